@@ -1,0 +1,38 @@
+package dev.fgbg.client;
+
+import com.google.protobuf.ByteString;
+import dev.fgbg.v1.DepthDtype;
+import dev.fgbg.v1.SampleMeta;
+import java.util.List;
+
+/**
+ * One whole batch: the chunks of a StreamEpoch batch joined (without copying the payload), or a
+ * GetSamples response. images [n,H,W,3] uint8, masks [n,H,W] uint8, depth [n,h,w] in
+ * {@code depthDtype}, little-endian; an output that was not asked for is empty.
+ */
+public record Batch(long batchIndex, List<Long> indices, int height, int width, ByteString images,
+    ByteString masks, ByteString depth, DepthDtype depthDtype, int depthHeight, int depthWidth,
+    List<SampleMeta> meta, String fingerprint) {
+
+  public int size() {
+    return indices.size();
+  }
+
+  /** The image of sample {@code s} of this batch (H×W×3 bytes), a view, not a copy. */
+  public ByteString image(int s) {
+    int n = height * width * 3;
+    return images.substring(s * n, (s + 1) * n);
+  }
+
+  /** The mask of sample {@code s} (H×W bytes). */
+  public ByteString mask(int s) {
+    int n = height * width;
+    return masks.substring(s * n, (s + 1) * n);
+  }
+
+  /** The depth of sample {@code s} (h×w values in depthDtype). */
+  public ByteString depth(int s) {
+    int n = depth.size() / size();
+    return depth.substring(s * n, (s + 1) * n);
+  }
+}

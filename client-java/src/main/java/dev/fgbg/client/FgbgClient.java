@@ -1,0 +1,170 @@
+package dev.fgbg.client;
+
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DatasetSummary;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.ListDatasetsRequest;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client for an fgbg server. Every call carries a deadline; errors arrive as
+ * {@link io.grpc.StatusRuntimeException} with the server's status and message.
+ *
+ * <pre>{@code
+ * try (FgbgClient c = FgbgClient.builder().target("localhost:50051").build();
+ *      BatchIterator it = c.streamEpoch(StreamEpochRequest.newBuilder()
+ *          .setDataset("builtin").setBatchSize(32).setShuffle(true).build())) {
+ *   while (it.hasNext()) { Batch b = it.next(); ... }
+ * }
+ * }</pre>
+ */
+public final class FgbgClient implements AutoCloseable {
+  private final ManagedChannel channel;
+  private final boolean ownsChannel;
+  private final Duration deadline;
+  private final Duration streamDeadline;
+  private final int maxInboundBytes;
+
+  private FgbgClient(Builder b) {
+    this.ownsChannel = b.channel == null;
+    this.maxInboundBytes = b.maxInboundMessageBytes;
+    this.channel = b.channel != null ? b.channel
+        : Grpc.newChannelBuilder(b.target, InsecureChannelCredentials.create())
+            .maxInboundMessageSize(b.maxInboundMessageBytes)
+            .build();
+    this.deadline = b.deadline;
+    this.streamDeadline = b.streamDeadline;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private FgbgGrpc.FgbgBlockingStub unary() {
+    return FgbgGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+        .withMaxInboundMessageSize(maxInboundBytes);
+  }
+
+  public List<DatasetSummary> listDatasets() {
+    return unary().listDatasets(ListDatasetsRequest.getDefaultInstance()).getDatasetsList();
+  }
+
+  public DatasetInfo describe(String dataset) {
+    return unary().describe(DescribeRequest.newBuilder().setDataset(dataset).build());
+  }
+
+  public Batch getSamples(GetSamplesRequest request) {
+    SampleBatch m = unary().getSamples(request);
+    return new Batch(0, m.getIndicesList(), m.getHeight(), m.getWidth(), m.getImages(),
+        m.getMasks(), m.getDepth(), m.getDepthDtype(), m.getDepthHeight(), m.getDepthWidth(),
+        m.getMetaList(), m.getFingerprint());
+  }
+
+  /** Samples {@code indices} of {@code dataset} under {@code seed}, every output it has. */
+  public Batch getSamples(String dataset, long seed, long... indices) {
+    GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(dataset).setSeed(seed);
+    for (long i : indices) {
+      r.addIndices(i);
+    }
+    return getSamples(r.build());
+  }
+
+  /** Whole batches of one epoch (or shard); close the iterator to stop early. */
+  public BatchIterator streamEpoch(StreamEpochRequest request) {
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    Context prev = ctx.attach();
+    try {
+      Iterator<SampleBatch> it = FgbgGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
+          .withMaxInboundMessageSize(maxInboundBytes)
+          .streamEpoch(request);
+      return new BatchIterator(it, ctx);
+    } finally {
+      ctx.detach(prev);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsChannel) {
+      channel.shutdownNow();
+      try {
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Settings for a {@link FgbgClient}; each setter rejects a bad value naming it. */
+  public static final class Builder {
+    private String target = "localhost:50051";
+    private ManagedChannel channel;
+    private Duration deadline = Duration.ofSeconds(30);
+    private Duration streamDeadline = Duration.ofHours(24);
+    private int maxInboundMessageBytes = 64 << 20;
+
+    private Builder() {}
+
+    /** host:port, or any gRPC target string. Default: localhost:50051. */
+    public Builder target(String target) {
+      if (target == null || target.isBlank()) {
+        throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
+      }
+      this.target = target;
+      return this;
+    }
+
+    /** Use an existing channel (tests, in-process); the client will not close it. */
+    public Builder channel(ManagedChannel channel) {
+      this.channel = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /** Deadline of each unary call. Default: 30 s. */
+    public Builder deadline(Duration deadline) {
+      this.deadline = positive("deadline", deadline);
+      return this;
+    }
+
+    /** Deadline of a whole StreamEpoch call. Default: 24 h. */
+    public Builder streamDeadline(Duration streamDeadline) {
+      this.streamDeadline = positive("streamDeadline", streamDeadline);
+      return this;
+    }
+
+    /** Largest message accepted. Default: 64 MiB (a server message is at most a few MiB). */
+    public Builder maxInboundMessageBytes(int bytes) {
+      if (bytes < 1 << 20) {
+        throw new IllegalArgumentException("maxInboundMessageBytes must be at least 1 MiB, got "
+            + bytes);
+      }
+      this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+      }
+      return d;
+    }
+
+    public FgbgClient build() {
+      return new FgbgClient(this);
+    }
+  }
+}

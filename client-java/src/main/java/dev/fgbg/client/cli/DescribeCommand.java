@@ -1,0 +1,68 @@
+package dev.fgbg.client.cli;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DatasetSummary;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fgbg describe}: what a dataset is, or every dataset with --all. */
+@Command(name = "describe", mixinStandardHelpOptions = true,
+    description = "Describe a dataset: size, factors, shapes, dtypes, labels, fingerprint.")
+final class DescribeCommand implements Callable<Integer> {
+  @Mixin
+  Connection connection;
+
+  @Option(names = "--dataset", description = "Dataset name. Default: builtin.")
+  String dataset = "builtin";
+
+  @Option(names = "--json", description = "Print the full DatasetInfo as JSON.")
+  boolean json;
+
+  @Option(names = "--list", description = "List every dataset the server has.")
+  boolean list;
+
+  @Override
+  public Integer call() throws Exception {
+    try (FgbgClient c = connection.client()) {
+      if (list) {
+        for (DatasetSummary s : c.listDatasets()) {
+          System.out.printf("%s\t%d\t%s%n", s.getName(), s.getSize(), s.getFingerprint());
+        }
+        return 0;
+      }
+      DatasetInfo d = c.describe(dataset);
+      if (json) {
+        System.out.println(JsonFormat.printer().print(d));
+        return 0;
+      }
+      System.out.printf("dataset:      %s%n", d.getName());
+      System.out.printf("size:         %,d = %d bg x %d fg x %d flips x %d placements%n",
+          d.getSize(), d.getBackgrounds(), d.getForegrounds(), d.getFlips(), d.getPlacements());
+      System.out.printf("index:        %s%n", d.getIndexFormula());
+      System.out.printf("image:        %s uint8 (HWC)%n", d.getImageShape().getDimsList());
+      System.out.printf("mask:         %s uint8%s%n", d.getMaskShape().getDimsList(),
+          d.getSpec().getSoftMask() ? " (soft alpha)" : " (0 or 255)");
+      if (d.getHasDepth()) {
+        System.out.printf("depth:        %s %s little-endian, %s (%s)%n",
+            d.getDepthShape().getDimsList(),
+            d.getDepthDtype().name().replace("DEPTH_DTYPE_", "").toLowerCase(),
+            d.getDepthUnits(), d.getDepthSource());
+      } else {
+        System.out.printf("depth:        none (%s)%n", d.getDepthSource());
+      }
+      System.out.printf("bg labels:    %s%n", d.getBackgroundLabelsList());
+      System.out.printf("fg labels:    %s%n", d.getForegroundLabelsList());
+      System.out.printf("spec:         %s%n", JsonFormat.printer().omittingInsignificantWhitespace()
+          .print(d.getSpec()));
+      System.out.printf("limits:       GetSamples <= %d indices, batch_size <= %d%n",
+          d.getMaxGetSamples(), d.getMaxBatchSize());
+      System.out.printf("generator:    %s%n", d.getGeneratorVersion());
+      System.out.printf("fingerprint:  %s%n", d.getFingerprint());
+      return 0;
+    }
+  }
+}

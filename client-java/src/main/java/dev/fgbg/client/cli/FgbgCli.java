@@ -1,0 +1,35 @@
+package dev.fgbg.client.cli;
+
+import io.grpc.StatusRuntimeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code fgbg <verb>}: the client side of the launcher. */
+@Command(name = "fgbg", mixinStandardHelpOptions = true,
+    description = "Talk to an fgbg server.",
+    subcommands = {DescribeCommand.class, GetCommand.class, StreamCommand.class})
+public final class FgbgCli {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a verb and returns its exit code; errors print one line naming the problem. */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new FgbgCli());
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof StatusRuntimeException s) {
+        String d = s.getStatus().getDescription();
+        line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
+            + (d == null ? "" : d) + (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+                ? " (is the server running? start it with ./fgbg serve)" : ""));
+        return 1;
+      }
+      if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+        line.getErr().println("fgbg: error: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+}

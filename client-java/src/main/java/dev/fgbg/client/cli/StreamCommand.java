@@ -1,0 +1,106 @@
+package dev.fgbg.client.cli;
+
+import dev.fgbg.client.Batch;
+import dev.fgbg.client.BatchIterator;
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.v1.DepthDtype;
+import dev.fgbg.v1.Output;
+import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.v1.StreamEpochRequest;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fgbg stream}: streams an epoch (or a shard of it) and ends with exactly three lines:
+ * {@code samples: N}, {@code samples/s: X} and {@code digest: HEX} (see {@link SampleDigest}).
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+    description = "Stream an epoch and print samples, samples/s and the order-independent digest.")
+final class StreamCommand implements Callable<Integer> {
+  @Mixin
+  Connection connection;
+
+  @Option(names = "--dataset", description = "Default: builtin.")
+  String dataset = "builtin";
+
+  @Option(names = "--seed", description = "Default: 0.")
+  long seed;
+
+  @Option(names = "--epoch", description = "Default: 0.")
+  long epoch;
+
+  @Option(names = "--shuffle", description = "Shuffle the epoch (keyed by seed and epoch).")
+  boolean shuffle;
+
+  @Option(names = "--batch-size", description = "Default: 64.")
+  int batchSize = 64;
+
+  @Option(names = "--rank", description = "Default: 0.")
+  int rank;
+
+  @Option(names = "--world-size", description = "Default: 1.")
+  int worldSize = 1;
+
+  @Option(names = "--start-batch", description = "Resume at this batch of the rank. Default: 0.")
+  long startBatch;
+
+  @Option(names = "--start-position", description = "Global position to start from. Default: 0.")
+  long startPosition;
+
+  @Option(names = "--drop-last", description = "Every rank gets the same whole number of batches.")
+  boolean dropLast;
+
+  @Option(names = "--limit", description = "At most this many samples. Default: no limit.")
+  long limit;
+
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta. "
+      + "Default: all the dataset has.")
+  List<String> outputs;
+
+  @Option(names = "--depth-dtype", description = "float16 (default) or float32.")
+  String depthDtype = "float16";
+
+  @Override
+  public Integer call() {
+    StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder()
+        .setDataset(dataset).setSeed(seed).setEpoch(epoch).setShuffle(shuffle)
+        .setBatchSize(batchSize).setRank(rank).setWorldSize(worldSize).setStartBatch(startBatch)
+        .setStartPosition(startPosition).setDropLast(dropLast).setLimit(limit)
+        .setDepthDtype(switch (depthDtype.toLowerCase(Locale.ROOT)) {
+          case "float16" -> DepthDtype.DEPTH_DTYPE_FLOAT16;
+          case "float32" -> DepthDtype.DEPTH_DTYPE_FLOAT32;
+          default -> throw new IllegalArgumentException("--depth-dtype '" + depthDtype
+              + "' must be float16 or float32");
+        });
+    if (outputs != null) {
+      for (String o : outputs) {
+        r.addOutputs(switch (o.trim().toLowerCase(Locale.ROOT)) {
+          case "image" -> Output.OUTPUT_IMAGE;
+          case "mask" -> Output.OUTPUT_MASK;
+          case "depth" -> Output.OUTPUT_DEPTH;
+          case "meta" -> Output.OUTPUT_META;
+          default -> throw new IllegalArgumentException("--outputs: '" + o
+              + "' is not one of image, mask, depth, meta");
+        });
+      }
+    }
+    SampleDigest digest = new SampleDigest();
+    long t0 = System.nanoTime();
+    try (FgbgClient c = connection.client(); BatchIterator it = c.streamEpoch(r.build())) {
+      while (it.hasNext()) {
+        Batch b = it.next();
+        digest.add(b.indices(), b.images(), b.masks(), b.depth());
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.println("samples: " + digest.count());
+    System.out.println(String.format(Locale.ROOT, "samples/s: %.1f",
+        digest.count() / Math.max(seconds, 1e-9)));
+    System.out.println("digest: " + digest.hex());
+    return 0;
+  }
+}

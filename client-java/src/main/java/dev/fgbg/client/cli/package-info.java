@@ -1,0 +1,2 @@
+/** The command-line verbs behind {@code ./fgbg describe | get | stream}. */
+package dev.fgbg.client.cli;

@@ -1,0 +1,27 @@
+package dev.fgbg.server.assets;
+
+import java.util.List;
+
+/**
+ * Everything a dataset is made from, preprocessed to the output size.
+ *
+ * @param depthSource "builtin-exact" when backgrounds carry exact depth, "none" otherwise
+ */
+public record AssetSet(int width, int height, List<Background> backgrounds,
+    List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
+    String depthSource) {
+
+  public AssetSet {
+    backgrounds = List.copyOf(backgrounds);
+    foregrounds = List.copyOf(foregrounds);
+    backgroundLabels = List.copyOf(backgroundLabels);
+    foregroundLabels = List.copyOf(foregroundLabels);
+    if (backgrounds.isEmpty() || foregrounds.isEmpty()) {
+      throw new IllegalArgumentException("an asset set needs backgrounds and foregrounds");
+    }
+  }
+
+  public boolean hasDepth() {
+    return backgrounds.get(0).depth() != null;
+  }
+}

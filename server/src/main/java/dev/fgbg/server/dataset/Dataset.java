@@ -1,0 +1,214 @@
+package dev.fgbg.server.dataset;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.server.FgbgException;
+import dev.fgbg.server.assets.AssetSet;
+import dev.fgbg.server.assets.Background;
+import dev.fgbg.server.assets.Foreground;
+import dev.fgbg.server.spec.Spec;
+import dev.fgbg.server.synth.Compositor;
+import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.server.synth.IndexCodec;
+import dev.fgbg.server.synth.PlacementRng;
+import dev.fgbg.server.synth.Resampler;
+import dev.fgbg.server.synth.ScaledForeground;
+import java.util.List;
+
+/**
+ * A named, immutable dataset: sample {@code i} under {@code seed} is a pure function of the
+ * assets, the spec, the seed and i. Thread-safe; rendering writes only into the caller's arrays.
+ *
+ * <p>Placement draws, keyed by (seed, index): 0 the foreground height, 1 the x position, 2 the
+ * foot row. Foregrounds resampled to a height are kept in a byte-bounded cache because a
+ * handful of heights serve every sample.
+ */
+public final class Dataset {
+  /** Bump when synthesis changes the bytes it produces; it is part of every fingerprint. */
+  public static final String GENERATOR_VERSION = "fgbg-synth/1";
+  public static final long DEFAULT_SCALED_CACHE_BYTES = 512L << 20;
+
+  private final String name;
+  private final AssetSet assets;
+  private final Spec spec;
+  private final IndexCodec codec;
+  private final String fingerprint;
+  private final byte[][] depth16;
+  private final byte[][] depth32;
+  private final Cache<Long, ScaledForeground> scaled;
+
+  public Dataset(String name, AssetSet assets, Spec spec) {
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES);
+  }
+
+  public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes) {
+    if (assets.width() != spec.width() || assets.height() != spec.height()) {
+      throw new IllegalArgumentException("assets are " + assets.width() + "x" + assets.height()
+          + " but the spec asks for " + spec.width() + "x" + spec.height());
+    }
+    this.name = name;
+    this.assets = assets;
+    this.spec = spec;
+    this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
+        spec.flips(), spec.placements());
+    checkFit();
+    List<Background> bgs = assets.backgrounds();
+    this.depth16 = new byte[bgs.size()][];
+    this.depth32 = new byte[bgs.size()][];
+    if (assets.hasDepth()) {
+      for (int b = 0; b < bgs.size(); b++) {
+        depth16[b] = DepthEncoding.FLOAT16.encode(bgs.get(b).depth());
+        depth32[b] = DepthEncoding.FLOAT32.encode(bgs.get(b).depth());
+      }
+    }
+    this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, assets.depthSource(), assets);
+    this.scaled = Caffeine.newBuilder()
+        .maximumWeight(scaledCacheBytes)
+        .weigher((Long k, ScaledForeground v) -> (int) Math.min(Integer.MAX_VALUE, v.bytes()))
+        .build();
+  }
+
+  private void checkFit() {
+    for (Foreground f : assets.foregrounds()) {
+      int h = maxHeight();
+      long w = Math.round((double) h * f.width() / f.height());
+      if (w > spec.width()) {
+        throw FgbgException.invalidConfig("foreground " + f.name() + " (" + f.width() + "x"
+            + f.height() + ") cannot fit: at fg_scale_max " + spec.fgScaleMax() + " it is " + h
+            + " px tall and " + w + " px wide, wider than the " + spec.width()
+            + " px output; lower --fg-scale or crop the image");
+      }
+    }
+  }
+
+  private int maxHeight() {
+    return heightFor(1.0);
+  }
+
+  private int heightFor(double u) {
+    double s = spec.fgScaleMin() + (spec.fgScaleMax() - spec.fgScaleMin()) * u;
+    return (int) Math.max(1, Math.min(spec.height(), Math.round(spec.height() * s)));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  public AssetSet assets() {
+    return assets;
+  }
+
+  public IndexCodec codec() {
+    return codec;
+  }
+
+  public long size() {
+    return codec.size();
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  public boolean hasDepth() {
+    return assets.hasDepth();
+  }
+
+  public String depthSource() {
+    return assets.depthSource();
+  }
+
+  public int imageBytes() {
+    return spec.height() * spec.width() * 3;
+  }
+
+  public int maskBytes() {
+    return spec.height() * spec.width();
+  }
+
+  public int depthBytes(DepthEncoding enc) {
+    return hasDepth() ? spec.height() * spec.width() * enc.bytesPerValue() : 0;
+  }
+
+  /** Rejects an index outside [0, N) with a message naming it. */
+  public void checkIndex(long index) {
+    if (!codec.contains(index)) {
+      throw FgbgException.invalidArgument("index " + index + " is out of range for dataset '"
+          + name + "' of " + size() + " samples (valid: 0.." + (size() - 1) + ")");
+    }
+  }
+
+  /** Where sample {@code index} puts its foreground (no pixels touched). */
+  public SampleInfo place(long seed, long index) {
+    checkIndex(index);
+    int bgId = codec.bg(index);
+    int fgId = codec.fg(index);
+    boolean flip = codec.flip(index) == 1;
+    Background bg = assets.backgrounds().get(bgId);
+    Foreground fg = assets.foregrounds().get(fgId);
+    int outW = spec.width();
+    int outH = spec.height();
+    PlacementRng rng = new PlacementRng(seed, index);
+    int fh = heightFor(rng.uniform(0));
+    int fw = (int) Math.max(1, Math.min(outW, Math.round((double) fh * fg.width() / fg.height())));
+    int x;
+    int y;
+    if (spec.position() == Spec.Position.FIXED) {
+      x = outW - fw;
+      y = outH - fh;
+    } else {
+      x = rng.below(1, outW - fw + 1);
+      if (bg.hasFloor()) {
+        int lo = Math.max(bg.footRowMin(), fh - 1);
+        int foot = lo + rng.below(2, outH - lo);
+        y = foot - fh + 1;
+      } else {
+        y = rng.below(2, outH - fh + 1);
+      }
+    }
+    float fgDepth = bg.hasFloor() ? bg.floorDepth()[y + fh - 1] : 0f;
+    ScaledForeground sf = scaled(fgId, fh);
+    int bx0 = 0;
+    int by0 = 0;
+    int bx1 = 0;
+    int by1 = 0;
+    if (sf.x1() > sf.x0()) {
+      bx0 = x + (flip ? fw - sf.x1() : sf.x0());
+      bx1 = x + (flip ? fw - sf.x0() : sf.x1());
+      by0 = y + sf.y0();
+      by1 = y + sf.y1();
+    }
+    return new SampleInfo(index, bgId, fgId, flip, codec.k(index), x, y, fw, fh,
+        (double) fh / outH, bx0, by0, bx1, by1, bg.label(), fg.label(), fgDepth);
+  }
+
+  /**
+   * Renders sample {@code index} into the target arrays (null arrays are skipped) and returns its
+   * meta.
+   */
+  public SampleInfo render(long seed, long index, DepthEncoding enc, Compositor.Target target) {
+    SampleInfo info = place(seed, index);
+    Background bg = assets.backgrounds().get(info.bg());
+    byte[] bgDepth = hasDepth() ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[info.bg()] : null;
+    Compositor.compose(bg.rgb(), bgDepth, spec.width(), spec.height(),
+        scaled(info.fg(), info.fgHeight()), info.flip(), info.x(), info.y(),
+        spec.maskThreshold(), spec.softMask(), enc, info.fgDepth(), target);
+    return info;
+  }
+
+  private ScaledForeground scaled(int fgId, int height) {
+    long key = ((long) fgId << 20) | height;
+    return scaled.get(key, k -> {
+      Foreground f = assets.foregrounds().get(fgId);
+      int w = (int) Math.max(1, Math.min(spec.width(),
+          Math.round((double) height * f.width() / f.height())));
+      byte[] rgba = (w == f.width() && height == f.height()) ? f.rgba()
+          : Resampler.resizeRgba(f.rgba(), f.width(), f.height(), w, height);
+      return ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+    });
+  }
+}

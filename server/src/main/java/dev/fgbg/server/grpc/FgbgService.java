@@ -1,0 +1,132 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.server.FgbgException;
+import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.server.dataset.Outputs;
+import dev.fgbg.server.dataset.RenderedBatch;
+import dev.fgbg.server.sampling.ChunkCursor;
+import dev.fgbg.server.sampling.EpochPermutation;
+import dev.fgbg.server.sampling.EpochPlan;
+import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DatasetSummary;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.ListDatasetsRequest;
+import dev.fgbg.v1.ListDatasetsResponse;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executor;
+
+/** The fgbg.v1.Fgbg service: validates requests, renders through the core, maps errors. */
+final class FgbgService extends FgbgGrpc.FgbgImplBase {
+  private final DatasetRegistry registry;
+  private final Executor pool;
+  private final int window;
+  private final Limits limits;
+  private final StreamStats stats;
+
+  FgbgService(DatasetRegistry registry, Executor pool, int window, Limits limits,
+      StreamStats stats) {
+    this.registry = registry;
+    this.pool = pool;
+    this.window = window;
+    this.limits = limits;
+    this.stats = stats;
+  }
+
+  @Override
+  public void listDatasets(ListDatasetsRequest request,
+      StreamObserver<ListDatasetsResponse> response) {
+    ListDatasetsResponse.Builder b = ListDatasetsResponse.newBuilder();
+    for (Dataset d : registry.all()) {
+      b.addDatasets(DatasetSummary.newBuilder().setName(d.name()).setSize(d.size())
+          .setFingerprint(d.fingerprint()));
+    }
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void describe(DescribeRequest request, StreamObserver<DatasetInfo> response) {
+    try {
+      DatasetInfo info = ProtoMapping.info(registry.get(request.getDataset()), limits);
+      response.onNext(info);
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void getSamples(GetSamplesRequest request, StreamObserver<SampleBatch> response) {
+    try {
+      Dataset d = registry.get(request.getDataset());
+      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
+      DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
+      int n = request.getIndicesCount();
+      if (n == 0) {
+        throw FgbgException.invalidArgument("indices is empty; give at least one index");
+      }
+      int max = limits.getSamplesCount(ProtoMapping.sampleBytes(d, outputs, enc));
+      if (n > max) {
+        throw FgbgException.invalidArgument("indices has " + n + " entries; at most " + max
+            + " fit in one GetSamples response for dataset '" + d.name()
+            + "' with these outputs (use StreamEpoch or several calls)");
+      }
+      long[] indices = new long[n];
+      for (int s = 0; s < n; s++) {
+        indices[s] = request.getIndices(s);
+        d.checkIndex(indices[s]);
+      }
+      RenderedBatch r = RenderedBatch.render(d, request.getSeed(), indices, outputs, enc,
+          () -> false);
+      response.onNext(ProtoMapping.batch(d, r, outputs).setChunkCount(1).build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void streamEpoch(StreamEpochRequest request, StreamObserver<SampleBatch> response) {
+    ServerCallStreamObserver<SampleBatch> call = (ServerCallStreamObserver<SampleBatch>) response;
+    try {
+      Dataset d = registry.get(request.getDataset());
+      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
+      DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
+      int world = request.getWorldSize() == 0 ? 1 : request.getWorldSize();
+      EpochPlan plan = new EpochPlan(d.size(), request.getBatchSize(), request.getRank(), world,
+          request.getStartPosition(), request.getStartBatch(), request.getDropLast(),
+          request.getLimit());
+      EpochPermutation perm = new EpochPermutation(d.size(), request.getSeed(),
+          request.getEpoch(), request.getShuffle());
+      long seed = request.getSeed();
+      ChunkCursor cursor = new ChunkCursor(plan,
+          limits.chunkSamples(ProtoMapping.sampleBytes(d, outputs, enc)));
+      EpochStreamer streamer = new EpochStreamer(call, cursor, (chunk, cancelled) -> {
+        long[] indices = new long[chunk.count()];
+        for (int s = 0; s < indices.length; s++) {
+          indices[s] = perm.indexAt(plan.position(chunk.localStart() + s));
+        }
+        RenderedBatch r = RenderedBatch.render(d, seed, indices, outputs, enc, cancelled);
+        if (r == null) {
+          return null;
+        }
+        return ProtoMapping.batch(d, r, outputs)
+            .setBatchIndex(chunk.batchIndex())
+            .setChunkIndex(chunk.chunkIndex())
+            .setChunkCount(chunk.chunkCount())
+            .setFirstPosition(plan.position(chunk.localStart()))
+            .build();
+      }, pool, window, stats);
+      streamer.start();
+    } catch (RuntimeException e) {
+      call.onError(Statuses.toStatus(e));
+    }
+  }
+}

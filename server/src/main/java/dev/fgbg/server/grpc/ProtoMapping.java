@@ -1,0 +1,189 @@
+package dev.fgbg.server.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.fgbg.server.FgbgException;
+import dev.fgbg.server.assets.Background;
+import dev.fgbg.server.assets.Foreground;
+import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.Outputs;
+import dev.fgbg.server.dataset.RenderedBatch;
+import dev.fgbg.server.dataset.SampleInfo;
+import dev.fgbg.server.spec.Spec;
+import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.v1.BBox;
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DatasetSpec;
+import dev.fgbg.v1.DepthDtype;
+import dev.fgbg.v1.Output;
+import dev.fgbg.v1.Position;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SampleMeta;
+import dev.fgbg.v1.Shape;
+import java.util.List;
+
+/** Conversions between the core's records and the wire messages. */
+final class ProtoMapping {
+  static final String INDEX_FORMULA = "i = ((bg * F + fg) * flips + flip) * P + k";
+
+  private ProtoMapping() {}
+
+  static DatasetSpec spec(Spec s) {
+    return DatasetSpec.newBuilder()
+        .setHeight(s.height())
+        .setWidth(s.width())
+        .setFgScaleMin(s.fgScaleMin())
+        .setFgScaleMax(s.fgScaleMax())
+        .setPlacements(s.placements())
+        .setFlip(s.flip())
+        .setPosition(s.position() == Spec.Position.FIXED ? Position.POSITION_FIXED
+            : Position.POSITION_RANDOM)
+        .setMaskThreshold(s.maskThreshold())
+        .setSoftMask(s.softMask())
+        .build();
+  }
+
+  static DatasetInfo info(Dataset d, Limits limits) {
+    Spec s = d.spec();
+    DatasetInfo.Builder b = DatasetInfo.newBuilder()
+        .setName(d.name())
+        .setSize(d.size())
+        .setBackgrounds(d.codec().backgrounds())
+        .setForegrounds(d.codec().foregrounds())
+        .setFlips(d.codec().flips())
+        .setPlacements(d.codec().placements())
+        .setIndexFormula(INDEX_FORMULA)
+        .setSpec(spec(s))
+        .setFingerprint(d.fingerprint())
+        .setGeneratorVersion(Dataset.GENERATOR_VERSION)
+        .setImageShape(shape(s.height(), s.width(), 3))
+        .setMaskShape(shape(s.height(), s.width()))
+        .setHasDepth(d.hasDepth())
+        .setDepthSource(d.depthSource())
+        .addAllBackgroundLabels(d.assets().backgroundLabels())
+        .addAllForegroundLabels(d.assets().foregroundLabels());
+    if (d.hasDepth()) {
+      b.setDepthShape(shape(s.height(), s.width()))
+          .setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT16)
+          .setDepthUnits("metres");
+    }
+    for (Background bg : d.assets().backgrounds()) {
+      b.addBackgroundNames(bg.name());
+    }
+    for (Foreground fg : d.assets().foregrounds()) {
+      b.addForegroundNames(fg.name());
+    }
+    long full = sampleBytes(d, Outputs.all(d), DepthEncoding.FLOAT32);
+    b.setMaxGetSamples(limits.getSamplesCount(full))
+        .setMaxBatchSize(dev.fgbg.server.sampling.EpochPlan.MAX_BATCH_SIZE)
+        .setMaxMessageBytes(Math.max(limits.getSamplesBytes(), full));
+    return b.build();
+  }
+
+  private static Shape shape(int... dims) {
+    Shape.Builder b = Shape.newBuilder();
+    for (int d : dims) {
+      b.addDims(d);
+    }
+    return b.build();
+  }
+
+  static long sampleBytes(Dataset d, Outputs o, DepthEncoding enc) {
+    return (o.image() ? d.imageBytes() : 0) + (o.mask() ? d.maskBytes() : 0)
+        + (o.depth() ? d.depthBytes(enc) : 0) + (o.meta() ? 96 : 0) + 8;
+  }
+
+  /** The requested outputs; empty means everything the dataset has. */
+  static Outputs outputs(List<Output> requested, Dataset d) {
+    if (requested.isEmpty()) {
+      return Outputs.all(d);
+    }
+    boolean image = false;
+    boolean mask = false;
+    boolean depth = false;
+    boolean meta = false;
+    for (Output o : requested) {
+      switch (o) {
+        case OUTPUT_IMAGE -> image = true;
+        case OUTPUT_MASK -> mask = true;
+        case OUTPUT_DEPTH -> depth = true;
+        case OUTPUT_META -> meta = true;
+        default -> throw FgbgException.invalidArgument("outputs: " + o
+            + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH or OUTPUT_META");
+      }
+    }
+    if (depth && !d.hasDepth()) {
+      throw FgbgException.failedPrecondition("dataset '" + d.name()
+          + "' has no depth (depth source: " + d.depthSource()
+          + "); ask for image, mask and meta only, or serve it with a depth model");
+    }
+    return new Outputs(image, mask, depth, meta);
+  }
+
+  static DepthEncoding encoding(DepthDtype dtype) {
+    return switch (dtype) {
+      case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;
+      case DEPTH_DTYPE_FLOAT32 -> DepthEncoding.FLOAT32;
+      default -> throw FgbgException.invalidArgument("depth_dtype " + dtype
+          + " is not supported; use DEPTH_DTYPE_FLOAT16 or DEPTH_DTYPE_FLOAT32");
+    };
+  }
+
+  static DepthDtype dtype(DepthEncoding enc) {
+    return enc == DepthEncoding.FLOAT32 ? DepthDtype.DEPTH_DTYPE_FLOAT32
+        : DepthDtype.DEPTH_DTYPE_FLOAT16;
+  }
+
+  /** A batch message; the rendered arrays are wrapped, not copied. */
+  static SampleBatch.Builder batch(Dataset d, RenderedBatch r, Outputs o) {
+    SampleBatch.Builder b = SampleBatch.newBuilder()
+        .setHeight(d.spec().height())
+        .setWidth(d.spec().width())
+        .setFingerprint(d.fingerprint());
+    for (long i : r.indices()) {
+      b.addIndices(i);
+    }
+    if (r.images() != null) {
+      b.setImages(wrap(r.images()));
+    }
+    if (r.masks() != null) {
+      b.setMasks(wrap(r.masks()));
+    }
+    if (r.depth() != null) {
+      b.setDepth(wrap(r.depth()))
+          .setDepthDtype(dtype(r.encoding()))
+          .setDepthHeight(d.spec().height())
+          .setDepthWidth(d.spec().width());
+    }
+    if (o.meta()) {
+      for (SampleInfo s : r.infos()) {
+        b.addMeta(meta(s));
+      }
+    }
+    return b;
+  }
+
+  private static ByteString wrap(byte[] bytes) {
+    return UnsafeByteOperations.unsafeWrap(bytes);
+  }
+
+  static SampleMeta meta(SampleInfo s) {
+    return SampleMeta.newBuilder()
+        .setIndex(s.index())
+        .setBg(s.bg())
+        .setFg(s.fg())
+        .setFlip(s.flip())
+        .setK(s.k())
+        .setX(s.x())
+        .setY(s.y())
+        .setFgWidth(s.fgWidth())
+        .setFgHeight(s.fgHeight())
+        .setScale(s.scale())
+        .setBbox(BBox.newBuilder().setX0(s.bboxX0()).setY0(s.bboxY0()).setX1(s.bboxX1())
+            .setY1(s.bboxY1()))
+        .setBgLabel(s.bgLabel())
+        .setFgLabel(s.fgLabel())
+        .setFgDepth(s.fgDepth())
+        .build();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.server.FgbgException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The one place where exceptions become gRPC statuses. No stack trace reaches a client. */
+final class Statuses {
+  private static final Logger LOG = Logger.getLogger(Statuses.class.getName());
+  private static final AtomicLong INTERNAL_REFS = new AtomicLong();
+
+  private Statuses() {}
+
+  static StatusRuntimeException toStatus(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (e instanceof StatusException se) {
+      return se.getStatus().asRuntimeException(se.getTrailers());
+    }
+    if (e instanceof FgbgException fe) {
+      return code(fe.reason()).withDescription(fe.getMessage()).asRuntimeException();
+    }
+    if (e instanceof CancellationException) {
+      return Status.CANCELLED.withDescription("cancelled").asRuntimeException();
+    }
+    long ref = INTERNAL_REFS.incrementAndGet();
+    LOG.log(Level.SEVERE, "internal error ref " + ref, e);
+    return Status.INTERNAL.withDescription("internal error (server log ref " + ref + ": "
+        + e.getClass().getSimpleName() + ")").asRuntimeException();
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static Status code(FgbgException.Reason reason) {
+    return switch (reason) {
+      case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+      case NOT_FOUND -> Status.NOT_FOUND;
+      case FAILED_PRECONDITION, INVALID_CONFIG -> Status.FAILED_PRECONDITION;
+      case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+      case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
+    };
+  }
+}
