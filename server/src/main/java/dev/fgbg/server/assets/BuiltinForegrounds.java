@@ -122,9 +122,9 @@ final class BuiltinForegrounds {
     int fur = pick(r, FUR);
     double cx = w * 0.45;
     s.capsule(cx + w * 0.2, h - 10, w - 12, h * 0.45, h * 0.035, fur); // tail
-    s.ellipse(cx, h * 0.7, w * 0.3, h * 0.3 - 1, fur); // sitting body
-    s.ellipse(cx - w * 0.12, h - 8, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85)); // paws
-    s.ellipse(cx + w * 0.08, h - 8, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85));
+    s.ellipse(cx, h * 0.7, w * 0.3, h * 0.3, fur); // sitting body
+    s.ellipse(cx - w * 0.12, h - 7, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85)); // paws
+    s.ellipse(cx + w * 0.08, h - 7, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85));
     double headY = h * 0.28;
     double headR = h * 0.15;
     s.polygon(new double[] {cx - headR, cx - headR * 0.75, cx - headR * 0.2},
@@ -266,7 +266,7 @@ final class BuiltinForegrounds {
     Sprite s = new Sprite(w, h);
     int frame = pick(r, CLOTH);
     double wheelR = h * 0.3;
-    double y = h - wheelR - 4;
+    double y = h - wheelR - 3.5;
     double rear = wheelR + 4;
     double front = w - wheelR - 4;
     s.ring(rear, y, wheelR, 7, 0x1C1C1C);

@@ -1,0 +1,59 @@
+package dev.fgbg.server;
+
+import dev.fgbg.server.assets.AssetSet;
+import dev.fgbg.server.assets.BuiltinWorld;
+import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.server.spec.Spec;
+import dev.fgbg.server.synth.Compositor;
+import dev.fgbg.server.synth.DepthEncoding;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/** Datasets shared by tests: the full built-in world (made once) and a tiny one for epochs. */
+public final class TestDatasets {
+  private static Dataset builtin;
+  private static Dataset tiny;
+
+  private TestDatasets() {}
+
+  /** The real 400,000-sample built-in dataset. */
+  public static synchronized Dataset builtin() {
+    if (builtin == null) {
+      builtin = new Dataset("builtin", BuiltinWorld.create(224, 224), Spec.builder().build());
+    }
+    return builtin;
+  }
+
+  /** 4 bg × 5 fg × 2 flips × 3 placements = 120 samples of 32×32, with exact depth. */
+  public static synchronized Dataset tiny() {
+    if (tiny == null) {
+      AssetSet a = BuiltinWorld.create(32, 32, 4, 5);
+      tiny = new Dataset("tiny", a, Spec.builder().size(32, 32).placements(3).build());
+    }
+    return tiny;
+  }
+
+  public static DatasetRegistry registry() {
+    return new DatasetRegistry(List.of(builtin(), tiny()));
+  }
+
+  /** SHA-256 hex of image ‖ mask ‖ float16 depth of one sample, rendered directly. */
+  public static String sampleSha(Dataset d, long seed, long index) {
+    byte[] img = new byte[d.imageBytes()];
+    byte[] mask = new byte[d.maskBytes()];
+    byte[] depth = new byte[d.depthBytes(DepthEncoding.FLOAT16)];
+    d.render(seed, index, DepthEncoding.FLOAT16, new Compositor.Target(img, 0, mask, 0,
+        d.hasDepth() ? depth : null, 0));
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(img);
+      sha.update(mask);
+      sha.update(depth);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
