@@ -182,12 +182,16 @@ public final class Main implements Callable<Integer> {
     }
     if (config != null) {
       ServerConfig.Builder sc = ServerConfig.newBuilder();
+      String json;
       try {
-        JsonFormat.parser().merge(Files.readString(config), sc);
+        json = Files.readString(config);
       } catch (IOException e) {
         throw FgbgException.invalidConfig("cannot read config file " + config + ": "
             + e.getMessage(), e);
-      } catch (RuntimeException e) {
+      }
+      try {
+        JsonFormat.parser().merge(json, sc);
+      } catch (IOException | RuntimeException e) {
         throw FgbgException.invalidConfig("config file " + config + " is not valid: "
             + e.getMessage(), e);
       }

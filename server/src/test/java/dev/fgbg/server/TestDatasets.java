@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.server.assets.AssetSet;
+import dev.fgbg.server.assets.Background;
 import dev.fgbg.server.assets.BuiltinWorld;
 import dev.fgbg.server.dataset.Dataset;
 import dev.fgbg.server.dataset.DatasetRegistry;
@@ -15,6 +16,7 @@ import java.util.List;
 public final class TestDatasets {
   private static Dataset builtin;
   private static Dataset tiny;
+  private static Dataset noDepth;
 
   private TestDatasets() {}
 
@@ -35,8 +37,21 @@ public final class TestDatasets {
     return tiny;
   }
 
+  /** The tiny dataset's images without depth, as a folder dataset without a model would be. */
+  public static synchronized Dataset noDepth() {
+    if (noDepth != null) {
+      return noDepth;
+    }
+    AssetSet a = tiny().assets();
+    List<Background> bgs = a.backgrounds().stream().map(b -> new Background(b.name(), b.label(),
+        b.width(), b.height(), b.rgb(), null, null, 0)).toList();
+    noDepth = new Dataset("nodepth", new AssetSet(a.width(), a.height(), bgs, a.foregrounds(),
+        a.backgroundLabels(), a.foregroundLabels(), "none"), tiny().spec());
+    return noDepth;
+  }
+
   public static DatasetRegistry registry() {
-    return new DatasetRegistry(List.of(builtin(), tiny()));
+    return new DatasetRegistry(List.of(builtin(), tiny(), noDepth()));
   }
 
   /** SHA-256 hex of image ‖ mask ‖ float16 depth of one sample, rendered directly. */

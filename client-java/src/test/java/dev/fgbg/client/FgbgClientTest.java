@@ -1,0 +1,127 @@
+package dev.fgbg.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class FgbgClientTest {
+  private static TestServer server;
+  private static FgbgClient client;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.inProcess(TestDatasets.registry(), 2);
+    client = FgbgClient.builder().channel(server.channel()).build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    server.close();
+  }
+
+  @Test
+  void describeAndList() {
+    assertEquals(400_000, client.describe("builtin").getSize());
+    assertEquals(3, client.listDatasets().size());
+  }
+
+  @Test
+  void chunkedBatchesArriveWhole() {
+    List<Batch> batches = new ArrayList<>();
+    try (BatchIterator it = client.streamEpoch(StreamEpochRequest.newBuilder()
+        .setDataset("builtin").setBatchSize(40).setLimit(80).build())) {
+      it.forEachRemaining(batches::add);
+    }
+    assertEquals(2, batches.size(), "two batches of 40, each sent as several chunks");
+    Batch b = batches.get(1);
+    assertEquals(1, b.batchIndex());
+    assertEquals(40, b.size());
+    assertEquals(40 * 224 * 224 * 3, b.images().size());
+    assertEquals(40, b.meta().size());
+    Batch one = client.getSamples("builtin", 0, b.indices().get(17));
+    assertEquals(one.image(0), b.image(17));
+    assertEquals(one.mask(0), b.mask(17));
+    assertEquals(one.depth(0), b.depth(17));
+  }
+
+  @Test
+  void digestOfAStreamEqualsDigestOfGetSamples() {
+    SampleDigest streamed = new SampleDigest();
+    try (BatchIterator it = client.streamEpoch(StreamEpochRequest.newBuilder().setDataset("tiny")
+        .setShuffle(true).setBatchSize(9).build())) {
+      it.forEachRemaining(b -> streamed.add(b.indices(), b.images(), b.masks(), b.depth()));
+    }
+    SampleDigest fetched = new SampleDigest();
+    for (long i = 0; i < 120; i += 30) {
+      long[] idx = new long[30];
+      for (int s = 0; s < 30; s++) {
+        idx[s] = i + s;
+      }
+      Batch b = client.getSamples("tiny", 0, idx);
+      fetched.add(b.indices(), b.images(), b.masks(), b.depth());
+    }
+    assertEquals(fetched.hex(), streamed.hex());
+    assertEquals(120, streamed.count());
+  }
+
+  @Test
+  void closingEarlyCancelsTheCall() throws Exception {
+    long before = server.server().stats().streamsCancelled();
+    BatchIterator it = client.streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin")
+        .setBatchSize(16).build());
+    assertTrue(it.hasNext());
+    it.next();
+    it.close();
+    assertFalse(it.hasNext());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.server().stats().streamsCancelled() == before && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(before + 1, server.server().stats().streamsCancelled());
+  }
+
+  @Test
+  void errorsCarryTheServersStatus() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> client.getSamples("builtin", 0, 400_000));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("index 400000"));
+  }
+
+  @Test
+  void builderRejectsBadValuesNamingThem() {
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().deadline(Duration.ZERO)).getMessage().contains("deadline"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().target(" ")).getMessage().contains("target"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().maxInboundMessageBytes(10)).getMessage()
+        .contains("maxInboundMessageBytes"));
+  }
+
+  @Test
+  void aServerThatIsNotThereIsUnavailable() {
+    try (FgbgClient c = FgbgClient.builder().target("localhost:1").deadline(Duration.ofSeconds(5))
+        .build()) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> c.describe("builtin"));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.fgbg.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.SampleDigest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI verbs against a real Netty server on loopback. */
+class FgbgCliTest {
+  private static TestServer server;
+  private static String target;
+
+  @TempDir
+  Path out;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.netty(TestDatasets.registry(), 2);
+    target = "localhost:" + server.server().port();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  /** Runs a verb; returns {exit code, stdout, stderr}. */
+  private static String[] run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    try {
+      int code = FgbgCli.run(args);
+      return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
+          e.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void streamPrintsExactlyThreeLinesAndShardDigestsAddUp() {
+    String[] whole = run("stream", "--target", target, "--dataset", "tiny", "--shuffle",
+        "--seed", "4", "--batch-size", "10");
+    assertEquals("0", whole[0], whole[2]);
+    List<String> lines = whole[1].lines().toList();
+    assertEquals(3, lines.size(), whole[1]);
+    assertEquals("samples: 120", lines.get(0));
+    assertTrue(lines.get(1).matches("samples/s: [0-9]+\\.[0-9]"), lines.get(1));
+    assertTrue(lines.get(2).matches("digest: [0-9a-f]{64}"), lines.get(2));
+    String sum = "0".repeat(64);
+    for (int r = 0; r < 3; r++) {
+      String[] shard = run("stream", "--target", target, "--dataset", "tiny", "--shuffle",
+          "--seed", "4", "--batch-size", "7", "--rank", String.valueOf(r), "--world-size", "3");
+      sum = SampleDigest.addHex(sum, shard[1].lines().toList().get(2).substring(8));
+    }
+    assertEquals(lines.get(2).substring(8), sum);
+    String[] limited = run("stream", "--target", target, "--limit", "5", "--batch-size", "2");
+    assertEquals("samples: 5", limited[1].lines().toList().get(0));
+  }
+
+  @Test
+  void getWritesViewableFiles() throws Exception {
+    String[] r = run("get", "--target", target, "--indices", "0,7,399999", "--out",
+        out.toString());
+    assertEquals("0", r[0], r[2]);
+    for (String i : new String[] {"0", "7", "399999"}) {
+      BufferedImage img = ImageIO.read(out.resolve(i + "_image.png").toFile());
+      assertEquals(224, img.getWidth());
+      BufferedImage mask = ImageIO.read(out.resolve(i + "_mask.png").toFile());
+      assertEquals(224, mask.getHeight());
+      BufferedImage depth = ImageIO.read(out.resolve(i + "_depth.png").toFile());
+      assertEquals(224, depth.getWidth());
+      assertTrue(Files.readString(out.resolve(i + "_meta.json")).contains("\"bbox\""));
+    }
+  }
+
+  @Test
+  void describePrintsTheEssentials() {
+    String[] r = run("describe", "--target", target);
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("400,000 = 100 bg x 100 fg x 2 flips x 20 placements"), r[1]);
+    assertTrue(r[1].contains("float16 little-endian, metres"), r[1]);
+    assertTrue(r[1].contains("fingerprint:  " + TestDatasets.builtin().fingerprint()), r[1]);
+  }
+
+  @Test
+  void errorsAreOneLineWithTheStatus() {
+    String[] r = run("get", "--target", target, "--indices", "400000", "--out", out.toString());
+    assertEquals("1", r[0]);
+    assertEquals("fgbg: error: INVALID_ARGUMENT: index 400000 is out of range for dataset "
+        + "'builtin' of 400000 samples (valid: 0..399999)", r[2].trim());
+    String[] down = run("describe", "--target", "localhost:1");
+    assertEquals("1", down[0]);
+    assertTrue(down[2].startsWith("fgbg: error: UNAVAILABLE") && down[2].contains("./fgbg serve"),
+        down[2]);
+    String[] bad = run("stream", "--target", target, "--batch-size", "0");
+    assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
+  }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every test of the project: the Maven build with all Java tests (unit, in-process gRPC and
+# loopback Netty), then the Python client's tests when that package is present.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+echo "== Java: mvn verify (all modules, all tests)"
+mvn -B -ntp install "$@"
+
+if [[ -d client-python-stub ]]; then
+  bash "$ROOT/scripts/test-python.sh"
+fi

@@ -1,0 +1,114 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.dataset.Dataset;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+  @TempDir
+  Path root;
+
+  private List<Dataset> build(String... args) throws Exception {
+    Main m = new Main();
+    new CommandLine(m).parseArgs(args);
+    return m.buildDatasets();
+  }
+
+  @Test
+  void folderFlagsMakeASecondDatasetWithTheirSpec() throws Exception {
+    Fixtures.goodFolders(root);
+    List<Dataset> ds = build("--builtin-size", "32", "--builtin-counts", "3:4",
+        "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+        "--name", "mine", "--size", "32x48", "--fg-scale", "0.4:0.5", "--placements", "2",
+        "--no-flip", "--position", "fixed");
+    assertEquals(2, ds.size());
+    assertEquals("builtin", ds.get(0).name());
+    assertEquals(3 * 4 * 2 * 20, ds.get(0).size());
+    Dataset mine = ds.get(1);
+    assertEquals("mine", mine.name());
+    assertEquals(32, mine.spec().height());
+    assertEquals(48, mine.spec().width());
+    assertEquals(3 * 3 * 1 * 2, mine.size());
+    assertEquals(0.4, mine.spec().fgScaleMin());
+    assertTrue(!mine.hasDepth());
+  }
+
+  @Test
+  void configFileAddsSeveralDatasets() throws Exception {
+    Fixtures.goodFolders(root);
+    Path cfg = root.resolve("datasets.json");
+    Files.writeString(cfg, """
+        {"datasets": [
+          {"name": "a", "bg": "%s", "fg": "%s", "size": "32"},
+          {"name": "b", "bg": "%s", "fg": "%s", "size": "40", "placements": 3, "flip": false}
+        ]}""".formatted(root.resolve("bg"), root.resolve("fg"), root.resolve("bg"),
+        root.resolve("fg")));
+    List<Dataset> ds = build("--builtin-size", "32", "--builtin-counts", "2:2", "--config",
+        cfg.toString());
+    assertEquals(List.of("builtin", "a", "b"), ds.stream().map(Dataset::name).toList());
+    assertEquals(3 * 3 * 1 * 3, ds.get(2).size());
+  }
+
+  @Test
+  void badSettingsFailAtStartUpNamingThem() throws Exception {
+    Fixtures.goodFolders(root);
+    String bg = root.resolve("bg").toString();
+    String fg = root.resolve("fg").toString();
+    assertFails("--size 'big' must be H or HxW", "--bg", bg, "--fg", fg, "--size", "big");
+    assertFails("--fg-scale '0.5' must be MIN:MAX", "--bg", bg, "--fg", fg, "--fg-scale", "0.5");
+    assertFails("spec field placements = 0", "--bg", bg, "--fg", fg, "--placements", "0");
+    assertFails("'builtin' is reserved", "--bg", bg, "--fg", fg, "--name", "builtin");
+    assertFails("needs both --bg and --fg", "--bg", bg);
+    assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
+        "--mask-from", "x");
+    assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
+    Path cfg = root.resolve("bad.json");
+    Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
+    assertFails("config file " + cfg + " is not valid", "--config", cfg.toString());
+  }
+
+  @Test
+  void runPrintsOneLineAndExitsTwoOnBadAssets() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
+          "--bg", root.resolve("missing").toString(), "--fg", root.toString()});
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, code);
+    String msg = err.toString(StandardCharsets.UTF_8);
+    assertTrue(msg.startsWith("fgbg: error: background folder "), msg);
+    assertTrue(msg.contains("missing does not exist"), msg);
+    assertTrue(!msg.contains("\tat "), "no stack trace: " + msg);
+  }
+
+  private void assertFails(String fragment, String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--builtin-size";
+    all[1] = "16";
+    all[2] = "--builtin-counts";
+    all[3] = "1:1";
+    System.arraycopy(args, 0, all, 4, args.length);
+    if (args.length > 0 && args[0].equals("--builtin-counts")) {
+      all = args;
+    }
+    String[] finalArgs = all;
+    FgbgException e = assertThrows(FgbgException.class, () -> build(finalArgs));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+}

@@ -1,0 +1,66 @@
+package dev.fgbg.server;
+
+import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.server.grpc.FgbgServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** A started server plus a channel to it: in-process for unit tests, Netty for integration. */
+public final class TestServer implements AutoCloseable {
+  private final FgbgServer server;
+  private final ManagedChannel channel;
+  private final ExecutorService pool;
+
+  private TestServer(FgbgServer server, ManagedChannel channel, ExecutorService pool) {
+    this.server = server;
+    this.channel = channel;
+    this.pool = pool;
+  }
+
+  public static TestServer inProcess(DatasetRegistry registry, int threads) {
+    String name = InProcessServerBuilder.generateName();
+    ExecutorService pool = Main.workerPool(threads);
+    FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
+        2 * threads));
+    return new TestServer(s, InProcessChannelBuilder.forName(name)
+        .maxInboundMessageSize(64 << 20).build(), pool);
+  }
+
+  public static TestServer netty(DatasetRegistry registry, int threads) {
+    ExecutorService pool = Main.workerPool(threads);
+    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, 2 * threads));
+    return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
+        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool);
+  }
+
+  private static FgbgServer start(FgbgServer s) {
+    try {
+      return s.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ManagedChannel channel() {
+    return channel;
+  }
+
+  public FgbgServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    channel.awaitTermination(5, TimeUnit.SECONDS);
+    server.stop(2);
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.server.assets.BuiltinWorld;
+import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.server.spec.Spec;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The real Netty server on loopback. */
+class FgbgServerTest {
+  private static StreamEpochRequest epoch() {
+    return StreamEpochRequest.newBuilder().setDataset("tiny").setSeed(3).setEpoch(1)
+        .setShuffle(true).setBatchSize(16).build();
+  }
+
+  private static List<SampleBatch> stream(TestServer s, StreamEpochRequest r) {
+    List<SampleBatch> out = new ArrayList<>();
+    FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .streamEpoch(r).forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void aRestartedServerServesTheSameBytes() throws Exception {
+    List<SampleBatch> before;
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
+      before = stream(s, epoch());
+    }
+    // Everything rebuilt from nothing, as a restarted process would.
+    Dataset fresh = new Dataset("tiny", BuiltinWorld.create(32, 32, 4, 5),
+        Spec.builder().size(32, 32).placements(3).build());
+    try (TestServer s = TestServer.netty(new DatasetRegistry(List.of(fresh)), 3)) {
+      List<SampleBatch> after = stream(s, epoch());
+      assertEquals(before, after);
+      assertEquals(FgbgServiceTest.digest(before), FgbgServiceTest.digest(after));
+    }
+  }
+
+  @Test
+  void aSlowReaderDoesNotMakeTheServerBufferWithoutBound() throws Exception {
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
+      ClientCall<StreamEpochRequest, SampleBatch> call = s.channel().newCall(
+          FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(60,
+              TimeUnit.SECONDS));
+      AtomicInteger received = new AtomicInteger();
+      CountDownLatch closed = new CountDownLatch(1);
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onMessage(SampleBatch message) {
+          received.incrementAndGet();
+        }
+
+        @Override
+        public void onClose(Status status, Metadata trailers) {
+          closed.countDown();
+        }
+      }, new Metadata());
+      call.request(1); // the trainer takes one message, then stalls
+      // 400,000 samples of ~300 KB: about 31,000 chunks if nothing held the server back.
+      call.sendMessage(StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(64)
+          .build());
+      call.halfClose();
+      Thread.sleep(2000);
+      long produced = s.server().stats().chunksProduced();
+      Thread.sleep(1000);
+      long later = s.server().stats().chunksProduced();
+      assertEquals(1, received.get());
+      // window (4) + what fits in the HTTP/2 windows and socket buffers (a few 4 MiB messages).
+      assertTrue(produced <= 16, "produced " + produced + " chunks for a stalled reader");
+      assertEquals(produced, later, "production must stop while the reader is stalled");
+      call.request(3);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (received.get() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(4, received.get(), "reading again resumes the stream");
+      call.cancel("done", null);
+      assertTrue(closed.await(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void healthAndReflectionAreServed() throws Exception {
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      HealthCheckResponse h = HealthGrpc.newBlockingStub(s.channel())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.newBuilder().setService(FgbgServer.SERVICE_NAME).build());
+      assertEquals(HealthCheckResponse.ServingStatus.SERVING, h.getStatus());
+
+      List<String> services = new ArrayList<>();
+      CountDownLatch done = new CountDownLatch(1);
+      StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(s.channel())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .serverReflectionInfo(new StreamObserver<ServerReflectionResponse>() {
+            @Override
+            public void onNext(ServerReflectionResponse r) {
+              r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+              done.countDown();
+            }
+          });
+      req.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+      req.onCompleted();
+      assertTrue(done.await(10, TimeUnit.SECONDS));
+      assertTrue(services.contains("fgbg.v1.Fgbg"), services.toString());
+      assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+    }
+  }
+}

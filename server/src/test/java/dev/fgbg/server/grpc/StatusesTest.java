@@ -1,0 +1,41 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.FgbgException;
+import io.grpc.Status;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class StatusesTest {
+  @Test
+  void mapsEachReason() {
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(FgbgException.invalidArgument("x")));
+    assertEquals(Status.Code.NOT_FOUND, code(FgbgException.notFound("x")));
+    assertEquals(Status.Code.FAILED_PRECONDITION, code(FgbgException.failedPrecondition("x")));
+    assertEquals(Status.Code.PERMISSION_DENIED,
+        code(new FgbgException(FgbgException.Reason.PERMISSION_DENIED, "x")));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED,
+        code(new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, "x")));
+    assertEquals(Status.Code.INVALID_ARGUMENT,
+        code(new CompletionException(FgbgException.invalidArgument("wrapped"))));
+  }
+
+  @Test
+  void keepsTheMessageAndHidesInternals() {
+    assertEquals("batch_size 0 bad",
+        Statuses.toStatus(FgbgException.invalidArgument("batch_size 0 bad")).getStatus()
+            .getDescription());
+    Status internal = Statuses.toStatus(new NullPointerException("secret detail")).getStatus();
+    assertEquals(Status.Code.INTERNAL, internal.getCode());
+    assertTrue(internal.getDescription().startsWith("internal error (server log ref "));
+    assertFalse(internal.getDescription().contains("secret detail"));
+    assertEquals(null, internal.getCause(), "no stack trace travels");
+  }
+
+  private static Status.Code code(Throwable t) {
+    return Statuses.toStatus(t).getStatus().getCode();
+  }
+}
