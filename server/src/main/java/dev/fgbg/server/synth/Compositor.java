@@ -72,7 +72,7 @@ public final class Compositor {
     if (depth != null && bgDepth != null) {
       int bpv = enc.bytesPerValue();
       System.arraycopy(bgDepth, 0, depth, t.depthOff(), pixels * bpv);
-      byte[] v = new byte[bpv];
+      byte[] v = new byte[4];
       enc.put(v, 0, fgDepth);
       for (int fy = 0; fy < fh; fy++) {
         int src = fy * fw * 4 + 3;
@@ -80,8 +80,11 @@ public final class Compositor {
         for (int fx = 0; fx < fw; fx++) {
           if ((rgba[src + (flip ? fw - 1 - fx : fx) * 4] & 0xff) >= threshold) {
             int d = dst + fx * bpv;
-            for (int b = 0; b < bpv; b++) {
-              depth[d + b] = v[b];
+            depth[d] = v[0];
+            depth[d + 1] = v[1];
+            if (bpv == 4) {
+              depth[d + 2] = v[2];
+              depth[d + 3] = v[3];
             }
           }
         }

@@ -1,0 +1,22 @@
+package dev.fgbg.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./fgbg bench <synth|stream>}, and {@code ./fgbg bench jmh [JMH args]} which hands every
+ * argument to JMH untouched (default: SynthBenchmark).
+ */
+@Command(name = "fgbg bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks; each prints 'samples/s: X' last. 'jmh [args]' runs JMH.",
+    subcommands = {SynthBench.class, StreamBench.class})
+public final class BenchMain {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("jmh")) {
+      String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+      org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"SynthBenchmark"} : rest);
+      return;
+    }
+    System.exit(new CommandLine(new BenchMain()).execute(args));
+  }
+}
