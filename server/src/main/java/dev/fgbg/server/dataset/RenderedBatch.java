@@ -30,8 +30,9 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
       if (images == null && masks == null && depth == null) {
         infos[s] = d.place(seed, indices[s]);
       } else {
+        // The arrays are fresh, hence zero: the mask needs no clearing.
         infos[s] = d.render(seed, indices[s], enc, new Compositor.Target(images, s * ib, masks,
-            s * mb, depth, s * db));
+            s * mb, depth, s * db, true));
       }
     }
     return new RenderedBatch(indices, images, masks, depth, enc, infos);

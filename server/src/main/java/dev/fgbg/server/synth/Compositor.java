@@ -10,9 +10,19 @@ package dev.fgbg.server.synth;
 public final class Compositor {
   private Compositor() {}
 
-  /** Where the output of one sample goes; any array may be null when that output is not wanted. */
+  /**
+   * Where the output of one sample goes; any array may be null when that output is not wanted.
+   * {@code maskZeroed} says the mask region is already all zero (a fresh array), so clearing it
+   * can be skipped.
+   */
   public record Target(byte[] image, int imageOff, byte[] mask, int maskOff, byte[] depth,
-      int depthOff) {}
+      int depthOff, boolean maskZeroed) {
+
+    public Target(byte[] image, int imageOff, byte[] mask, int maskOff, byte[] depth,
+        int depthOff) {
+      this(image, imageOff, mask, maskOff, depth, depthOff, false);
+    }
+  }
 
   /**
    * @param bgRgb background, H×W×3
@@ -54,7 +64,9 @@ public final class Compositor {
     }
     byte[] mask = t.mask();
     if (mask != null) {
-      java.util.Arrays.fill(mask, t.maskOff(), t.maskOff() + pixels, (byte) 0);
+      if (!t.maskZeroed()) {
+        java.util.Arrays.fill(mask, t.maskOff(), t.maskOff() + pixels, (byte) 0);
+      }
       for (int fy = 0; fy < fh; fy++) {
         int src = fy * fw * 4 + 3;
         int dst = t.maskOff() + (y + fy) * width + x;

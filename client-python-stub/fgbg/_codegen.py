@@ -1,0 +1,97 @@
+"""Generates fgbg/v1/*_pb2*.py from the repository's proto/ and checks that they are current.
+
+    python3 -m fgbg._codegen           # (re)generate
+    python3 -m fgbg._codegen --check   # exit 1 if the stubs are missing or older than proto/
+
+The generated package records the SHA-256 of the .proto sources it was made from.
+"""
+import hashlib
+import os
+import sys
+
+PROTOS = ["fgbg/v1/fgbg.proto"]
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # client-python-stub/
+GENERATED = os.path.join(PACKAGE_ROOT, "fgbg", "v1")
+STAMP = os.path.join(GENERATED, "PROTO_SHA256")
+
+
+def proto_root():
+    """The proto source folder: $FGBG_PROTO_ROOT, or proto/ beside this package in the repo."""
+    env = os.environ.get("FGBG_PROTO_ROOT")
+    if env:
+        return env
+    repo = os.path.join(os.path.dirname(PACKAGE_ROOT), "proto", "src", "main", "proto")
+    return repo if os.path.isdir(repo) else None
+
+
+def sources_digest(root):
+    sha = hashlib.sha256()
+    for rel in PROTOS:
+        sha.update(rel.encode())
+        with open(os.path.join(root, rel), "rb") as f:
+            sha.update(f.read())
+    return sha.hexdigest()
+
+
+def recorded_digest():
+    try:
+        with open(STAMP) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def is_current(root=None):
+    """True when the stubs exist and match the proto sources (or no sources are around)."""
+    if not os.path.exists(os.path.join(GENERATED, "fgbg_pb2.py")):
+        return False
+    root = root or proto_root()
+    if root is None:
+        return True  # an installed package: it was generated at build time
+    return recorded_digest() == sources_digest(root)
+
+
+def generate(root=None):
+    root = root or proto_root()
+    if root is None:
+        raise RuntimeError("fgbg: cannot find proto/ to generate the gRPC stubs from; "
+                           "set FGBG_PROTO_ROOT to the folder holding fgbg/v1/fgbg.proto")
+    try:
+        from grpc_tools import protoc
+    except ImportError as e:
+        raise RuntimeError("fgbg: generating the gRPC stubs needs grpcio-tools "
+                           "(Debian: apt-get install python3-grpc-tools; pip: grpcio-tools)") from e
+    os.makedirs(GENERATED, exist_ok=True)
+    args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + PACKAGE_ROOT,
+            "--grpc_python_out=" + PACKAGE_ROOT] + PROTOS
+    code = protoc.main(args)
+    if code != 0:
+        raise RuntimeError("fgbg: protoc failed with exit code %d on %s" % (code, root))
+    with open(os.path.join(GENERATED, "__init__.py"), "w") as f:
+        f.write('"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""\n')
+    with open(STAMP, "w") as f:
+        f.write(sources_digest(root) + "\n")
+
+
+def ensure():
+    """Generates the stubs when they are missing or stale and the tools are at hand."""
+    if is_current():
+        return
+    generate()
+    sys.stderr.write("fgbg: generated gRPC stubs from %s\n" % proto_root())
+
+
+def main(argv):
+    if "--check" in argv:
+        if is_current():
+            print("fgbg stubs are current")
+            return 0
+        print("fgbg stubs are missing or stale: run python3 -m fgbg._codegen", file=sys.stderr)
+        return 1
+    generate()
+    print("generated fgbg stubs in %s" % GENERATED)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

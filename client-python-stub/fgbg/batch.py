@@ -1,0 +1,66 @@
+"""Batches as numpy arrays that are views of the message bytes (no copy)."""
+import numpy as np
+
+_DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
+
+
+class Batch:
+    """One batch of samples.
+
+    images: uint8 [n, H, W, 3]; masks: uint8 [n, H, W]; depth: float16/float32 [n, h, w]
+    (little-endian, metres); None for an output that was not asked for. indices: int64 [n];
+    positions: int64 [n], each sample's global epoch position (streams only); meta: a list of
+    SampleMeta messages. Arrays made from a single message are read-only views of its bytes.
+    """
+
+    __slots__ = ("indices", "positions", "images", "masks", "depth", "meta", "batch_index",
+                 "fingerprint", "buffers")
+
+    def __init__(self, messages, world_size=1, payloads=None):
+        """messages: parsed SampleBatch chunks; payloads: per chunk, {field: (bytes, offset,
+        length)} when the payload was left in the raw message (see fgbg.wire)."""
+        first = messages[0]
+        self.batch_index = first.batch_index
+        self.fingerprint = first.fingerprint
+        self.meta = [m for msg in messages for m in msg.meta]
+        self.indices = np.fromiter((i for msg in messages for i in msg.indices), dtype=np.int64)
+        self.positions = np.concatenate([
+            msg.first_position + np.arange(len(msg.indices), dtype=np.int64) * world_size
+            for msg in messages])
+        n = len(self.indices)
+        h, w = first.height, first.width
+        # Hold the buffers: the arrays below are views of them.
+        self.buffers = {f: _join(messages, payloads, f) for f in ("images", "masks", "depth")}
+        self.images = _view(self.buffers["images"], np.uint8, (n, h, w, 3))
+        self.masks = _view(self.buffers["masks"], np.uint8, (n, h, w))
+        self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
+                           (n, first.depth_height, first.depth_width))
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __repr__(self):
+        return "Batch(n=%d, batch_index=%d, indices=%s...)" % (
+            len(self), self.batch_index, list(self.indices[:4]))
+
+
+def _join(messages, payloads, field):
+    """(buffer, offset, length) of a field over all chunks."""
+    if payloads is None:
+        parts = [(getattr(m, field), 0, None) for m in messages]
+    else:
+        parts = [p.get(field, (b"", 0, 0)) for p in payloads]
+    if len(parts) == 1:
+        buf, off, length = parts[0]
+        return buf, off, len(buf) - off if length is None else length
+    # A batch split into chunks: one copy to make it contiguous.
+    joined = b"".join(memoryview(b)[o:o + (len(b) - o if n is None else n)] for b, o, n in parts)
+    return joined, 0, len(joined)
+
+
+def _view(part, dtype, shape):
+    buf, off, length = part
+    if length == 0:
+        return None
+    return np.frombuffer(buf, dtype=dtype, count=length // np.dtype(dtype).itemsize,
+                         offset=off).reshape(shape)

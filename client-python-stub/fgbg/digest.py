@@ -1,0 +1,38 @@
+"""The order-independent dataset digest, identical to the Java CLI's `stream` digest."""
+import hashlib
+import struct
+
+_MOD = 1 << 256
+
+
+class SampleDigest:
+    """Sum mod 2^256 of SHA-256(index as 8 bytes big-endian || image || mask || depth)."""
+
+    def __init__(self):
+        self.value = 0
+        self.count = 0
+
+    def add_sample(self, index, *parts):
+        sha = hashlib.sha256(struct.pack(">q", int(index)))
+        for p in parts:
+            if p is not None and len(p):
+                sha.update(p)
+        self.value = (self.value + int.from_bytes(sha.digest(), "big")) % _MOD
+        self.count += 1
+
+    def add_batch(self, batch):
+        """Adds every sample of a `fgbg.Batch` (the outputs it carries)."""
+        for s, index in enumerate(batch.indices):
+            self.add_sample(index, *(a[s].tobytes() if a is not None else None
+                                     for a in (batch.images, batch.masks, batch.depth)))
+
+    def update(self, other):
+        self.value = (self.value + other.value) % _MOD
+        self.count += other.count
+
+    def hex(self):
+        return "%064x" % self.value
+
+    @staticmethod
+    def add_hex(a, b):
+        return "%064x" % ((int(a, 16) + int(b, 16)) % _MOD)

@@ -1,0 +1,1 @@
+"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""

@@ -1,0 +1,50 @@
+"""Splits a serialized SampleBatch without copying its payload.
+
+The image, mask and depth fields (4, 5, 6) are located by scanning the top-level wire format;
+everything else (indices, meta, small scalars) is re-parsed with protobuf, which is cheap. The
+payload arrays are then numpy views at offsets into the one bytes object gRPC handed us.
+"""
+
+PAYLOAD_FIELDS = {4: "images", 5: "masks", 6: "depth"}
+
+
+def _varint(buf, pos):
+    result = 0
+    shift = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if b < 0x80:
+            return result, pos
+        shift += 7
+
+
+def split(raw):
+    """Returns (bytes of the other fields, {name: (offset, length)}) for a SampleBatch."""
+    pos = 0
+    end = len(raw)
+    payload = {}
+    rest = []
+    while pos < end:
+        start = pos
+        key, pos = _varint(raw, pos)
+        field, wire = key >> 3, key & 7
+        if wire == 0:
+            _, pos = _varint(raw, pos)
+        elif wire == 1:
+            pos += 8
+        elif wire == 5:
+            pos += 4
+        elif wire == 2:
+            length, pos = _varint(raw, pos)
+            if field in PAYLOAD_FIELDS:
+                payload[PAYLOAD_FIELDS[field]] = (pos, length)
+                pos += length
+                continue
+            pos += length
+        else:
+            raise ValueError("unexpected wire type %d in SampleBatch" % wire)
+        rest.append((start, pos))
+    small = b"".join(raw[a:b] for a, b in rest)
+    return small, payload

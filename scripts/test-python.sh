@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The Python client's tests, with Debian's python3 packages. Installs them with apt when they
+# are missing (as root), and fails loudly when it cannot: these tests never skip silently.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY=/usr/bin/python3
+PKGS=(python3 python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest python3-torch python3-tqdm)
+
+have() {
+  [[ -x "$PY" ]] && "$PY" -c 'import grpc, grpc_tools, google.protobuf, numpy, pytest, torch, tqdm' 2>/dev/null
+}
+
+echo "== Python client tests (Debian python3)"
+if ! have; then
+  echo "fgbg: installing Debian packages for the Python tests: ${PKGS[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "fgbg: error: the Python tests need ${PKGS[*]}; install them (apt-get install) or run as root" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${PKGS[@]}" >/dev/null
+  have || { echo "fgbg: error: the Python packages are still not importable after apt-get" >&2; exit 1; }
+fi
+
+cd "$ROOT/client-python-stub"
+"$PY" -m fgbg._codegen
+"$PY" -m fgbg._codegen --check
+set +e
+"$PY" -m pytest -q -p no:cacheprovider tests
+rc=$?
+set -e
+if [[ $rc -eq 5 ]]; then
+  echo "fgbg: error: pytest collected no tests" >&2
+  exit 1
+fi
+exit $rc
