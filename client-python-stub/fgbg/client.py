@@ -44,6 +44,11 @@ def _dtype(depth_dtype):
     return _DTYPES[depth_dtype]
 
 
+_FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
+            "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
+            "coco": pb.EXPORT_FORMAT_COCO}
+
+
 def _parse(raw):
     small, where = wire.split(raw)
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
@@ -107,6 +112,67 @@ class Client:
             raise _error(e, self.target) from None
         msg, payload = _parse(raw)
         return Batch([msg], payloads=[payload])
+
+    def export(self, destination, format="folders", dataset="builtin", seed=0, start=0, end=0,
+               outputs=None, overwrite=False, shard_size=0, jpeg_quality=0, depth_npy=False,
+               progress=True):
+        """Writes [start, end) to files under the server's export root; returns the final
+        ExportProgress (manifest path, digest). Resumes an earlier run of the same export.
+        Shows a tqdm bar when tqdm is installed and progress is on, else plain lines."""
+        if format not in _FORMATS:
+            raise ValueError("format %r must be one of %s" % (format, sorted(_FORMATS)))
+        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end,
+                               outputs=_outputs(outputs), format=_FORMATS[format],
+                               destination=destination, overwrite=overwrite,
+                               shard_size=shard_size, jpeg_quality=jpeg_quality,
+                               depth_npy=depth_npy)
+        bar = None
+        last = None
+        call = self._stub.Export(req, timeout=self.stream_timeout)
+        try:
+            for p in call:
+                last = p
+                if not progress:
+                    continue
+                if bar is None:
+                    try:
+                        from tqdm import tqdm
+
+                        bar = tqdm(total=p.total, unit="sample", desc="export " + destination)
+                    except ImportError:
+                        bar = False
+                if bar:
+                    bar.update(p.done - bar.n)
+                    bar.set_postfix_str(p.current_shard)
+                elif p.finished or p.done == p.total:
+                    print("export: %d/%d samples, %d/%d shards, %.0f samples/s" % (
+                        p.done, p.total, p.shards_done, p.shards_total, p.samples_per_second))
+        except grpc.RpcError as e:
+            raise _error(e, self.target) from None
+        finally:
+            if bar:
+                bar.close()
+            call.cancel()
+        if last is None or not last.finished:
+            raise FgbgError("ABORTED", "the export ended without finishing", self.target)
+        return last
+
+    def stats(self, dataset="builtin", seed=0, start=0, end=0):
+        """Exact per-channel mean/std: image and mask on [0, 1], depth in metres."""
+        try:
+            return self._stub.Stats(pb.StatsRequest(dataset=dataset, seed=seed, start=start,
+                                                    end=end), timeout=self.stream_timeout)
+        except grpc.RpcError as e:
+            raise _error(e, self.target) from None
+
+    def gallery(self, dataset="builtin", seed=0, indices=None, count=0):
+        """PNG bytes of an image | mask | depth grid (one row per sample)."""
+        try:
+            return self._stub.Gallery(pb.GalleryRequest(dataset=dataset, seed=seed,
+                                                        indices=list(indices or []), count=count),
+                                      timeout=self.timeout).png
+        except grpc.RpcError as e:
+            raise _error(e, self.target) from None
 
     def stream_epoch(self, dataset="builtin", seed=0, epoch=0, shuffle=False, batch_size=64,
                      rank=0, world_size=1, start_batch=0, start_position=0, drop_last=False,

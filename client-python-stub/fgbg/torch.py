@@ -38,7 +38,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     """Batches (dicts of tensors) from an fgbg server; use with DataLoader(batch_size=None).
 
     image: "uint8" gives uint8 [n, H, W, 3] (zero-copy); "float" gives float32 [n, 3, H, W] in
-    [0, 1], normalised with `normalize=(mean, std)` (per channel, on the [0, 1] scale) when given.
+    [0, 1], normalised with `normalize=(mean, std)` (per channel, on the [0, 1] scale) when given,
+    or with the dataset's own exact statistics (the Stats RPC) for normalize="dataset".
     """
 
     def __init__(self, target="localhost:50051", dataset="builtin", seed=0, shuffle=True,
@@ -62,6 +63,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self.world_size = world_size
         self.drop_last = drop_last
         self.image = image
+        if isinstance(normalize, str):
+            if normalize != "dataset":
+                raise ValueError("normalize must be (mean, std) or 'dataset', got %r" % normalize)
+            with Client(target, timeout=timeout, stream_timeout=stream_timeout) as c:
+                s = c.stats(dataset, seed=seed)
+            normalize = (list(s.image.mean), list(s.image.std))
         self.normalize = None if normalize is None else (
             torch.tensor(normalize[0], dtype=torch.float32).view(1, 3, 1, 1),
             torch.tensor(normalize[1], dtype=torch.float32).view(1, 3, 1, 1))
@@ -70,8 +77,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self.stream_timeout = stream_timeout
         # Shared with DataLoader workers: the first epoch and how many __iter__ calls were made,
         # so that each new pass gets the next epoch without anyone calling set_epoch.
-        self._base_epoch = multiprocessing.Value("q", 0)
-        self._passes = multiprocessing.Value("q", 0)
+        # From the spawn context: its semaphores are named, so the counters work in forked and
+        # in spawned workers alike (a fork-context lock crashes a spawned child).
+        shared = multiprocessing.get_context("spawn")
+        self._base_epoch = shared.Value("q", 0)
+        self._passes = shared.Value("q", 0)
         self._resume = (0, frozenset())  # (start position, consumed positions after it)
         self._resume_epoch = None
         self._progress = {}  # epoch -> {shard: positions passed} as seen by the consumer
@@ -184,8 +194,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
 
     def loader(self, **kwargs):
         """A torch DataLoader over this dataset (batch_size=None) that records consumption, so
-        that state_dict() is exact with any num_workers."""
+        that state_dict() is exact with any num_workers. Workers are started with 'spawn': gRPC
+        does not survive fork() in a process that has used it (the child can deadlock)."""
         kwargs.setdefault("batch_size", None)
+        if kwargs.get("num_workers", 0) > 0:
+            kwargs.setdefault("multiprocessing_context", "spawn")
         return _RecordingLoader(self, torch.utils.data.DataLoader(self, **kwargs))
 
     def state_dict(self):

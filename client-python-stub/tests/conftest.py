@@ -53,8 +53,8 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server():
-    s = Server(SMALL)
+def server(tmp_path_factory):
+    s = Server(SMALL + ["--export-root", str(tmp_path_factory.mktemp("exports"))])
     yield s
     s.stop()
 

@@ -88,3 +88,32 @@ def test_server_down_is_a_clear_error():
             c.describe()
     assert e.value.code == "UNAVAILABLE"
     assert "is the server running" in str(e.value)
+
+
+def test_export_stats_and_gallery(server):
+    with fgbg.Client(server.target) as c:
+        done = c.export("py-npy", format="npy", start=100, end=300, seed=6, progress=False)
+        assert done.finished and done.total == 200
+        d = fgbg.SampleDigest()
+        for batch in c.stream_epoch(seed=6, start_position=100, limit=200, batch_size=64):
+            d.add_batch(batch)
+        assert done.digest == d.hex(), "export digest = stream digest"
+        with pytest.raises(fgbg.FgbgError) as e:
+            c.export("../escape", format="zip", progress=False)
+        assert e.value.code == "PERMISSION_DENIED"
+        s = c.stats()
+        assert s.samples == N and len(s.image.mean) == 3 and s.depth.unit == "metres"
+        png = c.gallery(count=3)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_normalize_with_the_datasets_own_stats(server):
+    from fgbg.torch import FgbgIterableDataset
+
+    ds = FgbgIterableDataset(server.target, batch_size=N, image="float", normalize="dataset",
+                             shuffle=False)
+    b = next(iter(ds))
+    # Normalised with exact whole-dataset stats: per-channel mean 0 and std 1 over the epoch.
+    img = b["image"].double()
+    assert abs(float(img.mean(dim=(0, 2, 3)).abs().max())) < 1e-4
+    assert abs(float(img.std(dim=(0, 2, 3), unbiased=False).max()) - 1) < 1e-3

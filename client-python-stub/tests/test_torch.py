@@ -19,17 +19,40 @@ def digest_of(batches):
     return d
 
 
-def test_ranks_times_workers_cover_the_epoch_exactly_once(server):
-    seen = []
-    total = fgbg.SampleDigest()
-    for rank in range(2):
-        ds = FgbgIterableDataset(server.target, seed=9, batch_size=16, rank=rank, world_size=2)
-        batches = list(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2))
-        for b in batches:
-            seen.extend(b["index"].tolist())
-        total.update(digest_of(batches))
-    assert sorted(seen) == list(range(N)), "every sample once across 2 ranks x 2 workers"
-    assert total.hex() == java_stream_digest(server.target, "--seed", "9", "--shuffle")
+EXACTLY_ONCE = r"""
+import json, sys, torch
+sys.path.insert(0, %(pkg)r)
+import fgbg
+from fgbg.torch import FgbgIterableDataset
+seen, total = [], fgbg.SampleDigest()
+for rank in range(2):
+    ds = FgbgIterableDataset(sys.argv[1], seed=9, batch_size=16, rank=rank, world_size=2)
+    # A plain DataLoader with forked workers, as in most training scripts.
+    for b in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2):
+        for s in range(len(b["index"])):
+            seen.append(int(b["index"][s]))
+            total.add_sample(int(b["index"][s]), b["image"][s].numpy().tobytes(),
+                             b["mask"][s].numpy().tobytes(), b["depth"][s].numpy().tobytes())
+print(json.dumps({"seen": seen, "digest": total.hex()}))
+"""
+
+
+def test_ranks_times_workers_cover_the_epoch_exactly_once(server, tmp_path):
+    # A fresh trainer process: its parent has not used gRPC before DataLoader forks workers.
+    script = tmp_path / "once.py"
+    script.write_text(EXACTLY_ONCE % {"pkg": os.path.join(ROOT, "client-python-stub")})
+    out = json.loads(subprocess.run([sys.executable, str(script), server.target], check=True,
+                                    capture_output=True, text=True, timeout=120).stdout)
+    assert sorted(out["seen"]) == list(range(N)), "every sample once across 2 ranks x 2 workers"
+    assert out["digest"] == java_stream_digest(server.target, "--seed", "9", "--shuffle")
+
+
+def test_loader_workers_are_spawned_and_cover_the_epoch(server):
+    ds = FgbgIterableDataset(server.target, seed=9, batch_size=16, rank=1, world_size=2)
+    loader = ds.loader(num_workers=2)
+    assert loader.loader.multiprocessing_context.get_start_method() == "spawn"
+    seen = [i for b in loader for i in b["index"].tolist()]
+    assert len(seen) == len(set(seen)) == N // 2
 
 
 def test_each_pass_is_a_new_epoch_unless_set(server):
@@ -40,7 +63,7 @@ def test_each_pass_is_a_new_epoch_unless_set(server):
     assert first != second, "the order changes by itself between passes"
     ds.set_epoch(0)
     assert [b["index"].tolist() for b in ds] == first
-    loader = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2)
+    loader = ds.loader(num_workers=2)
     ds.set_epoch(5)
     a = sorted(i for b in loader for i in b["index"].tolist())
     b2 = [i for b in loader for i in b["index"].tolist()]
@@ -68,7 +91,7 @@ if phase == "first":
     for rank in range(2):
         ds = FgbgIterableDataset(target, seed=4, batch_size=8, rank=rank, world_size=2)
         ds.set_epoch(2)
-        it = iter(ds.loader(num_workers=2))
+        it = iter(ds.loader(num_workers=2, multiprocessing_context="fork"))
         for _ in range(5):
             seen.extend(next(it)["index"].tolist())
         states.append(ds.state_dict())
@@ -79,7 +102,7 @@ else:
     for rank in range(3):
         ds = FgbgIterableDataset(target, seed=4, batch_size=8, rank=rank, world_size=3)
         ds.load_state_dict(state)
-        for b in ds.loader(num_workers=1):
+        for b in ds.loader(num_workers=1, multiprocessing_context="fork"):
             seen.extend(b["index"].tolist())
         assert ds.state_dict()["epoch"] == 2
     print(json.dumps(seen))

@@ -20,7 +20,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='fgbg/v1/fgbg.proto',
   package='fgbg.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x12\x66gbg/v1/fgbg.proto\x12\x07\x66gbg.v1\"\xca\x01\n\x0b\x44\x61tasetSpec\x12\x0e\n\x06height\x18\x01 \x01(\x05\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x14\n\x0c\x66g_scale_min\x18\x03 \x01(\x01\x12\x14\n\x0c\x66g_scale_max\x18\x04 \x01(\x01\x12\x12\n\nplacements\x18\x05 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x06 \x01(\x08\x12#\n\x08position\x18\x07 \x01(\x0e\x32\x11.fgbg.v1.Position\x12\x16\n\x0emask_threshold\x18\x08 \x01(\x05\x12\x11\n\tsoft_mask\x18\t \x01(\x08\"\x15\n\x13ListDatasetsRequest\"A\n\x14ListDatasetsResponse\x12)\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x17.fgbg.v1.DatasetSummary\"A\n\x0e\x44\x61tasetSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\"\n\x0f\x44\x65scribeRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\"\x15\n\x05Shape\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\"\xed\x04\n\x0b\x44\x61tasetInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x62\x61\x63kgrounds\x18\x03 \x01(\x05\x12\x13\n\x0b\x66oregrounds\x18\x04 \x01(\x05\x12\r\n\x05\x66lips\x18\x05 \x01(\x05\x12\x12\n\nplacements\x18\x06 \x01(\x05\x12\x15\n\rindex_formula\x18\x07 \x01(\t\x12\"\n\x04spec\x18\x08 \x01(\x0b\x32\x14.fgbg.v1.DatasetSpec\x12\x13\n\x0b\x66ingerprint\x18\t \x01(\t\x12\x19\n\x11generator_version\x18\n \x01(\t\x12#\n\x0bimage_shape\x18\x0b \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\"\n\nmask_shape\x18\x0c \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\x11\n\thas_depth\x18\r \x01(\x08\x12#\n\x0b\x64\x65pth_shape\x18\x0e \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12(\n\x0b\x64\x65pth_dtype\x18\x0f \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x13\n\x0b\x64\x65pth_units\x18\x10 \x01(\t\x12\x14\n\x0c\x64\x65pth_source\x18\x11 \x01(\t\x12\x19\n\x11\x62\x61\x63kground_labels\x18\x12 \x03(\t\x12\x19\n\x11\x66oreground_labels\x18\x13 \x03(\t\x12\x18\n\x10\x62\x61\x63kground_names\x18\x14 \x03(\t\x12\x18\n\x10\x66oreground_names\x18\x15 \x03(\t\x12\x17\n\x0fmax_get_samples\x18\x16 \x01(\x05\x12\x16\n\x0emax_batch_size\x18\x17 \x01(\x05\x12\x19\n\x11max_message_bytes\x18\x18 \x01(\x03\"6\n\x04\x42\x42ox\x12\n\n\x02x0\x18\x01 \x01(\x05\x12\n\n\x02y0\x18\x02 \x01(\x05\x12\n\n\x02x1\x18\x03 \x01(\x05\x12\n\n\x02y1\x18\x04 \x01(\x05\"\xe9\x01\n\nSampleMeta\x12\r\n\x05index\x18\x01 \x01(\x03\x12\n\n\x02\x62g\x18\x02 \x01(\x05\x12\n\n\x02\x66g\x18\x03 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x04 \x01(\x08\x12\t\n\x01k\x18\x05 \x01(\x05\x12\t\n\x01x\x18\x06 \x01(\x05\x12\t\n\x01y\x18\x07 \x01(\x05\x12\x10\n\x08\x66g_width\x18\x08 \x01(\x05\x12\x11\n\tfg_height\x18\t \x01(\x05\x12\r\n\x05scale\x18\n \x01(\x01\x12\x1b\n\x04\x62\x62ox\x18\x0b \x01(\x0b\x32\r.fgbg.v1.BBox\x12\x10\n\x08\x62g_label\x18\x0c \x01(\x05\x12\x10\n\x08\x66g_label\x18\r \x01(\x05\x12\x10\n\x08\x66g_depth\x18\x0e \x01(\x02\"\xcf\x02\n\x0bSampleBatch\x12\x0f\n\x07indices\x18\x01 \x03(\x03\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06images\x18\x04 \x01(\x0c\x12\r\n\x05masks\x18\x05 \x01(\x0c\x12\r\n\x05\x64\x65pth\x18\x06 \x01(\x0c\x12(\n\x0b\x64\x65pth_dtype\x18\x07 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x14\n\x0c\x64\x65pth_height\x18\x08 \x01(\x05\x12\x13\n\x0b\x64\x65pth_width\x18\t \x01(\x05\x12!\n\x04meta\x18\n \x03(\x0b\x32\x13.fgbg.v1.SampleMeta\x12\x13\n\x0b\x62\x61tch_index\x18\x0b \x01(\x03\x12\x13\n\x0b\x63hunk_index\x18\x0c \x01(\x05\x12\x13\n\x0b\x63hunk_count\x18\r \x01(\x05\x12\x16\n\x0e\x66irst_position\x18\x0e \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x0f \x01(\t\"\x8f\x01\n\x11GetSamplesRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12 \n\x07outputs\x18\x04 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12(\n\x0b\x64\x65pth_dtype\x18\x05 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\"\xa4\x02\n\x12StreamEpochRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0f\n\x07shuffle\x18\x04 \x01(\x08\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x0c\n\x04rank\x18\x06 \x01(\x05\x12\x12\n\nworld_size\x18\x07 \x01(\x05\x12\x13\n\x0bstart_batch\x18\x08 \x01(\x03\x12\x11\n\tdrop_last\x18\t \x01(\x08\x12 \n\x07outputs\x18\n \x03(\x0e\x32\x0f.fgbg.v1.Output\x12\r\n\x05limit\x18\x0b \x01(\x03\x12(\n\x0b\x64\x65pth_dtype\x18\x0c \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x16\n\x0estart_position\x18\r \x01(\x03*M\n\x08Position\x12\x18\n\x14POSITION_UNSPECIFIED\x10\x00\x12\x13\n\x0fPOSITION_RANDOM\x10\x01\x12\x12\n\x0ePOSITION_FIXED\x10\x02*f\n\x06Output\x12\x16\n\x12OUTPUT_UNSPECIFIED\x10\x00\x12\x10\n\x0cOUTPUT_IMAGE\x10\x01\x12\x0f\n\x0bOUTPUT_MASK\x10\x02\x12\x10\n\x0cOUTPUT_DEPTH\x10\x03\x12\x0f\n\x0bOUTPUT_META\x10\x04*[\n\nDepthDtype\x12\x1b\n\x17\x44\x45PTH_DTYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT16\x10\x01\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT32\x10\x02\x32\x93\x02\n\x04\x46gbg\x12K\n\x0cListDatasets\x12\x1c.fgbg.v1.ListDatasetsRequest\x1a\x1d.fgbg.v1.ListDatasetsResponse\x12:\n\x08\x44\x65scribe\x12\x18.fgbg.v1.DescribeRequest\x1a\x14.fgbg.v1.DatasetInfo\x12>\n\nGetSamples\x12\x1a.fgbg.v1.GetSamplesRequest\x1a\x14.fgbg.v1.SampleBatch\x12\x42\n\x0bStreamEpoch\x12\x1b.fgbg.v1.StreamEpochRequest\x1a\x14.fgbg.v1.SampleBatch0\x01\x42\x1a\n\x0b\x64\x65v.fgbg.v1B\tFgbgProtoP\x01\x62\x06proto3')
+  serialized_pb=_b('\n\x12\x66gbg/v1/fgbg.proto\x12\x07\x66gbg.v1\"\xca\x01\n\x0b\x44\x61tasetSpec\x12\x0e\n\x06height\x18\x01 \x01(\x05\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x14\n\x0c\x66g_scale_min\x18\x03 \x01(\x01\x12\x14\n\x0c\x66g_scale_max\x18\x04 \x01(\x01\x12\x12\n\nplacements\x18\x05 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x06 \x01(\x08\x12#\n\x08position\x18\x07 \x01(\x0e\x32\x11.fgbg.v1.Position\x12\x16\n\x0emask_threshold\x18\x08 \x01(\x05\x12\x11\n\tsoft_mask\x18\t \x01(\x08\"\x15\n\x13ListDatasetsRequest\"A\n\x14ListDatasetsResponse\x12)\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x17.fgbg.v1.DatasetSummary\"A\n\x0e\x44\x61tasetSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\"\n\x0f\x44\x65scribeRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\"\x15\n\x05Shape\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\"\xed\x04\n\x0b\x44\x61tasetInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x62\x61\x63kgrounds\x18\x03 \x01(\x05\x12\x13\n\x0b\x66oregrounds\x18\x04 \x01(\x05\x12\r\n\x05\x66lips\x18\x05 \x01(\x05\x12\x12\n\nplacements\x18\x06 \x01(\x05\x12\x15\n\rindex_formula\x18\x07 \x01(\t\x12\"\n\x04spec\x18\x08 \x01(\x0b\x32\x14.fgbg.v1.DatasetSpec\x12\x13\n\x0b\x66ingerprint\x18\t \x01(\t\x12\x19\n\x11generator_version\x18\n \x01(\t\x12#\n\x0bimage_shape\x18\x0b \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\"\n\nmask_shape\x18\x0c \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\x11\n\thas_depth\x18\r \x01(\x08\x12#\n\x0b\x64\x65pth_shape\x18\x0e \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12(\n\x0b\x64\x65pth_dtype\x18\x0f \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x13\n\x0b\x64\x65pth_units\x18\x10 \x01(\t\x12\x14\n\x0c\x64\x65pth_source\x18\x11 \x01(\t\x12\x19\n\x11\x62\x61\x63kground_labels\x18\x12 \x03(\t\x12\x19\n\x11\x66oreground_labels\x18\x13 \x03(\t\x12\x18\n\x10\x62\x61\x63kground_names\x18\x14 \x03(\t\x12\x18\n\x10\x66oreground_names\x18\x15 \x03(\t\x12\x17\n\x0fmax_get_samples\x18\x16 \x01(\x05\x12\x16\n\x0emax_batch_size\x18\x17 \x01(\x05\x12\x19\n\x11max_message_bytes\x18\x18 \x01(\x03\"6\n\x04\x42\x42ox\x12\n\n\x02x0\x18\x01 \x01(\x05\x12\n\n\x02y0\x18\x02 \x01(\x05\x12\n\n\x02x1\x18\x03 \x01(\x05\x12\n\n\x02y1\x18\x04 \x01(\x05\"\xe9\x01\n\nSampleMeta\x12\r\n\x05index\x18\x01 \x01(\x03\x12\n\n\x02\x62g\x18\x02 \x01(\x05\x12\n\n\x02\x66g\x18\x03 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x04 \x01(\x08\x12\t\n\x01k\x18\x05 \x01(\x05\x12\t\n\x01x\x18\x06 \x01(\x05\x12\t\n\x01y\x18\x07 \x01(\x05\x12\x10\n\x08\x66g_width\x18\x08 \x01(\x05\x12\x11\n\tfg_height\x18\t \x01(\x05\x12\r\n\x05scale\x18\n \x01(\x01\x12\x1b\n\x04\x62\x62ox\x18\x0b \x01(\x0b\x32\r.fgbg.v1.BBox\x12\x10\n\x08\x62g_label\x18\x0c \x01(\x05\x12\x10\n\x08\x66g_label\x18\r \x01(\x05\x12\x10\n\x08\x66g_depth\x18\x0e \x01(\x02\"\xcf\x02\n\x0bSampleBatch\x12\x0f\n\x07indices\x18\x01 \x03(\x03\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06images\x18\x04 \x01(\x0c\x12\r\n\x05masks\x18\x05 \x01(\x0c\x12\r\n\x05\x64\x65pth\x18\x06 \x01(\x0c\x12(\n\x0b\x64\x65pth_dtype\x18\x07 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x14\n\x0c\x64\x65pth_height\x18\x08 \x01(\x05\x12\x13\n\x0b\x64\x65pth_width\x18\t \x01(\x05\x12!\n\x04meta\x18\n \x03(\x0b\x32\x13.fgbg.v1.SampleMeta\x12\x13\n\x0b\x62\x61tch_index\x18\x0b \x01(\x03\x12\x13\n\x0b\x63hunk_index\x18\x0c \x01(\x05\x12\x13\n\x0b\x63hunk_count\x18\r \x01(\x05\x12\x16\n\x0e\x66irst_position\x18\x0e \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x0f \x01(\t\"\x8f\x01\n\x11GetSamplesRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12 \n\x07outputs\x18\x04 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12(\n\x0b\x64\x65pth_dtype\x18\x05 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\"\xa4\x02\n\x12StreamEpochRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0f\n\x07shuffle\x18\x04 \x01(\x08\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x0c\n\x04rank\x18\x06 \x01(\x05\x12\x12\n\nworld_size\x18\x07 \x01(\x05\x12\x13\n\x0bstart_batch\x18\x08 \x01(\x03\x12\x11\n\tdrop_last\x18\t \x01(\x08\x12 \n\x07outputs\x18\n \x03(\x0e\x32\x0f.fgbg.v1.Output\x12\r\n\x05limit\x18\x0b \x01(\x03\x12(\n\x0b\x64\x65pth_dtype\x18\x0c \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x16\n\x0estart_position\x18\r \x01(\x03\"\xf8\x01\n\rExportRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12 \n\x07outputs\x18\x05 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12%\n\x06\x66ormat\x18\x06 \x01(\x0e\x32\x15.fgbg.v1.ExportFormat\x12\x13\n\x0b\x64\x65stination\x18\x07 \x01(\t\x12\x11\n\toverwrite\x18\x08 \x01(\x08\x12\x12\n\nshard_size\x18\t \x01(\x05\x12\x14\n\x0cjpeg_quality\x18\n \x01(\x05\x12\x11\n\tdepth_npy\x18\x0b \x01(\x08\"\xfb\x01\n\x0e\x45xportProgress\x12\x0c\n\x04\x64one\x18\x01 \x01(\x03\x12\r\n\x05total\x18\x02 \x01(\x03\x12\r\n\x05\x62ytes\x18\x03 \x01(\x03\x12\x1a\n\x12samples_per_second\x18\x04 \x01(\x01\x12\x13\n\x0b\x65ta_seconds\x18\x05 \x01(\x01\x12\x15\n\rcurrent_shard\x18\x06 \x01(\t\x12\x13\n\x0bshards_done\x18\x07 \x01(\x05\x12\x14\n\x0cshards_total\x18\x08 \x01(\x05\x12\x10\n\x08\x66inished\x18\t \x01(\x08\x12\x10\n\x08manifest\x18\n \x01(\t\x12\x0e\n\x06\x64igest\x18\x0b \x01(\t\x12\x16\n\x0eshards_skipped\x18\x0c \x01(\x05\"I\n\x0cStatsRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\"7\n\x0c\x43hannelStats\x12\x0c\n\x04mean\x18\x01 \x03(\x01\x12\x0b\n\x03std\x18\x02 \x03(\x01\x12\x0c\n\x04unit\x18\x03 \x01(\t\"\xa6\x01\n\rStatsResponse\x12\x0f\n\x07samples\x18\x01 \x01(\x03\x12$\n\x05image\x18\x02 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12#\n\x04mask\x18\x03 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12$\n\x05\x64\x65pth\x18\x04 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12\x13\n\x0b\x66ingerprint\x18\x05 \x01(\t\"O\n\x0eGalleryRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\"N\n\x0fGalleryResponse\x12\x0b\n\x03png\x18\x01 \x01(\x0c\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\x0f\n\x07indices\x18\x04 \x03(\x03*M\n\x08Position\x12\x18\n\x14POSITION_UNSPECIFIED\x10\x00\x12\x13\n\x0fPOSITION_RANDOM\x10\x01\x12\x12\n\x0ePOSITION_FIXED\x10\x02*f\n\x06Output\x12\x16\n\x12OUTPUT_UNSPECIFIED\x10\x00\x12\x10\n\x0cOUTPUT_IMAGE\x10\x01\x12\x0f\n\x0bOUTPUT_MASK\x10\x02\x12\x10\n\x0cOUTPUT_DEPTH\x10\x03\x12\x0f\n\x0bOUTPUT_META\x10\x04*[\n\nDepthDtype\x12\x1b\n\x17\x44\x45PTH_DTYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT16\x10\x01\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT32\x10\x02*\xac\x01\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XPORT_FORMAT_FOLDERS\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_ZIP\x10\x02\x12\x1c\n\x18\x45XPORT_FORMAT_WEBDATASET\x10\x03\x12\x15\n\x11\x45XPORT_FORMAT_NPY\x10\x04\x12\x16\n\x12\x45XPORT_FORMAT_COCO\x10\x05\x32\xc6\x03\n\x04\x46gbg\x12K\n\x0cListDatasets\x12\x1c.fgbg.v1.ListDatasetsRequest\x1a\x1d.fgbg.v1.ListDatasetsResponse\x12:\n\x08\x44\x65scribe\x12\x18.fgbg.v1.DescribeRequest\x1a\x14.fgbg.v1.DatasetInfo\x12>\n\nGetSamples\x12\x1a.fgbg.v1.GetSamplesRequest\x1a\x14.fgbg.v1.SampleBatch\x12\x42\n\x0bStreamEpoch\x12\x1b.fgbg.v1.StreamEpochRequest\x1a\x14.fgbg.v1.SampleBatch0\x01\x12;\n\x06\x45xport\x12\x16.fgbg.v1.ExportRequest\x1a\x17.fgbg.v1.ExportProgress0\x01\x12\x36\n\x05Stats\x12\x15.fgbg.v1.StatsRequest\x1a\x16.fgbg.v1.StatsResponse\x12<\n\x07Gallery\x12\x17.fgbg.v1.GalleryRequest\x1a\x18.fgbg.v1.GalleryResponseB\x1a\n\x0b\x64\x65v.fgbg.v1B\tFgbgProtoP\x01\x62\x06proto3')
 )
 
 _POSITION = _descriptor.EnumDescriptor(
@@ -44,8 +44,8 @@ _POSITION = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=2147,
-  serialized_end=2224,
+  serialized_start=3114,
+  serialized_end=3191,
 )
 _sym_db.RegisterEnumDescriptor(_POSITION)
 
@@ -79,8 +79,8 @@ _OUTPUT = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=2226,
-  serialized_end=2328,
+  serialized_start=3193,
+  serialized_end=3295,
 )
 _sym_db.RegisterEnumDescriptor(_OUTPUT)
 
@@ -106,12 +106,51 @@ _DEPTHDTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=2330,
-  serialized_end=2421,
+  serialized_start=3297,
+  serialized_end=3388,
 )
 _sym_db.RegisterEnumDescriptor(_DEPTHDTYPE)
 
 DepthDtype = enum_type_wrapper.EnumTypeWrapper(_DEPTHDTYPE)
+_EXPORTFORMAT = _descriptor.EnumDescriptor(
+  name='ExportFormat',
+  full_name='fgbg.v1.ExportFormat',
+  filename=None,
+  file=DESCRIPTOR,
+  values=[
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_UNSPECIFIED', index=0, number=0,
+      options=None,
+      type=None),
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_FOLDERS', index=1, number=1,
+      options=None,
+      type=None),
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_ZIP', index=2, number=2,
+      options=None,
+      type=None),
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_WEBDATASET', index=3, number=3,
+      options=None,
+      type=None),
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_NPY', index=4, number=4,
+      options=None,
+      type=None),
+    _descriptor.EnumValueDescriptor(
+      name='EXPORT_FORMAT_COCO', index=5, number=5,
+      options=None,
+      type=None),
+  ],
+  containing_type=None,
+  options=None,
+  serialized_start=3391,
+  serialized_end=3563,
+)
+_sym_db.RegisterEnumDescriptor(_EXPORTFORMAT)
+
+ExportFormat = enum_type_wrapper.EnumTypeWrapper(_EXPORTFORMAT)
 POSITION_UNSPECIFIED = 0
 POSITION_RANDOM = 1
 POSITION_FIXED = 2
@@ -123,6 +162,12 @@ OUTPUT_META = 4
 DEPTH_DTYPE_UNSPECIFIED = 0
 DEPTH_DTYPE_FLOAT16 = 1
 DEPTH_DTYPE_FLOAT32 = 2
+EXPORT_FORMAT_UNSPECIFIED = 0
+EXPORT_FORMAT_FOLDERS = 1
+EXPORT_FORMAT_ZIP = 2
+EXPORT_FORMAT_WEBDATASET = 3
+EXPORT_FORMAT_NPY = 4
+EXPORT_FORMAT_COCO = 5
 
 
 
@@ -1043,6 +1088,475 @@ _STREAMEPOCHREQUEST = _descriptor.Descriptor(
   serialized_end=2145,
 )
 
+
+_EXPORTREQUEST = _descriptor.Descriptor(
+  name='ExportRequest',
+  full_name='fgbg.v1.ExportRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='dataset', full_name='fgbg.v1.ExportRequest.dataset', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='seed', full_name='fgbg.v1.ExportRequest.seed', index=1,
+      number=2, type=4, cpp_type=4, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='start', full_name='fgbg.v1.ExportRequest.start', index=2,
+      number=3, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='end', full_name='fgbg.v1.ExportRequest.end', index=3,
+      number=4, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='outputs', full_name='fgbg.v1.ExportRequest.outputs', index=4,
+      number=5, type=14, cpp_type=8, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='format', full_name='fgbg.v1.ExportRequest.format', index=5,
+      number=6, type=14, cpp_type=8, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='destination', full_name='fgbg.v1.ExportRequest.destination', index=6,
+      number=7, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='overwrite', full_name='fgbg.v1.ExportRequest.overwrite', index=7,
+      number=8, type=8, cpp_type=7, label=1,
+      has_default_value=False, default_value=False,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='shard_size', full_name='fgbg.v1.ExportRequest.shard_size', index=8,
+      number=9, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='jpeg_quality', full_name='fgbg.v1.ExportRequest.jpeg_quality', index=9,
+      number=10, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='depth_npy', full_name='fgbg.v1.ExportRequest.depth_npy', index=10,
+      number=11, type=8, cpp_type=7, label=1,
+      has_default_value=False, default_value=False,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2148,
+  serialized_end=2396,
+)
+
+
+_EXPORTPROGRESS = _descriptor.Descriptor(
+  name='ExportProgress',
+  full_name='fgbg.v1.ExportProgress',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='done', full_name='fgbg.v1.ExportProgress.done', index=0,
+      number=1, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='total', full_name='fgbg.v1.ExportProgress.total', index=1,
+      number=2, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='bytes', full_name='fgbg.v1.ExportProgress.bytes', index=2,
+      number=3, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='samples_per_second', full_name='fgbg.v1.ExportProgress.samples_per_second', index=3,
+      number=4, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='eta_seconds', full_name='fgbg.v1.ExportProgress.eta_seconds', index=4,
+      number=5, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='current_shard', full_name='fgbg.v1.ExportProgress.current_shard', index=5,
+      number=6, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='shards_done', full_name='fgbg.v1.ExportProgress.shards_done', index=6,
+      number=7, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='shards_total', full_name='fgbg.v1.ExportProgress.shards_total', index=7,
+      number=8, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='finished', full_name='fgbg.v1.ExportProgress.finished', index=8,
+      number=9, type=8, cpp_type=7, label=1,
+      has_default_value=False, default_value=False,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='manifest', full_name='fgbg.v1.ExportProgress.manifest', index=9,
+      number=10, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='digest', full_name='fgbg.v1.ExportProgress.digest', index=10,
+      number=11, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='shards_skipped', full_name='fgbg.v1.ExportProgress.shards_skipped', index=11,
+      number=12, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2399,
+  serialized_end=2650,
+)
+
+
+_STATSREQUEST = _descriptor.Descriptor(
+  name='StatsRequest',
+  full_name='fgbg.v1.StatsRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='dataset', full_name='fgbg.v1.StatsRequest.dataset', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='seed', full_name='fgbg.v1.StatsRequest.seed', index=1,
+      number=2, type=4, cpp_type=4, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='start', full_name='fgbg.v1.StatsRequest.start', index=2,
+      number=3, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='end', full_name='fgbg.v1.StatsRequest.end', index=3,
+      number=4, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2652,
+  serialized_end=2725,
+)
+
+
+_CHANNELSTATS = _descriptor.Descriptor(
+  name='ChannelStats',
+  full_name='fgbg.v1.ChannelStats',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='mean', full_name='fgbg.v1.ChannelStats.mean', index=0,
+      number=1, type=1, cpp_type=5, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='std', full_name='fgbg.v1.ChannelStats.std', index=1,
+      number=2, type=1, cpp_type=5, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='unit', full_name='fgbg.v1.ChannelStats.unit', index=2,
+      number=3, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2727,
+  serialized_end=2782,
+)
+
+
+_STATSRESPONSE = _descriptor.Descriptor(
+  name='StatsResponse',
+  full_name='fgbg.v1.StatsResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='samples', full_name='fgbg.v1.StatsResponse.samples', index=0,
+      number=1, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='image', full_name='fgbg.v1.StatsResponse.image', index=1,
+      number=2, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='mask', full_name='fgbg.v1.StatsResponse.mask', index=2,
+      number=3, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='depth', full_name='fgbg.v1.StatsResponse.depth', index=3,
+      number=4, type=11, cpp_type=10, label=1,
+      has_default_value=False, default_value=None,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='fingerprint', full_name='fgbg.v1.StatsResponse.fingerprint', index=4,
+      number=5, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2785,
+  serialized_end=2951,
+)
+
+
+_GALLERYREQUEST = _descriptor.Descriptor(
+  name='GalleryRequest',
+  full_name='fgbg.v1.GalleryRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='dataset', full_name='fgbg.v1.GalleryRequest.dataset', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='seed', full_name='fgbg.v1.GalleryRequest.seed', index=1,
+      number=2, type=4, cpp_type=4, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='indices', full_name='fgbg.v1.GalleryRequest.indices', index=2,
+      number=3, type=3, cpp_type=2, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='count', full_name='fgbg.v1.GalleryRequest.count', index=3,
+      number=4, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=2953,
+  serialized_end=3032,
+)
+
+
+_GALLERYRESPONSE = _descriptor.Descriptor(
+  name='GalleryResponse',
+  full_name='fgbg.v1.GalleryResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='png', full_name='fgbg.v1.GalleryResponse.png', index=0,
+      number=1, type=12, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b(""),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='width', full_name='fgbg.v1.GalleryResponse.width', index=1,
+      number=2, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='height', full_name='fgbg.v1.GalleryResponse.height', index=2,
+      number=3, type=5, cpp_type=1, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='indices', full_name='fgbg.v1.GalleryResponse.indices', index=3,
+      number=4, type=3, cpp_type=2, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3034,
+  serialized_end=3112,
+)
+
 _DATASETSPEC.fields_by_name['position'].enum_type = _POSITION
 _LISTDATASETSRESPONSE.fields_by_name['datasets'].message_type = _DATASETSUMMARY
 _DATASETINFO.fields_by_name['spec'].message_type = _DATASETSPEC
@@ -1057,6 +1571,11 @@ _GETSAMPLESREQUEST.fields_by_name['outputs'].enum_type = _OUTPUT
 _GETSAMPLESREQUEST.fields_by_name['depth_dtype'].enum_type = _DEPTHDTYPE
 _STREAMEPOCHREQUEST.fields_by_name['outputs'].enum_type = _OUTPUT
 _STREAMEPOCHREQUEST.fields_by_name['depth_dtype'].enum_type = _DEPTHDTYPE
+_EXPORTREQUEST.fields_by_name['outputs'].enum_type = _OUTPUT
+_EXPORTREQUEST.fields_by_name['format'].enum_type = _EXPORTFORMAT
+_STATSRESPONSE.fields_by_name['image'].message_type = _CHANNELSTATS
+_STATSRESPONSE.fields_by_name['mask'].message_type = _CHANNELSTATS
+_STATSRESPONSE.fields_by_name['depth'].message_type = _CHANNELSTATS
 DESCRIPTOR.message_types_by_name['DatasetSpec'] = _DATASETSPEC
 DESCRIPTOR.message_types_by_name['ListDatasetsRequest'] = _LISTDATASETSREQUEST
 DESCRIPTOR.message_types_by_name['ListDatasetsResponse'] = _LISTDATASETSRESPONSE
@@ -1069,9 +1588,17 @@ DESCRIPTOR.message_types_by_name['SampleMeta'] = _SAMPLEMETA
 DESCRIPTOR.message_types_by_name['SampleBatch'] = _SAMPLEBATCH
 DESCRIPTOR.message_types_by_name['GetSamplesRequest'] = _GETSAMPLESREQUEST
 DESCRIPTOR.message_types_by_name['StreamEpochRequest'] = _STREAMEPOCHREQUEST
+DESCRIPTOR.message_types_by_name['ExportRequest'] = _EXPORTREQUEST
+DESCRIPTOR.message_types_by_name['ExportProgress'] = _EXPORTPROGRESS
+DESCRIPTOR.message_types_by_name['StatsRequest'] = _STATSREQUEST
+DESCRIPTOR.message_types_by_name['ChannelStats'] = _CHANNELSTATS
+DESCRIPTOR.message_types_by_name['StatsResponse'] = _STATSRESPONSE
+DESCRIPTOR.message_types_by_name['GalleryRequest'] = _GALLERYREQUEST
+DESCRIPTOR.message_types_by_name['GalleryResponse'] = _GALLERYRESPONSE
 DESCRIPTOR.enum_types_by_name['Position'] = _POSITION
 DESCRIPTOR.enum_types_by_name['Output'] = _OUTPUT
 DESCRIPTOR.enum_types_by_name['DepthDtype'] = _DEPTHDTYPE
+DESCRIPTOR.enum_types_by_name['ExportFormat'] = _EXPORTFORMAT
 _sym_db.RegisterFileDescriptor(DESCRIPTOR)
 
 DatasetSpec = _reflection.GeneratedProtocolMessageType('DatasetSpec', (_message.Message,), dict(
@@ -1158,6 +1685,55 @@ StreamEpochRequest = _reflection.GeneratedProtocolMessageType('StreamEpochReques
   ))
 _sym_db.RegisterMessage(StreamEpochRequest)
 
+ExportRequest = _reflection.GeneratedProtocolMessageType('ExportRequest', (_message.Message,), dict(
+  DESCRIPTOR = _EXPORTREQUEST,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.ExportRequest)
+  ))
+_sym_db.RegisterMessage(ExportRequest)
+
+ExportProgress = _reflection.GeneratedProtocolMessageType('ExportProgress', (_message.Message,), dict(
+  DESCRIPTOR = _EXPORTPROGRESS,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.ExportProgress)
+  ))
+_sym_db.RegisterMessage(ExportProgress)
+
+StatsRequest = _reflection.GeneratedProtocolMessageType('StatsRequest', (_message.Message,), dict(
+  DESCRIPTOR = _STATSREQUEST,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.StatsRequest)
+  ))
+_sym_db.RegisterMessage(StatsRequest)
+
+ChannelStats = _reflection.GeneratedProtocolMessageType('ChannelStats', (_message.Message,), dict(
+  DESCRIPTOR = _CHANNELSTATS,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.ChannelStats)
+  ))
+_sym_db.RegisterMessage(ChannelStats)
+
+StatsResponse = _reflection.GeneratedProtocolMessageType('StatsResponse', (_message.Message,), dict(
+  DESCRIPTOR = _STATSRESPONSE,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.StatsResponse)
+  ))
+_sym_db.RegisterMessage(StatsResponse)
+
+GalleryRequest = _reflection.GeneratedProtocolMessageType('GalleryRequest', (_message.Message,), dict(
+  DESCRIPTOR = _GALLERYREQUEST,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.GalleryRequest)
+  ))
+_sym_db.RegisterMessage(GalleryRequest)
+
+GalleryResponse = _reflection.GeneratedProtocolMessageType('GalleryResponse', (_message.Message,), dict(
+  DESCRIPTOR = _GALLERYRESPONSE,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.GalleryResponse)
+  ))
+_sym_db.RegisterMessage(GalleryResponse)
+
 
 DESCRIPTOR.has_options = True
 DESCRIPTOR._options = _descriptor._ParseOptions(descriptor_pb2.FileOptions(), _b('\n\013dev.fgbg.v1B\tFgbgProtoP\001'))
@@ -1168,8 +1744,8 @@ _FGBG = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=2424,
-  serialized_end=2699,
+  serialized_start=3566,
+  serialized_end=4020,
   methods=[
   _descriptor.MethodDescriptor(
     name='ListDatasets',
@@ -1205,6 +1781,33 @@ _FGBG = _descriptor.ServiceDescriptor(
     containing_service=None,
     input_type=_STREAMEPOCHREQUEST,
     output_type=_SAMPLEBATCH,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='Export',
+    full_name='fgbg.v1.Fgbg.Export',
+    index=4,
+    containing_service=None,
+    input_type=_EXPORTREQUEST,
+    output_type=_EXPORTPROGRESS,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='Stats',
+    full_name='fgbg.v1.Fgbg.Stats',
+    index=5,
+    containing_service=None,
+    input_type=_STATSREQUEST,
+    output_type=_STATSRESPONSE,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='Gallery',
+    full_name='fgbg.v1.Fgbg.Gallery',
+    index=6,
+    containing_service=None,
+    input_type=_GALLERYREQUEST,
+    output_type=_GALLERYRESPONSE,
     options=None,
   ),
 ])

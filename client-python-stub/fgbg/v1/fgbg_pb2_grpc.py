@@ -34,6 +34,21 @@ class FgbgStub(object):
         request_serializer=fgbg_dot_v1_dot_fgbg__pb2.StreamEpochRequest.SerializeToString,
         response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.SampleBatch.FromString,
         )
+    self.Export = channel.unary_stream(
+        '/fgbg.v1.Fgbg/Export',
+        request_serializer=fgbg_dot_v1_dot_fgbg__pb2.ExportRequest.SerializeToString,
+        response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.ExportProgress.FromString,
+        )
+    self.Stats = channel.unary_unary(
+        '/fgbg.v1.Fgbg/Stats',
+        request_serializer=fgbg_dot_v1_dot_fgbg__pb2.StatsRequest.SerializeToString,
+        response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.StatsResponse.FromString,
+        )
+    self.Gallery = channel.unary_unary(
+        '/fgbg.v1.Fgbg/Gallery',
+        request_serializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryRequest.SerializeToString,
+        response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryResponse.FromString,
+        )
 
 
 class FgbgServicer(object):
@@ -68,6 +83,28 @@ class FgbgServicer(object):
     context.set_details('Method not implemented!')
     raise NotImplementedError('Method not implemented!')
 
+  def Export(self, request, context):
+    """Writes a range of samples to files under the server's export root; streams progress.
+    Resumable: rerunning the same export skips shards that are complete and verified.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def Stats(self, request, context):
+    """Exact per-channel mean and std of image, mask and depth over a range.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
+  def Gallery(self, request, context):
+    """A PNG grid, one row per sample: image | mask | depth (colour-mapped).
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
 
 def add_FgbgServicer_to_server(servicer, server):
   rpc_method_handlers = {
@@ -90,6 +127,21 @@ def add_FgbgServicer_to_server(servicer, server):
           servicer.StreamEpoch,
           request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.StreamEpochRequest.FromString,
           response_serializer=fgbg_dot_v1_dot_fgbg__pb2.SampleBatch.SerializeToString,
+      ),
+      'Export': grpc.unary_stream_rpc_method_handler(
+          servicer.Export,
+          request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.ExportRequest.FromString,
+          response_serializer=fgbg_dot_v1_dot_fgbg__pb2.ExportProgress.SerializeToString,
+      ),
+      'Stats': grpc.unary_unary_rpc_method_handler(
+          servicer.Stats,
+          request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.StatsRequest.FromString,
+          response_serializer=fgbg_dot_v1_dot_fgbg__pb2.StatsResponse.SerializeToString,
+      ),
+      'Gallery': grpc.unary_unary_rpc_method_handler(
+          servicer.Gallery,
+          request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryRequest.FromString,
+          response_serializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryResponse.SerializeToString,
       ),
   }
   generic_handler = grpc.method_handlers_generic_handler(

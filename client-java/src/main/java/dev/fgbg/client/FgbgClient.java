@@ -3,6 +3,12 @@ package dev.fgbg.client;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
@@ -95,6 +101,32 @@ public final class FgbgClient implements AutoCloseable {
     } finally {
       ctx.detach(prev);
     }
+  }
+
+  /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
+  public ProgressIterator export(ExportRequest request) {
+    Context.CancellableContext ctx = Context.current().withCancellation();
+    Context prev = ctx.attach();
+    try {
+      Iterator<ExportProgress> it = FgbgGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
+          .export(request);
+      return new ProgressIterator(it, ctx);
+    } finally {
+      ctx.detach(prev);
+    }
+  }
+
+  /** Exact per-channel mean and std over a range (the whole dataset by default). */
+  public StatsResponse stats(StatsRequest request) {
+    // Statistics over a whole dataset take a while: they get the stream deadline.
+    return FgbgGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
+        .stats(request);
+  }
+
+  public GalleryResponse gallery(GalleryRequest request) {
+    return unary().gallery(request);
   }
 
   @Override

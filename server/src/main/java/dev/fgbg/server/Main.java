@@ -90,6 +90,10 @@ public final class Main implements Callable<Integer> {
       + "dataset (at most 100:100). Default: 100:100.")
   String builtinCounts = "100:100";
 
+  @Option(names = "--export-root", description = "The only folder exports may write under "
+      + "(created). Default: exports")
+  Path exportRoot = Path.of("exports");
+
   @Option(names = "--workers", description = "Render threads. Default: the number of cores.")
   int workers = Runtime.getRuntime().availableProcessors();
 
@@ -120,9 +124,11 @@ public final class Main implements Callable<Integer> {
     DatasetRegistry registry = new DatasetRegistry(datasets);
     ExecutorService pool = workerPool(Math.max(1, workers));
     int w = window != null ? window : 2 * Math.max(1, workers);
-    FgbgServer server = new FgbgServer(FgbgServer.netty(port), registry, pool, w).start();
-    LOG.info(String.format("fgbg listening on 0.0.0.0:%d (%d workers, window %d) after %.2f s",
-        server.port(), workers, w, (System.nanoTime() - t0) / 1e9));
+    FgbgServer server = new FgbgServer(FgbgServer.netty(port), registry, pool, w, exportRoot)
+        .start();
+    LOG.info(String.format("fgbg listening on 0.0.0.0:%d (%d workers, window %d, export root %s)"
+        + " after %.2f s", server.port(), workers, w, exportRoot.toAbsolutePath(),
+        (System.nanoTime() - t0) / 1e9));
     for (Dataset d : datasets) {
       LOG.info(String.format("dataset %s: %,d samples = %d bg x %d fg x %d flips x %d placements,"
               + " %dx%d, depth %s, fingerprint %s", d.name(), d.size(), d.codec().backgrounds(),
@@ -202,7 +208,8 @@ public final class Main implements Callable<Integer> {
     return out;
   }
 
-  static ExecutorService workerPool(int threads) {
+  /** The shared render pool: fixed size, daemon threads named fgbg-worker-N. */
+  public static ExecutorService workerPool(int threads) {
     AtomicInteger n = new AtomicInteger();
     return Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "fgbg-worker-" + n.incrementAndGet());

@@ -9,6 +9,8 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -25,19 +27,39 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer inProcess(DatasetRegistry registry, int threads) {
+    return inProcess(registry, threads, exportRoot());
+  }
+
+  public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot) {
     String name = InProcessServerBuilder.generateName();
     ExecutorService pool = Main.workerPool(threads);
     FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
-        2 * threads));
+        2 * threads, exportRoot));
     return new TestServer(s, InProcessChannelBuilder.forName(name)
         .maxInboundMessageSize(64 << 20).build(), pool);
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads) {
+    return netty(registry, threads, exportRoot());
+  }
+
+  public static TestServer netty(DatasetRegistry registry, int threads, Path exportRoot) {
     ExecutorService pool = Main.workerPool(threads);
-    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, 2 * threads));
+    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, 2 * threads,
+        exportRoot));
     return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
         InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool);
+  }
+
+  /** A fresh temporary export root. */
+  public static Path exportRoot() {
+    try {
+      Path p = Files.createTempDirectory("fgbg-exports");
+      p.toFile().deleteOnExit();
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static FgbgServer start(FgbgServer s) {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** {@code fgbg <verb>}: the client side of the launcher. */
 @Command(name = "fgbg", mixinStandardHelpOptions = true,
     description = "Talk to an fgbg server.",
-    subcommands = {DescribeCommand.class, GetCommand.class, StreamCommand.class})
+    subcommands = {DescribeCommand.class, GetCommand.class, StreamCommand.class,
+        ExportCommand.class, StatsCommand.class, GalleryCommand.class})
 public final class FgbgCli {
   public static void main(String[] args) {
     System.exit(run(args));

@@ -103,6 +103,40 @@ class FgbgCliTest {
   }
 
   @Test
+  void exportPrintsTheStreamDigestAndResumes() {
+    String[] r = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "cli-npy", "--range", "10:90", "--seed", "2");
+    assertEquals("0", r[0], r[2]);
+    List<String> lines = r[1].lines().toList();
+    assertEquals("samples: 80", lines.get(0));
+    assertEquals("manifest: cli-npy/manifest.json", lines.get(2));
+    String[] s = run("stream", "--target", target, "--dataset", "tiny", "--seed", "2",
+        "--start-position", "10", "--limit", "80");
+    assertEquals(s[1].lines().toList().get(2), lines.get(3), "export digest = stream digest");
+    assertTrue(r[2].contains("progress: 80/80 samples"), "plain progress lines off a terminal");
+    String[] again = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "cli-npy", "--range", "10:90", "--seed", "2");
+    assertTrue(again[1].contains("shards: 1 (1 already complete)"), again[1]);
+    String[] denied = run("export", "--target", target, "--format", "zip", "--dest", "../x");
+    assertEquals("1", denied[0]);
+    assertTrue(denied[2].startsWith("fgbg: error: PERMISSION_DENIED"), denied[2]);
+  }
+
+  @Test
+  void statsPrintsNormalizeAndGalleryWritesAPng() throws Exception {
+    String[] r = run("stats", "--target", target, "--dataset", "tiny");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("samples: 120"), r[1]);
+    assertTrue(r[1].matches("(?s).*transforms\\.Normalize\\(mean=\\[[0-9.]+, [0-9.]+, [0-9.]+\\], "
+        + "std=\\[[0-9.]+, [0-9.]+, [0-9.]+\\]\\).*"), r[1]);
+    assertTrue(r[1].contains("depth mean:"), r[1]);
+    Path png = out.resolve("g.png");
+    String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
+    assertEquals("0", g[0], g[2]);
+    assertEquals(3 * (224 + 16 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
+  }
+
+  @Test
   void errorsAreOneLineWithTheStatus() {
     String[] r = run("get", "--target", target, "--indices", "400000", "--out", out.toString());
     assertEquals("1", r[0]);

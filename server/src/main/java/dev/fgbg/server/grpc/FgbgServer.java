@@ -8,7 +8,13 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import dev.fgbg.server.export.ExportRoot;
+import dev.fgbg.server.export.Exporter;
+import dev.fgbg.server.stats.StatsCalculator;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -25,14 +31,25 @@ public final class FgbgServer {
   private final HealthStatusManager health = new HealthStatusManager();
   private final StreamStats stats = new StreamStats();
 
+  private final ExecutorService exportThreads;
+
   /**
-   * @param workers the shared pool that renders stream chunks; the caller owns it
+   * @param workers the shared pool that renders stream chunks and exports; the caller owns it
    * @param window chunks each stream may render ahead of what it has sent
+   * @param exportRoot the only folder exports may write under
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      int window) {
+      int window, Path exportRoot) {
+    AtomicInteger n = new AtomicInteger();
+    this.exportThreads = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fgbg-export-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    Exporter exporter = new Exporter(new ExportRoot(exportRoot), workers, 2 * window);
     this.server = builder
-        .addService(new FgbgService(registry, workers, window, Limits.DEFAULT, stats))
+        .addService(new FgbgService(registry, workers, window, Limits.DEFAULT, stats,
+            new ExportService(registry, exporter, exportThreads), new StatsCalculator(workers)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -68,6 +85,7 @@ public final class FgbgServer {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
+    exportThreads.shutdownNow();
   }
 
   public void awaitTermination() throws InterruptedException {

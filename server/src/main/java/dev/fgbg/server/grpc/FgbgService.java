@@ -9,7 +9,17 @@ import dev.fgbg.server.sampling.ChunkCursor;
 import dev.fgbg.server.sampling.EpochPermutation;
 import dev.fgbg.server.sampling.EpochPlan;
 import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.server.stats.Gallery;
+import dev.fgbg.server.stats.Stats;
+import dev.fgbg.server.stats.StatsCalculator;
+import dev.fgbg.v1.ChannelStats;
 import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
@@ -30,13 +40,70 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final Limits limits;
   private final StreamStats stats;
 
+  private final ExportService exports;
+  private final StatsCalculator statsCalculator;
+
   FgbgService(DatasetRegistry registry, Executor pool, int window, Limits limits,
-      StreamStats stats) {
+      StreamStats stats, ExportService exports, StatsCalculator statsCalculator) {
     this.registry = registry;
     this.pool = pool;
     this.window = window;
     this.limits = limits;
     this.stats = stats;
+    this.exports = exports;
+    this.statsCalculator = statsCalculator;
+  }
+
+  @Override
+  public void export(ExportRequest request, StreamObserver<ExportProgress> response) {
+    exports.export(request, response);
+  }
+
+  @Override
+  public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
+    ServerCallStreamObserver<StatsResponse> call = (ServerCallStreamObserver<StatsResponse>) response;
+    try {
+      Dataset d = registry.get(request.getDataset());
+      long end = request.getEnd() == 0 ? d.size() : request.getEnd();
+      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end,
+          call::isCancelled);
+      StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
+          .setFingerprint(d.fingerprint())
+          .setImage(ChannelStats.newBuilder().setUnit("[0,1]")
+              .addAllMean(java.util.Arrays.stream(s.imageMean()).boxed().toList())
+              .addAllStd(java.util.Arrays.stream(s.imageStd()).boxed().toList()))
+          .setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
+              .addStd(s.maskStd()));
+      if (d.hasDepth()) {
+        b.setDepth(ChannelStats.newBuilder().setUnit("metres").addMean(s.depthMean())
+            .addStd(s.depthStd()));
+      }
+      response.onNext(b.build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void gallery(GalleryRequest request, StreamObserver<GalleryResponse> response) {
+    try {
+      Dataset d = registry.get(request.getDataset());
+      long[] indices = request.getIndicesCount() > 0
+          ? request.getIndicesList().stream().mapToLong(Long::longValue).toArray()
+          : Gallery.spread(d, request.getCount());
+      java.awt.image.BufferedImage img = Gallery.render(d, request.getSeed(), indices);
+      GalleryResponse.Builder b = GalleryResponse.newBuilder()
+          .setPng(com.google.protobuf.ByteString.copyFrom(Gallery.png(img)))
+          .setWidth(img.getWidth()).setHeight(img.getHeight());
+      for (long i : indices) {
+        b.addIndices(i);
+      }
+      response.onNext(b.build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
   }
 
   @Override

@@ -1,0 +1,77 @@
+package dev.fgbg.bench;
+
+import dev.fgbg.server.assets.BuiltinWorld;
+import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.Outputs;
+import dev.fgbg.server.export.ExportFormat;
+import dev.fgbg.server.export.ExportJob;
+import dev.fgbg.server.export.ExportRoot;
+import dev.fgbg.server.export.Exporter;
+import dev.fgbg.server.spec.Spec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Export throughput of the built-in dataset (image JPEG + mask PNG + 16-bit depth PNG, or the
+ * format's equivalent) on all cores, into a temporary folder that is removed afterwards.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export throughput (built-in, 224x224, image+mask+depth) on all cores.")
+final class ExportBench implements Callable<Integer> {
+  @Option(names = "--format", description = "folders | zip | webdataset | npy | coco. "
+      + "Default: folders.")
+  String format = "folders";
+
+  @Option(names = "--limit", description = "Samples to export. Default: 20000.")
+  long limit = 20_000;
+
+  @Option(names = "--threads", description = "Default: the number of cores.")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--dir", description = "Where to write (a temporary folder is made in it). "
+      + "Default: the system temporary folder.")
+  Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    ExportFormat f = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
+    Dataset d = new Dataset("builtin", BuiltinWorld.create(224, 224), Spec.builder().build());
+    Path root = dir == null ? Files.createTempDirectory("fgbg-bench-export")
+        : Files.createTempDirectory(dir, "fgbg-bench-export");
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      Exporter exporter = new Exporter(new ExportRoot(root), pool, 4 * threads);
+      // Warm-up: JIT and the resampled-foreground cache, on a range the run does not use.
+      exporter.run(job(d, f, d.size() - 4000, d.size(), "warmup"), p -> { }, () -> false);
+      long t0 = System.nanoTime();
+      exporter.run(job(d, f, 0, Math.min(limit, d.size()), "run"), p -> { }, () -> false);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      long bytes;
+      try (Stream<Path> s = Files.walk(root.resolve("run"))) {
+        bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      }
+      System.err.printf(Locale.ROOT, "format %s: %d samples in %.2f s, %.1f MB written, %d threads%n",
+          f.id(), limit, secs, bytes / 1e6, threads);
+      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", limit / secs);
+    } finally {
+      pool.shutdownNow();
+      try (Stream<Path> s = Files.walk(root)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    return 0;
+  }
+
+  private static ExportJob job(Dataset d, ExportFormat f, long start, long end, String dest) {
+    return new ExportJob(d, 0, start, end, Outputs.all(d), f, dest, false,
+        ExportJob.DEFAULT_SHARD_SIZE, ExportJob.DEFAULT_JPEG_QUALITY, false);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.fgbg.client.cli;
+
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.client.ProgressIterator;
+import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.Output;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fgbg export}: materializes a range to files under the server's export root. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Write samples to files (folders, zip, webdataset, npy, coco) under the "
+        + "server's export root. Rerunning the same export resumes it.")
+final class ExportCommand implements Callable<Integer> {
+  @Mixin
+  Connection connection;
+
+  @Option(names = "--dataset", description = "Default: builtin.")
+  String dataset = "builtin";
+
+  @Option(names = "--format", required = true,
+      description = "folders | zip | webdataset | npy | coco")
+  String format;
+
+  @Option(names = "--dest", required = true, description = "Folder relative to the export root.")
+  String dest;
+
+  @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
+  String range;
+
+  @Option(names = "--seed", description = "Default: 0.")
+  long seed;
+
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth.")
+  List<String> outputs;
+
+  @Option(names = "--overwrite", description = "Replace a different export at the destination.")
+  boolean overwrite;
+
+  @Option(names = "--shard-size", description = "Samples per webdataset/npy shard. Default: 1000.")
+  int shardSize;
+
+  @Option(names = "--jpeg-quality", description = "1-100. Default: 95.")
+  int jpegQuality;
+
+  @Option(names = "--depth-npy", description = "webdataset: depth as .npy (exact float16).")
+  boolean depthNpy;
+
+  @Override
+  public Integer call() {
+    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(dataset).setSeed(seed)
+        .setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
+        .setJpegQuality(jpegQuality).setDepthNpy(depthNpy)
+        .setFormat(switch (format.toLowerCase(Locale.ROOT)) {
+          case "folders" -> ExportFormat.EXPORT_FORMAT_FOLDERS;
+          case "zip" -> ExportFormat.EXPORT_FORMAT_ZIP;
+          case "webdataset" -> ExportFormat.EXPORT_FORMAT_WEBDATASET;
+          case "npy" -> ExportFormat.EXPORT_FORMAT_NPY;
+          case "coco" -> ExportFormat.EXPORT_FORMAT_COCO;
+          default -> throw new IllegalArgumentException("--format '" + format
+              + "' must be folders, zip, webdataset, npy or coco");
+        });
+    if (range != null) {
+      String[] p = range.split(":");
+      if (p.length != 2) {
+        throw new IllegalArgumentException("--range '" + range + "' must be A:B");
+      }
+      try {
+        r.setStart(Long.parseLong(p[0])).setEnd(Long.parseLong(p[1]));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--range '" + range + "' must be two integers A:B");
+      }
+    }
+    if (outputs != null) {
+      for (String o : outputs) {
+        r.addOutputs(switch (o.trim().toLowerCase(Locale.ROOT)) {
+          case "image" -> Output.OUTPUT_IMAGE;
+          case "mask" -> Output.OUTPUT_MASK;
+          case "depth" -> Output.OUTPUT_DEPTH;
+          default -> throw new IllegalArgumentException("--outputs: '" + o
+              + "' is not one of image, mask, depth");
+        });
+      }
+    }
+    boolean terminal = System.console() != null;
+    ExportProgress last = null;
+    long lastPrinted = 0;
+    try (FgbgClient c = connection.client(); ProgressIterator it = c.export(r.build())) {
+      while (it.hasNext()) {
+        ExportProgress p = it.next();
+        last = p;
+        long now = System.nanoTime();
+        if (terminal) {
+          System.err.print("\r" + bar(p));
+        } else if (p.getFinished() || now - lastPrinted > 2_000_000_000L) {
+          System.err.println(line(p));
+          lastPrinted = now;
+        }
+      }
+    }
+    if (terminal) {
+      System.err.println();
+    }
+    if (last == null || !last.getFinished()) {
+      throw new IllegalStateException("the export ended without finishing");
+    }
+    System.out.println("samples: " + last.getTotal());
+    System.out.println("shards: " + last.getShardsTotal() + " (" + last.getShardsSkipped()
+        + " already complete)");
+    System.out.println("manifest: " + last.getManifest());
+    System.out.println("digest: " + last.getDigest());
+    return 0;
+  }
+
+  static String line(ExportProgress p) {
+    return String.format(Locale.ROOT, "progress: %d/%d samples, %d/%d shards, %.0f samples/s, "
+            + "eta %.0f s, %s", p.getDone(), p.getTotal(), p.getShardsDone(), p.getShardsTotal(),
+        p.getSamplesPerSecond(), p.getEtaSeconds(), p.getCurrentShard());
+  }
+
+  static String bar(ExportProgress p) {
+    int width = 30;
+    double f = p.getTotal() == 0 ? 1 : (double) p.getDone() / p.getTotal();
+    int full = (int) Math.round(f * width);
+    return String.format(Locale.ROOT, "[%s%s] %3.0f%% %d/%d  %.0f samples/s  eta %.0fs  %s   ",
+        "#".repeat(full), ".".repeat(width - full), f * 100, p.getDone(), p.getTotal(),
+        p.getSamplesPerSecond(), p.getEtaSeconds(), p.getCurrentShard());
+  }
+}

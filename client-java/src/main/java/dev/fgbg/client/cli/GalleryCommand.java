@@ -1,0 +1,54 @@
+package dev.fgbg.client.cli;
+
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fgbg gallery}: a PNG grid of image | mask | depth rows. */
+@Command(name = "gallery", mixinStandardHelpOptions = true,
+    description = "Write a PNG grid, one row per sample: image | mask | depth (colour-mapped).")
+final class GalleryCommand implements Callable<Integer> {
+  @Mixin
+  Connection connection;
+
+  @Option(names = "--dataset", description = "Default: builtin.")
+  String dataset = "builtin";
+
+  @Option(names = "--seed", description = "Default: 0.")
+  long seed;
+
+  @Option(names = "--indices", split = ",", description = "Rows to show.")
+  List<Long> indices;
+
+  @Option(names = "--count", description = "Evenly spaced rows when no indices. Default: 8.")
+  int count;
+
+  @Option(names = "--out", required = true, description = "PNG file to write.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(dataset).setSeed(seed)
+        .setCount(count);
+    if (indices != null) {
+      r.addAllIndices(indices);
+    }
+    try (FgbgClient c = connection.client()) {
+      GalleryResponse g = c.gallery(r.build());
+      if (out.getParent() != null) {
+        Files.createDirectories(out.getParent());
+      }
+      Files.write(out, g.getPng().toByteArray());
+      System.out.println(out + " (" + g.getWidth() + "x" + g.getHeight() + ", "
+          + g.getIndicesCount() + " samples)");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fgbg.client.cli;
+
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fgbg stats}: exact mean and std, printed ready for transforms.Normalize. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+    description = "Exact per-channel mean and std of image, mask and depth over a range.")
+final class StatsCommand implements Callable<Integer> {
+  @Mixin
+  Connection connection;
+
+  @Option(names = "--dataset", description = "Default: builtin.")
+  String dataset = "builtin";
+
+  @Option(names = "--seed", description = "Default: 0.")
+  long seed;
+
+  @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
+  String range;
+
+  @Override
+  public Integer call() {
+    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(dataset).setSeed(seed);
+    if (range != null) {
+      String[] p = range.split(":");
+      if (p.length != 2) {
+        throw new IllegalArgumentException("--range '" + range + "' must be A:B");
+      }
+      r.setStart(Long.parseLong(p[0])).setEnd(Long.parseLong(p[1]));
+    }
+    try (FgbgClient c = connection.client()) {
+      StatsResponse s = c.stats(r.build());
+      System.out.println("samples: " + s.getSamples());
+      System.out.println("image mean: " + list(s.getImage().getMeanList()));
+      System.out.println("image std:  " + list(s.getImage().getStdList()));
+      System.out.println("transforms.Normalize(mean=" + list(s.getImage().getMeanList())
+          + ", std=" + list(s.getImage().getStdList()) + ")");
+      System.out.println(String.format(Locale.ROOT, "mask mean: %.6f  std: %.6f  (on [0,1])",
+          s.getMask().getMean(0), s.getMask().getStd(0)));
+      if (s.hasDepth()) {
+        System.out.println(String.format(Locale.ROOT, "depth mean: %.6f  std: %.6f  (metres)",
+            s.getDepth().getMean(0), s.getDepth().getStd(0)));
+      }
+      System.out.println("fingerprint: " + s.getFingerprint());
+    }
+    return 0;
+  }
+
+  private static String list(List<Double> v) {
+    return v.stream().map(d -> String.format(Locale.ROOT, "%.6f", d))
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.fgbg.server.export;
+
+import dev.fgbg.server.dataset.RenderedBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What a format writes: per-sample entries, per-shard containers, and the final tables. */
+interface Layout {
+  /** Entries for one rendered chunk (sample order). */
+  List<Entry> entries(RenderedBatch chunk) throws IOException;
+
+  /** Opens the writer of one shard. */
+  ShardWriter open(Shard shard) throws IOException;
+
+  /** What verification reads for a shard, in order. */
+  List<Item> items(Shard shard);
+
+  /** Before any shard: e.g. pre-size array files. */
+  default void prepare() throws IOException {}
+
+  /** After every shard is complete: tables, renames. Returns the files written. */
+  List<Path> finish() throws IOException;
+
+  /**
+   * Whether entries are written on the worker that encoded them (loose files, any order), rather
+   * than in order by the shard writer (containers).
+   */
+  default boolean writesOnWorkers() {
+    return false;
+  }
+
+  /** Writes entries as loose files (only when {@link #writesOnWorkers()}). */
+  default void writeEntries(List<Entry> entries) throws IOException {
+    throw new UnsupportedOperationException("this layout writes through its ShardWriter");
+  }
+
+  /**
+   * Writes one shard's chunks, in order; commit makes them visible as whole files and returns
+   * the digest of the shard's items (as verification computes it); abort removes them.
+   */
+  interface ShardWriter {
+    void write(RenderedBatch chunk, List<Entry> entries) throws IOException;
+
+    ItemDigest commit() throws IOException;
+
+    void abort();
+  }
+}

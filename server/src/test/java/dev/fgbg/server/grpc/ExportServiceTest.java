@@ -1,0 +1,165 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Export, Stats and Gallery through the real service (in-process). */
+class ExportServiceTest {
+  private static TestServer server;
+  private static Path root;
+
+  @BeforeAll
+  static void start() {
+    root = TestServer.exportRoot();
+    server = TestServer.inProcess(TestDatasets.registry(), 2, root);
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.close();
+  }
+
+  private static FgbgGrpc.FgbgBlockingStub stub() {
+    return FgbgGrpc.newBlockingStub(server.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
+  }
+
+  static ExportProgress export(ExportRequest r) {
+    List<ExportProgress> all = new ArrayList<>();
+    stub().export(r).forEachRemaining(all::add);
+    ExportProgress last = all.get(all.size() - 1);
+    assertTrue(last.getFinished());
+    return last;
+  }
+
+  @Test
+  void exportDigestEqualsStreamDigest() {
+    ExportProgress p = export(ExportRequest.newBuilder().setDataset("tiny").setSeed(3)
+        .setStart(17).setEnd(101).setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET)
+        .setDestination("wds").setShardSize(20).build());
+    assertEquals(84, p.getTotal());
+    assertEquals(5, p.getShardsTotal());
+    List<SampleBatch> streamed = new ArrayList<>();
+    stub().streamEpoch(StreamEpochRequest.newBuilder().setDataset("tiny").setSeed(3)
+        .setBatchSize(16).setStartPosition(17).setLimit(84).build())
+        .forEachRemaining(streamed::add);
+    assertEquals(FgbgServiceTest.digest(streamed), p.getDigest());
+    assertEquals("wds/manifest.json", p.getManifest());
+    assertTrue(Files.exists(root.resolve("wds/shard-000004.tar")));
+  }
+
+  @Test
+  void badExportsGetTheRightStatus() {
+    ExportRequest.Builder ok = ExportRequest.newBuilder().setDataset("tiny")
+        .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("bad");
+    expect(Status.Code.INVALID_ARGUMENT, "is not an export format",
+        ok.clone().setFormat(ExportFormat.EXPORT_FORMAT_UNSPECIFIED).build());
+    expect(Status.Code.PERMISSION_DENIED, "export destination '../out' is refused",
+        ok.clone().setDestination("../out").build());
+    expect(Status.Code.PERMISSION_DENIED, "is refused",
+        ok.clone().setDestination("/etc/fgbg").build());
+    expect(Status.Code.INVALID_ARGUMENT, "range 5:5 is empty",
+        ok.clone().setStart(5).setEnd(5).build());
+    expect(Status.Code.INVALID_ARGUMENT, "range end 500 is past the end",
+        ok.clone().setEnd(500).build());
+    expect(Status.Code.NOT_FOUND, "unknown dataset", ok.clone().setDataset("nope").build());
+    expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
+        .addOutputs(dev.fgbg.v1.Output.OUTPUT_DEPTH).build());
+  }
+
+  private static void expect(Status.Code code, String fragment, ExportRequest r) {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> export(r));
+    assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(e.getStatus().getDescription().contains(fragment), e.getStatus().getDescription());
+  }
+
+  @Test
+  void statsAgreeWithADirectComputation() {
+    StatsResponse s = stub().stats(StatsRequest.newBuilder().setDataset("tiny").setSeed(2)
+        .build());
+    assertEquals(120, s.getSamples());
+    // Direct: every sample through GetSamples-equivalent rendering.
+    var d = TestDatasets.tiny();
+    double[] sum = new double[3];
+    double[] sq = new double[3];
+    double dsum = 0;
+    double dsq = 0;
+    long px = 0;
+    for (long i = 0; i < 120; i++) {
+      byte[] img = new byte[d.imageBytes()];
+      byte[] dep = new byte[d.depthBytes(dev.fgbg.server.synth.DepthEncoding.FLOAT16)];
+      d.render(2, i, dev.fgbg.server.synth.DepthEncoding.FLOAT16,
+          new dev.fgbg.server.synth.Compositor.Target(img, 0, null, 0, dep, 0));
+      for (int p = 0; p < 32 * 32; p++) {
+        for (int c = 0; c < 3; c++) {
+          double v = (img[p * 3 + c] & 255) / 255.0;
+          sum[c] += v;
+          sq[c] += v * v;
+        }
+        double z = dev.fgbg.server.synth.DepthEncoding.FLOAT16.get(dep, p * 2);
+        dsum += z;
+        dsq += z * z;
+        px++;
+      }
+    }
+    for (int c = 0; c < 3; c++) {
+      double mean = sum[c] / px;
+      assertEquals(mean, s.getImage().getMean(c), 1e-9);
+      assertEquals(Math.sqrt(sq[c] / px - mean * mean), s.getImage().getStd(c), 1e-9);
+    }
+    assertEquals(dsum / px, s.getDepth().getMean(0), 1e-9);
+    assertEquals("metres", s.getDepth().getUnit());
+    StatsResponse again = stub().stats(StatsRequest.newBuilder().setDataset("tiny").setSeed(2)
+        .build());
+    assertEquals(s, again, "cached and exact");
+    StatsRequest bad = StatsRequest.newBuilder().setDataset("tiny").setStart(10).setEnd(5).build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().stats(bad));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+  }
+
+  @Test
+  void galleryIsAPngWithOneRowPerSample() throws Exception {
+    GalleryResponse g = stub().gallery(GalleryRequest.newBuilder().setDataset("builtin")
+        .addIndices(0).addIndices(399_999).addIndices(123).build());
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(g.getPng().toByteArray()));
+    assertEquals(g.getWidth(), img.getWidth());
+    assertEquals(3 * 224 + 4 * 4, img.getWidth(), "image | mask | depth");
+    assertEquals(3 * (224 + 16 + 4) + 4, img.getHeight());
+    GalleryResponse spread = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
+        .setCount(5).build());
+    assertEquals(5, spread.getIndicesCount());
+    assertEquals(2 * 32 + 3 * 4, spread.getWidth(), "no depth column without depth");
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().gallery(
+        GalleryRequest.newBuilder().setDataset("tiny").setCount(1000).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    e = assertThrows(StatusRuntimeException.class, () -> stub().gallery(
+        GalleryRequest.newBuilder().setDataset("tiny").addIndices(120).build()));
+    assertTrue(e.getStatus().getDescription().contains("index 120 is out of range"));
+  }
+}
