@@ -20,7 +20,7 @@ DESCRIPTOR = _descriptor.FileDescriptor(
   name='fgbg/v1/fgbg.proto',
   package='fgbg.v1',
   syntax='proto3',
-  serialized_pb=_b('\n\x12\x66gbg/v1/fgbg.proto\x12\x07\x66gbg.v1\"\xca\x01\n\x0b\x44\x61tasetSpec\x12\x0e\n\x06height\x18\x01 \x01(\x05\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x14\n\x0c\x66g_scale_min\x18\x03 \x01(\x01\x12\x14\n\x0c\x66g_scale_max\x18\x04 \x01(\x01\x12\x12\n\nplacements\x18\x05 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x06 \x01(\x08\x12#\n\x08position\x18\x07 \x01(\x0e\x32\x11.fgbg.v1.Position\x12\x16\n\x0emask_threshold\x18\x08 \x01(\x05\x12\x11\n\tsoft_mask\x18\t \x01(\x08\"\x15\n\x13ListDatasetsRequest\"A\n\x14ListDatasetsResponse\x12)\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x17.fgbg.v1.DatasetSummary\"A\n\x0e\x44\x61tasetSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\"\n\x0f\x44\x65scribeRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\"\x15\n\x05Shape\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\"\xed\x04\n\x0b\x44\x61tasetInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x62\x61\x63kgrounds\x18\x03 \x01(\x05\x12\x13\n\x0b\x66oregrounds\x18\x04 \x01(\x05\x12\r\n\x05\x66lips\x18\x05 \x01(\x05\x12\x12\n\nplacements\x18\x06 \x01(\x05\x12\x15\n\rindex_formula\x18\x07 \x01(\t\x12\"\n\x04spec\x18\x08 \x01(\x0b\x32\x14.fgbg.v1.DatasetSpec\x12\x13\n\x0b\x66ingerprint\x18\t \x01(\t\x12\x19\n\x11generator_version\x18\n \x01(\t\x12#\n\x0bimage_shape\x18\x0b \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\"\n\nmask_shape\x18\x0c \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\x11\n\thas_depth\x18\r \x01(\x08\x12#\n\x0b\x64\x65pth_shape\x18\x0e \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12(\n\x0b\x64\x65pth_dtype\x18\x0f \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x13\n\x0b\x64\x65pth_units\x18\x10 \x01(\t\x12\x14\n\x0c\x64\x65pth_source\x18\x11 \x01(\t\x12\x19\n\x11\x62\x61\x63kground_labels\x18\x12 \x03(\t\x12\x19\n\x11\x66oreground_labels\x18\x13 \x03(\t\x12\x18\n\x10\x62\x61\x63kground_names\x18\x14 \x03(\t\x12\x18\n\x10\x66oreground_names\x18\x15 \x03(\t\x12\x17\n\x0fmax_get_samples\x18\x16 \x01(\x05\x12\x16\n\x0emax_batch_size\x18\x17 \x01(\x05\x12\x19\n\x11max_message_bytes\x18\x18 \x01(\x03\"6\n\x04\x42\x42ox\x12\n\n\x02x0\x18\x01 \x01(\x05\x12\n\n\x02y0\x18\x02 \x01(\x05\x12\n\n\x02x1\x18\x03 \x01(\x05\x12\n\n\x02y1\x18\x04 \x01(\x05\"\xe9\x01\n\nSampleMeta\x12\r\n\x05index\x18\x01 \x01(\x03\x12\n\n\x02\x62g\x18\x02 \x01(\x05\x12\n\n\x02\x66g\x18\x03 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x04 \x01(\x08\x12\t\n\x01k\x18\x05 \x01(\x05\x12\t\n\x01x\x18\x06 \x01(\x05\x12\t\n\x01y\x18\x07 \x01(\x05\x12\x10\n\x08\x66g_width\x18\x08 \x01(\x05\x12\x11\n\tfg_height\x18\t \x01(\x05\x12\r\n\x05scale\x18\n \x01(\x01\x12\x1b\n\x04\x62\x62ox\x18\x0b \x01(\x0b\x32\r.fgbg.v1.BBox\x12\x10\n\x08\x62g_label\x18\x0c \x01(\x05\x12\x10\n\x08\x66g_label\x18\r \x01(\x05\x12\x10\n\x08\x66g_depth\x18\x0e \x01(\x02\"\xcf\x02\n\x0bSampleBatch\x12\x0f\n\x07indices\x18\x01 \x03(\x03\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06images\x18\x04 \x01(\x0c\x12\r\n\x05masks\x18\x05 \x01(\x0c\x12\r\n\x05\x64\x65pth\x18\x06 \x01(\x0c\x12(\n\x0b\x64\x65pth_dtype\x18\x07 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x14\n\x0c\x64\x65pth_height\x18\x08 \x01(\x05\x12\x13\n\x0b\x64\x65pth_width\x18\t \x01(\x05\x12!\n\x04meta\x18\n \x03(\x0b\x32\x13.fgbg.v1.SampleMeta\x12\x13\n\x0b\x62\x61tch_index\x18\x0b \x01(\x03\x12\x13\n\x0b\x63hunk_index\x18\x0c \x01(\x05\x12\x13\n\x0b\x63hunk_count\x18\r \x01(\x05\x12\x16\n\x0e\x66irst_position\x18\x0e \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x0f \x01(\t\"\x8f\x01\n\x11GetSamplesRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12 \n\x07outputs\x18\x04 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12(\n\x0b\x64\x65pth_dtype\x18\x05 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\"\xa4\x02\n\x12StreamEpochRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0f\n\x07shuffle\x18\x04 \x01(\x08\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x0c\n\x04rank\x18\x06 \x01(\x05\x12\x12\n\nworld_size\x18\x07 \x01(\x05\x12\x13\n\x0bstart_batch\x18\x08 \x01(\x03\x12\x11\n\tdrop_last\x18\t \x01(\x08\x12 \n\x07outputs\x18\n \x03(\x0e\x32\x0f.fgbg.v1.Output\x12\r\n\x05limit\x18\x0b \x01(\x03\x12(\n\x0b\x64\x65pth_dtype\x18\x0c \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x16\n\x0estart_position\x18\r \x01(\x03\"\xf8\x01\n\rExportRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12 \n\x07outputs\x18\x05 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12%\n\x06\x66ormat\x18\x06 \x01(\x0e\x32\x15.fgbg.v1.ExportFormat\x12\x13\n\x0b\x64\x65stination\x18\x07 \x01(\t\x12\x11\n\toverwrite\x18\x08 \x01(\x08\x12\x12\n\nshard_size\x18\t \x01(\x05\x12\x14\n\x0cjpeg_quality\x18\n \x01(\x05\x12\x11\n\tdepth_npy\x18\x0b \x01(\x08\"\xfb\x01\n\x0e\x45xportProgress\x12\x0c\n\x04\x64one\x18\x01 \x01(\x03\x12\r\n\x05total\x18\x02 \x01(\x03\x12\r\n\x05\x62ytes\x18\x03 \x01(\x03\x12\x1a\n\x12samples_per_second\x18\x04 \x01(\x01\x12\x13\n\x0b\x65ta_seconds\x18\x05 \x01(\x01\x12\x15\n\rcurrent_shard\x18\x06 \x01(\t\x12\x13\n\x0bshards_done\x18\x07 \x01(\x05\x12\x14\n\x0cshards_total\x18\x08 \x01(\x05\x12\x10\n\x08\x66inished\x18\t \x01(\x08\x12\x10\n\x08manifest\x18\n \x01(\t\x12\x0e\n\x06\x64igest\x18\x0b \x01(\t\x12\x16\n\x0eshards_skipped\x18\x0c \x01(\x05\"I\n\x0cStatsRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\"7\n\x0c\x43hannelStats\x12\x0c\n\x04mean\x18\x01 \x03(\x01\x12\x0b\n\x03std\x18\x02 \x03(\x01\x12\x0c\n\x04unit\x18\x03 \x01(\t\"\xa6\x01\n\rStatsResponse\x12\x0f\n\x07samples\x18\x01 \x01(\x03\x12$\n\x05image\x18\x02 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12#\n\x04mask\x18\x03 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12$\n\x05\x64\x65pth\x18\x04 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12\x13\n\x0b\x66ingerprint\x18\x05 \x01(\t\"O\n\x0eGalleryRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\"N\n\x0fGalleryResponse\x12\x0b\n\x03png\x18\x01 \x01(\x0c\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\x0f\n\x07indices\x18\x04 \x03(\x03*M\n\x08Position\x12\x18\n\x14POSITION_UNSPECIFIED\x10\x00\x12\x13\n\x0fPOSITION_RANDOM\x10\x01\x12\x12\n\x0ePOSITION_FIXED\x10\x02*f\n\x06Output\x12\x16\n\x12OUTPUT_UNSPECIFIED\x10\x00\x12\x10\n\x0cOUTPUT_IMAGE\x10\x01\x12\x0f\n\x0bOUTPUT_MASK\x10\x02\x12\x10\n\x0cOUTPUT_DEPTH\x10\x03\x12\x0f\n\x0bOUTPUT_META\x10\x04*[\n\nDepthDtype\x12\x1b\n\x17\x44\x45PTH_DTYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT16\x10\x01\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT32\x10\x02*\xac\x01\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XPORT_FORMAT_FOLDERS\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_ZIP\x10\x02\x12\x1c\n\x18\x45XPORT_FORMAT_WEBDATASET\x10\x03\x12\x15\n\x11\x45XPORT_FORMAT_NPY\x10\x04\x12\x16\n\x12\x45XPORT_FORMAT_COCO\x10\x05\x32\xc6\x03\n\x04\x46gbg\x12K\n\x0cListDatasets\x12\x1c.fgbg.v1.ListDatasetsRequest\x1a\x1d.fgbg.v1.ListDatasetsResponse\x12:\n\x08\x44\x65scribe\x12\x18.fgbg.v1.DescribeRequest\x1a\x14.fgbg.v1.DatasetInfo\x12>\n\nGetSamples\x12\x1a.fgbg.v1.GetSamplesRequest\x1a\x14.fgbg.v1.SampleBatch\x12\x42\n\x0bStreamEpoch\x12\x1b.fgbg.v1.StreamEpochRequest\x1a\x14.fgbg.v1.SampleBatch0\x01\x12;\n\x06\x45xport\x12\x16.fgbg.v1.ExportRequest\x1a\x17.fgbg.v1.ExportProgress0\x01\x12\x36\n\x05Stats\x12\x15.fgbg.v1.StatsRequest\x1a\x16.fgbg.v1.StatsResponse\x12<\n\x07Gallery\x12\x17.fgbg.v1.GalleryRequest\x1a\x18.fgbg.v1.GalleryResponseB\x1a\n\x0b\x64\x65v.fgbg.v1B\tFgbgProtoP\x01\x62\x06proto3')
+  serialized_pb=_b('\n\x12\x66gbg/v1/fgbg.proto\x12\x07\x66gbg.v1\"\xca\x01\n\x0b\x44\x61tasetSpec\x12\x0e\n\x06height\x18\x01 \x01(\x05\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x14\n\x0c\x66g_scale_min\x18\x03 \x01(\x01\x12\x14\n\x0c\x66g_scale_max\x18\x04 \x01(\x01\x12\x12\n\nplacements\x18\x05 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x06 \x01(\x08\x12#\n\x08position\x18\x07 \x01(\x0e\x32\x11.fgbg.v1.Position\x12\x16\n\x0emask_threshold\x18\x08 \x01(\x05\x12\x11\n\tsoft_mask\x18\t \x01(\x08\"\x15\n\x13ListDatasetsRequest\"A\n\x14ListDatasetsResponse\x12)\n\x08\x64\x61tasets\x18\x01 \x03(\x0b\x32\x17.fgbg.v1.DatasetSummary\"A\n\x0e\x44\x61tasetSummary\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x03 \x01(\t\"\"\n\x0f\x44\x65scribeRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\"\x15\n\x05Shape\x12\x0c\n\x04\x64ims\x18\x01 \x03(\x05\"\xed\x04\n\x0b\x44\x61tasetInfo\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04size\x18\x02 \x01(\x03\x12\x13\n\x0b\x62\x61\x63kgrounds\x18\x03 \x01(\x05\x12\x13\n\x0b\x66oregrounds\x18\x04 \x01(\x05\x12\r\n\x05\x66lips\x18\x05 \x01(\x05\x12\x12\n\nplacements\x18\x06 \x01(\x05\x12\x15\n\rindex_formula\x18\x07 \x01(\t\x12\"\n\x04spec\x18\x08 \x01(\x0b\x32\x14.fgbg.v1.DatasetSpec\x12\x13\n\x0b\x66ingerprint\x18\t \x01(\t\x12\x19\n\x11generator_version\x18\n \x01(\t\x12#\n\x0bimage_shape\x18\x0b \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\"\n\nmask_shape\x18\x0c \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12\x11\n\thas_depth\x18\r \x01(\x08\x12#\n\x0b\x64\x65pth_shape\x18\x0e \x01(\x0b\x32\x0e.fgbg.v1.Shape\x12(\n\x0b\x64\x65pth_dtype\x18\x0f \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x13\n\x0b\x64\x65pth_units\x18\x10 \x01(\t\x12\x14\n\x0c\x64\x65pth_source\x18\x11 \x01(\t\x12\x19\n\x11\x62\x61\x63kground_labels\x18\x12 \x03(\t\x12\x19\n\x11\x66oreground_labels\x18\x13 \x03(\t\x12\x18\n\x10\x62\x61\x63kground_names\x18\x14 \x03(\t\x12\x18\n\x10\x66oreground_names\x18\x15 \x03(\t\x12\x17\n\x0fmax_get_samples\x18\x16 \x01(\x05\x12\x16\n\x0emax_batch_size\x18\x17 \x01(\x05\x12\x19\n\x11max_message_bytes\x18\x18 \x01(\x03\"6\n\x04\x42\x42ox\x12\n\n\x02x0\x18\x01 \x01(\x05\x12\n\n\x02y0\x18\x02 \x01(\x05\x12\n\n\x02x1\x18\x03 \x01(\x05\x12\n\n\x02y1\x18\x04 \x01(\x05\"\xe9\x01\n\nSampleMeta\x12\r\n\x05index\x18\x01 \x01(\x03\x12\n\n\x02\x62g\x18\x02 \x01(\x05\x12\n\n\x02\x66g\x18\x03 \x01(\x05\x12\x0c\n\x04\x66lip\x18\x04 \x01(\x08\x12\t\n\x01k\x18\x05 \x01(\x05\x12\t\n\x01x\x18\x06 \x01(\x05\x12\t\n\x01y\x18\x07 \x01(\x05\x12\x10\n\x08\x66g_width\x18\x08 \x01(\x05\x12\x11\n\tfg_height\x18\t \x01(\x05\x12\r\n\x05scale\x18\n \x01(\x01\x12\x1b\n\x04\x62\x62ox\x18\x0b \x01(\x0b\x32\r.fgbg.v1.BBox\x12\x10\n\x08\x62g_label\x18\x0c \x01(\x05\x12\x10\n\x08\x66g_label\x18\r \x01(\x05\x12\x10\n\x08\x66g_depth\x18\x0e \x01(\x02\"\xcf\x02\n\x0bSampleBatch\x12\x0f\n\x07indices\x18\x01 \x03(\x03\x12\x0e\n\x06height\x18\x02 \x01(\x05\x12\r\n\x05width\x18\x03 \x01(\x05\x12\x0e\n\x06images\x18\x04 \x01(\x0c\x12\r\n\x05masks\x18\x05 \x01(\x0c\x12\r\n\x05\x64\x65pth\x18\x06 \x01(\x0c\x12(\n\x0b\x64\x65pth_dtype\x18\x07 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x14\n\x0c\x64\x65pth_height\x18\x08 \x01(\x05\x12\x13\n\x0b\x64\x65pth_width\x18\t \x01(\x05\x12!\n\x04meta\x18\n \x03(\x0b\x32\x13.fgbg.v1.SampleMeta\x12\x13\n\x0b\x62\x61tch_index\x18\x0b \x01(\x03\x12\x13\n\x0b\x63hunk_index\x18\x0c \x01(\x05\x12\x13\n\x0b\x63hunk_count\x18\r \x01(\x05\x12\x16\n\x0e\x66irst_position\x18\x0e \x01(\x03\x12\x13\n\x0b\x66ingerprint\x18\x0f \x01(\t\"\x8f\x01\n\x11GetSamplesRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12 \n\x07outputs\x18\x04 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12(\n\x0b\x64\x65pth_dtype\x18\x05 \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\"\xa4\x02\n\x12StreamEpochRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05\x65poch\x18\x03 \x01(\x04\x12\x0f\n\x07shuffle\x18\x04 \x01(\x08\x12\x12\n\nbatch_size\x18\x05 \x01(\x05\x12\x0c\n\x04rank\x18\x06 \x01(\x05\x12\x12\n\nworld_size\x18\x07 \x01(\x05\x12\x13\n\x0bstart_batch\x18\x08 \x01(\x03\x12\x11\n\tdrop_last\x18\t \x01(\x08\x12 \n\x07outputs\x18\n \x03(\x0e\x32\x0f.fgbg.v1.Output\x12\r\n\x05limit\x18\x0b \x01(\x03\x12(\n\x0b\x64\x65pth_dtype\x18\x0c \x01(\x0e\x32\x13.fgbg.v1.DepthDtype\x12\x16\n\x0estart_position\x18\r \x01(\x03\"\xf8\x01\n\rExportRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\x12 \n\x07outputs\x18\x05 \x03(\x0e\x32\x0f.fgbg.v1.Output\x12%\n\x06\x66ormat\x18\x06 \x01(\x0e\x32\x15.fgbg.v1.ExportFormat\x12\x13\n\x0b\x64\x65stination\x18\x07 \x01(\t\x12\x11\n\toverwrite\x18\x08 \x01(\x08\x12\x12\n\nshard_size\x18\t \x01(\x05\x12\x14\n\x0cjpeg_quality\x18\n \x01(\x05\x12\x11\n\tdepth_npy\x18\x0b \x01(\x08\"\xfb\x01\n\x0e\x45xportProgress\x12\x0c\n\x04\x64one\x18\x01 \x01(\x03\x12\r\n\x05total\x18\x02 \x01(\x03\x12\r\n\x05\x62ytes\x18\x03 \x01(\x03\x12\x1a\n\x12samples_per_second\x18\x04 \x01(\x01\x12\x13\n\x0b\x65ta_seconds\x18\x05 \x01(\x01\x12\x15\n\rcurrent_shard\x18\x06 \x01(\t\x12\x13\n\x0bshards_done\x18\x07 \x01(\x05\x12\x14\n\x0cshards_total\x18\x08 \x01(\x05\x12\x10\n\x08\x66inished\x18\t \x01(\x08\x12\x10\n\x08manifest\x18\n \x01(\t\x12\x0e\n\x06\x64igest\x18\x0b \x01(\t\x12\x16\n\x0eshards_skipped\x18\x0c \x01(\x05\"I\n\x0cStatsRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\r\n\x05start\x18\x03 \x01(\x03\x12\x0b\n\x03\x65nd\x18\x04 \x01(\x03\"7\n\x0c\x43hannelStats\x12\x0c\n\x04mean\x18\x01 \x03(\x01\x12\x0b\n\x03std\x18\x02 \x03(\x01\x12\x0c\n\x04unit\x18\x03 \x01(\t\"\xa6\x01\n\rStatsResponse\x12\x0f\n\x07samples\x18\x01 \x01(\x03\x12$\n\x05image\x18\x02 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12#\n\x04mask\x18\x03 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12$\n\x05\x64\x65pth\x18\x04 \x01(\x0b\x32\x15.fgbg.v1.ChannelStats\x12\x13\n\x0b\x66ingerprint\x18\x05 \x01(\t\"O\n\x0eGalleryRequest\x12\x0f\n\x07\x64\x61taset\x18\x01 \x01(\t\x12\x0c\n\x04seed\x18\x02 \x01(\x04\x12\x0f\n\x07indices\x18\x03 \x03(\x03\x12\r\n\x05\x63ount\x18\x04 \x01(\x05\"N\n\x0fGalleryResponse\x12\x0b\n\x03png\x18\x01 \x01(\x0c\x12\r\n\x05width\x18\x02 \x01(\x05\x12\x0e\n\x06height\x18\x03 \x01(\x05\x12\x0f\n\x07indices\x18\x04 \x03(\x03\"\x14\n\x12ServerStatsRequest\"\xd1\x02\n\x0f\x44\x65pthModelStats\x12\r\n\x05model\x18\x01 \x01(\t\x12\x0e\n\x06\x64\x65vice\x18\x02 \x01(\t\x12\x13\n\x0bmemory_hits\x18\x03 \x01(\x03\x12\x11\n\tdisk_hits\x18\x04 \x01(\x03\x12\x0e\n\x06misses\x18\x05 \x01(\x03\x12\x14\n\x0c\x64isk_corrupt\x18\x06 \x01(\x03\x12\x12\n\ninferences\x18\x07 \x01(\x03\x12\x0c\n\x04runs\x18\x08 \x01(\x03\x12\x12\n\nmean_batch\x18\t \x01(\x01\x12\x11\n\tmax_batch\x18\n \x01(\x03\x12\x1b\n\x13mean_queue_delay_ms\x18\x0b \x01(\x01\x12\x1a\n\x12max_queue_delay_ms\x18\x0c \x01(\x01\x12\x10\n\x08rejected\x18\r \x01(\x03\x12\x0e\n\x06queued\x18\x0e \x01(\x03\x12\x12\n\ndisk_bytes\x18\x0f \x01(\x03\x12\x19\n\x11inference_seconds\x18\x10 \x01(\x01\"\x88\x01\n\x13ServerStatsResponse\x12\x17\n\x0fstreams_started\x18\x01 \x01(\x03\x12\x19\n\x11streams_cancelled\x18\x02 \x01(\x03\x12\x14\n\x0csamples_sent\x18\x03 \x01(\x03\x12\'\n\x05\x64\x65pth\x18\x04 \x03(\x0b\x32\x18.fgbg.v1.DepthModelStats*M\n\x08Position\x12\x18\n\x14POSITION_UNSPECIFIED\x10\x00\x12\x13\n\x0fPOSITION_RANDOM\x10\x01\x12\x12\n\x0ePOSITION_FIXED\x10\x02*f\n\x06Output\x12\x16\n\x12OUTPUT_UNSPECIFIED\x10\x00\x12\x10\n\x0cOUTPUT_IMAGE\x10\x01\x12\x0f\n\x0bOUTPUT_MASK\x10\x02\x12\x10\n\x0cOUTPUT_DEPTH\x10\x03\x12\x0f\n\x0bOUTPUT_META\x10\x04*[\n\nDepthDtype\x12\x1b\n\x17\x44\x45PTH_DTYPE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT16\x10\x01\x12\x17\n\x13\x44\x45PTH_DTYPE_FLOAT32\x10\x02*\xac\x01\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45XPORT_FORMAT_FOLDERS\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_ZIP\x10\x02\x12\x1c\n\x18\x45XPORT_FORMAT_WEBDATASET\x10\x03\x12\x15\n\x11\x45XPORT_FORMAT_NPY\x10\x04\x12\x16\n\x12\x45XPORT_FORMAT_COCO\x10\x05\x32\x90\x04\n\x04\x46gbg\x12K\n\x0cListDatasets\x12\x1c.fgbg.v1.ListDatasetsRequest\x1a\x1d.fgbg.v1.ListDatasetsResponse\x12:\n\x08\x44\x65scribe\x12\x18.fgbg.v1.DescribeRequest\x1a\x14.fgbg.v1.DatasetInfo\x12>\n\nGetSamples\x12\x1a.fgbg.v1.GetSamplesRequest\x1a\x14.fgbg.v1.SampleBatch\x12\x42\n\x0bStreamEpoch\x12\x1b.fgbg.v1.StreamEpochRequest\x1a\x14.fgbg.v1.SampleBatch0\x01\x12;\n\x06\x45xport\x12\x16.fgbg.v1.ExportRequest\x1a\x17.fgbg.v1.ExportProgress0\x01\x12\x36\n\x05Stats\x12\x15.fgbg.v1.StatsRequest\x1a\x16.fgbg.v1.StatsResponse\x12<\n\x07Gallery\x12\x17.fgbg.v1.GalleryRequest\x1a\x18.fgbg.v1.GalleryResponse\x12H\n\x0bServerStats\x12\x1b.fgbg.v1.ServerStatsRequest\x1a\x1c.fgbg.v1.ServerStatsResponseB\x1a\n\x0b\x64\x65v.fgbg.v1B\tFgbgProtoP\x01\x62\x06proto3')
 )
 
 _POSITION = _descriptor.EnumDescriptor(
@@ -44,8 +44,8 @@ _POSITION = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3114,
-  serialized_end=3191,
+  serialized_start=3615,
+  serialized_end=3692,
 )
 _sym_db.RegisterEnumDescriptor(_POSITION)
 
@@ -79,8 +79,8 @@ _OUTPUT = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3193,
-  serialized_end=3295,
+  serialized_start=3694,
+  serialized_end=3796,
 )
 _sym_db.RegisterEnumDescriptor(_OUTPUT)
 
@@ -106,8 +106,8 @@ _DEPTHDTYPE = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3297,
-  serialized_end=3388,
+  serialized_start=3798,
+  serialized_end=3889,
 )
 _sym_db.RegisterEnumDescriptor(_DEPTHDTYPE)
 
@@ -145,8 +145,8 @@ _EXPORTFORMAT = _descriptor.EnumDescriptor(
   ],
   containing_type=None,
   options=None,
-  serialized_start=3391,
-  serialized_end=3563,
+  serialized_start=3892,
+  serialized_end=4064,
 )
 _sym_db.RegisterEnumDescriptor(_EXPORTFORMAT)
 
@@ -1557,6 +1557,218 @@ _GALLERYRESPONSE = _descriptor.Descriptor(
   serialized_end=3112,
 )
 
+
+_SERVERSTATSREQUEST = _descriptor.Descriptor(
+  name='ServerStatsRequest',
+  full_name='fgbg.v1.ServerStatsRequest',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3114,
+  serialized_end=3134,
+)
+
+
+_DEPTHMODELSTATS = _descriptor.Descriptor(
+  name='DepthModelStats',
+  full_name='fgbg.v1.DepthModelStats',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='model', full_name='fgbg.v1.DepthModelStats.model', index=0,
+      number=1, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='device', full_name='fgbg.v1.DepthModelStats.device', index=1,
+      number=2, type=9, cpp_type=9, label=1,
+      has_default_value=False, default_value=_b("").decode('utf-8'),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='memory_hits', full_name='fgbg.v1.DepthModelStats.memory_hits', index=2,
+      number=3, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='disk_hits', full_name='fgbg.v1.DepthModelStats.disk_hits', index=3,
+      number=4, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='misses', full_name='fgbg.v1.DepthModelStats.misses', index=4,
+      number=5, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='disk_corrupt', full_name='fgbg.v1.DepthModelStats.disk_corrupt', index=5,
+      number=6, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='inferences', full_name='fgbg.v1.DepthModelStats.inferences', index=6,
+      number=7, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='runs', full_name='fgbg.v1.DepthModelStats.runs', index=7,
+      number=8, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='mean_batch', full_name='fgbg.v1.DepthModelStats.mean_batch', index=8,
+      number=9, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='max_batch', full_name='fgbg.v1.DepthModelStats.max_batch', index=9,
+      number=10, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='mean_queue_delay_ms', full_name='fgbg.v1.DepthModelStats.mean_queue_delay_ms', index=10,
+      number=11, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='max_queue_delay_ms', full_name='fgbg.v1.DepthModelStats.max_queue_delay_ms', index=11,
+      number=12, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='rejected', full_name='fgbg.v1.DepthModelStats.rejected', index=12,
+      number=13, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='queued', full_name='fgbg.v1.DepthModelStats.queued', index=13,
+      number=14, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='disk_bytes', full_name='fgbg.v1.DepthModelStats.disk_bytes', index=14,
+      number=15, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='inference_seconds', full_name='fgbg.v1.DepthModelStats.inference_seconds', index=15,
+      number=16, type=1, cpp_type=5, label=1,
+      has_default_value=False, default_value=float(0),
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3137,
+  serialized_end=3474,
+)
+
+
+_SERVERSTATSRESPONSE = _descriptor.Descriptor(
+  name='ServerStatsResponse',
+  full_name='fgbg.v1.ServerStatsResponse',
+  filename=None,
+  file=DESCRIPTOR,
+  containing_type=None,
+  fields=[
+    _descriptor.FieldDescriptor(
+      name='streams_started', full_name='fgbg.v1.ServerStatsResponse.streams_started', index=0,
+      number=1, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='streams_cancelled', full_name='fgbg.v1.ServerStatsResponse.streams_cancelled', index=1,
+      number=2, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='samples_sent', full_name='fgbg.v1.ServerStatsResponse.samples_sent', index=2,
+      number=3, type=3, cpp_type=2, label=1,
+      has_default_value=False, default_value=0,
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+    _descriptor.FieldDescriptor(
+      name='depth', full_name='fgbg.v1.ServerStatsResponse.depth', index=3,
+      number=4, type=11, cpp_type=10, label=3,
+      has_default_value=False, default_value=[],
+      message_type=None, enum_type=None, containing_type=None,
+      is_extension=False, extension_scope=None,
+      options=None, file=DESCRIPTOR),
+  ],
+  extensions=[
+  ],
+  nested_types=[],
+  enum_types=[
+  ],
+  options=None,
+  is_extendable=False,
+  syntax='proto3',
+  extension_ranges=[],
+  oneofs=[
+  ],
+  serialized_start=3477,
+  serialized_end=3613,
+)
+
 _DATASETSPEC.fields_by_name['position'].enum_type = _POSITION
 _LISTDATASETSRESPONSE.fields_by_name['datasets'].message_type = _DATASETSUMMARY
 _DATASETINFO.fields_by_name['spec'].message_type = _DATASETSPEC
@@ -1576,6 +1788,7 @@ _EXPORTREQUEST.fields_by_name['format'].enum_type = _EXPORTFORMAT
 _STATSRESPONSE.fields_by_name['image'].message_type = _CHANNELSTATS
 _STATSRESPONSE.fields_by_name['mask'].message_type = _CHANNELSTATS
 _STATSRESPONSE.fields_by_name['depth'].message_type = _CHANNELSTATS
+_SERVERSTATSRESPONSE.fields_by_name['depth'].message_type = _DEPTHMODELSTATS
 DESCRIPTOR.message_types_by_name['DatasetSpec'] = _DATASETSPEC
 DESCRIPTOR.message_types_by_name['ListDatasetsRequest'] = _LISTDATASETSREQUEST
 DESCRIPTOR.message_types_by_name['ListDatasetsResponse'] = _LISTDATASETSRESPONSE
@@ -1595,6 +1808,9 @@ DESCRIPTOR.message_types_by_name['ChannelStats'] = _CHANNELSTATS
 DESCRIPTOR.message_types_by_name['StatsResponse'] = _STATSRESPONSE
 DESCRIPTOR.message_types_by_name['GalleryRequest'] = _GALLERYREQUEST
 DESCRIPTOR.message_types_by_name['GalleryResponse'] = _GALLERYRESPONSE
+DESCRIPTOR.message_types_by_name['ServerStatsRequest'] = _SERVERSTATSREQUEST
+DESCRIPTOR.message_types_by_name['DepthModelStats'] = _DEPTHMODELSTATS
+DESCRIPTOR.message_types_by_name['ServerStatsResponse'] = _SERVERSTATSRESPONSE
 DESCRIPTOR.enum_types_by_name['Position'] = _POSITION
 DESCRIPTOR.enum_types_by_name['Output'] = _OUTPUT
 DESCRIPTOR.enum_types_by_name['DepthDtype'] = _DEPTHDTYPE
@@ -1734,6 +1950,27 @@ GalleryResponse = _reflection.GeneratedProtocolMessageType('GalleryResponse', (_
   ))
 _sym_db.RegisterMessage(GalleryResponse)
 
+ServerStatsRequest = _reflection.GeneratedProtocolMessageType('ServerStatsRequest', (_message.Message,), dict(
+  DESCRIPTOR = _SERVERSTATSREQUEST,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.ServerStatsRequest)
+  ))
+_sym_db.RegisterMessage(ServerStatsRequest)
+
+DepthModelStats = _reflection.GeneratedProtocolMessageType('DepthModelStats', (_message.Message,), dict(
+  DESCRIPTOR = _DEPTHMODELSTATS,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.DepthModelStats)
+  ))
+_sym_db.RegisterMessage(DepthModelStats)
+
+ServerStatsResponse = _reflection.GeneratedProtocolMessageType('ServerStatsResponse', (_message.Message,), dict(
+  DESCRIPTOR = _SERVERSTATSRESPONSE,
+  __module__ = 'fgbg.v1.fgbg_pb2'
+  # @@protoc_insertion_point(class_scope:fgbg.v1.ServerStatsResponse)
+  ))
+_sym_db.RegisterMessage(ServerStatsResponse)
+
 
 DESCRIPTOR.has_options = True
 DESCRIPTOR._options = _descriptor._ParseOptions(descriptor_pb2.FileOptions(), _b('\n\013dev.fgbg.v1B\tFgbgProtoP\001'))
@@ -1744,8 +1981,8 @@ _FGBG = _descriptor.ServiceDescriptor(
   file=DESCRIPTOR,
   index=0,
   options=None,
-  serialized_start=3566,
-  serialized_end=4020,
+  serialized_start=4067,
+  serialized_end=4595,
   methods=[
   _descriptor.MethodDescriptor(
     name='ListDatasets',
@@ -1808,6 +2045,15 @@ _FGBG = _descriptor.ServiceDescriptor(
     containing_service=None,
     input_type=_GALLERYREQUEST,
     output_type=_GALLERYRESPONSE,
+    options=None,
+  ),
+  _descriptor.MethodDescriptor(
+    name='ServerStats',
+    full_name='fgbg.v1.Fgbg.ServerStats',
+    index=7,
+    containing_service=None,
+    input_type=_SERVERSTATSREQUEST,
+    output_type=_SERVERSTATSRESPONSE,
     options=None,
   ),
 ])

@@ -49,6 +49,11 @@ class FgbgStub(object):
         request_serializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryRequest.SerializeToString,
         response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryResponse.FromString,
         )
+    self.ServerStats = channel.unary_unary(
+        '/fgbg.v1.Fgbg/ServerStats',
+        request_serializer=fgbg_dot_v1_dot_fgbg__pb2.ServerStatsRequest.SerializeToString,
+        response_deserializer=fgbg_dot_v1_dot_fgbg__pb2.ServerStatsResponse.FromString,
+        )
 
 
 class FgbgServicer(object):
@@ -105,6 +110,13 @@ class FgbgServicer(object):
     context.set_details('Method not implemented!')
     raise NotImplementedError('Method not implemented!')
 
+  def ServerStats(self, request, context):
+    """Streaming counters and, per depth model, cache hit rates and batcher figures.
+    """
+    context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+    context.set_details('Method not implemented!')
+    raise NotImplementedError('Method not implemented!')
+
 
 def add_FgbgServicer_to_server(servicer, server):
   rpc_method_handlers = {
@@ -142,6 +154,11 @@ def add_FgbgServicer_to_server(servicer, server):
           servicer.Gallery,
           request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryRequest.FromString,
           response_serializer=fgbg_dot_v1_dot_fgbg__pb2.GalleryResponse.SerializeToString,
+      ),
+      'ServerStats': grpc.unary_unary_rpc_method_handler(
+          servicer.ServerStats,
+          request_deserializer=fgbg_dot_v1_dot_fgbg__pb2.ServerStatsRequest.FromString,
+          response_serializer=fgbg_dot_v1_dot_fgbg__pb2.ServerStatsResponse.SerializeToString,
       ),
   }
   generic_handler = grpc.method_handlers_generic_handler(

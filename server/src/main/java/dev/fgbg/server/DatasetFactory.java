@@ -23,7 +23,28 @@ final class DatasetFactory {
     return new Dataset(BUILTIN, assets, spec);
   }
 
+  /** The built-in world with model depth instead of its exact depth (for model checks). */
+  static Dataset builtinWithModel(Spec spec, int backgrounds, int foregrounds, String model,
+      String weights, String mode, DepthModels models) {
+    AssetSet exact = BuiltinWorld.create(spec.width(), spec.height(), backgrounds, foregrounds);
+    java.util.List<dev.fgbg.server.assets.Background> plain = exact.backgrounds().stream()
+        .map(b -> new dev.fgbg.server.assets.Background(b.name(), b.label(), b.width(),
+            b.height(), b.rgb(), null, null, 0)).toList();
+    AssetSet assets = new AssetSet(exact.width(), exact.height(), plain, exact.foregrounds(),
+        exact.backgroundLabels(), exact.foregroundLabels(), "none");
+    return withDepth(BUILTIN, assets, spec, model, weights, mode, models);
+  }
+
+  /** Finds (or loads once) the depth model a dataset asks for. */
+  interface DepthModels {
+    dev.fgbg.server.depth.DepthRuntime get(String model, String weights);
+  }
+
   static Dataset folder(FolderDatasetConfig c) {
+    return folder(c, null);
+  }
+
+  static Dataset folder(FolderDatasetConfig c, DepthModels models) {
     String name = c.getName().isEmpty() ? "folder" : c.getName();
     if (!NAME.matcher(name).matches()) {
       throw FgbgException.invalidConfig("dataset name '" + name
@@ -46,10 +67,29 @@ final class DatasetFactory {
         c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom);
     AssetSet assets = FolderAssets.load(fd, spec.width(), spec.height());
     try {
-      return new Dataset(name, assets, spec);
+      return withDepth(name, assets, spec, c.getDepthModel(), c.getDepthWeights(),
+          c.getDepthMode(), models);
     } catch (FgbgException e) {
       throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
     }
+  }
+
+  /** The dataset, with model depth when a model is named (teacher or layered). */
+  static Dataset withDepth(String name, AssetSet assets, Spec spec, String model, String weights,
+      String mode, DepthModels models) {
+    if (model.isEmpty()) {
+      if (!weights.isEmpty() || !mode.isEmpty()) {
+        throw FgbgException.invalidConfig("--depth-weights and --depth-mode need --depth-model");
+      }
+      return new Dataset(name, assets, spec);
+    }
+    var runtime = models.get(model, weights);
+    return switch (mode.toLowerCase(Locale.ROOT)) {
+      case "", "teacher" -> new Dataset(name, assets, spec, runtime.teacher());
+      case "layered" -> new Dataset(name, runtime.layered(assets), spec);
+      default -> throw FgbgException.invalidConfig("--depth-mode '" + mode
+          + "' must be teacher or layered");
+    };
   }
 
   static Spec spec(String name, FolderDatasetConfig c) {

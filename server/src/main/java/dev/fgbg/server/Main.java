@@ -2,6 +2,9 @@ package dev.fgbg.server;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.depth.DepthRuntime;
+import dev.fgbg.server.depth.ModelConfig;
+import dev.fgbg.server.depth.OnnxDepthModel;
 import dev.fgbg.server.dataset.DatasetRegistry;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.spec.Spec;
@@ -94,6 +97,30 @@ public final class Main implements Callable<Integer> {
       + "(created). Default: exports")
   Path exportRoot = Path.of("exports");
 
+  @Option(names = "--depth-model", description = "A model folder (models/NAME) whose depth the "
+      + "folder dataset gets (the built-in one when no --bg/--fg is given).")
+  String depthModel = "";
+
+  @Option(names = "--depth-weights", description = "model.onnx when it is not in the model folder.")
+  String depthWeights = "";
+
+  @Option(names = "--depth-mode", description = "teacher (the model runs on each composite, "
+      + "default) or layered (once per background).")
+  String depthMode = "";
+
+  @Option(names = "--device", description = "auto (CUDA when present, default), cpu or cuda.")
+  String device = "auto";
+
+  @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
+      + "restarts; may be shared by several servers).")
+  Path cacheDir;
+
+  @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: 1024.")
+  long depthCacheMb = 1024;
+
+  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50.")
+  double diskCacheGb = 50;
+
   @Option(names = "--workers", description = "Render threads. Default: the number of cores.")
   int workers = Runtime.getRuntime().availableProcessors();
 
@@ -117,15 +144,92 @@ public final class Main implements Callable<Integer> {
     return cl.execute(args);
   }
 
+  private final java.util.Map<String, DepthRuntime> runtimes = new java.util.LinkedHashMap<>();
+  private ExecutorService pool;
+
+  /** One runtime (model, batcher, cache) per model and weights, shared by datasets. */
+  DepthRuntime runtime(String model, String weights) {
+    Path cfg = Path.of(model);
+    Path w = weights.isEmpty() ? null : Path.of(weights);
+    String key = cfg.toAbsolutePath().normalize() + "|" + (w == null ? "" : w.toAbsolutePath());
+    return runtimes.computeIfAbsent(key, k -> {
+      ModelConfig config = ModelConfig.load(cfg, w);
+      OnnxDepthModel m = OnnxDepthModel.load(config, parseDevice(), Math.max(1, workers));
+      try {
+        return DepthRuntime.create(config.name(), m.device(), m, config, depthCacheMb << 20,
+            cacheDir, (long) (diskCacheGb * 1e9));
+      } catch (java.io.IOException e) {
+        m.close();
+        throw FgbgException.invalidConfig("depth cache folder " + cacheDir + " cannot be used: "
+            + e.getMessage(), e);
+      }
+    });
+  }
+
+  private OnnxDepthModel.Device parseDevice() {
+    return switch (device.toLowerCase(java.util.Locale.ROOT)) {
+      case "auto" -> OnnxDepthModel.Device.AUTO;
+      case "cpu" -> OnnxDepthModel.Device.CPU;
+      case "cuda" -> OnnxDepthModel.Device.CUDA;
+      default -> throw FgbgException.invalidConfig("--device '" + device
+          + "' must be auto, cpu or cuda");
+    };
+  }
+
+  private synchronized ExecutorService pool() {
+    if (pool == null) {
+      pool = workerPool(Math.max(1, workers));
+    }
+    return pool;
+  }
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     List<Dataset> datasets = buildDatasets();
     DatasetRegistry registry = new DatasetRegistry(datasets);
-    ExecutorService pool = workerPool(Math.max(1, workers));
+    ExecutorService pool = pool();
     int w = window != null ? window : 2 * Math.max(1, workers);
-    FgbgServer server = new FgbgServer(FgbgServer.netty(port), registry, pool, w, exportRoot)
-        .start();
+    List<DepthRuntime> depth = List.copyOf(runtimes.values());
+    FgbgServer server = new FgbgServer(FgbgServer.netty(port), registry, pool, w, exportRoot,
+        depth).start(depth.isEmpty());
+    if (!depth.isEmpty()) {
+      Thread warm = new Thread(() -> {
+        for (DepthRuntime r : depth) {
+          long t = System.nanoTime();
+          for (Dataset d : datasets) {
+            if (d.teacher() != null) {
+              r.warmUp(d.spec().height(), d.spec().width());
+              break;
+            }
+          }
+          LOG.info(String.format("depth model %s warm on %s after %.2f s; health SERVING",
+              r.name(), r.device(), (System.nanoTime() - t) / 1e9));
+        }
+        server.serving();
+      }, "fgbg-warmup");
+      warm.setDaemon(true);
+      warm.start();
+      Thread report = new Thread(() -> {
+        String last = "";
+        while (true) {
+          try {
+            Thread.sleep(30_000);
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (DepthRuntime r : depth) {
+            String now = r.stats().toString();
+            if (!now.equals(last)) {
+              LOG.info("depth " + r.name() + ": " + now);
+              last = now;
+            }
+          }
+        }
+      }, "fgbg-depth-report");
+      report.setDaemon(true);
+      report.start();
+    }
     LOG.info(String.format("fgbg listening on 0.0.0.0:%d (%d workers, window %d, export root %s)"
         + " after %.2f s", server.port(), workers, w, exportRoot.toAbsolutePath(),
         (System.nanoTime() - t0) / 1e9));
@@ -133,7 +237,7 @@ public final class Main implements Callable<Integer> {
       LOG.info(String.format("dataset %s: %,d samples = %d bg x %d fg x %d flips x %d placements,"
               + " %dx%d, depth %s, fingerprint %s", d.name(), d.size(), d.codec().backgrounds(),
           d.codec().foregrounds(), d.codec().flips(), d.codec().placements(), d.spec().height(),
-          d.spec().width(), d.hasDepth() ? d.depthSource() + " (float16 metres)" : "none",
+          d.spec().width(), d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
           d.fingerprint()));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -143,6 +247,7 @@ public final class Main implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
       pool.shutdownNow();
+      depth.forEach(DepthRuntime::close);
     }, "fgbg-shutdown"));
     server.awaitTermination();
     return 0;
@@ -167,8 +272,14 @@ public final class Main implements Callable<Integer> {
       throw FgbgException.invalidConfig("--builtin-counts '" + builtinCounts
           + "' must be B:F with each in [1, 100]");
     }
-    out.add(DatasetFactory.builtin(builtinSpec, bgs, fgs));
-    if (!bg.isEmpty() || !fg.isEmpty()) {
+    boolean folder = !bg.isEmpty() || !fg.isEmpty();
+    if (!folder && !depthModel.isEmpty()) {
+      out.add(DatasetFactory.builtinWithModel(builtinSpec, bgs, fgs, depthModel, depthWeights,
+          depthMode, this::runtime));
+    } else {
+      out.add(DatasetFactory.builtin(builtinSpec, bgs, fgs));
+    }
+    if (folder) {
       FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
           .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size).setFgScale(fgScale)
           .setPosition(position);
@@ -184,7 +295,8 @@ public final class Main implements Callable<Integer> {
       if (softMask) {
         c.setSoftMask(true);
       }
-      out.add(DatasetFactory.folder(c.build()));
+      c.setDepthModel(depthModel).setDepthWeights(depthWeights).setDepthMode(depthMode);
+      out.add(DatasetFactory.folder(c.build(), this::runtime));
     }
     if (config != null) {
       ServerConfig.Builder sc = ServerConfig.newBuilder();
@@ -202,7 +314,7 @@ public final class Main implements Callable<Integer> {
             + e.getMessage(), e);
       }
       for (FolderDatasetConfig c : sc.getDatasetsList()) {
-        out.add(DatasetFactory.folder(c));
+        out.add(DatasetFactory.folder(c, this::runtime));
       }
     }
     return out;

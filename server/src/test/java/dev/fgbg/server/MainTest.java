@@ -79,6 +79,33 @@ class MainTest {
   }
 
   @Test
+  void depthModelFlagsGiveTheFolderDatasetModelDepth() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("models/tiny");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    String bg = root.resolve("bg").toString();
+    String fg = root.resolve("fg").toString();
+    List<Dataset> teacher = build("--builtin-size", "16", "--builtin-counts", "1:1", "--bg", bg,
+        "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--device", "cpu");
+    assertTrue(teacher.get(1).hasDepth());
+    assertTrue(teacher.get(1).depthSource().endsWith(":teacher"), teacher.get(1).depthSource());
+    assertEquals("metres", teacher.get(1).depthUnits());
+    List<Dataset> layered = build("--builtin-size", "16", "--builtin-counts", "1:1", "--bg", bg,
+        "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--depth-mode", "layered",
+        "--device", "cpu");
+    assertTrue(layered.get(1).depthSource().endsWith(":layered"));
+    assertTrue(layered.get(1).assets().hasDepth());
+    assertFails("--depth-mode 'deep' must be teacher or layered", "--bg", bg, "--fg", fg,
+        "--size", "32", "--depth-model", model.toString(), "--depth-mode", "deep");
+    assertFails("depth model weights " + root.resolve("nope.onnx") + " not found", "--bg", bg,
+        "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--depth-weights",
+        root.resolve("nope.onnx").toString());
+    assertFails("--device 'tpu' must be auto, cpu or cuda", "--bg", bg, "--fg", fg, "--size", "32",
+        "--depth-model", model.toString(), "--device", "tpu");
+  }
+
+  @Test
   void runPrintsOneLineAndExitsTwoOnBadAssets() {
     PrintStream old = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();

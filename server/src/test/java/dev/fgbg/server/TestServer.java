@@ -31,10 +31,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot) {
+    return inProcess(registry, threads, exportRoot, java.util.List.of());
+  }
+
+  /** With depth runtimes, reported by ServerStats. */
+  public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot,
+      java.util.List<dev.fgbg.server.depth.DepthRuntime> depth) {
     String name = InProcessServerBuilder.generateName();
     ExecutorService pool = Main.workerPool(threads);
     FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
-        2 * threads, exportRoot));
+        2 * threads, exportRoot, depth));
     return new TestServer(s, InProcessChannelBuilder.forName(name)
         .maxInboundMessageSize(64 << 20).build(), pool);
   }

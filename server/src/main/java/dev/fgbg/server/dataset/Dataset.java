@@ -36,12 +36,23 @@ public final class Dataset {
   private final byte[][] depth16;
   private final byte[][] depth32;
   private final Cache<Long, ScaledForeground> scaled;
+  private final TeacherDepth teacher;
 
   public Dataset(String name, AssetSet assets, Spec spec) {
-    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES);
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null);
   }
 
   public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes) {
+    this(name, assets, spec, scaledCacheBytes, null);
+  }
+
+  /** A dataset whose depth comes from {@code teacher} run on each composite. */
+  public Dataset(String name, AssetSet assets, Spec spec, TeacherDepth teacher) {
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, teacher);
+  }
+
+  public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes,
+      TeacherDepth teacher) {
     if (assets.width() != spec.width() || assets.height() != spec.height()) {
       throw new IllegalArgumentException("assets are " + assets.width() + "x" + assets.height()
           + " but the spec asks for " + spec.width() + "x" + spec.height());
@@ -49,6 +60,7 @@ public final class Dataset {
     this.name = name;
     this.assets = assets;
     this.spec = spec;
+    this.teacher = teacher;
     this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
         spec.flips(), spec.placements());
     checkFit();
@@ -61,7 +73,7 @@ public final class Dataset {
         depth32[b] = DepthEncoding.FLOAT32.encode(bgs.get(b).depth());
       }
     }
-    this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, assets.depthSource(), assets);
+    this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, depthSource(), assets);
     this.scaled = Caffeine.newBuilder()
         .maximumWeight(scaledCacheBytes)
         .weigher((Long k, ScaledForeground v) -> (int) Math.min(Integer.MAX_VALUE, v.bytes()))
@@ -115,11 +127,21 @@ public final class Dataset {
   }
 
   public boolean hasDepth() {
-    return assets.hasDepth();
+    return assets.hasDepth() || teacher != null;
   }
 
   public String depthSource() {
-    return assets.depthSource();
+    return teacher != null ? teacher.id() + ":teacher" : assets.depthSource();
+  }
+
+  /** What depth values mean ("metres", or a model's relative units); "" without depth. */
+  public String depthUnits() {
+    return teacher != null ? teacher.units() : assets.depthUnits();
+  }
+
+  /** The per-composite depth model, or null (exact or layered depth lives in the assets). */
+  public TeacherDepth teacher() {
+    return teacher;
   }
 
   public int imageBytes() {
@@ -170,7 +192,10 @@ public final class Dataset {
         y = rng.below(2, outH - fh + 1);
       }
     }
-    float fgDepth = bg.hasFloor() ? bg.floorDepth()[y + fh - 1] : 0f;
+    // The foot-point rule: a foreground takes the depth of the ground where it stands: the
+    // floor plane when it is known, else the background's depth under its foot.
+    float fgDepth = bg.hasFloor() ? bg.floorDepth()[y + fh - 1]
+        : bg.depth() != null ? bg.depth()[(y + fh - 1) * outW + x + fw / 2] : 0f;
     ScaledForeground sf = scaled(fgId, fh);
     int bx0 = 0;
     int by0 = 0;
@@ -188,12 +213,13 @@ public final class Dataset {
 
   /**
    * Renders sample {@code index} into the target arrays (null arrays are skipped) and returns its
-   * meta.
+   * meta. Teacher depth is not synthesis: {@link RenderedBatch} adds it.
    */
   public SampleInfo render(long seed, long index, DepthEncoding enc, Compositor.Target target) {
     SampleInfo info = place(seed, index);
     Background bg = assets.backgrounds().get(info.bg());
-    byte[] bgDepth = hasDepth() ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[info.bg()] : null;
+    byte[] bgDepth = assets.hasDepth()
+        ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[info.bg()] : null;
     Compositor.compose(bg.rgb(), bgDepth, spec.width(), spec.height(),
         scaled(info.fg(), info.fgHeight()), info.flip(), info.x(), info.y(),
         spec.maskThreshold(), spec.softMask(), enc, info.fgDepth(), target);

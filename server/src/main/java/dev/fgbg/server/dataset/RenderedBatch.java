@@ -15,17 +15,30 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
   /** Renders {@code indices}; stops early (returning null) when {@code cancelled} turns true. */
   public static RenderedBatch render(Dataset d, long seed, long[] indices, Outputs out,
       DepthEncoding enc, BooleanSupplier cancelled) {
+    return renderAsync(d, seed, indices, out, enc, cancelled, true).join();
+  }
+
+  /**
+   * Synthesis now, on this thread; teacher depth, when asked for, completes the future later
+   * without holding this thread (so render workers never wait on the model). With {@code wait}
+   * the teacher depth is awaited here instead, checking {@code cancelled}.
+   */
+  public static java.util.concurrent.CompletableFuture<RenderedBatch> renderAsync(Dataset d,
+      long seed, long[] indices, Outputs out, DepthEncoding enc, BooleanSupplier cancelled,
+      boolean wait) {
     int n = indices.length;
     int ib = d.imageBytes();
     int mb = d.maskBytes();
     int db = d.depthBytes(enc);
-    byte[] images = out.image() ? new byte[n * ib] : null;
+    boolean teacher = out.depth() && d.teacher() != null;
+    // A teacher needs the composite even when the caller does not.
+    byte[] images = out.image() || teacher ? new byte[n * ib] : null;
     byte[] masks = out.mask() ? new byte[n * mb] : null;
     byte[] depth = out.depth() && db > 0 ? new byte[n * db] : null;
     SampleInfo[] infos = new SampleInfo[n];
     for (int s = 0; s < n; s++) {
       if (cancelled.getAsBoolean()) {
-        return null;
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
       }
       if (images == null && masks == null && depth == null) {
         infos[s] = d.place(seed, indices[s]);
@@ -35,6 +48,68 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
             s * mb, depth, s * db, true));
       }
     }
-    return new RenderedBatch(indices, images, masks, depth, enc, infos);
+    if (!teacher) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          new RenderedBatch(indices, images, masks, depth, enc, infos));
+    }
+    byte[] shownImages = out.image() ? images : null;
+    if (wait) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          teacherDepth(d, seed, indices, images, ib, depth, enc, cancelled)
+              ? new RenderedBatch(indices, shownImages, masks, depth, enc, infos) : null);
+    }
+    java.util.List<java.util.concurrent.CompletableFuture<float[]>> futures =
+        new java.util.ArrayList<>(indices.length);
+    for (int s = 0; s < indices.length; s++) {
+      futures.add(d.teacher().depth(d, seed, indices[s], images, s * ib));
+    }
+    int bpv = enc.bytesPerValue();
+    int px = d.spec().width() * d.spec().height();
+    return java.util.concurrent.CompletableFuture.allOf(
+        futures.toArray(new java.util.concurrent.CompletableFuture<?>[0])).thenApply(v -> {
+          for (int s = 0; s < futures.size(); s++) {
+            float[] map = futures.get(s).join();
+            for (int p = 0; p < px; p++) {
+              enc.put(depth, (s * px + p) * bpv, map[p]);
+            }
+          }
+          return new RenderedBatch(indices, shownImages, masks, depth, enc, infos);
+        });
+  }
+
+  /** Asks for every sample's depth at once (so they batch), then waits and encodes. */
+  private static boolean teacherDepth(Dataset d, long seed, long[] indices, byte[] images, int ib,
+      byte[] depth, DepthEncoding enc, BooleanSupplier cancelled) {
+    java.util.List<java.util.concurrent.CompletableFuture<float[]>> futures =
+        new java.util.ArrayList<>(indices.length);
+    for (int s = 0; s < indices.length; s++) {
+      futures.add(d.teacher().depth(d, seed, indices[s], images, s * ib));
+    }
+    int bpv = enc.bytesPerValue();
+    int px = d.spec().width() * d.spec().height();
+    for (int s = 0; s < indices.length; s++) {
+      float[] map;
+      while (true) {
+        if (cancelled.getAsBoolean()) {
+          return false;
+        }
+        try {
+          map = futures.get(s).get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+          break;
+        } catch (java.util.concurrent.TimeoutException e) {
+          // check for cancellation again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re
+              : new IllegalStateException(e.getCause());
+        }
+      }
+      for (int p = 0; p < px; p++) {
+        enc.put(depth, (s * px + p) * bpv, map[p]);
+      }
+    }
+    return true;
   }
 }

@@ -18,9 +18,9 @@ import java.util.function.BooleanSupplier;
  * stops rendering at once (in-flight renders check the flag between samples).
  */
 final class EpochStreamer {
-  /** Renders one chunk; returns null if it saw the cancel flag. */
+  /** Renders one chunk (the future may complete later, e.g. for model depth); null if cancelled. */
   interface ChunkRenderer {
-    SampleBatch render(Chunk chunk, BooleanSupplier cancelled);
+    CompletableFuture<SampleBatch> render(Chunk chunk, BooleanSupplier cancelled);
   }
 
   private final ServerCallStreamObserver<SampleBatch> call;
@@ -71,11 +71,13 @@ final class EpochStreamer {
       while (true) {
         while (inflight.size() < window && cursor.hasNext() && !cancelled) {
           Chunk chunk = cursor.next();
-          CompletableFuture<SampleBatch> f = CompletableFuture.supplyAsync(() -> {
-            SampleBatch b = renderer.render(chunk, () -> cancelled);
-            stats.chunksProduced.incrementAndGet();
-            return b;
-          }, pool);
+          CompletableFuture<SampleBatch> f = CompletableFuture.supplyAsync(
+              () -> renderer.render(chunk, () -> cancelled), pool)
+              .thenCompose(x -> x)
+              .thenApply(b -> {
+                stats.chunksProduced.incrementAndGet();
+                return b;
+              });
           inflight.add(f);
           // Always re-enter through the pool: the monitor is held here.
           f.whenCompleteAsync((r, e) -> pump(), pool);

@@ -40,6 +40,12 @@ public final class FgbgServer {
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       int window, Path exportRoot) {
+    this(builder, registry, workers, window, exportRoot, java.util.List.of());
+  }
+
+  /** @param depth the depth models in use, for ServerStats */
+  public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
+      int window, Path exportRoot, java.util.List<dev.fgbg.server.depth.DepthRuntime> depth) {
     AtomicInteger n = new AtomicInteger();
     this.exportThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fgbg-export-" + n.incrementAndGet());
@@ -49,7 +55,8 @@ public final class FgbgServer {
     Exporter exporter = new Exporter(new ExportRoot(exportRoot), workers, 2 * window);
     this.server = builder
         .addService(new FgbgService(registry, workers, window, Limits.DEFAULT, stats,
-            new ExportService(registry, exporter, exportThreads), new StatsCalculator(workers)))
+            new ExportService(registry, exporter, exportThreads), new StatsCalculator(workers),
+            depth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -61,10 +68,25 @@ public final class FgbgServer {
   }
 
   public FgbgServer start() throws IOException {
+    return start(true);
+  }
+
+  /** Starts listening; health says NOT_SERVING until {@link #serving()} when not yet ready. */
+  public FgbgServer start(boolean ready) throws IOException {
     server.start();
+    if (ready) {
+      serving();
+    } else {
+      health.setStatus("", ServingStatus.NOT_SERVING);
+      health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+    }
+    return this;
+  }
+
+  /** Health reports SERVING (e.g. once depth models are warm). */
+  public void serving() {
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-    return this;
   }
 
   /** The bound port (useful with port 0), or -1 in-process. */

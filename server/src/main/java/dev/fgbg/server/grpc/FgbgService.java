@@ -43,8 +43,12 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final ExportService exports;
   private final StatsCalculator statsCalculator;
 
+  private final java.util.List<dev.fgbg.server.depth.DepthRuntime> depth;
+
   FgbgService(DatasetRegistry registry, Executor pool, int window, Limits limits,
-      StreamStats stats, ExportService exports, StatsCalculator statsCalculator) {
+      StreamStats stats, ExportService exports, StatsCalculator statsCalculator,
+      java.util.List<dev.fgbg.server.depth.DepthRuntime> depth) {
+    this.depth = java.util.List.copyOf(depth);
     this.registry = registry;
     this.pool = pool;
     this.window = window;
@@ -52,6 +56,27 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     this.stats = stats;
     this.exports = exports;
     this.statsCalculator = statsCalculator;
+  }
+
+  @Override
+  public void serverStats(dev.fgbg.v1.ServerStatsRequest request,
+      StreamObserver<dev.fgbg.v1.ServerStatsResponse> response) {
+    dev.fgbg.v1.ServerStatsResponse.Builder b = dev.fgbg.v1.ServerStatsResponse.newBuilder()
+        .setStreamsStarted(stats.streamsStarted()).setStreamsCancelled(stats.streamsCancelled())
+        .setSamplesSent(stats.samplesSent());
+    for (dev.fgbg.server.depth.DepthRuntime r : depth) {
+      var s = r.stats();
+      b.addDepth(dev.fgbg.v1.DepthModelStats.newBuilder().setModel(r.name())
+          .setDevice(r.device()).setMemoryHits(s.memoryHits()).setDiskHits(s.diskHits())
+          .setMisses(s.misses()).setDiskCorrupt(s.diskCorrupt()).setInferences(s.inferred())
+          .setRuns(s.runs()).setMeanBatch(s.meanBatch()).setMaxBatch(s.maxBatchSeen())
+          .setMeanQueueDelayMs(s.meanQueueDelayMillis())
+          .setMaxQueueDelayMs(s.maxQueueDelayMillis()).setRejected(s.rejected())
+          .setQueued(r.queued()).setDiskBytes(r.diskBytes())
+          .setInferenceSeconds(s.inferenceSeconds()));
+    }
+    response.onNext(b.build());
+    response.onCompleted();
   }
 
   @Override
@@ -180,16 +205,13 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
         for (int s = 0; s < indices.length; s++) {
           indices[s] = perm.indexAt(plan.position(chunk.localStart() + s));
         }
-        RenderedBatch r = RenderedBatch.render(d, seed, indices, outputs, enc, cancelled);
-        if (r == null) {
-          return null;
-        }
-        return ProtoMapping.batch(d, r, outputs)
-            .setBatchIndex(chunk.batchIndex())
-            .setChunkIndex(chunk.chunkIndex())
-            .setChunkCount(chunk.chunkCount())
-            .setFirstPosition(plan.position(chunk.localStart()))
-            .build();
+        return RenderedBatch.renderAsync(d, seed, indices, outputs, enc, cancelled, false)
+            .thenApply(r -> r == null ? null : ProtoMapping.batch(d, r, outputs)
+                .setBatchIndex(chunk.batchIndex())
+                .setChunkIndex(chunk.chunkIndex())
+                .setChunkCount(chunk.chunkCount())
+                .setFirstPosition(plan.position(chunk.localStart()))
+                .build());
       }, pool, window, stats);
       streamer.start();
     } catch (RuntimeException e) {

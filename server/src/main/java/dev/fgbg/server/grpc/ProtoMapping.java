@@ -65,7 +65,7 @@ final class ProtoMapping {
     if (d.hasDepth()) {
       b.setDepthShape(shape(s.height(), s.width()))
           .setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT16)
-          .setDepthUnits("metres");
+          .setDepthUnits(d.depthUnits());
     }
     for (Background bg : d.assets().backgrounds()) {
       b.addBackgroundNames(bg.name());

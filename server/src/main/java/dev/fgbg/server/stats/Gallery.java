@@ -3,7 +3,8 @@ package dev.fgbg.server.stats;
 import dev.fgbg.server.FgbgException;
 import dev.fgbg.server.dataset.Dataset;
 import dev.fgbg.server.dataset.SampleInfo;
-import dev.fgbg.server.synth.Compositor;
+import dev.fgbg.server.dataset.Outputs;
+import dev.fgbg.server.dataset.RenderedBatch;
 import dev.fgbg.server.synth.DepthEncoding;
 import dev.fgbg.v1.DepthColors;
 import java.awt.image.BufferedImage;
@@ -59,14 +60,22 @@ public final class Gallery {
     int[] bg = new int[out.getWidth() * out.getHeight()];
     java.util.Arrays.fill(bg, 0x202020);
     out.setRGB(0, 0, out.getWidth(), out.getHeight(), bg, 0, out.getWidth());
+    for (long i : indices) {
+      d.checkIndex(i);
+    }
+    RenderedBatch all = RenderedBatch.render(d, seed, indices, Outputs.all(d),
+        DepthEncoding.FLOAT32, () -> false);
+    int[] px = new int[w * h];
     byte[] img = new byte[w * h * 3];
     byte[] mask = new byte[w * h];
     byte[] depth = d.hasDepth() ? new byte[w * h * 4] : null;
-    int[] px = new int[w * h];
     for (int r = 0; r < indices.length; r++) {
-      d.checkIndex(indices[r]);
-      SampleInfo s = d.render(seed, indices[r], DepthEncoding.FLOAT32,
-          new Compositor.Target(img, 0, mask, 0, depth, 0));
+      System.arraycopy(all.images(), r * img.length, img, 0, img.length);
+      System.arraycopy(all.masks(), r * mask.length, mask, 0, mask.length);
+      if (depth != null) {
+        System.arraycopy(all.depth(), r * depth.length, depth, 0, depth.length);
+      }
+      SampleInfo s = all.infos()[r];
       int y0 = GAP + r * rowH;
       PixelFont.draw(out, GAP, y0 + 3, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
           indices[r], s.bg(), s.fg(), s.flip() ? 1 : 0, s.k()), 0xE0E0E0);

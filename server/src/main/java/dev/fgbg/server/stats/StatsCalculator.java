@@ -4,7 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.server.FgbgException;
 import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.synth.Compositor;
+import dev.fgbg.server.dataset.Outputs;
+import dev.fgbg.server.dataset.RenderedBatch;
 import dev.fgbg.server.synth.DepthEncoding;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -113,10 +114,6 @@ public final class StatsCalculator {
   private static Partial partial(Dataset d, long seed, long from, long to,
       BooleanSupplier cancelled) {
     int px = d.spec().width() * d.spec().height();
-    byte[] img = new byte[px * 3];
-    byte[] mask = new byte[px];
-    byte[] depth = d.hasDepth() ? new byte[px * 2] : null;
-    Compositor.Target t = new Compositor.Target(img, 0, mask, 0, depth, 0);
     long[] sum = new long[3];
     long[] sq = new long[3];
     long maskSum = 0;
@@ -124,48 +121,58 @@ public final class StatsCalculator {
     double depthSum = 0;
     double depthSq = 0;
     long depthCount = 0;
-    for (long i = from; i < to; i++) {
-      if (cancelled.getAsBoolean()) {
+    for (long i = from; i < to; i += 64) {
+      long[] idx = new long[(int) Math.min(64, to - i)];
+      for (int s = 0; s < idx.length; s++) {
+        idx[s] = i + s;
+      }
+      RenderedBatch b = RenderedBatch.render(d, seed, idx, Outputs.all(d), DepthEncoding.FLOAT16,
+          cancelled);
+      if (b == null) {
         return null;
       }
-      d.render(seed, i, DepthEncoding.FLOAT16, t);
-      long s0 = 0;
-      long s1 = 0;
-      long s2 = 0;
-      long q0 = 0;
-      long q1 = 0;
-      long q2 = 0;
-      for (int p = 0; p < px; p++) {
-        int r = img[p * 3] & 0xff;
-        int g = img[p * 3 + 1] & 0xff;
-        int b = img[p * 3 + 2] & 0xff;
-        s0 += r;
-        s1 += g;
-        s2 += b;
-        q0 += r * r;
-        q1 += g * g;
-        q2 += b * b;
-        int m = mask[p] & 0xff;
-        maskSum += m;
-        maskSq += m * m;
-      }
-      sum[0] += s0;
-      sum[1] += s1;
-      sum[2] += s2;
-      sq[0] += q0;
-      sq[1] += q1;
-      sq[2] += q2;
-      if (depth != null) {
-        double ds = 0;
-        double dq = 0;
-        for (int p = 0; p < px; p++) {
-          double v = DepthEncoding.FLOAT16.get(depth, p * 2);
-          ds += v;
-          dq += v * v;
+      byte[] img = b.images();
+      byte[] mask = b.masks();
+      for (int s = 0; s < idx.length; s++) {
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long q0 = 0;
+        long q1 = 0;
+        long q2 = 0;
+        int base = s * px;
+        for (int p = base; p < base + px; p++) {
+          int r = img[p * 3] & 0xff;
+          int g = img[p * 3 + 1] & 0xff;
+          int bl = img[p * 3 + 2] & 0xff;
+          s0 += r;
+          s1 += g;
+          s2 += bl;
+          q0 += r * r;
+          q1 += g * g;
+          q2 += bl * bl;
+          int m = mask[p] & 0xff;
+          maskSum += m;
+          maskSq += m * m;
         }
-        depthSum += ds;
-        depthSq += dq;
-        depthCount += px;
+        sum[0] += s0;
+        sum[1] += s1;
+        sum[2] += s2;
+        sq[0] += q0;
+        sq[1] += q1;
+        sq[2] += q2;
+        if (b.depth() != null) {
+          double ds = 0;
+          double dq = 0;
+          for (int p = base; p < base + px; p++) {
+            double v = DepthEncoding.FLOAT16.get(b.depth(), p * 2);
+            ds += v;
+            dq += v * v;
+          }
+          depthSum += ds;
+          depthSq += dq;
+          depthCount += px;
+        }
       }
     }
     return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);

@@ -1,0 +1,19 @@
+package dev.fgbg.server.dataset;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Depth computed from each composite by a model ("teacher" mode). {@link RenderedBatch} asks for
+ * all samples of a chunk at once, so that requests can be batched.
+ */
+public interface TeacherDepth {
+  /** Model and weights identity; part of the dataset's fingerprint. */
+  String id();
+
+  /** What the values mean. */
+  String units();
+
+  /** The depth map (H×W floats) of sample {@code index}, whose image is at {@code offset}. */
+  CompletableFuture<float[]> depth(Dataset dataset, long seed, long index, byte[] image,
+      int offset);
+}
