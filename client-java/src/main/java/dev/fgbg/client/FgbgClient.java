@@ -125,6 +125,11 @@ public final class FgbgClient implements AutoCloseable {
         .stats(request);
   }
 
+  /** Streaming counters and per-model depth cache and batcher figures. */
+  public dev.fgbg.v1.ServerStatsResponse serverStats() {
+    return unary().serverStats(dev.fgbg.v1.ServerStatsRequest.getDefaultInstance());
+  }
+
   public GalleryResponse gallery(GalleryRequest request) {
     return unary().gallery(request);
   }

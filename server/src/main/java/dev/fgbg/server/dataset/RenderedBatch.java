@@ -58,20 +58,15 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
           teacherDepth(d, seed, indices, images, ib, depth, enc, cancelled)
               ? new RenderedBatch(indices, shownImages, masks, depth, enc, infos) : null);
     }
-    java.util.List<java.util.concurrent.CompletableFuture<float[]>> futures =
+    java.util.List<java.util.concurrent.CompletableFuture<DepthMap>> futures =
         new java.util.ArrayList<>(indices.length);
     for (int s = 0; s < indices.length; s++) {
       futures.add(d.teacher().depth(d, seed, indices[s], images, s * ib));
     }
-    int bpv = enc.bytesPerValue();
-    int px = d.spec().width() * d.spec().height();
     return java.util.concurrent.CompletableFuture.allOf(
         futures.toArray(new java.util.concurrent.CompletableFuture<?>[0])).thenApply(v -> {
           for (int s = 0; s < futures.size(); s++) {
-            float[] map = futures.get(s).join();
-            for (int p = 0; p < px; p++) {
-              enc.put(depth, (s * px + p) * bpv, map[p]);
-            }
+            System.arraycopy(futures.get(s).join().encoded(enc), 0, depth, s * db, db);
           }
           return new RenderedBatch(indices, shownImages, masks, depth, enc, infos);
         });
@@ -80,15 +75,14 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
   /** Asks for every sample's depth at once (so they batch), then waits and encodes. */
   private static boolean teacherDepth(Dataset d, long seed, long[] indices, byte[] images, int ib,
       byte[] depth, DepthEncoding enc, BooleanSupplier cancelled) {
-    java.util.List<java.util.concurrent.CompletableFuture<float[]>> futures =
+    java.util.List<java.util.concurrent.CompletableFuture<DepthMap>> futures =
         new java.util.ArrayList<>(indices.length);
     for (int s = 0; s < indices.length; s++) {
       futures.add(d.teacher().depth(d, seed, indices[s], images, s * ib));
     }
-    int bpv = enc.bytesPerValue();
-    int px = d.spec().width() * d.spec().height();
+    int db = d.depthBytes(enc);
     for (int s = 0; s < indices.length; s++) {
-      float[] map;
+      DepthMap map;
       while (true) {
         if (cancelled.getAsBoolean()) {
           return false;
@@ -106,9 +100,7 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
               : new IllegalStateException(e.getCause());
         }
       }
-      for (int p = 0; p < px; p++) {
-        enc.put(depth, (s * px + p) * bpv, map[p]);
-      }
+      System.arraycopy(map.encoded(enc), 0, depth, s * db, db);
     }
     return true;
   }

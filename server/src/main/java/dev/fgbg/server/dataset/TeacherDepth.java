@@ -13,7 +13,10 @@ public interface TeacherDepth {
   /** What the values mean. */
   String units();
 
-  /** The depth map (H×W floats) of sample {@code index}, whose image is at {@code offset}. */
-  CompletableFuture<float[]> depth(Dataset dataset, long seed, long index, byte[] image,
+  /**
+   * The depth map (H×W) of sample {@code index}, whose image is at {@code offset}; the image is
+   * read (copied) only when the map must be computed.
+   */
+  CompletableFuture<DepthMap> depth(Dataset dataset, long seed, long index, byte[] image,
       int offset);
 }

@@ -2,6 +2,7 @@ package dev.fgbg.server.depth;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.server.dataset.DepthMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -15,22 +16,23 @@ import java.util.function.Supplier;
  * computation (the batcher's).
  */
 public final class DepthCache {
-  private final AsyncCache<DepthKey, float[]> memory;
+  private final AsyncCache<DepthKey, DepthMap> memory;
   private final DiskTier disk;
   private final DepthStats stats;
 
   public DepthCache(long maxBytes, DiskTier disk, DepthStats stats) {
     this.memory = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((DepthKey k, float[] v) -> v.length * 4 + 96)
+        .weigher((DepthKey k, DepthMap v) -> v.weight())
         .buildAsync();
     this.disk = disk;
     this.stats = stats;
   }
 
   /** The map for {@code key}: from memory, from disk, or by running {@code compute} once. */
-  public CompletableFuture<float[]> get(DepthKey key, Supplier<CompletableFuture<float[]>> compute) {
-    CompletableFuture<float[]> present = memory.getIfPresent(key);
+  public CompletableFuture<DepthMap> get(DepthKey key,
+      Supplier<CompletableFuture<float[]>> compute) {
+    CompletableFuture<DepthMap> present = memory.getIfPresent(key);
     if (present != null) {
       stats.memoryHits.incrementAndGet();
       return present;
@@ -39,13 +41,14 @@ public final class DepthCache {
       float[] stored = disk == null ? null : disk.read(k);
       if (stored != null) {
         stats.diskHits.incrementAndGet();
-        return CompletableFuture.completedFuture(stored);
+        return CompletableFuture.completedFuture(new DepthMap(stored));
       }
       stats.misses.incrementAndGet();
-      CompletableFuture<float[]> f = compute.get();
-      return disk == null ? f : f.thenApply(v -> {
-        disk.write(k, v);
-        return v;
+      return compute.get().thenApply(v -> {
+        if (disk != null) {
+          disk.write(k, v);
+        }
+        return new DepthMap(v);
       });
     });
   }

@@ -3,6 +3,7 @@ package dev.fgbg.server.depth;
 import dev.fgbg.server.assets.AssetSet;
 import dev.fgbg.server.assets.Background;
 import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.server.dataset.DepthMap;
 import dev.fgbg.server.dataset.TeacherDepth;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,14 +80,14 @@ public final class DepthRuntime implements AutoCloseable {
       }
 
       @Override
-      public CompletableFuture<float[]> depth(Dataset d, long seed, long index, byte[] image,
+      public CompletableFuture<DepthMap> depth(Dataset d, long seed, long index, byte[] image,
           int offset) {
         int w = d.spec().width();
         int h = d.spec().height();
-        // The batch arrays belong to the caller: the queued request keeps its own copy.
-        byte[] own = Arrays.copyOfRange(image, offset, offset + w * h * 3);
+        // Only a miss reads the image; the queued request keeps its own copy of it.
         return cache.get(new DepthKey(d.fingerprint(), seed, index),
-            () -> batcher.submit(new DepthModel.Image(own, 0, w, h), h, w));
+            () -> batcher.submit(new DepthModel.Image(
+                Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
       }
     };
   }

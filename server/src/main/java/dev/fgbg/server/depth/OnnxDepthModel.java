@@ -80,6 +80,8 @@ public final class OnnxDepthModel implements DepthModel {
       opts.setIntraOpNumThreads(Math.max(1, threads));
       opts.setInterOpNumThreads(1);
       opts.setMemoryPatternOptimization(true);
+      // No spin-waiting: inference shares the cores with synthesis and gRPC.
+      opts.addConfigEntry("session.intra_op.allow_spinning", "0");
       if (device != Device.CPU) {
         try {
           opts.addCUDA(0);
@@ -255,9 +257,14 @@ public final class OnnxDepthModel implements DepthModel {
     return device;
   }
 
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   @Override
   public void close() {
-    closeQuietly(session);
+    if (closed.compareAndSet(false, true)) {
+      closeQuietly(session);
+    }
   }
 
   private static void closeQuietly(OrtSession s) {

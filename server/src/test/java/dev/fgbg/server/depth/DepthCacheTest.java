@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.fgbg.server.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,20 +32,20 @@ class DepthCacheTest {
     CompletableFuture<float[]> slow = new CompletableFuture<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<Future<CompletableFuture<float[]>>> calls = new ArrayList<>();
+      List<Future<CompletableFuture<DepthMap>>> calls = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
         calls.add(pool.submit(() -> cache.get(KEY, () -> {
           computed.incrementAndGet();
           return slow;
         })));
       }
-      List<CompletableFuture<float[]>> results = new ArrayList<>();
+      List<CompletableFuture<DepthMap>> results = new ArrayList<>();
       for (var c : calls) {
         results.add(c.get());
       }
       slow.complete(new float[] {1.5f});
       for (var r : results) {
-        assertEquals(1.5f, r.get()[0]);
+        assertEquals(1.5f, r.get().values()[0]);
       }
       assertEquals(1, computed.get(), "one computation for 32 concurrent requests");
       assertEquals(1, stats.misses());
@@ -66,7 +67,7 @@ class DepthCacheTest {
     assertArrayEquals(map, c2.get(KEY, () -> {
       computed.incrementAndGet();
       return CompletableFuture.completedFuture(new float[4]);
-    }).get());
+    }).get().values());
     assertEquals(0, computed.get());
     assertEquals(1, second.diskHits());
     // Truncate the record: detected, recomputed, rewritten.
@@ -82,7 +83,7 @@ class DepthCacheTest {
     assertArrayEquals(map, c3.get(KEY, () -> {
       computed.incrementAndGet();
       return CompletableFuture.completedFuture(map);
-    }).get());
+    }).get().values());
     assertEquals(1, computed.get());
     assertEquals(1, third.diskCorrupt());
     assertArrayEquals(map, tier.read(KEY), "rewritten whole");
