@@ -32,12 +32,9 @@ public final class DepthCache {
   /** The map for {@code key}: from memory, from disk, or by running {@code compute} once. */
   public CompletableFuture<DepthMap> get(DepthKey key,
       Supplier<CompletableFuture<float[]>> compute) {
-    CompletableFuture<DepthMap> present = memory.getIfPresent(key);
-    if (present != null) {
-      stats.memoryHits.incrementAndGet();
-      return present;
-    }
-    return memory.get(key, (k, ex) -> {
+    boolean[] loaded = {false};
+    CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
+      loaded[0] = true;
       float[] stored = disk == null ? null : disk.read(k);
       if (stored != null) {
         stats.diskHits.incrementAndGet();
@@ -51,6 +48,10 @@ public final class DepthCache {
         return new DepthMap(v);
       });
     });
+    if (!loaded[0]) {
+      stats.memoryHits.incrementAndGet(); // present, or being computed for another caller
+    }
+    return f;
   }
 
   public DiskTier disk() {

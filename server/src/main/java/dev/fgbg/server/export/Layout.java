@@ -32,7 +32,7 @@ interface Layout {
 
   /** Writes entries as loose files (only when {@link #writesOnWorkers()}). */
   default void writeEntries(List<Entry> entries) throws IOException {
-    throw new UnsupportedOperationException("this layout writes through its ShardWriter");
+    throw new IllegalStateException("this layout writes through its ShardWriter");
   }
 
   /**

@@ -19,6 +19,7 @@ class DynamicBatcherTest {
   static final class FakeModel implements DepthModel {
     final List<Integer> batches = new CopyOnWriteArrayList<>();
     final CountDownLatch gate;
+    final CountDownLatch entered = new CountDownLatch(1);
 
     FakeModel(CountDownLatch gate) {
       this.gate = gate;
@@ -26,6 +27,7 @@ class DynamicBatcherTest {
 
     @Override
     public float[][] infer(List<Image> images, int outH, int outW) {
+      entered.countDown();
       try {
         gate.await();
       } catch (InterruptedException e) {
@@ -103,11 +105,13 @@ class DynamicBatcherTest {
     FakeModel m = new FakeModel(gate);
     DepthStats stats = new DepthStats();
     try (DynamicBatcher b = new DynamicBatcher(m, 2, Duration.ZERO, 4, stats)) {
-      b.submit(img(0), 1, 1); // taken by the runner, blocked at the gate
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (b.queued() > 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
+      b.submit(img(0), 1, 1); // taken by the runner, which then blocks inside the model
+      try {
+        assertTrue(m.entered.await(5, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
       }
+      assertEquals(0, b.queued());
       for (int i = 0; i < 4; i++) {
         b.submit(img(i), 1, 1);
       }
