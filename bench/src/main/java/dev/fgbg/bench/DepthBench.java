@@ -12,19 +12,12 @@ import dev.fgbg.server.depth.ModelConfig;
 import dev.fgbg.server.depth.OnnxDepthModel;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.StreamEpochRequest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,8 +29,6 @@ import picocli.CommandLine.Option;
 @Command(name = "depth", mixinStandardHelpOptions = true,
     description = "Depth throughput through the server vs a bare ONNX Runtime session.")
 final class DepthBench implements Callable<Integer> {
-  private static final Pattern PORT = Pattern.compile("listening on [^:]+:(\\d+)");
-
   @Option(names = "--depth-model", description = "Model folder or config.json. Default: "
       + "models/fastdepth_nyu_224.")
   Path model = Path.of("models/fastdepth_nyu_224");
@@ -83,14 +74,13 @@ final class DepthBench implements Callable<Integer> {
             rt.stats().inferred());
       }
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-jar", "server/target/fgbg-server.jar", "--port", "0",
-        "--depth-model", model.toString(), "--device", device));
+    List<String> args = new ArrayList<>(List.of("--depth-model", model.toString(), "--device",
+        device));
     if (weights != null) {
-      cmd.addAll(List.of("--depth-weights", weights.toString()));
+      args.addAll(List.of("--depth-weights", weights.toString()));
     }
-    Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try (FgbgClient c = FgbgClient.builder().target("localhost:" + port(server)).build()) {
+    try (ServerProcess server = new ServerProcess(Path.of("server/target/fgbg-server.jar"), args);
+        FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
       stream(c, 390_000, 256, true);
       long t0 = System.nanoTime();
@@ -108,9 +98,6 @@ final class DepthBench implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "server, warm cache: %.1f samples/s = %.0f%% of streaming "
           + "without depth (%.1f samples/s)%n", warm, 100 * warm / none, none);
       System.out.printf(Locale.ROOT, "samples/s: %.1f%n", cold);
-    } finally {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
     }
     return 0;
   }
@@ -146,31 +133,5 @@ final class DepthBench implements Callable<Integer> {
       }
     }
     return got / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static int port(Process p) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        String line;
-        while ((line = r.readLine()) != null) {
-          Matcher m = PORT.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-          if (line.contains("error")) {
-            System.err.println("server: " + line);
-          }
-        }
-        port.completeExceptionally(new IllegalStateException("server exited"));
-      } catch (java.io.IOException e) {
-        port.completeExceptionally(e);
-      }
-    });
-    t.setDaemon(true);
-    t.start();
-    return port.get(120, TimeUnit.SECONDS);
   }
 }

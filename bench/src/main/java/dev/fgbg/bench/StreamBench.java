@@ -5,19 +5,12 @@ import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.v1.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,8 +21,6 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Loopback streaming throughput from a separate server process.")
 final class StreamBench implements Callable<Integer> {
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
-
   @Option(names = "--samples", description = "Samples to stream after the warm-up. Default: 100000.")
   long samples = 100_000;
 
@@ -58,20 +49,15 @@ final class StreamBench implements Callable<Integer> {
           + "the repository root");
       return 2;
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-jar", serverJar.toString(), "--port", "0"));
-    cmd.addAll(serverArgs);
-    Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    try {
-      int port = awaitPort(server);
-      try (FgbgClient c = FgbgClient.builder().target("localhost:" + port).build()) {
+    try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
+      try (FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
         stream(c, 0, warmup);
-        java.time.Duration serverCpu0 = server.info().totalCpuDuration().orElse(null);
+        java.time.Duration serverCpu0 = server.cpu();
         long clientCpu0 = clientCpuNanos();
         long t0 = System.nanoTime();
         long got = stream(c, 1, samples);
         double secs = (System.nanoTime() - t0) / 1e9;
-        java.time.Duration serverCpu1 = server.info().totalCpuDuration().orElse(null);
+        java.time.Duration serverCpu1 = server.cpu();
         double clientCpu = (clientCpuNanos() - clientCpu0) / 1e9;
         System.err.printf(Locale.ROOT, "streamed %d samples in %.2f s, batch %d, shuffle %b,"
             + " digest %b%n", got, secs, batchSize, shuffle, digest);
@@ -84,9 +70,6 @@ final class StreamBench implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "samples/s: %.0f%n", got / secs);
       }
-    } finally {
-      server.destroy();
-      server.waitFor(10, TimeUnit.SECONDS);
     }
     return 0;
   }
@@ -117,28 +100,5 @@ final class StreamBench implements Callable<Integer> {
     java.lang.management.OperatingSystemMXBean os =
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
-  }
-
-  private static int awaitPort(Process server) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
-        StandardCharsets.UTF_8));
-    CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = out.readLine()) != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port.complete(Integer.parseInt(m.group(1)));
-          }
-        }
-        port.completeExceptionally(new IllegalStateException("server exited before listening"));
-      } catch (java.io.IOException e) {
-        port.completeExceptionally(e);
-      }
-    }, "server-log");
-    reader.setDaemon(true);
-    reader.start();
-    return port.get(60, TimeUnit.SECONDS);
   }
 }

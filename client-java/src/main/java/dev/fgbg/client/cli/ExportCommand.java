@@ -5,7 +5,6 @@ import dev.fgbg.client.ProgressIterator;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
-import dev.fgbg.v1.Output;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,26 +66,11 @@ final class ExportCommand implements Callable<Integer> {
               + "' must be folders, zip, webdataset, npy or coco");
         });
     if (range != null) {
-      String[] p = range.split(":");
-      if (p.length != 2) {
-        throw new IllegalArgumentException("--range '" + range + "' must be A:B");
-      }
-      try {
-        r.setStart(Long.parseLong(p[0])).setEnd(Long.parseLong(p[1]));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--range '" + range + "' must be two integers A:B");
-      }
+      long[] ab = Args.range(range);
+      r.setStart(ab[0]).setEnd(ab[1]);
     }
     if (outputs != null) {
-      for (String o : outputs) {
-        r.addOutputs(switch (o.trim().toLowerCase(Locale.ROOT)) {
-          case "image" -> Output.OUTPUT_IMAGE;
-          case "mask" -> Output.OUTPUT_MASK;
-          case "depth" -> Output.OUTPUT_DEPTH;
-          default -> throw new IllegalArgumentException("--outputs: '" + o
-              + "' is not one of image, mask, depth");
-        });
-      }
+      r.addAllOutputs(Args.outputs(outputs, false));
     }
     boolean terminal = System.console() != null;
     ExportProgress last = null;

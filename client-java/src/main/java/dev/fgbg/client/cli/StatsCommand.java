@@ -31,11 +31,8 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(dataset).setSeed(seed);
     if (range != null) {
-      String[] p = range.split(":");
-      if (p.length != 2) {
-        throw new IllegalArgumentException("--range '" + range + "' must be A:B");
-      }
-      r.setStart(Long.parseLong(p[0])).setEnd(Long.parseLong(p[1]));
+      long[] ab = Args.range(range);
+      r.setStart(ab[0]).setEnd(ab[1]);
     }
     try (FgbgClient c = connection.client()) {
       StatsResponse s = c.stats(r.build());

@@ -4,7 +4,6 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.v1.DepthDtype;
-import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.util.List;
@@ -77,16 +76,7 @@ final class StreamCommand implements Callable<Integer> {
               + "' must be float16 or float32");
         });
     if (outputs != null) {
-      for (String o : outputs) {
-        r.addOutputs(switch (o.trim().toLowerCase(Locale.ROOT)) {
-          case "image" -> Output.OUTPUT_IMAGE;
-          case "mask" -> Output.OUTPUT_MASK;
-          case "depth" -> Output.OUTPUT_DEPTH;
-          case "meta" -> Output.OUTPUT_META;
-          default -> throw new IllegalArgumentException("--outputs: '" + o
-              + "' is not one of image, mask, depth, meta");
-        });
-      }
+      r.addAllOutputs(Args.outputs(outputs, true));
     }
     SampleDigest digest = new SampleDigest();
     long t0 = System.nanoTime();
