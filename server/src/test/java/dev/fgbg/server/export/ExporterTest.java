@@ -373,7 +373,8 @@ class ExporterTest {
     FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(j, p -> {
       if (n.incrementAndGet() == 1) {
         try {
-          FileIo.deleteTree(dir("io").resolve("depth_maps"));
+          // Atomically out of the way (workers may be writing into it), then a file in its place.
+          Files.move(dir("io").resolve("depth_maps"), tmp.resolve("moved-away"));
           Files.writeString(dir("io").resolve("depth_maps"), "disk trouble");
         } catch (IOException x) {
           throw new java.io.UncheckedIOException(x);
