@@ -107,26 +107,28 @@ public final class DynamicBatcher implements AutoCloseable {
       int outH = batch.get(0).outH;
       int outW = batch.get(0).outW;
       boolean same = batch.stream().allMatch(r -> r.outH == outH && r.outW == outW);
+      float[][] maps = new float[batch.size()][];
       if (same) {
-        float[][] maps = model.infer(images, outH, outW);
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).result.complete(maps[i]);
-        }
+        maps = model.infer(images, outH, outW);
       } else {
-        for (Request r : batch) {
-          r.result.complete(model.infer(List.of(r.image), r.outH, r.outW)[0]);
+        for (int i = 0; i < batch.size(); i++) {
+          Request r = batch.get(i);
+          maps[i] = model.infer(List.of(r.image), r.outH, r.outW)[0];
         }
       }
+      // Count before completing: completion runs the callers' continuations on this thread.
       stats.runs.incrementAndGet();
       stats.inferred.addAndGet(batch.size());
       stats.maxBatchSeen.accumulateAndGet(batch.size(), Math::max);
+      stats.inferenceNanos.addAndGet(System.nanoTime() - start);
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result.complete(maps[i]);
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "depth inference failed for a batch of " + batch.size(), e);
       for (Request r : batch) {
         r.result.completeExceptionally(e);
       }
-    } finally {
-      stats.inferenceNanos.addAndGet(System.nanoTime() - start);
     }
   }
 
