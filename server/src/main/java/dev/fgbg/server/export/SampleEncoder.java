@@ -2,8 +2,6 @@ package dev.fgbg.server.export;
 
 import dev.fgbg.server.dataset.RenderedBatch;
 import dev.fgbg.server.dataset.SampleInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -62,9 +60,5 @@ final class SampleEncoder {
 
   static String escape(String s) {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  static ByteBuffer le(int capacity) {
-    return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
   }
 }

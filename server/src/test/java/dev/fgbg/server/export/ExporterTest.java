@@ -18,9 +18,6 @@ import dev.fgbg.v1.SampleDigest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -400,13 +397,5 @@ class ExporterTest {
   private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable e) {
     FgbgException ex = assertThrows(FgbgException.class, e);
     assertTrue(ex.getMessage().contains(fragment), ex.getMessage());
-  }
-
-  static ByteBuffer le(byte[] b) {
-    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  static InputStream in(byte[] b) {
-    return new ByteArrayInputStream(b);
   }
 }
