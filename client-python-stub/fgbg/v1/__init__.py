@@ -1,1 +1,0 @@
-"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""
