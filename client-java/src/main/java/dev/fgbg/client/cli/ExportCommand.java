@@ -20,8 +20,8 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
 
-  @Option(names = "--dataset", description = "Default: builtin.")
-  String dataset = "builtin";
+  @Mixin
+  DatasetChoice which;
 
   @Option(names = "--format", required = true,
       description = "folders | zip | webdataset | npy | coco")
@@ -32,9 +32,6 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
   String range;
-
-  @Option(names = "--seed", description = "Default: 0.")
-  long seed;
 
   @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth.")
   List<String> outputs;
@@ -53,7 +50,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(dataset).setSeed(seed)
+    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
         .setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
         .setJpegQuality(jpegQuality).setDepthNpy(depthNpy)
         .setFormat(switch (format.toLowerCase(Locale.ROOT)) {

@@ -18,11 +18,8 @@ final class GalleryCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
 
-  @Option(names = "--dataset", description = "Default: builtin.")
-  String dataset = "builtin";
-
-  @Option(names = "--seed", description = "Default: 0.")
-  long seed;
+  @Mixin
+  DatasetChoice which;
 
   @Option(names = "--indices", split = ",", description = "Rows to show.")
   List<Long> indices;
@@ -35,7 +32,7 @@ final class GalleryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(dataset).setSeed(seed)
+    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
         .setCount(count);
     if (indices != null) {
       r.addAllIndices(indices);

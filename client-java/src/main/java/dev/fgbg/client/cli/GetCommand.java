@@ -24,11 +24,8 @@ final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
 
-  @Option(names = "--dataset", description = "Dataset name. Default: builtin.")
-  String dataset = "builtin";
-
-  @Option(names = "--seed", description = "Placement seed. Default: 0.")
-  long seed;
+  @Mixin
+  DatasetChoice which;
 
   @Option(names = "--indices", split = ",", required = true, description = "e.g. 0,7,399999")
   List<Long> indices;
@@ -40,8 +37,8 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(out);
     try (FgbgClient c = connection.client()) {
-      GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(dataset)
-          .setSeed(seed).addAllIndices(indices);
+      GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
+          .setSeed(which.seed).addAllIndices(indices);
       Batch b = c.getSamples(r.build());
       for (int s = 0; s < b.size(); s++) {
         long i = b.indices().get(s);

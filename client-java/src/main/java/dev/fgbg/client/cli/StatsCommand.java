@@ -18,18 +18,15 @@ final class StatsCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
 
-  @Option(names = "--dataset", description = "Default: builtin.")
-  String dataset = "builtin";
-
-  @Option(names = "--seed", description = "Default: 0.")
-  long seed;
+  @Mixin
+  DatasetChoice which;
 
   @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
   String range;
 
   @Override
   public Integer call() {
-    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(dataset).setSeed(seed);
+    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed);
     if (range != null) {
       long[] ab = Args.range(range);
       r.setStart(ab[0]).setEnd(ab[1]);

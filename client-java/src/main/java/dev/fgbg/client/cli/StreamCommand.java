@@ -23,11 +23,8 @@ final class StreamCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
 
-  @Option(names = "--dataset", description = "Default: builtin.")
-  String dataset = "builtin";
-
-  @Option(names = "--seed", description = "Default: 0.")
-  long seed;
+  @Mixin
+  DatasetChoice which;
 
   @Option(names = "--epoch", description = "Default: 0.")
   long epoch;
@@ -66,7 +63,7 @@ final class StreamCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder()
-        .setDataset(dataset).setSeed(seed).setEpoch(epoch).setShuffle(shuffle)
+        .setDataset(which.dataset).setSeed(which.seed).setEpoch(epoch).setShuffle(shuffle)
         .setBatchSize(batchSize).setRank(rank).setWorldSize(worldSize).setStartBatch(startBatch)
         .setStartPosition(startPosition).setDropLast(dropLast).setLimit(limit)
         .setDepthDtype(switch (depthDtype.toLowerCase(Locale.ROOT)) {
