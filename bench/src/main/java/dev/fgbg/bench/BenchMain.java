@@ -18,6 +18,7 @@ public final class BenchMain {
       org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"SynthBenchmark"} : rest);
       return;
     }
-    System.exit(new CommandLine(new BenchMain()).execute(args));
+    System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args));
   }
 }

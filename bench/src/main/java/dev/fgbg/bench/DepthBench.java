@@ -3,13 +3,13 @@ package dev.fgbg.bench;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
-import dev.fgbg.server.assets.AssetSet;
-import dev.fgbg.server.assets.Background;
-import dev.fgbg.server.assets.BuiltinWorld;
-import dev.fgbg.server.depth.DepthModel;
-import dev.fgbg.server.depth.DepthRuntime;
-import dev.fgbg.server.depth.ModelConfig;
-import dev.fgbg.server.depth.OnnxDepthModel;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.depth.DepthModel;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.ModelConfig;
+import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.nio.file.Files;
@@ -29,33 +29,38 @@ import picocli.CommandLine.Option;
 @Command(name = "depth", mixinStandardHelpOptions = true,
     description = "Depth throughput through the server vs a bare ONNX Runtime session.")
 final class DepthBench implements Callable<Integer> {
+  static final String WEIGHTS_ENV = "FGBG_DEPTH_WEIGHTS";
+
   @Option(names = "--depth-model", description = "Model folder or config.json. Default: "
       + "models/fastdepth_nyu_224.")
   Path model = Path.of("models/fastdepth_nyu_224");
 
-  @Option(names = "--depth-weights", description = "Default: the folder's model.onnx, else "
-      + "../shared/models/fastdepth_nyu_224.onnx when present.")
+  @Option(names = "--depth-weights", description = "The model's .onnx file. Default: "
+      + "$FGBG_DEPTH_WEIGHTS, else the model folder's model.onnx.")
   Path weights;
 
   @Option(names = "--samples", description = "Samples through the server. Default: 1536.")
   int samples = 1536;
 
   @Option(names = "--device", description = "auto | cpu | cuda. Default: auto.")
-  String device = "auto";
+  OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
 
   @Override
   public Integer call() throws Exception {
-    if (weights == null) {
-      Path shared = Path.of("../shared/models/fastdepth_nyu_224.onnx");
-      weights = Files.exists(model.resolve("model.onnx")) || !Files.exists(shared) ? null : shared;
+    if (weights == null && System.getenv(WEIGHTS_ENV) != null) {
+      weights = Path.of(System.getenv(WEIGHTS_ENV));
+    }
+    if (weights == null && !Files.exists(model.resolve("model.onnx"))) {
+      System.err.println("fgbg bench depth: no weights: give --depth-weights PATH or set "
+          + WEIGHTS_ENV + " (" + model.resolve("README.md") + " says where to get them)");
+      return 2;
     }
     int threads = Runtime.getRuntime().availableProcessors();
     ModelConfig config = ModelConfig.load(model, weights);
-    OnnxDepthModel.Device dev = OnnxDepthModel.Device.valueOf(device.toUpperCase(Locale.ROOT));
     AssetSet world = BuiltinWorld.create(224, 224);
     double bare = 0;
     int bestBatch = 1;
-    try (OnnxDepthModel m = OnnxDepthModel.load(config, dev, threads)) {
+    try (OnnxDepthModel m = OnnxDepthModel.load(config, device, threads)) {
       for (int batch : new int[] {1, 4, 8, 16}) {
         double rate = bare(m, world, batch);
         System.err.printf(Locale.ROOT, "bare session, batch %2d: %.1f images/s%n", batch, rate);
@@ -75,7 +80,7 @@ final class DepthBench implements Callable<Integer> {
       }
     }
     List<String> args = new ArrayList<>(List.of("--depth-model", model.toString(), "--device",
-        device));
+        device.name().toLowerCase(Locale.ROOT)));
     if (weights != null) {
       args.addAll(List.of("--depth-weights", weights.toString()));
     }

@@ -1,13 +1,14 @@
 package dev.fgbg.bench;
 
-import dev.fgbg.server.assets.BuiltinWorld;
-import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.dataset.Outputs;
-import dev.fgbg.server.export.ExportFormat;
-import dev.fgbg.server.export.ExportJob;
-import dev.fgbg.server.export.ExportRoot;
-import dev.fgbg.server.export.Exporter;
-import dev.fgbg.server.spec.Spec;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.export.ExportFormat;
+import dev.fgbg.core.export.ExportJob;
+import dev.fgbg.core.export.ExportRoot;
+import dev.fgbg.core.export.Exporter;
+import dev.fgbg.core.spec.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -48,7 +49,8 @@ final class ExportBench implements Callable<Integer> {
         : Files.createTempDirectory(dir, "fgbg-bench-export");
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      Exporter exporter = new Exporter(new ExportRoot(root), pool, 4 * threads);
+      Exporter exporter = new Exporter(new ExportRoot(root), pool, 4 * threads,
+          Ticker.systemTicker());
       // Warm-up: JIT and the resampled-foreground cache, on a range the run does not use.
       exporter.run(job(d, f, d.size() - 4000, d.size(), "warmup"), p -> { }, () -> false);
       long t0 = System.nanoTime();

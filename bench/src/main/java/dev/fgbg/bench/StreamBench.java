@@ -3,7 +3,7 @@ package dev.fgbg.bench;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
-import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;

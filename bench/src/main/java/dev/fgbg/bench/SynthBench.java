@@ -1,11 +1,11 @@
 package dev.fgbg.bench;
 
-import dev.fgbg.server.assets.BuiltinWorld;
-import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.sampling.EpochPermutation;
-import dev.fgbg.server.spec.Spec;
-import dev.fgbg.server.synth.Compositor;
-import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.sampling.EpochPermutation;
+import dev.fgbg.core.spec.Spec;
+import dev.fgbg.core.synth.Compositor;
+import dev.fgbg.core.synth.DepthEncoding;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.TestDatasets;
+import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthRuntimes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,16 +18,18 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 class MainTest {
   @TempDir
   Path root;
 
-  private List<Dataset> build(String... args) throws Exception {
-    Main m = new Main();
-    new CommandLine(m).parseArgs(args);
-    return m.buildDatasets();
+  /** The datasets {@code fgbg serve args} would serve. */
+  private List<Dataset> build(String... args) {
+    ServerOptions o = Main.options(args);
+    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
+      return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
+    }
   }
 
   @Test
@@ -101,8 +108,10 @@ class MainTest {
     assertFails("depth model weights " + root.resolve("nope.onnx") + " not found", "--bg", bg,
         "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--depth-weights",
         root.resolve("nope.onnx").toString());
-    assertFails("--device 'tpu' must be auto, cpu or cuda", "--bg", bg, "--fg", fg, "--size", "32",
-        "--depth-model", model.toString(), "--device", "tpu");
+    ParameterException bad = assertThrows(ParameterException.class, () -> build("--bg", bg,
+        "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--device", "tpu"));
+    assertTrue(bad.getMessage().contains("--device") && bad.getMessage().contains("tpu")
+        && bad.getMessage().contains("[AUTO, CPU, CUDA]"), bad.getMessage());
   }
 
   @Test

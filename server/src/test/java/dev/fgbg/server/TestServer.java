@@ -1,7 +1,10 @@
 package dev.fgbg.server;
 
-import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.server.grpc.FgbgServer;
+import dev.fgbg.server.grpc.ServiceOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -31,16 +35,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot) {
-    return inProcess(registry, threads, exportRoot, java.util.List.of());
+    return inProcess(registry, threads, exportRoot, List.of());
   }
 
   /** With depth runtimes, reported by ServerStats. */
   public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot,
-      java.util.List<dev.fgbg.server.depth.DepthRuntime> depth) {
+      List<DepthRuntime> depth) {
     String name = InProcessServerBuilder.generateName();
-    ExecutorService pool = Main.workerPool(threads);
+    ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
     FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
-        2 * threads, exportRoot, depth));
+        depth, options(threads, exportRoot)));
     return new TestServer(s, InProcessChannelBuilder.forName(name)
         .maxInboundMessageSize(64 << 20).build(), pool);
   }
@@ -50,9 +54,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads, Path exportRoot) {
-    ExecutorService pool = Main.workerPool(threads);
-    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, 2 * threads,
-        exportRoot));
+    ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
+    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, List.of(),
+        options(threads, exportRoot)));
     return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
         InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool);
   }
@@ -68,9 +72,13 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  private static ServiceOptions options(int threads, Path exportRoot) {
+    return ServiceOptions.builder().window(2 * threads).exportRoot(exportRoot).build();
+  }
+
   private static FgbgServer start(FgbgServer s) {
     try {
-      return s.start();
+      return s.start(true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,7 +4,8 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
-import dev.fgbg.v1.DepthColors;
+import dev.fgbg.common.DepthColors;
+import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -45,7 +46,8 @@ final class GetCommand implements Callable<Integer> {
         write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png"));
         write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png"));
         if (!b.depth().isEmpty()) {
-          int[] colours = DepthColors.colorize(DepthColors.decode(b.depth(s), b.depthDtype()));
+          int[] colours = DepthColors.colorize(DepthColors.decode(b.depth(s),
+              b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
           BufferedImage d = new BufferedImage(b.depthWidth(), b.depthHeight(),
               BufferedImage.TYPE_INT_RGB);
           d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());

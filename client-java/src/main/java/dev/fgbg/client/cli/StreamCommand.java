@@ -4,7 +4,7 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.v1.DepthDtype;
-import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.util.List;
 import java.util.Locale;

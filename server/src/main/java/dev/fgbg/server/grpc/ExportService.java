@@ -1,13 +1,15 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.server.FgbgException;
-import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.dataset.DatasetRegistry;
-import dev.fgbg.server.dataset.Outputs;
-import dev.fgbg.server.export.ExportFormat;
-import dev.fgbg.server.export.ExportJob;
-import dev.fgbg.server.export.ExportProgress;
-import dev.fgbg.server.export.Exporter;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.export.ExportFormat;
+import dev.fgbg.core.export.ExportJob;
+import dev.fgbg.core.export.ExportReport;
+import dev.fgbg.core.export.Exporter;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -26,16 +28,23 @@ final class ExportService {
   private final Exporter exporter;
   private final ExecutorService threads;
   private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+  private final Ticker ticker;
 
-  ExportService(DatasetRegistry registry, Exporter exporter, ExecutorService threads) {
+  /**
+   * @param threads runs each export's own loop (one thread per running export)
+   * @param ticker paces the progress messages
+   */
+  ExportService(DatasetRegistry registry, Exporter exporter, ExecutorService threads,
+      Ticker ticker) {
     this.registry = registry;
     this.exporter = exporter;
     this.threads = threads;
+    this.ticker = ticker;
   }
 
-  void export(ExportRequest req, StreamObserver<dev.fgbg.v1.ExportProgress> response) {
-    ServerCallStreamObserver<dev.fgbg.v1.ExportProgress> call =
-        (ServerCallStreamObserver<dev.fgbg.v1.ExportProgress>) response;
+  void export(ExportRequest req, StreamObserver<ExportProgress> response) {
+    ServerCallStreamObserver<ExportProgress> call =
+        (ServerCallStreamObserver<ExportProgress>) response;
     ExportJob job;
     try {
       job = job(req);
@@ -55,7 +64,7 @@ final class ExportService {
       try {
         exporter.run(job, p -> {
           synchronized (last) {
-            long now = System.nanoTime();
+            long now = ticker.read();
             if (!p.finished() && (now - last[0] < PROGRESS_NANOS || !call.isReady())) {
               return; // drop an intermediate update rather than queue it
             }
@@ -101,8 +110,8 @@ final class ExportService {
         r.getDepthNpy());
   }
 
-  private static dev.fgbg.v1.ExportProgress proto(ExportProgress p) {
-    dev.fgbg.v1.ExportProgress.Builder b = dev.fgbg.v1.ExportProgress.newBuilder()
+  private static ExportProgress proto(ExportReport p) {
+    ExportProgress.Builder b = ExportProgress.newBuilder()
         .setDone(p.done()).setTotal(p.total()).setBytes(p.bytes())
         .setSamplesPerSecond(p.samplesPerSecond()).setEtaSeconds(p.etaSeconds())
         .setCurrentShard(p.currentShard()).setShardsDone(p.shardsDone())

@@ -1,6 +1,12 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.server.dataset.DatasetRegistry;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.export.ExportRoot;
+import dev.fgbg.core.export.Exporter;
+import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.v1.FgbgGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -8,55 +14,40 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import dev.fgbg.server.export.ExportRoot;
-import dev.fgbg.server.export.Exporter;
-import dev.fgbg.server.stats.StatsCalculator;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
  * Owns the gRPC server's life: the fgbg service, health and reflection. Takes a
- * {@link ServerBuilder} so tests can run it in-process and {@code Main} on Netty.
+ * {@link ServerBuilder} so tests can run it in-process and the application on Netty.
  */
 public final class FgbgServer {
   private static final Logger LOG = Logger.getLogger(FgbgServer.class.getName());
-  public static final String SERVICE_NAME = dev.fgbg.v1.FgbgGrpc.SERVICE_NAME;
+  public static final String SERVICE_NAME = FgbgGrpc.SERVICE_NAME;
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final StreamStats stats = new StreamStats();
-
   private final ExecutorService exportThreads;
 
   /**
    * @param workers the shared pool that renders stream chunks and exports; the caller owns it
-   * @param window chunks each stream may render ahead of what it has sent
-   * @param exportRoot the only folder exports may write under
+   * @param depth the depth models in use, for ServerStats
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      int window, Path exportRoot) {
-    this(builder, registry, workers, window, exportRoot, java.util.List.of());
-  }
-
-  /** @param depth the depth models in use, for ServerStats */
-  public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      int window, Path exportRoot, java.util.List<dev.fgbg.server.depth.DepthRuntime> depth) {
-    AtomicInteger n = new AtomicInteger();
-    this.exportThreads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fgbg-export-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    Exporter exporter = new Exporter(new ExportRoot(exportRoot), workers, 2 * window);
+      List<DepthRuntime> depth, ServiceOptions options) {
+    this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
+    Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()), workers,
+        2 * options.window(), options.ticker());
+    ExportService exports = new ExportService(registry, exporter, exportThreads,
+        options.ticker());
     this.server = builder
-        .addService(new FgbgService(registry, workers, window, Limits.DEFAULT, stats,
-            new ExportService(registry, exporter, exportThreads), new StatsCalculator(workers),
-            depth))
+        .addService(new FgbgService(registry, workers, options.window(), Limits.DEFAULT, stats,
+            exports, new StatsCalculator(workers), depth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -65,10 +56,6 @@ public final class FgbgServer {
   /** A Netty server builder listening on {@code port} on all interfaces (0 picks a free port). */
   public static ServerBuilder<?> netty(int port) {
     return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
-  }
-
-  public FgbgServer start() throws IOException {
-    return start(true);
   }
 
   /** Starts listening; health says NOT_SERVING until {@link #serving()} when not yet ready. */

@@ -2,24 +2,33 @@ package dev.fgbg.server.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.fgbg.server.FgbgException;
-import dev.fgbg.server.assets.Background;
-import dev.fgbg.server.assets.Foreground;
-import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.dataset.Outputs;
-import dev.fgbg.server.dataset.RenderedBatch;
-import dev.fgbg.server.dataset.SampleInfo;
-import dev.fgbg.server.spec.Spec;
-import dev.fgbg.server.synth.DepthEncoding;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.Foreground;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.DepthStats;
+import dev.fgbg.core.stats.Stats;
+import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.sampling.EpochPlan;
+import dev.fgbg.core.spec.Spec;
+import dev.fgbg.core.spec.SpecProtos;
+import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.BBox;
+import dev.fgbg.v1.ChannelStats;
+import dev.fgbg.v1.DepthModelStats;
+import dev.fgbg.v1.ServerStatsResponse;
+import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.DatasetInfo;
-import dev.fgbg.v1.DatasetSpec;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.Output;
-import dev.fgbg.v1.Position;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SampleMeta;
 import dev.fgbg.v1.Shape;
+import java.util.Arrays;
 import java.util.List;
 
 /** Conversions between the core's records and the wire messages. */
@@ -27,21 +36,6 @@ final class ProtoMapping {
   static final String INDEX_FORMULA = "i = ((bg * F + fg) * flips + flip) * P + k";
 
   private ProtoMapping() {}
-
-  static DatasetSpec spec(Spec s) {
-    return DatasetSpec.newBuilder()
-        .setHeight(s.height())
-        .setWidth(s.width())
-        .setFgScaleMin(s.fgScaleMin())
-        .setFgScaleMax(s.fgScaleMax())
-        .setPlacements(s.placements())
-        .setFlip(s.flip())
-        .setPosition(s.position() == Spec.Position.FIXED ? Position.POSITION_FIXED
-            : Position.POSITION_RANDOM)
-        .setMaskThreshold(s.maskThreshold())
-        .setSoftMask(s.softMask())
-        .build();
-  }
 
   static DatasetInfo info(Dataset d, Limits limits) {
     Spec s = d.spec();
@@ -53,7 +47,7 @@ final class ProtoMapping {
         .setFlips(d.codec().flips())
         .setPlacements(d.codec().placements())
         .setIndexFormula(INDEX_FORMULA)
-        .setSpec(spec(s))
+        .setSpec(SpecProtos.toProto(s))
         .setFingerprint(d.fingerprint())
         .setGeneratorVersion(Dataset.GENERATOR_VERSION)
         .setImageShape(shape(s.height(), s.width(), 3))
@@ -75,7 +69,7 @@ final class ProtoMapping {
     }
     long full = sampleBytes(d, Outputs.all(d), DepthEncoding.FLOAT32);
     b.setMaxGetSamples(limits.getSamplesCount(full))
-        .setMaxBatchSize(dev.fgbg.server.sampling.EpochPlan.MAX_BATCH_SIZE)
+        .setMaxBatchSize(EpochPlan.MAX_BATCH_SIZE)
         .setMaxMessageBytes(Math.max(limits.getSamplesBytes(), full));
     return b.build();
   }
@@ -161,6 +155,49 @@ final class ProtoMapping {
       }
     }
     return b;
+  }
+
+  /** A stream message: the chunk's samples and where they sit in the epoch and batch. */
+  static SampleBatch chunk(Dataset d, RenderedChunk c, Outputs o) {
+    return batch(d, c.batch(), o)
+        .setBatchIndex(c.chunk().batchIndex())
+        .setChunkIndex(c.chunk().chunkIndex())
+        .setChunkCount(c.chunk().chunkCount())
+        .setFirstPosition(c.firstPosition())
+        .build();
+  }
+
+  static StatsResponse stats(Dataset d, Stats s) {
+    StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
+        .setFingerprint(d.fingerprint())
+        .setImage(ChannelStats.newBuilder().setUnit("[0,1]")
+            .addAllMean(Arrays.stream(s.imageMean()).boxed().toList())
+            .addAllStd(Arrays.stream(s.imageStd()).boxed().toList()))
+        .setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
+            .addStd(s.maskStd()));
+    if (d.hasDepth()) {
+      b.setDepth(ChannelStats.newBuilder().setUnit("metres").addMean(s.depthMean())
+          .addStd(s.depthStd()));
+    }
+    return b.build();
+  }
+
+  static ServerStatsResponse serverStats(StreamStats stats, List<DepthRuntime> depth) {
+    ServerStatsResponse.Builder b = ServerStatsResponse.newBuilder()
+        .setStreamsStarted(stats.streamsStarted()).setStreamsCancelled(stats.streamsCancelled())
+        .setSamplesSent(stats.samplesSent());
+    for (DepthRuntime r : depth) {
+      DepthStats s = r.stats();
+      b.addDepth(DepthModelStats.newBuilder().setModel(r.name())
+          .setDevice(r.device()).setMemoryHits(s.memoryHits()).setDiskHits(s.diskHits())
+          .setMisses(s.misses()).setDiskCorrupt(s.diskCorrupt()).setInferences(s.inferred())
+          .setRuns(s.runs()).setMeanBatch(s.meanBatch()).setMaxBatch(s.maxBatchSeen())
+          .setMeanQueueDelayMs(s.meanQueueDelayMillis())
+          .setMaxQueueDelayMs(s.maxQueueDelayMillis()).setRejected(s.rejected())
+          .setQueued(r.queued()).setDiskBytes(r.diskBytes())
+          .setInferenceSeconds(s.inferenceSeconds()));
+    }
+    return b.build();
   }
 
   private static ByteString wrap(byte[] bytes) {

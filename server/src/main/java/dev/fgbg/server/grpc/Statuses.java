@@ -1,6 +1,6 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.server.FgbgException;
+import dev.fgbg.core.FgbgException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;

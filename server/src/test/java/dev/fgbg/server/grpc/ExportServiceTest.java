@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.TestDatasets;
+import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
@@ -113,16 +113,16 @@ class ExportServiceTest {
     long px = 0;
     for (long i = 0; i < 120; i++) {
       byte[] img = new byte[d.imageBytes()];
-      byte[] dep = new byte[d.depthBytes(dev.fgbg.server.synth.DepthEncoding.FLOAT16)];
-      d.render(2, i, dev.fgbg.server.synth.DepthEncoding.FLOAT16,
-          new dev.fgbg.server.synth.Compositor.Target(img, 0, null, 0, dep, 0));
+      byte[] dep = new byte[d.depthBytes(dev.fgbg.core.synth.DepthEncoding.FLOAT16)];
+      d.render(2, i, dev.fgbg.core.synth.DepthEncoding.FLOAT16,
+          new dev.fgbg.core.synth.Compositor.Target(img, 0, null, 0, dep, 0));
       for (int p = 0; p < 32 * 32; p++) {
         for (int c = 0; c < 3; c++) {
           double v = (img[p * 3 + c] & 255) / 255.0;
           sum[c] += v;
           sq[c] += v * v;
         }
-        double z = dev.fgbg.server.synth.DepthEncoding.FLOAT16.get(dep, p * 2);
+        double z = dev.fgbg.core.synth.DepthEncoding.FLOAT16.get(dep, p * 2);
         dsum += z;
         dsq += z * z;
         px++;

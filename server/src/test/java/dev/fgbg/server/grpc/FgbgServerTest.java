@@ -3,12 +3,12 @@ package dev.fgbg.server.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.TestDatasets;
+import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.server.assets.BuiltinWorld;
-import dev.fgbg.server.dataset.Dataset;
-import dev.fgbg.server.dataset.DatasetRegistry;
-import dev.fgbg.server.spec.Spec;
+import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;

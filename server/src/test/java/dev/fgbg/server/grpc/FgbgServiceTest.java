@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.fgbg.server.TestDatasets;
+import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.server.dataset.Dataset;
+import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DescribeRequest;
@@ -18,7 +18,7 @@ import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
-import dev.fgbg.v1.SampleDigest;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
 import io.grpc.Status;
@@ -69,7 +69,7 @@ class FgbgServiceTest {
 
   static String digest(List<SampleBatch> batches) {
     SampleDigest d = new SampleDigest();
-    batches.forEach(d::addBatch);
+    batches.forEach(b -> d.add(b.getIndicesList(), b.getImages(), b.getMasks(), b.getDepth()));
     return d.hex();
   }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.FgbgException;
+import dev.fgbg.core.FgbgException;
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,64 @@
+package dev.fgbg.common;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Turns a depth map into viewable colours: log depth normalised over the map's own range,
+ * near = bright yellow, far = dark purple (an inferno-like ramp). Shared by the CLI and
+ * galleries so that every picture of depth reads the same way.
+ */
+public final class DepthColors {
+  private static final int[] STOPS = {0xFCFFA4, 0xF98C0A, 0xBC3754, 0x57106E, 0x000004};
+
+  private DepthColors() {}
+
+  /** Packed 0xRRGGBB per value; non-positive or non-finite values are black. */
+  public static int[] colorize(float[] depth) {
+    double lo = Double.MAX_VALUE;
+    double hi = -Double.MAX_VALUE;
+    for (float v : depth) {
+      if (v > 0 && Float.isFinite(v)) {
+        double l = Math.log(v);
+        lo = Math.min(lo, l);
+        hi = Math.max(hi, l);
+      }
+    }
+    int[] out = new int[depth.length];
+    double span = hi > lo ? hi - lo : 1;
+    for (int i = 0; i < depth.length; i++) {
+      float v = depth[i];
+      if (!(v > 0 && Float.isFinite(v))) {
+        continue;
+      }
+      out[i] = ramp((Math.log(v) - lo) / span);
+    }
+    return out;
+  }
+
+  /** Colour at t in [0, 1] along the ramp. */
+  public static int ramp(double t) {
+    double x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
+    int i = Math.min(STOPS.length - 2, (int) x);
+    double f = x - i;
+    int a = STOPS[i];
+    int b = STOPS[i + 1];
+    int r = (int) Math.round(((a >> 16) & 255) * (1 - f) + ((b >> 16) & 255) * f);
+    int g = (int) Math.round(((a >> 8) & 255) * (1 - f) + ((b >> 8) & 255) * f);
+    int bl = (int) Math.round((a & 255) * (1 - f) + (b & 255) * f);
+    return (r << 16) | (g << 8) | bl;
+  }
+
+  /** Decodes little-endian depth bytes: float16 when {@code bytesPerValue} is 2, else float32. */
+  public static float[] decode(ByteString bytes, int bytesPerValue) {
+    boolean half = bytesPerValue == 2;
+    int n = bytes.size() / (half ? 2 : 4);
+    float[] out = new float[n];
+    ByteBuffer b = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < n; i++) {
+      out[i] = half ? Float16.toFloat(b.getShort()) : b.getFloat();
+    }
+    return out;
+  }
+}

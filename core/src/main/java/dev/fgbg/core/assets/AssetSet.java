@@ -1,0 +1,36 @@
+package dev.fgbg.core.assets;
+
+import java.util.List;
+
+/**
+ * Everything a dataset is made from, preprocessed to the output size.
+ *
+ * @param depthSource "builtin-exact" when backgrounds carry exact depth, a model's id when a
+ *     model predicted it (layered mode), "none" otherwise
+ * @param depthUnits what background depth values mean ("metres"), or "" without depth
+ */
+public record AssetSet(int width, int height, List<Background> backgrounds,
+    List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
+    String depthSource, String depthUnits) {
+
+  public AssetSet(int width, int height, List<Background> backgrounds,
+      List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
+      String depthSource) {
+    this(width, height, backgrounds, foregrounds, backgroundLabels, foregroundLabels, depthSource,
+        backgrounds.get(0).depth() != null ? "metres" : "");
+  }
+
+  public AssetSet {
+    backgrounds = List.copyOf(backgrounds);
+    foregrounds = List.copyOf(foregrounds);
+    backgroundLabels = List.copyOf(backgroundLabels);
+    foregroundLabels = List.copyOf(foregroundLabels);
+    if (backgrounds.isEmpty() || foregrounds.isEmpty()) {
+      throw new IllegalArgumentException("an asset set needs backgrounds and foregrounds");
+    }
+  }
+
+  public boolean hasDepth() {
+    return backgrounds.get(0).depth() != null;
+  }
+}

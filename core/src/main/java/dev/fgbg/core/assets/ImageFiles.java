@@ -1,0 +1,103 @@
+package dev.fgbg.core.assets;
+
+import dev.fgbg.core.FgbgException;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
+ * values are read from the raster, not through colour conversion, so grey stays grey.
+ */
+public final class ImageFiles {
+  private ImageFiles() {}
+
+  /** Decoded pixels: straight RGBA bytes, and whether the file had an alpha channel. */
+  public record Pixels(int width, int height, byte[] rgba, boolean hasAlpha) {}
+
+  public static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+  }
+
+  /** Decodes {@code file}; any problem is an {@link FgbgException} naming the file. */
+  public static Pixels read(Path file) {
+    BufferedImage img;
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        throw FgbgException.invalidConfig(file + ": cannot open the file");
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        reader.addIIOReadWarningListener((source, warning) -> {
+          throw new IllegalStateException(warning);
+        });
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (FgbgException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw FgbgException.invalidConfig(file + ": unreadable or truncated image (" + why + ")", e);
+    }
+    return pixels(img);
+  }
+
+  static Pixels pixels(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    byte[] out = new byte[w * h * 4];
+    ColorModel cm = img.getColorModel();
+    boolean alpha = cm.hasAlpha();
+    Raster r = img.getRaster();
+    int colours = cm.getNumColorComponents();
+    if (!(cm instanceof IndexColorModel) && (colours == 1 || colours == 3)
+        && (colours == 1 || cm.getColorSpace().isCS_sRGB())) {
+      int[] max = new int[r.getNumBands()];
+      for (int b = 0; b < max.length; b++) {
+        max[b] = (1 << cm.getComponentSize(b)) - 1;
+      }
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int o = (y * w + x) * 4;
+          for (int c = 0; c < 3; c++) {
+            int band = colours == 1 ? 0 : c;
+            out[o + c] = scale(r.getSample(x, y, band), max[band]);
+          }
+          out[o + 3] = alpha ? scale(r.getSample(x, y, colours), max[colours]) : (byte) 255;
+        }
+      }
+    } else {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          int argb = img.getRGB(x, y);
+          int o = (y * w + x) * 4;
+          out[o] = (byte) (argb >>> 16);
+          out[o + 1] = (byte) (argb >>> 8);
+          out[o + 2] = (byte) argb;
+          out[o + 3] = alpha ? (byte) (argb >>> 24) : (byte) 255;
+        }
+      }
+    }
+    return new Pixels(w, h, out, alpha);
+  }
+
+  private static byte scale(int v, int max) {
+    return (byte) (max == 255 ? v : (v * 255 + max / 2) / max);
+  }
+}

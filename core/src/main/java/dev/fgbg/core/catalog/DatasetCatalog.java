@@ -1,0 +1,80 @@
+package dev.fgbg.core.catalog;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthModels;
+import dev.fgbg.core.spec.Spec;
+import dev.fgbg.v1.FolderDatasetConfig;
+import dev.fgbg.v1.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the datasets a process serves or exports from their configurations: the built-in
+ * world and any number of folder datasets (from flags or a JSON config file). Every bad setting
+ * or file is an INVALID_CONFIG naming it.
+ */
+public final class DatasetCatalog {
+  public static final String BUILTIN = DatasetFactory.BUILTIN;
+
+  private DatasetCatalog() {}
+
+  /** {@code builtin} first, then the folder datasets in order. */
+  public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
+      DepthModels models) {
+    List<Dataset> out = new ArrayList<>();
+    out.add(builtin(builtin, models));
+    for (FolderDatasetConfig c : folders) {
+      out.add(DatasetFactory.folder(c, models));
+    }
+    return out;
+  }
+
+  /** The built-in world, with a model's depth when the config names one. */
+  public static Dataset builtin(BuiltinConfig b, DepthModels models) {
+    Spec spec;
+    try {
+      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements()).build();
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
+    }
+    if (b.depthModel().isEmpty()) {
+      return DatasetFactory.builtin(spec, b.backgrounds(), b.foregrounds());
+    }
+    return DatasetFactory.builtinWithModel(spec, b.backgrounds(), b.foregrounds(), b.depthModel(),
+        b.depthWeights(), b.depthMode(), models);
+  }
+
+  /** One folder dataset; {@code models} may be null when it names no depth model. */
+  public static Dataset folder(FolderDatasetConfig c, DepthModels models) {
+    return DatasetFactory.folder(c, models);
+  }
+
+  /** The folder datasets of a JSON config file ({@code {"datasets": [...]}}). */
+  public static List<FolderDatasetConfig> readConfigFile(Path file) {
+    String json;
+    try {
+      json = Files.readString(file);
+    } catch (IOException e) {
+      throw FgbgException.invalidConfig("cannot read config file " + file + ": "
+          + e.getMessage(), e);
+    }
+    ServerConfig.Builder sc = ServerConfig.newBuilder();
+    try {
+      JsonFormat.parser().merge(json, sc);
+    } catch (IOException | RuntimeException e) {
+      throw FgbgException.invalidConfig("config file " + file + " is not valid: "
+          + e.getMessage(), e);
+    }
+    return sc.getDatasetsList();
+  }
+
+  /** "H" or "HxW" as {height, width}; IllegalArgumentException naming the text otherwise. */
+  public static int[] size(String text) {
+    return DatasetFactory.size(text);
+  }
+}

@@ -1,0 +1,149 @@
+package dev.fgbg.core.catalog;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.assets.FolderAssets;
+import dev.fgbg.core.assets.FolderDataset;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthModels;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.spec.Spec;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Turns flag-style settings into datasets, with messages that name the setting at fault. */
+final class DatasetFactory {
+  static final String BUILTIN = "builtin";
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  private DatasetFactory() {}
+
+  static Dataset builtin(Spec spec, int backgrounds, int foregrounds) {
+    AssetSet assets = BuiltinWorld.create(spec.width(), spec.height(), backgrounds, foregrounds);
+    return new Dataset(BUILTIN, assets, spec);
+  }
+
+  /** The built-in world with model depth instead of its exact depth (for model checks). */
+  static Dataset builtinWithModel(Spec spec, int backgrounds, int foregrounds, String model,
+      String weights, String mode, DepthModels models) {
+    AssetSet exact = BuiltinWorld.create(spec.width(), spec.height(), backgrounds, foregrounds);
+    List<Background> plain = exact.backgrounds().stream()
+        .map(b -> new Background(b.name(), b.label(), b.width(), b.height(), b.rgb(), null, null,
+            0)).toList();
+    AssetSet assets = new AssetSet(exact.width(), exact.height(), plain, exact.foregrounds(),
+        exact.backgroundLabels(), exact.foregroundLabels(), "none");
+    return withDepth(BUILTIN, assets, spec, model, weights, mode, models);
+  }
+
+  static Dataset folder(FolderDatasetConfig c) {
+    return folder(c, null);
+  }
+
+  static Dataset folder(FolderDatasetConfig c, DepthModels models) {
+    String name = c.getName().isEmpty() ? "folder" : c.getName();
+    if (!NAME.matcher(name).matches()) {
+      throw FgbgException.invalidConfig("dataset name '" + name
+          + "' must be 1-64 letters, digits, '_', '.' or '-'");
+    }
+    if (name.equals(BUILTIN)) {
+      throw FgbgException.invalidConfig("dataset name 'builtin' is reserved for the built-in world");
+    }
+    if (c.getBg().isEmpty() || c.getFg().isEmpty()) {
+      throw FgbgException.invalidConfig("dataset '" + name + "' needs both --bg and --fg folders");
+    }
+    Spec spec = spec(name, c);
+    FolderDataset.MaskFrom maskFrom = switch (c.getMaskFrom().toLowerCase(Locale.ROOT)) {
+      case "", "alpha" -> FolderDataset.MaskFrom.ALPHA;
+      case "luminance" -> FolderDataset.MaskFrom.LUMINANCE;
+      default -> throw FgbgException.invalidConfig("dataset '" + name + "': --mask-from '"
+          + c.getMaskFrom() + "' must be alpha or luminance");
+    };
+    FolderDataset fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
+        c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom);
+    AssetSet assets = FolderAssets.load(fd, spec.width(), spec.height());
+    try {
+      return withDepth(name, assets, spec, c.getDepthModel(), c.getDepthWeights(),
+          c.getDepthMode(), models);
+    } catch (FgbgException e) {
+      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The dataset, with model depth when a model is named (teacher or layered). */
+  static Dataset withDepth(String name, AssetSet assets, Spec spec, String model, String weights,
+      String mode, DepthModels models) {
+    if (model.isEmpty()) {
+      if (!weights.isEmpty() || !mode.isEmpty()) {
+        throw FgbgException.invalidConfig("--depth-weights and --depth-mode need --depth-model");
+      }
+      return new Dataset(name, assets, spec);
+    }
+    DepthRuntime runtime = models.get(model, weights);
+    return switch (mode.toLowerCase(Locale.ROOT)) {
+      case "", "teacher" -> new Dataset(name, assets, spec, runtime.teacher());
+      case "layered" -> new Dataset(name, runtime.layered(assets), spec);
+      default -> throw FgbgException.invalidConfig("--depth-mode '" + mode
+          + "' must be teacher or layered");
+    };
+  }
+
+  static Spec spec(String name, FolderDatasetConfig c) {
+    Spec.Builder b = Spec.builder();
+    try {
+      if (!c.getSize().isEmpty()) {
+        int[] hw = size(c.getSize());
+        b.size(hw[0], hw[1]);
+      }
+      if (!c.getFgScale().isEmpty()) {
+        String[] p = c.getFgScale().split(":");
+        if (p.length != 2) {
+          throw new IllegalArgumentException("--fg-scale '" + c.getFgScale() + "' must be MIN:MAX");
+        }
+        b.fgScale(Double.parseDouble(p[0]), Double.parseDouble(p[1]));
+      }
+      if (c.hasPlacements()) {
+        b.placements(c.getPlacements());
+      }
+      if (c.hasFlip()) {
+        b.flip(c.getFlip());
+      }
+      switch (c.getPosition().toLowerCase(Locale.ROOT)) {
+        case "", "random" -> b.position(Spec.Position.RANDOM);
+        case "fixed" -> b.position(Spec.Position.FIXED);
+        default -> throw new IllegalArgumentException("--position '" + c.getPosition()
+            + "' must be random or fixed");
+      }
+      if (c.hasMaskThreshold()) {
+        b.maskThreshold(c.getMaskThreshold());
+      }
+      if (c.hasSoftMask()) {
+        b.softMask(c.getSoftMask());
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** "H" or "HxW". */
+  static int[] size(String s) {
+    String[] p = s.toLowerCase(Locale.ROOT).split("x");
+    try {
+      if (p.length == 1) {
+        int v = Integer.parseInt(p[0].trim());
+        return new int[] {v, v};
+      }
+      if (p.length == 2) {
+        return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("--size '" + s + "' must be H or HxW, e.g. 224 or 32x48");
+  }
+}

@@ -1,0 +1,240 @@
+package dev.fgbg.core.dataset;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.Foreground;
+import dev.fgbg.core.spec.Spec;
+import dev.fgbg.core.synth.Compositor;
+import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.IndexCodec;
+import dev.fgbg.core.synth.PlacementRng;
+import dev.fgbg.core.synth.Resampler;
+import dev.fgbg.core.synth.ScaledForeground;
+import java.util.List;
+
+/**
+ * A named, immutable dataset: sample {@code i} under {@code seed} is a pure function of the
+ * assets, the spec, the seed and i. Thread-safe; rendering writes only into the caller's arrays.
+ *
+ * <p>Placement draws, keyed by (seed, index): 0 the foreground height, 1 the x position, 2 the
+ * foot row. Foregrounds resampled to a height are kept in a byte-bounded cache because a
+ * handful of heights serve every sample.
+ */
+public final class Dataset {
+  /** Bump when synthesis changes the bytes it produces; it is part of every fingerprint. */
+  public static final String GENERATOR_VERSION = "fgbg-synth/1";
+  public static final long DEFAULT_SCALED_CACHE_BYTES = 512L << 20;
+
+  private final String name;
+  private final AssetSet assets;
+  private final Spec spec;
+  private final IndexCodec codec;
+  private final String fingerprint;
+  private final byte[][] depth16;
+  private final byte[][] depth32;
+  private final Cache<Long, ScaledForeground> scaled;
+  private final TeacherDepth teacher;
+
+  public Dataset(String name, AssetSet assets, Spec spec) {
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null);
+  }
+
+  public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes) {
+    this(name, assets, spec, scaledCacheBytes, null);
+  }
+
+  /** A dataset whose depth comes from {@code teacher} run on each composite. */
+  public Dataset(String name, AssetSet assets, Spec spec, TeacherDepth teacher) {
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, teacher);
+  }
+
+  public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes,
+      TeacherDepth teacher) {
+    if (assets.width() != spec.width() || assets.height() != spec.height()) {
+      throw new IllegalArgumentException("assets are " + assets.width() + "x" + assets.height()
+          + " but the spec asks for " + spec.width() + "x" + spec.height());
+    }
+    this.name = name;
+    this.assets = assets;
+    this.spec = spec;
+    this.teacher = teacher;
+    this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
+        spec.flips(), spec.placements());
+    checkFit();
+    List<Background> bgs = assets.backgrounds();
+    this.depth16 = new byte[bgs.size()][];
+    this.depth32 = new byte[bgs.size()][];
+    if (assets.hasDepth()) {
+      for (int b = 0; b < bgs.size(); b++) {
+        depth16[b] = DepthEncoding.FLOAT16.encode(bgs.get(b).depth());
+        depth32[b] = DepthEncoding.FLOAT32.encode(bgs.get(b).depth());
+      }
+    }
+    this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, depthSource(), assets);
+    this.scaled = Caffeine.newBuilder()
+        .maximumWeight(scaledCacheBytes)
+        .weigher((Long k, ScaledForeground v) -> (int) Math.min(Integer.MAX_VALUE, v.bytes()))
+        .build();
+  }
+
+  private void checkFit() {
+    for (Foreground f : assets.foregrounds()) {
+      int h = maxHeight();
+      long w = Math.round((double) h * f.width() / f.height());
+      if (w > spec.width()) {
+        throw FgbgException.invalidConfig("foreground " + f.name() + " (" + f.width() + "x"
+            + f.height() + ") cannot fit: at fg_scale_max " + spec.fgScaleMax() + " it is " + h
+            + " px tall and " + w + " px wide, wider than the " + spec.width()
+            + " px output; lower --fg-scale or crop the image");
+      }
+    }
+  }
+
+  private int maxHeight() {
+    return heightFor(1.0);
+  }
+
+  private int heightFor(double u) {
+    double s = spec.fgScaleMin() + (spec.fgScaleMax() - spec.fgScaleMin()) * u;
+    return (int) Math.max(1, Math.min(spec.height(), Math.round(spec.height() * s)));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  public AssetSet assets() {
+    return assets;
+  }
+
+  public IndexCodec codec() {
+    return codec;
+  }
+
+  public long size() {
+    return codec.size();
+  }
+
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  public boolean hasDepth() {
+    return assets.hasDepth() || teacher != null;
+  }
+
+  public String depthSource() {
+    return teacher != null ? teacher.id() + ":teacher" : assets.depthSource();
+  }
+
+  /** What depth values mean ("metres", or a model's relative units); "" without depth. */
+  public String depthUnits() {
+    return teacher != null ? teacher.units() : assets.depthUnits();
+  }
+
+  /** The per-composite depth model, or null (exact or layered depth lives in the assets). */
+  public TeacherDepth teacher() {
+    return teacher;
+  }
+
+  public int imageBytes() {
+    return spec.height() * spec.width() * 3;
+  }
+
+  public int maskBytes() {
+    return spec.height() * spec.width();
+  }
+
+  public int depthBytes(DepthEncoding enc) {
+    return hasDepth() ? spec.height() * spec.width() * enc.bytesPerValue() : 0;
+  }
+
+  /** Rejects an index outside [0, N) with a message naming it. */
+  public void checkIndex(long index) {
+    if (!codec.contains(index)) {
+      throw FgbgException.invalidArgument("index " + index + " is out of range for dataset '"
+          + name + "' of " + size() + " samples (valid: 0.." + (size() - 1) + ")");
+    }
+  }
+
+  /** Where sample {@code index} puts its foreground (no pixels touched). */
+  public SampleInfo place(long seed, long index) {
+    checkIndex(index);
+    int bgId = codec.bg(index);
+    int fgId = codec.fg(index);
+    boolean flip = codec.flip(index) == 1;
+    Background bg = assets.backgrounds().get(bgId);
+    Foreground fg = assets.foregrounds().get(fgId);
+    int outW = spec.width();
+    int outH = spec.height();
+    PlacementRng rng = new PlacementRng(seed, index);
+    int fh = heightFor(rng.uniform(0));
+    int fw = (int) Math.max(1, Math.min(outW, Math.round((double) fh * fg.width() / fg.height())));
+    int x;
+    int y;
+    if (spec.position() == Spec.Position.FIXED) {
+      x = outW - fw;
+      y = outH - fh;
+    } else {
+      x = rng.below(1, outW - fw + 1);
+      if (bg.hasFloor()) {
+        int lo = Math.max(bg.footRowMin(), fh - 1);
+        int foot = lo + rng.below(2, outH - lo);
+        y = foot - fh + 1;
+      } else {
+        y = rng.below(2, outH - fh + 1);
+      }
+    }
+    // The foot-point rule: a foreground takes the depth of the ground where it stands: the
+    // floor plane when it is known, else the background's depth under its foot.
+    float fgDepth = bg.hasFloor() ? bg.floorDepth()[y + fh - 1]
+        : bg.depth() != null ? bg.depth()[(y + fh - 1) * outW + x + fw / 2] : 0f;
+    ScaledForeground sf = scaled(fgId, fh);
+    int bx0 = 0;
+    int by0 = 0;
+    int bx1 = 0;
+    int by1 = 0;
+    if (sf.x1() > sf.x0()) {
+      bx0 = x + (flip ? fw - sf.x1() : sf.x0());
+      bx1 = x + (flip ? fw - sf.x0() : sf.x1());
+      by0 = y + sf.y0();
+      by1 = y + sf.y1();
+    }
+    return new SampleInfo(index, bgId, fgId, flip, codec.k(index), x, y, fw, fh,
+        (double) fh / outH, bx0, by0, bx1, by1, bg.label(), fg.label(), fgDepth);
+  }
+
+  /**
+   * Renders sample {@code index} into the target arrays (null arrays are skipped) and returns its
+   * meta. Teacher depth is not synthesis: the renderer adds it.
+   */
+  public SampleInfo render(long seed, long index, DepthEncoding enc, Compositor.Target target) {
+    SampleInfo info = place(seed, index);
+    Background bg = assets.backgrounds().get(info.bg());
+    byte[] bgDepth = assets.hasDepth()
+        ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[info.bg()] : null;
+    Compositor.compose(bg.rgb(), bgDepth, spec.width(), spec.height(),
+        scaled(info.fg(), info.fgHeight()), info.flip(), info.x(), info.y(),
+        spec.maskThreshold(), spec.softMask(), enc, info.fgDepth(), target);
+    return info;
+  }
+
+  private ScaledForeground scaled(int fgId, int height) {
+    long key = ((long) fgId << 20) | height;
+    return scaled.get(key, k -> {
+      Foreground f = assets.foregrounds().get(fgId);
+      int w = (int) Math.max(1, Math.min(spec.width(),
+          Math.round((double) height * f.width() / f.height())));
+      byte[] rgba = (w == f.width() && height == f.height()) ? f.rgba()
+          : Resampler.resizeRgba(f.rgba(), f.width(), f.height(), w, height);
+      return ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+    });
+  }
+}

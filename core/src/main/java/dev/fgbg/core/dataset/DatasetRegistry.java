@@ -1,0 +1,40 @@
+package dev.fgbg.core.dataset;
+
+import dev.fgbg.core.FgbgException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The datasets a server holds, by name; immutable once built. */
+public final class DatasetRegistry {
+  private final Map<String, Dataset> byName;
+
+  public DatasetRegistry(Collection<Dataset> datasets) {
+    Map<String, Dataset> m = new LinkedHashMap<>();
+    for (Dataset d : datasets) {
+      if (m.put(d.name(), d) != null) {
+        throw FgbgException.invalidConfig("dataset name '" + d.name() + "' is used twice");
+      }
+    }
+    this.byName = Collections.unmodifiableMap(m);
+  }
+
+  /** The dataset called {@code name}; NOT_FOUND naming the known ones otherwise. */
+  public Dataset get(String name) {
+    if (name == null || name.isEmpty()) {
+      throw FgbgException.invalidArgument("dataset name is empty; known datasets: "
+          + byName.keySet());
+    }
+    Dataset d = byName.get(name);
+    if (d == null) {
+      throw FgbgException.notFound("unknown dataset '" + name + "'; known datasets: "
+          + byName.keySet());
+    }
+    return d;
+  }
+
+  public Collection<Dataset> all() {
+    return byName.values();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fgbg.core.dataset;
+
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.Foreground;
+import dev.fgbg.core.spec.Spec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 over the generator version, the spec, the depth source and every preprocessed asset
+ * byte. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
+ */
+final class Fingerprint {
+  private Fingerprint() {}
+
+  static String of(String generatorVersion, Spec spec, String depthSource, AssetSet assets) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    text(sha, generatorVersion);
+    text(sha, spec.canonical());
+    text(sha, "depth=" + depthSource);
+    text(sha, "bg_labels=" + assets.backgroundLabels());
+    text(sha, "fg_labels=" + assets.foregroundLabels());
+    for (Background b : assets.backgrounds()) {
+      text(sha, "bg " + b.name() + " label=" + b.label() + " " + b.width() + "x" + b.height()
+          + " foot=" + b.footRowMin());
+      sha.update(b.rgb());
+      floats(sha, b.depth());
+      floats(sha, b.floorDepth());
+    }
+    for (Foreground f : assets.foregrounds()) {
+      text(sha, "fg " + f.name() + " label=" + f.label() + " " + f.width() + "x" + f.height());
+      sha.update(f.rgba());
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void text(MessageDigest sha, String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    sha.update(ByteBuffer.allocate(4).putInt(b.length).array());
+    sha.update(b);
+  }
+
+  private static void floats(MessageDigest sha, float[] values) {
+    if (values == null) {
+      text(sha, "none");
+      return;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(values);
+    sha.update(buf.array());
+  }
+}

@@ -1,0 +1,22 @@
+package dev.fgbg.core.dataset;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Depth computed from each composite by a model ("teacher" mode). The renderer asks for
+ * all samples of a chunk at once, so that requests can be batched.
+ */
+public interface TeacherDepth {
+  /** Model and weights identity; part of the dataset's fingerprint. */
+  String id();
+
+  /** What the values mean. */
+  String units();
+
+  /**
+   * The depth map (H×W) of sample {@code index}, whose image is at {@code offset}; the image is
+   * read (copied) only when the map must be computed.
+   */
+  CompletableFuture<DepthMap> depth(Dataset dataset, long seed, long index, byte[] image,
+      int offset);
+}

@@ -1,0 +1,60 @@
+package dev.fgbg.core.depth;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.core.dataset.DepthMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Depth maps by (fingerprint, seed, index): a Caffeine AsyncCache weighed in bytes, so that
+ * concurrent requests for one sample share one computation, over an optional disk tier so that a
+ * sample's depth is computed once, ever. A failed computation is not cached.
+ *
+ * <p>No continuation runs on the render workers: they block waiting for depth, so a disk write
+ * queued behind them would never run. Disk writes happen on the thread that completes the
+ * computation (the batcher's).
+ */
+public final class DepthCache {
+  private final AsyncCache<DepthKey, DepthMap> memory;
+  private final DiskTier disk;
+  private final DepthStats stats;
+
+  public DepthCache(long maxBytes, DiskTier disk, DepthStats stats) {
+    this.memory = Caffeine.newBuilder()
+        .maximumWeight(maxBytes)
+        .weigher((DepthKey k, DepthMap v) -> v.weight())
+        .buildAsync();
+    this.disk = disk;
+    this.stats = stats;
+  }
+
+  /** The map for {@code key}: from memory, from disk, or by running {@code compute} once. */
+  public CompletableFuture<DepthMap> get(DepthKey key,
+      Supplier<CompletableFuture<float[]>> compute) {
+    boolean[] loaded = {false};
+    CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
+      loaded[0] = true;
+      float[] stored = disk == null ? null : disk.read(k);
+      if (stored != null) {
+        stats.diskHits.incrementAndGet();
+        return CompletableFuture.completedFuture(new DepthMap(stored));
+      }
+      stats.misses.incrementAndGet();
+      return compute.get().thenApply(v -> {
+        if (disk != null) {
+          disk.write(k, v);
+        }
+        return new DepthMap(v);
+      });
+    });
+    if (!loaded[0]) {
+      stats.memoryHits.incrementAndGet(); // present, or being computed for another caller
+    }
+    return f;
+  }
+
+  public DiskTier disk() {
+    return disk;
+  }
+}

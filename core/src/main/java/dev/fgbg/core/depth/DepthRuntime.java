@@ -1,0 +1,157 @@
+package dev.fgbg.core.depth;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DepthMap;
+import dev.fgbg.core.dataset.TeacherDepth;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * One depth model with its one dynamic batcher, its cache and its counters, shared by every
+ * dataset, stream, GetSamples call and export that uses the model.
+ */
+public final class DepthRuntime implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(DepthRuntime.class.getName());
+
+  private final String name;
+  private final String device;
+  private final DepthModel model;
+  private final DynamicBatcher batcher;
+  private final DepthCache cache;
+  private final DepthStats stats;
+
+  private DepthRuntime(String name, String device, DepthModel model, DynamicBatcher batcher,
+      DepthCache cache, DepthStats stats) {
+    this.name = name;
+    this.device = device;
+    this.model = model;
+    this.stats = stats;
+    this.cache = cache;
+    this.batcher = batcher;
+  }
+
+  /**
+   * Builds the cache (and disk tier, when {@code cacheDir} is set) and the started batcher for
+   * {@code model}, timed by the system ticker.
+   */
+  public static DepthRuntime create(String name, String device, DepthModel model,
+      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes) throws IOException {
+    return create(name, device, model, config, memoryBytes, cacheDir, diskBytes,
+        Ticker.systemTicker());
+  }
+
+  /** As the other {@code create}, with the batcher timed by {@code ticker}. */
+  public static DepthRuntime create(String name, String device, DepthModel model,
+      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Ticker ticker)
+      throws IOException {
+    DepthStats stats = new DepthStats();
+    DiskTier disk = cacheDir == null ? null : new DiskTier(cacheDir, diskBytes, stats);
+    DynamicBatcher batcher = new DynamicBatcher(model, config.maxBatch(), config.maxQueueDelay(),
+        config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
+    return new DepthRuntime(name, device, model, batcher, new DepthCache(memoryBytes, disk, stats),
+        stats);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String device() {
+    return device;
+  }
+
+  public DepthStats stats() {
+    return stats;
+  }
+
+  public int queued() {
+    return batcher.queued();
+  }
+
+  public long diskBytes() {
+    return cache.disk() == null ? 0 : cache.disk().bytes();
+  }
+
+  /** Teacher mode: the model runs on each composite, once per sample ever (with a disk tier). */
+  public TeacherDepth teacher() {
+    return new TeacherDepth() {
+      @Override
+      public String id() {
+        return model.id();
+      }
+
+      @Override
+      public String units() {
+        return model.units();
+      }
+
+      @Override
+      public CompletableFuture<DepthMap> depth(Dataset d, long seed, long index, byte[] image,
+          int offset) {
+        int w = d.spec().width();
+        int h = d.spec().height();
+        // Only a miss reads the image; the queued request keeps its own copy of it.
+        return cache.get(new DepthKey(d.fingerprint(), seed, index),
+            () -> batcher.submit(new DepthModel.Image(
+                Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
+      }
+    };
+  }
+
+  /**
+   * Layered mode: the model runs once per background; a composite's depth is the background's
+   * predicted depth, with the foreground standing at the depth under its foot point (the
+   * built-in world's rule). It approximates each foreground as an upright flat card at that
+   * depth: no relief within the foreground, and no occlusion reasoning beyond the paste.
+   */
+  public AssetSet layered(AssetSet assets) {
+    List<Background> bgs = assets.backgrounds();
+    List<Background> out = new ArrayList<>(bgs.size());
+    int max = model.maxBatch();
+    long t0 = System.nanoTime(); // for the log line only
+    for (int start = 0; start < bgs.size(); start += max) {
+      List<Background> part = bgs.subList(start, Math.min(bgs.size(), start + max));
+      List<CompletableFuture<float[]>> fs = new ArrayList<>();
+      for (Background b : part) {
+        fs.add(batcher.submit(new DepthModel.Image(b.rgb(), 0, b.width(), b.height()),
+            b.height(), b.width()));
+      }
+      for (int i = 0; i < part.size(); i++) {
+        Background b = part.get(i);
+        out.add(new Background(b.name(), b.label(), b.width(), b.height(), b.rgb(),
+            fs.get(i).join(), null, 0));
+      }
+    }
+    LOG.info(String.format("layered depth: %d backgrounds through %s in %.2f s", bgs.size(),
+        name, (System.nanoTime() - t0) / 1e9));
+    return new AssetSet(assets.width(), assets.height(), out, assets.foregrounds(),
+        assets.backgroundLabels(), assets.foregroundLabels(), model.id() + ":layered",
+        model.units());
+  }
+
+  /** Runs one full batch of grey images so the first real request finds the model warm. */
+  public void warmUp(int height, int width) {
+    List<CompletableFuture<float[]>> fs = new ArrayList<>();
+    byte[] grey = new byte[height * width * 3];
+    Arrays.fill(grey, (byte) 128);
+    for (int i = 0; i < model.maxBatch(); i++) {
+      fs.add(batcher.submit(new DepthModel.Image(grey, 0, width, height), height, width));
+    }
+    fs.forEach(CompletableFuture::join);
+  }
+
+  @Override
+  public void close() {
+    batcher.close();
+    model.close();
+  }
+}

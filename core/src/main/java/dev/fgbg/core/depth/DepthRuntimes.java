@@ -1,0 +1,60 @@
+package dev.fgbg.core.depth;
+
+import dev.fgbg.core.FgbgException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The depth runtimes a process uses: one per (model, weights), loaded on first use and shared by
+ * every dataset that names it. The owner closes them all.
+ */
+public final class DepthRuntimes implements DepthModels, AutoCloseable {
+  private final DepthSettings settings;
+  private final Map<String, DepthRuntime> byKey = new LinkedHashMap<>();
+
+  public DepthRuntimes(DepthSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public synchronized DepthRuntime get(String model, String weights) {
+    Path cfg = Path.of(model);
+    Path w = weights.isEmpty() ? null : Path.of(weights);
+    String key = cfg.toAbsolutePath().normalize() + "|" + (w == null ? "" : w.toAbsolutePath());
+    DepthRuntime r = byKey.get(key);
+    if (r == null) {
+      r = load(cfg, w);
+      byKey.put(key, r);
+    }
+    return r;
+  }
+
+  private DepthRuntime load(Path cfg, Path weights) {
+    ModelConfig config = ModelConfig.load(cfg, weights);
+    OnnxDepthModel m = OnnxDepthModel.load(config, settings.device(), settings.threads());
+    try {
+      return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
+          settings.cacheDir(), settings.diskBytes());
+    } catch (IOException e) {
+      m.close();
+      throw FgbgException.invalidConfig("depth cache folder " + settings.cacheDir()
+          + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every runtime loaded so far, in load order. */
+  public synchronized List<DepthRuntime> all() {
+    return List.copyOf(byKey.values());
+  }
+
+  @Override
+  public synchronized void close() {
+    List<DepthRuntime> open = new ArrayList<>(byKey.values());
+    byKey.clear();
+    open.forEach(DepthRuntime::close);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.fgbg.core.depth;
+
+import java.nio.file.Path;
+
+/**
+ * How depth models run and cache: on which device, with how many threads, with how large a
+ * memory tier, and where (and how large) the disk tier is.
+ *
+ * @param cacheDir the disk tier's folder, or null for none
+ */
+public record DepthSettings(OnnxDepthModel.Device device, int threads, long memoryBytes,
+    Path cacheDir, long diskBytes) {
+
+  public DepthSettings {
+    if (device == null) {
+      throw new IllegalArgumentException("device must be set (auto, cpu or cuda)");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (memoryBytes < 0) {
+      throw new IllegalArgumentException("memoryBytes must not be negative, got " + memoryBytes);
+    }
+    if (diskBytes < 0) {
+      throw new IllegalArgumentException("diskBytes must not be negative, got " + diskBytes);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.fgbg.core.depth;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one model's cache and batcher; read by logs and the ServerStats RPC. */
+public final class DepthStats {
+  final AtomicLong memoryHits = new AtomicLong();
+  final AtomicLong diskHits = new AtomicLong();
+  final AtomicLong misses = new AtomicLong();
+  final AtomicLong diskCorrupt = new AtomicLong();
+  final AtomicLong runs = new AtomicLong();
+  final AtomicLong inferred = new AtomicLong();
+  final AtomicLong maxBatchSeen = new AtomicLong();
+  final AtomicLong queueDelayNanos = new AtomicLong();
+  final AtomicLong maxQueueDelayNanos = new AtomicLong();
+  final AtomicLong rejected = new AtomicLong();
+  final AtomicLong inferenceNanos = new AtomicLong();
+
+  public long memoryHits() {
+    return memoryHits.get();
+  }
+
+  public long diskHits() {
+    return diskHits.get();
+  }
+
+  public long misses() {
+    return misses.get();
+  }
+
+  public long diskCorrupt() {
+    return diskCorrupt.get();
+  }
+
+  /** Model invocations (batches). */
+  public long runs() {
+    return runs.get();
+  }
+
+  /** Images inferred (sum of batch sizes). */
+  public long inferred() {
+    return inferred.get();
+  }
+
+  public long maxBatchSeen() {
+    return maxBatchSeen.get();
+  }
+
+  public double meanBatch() {
+    long r = runs.get();
+    return r == 0 ? 0 : (double) inferred.get() / r;
+  }
+
+  public double meanQueueDelayMillis() {
+    long n = inferred.get();
+    return n == 0 ? 0 : queueDelayNanos.get() / 1e6 / n;
+  }
+
+  public double maxQueueDelayMillis() {
+    return maxQueueDelayNanos.get() / 1e6;
+  }
+
+  public long rejected() {
+    return rejected.get();
+  }
+
+  public double inferenceSeconds() {
+    return inferenceNanos.get() / 1e9;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("memory hits %d, disk hits %d, misses %d, corrupt disk records %d, "
+            + "inferences %d in %d runs (mean batch %.1f, max %d), queue delay mean %.1f ms max "
+            + "%.1f ms, rejected %d", memoryHits(), diskHits(), misses(), diskCorrupt(), inferred(),
+        runs(), meanBatch(), maxBatchSeen(), meanQueueDelayMillis(), maxQueueDelayMillis(),
+        rejected());
+  }
+}

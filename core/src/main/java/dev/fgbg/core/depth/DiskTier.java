@@ -1,0 +1,168 @@
+package dev.fgbg.core.depth;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
+ * restart does not recompute. A record is magic, key, length, float32 values and a CRC32 of all
+ * of it: a corrupt or truncated record reads as absent (and is deleted). Records are written to a
+ * unique temporary name and renamed, so two servers sharing the folder never see half a record.
+ * The total size is bounded: the oldest records go first.
+ */
+public final class DiskTier {
+  private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
+  private static final long MAGIC = 0x4647424744315f31L; // "FGBGD1_1"
+
+  private final Path dir;
+  private final long maxBytes;
+  private final DepthStats stats;
+  private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
+  private long total;
+
+  public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.stats = stats;
+    Files.createDirectories(dir);
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.filter(p -> p.toString().endsWith(".depth")).sorted((a, b) -> {
+        try {
+          return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
+        } catch (IOException e) {
+          return 0;
+        }
+      }).forEach(p -> {
+        try {
+          long n = Files.size(p);
+          sizes.put(p, n);
+          total += n;
+        } catch (IOException ignored) {
+          // gone meanwhile (another server)
+        }
+      });
+    }
+    LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
+        sizes.size(), total / 1e6, maxBytes / 1e6));
+  }
+
+  private Path path(DepthKey k) {
+    return dir.resolve(k.fingerprint()).resolve(Long.toUnsignedString(k.seed()))
+        .resolve(Long.toString(k.index() / 1000)).resolve(k.index() + ".depth");
+  }
+
+  /** The stored map, or null when absent, truncated or corrupt. */
+  public float[] read(DepthKey k) {
+    Path p = path(k);
+    byte[] b;
+    try {
+      b = Files.readAllBytes(p);
+    } catch (IOException e) {
+      return null;
+    }
+    ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      byte[] fp = k.fingerprint().getBytes(StandardCharsets.US_ASCII);
+      if (b.length < 8 + 2 + fp.length + 16 + 4 + 4 || buf.getLong() != MAGIC) {
+        return corrupt(p);
+      }
+      byte[] stored = new byte[buf.getShort()];
+      buf.get(stored);
+      if (!java.util.Arrays.equals(stored, fp) || buf.getLong() != k.seed()
+          || buf.getLong() != k.index()) {
+        return corrupt(p);
+      }
+      int n = buf.getInt();
+      if (n < 0 || buf.remaining() != n * 4L + 4) {
+        return corrupt(p);
+      }
+      CRC32 crc = new CRC32();
+      crc.update(b, 0, b.length - 4);
+      float[] v = new float[n];
+      buf.asFloatBuffer().get(v);
+      buf.position(b.length - 4);
+      if ((int) crc.getValue() != buf.getInt()) {
+        return corrupt(p);
+      }
+      return v;
+    } catch (RuntimeException e) {
+      return corrupt(p);
+    }
+  }
+
+  private float[] corrupt(Path p) {
+    stats.diskCorrupt.incrementAndGet();
+    LOG.warning("depth disk cache: " + p + " is corrupt or truncated; recomputing it");
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // rewritten after the recomputation
+    }
+    return null;
+  }
+
+  /** Stores a map; failures are logged, never fatal (the memory tier still has it). */
+  public void write(DepthKey k, float[] v) {
+    byte[] fp = k.fingerprint().getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer buf = ByteBuffer.allocate(8 + 2 + fp.length + 16 + 4 + v.length * 4 + 4)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    buf.putLong(MAGIC).putShort((short) fp.length).put(fp).putLong(k.seed()).putLong(k.index())
+        .putInt(v.length);
+    buf.asFloatBuffer().put(v);
+    buf.position(buf.position() + v.length * 4);
+    CRC32 crc = new CRC32();
+    crc.update(buf.array(), 0, buf.position());
+    buf.putInt((int) crc.getValue());
+    Path p = path(k);
+    try {
+      Files.createDirectories(p.getParent());
+      Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
+          + ".tmp");
+      Files.write(tmp, buf.array());
+      try {
+        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
+      }
+      account(p, buf.capacity());
+    } catch (IOException e) {
+      LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage());
+    }
+  }
+
+  private synchronized void account(Path p, long size) {
+    Long old = sizes.remove(p);
+    total += size - (old == null ? 0 : old);
+    sizes.put(p, size);
+    var it = sizes.entrySet().iterator();
+    while (total > maxBytes && it.hasNext()) {
+      Map.Entry<Path, Long> e = it.next();
+      if (e.getKey().equals(p)) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(e.getKey());
+      } catch (IOException ignored) {
+        // another server may have removed it
+      }
+      total -= e.getValue();
+      it.remove();
+    }
+  }
+
+  public synchronized long bytes() {
+    return total;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.synth.Compositor;
+import dev.fgbg.core.synth.DepthEncoding;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * annotations/instances.json: one image and one instance per sample (category = foreground
+ * label, bbox, uncompressed RLE mask in COCO's column-major order). Masks are re-rendered here;
+ * rendering is a pure function, so they are the exported ones.
+ */
+final class CocoInstances {
+  private CocoInstances() {}
+
+  static Path write(Path dest, ExportJob job) throws IOException {
+    Dataset d = job.dataset();
+    int w = d.spec().width();
+    int h = d.spec().height();
+    Path file = dest.resolve("annotations/instances.json");
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling("instances.json" + FileIo.TMP);
+    List<String> labels = d.assets().foregroundLabels();
+    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      out.write("{\"info\": {\"description\": \"fgbg export of dataset "
+          + SampleEncoder.escape(d.name()) + "\", \"fingerprint\": \"" + d.fingerprint()
+          + "\", \"seed\": " + Long.toUnsignedString(job.seed()) + "},\n\"images\": [");
+      for (long i = job.start(); i < job.end(); i++) {
+        var c = d.codec();
+        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"file_name\": \"images/"
+            + SampleNames.bgFolder(c.bg(i)) + "/" + SampleNames.name(c, i) + ".jpg\", \"width\": "
+            + w + ", \"height\": " + h + "}");
+      }
+      out.write("],\n\"annotations\": [");
+      byte[] mask = new byte[w * h];
+      StringBuilder counts = new StringBuilder();
+      for (long i = job.start(); i < job.end(); i++) {
+        SampleInfo s = d.render(job.seed(), i, DepthEncoding.FLOAT16,
+            new Compositor.Target(null, 0, mask, 0, null, 0));
+        counts.setLength(0);
+        long area = rle(mask, w, h, counts);
+        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i
+            + ", \"category_id\": " + (s.fgLabel() + 1) + ", \"iscrowd\": 0, \"area\": " + area
+            + ", \"bbox\": [" + s.bboxX0() + ", " + s.bboxY0() + ", " + (s.bboxX1() - s.bboxX0())
+            + ", " + (s.bboxY1() - s.bboxY0()) + "], \"segmentation\": {\"size\": [" + h + ", "
+            + w + "], \"counts\": [" + counts + "]}}");
+      }
+      out.write("],\n\"categories\": [");
+      for (int k = 0; k < labels.size(); k++) {
+        out.write((k == 0 ? "\n" : ",\n") + "{\"id\": " + (k + 1) + ", \"name\": \""
+            + SampleEncoder.escape(labels.get(k)) + "\"}");
+      }
+      out.write("]}\n");
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    FileIo.move(tmp, file);
+    return file;
+  }
+
+  /** Uncompressed RLE, column-major, starting with a run of zeros; returns the mask area. */
+  static long rle(byte[] mask, int w, int h, StringBuilder counts) {
+    boolean on = false;
+    long run = 0;
+    long area = 0;
+    for (int x = 0; x < w; x++) {
+      for (int y = 0; y < h; y++) {
+        boolean v = mask[y * w + x] != 0;
+        if (v != on) {
+          counts.append(run).append(", ");
+          run = 0;
+          on = v;
+        }
+        run++;
+        area += v ? 1 : 0;
+      }
+    }
+    counts.append(run);
+    return area;
+  }
+}

@@ -1,0 +1,191 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.common.Sha256;
+import dev.fgbg.core.render.RenderedBatch;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * One container file per shard: a zip per background (the folders layout inside) or a
+ * WebDataset tar. Written under a temporary name and renamed when whole; entry times and
+ * owners are fixed so that reruns give identical bytes.
+ */
+final class ContainerLayout implements Layout {
+  private static final LocalDateTime ZIP_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
+  private static final java.util.Date TAR_TIME = new java.util.Date(946_684_800_000L);
+
+  private final Path dest;
+  private final ExportJob job;
+  private final SampleEncoder encoder;
+  private final boolean tar;
+  private final DirectoryLayout folders;
+
+  ContainerLayout(Path dest, ExportJob job, SampleEncoder encoder, boolean tar) {
+    this.dest = dest;
+    this.job = job;
+    this.encoder = encoder;
+    this.tar = tar;
+    this.folders = new DirectoryLayout(dest, job, encoder, false);
+  }
+
+  private String file(Shard shard) {
+    return shard.name() + (tar ? ".tar" : ".zip");
+  }
+
+  @Override
+  public List<Entry> entries(RenderedBatch chunk) {
+    if (!tar) {
+      return folders.entries(chunk);
+    }
+    List<Entry> out = new ArrayList<>();
+    var c = job.dataset().codec();
+    for (int s = 0; s < chunk.indices().length; s++) {
+      String key = SampleNames.name(c, chunk.indices()[s]);
+      if (job.outputs().image()) {
+        out.add(new Entry(key + ".jpg", encoder.jpeg(chunk, s)));
+      }
+      if (job.outputs().mask()) {
+        out.add(new Entry(key + ".mask.png", encoder.maskPng(chunk, s)));
+      }
+      if (job.outputs().depth()) {
+        out.add(job.depthNpy() ? new Entry(key + ".depth.npy", encoder.depthNpy(chunk, s))
+            : new Entry(key + ".depth.png", encoder.depthPng(chunk, s)));
+      }
+      out.add(new Entry(key + ".json", encoder.json(chunk, s)));
+    }
+    return out;
+  }
+
+  @Override
+  public ShardWriter open(Shard shard) throws IOException {
+    Path file = dest.resolve(file(shard));
+    Path tmp = dest.resolve(file(shard) + FileIo.TMP);
+    Files.createDirectories(dest);
+    MessageDigest sha = Sha256.newDigest();
+    long[] size = {0};
+    OutputStream raw = new BufferedOutputStream(new java.security.DigestOutputStream(
+        new java.io.FilterOutputStream(Files.newOutputStream(tmp)) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            size[0] += len;
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            out.write(b);
+            size[0]++;
+          }
+        }, sha), 1 << 20);
+    String name = file(shard);
+    if (tar) {
+      TarArchiveOutputStream out = new TarArchiveOutputStream(raw);
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      return new Writer(tmp, file, out, name, sha, size) {
+        @Override
+        void add(Entry e) throws IOException {
+          TarArchiveEntry t = new TarArchiveEntry(e.path());
+          t.setSize(e.bytes().length);
+          t.setModTime(TAR_TIME);
+          t.setMode(0644);
+          t.setUserName("");
+          t.setGroupName("");
+          t.setIds(0, 0);
+          out.putArchiveEntry(t);
+          out.write(e.bytes());
+          out.closeArchiveEntry();
+        }
+      };
+    }
+    ZipOutputStream out = new ZipOutputStream(raw);
+    return new Writer(tmp, file, out, name, sha, size) {
+      @Override
+      void add(Entry e) throws IOException {
+        ZipEntry z = new ZipEntry(e.path());
+        z.setMethod(ZipEntry.STORED); // JPEG and PNG are compressed already
+        z.setSize(e.bytes().length);
+        z.setCompressedSize(e.bytes().length);
+        CRC32 crc = new CRC32();
+        crc.update(e.bytes());
+        z.setCrc(crc.getValue());
+        z.setTimeLocal(ZIP_TIME);
+        out.putNextEntry(z);
+        out.write(e.bytes());
+        out.closeEntry();
+      }
+    };
+  }
+
+  private abstract static class Writer implements ShardWriter {
+    private final Path tmp;
+    private final Path file;
+    private final OutputStream out;
+    private final String name;
+    private final java.security.MessageDigest sha;
+    private final long[] size;
+
+    Writer(Path tmp, Path file, OutputStream out, String name, java.security.MessageDigest sha,
+        long[] size) {
+      this.tmp = tmp;
+      this.file = file;
+      this.out = out;
+      this.name = name;
+      this.sha = sha;
+      this.size = size;
+    }
+
+    abstract void add(Entry e) throws IOException;
+
+    @Override
+    public void write(RenderedBatch chunk, List<Entry> entries) throws IOException {
+      for (Entry e : entries) {
+        add(e);
+      }
+    }
+
+    @Override
+    public ItemDigest commit() throws IOException {
+      out.close();
+      FileIo.move(tmp, file);
+      ItemDigest d = new ItemDigest();
+      d.add(name, size[0], sha.digest());
+      return d;
+    }
+
+    @Override
+    public void abort() {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // the file is removed below
+      }
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // a leftover .tmp file never looks complete
+      }
+    }
+  }
+
+  @Override
+  public List<Item> items(Shard shard) {
+    return List.of(Item.file(file(shard)));
+  }
+
+  @Override
+  public List<Path> finish() throws IOException {
+    return List.of(Tables.writeLabels(dest, job));
+  }
+}

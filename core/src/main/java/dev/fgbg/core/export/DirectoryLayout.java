@@ -1,0 +1,176 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.core.render.RenderedBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loose files: the folders layout (images, masks, depth maps per background) and COCO's image
+ * folders. A shard's files are written into hidden {@code .bg_NNN.partial} folders that are
+ * renamed to {@code bg_NNN} when the shard is whole, so no final path ever shows a partial shard.
+ */
+final class DirectoryLayout implements Layout {
+  private final Path dest;
+  private final ExportJob job;
+  private final SampleEncoder encoder;
+  private final boolean coco;
+
+  DirectoryLayout(Path dest, ExportJob job, SampleEncoder encoder, boolean coco) {
+    this.dest = dest;
+    this.job = job;
+    this.encoder = encoder;
+    this.coco = coco;
+  }
+
+  private List<String> paths(long index) {
+    var c = job.dataset().codec();
+    String name = SampleNames.name(c, index);
+    String bg = SampleNames.bgFolder(c.bg(index));
+    List<String> out = new ArrayList<>(3);
+    if (job.outputs().image()) {
+      out.add((coco ? "images/" : "fg_bg/") + bg + "/" + name + ".jpg");
+    }
+    if (job.outputs().mask() && !coco) {
+      out.add("fg_bg_masks/" + bg + "/" + name + ".png");
+    }
+    if (job.outputs().depth()) {
+      out.add("depth_maps/" + bg + "/" + name + ".png");
+    }
+    return out;
+  }
+
+  @Override
+  public List<Entry> entries(RenderedBatch chunk) {
+    List<Entry> out = new ArrayList<>();
+    for (int s = 0; s < chunk.indices().length; s++) {
+      List<String> p = paths(chunk.indices()[s]);
+      int k = 0;
+      if (job.outputs().image()) {
+        out.add(new Entry(p.get(k++), encoder.jpeg(chunk, s)));
+      }
+      if (job.outputs().mask() && !coco) {
+        out.add(new Entry(p.get(k++), encoder.maskPng(chunk, s)));
+      }
+      if (job.outputs().depth()) {
+        out.add(new Entry(p.get(k), encoder.depthPng(chunk, s)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean writesOnWorkers() {
+    return true;
+  }
+
+  /** Top-level folders this layout writes per background. */
+  private List<String> tops() {
+    List<String> out = new ArrayList<>();
+    if (job.outputs().image()) {
+      out.add(coco ? "images" : "fg_bg");
+    }
+    if (job.outputs().mask() && !coco) {
+      out.add("fg_bg_masks");
+    }
+    if (job.outputs().depth()) {
+      out.add("depth_maps");
+    }
+    return out;
+  }
+
+  static String partial(String bgFolder) {
+    return "." + bgFolder + ".partial";
+  }
+
+  @Override
+  public void writeEntries(List<Entry> entries) throws IOException {
+    for (Entry e : entries) {
+      // top/bg_NNN/name -> top/.bg_NNN.partial/name
+      String[] parts = e.path().split("/", 3);
+      Path p = dest.resolve(parts[0]).resolve(partial(parts[1])).resolve(parts[2]);
+      java.nio.file.Files.write(p, e.bytes());
+    }
+  }
+
+  @Override
+  public ShardWriter open(Shard shard) throws IOException {
+    ItemDigest digest = new ItemDigest();
+    List<Path> partials = new ArrayList<>();
+    for (String top : tops()) {
+      Path p = dest.resolve(top).resolve(partial(shard.name()));
+      FileIo.deleteTree(p);
+      java.nio.file.Files.createDirectories(p);
+      partials.add(p);
+    }
+    return new ShardWriter() {
+      @Override
+      public void write(RenderedBatch chunk, List<Entry> entries) {
+        for (Entry e : entries) {
+          digest.add(e.path(), e.bytes().length, e.sha256());
+        }
+      }
+
+      @Override
+      public ItemDigest commit() throws IOException {
+        for (Path p : partials) {
+          if (!java.nio.file.Files.isDirectory(p)) {
+            throw new java.nio.file.NoSuchFileException(p.toString(), null,
+                "the shard's folder disappeared before it was complete");
+          }
+        }
+        List<Path> moved = new ArrayList<>();
+        try {
+          for (Path p : partials) {
+            Path fin = p.resolveSibling(shard.name());
+            FileIo.deleteTree(fin);
+            FileIo.move(p, fin);
+            moved.add(fin);
+          }
+        } catch (IOException e) {
+          // All of the shard's folders become visible, or none of them.
+          for (Path fin : moved) {
+            try {
+              FileIo.deleteTree(fin);
+            } catch (IOException ignored) {
+              // the manifest still says incomplete; the next run redoes the shard
+            }
+          }
+          throw e;
+        }
+        return digest;
+      }
+
+      @Override
+      public void abort() {
+        for (Path p : partials) {
+          try {
+            FileIo.deleteTree(p);
+          } catch (IOException ignored) {
+            // hidden and never listed as complete; the next run clears it
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public List<Item> items(Shard shard) {
+    List<Item> out = new ArrayList<>();
+    for (long i = shard.start(); i < shard.end(); i++) {
+      for (String p : paths(i)) {
+        out.add(Item.file(p));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Path> finish() throws IOException {
+    if (coco) {
+      return List.of(CocoInstances.write(dest, job));
+    }
+    return List.of(Tables.writeLabels(dest, job));
+  }
+}

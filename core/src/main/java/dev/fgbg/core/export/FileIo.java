@@ -1,0 +1,63 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.core.FgbgException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Whole-file writes that never leave a partial file under the final name. */
+final class FileIo {
+  static final String TMP = ".tmp";
+
+  private FileIo() {}
+
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + TMP);
+    try {
+      Files.write(tmp, bytes);
+      move(tmp, file);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+  }
+
+  static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Deletes a file or folder tree if it exists (never following links out of it). */
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+
+  /** An I/O failure as a status-carrying exception that names the file and the cause. */
+  static FgbgException failure(String what, IOException e) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
+      return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
+          "export stopped: disk full while writing " + what + " (" + msg + ")", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
+          "export stopped: permission denied writing " + what + " (" + msg + ")", e);
+    }
+    return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
+        + e.getClass().getSimpleName() + " " + msg);
+  }
+}

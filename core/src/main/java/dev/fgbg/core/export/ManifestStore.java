@@ -1,0 +1,131 @@
+package dev.fgbg.core.export;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.spec.SpecProtos;
+import dev.fgbg.v1.ExportManifest;
+import dev.fgbg.v1.ShardRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * manifest.json: what an export is (fingerprint, spec, range, format, shards) and how far it got.
+ * Decides, for a destination, whether to resume, refuse or start over; writes atomically.
+ */
+final class ManifestStore {
+  static final String MANIFEST = "manifest.json";
+  static final String VERSION = "fgbg-export/1";
+
+  private ManifestStore() {}
+
+  /** The manifest a fresh run of {@code job} starts from: every shard incomplete. */
+  static ExportManifest fresh(ExportJob job) {
+    Dataset d = job.dataset();
+    ExportManifest.Builder m = ExportManifest.newBuilder()
+        .setManifestVersion(VERSION)
+        .setDataset(d.name())
+        .setFingerprint(d.fingerprint())
+        .setGeneratorVersion(Dataset.GENERATOR_VERSION)
+        .setSpec(SpecProtos.toProto(d.spec()))
+        .setSeed(job.seed())
+        .setStart(job.start())
+        .setEnd(job.end())
+        .setFormat(job.format().id())
+        .setShardSize(job.format().perBackground() ? 0 : job.shardSize())
+        .setJpegQuality(job.jpegQuality())
+        .setDepthNpy(job.depthNpy())
+        .addAllBackgroundLabels(d.assets().backgroundLabels())
+        .addAllForegroundLabels(d.assets().foregroundLabels());
+    Outputs o = job.outputs();
+    if (o.image()) {
+      m.addOutputs("image");
+    }
+    if (o.mask()) {
+      m.addOutputs("mask");
+    }
+    if (o.depth()) {
+      m.addOutputs("depth").setDepthUnits("metres (float16 in .npy files)")
+          .setDepthPng(Encoders.DEPTH_PNG);
+    }
+    for (Shard s : Shard.plan(job)) {
+      m.addShards(ShardRecord.newBuilder().setName(s.name()).setStart(s.start()).setEnd(s.end()));
+    }
+    return m.build();
+  }
+
+  /**
+   * The manifest to continue from: the one found when it describes this very export, else a
+   * fresh one written over an empty folder (emptied first when {@code job.overwrite()}).
+   */
+  static ExportManifest.Builder prepare(ExportJob job, Path dest) throws IOException {
+    Path file = dest.resolve(MANIFEST);
+    ExportManifest fresh = fresh(job);
+    ExportManifest existing = read(file);
+    if (existing != null && sameExport(existing, fresh)) {
+      return existing.toBuilder();
+    }
+    boolean empty;
+    try (Stream<Path> s = Files.list(dest)) {
+      empty = s.findAny().isEmpty();
+    }
+    if (!empty) {
+      if (!job.overwrite()) {
+        String what = existing != null
+            ? "a different export (" + existing.getFormat() + " of dataset '"
+                + existing.getDataset() + "' " + existing.getStart() + ":" + existing.getEnd()
+                + ", fingerprint " + existing.getFingerprint().substring(0, 12) + "…)"
+            : "files that are not an fgbg export";
+        throw FgbgException.failedPrecondition("export destination '" + job.destination()
+            + "' holds " + what + "; choose another folder or ask to overwrite");
+      }
+      clear(dest);
+    }
+    write(file, fresh);
+    return fresh.toBuilder();
+  }
+
+  private static void clear(Path dest) throws IOException {
+    try (Stream<Path> s = Files.walk(dest)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.equals(dest)) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  private static boolean sameExport(ExportManifest a, ExportManifest b) {
+    return a.getManifestVersion().equals(b.getManifestVersion())
+        && a.getFingerprint().equals(b.getFingerprint()) && a.getSeed() == b.getSeed()
+        && a.getStart() == b.getStart() && a.getEnd() == b.getEnd()
+        && a.getFormat().equals(b.getFormat()) && a.getOutputsList().equals(b.getOutputsList())
+        && a.getShardSize() == b.getShardSize() && a.getJpegQuality() == b.getJpegQuality()
+        && a.getDepthNpy() == b.getDepthNpy() && a.getShardsCount() == b.getShardsCount();
+  }
+
+  /** The manifest at {@code file}, or null when there is none or it is not readable as one. */
+  static ExportManifest read(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    ExportManifest.Builder b = ExportManifest.newBuilder();
+    try {
+      JsonFormat.parser().ignoringUnknownFields().merge(Files.readString(file), b);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return null; // unreadable: treated as not ours
+    }
+    return b.build();
+  }
+
+  static void write(Path file, ExportManifest m) throws IOException {
+    FileIo.writeAtomically(file, (JsonFormat.printer().print(m) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,50 @@
+package dev.fgbg.core.export;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.v1.ExportManifest;
+import dev.fgbg.v1.ShardRecord;
+
+/** Counts an export's samples and bytes and turns them into progress reports with a rate. */
+final class ProgressMeter {
+  private final long total;
+  private final Ticker ticker;
+  private final long startNanos;
+  private long done;
+  private long bytes;
+  private int skipped;
+
+  ProgressMeter(long total, Ticker ticker) {
+    this.total = total;
+    this.ticker = ticker;
+    this.startNanos = ticker.read();
+  }
+
+  /** A shard found complete from an earlier run. */
+  void skipped(long samples) {
+    done += samples;
+    skipped++;
+  }
+
+  void written(long samples, long written) {
+    done += samples;
+    bytes += written;
+  }
+
+  ExportReport report(String shard, ExportManifest.Builder m) {
+    return progress(done, shard, m, false, null, null);
+  }
+
+  ExportReport finished(ExportManifest.Builder m, String manifest, String digest) {
+    return progress(total, "", m, true, manifest, digest);
+  }
+
+  private ExportReport progress(long at, String shard, ExportManifest.Builder m,
+      boolean finished, String manifest, String digest) {
+    double secs = Math.max(1e-9, (ticker.read() - startNanos) / 1e9);
+    int shardsDone = (int) m.getShardsList().stream().filter(ShardRecord::getComplete).count();
+    double rate = at / secs;
+    double eta = rate > 0 ? (total - at) / rate : 0;
+    return new ExportReport(at, total, bytes, rate, finished ? 0 : eta, shard, shardsDone,
+        m.getShardsCount(), skipped, finished, manifest, digest);
+  }
+}

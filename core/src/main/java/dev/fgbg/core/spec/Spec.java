@@ -1,0 +1,126 @@
+package dev.fgbg.core.spec;
+
+import java.util.Locale;
+
+/**
+ * How samples are made, independent of the assets. Immutable; part of the fingerprint.
+ *
+ * @param fgScaleMin smallest foreground height as a fraction of the output height
+ * @param fgScaleMax largest foreground height as a fraction of the output height
+ * @param placements P, the placements per (background, foreground, flip)
+ * @param flip whether the horizontal flip doubles the index space
+ * @param maskThreshold mask is 255 where alpha is at least this (1..255)
+ * @param softMask mask is the alpha itself instead of {0, 255}
+ */
+public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, int placements,
+    boolean flip, Position position, int maskThreshold, boolean softMask) {
+
+  /** Where a foreground goes. */
+  public enum Position {
+    /** A foot point drawn by the placement generator (on the floor when there is one). */
+    RANDOM,
+    /** Bottom-right, no shift. */
+    FIXED
+  }
+
+  public static final int MAX_SIDE = 4096;
+
+  public Spec {
+    check(height >= 8 && height <= MAX_SIDE, "height", height, "must be in [8, " + MAX_SIDE + "]");
+    check(width >= 8 && width <= MAX_SIDE, "width", width, "must be in [8, " + MAX_SIDE + "]");
+    check(fgScaleMin > 0 && fgScaleMin <= 1, "fg_scale_min", fgScaleMin, "must be in (0, 1]");
+    check(fgScaleMax >= fgScaleMin && fgScaleMax <= 1, "fg_scale_max", fgScaleMax,
+        "must be in [fg_scale_min, 1]");
+    check(placements >= 1 && placements <= 1_000_000, "placements", placements,
+        "must be in [1, 1000000]");
+    check(position != null, "position", position, "must be set");
+    check(maskThreshold >= 1 && maskThreshold <= 255, "mask_threshold", maskThreshold,
+        "must be in [1, 255]");
+  }
+
+  private static void check(boolean ok, String field, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException("spec field " + field + " = " + value + " " + rule);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().size(height, width).fgScale(fgScaleMin, fgScaleMax)
+        .placements(placements).flip(flip).position(position).maskThreshold(maskThreshold)
+        .softMask(softMask);
+  }
+
+  public int flips() {
+    return flip ? 2 : 1;
+  }
+
+  /** A stable text form of every field, hashed into the fingerprint. */
+  public String canonical() {
+    return String.format(Locale.ROOT,
+        "spec/v1 height=%d width=%d fg_scale_min=%s fg_scale_max=%s placements=%d flip=%b "
+            + "position=%s mask_threshold=%d soft_mask=%b",
+        height, width, Double.toString(fgScaleMin), Double.toString(fgScaleMax), placements, flip,
+        position, maskThreshold, softMask);
+  }
+
+  /** Builds a {@link Spec}; defaults are the built-in dataset's (224×224, 0.3–0.6, P = 20). */
+  public static final class Builder {
+    private int height = 224;
+    private int width = 224;
+    private double fgScaleMin = 0.3;
+    private double fgScaleMax = 0.6;
+    private int placements = 20;
+    private boolean flip = true;
+    private Position position = Position.RANDOM;
+    private int maskThreshold = 128;
+    private boolean softMask;
+
+    private Builder() {}
+
+    public Builder size(int height, int width) {
+      this.height = height;
+      this.width = width;
+      return this;
+    }
+
+    public Builder fgScale(double min, double max) {
+      this.fgScaleMin = min;
+      this.fgScaleMax = max;
+      return this;
+    }
+
+    public Builder placements(int placements) {
+      this.placements = placements;
+      return this;
+    }
+
+    public Builder flip(boolean flip) {
+      this.flip = flip;
+      return this;
+    }
+
+    public Builder position(Position position) {
+      this.position = position;
+      return this;
+    }
+
+    public Builder maskThreshold(int maskThreshold) {
+      this.maskThreshold = maskThreshold;
+      return this;
+    }
+
+    public Builder softMask(boolean softMask) {
+      this.softMask = softMask;
+      return this;
+    }
+
+    public Spec build() {
+      return new Spec(height, width, fgScaleMin, fgScaleMax, placements, flip, position,
+          maskThreshold, softMask);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.fgbg.core.stats;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.synth.DepthEncoding;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
+ * are doubles added in a fixed chunk order (the same result every time). Runs in parallel on
+ * the worker pool; results are cached by (fingerprint, seed, range).
+ */
+public final class StatsCalculator {
+  private static final int CHUNK = 512;
+
+  private record Key(String fingerprint, long seed, long start, long end) {}
+
+  private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
+      double depthSum, double depthSq, long depthCount) {}
+
+  private final ExecutorService pool;
+  private final Cache<Key, Stats> cache = Caffeine.newBuilder().maximumSize(256).build();
+
+  public StatsCalculator(ExecutorService pool) {
+    this.pool = pool;
+  }
+
+  public Stats compute(Dataset d, long seed, long start, long end, BooleanSupplier cancelled) {
+    if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
+      throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
+          + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
+    }
+    Key key = new Key(d.fingerprint(), seed, start, end);
+    Stats hit = cache.getIfPresent(key);
+    if (hit != null) {
+      return hit;
+    }
+    List<Future<Partial>> parts = new ArrayList<>();
+    for (long s = start; s < end; s += CHUNK) {
+      long from = s;
+      long to = Math.min(end, s + CHUNK);
+      parts.add(pool.submit(() -> partial(d, seed, from, to, cancelled)));
+    }
+    long n = 0;
+    long[] sum = new long[3];
+    long[] sq = new long[3];
+    long maskSum = 0;
+    long maskSq = 0;
+    double depthSum = 0;
+    double depthSq = 0;
+    long depthCount = 0;
+    try {
+      for (Future<Partial> f : parts) {
+        Partial p = f.get();
+        if (p == null) {
+          throw new CancellationException("stats cancelled");
+        }
+        n += p.n;
+        for (int c = 0; c < 3; c++) {
+          sum[c] += p.sum[c];
+          sq[c] += p.sumSq[c];
+        }
+        maskSum += p.maskSum;
+        maskSq += p.maskSq;
+        depthSum += p.depthSum;
+        depthSq += p.depthSq;
+        depthCount += p.depthCount;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("stats interrupted");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
+    } finally {
+      parts.forEach(f -> f.cancel(true));
+    }
+    long pixels = n * d.spec().width() * d.spec().height();
+    double[] mean = new double[3];
+    double[] std = new double[3];
+    for (int c = 0; c < 3; c++) {
+      mean[c] = sum[c] / (255.0 * pixels);
+      std[c] = std(sum[c], sq[c], pixels) / 255.0;
+    }
+    double dm = Double.NaN;
+    double ds = Double.NaN;
+    if (depthCount > 0) {
+      dm = depthSum / depthCount;
+      ds = Math.sqrt(Math.max(0, depthSq / depthCount - dm * dm));
+    }
+    Stats stats = new Stats(n, mean, std, maskSum / (255.0 * pixels),
+        std(maskSum, maskSq, pixels) / 255.0, dm, ds);
+    cache.put(key, stats);
+    return stats;
+  }
+
+  /** sqrt(E[x²] − E[x]²) with the numerator n·Σx² − (Σx)² computed exactly. */
+  private static double std(long sum, long sumSq, long n) {
+    BigInteger num = BigInteger.valueOf(n).multiply(BigInteger.valueOf(sumSq))
+        .subtract(BigInteger.valueOf(sum).pow(2));
+    return Math.sqrt(num.doubleValue()) / n;
+  }
+
+  private static Partial partial(Dataset d, long seed, long from, long to,
+      BooleanSupplier cancelled) {
+    int px = d.spec().width() * d.spec().height();
+    long[] sum = new long[3];
+    long[] sq = new long[3];
+    long maskSum = 0;
+    long maskSq = 0;
+    double depthSum = 0;
+    double depthSq = 0;
+    long depthCount = 0;
+    for (long i = from; i < to; i += 64) {
+      long[] idx = new long[(int) Math.min(64, to - i)];
+      for (int s = 0; s < idx.length; s++) {
+        idx[s] = i + s;
+      }
+      if (cancelled.getAsBoolean()) {
+        return null;
+      }
+      RenderedBatch b = Renderer.render(d, seed, idx, Outputs.all(d), DepthEncoding.FLOAT16,
+          cancelled).join();
+      byte[] img = b.images();
+      byte[] mask = b.masks();
+      for (int s = 0; s < idx.length; s++) {
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long q0 = 0;
+        long q1 = 0;
+        long q2 = 0;
+        int base = s * px;
+        for (int p = base; p < base + px; p++) {
+          int r = img[p * 3] & 0xff;
+          int g = img[p * 3 + 1] & 0xff;
+          int bl = img[p * 3 + 2] & 0xff;
+          s0 += r;
+          s1 += g;
+          s2 += bl;
+          q0 += r * r;
+          q1 += g * g;
+          q2 += bl * bl;
+          int m = mask[p] & 0xff;
+          maskSum += m;
+          maskSq += m * m;
+        }
+        sum[0] += s0;
+        sum[1] += s1;
+        sum[2] += s2;
+        sq[0] += q0;
+        sq[1] += q1;
+        sq[2] += q2;
+        if (b.depth() != null) {
+          double ds = 0;
+          double dq = 0;
+          for (int p = base; p < base + px; p++) {
+            double v = DepthEncoding.FLOAT16.get(b.depth(), p * 2);
+            ds += v;
+            dq += v * v;
+          }
+          depthSum += ds;
+          depthSq += dq;
+          depthCount += px;
+        }
+      }
+    }
+    return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.fgbg.core;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** Writes small image folders for folder-dataset tests. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** An opaque RGB image with a gradient keyed by {@code seed}. */
+  public static BufferedImage rgb(int w, int h, int seed) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, ((x * 7 + seed * 31) & 255) << 16 | ((y * 5 + seed * 17) & 255) << 8
+            | ((x + y + seed * 11) & 255));
+      }
+    }
+    return img;
+  }
+
+  /** A disc of colour on transparency, with a soft edge. */
+  public static BufferedImage disc(int w, int h, int rgb) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    double r = Math.min(w, h) / 2.0 - 1;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double d = Math.hypot(x + 0.5 - w / 2.0, y + 0.5 - h / 2.0) - r;
+        int a = (int) Math.round(Math.max(0, Math.min(1, 0.5 - d)) * 255);
+        img.setRGB(x, y, a << 24 | rgb);
+      }
+    }
+    return img;
+  }
+
+  /** A white stroke on black, like an MNIST digit. */
+  public static BufferedImage digit(int w, int h) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 2; y < h - 2; y++) {
+      img.getRaster().setSample(w / 2, y, 0, 255);
+      img.getRaster().setSample(w / 2 + 1, y, 0, 180);
+    }
+    return img;
+  }
+
+  public static Path write(BufferedImage img, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      String name = file.getFileName().toString();
+      String fmt = name.endsWith(".png") ? "png" : "jpeg";
+      if (!ImageIO.write(img, fmt, file.toFile())) {
+        throw new IOException("no writer for " + file);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** bg/{indoor/a.jpg, outdoor/b.png, c.png} and fg/{ball/x.png, ball/y.png, cup/z.png}. */
+  public static void goodFolders(Path root) {
+    write(rgb(64, 48, 1), root.resolve("bg/indoor/a.jpg"));
+    write(rgb(40, 40, 2), root.resolve("bg/outdoor/b.png"));
+    write(rgb(30, 60, 3), root.resolve("bg/c.png"));
+    write(disc(20, 20, 0xFF3030), root.resolve("fg/ball/x.png"));
+    write(disc(16, 24, 0x30FF30), root.resolve("fg/ball/y.png"));
+    write(disc(24, 20, 0x3030FF), root.resolve("fg/cup/z.png"));
+  }
+}

@@ -1,0 +1,171 @@
+package dev.fgbg.core;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes tiny ONNX models for tests, straight in the ONNX protobuf wire format (field numbers
+ * from onnx.proto), so tests need no downloaded weights and no Python.
+ */
+public final class TinyOnnx {
+  private TinyOnnx() {}
+
+  /** depth = (R + 2G + 4B + 1) / 256 per pixel, from raw 0..255 input: a 1×1 Conv. */
+  public static Path linearDepth(Path dir) {
+    return write(dir, "linear", 3, conv("input", "depth", new float[] {1, 2, 4}, 1f),
+        "depth", 4);
+  }
+
+  /** A model whose input has one channel: refused by a 3-channel config. */
+  public static Path oneChannel(Path dir) {
+    return write(dir, "onechannel", 1, conv("input", "depth", new float[] {1}, 0f), "depth", 4);
+  }
+
+  /** A model whose output is one number per image: refused as a depth model. */
+  public static Path scalarOutput(Path dir) {
+    byte[] node = msg(out -> {
+      out.writeString(1, "input");
+      out.writeString(2, "depth");
+      out.writeString(4, "ReduceMean");
+      out.writeBytes(5, ByteString.copyFrom(msg(a -> {
+        a.writeString(1, "axes");
+        for (long v : new long[] {1, 2, 3}) {
+          a.writeInt64(8, v);
+        }
+        a.writeInt32(20, 7); // INTS
+      })));
+      out.writeBytes(5, ByteString.copyFrom(msg(a -> {
+        a.writeString(1, "keepdims");
+        a.writeInt64(3, 0);
+        a.writeInt32(20, 2); // INT
+      })));
+    });
+    return write(dir, "scalar", 3, new byte[][] {node}, "depth", 1);
+  }
+
+  /** A config.json for a model written by this class. */
+  public static Path config(Path dir, String extraJson) {
+    try {
+      Path c = dir.resolve("config.json");
+      Files.writeString(c, "{\"name\": \"tiny\", \"inputHeight\": 32, \"inputWidth\": 32, "
+          + "\"inputScale\": 1.0, \"outputKind\": \"DEPTH_OUTPUT_KIND_METRIC\", "
+          + "\"outputScale\": 0.00390625, \"maxBatch\": 8, \"maxQueueDelayMs\": 20"
+          + (extraJson.isEmpty() ? "" : ", " + extraJson) + "}");
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The closed form of {@link #linearDepth}, exact in float32. */
+  public static float linear(int r, int g, int b) {
+    return (r + 2 * g + 4 * b + 1) / 256f;
+  }
+
+  // ------------------------------------------------------------------ wire format
+
+  private interface Body {
+    void write(CodedOutputStream out) throws IOException;
+  }
+
+  private static byte[] msg(Body body) {
+    try {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      CodedOutputStream out = CodedOutputStream.newInstance(b);
+      body.write(out);
+      out.flush();
+      return b.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static byte[][] conv(String in, String outName, float[] weights, float bias) {
+    byte[] node = msg(out -> {
+      out.writeString(1, in);
+      out.writeString(1, "W");
+      out.writeString(1, "B");
+      out.writeString(2, outName);
+      out.writeString(4, "Conv");
+      out.writeBytes(5, ByteString.copyFrom(msg(a -> {
+        a.writeString(1, "kernel_shape");
+        a.writeInt64(8, 1);
+        a.writeInt64(8, 1);
+        a.writeInt32(20, 7);
+      })));
+    });
+    byte[] w = tensor("W", new long[] {1, weights.length, 1, 1}, weights);
+    byte[] b = tensor("B", new long[] {1}, new float[] {bias});
+    return new byte[][] {node, w, b};
+  }
+
+  private static byte[] tensor(String name, long[] dims, float[] values) {
+    return msg(out -> {
+      for (long d : dims) {
+        out.writeInt64(1, d);
+      }
+      out.writeInt32(2, 1); // FLOAT
+      for (float v : values) {
+        out.writeFloat(4, v);
+      }
+      out.writeString(8, name);
+    });
+  }
+
+  private static byte[] valueInfo(String name, Object... dims) {
+    return msg(out -> {
+      out.writeString(1, name);
+      out.writeBytes(2, ByteString.copyFrom(msg(type -> type.writeBytes(1, ByteString.copyFrom(
+          msg(t -> {
+            t.writeInt32(1, 1); // FLOAT
+            t.writeBytes(2, ByteString.copyFrom(msg(shape -> {
+              for (Object d : dims) {
+                shape.writeBytes(1, ByteString.copyFrom(msg(dim -> {
+                  if (d instanceof Integer i) {
+                    dim.writeInt64(1, i);
+                  } else {
+                    dim.writeString(2, (String) d);
+                  }
+                })));
+              }
+            })));
+          }))))));
+    });
+  }
+
+  private static Path write(Path dir, String name, int channels, byte[][] parts, String out,
+      int outRank) {
+    byte[] graph = msg(g -> {
+      g.writeBytes(1, ByteString.copyFrom(parts[0])); // node
+      g.writeString(2, name);
+      for (int i = 1; i < parts.length; i++) {
+        g.writeBytes(5, ByteString.copyFrom(parts[i])); // initializer
+      }
+      g.writeBytes(11, ByteString.copyFrom(valueInfo("input", "N", channels, "H", "W")));
+      g.writeBytes(12, ByteString.copyFrom(outRank == 4 ? valueInfo(out, "N", 1, "H", "W")
+          : valueInfo(out, "N")));
+    });
+    byte[] model = msg(m -> {
+      m.writeInt64(1, 7); // ir_version
+      m.writeString(2, "fgbg-tests");
+      m.writeBytes(7, ByteString.copyFrom(graph));
+      m.writeBytes(8, ByteString.copyFrom(msg(op -> {
+        op.writeString(1, "");
+        op.writeInt64(2, 13);
+      })));
+    });
+    try {
+      Files.createDirectories(dir);
+      Path p = dir.resolve("model.onnx");
+      Files.write(p, model);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

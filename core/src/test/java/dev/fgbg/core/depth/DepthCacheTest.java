@@ -1,0 +1,139 @@
+package dev.fgbg.core.depth;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.fgbg.core.dataset.DepthMap;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DepthCacheTest {
+  @TempDir
+  Path dir;
+
+  private static final DepthKey KEY = new DepthKey("f".repeat(64), 3, 12345);
+
+  @Test
+  void concurrentRequestsForOneSampleComputeOnce() throws Exception {
+    AtomicInteger computed = new AtomicInteger();
+    DepthStats stats = new DepthStats();
+    DepthCache cache = new DepthCache(1 << 20, null, stats);
+    CompletableFuture<float[]> slow = new CompletableFuture<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<CompletableFuture<DepthMap>>> calls = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        calls.add(pool.submit(() -> cache.get(KEY, () -> {
+          computed.incrementAndGet();
+          return slow;
+        })));
+      }
+      List<CompletableFuture<DepthMap>> results = new ArrayList<>();
+      for (var c : calls) {
+        results.add(c.get());
+      }
+      slow.complete(new float[] {1.5f});
+      for (var r : results) {
+        assertEquals(1.5f, r.get().values()[0]);
+      }
+      assertEquals(1, computed.get(), "one computation for 32 concurrent requests");
+      assertEquals(1, stats.misses());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRestartServesFromDiskAndACorruptRecordIsRecomputed() throws Exception {
+    float[] map = {1f, 2.5f, 1e-3f, 7f};
+    DepthStats first = new DepthStats();
+    DepthCache c1 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, first), first);
+    c1.get(KEY, () -> CompletableFuture.completedFuture(map)).get();
+    // "Restart": new memory tier over the same folder.
+    DepthStats second = new DepthStats();
+    DepthCache c2 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, second), second);
+    AtomicInteger computed = new AtomicInteger();
+    assertArrayEquals(map, c2.get(KEY, () -> {
+      computed.incrementAndGet();
+      return CompletableFuture.completedFuture(new float[4]);
+    }).get().values());
+    assertEquals(0, computed.get());
+    assertEquals(1, second.diskHits());
+    // Truncate the record: detected, recomputed, rewritten.
+    Path record;
+    try (Stream<Path> s = Files.walk(dir)) {
+      record = s.filter(p -> p.toString().endsWith(".depth")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(record);
+    Files.write(record, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+    DepthStats third = new DepthStats();
+    DiskTier tier = new DiskTier(dir, 1 << 30, third);
+    DepthCache c3 = new DepthCache(1 << 20, tier, third);
+    assertArrayEquals(map, c3.get(KEY, () -> {
+      computed.incrementAndGet();
+      return CompletableFuture.completedFuture(map);
+    }).get().values());
+    assertEquals(1, computed.get());
+    assertEquals(1, third.diskCorrupt());
+    assertArrayEquals(map, tier.read(KEY), "rewritten whole");
+    // A flipped byte in the payload is caught by the checksum too.
+    bytes = Files.readAllBytes(record);
+    bytes[bytes.length - 9] ^= 1;
+    Files.write(record, bytes);
+    assertNull(tier.read(KEY));
+  }
+
+  @Test
+  void theDiskTierStaysWithinItsBound() throws Exception {
+    DepthStats s = new DepthStats();
+    DiskTier tier = new DiskTier(dir, 2_000, s);
+    for (int i = 0; i < 20; i++) {
+      tier.write(new DepthKey("a".repeat(64), 0, i), new float[100]);
+    }
+    assertEquals(true, tier.bytes() <= 2_000, "bytes " + tier.bytes());
+    assertArrayEquals(new float[100], tier.read(new DepthKey("a".repeat(64), 0, 19)));
+    assertNull(tier.read(new DepthKey("a".repeat(64), 0, 0)), "the oldest went first");
+  }
+
+  @Test
+  void twoServersWritingOneFolderNeverLeaveAHalfRecord() throws Exception {
+    DiskTier a = new DiskTier(dir, 1 << 30, new DepthStats());
+    DiskTier b = new DiskTier(dir, 1 << 30, new DepthStats());
+    float[] v = new float[50_000];
+    java.util.Arrays.fill(v, 3f);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        DiskTier t = i % 2 == 0 ? a : b;
+        DepthKey k = new DepthKey("b".repeat(64), 1, i % 5);
+        fs.add(pool.submit(() -> t.write(k, v)));
+        fs.add(pool.submit(() -> {
+          float[] got = t.read(k);
+          if (got != null) {
+            assertArrayEquals(v, got);
+          }
+        }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < 5; i++) {
+      assertArrayEquals(v, a.read(new DepthKey("b".repeat(64), 1, i)));
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.fgbg.core.depth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.concurrent.NamedThreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+class DynamicBatcherTest {
+  /** Records batch sizes; each image's "depth" is its first byte. */
+  static final class FakeModel implements DepthModel {
+    final List<Integer> batches = new CopyOnWriteArrayList<>();
+    final CountDownLatch gate;
+    final CountDownLatch entered = new CountDownLatch(1);
+
+    FakeModel(CountDownLatch gate) {
+      this.gate = gate;
+    }
+
+    @Override
+    public float[][] infer(List<Image> images, int outH, int outW) {
+      entered.countDown();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      batches.add(images.size());
+      float[][] out = new float[images.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new float[] {images.get(i).rgb()[images.get(i).offset()]};
+      }
+      return out;
+    }
+
+    @Override
+    public String id() {
+      return "fake";
+    }
+
+    @Override
+    public String units() {
+      return "metres";
+    }
+
+    @Override
+    public int maxBatch() {
+      return 8;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** A batcher on the system ticker, started. */
+  private static DynamicBatcher batcher(DepthModel m, int maxBatch, Duration delay, int capacity,
+      DepthStats stats) {
+    return batcher(m, maxBatch, delay, capacity, stats, Ticker.systemTicker());
+  }
+
+  private static DynamicBatcher batcher(DepthModel m, int maxBatch, Duration delay, int capacity,
+      DepthStats stats, Ticker ticker) {
+    return new DynamicBatcher(m, maxBatch, delay, capacity, stats, ticker,
+        new NamedThreads("test-batcher")).start();
+  }
+
+  /** Waits (without sleeping) until {@code condition} holds; fails after 10 s. */
+  private static void awaitState(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static DepthModel.Image img(int v) {
+    return new DepthModel.Image(new byte[] {(byte) v, 0, 0}, 0, 1, 1);
+  }
+
+  @Test
+  void concurrentRequestsAreMergedIntoFewerRuns() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    FakeModel m = new FakeModel(gate);
+    DepthStats stats = new DepthStats();
+    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(50), 100, stats)) {
+      List<CompletableFuture<float[]>> fs = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        fs.add(b.submit(img(i), 1, 1));
+      }
+      gate.countDown();
+      for (int i = 0; i < 40; i++) {
+        assertEquals(i, fs.get(i).get(10, TimeUnit.SECONDS)[0], "results go to their request");
+      }
+      assertTrue(m.batches.size() <= 6, "40 requests in " + m.batches.size() + " runs");
+      assertTrue(m.batches.stream().allMatch(n -> n <= 8), m.batches.toString());
+      assertEquals(40, stats.inferred());
+      assertEquals(m.batches.size(), stats.runs());
+    }
+  }
+
+  @Test
+  void aRequestWaitsForCompanyUntilTheTickerPassesTheDelay() throws Exception {
+    FakeModel m = new FakeModel(new CountDownLatch(0));
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    DepthStats stats = new DepthStats();
+    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(100), 100, stats, now::get)) {
+      CompletableFuture<float[]> first = b.submit(img(1), 1, 1);
+      awaitState(() -> b.forming() == 1, "the runner holds the first request");
+      now.addAndGet(Duration.ofMillis(99).toNanos());
+      CompletableFuture<float[]> second = b.submit(img(2), 1, 1);
+      awaitState(() -> b.forming() == 2, "the second request joins while time is short of it");
+      assertEquals(List.of(), m.batches, "nothing runs before the delay has passed");
+      now.addAndGet(Duration.ofMillis(1).toNanos());
+      assertEquals(1, first.get(10, TimeUnit.SECONDS)[0]);
+      assertEquals(2, second.get(10, TimeUnit.SECONDS)[0]);
+      assertEquals(List.of(2), m.batches, "one run for both, once the delay had passed");
+      assertEquals(100.0, stats.maxQueueDelayMillis(), 1e-9, "the first waited exactly the delay");
+    }
+  }
+
+  @Test
+  void aFullQueueRejectsWithResourceExhausted() {
+    CountDownLatch gate = new CountDownLatch(1);
+    FakeModel m = new FakeModel(gate);
+    DepthStats stats = new DepthStats();
+    try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 4, stats)) {
+      b.submit(img(0), 1, 1); // taken by the runner, which then blocks inside the model
+      try {
+        assertTrue(m.entered.await(5, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      assertEquals(0, b.queued());
+      for (int i = 0; i < 4; i++) {
+        b.submit(img(i), 1, 1);
+      }
+      FgbgException e = assertThrows(FgbgException.class, () -> b.submit(img(9), 1, 1));
+      assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason());
+      assertTrue(e.getMessage().contains("queue is full"));
+      assertEquals(1, stats.rejected());
+      gate.countDown();
+    }
+  }
+
+  @Test
+  void cancelledRequestsLeaveTheQueueUnrun() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    FakeModel m = new FakeModel(gate);
+    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(200), 100, new DepthStats())) {
+      CompletableFuture<float[]> gone = b.submit(img(5), 1, 1);
+      CompletableFuture<float[]> kept = b.submit(img(6), 1, 1);
+      gone.cancel(false);
+      gate.countDown();
+      assertEquals(6, kept.get(10, TimeUnit.SECONDS)[0]);
+      assertEquals(List.of(1), m.batches, "only the live request was inferred");
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.fgbg.core.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SpecTest {
+  @Test
+  void defaultsAreTheBuiltinDatasets() {
+    Spec s = Spec.builder().build();
+    assertEquals(224, s.height());
+    assertEquals(224, s.width());
+    assertEquals(20, s.placements());
+    assertEquals(2, s.flips());
+    assertEquals(Spec.Position.RANDOM, s.position());
+    assertEquals(s, s.toBuilder().build());
+  }
+
+  @Test
+  void rejectsBadValuesNamingTheField() {
+    assertField("height", () -> Spec.builder().size(4, 32).build());
+    assertField("width", () -> Spec.builder().size(32, 100_000).build());
+    assertField("fg_scale_min", () -> Spec.builder().fgScale(0, 0.5).build());
+    assertField("fg_scale_max", () -> Spec.builder().fgScale(0.5, 0.4).build());
+    assertField("fg_scale_max", () -> Spec.builder().fgScale(0.5, 1.5).build());
+    assertField("placements", () -> Spec.builder().placements(0).build());
+    assertField("mask_threshold", () -> Spec.builder().maskThreshold(0).build());
+    assertField("position", () -> Spec.builder().position(null).build());
+  }
+
+  @Test
+  void canonicalFormChangesWithEveryField() {
+    Spec base = Spec.builder().build();
+    String c = base.canonical();
+    assertNotEquals(c, base.toBuilder().size(224, 225).build().canonical());
+    assertNotEquals(c, base.toBuilder().fgScale(0.3, 0.61).build().canonical());
+    assertNotEquals(c, base.toBuilder().placements(21).build().canonical());
+    assertNotEquals(c, base.toBuilder().flip(false).build().canonical());
+    assertNotEquals(c, base.toBuilder().position(Spec.Position.FIXED).build().canonical());
+    assertNotEquals(c, base.toBuilder().maskThreshold(127).build().canonical());
+    assertNotEquals(c, base.toBuilder().softMask(true).build().canonical());
+  }
+
+  private static void assertField(String field, org.junit.jupiter.api.function.Executable e) {
+    IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
+    assertTrue(ex.getMessage().contains("spec field " + field + " "), ex.getMessage());
+  }
+}

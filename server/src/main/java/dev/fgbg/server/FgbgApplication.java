@@ -1,0 +1,141 @@
+package dev.fgbg.server;
+
+import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.server.grpc.FgbgServer;
+import dev.fgbg.server.grpc.ServiceOptions;
+import io.grpc.ServerBuilder;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A running fgbg server and everything it owns: the datasets, the render pool, the depth
+ * runtimes, the warm-up, the periodic depth report and the gRPC server. {@link #close()} stops
+ * them all, in order, within the shutdown grace.
+ */
+public final class FgbgApplication implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
+
+  private final ServerOptions options;
+  private final DepthRuntimes depth;
+  private final List<Dataset> datasets;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService housekeeping;
+  private final long createdNanos = System.nanoTime();
+  private FgbgServer server;
+
+  private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
+    this.options = options;
+    this.depth = depth;
+    this.datasets = datasets;
+    this.workers = NamedThreads.fixedPool("fgbg-worker", options.workers());
+    this.housekeeping = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-housekeeping"));
+  }
+
+  /** Loads every dataset and depth model; a bad setting or file fails here, naming it. */
+  public static FgbgApplication create(ServerOptions options) {
+    DepthRuntimes depth = new DepthRuntimes(options.depth());
+    try {
+      List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(), depth);
+      return new FgbgApplication(options, depth, datasets);
+    } catch (RuntimeException e) {
+      depth.close();
+      throw e;
+    }
+  }
+
+  public List<Dataset> datasets() {
+    return datasets;
+  }
+
+  /** Starts on Netty at the configured port. */
+  public FgbgApplication start() throws IOException {
+    return start(FgbgServer.netty(options.port()));
+  }
+
+  /**
+   * Starts the server on {@code builder}; health is NOT_SERVING until every depth model is warm,
+   * and the depth report runs every {@code statsInterval}.
+   */
+  public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
+    List<DepthRuntime> runtimes = depth.all();
+    ServiceOptions service = ServiceOptions.builder().window(options.window())
+        .exportRoot(options.exportRoot()).build();
+    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
+        .start(runtimes.isEmpty());
+    if (!runtimes.isEmpty()) {
+      housekeeping.execute(this::warmUp);
+      long every = options.statsInterval().toNanos();
+      housekeeping.scheduleAtFixedRate(new DepthReport(runtimes, LOG::info), every, every,
+          TimeUnit.NANOSECONDS);
+    }
+    LOG.info(String.format(Locale.ROOT, "fgbg listening on 0.0.0.0:%d (%d workers, window %d,"
+        + " export root %s) after %.2f s", server.port(), options.workers(), options.window(),
+        options.exportRoot().toAbsolutePath(), (System.nanoTime() - createdNanos) / 1e9));
+    datasets.forEach(d -> LOG.info(describe(d)));
+    return this;
+  }
+
+  /** One full batch through each model used for teacher depth, then health SERVING. */
+  private void warmUp() {
+    for (DepthRuntime r : depth.all()) {
+      long t = System.nanoTime();
+      String id = r.teacher().id();
+      datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
+          .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
+      LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
+          r.device(), (System.nanoTime() - t) / 1e9));
+    }
+    LOG.info("health SERVING");
+    server.serving();
+  }
+
+  private static String describe(Dataset d) {
+    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %d flips x %d"
+            + " placements, %dx%d, depth %s, fingerprint %s", d.name(), d.size(),
+        d.codec().backgrounds(), d.codec().foregrounds(), d.codec().flips(),
+        d.codec().placements(), d.spec().height(), d.spec().width(),
+        d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
+        d.fingerprint());
+  }
+
+  /** The bound port (useful with port 0). */
+  public synchronized int port() {
+    return server.port();
+  }
+
+  public FgbgServer server() {
+    return server;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops the server (calls get the grace period), then the pools and the depth models. */
+  @Override
+  public synchronized void close() {
+    try {
+      if (server != null) {
+        server.stop(options.shutdownGrace().toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      housekeeping.shutdownNow();
+      workers.shutdownNow();
+      depth.close();
+    }
+  }
+}

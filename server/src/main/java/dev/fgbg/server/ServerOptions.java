@@ -1,0 +1,139 @@
+package dev.fgbg.server;
+
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.depth.DepthSettings;
+import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything {@code fgbg serve} runs with, validated. Immutable; the builder rejects a bad value
+ * naming the field.
+ *
+ * @param port 0 picks a free port
+ * @param workers render threads (the shared pool)
+ * @param window chunks each stream renders ahead
+ * @param datasets folder datasets served beside {@code builtin}
+ * @param statsInterval how often the depth report is logged (only lines that changed)
+ * @param shutdownGrace how long running calls may take to finish on shutdown
+ */
+public record ServerOptions(int port, int workers, int window, Path exportRoot,
+    BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
+    Duration statsInterval, Duration shutdownGrace) {
+
+  public ServerOptions {
+    check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
+    check(workers >= 1, "workers", workers, "must be at least 1");
+    check(window >= 1, "window", window, "must be at least 1");
+    Objects.requireNonNull(exportRoot, "exportRoot");
+    Objects.requireNonNull(builtin, "builtin");
+    datasets = List.copyOf(datasets);
+    Objects.requireNonNull(depth, "depth");
+    check(statsInterval.compareTo(Duration.ZERO) > 0, "statsInterval", statsInterval,
+        "must be positive");
+    check(!shutdownGrace.isNegative(), "shutdownGrace", shutdownGrace, "must not be negative");
+  }
+
+  private static void check(boolean ok, String field, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + " = " + value + " " + rule);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
+   * export root ./exports, the standard built-in world, no folder datasets, depth on the best
+   * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace.
+   */
+  public static final class Builder {
+    private int port = 50051;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private Integer window;
+    private Path exportRoot = Path.of("exports");
+    private BuiltinConfig builtin = BuiltinConfig.standard();
+    private List<FolderDatasetConfig> datasets = List.of();
+    private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
+    private long depthCacheBytes = 1L << 30;
+    private Path cacheDir;
+    private long diskCacheBytes = 50_000_000_000L;
+    private Duration statsInterval = Duration.ofSeconds(30);
+    private Duration shutdownGrace = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder workers(int workers) {
+      this.workers = workers;
+      return this;
+    }
+
+    /** Chunks each stream renders ahead; null for 2 × workers. */
+    public Builder window(Integer window) {
+      this.window = window;
+      return this;
+    }
+
+    public Builder exportRoot(Path exportRoot) {
+      this.exportRoot = exportRoot;
+      return this;
+    }
+
+    public Builder builtin(BuiltinConfig builtin) {
+      this.builtin = builtin;
+      return this;
+    }
+
+    public Builder datasets(List<FolderDatasetConfig> datasets) {
+      this.datasets = datasets;
+      return this;
+    }
+
+    public Builder device(OnnxDepthModel.Device device) {
+      this.device = device;
+      return this;
+    }
+
+    public Builder depthCacheBytes(long bytes) {
+      this.depthCacheBytes = bytes;
+      return this;
+    }
+
+    /** The depth cache's disk tier, or null for none. */
+    public Builder cacheDir(Path cacheDir) {
+      this.cacheDir = cacheDir;
+      return this;
+    }
+
+    public Builder diskCacheBytes(long bytes) {
+      this.diskCacheBytes = bytes;
+      return this;
+    }
+
+    public Builder statsInterval(Duration interval) {
+      this.statsInterval = Objects.requireNonNull(interval, "statsInterval");
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration grace) {
+      this.shutdownGrace = Objects.requireNonNull(grace, "shutdownGrace");
+      return this;
+    }
+
+    public ServerOptions build() {
+      return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
+          exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
+              depthCacheBytes, cacheDir, diskCacheBytes), statsInterval, shutdownGrace);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.fgbg.server.flags;
+
+import dev.fgbg.core.depth.OnnxDepthModel;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Depth model, device and cache flags. */
+public final class DepthFlags {
+  @Option(names = "--depth-model", description = "A model folder (models/NAME) whose depth the "
+      + "folder dataset gets (the built-in one when no --bg/--fg is given).")
+  String model = "";
+
+  @Option(names = "--depth-weights", description = "model.onnx when it is not in the model folder.")
+  String weights = "";
+
+  @Option(names = "--depth-mode", description = "teacher (the model runs on each composite, "
+      + "default) or layered (once per background).")
+  String mode = "";
+
+  @Option(names = "--device", description = "auto (CUDA when present, default), cpu or cuda.")
+  OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
+
+  @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
+      + "restarts; may be shared by several servers).")
+  Path cacheDir;
+
+  @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: 1024.")
+  long cacheMb = 1024;
+
+  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50.")
+  double diskCacheGb = 50;
+}

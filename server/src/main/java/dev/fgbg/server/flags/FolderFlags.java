@@ -1,0 +1,86 @@
+package dev.fgbg.server.flags;
+
+import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The folder dataset given by flags, and the config file with more of them. */
+public final class FolderFlags {
+  @Option(names = "--bg", description = "Folder of background images (sub-folders are labels).")
+  String bg = "";
+
+  @Option(names = "--fg", description = "Folder of foreground images with alpha.")
+  String fg = "";
+
+  @Option(names = "--fg-masks", description = "Folder of foreground masks, same file names.")
+  String fgMasks = "";
+
+  @Option(names = "--mask-from", description = "alpha (default) or luminance.")
+  String maskFrom = "";
+
+  @Option(names = "--name", description = "Name of the folder dataset. Default: folder.")
+  String name = "";
+
+  @Option(names = "--size", description = "Output size H or HxW. Default: 224.")
+  String size = "";
+
+  @Option(names = "--fg-scale", description = "Foreground height range MIN:MAX, as fractions of "
+      + "the output height. Default: 0.3:0.6.")
+  String fgScale = "";
+
+  @Option(names = "--placements", description = "Placements per (bg, fg, flip). Default: 20.")
+  Integer placements;
+
+  @Option(names = "--no-flip", description = "Do not add horizontally flipped foregrounds.")
+  boolean noFlip;
+
+  @Option(names = "--position", description = "random (default) or fixed (bottom-right).")
+  String position = "";
+
+  @Option(names = "--mask-threshold", description = "Alpha at or above which the mask is 255. "
+      + "Default: 128.")
+  Integer maskThreshold;
+
+  @Option(names = "--soft-mask", description = "Serve alpha as the mask instead of {0, 255}.")
+  boolean softMask;
+
+  @Option(names = "--config", description = "JSON file with several folder datasets "
+      + "({\"datasets\": [{\"name\": …, \"bg\": …, \"fg\": …}]}); fields mirror these flags.")
+  Path config;
+
+  /** Whether --bg or --fg was given. */
+  public boolean given() {
+    return !bg.isEmpty() || !fg.isEmpty();
+  }
+
+  /** The flag dataset (when given, with the depth flags) and then the config file's. */
+  public List<FolderDatasetConfig> datasets(DepthFlags depth) {
+    List<FolderDatasetConfig> out = new ArrayList<>();
+    if (given()) {
+      FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
+          .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size).setFgScale(fgScale)
+          .setPosition(position).setDepthModel(depth.model).setDepthWeights(depth.weights)
+          .setDepthMode(depth.mode);
+      if (placements != null) {
+        c.setPlacements(placements);
+      }
+      if (noFlip) {
+        c.setFlip(false);
+      }
+      if (maskThreshold != null) {
+        c.setMaskThreshold(maskThreshold);
+      }
+      if (softMask) {
+        c.setSoftMask(true);
+      }
+      out.add(c.build());
+    }
+    if (config != null) {
+      out.addAll(DatasetCatalog.readConfigFile(config));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.fgbg.server.flags;
+
+import dev.fgbg.server.ServerOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Every flag of {@code fgbg serve}, and the options they make. */
+public final class ServeFlags {
+  @Option(names = "--port", description = "Port to listen on (0 picks a free one). Default: 50051.")
+  int port = 50051;
+
+  @Option(names = "--export-root", description = "The only folder exports may write under "
+      + "(created). Default: exports")
+  Path exportRoot = Path.of("exports");
+
+  @Option(names = "--workers", description = "Render threads. Default: the number of cores.")
+  int workers = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--window", description = "Chunks each stream renders ahead. Default: 2 x workers.")
+  Integer window;
+
+  @Mixin
+  BuiltinFlags builtin;
+
+  @Mixin
+  FolderFlags folder;
+
+  @Mixin
+  DepthFlags depth;
+
+  /** The validated options; a bad value is an exception naming the flag or file. */
+  public ServerOptions options() {
+    return ServerOptions.builder()
+        .port(port)
+        .workers(workers)
+        .window(window)
+        .exportRoot(exportRoot)
+        .builtin(builtin.config(depth, folder.given()))
+        .datasets(folder.datasets(depth))
+        .device(depth.device)
+        .depthCacheBytes(depth.cacheMb << 20)
+        .cacheDir(depth.cacheDir)
+        .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
+        .build();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the service runs streams and exports. Immutable; the builder rejects a bad value naming
+ * the field.
+ *
+ * @param window chunks each stream renders ahead of what it has sent
+ * @param exportRoot the only folder exports may write under
+ * @param ticker times export progress and rates (the system ticker outside tests)
+ */
+public record ServiceOptions(int window, Path exportRoot, Ticker ticker) {
+
+  public ServiceOptions {
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be at least 1, got " + window);
+    }
+    Objects.requireNonNull(exportRoot, "exportRoot");
+    Objects.requireNonNull(ticker, "ticker");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker. */
+  public static final class Builder {
+    private int window = 4;
+    private Path exportRoot = Path.of("exports");
+    private Ticker ticker = Ticker.systemTicker();
+
+    private Builder() {}
+
+    public Builder window(int window) {
+      if (window < 1) {
+        throw new IllegalArgumentException("window must be at least 1, got " + window);
+      }
+      this.window = window;
+      return this;
+    }
+
+    public Builder exportRoot(Path exportRoot) {
+      this.exportRoot = Objects.requireNonNull(exportRoot, "exportRoot");
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    public ServiceOptions build() {
+      return new ServiceOptions(window, exportRoot, ticker);
+    }
+  }
+}

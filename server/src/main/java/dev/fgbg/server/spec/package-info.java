@@ -1,2 +1,0 @@
-/** The immutable dataset spec: every knob that changes sample bytes, validated on build. */
-package dev.fgbg.server.spec;

@@ -1,0 +1,152 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.ModelConfig;
+import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.common.SampleDigest;
+import dev.fgbg.v1.ServerStatsRequest;
+import dev.fgbg.v1.StreamEpochRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Teacher and layered depth from a real ONNX Runtime session, through the real service. */
+class ModelDepthThroughServerTest {
+  @TempDir
+  Path dir;
+
+  private DepthRuntime runtime(Path cacheDir) throws Exception {
+    Path model = dir.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    ModelConfig config = ModelConfig.load(model, null);
+    OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2);
+    return DepthRuntime.create("tiny", m.device(), m, config, 64 << 20, cacheDir, 1L << 30);
+  }
+
+  /** The tiny built-in world with its exact depth removed, as a folder dataset would be. */
+  private static AssetSet plain() {
+    AssetSet a = TestDatasets.tiny().assets();
+    List<Background> bgs = a.backgrounds().stream().map(b -> new Background(b.name(), b.label(),
+        b.width(), b.height(), b.rgb(), null, null, 0)).toList();
+    return new AssetSet(a.width(), a.height(), bgs, a.foregrounds(), a.backgroundLabels(),
+        a.foregroundLabels(), "none");
+  }
+
+  private static List<SampleBatch> stream(TestServer s, String dataset) {
+    List<SampleBatch> out = new ArrayList<>();
+    FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(120, TimeUnit.SECONDS)
+        .streamEpoch(StreamEpochRequest.newBuilder().setDataset(dataset).setSeed(4)
+            .setShuffle(true).setBatchSize(10).build()).forEachRemaining(out::add);
+    return out;
+  }
+
+  private static String digest(List<SampleBatch> batches) {
+    SampleDigest d = new SampleDigest();
+    batches.forEach(b -> d.add(b.getIndicesList(), b.getImages(), b.getMasks(), b.getDepth()));
+    return d.hex();
+  }
+
+  @Test
+  void teacherDepthIsTheModelOfEachCompositeExactlyOnceEver() throws Exception {
+    Path cache = dir.resolve("cache");
+    String first;
+    try (DepthRuntime rt = runtime(cache)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2,
+          TestServer.exportRoot(), List.of(rt))) {
+        List<SampleBatch> batches = stream(s, "teach");
+        for (SampleBatch b : batches) {
+          byte[] img = b.getImages().toByteArray();
+          byte[] dep = b.getDepth().toByteArray();
+          for (int p = 0; p < b.getIndicesCount() * 32 * 32; p++) {
+            float expected = TinyOnnx.linear(img[p * 3] & 255, img[p * 3 + 1] & 255,
+                img[p * 3 + 2] & 255);
+            assertEquals(expected, DepthEncoding.FLOAT16.get(dep, p * 2), "pixel " + p);
+          }
+        }
+        first = digest(batches);
+        assertEquals(first, digest(stream(s, "teach")), "warm cache, same bytes");
+        var st = FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverStats(ServerStatsRequest.getDefaultInstance());
+        var ds = st.getDepth(0);
+        assertEquals("tiny", ds.getModel());
+        assertEquals(120, ds.getInferences(), "each sample inferred once");
+        assertEquals(120, ds.getMisses());
+        assertTrue(ds.getMeanBatch() > 1 && ds.getMaxBatch() <= 8, ds.toString());
+        assertTrue(ds.getDiskBytes() > 0, "written to the disk tier");
+        assertEquals(120, rt.stats().inferred(), "each sample inferred once");
+        assertEquals(120, rt.stats().memoryHits());
+        assertTrue(rt.stats().runs() < 120, "batched: " + rt.stats().runs() + " runs");
+      }
+    }
+    // Restart: a new runtime over the same disk tier infers nothing and serves the same bytes.
+    try (DepthRuntime rt = runtime(cache)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 3)) {
+        assertEquals(first, digest(stream(s, "teach")));
+        assertEquals(0, rt.stats().inferred(), "served from disk");
+        assertEquals(120, rt.stats().diskHits());
+      }
+    }
+    // Cold, without the disk tier: recomputed, and still the same bytes.
+    try (DepthRuntime rt = runtime(null)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 1)) {
+        assertEquals(first, digest(stream(s, "teach")));
+        assertEquals(120, rt.stats().inferred());
+      }
+    }
+  }
+
+  @Test
+  void layeredDepthIsTheBackgroundsWithTheForegroundAtItsFootPoint() throws Exception {
+    try (DepthRuntime rt = runtime(null)) {
+      AssetSet layered = rt.layered(plain());
+      assertEquals(4, rt.stats().inferred(), "once per background");
+      Dataset d = new Dataset("layered", layered, TestDatasets.tiny().spec());
+      assertTrue(d.depthSource().endsWith(":layered"));
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(d)), 2)) {
+        for (SampleBatch b : stream(s, "layered")) {
+          byte[] mask = b.getMasks().toByteArray();
+          byte[] dep = b.getDepth().toByteArray();
+          for (int k = 0; k < b.getIndicesCount(); k++) {
+            var meta = b.getMeta(k);
+            Background bg = layered.backgrounds().get(meta.getBg());
+            byte[] rgb = plain().backgrounds().get(meta.getBg()).rgb();
+            for (int p = 0; p < 32 * 32; p++) {
+              float v = DepthEncoding.FLOAT16.get(dep, (k * 1024 + p) * 2);
+              if (mask[k * 1024 + p] != 0) {
+                assertEquals(DepthEncoding.FLOAT16.get(DepthEncoding.FLOAT16.encode(
+                    new float[] {meta.getFgDepth()}), 0), v);
+              } else {
+                assertEquals(TinyOnnx.linear(rgb[p * 3] & 255, rgb[p * 3 + 1] & 255,
+                    rgb[p * 3 + 2] & 255), v, 0.004f);
+              }
+            }
+            int foot = (meta.getY() + meta.getFgHeight() - 1) * 32 + meta.getX()
+                + meta.getFgWidth() / 2;
+            assertEquals(bg.depth()[foot], meta.getFgDepth(), "foot-point rule");
+          }
+        }
+        assertEquals(4, rt.stats().inferred(), "no inference while streaming");
+      }
+    }
+  }
+}
