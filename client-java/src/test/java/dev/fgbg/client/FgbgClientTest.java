@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
@@ -89,11 +90,10 @@ class FgbgClientTest {
     it.next();
     it.close();
     assertFalse(it.hasNext());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.server().stats().streamsCancelled() == before && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(before + 1, server.server().stats().streamsCancelled());
+    StreamStats stats = server.server().stats();
+    assertTrue(stats.await(() -> stats.streamsCancelled() > before, Duration.ofSeconds(10)),
+        "the server saw the cancel");
+    assertEquals(before + 1, stats.streamsCancelled());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.fgbg.core;
 
+import dev.fgbg.common.Sha256;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.BuiltinWorld;
@@ -61,14 +62,10 @@ public final class TestDatasets {
     byte[] depth = new byte[d.depthBytes(DepthEncoding.FLOAT16)];
     d.render(seed, index, DepthEncoding.FLOAT16, new Compositor.Target(img, 0, mask, 0,
         d.hasDepth() ? depth : null, 0));
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(img);
-      sha.update(mask);
-      sha.update(depth);
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Sha256.newDigest();
+    sha.update(img);
+    sha.update(mask);
+    sha.update(depth);
+    return HexFormat.of().formatHex(sha.digest());
   }
 }

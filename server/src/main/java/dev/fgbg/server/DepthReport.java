@@ -1,9 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.depth.DepthRuntime;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -13,18 +11,21 @@ import java.util.function.Consumer;
 final class DepthReport implements Runnable {
   private final List<DepthRuntime> runtimes;
   private final Consumer<String> sink;
-  private final Map<String, String> last = new HashMap<>();
+  private final String[] last;
 
   DepthReport(List<DepthRuntime> runtimes, Consumer<String> sink) {
     this.runtimes = List.copyOf(runtimes);
     this.sink = sink;
+    this.last = new String[this.runtimes.size()];
   }
 
   @Override
   public synchronized void run() {
-    for (DepthRuntime r : runtimes) {
+    for (int i = 0; i < last.length; i++) {
+      DepthRuntime r = runtimes.get(i);
       String now = r.stats().toString();
-      if (!now.equals(last.put(r.name(), now))) {
+      if (!now.equals(last[i])) {
+        last[i] = now;
         sink.accept("depth " + r.name() + ": " + now);
       }
     }

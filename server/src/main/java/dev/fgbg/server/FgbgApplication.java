@@ -12,6 +12,7 @@ import io.grpc.ServerBuilder;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,7 @@ public final class FgbgApplication implements AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService housekeeping;
   private final long createdNanos = System.nanoTime();
+  private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
@@ -74,7 +76,9 @@ public final class FgbgApplication implements AutoCloseable {
         .exportRoot(options.exportRoot()).build();
     server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
         .start(runtimes.isEmpty());
-    if (!runtimes.isEmpty()) {
+    if (runtimes.isEmpty()) {
+      warm.complete(null);
+    } else {
       housekeeping.execute(this::warmUp);
       long every = options.statsInterval().toNanos();
       housekeeping.scheduleAtFixedRate(new DepthReport(runtimes, LOG::info), every, every,
@@ -99,6 +103,12 @@ public final class FgbgApplication implements AutoCloseable {
     }
     LOG.info("health SERVING");
     server.serving();
+    warm.complete(null);
+  }
+
+  /** Completes when every depth model is warm and health says SERVING. */
+  public CompletableFuture<Void> warm() {
+    return warm;
   }
 
   private static String describe(Dataset d) {

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -24,10 +25,14 @@ public final class TestServer implements AutoCloseable {
   private final ManagedChannel channel;
   private final ExecutorService pool;
 
-  private TestServer(FgbgServer server, ManagedChannel channel, ExecutorService pool) {
+  private final int threads;
+
+  private TestServer(FgbgServer server, ManagedChannel channel, ExecutorService pool,
+      int threads) {
     this.server = server;
     this.channel = channel;
     this.pool = pool;
+    this.threads = threads;
   }
 
   public static TestServer inProcess(DatasetRegistry registry, int threads) {
@@ -46,7 +51,7 @@ public final class TestServer implements AutoCloseable {
     FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
         depth, options(threads, exportRoot)));
     return new TestServer(s, InProcessChannelBuilder.forName(name)
-        .maxInboundMessageSize(64 << 20).build(), pool);
+        .maxInboundMessageSize(64 << 20).build(), pool, threads);
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads) {
@@ -58,7 +63,7 @@ public final class TestServer implements AutoCloseable {
     FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, List.of(),
         options(threads, exportRoot)));
     return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
-        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool);
+        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool, threads);
   }
 
   /** A fresh temporary export root. */
@@ -81,6 +86,27 @@ public final class TestServer implements AutoCloseable {
       return s.start(true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Returns once every task queued on the render pool before this call has finished: one
+   * barrier task per thread, all of which must be running at once.
+   */
+  public void drainWorkers() throws InterruptedException {
+    CountDownLatch all = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      pool.execute(() -> {
+        all.countDown();
+        try {
+          all.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    if (!all.await(30, TimeUnit.SECONDS)) {
+      throw new AssertionError("the render pool did not drain");
     }
   }
 

@@ -44,14 +44,14 @@ final class EpochStreamer {
 
   /** Installs the handlers; must run inside the service method. */
   void start() {
-    stats.streamsStarted.incrementAndGet();
+    stats.started();
     call.setOnCancelHandler(this::onCancel);
     call.setOnReadyHandler(this::pump);
     pump();
   }
 
   private void onCancel() {
-    stats.streamsCancelled.incrementAndGet();
+    stats.cancelled();
     stop();
   }
 
@@ -72,7 +72,7 @@ final class EpochStreamer {
       while (true) {
         while (inflight.size() < window && source.hasNext()) {
           CompletableFuture<RenderedChunk> f = source.next().thenApply(c -> {
-            stats.chunksProduced.incrementAndGet();
+            stats.produced();
             return c;
           });
           inflight.add(f);
@@ -84,14 +84,17 @@ final class EpochStreamer {
           call.onCompleted();
           return;
         }
-        if (!head.isDone() || !call.isReady()) {
-          return; // resumed by the render's completion or by onReady
+        if (!head.isDone()) {
+          return; // resumed by the render's completion
+        }
+        if (!call.isReady()) {
+          stats.waitedForReady();
+          return; // resumed by onReady
         }
         inflight.poll();
         SampleBatch batch = toMessage.apply(head.join());
         call.onNext(batch);
-        stats.chunksSent.incrementAndGet();
-        stats.samplesSent.addAndGet(batch.getIndicesCount());
+        stats.sent(batch.getIndicesCount());
       }
     } catch (RuntimeException e) {
       stop();

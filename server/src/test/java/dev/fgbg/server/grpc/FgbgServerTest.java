@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
@@ -23,6 +24,7 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -67,11 +69,15 @@ class FgbgServerTest {
           FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(60,
               TimeUnit.SECONDS));
       AtomicInteger received = new AtomicInteger();
+      CountDownLatch first = new CountDownLatch(1);
+      CountDownLatch fourth = new CountDownLatch(4);
       CountDownLatch closed = new CountDownLatch(1);
       call.start(new ClientCall.Listener<>() {
         @Override
         public void onMessage(SampleBatch message) {
           received.incrementAndGet();
+          first.countDown();
+          fourth.countDown();
         }
 
         @Override
@@ -84,20 +90,18 @@ class FgbgServerTest {
       call.sendMessage(StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(64)
           .build());
       call.halfClose();
-      Thread.sleep(2000);
-      long produced = s.server().stats().chunksProduced();
-      Thread.sleep(1000);
-      long later = s.server().stats().chunksProduced();
-      assertEquals(1, received.get());
+      StreamStats stats = s.server().stats();
+      assertTrue(first.await(30, TimeUnit.SECONDS), "the first message arrives");
+      assertTrue(stats.await(() -> stats.readyWaits() > 0, Duration.ofSeconds(30)),
+          "the stream pauses for the stalled reader");
+      // Woken on every chunk rendered: a server that ignored flow control would pass 16 at once.
       // window (4) + what fits in the HTTP/2 windows and socket buffers (a few 4 MiB messages).
-      assertTrue(produced <= 16, "produced " + produced + " chunks for a stalled reader");
-      assertEquals(produced, later, "production must stop while the reader is stalled");
+      assertFalse(stats.await(() -> stats.chunksProduced() > 16, Duration.ofSeconds(2)),
+          "produced " + stats.chunksProduced() + " chunks for a stalled reader");
+      assertEquals(1, received.get());
       call.request(3);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (received.get() < 4 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
-      assertEquals(4, received.get(), "reading again resumes the stream");
+      assertTrue(fourth.await(10, TimeUnit.SECONDS), "reading again resumes the stream");
+      assertEquals(4, received.get());
       call.cancel("done", null);
       assertTrue(closed.await(10, TimeUnit.SECONDS));
     }

@@ -1,0 +1,84 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.FolderDatasetConfig;
+import dev.fgbg.v1.ListDatasetsRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FgbgApplicationTest {
+  @TempDir
+  Path dir;
+
+  private ServerOptions.Builder small() {
+    return ServerOptions.builder().workers(2).exportRoot(dir.resolve("exports"))
+        .builtin(new BuiltinConfig(16, 16, 2, 2, 2, "", "", ""))
+        .device(OnnxDepthModel.Device.CPU);
+  }
+
+  @Test
+  void servesItsDatasetsTurnsHealthyWhenWarmAndStops() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path model = dir.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    ServerOptions o = small().datasets(List.of(FolderDatasetConfig.newBuilder().setName("mine")
+        .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString()).setSize("32")
+        .setDepthModel(model.toString()).build())).build();
+    String name = InProcessServerBuilder.generateName();
+    FgbgApplication app = FgbgApplication.create(o).start(InProcessServerBuilder.forName(name));
+    ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+    try {
+      assertEquals(List.of("builtin", "mine"), FgbgGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(10, TimeUnit.SECONDS).listDatasets(
+              ListDatasetsRequest.getDefaultInstance()).getDatasetsList().stream()
+          .map(d -> d.getName()).toList());
+      // The warm-up runs on the application's own executor; health turns SERVING after it.
+      app.warm().get(30, TimeUnit.SECONDS);
+      assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+      assertTrue(app.datasets().get(1).hasDepth());
+    } finally {
+      ch.shutdownNow();
+      app.close();
+    }
+  }
+
+  @Test
+  void aBadDatasetFailsCreationNamingIt() {
+    ServerOptions o = small().datasets(List.of(FolderDatasetConfig.newBuilder().setName("x")
+        .setBg(dir.resolve("missing").toString()).setFg(dir.toString()).build())).build();
+    FgbgException e = assertThrows(FgbgException.class, () -> FgbgApplication.create(o));
+    assertTrue(e.getMessage().contains("missing does not exist"), e.getMessage());
+  }
+
+  @Test
+  void optionsRejectBadValuesNamingTheField() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().workers(0).build());
+    assertTrue(e.getMessage().startsWith("workers = 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> small().statsInterval(Duration.ZERO).build());
+    assertTrue(e.getMessage().startsWith("statsInterval = PT0S"), e.getMessage());
+  }
+}

@@ -1,0 +1,105 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.epoch.EpochRequest;
+import dev.fgbg.core.epoch.EpochSource;
+import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.v1.SampleBatch;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The streamer against a fake call: readiness, cancellation and errors, step by step. */
+class EpochStreamerTest {
+  private static final Dataset D = TestDatasets.tiny(); // 120 samples
+  private static final int WINDOW = 3;
+
+  private final ManualExecutor pool = new ManualExecutor();
+  private final FakeServerCall<SampleBatch> call = new FakeServerCall<>();
+  private final StreamStats stats = new StreamStats();
+
+  /** 120 samples in batches of 10, chunks of at most 10: 12 messages. */
+  private EpochSource source() {
+    return EpochSource.open(D, new EpochRequest(4, 1, true, 10, 0, 1, 0, 0, false, 0),
+        Outputs.all(D), DepthEncoding.FLOAT16, 10, pool);
+  }
+
+  private EpochStreamer streamer(EpochSource source,
+      Function<RenderedChunk, SampleBatch> toMessage) {
+    return new EpochStreamer(call, source, toMessage, pool, WINDOW, stats);
+  }
+
+  private static SampleBatch message(RenderedChunk c) {
+    return ProtoMapping.chunk(D, c, Outputs.all(D));
+  }
+
+  @Test
+  void sendsEveryChunkInOrderThenCompletes() {
+    streamer(source(), EpochStreamerTest::message).start();
+    pool.runAll();
+    assertTrue(call.completed);
+    assertNull(call.error);
+    assertEquals(12, call.sent.size());
+    for (int b = 0; b < 12; b++) {
+      assertEquals(b, call.sent.get(b).getBatchIndex(), "in order");
+      assertEquals(b * 10L, call.sent.get(b).getFirstPosition());
+    }
+    assertEquals(120, stats.samplesSent());
+  }
+
+  @Test
+  void aClientThatIsNotReadyHoldsAtMostTheWindow() {
+    call.ready = false;
+    streamer(source(), EpochStreamerTest::message).start();
+    pool.runAll();
+    assertEquals(0, call.sent.size(), "nothing is sent while the client is not ready");
+    assertEquals(WINDOW, stats.chunksProduced(), "no more than the window is rendered");
+    assertTrue(stats.readyWaits() > 0);
+    call.becomeReady();
+    pool.runAll();
+    assertTrue(call.completed);
+    assertEquals(12, call.sent.size());
+  }
+
+  @Test
+  void cancelStopsRenderingAndSendsNothingMore() {
+    EpochSource source = source();
+    streamer(source, EpochStreamerTest::message).start();
+    assertEquals(WINDOW, pool.queued(), "the window's renders are queued, not yet run");
+    call.cancel();
+    assertTrue(source.isCancelled());
+    pool.runAll();
+    assertEquals(0, call.sent.size());
+    assertEquals(0, stats.chunksProduced(), "queued renders stop at once after the cancel");
+    assertFalse(call.completed, "a cancelled call is not completed");
+    assertNull(call.error, "nor failed: the client is gone");
+    assertEquals(1, stats.streamsCancelled());
+  }
+
+  @Test
+  void anErrorMidStreamEndsTheCallWithItsStatus() {
+    int[] n = {0};
+    streamer(source(), c -> {
+      if (++n[0] == 3) {
+        throw FgbgException.failedPrecondition("the third chunk went wrong");
+      }
+      return message(c);
+    }).start();
+    pool.runAll();
+    assertEquals(2, call.sent.size());
+    assertFalse(call.completed);
+    StatusRuntimeException e = (StatusRuntimeException) call.error;
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals("the third chunk went wrong", e.getStatus().getDescription());
+  }
+}
