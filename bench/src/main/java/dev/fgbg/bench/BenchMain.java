@@ -1,5 +1,7 @@
 package dev.fgbg.bench;
 
+import java.util.Arrays;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +16,8 @@ import picocli.CommandLine.Command;
 public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {
-      String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-      org.openjdk.jmh.Main.main(rest.length == 0 ? new String[] {"SynthBenchmark"} : rest);
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      Main.main(rest.length == 0 ? new String[] {"SynthBenchmark"} : rest);
       return;
     }
     System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true)

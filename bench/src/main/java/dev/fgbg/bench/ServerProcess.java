@@ -1,9 +1,11 @@
 package dev.fgbg.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +33,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** CPU time the server process has used so far, or null where the platform does not say. */
-  java.time.Duration cpu() {
+  Duration cpu() {
     return process.info().totalCpuDuration().orElse(null);
   }
 
@@ -51,7 +53,7 @@ final class ServerProcess implements AutoCloseable {
           }
         }
         found.completeExceptionally(new IllegalStateException("server exited before listening"));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         found.completeExceptionally(e);
       }
     }, "server-log");

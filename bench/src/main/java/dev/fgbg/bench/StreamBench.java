@@ -1,12 +1,15 @@
 package dev.fgbg.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +55,12 @@ final class StreamBench implements Callable<Integer> {
     try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
       try (FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
         stream(c, 0, warmup);
-        java.time.Duration serverCpu0 = server.cpu();
+        Duration serverCpu0 = server.cpu();
         long clientCpu0 = clientCpuNanos();
         long t0 = System.nanoTime();
         long got = stream(c, 1, samples);
         double secs = (System.nanoTime() - t0) / 1e9;
-        java.time.Duration serverCpu1 = server.cpu();
+        Duration serverCpu1 = server.cpu();
         double clientCpu = (clientCpuNanos() - clientCpu0) / 1e9;
         System.err.printf(Locale.ROOT, "streamed %d samples in %.2f s, batch %d, shuffle %b,"
             + " digest %b%n", got, secs, batchSize, shuffle, digest);
@@ -97,8 +100,7 @@ final class StreamBench implements Callable<Integer> {
   }
 
   private static long clientCpuNanos() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime() : 0;
   }
 }

@@ -5,14 +5,16 @@ import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
-import dev.fgbg.v1.StatsRequest;
-import dev.fgbg.v1.StatsResponse;
-import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.ServerStatsRequest;
+import dev.fgbg.v1.ServerStatsResponse;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
 import io.grpc.Grpc;
@@ -126,8 +128,8 @@ public final class FgbgClient implements AutoCloseable {
   }
 
   /** Streaming counters and per-model depth cache and batcher figures. */
-  public dev.fgbg.v1.ServerStatsResponse serverStats() {
-    return unary().serverStats(dev.fgbg.v1.ServerStatsRequest.getDefaultInstance());
+  public ServerStatsResponse serverStats() {
+    return unary().serverStats(ServerStatsRequest.getDefaultInstance());
   }
 
   public GalleryResponse gallery(GalleryRequest request) {

@@ -1,8 +1,10 @@
 package dev.fgbg.server;
 
+import java.util.logging.SimpleFormatter;
+
 /** One line per log record: date, time, level, logger, message. */
 final class LogFormat {
-  private static final String PROPERTY = "java.util.logging.SimpleFormatter.format";
+  private static final String PROPERTY = SimpleFormatter.class.getName() + ".format";
 
   private LogFormat() {}
 

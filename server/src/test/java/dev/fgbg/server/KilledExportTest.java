@@ -12,6 +12,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class KilledExportTest {
   private Process start() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.fgbg.server.Main", "--port", "0", "--export-root", root.toString(),
+        Main.class.getName(), "--port", "0", "--export-root", root.toString(),
         "--builtin-size", "64", "--builtin-counts", "6:10", "--builtin-placements", "4",
         "--workers", "2").redirectErrorStream(true).start();
     return p;
@@ -50,7 +51,7 @@ class KilledExportTest {
             while (r.readLine() != null) {
               // keep the pipe flowing
             }
-          } catch (java.io.IOException ignored) {
+          } catch (IOException ignored) {
             // process gone
           }
         });

@@ -1,7 +1,7 @@
 package dev.fgbg.server;
 
-import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.ServiceOptions;

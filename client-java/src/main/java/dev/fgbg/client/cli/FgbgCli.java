@@ -1,6 +1,8 @@
 package dev.fgbg.client.cli;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,11 +23,11 @@ public final class FgbgCli {
       if (e instanceof StatusRuntimeException s) {
         String d = s.getStatus().getDescription();
         line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
-            + (d == null ? "" : d) + (s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
+            + (d == null ? "" : d) + (s.getStatus().getCode() == Status.Code.UNAVAILABLE
                 ? " (is the server running? start it with ./fgbg serve)" : ""));
         return 1;
       }
-      if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+      if (e instanceof IllegalArgumentException || e instanceof IOException) {
         line.getErr().println("fgbg: error: " + e.getMessage());
         return 1;
       }

@@ -8,6 +8,7 @@ import dev.fgbg.common.DepthColors;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,9 +79,9 @@ final class GetCommand implements Callable<Integer> {
     return img;
   }
 
-  private static void write(BufferedImage img, Path file) throws java.io.IOException {
+  private static void write(BufferedImage img, Path file) throws IOException {
     if (!ImageIO.write(img, "png", file.toFile())) {
-      throw new java.io.IOException("no PNG writer for " + file);
+      throw new IOException("no PNG writer for " + file);
     }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -34,14 +35,14 @@ public final class FolderAssets {
     Foreground[] fgs = new Foreground[fgFiles.size()];
     RuntimeException[] bgErrors = new RuntimeException[bgs.length];
     RuntimeException[] fgErrors = new RuntimeException[fgs.length];
-    java.util.stream.IntStream.range(0, bgs.length).parallel().forEach(i -> {
+    IntStream.range(0, bgs.length).parallel().forEach(i -> {
       try {
         bgs[i] = background(config.backgrounds(), bgFiles.get(i), bgLabels, width, height);
       } catch (RuntimeException e) {
         bgErrors[i] = e;
       }
     });
-    java.util.stream.IntStream.range(0, fgs.length).parallel().forEach(i -> {
+    IntStream.range(0, fgs.length).parallel().forEach(i -> {
       try {
         fgs[i] = foreground(config, fgFiles.get(i), fgLabels);
       } catch (RuntimeException e) {

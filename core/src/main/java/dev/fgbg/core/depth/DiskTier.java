@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,7 +81,7 @@ public final class DiskTier {
       }
       byte[] stored = new byte[buf.getShort()];
       buf.get(stored);
-      if (!java.util.Arrays.equals(stored, fp) || buf.getLong() != k.seed()
+      if (!Arrays.equals(stored, fp) || buf.getLong() != k.seed()
           || buf.getLong() != k.index()) {
         return corrupt(p);
       }

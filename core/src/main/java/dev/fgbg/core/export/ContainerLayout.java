@@ -3,13 +3,16 @@ package dev.fgbg.core.export;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -24,7 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 final class ContainerLayout implements Layout {
   private static final LocalDateTime ZIP_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
-  private static final java.util.Date TAR_TIME = new java.util.Date(946_684_800_000L);
+  private static final Date TAR_TIME = new Date(946_684_800_000L);
 
   private final Path dest;
   private final ExportJob job;
@@ -75,8 +78,8 @@ final class ContainerLayout implements Layout {
     Files.createDirectories(dest);
     MessageDigest sha = Sha256.newDigest();
     long[] size = {0};
-    OutputStream raw = new BufferedOutputStream(new java.security.DigestOutputStream(
-        new java.io.FilterOutputStream(Files.newOutputStream(tmp)) {
+    OutputStream raw = new BufferedOutputStream(new DigestOutputStream(
+        new FilterOutputStream(Files.newOutputStream(tmp)) {
           @Override
           public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
@@ -133,10 +136,10 @@ final class ContainerLayout implements Layout {
     private final Path file;
     private final OutputStream out;
     private final String name;
-    private final java.security.MessageDigest sha;
+    private final MessageDigest sha;
     private final long[] size;
 
-    Writer(Path tmp, Path file, OutputStream out, String name, java.security.MessageDigest sha,
+    Writer(Path tmp, Path file, OutputStream out, String name, MessageDigest sha,
         long[] size) {
       this.tmp = tmp;
       this.file = file;

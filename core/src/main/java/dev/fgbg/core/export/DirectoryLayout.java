@@ -2,6 +2,8 @@ package dev.fgbg.core.export;
 
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +92,7 @@ final class DirectoryLayout implements Layout {
       // top/bg_NNN/name -> top/.bg_NNN.partial/name
       String[] parts = e.path().split("/", 3);
       Path p = dest.resolve(parts[0]).resolve(partial(parts[1])).resolve(parts[2]);
-      java.nio.file.Files.write(p, e.bytes());
+      Files.write(p, e.bytes());
     }
   }
 
@@ -101,7 +103,7 @@ final class DirectoryLayout implements Layout {
     for (String top : tops()) {
       Path p = dest.resolve(top).resolve(partial(shard.name()));
       FileIo.deleteTree(p);
-      java.nio.file.Files.createDirectories(p);
+      Files.createDirectories(p);
       partials.add(p);
     }
     return new ShardWriter() {
@@ -115,8 +117,8 @@ final class DirectoryLayout implements Layout {
       @Override
       public ItemDigest commit() throws IOException {
         for (Path p : partials) {
-          if (!java.nio.file.Files.isDirectory(p)) {
-            throw new java.nio.file.NoSuchFileException(p.toString(), null,
+          if (!Files.isDirectory(p)) {
+            throw new NoSuchFileException(p.toString(), null,
                 "the shard's folder disappeared before it was complete");
           }
         }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Float16;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -14,18 +15,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Deterministic encoders: PNG (8-bit grey, 16-bit grey) written directly with a fast deflate,
@@ -59,7 +61,7 @@ public final class Encoders {
 
   static {
     for (int h = 0; h < HALF_TO_MM.length; h++) {
-      HALF_TO_MM[h] = (char) millimetres(dev.fgbg.common.Float16.toFloat((short) h));
+      HALF_TO_MM[h] = (char) millimetres(Float16.toFloat((short) h));
     }
   }
 
@@ -134,7 +136,7 @@ public final class Encoders {
     // The JDK's JPEG writer reads the backing array from index 0, ignoring a DataBuffer
     // offset: give it an array that starts at the sample.
     byte[] own = off == 0 && rgb.length == w * h * 3 ? rgb
-        : java.util.Arrays.copyOfRange(rgb, off, off + w * h * 3);
+        : Arrays.copyOfRange(rgb, off, off + w * h * 3);
     DataBufferByte buffer = new DataBufferByte(own, w * h * 3);
     WritableRaster raster = Raster.createInterleavedRaster(buffer, w, h, w * 3, 3,
         new int[] {0, 1, 2}, null);

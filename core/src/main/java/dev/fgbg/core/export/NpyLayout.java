@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +71,7 @@ final class NpyLayout implements Layout {
   @Override
   public ShardWriter open(Shard shard) throws IOException {
     List<FileChannel> channels = new ArrayList<>();
-    List<java.security.MessageDigest> shas = new ArrayList<>();
+    List<MessageDigest> shas = new ArrayList<>();
     for (Array a : arrays) {
       channels.add(FileChannel.open(dest.resolve(a.name + PARTIAL), StandardOpenOption.WRITE));
       shas.add(Sha256.newDigest());

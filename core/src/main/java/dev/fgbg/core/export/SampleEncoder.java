@@ -1,7 +1,7 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.render.RenderedBatch;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

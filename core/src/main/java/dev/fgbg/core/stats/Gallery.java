@@ -1,17 +1,18 @@
 package dev.fgbg.core.stats;
 
+import dev.fgbg.common.DepthColors;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
-import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
-import dev.fgbg.common.DepthColors;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /**
@@ -59,7 +60,7 @@ public final class Gallery {
     BufferedImage out = new BufferedImage(width, indices.length * rowH + GAP,
         BufferedImage.TYPE_INT_RGB);
     int[] bg = new int[out.getWidth() * out.getHeight()];
-    java.util.Arrays.fill(bg, 0x202020);
+    Arrays.fill(bg, 0x202020);
     out.setRGB(0, 0, out.getWidth(), out.getHeight(), bg, 0, out.getWidth());
     for (long i : indices) {
       d.checkIndex(i);

@@ -1,5 +1,7 @@
 package dev.fgbg.core.synth;
 
+import java.util.Arrays;
+
 /**
  * Pastes a scaled foreground onto a background: image by integer alpha blending, mask from the
  * alpha threshold (or the alpha itself), depth as the foreground's depth where the mask is set.
@@ -65,7 +67,7 @@ public final class Compositor {
     byte[] mask = t.mask();
     if (mask != null) {
       if (!t.maskZeroed()) {
-        java.util.Arrays.fill(mask, t.maskOff(), t.maskOff() + pixels, (byte) 0);
+        Arrays.fill(mask, t.maskOff(), t.maskOff() + pixels, (byte) 0);
       }
       for (int fy = 0; fy < fh; fy++) {
         int src = fy * fw * 4 + 3;

@@ -12,6 +12,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.spec.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +96,7 @@ class FolderAssetsTest {
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
 
     byte[] good = Files.readAllBytes(root.resolve("bg/outdoor/b.png"));
-    Files.write(root.resolve("bg/outdoor/b.png"), java.util.Arrays.copyOf(good, good.length / 2));
+    Files.write(root.resolve("bg/outdoor/b.png"), Arrays.copyOf(good, good.length / 2));
     expect("b.png: unreadable or truncated", FolderDataset.MaskFrom.ALPHA, null);
     Files.write(root.resolve("bg/outdoor/b.png"), good);
 

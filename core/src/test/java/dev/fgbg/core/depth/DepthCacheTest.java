@@ -8,6 +8,7 @@ import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -76,7 +77,7 @@ class DepthCacheTest {
       record = s.filter(p -> p.toString().endsWith(".depth")).findFirst().orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(record);
-    Files.write(record, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+    Files.write(record, Arrays.copyOf(bytes, bytes.length - 7));
     DepthStats third = new DepthStats();
     DiskTier tier = new DiskTier(dir, 1 << 30, third);
     DepthCache c3 = new DepthCache(1 << 20, tier, third);
@@ -111,7 +112,7 @@ class DepthCacheTest {
     DiskTier a = new DiskTier(dir, 1 << 30, new DepthStats());
     DiskTier b = new DiskTier(dir, 1 << 30, new DepthStats());
     float[] v = new float[50_000];
-    java.util.Arrays.fill(v, 3f);
+    Arrays.fill(v, 3f);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> fs = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.fgbg.core.synth.DepthEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class EncodersTest {
     }
     byte[] a = Encoders.jpeg(rgb, 0, 32, 16, 95);
     byte[] b = Encoders.jpeg(rgb, 0, 32, 16, 95);
-    assertTrue(java.util.Arrays.equals(a, b));
+    assertTrue(Arrays.equals(a, b));
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(a));
     int worst = 0;
     for (int p = 0; p < 32 * 16; p++) {
@@ -63,7 +64,7 @@ class EncodersTest {
     // An image at an offset inside a bigger array (a batch) encodes that image, not the first.
     byte[] two = new byte[2 * rgb.length];
     System.arraycopy(rgb, 0, two, rgb.length, rgb.length);
-    assertTrue(java.util.Arrays.equals(a, Encoders.jpeg(two, rgb.length, 32, 16, 95)));
+    assertTrue(Arrays.equals(a, Encoders.jpeg(two, rgb.length, 32, 16, 95)));
   }
 
   @Test

@@ -6,26 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.google.protobuf.Struct;
+import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
-import dev.fgbg.core.concurrent.NamedThreads;
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.common.Sha256;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.ExportManifest;
-import dev.fgbg.common.SampleDigest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -177,8 +181,8 @@ class ExporterTest {
       String key = SampleNames.name(D.codec(), s);
       checkImageAndMask(r, s, entries.get(key + ".jpg"), entries.get(key + ".mask.png"));
       byte[] npy = entries.get(key + ".depth.npy");
-      byte[] payload = java.util.Arrays.copyOfRange(npy, npy.length - db, npy.length);
-      assertArrayEquals(java.util.Arrays.copyOfRange(r.depth(), s * db, (s + 1) * db), payload);
+      byte[] payload = Arrays.copyOfRange(npy, npy.length - db, npy.length);
+      assertArrayEquals(Arrays.copyOfRange(r.depth(), s * db, (s + 1) * db), payload);
       String json = new String(entries.get(key + ".json"), StandardCharsets.UTF_8);
       assertTrue(json.contains("\"index\": " + s + ","), json);
     }
@@ -203,8 +207,8 @@ class ExporterTest {
     ExportManifest m = run(job(ExportFormat.COCO, "c", 0, 30));
     assertEquals(digest(0, 30), m.getDigest());
     String json = Files.readString(dir("c").resolve("annotations/instances.json"));
-    var root = com.google.protobuf.Struct.newBuilder();
-    com.google.protobuf.util.JsonFormat.parser().merge(json, root);
+    var root = Struct.newBuilder();
+    JsonFormat.parser().merge(json, root);
     var images = root.getFieldsOrThrow("images").getListValue();
     var anns = root.getFieldsOrThrow("annotations").getListValue();
     var cats = root.getFieldsOrThrow("categories").getListValue();
@@ -231,7 +235,7 @@ class ExporterTest {
         }
         on = !on;
       }
-      assertArrayEquals(java.util.Arrays.copyOfRange(r.masks(), s * 1024, (s + 1) * 1024), mask);
+      assertArrayEquals(Arrays.copyOfRange(r.masks(), s * 1024, (s + 1) * 1024), mask);
       String file = images.getValues(s).getStructValue().getFieldsOrThrow("file_name")
           .getStringValue();
       assertTrue(Files.exists(dir("c").resolve(file)), file);
@@ -241,7 +245,7 @@ class ExporterTest {
   private static byte[] payload(Path npy) throws IOException {
     byte[] all = Files.readAllBytes(npy);
     int headerLen = 10 + ((all[8] & 0xff) | (all[9] & 0xff) << 8);
-    return java.util.Arrays.copyOfRange(all, headerLen, all.length);
+    return Arrays.copyOfRange(all, headerLen, all.length);
   }
 
   private static void checkSample(RenderedBatch r, int s, byte[] jpg, byte[] maskPng,
@@ -298,7 +302,7 @@ class ExporterTest {
     Map<String, String> before = FileTrees.tree(dir("t"));
     Path victim = dir("t").resolve("fg_bg/bg_002/" + SampleNames.name(D.codec(), 70) + ".jpg");
     byte[] good = Files.readAllBytes(victim);
-    Files.write(victim, java.util.Arrays.copyOf(good, good.length / 2));
+    Files.write(victim, Arrays.copyOf(good, good.length / 2));
     int[] skipped = {0};
     exporter.run(job(ExportFormat.FOLDERS, "t", 0, 120), p -> skipped[0] = p.shardsSkipped(),
         () -> false);
@@ -308,7 +312,7 @@ class ExporterTest {
     run(job(ExportFormat.ZIP, "tz", 0, 120));
     Map<String, String> zips = FileTrees.tree(dir("tz"));
     Path zip = dir("tz").resolve("bg_001.zip");
-    Files.write(zip, java.util.Arrays.copyOf(Files.readAllBytes(zip), 100));
+    Files.write(zip, Arrays.copyOf(Files.readAllBytes(zip), 100));
     run(job(ExportFormat.ZIP, "tz", 0, 120));
     assertEquals(zips, FileTrees.tree(dir("tz")));
   }
@@ -367,7 +371,7 @@ class ExporterTest {
           Files.move(dir("io").resolve("depth_maps"), tmp.resolve("moved-away"));
           Files.writeString(dir("io").resolve("depth_maps"), "disk trouble");
         } catch (IOException x) {
-          throw new java.io.UncheckedIOException(x);
+          throw new UncheckedIOException(x);
         }
       }
     }, () -> false));
@@ -387,7 +391,7 @@ class ExporterTest {
     assertEquals(digest(0, 120), run(j).getDigest());
   }
 
-  private static void assertMessage(String fragment, org.junit.jupiter.api.function.Executable e) {
+  private static void assertMessage(String fragment, Executable e) {
     FgbgException ex = assertThrows(FgbgException.class, e);
     assertTrue(ex.getMessage().contains(fragment), ex.getMessage());
   }

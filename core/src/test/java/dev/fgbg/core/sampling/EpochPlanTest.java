@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import java.util.BitSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -79,7 +80,7 @@ class EpochPlanTest {
     assertMessage("limit -5", () -> new EpochPlan(10, 1, 0, 1, 0, 0, false, -5));
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
+  private static void assertMessage(String expected, Executable e) {
     FgbgException ex = assertThrows(FgbgException.class, e);
     assertEquals(FgbgException.Reason.INVALID_ARGUMENT, ex.reason());
     assertTrue(ex.getMessage().startsWith(expected), ex.getMessage());

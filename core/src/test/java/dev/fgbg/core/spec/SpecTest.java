@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class SpecTest {
   @Test
@@ -44,7 +45,7 @@ class SpecTest {
     assertNotEquals(c, base.toBuilder().softMask(true).build().canonical());
   }
 
-  private static void assertField(String field, org.junit.jupiter.api.function.Executable e) {
+  private static void assertField(String field, Executable e) {
     IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, e);
     assertTrue(ex.getMessage().contains("spec field " + field + " "), ex.getMessage());
   }

@@ -2,6 +2,7 @@ package dev.fgbg.core.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class CompositorTest {
@@ -16,13 +17,13 @@ class CompositorTest {
 
   private static byte[] grey() {
     byte[] bg = new byte[W * H * 3];
-    java.util.Arrays.fill(bg, (byte) 100);
+    Arrays.fill(bg, (byte) 100);
     return bg;
   }
 
   private static byte[] depth(DepthEncoding enc) {
     float[] d = new float[W * H];
-    java.util.Arrays.fill(d, 5f);
+    Arrays.fill(d, 5f);
     return enc.encode(d);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ResamplerTest {
@@ -19,7 +20,7 @@ class ResamplerTest {
   @Test
   void constantStaysConstantUpAndDown() {
     float[] src = new float[17 * 13];
-    java.util.Arrays.fill(src, 42f);
+    Arrays.fill(src, 42f);
     for (float v : Resampler.resize(src, 17, 13, 1, 5, 3)) {
       assertEquals(42f, v, 1e-3f);
     }

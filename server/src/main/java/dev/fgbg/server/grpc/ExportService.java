@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
@@ -8,7 +9,6 @@ import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import dev.fgbg.core.export.ExportReport;
 import dev.fgbg.core.export.Exporter;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import io.grpc.Status;

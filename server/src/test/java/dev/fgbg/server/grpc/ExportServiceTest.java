@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.synth.Compositor;
+import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
@@ -12,6 +14,7 @@ import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
+import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
@@ -90,7 +93,7 @@ class ExportServiceTest {
         ok.clone().setEnd(500).build());
     expect(Status.Code.NOT_FOUND, "unknown dataset", ok.clone().setDataset("nope").build());
     expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
-        .addOutputs(dev.fgbg.v1.Output.OUTPUT_DEPTH).build());
+        .addOutputs(Output.OUTPUT_DEPTH).build());
   }
 
   private static void expect(Status.Code code, String fragment, ExportRequest r) {
@@ -113,16 +116,16 @@ class ExportServiceTest {
     long px = 0;
     for (long i = 0; i < 120; i++) {
       byte[] img = new byte[d.imageBytes()];
-      byte[] dep = new byte[d.depthBytes(dev.fgbg.core.synth.DepthEncoding.FLOAT16)];
-      d.render(2, i, dev.fgbg.core.synth.DepthEncoding.FLOAT16,
-          new dev.fgbg.core.synth.Compositor.Target(img, 0, null, 0, dep, 0));
+      byte[] dep = new byte[d.depthBytes(DepthEncoding.FLOAT16)];
+      d.render(2, i, DepthEncoding.FLOAT16,
+          new Compositor.Target(img, 0, null, 0, dep, 0));
       for (int p = 0; p < 32 * 32; p++) {
         for (int c = 0; c < 3; c++) {
           double v = (img[p * 3 + c] & 255) / 255.0;
           sum[c] += v;
           sq[c] += v * v;
         }
-        double z = dev.fgbg.core.synth.DepthEncoding.FLOAT16.get(dep, p * 2);
+        double z = DepthEncoding.FLOAT16.get(dep, p * 2);
         dsum += z;
         dsq += z * z;
         px++;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.server.TestServer;
 import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;

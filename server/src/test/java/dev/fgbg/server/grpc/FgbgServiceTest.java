@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.server.TestServer;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DescribeRequest;
@@ -18,15 +19,17 @@ import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
-import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -130,9 +133,9 @@ class FgbgServiceTest {
 
   private static String sha(ByteString bytes) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
           .digest(bytes.toByteArray()));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
