@@ -1,5 +1,7 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.assets.builtin.BuiltinBackgrounds;
+import dev.fgbg.core.assets.builtin.BuiltinForegrounds;
 import java.util.List;
 
 /**

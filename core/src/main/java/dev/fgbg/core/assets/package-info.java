@@ -1,5 +1,6 @@
 /**
  * Assets: loading, validating and preprocessing backgrounds and foregrounds from folders, and
- * the procedurally generated built-in world with exact depth.
+ * {@link dev.fgbg.core.assets.BuiltinWorld}, the entry to the procedurally generated built-in
+ * world with exact depth (generated in the {@code builtin} sub-package).
  */
 package dev.fgbg.core.assets;

@@ -1,5 +1,6 @@
-package dev.fgbg.core.assets;
+package dev.fgbg.core.assets.builtin;
 
+import dev.fgbg.core.assets.Foreground;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -8,9 +9,10 @@ import java.util.stream.IntStream;
  * plants, lamps, bins, traffic cones and bicycles. Each is drawn on a canvas whose bottom row is
  * the ground, with its own colours and proportions.
  */
-final class BuiltinForegrounds {
-  static final List<String> LABELS = List.of("person", "dog", "cat", "chair", "table", "plant",
-      "lamp", "bin", "cone", "bicycle");
+public final class BuiltinForegrounds {
+  /** Foreground label names, by label code. */
+  public static final List<String> LABELS = List.of("person", "dog", "cat", "chair", "table",
+      "plant", "lamp", "bin", "cone", "bicycle");
   /** Master height in pixels; samples are resampled from here. */
   static final int MASTER = 192;
 
@@ -23,7 +25,8 @@ final class BuiltinForegrounds {
 
   private BuiltinForegrounds() {}
 
-  static List<Foreground> create(int count) {
+  /** Draws foregrounds 0 to {@code count - 1}. */
+  public static List<Foreground> create(int count) {
     Foreground[] out = new Foreground[count];
     IntStream.range(0, count).parallel().forEach(i -> out[i] = draw(i));
     return List.of(out);
@@ -93,7 +96,7 @@ final class BuiltinForegrounds {
     int w = (int) Math.round(h * len);
     Sprite s = new Sprite(w, h);
     int fur = pick(r, FUR);
-    int dark = BuiltinBackgrounds.scale(fur, 0.6);
+    int dark = Colours.scale(fur, 0.6);
     double bodyY = h * 0.5;
     double bodyX0 = w * 0.15;
     double bodyX1 = w * 0.72;
@@ -123,8 +126,8 @@ final class BuiltinForegrounds {
     double cx = w * 0.45;
     s.capsule(cx + w * 0.2, h - 10, w - 12, h * 0.45, h * 0.035, fur); // tail
     s.ellipse(cx, h * 0.7, w * 0.3, h * 0.3, fur); // sitting body
-    s.ellipse(cx - w * 0.12, h - 7, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85)); // paws
-    s.ellipse(cx + w * 0.08, h - 7, w * 0.09, 7, BuiltinBackgrounds.scale(fur, 0.85));
+    s.ellipse(cx - w * 0.12, h - 7, w * 0.09, 7, Colours.scale(fur, 0.85)); // paws
+    s.ellipse(cx + w * 0.08, h - 7, w * 0.09, 7, Colours.scale(fur, 0.85));
     double headY = h * 0.28;
     double headR = h * 0.15;
     s.polygon(new double[] {cx - headR, cx - headR * 0.75, cx - headR * 0.2},
@@ -151,7 +154,7 @@ final class BuiltinForegrounds {
     s.box(4, h * 0.06, w * 0.55, h * 0.3, 6, seat); // backrest
     s.box(4, seatY, 4 + leg, h, 2, c);
     s.box(w - 4 - leg, seatY, w - 4, h, 2, c);
-    s.box(w * 0.35, seatY, w * 0.35 + leg, h - 6, 2, BuiltinBackgrounds.scale(c, 0.7));
+    s.box(w * 0.35, seatY, w * 0.35 + leg, h - 6, 2, Colours.scale(c, 0.7));
     s.box(2, seatY - h * 0.05, w - 2, seatY + h * 0.03, 4, seat);
     return s;
   }
@@ -163,8 +166,8 @@ final class BuiltinForegrounds {
     int c = pick(r, WOOD);
     double topY = h * r.range(0.3, 0.42);
     double leg = w * 0.04;
-    s.box(w * 0.08, topY, w * 0.08 + leg, h, 2, BuiltinBackgrounds.scale(c, 0.75));
-    s.box(w * 0.92 - leg, topY, w * 0.92, h, 2, BuiltinBackgrounds.scale(c, 0.75));
+    s.box(w * 0.08, topY, w * 0.08 + leg, h, 2, Colours.scale(c, 0.75));
+    s.box(w * 0.92 - leg, topY, w * 0.92, h, 2, Colours.scale(c, 0.75));
     s.box(leg, topY, leg * 2, h, 2, c);
     s.box(w - leg * 2, topY, w - leg, h, 2, c);
     s.box(0, topY - h * 0.05, w, topY + h * 0.03, 3, c);
@@ -208,7 +211,7 @@ final class BuiltinForegrounds {
     }
     s.polygon(new double[] {cx - w * 0.3, cx + w * 0.3, cx + w * 0.22, cx - w * 0.22},
         new double[] {potTop, potTop, h, h}, pot);
-    s.box(cx - w * 0.33, potTop - 4, cx + w * 0.33, potTop + 8, 3, BuiltinBackgrounds.scale(pot, 0.85));
+    s.box(cx - w * 0.33, potTop - 4, cx + w * 0.33, potTop + 8, 3, Colours.scale(pot, 0.85));
     return s;
   }
 
@@ -234,9 +237,9 @@ final class BuiltinForegrounds {
     s.polygon(new double[] {4, w - 4, w - 10, 10}, new double[] {h * 0.08, h * 0.08, h, h}, c);
     for (int k = 1; k <= 3; k++) {
       double y = h * (0.08 + k * 0.22);
-      s.box(8, y - 2, w - 8, y + 2, 1, BuiltinBackgrounds.scale(c, 0.75));
+      s.box(8, y - 2, w - 8, y + 2, 1, Colours.scale(c, 0.75));
     }
-    s.box(0, 0, w, h * 0.1, 5, BuiltinBackgrounds.scale(c, 0.85));
+    s.box(0, 0, w, h * 0.1, 5, Colours.scale(c, 0.85));
     s.box(w / 2.0 - 12, 0, w / 2.0 + 12, 6, 3, 0x333333);
     return s;
   }

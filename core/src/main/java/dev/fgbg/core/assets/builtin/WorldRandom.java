@@ -1,4 +1,4 @@
-package dev.fgbg.core.assets;
+package dev.fgbg.core.assets.builtin;
 
 import dev.fgbg.core.synth.PlacementRng;
 
