@@ -3,7 +3,6 @@ package dev.fgbg.client;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DescribeRequest;
-import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GalleryRequest;
@@ -25,6 +24,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A client for an fgbg server. Every call carries a deadline; errors arrive as
@@ -92,28 +93,26 @@ public final class FgbgClient implements AutoCloseable {
 
   /** Whole batches of one epoch (or shard); close the iterator to stop early. */
   public BatchIterator streamEpoch(StreamEpochRequest request) {
-    Context.CancellableContext ctx = Context.current().withCancellation();
-    Context prev = ctx.attach();
-    try {
-      Iterator<SampleBatch> it = FgbgGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
-          .withMaxInboundMessageSize(maxInboundBytes)
-          .streamEpoch(request);
-      return new BatchIterator(it, ctx);
-    } finally {
-      ctx.detach(prev);
-    }
+    return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes)
+        .streamEpoch(request), BatchIterator::new);
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
   public ProgressIterator export(ExportRequest request) {
+    return cancellable(stub -> stub.export(request), ProgressIterator::new);
+  }
+
+  /**
+   * Starts a server-streaming call under the stream deadline in a context of its own, so that
+   * closing what {@code wrap} makes cancels the call.
+   */
+  private <M, I> I cancellable(Function<FgbgGrpc.FgbgBlockingStub, Iterator<M>> call,
+      BiFunction<Iterator<M>, Context.CancellableContext, I> wrap) {
     Context.CancellableContext ctx = Context.current().withCancellation();
     Context prev = ctx.attach();
     try {
-      Iterator<ExportProgress> it = FgbgGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
-          .export(request);
-      return new ProgressIterator(it, ctx);
+      return wrap.apply(call.apply(FgbgGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)), ctx);
     } finally {
       ctx.detach(prev);
     }
