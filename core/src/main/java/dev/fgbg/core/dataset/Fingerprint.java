@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import dev.fgbg.common.Sha256;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.Foreground;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -19,12 +19,7 @@ final class Fingerprint {
   private Fingerprint() {}
 
   static String of(String generatorVersion, Spec spec, String depthSource, AssetSet assets) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Sha256.newDigest();
     text(sha, generatorVersion);
     text(sha, spec.canonical());
     text(sha, "depth=" + depthSource);

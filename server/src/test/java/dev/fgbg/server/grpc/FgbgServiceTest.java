@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.common.Sha256;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.server.TestServer;
@@ -23,13 +24,10 @@ import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -132,12 +130,7 @@ class FgbgServiceTest {
   }
 
   private static String sha(ByteString bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(bytes.toByteArray()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(bytes.toByteArray());
   }
 
   @Test
