@@ -26,6 +26,7 @@ import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.ListDatasetsResponse;
+import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -89,17 +90,26 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     ServerCallStreamObserver<StatsResponse> call = (ServerCallStreamObserver<StatsResponse>) response;
     try {
       Dataset d = registry.get(request.getDataset());
+      if (request.getOutputsList().contains(Output.OUTPUT_META)) {
+        throw FgbgException.invalidArgument("outputs: stats are computed for "
+            + "image, mask and depth; OUTPUT_META has none");
+      }
+      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
       long end = request.getEnd() == 0 ? d.size() : request.getEnd();
-      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end,
+      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end, outputs,
           call::isCancelled);
       StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
-          .setFingerprint(d.fingerprint())
-          .setImage(ChannelStats.newBuilder().setUnit("[0,1]")
-              .addAllMean(java.util.Arrays.stream(s.imageMean()).boxed().toList())
-              .addAllStd(java.util.Arrays.stream(s.imageStd()).boxed().toList()))
-          .setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
-              .addStd(s.maskStd()));
-      if (d.hasDepth()) {
+          .setFingerprint(d.fingerprint());
+      if (outputs.image()) {
+        b.setImage(ChannelStats.newBuilder().setUnit("[0,1]")
+            .addAllMean(java.util.Arrays.stream(s.imageMean()).boxed().toList())
+            .addAllStd(java.util.Arrays.stream(s.imageStd()).boxed().toList()));
+      }
+      if (outputs.mask()) {
+        b.setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
+            .addStd(s.maskStd()));
+      }
+      if (outputs.depth()) {
         b.setDepth(ChannelStats.newBuilder().setUnit("metres").addMean(s.depthMean())
             .addStd(s.depthStd()));
       }
