@@ -177,7 +177,7 @@ def test_a_plain_dataloader_must_match_the_length_it_was_told(server):
     assert len(torch.utils.data.DataLoader(ds, batch_size=None)) == 50
     with pytest.raises(ValueError, match=r"use dataset.loader\(num_workers=2\)"):
         list(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
-                                         multiprocessing_context="spawn"))
+                                         multiprocessing_context="fork"))
 
 
 def test_bad_states_are_refused_by_name(server):
@@ -209,7 +209,7 @@ def test_a_state_loaded_after_persistent_workers_started_is_refused(server):
         list(loader)
     # A plain persistent DataLoader has no such check in the consumer: its worker refuses.
     plain = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=1,
-                                        persistent_workers=True, multiprocessing_context="spawn")
+                                        persistent_workers=True, multiprocessing_context="fork")
     assert len(list(plain)) == 5, "its first pass resumes the state: 5 of 8 batches left"
     ds.load_state_dict(state)
     with pytest.raises(RuntimeError, match="after this DataLoader worker started"):
