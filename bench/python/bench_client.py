@@ -1,7 +1,10 @@
 """./fgbg bench python: the Python client receiving image+mask batches (224x224 uint8) from a
-local server, against the hand-made way (a numpy compositing Dataset in a DataLoader), in one run.
+local server, then the map-style fgbg.torch.FgbgDataset under a shuffling DataLoader (one
+GetSamples call per batch), against the hand-made way (a numpy compositing Dataset in a
+DataLoader), in one run.
 
-Prints `reference samples/s: Y` (per worker count) and, last, `samples/s: X`.
+Prints `map-style samples/s: Z` (per worker count), `reference samples/s: Y` (per worker count)
+and, last, `samples/s: X` (the streaming client).
 """
 import argparse
 import os
@@ -43,6 +46,27 @@ def bench_client(target, samples, batch_size):
             n += len(b)
             checksum += int(b.images[-1, -1, -1, 0]) + int(b.masks[0, 0, 0])
         return n / (time.perf_counter() - t0)
+
+
+def bench_map_style(target, samples, batch_size, workers):
+    """FgbgDataset + DataLoader(shuffle=True): random indices, a GetSamples call per batch,
+    default_collate of the sample dicts. Timed after the first batch (workers started)."""
+    import torch.utils.data
+    from fgbg.torch import FgbgDataset
+
+    ds = FgbgDataset(target, outputs=["image", "mask"])
+    loader = torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=True,
+                                         num_workers=workers,
+                                         multiprocessing_context="spawn" if workers else None)
+    it = iter(loader)
+    next(it)
+    t0 = time.perf_counter()
+    n = 0
+    for b in it:
+        n += len(b["index"])
+        if n >= samples:
+            break
+    return n / (time.perf_counter() - t0)
 
 
 class NumpyCompositing:
@@ -115,6 +139,10 @@ def main():
     proc, target = start_server()
     try:
         client_rate = bench_client(target, args.samples, args.batch_size)
+        for workers in (0, 2):
+            rate = bench_map_style(target, min(args.samples, 10000), args.batch_size, workers)
+            print("map-style samples/s: %.0f  (FgbgDataset, DataLoader shuffle=True, "
+                  "batch_size=%d, num_workers=%d)" % (rate, args.batch_size, workers), flush=True)
     finally:
         proc.terminate()
         proc.wait(10)

@@ -1,10 +1,15 @@
-"""Trains a small mask + depth network on the built-in dataset, on CPU, in a few hundred steps.
+"""Trains a small mask + depth U-Net from an fgbg server, on CPU, in a few hundred steps.
 
-    ./fgbg serve &                       # in another terminal
+    ./fgbg serve &                                      # in another terminal
     /usr/bin/python3 client-python-stub/examples/train_unet.py --steps 300
+    # your photos, with depth from a model (see the README):
+    ./fgbg serve --bg photos/bg --fg photos/fg --name office \\
+        --depth-model models/fastdepth_nyu_224 --depth-weights model.onnx &
+    /usr/bin/python3 client-python-stub/examples/train_unet.py --dataset office
 
 Prints the loss every 25 steps; it goes down as the network learns to segment the pasted
-object and to predict (log) depth.
+object and to predict depth (log-depth for metric depth). A dataset without depth trains the
+mask head only. --target defaults to $FGBG_TARGET, else localhost:50051.
 """
 import argparse
 import os
@@ -16,6 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import fgbg  # noqa: E402
 from fgbg.torch import FgbgIterableDataset  # noqa: E402
 
 
@@ -25,7 +31,7 @@ def block(cin, cout):
 
 
 class TinyUNet(nn.Module):
-    """Two heads on one U-Net: mask logits and log-depth."""
+    """Two heads on one U-Net: mask logits and depth (log-depth for metric depth)."""
 
     def __init__(self, w=16):
         super().__init__()
@@ -45,14 +51,22 @@ class TinyUNet(nn.Module):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--target", default="localhost:50051")
+    p.add_argument("--target", default=None, help="host:port (default: $FGBG_TARGET or "
+                   "localhost:50051)")
+    p.add_argument("--dataset", default="builtin", help="a dataset the server holds")
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--size", type=int, default=64, help="train at this resolution (downsampled)")
+    p.add_argument("--size", type=int, default=64, help="train at this resolution (resampled)")
     p.add_argument("--workers", type=int, default=0)
     args = p.parse_args()
     torch.manual_seed(0)
-    ds = FgbgIterableDataset(args.target, batch_size=args.batch_size, shuffle=True, image="float",
+    with fgbg.Client(args.target) as c:
+        info = c.describe(args.dataset)
+    metric = info.has_depth and info.depth_units == "metres"
+    print("dataset %s: %d samples, depth: %s" % (info.name, info.size, info.depth_source
+                                                 if info.has_depth else "none (mask only)"))
+    ds = FgbgIterableDataset(args.target, dataset=args.dataset, batch_size=args.batch_size,
+                             shuffle=True, image="float",
                              normalize=([0.5, 0.5, 0.5], [0.25, 0.25, 0.25]))
     net = TinyUNet()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
@@ -61,10 +75,12 @@ def main():
         for batch in ds.loader(num_workers=args.workers):
             x = F.interpolate(batch["image"], size=args.size, mode="bilinear", align_corners=False)
             mask = F.interpolate(batch["mask"].unsqueeze(1).float() / 255, size=args.size)[:, 0]
-            depth = F.interpolate(batch["depth"].unsqueeze(1).float(), size=args.size)[:, 0]
-            logits, log_depth = net(x)
-            loss = (F.binary_cross_entropy_with_logits(logits, mask)
-                    + F.l1_loss(log_depth, depth.clamp(min=0.1).log()))
+            logits, depth_out = net(x)
+            loss = F.binary_cross_entropy_with_logits(logits, mask)
+            if info.has_depth:
+                depth = F.interpolate(batch["depth"].unsqueeze(1).float(), size=args.size)[:, 0]
+                target = depth.clamp(min=0.1).log() if metric else depth
+                loss = loss + F.l1_loss(depth_out, target)
             opt.zero_grad()
             loss.backward()
             opt.step()

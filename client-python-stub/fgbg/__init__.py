@@ -1,30 +1,36 @@
 """fgbg: a client for the fgbg server of virtual composited training datasets.
 
     import fgbg
-    with fgbg.Client("localhost:50051") as c:
-        info = c.describe("builtin")
+    with fgbg.Client() as c:                 # target: $FGBG_TARGET, else localhost:50051
+        info = c.describe("builtin")         # a DatasetInfo dataclass
         for batch in c.stream_epoch("builtin", batch_size=64, shuffle=True):
-            batch.images  # numpy uint8 [n, H, W, 3], a view of the message bytes
+            batch.images                     # numpy uint8 [n, H, W, 3], a view of the message bytes
+    ds = fgbg.exported("exports/office_v1")  # train from an export, no server
 
-``fgbg.torch.FgbgIterableDataset`` feeds PyTorch (torch is imported only there).
+``fgbg.torch`` holds the PyTorch datasets (torch is imported only there and by `exported`).
 """
+from typing import Any
 
-__version__ = "0.1.0"
-__all__ = ["Client", "Batch", "FgbgError", "SampleDigest"]
+__version__ = "0.2.0"
+__all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec", "Stats",
+           "ChannelStats", "default_target", "exported", "ExportError"]
+
+_LAZY = {
+    # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist, and so that
+    # reading an export needs neither gRPC nor the stubs.
+    "Client": "client", "Batch": "batch", "SampleDigest": "digest", "FgbgError": "errors",
+    "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info", "Stats": "info",
+    "ChannelStats": "info", "ExportError": "exports",
+}
 
 
-def __getattr__(name):
-    # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist.
-    if name in ("Client", "FgbgError"):
-        from . import client
+def __getattr__(name: str) -> Any:
+    if name == "exported":
+        from .torch.exported import exported
 
-        return getattr(client, name)
-    if name == "Batch":
-        from .batch import Batch
+        return exported
+    if name in _LAZY:
+        import importlib
 
-        return Batch
-    if name == "SampleDigest":
-        from .digest import SampleDigest
-
-        return SampleDigest
+        return getattr(importlib.import_module("." + _LAZY[name], __name__), name)
     raise AttributeError("module 'fgbg' has no attribute %r" % name)

@@ -1,5 +1,9 @@
 """Batches as numpy arrays that are views of the message bytes (no copy)."""
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
 import numpy as np
+
+Part = Tuple[bytes, int, Optional[int]]
 
 _DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
 
@@ -16,7 +20,8 @@ class Batch:
     __slots__ = ("indices", "positions", "images", "masks", "depth", "meta", "batch_index",
                  "fingerprint", "buffers")
 
-    def __init__(self, messages, world_size=1, payloads=None):
+    def __init__(self, messages: Sequence[Any], world_size: int = 1,
+                 payloads: Optional[Sequence[Dict[str, Part]]] = None) -> None:
         """messages: parsed SampleBatch chunks; payloads: per chunk, {field: (bytes, offset,
         length)} when the payload was left in the raw message (see fgbg.wire)."""
         first = messages[0]
@@ -36,16 +41,18 @@ class Batch:
         self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
                            (n, first.depth_height, first.depth_width))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "Batch(n=%d, batch_index=%d, indices=%s...)" % (
             len(self), self.batch_index, list(self.indices[:4]))
 
 
-def _join(messages, payloads, field):
+def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]],
+          field: str) -> Tuple[bytes, int, int]:
     """(buffer, offset, length) of a field over all chunks."""
+    parts: List[Part]
     if payloads is None:
         parts = [(getattr(m, field), 0, None) for m in messages]
     else:
@@ -58,7 +65,8 @@ def _join(messages, payloads, field):
     return joined, 0, len(joined)
 
 
-def _view(part, dtype, shape):
+def _view(part: Tuple[bytes, int, int], dtype: Any,
+          shape: Tuple[int, ...]) -> Optional[np.ndarray]:
     buf, off, length = part
     if length == 0:
         return None

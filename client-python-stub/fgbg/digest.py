@@ -1,6 +1,7 @@
 """The order-independent dataset digest, identical to the Java CLI's `stream` digest."""
 import hashlib
 import struct
+from typing import Any, Optional
 
 _MOD = 1 << 256
 
@@ -8,11 +9,11 @@ _MOD = 1 << 256
 class SampleDigest:
     """Sum mod 2^256 of SHA-256(index as 8 bytes big-endian || image || mask || depth)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.value = 0
         self.count = 0
 
-    def add_sample(self, index, *parts):
+    def add_sample(self, index: int, *parts: Optional[bytes]) -> None:
         sha = hashlib.sha256(struct.pack(">q", int(index)))
         for p in parts:
             if p is not None and len(p):
@@ -20,19 +21,19 @@ class SampleDigest:
         self.value = (self.value + int.from_bytes(sha.digest(), "big")) % _MOD
         self.count += 1
 
-    def add_batch(self, batch):
+    def add_batch(self, batch: Any) -> None:
         """Adds every sample of a `fgbg.Batch` (the outputs it carries)."""
         for s, index in enumerate(batch.indices):
             self.add_sample(index, *(a[s].tobytes() if a is not None else None
                                      for a in (batch.images, batch.masks, batch.depth)))
 
-    def update(self, other):
+    def update(self, other: "SampleDigest") -> None:
         self.value = (self.value + other.value) % _MOD
         self.count += other.count
 
-    def hex(self):
+    def hex(self) -> str:
         return "%064x" % self.value
 
     @staticmethod
-    def add_hex(a, b):
+    def add_hex(a: str, b: str) -> str:
         return "%064x" % ((int(a, 16) + int(b, 16)) % _MOD)

@@ -1,14 +1,21 @@
 """Splits a serialized SampleBatch without copying its payload.
 
-The image, mask and depth fields (4, 5, 6) are located by scanning the top-level wire format;
-everything else (indices, meta, small scalars) is re-parsed with protobuf, which is cheap. The
-payload arrays are then numpy views at offsets into the one bytes object gRPC handed us.
+The image, mask and depth fields are located by scanning the top-level wire format (their field
+numbers come from the generated descriptor, so they follow the .proto); everything else
+(indices, meta, small scalars) is re-parsed with protobuf, which is cheap. The payload arrays
+are then numpy views at offsets into the one bytes object gRPC handed us.
 """
+from typing import Dict, List, Tuple
 
-PAYLOAD_FIELDS = {4: "images", 5: "masks", 6: "depth"}
+from ._proto import pb
+
+_FIELDS = pb.SampleBatch.DESCRIPTOR.fields_by_name
+# field number -> Batch buffer name (the proto field names: images, masks, depth)
+PAYLOAD_FIELDS: Dict[int, str] = {_FIELDS[name].number: name
+                                  for name in ("images", "masks", "depth")}
 
 
-def _varint(buf, pos):
+def _varint(buf: bytes, pos: int) -> Tuple[int, int]:
     result = 0
     shift = 0
     while True:
@@ -20,12 +27,12 @@ def _varint(buf, pos):
         shift += 7
 
 
-def split(raw):
+def split(raw: bytes) -> Tuple[bytes, Dict[str, Tuple[int, int]]]:
     """Returns (bytes of the other fields, {name: (offset, length)}) for a SampleBatch."""
     pos = 0
     end = len(raw)
-    payload = {}
-    rest = []
+    payload: Dict[str, Tuple[int, int]] = {}
+    rest: List[Tuple[int, int]] = []
     while pos < end:
         start = pos
         key, pos = _varint(raw, pos)

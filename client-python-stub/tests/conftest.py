@@ -1,19 +1,25 @@
-"""Starts a real fgbg server process (a small built-in dataset) for the tests."""
+"""Real fgbg server processes for the tests: the small built-in dataset, and folder datasets
+(one without depth, one with depth from a tiny ONNX model) built from generated images."""
+import json
 import os
 import re
 import subprocess
 import sys
 import threading
 
+import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "client-python-stub"))
+PKG = os.path.join(ROOT, "client-python-stub")
+sys.path.insert(0, PKG)
 SERVER_JAR = os.path.join(ROOT, "server", "target", "fgbg-server.jar")
 CLIENT_JAR = os.path.join(ROOT, "client-java", "target", "fgbg-client.jar")
 # 8 bg x 10 fg x 2 flips x 5 placements = 800 samples of 32x32.
 SMALL = ["--builtin-size", "32", "--builtin-counts", "8:10", "--builtin-placements", "5"]
 N = 800
+# Folder datasets: 3 bg x 2 fg x 2 flips x 5 placements = 60 samples of 32x32.
+FOLDER_N = 60
 
 
 def java():
@@ -22,9 +28,13 @@ def java():
 
 
 class Server:
-    def __init__(self, args):
+    def __init__(self, args, export_root=None):
         if not os.path.exists(SERVER_JAR):
-            raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)" % SERVER_JAR)
+            raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
+                               % SERVER_JAR)
+        self.export_root = export_root
+        if export_root:
+            args = args + ["--export-root", str(export_root)]
         self.proc = subprocess.Popen([java(), "-jar", SERVER_JAR, "--port", "0"] + args,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
@@ -54,14 +64,94 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    s = Server(SMALL + ["--export-root", str(tmp_path_factory.mktemp("exports"))])
+    s = Server(SMALL, export_root=tmp_path_factory.mktemp("exports"))
     yield s
     s.stop()
 
 
+def write_folder_assets(root):
+    """Backgrounds in label folders and RGBA cut-outs (an ellipse of alpha), as a user's are."""
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    for label, names in (("indoor", ["a", "b"]), ("outdoor", ["c"])):
+        os.makedirs(os.path.join(root, "bg", label), exist_ok=True)
+        for name in names:
+            yy, xx = np.mgrid[0:48, 0:48]
+            rgb = np.stack([xx * 5, yy * 5, (xx + yy) * 2], axis=-1)
+            rgb = rgb + rng.integers(0, 30, (48, 48, 3))
+            Image.fromarray(rgb.clip(0, 255).astype(np.uint8)).save(
+                os.path.join(root, "bg", label, name + ".png"))
+    for label in ("cat", "dog"):
+        os.makedirs(os.path.join(root, "fg", label), exist_ok=True)
+        yy, xx = np.mgrid[0:40, 0:24]
+        alpha = ((((yy - 20) / 20.0) ** 2 + ((xx - 12) / 12.0) ** 2) < 1) * 255
+        rgb = rng.integers(0, 256, (40, 24, 3))
+        Image.fromarray(np.dstack([rgb, alpha]).astype(np.uint8), "RGBA").save(
+            os.path.join(root, "fg", label, label + ".png"))
+
+
+def write_tiny_model(folder):
+    """A 1x1 convolution as ONNX (exported by torch): depth = (R + 2G + 4B + 1) / 256."""
+    import torch
+
+    os.makedirs(folder, exist_ok=True)
+    conv = torch.nn.Conv2d(3, 1, 1)
+    with torch.no_grad():
+        conv.weight[:] = torch.tensor([1.0, 2.0, 4.0]).view(1, 3, 1, 1)
+        conv.bias[:] = 1.0
+    torch.onnx.export(conv, torch.zeros(1, 3, 32, 32), os.path.join(folder, "model.onnx"),
+                      input_names=["input"], output_names=["depth"],
+                      dynamic_axes={"input": {0: "n"}, "depth": {0: "n"}}, opset_version=11)
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump({"name": "tiny", "inputHeight": 32, "inputWidth": 32, "inputScale": 1.0,
+                   "outputKind": "DEPTH_OUTPUT_KIND_METRIC", "outputScale": 0.00390625,
+                   "maxBatch": 8, "maxQueueDelayMs": 5}, f)
+
+
+@pytest.fixture(scope="session")
+def folder_server(tmp_path_factory):
+    """Datasets 'plain' (a folder dataset without depth) and 'modeled' (the same images with
+    teacher depth from the tiny model), beside a small built-in one."""
+    root = tmp_path_factory.mktemp("folders")
+    write_folder_assets(str(root))
+    write_tiny_model(str(root / "model"))
+    common = {"bg": str(root / "bg"), "fg": str(root / "fg"), "size": "32", "placements": 5}
+    config = {"datasets": [dict(common, name="plain"),
+                           dict(common, name="modeled", depthModel=str(root / "model"))]}
+    (root / "datasets.json").write_text(json.dumps(config))
+    s = Server(["--builtin-size", "32", "--builtin-counts", "2:2", "--builtin-placements", "2",
+                "--config", str(root / "datasets.json")],
+               export_root=tmp_path_factory.mktemp("folder-exports"))
+    yield s
+    s.stop()
+
+
+# Short-lived CLI runs start faster with the client compiler only.
+CLI_JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
+def java_cli(*args, env=None):
+    """Runs a Java CLI verb; returns stdout lines."""
+    return subprocess.run([java()] + CLI_JVM + ["-jar", CLIENT_JAR] + list(args), check=True,
+                          capture_output=True, text=True, env=env).stdout.splitlines()
+
+
 def java_stream_digest(target, *args):
     """The Java CLI's `stream` digest line for the same request."""
-    out = subprocess.run([java(), "-jar", CLIENT_JAR, "stream", "--target", target] + list(args),
-                         check=True, capture_output=True, text=True).stdout.splitlines()
+    out = java_cli("stream", "--target", target, *args)
     assert len(out) == 3, out
     return out[2].split(": ")[1]
+
+
+def digest_of(batches):
+    """The stream digest of batch dicts (uint8 images, float16 depth)."""
+    import fgbg
+
+    d = fgbg.SampleDigest()
+    for b in batches:
+        for s in range(len(b["index"])):
+            parts = [b[k][s].numpy().tobytes() if k in b else None
+                     for k in ("image", "mask", "depth")]
+            d.add_sample(int(b["index"][s]), *parts)
+    return d

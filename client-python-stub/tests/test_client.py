@@ -1,17 +1,28 @@
+import os
+import subprocess
+
 import numpy as np
 import pytest
 
 import fgbg
-from conftest import N, java_stream_digest
+from conftest import CLI_JVM, CLIENT_JAR, FOLDER_N, N, PKG, java, java_cli, java_stream_digest
 
 
-def test_describe_and_list(server):
+def test_describe_is_a_documented_dataclass_with_a_readable_repr(server):
     with fgbg.Client(server.target) as c:
         info = c.describe("builtin")
-        assert info.size == N
-        assert list(info.image_shape.dims) == [32, 32, 3]
-        assert info.depth_units == "metres"
         assert [d.name for d in c.list_datasets()] == ["builtin"]
+    assert isinstance(info, fgbg.DatasetInfo) and info.__doc__
+    assert info.size == N == info.backgrounds * info.foregrounds * info.flips * info.placements
+    assert info.image_shape == (32, 32, 3) and info.mask_shape == (32, 32)
+    assert info.has_depth and info.depth_shape == (32, 32) and info.depth_dtype == "float16"
+    assert info.depth_units == "metres" and info.spec.height == 32 and info.spec.placements == 5
+    assert info.foreground_labels[:2] == ("person", "dog")
+    text = repr(info)
+    assert text.startswith("DatasetInfo(name='builtin', size=800 = 8 bg x 10 fg x 2 flips x 5")
+    assert "depth=32x32 float16 metres from builtin-exact" in text and len(text) < 400
+    with pytest.raises(Exception):
+        info.size = 1  # frozen
 
 
 def test_arrays_are_views_of_the_message_bytes(server):
@@ -36,6 +47,21 @@ def test_arrays_are_views_of_the_message_bytes(server):
     assert list(b.indices) == [0, 5, 799]
     assert b.meta[2].index == 799
     assert float(b.depth.max()) > 0
+
+
+def test_wire_takes_the_payload_field_numbers_from_the_descriptor():
+    from fgbg import wire
+    from fgbg._proto import pb
+
+    fields = pb.SampleBatch.DESCRIPTOR.fields_by_name
+    assert wire.PAYLOAD_FIELDS == {fields[n].number: n for n in ("images", "masks", "depth")}
+    msg = pb.SampleBatch(indices=[3], images=b"\x01" * 12, masks=b"\x02" * 4, depth=b"\x03" * 8,
+                         height=2, width=2)
+    raw = msg.SerializeToString()
+    small, where = wire.split(raw)
+    assert {k: raw[o:o + n] for k, (o, n) in where.items()} == {
+        "images": b"\x01" * 12, "masks": b"\x02" * 4, "depth": b"\x03" * 8}
+    assert list(pb.SampleBatch.FromString(small).indices) == [3]
 
 
 def test_torch_tensors_share_the_array_memory(server):
@@ -78,16 +104,46 @@ def test_errors_are_exceptions_with_status_and_message(server):
         with pytest.raises(fgbg.FgbgError) as e:
             list(c.stream_epoch(batch_size=0))
         assert e.value.code == "INVALID_ARGUMENT" and "batch_size 0" in e.value.details
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="colour"):
             c.get_samples([0], outputs=["colour"])
+        with pytest.raises(ValueError, match="list of names"):
+            c.get_samples([0], outputs="image")
 
 
-def test_server_down_is_a_clear_error():
+def test_a_refused_connection_names_the_address_and_how_to_start_a_server():
     with fgbg.Client("localhost:1", timeout=5) as c:
         with pytest.raises(fgbg.FgbgError) as e:
             c.describe()
     assert e.value.code == "UNAVAILABLE"
-    assert "is the server running" in str(e.value)
+    assert "no fgbg server answers at localhost:1" in str(e.value)
+    assert "./fgbg serve" in str(e.value) and "FGBG_TARGET" in str(e.value)
+
+
+def test_fgbg_target_is_the_python_clients_default(server, monkeypatch):
+    monkeypatch.setenv("FGBG_TARGET", server.target)
+    with fgbg.Client() as c:
+        assert c.target == server.target and c.describe().size == N
+    monkeypatch.delenv("FGBG_TARGET")
+    assert fgbg.Client().target == "localhost:50051"
+    assert fgbg.Client("elsewhere:1").target == "elsewhere:1"
+
+
+def test_fgbg_target_is_every_java_cli_verbs_default(server, tmp_path):
+    env = dict(os.environ, FGBG_TARGET=server.target)
+    assert any("800 = 8 bg x 10 fg x 2 flips x 5 placements" in line
+               for line in java_cli("describe", env=env))
+    assert java_cli("stream", "--limit", "10", env=env)[0] == "samples: 10"
+    java_cli("get", "--indices", "1", "--out", str(tmp_path), env=env)
+    assert (tmp_path / "1_image.png").exists()
+    assert java_cli("stats", "--outputs", "mask", "--range", "0:64", env=env)[0] == "samples: 64"
+    java_cli("gallery", "--count", "2", "--out", str(tmp_path / "g.png"), env=env)
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+    out = java_cli("export", "--format", "npy", "--dest", "cli-env", "--range", "0:8", env=env)
+    assert "manifest: cli-env/manifest.json" in out
+    down = subprocess.run([java()] + CLI_JVM + ["-jar", CLIENT_JAR, "describe"],
+                          capture_output=True, text=True,
+                          env=dict(os.environ, FGBG_TARGET="localhost:1"))
+    assert down.returncode == 1 and "server running at localhost:1?" in down.stderr
 
 
 def test_export_stats_and_gallery(server):
@@ -102,18 +158,40 @@ def test_export_stats_and_gallery(server):
             c.export("../escape", format="zip", progress=False)
         assert e.value.code == "PERMISSION_DENIED"
         s = c.stats()
+        assert isinstance(s, fgbg.Stats)
         assert s.samples == N and len(s.image.mean) == 3 and s.depth.unit == "metres"
         png = c.gallery(count=3)
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_normalize_with_the_datasets_own_stats(server):
-    from fgbg.torch import FgbgIterableDataset
+def test_stats_compute_only_the_outputs_asked_for(server, folder_server):
+    with fgbg.Client(server.target) as c:
+        full = c.stats(seed=1)
+        image = c.stats(seed=1, outputs=["image"])
+        assert image.image == full.image and image.mask is None and image.depth is None
+        with pytest.raises(ValueError, match="meta"):
+            c.stats(outputs=["meta"])
+    with fgbg.Client(folder_server.target) as c:
+        plain = c.stats("plain")
+        assert plain.samples == FOLDER_N and plain.depth is None and plain.mask is not None
+        with pytest.raises(fgbg.FgbgError) as e:
+            c.stats("plain", outputs=["depth"])
+        assert e.value.code == "FAILED_PRECONDITION" and "'plain' has no depth" in e.value.details
+        # Image statistics of a model-depth dataset come without running the model.
+        before = c.server_stats().depth[0].inferences
+        assert c.stats("modeled", outputs=["image", "mask"]).samples == FOLDER_N
+        assert c.server_stats().depth[0].inferences == before
 
-    ds = FgbgIterableDataset(server.target, batch_size=N, image="float", normalize="dataset",
-                             shuffle=False)
-    b = next(iter(ds))
-    # Normalised with exact whole-dataset stats: per-channel mean 0 and std 1 over the epoch.
-    img = b["image"].double()
-    assert abs(float(img.mean(dim=(0, 2, 3)).abs().max())) < 1e-4
-    assert abs(float(img.std(dim=(0, 2, 3), unbiased=False).max()) - 1) < 1e-3
+
+def test_the_package_is_typed():
+    assert os.path.exists(os.path.join(PKG, "fgbg", "py.typed"))
+    import inspect
+
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    for fn in (fgbg.Client.__init__, fgbg.Client.stream_epoch, fgbg.Client.stats,
+               FgbgIterableDataset.__init__, FgbgDataset.__init__, fgbg.exported):
+        sig = inspect.signature(fn)
+        assert sig.return_annotation is not inspect.Signature.empty, fn
+        assert all(p.annotation is not inspect.Parameter.empty
+                   for n, p in sig.parameters.items() if n != "self"), fn

@@ -1,58 +1,42 @@
+"""FgbgIterableDataset through a real server: sharding, epochs, lengths, transforms, outputs,
+resume, and the errors a trainer can run into."""
 import json
 import os
 import subprocess
 import sys
 
+import pytest
 import torch
 
 import fgbg
-from conftest import N, ROOT, java_stream_digest
+from conftest import FOLDER_N, N, PKG, java_stream_digest
 from fgbg.torch import FgbgIterableDataset
+from fgbg.torch._world import World
+
+USER_KEYS = {"image", "mask", "depth", "meta", "index"}
 
 
-def digest_of(batches):
-    d = fgbg.SampleDigest()
-    for b in batches:
-        for s in range(len(b["index"])):
-            d.add_sample(int(b["index"][s]), b["image"][s].numpy().tobytes(),
-                         b["mask"][s].numpy().tobytes(), b["depth"][s].numpy().tobytes())
-    return d
+class FlipAndTag:
+    """A batch transform (module level, so spawned workers can unpickle it): flips image, mask
+    and depth left-right together and records which process ran it."""
 
-
-EXACTLY_ONCE = r"""
-import json, sys, torch
-sys.path.insert(0, %(pkg)r)
-import fgbg
-from fgbg.torch import FgbgIterableDataset
-seen, total = [], fgbg.SampleDigest()
-for rank in range(2):
-    ds = FgbgIterableDataset(sys.argv[1], seed=9, batch_size=16, rank=rank, world_size=2)
-    # A plain DataLoader with forked workers, as in most training scripts.
-    for b in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2):
-        for s in range(len(b["index"])):
-            seen.append(int(b["index"][s]))
-            total.add_sample(int(b["index"][s]), b["image"][s].numpy().tobytes(),
-                             b["mask"][s].numpy().tobytes(), b["depth"][s].numpy().tobytes())
-print(json.dumps({"seen": seen, "digest": total.hex()}))
-"""
-
-
-def test_ranks_times_workers_cover_the_epoch_exactly_once(server, tmp_path):
-    # A fresh trainer process: its parent has not used gRPC before DataLoader forks workers.
-    script = tmp_path / "once.py"
-    script.write_text(EXACTLY_ONCE % {"pkg": os.path.join(ROOT, "client-python-stub")})
-    out = json.loads(subprocess.run([sys.executable, str(script), server.target], check=True,
-                                    capture_output=True, text=True, timeout=120).stdout)
-    assert sorted(out["seen"]) == list(range(N)), "every sample once across 2 ranks x 2 workers"
-    assert out["digest"] == java_stream_digest(server.target, "--seed", "9", "--shuffle")
+    def __call__(self, batch):
+        out = dict(batch, mask=batch["mask"].flip(-1), depth=batch["depth"].flip(-1))
+        out["image"] = batch["image"].flip(-2)  # NHWC: W is dim -2
+        out["pid"] = torch.full((len(batch["index"]),), os.getpid())
+        return out
 
 
 def test_loader_workers_are_spawned_and_cover_the_epoch(server):
     ds = FgbgIterableDataset(server.target, seed=9, batch_size=16, rank=1, world_size=2)
     loader = ds.loader(num_workers=2)
-    assert loader.loader.multiprocessing_context.get_start_method() == "spawn"
-    seen = [i for b in loader for i in b["index"].tolist()]
+    assert isinstance(loader, torch.utils.data.DataLoader)
+    assert loader.multiprocessing_context.get_start_method() == "spawn"
+    batches = list(loader)
+    seen = [i for b in batches for i in b["index"].tolist()]
     assert len(seen) == len(set(seen)) == N // 2
+    assert len(loader) == len(batches) == 26, "two workers: 200 samples each, 13 batches each"
+    assert all(set(b) == USER_KEYS for b in batches), "only user keys: bookkeeping is internal"
 
 
 def test_each_pass_is_a_new_epoch_unless_set(server):
@@ -63,11 +47,60 @@ def test_each_pass_is_a_new_epoch_unless_set(server):
     assert first != second, "the order changes by itself between passes"
     ds.set_epoch(0)
     assert [b["index"].tolist() for b in ds] == first
-    loader = ds.loader(num_workers=2)
+    loader = ds.loader(num_workers=2, persistent_workers=True)
     ds.set_epoch(5)
-    a = sorted(i for b in loader for i in b["index"].tolist())
+    a = [i for b in loader for i in b["index"].tolist()]
     b2 = [i for b in loader for i in b["index"].tolist()]
-    assert a == list(range(N)) and sorted(b2) == a
+    assert sorted(a) == sorted(b2) == list(range(N)) and a != b2
+    assert ds.state_dict()["epoch"] == 7, "epochs 5 and 6 were consumed whole"
+
+
+@pytest.mark.parametrize("world, workers, batch, drop_last", [
+    (1, 1, 64, False), (2, 3, 16, False), (3, 2, 50, True), (4, 3, 7, False), (3, 4, 30, True)])
+def test_len_is_the_batches_each_rank_yields(server, world, workers, batch, drop_last):
+    # Each (rank, worker) stream exactly as a DataLoader worker runs it, against len().
+    for rank in range(world):
+        ds = FgbgIterableDataset(server.target, seed=2, batch_size=batch, rank=rank,
+                                 world_size=world, drop_last=drop_last)
+        expected = ds._length(World(rank, world, "given"), workers)
+        got = sum(1 for w in range(workers)
+                  for _ in ds._stream(0, World(rank, world, "given"), w, workers))
+        assert got == expected, (rank, world, workers)
+
+
+def test_len_of_the_dataset_and_of_a_resumed_pass(server):
+    ds = FgbgIterableDataset(server.target, seed=4, batch_size=32)
+    assert len(ds) == len(list(ds)) == 25
+    it = iter(ds)
+    taken = [next(it)["index"].tolist() for _ in range(3)]
+    state = ds.state_dict()
+    it.close()
+    resumed = FgbgIterableDataset(server.target, seed=4, batch_size=32)
+    resumed.load_state_dict(state)
+    assert len(resumed) == 22
+    rest = [b["index"].tolist() for b in resumed]
+    assert len(rest) == 22 and sorted(sum(taken + rest, [])) == list(range(N))
+    assert len(resumed) == 25, "the next pass is a whole epoch again"
+
+
+def test_transform_runs_on_each_batch_in_the_worker(server):
+    plain = FgbgIterableDataset(server.target, seed=5, batch_size=40)
+    ref = {int(i): (b["image"][s], b["mask"][s], b["depth"][s])
+           for b in plain for s, i in enumerate(b["index"])}
+    ds = FgbgIterableDataset(server.target, seed=5, batch_size=40, transform=FlipAndTag())
+    batches = list(ds.loader(num_workers=2))
+    assert len(batches) == 20 and sum(len(b["index"]) for b in batches) == N
+    for b in batches:
+        assert (b["pid"] != os.getpid()).all(), "applied in a DataLoader worker"
+        for s, i in enumerate(b["index"].tolist()):
+            image, mask, depth = ref[i]
+            assert torch.equal(b["image"][s], image.flip(-2))
+            assert torch.equal(b["mask"][s], mask.flip(-1))
+            assert torch.equal(b["depth"][s], depth.flip(-1))
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        FgbgIterableDataset(server.target, transform=lambda b: b).loader(num_workers=1)
+    with pytest.raises(TypeError, match="callable"):
+        FgbgIterableDataset(server.target, transform="flip")
 
 
 def test_float_images_and_meta(server):
@@ -78,6 +111,115 @@ def test_float_images_and_meta(server):
     assert b["image"].min() >= -2.0 - 1e-6 and b["image"].max() <= 2.0 + 1e-6
     assert b["meta"]["bbox"].shape == (8, 4)
     assert b["depth"].dtype == torch.float16
+    with pytest.raises(ValueError, match="3 values"):
+        FgbgIterableDataset(server.target, image="float", normalize=([0.5], [0.2]))
+
+
+def test_normalize_with_the_datasets_own_stats(server):
+    ds = FgbgIterableDataset(server.target, batch_size=N, image="float", normalize="dataset",
+                             shuffle=False)
+    b = next(iter(ds))
+    # Normalised with exact whole-dataset stats: per-channel mean 0 and std 1 over the epoch.
+    img = b["image"].double()
+    assert abs(float(img.mean(dim=(0, 2, 3)).abs().max())) < 1e-4
+    assert abs(float(img.std(dim=(0, 2, 3), unbiased=False).max()) - 1) < 1e-3
+
+
+def test_outputs_default_to_what_the_dataset_has(folder_server):
+    ds = FgbgIterableDataset(folder_server.target, dataset="plain", batch_size=16)
+    batches = list(ds)
+    assert sum(len(b["index"]) for b in batches) == FOLDER_N
+    assert set(batches[0]) == {"image", "mask", "meta", "index"}, "no depth: none streamed"
+    with pytest.raises(fgbg.FgbgError) as e:
+        FgbgIterableDataset(folder_server.target, dataset="plain", outputs=["image", "depth"])
+    assert e.value.code == "FAILED_PRECONDITION"
+    assert "dataset 'plain' has no depth (depth source: none)" in e.value.details
+    modeled = next(iter(FgbgIterableDataset(folder_server.target, dataset="modeled",
+                                            batch_size=8)))
+    assert set(modeled) == USER_KEYS and modeled["depth"].dtype == torch.float16
+    only = next(iter(FgbgIterableDataset(folder_server.target, dataset="modeled",
+                                         batch_size=8, outputs=["mask"])))
+    assert set(only) == {"mask", "index"}
+
+
+def test_rank_and_world_size_are_given_together_or_not_at_all(server, monkeypatch):
+    with pytest.raises(ValueError, match="give both rank= and world_size="):
+        FgbgIterableDataset(server.target, rank=1)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(ValueError, match="RANK is not"):
+        len(FgbgIterableDataset(server.target))
+    monkeypatch.setenv("RANK", "2")
+    with pytest.raises(ValueError, match=r"rank 2 must be in \[0, world_size 2\)"):
+        len(FgbgIterableDataset(server.target))
+
+
+class SetRank:
+    def __init__(self, rank):
+        self.rank = rank
+
+    def __call__(self, worker_id):
+        os.environ["RANK"] = str(self.rank)
+
+
+def test_a_worker_that_sees_another_rank_raises(server, monkeypatch):
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    ds = FgbgIterableDataset(server.target, batch_size=16)
+    assert len(ds) == 25, "rank 0 of 2: 400 samples"
+    with pytest.raises(RuntimeError) as e:
+        list(ds.loader(num_workers=1, worker_init_fn=SetRank(1)))
+    assert "worker 0 sees rank 1 of 2 (RANK/WORLD_SIZE environment)" in str(e.value)
+    assert "built as rank 0 of 2" in str(e.value)
+
+
+def test_a_plain_dataloader_must_match_the_length_it_was_told(server):
+    ds = FgbgIterableDataset(server.target, batch_size=16)
+    assert len(torch.utils.data.DataLoader(ds, batch_size=None)) == 50
+    with pytest.raises(ValueError, match=r"use dataset.loader\(num_workers=2\)"):
+        list(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
+                                         multiprocessing_context="fork"))
+
+
+def test_bad_states_are_refused_by_name(server):
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=16)
+    good = ds.state_dict()
+    assert good == {"seed": 3, "epoch": 0, "position": 0, "skip": [], "shuffle": True,
+                    "fingerprint": ds.info.fingerprint}
+    with pytest.raises(ValueError, match="missing"):
+        ds.load_state_dict({"epoch": 1})
+    with pytest.raises(ValueError, match="seed 4"):
+        ds.load_state_dict(dict(good, seed=4))
+    with pytest.raises(ValueError, match="shuffle False"):
+        ds.load_state_dict(dict(good, shuffle=False))
+    with pytest.raises(ValueError, match="fingerprint"):
+        ds.load_state_dict(dict(good, fingerprint="0" * 64))
+    with pytest.raises(ValueError, match="outside"):
+        ds.load_state_dict(dict(good, position=N + 1))
+
+
+def test_a_state_loaded_after_persistent_workers_started_is_refused(server):
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=100)
+    loader = ds.loader(num_workers=1, persistent_workers=True)
+    state = None
+    for i, _ in enumerate(loader):
+        if i == 2:
+            state = ds.state_dict()
+    ds.load_state_dict(state)
+    with pytest.raises(RuntimeError, match="after this loader's persistent workers started"):
+        list(loader)
+    # A plain persistent DataLoader has no such check in the consumer: its worker refuses.
+    plain = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=1,
+                                        persistent_workers=True, multiprocessing_context="fork")
+    assert len(list(plain)) == 5, "its first pass resumes the state: 5 of 8 batches left"
+    ds.load_state_dict(state)
+    with pytest.raises(RuntimeError, match="after this DataLoader worker started"):
+        list(plain)
+
+
+def test_a_server_that_is_not_there_is_named(tmp_path):
+    with pytest.raises(fgbg.FgbgError) as e:
+        FgbgIterableDataset("localhost:1", timeout=5)
+    assert "no fgbg server answers at localhost:1" in str(e.value)
 
 
 RESUME = r"""
@@ -104,14 +246,14 @@ else:
         ds.load_state_dict(state)
         for b in ds.loader(num_workers=1, multiprocessing_context="fork"):
             seen.extend(b["index"].tolist())
-        assert ds.state_dict()["epoch"] == 2
+        assert ds.state_dict()["epoch"] == 3
     print(json.dumps(seen))
 """
 
 
-def test_resume_in_a_fresh_process_with_another_world_size(server, tmp_path):
+def test_resume_in_a_fresh_process_with_another_world_size_and_forked_workers(server, tmp_path):
     script = tmp_path / "resume.py"
-    script.write_text(RESUME % {"pkg": os.path.join(ROOT, "client-python-stub")})
+    script.write_text(RESUME % {"pkg": PKG})
     saved = tmp_path / "state.json"
     subprocess.run([sys.executable, str(script), "first", server.target, str(saved)], check=True)
     first = json.loads(saved.read_text())
@@ -123,3 +265,31 @@ def test_resume_in_a_fresh_process_with_another_world_size(server, tmp_path):
     union = first["seen"] + rest
     assert len(union) == len(set(union)), "no sample twice"
     assert sorted(union) == list(range(N)), "no sample lost"
+
+
+EXACTLY_ONCE = r"""
+import json, sys, torch
+sys.path.insert(0, %(pkg)r)
+import fgbg
+from fgbg.torch import FgbgIterableDataset
+seen, total = [], fgbg.SampleDigest()
+for rank in range(2):
+    ds = FgbgIterableDataset(sys.argv[1], seed=9, batch_size=16, rank=rank, world_size=2)
+    # A plain DataLoader with forked workers, as in many training scripts.
+    for b in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2):
+        assert set(b) == {"image", "mask", "depth", "meta", "index"}, sorted(b)
+        for s in range(len(b["index"])):
+            seen.append(int(b["index"][s]))
+            total.add_sample(int(b["index"][s]), b["image"][s].numpy().tobytes(),
+                             b["mask"][s].numpy().tobytes(), b["depth"][s].numpy().tobytes())
+print(json.dumps({"seen": seen, "digest": total.hex()}))
+"""
+
+
+def test_a_plain_dataloader_with_forked_workers_covers_the_epoch_once(server, tmp_path):
+    script = tmp_path / "once.py"
+    script.write_text(EXACTLY_ONCE % {"pkg": PKG})
+    out = json.loads(subprocess.run([sys.executable, str(script), server.target], check=True,
+                                    capture_output=True, text=True, timeout=120).stdout)
+    assert sorted(out["seen"]) == list(range(N)), "every sample once across 2 ranks x 2 workers"
+    assert out["digest"] == java_stream_digest(server.target, "--seed", "9", "--shuffle")

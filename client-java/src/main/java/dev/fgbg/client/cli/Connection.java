@@ -6,8 +6,10 @@ import picocli.CommandLine.Option;
 
 /** Options every verb shares: where the server is and how long to wait. */
 final class Connection {
-  @Option(names = "--target", description = "Server host:port. Default: localhost:50051.")
-  String target = "localhost:50051";
+  // picocli reads the environment when the option is absent, so FGBG_TARGET serves every verb.
+  @Option(names = "--target", defaultValue = "${env:FGBG_TARGET:-localhost:50051}",
+      description = "Server host:port. Default: $FGBG_TARGET, else localhost:50051.")
+  String target;
 
   @Option(names = "--deadline", converter = DurationConverter.class,
       description = "Deadline per call (streams: for the whole stream). Default: 30s; stream 24h.")

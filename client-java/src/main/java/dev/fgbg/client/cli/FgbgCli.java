@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code fgbg <verb>}: the client side of the launcher. */
 @Command(name = "fgbg", mixinStandardHelpOptions = true,
@@ -22,9 +23,13 @@ public final class FgbgCli {
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
         String d = s.getStatus().getDescription();
+        // Name the address tried: it may have come from $FGBG_TARGET rather than the command line.
+        OptionSpec target = parsed.subcommand() == null ? null
+            : parsed.subcommand().commandSpec().findOption("--target");
         line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
             + (d == null ? "" : d) + (s.getStatus().getCode() == Status.Code.UNAVAILABLE
-                ? " (is the server running? start it with ./fgbg serve)" : ""));
+                ? " (is the server running at " + (target == null ? "?" : target.getValue())
+                    + "? start it with ./fgbg serve, or set --target / FGBG_TARGET)" : ""));
         return 1;
       }
       if (e instanceof IllegalArgumentException || e instanceof IOException) {

@@ -24,6 +24,10 @@ final class StatsCommand implements Callable<Integer> {
   @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
   String range;
 
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth: compute only "
+      + "these (image stats need no depth model). Default: everything the dataset has.")
+  List<String> outputs;
+
   @Override
   public Integer call() {
     StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed);
@@ -31,15 +35,26 @@ final class StatsCommand implements Callable<Integer> {
       long[] ab = Args.range(range);
       r.setStart(ab[0]).setEnd(ab[1]);
     }
+    if (outputs != null) {
+      if (outputs.stream().anyMatch(o -> o.trim().equalsIgnoreCase("meta"))) {
+        throw new IllegalArgumentException("--outputs: stats cover image, mask and depth; "
+            + "meta has none");
+      }
+      r.addAllOutputs(Args.outputs(outputs, false));
+    }
     try (FgbgClient c = connection.client()) {
       StatsResponse s = c.stats(r.build());
       System.out.println("samples: " + s.getSamples());
-      System.out.println("image mean: " + list(s.getImage().getMeanList()));
-      System.out.println("image std:  " + list(s.getImage().getStdList()));
-      System.out.println("transforms.Normalize(mean=" + list(s.getImage().getMeanList())
-          + ", std=" + list(s.getImage().getStdList()) + ")");
-      System.out.println(String.format(Locale.ROOT, "mask mean: %.6f  std: %.6f  (on [0,1])",
-          s.getMask().getMean(0), s.getMask().getStd(0)));
+      if (s.hasImage()) {
+        System.out.println("image mean: " + list(s.getImage().getMeanList()));
+        System.out.println("image std:  " + list(s.getImage().getStdList()));
+        System.out.println("transforms.Normalize(mean=" + list(s.getImage().getMeanList())
+            + ", std=" + list(s.getImage().getStdList()) + ")");
+      }
+      if (s.hasMask()) {
+        System.out.println(String.format(Locale.ROOT, "mask mean: %.6f  std: %.6f  (on [0,1])",
+            s.getMask().getMean(0), s.getMask().getStd(0)));
+      }
       if (s.hasDepth()) {
         System.out.println(String.format(Locale.ROOT, "depth mean: %.6f  std: %.6f  (metres)",
             s.getDepth().getMean(0), s.getDepth().getStd(0)));

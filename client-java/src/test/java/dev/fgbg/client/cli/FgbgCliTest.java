@@ -130,6 +130,13 @@ class FgbgCliTest {
     assertTrue(r[1].matches("(?s).*transforms\\.Normalize\\(mean=\\[[0-9.]+, [0-9.]+, [0-9.]+\\], "
         + "std=\\[[0-9.]+, [0-9.]+, [0-9.]+\\]\\).*"), r[1]);
     assertTrue(r[1].contains("depth mean:"), r[1]);
+    String[] image = run("stats", "--target", target, "--dataset", "tiny", "--outputs", "image");
+    assertEquals("0", image[0], image[2]);
+    assertTrue(image[1].contains("transforms.Normalize(mean="), image[1]);
+    assertTrue(!image[1].contains("mask mean") && !image[1].contains("depth mean"), image[1]);
+    String[] meta = run("stats", "--target", target, "--outputs", "meta");
+    assertEquals("1", meta[0]);
+    assertTrue(meta[2].contains("--outputs: stats cover image, mask and depth"), meta[2]);
     Path png = out.resolve("g.png");
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
@@ -146,6 +153,7 @@ class FgbgCliTest {
     assertEquals("1", down[0]);
     assertTrue(down[2].startsWith("fgbg: error: UNAVAILABLE") && down[2].contains("./fgbg serve"),
         down[2]);
+    assertTrue(down[2].contains("server running at localhost:1?"), down[2]);
     String[] bad = run("stream", "--target", target, "--batch-size", "0");
     assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
   }

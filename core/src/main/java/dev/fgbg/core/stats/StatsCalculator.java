@@ -20,12 +20,13 @@ import java.util.function.BooleanSupplier;
 /**
  * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
  * are doubles added in a fixed chunk order (the same result every time). Runs in parallel on
- * the worker pool; results are cached by (fingerprint, seed, range).
+ * the worker pool; results are cached by (fingerprint, seed, range, outputs). Only the asked-for
+ * outputs are rendered, so image statistics never wait for a depth model.
  */
 public final class StatsCalculator {
   private static final int CHUNK = 512;
 
-  private record Key(String fingerprint, long seed, long start, long end) {}
+  private record Key(String fingerprint, long seed, long start, long end, Outputs outputs) {}
 
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
       double depthSum, double depthSq, long depthCount) {}
@@ -37,12 +38,20 @@ public final class StatsCalculator {
     this.pool = pool;
   }
 
+  /** Statistics of everything the dataset has. */
   public Stats compute(Dataset d, long seed, long start, long end, BooleanSupplier cancelled) {
+    return compute(d, seed, start, end, Outputs.all(d), cancelled);
+  }
+
+  /** Statistics of {@code outputs} only (meta is ignored); the others are NaN in the result. */
+  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+      BooleanSupplier cancelled) {
     if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
       throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
           + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
     }
-    Key key = new Key(d.fingerprint(), seed, start, end);
+    Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
+    Key key = new Key(d.fingerprint(), seed, start, end, render);
     Stats hit = cache.getIfPresent(key);
     if (hit != null) {
       return hit;
@@ -51,7 +60,7 @@ public final class StatsCalculator {
     for (long s = start; s < end; s += CHUNK) {
       long from = s;
       long to = Math.min(end, s + CHUNK);
-      parts.add(pool.submit(() -> partial(d, seed, from, to, cancelled)));
+      parts.add(pool.submit(() -> partial(d, seed, from, to, render, cancelled)));
     }
     long n = 0;
     long[] sum = new long[3];
@@ -90,8 +99,8 @@ public final class StatsCalculator {
     double[] mean = new double[3];
     double[] std = new double[3];
     for (int c = 0; c < 3; c++) {
-      mean[c] = sum[c] / (255.0 * pixels);
-      std[c] = std(sum[c], sq[c], pixels) / 255.0;
+      mean[c] = render.image() ? sum[c] / (255.0 * pixels) : Double.NaN;
+      std[c] = render.image() ? std(sum[c], sq[c], pixels) / 255.0 : Double.NaN;
     }
     double dm = Double.NaN;
     double ds = Double.NaN;
@@ -99,8 +108,9 @@ public final class StatsCalculator {
       dm = depthSum / depthCount;
       ds = Math.sqrt(Math.max(0, depthSq / depthCount - dm * dm));
     }
-    Stats stats = new Stats(n, mean, std, maskSum / (255.0 * pixels),
-        std(maskSum, maskSq, pixels) / 255.0, dm, ds);
+    Stats stats = new Stats(n, mean, std,
+        render.mask() ? maskSum / (255.0 * pixels) : Double.NaN,
+        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds);
     cache.put(key, stats);
     return stats;
   }
@@ -112,7 +122,7 @@ public final class StatsCalculator {
     return Math.sqrt(num.doubleValue()) / n;
   }
 
-  private static Partial partial(Dataset d, long seed, long from, long to,
+  private static Partial partial(Dataset d, long seed, long from, long to, Outputs outputs,
       BooleanSupplier cancelled) {
     int px = d.spec().width() * d.spec().height();
     long[] sum = new long[3];
@@ -130,38 +140,44 @@ public final class StatsCalculator {
       if (cancelled.getAsBoolean()) {
         return null;
       }
-      RenderedBatch b = Renderer.render(d, seed, idx, Outputs.all(d), DepthEncoding.FLOAT16,
+      RenderedBatch b = Renderer.render(d, seed, idx, outputs, DepthEncoding.FLOAT16,
           cancelled).join();
       byte[] img = b.images();
       byte[] mask = b.masks();
       for (int s = 0; s < idx.length; s++) {
-        long s0 = 0;
-        long s1 = 0;
-        long s2 = 0;
-        long q0 = 0;
-        long q1 = 0;
-        long q2 = 0;
         int base = s * px;
-        for (int p = base; p < base + px; p++) {
-          int r = img[p * 3] & 0xff;
-          int g = img[p * 3 + 1] & 0xff;
-          int bl = img[p * 3 + 2] & 0xff;
-          s0 += r;
-          s1 += g;
-          s2 += bl;
-          q0 += r * r;
-          q1 += g * g;
-          q2 += bl * bl;
-          int m = mask[p] & 0xff;
-          maskSum += m;
-          maskSq += m * m;
+        if (img != null) {
+          long s0 = 0;
+          long s1 = 0;
+          long s2 = 0;
+          long q0 = 0;
+          long q1 = 0;
+          long q2 = 0;
+          for (int p = base; p < base + px; p++) {
+            int r = img[p * 3] & 0xff;
+            int g = img[p * 3 + 1] & 0xff;
+            int bl = img[p * 3 + 2] & 0xff;
+            s0 += r;
+            s1 += g;
+            s2 += bl;
+            q0 += r * r;
+            q1 += g * g;
+            q2 += bl * bl;
+          }
+          sum[0] += s0;
+          sum[1] += s1;
+          sum[2] += s2;
+          sq[0] += q0;
+          sq[1] += q1;
+          sq[2] += q2;
         }
-        sum[0] += s0;
-        sum[1] += s1;
-        sum[2] += s2;
-        sq[0] += q0;
-        sq[1] += q1;
-        sq[2] += q2;
+        if (mask != null) {
+          for (int p = base; p < base + px; p++) {
+            int m = mask[p] & 0xff;
+            maskSum += m;
+            maskSq += m * m;
+          }
+        }
         if (b.depth() != null) {
           double ds = 0;
           double dq = 0;

@@ -24,6 +24,7 @@ import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.ListDatasetsResponse;
+import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
@@ -80,10 +81,15 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
         (ServerCallStreamObserver<StatsResponse>) response;
     try {
       Dataset d = registry.get(request.getDataset());
+      if (request.getOutputsList().contains(Output.OUTPUT_META)) {
+        throw FgbgException.invalidArgument("outputs: stats are computed for "
+            + "image, mask and depth; OUTPUT_META has none");
+      }
+      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
       long end = request.getEnd() == 0 ? d.size() : request.getEnd();
-      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end,
+      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end, outputs,
           call::isCancelled);
-      reply(response, ProtoMapping.stats(d, s));
+      reply(response, ProtoMapping.stats(d, s, outputs));
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }

@@ -167,15 +167,20 @@ final class ProtoMapping {
         .build();
   }
 
-  static StatsResponse stats(Dataset d, Stats s) {
+  /** The statistics of the outputs that were computed (the others are absent). */
+  static StatsResponse stats(Dataset d, Stats s, Outputs outputs) {
     StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
-        .setFingerprint(d.fingerprint())
-        .setImage(ChannelStats.newBuilder().setUnit("[0,1]")
-            .addAllMean(Arrays.stream(s.imageMean()).boxed().toList())
-            .addAllStd(Arrays.stream(s.imageStd()).boxed().toList()))
-        .setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
-            .addStd(s.maskStd()));
-    if (d.hasDepth()) {
+        .setFingerprint(d.fingerprint());
+    if (outputs.image()) {
+      b.setImage(ChannelStats.newBuilder().setUnit("[0,1]")
+          .addAllMean(Arrays.stream(s.imageMean()).boxed().toList())
+          .addAllStd(Arrays.stream(s.imageStd()).boxed().toList()));
+    }
+    if (outputs.mask()) {
+      b.setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
+          .addStd(s.maskStd()));
+    }
+    if (outputs.depth()) {
       b.setDepth(ChannelStats.newBuilder().setUnit("metres").addMean(s.depthMean())
           .addStd(s.depthStd()));
     }

@@ -147,6 +147,31 @@ class ExportServiceTest {
   }
 
   @Test
+  void statsComputeOnlyTheOutputsAskedFor() {
+    StatsResponse all = stub().stats(StatsRequest.newBuilder().setDataset("tiny").setSeed(2)
+        .build());
+    StatsResponse image = stub().stats(StatsRequest.newBuilder().setDataset("tiny").setSeed(2)
+        .addOutputs(Output.OUTPUT_IMAGE).build());
+    assertTrue(image.hasImage() && !image.hasMask() && !image.hasDepth(), image.toString());
+    assertEquals(all.getImage(), image.getImage(), "the same exact figures");
+    StatsResponse depth = stub().stats(StatsRequest.newBuilder().setDataset("tiny").setSeed(2)
+        .addOutputs(Output.OUTPUT_DEPTH).build());
+    assertTrue(!depth.hasImage() && !depth.hasMask() && depth.hasDepth(), depth.toString());
+    assertEquals(all.getDepth(), depth.getDepth());
+    StatsResponse plain = stub().stats(StatsRequest.newBuilder().setDataset("nodepth").build());
+    assertTrue(plain.hasImage() && plain.hasMask() && !plain.hasDepth(), "what it has");
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().stats(
+        StatsRequest.newBuilder().setDataset("nodepth").addOutputs(Output.OUTPUT_DEPTH)
+            .build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("dataset 'nodepth' has no depth"));
+    e = assertThrows(StatusRuntimeException.class, () -> stub().stats(StatsRequest.newBuilder()
+        .setDataset("tiny").addOutputs(Output.OUTPUT_META).build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("OUTPUT_META"));
+  }
+
+  @Test
   void galleryIsAPngWithOneRowPerSample() throws Exception {
     GalleryResponse g = stub().gallery(GalleryRequest.newBuilder().setDataset("builtin")
         .addIndices(0).addIndices(399_999).addIndices(123).build());

@@ -16,8 +16,10 @@ import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
+import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,6 +113,25 @@ class ModelDepthThroughServerTest {
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 1)) {
         assertEquals(first, digest(stream(s, "teach")));
         assertEquals(120, rt.stats().inferred());
+      }
+    }
+  }
+
+  @Test
+  void imageStatsDoNotWaitForTheDepthModel() throws Exception {
+    try (DepthRuntime rt = runtime(null)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2)) {
+        var stub = FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+        var image = stub.stats(StatsRequest.newBuilder().setDataset("teach")
+            .addOutputs(Output.OUTPUT_IMAGE).addOutputs(Output.OUTPUT_MASK).build());
+        assertEquals(120, image.getSamples());
+        assertTrue(image.hasImage() && image.hasMask() && !image.hasDepth());
+        assertEquals(0, rt.stats().inferred(), "no inference for image and mask stats");
+        var all = stub.stats(StatsRequest.newBuilder().setDataset("teach").build());
+        assertTrue(all.hasDepth() && all.getDepth().getMean(0) > 0);
+        assertEquals(120, rt.stats().inferred(), "depth stats ran the model once per sample");
+        assertEquals(image.getImage(), all.getImage());
       }
     }
   }

@@ -1,0 +1,36 @@
+"""FgbgError, and where a client looks for its server (FGBG_TARGET). No gRPC import here."""
+import os
+from typing import Optional, Tuple
+
+DEFAULT_TARGET = "localhost:50051"
+START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
+              "FGBG_TARGET at a running server")
+
+
+def default_target(target: Optional[str] = None) -> str:
+    """`target` when given, else $FGBG_TARGET, else localhost:50051 (the Java CLI's rule too)."""
+    if target:
+        return target
+    return os.environ.get("FGBG_TARGET") or DEFAULT_TARGET
+
+
+class FgbgError(Exception):
+    """A failed call: `code` is the gRPC status name (e.g. 'NOT_FOUND'), `details` the server's
+    message, `target` the address that was called."""
+
+    def __init__(self, code: str, details: str = "", target: Optional[str] = None) -> None:
+        self.code = code
+        self.details = details
+        self.target = target
+        if code == "UNAVAILABLE" and target:
+            message = "UNAVAILABLE: no fgbg server answers at %s (%s); %s" % (
+                target, details, START_HINT)
+        elif details:
+            message = "%s: %s" % (code, details)
+        else:
+            # DataLoader re-raises a worker's exception as type(e)(formatted message).
+            message = code
+        super().__init__(message)
+
+    def __reduce__(self) -> Tuple[type, Tuple[str, str, Optional[str]]]:
+        return FgbgError, (self.code, self.details, self.target)

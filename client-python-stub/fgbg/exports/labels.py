@@ -1,0 +1,59 @@
+"""labels.csv: one row of meta per exported sample, as numpy columns."""
+import csv
+from typing import Dict, List
+
+import numpy as np
+
+from .manifest import ExportError, Manifest
+
+HEADER = ["index", "name", "bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "scale",
+          "bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1", "bg_label", "fg_label", "fg_depth"]
+_INTS = ("index", "bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height")
+
+
+class Labels:
+    """Columns of labels.csv: `names` (file names), and `meta` with the streaming dtypes (labels
+    as indices into the manifest's label tables)."""
+
+    def __init__(self, m: Manifest) -> None:
+        path = m.path("labels.csv")
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
+        except OSError as e:
+            raise ExportError("%s: cannot read labels.csv: %s" % (m.folder, e)) from None
+        if not rows or rows[0] != HEADER:
+            raise ExportError("%s: header is not %s" % (path, ",".join(HEADER)))
+        body = rows[1:]
+        if len(body) != m.size:
+            raise ExportError("%s has %d rows; the manifest says %d samples"
+                              % (path, len(body), m.size))
+        for n, row in enumerate(body):
+            if len(row) != len(HEADER):
+                raise ExportError("%s line %d has %d fields, not %d"
+                                  % (path, n + 2, len(row), len(HEADER)))
+        col = {h: [r[c] for r in body] for c, h in enumerate(HEADER)}
+        try:
+            meta: Dict[str, np.ndarray] = {h: np.array(col[h], dtype=np.int64) for h in _INTS}
+            meta["scale"] = np.array(col["scale"], dtype=np.float64)
+            meta["fg_depth"] = np.array(col["fg_depth"], dtype=np.float32)
+            meta["bbox"] = np.stack([np.array(col[h], dtype=np.int64) for h in
+                                     ("bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1")], axis=1)
+            meta["bg_label"] = _lookup(col["bg_label"], m.background_labels)
+            meta["fg_label"] = _lookup(col["fg_label"], m.foreground_labels)
+        except (ValueError, KeyError) as e:
+            raise ExportError("%s: %s" % (path, e)) from None
+        if not np.array_equal(meta["index"], np.arange(m.start, m.end)):
+            raise ExportError("%s: the index column is not %d..%d in order"
+                              % (path, m.start, m.end - 1))
+        self.names: List[str] = col["name"]
+        self.index = meta.pop("index")
+        self.meta = meta
+
+
+def _lookup(values: List[str], table: tuple) -> np.ndarray:
+    ids = {label: i for i, label in enumerate(table)}
+    try:
+        return np.array([ids[v] for v in values], dtype=np.int64)
+    except KeyError as e:
+        raise KeyError("label %s is not in the manifest's label table" % e) from None

@@ -1,0 +1,105 @@
+"""manifest.json of an export, read with the standard library (proto3 JSON field names)."""
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, Tuple
+
+READABLE = ("folders", "webdataset", "npy")
+
+
+class ExportError(ValueError):
+    """An export on disk that cannot be read as asked: missing, incomplete, or not matching its
+    manifest. The message names the folder and the file or shard."""
+
+
+@dataclass(frozen=True)
+class ShardRecord:
+    name: str
+    start: int
+    end: int
+    complete: bool
+    digest: str          # stream digest of the shard's samples (raw bytes)
+    files_sha256: str    # SHA-256 over (path, size, SHA-256 of content) of what it wrote
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an export says about itself; `folder` is where it lies."""
+
+    folder: str
+    dataset: str
+    fingerprint: str
+    seed: int
+    start: int
+    end: int
+    format: str
+    outputs: Tuple[str, ...]
+    depth_npy: bool
+    height: int
+    width: int
+    background_labels: Tuple[str, ...]
+    foreground_labels: Tuple[str, ...]
+    shards: Tuple[ShardRecord, ...]
+    files: Tuple[FileRecord, ...]
+    complete: bool
+    digest: str
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+    @property
+    def exact(self) -> bool:
+        """Whether every stored output is lossless (so the samples read back are the served
+        bytes): not so for JPEG images or millimetre depth PNGs."""
+        if self.format == "npy":
+            return True
+        return "image" not in self.outputs and ("depth" not in self.outputs or self.depth_npy)
+
+    def path(self, relative: str) -> str:
+        return os.path.join(self.folder, relative)
+
+    @staticmethod
+    def load(path: str) -> "Manifest":
+        """Reads `path` (an export folder, or its manifest.json)."""
+        file = os.path.join(path, "manifest.json") if os.path.isdir(path) else path
+        try:
+            with open(file, encoding="utf-8") as f:
+                j: Dict[str, Any] = json.load(f)
+        except FileNotFoundError:
+            raise ExportError("%s: no manifest.json (is this an fgbg export folder?)"
+                              % path) from None
+        except (OSError, ValueError) as e:
+            raise ExportError("%s: unreadable manifest: %s" % (file, e)) from None
+        if not str(j.get("manifestVersion", "")).startswith("fgbg-export/"):
+            raise ExportError("%s is not an fgbg export manifest" % file)
+        spec = j.get("spec", {})
+        shards = tuple(ShardRecord(s["name"], int(s.get("start", 0)), int(s.get("end", 0)),
+                                   bool(s.get("complete", False)), s.get("digest", ""),
+                                   s.get("filesSha256", "")) for s in j.get("shards", []))
+        files = tuple(FileRecord(f["path"], int(f.get("bytes", 0)), f.get("sha256", ""))
+                      for f in j.get("files", []))
+        m = Manifest(
+            folder=os.path.dirname(os.path.abspath(file)), dataset=j.get("dataset", ""),
+            fingerprint=j.get("fingerprint", ""), seed=int(j.get("seed", 0)),
+            start=int(j.get("start", 0)), end=int(j.get("end", 0)), format=j.get("format", ""),
+            outputs=tuple(j.get("outputs", [])), depth_npy=bool(j.get("depthNpy", False)),
+            height=int(spec.get("height", 0)), width=int(spec.get("width", 0)),
+            background_labels=tuple(j.get("backgroundLabels", [])),
+            foreground_labels=tuple(j.get("foregroundLabels", [])), shards=shards, files=files,
+            complete=bool(j.get("complete", False)), digest=j.get("digest", ""))
+        if m.format not in READABLE:
+            raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"
+                              % (m.folder, m.format, ", ".join(READABLE)))
+        if not m.complete:
+            done = sum(s.complete for s in shards)
+            raise ExportError("%s: the export is not complete (%d of %d shards); run the same "
+                              "export again to finish it" % (m.folder, done, len(shards)))
+        return m

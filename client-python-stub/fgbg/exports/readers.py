@@ -1,0 +1,189 @@
+"""Sample bytes of an export, per format: decoded arrays by export position, and the items a
+shard wrote (for the manifest's files digest). Open files are per process (never pickled)."""
+import bisect
+import hashlib
+import io
+import os
+import tarfile
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import numpy as np
+
+from .labels import Labels
+from .manifest import ExportError, Manifest, ShardRecord
+
+Arrays = Dict[str, np.ndarray]  # image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float
+
+
+def _pil() -> Any:
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ImportError("reading JPEG/PNG exports needs Pillow (Debian: apt-get install "
+                          "python3-pil; pip: pillow), or export with format='npy'") from None
+    return Image
+
+
+def decode(kind: str, data: bytes) -> np.ndarray:
+    """One stored file as the array the server served (lossy for JPEG and depth PNG)."""
+    if kind == "depth.npy":
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    im = _pil().open(io.BytesIO(data))
+    if kind == "image":
+        return np.asarray(im.convert("RGB"))
+    if kind == "mask":
+        return np.asarray(im.convert("L"))
+    # 16-bit millimetres (manifest.depthPng), as float32 metres.
+    return np.asarray(im, dtype=np.int32).astype(np.float32) / 1000.0
+
+
+class Reader:
+    def __init__(self, m: Manifest, labels: Labels) -> None:
+        self.m = m
+        self.labels = labels
+        self._starts = [s.start for s in m.shards]
+
+    def shard_of(self, i: int) -> ShardRecord:
+        return self.m.shards[bisect.bisect_right(self._starts, self.m.start + i) - 1]
+
+    def read(self, i: int) -> Arrays:
+        raise NotImplementedError
+
+    def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
+        """(path, size, SHA-256 of content) of each item `shard` wrote, in the order the server
+        hashed them (fgbg.exports.verify)."""
+        raise NotImplementedError
+
+    def _opened(self) -> Dict[Any, Any]:
+        """Open files of this process (a forked or spawned copy opens its own)."""
+        if self.__dict__.get("_open_pid") != os.getpid():
+            self.__dict__["_open"] = {}
+            self.__dict__["_open_pid"] = os.getpid()
+        return self.__dict__["_open"]
+
+    def _file(self, rel: str) -> bytes:
+        try:
+            with open(self.m.path(rel), "rb") as f:
+                return f.read()
+        except OSError as e:
+            raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e.strerror)) from None
+
+    def file_sha(self, rel: str) -> Tuple[int, bytes]:
+        sha = hashlib.sha256()
+        size = 0
+        try:
+            with open(self.m.path(rel), "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    sha.update(block)
+                    size += len(block)
+        except OSError as e:
+            raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e.strerror)) from None
+        return size, sha.digest()
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_open")}
+
+
+def _kinds(m: Manifest) -> List[str]:
+    return [o for o in ("image", "mask", "depth") if o in m.outputs]
+
+
+class FolderReader(Reader):
+    """fg_bg/bg_NNN/NAME.jpg, fg_bg_masks/bg_NNN/NAME.png, depth_maps/bg_NNN/NAME.png."""
+
+    TOPS = {"image": ("fg_bg", ".jpg"), "mask": ("fg_bg_masks", ".png"),
+            "depth": ("depth_maps", ".png")}
+
+    def _paths(self, i: int) -> List[Tuple[str, str]]:
+        folder = "bg_%03d" % self.labels.meta["bg"][i]
+        name = self.labels.names[i]
+        return [(k, "%s/%s/%s%s" % (self.TOPS[k][0], folder, name, self.TOPS[k][1]))
+                for k in _kinds(self.m)]
+
+    def read(self, i: int) -> Arrays:
+        return {k: decode(k, self._file(p)) for k, p in self._paths(i)}
+
+    def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
+        for index in range(shard.start, shard.end):
+            for _, p in self._paths(index - self.m.start):
+                yield (p,) + self.file_sha(p)
+
+
+class WebDatasetReader(Reader):
+    """SHARD.tar of KEY.jpg, KEY.mask.png, KEY.depth.png (or .depth.npy), KEY.json."""
+
+    def _member(self, shard: ShardRecord, name: str) -> Tuple[int, Tuple[int, int]]:
+        opened = self._opened()
+        if shard.name not in opened:
+            rel = shard.name + ".tar"
+            try:
+                fd = os.open(self.m.path(rel), os.O_RDONLY)
+                with tarfile.open(self.m.path(rel)) as t:
+                    index = {x.name: (x.offset_data, x.size) for x in t.getmembers()}
+            except (OSError, tarfile.TarError) as e:
+                raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
+            opened[shard.name] = (fd, index)
+        fd, index = opened[shard.name]
+        if name not in index:
+            raise ExportError("%s: %s.tar has no %s" % (self.m.folder, shard.name, name))
+        return fd, index[name]
+
+    def read(self, i: int) -> Arrays:
+        shard = self.shard_of(i)
+        key = self.labels.names[i]
+        out = {}
+        for k in _kinds(self.m):
+            ext = {"image": ".jpg", "mask": ".mask.png",
+                   "depth": ".depth.npy" if self.m.depth_npy else ".depth.png"}[k]
+            fd, (offset, size) = self._member(shard, key + ext)
+            out[k] = decode("depth.npy" if ext == ".depth.npy" else k, os.pread(fd, size, offset))
+        return out
+
+    def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
+        rel = shard.name + ".tar"
+        yield (rel,) + self.file_sha(rel)
+
+
+class NpyReader(Reader):
+    """images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8, depth.npy [N,H,W] float16."""
+
+    FILES = {"image": "images.npy", "mask": "masks.npy", "depth": "depth.npy"}
+
+    def _array(self, kind: str) -> np.memmap:
+        opened = self._opened()
+        if kind not in opened:
+            rel = self.FILES[kind]
+            try:
+                a = np.load(self.m.path(rel), mmap_mode="r")
+            except (OSError, ValueError) as e:
+                raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
+            if len(a) != self.m.size:
+                raise ExportError("%s: %s holds %d samples; the manifest says %d"
+                                  % (self.m.folder, rel, len(a), self.m.size))
+            opened[kind] = a
+        return opened[kind]
+
+    def read(self, i: int) -> Arrays:
+        return {k: np.array(self._array(k)[i]) for k in _kinds(self.m)}
+
+    def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
+        a, b = shard.start - self.m.start, shard.end - self.m.start
+        for k in _kinds(self.m):
+            rows = self._array(k)[a:b]  # the shard's byte range of the file (C order)
+            sha = hashlib.sha256()
+            for r in range(0, len(rows), 256):
+                sha.update(rows[r:r + 256].tobytes())
+            yield self.FILES[k], rows.nbytes, sha.digest()
+
+
+def reader(m: Manifest, labels: Labels) -> Reader:
+    return {"folders": FolderReader, "webdataset": WebDatasetReader,
+            "npy": NpyReader}[m.format](m, labels)
+
+
+def sample_bytes(arrays: Arrays) -> List[Optional[bytes]]:
+    """image ‖ mask ‖ float16 depth, as the stream digest hashes them."""
+    depth = arrays.get("depth")
+    return [arrays["image"].tobytes() if "image" in arrays else None,
+            arrays["mask"].tobytes() if "mask" in arrays else None,
+            None if depth is None else depth.astype("<f2").tobytes()]

@@ -1,0 +1,140 @@
+"""Plain Python views of Describe and Stats answers (frozen dataclasses, readable reprs)."""
+from dataclasses import dataclass
+from typing import Any, Optional, Tuple
+
+_DEPTH_DTYPES = {0: "float16", 1: "float16", 2: "float32"}
+_POSITIONS = {0: "random", 1: "random", 2: "fixed"}
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """How samples are made (part of the fingerprint): output `height` × `width`; foreground
+    height drawn in [`fg_scale_min`, `fg_scale_max`] of the output height; `placements` per
+    (bg, fg, flip); `flip` doubles the index space; `position` is 'random' or 'fixed'; the mask
+    is 255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
+
+    height: int
+    width: int
+    fg_scale_min: float
+    fg_scale_max: float
+    placements: int
+    flip: bool
+    position: str
+    mask_threshold: int
+    soft_mask: bool
+
+
+@dataclass(frozen=True, repr=False)
+class DatasetInfo:
+    """What `Client.describe()` returns: everything needed to interpret a dataset's samples.
+
+    size: N = backgrounds × foregrounds × flips × placements, with index
+    i = ((bg · F + fg) · flips + flip) · P + k (`index_formula`).
+    image_shape (H, W, 3) uint8; mask_shape (H, W) uint8; depth_shape (h, w) in `depth_dtype`
+    (little-endian) and `depth_units`, or () when `has_depth` is False; `depth_source` names where
+    depth comes from ('builtin-exact', a model, or 'none').
+    background_labels / foreground_labels: the label tables that SampleMeta.bg_label and
+    fg_label index; background_names / foreground_names: asset names by bg / fg id.
+    fingerprint: SHA-256 over assets, spec, depth source and generator version.
+    max_get_samples: most indices one GetSamples call takes; max_batch_size: the largest
+    StreamEpoch batch; max_message_bytes: no response is larger.
+    """
+
+    name: str
+    size: int
+    backgrounds: int
+    foregrounds: int
+    flips: int
+    placements: int
+    index_formula: str
+    spec: DatasetSpec
+    fingerprint: str
+    generator_version: str
+    image_shape: Tuple[int, ...]
+    mask_shape: Tuple[int, ...]
+    has_depth: bool
+    depth_shape: Tuple[int, ...]
+    depth_dtype: str
+    depth_units: str
+    depth_source: str
+    background_labels: Tuple[str, ...]
+    foreground_labels: Tuple[str, ...]
+    background_names: Tuple[str, ...]
+    foreground_names: Tuple[str, ...]
+    max_get_samples: int
+    max_batch_size: int
+    max_message_bytes: int
+
+    @staticmethod
+    def from_proto(m: Any) -> "DatasetInfo":
+        s = m.spec
+        return DatasetInfo(
+            name=m.name, size=m.size, backgrounds=m.backgrounds, foregrounds=m.foregrounds,
+            flips=m.flips, placements=m.placements, index_formula=m.index_formula,
+            spec=DatasetSpec(s.height, s.width, s.fg_scale_min, s.fg_scale_max, s.placements,
+                             s.flip, _POSITIONS.get(s.position, str(s.position)),
+                             s.mask_threshold, s.soft_mask),
+            fingerprint=m.fingerprint, generator_version=m.generator_version,
+            image_shape=tuple(m.image_shape.dims), mask_shape=tuple(m.mask_shape.dims),
+            has_depth=m.has_depth, depth_shape=tuple(m.depth_shape.dims),
+            depth_dtype=_DEPTH_DTYPES.get(m.depth_dtype, "float16"), depth_units=m.depth_units,
+            depth_source=m.depth_source, background_labels=tuple(m.background_labels),
+            foreground_labels=tuple(m.foreground_labels),
+            background_names=tuple(m.background_names),
+            foreground_names=tuple(m.foreground_names), max_get_samples=m.max_get_samples,
+            max_batch_size=m.max_batch_size, max_message_bytes=m.max_message_bytes)
+
+    def __repr__(self) -> str:
+        depth = ("%s %s %s from %s" % (_shape(self.depth_shape), self.depth_dtype,
+                                       self.depth_units, self.depth_source)
+                 if self.has_depth else "none")
+        return ("DatasetInfo(name=%r, size=%d = %d bg x %d fg x %d flips x %d placements, "
+                "image=%s uint8, mask=%s uint8, depth=%s, background_labels=%s, "
+                "foreground_labels=%s, fingerprint=%r)" % (
+                    self.name, self.size, self.backgrounds, self.foregrounds, self.flips,
+                    self.placements, _shape(self.image_shape), _shape(self.mask_shape), depth,
+                    _few(self.background_labels), _few(self.foreground_labels),
+                    self.fingerprint[:12] + "..."))
+
+
+@dataclass(frozen=True)
+class ChannelStats:
+    """Per-channel mean and population std, in `unit` ('[0,1]' for image and mask, 'metres')."""
+
+    mean: Tuple[float, ...]
+    std: Tuple[float, ...]
+    unit: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What `Client.stats()` returns: exact statistics over `samples` samples; an output that
+    was not asked for (or that the dataset lacks) is None. `image.mean` / `image.std` are
+    ready for `transforms.Normalize`."""
+
+    samples: int
+    image: Optional[ChannelStats]
+    mask: Optional[ChannelStats]
+    depth: Optional[ChannelStats]
+    fingerprint: str
+
+    @staticmethod
+    def from_proto(m: Any) -> "Stats":
+        def channel(name: str) -> Optional[ChannelStats]:
+            if not m.HasField(name):
+                return None
+            c = getattr(m, name)
+            return ChannelStats(tuple(c.mean), tuple(c.std), c.unit)
+
+        return Stats(m.samples, channel("image"), channel("mask"), channel("depth"),
+                     m.fingerprint)
+
+
+def _shape(dims: Tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in dims)
+
+
+def _few(labels: Tuple[str, ...], n: int = 4) -> str:
+    shown = ", ".join(repr(x) for x in labels[:n])
+    more = ", ... %d in all" % len(labels) if len(labels) > n else ""
+    return "[" + shown + more + "]"

@@ -1,0 +1,22 @@
+"""PyTorch datasets for fgbg (torch is imported only by this package).
+
+    from fgbg.torch import FgbgIterableDataset, FgbgDataset
+    ds = FgbgIterableDataset(batch_size=64, shuffle=True)   # streamed whole batches
+    loader = ds.loader(num_workers=2)                       # exact state_dict(), len()
+    m = FgbgDataset()                                       # map-style: any sampler
+    e = fgbg.exported("exports/office_v1")                  # an export on disk, no server
+
+FgbgIterableDataset: every sample of an epoch once across ranks x workers; rank and world size
+from rank=/world_size=, torch.distributed or RANK/WORLD_SIZE in the process that builds the
+loader. FgbgDataset: one GetSamples call per batch (__getitems__). ExportedDataset: the same
+sample dicts from folders, webdataset or npy exports.
+"""
+from ._convert import tensor as _tensor  # noqa: F401 (zero-copy helper the tests use)
+from ._world import World
+from .exported import ExportedDataset, exported
+from .iterable import FgbgIterableDataset
+from .loader import FgbgLoader
+from .mapstyle import FgbgDataset
+
+__all__ = ["FgbgIterableDataset", "FgbgDataset", "FgbgLoader", "ExportedDataset", "exported",
+           "World"]

@@ -1,0 +1,113 @@
+"""Samples as tensors: the batch dicts every fgbg dataset yields, and their per-sample parts.
+
+A batch dict has only user keys: image, mask, depth (each when present), meta (a dict of
+columns: bg, fg, flip, k, x, y, fg_width, fg_height, bg_label, fg_label int64; scale float64;
+fg_depth float32; bbox int64 [n, 4]) and index (int64 [n]). A sample dict is one row of it,
+so default_collate of sample dicts gives back a batch dict.
+"""
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+
+from ..batch import Batch
+
+META_INT = ("bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "bg_label", "fg_label")
+MeanStd = Tuple[Sequence[float], Sequence[float]]
+Normalize = Union[None, str, MeanStd]
+
+
+def check_images(image: str, normalize: Normalize) -> None:
+    """Validates image= and normalize= (before any server call)."""
+    if isinstance(normalize, str) and normalize != "dataset":
+        raise ValueError("normalize must be (mean, std) or 'dataset', got %r" % normalize)
+    Images(image, None if isinstance(normalize, str) else normalize)
+
+
+def dataset_normalize(normalize: Normalize, stats: Callable[[], Any]) -> Optional[MeanStd]:
+    """(mean, std) for Images: as given, or the dataset's exact image Stats for "dataset"."""
+    if normalize is None or not isinstance(normalize, str):
+        return normalize
+    s = stats()
+    return (s.image.mean, s.image.std)
+
+
+def tensor(array: np.ndarray) -> torch.Tensor:
+    """torch.from_numpy without a copy; the message bytes are read-only, so is the tensor."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.from_numpy(array)
+
+
+class Images:
+    """image="uint8": uint8 [n, H, W, 3] as served (zero-copy). image="float": float32
+    [n, 3, H, W] on [0, 1], minus mean over std per channel when `normalize` is (mean, std)."""
+
+    def __init__(self, image: str, normalize: Optional[MeanStd]) -> None:
+        if image not in ("uint8", "float"):
+            raise ValueError("image must be 'uint8' or 'float', got %r" % (image,))
+        if normalize is not None and image != "float":
+            raise ValueError("normalize needs image='float'")
+        self.image = image
+        self.mean: Optional[torch.Tensor] = None
+        self.std: Optional[torch.Tensor] = None
+        if normalize is not None:
+            mean, std = (list(map(float, v)) for v in normalize)
+            if len(mean) != 3 or len(std) != 3 or min(std) <= 0:
+                raise ValueError("normalize must be (mean, std) with 3 values each and std > 0, "
+                                 "got %r" % (normalize,))
+            self.mean = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)
+            self.std = torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
+
+    def __call__(self, nhwc: torch.Tensor) -> torch.Tensor:
+        if self.image == "uint8":
+            return nhwc
+        img = nhwc.permute(0, 3, 1, 2).float().div_(255.0)
+        if self.mean is not None and self.std is not None:
+            img = img.sub_(self.mean).div_(self.std)
+        return img
+
+
+def meta_columns(metas: Sequence[Any]) -> Dict[str, torch.Tensor]:
+    """SampleMeta messages as columns (one tensor per field)."""
+    meta = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64) for f in META_INT}
+    meta["scale"] = torch.tensor([m.scale for m in metas], dtype=torch.float64)
+    meta["fg_depth"] = torch.tensor([m.fg_depth for m in metas], dtype=torch.float32)
+    meta["bbox"] = torch.tensor([[m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1] for m in metas],
+                                dtype=torch.int64).view(-1, 4)
+    return meta
+
+
+def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
+    """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out."""
+
+    def sel(a: np.ndarray) -> torch.Tensor:
+        return tensor(a if keep is None else a[keep])
+
+    out: Dict[str, Any] = {}
+    if batch.images is not None:
+        out["image"] = images(sel(batch.images))
+    if batch.masks is not None:
+        out["mask"] = sel(batch.masks)
+    if batch.depth is not None:
+        out["depth"] = sel(batch.depth)
+    if batch.meta:
+        metas = batch.meta if keep is None else [m for m, k in zip(batch.meta, keep) if k]
+        out["meta"] = meta_columns(metas)
+    out["index"] = sel(batch.indices)
+    return out
+
+
+def samples(batch: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The rows of a batch dict (views, no copies)."""
+    n = len(batch["index"])
+    rows: List[Dict[str, Any]] = [{} for _ in range(n)]
+    for key, value in batch.items():
+        if key == "meta":
+            for s in range(n):
+                rows[s]["meta"] = {f: col[s] for f, col in value.items()}
+        else:
+            for s in range(n):
+                rows[s][key] = value[s]
+    return rows

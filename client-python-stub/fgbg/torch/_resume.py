@@ -1,0 +1,87 @@
+"""Exact mid-epoch resume: what the consumer has received, as a global epoch position.
+
+A state is {seed, epoch, position P, skip}: every sample before P was seen, and `skip` lists
+the few after P already seen. A resumed pass streams from P (with any world size or number of
+workers) and leaves out `skip`. Ranks are taken to step in lockstep (as under DDP), so one
+rank's progress stands for all of them.
+"""
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where one yielded batch stands: shard `shard` of `shards` of `epoch` has passed `passed`
+    positions from `start`; built as rank `rank` of `world` with `workers` workers."""
+
+    epoch: int
+    shard: int
+    shards: int
+    passed: int
+    start: int
+    rank: int
+    world: int
+    workers: int
+
+
+class Tracker:
+    """Consumption as seen by the process that consumes the batches (never a worker)."""
+
+    def __init__(self) -> None:
+        self.resume_epoch: Optional[int] = None
+        self.resume: Tuple[int, FrozenSet[int]] = (0, frozenset())
+        self.progress: Dict[int, Dict[int, int]] = {}  # epoch -> {shard: positions passed}
+        self.last: Optional[Cursor] = None
+        self.current: Optional[int] = None  # the epoch of the pass under way, if any
+        self.generation = 0  # how many states were loaded (workers check they have the last)
+
+    def start_of(self, epoch: int) -> Tuple[int, FrozenSet[int]]:
+        """(start position, positions to leave out) for a pass over `epoch`."""
+        return self.resume if epoch == self.resume_epoch else (0, frozenset())
+
+    def begin(self, epoch: int) -> None:
+        if epoch != self.resume_epoch:
+            self.resume_epoch, self.resume = None, (0, frozenset())
+        self.progress.pop(epoch, None)
+        self.last = None
+        self.current = epoch
+
+    def observe(self, c: Cursor) -> None:
+        prog = self.progress.setdefault(c.epoch, {})
+        prog[c.shard] = max(prog.get(c.shard, 0), c.passed)
+        self.last = c
+
+    def end(self, epoch: int) -> None:
+        """The consumer received the whole pass over `epoch`."""
+        self.current = None
+        if epoch == self.resume_epoch:
+            self.resume_epoch, self.resume = None, (0, frozenset())
+
+    def state(self, seed: int, next_epoch: int) -> Dict[str, Any]:
+        c = self.last
+        if self.current is None or c is None:
+            # Between passes, or nothing of this pass received yet.
+            epoch = next_epoch if self.current is None else self.current
+            start, skip = self.start_of(epoch)
+            return {"seed": seed, "epoch": int(epoch), "position": int(start),
+                    "skip": sorted(int(p) for p in skip)}
+        prog = self.progress.get(c.epoch, {})
+        skip_before = self.resume[1] if c.epoch == self.resume_epoch else frozenset()
+        # Shard (r', w) of every rank r' has passed as many positions as ours (lockstep).
+        passed = [prog.get(c.rank * c.workers + s % c.workers, 0) for s in range(c.shards)]
+        floor = min(passed)
+        position = c.start + floor * c.shards
+        seen = {p for p in skip_before if p >= position}
+        for s in range(c.shards):
+            for j in range(floor, passed[s]):
+                seen.add(c.start + s + j * c.shards)
+        return {"seed": seed, "epoch": int(c.epoch), "position": int(position),
+                "skip": sorted(int(p) for p in seen)}
+
+    def load(self, state: Dict[str, Any], generation: int) -> None:
+        self.generation = generation
+        self.resume_epoch = int(state["epoch"])
+        self.resume = (int(state["position"]), frozenset(int(p) for p in state["skip"]))
+        self.progress = {}
+        self.last = None
+        self.current = None

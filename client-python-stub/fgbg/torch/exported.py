@@ -1,0 +1,109 @@
+"""ExportedDataset: train from an export on disk, without a server.
+
+    ds = fgbg.exported("exports/office_v1", verify=True)      # folders, webdataset or npy
+    loader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4)
+
+Yields the sample dicts FgbgDataset yields (image, mask, depth, meta, index), read through the
+export's manifest.json and labels.csv. Depth: float16 metres when stored exactly (npy, or
+webdataset with depth_npy), else float32 metres from the 16-bit millimetre PNGs.
+"""
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import torch
+import torch.utils.data
+
+from ..digest import SampleDigest
+from ..exports import verify as _verify
+from ..exports.labels import Labels
+from ..exports.manifest import ExportError, Manifest
+from ..exports.readers import reader, sample_bytes
+from ._convert import Images, tensor
+
+Transform = Callable[[Dict[str, Any]], Any]
+
+
+class ExportedDataset(torch.utils.data.Dataset):
+    """Map-style Dataset over the export at `path` (its folder or manifest.json); position i is
+    dataset index manifest.start + i. verify=True first checks every file (and, where lossless,
+    every sample's digest) against the manifest, raising ExportError naming what differs."""
+
+    def __init__(self, path: str, verify: bool = False, image: str = "uint8",
+                 normalize: Optional[Tuple[Sequence[float], Sequence[float]]] = None,
+                 transform: Optional[Transform] = None) -> None:
+        if transform is not None and not callable(transform):
+            raise TypeError("transform must be callable, got %r" % (transform,))
+        self.manifest = Manifest.load(path)
+        self._labels = Labels(self.manifest)
+        self._reader = reader(self.manifest, self._labels)
+        self._images = Images(image, normalize)
+        self.transform = transform
+        self._meta = {k: torch.from_numpy(v) for k, v in self._labels.meta.items()}
+        self._index = torch.from_numpy(self._labels.index)
+        if verify:
+            self.verify()
+
+    @property
+    def background_labels(self) -> Tuple[str, ...]:
+        return self.manifest.background_labels
+
+    @property
+    def foreground_labels(self) -> Tuple[str, ...]:
+        return self.manifest.foreground_labels
+
+    def __len__(self) -> int:
+        return self.manifest.size
+
+    def __getitem__(self, i: int) -> Any:
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError("index %d is out of range for an export of %d samples" % (i, n))
+        i = i + n if i < 0 else i
+        arrays = self._reader.read(i)
+        out: Dict[str, Any] = {}
+        if "image" in arrays:
+            out["image"] = self._images(tensor(arrays["image"][None]))[0]
+        for k in ("mask", "depth"):
+            if k in arrays:
+                out[k] = tensor(arrays[k])
+        out["meta"] = {k: v[i] for k, v in self._meta.items()}
+        out["index"] = self._index[i]
+        return self.transform(out) if self.transform is not None else out
+
+    def __getitems__(self, indices: Sequence[int]) -> List[Any]:
+        return [self[int(i)] for i in indices]
+
+    def verify(self) -> None:
+        """Raises ExportError unless every shard and file matches manifest.json."""
+        _verify.verify(self._reader)
+
+    def digest(self) -> str:
+        """The stream digest of the samples as read back: equal to the manifest's digest (and
+        to `fgbg stream` over the same range) when every stored output is lossless."""
+        m = self.manifest
+        if not m.exact:
+            lossy = [o for o in m.outputs if o == "image" or (o == "depth" and not m.depth_npy)]
+            raise ExportError("%s: this %s export stores %s lossily (JPEG images, millimetre "
+                              "depth PNGs), so its samples cannot reproduce the served bytes; "
+                              "verify() checks its files against the manifest instead (or "
+                              "export with format='npy')"
+                              % (m.folder, m.format, " and ".join(lossy)))
+        d = SampleDigest()
+        for i in range(len(self)):
+            d.add_sample(m.start + i, *sample_bytes(self._reader.read(i)))
+        return d.hex()
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return "ExportedDataset(%r, format=%r, dataset=%r, samples %d:%d, outputs=%s)" % (
+            m.folder, m.format, m.dataset, m.start, m.end, list(m.outputs))
+
+
+def exported(path: str, verify: bool = False, image: str = "uint8",
+             normalize: Optional[Tuple[Sequence[float], Sequence[float]]] = None,
+             transform: Optional[Transform] = None) -> ExportedDataset:
+    """fgbg.exported(path): the export at `path` as a map-style Dataset (see ExportedDataset)."""
+    return ExportedDataset(path, verify=verify, image=image, normalize=normalize,
+                           transform=transform)
+
+
+__all__ = ["ExportedDataset", "ExportError", "exported"]

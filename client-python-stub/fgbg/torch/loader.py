@@ -1,0 +1,127 @@
+"""The DataLoader that `FgbgIterableDataset.loader()` returns.
+
+Workers tag each batch with its Cursor (an object the DataLoader passes through untouched);
+the loader records the cursor in the consuming process and hands out the batch alone, so
+batches carry only user keys while state_dict() stays exact.
+"""
+import pickle
+from typing import Any, Callable, Dict, Iterator, Optional
+
+import torch
+import torch.utils.data
+
+from . import _world
+from ._resume import Cursor
+
+
+def _pin(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.pin_memory()
+    if isinstance(value, dict):
+        return {k: _pin(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_pin(v) for v in value)
+    return value
+
+
+def _check_picklable(fn: Any, name: str) -> None:
+    """Spawned workers receive the dataset pickled: say so before a worker fails to start."""
+    if fn is None:
+        return
+    try:
+        pickle.dumps(fn)
+    except (pickle.PicklingError, AttributeError, TypeError) as e:
+        raise TypeError("%s %r cannot be pickled, and spawned DataLoader workers receive it "
+                        "pickled: use a module-level function or a class instance, not a "
+                        "lambda or local function (%s)" % (name, fn, e)) from None
+
+
+class _Tagged:
+    """A batch and its cursor on their way from a worker to the consumer."""
+
+    __slots__ = ("cursor", "payload")
+
+    def __init__(self, cursor: Cursor, payload: Any) -> None:
+        self.cursor = cursor
+        self.payload = payload
+
+    def pin_memory(self) -> "_Tagged":  # DataLoader(pin_memory=True) calls this
+        return _Tagged(self.cursor, _pin(self.payload))
+
+
+class _TaggedCollate:
+    """A user's collate_fn, applied to the batch inside the tag (picklable for spawn)."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn = fn
+
+    def __call__(self, item: _Tagged) -> _Tagged:
+        return _Tagged(item.cursor, self.fn(item.payload))
+
+
+class _LoaderView(torch.utils.data.IterableDataset):
+    """What the DataLoader iterates: the dataset's stream, tagged, with the World the loader
+    decided (pickled with the view into spawned workers)."""
+
+    def __init__(self, dataset: Any) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.world: Optional[_world.World] = None
+
+    def __iter__(self) -> Iterator[_Tagged]:
+        ds = self.dataset
+        info = torch.utils.data.get_worker_info()
+        if self.world is None:
+            raise RuntimeError("fgbg: this view is iterated by FgbgLoader only")
+        if info is None:
+            world, worker, workers = self.world, 0, 1
+        else:
+            world = _world.in_worker(self.world, ds.rank, ds.world_size, info.id)
+            worker, workers = info.id, info.num_workers
+        epoch = ds._shared[ds._shared.PASS]  # set by the consumer before the workers start
+        for cursor, out in ds._stream(epoch, world, worker, workers):
+            yield _Tagged(cursor, out)
+
+
+class FgbgLoader(torch.utils.data.DataLoader):
+    """A DataLoader over an FgbgIterableDataset: batch_size=None (the dataset batches),
+    spawned workers by default, exact state_dict(), and len() = batches this rank yields."""
+
+    def __init__(self, dataset: Any, **kwargs: Any) -> None:
+        if kwargs.get("batch_size") is not None:
+            raise ValueError("the dataset yields whole batches: leave the loader's batch_size "
+                             "at None and set batch_size on FgbgIterableDataset")
+        kwargs["batch_size"] = None
+        if kwargs.get("num_workers", 0) > 0:
+            kwargs.setdefault("multiprocessing_context", "spawn")
+            _check_picklable(dataset.transform, "transform")
+            _check_picklable(kwargs.get("collate_fn"), "collate_fn")
+        if kwargs.get("collate_fn") is not None:
+            kwargs["collate_fn"] = _TaggedCollate(kwargs["collate_fn"])
+        self.fgbg_dataset = dataset
+        self._started_generation = dataset._tracker.generation
+        self._view = _LoaderView(dataset)
+        super().__init__(self._view, **kwargs)
+        dataset._loader_workers = self.num_workers
+
+    def _world(self) -> _world.World:
+        ds = self.fgbg_dataset
+        return _world.resolve(ds.rank, ds.world_size)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
+        ds = self.fgbg_dataset
+        if self._iterator is not None and self._started_generation != ds._tracker.generation:
+            # Persistent workers hold the dataset as it was when they started.
+            raise RuntimeError("fgbg: load_state_dict() was called after this loader's "
+                               "persistent workers started; build a new loader after loading "
+                               "the state")
+        self._started_generation = ds._tracker.generation
+        self._view.world = self._world()
+        epoch = ds._begin_pass()
+        for item in super().__iter__():
+            ds._tracker.observe(item.cursor)
+            yield item.payload
+        ds._end_pass(epoch)
+
+    def __len__(self) -> int:
+        return self.fgbg_dataset._length(self._world(), self.num_workers)

@@ -1,0 +1,101 @@
+"""FgbgDataset: map-style access to an fgbg server, sample by index.
+
+A DataLoader with a sampler (RandomSampler, DistributedSampler, a Subset's indices ...) asks
+for a whole batch through `__getitems__`: one GetSamples call per batch, split into sample
+dicts that default_collate stacks back into the same batch dicts FgbgIterableDataset yields.
+"""
+import operator
+import os
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+
+import torch
+import torch.utils.data
+
+from ..client import Client
+from ..errors import default_target
+from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
+                       samples)
+
+Transform = Callable[[Dict[str, Any]], Any]
+
+
+class FgbgDataset(torch.utils.data.Dataset):
+    """Sample i of a served dataset as a dict: image, mask, depth (the outputs it has, unless
+    `outputs` lists some), meta (0-d tensors, bbox [4]) and index. `transform` is applied to
+    each sample dict (the map-style convention; FgbgIterableDataset's applies to batches).
+    image/normalize as for FgbgIterableDataset. Each process (DataLoader workers included,
+    forked or spawned) opens its own channel: a gRPC channel never crosses a fork."""
+
+    def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
+                 outputs: Optional[Iterable[str]] = None, image: str = "uint8",
+                 normalize: Normalize = None, depth_dtype: str = "float16",
+                 transform: Optional[Transform] = None, timeout: float = 30.0) -> None:
+        if transform is not None and not callable(transform):
+            raise TypeError("transform must be callable, got %r" % (transform,))
+        check_images(image, normalize)
+        self.target = default_target(target)
+        self.dataset = dataset
+        self.seed = seed
+        self.outputs = None if outputs is None else tuple(outputs)
+        self.depth_dtype = depth_dtype
+        self.transform = transform
+        self.timeout = timeout
+        with Client(self.target, timeout=timeout) as c:
+            self.info = c.describe(dataset)
+            if self.outputs is not None:  # the server's own check (and message) for them
+                c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
+            mean_std = dataset_normalize(normalize, lambda: c.stats(dataset, seed=seed,
+                                                                    outputs=["image"]))
+        self._images = Images(image, mean_std)
+        self._conn: Optional[Client] = None
+        self._conn_pid = 0
+        self.requests = 0  # GetSamples calls made by this process
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_conn"], state["_conn_pid"] = None, 0
+        return state
+
+    def _client(self) -> Client:
+        if self._conn is None or self._conn_pid != os.getpid():  # new, or forked from a parent
+            self._conn = Client(self.target, timeout=self.timeout)
+            self._conn_pid = os.getpid()
+        return self._conn
+
+    def __len__(self) -> int:
+        return self.info.size
+
+    def _index(self, i: Any) -> int:
+        n = self.info.size
+        k = operator.index(i)
+        if not -n <= k < n:
+            raise IndexError("index %d is out of range for dataset %r of %d samples"
+                             % (k, self.dataset, n))
+        return k + n if k < 0 else k
+
+    def __getitem__(self, index: Union[int, Sequence[int]]) -> Any:
+        """One sample dict; a list of indices gives a list of them (one call)."""
+        if isinstance(index, (list, tuple, range)) or (
+                isinstance(index, torch.Tensor) and index.dim() == 1):
+            return self.__getitems__(index)  # type: ignore[arg-type]
+        return self.__getitems__([index])[0]  # type: ignore[list-item]
+
+    def __getitems__(self, indices: Sequence[int]) -> List[Any]:
+        """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
+        (one for any batch up to DatasetInfo.max_get_samples)."""
+        idx = [self._index(i) for i in indices]
+        out: List[Any] = []
+        step = max(1, self.info.max_get_samples)
+        for a in range(0, len(idx), step):
+            batch = self._client().get_samples(idx[a:a + step], self.dataset, self.seed,
+                                               outputs=self.outputs,
+                                               depth_dtype=self.depth_dtype)
+            self.requests += 1
+            out.extend(samples(batch_dict(batch, self._images)))
+        if self.transform is not None:
+            out = [self.transform(s) for s in out]
+        return out
+
+    def __repr__(self) -> str:
+        return "FgbgDataset(target=%r, dataset=%r, seed=%d, size=%d)" % (
+            self.target, self.dataset, self.seed, self.info.size)
