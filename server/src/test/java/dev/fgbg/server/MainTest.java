@@ -10,6 +10,7 @@ import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.spec.Spec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,12 @@ class MainTest {
     assertEquals(3 * 3 * 1 * 2, mine.size());
     assertEquals(0.4, mine.spec().fgScaleMin());
     assertTrue(!mine.hasDepth());
+    Dataset ground = build("--builtin-size", "16", "--builtin-counts", "1:1",
+        "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+        "--position", "ground", "--ground-band", "0.6:0.9", "--max-image-pixels", "4000").get(1);
+    assertEquals(Spec.Position.GROUND, ground.spec().position());
+    assertEquals(0.6, ground.spec().groundMin());
+    assertEquals(0.9, ground.spec().groundMax());
   }
 
   @Test
@@ -80,6 +87,16 @@ class MainTest {
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
+    assertFails("--position 'up' must be random, fixed or ground", "--bg", bg, "--fg", fg,
+        "--position", "up");
+    assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
+        "ground", "--ground-band", "0.7");
+    assertFails("spec field ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
+        "--position", "ground", "--ground-band", "0.7:0.5");
+    assertFails("64x48 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
+        "--max-image-pixels", "3000");
+    assertFails("--max-image-pixels 0 must be in [1, ", "--bg", bg, "--fg", fg,
+        "--max-image-pixels", "0");
     Path cfg = root.resolve("bad.json");
     Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
     assertFails("config file " + cfg + " is not valid", "--config", cfg.toString());
@@ -116,21 +133,61 @@ class MainTest {
 
   @Test
   void runPrintsOneLineAndExitsTwoOnBadAssets() {
+    Fixtures.goodFolders(root);
     PrintStream old = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     int code;
     try {
       code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
-          "--bg", root.resolve("missing").toString(), "--fg", root.toString()});
+          "--bg", root.resolve("missing").toString(), "--fg", root.resolve("fg").toString()});
     } finally {
       System.setErr(old);
     }
     assertEquals(2, code);
     String msg = err.toString(StandardCharsets.UTF_8);
-    assertTrue(msg.startsWith("fgbg: error: background folder "), msg);
+    assertTrue(msg.startsWith("fgbg: error: dataset 'folder': background folder "), msg);
     assertTrue(msg.contains("missing does not exist"), msg);
     assertTrue(!msg.contains("\tat "), "no stack trace: " + msg);
+    assertEquals(1, msg.lines().count(), msg);
+  }
+
+  @Test
+  void runNamesEveryBadFileOfEveryDatasetOnceEachAndExitsTwo() throws Exception {
+    Fixtures.goodFolders(root);
+    Files.writeString(root.resolve("bg/broken.png"), "not an image");
+    Fixtures.pngHeaderOnly(30_000, 30_000, root.resolve("fg/bomb.png"));
+    Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/opaque.jpg"));
+    Path cfg = root.resolve("more.json");
+    Files.writeString(cfg, "{\"datasets\": [{\"name\": \"second\", \"bg\": \""
+        + root.resolve("nothing") + "\", \"fg\": \"" + root.resolve("fg") + "\"}]}");
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
+          "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+          "--config", cfg.toString()});
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, code);
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals("fgbg: error: dataset 'folder' has 3 bad files or folders (fix or remove each, "
+        + "then start again):", lines.get(0));
+    assertTrue(lines.get(1).startsWith("  " + root.resolve("bg/broken.png") + ": not a PNG"),
+        lines.get(1));
+    assertTrue(lines.get(2).startsWith("  " + root.resolve("fg/bomb.png") + ": 30000x30000"),
+        lines.get(2));
+    assertTrue(lines.get(3).startsWith("  " + root.resolve("fg/opaque.jpg") + ": has no alpha"),
+        lines.get(3));
+    assertEquals("dataset 'second' has 3 bad files or folders (fix or remove each, then start "
+        + "again):", lines.get(4));
+    assertEquals("  background folder " + root.resolve("nothing") + " does not exist or is not a "
+        + "folder", lines.get(5));
+    assertTrue(lines.get(6).startsWith("  " + root.resolve("fg/bomb.png")), lines.get(6));
+    assertEquals(8, lines.size(), String.join("\n", lines));
   }
 
   private void assertFails(String fragment, String... args) {
