@@ -40,7 +40,7 @@ final class StreamBench implements Callable<Integer> {
   boolean digest;
 
   @Option(names = "--server-jar", description = "Default: server/target/fgbg-server.jar.")
-  Path serverJar = Path.of("server/target/fgbg-server.jar");
+  Path serverJar = ServerProcess.inRepository("server/target/fgbg-server.jar");
 
   @Option(names = "--server-args", split = " ", description = "Extra server flags.")
   List<String> serverArgs = new ArrayList<>();

@@ -42,7 +42,7 @@ public final class BuiltinFlags {
           + "' must be B:F with each in [1, " + BuiltinConfig.MAX_ASSETS + "]");
     }
     boolean model = !folderGiven;
-    return new BuiltinConfig(hw[0], hw[1], placements, bgs, fgs, model ? depth.model : "",
+    return new BuiltinConfig(hw[0], hw[1], placements, bgs, fgs, model ? depth.model() : "",
         model ? depth.weights : "", model ? depth.mode : "");
   }
 }
