@@ -89,7 +89,9 @@ class FgbgCliTest {
       assertEquals(224, mask.getHeight());
       BufferedImage depth = ImageIO.read(out.resolve(i + "_depth.png").toFile());
       assertEquals(224, depth.getWidth());
-      assertTrue(Files.readString(out.resolve(i + "_meta.json")).contains("\"bbox\""));
+      String meta = Files.readString(out.resolve(i + "_meta.json"));
+      assertTrue(meta.startsWith("{\n  \"index\": " + i + ",\n  \"bg\": "), meta);
+      assertTrue(meta.contains("\n  \"fg_width\": ") && meta.contains("\n  \"bbox\": {"), meta);
     }
   }
 

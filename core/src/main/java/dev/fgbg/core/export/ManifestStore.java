@@ -2,6 +2,7 @@ package dev.fgbg.core.export;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
@@ -125,7 +126,7 @@ final class ManifestStore {
   }
 
   static void write(Path file, ExportManifest m) throws IOException {
-    FileIo.writeAtomically(file, (JsonFormat.printer().print(m) + "\n")
+    FileIo.writeAtomically(file, (ProtoJson.print(m) + "\n")
         .getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -141,7 +141,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
       DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
-      long[] indices = checkedIndices(request, d, outputs, enc);
+      long[] indices = checkedIndices(request, d);
       ServerCallStreamObserver<SampleBatch> call =
           (ServerCallStreamObserver<SampleBatch>) response;
       // Synthesis here; teacher depth completes the reply later without holding this thread.
@@ -158,17 +158,16 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     }
   }
 
-  private long[] checkedIndices(GetSamplesRequest request, Dataset d, Outputs outputs,
-      DepthEncoding enc) {
+  private long[] checkedIndices(GetSamplesRequest request, Dataset d) {
     int n = request.getIndicesCount();
     if (n == 0) {
       throw FgbgException.invalidArgument("indices is empty; give at least one index");
     }
-    int max = limits.getSamplesCount(ProtoMapping.sampleBytes(d, outputs, enc));
+    int max = ProtoMapping.maxGetSamples(d, limits);
     if (n > max) {
-      throw FgbgException.invalidArgument("indices has " + n + " entries; at most " + max
-          + " fit in one GetSamples response for dataset '" + d.name()
-          + "' with these outputs (use StreamEpoch or several calls)");
+      throw FgbgException.invalidArgument("indices has " + n + " entries; dataset '" + d.name()
+          + "' takes at most " + max + " per GetSamples call (its max_get_samples in describe); "
+          + "use StreamEpoch or several calls");
     }
     long[] indices = new long[n];
     for (int s = 0; s < n; s++) {
