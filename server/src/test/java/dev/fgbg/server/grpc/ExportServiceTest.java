@@ -177,12 +177,15 @@ class ExportServiceTest {
         .addIndices(0).addIndices(399_999).addIndices(123).build());
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(g.getPng().toByteArray()));
     assertEquals(g.getWidth(), img.getWidth());
-    assertEquals(3 * 224 + 4 * 4, img.getWidth(), "image | mask | depth");
+    assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 8, img.getWidth(),
+        "image | mask | depth | colour bar and its labels");
     assertEquals(3 * (224 + 16 + 4) + 4, img.getHeight());
     GalleryResponse spread = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
         .setCount(5).build());
     assertEquals(5, spread.getIndicesCount());
-    assertEquals(2 * 32 + 3 * 4, spread.getWidth(), "no depth column without depth");
+    assertEquals(2 * 32 * 5 + 3 * 4, spread.getWidth(), "no depth column without depth, and "
+        + "32 px cells scaled up so the caption fits");
+    assertEquals(List.of(12L, 36L, 60L, 84L, 108L), spread.getIndicesList(), "evenly spaced");
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().gallery(
         GalleryRequest.newBuilder().setDataset("tiny").setCount(1000).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
