@@ -47,7 +47,7 @@ public final class FgbgServer {
         options.ticker());
     this.server = builder
         .addService(new FgbgService(registry, workers, options.window(), Limits.DEFAULT, stats,
-            exports, new StatsCalculator(workers), depth))
+            exports, new StatsStreamer(new StatsCalculator(workers), options.ticker()), depth))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

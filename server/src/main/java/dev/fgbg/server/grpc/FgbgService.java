@@ -11,7 +11,6 @@ import dev.fgbg.core.epoch.EpochSource;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
-import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
@@ -24,10 +23,10 @@ import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.ListDatasetsResponse;
-import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
+import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -48,11 +47,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final Limits limits;
   private final StreamStats stats;
   private final ExportService exports;
-  private final StatsCalculator statsCalculator;
+  private final StatsStreamer statsStreamer;
   private final List<DepthRuntime> depth;
 
   FgbgService(DatasetRegistry registry, Executor pool, int window, Limits limits,
-      StreamStats stats, ExportService exports, StatsCalculator statsCalculator,
+      StreamStats stats, ExportService exports, StatsStreamer statsStreamer,
       List<DepthRuntime> depth) {
     this.registry = registry;
     this.pool = pool;
@@ -60,7 +59,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     this.limits = limits;
     this.stats = stats;
     this.exports = exports;
-    this.statsCalculator = statsCalculator;
+    this.statsStreamer = statsStreamer;
     this.depth = List.copyOf(depth);
   }
 
@@ -81,15 +80,22 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
         (ServerCallStreamObserver<StatsResponse>) response;
     try {
       Dataset d = registry.get(request.getDataset());
-      if (request.getOutputsList().contains(Output.OUTPUT_META)) {
-        throw FgbgException.invalidArgument("outputs: stats are computed for "
-            + "image, mask and depth; OUTPUT_META has none");
-      }
-      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
+      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
       long end = request.getEnd() == 0 ? d.size() : request.getEnd();
-      Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end, outputs,
-          call::isCancelled);
+      Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(), end,
+          outputs, call::isCancelled);
       reply(response, ProtoMapping.stats(d, s, outputs));
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void statsWithProgress(StatsRequest request, StreamObserver<StatsProgress> response) {
+    try {
+      Dataset d = registry.get(request.getDataset());
+      statsStreamer.run(d, request, ProtoMapping.statsOutputs(request.getOutputsList(), d),
+          (ServerCallStreamObserver<StatsProgress>) response);
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }

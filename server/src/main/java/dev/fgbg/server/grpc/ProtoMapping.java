@@ -124,6 +124,15 @@ final class ProtoMapping {
     return new Outputs(image, mask, depth, meta);
   }
 
+  /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
+  static Outputs statsOutputs(List<Output> requested, Dataset d) {
+    if (requested.contains(Output.OUTPUT_META)) {
+      throw FgbgException.invalidArgument("outputs: stats are computed for image, mask and "
+          + "depth; OUTPUT_META has none");
+    }
+    return outputs(requested, d);
+  }
+
   static DepthEncoding encoding(DepthDtype dtype) {
     return switch (dtype) {
       case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;

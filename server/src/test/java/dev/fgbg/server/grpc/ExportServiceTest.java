@@ -16,6 +16,7 @@ import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -169,6 +170,21 @@ class ExportServiceTest {
         .setDataset("tiny").addOutputs(Output.OUTPUT_META).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("OUTPUT_META"));
+  }
+
+  @Test
+  void statsWithProgressEndsWithTheUnaryResultAndFailsLikeIt() {
+    StatsRequest r = StatsRequest.newBuilder().setDataset("tiny").setSeed(11).setEnd(100)
+        .addOutputs(Output.OUTPUT_MASK).build();
+    List<StatsProgress> got = new ArrayList<>();
+    stub().statsWithProgress(r).forEachRemaining(got::add);
+    StatsProgress last = got.get(got.size() - 1);
+    assertTrue(last.getFinished() && last.getDone() == 100 && last.getTotal() == 100);
+    assertEquals(stub().stats(r), last.getResult());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub()
+        .statsWithProgress(StatsRequest.newBuilder().setDataset("nodepth")
+            .addOutputs(Output.OUTPUT_DEPTH).build()).hasNext());
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
   }
 
   @Test
