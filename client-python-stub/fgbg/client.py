@@ -1,7 +1,7 @@
 """fgbg.Client: describe, get_samples, stream_epoch, with deadlines and clear errors."""
 import grpc
 
-from . import wire
+from . import replicas, wire
 from ._proto import pb, pb_grpc
 from .batch import Batch
 
@@ -56,12 +56,18 @@ def _parse(raw):
 
 class Client:
     """A connection to an fgbg server. Every call has a deadline (`timeout` seconds; streams
-    `stream_timeout`). Use as a context manager or call close()."""
+    `stream_timeout`). Use as a context manager or call close().
+
+    `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
+    fgbg.replicas): the client connects to replica `rank % n` (`targets` lists them all).
+    fgbg.failover streams an epoch that moves to the next replica when one dies."""
 
     def __init__(self, target="localhost:50051", timeout=30.0, stream_timeout=24 * 3600.0,
-                 max_message_bytes=64 << 20):
+                 max_message_bytes=64 << 20, rank=0):
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
+        self.targets = replicas.resolve(target)
+        target = self.targets[replicas.home(rank, len(self.targets))]
         self.target = target
         self.timeout = timeout
         self.stream_timeout = stream_timeout
