@@ -37,21 +37,23 @@ final class DepthTask implements Function<Integer, Boolean> {
   private final String dest;
   private final HadoopStore.Settings settings;
   private final long end;
+  private final int cores;
 
   DepthTask(SparkDepth.Request request, String fingerprint, String dest,
-      HadoopStore.Settings settings, long end) {
+      HadoopStore.Settings settings, long end, int cores) {
     this.request = request;
     this.fingerprint = fingerprint;
     this.dest = dest;
     this.settings = settings;
     this.end = end;
+    this.cores = cores;
   }
 
   /** Returns whether the shard was found complete. */
   @Override
   public Boolean call(Integer k) throws IOException {
     TaskContext tc = TaskContext.get();
-    Dataset d = ExecutorDatasets.get(request.source(), fingerprint, request.taskThreads());
+    Dataset d = ExecutorDatasets.get(request.source(), fingerprint, cores);
     long from = request.start() + (long) k * request.shardSize();
     long to = Math.min(end, from + request.shardSize());
     HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc));

@@ -20,14 +20,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ExecutorDatasets {
   /** The executor's depth cache in memory: a depth job streams through, nothing is reread. */
   private static final long DEPTH_MEMORY_BYTES = 256L << 20;
-  private static final Map<DatasetSource, Dataset> DATASETS = new ConcurrentHashMap<>();
-  private static DepthRuntimes runtimes;
+  private static final Map<Key, Dataset> DATASETS = new ConcurrentHashMap<>();
+  private static final Map<Integer, DepthRuntimes> RUNTIMES = new ConcurrentHashMap<>();
+
+  private record Key(DatasetSource source, int cores) {}
 
   private ExecutorDatasets() {}
 
-  /** The dataset of {@code source}, once its fingerprint is checked to be {@code expected}. */
-  static Dataset get(DatasetSource source, String expected, int threads) {
-    Dataset d = DATASETS.computeIfAbsent(source, s -> s.build(runtimes(s, threads)));
+  /**
+   * The dataset of {@code source}, once its fingerprint is checked to be {@code expected}; its
+   * model runs with {@code cores} intra-op threads (the executor's cores).
+   */
+  static Dataset get(DatasetSource source, String expected, int cores) {
+    Dataset d = DATASETS.computeIfAbsent(new Key(source, cores),
+        k -> source.build(runtimes(source, cores)));
     if (!d.fingerprint().equals(expected)) {
       throw FgbgException.failedPrecondition("dataset '" + source.name() + "' has fingerprint "
           + d.fingerprint() + " on executor " + host() + " but " + expected + " on the driver: "
@@ -37,13 +43,11 @@ final class ExecutorDatasets {
     return d;
   }
 
-  private static synchronized DepthRuntimes runtimes(DatasetSource s, int threads) {
-    if (runtimes == null) {
-      runtimes = new DepthRuntimes(new DepthSettings(
-          OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)),
-          Math.max(1, threads), DEPTH_MEMORY_BYTES, null, 0));
-    }
-    return runtimes;
+  /** One runtime set (so one session per model) per core count: one in a real executor. */
+  private static DepthRuntimes runtimes(DatasetSource s, int cores) {
+    return RUNTIMES.computeIfAbsent(cores, c -> new DepthRuntimes(new DepthSettings(
+        OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)), Math.max(1, c),
+        DEPTH_MEMORY_BYTES, null, 0)));
   }
 
   private static String host() {

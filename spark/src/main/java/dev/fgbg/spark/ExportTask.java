@@ -38,9 +38,11 @@ final class ExportTask implements Function<Integer, ExportTask.Done> {
   private final HadoopStore.Settings settings;
   private final List<byte[]> known;
   private final SparkExport.ChunkHook hook;
+  private final int cores;
 
   ExportTask(DatasetSource source, String fingerprint, SparkExport.Request request, String dest,
-      HadoopStore.Settings settings, List<byte[]> known, SparkExport.ChunkHook hook) {
+      HadoopStore.Settings settings, List<byte[]> known, SparkExport.ChunkHook hook,
+      int cores) {
     this.source = source;
     this.fingerprint = fingerprint;
     this.request = request;
@@ -48,6 +50,7 @@ final class ExportTask implements Function<Integer, ExportTask.Done> {
     this.settings = settings;
     this.known = known;
     this.hook = hook;
+    this.cores = cores;
   }
 
   static String marker(String shard) {
@@ -57,7 +60,7 @@ final class ExportTask implements Function<Integer, ExportTask.Done> {
   @Override
   public Done call(Integer k) throws IOException {
     TaskContext tc = TaskContext.get();
-    Dataset d = ExecutorDatasets.get(source, fingerprint, request.taskThreads());
+    Dataset d = ExecutorDatasets.get(source, fingerprint, cores);
     HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc));
     ExportPlan plan = new ExportPlan(request.job(d), store);
     String name = plan.shardName(k);

@@ -49,7 +49,8 @@ final class SparkDepth {
       HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
       HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag());
       store.mkdirs(DepthStore.folder(d.fingerprint(), r.seed()));
-      DepthTask task = new DepthTask(r, d.fingerprint(), store.uri(), settings, end);
+      DepthTask task = new DepthTask(r, d.fingerprint(), store.uri(), settings, end,
+          SparkJobs.executorCores(sc));
       List<Boolean> skipped = sc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
           .map(task).collect();
       int s = (int) skipped.stream().filter(b -> b).count();

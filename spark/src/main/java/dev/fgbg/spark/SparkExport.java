@@ -73,7 +73,7 @@ final class SparkExport {
         known.add(rec.getComplete() ? rec.toByteArray() : null);
       }
       ExportTask task = new ExportTask(executorSource, d.fingerprint(), r, store.uri(), settings,
-          known, hook);
+          known, hook, SparkJobs.executorCores(sc));
       List<ExportTask.Done> done = sc.parallelize(
               IntStream.range(0, plan.shardCount()).boxed().toList(), plan.shardCount())
           .map(task).collect();

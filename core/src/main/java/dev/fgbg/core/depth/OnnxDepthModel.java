@@ -30,6 +30,7 @@ import java.util.logging.Logger;
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
+  private static final long LOAD_STACK_BYTES = 64L << 20;
 
   /** Where inference runs. */
   public enum Device { AUTO, CPU, CUDA }
@@ -58,8 +59,36 @@ public final class OnnxDepthModel implements DepthModel {
     this.inW = config.proto().getInputWidth();
   }
 
-  /** Loads and checks the model; every problem names the file and how to fix it. */
+  /**
+   * Loads and checks the model; every problem names the file and how to fix it. Runs on a
+   * thread of its own with a large stack: loading ONNX Runtime's native library (and building
+   * a session) can overflow a default 1 MB Java thread stack, which kills the JVM with SIGSEGV
+   * (seen with FastDepth, depending on how much of the caller's stack was in use).
+   */
   public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
+    OnnxDepthModel[] made = new OnnxDepthModel[1];
+    RuntimeException[] failed = new RuntimeException[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        made[0] = loadHere(config, device, threads);
+      } catch (RuntimeException e) {
+        failed[0] = e;
+      }
+    }, "fgbg-onnx-load", LOAD_STACK_BYTES);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading " + config.weights(), e);
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return made[0];
+  }
+
+  private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads) {
     var w = config.weights();
     String how = " (see " + config.folder().resolve("README.md") + " for how to get model.onnx,"
         + " or give --depth-weights PATH)";
