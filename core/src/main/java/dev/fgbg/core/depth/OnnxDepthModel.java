@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.synth.Resampler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -60,32 +61,12 @@ public final class OnnxDepthModel implements DepthModel {
   }
 
   /**
-   * Loads and checks the model; every problem names the file and how to fix it. Runs on a
-   * thread of its own with a large stack: loading ONNX Runtime's native library (and building
-   * a session) can overflow a default 1 MB Java thread stack, which kills the JVM with SIGSEGV
-   * (seen with FastDepth, depending on how much of the caller's stack was in use).
+   * Loads and checks the model; every problem names the file and how to fix it. On a large
+   * stack: loading ONNX Runtime's native library overflowed a 1 MB thread stack (SIGSEGV).
    */
   public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
-    OnnxDepthModel[] made = new OnnxDepthModel[1];
-    RuntimeException[] failed = new RuntimeException[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        made[0] = loadHere(config, device, threads);
-      } catch (RuntimeException e) {
-        failed[0] = e;
-      }
-    }, "fgbg-onnx-load", LOAD_STACK_BYTES);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while loading " + config.weights(), e);
-    }
-    if (failed[0] != null) {
-      throw failed[0];
-    }
-    return made[0];
+    return NamedThreads.onLargeStack("fgbg-onnx-load", LOAD_STACK_BYTES,
+        () -> loadHere(config, device, threads));
   }
 
   private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads) {
@@ -286,7 +267,6 @@ public final class OnnxDepthModel implements DepthModel {
   public String device() {
     return device;
   }
-
 
   @Override
   public void close() {
