@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.synth.Resampler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,7 @@ import java.util.logging.Logger;
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
+  private static final long LOAD_STACK_BYTES = 64L << 20;
 
   /** Where inference runs. */
   public enum Device { AUTO, CPU, CUDA }
@@ -58,8 +60,16 @@ public final class OnnxDepthModel implements DepthModel {
     this.inW = config.proto().getInputWidth();
   }
 
-  /** Loads and checks the model; every problem names the file and how to fix it. */
+  /**
+   * Loads and checks the model; every problem names the file and how to fix it. On a large
+   * stack: loading ONNX Runtime's native library overflowed a 1 MB thread stack (SIGSEGV).
+   */
   public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
+    return NamedThreads.onLargeStack("fgbg-onnx-load", LOAD_STACK_BYTES,
+        () -> loadHere(config, device, threads));
+  }
+
+  private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads) {
     var w = config.weights();
     String how = " (see " + config.folder().resolve("README.md") + " for how to get model.onnx,"
         + " or give --depth-weights PATH)";
@@ -257,7 +267,6 @@ public final class OnnxDepthModel implements DepthModel {
   public String device() {
     return device;
   }
-
 
   @Override
   public void close() {
