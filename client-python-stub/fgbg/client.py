@@ -1,7 +1,7 @@
 """fgbg.Client: describe, get_samples, stream_epoch, export, stats, gallery, with deadlines and
 clear errors."""
 import os
-from typing import Any, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
 
 # DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
 # epoll1 poller, parent and child then share one epoll set and the child's calls can hang; the
@@ -13,7 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import wire  # noqa: E402
+from . import replicas, wire  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
@@ -64,13 +64,20 @@ def _parse(raw: bytes) -> Any:
 class Client:
     """A connection to an fgbg server at `target` (default: $FGBG_TARGET, else
     localhost:50051). Every call has a deadline (`timeout` seconds; streams `stream_timeout`).
-    Use as a context manager or call close()."""
+    Use as a context manager or call close().
 
-    def __init__(self, target: Optional[str] = None, timeout: float = 30.0,
-                 stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20) -> None:
+    `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
+    fgbg.replicas): the client connects to replica `rank % n` (`targets` lists them all).
+    fgbg.failover streams an epoch that moves to the next replica when one dies."""
+
+    def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
+                 stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
+                 rank: int = 0) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
-        self.target = default_target(target)
+        self.targets = replicas.resolve(
+            target if isinstance(target, (list, tuple)) else default_target(target))
+        self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout
         self._channel = grpc.insecure_channel(self.target, options=[

@@ -30,13 +30,18 @@ public final class Sha256 {
 
   /** 64 lowercase hex digits of the hash of a file's content. */
   public static String hex(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return hex(in);
+    }
+  }
+
+  /** 64 lowercase hex digits of the hash of everything left in {@code in} (not closed). */
+  public static String hex(InputStream in) throws IOException {
     MessageDigest d = newDigest();
     byte[] buf = new byte[BUFFER];
-    try (InputStream in = Files.newInputStream(file)) {
-      int r;
-      while ((r = in.read(buf)) > 0) {
-        d.update(buf, 0, r);
-      }
+    int r;
+    while ((r = in.read(buf)) > 0) {
+      d.update(buf, 0, r);
     }
     return HexFormat.of().formatHex(d.digest());
   }

@@ -63,6 +63,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
     private long diskCacheBytes = 50_000_000_000L;
+    private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
 
@@ -115,6 +116,12 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /** A read-only depth store consulted before the model, or null for none. */
+    public Builder depthStore(Path depthStore) {
+      this.depthStore = depthStore;
+      return this;
+    }
+
     public Builder diskCacheBytes(long bytes) {
       this.diskCacheBytes = bytes;
       return this;
@@ -133,7 +140,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     public ServerOptions build() {
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
-              depthCacheBytes, cacheDir, diskCacheBytes), statsInterval, shutdownGrace);
+              depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace);
     }
   }
 }

@@ -25,6 +25,37 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
     depthMode = depthMode == null ? "" : depthMode;
   }
 
+  /**
+   * From flag-style text: {@code size} "H" or "HxW", {@code counts} "B:F"; INVALID_CONFIG
+   * naming the flag otherwise.
+   */
+  public static BuiltinConfig parse(String size, int placements, String counts,
+      String depthModel, String depthWeights, String depthMode) {
+    int[] hw;
+    try {
+      hw = DatasetFactory.size(size);
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
+    }
+    String[] bf = counts.split(":");
+    int bgs = -1;
+    int fgs = -1;
+    try {
+      if (bf.length == 2) {
+        bgs = Integer.parseInt(bf[0].trim());
+        fgs = Integer.parseInt(bf[1].trim());
+      }
+    } catch (NumberFormatException e) {
+      bgs = -1;
+    }
+    if (bgs < 0 || fgs < 0) {
+      throw FgbgException.invalidConfig("--builtin-counts '" + counts
+          + "' must be B:F with each in [1, " + MAX_ASSETS + "]");
+    }
+    return new BuiltinConfig(hw[0], hw[1], placements, bgs, fgs, depthModel, depthWeights,
+        depthMode);
+  }
+
   /** The default world: 224×224, 20 placements, 100 × 100, exact depth. */
   public static BuiltinConfig standard() {
     return new BuiltinConfig(224, 224, 20, MAX_ASSETS, MAX_ASSETS, "", "", "");

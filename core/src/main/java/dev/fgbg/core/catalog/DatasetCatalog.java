@@ -77,11 +77,16 @@ public final class DatasetCatalog {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
           + e.getMessage(), e);
     }
+    return parseConfig(json, file.toString());
+  }
+
+  /** The folder datasets of config text read from {@code origin} (named in messages). */
+  public static List<FolderDatasetConfig> parseConfig(String json, String origin) {
     ServerConfig.Builder sc = ServerConfig.newBuilder();
     try {
       JsonFormat.parser().merge(json, sc);
     } catch (IOException | RuntimeException e) {
-      throw FgbgException.invalidConfig("config file " + file + " is not valid: "
+      throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
           + e.getMessage(), e);
     }
     return sc.getDatasetsList();

@@ -4,6 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Daemon threads named {@code prefix-N}, so that thread dumps say which pool is which and no
@@ -27,5 +29,34 @@ public final class NamedThreads implements ThreadFactory {
   /** A fixed pool of {@code threads} such threads. */
   public static ExecutorService fixedPool(String prefix, int threads) {
     return Executors.newFixedThreadPool(threads, new NamedThreads(prefix));
+  }
+
+  /**
+   * Runs {@code work} on a thread {@code name} with a stack of {@code stackBytes} and waits for
+   * it: for native code that needs more stack than a default Java thread has. Its exception is
+   * rethrown here.
+   */
+  public static <T> T onLargeStack(String name, long stackBytes, Supplier<T> work) {
+    AtomicReference<T> made = new AtomicReference<>();
+    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    Thread t = new Thread(null, () -> {
+      try {
+        made.set(work.get());
+      } catch (RuntimeException e) {
+        failed.set(e);
+      }
+    }, name, stackBytes);
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for " + name, e);
+    }
+    if (failed.get() != null) {
+      throw failed.get();
+    }
+    return made.get();
   }
 }

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 /**
  * Depth maps by (fingerprint, seed, index): a Caffeine AsyncCache weighed in bytes, so that
  * concurrent requests for one sample share one computation, over an optional disk tier so that a
- * sample's depth is computed once, ever. A failed computation is not cached.
+ * sample's depth is computed once, ever, and an optional read-only depth store (computed ahead).
+ * A failed computation is not cached.
  *
  * <p>No continuation runs on the render workers: they block waiting for depth, so a disk write
  * queued behind them would never run. Disk writes happen on the thread that completes the
@@ -18,14 +19,21 @@ import java.util.function.Supplier;
 public final class DepthCache {
   private final AsyncCache<DepthKey, DepthMap> memory;
   private final DiskTier disk;
+  private final DepthStore store;
   private final DepthStats stats;
 
   public DepthCache(long maxBytes, DiskTier disk, DepthStats stats) {
+    this(maxBytes, disk, null, stats);
+  }
+
+  /** With a read-only depth store consulted after the disk tier and before the model. */
+  public DepthCache(long maxBytes, DiskTier disk, DepthStore store, DepthStats stats) {
     this.memory = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
         .weigher((DepthKey k, DepthMap v) -> v.weight())
         .buildAsync();
     this.disk = disk;
+    this.store = store;
     this.stats = stats;
   }
 
@@ -39,6 +47,11 @@ public final class DepthCache {
       if (stored != null) {
         stats.diskHits.incrementAndGet();
         return CompletableFuture.completedFuture(new DepthMap(stored));
+      }
+      float[] ahead = store == null ? null : store.read(k);
+      if (ahead != null) {
+        stats.storeHits.incrementAndGet();
+        return CompletableFuture.completedFuture(new DepthMap(ahead));
       }
       stats.misses.incrementAndGet();
       return compute.get().thenApply(v -> {

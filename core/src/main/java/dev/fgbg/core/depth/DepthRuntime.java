@@ -53,11 +53,23 @@ public final class DepthRuntime implements AutoCloseable {
   public static DepthRuntime create(String name, String device, DepthModel model,
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Ticker ticker)
       throws IOException {
+    return create(name, device, model, config, memoryBytes, cacheDir, diskBytes, null, ticker);
+  }
+
+  /**
+   * As the other {@code create}, with a read-only depth store ({@code depthStore}, or null)
+   * consulted before the model.
+   */
+  public static DepthRuntime create(String name, String device, DepthModel model,
+      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
+      Ticker ticker) throws IOException {
     DepthStats stats = new DepthStats();
     DiskTier disk = cacheDir == null ? null : new DiskTier(cacheDir, diskBytes, stats);
+    DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
     DynamicBatcher batcher = new DynamicBatcher(model, config.maxBatch(), config.maxQueueDelay(),
         config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
-    return new DepthRuntime(name, device, model, batcher, new DepthCache(memoryBytes, disk, stats),
+    return new DepthRuntime(name, device, model, batcher, new DepthCache(memoryBytes, disk, store,
+        stats),
         stats);
   }
 

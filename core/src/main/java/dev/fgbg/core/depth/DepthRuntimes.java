@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,11 +39,14 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
     OnnxDepthModel m = OnnxDepthModel.load(config, settings.device(), settings.threads());
     try {
       return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
-          settings.cacheDir(), settings.diskBytes());
+          settings.cacheDir(), settings.diskBytes(), settings.depthStore(), Ticker.systemTicker());
     } catch (IOException e) {
       m.close();
       throw FgbgException.invalidConfig("depth cache folder " + settings.cacheDir()
           + " cannot be used: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      m.close(); // e.g. a --depth-store that is not a folder
+      throw e;
     }
   }
 

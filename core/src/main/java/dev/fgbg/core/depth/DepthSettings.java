@@ -7,9 +7,16 @@ import java.nio.file.Path;
  * memory tier, and where (and how large) the disk tier is.
  *
  * @param cacheDir the disk tier's folder, or null for none
+ * @param depthStore a read-only depth store (the Spark depth job's output), or null for none
  */
 public record DepthSettings(OnnxDepthModel.Device device, int threads, long memoryBytes,
-    Path cacheDir, long diskBytes) {
+    Path cacheDir, long diskBytes, Path depthStore) {
+
+  /** Without a depth store. */
+  public DepthSettings(OnnxDepthModel.Device device, int threads, long memoryBytes,
+      Path cacheDir, long diskBytes) {
+    this(device, threads, memoryBytes, cacheDir, diskBytes, null);
+  }
 
   public DepthSettings {
     if (device == null) {

@@ -8,6 +8,8 @@ public final class DepthStats {
   final AtomicLong diskHits = new AtomicLong();
   final AtomicLong misses = new AtomicLong();
   final AtomicLong diskCorrupt = new AtomicLong();
+  final AtomicLong storeHits = new AtomicLong();
+  final AtomicLong storeDamaged = new AtomicLong();
   final AtomicLong runs = new AtomicLong();
   final AtomicLong inferred = new AtomicLong();
   final AtomicLong maxBatchSeen = new AtomicLong();
@@ -30,6 +32,16 @@ public final class DepthStats {
 
   public long diskCorrupt() {
     return diskCorrupt.get();
+  }
+
+  /** Maps read from the depth store (computed ahead by the Spark depth job). */
+  public long storeHits() {
+    return storeHits.get();
+  }
+
+  /** Depth store records found unusable (computed by the model instead). */
+  public long storeDamaged() {
+    return storeDamaged.get();
   }
 
   /** Model invocations (batches). */
@@ -70,9 +82,9 @@ public final class DepthStats {
 
   @Override
   public String toString() {
-    return String.format("memory hits %d, disk hits %d, misses %d, corrupt disk records %d, "
-            + "inferences %d in %d runs (mean batch %.1f, max %d), queue delay mean %.1f ms max "
-            + "%.1f ms, rejected %d", memoryHits(), diskHits(), misses(), diskCorrupt(), inferred(),
+    return String.format("memory hits %d, disk hits %d, store hits %d, misses %d, corrupt disk "
+            + "records %d, inferences %d in %d runs (mean batch %.1f, max %d), queue delay mean %.1f ms max "
+            + "%.1f ms, rejected %d", memoryHits(), diskHits(), storeHits(), misses(), diskCorrupt(), inferred(),
         runs(), meanBatch(), maxBatchSeen(), meanQueueDelayMillis(), maxQueueDelayMillis(),
         rejected());
   }

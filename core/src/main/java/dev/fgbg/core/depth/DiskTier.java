@@ -1,31 +1,25 @@
 package dev.fgbg.core.depth;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 /**
  * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
- * restart does not recompute. A record is magic, key, length, float32 values and a CRC32 of all
- * of it: a corrupt or truncated record reads as absent (and is deleted). Records are written to a
+ * restart does not recompute. Each file is one {@link DepthRecord} (checksummed): a corrupt or
+ * truncated record reads as absent (and is deleted). Records are written to a
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
  * The total size is bounded: the oldest records go first.
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
-  private static final long MAGIC = 0x4647424744315f31L; // "FGBGD1_1"
 
   private final Path dir;
   private final long maxBytes;
@@ -73,34 +67,8 @@ public final class DiskTier {
     } catch (IOException e) {
       return null;
     }
-    ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    try {
-      byte[] fp = k.fingerprint().getBytes(StandardCharsets.US_ASCII);
-      if (b.length < 8 + 2 + fp.length + 16 + 4 + 4 || buf.getLong() != MAGIC) {
-        return corrupt(p);
-      }
-      byte[] stored = new byte[buf.getShort()];
-      buf.get(stored);
-      if (!Arrays.equals(stored, fp) || buf.getLong() != k.seed()
-          || buf.getLong() != k.index()) {
-        return corrupt(p);
-      }
-      int n = buf.getInt();
-      if (n < 0 || buf.remaining() != n * 4L + 4) {
-        return corrupt(p);
-      }
-      CRC32 crc = new CRC32();
-      crc.update(b, 0, b.length - 4);
-      float[] v = new float[n];
-      buf.asFloatBuffer().get(v);
-      buf.position(b.length - 4);
-      if ((int) crc.getValue() != buf.getInt()) {
-        return corrupt(p);
-      }
-      return v;
-    } catch (RuntimeException e) {
-      return corrupt(p);
-    }
+    float[] v = DepthRecord.decode(k, b, 0, b.length);
+    return v != null ? v : corrupt(p);
   }
 
   private float[] corrupt(Path p) {
@@ -116,28 +84,19 @@ public final class DiskTier {
 
   /** Stores a map; failures are logged, never fatal (the memory tier still has it). */
   public void write(DepthKey k, float[] v) {
-    byte[] fp = k.fingerprint().getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer buf = ByteBuffer.allocate(8 + 2 + fp.length + 16 + 4 + v.length * 4 + 4)
-        .order(ByteOrder.LITTLE_ENDIAN);
-    buf.putLong(MAGIC).putShort((short) fp.length).put(fp).putLong(k.seed()).putLong(k.index())
-        .putInt(v.length);
-    buf.asFloatBuffer().put(v);
-    buf.position(buf.position() + v.length * 4);
-    CRC32 crc = new CRC32();
-    crc.update(buf.array(), 0, buf.position());
-    buf.putInt((int) crc.getValue());
+    byte[] record = DepthRecord.encode(k, v);
     Path p = path(k);
     try {
       Files.createDirectories(p.getParent());
       Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
           + ".tmp");
-      Files.write(tmp, buf.array());
+      Files.write(tmp, record);
       try {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
       }
-      account(p, buf.capacity());
+      account(p, record.length);
     } catch (IOException e) {
       LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage());
     }

@@ -1,6 +1,5 @@
 package dev.fgbg.core.depth;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -8,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.synth.Resampler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +30,7 @@ import java.util.logging.Logger;
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
+  private static final long LOAD_STACK_BYTES = 64L << 20;
 
   /** Where inference runs. */
   public enum Device { AUTO, CPU, CUDA }
@@ -58,8 +59,16 @@ public final class OnnxDepthModel implements DepthModel {
     this.inW = config.proto().getInputWidth();
   }
 
-  /** Loads and checks the model; every problem names the file and how to fix it. */
+  /**
+   * Loads and checks the model; every problem names the file and how to fix it. On a large
+   * stack: loading ONNX Runtime's native library overflowed a 1 MB thread stack (SIGSEGV).
+   */
   public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
+    return NamedThreads.onLargeStack("fgbg-onnx-load", LOAD_STACK_BYTES,
+        () -> loadHere(config, device, threads));
+  }
+
+  private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads) {
     var w = config.weights();
     String how = " (see " + config.folder().resolve("README.md") + " for how to get model.onnx,"
         + " or give --depth-weights PATH)";
@@ -103,10 +112,10 @@ public final class OnnxDepthModel implements DepthModel {
           + "model: " + firstLine(e.getMessage()) + how, e);
     }
     try {
-      String in = pick(session.getInputInfo(), config.proto().getInputName(), "input", w);
-      String out = pick(session.getOutputInfo(), config.proto().getOutputName(), "output", w);
-      checkInput(config, (TensorInfo) session.getInputInfo().get(in).getInfo(), in, w);
-      checkOutput((TensorInfo) session.getOutputInfo().get(out).getInfo(), out, w);
+      String in = ModelSignature.pick(session.getInputInfo(), config.proto().getInputName(), "input", w);
+      String out = ModelSignature.pick(session.getOutputInfo(), config.proto().getOutputName(), "output", w);
+      ModelSignature.checkInput(config, (TensorInfo) session.getInputInfo().get(in).getInfo(), in, w);
+      ModelSignature.checkOutput((TensorInfo) session.getOutputInfo().get(out).getInfo(), out, w);
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
           + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s (input %s %s, output %s)",
@@ -119,42 +128,6 @@ public final class OnnxDepthModel implements DepthModel {
     } catch (RuntimeException e) {
       closeQuietly(session);
       throw e;
-    }
-  }
-
-  private static String pick(Map<String, NodeInfo> infos, String wanted, String what,
-      Path w) {
-    if (!wanted.isEmpty()) {
-      if (!infos.containsKey(wanted)) {
-        throw FgbgException.invalidConfig("depth model " + w + " has no " + what + " named '"
-            + wanted + "'; its " + what + "s are " + infos.keySet());
-      }
-      return wanted;
-    }
-    return infos.keySet().iterator().next();
-  }
-
-  private static void checkInput(ModelConfig c, TensorInfo t, String name, Path w) {
-    long[] s = t.getShape();
-    long ch = s.length == 4 ? (c.nhwc() ? s[3] : s[1]) : -2;
-    long h = s.length == 4 ? (c.nhwc() ? s[1] : s[2]) : -2;
-    long wd = s.length == 4 ? (c.nhwc() ? s[2] : s[3]) : -2;
-    if (s.length != 4 || (ch != 3 && ch != -1)
-        || (h != -1 && h != c.proto().getInputHeight())
-        || (wd != -1 && wd != c.proto().getInputWidth())) {
-      throw FgbgException.invalidConfig("depth model " + w + ": input '" + name + "' has shape "
-          + Arrays.toString(s) + " but the config expects " + (c.nhwc() ? "[N," + c.proto()
-          .getInputHeight() + "," + c.proto().getInputWidth() + ",3]" : "[N,3," + c.proto()
-          .getInputHeight() + "," + c.proto().getInputWidth() + "]"));
-    }
-  }
-
-  private static void checkOutput(TensorInfo t, String name, Path w) {
-    long[] s = t.getShape();
-    boolean ok = s.length == 3 || (s.length == 4 && (s[1] == 1 || s[1] == -1));
-    if (!ok) {
-      throw FgbgException.invalidConfig("depth model " + w + ": output '" + name + "' has shape "
-          + Arrays.toString(s) + "; a depth model must output [N,1,H,W] or [N,H,W]");
     }
   }
 
@@ -257,7 +230,6 @@ public final class OnnxDepthModel implements DepthModel {
   public String device() {
     return device;
   }
-
 
   @Override
   public void close() {

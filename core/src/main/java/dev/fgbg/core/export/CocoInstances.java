@@ -6,9 +6,6 @@ import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -19,15 +16,15 @@ import java.util.List;
 final class CocoInstances {
   private CocoInstances() {}
 
-  static Path write(Path dest, ExportJob job) throws IOException {
+  static String write(ExportStore dest, ExportJob job) throws IOException {
     Dataset d = job.dataset();
     int w = d.spec().width();
     int h = d.spec().height();
-    Path file = dest.resolve("annotations/instances.json");
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling("instances.json" + FileIo.TMP);
+    String file = "annotations/instances.json";
+    dest.mkdirs(FileIo.parent(file));
+    String tmp = FileIo.tmp(dest, file);
     List<String> labels = d.assets().foregroundLabels();
-    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    try (BufferedWriter out = FileIo.textWriter(dest, tmp)) {
       out.write("{\"info\": {\"description\": \"fgbg export of dataset "
           + SampleEncoder.escape(d.name()) + "\", \"fingerprint\": \"" + d.fingerprint()
           + "\", \"seed\": " + Long.toUnsignedString(job.seed()) + "},\n\"images\": [");
@@ -58,10 +55,10 @@ final class CocoInstances {
       }
       out.write("]}\n");
     } catch (IOException e) {
-      Files.deleteIfExists(tmp);
+      dest.deleteTree(tmp);
       throw e;
     }
-    FileIo.move(tmp, file);
+    dest.commit(tmp, file);
     return file;
   }
 

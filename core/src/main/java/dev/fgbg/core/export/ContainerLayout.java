@@ -6,8 +6,6 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.LocalDateTime;
@@ -29,13 +27,13 @@ final class ContainerLayout implements Layout {
   private static final LocalDateTime ZIP_TIME = LocalDateTime.of(2000, 1, 1, 0, 0);
   private static final Date TAR_TIME = new Date(946_684_800_000L);
 
-  private final Path dest;
+  private final ExportStore dest;
   private final ExportJob job;
   private final SampleEncoder encoder;
   private final boolean tar;
   private final DirectoryLayout folders;
 
-  ContainerLayout(Path dest, ExportJob job, SampleEncoder encoder, boolean tar) {
+  ContainerLayout(ExportStore dest, ExportJob job, SampleEncoder encoder, boolean tar) {
     this.dest = dest;
     this.job = job;
     this.encoder = encoder;
@@ -73,13 +71,13 @@ final class ContainerLayout implements Layout {
 
   @Override
   public ShardWriter open(Shard shard) throws IOException {
-    Path file = dest.resolve(file(shard));
-    Path tmp = dest.resolve(file(shard) + FileIo.TMP);
-    Files.createDirectories(dest);
+    String file = file(shard);
+    String tmp = FileIo.tmp(dest, file);
+    dest.mkdirs("");
     MessageDigest sha = Sha256.newDigest();
     long[] size = {0};
     OutputStream raw = new BufferedOutputStream(new DigestOutputStream(
-        new FilterOutputStream(Files.newOutputStream(tmp)) {
+        new FilterOutputStream(dest.create(tmp)) {
           @Override
           public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
@@ -96,7 +94,7 @@ final class ContainerLayout implements Layout {
     if (tar) {
       TarArchiveOutputStream out = new TarArchiveOutputStream(raw);
       out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      return new Writer(tmp, file, out, name, sha, size) {
+      return new Writer(dest, tmp, file, out, name, sha, size) {
         @Override
         void add(Entry e) throws IOException {
           TarArchiveEntry t = new TarArchiveEntry(e.path());
@@ -113,7 +111,7 @@ final class ContainerLayout implements Layout {
       };
     }
     ZipOutputStream out = new ZipOutputStream(raw);
-    return new Writer(tmp, file, out, name, sha, size) {
+    return new Writer(dest, tmp, file, out, name, sha, size) {
       @Override
       void add(Entry e) throws IOException {
         ZipEntry z = new ZipEntry(e.path());
@@ -132,15 +130,17 @@ final class ContainerLayout implements Layout {
   }
 
   private abstract static class Writer implements ShardWriter {
-    private final Path tmp;
-    private final Path file;
+    private final ExportStore dest;
+    private final String tmp;
+    private final String file;
     private final OutputStream out;
     private final String name;
     private final MessageDigest sha;
     private final long[] size;
 
-    Writer(Path tmp, Path file, OutputStream out, String name, MessageDigest sha,
-        long[] size) {
+    Writer(ExportStore dest, String tmp, String file, OutputStream out, String name,
+        MessageDigest sha, long[] size) {
+      this.dest = dest;
       this.tmp = tmp;
       this.file = file;
       this.out = out;
@@ -161,7 +161,7 @@ final class ContainerLayout implements Layout {
     @Override
     public ItemDigest commit() throws IOException {
       out.close();
-      FileIo.move(tmp, file);
+      dest.commit(tmp, file);
       ItemDigest d = new ItemDigest();
       d.add(name, size[0], sha.digest());
       return d;
@@ -175,7 +175,7 @@ final class ContainerLayout implements Layout {
         // the file is removed below
       }
       try {
-        Files.deleteIfExists(tmp);
+        dest.deleteTree(tmp);
       } catch (IOException ignored) {
         // a leftover .tmp file never looks complete
       }
@@ -188,7 +188,7 @@ final class ContainerLayout implements Layout {
   }
 
   @Override
-  public List<Path> finish() throws IOException {
+  public List<String> finish() throws IOException {
     return List.of(Tables.writeLabels(dest, job));
   }
 }

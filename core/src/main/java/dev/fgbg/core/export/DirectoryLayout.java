@@ -2,9 +2,7 @@ package dev.fgbg.core.export;
 
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,12 +12,12 @@ import java.util.List;
  * renamed to {@code bg_NNN} when the shard is whole, so no final path ever shows a partial shard.
  */
 final class DirectoryLayout implements Layout {
-  private final Path dest;
+  private final ExportStore dest;
   private final ExportJob job;
   private final SampleEncoder encoder;
   private final boolean coco;
 
-  DirectoryLayout(Path dest, ExportJob job, SampleEncoder encoder, boolean coco) {
+  DirectoryLayout(ExportStore dest, ExportJob job, SampleEncoder encoder, boolean coco) {
     this.dest = dest;
     this.job = job;
     this.encoder = encoder;
@@ -82,8 +80,9 @@ final class DirectoryLayout implements Layout {
     return out;
   }
 
-  static String partial(String bgFolder) {
-    return "." + bgFolder + ".partial";
+  /** The hidden folder a shard's {@code bg_NNN} is written as until it is whole. */
+  private String partial(String bgFolder) {
+    return "." + bgFolder + ".partial" + dest.tempTag();
   }
 
   @Override
@@ -91,20 +90,21 @@ final class DirectoryLayout implements Layout {
     for (Entry e : entries) {
       // top/bg_NNN/name -> top/.bg_NNN.partial/name
       String[] parts = e.path().split("/", 3);
-      Path p = dest.resolve(parts[0]).resolve(partial(parts[1])).resolve(parts[2]);
-      Files.write(p, e.bytes());
+      dest.write(parts[0] + "/" + partial(parts[1]) + "/" + parts[2], e.bytes());
     }
   }
 
   @Override
   public ShardWriter open(Shard shard) throws IOException {
     ItemDigest digest = new ItemDigest();
-    List<Path> partials = new ArrayList<>();
+    List<String> partials = new ArrayList<>();
+    List<String> finals = new ArrayList<>();
     for (String top : tops()) {
-      Path p = dest.resolve(top).resolve(partial(shard.name()));
-      FileIo.deleteTree(p);
-      Files.createDirectories(p);
+      String p = top + "/" + partial(shard.name());
+      dest.deleteTree(p);
+      dest.mkdirs(p);
       partials.add(p);
+      finals.add(top + "/" + shard.name());
     }
     return new ShardWriter() {
       @Override
@@ -116,25 +116,23 @@ final class DirectoryLayout implements Layout {
 
       @Override
       public ItemDigest commit() throws IOException {
-        for (Path p : partials) {
-          if (!Files.isDirectory(p)) {
-            throw new NoSuchFileException(p.toString(), null,
+        for (String p : partials) {
+          if (!dest.isDirectory(p)) {
+            throw new NoSuchFileException(dest.describe(p), null,
                 "the shard's folder disappeared before it was complete");
           }
         }
-        List<Path> moved = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
         try {
-          for (Path p : partials) {
-            Path fin = p.resolveSibling(shard.name());
-            FileIo.deleteTree(fin);
-            FileIo.move(p, fin);
-            moved.add(fin);
+          for (int k = 0; k < partials.size(); k++) {
+            dest.commit(partials.get(k), finals.get(k));
+            moved.add(finals.get(k));
           }
         } catch (IOException e) {
           // All of the shard's folders become visible, or none of them.
-          for (Path fin : moved) {
+          for (String fin : moved) {
             try {
-              FileIo.deleteTree(fin);
+              dest.deleteTree(fin);
             } catch (IOException ignored) {
               // the manifest still says incomplete; the next run redoes the shard
             }
@@ -146,9 +144,9 @@ final class DirectoryLayout implements Layout {
 
       @Override
       public void abort() {
-        for (Path p : partials) {
+        for (String p : partials) {
           try {
-            FileIo.deleteTree(p);
+            dest.deleteTree(p);
           } catch (IOException ignored) {
             // hidden and never listed as complete; the next run clears it
           }
@@ -169,7 +167,7 @@ final class DirectoryLayout implements Layout {
   }
 
   @Override
-  public List<Path> finish() throws IOException {
+  public List<String> finish() throws IOException {
     if (coco) {
       return List.of(CocoInstances.write(dest, job));
     }

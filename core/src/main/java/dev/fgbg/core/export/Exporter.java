@@ -1,15 +1,10 @@
 package dev.fgbg.core.export;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.common.SampleDigest;
-import dev.fgbg.common.Sha256;
 import dev.fgbg.v1.ExportManifest;
-import dev.fgbg.v1.FileRecord;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
@@ -58,64 +53,42 @@ public final class Exporter {
 
   private ExportManifest runLocked(ExportJob job, Path dest, ExportReport.Listener listener,
       BooleanSupplier cancelled) throws IOException {
-    Files.createDirectories(dest);
-    Path manifestPath = dest.resolve(MANIFEST);
-    ExportManifest.Builder m = ManifestStore.prepare(job, dest);
-    Layout layout = Layout.of(job, dest);
-    ShardPipeline pipeline = new ShardPipeline(job, layout, workers, window);
+    ExportPlan plan = new ExportPlan(job, ExportStore.local(dest));
+    ExportManifest.Builder m = plan.prepareManifest();
     ProgressMeter meter = new ProgressMeter(job.size(), ticker);
     boolean prepared = false;
-    List<Shard> shards = Shard.plan(job);
-    for (int k = 0; k < shards.size(); k++) {
-      Shard shard = shards.get(k);
+    for (int k = 0; k < plan.shardCount(); k++) {
       ShardRecord rec = m.getShards(k);
-      if (rec.getComplete()
-          && ShardVerifier.shardDigest(dest, layout, shard).equals(rec.getFilesSha256())) {
-        meter.skipped(shard.size());
+      if (plan.intact(k, rec)) {
+        meter.skipped(plan.shardSize(k));
         continue;
       }
       if (rec.getComplete() || m.getComplete()) {
         m.setShards(k, rec.toBuilder().setComplete(false)); // found damaged: redo it
         m.setComplete(false).clearFiles().clearDigest();
-        ManifestStore.write(manifestPath, m.build());
+        plan.writeManifest(m.build());
       }
       if (!prepared) {
-        layout.prepare();
+        plan.prepareLayout();
         prepared = true;
       }
-      ShardPipeline.Result r = pipeline.write(shard, cancelled, (n, b) -> {
+      String name = plan.shardName(k);
+      m.setShards(k, plan.write(k, workers, window, cancelled, (n, b) -> {
         meter.written(n, b);
-        listener.progress(meter.report(shard.name(), m));
-      });
-      m.setShards(k, rec.toBuilder().setComplete(true).setDigest(r.samples().hex())
-          .setFiles(r.files().files()).setBytes(r.files().bytes())
-          .setFilesSha256(r.files().hex()));
-      ManifestStore.write(manifestPath, m.build());
+        listener.progress(meter.report(name, m));
+      }));
+      plan.writeManifest(m.build());
     }
     if (cancelled.getAsBoolean()) {
       throw new CancellationException("export cancelled");
     }
-    if (!m.getComplete() || !ShardVerifier.finalFilesIntact(dest, m)) {
-      finish(dest, layout, m);
-      ManifestStore.write(manifestPath, m.build());
+    if (!m.getComplete() || !plan.finalFilesIntact(m)) {
+      plan.finish(m);
+      plan.writeManifest(m.build());
     }
     ExportManifest result = m.build();
-    listener.progress(meter.finished(m, root.relative(manifestPath), result.getDigest()));
+    listener.progress(meter.finished(m, root.relative(dest.resolve(MANIFEST)),
+        result.getDigest()));
     return result;
-  }
-
-  /** Writes the final tables, records every final file, and sums the shard digests. */
-  private void finish(Path dest, Layout layout, ExportManifest.Builder m) throws IOException {
-    m.clearFiles();
-    String prefix = root.relative(dest) + "/";
-    for (Path p : layout.finish()) {
-      m.addFiles(FileRecord.newBuilder().setPath(root.relative(p).substring(prefix.length()))
-          .setBytes(Files.size(p)).setSha256(Sha256.hex(p)));
-    }
-    String sum = "0".repeat(64);
-    for (ShardRecord r : m.getShardsList()) {
-      sum = SampleDigest.addHex(sum, r.getDigest());
-    }
-    m.setDigest(sum).setComplete(true);
   }
 }

@@ -1,7 +1,10 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -17,16 +20,33 @@ final class FileIo {
 
   private FileIo() {}
 
-  static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + TMP);
+  /** Writes {@code path} under a temporary name in its folder and renames it when whole. */
+  static void writeAtomically(ExportStore store, String path, byte[] bytes) throws IOException {
+    store.mkdirs(parent(path));
+    String tmp = tmp(store, path);
     try {
-      Files.write(tmp, bytes);
-      move(tmp, file);
+      store.write(tmp, bytes);
+      store.commit(tmp, path);
     } catch (IOException e) {
-      Files.deleteIfExists(tmp);
+      store.deleteTree(tmp);
       throw e;
     }
+  }
+
+  /** The temporary name {@code path} is written under until it is whole. */
+  static String tmp(ExportStore store, String path) {
+    return path + store.tempTag() + TMP;
+  }
+
+  /** A UTF-8 text writer to a new file of {@code store}. */
+  static BufferedWriter textWriter(ExportStore store, String path) throws IOException {
+    return new BufferedWriter(new OutputStreamWriter(store.create(path), StandardCharsets.UTF_8));
+  }
+
+  /** The folder of a relative path ("" for the destination itself). */
+  static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
   }
 
   static void move(Path from, Path to) throws IOException {

@@ -2,13 +2,12 @@ package dev.fgbg.core.export;
 
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /** What a format writes: per-sample entries, per-shard containers, and the final tables. */
 interface Layout {
-  /** The layout of {@code job}'s format, writing under {@code dest}. */
-  static Layout of(ExportJob job, Path dest) {
+  /** The layout of {@code job}'s format, writing into {@code dest}. */
+  static Layout of(ExportJob job, ExportStore dest) {
     SampleEncoder enc = new SampleEncoder(job);
     return switch (job.format()) {
       case FOLDERS -> new DirectoryLayout(dest, job, enc, false);
@@ -31,8 +30,8 @@ interface Layout {
   /** Before any shard: e.g. pre-size array files. */
   default void prepare() throws IOException {}
 
-  /** After every shard is complete: tables, renames. Returns the files written. */
-  List<Path> finish() throws IOException;
+  /** After every shard is complete: tables, renames. Returns the files written (relative). */
+  List<String> finish() throws IOException;
 
   /**
    * Whether entries are written on the worker that encoded them (loose files, any order), rather

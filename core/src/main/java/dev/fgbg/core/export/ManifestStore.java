@@ -10,11 +10,10 @@ import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * manifest.json: what an export is (fingerprint, spec, range, format, shards) and how far it got.
@@ -65,18 +64,13 @@ final class ManifestStore {
    * The manifest to continue from: the one found when it describes this very export, else a
    * fresh one written over an empty folder (emptied first when {@code job.overwrite()}).
    */
-  static ExportManifest.Builder prepare(ExportJob job, Path dest) throws IOException {
-    Path file = dest.resolve(MANIFEST);
+  static ExportManifest.Builder prepare(ExportJob job, ExportStore dest) throws IOException {
     ExportManifest fresh = fresh(job);
-    ExportManifest existing = read(file);
+    ExportManifest existing = read(dest);
     if (existing != null && sameExport(existing, fresh)) {
       return existing.toBuilder();
     }
-    boolean empty;
-    try (Stream<Path> s = Files.list(dest)) {
-      empty = s.findAny().isEmpty();
-    }
-    if (!empty) {
+    if (!dest.list("").isEmpty()) {
       if (!job.overwrite()) {
         String what = existing != null
             ? "a different export (" + existing.getFormat() + " of dataset '"
@@ -86,20 +80,12 @@ final class ManifestStore {
         throw FgbgException.failedPrecondition("export destination '" + job.destination()
             + "' holds " + what + "; choose another folder or ask to overwrite");
       }
-      clear(dest);
-    }
-    write(file, fresh);
-    return fresh.toBuilder();
-  }
-
-  private static void clear(Path dest) throws IOException {
-    try (Stream<Path> s = Files.walk(dest)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        if (!p.equals(dest)) {
-          Files.delete(p);
-        }
+      for (String name : dest.list("")) {
+        dest.deleteTree(name);
       }
     }
+    write(dest, fresh);
+    return fresh.toBuilder();
   }
 
   private static boolean sameExport(ExportManifest a, ExportManifest b) {
@@ -113,20 +99,31 @@ final class ManifestStore {
 
   /** The manifest at {@code file}, or null when there is none or it is not readable as one. */
   static ExportManifest read(Path file) throws IOException {
-    if (!Files.exists(file)) {
+    return Files.exists(file) ? parse(Files.readString(file)) : null;
+  }
+
+  /** The manifest of {@code dest}, or null when there is none or it is not readable as one. */
+  static ExportManifest read(ExportStore dest) throws IOException {
+    if (!dest.exists(MANIFEST)) {
       return null;
     }
+    try (InputStream in = dest.open(MANIFEST)) {
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static ExportManifest parse(String json) {
     ExportManifest.Builder b = ExportManifest.newBuilder();
     try {
-      JsonFormat.parser().ignoringUnknownFields().merge(Files.readString(file), b);
+      JsonFormat.parser().ignoringUnknownFields().merge(json, b);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       return null; // unreadable: treated as not ours
     }
     return b.build();
   }
 
-  static void write(Path file, ExportManifest m) throws IOException {
-    FileIo.writeAtomically(file, (ProtoJson.print(m) + "\n")
+  static void write(ExportStore dest, ExportManifest m) throws IOException {
+    FileIo.writeAtomically(dest, MANIFEST, (ProtoJson.print(m) + "\n")
         .getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,10 +2,12 @@ package dev.fgbg.core.export;
 
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.render.RenderedBatch;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -14,21 +16,26 @@ import java.util.List;
 
 /**
  * Memory-mappable arrays: images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8 and depth.npy
- * [N,H,W] float16 ('<f2', exact). While the export runs they are *.npy.partial, written at each
- * sample's offset; they are renamed to *.npy when every shard is complete.
+ * [N,H,W] float16 ('<f2', exact). On a local store they are *.npy.partial while the export
+ * runs, written at each sample's offset, and renamed to *.npy when every shard is complete. A
+ * store that cannot write at offsets (Hadoop file systems) gets each shard's slice of each array
+ * as a part file under {@code .npy-parts/}, and the arrays are joined from the parts at the end.
  */
 final class NpyLayout implements Layout {
   static final String PARTIAL = ".partial";
+  static final String PARTS = ".npy-parts";
 
-  private final Path dest;
+  private final ExportStore dest;
   private final ExportJob job;
+  private final boolean inPlace;
   private final List<Array> arrays = new ArrayList<>();
 
   private record Array(String name, byte[] header, int sampleBytes, int which) {}
 
-  NpyLayout(Path dest, ExportJob job) {
+  NpyLayout(ExportStore dest, ExportJob job) {
     this.dest = dest;
     this.job = job;
+    this.inPlace = dest.localFile("") != null;
     int h = job.dataset().spec().height();
     int w = job.dataset().spec().width();
     long n = job.size();
@@ -43,13 +50,24 @@ final class NpyLayout implements Layout {
     }
   }
 
+  private static String part(Array a, Shard shard) {
+    return PARTS + "/" + a.name + "/" + shard.name();
+  }
+
+  private long offset(Array a, Shard shard) {
+    return a.header.length + (shard.start() - job.start()) * a.sampleBytes;
+  }
+
   @Override
   public void prepare() throws IOException {
-    Files.createDirectories(dest);
+    if (!inPlace) {
+      return; // parts need no preparation
+    }
+    dest.mkdirs("");
     for (Array a : arrays) {
-      Path partial = dest.resolve(a.name + PARTIAL);
-      if (Files.exists(dest.resolve(a.name))) {
-        FileIo.move(dest.resolve(a.name), partial); // redoing part of a finished export
+      Path partial = dest.localFile(a.name + PARTIAL);
+      if (dest.exists(a.name)) {
+        dest.commit(a.name, a.name + PARTIAL); // redoing part of a finished export
       }
       long size = a.header.length + (long) a.sampleBytes * job.size();
       try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE,
@@ -68,13 +86,28 @@ final class NpyLayout implements Layout {
     return List.of();
   }
 
+  /** Where one array's bytes of a shard go, in chunk order. */
+  private interface Slice {
+    void write(byte[] src, int length, long at) throws IOException;
+
+    void close() throws IOException;
+  }
+
   @Override
   public ShardWriter open(Shard shard) throws IOException {
-    List<FileChannel> channels = new ArrayList<>();
+    List<Slice> slices = new ArrayList<>();
     List<MessageDigest> shas = new ArrayList<>();
-    for (Array a : arrays) {
-      channels.add(FileChannel.open(dest.resolve(a.name + PARTIAL), StandardOpenOption.WRITE));
-      shas.add(Sha256.newDigest());
+    List<String> temps = new ArrayList<>();
+    try {
+      for (Array a : arrays) {
+        slices.add(inPlace ? inPlace(a) : part(a, shard, temps));
+        shas.add(Sha256.newDigest());
+      }
+    } catch (IOException e) {
+      for (Slice s : slices) {
+        s.close();
+      }
+      throw e;
     }
     return new ShardWriter() {
       @Override
@@ -83,19 +116,19 @@ final class NpyLayout implements Layout {
         for (int k = 0; k < arrays.size(); k++) {
           Array a = arrays.get(k);
           byte[] src = a.which == 0 ? chunk.images() : a.which == 1 ? chunk.masks() : chunk.depth();
-          ByteBuffer b = ByteBuffer.wrap(src, 0, chunk.indices().length * a.sampleBytes);
-          shas.get(k).update(src, 0, chunk.indices().length * a.sampleBytes);
-          long pos = a.header.length + first * a.sampleBytes;
-          while (b.hasRemaining()) {
-            pos += channels.get(k).write(b, pos);
-          }
+          int n = chunk.indices().length * a.sampleBytes;
+          shas.get(k).update(src, 0, n);
+          slices.get(k).write(src, n, a.header.length + first * a.sampleBytes);
         }
       }
 
       @Override
       public ItemDigest commit() throws IOException {
-        for (FileChannel c : channels) {
-          c.close();
+        for (Slice s : slices) {
+          s.close();
+        }
+        for (int k = 0; k < temps.size(); k++) {
+          dest.commit(temps.get(k), part(arrays.get(k), shard));
         }
         ItemDigest d = new ItemDigest();
         for (int k = 0; k < arrays.size(); k++) {
@@ -106,13 +139,59 @@ final class NpyLayout implements Layout {
 
       @Override
       public void abort() {
-        for (FileChannel c : channels) {
+        for (Slice s : slices) {
           try {
-            c.close();
+            s.close();
           } catch (IOException ignored) {
             // the shard stays incomplete in the manifest and is redone
           }
         }
+        for (String t : temps) {
+          try {
+            dest.deleteTree(t);
+          } catch (IOException ignored) {
+            // a temporary part is never read
+          }
+        }
+      }
+    };
+  }
+
+  private Slice inPlace(Array a) throws IOException {
+    FileChannel ch = FileChannel.open(dest.localFile(a.name + PARTIAL), StandardOpenOption.WRITE);
+    return new Slice() {
+      @Override
+      public void write(byte[] src, int length, long at) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(src, 0, length);
+        long pos = at;
+        while (b.hasRemaining()) {
+          pos += ch.write(b, pos);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
+  /** A part file, written in order (chunks arrive in order) under a temporary name. */
+  private Slice part(Array a, Shard shard, List<String> temps) throws IOException {
+    String fin = part(a, shard);
+    String tmp = FileIo.tmp(dest, fin);
+    dest.mkdirs(FileIo.parent(fin));
+    OutputStream out = new BufferedOutputStream(dest.create(tmp), 1 << 20);
+    temps.add(tmp);
+    return new Slice() {
+      @Override
+      public void write(byte[] src, int length, long at) throws IOException {
+        out.write(src, 0, length);
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.close();
       }
     };
   }
@@ -121,24 +200,77 @@ final class NpyLayout implements Layout {
   public List<Item> items(Shard shard) {
     List<Item> out = new ArrayList<>();
     for (Array a : arrays) {
-      out.add(new Item(a.name, a.name + PARTIAL,
-          a.header.length + (shard.start() - job.start()) * a.sampleBytes,
-          shard.size() * a.sampleBytes));
+      long at = offset(a, shard);
+      out.add(inPlace ? new Item(a.name, a.name + PARTIAL, at, shard.size() * a.sampleBytes, at)
+          : new Item(a.name, part(a, shard), at, shard.size() * a.sampleBytes, 0));
     }
     return out;
   }
 
   @Override
-  public List<Path> finish() throws IOException {
-    List<Path> out = new ArrayList<>();
+  public List<String> finish() throws IOException {
+    List<String> out = new ArrayList<>();
     for (Array a : arrays) {
-      Path partial = dest.resolve(a.name + PARTIAL);
-      if (Files.exists(partial)) {
-        FileIo.move(partial, dest.resolve(a.name));
+      if (inPlace && dest.exists(a.name + PARTIAL)) {
+        dest.commit(a.name + PARTIAL, a.name);
+      } else if (!inPlace) {
+        join(a);
       }
-      out.add(dest.resolve(a.name));
+      out.add(a.name);
     }
+    dest.deleteTree(PARTS);
     out.add(Tables.writeLabels(dest, job));
     return out;
+  }
+
+  /**
+   * Writes one array from its header and, shard by shard, the shard's part or (for a shard an
+   * earlier finish already joined) its range of the existing array.
+   */
+  private void join(Array a) throws IOException {
+    List<Shard> shards = Shard.plan(job);
+    boolean anyPart = false;
+    for (Shard s : shards) {
+      anyPart |= dest.exists(part(a, s));
+    }
+    if (!anyPart && dest.exists(a.name)) {
+      return; // joined by an earlier run, nothing redone since
+    }
+    String tmp = FileIo.tmp(dest, a.name);
+    try (OutputStream out = new BufferedOutputStream(dest.create(tmp), 1 << 20)) {
+      out.write(a.header);
+      for (Shard s : shards) {
+        if (dest.exists(part(a, s))) {
+          try (InputStream in = dest.open(part(a, s))) {
+            in.transferTo(out);
+          }
+        } else if (dest.exists(a.name)) {
+          try (InputStream in = dest.open(a.name)) {
+            in.skipNBytes(offset(a, s));
+            copy(in, out, s.size() * a.sampleBytes);
+          }
+        } else {
+          throw new IOException(dest.describe(part(a, s)) + " is missing: shard " + s.name()
+              + " was never written");
+        }
+      }
+    } catch (IOException e) {
+      dest.deleteTree(tmp);
+      throw e;
+    }
+    dest.commit(tmp, a.name);
+  }
+
+  private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long left = n;
+    while (left > 0) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (r < 0) {
+        throw new IOException("an array ended early while joining it");
+      }
+      out.write(buf, 0, r);
+      left -= r;
+    }
   }
 }

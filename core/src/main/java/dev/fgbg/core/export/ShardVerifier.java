@@ -5,11 +5,6 @@ import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.FileRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 
 /**
@@ -18,12 +13,11 @@ import java.security.MessageDigest;
  */
 final class ShardVerifier {
   private static final int READ_BUFFER = 1 << 16;
-  private static final int RANGE_BUFFER = 1 << 20;
 
   private ShardVerifier() {}
 
-  /** The shard's files digest as read back from disk; "" when anything is missing or short. */
-  static String shardDigest(Path dest, Layout layout, Shard shard) {
+  /** The shard's files digest as read back from the store; "" when anything is missing or short. */
+  static String shardDigest(ExportStore dest, Layout layout, Shard shard) {
     try {
       return readBack(dest, layout, shard).hex();
     } catch (IOException | RuntimeException e) {
@@ -31,64 +25,60 @@ final class ShardVerifier {
     }
   }
 
-  private static ItemDigest readBack(Path dest, Layout layout, Shard shard) throws IOException {
+  private static ItemDigest readBack(ExportStore dest, Layout layout, Shard shard)
+      throws IOException {
     ItemDigest all = new ItemDigest();
     for (Item item : layout.items(shard)) {
-      Path p = dest.resolve(item.path());
-      if (!Files.exists(p) && item.altPath() != null) {
-        p = dest.resolve(item.altPath());
-      }
+      boolean alt = item.altPath() != null && dest.exists(item.altPath());
+      String p = alt ? item.altPath() : item.path();
       MessageDigest one = Sha256.newDigest();
-      long n = item.length() < 0 ? hashWhole(p, one) : hashRange(p, item, one);
+      long n = item.length() < 0 ? hash(dest, p, 0, -1, one)
+          : hash(dest, p, alt ? item.altOffset() : item.offset(), item.length(), one);
       all.add(item.path(), n, one.digest());
     }
     return all;
   }
 
-  private static long hashWhole(Path p, MessageDigest into) throws IOException {
+  /** Hashes {@code length} bytes of {@code p} from {@code offset} (all of it when negative). */
+  private static long hash(ExportStore dest, String p, long offset, long length,
+      MessageDigest into) throws IOException {
+    if (length >= 0 && dest.size(p) < offset + length) {
+      throw new IOException(dest.describe(p) + " is shorter than its shard");
+    }
     byte[] buf = new byte[READ_BUFFER];
     long n = 0;
-    try (InputStream in = Files.newInputStream(p)) {
+    try (InputStream in = dest.open(p)) {
+      in.skipNBytes(offset);
       int r;
-      while ((r = in.read(buf)) > 0) {
+      while ((length < 0 || n < length)
+          && (r = in.read(buf, 0, length < 0 ? buf.length
+              : (int) Math.min(buf.length, length - n))) > 0) {
         into.update(buf, 0, r);
         n += r;
       }
     }
+    if (length >= 0 && n != length) {
+      throw new IOException(dest.describe(p) + " ended early");
+    }
     return n;
   }
 
-  private static long hashRange(Path p, Item item, MessageDigest into) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      if (ch.size() < item.offset() + item.length()) {
-        throw new IOException(p + " is shorter than its shard");
-      }
-      ByteBuffer b = ByteBuffer.allocate(RANGE_BUFFER);
-      long pos = item.offset();
-      long end = item.offset() + item.length();
-      while (pos < end) {
-        b.clear().limit((int) Math.min(b.capacity(), end - pos));
-        int r = ch.read(b, pos);
-        if (r <= 0) {
-          throw new IOException(p + " ended early");
-        }
-        into.update(b.array(), 0, r);
-        pos += r;
-      }
+  /** SHA-256 hex of a whole file of the store. */
+  static String sha256(ExportStore dest, String p) throws IOException {
+    try (InputStream in = dest.open(p)) {
+      return Sha256.hex(in);
     }
-    return item.length();
   }
 
   /** Whether every final file the manifest lists is there with its size and hash. */
-  static boolean finalFilesIntact(Path dest, ExportManifest.Builder m) {
+  static boolean finalFilesIntact(ExportStore dest, ExportManifest.Builder m) {
     if (m.getFilesCount() == 0) {
       return false;
     }
     try {
       for (FileRecord f : m.getFilesList()) {
-        Path p = dest.resolve(f.getPath());
-        if (!Files.exists(p) || Files.size(p) != f.getBytes()
-            || !Sha256.hex(p).equals(f.getSha256())) {
+        if (!dest.exists(f.getPath()) || dest.size(f.getPath()) != f.getBytes()
+            || !sha256(dest, f.getPath()).equals(f.getSha256())) {
           return false;
         }
       }

@@ -4,9 +4,6 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.SampleInfo;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -23,13 +20,13 @@ final class Tables {
 
   private Tables() {}
 
-  static Path writeLabels(Path dest, ExportJob job) throws IOException {
-    Path file = dest.resolve("labels.csv");
-    Path tmp = dest.resolve("labels.csv" + FileIo.TMP);
+  static String writeLabels(ExportStore dest, ExportJob job) throws IOException {
+    String file = "labels.csv";
+    String tmp = FileIo.tmp(dest, file);
     Dataset d = job.dataset();
     List<String> bgLabels = d.assets().backgroundLabels();
     List<String> fgLabels = d.assets().foregroundLabels();
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    try (BufferedWriter w = FileIo.textWriter(dest, tmp);
          CSVPrinter csv = new CSVPrinter(w, CSV)) {
       csv.printRecord((Object[]) HEADER.split(","));
       for (long i = job.start(); i < job.end(); i++) {
@@ -42,10 +39,10 @@ final class Tables {
             d.assets().foregrounds().get(s.fg()).name());
       }
     } catch (IOException e) {
-      Files.deleteIfExists(tmp);
+      dest.deleteTree(tmp);
       throw e;
     }
-    FileIo.move(tmp, file);
+    dest.commit(tmp, file);
     return file;
   }
 }

@@ -25,6 +25,11 @@ public final class DepthFlags {
       + "restarts; may be shared by several servers).")
   Path cacheDir;
 
+  @Option(names = "--depth-store", description = "Teacher depth computed ahead (the folder "
+      + "the Spark depth job wrote; read-only, may be shared): served with no inference, the "
+      + "model computing only what it lacks.")
+  Path depthStore;
+
   @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: 1024.")
   long cacheMb = 1024;
 

@@ -41,6 +41,7 @@ public final class ServeFlags {
         .device(depth.device)
         .depthCacheBytes(depth.cacheMb << 20)
         .cacheDir(depth.cacheDir)
+        .depthStore(depth.depthStore)
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
         .build();
   }

@@ -214,7 +214,8 @@ final class ProtoMapping {
       DepthStats s = r.stats();
       b.addDepth(DepthModelStats.newBuilder().setModel(r.name())
           .setDevice(r.device()).setMemoryHits(s.memoryHits()).setDiskHits(s.diskHits())
-          .setMisses(s.misses()).setDiskCorrupt(s.diskCorrupt()).setInferences(s.inferred())
+          .setMisses(s.misses()).setDiskCorrupt(s.diskCorrupt())
+          .setStoreHits(s.storeHits()).setStoreDamaged(s.storeDamaged()).setInferences(s.inferred())
           .setRuns(s.runs()).setMeanBatch(s.meanBatch()).setMaxBatch(s.maxBatchSeen())
           .setMeanQueueDelayMs(s.meanQueueDelayMillis())
           .setMaxQueueDelayMs(s.maxQueueDelayMillis()).setRejected(s.rejected())

@@ -1,0 +1,133 @@
+package dev.fgbg.client;
+
+import dev.fgbg.v1.StreamEpochRequest;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Several interchangeable fgbg servers (replicas behind one name, or listed), with ranks spread
+ * over them by affinity: rank r streams from replica {@code r mod n} and, when that replica
+ * stops answering, fails over to the next one, resuming at the first batch it had not yet
+ * delivered. Affinity rather than gRPC's {@code round_robin}: a rank's whole epoch is one
+ * call, so round_robin would place ranks by call order, not evenly, and could not resume a
+ * broken stream anyway; a fixed rank-to-replica map also keeps each replica's depth cache hot
+ * across unshuffled epochs (a rank sees the same samples every epoch). Every process computes
+ * the same map, because the addresses are sorted.
+ *
+ * <p>Targets: {@code "host:port,host:port,..."} (that order), or {@code "dns:///name:port"}
+ * (every address the name resolves to, e.g. a Kubernetes headless Service), or one
+ * {@code "host:port"}.
+ */
+public final class FgbgReplicas implements AutoCloseable {
+  private static final String DNS = "dns:///";
+
+  private final List<String> targets;
+  private final List<FgbgClient> clients;
+
+  private FgbgReplicas(List<String> targets, List<FgbgClient> clients) {
+    this.targets = targets;
+    this.clients = clients;
+  }
+
+  /** One client per replica of {@code targets}, each made by {@code connect(target)}. */
+  public static FgbgReplicas connect(String targets, Function<String, FgbgClient> connect) {
+    List<String> all = resolve(targets);
+    List<FgbgClient> clients = new ArrayList<>(all.size());
+    try {
+      for (String t : all) {
+        clients.add(connect.apply(t));
+      }
+    } catch (RuntimeException e) {
+      clients.forEach(FgbgClient::close);
+      throw e;
+    }
+    return new FgbgReplicas(all, clients);
+  }
+
+  /** With default client settings. */
+  public static FgbgReplicas connect(String targets) {
+    return connect(targets, t -> FgbgClient.builder().target(t).build());
+  }
+
+  /** The replicas {@code targets} names; IllegalArgumentException naming a bad one. */
+  public static List<String> resolve(String targets) {
+    if (targets == null || targets.isBlank()) {
+      throw new IllegalArgumentException("targets must be host:port[,host:port...] or "
+          + "dns:///name:port, got '" + targets + "'");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (String raw : targets.split(",")) {
+      String t = raw.trim();
+      if (!t.startsWith(DNS)) {
+        port(t);
+        out.add(t);
+        continue;
+      }
+      String hostPort = t.substring(DNS.length());
+      int port = port(hostPort);
+      String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+      List<String> found = new ArrayList<>();
+      try {
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+          String ip = a.getHostAddress();
+          found.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port);
+        }
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("target '" + t + "': " + host + " does not resolve", e);
+      }
+      found.sort(null);
+      out.addAll(found);
+    }
+    return List.copyOf(out);
+  }
+
+  private static int port(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      if (colon > 0) {
+        int p = Integer.parseInt(hostPort.substring(colon + 1));
+        if (p > 0 && p <= 65535) {
+          return p;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw new IllegalArgumentException("target '" + hostPort + "' must be host:port");
+  }
+
+  public List<String> targets() {
+    return targets;
+  }
+
+  public int size() {
+    return targets.size();
+  }
+
+  public FgbgClient client(int replica) {
+    return clients.get(replica);
+  }
+
+  /** The replica rank {@code rank} starts on. */
+  public int home(int rank) {
+    return Math.floorMod(rank, targets.size());
+  }
+
+  /**
+   * The request's batches from its rank's home replica, failing over to the next replicas
+   * (and resuming exactly) when one becomes unavailable. Close it to stop early.
+   */
+  public FailoverBatchIterator streamEpoch(StreamEpochRequest request) {
+    return new FailoverBatchIterator(this, request);
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(FgbgClient::close);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.fgbg.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.common.SampleDigest;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Three server processes on loopback as replicas: spread ranks, and fail over exactly. */
+class FgbgReplicasTest {
+  // 10 bg x 20 fg x 2 x 4 = 1600 samples of 64x64: each rank's quarter (~10 MB) is far more
+  // than gRPC buffers, so a rank is mid-stream when its replica dies.
+  private static final List<String> WORLD = List.of("--builtin-size", "64", "--builtin-counts",
+      "10:20", "--builtin-placements", "4", "--workers", "1");
+  private static final int N = 1600;
+  private static final int RANKS = 4;
+
+  private static StreamEpochRequest request(int rank, int world) {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(3).setEpoch(2)
+        .setShuffle(true).setBatchSize(16).setRank(rank).setWorldSize(world).build();
+  }
+
+  @Test
+  void targetsAreAListOrEveryAddressOfADnsName() {
+    assertEquals(List.of("a:1", "b:2", "c:3"), FgbgReplicas.resolve("a:1, b:2,c:3"));
+    assertEquals(List.of("a:1"), FgbgReplicas.resolve("a:1,a:1"));
+    assertTrue(FgbgReplicas.resolve("dns:///localhost:7").contains("127.0.0.1:7"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FgbgReplicas.resolve("a:1,nope"));
+    assertTrue(e.getMessage().contains("'nope' must be host:port"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> FgbgReplicas.resolve("dns:///no-such-host.invalid:5"));
+    assertTrue(e.getMessage().contains("does not resolve"), e.getMessage());
+  }
+
+  @Test
+  void fourRanksOverThreeReplicasGiveOneServersDigestAndSurviveAReplicaDying()
+      throws Exception {
+    List<ServerProcess> servers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        servers.add(new ServerProcess(WORLD));
+      }
+      String targets = String.join(",", servers.stream().map(ServerProcess::target).toList());
+      try (FgbgReplicas replicas = FgbgReplicas.connect(targets)) {
+        assertEquals(3, replicas.size());
+        SampleDigest one = new SampleDigest();
+        try (BatchIterator it = replicas.client(2).streamEpoch(request(0, 1))) {
+          it.forEachRemaining(b -> one.add(b.indices(), b.images(), b.masks(), b.depth()));
+        }
+        List<FailoverBatchIterator> ranks = new ArrayList<>();
+        for (int r = 0; r < RANKS; r++) {
+          ranks.add(replicas.streamEpoch(request(r, RANKS)));
+          assertEquals(r % 3, ranks.get(r).replica(), "rank " + r + "'s home replica");
+        }
+        SampleDigest all = new SampleDigest();
+        long[] next = new long[RANKS];
+        int samples = 0;
+        boolean killed = false;
+        for (boolean more = true; more; ) {
+          more = false;
+          for (int r = 0; r < RANKS; r++) {
+            FailoverBatchIterator it = ranks.get(r);
+            if (!it.hasNext()) {
+              continue;
+            }
+            more = true;
+            Batch b = it.next();
+            assertEquals(next[r]++, b.batchIndex(), "rank " + r + " resumes exactly");
+            all.add(b.indices(), b.images(), b.masks(), b.depth());
+            samples += b.size();
+          }
+          if (!killed && next[0] == 3) {
+            servers.get(0).kill(); // ranks 0 and 3 are mid-epoch on it
+            killed = true;
+          }
+        }
+        assertEquals(N, samples);
+        assertEquals(one.hex(), all.hex(), "the same samples as one server, each once");
+        assertEquals(1, ranks.get(0).failovers());
+        assertEquals(1, ranks.get(3).failovers());
+        assertEquals(0, ranks.get(1).failovers() + ranks.get(2).failovers());
+        ranks.forEach(FailoverBatchIterator::close);
+      }
+    } finally {
+      for (ServerProcess s : servers) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void whenEveryReplicaIsGoneTheLastStatusComesThrough() throws Exception {
+    ServerProcess a = new ServerProcess(WORLD);
+    ServerProcess b = new ServerProcess(WORLD);
+    String targets = a.target() + "," + b.target();
+    a.kill();
+    b.kill();
+    try (FgbgReplicas replicas = FgbgReplicas.connect(targets);
+        FailoverBatchIterator it = replicas.streamEpoch(request(1, 2))) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, it::hasNext);
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      assertEquals(1, it.failovers(), "tried the other replica once");
+    }
+  }
+}

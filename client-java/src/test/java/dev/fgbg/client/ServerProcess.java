@@ -1,0 +1,69 @@
+package dev.fgbg.client;
+
+import dev.fgbg.server.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real server process (the test classpath's Main) on a free loopback port. */
+final class ServerProcess implements AutoCloseable {
+  private static final Pattern PORT = Pattern.compile("listening on [^:]+:(\\d+)");
+
+  private final Process process;
+  private final int port;
+
+  ServerProcess(List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--port", "0"));
+    cmd.addAll(args);
+    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+    String line;
+    Integer found = null;
+    while (found == null && (line = r.readLine()) != null) {
+      Matcher m = PORT.matcher(line);
+      if (m.find()) {
+        found = Integer.parseInt(m.group(1));
+      }
+    }
+    if (found == null) {
+      process.destroyForcibly();
+      throw new IllegalStateException("the server did not start");
+    }
+    port = found;
+    Thread drain = new Thread(() -> {
+      try {
+        while (r.readLine() != null) {
+          // keep the pipe flowing
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    }, "server-log-drain");
+    drain.setDaemon(true);
+    drain.start();
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** SIGKILL: the replica vanishes mid-stream, as a lost node does. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+  }
+}

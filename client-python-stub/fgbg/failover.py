@@ -1,0 +1,64 @@
+"""One rank's epoch across replicas, resuming exactly when a replica dies.
+
+    from fgbg.failover import stream_epoch
+    for batch in stream_epoch("dns:///fgbg:50051", rank=rank, world_size=world, batch_size=64):
+        ...
+
+The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE
+it moves to the next one and asks again with ``start_batch`` past every batch it already
+yielded, so no sample is lost or repeated. It gives up, raising the last error, when every
+replica in turn failed without yielding a batch.
+"""
+import logging
+from typing import Iterator, Optional
+
+from .batch import Batch
+from .client import Client, FgbgError
+from .replicas import Targets, home, resolve
+
+_LOG = logging.getLogger(__name__)
+
+
+class FailoverStream:
+    """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves."""
+
+    def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
+                 client_options: Optional[dict] = None, **request):
+        self.targets = resolve(targets)
+        self.rank = rank
+        self.replica = home(rank, len(self.targets))
+        self.failovers = 0
+        self._options = dict(client_options or {})
+        self._request = dict(request, rank=rank, world_size=world_size)
+        self._start = start_batch
+        self._delivered = 0
+
+    def __iter__(self) -> Iterator[Batch]:
+        failures = 0
+        while True:
+            client = Client(self.targets[self.replica], **self._options)
+            try:
+                for batch in client.stream_epoch(start_batch=self._start + self._delivered,
+                                                 **self._request):
+                    self._delivered += 1
+                    failures = 0
+                    yield batch
+                return
+            except FgbgError as e:
+                failures += 1
+                if e.code != "UNAVAILABLE" or failures >= len(self.targets):
+                    raise
+                gone = self.targets[self.replica]
+                self.replica = (self.replica + 1) % len(self.targets)
+                self.failovers += 1
+                _LOG.info("rank %d: %s is unavailable; resuming at batch %d on %s", self.rank,
+                          gone, self._start + self._delivered, self.targets[self.replica])
+            finally:
+                client.close()
+
+
+def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
+                 client_options: Optional[dict] = None, **request) -> FailoverStream:
+    """`Client.stream_epoch` over replicas, with failover (see the module's docstring)."""
+    return FailoverStream(targets, rank=rank, world_size=world_size, start_batch=start_batch,
+                          client_options=client_options, **request)

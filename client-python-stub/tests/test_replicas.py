@@ -1,0 +1,83 @@
+"""Three server processes as replicas: ranks spread by affinity, and exact failover."""
+import pytest
+
+import fgbg
+from conftest import Server
+from fgbg.failover import stream_epoch
+from fgbg.replicas import resolve
+
+# 10 bg x 20 fg x 2 x 4 = 1600 samples of 64x64: a rank's quarter (~10 MB) is far more than
+# gRPC buffers, so a rank is mid-stream when its replica dies.
+WORLD = ["--builtin-size", "64", "--builtin-counts", "10:20", "--builtin-placements", "4",
+         "--workers", "1"]
+N = 1600
+RANKS = 4
+
+
+def test_targets_are_a_list_or_every_address_of_a_dns_name():
+    assert resolve("a:1, b:2,c:3") == ["a:1", "b:2", "c:3"]
+    assert resolve(["a:1", "a:1", "b:2"]) == ["a:1", "b:2"]
+    assert "127.0.0.1:7" in resolve("dns:///localhost:7")
+    assert resolve("unix:///tmp/fgbg.sock") == ["unix:///tmp/fgbg.sock"]
+    with pytest.raises(ValueError, match="'nope' must be host:port"):
+        resolve("a:1,nope")
+    with pytest.raises(ValueError, match="does not resolve"):
+        resolve("dns:///no-such-host.invalid:5")
+
+
+def test_a_client_of_several_replicas_connects_to_its_ranks_one():
+    c = fgbg.Client("a:1,b:2,c:3", rank=4)
+    assert c.targets == ["a:1", "b:2", "c:3"] and c.target == "b:2"
+    c.close()
+
+
+def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_dying():
+    servers = [Server(WORLD) for _ in range(3)]
+    try:
+        targets = ",".join(s.target for s in servers)
+        request = dict(seed=3, epoch=2, shuffle=True, batch_size=16)
+        one = fgbg.SampleDigest()
+        with fgbg.Client(servers[2].target) as c:
+            for b in c.stream_epoch(**request):
+                one.add_batch(b)
+        streams = [stream_epoch(targets, rank=r, world_size=RANKS, **request)
+                   for r in range(RANKS)]
+        assert [s.replica for s in streams] == [0, 1, 2, 0]
+        its = [iter(s) for s in streams]
+        every = fgbg.SampleDigest()
+        nxt = [0] * RANKS
+        live = set(range(RANKS))
+        killed = False
+        while live:
+            for r in sorted(live):
+                b = next(its[r], None)
+                if b is None:
+                    live.discard(r)
+                    continue
+                assert b.batch_index == nxt[r], "rank %d resumes exactly" % r
+                nxt[r] += 1
+                every.add_batch(b)
+            if not killed and nxt[0] == 3:
+                servers[0].proc.kill()  # SIGKILL: ranks 0 and 3 are mid-epoch on it
+                servers[0].proc.wait(10)
+                killed = True
+        assert every.count == N
+        assert every.hex() == one.hex(), "the same samples as one server, each once"
+        assert [s.failovers for s in streams] == [1, 0, 0, 1]
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_when_every_replica_is_gone_the_last_error_comes_through():
+    servers = [Server(WORLD) for _ in range(2)]
+    targets = [s.target for s in servers]
+    for s in servers:
+        s.proc.kill()
+        s.proc.wait(10)
+    stream = stream_epoch(targets, rank=1, world_size=2, batch_size=8,
+                          client_options={"timeout": 5})
+    with pytest.raises(fgbg.FgbgError) as e:
+        list(stream)
+    assert e.value.code == "UNAVAILABLE"
+    assert stream.failovers == 1

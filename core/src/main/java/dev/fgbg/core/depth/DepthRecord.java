@@ -1,0 +1,77 @@
+package dev.fgbg.core.depth;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+/**
+ * The one checksummed depth record format: magic, key (fingerprint, seed, index), length, the
+ * values, and a CRC32 of all of it, little-endian. The disk tier keeps one record per file; the
+ * depth store keeps a shard's records back to back (all records of a dataset have one size).
+ */
+public final class DepthRecord {
+  private static final long MAGIC = 0x4647424744315f31L; // "FGBGD1_1"
+  private static final int VALUE_BYTES = 4;
+
+  private DepthRecord() {}
+
+  /** Bytes of a record of {@code k} holding {@code values} values. */
+  public static int size(DepthKey k, int values) {
+    return 8 + 2 + fingerprint(k).length + 16 + 4 + values * VALUE_BYTES + 4;
+  }
+
+  private static byte[] fingerprint(DepthKey k) {
+    return k.fingerprint().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The record of {@code v} under {@code k}. */
+  public static byte[] encode(DepthKey k, float[] v) {
+    byte[] fp = fingerprint(k);
+    ByteBuffer buf = ByteBuffer.allocate(size(k, v.length)).order(ByteOrder.LITTLE_ENDIAN);
+    buf.putLong(MAGIC).putShort((short) fp.length).put(fp).putLong(k.seed()).putLong(k.index())
+        .putInt(v.length);
+    buf.asFloatBuffer().put(v);
+    buf.position(buf.position() + v.length * VALUE_BYTES);
+    CRC32 crc = new CRC32();
+    crc.update(buf.array(), 0, buf.position());
+    buf.putInt((int) crc.getValue());
+    return buf.array();
+  }
+
+  /**
+   * The values of the record {@code b[off, off + len)}, or null when it is not one whole,
+   * intact record of {@code k} (wrong magic, key or length, or a bad checksum).
+   */
+  public static float[] decode(DepthKey k, byte[] b, int off, int len) {
+    ByteBuffer buf = ByteBuffer.wrap(b, off, len).slice().order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      byte[] fp = fingerprint(k);
+      if (len < size(k, 0) || buf.getLong() != MAGIC) {
+        return null;
+      }
+      byte[] stored = new byte[buf.getShort()];
+      buf.get(stored);
+      if (!Arrays.equals(stored, fp) || buf.getLong() != k.seed()
+          || buf.getLong() != k.index()) {
+        return null;
+      }
+      int n = buf.getInt();
+      if (n < 0 || buf.remaining() != (long) n * VALUE_BYTES + 4) {
+        return null;
+      }
+      CRC32 crc = new CRC32();
+      crc.update(b, off, len - 4);
+      float[] v = new float[n];
+      buf.asFloatBuffer().get(v);
+      buf.position(len - 4);
+      if ((int) crc.getValue() != buf.getInt()) {
+        return null;
+      }
+      return v;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

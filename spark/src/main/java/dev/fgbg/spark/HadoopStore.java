@@ -1,0 +1,183 @@
+package dev.fgbg.spark;
+
+import dev.fgbg.common.Sha256;
+import dev.fgbg.core.export.ExportStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.local.RawLocalFs;
+
+/**
+ * An export destination on any Hadoop file system ({@code file://}, {@code hdfs://},
+ * {@code s3a://} with its connector). Files are written whole under a temporary name tagged by
+ * the writer and renamed with no overwrite; when the final name is already taken (a retried or
+ * speculative attempt of the same shard got there first) the bytes are compared and the
+ * existing copy kept when identical, replaced when not (a damaged copy from an earlier run).
+ * On {@code file://} the raw local file system is used, so no .crc side files appear.
+ */
+final class HadoopStore implements ExportStore {
+  private final FileSystem fs;
+  private final FileContext fc;
+  private final Path base;
+  private final String tag;
+
+  private HadoopStore(FileSystem fs, FileContext fc, Path base, String tag) {
+    this.fs = fs;
+    this.fc = fc;
+    this.base = base;
+    this.tag = tag;
+  }
+
+  /** The Hadoop settings a job's tasks open stores with (serializable). */
+  record Settings(Map<String, String> entries) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static Settings of(Configuration conf) {
+      Map<String, String> m = new HashMap<>();
+      conf.forEach(e -> m.put(e.getKey(), e.getValue()));
+      return new Settings(m);
+    }
+
+    Configuration conf() {
+      Configuration c = new Configuration(false);
+      entries.forEach(c::set);
+      // Renames through FileContext on file:// without checksum side files.
+      c.set("fs.AbstractFileSystem.file.impl", RawLocalFs.class.getName());
+      return c;
+    }
+  }
+
+  /** The store at {@code uri} (a folder, created when written), tagging temporaries by tag. */
+  static HadoopStore open(Settings settings, String uri, String tag) throws IOException {
+    Configuration conf = settings.conf();
+    Path base = new Path(URI.create(uri));
+    FileSystem fs = base.getFileSystem(conf);
+    if (fs instanceof LocalFileSystem local) {
+      fs = local.getRawFileSystem();
+    }
+    Path qualified = fs.makeQualified(base);
+    return new HadoopStore(fs, FileContext.getFileContext(qualified.toUri(), conf), qualified,
+        tag);
+  }
+
+  private Path at(String path) {
+    return path.isEmpty() ? base : new Path(base, path);
+  }
+
+  /** The qualified URI of the destination. */
+  String uri() {
+    return base.toString();
+  }
+
+  @Override
+  public String describe(String path) {
+    return at(path).toString();
+  }
+
+  @Override
+  public boolean exists(String path) throws IOException {
+    return fs.exists(at(path));
+  }
+
+  @Override
+  public boolean isDirectory(String path) throws IOException {
+    try {
+      return fs.getFileStatus(at(path)).isDirectory();
+    } catch (FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public long size(String path) throws IOException {
+    return fs.getFileStatus(at(path)).getLen();
+  }
+
+  @Override
+  public List<String> list(String dir) throws IOException {
+    try {
+      List<String> out = new ArrayList<>();
+      for (FileStatus s : fs.listStatus(at(dir))) {
+        out.add(s.getPath().getName());
+      }
+      out.sort(null);
+      return out;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  @Override
+  public InputStream open(String path) throws IOException {
+    return fs.open(at(path));
+  }
+
+  @Override
+  public OutputStream create(String path) throws IOException {
+    return fs.create(at(path), true);
+  }
+
+  @Override
+  public void mkdirs(String dir) throws IOException {
+    fs.mkdirs(at(dir));
+  }
+
+  @Override
+  public void deleteTree(String path) throws IOException {
+    fs.delete(at(path), true);
+  }
+
+  @Override
+  public void commit(String from, String to) throws IOException {
+    try {
+      fc.rename(at(from), at(to), Options.Rename.NONE);
+      return;
+    } catch (FileAlreadyExistsException e) {
+      // taken: compared below
+    }
+    if (contents(from).equals(contents(to))) {
+      deleteTree(from); // another attempt wrote the same bytes first
+      return;
+    }
+    deleteTree(to);
+    fc.rename(at(from), at(to), Options.Rename.NONE);
+  }
+
+  /** Relative path -> SHA-256 of every file under {@code path} (or of the file itself). */
+  private Map<String, String> contents(String path) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    if (!isDirectory(path)) {
+      try (InputStream in = open(path)) {
+        out.put("", Sha256.hex(in));
+      }
+      return out;
+    }
+    for (String name : list(path)) {
+      for (Map.Entry<String, String> e : contents(path + "/" + name).entrySet()) {
+        out.put(name + "/" + e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String tempTag() {
+    return tag;
+  }
+}

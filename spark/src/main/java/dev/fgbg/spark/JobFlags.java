@@ -1,0 +1,92 @@
+package dev.fgbg.spark;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.catalog.DatasetCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The flags both jobs take: which dataset, which range, where Spark runs. */
+final class JobFlags {
+  @Option(names = "--master", description = "Spark master, e.g. local[2]. Default: "
+      + "spark-submit's, else local[*].")
+  String master;
+
+  @Option(names = "--config", description = "datasets.json defining the folder datasets (the "
+      + "server's --config file). Asset paths must resolve on the executors too.")
+  Path config;
+
+  @Option(names = "--dataset", description = "Dataset name. Default: builtin.")
+  String dataset = DatasetCatalog.BUILTIN;
+
+  @Option(names = "--seed", description = "Default: 0.")
+  long seed;
+
+  @Option(names = "--range", description = "Indices A:B (B exclusive). Default: all.")
+  String range = "";
+
+  @Option(names = "--shard-size", description = "Samples per shard (per-background formats "
+      + "shard by background). Default: 1000.")
+  int shardSize = 1000;
+
+  @Option(names = "--depth-model", description = "A model folder (models/NAME) whose depth the "
+      + "dataset gets, replacing the config's.")
+  String depthModel = "";
+
+  @Option(names = "--depth-weights", description = "model.onnx when it is not in the model folder.")
+  String depthWeights = "";
+
+  @Option(names = "--depth-mode", description = "teacher (default) or layered.")
+  String depthMode = "";
+
+  @Option(names = "--device", description = "Where executors run the model: auto (CUDA when the "
+      + "executor has it, default), cpu or cuda.")
+  String device = "auto";
+
+  @Option(names = "--task-threads", description = "Render threads per task (match "
+      + "spark.task.cpus). Default: 1.")
+  int taskThreads = 1;
+
+  @Option(names = "--builtin-size", description = "Output size of the built-in dataset. Default: 224.")
+  String builtinSize = "224";
+
+  @Option(names = "--builtin-placements", description = "Default: 20.")
+  int builtinPlacements = 20;
+
+  @Option(names = "--builtin-counts", description = "Backgrounds:foregrounds (at most 100:100). "
+      + "Default: 100:100.")
+  String builtinCounts = "100:100";
+
+  DatasetSource source() {
+    String json = null;
+    if (config != null) {
+      try {
+        json = Files.readString(config);
+      } catch (IOException e) {
+        throw FgbgException.invalidConfig("cannot read config file " + config + ": "
+            + e.getMessage(), e);
+      }
+    }
+    BuiltinConfig.parse(builtinSize, builtinPlacements, builtinCounts, "", "", ""); // checked here
+    return new DatasetSource(dataset, json, config == null ? "" : config.toString(), builtinSize,
+        builtinPlacements, builtinCounts, depthModel, depthWeights, depthMode, device);
+  }
+
+  /** {A, B} of --range; {0, 0} (the whole dataset) when not given. */
+  long[] range() {
+    if (range.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    String[] p = range.split(":");
+    try {
+      if (p.length == 2) {
+        return new long[] {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw FgbgException.invalidArgument("--range '" + range + "' must be two integers A:B");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fgbg.spark;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.depth.DepthStore;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The depth job: teacher depth for a range, computed on the executors (one ONNX Runtime session
+ * and dynamic batcher per executor, shared by its tasks) and written as a depth store: one
+ * shard file of checksummed records per task, under {@code dest/<fingerprint>/<seed>/}, the
+ * folder a server started with {@code --depth-store dest} reads.
+ */
+final class SparkDepth {
+  /** The job as given on the command line; {@code end} 0 means the dataset's end. */
+  record Request(DatasetSource source, long seed, long start, long end, int shardSize,
+      String dest, int taskThreads) implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** What the job did; {@code folder} is where the dataset's records are. */
+  record Result(long images, int shards, int written, int skipped, String folder,
+      double seconds) {}
+
+  private SparkDepth() {}
+
+  static Result run(JavaSparkContext sc, Request r) throws IOException {
+    long t0 = System.nanoTime();
+    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source())) {
+      Dataset d = r.source().build(driverModels);
+      if (d.teacher() == null) {
+        throw FgbgException.invalidConfig("dataset '" + d.name() + "' has no teacher depth to "
+            + "compute: give --depth-model (teacher mode); exact and layered depth need no job");
+      }
+      long end = r.end() == 0 ? d.size() : r.end();
+      if (r.start() < 0 || end > d.size() || end <= r.start()) {
+        throw FgbgException.invalidArgument("--range " + r.start() + ":" + end + " must lie in [0, "
+            + d.size() + ") of dataset '" + d.name() + "' and not be empty");
+      }
+      if (r.shardSize() < 1) {
+        throw FgbgException.invalidArgument("--shard-size " + r.shardSize() + " must be positive");
+      }
+      int shards = (int) ((end - r.start() + r.shardSize() - 1) / r.shardSize());
+      HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
+      HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag());
+      store.mkdirs(DepthStore.folder(d.fingerprint(), r.seed()));
+      DepthTask task = new DepthTask(r, d.fingerprint(), store.uri(), settings, end,
+          SparkJobs.executorCores(sc));
+      List<Boolean> skipped = sc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
+          .map(task).collect();
+      int s = (int) skipped.stream().filter(b -> b).count();
+      return new Result(end - r.start(), shards, shards - s, s,
+          store.describe(DepthStore.folder(d.fingerprint(), r.seed())),
+          (System.nanoTime() - t0) / 1e9);
+    }
+  }
+}

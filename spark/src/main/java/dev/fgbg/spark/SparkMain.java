@@ -1,0 +1,118 @@
+package dev.fgbg.spark;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.export.ExportFormat;
+import dev.fgbg.core.export.ExportJob;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spark-submit --class dev.fgbg.spark.SparkMain fgbg-spark-job.jar export|depth ...},
+ * or {@code ./fgbg spark export|depth ...} in local mode. Errors print one line naming the
+ * problem and exit 2.
+ */
+@Command(name = "fgbg spark", mixinStandardHelpOptions = true,
+    description = "fgbg jobs on Apache Spark: export a range, or compute its teacher depth.",
+    subcommands = {SparkMain.Export.class, SparkMain.Depth.class})
+public final class SparkMain {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command; returns the exit code. */
+  public static int run(String[] args) {
+    CommandLine cl = new CommandLine(new SparkMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("fgbg spark: error: " + reason(e));
+      return 2;
+    });
+    return cl.execute(args);
+  }
+
+  /** The message of the first fgbg failure in the chain (Spark wraps task failures). */
+  static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FgbgException || t instanceof IllegalArgumentException) {
+        return t.getMessage();
+      }
+    }
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write a range as files (the server's formats and shards) to any Hadoop "
+          + "file system; prints samples, samples/s and the digest (equal to ./fgbg stream's).")
+  static final class Export implements Callable<Integer> {
+    @Mixin
+    JobFlags job;
+
+    @Option(names = "--format", description = "folders | zip | webdataset | npy | coco. "
+        + "Default: webdataset.")
+    ExportFormat format = ExportFormat.WEBDATASET;
+
+    @Option(names = "--dest", required = true, description = "Destination URI: file:///..., "
+        + "hdfs://..., s3a://... (with the connector on the classpath).")
+    String dest;
+
+    @Option(names = "--overwrite", description = "Replace a destination holding something else.")
+    boolean overwrite;
+
+    @Option(names = "--jpeg-quality", description = "Default: 95.")
+    int jpegQuality = ExportJob.DEFAULT_JPEG_QUALITY;
+
+    @Option(names = "--depth-npy", description = "WebDataset depth as exact float16 .npy.")
+    boolean depthNpy;
+
+    @Override
+    public Integer call() throws Exception {
+      long[] r = job.range();
+      SparkExport.Request req = new SparkExport.Request(job.source(), job.seed, r[0], r[1],
+          format, dest, overwrite, job.shardSize, jpegQuality, depthNpy, job.taskThreads);
+      try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
+        SparkExport.Result res = SparkExport.run(sc, req);
+        System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s; "
+            + "manifest %s%n", res.shards(), res.written(), res.skipped(), res.seconds(),
+            res.manifest());
+        System.out.println("samples: " + res.samples());
+        System.out.printf(Locale.ROOT, "samples/s: %.1f%n", res.samples() / res.seconds());
+        System.out.println("digest: " + res.digest());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "depth", mixinStandardHelpOptions = true,
+      description = "Compute a range's teacher depth on the executors and write it as a depth "
+          + "store (serve it with ./fgbg serve --depth-store).")
+  static final class Depth implements Callable<Integer> {
+    @Mixin
+    JobFlags job;
+
+    @Option(names = "--dest", required = true, description = "The depth store's URI (a folder; "
+        + "several datasets and ranges may share it).")
+    String dest;
+
+    @Override
+    public Integer call() throws Exception {
+      long[] r = job.range();
+      SparkDepth.Request req = new SparkDepth.Request(job.source(), job.seed, r[0], r[1],
+          job.shardSize, dest, job.taskThreads);
+      try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg depth")) {
+        SparkDepth.Result res = SparkDepth.run(sc, req);
+        System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s "
+            + "into %s%n", res.shards(), res.written(), res.skipped(), res.seconds(),
+            res.folder());
+        System.out.println("images: " + res.images());
+        System.out.printf(Locale.ROOT, "images/s: %.1f%n", res.images() / res.seconds());
+      }
+      return 0;
+    }
+  }
+}

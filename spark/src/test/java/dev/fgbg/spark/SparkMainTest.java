@@ -1,0 +1,78 @@
+package dev.fgbg.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FileTrees;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line, as ./fgbg spark runs it (local mode, its own Spark context). */
+class SparkMainTest {
+  @TempDir
+  Path dir;
+
+  private record Run(int code, List<String> out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = SparkMain.run(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8).lines().toList(),
+          e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void exportPrintsSamplesRateAndTheDigestOfAFolderDatasetFromItsConfigFile() throws Exception {
+    SparkExportTest.folder(dir.resolve("assets"));
+    String dest = dir.resolve("out").toUri().toString();
+    String[] args = {"export", "--master", "local[2]", "--config",
+        dir.resolve("assets/datasets.json").toString(), "--dataset", "mine", "--format",
+        "webdataset", "--range", "0:120", "--shard-size", "50", "--dest", dest};
+    Run r = run(args);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(3, r.out().size(), r.out().toString());
+    assertEquals("samples: 120", r.out().get(0));
+    assertTrue(r.out().get(1).startsWith("samples/s: "));
+    assertTrue(r.out().get(2).matches("digest: [0-9a-f]{64}"));
+    var before = FileTrees.tree(dir.resolve("out"));
+    assertTrue(before.containsKey("shard-000002.tar"));
+    assertTrue(Files.readString(dir.resolve("out/manifest.json"))
+        .contains(r.out().get(2).substring(8)), "the manifest holds the digest");
+    Run again = run(args);
+    assertEquals(r.out().get(2), again.out().get(2));
+    assertTrue(again.err().contains("3 shards (0 written, 3 complete already)"), again.err());
+    assertEquals(before, FileTrees.tree(dir.resolve("out")));
+  }
+
+  @Test
+  void badInputFailsWithOneLineNamingIt() {
+    Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
+        "2:2", "--range", "5:2", "--dest", dir.resolve("x").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("fgbg spark: error: range 5:2 is empty"), r.err());
+    r = run("depth", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
+        "--dest", dir.resolve("y").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("has no teacher depth to compute: give --depth-model"), r.err());
+    r = run("export", "--master", "local[1]", "--dataset", "nope", "--dest",
+        dir.resolve("z").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("dataset 'nope' needs --config FILE"), r.err());
+  }
+}
