@@ -9,6 +9,8 @@ import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthKey;
+import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.spec.Spec;
 import java.io.ByteArrayOutputStream;
@@ -56,6 +58,15 @@ class MainTest {
     assertEquals(Spec.Position.GROUND, ground.spec().position());
     assertEquals(0.6, ground.spec().groundMin());
     assertEquals(0.9, ground.spec().groundMax());
+  }
+
+  @Test
+  void theDefaultDiskCacheHoldsTheWholeBuiltinDatasetsTeacherDepth() {
+    ServerOptions o = Main.options();
+    long record = DepthRecord.size(new DepthKey("f".repeat(64), 0, 399_999), 224 * 224);
+    long onDisk = (record + 4095) / 4096 * 4096; // one file each, in whole 4 KiB blocks
+    assertTrue(400_000 * onDisk <= o.depth().diskBytes(), 400_000 * onDisk + " bytes for 400k "
+        + "samples of 224x224; the default --disk-cache-gb is " + o.depth().diskBytes());
   }
 
   @Test
