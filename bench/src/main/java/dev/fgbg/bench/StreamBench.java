@@ -48,8 +48,8 @@ final class StreamBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(serverJar)) {
-      System.err.println("fgbg bench: error: " + serverJar + " not found; run ./fgbg bench from "
-          + "the repository root");
+      System.err.println("fgbg bench: error: " + serverJar + " not found; build it with "
+          + "./fgbg serve or mvn install");
       return 2;
     }
     try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
