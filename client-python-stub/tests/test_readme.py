@@ -1,6 +1,7 @@
 """README's dataset examples, run exactly as written through the launcher (plus --port 0, so
 parallel runs never collide) from a folder of generated images, then checked through the
 server they start."""
+import contextlib
 import json
 import os
 import re
@@ -35,10 +36,16 @@ def folders(tmp_path_factory):
     return root, lines
 
 
-def serve(line, cwd):
+@contextlib.contextmanager
+def serving(line, cwd):
+    """The server README's `line` starts, run from `cwd`; stopped afterwards."""
     args = shlex.split(line)
     assert args[0] == "./fgbg"
-    return Server(args[1:], command=[LAUNCHER], cwd=str(cwd))
+    s = Server(args[1:], command=[LAUNCHER], cwd=str(cwd))
+    try:
+        yield s
+    finally:
+        s.stop()
 
 
 def test_the_readme_has_the_three_examples(folders):
@@ -48,13 +55,11 @@ def test_the_readme_has_the_three_examples(folders):
 
 def test_photos_with_wide_cutouts_serve_with_default_flags(folders):
     root, lines = folders
-    s = serve(lines[0], root)
-    try:
-        with fgbg.Client(s.target) as c:
-            info = c.describe("office")
-            assert (info.backgrounds, info.foregrounds, info.flips) == (6, 6, 2)
-            b = c.get_samples(range(0, info.size, 37), "office", outputs=["mask", "meta"])
-            assert b.meta and all(0 <= m.x and m.x + m.fg_width <= 224 for m in b.meta)
+    with serving(lines[0], root) as s, fgbg.Client(s.target) as c:
+        info = c.describe("office")
+        assert (info.backgrounds, info.foregrounds, info.flips) == (6, 6, 2)
+        b = c.get_samples(range(0, info.size, 37), "office", outputs=["mask", "meta"])
+        assert b.meta and all(0 <= m.x and m.x + m.fg_width <= 224 for m in b.meta)
         log = "".join(s.log)
         assert "3 of 6 foregrounds are too wide for fg_scale_max 0.6" in log, log
         assert "6 of 6 backgrounds are smaller than the 224x224 output and are upscaled " \
@@ -63,37 +68,25 @@ def test_photos_with_wide_cutouts_serve_with_default_flags(folders):
                               "--target", s.target, "--out", "office.png"], cwd=str(root),
                              capture_output=True, text=True, check=True)
         assert out.stdout.startswith("office.png") and (root / "office.png").exists()
-    finally:
-        s.stop()
 
 
 def test_mnist_over_cifar_gets_csv_labels_and_no_flips(folders):
     root, lines = folders
-    s = serve(lines[1], root)
-    try:
-        with fgbg.Client(s.target) as c:
-            info = c.describe("overlay")
-            assert info.flips == 1 and info.foregrounds == 10
-            assert info.foreground_labels == tuple(str(d) for d in range(10))
-            assert info.background_labels == ("airplane", "cat", "ship")
-            meta = c.get_samples(range(0, info.size, 97), "overlay", outputs=["meta"]).meta
-            for m in meta:
-                name = info.foreground_names[m.fg]  # NNNNN_<label>.png, labelled in labels.csv
-                assert info.foreground_labels[m.fg_label] == name.split("_")[1][0], name
-    finally:
-        s.stop()
+    with serving(lines[1], root) as s, fgbg.Client(s.target) as c:
+        info = c.describe("overlay")
+        assert info.flips == 1 and info.foregrounds == 10
+        assert info.foreground_labels == tuple(str(d) for d in range(10))
+        assert info.background_labels == ("airplane", "cat", "ship")
+        for m in c.get_samples(range(0, info.size, 97), "overlay", outputs=["meta"]).meta:
+            name = info.foreground_names[m.fg]  # NNNNN_<label>.png, labelled in labels.csv
+            assert info.foreground_labels[m.fg_label] == name.split("_")[1][0], name
 
 
 def test_the_config_file_example(folders):
     root, lines = folders
-    s = serve(lines[2], root)
-    try:
-        with fgbg.Client(s.target) as c:
-            names = {d.name for d in c.list_datasets()}
-            assert names == {"builtin", "office64", "overlay"}
-            office = c.describe("office64")
-            assert office.image_shape == (64, 64, 3) and office.spec.position == "ground"
-            assert (office.spec.ground_min, office.spec.ground_max) == (0.7, 1.0)
-            assert c.describe("overlay").flips == 1
-    finally:
-        s.stop()
+    with serving(lines[2], root) as s, fgbg.Client(s.target) as c:
+        assert {d.name for d in c.list_datasets()} == {"builtin", "office64", "overlay"}
+        office = c.describe("office64")
+        assert office.image_shape == (64, 64, 3) and office.spec.position == "ground"
+        assert (office.spec.ground_min, office.spec.ground_max) == (0.7, 1.0)
+        assert c.describe("overlay").flips == 1

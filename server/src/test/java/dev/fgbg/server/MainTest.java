@@ -142,21 +142,28 @@ class MainTest {
         && bad.getMessage().contains("[AUTO, CPU, CUDA]"), bad.getMessage());
   }
 
-  @Test
-  void runPrintsOneLineAndExitsTwoOnBadAssets() {
-    Fixtures.goodFolders(root);
+  /** {@code Main.run(args)} with the small built-in world: its exit code and its stderr. */
+  private static String runAndReadErr(int expectedCode, String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1"}, 0, all,
+        0, 4);
+    System.arraycopy(args, 0, all, 4, args.length);
     PrintStream old = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code;
     try {
-      code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
-          "--bg", root.resolve("missing").toString(), "--fg", root.resolve("fg").toString()});
+      assertEquals(expectedCode, Main.run(all));
     } finally {
       System.setErr(old);
     }
-    assertEquals(2, code);
-    String msg = err.toString(StandardCharsets.UTF_8);
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void runPrintsOneLineAndExitsTwoOnBadAssets() {
+    Fixtures.goodFolders(root);
+    String msg = runAndReadErr(2, "--bg", root.resolve("missing").toString(), "--fg",
+        root.resolve("fg").toString());
     assertTrue(msg.startsWith("fgbg: error: dataset 'folder': background folder "), msg);
     assertTrue(msg.contains("missing does not exist"), msg);
     assertTrue(!msg.contains("\tat "), "no stack trace: " + msg);
@@ -172,19 +179,8 @@ class MainTest {
     Path cfg = root.resolve("more.json");
     Files.writeString(cfg, "{\"datasets\": [{\"name\": \"second\", \"bg\": \""
         + root.resolve("nothing") + "\", \"fg\": \"" + root.resolve("fg") + "\"}]}");
-    PrintStream old = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
-          "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
-          "--config", cfg.toString()});
-    } finally {
-      System.setErr(old);
-    }
-    assertEquals(2, code);
-    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    List<String> lines = runAndReadErr(2, "--bg", root.resolve("bg").toString(), "--fg",
+        root.resolve("fg").toString(), "--config", cfg.toString()).lines().toList();
     assertEquals("fgbg: error: dataset 'folder' has 3 bad files or folders (fix or remove each, "
         + "then start again):", lines.get(0));
     assertTrue(lines.get(1).startsWith("  " + root.resolve("bg/broken.png") + ": not a PNG"),
