@@ -29,6 +29,9 @@ public final class ServeFlags {
   @Mixin
   DepthFlags depth;
 
+  @Mixin
+  LoadFlags load;
+
   /** The validated options; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return ServerOptions.builder()
@@ -42,6 +45,8 @@ public final class ServeFlags {
         .depthCacheBytes(depth.cacheMb << 20)
         .cacheDir(depth.cacheDir)
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
+        .load(load.options())
+        .shutdownGrace(load.shutdownGrace())
         .build();
   }
 }

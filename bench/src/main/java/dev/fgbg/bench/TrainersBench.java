@@ -1,0 +1,130 @@
+package dev.fgbg.bench;
+
+import dev.fgbg.client.Batch;
+import dev.fgbg.client.BatchIterator;
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.v1.StreamEpochRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Several trainers streaming from one server at once (each its own channel and epoch, the same
+ * batch and outputs), against one trainer alone on the same server: aggregate and per-trainer
+ * samples/s, and how evenly the server shared itself.
+ */
+@Command(name = "trainers", mixinStandardHelpOptions = true,
+    description = "N trainers streaming at once from one server process.")
+final class TrainersBench implements Callable<Integer> {
+  @Option(names = "--n", description = "Trainers streaming together. Default: 4.")
+  int n = 4;
+
+  @Option(names = "--seconds", description = "Measured seconds, alone and together. Default: 20.")
+  int seconds = 20;
+
+  @Option(names = "--warmup", description = "Seconds one trainer streams first, not counted. "
+      + "Default: 10.")
+  int warmup = 10;
+
+  @Option(names = "--batch-size", description = "Default: 64.")
+  int batchSize = 64;
+
+  @Option(names = "--server-jar", description = "Default: server/target/fgbg-server.jar.")
+  Path serverJar = Path.of("server/target/fgbg-server.jar");
+
+  @Option(names = "--server-args", split = " ", description = "Extra server flags.")
+  List<String> serverArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isRegularFile(serverJar)) {
+      System.err.println("fgbg bench: error: " + serverJar + " not found; run ./fgbg bench from "
+          + "the repository root");
+      return 2;
+    }
+    try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
+      String target = "localhost:" + server.port();
+      run(target, 1, warmup, 0);
+      double alone = run(target, 1, seconds, 100)[0];
+      double[] each = run(target, n, seconds, 200);
+      double sum = 0;
+      double min = Double.MAX_VALUE;
+      double max = 0;
+      for (int t = 0; t < n; t++) {
+        System.out.printf(Locale.ROOT, "trainer %d samples/s: %.0f%n", t, each[t]);
+        sum += each[t];
+        min = Math.min(min, each[t]);
+        max = Math.max(max, each[t]);
+      }
+      System.out.printf(Locale.ROOT, "one trainer alone samples/s: %.0f%n", alone);
+      System.out.printf(Locale.ROOT, "aggregate / alone: %.2f%n", sum / alone);
+      System.out.printf(Locale.ROOT, "fairness: shares %.1f%% .. %.1f%% (1/%d = %.1f%%),"
+          + " spread (max - min) / mean %.1f%%%n", 100 * min / sum, 100 * max / sum, n,
+          100.0 / n, 100 * (max - min) / (sum / n));
+      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", sum);
+    }
+    return 0;
+  }
+
+  /**
+   * Streams with {@code k} trainers for {@code secs} once every one has its first batch; returns
+   * each one's samples/s over that time.
+   */
+  private double[] run(String target, int k, int secs, int epochBase) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(k);
+    List<AtomicLong> counts = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < k; t++) {
+      AtomicLong count = new AtomicLong();
+      counts.add(count);
+      StreamEpochRequest request = StreamEpochRequest.newBuilder().setDataset("builtin")
+          .setEpoch(epochBase + t).setShuffle(true).setBatchSize(batchSize).build();
+      Thread th = new Thread(() -> trainer(target, request, count, started, stop),
+          "trainer-" + t);
+      threads.add(th);
+      th.start();
+    }
+    if (!started.await(120, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the trainers did not start");
+    }
+    long[] before = counts.stream().mapToLong(AtomicLong::get).toArray();
+    long t0 = System.nanoTime();
+    TimeUnit.SECONDS.sleep(secs);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    double[] rates = new double[k];
+    for (int t = 0; t < k; t++) {
+      rates[t] = (counts.get(t).get() - before[t]) / elapsed;
+    }
+    stop.set(true);
+    for (Thread th : threads) {
+      th.join();
+    }
+    return rates;
+  }
+
+  private static void trainer(String target, StreamEpochRequest request, AtomicLong count,
+      CountDownLatch started, AtomicBoolean stop) {
+    boolean first = true;
+    try (FgbgClient c = FgbgClient.builder().target(target).build();
+        BatchIterator it = c.streamEpoch(request)) {
+      while (!stop.get() && it.hasNext()) {
+        Batch b = it.next();
+        count.addAndGet(b.size());
+        if (first) {
+          started.countDown();
+          first = false;
+        }
+      }
+    }
+  }
+}
