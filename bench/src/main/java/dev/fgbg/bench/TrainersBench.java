@@ -4,8 +4,6 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.v1.StreamEpochRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,20 +37,16 @@ final class TrainersBench implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Default: 64.")
   int batchSize = 64;
 
-  @Option(names = "--server-jar", description = "Default: server/target/fgbg-server.jar.")
-  Path serverJar = Path.of("server/target/fgbg-server.jar");
-
-  @Option(names = "--server-args", split = " ", description = "Extra server flags.")
-  List<String> serverArgs = new ArrayList<>();
+  @Mixin
+  ServerJar serverJar;
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(serverJar)) {
-      System.err.println("fgbg bench: error: " + serverJar + " not found; run ./fgbg bench from "
-          + "the repository root");
+    ServerProcess started = serverJar.start();
+    if (started == null) {
       return 2;
     }
-    try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
+    try (ServerProcess server = started) {
       String target = "localhost:" + server.port();
       run(target, 1, warmup, 0);
       double alone = run(target, 1, seconds, 100)[0];

@@ -41,9 +41,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The fgbg.v1.Fgbg service: validates requests, asks the core, maps the answers to messages and
  * sends them. Every error goes through {@link Statuses}. Render work runs on fair-scheduler lanes
- * (one per stream or GetSamples call, one for all Stats, one for all exports), rendered bytes are
- * charged to the memory budget, streams are capped, Stats and Export are admitted ({@link
- * LoadControl}).
+ * (one per stream, one per client for its GetSamples calls, one for all Stats, one for all
+ * exports), rendered bytes are charged to the memory budget, streams are capped, Stats and
+ * Export are admitted ({@link LoadControl}).
  */
 final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final DatasetRegistry registry;
@@ -155,7 +155,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       CompletableFuture<Void> budget = load.budget.acquire(bytes);
       call.setOnCancelHandler(() -> budget.cancel(false));
       budget.thenComposeAsync(v -> Renderer.render(d, request.getSeed(), indices, outputs, enc,
-              call::isCancelled), load.scheduler.lane("get-samples"))
+              call::isCancelled), load.getSamplesLane(ClientIdentity.current()))
           .whenComplete((r, e) -> {
             try {
               if (e != null) {

@@ -1,5 +1,7 @@
 package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
@@ -17,6 +19,9 @@ final class LoadControl {
   final StreamCaps streams;
   final AdmittedCalls stats;
   final AdmittedCalls exports;
+  /** Held only while a client's GetSamples calls hold their lane: idle lanes are collected. */
+  private final Cache<String, RenderScheduler.Lane> getSamplesLanes =
+      Caffeine.newBuilder().weakValues().build();
 
   LoadControl(LoadOptions o, Executor workers, Ticker ticker, Executor statsThreads,
       Executor exportThreads, StreamStats counters) {
@@ -29,7 +34,15 @@ final class LoadControl {
         o.exportQueueLimit()), exportThreads, counters);
   }
 
-  /** Bytes charged for something of {@code bytes}: a holder larger than the budget waits for all of it. */
+  /**
+   * The lane all GetSamples calls of {@code client} share: many small calls from one client get
+   * one share of the workers, as one stream does, not one share each.
+   */
+  RenderScheduler.Lane getSamplesLane(String client) {
+    return getSamplesLanes.get(client, c -> scheduler.lane("get-samples " + c));
+  }
+
+  /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */
   long charge(long bytes) {
     return Math.min(bytes, budget.capacity());
   }

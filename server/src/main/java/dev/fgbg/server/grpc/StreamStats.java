@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Counters over all streams and admitted requests, for logs, ServerStats, tests and benchmarks. Waiters are woken on
- * every change, so that a test can wait for an event instead of sleeping.
+ * Counters over all streams and admitted requests, for logs, ServerStats, tests and benchmarks.
+ * Waiters are woken on every change, so that a test can wait for an event instead of sleeping.
  */
 public final class StreamStats {
   private final AtomicLong streamsStarted = new AtomicLong();

@@ -10,6 +10,8 @@ import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -62,14 +64,16 @@ class FairServiceTest {
         for (int t = 0; t < 4; t++) {
           LoopbackClient c = new LoopbackClient(s.server().port());
           clients.add(c);
-          trainers.add(new StreamReader(c.channel(), builtin(t).build(), -1, 1, LONG));
+          // In order (not shuffled): the resampled-foreground cache warms within a few batches.
+          trainers.add(new StreamReader(c.channel(), builtin(t).setShuffle(false).build(), -1, 1,
+              LONG));
         }
         for (StreamReader r : trainers) {
           assertTrue(StreamReader.await(r.first, LONG));
         }
         long[] before = trainers.stream().mapToLong(r -> r.samples.get()).toArray();
         StreamStats stats = s.server().stats();
-        long target = stats.samplesSent() + 4 * 1500;
+        long target = stats.samplesSent() + 4 * 1000;
         assertTrue(stats.await(() -> stats.samplesSent() >= target, LONG));
         long[] got = new long[4];
         long total = 0;
@@ -146,6 +150,38 @@ class FairServiceTest {
           "the export is still writing");
       stats.forEach(CallOutcome::cancel);
       exports.forEach(CallOutcome::cancel);
+    }
+  }
+
+  @Test
+  void manyGetSamplesCallsFromOneClientWeighAsOneStream() throws Exception {
+    try (TestServer s = server(1, LoadOptions.builder().build());
+        LoopbackClient random = new LoopbackClient(s.server().port());
+        LoopbackClient trainer = new LoopbackClient(s.server().port())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(random.channel());
+      List<CallOutcome<SampleBatch>> gets = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin")
+            .setSeed(i);
+        for (int k = 0; k < 13; k++) {
+          r.addIndices(1000L * k + i);
+        }
+        gets.add(CallOutcome.start(o -> stub.withDeadlineAfter(LONG.toMillis(),
+            TimeUnit.MILLISECONDS).getSamples(r.build(), o)));
+      }
+      // 128 samples in 10 chunks: if each call weighed as much as the stream, the stream would
+      // wait for nearly all 64 renders; as one share, it ends with most of them still queued.
+      StreamReader stream = new StreamReader(trainer.channel(), builtin(9).setLimit(128).build(),
+          -1, 1, LONG);
+      assertTrue(StreamReader.await(stream.closed, LONG));
+      int queued = s.server().scheduler().queued();
+      assertEquals(Status.Code.OK, stream.status.getCode());
+      assertTrue(queued >= 16, "only " + queued + " GetSamples renders were still queued");
+      for (CallOutcome<SampleBatch> g : gets) {
+        assertTrue(g.await(LONG));
+        assertEquals(Status.Code.OK, g.status.getCode(), g.status.toString());
+        assertEquals(13, g.last.getIndicesCount());
+      }
     }
   }
 
