@@ -30,9 +30,9 @@ final class TrainersBench implements Callable<Integer> {
   @Option(names = "--seconds", description = "Measured seconds, alone and together. Default: 20.")
   int seconds = 20;
 
-  @Option(names = "--warmup", description = "Seconds one trainer streams first, not counted. "
-      + "Default: 10.")
-  int warmup = 10;
+  @Option(names = "--warmup", description = "Samples streamed first by all the trainers, not "
+      + "counted (fills the server's resampled-foreground cache). Default: 20000.")
+  long warmup = 20_000;
 
   @Option(names = "--batch-size", description = "Default: 64.")
   int batchSize = 64;
@@ -48,9 +48,9 @@ final class TrainersBench implements Callable<Integer> {
     }
     try (ServerProcess server = started) {
       String target = "localhost:" + server.port();
-      run(target, 1, warmup, 0);
-      double alone = run(target, 1, seconds, 100)[0];
-      double[] each = run(target, n, seconds, 200);
+      run(target, n, 0, warmup, 0);
+      double alone = run(target, 1, seconds, 0, 100)[0];
+      double[] each = run(target, n, seconds, 0, 200);
       double sum = 0;
       double min = Double.MAX_VALUE;
       double max = 0;
@@ -71,10 +71,12 @@ final class TrainersBench implements Callable<Integer> {
   }
 
   /**
-   * Streams with {@code k} trainers for {@code secs} once every one has its first batch; returns
-   * each one's samples/s over that time.
+   * Streams with {@code k} trainers, once every one has its first batch, for {@code secs} or
+   * (when {@code secs} is 0) until they have {@code samples} together; returns each one's
+   * samples/s over that time.
    */
-  private double[] run(String target, int k, int secs, int epochBase) throws Exception {
+  private double[] run(String target, int k, int secs, long samples, int epochBase)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch started = new CountDownLatch(k);
     List<AtomicLong> counts = new ArrayList<>();
@@ -94,7 +96,13 @@ final class TrainersBench implements Callable<Integer> {
     }
     long[] before = counts.stream().mapToLong(AtomicLong::get).toArray();
     long t0 = System.nanoTime();
-    TimeUnit.SECONDS.sleep(secs);
+    if (secs > 0) {
+      TimeUnit.SECONDS.sleep(secs);
+    } else {
+      while (counts.stream().mapToLong(AtomicLong::get).sum() < samples) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double[] rates = new double[k];
     for (int t = 0; t < k; t++) {

@@ -53,8 +53,8 @@ public final class FgbgServer {
       List<DepthRuntime> depth, ServiceOptions options) {
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
-    this.load = new LoadControl(options.load(), workers, options.ticker(), statsThreads,
-        exportThreads, stats);
+    this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
+        statsThreads, exportThreads, stats);
     Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()),
         load.scheduler.lane("exports"), 2 * options.window(), options.ticker());
     ExportService exports = new ExportService(registry, exporter, load.exports,

@@ -23,9 +23,10 @@ final class LoadControl {
   private final Cache<String, RenderScheduler.Lane> getSamplesLanes =
       Caffeine.newBuilder().weakValues().build();
 
-  LoadControl(LoadOptions o, Executor workers, Ticker ticker, Executor statsThreads,
+  /** @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime}) */
+  LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
       Executor exportThreads, StreamStats counters) {
-    this.scheduler = RenderScheduler.fair(workers, ticker);
+    this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes());
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),

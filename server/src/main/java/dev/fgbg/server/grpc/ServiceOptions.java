@@ -10,8 +10,7 @@ import java.util.Objects;
  *
  * @param window chunks each stream renders ahead of what it has sent
  * @param exportRoot the only folder exports may write under
- * @param ticker times export progress and rates, and render tasks for fair scheduling (the
- *     system ticker outside tests)
+ * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
  */
 public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load) {
