@@ -149,8 +149,8 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       long[] indices = checkedIndices(request, d, outputs, enc);
       ServerCallStreamObserver<SampleBatch> call =
           (ServerCallStreamObserver<SampleBatch>) response;
-      // The reply's bytes come from the budget; synthesis runs on this call's own lane, and
-      // teacher depth completes it later without holding a worker.
+      // The reply's bytes come from the budget; synthesis runs on the lane this client's
+      // GetSamples calls share, and teacher depth completes it later without holding a worker.
       long bytes = load.charge(Renderer.arrayBytes(d, indices.length, outputs, enc));
       CompletableFuture<Void> budget = load.budget.acquire(bytes);
       call.setOnCancelHandler(() -> budget.cancel(false));
