@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,12 +41,9 @@ final class StartupBench implements Callable<Integer> {
   @Option(names = "--dir", description = "Where the photos are written. Default: a temp folder.")
   Path dir;
 
-  @Option(names = "--server-jar", description = "Default: server/target/fgbg-server.jar.")
-  Path serverJar = ServerProcess.inRepository("server/target/fgbg-server.jar");
-
-  @Option(names = "--server-args", split = " ", description = "Extra server flags, e.g. "
-      + "'--fg-scale 0.3:0.4' for a server that refuses wide cut-outs.")
-  List<String> serverArgs = new ArrayList<>();
+  /** Its --server-args take e.g. '--fg-scale 0.3:0.4' for a server that refuses wide cut-outs. */
+  @Mixin
+  ServerJar jar;
 
   @Override
   public Integer call() throws Exception {
@@ -64,10 +62,10 @@ final class StartupBench implements Callable<Integer> {
     double[] start = new double[runs];
     List<String> args = new ArrayList<>(List.of("--bg", bg.toString(), "--fg", fg.toString(),
         "--name", "office"));
-    args.addAll(serverArgs);
+    args.addAll(jar.args);
     for (int r = 0; r < runs; r++) {
       long t0 = System.nanoTime();
-      try (ServerProcess server = new ServerProcess(serverJar, args)) {
+      try (ServerProcess server = new ServerProcess(jar.jar, args)) {
         start[r] = (System.nanoTime() - t0) / 1e9;
       }
     }

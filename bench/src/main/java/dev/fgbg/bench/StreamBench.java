@@ -7,14 +7,11 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,20 +36,16 @@ final class StreamBench implements Callable<Integer> {
   @Option(names = "--digest", description = "Also compute the stream digest in the client.")
   boolean digest;
 
-  @Option(names = "--server-jar", description = "Default: server/target/fgbg-server.jar.")
-  Path serverJar = ServerProcess.inRepository("server/target/fgbg-server.jar");
-
-  @Option(names = "--server-args", split = " ", description = "Extra server flags.")
-  List<String> serverArgs = new ArrayList<>();
+  @Mixin
+  ServerJar serverJar;
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(serverJar)) {
-      System.err.println("fgbg bench: error: " + serverJar + " not found; build it with "
-          + "./fgbg serve or mvn install");
+    ServerProcess started = serverJar.start();
+    if (started == null) {
       return 2;
     }
-    try (ServerProcess server = new ServerProcess(serverJar, serverArgs)) {
+    try (ServerProcess server = started) {
       try (FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
         stream(c, 0, warmup);
         Duration serverCpu0 = server.cpu();

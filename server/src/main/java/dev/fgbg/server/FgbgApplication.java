@@ -7,6 +7,7 @@ import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.server.grpc.FgbgServer;
+import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServiceOptions;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class FgbgApplication implements AutoCloseable {
   public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
     List<DepthRuntime> runtimes = depth.all();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
-        .exportRoot(options.exportRoot()).build();
+        .exportRoot(options.exportRoot()).load(options.load()).build();
     server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
         .start(runtimes.isEmpty());
     if (runtimes.isEmpty()) {
@@ -87,6 +88,12 @@ public final class FgbgApplication implements AutoCloseable {
     LOG.info(String.format(Locale.ROOT, "fgbg listening on 0.0.0.0:%d (%d workers, window %d,"
         + " export root %s) after %.2f s", server.port(), options.workers(), options.window(),
         options.exportRoot().toAbsolutePath(), (System.nanoTime() - createdNanos) / 1e9));
+    LoadOptions load = options.load();
+    LOG.info(String.format(Locale.ROOT, "load limits: memory budget %d MiB of a %d MiB heap,"
+        + " %d streams (%d per client), Stats %d (+%d queued), exports %d (+%d queued)",
+        load.memoryBudgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20,
+        load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
+        load.maxExports(), load.exportQueue()));
     datasets.forEach(d -> LOG.info(describe(d)));
     return this;
   }
@@ -138,7 +145,7 @@ public final class FgbgApplication implements AutoCloseable {
   public synchronized void close() {
     try {
       if (server != null) {
-        server.stop(options.shutdownGrace().toSeconds());
+        server.stop(options.shutdownGrace());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,10 +1,12 @@
 package dev.fgbg.server;
 
+import java.util.logging.LogManager;
 import java.util.logging.SimpleFormatter;
 
-/** One line per log record: date, time, level, logger, message. */
+/** One line per log record: date, time, level, logger, message; kept through shutdown. */
 final class LogFormat {
   private static final String PROPERTY = SimpleFormatter.class.getName() + ".format";
+  private static final String MANAGER = "java.util.logging.manager";
 
   private LogFormat() {}
 
@@ -12,6 +14,21 @@ final class LogFormat {
   static void install() {
     if (System.getProperty(PROPERTY) == null) {
       System.setProperty(PROPERTY, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+    }
+    if (System.getProperty(MANAGER) == null) {
+      System.setProperty(MANAGER, ShutdownLogManager.class.getName());
+    }
+  }
+
+  /**
+   * The JDK's log manager removes every handler in a shutdown hook of its own, which may run
+   * before the server's: what the server logs while it stops (calls cancelled after the grace)
+   * would be lost. This one keeps its handlers; they flush every record anyway.
+   */
+  public static final class ShutdownLogManager extends LogManager {
+    @Override
+    public void reset() {
+      // Nothing is configured after start-up, and the handlers must outlive the JVM's hooks.
     }
   }
 }

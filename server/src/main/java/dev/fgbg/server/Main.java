@@ -2,6 +2,8 @@ package dev.fgbg.server;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
+import dev.fgbg.server.grpc.FatalErrors;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +16,12 @@ public final class Main implements Callable<Integer> {
   @Mixin
   ServeFlags flags;
 
+  /** Past the grace, cancelled calls, pools and depth models get this long before the exit. */
+  static final Duration STOP_SLACK = Duration.ofSeconds(5);
+
   public static void main(String[] args) {
     LogFormat.install();
+    FatalErrors.install();
     System.exit(run(args));
   }
 
@@ -45,8 +51,16 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FgbgApplication app = FgbgApplication.create(flags.options()).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "fgbg-shutdown"));
+    ServerOptions options = flags.options();
+    FgbgApplication app = FgbgApplication.create(options).start();
+    Duration bound = options.shutdownGrace().plus(STOP_SLACK);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        BoundedShutdown.close(app, bound, Runtime.getRuntime()::halt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "fgbg-shutdown"));
     app.awaitTermination();
     return 0;
   }

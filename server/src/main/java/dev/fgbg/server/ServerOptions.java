@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +20,11 @@ import java.util.Objects;
  * @param datasets folder datasets served beside {@code builtin}
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
+ * @param load the memory budget, stream caps and admission limits
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace) {
+    Duration statsInterval, Duration shutdownGrace, LoadOptions load) {
 
   public ServerOptions {
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
@@ -35,6 +37,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     check(statsInterval.compareTo(Duration.ZERO) > 0, "statsInterval", statsInterval,
         "must be positive");
     check(!shutdownGrace.isNegative(), "shutdownGrace", shutdownGrace, "must not be negative");
+    Objects.requireNonNull(load, "load");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -50,7 +53,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
   /**
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
    * export root ./exports, the standard built-in world, no folder datasets, depth on the best
-   * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace.
+   * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
+   * default {@link LoadOptions}.
    */
   public static final class Builder {
     private int port = 50051;
@@ -66,6 +70,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
+    private LoadOptions load = LoadOptions.builder().build();
 
     private Builder() {}
 
@@ -137,10 +142,16 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder load(LoadOptions load) {
+      this.load = Objects.requireNonNull(load, "load");
+      return this;
+    }
+
     public ServerOptions build() {
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
-              depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace);
+              depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
+          load);
     }
   }
 }

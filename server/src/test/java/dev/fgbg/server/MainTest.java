@@ -13,11 +13,13 @@ import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.server.grpc.LoadOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +142,32 @@ class MainTest {
         "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--device", "tpu"));
     assertTrue(bad.getMessage().contains("--device") && bad.getMessage().contains("tpu")
         && bad.getMessage().contains("[AUTO, CPU, CUDA]"), bad.getMessage());
+  }
+
+  @Test
+  void loadFlagsSetTheBudgetCapsAdmissionAndGrace() {
+    ServerOptions o = Main.options("--memory-budget-mb", "64", "--max-streams", "10",
+        "--max-streams-per-client", "3", "--max-stats", "1", "--stats-queue", "0",
+        "--max-exports", "2", "--export-queue", "5", "--shutdown-grace", "30s");
+    assertEquals(new LoadOptions(64L << 20, 10, 3, 1, 0, 2, 5), o.load());
+    assertEquals(Duration.ofSeconds(30), o.shutdownGrace());
+    ServerOptions defaults = Main.options();
+    assertEquals(LoadOptions.defaultBudgetBytes(), defaults.load().memoryBudgetBytes());
+    assertEquals(Duration.ofSeconds(5), defaults.shutdownGrace());
+  }
+
+  @Test
+  void badLoadFlagsFailNamingThem() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Main.options("--memory-budget-mb", "100000000"));
+    assertTrue(e.getMessage().startsWith("--memory-budget-mb 100000000 must be between 1 and the"
+        + " JVM's max heap ("), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Main.options("--max-streams", "0"));
+    assertEquals("maxStreams = 0 must be at least 1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Main.options("--shutdown-grace", "soon"));
+    assertEquals("--shutdown-grace 'soon' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
+        e.getMessage());
   }
 
   /** {@code Main.run(args)} with the small built-in world: its exit code and its stderr. */

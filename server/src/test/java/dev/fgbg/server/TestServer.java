@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -59,9 +60,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads, Path exportRoot) {
+    return netty(registry, threads, options(threads, exportRoot));
+  }
+
+  /** On Netty with the given options (window, export root, load limits). */
+  public static TestServer netty(DatasetRegistry registry, int threads, ServiceOptions options) {
     ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
     FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, List.of(),
-        options(threads, exportRoot)));
+        options));
     return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
         InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool, threads);
   }
@@ -122,7 +128,7 @@ public final class TestServer implements AutoCloseable {
   public void close() throws InterruptedException {
     channel.shutdownNow();
     channel.awaitTermination(5, TimeUnit.SECONDS);
-    server.stop(2);
+    server.stop(Duration.ofSeconds(2));
     pool.shutdownNow();
   }
 }

@@ -2,11 +2,11 @@ package dev.fgbg.spark;
 
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import dev.fgbg.core.export.ExportPlan;
 import dev.fgbg.core.export.Exporter;
-import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;

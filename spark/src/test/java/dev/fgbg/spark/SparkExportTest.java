@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.FileTrees;
+import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;

@@ -71,6 +71,11 @@ public final class EpochSource {
     return !cancelled && cursor.hasNext();
   }
 
+  /** Bytes the next chunk's render will allocate ({@link Renderer#arrayBytes}); 0 at the end. */
+  public synchronized long nextChunkBytes() {
+    return Renderer.arrayBytes(dataset, cursor.nextCount(), outputs, encoding);
+  }
+
   /** Starts rendering the next chunk on the worker pool. */
   public CompletableFuture<RenderedChunk> next() {
     Chunk chunk;

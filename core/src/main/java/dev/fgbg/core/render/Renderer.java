@@ -27,8 +27,7 @@ public final class Renderer {
     int mb = d.maskBytes();
     int db = d.depthBytes(enc);
     boolean teacher = out.depth() && d.teacher() != null;
-    // A teacher needs the composite even when the caller does not.
-    byte[] images = out.image() || teacher ? new byte[n * ib] : null;
+    byte[] images = rendersImages(d, out) ? new byte[n * ib] : null;
     byte[] masks = out.mask() ? new byte[n * mb] : null;
     byte[] depth = out.depth() && db > 0 ? new byte[n * db] : null;
     SampleInfo[] infos = new SampleInfo[n];
@@ -61,6 +60,21 @@ public final class Renderer {
       }
       return new RenderedBatch(indices, shownImages, masks, depth, enc, infos);
     });
+  }
+
+  /**
+   * Bytes of the arrays {@link #render} allocates for {@code n} samples: what a caller charges
+   * to a memory budget before rendering.
+   */
+  public static long arrayBytes(Dataset d, int n, Outputs out, DepthEncoding enc) {
+    long perSample = (rendersImages(d, out) ? d.imageBytes() : 0)
+        + (out.mask() ? d.maskBytes() : 0) + (out.depth() ? d.depthBytes(enc) : 0);
+    return n * perSample;
+  }
+
+  /** A teacher needs the composite even when the caller does not. */
+  private static boolean rendersImages(Dataset d, Outputs out) {
+    return out.image() || (out.depth() && d.teacher() != null);
   }
 
   /** Renders and waits (for callers that run on their own thread, such as GetSamples). */

@@ -26,6 +26,16 @@ public final class ChunkCursor {
     return next < end;
   }
 
+  /** Samples in the chunk {@link #next()} will return (0 when there is none). */
+  public int nextCount() {
+    if (!hasNext()) {
+      return 0;
+    }
+    long batchStart = plan.batchOf(next) * plan.batchSize();
+    long batchEnd = Math.min(end, batchStart + plan.batchSize());
+    return (int) Math.min(maxChunk, batchEnd - next);
+  }
+
   public Chunk next() {
     if (!hasNext()) {
       throw new NoSuchElementException();

@@ -12,8 +12,9 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
@@ -21,8 +22,9 @@ import java.util.function.LongConsumer;
 /**
  * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
  * are doubles added in a fixed chunk order (the same result every time). Runs in parallel on
- * the worker pool; results are cached by (fingerprint, seed, range, outputs). Only the asked-for
- * outputs are rendered, so image statistics never wait for a depth model.
+ * the given executor (a fair-scheduler lane in the server); results are cached by (fingerprint,
+ * seed, range, outputs). Only the asked-for outputs are rendered, so image statistics never wait
+ * for a depth model.
  */
 public final class StatsCalculator {
   private static final int CHUNK = 512;
@@ -32,10 +34,10 @@ public final class StatsCalculator {
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
       double depthSum, double depthSq, long depthCount) {}
 
-  private final ExecutorService pool;
+  private final Executor pool;
   private final Cache<Key, Stats> cache = Caffeine.newBuilder().maximumSize(256).build();
 
-  public StatsCalculator(ExecutorService pool) {
+  public StatsCalculator(Executor pool) {
     this.pool = pool;
   }
 
@@ -72,7 +74,8 @@ public final class StatsCalculator {
     for (long s = start; s < end; s += CHUNK) {
       long from = s;
       long to = Math.min(end, s + CHUNK);
-      parts.add(pool.submit(() -> partial(d, seed, from, to, render, cancelled, counted)));
+      parts.add(CompletableFuture.supplyAsync(
+          () -> partial(d, seed, from, to, render, cancelled, counted), pool));
     }
     long n = 0;
     long[] sum = new long[3];

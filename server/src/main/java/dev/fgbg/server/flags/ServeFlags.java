@@ -29,6 +29,9 @@ public final class ServeFlags {
   @Mixin
   DepthFlags depth;
 
+  @Mixin
+  LoadFlags load;
+
   /** The validated options; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return ServerOptions.builder()
@@ -43,6 +46,8 @@ public final class ServeFlags {
         .cacheDir(depth.cacheDir)
         .depthStore(depth.depthStore)
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
+        .load(load.options())
+        .shutdownGrace(load.shutdownGrace())
         .build();
   }
 }

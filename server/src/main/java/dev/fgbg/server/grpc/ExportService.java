@@ -15,30 +15,29 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Runs Export calls: one export thread each (bounded), progress at most every 200 ms. */
+/**
+ * Runs Export calls: admitted by {@link AdmittedCalls} (a cap on running exports with a bounded
+ * queue), one export thread each, progress at most every 200 ms.
+ */
 final class ExportService {
-  static final int MAX_CONCURRENT = 4;
   private static final long PROGRESS_NANOS = 200_000_000L;
 
   private final DatasetRegistry registry;
   private final Exporter exporter;
-  private final ExecutorService threads;
-  private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+  private final AdmittedCalls admitted;
   private final Ticker ticker;
 
   /**
-   * @param threads runs each export's own loop (one thread per running export)
+   * @param admitted queues exports and runs each admitted one's own loop on its thread
    * @param ticker paces the progress messages
    */
-  ExportService(DatasetRegistry registry, Exporter exporter, ExecutorService threads,
+  ExportService(DatasetRegistry registry, Exporter exporter, AdmittedCalls admitted,
       Ticker ticker) {
     this.registry = registry;
     this.exporter = exporter;
-    this.threads = threads;
+    this.admitted = admitted;
     this.ticker = ticker;
   }
 
@@ -52,15 +51,9 @@ final class ExportService {
       call.onError(Statuses.toStatus(e));
       return;
     }
-    if (!slots.tryAcquire()) {
-      call.onError(Status.RESOURCE_EXHAUSTED.withDescription(MAX_CONCURRENT
-          + " exports are running already; try again when one finishes").asRuntimeException());
-      return;
-    }
     AtomicBoolean cancelled = new AtomicBoolean();
-    call.setOnCancelHandler(() -> cancelled.set(true));
     long[] last = {0};
-    threads.execute(() -> {
+    admitted.run(call, () -> cancelled.set(true), () -> {
       try {
         exporter.run(job, p -> {
           synchronized (last) {
@@ -85,8 +78,6 @@ final class ExportService {
         if (!cancelled.get()) {
           call.onError(Statuses.toStatus(e));
         }
-      } finally {
-        slots.release();
       }
     });
   }

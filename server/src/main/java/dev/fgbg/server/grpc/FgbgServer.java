@@ -5,16 +5,22 @@ import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.export.ExportRoot;
 import dev.fgbg.core.export.Exporter;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.v1.FgbgGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,26 +34,37 @@ import java.util.logging.Logger;
 public final class FgbgServer {
   private static final Logger LOG = Logger.getLogger(FgbgServer.class.getName());
   public static final String SERVICE_NAME = FgbgGrpc.SERVICE_NAME;
+  /** How long calls cancelled at the end of the grace may take to go before stop gives up. */
+  static final Duration FORCED_STOP = Duration.ofSeconds(2);
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final StreamStats stats = new StreamStats();
   private final ExecutorService exportThreads;
+  private final ExecutorService statsThreads;
+  private final LoadControl load;
 
   /**
-   * @param workers the shared pool that renders stream chunks and exports; the caller owns it
+   * @param workers the shared pool that renders stream chunks, Stats and exports (through the
+   *     fair scheduler); the caller owns it
    * @param depth the depth models in use, for ServerStats
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       List<DepthRuntime> depth, ServiceOptions options) {
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
-    Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()), workers,
-        2 * options.window(), options.ticker());
-    ExportService exports = new ExportService(registry, exporter, exportThreads,
+    this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
+    this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
+        statsThreads, exportThreads, stats);
+    Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()),
+        load.scheduler.lane("exports"), 2 * options.window(), options.ticker());
+    ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
+    FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
+        stats, exports, new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats")),
+        options.ticker()), depth);
     this.server = builder
-        .addService(new FgbgService(registry, workers, options.window(), Limits.DEFAULT, stats,
-            exports, new StatsStreamer(new StatsCalculator(workers), options.ticker()), depth))
+        .addService(ServerInterceptors.intercept(service, ClientIdentity.peerAddress(),
+            FatalErrors.interceptor()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -85,16 +102,50 @@ public final class FgbgServer {
     return stats;
   }
 
-  /** Marks the server NOT_SERVING, lets calls finish for up to {@code graceSeconds}, then stops. */
-  public void stop(long graceSeconds) throws InterruptedException {
+  /** The memory budget every stream and GetSamples reply charges its rendered bytes to. */
+  public MemoryBudget budget() {
+    return load.budget;
+  }
+
+  /** Open streams, over all clients and per client. */
+  public StreamCaps streams() {
+    return load.streams;
+  }
+
+  /** How render work is shared between calls. */
+  public RenderScheduler scheduler() {
+    return load.scheduler;
+  }
+
+  public Admission statsAdmission() {
+    return load.stats.admission();
+  }
+
+  public Admission exportAdmission() {
+    return load.exports.admission();
+  }
+
+  /**
+   * Marks the server NOT_SERVING and stops it within {@code grace} plus {@link #FORCED_STOP}:
+   * calls get the grace to finish, then are cancelled, and stop returns even if the transport
+   * has not let go by then (the process is about to exit anyway).
+   */
+  public void stop(Duration grace) throws InterruptedException {
     health.enterTerminalState();
     server.shutdown();
-    if (!server.awaitTermination(graceSeconds, TimeUnit.SECONDS)) {
-      LOG.info("calls still running after " + graceSeconds + " s; cancelling them");
-      server.shutdownNow();
-      server.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.info("calls still running after " + grace.toMillis() + " ms; cancelling them");
+        server.shutdownNow();
+        if (!server.awaitTermination(FORCED_STOP.toNanos(), TimeUnit.NANOSECONDS)) {
+          LOG.warning("the transport did not terminate within " + FORCED_STOP.toMillis()
+              + " ms of cancelling; stopping anyway");
+        }
+      }
+    } finally {
+      exportThreads.shutdownNow();
+      statsThreads.shutdownNow();
     }
-    exportThreads.shutdownNow();
   }
 
   public void awaitTermination() throws InterruptedException {

@@ -8,6 +8,8 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.EpochSource;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
@@ -34,15 +36,18 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The fgbg.v1.Fgbg service: validates requests, asks the core, maps the answers to messages and
- * sends them. Every error goes through {@link Statuses}.
+ * sends them. Every error goes through {@link Statuses}. Render work runs on fair-scheduler lanes
+ * (one per stream, one per client for its GetSamples calls, one for all Stats, one for all
+ * exports), rendered bytes are charged to the memory budget, streams are capped, Stats and
+ * Export are admitted ({@link LoadControl}).
  */
 final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final DatasetRegistry registry;
-  private final Executor pool;
+  private final LoadControl load;
   private final int window;
   private final Limits limits;
   private final StreamStats stats;
@@ -50,11 +55,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final StatsStreamer statsStreamer;
   private final List<DepthRuntime> depth;
 
-  FgbgService(DatasetRegistry registry, Executor pool, int window, Limits limits,
+  FgbgService(DatasetRegistry registry, LoadControl load, int window, Limits limits,
       StreamStats stats, ExportService exports, StatsStreamer statsStreamer,
       List<DepthRuntime> depth) {
     this.registry = registry;
-    this.pool = pool;
+    this.load = load;
     this.window = window;
     this.limits = limits;
     this.stats = stats;
@@ -82,9 +87,15 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
       long end = request.getEnd() == 0 ? d.size() : request.getEnd();
-      Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(), end,
-          outputs, call::isCancelled);
-      reply(response, ProtoMapping.stats(d, s, outputs));
+      load.stats.run(call, () -> { }, () -> {
+        try {
+          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(),
+              end, outputs, call::isCancelled);
+          reply(response, ProtoMapping.stats(d, s, outputs));
+        } catch (RuntimeException e) {
+          response.onError(Statuses.toStatus(e));
+        }
+      });
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }
@@ -92,10 +103,19 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void statsWithProgress(StatsRequest request, StreamObserver<StatsProgress> response) {
+    ServerCallStreamObserver<StatsProgress> call =
+        (ServerCallStreamObserver<StatsProgress>) response;
     try {
       Dataset d = registry.get(request.getDataset());
-      statsStreamer.run(d, request, ProtoMapping.statsOutputs(request.getOutputsList(), d),
-          (ServerCallStreamObserver<StatsProgress>) response);
+      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
+      // The same admission as Stats: progress is no excuse to skip the queue.
+      load.stats.run(call, () -> { }, () -> {
+        try {
+          statsStreamer.run(d, request, outputs, call);
+        } catch (RuntimeException e) {
+          response.onError(Statuses.toStatus(e));
+        }
+      });
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }
@@ -150,13 +170,24 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       long[] indices = checkedIndices(request, d);
       ServerCallStreamObserver<SampleBatch> call =
           (ServerCallStreamObserver<SampleBatch>) response;
-      // Synthesis here; teacher depth completes the reply later without holding this thread.
-      Renderer.render(d, request.getSeed(), indices, outputs, enc, call::isCancelled)
+      // The reply's bytes come from the budget; synthesis runs on the lane this client's
+      // GetSamples calls share, and teacher depth completes it later without holding a worker.
+      long bytes = load.charge(Renderer.arrayBytes(d, indices.length, outputs, enc));
+      CompletableFuture<Void> budget = load.budget.acquire(bytes);
+      call.setOnCancelHandler(() -> budget.cancel(false));
+      budget.thenComposeAsync(v -> Renderer.render(d, request.getSeed(), indices, outputs, enc,
+              call::isCancelled), load.getSamplesLane(ClientIdentity.current()))
           .whenComplete((r, e) -> {
-            if (e != null) {
-              response.onError(Statuses.toStatus(e));
-            } else if (!call.isCancelled()) {
-              reply(response, ProtoMapping.batch(d, r, outputs).setChunkCount(1).build());
+            try {
+              if (e != null) {
+                response.onError(Statuses.toStatus(e));
+              } else if (!call.isCancelled()) {
+                reply(response, ProtoMapping.batch(d, r, outputs).setChunkCount(1).build());
+              }
+            } finally {
+              if (!budget.isCompletedExceptionally()) {
+                load.budget.release(bytes);
+              }
             }
           });
     } catch (RuntimeException e) {
@@ -194,10 +225,12 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
           request.getShuffle(), request.getBatchSize(), request.getRank(),
           request.getWorldSize() == 0 ? 1 : request.getWorldSize(), request.getStartPosition(),
           request.getStartBatch(), request.getDropLast(), request.getLimit());
+      RenderScheduler.Lane lane = load.scheduler.lane("stream");
       EpochSource source = EpochSource.open(d, r, outputs, enc,
-          limits.chunkSamples(ProtoMapping.sampleBytes(d, outputs, enc)), pool);
-      new EpochStreamer(call, source, c -> ProtoMapping.chunk(d, c, outputs), pool, window,
-          stats).start();
+          limits.chunkSamples(ProtoMapping.sampleBytes(d, outputs, enc)), lane);
+      StreamCaps.Slot slot = load.streams.open(ClientIdentity.current());
+      new EpochStreamer(call, source, c -> ProtoMapping.chunk(d, c, outputs), lane, window,
+          load.budget, stats, slot::close).start();
     } catch (RuntimeException e) {
       call.onError(Statuses.toStatus(e));
     }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param window chunks each stream renders ahead of what it has sent
  * @param exportRoot the only folder exports may write under
  * @param ticker times export progress and rates (the system ticker outside tests)
+ * @param load the memory budget, stream caps and admission limits
  */
-public record ServiceOptions(int window, Path exportRoot, Ticker ticker) {
+public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load) {
 
   public ServiceOptions {
     if (window < 1) {
@@ -20,17 +21,22 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker) {
     }
     Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(load, "load");
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker. */
+  /**
+   * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
+   * default {@link LoadOptions}.
+   */
   public static final class Builder {
     private int window = 4;
     private Path exportRoot = Path.of("exports");
     private Ticker ticker = Ticker.systemTicker();
+    private LoadOptions load = LoadOptions.builder().build();
 
     private Builder() {}
 
@@ -52,8 +58,13 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker) {
       return this;
     }
 
+    public Builder load(LoadOptions load) {
+      this.load = Objects.requireNonNull(load, "load");
+      return this;
+    }
+
     public ServiceOptions build() {
-      return new ServiceOptions(window, exportRoot, ticker);
+      return new ServiceOptions(window, exportRoot, ticker, load);
     }
   }
 }

@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The one place where exceptions become gRPC statuses. No stack trace reaches a client. */
+/**
+ * The one place where exceptions become gRPC statuses. No stack trace reaches a client. An
+ * OutOfMemoryError does not become a status: it ends the process ({@link FatalErrors}).
+ */
 final class Statuses {
   private static final Logger LOG = Logger.getLogger(Statuses.class.getName());
   private static final AtomicLong INTERNAL_REFS = new AtomicLong();
@@ -19,6 +22,7 @@ final class Statuses {
   private Statuses() {}
 
   static StatusRuntimeException toStatus(Throwable t) {
+    FatalErrors.check(t);
     Throwable e = unwrap(t);
     if (e instanceof StatusRuntimeException sre) {
       return sre;

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Counters over all streams, for logs, ServerStats, tests and benchmarks. Waiters are woken on
- * every change, so that a test can wait for an event instead of sleeping.
+ * Counters over all streams and admitted requests, for logs, ServerStats, tests and benchmarks.
+ * Waiters are woken on every change, so that a test can wait for an event instead of sleeping.
  */
 public final class StreamStats {
   private final AtomicLong streamsStarted = new AtomicLong();
@@ -15,6 +15,10 @@ public final class StreamStats {
   private final AtomicLong chunksSent = new AtomicLong();
   private final AtomicLong samplesSent = new AtomicLong();
   private final AtomicLong readyWaits = new AtomicLong();
+  private final AtomicLong budgetWaits = new AtomicLong();
+  private final AtomicLong budgetHoldBacks = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong admittedStarts = new AtomicLong();
 
   void started() {
     bump(streamsStarted, 1);
@@ -36,6 +40,26 @@ public final class StreamStats {
   /** A stream had a chunk ready but the transport was not ready for it. */
   void waitedForReady() {
     bump(readyWaits, 1);
+  }
+
+  /** A stream with nothing rendered queued for memory budget. */
+  void waitedForBudget() {
+    bump(budgetWaits, 1);
+  }
+
+  /** A stream with chunks in hand did not render further ahead: the budget was taken. */
+  void budgetHeldBack() {
+    bump(budgetHoldBacks, 1);
+  }
+
+  /** A queued request left the queue unrun (cancelled, or its deadline passed). */
+  void droppedFromQueue() {
+    bump(dropped, 1);
+  }
+
+  /** An admitted Stats or Export request started running. */
+  void admittedStarted() {
+    bump(admittedStarts, 1);
   }
 
   private void bump(AtomicLong counter, long by) {
@@ -69,6 +93,26 @@ public final class StreamStats {
   /** Times a stream paused because its client was not reading (gRPC flow control). */
   public long readyWaits() {
     return readyWaits.get();
+  }
+
+  /** Times a stream with nothing rendered waited in the memory budget's queue. */
+  public long budgetWaits() {
+    return budgetWaits.get();
+  }
+
+  /** Times a stream rendered less far ahead than its window because the budget was taken. */
+  public long budgetHoldBacks() {
+    return budgetHoldBacks.get();
+  }
+
+  /** Queued Stats or Export requests dropped without running (cancelled or expired). */
+  public long queueDrops() {
+    return dropped.get();
+  }
+
+  /** Stats and Export requests that were admitted and started running. */
+  public long admittedStarts() {
+    return admittedStarts.get();
   }
 
   /** Waits until {@code condition} holds (checked on every counter change); false on timeout. */

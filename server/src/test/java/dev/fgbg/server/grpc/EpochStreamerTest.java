@@ -12,6 +12,8 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.EpochSource;
 import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.SampleBatch;
 import io.grpc.Status;
@@ -19,14 +21,21 @@ import io.grpc.StatusRuntimeException;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The streamer against a fake call: readiness, cancellation and errors, step by step. */
+/**
+ * The streamer against a fake call: readiness, the memory budget, cancellation and errors, step
+ * by step.
+ */
 class EpochStreamerTest {
   private static final Dataset D = TestDatasets.tiny(); // 120 samples
   private static final int WINDOW = 3;
+  private static final long CHUNK_BYTES = Renderer.arrayBytes(D, 10, Outputs.all(D),
+      DepthEncoding.FLOAT16);
 
   private final ManualExecutor pool = new ManualExecutor();
   private final FakeServerCall<SampleBatch> call = new FakeServerCall<>();
   private final StreamStats stats = new StreamStats();
+  private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES);
+  private int ended;
 
   /** 120 samples in batches of 10, chunks of at most 10: 12 messages. */
   private EpochSource source() {
@@ -36,7 +45,8 @@ class EpochStreamerTest {
 
   private EpochStreamer streamer(EpochSource source,
       Function<RenderedChunk, SampleBatch> toMessage) {
-    return new EpochStreamer(call, source, toMessage, pool, WINDOW, stats);
+    return new EpochStreamer(call, source, toMessage, pool, WINDOW, budget, stats,
+        () -> ended++);
   }
 
   private static SampleBatch message(RenderedChunk c) {
@@ -55,6 +65,8 @@ class EpochStreamerTest {
       assertEquals(b * 10L, call.sent.get(b).getFirstPosition());
     }
     assertEquals(120, stats.samplesSent());
+    assertEquals(0, budget.used(), "every byte is given back at the end");
+    assertEquals(1, ended);
   }
 
   @Test
@@ -84,6 +96,55 @@ class EpochStreamerTest {
     assertFalse(call.completed, "a cancelled call is not completed");
     assertNull(call.error, "nor failed: the client is gone");
     assertEquals(1, stats.streamsCancelled());
+    assertEquals(0, budget.used(), "a cancelled stream gives back what it held");
+    assertEquals(1, ended);
+  }
+
+  @Test
+  void renderingAheadStopsAtTheBudget() {
+    budget = MemoryBudget.of(2 * CHUNK_BYTES);
+    call.ready = false;
+    streamer(source(), EpochStreamerTest::message).start();
+    pool.runAll();
+    assertEquals(2, stats.chunksProduced(), "two chunks fit in the budget, not the window of 3");
+    assertEquals(2 * CHUNK_BYTES, budget.used());
+    assertTrue(stats.budgetHoldBacks() > 0);
+    assertEquals(0, stats.budgetWaits(), "a stream with chunks in hand does not queue");
+    call.becomeReady();
+    pool.runAll();
+    assertTrue(call.completed);
+    assertEquals(12, call.sent.size());
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void aStreamWithNothingRenderedWaitsForBudgetWithoutAThread() {
+    budget = MemoryBudget.of(CHUNK_BYTES);
+    assertTrue(budget.tryAcquire(CHUNK_BYTES), "another stream holds the whole budget");
+    streamer(source(), EpochStreamerTest::message).start();
+    assertEquals(0, pool.queued(), "nothing is rendered, and no task waits on a thread");
+    assertEquals(1, stats.budgetWaits());
+    assertEquals(1, budget.waiting());
+    budget.release(CHUNK_BYTES);
+    pool.runAll();
+    assertTrue(call.completed, "granted budget resumes the stream, one chunk at a time");
+    assertEquals(12, call.sent.size());
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void cancellingAWaitingStreamLeavesTheBudgetQueue() {
+    budget = MemoryBudget.of(CHUNK_BYTES);
+    assertTrue(budget.tryAcquire(CHUNK_BYTES));
+    streamer(source(), EpochStreamerTest::message).start();
+    assertEquals(1, budget.waiting());
+    call.cancel();
+    assertEquals(0, budget.waiting());
+    budget.release(CHUNK_BYTES);
+    pool.runAll();
+    assertEquals(0, budget.used(), "nothing was granted to the cancelled stream");
+    assertEquals(0, stats.chunksProduced());
+    assertEquals(1, ended);
   }
 
   @Test
@@ -101,5 +162,7 @@ class EpochStreamerTest {
     StatusRuntimeException e = (StatusRuntimeException) call.error;
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
     assertEquals("the third chunk went wrong", e.getStatus().getDescription());
+    assertEquals(0, budget.used());
+    assertEquals(1, ended);
   }
 }

@@ -1,0 +1,32 @@
+package dev.fgbg.common;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Durations as people type them on a command line: 500ms, 30s, 5m, 2h, or ISO-8601 (PT30S). */
+public final class Durations {
+  private Durations() {}
+
+  /** @throws IllegalArgumentException naming the value and the accepted forms */
+  public static Duration parse(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new NumberFormatException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("'" + value
+          + "' is not a duration; use e.g. 500ms, 30s, 5m or 2h");
+    }
+  }
+}

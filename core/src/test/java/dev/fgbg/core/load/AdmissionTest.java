@@ -1,0 +1,65 @@
+package dev.fgbg.core.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FgbgException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class AdmissionTest {
+  private final Admission admission = Admission.of("Stats requests",
+      new NamedLimit("--max-stats", 2), new NamedLimit("--stats-queue", 1));
+
+  @Test
+  void admitsUpToTheCapQueuesUpToTheQueueAndRefusesTheRestNamingTheLimits() {
+    CompletableFuture<Admission.Permit> a = admission.admit();
+    CompletableFuture<Admission.Permit> b = admission.admit();
+    CompletableFuture<Admission.Permit> c = admission.admit();
+    CompletableFuture<Admission.Permit> d = admission.admit();
+    assertTrue(a.isDone() && b.isDone());
+    assertFalse(c.isDone(), "the third waits");
+    assertEquals(2, admission.running());
+    assertEquals(1, admission.queued());
+    FgbgException e = (FgbgException) assertFailed(d);
+    assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason());
+    assertEquals("too many Stats requests: 2 running and 1 queued, the most allowed (--max-stats"
+        + " = 2, --stats-queue = 1); try again later", e.getMessage());
+    assertEquals(1, admission.refused());
+
+    a.join().close();
+    assertTrue(c.isDone(), "a closed permit goes to the oldest waiter");
+    a.join().close(); // closing twice frees one slot only
+    assertEquals(2, admission.running());
+    assertEquals(3, admission.admitted());
+    b.join().close();
+    c.join().close();
+    assertEquals(0, admission.running());
+  }
+
+  @Test
+  void aWaiterThatGivesUpNeverRuns() {
+    Admission one = Admission.of("exports", new NamedLimit("--max-exports", 1),
+        new NamedLimit("--export-queue", 4));
+    Admission.Permit running = one.admit().join();
+    CompletableFuture<Admission.Permit> gone = one.admit();
+    CompletableFuture<Admission.Permit> next = one.admit();
+    assertTrue(gone.cancel(false));
+    assertEquals(1, one.queued(), "the cancelled waiter left the queue");
+    running.close();
+    assertTrue(gone.isCancelled());
+    assertTrue(next.isDone() && !next.isCompletedExceptionally());
+    assertEquals(2, one.admitted(), "the cancelled one was never admitted");
+  }
+
+  private static Throwable assertFailed(CompletableFuture<?> f) {
+    try {
+      f.join();
+    } catch (CompletionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected a failed future");
+  }
+}

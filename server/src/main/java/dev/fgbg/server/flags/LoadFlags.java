@@ -1,0 +1,65 @@
+package dev.fgbg.server.flags;
+
+import dev.fgbg.common.Durations;
+import dev.fgbg.server.grpc.LoadOptions;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** How much load {@code fgbg serve} takes on, and how long it gives calls when stopped. */
+public final class LoadFlags {
+  @Option(names = "--memory-budget-mb", description = "Bytes rendered ahead of what clients have "
+      + "taken, over all streams and replies; a stream waits for budget rather than allocate. "
+      + "Default: a quarter of the max heap (-Xmx).")
+  Long memoryBudgetMb;
+
+  @Option(names = "--max-streams", description = "StreamEpoch calls open at once. Default: 256.")
+  int maxStreams = 256;
+
+  @Option(names = "--max-streams-per-client", description = "StreamEpoch calls one client (peer "
+      + "address) may have open at once. Default: 64.")
+  int maxStreamsPerClient = 64;
+
+  @Option(names = "--max-stats", description = "Stats requests computed at once. Default: 2.")
+  int maxStats = 2;
+
+  @Option(names = "--stats-queue", description = "Stats requests that may wait for one of those; "
+      + "more are refused. Default: 16.")
+  int statsQueue = 16;
+
+  @Option(names = "--max-exports", description = "Exports running at once. Default: 4.")
+  int maxExports = 4;
+
+  @Option(names = "--export-queue", description = "Exports that may wait to start; more are "
+      + "refused. Default: 8.")
+  int exportQueue = 8;
+
+  @Option(names = "--shutdown-grace", description = "How long calls may run on after SIGTERM "
+      + "before they are cancelled (e.g. 5s, 500ms, 1m). Default: 5s.")
+  String shutdownGrace = "5s";
+
+  /** The validated load options; a bad value is an IllegalArgumentException naming the flag. */
+  public LoadOptions options() {
+    LoadOptions.Builder b = LoadOptions.builder().maxStreams(maxStreams)
+        .maxStreamsPerClient(maxStreamsPerClient).maxStats(maxStats).statsQueue(statsQueue)
+        .maxExports(maxExports).exportQueue(exportQueue);
+    if (memoryBudgetMb != null) {
+      long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+      if (memoryBudgetMb < 1 || memoryBudgetMb > heapMb) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "--memory-budget-mb %d "
+            + "must be between 1 and the JVM's max heap (%d MiB; raise it with -Xmx)",
+            memoryBudgetMb, heapMb));
+      }
+      b.memoryBudgetBytes(memoryBudgetMb << 20);
+    }
+    return b.build();
+  }
+
+  public Duration shutdownGrace() {
+    try {
+      return Durations.parse(shutdownGrace);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--shutdown-grace " + e.getMessage(), e);
+    }
+  }
+}

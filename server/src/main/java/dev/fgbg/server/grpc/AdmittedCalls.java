@@ -1,0 +1,78 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.core.load.Admission;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Runs heavy calls (Stats, Export) once their {@link Admission} lets them in. A queued call holds
+ * no thread; if it is cancelled or its deadline passes while it waits, it leaves the queue and
+ * never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
+ */
+final class AdmittedCalls {
+  private final Admission admission;
+  private final Executor threads;
+  private final StreamStats stats;
+
+  /** @param threads runs each admitted call's body (at most the admission's cap at once) */
+  AdmittedCalls(Admission admission, Executor threads, StreamStats stats) {
+    this.admission = admission;
+    this.threads = threads;
+    this.stats = stats;
+  }
+
+  Admission admission() {
+    return admission;
+  }
+
+  /**
+   * Must run inside the service method (it installs the cancel handler). {@code body} runs on
+   * one of the threads with a permit held, and answers the call itself; {@code onCancel} runs
+   * when the client goes away, queued or running.
+   */
+  void run(ServerCallStreamObserver<?> call, Runnable onCancel, Runnable body) {
+    Deadline deadline = Context.current().getDeadline();
+    CompletableFuture<Admission.Permit> admitted = admission.admit();
+    call.setOnCancelHandler(() -> {
+      if (admitted.cancel(false)) {
+        stats.droppedFromQueue();
+      }
+      onCancel.run();
+    });
+    admitted.whenComplete((permit, e) -> {
+      if (admitted.isCancelled()) {
+        return;
+      }
+      if (e != null) {
+        call.onError(Statuses.toStatus(e));
+        return;
+      }
+      if (call.isCancelled() || (deadline != null && deadline.isExpired())) {
+        permit.close();
+        stats.droppedFromQueue();
+        if (!call.isCancelled()) {
+          call.onError(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed while the"
+              + " request was queued").asRuntimeException());
+        }
+        return;
+      }
+      try {
+        threads.execute(() -> {
+          try (permit) {
+            stats.admittedStarted();
+            body.run();
+          }
+        });
+      } catch (RejectedExecutionException r) {
+        permit.close();
+        call.onError(Status.UNAVAILABLE.withDescription("the server is shutting down")
+            .asRuntimeException());
+      }
+    });
+  }
+}

@@ -1,0 +1,56 @@
+package dev.fgbg.server.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Who a call comes from, for per-client limits. An authenticating interceptor sets
+ * {@link #AUTHENTICATED} in the call's {@link Context} (e.g. to a token's name); otherwise the
+ * client is its peer's IP address (every connection from one host is one client). The two keys
+ * are separate so that the interceptors may run in either order.
+ */
+public final class ClientIdentity {
+  /** The caller's authenticated identity, when an interceptor has established one. */
+  public static final Context.Key<String> AUTHENTICATED = Context.key("fgbg-client-identity");
+
+  private static final Context.Key<String> PEER = Context.key("fgbg-peer-address");
+
+  private ClientIdentity() {}
+
+  /** The current call's client: the authenticated identity, else the peer address. */
+  public static String current() {
+    String id = AUTHENTICATED.get();
+    if (id != null) {
+      return id;
+    }
+    String peer = PEER.get();
+    return peer != null ? peer : "unknown";
+  }
+
+  /** Records each call's peer address in its context. */
+  public static ServerInterceptor peerAddress() {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        Context ctx = Context.current().withValue(PEER,
+            address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        return Contexts.interceptCall(ctx, call, headers, next);
+      }
+    };
+  }
+
+  static String address(SocketAddress a) {
+    if (a instanceof InetSocketAddress inet) {
+      return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+    }
+    return String.valueOf(a);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.core.load.StreamCaps;
+import java.util.concurrent.Executor;
+
+/**
+ * The server's load-safety parts, built from {@link LoadOptions}: the fair render scheduler over
+ * the worker pool, the memory budget, the stream caps, and admission for Stats and Export.
+ */
+final class LoadControl {
+  final RenderScheduler scheduler;
+  final MemoryBudget budget;
+  final StreamCaps streams;
+  final AdmittedCalls stats;
+  final AdmittedCalls exports;
+  /** Held only while a client's GetSamples calls hold their lane: idle lanes are collected. */
+  private final Cache<String, RenderScheduler.Lane> getSamplesLanes =
+      Caffeine.newBuilder().weakValues().build();
+
+  /** @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime}) */
+  LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
+      Executor exportThreads, StreamStats counters) {
+    this.scheduler = RenderScheduler.fair(workers, taskClock);
+    this.budget = MemoryBudget.of(o.memoryBudgetBytes());
+    this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
+    this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
+        o.statsQueueLimit()), statsThreads, counters);
+    this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
+        o.exportQueueLimit()), exportThreads, counters);
+  }
+
+  /**
+   * The lane all GetSamples calls of {@code client} share: many small calls from one client get
+   * one share of the workers, as one stream does, not one share each.
+   */
+  RenderScheduler.Lane getSamplesLane(String client) {
+    return getSamplesLanes.get(client, c -> scheduler.lane("get-samples " + c));
+  }
+
+  /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */
+  long charge(long bytes) {
+    return Math.min(bytes, budget.capacity());
+  }
+}

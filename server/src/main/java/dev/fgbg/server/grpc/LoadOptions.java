@@ -1,0 +1,128 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.core.load.NamedLimit;
+
+/**
+ * How much load the server takes on: the memory budget for rendered bytes, the stream caps, and
+ * the admission limits of Stats and Export. Immutable; the builder rejects a bad value naming the
+ * field. Refusals name the limits by their {@code fgbg serve} flags.
+ *
+ * @param memoryBudgetBytes bytes rendered ahead (or held for a reply) across all calls
+ * @param maxStreams StreamEpoch calls open at once, over all clients
+ * @param maxStreamsPerClient StreamEpoch calls one client may have open at once
+ * @param maxStats Stats requests computed at once; {@code statsQueue} more may wait
+ * @param maxExports exports running at once; {@code exportQueue} more may wait
+ */
+public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreamsPerClient,
+    int maxStats, int statsQueue, int maxExports, int exportQueue) {
+
+  /** The smallest budget accepted (a budget below one message still works: it serialises). */
+  public static final long MIN_BUDGET_BYTES = 1L << 20;
+
+  public LoadOptions {
+    check(memoryBudgetBytes >= MIN_BUDGET_BYTES, "memoryBudgetBytes", memoryBudgetBytes,
+        "must be at least " + MIN_BUDGET_BYTES);
+    check(maxStreams >= 1, "maxStreams", maxStreams, "must be at least 1");
+    check(maxStreamsPerClient >= 1, "maxStreamsPerClient", maxStreamsPerClient,
+        "must be at least 1");
+    check(maxStats >= 1, "maxStats", maxStats, "must be at least 1");
+    check(statsQueue >= 0, "statsQueue", statsQueue, "must not be negative");
+    check(maxExports >= 1, "maxExports", maxExports, "must be at least 1");
+    check(exportQueue >= 0, "exportQueue", exportQueue, "must not be negative");
+  }
+
+  private static void check(boolean ok, String field, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(field + " = " + value + " " + rule);
+    }
+  }
+
+  /** A quarter of the JVM's max heap: room for caches, assets and the transport beside it. */
+  public static long defaultBudgetBytes() {
+    return Math.max(MIN_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  NamedLimit streamsLimit() {
+    return new NamedLimit("--max-streams", maxStreams);
+  }
+
+  NamedLimit perClientLimit() {
+    return new NamedLimit("--max-streams-per-client", maxStreamsPerClient);
+  }
+
+  NamedLimit statsLimit() {
+    return new NamedLimit("--max-stats", maxStats);
+  }
+
+  NamedLimit statsQueueLimit() {
+    return new NamedLimit("--stats-queue", statsQueue);
+  }
+
+  NamedLimit exportsLimit() {
+    return new NamedLimit("--max-exports", maxExports);
+  }
+
+  NamedLimit exportQueueLimit() {
+    return new NamedLimit("--export-queue", exportQueue);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds {@link LoadOptions}. Defaults: a budget of a quarter of the max heap, 256 streams of
+   * which 64 per client, 2 Stats computed and 16 queued, 4 exports running and 8 queued.
+   */
+  public static final class Builder {
+    private long memoryBudgetBytes = defaultBudgetBytes();
+    private int maxStreams = 256;
+    private int maxStreamsPerClient = 64;
+    private int maxStats = 2;
+    private int statsQueue = 16;
+    private int maxExports = 4;
+    private int exportQueue = 8;
+
+    private Builder() {}
+
+    public Builder memoryBudgetBytes(long bytes) {
+      this.memoryBudgetBytes = bytes;
+      return this;
+    }
+
+    public Builder maxStreams(int n) {
+      this.maxStreams = n;
+      return this;
+    }
+
+    public Builder maxStreamsPerClient(int n) {
+      this.maxStreamsPerClient = n;
+      return this;
+    }
+
+    public Builder maxStats(int n) {
+      this.maxStats = n;
+      return this;
+    }
+
+    public Builder statsQueue(int n) {
+      this.statsQueue = n;
+      return this;
+    }
+
+    public Builder maxExports(int n) {
+      this.maxExports = n;
+      return this;
+    }
+
+    public Builder exportQueue(int n) {
+      this.exportQueue = n;
+      return this;
+    }
+
+    public LoadOptions build() {
+      return new LoadOptions(memoryBudgetBytes, maxStreams, maxStreamsPerClient, maxStats,
+          statsQueue, maxExports, exportQueue);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Faults of the whole process: running out of memory, and SIGTERM with calls that hang on. */
+class ProcessFaultTest {
+  /** Opens {@code n} streams that each take one message and then stop reading. */
+  private static void stalledReaders(ManagedChannel ch, int n, CountDownLatch firsts) {
+    for (int i = 0; i < n; i++) {
+      ClientCall<StreamEpochRequest, SampleBatch> call = ch.newCall(
+          FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(5,
+              TimeUnit.MINUTES));
+      call.start(new ClientCall.Listener<>() {
+        @Override
+        public void onMessage(SampleBatch message) {
+          firsts.countDown();
+        }
+      }, new Metadata());
+      call.request(1);
+      call.sendMessage(StreamEpochRequest.newBuilder().setDataset("builtin").setEpoch(i)
+          .setShuffle(true).setBatchSize(64).build());
+      call.halfClose();
+    }
+  }
+
+  @Test
+  void runningOutOfMemoryEndsTheProcessForItsSupervisorToRestart() throws Exception {
+    // A budget as large as the heap is a misconfiguration that lets rendered chunks fill it.
+    try (ServerJvm s = new ServerJvm(List.of("-Xmx128m"), "--builtin-counts", "4:4",
+        "--workers", "2", "--window", "64", "--memory-budget-mb", "120")) {
+      ManagedChannel ch = s.channel();
+      try {
+        stalledReaders(ch, 12, new CountDownLatch(12));
+        assertTrue(s.process.waitFor(90, TimeUnit.SECONDS), "the server is still running:\n"
+            + s.log());
+        assertEquals(FatalErrors.EXIT_CODE, s.process.exitValue(), s.log());
+        assertTrue(s.log().contains("fgbg: fatal: " + OutOfMemoryError.class.getName()), s.log());
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sigtermEndsTheProcessWithinItsGraceEvenWithCallsThatHangOn() throws Exception {
+    try (ServerJvm s = new ServerJvm(List.of(), "--builtin-counts", "4:4", "--workers", "2",
+        "--shutdown-grace", "1s")) {
+      ManagedChannel ch = s.channel();
+      try {
+        CountDownLatch firsts = new CountDownLatch(4);
+        stalledReaders(ch, 4, firsts);
+        assertTrue(firsts.await(60, TimeUnit.SECONDS));
+        // SIGTERM through the handle: Process.destroy() would also close the pipe of its log.
+        assertTrue(s.process.toHandle().destroy());
+        // The grace (1 s), then calls are cancelled; the bound is grace + Main.STOP_SLACK.
+        long bound = 1 + Main.STOP_SLACK.toSeconds() + 4;
+        assertTrue(s.process.waitFor(bound, TimeUnit.SECONDS), "still running after " + bound
+            + " s:\n" + s.log());
+        assertTrue(s.log().contains("calls still running after 1000 ms; cancelling them"),
+            s.log());
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.fgbg.server;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code fgbg serve} ({@link Main}) in a JVM of its own on a free port, its log collected. */
+final class ServerJvm implements AutoCloseable {
+  private static final Pattern PORT = Pattern.compile("listening on [^:]+:(\\d+)");
+
+  final Process process;
+  final int port;
+  private final List<String> log = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+
+  /** Starts it with {@code jvmArgs} (e.g. -Xmx96m) and server flags; returns once it listens. */
+  ServerJvm(List<String> jvmArgs, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "--port", "0"));
+    cmd.addAll(List.of(args));
+    this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    CompletableFuture<Integer> listening = new CompletableFuture<>();
+    this.reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+          StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          log.add(line);
+          Matcher m = PORT.matcher(line);
+          if (m.find()) {
+            listening.complete(Integer.parseInt(m.group(1)));
+          }
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+      listening.completeExceptionally(new IllegalStateException("server exited: " + log));
+    }, "server-jvm-log");
+    reader.setDaemon(true);
+    reader.start();
+    this.port = listening.get(120, TimeUnit.SECONDS);
+  }
+
+  ManagedChannel channel() {
+    return Grpc.newChannelBuilder("localhost:" + port, InsecureChannelCredentials.create())
+        .maxInboundMessageSize(64 << 20).build();
+  }
+
+  /** Everything it has printed so far; once it has exited, everything it printed. */
+  String log() throws InterruptedException {
+    if (!process.isAlive()) {
+      reader.join(10_000); // the last lines may still be in the pipe
+    }
+    return String.join("\n", log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+}

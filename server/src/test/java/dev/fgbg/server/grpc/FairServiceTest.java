@@ -1,0 +1,209 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fair service on the real Netty server: equal trainers get equal shares, heavy requests are
+ * admitted, queued or refused and cannot starve a stream, and a queued request whose deadline
+ * passes never runs.
+ */
+class FairServiceTest {
+  private static final Duration LONG = Duration.ofSeconds(90);
+
+  private static TestServer server(int workers, LoadOptions load) {
+    return TestServer.netty(TestDatasets.registry(), workers, ServiceOptions.builder()
+        .window(2 * workers).exportRoot(TestServer.exportRoot()).load(load).build());
+  }
+
+  private static StreamEpochRequest.Builder builtin(int epoch) {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setEpoch(epoch)
+        .setShuffle(true).setBatchSize(64);
+  }
+
+  private static CallOutcome<StatsResponse> stats(FgbgGrpc.FgbgStub stub, long seed, long end,
+      Duration deadline, CountDownLatch closes) {
+    StatsRequest r = StatsRequest.newBuilder().setDataset("builtin").setSeed(seed).setEnd(end)
+        .build();
+    return CallOutcome.start(o -> stub.withDeadlineAfter(deadline.toMillis(),
+        TimeUnit.MILLISECONDS).stats(r, o), closes);
+  }
+
+  private static CallOutcome<StatsResponse> stats(FgbgGrpc.FgbgStub stub, long seed, long end,
+      Duration deadline) {
+    return stats(stub, seed, end, deadline, new CountDownLatch(0));
+  }
+
+  @Test
+  void fourEqualTrainersGetEqualShares() throws Exception {
+    try (TestServer s = server(1, LoadOptions.builder().build())) {
+      List<LoopbackClient> clients = new ArrayList<>();
+      List<StreamReader> trainers = new ArrayList<>();
+      try {
+        for (int t = 0; t < 4; t++) {
+          LoopbackClient c = new LoopbackClient(s.server().port());
+          clients.add(c);
+          // In order (not shuffled): the resampled-foreground cache warms within a few batches.
+          trainers.add(new StreamReader(c.channel(), builtin(t).setShuffle(false).build(), -1, 1,
+              LONG));
+        }
+        for (StreamReader r : trainers) {
+          assertTrue(StreamReader.await(r.first, LONG));
+        }
+        long[] before = trainers.stream().mapToLong(r -> r.samples.get()).toArray();
+        StreamStats stats = s.server().stats();
+        long target = stats.samplesSent() + 4 * 1000;
+        assertTrue(stats.await(() -> stats.samplesSent() >= target, LONG));
+        long[] got = new long[4];
+        long total = 0;
+        for (int t = 0; t < 4; t++) {
+          got[t] = trainers.get(t).samples.get() - before[t];
+          total += got[t];
+        }
+        for (int t = 0; t < 4; t++) {
+          double share = got[t] / (double) total;
+          assertTrue(share >= 0.8 / 4 && share <= 1.2 / 4, String.format(Locale.ROOT,
+              "trainer %d got %.3f of %d samples", t, share, total));
+        }
+        trainers.forEach(StreamReader::cancel);
+      } finally {
+        for (LoopbackClient c : clients) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void heavyStatsAndExportsAreAdmittedOrRefusedAndDoNotStarveAStream() throws Exception {
+    LoadOptions load = LoadOptions.builder().maxStats(2).statsQueue(2).maxExports(1)
+        .exportQueue(0).build();
+    try (TestServer s = server(2, load);
+        LoopbackClient heavy = new LoopbackClient(s.server().port());
+        LoopbackClient trainer = new LoopbackClient(s.server().port())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(heavy.channel());
+      CountDownLatch refusals = new CountDownLatch(2);
+      List<CallOutcome<StatsResponse>> stats = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        stats.add(stats(stub, 100 + i, 0, LONG, refusals)); // 400,000 samples each, new seeds
+      }
+      CountDownLatch exportRefusal = new CountDownLatch(1);
+      List<CallOutcome<ExportProgress>> exports = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        ExportRequest r = ExportRequest.newBuilder().setDataset("builtin")
+            .setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS).setDestination("heavy" + i).build();
+        exports.add(CallOutcome.start(o -> stub.withDeadlineAfter(LONG.toMillis(),
+            TimeUnit.MILLISECONDS).export(r, o), exportRefusal));
+      }
+      StreamStats counters = s.server().stats();
+      assertTrue(counters.await(() -> counters.admittedStarts() == 3, LONG),
+          "two Stats and one export run");
+      assertTrue(refusals.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      assertTrue(exportRefusal.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      int refusedStats = 0;
+      for (CallOutcome<StatsResponse> o : stats) {
+        if (o.isClosed()) {
+          assertEquals(Status.Code.RESOURCE_EXHAUSTED, o.status.getCode());
+          assertEquals("too many Stats requests: 2 running and 2 queued, the most allowed"
+              + " (--max-stats = 2, --stats-queue = 2); try again later",
+              o.status.getDescription());
+          refusedStats++;
+        }
+      }
+      assertEquals(2, refusedStats);
+      CallOutcome<ExportProgress> refusedExport = exports.get(0).isClosed() ? exports.get(0)
+          : exports.get(1);
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, refusedExport.status.getCode());
+      assertEquals("too many exports: 1 running and 0 queued, the most allowed (--max-exports"
+          + " = 1, --export-queue = 0); try again later", refusedExport.status.getDescription());
+
+      // A trainer's 640 samples arrive while the heavy requests are still at work.
+      StreamReader stream = new StreamReader(trainer.channel(), builtin(7).setLimit(640).build(),
+          -1, 10, LONG);
+      assertTrue(StreamReader.await(stream.closed, LONG));
+      assertEquals(Status.Code.OK, stream.status.getCode());
+      assertEquals(640, stream.samples.get());
+      assertEquals(4, stats.stream().filter(o -> !o.isClosed()).count(),
+          "the four admitted or queued Stats are still computing");
+      assertFalse(exports.get(0).isClosed() && exports.get(1).isClosed(),
+          "the export is still writing");
+      stats.forEach(CallOutcome::cancel);
+      exports.forEach(CallOutcome::cancel);
+    }
+  }
+
+  @Test
+  void manyGetSamplesCallsFromOneClientWeighAsOneStream() throws Exception {
+    try (TestServer s = server(1, LoadOptions.builder().build());
+        LoopbackClient random = new LoopbackClient(s.server().port());
+        LoopbackClient trainer = new LoopbackClient(s.server().port())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(random.channel());
+      List<CallOutcome<SampleBatch>> gets = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin")
+            .setSeed(i);
+        for (int k = 0; k < 13; k++) {
+          r.addIndices(1000L * k + i);
+        }
+        gets.add(CallOutcome.start(o -> stub.withDeadlineAfter(LONG.toMillis(),
+            TimeUnit.MILLISECONDS).getSamples(r.build(), o)));
+      }
+      // 128 samples in 10 chunks: if each call weighed as much as the stream, the stream would
+      // wait for nearly all 64 renders; as one share, it ends with most of them still queued.
+      StreamReader stream = new StreamReader(trainer.channel(), builtin(9).setLimit(128).build(),
+          -1, 1, LONG);
+      assertTrue(StreamReader.await(stream.closed, LONG));
+      int queued = s.server().scheduler().queued();
+      assertEquals(Status.Code.OK, stream.status.getCode());
+      assertTrue(queued >= 16, "only " + queued + " GetSamples renders were still queued");
+      for (CallOutcome<SampleBatch> g : gets) {
+        assertTrue(g.await(LONG));
+        assertEquals(Status.Code.OK, g.status.getCode(), g.status.toString());
+        assertEquals(13, g.last.getIndicesCount());
+      }
+    }
+  }
+
+  @Test
+  void aQueuedStatsWhoseDeadlinePassesIsDroppedAndNeverRuns() throws Exception {
+    try (TestServer s = server(2, LoadOptions.builder().maxStats(1).statsQueue(4).build())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(s.channel());
+      StreamStats counters = s.server().stats();
+      CallOutcome<StatsResponse> running = stats(stub, 11, 0, LONG);
+      assertTrue(counters.await(() -> counters.admittedStarts() == 1, LONG));
+      CallOutcome<StatsResponse> expiring = stats(stub, 12, 64, Duration.ofMillis(300));
+      assertTrue(expiring.await(LONG));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, expiring.status.getCode());
+      assertTrue(counters.await(() -> counters.queueDrops() == 1, LONG),
+          "the server dropped it from the queue");
+      running.cancel();
+      CallOutcome<StatsResponse> next = stats(stub, 13, 64, LONG);
+      assertTrue(next.await(LONG));
+      assertEquals(Status.Code.OK, next.status.getCode());
+      assertEquals(64, next.last.getSamples());
+      assertEquals(2, counters.admittedStarts(), "the expired request never ran");
+      assertEquals(2, s.server().statsAdmission().admitted());
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.Output;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Load and bad clients against the real Netty server on loopback: many streams at once, slow
+ * readers, per-client caps. Memory is asserted on the budget's own accounting and on the heap.
+ */
+class LoadSuiteTest {
+  private static final Duration LONG = Duration.ofSeconds(90);
+
+  private static ServiceOptions options(int window, LoadOptions load) {
+    return ServiceOptions.builder().window(window).exportRoot(TestServer.exportRoot())
+        .load(load).build();
+  }
+
+  /** The built-in dataset, one sample (a 50 KB mask) per message, endless for these tests. */
+  private static StreamEpochRequest masks(int epoch) {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setEpoch(epoch)
+        .setShuffle(true).setBatchSize(1).addOutputs(Output.OUTPUT_MASK).build();
+  }
+
+  @Test
+  void aThousandStreamsAtOnceAreRefusedOrServedWithinTheBudgetAndDescribeStaysFast()
+      throws Exception {
+    LoadOptions load = LoadOptions.builder().memoryBudgetBytes(2L << 20).maxStreams(200)
+        .maxStreamsPerClient(1000).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 2, options(4, load));
+        LoopbackClient bulk = new LoopbackClient(s.server().port());
+        LoopbackClient prober = new LoopbackClient(s.server().port())) {
+      // Another client, on its own connection, describes throughout.
+      ManagedChannel other = prober.channel();
+      FgbgGrpc.newBlockingStub(other).withDeadlineAfter(30, TimeUnit.SECONDS)
+          .describe(DescribeRequest.newBuilder().setDataset("builtin").build()); // connected
+      AtomicLong describes = new AtomicLong();
+      AtomicReference<Throwable> slow = new AtomicReference<>();
+      ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor();
+      probes.scheduleWithFixedDelay(() -> {
+        try {
+          FgbgGrpc.newBlockingStub(other).withDeadlineAfter(1, TimeUnit.SECONDS)
+              .describe(DescribeRequest.newBuilder().setDataset("builtin").build());
+          describes.incrementAndGet();
+        } catch (RuntimeException e) {
+          slow.compareAndSet(null, e);
+        }
+      }, 0, 20, TimeUnit.MILLISECONDS);
+
+      List<StreamReader> calls = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        calls.add(new StreamReader(bulk.channel(), masks(i), -1, 3, LONG));
+      }
+      for (StreamReader r : calls) {
+        assertTrue(StreamReader.await(r.first, LONG), "every call is answered or refused");
+      }
+      List<StreamReader> served = new ArrayList<>();
+      for (StreamReader r : calls) {
+        if (r.closed.getCount() == 0) {
+          assertEquals(Status.Code.RESOURCE_EXHAUSTED, r.status.getCode(), r.status.toString());
+          assertEquals("200 streams are open, the most the server allows (--max-streams = 200);"
+              + " try again when one ends", r.status.getDescription());
+        } else {
+          served.add(r);
+        }
+      }
+      assertEquals(200, served.size(), "no stream ends before the test cancels it");
+      for (StreamReader r : served) {
+        assertTrue(StreamReader.await(r.enough, LONG), "every admitted stream is served");
+        assertEquals(1, r.closed.getCount(), "still open: " + r.status);
+      }
+      assertTrue(s.server().budget().peak() <= s.server().budget().capacity());
+      assertTrue(s.server().stats().budgetWaits() > 0, "the budget was what held streams back");
+
+      served.forEach(StreamReader::cancel);
+      StreamStats stats = s.server().stats();
+      assertTrue(stats.await(() -> stats.streamsCancelled() == 200, LONG));
+      assertEquals(0, s.server().budget().used(), "every byte came back");
+      assertEquals(0, s.server().streams().count());
+      probes.shutdown();
+      assertTrue(probes.awaitTermination(10, TimeUnit.SECONDS));
+      assertEquals(null, slow.get(), "describe answered within 1 s throughout");
+      assertTrue(describes.get() > 0);
+    }
+  }
+
+  @Test
+  void aClientPastItsStreamCapIsRefusedNamingItAndTheLimit() throws Exception {
+    LoadOptions load = LoadOptions.builder().maxStreamsPerClient(3).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, options(2, load))) {
+      List<StreamReader> open = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        open.add(new StreamReader(s.channel(), masks(i), 1, 1, LONG));
+      }
+      for (StreamReader r : open) {
+        assertTrue(StreamReader.await(r.first, LONG));
+      }
+      StreamReader fourth = new StreamReader(s.channel(), masks(9), 1, 1, LONG);
+      assertTrue(StreamReader.await(fourth.closed, LONG));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, fourth.status.getCode());
+      String m = fourth.status.getDescription();
+      assertTrue(m.matches("client (127\\.0\\.0\\.1|0:0:0:0:0:0:0:1) has 3 streams open, the"
+          + " most one client may have \\(--max-streams-per-client = 3\\)"), m);
+      open.get(0).cancel();
+      StreamStats stats = s.server().stats();
+      assertTrue(stats.await(() -> stats.streamsCancelled() == 1, LONG));
+      StreamReader again = new StreamReader(s.channel(), masks(10), 1, 1, LONG);
+      assertTrue(StreamReader.await(again.first, LONG));
+      assertEquals(1, again.messages.get(), "a slot freed by a cancel is taken again");
+    }
+  }
+
+  @Test
+  void eightSlowReadersKeepMemoryBounded() throws Exception {
+    long budgetBytes = 48L << 20;
+    // Each stream may render 32 chunks (~4 MB each) ahead: 1 GB for eight without the budget.
+    LoadOptions load = LoadOptions.builder().memoryBudgetBytes(budgetBytes).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 2, options(32, load))) {
+      StreamEpochRequest epoch = StreamEpochRequest.newBuilder().setDataset("builtin")
+          .setBatchSize(64).build();
+      // Warm the resampled-foreground cache for the samples the readers will get, so that the
+      // heap's growth below is what the streams hold.
+      StreamReader warm = new StreamReader(s.channel(), epoch.toBuilder().setLimit(1024).build(),
+          -1, Integer.MAX_VALUE, LONG);
+      assertTrue(StreamReader.await(warm.closed, LONG));
+      assertEquals(Status.Code.OK, warm.status.getCode());
+      MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
+      heap.gc();
+      long baseline = heap.getHeapMemoryUsage().getUsed();
+
+      List<StreamReader> readers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        readers.add(new StreamReader(s.channel(), epoch, 1, 1, LONG));
+      }
+      for (StreamReader r : readers) {
+        assertTrue(StreamReader.await(r.first, LONG));
+      }
+      StreamStats stats = s.server().stats();
+      assertTrue(stats.await(() -> stats.budgetHoldBacks() + stats.budgetWaits() > 0, LONG),
+          "the streams ran into the budget");
+      heap.gc();
+      long grown = heap.getHeapMemoryUsage().getUsed() - baseline;
+      long chunkBytes = 13L * 224 * 224 * (3 + 1 + 2);
+      long unsent = stats.chunksProduced() - stats.chunksSent();
+      assertTrue(unsent * chunkBytes <= budgetBytes, unsent + " chunks rendered and unsent");
+      assertTrue(s.server().budget().peak() <= budgetBytes);
+      // The budget, plus the few messages the client took and the transport's heap share.
+      assertTrue(grown <= budgetBytes + (64L << 20), "heap grew by " + (grown >> 20) + " MiB");
+      for (StreamReader r : readers) {
+        assertEquals(1, r.messages.get(), "the readers stalled");
+        r.cancel();
+      }
+      assertTrue(stats.await(() -> stats.streamsCancelled() == 8, LONG));
+      assertEquals(0, s.server().budget().used());
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.fgbg.server.grpc;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client on loopback with its own event loop and callback threads, as a separate process
+ * would have: in one JVM, channels otherwise share Netty's default event loops with the server,
+ * and a busy client would slow the server's other connections through them.
+ */
+final class LoopbackClient implements AutoCloseable {
+  private final NioEventLoopGroup loop = new NioEventLoopGroup(1);
+  private final ExecutorService callbacks = Executors.newCachedThreadPool();
+  private final ManagedChannel channel;
+
+  LoopbackClient(int port) {
+    this.channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
+        .eventLoopGroup(loop).channelType(NioSocketChannel.class).executor(callbacks)
+        .maxInboundMessageSize(64 << 20).build();
+  }
+
+  ManagedChannel channel() {
+    return channel;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    channel.awaitTermination(10, TimeUnit.SECONDS);
+    callbacks.shutdownNow();
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client StreamEpoch call read at a chosen pace: it takes {@code take} messages and then
+ * stalls, or keeps reading ({@code take} = -1). Latches say when it got its first message, its
+ * {@code n}-th, or closed.
+ */
+final class StreamReader {
+  private final ClientCall<StreamEpochRequest, SampleBatch> call;
+  private final boolean keepReading;
+  final AtomicLong messages = new AtomicLong();
+  final AtomicLong samples = new AtomicLong();
+  final CountDownLatch first = new CountDownLatch(1);
+  final CountDownLatch enough;
+  final CountDownLatch closed = new CountDownLatch(1);
+  volatile Status status;
+
+  /**
+   * @param take messages to ask for at first; -1 to keep asking for one more per message
+   * @param enoughAt the message count that releases {@link #enough}
+   */
+  StreamReader(Channel channel, StreamEpochRequest request, int take, int enoughAt,
+      Duration deadline) {
+    this.call = channel.newCall(FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    this.keepReading = take < 0;
+    this.enough = new CountDownLatch(1);
+    long enoughAtCount = enoughAt;
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(SampleBatch message) {
+        samples.addAndGet(message.getIndicesCount());
+        if (messages.incrementAndGet() >= enoughAtCount) {
+          enough.countDown();
+        }
+        first.countDown();
+        if (keepReading) {
+          call.request(1);
+        }
+      }
+
+      @Override
+      public void onClose(Status s, Metadata trailers) {
+        status = s;
+        first.countDown();
+        enough.countDown();
+        closed.countDown();
+      }
+    }, new Metadata());
+    call.request(keepReading ? 2 : take);
+    call.sendMessage(request);
+    call.halfClose();
+  }
+
+  /** Cancels the call, as a trainer that is done with it. */
+  void cancel() {
+    call.cancel("the test is done with it", null);
+  }
+
+  static boolean await(CountDownLatch latch, Duration timeout) throws InterruptedException {
+    return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+}
