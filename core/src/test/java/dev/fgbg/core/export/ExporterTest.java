@@ -347,6 +347,26 @@ class ExporterTest {
   }
 
   @Test
+  void overwriteReplacesOnlyAnExportAndNeverThroughALink() throws Exception {
+    run(job(ExportFormat.FOLDERS, "real", 0, 40));
+    Map<String, String> before = FileTrees.tree(dir("real"));
+    Files.createSymbolicLink(dir("alias"), dir("real"));
+    ExportJob over = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "alias",
+        true, 25, 95, false);
+    FgbgException e = assertThrows(FgbgException.class, () -> run(over));
+    assertEquals(FgbgException.Reason.PERMISSION_DENIED, e.reason());
+    assertEquals(before, FileTrees.tree(dir("real")), "nothing written or removed through it");
+    Files.createDirectories(dir("mine"));
+    Files.writeString(dir("mine").resolve("thesis.tex"), "mine");
+    ExportJob mine = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "mine",
+        true, 25, 95, false);
+    e = assertThrows(FgbgException.class, () -> run(mine));
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().contains("overwrite only replaces an fgbg export"), e.getMessage());
+    assertEquals("mine", Files.readString(dir("mine").resolve("thesis.tex")));
+  }
+
+  @Test
   void badJobsAreRefusedNamingTheProblem() {
     assertMessage("range 50:50 is empty", () -> job(ExportFormat.NPY, "x", 50, 50));
     assertMessage("range end 121 is past the end", () -> job(ExportFormat.NPY, "x", 0, 121));
