@@ -27,12 +27,12 @@ public record ExportLimits(long perExportBytes, long totalBytes) {
 
   /** Quotas in decimal gigabytes, as the flags give them; 0 means no limit. */
   public static ExportLimits ofGigabytes(double perExport, double total) {
-    return new ExportLimits(bytes("export quota", perExport), bytes("export total", total));
+    return new ExportLimits(bytes(PER_EXPORT_FLAG, perExport), bytes(TOTAL_FLAG, total));
   }
 
   private static long bytes(String what, double gb) {
     if (!(gb >= 0) || Double.isInfinite(gb)) {
-      throw new IllegalArgumentException(what + " = " + gb + " GB must be 0 (no limit) or"
+      throw new IllegalArgumentException(what + " " + gb + " must be 0 (no limit) or"
           + " positive");
     }
     return gb == 0 ? Long.MAX_VALUE : Math.max(1, (long) (gb * 1e9));

@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
@@ -21,10 +22,13 @@ import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +38,12 @@ class ModelDepthThroughServerTest {
   Path dir;
 
   private DepthRuntime runtime(Path cacheDir) throws Exception {
+    return runtime(cacheDir, TinyOnnx::linearDepth);
+  }
+
+  private DepthRuntime runtime(Path cacheDir, Function<Path, Path> writeModel) throws Exception {
     Path model = dir.resolve("model");
-    TinyOnnx.linearDepth(model);
+    writeModel.apply(model);
     TinyOnnx.config(model, "");
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2);
@@ -113,6 +121,25 @@ class ModelDepthThroughServerTest {
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 1)) {
         assertEquals(first, digest(stream(s, "teach")));
         assertEquals(120, rt.stats().inferred());
+      }
+    }
+  }
+
+  @Test
+  void aModelGivingNanFailsTheStreamNamingItAndCachesNothing() throws Exception {
+    Path cache = dir.resolve("cache");
+    try (DepthRuntime rt = runtime(cache, TinyOnnx::nanWhenDark)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2)) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+              () -> stream(s, "teach"));
+          assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+          assertTrue(e.getStatus().getDescription().contains("depth model 'tiny' produced"),
+              e.getStatus().getDescription());
+        }
+        assertEquals(0, rt.diskBytes(), "nothing reached the disk tier");
+        assertTrue(rt.stats().misses() >= 2, "the second stream asked the model again");
       }
     }
   }
