@@ -14,7 +14,6 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,12 +132,11 @@ class DiskFullTest {
   }
 
   /** A store whose files fail as on a full disk once {@code limit} bytes have been written. */
-  private static final class FullAfter implements ExportStore {
-    private final ExportStore inner;
+  private static final class FullAfter extends ForwardingStore {
     private long left;
 
     FullAfter(ExportStore inner, long limit) {
-      this.inner = inner;
+      super(inner);
       this.left = limit;
     }
 
@@ -164,58 +162,6 @@ class DiskFullTest {
           out.write(b);
         }
       };
-    }
-
-    @Override
-    public void write(String path, byte[] bytes) throws IOException {
-      try (OutputStream out = create(path)) {
-        out.write(bytes);
-      }
-    }
-
-    @Override
-    public String describe(String path) {
-      return inner.describe(path);
-    }
-
-    @Override
-    public boolean exists(String path) throws IOException {
-      return inner.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(String path) throws IOException {
-      return inner.isDirectory(path);
-    }
-
-    @Override
-    public long size(String path) throws IOException {
-      return inner.size(path);
-    }
-
-    @Override
-    public List<String> list(String dir) throws IOException {
-      return inner.list(dir);
-    }
-
-    @Override
-    public InputStream open(String path) throws IOException {
-      return inner.open(path);
-    }
-
-    @Override
-    public void mkdirs(String dir) throws IOException {
-      inner.mkdirs(dir);
-    }
-
-    @Override
-    public void deleteTree(String path) throws IOException {
-      inner.deleteTree(path);
-    }
-
-    @Override
-    public void commit(String from, String to) throws IOException {
-      inner.commit(from, to);
     }
   }
 }
