@@ -9,7 +9,9 @@ import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServiceOptions;
+import dev.fgbg.server.metrics.ServerMetrics;
 import io.grpc.ServerBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +38,8 @@ public final class FgbgApplication implements AutoCloseable {
   private final long createdNanos = System.nanoTime();
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
+  private HTTPServer metricsEndpoint;
+  private boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
     this.options = options;
@@ -74,9 +78,17 @@ public final class FgbgApplication implements AutoCloseable {
   public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
     List<DepthRuntime> runtimes = depth.all();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
-        .exportRoot(options.exportRoot()).load(options.load()).build();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
-        .start(runtimes.isEmpty());
+        .exportRoot(options.exportRoot()).load(options.load())
+        .exportLimits(options.exportLimits()).build();
+    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
+        : new ServerMetrics();
+    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
+        metrics).start(runtimes.isEmpty());
+    if (metrics != null) {
+      metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+      LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
+          + metricsEndpoint.getPort() + "/metrics");
+    }
     if (runtimes.isEmpty()) {
       warm.complete(null);
     } else {
@@ -100,20 +112,30 @@ public final class FgbgApplication implements AutoCloseable {
 
   /** One full batch through each model used for teacher depth, then health SERVING. */
   private void warmUp() {
-    for (DepthRuntime r : depth.all()) {
-      long t = System.nanoTime();
-      String id = r.teacher().id();
-      datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
-          .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
-      LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
-          r.device(), (System.nanoTime() - t) / 1e9));
+    try {
+      for (DepthRuntime r : depth.all()) {
+        long t = System.nanoTime();
+        String id = r.teacher().id();
+        datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
+            .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
+        LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
+            r.device(), (System.nanoTime() - t) / 1e9));
+      }
+    } catch (RuntimeException e) {
+      // Health stays NOT_SERVING; Main ends the process with the message.
+      LOG.severe(e.getMessage());
+      warm.completeExceptionally(e);
+      return;
     }
     LOG.info("health SERVING");
     server.serving();
     warm.complete(null);
   }
 
-  /** Completes when every depth model is warm and health says SERVING. */
+  /**
+   * Completes when every depth model is warm and health says SERVING; fails (with the
+   * FgbgException naming the model) when a warm-up fails, e.g. on NaN depth.
+   */
   public CompletableFuture<Void> warm() {
     return warm;
   }
@@ -136,6 +158,11 @@ public final class FgbgApplication implements AutoCloseable {
     return server;
   }
 
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public synchronized int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.getPort();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -143,6 +170,10 @@ public final class FgbgApplication implements AutoCloseable {
   /** Stops the server (calls get the grace period), then the pools and the depth models. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return; // a failed warm-up closed it; the shutdown hook comes later
+    }
+    closed = true;
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());
@@ -150,6 +181,9 @@ public final class FgbgApplication implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
+      }
       housekeeping.shutdownNow();
       workers.shutdownNow();
       depth.close();

@@ -12,10 +12,13 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +145,39 @@ class MainTest {
         "--fg", fg, "--size", "32", "--depth-model", model.toString(), "--device", "tpu"));
     assertTrue(bad.getMessage().contains("--device") && bad.getMessage().contains("tpu")
         && bad.getMessage().contains("[AUTO, CPU, CUDA]"), bad.getMessage());
+  }
+
+  @Test
+  void exportAndMetricsFlagsSetQuotasAndTheEndpoint() {
+    ServerOptions o = Main.options("--export-quota-gb", "1.5", "--export-total-gb", "0",
+        "--metrics-port", "9464", "--metrics-host", "0.0.0.0");
+    assertEquals(new ExportLimits(1_500_000_000L, Long.MAX_VALUE), o.exportLimits());
+    assertEquals(9464, o.metricsPort());
+    assertEquals("0.0.0.0", o.metricsHost());
+    ServerOptions defaults = Main.options();
+    assertEquals(ExportLimits.ofGigabytes(200, 1000), defaults.exportLimits());
+    assertEquals(ServerOptions.METRICS_OFF, defaults.metricsPort());
+    assertEquals("127.0.0.1", defaults.metricsHost());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Main.options("--export-quota-gb", "-1"));
+    assertTrue(e.getMessage().startsWith("--export-quota-gb -1.0 must be 0 (no limit)"),
+        e.getMessage());
+  }
+
+  @Test
+  void aModelThatGivesNanFailsWarmUpAndTheServerExitsNamingIt() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("models/nan");
+    TinyOnnx.nanDepth(model);
+    TinyOnnx.config(model, "");
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(err), "--port", "0", "--builtin-size", "16",
+        "--builtin-counts", "1:1", "--bg", root.resolve("bg").toString(), "--fg",
+        root.resolve("fg").toString(), "--size", "32", "--depth-model", model.toString(),
+        "--device", "cpu", "--export-root", root.resolve("exports").toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().startsWith("fgbg: error: warm-up of depth model 'tiny' failed:"
+        + " depth model 'tiny' produced 8,192 NaN or infinite values"), err.toString());
   }
 
   @Test

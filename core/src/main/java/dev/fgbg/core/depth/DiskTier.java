@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -28,6 +29,24 @@ public final class DiskTier {
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
   private long total;
+  private final AtomicBoolean writeFailed = new AtomicBoolean();
+
+  /**
+   * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
+   * reported once here, at start-up, rather than once per sample.
+   */
+  public static DiskTier open(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
+    } catch (IOException e) {
+      LOG.warning("depth disk cache " + dir + " is not writable (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the disk tier is off and"
+          + " depth is cached in memory only");
+      return null;
+    }
+    return new DiskTier(dir, maxBytes, stats);
+  }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
     this.dir = dir;
@@ -114,7 +133,10 @@ public final class DiskTier {
       }
       account(p, record.length);
     } catch (IOException e) {
-      LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage());
+      if (!writeFailed.getAndSet(true)) {
+        LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage()
+            + " (further write failures are not logged)");
+      }
     }
   }
 

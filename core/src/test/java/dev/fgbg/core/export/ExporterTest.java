@@ -45,10 +45,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -392,6 +392,26 @@ class ExporterTest {
     e = assertThrows(FgbgException.class, () -> run(job(ExportFormat.NPY, "foreign", 0, 10)));
     assertTrue(e.getMessage().contains("files that are not an fgbg export"), e.getMessage());
     assertEquals("mine", Files.readString(dir("foreign").resolve("notes.txt")));
+  }
+
+  @Test
+  void overwriteReplacesOnlyAnExportAndNeverThroughALink() throws Exception {
+    run(job(ExportFormat.FOLDERS, "real", 0, 40));
+    Map<String, String> before = FileTrees.tree(dir("real"));
+    Files.createSymbolicLink(dir("alias"), dir("real"));
+    ExportJob over = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "alias",
+        true, 25, 95, false);
+    FgbgException e = assertThrows(FgbgException.class, () -> run(over));
+    assertEquals(FgbgException.Reason.PERMISSION_DENIED, e.reason());
+    assertEquals(before, FileTrees.tree(dir("real")), "nothing written or removed through it");
+    Files.createDirectories(dir("mine"));
+    Files.writeString(dir("mine").resolve("thesis.tex"), "mine");
+    ExportJob mine = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "mine",
+        true, 25, 95, false);
+    e = assertThrows(FgbgException.class, () -> run(mine));
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().contains("overwrite only replaces an fgbg export"), e.getMessage());
+    assertEquals("mine", Files.readString(dir("mine").resolve("thesis.tex")));
   }
 
   @Test

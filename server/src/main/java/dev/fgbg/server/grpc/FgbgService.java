@@ -175,10 +175,16 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       long bytes = load.charge(Renderer.arrayBytes(d, indices.length, outputs, enc));
       CompletableFuture<Void> budget = load.budget.acquire(bytes);
       call.setOnCancelHandler(() -> budget.cancel(false));
-      budget.thenComposeAsync(v -> Renderer.render(d, request.getSeed(), indices, outputs, enc,
-              call::isCancelled), load.getSamplesLane(ClientIdentity.current()))
+      long[] start = {0};
+      budget.thenComposeAsync(v -> {
+        start[0] = System.nanoTime();
+        return Renderer.render(d, request.getSeed(), indices, outputs, enc, call::isCancelled);
+      }, load.getSamplesLane(ClientIdentity.current()))
           .whenComplete((r, e) -> {
             try {
+              if (e == null) {
+                stats.rendered("GetSamples", start[0]);
+              }
               if (e != null) {
                 response.onError(Statuses.toStatus(e));
               } else if (!call.isCancelled()) {

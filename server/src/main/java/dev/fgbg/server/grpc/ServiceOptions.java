@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.export.ExportLimits;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,8 +13,10 @@ import java.util.Objects;
  * @param exportRoot the only folder exports may write under
  * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
+ * @param exportLimits the per-export and total export quotas
  */
-public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load) {
+public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load,
+    ExportLimits exportLimits) {
 
   public ServiceOptions {
     if (window < 1) {
@@ -22,6 +25,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(exportLimits, "exportLimits");
   }
 
   public static Builder builder() {
@@ -30,13 +34,14 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
 
   /**
    * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
-   * default {@link LoadOptions}.
+   * default {@link LoadOptions}, no export quota.
    */
   public static final class Builder {
     private int window = 4;
     private Path exportRoot = Path.of("exports");
     private Ticker ticker = Ticker.systemTicker();
     private LoadOptions load = LoadOptions.builder().build();
+    private ExportLimits exportLimits = ExportLimits.NONE;
 
     private Builder() {}
 
@@ -63,8 +68,13 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    public Builder exportLimits(ExportLimits exportLimits) {
+      this.exportLimits = Objects.requireNonNull(exportLimits, "exportLimits");
+      return this;
+    }
+
     public ServiceOptions build() {
-      return new ServiceOptions(window, exportRoot, ticker, load);
+      return new ServiceOptions(window, exportRoot, ticker, load, exportLimits);
     }
   }
 }

@@ -93,6 +93,10 @@ class ExportServiceTest {
     expect(Status.Code.INVALID_ARGUMENT, "range end 500 is past the end",
         ok.clone().setEnd(500).build());
     expect(Status.Code.NOT_FOUND, "unknown dataset", ok.clone().setDataset("nope").build());
+    expect(Status.Code.INVALID_ARGUMENT, "has a control character (U+0000) at position 1",
+        ok.clone().setDestination("a\0b").build());
+    expect(Status.Code.INVALID_ARGUMENT, "has a control character (U+000A)",
+        ok.clone().setDestination("line\nbreak").build());
     expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
         .addOutputs(Output.OUTPUT_DEPTH).build());
   }

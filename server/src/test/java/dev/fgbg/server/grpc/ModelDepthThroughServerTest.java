@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
@@ -27,11 +28,14 @@ import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +46,17 @@ class ModelDepthThroughServerTest {
   Path dir;
 
   private DepthRuntime runtime(Path cacheDir) throws Exception {
-    Path model = dir.resolve("model");
-    TinyOnnx.linearDepth(model);
-    TinyOnnx.config(model, "");
-    return runtime(model, cacheDir);
+    return runtime(cacheDir, TinyOnnx::linearDepth);
   }
 
-  private DepthRuntime runtime(Path model, Path cacheDir) throws Exception {
+  private DepthRuntime runtime(Path cacheDir, Function<Path, Path> writeModel) throws Exception {
+    Path model = dir.resolve("model");
+    writeModel.apply(model);
+    TinyOnnx.config(model, "");
+    return runtimeOf(model, cacheDir);
+  }
+
+  private DepthRuntime runtimeOf(Path model, Path cacheDir) throws Exception {
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2);
     return DepthRuntime.create("tiny", m.device(), m, config, 64 << 20, cacheDir, 1L << 30);
@@ -163,18 +171,18 @@ class ModelDepthThroughServerTest {
     Path cache = dir.resolve("odd-cache");
     byte[][] cold32;
     byte[][] warm;
-    try (DepthRuntime rt = runtime(model, cache)) {
+    try (DepthRuntime rt = runtimeOf(model, cache)) {
       cold32 = bothDtypes(rt, true); // computed for the float32 request, then from memory
       warm = bothDtypes(rt, false);
       assertEquals(20, rt.stats().inferred());
     }
     byte[][] disk;
-    try (DepthRuntime rt = runtime(model, cache)) {
+    try (DepthRuntime rt = runtimeOf(model, cache)) {
       disk = bothDtypes(rt, true);
       assertEquals(0, rt.stats().inferred(), "from the disk tier");
     }
     byte[][] cold16;
-    try (DepthRuntime rt = runtime(model, null)) {
+    try (DepthRuntime rt = runtimeOf(model, null)) {
       cold16 = bothDtypes(rt, false); // computed for the float16 request
     }
     for (byte[][] other : List.of(warm, disk, cold16)) {
@@ -204,6 +212,25 @@ class ModelDepthThroughServerTest {
     try (Stream<Path> files = Files.walk(cache)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".depth")).toList()) {
         assertEquals(98 + 2 * 32 * 32, Files.size(f), "a float16 record: " + f);
+      }
+    }
+  }
+
+  @Test
+  void aModelGivingNanFailsTheStreamNamingItAndCachesNothing() throws Exception {
+    Path cache = dir.resolve("cache");
+    try (DepthRuntime rt = runtime(cache, TinyOnnx::nanWhenDark)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2)) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+              () -> stream(s, "teach"));
+          assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+          assertTrue(e.getStatus().getDescription().contains("depth model 'tiny' produced"),
+              e.getStatus().getDescription());
+        }
+        assertEquals(0, rt.diskBytes(), "nothing reached the disk tier");
+        assertTrue(rt.stats().misses() >= 2, "the second stream asked the model again");
       }
     }
   }
