@@ -6,11 +6,15 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.shm.RingReaper;
+import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServiceOptions;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -72,9 +76,14 @@ public final class FgbgApplication implements AutoCloseable {
    * and the depth report runs every {@code statsInterval}.
    */
   public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
+    // Rings left by clients that died (a stream's ring is removed when it ends; a GetSamples
+    // ring of a client killed with SIGKILL is not): swept before serving, then every minute.
+    reapRings();
+    housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
-        .exportRoot(options.exportRoot()).load(options.load()).build();
+        .exportRoot(options.exportRoot()).load(options.load())
+        .sharedMemory(options.sharedMemory()).build();
     server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
         .start(runtimes.isEmpty());
     if (runtimes.isEmpty()) {
@@ -94,11 +103,21 @@ public final class FgbgApplication implements AutoCloseable {
         load.memoryBudgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20,
         load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
         load.maxExports(), load.exportQueue()));
+    LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(describe(d)));
     return this;
   }
 
   /** One full batch through each model used for teacher depth, then health SERVING. */
+  private void reapRings() {
+    List<Path> reaped = RingReaper.reap(SharedRing.DIRECTORY, RingReaper::processAlive,
+        Instant.now());
+    if (!reaped.isEmpty()) {
+      LOG.info("removed " + reaped.size() + " shared-memory rings of dead clients from "
+          + SharedRing.DIRECTORY);
+    }
+  }
+
   private void warmUp() {
     for (DepthRuntime r : depth.all()) {
       long t = System.nanoTime();

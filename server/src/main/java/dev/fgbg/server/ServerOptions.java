@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
  * @param load the memory budget, stream caps and admission limits
+ * @param sharedMemory whether same-host clients may receive batches through shared memory
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, LoadOptions load) {
+    Duration statsInterval, Duration shutdownGrace, LoadOptions load, boolean sharedMemory) {
 
   public ServerOptions {
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
@@ -54,10 +55,11 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
    * export root ./exports, the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
-   * default {@link LoadOptions}.
+   * default {@link LoadOptions}, shared memory on.
    */
   public static final class Builder {
     private int port = 50051;
+    private boolean sharedMemory = true;
     private int workers = Runtime.getRuntime().availableProcessors();
     private Integer window;
     private Path exportRoot = Path.of("exports");
@@ -147,11 +149,16 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder sharedMemory(boolean on) {
+      this.sharedMemory = on;
+      return this;
+    }
+
     public ServerOptions build() {
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load);
+          load, sharedMemory);
     }
   }
 }

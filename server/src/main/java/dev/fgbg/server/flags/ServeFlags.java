@@ -20,6 +20,10 @@ public final class ServeFlags {
   @Option(names = "--window", description = "Chunks each stream renders ahead. Default: 2 x workers.")
   Integer window;
 
+  @Option(names = "--no-shared-memory", description = "Send every batch over gRPC, even to "
+      + "clients on this host that offer a shared-memory ring (/dev/shm).")
+  boolean noSharedMemory;
+
   @Mixin
   BuiltinFlags builtin;
 
@@ -48,6 +52,7 @@ public final class ServeFlags {
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
         .load(load.options())
         .shutdownGrace(load.shutdownGrace())
+        .sharedMemory(!noSharedMemory)
         .build();
   }
 }

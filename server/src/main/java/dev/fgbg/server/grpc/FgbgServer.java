@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -42,6 +43,7 @@ public final class FgbgServer {
   private final StreamStats stats = new StreamStats();
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
+  private final ScheduledExecutorService ringPoller;
   private final LoadControl load;
 
   /**
@@ -59,8 +61,11 @@ public final class FgbgServer {
         load.scheduler.lane("exports"), 2 * options.window(), options.ticker());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
+    this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
+    SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
+        load.budget, ringPoller);
     FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
-        stats, exports, new StatsCalculator(load.scheduler.lane("stats")), depth);
+        stats, exports, new StatsCalculator(load.scheduler.lane("stats")), depth, shm);
     this.server = builder
         .addService(ServerInterceptors.intercept(service, ClientIdentity.peerAddress(),
             FatalErrors.interceptor()))
@@ -144,6 +149,7 @@ public final class FgbgServer {
     } finally {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
+      ringPoller.shutdownNow();
     }
   }
 

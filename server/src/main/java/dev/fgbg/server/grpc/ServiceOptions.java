@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.shm.SharedRing;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param exportRoot the only folder exports may write under
  * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
+ * @param sharedMemory whether same-host clients' shared-memory rings are accepted
+ * @param ringDirectory where those rings must lie ({@code /dev/shm})
  */
-public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load) {
+public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load,
+    boolean sharedMemory, Path ringDirectory) {
 
   public ServiceOptions {
     if (window < 1) {
@@ -22,6 +26,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(ringDirectory, "ringDirectory");
   }
 
   public static Builder builder() {
@@ -30,13 +35,15 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
 
   /**
    * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
-   * default {@link LoadOptions}.
+   * default {@link LoadOptions}, shared memory on in {@link SharedRing#DIRECTORY}.
    */
   public static final class Builder {
     private int window = 4;
     private Path exportRoot = Path.of("exports");
     private Ticker ticker = Ticker.systemTicker();
     private LoadOptions load = LoadOptions.builder().build();
+    private boolean sharedMemory = true;
+    private Path ringDirectory = SharedRing.DIRECTORY;
 
     private Builder() {}
 
@@ -63,8 +70,18 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    public Builder sharedMemory(boolean on) {
+      this.sharedMemory = on;
+      return this;
+    }
+
+    public Builder ringDirectory(Path dir) {
+      this.ringDirectory = Objects.requireNonNull(dir, "ringDirectory");
+      return this;
+    }
+
     public ServiceOptions build() {
-      return new ServiceOptions(window, exportRoot, ticker, load);
+      return new ServiceOptions(window, exportRoot, ticker, load, sharedMemory, ringDirectory);
     }
   }
 }
