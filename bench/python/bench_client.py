@@ -218,3 +218,7 @@ def main():
               med[True][0] / med[False][0], med[True][0] / reference[2],
               med[False][0] / reference[2]))
     print("samples/s: %.0f" % med[True][0])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import dev.fgbg.common.RingFormat;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -25,6 +26,6 @@ public record RingOffer(Path path, int slots, long slotBytes, byte[] nonce, int 
 
   /** Bytes of the whole file: the header and every slot. */
   public long fileBytes() {
-    return RingLayout.HEADER_BYTES + (long) slots * slotBytes;
+    return RingFormat.HEADER_BYTES + (long) slots * slotBytes;
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import dev.fgbg.common.RingFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,7 +37,7 @@ public final class RingReaper {
     }
     String me = System.getProperty("user.name");
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
-        p -> RingLayout.isRingName(p.getFileName().toString()))) {
+        p -> RingFormat.isRingName(p.getFileName().toString()))) {
       for (Path p : files) {
         try {
           PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class,
@@ -67,20 +68,20 @@ public final class RingReaper {
 
   /** The client's pid from the header, or 0 when the header is missing or not a ring's. */
   private static long ownerPid(Path p, long size) throws IOException {
-    if (size < RingLayout.HEADER_BYTES) {
+    if (size < RingFormat.HEADER_BYTES) {
       return 0;
     }
-    ByteBuffer head = ByteBuffer.allocate(RingLayout.STATES_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer head = ByteBuffer.allocate(RingFormat.STATES_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       while (head.hasRemaining() && ch.read(head) >= 0) {
         // read the header
       }
     }
-    byte[] magic = new byte[RingLayout.MAGIC.length];
+    byte[] magic = new byte[RingFormat.MAGIC.length];
     head.get(0, magic);
-    if (!Arrays.equals(magic, RingLayout.MAGIC)) {
+    if (!Arrays.equals(magic, RingFormat.MAGIC)) {
       return 0;
     }
-    return Integer.toUnsignedLong(head.getInt(RingLayout.PID_OFFSET));
+    return Integer.toUnsignedLong(head.getInt(RingFormat.PID_OFFSET));
   }
 }

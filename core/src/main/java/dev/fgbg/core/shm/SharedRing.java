@@ -1,5 +1,7 @@
 package dev.fgbg.core.shm;
 
+import dev.fgbg.common.MappedBuffers;
+import dev.fgbg.common.RingFormat;
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -53,21 +55,21 @@ public final class SharedRing implements AutoCloseable {
   public static SharedRing open(RingOffer offer, Path directory) throws RingRefusedException {
     Path path = offer.path();
     if (!path.isAbsolute() || !directory.equals(path.getParent())
-        || !RingLayout.isRingName(path.getFileName().toString())) {
-      throw new RingRefusedException("path " + path + " is not a " + RingLayout.PREFIX
+        || !RingFormat.isRingName(path.getFileName().toString())) {
+      throw new RingRefusedException("path " + path + " is not a " + RingFormat.PREFIX
           + "* file directly in " + directory);
     }
-    if (offer.slots() < 1 || offer.slots() > RingLayout.MAX_SLOTS) {
+    if (offer.slots() < 1 || offer.slots() > RingFormat.MAX_SLOTS) {
       throw new RingRefusedException("slots = " + offer.slots() + " must be between 1 and "
-          + RingLayout.MAX_SLOTS);
+          + RingFormat.MAX_SLOTS);
     }
     if (offer.slotBytes() < 64 || offer.slotBytes() % 64 != 0) {
       throw new RingRefusedException("slot_bytes = " + offer.slotBytes()
           + " must be a positive multiple of 64");
     }
-    if (offer.fileBytes() > RingLayout.MAX_FILE_BYTES) {
+    if (offer.fileBytes() > RingFormat.MAX_FILE_BYTES) {
       throw new RingRefusedException("the ring's " + offer.fileBytes() + " bytes exceed "
-          + RingLayout.MAX_FILE_BYTES);
+          + RingFormat.MAX_FILE_BYTES);
     }
     checkFile(path, offer.fileBytes());
     MappedByteBuffer map;
@@ -119,23 +121,23 @@ public final class SharedRing implements AutoCloseable {
   }
 
   private void checkHeader(RingOffer offer) throws RingRefusedException {
-    byte[] magic = new byte[RingLayout.MAGIC.length];
+    byte[] magic = new byte[RingFormat.MAGIC.length];
     map.get(0, magic);
-    byte[] nonce = new byte[RingLayout.NONCE_BYTES];
-    map.get(RingLayout.NONCE_OFFSET, nonce);
-    if (!Arrays.equals(magic, RingLayout.MAGIC)) {
+    byte[] nonce = new byte[RingFormat.NONCE_BYTES];
+    map.get(RingFormat.NONCE_OFFSET, nonce);
+    if (!Arrays.equals(magic, RingFormat.MAGIC)) {
       throw new RingRefusedException(path + " has no ring header");
     }
-    if (offer.nonce().length != RingLayout.NONCE_BYTES
+    if (offer.nonce().length != RingFormat.NONCE_BYTES
         || !MessageDigest.isEqual(nonce, offer.nonce())) {
       throw new RingRefusedException("the nonce in " + path + " is not the one offered "
           + "(another host's file of that name?)");
     }
-    if (map.getInt(RingLayout.SLOTS_OFFSET) != slots
-        || map.getLong(RingLayout.SLOT_BYTES_OFFSET) != slotBytes) {
+    if (map.getInt(RingFormat.SLOTS_OFFSET) != slots
+        || map.getLong(RingFormat.SLOT_BYTES_OFFSET) != slotBytes) {
       throw new RingRefusedException("the header of " + path + " says "
-          + map.getInt(RingLayout.SLOTS_OFFSET) + " slots of "
-          + map.getLong(RingLayout.SLOT_BYTES_OFFSET) + " bytes, the offer " + slots + " of "
+          + map.getInt(RingFormat.SLOTS_OFFSET) + " slots of "
+          + map.getLong(RingFormat.SLOT_BYTES_OFFSET) + " bytes, the offer " + slots + " of "
           + slotBytes);
     }
   }
@@ -154,13 +156,13 @@ public final class SharedRing implements AutoCloseable {
 
   /** Bytes mapped: the header and every slot. */
   public long fileBytes() {
-    return RingLayout.HEADER_BYTES + slots * slotBytes;
+    return RingFormat.HEADER_BYTES + slots * slotBytes;
   }
 
   /** Whether the client has given {@code slot} back (or never received it). */
   public synchronized boolean isFree(int slot) {
     check(slot);
-    return (int) INT.getAcquire(map, RingLayout.stateOffset(slot)) == RingLayout.FREE;
+    return (int) INT.getAcquire(map, RingFormat.stateOffset(slot)) == RingFormat.FREE;
   }
 
   /**
@@ -176,11 +178,11 @@ public final class SharedRing implements AutoCloseable {
       throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
           + slotBytes);
     }
-    int base = (int) RingLayout.slotOffset(slot, slotBytes);
+    int base = (int) RingFormat.slotOffset(slot, slotBytes);
     put(base + at.imagesOffset(), b.images());
     put(base + at.masksOffset(), b.masks());
     put(base + at.depthOffset(), b.depth());
-    INT.setRelease(map, RingLayout.stateOffset(slot), RingLayout.WRITTEN);
+    INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
     return at;
   }
 
@@ -212,7 +214,7 @@ public final class SharedRing implements AutoCloseable {
     if (map != null) {
       MappedByteBuffer m = map;
       map = null;
-      Unmapper.unmap(m);
+      MappedBuffers.unmap(m);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import dev.fgbg.common.RingFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,19 +18,19 @@ public final class TestRings {
 
   /** A ring of {@code slots} x {@code slotBytes} in {@code dir}, its header naming {@code pid}. */
   public static RingOffer create(Path dir, String name, int slots, long slotBytes, long pid) {
-    byte[] nonce = new byte[RingLayout.NONCE_BYTES];
+    byte[] nonce = new byte[RingFormat.NONCE_BYTES];
     new Random(name.hashCode()).nextBytes(nonce);
-    Path path = dir.resolve(RingLayout.PREFIX + name);
+    Path path = dir.resolve(RingFormat.PREFIX + name);
     try {
       Files.createFile(path, PosixFilePermissions.asFileAttribute(
           PosixFilePermissions.fromString("rw-------")));
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-        ByteBuffer h = ByteBuffer.allocate(RingLayout.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(RingLayout.MAGIC).put(nonce).putInt(slots).putInt((int) pid).putLong(slotBytes);
+        ByteBuffer h = ByteBuffer.allocate(RingFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(RingFormat.MAGIC).put(nonce).putInt(slots).putInt((int) pid).putLong(slotBytes);
         h.clear();
         ch.write(h, 0);
-        ch.truncate(RingLayout.HEADER_BYTES + slots * slotBytes);
-        ch.write(ByteBuffer.allocate(1), RingLayout.HEADER_BYTES + slots * slotBytes - 1);
+        ch.truncate(RingFormat.HEADER_BYTES + slots * slotBytes);
+        ch.write(ByteBuffer.allocate(1), RingFormat.HEADER_BYTES + slots * slotBytes - 1);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -53,20 +54,20 @@ public final class TestRings {
   /** A slot's state word. */
   public static int state(FileChannel ring, int slot) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-    ring.read(b, RingLayout.stateOffset(slot));
+    ring.read(b, RingFormat.stateOffset(slot));
     return b.getInt(0);
   }
 
   /** Gives a slot back to the server. */
   public static void free(FileChannel ring, int slot) throws IOException {
-    ring.write(ByteBuffer.allocate(4), RingLayout.stateOffset(slot));
+    ring.write(ByteBuffer.allocate(4), RingFormat.stateOffset(slot));
   }
 
   /** {@code length} bytes of {@code slot} at {@code offset}. */
   public static byte[] read(FileChannel ring, long slotBytes, int slot, long offset, int length)
       throws IOException {
     ByteBuffer b = ByteBuffer.allocate(length);
-    ring.read(b, RingLayout.slotOffset(slot, slotBytes) + offset);
+    ring.read(b, RingFormat.slotOffset(slot, slotBytes) + offset);
     return b.array();
   }
 }

@@ -1,4 +1,4 @@
-package dev.fgbg.core.shm;
+package dev.fgbg.common;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -12,10 +12,10 @@ import java.nio.ByteBuffer;
  * {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, open to everyone); without it,
  * the mapping is left to the collector. The caller must never touch the buffer again.
  */
-final class Unmapper {
+public final class MappedBuffers {
   private static final MethodHandle INVOKE_CLEANER = find();
 
-  private Unmapper() {}
+  private MappedBuffers() {}
 
   private static MethodHandle find() {
     try {
@@ -29,7 +29,7 @@ final class Unmapper {
     }
   }
 
-  static void unmap(ByteBuffer mapped) {
+  public static void unmap(ByteBuffer mapped) {
     if (INVOKE_CLEANER == null) {
       return;
     }
