@@ -93,9 +93,9 @@ def test_arrays_are_read_only_views_of_the_ring_slot(server):
         at = b.buffers["masks"][1]
         assert any(data[start + at:start + at + b.masks.nbytes] == b.masks.tobytes()
                    for start in range(shm.HEADER_BYTES, len(data), slot_bytes))
-        import torch
+        from fgbg.torch._convert import tensor
 
-        t = torch.from_numpy(b.images)
+        t = tensor(b.images)
         assert t.data_ptr() == b.images.ctypes.data
         b.release()
         assert b.images is None
@@ -244,3 +244,19 @@ def test_rings_of_dead_clients_are_swept_at_start_up(tmp_path):
         ring.close()
         if os.path.exists(stale):
             os.unlink(stale)
+
+
+def test_each_dataloader_worker_streams_through_its_own_ring(server):
+    from conftest import digest_of
+    from fgbg.torch import FgbgIterableDataset
+
+    before = set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*")))
+    ds = FgbgIterableDataset(server.target, seed=9, batch_size=16)
+    with fgbg.Client(server.target) as c:
+        accepted = c.server_stats().rings_accepted
+        batches = list(ds.loader(num_workers=2))
+        assert c.server_stats().rings_accepted - accepted == 2, "one ring per worker"
+    assert sum(len(b["index"]) for b in batches) == 800
+    assert digest_of(batches).hex() == java_stream_digest(server.target, "--seed", "9",
+                                                          "--shuffle")
+    assert set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*"))) <= before

@@ -218,7 +218,8 @@ final class ProtoMapping {
   static ServerStatsResponse serverStats(StreamStats stats, List<DepthRuntime> depth) {
     ServerStatsResponse.Builder b = ServerStatsResponse.newBuilder()
         .setStreamsStarted(stats.streamsStarted()).setStreamsCancelled(stats.streamsCancelled())
-        .setSamplesSent(stats.samplesSent());
+        .setSamplesSent(stats.samplesSent()).setRingsAccepted(stats.ringsAccepted())
+        .setRingsRefused(stats.ringsRefused());
     for (DepthRuntime r : depth) {
       DepthStats s = r.stats();
       b.addDepth(DepthModelStats.newBuilder().setModel(r.name())
