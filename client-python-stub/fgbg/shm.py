@@ -94,6 +94,9 @@ class Ring:
                          self.slot_bytes)
         self._states = np.frombuffer(self._mm, dtype="<i4", count=slots, offset=_STATES)
         self._owner: Dict[int, object] = {}
+        # A ring nobody closed goes with its Ring object, or at exit (a DataLoader worker ends
+        # with os._exit: the server's sweep removes those once the process is gone).
+        self._unlink = weakref.finalize(self, _unlink, self.path)
 
     def offer(self, slot: int = -1) -> Any:
         return pb.SharedMemoryOffer(path=self.path, slots=self.slots, slot_bytes=self.slot_bytes,
@@ -141,10 +144,14 @@ class Ring:
     def close(self) -> None:
         """Removes the file (the server may have removed it already); the mapping goes when the
         last view of it does."""
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
+        self._unlink()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def log_path(call: str, ring: Optional[Ring], refused: str, why_not: str) -> None:
