@@ -186,7 +186,28 @@ class Client:
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
         call = self._stub.Export(req, timeout=self.stream_timeout)
-        shown = _Progress("export " + destination) if progress else None
+        last = self._progress_call(call, _Progress("export " + destination, "export")
+                                   if progress else None)
+        if last is None or not last.finished:
+            raise FgbgError("ABORTED", "the export ended without finishing", self.target)
+        return last
+
+    def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
+              outputs: Optional[Iterable[str]] = None, progress: bool = True) -> Stats:
+        """Exact per-channel mean/std over [start, end) (end 0: the dataset's size): image and
+        mask on [0, 1], depth in metres. `outputs` (any of image, mask, depth) limits what is
+        computed: image statistics never wait for a depth model. With `progress`, a tqdm bar
+        (when tqdm is installed, else a line at the end) shows samples counted and the ETA."""
+        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end,
+                              outputs=_outputs(outputs, ("image", "mask", "depth")))
+        last = self._progress_call(self._stub.StatsWithProgress(req, timeout=self.stream_timeout),
+                                   _Progress("stats " + dataset, "stats") if progress else None)
+        if last is None or not last.finished:
+            raise FgbgError("ABORTED", "stats ended without a result", self.target)
+        return Stats.from_proto(last.result)
+
+    def _progress_call(self, call: Any, shown: Optional["_Progress"]) -> Any:
+        """Reads a progress stream to its end; returns the last message."""
         last = None
         try:
             for p in call:
@@ -199,18 +220,7 @@ class Client:
             if shown:
                 shown.close()
             call.cancel()
-        if last is None or not last.finished:
-            raise FgbgError("ABORTED", "the export ended without finishing", self.target)
         return last
-
-    def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
-              outputs: Optional[Iterable[str]] = None) -> Stats:
-        """Exact per-channel mean/std over [start, end) (end 0: the dataset's size): image and
-        mask on [0, 1], depth in metres. `outputs` (any of image, mask, depth) limits what is
-        computed: image statistics never wait for a depth model."""
-        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end,
-                              outputs=_outputs(outputs, ("image", "mask", "depth")))
-        return Stats.from_proto(self._unary(self._stub.Stats, req, self.stream_timeout))
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0) -> bytes:
@@ -259,10 +269,12 @@ class Client:
 
 
 class _Progress:
-    """Export progress: a tqdm bar when tqdm is installed, else one line at the end."""
+    """Progress of an export or stats: a tqdm bar when tqdm is installed, else one line at the
+    end."""
 
-    def __init__(self, desc: str) -> None:
+    def __init__(self, desc: str, kind: str) -> None:
         self.desc = desc
+        self.kind = kind
         self.bar: Any = None
 
     def update(self, p: Any) -> None:
@@ -273,12 +285,16 @@ class _Progress:
                 self.bar = tqdm(total=p.total, unit="sample", desc=self.desc)
             except ImportError:
                 self.bar = False
+        shards = getattr(p, "shards_total", None)
         if self.bar:
             self.bar.update(p.done - self.bar.n)
-            self.bar.set_postfix_str(p.current_shard)
+            if shards is not None:
+                self.bar.set_postfix_str(p.current_shard)
         elif p.finished or p.done == p.total:
-            print("export: %d/%d samples, %d/%d shards, %.0f samples/s" % (
-                p.done, p.total, p.shards_done, p.shards_total, p.samples_per_second))
+            print("%s: %d/%d samples%s, %.0f samples/s" % (
+                self.kind, p.done, p.total,
+                "" if shards is None else ", %d/%d shards" % (p.shards_done, shards),
+                p.samples_per_second))
 
     def close(self) -> None:
         if self.bar:

@@ -3,15 +3,16 @@ from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
 _DEPTH_DTYPES = {0: "float16", 1: "float16", 2: "float32"}
-_POSITIONS = {0: "random", 1: "random", 2: "fixed"}
+_POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground"}
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
     """How samples are made (part of the fingerprint): output `height` × `width`; foreground
     height drawn in [`fg_scale_min`, `fg_scale_max`] of the output height; `placements` per
-    (bg, fg, flip); `flip` doubles the index space; `position` is 'random' or 'fixed'; the mask
-    is 255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
+    (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed' or 'ground'
+    (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise); the mask is
+    255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
 
     height: int
     width: int
@@ -22,6 +23,8 @@ class DatasetSpec:
     position: str
     mask_threshold: int
     soft_mask: bool
+    ground_min: float = 0.0
+    ground_max: float = 0.0
 
 
 @dataclass(frozen=True, repr=False)
@@ -73,7 +76,7 @@ class DatasetInfo:
             flips=m.flips, placements=m.placements, index_formula=m.index_formula,
             spec=DatasetSpec(s.height, s.width, s.fg_scale_min, s.fg_scale_max, s.placements,
                              s.flip, _POSITIONS.get(s.position, str(s.position)),
-                             s.mask_threshold, s.soft_mask),
+                             s.mask_threshold, s.soft_mask, s.ground_min, s.ground_max),
             fingerprint=m.fingerprint, generator_version=m.generator_version,
             image_shape=tuple(m.image_shape.dims), mask_shape=tuple(m.mask_shape.dims),
             has_depth=m.has_depth, depth_shape=tuple(m.depth_shape.dims),

@@ -27,15 +27,22 @@ def java():
     return os.path.join(home, "bin", "java") if home else "java"
 
 
+LAUNCHER = os.path.join(ROOT, "fgbg")
+
+
 class Server:
-    def __init__(self, args, export_root=None):
+    """A server process on a free port; `command` replaces `java -jar fgbg-server.jar` (e.g. the
+    launcher), run in `cwd`."""
+
+    def __init__(self, args, export_root=None, command=None, cwd=None):
         if not os.path.exists(SERVER_JAR):
             raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
                                % SERVER_JAR)
         self.export_root = export_root
         if export_root:
             args = args + ["--export-root", str(export_root)]
-        self.proc = subprocess.Popen([java(), "-jar", SERVER_JAR, "--port", "0"] + args,
+        self.proc = subprocess.Popen((command or [java(), "-jar", SERVER_JAR]) + args
+                                     + ["--port", "0"], cwd=cwd,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         port = None

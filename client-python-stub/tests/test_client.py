@@ -147,7 +147,7 @@ def test_fgbg_target_is_every_java_cli_verbs_default(server, tmp_path):
     assert down.returncode == 1 and "server running at localhost:1?" in down.stderr
 
 
-def test_export_stats_and_gallery(server):
+def test_export_stats_and_gallery(server, capsys):
     with fgbg.Client(server.target) as c:
         done = c.export("py-npy", format="npy", start=100, end=300, seed=6, progress=False)
         assert done.finished and done.total == 200
@@ -158,9 +158,13 @@ def test_export_stats_and_gallery(server):
         with pytest.raises(fgbg.FgbgError) as e:
             c.export("../escape", format="zip", progress=False)
         assert e.value.code == "PERMISSION_DENIED"
+        capsys.readouterr()
         s = c.stats()
         assert isinstance(s, fgbg.Stats)
         assert s.samples == N and len(s.image.mean) == 3 and s.depth.unit == "metres"
+        shown = capsys.readouterr()
+        assert "stats builtin" in shown.err and "%d/%d" % (N, N) in shown.err, "tqdm progress"
+        assert c.stats(progress=False) == s
         png = c.gallery(count=3)
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
 

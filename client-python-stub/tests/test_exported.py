@@ -53,6 +53,10 @@ def test_an_export_reads_back_as_the_served_samples(server, exports, fmt):
             assert float(err.mean()) < 3 and got["image"].dtype == torch.uint8
             assert got["depth"].dtype == torch.float32
             assert float((got["depth"] - depth).abs().max()) <= 0.0005 + 1e-6
+    with fgbg.Client(server.target) as c:
+        info = c.describe()
+    bg, fg = int(ds[37]["meta"]["bg"]), int(ds[37]["meta"]["fg"])
+    assert ds.source_files(37) == (info.background_names[bg], info.foreground_names[fg])
     batch = next(iter(DataLoader(ds, batch_size=32, shuffle=True, num_workers=2)))
     assert batch["image"].shape == (32, 32, 32, 3) and batch["meta"]["bbox"].shape == (32, 4)
 

@@ -6,14 +6,18 @@ import numpy as np
 
 from .manifest import ExportError, Manifest
 
-HEADER = ["index", "name", "bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "scale",
-          "bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1", "bg_label", "fg_label", "fg_depth"]
+# Exports before the source file columns existed end at fg_depth; both are read.
+HEADER_V1 = ["index", "name", "bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height",
+             "scale", "bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1", "bg_label", "fg_label",
+             "fg_depth"]
+HEADER = HEADER_V1 + ["bg_file", "fg_file"]
 _INTS = ("index", "bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height")
 
 
 class Labels:
-    """Columns of labels.csv: `names` (file names), and `meta` with the streaming dtypes (labels
-    as indices into the manifest's label tables)."""
+    """Columns of labels.csv (RFC 4180 quoting): `names` (exported file names), `bg_files` and
+    `fg_files` (the source images, empty for older exports), and `meta` with the streaming dtypes
+    (labels as indices into the manifest's label tables)."""
 
     def __init__(self, m: Manifest) -> None:
         path = m.path("labels.csv")
@@ -22,17 +26,18 @@ class Labels:
                 rows = list(csv.reader(f))
         except OSError as e:
             raise ExportError("%s: cannot read labels.csv: %s" % (m.folder, e)) from None
-        if not rows or rows[0] != HEADER:
+        if not rows or rows[0] not in (HEADER, HEADER_V1):
             raise ExportError("%s: header is not %s" % (path, ",".join(HEADER)))
+        header = rows[0]
         body = rows[1:]
         if len(body) != m.size:
             raise ExportError("%s has %d rows; the manifest says %d samples"
                               % (path, len(body), m.size))
         for n, row in enumerate(body):
-            if len(row) != len(HEADER):
-                raise ExportError("%s line %d has %d fields, not %d"
-                                  % (path, n + 2, len(row), len(HEADER)))
-        col = {h: [r[c] for r in body] for c, h in enumerate(HEADER)}
+            if len(row) != len(header):
+                raise ExportError("%s row %d has %d fields, not %d"
+                                  % (path, n + 2, len(row), len(header)))
+        col = {h: [r[c] for r in body] for c, h in enumerate(header)}
         try:
             meta: Dict[str, np.ndarray] = {h: np.array(col[h], dtype=np.int64) for h in _INTS}
             meta["scale"] = np.array(col["scale"], dtype=np.float64)
@@ -47,6 +52,8 @@ class Labels:
             raise ExportError("%s: the index column is not %d..%d in order"
                               % (path, m.start, m.end - 1))
         self.names: List[str] = col["name"]
+        self.bg_files: List[str] = col.get("bg_file", [""] * len(body))
+        self.fg_files: List[str] = col.get("fg_file", [""] * len(body))
         self.index = meta.pop("index")
         self.meta = meta
 

@@ -1,4 +1,6 @@
-"""manifest.json of an export, read with the standard library (proto3 JSON field names)."""
+"""manifest.json of an export, read with the standard library. Its fields are the .proto names
+(snake_case, integers as numbers); exports written before that convention used proto3 JSON's
+lowerCamelCase names and quoted 64-bit integers, which are read too."""
 import json
 import os
 from dataclasses import dataclass
@@ -78,23 +80,23 @@ class Manifest:
                               % path) from None
         except (OSError, ValueError) as e:
             raise ExportError("%s: unreadable manifest: %s" % (file, e)) from None
-        if not str(j.get("manifestVersion", "")).startswith("fgbg-export/"):
+        if not str(_get(j, "manifest_version", "")).startswith("fgbg-export/"):
             raise ExportError("%s is not an fgbg export manifest" % file)
         spec = j.get("spec", {})
         shards = tuple(ShardRecord(s["name"], int(s.get("start", 0)), int(s.get("end", 0)),
                                    bool(s.get("complete", False)), s.get("digest", ""),
-                                   s.get("filesSha256", "")) for s in j.get("shards", []))
+                                   _get(s, "files_sha256", "")) for s in j.get("shards", []))
         files = tuple(FileRecord(f["path"], int(f.get("bytes", 0)), f.get("sha256", ""))
                       for f in j.get("files", []))
         m = Manifest(
             folder=os.path.dirname(os.path.abspath(file)), dataset=j.get("dataset", ""),
             fingerprint=j.get("fingerprint", ""), seed=int(j.get("seed", 0)),
             start=int(j.get("start", 0)), end=int(j.get("end", 0)), format=j.get("format", ""),
-            outputs=tuple(j.get("outputs", [])), depth_npy=bool(j.get("depthNpy", False)),
+            outputs=tuple(j.get("outputs", [])), depth_npy=bool(_get(j, "depth_npy", False)),
             height=int(spec.get("height", 0)), width=int(spec.get("width", 0)),
-            background_labels=tuple(j.get("backgroundLabels", [])),
-            foreground_labels=tuple(j.get("foregroundLabels", [])), shards=shards, files=files,
-            complete=bool(j.get("complete", False)), digest=j.get("digest", ""))
+            background_labels=tuple(_get(j, "background_labels", [])),
+            foreground_labels=tuple(_get(j, "foreground_labels", [])), shards=shards,
+            files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""))
         if m.format not in READABLE:
             raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"
                               % (m.folder, m.format, ", ".join(READABLE)))
@@ -103,3 +105,11 @@ class Manifest:
             raise ExportError("%s: the export is not complete (%d of %d shards); run the same "
                               "export again to finish it" % (m.folder, done, len(shards)))
         return m
+
+
+def _get(j: Dict[str, Any], name: str, default: Any) -> Any:
+    """Field `name` (snake_case), or its lowerCamelCase spelling in older manifests."""
+    if name in j:
+        return j[name]
+    head, *rest = name.split("_")
+    return j.get(head + "".join(w.title() for w in rest), default)

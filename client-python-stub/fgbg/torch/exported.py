@@ -50,6 +50,11 @@ class ExportedDataset(torch.utils.data.Dataset):
     def foreground_labels(self) -> Tuple[str, ...]:
         return self.manifest.foreground_labels
 
+    def source_files(self, i: int) -> Tuple[str, str]:
+        """(background file, foreground file) sample `i` was made from, as the server's folders
+        name them ("" for exports written before labels.csv carried them)."""
+        return self._labels.bg_files[i], self._labels.fg_files[i]
+
     def __len__(self) -> int:
         return self.manifest.size
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fgbg bench", mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints 'samples/s: X' last. 'jmh [args]' runs JMH.",
     subcommands = {SynthBench.class, StreamBench.class, ExportBench.class,
-        DepthBench.class, TrainersBench.class})
+        DepthBench.class, StartupBench.class, TrainersBench.class})
 public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {

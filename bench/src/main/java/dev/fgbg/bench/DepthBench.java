@@ -33,7 +33,7 @@ final class DepthBench implements Callable<Integer> {
 
   @Option(names = "--depth-model", description = "Model folder or config.json. Default: "
       + "models/fastdepth_nyu_224.")
-  Path model = Path.of("models/fastdepth_nyu_224");
+  Path model = ServerProcess.inRepository("models/fastdepth_nyu_224");
 
   @Option(names = "--depth-weights", description = "The model's .onnx file. Default: "
       + "$FGBG_DEPTH_WEIGHTS, else the model folder's model.onnx.")
@@ -84,7 +84,8 @@ final class DepthBench implements Callable<Integer> {
     if (weights != null) {
       args.addAll(List.of("--depth-weights", weights.toString()));
     }
-    try (ServerProcess server = new ServerProcess(Path.of("server/target/fgbg-server.jar"), args);
+    Path jar = ServerProcess.inRepository("server/target/fgbg-server.jar");
+    try (ServerProcess server = new ServerProcess(jar, args);
         FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
       stream(c, 390_000, 256, true);

@@ -20,6 +20,15 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
 
+  /**
+   * {@code relative} in the repository ({@code $FGBG_HOME}, which the launcher sets; else the
+   * current folder): where the jars and models are wherever the bench is run from.
+   */
+  static Path inRepository(String relative) {
+    String home = System.getenv("FGBG_HOME");
+    return home == null || home.isEmpty() ? Path.of(relative) : Path.of(home, relative);
+  }
+
   ServerProcess(Path jar, List<String> args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
         "java").toString(), "-jar", jar.toString(), "--port", "0"));

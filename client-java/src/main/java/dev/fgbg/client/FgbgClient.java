@@ -5,6 +5,7 @@ import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GalleryRequest;
@@ -15,6 +16,7 @@ import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
+import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -165,8 +167,16 @@ public final class FgbgClient implements AutoCloseable {
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
-  public ProgressIterator export(ExportRequest request) {
+  public ProgressIterator<ExportProgress> export(ExportRequest request) {
     return cancellable(stub -> stub.export(request), ProgressIterator::new);
+  }
+
+  /**
+   * Stats with progress: messages with samples counted, rate and ETA until one with finished =
+   * true and the result. Cancel by closing.
+   */
+  public ProgressIterator<StatsProgress> statsWithProgress(StatsRequest request) {
+    return cancellable(stub -> stub.statsWithProgress(request), ProgressIterator::new);
   }
 
   /**

@@ -1,15 +1,19 @@
 package dev.fgbg.client;
 
-import dev.fgbg.v1.ExportProgress;
 import io.grpc.Context;
 import java.util.Iterator;
 
-/** Progress of an export; close it to cancel the export on the server. */
-public final class ProgressIterator implements Iterator<ExportProgress>, AutoCloseable {
-  private final Iterator<ExportProgress> messages;
+/**
+ * Progress messages of a long call (an export, or stats with progress); close it to cancel the
+ * call on the server.
+ *
+ * @param <M> the progress message
+ */
+public final class ProgressIterator<M> implements Iterator<M>, AutoCloseable {
+  private final Iterator<M> messages;
   private final Context.CancellableContext context;
 
-  ProgressIterator(Iterator<ExportProgress> messages, Context.CancellableContext context) {
+  ProgressIterator(Iterator<M> messages, Context.CancellableContext context) {
     this.messages = messages;
     this.context = context;
   }
@@ -20,7 +24,7 @@ public final class ProgressIterator implements Iterator<ExportProgress>, AutoClo
   }
 
   @Override
-  public ExportProgress next() {
+  public M next() {
     return messages.next();
   }
 

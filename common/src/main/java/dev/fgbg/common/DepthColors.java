@@ -14,27 +14,47 @@ public final class DepthColors {
 
   private DepthColors() {}
 
-  /** Packed 0xRRGGBB per value; non-positive or non-finite values are black. */
+  /** Packed 0xRRGGBB per value over the map's own range; non-positive or non-finite are black. */
   public static int[] colorize(float[] depth) {
-    double lo = Double.MAX_VALUE;
-    double hi = -Double.MAX_VALUE;
-    for (float v : depth) {
-      if (v > 0 && Float.isFinite(v)) {
-        double l = Math.log(v);
-        lo = Math.min(lo, l);
-        hi = Math.max(hi, l);
-      }
-    }
-    int[] out = new int[depth.length];
+    float[] r = range(depth);
+    return r == null ? new int[depth.length] : colorize(depth, r[0], r[1]);
+  }
+
+  /**
+   * Packed 0xRRGGBB per value on the log scale from {@code near} (bright) to {@code far}
+   * (dark), so several maps can share one colour bar; values outside are clamped, non-positive
+   * or non-finite ones are black.
+   */
+  public static int[] colorize(float[] depth, float near, float far) {
+    double lo = Math.log(near);
+    double hi = Math.log(far);
     double span = hi > lo ? hi - lo : 1;
+    int[] out = new int[depth.length];
     for (int i = 0; i < depth.length; i++) {
       float v = depth[i];
-      if (!(v > 0 && Float.isFinite(v))) {
-        continue;
+      if (v > 0 && Float.isFinite(v)) {
+        out[i] = ramp((Math.log(v) - lo) / span);
       }
-      out[i] = ramp((Math.log(v) - lo) / span);
     }
     return out;
+  }
+
+  /** {nearest, farthest} positive finite value of {@code depth}, or null when there is none. */
+  public static float[] range(float[] depth) {
+    float lo = Float.MAX_VALUE;
+    float hi = -Float.MAX_VALUE;
+    for (float v : depth) {
+      if (v > 0 && Float.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    return hi < lo ? null : new float[] {lo, hi};
+  }
+
+  /** The depth at position t in [0, 1] of the log scale from near to far (for bar labels). */
+  public static double at(double t, float near, float far) {
+    return Math.exp(Math.log(near) + t * (Math.log(far) - Math.log(near)));
   }
 
   /** Colour at t in [0, 1] along the ramp. */

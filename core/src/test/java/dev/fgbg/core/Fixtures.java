@@ -3,8 +3,10 @@ package dev.fgbg.core;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /** Writes small image folders for folder-dataset tests. */
@@ -59,6 +61,28 @@ public final class Fixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A PNG whose header claims {@code w}×{@code h} but that holds almost no data: what a
+   * decompression bomb looks like before it is decoded.
+   */
+  public static Path pngHeaderOnly(int w, int h, Path file) {
+    ByteBuffer ihdr = ByteBuffer.allocate(4 + 13).putInt(0x49484452).putInt(w).putInt(h)
+        .put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0).put((byte) 0);
+    CRC32 crc = new CRC32();
+    crc.update(ihdr.array());
+    ByteBuffer png = ByteBuffer.allocate(8 + 4 + 17 + 4 + 12)
+        .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+        .putInt(13).put(ihdr.array()).putInt((int) crc.getValue())
+        .putInt(0).putInt(0x49454E44).putInt(0xAE426082);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, png.array());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
   }
 
   /** bg/{indoor/a.jpg, outdoor/b.png, c.png} and fg/{ball/x.png, ball/y.png, cup/z.png}. */

@@ -21,6 +21,27 @@ public final class TinyOnnx {
         "depth", 4);
   }
 
+  /** A model with a NaN bias: every depth value is NaN (broken weights). */
+  public static Path nanDepth(Path dir) {
+    return write(dir, "nan", 3, conv("input", "depth", new float[] {1, 2, 4}, Float.NaN),
+        "depth", 4);
+  }
+
+  /**
+   * depth = sqrt(R - 127): finite where red is at least 127 (a mid-grey warm-up passes), NaN
+   * where it is darker, so that real images make NaN batches after a good warm-up.
+   */
+  public static Path nanWhenDark(Path dir) {
+    byte[][] c = conv("input", "shifted", new float[] {1, 0, 0}, -127f);
+    byte[] sqrt = msg(out -> {
+      out.writeString(1, "shifted");
+      out.writeString(2, "depth");
+      out.writeString(4, "Sqrt");
+    });
+    return write(dir, "nanwhendark", 3, new byte[][] {c[0], sqrt}, new byte[][] {c[1], c[2]},
+        "depth", 4);
+  }
+
   /** A model whose input has one channel: refused by a 3-channel config. */
   public static Path oneChannel(Path dir) {
     return write(dir, "onechannel", 1, conv("input", "depth", new float[] {1}, 0f), "depth", 4);
@@ -140,11 +161,20 @@ public final class TinyOnnx {
 
   private static Path write(Path dir, String name, int channels, byte[][] parts, String out,
       int outRank) {
+    byte[][] inits = new byte[parts.length - 1][];
+    System.arraycopy(parts, 1, inits, 0, inits.length);
+    return write(dir, name, channels, new byte[][] {parts[0]}, inits, out, outRank);
+  }
+
+  private static Path write(Path dir, String name, int channels, byte[][] nodes, byte[][] inits,
+      String out, int outRank) {
     byte[] graph = msg(g -> {
-      g.writeBytes(1, ByteString.copyFrom(parts[0])); // node
+      for (byte[] node : nodes) {
+        g.writeBytes(1, ByteString.copyFrom(node));
+      }
       g.writeString(2, name);
-      for (int i = 1; i < parts.length; i++) {
-        g.writeBytes(5, ByteString.copyFrom(parts[i])); // initializer
+      for (byte[] init : inits) {
+        g.writeBytes(5, ByteString.copyFrom(init)); // initializer
       }
       g.writeBytes(11, ByteString.copyFrom(valueInfo("input", "N", channels, "H", "W")));
       g.writeBytes(12, ByteString.copyFrom(outRank == 4 ? valueInfo(out, "N", 1, "H", "W")

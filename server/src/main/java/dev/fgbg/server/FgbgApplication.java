@@ -11,7 +11,9 @@ import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServiceOptions;
+import dev.fgbg.server.metrics.ServerMetrics;
 import io.grpc.ServerBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +42,8 @@ public final class FgbgApplication implements AutoCloseable {
   private final long createdNanos = System.nanoTime();
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
+  private HTTPServer metricsEndpoint;
+  private boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
     this.options = options;
@@ -83,9 +87,16 @@ public final class FgbgApplication implements AutoCloseable {
     List<DepthRuntime> runtimes = depth.all();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
         .exportRoot(options.exportRoot()).load(options.load())
-        .sharedMemory(options.sharedMemory()).build();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service)
-        .start(runtimes.isEmpty());
+        .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory()).build();
+    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
+        : new ServerMetrics();
+    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
+        metrics).start(runtimes.isEmpty());
+    if (metrics != null) {
+      metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+      LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
+          + metricsEndpoint.getPort() + "/metrics");
+    }
     if (runtimes.isEmpty()) {
       warm.complete(null);
     } else {
@@ -119,20 +130,30 @@ public final class FgbgApplication implements AutoCloseable {
   }
 
   private void warmUp() {
-    for (DepthRuntime r : depth.all()) {
-      long t = System.nanoTime();
-      String id = r.teacher().id();
-      datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
-          .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
-      LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
-          r.device(), (System.nanoTime() - t) / 1e9));
+    try {
+      for (DepthRuntime r : depth.all()) {
+        long t = System.nanoTime();
+        String id = r.teacher().id();
+        datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
+            .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
+        LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
+            r.device(), (System.nanoTime() - t) / 1e9));
+      }
+    } catch (RuntimeException e) {
+      // Health stays NOT_SERVING; Main ends the process with the message.
+      LOG.severe(e.getMessage());
+      warm.completeExceptionally(e);
+      return;
     }
     LOG.info("health SERVING");
     server.serving();
     warm.complete(null);
   }
 
-  /** Completes when every depth model is warm and health says SERVING. */
+  /**
+   * Completes when every depth model is warm and health says SERVING; fails (with the
+   * FgbgException naming the model) when a warm-up fails, e.g. on NaN depth.
+   */
   public CompletableFuture<Void> warm() {
     return warm;
   }
@@ -155,6 +176,11 @@ public final class FgbgApplication implements AutoCloseable {
     return server;
   }
 
+  /** The metrics endpoint's port, or -1 when it is off. */
+  public synchronized int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.getPort();
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
@@ -162,6 +188,10 @@ public final class FgbgApplication implements AutoCloseable {
   /** Stops the server (calls get the grace period), then the pools and the depth models. */
   @Override
   public synchronized void close() {
+    if (closed) {
+      return; // a failed warm-up closed it; the shutdown hook comes later
+    }
+    closed = true;
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());
@@ -169,6 +199,9 @@ public final class FgbgApplication implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (metricsEndpoint != null) {
+        metricsEndpoint.close();
+      }
       housekeeping.shutdownNow();
       workers.shutdownNow();
       depth.close();

@@ -3,8 +3,10 @@ package dev.fgbg.server;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +29,20 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command; returns the exit code (the server blocks until it is stopped). */
   public static int run(String[] args) {
+    return run(null, args);
+  }
+
+  /** As {@link #run(String[])}, errors to {@code err} (null: standard error). */
+  static int run(PrintWriter err, String... args) {
     CommandLine cl = commandLine(new Main());
+    if (err != null) {
+      cl.setErr(err);
+    }
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      if (e instanceof CompletionException && e.getCause() instanceof FgbgException fe) {
+        line.getErr().println("fgbg: error: " + fe.getMessage());
+        return 2;
+      }
       if (e instanceof FgbgException || e instanceof IllegalArgumentException) {
         line.getErr().println("fgbg: error: " + e.getMessage());
         return 2;
@@ -61,7 +75,16 @@ public final class Main implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "fgbg-shutdown"));
+    // A model that fails its warm-up (NaN depth, say) ends the server with its message.
+    app.warm().whenComplete((v, e) -> {
+      if (e != null) {
+        app.close();
+      }
+    });
     app.awaitTermination();
+    if (app.warm().isCompletedExceptionally()) {
+      app.warm().join(); // throws: the handler prints the message and exits with code 2
+    }
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
@@ -21,11 +22,17 @@ import java.util.Objects;
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
  * @param load the memory budget, stream caps and admission limits
+ * @param exportLimits the per-export and total export quotas
+ * @param metricsHost where the Prometheus endpoint listens
+ * @param metricsPort its port (0 picks a free one), or {@link #METRICS_OFF}
  * @param sharedMemory whether same-host clients may receive batches through shared memory
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, LoadOptions load, boolean sharedMemory) {
+    Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
+    String metricsHost, int metricsPort, boolean sharedMemory) {
+  /** No metrics endpoint. */
+  public static final int METRICS_OFF = -1;
 
   public ServerOptions {
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
@@ -39,6 +46,10 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
         "must be positive");
     check(!shutdownGrace.isNegative(), "shutdownGrace", shutdownGrace, "must not be negative");
     Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(exportLimits, "exportLimits");
+    Objects.requireNonNull(metricsHost, "metricsHost");
+    check(metricsPort >= METRICS_OFF && metricsPort <= 65535, "metricsPort", metricsPort,
+        "must be in [0, 65535]");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -55,7 +66,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
    * export root ./exports, the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
-   * default {@link LoadOptions}, shared memory on.
+   * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
+   * shared memory on.
    */
   public static final class Builder {
     private int port = 50051;
@@ -73,6 +85,9 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
     private LoadOptions load = LoadOptions.builder().build();
+    private ExportLimits exportLimits = ExportLimits.ofGigabytes(200, 1000);
+    private String metricsHost = "127.0.0.1";
+    private int metricsPort = METRICS_OFF;
 
     private Builder() {}
 
@@ -154,11 +169,23 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder exportLimits(ExportLimits limits) {
+      this.exportLimits = Objects.requireNonNull(limits, "exportLimits");
+      return this;
+    }
+
+    /** The Prometheus endpoint's address and port ({@link #METRICS_OFF}: none). */
+    public Builder metrics(String host, int port) {
+      this.metricsHost = Objects.requireNonNull(host, "metricsHost");
+      this.metricsPort = port;
+      return this;
+    }
+
     public ServerOptions build() {
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load, sharedMemory);
+          load, exportLimits, metricsHost, metricsPort, sharedMemory);
     }
   }
 }

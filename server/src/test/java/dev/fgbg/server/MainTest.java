@@ -9,10 +9,16 @@ import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthKey;
+import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.export.ExportLimits;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +57,21 @@ class MainTest {
     assertEquals(3 * 3 * 1 * 2, mine.size());
     assertEquals(0.4, mine.spec().fgScaleMin());
     assertTrue(!mine.hasDepth());
+    Dataset ground = build("--builtin-size", "16", "--builtin-counts", "1:1",
+        "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+        "--position", "ground", "--ground-band", "0.6:0.9", "--max-image-pixels", "4000").get(1);
+    assertEquals(Spec.Position.GROUND, ground.spec().position());
+    assertEquals(0.6, ground.spec().groundMin());
+    assertEquals(0.9, ground.spec().groundMax());
+  }
+
+  @Test
+  void theDefaultDiskCacheHoldsTheWholeBuiltinDatasetsTeacherDepth() {
+    ServerOptions o = Main.options();
+    long record = DepthRecord.size(new DepthKey("f".repeat(64), 0, 399_999), 224 * 224);
+    long onDisk = (record + 4095) / 4096 * 4096; // one file each, in whole 4 KiB blocks
+    assertTrue(400_000 * onDisk <= o.depth().diskBytes(), 400_000 * onDisk + " bytes for 400k "
+        + "samples of 224x224; the default --disk-cache-gb is " + o.depth().diskBytes());
   }
 
   @Test
@@ -82,6 +103,16 @@ class MainTest {
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
+    assertFails("--position 'up' must be random, fixed or ground", "--bg", bg, "--fg", fg,
+        "--position", "up");
+    assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
+        "ground", "--ground-band", "0.7");
+    assertFails("spec field ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
+        "--position", "ground", "--ground-band", "0.7:0.5");
+    assertFails("64x48 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
+        "--max-image-pixels", "3000");
+    assertFails("--max-image-pixels 0 must be in [1, ", "--bg", bg, "--fg", fg,
+        "--max-image-pixels", "0");
     Path cfg = root.resolve("bad.json");
     Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
     assertFails("config file " + cfg + " is not valid", "--config", cfg.toString());
@@ -117,6 +148,39 @@ class MainTest {
   }
 
   @Test
+  void exportAndMetricsFlagsSetQuotasAndTheEndpoint() {
+    ServerOptions o = Main.options("--export-quota-gb", "1.5", "--export-total-gb", "0",
+        "--metrics-port", "9464", "--metrics-host", "0.0.0.0");
+    assertEquals(new ExportLimits(1_500_000_000L, Long.MAX_VALUE), o.exportLimits());
+    assertEquals(9464, o.metricsPort());
+    assertEquals("0.0.0.0", o.metricsHost());
+    ServerOptions defaults = Main.options();
+    assertEquals(ExportLimits.ofGigabytes(200, 1000), defaults.exportLimits());
+    assertEquals(ServerOptions.METRICS_OFF, defaults.metricsPort());
+    assertEquals("127.0.0.1", defaults.metricsHost());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Main.options("--export-quota-gb", "-1"));
+    assertTrue(e.getMessage().startsWith("--export-quota-gb -1.0 must be 0 (no limit)"),
+        e.getMessage());
+  }
+
+  @Test
+  void aModelThatGivesNanFailsWarmUpAndTheServerExitsNamingIt() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("models/nan");
+    TinyOnnx.nanDepth(model);
+    TinyOnnx.config(model, "");
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(err), "--port", "0", "--builtin-size", "16",
+        "--builtin-counts", "1:1", "--bg", root.resolve("bg").toString(), "--fg",
+        root.resolve("fg").toString(), "--size", "32", "--depth-model", model.toString(),
+        "--device", "cpu", "--export-root", root.resolve("exports").toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().startsWith("fgbg: error: warm-up of depth model 'tiny' failed:"
+        + " depth model 'tiny' produced 8,192 NaN or infinite values"), err.toString());
+  }
+
+  @Test
   void loadFlagsSetTheBudgetCapsAdmissionAndGrace() {
     ServerOptions o = Main.options("--memory-budget-mb", "64", "--max-streams", "10",
         "--max-streams-per-client", "3", "--max-stats", "1", "--stats-queue", "0",
@@ -142,23 +206,59 @@ class MainTest {
         e.getMessage());
   }
 
-  @Test
-  void runPrintsOneLineAndExitsTwoOnBadAssets() {
+  /** {@code Main.run(args)} with the small built-in world: its exit code and its stderr. */
+  private static String runAndReadErr(int expectedCode, String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1"}, 0, all,
+        0, 4);
+    System.arraycopy(args, 0, all, 4, args.length);
     PrintStream old = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    int code;
     try {
-      code = Main.run(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1",
-          "--bg", root.resolve("missing").toString(), "--fg", root.toString()});
+      assertEquals(expectedCode, Main.run(all));
     } finally {
       System.setErr(old);
     }
-    assertEquals(2, code);
-    String msg = err.toString(StandardCharsets.UTF_8);
-    assertTrue(msg.startsWith("fgbg: error: background folder "), msg);
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void runPrintsOneLineAndExitsTwoOnBadAssets() {
+    Fixtures.goodFolders(root);
+    String msg = runAndReadErr(2, "--bg", root.resolve("missing").toString(), "--fg",
+        root.resolve("fg").toString());
+    assertTrue(msg.startsWith("fgbg: error: dataset 'folder': background folder "), msg);
     assertTrue(msg.contains("missing does not exist"), msg);
     assertTrue(!msg.contains("\tat "), "no stack trace: " + msg);
+    assertEquals(1, msg.lines().count(), msg);
+  }
+
+  @Test
+  void runNamesEveryBadFileOfEveryDatasetOnceEachAndExitsTwo() throws Exception {
+    Fixtures.goodFolders(root);
+    Files.writeString(root.resolve("bg/broken.png"), "not an image");
+    Fixtures.pngHeaderOnly(30_000, 30_000, root.resolve("fg/bomb.png"));
+    Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/opaque.jpg"));
+    Path cfg = root.resolve("more.json");
+    Files.writeString(cfg, "{\"datasets\": [{\"name\": \"second\", \"bg\": \""
+        + root.resolve("nothing") + "\", \"fg\": \"" + root.resolve("fg") + "\"}]}");
+    List<String> lines = runAndReadErr(2, "--bg", root.resolve("bg").toString(), "--fg",
+        root.resolve("fg").toString(), "--config", cfg.toString()).lines().toList();
+    assertEquals("fgbg: error: dataset 'folder' has 3 bad files or folders (fix or remove each, "
+        + "then start again):", lines.get(0));
+    assertTrue(lines.get(1).startsWith("  " + root.resolve("bg/broken.png") + ": not a PNG"),
+        lines.get(1));
+    assertTrue(lines.get(2).startsWith("  " + root.resolve("fg/bomb.png") + ": 30000x30000"),
+        lines.get(2));
+    assertTrue(lines.get(3).startsWith("  " + root.resolve("fg/opaque.jpg") + ": has no alpha"),
+        lines.get(3));
+    assertEquals("dataset 'second' has 3 bad files or folders (fix or remove each, then start "
+        + "again):", lines.get(4));
+    assertEquals("  background folder " + root.resolve("nothing") + " does not exist or is not a "
+        + "folder", lines.get(5));
+    assertTrue(lines.get(6).startsWith("  " + root.resolve("fg/bomb.png")), lines.get(6));
+    assertEquals(8, lines.size(), String.join("\n", lines));
   }
 
   private void assertFails(String fragment, String... args) {

@@ -90,8 +90,7 @@ final class DepthTask implements Function<Integer, Boolean> {
         next = stop;
       }
       for (DepthMap m : inflight.poll().join()) {
-        out.write(DepthRecord.encode(new DepthKey(fingerprint, request.seed(), at++),
-            m.values()));
+        out.write(DepthRecord.encode(new DepthKey(fingerprint, request.seed(), at++), m));
       }
     }
   }

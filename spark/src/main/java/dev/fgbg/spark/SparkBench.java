@@ -126,8 +126,10 @@ public final class SparkBench {
   @Command(name = "depth", mixinStandardHelpOptions = true,
       description = "Spark depth job (local[1], local[2]) vs a bare ONNX Runtime session.")
   static final class DepthBench implements Callable<Integer> {
-    @Option(names = "--depth-model", description = "Default: models/fastdepth_nyu_224.")
-    String model = "models/fastdepth_nyu_224";
+    @Option(names = "--depth-model", description = "Default: models/fastdepth_nyu_224 of the "
+        + "repository ($FGBG_HOME, which the launcher sets).")
+    String model = Path.of(System.getenv().getOrDefault("FGBG_HOME", "."))
+        .resolve("models/fastdepth_nyu_224").toString();
 
     @Option(names = "--depth-weights", required = true, description = "The model's .onnx.")
     String weights;

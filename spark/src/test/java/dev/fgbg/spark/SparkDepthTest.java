@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DepthMap;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
@@ -112,13 +113,15 @@ class SparkDepthTest {
     Path shard = folder.resolve(DepthStore.shardFile(35, 60));
     byte[] bytes = Files.readAllBytes(shard);
     int len = bytes.length / 25;
-    float[] v = DepthRecord.decode(new DepthKey(fp, 0, 40), bytes, 5 * len, len);
-    assertNotNull(v, "record 40 is where the reader looks for it");
+    DepthMap m = DepthRecord.decode(new DepthKey(fp, 0, 40), bytes, 5 * len, len);
+    assertNotNull(m, "record 40 is where the reader looks for it");
+    float[] v = m.values();
     byte[] img = Renderer.renderNow(d, 0, new long[] {40}, new Outputs(true, false, false, false),
         DepthEncoding.FLOAT16).images();
     for (int p = 0; p < 32 * 32; p++) {
-      assertEquals(TinyOnnx.linear(img[3 * p] & 255, img[3 * p + 1] & 255, img[3 * p + 2] & 255),
-          v[p], "the model's depth of composite 40, pixel " + p);
+      float out = TinyOnnx.linear(img[3 * p] & 255, img[3 * p + 1] & 255, img[3 * p + 2] & 255);
+      assertEquals(DepthMap.rounded(new float[] {out}).values()[0], v[p],
+          "the model's depth of composite 40 as served (float16), pixel " + p);
     }
     SparkDepth.Result again = SparkDepth.run(sc, req);
     assertEquals(0, again.written());

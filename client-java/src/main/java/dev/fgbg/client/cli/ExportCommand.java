@@ -69,24 +69,20 @@ final class ExportCommand implements Callable<Integer> {
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, false));
     }
-    boolean terminal = System.console() != null;
+    ProgressPrinter progress = ProgressPrinter.stderr();
     ExportProgress last = null;
-    long lastPrinted = 0;
-    try (FgbgClient c = connection.client(); ProgressIterator it = c.export(r.build())) {
+    try (FgbgClient c = connection.client();
+         ProgressIterator<ExportProgress> it = c.export(r.build())) {
       while (it.hasNext()) {
         ExportProgress p = it.next();
         last = p;
-        long now = System.nanoTime();
-        if (terminal) {
-          System.err.print("\r" + bar(p));
-        } else if (p.getFinished() || now - lastPrinted > 2_000_000_000L) {
-          System.err.println(line(p));
-          lastPrinted = now;
-        }
+        progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
+            p.getShardsDone() + "/" + p.getShardsTotal() + " shards"
+                + (p.getCurrentShard().isEmpty() ? "" : " " + p.getCurrentShard()),
+            p.getFinished());
       }
-    }
-    if (terminal) {
-      System.err.println();
+    } finally {
+      progress.end();
     }
     if (last == null || !last.getFinished()) {
       throw new IllegalStateException("the export ended without finishing");
@@ -97,20 +93,5 @@ final class ExportCommand implements Callable<Integer> {
     System.out.println("manifest: " + last.getManifest());
     System.out.println("digest: " + last.getDigest());
     return 0;
-  }
-
-  static String line(ExportProgress p) {
-    return String.format(Locale.ROOT, "progress: %d/%d samples, %d/%d shards, %.0f samples/s, "
-            + "eta %.0f s, %s", p.getDone(), p.getTotal(), p.getShardsDone(), p.getShardsTotal(),
-        p.getSamplesPerSecond(), p.getEtaSeconds(), p.getCurrentShard());
-  }
-
-  static String bar(ExportProgress p) {
-    int width = 30;
-    double f = p.getTotal() == 0 ? 1 : (double) p.getDone() / p.getTotal();
-    int full = (int) Math.round(f * width);
-    return String.format(Locale.ROOT, "[%s%s] %3.0f%% %d/%d  %.0f samples/s  eta %.0fs  %s   ",
-        "#".repeat(full), ".".repeat(width - full), f * 100, p.getDone(), p.getTotal(),
-        p.getSamplesPerSecond(), p.getEtaSeconds(), p.getCurrentShard());
   }
 }

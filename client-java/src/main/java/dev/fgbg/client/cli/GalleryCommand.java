@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code fgbg gallery}: a PNG grid of image | mask | depth rows. */
 @Command(name = "gallery", mixinStandardHelpOptions = true,
-    description = "Write a PNG grid, one row per sample: image | mask | depth (colour-mapped).")
+    description = "Write a PNG grid, one row per sample: image | mask | depth (colour-mapped "
+        + "on one log scale, with a colour bar labelled in metres); small datasets are scaled "
+        + "up.")
 final class GalleryCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -24,7 +26,8 @@ final class GalleryCommand implements Callable<Integer> {
   @Option(names = "--indices", split = ",", description = "Rows to show.")
   List<Long> indices;
 
-  @Option(names = "--count", description = "Evenly spaced rows when no indices. Default: 8.")
+  @Option(names = "--count", description = "Rows when no --indices: samples evenly spaced over "
+      + "the index space (row k is sample floor((k + 0.5) * N / count)). Default: 8, at most 64.")
   int count;
 
   @Option(names = "--out", required = true, description = "PNG file to write.")

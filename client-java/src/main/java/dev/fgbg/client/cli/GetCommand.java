@@ -1,10 +1,10 @@
 package dev.fgbg.client.cli;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.DepthColors;
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
 import java.awt.image.BufferedImage;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code fgbg get}: writes image, mask, viewable depth and meta files for chosen samples. */
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
-        + "{i}_depth.png (colour-mapped, near = bright) and {i}_meta.json.")
+        + "{i}_depth.png (colour-mapped, near = bright) and {i}_meta.json (the SampleMeta: "
+        + "snake_case fields, numbers).")
 final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -55,7 +56,7 @@ final class GetCommand implements Callable<Integer> {
           write(d, out.resolve(i + "_depth.png"));
         }
         Files.writeString(out.resolve(i + "_meta.json"),
-            JsonFormat.printer().includingDefaultValueFields().print(b.meta().get(s)) + "\n");
+            ProtoJson.print(b.meta().get(s)) + "\n");
         System.out.println(out.resolve(i + "_image.png"));
       }
     }

@@ -89,7 +89,9 @@ class FgbgCliTest {
       assertEquals(224, mask.getHeight());
       BufferedImage depth = ImageIO.read(out.resolve(i + "_depth.png").toFile());
       assertEquals(224, depth.getWidth());
-      assertTrue(Files.readString(out.resolve(i + "_meta.json")).contains("\"bbox\""));
+      String meta = Files.readString(out.resolve(i + "_meta.json"));
+      assertTrue(meta.startsWith("{\n  \"index\": " + i + ",\n  \"bg\": "), meta);
+      assertTrue(meta.contains("\n  \"fg_width\": ") && meta.contains("\n  \"bbox\": {"), meta);
     }
   }
 
@@ -130,6 +132,7 @@ class FgbgCliTest {
     assertTrue(r[1].matches("(?s).*transforms\\.Normalize\\(mean=\\[[0-9.]+, [0-9.]+, [0-9.]+\\], "
         + "std=\\[[0-9.]+, [0-9.]+, [0-9.]+\\]\\).*"), r[1]);
     assertTrue(r[1].contains("depth mean:"), r[1]);
+    assertTrue(r[2].contains("progress: 120/120 samples"), "progress on stderr: " + r[2]);
     String[] image = run("stats", "--target", target, "--dataset", "tiny", "--outputs", "image");
     assertEquals("0", image[0], image[2]);
     assertTrue(image[1].contains("transforms.Normalize(mean="), image[1]);

@@ -15,9 +15,16 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
- * values are read from the raster, not through colour conversion, so grey stays grey.
+ * values are read from the raster, not through colour conversion, so grey stays grey. The size
+ * is read from the header first: an image over the pixel limit is refused before anything is
+ * decoded (a small file can claim a huge image), and no size computation can overflow.
  */
 public final class ImageFiles {
+  /** Images larger than this are refused unless the limit is raised (--max-image-pixels). */
+  public static final long DEFAULT_MAX_PIXELS = 64_000_000L;
+  /** The largest limit: an RGBA copy of the image must fit in one Java array. */
+  public static final long MAX_PIXELS_LIMIT = (Integer.MAX_VALUE - 8) / 4;
+
   private ImageFiles() {}
 
   /** Decoded pixels: straight RGBA bytes, and whether the file had an alpha channel. */
@@ -28,8 +35,20 @@ public final class ImageFiles {
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 
-  /** Decodes {@code file}; any problem is an {@link FgbgException} naming the file. */
+  /** Decodes {@code file} with the default pixel limit. */
   public static Pixels read(Path file) {
+    return read(file, DEFAULT_MAX_PIXELS);
+  }
+
+  /**
+   * Decodes {@code file} when its header says it has at most {@code maxPixels} pixels; any
+   * problem is an {@link FgbgException} naming the file.
+   */
+  public static Pixels read(Path file, long maxPixels) {
+    if (maxPixels < 1 || maxPixels > MAX_PIXELS_LIMIT) {
+      throw new IllegalArgumentException("maxPixels = " + maxPixels + " must be in [1, "
+          + MAX_PIXELS_LIMIT + "]");
+    }
     BufferedImage img;
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {
@@ -42,6 +61,7 @@ public final class ImageFiles {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
+        checkSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
         reader.addIIOReadWarningListener((source, warning) -> {
           throw new IllegalStateException(warning);
         });
@@ -58,10 +78,23 @@ public final class ImageFiles {
     return pixels(img);
   }
 
+  private static void checkSize(Path file, int w, int h, long maxPixels) {
+    long pixels = (long) w * h;
+    if (w < 1 || h < 1) {
+      throw FgbgException.invalidConfig(file + ": the header says " + w + "x" + h
+          + ", not an image");
+    }
+    if (pixels > maxPixels) {
+      throw FgbgException.invalidConfig(String.format(Locale.ROOT, "%s: %dx%d is %,d pixels, "
+          + "over the limit of %,d (refused before decoding; raise it with --max-image-pixels "
+          + "or make the image smaller)", file, w, h, pixels, maxPixels));
+    }
+  }
+
   static Pixels pixels(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
-    byte[] out = new byte[w * h * 4];
+    byte[] out = new byte[Math.toIntExact(Math.multiplyExact((long) w * h, 4L))];
     ColorModel cm = img.getColorModel();
     boolean alpha = cm.hasAlpha();
     Raster r = img.getRaster();

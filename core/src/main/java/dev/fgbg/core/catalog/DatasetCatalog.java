@@ -23,13 +23,27 @@ public final class DatasetCatalog {
 
   private DatasetCatalog() {}
 
-  /** {@code builtin} first, then the folder datasets in order. */
+  /**
+   * {@code builtin} first, then the folder datasets in order. Every folder dataset is checked
+   * even when an earlier one is bad, so one failure names the problems of all of them.
+   */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       DepthModels models) {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
+    List<String> problems = new ArrayList<>();
     for (FolderDatasetConfig c : folders) {
-      out.add(DatasetFactory.folder(c, models));
+      try {
+        out.add(DatasetFactory.folder(c, models));
+      } catch (FgbgException e) {
+        if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
+          throw e;
+        }
+        problems.add(e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw FgbgException.invalidConfig(String.join("\n", problems));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.assets.FolderAssets;
 import dev.fgbg.core.assets.FolderDataset;
+import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.DepthRuntime;
@@ -63,8 +64,14 @@ final class DatasetFactory {
       default -> throw FgbgException.invalidConfig("dataset '" + name + "': --mask-from '"
           + c.getMaskFrom() + "' must be alpha or luminance");
     };
-    FolderDataset fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
-        c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom);
+    FolderDataset fd;
+    try {
+      fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
+          c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom,
+          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels());
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
+    }
     AssetSet assets = FolderAssets.load(fd, spec.width(), spec.height());
     try {
       return withDepth(name, assets, spec, c.getDepthModel(), c.getDepthWeights(),
@@ -100,11 +107,8 @@ final class DatasetFactory {
         b.size(hw[0], hw[1]);
       }
       if (!c.getFgScale().isEmpty()) {
-        String[] p = c.getFgScale().split(":");
-        if (p.length != 2) {
-          throw new IllegalArgumentException("--fg-scale '" + c.getFgScale() + "' must be MIN:MAX");
-        }
-        b.fgScale(Double.parseDouble(p[0]), Double.parseDouble(p[1]));
+        double[] mm = pair("--fg-scale", c.getFgScale());
+        b.fgScale(mm[0], mm[1]);
       }
       if (c.hasPlacements()) {
         b.placements(c.getPlacements());
@@ -115,8 +119,13 @@ final class DatasetFactory {
       switch (c.getPosition().toLowerCase(Locale.ROOT)) {
         case "", "random" -> b.position(Spec.Position.RANDOM);
         case "fixed" -> b.position(Spec.Position.FIXED);
+        case "ground" -> b.position(Spec.Position.GROUND);
         default -> throw new IllegalArgumentException("--position '" + c.getPosition()
-            + "' must be random or fixed");
+            + "' must be random, fixed or ground");
+      }
+      if (!c.getGroundBand().isEmpty()) {
+        double[] band = pair("--ground-band", c.getGroundBand());
+        b.ground(band[0], band[1]);
       }
       if (c.hasMaskThreshold()) {
         b.maskThreshold(c.getMaskThreshold());
@@ -128,6 +137,19 @@ final class DatasetFactory {
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
     }
+  }
+
+  /** "MIN:MAX" as two numbers; IllegalArgumentException naming {@code flag} otherwise. */
+  private static double[] pair(String flag, String text) {
+    String[] p = text.split(":");
+    try {
+      if (p.length == 2) {
+        return new double[] {Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(flag + " '" + text + "' must be MIN:MAX");
   }
 
   /** "H" or "HxW". */

@@ -37,6 +37,7 @@ public final class Dataset {
   private final byte[][] depth32;
   private final Cache<Long, ScaledForeground> scaled;
   private final TeacherDepth teacher;
+  private final ScaleFit fit;
 
   public Dataset(String name, AssetSet assets, Spec spec) {
     this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null);
@@ -63,7 +64,8 @@ public final class Dataset {
     this.teacher = teacher;
     this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
         spec.flips(), spec.placements());
-    checkFit();
+    this.fit = new ScaleFit(spec, assets.foregrounds());
+    fit.log(name);
     List<Background> bgs = assets.backgrounds();
     this.depth16 = new byte[bgs.size()][];
     this.depth32 = new byte[bgs.size()][];
@@ -80,26 +82,9 @@ public final class Dataset {
         .build();
   }
 
-  private void checkFit() {
-    for (Foreground f : assets.foregrounds()) {
-      int h = maxHeight();
-      long w = Math.round((double) h * f.width() / f.height());
-      if (w > spec.width()) {
-        throw FgbgException.invalidConfig("foreground " + f.name() + " (" + f.width() + "x"
-            + f.height() + ") cannot fit: at fg_scale_max " + spec.fgScaleMax() + " it is " + h
-            + " px tall and " + w + " px wide, wider than the " + spec.width()
-            + " px output; lower --fg-scale or crop the image");
-      }
-    }
-  }
-
-  private int maxHeight() {
-    return heightFor(1.0);
-  }
-
-  private int heightFor(double u) {
-    double s = spec.fgScaleMin() + (spec.fgScaleMax() - spec.fgScaleMin()) * u;
-    return (int) Math.max(1, Math.min(spec.height(), Math.round(spec.height() * s)));
+  /** The scale range foreground {@code fg} is drawn in: the spec's, shrunk when it must be. */
+  public double[] scaleRange(int fg) {
+    return fit.range(fg);
   }
 
   public String name() {
@@ -175,8 +160,8 @@ public final class Dataset {
     int outW = spec.width();
     int outH = spec.height();
     PlacementRng rng = new PlacementRng(seed, index);
-    int fh = heightFor(rng.uniform(0));
-    int fw = (int) Math.max(1, Math.min(outW, Math.round((double) fh * fg.width() / fg.height())));
+    int fh = fit.height(fgId, rng.uniform(0));
+    int fw = (int) Math.max(1, Math.min(outW, ScaleFit.widthAt(fg, fh)));
     int x;
     int y;
     if (spec.position() == Spec.Position.FIXED) {
@@ -184,13 +169,19 @@ public final class Dataset {
       y = outH - fh;
     } else {
       x = rng.below(1, outW - fw + 1);
+      // The foot row: low enough that the top is inside, on the floor when there is one, in
+      // the ground band when asked for.
+      int lo = fh - 1;
+      int hi = outH - 1;
       if (bg.hasFloor()) {
-        int lo = Math.max(bg.footRowMin(), fh - 1);
-        int foot = lo + rng.below(2, outH - lo);
-        y = foot - fh + 1;
-      } else {
-        y = rng.below(2, outH - fh + 1);
+        lo = Math.max(bg.footRowMin(), lo);
       }
+      if (spec.position() == Spec.Position.GROUND) {
+        lo = Math.max(spec.groundTopRow(), lo);
+        hi = Math.max(lo, Math.min(hi, spec.groundBottomRow()));
+      }
+      int foot = lo + rng.below(2, hi - lo + 1);
+      y = foot - fh + 1;
     }
     // The foot-point rule: a foreground takes the depth of the ground where it stands: the
     // floor plane when it is known, else the background's depth under its foot.
@@ -230,8 +221,7 @@ public final class Dataset {
     long key = ((long) fgId << 20) | height;
     return scaled.get(key, k -> {
       Foreground f = assets.foregrounds().get(fgId);
-      int w = (int) Math.max(1, Math.min(spec.width(),
-          Math.round((double) height * f.width() / f.height())));
+      int w = (int) Math.max(1, Math.min(spec.width(), ScaleFit.widthAt(f, height)));
       byte[] rgba = (w == f.width() && height == f.height()) ? f.rgba()
           : Resampler.resizeRgba(f.rgba(), f.width(), f.height(), w, height);
       return ScaledForeground.of(rgba, w, height, spec.maskThreshold());

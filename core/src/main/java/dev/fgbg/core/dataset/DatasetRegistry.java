@@ -1,6 +1,7 @@
 package dev.fgbg.core.dataset;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class DatasetRegistry {
     }
     Dataset d = byName.get(name);
     if (d == null) {
-      throw FgbgException.notFound("unknown dataset '" + name + "'; known datasets: "
+      throw FgbgException.notFound("unknown dataset " + Quoted.of(name) + "; known datasets: "
           + byName.keySet());
     }
     return d;

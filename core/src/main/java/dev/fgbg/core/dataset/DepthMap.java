@@ -3,42 +3,52 @@ package dev.fgbg.core.dataset;
 import dev.fgbg.core.synth.DepthEncoding;
 
 /**
- * A predicted depth map: the model's float32 values, plus their wire encodings made once on
- * first use (a warm cache then serves bytes with one array copy).
+ * A predicted (teacher) depth map as it is served: the model's values rounded to float16 once,
+ * when computed. Memory, disk tier and depth store all hold these float16 bytes, so a sample's
+ * depth is the same bytes whether it was just computed or read back; a float32 request gets the
+ * same values widened (exactly: every float16 is a float32).
  */
 public final class DepthMap {
-  private final float[] values;
-  private volatile byte[] half;
-  private volatile byte[] single;
+  private final byte[] half;
 
-  public DepthMap(float[] values) {
-    this.values = values;
+  private DepthMap(byte[] half) {
+    this.half = half;
   }
 
+  /** A model's output, rounded to float16 (as the wire's default dtype does). */
+  public static DepthMap rounded(float[] values) {
+    return new DepthMap(DepthEncoding.FLOAT16.encode(values));
+  }
+
+  /** Stored float16 values (little-endian, two bytes each); the array is kept, not copied. */
+  public static DepthMap ofHalf(byte[] half) {
+    if (half.length % 2 != 0) {
+      throw new IllegalArgumentException("float16 depth has an odd byte count: " + half.length);
+    }
+    return new DepthMap(half);
+  }
+
+  /** The float16 bytes (little-endian); not to be modified. */
+  public byte[] half() {
+    return half;
+  }
+
+  /** The values, as floats. */
   public float[] values() {
-    return values;
+    float[] out = new float[half.length / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = DepthEncoding.FLOAT16.get(half, i * 2);
+    }
+    return out;
   }
 
-  /** The map encoded as {@code enc} (little-endian), computed once. */
+  /** The map encoded as {@code enc} (little-endian): the stored bytes, or them widened. */
   public byte[] encoded(DepthEncoding enc) {
-    if (enc == DepthEncoding.FLOAT16) {
-      byte[] b = half;
-      if (b == null) {
-        b = enc.encode(values);
-        half = b;
-      }
-      return b;
-    }
-    byte[] b = single;
-    if (b == null) {
-      b = enc.encode(values);
-      single = b;
-    }
-    return b;
+    return enc == DepthEncoding.FLOAT16 ? half : DepthEncoding.FLOAT32.encode(values());
   }
 
-  /** Bytes held, for cache weighing (both encodings counted as if present). */
+  /** Bytes held, for cache weighing. */
   public int weight() {
-    return values.length * (4 + 2 + 4) + 64;
+    return half.length + 64;
   }
 }

@@ -43,22 +43,24 @@ public final class DepthCache {
     boolean[] loaded = {false};
     CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
       loaded[0] = true;
-      float[] stored = disk == null ? null : disk.read(k);
+      DepthMap stored = disk == null ? null : disk.read(k);
       if (stored != null) {
         stats.diskHits.incrementAndGet();
-        return CompletableFuture.completedFuture(new DepthMap(stored));
+        return CompletableFuture.completedFuture(stored);
       }
-      float[] ahead = store == null ? null : store.read(k);
+      DepthMap ahead = store == null ? null : store.read(k);
       if (ahead != null) {
         stats.storeHits.incrementAndGet();
-        return CompletableFuture.completedFuture(new DepthMap(ahead));
+        return CompletableFuture.completedFuture(ahead);
       }
       stats.misses.incrementAndGet();
+      // Rounded to float16 here, once: every later read gives exactly these bytes.
       return compute.get().thenApply(v -> {
+        DepthMap m = DepthMap.rounded(v);
         if (disk != null) {
-          disk.write(k, v);
+          disk.write(k, m);
         }
-        return new DepthMap(v);
+        return m;
       });
     });
     if (!loaded[0]) {

@@ -13,6 +13,11 @@ public interface DepthModel extends AutoCloseable {
   /** Identifies model and weights, for fingerprints and cache keys. */
   String id();
 
+  /** The model's name, for messages. */
+  default String name() {
+    return id();
+  }
+
   /** What the values mean, e.g. "metres". */
   String units();
 

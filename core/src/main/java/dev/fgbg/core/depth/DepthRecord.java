@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import dev.fgbg.core.dataset.DepthMap;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +9,14 @@ import java.util.zip.CRC32;
 
 /**
  * The one checksummed depth record format: magic, key (fingerprint, seed, index), length, the
- * values, and a CRC32 of all of it, little-endian. The disk tier keeps one record per file; the
- * depth store keeps a shard's records back to back (all records of a dataset have one size).
+ * values as float16 (what is served; {@link DepthMap}), and a CRC32 of all of it,
+ * little-endian. The disk tier keeps one record per file; the depth store keeps a shard's records
+ * back to back (all records of a dataset have one size). A 224×224 map is 100,450 bytes.
  */
 public final class DepthRecord {
-  private static final long MAGIC = 0x4647424744315f31L; // "FGBGD1_1"
-  private static final int VALUE_BYTES = 4;
+  private static final long MAGIC = 0x4647424744325f31L; // "FGBGD2_1": float16 values
+  private static final long FLOAT32_MAGIC = 0x4647424744315f31L; // "FGBGD1_1", before float16
+  private static final int VALUE_BYTES = 2;
 
   private DepthRecord() {}
 
@@ -26,25 +29,30 @@ public final class DepthRecord {
     return k.fingerprint().getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** The record of {@code v} under {@code k}. */
-  public static byte[] encode(DepthKey k, float[] v) {
+  /** The record of {@code m} under {@code k}. */
+  public static byte[] encode(DepthKey k, DepthMap m) {
     byte[] fp = fingerprint(k);
-    ByteBuffer buf = ByteBuffer.allocate(size(k, v.length)).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] half = m.half();
+    int values = half.length / VALUE_BYTES;
+    ByteBuffer buf = ByteBuffer.allocate(size(k, values)).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(MAGIC).putShort((short) fp.length).put(fp).putLong(k.seed()).putLong(k.index())
-        .putInt(v.length);
-    buf.asFloatBuffer().put(v);
-    buf.position(buf.position() + v.length * VALUE_BYTES);
+        .putInt(values).put(half);
     CRC32 crc = new CRC32();
     crc.update(buf.array(), 0, buf.position());
     buf.putInt((int) crc.getValue());
     return buf.array();
   }
 
+  /** The record of a model's values under {@code k} (rounded to float16, as served). */
+  public static byte[] encode(DepthKey k, float[] values) {
+    return encode(k, DepthMap.rounded(values));
+  }
+
   /**
-   * The values of the record {@code b[off, off + len)}, or null when it is not one whole,
-   * intact record of {@code k} (wrong magic, key or length, or a bad checksum).
+   * The map in the record {@code b[off, off + len)}, or null when it is not one whole, intact
+   * record of {@code k} (wrong magic, key or length, or a bad checksum).
    */
-  public static float[] decode(DepthKey k, byte[] b, int off, int len) {
+  public static DepthMap decode(DepthKey k, byte[] b, int off, int len) {
     ByteBuffer buf = ByteBuffer.wrap(b, off, len).slice().order(ByteOrder.LITTLE_ENDIAN);
     try {
       byte[] fp = fingerprint(k);
@@ -63,15 +71,20 @@ public final class DepthRecord {
       }
       CRC32 crc = new CRC32();
       crc.update(b, off, len - 4);
-      float[] v = new float[n];
-      buf.asFloatBuffer().get(v);
-      buf.position(len - 4);
+      byte[] half = new byte[n * VALUE_BYTES];
+      buf.get(half);
       if ((int) crc.getValue() != buf.getInt()) {
         return null;
       }
-      return v;
+      return DepthMap.ofHalf(half);
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** Whether {@code b[off, …)} starts like a record of the earlier float32 format. */
+  static boolean isFloat32Record(byte[] b, int off, int len) {
+    return len >= 8 && ByteBuffer.wrap(b, off, 8).order(ByteOrder.LITTLE_ENDIAN).getLong()
+        == FLOAT32_MAGIC;
   }
 }

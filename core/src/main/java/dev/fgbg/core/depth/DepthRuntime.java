@@ -1,6 +1,8 @@
 package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.concurrent.NamedThreads;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 
 /**
@@ -64,7 +67,7 @@ public final class DepthRuntime implements AutoCloseable {
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
       Ticker ticker) throws IOException {
     DepthStats stats = new DepthStats();
-    DiskTier disk = cacheDir == null ? null : new DiskTier(cacheDir, diskBytes, stats);
+    DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
     DynamicBatcher batcher = new DynamicBatcher(model, config.maxBatch(), config.maxQueueDelay(),
         config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
@@ -158,7 +161,15 @@ public final class DepthRuntime implements AutoCloseable {
     for (int i = 0; i < model.maxBatch(); i++) {
       fs.add(batcher.submit(new DepthModel.Image(grey, 0, width, height), height, width));
     }
-    fs.forEach(CompletableFuture::join);
+    try {
+      fs.forEach(CompletableFuture::join);
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof FgbgException fe) {
+        throw new FgbgException(fe.reason(), "warm-up of depth model " + Quoted.of(name)
+            + " failed: " + fe.getMessage(), fe);
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -1,9 +1,21 @@
 package dev.fgbg.core.depth;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one model's cache and batcher; read by logs and the ServerStats RPC. */
+/**
+ * Counters of one model's cache and batcher; read by logs, the ServerStats RPC and metrics.
+ * Listeners hear of each batch the model ran (for latency histograms kept elsewhere).
+ */
 public final class DepthStats {
+  /** Told of every batch the model ran: its size and how long inference took. */
+  public interface BatchListener {
+    void ran(int images, long nanos);
+  }
+
+  private final List<BatchListener> listeners = new CopyOnWriteArrayList<>();
+
   final AtomicLong memoryHits = new AtomicLong();
   final AtomicLong diskHits = new AtomicLong();
   final AtomicLong misses = new AtomicLong();
@@ -17,6 +29,17 @@ public final class DepthStats {
   final AtomicLong maxQueueDelayNanos = new AtomicLong();
   final AtomicLong rejected = new AtomicLong();
   final AtomicLong inferenceNanos = new AtomicLong();
+
+  /** Adds a listener of every batch run from now on. */
+  public void onBatch(BatchListener listener) {
+    listeners.add(listener);
+  }
+
+  void batchRan(int images, long nanos) {
+    for (BatchListener l : listeners) {
+      l.ran(images, nanos);
+    }
+  }
 
   public long memoryHits() {
     return memoryHits.get();

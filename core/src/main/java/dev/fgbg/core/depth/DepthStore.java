@@ -2,6 +2,7 @@ package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,7 +68,7 @@ public final class DepthStore {
   }
 
   /** The stored map of {@code k}, or null when the store lacks it (or it is damaged). */
-  public float[] read(DepthKey k) {
+  public DepthMap read(DepthKey k) {
     String folder = folder(k.fingerprint(), k.seed());
     Shard s = find(listing(folder, false), k.index());
     if (s == null) {
@@ -115,7 +116,7 @@ public final class DepthStore {
     return l;
   }
 
-  private float[] read(Shard s, DepthKey k) {
+  private DepthMap read(Shard s, DepthKey k) {
     try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
       long count = s.end() - s.start();
       long size = ch.size();
@@ -130,14 +131,14 @@ public final class DepthStore {
           return damaged(s, k, "it ended early");
         }
       }
-      float[] v = DepthRecord.decode(k, b.array(), 0, len);
-      return v != null ? v : damaged(s, k, "the record fails its checks");
+      DepthMap m = DepthRecord.decode(k, b.array(), 0, len);
+      return m != null ? m : damaged(s, k, "the record fails its checks");
     } catch (IOException e) {
       return damaged(s, k, e.getMessage());
     }
   }
 
-  private float[] damaged(Shard s, DepthKey k, String why) {
+  private DepthMap damaged(Shard s, DepthKey k, String why) {
     stats.storeDamaged.incrementAndGet();
     LOG.warning("depth store: sample " + k.index() + " of " + s.file() + " is unusable (" + why
         + "); the model computes it");

@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -8,13 +9,15 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
- * restart does not recompute. Each file is one {@link DepthRecord} (checksummed): a corrupt or
- * truncated record reads as absent (and is deleted). Records are written to a
+ * restart does not recompute. Each file is one {@link DepthRecord} (checksummed, float16 as
+ * served): a corrupt or truncated record reads as absent (and is deleted), and so, quietly, does
+ * a record of the earlier float32 format. Records are written to a
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
  * The total size is bounded: the oldest records go first.
  */
@@ -26,6 +29,24 @@ public final class DiskTier {
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
   private long total;
+  private final AtomicBoolean writeFailed = new AtomicBoolean();
+
+  /**
+   * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
+   * reported once here, at start-up, rather than once per sample.
+   */
+  public static DiskTier open(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
+    } catch (IOException e) {
+      LOG.warning("depth disk cache " + dir + " is not writable (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the disk tier is off and"
+          + " depth is cached in memory only");
+      return null;
+    }
+    return new DiskTier(dir, maxBytes, stats);
+  }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
     this.dir = dir;
@@ -59,7 +80,7 @@ public final class DiskTier {
   }
 
   /** The stored map, or null when absent, truncated or corrupt. */
-  public float[] read(DepthKey k) {
+  public DepthMap read(DepthKey k) {
     Path p = path(k);
     byte[] b;
     try {
@@ -67,11 +88,25 @@ public final class DiskTier {
     } catch (IOException e) {
       return null;
     }
-    float[] v = DepthRecord.decode(k, b, 0, b.length);
-    return v != null ? v : corrupt(p);
+    DepthMap m = DepthRecord.decode(k, b, 0, b.length);
+    if (m == null && DepthRecord.isFloat32Record(b, 0, b.length)) {
+      return outdated(p);
+    }
+    return m != null ? m : corrupt(p);
   }
 
-  private float[] corrupt(Path p) {
+  /** A record of the earlier float32 format: replaced quietly by a recomputed one. */
+  private DepthMap outdated(Path p) {
+    LOG.fine(() -> "depth disk cache: " + p + " holds float32 depth; recomputing it as float16");
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // rewritten after the recomputation
+    }
+    return null;
+  }
+
+  private DepthMap corrupt(Path p) {
     stats.diskCorrupt.incrementAndGet();
     LOG.warning("depth disk cache: " + p + " is corrupt or truncated; recomputing it");
     try {
@@ -83,8 +118,8 @@ public final class DiskTier {
   }
 
   /** Stores a map; failures are logged, never fatal (the memory tier still has it). */
-  public void write(DepthKey k, float[] v) {
-    byte[] record = DepthRecord.encode(k, v);
+  public void write(DepthKey k, DepthMap m) {
+    byte[] record = DepthRecord.encode(k, m);
     Path p = path(k);
     try {
       Files.createDirectories(p.getParent());
@@ -98,7 +133,10 @@ public final class DiskTier {
       }
       account(p, record.length);
     } catch (IOException e) {
-      LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage());
+      if (!writeFailed.getAndSet(true)) {
+        LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage()
+            + " (further write failures are not logged)");
+      }
     }
   }
 

@@ -157,9 +157,17 @@ public final class DynamicBatcher implements AutoCloseable {
       stats.runs.incrementAndGet();
       stats.inferred.addAndGet(batch.size());
       stats.maxBatchSeen.accumulateAndGet(batch.size(), Math::max);
-      stats.inferenceNanos.addAndGet(ticker.read() - start);
+      long took = ticker.read() - start;
+      stats.inferenceNanos.addAndGet(took);
+      stats.batchRan(batch.size(), took);
+      FiniteDepth.check(model.name(), maps); // a NaN is never served nor cached
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).result.complete(maps[i]);
+      }
+    } catch (FgbgException e) {
+      LOG.warning("depth batch of " + batch.size() + " failed: " + e.getMessage());
+      for (Request r : batch) {
+        r.result.completeExceptionally(e);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "depth inference failed for a batch of " + batch.size(), e);

@@ -214,6 +214,11 @@ public final class OnnxDepthModel implements DepthModel {
   }
 
   @Override
+  public String name() {
+    return config.name();
+  }
+
+  @Override
   public String units() {
     return config.units();
   }

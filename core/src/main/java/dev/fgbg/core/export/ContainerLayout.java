@@ -71,13 +71,14 @@ final class ContainerLayout implements Layout {
 
   @Override
   public ShardWriter open(Shard shard) throws IOException {
-    String file = file(shard);
-    String tmp = FileIo.tmp(dest, file);
+    String name = file(shard);
+    String tmp = FileIo.tmp(dest, name);
     dest.mkdirs("");
     MessageDigest sha = Sha256.newDigest();
     long[] size = {0};
+    OutputStream file = dest.create(tmp);
     OutputStream raw = new BufferedOutputStream(new DigestOutputStream(
-        new FilterOutputStream(dest.create(tmp)) {
+        new FilterOutputStream(file) {
           @Override
           public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
@@ -90,11 +91,10 @@ final class ContainerLayout implements Layout {
             size[0]++;
           }
         }, sha), 1 << 20);
-    String name = file(shard);
     if (tar) {
       TarArchiveOutputStream out = new TarArchiveOutputStream(raw);
       out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      return new Writer(dest, tmp, file, out, name, sha, size) {
+      return new Writer(dest, tmp, out, file, name, sha, size) {
         @Override
         void add(Entry e) throws IOException {
           TarArchiveEntry t = new TarArchiveEntry(e.path());
@@ -111,7 +111,7 @@ final class ContainerLayout implements Layout {
       };
     }
     ZipOutputStream out = new ZipOutputStream(raw);
-    return new Writer(dest, tmp, file, out, name, sha, size) {
+    return new Writer(dest, tmp, out, file, name, sha, size) {
       @Override
       void add(Entry e) throws IOException {
         ZipEntry z = new ZipEntry(e.path());
@@ -132,18 +132,19 @@ final class ContainerLayout implements Layout {
   private abstract static class Writer implements ShardWriter {
     private final ExportStore dest;
     private final String tmp;
-    private final String file;
     private final OutputStream out;
+    /** The file under the archive stream, closed on abort even when the archive's close fails. */
+    private final OutputStream file;
     private final String name;
     private final MessageDigest sha;
     private final long[] size;
 
-    Writer(ExportStore dest, String tmp, String file, OutputStream out, String name,
+    Writer(ExportStore dest, String tmp, OutputStream out, OutputStream file, String name,
         MessageDigest sha, long[] size) {
       this.dest = dest;
       this.tmp = tmp;
-      this.file = file;
       this.out = out;
+      this.file = file;
       this.name = name;
       this.sha = sha;
       this.size = size;
@@ -161,7 +162,7 @@ final class ContainerLayout implements Layout {
     @Override
     public ItemDigest commit() throws IOException {
       out.close();
-      dest.commit(tmp, file);
+      dest.commit(tmp, name);
       ItemDigest d = new ItemDigest();
       d.add(name, size[0], sha.digest());
       return d;
@@ -169,10 +170,17 @@ final class ContainerLayout implements Layout {
 
     @Override
     public void abort() {
+      // A zip stream whose final write failed (a full disk) does not close what is under it:
+      // close the file itself too, or the deleted .tmp keeps its space until the process ends.
       try {
         out.close();
       } catch (IOException ignored) {
-        // the file is removed below
+        // the file is closed and removed below
+      }
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // closing is all that matters; the file is removed below
       }
       try {
         dest.deleteTree(tmp);

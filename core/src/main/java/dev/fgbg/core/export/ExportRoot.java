@@ -1,17 +1,24 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * The one folder exports may write under. A destination is resolved inside it; `..`, absolute
- * paths elsewhere and symbolic links that lead out are refused with PERMISSION_DENIED.
+ * The one folder exports may write under. A destination is resolved inside it: control
+ * characters are refused with INVALID_ARGUMENT; `..`, absolute paths elsewhere and any symbolic
+ * link on the way (in the root or out of it) are refused with PERMISSION_DENIED, so that an
+ * export, its lock and an overwrite always act on the folder that was named. Messages name paths
+ * relative to the root, never the server's own folders.
  */
 public final class ExportRoot {
+  /** Longest destination accepted, in characters. */
+  static final int MAX_DESTINATION = 1024;
+
   private final Path root;
 
   public ExportRoot(Path root) {
@@ -30,25 +37,47 @@ public final class ExportRoot {
 
   /** The destination folder, checked to lie inside the root (it may not exist yet). */
   public Path resolve(String destination) {
-    Path asked = Path.of(destination);
+    checkCharacters(destination);
+    Path asked;
+    try {
+      asked = Path.of(destination);
+    } catch (InvalidPathException e) {
+      throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
+          + " is not a valid path: " + e.getReason());
+    }
     Path target = (asked.isAbsolute() ? asked : root.resolve(asked)).normalize();
     if (!target.startsWith(root) || target.equals(root)) {
-      throw denied(destination, "it is not a folder inside the export root " + root);
+      throw denied(destination, "it is not a folder inside the export root");
     }
-    // Follow links on the part that exists: a symlink must not lead out of the root.
-    Path existing = target;
-    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-      existing = existing.getParent();
-    }
-    try {
-      if (existing != null && !existing.toRealPath().startsWith(root)) {
-        throw denied(destination, "it leads out of the export root " + root
-            + " through a symbolic link");
+    // No link anywhere on the way: the lock, the writes and an overwrite must all act on the
+    // folder named, and nothing may lead out of the root.
+    Path at = root;
+    for (Path part : root.relativize(target)) {
+      at = at.resolve(part);
+      if (Files.isSymbolicLink(at)) {
+        throw denied(destination, "'" + relative(at) + "' is a symbolic link (destinations may"
+            + " not pass through links)");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
     }
     return target;
+  }
+
+  private static void checkCharacters(String destination) {
+    if (destination.length() > MAX_DESTINATION) {
+      throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
+          + " is longer than " + MAX_DESTINATION + " characters");
+    }
+    for (int i = 0; i < destination.length(); i++) {
+      char c = destination.charAt(i);
+      if (Character.isISOControl(c)) {
+        throw FgbgException.invalidArgument(String.format("export destination %s has a control "
+            + "character (U+%04X) at position %d; use a plain folder name",
+            Quoted.of(destination), (int) c, i));
+      }
+    }
   }
 
   /** Relative name of a path under the root, for messages and the manifest. */
@@ -56,8 +85,24 @@ public final class ExportRoot {
     return root.relativize(p).toString().replace('\\', '/');
   }
 
+  /** {@code message} with the root's absolute path taken out (paths read relative to it). */
+  String redact(String message) {
+    if (message == null) {
+      return null;
+    }
+    String abs = root.toString();
+    return message.replace(abs + root.getFileSystem().getSeparator(), "")
+        .replace(abs, "<export root>");
+  }
+
+  /** {@code e} with its message redacted; itself when there was nothing to take out. */
+  FgbgException redact(FgbgException e) {
+    String m = redact(e.getMessage());
+    return m.equals(e.getMessage()) ? e : new FgbgException(e.reason(), m, e);
+  }
+
   private static FgbgException denied(String destination, String why) {
     return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
-        "export destination '" + destination + "' is refused: " + why);
+        "export destination " + Quoted.of(destination) + " is refused: " + why);
   }
 }

@@ -1,9 +1,11 @@
 package dev.fgbg.core.export;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
@@ -23,31 +25,48 @@ public final class Exporter {
   private final Executor workers;
   private final int window;
   private final Ticker ticker;
+  private final ExportLimits limits;
+
+  /** Without quotas (the free-space check still applies). */
+  public Exporter(ExportRoot root, Executor workers, int window, Ticker ticker) {
+    this(root, workers, window, ticker, ExportLimits.NONE);
+  }
 
   /**
    * @param workers renders and encodes chunks
    * @param window chunks each shard renders ahead of what it has written
    * @param ticker times the progress reports
+   * @param limits the per-export and total quotas checked before an export starts
    */
-  public Exporter(ExportRoot root, Executor workers, int window, Ticker ticker) {
+  public Exporter(ExportRoot root, Executor workers, int window, Ticker ticker,
+      ExportLimits limits) {
     this.root = root;
     this.workers = workers;
     this.window = Math.max(1, window);
     this.ticker = ticker;
+    this.limits = limits;
   }
 
   public ExportRoot root() {
     return root;
   }
 
-  /** Runs {@code job} to completion (or cancellation); returns the final manifest. */
+  /**
+   * Runs {@code job} to completion (or cancellation); returns the final manifest. Failures name
+   * paths relative to the export root, never the server's own folders.
+   */
   public ExportManifest run(ExportJob job, ExportReport.Listener listener,
       BooleanSupplier cancelled) {
     Path dest = root.resolve(job.destination());
     try (DestinationLock lock = DestinationLock.acquire(root, dest, job.destination())) {
+      ExportSpace.check(root, dest, job, limits);
       return runLocked(job, dest, listener, cancelled);
     } catch (IOException e) {
-      throw FileIo.failure(root.relative(dest), e);
+      throw root.redact(FileIo.failure(root.relative(dest), e));
+    } catch (UncheckedIOException e) {
+      throw root.redact(FileIo.failure(root.relative(dest), e.getCause()));
+    } catch (FgbgException e) {
+      throw root.redact(e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.fgbg.core.export;
 import dev.fgbg.core.FgbgException;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -38,9 +39,22 @@ final class FileIo {
     return path + store.tempTag() + TMP;
   }
 
-  /** A UTF-8 text writer to a new file of {@code store}. */
+  /**
+   * A UTF-8 text writer to a new file of {@code store}. Its close closes the file even when the
+   * last flush fails (the JDK's encoder does not when its final write throws, on a full disk).
+   */
   static BufferedWriter textWriter(ExportStore store, String path) throws IOException {
-    return new BufferedWriter(new OutputStreamWriter(store.create(path), StandardCharsets.UTF_8));
+    OutputStream file = store.create(path);
+    return new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8)) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          file.close();
+        }
+      }
+    };
   }
 
   /** The folder of a relative path ("" for the destination itself). */

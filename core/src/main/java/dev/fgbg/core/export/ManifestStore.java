@@ -2,7 +2,9 @@ package dev.fgbg.core.export;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.spec.SpecProtos;
@@ -70,14 +72,19 @@ final class ManifestStore {
       return existing.toBuilder();
     }
     if (!dest.list("").isEmpty()) {
+      if (existing == null) {
+        // Overwrite replaces an export, never a folder of someone's own files.
+        throw FgbgException.failedPrecondition("export destination " + Quoted.of(job.destination())
+            + " holds files that are not an fgbg export (no readable " + MANIFEST + "); choose "
+            + "another folder" + (job.overwrite() ? " (overwrite only replaces an fgbg export)"
+                : ""));
+      }
       if (!job.overwrite()) {
-        String what = existing != null
-            ? "a different export (" + existing.getFormat() + " of dataset '"
-                + existing.getDataset() + "' " + existing.getStart() + ":" + existing.getEnd()
-                + ", fingerprint " + existing.getFingerprint().substring(0, 12) + "…)"
-            : "files that are not an fgbg export";
-        throw FgbgException.failedPrecondition("export destination '" + job.destination()
-            + "' holds " + what + "; choose another folder or ask to overwrite");
+        throw FgbgException.failedPrecondition("export destination "
+            + Quoted.of(job.destination()) + " holds a different export ("
+            + existing.getFormat() + " of dataset " + Quoted.of(existing.getDataset()) + " "
+            + existing.getStart() + ":" + existing.getEnd() + ", fingerprint "
+            + prefix(existing.getFingerprint()) + "…); choose another folder or ask to overwrite");
       }
       for (String name : dest.list("")) {
         dest.deleteTree(name);
@@ -85,6 +92,10 @@ final class ManifestStore {
     }
     write(dest, fresh);
     return fresh.toBuilder();
+  }
+
+  private static String prefix(String fingerprint) {
+    return fingerprint.substring(0, Math.min(12, fingerprint.length()));
   }
 
   private static boolean sameExport(ExportManifest a, ExportManifest b) {
@@ -122,7 +133,7 @@ final class ManifestStore {
   }
 
   static void write(ExportStore dest, ExportManifest m) throws IOException {
-    FileIo.writeAtomically(dest, MANIFEST, (JsonFormat.printer().print(m) + "\n")
+    FileIo.writeAtomically(dest, MANIFEST, (ProtoJson.print(m) + "\n")
         .getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -104,9 +104,7 @@ final class NpyLayout implements Layout {
         shas.add(Sha256.newDigest());
       }
     } catch (IOException e) {
-      for (Slice s : slices) {
-        s.close();
-      }
+      closeAndRemove(slices, temps);
       throw e;
     }
     return new ShardWriter() {
@@ -139,22 +137,27 @@ final class NpyLayout implements Layout {
 
       @Override
       public void abort() {
-        for (Slice s : slices) {
-          try {
-            s.close();
-          } catch (IOException ignored) {
-            // the shard stays incomplete in the manifest and is redone
-          }
-        }
-        for (String t : temps) {
-          try {
-            dest.deleteTree(t);
-          } catch (IOException ignored) {
-            // a temporary part is never read
-          }
-        }
+        closeAndRemove(slices, temps);
       }
     };
+  }
+
+  /** Closes every slice (each, whatever the others do) and removes the temporary parts. */
+  private void closeAndRemove(List<Slice> slices, List<String> temps) {
+    for (Slice s : slices) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // the shard stays incomplete in the manifest and is redone
+      }
+    }
+    for (String t : temps) {
+      try {
+        dest.deleteTree(t);
+      } catch (IOException ignored) {
+        // a temporary part is never read
+      }
+    }
   }
 
   private Slice inPlace(Array a) throws IOException {

@@ -1,25 +1,20 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.common.ProtoJson;
+import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.render.RenderedBatch;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Locale;
 
 /** Encodes one sample of a rendered chunk into the bytes of its files. */
 final class SampleEncoder {
   private final int width;
   private final int height;
   private final int quality;
-  private final List<String> bgLabels;
-  private final List<String> fgLabels;
 
   SampleEncoder(ExportJob job) {
     this.width = job.dataset().spec().width();
     this.height = job.dataset().spec().height();
     this.quality = job.jpegQuality();
-    this.bgLabels = job.dataset().assets().backgroundLabels();
-    this.fgLabels = job.dataset().assets().foregroundLabels();
   }
 
   byte[] jpeg(RenderedBatch c, int s) {
@@ -45,20 +40,14 @@ final class SampleEncoder {
     return out;
   }
 
+  /** key.json: the sample's SampleMeta in the one JSON convention ({@link ProtoJson}). */
   byte[] json(RenderedBatch c, int s) {
-    SampleInfo m = c.infos()[s];
-    String j = String.format(Locale.ROOT, "{\"index\": %d, \"bg\": %d, \"fg\": %d, \"flip\": %d, "
-            + "\"k\": %d, \"x\": %d, \"y\": %d, \"fg_width\": %d, \"fg_height\": %d, "
-            + "\"scale\": %s, \"bbox\": [%d, %d, %d, %d], \"bg_label\": \"%s\", "
-            + "\"fg_label\": \"%s\", \"fg_depth\": %s}",
-        m.index(), m.bg(), m.fg(), m.flip() ? 1 : 0, m.k(), m.x(), m.y(), m.fgWidth(),
-        m.fgHeight(), Double.toString(m.scale()), m.bboxX0(), m.bboxY0(), m.bboxX1(), m.bboxY1(),
-        escape(bgLabels.get(m.bgLabel())), escape(fgLabels.get(m.fgLabel())),
-        Float.toString(m.fgDepth()));
-    return j.getBytes(StandardCharsets.UTF_8);
+    return ProtoJson.line(SampleProtos.meta(c.infos()[s])).getBytes(StandardCharsets.UTF_8);
   }
 
   static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    StringBuilder b = new StringBuilder();
+    ProtoJson.string(s, b);
+    return b.substring(1, b.length() - 1);
   }
 }

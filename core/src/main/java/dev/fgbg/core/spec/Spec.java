@@ -11,17 +11,31 @@ import java.util.Locale;
  * @param flip whether the horizontal flip doubles the index space
  * @param maskThreshold mask is 255 where alpha is at least this (1..255)
  * @param softMask mask is the alpha itself instead of {0, 255}
+ * @param groundMin with {@link Position#GROUND}: the highest foot row, as a fraction of the
+ *     output height (0 is the top row)
+ * @param groundMax with {@link Position#GROUND}: the lowest foot row, as a fraction (1 is the
+ *     bottom row)
  */
 public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, int placements,
-    boolean flip, Position position, int maskThreshold, boolean softMask) {
+    boolean flip, Position position, int maskThreshold, boolean softMask, double groundMin,
+    double groundMax) {
 
   /** Where a foreground goes. */
   public enum Position {
     /** A foot point drawn by the placement generator (on the floor when there is one). */
     RANDOM,
     /** Bottom-right, no shift. */
-    FIXED
+    FIXED,
+    /**
+     * A foot point drawn like {@link #RANDOM}, but with the foot row in the ground band
+     * [{@code groundMin}, {@code groundMax}] of the height, so that things stand on the floor
+     * of a photo rather than float.
+     */
+    GROUND
   }
+
+  public static final double DEFAULT_GROUND_MIN = 0.7;
+  public static final double DEFAULT_GROUND_MAX = 1.0;
 
   public static final int MAX_SIDE = 4096;
 
@@ -36,6 +50,9 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
     check(position != null, "position", position, "must be set");
     check(maskThreshold >= 1 && maskThreshold <= 255, "mask_threshold", maskThreshold,
         "must be in [1, 255]");
+    check(groundMin >= 0 && groundMin <= 1, "ground_min", groundMin, "must be in [0, 1]");
+    check(groundMax >= groundMin && groundMax <= 1, "ground_max", groundMax,
+        "must be in [ground_min, 1]");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -51,20 +68,36 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
   public Builder toBuilder() {
     return new Builder().size(height, width).fgScale(fgScaleMin, fgScaleMax)
         .placements(placements).flip(flip).position(position).maskThreshold(maskThreshold)
-        .softMask(softMask);
+        .softMask(softMask).ground(groundMin, groundMax);
   }
 
   public int flips() {
     return flip ? 2 : 1;
   }
 
-  /** A stable text form of every field, hashed into the fingerprint. */
+  /**
+   * A stable text form of every field, hashed into the fingerprint. The ground band is part of
+   * it only with {@link Position#GROUND} (the only position that reads it), so the fingerprints
+   * of every other spec are what they were before the band existed.
+   */
   public String canonical() {
-    return String.format(Locale.ROOT,
+    String c = String.format(Locale.ROOT,
         "spec/v1 height=%d width=%d fg_scale_min=%s fg_scale_max=%s placements=%d flip=%b "
             + "position=%s mask_threshold=%d soft_mask=%b",
         height, width, Double.toString(fgScaleMin), Double.toString(fgScaleMax), placements, flip,
         position, maskThreshold, softMask);
+    return position == Position.GROUND ? c + " ground_min=" + groundMin + " ground_max="
+        + groundMax : c;
+  }
+
+  /** The highest row a foot may stand on with {@link Position#GROUND}. */
+  public int groundTopRow() {
+    return (int) Math.min(height - 1, Math.round(groundMin * (height - 1)));
+  }
+
+  /** The lowest row a foot may stand on with {@link Position#GROUND}. */
+  public int groundBottomRow() {
+    return (int) Math.min(height - 1, Math.round(groundMax * (height - 1)));
   }
 
   /** Builds a {@link Spec}; defaults are the built-in dataset's (224×224, 0.3–0.6, P = 20). */
@@ -78,6 +111,8 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
     private Position position = Position.RANDOM;
     private int maskThreshold = 128;
     private boolean softMask;
+    private double groundMin = DEFAULT_GROUND_MIN;
+    private double groundMax = DEFAULT_GROUND_MAX;
 
     private Builder() {}
 
@@ -118,9 +153,16 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
       return this;
     }
 
+    /** The band of foot rows for {@link Position#GROUND}, as fractions of the height. */
+    public Builder ground(double min, double max) {
+      this.groundMin = min;
+      this.groundMax = max;
+      return this;
+    }
+
     public Spec build() {
       return new Spec(height, width, fgScaleMin, fgScaleMax, placements, flip, position,
-          maskThreshold, softMask);
+          maskThreshold, softMask, groundMin, groundMax);
     }
   }
 }

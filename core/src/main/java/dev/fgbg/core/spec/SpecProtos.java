@@ -8,17 +8,24 @@ public final class SpecProtos {
   private SpecProtos() {}
 
   public static DatasetSpec toProto(Spec s) {
-    return DatasetSpec.newBuilder()
+    DatasetSpec.Builder b = DatasetSpec.newBuilder()
         .setHeight(s.height())
         .setWidth(s.width())
         .setFgScaleMin(s.fgScaleMin())
         .setFgScaleMax(s.fgScaleMax())
         .setPlacements(s.placements())
         .setFlip(s.flip())
-        .setPosition(s.position() == Spec.Position.FIXED ? Position.POSITION_FIXED
-            : Position.POSITION_RANDOM)
+        .setPosition(switch (s.position()) {
+          case RANDOM -> Position.POSITION_RANDOM;
+          case FIXED -> Position.POSITION_FIXED;
+          case GROUND -> Position.POSITION_GROUND;
+        })
         .setMaskThreshold(s.maskThreshold())
-        .setSoftMask(s.softMask())
-        .build();
+        .setSoftMask(s.softMask());
+    // Only the ground position reads the band; other specs' messages stay as they were.
+    if (s.position() == Spec.Position.GROUND) {
+      b.setGroundMin(s.groundMin()).setGroundMax(s.groundMax());
+    }
+    return b.build();
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
@@ -48,6 +49,16 @@ public final class StatsCalculator {
   /** Statistics of {@code outputs} only (meta is ignored); the others are NaN in the result. */
   public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
       BooleanSupplier cancelled) {
+    return compute(d, seed, start, end, outputs, cancelled, n -> { });
+  }
+
+  /**
+   * As the other {@code compute}, telling {@code counted} (from the worker threads, so it must
+   * be thread-safe) each time a run of samples has been counted; a cached result counts the
+   * whole range at once.
+   */
+  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+      BooleanSupplier cancelled, LongConsumer counted) {
     if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
       throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
           + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
@@ -56,14 +67,15 @@ public final class StatsCalculator {
     Key key = new Key(d.fingerprint(), seed, start, end, render);
     Stats hit = cache.getIfPresent(key);
     if (hit != null) {
+      counted.accept(end - start);
       return hit;
     }
     List<Future<Partial>> parts = new ArrayList<>();
     for (long s = start; s < end; s += CHUNK) {
       long from = s;
       long to = Math.min(end, s + CHUNK);
-      parts.add(CompletableFuture.supplyAsync(() -> partial(d, seed, from, to, render, cancelled),
-          pool));
+      parts.add(CompletableFuture.supplyAsync(
+          () -> partial(d, seed, from, to, render, cancelled, counted), pool));
     }
     long n = 0;
     long[] sum = new long[3];
@@ -126,7 +138,7 @@ public final class StatsCalculator {
   }
 
   private static Partial partial(Dataset d, long seed, long from, long to, Outputs outputs,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled, LongConsumer counted) {
     int px = d.spec().width() * d.spec().height();
     long[] sum = new long[3];
     long[] sq = new long[3];
@@ -194,6 +206,7 @@ public final class StatsCalculator {
           depthCount += px;
         }
       }
+      counted.accept(idx.length);
     }
     return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.spec.Spec;
 import java.nio.file.Files;
@@ -91,38 +92,145 @@ class FolderAssetsTest {
     Fixtures.goodFolders(root);
     Path missing = root.resolve("nope");
     FgbgException e = assertThrows(FgbgException.class, () -> FolderAssets.load(
-        new FolderDataset("f", missing, root.resolve("fg"), null, FolderDataset.MaskFrom.ALPHA),
+        new FolderDataset("f", missing, root.resolve("nope2"), null, FolderDataset.MaskFrom.ALPHA),
         32, 32));
-    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-
-    byte[] good = Files.readAllBytes(root.resolve("bg/outdoor/b.png"));
-    Files.write(root.resolve("bg/outdoor/b.png"), Arrays.copyOf(good, good.length / 2));
-    expect("b.png: unreadable or truncated", FolderDataset.MaskFrom.ALPHA, null);
-    Files.write(root.resolve("bg/outdoor/b.png"), good);
-
-    Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
-    expect("opaque.jpg has no alpha channel; give a mask folder", FolderDataset.MaskFrom.ALPHA,
-        null);
+    assertTrue(e.getMessage().contains("background folder " + missing + " does not exist")
+        && e.getMessage().contains("foreground folder " + root.resolve("nope2")), e.getMessage());
 
     Path masks = root.resolve("masks");
     Fixtures.write(Fixtures.digit(20, 20), masks.resolve("ball/x.png"));
     Fixtures.write(Fixtures.digit(16, 24), masks.resolve("ball/y.png"));
     Fixtures.write(Fixtures.digit(24, 20), masks.resolve("cup/z.png"));
+    Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
     Fixtures.write(Fixtures.digit(9, 8), masks.resolve("cup/opaque.png"));
-    expect("is 9x8 but foreground", FolderDataset.MaskFrom.ALPHA, masks);
+    expect("is 9x8 but the cut-out is 8x8", FolderDataset.MaskFrom.ALPHA, masks);
     Files.delete(masks.resolve("cup/opaque.png"));
     expect("no mask for foreground cup/opaque.jpg", FolderDataset.MaskFrom.ALPHA, masks);
   }
 
   @Test
-  void foregroundThatCannotFitIsRejected() {
-    Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
-    Fixtures.write(Fixtures.disc(100, 10, 0xFFFFFF), root.resolve("fg/wide.png"));
-    AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32);
+  void everyBadFileOfEveryKindIsNamedInOneRun() throws Exception {
+    Fixtures.goodFolders(root);
+    byte[] good = Files.readAllBytes(root.resolve("bg/outdoor/b.png"));
+    Files.write(root.resolve("bg/outdoor/b.png"), Arrays.copyOf(good, good.length / 2));
+    Files.writeString(root.resolve("bg/text.jpg"), "not an image at all");
+    Fixtures.pngHeaderOnly(30_000, 30_000, root.resolve("bg/bomb.png"));
+    Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
+    Fixtures.pngHeaderOnly(20_000, 20_000, root.resolve("fg/cup/huge.png"));
     FgbgException e = assertThrows(FgbgException.class,
-        () -> new Dataset("f", a, Spec.builder().size(32, 32).build()));
-    assertTrue(e.getMessage().contains("wide.png") && e.getMessage().contains("cannot fit"),
+        () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
+    assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals("dataset 'f' has 5 bad files or folders (fix or remove each, then start "
+        + "again):", lines.get(0));
+    assertEquals(6, lines.size(), e.getMessage());
+    assertLine(lines, root.resolve("bg/bomb.png") + ": 30000x30000 is 900,000,000 pixels, over "
+        + "the limit of 64,000,000");
+    assertLine(lines, root.resolve("bg/outdoor/b.png") + ": unreadable or truncated");
+    assertLine(lines, root.resolve("bg/text.jpg") + ": not a PNG or JPEG");
+    assertLine(lines, root.resolve("fg/cup/huge.png") + ": 20000x20000 is 400,000,000 pixels");
+    assertLine(lines, root.resolve("fg/cup/opaque.jpg") + ": has no alpha channel; give a mask "
+        + "folder");
+  }
+
+  @Test
+  void theListIsCappedWithACountOfTheRest() throws Exception {
+    Fixtures.goodFolders(root);
+    for (int i = 0; i < Problems.SHOWN + 5; i++) {
+      Files.writeString(root.resolve(String.format("fg/bad%02d.png", i)), "junk");
+    }
+    FgbgException e = assertThrows(FgbgException.class,
+        () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals(1 + Problems.SHOWN + 1, lines.size());
+    assertTrue(lines.get(0).contains("has 25 bad files"), lines.get(0));
+    assertEquals("  ... and 5 more", lines.get(lines.size() - 1));
+    assertTrue(lines.get(1).contains("bad00.png"), lines.get(1));
+  }
+
+  @Test
+  void aRaisedPixelLimitAdmitsWhatTheDefaultRefusesAndALowOneRefusesEarly() {
+    Fixtures.goodFolders(root);
+    FolderDataset low = new FolderDataset("f", root.resolve("bg"), root.resolve("fg"), null,
+        FolderDataset.MaskFrom.ALPHA, 1000);
+    FgbgException e = assertThrows(FgbgException.class, () -> FolderAssets.load(low, 32, 32));
+    assertTrue(e.getMessage().contains("64x48 is 3,072 pixels, over the limit of 1,000"),
         e.getMessage());
+    assertTrue(e.getMessage().contains("has 3 bad files"), "the three larger backgrounds: "
+        + e.getMessage());
+    IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+        () -> new FolderDataset("f", root, root, null, FolderDataset.MaskFrom.ALPHA,
+            1L << 40));
+    assertTrue(big.getMessage().contains("--max-image-pixels 1099511627776 must be in [1, "),
+        big.getMessage());
+  }
+
+  @Test
+  void masksWithinTwoPercentAreResampledWithOneWarningAndOthersAreBad() throws Exception {
+    Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
+    Path masks = root.resolve("masks");
+    for (String n : new String[] {"p", "q", "r"}) {
+      Fixtures.write(Fixtures.rgb(100, 150, 5), root.resolve("fg/" + n + ".jpg"));
+    }
+    Fixtures.write(Fixtures.digit(100, 150), masks.resolve("p.png"));
+    Fixtures.write(Fixtures.digit(99, 151), masks.resolve("q.png"));
+    Fixtures.write(Fixtures.digit(102, 153), masks.resolve("r.png"));
+    AssetSet a;
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, masks), 32, 32);
+      assertEquals(List.of("WARNING dataset f: 2 of 3 foreground masks differ from their "
+          + "cut-out's size by at most 2% and were resampled to it"), log.containing("masks"));
+    }
+    byte[] q = a.foregrounds().get(1).rgba();
+    assertEquals(100 * 150 * 4, q.length);
+    assertTrue((q[(75 * 100 + 50) * 4 + 3] & 0xff) > 100, "the stroke survives resampling");
+    assertEquals(0, q[(75 * 100 + 10) * 4 + 3] & 0xff);
+
+    Fixtures.write(Fixtures.digit(104, 150), masks.resolve("r.png"));
+    expect("mask " + masks.resolve("r.png") + " is 104x150 but the cut-out is 100x150",
+        FolderDataset.MaskFrom.ALPHA, masks);
+  }
+
+  @Test
+  void labelsCsvLabelsAFlatFolderAndNamesWhatItMisses() throws Exception {
+    Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
+    Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/00001_7.png"));
+    Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/00002_3.png"));
+    Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/odd, name.png"));
+    Files.writeString(root.resolve("fg/labels.csv"), "file,label\n00001_7.png,7\n"
+        + "00002_3.png,3\n\"odd, name.png\",\"seven, again\"\ngone.png,1\n");
+    AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32);
+    assertEquals(List.of("3", "7", "seven, again"), a.foregroundLabels());
+    assertEquals(List.of(1, 0, 2), a.foregrounds().stream().map(Foreground::label).toList());
+    assertEquals(List.of("none"), a.backgroundLabels(), "no csv: sub-folder labels");
+
+    Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/00003_1.png"));
+    Files.writeString(root.resolve("fg/labels.csv"), "file,label\n00001_7.png,7\n"
+        + "00002_3.png,3\n00002_3.png,4\n\"odd, name.png\",x\n");
+    FgbgException e = assertThrows(FgbgException.class,
+        () -> FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32));
+    assertTrue(e.getMessage().contains(root.resolve("fg/labels.csv") + ": row 4 lists "
+        + "00002_3.png again"), e.getMessage());
+    assertTrue(e.getMessage().contains(root.resolve("fg/00003_1.png") + ": not listed in "
+        + root.resolve("fg/labels.csv")), e.getMessage());
+  }
+
+  @Test
+  void upscaledBackgroundsGetOneLineSayingFromWhatSize() {
+    Fixtures.write(Fixtures.rgb(20, 20, 1), root.resolve("bg/a.png"));
+    Fixtures.write(Fixtures.rgb(40, 30, 2), root.resolve("bg/b.png"));
+    Fixtures.write(Fixtures.rgb(64, 64, 3), root.resolve("bg/c.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32);
+      assertEquals(List.of("INFO dataset f: 2 of 3 backgrounds are smaller than the 32x32 "
+          + "output and are upscaled (from 20x20 to 40x30)"), log.containing("upscaled"));
+    }
+  }
+
+  private static void assertLine(List<String> lines, String start) {
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("  " + start)),
+        "a line starting '  " + start + "' in\n" + String.join("\n", lines));
   }
 
   private void expect(String fragment, FolderDataset.MaskFrom from, Path masks) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Fixtures;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,5 +71,22 @@ class ImageFilesTest {
     FgbgException e = assertThrows(FgbgException.class, () -> ImageFiles.read(bogus));
     assertTrue(e.getMessage().contains("bogus.png") && e.getMessage().contains("not a PNG or JPEG"),
         e.getMessage());
+  }
+
+  @Test
+  void aHugeHeaderIsRefusedBeforeAnythingIsDecoded() {
+    Path bomb = Fixtures.pngHeaderOnly(30_000, 30_000, dir.resolve("bomb.png"));
+    FgbgException e = assertThrows(FgbgException.class, () -> ImageFiles.read(bomb));
+    assertTrue(e.getMessage().startsWith(bomb + ": 30000x30000 is 900,000,000 pixels, over the "
+        + "limit of 64,000,000 (refused before decoding; raise it with --max-image-pixels"),
+        e.getMessage());
+    Path wide = Fixtures.pngHeaderOnly(Integer.MAX_VALUE, 3, dir.resolve("wide.png"));
+    e = assertThrows(FgbgException.class, () -> ImageFiles.read(wide, ImageFiles.MAX_PIXELS_LIMIT));
+    assertTrue(e.getMessage().contains("2147483647x3 is 6,442,450,941 pixels"), e.getMessage());
+    Path small = Fixtures.write(Fixtures.rgb(40, 30, 1), dir.resolve("small.jpg"));
+    e = assertThrows(FgbgException.class, () -> ImageFiles.read(small, 1199));
+    assertTrue(e.getMessage().contains("40x30 is 1,200 pixels, over the limit of 1,199"),
+        e.getMessage());
+    assertEquals(40 * 30 * 4, ImageFiles.read(small, 1200).rgba().length);
   }
 }

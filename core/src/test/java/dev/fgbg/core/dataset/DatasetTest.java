@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,11 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.BuiltinWorld;
+import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.Resampler;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -155,5 +161,82 @@ class DatasetTest {
     FgbgException e = assertThrows(FgbgException.class, () -> d.place(0, 120));
     assertTrue(e.getMessage().contains("index 120 is out of range"), e.getMessage());
     assertThrows(FgbgException.class, () -> d.place(0, -1));
+  }
+
+  /** Two foregrounds: a small disc that fits at every scale and a chair-like 150x67 strip. */
+  private static AssetSet wideAndNarrow(int size) {
+    Background bg = TestDatasets.tiny().assets().backgrounds().get(0);
+    byte[] rgb = Resampler.cropResizeRgb(bg.rgb(), bg.width(), bg.height(), size, size);
+    List<Background> bgs = List.of(new Background("bg", 0, size, size, rgb, null, null, 0));
+    Foreground narrow = TestDatasets.tiny().assets().foregrounds().get(0);
+    byte[] wide = new byte[150 * 67 * 4];
+    Arrays.fill(wide, (byte) 200);
+    return new AssetSet(size, size, bgs, List.of(narrow, new Foreground("chair.png", 0, 150, 67,
+        wide)), List.of("none"), List.of("none"), "none");
+  }
+
+  @Test
+  void aWideForegroundIsDrawnSmallerWithTheSameSpreadNeverRefused() {
+    Spec spec = Spec.builder().size(160, 160).placements(50).build();
+    Dataset d = new Dataset("office", wideAndNarrow(160), spec);
+    assertArrayEquals(new double[] {0.3, 0.6}, d.scaleRange(0), "a fitting one keeps the range");
+    double[] r = d.scaleRange(1);
+    assertTrue(r[1] < 0.6 && r[1] * 160 <= 160.0 * 67 / 150 + 0.5, Arrays.toString(r));
+    assertEquals(0.5, r[0] / r[1], 1e-12, "the same spread of sizes");
+    int lo = Integer.MAX_VALUE;
+    int hi = 0;
+    for (long seed = 0; seed < 3; seed++) {
+      for (long i = 0; i < d.size(); i++) {
+        SampleInfo p = d.place(seed, i);
+        assertTrue(p.x() >= 0 && p.x() + p.fgWidth() <= 160, "inside, x of " + i);
+        assertTrue(p.y() >= 0 && p.y() + p.fgHeight() <= 160, "inside, y of " + i);
+        if (p.fg() == 1) {
+          lo = Math.min(lo, p.fgHeight());
+          hi = Math.max(hi, p.fgHeight());
+          assertEquals(Math.round(p.fgHeight() * 150.0 / 67), p.fgWidth(), "aspect kept");
+        }
+      }
+    }
+    assertEquals(Math.round(160 * r[1]), hi, 1, "the tallest draws reach the shrunk maximum");
+    assertTrue(lo <= Math.round(160 * r[0]) + 2, "the smallest reach the shrunk minimum: " + lo);
+  }
+
+  @Test
+  void aForegroundThatFitsKeepsItsBytesBesideOneThatDoesNot() {
+    Spec spec = Spec.builder().size(160, 160).placements(4).build();
+    AssetSet both = wideAndNarrow(160);
+    Dataset alone = new Dataset("a", new AssetSet(160, 160, both.backgrounds(),
+        both.foregrounds().subList(0, 1), List.of("none"), List.of("none"), "none"), spec);
+    Dataset beside = new Dataset("b", both, spec);
+    // With one background, the indices of foreground 0 do not depend on how many there are.
+    for (long i = 0; i < alone.size(); i++) {
+      assertEquals(TestDatasets.sampleSha(alone, 9, i), TestDatasets.sampleSha(beside, 9, i));
+    }
+  }
+
+  @Test
+  void groundPutsEveryFootInTheBandAndRandomIsUnchanged() {
+    Dataset d = TestDatasets.noDepth();
+    Spec ground = d.spec().toBuilder().position(Spec.Position.GROUND).ground(0.75, 0.9).build();
+    Dataset g = new Dataset("g", d.assets(), ground);
+    assertNotEquals(d.fingerprint(), g.fingerprint());
+    assertNotEquals(g.fingerprint(), new Dataset("g2", d.assets(),
+        ground.toBuilder().ground(0.7, 0.9).build()).fingerprint(), "the band is fingerprinted");
+    int top = (int) Math.round(0.75 * 31);
+    int bottom = (int) Math.round(0.9 * 31);
+    boolean sawTop = false;
+    boolean sawBottom = false;
+    for (long i = 0; i < g.size(); i++) {
+      SampleInfo p = g.place(4, i);
+      int foot = p.y() + p.fgHeight() - 1;
+      assertTrue(foot >= Math.min(top, 31) && foot <= Math.max(bottom, p.fgHeight() - 1),
+          "foot row " + foot + " of " + i);
+      assertTrue(p.y() >= 0, "top inside for " + i);
+      sawTop |= foot == Math.max(top, p.fgHeight() - 1);
+      sawBottom |= foot == bottom;
+      assertEquals(d.place(4, i).fgHeight(), p.fgHeight(), "sizes and x are the random ones");
+      assertEquals(d.place(4, i).x(), p.x());
+    }
+    assertTrue(sawTop && sawBottom, "the band is used from top to bottom");
   }
 }

@@ -2,9 +2,12 @@ package dev.fgbg.core.depth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.dataset.DepthMap;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +61,8 @@ class DepthCacheTest {
   @Test
   void aRestartServesFromDiskAndACorruptRecordIsRecomputed() throws Exception {
     float[] map = {1f, 2.5f, 1e-3f, 7f};
+    float[] served = DepthMap.rounded(map).values(); // float16, as every tier holds it
+    assertTrue(served[2] != map[2], "1e-3 is not a float16");
     DepthStats first = new DepthStats();
     DepthCache c1 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, first), first);
     c1.get(KEY, () -> CompletableFuture.completedFuture(map)).get();
@@ -65,7 +70,7 @@ class DepthCacheTest {
     DepthStats second = new DepthStats();
     DepthCache c2 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, second), second);
     AtomicInteger computed = new AtomicInteger();
-    assertArrayEquals(map, c2.get(KEY, () -> {
+    assertArrayEquals(served, c2.get(KEY, () -> {
       computed.incrementAndGet();
       return CompletableFuture.completedFuture(new float[4]);
     }).get().values());
@@ -81,13 +86,14 @@ class DepthCacheTest {
     DepthStats third = new DepthStats();
     DiskTier tier = new DiskTier(dir, 1 << 30, third);
     DepthCache c3 = new DepthCache(1 << 20, tier, third);
-    assertArrayEquals(map, c3.get(KEY, () -> {
+    assertArrayEquals(served, c3.get(KEY, () -> {
       computed.incrementAndGet();
       return CompletableFuture.completedFuture(map);
     }).get().values());
     assertEquals(1, computed.get());
     assertEquals(1, third.diskCorrupt());
-    assertArrayEquals(map, tier.read(KEY), "rewritten whole");
+    assertArrayEquals(served, tier.read(KEY).values(), "rewritten whole");
+    assertEquals(DepthRecord.size(KEY, 4), Files.size(record), "two bytes a value");
     // A flipped byte in the payload is caught by the checksum too.
     bytes = Files.readAllBytes(record);
     bytes[bytes.length - 9] ^= 1;
@@ -100,10 +106,10 @@ class DepthCacheTest {
     DepthStats s = new DepthStats();
     DiskTier tier = new DiskTier(dir, 2_000, s);
     for (int i = 0; i < 20; i++) {
-      tier.write(new DepthKey("a".repeat(64), 0, i), new float[100]);
+      tier.write(new DepthKey("a".repeat(64), 0, i), DepthMap.rounded(new float[100]));
     }
     assertEquals(true, tier.bytes() <= 2_000, "bytes " + tier.bytes());
-    assertArrayEquals(new float[100], tier.read(new DepthKey("a".repeat(64), 0, 19)));
+    assertArrayEquals(new float[100], tier.read(new DepthKey("a".repeat(64), 0, 19)).values());
     assertNull(tier.read(new DepthKey("a".repeat(64), 0, 0)), "the oldest went first");
   }
 
@@ -111,8 +117,9 @@ class DepthCacheTest {
   void twoServersWritingOneFolderNeverLeaveAHalfRecord() throws Exception {
     DiskTier a = new DiskTier(dir, 1 << 30, new DepthStats());
     DiskTier b = new DiskTier(dir, 1 << 30, new DepthStats());
-    float[] v = new float[50_000];
-    Arrays.fill(v, 3f);
+    float[] values = new float[50_000];
+    Arrays.fill(values, 3f);
+    DepthMap v = DepthMap.rounded(values);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> fs = new ArrayList<>();
@@ -121,9 +128,9 @@ class DepthCacheTest {
         DepthKey k = new DepthKey("b".repeat(64), 1, i % 5);
         fs.add(pool.submit(() -> t.write(k, v)));
         fs.add(pool.submit(() -> {
-          float[] got = t.read(k);
+          DepthMap got = t.read(k);
           if (got != null) {
-            assertArrayEquals(v, got);
+            assertArrayEquals(v.half(), got.half());
           }
         }));
       }
@@ -134,7 +141,24 @@ class DepthCacheTest {
       pool.shutdownNow();
     }
     for (int i = 0; i < 5; i++) {
-      assertArrayEquals(v, a.read(new DepthKey("b".repeat(64), 1, i)));
+      assertArrayEquals(v.half(), a.read(new DepthKey("b".repeat(64), 1, i)).half());
     }
+  }
+
+  @Test
+  void aRecordOfTheEarlierFloat32FormatIsRecomputedWithoutCountingAsCorrupt() throws Exception {
+    DepthStats s = new DepthStats();
+    DiskTier tier = new DiskTier(dir, 1 << 30, s);
+    tier.write(KEY, DepthMap.rounded(new float[] {1f, 2f}));
+    Path record;
+    try (Stream<Path> files = Files.walk(dir)) {
+      record = files.filter(p -> p.toString().endsWith(".depth")).findFirst().orElseThrow();
+    }
+    byte[] old = new byte[60];
+    System.arraycopy("1_1DGBGF".getBytes(StandardCharsets.US_ASCII), 0, old, 0, 8);
+    Files.write(record, old);
+    assertNull(tier.read(KEY));
+    assertEquals(0, s.diskCorrupt());
+    assertFalse(Files.exists(record), "removed, to be written again as float16");
   }
 }

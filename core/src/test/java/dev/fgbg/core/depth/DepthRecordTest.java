@@ -3,7 +3,9 @@ package dev.fgbg.core.depth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.dataset.DepthMap;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +19,19 @@ class DepthRecordTest {
     assertEquals(DepthRecord.size(KEY, V.length), r.length);
     byte[] shard = new byte[r.length * 3];
     System.arraycopy(r, 0, shard, r.length, r.length);
-    assertArrayEquals(V, DepthRecord.decode(KEY, shard, r.length, r.length));
+    DepthMap back = DepthRecord.decode(KEY, shard, r.length, r.length);
+    assertArrayEquals(DepthMap.rounded(V).half(), back.half(), "the float16 bytes served");
+    assertArrayEquals(new float[] {0f, 1.5f, -2f, 3.25f, 0f}, back.values(),
+        "float16: the smallest float rounds to zero");
+  }
+
+  @Test
+  void aRecordIsTwoBytesAValueAndFourHundredThousand224MapsFitFortyOneGigabytes() {
+    DepthKey k = new DepthKey("f".repeat(64), 0, 399_999);
+    assertEquals(100_450, DepthRecord.size(k, 224 * 224), "98 bytes of key and checksum");
+    assertEquals(100_450, DepthRecord.encode(k, new float[224 * 224]).length);
+    // Each record is one file: whole 4 KiB blocks on disk.
+    assertTrue(400_000L * ((100_450 + 4095) / 4096 * 4096) < 41_000_000_000L);
   }
 
   @Test

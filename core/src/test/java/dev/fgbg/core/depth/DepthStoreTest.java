@@ -52,7 +52,7 @@ class DepthStoreTest {
     DepthStats stats = new DepthStats();
     DepthStore store = new DepthStore(dir, stats, () -> 0L);
     for (long i : new long[] {0, 7, 9, 20, 24}) {
-      assertArrayEquals(map(i), store.read(new DepthKey(FP, SEED, i)), "index " + i);
+      assertArrayEquals(map(i), store.read(new DepthKey(FP, SEED, i)).values(), "index " + i);
     }
     for (long i : new long[] {10, 19, 25, 1000}) {
       assertNull(store.read(new DepthKey(FP, SEED, i)), "index " + i);
@@ -70,7 +70,7 @@ class DepthStoreTest {
     Files.write(f, b);
     DepthStats stats = new DepthStats();
     DepthStore store = new DepthStore(dir, stats, () -> 0L);
-    assertArrayEquals(map(0), store.read(new DepthKey(FP, SEED, 0)));
+    assertArrayEquals(map(0), store.read(new DepthKey(FP, SEED, 0)).values());
     assertNull(store.read(new DepthKey(FP, SEED, 1)));
     assertEquals(1, stats.storeDamaged());
     Files.write(f, Arrays.copyOf(b, b.length - 3));
@@ -87,7 +87,7 @@ class DepthStoreTest {
     shard(0, 5);
     assertNull(store.read(k), "listed moments ago");
     now.addAndGet(DepthStore.RELIST.toNanos());
-    assertArrayEquals(map(3), store.read(k));
+    assertArrayEquals(map(3), store.read(k).values());
   }
 
   @Test

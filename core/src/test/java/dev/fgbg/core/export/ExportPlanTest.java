@@ -12,11 +12,8 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.v1.ExportManifest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
@@ -49,56 +46,10 @@ class ExportPlanTest {
 
   /** A local folder seen as a store without offset writes, with a writer tag. */
   private static ExportStore remote(Path dir) {
-    ExportStore local = ExportStore.local(dir);
-    return new ExportStore() {
+    return new ForwardingStore(ExportStore.local(dir)) {
       @Override
       public String describe(String path) {
         return "remote:" + path;
-      }
-
-      @Override
-      public boolean exists(String path) throws IOException {
-        return local.exists(path);
-      }
-
-      @Override
-      public boolean isDirectory(String path) throws IOException {
-        return local.isDirectory(path);
-      }
-
-      @Override
-      public long size(String path) throws IOException {
-        return local.size(path);
-      }
-
-      @Override
-      public List<String> list(String d) throws IOException {
-        return local.list(d);
-      }
-
-      @Override
-      public InputStream open(String path) throws IOException {
-        return local.open(path);
-      }
-
-      @Override
-      public OutputStream create(String path) throws IOException {
-        return local.create(path);
-      }
-
-      @Override
-      public void mkdirs(String d) throws IOException {
-        local.mkdirs(d);
-      }
-
-      @Override
-      public void deleteTree(String path) throws IOException {
-        local.deleteTree(path);
-      }
-
-      @Override
-      public void commit(String from, String to) throws IOException {
-        local.commit(from, to);
       }
 
       @Override

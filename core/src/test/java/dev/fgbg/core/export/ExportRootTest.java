@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,35 @@ class ExportRootTest {
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
     assertEquals(root.path().resolve("ok"), root.resolve(root.path().resolve("ok").toString()),
         "an absolute path inside the root is fine");
+  }
+
+  @Test
+  void controlCharactersAreInvalidAndLongNamesAreCutInMessages() {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    FgbgException nul = assertThrows(FgbgException.class, () -> root.resolve("a\0b"));
+    assertEquals(FgbgException.Reason.INVALID_ARGUMENT, nul.reason());
+    assertEquals("export destination 'a\\u0000b' has a control character (U+0000) at position 1;"
+        + " use a plain folder name", nul.getMessage());
+    assertEquals(FgbgException.Reason.INVALID_ARGUMENT,
+        assertThrows(FgbgException.class, () -> root.resolve("tab\there")).reason());
+    FgbgException lng = assertThrows(FgbgException.class, () -> root.resolve("x".repeat(1 << 20)));
+    assertEquals(FgbgException.Reason.INVALID_ARGUMENT, lng.reason());
+    assertTrue(lng.getMessage().length() < 200, lng.getMessage());
+    assertTrue(lng.getMessage().contains("(1048576 characters)"), lng.getMessage());
+  }
+
+  @Test
+  void aLinkInsideTheRootIsRefusedAndMessagesNameNoServerPath() throws Exception {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    Path real = Files.createDirectories(root.path().resolve("real"));
+    Files.createSymbolicLink(root.path().resolve("alias"), real);
+    FgbgException e = denied(root, "alias");
+    assertEquals("export destination 'alias' is refused: 'alias' is a symbolic link (destinations"
+        + " may not pass through links)", e.getMessage());
+    e = denied(root, "/somewhere/else");
+    assertFalse(e.getMessage().contains(root.path().toString()), e.getMessage());
+    assertEquals("cannot write real/x.tmp (<export root> is full)",
+        root.redact("cannot write " + real.resolve("x.tmp") + " (" + root.path() + " is full)"));
   }
 
   private static FgbgException denied(ExportRoot root, String dest) {

@@ -13,13 +13,18 @@ import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.ExportManifest;
+import dev.fgbg.v1.SampleMeta;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -41,6 +46,9 @@ import java.util.zip.ZipInputStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,8 +135,43 @@ class ExporterTest {
     }
     List<String> labels = Files.readAllLines(dir("f").resolve("labels.csv"));
     assertEquals(61, labels.size());
+    assertEquals(Tables.HEADER, labels.get(0));
+    SampleInfo ten = D.place(SEED, 10);
     assertTrue(labels.get(1).startsWith("10," + SampleNames.name(D.codec(), 10) + ","));
+    assertTrue(labels.get(1).endsWith("," + D.assets().backgrounds().get(ten.bg()).name() + ","
+        + D.assets().foregrounds().get(ten.fg()).name()), labels.get(1));
     assertFalse(Files.exists(dir("f").resolve("fg_bg/.bg_000.partial")));
+    String manifest = Files.readString(dir("f").resolve("manifest.json"));
+    assertTrue(manifest.contains("\n  \"manifest_version\": \"fgbg-export/1\",\n")
+        && manifest.contains("\n  \"start\": 10,\n") && manifest.contains("\"seed\": 7,"),
+        "snake_case and numbers: " + manifest);
+    ExportManifest.Builder back = ExportManifest.newBuilder();
+    JsonFormat.parser().merge(manifest, back);
+    assertEquals(m, back.build());
+  }
+
+  @Test
+  void labelsCsvQuotesWhatNeedsItAndNamesTheSourceFiles() throws Exception {
+    AssetSet a = D.assets();
+    List<Foreground> fgs = a.foregrounds().stream().map(f -> new Foreground("cut, \"" + f.name()
+        + "\".png", f.label(), f.width(), f.height(), f.rgba())).toList();
+    List<String> labels = a.foregroundLabels().stream().map(l -> l + ", or \"so\"").toList();
+    Dataset odd = new Dataset("odd", new AssetSet(a.width(), a.height(), a.backgrounds(), fgs,
+        a.backgroundLabels(), labels, a.depthSource()), D.spec());
+    run(new ExportJob(odd, SEED, 0, 12, new Outputs(false, true, false, true), ExportFormat.FOLDERS,
+        "odd", false, 25, 95, false));
+    try (CSVParser p = CSVParser.parse(dir("odd").resolve("labels.csv"), StandardCharsets.UTF_8,
+        CSVFormat.RFC4180.builder().setHeader().get())) {
+      List<CSVRecord> rows = p.getRecords();
+      assertEquals(List.of(Tables.HEADER.split(",")), p.getHeaderNames());
+      assertEquals(12, rows.size());
+      for (CSVRecord r : rows) {
+        SampleInfo s = odd.place(SEED, Long.parseLong(r.get("index")));
+        assertEquals(fgs.get(s.fg()).name(), r.get("fg_file"));
+        assertEquals(labels.get(s.fgLabel()), r.get("fg_label"));
+        assertEquals(a.backgrounds().get(s.bg()).name(), r.get("bg_file"));
+      }
+    }
   }
 
   @Test
@@ -184,7 +227,12 @@ class ExporterTest {
       byte[] payload = Arrays.copyOfRange(npy, npy.length - db, npy.length);
       assertArrayEquals(Arrays.copyOfRange(r.depth(), s * db, (s + 1) * db), payload);
       String json = new String(entries.get(key + ".json"), StandardCharsets.UTF_8);
-      assertTrue(json.contains("\"index\": " + s + ","), json);
+      SampleMeta.Builder meta = SampleMeta.newBuilder();
+      JsonFormat.parser().merge(json, meta);
+      assertEquals(SampleProtos.meta(r.infos()[s]), meta.build(), "key.json is the SampleMeta");
+      assertTrue(json.startsWith("{\"index\": " + s + ", \"bg\": "), json);
+      assertTrue(json.contains(", \"fg_width\": ") && json.contains(", \"bg_label\": "
+          + r.infos()[s].bgLabel() + ","), "snake_case, numeric indices: " + json);
     }
   }
 
@@ -344,6 +392,26 @@ class ExporterTest {
     e = assertThrows(FgbgException.class, () -> run(job(ExportFormat.NPY, "foreign", 0, 10)));
     assertTrue(e.getMessage().contains("files that are not an fgbg export"), e.getMessage());
     assertEquals("mine", Files.readString(dir("foreign").resolve("notes.txt")));
+  }
+
+  @Test
+  void overwriteReplacesOnlyAnExportAndNeverThroughALink() throws Exception {
+    run(job(ExportFormat.FOLDERS, "real", 0, 40));
+    Map<String, String> before = FileTrees.tree(dir("real"));
+    Files.createSymbolicLink(dir("alias"), dir("real"));
+    ExportJob over = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "alias",
+        true, 25, 95, false);
+    FgbgException e = assertThrows(FgbgException.class, () -> run(over));
+    assertEquals(FgbgException.Reason.PERMISSION_DENIED, e.reason());
+    assertEquals(before, FileTrees.tree(dir("real")), "nothing written or removed through it");
+    Files.createDirectories(dir("mine"));
+    Files.writeString(dir("mine").resolve("thesis.tex"), "mine");
+    ExportJob mine = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.NPY, "mine",
+        true, 25, 95, false);
+    e = assertThrows(FgbgException.class, () -> run(mine));
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+    assertTrue(e.getMessage().contains("overwrite only replaces an fgbg export"), e.getMessage());
+    assertEquals("mine", Files.readString(dir("mine").resolve("thesis.tex")));
   }
 
   @Test

@@ -30,6 +30,8 @@ class SpecTest {
     assertField("placements", () -> Spec.builder().placements(0).build());
     assertField("mask_threshold", () -> Spec.builder().maskThreshold(0).build());
     assertField("position", () -> Spec.builder().position(null).build());
+    assertField("ground_min", () -> Spec.builder().ground(-0.1, 1).build());
+    assertField("ground_max", () -> Spec.builder().ground(0.8, 0.7).build());
   }
 
   @Test
@@ -43,6 +45,18 @@ class SpecTest {
     assertNotEquals(c, base.toBuilder().position(Spec.Position.FIXED).build().canonical());
     assertNotEquals(c, base.toBuilder().maskThreshold(127).build().canonical());
     assertNotEquals(c, base.toBuilder().softMask(true).build().canonical());
+    Spec ground = base.toBuilder().position(Spec.Position.GROUND).build();
+    assertNotEquals(c, ground.canonical());
+    assertNotEquals(ground.canonical(), ground.toBuilder().ground(0.6, 1).build().canonical());
+    assertNotEquals(ground.canonical(), ground.toBuilder().ground(0.7, 0.95).build().canonical());
+  }
+
+  @Test
+  void theBandIsOutsideTheCanonicalFormOfOtherPositions() {
+    Spec base = Spec.builder().build();
+    assertEquals("spec/v1 height=224 width=224 fg_scale_min=0.3 fg_scale_max=0.6 placements=20 "
+        + "flip=true position=RANDOM mask_threshold=128 soft_mask=false", base.canonical());
+    assertEquals(base.canonical(), base.toBuilder().ground(0.1, 0.2).build().canonical());
   }
 
   private static void assertField(String field, Executable e) {

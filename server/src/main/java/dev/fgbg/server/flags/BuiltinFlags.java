@@ -19,7 +19,7 @@ public final class BuiltinFlags {
   /** The built-in world; it takes the depth flags only when no folder dataset does. */
   public BuiltinConfig config(DepthFlags depth, boolean folderGiven) {
     boolean model = !folderGiven;
-    return BuiltinConfig.parse(size, placements, counts, model ? depth.model : "",
+    return BuiltinConfig.parse(size, placements, counts, model ? depth.model() : "",
         model ? depth.weights : "", model ? depth.mode : "");
   }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** Depth model, device and cache flags. */
 public final class DepthFlags {
   @Option(names = "--depth-model", description = "A model folder (models/NAME) whose depth the "
-      + "folder dataset gets (the built-in one when no --bg/--fg is given).")
+      + "folder dataset gets (the built-in one when no --bg/--fg is given); looked up in the "
+      + "repository's models/ when it is not in the current folder.")
   String model = "";
 
   @Option(names = "--depth-weights", description = "model.onnx when it is not in the model folder.")
@@ -31,6 +32,11 @@ public final class DepthFlags {
 
   @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: 1024.")
   long cacheMb = 1024;
+
+  /** The model folder as typed, or the repository's when only that one exists. */
+  String model() {
+    return ModelPaths.resolve(model);
+  }
 
   @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50.")
   double diskCacheGb = 50;

@@ -1,5 +1,7 @@
 package dev.fgbg.server.flags;
 
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
@@ -37,8 +39,19 @@ public final class FolderFlags {
   @Option(names = "--no-flip", description = "Do not add horizontally flipped foregrounds.")
   boolean noFlip;
 
-  @Option(names = "--position", description = "random (default) or fixed (bottom-right).")
+  @Option(names = "--position", description = "random (default), fixed (bottom-right) or "
+      + "ground (the foot row in the --ground-band, so things stand on the floor).")
   String position = "";
+
+  @Option(names = "--ground-band", description = "With --position ground: the rows a "
+      + "foreground's foot may stand on, MIN:MAX as fractions of the height (0 top, 1 bottom). "
+      + "Default: 0.7:1.")
+  String groundBand = "";
+
+  @Option(names = "--max-image-pixels", description = "Refuse images with more pixels than "
+      + "this (read from the file's header, before decoding), for every folder dataset that "
+      + "sets none. Default: 64000000.")
+  Long maxImagePixels;
 
   @Option(names = "--mask-threshold", description = "Alpha at or above which the mask is 255. "
       + "Default: 128.")
@@ -62,8 +75,8 @@ public final class FolderFlags {
     if (given()) {
       FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
           .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size).setFgScale(fgScale)
-          .setPosition(position).setDepthModel(depth.model).setDepthWeights(depth.weights)
-          .setDepthMode(depth.mode);
+          .setPosition(position).setGroundBand(groundBand).setDepthModel(depth.model())
+          .setDepthWeights(depth.weights).setDepthMode(depth.mode);
       if (placements != null) {
         c.setPlacements(placements);
       }
@@ -79,8 +92,18 @@ public final class FolderFlags {
       out.add(c.build());
     }
     if (config != null) {
-      out.addAll(DatasetCatalog.readConfigFile(config));
+      for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {
+        out.add(d.toBuilder().setDepthModel(ModelPaths.resolve(d.getDepthModel())).build());
+      }
     }
-    return out;
+    if (maxImagePixels == null) {
+      return out;
+    }
+    if (maxImagePixels < 1 || maxImagePixels > ImageFiles.MAX_PIXELS_LIMIT) {
+      throw FgbgException.invalidConfig("--max-image-pixels " + maxImagePixels
+          + " must be in [1, " + ImageFiles.MAX_PIXELS_LIMIT + "]");
+    }
+    return out.stream().map(d -> d.getMaxImagePixels() != 0 ? d
+        : d.toBuilder().setMaxImagePixels(maxImagePixels).build()).toList();
   }
 }

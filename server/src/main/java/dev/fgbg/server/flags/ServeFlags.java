@@ -36,6 +36,12 @@ public final class ServeFlags {
   @Mixin
   LoadFlags load;
 
+  @Mixin
+  ExportFlags exports;
+
+  @Mixin
+  MetricsFlags metrics;
+
   /** The validated options; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return ServerOptions.builder()
@@ -52,6 +58,8 @@ public final class ServeFlags {
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
         .load(load.options())
         .shutdownGrace(load.shutdownGrace())
+        .exportLimits(exports.limits())
+        .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)
         .sharedMemory(!noSharedMemory)
         .build();
   }

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * Sends one epoch stream under gRPC flow control and the server's memory budget.
@@ -22,6 +23,7 @@ import java.util.function.Function;
  * (renders under way stop between samples).
  */
 final class EpochStreamer {
+  private static final Logger LOG = Logger.getLogger(EpochStreamer.class.getName());
   private record Pending(CompletableFuture<RenderedChunk> chunk, long bytes) {}
 
   private final ServerCallStreamObserver<SampleBatch> call;
@@ -38,6 +40,7 @@ final class EpochStreamer {
   private long granted;
   private long undrained;
   private boolean done;
+  private long sent;
 
   /**
    * @param lane where renders run and completions re-enter {@link #pump()} (never the caller's
@@ -66,6 +69,8 @@ final class EpochStreamer {
   }
 
   private void onCancel() {
+    // Cancelling is a client's right: one debug line, never a warning or a trace.
+    LOG.fine(() -> "StreamEpoch cancelled by the client after " + sent + " messages");
     stop();
     stats.cancelled(); // after the bytes are given back, for whoever waits on the counter
   }
@@ -129,6 +134,7 @@ final class EpochStreamer {
         undrained += head.bytes; // held until the transport has drained the message
         SampleBatch batch = toMessage.apply(head.chunk.join());
         call.onNext(batch);
+        sent++;
         stats.sent(batch.getIndicesCount());
       }
     } catch (RuntimeException | OutOfMemoryError e) {
@@ -154,8 +160,10 @@ final class EpochStreamer {
         }
         return;
       }
+      long start = System.nanoTime();
       CompletableFuture<RenderedChunk> f = source.next().thenApply(c -> {
         stats.produced();
+        stats.rendered("StreamEpoch", start);
         return c;
       });
       inflight.add(new Pending(f, bytes));

@@ -10,17 +10,20 @@ import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.v1.FgbgGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,22 +56,41 @@ public final class FgbgServer {
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       List<DepthRuntime> depth, ServiceOptions options) {
+    this(builder, registry, workers, depth, options, null);
+  }
+
+  /**
+   * As the other constructor, feeding {@code metrics} (or none, when null) from every call, the
+   * depth runtimes and the memory budget.
+   */
+  public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
+      List<DepthRuntime> depth, ServiceOptions options, ServerMetrics metrics) {
+    QuietCancels.install();
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
         statsThreads, exportThreads, stats);
     Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()),
-        load.scheduler.lane("exports"), 2 * options.window(), options.ticker());
+        load.scheduler.lane("exports"), 2 * options.window(), options.ticker(),
+        options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
         load.budget, ringPoller);
     FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
-        stats, exports, new StatsCalculator(load.scheduler.lane("stats")), depth, shm);
+        stats, exports, new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats")),
+        options.ticker()), depth, shm);
+    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
+        FatalErrors.interceptor()));
+    if (metrics != null) {
+      interceptors.add(new MetricsInterceptor(metrics));
+      stats.onRender(metrics::rendered);
+      depth.forEach(metrics::watch);
+      metrics.watch(load.budget);
+    }
     this.server = builder
-        .addService(ServerInterceptors.intercept(service, ClientIdentity.peerAddress(),
-            FatalErrors.interceptor()))
+        .addService(ServerInterceptors.intercept(service, interceptors))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

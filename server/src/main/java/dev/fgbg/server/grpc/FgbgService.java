@@ -15,7 +15,6 @@ import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
-import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
@@ -28,10 +27,10 @@ import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
 import dev.fgbg.v1.ListDatasetsResponse;
-import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
+import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -56,12 +55,12 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final Limits limits;
   private final StreamStats stats;
   private final ExportService exports;
-  private final StatsCalculator statsCalculator;
+  private final StatsStreamer statsStreamer;
   private final List<DepthRuntime> depth;
   private final SharedMemory shm;
 
   FgbgService(DatasetRegistry registry, LoadControl load, int window, Limits limits,
-      StreamStats stats, ExportService exports, StatsCalculator statsCalculator,
+      StreamStats stats, ExportService exports, StatsStreamer statsStreamer,
       List<DepthRuntime> depth, SharedMemory shm) {
     this.registry = registry;
     this.load = load;
@@ -69,7 +68,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     this.limits = limits;
     this.stats = stats;
     this.exports = exports;
-    this.statsCalculator = statsCalculator;
+    this.statsStreamer = statsStreamer;
     this.depth = List.copyOf(depth);
     this.shm = shm;
   }
@@ -91,17 +90,33 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
         (ServerCallStreamObserver<StatsResponse>) response;
     try {
       Dataset d = registry.get(request.getDataset());
-      if (request.getOutputsList().contains(Output.OUTPUT_META)) {
-        throw FgbgException.invalidArgument("outputs: stats are computed for "
-            + "image, mask and depth; OUTPUT_META has none");
-      }
-      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
+      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
       long end = request.getEnd() == 0 ? d.size() : request.getEnd();
       load.stats.run(call, () -> { }, () -> {
         try {
-          Stats s = statsCalculator.compute(d, request.getSeed(), request.getStart(), end,
-              outputs, call::isCancelled);
+          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(),
+              end, outputs, call::isCancelled);
           reply(response, ProtoMapping.stats(d, s, outputs));
+        } catch (RuntimeException e) {
+          response.onError(Statuses.toStatus(e));
+        }
+      });
+    } catch (RuntimeException e) {
+      response.onError(Statuses.toStatus(e));
+    }
+  }
+
+  @Override
+  public void statsWithProgress(StatsRequest request, StreamObserver<StatsProgress> response) {
+    ServerCallStreamObserver<StatsProgress> call =
+        (ServerCallStreamObserver<StatsProgress>) response;
+    try {
+      Dataset d = registry.get(request.getDataset());
+      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
+      // The same admission as Stats: progress is no excuse to skip the queue.
+      load.stats.run(call, () -> { }, () -> {
+        try {
+          statsStreamer.run(d, request, outputs, call);
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
         }
@@ -157,7 +172,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
       DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
-      long[] indices = checkedIndices(request, d, outputs, enc);
+      long[] indices = checkedIndices(request, d);
       ServerCallStreamObserver<SampleBatch> call =
           (ServerCallStreamObserver<SampleBatch>) response;
       // The reply's bytes come from the budget; synthesis runs on the lane this client's
@@ -169,10 +184,16 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
           : SharedMemory.Reply.NONE;
       CompletableFuture<Void> budget = load.budget.acquire(bytes);
       call.setOnCancelHandler(() -> budget.cancel(false));
-      budget.thenComposeAsync(v -> Renderer.render(d, request.getSeed(), indices, outputs, enc,
-              call::isCancelled), load.getSamplesLane(ClientIdentity.current()))
+      long[] start = {0};
+      budget.thenComposeAsync(v -> {
+        start[0] = System.nanoTime();
+        return Renderer.render(d, request.getSeed(), indices, outputs, enc, call::isCancelled);
+      }, load.getSamplesLane(ClientIdentity.current()))
           .whenComplete((r, e) -> {
             try {
+              if (e == null) {
+                stats.rendered("GetSamples", start[0]);
+              }
               if (e != null) {
                 response.onError(Statuses.toStatus(e));
               } else if (!call.isCancelled()) {
@@ -195,17 +216,16 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     }
   }
 
-  private long[] checkedIndices(GetSamplesRequest request, Dataset d, Outputs outputs,
-      DepthEncoding enc) {
+  private long[] checkedIndices(GetSamplesRequest request, Dataset d) {
     int n = request.getIndicesCount();
     if (n == 0) {
       throw FgbgException.invalidArgument("indices is empty; give at least one index");
     }
-    int max = limits.getSamplesCount(ProtoMapping.sampleBytes(d, outputs, enc));
+    int max = ProtoMapping.maxGetSamples(d, limits);
     if (n > max) {
-      throw FgbgException.invalidArgument("indices has " + n + " entries; at most " + max
-          + " fit in one GetSamples response for dataset '" + d.name()
-          + "' with these outputs (use StreamEpoch or several calls)");
+      throw FgbgException.invalidArgument("indices has " + n + " entries; dataset '" + d.name()
+          + "' takes at most " + max + " per GetSamples call (its max_get_samples in describe); "
+          + "use StreamEpoch or several calls");
     }
     long[] indices = new long[n];
     for (int s = 0; s < n; s++) {

@@ -8,6 +8,7 @@ import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.epoch.RenderedChunk;
@@ -18,14 +19,12 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
-import dev.fgbg.v1.BBox;
 import dev.fgbg.v1.ChannelStats;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DepthModelStats;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
-import dev.fgbg.v1.SampleMeta;
 import dev.fgbg.v1.ServerStatsResponse;
 import dev.fgbg.v1.Shape;
 import dev.fgbg.v1.SharedMemorySlot;
@@ -69,10 +68,9 @@ final class ProtoMapping {
     for (Foreground fg : d.assets().foregrounds()) {
       b.addForegroundNames(fg.name());
     }
-    long full = sampleBytes(d, Outputs.all(d), DepthEncoding.FLOAT32);
-    b.setMaxGetSamples(limits.getSamplesCount(full))
+    b.setMaxGetSamples(maxGetSamples(d, limits))
         .setMaxBatchSize(EpochPlan.MAX_BATCH_SIZE)
-        .setMaxMessageBytes(Math.max(limits.getSamplesBytes(), full));
+        .setMaxMessageBytes(Math.max(limits.getSamplesBytes(), largestSampleBytes(d)));
     return b.build();
   }
 
@@ -82,6 +80,18 @@ final class ProtoMapping {
       b.addDims(d);
     }
     return b.build();
+  }
+
+  /**
+   * Most indices one GetSamples call takes, whatever its outputs and depth dtype: what describe
+   * says and what the GetSamples error names, so the two always agree.
+   */
+  static int maxGetSamples(Dataset d, Limits limits) {
+    return limits.getSamplesCount(largestSampleBytes(d));
+  }
+
+  private static long largestSampleBytes(Dataset d) {
+    return sampleBytes(d, Outputs.all(d), DepthEncoding.FLOAT32);
   }
 
   static long sampleBytes(Dataset d, Outputs o, DepthEncoding enc) {
@@ -114,6 +124,15 @@ final class ProtoMapping {
           + "); ask for image, mask and meta only, or serve it with a depth model");
     }
     return new Outputs(image, mask, depth, meta);
+  }
+
+  /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
+  static Outputs statsOutputs(List<Output> requested, Dataset d) {
+    if (requested.contains(Output.OUTPUT_META)) {
+      throw FgbgException.invalidArgument("outputs: stats are computed for image, mask and "
+          + "depth; OUTPUT_META has none");
+    }
+    return outputs(requested, d);
   }
 
   static DepthEncoding encoding(DepthDtype dtype) {
@@ -153,7 +172,7 @@ final class ProtoMapping {
     }
     if (o.meta()) {
       for (SampleInfo s : r.infos()) {
-        b.addMeta(meta(s));
+        b.addMeta(SampleProtos.meta(s));
       }
     }
     return b;
@@ -237,25 +256,5 @@ final class ProtoMapping {
 
   private static ByteString wrap(byte[] bytes) {
     return UnsafeByteOperations.unsafeWrap(bytes);
-  }
-
-  static SampleMeta meta(SampleInfo s) {
-    return SampleMeta.newBuilder()
-        .setIndex(s.index())
-        .setBg(s.bg())
-        .setFg(s.fg())
-        .setFlip(s.flip())
-        .setK(s.k())
-        .setX(s.x())
-        .setY(s.y())
-        .setFgWidth(s.fgWidth())
-        .setFgHeight(s.fgHeight())
-        .setScale(s.scale())
-        .setBbox(BBox.newBuilder().setX0(s.bboxX0()).setY0(s.bboxY0()).setX1(s.bboxX1())
-            .setY1(s.bboxY1()))
-        .setBgLabel(s.bgLabel())
-        .setFgLabel(s.fgLabel())
-        .setFgDepth(s.fgDepth())
-        .build();
   }
 }

@@ -138,8 +138,10 @@ final class RingStreamer {
       }
       pollNanos = FIRST_POLL_NANOS;
       started++;
+      long start = System.nanoTime();
       CompletableFuture<RenderedChunk> f = source.next().thenApply(c -> {
         stats.produced();
+        stats.rendered("StreamEpoch", start);
         return c;
       });
       inflight.add(new Pending(f, slot));

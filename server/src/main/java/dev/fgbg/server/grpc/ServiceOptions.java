@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.shm.SharedRing;
+import dev.fgbg.core.export.ExportLimits;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -13,11 +14,12 @@ import java.util.Objects;
  * @param exportRoot the only folder exports may write under
  * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
+ * @param exportLimits the per-export and total export quotas
  * @param sharedMemory whether same-host clients' shared-memory rings are accepted
  * @param ringDirectory where those rings must lie ({@code /dev/shm})
  */
 public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load,
-    boolean sharedMemory, Path ringDirectory) {
+    ExportLimits exportLimits, boolean sharedMemory, Path ringDirectory) {
 
   public ServiceOptions {
     if (window < 1) {
@@ -26,6 +28,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(exportLimits, "exportLimits");
     Objects.requireNonNull(ringDirectory, "ringDirectory");
   }
 
@@ -35,7 +38,8 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
 
   /**
    * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
-   * default {@link LoadOptions}, shared memory on in {@link SharedRing#DIRECTORY}.
+   * default {@link LoadOptions}, no export quota, shared memory on in
+   * {@link SharedRing#DIRECTORY}.
    */
   public static final class Builder {
     private int window = 4;
@@ -44,6 +48,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     private LoadOptions load = LoadOptions.builder().build();
     private boolean sharedMemory = true;
     private Path ringDirectory = SharedRing.DIRECTORY;
+    private ExportLimits exportLimits = ExportLimits.NONE;
 
     private Builder() {}
 
@@ -80,8 +85,14 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    public Builder exportLimits(ExportLimits exportLimits) {
+      this.exportLimits = Objects.requireNonNull(exportLimits, "exportLimits");
+      return this;
+    }
+
     public ServiceOptions build() {
-      return new ServiceOptions(window, exportRoot, ticker, load, sharedMemory, ringDirectory);
+      return new ServiceOptions(window, exportRoot, ticker, load, exportLimits, sharedMemory,
+          ringDirectory);
     }
   }
 }

@@ -18,6 +18,8 @@ import java.util.logging.Logger;
 final class Statuses {
   private static final Logger LOG = Logger.getLogger(Statuses.class.getName());
   private static final AtomicLong INTERNAL_REFS = new AtomicLong();
+  /** Longest status message sent, in characters. */
+  static final int MAX_MESSAGE = 2048;
 
   private Statuses() {}
 
@@ -31,7 +33,7 @@ final class Statuses {
       return se.getStatus().asRuntimeException(se.getTrailers());
     }
     if (e instanceof FgbgException fe) {
-      return code(fe.reason()).withDescription(fe.getMessage()).asRuntimeException();
+      return code(fe.reason()).withDescription(cut(fe.getMessage())).asRuntimeException();
     }
     if (e instanceof CancellationException) {
       return Status.CANCELLED.withDescription("cancelled").asRuntimeException();
@@ -40,6 +42,17 @@ final class Statuses {
     LOG.log(Level.SEVERE, "internal error ref " + ref, e);
     return Status.INTERNAL.withDescription("internal error (server log ref " + ref + ": "
         + e.getClass().getSimpleName() + ")").asRuntimeException();
+  }
+
+  /**
+   * A message short enough for the grpc-message header (clients refuse large metadata): values
+   * from clients are already cut by {@code Quoted}; this bounds whatever else grew long.
+   */
+  static String cut(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE) + "… (" + message.length() + " characters)";
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -1,14 +1,23 @@
 package dev.fgbg.server.grpc;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
  * Counters over all streams and admitted requests, for logs, ServerStats, tests and benchmarks.
  * Waiters are woken on every change, so that a test can wait for an event instead of sleeping.
+ * Listeners hear how long each render took (for latency histograms kept elsewhere).
  */
 public final class StreamStats {
+  /** Told of every chunk or reply rendered: the RPC it was for and how long it took. */
+  public interface RenderListener {
+    void rendered(String method, long nanos);
+  }
+
+  private final List<RenderListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong streamsStarted = new AtomicLong();
   private final AtomicLong streamsCancelled = new AtomicLong();
   private final AtomicLong chunksProduced = new AtomicLong();
@@ -33,6 +42,22 @@ public final class StreamStats {
 
   void produced() {
     bump(chunksProduced, 1);
+  }
+
+  /** Adds a listener of every render from now on. */
+  public void onRender(RenderListener listener) {
+    listeners.add(listener);
+  }
+
+  /** A render for {@code method} that started at {@code startNanos} (System.nanoTime) ended. */
+  void rendered(String method, long startNanos) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    long took = System.nanoTime() - startNanos;
+    for (RenderListener l : listeners) {
+      l.rendered(method, took);
+    }
   }
 
   void sent(int samples) {

@@ -16,6 +16,7 @@ import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -92,6 +93,10 @@ class ExportServiceTest {
     expect(Status.Code.INVALID_ARGUMENT, "range end 500 is past the end",
         ok.clone().setEnd(500).build());
     expect(Status.Code.NOT_FOUND, "unknown dataset", ok.clone().setDataset("nope").build());
+    expect(Status.Code.INVALID_ARGUMENT, "has a control character (U+0000) at position 1",
+        ok.clone().setDestination("a\0b").build());
+    expect(Status.Code.INVALID_ARGUMENT, "has a control character (U+000A)",
+        ok.clone().setDestination("line\nbreak").build());
     expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
         .addOutputs(Output.OUTPUT_DEPTH).build());
   }
@@ -172,17 +177,35 @@ class ExportServiceTest {
   }
 
   @Test
+  void statsWithProgressEndsWithTheUnaryResultAndFailsLikeIt() {
+    StatsRequest r = StatsRequest.newBuilder().setDataset("tiny").setSeed(11).setEnd(100)
+        .addOutputs(Output.OUTPUT_MASK).build();
+    List<StatsProgress> got = new ArrayList<>();
+    stub().statsWithProgress(r).forEachRemaining(got::add);
+    StatsProgress last = got.get(got.size() - 1);
+    assertTrue(last.getFinished() && last.getDone() == 100 && last.getTotal() == 100);
+    assertEquals(stub().stats(r), last.getResult());
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub()
+        .statsWithProgress(StatsRequest.newBuilder().setDataset("nodepth")
+            .addOutputs(Output.OUTPUT_DEPTH).build()).hasNext());
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+  }
+
+  @Test
   void galleryIsAPngWithOneRowPerSample() throws Exception {
     GalleryResponse g = stub().gallery(GalleryRequest.newBuilder().setDataset("builtin")
         .addIndices(0).addIndices(399_999).addIndices(123).build());
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(g.getPng().toByteArray()));
     assertEquals(g.getWidth(), img.getWidth());
-    assertEquals(3 * 224 + 4 * 4, img.getWidth(), "image | mask | depth");
+    assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 8, img.getWidth(),
+        "image | mask | depth | colour bar and its labels");
     assertEquals(3 * (224 + 16 + 4) + 4, img.getHeight());
     GalleryResponse spread = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
         .setCount(5).build());
     assertEquals(5, spread.getIndicesCount());
-    assertEquals(2 * 32 + 3 * 4, spread.getWidth(), "no depth column without depth");
+    assertEquals(2 * 32 * 5 + 3 * 4, spread.getWidth(), "no depth column without depth, and "
+        + "32 px cells scaled up so the caption fits");
+    assertEquals(List.of(12L, 36L, 60L, 84L, 108L), spread.getIndicesList(), "evenly spaced");
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().gallery(
         GalleryRequest.newBuilder().setDataset("tiny").setCount(1000).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

@@ -111,7 +111,8 @@ class FairServiceTest {
       CountDownLatch exportRefusal = new CountDownLatch(1);
       List<CallOutcome<ExportProgress>> exports = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        ExportRequest r = ExportRequest.newBuilder().setDataset("builtin")
+        // 20,000 samples: heavy, yet within the free-space check (an estimated 6.1 GB).
+        ExportRequest r = ExportRequest.newBuilder().setDataset("builtin").setEnd(20_000)
             .setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS).setDestination("heavy" + i).build();
         exports.add(CallOutcome.start(o -> stub.withDeadlineAfter(LONG.toMillis(),
             TimeUnit.MILLISECONDS).export(r, o), exportRefusal));

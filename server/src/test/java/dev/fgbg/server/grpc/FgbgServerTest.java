@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
@@ -17,6 +18,7 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -59,6 +61,20 @@ class FgbgServerTest {
       List<SampleBatch> after = stream(s, epoch());
       assertEquals(before, after);
       assertEquals(FgbgServiceTest.digest(before), FgbgServiceTest.digest(after));
+    }
+  }
+
+  @Test
+  void aMegabyteDatasetNameGetsAShortNotFoundOverNetty() throws Exception {
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      String name = "n".repeat(1 << 20);
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stream(s,
+          StreamEpochRequest.newBuilder().setDataset(name).setBatchSize(4).build()));
+      assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e.getStatus().toString());
+      String m = e.getStatus().getDescription();
+      assertTrue(m.startsWith("unknown dataset 'nnnn") && m.contains("… (1048576 characters);"
+          + " known datasets: [builtin, tiny"), m);
+      assertTrue(m.length() < 300, m.length() + " characters");
     }
   }
 

@@ -258,7 +258,28 @@ class FgbgServiceTest {
     for (int i = 0; i < 2000; i++) {
       many.addIndices(i);
     }
-    expect(Status.Code.INVALID_ARGUMENT, "indices has 2000 entries", () -> stub().getSamples(many.build()));
+    int max = stub().describe(DescribeRequest.newBuilder().setDataset("builtin").build())
+        .getMaxGetSamples();
+    expect(Status.Code.INVALID_ARGUMENT, "indices has 2000 entries; dataset 'builtin' takes at "
+        + "most " + max + " per GetSamples call (its max_get_samples in describe)",
+        () -> stub().getSamples(many.build()));
+    GetSamplesRequest.Builder justOver = GetSamplesRequest.newBuilder().setDataset("builtin");
+    for (int i = 0; i <= max; i++) {
+      justOver.addIndices(i);
+    }
+    for (GetSamplesRequest r : List.of(justOver.build(), justOver.clone()
+        .addOutputs(Output.OUTPUT_MASK).build(), justOver.clone()
+        .setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT32).build())) {
+      expect(Status.Code.INVALID_ARGUMENT, "indices has " + (max + 1) + " entries; dataset "
+          + "'builtin' takes at most " + max + " per", () -> stub().getSamples(r));
+    }
+    GetSamplesRequest.Builder atMax = GetSamplesRequest.newBuilder().setDataset("builtin")
+        .setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT32);
+    for (int i = 0; i < max; i++) {
+      atMax.addIndices(i);
+    }
+    assertEquals(max, stub().getSamples(atMax.build()).getIndicesCount(),
+        "describe's limit holds for the largest request");
     expect(Status.Code.NOT_FOUND, "unknown dataset 'nope'",
         () -> stub().describe(DescribeRequest.newBuilder().setDataset("nope").build()));
     expect(Status.Code.NOT_FOUND, "unknown dataset 'nope'",

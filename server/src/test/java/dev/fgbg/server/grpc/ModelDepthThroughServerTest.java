@@ -1,6 +1,8 @@
 package dev.fgbg.server.grpc;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
@@ -10,21 +12,31 @@ import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.DepthMap;
+import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.ModelConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +46,17 @@ class ModelDepthThroughServerTest {
   Path dir;
 
   private DepthRuntime runtime(Path cacheDir) throws Exception {
+    return runtime(cacheDir, TinyOnnx::linearDepth);
+  }
+
+  private DepthRuntime runtime(Path cacheDir, Function<Path, Path> writeModel) throws Exception {
     Path model = dir.resolve("model");
-    TinyOnnx.linearDepth(model);
+    writeModel.apply(model);
     TinyOnnx.config(model, "");
+    return runtimeOf(model, cacheDir);
+  }
+
+  private DepthRuntime runtimeOf(Path model, Path cacheDir) throws Exception {
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2);
     return DepthRuntime.create("tiny", m.device(), m, config, 64 << 20, cacheDir, 1L << 30);
@@ -113,6 +133,104 @@ class ModelDepthThroughServerTest {
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 1)) {
         assertEquals(first, digest(stream(s, "teach")));
         assertEquals(120, rt.stats().inferred());
+      }
+    }
+  }
+
+  /** GetSamples of indices 0..19 of dataset "teach" with depth as {@code dtype}. */
+  private static byte[] depth(TestServer s, DepthDtype dtype) {
+    GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("teach").setSeed(8)
+        .setDepthDtype(dtype);
+    for (long i = 0; i < 20; i++) {
+      r.addIndices(i);
+    }
+    return FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .getSamples(r.build()).getDepth().toByteArray();
+  }
+
+  private byte[][] bothDtypes(DepthRuntime rt, boolean float32First) throws Exception {
+    Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+    try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2)) {
+      byte[][] out = new byte[2][];
+      out[float32First ? 1 : 0] = depth(s, float32First ? DepthDtype.DEPTH_DTYPE_FLOAT32
+          : DepthDtype.DEPTH_DTYPE_FLOAT16);
+      out[float32First ? 0 : 1] = depth(s, float32First ? DepthDtype.DEPTH_DTYPE_FLOAT16
+          : DepthDtype.DEPTH_DTYPE_FLOAT32);
+      return out;
+    }
+  }
+
+  @Test
+  void teacherDepthIsOneSetOfBytesColdFromMemoryAndFromDiskInEitherDtype() throws Exception {
+    // A model scale that is no power of two, so its float32 outputs are not float16 values.
+    Path model = dir.resolve("odd-scale");
+    TinyOnnx.linearDepth(model);
+    Files.writeString(model.resolve("config.json"), "{\"name\": \"odd\", \"inputHeight\": 32, "
+        + "\"inputWidth\": 32, \"inputScale\": 1.0, \"outputKind\": \"DEPTH_OUTPUT_KIND_METRIC\", "
+        + "\"outputScale\": 0.0037, \"maxBatch\": 8}");
+    Path cache = dir.resolve("odd-cache");
+    byte[][] cold32;
+    byte[][] warm;
+    try (DepthRuntime rt = runtimeOf(model, cache)) {
+      cold32 = bothDtypes(rt, true); // computed for the float32 request, then from memory
+      warm = bothDtypes(rt, false);
+      assertEquals(20, rt.stats().inferred());
+    }
+    byte[][] disk;
+    try (DepthRuntime rt = runtimeOf(model, cache)) {
+      disk = bothDtypes(rt, true);
+      assertEquals(0, rt.stats().inferred(), "from the disk tier");
+    }
+    byte[][] cold16;
+    try (DepthRuntime rt = runtimeOf(model, null)) {
+      cold16 = bothDtypes(rt, false); // computed for the float16 request
+    }
+    for (byte[][] other : List.of(warm, disk, cold16)) {
+      assertArrayEquals(cold32[0], other[0], "float16");
+      assertArrayEquals(cold32[1], other[1], "float32");
+    }
+    // The model's own float32 output, from the images: raw = R + 2G + 4B + 1, times the scale.
+    long[] idx = new long[20];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    byte[] img = Renderer.renderNow(new Dataset("p", plain(), TestDatasets.tiny().spec()), 8, idx,
+        new Outputs(true, false, false, false), DepthEncoding.FLOAT16).images();
+    float[] output = new float[idx.length * 32 * 32];
+    for (int p = 0; p < output.length; p++) {
+      output[p] = ((img[p * 3] & 255) + 2 * (img[p * 3 + 1] & 255) + 4 * (img[p * 3 + 2] & 255)
+          + 1) * 0.0037f;
+    }
+    float[] served = DepthMap.rounded(output).values();
+    boolean rounded = false;
+    for (int p = 0; p < output.length; p++) {
+      assertEquals(served[p], DepthEncoding.FLOAT32.get(cold32[1], p * 4), "float32 is the "
+          + "model's value rounded to float16, pixel " + p);
+      rounded |= served[p] != output[p];
+    }
+    assertTrue(rounded, "some float32 outputs are not float16 values, so the rounding shows");
+    try (Stream<Path> files = Files.walk(cache)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".depth")).toList()) {
+        assertEquals(98 + 2 * 32 * 32, Files.size(f), "a float16 record: " + f);
+      }
+    }
+  }
+
+  @Test
+  void aModelGivingNanFailsTheStreamNamingItAndCachesNothing() throws Exception {
+    Path cache = dir.resolve("cache");
+    try (DepthRuntime rt = runtime(cache, TinyOnnx::nanWhenDark)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2)) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+              () -> stream(s, "teach"));
+          assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+          assertTrue(e.getStatus().getDescription().contains("depth model 'tiny' produced"),
+              e.getStatus().getDescription());
+        }
+        assertEquals(0, rt.diskBytes(), "nothing reached the disk tier");
+        assertTrue(rt.stats().misses() >= 2, "the second stream asked the model again");
       }
     }
   }

@@ -24,6 +24,14 @@ class StatusesTest {
   }
 
   @Test
+  void aLongMessageIsCutToFitAHeader() {
+    String m = Statuses.toStatus(FgbgException.notFound("x".repeat(1 << 20))).getStatus()
+        .getDescription();
+    assertEquals(Statuses.MAX_MESSAGE + "… (1048576 characters)".length(), m.length());
+    assertTrue(m.endsWith("x… (1048576 characters)"), m);
+  }
+
+  @Test
   void keepsTheMessageAndHidesInternals() {
     assertEquals("batch_size 0 bad",
         Statuses.toStatus(FgbgException.invalidArgument("batch_size 0 bad")).getStatus()

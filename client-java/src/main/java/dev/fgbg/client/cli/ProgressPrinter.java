@@ -1,0 +1,56 @@
+package dev.fgbg.client.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Progress of a long verb on stderr: a bar redrawn in place on a terminal; elsewhere (a log, a
+ * pipe) a plain line at most every 2 s and one at the end.
+ */
+final class ProgressPrinter {
+  private static final long EVERY_NANOS = 2_000_000_000L;
+
+  private final PrintStream err;
+  private final boolean terminal;
+  private long lastPrinted;
+  private boolean drawn;
+
+  ProgressPrinter(PrintStream err, boolean terminal) {
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  /** On stderr, as a bar when a console is attached. */
+  static ProgressPrinter stderr() {
+    return new ProgressPrinter(System.err, System.console() != null);
+  }
+
+  void update(long done, long total, double rate, double eta, String detail, boolean finished) {
+    if (terminal) {
+      err.print("\r" + bar(done, total, rate, eta, detail));
+      drawn = true;
+      return;
+    }
+    long now = System.nanoTime();
+    if (finished || now - lastPrinted > EVERY_NANOS) {
+      err.println(String.format(Locale.ROOT, "progress: %d/%d samples, %s%.0f samples/s, eta %.0f "
+          + "s", done, total, detail.isEmpty() ? "" : detail + ", ", rate, eta));
+      lastPrinted = now;
+    }
+  }
+
+  /** Ends the bar's line. */
+  void end() {
+    if (drawn) {
+      err.println();
+    }
+  }
+
+  static String bar(long done, long total, double rate, double eta, String detail) {
+    int width = 30;
+    double f = total == 0 ? 1 : (double) done / total;
+    int full = (int) Math.round(f * width);
+    return String.format(Locale.ROOT, "[%s%s] %3.0f%% %d/%d  %.0f samples/s  eta %.0fs  %s   ",
+        "#".repeat(full), ".".repeat(width - full), f * 100, done, total, rate, eta, detail);
+  }
+}

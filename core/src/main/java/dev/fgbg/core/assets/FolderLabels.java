@@ -1,0 +1,131 @@
+package dev.fgbg.core.assets;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * A folder's class labels: from {@code labels.csv} ({@code file,label}, RFC 4180 quoting) beside
+ * the images when there is one, else the name of each image's sub-folder ({@code none} for an
+ * image at the top). The label table is the sorted distinct labels; a label's index is its place
+ * in it.
+ */
+final class FolderLabels {
+  static final String CSV = "labels.csv";
+  static final String NO_LABEL = "none";
+  private static final Logger LOG = Logger.getLogger(FolderLabels.class.getName());
+
+  private final List<String> table;
+  private final Map<String, String> byName;
+  private final String source;
+
+  private FolderLabels(List<String> table, Map<String, String> byName, String source) {
+    this.table = table;
+    this.byName = byName;
+    this.source = source;
+  }
+
+  /**
+   * The labels of {@code names} (paths relative to {@code dir}, '/'-separated); every problem
+   * (a bad row, an image the csv does not list) goes to {@code problems}.
+   */
+  static FolderLabels of(Path dir, List<String> names, Problems problems) {
+    Path csv = dir.resolve(CSV);
+    Map<String, String> byName = new HashMap<>();
+    if (Files.isRegularFile(csv)) {
+      Map<String, String> listed = read(csv, problems);
+      Set<String> present = new HashSet<>(names);
+      for (String n : names) {
+        String label = listed.get(n);
+        if (label == null) {
+          problems.add(dir.resolve(n), "not listed in " + csv + " (give every image a row "
+              + "file,label)");
+        } else {
+          byName.put(n, label);
+        }
+      }
+      List<String> absent = listed.keySet().stream().filter(n -> !present.contains(n)).sorted()
+          .toList();
+      if (!absent.isEmpty()) {
+        LOG.warning(csv + " lists " + absent.size() + " file(s) that are not images in "
+            + dir + " (ignored), e.g. " + absent.get(0));
+      }
+      return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, csv.toString());
+    }
+    for (String n : names) {
+      int slash = n.indexOf('/');
+      byName.put(n, slash > 0 ? n.substring(0, slash) : NO_LABEL);
+    }
+    return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, "sub-folders");
+  }
+
+  private static Map<String, String> read(Path csv, Problems problems) {
+    Map<String, String> out = new HashMap<>();
+    CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(true)
+        .setIgnoreEmptyLines(true).get();
+    try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+         CSVParser p = CSVParser.parse(r, format)) {
+      List<String> bad = new ArrayList<>();
+      boolean first = true;
+      for (CSVRecord row : p) {
+        if (first) {
+          first = false;
+          if (row.size() != 2 || !row.get(0).toLowerCase(Locale.ROOT).equals("file")
+              || !row.get(1).toLowerCase(Locale.ROOT).equals("label")) {
+            problems.add(csv, "the first row must be the header file,label");
+            return out;
+          }
+          continue;
+        }
+        long line = row.getRecordNumber();
+        if (row.size() != 2 || row.get(0).isEmpty() || row.get(1).isEmpty()) {
+          bad.add("row " + line + " is not file,label");
+          continue;
+        }
+        String name = row.get(0).replace('\\', '/');
+        name = name.startsWith("./") ? name.substring(2) : name;
+        String old = out.putIfAbsent(name, row.get(1));
+        if (old != null) {
+          bad.add("row " + line + " lists " + name + " again");
+        }
+      }
+      if (!bad.isEmpty()) {
+        problems.add(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
+            + (bad.size() > 5 ? "; and " + (bad.size() - 5) + " more bad rows" : ""));
+      }
+    } catch (IOException | RuntimeException e) {
+      problems.add(csv, "cannot read it as CSV: " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** Sorted distinct labels. */
+  List<String> table() {
+    return table;
+  }
+
+  /** The label index of image {@code name}, or -1 when it has none (already a problem). */
+  int index(String name) {
+    String label = byName.get(name);
+    return label == null ? -1 : table.indexOf(label);
+  }
+
+  /** Where the labels came from: the csv's path, or "sub-folders". */
+  String source() {
+    return source;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.core.FgbgException;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Before an export writes anything: its estimated size against the per-export and total quotas
+ * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the export root's file
+ * system (FAILED_PRECONDITION naming both figures). The estimate is an upper bound: raw array
+ * bytes (exact for npy; encoded JPEG and PNG files are smaller) plus per-sample overhead for
+ * file headers and metadata. What an earlier run of the same destination left counts as space
+ * already taken, since a resume keeps it and an overwrite frees it.
+ */
+final class ExportSpace {
+  /** Bytes per sample for names, archive headers, JSON metadata and table rows. */
+  static final long OVERHEAD_PER_SAMPLE = 2048;
+
+  private ExportSpace() {}
+
+  /** Upper bound of the bytes {@code job} writes. */
+  static long estimate(ExportJob job) {
+    long h = job.dataset().spec().height();
+    long w = job.dataset().spec().width();
+    long perSample = (job.outputs().image() ? h * w * 3 : 0) + (job.outputs().mask() ? h * w : 0)
+        + (job.outputs().depth() ? h * w * 2 : 0);
+    if (job.format() != ExportFormat.NPY) {
+      perSample += perSample / 100 + OVERHEAD_PER_SAMPLE; // PNG's worst case is a little over raw
+    }
+    return job.size() * perSample + (1 << 16);
+  }
+
+  /** Refuses {@code job} into {@code dest} when it would pass a quota or the free space. */
+  static void check(ExportRoot root, Path dest, ExportJob job, ExportLimits limits)
+      throws IOException {
+    long need = estimate(job);
+    String what = String.format(Locale.ROOT, "export %s (%,d samples, %s) needs up to %s",
+        root.relative(dest), job.size(), job.format().id(), human(need));
+    if (need > limits.perExportBytes()) {
+      throw new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, what + ", over the"
+          + " per-export quota of " + human(limits.perExportBytes()) + " ("
+          + ExportLimits.PER_EXPORT_FLAG + "); export a smaller range");
+    }
+    long held = Files.exists(dest.resolve(ManifestStore.MANIFEST), LinkOption.NOFOLLOW_LINKS)
+        ? treeBytes(dest) : 0;
+    if (limits.totalBytes() != Long.MAX_VALUE) {
+      long others = treeBytes(root.path()) - held;
+      if (others + need > limits.totalBytes()) {
+        throw new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, what + ", but exports"
+            + " under the export root hold " + human(others) + " of the total quota of "
+            + human(limits.totalBytes()) + " (" + ExportLimits.TOTAL_FLAG + "); remove old"
+            + " exports first");
+      }
+    }
+    long more = Math.max(0, need - held);
+    long free = store(dest).getUsableSpace();
+    if (more > free) {
+      throw FgbgException.failedPrecondition(what + (held > 0 ? " (" + human(more)
+          + " more than it holds)" : "") + ", but only " + human(free) + " is free on the"
+          + " export root's file system; free space or export a smaller range");
+    }
+  }
+
+  private static FileStore store(Path p) throws IOException {
+    Path at = p;
+    while (!Files.exists(at)) {
+      at = at.getParent();
+    }
+    return Files.getFileStore(at);
+  }
+
+  /** Bytes of the regular files under {@code dir}, links not followed. */
+  static long treeBytes(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    long[] sum = {0};
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.forEach(p -> {
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS);
+          if (a.isRegularFile()) {
+            sum[0] += a.size();
+          }
+        } catch (IOException e) {
+          // removed while walking: it holds nothing
+        }
+      });
+    }
+    return sum[0];
+  }
+
+  /** Bytes for people: "512 B", "3.4 MB", "1.20 GB" (decimal units, as the quota flags). */
+  static String human(long bytes) {
+    if (bytes == Long.MAX_VALUE) {
+      return "unlimited";
+    }
+    String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double v = bytes;
+    int u = 0;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    return u == 0 ? bytes + " B" : String.format(Locale.ROOT, v < 10 ? "%.2f %s" : "%.1f %s", v,
+        units[u]);
+  }
+}

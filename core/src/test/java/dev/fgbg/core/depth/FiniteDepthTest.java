@@ -1,0 +1,74 @@
+package dev.fgbg.core.depth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.dataset.Dataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** NaN and infinite depth from a real ONNX Runtime session: refused, never served or cached. */
+class FiniteDepthTest {
+  @TempDir
+  Path dir;
+
+  private DepthRuntime runtime(Path model, Path cacheDir) throws Exception {
+    TinyOnnx.config(model, "");
+    ModelConfig config = ModelConfig.load(model, null);
+    OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
+    return DepthRuntime.create("teacher", m.device(), m, config, 16 << 20, cacheDir, 1L << 30);
+  }
+
+  @Test
+  void nanDepthFailsWarmUpNamingTheModel() throws Exception {
+    Path model = dir.resolve("nan");
+    TinyOnnx.nanDepth(model);
+    try (DepthRuntime rt = runtime(model, null)) {
+      FgbgException e = assertThrows(FgbgException.class, () -> rt.warmUp(32, 32));
+      assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+      assertTrue(e.getMessage().contains("warm-up of depth model 'teacher'"), e.getMessage());
+      assertTrue(e.getMessage().contains("depth model 'tiny' produced 8,192 NaN or infinite"
+          + " values of 8,192"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aBatchWithNanFailsItsRequestsAndIsCachedNeitherInMemoryNorOnDisk() throws Exception {
+    Path model = dir.resolve("dark");
+    TinyOnnx.nanWhenDark(model);
+    Path cache = dir.resolve("cache");
+    Dataset d = TestDatasets.tiny();
+    byte[] dark = new byte[32 * 32 * 3]; // red 0: sqrt(-127) everywhere
+    byte[] bright = new byte[32 * 32 * 3];
+    Arrays.fill(bright, (byte) 200);
+    try (DepthRuntime rt = runtime(model, cache)) {
+      rt.warmUp(32, 32); // mid-grey is finite: the model passes warm-up
+      long warm = rt.stats().inferred();
+      for (int attempt = 1; attempt <= 2; attempt++) {
+        var f = rt.teacher().depth(d, 1, 7, dark, 0);
+        CompletionException e = assertThrows(CompletionException.class, f::join);
+        FgbgException cause = (FgbgException) e.getCause();
+        assertEquals(FgbgException.Reason.FAILED_PRECONDITION, cause.reason());
+        assertTrue(cause.getMessage().contains("'tiny' produced 1,024 NaN"), cause.getMessage());
+        assertEquals(warm + attempt, rt.stats().inferred(), "recomputed: not cached in memory");
+      }
+      float[] ok = rt.teacher().depth(d, 1, 8, bright, 0).get(30, TimeUnit.SECONDS).values();
+      assertEquals((float) Math.sqrt(73) / 256f, ok[0], 1e-6f);
+      assertEquals(warm + 3, rt.stats().inferred());
+    }
+    try (Stream<Path> files = Files.walk(cache)) {
+      assertEquals(1, files.filter(Files::isRegularFile).count(),
+          "only the finite map reached the disk tier");
+    }
+  }
+}

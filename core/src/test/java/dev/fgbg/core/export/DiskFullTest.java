@@ -1,0 +1,167 @@
+package dev.fgbg.core.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.SmallDisk;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Exports that fill the disk stop with RESOURCE_EXHAUSTED and give every byte back: no open
+ * descriptor to a deleted temporary file. On a real 64 MB tmpfs (as root, which CI is); where
+ * mounting is not allowed, on a store whose writes fail as a full disk does, checking the
+ * process's open descriptors instead of the free space.
+ */
+class DiskFullTest {
+  /** 224x224: a shard is larger than a writer's buffer, so writes fail mid-shard. */
+  private static final Dataset D = TestDatasets.builtin();
+  private static ExecutorService pool;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void startPool() {
+    pool = NamedThreads.fixedPool("test-worker", 2);
+  }
+
+  @AfterAll
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
+  private static ExportJob job(ExportFormat f) {
+    return new ExportJob(D, 3, 0, 160, Outputs.all(D), f, "full", false, 25, 95, false);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExportFormat.class)
+  void repeatedDiskFullExportsLeaveFreeSpaceWhereItWas(ExportFormat f) throws Exception {
+    SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), "size=64m");
+    if (disk == null) {
+      failingStoreClosesEveryFile(f);
+      return;
+    }
+    try {
+      ExportRoot root = new ExportRoot(disk.dir().resolve("root"));
+      Exporter exporter = new Exporter(root, pool, 4, Ticker.systemTicker());
+      long before = disk.free();
+      Path filler = disk.dir().resolve("filler");
+      for (int round = 0; round < 3; round++) {
+        AtomicBoolean filled = new AtomicBoolean();
+        // Once the export is under way, the rest of the disk is taken: its next write fails.
+        FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job(f), p -> {
+          if (!filled.getAndSet(true)) {
+            fill(filler);
+          }
+        }, () -> false));
+        assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("export stopped: disk full while writing full"),
+            e.getMessage());
+        assertFalse(e.getMessage().contains(disk.dir().toString()), "no server path: "
+            + e.getMessage());
+        assertEquals(List.of(), openFilesUnder(disk.dir()), "no descriptor left open");
+        Files.delete(filler);
+        FileIo.deleteTree(root.resolve("full"));
+        assertEquals(before, disk.free(), "round " + round + ": every byte given back");
+      }
+    } finally {
+      disk.close();
+    }
+  }
+
+  private static void fill(Path filler) {
+    byte[] block = new byte[1 << 16];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      // the disk is full now
+    }
+  }
+
+  /** Where no file system can be mounted: writes fail with ENOSPC's message after 64 kB. */
+  private void failingStoreClosesEveryFile(ExportFormat f) throws Exception {
+    Path dest = tmp.resolve("dest");
+    for (int round = 0; round < 3; round++) {
+      ExportStore store = new FullAfter(ExportStore.local(dest), 64 << 10);
+      ExportPlan plan = new ExportPlan(job(f), store);
+      plan.prepareManifest();
+      plan.prepareLayout();
+      IOException e = assertThrows(IOException.class,
+          () -> plan.write(0, pool, 4, () -> false, (n, b) -> { }));
+      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      assertEquals(List.of(), openFilesUnder(dest), "no descriptor left open");
+      FileIo.deleteTree(dest);
+    }
+  }
+
+  /** Files under {@code dir} this process holds open (deleted ones included). */
+  static List<String> openFilesUnder(Path dir) throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.map(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString();
+        } catch (IOException gone) {
+          return "";
+        }
+      }).filter(t -> t.startsWith(dir.toString())).toList();
+    }
+  }
+
+  /** A store whose files fail as on a full disk once {@code limit} bytes have been written. */
+  private static final class FullAfter extends ForwardingStore {
+    private long left;
+
+    FullAfter(ExportStore inner, long limit) {
+      super(inner);
+      this.left = limit;
+    }
+
+    private synchronized void take(int n) throws IOException {
+      if (n > left) {
+        throw new IOException("No space left on device");
+      }
+      left -= n;
+    }
+
+    @Override
+    public OutputStream create(String path) throws IOException {
+      return new FilterOutputStream(inner.create(path)) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          take(len);
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          take(1);
+          out.write(b);
+        }
+      };
+    }
+  }
+}

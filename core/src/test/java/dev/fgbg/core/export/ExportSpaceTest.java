@@ -1,0 +1,114 @@
+package dev.fgbg.core.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.SmallDisk;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportSpaceTest {
+  private static final Dataset D = TestDatasets.tiny(); // 120 samples, 32x32
+  private static ExecutorService pool;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void startPool() {
+    pool = NamedThreads.fixedPool("test-worker", 2);
+  }
+
+  @AfterAll
+  static void stopPool() {
+    pool.shutdownNow();
+  }
+
+  private static ExportJob job(ExportFormat f, String dest, long end) {
+    return new ExportJob(D, 1, 0, end, Outputs.all(D), f, dest, false, 25, 95, false);
+  }
+
+  @Test
+  void theEstimateIsExactForNpyAndAnUpperBoundOfEveryOtherFormat() throws Exception {
+    long raw = 32 * 32 * 6;
+    assertEquals(120 * raw + 65_536, ExportSpace.estimate(job(ExportFormat.NPY, "n", 120)));
+    Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4,
+        Ticker.systemTicker());
+    for (ExportFormat f : ExportFormat.values()) {
+      e.run(job(f, f.id(), 120), p -> { }, () -> false);
+      long written = ExportSpace.treeBytes(tmp.resolve("root").resolve(f.id()));
+      assertTrue(written <= ExportSpace.estimate(job(f, f.id(), 120)), f + ": " + written);
+    }
+  }
+
+  @Test
+  void quotasRefuseAnExportBeforeItWritesNamingTheFlag() throws Exception {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    long one = ExportSpace.estimate(job(ExportFormat.NPY, "a", 60));
+    Exporter e = new Exporter(root, pool, 4, Ticker.systemTicker(),
+        new ExportLimits(one, one + one / 2));
+    FgbgException big = assertThrows(FgbgException.class,
+        () -> e.run(job(ExportFormat.NPY, "big", 120), p -> { }, () -> false));
+    assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, big.reason());
+    assertEquals("export big (120 samples, npy) needs up to 802.8 kB, over the per-export quota"
+        + " of 434.2 kB (--export-quota-gb); export a smaller range", big.getMessage());
+    assertFalse(Files.exists(root.path().resolve("big/manifest.json")), "nothing written");
+    e.run(job(ExportFormat.NPY, "a", 60), p -> { }, () -> false);
+    FgbgException total = assertThrows(FgbgException.class,
+        () -> e.run(job(ExportFormat.NPY, "b", 60), p -> { }, () -> false));
+    assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, total.reason());
+    assertTrue(total.getMessage().contains("but exports under the export root hold 376.3 kB of the"
+        + " total quota of 651.3 kB (--export-total-gb)"), total.getMessage());
+    // Rerunning the export already there counts what it holds: it fits.
+    assertTrue(e.run(job(ExportFormat.NPY, "a", 60), p -> { }, () -> false).getComplete());
+  }
+
+  @Test
+  void anExportLargerThanTheFreeSpaceIsRefusedNamingBothFigures() throws Exception {
+    SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), "size=512k");
+    Path at = disk != null ? disk.dir() : tmp;
+    try {
+      ExportRoot root = new ExportRoot(at.resolve("root"));
+      long free = Files.getFileStore(root.path()).getUsableSpace();
+      // Without a small disk (not root): the whole built-in dataset, 120 GB of arrays.
+      Dataset d = disk != null ? D : TestDatasets.builtin();
+      ExportJob j = new ExportJob(d, 1, 0, d.size(), Outputs.all(d), ExportFormat.NPY, "x",
+          false, 25, 95, false);
+      Exporter e = new Exporter(root, pool, 4, Ticker.systemTicker());
+      FgbgException x = assertThrows(FgbgException.class, () -> e.run(j, p -> { }, () -> false));
+      assertEquals(FgbgException.Reason.FAILED_PRECONDITION, x.reason());
+      String m = x.getMessage();
+      assertTrue(m.startsWith("export x (") && m.contains(" needs up to "
+          + ExportSpace.human(ExportSpace.estimate(j)) + ", but only "), m);
+      assertTrue(m.contains(" is free on the export root's file system"), m);
+      assertTrue(ExportSpace.estimate(j) > free);
+      assertFalse(m.contains(root.path().toString()), m);
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
+  }
+
+  @Test
+  void sizesReadAsPeopleWriteThem() {
+    assertEquals("512 B", ExportSpace.human(512));
+    assertEquals("1.50 kB", ExportSpace.human(1500));
+    assertEquals("67.0 GB", ExportSpace.human(67_000_000_000L));
+    assertEquals("120 GB", ExportSpace.human(120_000_000_000L).replace(".0", ""));
+    assertEquals("unlimited", ExportSpace.human(Long.MAX_VALUE));
+  }
+}

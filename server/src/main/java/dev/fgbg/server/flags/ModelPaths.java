@@ -1,0 +1,29 @@
+package dev.fgbg.server.flags;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a {@code --depth-model} the user typed is. Paths are relative to the folder the user ran
+ * {@code ./fgbg} from; a model that is not there is looked up under the repository the launcher
+ * belongs to ({@code $FGBG_HOME}), so {@code --depth-model models/NAME} works from any folder.
+ */
+final class ModelPaths {
+  static final String HOME_ENV = "FGBG_HOME";
+
+  private ModelPaths() {}
+
+  /** {@code typed}, or the same path under {@code $FGBG_HOME} when only that one exists. */
+  static String resolve(String typed) {
+    return resolve(typed, System.getenv(HOME_ENV));
+  }
+
+  static String resolve(String typed, String home) {
+    if (typed.isEmpty() || home == null || home.isEmpty() || Files.exists(Path.of(typed))
+        || Path.of(typed).isAbsolute()) {
+      return typed;
+    }
+    Path there = Path.of(home).resolve(typed);
+    return Files.exists(there) ? there.toString() : typed;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.stats.Stats;
+import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.v1.StatsProgress;
+import dev.fgbg.v1.StatsRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * Runs StatsWithProgress calls: the computation on the calling thread (its chunks on the worker
+ * pool), a progress message with rate and ETA at most every 200 ms by the ticker and only while
+ * the client is ready (an update is dropped rather than queued), then the result.
+ */
+final class StatsStreamer {
+  static final long PROGRESS_NANOS = 200_000_000L;
+
+  private final StatsCalculator calculator;
+  private final Ticker ticker;
+
+  StatsStreamer(StatsCalculator calculator, Ticker ticker) {
+    this.calculator = calculator;
+    this.ticker = ticker;
+  }
+
+  StatsCalculator calculator() {
+    return calculator;
+  }
+
+  void run(Dataset d, StatsRequest r, Outputs outputs,
+      ServerCallStreamObserver<StatsProgress> call) {
+    long end = r.getEnd() == 0 ? d.size() : r.getEnd();
+    long total = end - r.getStart();
+    long start = ticker.read();
+    Object lock = new Object();
+    long[] done = {0};
+    long[] last = {start};
+    Stats s = calculator.compute(d, r.getSeed(), r.getStart(), end, outputs, call::isCancelled,
+        n -> {
+          synchronized (lock) {
+            done[0] += n;
+            long now = ticker.read();
+            if (done[0] < total && now - last[0] >= PROGRESS_NANOS && call.isReady()
+                && !call.isCancelled()) {
+              last[0] = now;
+              call.onNext(progress(done[0], total, now - start).build());
+            }
+          }
+        });
+    synchronized (lock) {
+      if (!call.isCancelled()) {
+        call.onNext(progress(total, total, ticker.read() - start).setFinished(true)
+            .setResult(ProtoMapping.stats(d, s, outputs)).build());
+        call.onCompleted();
+      }
+    }
+  }
+
+  private static StatsProgress.Builder progress(long done, long total, long nanos) {
+    double rate = done / Math.max(1e-9, nanos / 1e9);
+    return StatsProgress.newBuilder().setDone(done).setTotal(total).setSamplesPerSecond(rate)
+        .setEtaSeconds(rate > 0 ? (total - done) / rate : 0);
+  }
+}

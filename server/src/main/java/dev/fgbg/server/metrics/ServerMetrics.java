@@ -1,0 +1,124 @@
+package dev.fgbg.server.metrics;
+
+import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.DepthStats;
+import dev.fgbg.core.load.MemoryBudget;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The server's metrics on a registry of their own (not the global default, so that two servers
+ * in one JVM, as in tests, do not mix). Counters and histograms are fed as things happen;
+ * gauges and the depth cache counters are read from the objects that keep them when scraped.
+ */
+public final class ServerMetrics {
+  private static final double[] LATENCY_BOUNDS = {.001, .0025, .005, .01, .025, .05, .1, .25,
+      .5, 1, 2.5, 5, 10, 30};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final List<DepthRuntime> depth = new CopyOnWriteArrayList<>();
+  private final Counter samples = Counter.builder().name("fgbg_samples_sent")
+      .help("Samples sent (StreamEpoch, GetSamples) or written (Export)").labelNames("method")
+      .register(registry);
+  private final Counter bytes = Counter.builder().name("fgbg_sent").unit(Unit.BYTES)
+      .help("Array bytes sent (StreamEpoch, GetSamples) or file bytes written (Export)")
+      .labelNames("method").register(registry);
+  private final Gauge open = Gauge.builder().name("fgbg_streams_open")
+      .help("Server-streaming calls open now").labelNames("method").register(registry);
+  private final Counter rejected = Counter.builder().name("fgbg_requests_rejected")
+      .help("Calls that ended with an error status, by method and status code (cancelled calls"
+          + " are not counted)").labelNames("method", "code").register(registry);
+  private final Histogram render = Histogram.builder().name("fgbg_render_seconds")
+      .unit(Unit.SECONDS).help("Time to render one StreamEpoch chunk or GetSamples reply,"
+          + " teacher depth included").labelNames("method").classicOnly()
+      .classicUpperBounds(LATENCY_BOUNDS).register(registry);
+  private final Histogram depthBatch = Histogram.builder().name("fgbg_depth_batch_seconds")
+      .unit(Unit.SECONDS).help("Depth model inference time per batch").labelNames("model")
+      .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+  private final Gauge exportDone = Gauge.builder().name("fgbg_export_progress_ratio")
+      .help("Fraction of each running export's samples written").labelNames("destination")
+      .register(registry);
+
+  public ServerMetrics() {
+    CounterWithCallback.builder().name("fgbg_depth_cache_requests")
+        .help("Depth requests by where the map came from: memory, disk, store, or the model"
+            + " (miss)").labelNames("model", "result")
+        .callback(cb -> {
+          for (DepthRuntime r : depth) {
+            DepthStats s = r.stats();
+            cb.call(s.memoryHits(), r.name(), "memory_hit");
+            cb.call(s.diskHits(), r.name(), "disk_hit");
+            cb.call(s.storeHits(), r.name(), "store_hit");
+            cb.call(s.misses(), r.name(), "miss");
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("fgbg_depth_queue_length")
+        .help("Depth requests waiting in each model's batcher queue").labelNames("model")
+        .callback(cb -> depth.forEach(r -> cb.call(r.queued(), r.name()))).register(registry);
+  }
+
+  /** Adds {@code runtime}'s cache counters, queue length and batch latency. */
+  public void watch(DepthRuntime runtime) {
+    depth.add(runtime);
+    runtime.stats().onBatch((images, nanos) -> depthBatch.labelValues(runtime.name())
+        .observe(nanos / 1e9));
+  }
+
+  /** Adds the memory budget's bytes in use and its capacity. */
+  public void watch(MemoryBudget budget) {
+    GaugeWithCallback.builder().name("fgbg_memory_budget_used_bytes")
+        .help("Rendered bytes held ahead of what clients have taken")
+        .callback(cb -> cb.call(budget.used())).register(registry);
+    GaugeWithCallback.builder().name("fgbg_memory_budget_capacity_bytes")
+        .help("The memory budget (--memory-budget-mb)")
+        .callback(cb -> cb.call(budget.capacity())).register(registry);
+  }
+
+  public void sent(String method, long sampleCount, long byteCount) {
+    samples.labelValues(method).inc(sampleCount);
+    bytes.labelValues(method).inc(byteCount);
+  }
+
+  public void opened(String method) {
+    open.labelValues(method).inc();
+  }
+
+  public void closed(String method) {
+    open.labelValues(method).dec();
+  }
+
+  public void rejected(String method, String code) {
+    rejected.labelValues(method, code).inc();
+  }
+
+  public void rendered(String method, long nanos) {
+    render.labelValues(method).observe(nanos / 1e9);
+  }
+
+  public void exportProgress(String destination, long done, long total) {
+    exportDone.labelValues(destination).set(total == 0 ? 0 : (double) done / total);
+  }
+
+  /** The export has ended (finished, failed or cancelled): its series goes. */
+  public void exportEnded(String destination) {
+    exportDone.remove(destination);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** Serves /metrics on {@code host}:{@code port} (0 picks a free port) until closed. */
+  public HTTPServer serve(String host, int port) throws IOException {
+    return HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+  }
+}
