@@ -1,9 +1,9 @@
 """Batches as numpy arrays that are views of the message bytes (no copy)."""
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-Part = Tuple[bytes, int, Optional[int]]
+Part = Tuple[Any, int, Optional[int]]
 
 _DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
 
@@ -15,15 +15,24 @@ class Batch:
     (little-endian, metres); None for an output that was not asked for. indices: int64 [n];
     positions: int64 [n], each sample's global epoch position (streams only); meta: a list of
     SampleMeta messages. Arrays made from a single message are read-only views of its bytes.
+
+    Through shared memory (fgbg.shm) the arrays are read-only views of a ring slot: the slot
+    is given back to the server by release(), or when the last array or tensor made from the
+    batch is gone. Do not keep more live batches than the ring has slots (4): the stream then
+    continues over the network.
     """
 
     __slots__ = ("indices", "positions", "images", "masks", "depth", "meta", "batch_index",
-                 "fingerprint", "buffers")
+                 "fingerprint", "buffers", "shared_memory", "_release")
 
     def __init__(self, messages: Sequence[Any], world_size: int = 1,
-                 payloads: Optional[Sequence[Dict[str, Part]]] = None) -> None:
-        """messages: parsed SampleBatch chunks; payloads: per chunk, {field: (bytes, offset,
-        length)} when the payload was left in the raw message (see fgbg.wire)."""
+                 payloads: Optional[Sequence[Dict[str, Part]]] = None,
+                 release: Optional[Callable[[], None]] = None) -> None:
+        """messages: parsed SampleBatch chunks; payloads: per chunk, {field: (buffer, offset,
+        length)} when the payload was left in the raw message (see fgbg.wire) or lies in a
+        shared-memory slot; release: gives that slot back."""
+        self._release = release
+        self.shared_memory = release is not None  # arrays are views of a shared-memory slot
         first = messages[0]
         self.batch_index = first.batch_index
         self.fingerprint = first.fingerprint
@@ -40,6 +49,15 @@ class Batch:
         self.masks = _view(self.buffers["masks"], np.uint8, (n, h, w))
         self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
                            (n, first.depth_height, first.depth_width))
+
+    def release(self) -> None:
+        """Gives a shared-memory batch's slot back now (its arrays are dropped: the server
+        writes the slot again). Nothing to do for a batch that came over the network."""
+        if self._release is not None:
+            self.images = self.masks = self.depth = None
+            self.buffers = {}
+            self._release()
+            self._release = None
 
     def __len__(self) -> int:
         return len(self.indices)

@@ -1,7 +1,7 @@
 """fgbg.Client: describe, get_samples, stream_epoch, export, stats, gallery, with deadlines and
 clear errors."""
 import os
-from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 # DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
 # epoll1 poller, parent and child then share one epoll set and the child's calls can hang; the
@@ -13,7 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import replicas, wire  # noqa: E402
+from . import _streams, replicas, shm  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
@@ -29,10 +29,7 @@ _FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
             "coco": pb.EXPORT_FORMAT_COCO}
 
 
-def _error(e: Exception, target: str) -> FgbgError:
-    if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
-        return FgbgError(e.code().name, e.details(), target)
-    return FgbgError("UNKNOWN", str(e), target)
+_error = _streams.error
 
 
 def _outputs(outputs: Optional[Iterable[str]],
@@ -56,11 +53,6 @@ def _dtype(depth_dtype: str) -> int:
     return _DTYPES[depth_dtype]
 
 
-def _parse(raw: bytes) -> Any:
-    small, where = wire.split(raw)
-    return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
-
-
 class Client:
     """A connection to an fgbg server at `target` (default: $FGBG_TARGET, else
     localhost:50051). Every call has a deadline (`timeout` seconds; streams `stream_timeout`).
@@ -68,11 +60,17 @@ class Client:
 
     `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
     fgbg.replicas): the client connects to replica `rank % n` (`targets` lists them all).
-    fgbg.failover streams an epoch that moves to the next replica when one dies."""
+    fgbg.failover streams an epoch that moves to the next replica when one dies.
+
+    `shared_memory` (default: on when the target is this host, unless FGBG_SHM=0): offer the
+    server a ring of `ring_slots` slots in /dev/shm, so that batches arrive as views of shared
+    memory instead of over the socket; the server may refuse (another host, no shared /dev/shm,
+    --no-shared-memory), and the call then uses the network. One log line says which."""
 
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
-                 rank: int = 0) -> None:
+                 rank: int = 0, shared_memory: Optional[bool] = None,
+                 ring_slots: int = 4) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
@@ -80,6 +78,13 @@ class Client:
         self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout
+        if ring_slots < 2:
+            raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
+        self.shared_memory = shared_memory
+        self.ring_slots = ring_slots
+        self._sample_bytes: Dict[Any, Tuple[int, int, int]] = {}
+        self._get_ring: Optional[shm.Ring] = None
+        self._get_path = ""  # "" until the first GetSamples says which path it took
         self._channel = grpc.insecure_channel(self.target, options=[
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", 16 << 20),
@@ -94,6 +99,8 @@ class Client:
             response_deserializer=None)
 
     def close(self) -> None:
+        if self._get_ring is not None:
+            self._get_ring.close()
         self._channel.close()
 
     def __enter__(self) -> "Client":
@@ -126,8 +133,43 @@ class Client:
         """Samples by index, as one Batch (at most DatasetInfo.max_get_samples per call)."""
         req = pb.GetSamplesRequest(dataset=dataset, seed=seed, indices=[int(i) for i in indices],
                                    outputs=_outputs(outputs), depth_dtype=_dtype(depth_dtype))
-        msg, payload = _parse(self._unary(self._raw_get, req))
+        ring = self._reply_ring(req)
+        msg, payload = _streams.parse(self._unary(self._raw_get, req))
+        if not self._get_path:
+            self._get_path = msg.shared_memory_refused or "ok"
+            shm.log_path("GetSamples", ring, msg.shared_memory_refused,
+                         shm.wanted(self.target, self.shared_memory)[1])
+        if ring is not None and msg.HasField("shared_memory"):
+            return _streams.ring_batch(ring, msg, 1)
         return Batch([msg], payloads=[payload])
+
+    def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
+        key = (dataset, tuple(outputs), depth_dtype)
+        if key not in self._sample_bytes:
+            info = self._unary(self._stub.Describe, pb.DescribeRequest(dataset=dataset))
+            self._sample_bytes[key] = _streams.sample_bytes(info, outputs, depth_dtype)
+        return self._sample_bytes[key]
+
+    def _reply_ring(self, req: Any) -> Optional[shm.Ring]:
+        """The client's GetSamples ring with a free slot offered in `req`, or None (network)."""
+        if self._get_path not in ("", "ok") or not shm.wanted(self.target, self.shared_memory)[0]:
+            return None
+        need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
+                                                                   req.depth_dtype))
+        ring = self._get_ring
+        if ring is None or (ring.slot_bytes < need and ring.held() == 0):
+            if ring is not None:
+                ring.close()
+            try:
+                ring = self._get_ring = shm.Ring(self.ring_slots, need)
+            except OSError as e:
+                self._get_path = "cannot create a ring: %s" % e
+                return None
+        slot = ring.free_slot() if ring.slot_bytes >= need else -1
+        if slot < 0:
+            return None
+        req.shared_memory.CopyFrom(ring.offer(slot))
+        return ring
 
     def export(self, destination: str, format: str = "folders", dataset: str = "builtin",
                seed: int = 0, start: int = 0, end: int = 0,
@@ -197,8 +239,10 @@ class Client:
                      world_size: int = 1, start_batch: int = 0, start_position: int = 0,
                      drop_last: bool = False, limit: int = 0,
                      outputs: Optional[Iterable[str]] = None,
-                     depth_dtype: str = "float16") -> Iterator[Batch]:
+                     depth_dtype: str = "float16",
+                     shared_memory: Optional[bool] = None) -> Iterator[Batch]:
         """Yields whole Batches of one epoch (or shard). Closing the generator cancels the call.
+        `shared_memory` overrides the client's setting for this stream.
 
         Rank r of w takes global positions start_position + r + j*w; see the README."""
         req = pb.StreamEpochRequest(
@@ -206,25 +250,22 @@ class Client:
             rank=rank, world_size=world_size, start_batch=start_batch,
             start_position=start_position, drop_last=drop_last, limit=limit,
             outputs=_outputs(outputs), depth_dtype=_dtype(depth_dtype))
-        call = self._raw_stream(req, timeout=self.stream_timeout)
-        pending = []
-        payloads = []
-        try:
-            for raw in call:
-                msg, payload = _parse(raw)
-                pending.append(msg)
-                payloads.append(payload)
-                if len(pending) == max(1, msg.chunk_count):
-                    yield Batch(pending, world_size=max(1, world_size), payloads=payloads)
-                    pending = []
-                    payloads = []
-        except grpc.RpcError as e:
-            raise _error(e, self.target) from None
-        finally:
-            call.cancel()
-        if pending:
-            raise FgbgError("DATA_LOSS", "stream ended inside batch %d" % pending[0].batch_index,
-                            self.target)
+        return self._stream(req, max(1, world_size),
+                            self.shared_memory if shared_memory is None else shared_memory)
+
+    def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:
+        # A generator: nothing (no ring, no call) happens before the first batch is asked for.
+        use, why_not = shm.wanted(self.target, shared_memory)
+        ring = None
+        if use:
+            per = self._per_sample(req.dataset, list(req.outputs), req.depth_dtype)
+            try:
+                ring = shm.Ring(self.ring_slots, shm.slot_bytes(max(1, req.batch_size), *per))
+            except OSError as e:
+                why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e)
+            else:
+                req.shared_memory.CopyFrom(ring.offer())
+        yield from _streams.stream(self, req, world_size, ring, why_not)
 
 
 class _Progress:

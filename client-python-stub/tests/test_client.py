@@ -26,7 +26,8 @@ def test_describe_is_a_documented_dataclass_with_a_readable_repr(server):
 
 
 def test_arrays_are_views_of_the_message_bytes(server):
-    with fgbg.Client(server.target) as c:
+    # The network path (shared memory has its own test in test_shm.py).
+    with fgbg.Client(server.target, shared_memory=False) as c:
         b = c.get_samples([0, 5, 799])
     assert b.images.shape == (3, 32, 32, 3) and b.images.dtype == np.uint8
     assert b.masks.shape == (3, 32, 32)

@@ -1,27 +1,45 @@
 package dev.fgbg.client;
 
+import com.google.protobuf.ByteString;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SampleMeta;
+import dev.fgbg.v1.SharedMemorySlot;
 import io.grpc.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.logging.Logger;
 
 /**
- * Whole batches from a StreamEpoch call, joining chunks. Close it to cancel the call when you
- * stop early; reading to the end closes it by itself. Not thread-safe.
+ * Whole batches from a StreamEpoch call, joining chunks, or copied out of a shared-memory ring's
+ * slots when the server accepted the client's ring (the slot is freed at once). Close it to
+ * cancel the call when you stop early; reading to the end closes it by itself. Not thread-safe.
  */
 public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(BatchIterator.class.getName());
+
   private final Iterator<SampleBatch> messages;
   private final Context.CancellableContext context;
+  private final ClientRing ring;
+  private final String whyNot;
   private SampleBatch pending;
   private Batch next;
   private boolean closed;
+  private boolean logged;
 
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context) {
+    this(messages, context, null, "not offered");
+  }
+
+  /** @param ring the ring offered in the request, or null ({@code whyNot} says why) */
+  BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context,
+      ClientRing ring, String whyNot) {
     this.messages = messages;
     this.context = context;
+    this.ring = ring;
+    this.whyNot = whyNot;
   }
 
   @Override
@@ -51,6 +69,13 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     if (first == null) {
       return null;
     }
+    if (!logged) {
+      logged = true;
+      logPath(first);
+    }
+    if (ring != null && first.hasSharedMemory()) {
+      return fromRing(first);
+    }
     List<Long> indices = new ArrayList<>(first.getIndicesList());
     List<SampleMeta> meta = new ArrayList<>(first.getMetaList());
     var images = first.getImages();
@@ -77,12 +102,39 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
         first.getDepthWidth(), List.copyOf(meta), first.getFingerprint());
   }
 
-  /** Cancels the call if it is still running. */
+  private void logPath(SampleBatch first) {
+    if (ring != null && first.hasSharedMemory()) {
+      LOG.info(String.format(Locale.ROOT, "fgbg StreamEpoch: batches through shared memory (%s,"
+          + " %d slots of %.1f MiB)", ring.path(), ring.slots(), ring.slotBytes() / 1048576.0));
+    } else if (!first.getSharedMemoryRefused().isEmpty()) {
+      LOG.warning("fgbg StreamEpoch: the server refused shared memory ("
+          + first.getSharedMemoryRefused() + "); batches over the network");
+    } else {
+      LOG.fine("fgbg StreamEpoch: batches over the network (shared memory off: " + whyNot + ")");
+    }
+  }
+
+  /** The batch in the message's slot, copied out; the slot is given back. */
+  private Batch fromRing(SampleBatch m) {
+    SharedMemorySlot at = m.getSharedMemory();
+    ByteString images = ring.copy(at.getSlot(), at.getImagesOffset(), at.getImagesLength());
+    ByteString masks = ring.copy(at.getSlot(), at.getMasksOffset(), at.getMasksLength());
+    ByteString depth = ring.copy(at.getSlot(), at.getDepthOffset(), at.getDepthLength());
+    ring.free(at.getSlot());
+    return new Batch(m.getBatchIndex(), List.copyOf(m.getIndicesList()), m.getHeight(),
+        m.getWidth(), images, masks, depth, m.getDepthDtype(), m.getDepthHeight(),
+        m.getDepthWidth(), List.copyOf(m.getMetaList()), m.getFingerprint());
+  }
+
+  /** Cancels the call if it is still running, and removes the ring. */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
       context.cancel(null);
+      if (ring != null) {
+        ring.close();
+      }
     }
   }
 }

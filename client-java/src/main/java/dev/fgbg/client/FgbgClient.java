@@ -1,7 +1,9 @@
 package dev.fgbg.client;
 
+import dev.fgbg.common.RingFormat;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
+import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
@@ -10,6 +12,7 @@ import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
+import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
@@ -21,10 +24,14 @@ import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -47,6 +54,9 @@ public final class FgbgClient implements AutoCloseable {
   private final Duration deadline;
   private final Duration streamDeadline;
   private final int maxInboundBytes;
+  private final String sharedMemoryOff;
+  private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
+  private static final int RING_SLOTS = 4;
 
   private FgbgClient(Builder b) {
     this.ownsChannel = b.channel == null;
@@ -57,6 +67,7 @@ public final class FgbgClient implements AutoCloseable {
             .build();
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
+    this.sharedMemoryOff = sharedMemoryOff(b);
   }
 
   public static Builder builder() {
@@ -93,10 +104,66 @@ public final class FgbgClient implements AutoCloseable {
     return getSamples(r.build());
   }
 
-  /** Whole batches of one epoch (or shard); close the iterator to stop early. */
+  /**
+   * Whole batches of one epoch (or shard); close the iterator to stop early. On this host the
+   * request offers a shared-memory ring (unless turned off); one log line says which path the
+   * batches took.
+   */
   public BatchIterator streamEpoch(StreamEpochRequest request) {
-    return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes)
-        .streamEpoch(request), BatchIterator::new);
+    ClientRing ring = null;
+    String whyNot = sharedMemoryOff;
+    if (whyNot == null && !request.hasSharedMemory()) {
+      try {
+        ring = ClientRing.create(RING_SLOTS, slotBytes(request));
+        request = request.toBuilder().setSharedMemory(ring.offer()).build();
+      } catch (IOException | RuntimeException e) {
+        // Describe failed (the stream says why) or no ring could be made: the network it is.
+        whyNot = "no ring: " + e.getMessage();
+      }
+    }
+    StreamEpochRequest r = request;
+    ClientRing offered = ring;
+    String why = whyNot;
+    return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes).streamEpoch(r),
+        (it, ctx) -> new BatchIterator(it, ctx, offered, why));
+  }
+
+  /** Slot bytes a batch of the request needs: every array it asks for, 64-byte aligned. */
+  private long slotBytes(StreamEpochRequest r) {
+    DatasetInfo d = described.computeIfAbsent(r.getDataset(), this::describe);
+    long n = Math.max(1, r.getBatchSize());
+    long pixels = (long) d.getImageShape().getDims(0) * d.getImageShape().getDims(1);
+    List<Output> o = r.getOutputsList();
+    boolean all = o.isEmpty();
+    long depthValue = r.getDepthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2;
+    long depthPixels = d.getHasDepth()
+        ? (long) d.getDepthShape().getDims(0) * d.getDepthShape().getDims(1) : 0;
+    return RingFormat.slotBytes(all || o.contains(Output.OUTPUT_IMAGE) ? n * pixels * 3 : 0,
+        all || o.contains(Output.OUTPUT_MASK) ? n * pixels : 0,
+        all || o.contains(Output.OUTPUT_DEPTH) ? n * depthPixels * depthValue : 0);
+  }
+
+  /** Why batches cannot come through shared memory, or null when they may. */
+  private static String sharedMemoryOff(Builder b) {
+    if (Boolean.FALSE.equals(b.sharedMemory)) {
+      return "sharedMemory(false)";
+    }
+    if (b.sharedMemory == null && "0".equals(System.getenv("FGBG_SHM"))) {
+      return "FGBG_SHM=0";
+    }
+    if (!Files.isDirectory(ClientRing.DIRECTORY)) {
+      return ClientRing.DIRECTORY + " does not exist";
+    }
+    if (b.sharedMemory == null && (b.channel != null || !isLocal(b.target))) {
+      return b.channel != null ? "a channel given" : b.target + " is not this host";
+    }
+    return null;
+  }
+
+  static boolean isLocal(String target) {
+    String host = target.startsWith("[") ? target.substring(1, Math.max(1, target.indexOf(']')))
+        : target.contains(":") ? target.substring(0, target.lastIndexOf(':')) : target;
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
@@ -164,6 +231,7 @@ public final class FgbgClient implements AutoCloseable {
     private Duration deadline = Duration.ofSeconds(30);
     private Duration streamDeadline = Duration.ofHours(24);
     private int maxInboundMessageBytes = 64 << 20;
+    private Boolean sharedMemory;
 
     private Builder() {}
 
@@ -201,6 +269,15 @@ public final class FgbgClient implements AutoCloseable {
             + bytes);
       }
       this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Offer the server a shared-memory ring for streams (true), never (false). Default: when the
+     * target is this host (localhost, 127.x, ::1) and FGBG_SHM is not 0.
+     */
+    public Builder sharedMemory(boolean on) {
+      this.sharedMemory = on;
       return this;
     }
 

@@ -6,6 +6,8 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.shm.RingReaper;
+import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServiceOptions;
@@ -13,6 +15,8 @@ import dev.fgbg.server.metrics.ServerMetrics;
 import io.grpc.ServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +80,14 @@ public final class FgbgApplication implements AutoCloseable {
    * and the depth report runs every {@code statsInterval}.
    */
   public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
+    // Rings left by clients that died (a stream's ring is removed when it ends; a GetSamples
+    // ring of a client killed with SIGKILL is not): swept before serving, then every minute.
+    reapRings();
+    housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
         .exportRoot(options.exportRoot()).load(options.load())
-        .exportLimits(options.exportLimits()).build();
+        .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory()).build();
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
         : new ServerMetrics();
     server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
@@ -106,11 +114,21 @@ public final class FgbgApplication implements AutoCloseable {
         load.memoryBudgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20,
         load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
         load.maxExports(), load.exportQueue()));
+    LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(describe(d)));
     return this;
   }
 
   /** One full batch through each model used for teacher depth, then health SERVING. */
+  private void reapRings() {
+    List<Path> reaped = RingReaper.reap(SharedRing.DIRECTORY, RingReaper::processAlive,
+        Instant.now());
+    if (!reaped.isEmpty()) {
+      LOG.info("removed " + reaped.size() + " shared-memory rings of dead clients from "
+          + SharedRing.DIRECTORY);
+    }
+  }
+
   private void warmUp() {
     try {
       for (DepthRuntime r : depth.all()) {

@@ -25,11 +25,12 @@ import java.util.Objects;
  * @param exportLimits the per-export and total export quotas
  * @param metricsHost where the Prometheus endpoint listens
  * @param metricsPort its port (0 picks a free one), or {@link #METRICS_OFF}
+ * @param sharedMemory whether same-host clients may receive batches through shared memory
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
-    String metricsHost, int metricsPort) {
+    String metricsHost, int metricsPort, boolean sharedMemory) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
 
@@ -65,10 +66,12 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
    * export root ./exports, the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
-   * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint.
+   * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
+   * shared memory on.
    */
   public static final class Builder {
     private int port = 50051;
+    private boolean sharedMemory = true;
     private int workers = Runtime.getRuntime().availableProcessors();
     private Integer window;
     private Path exportRoot = Path.of("exports");
@@ -161,6 +164,11 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder sharedMemory(boolean on) {
+      this.sharedMemory = on;
+      return this;
+    }
+
     public Builder exportLimits(ExportLimits limits) {
       this.exportLimits = Objects.requireNonNull(limits, "exportLimits");
       return this;
@@ -177,7 +185,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load, exportLimits, metricsHost, metricsPort);
+          load, exportLimits, metricsHost, metricsPort, sharedMemory);
     }
   }
 }

@@ -20,6 +20,10 @@ public final class ServeFlags {
   @Option(names = "--window", description = "Chunks each stream renders ahead. Default: 2 x workers.")
   Integer window;
 
+  @Option(names = "--no-shared-memory", description = "Send every batch over gRPC, even to "
+      + "clients on this host that offer a shared-memory ring (/dev/shm).")
+  boolean noSharedMemory;
+
   @Mixin
   BuiltinFlags builtin;
 
@@ -56,6 +60,7 @@ public final class ServeFlags {
         .shutdownGrace(load.shutdownGrace())
         .exportLimits(exports.limits())
         .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)
+        .sharedMemory(!noSharedMemory)
         .build();
   }
 }

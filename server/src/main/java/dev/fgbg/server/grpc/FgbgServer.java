@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -45,6 +46,7 @@ public final class FgbgServer {
   private final StreamStats stats = new StreamStats();
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
+  private final ScheduledExecutorService ringPoller;
   private final LoadControl load;
 
   /**
@@ -73,9 +75,12 @@ public final class FgbgServer {
         options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
+    this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
+    SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
+        load.budget, ringPoller);
     FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
         stats, exports, new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats")),
-        options.ticker()), depth);
+        options.ticker()), depth, shm);
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
         FatalErrors.interceptor()));
     if (metrics != null) {
@@ -166,6 +171,7 @@ public final class FgbgServer {
     } finally {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
+      ringPoller.shutdownNow();
     }
   }
 

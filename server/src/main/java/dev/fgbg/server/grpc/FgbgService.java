@@ -8,9 +8,11 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.EpochSource;
+import dev.fgbg.core.epoch.RenderedChunk;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -37,6 +39,7 @@ import io.grpc.stub.StreamObserver;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The fgbg.v1.Fgbg service: validates requests, asks the core, maps the answers to messages and
@@ -54,10 +57,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final ExportService exports;
   private final StatsStreamer statsStreamer;
   private final List<DepthRuntime> depth;
+  private final SharedMemory shm;
 
   FgbgService(DatasetRegistry registry, LoadControl load, int window, Limits limits,
       StreamStats stats, ExportService exports, StatsStreamer statsStreamer,
-      List<DepthRuntime> depth) {
+      List<DepthRuntime> depth, SharedMemory shm) {
     this.registry = registry;
     this.load = load;
     this.window = window;
@@ -66,6 +70,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     this.exports = exports;
     this.statsStreamer = statsStreamer;
     this.depth = List.copyOf(depth);
+    this.shm = shm;
   }
 
   @Override
@@ -173,6 +178,10 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       // The reply's bytes come from the budget; synthesis runs on the lane this client's
       // GetSamples calls share, and teacher depth completes it later without holding a worker.
       long bytes = load.charge(Renderer.arrayBytes(d, indices.length, outputs, enc));
+      SharedMemory.Reply ring = request.hasSharedMemory()
+          ? shm.acceptReply(request.getSharedMemory(),
+              SharedMemory.slotBytes(d, indices.length, outputs, enc), stats)
+          : SharedMemory.Reply.NONE;
       CompletableFuture<Void> budget = load.budget.acquire(bytes);
       call.setOnCancelHandler(() -> budget.cancel(false));
       long[] start = {0};
@@ -188,9 +197,15 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
               if (e != null) {
                 response.onError(Statuses.toStatus(e));
               } else if (!call.isCancelled()) {
-                reply(response, ProtoMapping.batch(d, r, outputs).setChunkCount(1).build());
+                reply(response, (ring.ring() != null
+                    ? ProtoMapping.ringBatch(d, r, outputs, ring.ring().write(
+                        request.getSharedMemory().getSlot(), r))
+                    : ring.saying(ProtoMapping.batch(d, r, outputs))).setChunkCount(1).build());
               }
+            } catch (RuntimeException failed) {
+              response.onError(Statuses.toStatus(failed));
             } finally {
+              ring.unmap();
               if (!budget.isCompletedExceptionally()) {
                 load.budget.release(bytes);
               }
@@ -235,8 +250,25 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       EpochSource source = EpochSource.open(d, r, outputs, enc,
           limits.chunkSamples(ProtoMapping.sampleBytes(d, outputs, enc)), lane);
       StreamCaps.Slot slot = load.streams.open(ClientIdentity.current());
-      new EpochStreamer(call, source, c -> ProtoMapping.chunk(d, c, outputs), lane, window,
-          load.budget, stats, slot::close).start();
+      Function<RenderedChunk, SampleBatch> toMessage = c -> ProtoMapping.chunk(d, c, outputs);
+      if (request.hasSharedMemory()) {
+        try {
+          SharedMemory.Held held = shm.acceptStream(request.getSharedMemory(),
+              SharedMemory.slotBytes(d, request.getBatchSize(), outputs, enc));
+          stats.ring(true);
+          // One message per batch: a slot holds a whole batch.
+          EpochSource whole = EpochSource.open(d, r, outputs, enc, request.getBatchSize(), lane);
+          new RingStreamer(call, whole, (c, at) -> ProtoMapping.ringChunk(d, c, outputs, at),
+              lane, window, shm, held, stats, slot::close).start();
+          return;
+        } catch (RingRefusedException e) {
+          stats.ring(false);
+          SharedMemory.logRefused("StreamEpoch", e);
+          toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
+        }
+      }
+      new EpochStreamer(call, source, toMessage, lane, window, load.budget, stats, slot::close)
+          .start();
     } catch (RuntimeException e) {
       call.onError(Statuses.toStatus(e));
     }

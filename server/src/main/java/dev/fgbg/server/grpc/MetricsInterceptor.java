@@ -5,6 +5,7 @@ import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SharedMemorySlot;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -48,8 +49,11 @@ final class MetricsInterceptor implements ServerInterceptor {
       @Override
       public void sendMessage(A message) {
         if (message instanceof SampleBatch b) {
+          // A batch through a shared-memory ring carries its arrays' lengths, not the arrays.
+          SharedMemorySlot slot = b.getSharedMemory();
           metrics.sent(method, b.getIndicesCount(),
-              (long) b.getImages().size() + b.getMasks().size() + b.getDepth().size());
+              (long) b.getImages().size() + b.getMasks().size() + b.getDepth().size()
+                  + slot.getImagesLength() + slot.getMasksLength() + slot.getDepthLength());
         } else if (message instanceof ExportProgress p && destination[0] != null) {
           metrics.sent(method, p.getDone() - exported[0], p.getBytes() - exported[1]);
           exported[0] = p.getDone();

@@ -14,6 +14,7 @@ import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.epoch.RenderedChunk;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.sampling.EpochPlan;
+import dev.fgbg.core.shm.SlotLayout;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.core.stats.Stats;
@@ -26,6 +27,7 @@ import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsResponse;
 import dev.fgbg.v1.Shape;
+import dev.fgbg.v1.SharedMemorySlot;
 import dev.fgbg.v1.StatsResponse;
 import java.util.Arrays;
 import java.util.List;
@@ -177,6 +179,32 @@ final class ProtoMapping {
   }
 
   /** A stream message: the chunk's samples and where they sit in the epoch and batch. */
+  /**
+   * A batch whose arrays lie in a shared-memory slot: the message carries indices, meta, shapes
+   * and where the arrays are, never their bytes.
+   */
+  static SampleBatch.Builder ringBatch(Dataset d, RenderedBatch r, Outputs o, SlotLayout at) {
+    SampleBatch.Builder b = batch(d, new RenderedBatch(r.indices(), null, null, null,
+        r.encoding(), r.infos()), o);
+    if (r.depth() != null) {
+      b.setDepthDtype(dtype(r.encoding())).setDepthHeight(d.spec().height())
+          .setDepthWidth(d.spec().width());
+    }
+    return b.setSharedMemory(SharedMemorySlot.newBuilder().setSlot(at.slot())
+        .setImagesOffset(at.imagesOffset()).setImagesLength(at.imagesLength())
+        .setMasksOffset(at.masksOffset()).setMasksLength(at.masksLength())
+        .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength()));
+  }
+
+  static SampleBatch ringChunk(Dataset d, RenderedChunk c, Outputs o, SlotLayout at) {
+    return ringBatch(d, c.batch(), o, at)
+        .setBatchIndex(c.chunk().batchIndex())
+        .setChunkIndex(c.chunk().chunkIndex())
+        .setChunkCount(c.chunk().chunkCount())
+        .setFirstPosition(c.firstPosition())
+        .build();
+  }
+
   static SampleBatch chunk(Dataset d, RenderedChunk c, Outputs o) {
     return batch(d, c.batch(), o)
         .setBatchIndex(c.chunk().batchIndex())
@@ -209,7 +237,8 @@ final class ProtoMapping {
   static ServerStatsResponse serverStats(StreamStats stats, List<DepthRuntime> depth) {
     ServerStatsResponse.Builder b = ServerStatsResponse.newBuilder()
         .setStreamsStarted(stats.streamsStarted()).setStreamsCancelled(stats.streamsCancelled())
-        .setSamplesSent(stats.samplesSent());
+        .setSamplesSent(stats.samplesSent()).setRingsAccepted(stats.ringsAccepted())
+        .setRingsRefused(stats.ringsRefused());
     for (DepthRuntime r : depth) {
       DepthStats s = r.stats();
       b.addDepth(DepthModelStats.newBuilder().setModel(r.name())

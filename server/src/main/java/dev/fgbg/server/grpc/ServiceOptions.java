@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.core.export.ExportLimits;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,9 +15,11 @@ import java.util.Objects;
  * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
  * @param exportLimits the per-export and total export quotas
+ * @param sharedMemory whether same-host clients' shared-memory rings are accepted
+ * @param ringDirectory where those rings must lie ({@code /dev/shm})
  */
 public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load,
-    ExportLimits exportLimits) {
+    ExportLimits exportLimits, boolean sharedMemory, Path ringDirectory) {
 
   public ServiceOptions {
     if (window < 1) {
@@ -26,6 +29,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(load, "load");
     Objects.requireNonNull(exportLimits, "exportLimits");
+    Objects.requireNonNull(ringDirectory, "ringDirectory");
   }
 
   public static Builder builder() {
@@ -34,13 +38,16 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
 
   /**
    * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
-   * default {@link LoadOptions}, no export quota.
+   * default {@link LoadOptions}, no export quota, shared memory on in
+   * {@link SharedRing#DIRECTORY}.
    */
   public static final class Builder {
     private int window = 4;
     private Path exportRoot = Path.of("exports");
     private Ticker ticker = Ticker.systemTicker();
     private LoadOptions load = LoadOptions.builder().build();
+    private boolean sharedMemory = true;
+    private Path ringDirectory = SharedRing.DIRECTORY;
     private ExportLimits exportLimits = ExportLimits.NONE;
 
     private Builder() {}
@@ -68,13 +75,24 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    public Builder sharedMemory(boolean on) {
+      this.sharedMemory = on;
+      return this;
+    }
+
+    public Builder ringDirectory(Path dir) {
+      this.ringDirectory = Objects.requireNonNull(dir, "ringDirectory");
+      return this;
+    }
+
     public Builder exportLimits(ExportLimits exportLimits) {
       this.exportLimits = Objects.requireNonNull(exportLimits, "exportLimits");
       return this;
     }
 
     public ServiceOptions build() {
-      return new ServiceOptions(window, exportRoot, ticker, load, exportLimits);
+      return new ServiceOptions(window, exportRoot, ticker, load, exportLimits, sharedMemory,
+          ringDirectory);
     }
   }
 }

@@ -28,6 +28,9 @@ public final class StreamStats {
   private final AtomicLong budgetHoldBacks = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong admittedStarts = new AtomicLong();
+  private final AtomicLong slotWaits = new AtomicLong();
+  private final AtomicLong ringsAccepted = new AtomicLong();
+  private final AtomicLong ringsRefused = new AtomicLong();
 
   void started() {
     bump(streamsStarted, 1);
@@ -87,6 +90,16 @@ public final class StreamStats {
     bump(admittedStarts, 1);
   }
 
+  /** A shared-memory stream found the next slot still held by its client. */
+  void waitedForSlot() {
+    bump(slotWaits, 1);
+  }
+
+  /** A request's shared-memory ring was accepted, or refused (the call used the network). */
+  void ring(boolean accepted) {
+    bump(accepted ? ringsAccepted : ringsRefused, 1);
+  }
+
   private void bump(AtomicLong counter, long by) {
     counter.addAndGet(by);
     synchronized (this) {
@@ -138,6 +151,19 @@ public final class StreamStats {
   /** Stats and Export requests that were admitted and started running. */
   public long admittedStarts() {
     return admittedStarts.get();
+  }
+
+  /** Times a shared-memory stream found its next slot still held by the client. */
+  public long slotWaits() {
+    return slotWaits.get();
+  }
+
+  public long ringsAccepted() {
+    return ringsAccepted.get();
+  }
+
+  public long ringsRefused() {
+    return ringsRefused.get();
   }
 
   /** Waits until {@code condition} holds (checked on every counter change); false on timeout. */

@@ -1,0 +1,124 @@
+package dev.fgbg.client;
+
+import com.google.protobuf.ByteString;
+import dev.fgbg.common.MappedBuffers;
+import dev.fgbg.common.RingFormat;
+import dev.fgbg.v1.SharedMemoryOffer;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The Java client's shared-memory ring (see {@link RingFormat}): a file in /dev/shm created
+ * with mode 0600 and mapped, offered in a StreamEpoch request. Each batch is copied out of its
+ * slot once (so that a {@link Batch} stays valid however long it is kept) and the slot is freed
+ * at once. Not thread-safe: one stream's iterator uses it.
+ */
+final class ClientRing implements AutoCloseable {
+  static final Path DIRECTORY = Path.of("/dev/shm");
+  private static final VarHandle INT =
+      MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path path;
+  private final int slots;
+  private final long slotBytes;
+  private final byte[] nonce;
+  private MappedByteBuffer map;
+
+  private ClientRing(Path path, int slots, long slotBytes, byte[] nonce, MappedByteBuffer map) {
+    this.path = path;
+    this.slots = slots;
+    this.slotBytes = slotBytes;
+    this.nonce = nonce;
+    this.map = map;
+  }
+
+  /** A new ring of {@code slots} slots of at least {@code slotBytes} (rounded to a page). */
+  static ClientRing create(int slots, long slotBytes) throws IOException {
+    long slot = (Math.max(slotBytes, 1) + 4095) / 4096 * 4096;
+    long size = RingFormat.HEADER_BYTES + slots * slot;
+    if (size > RingFormat.MAX_FILE_BYTES) {
+      throw new IOException("a ring of " + size + " bytes is larger than one mapping");
+    }
+    byte[] nonce = new byte[RingFormat.NONCE_BYTES];
+    RANDOM.nextBytes(nonce);
+    byte[] name = new byte[8];
+    RANDOM.nextBytes(name);
+    long pid = ProcessHandle.current().pid();
+    Path path = DIRECTORY.resolve(RingFormat.PREFIX + pid + "-" + HexFormat.of().formatHex(name));
+    Files.createFile(path, PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rw-------")));
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ch.truncate(size);
+      ch.write(ByteBuffer.allocate(1), size - 1);
+      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+      map.order(ByteOrder.LITTLE_ENDIAN);
+      map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
+          .putInt(RingFormat.SLOTS_OFFSET, slots).putInt(RingFormat.PID_OFFSET, (int) pid)
+          .putLong(RingFormat.SLOT_BYTES_OFFSET, slot);
+      return new ClientRing(path, slots, slot, nonce, map);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(path);
+      throw e;
+    }
+  }
+
+  Path path() {
+    return path;
+  }
+
+  int slots() {
+    return slots;
+  }
+
+  long slotBytes() {
+    return slotBytes;
+  }
+
+  SharedMemoryOffer offer() {
+    return SharedMemoryOffer.newBuilder().setPath(path.toString()).setSlots(slots)
+        .setSlotBytes(slotBytes).setNonce(ByteString.copyFrom(nonce)).setSlot(-1).build();
+  }
+
+  /** A copy of {@code length} bytes at {@code offset} in {@code slot}. */
+  ByteString copy(int slot, long offset, long length) {
+    if (slot < 0 || slot >= slots || offset < 0 || length < 0 || offset + length > slotBytes) {
+      throw new IllegalStateException("the server named bytes " + offset + ".." + (offset
+          + length) + " of slot " + slot + " of a ring of " + slots + " x " + slotBytes);
+    }
+    int at = (int) (RingFormat.HEADER_BYTES + slot * slotBytes + offset);
+    return ByteString.copyFrom(map.slice(at, (int) length));
+  }
+
+  /** Gives {@code slot} back to the server (a release store, after the copies). */
+  void free(int slot) {
+    INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.FREE);
+  }
+
+  /** Removes the file (the server may have already) and unmaps. */
+  @Override
+  public void close() {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // A server sweeps rings of dead clients; a live one's stays until it exits.
+    }
+    if (map != null) {
+      MappedByteBuffer m = map;
+      map = null;
+      MappedBuffers.unmap(m);
+    }
+  }
+}

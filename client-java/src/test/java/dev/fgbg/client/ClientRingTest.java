@@ -1,0 +1,118 @@
+package dev.fgbg.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.server.grpc.ServiceOptions;
+import dev.fgbg.server.grpc.StreamStats;
+import dev.fgbg.v1.StreamEpochRequest;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Java client's shared-memory path against real loopback servers. */
+class ClientRingTest {
+  private static TestServer server;
+  private static TestServer off;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.netty(TestDatasets.registry(), 2);
+    off = TestServer.netty(TestDatasets.registry(), 2, ServiceOptions.builder().window(4)
+        .exportRoot(TestServer.exportRoot()).sharedMemory(false).build());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+    off.close();
+  }
+
+  private static FgbgClient client(TestServer s, Boolean sharedMemory) {
+    FgbgClient.Builder b = FgbgClient.builder().target("localhost:" + s.server().port());
+    return (sharedMemory == null ? b : b.sharedMemory(sharedMemory)).build();
+  }
+
+  private static StreamEpochRequest epoch() {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(5).setShuffle(true)
+        .setBatchSize(40).setLimit(200).build();
+  }
+
+  /** The digest of a stream, every batch kept until the end (copies stay valid). */
+  private static String digest(FgbgClient c) {
+    List<Batch> kept = new ArrayList<>();
+    try (BatchIterator it = c.streamEpoch(epoch())) {
+      it.forEachRemaining(kept::add);
+    }
+    SampleDigest d = new SampleDigest();
+    kept.forEach(b -> d.add(b.indices(), b.images(), b.masks(), b.depth()));
+    assertEquals(200, d.count());
+    return d.hex();
+  }
+
+  private static List<Path> myRings() throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(ClientRing.DIRECTORY,
+        "fgbg-ring-" + ProcessHandle.current().pid() + "-*")) {
+      s.forEach(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  void aLocalTargetGetsTheSameBytesThroughSharedMemoryAndLeavesNoRing() throws Exception {
+    StreamStats stats = server.server().stats();
+    long accepted = stats.ringsAccepted();
+    String network;
+    try (FgbgClient plain = client(server, false)) {
+      network = digest(plain);
+    }
+    assertEquals(accepted, stats.ringsAccepted(), "sharedMemory(false) offers nothing");
+    try (FgbgClient c = client(server, null)) {
+      assertEquals(network, digest(c));
+    }
+    assertEquals(accepted + 1, stats.ringsAccepted());
+    assertEquals(List.of(), myRings());
+  }
+
+  @Test
+  void aServerWithSharedMemoryOffAnswersOnTheNetwork() throws Exception {
+    String network;
+    try (FgbgClient plain = client(server, false)) {
+      network = digest(plain);
+    }
+    long refused = off.server().stats().ringsRefused();
+    try (FgbgClient c = client(off, null)) {
+      assertEquals(network, digest(c));
+    }
+    assertEquals(refused + 1, off.server().stats().ringsRefused());
+    assertEquals(List.of(), myRings(), "the client removed the refused ring");
+  }
+
+  @Test
+  void closingEarlyRemovesTheRing() throws Exception {
+    // Ten batches for four slots: the stream cannot finish (and remove the ring) by itself.
+    try (FgbgClient c = client(server, true);
+        BatchIterator it = c.streamEpoch(epoch().toBuilder().setLimit(400).build())) {
+      assertEquals(40, it.next().size());
+      assertEquals(1, myRings().size());
+      it.close();
+      assertEquals(List.of(), myRings());
+    }
+  }
+
+  @Test
+  void localTargets() {
+    assertTrue(FgbgClient.isLocal("localhost:50051") && FgbgClient.isLocal("127.0.0.1:1")
+        && FgbgClient.isLocal("[::1]:5") && !FgbgClient.isLocal("fgbg.example.com:50051"));
+  }
+}

@@ -1,0 +1,112 @@
+"""StreamEpoch and GetSamples through a shared-memory ring when the server accepts one (see
+fgbg.shm), else over the network; one log line per call says which."""
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+import grpc
+
+from . import shm, wire
+from ._proto import pb
+from .batch import Batch
+from .errors import FgbgError
+
+Payload = Dict[str, Tuple[Any, int, int]]
+_DEPTH_BYTES = {pb.DEPTH_DTYPE_FLOAT32: 4}
+
+
+def parse(raw: bytes) -> Tuple[Any, Payload]:
+    small, where = wire.split(raw)
+    return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
+
+
+def sample_bytes(info: Any, outputs: List[int], depth_dtype: int) -> Tuple[int, int, int]:
+    """(image, mask, depth) bytes per sample of a Describe answer for these outputs."""
+    def size(shape: Any) -> int:
+        n = 1
+        for d in shape.dims:
+            n *= d
+        return n
+
+    want = set(outputs) or {pb.OUTPUT_IMAGE, pb.OUTPUT_MASK, pb.OUTPUT_DEPTH}
+    image = size(info.image_shape) if pb.OUTPUT_IMAGE in want else 0
+    mask = size(info.mask_shape) if pb.OUTPUT_MASK in want else 0
+    depth = (size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2)
+             if pb.OUTPUT_DEPTH in want and info.has_depth else 0)
+    return image, mask, depth
+
+
+def error(e: Exception, target: str) -> FgbgError:
+    if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
+        return FgbgError(e.code().name, e.details(), target)
+    return FgbgError("UNKNOWN", str(e), target)
+
+
+def ring_batch(ring: shm.Ring, msg: Any, world_size: int) -> Batch:
+    parts, release = ring.take(msg.shared_memory.slot, msg.shared_memory)
+    return Batch([msg], world_size=world_size, payloads=[parts], release=release)
+
+
+def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
+           why_not: str) -> Iterator[Batch]:
+    """Batches of a StreamEpoch request; `ring` (offered in `req`) is removed at the end. When
+    every slot is held by a batch still alive here, the rest of the epoch comes over the network
+    (resumed at the next batch), so that keeping batches never stalls the stream."""
+    delivered = 0
+    samples = 0
+    logged = False
+    first = req
+    try:
+        while True:
+            call = client._raw_stream(req, timeout=client.stream_timeout)
+            pending: List[Any] = []
+            payloads: List[Payload] = []
+            spill = False
+            try:
+                for raw in call:
+                    msg, payload = parse(raw)
+                    if not logged:
+                        shm.log_path("StreamEpoch", ring, msg.shared_memory_refused, why_not)
+                        logged = True
+                    if ring is not None and msg.HasField("shared_memory"):
+                        b = ring_batch(ring, msg, world_size)
+                    else:
+                        pending.append(msg)
+                        payloads.append(payload)
+                        if len(pending) < max(1, msg.chunk_count):
+                            continue
+                        b = Batch(pending, world_size=world_size, payloads=payloads)
+                        pending = []
+                        payloads = []
+                    delivered += 1
+                    samples += len(b)
+                    yield b
+                    b = None  # type: ignore[assignment]  # the slot frees when the user's goes
+                    if req is first and ring is not None and ring.held() >= ring.slots:
+                        spill = True
+                        break
+            except grpc.RpcError as e:
+                raise error(e, client.target) from None
+            finally:
+                call.cancel()
+            if pending:
+                raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
+                                % pending[0].batch_index, client.target)
+            if not spill:
+                return
+            req = _rest(first, delivered, samples)
+            shm._LOG.warning("fgbg StreamEpoch: all %d ring slots are held by live batches; "
+                             "continuing over the network at batch %d", ring.slots,
+                             req.start_batch)
+    finally:
+        if ring is not None:
+            ring.close()
+
+
+def _rest(req: Any, delivered: int, samples: int) -> Any:
+    """The request for the rest of a stream, over the network."""
+    rest = pb.StreamEpochRequest()
+    rest.CopyFrom(req)
+    rest.ClearField("shared_memory")
+    rest.start_batch = req.start_batch + delivered
+    if req.limit:
+        rest.limit = req.limit - samples
+    return rest

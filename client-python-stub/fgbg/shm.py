@@ -1,0 +1,166 @@
+"""Same-host batches through shared memory: a ring of slots in /dev/shm.
+
+The client creates the ring file (mode 0600, named fgbg-ring-<pid>-<random>), writes a header
+(magic, a random nonce, slot count, its pid, slot size; layout in fgbg.proto's
+SharedMemoryOffer) and offers it in the request. The server proves it opened the same file by
+reading the nonce, renders each batch into a free slot and sends only the slot, offsets and
+meta. Arrays handed out are numpy views of the slot (no copy). A slot is freed (its state word
+set back to 0) when the batch is released: explicitly (Batch.release()), or when the last array
+or tensor made from it is gone. The ring file is removed when the stream ends; the server also
+removes it, and sweeps rings of dead clients at start-up.
+"""
+import logging
+import mmap
+import os
+import secrets
+import struct
+import weakref
+from typing import Any, Callable, Dict, Optional, Tuple
+
+import numpy as np
+
+from ._proto import pb
+
+_LOG = logging.getLogger("fgbg")
+
+DIRECTORY = "/dev/shm"
+HEADER_BYTES = 4096
+MAGIC = b"FGBGRNG1"
+_STATES = 64
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")
+
+
+def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
+    """(offer a ring?, why not) for `target`: on when asked, else when FGBG_SHM is not 0, the
+    target is this host and /dev/shm exists."""
+    if shared_memory is False:
+        return False, "shared_memory=False"
+    if shared_memory is None and os.environ.get("FGBG_SHM", "1") == "0":
+        return False, "FGBG_SHM=0"
+    if not os.path.isdir(DIRECTORY):
+        return False, DIRECTORY + " does not exist"
+    if shared_memory is None and not is_local(target):
+        return False, "%s is not this host" % target
+    return True, ""
+
+
+def is_local(target: str) -> bool:
+    if target.startswith("unix:"):
+        return True
+    host = target.rsplit(":", 1)[0] if target.count(":") == 1 or target.startswith("[") \
+        else target
+    host = host.split("///")[-1]
+    return host in _LOCAL_HOSTS or host.startswith("127.") or host == _hostname()
+
+
+def _hostname() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def align(n: int, to: int = 64) -> int:
+    return (n + to - 1) // to * to
+
+
+def slot_bytes(n: int, image: int, mask: int, depth: int) -> int:
+    """Bytes a slot needs for a batch of n samples (per-sample array bytes; 0 when absent); at
+    least a page, also for a batch of meta only."""
+    return max(4096, align(align(n * image) + align(n * mask) + align(n * depth), 4096))
+
+
+class Ring:
+    """A ring of `slots` slots of `slot_bytes` in a new /dev/shm file, mapped here."""
+
+    def __init__(self, slots: int, slot_bytes: int) -> None:
+        if slots < 1 or slot_bytes < 64:
+            raise ValueError("a ring needs at least one slot of 64 bytes")
+        self.slots = slots
+        self.slot_bytes = align(slot_bytes, 4096)
+        self.path = os.path.join(DIRECTORY, "fgbg-ring-%d-%s" % (os.getpid(),
+                                                                  secrets.token_hex(8)))
+        self.nonce = secrets.token_bytes(16)
+        size = HEADER_BYTES + slots * self.slot_bytes
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.ftruncate(fd, size)
+            self._mm = mmap.mmap(fd, size)
+        except BaseException:
+            os.unlink(self.path)
+            raise
+        finally:
+            os.close(fd)
+        struct.pack_into("<8s16sIIQ", self._mm, 0, MAGIC, self.nonce, slots, os.getpid(),
+                         self.slot_bytes)
+        self._states = np.frombuffer(self._mm, dtype="<i4", count=slots, offset=_STATES)
+        self._owner: Dict[int, object] = {}
+        # A ring nobody closed goes with its Ring object, or at exit (a DataLoader worker ends
+        # with os._exit: the server's sweep removes those once the process is gone).
+        self._unlink = weakref.finalize(self, _unlink, self.path)
+
+    def offer(self, slot: int = -1) -> Any:
+        return pb.SharedMemoryOffer(path=self.path, slots=self.slots, slot_bytes=self.slot_bytes,
+                                    nonce=self.nonce, slot=slot)
+
+    def held(self) -> int:
+        """Slots whose batch is still alive here."""
+        return len(self._owner)
+
+    def free_slot(self) -> int:
+        """A slot neither alive here nor written by the server, or -1 (GetSamples)."""
+        for s in range(self.slots):
+            if s not in self._owner and self._states[s] == 0:
+                return s
+        return -1
+
+    def take(self, slot: int, where: Any) -> Tuple[Dict[str, Tuple[Any, int, int]], Callable]:
+        """The payload parts of a batch in `slot` (read-only views), and its release function,
+        also called when the last view of the slot is gone."""
+        token = object()
+        self._owner[slot] = token
+        base = np.frombuffer(self._mm, dtype=np.uint8, count=self.slot_bytes,
+                             offset=HEADER_BYTES + slot * self.slot_bytes)
+        base.flags.writeable = False
+        parts = {}
+        for field in ("images", "masks", "depth"):
+            off, n = getattr(where, field + "_offset"), getattr(where, field + "_length")
+            if off < 0 or n < 0 or off + n > self.slot_bytes:
+                raise ValueError("the server named bytes %d..%d of a %d-byte slot"
+                                 % (off, off + n, self.slot_bytes))
+            parts[field] = (base, off, n)
+
+        def release(ring: "Ring" = self) -> None:
+            ring._release(slot, token)
+
+        weakref.finalize(base, release)
+        return parts, release
+
+    def _release(self, slot: int, token: object) -> None:
+        if self._owner.get(slot) is token:
+            del self._owner[slot]
+            if self._mm is not None and not self._mm.closed:
+                self._states[slot] = 0
+
+    def close(self) -> None:
+        """Removes the file (the server may have removed it already); the mapping goes when the
+        last view of it does."""
+        self._unlink()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def log_path(call: str, ring: Optional[Ring], refused: str, why_not: str) -> None:
+    """The one line saying which path a call's batches take."""
+    if ring is not None and not refused:
+        _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %.1f MiB)", call,
+                  ring.path, ring.slots, ring.slot_bytes / 2**20)
+    elif refused:
+        _LOG.warning("fgbg %s: the server refused shared memory (%s); batches over the network",
+                     call, refused)
+    else:
+        _LOG.info("fgbg %s: batches over the network (shared memory off: %s)", call, why_not)

@@ -1,0 +1,272 @@
+"""The shared-memory path (issue 13) through real server processes: the same bytes as the
+network, zero-copy views of the ring, the fallback when the handshake fails, the memory budget,
+and no ring left behind (a client killed with SIGKILL, a dead client's stale ring)."""
+import glob
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import fgbg
+from conftest import PKG, SMALL, Server, java_stream_digest
+from fgbg import shm
+
+
+def digest(batches):
+    d = fgbg.SampleDigest()
+    for b in batches:
+        d.add_batch(b)
+    return d.hex()
+
+
+def stream(c, **kw):
+    """The stream's digest; every batch released as soon as it is digested."""
+    d = fgbg.SampleDigest()
+    paths = set()
+    for b in c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24, **kw):
+        d.add_batch(b)
+        paths.add(b.shared_memory)
+    return d.hex(), paths
+
+
+def rings_of(pid):
+    return set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-%d-*" % pid)))
+
+
+@pytest.fixture
+def new_rings():
+    """Rings of this process made since the test began (earlier tests' open clients keep
+    theirs until they are closed or collected)."""
+    before = rings_of(os.getpid())
+    return lambda: rings_of(os.getpid()) - before
+
+
+@pytest.fixture(scope="module")
+def shm_off():
+    s = Server(SMALL + ["--no-shared-memory"])
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def small_budget():
+    s = Server(SMALL + ["--memory-budget-mb", "1"])
+    yield s
+    s.stop()
+
+
+def test_digests_are_identical_on_both_paths_and_the_java_cli(server, caplog, new_rings):
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        ring, ring_paths = stream(c)
+        net, net_paths = stream(c, shared_memory=False)
+        got = c.get_samples([0, 5, 799, 3])
+        assert got.shared_memory
+        sent = c.get_samples([0, 5, 799, 3], depth_dtype="float16")
+    with fgbg.Client(server.target, shared_memory=False) as c:
+        plain = c.get_samples([0, 5, 799, 3])
+    assert ring_paths == {True} and net_paths == {False}
+    assert ring == net == java_stream_digest(server.target, "--seed", "3", "--epoch", "1",
+                                             "--shuffle", "--batch-size", "24")
+    for name in ("images", "masks", "depth"):
+        assert np.array_equal(getattr(got, name), getattr(plain, name)), name
+        assert np.array_equal(getattr(sent, name), getattr(plain, name)), name
+    assert [m.SerializeToString() for m in got.meta] == [m.SerializeToString() for m in plain.meta]
+    lines = [r.getMessage() for r in caplog.records]
+    assert sum("StreamEpoch: batches through shared memory" in m for m in lines) == 1
+    assert sum("StreamEpoch: batches over the network (shared memory off: shared_memory=False)"
+               in m for m in lines) == 1
+    assert not new_rings(), "closing a client removes its GetSamples ring"
+
+
+def test_arrays_are_read_only_views_of_the_ring_slot(server, new_rings):
+    with fgbg.Client(server.target) as c:
+        # More batches than slots: the stream (and its ring file) lasts while batch 0 is held.
+        it = c.stream_epoch(batch_size=8, outputs=["image", "mask"], limit=64)
+        b = next(it)
+        base, off, length = b.buffers["images"]
+        assert b.shared_memory and isinstance(base, np.ndarray)
+        assert b.images.ctypes.data == base.ctypes.data + off and b.images.nbytes == length
+        assert not b.images.flags.writeable and not b.images.flags.owndata
+        assert b.depth is None
+        (ring_file,) = new_rings()
+        assert oct(os.stat(ring_file).st_mode & 0o777) == "0o600"
+        with open(ring_file, "rb") as f:  # the batch's bytes lie in one of the file's slots
+            data = f.read()
+        slot_bytes = int.from_bytes(data[32:40], "little")
+        at = b.buffers["masks"][1]
+        assert any(data[start + at:start + at + b.masks.nbytes] == b.masks.tobytes()
+                   for start in range(shm.HEADER_BYTES, len(data), slot_bytes))
+        from fgbg.torch._convert import tensor
+
+        t = tensor(b.images)
+        assert t.data_ptr() == b.images.ctypes.data
+        b.release()
+        assert b.images is None
+        rest = list(it)
+        assert sum(len(x) for x in rest) == 56
+        it.close()
+    assert not new_rings(), "the stream's ring is removed when it ends"
+
+
+def test_keeping_every_batch_continues_over_the_network_with_the_same_samples(server, caplog):
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        kept = list(c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24))
+        assert [b.shared_memory for b in kept[:4]] == [True] * 4
+        assert not any(b.shared_memory for b in kept[4:])
+        net, _ = stream(c, shared_memory=False)
+    assert digest(kept) == net
+    assert sum(len(b) for b in kept) == 800
+    assert any("all 4 ring slots are held" in r.getMessage() for r in caplog.records)
+
+
+def _refused_stream(target, caplog, spoil=None, **client):
+    """Streams with a ring spoiled by `spoil(ring)` (or a server that refuses it); returns
+    (digest, paths, warning lines)."""
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="fgbg")
+    real = shm.Ring
+
+    def spoiled(*a, **k):
+        ring = real(*a, **k)
+        spoil(ring)
+        return ring
+
+    if spoil:
+        shm.Ring = spoiled
+    try:
+        with fgbg.Client(target, **client) as c:
+            d, paths = stream(c)
+    finally:
+        shm.Ring = real
+    return d, paths, [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_a_wrong_nonce_or_a_missing_file_falls_back_to_the_network(server, caplog, new_rings):
+    with fgbg.Client(server.target, shared_memory=False) as c:
+        net, _ = stream(c)
+
+    def wrong_nonce(ring):
+        ring._mm[8:24] = bytes(16)
+
+    d, paths, warned = _refused_stream(server.target, caplog, wrong_nonce)
+    assert (d, paths) == (net, {False})
+    assert len(warned) == 1 and "nonce" in warned[0] and "over the network" in warned[0]
+    # Another host (or a container without a shared /dev/shm): the server finds no such file.
+    d, paths, warned = _refused_stream(server.target, caplog, lambda ring: os.unlink(ring.path))
+    assert (d, paths) == (net, {False})
+    assert len(warned) == 1 and "does not exist" in warned[0]
+    assert not new_rings()
+
+
+def test_a_server_with_shared_memory_off_answers_on_the_network(server, shm_off, caplog,
+                                                                new_rings):
+    with fgbg.Client(server.target, shared_memory=False) as c:
+        net, _ = stream(c)
+    d, paths, warned = _refused_stream(shm_off.target, caplog)
+    assert (d, paths) == (net, {False})
+    assert len(warned) == 1 and "--no-shared-memory" in warned[0]
+    with fgbg.Client(shm_off.target) as c:
+        assert not c.get_samples([1, 2]).shared_memory
+        assert not c.get_samples([1, 2]).shared_memory  # asked once, then not offered again
+    assert not new_rings()
+
+
+def test_fgbg_shm_0_turns_it_off(server, monkeypatch, caplog):
+    monkeypatch.setenv("FGBG_SHM", "0")
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        _, paths = stream(c)
+    assert paths == {False}
+    assert any("shared memory off: FGBG_SHM=0" in r.getMessage() for r in caplog.records)
+
+
+def test_a_ring_over_the_memory_budget_is_refused_naming_it(small_budget, caplog):
+    # 4 slots of 64 samples x (image + mask + depth) of 32x32 = 4 x 393,216 bytes, over the
+    # 1 MiB budget: refused naming the flag, and the stream runs on the network within it.
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(small_budget.target) as c:
+        n = 0
+        for b in c.stream_epoch(batch_size=64, limit=256):
+            assert not b.shared_memory
+            n += len(b)
+    assert n == 256
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and "--memory-budget-mb" in warned[0], warned
+
+
+CHILD = """
+import os, sys, time
+sys.path.insert(0, %r)
+import fgbg
+c = fgbg.Client(%r)
+it = c.stream_epoch(batch_size=8)
+b = next(it)
+print(b.shared_memory, flush=True)
+sys.stdin.read()   # hold the ring until killed
+"""
+
+
+def test_a_client_killed_with_sigkill_leaves_no_ring_once_the_server_notices(server):
+    child = subprocess.Popen([sys.executable, "-c", CHILD % (PKG, server.target)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "True"
+        assert len(rings_of(child.pid)) == 1
+        with fgbg.Client(server.target) as c:
+            cancelled = c.server_stats().streams_cancelled
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(10)
+            deadline = time.monotonic() + 30
+            while c.server_stats().streams_cancelled == cancelled:  # an RPC per check, no sleep
+                assert time.monotonic() < deadline, "the server never saw the stream end"
+        assert rings_of(child.pid) == set(), "the server removed the dead client's ring"
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+
+def test_rings_of_dead_clients_are_swept_at_start_up(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    ring = shm.Ring(2, 4096)
+    # The same header, naming a process that has exited.
+    stale = os.path.join(shm.DIRECTORY, "fgbg-ring-%d-stale" % dead.pid)
+    with open(ring.path, "rb") as f:
+        header = bytearray(f.read())
+    header[28:32] = dead.pid.to_bytes(4, "little")
+    with open(stale, "wb") as f:
+        f.write(header)
+    s = Server(SMALL)
+    try:
+        assert not os.path.exists(stale)
+        assert os.path.exists(ring.path), "a live client's ring stays"
+        assert any("shared-memory rings of dead clients" in line for line in s.log)
+    finally:
+        s.stop()
+        ring.close()
+        if os.path.exists(stale):
+            os.unlink(stale)
+
+
+def test_each_dataloader_worker_streams_through_its_own_ring(server):
+    from conftest import digest_of
+    from fgbg.torch import FgbgIterableDataset
+
+    before = set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*")))
+    ds = FgbgIterableDataset(server.target, seed=9, batch_size=16)
+    with fgbg.Client(server.target) as c:
+        accepted = c.server_stats().rings_accepted
+        batches = list(ds.loader(num_workers=2))
+        assert c.server_stats().rings_accepted - accepted == 2, "one ring per worker"
+    assert sum(len(b["index"]) for b in batches) == 800
+    assert digest_of(batches).hex() == java_stream_digest(server.target, "--seed", "9",
+                                                          "--shuffle")
+    assert set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*"))) <= before

@@ -1,0 +1,145 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.shm.RingOffer;
+import dev.fgbg.core.shm.RingRefusedException;
+import dev.fgbg.core.shm.SharedRing;
+import dev.fgbg.core.shm.SlotLayout;
+import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SharedMemoryOffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * The server's side of the shared-memory path: accepts a client's ring offer (or says why not,
+ * and the call goes on the network path), charges a stream's ring to the memory budget, and
+ * gives it back when the stream ends. Streams poll their ring's slot states on {@code poller}
+ * while every slot is still held by their client.
+ */
+final class SharedMemory {
+  private static final Logger LOG = Logger.getLogger(SharedMemory.class.getName());
+
+  /** A ring accepted for a stream: mapped, and its bytes taken from the budget. */
+  record Held(SharedRing ring, long charged) {}
+
+  private final boolean enabled;
+  private final Path directory;
+  private final MemoryBudget budget;
+  final ScheduledExecutorService poller;
+
+  SharedMemory(boolean enabled, Path directory, MemoryBudget budget,
+      ScheduledExecutorService poller) {
+    this.enabled = enabled;
+    this.directory = directory;
+    this.budget = budget;
+    this.poller = poller;
+  }
+
+  /**
+   * Maps the offered ring for a stream whose batches need {@code batchBytes} of a slot, and
+   * charges the whole ring to the budget (refused when that is not free now, rather than wait:
+   * the network path then waits for the budget chunk by chunk as any stream does).
+   */
+  Held acceptStream(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
+    SharedRing ring = open(offer, batchBytes);
+    long bytes = ring.fileBytes();
+    if (bytes > budget.capacity() || !budget.tryAcquire(bytes)) {
+      ring.unmap();
+      throw new RingRefusedException(String.format(Locale.ROOT, "a ring of %d MiB does"
+          + " not fit the memory budget now (%d of %d MiB in use; --memory-budget-mb)",
+          bytes >> 20, budget.used() >> 20, budget.capacity() >> 20));
+    }
+    return new Held(ring, bytes);
+  }
+
+  /**
+   * How one GetSamples reply travels: in {@code ring} (mapped for this reply only: the client
+   * keeps its ring across calls), or in the message, which then says why the ring was refused.
+   */
+  record Reply(SharedRing ring, String refused) {
+    static final Reply NONE = new Reply(null, null);
+
+    SampleBatch.Builder saying(SampleBatch.Builder b) {
+      return refused == null ? b : b.setSharedMemoryRefused(refused);
+    }
+
+    void unmap() {
+      if (ring != null) {
+        ring.unmap();
+      }
+    }
+  }
+
+  /** Maps the offered ring for one GetSamples reply of {@code bytes}, into the offered slot. */
+  Reply acceptReply(SharedMemoryOffer offer, long bytes, StreamStats stats) {
+    try {
+      SharedRing ring = open(offer, bytes);
+      int slot = offer.getSlot();
+      if (slot < 0 || slot >= ring.slots() || !ring.isFree(slot)) {
+        ring.unmap();
+        throw new RingRefusedException("slot " + slot + " is not a free slot of "
+            + offer.getPath());
+      }
+      stats.ring(true);
+      return new Reply(ring, null);
+    } catch (RingRefusedException e) {
+      stats.ring(false);
+      logRefused("GetSamples", e);
+      return new Reply(null, e.getMessage());
+    }
+  }
+
+  /** Slot bytes a batch of {@code n} samples needs (see {@link SlotLayout}). */
+  static long slotBytes(Dataset d, int n, Outputs o, DepthEncoding enc) {
+    long k = Math.max(1, n);
+    return SlotLayout.bytesFor(o.image() ? k * d.imageBytes() : 0,
+        o.mask() ? k * d.maskBytes() : 0, o.depth() ? k * d.depthBytes(enc) : 0);
+  }
+
+  /** Wraps {@code toMessage} so that the first message says why the ring was refused. */
+  static Function<RenderedChunk, SampleBatch> sayingRefused(
+      Function<RenderedChunk, SampleBatch> toMessage, String why) {
+    AtomicBoolean first = new AtomicBoolean(true);
+    return c -> {
+      SampleBatch m = toMessage.apply(c);
+      return first.getAndSet(false) ? m.toBuilder().setSharedMemoryRefused(why).build() : m;
+    };
+  }
+
+  private SharedRing open(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
+    if (!enabled) {
+      throw new RingRefusedException("shared memory is off on this server (--no-shared-memory)");
+    }
+    if (offer.getSlotBytes() < batchBytes) {
+      throw new RingRefusedException("slot_bytes = " + offer.getSlotBytes() + " is smaller "
+          + "than one batch (" + batchBytes + " bytes)");
+    }
+    Path path;
+    try {
+      path = Paths.get(offer.getPath());
+    } catch (RuntimeException e) {
+      throw new RingRefusedException("path " + offer.getPath() + " is not a path", e);
+    }
+    return SharedRing.open(new RingOffer(path, offer.getSlots(), offer.getSlotBytes(),
+        offer.getNonce().toByteArray(), offer.getSlot()), directory);
+  }
+
+  /** The stream has ended: unmap, remove the file, give the bytes back. */
+  void release(Held held) {
+    held.ring().close();
+    budget.release(held.charged());
+  }
+
+  static void logRefused(String call, RingRefusedException e) {
+    LOG.fine(() -> call + ": shared memory refused, using the network path: " + e.getMessage());
+  }
+}

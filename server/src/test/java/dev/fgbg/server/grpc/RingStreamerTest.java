@@ -1,0 +1,211 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.shm.RingOffer;
+import dev.fgbg.core.shm.SlotLayout;
+import dev.fgbg.core.shm.TestRings;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SharedMemoryOffer;
+import dev.fgbg.v1.SharedMemorySlot;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Context;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared-memory path of StreamEpoch and GetSamples, on a real loopback server. */
+class RingStreamerTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  @TempDir
+  static Path rings;
+  private static TestServer server;
+  private static TestServer off;
+  private static TestServer small;
+
+  @BeforeAll
+  static void start() {
+    ServiceOptions.Builder o = ServiceOptions.builder().window(4)
+        .exportRoot(TestServer.exportRoot()).ringDirectory(rings);
+    server = TestServer.netty(TestDatasets.registry(), 2, o.build());
+    off = TestServer.netty(TestDatasets.registry(), 2, o.sharedMemory(false).build());
+    small = TestServer.netty(TestDatasets.registry(), 2, o.sharedMemory(true)
+        .load(LoadOptions.builder().memoryBudgetBytes(1 << 20).build()).build());
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    server.close();
+    off.close();
+    small.close();
+  }
+
+  private static FgbgGrpc.FgbgBlockingStub stub(TestServer s) {
+    return FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  private static StreamEpochRequest.Builder epoch() {
+    return StreamEpochRequest.newBuilder().setDataset("tiny").setSeed(11).setEpoch(2)
+        .setShuffle(true).setBatchSize(7).setLimit(70);
+  }
+
+  /** Slot bytes for {@code n} samples of the tiny dataset, all outputs. */
+  private static long slotBytes(int n) {
+    DatasetInfo d = stub(server).describe(DescribeRequest.newBuilder().setDataset("tiny").build());
+    long pixels = (long) d.getImageShape().getDims(0) * d.getImageShape().getDims(1);
+    return SlotLayout.bytesFor(n * pixels * 3, n * pixels, n * pixels * 2);
+  }
+
+  private static List<SampleBatch> list(Iterator<SampleBatch> it) {
+    List<SampleBatch> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  private static SharedMemoryOffer offer(RingOffer r, int slot) {
+    return SharedMemoryOffer.newBuilder().setPath(r.path().toString()).setSlots(r.slots())
+        .setSlotBytes(r.slotBytes()).setNonce(ByteString.copyFrom(r.nonce())).setSlot(slot)
+        .build();
+  }
+
+  private static ByteString part(FileChannel ch, RingOffer r, int slot, long offset, long length)
+      throws IOException {
+    return ByteString.copyFrom(TestRings.read(ch, r.slotBytes(), slot, offset, (int) length));
+  }
+
+  /** Adds a ring batch's samples to {@code d}, read from the ring file, then frees the slot. */
+  private static void addAndFree(SampleDigest d, FileChannel ch, RingOffer r, SampleBatch b)
+      throws IOException {
+    SharedMemorySlot at = b.getSharedMemory();
+    assertTrue(b.hasSharedMemory() && b.getImages().isEmpty() && b.getMasks().isEmpty());
+    int slot = at.getSlot();
+    d.add(b.getIndicesList(), part(ch, r, slot, at.getImagesOffset(), at.getImagesLength()),
+        part(ch, r, slot, at.getMasksOffset(), at.getMasksLength()),
+        part(ch, r, slot, at.getDepthOffset(), at.getDepthLength()));
+    TestRings.free(ch, slot);
+  }
+
+  @Test
+  void theRingCarriesTheNetworkPathsBytesAndIsRemovedWhenTheStreamEnds() throws Exception {
+    String network = FgbgServiceTest.digest(
+        list(stub(server).streamEpoch(epoch().build())));
+    RingOffer r = TestRings.create(rings, "digest", 3, slotBytes(7));
+    FileChannel ch = TestRings.open(r);
+    SampleDigest d = new SampleDigest();
+    Iterator<SampleBatch> it = stub(server).streamEpoch(epoch().setSharedMemory(offer(r, -1))
+        .build());
+    int batches = 0;
+    while (it.hasNext()) {
+      SampleBatch b = it.next();
+      assertEquals(batches % 3, b.getSharedMemory().getSlot(), "slots in ring order");
+      assertEquals(1, b.getChunkCount());
+      addAndFree(d, ch, r, b);
+      batches++;
+    }
+    assertEquals(10, batches);
+    ch.close();
+    assertEquals(network, d.hex());
+    assertFalse(Files.exists(r.path()), "the server removed the ring when the stream ended");
+    assertEquals(0, server.server().budget().used());
+  }
+
+  @Test
+  void aClientThatFreesNoSlotHoldsAtMostItsRing() throws Exception {
+    RingOffer r = TestRings.create(rings, "slow", 3, slotBytes(7));
+    FileChannel ch = TestRings.open(r);
+    StreamStats stats = server.server().stats();
+    long produced = stats.chunksProduced();
+    long cancelled = stats.streamsCancelled();
+    long waits = stats.slotWaits();
+    Context.CancellableContext call = Context.current().withCancellation();
+    Iterator<SampleBatch> it = call.call(() -> stub(server).streamEpoch(epoch().setLimit(700)
+        .setSharedMemory(offer(r, -1)).build()));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(i, it.next().getSharedMemory().getSlot());
+    }
+    assertTrue(stats.await(() -> stats.slotWaits() > waits, WAIT), "waits for a slot");
+    assertEquals(3, stats.chunksProduced() - produced, "nothing rendered beyond the ring");
+    assertEquals(r.fileBytes(), server.server().budget().used(), "the ring is charged");
+    TestRings.free(ch, 1);
+    TestRings.free(ch, 0);
+    assertEquals(0, it.next().getSharedMemory().getSlot(), "the next batch takes slot 0");
+    call.cancel(null);
+    assertTrue(stats.await(() -> stats.streamsCancelled() > cancelled, WAIT));
+    assertFalse(Files.exists(r.path()), "a cancelled stream's ring is removed");
+    assertEquals(0, server.server().budget().used());
+    ch.close();
+  }
+
+  @Test
+  void aRefusedRingFallsBackToTheNetworkSayingWhy() throws Exception {
+    String network = FgbgServiceTest.digest(
+        list(stub(server).streamEpoch(epoch().build())));
+    RingOffer good = TestRings.create(rings, "refused", 3, slotBytes(7));
+    byte[] wrong = good.nonce();
+    wrong[3] ^= 1;
+    RingOffer spoofed = new RingOffer(good.path(), 3, good.slotBytes(), wrong, -1);
+    RingOffer missing = new RingOffer(rings.resolve("fgbg-ring-elsewhere"), 3, good.slotBytes(),
+        good.nonce(), -1);
+    RingOffer tooSmall = new RingOffer(good.path(), 3, 64, good.nonce(), -1);
+    RingOffer overBudget = TestRings.create(rings, "big", 2, 1 << 20);
+    record Case(TestServer server, RingOffer offer, String naming) {}
+    for (Case c : new Case[] {new Case(off, good, "--no-shared-memory"),
+        new Case(server, spoofed, "nonce"), new Case(server, missing, "does not exist"),
+        new Case(server, tooSmall, "smaller than one batch"),
+        new Case(small, overBudget, "--memory-budget-mb")}) {
+      List<SampleBatch> got = list(stub(c.server()).streamEpoch(
+          epoch().setSharedMemory(offer(c.offer(), -1)).build()));
+      assertTrue(got.get(0).getSharedMemoryRefused().contains(c.naming()),
+          got.get(0).getSharedMemoryRefused());
+      assertTrue(got.stream().skip(1).allMatch(b -> b.getSharedMemoryRefused().isEmpty()));
+      assertTrue(got.stream().noneMatch(SampleBatch::hasSharedMemory));
+      assertEquals(network, FgbgServiceTest.digest(got), c.naming());
+    }
+    assertTrue(Files.exists(good.path()), "a refused ring is the client's to remove");
+    assertEquals(0, small.server().budget().used());
+  }
+
+  @Test
+  void getSamplesWritesIntoTheOfferedSlotAndLeavesTheRing() throws Exception {
+    GetSamplesRequest.Builder req = GetSamplesRequest.newBuilder().setDataset("tiny").setSeed(4)
+        .addIndices(3).addIndices(0).addIndices(9);
+    SampleBatch plain = stub(server).getSamples(req.build());
+    RingOffer r = TestRings.create(rings, "get", 2, slotBytes(3));
+    FileChannel ch = TestRings.open(r);
+    SampleBatch b = stub(server).getSamples(req.setSharedMemory(offer(r, 1)).build());
+    SharedMemorySlot at = b.getSharedMemory();
+    assertEquals(1, at.getSlot());
+    assertEquals(1, TestRings.state(ch, 1));
+    assertArrayEquals(plain.getImages().toByteArray(),
+        part(ch, r, 1, at.getImagesOffset(), at.getImagesLength()).toByteArray());
+    assertArrayEquals(plain.getDepth().toByteArray(),
+        part(ch, r, 1, at.getDepthOffset(), at.getDepthLength()).toByteArray());
+    assertEquals(plain.getMetaList(), b.getMetaList());
+    SampleBatch busy = stub(server).getSamples(req.build());
+    assertTrue(busy.getSharedMemoryRefused().contains("not a free slot"), "slot 1 is held");
+    assertEquals(plain.getImages(), busy.getImages());
+    assertTrue(Files.exists(r.path()), "the client keeps its GetSamples ring");
+    ch.close();
+  }
+}
