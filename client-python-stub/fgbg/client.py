@@ -16,10 +16,11 @@ import grpc  # noqa: E402
 from . import replicas, wire  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
+from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 
-__all__ = ["Client", "FgbgError"]
+__all__ = ["Client", "Credentials", "FgbgError"]
 
 _OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
             "meta": pb.OUTPUT_META}
@@ -68,11 +69,16 @@ class Client:
 
     `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
     fgbg.replicas): the client connects to replica `rank % n` (`targets` lists them all).
-    fgbg.failover streams an epoch that moves to the next replica when one dies."""
+    fgbg.failover streams an epoch that moves to the next replica when one dies.
+
+    `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS_CA,
+    $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with TLS, mTLS or
+    tokens; `token` overrides its bearer token."""
 
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
-                 rank: int = 0) -> None:
+                 rank: int = 0, credentials: Optional[Credentials] = None,
+                 token: Optional[str] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
@@ -80,7 +86,12 @@ class Client:
         self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout
-        self._channel = grpc.insecure_channel(self.target, options=[
+        creds = credentials if credentials is not None else Credentials.from_env()
+        if token is not None:
+            creds = Credentials(creds.tls, creds.tls_ca, creds.tls_cert, creds.tls_key, token)
+        self.credentials = creds
+        self._metadata = creds.metadata()
+        self._channel = creds.channel(self.target, [
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", 16 << 20),
         ])
@@ -107,7 +118,7 @@ class Client:
 
     def _unary(self, method: Any, request: Any, timeout: Optional[float] = None) -> Any:
         try:
-            return method(request, timeout=timeout or self.timeout)
+            return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise _error(e, self.target) from None
 
@@ -143,7 +154,7 @@ class Client:
                                outputs=_outputs(outputs), format=_FORMATS[format],
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
-        call = self._stub.Export(req, timeout=self.stream_timeout)
+        call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         shown = _Progress("export " + destination) if progress else None
         last = None
         try:
@@ -196,7 +207,7 @@ class Client:
             rank=rank, world_size=world_size, start_batch=start_batch,
             start_position=start_position, drop_last=drop_last, limit=limit,
             outputs=_outputs(outputs), depth_dtype=_dtype(depth_dtype))
-        call = self._raw_stream(req, timeout=self.stream_timeout)
+        call = self._raw_stream(req, timeout=self.stream_timeout, metadata=self._metadata)
         pending = []
         payloads = []
         try:

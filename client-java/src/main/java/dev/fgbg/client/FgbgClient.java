@@ -15,10 +15,12 @@ import dev.fgbg.v1.ServerStatsResponse;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
 import io.grpc.Context;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -45,25 +47,33 @@ public final class FgbgClient implements AutoCloseable {
   private final Duration deadline;
   private final Duration streamDeadline;
   private final int maxInboundBytes;
+  private final CallCredentials token;
 
   private FgbgClient(Builder b) {
     this.ownsChannel = b.channel == null;
     this.maxInboundBytes = b.maxInboundMessageBytes;
     this.channel = b.channel != null ? b.channel
-        : Grpc.newChannelBuilder(b.target, InsecureChannelCredentials.create())
+        : Grpc.newChannelBuilder(b.target, b.credentials())
             .maxInboundMessageSize(b.maxInboundMessageBytes)
             .build();
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
+    this.token = b.token != null ? new BearerToken(b.token) : null;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A stub with the bearer token, if any, and {@code deadline}. */
+  private FgbgGrpc.FgbgBlockingStub stub(Duration deadline) {
+    FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    return token != null ? stub.withCallCredentials(token) : stub;
+  }
+
   private FgbgGrpc.FgbgBlockingStub unary() {
-    return FgbgGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+    return stub(deadline)
         .withMaxInboundMessageSize(maxInboundBytes);
   }
 
@@ -111,8 +121,7 @@ public final class FgbgClient implements AutoCloseable {
     Context.CancellableContext ctx = Context.current().withCancellation();
     Context prev = ctx.attach();
     try {
-      return wrap.apply(call.apply(FgbgGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)), ctx);
+      return wrap.apply(call.apply(stub(streamDeadline)), ctx);
     } finally {
       ctx.detach(prev);
     }
@@ -121,9 +130,7 @@ public final class FgbgClient implements AutoCloseable {
   /** Exact per-channel mean and std over a range (the whole dataset by default). */
   public StatsResponse stats(StatsRequest request) {
     // Statistics over a whole dataset take a while: they get the stream deadline.
-    return FgbgGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
-        .stats(request);
+    return stub(streamDeadline).stats(request);
   }
 
   /** Streaming counters and per-model depth cache and batcher figures. */
@@ -154,6 +161,11 @@ public final class FgbgClient implements AutoCloseable {
     private Duration deadline = Duration.ofSeconds(30);
     private Duration streamDeadline = Duration.ofHours(24);
     private int maxInboundMessageBytes = 64 << 20;
+    private boolean tls;
+    private Path trustedCertificates;
+    private Path clientCertificate;
+    private Path clientKey;
+    private String token;
 
     private Builder() {}
 
@@ -192,6 +204,46 @@ public final class FgbgClient implements AutoCloseable {
       }
       this.maxInboundMessageBytes = bytes;
       return this;
+    }
+
+    /** Speak TLS, trusting the JVM's certificate authorities (unless {@link #trust} names others). */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /** Speak TLS, trusting the CA certificates in this PEM file (e.g. a private CA). */
+    public Builder trust(Path caPem) {
+      this.trustedCertificates = Objects.requireNonNull(caPem, "trust");
+      this.tls = true;
+      return this;
+    }
+
+    /** Speak TLS and present this PEM certificate chain and PKCS#8 PEM key (mTLS). */
+    public Builder clientCertificate(Path certPem, Path keyPem) {
+      this.clientCertificate = Objects.requireNonNull(certPem, "clientCertificate");
+      this.clientKey = Objects.requireNonNull(keyPem, "clientKey");
+      this.tls = true;
+      return this;
+    }
+
+    /** Send this bearer token with every call ({@code authorization: Bearer TOKEN}). */
+    public Builder token(String token) {
+      if (token == null || token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21
+          || c > 0x7e)) {
+        throw new IllegalArgumentException("token must be printable ASCII without spaces");
+      }
+      this.token = token.strip();
+      return this;
+    }
+
+    /** Send the token in this file: its first line that is neither blank nor a # comment. */
+    public Builder tokenFile(Path file) {
+      return token(ChannelSecurity.readToken(file));
+    }
+
+    ChannelCredentials credentials() {
+      return ChannelSecurity.credentials(tls, trustedCertificates, clientCertificate, clientKey);
     }
 
     private static Duration positive(String name, Duration d) {

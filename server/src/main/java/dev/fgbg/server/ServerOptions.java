@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
@@ -20,17 +21,18 @@ import java.util.Objects;
  * @param datasets folder datasets served beside {@code builtin}
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
+ * @param exportRoot the only folder exports may write under; null: exports are off
  * @param load the memory budget, stream caps and admission limits
+ * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, LoadOptions load) {
+    Duration statsInterval, Duration shutdownGrace, LoadOptions load, ConnectOptions connect) {
 
   public ServerOptions {
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
     check(workers >= 1, "workers", workers, "must be at least 1");
     check(window >= 1, "window", window, "must be at least 1");
-    Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(builtin, "builtin");
     datasets = List.copyOf(datasets);
     Objects.requireNonNull(depth, "depth");
@@ -38,6 +40,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
         "must be positive");
     check(!shutdownGrace.isNegative(), "shutdownGrace", shutdownGrace, "must not be negative");
     Objects.requireNonNull(load, "load");
+    Objects.requireNonNull(connect, "connect");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -46,21 +49,25 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     }
   }
 
+  /** The export root of a server on loopback that names none. */
+  public static final Path DEFAULT_EXPORTS = Path.of("exports");
+
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
-   * export root ./exports, the standard built-in world, no folder datasets, depth on the best
+   * export root ./exports on loopback (none, so no exports, on a server listening beyond it,
+   * unless one is given), the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
-   * default {@link LoadOptions}.
+   * default {@link LoadOptions}, the default {@link ConnectOptions} (loopback, plaintext).
    */
   public static final class Builder {
     private int port = 50051;
     private int workers = Runtime.getRuntime().availableProcessors();
     private Integer window;
-    private Path exportRoot = Path.of("exports");
+    private Path exportRoot;
     private BuiltinConfig builtin = BuiltinConfig.standard();
     private List<FolderDatasetConfig> datasets = List.of();
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
@@ -71,6 +78,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
     private LoadOptions load = LoadOptions.builder().build();
+    private ConnectOptions connect = ConnectOptions.builder().build();
 
     private Builder() {}
 
@@ -90,6 +98,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /** The export root; unset (null): ./exports on loopback, exports off beyond it. */
     public Builder exportRoot(Path exportRoot) {
       this.exportRoot = exportRoot;
       return this;
@@ -147,11 +156,17 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder connect(ConnectOptions connect) {
+      this.connect = Objects.requireNonNull(connect, "connect");
+      return this;
+    }
+
     public ServerOptions build() {
+      Path root = exportRoot != null || connect.beyondLoopback() ? exportRoot : DEFAULT_EXPORTS;
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
-          exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
+          root, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load);
+          load, connect);
     }
   }
 }
