@@ -32,7 +32,7 @@ def start_server():
     for line in proc.stdout:
         m = re.search(r"listening on [^:]+:(\d+)", line)
         if m:
-            return proc, "localhost:" + m.group(1)
+            return proc, "127.0.0.1:" + m.group(1)
     raise RuntimeError("server did not start")
 
 

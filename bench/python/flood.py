@@ -26,7 +26,7 @@ def start_server(jar):
         m = re.search(r"listening on [^:]+:(\d+)", line)
         if m:
             threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
-            return proc, "localhost:" + m.group(1)
+            return proc, "127.0.0.1:" + m.group(1)
     raise RuntimeError("server did not start")
 
 

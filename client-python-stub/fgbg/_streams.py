@@ -56,7 +56,8 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
     first = req
     try:
         while True:
-            call = client._raw_stream(req, timeout=client.stream_timeout)
+            call = client._raw_stream(req, timeout=client.stream_timeout,
+                                      metadata=client._metadata)
             pending: List[Any] = []
             payloads: List[Payload] = []
             spill = False

@@ -16,10 +16,11 @@ import grpc  # noqa: E402
 from . import _streams, replicas, shm  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
+from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 
-__all__ = ["Client", "FgbgError"]
+__all__ = ["Client", "Credentials", "FgbgError"]
 
 _OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
             "meta": pb.OUTPUT_META}
@@ -65,12 +66,17 @@ class Client:
     `shared_memory` (default: on when the target is this host, unless FGBG_SHM=0): offer the
     server a ring of `ring_slots` slots in /dev/shm, so that batches arrive as views of shared
     memory instead of over the socket; the server may refuse (another host, no shared /dev/shm,
-    --no-shared-memory), and the call then uses the network. One log line says which."""
+    --no-shared-memory), and the call then uses the network. One log line says which.
+
+    `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS_CA,
+    $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with TLS, mTLS or
+    tokens; `token` overrides its bearer token."""
 
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
-                 ring_slots: int = 4) -> None:
+                 ring_slots: int = 4, credentials: Optional[Credentials] = None,
+                 token: Optional[str] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
@@ -85,7 +91,12 @@ class Client:
         self._sample_bytes: Dict[Any, Tuple[int, int, int]] = {}
         self._get_ring: Optional[shm.Ring] = None
         self._get_path = ""  # "" until the first GetSamples says which path it took
-        self._channel = grpc.insecure_channel(self.target, options=[
+        creds = credentials if credentials is not None else Credentials.from_env()
+        if token is not None:
+            creds = Credentials(creds.tls, creds.tls_ca, creds.tls_cert, creds.tls_key, token)
+        self.credentials = creds
+        self._metadata = creds.metadata()
+        self._channel = creds.channel(self.target, [
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", 16 << 20),
         ])
@@ -114,7 +125,7 @@ class Client:
 
     def _unary(self, method: Any, request: Any, timeout: Optional[float] = None) -> Any:
         try:
-            return method(request, timeout=timeout or self.timeout)
+            return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise _error(e, self.target) from None
 
@@ -185,7 +196,7 @@ class Client:
                                outputs=_outputs(outputs), format=_FORMATS[format],
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
-        call = self._stub.Export(req, timeout=self.stream_timeout)
+        call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, _Progress("export " + destination, "export")
                                    if progress else None)
         if last is None or not last.finished:
@@ -200,7 +211,8 @@ class Client:
         (when tqdm is installed, else a line at the end) shows samples counted and the ETA."""
         req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end,
                               outputs=_outputs(outputs, ("image", "mask", "depth")))
-        last = self._progress_call(self._stub.StatsWithProgress(req, timeout=self.stream_timeout),
+        last = self._progress_call(self._stub.StatsWithProgress(
+            req, timeout=self.stream_timeout, metadata=self._metadata),
                                    _Progress("stats " + dataset, "stats") if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)

@@ -54,7 +54,9 @@ class Server:
                 break
         if port is None:
             raise RuntimeError("server did not start:\n" + "".join(self.log))
-        self.target = "localhost:%d" % port
+        # With --port 0 the server listens on 127.0.0.1 only; "localhost" would try ::1 first,
+        # and forked DataLoader workers of a parent whose channel saw that refusal exit (64).
+        self.target = "127.0.0.1:%d" % port
         threading.Thread(target=self._drain, daemon=True).start()
 
     def _drain(self):

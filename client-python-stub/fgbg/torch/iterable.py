@@ -8,6 +8,7 @@ import torch
 import torch.utils.data
 
 from ..client import Client
+from ..credentials import Credentials
 from ..errors import default_target
 from . import _world
 from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize
@@ -52,7 +53,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                  world_size: Optional[int] = None, drop_last: bool = False,
                  image: str = "uint8", normalize: Normalize = None,
                  depth_dtype: str = "float16", transform: Optional[Transform] = None,
-                 timeout: float = 30.0, stream_timeout: float = 24 * 3600.0) -> None:
+                 timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
+                 credentials: Optional[Credentials] = None) -> None:
         super().__init__()
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
@@ -72,6 +74,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self.transform = transform
         self.timeout = timeout
         self.stream_timeout = stream_timeout
+        # Decided here, so that every worker reaches the server as the parent did.
+        self.credentials = credentials if credentials is not None else Credentials.from_env()
         check_images(image, normalize)
         with self._client() as c:
             self.info = c.describe(dataset)
@@ -87,7 +91,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self._len_workers: Optional[int] = None  # workers len() was reported for
 
     def _client(self) -> Client:
-        return Client(self.target, timeout=self.timeout, stream_timeout=self.stream_timeout)
+        return Client(self.target, timeout=self.timeout, stream_timeout=self.stream_timeout,
+                      credentials=self.credentials)
 
     def __getstate__(self) -> Dict[str, Any]:
         # Pickled for spawned DataLoader workers: the World is decided here, in the parent.

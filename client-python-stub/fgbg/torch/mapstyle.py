@@ -12,6 +12,7 @@ import torch
 import torch.utils.data
 
 from ..client import Client
+from ..credentials import Credentials
 from ..errors import default_target
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
@@ -29,7 +30,8 @@ class FgbgDataset(torch.utils.data.Dataset):
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
                  outputs: Optional[Iterable[str]] = None, image: str = "uint8",
                  normalize: Normalize = None, depth_dtype: str = "float16",
-                 transform: Optional[Transform] = None, timeout: float = 30.0) -> None:
+                 transform: Optional[Transform] = None, timeout: float = 30.0,
+                 credentials: Optional[Credentials] = None) -> None:
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
         check_images(image, normalize)
@@ -40,7 +42,8 @@ class FgbgDataset(torch.utils.data.Dataset):
         self.depth_dtype = depth_dtype
         self.transform = transform
         self.timeout = timeout
-        with Client(self.target, timeout=timeout) as c:
+        self.credentials = credentials if credentials is not None else Credentials.from_env()
+        with Client(self.target, timeout=timeout, credentials=self.credentials) as c:
             self.info = c.describe(dataset)
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
@@ -58,7 +61,7 @@ class FgbgDataset(torch.utils.data.Dataset):
 
     def _client(self) -> Client:
         if self._conn is None or self._conn_pid != os.getpid():  # new, or forked from a parent
-            self._conn = Client(self.target, timeout=self.timeout)
+            self._conn = Client(self.target, timeout=self.timeout, credentials=self.credentials)
             self._conn_pid = os.getpid()
         return self._conn
 

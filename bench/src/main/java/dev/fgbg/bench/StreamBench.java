@@ -7,7 +7,10 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,17 +39,51 @@ final class StreamBench implements Callable<Integer> {
   @Option(names = "--digest", description = "Also compute the stream digest in the client.")
   boolean digest;
 
+  @Option(names = "--access", split = ",", description = "How the client connects, one run each "
+      + "in this order: plain, tls, token (e.g. plain,tls,token). Default: plain.")
+  List<AccessMode> access = List.of(AccessMode.PLAIN);
+
   @Mixin
   ServerJar serverJar;
 
   @Override
   public Integer call() throws Exception {
-    ServerProcess started = serverJar.start();
+    Path dir = Files.createTempDirectory("fgbg-bench-access");
+    Double first = null;
+    for (AccessMode mode : access) {
+      Double rate = run(mode, dir);
+      if (rate == null) {
+        return 2;
+      }
+      first = first == null ? rate : first;
+      if (access.size() > 1) {
+        System.out.printf(Locale.ROOT, "samples/s %s: %.0f (%.3f of %s)%n",
+            mode.name().toLowerCase(Locale.ROOT), rate, rate / first,
+            access.get(0).name().toLowerCase(Locale.ROOT));
+      } else {
+        System.out.printf(Locale.ROOT, "samples/s: %.0f%n", rate);
+      }
+    }
+    return 0;
+  }
+
+  /** One server and client in {@code mode}; samples/s, or null when there is no server jar. */
+  private Double run(AccessMode mode, Path dir) throws Exception {
+    List<String> modeArgs = mode.serverArgs(dir);
+    serverJar.args.addAll(modeArgs);
+    ServerProcess started;
+    try {
+      started = serverJar.start();
+    } finally {
+      serverJar.args.subList(serverJar.args.size() - modeArgs.size(), serverJar.args.size())
+          .clear();
+    }
     if (started == null) {
-      return 2;
+      return null;
     }
     try (ServerProcess server = started) {
-      try (FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
+      try (FgbgClient c = mode.client(FgbgClient.builder(), dir)
+          .target("localhost:" + server.port()).build()) {
         stream(c, 0, warmup);
         Duration serverCpu0 = server.cpu();
         long clientCpu0 = clientCpuNanos();
@@ -55,8 +92,8 @@ final class StreamBench implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         Duration serverCpu1 = server.cpu();
         double clientCpu = (clientCpuNanos() - clientCpu0) / 1e9;
-        System.err.printf(Locale.ROOT, "streamed %d samples in %.2f s, batch %d, shuffle %b,"
-            + " digest %b%n", got, secs, batchSize, shuffle, digest);
+        System.err.printf(Locale.ROOT, "%s: streamed %d samples in %.2f s, batch %d, shuffle %b,"
+            + " digest %b%n", mode, got, secs, batchSize, shuffle, digest);
         if (serverCpu0 != null && serverCpu1 != null) {
           double serverCpu = serverCpu1.minus(serverCpu0).toNanos() / 1e9;
           System.err.printf(Locale.ROOT, "cpu: server %.2f core-s (%.1f us/sample), client %.2f"
@@ -64,10 +101,9 @@ final class StreamBench implements Callable<Integer> {
               serverCpu * 1e6 / got, clientCpu, clientCpu * 1e6 / got, secs,
               Runtime.getRuntime().availableProcessors());
         }
-        System.out.printf(Locale.ROOT, "samples/s: %.0f%n", got / secs);
+        return got / secs;
       }
     }
-    return 0;
   }
 
   private long stream(FgbgClient c, long epoch, long n) {

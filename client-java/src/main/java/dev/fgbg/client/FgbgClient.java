@@ -1,9 +1,7 @@
 package dev.fgbg.client;
 
-import dev.fgbg.common.RingFormat;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
-import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
@@ -12,7 +10,6 @@ import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.ListDatasetsRequest;
-import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.ServerStatsResponse;
@@ -20,12 +17,12 @@ import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.CallCredentials;
 import io.grpc.Context;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -57,26 +54,35 @@ public final class FgbgClient implements AutoCloseable {
   private final String sharedMemoryOff;
   private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
   private static final int RING_SLOTS = 4;
+  private final CallCredentials token;
 
   private FgbgClient(Builder b) {
     this.ownsChannel = b.channel == null;
     this.maxInboundBytes = b.maxInboundMessageBytes;
     this.channel = b.channel != null ? b.channel
-        : Grpc.newChannelBuilder(b.target, InsecureChannelCredentials.create())
+        : Grpc.newChannelBuilder(b.target, ChannelSecurity.credentials(b.tls,
+            b.trustedCertificates, b.clientCertificate, b.clientKey))
             .maxInboundMessageSize(b.maxInboundMessageBytes)
             .build();
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
-    this.sharedMemoryOff = sharedMemoryOff(b);
+    this.sharedMemoryOff = RingChoice.whyOff(b.sharedMemory, b.channel != null, b.target);
+    this.token = b.token != null ? new BearerToken(b.token) : null;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A stub with the bearer token, if any, and {@code deadline}. */
+  private FgbgGrpc.FgbgBlockingStub stub(Duration deadline) {
+    FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    return token != null ? stub.withCallCredentials(token) : stub;
+  }
+
   private FgbgGrpc.FgbgBlockingStub unary() {
-    return FgbgGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS)
+    return stub(deadline)
         .withMaxInboundMessageSize(maxInboundBytes);
   }
 
@@ -114,7 +120,9 @@ public final class FgbgClient implements AutoCloseable {
     String whyNot = sharedMemoryOff;
     if (whyNot == null && !request.hasSharedMemory()) {
       try {
-        ring = ClientRing.create(RING_SLOTS, slotBytes(request));
+        ring = ClientRing.create(RING_SLOTS,
+            RingChoice.slotBytes(described.computeIfAbsent(request.getDataset(), this::describe),
+                request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (IOException | RuntimeException e) {
         // Describe failed (the stream says why) or no ring could be made: the network it is.
@@ -126,44 +134,6 @@ public final class FgbgClient implements AutoCloseable {
     String why = whyNot;
     return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes).streamEpoch(r),
         (it, ctx) -> new BatchIterator(it, ctx, offered, why));
-  }
-
-  /** Slot bytes a batch of the request needs: every array it asks for, 64-byte aligned. */
-  private long slotBytes(StreamEpochRequest r) {
-    DatasetInfo d = described.computeIfAbsent(r.getDataset(), this::describe);
-    long n = Math.max(1, r.getBatchSize());
-    long pixels = (long) d.getImageShape().getDims(0) * d.getImageShape().getDims(1);
-    List<Output> o = r.getOutputsList();
-    boolean all = o.isEmpty();
-    long depthValue = r.getDepthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2;
-    long depthPixels = d.getHasDepth()
-        ? (long) d.getDepthShape().getDims(0) * d.getDepthShape().getDims(1) : 0;
-    return RingFormat.slotBytes(all || o.contains(Output.OUTPUT_IMAGE) ? n * pixels * 3 : 0,
-        all || o.contains(Output.OUTPUT_MASK) ? n * pixels : 0,
-        all || o.contains(Output.OUTPUT_DEPTH) ? n * depthPixels * depthValue : 0);
-  }
-
-  /** Why batches cannot come through shared memory, or null when they may. */
-  private static String sharedMemoryOff(Builder b) {
-    if (Boolean.FALSE.equals(b.sharedMemory)) {
-      return "sharedMemory(false)";
-    }
-    if (b.sharedMemory == null && "0".equals(System.getenv("FGBG_SHM"))) {
-      return "FGBG_SHM=0";
-    }
-    if (!Files.isDirectory(ClientRing.DIRECTORY)) {
-      return ClientRing.DIRECTORY + " does not exist";
-    }
-    if (b.sharedMemory == null && (b.channel != null || !isLocal(b.target))) {
-      return b.channel != null ? "a channel given" : b.target + " is not this host";
-    }
-    return null;
-  }
-
-  static boolean isLocal(String target) {
-    String host = target.startsWith("[") ? target.substring(1, Math.max(1, target.indexOf(']')))
-        : target.contains(":") ? target.substring(0, target.lastIndexOf(':')) : target;
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
@@ -188,8 +158,7 @@ public final class FgbgClient implements AutoCloseable {
     Context.CancellableContext ctx = Context.current().withCancellation();
     Context prev = ctx.attach();
     try {
-      return wrap.apply(call.apply(FgbgGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)), ctx);
+      return wrap.apply(call.apply(stub(streamDeadline)), ctx);
     } finally {
       ctx.detach(prev);
     }
@@ -198,9 +167,7 @@ public final class FgbgClient implements AutoCloseable {
   /** Exact per-channel mean and std over a range (the whole dataset by default). */
   public StatsResponse stats(StatsRequest request) {
     // Statistics over a whole dataset take a while: they get the stream deadline.
-    return FgbgGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(streamDeadline.toNanos(), TimeUnit.NANOSECONDS)
-        .stats(request);
+    return stub(streamDeadline).stats(request);
   }
 
   /** Streaming counters and per-model depth cache and batcher figures. */
@@ -232,6 +199,11 @@ public final class FgbgClient implements AutoCloseable {
     private Duration streamDeadline = Duration.ofHours(24);
     private int maxInboundMessageBytes = 64 << 20;
     private Boolean sharedMemory;
+    private boolean tls;
+    private Path trustedCertificates;
+    private Path clientCertificate;
+    private Path clientKey;
+    private String token;
 
     private Builder() {}
 
@@ -279,6 +251,38 @@ public final class FgbgClient implements AutoCloseable {
     public Builder sharedMemory(boolean on) {
       this.sharedMemory = on;
       return this;
+    }
+
+    /** Speak TLS, trusting the JVM's certificate authorities (unless {@link #trust} names others). */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /** Speak TLS, trusting the CA certificates in this PEM file (e.g. a private CA). */
+    public Builder trust(Path caPem) {
+      this.trustedCertificates = Objects.requireNonNull(caPem, "trust");
+      this.tls = true;
+      return this;
+    }
+
+    /** Speak TLS and present this PEM certificate chain and PKCS#8 PEM key (mTLS). */
+    public Builder clientCertificate(Path certPem, Path keyPem) {
+      this.clientCertificate = Objects.requireNonNull(certPem, "clientCertificate");
+      this.clientKey = Objects.requireNonNull(keyPem, "clientKey");
+      this.tls = true;
+      return this;
+    }
+
+    /** Send this bearer token with every call ({@code authorization: Bearer TOKEN}). */
+    public Builder token(String token) {
+      this.token = ChannelSecurity.checkedToken(token);
+      return this;
+    }
+
+    /** Send the token in this file: its first line that is neither blank nor a # comment. */
+    public Builder tokenFile(Path file) {
+      return token(ChannelSecurity.readToken(file));
     }
 
     private static Duration positive(String name, Duration d) {

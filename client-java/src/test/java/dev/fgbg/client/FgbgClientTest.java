@@ -7,17 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.server.grpc.AccessTokens;
+import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.ServiceOptions;
 import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FgbgClientTest {
   private static TestServer server;
@@ -122,5 +130,43 @@ class FgbgClientTest {
           () -> c.describe("builtin"));
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
     }
+  }
+
+  @Test
+  void mutualTlsAndATokenFromTheBuilderReachASecuredServer(@TempDir Path dir) throws Exception {
+    TestCertificates certs = TestCertificates.write(dir);
+    String token = "trainer-0123456789abcdef";
+    Path tokenFile = Files.writeString(dir.resolve("token"), "# mine\n\n" + token + "\n");
+    ServiceOptions options = ServiceOptions.builder().window(4).exportRoot(dir)
+        .tokens(AccessTokens.parse(List.of("t:" + token), "tokens")).build();
+    ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
+        .tlsClientCa(certs.ca()).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, options, connect)) {
+      String target = "localhost:" + s.server().port();
+      Function<FgbgClient.Builder, String> describe = b -> {
+        try (FgbgClient c = b.target(target).deadline(Duration.ofSeconds(30)).build()) {
+          return c.describe("tiny").getName();
+        }
+      };
+      FgbgClient.Builder mtls = FgbgClient.builder().trust(certs.ca())
+          .clientCertificate(certs.clientCert(), certs.clientKey());
+      assertEquals("tiny", describe.apply(mtls.tokenFile(tokenFile)));
+      assertEquals("tiny", describe.apply(FgbgClient.builder().trust(certs.ca())
+          .clientCertificate(certs.clientCert(), certs.clientKey()).token(token)));
+      StatusRuntimeException noToken = assertThrows(StatusRuntimeException.class,
+          () -> describe.apply(FgbgClient.builder().trust(certs.ca())
+              .clientCertificate(certs.clientCert(), certs.clientKey())));
+      assertEquals(Status.Code.UNAUTHENTICATED, noToken.getStatus().getCode());
+      StatusRuntimeException noCert = assertThrows(StatusRuntimeException.class,
+          () -> describe.apply(FgbgClient.builder().trust(certs.ca()).token(token)));
+      assertEquals(Status.Code.UNAVAILABLE, noCert.getStatus().getCode());
+      StatusRuntimeException plain = assertThrows(StatusRuntimeException.class,
+          () -> describe.apply(FgbgClient.builder().token(token)));
+      assertEquals(Status.Code.UNAVAILABLE, plain.getStatus().getCode());
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().token("two words")).getMessage().startsWith("token must be"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> FgbgClient.builder()
+        .tokenFile(dir.resolve("none"))).getMessage().startsWith("token file "));
   }
 }

@@ -8,8 +8,10 @@ import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.core.shm.SharedRing;
+import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.server.grpc.NettyListener;
 import dev.fgbg.server.grpc.ServiceOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
 import io.grpc.ServerBuilder;
@@ -70,24 +72,33 @@ public final class FgbgApplication implements AutoCloseable {
     return datasets;
   }
 
-  /** Starts on Netty at the configured port. */
+  /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
-    return start(FgbgServer.netty(options.port()));
+    NettyListener listener = NettyListener.of(options.port(), options.connect());
+    start(listener.builder(), listener);
+    return this;
   }
 
   /**
    * Starts the server on {@code builder}; health is NOT_SERVING until every depth model is warm,
    * and the depth report runs every {@code statsInterval}.
    */
-  public synchronized FgbgApplication start(ServerBuilder<?> builder) throws IOException {
+  public FgbgApplication start(ServerBuilder<?> builder) throws IOException {
+    return start(builder, null);
+  }
+
+  private synchronized FgbgApplication start(ServerBuilder<?> builder, NettyListener listener)
+      throws IOException {
     // Rings left by clients that died (a stream's ring is removed when it ends; a GetSamples
     // ring of a client killed with SIGKILL is not): swept before serving, then every minute.
     reapRings();
     housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
+    ConnectOptions connect = options.connect();
     ServiceOptions service = ServiceOptions.builder().window(options.window())
         .exportRoot(options.exportRoot()).load(options.load())
-        .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory()).build();
+        .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory())
+        .tokens(connect.tokens()).reflection(connect.reflection()).build();
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
         : new ServerMetrics();
     server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
@@ -105,9 +116,17 @@ public final class FgbgApplication implements AutoCloseable {
       housekeeping.scheduleAtFixedRate(new DepthReport(runtimes, LOG::info), every, every,
           TimeUnit.NANOSECONDS);
     }
-    LOG.info(String.format(Locale.ROOT, "fgbg listening on 0.0.0.0:%d (%d workers, window %d,"
-        + " export root %s) after %.2f s", server.port(), options.workers(), options.window(),
-        options.exportRoot().toAbsolutePath(), (System.nanoTime() - createdNanos) / 1e9));
+    LOG.info(String.format(Locale.ROOT, "fgbg listening on %s (%d workers, window %d,"
+        + " export root %s) after %.2f s",
+        listener != null ? listener.describe(server.port()) : "port " + server.port(),
+        options.workers(), options.window(), options.exportRoot() != null
+            ? options.exportRoot().toAbsolutePath() : "none: exports off",
+        (System.nanoTime() - createdNanos) / 1e9));
+    LOG.info("access: " + connect.describe());
+    if (connect.plaintextBeyondLoopback()) {
+      LOG.warning("--insecure: serving plaintext without tokens beyond loopback; anyone who can "
+          + "reach the port may stream, export and read what this server serves");
+    }
     LoadOptions load = options.load();
     LOG.info(String.format(Locale.ROOT, "load limits: memory budget %d MiB of a %d MiB heap,"
         + " %d streams (%d per client), Stats %d (+%d queued), exports %d (+%d queued)",

@@ -4,6 +4,7 @@ import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
+import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
@@ -21,16 +22,18 @@ import java.util.Objects;
  * @param datasets folder datasets served beside {@code builtin}
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
+ * @param exportRoot the only folder exports may write under; null: exports are off
  * @param load the memory budget, stream caps and admission limits
  * @param exportLimits the per-export and total export quotas
  * @param metricsHost where the Prometheus endpoint listens
  * @param metricsPort its port (0 picks a free one), or {@link #METRICS_OFF}
  * @param sharedMemory whether same-host clients may receive batches through shared memory
+ * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
-    String metricsHost, int metricsPort, boolean sharedMemory) {
+    String metricsHost, int metricsPort, boolean sharedMemory, ConnectOptions connect) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
 
@@ -38,7 +41,6 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
     check(workers >= 1, "workers", workers, "must be at least 1");
     check(window >= 1, "window", window, "must be at least 1");
-    Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(builtin, "builtin");
     datasets = List.copyOf(datasets);
     Objects.requireNonNull(depth, "depth");
@@ -50,6 +52,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     Objects.requireNonNull(metricsHost, "metricsHost");
     check(metricsPort >= METRICS_OFF && metricsPort <= 65535, "metricsPort", metricsPort,
         "must be in [0, 65535]");
+    Objects.requireNonNull(connect, "connect");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -58,23 +61,27 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     }
   }
 
+  /** The export root of a server on loopback that names none. */
+  public static final Path DEFAULT_EXPORTS = Path.of("exports");
+
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
-   * export root ./exports, the standard built-in world, no folder datasets, depth on the best
+   * export root ./exports on loopback (none, so no exports, on a server listening beyond it,
+   * unless one is given), the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
    * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
-   * shared memory on.
+   * shared memory on, the default {@link ConnectOptions} (loopback, plaintext).
    */
   public static final class Builder {
     private int port = 50051;
     private boolean sharedMemory = true;
     private int workers = Runtime.getRuntime().availableProcessors();
     private Integer window;
-    private Path exportRoot = Path.of("exports");
+    private Path exportRoot;
     private BuiltinConfig builtin = BuiltinConfig.standard();
     private List<FolderDatasetConfig> datasets = List.of();
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
@@ -88,6 +95,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private ExportLimits exportLimits = ExportLimits.ofGigabytes(200, 1000);
     private String metricsHost = "127.0.0.1";
     private int metricsPort = METRICS_OFF;
+    private ConnectOptions connect = ConnectOptions.builder().build();
 
     private Builder() {}
 
@@ -107,6 +115,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /** The export root; unset (null): ./exports on loopback, exports off beyond it. */
     public Builder exportRoot(Path exportRoot) {
       this.exportRoot = exportRoot;
       return this;
@@ -181,11 +190,17 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    public Builder connect(ConnectOptions connect) {
+      this.connect = Objects.requireNonNull(connect, "connect");
+      return this;
+    }
+
     public ServerOptions build() {
+      Path root = exportRoot != null || connect.beyondLoopback() ? exportRoot : DEFAULT_EXPORTS;
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
-          exportRoot, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
+          root, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load, exportLimits, metricsHost, metricsPort, sharedMemory);
+          load, exportLimits, metricsHost, metricsPort, sharedMemory, connect);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ListDatasetsRequest;
@@ -20,8 +21,13 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +86,39 @@ class FgbgApplicationTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> small().statsInterval(Duration.ZERO).build());
     assertTrue(e.getMessage().startsWith("statsInterval = PT0S"), e.getMessage());
+  }
+
+  @Test
+  void plaintextBeyondLoopbackWithInsecureLogsOneWarningAndHasNoExports() throws Exception {
+    List<LogRecord> warnings = new ArrayList<>();
+    Logger log = Logger.getLogger(FgbgApplication.class.getName());
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel() == Level.WARNING) {
+          warnings.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(h);
+    ServerOptions o = small().exportRoot(null).connect(ConnectOptions.builder().host("0.0.0.0")
+        .insecure(true).build()).build();
+    assertEquals(null, o.exportRoot());
+    String name = InProcessServerBuilder.generateName();
+    FgbgApplication app = FgbgApplication.create(o).start(InProcessServerBuilder.forName(name));
+    try {
+      assertEquals(1, warnings.size());
+      assertTrue(warnings.get(0).getMessage().startsWith("--insecure: serving plaintext without"
+          + " tokens beyond loopback"), warnings.get(0).getMessage());
+    } finally {
+      log.removeHandler(h);
+      app.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +260,52 @@ class MainTest {
         + "folder", lines.get(5));
     assertTrue(lines.get(6).startsWith("  " + root.resolve("fg/bomb.png")), lines.get(6));
     assertEquals(8, lines.size(), String.join("\n", lines));
+  }
+
+  @Test
+  void connectFlagsSetHostsTlsTokensReflectionAndKeepalive() throws Exception {
+    ServerOptions defaults = Main.options();
+    assertEquals(List.of(), defaults.connect().hosts());
+    assertEquals(Path.of("exports"), defaults.exportRoot(), "the default export root on loopback");
+    assertTrue(defaults.connect().reflection());
+    assertEquals(null, defaults.connect().keepaliveTime());
+    assertFalse(Main.options("--no-reflection").connect().reflection());
+    assertFalse(Main.options("--reflection=false").connect().reflection());
+    assertTrue(Main.options("--reflection").connect().reflection());
+    ServerOptions open = Main.options("--host", "0.0.0.0", "--insecure", "--keepalive-time",
+        "60s", "--max-connection-age", "30m");
+    assertEquals(null, open.exportRoot(), "beyond loopback, exports are off without the flag");
+    assertEquals(Duration.ofSeconds(60), open.connect().keepaliveTime());
+    assertEquals(Duration.ofMinutes(30), open.connect().maxConnectionAge());
+    assertEquals(root, Main.options("--host", "0.0.0.0", "--insecure", "--export-root",
+        root.toString()).exportRoot());
+    Path tokens = Files.writeString(root.resolve("tokens"), "ci:0123456789abcdef\n");
+    ServerOptions withTokens = Main.options("--host", "::", "--token-file", tokens.toString());
+    assertEquals(1, withTokens.connect().tokens().size());
+    assertEquals(2, Main.options("--host", "127.0.0.1,::1").connect().hosts().size());
+  }
+
+  @Test
+  void listeningBeyondLoopbackInPlaintextFailsAtStartUpNamingTheFlags() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    int code;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      code = Main.run(new String[] {"--host", "0.0.0.0", "--builtin-size", "16",
+          "--builtin-counts", "1:1"});
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(2, code);
+    assertEquals("fgbg: error: --host 0.0.0.0 listens beyond loopback without TLS or tokens: "
+        + "give --tls-cert and --tls-key, or --token-file, or --insecure to serve anyone who can "
+        + "reach the port in plaintext", err.toString(StandardCharsets.UTF_8).strip());
+    Path bad = Files.writeString(root.resolve("bad-tokens"), "ci:short\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Main.options("--token-file", bad.toString()));
+    assertTrue(e.getMessage().startsWith("--token-file " + bad + " line 1: a token needs"),
+        e.getMessage());
   }
 
   private void assertFails(String fragment, String... args) {

@@ -3,8 +3,10 @@ package dev.fgbg.server;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.ServiceOptions;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +30,7 @@ public final class TestServer implements AutoCloseable {
   private final ExecutorService pool;
 
   private final int threads;
+  private final List<ManagedChannel> extra = new ArrayList<>();
 
   private TestServer(FgbgServer server, ManagedChannel channel, ExecutorService pool,
       int threads) {
@@ -65,11 +69,28 @@ public final class TestServer implements AutoCloseable {
 
   /** On Netty with the given options (window, export root, load limits). */
   public static TestServer netty(DatasetRegistry registry, int threads, ServiceOptions options) {
+    return netty(registry, threads, options, ConnectOptions.builder().build());
+  }
+
+  /**
+   * On Netty with the given service options and transport (addresses, TLS, keepalive); its
+   * {@link #channel()} is plaintext to 127.0.0.1, other channels come from {@link #channel}.
+   */
+  public static TestServer netty(DatasetRegistry registry, int threads, ServiceOptions options,
+      ConnectOptions connect) {
     ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
-    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0), registry, pool, List.of(),
+    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0, connect), registry, pool, List.of(),
         options));
-    return new TestServer(s, Grpc.newChannelBuilder("localhost:" + s.port(),
+    return new TestServer(s, Grpc.newChannelBuilder("127.0.0.1:" + s.port(),
         InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool, threads);
+  }
+
+  /** Another channel to this (Netty) server, with these credentials; closed with the server. */
+  public synchronized ManagedChannel channel(ChannelCredentials credentials) {
+    ManagedChannel c = Grpc.newChannelBuilder("localhost:" + server.port(), credentials)
+        .maxInboundMessageSize(64 << 20).build();
+    extra.add(c);
+    return c;
   }
 
   /** A fresh temporary export root. */
@@ -126,6 +147,11 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    synchronized (this) {
+      for (ManagedChannel c : extra) {
+        c.shutdownNow();
+      }
+    }
     channel.shutdownNow();
     channel.awaitTermination(5, TimeUnit.SECONDS);
     server.stop(Duration.ofSeconds(2));

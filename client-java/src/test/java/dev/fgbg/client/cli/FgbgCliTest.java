@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.server.grpc.AccessTokens;
+import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.ServiceOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -159,5 +164,41 @@ class FgbgCliTest {
     assertTrue(down[2].contains("server running at localhost:1?"), down[2]);
     String[] bad = run("stream", "--target", target, "--batch-size", "0");
     assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
+  }
+
+  @Test
+  void tlsAndTokenFlagsReachASecuredServerAndTheSameDigestComesBack() throws Exception {
+    TestCertificates certs = TestCertificates.write(out.resolve("tls"));
+    Path tokenFile = Files.writeString(out.resolve("token"), "cli-0123456789abcdef\n");
+    ServiceOptions options = ServiceOptions.builder().window(4).exportRoot(out)
+        .tokens(AccessTokens.parse(List.of("cli:cli-0123456789abcdef"), "tokens")).build();
+    ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
+        .tlsClientCa(certs.ca()).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, options, connect)) {
+      String secured = "localhost:" + s.server().port();
+      String[] tls = {"--tls-ca", certs.ca().toString(), "--tls-cert",
+          certs.clientCert().toString(), "--tls-key", certs.clientKey().toString()};
+      String[] stream = {"stream", "--target", secured, "--dataset", "tiny", "--batch-size", "16"};
+      String[] ok = run(concat(stream, tls, new String[] {"--token-file", tokenFile.toString()}));
+      assertEquals("0", ok[0], ok[2]);
+      String[] plain = run("stream", "--target", target, "--dataset", "tiny", "--batch-size",
+          "16");
+      assertEquals(plain[1].lines().toList().get(2), ok[1].lines().toList().get(2));
+      String[] byFlag = run(concat(stream, tls, new String[] {"--token",
+          "cli-0123456789abcdef"}));
+      assertEquals("0", byFlag[0], byFlag[2]);
+      String[] noToken = run(concat(stream, tls));
+      assertEquals("1", noToken[0]);
+      assertTrue(noToken[2].startsWith("fgbg: error: UNAUTHENTICATED: this server asks for a "
+          + "bearer token"), noToken[2]);
+      String[] halfTls = run(concat(stream, new String[] {"--tls-cert",
+          certs.clientCert().toString()}));
+      assertEquals("1", halfTls[0]);
+      assertTrue(halfTls[2].contains("--tls-cert and --tls-key go together"), halfTls[2]);
+    }
+  }
+
+  private static String[] concat(String[]... parts) {
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
   }
 }

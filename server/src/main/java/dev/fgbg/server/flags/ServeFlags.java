@@ -11,8 +11,8 @@ public final class ServeFlags {
   int port = 50051;
 
   @Option(names = "--export-root", description = "The only folder exports may write under "
-      + "(created). Default: exports")
-  Path exportRoot = Path.of("exports");
+      + "(created). Default: exports on loopback; beyond loopback exports are off without it.")
+  Path exportRoot;
 
   @Option(names = "--workers", description = "Render threads. Default: the number of cores.")
   int workers = Runtime.getRuntime().availableProcessors();
@@ -42,6 +42,9 @@ public final class ServeFlags {
   @Mixin
   MetricsFlags metrics;
 
+  @Mixin
+  ConnectFlags connect;
+
   /** The validated options; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return ServerOptions.builder()
@@ -61,6 +64,7 @@ public final class ServeFlags {
         .exportLimits(exports.limits())
         .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)
         .sharedMemory(!noSharedMemory)
+        .connect(connect.options())
         .build();
   }
 }

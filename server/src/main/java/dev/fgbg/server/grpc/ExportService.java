@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ExportService {
   private static final long PROGRESS_NANOS = 200_000_000L;
+  /** What an export on a server without an export root is told. */
+  static final String EXPORTS_OFF = "exports are off on this server: it listens beyond loopback "
+      + "and was started without --export-root; restart it with --export-root DIR to allow them";
 
   private final DatasetRegistry registry;
   private final Exporter exporter;
@@ -30,6 +33,7 @@ final class ExportService {
   private final Ticker ticker;
 
   /**
+   * @param exporter null when exports are off (each is refused with FAILED_PRECONDITION)
    * @param admitted queues exports and runs each admitted one's own loop on its thread
    * @param ticker paces the progress messages
    */
@@ -83,6 +87,9 @@ final class ExportService {
   }
 
   private ExportJob job(ExportRequest r) {
+    if (exporter == null) {
+      throw FgbgException.failedPrecondition(EXPORTS_OFF);
+    }
     Dataset d = registry.get(r.getDataset());
     Outputs o = ProtoMapping.outputs(r.getOutputsList(), d);
     ExportFormat f = switch (r.getFormat()) {

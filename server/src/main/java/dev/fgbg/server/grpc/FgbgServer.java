@@ -12,16 +12,17 @@ import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.v1.FgbgGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Owns the gRPC server's life: the fgbg service, health and reflection. Takes a
- * {@link ServerBuilder} so tests can run it in-process and the application on Netty.
+ * Owns the gRPC server's life: the fgbg service, health and reflection (v1 and v1alpha, unless
+ * turned off). Takes a {@link ServerBuilder} so tests can run it in-process and the application
+ * on Netty. With tokens, the fgbg service and reflection ask for one; health never does.
  */
 public final class FgbgServer {
   private static final Logger LOG = Logger.getLogger(FgbgServer.class.getName());
@@ -70,9 +72,9 @@ public final class FgbgServer {
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
         statsThreads, exportThreads, stats);
-    Exporter exporter = new Exporter(new ExportRoot(options.exportRoot()),
-        load.scheduler.lane("exports"), 2 * options.window(), options.ticker(),
-        options.exportLimits());
+    Exporter exporter = options.exportRoot() == null ? null
+        : new Exporter(new ExportRoot(options.exportRoot()), load.scheduler.lane("exports"),
+            2 * options.window(), options.ticker(), options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
@@ -81,24 +83,40 @@ public final class FgbgServer {
     FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
         stats, exports, new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats")),
         options.ticker()), depth, shm);
+    Authenticator authenticator = new Authenticator(options.tokens());
+    // The last interceptor sees a call first: metrics count what the authenticator refuses.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
-        FatalErrors.interceptor()));
+        authenticator, FatalErrors.interceptor()));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
       stats.onRender(metrics::rendered);
       depth.forEach(metrics::watch);
       metrics.watch(load.budget);
     }
-    this.server = builder
-        .addService(ServerInterceptors.intercept(service, interceptors))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+    builder.addService(ServerInterceptors.intercept(service, interceptors))
+        .addService(health.getHealthService());
+    if (options.reflection()) {
+      builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
+          authenticator));
+      builder.addService(ServerInterceptors.intercept(reflectionV1Alpha(), authenticator));
+    }
+    this.server = builder.build();
   }
 
-  /** A Netty server builder listening on {@code port} on all interfaces (0 picks a free port). */
+  /** v1alpha beside v1: grpc-js, older grpcurl and GUI clients ask for v1alpha. */
+  @SuppressWarnings("deprecation")
+  private static BindableService reflectionV1Alpha() {
+    return ProtoReflectionService.newInstance();
+  }
+
+  /** A Netty server builder on loopback at {@code port} (0 picks a free one), plaintext. */
   public static ServerBuilder<?> netty(int port) {
-    return Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+    return netty(port, ConnectOptions.builder().build());
+  }
+
+  /** A Netty server builder at {@code port} with these addresses, TLS and keepalive. */
+  public static ServerBuilder<?> netty(int port, ConnectOptions connect) {
+    return NettyListener.of(port, connect).builder();
   }
 
   /** Starts listening; health says NOT_SERVING until {@link #serving()} when not yet ready. */
@@ -122,6 +140,11 @@ public final class FgbgServer {
   /** The bound port (useful with port 0), or -1 in-process. */
   public int port() {
     return server.getPort();
+  }
+
+  /** The addresses the transport listens on. */
+  public List<SocketAddress> listenAddresses() {
+    return List.copyOf(server.getListenSockets());
   }
 
   public StreamStats stats() {

@@ -11,25 +11,29 @@ import java.util.Objects;
  * the field.
  *
  * @param window chunks each stream renders ahead of what it has sent
- * @param exportRoot the only folder exports may write under
+ * @param exportRoot the only folder exports may write under; null: exports are off (a server
+ *     listening beyond loopback without an explicit {@code --export-root})
  * @param ticker times export progress and rates (the system ticker outside tests)
  * @param load the memory budget, stream caps and admission limits
  * @param exportLimits the per-export and total export quotas
  * @param sharedMemory whether same-host clients' shared-memory rings are accepted
  * @param ringDirectory where those rings must lie ({@code /dev/shm})
+ * @param tokens the bearer tokens callers must present ({@link AccessTokens#NONE}: none)
+ * @param reflection whether server reflection (v1 and v1alpha) is served
  */
 public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOptions load,
-    ExportLimits exportLimits, boolean sharedMemory, Path ringDirectory) {
+    ExportLimits exportLimits, boolean sharedMemory, Path ringDirectory, AccessTokens tokens,
+    boolean reflection) {
 
   public ServiceOptions {
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, got " + window);
     }
-    Objects.requireNonNull(exportRoot, "exportRoot");
     Objects.requireNonNull(ticker, "ticker");
     Objects.requireNonNull(load, "load");
     Objects.requireNonNull(exportLimits, "exportLimits");
     Objects.requireNonNull(ringDirectory, "ringDirectory");
+    Objects.requireNonNull(tokens, "tokens");
   }
 
   public static Builder builder() {
@@ -39,7 +43,7 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
   /**
    * Builds {@link ServiceOptions}; defaults: window 4, export root ./exports, system ticker, the
    * default {@link LoadOptions}, no export quota, shared memory on in
-   * {@link SharedRing#DIRECTORY}.
+   * {@link SharedRing#DIRECTORY}, no tokens, reflection on.
    */
   public static final class Builder {
     private int window = 4;
@@ -49,6 +53,8 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
     private boolean sharedMemory = true;
     private Path ringDirectory = SharedRing.DIRECTORY;
     private ExportLimits exportLimits = ExportLimits.NONE;
+    private AccessTokens tokens = AccessTokens.NONE;
+    private boolean reflection = true;
 
     private Builder() {}
 
@@ -60,8 +66,9 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    /** The export root; null turns exports off. */
     public Builder exportRoot(Path exportRoot) {
-      this.exportRoot = Objects.requireNonNull(exportRoot, "exportRoot");
+      this.exportRoot = exportRoot;
       return this;
     }
 
@@ -90,9 +97,19 @@ public record ServiceOptions(int window, Path exportRoot, Ticker ticker, LoadOpt
       return this;
     }
 
+    public Builder tokens(AccessTokens tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    public Builder reflection(boolean reflection) {
+      this.reflection = reflection;
+      return this;
+    }
+
     public ServiceOptions build() {
       return new ServiceOptions(window, exportRoot, ticker, load, exportLimits, sharedMemory,
-          ringDirectory);
+          ringDirectory, tokens, reflection);
     }
   }
 }

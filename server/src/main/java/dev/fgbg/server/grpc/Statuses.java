@@ -73,4 +73,14 @@ final class Statuses {
       case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
     };
   }
+
+  /** A call without a valid credential (the authenticating interceptor's refusal). */
+  static Status unauthenticated(String message) {
+    return Status.UNAUTHENTICATED.withDescription(message);
+  }
+
+  /** A caller known but not allowed to do this. */
+  static Status permissionDenied(String message) {
+    return Status.PERMISSION_DENIED.withDescription(message);
+  }
 }

@@ -79,6 +79,19 @@ class ExportServiceTest {
   }
 
   @Test
+  void aServerWithoutAnExportRootRefusesExportsNamingTheFlag() throws Exception {
+    try (TestServer off = TestServer.inProcess(TestDatasets.registry(), 1, null)) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> FgbgGrpc.newBlockingStub(off.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .export(ExportRequest.newBuilder().setDataset("tiny").setDestination("x")
+                  .setFormat(ExportFormat.EXPORT_FORMAT_NPY).build()).hasNext());
+      assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+      assertEquals(ExportService.EXPORTS_OFF, e.getStatus().getDescription());
+      assertTrue(ExportService.EXPORTS_OFF.contains("--export-root DIR"));
+    }
+  }
+
+  @Test
   void badExportsGetTheRightStatus() {
     ExportRequest.Builder ok = ExportRequest.newBuilder().setDataset("tiny")
         .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("bad");

@@ -11,6 +11,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -22,10 +23,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,31 +128,33 @@ class FgbgServerTest {
           .check(HealthCheckRequest.newBuilder().setService(FgbgServer.SERVICE_NAME).build());
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, h.getStatus());
 
-      List<String> services = new ArrayList<>();
-      CountDownLatch done = new CountDownLatch(1);
-      StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(s.channel())
-          .withDeadlineAfter(10, TimeUnit.SECONDS)
-          .serverReflectionInfo(new StreamObserver<ServerReflectionResponse>() {
-            @Override
-            public void onNext(ServerReflectionResponse r) {
-              r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              done.countDown();
-            }
-
-            @Override
-            public void onCompleted() {
-              done.countDown();
-            }
-          });
-      req.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
-      req.onCompleted();
-      assertTrue(done.await(10, TimeUnit.SECONDS));
+      List<String> services = ReflectionProbe.v1(s.channel()).services();
       assertTrue(services.contains("fgbg.v1.Fgbg"), services.toString());
       assertTrue(services.contains("grpc.health.v1.Health"), services.toString());
+    }
+  }
+
+  @Test
+  void reflectionIsServedAsV1AlphaBesideV1() throws Exception {
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      ReflectionProbe.Outcome alpha = V1AlphaReflectionProbe.list(s.channel());
+      assertEquals(Status.Code.OK, alpha.status().getCode());
+      assertTrue(alpha.services().contains("fgbg.v1.Fgbg"), alpha.services().toString());
+      assertTrue(alpha.services().contains("grpc.health.v1.Health"), alpha.services().toString());
+    }
+  }
+
+  @Test
+  void reflectionTurnedOffIsUnimplementedInBothVersions() throws Exception {
+    ServiceOptions off = ServiceOptions.builder().window(2).exportRoot(TestServer.exportRoot())
+        .reflection(false).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, off)) {
+      assertEquals(Status.Code.UNIMPLEMENTED, ReflectionProbe.v1(s.channel()).status().getCode());
+      assertEquals(Status.Code.UNIMPLEMENTED,
+          V1AlphaReflectionProbe.list(s.channel()).status().getCode());
+      assertEquals("tiny", FgbgGrpc.newBlockingStub(s.channel())
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .describe(DescribeRequest.newBuilder().setDataset("tiny").build()).getName());
     }
   }
 }

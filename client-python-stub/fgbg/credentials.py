@@ -1,0 +1,69 @@
+"""How a client reaches a server that asks for TLS, client certificates or a bearer token."""
+import os
+from dataclasses import dataclass
+from typing import Any, List, Optional, Sequence, Tuple
+
+__all__ = ["Credentials"]
+
+
+def _read(path: Optional[str], what: str) -> Optional[bytes]:
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise ValueError("%s %s: cannot read it (%s)" % (what, path, e.strerror)) from None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """TLS and token settings of a Client (picklable: DataLoader workers get them too).
+
+    `tls_ca`: PEM CA certificates to trust (None: gRPC's default roots); `tls_cert`/`tls_key`:
+    a PEM client certificate chain and its PKCS#8 key (mTLS); `tls`: speak TLS even without
+    those files; `token`: bearer token sent with every call. `Credentials.from_env()` reads
+    FGBG_TLS (1/true), FGBG_TLS_CA, FGBG_TLS_CERT, FGBG_TLS_KEY and FGBG_TOKEN."""
+
+    tls: bool = False
+    tls_ca: Optional[str] = None
+    tls_cert: Optional[str] = None
+    tls_key: Optional[str] = None
+    token: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together: give both or neither")
+        if self.token is not None and (not self.token.strip() or any(
+                c.isspace() or not c.isprintable() for c in self.token.strip())):
+            raise ValueError("token must be printable ASCII without spaces")
+
+    @classmethod
+    def from_env(cls) -> "Credentials":
+        env = os.environ
+        return cls(tls=env.get("FGBG_TLS", "").lower() in ("1", "true", "yes"),
+                   tls_ca=env.get("FGBG_TLS_CA") or None,
+                   tls_cert=env.get("FGBG_TLS_CERT") or None,
+                   tls_key=env.get("FGBG_TLS_KEY") or None,
+                   token=env.get("FGBG_TOKEN") or None)
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.tls or self.tls_ca is not None or self.tls_cert is not None
+
+    def metadata(self) -> Tuple[Tuple[str, str], ...]:
+        """Call metadata: the bearer token, if any."""
+        return (("authorization", "Bearer " + self.token.strip()),) if self.token else ()
+
+    def channel(self, target: str, options: Sequence[Tuple[str, Any]]) -> Any:
+        """A gRPC channel to `target`: TLS when asked for, else plaintext."""
+        import grpc
+
+        opts: List[Tuple[str, Any]] = list(options)
+        if not self.uses_tls:
+            return grpc.insecure_channel(target, options=opts)
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=_read(self.tls_ca, "tls_ca"),
+            private_key=_read(self.tls_key, "tls_key"),
+            certificate_chain=_read(self.tls_cert, "tls_cert"))
+        return grpc.secure_channel(target, creds, options=opts)

@@ -1,0 +1,150 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.common.Sha256;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The bearer tokens a server accepts, read from a {@code --token-file}. One token a line:
+ *
+ * <pre>
+ * # comments and blank lines are ignored
+ * alice:9f2c0e7d4b1a6385f0e2    export   (named alice, may export)
+ * ci:77aa01b2c3d4e5f60718                (named ci, may not export)
+ * 0d1e2f3a4b5c6d7e8f90                   (unnamed: called "token on line 4")
+ * </pre>
+ *
+ * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters,
+ * none of them white space or {@code :}; the word {@code export} lets its holder run Export.
+ * The name is the caller's identity for per-client limits and in logs. Only SHA-256 digests of
+ * the tokens are kept, and a presented token is compared with every one in constant time.
+ */
+public final class AccessTokens {
+  private static final Logger LOG = Logger.getLogger(AccessTokens.class.getName());
+  /** The shortest token accepted: shorter ones can be guessed. */
+  public static final int MIN_LENGTH = 16;
+  /** No tokens: nothing is asked of callers. */
+  public static final AccessTokens NONE = new AccessTokens(List.of());
+
+  /** Who holds a token, and whether it may export. */
+  public record Holder(String name, boolean mayExport) {}
+
+  private record Entry(byte[] digest, Holder holder) {}
+
+  private final List<Entry> entries;
+
+  private AccessTokens(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  /** Whether callers must present a token. */
+  public boolean required() {
+    return !entries.isEmpty();
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /**
+   * The holder of {@code token}, if it is one of these. Every entry is compared (in constant
+   * time) whatever matches, so the time taken says nothing about which token is close.
+   */
+  public Optional<Holder> match(String token) {
+    byte[] d = sha256(token);
+    Holder found = null;
+    for (Entry e : entries) {
+      if (MessageDigest.isEqual(e.digest, d) && found == null) {
+        found = e.holder;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /**
+   * Reads {@code file} (see the class comment); logs a warning when others may read it.
+   *
+   * @throws IllegalArgumentException naming the file, and the line, of what is wrong
+   */
+  public static AccessTokens load(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
+    AccessTokens tokens = parse(lines, "--token-file " + file);
+    if (worldReadable(file)) {
+      LOG.warning("--token-file " + file + " can be read by every user of this machine; "
+          + "chmod 600 it");
+    }
+    return tokens;
+  }
+
+  /** Parses token lines; {@code source} names them in messages. */
+  public static AccessTokens parse(List<String> lines, String source) {
+    List<Entry> entries = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> seen = new HashSet<>();
+    for (int n = 1; n <= lines.size(); n++) {
+      String line = lines.get(n - 1).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String where = source + " line " + n;
+      String[] words = line.split("\\s+");
+      if (words.length > 2 || (words.length == 2 && !words[1].equals("export"))) {
+        throw new IllegalArgumentException(where + ": expected [NAME:]TOKEN [export], got "
+            + words.length + " words (the only word allowed after the token is 'export')");
+      }
+      int colon = words[0].indexOf(':');
+      String name = colon >= 0 ? words[0].substring(0, colon) : "token on line " + n;
+      String token = words[0].substring(colon + 1);
+      if (colon == 0) {
+        throw new IllegalArgumentException(where + ": the name before ':' is empty");
+      }
+      if (token.length() < MIN_LENGTH || token.indexOf(':') >= 0) {
+        throw new IllegalArgumentException(where + ": a token needs at least " + MIN_LENGTH
+            + " characters and no ':' (e.g. openssl rand -hex 32)");
+      }
+      if (!names.add(name)) {
+        throw new IllegalArgumentException(where + ": the name '" + name + "' is used twice");
+      }
+      if (!seen.add(token)) {
+        throw new IllegalArgumentException(where + ": this token is listed twice");
+      }
+      entries.add(new Entry(sha256(token), new Holder(name, words.length == 2)));
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException(source + ": no tokens in it (one [NAME:]TOKEN [export] "
+          + "a line)");
+    }
+    return new AccessTokens(entries);
+  }
+
+  static boolean worldReadable(Path file) {
+    PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+    try {
+      return view != null
+          && view.readAttributes().permissions().contains(PosixFilePermission.OTHERS_READ);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static byte[] sha256(String token) {
+    return Sha256.newDigest().digest(token.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,176 @@
+package dev.fgbg.server.grpc;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Who may connect, and how: the addresses listened on, TLS (and mTLS), bearer tokens,
+ * reflection, and connection keepalive and age. Immutable; the builder rejects a bad value
+ * naming its {@code fgbg serve} flag.
+ *
+ * @param hosts the addresses to listen on; empty for loopback (127.0.0.1 and ::1 as available)
+ * @param tlsCert PEM certificate chain served, or null for plaintext
+ * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
+ * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
+ * @param tokens the bearer tokens callers must present ({@link AccessTokens#NONE}: none asked)
+ * @param insecure plaintext without tokens beyond loopback is allowed
+ * @param reflection whether gRPC server reflection (v1 and v1alpha) is served
+ * @param keepaliveTime how long a connection may be idle before the server pings it; null for
+ *     gRPC's default (2 h)
+ * @param maxConnectionAge how long a connection lives before the server asks the client to make
+ *     a new one (calls under way finish); null for no limit
+ */
+public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
+    AccessTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
+    Duration maxConnectionAge) {
+
+  public ConnectOptions {
+    hosts = List.copyOf(hosts);
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or "
+          + "neither");
+    }
+    if (tlsClientCa != null && tlsCert == null) {
+      throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key (mTLS "
+          + "is TLS with client certificates)");
+    }
+    readable("--tls-cert", tlsCert);
+    readable("--tls-key", tlsKey);
+    readable("--tls-client-ca", tlsClientCa);
+    Objects.requireNonNull(tokens, "tokens");
+    positive("--keepalive-time", keepaliveTime);
+    positive("--max-connection-age", maxConnectionAge);
+    // Fields are assigned after this body: test the parameters.
+    if (beyondLoopback(hosts) && tlsCert == null && !tokens.required() && !insecure) {
+      throw new IllegalArgumentException("--host " + names(hosts) + " listens beyond loopback "
+          + "without TLS or tokens: give --tls-cert and --tls-key, or --token-file, or --insecure "
+          + "to serve anyone who can reach the port in plaintext");
+    }
+  }
+
+  private static void readable(String flag, Path file) {
+    if (file != null && !Files.isReadable(file)) {
+      throw new IllegalArgumentException(flag + " " + file + ": no readable file there");
+    }
+  }
+
+  private static void positive(String flag, Duration d) {
+    if (d != null && (d.isZero() || d.isNegative())) {
+      throw new IllegalArgumentException(flag + " " + d + " must be positive");
+    }
+  }
+
+  /** Whether any address listened on is not a loopback address (0.0.0.0 and :: are not). */
+  public boolean beyondLoopback() {
+    return beyondLoopback(hosts);
+  }
+
+  /** Whether this is plaintext without tokens beyond loopback (allowed by {@code insecure}). */
+  public boolean plaintextBeyondLoopback() {
+    return beyondLoopback() && tlsCert == null && !tokens.required();
+  }
+
+  /** One line for the start-up log: TLS, client certificates, tokens, reflection. */
+  public String describe() {
+    return (tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS"
+        : "mTLS (client certificates required)")
+        + (tokens.required() ? ", " + tokens.size() + " bearer tokens" : ", no tokens")
+        + (reflection ? ", reflection on" : ", reflection off")
+        + (keepaliveTime != null ? ", keepalive " + keepaliveTime : "")
+        + (maxConnectionAge != null ? ", max connection age " + maxConnectionAge : "");
+  }
+
+  /** Whether the server speaks TLS. */
+  public boolean tls() {
+    return tlsCert != null;
+  }
+
+  private static boolean beyondLoopback(List<InetAddress> hosts) {
+    return hosts.stream().anyMatch(a -> !a.isLoopbackAddress());
+  }
+
+  static String names(List<InetAddress> hosts) {
+    return String.join(",", hosts.stream().map(InetAddress::getHostAddress).toList());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link ConnectOptions}; defaults: loopback, plaintext, no tokens, reflection on. */
+  public static final class Builder {
+    private final List<InetAddress> hosts = new ArrayList<>();
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsClientCa;
+    private AccessTokens tokens = AccessTokens.NONE;
+    private boolean insecure;
+    private boolean reflection = true;
+    private Duration keepaliveTime;
+    private Duration maxConnectionAge;
+
+    private Builder() {}
+
+    /** Adds an address to listen on: an IP address or a host name (0.0.0.0 or :: for all). */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("--host must be an address or host name, got '"
+            + host + "'");
+      }
+      try {
+        hosts.add(InetAddress.getByName(host.strip()));
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("--host " + host + ": no such address or host", e);
+      }
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      this.tlsCert = cert;
+      this.tlsKey = key;
+      return this;
+    }
+
+    /** Requires client certificates chaining to these CAs (null: none asked for). */
+    public Builder tlsClientCa(Path ca) {
+      this.tlsClientCa = ca;
+      return this;
+    }
+
+    public Builder tokens(AccessTokens tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    public Builder reflection(boolean reflection) {
+      this.reflection = reflection;
+      return this;
+    }
+
+    public Builder keepaliveTime(Duration d) {
+      this.keepaliveTime = d;
+      return this;
+    }
+
+    public Builder maxConnectionAge(Duration d) {
+      this.maxConnectionAge = d;
+      return this;
+    }
+
+    public ConnectOptions build() {
+      return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokens, insecure,
+          reflection, keepaliveTime, maxConnectionAge);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.fgbg.server.grpc;
+
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
+ * client CA is given), keepalive and connection age.
+ */
+public final class NettyListener {
+  private final List<InetSocketAddress> addresses;
+  private final ConnectOptions options;
+
+  private NettyListener(List<InetSocketAddress> addresses, ConnectOptions options) {
+    this.addresses = addresses;
+    this.options = options;
+  }
+
+  /**
+   * Where a server on {@code port} listens: the given hosts, else 127.0.0.1 and, when this
+   * machine has it and a port is named, ::1 (port 0 would give the two different ports).
+   */
+  public static NettyListener of(int port, ConnectOptions options) {
+    List<InetAddress> hosts = options.hosts().isEmpty() ? loopback(port) : options.hosts();
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    hosts.forEach(h -> addresses.add(new InetSocketAddress(h, port)));
+    return new NettyListener(List.copyOf(addresses), options);
+  }
+
+  private static List<InetAddress> loopback(int port) {
+    List<InetAddress> hosts = new ArrayList<>(List.of(InetAddress.getLoopbackAddress()));
+    if (port != 0) {
+      try {
+        InetAddress v6 = InetAddress.getByName("::1");
+        if (!hosts.contains(v6) && NetworkInterface.getByInetAddress(v6) != null) {
+          hosts.add(v6);
+        }
+      } catch (IOException e) {
+        // no IPv6 loopback here: IPv4 alone
+      }
+    }
+    return hosts;
+  }
+
+  public List<InetSocketAddress> addresses() {
+    return addresses;
+  }
+
+  /** A Netty server builder for these addresses and settings. */
+  public ServerBuilder<?> builder() {
+    NettyServerBuilder b;
+    try {
+      // The PEM files are read here, and parsed by forAddress.
+      b = NettyServerBuilder.forAddress(addresses.get(0), credentials(options));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("--tls-cert " + options.tlsCert() + ", --tls-key "
+          + options.tlsKey() + (options.tlsClientCa() != null ? ", --tls-client-ca "
+          + options.tlsClientCa() : "") + ": not a PEM certificate chain, PKCS#8 PEM key and "
+          + "PEM CA certificates (" + e.getMessage() + ")", e);
+    }
+    addresses.stream().skip(1).forEach(b::addListenAddress);
+    if (options.keepaliveTime() != null) {
+      b.keepAliveTime(options.keepaliveTime().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (options.maxConnectionAge() != null) {
+      b.maxConnectionAge(options.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    return b;
+  }
+
+  private static ServerCredentials credentials(ConnectOptions o) throws IOException {
+    if (!o.tls()) {
+      return InsecureServerCredentials.create();
+    }
+    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
+        .keyManager(o.tlsCert().toFile(), o.tlsKey().toFile());
+    if (o.tlsClientCa() != null) {
+      tls.trustManager(o.tlsClientCa().toFile())
+          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+    }
+    return tls.build();
+  }
+
+  /** The addresses as {@code 127.0.0.1:50051, [::1]:50051}, with the bound {@code port}. */
+  public String describe(int port) {
+    return addresses.stream().map(a -> a.getAddress() instanceof Inet6Address
+        ? "[" + a.getAddress().getHostAddress() + "]:" + port
+        : a.getAddress().getHostAddress() + ":" + port).collect(Collectors.joining(", "));
+  }
+}

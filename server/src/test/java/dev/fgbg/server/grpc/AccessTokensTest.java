@@ -1,0 +1,98 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AccessTokensTest {
+  private static final String A = "0123456789abcdef0123";
+  private static final String B = "fedcba9876543210fedc";
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void namedUnnamedAndExportingTokensWithCommentsAndBlankLines() {
+    AccessTokens t = AccessTokens.parse(List.of("# tokens", "", "  alice:" + A + "  export ",
+        B, "\t# indented comment"), "f");
+    assertTrue(t.required());
+    assertEquals(2, t.size());
+    assertEquals(Optional.of(new AccessTokens.Holder("alice", true)), t.match(A));
+    assertEquals(Optional.of(new AccessTokens.Holder("token on line 4", false)), t.match(B));
+    assertEquals(Optional.empty(), t.match(A + "x"));
+    assertEquals(Optional.empty(), t.match(A.substring(0, A.length() - 1)));
+    assertEquals(Optional.empty(), t.match(""));
+    assertFalse(AccessTokens.NONE.required());
+  }
+
+  @Test
+  void badLinesFailNamingTheLine() {
+    for (String[] c : new String[][] {
+        {"alice:" + A + " read", "f line 1: expected [NAME:]TOKEN [export], got 2 words"},
+        {A + " export extra", "f line 1: expected [NAME:]TOKEN [export], got 3 words"},
+        {"alice:short", "f line 1: a token needs at least 16 characters"},
+        {":" + A, "f line 1: the name before ':' is empty"},
+        {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> AccessTokens.parse(List.of(c[0]), "f"));
+      assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
+    }
+    assertEquals("f line 2: the name 'x' is used twice", assertThrows(
+        IllegalArgumentException.class,
+        () -> AccessTokens.parse(List.of("x:" + A, "x:" + B), "f")).getMessage());
+    assertEquals("f line 3: this token is listed twice", assertThrows(
+        IllegalArgumentException.class,
+        () -> AccessTokens.parse(List.of("x:" + A, "", "y:" + A), "f")).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> AccessTokens.parse(List.of("# only a comment"), "f")).getMessage()
+        .startsWith("f: no tokens in it"));
+  }
+
+  @Test
+  void aWorldReadableFileIsLoadedWithAWarning() throws Exception {
+    Path file = Files.writeString(dir.resolve("tokens"), "alice:" + A + " export\n");
+    List<String> warnings = new ArrayList<>();
+    Logger log = Logger.getLogger(AccessTokens.class.getName());
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        warnings.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(h);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      assertEquals(1, AccessTokens.load(file).size());
+      assertEquals(List.of(), warnings);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      assertEquals(1, AccessTokens.load(file).size());
+      assertEquals(List.of("--token-file " + file + " can be read by every user of this "
+          + "machine; chmod 600 it"), warnings);
+    } finally {
+      log.removeHandler(h);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AccessTokens.load(dir.resolve("missing")));
+    assertTrue(e.getMessage().startsWith("--token-file " + dir.resolve("missing")
+        + ": cannot read it"), e.getMessage());
+  }
+}

@@ -1,0 +1,128 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestCertificates;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Addresses, TLS and mTLS over real Netty on loopback, with certificates made by the test. */
+class NettyListenerTest {
+  private static final Duration LONG = Duration.ofSeconds(90);
+  @TempDir
+  static Path dir;
+  private static TestCertificates certs;
+
+  @BeforeAll
+  static void certificates() {
+    certs = TestCertificates.write(dir.resolve("tls"));
+  }
+
+  private static TestServer server(ConnectOptions connect) {
+    return TestServer.netty(TestDatasets.registry(), 1, ServiceOptions.builder().window(2)
+        .exportRoot(TestServer.exportRoot())
+        .load(LoadOptions.builder().maxStreamsPerClient(1).build()).build(), connect);
+  }
+
+  private static String describe(Channel c) {
+    return FgbgGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .describe(DescribeRequest.newBuilder().setDataset("tiny").build()).getName();
+  }
+
+  private static Status.Code refused(Channel c) {
+    return assertThrows(StatusRuntimeException.class, () -> describe(c)).getStatus().getCode();
+  }
+
+  private static ChannelCredentials trusting(Path ca) throws IOException {
+    return TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build();
+  }
+
+  private static ChannelCredentials presenting(Path ca, Path cert, Path key) throws IOException {
+    return TlsChannelCredentials.newBuilder().trustManager(ca.toFile())
+        .keyManager(cert.toFile(), key.toFile()).build();
+  }
+
+  @Test
+  void byDefaultItListensOnLoopbackOnly() throws Exception {
+    for (int port : new int[] {0, 50051}) {
+      NettyListener l = NettyListener.of(port, ConnectOptions.builder().build());
+      assertFalse(l.addresses().isEmpty());
+      l.addresses().forEach(a -> assertTrue(a.getAddress().isLoopbackAddress(), a.toString()));
+      assertTrue(l.describe(port).startsWith("127.0.0.1:" + port), l.describe(port));
+    }
+    try (TestServer s = server(ConnectOptions.builder().build())) {
+      for (SocketAddress a : s.server().listenAddresses()) {
+        assertTrue(((InetSocketAddress) a).getAddress().isLoopbackAddress(), a.toString());
+      }
+      assertEquals("tiny", describe(s.channel()));
+    }
+  }
+
+  @Test
+  void aTlsClientIsAcceptedAndAPlaintextOneOrOneTrustingAnotherCaRefused() throws Exception {
+    try (TestServer s = server(ConnectOptions.builder()
+        .tls(certs.serverCert(), certs.serverKey()).build())) {
+      assertEquals("tiny", describe(s.channel(trusting(certs.ca()))));
+      assertEquals(Status.Code.UNAVAILABLE,
+          refused(s.channel(InsecureChannelCredentials.create())));
+      assertEquals(Status.Code.UNAVAILABLE, refused(s.channel(trusting(certs.otherCa()))));
+    }
+  }
+
+  @Test
+  void mutualTlsNeedsAClientCertificateFromTheClientCa() throws Exception {
+    try (TestServer s = server(ConnectOptions.builder()
+        .tls(certs.serverCert(), certs.serverKey()).tlsClientCa(certs.ca()).build())) {
+      Channel good = s.channel(presenting(certs.ca(), certs.clientCert(), certs.clientKey()));
+      assertEquals("tiny", describe(good));
+      assertEquals(Status.Code.UNAVAILABLE, refused(s.channel(trusting(certs.ca()))),
+          "no client certificate");
+      assertEquals(Status.Code.UNAVAILABLE, refused(s.channel(presenting(certs.ca(),
+          certs.otherClientCert(), certs.otherClientKey()))), "a certificate of another CA");
+
+      // The certificate's subject is the client for per-client caps.
+      StreamEpochRequest r = StreamEpochRequest.newBuilder().setDataset("tiny").setBatchSize(1)
+          .build();
+      StreamReader first = new StreamReader(good, r, 1, 1, LONG);
+      assertTrue(StreamReader.await(first.first, LONG));
+      StreamReader second = new StreamReader(good, r, 1, 1, LONG);
+      assertTrue(StreamReader.await(second.closed, LONG));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, second.status.getCode());
+      assertTrue(second.status.getDescription().startsWith(
+          "client certificate CN=trainer-1 has 1 streams open"), second.status.getDescription());
+      first.cancel();
+    }
+  }
+
+  @Test
+  void filesThatAreNotPemFailNamingTheFlags() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
+    ConnectOptions o = ConnectOptions.builder().tls(junk, certs.serverKey()).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NettyListener.of(0, o).builder());
+    assertTrue(e.getMessage().startsWith("--tls-cert " + junk + ", --tls-key "
+        + certs.serverKey() + ": not a PEM certificate chain"), e.getMessage());
+  }
+}
