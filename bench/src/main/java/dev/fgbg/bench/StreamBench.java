@@ -10,6 +10,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Starts a server in a separate JVM on a free loopback port and streams the built-in dataset
- * (image + mask + float16 depth, 224×224) to a Java client in this JVM.
+ * (image + mask + float16 depth, 224×224) to a Java client in this JVM: once per combination of
+ * path, access, render threads and idle streams asked for, each with a server of its own, and
+ * the ratio of each run's rate to the first run's.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Loopback streaming throughput from a separate server process.")
@@ -36,64 +40,127 @@ final class StreamBench implements Callable<Integer> {
   @Option(names = "--shuffle", description = "Shuffled order. Default: true.", negatable = true)
   boolean shuffle = true;
 
-  @Option(names = "--digest", description = "Also compute the stream digest in the client.")
+  @Option(names = "--digest", description = "Also compute the stream digest in the client "
+      + "(always with --idle-streams, where runs must agree on it).")
   boolean digest;
 
   @Option(names = "--access", split = ",", description = "How the client connects, one run each "
       + "in this order: plain, tls, token (e.g. plain,tls,token). Default: plain.")
   List<AccessMode> access = List.of(AccessMode.PLAIN);
 
+  @Option(names = "--path", split = ",", description = "How batches travel: ring (a shared-"
+      + "memory ring, the Java client's choice on this host) or network (gRPC messages), one "
+      + "run each (e.g. ring,network). Default: ring.")
+  List<Route> paths = List.of(Route.RING);
+
+  @Option(names = "--render-threads", split = ",", description = "The server's render threads "
+      + "(--workers), one run each (e.g. 1,2); the server's default when not given.")
+  List<Integer> threads = new ArrayList<>();
+
+  @Option(names = "--idle-streams", split = ",", description = "Streams that never read one "
+      + "message, opened on another connection before the measured stream, one run each (e.g. "
+      + "0,50,200). Default: 0.")
+  List<Integer> idle = List.of(0);
+
   @Mixin
   ServerJar serverJar;
+
+  /** The path batches take. */
+  enum Route {
+    RING, NETWORK
+  }
+
+  /** One run's settings, as printed. */
+  record Run(Route path, AccessMode access, Integer threads, int idle) {
+    String label() {
+      return String.join(" ", path.name().toLowerCase(Locale.ROOT),
+          access.name().toLowerCase(Locale.ROOT),
+          threads == null ? "" : "render-threads=" + threads,
+          idle == 0 ? "" : "idle-streams=" + idle).replaceAll(" +", " ").trim();
+    }
+  }
+
+  /** What a run measured. */
+  record Result(double rate, double seconds, String digest) {}
 
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("fgbg-bench-access");
-    Double first = null;
-    for (AccessMode mode : access) {
-      Double rate = run(mode, dir);
-      if (rate == null) {
+    List<Run> runs = new ArrayList<>();
+    for (Route p : paths) {
+      for (AccessMode a : access) {
+        for (Integer t : threads.isEmpty() ? Collections.<Integer>singletonList(null)
+            : threads) {
+          for (int i : idle) {
+            runs.add(new Run(p, a, t, i));
+          }
+        }
+      }
+    }
+    Result first = null;
+    for (Run run : runs) {
+      Result r = run(run, dir);
+      if (r == null) {
         return 2;
       }
-      first = first == null ? rate : first;
-      if (access.size() > 1) {
-        System.out.printf(Locale.ROOT, "samples/s %s: %.0f (%.3f of %s)%n",
-            mode.name().toLowerCase(Locale.ROOT), rate, rate / first,
-            access.get(0).name().toLowerCase(Locale.ROOT));
-      } else {
-        System.out.printf(Locale.ROOT, "samples/s: %.0f%n", rate);
+      first = first == null ? r : first;
+      if (runs.size() == 1) {
+        System.out.printf(Locale.ROOT, "samples/s: %.0f%n", r.rate);
+        continue;
       }
+      System.out.printf(Locale.ROOT, "samples/s %s: %.0f (%.3f of %s)", run.label(), r.rate,
+          r.rate / first.rate, runs.get(0).label());
+      if (run.idle > 0) {
+        System.out.printf(Locale.ROOT, "; %d samples in %.2f s, %.2fx the time of %s; digest %s",
+            samples, r.seconds, r.seconds / first.seconds, runs.get(0).label(),
+            r.digest.equals(first.digest) ? "the same" : "DIFFERENT: " + r.digest);
+      }
+      System.out.println();
     }
     return 0;
   }
 
-  /** One server and client in {@code mode}; samples/s, or null when there is no server jar. */
-  private Double run(AccessMode mode, Path dir) throws Exception {
-    List<String> modeArgs = mode.serverArgs(dir);
-    serverJar.args.addAll(modeArgs);
+  /** One server and client; null when there is no server jar. */
+  private Result run(Run run, Path dir) throws Exception {
+    List<String> extra = new ArrayList<>(run.access.serverArgs(dir));
+    if (run.threads != null) {
+      extra.addAll(List.of("--workers", run.threads.toString()));
+    }
+    if (run.idle > 0) {
+      if (run.access != AccessMode.PLAIN) {
+        System.err.println("fgbg bench: error: --idle-streams runs in plain access only");
+        return null;
+      }
+      String cap = Integer.toString(run.idle + 16);
+      extra.addAll(List.of("--max-streams", cap, "--max-streams-per-client", cap));
+    }
+    serverJar.args.addAll(extra);
     ServerProcess started;
     try {
       started = serverJar.start();
     } finally {
-      serverJar.args.subList(serverJar.args.size() - modeArgs.size(), serverJar.args.size())
+      serverJar.args.subList(serverJar.args.size() - extra.size(), serverJar.args.size())
           .clear();
     }
     if (started == null) {
       return null;
     }
-    try (ServerProcess server = started) {
-      try (FgbgClient c = mode.client(FgbgClient.builder(), dir)
-          .target("localhost:" + server.port()).build()) {
-        stream(c, 0, warmup);
+    try (ServerProcess server = started;
+        FgbgClient c = run.access.client(FgbgClient.builder(), dir)
+            .sharedMemory(run.path == Route.RING).streamDeadline(Duration.ofHours(1))
+            .target("localhost:" + server.port()).build()) {
+      stream(c, 0, warmup, false);
+      try (IdleStreams idle = new IdleStreams(server.port(), run.idle, batchSize)) {
         Duration serverCpu0 = server.cpu();
         long clientCpu0 = clientCpuNanos();
         long t0 = System.nanoTime();
-        long got = stream(c, 1, samples);
+        String[] sum = new String[1];
+        long got = stream(c, 1, samples, digest || !this.idle.equals(List.of(0)), sum);
         double secs = (System.nanoTime() - t0) / 1e9;
         Duration serverCpu1 = server.cpu();
         double clientCpu = (clientCpuNanos() - clientCpu0) / 1e9;
         System.err.printf(Locale.ROOT, "%s: streamed %d samples in %.2f s, batch %d, shuffle %b,"
-            + " digest %b%n", mode, got, secs, batchSize, shuffle, digest);
+            + " digest %b%n", run.label(), got, secs, batchSize, shuffle, sum[0] != null);
         if (serverCpu0 != null && serverCpu1 != null) {
           double serverCpu = serverCpu1.minus(serverCpu0).toNanos() / 1e9;
           System.err.printf(Locale.ROOT, "cpu: server %.2f core-s (%.1f us/sample), client %.2f"
@@ -101,12 +168,17 @@ final class StreamBench implements Callable<Integer> {
               serverCpu * 1e6 / got, clientCpu, clientCpu * 1e6 / got, secs,
               Runtime.getRuntime().availableProcessors());
         }
-        return got / secs;
+        return new Result(got / secs, secs, sum[0] == null ? "" : sum[0]);
       }
     }
   }
 
-  private long stream(FgbgClient c, long epoch, long n) {
+  private long stream(FgbgClient c, long epoch, long n, boolean withDigest) {
+    return stream(c, epoch, n, withDigest, new String[1]);
+  }
+
+  /** Streams {@code n} samples of {@code epoch}; the digest goes in {@code sum[0]} if asked. */
+  private long stream(FgbgClient c, long epoch, long n, boolean withDigest, String[] sum) {
     SampleDigest d = new SampleDigest();
     long got = 0;
     long touched = 0;
@@ -115,7 +187,7 @@ final class StreamBench implements Callable<Integer> {
       while (it.hasNext()) {
         Batch b = it.next();
         got += b.size();
-        if (digest) {
+        if (withDigest) {
           d.add(b.indices(), b.images(), b.masks(), b.depth());
         } else {
           touched += b.images().byteAt(b.images().size() - 1) + b.depth().size();
@@ -125,6 +197,7 @@ final class StreamBench implements Callable<Integer> {
     if (touched == Long.MIN_VALUE) {
       System.err.println(touched);
     }
+    sum[0] = withDigest ? d.hex() : null;
     return got;
   }
 

@@ -18,8 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /** Faults of the whole process: running out of memory, and SIGTERM with calls that hang on. */
 class ProcessFaultTest {
-  /** Opens {@code n} streams that each take one message and then stop reading. */
-  private static void stalledReaders(ManagedChannel ch, int n, CountDownLatch firsts) {
+  /**
+   * Opens {@code n} streams that each take {@code take} messages and then stop reading (a
+   * stream renders ahead in proportion to what its client has read).
+   */
+  private static void stalledReaders(ManagedChannel ch, int n, int take,
+      CountDownLatch firsts) {
     for (int i = 0; i < n; i++) {
       ClientCall<StreamEpochRequest, SampleBatch> call = ch.newCall(
           FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(5,
@@ -30,7 +34,7 @@ class ProcessFaultTest {
           firsts.countDown();
         }
       }, new Metadata());
-      call.request(1);
+      call.request(take);
       call.sendMessage(StreamEpochRequest.newBuilder().setDataset("builtin").setEpoch(i)
           .setShuffle(true).setBatchSize(64).build());
       call.halfClose();
@@ -44,7 +48,7 @@ class ProcessFaultTest {
         "--workers", "2", "--window", "64", "--memory-budget-mb", "120")) {
       ManagedChannel ch = s.channel();
       try {
-        stalledReaders(ch, 12, new CountDownLatch(12));
+        stalledReaders(ch, 12, 200, new CountDownLatch(12));
         assertTrue(s.process.waitFor(90, TimeUnit.SECONDS), "the server is still running:\n"
             + s.log());
         assertEquals(FatalErrors.EXIT_CODE, s.process.exitValue(), s.log());
@@ -62,7 +66,7 @@ class ProcessFaultTest {
       ManagedChannel ch = s.channel();
       try {
         CountDownLatch firsts = new CountDownLatch(4);
-        stalledReaders(ch, 4, firsts);
+        stalledReaders(ch, 4, 1, firsts);
         assertTrue(firsts.await(60, TimeUnit.SECONDS));
         // SIGTERM through the handle: Process.destroy() would also close the pipe of its log.
         assertTrue(s.process.toHandle().destroy());

@@ -7,14 +7,20 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthStore;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.core.deliver.Work;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
-import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
@@ -77,34 +83,30 @@ final class DepthTask implements Function<Integer, Boolean> {
     return false;
   }
 
+  /**
+   * Renders the composites of {@code [from, to)} in pieces on {@code pool}, asks the teacher
+   * for each, and writes the records in index order as the delivery hands the pieces over.
+   */
   private void write(Dataset d, long from, long to, ExecutorService pool,
       BooleanSupplier cancelled, OutputStream out) throws IOException {
-    ArrayDeque<CompletableFuture<DepthMap[]>> inflight = new ArrayDeque<>();
-    int window = 4 * Math.max(1, request.taskThreads());
-    long next = from;
-    long at = from;
-    while (next < to || !inflight.isEmpty()) {
-      while (inflight.size() < window && next < to) {
-        long stop = Math.min(to, next + CHUNK);
-        inflight.add(depth(d, next, stop, pool, cancelled));
-        next = stop;
+    Work<RenderedBatch> render = Renders.fresh(new BatchShape(d, IMAGES, DepthEncoding.FLOAT16),
+        request.seed());
+    Work<DepthMap[]> work = (p, stop) -> render.start(p, stop).thenCompose(b -> teacher(d, b));
+    Sink<DepthMap[]> records = new Sink<>() {
+      @Override
+      public void deliver(Piece p, DepthMap[] maps) throws IOException {
+        for (int s = 0; s < maps.length; s++) {
+          out.write(DepthRecord.encode(new DepthKey(fingerprint, request.seed(),
+              p.indices()[s]), maps[s]));
+        }
       }
-      for (DepthMap m : inflight.poll().join()) {
-        out.write(DepthRecord.encode(new DepthKey(fingerprint, request.seed(), at++), m));
-      }
-    }
-  }
 
-  private CompletableFuture<DepthMap[]> depth(Dataset d, long from, long to,
-      ExecutorService pool, BooleanSupplier cancelled) {
-    long[] idx = new long[(int) (to - from)];
-    for (int s = 0; s < idx.length; s++) {
-      idx[s] = from + s;
-    }
-    return CompletableFuture.supplyAsync(() -> Renderer.render(d, request.seed(), idx, IMAGES,
-            DepthEncoding.FLOAT16, cancelled), pool)
-        .thenCompose(f -> f)
-        .thenCompose(batch -> teacher(d, batch));
+      @Override
+      public void ended(Throwable cause) {}
+    };
+    Delivery.of(Plan.of(IndexSequence.range(from, to), CHUNK), work, records, pool)
+        .window(4 * Math.max(1, request.taskThreads())).cancelledWhen(cancelled).start()
+        .await();
   }
 
   private CompletableFuture<DepthMap[]> teacher(Dataset d, RenderedBatch batch) {

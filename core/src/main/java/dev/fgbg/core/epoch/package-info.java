@@ -1,5 +1,5 @@
 /**
- * Epochs as sources of rendered chunks: order, sharding and chunking from {@code sampling},
- * rendering from {@code render}, with cancellation. Transports only pull, map and send.
+ * Epochs as delivery plans: order from {@code sampling}'s permutation, which positions a rank
+ * takes from its {@code EpochPlan}; transports deliver them through {@code deliver}.
  */
 package dev.fgbg.core.epoch;

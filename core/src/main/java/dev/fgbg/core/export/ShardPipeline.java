@@ -1,25 +1,27 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.core.deliver.Work;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
-import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 
 /**
- * Writes one shard: chunks are rendered and encoded on the worker pool, at most {@code window}
- * ahead (teacher depth composes in without holding a worker), and written in order on the
- * export's thread. The shard's files become visible only on commit; any failure aborts them.
+ * Writes one shard through the delivery pipeline: chunks are rendered and encoded on the worker
+ * pool, at most {@code window} ahead (teacher depth composes in without holding a worker), and
+ * written in order by the shard writer. The shard's files become visible only on commit; any
+ * failure aborts them.
  */
 final class ShardPipeline {
   static final int CHUNK = 16;
@@ -40,58 +42,48 @@ final class ShardPipeline {
   private final Layout layout;
   private final Executor workers;
   private final int window;
+  private final BatchShape shape;
 
   ShardPipeline(ExportJob job, Layout layout, Executor workers, int window) {
     this.job = job;
     this.layout = layout;
     this.workers = workers;
     this.window = Math.max(1, window);
+    this.shape = new BatchShape(job.dataset(), job.outputs(), DepthEncoding.FLOAT16);
   }
 
   Result write(Shard shard, BooleanSupplier cancelled, ChunkDone onChunk) throws IOException {
     Layout.ShardWriter writer = layout.open(shard);
-    ArrayDeque<CompletableFuture<Encoded>> inflight = new ArrayDeque<>();
     SampleDigest digest = new SampleDigest();
-    long next = shard.start();
-    boolean ok = false;
-    try {
-      while (next < shard.end() || !inflight.isEmpty()) {
-        while (inflight.size() < window && next < shard.end()) {
-          long to = Math.min(shard.end(), next + CHUNK);
-          inflight.add(chunk(next, to, cancelled));
-          next = to;
-        }
-        if (cancelled.getAsBoolean()) {
-          throw new CancellationException("export cancelled");
-        }
-        Encoded e = await(inflight.poll());
+    Work<RenderedBatch> render = Renders.fresh(shape, job.seed());
+    Work<Encoded> work = (p, stop) -> render.start(p, stop)
+        .thenApplyAsync(chunk -> encode(chunk, stop), workers);
+    Sink<Encoded> sink = new Sink<>() {
+      @Override
+      public void deliver(Piece piece, Encoded e) throws IOException {
         writer.write(e.chunk, e.entries);
         digest.addAll(e.digest);
         onChunk.done(e.chunk.size(), e.bytes);
       }
+
+      @Override
+      public void ended(Throwable cause) {}
+    };
+    boolean ok = false;
+    try {
+      Delivery.of(Plan.of(IndexSequence.range(shard.start(), shard.end()), CHUNK), work, sink,
+          workers).window(window).cancelledWhen(cancelled).start().await();
       ItemDigest files = writer.commit();
       ok = true;
       return new Result(digest, files);
     } finally {
       if (!ok) {
-        inflight.forEach(f -> f.cancel(true));
         writer.abort();
       }
     }
   }
 
-  private CompletableFuture<Encoded> chunk(long from, long to, BooleanSupplier cancelled) {
-    long[] idx = new long[(int) (to - from)];
-    for (int s = 0; s < idx.length; s++) {
-      idx[s] = from + s;
-    }
-    return CompletableFuture.supplyAsync(() -> Renderer.render(job.dataset(), job.seed(), idx,
-            job.outputs(), DepthEncoding.FLOAT16, cancelled), workers)
-        .thenCompose(Function.identity())
-        .thenApplyAsync(this::encode, workers);
-  }
-
-  private Encoded encode(RenderedBatch chunk) {
+  private Encoded encode(RenderedBatch chunk, BooleanSupplier cancelled) {
     SampleDigest d = new SampleDigest();
     int ib = chunk.images() == null ? 0 : job.dataset().imageBytes();
     int mb = chunk.masks() == null ? 0 : job.dataset().maskBytes();
@@ -103,7 +95,7 @@ final class ShardPipeline {
     }
     try {
       List<Entry> entries = layout.entries(chunk);
-      if (layout.writesOnWorkers()) {
+      if (layout.writesOnWorkers() && !cancelled.getAsBoolean()) {
         layout.writeEntries(entries);
       }
       long bytes = 0;
@@ -116,27 +108,6 @@ final class ShardPipeline {
       return new Encoded(chunk, entries, d, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Encoded await(CompletableFuture<Encoded> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("export interrupted");
-    } catch (ExecutionException | CompletionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof UncheckedIOException io) {
-        throw io.getCause();
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException(cause);
     }
   }
 }

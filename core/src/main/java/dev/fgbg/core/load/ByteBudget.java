@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@link MemoryBudget} with a FIFO queue of waiters. Futures are completed outside the lock, so a
@@ -14,6 +15,7 @@ final class ByteBudget implements MemoryBudget {
 
   private final long capacity;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final List<Runnable> waitListeners = new CopyOnWriteArrayList<>();
   private long used;
   private long peak;
   private long waits;
@@ -73,6 +75,9 @@ final class ByteBudget implements MemoryBudget {
       queue.add(w);
       waits++;
     }
+    for (Runnable l : waitListeners) {
+      l.run();
+    }
     // A waiter that gives up may have been blocking smaller ones behind it.
     w.granted.whenComplete((v, e) -> {
       if (w.granted.isCancelled()) {
@@ -98,6 +103,12 @@ final class ByteBudget implements MemoryBudget {
       used -= bytes;
     }
     grant();
+  }
+
+  @Override
+  public Subscription onWait(Runnable listener) {
+    waitListeners.add(listener);
+    return () -> waitListeners.remove(listener);
   }
 
   /** Grants queued waiters in order while the head fits; completes them outside the lock. */

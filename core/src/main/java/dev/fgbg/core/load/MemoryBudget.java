@@ -52,4 +52,17 @@ public interface MemoryBudget {
 
   /** Gives back {@code bytes} taken earlier, granting queued acquisitions in order. */
   void release(long bytes);
+
+  /**
+   * Runs {@code listener} (outside any lock) each time an acquisition starts to wait: holders
+   * of bytes they do not need now (rendered ahead for a client that is not reading) can give
+   * them back. Closing the handle stops it.
+   */
+  Subscription onWait(Runnable listener);
+
+  /** A registration that ends when closed. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
 }

@@ -4,7 +4,6 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DepthMap;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
-import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,65 +18,55 @@ import java.util.function.BooleanSupplier;
 public final class Renderer {
   private Renderer() {}
 
-  /** Renders {@code indices} (already checked to be in range) of {@code d} under {@code seed}. */
+  /** Renders {@code indices} (already checked to be in range) of {@code d} into fresh arrays. */
   public static CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices,
       Outputs out, DepthEncoding enc, BooleanSupplier cancelled) {
+    BatchShape shape = new BatchShape(d, out, enc);
+    return render(shape, seed, indices, BatchArrays.allocate(shape, indices.length), 0,
+        cancelled);
+  }
+
+  /**
+   * Renders {@code indices} into {@code into} from sample {@code at} on (a slice of a larger
+   * batch, or reused arrays). The batch completes when its teacher depth has; its arrays are
+   * {@code into}'s, with images absent when the caller did not ask for them.
+   */
+  public static CompletableFuture<RenderedBatch> render(BatchShape shape, long seed,
+      long[] indices, BatchArrays into, int at, BooleanSupplier cancelled) {
+    Dataset d = shape.dataset();
+    DepthEncoding enc = shape.encoding();
     int n = indices.length;
-    int ib = d.imageBytes();
-    int mb = d.maskBytes();
-    int db = d.depthBytes(enc);
-    boolean teacher = out.depth() && d.teacher() != null;
-    byte[] images = rendersImages(d, out) ? new byte[n * ib] : null;
-    byte[] masks = out.mask() ? new byte[n * mb] : null;
-    byte[] depth = out.depth() && db > 0 ? new byte[n * db] : null;
+    boolean synth = into.images() != null || into.masks() != null || into.depth() != null;
     SampleInfo[] infos = new SampleInfo[n];
     for (int s = 0; s < n; s++) {
       if (cancelled.getAsBoolean()) {
         return CompletableFuture.failedFuture(new CancellationException("render cancelled"));
       }
-      if (images == null && masks == null && depth == null) {
-        infos[s] = d.place(seed, indices[s]);
-      } else {
-        // The arrays are fresh, hence zero: the mask needs no clearing.
-        infos[s] = d.render(seed, indices[s], enc, new Compositor.Target(images, s * ib, masks,
-            s * mb, depth, s * db, true));
-      }
+      infos[s] = synth ? d.render(seed, indices[s], enc, into.target(shape, at + s))
+          : d.place(seed, indices[s]);
     }
-    if (!teacher) {
+    byte[] shown = shape.outputs().image() ? into.images() : null;
+    if (!shape.teacher()) {
       return CompletableFuture.completedFuture(
-          new RenderedBatch(indices, images, masks, depth, enc, infos));
+          new RenderedBatch(indices, shown, into.masks(), into.depth(), enc, infos));
     }
-    byte[] shownImages = out.image() ? images : null;
+    int ib = d.imageBytes();
+    int db = d.depthBytes(enc);
     // Every sample's depth is asked for at once, so that the model's batcher can group them.
     @SuppressWarnings("unchecked")
     CompletableFuture<DepthMap>[] maps = new CompletableFuture[n];
     for (int s = 0; s < n; s++) {
-      maps[s] = d.teacher().depth(d, seed, indices[s], images, s * ib);
+      maps[s] = d.teacher().depth(d, seed, indices[s], into.images(), (at + s) * ib);
     }
     return CompletableFuture.allOf(maps).thenApply(v -> {
       for (int s = 0; s < n; s++) {
-        System.arraycopy(maps[s].join().encoded(enc), 0, depth, s * db, db);
+        System.arraycopy(maps[s].join().encoded(enc), 0, into.depth(), (at + s) * db, db);
       }
-      return new RenderedBatch(indices, shownImages, masks, depth, enc, infos);
+      return new RenderedBatch(indices, shown, into.masks(), into.depth(), enc, infos);
     });
   }
 
-  /**
-   * Bytes of the arrays {@link #render} allocates for {@code n} samples: what a caller charges
-   * to a memory budget before rendering.
-   */
-  public static long arrayBytes(Dataset d, int n, Outputs out, DepthEncoding enc) {
-    long perSample = (rendersImages(d, out) ? d.imageBytes() : 0)
-        + (out.mask() ? d.maskBytes() : 0) + (out.depth() ? d.depthBytes(enc) : 0);
-    return n * perSample;
-  }
-
-  /** A teacher needs the composite even when the caller does not. */
-  private static boolean rendersImages(Dataset d, Outputs out) {
-    return out.image() || (out.depth() && d.teacher() != null);
-  }
-
-  /** Renders and waits (for callers that run on their own thread, such as GetSamples). */
+  /** Renders and waits (for callers that run on their own thread). */
   public static RenderedBatch renderNow(Dataset d, long seed, long[] indices, Outputs out,
       DepthEncoding enc) {
     return render(d, seed, indices, out, enc, () -> false).join();

@@ -7,7 +7,7 @@ import dev.fgbg.core.synth.PlacementRng;
  * two that holds N, with cycle walking back into range. O(1) memory, O(1) random access, so any
  * position of any epoch can be looked up directly (resume, shards).
  */
-public final class EpochPermutation {
+public final class EpochPermutation implements IndexSequence {
   private static final int ROUNDS = 6;
 
   private final long size;
@@ -33,11 +33,13 @@ public final class EpochPermutation {
     }
   }
 
+  @Override
   public long size() {
     return size;
   }
 
   /** The dataset index at epoch position {@code position}. */
+  @Override
   public long indexAt(long position) {
     if (position < 0 || position >= size) {
       throw new IndexOutOfBoundsException("position " + position + " outside [0, " + size + ")");

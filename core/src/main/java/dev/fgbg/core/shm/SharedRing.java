@@ -2,7 +2,10 @@ package dev.fgbg.core.shm;
 
 import dev.fgbg.common.MappedBuffers;
 import dev.fgbg.common.RingFormat;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.render.SampleArray;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,9 +17,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A client's ring of slots in shared memory, mapped by the server. {@link #open} accepts only a
@@ -26,8 +33,12 @@ import java.util.Arrays;
  *
  * <p>Slot states are words in the header: the server writes a slot only while its state is free,
  * copies a rendered batch into it and marks it written (a release store, after the bytes); the
- * client reads the arrays in place and writes free back when it is done with the batch. Once
- * {@link #close closed} (unmapped) the ring is never touched again; writes after that fail.
+ * client reads the arrays in place and writes free back when it is done with the batch.
+ *
+ * <p>The memory is the client's, which may shrink the file or write anything into the state
+ * words: every access checks the size first and is {@link MappedAccess guarded}, so a fault or
+ * a bad state word fails that access with a FAILED_PRECONDITION naming it. Once {@link #close
+ * closed} (unmapped) the ring is never touched again.
  */
 public final class SharedRing implements AutoCloseable {
   /** Where clients create rings. */
@@ -38,12 +49,20 @@ public final class SharedRing implements AutoCloseable {
   private final Path path;
   private final int slots;
   private final long slotBytes;
+  private final FileChannel file;
+  private final Object fileKey;
+  /** Copies into different slots share the map; unmapping waits for them all. */
+  private final ReadWriteLock mapping = new ReentrantReadWriteLock();
   private MappedByteBuffer map;
+  private volatile String fault;
 
-  private SharedRing(Path path, int slots, long slotBytes, MappedByteBuffer map) {
+  private SharedRing(Path path, int slots, long slotBytes, FileChannel file, Object fileKey,
+      MappedByteBuffer map) {
     this.path = path;
     this.slots = slots;
     this.slotBytes = slotBytes;
+    this.file = file;
+    this.fileKey = fileKey;
     this.map = map;
   }
 
@@ -54,77 +73,59 @@ public final class SharedRing implements AutoCloseable {
    */
   public static SharedRing open(RingOffer offer, Path directory) throws RingRefusedException {
     Path path = offer.path();
-    if (!path.isAbsolute() || !directory.equals(path.getParent())
-        || !RingFormat.isRingName(path.getFileName().toString())) {
-      throw new RingRefusedException("path " + path + " is not a " + RingFormat.PREFIX
-          + "* file directly in " + directory);
-    }
-    if (offer.slots() < 1 || offer.slots() > RingFormat.MAX_SLOTS) {
-      throw new RingRefusedException("slots = " + offer.slots() + " must be between 1 and "
-          + RingFormat.MAX_SLOTS);
-    }
-    if (offer.slotBytes() < 64 || offer.slotBytes() % 64 != 0) {
-      throw new RingRefusedException("slot_bytes = " + offer.slotBytes()
-          + " must be a positive multiple of 64");
-    }
-    if (offer.fileBytes() > RingFormat.MAX_FILE_BYTES) {
-      throw new RingRefusedException("the ring's " + offer.fileBytes() + " bytes exceed "
-          + RingFormat.MAX_FILE_BYTES);
-    }
-    checkFile(path, offer.fileBytes());
-    MappedByteBuffer map;
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+    RingChecks.offer(offer, directory);
+    Object key = RingChecks.file(path, offer.fileBytes());
+    FileChannel ch = null;
+    SharedRing ring;
+    try {
+      ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       if (ch.size() != offer.fileBytes()) {
         throw new RingRefusedException(path + " has " + ch.size() + " bytes, not "
             + offer.fileBytes());
       }
-      map = ch.map(FileChannel.MapMode.READ_WRITE, 0, offer.fileBytes());
+      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, offer.fileBytes());
+      map.order(ByteOrder.LITTLE_ENDIAN);
+      ring = new SharedRing(path, offer.slots(), offer.slotBytes(), ch, key, map);
     } catch (NoSuchFileException e) {
+      closeQuietly(ch);
       throw new RingRefusedException(path + " does not exist on the server's host", e);
     } catch (IOException e) {
+      closeQuietly(ch);
       throw new RingRefusedException("cannot map " + path + ": " + e.getMessage(), e);
+    } catch (RingRefusedException e) {
+      closeQuietly(ch);
+      throw e;
     }
-    map.order(ByteOrder.LITTLE_ENDIAN);
-    SharedRing ring = new SharedRing(path, offer.slots(), offer.slotBytes(), map);
     try {
       ring.checkHeader(offer);
-    } catch (RingRefusedException e) {
+    } catch (RingRefusedException | FgbgException e) {
       ring.unmap();
-      throw e;
+      throw e instanceof RingRefusedException r ? r
+          : new RingRefusedException(e.getMessage(), e);
     }
     return ring;
   }
 
-  private static void checkFile(Path path, long bytes) throws RingRefusedException {
-    PosixFileAttributes a;
+  private static void closeQuietly(FileChannel ch) {
     try {
-      a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      throw new RingRefusedException(path + " does not exist on the server's host "
-          + "(another host, or a container without a shared /dev/shm)", e);
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new RingRefusedException("cannot read " + path + ": " + e.getMessage(), e);
-    }
-    if (!a.isRegularFile()) {
-      throw new RingRefusedException(path + " is not a regular file");
-    }
-    String me = System.getProperty("user.name");
-    if (!a.owner().getName().equals(me)) {
-      throw new RingRefusedException(path + " is owned by " + a.owner().getName()
-          + ", not by the server's user " + me);
-    }
-    if (a.size() != bytes) {
-      throw new RingRefusedException(path + " has " + a.size() + " bytes; slots x slot_bytes"
-          + " + header = " + bytes);
+      if (ch != null) {
+        ch.close();
+      }
+    } catch (IOException e) {
+      // nothing to do
     }
   }
 
   private void checkHeader(RingOffer offer) throws RingRefusedException {
     byte[] magic = new byte[RingFormat.MAGIC.length];
-    map.get(0, magic);
     byte[] nonce = new byte[RingFormat.NONCE_BYTES];
-    map.get(RingFormat.NONCE_OFFSET, nonce);
+    long[] sizes = guarded(() -> {
+      map.get(0, magic);
+      map.get(RingFormat.NONCE_OFFSET, nonce);
+      return new long[] {map.getInt(RingFormat.SLOTS_OFFSET),
+          map.getLong(RingFormat.SLOT_BYTES_OFFSET)};
+    });
     if (!Arrays.equals(magic, RingFormat.MAGIC)) {
       throw new RingRefusedException(path + " has no ring header");
     }
@@ -133,12 +134,9 @@ public final class SharedRing implements AutoCloseable {
       throw new RingRefusedException("the nonce in " + path + " is not the one offered "
           + "(another host's file of that name?)");
     }
-    if (map.getInt(RingFormat.SLOTS_OFFSET) != slots
-        || map.getLong(RingFormat.SLOT_BYTES_OFFSET) != slotBytes) {
-      throw new RingRefusedException("the header of " + path + " says "
-          + map.getInt(RingFormat.SLOTS_OFFSET) + " slots of "
-          + map.getLong(RingFormat.SLOT_BYTES_OFFSET) + " bytes, the offer " + slots + " of "
-          + slotBytes);
+    if (sizes[0] != slots || sizes[1] != slotBytes) {
+      throw new RingRefusedException("the header of " + path + " says " + sizes[0]
+          + " slots of " + sizes[1] + " bytes, the offer " + slots + " of " + slotBytes);
     }
   }
 
@@ -150,86 +148,143 @@ public final class SharedRing implements AutoCloseable {
     return slots;
   }
 
-  public long slotBytes() {
-    return slotBytes;
-  }
-
   /** Bytes mapped: the header and every slot. */
   public long fileBytes() {
     return RingFormat.HEADER_BYTES + slots * slotBytes;
   }
 
-  /** Whether the client has given {@code slot} back (or never received it). */
-  public synchronized boolean isFree(int slot) {
+  /**
+   * Whether the client has given {@code slot} back (or never received it).
+   *
+   * @throws FgbgException FAILED_PRECONDITION when the ring is closed, shrunk, or the state
+   *     word holds neither free nor written
+   */
+  public boolean isFree(int slot) {
     check(slot);
-    return (int) INT.getAcquire(map, RingFormat.stateOffset(slot)) == RingFormat.FREE;
+    int state = guarded(() -> (int) INT.getAcquire(map, RingFormat.stateOffset(slot)));
+    if (state != RingFormat.FREE && state != RingFormat.WRITTEN) {
+      throw failed("slot " + slot + "'s state word in " + path + " holds " + state
+          + "; a slot is " + RingFormat.FREE + " (free) or " + RingFormat.WRITTEN
+          + " (written)");
+    }
+    return state == RingFormat.FREE;
   }
 
   /**
-   * Copies {@code b}'s arrays into {@code slot} (which must be free) and marks it written.
+   * Copies the first {@code b.size()} samples of {@code b}'s arrays (laid out as
+   * {@code shape} says) into {@code slot}, which must be free, and marks it written.
    *
-   * @throws IllegalStateException when the ring is closed or the batch does not fit
+   * @throws IllegalStateException when the batch does not fit a slot
+   * @throws FgbgException FAILED_PRECONDITION when the ring is closed or was shrunk
    */
-  public synchronized SlotLayout write(int slot, RenderedBatch b) {
+  public SlotLayout write(int slot, RenderedBatch b, BatchShape shape) {
     check(slot);
-    SlotLayout at = SlotLayout.of(slot, length(b.images()), length(b.masks()),
-        length(b.depth()));
+    long images = length(b.images(), b, shape, SampleArray.IMAGE);
+    long masks = length(b.masks(), b, shape, SampleArray.MASK);
+    long depth = length(b.depth(), b, shape, SampleArray.DEPTH);
+    SlotLayout at = SlotLayout.of(slot, images, masks, depth);
     if (at.end() > slotBytes) {
       throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
           + slotBytes);
     }
     int base = (int) RingFormat.slotOffset(slot, slotBytes);
-    put(base + at.imagesOffset(), b.images());
-    put(base + at.masksOffset(), b.masks());
-    put(base + at.depthOffset(), b.depth());
-    INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
-    return at;
+    return guarded(() -> {
+      put(base + at.imagesOffset(), b.images(), images);
+      put(base + at.masksOffset(), b.masks(), masks);
+      put(base + at.depthOffset(), b.depth(), depth);
+      INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
+      return at;
+    });
   }
 
-  private void put(long at, byte[] bytes) {
-    if (bytes != null) {
-      map.put((int) at, bytes, 0, bytes.length);
+  private void put(long at, byte[] bytes, long length) {
+    if (length > 0) {
+      map.put((int) at, bytes, 0, (int) length);
     }
   }
 
-  private static long length(byte[] bytes) {
-    return bytes == null ? 0 : bytes.length;
+  private static long length(byte[] array, RenderedBatch b, BatchShape shape, SampleArray a) {
+    return array == null ? 0 : b.size() * shape.delivered(a);
+  }
+
+  /**
+   * Runs an access to the mapping: the file is checked to still have its size first, and a
+   * fault during the access (the client shrank the file at that moment) ends it here.
+   */
+  private <T> T guarded(Supplier<T> access) {
+    mapping.readLock().lock();
+    try {
+      if (map == null) {
+        throw failed("the ring " + path + " is closed");
+      }
+      if (fault == null) {
+        long size = size();
+        if (size != fileBytes()) {
+          fault = path + " now has " + size + " bytes, not the " + fileBytes()
+              + " it was offered with: the client shrank its ring";
+        }
+      }
+      if (fault != null) {
+        throw failed(fault);
+      }
+      return MappedAccess.run(access, () -> {
+        fault = "a fault reading or writing " + path + " (the client shrank or removed its"
+            + " memory mid-copy)";
+        return failed(fault);
+      });
+    } finally {
+      mapping.readLock().unlock();
+    }
+  }
+
+  private long size() {
+    try {
+      return file.size();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static FgbgException failed(String why) {
+    return FgbgException.failedPrecondition("shared memory: " + why);
   }
 
   private void check(int slot) {
-    if (map == null) {
-      throw new IllegalStateException("the ring " + path + " is closed");
-    }
     if (slot < 0 || slot >= slots) {
       throw new IllegalArgumentException("slot " + slot + " is not in [0, " + slots + ")");
     }
   }
 
-  public synchronized boolean isClosed() {
-    return map == null;
-  }
-
   /** Unmaps the ring, leaving the file (a GetSamples ring the client keeps using). */
-  public synchronized void unmap() {
-    if (map != null) {
-      MappedByteBuffer m = map;
-      map = null;
-      MappedBuffers.unmap(m);
+  public void unmap() {
+    mapping.writeLock().lock();
+    try {
+      if (map != null) {
+        MappedByteBuffer m = map;
+        map = null;
+        MappedBuffers.unmap(m);
+        closeQuietly(file);
+      }
+    } finally {
+      mapping.writeLock().unlock();
     }
   }
 
   /**
-   * Unmaps the ring and removes its file: the stream has ended, however it ended. The client's
-   * own mapping stays valid (the memory is freed when both have unmapped), so a client still
-   * reading its last batches is not disturbed, and a client that died leaves nothing behind.
+   * Unmaps the ring and removes its file if the path still names it (the stream has ended); the
+   * client's own mapping stays valid, and a file it put at the path since is its own.
    */
   @Override
-  public synchronized void close() {
+  public void close() {
     unmap();
     try {
-      Files.deleteIfExists(path);
+      Object now = Files.readAttributes(path, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS).fileKey();
+      if (Objects.equals(now, fileKey)) {
+        Files.deleteIfExists(path);
+      }
     } catch (IOException e) {
-      // Nothing to do: the start-up sweep removes it if it is still there.
+      // Gone already, or the start-up sweep removes it.
     }
   }
 }

@@ -5,17 +5,23 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.core.deliver.Work;
+import dev.fgbg.core.render.BatchArrays;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.DepthEncoding;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CancellationException;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
@@ -27,18 +33,53 @@ import java.util.function.LongConsumer;
  * for a depth model.
  */
 public final class StatsCalculator {
+  /** Samples summed per piece: the depth sums are added piece by piece, in order. */
   private static final int CHUNK = 512;
+  /** Samples rendered at once within a piece, into arrays reused by the piece. */
+  private static final int SUB = 64;
 
   private record Key(String fingerprint, long seed, long start, long end, Outputs outputs) {}
 
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
       double depthSum, double depthSq, long depthCount) {}
 
+  /** The pieces' sums, added in the pieces' order (so depth's double sums are the same). */
+  private static final class Totals implements Sink<Partial> {
+    long n;
+    final long[] sum = new long[3];
+    final long[] sq = new long[3];
+    long maskSum;
+    long maskSq;
+    double depthSum;
+    double depthSq;
+    long depthCount;
+
+    @Override
+    public void deliver(Piece piece, Partial p) {
+      n += p.n;
+      for (int c = 0; c < 3; c++) {
+        sum[c] += p.sum[c];
+        sq[c] += p.sumSq[c];
+      }
+      maskSum += p.maskSum;
+      maskSq += p.maskSq;
+      depthSum += p.depthSum;
+      depthSq += p.depthSq;
+      depthCount += p.depthCount;
+    }
+
+    @Override
+    public void ended(Throwable cause) {}
+  }
+
   private final Executor pool;
+  private final int window;
   private final Cache<Key, Stats> cache = Caffeine.newBuilder().maximumSize(256).build();
 
-  public StatsCalculator(Executor pool) {
+  /** Pieces of 512 samples run on {@code pool}, {@code window} at once. */
+  public StatsCalculator(Executor pool, int window) {
     this.pool = pool;
+    this.window = Math.max(1, window);
   }
 
   /** Statistics of everything the dataset has. */
@@ -70,46 +111,24 @@ public final class StatsCalculator {
       counted.accept(end - start);
       return hit;
     }
-    List<Future<Partial>> parts = new ArrayList<>();
-    for (long s = start; s < end; s += CHUNK) {
-      long from = s;
-      long to = Math.min(end, s + CHUNK);
-      parts.add(CompletableFuture.supplyAsync(
-          () -> partial(d, seed, from, to, render, cancelled, counted), pool));
-    }
-    long n = 0;
-    long[] sum = new long[3];
-    long[] sq = new long[3];
-    long maskSum = 0;
-    long maskSq = 0;
-    double depthSum = 0;
-    double depthSq = 0;
-    long depthCount = 0;
+    Totals t = new Totals();
+    BatchShape shape = new BatchShape(d, render, DepthEncoding.FLOAT16);
+    Work<Partial> work = (p, stop) -> CompletableFuture.completedFuture(
+        partial(shape, seed, p.indices(), stop, counted));
     try {
-      for (Future<Partial> f : parts) {
-        Partial p = f.get();
-        if (p == null) {
-          throw new CancellationException("stats cancelled");
-        }
-        n += p.n;
-        for (int c = 0; c < 3; c++) {
-          sum[c] += p.sum[c];
-          sq[c] += p.sumSq[c];
-        }
-        maskSum += p.maskSum;
-        maskSq += p.maskSq;
-        depthSum += p.depthSum;
-        depthSq += p.depthSq;
-        depthCount += p.depthCount;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("stats interrupted");
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
-    } finally {
-      parts.forEach(f -> f.cancel(true));
+      Delivery.of(Plan.of(IndexSequence.range(start, end), CHUNK), work, t, pool)
+          .window(window).cancelledWhen(cancelled).start().await();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    long n = t.n;
+    long[] sum = t.sum;
+    long[] sq = t.sq;
+    long maskSum = t.maskSum;
+    long maskSq = t.maskSq;
+    double depthSum = t.depthSum;
+    double depthSq = t.depthSq;
+    long depthCount = t.depthCount;
     long pixels = n * d.spec().width() * d.spec().height();
     double[] mean = new double[3];
     double[] std = new double[3];
@@ -137,8 +156,12 @@ public final class StatsCalculator {
     return Math.sqrt(num.doubleValue()) / n;
   }
 
-  private static Partial partial(Dataset d, long seed, long from, long to, Outputs outputs,
+  private static Partial partial(BatchShape shape, long seed, long[] indices,
       BooleanSupplier cancelled, LongConsumer counted) {
+    Dataset d = shape.dataset();
+    long from = 0;
+    long to = indices.length;
+    BatchArrays arrays = BatchArrays.allocate(shape, (int) Math.min(SUB, to));
     int px = d.spec().width() * d.spec().height();
     long[] sum = new long[3];
     long[] sq = new long[3];
@@ -147,16 +170,10 @@ public final class StatsCalculator {
     double depthSum = 0;
     double depthSq = 0;
     long depthCount = 0;
-    for (long i = from; i < to; i += 64) {
-      long[] idx = new long[(int) Math.min(64, to - i)];
-      for (int s = 0; s < idx.length; s++) {
-        idx[s] = i + s;
-      }
-      if (cancelled.getAsBoolean()) {
-        return null;
-      }
-      RenderedBatch b = Renderer.render(d, seed, idx, outputs, DepthEncoding.FLOAT16,
-          cancelled).join();
+    for (long i = from; i < to; i += SUB) {
+      long[] idx = Arrays.copyOfRange(indices, (int) i, (int) Math.min(to, i + SUB));
+      RenderedBatch b = Renderer.render(shape, seed, idx, arrays, 0, cancelled).join();
+      arrays = arrays.used();
       byte[] img = b.images();
       byte[] mask = b.masks();
       for (int s = 0; s < idx.length; s++) {

@@ -6,9 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.common.RingFormat;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,36 +29,41 @@ class SharedRingTest {
   @TempDir
   Path dir;
 
-  private static RenderedBatch batch(int images, int masks, int depth) {
-    byte[] im = new byte[images];
-    byte[] ma = new byte[masks];
-    byte[] de = depth == 0 ? null : new byte[depth];
+  /** The tiny dataset's samples: 3,072 image, 1,024 mask and 2,048 depth bytes each. */
+  private static final BatchShape SHAPE = new BatchShape(TestDatasets.tiny(),
+      Outputs.all(TestDatasets.tiny()), DepthEncoding.FLOAT16);
+  private static final long SLOT = SHAPE.slotBytes(2);
+
+  /** {@code n} samples in arrays that may be longer (reused arrays hold more). */
+  private static RenderedBatch batch(int n, int room) {
+    byte[] im = new byte[room * 3072];
+    byte[] ma = new byte[room * 1024];
+    byte[] de = new byte[room * 2048];
     Arrays.fill(im, (byte) 1);
     Arrays.fill(ma, (byte) 2);
-    if (de != null) {
-      Arrays.fill(de, (byte) 3);
-    }
-    return new RenderedBatch(new long[] {0}, im, ma, de, DepthEncoding.FLOAT16, null);
+    Arrays.fill(de, (byte) 3);
+    return new RenderedBatch(new long[n], im, ma, de, DepthEncoding.FLOAT16, null);
   }
 
   @Test
   void writesABatchIntoAFreeSlotMarksItWrittenAndTheClientFreesIt() throws Exception {
-    RingOffer offer = TestRings.create(dir, "a", 2, 4096);
+    RingOffer offer = TestRings.create(dir, "a", 2, SLOT);
     try (FileChannel client = TestRings.open(offer);
         SharedRing ring = SharedRing.open(offer, dir)) {
       assertTrue(ring.isFree(1));
-      SlotLayout at = ring.write(1, batch(100, 30, 10));
-      assertEquals(new SlotLayout(1, 0, 100, 128, 30, 192, 10), at);
+      SlotLayout at = ring.write(1, batch(1, 2), SHAPE);
+      assertEquals(new SlotLayout(1, 0, 3072, 3072, 1024, 4096, 2048), at,
+          "one sample's bytes, though the arrays hold two");
       assertEquals(1, TestRings.state(client, 1));
       assertFalse(ring.isFree(1));
       assertTrue(ring.isFree(0));
-      byte[] masks = TestRings.read(client, 4096, 1, 128, 30);
-      byte[] want = new byte[30];
+      byte[] masks = TestRings.read(client, SLOT, 1, 3072, 1024);
+      byte[] want = new byte[1024];
       Arrays.fill(want, (byte) 2);
       assertArrayEquals(want, masks);
       TestRings.free(client, 1);
       assertTrue(ring.isFree(1));
-      assertThrows(IllegalStateException.class, () -> ring.write(0, batch(4000, 200, 0)),
+      assertThrows(IllegalStateException.class, () -> ring.write(0, batch(3, 3), SHAPE),
           "a batch larger than a slot");
     }
     assertFalse(Files.exists(offer.path()), "closing removes the file");
@@ -58,11 +71,12 @@ class SharedRingTest {
 
   @Test
   void aClosedRingIsNeverWrittenAgain() {
-    RingOffer offer = TestRings.create(dir, "b", 1, 4096);
+    RingOffer offer = TestRings.create(dir, "b", 1, SLOT);
     SharedRing ring = assertOpens(offer);
     ring.unmap();
     assertTrue(Files.exists(offer.path()), "unmap keeps the file");
-    assertThrows(IllegalStateException.class, () -> ring.write(0, batch(1, 1, 0)));
+    FgbgException e = assertThrows(FgbgException.class, () -> ring.write(0, batch(1, 1), SHAPE));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
     ring.close();
   }
 
@@ -109,4 +123,96 @@ class SharedRingTest {
     // The same file size offered as 2 slots of 4096: sizes agree, the header does not.
     assertRefused(new RingOffer(written.path(), 2, 4096, written.nonce(), -1), "header");
   }
+
+  @Test
+  void aRingItsClientShrankFailsEveryAccessNamingIt() throws Exception {
+    RingOffer offer = TestRings.create(dir, "shrunk", 2, SLOT);
+    try (FileChannel client = TestRings.open(offer);
+        SharedRing ring = SharedRing.open(offer, dir)) {
+      ring.write(0, batch(2, 2), SHAPE);
+      client.truncate(4096); // to the header page, as a hostile client does
+      FgbgException e = assertThrows(FgbgException.class, () -> ring.write(1, batch(2, 2),
+          SHAPE));
+      assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+      assertTrue(e.getMessage().contains("now has 4096 bytes") && e.getMessage()
+          .contains("shrank"), e.getMessage());
+      assertThrows(FgbgException.class, () -> ring.isFree(0), "its state words too");
+    }
+  }
+
+  @Test
+  void aStateWordThatIsNeitherFreeNorWrittenFailsNamingIt() throws Exception {
+    RingOffer offer = TestRings.create(dir, "garbage", 2, SLOT);
+    try (FileChannel client = TestRings.open(offer);
+        SharedRing ring = SharedRing.open(offer, dir)) {
+      client.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 7),
+          RingFormat.stateOffset(1));
+      assertTrue(ring.isFree(0));
+      FgbgException e = assertThrows(FgbgException.class, () -> ring.isFree(1));
+      assertTrue(e.getMessage().contains("slot 1's state word") && e.getMessage()
+          .contains("holds 7"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aRingUnlinkedOrReplacedKeepsWorkingAndItsReplacementIsNotRemoved() throws Exception {
+    RingOffer offer = TestRings.create(dir, "replaced", 2, SLOT);
+    try (FileChannel client = TestRings.open(offer)) {
+      SharedRing ring = SharedRing.open(offer, dir);
+      Files.delete(offer.path());
+      ring.write(0, batch(1, 1), SHAPE);
+      assertEquals(1, TestRings.state(client, 0), "the unlinked file is still the ring");
+      Files.writeString(offer.path(), "the client's new file");
+      ring.close();
+      assertTrue(Files.exists(offer.path()), "a file put at the path since is not the ring's");
+    }
+  }
+
+  @Test
+  void aShrinkRacingTheCopiesFailsThatCopyHereAndNeverLaterOnTheThread() throws Exception {
+    BatchShape big = new BatchShape(TestDatasets.tiny(), Outputs.all(TestDatasets.tiny()),
+        DepthEncoding.FLOAT16);
+    RenderedBatch batch = batch(512, 512); // 3 MiB a copy: shrinks land inside copies
+    long slot = big.slotBytes(512);
+    int late = 0;
+    int failed = 0;
+    for (int round = 0; round < 60; round++) {
+      RingOffer offer = TestRings.create(dir, "race" + round, 2, slot);
+      try (FileChannel client = TestRings.open(offer);
+          SharedRing ring = SharedRing.open(offer, dir)) {
+        long delay = 200_000L * (round % 10);
+        Thread shrink = new Thread(() -> {
+          long until = System.nanoTime() + delay;
+          while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          try {
+            client.truncate(4096);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+        shrink.start();
+        try {
+          for (int i = 0; i < 1000; i++) {
+            ring.write(i % 2, batch, big);
+          }
+        } catch (FgbgException e) {
+          failed++;
+        }
+        shrink.join();
+        try {
+          for (int i = 0; i < 1000; i++) {
+            sink = new byte[i + 1][1]; // calls into the VM, where a late fault would surface
+          }
+        } catch (InternalError e) {
+          late++;
+        }
+      }
+    }
+    assertEquals(60, failed, "every round's writes stopped at the shrink");
+    assertEquals(0, late, "no fault surfaced after the access that caused it");
+  }
+
+  private static volatile Object sink;
 }

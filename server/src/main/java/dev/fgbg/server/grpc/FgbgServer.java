@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -80,9 +81,11 @@ public final class FgbgServer {
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
         load.budget, ringPoller);
-    FgbgService service = new FgbgService(registry, load, options.window(), Limits.DEFAULT,
-        stats, exports, new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats")),
-        options.ticker()), depth, shm);
+    int threads = renderThreads(workers);
+    FgbgService service = new FgbgService(registry, load, Limits.DEFAULT, stats,
+        new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm), exports,
+        new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
+        options.ticker()), depth);
     Authenticator authenticator = new Authenticator(options.tokens());
     // The last interceptor sees a call first: metrics count what the authenticator refuses.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
@@ -101,6 +104,12 @@ public final class FgbgServer {
       builder.addService(ServerInterceptors.intercept(reflectionV1Alpha(), authenticator));
     }
     this.server = builder.build();
+  }
+
+  /** The pool's threads, where it says (a fixed pool); else the cores. */
+  private static int renderThreads(ExecutorService workers) {
+    return workers instanceof ThreadPoolExecutor p ? p.getMaximumPoolSize()
+        : Runtime.getRuntime().availableProcessors();
   }
 
   /** v1alpha beside v1: grpc-js, older grpcurl and GUI clients ask for v1alpha. */

@@ -5,17 +5,13 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.deliver.Plan;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.epoch.EpochRequest;
-import dev.fgbg.core.epoch.EpochSource;
-import dev.fgbg.core.epoch.RenderedChunk;
-import dev.fgbg.core.load.RenderScheduler;
-import dev.fgbg.core.load.StreamCaps;
-import dev.fgbg.core.render.Renderer;
-import dev.fgbg.core.shm.RingRefusedException;
+import dev.fgbg.core.epoch.Epochs;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
-import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
 import dev.fgbg.v1.DescribeRequest;
@@ -38,8 +34,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * The fgbg.v1.Fgbg service: validates requests, asks the core, maps the answers to messages and
@@ -51,26 +45,24 @@ import java.util.function.Function;
 final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final DatasetRegistry registry;
   private final LoadControl load;
-  private final int window;
   private final Limits limits;
   private final StreamStats stats;
+  private final SampleCalls samples;
   private final ExportService exports;
   private final StatsStreamer statsStreamer;
   private final List<DepthRuntime> depth;
-  private final SharedMemory shm;
 
-  FgbgService(DatasetRegistry registry, LoadControl load, int window, Limits limits,
-      StreamStats stats, ExportService exports, StatsStreamer statsStreamer,
-      List<DepthRuntime> depth, SharedMemory shm) {
+  FgbgService(DatasetRegistry registry, LoadControl load, Limits limits, StreamStats stats,
+      SampleCalls samples, ExportService exports, StatsStreamer statsStreamer,
+      List<DepthRuntime> depth) {
     this.registry = registry;
     this.load = load;
-    this.window = window;
     this.limits = limits;
     this.stats = stats;
+    this.samples = samples;
     this.exports = exports;
     this.statsStreamer = statsStreamer;
     this.depth = List.copyOf(depth);
-    this.shm = shm;
   }
 
   @Override
@@ -170,47 +162,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void getSamples(GetSamplesRequest request, StreamObserver<SampleBatch> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
-      DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
-      long[] indices = checkedIndices(request, d);
-      ServerCallStreamObserver<SampleBatch> call =
-          (ServerCallStreamObserver<SampleBatch>) response;
-      // The reply's bytes come from the budget; synthesis runs on the lane this client's
-      // GetSamples calls share, and teacher depth completes it later without holding a worker.
-      long bytes = load.charge(Renderer.arrayBytes(d, indices.length, outputs, enc));
-      SharedMemory.Reply ring = request.hasSharedMemory()
-          ? shm.acceptReply(request.getSharedMemory(),
-              SharedMemory.slotBytes(d, indices.length, outputs, enc), stats)
-          : SharedMemory.Reply.NONE;
-      CompletableFuture<Void> budget = load.budget.acquire(bytes);
-      call.setOnCancelHandler(() -> budget.cancel(false));
-      long[] start = {0};
-      budget.thenComposeAsync(v -> {
-        start[0] = System.nanoTime();
-        return Renderer.render(d, request.getSeed(), indices, outputs, enc, call::isCancelled);
-      }, load.getSamplesLane(ClientIdentity.current()))
-          .whenComplete((r, e) -> {
-            try {
-              if (e == null) {
-                stats.rendered("GetSamples", start[0]);
-              }
-              if (e != null) {
-                response.onError(Statuses.toStatus(e));
-              } else if (!call.isCancelled()) {
-                reply(response, (ring.ring() != null
-                    ? ProtoMapping.ringBatch(d, r, outputs, ring.ring().write(
-                        request.getSharedMemory().getSlot(), r))
-                    : ring.saying(ProtoMapping.batch(d, r, outputs))).setChunkCount(1).build());
-              }
-            } catch (RuntimeException failed) {
-              response.onError(Statuses.toStatus(failed));
-            } finally {
-              ring.unmap();
-              if (!budget.isCompletedExceptionally()) {
-                load.budget.release(bytes);
-              }
-            }
-          });
+      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsList(), d),
+          ProtoMapping.encoding(request.getDepthDtype()));
+      samples.getSamples(shape, request.getSeed(), checkedIndices(request, d),
+          request.hasSharedMemory() ? request.getSharedMemory() : null,
+          (ServerCallStreamObserver<SampleBatch>) response);
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }
@@ -237,40 +193,19 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void streamEpoch(StreamEpochRequest request, StreamObserver<SampleBatch> response) {
-    ServerCallStreamObserver<SampleBatch> call = (ServerCallStreamObserver<SampleBatch>) response;
     try {
       Dataset d = registry.get(request.getDataset());
-      Outputs outputs = ProtoMapping.outputs(request.getOutputsList(), d);
-      DepthEncoding enc = ProtoMapping.encoding(request.getDepthDtype());
-      EpochRequest r = new EpochRequest(request.getSeed(), request.getEpoch(),
+      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsList(), d),
+          ProtoMapping.encoding(request.getDepthDtype()));
+      Plan plan = Epochs.plan(d, new EpochRequest(request.getSeed(), request.getEpoch(),
           request.getShuffle(), request.getBatchSize(), request.getRank(),
           request.getWorldSize() == 0 ? 1 : request.getWorldSize(), request.getStartPosition(),
-          request.getStartBatch(), request.getDropLast(), request.getLimit());
-      RenderScheduler.Lane lane = load.scheduler.lane("stream");
-      EpochSource source = EpochSource.open(d, r, outputs, enc,
-          limits.chunkSamples(ProtoMapping.sampleBytes(d, outputs, enc)), lane);
-      StreamCaps.Slot slot = load.streams.open(ClientIdentity.current());
-      Function<RenderedChunk, SampleBatch> toMessage = c -> ProtoMapping.chunk(d, c, outputs);
-      if (request.hasSharedMemory()) {
-        try {
-          SharedMemory.Held held = shm.acceptStream(request.getSharedMemory(),
-              SharedMemory.slotBytes(d, request.getBatchSize(), outputs, enc));
-          stats.ring(true);
-          // One message per batch: a slot holds a whole batch.
-          EpochSource whole = EpochSource.open(d, r, outputs, enc, request.getBatchSize(), lane);
-          new RingStreamer(call, whole, (c, at) -> ProtoMapping.ringChunk(d, c, outputs, at),
-              lane, window, shm, held, stats, slot::close).start();
-          return;
-        } catch (RingRefusedException e) {
-          stats.ring(false);
-          SharedMemory.logRefused("StreamEpoch", e);
-          toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
-        }
-      }
-      new EpochStreamer(call, source, toMessage, lane, window, load.budget, stats, slot::close)
-          .start();
+          request.getStartBatch(), request.getDropLast(), request.getLimit()));
+      samples.stream(shape, request.getSeed(), plan,
+          request.hasSharedMemory() ? request.getSharedMemory() : null,
+          (ServerCallStreamObserver<SampleBatch>) response);
     } catch (RuntimeException e) {
-      call.onError(Statuses.toStatus(e));
+      response.onError(Statuses.toStatus(e));
     }
   }
 

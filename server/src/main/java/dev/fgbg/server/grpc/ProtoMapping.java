@@ -11,7 +11,8 @@ import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthStats;
-import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.sampling.EpochPlan;
 import dev.fgbg.core.shm.SlotLayout;
@@ -91,12 +92,12 @@ final class ProtoMapping {
   }
 
   private static long largestSampleBytes(Dataset d) {
-    return sampleBytes(d, Outputs.all(d), DepthEncoding.FLOAT32);
+    return messageBytes(new BatchShape(d, Outputs.all(d), DepthEncoding.FLOAT32));
   }
 
-  static long sampleBytes(Dataset d, Outputs o, DepthEncoding enc) {
-    return (o.image() ? d.imageBytes() : 0) + (o.mask() ? d.maskBytes() : 0)
-        + (o.depth() ? d.depthBytes(enc) : 0) + (o.meta() ? 96 : 0) + 8;
+  /** Bytes one sample adds to a message: its arrays, its index and its meta. */
+  static long messageBytes(BatchShape shape) {
+    return shape.sampleBytes() + (shape.outputs().meta() ? 96 : 0) + 8;
   }
 
   /** The requested outputs; empty means everything the dataset has. */
@@ -178,7 +179,6 @@ final class ProtoMapping {
     return b;
   }
 
-  /** A stream message: the chunk's samples and where they sit in the epoch and batch. */
   /**
    * A batch whose arrays lie in a shared-memory slot: the message carries indices, meta, shapes
    * and where the arrays are, never their bytes.
@@ -196,22 +196,12 @@ final class ProtoMapping {
         .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength()));
   }
 
-  static SampleBatch ringChunk(Dataset d, RenderedChunk c, Outputs o, SlotLayout at) {
-    return ringBatch(d, c.batch(), o, at)
-        .setBatchIndex(c.chunk().batchIndex())
-        .setChunkIndex(c.chunk().chunkIndex())
-        .setChunkCount(c.chunk().chunkCount())
-        .setFirstPosition(c.firstPosition())
-        .build();
-  }
-
-  static SampleBatch chunk(Dataset d, RenderedChunk c, Outputs o) {
-    return batch(d, c.batch(), o)
-        .setBatchIndex(c.chunk().batchIndex())
-        .setChunkIndex(c.chunk().chunkIndex())
-        .setChunkCount(c.chunk().chunkCount())
-        .setFirstPosition(c.firstPosition())
-        .build();
+  /** A stream message: the piece's samples and where they sit in the epoch and batch. */
+  static SampleBatch.Builder chunk(SampleBatch.Builder b, Piece p) {
+    return b.setBatchIndex(p.batch())
+        .setChunkIndex(p.chunkIndex())
+        .setChunkCount(p.chunkCount())
+        .setFirstPosition(p.firstPosition());
   }
 
   /** The statistics of the outputs that were computed (the others are absent). */

@@ -1,14 +1,10 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.core.dataset.Dataset;
-import dev.fgbg.core.dataset.Outputs;
-import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.shm.RingOffer;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SharedRing;
-import dev.fgbg.core.shm.SlotLayout;
-import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SharedMemoryOffer;
 import java.nio.file.Path;
@@ -16,7 +12,7 @@ import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
 
 /**
@@ -98,19 +94,12 @@ final class SharedMemory {
     }
   }
 
-  /** Slot bytes a batch of {@code n} samples needs (see {@link SlotLayout}). */
-  static long slotBytes(Dataset d, int n, Outputs o, DepthEncoding enc) {
-    long k = Math.max(1, n);
-    return SlotLayout.bytesFor(o.image() ? k * d.imageBytes() : 0,
-        o.mask() ? k * d.maskBytes() : 0, o.depth() ? k * d.depthBytes(enc) : 0);
-  }
-
   /** Wraps {@code toMessage} so that the first message says why the ring was refused. */
-  static Function<RenderedChunk, SampleBatch> sayingRefused(
-      Function<RenderedChunk, SampleBatch> toMessage, String why) {
+  static <T> BiFunction<Piece, T, SampleBatch> sayingRefused(
+      BiFunction<Piece, T, SampleBatch> toMessage, String why) {
     AtomicBoolean first = new AtomicBoolean(true);
-    return c -> {
-      SampleBatch m = toMessage.apply(c);
+    return (p, v) -> {
+      SampleBatch m = toMessage.apply(p, v);
       return first.getAndSet(false) ? m.toBuilder().setSharedMemoryRefused(why).build() : m;
     };
   }

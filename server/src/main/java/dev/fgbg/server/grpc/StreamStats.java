@@ -1,5 +1,7 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.core.deliver.Events;
+import dev.fgbg.core.deliver.Piece;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,6 +33,46 @@ public final class StreamStats {
   private final AtomicLong slotWaits = new AtomicLong();
   private final AtomicLong ringsAccepted = new AtomicLong();
   private final AtomicLong ringsRefused = new AtomicLong();
+  private final AtomicLong renderedDropped = new AtomicLong();
+
+  /** What a stream's delivery tells these counters (and fatal errors, the process). */
+  Events streamEvents() {
+    return new FatalOnly() {
+      @Override
+      public void rendered(Piece piece, long startNanos) {
+        produced();
+        StreamStats.this.rendered("StreamEpoch", startNanos);
+      }
+
+      @Override
+      public void waitedForSink() {
+        waitedForReady();
+      }
+
+      @Override
+      public void waitedForBudget() {
+        StreamStats.this.waitedForBudget();
+      }
+
+      @Override
+      public void heldBack() {
+        budgetHeldBack();
+      }
+
+      @Override
+      public void dropped(int pieces) {
+        bump(renderedDropped, pieces);
+      }
+    };
+  }
+
+  /** Events that count nothing; an OutOfMemoryError in a piece ends the process. */
+  static class FatalOnly implements Events {
+    @Override
+    public void failed(Throwable cause) {
+      FatalErrors.check(cause); // even if a stalled reader never sends the piece
+    }
+  }
 
   void started() {
     bump(streamsStarted, 1);
@@ -164,6 +206,14 @@ public final class StreamStats {
 
   public long ringsRefused() {
     return ringsRefused.get();
+  }
+
+  /**
+   * Pieces rendered ahead for a client that was not reading and given back to the budget for
+   * someone waiting (rendered again when that client reads).
+   */
+  public long renderedDropped() {
+    return renderedDropped.get();
   }
 
   /** Waits until {@code condition} holds (checked on every counter change); false on timeout. */

@@ -40,7 +40,7 @@ class QuietCancelsTest {
       public void close() {}
     };
     Logger root = Logger.getLogger("");
-    Logger streamer = Logger.getLogger(EpochStreamer.class.getName());
+    Logger streamer = Logger.getLogger(CallSink.class.getName());
     Level was = streamer.getLevel();
     streamer.setLevel(Level.FINE);
     root.addHandler(h);
@@ -80,7 +80,7 @@ class QuietCancelsTest {
       assertEquals(List.of(), loud.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()
           + " " + r.getThrown()).toList());
       List<LogRecord> lines = records.stream()
-          .filter(r -> r.getLoggerName().equals(EpochStreamer.class.getName())).toList();
+          .filter(r -> r.getLoggerName().equals(CallSink.class.getName())).toList();
       assertEquals(3, lines.size(), "one line per cancelled stream");
       for (LogRecord r : lines) {
         assertEquals(Level.FINE, r.getLevel());

@@ -48,7 +48,7 @@ class StatsStreamerTest {
 
   @Test
   void progressWithRateAndEtaThenOneFinishedMessageWithTheResult() {
-    StatsCalculator calc = new StatsCalculator(pool);
+    StatsCalculator calc = new StatsCalculator(pool, 4);
     // 640 samples are counted 64 at a time; each read of the ticker is 300 ms later.
     FakeServerCall<StatsProgress> call = run(new StatsStreamer(calc, stepping(300)), 1, true);
     assertTrue(call.completed);
@@ -72,13 +72,13 @@ class StatsStreamerTest {
 
   @Test
   void updatesArePacedAndDroppedWhileTheClientIsNotReady() {
-    FakeServerCall<StatsProgress> paced = run(new StatsStreamer(new StatsCalculator(pool),
+    FakeServerCall<StatsProgress> paced = run(new StatsStreamer(new StatsCalculator(pool, 4),
         stepping(50)), 2, true);
     assertEquals(3, paced.sent.size(), "one update per 200 ms: after 4 and 8 of 10 runs, then "
         + "the result");
     assertEquals(256, paced.sent.get(0).getDone());
     assertEquals(512, paced.sent.get(1).getDone());
-    FakeServerCall<StatsProgress> blocked = run(new StatsStreamer(new StatsCalculator(pool),
+    FakeServerCall<StatsProgress> blocked = run(new StatsStreamer(new StatsCalculator(pool, 4),
         stepping(300)), 3, false);
     assertEquals(1, blocked.sent.size());
     assertTrue(blocked.sent.get(0).getFinished() && blocked.completed);
@@ -86,7 +86,7 @@ class StatsStreamerTest {
 
   @Test
   void aCachedResultIsOneFinishedMessage() {
-    StatsStreamer s = new StatsStreamer(new StatsCalculator(pool), stepping(300));
+    StatsStreamer s = new StatsStreamer(new StatsCalculator(pool, 4), stepping(300));
     StatsProgress first = run(s, 4, true).sent.get(9);
     FakeServerCall<StatsProgress> again = run(s, 4, true);
     assertEquals(1, again.sent.size());

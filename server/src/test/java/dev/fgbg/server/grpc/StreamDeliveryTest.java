@@ -9,27 +9,31 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Renders;
 import dev.fgbg.core.epoch.EpochRequest;
-import dev.fgbg.core.epoch.EpochSource;
-import dev.fgbg.core.epoch.RenderedChunk;
+import dev.fgbg.core.epoch.Epochs;
 import dev.fgbg.core.load.MemoryBudget;
-import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.v1.SampleBatch;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streamer against a fake call: readiness, the memory budget, cancellation and errors, step
- * by step.
+ * A network stream (the core's delivery into a {@link CallSink}) against a fake call: readiness,
+ * the memory budget, cancellation and errors, step by step.
  */
-class EpochStreamerTest {
+class StreamDeliveryTest {
   private static final Dataset D = TestDatasets.tiny(); // 120 samples
   private static final int WINDOW = 3;
-  private static final long CHUNK_BYTES = Renderer.arrayBytes(D, 10, Outputs.all(D),
+  private static final BatchShape SHAPE = new BatchShape(D, Outputs.all(D),
       DepthEncoding.FLOAT16);
+  private static final long CHUNK_BYTES = SHAPE.renderBytes(10);
 
   private final ManualExecutor pool = new ManualExecutor();
   private final FakeServerCall<SampleBatch> call = new FakeServerCall<>();
@@ -37,25 +41,21 @@ class EpochStreamerTest {
   private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES);
   private int ended;
 
-  /** 120 samples in batches of 10, chunks of at most 10: 12 messages. */
-  private EpochSource source() {
-    return EpochSource.open(D, new EpochRequest(4, 1, true, 10, 0, 1, 0, 0, false, 0),
-        Outputs.all(D), DepthEncoding.FLOAT16, 10, pool);
+  /** 120 samples in batches of 10, a message each: 12 messages. */
+  private Delivery<RenderedBatch> stream(BiFunction<Piece, RenderedBatch, SampleBatch> toMessage) {
+    return CallSink.stream(call, toMessage, stats, () -> ended++, sink -> Delivery.of(
+        Epochs.plan(D, new EpochRequest(4, 1, true, 10, 0, 1, 0, 0, false, 0)),
+        Renders.fresh(SHAPE, 4), sink, pool).window(WINDOW)
+        .budget(budget, SHAPE.renderBytes(1)));
   }
 
-  private EpochStreamer streamer(EpochSource source,
-      Function<RenderedChunk, SampleBatch> toMessage) {
-    return new EpochStreamer(call, source, toMessage, pool, WINDOW, budget, stats,
-        () -> ended++);
-  }
-
-  private static SampleBatch message(RenderedChunk c) {
-    return ProtoMapping.chunk(D, c, Outputs.all(D));
+  private static SampleBatch message(Piece p, RenderedBatch b) {
+    return ProtoMapping.chunk(ProtoMapping.batch(D, b, Outputs.all(D)), p).build();
   }
 
   @Test
   void sendsEveryChunkInOrderThenCompletes() {
-    streamer(source(), EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     pool.runAll();
     assertTrue(call.completed);
     assertNull(call.error);
@@ -72,7 +72,7 @@ class EpochStreamerTest {
   @Test
   void aClientThatIsNotReadyHoldsAtMostTheWindow() {
     call.ready = false;
-    streamer(source(), EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     pool.runAll();
     assertEquals(0, call.sent.size(), "nothing is sent while the client is not ready");
     assertEquals(WINDOW, stats.chunksProduced(), "no more than the window is rendered");
@@ -85,11 +85,9 @@ class EpochStreamerTest {
 
   @Test
   void cancelStopsRenderingAndSendsNothingMore() {
-    EpochSource source = source();
-    streamer(source, EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     assertEquals(WINDOW, pool.queued(), "the window's renders are queued, not yet run");
     call.cancel();
-    assertTrue(source.isCancelled());
     pool.runAll();
     assertEquals(0, call.sent.size());
     assertEquals(0, stats.chunksProduced(), "queued renders stop at once after the cancel");
@@ -104,7 +102,7 @@ class EpochStreamerTest {
   void renderingAheadStopsAtTheBudget() {
     budget = MemoryBudget.of(2 * CHUNK_BYTES);
     call.ready = false;
-    streamer(source(), EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     pool.runAll();
     assertEquals(2, stats.chunksProduced(), "two chunks fit in the budget, not the window of 3");
     assertEquals(2 * CHUNK_BYTES, budget.used());
@@ -121,7 +119,7 @@ class EpochStreamerTest {
   void aStreamWithNothingRenderedWaitsForBudgetWithoutAThread() {
     budget = MemoryBudget.of(CHUNK_BYTES);
     assertTrue(budget.tryAcquire(CHUNK_BYTES), "another stream holds the whole budget");
-    streamer(source(), EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     assertEquals(0, pool.queued(), "nothing is rendered, and no task waits on a thread");
     assertEquals(1, stats.budgetWaits());
     assertEquals(1, budget.waiting());
@@ -136,7 +134,7 @@ class EpochStreamerTest {
   void cancellingAWaitingStreamLeavesTheBudgetQueue() {
     budget = MemoryBudget.of(CHUNK_BYTES);
     assertTrue(budget.tryAcquire(CHUNK_BYTES));
-    streamer(source(), EpochStreamerTest::message).start();
+    stream(StreamDeliveryTest::message);
     assertEquals(1, budget.waiting());
     call.cancel();
     assertEquals(0, budget.waiting());
@@ -150,12 +148,12 @@ class EpochStreamerTest {
   @Test
   void anErrorMidStreamEndsTheCallWithItsStatus() {
     int[] n = {0};
-    streamer(source(), c -> {
+    stream((p, b) -> {
       if (++n[0] == 3) {
         throw FgbgException.failedPrecondition("the third chunk went wrong");
       }
-      return message(c);
-    }).start();
+      return message(p, b);
+    });
     pool.runAll();
     assertEquals(2, call.sent.size());
     assertFalse(call.completed);

@@ -1,0 +1,120 @@
+package dev.fgbg.core.deliver;
+
+import dev.fgbg.core.load.MemoryBudget;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A delivery's share of the memory budget: the bytes of its pieces in flight and of what its
+ * sink has not drained yet (it is ready again after a piece was delivered). Touched only by its
+ * delivery's drain. So that a client that never reads holds no more than its first piece, and a
+ * newcomer always finds room:
+ * <ul>
+ *   <li>pieces start small and grow with what the sink has drained (a piece holds at most
+ *       {@code max(INITIAL_BYTES, drained)}, cut at batch starts), and the bytes held at once
+ *       are at most {@code max(INITIAL_BYTES, 2 × drained)};
+ *   <li>a delivery holding nothing queues for budget only while its sink is ready; one holding
+ *       something only takes bytes that are free now;
+ *   <li>when anyone starts to wait for budget, a delivery whose sink is not ready drops the
+ *       pieces it rendered but has not sent ({@link Delivery} does: their bytes go back, and
+ *       rendering is pure, so they are rendered again when the sink is ready).
+ * </ul>
+ */
+final class Credits {
+  private final MemoryBudget budget;
+  private final long sampleBytes;
+  private CompletableFuture<Void> wait;
+  private long waitBytes;
+  private long granted;
+  private long undrained;
+  private long drained;
+
+  Credits(MemoryBudget budget, long sampleBytes) {
+    this.budget = budget;
+    this.sampleBytes = sampleBytes;
+  }
+
+  MemoryBudget.Subscription onWait(Runnable listener) {
+    return budget.onWait(listener);
+  }
+
+  /** Samples the next piece may hold: as many as the client has read, at least one. */
+  int pieceSamples(int max) {
+    if (sampleBytes == 0) {
+      return max;
+    }
+    long allowed = Math.max(Delivery.INITIAL_BYTES, drained) / sampleBytes;
+    return (int) Math.max(1, Math.min(max, allowed));
+  }
+
+  /** Whether a grant is awaited (nothing starts until it comes). */
+  boolean waiting() {
+    if (wait != null && wait.isDone() && !wait.isCancelled()) {
+      wait = null;
+      granted = waitBytes;
+    }
+    return wait != null;
+  }
+
+  /**
+   * Takes the bytes of a piece of {@code samples} before it starts, or says no (-1): beyond
+   * the slow-start cap, when the budget has no free bytes for a delivery that holds some, or
+   * while a delivery that holds none waits for its grant ({@code onGrant} runs then) — which
+   * it queues for only when its sink is ready.
+   */
+  long take(int samples, long inFlight, boolean sinkReady, Events events, Runnable onGrant) {
+    long bytes = Math.min(budget.capacity(), samples * sampleBytes);
+    long held = undrained + inFlight;
+    if (granted > 0) {
+      long g = granted;
+      granted = 0;
+      return g;
+    }
+    if (held > 0 && held + bytes > Math.max(Delivery.INITIAL_BYTES, 2 * drained)) {
+      return -1;
+    }
+    if (budget.tryAcquire(bytes)) {
+      return bytes;
+    }
+    if (held > 0) {
+      events.heldBack();
+    } else if (sinkReady) {
+      events.waitedForBudget();
+      wait = budget.acquire(bytes);
+      waitBytes = bytes;
+      wait.whenComplete((v, e) -> onGrant.run());
+    }
+    return -1;
+  }
+
+  /** A piece of {@code bytes} went to the sink: held until the sink has drained it. */
+  void delivered(long bytes) {
+    undrained += bytes;
+  }
+
+  /** The sink is ready again: what it was given has drained. */
+  void drainedAll() {
+    if (undrained > 0) {
+      budget.release(undrained);
+      drained += undrained;
+      undrained = 0;
+    }
+  }
+
+  void release(long bytes) {
+    if (bytes > 0) {
+      budget.release(bytes);
+    }
+  }
+
+  /** Gives back everything: {@code inFlight} bytes of pieces, the undrained, any grant. */
+  void releaseAll(long inFlight) {
+    long held = inFlight + undrained + granted;
+    undrained = 0;
+    granted = 0;
+    if (wait != null && !wait.cancel(false) && !wait.isCompletedExceptionally()) {
+      held += waitBytes; // granted, but not taken up yet
+    }
+    wait = null;
+    release(held);
+  }
+}

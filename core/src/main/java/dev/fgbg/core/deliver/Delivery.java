@@ -1,0 +1,299 @@
+package dev.fgbg.core.deliver;
+
+import dev.fgbg.core.load.MemoryBudget;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one render-delivery pipeline: walks a {@link Plan} as pieces, starts each piece's
+ * {@link Work} on a render lane once its credits allow (a window of pieces in flight, the
+ * {@link MemoryBudget}, a {@link Gate} such as a free ring slot), so that the pieces of one
+ * request render in parallel on every thread of the lane, and hands finished pieces to the
+ * {@link Sink} strictly in order, while the sink is ready. Cancellation stops renders between
+ * samples; however it ends, every byte it held is given back before the sink hears of it.
+ *
+ * <p>With a budget, a piece's bytes are taken before it renders and given back once the sink has
+ * drained it; {@link Credits} keeps a client that does not read from holding more than its
+ * first piece, so that a newcomer always finds room.
+ *
+ * <p>Thread-safe: every state change happens in one drain at a time ({@link #pump()} from any
+ * thread runs it, or asks the thread running it to go round again), so no thread ever waits
+ * for another here.
+ *
+ * @param <T> what a piece's work gives the sink
+ */
+public final class Delivery<T> {
+  /** The bytes a delivery may hold before its sink has drained anything. */
+  public static final long INITIAL_BYTES = 256 << 10;
+
+  private final Plan.Cursor cursor;
+  private final Work<T> work;
+  private final Sink<T> sink;
+  private final Executor lane;
+  private final int window;
+  private final int maxPieceSamples;
+  private final Credits credits;
+  private final Gate gate;
+  private final BooleanSupplier cancelledWhen;
+  private final Events events;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final AtomicInteger wip = new AtomicInteger();
+  private final ArrayDeque<Job<T>> inflight = new ArrayDeque<>();
+  private volatile boolean cancelRequested;
+  private volatile boolean pressured;
+  private MemoryBudget.Subscription pressure;
+  private boolean started;
+  private boolean ended;
+
+  Delivery(DeliveryBuilder<T> b) {
+    this.cursor = b.plan.cursor();
+    this.work = b.work;
+    this.sink = b.sink;
+    this.lane = b.lane;
+    this.window = b.window;
+    this.maxPieceSamples = b.maxPieceSamples;
+    this.credits = b.budget == null ? null : new Credits(b.budget, b.sampleBytes);
+    this.gate = b.gate;
+    this.cancelledWhen = b.cancelledWhen;
+    this.events = b.events;
+  }
+
+  /**
+   * A delivery of {@code plan}'s pieces through {@code work} to {@code sink}, with the work
+   * running on {@code lane}.
+   */
+  public static <T> DeliveryBuilder<T> of(Plan plan, Work<T> work, Sink<T> sink, Executor lane) {
+    return new DeliveryBuilder<>(plan, work, sink, lane);
+  }
+
+  /** Completes once the sink has heard how the delivery ended, normally or with its cause. */
+  public CompletableFuture<Void> done() {
+    return done;
+  }
+
+  /** Starts rendering (from the caller's thread); the sink is told of the end. */
+  public Delivery<T> start() {
+    if (credits != null) {
+      pressure = credits.onWait(() -> {
+        pressured = true;
+        pump();
+      });
+    }
+    started = true;
+    pump();
+    return this;
+  }
+
+  /**
+   * Waits for the end: returns when every piece was delivered, else throws what failed it (an
+   * IOException as itself) or a CancellationException. An interrupt cancels the delivery.
+   */
+  public void await() throws IOException {
+    try {
+      done.get();
+    } catch (InterruptedException e) {
+      cancel();
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException u) {
+        cause = u.getCause();
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+    }
+  }
+
+  /**
+   * Stops: no piece is delivered from now on, renders stop between samples, and the sink
+   * hears {@code ended} with a CancellationException once everything is given back.
+   */
+  public void cancel() {
+    cancelRequested = true;
+    pump();
+  }
+
+  /**
+   * Looks again at everything (call it when the sink turns ready): drains here, unless another
+   * thread is draining, which then goes round once more.
+   */
+  public void pump() {
+    if (wip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      drain();
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void later() {
+    try {
+      lane.execute(this::pump);
+    } catch (RejectedExecutionException e) {
+      pump(); // the lane is shutting down: finish here
+    }
+  }
+
+  private void drain() {
+    if (ended || !started) {
+      return;
+    }
+    try {
+      boolean again = true;
+      while (again) {
+        if (cancelRequested || cancelledWhen.getAsBoolean()) {
+          end(new CancellationException("cancelled"));
+          return;
+        }
+        boolean ready = sink.ready();
+        if (credits != null && ready) {
+          credits.drainedAll();
+        }
+        if (pressured) {
+          pressured = false;
+          if (!ready) {
+            drop();
+          }
+        }
+        fill();
+        again = false;
+        while (!inflight.isEmpty() && inflight.peek().result.isDone()) {
+          if (!sink.ready()) {
+            events.waitedForSink();
+            break;
+          }
+          Job<T> head = inflight.poll();
+          T value = head.result.join();
+          if (credits != null) {
+            credits.delivered(head.bytes);
+          }
+          sink.deliver(head.piece, value);
+          again = true; // the sink may have drained it already: look again
+        }
+        if (inflight.isEmpty() && !cursor.hasNext() && (credits == null || !credits.waiting())) {
+          end(null);
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      end(t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+    }
+  }
+
+  /** Starts pieces while the window, the gate and the budget allow. */
+  private void fill() throws Exception {
+    while (inflight.size() < window && cursor.hasNext()
+        && (credits == null || !credits.waiting())) {
+      if (gate != null && !gate.open(cursor.nextSeq(), this::later)) {
+        return;
+      }
+      int max = credits == null ? maxPieceSamples : credits.pieceSamples(maxPieceSamples);
+      long bytes = 0;
+      if (credits != null) {
+        bytes = credits.take(cursor.peek(max), inflightBytes(), sink.ready(), events,
+            this::later);
+        if (bytes < 0) {
+          return;
+        }
+      }
+      Job<T> job = new Job<>(cursor.next(max), bytes);
+      inflight.add(job);
+      lane.execute(() -> run(job));
+    }
+  }
+
+  /** On the lane: the piece's work; its end is looked at here, or on the lane once it comes. */
+  private void run(Job<T> job) {
+    CompletableFuture<T> f;
+    try {
+      f = job.dropped || cancelRequested ? CompletableFuture.failedFuture(
+          new CancellationException("cancelled")) : work.start(job.piece, () -> job.dropped
+          || cancelRequested || cancelledWhen.getAsBoolean());
+    } catch (Throwable t) {
+      f = CompletableFuture.failedFuture(t);
+    }
+    boolean now = f.isDone();
+    f.whenComplete((v, e) -> {
+      if (e != null) {
+        events.failed(e);
+        job.result.completeExceptionally(e);
+      } else {
+        events.rendered(job.piece, job.startNanos);
+        job.result.complete(v);
+      }
+      if (now) {
+        pump();
+      } else {
+        later(); // completed by another thread (a depth model's batcher): back to the lane
+      }
+    });
+  }
+
+  private long inflightBytes() {
+    long n = 0;
+    for (Job<T> j : inflight) {
+      n += j.bytes;
+    }
+    return n;
+  }
+
+  /** Gives back the pieces rendered but unsent, to be rendered again when the sink is ready. */
+  private void drop() {
+    if (inflight.isEmpty()) {
+      return;
+    }
+    Piece first = inflight.peek().piece;
+    long bytes = inflightBytes();
+    for (Job<T> j : inflight) {
+      j.dropped = true;
+      j.result.cancel(false);
+    }
+    events.dropped(inflight.size());
+    inflight.clear();
+    cursor.rewind(first);
+    credits.release(bytes);
+  }
+
+  /** Gives back everything held, cancels what is in flight, and tells the sink, once. */
+  private void end(Throwable cause) {
+    ended = true;
+    long held = inflightBytes();
+    for (Job<T> j : inflight) {
+      j.dropped = true;
+      j.result.cancel(false);
+    }
+    inflight.clear();
+    if (pressure != null) {
+      pressure.close();
+    }
+    if (credits != null) {
+      credits.releaseAll(held);
+    }
+    try {
+      sink.ended(cause);
+    } finally {
+      if (cause == null) {
+        done.complete(null);
+      } else {
+        done.completeExceptionally(cause);
+      }
+    }
+  }
+}

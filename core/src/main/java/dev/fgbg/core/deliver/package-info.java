@@ -1,0 +1,7 @@
+/**
+ * The one render-delivery pipeline every request uses: a {@link dev.fgbg.core.deliver.Plan}
+ * (which indices, in which batches and pieces), credits (a window, the memory budget, a gate
+ * such as a ring slot), a render lane, cancellation; pieces render in parallel and reach their
+ * {@link dev.fgbg.core.deliver.Sink} in order. Free of any transport.
+ */
+package dev.fgbg.core.deliver;

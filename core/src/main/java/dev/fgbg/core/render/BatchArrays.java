@@ -1,0 +1,45 @@
+package dev.fgbg.core.render;
+
+import dev.fgbg.core.synth.Compositor;
+
+/**
+ * Arrays a run of samples is rendered into, sample {@code s} at {@code s ×} its per-sample size;
+ * null where the array is not rendered. {@code zeroed} says they are fresh (all zero), so the
+ * mask needs no clearing; reused arrays say false.
+ */
+public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zeroed) {
+
+  /** Fresh arrays for {@code n} samples of {@code shape}. */
+  public static BatchArrays allocate(BatchShape shape, int n) {
+    return new BatchArrays(array(shape, SampleArray.IMAGE, n), array(shape, SampleArray.MASK, n),
+        array(shape, SampleArray.DEPTH, n), true);
+  }
+
+  private static byte[] array(BatchShape shape, SampleArray a, int n) {
+    return shape.renders(a) ? new byte[n * a.bytes(shape.dataset(), shape.encoding())] : null;
+  }
+
+  /** Whether these arrays hold {@code n} samples of {@code shape} (for reuse). */
+  public boolean fits(BatchShape shape, int n) {
+    return fits(images, shape, SampleArray.IMAGE, n) && fits(masks, shape, SampleArray.MASK, n)
+        && fits(depth, shape, SampleArray.DEPTH, n);
+  }
+
+  private static boolean fits(byte[] a, BatchShape shape, SampleArray kind, int n) {
+    return !shape.renders(kind)
+        || a != null && a.length >= n * kind.bytes(shape.dataset(), shape.encoding());
+  }
+
+  /** The same arrays, no longer known to be zero (after a render wrote into them). */
+  public BatchArrays used() {
+    return zeroed ? new BatchArrays(images, masks, depth, false) : this;
+  }
+
+  Compositor.Target target(BatchShape shape, int sample) {
+    int ib = SampleArray.IMAGE.bytes(shape.dataset(), shape.encoding());
+    int mb = SampleArray.MASK.bytes(shape.dataset(), shape.encoding());
+    int db = SampleArray.DEPTH.bytes(shape.dataset(), shape.encoding());
+    return new Compositor.Target(images, sample * ib, masks, sample * mb, depth, sample * db,
+        zeroed);
+  }
+}

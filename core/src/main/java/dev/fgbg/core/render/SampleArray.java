@@ -1,0 +1,38 @@
+package dev.fgbg.core.render;
+
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.synth.DepthEncoding;
+import java.util.function.Predicate;
+import java.util.function.ToIntBiFunction;
+
+/**
+ * The arrays a sample can have, and how many bytes each takes: the one table every size of a
+ * batch, a message or a shared-memory slot is computed from. A new output is one more entry.
+ */
+public enum SampleArray {
+  /** H×W×3 uint8 composite. */
+  IMAGE(Outputs::image, (d, enc) -> d.imageBytes()),
+  /** H×W uint8, 0 or 255 (or soft). */
+  MASK(Outputs::mask, (d, enc) -> d.maskBytes()),
+  /** H×W float16 or float32; none for a dataset without depth. */
+  DEPTH(Outputs::depth, Dataset::depthBytes);
+
+  private final Predicate<Outputs> wanted;
+  private final ToIntBiFunction<Dataset, DepthEncoding> bytes;
+
+  SampleArray(Predicate<Outputs> wanted, ToIntBiFunction<Dataset, DepthEncoding> bytes) {
+    this.wanted = wanted;
+    this.bytes = bytes;
+  }
+
+  /** Bytes of this array for one sample of {@code d}, depth values in {@code enc}. */
+  public int bytes(Dataset d, DepthEncoding enc) {
+    return bytes.applyAsInt(d, enc);
+  }
+
+  /** Whether a caller asking for {@code o} receives this array. */
+  public boolean wanted(Outputs o) {
+    return wanted.test(o);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.fgbg.core.shm;
+
+import dev.fgbg.common.RingFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+
+/** What an offered ring must be before it is mapped; each refusal names what did not hold. */
+final class RingChecks {
+  private RingChecks() {}
+
+  /** The offer's path, slot count and sizes. */
+  static void offer(RingOffer offer, Path directory) throws RingRefusedException {
+    Path path = offer.path();
+    if (!path.isAbsolute() || !directory.equals(path.getParent())
+        || !RingFormat.isRingName(path.getFileName().toString())) {
+      throw new RingRefusedException("path " + path + " is not a " + RingFormat.PREFIX
+          + "* file directly in " + directory);
+    }
+    if (offer.slots() < 1 || offer.slots() > RingFormat.MAX_SLOTS) {
+      throw new RingRefusedException("slots = " + offer.slots() + " must be between 1 and "
+          + RingFormat.MAX_SLOTS);
+    }
+    if (offer.slotBytes() < 64 || offer.slotBytes() % 64 != 0) {
+      throw new RingRefusedException("slot_bytes = " + offer.slotBytes()
+          + " must be a positive multiple of 64");
+    }
+    if (offer.fileBytes() > RingFormat.MAX_FILE_BYTES) {
+      throw new RingRefusedException("the ring's " + offer.fileBytes() + " bytes exceed "
+          + RingFormat.MAX_FILE_BYTES);
+    }
+  }
+
+  /** The file: regular, the server's user's, of the offered size; returns its identity. */
+  static Object file(Path path, long bytes) throws RingRefusedException {
+    PosixFileAttributes a;
+    try {
+      a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      throw new RingRefusedException(path + " does not exist on the server's host "
+          + "(another host, or a container without a shared /dev/shm)", e);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new RingRefusedException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+    if (!a.isRegularFile()) {
+      throw new RingRefusedException(path + " is not a regular file");
+    }
+    String me = System.getProperty("user.name");
+    if (!a.owner().getName().equals(me)) {
+      throw new RingRefusedException(path + " is owned by " + a.owner().getName()
+          + ", not by the server's user " + me);
+    }
+    if (a.size() != bytes) {
+      throw new RingRefusedException(path + " has " + a.size() + " bytes; slots x slot_bytes"
+          + " + header = " + bytes);
+    }
+    return a.fileKey();
+  }
+}

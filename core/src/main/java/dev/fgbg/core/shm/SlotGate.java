@@ -1,0 +1,68 @@
+package dev.fgbg.core.shm;
+
+import dev.fgbg.core.deliver.Gate;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A delivery's credit for a ring: piece {@code k} goes to slot {@code k mod slots}, and starts
+ * only once the client has freed that slot. While it is held the gate looks again on
+ * {@code poller}, backing off from 250 µs to 10 ms, holding no thread. A state word the client
+ * broke fails the delivery (see {@link SharedRing#isFree}).
+ */
+public final class SlotGate implements Gate {
+  private static final long FIRST_POLL_NANOS = 250_000;
+  private static final long MAX_POLL_NANOS = 10_000_000;
+
+  private final SharedRing ring;
+  private final ScheduledExecutorService poller;
+  private final Runnable onWait;
+  private long pollNanos = FIRST_POLL_NANOS;
+  private ScheduledFuture<?> poll;
+  private boolean polling;
+
+  /** @param onWait told each time the next slot is found held */
+  public SlotGate(SharedRing ring, ScheduledExecutorService poller, Runnable onWait) {
+    this.ring = ring;
+    this.poller = poller;
+    this.onWait = onWait;
+  }
+
+  /** The slot of piece {@code seq}. */
+  public int slot(long seq) {
+    return (int) (seq % ring.slots());
+  }
+
+  @Override
+  public synchronized boolean open(long seq, Runnable retry) {
+    if (ring.isFree(slot(seq))) {
+      pollNanos = FIRST_POLL_NANOS;
+      return true;
+    }
+    if (!polling) {
+      onWait.run();
+      try {
+        poll = poller.schedule(() -> {
+          synchronized (this) {
+            polling = false;
+          }
+          retry.run();
+        }, pollNanos, TimeUnit.NANOSECONDS);
+        polling = true;
+      } catch (RejectedExecutionException e) {
+        return false; // the server is stopping: its calls end
+      }
+      pollNanos = Math.min(MAX_POLL_NANOS, 2 * pollNanos);
+    }
+    return false;
+  }
+
+  /** Stops looking (the stream ended). */
+  public synchronized void close() {
+    if (poll != null) {
+      poll.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.fgbg.core.deliver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.sampling.IndexSequence;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline step by step: order, parallelism, the budget's rules, cancel, failure, gates. */
+class DeliveryTest {
+  private static final long SAMPLE = 100 << 10; // bytes a sample is charged
+  private final ArrayDeque<Runnable> lane = new ArrayDeque<>();
+
+  /** Runs the lane's queued tasks (and those they queue) until none is left. */
+  private void runAll() {
+    for (Runnable r = lane.poll(); r != null; r = lane.poll()) {
+      r.run();
+    }
+  }
+
+  /** Records what it is given; ready as the test says; {@code readsOnce}: unready after one. */
+  private static final class Recorder implements Sink<long[]> {
+    final List<Piece> got = new ArrayList<>();
+    boolean ready = true;
+    boolean readsOnce;
+    Throwable ended = new AssertionError("not ended");
+
+    @Override
+    public boolean ready() {
+      return ready;
+    }
+
+    @Override
+    public void deliver(Piece piece, long[] value) {
+      assertArrayEquals(piece.indices(), value);
+      got.add(piece);
+      if (readsOnce) {
+        ready = false;
+      }
+    }
+
+    @Override
+    public void ended(Throwable cause) {
+      ended = cause;
+    }
+
+    List<Long> indices() {
+      List<Long> out = new ArrayList<>();
+      got.forEach(p -> {
+        for (long i : p.indices()) {
+          out.add(i);
+        }
+      });
+      return out;
+    }
+  }
+
+  private static final Work<long[]> INDICES = (p, c) -> CompletableFuture.completedFuture(
+      p.indices());
+
+  private static Plan plan(int samples, int batch) {
+    return Plan.of(IndexSequence.range(1000, 1000 + samples), batch);
+  }
+
+  @Test
+  void piecesFinishingOutOfOrderAreDeliveredInOrder() {
+    Map<Long, CompletableFuture<long[]>> pending = new HashMap<>();
+    Recorder sink = new Recorder();
+    Delivery<long[]> d = Delivery.of(plan(12, 4), (p, c) -> {
+      CompletableFuture<long[]> f = new CompletableFuture<>();
+      pending.put(p.seq(), f);
+      return f;
+    }, sink, lane::add).window(3).start();
+    runAll();
+    assertEquals(3, pending.size(), "the window's pieces all started");
+    pending.get(2L).complete(new long[] {1008, 1009, 1010, 1011});
+    pending.get(1L).complete(new long[] {1004, 1005, 1006, 1007});
+    d.pump();
+    assertTrue(sink.got.isEmpty(), "nothing goes before piece 0");
+    pending.get(0L).complete(new long[] {1000, 1001, 1002, 1003});
+    runAll();
+    assertEquals(List.of(0L, 1L, 2L), sink.got.stream().map(Piece::seq).toList());
+    assertNull(sink.ended);
+    assertTrue(d.done().isDone());
+  }
+
+  @Test
+  void thePiecesOfOneRequestRenderOnEveryThreadAtOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CyclicBarrier both = new CyclicBarrier(2);
+      Recorder sink = new Recorder();
+      Delivery<long[]> d = Delivery.of(plan(8, 8), (p, c) -> {
+        try {
+          both.await(10, TimeUnit.SECONDS); // only passes if two pieces render together
+        } catch (Exception e) {
+          return CompletableFuture.failedFuture(e);
+        }
+        return CompletableFuture.completedFuture(p.indices());
+      }, sink, pool).window(2).pieceSamples(2).start();
+      d.done().get(30, TimeUnit.SECONDS);
+      assertEquals(List.of(1000L, 1001L, 1002L, 1003L, 1004L, 1005L, 1006L, 1007L),
+          sink.indices());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClientThatNeverReadsHoldsOnlyItsFirstSmallPiece() {
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    Recorder sink = new Recorder();
+    sink.readsOnce = true; // one message goes out, then the transport stays full
+    Delivery.of(plan(64, 64), INDICES, sink, lane::add).window(8).pieceSamples(13)
+        .budget(budget, SAMPLE).start();
+    runAll();
+    assertEquals(1, sink.got.size());
+    int first = sink.got.get(0).count();
+    assertEquals(Delivery.INITIAL_BYTES / SAMPLE, first, "the first piece is small");
+    assertEquals(first * SAMPLE, budget.used(), "and it is all the stream holds");
+  }
+
+  @Test
+  void aReadingClientsPiecesGrowWithWhatItRead() {
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    Recorder sink = new Recorder();
+    Delivery.of(plan(64 * 4, 64), INDICES, sink, lane::add).window(4).pieceSamples(13)
+        .budget(budget, SAMPLE).start();
+    runAll();
+    assertEquals(2, sink.got.get(0).count(), "batch 0 is cut small");
+    Piece lastBatch = sink.got.stream().filter(p -> p.batch() == 3).findFirst().orElseThrow();
+    assertEquals(13, lastBatch.count(), "later batches at the bound");
+    assertEquals(256, sink.indices().size());
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void aStreamThatIsNotReadyNeverQueuesForBudget() {
+    MemoryBudget budget = MemoryBudget.of(10 * SAMPLE);
+    assertTrue(budget.tryAcquire(10 * SAMPLE), "someone else holds it all");
+    Recorder sink = new Recorder();
+    sink.ready = false;
+    Delivery<long[]> d = Delivery.of(plan(8, 8), INDICES, sink, lane::add).window(2)
+        .budget(budget, SAMPLE).start();
+    runAll();
+    assertEquals(0, budget.waiting(), "no place taken in the queue for a client not reading");
+    sink.ready = true;
+    d.pump();
+    assertEquals(1, budget.waiting(), "ready: it queues");
+    budget.release(10 * SAMPLE);
+    runAll();
+    assertEquals(8, sink.indices().size());
+    assertNull(sink.ended);
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void piecesRenderedForAStalledClientGoBackToAWaiterAndAreRenderedAgainTheSame() {
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    Recorder sink = new Recorder();
+    List<Long> started = new ArrayList<>();
+    Delivery<long[]> d = Delivery.of(plan(400, 10), (p, c) -> {
+      started.add(p.seq());
+      return INDICES.start(p, c);
+    }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
+    // Read 50 samples (the cap grows), then stall with pieces rendered ahead.
+    while (sink.indices().size() < 50) {
+      lane.poll().run();
+    }
+    sink.ready = false;
+    runAll();
+    long held = budget.used();
+    assertTrue(held > 10 * SAMPLE, "rendered ahead: " + held);
+    CompletableFuture<Void> newcomer = budget.acquire(budget.capacity() - 10 * SAMPLE);
+    assertTrue(newcomer.isDone(), "the stalled stream gave its unsent pieces to the newcomer");
+    assertTrue(budget.used() - (budget.capacity() - 10 * SAMPLE) <= 10 * SAMPLE,
+        "it keeps only what the transport holds");
+    budget.release(budget.capacity() - 10 * SAMPLE);
+    sink.ready = true;
+    d.pump();
+    runAll();
+    List<Long> want = new ArrayList<>();
+    for (long i = 1000; i < 1400; i++) {
+      want.add(i);
+    }
+    assertEquals(want, sink.indices(), "every sample once, in order");
+    assertTrue(started.size() > sink.got.size(), "dropped pieces were rendered again");
+    assertNull(sink.ended);
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void cancelStopsRendersAndGivesEverythingBack() {
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    Recorder sink = new Recorder();
+    sink.ready = false;
+    List<Boolean> cancelledSeen = new ArrayList<>();
+    Delivery<long[]> d = Delivery.of(plan(40, 10), (p, c) -> {
+      cancelledSeen.add(c.getAsBoolean());
+      return INDICES.start(p, c);
+    }, sink, lane::add).window(2).budget(budget, SAMPLE).start();
+    d.cancel();
+    runAll();
+    assertInstanceOf(CancellationException.class, sink.ended);
+    assertTrue(cancelledSeen.isEmpty(), "queued pieces never ran their work");
+    assertEquals(0, budget.used());
+    assertTrue(d.done().isCompletedExceptionally());
+  }
+
+  @Test
+  void aFailedPieceEndsTheDeliveryWithItsCause() {
+    IllegalStateException boom = new IllegalStateException("piece 2 went wrong");
+    Recorder sink = new Recorder();
+    Delivery.of(plan(40, 10), (p, c) -> p.seq() == 2 ? CompletableFuture.failedFuture(boom)
+        : INDICES.start(p, c), sink, lane::add).window(3).start();
+    runAll();
+    assertEquals(2, sink.got.size());
+    assertEquals(boom, sink.ended);
+  }
+
+  @Test
+  void aClosedGateHoldsThePieceUntilItOpens() {
+    boolean[] open = {false};
+    Runnable[] retry = {null};
+    Recorder sink = new Recorder();
+    Delivery.of(plan(20, 10), INDICES, sink, lane::add).window(2).gate((seq, again) -> {
+      retry[0] = again;
+      return seq < 1 || open[0];
+    }).start();
+    runAll();
+    assertEquals(1, sink.got.size(), "piece 1's slot is held");
+    open[0] = true;
+    retry[0].run();
+    runAll();
+    assertEquals(2, sink.got.size());
+    assertNull(sink.ended);
+  }
+}

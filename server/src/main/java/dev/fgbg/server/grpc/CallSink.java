@@ -1,0 +1,82 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.DeliveryBuilder;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.v1.SampleBatch;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.CancellationException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * A delivery's end in a server-streaming call: the only gRPC part of a stream. Pieces go out as
+ * messages while the call {@code isReady()}; {@code onReady} and the client's cancel go to the
+ * delivery; the stream ends with the status {@link Statuses} gives its cause, after the delivery
+ * gave back what it held and {@code onEnd} ran (the stream's slot, its ring).
+ */
+final class CallSink<T> implements Sink<T> {
+  private static final Logger LOG = Logger.getLogger(CallSink.class.getName());
+
+  private final ServerCallStreamObserver<SampleBatch> call;
+  private final BiFunction<Piece, T, SampleBatch> toMessage;
+  private final StreamStats stats;
+  private final Runnable onEnd;
+  private long sent;
+
+  private CallSink(ServerCallStreamObserver<SampleBatch> call,
+      BiFunction<Piece, T, SampleBatch> toMessage, StreamStats stats, Runnable onEnd) {
+    this.call = call;
+    this.toMessage = toMessage;
+    this.stats = stats;
+    this.onEnd = onEnd;
+  }
+
+  /**
+   * Starts a delivery into {@code call}; must run inside the service method (it installs the
+   * handlers).
+   *
+   * @param delivery the delivery, given the sink
+   * @param onEnd runs once when the stream ends, however it ends
+   */
+  static <T> Delivery<T> stream(ServerCallStreamObserver<SampleBatch> call,
+      BiFunction<Piece, T, SampleBatch> toMessage, StreamStats stats, Runnable onEnd,
+      Function<Sink<T>, DeliveryBuilder<T>> delivery) {
+    CallSink<T> sink = new CallSink<>(call, toMessage, stats, onEnd);
+    Delivery<T> d = delivery.apply(sink).events(stats.streamEvents()).build();
+    stats.started();
+    call.setOnCancelHandler(d::cancel);
+    call.setOnReadyHandler(d::pump);
+    return d.start();
+  }
+
+  @Override
+  public boolean ready() {
+    return call.isReady();
+  }
+
+  @Override
+  public void deliver(Piece piece, T value) {
+    SampleBatch m = toMessage.apply(piece, value);
+    call.onNext(m);
+    sent++;
+    stats.sent(m.getIndicesCount());
+  }
+
+  @Override
+  public void ended(Throwable cause) {
+    onEnd.run();
+    if (cause == null) {
+      call.onCompleted();
+    } else if (call.isCancelled()) {
+      // Cancelling is a client's right: one debug line, never a warning or a trace.
+      LOG.fine(() -> "StreamEpoch cancelled by the client after " + sent + " messages");
+      stats.cancelled(); // after everything is given back, for whoever waits on the counter
+    } else {
+      call.onError(Statuses.toStatus(cause instanceof CancellationException
+          ? new CancellationException("the stream was stopped") : cause));
+    }
+  }
+}

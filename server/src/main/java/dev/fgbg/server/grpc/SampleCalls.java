@@ -1,0 +1,185 @@
+package dev.fgbg.server.grpc;
+
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.core.deliver.Work;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.core.load.StreamCaps;
+import dev.fgbg.core.render.BatchArrays;
+import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.shm.RingRefusedException;
+import dev.fgbg.core.shm.SlotGate;
+import dev.fgbg.core.shm.SlotLayout;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SharedMemoryOffer;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+
+/**
+ * StreamEpoch and GetSamples as deliveries of the core's pipeline: a stream over the network
+ * (messages under flow control, pieces charged to the memory budget), a stream through a
+ * client's shared-memory ring (a piece per batch, for a free slot), and a GetSamples reply (its
+ * indices rendered in parallel into the reply's arrays).
+ */
+final class SampleCalls {
+  /** A batch copied into its ring slot. */
+  private record Written(RenderedBatch batch, SlotLayout at) {}
+
+  private final LoadControl load;
+  private final int window;
+  private final int threads;
+  private final Limits limits;
+  private final StreamStats stats;
+  private final SharedMemory shm;
+
+  /**
+   * @param window pieces each stream keeps in flight
+   * @param threads render threads: how many pieces one GetSamples reply is rendered in
+   */
+  SampleCalls(LoadControl load, int window, int threads, Limits limits, StreamStats stats,
+      SharedMemory shm) {
+    this.load = load;
+    this.window = window;
+    this.threads = Math.max(1, threads);
+    this.limits = limits;
+    this.stats = stats;
+    this.shm = shm;
+  }
+
+  /**
+   * Streams {@code plan} (already validated) of {@code shape}, through the ring {@code offer}ed
+   * (null: none) when it is accepted; holds a stream slot until the stream ends.
+   */
+  void stream(BatchShape shape, long seed, Plan plan, SharedMemoryOffer offer,
+      ServerCallStreamObserver<SampleBatch> call) {
+    Dataset d = shape.dataset();
+    StreamCaps.Slot slot = load.streams.open(ClientIdentity.current());
+    RenderScheduler.Lane lane = load.scheduler.lane("stream");
+    BiFunction<Piece, RenderedBatch, SampleBatch> toMessage = (p, b) ->
+        ProtoMapping.chunk(ProtoMapping.batch(d, b, shape.outputs()), p).build();
+    try {
+      if (offer != null) {
+        try {
+          SharedMemory.Held held = shm.acceptStream(offer,
+              shape.slotBytes(plan.batchSize()));
+          stats.ring(true);
+          ring(shape, seed, plan, held, slot, lane, call);
+          return;
+        } catch (RingRefusedException e) {
+          stats.ring(false);
+          SharedMemory.logRefused("StreamEpoch", e);
+          toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
+        }
+      }
+      CallSink.stream(call, toMessage, stats, slot::close, sink -> Delivery.of(plan,
+          Renders.fresh(shape, seed), sink, lane).window(window)
+          .pieceSamples(limits.chunkSamples(ProtoMapping.messageBytes(shape)))
+          .budget(load.budget, shape.renderBytes(1)));
+    } catch (RuntimeException | Error e) {
+      slot.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Through a ring: piece {@code k} is batch {@code k}, rendered (into arrays reused from batch
+   * to batch) once slot {@code k mod slots} is free, copied into it, and announced in order.
+   */
+  private void ring(BatchShape shape, long seed, Plan plan, SharedMemory.Held held,
+      StreamCaps.Slot slot, RenderScheduler.Lane lane,
+      ServerCallStreamObserver<SampleBatch> call) {
+    SlotGate gate = new SlotGate(held.ring(), shm.poller, stats::waitedForSlot);
+    Work<Written> work = Renders.reused(shape, seed, plan.batchSize(), (p, b) ->
+        CompletableFuture.completedFuture(new Written(b,
+            held.ring().write(gate.slot(p.seq()), b, shape))));
+    CallSink.<Written>stream(call, (p, w) -> ProtoMapping.chunk(ProtoMapping.ringBatch(
+        shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
+          gate.close();
+          shm.release(held);
+          slot.close();
+        }, sink -> Delivery.of(plan, work, sink, lane)
+            .window(Math.max(1, Math.min(window, held.ring().slots()))).gate(gate));
+  }
+
+  /**
+   * One GetSamples reply: its bytes come from the budget (queued without a thread), its indices
+   * render in up to {@code threads} pieces at once on the lane this client's GetSamples calls
+   * share, into the reply's own arrays; then one message, or one slot of the client's ring.
+   */
+  void getSamples(BatchShape shape, long seed, long[] indices, SharedMemoryOffer offer,
+      ServerCallStreamObserver<SampleBatch> call) {
+    int n = indices.length;
+    long bytes = load.charge(shape.renderBytes(n));
+    SharedMemory.Reply ring = offer != null
+        ? shm.acceptReply(offer, shape.slotBytes(n), stats) : SharedMemory.Reply.NONE;
+    RenderScheduler.Lane lane = load.getSamplesLane(ClientIdentity.current());
+    AtomicReference<Delivery<RenderedBatch>> running = new AtomicReference<>();
+    CompletableFuture<Void> budget = load.budget.acquire(bytes);
+    call.setOnCancelHandler(() -> {
+      budget.cancel(false);
+      Delivery<RenderedBatch> d = running.get();
+      if (d != null) {
+        d.cancel();
+      }
+    });
+    budget.whenComplete((v, e) -> {
+      if (e != null) {
+        ring.unmap(); // the client left while it waited: nothing was granted
+        return;
+      }
+      long start = System.nanoTime();
+      BatchArrays whole = BatchArrays.allocate(shape, n);
+      SampleInfo[] infos = new SampleInfo[n];
+      Sink<RenderedBatch> reply = new Sink<>() {
+        @Override
+        public void deliver(Piece p, RenderedBatch b) {
+          System.arraycopy(b.infos(), 0, infos, (int) p.local(), p.count());
+        }
+
+        @Override
+        public void ended(Throwable cause) {
+          try {
+            if (call.isCancelled()) {
+              return;
+            }
+            if (cause != null) {
+              call.onError(Statuses.toStatus(cause));
+              return;
+            }
+            stats.rendered("GetSamples", start);
+            RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
+                ? whole.images() : null, whole.masks(), whole.depth(), shape.encoding(), infos);
+            SampleBatch.Builder b = ring.ring() != null
+                ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
+                    ring.ring().write(offer.getSlot(), all, shape))
+                : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
+            call.onNext(b.setChunkCount(1).build());
+            call.onCompleted();
+          } catch (RuntimeException failed) {
+            call.onError(Statuses.toStatus(failed));
+          } finally {
+            ring.unmap();
+            load.budget.release(bytes);
+          }
+        }
+      };
+      int per = (n + threads - 1) / threads;
+      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), Renders.into(shape, seed, whole),
+          reply, lane).window(threads).pieceSamples(per).events(new StreamStats.FatalOnly())
+          .build();
+      running.set(d);
+      if (call.isCancelled()) {
+        d.cancel();
+      }
+      d.start();
+    });
+  }
+}
