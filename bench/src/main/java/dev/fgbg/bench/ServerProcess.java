@@ -30,11 +30,26 @@ final class ServerProcess implements AutoCloseable {
   }
 
   ServerProcess(Path jar, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-jar", jar.toString(), "--port", "0"));
-    cmd.addAll(args);
-    this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    this(java(jar, args));
+  }
+
+  /** Runs {@code command} (a server that prints the port it listens on). */
+  ServerProcess(List<String> command) throws Exception {
+    this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
     this.port = awaitPort();
+  }
+
+  /** {@code java -jar JAR --port 0 ARGS}: what the launcher ran before it sized the heap. */
+  static List<String> java(Path jar, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+        "java").toString(), "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString(), "--port",
+        "0"));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   int port() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.server.grpc.ServiceOptions;
 import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.io.IOException;
@@ -26,8 +25,8 @@ class ClientRingTest {
   @BeforeAll
   static void start() {
     server = TestServer.netty(TestDatasets.registry(), 2);
-    off = TestServer.netty(TestDatasets.registry(), 2, ServiceOptions.builder().window(4)
-        .exportRoot(TestServer.exportRoot()).sharedMemory(false).build());
+    off = TestServer.netty(TestDatasets.registry(), TestServer.options(2).window(4)
+        .sharedMemory(false).build());
   }
 
   @AfterAll

@@ -11,7 +11,6 @@ import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
-import dev.fgbg.server.grpc.ServiceOptions;
 import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
@@ -137,11 +136,10 @@ class FgbgClientTest {
     TestCertificates certs = TestCertificates.write(dir);
     String token = "trainer-0123456789abcdef";
     Path tokenFile = Files.writeString(dir.resolve("token"), "# mine\n\n" + token + "\n");
-    ServiceOptions options = ServiceOptions.builder().window(4).exportRoot(dir)
-        .tokens(AccessTokens.parse(List.of("t:" + token), "tokens")).build();
     ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
-        .tlsClientCa(certs.ca()).build();
-    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, options, connect)) {
+        .tlsClientCa(certs.ca()).tokens(AccessTokens.parse(List.of("t:" + token), "tokens")).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+        .window(4).exportRoot(dir).connect(connect).build())) {
       String target = "localhost:" + s.server().port();
       Function<FgbgClient.Builder, String> describe = b -> {
         try (FgbgClient c = b.target(target).deadline(Duration.ofSeconds(30)).build()) {

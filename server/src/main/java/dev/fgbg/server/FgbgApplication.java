@@ -7,18 +7,18 @@ import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.shm.RingReaper;
-import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.NettyListener;
-import dev.fgbg.server.grpc.ServiceOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
 import io.grpc.ServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -30,14 +30,16 @@ import java.util.logging.Logger;
 
 /**
  * A running fgbg server and everything it owns: the datasets, the render pool, the depth
- * runtimes, the warm-up, the periodic depth report and the gRPC server. {@link #close()} stops
- * them all, in order, within the shutdown grace.
+ * runtimes, the warm-up, the periodic depth report and the gRPC server. The one place that wires
+ * a server from its {@link ServerOptions}: {@code fgbg serve} and the tests' servers alike.
+ * {@link #close()} stops them all, in order, within the shutdown grace.
  */
 public final class FgbgApplication implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
 
   private final ServerOptions options;
   private final DepthRuntimes depth;
+  private final List<DepthRuntime> given;
   private final List<Dataset> datasets;
   private final ExecutorService workers;
   private final ScheduledExecutorService housekeeping;
@@ -48,8 +50,14 @@ public final class FgbgApplication implements AutoCloseable {
   private boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
+    this(options, depth, datasets, List.of());
+  }
+
+  private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
+      List<DepthRuntime> given) {
     this.options = options;
     this.depth = depth;
+    this.given = List.copyOf(given);
     this.datasets = datasets;
     this.workers = NamedThreads.fixedPool("fgbg-worker", options.workers());
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -66,6 +74,17 @@ public final class FgbgApplication implements AutoCloseable {
       depth.close();
       throw e;
     }
+  }
+
+  /**
+   * Serves {@code datasets}, made elsewhere (tests' small worlds), instead of those the options
+   * name, with the depth runtimes they use ({@code given}: reported, not warmed up or closed
+   * here); everything else as {@link #create(ServerOptions)}.
+   */
+  public static FgbgApplication create(ServerOptions options, List<Dataset> datasets,
+      List<DepthRuntime> given) {
+    return new FgbgApplication(options, new DepthRuntimes(options.depth()), List.copyOf(datasets),
+        given);
   }
 
   public List<Dataset> datasets() {
@@ -94,14 +113,12 @@ public final class FgbgApplication implements AutoCloseable {
     reapRings();
     housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
+    List<DepthRuntime> reported = new ArrayList<>(runtimes);
+    reported.addAll(given);
     ConnectOptions connect = options.connect();
-    ServiceOptions service = ServiceOptions.builder().window(options.window())
-        .exportRoot(options.exportRoot()).load(options.load())
-        .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory())
-        .tokens(connect.tokens()).reflection(connect.reflection()).build();
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
         : new ServerMetrics();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
+    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, reported, options,
         metrics).start(runtimes.isEmpty());
     if (metrics != null) {
       metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
@@ -122,7 +139,8 @@ public final class FgbgApplication implements AutoCloseable {
         options.workers(), options.window(), options.exportRoot() != null
             ? options.exportRoot().toAbsolutePath() : "none: exports off",
         (System.nanoTime() - createdNanos) / 1e9));
-    LOG.info("access: " + connect.describe());
+    LOG.info("access: " + connect.describe() + (connect.tls() ? "; TLS engine "
+        + NettyListener.describeEngine() : ""));
     if (connect.plaintextBeyondLoopback()) {
       LOG.warning("--insecure: serving plaintext without tokens beyond loopback; anyone who can "
           + "reach the port may stream, export and read what this server serves");
@@ -140,11 +158,11 @@ public final class FgbgApplication implements AutoCloseable {
 
   /** One full batch through each model used for teacher depth, then health SERVING. */
   private void reapRings() {
-    List<Path> reaped = RingReaper.reap(SharedRing.DIRECTORY, RingReaper::processAlive,
+    List<Path> reaped = RingReaper.reap(options.ringDirectory(), RingReaper::processAlive,
         Instant.now());
     if (!reaped.isEmpty()) {
       LOG.info("removed " + reaped.size() + " shared-memory rings of dead clients from "
-          + SharedRing.DIRECTORY);
+          + options.ringDirectory());
     }
   }
 
@@ -193,6 +211,11 @@ public final class FgbgApplication implements AutoCloseable {
 
   public FgbgServer server() {
     return server;
+  }
+
+  /** The render pool (tests drain it). */
+  ExecutorService workers() {
+    return workers;
   }
 
   /** The metrics endpoint's port, or -1 when it is off. */

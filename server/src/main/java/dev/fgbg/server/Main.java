@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.grpc.ServerOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -54,9 +55,14 @@ public final class Main implements Callable<Integer> {
 
   /** The options {@code args} make (for tests and tools); throws on a bad value. */
   static ServerOptions options(String... args) {
+    return options(Runtime.getRuntime().maxMemory(), args);
+  }
+
+  /** The options {@code args} make in a JVM of {@code maxHeapBytes}. */
+  static ServerOptions options(long maxHeapBytes, String... args) {
     Main m = new Main();
     commandLine(m).parseArgs(args);
-    return m.flags.options();
+    return m.flags.options(maxHeapBytes);
   }
 
   private static CommandLine commandLine(Main m) {

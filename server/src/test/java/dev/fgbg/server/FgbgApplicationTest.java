@@ -10,6 +10,7 @@ import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ListDatasetsRequest;

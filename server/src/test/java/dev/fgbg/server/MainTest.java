@@ -16,6 +16,7 @@ import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -189,7 +190,8 @@ class MainTest {
     assertEquals(new LoadOptions(64L << 20, 10, 3, 1, 0, 2, 5), o.load());
     assertEquals(Duration.ofSeconds(30), o.shutdownGrace());
     ServerOptions defaults = Main.options();
-    assertEquals(LoadOptions.defaultBudgetBytes(), defaults.load().memoryBudgetBytes());
+    assertEquals(LoadOptions.defaultBudgetBytes(Runtime.getRuntime().maxMemory()),
+        defaults.load().memoryBudgetBytes());
     assertEquals(Duration.ofSeconds(5), defaults.shutdownGrace());
   }
 

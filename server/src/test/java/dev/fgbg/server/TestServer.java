@@ -1,11 +1,9 @@
 package dev.fgbg.server;
 
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
-import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.FgbgServer;
-import dev.fgbg.server.grpc.ServiceOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -23,71 +21,87 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A started server plus a channel to it: in-process for unit tests, Netty for integration. */
+/**
+ * A started server plus a channel to it: in-process for unit tests, Netty for integration. Both
+ * are built by {@link FgbgApplication} from {@link ServerOptions}, as {@code fgbg serve} builds
+ * its server; only the datasets (small test worlds) are made here.
+ */
 public final class TestServer implements AutoCloseable {
-  private final FgbgServer server;
+  private final FgbgApplication app;
   private final ManagedChannel channel;
-  private final ExecutorService pool;
-
   private final int threads;
   private final List<ManagedChannel> extra = new ArrayList<>();
 
-  private TestServer(FgbgServer server, ManagedChannel channel, ExecutorService pool,
-      int threads) {
-    this.server = server;
+  private TestServer(FgbgApplication app, ManagedChannel channel, int threads) {
+    this.app = app;
     this.channel = channel;
-    this.pool = pool;
     this.threads = threads;
   }
 
+  /**
+   * The options of a test server with {@code threads} render threads: a free port on loopback
+   * and a fresh export root; the rest as {@code fgbg serve}'s defaults.
+   */
+  public static ServerOptions.Builder options(int threads) {
+    return ServerOptions.builder().port(0).workers(threads).exportRoot(exportRoot())
+        .shutdownGrace(Duration.ofSeconds(2));
+  }
+
   public static TestServer inProcess(DatasetRegistry registry, int threads) {
-    return inProcess(registry, threads, exportRoot());
+    return inProcess(registry, options(threads).build(), List.of());
   }
 
+  /** With this export root; null: exports off. */
   public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot) {
-    return inProcess(registry, threads, exportRoot, List.of());
+    ServerOptions.Builder o = options(threads);
+    return inProcess(registry, (exportRoot == null ? o.noExports() : o.exportRoot(exportRoot))
+        .build(), List.of());
   }
 
-  /** With depth runtimes, reported by ServerStats. */
+  /** With depth runtimes the datasets use, made (and closed) by the test. */
   public static TestServer inProcess(DatasetRegistry registry, int threads, Path exportRoot,
       List<DepthRuntime> depth) {
+    return inProcess(registry, options(threads).exportRoot(exportRoot).build(), depth);
+  }
+
+  private static TestServer inProcess(DatasetRegistry registry, ServerOptions options,
+      List<DepthRuntime> depth) {
     String name = InProcessServerBuilder.generateName();
-    ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
-    FgbgServer s = start(new FgbgServer(InProcessServerBuilder.forName(name), registry, pool,
-        depth, options(threads, exportRoot)));
-    return new TestServer(s, InProcessChannelBuilder.forName(name)
-        .maxInboundMessageSize(64 << 20).build(), pool, threads);
+    FgbgApplication app = FgbgApplication.create(options, List.copyOf(registry.all()), depth);
+    try {
+      app.start(InProcessServerBuilder.forName(name));
+    } catch (IOException e) {
+      app.close();
+      throw new UncheckedIOException(e);
+    }
+    return new TestServer(app, InProcessChannelBuilder.forName(name)
+        .maxInboundMessageSize(64 << 20).build(), options.workers());
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads) {
-    return netty(registry, threads, exportRoot());
-  }
-
-  public static TestServer netty(DatasetRegistry registry, int threads, Path exportRoot) {
-    return netty(registry, threads, options(threads, exportRoot));
-  }
-
-  /** On Netty with the given options (window, export root, load limits). */
-  public static TestServer netty(DatasetRegistry registry, int threads, ServiceOptions options) {
-    return netty(registry, threads, options, ConnectOptions.builder().build());
+    return netty(registry, options(threads).build());
   }
 
   /**
-   * On Netty with the given service options and transport (addresses, TLS, keepalive); its
+   * On Netty with {@code options} (its port, addresses, TLS and keepalive among them); its
    * {@link #channel()} is plaintext to 127.0.0.1, other channels come from {@link #channel}.
    */
-  public static TestServer netty(DatasetRegistry registry, int threads, ServiceOptions options,
-      ConnectOptions connect) {
-    ExecutorService pool = NamedThreads.fixedPool("test-worker", threads);
-    FgbgServer s = start(new FgbgServer(FgbgServer.netty(0, connect), registry, pool, List.of(),
-        options));
-    return new TestServer(s, Grpc.newChannelBuilder("127.0.0.1:" + s.port(),
-        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(), pool, threads);
+  public static TestServer netty(DatasetRegistry registry, ServerOptions options) {
+    FgbgApplication app = FgbgApplication.create(options, List.copyOf(registry.all()), List.of());
+    try {
+      app.start();
+    } catch (IOException e) {
+      app.close();
+      throw new UncheckedIOException(e);
+    }
+    return new TestServer(app, Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
+        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(),
+        options.workers());
   }
 
   /** Another channel to this (Netty) server, with these credentials; closed with the server. */
   public synchronized ManagedChannel channel(ChannelCredentials credentials) {
-    ManagedChannel c = Grpc.newChannelBuilder("localhost:" + server.port(), credentials)
+    ManagedChannel c = Grpc.newChannelBuilder("localhost:" + app.port(), credentials)
         .maxInboundMessageSize(64 << 20).build();
     extra.add(c);
     return c;
@@ -104,23 +118,12 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  private static ServiceOptions options(int threads, Path exportRoot) {
-    return ServiceOptions.builder().window(2 * threads).exportRoot(exportRoot).build();
-  }
-
-  private static FgbgServer start(FgbgServer s) {
-    try {
-      return s.start(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /**
    * Returns once every task queued on the render pool before this call has finished: one
    * barrier task per thread, all of which must be running at once.
    */
   public void drainWorkers() throws InterruptedException {
+    ExecutorService pool = app.workers();
     CountDownLatch all = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       pool.execute(() -> {
@@ -142,7 +145,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   public FgbgServer server() {
-    return server;
+    return app.server();
+  }
+
+  public FgbgApplication application() {
+    return app;
   }
 
   @Override
@@ -154,7 +161,6 @@ public final class TestServer implements AutoCloseable {
     }
     channel.shutdownNow();
     channel.awaitTermination(5, TimeUnit.SECONDS);
-    server.stop(Duration.ofSeconds(2));
-    pool.shutdownNow();
+    app.close();
   }
 }

@@ -9,7 +9,6 @@ import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
-import dev.fgbg.server.grpc.ServiceOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -170,11 +169,10 @@ class FgbgCliTest {
   void tlsAndTokenFlagsReachASecuredServerAndTheSameDigestComesBack() throws Exception {
     TestCertificates certs = TestCertificates.write(out.resolve("tls"));
     Path tokenFile = Files.writeString(out.resolve("token"), "cli-0123456789abcdef\n");
-    ServiceOptions options = ServiceOptions.builder().window(4).exportRoot(out)
-        .tokens(AccessTokens.parse(List.of("cli:cli-0123456789abcdef"), "tokens")).build();
     ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
-        .tlsClientCa(certs.ca()).build();
-    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, options, connect)) {
+        .tlsClientCa(certs.ca()).tokens(AccessTokens.parse(List.of("cli:cli-0123456789abcdef"), "tokens")).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+        .window(4).exportRoot(out).connect(connect).build())) {
       String secured = "localhost:" + s.server().port();
       String[] tls = {"--tls-ca", certs.ca().toString(), "--tls-cert",
           certs.clientCert().toString(), "--tls-key", certs.clientKey().toString()};

@@ -9,9 +9,12 @@ import java.util.concurrent.CompletableFuture;
  * delivery's drain. So that a client that never reads holds no more than its first piece, and a
  * newcomer always finds room:
  * <ul>
- *   <li>pieces start small and grow with what the sink has drained (a piece holds at most
- *       {@code max(INITIAL_BYTES, drained)}, cut at batch starts), and the bytes held at once
- *       are at most {@code max(INITIAL_BYTES, 2 × drained)};
+ *   <li>what a transport takes is not yet read: a client's flow-control window absorbs some
+ *       megabytes of a stream that is never read. So only what was drained beyond
+ *       {@link #WINDOW_BYTES} counts as read ({@code read}); pieces hold at most
+ *       {@code max(INITIAL_BYTES, read)} (cut per batch), and beyond one piece the bytes held
+ *       at once are at most {@code max(INITIAL_BYTES, 2 × read)}: a stream starts with small
+ *       messages, one at a time, and its pieces and render-ahead grow with what it has read;
  *   <li>a delivery holding nothing queues for budget only while its sink is ready; one holding
  *       something only takes bytes that are free now;
  *   <li>when anyone starts to wait for budget, a delivery whose sink is not ready drops the
@@ -20,6 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  */
 final class Credits {
+  /** What a client's transport may take of a stream it never reads (its window), and more. */
+  static final long WINDOW_BYTES = 16L << 20;
+
   private final MemoryBudget budget;
   private final long sampleBytes;
   private CompletableFuture<Void> wait;
@@ -37,12 +43,12 @@ final class Credits {
     return budget.onWait(listener);
   }
 
-  /** Samples the next piece may hold: as many as the client has read, at least one. */
+  /** Samples the pieces of the next batch may hold: as many as the client has read, or one. */
   int pieceSamples(int max) {
     if (sampleBytes == 0) {
       return max;
     }
-    long allowed = Math.max(Delivery.INITIAL_BYTES, drained) / sampleBytes;
+    long allowed = Math.max(Delivery.INITIAL_BYTES, read()) / sampleBytes;
     return (int) Math.max(1, Math.min(max, allowed));
   }
 
@@ -69,7 +75,7 @@ final class Credits {
       granted = 0;
       return g;
     }
-    if (held > 0 && held + bytes > Math.max(Delivery.INITIAL_BYTES, 2 * drained)) {
+    if (held > 0 && held + bytes > Math.max(Delivery.INITIAL_BYTES, 2 * read())) {
       return -1;
     }
     if (budget.tryAcquire(bytes)) {
@@ -84,6 +90,11 @@ final class Credits {
       wait.whenComplete((v, e) -> onGrant.run());
     }
     return -1;
+  }
+
+  /** Bytes the client has surely read: what its transport took beyond a window's worth. */
+  private long read() {
+    return Math.max(0, drained - WINDOW_BYTES);
   }
 
   /** A piece of {@code bytes} went to the sink: held until the sink has drained it. */

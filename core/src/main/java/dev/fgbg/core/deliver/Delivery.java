@@ -67,10 +67,7 @@ public final class Delivery<T> {
     this.events = b.events;
   }
 
-  /**
-   * A delivery of {@code plan}'s pieces through {@code work} to {@code sink}, with the work
-   * running on {@code lane}.
-   */
+  /** A delivery of {@code plan}'s pieces through {@code work} to {@code sink}, on {@code lane}. */
   public static <T> DeliveryBuilder<T> of(Plan plan, Work<T> work, Sink<T> sink, Executor lane) {
     return new DeliveryBuilder<>(plan, work, sink, lane);
   }
@@ -163,7 +160,9 @@ public final class Delivery<T> {
           return;
         }
         boolean ready = sink.ready();
-        if (credits != null && ready) {
+        if (!ready) {
+          events.waitedForSink(); // paused until the sink turns ready
+        } else if (credits != null) {
           credits.drainedAll();
         }
         if (pressured) {
@@ -207,13 +206,13 @@ public final class Delivery<T> {
       int max = credits == null ? maxPieceSamples : credits.pieceSamples(maxPieceSamples);
       long bytes = 0;
       if (credits != null) {
-        bytes = credits.take(cursor.peek(max), inflightBytes(), sink.ready(), events,
+        bytes = credits.take(cursor.peek(max, max), inflightBytes(), sink.ready(), events,
             this::later);
         if (bytes < 0) {
           return;
         }
       }
-      Job<T> job = new Job<>(cursor.next(max), bytes);
+      Job<T> job = new Job<>(cursor.next(max, max), bytes);
       inflight.add(job);
       lane.execute(() -> run(job));
     }

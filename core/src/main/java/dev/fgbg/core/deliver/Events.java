@@ -10,7 +10,7 @@ public interface Events {
   /** A piece's work failed (also when no one will deliver it). */
   default void failed(Throwable cause) {}
 
-  /** A piece was done but the sink was not ready for it. */
+  /** The delivery looked and found its sink not ready: it pauses until it is. */
   default void waitedForSink() {}
 
   /** The delivery held nothing and queued for memory budget. */

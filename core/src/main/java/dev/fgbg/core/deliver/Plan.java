@@ -70,15 +70,18 @@ public final class Plan {
   }
 
   /**
-   * Cuts the plan into pieces of at most a given size that never cross a batch: a batch's cut
-   * is decided when its first piece is taken, so every piece of it says the same chunk count.
-   * Not thread-safe.
+   * Cuts the plan into pieces that never cross a batch: a batch's first piece may be smaller
+   * than the rest (a stream's first message, before its client has read anything), and the
+   * cut is decided when that first piece is taken, so every piece of the batch says the same
+   * chunk count. Not thread-safe.
    */
   final class Cursor {
     private final long end = first + count;
     private long next = first;
     private long seq;
     private long batch = -1;
+    private int chunkIndex;
+    private int chunkCount;
     private int cut;
 
     boolean hasNext() {
@@ -89,28 +92,36 @@ public final class Plan {
       return seq;
     }
 
-    /** Samples the next piece holds when pieces of this batch may have {@code max}. */
-    int peek(int max) {
+    /** Samples the next piece holds: see {@link #next}. */
+    int peek(int firstMax, int max) {
       long b = next / batchSize;
-      long batchEnd = Math.min(end, (b + 1) * batchSize);
-      return (int) Math.min(b == batch ? cut : cutFor(b, max), batchEnd - next);
+      return (int) (b == batch ? Math.min(cut, batchEnd(b) - next)
+          : clamp(firstMax, batchEnd(b) - next));
     }
 
-    Piece next(int max) {
+    /**
+     * The next piece: a batch's first piece has at most {@code firstMax} samples, the others at
+     * most {@code max}.
+     */
+    Piece next(int firstMax, int max) {
       long b = next / batchSize;
-      long batchEnd = Math.min(end, (b + 1) * batchSize);
-      long firstSent = firstSent(b);
+      long batchEnd = batchEnd(b);
+      int n;
       if (b != batch) {
+        long left = batchEnd - next;
         batch = b;
-        cut = cutFor(b, max);
+        n = clamp(firstMax, left);
+        cut = left > n ? clamp(max, left - n) : 1;
+        chunkCount = 1 + (int) ((left - n + cut - 1) / cut);
+        chunkIndex = 0;
+      } else {
+        n = (int) Math.min(cut, batchEnd - next);
       }
-      int chunks = (int) ((batchEnd - firstSent + cut - 1) / cut);
-      int n = (int) Math.min(cut, batchEnd - next);
       long[] indices = new long[n];
       for (int s = 0; s < n; s++) {
         indices[s] = order.indexAt(position.applyAsLong(next + s));
       }
-      Piece p = new Piece(seq++, b, (int) ((next - firstSent) / cut), chunks, next, n,
+      Piece p = new Piece(seq++, b, chunkIndex++, chunkCount, next, n,
           position.applyAsLong(next), indices);
       next += n;
       return p;
@@ -124,17 +135,18 @@ public final class Plan {
         batch = -1;
       } else {
         batch = p.batch();
-        cut = (int) ((p.local() - firstSent(p.batch())) / p.chunkIndex());
+        chunkIndex = p.chunkIndex();
+        chunkCount = p.chunkCount();
+        cut = p.count(); // every piece after the first has the cut, but perhaps the last
       }
     }
 
-    private long firstSent(long b) {
-      return Math.max(b * batchSize, first);
+    private long batchEnd(long b) {
+      return Math.min(end, (b + 1) * batchSize);
     }
 
-    private int cutFor(long b, int max) {
-      long batchEnd = Math.min(end, (b + 1) * batchSize);
-      return (int) Math.max(1, Math.min(max, batchEnd - firstSent(b)));
+    private static int clamp(int max, long left) {
+      return (int) Math.max(1, Math.min(max, left));
     }
   }
 }

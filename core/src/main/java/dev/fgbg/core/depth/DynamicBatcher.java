@@ -178,12 +178,24 @@ public final class DynamicBatcher implements AutoCloseable {
     batch.clear();
   }
 
+  /**
+   * Stops the runner and fails what is queued. Returns once the runner has finished the batch
+   * it was running (at most 30 s), so that the model can be closed after: a native session
+   * closed under a running batch crashes the process.
+   */
   @Override
   public void close() {
     closed = true;
     Thread t = runner;
     if (t != null) {
       t.interrupt();
+      if (t != Thread.currentThread()) {
+        try {
+          t.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
     Request r;
     while ((r = queue.poll()) != null) {

@@ -12,7 +12,7 @@ public final class Deliveries {
     Plan.Cursor c = plan.cursor();
     List<Piece> out = new ArrayList<>();
     while (c.hasNext()) {
-      out.add(c.next(max));
+      out.add(c.next(max, max));
     }
     return out;
   }

@@ -44,24 +44,25 @@ class PlanTest {
   }
 
   @Test
-  void aBatchKeepsItsCutWhenTheLimitChangesMidBatchAndRewindsCutAsBefore() {
+  void aBatchsFirstPieceMayBeSmallerAndARewoundPieceIsCutAsBefore() {
     Plan.Cursor c = Plan.of(IndexSequence.range(100, 120), 10).cursor();
-    Piece a = c.next(3);
-    Piece b = c.next(8); // the batch was cut in threes: it stays so
-    assertArrayEquals(new long[] {0, 1, 4, 3, 3}, shape(b));
-    assertArrayEquals(new long[] {103, 104, 105}, b.indices());
-    c.next(3);
+    Piece a = c.next(1, 4); // batch 0: 1 + 4 + 4 + 1
+    assertArrayEquals(new long[] {0, 0, 4, 0, 1}, shape(a));
+    Piece b = c.next(1, 8); // mid-batch, the batch's cut stays
+    assertArrayEquals(new long[] {0, 1, 4, 1, 4}, shape(b));
+    assertArrayEquals(new long[] {101, 102, 103, 104}, b.indices());
+    Piece third = c.next(1, 4);
     c.rewind(b);
-    assertArrayEquals(shape(b), shape(c.next(8)), "a rewound piece is cut as before");
-    c.next(3);
-    c.next(3);
-    Piece next = c.next(8); // a new batch takes the new cut
-    assertArrayEquals(new long[] {1, 0, 2, 10, 8}, shape(next));
-    assertEquals(4, next.seq());
-    c.rewind(next);
-    assertArrayEquals(new long[] {1, 0, 4, 10, 3}, shape(c.next(3)),
+    assertArrayEquals(shape(b), shape(c.next(9, 9)), "a rewound piece is cut as before");
+    assertArrayEquals(shape(third), shape(c.next(9, 9)));
+    Piece last = c.next(9, 9);
+    assertArrayEquals(new long[] {0, 3, 4, 9, 1}, shape(last));
+    assertArrayEquals(new long[] {1, 0, 2, 10, 8}, shape(c.next(8, 8)), "a new batch, cut anew");
+    c.rewind(last);
+    assertArrayEquals(shape(last), shape(c.next(2, 2)));
+    assertEquals(4, c.nextSeq());
+    assertArrayEquals(new long[] {1, 0, 4, 10, 3}, shape(c.next(3, 3)),
         "a batch none of whose pieces went out is cut afresh");
-    assertEquals(0, a.seq());
   }
 
   @Test

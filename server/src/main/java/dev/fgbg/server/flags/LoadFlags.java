@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 /** How much load {@code fgbg serve} takes on, and how long it gives calls when stopped. */
 public final class LoadFlags {
   @Option(names = "--memory-budget-mb", description = "Bytes rendered ahead of what clients have "
-      + "taken, over all streams and replies; a stream waits for budget rather than allocate. "
-      + "Default: a quarter of the max heap (-Xmx).")
+      + "taken, over all streams, replies and shared-memory rings; a stream waits for budget "
+      + "rather than allocate. ./fgbg serve sizes the JVM's heap to it. Default: 512 (half the "
+      + "max heap, -Xmx, if that is less).")
   Long memoryBudgetMb;
 
   @Option(names = "--max-streams", description = "StreamEpoch calls open at once. Default: 256.")
@@ -38,13 +39,17 @@ public final class LoadFlags {
       + "before they are cancelled (e.g. 5s, 500ms, 1m). Default: 5s.")
   String shutdownGrace = "5s";
 
-  /** The validated load options; a bad value is an IllegalArgumentException naming the flag. */
-  public LoadOptions options() {
+  /**
+   * The validated load options for a JVM of {@code maxHeapBytes}; a bad value is an
+   * IllegalArgumentException naming the flag.
+   */
+  public LoadOptions options(long maxHeapBytes) {
     LoadOptions.Builder b = LoadOptions.builder().maxStreams(maxStreams)
         .maxStreamsPerClient(maxStreamsPerClient).maxStats(maxStats).statsQueue(statsQueue)
-        .maxExports(maxExports).exportQueue(exportQueue);
+        .maxExports(maxExports).exportQueue(exportQueue)
+        .memoryBudgetBytes(LoadOptions.defaultBudgetBytes(maxHeapBytes));
     if (memoryBudgetMb != null) {
-      long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+      long heapMb = maxHeapBytes >> 20;
       if (memoryBudgetMb < 1 || memoryBudgetMb > heapMb) {
         throw new IllegalArgumentException(String.format(Locale.ROOT, "--memory-budget-mb %d "
             + "must be between 1 and the JVM's max heap (%d MiB; raise it with -Xmx)",

@@ -1,6 +1,6 @@
 package dev.fgbg.server.flags;
 
-import dev.fgbg.server.ServerOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,8 +45,13 @@ public final class ServeFlags {
   @Mixin
   ConnectFlags connect;
 
-  /** The validated options; a bad value is an exception naming the flag or file. */
+  /** The validated options for this JVM; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
+    return options(Runtime.getRuntime().maxMemory());
+  }
+
+  /** The validated options for a JVM of {@code maxHeapBytes} (sizing the JVM to start). */
+  public ServerOptions options(long maxHeapBytes) {
     return ServerOptions.builder()
         .port(port)
         .workers(workers)
@@ -59,7 +64,7 @@ public final class ServeFlags {
         .cacheDir(depth.cacheDir)
         .depthStore(depth.depthStore)
         .diskCacheBytes((long) (depth.diskCacheGb * 1e9))
-        .load(load.options())
+        .load(load.options(maxHeapBytes))
         .shutdownGrace(load.shutdownGrace())
         .exportLimits(exports.limits())
         .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -53,21 +52,13 @@ public final class FgbgServer {
   private final LoadControl load;
 
   /**
-   * @param workers the shared pool that renders stream chunks, Stats and exports (through the
-   *     fair scheduler); the caller owns it
+   * @param workers the shared pool of {@code options.workers()} threads that renders stream
+   *     chunks, Stats and exports (through the fair scheduler); the caller owns it
    * @param depth the depth models in use, for ServerStats
+   * @param metrics fed from every call, the depth runtimes and the memory budget; null: none
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      List<DepthRuntime> depth, ServiceOptions options) {
-    this(builder, registry, workers, depth, options, null);
-  }
-
-  /**
-   * As the other constructor, feeding {@code metrics} (or none, when null) from every call, the
-   * depth runtimes and the memory budget.
-   */
-  public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      List<DepthRuntime> depth, ServiceOptions options, ServerMetrics metrics) {
+      List<DepthRuntime> depth, ServerOptions options, ServerMetrics metrics) {
     QuietCancels.install();
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
@@ -81,12 +72,12 @@ public final class FgbgServer {
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
         load.budget, ringPoller);
-    int threads = renderThreads(workers);
+    int threads = options.workers();
     FgbgService service = new FgbgService(registry, load, Limits.DEFAULT, stats,
         new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm), exports,
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), depth);
-    Authenticator authenticator = new Authenticator(options.tokens());
+    Authenticator authenticator = new Authenticator(options.connect().tokens());
     // The last interceptor sees a call first: metrics count what the authenticator refuses.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
         authenticator, FatalErrors.interceptor()));
@@ -98,18 +89,12 @@ public final class FgbgServer {
     }
     builder.addService(ServerInterceptors.intercept(service, interceptors))
         .addService(health.getHealthService());
-    if (options.reflection()) {
+    if (options.connect().reflection()) {
       builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
           authenticator));
       builder.addService(ServerInterceptors.intercept(reflectionV1Alpha(), authenticator));
     }
     this.server = builder.build();
-  }
-
-  /** The pool's threads, where it says (a fixed pool); else the cores. */
-  private static int renderThreads(ExecutorService workers) {
-    return workers instanceof ThreadPoolExecutor p ? p.getMaximumPoolSize()
-        : Runtime.getRuntime().availableProcessors();
   }
 
   /** v1alpha beside v1: grpc-js, older grpcurl and GUI clients ask for v1alpha. */

@@ -37,9 +37,15 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     }
   }
 
-  /** A quarter of the JVM's max heap: room for caches, assets and the transport beside it. */
-  public static long defaultBudgetBytes() {
-    return Math.max(MIN_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 4);
+  /** The default budget where the heap allows: {@code ./fgbg serve} sizes the heap to it. */
+  public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
+
+  /**
+   * The default budget in a JVM of {@code maxHeapBytes}: {@link #DEFAULT_BUDGET_BYTES}, or half
+   * the heap when that is less (room for caches, assets and the transport beside it).
+   */
+  public static long defaultBudgetBytes(long maxHeapBytes) {
+    return Math.max(MIN_BUDGET_BYTES, Math.min(DEFAULT_BUDGET_BYTES, maxHeapBytes / 2));
   }
 
   NamedLimit streamsLimit() {
@@ -71,11 +77,12 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   }
 
   /**
-   * Builds {@link LoadOptions}. Defaults: a budget of a quarter of the max heap, 256 streams of
-   * which 64 per client, 2 Stats computed and 16 queued, 4 exports running and 8 queued.
+   * Builds {@link LoadOptions}. Defaults: a budget of 512 MiB (half the max heap if that is
+   * less), 256 streams of which 64 per client, 2 Stats computed and 16 queued, 4 exports running
+   * and 8 queued.
    */
   public static final class Builder {
-    private long memoryBudgetBytes = defaultBudgetBytes();
+    private long memoryBudgetBytes = defaultBudgetBytes(Runtime.getRuntime().maxMemory());
     private int maxStreams = 256;
     private int maxStreamsPerClient = 64;
     private int maxStats = 2;

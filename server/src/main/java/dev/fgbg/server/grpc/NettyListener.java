@@ -3,8 +3,13 @@ package dev.fgbg.server.grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -80,17 +85,32 @@ public final class NettyListener {
     return b;
   }
 
+  /**
+   * TLS on the transport's native engine where one is bundled (grpc-netty-shaded carries
+   * netty-tcnative's BoringSSL for linux-x86_64, and others), else the JDK's; mTLS requires a
+   * client certificate chaining to the client CA.
+   */
   private static ServerCredentials credentials(ConnectOptions o) throws IOException {
     if (!o.tls()) {
       return InsecureServerCredentials.create();
     }
-    TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
-        .keyManager(o.tlsCert().toFile(), o.tlsKey().toFile());
+    SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forServer(
+        o.tlsCert().toFile(), o.tlsKey().toFile()), engine());
     if (o.tlsClientCa() != null) {
-      tls.trustManager(o.tlsClientCa().toFile())
-          .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      tls.trustManager(o.tlsClientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
     }
-    return tls.build();
+    return NettySslContextServerCredentials.create(tls.build());
+  }
+
+  /** The TLS engine: the bundled native one when it loads here, else the JDK's. */
+  static SslProvider engine() {
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+  }
+
+  /** The TLS engine in words, for the start-up log. */
+  public static String describeEngine() {
+    return OpenSsl.isAvailable() ? "native " + OpenSsl.versionString() + " (netty-tcnative)"
+        : "the JDK's (no native engine: " + OpenSsl.unavailabilityCause().getMessage() + ")";
   }
 
   /** The addresses as {@code 127.0.0.1:50051, [::1]:50051}, with the bound {@code port}. */

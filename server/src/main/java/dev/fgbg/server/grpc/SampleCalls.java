@@ -133,6 +133,7 @@ final class SampleCalls {
     budget.whenComplete((v, e) -> {
       if (e != null) {
         ring.unmap(); // the client left while it waited: nothing was granted
+        stats.droppedFromQueue();
         return;
       }
       long start = System.nanoTime();
@@ -161,11 +162,22 @@ final class SampleCalls {
                 ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
                     ring.ring().write(offer.getSlot(), all, shape))
                 : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
-            call.onNext(b.setChunkCount(1).build());
+            call.onNext(b.setChunkCount(1).build()); // the arrays are copied into the transport
+            release();
             call.onCompleted();
           } catch (RuntimeException failed) {
             call.onError(Statuses.toStatus(failed));
           } finally {
+            release();
+          }
+        }
+
+        private boolean released;
+
+        /** The ring and the bytes go back, once, before the client hears the end. */
+        private void release() {
+          if (!released) {
+            released = true;
             ring.unmap();
             load.budget.release(bytes);
           }

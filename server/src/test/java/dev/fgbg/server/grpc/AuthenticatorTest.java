@@ -40,8 +40,8 @@ class AuthenticatorTest {
   static void start() {
     AccessTokens tokens = AccessTokens.parse(List.of("# who may connect", "",
         "alice:" + ALICE + " export", "ci:" + CI), "test tokens");
-    server = TestServer.netty(TestDatasets.registry(), 1, ServiceOptions.builder().window(2)
-        .exportRoot(TestServer.exportRoot()).tokens(tokens)
+    server = TestServer.netty(TestDatasets.registry(), TestServer.options(1).window(2)
+        .connect(ConnectOptions.builder().tokens(tokens).build())
         .load(LoadOptions.builder().maxStreamsPerClient(1).build()).build());
   }
 

@@ -33,8 +33,8 @@ class FairServiceTest {
   private static final Duration LONG = Duration.ofSeconds(90);
 
   private static TestServer server(int workers, LoadOptions load) {
-    return TestServer.netty(TestDatasets.registry(), workers, ServiceOptions.builder()
-        .window(2 * workers).exportRoot(TestServer.exportRoot()).load(load).build());
+    return TestServer.netty(TestDatasets.registry(), TestServer.options(workers).load(load)
+        .build());
   }
 
   private static StreamEpochRequest.Builder builtin(int epoch) {

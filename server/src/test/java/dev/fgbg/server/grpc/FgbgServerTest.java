@@ -146,9 +146,9 @@ class FgbgServerTest {
 
   @Test
   void reflectionTurnedOffIsUnimplementedInBothVersions() throws Exception {
-    ServiceOptions off = ServiceOptions.builder().window(2).exportRoot(TestServer.exportRoot())
-        .reflection(false).build();
-    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1, off)) {
+    ServerOptions off = TestServer.options(1).window(2)
+        .connect(ConnectOptions.builder().reflection(false).build()).build();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), off)) {
       assertEquals(Status.Code.UNIMPLEMENTED, ReflectionProbe.v1(s.channel()).status().getCode());
       assertEquals(Status.Code.UNIMPLEMENTED,
           V1AlphaReflectionProbe.list(s.channel()).status().getCode());

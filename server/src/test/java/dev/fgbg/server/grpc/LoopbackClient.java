@@ -19,9 +19,17 @@ final class LoopbackClient implements AutoCloseable {
   private final ManagedChannel channel;
 
   LoopbackClient(int port) {
+    this(port, NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW);
+  }
+
+  /**
+   * With a flow-control window of {@code window} bytes a stream (what the transport takes of a
+   * stream its caller does not read).
+   */
+  LoopbackClient(int port, int window) {
     this.channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
         .eventLoopGroup(loop).channelType(NioSocketChannel.class).executor(callbacks)
-        .maxInboundMessageSize(64 << 20).build();
+        .maxInboundMessageSize(64 << 20).flowControlWindow(window).build();
   }
 
   ManagedChannel channel() {

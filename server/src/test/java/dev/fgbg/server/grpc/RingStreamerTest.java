@@ -46,11 +46,10 @@ class RingStreamerTest {
 
   @BeforeAll
   static void start() {
-    ServiceOptions.Builder o = ServiceOptions.builder().window(4)
-        .exportRoot(TestServer.exportRoot()).ringDirectory(rings);
-    server = TestServer.netty(TestDatasets.registry(), 2, o.build());
-    off = TestServer.netty(TestDatasets.registry(), 2, o.sharedMemory(false).build());
-    small = TestServer.netty(TestDatasets.registry(), 2, o.sharedMemory(true)
+    ServerOptions.Builder o = TestServer.options(2).window(4).ringDirectory(rings);
+    server = TestServer.netty(TestDatasets.registry(), o.build());
+    off = TestServer.netty(TestDatasets.registry(), o.sharedMemory(false).build());
+    small = TestServer.netty(TestDatasets.registry(), o.sharedMemory(true)
         .load(LoadOptions.builder().memoryBudgetBytes(1 << 20).build()).build());
   }
 

@@ -29,7 +29,8 @@ final class StreamReader {
   volatile Status status;
 
   /**
-   * @param take messages to ask for at first; -1 to keep asking for one more per message
+   * @param take messages to ask for at first (0: none ever); -1 to keep asking for one more
+   *     per message
    * @param enoughAt the message count that releases {@link #enough}
    */
   StreamReader(Channel channel, StreamEpochRequest request, int take, int enoughAt,
@@ -43,7 +44,11 @@ final class StreamReader {
       @Override
       public void onMessage(SampleBatch message) {
         samples.addAndGet(message.getIndicesCount());
-        if (messages.incrementAndGet() >= enoughAtCount) {
+        long got = messages.incrementAndGet();
+        synchronized (messages) {
+          messages.notifyAll();
+        }
+        if (got >= enoughAtCount) {
           enough.countDown();
         }
         first.countDown();
@@ -60,9 +65,31 @@ final class StreamReader {
         closed.countDown();
       }
     }, new Metadata());
-    call.request(keepReading ? 2 : take);
+    if (keepReading || take > 0) {
+      call.request(keepReading ? 2 : take); // take 0: never ask for a message
+    }
     call.sendMessage(request);
     call.halfClose();
+  }
+
+  /** Asks for {@code n} more messages. */
+  void request(int n) {
+    call.request(n);
+  }
+
+  /** Waits until {@code n} messages have arrived; false on timeout. */
+  boolean awaitMessages(long n, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    synchronized (messages) {
+      while (messages.get() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        messages.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
   }
 
   /** Cancels the call, as a trainer that is done with it. */

@@ -10,7 +10,7 @@ import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.FgbgApplication;
-import dev.fgbg.server.ServerOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;

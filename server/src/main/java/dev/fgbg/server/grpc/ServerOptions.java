@@ -1,11 +1,11 @@
-package dev.fgbg.server;
+package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
-import dev.fgbg.server.grpc.ConnectOptions;
-import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything {@code fgbg serve} runs with, validated. Immutable; the builder rejects a bad value
- * naming the field.
+ * Everything a server runs with, validated: the one options tree of {@code fgbg serve}, of the
+ * application that wires it and of the servers tests start. Immutable; the builder rejects a bad
+ * value naming the field. Concerns with several settings are records of their own
+ * ({@link LoadOptions}, {@link ConnectOptions}, {@link DepthSettings}, {@link ExportLimits}).
  *
  * @param port 0 picks a free port
  * @param workers render threads (the shared pool)
@@ -28,12 +30,15 @@ import java.util.Objects;
  * @param metricsHost where the Prometheus endpoint listens
  * @param metricsPort its port (0 picks a free one), or {@link #METRICS_OFF}
  * @param sharedMemory whether same-host clients may receive batches through shared memory
+ * @param ringDirectory where their rings must lie ({@link SharedRing#DIRECTORY})
  * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
+ * @param ticker times export progress and rates (the system ticker outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
-    String metricsHost, int metricsPort, boolean sharedMemory, ConnectOptions connect) {
+    String metricsHost, int metricsPort, boolean sharedMemory, Path ringDirectory,
+    ConnectOptions connect, Ticker ticker) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
 
@@ -52,7 +57,9 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     Objects.requireNonNull(metricsHost, "metricsHost");
     check(metricsPort >= METRICS_OFF && metricsPort <= 65535, "metricsPort", metricsPort,
         "must be in [0, 65535]");
+    Objects.requireNonNull(ringDirectory, "ringDirectory");
     Objects.requireNonNull(connect, "connect");
+    Objects.requireNonNull(ticker, "ticker");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -74,7 +81,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * unless one is given), the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
    * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
-   * shared memory on, the default {@link ConnectOptions} (loopback, plaintext).
+   * shared memory on in {@link SharedRing#DIRECTORY}, the default {@link ConnectOptions}
+   * (loopback, plaintext), the system ticker.
    */
   public static final class Builder {
     private int port = 50051;
@@ -82,6 +90,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private int workers = Runtime.getRuntime().availableProcessors();
     private Integer window;
     private Path exportRoot;
+    private boolean exportsOff;
     private BuiltinConfig builtin = BuiltinConfig.standard();
     private List<FolderDatasetConfig> datasets = List.of();
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
@@ -96,6 +105,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private String metricsHost = "127.0.0.1";
     private int metricsPort = METRICS_OFF;
     private ConnectOptions connect = ConnectOptions.builder().build();
+    private Path ringDirectory = SharedRing.DIRECTORY;
+    private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
 
@@ -118,6 +129,14 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     /** The export root; unset (null): ./exports on loopback, exports off beyond it. */
     public Builder exportRoot(Path exportRoot) {
       this.exportRoot = exportRoot;
+      this.exportsOff = false;
+      return this;
+    }
+
+    /** No exports at all, wherever it listens. */
+    public Builder noExports() {
+      this.exportRoot = null;
+      this.exportsOff = true;
       return this;
     }
 
@@ -195,12 +214,25 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /** Where same-host clients' rings must lie. */
+    public Builder ringDirectory(Path dir) {
+      this.ringDirectory = Objects.requireNonNull(dir, "ringDirectory");
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
     public ServerOptions build() {
-      Path root = exportRoot != null || connect.beyondLoopback() ? exportRoot : DEFAULT_EXPORTS;
+      Path root = exportRoot != null || exportsOff || connect.beyondLoopback() ? exportRoot
+          : DEFAULT_EXPORTS;
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           root, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
-          load, exportLimits, metricsHost, metricsPort, sharedMemory, connect);
+          load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,
+          ticker);
     }
   }
 }

@@ -1,0 +1,87 @@
+package dev.fgbg.server;
+
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The JVM a server with these options runs in, sized by what it holds rather than by the
+ * machine (a JVM's default heap is a quarter of RAM, which it fills before collecting): the
+ * memory budget for rendered bytes and the depth cache's memory tier when a depth model is used
+ * (half as much again: room for the collector, and for a piece's arrays beside its copy),
+ * each dataset's assets (an estimate: every image file decoded at the output size, 16 bytes a
+ * pixel with its depth encodings) and resampled-foreground cache, and a fixed part for the
+ * transport and the rest. Transport buffers outside the heap hold what the budget charges, so
+ * they are not counted twice.
+ * {@code ./fgbg serve} runs {@link #main} with the server's flags and starts the server with
+ * what it prints; {@code FGBG_JAVA_OPTS} comes after, so an {@code -Xmx} there wins.
+ */
+public final class JvmSizing {
+  /** The transport's heap, classes, requests, headroom. */
+  static final long FIXED_BYTES = 256L << 20;
+  /** Bytes a decoded asset pixel takes, with its depth as floats and both encodings. */
+  static final long PIXEL_BYTES = 16;
+
+  private JvmSizing() {}
+
+  /** The heap a server with {@code o} needs: its budget, its depth cache, the fixed part. */
+  public static long heapBytes(ServerOptions o) {
+    BuiltinConfig b = o.builtin();
+    long datasets = dataset(b.backgrounds() + b.foregrounds(), (long) b.height() * b.width());
+    for (FolderDatasetConfig f : o.datasets()) {
+      int[] hw = DatasetCatalog.size(f.getSize().isEmpty() ? "224" : f.getSize());
+      datasets += dataset(files(f.getBg()) + files(f.getFg()) + files(f.getFgMasks()),
+          (long) hw[0] * hw[1]);
+    }
+    long held = o.load().memoryBudgetBytes() + (usesDepthModel(o) ? o.depth().memoryBytes() : 0);
+    return held + held / 2 + datasets + FIXED_BYTES;
+  }
+
+  /** A dataset of {@code images} at {@code pixels}: its assets and resampled foregrounds. */
+  private static long dataset(long images, long pixels) {
+    long assets = images * pixels * PIXEL_BYTES;
+    return assets + Math.min(Dataset.DEFAULT_SCALED_CACHE_BYTES, assets);
+  }
+
+  private static long files(String folder) {
+    if (folder.isEmpty()) {
+      return 0;
+    }
+    try (Stream<Path> all = Files.walk(Path.of(folder))) {
+      return all.filter(Files::isRegularFile).count();
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // the server names what is wrong with the folder
+    }
+  }
+
+  /** The JVM flags for {@code o}. */
+  public static List<String> flags(ServerOptions o) {
+    return List.of(String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20));
+  }
+
+  private static boolean usesDepthModel(ServerOptions o) {
+    return !o.builtin().depthModel().isEmpty()
+        || o.datasets().stream().anyMatch(d -> !d.getDepthModel().isEmpty());
+  }
+
+  /**
+   * Prints the JVM flags for the {@code fgbg serve} flags {@code args}, one line; prints nothing
+   * when they are bad (the server then says what is wrong).
+   */
+  public static void main(String[] args) {
+    try {
+      System.out.println(String.join(" ", flags(Main.options(Long.MAX_VALUE, args))));
+    } catch (RuntimeException e) {
+      // The server itself reports bad flags, naming them.
+    }
+  }
+}

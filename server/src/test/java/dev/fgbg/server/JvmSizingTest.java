@@ -1,0 +1,40 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The heap ./fgbg serve gives a server follows what the server holds, not the machine. */
+class JvmSizingTest {
+  private static long heap(String... args) {
+    return JvmSizing.heapBytes(Main.options(Long.MAX_VALUE, args));
+  }
+
+  @Test
+  void theHeapGrowsWithTheBudgetAndADepthModelsCacheOnly() {
+    long defaults = heap();
+    assertTrue(defaults < 1536L << 20, "default flags: " + (defaults >> 20) + " MiB");
+    assertEquals(defaults + (3L << 30) / 2, heap("--memory-budget-mb", "1536"),
+        "1 GiB more budget: 1.5 GiB more heap");
+    assertEquals(defaults, heap("--depth-cache-mb", "4096"), "no model: its cache stays empty");
+    assertEquals(JvmSizing.flags(Main.options(Long.MAX_VALUE)).get(0),
+        "-Xmx" + (defaults >> 20) + "m");
+  }
+
+  @Test
+  void badFlagsPrintNothingForTheServerToNameThem() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream was = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      JvmSizing.main(new String[] {"--max-streams", "0"});
+    } finally {
+      System.setOut(was);
+    }
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+}
