@@ -6,6 +6,10 @@ import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,8 +54,10 @@ final class StreamBench implements Callable<Integer> {
   List<AccessMode> access = List.of(AccessMode.PLAIN);
 
   @Option(names = "--path", split = ",", description = "How batches travel: ring (a shared-"
-      + "memory ring, the Java client's choice on this host) or network (gRPC messages), one "
-      + "run each (e.g. ring,network). Default: ring.")
+      + "memory ring, the Java client's choice on this host: it copies each batch out of its "
+      + "slot), ring-views (the ring read in place, as a trainer feeding a GPU or the Python "
+      + "client reads it: plain access only) or network (gRPC messages), one run each (e.g. "
+      + "ring,ring-views,network). Default: ring.", converter = RouteConverter.class)
   List<Route> paths = List.of(Route.RING);
 
   @Option(names = "--render-threads", split = ",", description = "The server's render threads "
@@ -67,13 +74,25 @@ final class StreamBench implements Callable<Integer> {
 
   /** The path batches take. */
   enum Route {
-    RING, NETWORK
+    RING, RING_VIEWS, NETWORK;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** {@code ring-views} as well as {@code RING_VIEWS}. */
+  static final class RouteConverter implements CommandLine.ITypeConverter<Route> {
+    @Override
+    public Route convert(String value) {
+      return Route.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
   }
 
   /** One run's settings, as printed. */
   record Run(Route path, AccessMode access, Integer threads, int idle) {
     String label() {
-      return String.join(" ", path.name().toLowerCase(Locale.ROOT),
+      return String.join(" ", path.label(),
           access.name().toLowerCase(Locale.ROOT),
           threads == null ? "" : "render-threads=" + threads,
           idle == 0 ? "" : "idle-streams=" + idle).replaceAll(" +", " ").trim();
@@ -126,11 +145,12 @@ final class StreamBench implements Callable<Integer> {
     if (run.threads != null) {
       extra.addAll(List.of("--workers", run.threads.toString()));
     }
+    if ((run.idle > 0 || run.path == Route.RING_VIEWS) && run.access != AccessMode.PLAIN) {
+      System.err.println("fgbg bench: error: --idle-streams and ring-views run in plain access"
+          + " only");
+      return null;
+    }
     if (run.idle > 0) {
-      if (run.access != AccessMode.PLAIN) {
-        System.err.println("fgbg bench: error: --idle-streams runs in plain access only");
-        return null;
-      }
       String cap = Integer.toString(run.idle + 16);
       extra.addAll(List.of("--max-streams", cap, "--max-streams-per-client", cap));
     }
@@ -146,9 +166,11 @@ final class StreamBench implements Callable<Integer> {
       return null;
     }
     try (ServerProcess server = started;
-        FgbgClient c = run.access.client(FgbgClient.builder(), dir)
+        FgbgClient client = run.access.client(FgbgClient.builder(), dir)
             .sharedMemory(run.path == Route.RING).streamDeadline(Duration.ofHours(1))
-            .target("localhost:" + server.port()).build()) {
+            .target("localhost:" + server.port()).build();
+        Views views = new Views(run.path == Route.RING_VIEWS, server.port())) {
+      Streamer c = views.on ? views : client::streamEpoch;
       stream(c, 0, warmup, false);
       try (IdleStreams idle = new IdleStreams(server.port(), run.idle, batchSize)) {
         Duration serverCpu0 = server.cpu();
@@ -173,17 +195,57 @@ final class StreamBench implements Callable<Integer> {
     }
   }
 
-  private long stream(FgbgClient c, long epoch, long n, boolean withDigest) {
+  /** How a run reads a stream: the Java client, or a ring read in place. */
+  interface Streamer {
+    BatchIterator streamEpoch(StreamEpochRequest request) throws IOException;
+  }
+
+  /** A channel for ring-views runs (none otherwise). */
+  private static final class Views implements Streamer, AutoCloseable {
+    final boolean on;
+    final ManagedChannel channel;
+    SampleDigest digest;
+    long samples;
+
+    Views(boolean on, int port) {
+      this.on = on;
+      this.channel = on ? Grpc.newChannelBuilder("127.0.0.1:" + port,
+          InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build() : null;
+    }
+
+    @Override
+    public BatchIterator streamEpoch(StreamEpochRequest request) throws IOException {
+      samples = RingViews.stream(channel, request, digest);
+      return null;
+    }
+
+    @Override
+    public void close() {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  private long stream(Streamer c, long epoch, long n, boolean withDigest) throws IOException {
     return stream(c, epoch, n, withDigest, new String[1]);
   }
 
   /** Streams {@code n} samples of {@code epoch}; the digest goes in {@code sum[0]} if asked. */
-  private long stream(FgbgClient c, long epoch, long n, boolean withDigest, String[] sum) {
+  private long stream(Streamer c, long epoch, long n, boolean withDigest, String[] sum)
+      throws IOException {
     SampleDigest d = new SampleDigest();
+    StreamEpochRequest request = StreamEpochRequest.newBuilder().setDataset("builtin")
+        .setEpoch(epoch).setShuffle(shuffle).setBatchSize(batchSize).setLimit(n).build();
+    if (c instanceof Views v) {
+      v.digest = withDigest ? d : null;
+      v.streamEpoch(request);
+      sum[0] = withDigest ? d.hex() : null;
+      return v.samples;
+    }
     long got = 0;
     long touched = 0;
-    try (BatchIterator it = c.streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin")
-        .setEpoch(epoch).setShuffle(shuffle).setBatchSize(batchSize).setLimit(n).build())) {
+    try (BatchIterator it = c.streamEpoch(request)) {
       while (it.hasNext()) {
         Batch b = it.next();
         got += b.size();

@@ -91,7 +91,8 @@ final class SampleCalls {
 
   /**
    * Through a ring: piece {@code k} is batch {@code k}, rendered (into arrays reused from batch
-   * to batch) once slot {@code k mod slots} is free, copied into it, and announced in order.
+   * to batch) once slot {@code k mod slots} is free, copied into it, and announced in order. The
+   * slots are the window: the ring is charged to the budget whole, so every slot may be in use.
    */
   private void ring(BatchShape shape, long seed, Plan plan, SharedMemory.Held held,
       StreamCaps.Slot slot, RenderScheduler.Lane lane,
@@ -105,8 +106,7 @@ final class SampleCalls {
           gate.close();
           shm.release(held);
           slot.close();
-        }, sink -> Delivery.of(plan, work, sink, lane)
-            .window(Math.max(1, Math.min(window, held.ring().slots()))).gate(gate));
+        }, sink -> Delivery.of(plan, work, sink, lane).window(held.ring().slots()).gate(gate));
   }
 
   /**
