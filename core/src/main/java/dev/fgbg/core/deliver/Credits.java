@@ -13,18 +13,21 @@ import java.util.concurrent.CompletableFuture;
  *       megabytes of a stream that is never read. So only what was drained beyond
  *       {@link #WINDOW_BYTES} counts as read ({@code read}); pieces hold at most
  *       {@code max(INITIAL_BYTES, read)} (cut per batch), and beyond one piece the bytes held
- *       at once are at most {@code max(INITIAL_BYTES, 2 × read)}: a stream starts with small
- *       messages, one at a time, and its pieces and render-ahead grow with what it has read;
+ *       at once are at most {@code max(HOLD_BYTES, 2 × read)}: a stream starts with small
+ *       messages, a few at a time, and its pieces and render-ahead grow with what it has read;
  *   <li>a delivery holding nothing queues for budget only while its sink is ready; one holding
  *       something only takes bytes that are free now;
- *   <li>when anyone starts to wait for budget, a delivery whose sink is not ready drops the
- *       pieces it rendered but has not sent ({@link Delivery} does: their bytes go back, and
- *       rendering is pure, so they are rendered again when the sink is ready).
+ *   <li>when anyone starts to wait for budget, or a reading stream is held back by it, a
+ *       delivery whose sink is not ready drops the pieces it rendered but has not sent
+ *       ({@link Delivery} does: their bytes go back, and rendering is pure, so they are
+ *       rendered again when the sink is ready).
  * </ul>
  */
 final class Credits {
   /** What a client's transport may take of a stream it never reads (its window), and more. */
   static final long WINDOW_BYTES = 16L << 20;
+  /** What a delivery may hold before its client has read anything (a few small pieces). */
+  static final long HOLD_BYTES = 1L << 20;
 
   private final MemoryBudget budget;
   private final long sampleBytes;
@@ -75,7 +78,7 @@ final class Credits {
       granted = 0;
       return g;
     }
-    if (held > 0 && held + bytes > Math.max(Delivery.INITIAL_BYTES, 2 * read())) {
+    if (held > 0 && held + bytes > Math.max(HOLD_BYTES, 2 * read())) {
       return -1;
     }
     if (budget.tryAcquire(bytes)) {
@@ -83,6 +86,9 @@ final class Credits {
     }
     if (held > 0) {
       events.heldBack();
+      if (sinkReady) {
+        budget.pressure(); // a reading stream is short: streams not reading give back
+      }
     } else if (sinkReady) {
       events.waitedForBudget();
       wait = budget.acquire(bytes);

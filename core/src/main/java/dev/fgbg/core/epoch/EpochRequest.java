@@ -2,7 +2,7 @@ package dev.fgbg.core.epoch;
 
 /**
  * What a trainer asks of one epoch (see {@link dev.fgbg.core.sampling.EpochPlan} for how the
- * positions are dealt to ranks). Validated when an {@link EpochSource} is opened.
+ * positions are dealt to ranks). Validated by {@link Epochs#plan}.
  *
  * @param worldSize ranks sharing the epoch (at least 1)
  * @param startPosition global epoch position this run starts from

@@ -5,17 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link MemoryBudget} with a FIFO queue of waiters. Futures are completed outside the lock, so a
  * waiter's continuation may call back into the budget (or take its own locks) freely.
  */
 final class ByteBudget implements MemoryBudget {
+  private static final long PRESSURE_NANOS = 1_000_000;
   private record Waiter(long bytes, CompletableFuture<Void> granted) {}
 
   private final long capacity;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private final List<Runnable> waitListeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong lastPressure = new AtomicLong(System.nanoTime() - PRESSURE_NANOS);
   private long used;
   private long peak;
   private long waits;
@@ -103,6 +106,17 @@ final class ByteBudget implements MemoryBudget {
       used -= bytes;
     }
     grant();
+  }
+
+  @Override
+  public void pressure() {
+    long last = lastPressure.get();
+    long now = System.nanoTime();
+    if (now - last >= PRESSURE_NANOS && lastPressure.compareAndSet(last, now)) {
+      for (Runnable l : waitListeners) {
+        l.run();
+      }
+    }
   }
 
   @Override

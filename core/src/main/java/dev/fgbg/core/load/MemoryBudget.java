@@ -60,6 +60,12 @@ public interface MemoryBudget {
    */
   Subscription onWait(Runnable listener);
 
+  /**
+   * Tells the {@link #onWait} listeners that someone is short of bytes without queueing (a
+   * holder that only takes free bytes); at most once a millisecond.
+   */
+  void pressure();
+
   /** A registration that ends when closed. */
   interface Subscription extends AutoCloseable {
     @Override

@@ -12,10 +12,11 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * A delivery's end in a server-streaming call: the only gRPC part of a stream. Pieces go out as
- * messages while the call {@code isReady()}; {@code onReady} and the client's cancel go to the
- * delivery; the stream ends with the status {@link Statuses} gives its cause, after the delivery
- * gave back what it held and {@code onEnd} ran (the stream's slot, its ring).
+ * A delivery's end in a server-streaming call: the only gRPC part of a stream's body. Pieces go
+ * out as messages while the call {@code isReady()}; {@code onReady} and the client's cancel go to
+ * the delivery; the stream ends with the status {@link Statuses} gives its cause, after the
+ * delivery gave back what it held and {@code onEnd} ran (its ring). Its slot of the stream caps
+ * is a policy around the call ({@link StreamSlots}).
  */
 final class CallSink<T> implements Sink<T> {
   private static final Logger LOG = Logger.getLogger(CallSink.class.getName());

@@ -78,9 +78,10 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
-    // The last interceptor sees a call first: metrics count what the authenticator refuses.
-    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(ClientIdentity.peerAddress(),
-        authenticator, FatalErrors.interceptor()));
+    // The last interceptor sees a call first: metrics count what the authenticator refuses, and
+    // the stream caps count the client the identity and the authenticator name.
+    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams),
+        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor()));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
       stats.onRender(metrics::rendered);

@@ -8,7 +8,7 @@ import java.util.logging.Logger;
  * Keeps a client's cancel out of the warnings: when a client goes away while the server still has
  * data queued for one of its streams, Netty logs a WARNING with a 25-line trace ("Stream closed
  * before write could take place") for what is an ordinary end of a stream. That record is
- * dropped; the stream logs its own debug line ({@link EpochStreamer}). Other stream errors stay.
+ * dropped; the stream logs its own debug line ({@link CallSink}). Other stream errors stay.
  */
 final class QuietCancels {
   /** The logger of grpc-netty-shaded's server handler (in two parts for Checkstyle). */

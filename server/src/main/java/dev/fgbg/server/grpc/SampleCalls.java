@@ -9,7 +9,6 @@ import dev.fgbg.core.deliver.Renders;
 import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.deliver.Work;
 import dev.fgbg.core.load.RenderScheduler;
-import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.render.BatchArrays;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
@@ -56,37 +55,30 @@ final class SampleCalls {
 
   /**
    * Streams {@code plan} (already validated) of {@code shape}, through the ring {@code offer}ed
-   * (null: none) when it is accepted; holds a stream slot until the stream ends.
+   * (null: none) when it is accepted. (The stream's slot of the caps is {@link StreamSlots}'.)
    */
   void stream(BatchShape shape, long seed, Plan plan, SharedMemoryOffer offer,
       ServerCallStreamObserver<SampleBatch> call) {
     Dataset d = shape.dataset();
-    StreamCaps.Slot slot = load.streams.open(ClientIdentity.current());
     RenderScheduler.Lane lane = load.scheduler.lane("stream");
     BiFunction<Piece, RenderedBatch, SampleBatch> toMessage = (p, b) ->
         ProtoMapping.chunk(ProtoMapping.batch(d, b, shape.outputs()), p).build();
-    try {
-      if (offer != null) {
-        try {
-          SharedMemory.Held held = shm.acceptStream(offer,
-              shape.slotBytes(plan.batchSize()));
-          stats.ring(true);
-          ring(shape, seed, plan, held, slot, lane, call);
-          return;
-        } catch (RingRefusedException e) {
-          stats.ring(false);
-          SharedMemory.logRefused("StreamEpoch", e);
-          toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
-        }
+    if (offer != null) {
+      try {
+        SharedMemory.Held held = shm.acceptStream(offer, shape.slotBytes(plan.batchSize()));
+        stats.ring(true);
+        ring(shape, seed, plan, held, lane, call);
+        return;
+      } catch (RingRefusedException e) {
+        stats.ring(false);
+        SharedMemory.logRefused("StreamEpoch", e);
+        toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
       }
-      CallSink.stream(call, toMessage, stats, slot::close, sink -> Delivery.of(plan,
-          Renders.fresh(shape, seed), sink, lane).window(window)
-          .pieceSamples(limits.chunkSamples(ProtoMapping.messageBytes(shape)))
-          .budget(load.budget, shape.renderBytes(1)));
-    } catch (RuntimeException | Error e) {
-      slot.close();
-      throw e;
     }
+    CallSink.stream(call, toMessage, stats, () -> { }, sink -> Delivery.of(plan,
+        Renders.fresh(shape, seed), sink, lane).window(window)
+        .pieceSamples(limits.chunkSamples(ProtoMapping.messageBytes(shape)))
+        .budget(load.budget, shape.renderBytes(1)));
   }
 
   /**
@@ -95,8 +87,7 @@ final class SampleCalls {
    * slots are the window: the ring is charged to the budget whole, so every slot may be in use.
    */
   private void ring(BatchShape shape, long seed, Plan plan, SharedMemory.Held held,
-      StreamCaps.Slot slot, RenderScheduler.Lane lane,
-      ServerCallStreamObserver<SampleBatch> call) {
+      RenderScheduler.Lane lane, ServerCallStreamObserver<SampleBatch> call) {
     SlotGate gate = new SlotGate(held.ring(), shm.poller, stats::waitedForSlot);
     Work<Written> work = Renders.reused(shape, seed, plan.batchSize(), (p, b) ->
         CompletableFuture.completedFuture(new Written(b,
@@ -105,7 +96,6 @@ final class SampleCalls {
         shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
           gate.close();
           shm.release(held);
-          slot.close();
         }, sink -> Delivery.of(plan, work, sink, lane).window(held.ring().slots()).gate(gate));
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The shared-memory path of StreamEpoch and GetSamples, on a real loopback server. */
-class RingStreamerTest {
+class RingStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   @TempDir
   static Path rings;
