@@ -66,7 +66,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerOptions options = flags.options();
-    FgbgApplication app = FgbgApplication.create(options).start();
+    FgbgApplication app = FgbgApplication.create(options).withUi(flags.ui(options)).start();
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -191,6 +191,15 @@ public final class Encoders {
     return meta;
   }
 
+  /** An .npy file: the header for {@code shape}, then {@code length} bytes at {@code off}. */
+  public static byte[] npy(String descr, byte[] data, int off, int length, long... shape) {
+    byte[] header = npyHeader(descr, shape);
+    byte[] out = new byte[header.length + length];
+    System.arraycopy(header, 0, out, 0, header.length);
+    System.arraycopy(data, off, out, header.length, length);
+    return out;
+  }
+
   /** A version 1.0 .npy header for a C-ordered array, padded to a multiple of 64 bytes. */
   public static byte[] npyHeader(String descr, long... shape) {
     StringBuilder dims = new StringBuilder();
