@@ -11,10 +11,11 @@ import dev.fgbg.common.ProtoJson;
 /**
  * The UI's JSON: records written with snake_case names (as the project's one JSON convention
  * names fields), messages through {@link ProtoJson} so that they read as every other JSON file
- * of fgbg does.
+ * of fgbg does. Not HTML-escaped: it is served as JSON (never sniffed) and read by scripts that
+ * put it into the page as text.
  */
 final class Json {
-  static final Gson GSON = new GsonBuilder()
+  static final Gson GSON = new GsonBuilder().disableHtmlEscaping()
       .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create();
 
   private Json() {}
