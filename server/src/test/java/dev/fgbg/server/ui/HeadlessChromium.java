@@ -194,17 +194,27 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /** A PNG of the whole page, beyond the window too. */
   public byte[] screenshot() {
+    return screenshot(true);
+  }
+
+  /** A PNG of the whole page, or of the window only. */
+  public byte[] screenshot(boolean wholePage) {
     JsonObject p = object("format", "png");
-    p.addProperty("captureBeyondViewport", true);
+    p.addProperty("captureBeyondViewport", wholePage);
     return Base64.getDecoder().decode(call("Page.captureScreenshot", p).get("data")
         .getAsString());
   }
 
   /** Writes {@link #screenshot()} to {@code file} (folders made). */
   public void screenshot(Path file) {
+    screenshot(file, true);
+  }
+
+  /** Writes {@link #screenshot(boolean)} to {@code file} (folders made). */
+  public void screenshot(Path file, boolean wholePage) {
     try {
-      Files.createDirectories(file.getParent());
-      Files.write(file, screenshot());
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.write(file, screenshot(wholePage));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

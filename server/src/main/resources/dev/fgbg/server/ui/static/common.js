@@ -55,8 +55,12 @@ export function fail(e, where = app()) {
   ready('failed');
 }
 
-/** Marks the page as shown: body[data-state] and a 'fgbg-ready' event. */
+/**
+ * Marks the page as shown: body[data-state], body[data-ready-ms] (milliseconds since the
+ * navigation began, what `fgbg bench ui` reports) and a 'fgbg-ready' event.
+ */
 export function ready(state = 'ready') {
+  document.body.dataset.readyMs = performance.now().toFixed(1);
   document.body.dataset.state = state;
   window.dispatchEvent(new Event('fgbg-ready'));
 }

@@ -89,20 +89,23 @@ function maskCanvas(src, mode) {
     const h = img.naturalHeight;
     canvas.width = w;
     canvas.height = h;
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     ctx.drawImage(img, 0, 0);
     const m = ctx.getImageData(0, 0, w, h).data;
-    const out = ctx.createImageData(w, h);
-    const on = (x, y) => x >= 0 && y >= 0 && x < w && y < h && m[(y * w + x) * 4] > 127;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        if (!on(x, y)) continue;
-        const edge = !on(x - 1, y) || !on(x + 1, y) || !on(x, y - 1) || !on(x, y + 1);
-        const p = (y * w + x) * 4;
-        if (mode === 'outline' && edge) out.data.set([34, 211, 238, 255], p);
-        if (mode === 'overlay') out.data.set([34, 211, 238, 110], p);
+    const on = new Uint8Array(w * h);
+    for (let p = 0; p < on.length; p++) on[p] = m[p * 4] > 127 ? 1 : 0;
+    // One 32-bit word per pixel, RGBA in memory order (little-endian: ABGR as a number).
+    const px = new Uint32Array(w * h);
+    const colour = mode === 'outline' ? 0xffeed322 : 0x6eeed322;
+    for (let y = 0, p = 0; y < h; y++) {
+      for (let x = 0; x < w; x++, p++) {
+        if (!on[p]) continue;
+        const edge = x === 0 || y === 0 || x === w - 1 || y === h - 1
+          || !on[p - 1] || !on[p + 1] || !on[p - w] || !on[p + w];
+        if (mode === 'overlay' || edge) px[p] = colour;
       }
     }
+    const out = new ImageData(new Uint8ClampedArray(px.buffer), w, h);
     ctx.putImageData(out, 0, 0);
   })();
   return canvas;
