@@ -14,6 +14,9 @@ import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.NettyListener;
 import dev.fgbg.server.grpc.ServiceOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
+import dev.fgbg.server.ui.ServerView;
+import dev.fgbg.server.ui.UiOptions;
+import dev.fgbg.server.ui.WebUi;
 import io.grpc.ServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
@@ -45,6 +48,8 @@ public final class FgbgApplication implements AutoCloseable {
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
+  private UiOptions ui;
+  private WebUi webUi;
   private boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
@@ -70,6 +75,12 @@ public final class FgbgApplication implements AutoCloseable {
 
   public List<Dataset> datasets() {
     return datasets;
+  }
+
+  /** Serves the web UI too once started ({@code null}: no UI). */
+  public synchronized FgbgApplication withUi(UiOptions ui) {
+    this.ui = ui;
+    return this;
   }
 
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
@@ -99,11 +110,17 @@ public final class FgbgApplication implements AutoCloseable {
         .exportRoot(options.exportRoot()).load(options.load())
         .exportLimits(options.exportLimits()).sharedMemory(options.sharedMemory())
         .tokens(connect.tokens()).reflection(connect.reflection()).build();
-    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
-        : new ServerMetrics();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
-        metrics).start(runtimes.isEmpty());
-    if (metrics != null) {
+    // The web UI shows the metrics too, so they are kept when either asks for them.
+    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF && ui == null
+        ? null : new ServerMetrics();
+    DatasetRegistry registry = new DatasetRegistry(datasets);
+    server = new FgbgServer(builder, registry, workers, runtimes, service, metrics)
+        .start(runtimes.isEmpty());
+    if (ui != null) {
+      webUi = WebUi.start(ui, ServerView.of(server, registry, metrics));
+      LOG.info("web UI on " + webUi.url());
+    }
+    if (options.metricsPort() != ServerOptions.METRICS_OFF) {
       metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
           + metricsEndpoint.getPort() + "/metrics");
@@ -195,6 +212,11 @@ public final class FgbgApplication implements AutoCloseable {
     return server;
   }
 
+  /** The web UI's port, or -1 when it is off. */
+  public synchronized int uiPort() {
+    return webUi == null ? -1 : webUi.port();
+  }
+
   /** The metrics endpoint's port, or -1 when it is off. */
   public synchronized int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.getPort();
@@ -220,6 +242,9 @@ public final class FgbgApplication implements AutoCloseable {
     } finally {
       if (metricsEndpoint != null) {
         metricsEndpoint.close();
+      }
+      if (webUi != null) {
+        webUi.close();
       }
       housekeeping.shutdownNow();
       workers.shutdownNow();

@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.ui.UiOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -66,7 +67,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerOptions options = flags.options();
-    FgbgApplication app = FgbgApplication.create(options).start();
+    UiOptions ui = flags.ui(options);
+    FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

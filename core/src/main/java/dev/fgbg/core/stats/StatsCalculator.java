@@ -59,13 +59,22 @@ public final class StatsCalculator {
    */
   public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted) {
+    return compute(d, seed, start, end, outputs, cancelled, counted, null);
+  }
+
+  /**
+   * As the other {@code compute}, also counting every rendered value into {@code histograms}
+   * (null: none). Histograms need the pixels, so a cached result is not reused for them.
+   */
+  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+      BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
       throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
           + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
     }
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
     Key key = new Key(d.fingerprint(), seed, start, end, render);
-    Stats hit = cache.getIfPresent(key);
+    Stats hit = histograms == null ? cache.getIfPresent(key) : null;
     if (hit != null) {
       counted.accept(end - start);
       return hit;
@@ -75,7 +84,7 @@ public final class StatsCalculator {
       long from = s;
       long to = Math.min(end, s + CHUNK);
       parts.add(CompletableFuture.supplyAsync(
-          () -> partial(d, seed, from, to, render, cancelled, counted), pool));
+          () -> partial(d, seed, from, to, render, cancelled, counted, histograms), pool));
     }
     long n = 0;
     long[] sum = new long[3];
@@ -138,8 +147,9 @@ public final class StatsCalculator {
   }
 
   private static Partial partial(Dataset d, long seed, long from, long to, Outputs outputs,
-      BooleanSupplier cancelled, LongConsumer counted) {
+      BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     int px = d.spec().width() * d.spec().height();
+    Histograms mine = histograms == null ? null : new Histograms();
     long[] sum = new long[3];
     long[] sq = new long[3];
     long maskSum = 0;
@@ -161,6 +171,9 @@ public final class StatsCalculator {
       byte[] mask = b.masks();
       for (int s = 0; s < idx.length; s++) {
         int base = s * px;
+        if (mine != null) {
+          mine.add(b, s, px);
+        }
         if (img != null) {
           long s0 = 0;
           long s1 = 0;
@@ -207,6 +220,9 @@ public final class StatsCalculator {
         }
       }
       counted.accept(idx.length);
+    }
+    if (mine != null) {
+      histograms.merge(mine);
     }
     return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);
   }

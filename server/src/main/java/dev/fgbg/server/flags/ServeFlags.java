@@ -1,6 +1,7 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.server.ServerOptions;
+import dev.fgbg.server.ui.UiOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +45,14 @@ public final class ServeFlags {
 
   @Mixin
   ConnectFlags connect;
+
+  @Mixin
+  UiFlags ui;
+
+  /** The web UI's options under {@code options}' access rules, or null when it is off. */
+  public UiOptions ui(ServerOptions options) {
+    return ui.options(options.connect());
+  }
 
   /** The validated options; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {

@@ -12,6 +12,7 @@ import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.ServerStatsResponse;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -50,6 +51,7 @@ public final class FgbgServer {
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
   private final LoadControl load;
+  private final List<DepthRuntime> depth;
 
   /**
    * @param workers the shared pool that renders stream chunks, Stats and exports (through the
@@ -68,6 +70,7 @@ public final class FgbgServer {
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       List<DepthRuntime> depth, ServiceOptions options, ServerMetrics metrics) {
     QuietCancels.install();
+    this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
@@ -149,6 +152,11 @@ public final class FgbgServer {
 
   public StreamStats stats() {
     return stats;
+  }
+
+  /** What the ServerStats call answers now. */
+  public ServerStatsResponse serverStats() {
+    return ProtoMapping.serverStats(stats, depth);
   }
 
   /** The memory budget every stream and GetSamples reply charges its rendered bytes to. */

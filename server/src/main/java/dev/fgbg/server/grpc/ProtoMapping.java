@@ -19,6 +19,7 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.IndexCodec;
 import dev.fgbg.v1.ChannelStats;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
@@ -34,7 +35,7 @@ import java.util.List;
 
 /** Conversions between the core's records and the wire messages. */
 final class ProtoMapping {
-  static final String INDEX_FORMULA = "i = ((bg * F + fg) * flips + flip) * P + k";
+  static final String INDEX_FORMULA = IndexCodec.FORMULA;
 
   private ProtoMapping() {}
 
