@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * A 3×5 pixel font for captions and bar labels, drawn at 2× (no system fonts needed on a
- * headless server): digits, letters (one case), space and {@code = . - _ / : , ( ) ' + #};
+ * headless server): digits, lower-case letters (upper case is drawn as lower), space and {@code = . - _ / : , ( ) ' + #};
  * anything else is drawn as '?'.
  */
 final class PixelFont {
@@ -18,8 +18,8 @@ final class PixelFont {
       {2, 2, 2, 2, 2}, {7, 5, 7, 4, 4}, {0, 7, 0, 7, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 2},
       {0, 0, 6, 7, 5},
       // a c d e h j n o q r s t u v w x y z
-      {2, 5, 7, 5, 5}, {7, 4, 4, 4, 7}, {6, 5, 5, 5, 6}, {7, 4, 6, 4, 7}, {5, 5, 7, 5, 5},
-      {1, 1, 1, 5, 7}, {0, 0, 6, 5, 5}, {0, 0, 7, 5, 7}, {7, 5, 7, 1, 1}, {0, 0, 7, 4, 4},
+      {0, 3, 5, 5, 3}, {0, 0, 7, 4, 7}, {1, 1, 7, 5, 7}, {7, 5, 7, 4, 7}, {4, 4, 7, 5, 5},
+      {1, 0, 1, 5, 7}, {0, 0, 6, 5, 5}, {0, 0, 7, 5, 7}, {7, 5, 7, 1, 1}, {0, 0, 7, 4, 4},
       {3, 4, 2, 1, 6}, {2, 7, 2, 2, 3}, {0, 0, 5, 5, 7}, {0, 0, 5, 5, 2}, {0, 0, 5, 7, 7},
       {0, 0, 5, 2, 5}, {5, 5, 7, 1, 6}, {7, 1, 2, 4, 7},
       // - _ / : , ( ) ' + # ?
