@@ -61,6 +61,16 @@ public final class Selection implements IndexSequence {
     }
   }
 
+  /**
+   * A selection as requests give it, where 0 means the default: {@code end} 0 is the dataset's
+   * size, {@code stride} 0 is 1, {@code sample} 0 is every sample; validated as {@link #of}.
+   */
+  public static Selection requested(long datasetSize, String dataset, long start, long end,
+      long stride, long sample, long seed) {
+    return of(datasetSize, dataset, start, end == 0 ? datasetSize : end, stride == 0 ? 1 : stride,
+        sample, seed);
+  }
+
   /** Indices {@code [start, end)} of a dataset of {@code datasetSize}, validated. */
   public static Selection range(long datasetSize, String dataset, long start, long end) {
     return of(datasetSize, dataset, start, end, 1, 0, 0);

@@ -16,8 +16,7 @@ final class Selections {
   private Selections() {}
 
   static Selection of(Dataset d, long seed, long start, long end, long stride, long sample) {
-    return Selection.of(d.size(), d.name(), start, end == 0 ? d.size() : end,
-        stride == 0 ? 1 : stride, sample, seed);
+    return Selection.requested(d.size(), d.name(), start, end, stride, sample, seed);
   }
 
   static Selection of(Dataset d, ExportRequest r) {
