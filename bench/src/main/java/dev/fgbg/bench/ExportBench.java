@@ -8,6 +8,7 @@ import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import dev.fgbg.core.export.ExportRoot;
 import dev.fgbg.core.export.Exporter;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.spec.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Export throughput of the built-in dataset (image JPEG + mask PNG + 16-bit depth PNG, or the
- * format's equivalent) on all cores, into a temporary folder that is removed afterwards.
+ * format's equivalent) on all cores, into a temporary folder that is removed afterwards; with
+ * {@code --sample}, also a seeded random subset of the same size drawn from the whole dataset,
+ * in the same run, and the ratio of the two.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = "Export throughput (built-in, 224x224, image+mask+depth) on all cores.")
@@ -41,6 +44,10 @@ final class ExportBench implements Callable<Integer> {
       + "Default: the system temporary folder.")
   Path dir;
 
+  @Option(names = "--sample", description = "Also export a random subset of --limit samples "
+      + "of the whole dataset (seed 0) after the range, and print the ratio.")
+  boolean sample;
+
   @Override
   public Integer call() throws Exception {
     ExportFormat f = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
@@ -52,17 +59,18 @@ final class ExportBench implements Callable<Integer> {
       Exporter exporter = new Exporter(new ExportRoot(root), pool, 4 * threads,
           Ticker.systemTicker());
       // Warm-up: JIT and the resampled-foreground cache, on a range the run does not use.
-      exporter.run(job(d, f, d.size() - 4000, d.size(), "warmup"), p -> { }, () -> false);
-      long t0 = System.nanoTime();
-      exporter.run(job(d, f, 0, Math.min(limit, d.size()), "run"), p -> { }, () -> false);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      long bytes;
-      try (Stream<Path> s = Files.walk(root.resolve("run"))) {
-        bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      exporter.run(job(d, f, Selection.range(d.size(), d.name(), d.size() - 4000, d.size()),
+          "warmup"), p -> { }, () -> false);
+      long n = Math.min(limit, d.size());
+      double range = timed(exporter, root, job(d, f, Selection.range(d.size(), d.name(), 0, n),
+          "run"), "range 0:" + n);
+      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", n / range);
+      if (sample) {
+        Selection s = Selection.of(d.size(), d.name(), 0, d.size(), 1, n, 0);
+        double random = timed(exporter, root, job(d, f, s, "sample"), "random subset " + s);
+        System.out.printf(Locale.ROOT, "random subset samples/s: %.0f%n", n / random);
+        System.out.printf(Locale.ROOT, "subset/range time: %.2f%n", random / range);
       }
-      System.err.printf(Locale.ROOT, "format %s: %d samples in %.2f s, %.1f MB written, %d threads%n",
-          f.id(), limit, secs, bytes / 1e6, threads);
-      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", limit / secs);
     } finally {
       pool.shutdownNow();
       try (Stream<Path> s = Files.walk(root)) {
@@ -72,8 +80,23 @@ final class ExportBench implements Callable<Integer> {
     return 0;
   }
 
-  private static ExportJob job(Dataset d, ExportFormat f, long start, long end, String dest) {
-    return new ExportJob(d, 0, start, end, Outputs.all(d), f, dest, false,
+  /** Runs {@code job}; returns its seconds, with a line on stderr. */
+  private double timed(Exporter exporter, Path root, ExportJob job, String what)
+      throws Exception {
+    long t0 = System.nanoTime();
+    exporter.run(job, p -> { }, () -> false);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    long bytes;
+    try (Stream<Path> s = Files.walk(root.resolve(job.destination()))) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    System.err.printf(Locale.ROOT, "format %s, %s: %d samples in %.2f s, %.1f MB written, %d "
+        + "threads%n", job.format().id(), what, job.size(), secs, bytes / 1e6, threads);
+    return secs;
+  }
+
+  private static ExportJob job(Dataset d, ExportFormat f, Selection s, String dest) {
+    return new ExportJob(d, 0, s, Outputs.all(d), f, dest, false,
         ExportJob.DEFAULT_SHARD_SIZE, ExportJob.DEFAULT_JPEG_QUALITY, false);
   }
 }

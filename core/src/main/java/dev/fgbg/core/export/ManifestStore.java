@@ -16,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * manifest.json: what an export is (fingerprint, spec, range, format, shards) and how far it got.
- * Decides, for a destination, whether to resume, refuse or start over; writes atomically.
+ * manifest.json: what an export is (fingerprint, spec, selection, format, shards) and how far it
+ * got. Decides, for a destination, whether to resume, refuse or start over; writes atomically.
  */
 final class ManifestStore {
   static final String MANIFEST = "manifest.json";

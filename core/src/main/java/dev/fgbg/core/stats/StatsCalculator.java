@@ -30,7 +30,9 @@ import java.util.function.LongConsumer;
 public final class StatsCalculator {
   private static final int CHUNK = 512;
 
-  private record Key(String fingerprint, long seed, Selection selection, Outputs outputs) {}
+  /** A selection's description, not the selection: a cached key never holds drawn positions. */
+  private record Key(String fingerprint, long seed, long start, long end, long stride,
+      long sample, Outputs outputs) {}
 
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
       double depthSum, double depthSq, long depthCount, SampleMeans means) {}
@@ -58,7 +60,8 @@ public final class StatsCalculator {
   public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted) {
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
-    Key key = new Key(d.fingerprint(), seed, selection, render);
+    Key key = new Key(d.fingerprint(), seed, selection.start(), selection.end(),
+        selection.stride(), selection.sample(), render);
     Stats hit = cache.getIfPresent(key);
     if (hit != null) {
       counted.accept(selection.size());
