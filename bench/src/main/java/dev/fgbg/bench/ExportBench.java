@@ -12,6 +12,7 @@ import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.spec.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -48,6 +49,10 @@ final class ExportBench implements Callable<Integer> {
       + "of the whole dataset (seed 0) after the range, and print the ratio.")
   boolean sample;
 
+  @Option(names = "--repeat", description = "With --sample: alternate range and subset this "
+      + "many times (each removed once measured) and compare the medians. Default: 1.")
+  int repeat = 1;
+
   @Override
   public Integer call() throws Exception {
     ExportFormat f = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
@@ -62,25 +67,32 @@ final class ExportBench implements Callable<Integer> {
       exporter.run(job(d, f, Selection.range(d.size(), d.name(), d.size() - 4000, d.size()),
           "warmup"), p -> { }, () -> false);
       long n = Math.min(limit, d.size());
-      double range = timed(exporter, root, job(d, f, Selection.range(d.size(), d.name(), 0, n),
-          "run"), "range 0:" + n);
-      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", n / range);
+      Selection first = Selection.range(d.size(), d.name(), 0, n);
+      Selection drawn = Selection.of(d.size(), d.name(), 0, d.size(), 1, n, 0);
+      int runs = sample ? Math.max(1, repeat) : 1;
+      double[] range = new double[runs];
+      double[] random = new double[runs];
+      for (int r = 0; r < runs; r++) {
+        range[r] = timed(exporter, root, job(d, f, first, "range-" + r), "range " + first);
+        if (sample) {
+          random[r] = timed(exporter, root, job(d, f, drawn, "sample-" + r), "random subset "
+              + drawn);
+        }
+      }
+      System.out.printf(Locale.ROOT, "samples/s: %.0f%n", n / median(range));
       if (sample) {
-        Selection s = Selection.of(d.size(), d.name(), 0, d.size(), 1, n, 0);
-        double random = timed(exporter, root, job(d, f, s, "sample"), "random subset " + s);
-        System.out.printf(Locale.ROOT, "random subset samples/s: %.0f%n", n / random);
-        System.out.printf(Locale.ROOT, "subset/range time: %.2f%n", random / range);
+        System.out.printf(Locale.ROOT, "random subset samples/s: %.0f%n", n / median(random));
+        System.out.printf(Locale.ROOT, "subset/range time (medians of %d): %.2f%n", runs,
+            median(random) / median(range));
       }
     } finally {
       pool.shutdownNow();
-      try (Stream<Path> s = Files.walk(root)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      delete(root);
     }
     return 0;
   }
 
-  /** Runs {@code job}; returns its seconds, with a line on stderr. */
+  /** Runs {@code job}; returns its seconds, with a line on stderr; removes what it wrote. */
   private double timed(Exporter exporter, Path root, ExportJob job, String what)
       throws Exception {
     long t0 = System.nanoTime();
@@ -92,7 +104,20 @@ final class ExportBench implements Callable<Integer> {
     }
     System.err.printf(Locale.ROOT, "format %s, %s: %d samples in %.2f s, %.1f MB written, %d "
         + "threads%n", job.format().id(), what, job.size(), secs, bytes / 1e6, threads);
+    delete(root.resolve(job.destination()));
     return secs;
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static void delete(Path dir) throws Exception {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static ExportJob job(Dataset d, ExportFormat f, Selection s, String dest) {

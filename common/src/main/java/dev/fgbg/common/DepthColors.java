@@ -12,6 +12,8 @@ import java.util.Arrays;
  */
 public final class DepthColors {
   private static final int[] STOPS = {0xFCFFA4, 0xF98C0A, 0xBC3754, 0x57106E, 0x000004};
+  /** The most values {@link #quantileRange} sorts (4 MB). */
+  public static final int QUANTILE_VALUES = 1 << 20;
 
   private DepthColors() {}
 
@@ -56,12 +58,15 @@ public final class DepthColors {
   /**
    * {the {@code low} quantile, the {@code high} quantile} (fractions in [0, 1]) of the positive
    * finite values of {@code depth}, or null when there is none: a colour scale that a few
-   * stray pixels (a near-zero speck, a far hole) cannot stretch. Nearest-rank quantiles.
+   * stray pixels (a near-zero speck, a far hole) cannot stretch. Nearest-rank quantiles, of
+   * every value up to {@link #QUANTILE_VALUES} of them, else of that many evenly spaced ones.
    */
   public static float[] quantileRange(float[] depth, double low, double high) {
-    float[] valid = new float[depth.length];
+    int step = Math.max(1, (depth.length + QUANTILE_VALUES - 1) / QUANTILE_VALUES);
+    float[] valid = new float[(depth.length + step - 1) / step];
     int n = 0;
-    for (float v : depth) {
+    for (int i = 0; i < depth.length; i += step) {
+      float v = depth[i];
       if (v > 0 && Float.isFinite(v)) {
         valid[n++] = v;
       }
