@@ -186,14 +186,17 @@ class Client:
                seed: int = 0, start: int = 0, end: int = 0,
                outputs: Optional[Iterable[str]] = None, overwrite: bool = False,
                shard_size: int = 0, jpeg_quality: int = 0, depth_npy: bool = False,
-               progress: bool = True) -> Any:
-        """Writes [start, end) to files under the server's export root; returns the final
-        ExportProgress (manifest path, digest). Resumes an earlier run of the same export.
-        Shows a tqdm bar when tqdm is installed and progress is on, else plain lines."""
+               progress: bool = True, stride: int = 0, sample: int = 0) -> Any:
+        """Writes a selection to files under the server's export root: indices [start, end)
+        (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` > 0,
+        a uniform random subset of that many drawn from `seed` (in index order). Returns the final
+        ExportProgress (manifest path, digest: that of GetSamples of the same indices). Resumes
+        an earlier run of the same export. Shows a tqdm bar when tqdm is installed and progress
+        is on, else plain lines."""
         if format not in _FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(_FORMATS)))
-        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end,
-                               outputs=_outputs(outputs), format=_FORMATS[format],
+        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
+                               sample=sample, outputs=_outputs(outputs), format=_FORMATS[format],
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
@@ -204,12 +207,17 @@ class Client:
         return last
 
     def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
-              outputs: Optional[Iterable[str]] = None, progress: bool = True) -> Stats:
-        """Exact per-channel mean/std over [start, end) (end 0: the dataset's size): image and
-        mask on [0, 1], depth in metres. `outputs` (any of image, mask, depth) limits what is
-        computed: image statistics never wait for a depth model. With `progress`, a tqdm bar
-        (when tqdm is installed, else a line at the end) shows samples counted and the ETA."""
-        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end,
+              outputs: Optional[Iterable[str]] = None, progress: bool = True, stride: int = 0,
+              sample: int = 0) -> Stats:
+        """Per-channel mean/std over a selection (as `export` takes it: [start, end), `stride`,
+        a random `sample` drawn from `seed`): image and mask on [0, 1], depth in metres. Exact
+        for the selection; over a random sample each channel's `standard_error` says how far its
+        mean may be from the mean of the range it was drawn from (`Stats.population`).
+        `outputs` (any of image, mask, depth) limits what is computed: image statistics never
+        wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
+        at the end) shows samples counted and the ETA."""
+        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
+                              sample=sample,
                               outputs=_outputs(outputs, ("image", "mask", "depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
@@ -235,10 +243,13 @@ class Client:
         return last
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
-                indices: Optional[Iterable[int]] = None, count: int = 0) -> bytes:
-        """PNG bytes of an image | mask | depth grid (one row per sample)."""
+                indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
+                end: int = 0, stride: int = 0, sample: int = 0) -> bytes:
+        """PNG bytes of an image | mask | depth grid, one row per sample under its label names.
+        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
+        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count)
+                                count=count, start=start, end=end, stride=stride, sample=sample)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:

@@ -102,24 +102,30 @@ class DatasetInfo:
 
 @dataclass(frozen=True)
 class ChannelStats:
-    """Per-channel mean and population std, in `unit` ('[0,1]' for image and mask, 'metres')."""
+    """Per-channel mean and population std over the pixels, in `unit` ('[0,1]' for image and
+    mask, 'metres'). Over a random sample, `standard_error` holds each mean's standard error as
+    an estimate of the population's mean (samples are the unit: sqrt((1 - n/N) s^2 / n), s the
+    std of the n per-sample means); empty otherwise."""
 
     mean: Tuple[float, ...]
     std: Tuple[float, ...]
     unit: str
+    standard_error: Tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
 class Stats:
     """What `Client.stats()` returns: exact statistics over `samples` samples; an output that
     was not asked for (or that the dataset lacks) is None. `image.mean` / `image.std` are
-    ready for `transforms.Normalize`."""
+    ready for `transforms.Normalize`. Over a random sample, `population` is the number of
+    samples it was drawn from (0 otherwise) and each channel carries its standard errors."""
 
     samples: int
     image: Optional[ChannelStats]
     mask: Optional[ChannelStats]
     depth: Optional[ChannelStats]
     fingerprint: str
+    population: int = 0
 
     @staticmethod
     def from_proto(m: Any) -> "Stats":
@@ -127,10 +133,10 @@ class Stats:
             if not m.HasField(name):
                 return None
             c = getattr(m, name)
-            return ChannelStats(tuple(c.mean), tuple(c.std), c.unit)
+            return ChannelStats(tuple(c.mean), tuple(c.std), c.unit, tuple(c.standard_error))
 
         return Stats(m.samples, channel("image"), channel("mask"), channel("depth"),
-                     m.fingerprint)
+                     m.fingerprint, m.population)
 
 
 def _shape(dims: Tuple[int, ...]) -> str:

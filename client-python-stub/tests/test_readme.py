@@ -58,8 +58,10 @@ def test_photos_with_wide_cutouts_serve_with_default_flags(folders):
     with serving(lines[0], root) as s, fgbg.Client(s.target) as c:
         info = c.describe("office")
         assert (info.backgrounds, info.foregrounds, info.flips) == (6, 6, 2)
+        assert info.spec.position == "ground", "photos have no floor: feet in the ground band"
         b = c.get_samples(range(0, info.size, 37), "office", outputs=["mask", "meta"])
         assert b.meta and all(0 <= m.x and m.x + m.fg_width <= 224 for m in b.meta)
+        assert all(m.y + m.fg_height - 1 >= round(0.7 * 223) for m in b.meta), "none floats"
         log = "".join(s.log)
         assert "3 of 6 foregrounds are too wide for fg_scale_max 0.6" in log, log
         assert "6 of 6 backgrounds are smaller than the 224x224 output and are upscaled " \

@@ -28,21 +28,23 @@ final class CocoInstances {
       out.write("{\"info\": {\"description\": \"fgbg export of dataset "
           + SampleEncoder.escape(d.name()) + "\", \"fingerprint\": \"" + d.fingerprint()
           + "\", \"seed\": " + Long.toUnsignedString(job.seed()) + "},\n\"images\": [");
-      for (long i = job.start(); i < job.end(); i++) {
-        var c = d.codec();
-        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"file_name\": \"images/"
+      var c = d.codec();
+      for (long p = 0; p < job.size(); p++) {
+        long i = job.selection().indexAt(p);
+        out.write((p == 0 ? "\n" : ",\n") + "{\"id\": " + i + ", \"file_name\": \"images/"
             + SampleNames.bgFolder(c.bg(i)) + "/" + SampleNames.name(c, i) + ".jpg\", \"width\": "
             + w + ", \"height\": " + h + "}");
       }
       out.write("],\n\"annotations\": [");
       byte[] mask = new byte[w * h];
       StringBuilder counts = new StringBuilder();
-      for (long i = job.start(); i < job.end(); i++) {
+      for (long p = 0; p < job.size(); p++) {
+        long i = job.selection().indexAt(p);
         SampleInfo s = d.render(job.seed(), i, DepthEncoding.FLOAT16,
             new Compositor.Target(null, 0, mask, 0, null, 0));
         counts.setLength(0);
         long area = rle(mask, w, h, counts);
-        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i
+        out.write((p == 0 ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i
             + ", \"category_id\": " + (s.fgLabel() + 1) + ", \"iscrowd\": 0, \"area\": " + area
             + ", \"bbox\": [" + s.bboxX0() + ", " + s.bboxY0() + ", " + (s.bboxX1() - s.bboxX0())
             + ", " + (s.bboxY1() - s.bboxY0()) + "], \"segmentation\": {\"size\": [" + h + ", "

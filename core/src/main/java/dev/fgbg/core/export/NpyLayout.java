@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Memory-mappable arrays: images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8 and depth.npy
- * [N,H,W] float16 ('<f2', exact). On a local store they are *.npy.partial while the export
+ * [N,H,W] float16 ('<f2', exact), row p being the selection's p-th sample; labels.npy (int64,
+ * see {@link Tables}) beside labels.csv. On a local store they are *.npy.partial while the export
  * runs, written at each sample's offset, and renamed to *.npy when every shard is complete. A
  * store that cannot write at offsets (Hadoop file systems) gets each shard's slice of each array
  * as a part file under {@code .npy-parts/}, and the arrays are joined from the parts at the end.
@@ -55,7 +56,7 @@ final class NpyLayout implements Layout {
   }
 
   private long offset(Array a, Shard shard) {
-    return a.header.length + (shard.start() - job.start()) * a.sampleBytes;
+    return a.header.length + shard.from() * a.sampleBytes;
   }
 
   @Override
@@ -108,9 +109,11 @@ final class NpyLayout implements Layout {
       throw e;
     }
     return new ShardWriter() {
+      /** The export position of the next chunk's first sample (chunks come in order). */
+      private long first = shard.from();
+
       @Override
       public void write(RenderedBatch chunk, List<Entry> entries) throws IOException {
-        long first = chunk.indices()[0] - job.start();
         for (int k = 0; k < arrays.size(); k++) {
           Array a = arrays.get(k);
           byte[] src = a.which == 0 ? chunk.images() : a.which == 1 ? chunk.masks() : chunk.depth();
@@ -118,6 +121,7 @@ final class NpyLayout implements Layout {
           shas.get(k).update(src, 0, n);
           slices.get(k).write(src, n, a.header.length + first * a.sampleBytes);
         }
+        first += chunk.indices().length;
       }
 
       @Override
@@ -222,7 +226,7 @@ final class NpyLayout implements Layout {
       out.add(a.name);
     }
     dest.deleteTree(PARTS);
-    out.add(Tables.writeLabels(dest, job));
+    out.addAll(Tables.writeLabels(dest, job, true));
     return out;
   }
 

@@ -52,12 +52,12 @@ final class ShardPipeline {
     Layout.ShardWriter writer = layout.open(shard);
     ArrayDeque<CompletableFuture<Encoded>> inflight = new ArrayDeque<>();
     SampleDigest digest = new SampleDigest();
-    long next = shard.start();
+    long next = shard.from();
     boolean ok = false;
     try {
-      while (next < shard.end() || !inflight.isEmpty()) {
-        while (inflight.size() < window && next < shard.end()) {
-          long to = Math.min(shard.end(), next + CHUNK);
+      while (next < shard.to() || !inflight.isEmpty()) {
+        while (inflight.size() < window && next < shard.to()) {
+          long to = Math.min(shard.to(), next + CHUNK);
           inflight.add(chunk(next, to, cancelled));
           next = to;
         }
@@ -80,10 +80,11 @@ final class ShardPipeline {
     }
   }
 
+  /** Renders and encodes the samples at positions [from, to) of the selection. */
   private CompletableFuture<Encoded> chunk(long from, long to, BooleanSupplier cancelled) {
     long[] idx = new long[(int) (to - from)];
     for (int s = 0; s < idx.length; s++) {
-      idx[s] = from + s;
+      idx[s] = job.selection().indexAt(from + s);
     }
     return CompletableFuture.supplyAsync(() -> Renderer.render(job.dataset(), job.seed(), idx,
             job.outputs(), DepthEncoding.FLOAT16, cancelled), workers)

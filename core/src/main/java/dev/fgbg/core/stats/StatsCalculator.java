@@ -2,11 +2,11 @@ package dev.fgbg.core.stats;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -20,19 +20,22 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
- * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
- * are doubles added in a fixed chunk order (the same result every time). Runs in parallel on
- * the given executor (a fair-scheduler lane in the server); results are cached by (fingerprint,
- * seed, range, outputs). Only the asked-for outputs are rendered, so image statistics never wait
- * for a depth model.
+ * Exact statistics over a selection: byte sums and sums of squares are integers (exact), depth
+ * sums are doubles added in a fixed chunk order (the same result every time). Over a random
+ * subset, the spread of the per-sample means gives each mean's standard error. Runs in parallel
+ * on the given executor (a fair-scheduler lane in the server); results are cached by
+ * (fingerprint, seed, selection, outputs). Only the asked-for outputs are rendered, so image
+ * statistics never wait for a depth model.
  */
 public final class StatsCalculator {
   private static final int CHUNK = 512;
 
-  private record Key(String fingerprint, long seed, long start, long end, Outputs outputs) {}
+  /** A selection's description, not the selection: a cached key never holds drawn positions. */
+  private record Key(String fingerprint, long seed, long start, long end, long stride,
+      long sample, Outputs outputs) {}
 
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
-      double depthSum, double depthSq, long depthCount) {}
+      double depthSum, double depthSq, long depthCount, SampleMeans means) {}
 
   private final Executor pool;
   private final Cache<Key, Stats> cache = Caffeine.newBuilder().maximumSize(256).build();
@@ -41,50 +44,45 @@ public final class StatsCalculator {
     this.pool = pool;
   }
 
-  /** Statistics of everything the dataset has. */
-  public Stats compute(Dataset d, long seed, long start, long end, BooleanSupplier cancelled) {
-    return compute(d, seed, start, end, Outputs.all(d), cancelled);
-  }
-
   /** Statistics of {@code outputs} only (meta is ignored); the others are NaN in the result. */
-  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled) {
-    return compute(d, seed, start, end, outputs, cancelled, n -> { });
+    return compute(d, seed, selection, outputs, cancelled, n -> { });
   }
 
   /**
    * As the other {@code compute}, telling {@code counted} (from the worker threads, so it must
    * be thread-safe) each time a run of samples has been counted; a cached result counts the
-   * whole range at once.
+   * whole selection at once.
+   *
+   * @param selection a selection of {@code d}, a random one drawn from {@code seed}
    */
-  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted) {
-    return compute(d, seed, start, end, outputs, cancelled, counted, null);
+    return compute(d, seed, selection, outputs, cancelled, counted, null);
   }
 
   /**
    * As the other {@code compute}, also counting every rendered value into {@code histograms}
    * (null: none). Histograms need the pixels, so a cached result is not reused for them.
    */
-  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
-    if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
-      throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
-          + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
-    }
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
-    Key key = new Key(d.fingerprint(), seed, start, end, render);
+    Key key = new Key(d.fingerprint(), seed, selection.start(), selection.end(),
+        selection.stride(), selection.sample(), render);
     Stats hit = histograms == null ? cache.getIfPresent(key) : null;
     if (hit != null) {
-      counted.accept(end - start);
+      counted.accept(selection.size());
       return hit;
     }
     List<Future<Partial>> parts = new ArrayList<>();
-    for (long s = start; s < end; s += CHUNK) {
+    for (long s = 0; s < selection.size(); s += CHUNK) {
       long from = s;
-      long to = Math.min(end, s + CHUNK);
+      long to = Math.min(selection.size(), s + CHUNK);
       parts.add(CompletableFuture.supplyAsync(
-          () -> partial(d, seed, from, to, render, cancelled, counted, histograms), pool));
+          () -> partial(d, seed, selection, from, to, render, cancelled, counted, histograms),
+          pool));
     }
     long n = 0;
     long[] sum = new long[3];
@@ -94,6 +92,7 @@ public final class StatsCalculator {
     double depthSum = 0;
     double depthSq = 0;
     long depthCount = 0;
+    SampleMeans means = new SampleMeans();
     try {
       for (Future<Partial> f : parts) {
         Partial p = f.get();
@@ -110,6 +109,7 @@ public final class StatsCalculator {
         depthSum += p.depthSum;
         depthSq += p.depthSq;
         depthCount += p.depthCount;
+        means.merge(p.means);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,9 +132,16 @@ public final class StatsCalculator {
       dm = depthSum / depthCount;
       ds = Math.sqrt(Math.max(0, depthSq / depthCount - dm * dm));
     }
+    long population = selection.isRandom() ? selection.population() : 0;
+    double[] se = new double[SampleMeans.CHANNELS];
+    for (int c = 0; c < se.length; c++) {
+      boolean computed = c < 3 ? render.image() : c == 3 ? render.mask() : depthCount > 0;
+      se[c] = computed && population > 0 ? means.standardError(c, population) : Double.NaN;
+    }
     Stats stats = new Stats(n, mean, std,
         render.mask() ? maskSum / (255.0 * pixels) : Double.NaN,
-        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds);
+        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds, population,
+        new double[] {se[0], se[1], se[2]}, se[3], se[4]);
     cache.put(key, stats);
     return stats;
   }
@@ -146,8 +153,9 @@ public final class StatsCalculator {
     return Math.sqrt(num.doubleValue()) / n;
   }
 
-  private static Partial partial(Dataset d, long seed, long from, long to, Outputs outputs,
-      BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
+  /** The sums over positions [from, to) of the selection. */
+  private static Partial partial(Dataset d, long seed, Selection selection, long from, long to,
+      Outputs outputs, BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     int px = d.spec().width() * d.spec().height();
     Histograms mine = histograms == null ? null : new Histograms();
     long[] sum = new long[3];
@@ -157,10 +165,12 @@ public final class StatsCalculator {
     double depthSum = 0;
     double depthSq = 0;
     long depthCount = 0;
+    SampleMeans means = new SampleMeans();
+    double[] sampleMean = new double[SampleMeans.CHANNELS];
     for (long i = from; i < to; i += 64) {
       long[] idx = new long[(int) Math.min(64, to - i)];
       for (int s = 0; s < idx.length; s++) {
-        idx[s] = i + s;
+        idx[s] = selection.indexAt(i + s);
       }
       if (cancelled.getAsBoolean()) {
         return null;
@@ -198,13 +208,19 @@ public final class StatsCalculator {
           sq[0] += q0;
           sq[1] += q1;
           sq[2] += q2;
+          sampleMean[0] = s0 / (255.0 * px);
+          sampleMean[1] = s1 / (255.0 * px);
+          sampleMean[2] = s2 / (255.0 * px);
         }
         if (mask != null) {
+          long ms = 0;
           for (int p = base; p < base + px; p++) {
             int m = mask[p] & 0xff;
-            maskSum += m;
+            ms += m;
             maskSq += m * m;
           }
+          maskSum += ms;
+          sampleMean[3] = ms / (255.0 * px);
         }
         if (b.depth() != null) {
           double ds = 0;
@@ -217,13 +233,16 @@ public final class StatsCalculator {
           depthSum += ds;
           depthSq += dq;
           depthCount += px;
+          sampleMean[4] = ds / px;
         }
+        means.add(sampleMean);
       }
       counted.accept(idx.length);
     }
     if (mine != null) {
       histograms.merge(mine);
     }
-    return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);
+    return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount,
+        means);
   }
 }

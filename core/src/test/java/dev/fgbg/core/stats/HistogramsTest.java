@@ -9,6 +9,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +25,11 @@ class HistogramsTest {
     try {
       StatsCalculator calc = new StatsCalculator(pool);
       Histograms h = new Histograms();
-      Stats s = calc.compute(d, 4, 10, 100, Outputs.all(d), () -> false, n -> { }, h);
+      Selection range = Selection.range(d.size(), d.name(), 10, 100);
+      Stats s = calc.compute(d, 4, range, Outputs.all(d), () -> false, n -> { }, h);
       long pixels = 90L * 32 * 32;
       // The same sums as without histograms, and the histograms agree with them exactly.
-      Stats plain = new StatsCalculator(pool).compute(d, 4, 10, 100, () -> false);
+      Stats plain = new StatsCalculator(pool).compute(d, 4, range, Outputs.all(d), () -> false);
       assertArrayEquals(plain.imageMean(), s.imageMean());
       for (int c = 0; c < 3; c++) {
         long[] bins = h.image(c);
@@ -74,7 +76,7 @@ class HistogramsTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Histograms h = new Histograms();
-      new StatsCalculator(pool).compute(d, 0, 0, 10, new Outputs(true, false, false, false),
+      new StatsCalculator(pool).compute(d, 0, Selection.range(d.size(), d.name(), 0, 10), new Outputs(true, false, false, false),
           () -> false, n -> { }, h);
       assertEquals(10L * 32 * 32, Arrays.stream(h.image(0)).sum());
       assertEquals(0, Arrays.stream(h.mask()).sum());

@@ -12,6 +12,7 @@ import dev.fgbg.core.epoch.RenderedChunk;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
@@ -91,11 +92,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
-      long end = request.getEnd() == 0 ? d.size() : request.getEnd();
+      Selection selection = Selections.of(d, request);
       load.stats.run(call, () -> { }, () -> {
         try {
-          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(),
-              end, outputs, call::isCancelled);
+          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
+              call::isCancelled);
           reply(response, ProtoMapping.stats(d, s, outputs));
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
@@ -113,10 +114,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
+      Selection selection = Selections.of(d, request);
       // The same admission as Stats: progress is no excuse to skip the queue.
       load.stats.run(call, () -> { }, () -> {
         try {
-          statsStreamer.run(d, request, outputs, call);
+          statsStreamer.run(d, request, selection, outputs, call);
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
         }
@@ -130,9 +132,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void gallery(GalleryRequest request, StreamObserver<GalleryResponse> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      long[] indices = request.getIndicesCount() > 0
-          ? request.getIndicesList().stream().mapToLong(Long::longValue).toArray()
-          : Gallery.spread(d, request.getCount());
+      long[] indices = Selections.galleryRows(d, request);
       BufferedImage img = Gallery.render(d, request.getSeed(), indices);
       GalleryResponse.Builder b = GalleryResponse.newBuilder()
           .setPng(ByteString.copyFrom(Gallery.png(img)))

@@ -5,6 +5,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.Histograms;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.stats.StatsCalculator;
@@ -120,7 +121,9 @@ final class StatsPage {
       long[] state = {0, began, 0}; // done, when last queued, last step queued
       Histograms h = new Histograms();
       CompletableFuture<Stats> result = CompletableFuture.supplyAsync(() ->
-          calculator.compute(a.dataset, a.seed, a.start, a.end, a.outputs, gone::get, n -> {
+          calculator.compute(a.dataset, a.seed,
+              Selection.range(a.dataset.size(), a.dataset.name(), a.start, a.end), a.outputs,
+              gone::get, n -> {
             synchronized (lock) {
               state[0] += n;
               long now = ticker.read();
