@@ -42,10 +42,11 @@ public final class Gallery {
    * the middle of the k-th of {@code count} equal parts of the index space.
    */
   public static long[] spread(Dataset d, int count) {
-    int n = count <= 0 ? DEFAULT_ROWS : count;
-    if (n > MAX_ROWS) {
-      throw FgbgException.invalidArgument("count " + count + " must be at most " + MAX_ROWS);
+    if (count < 0 || count > MAX_ROWS) {
+      throw FgbgException.invalidArgument("count " + count + " must be in [0, " + MAX_ROWS
+          + "] (0 means " + DEFAULT_ROWS + ")");
     }
+    int n = count == 0 ? DEFAULT_ROWS : count;
     n = (int) Math.min(n, d.size());
     long[] out = new long[n];
     for (int k = 0; k < n; k++) {

@@ -79,7 +79,12 @@ final class RequestParsing {
       throw new IllegalArgumentException(typed.getFullMethodName() + " does not take protobuf "
           + "messages");
     }
+    // Registered as client-streaming so that grpc itself does not end a unary call with a
+    // second request as a cancel (RST_STREAM): the count is checked here, with a status.
     MethodDescriptor<byte[], R> raw = typed.toBuilder(BYTES, typed.getResponseMarshaller())
+        .setType(typed.getType().serverSendsOneMessage()
+            ? MethodDescriptor.MethodType.CLIENT_STREAMING
+            : MethodDescriptor.MethodType.BIDI_STREAMING)
         .build();
     ServerCallHandler<byte[], R> handler = (call, headers) -> {
       ServerCall.Listener<Q> inner = def.getServerCallHandler().startCall(
@@ -154,8 +159,7 @@ final class RequestParsing {
         return;
       }
       if (++received > 1 && typed.getType().clientSendsOneMessage()) {
-        refuse("a " + typed.getBareMethodName() + " call takes one request message; a second "
-            + "one came");
+        call.request(1); // read on to the client's end, then refuse (see onHalfClose)
         return;
       }
       Message parsed;
@@ -176,9 +180,9 @@ final class RequestParsing {
       if (refused) {
         return;
       }
-      if (received == 0 && typed.getType().clientSendsOneMessage()) {
+      if (received != 1 && typed.getType().clientSendsOneMessage()) {
         refuse("a " + typed.getBareMethodName() + " call takes one request message; the client "
-            + "ended its side without one");
+            + "sent " + received);
         return;
       }
       inner.onHalfClose();
