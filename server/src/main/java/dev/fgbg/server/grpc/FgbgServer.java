@@ -71,6 +71,7 @@ public final class FgbgServer {
       List<DepthRuntime> depth, ServiceOptions options, ServerMetrics metrics) {
     QuietCancels.install();
     TransportFaults.install();
+    CacheLoadFailures.install();
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),

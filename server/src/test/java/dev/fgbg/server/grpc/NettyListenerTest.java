@@ -1,10 +1,12 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Addresses, TLS and mTLS over real Netty on loopback, with certificates made by the test. */
+@ExtendWith(LogCapture.Clean.class)
 class NettyListenerTest {
   private static final Duration LONG = Duration.ofSeconds(90);
   @TempDir
