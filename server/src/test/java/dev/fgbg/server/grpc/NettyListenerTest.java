@@ -122,10 +122,9 @@ class NettyListenerTest {
   @Test
   void filesThatAreNotPemFailNamingTheFlags() throws Exception {
     Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
-    ConnectOptions o = ConnectOptions.builder().tls(junk, certs.serverKey()).build();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NettyListener.of(0, o).builder());
-    assertTrue(e.getMessage().startsWith("--tls-cert " + junk + ", --tls-key "
-        + certs.serverKey() + ": not a PEM certificate chain"), e.getMessage());
+        () -> ConnectOptions.builder().tls(junk, certs.serverKey()).build());
+    assertEquals("--tls-cert " + junk + ": is not PEM (no -----BEGIN …----- block)",
+        e.getMessage());
   }
 }
