@@ -5,6 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# The asset tests compare decodes with Pillow (python3-pil): the packages come first.
+bash "$ROOT/scripts/python-packages.sh"
+
 echo "== Java: mvn verify (all modules, all tests)"
 mvn -B -ntp install "$@"
 

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class ExportRoot {
       this.root = root.toRealPath();
     } catch (IOException e) {
       throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
   }
 
