@@ -139,7 +139,7 @@ public final class ConfinedFolder implements Closeable {
       }
       makeFolder(dir, p, rel);
       return dir.newDirectoryStream(p, NOFOLLOW);
-    } catch (FileSystemException e) {
+    } catch (IOException e) {
       throw refusedIfLink(dir, p, rel, e);
     }
   }
@@ -239,8 +239,10 @@ public final class ConfinedFolder implements Closeable {
   private <T> T folder(String rel, boolean create, IoFunction<SecureDirectoryStream<Path>, T> op)
       throws IOException {
     return at(rel, create, (dir, name) -> {
-      if (name == null) {
-        return op.apply(dir);
+      if (name == null) { // the top folder: a handle of its own (a handle is iterated once)
+        try (SecureDirectoryStream<Path> d = dir.newDirectoryStream(Path.of("."), NOFOLLOW)) {
+          return op.apply(d);
+        }
       }
       try (SecureDirectoryStream<Path> d = child(dir, name.toString(), rel, create)) {
         return op.apply(d);
@@ -268,7 +270,7 @@ public final class ConfinedFolder implements Closeable {
       SeekableByteChannel c;
       try {
         c = dir.newByteChannel(name, opts);
-      } catch (FileSystemException e) {
+      } catch (IOException e) {
         throw refusedIfLink(dir, name, rel, e);
       }
       if (c instanceof FileChannel fc) {

@@ -32,7 +32,8 @@ import java.util.function.BiConsumer;
  * a parse failure is UNKNOWN "Application error processing RPC" and a SEVERE trace in the log.
  */
 final class RequestParsing {
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor
+  /** A message as its bytes, read whole. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor
       .Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
