@@ -1,5 +1,7 @@
 package dev.fgbg.server;
 
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
@@ -72,6 +74,17 @@ public final class FgbgApplication implements AutoCloseable {
     return datasets;
   }
 
+  /** A port that cannot be listened on, in words (a taken port is the usual reason). */
+  private static FgbgException cannotListen(String where, String flag, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
+            + "use (another server there?); choose another " + flag, e);
+      }
+    }
+    return FgbgException.invalidConfig("cannot listen on " + where + ": " + InWords.of(e), e);
+  }
+
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
     NettyListener listener = NettyListener.of(options.port(), options.connect());
@@ -101,10 +114,21 @@ public final class FgbgApplication implements AutoCloseable {
         .tokens(connect.tokens()).reflection(connect.reflection()).build();
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
         : new ServerMetrics();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes, service,
-        metrics).start(runtimes.isEmpty());
+    FgbgServer made = new FgbgServer(builder, new DatasetRegistry(datasets), workers, runtimes,
+        service, metrics);
+    try {
+      server = made.start(runtimes.isEmpty());
+    } catch (IOException e) {
+      throw cannotListen(listener != null ? listener.describe(options.port())
+          : "port " + options.port(), "--port", e);
+    }
     if (metrics != null) {
-      metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+      try {
+        metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+      } catch (IOException e) {
+        throw cannotListen(options.metricsHost() + ":" + options.metricsPort(),
+            "--metrics-port", e);
+      }
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
           + metricsEndpoint.getPort() + "/metrics");
     }
