@@ -7,9 +7,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * A folder opened once, and every path beneath it reached from that handle one name at a time
@@ -35,16 +32,14 @@ import java.util.UUID;
  * '/'-separated and relative; "" is the folder itself.
  */
 public final class ConfinedFolder implements Closeable {
-  /** New folders are made under names starting so in the top folder, then moved into place. */
-  static final String NEW_PREFIX = ".fgbg-new-";
-  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final LinkOption[] NOFOLLOW = HandleWalk.NOFOLLOW;
 
   private final Path path;
-  private final SecureDirectoryStream<Path> top;
+  private final HandleWalk walk;
 
   private ConfinedFolder(Path path, SecureDirectoryStream<Path> top) {
     this.path = path;
-    this.top = top;
+    this.walk = new HandleWalk(path, top);
   }
 
   /**
@@ -71,135 +66,19 @@ public final class ConfinedFolder implements Closeable {
 
   /** The path of {@code rel}, for messages. */
   public Path describe(String rel) {
-    return rel.isEmpty() ? path : path.resolve(rel);
+    return walk.describe(rel);
   }
 
   @Override
   public void close() throws IOException {
-    top.close();
+    walk.close();
   }
 
-  /** What a folder's handle is asked for. */
-  private interface DirOp<T> {
-    T apply(SecureDirectoryStream<Path> dir, Path name) throws IOException;
-  }
-
-  /**
-   * Runs {@code op} on the handle of {@code rel}'s folder and {@code rel}'s last name (for ""
-   * the top handle and null); with {@code create}, missing folders on the way are made.
-   */
-  private <T> T at(String rel, boolean create, DirOp<T> op) throws IOException {
-    List<String> names = names(rel);
-    if (names.isEmpty()) {
-      return op.apply(top, null);
-    }
-    SecureDirectoryStream<Path> dir = top;
-    StringBuilder walked = new StringBuilder();
-    try {
-      for (int i = 0; i < names.size() - 1; i++) {
-        String name = names.get(i);
-        walked.append(walked.length() == 0 ? "" : "/").append(name);
-        SecureDirectoryStream<Path> next = child(dir, name, walked.toString(), create);
-        if (dir != top) {
-          dir.close();
-        }
-        dir = next;
-      }
-      return op.apply(dir, Path.of(names.get(names.size() - 1)));
-    } finally {
-      if (dir != top) {
-        dir.close();
-      }
-    }
-  }
-
-  private static List<String> names(String rel) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (String n : rel.split("/")) {
-      if (n.isEmpty() || n.equals(".")) {
-        continue;
-      }
-      if (n.equals("..")) {
-        throw new IOException("'..' in " + rel + " is not allowed");
-      }
-      out.add(n);
-    }
-    return out;
-  }
-
-  /** The handle of folder {@code name} in {@code dir}, never through a link. */
-  private SecureDirectoryStream<Path> child(SecureDirectoryStream<Path> dir, String name,
-      String rel, boolean create) throws IOException {
-    Path p = Path.of(name);
-    try {
-      return dir.newDirectoryStream(p, NOFOLLOW);
-    } catch (NoSuchFileException e) {
-      if (!create) {
-        throw e;
-      }
-      makeFolder(dir, p, rel);
-      return dir.newDirectoryStream(p, NOFOLLOW);
-    } catch (IOException e) {
-      throw refusedIfLink(dir, p, rel, e);
-    }
-  }
-
-  /**
-   * A link where a file or folder was expected is refused by name; any other failure is
-   * {@code e} itself.
-   */
-  private IOException refusedIfLink(SecureDirectoryStream<Path> dir, Path name, String rel,
-      IOException e) {
-    try {
-      if (dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes().isSymbolicLink()) {
-        return new LinkRefusedException(describe(rel).toString());
-      }
-    } catch (IOException gone) {
-      // not there any more: the first failure says what happened
-    }
-    return e;
-  }
-
-  /**
-   * Makes folder {@code name} in {@code dir}: made under a unique name in the top folder (whose
-   * path is trusted), checked to be a folder, and renamed into {@code dir}'s handle. One made
-   * meanwhile by someone else is used as it is (if it is a folder).
-   */
-  private void makeFolder(SecureDirectoryStream<Path> dir, Path name, String rel)
-      throws IOException {
-    Path fresh = Path.of(NEW_PREFIX + UUID.randomUUID());
-    Files.createDirectory(path.resolve(fresh));
-    try {
-      top.newDirectoryStream(fresh, NOFOLLOW).close(); // still ours, still a folder
-      top.move(fresh, dir, name);
-    } catch (AtomicMoveNotSupportedException e) {
-      // another file system is mounted on the way: made by its path, then checked by handle
-      Files.createDirectory(path.resolve(rel));
-    } catch (FileSystemException e) {
-      if (!exists(dir, name)) { // made meanwhile by another writer: used if it is a folder
-        throw e;
-      }
-    } finally {
-      if (exists(top, fresh)) {
-        top.deleteDirectory(fresh);
-      }
-    }
-  }
-
-  private static boolean exists(SecureDirectoryStream<Path> dir, Path name) {
-    try {
-      dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   /** {@code rel}'s attributes, of a link itself where there is one; null when absent. */
   public BasicFileAttributes attributes(String rel) throws IOException {
     try {
-      return at(rel, false, (dir, name) -> dir.getFileAttributeView(name, BasicFileAttributeView
+      return walk.at(rel, false, (dir, name) -> dir.getFileAttributeView(name, BasicFileAttributeView
           .class, NOFOLLOW).readAttributes());
     } catch (NoSuchFileException e) {
       return null;
@@ -219,10 +98,10 @@ public final class ConfinedFolder implements Closeable {
   public List<String> list(String rel) throws IOException {
     List<String> out = new ArrayList<>();
     try {
-      folder(rel, false, d -> {
+      walk.folder(rel, false, d -> {
         for (Path p : d) {
           String n = p.getFileName().toString();
-          if (!n.startsWith(NEW_PREFIX)) {
+          if (!n.startsWith(HandleWalk.NEW_PREFIX)) {
             out.add(n);
           }
         }
@@ -235,35 +114,16 @@ public final class ConfinedFolder implements Closeable {
     return out;
   }
 
-  /** Runs {@code op} on the handle of folder {@code rel} itself. */
-  private <T> T folder(String rel, boolean create, IoFunction<SecureDirectoryStream<Path>, T> op)
-      throws IOException {
-    return at(rel, create, (dir, name) -> {
-      if (name == null) { // the top folder: a handle of its own (a handle is iterated once)
-        try (SecureDirectoryStream<Path> d = dir.newDirectoryStream(Path.of("."), NOFOLLOW)) {
-          return op.apply(d);
-        }
-      }
-      try (SecureDirectoryStream<Path> d = child(dir, name.toString(), rel, create)) {
-        return op.apply(d);
-      }
-    });
-  }
-
-  /** A function that may throw IOException. */
-  private interface IoFunction<A, B> {
-    B apply(A a) throws IOException;
-  }
 
   public void mkdirs(String rel) throws IOException {
-    folder(rel, true, d -> null);
+    walk.folder(rel, true, d -> null);
   }
 
   /** A channel on file {@code rel} (never through a link); its folder must exist. */
   public FileChannel channel(String rel, OpenOption... options) throws IOException {
     Set<OpenOption> opts = new HashSet<>(List.of(options));
     opts.add(LinkOption.NOFOLLOW_LINKS);
-    return at(rel, false, (dir, name) -> {
+    return walk.at(rel, false, (dir, name) -> {
       if (name == null) {
         throw new IOException(path + " is a folder, not a file");
       }
@@ -271,7 +131,7 @@ public final class ConfinedFolder implements Closeable {
       try {
         c = dir.newByteChannel(name, opts);
       } catch (IOException e) {
-        throw refusedIfLink(dir, name, rel, e);
+        throw walk.refusedIfLink(dir, name, rel, e);
       }
       if (c instanceof FileChannel fc) {
         return fc;
@@ -293,7 +153,7 @@ public final class ConfinedFolder implements Closeable {
 
   /** Renames {@code from} to {@code to} (a file replaces a file), relative to their folders. */
   public void move(String from, String to) throws IOException {
-    at(from, false, (src, fromName) -> at(to, false, (dst, toName) -> {
+    walk.at(from, false, (src, fromName) -> walk.at(to, false, (dst, toName) -> {
       if (fromName == null || toName == null) {
         throw new IOException("cannot move the folder itself");
       }
@@ -305,7 +165,7 @@ public final class ConfinedFolder implements Closeable {
   /** Deletes a file, link or folder tree if it is there; a link is removed, never followed. */
   public void deleteTree(String rel) throws IOException {
     try {
-      at(rel, false, (dir, name) -> {
+      walk.at(rel, false, (dir, name) -> {
         if (name == null) {
           throw new IOException("cannot delete the folder itself");
         }
