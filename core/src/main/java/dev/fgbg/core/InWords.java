@@ -63,7 +63,7 @@ public final class InWords {
       return "not UTF-8 text";
     }
     if (e instanceof EOFException) {
-      return "the file ends too early (truncated)";
+      return "the file ends too early";
     }
     if (e instanceof FileSystemException fse && fse.getReason() != null) {
       String reason = fse.getReason();

@@ -90,7 +90,8 @@ class HostileFoldersTest {
     Files.createDirectories(bg.resolve("folder.jpg")); // a folder with an image's name is walked
     List<String> lines = refusal();
     assertNamed(lines, bg.resolve("empty.png"), "is empty (0 bytes)");
-    assertNamed(lines, bg.resolve("cut.png"), "unreadable or truncated image");
+    assertNamed(lines, bg.resolve("cut.png"), "unreadable or truncated image (the file ends too "
+        + "early)");
     assertNamed(lines, bg.resolve("cut.jpg"), "unreadable or truncated image");
     assertNamed(lines, bg.resolve("anim.gif"), "is a GIF image; fgbg reads PNG and JPEG");
     assertEquals(5, lines.size(), String.join("\n", lines));
