@@ -6,6 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# The asset tests compare decodes with Pillow (python3-pil), and the web UI's run in a headless
+# Chromium: the packages come first.
+bash "$ROOT/scripts/python-packages.sh"
 bash "$ROOT/scripts/browser.sh"
 
 echo "== Java: mvn verify (all modules, all tests)"

@@ -1,10 +1,13 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
 import dev.fgbg.server.ui.UiOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -46,6 +49,11 @@ public final class Main implements Callable<Integer> {
       }
       if (e instanceof FgbgException || e instanceof IllegalArgumentException) {
         line.getErr().println("fgbg: error: " + e.getMessage());
+        return 2;
+      }
+      if (e instanceof IOException || e instanceof UncheckedIOException) {
+        // the machine's doing (a file, a socket), not a bug: words, no trace
+        line.getErr().println("fgbg: error: " + InWords.of(e));
         return 2;
       }
       throw e;

@@ -247,7 +247,8 @@ class MainTest {
     List<String> lines = runAndReadErr(2, "--bg", root.resolve("bg").toString(), "--fg",
         root.resolve("fg").toString(), "--config", cfg.toString()).lines().toList();
     assertEquals("fgbg: error: dataset 'folder' has 3 bad files or folders (fix or remove each, "
-        + "then start again):", lines.get(0));
+        + "then start again; or start with --on-bad-file skip (on_bad_file: \"skip\" in a config "
+        + "file) to serve the rest without the bad images):", lines.get(0));
     assertTrue(lines.get(1).startsWith("  " + root.resolve("bg/broken.png") + ": not a PNG"),
         lines.get(1));
     assertTrue(lines.get(2).startsWith("  " + root.resolve("fg/bomb.png") + ": 30000x30000"),

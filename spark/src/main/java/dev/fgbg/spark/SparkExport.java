@@ -66,11 +66,11 @@ final class SparkExport {
   static Result run(JavaSparkContext sc, Request r, DatasetSource executorSource,
       ChunkHook hook) throws IOException {
     long t0 = System.nanoTime();
-    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source())) {
+    HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
+    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source());
+         HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
       Dataset d = r.source().build(driverModels);
       ExportJob job = r.job(d);
-      HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
-      HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag());
       ExportPlan plan = new ExportPlan(job, store);
       ExportManifest.Builder m = plan.prepareManifest();
       plan.prepareLayout();

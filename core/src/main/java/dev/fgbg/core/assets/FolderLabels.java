@@ -1,9 +1,13 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.InWords;
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,8 +50,16 @@ final class FolderLabels {
   static FolderLabels of(Path dir, List<String> names, Problems problems) {
     Path csv = dir.resolve(CSV);
     Map<String, String> byName = new HashMap<>();
+    if (Files.exists(csv, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(csv)) {
+      problems.addUnskippable(csv, "is not a regular file (or a link to none); labels.csv must "
+          + "be a CSV file");
+      return new FolderLabels(List.of(), byName, csv.toString());
+    }
     if (Files.isRegularFile(csv)) {
       Map<String, String> listed = read(csv, problems);
+      if (listed == null) { // named already; every image would only repeat it
+        return new FolderLabels(List.of(), byName, csv.toString());
+      }
       Set<String> present = new HashSet<>(names);
       for (String n : names) {
         String label = listed.get(n);
@@ -73,12 +85,25 @@ final class FolderLabels {
     return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, "sub-folders");
   }
 
+  /** The csv's labels by file name; null when it cannot be used at all (a problem named). */
   private static Map<String, String> read(Path csv, Problems problems) {
     Map<String, String> out = new HashMap<>();
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(csv))).toString();
+    } catch (IOException e) {
+      problems.addUnskippable(csv, "cannot be read (" + InWords.of(e) + ")"
+          + (e instanceof CharacterCodingException ? "; save it as UTF-8" : ""));
+      return null;
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // the byte-order mark spreadsheet programs write
+    }
     CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(true)
         .setIgnoreEmptyLines(true).get();
-    try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-         CSVParser p = CSVParser.parse(r, format)) {
+    try (CSVParser p = CSVParser.parse(text, format)) {
       List<String> bad = new ArrayList<>();
       boolean first = true;
       for (CSVRecord row : p) {
@@ -86,8 +111,8 @@ final class FolderLabels {
           first = false;
           if (row.size() != 2 || !row.get(0).toLowerCase(Locale.ROOT).equals("file")
               || !row.get(1).toLowerCase(Locale.ROOT).equals("label")) {
-            problems.add(csv, "the first row must be the header file,label");
-            return out;
+            problems.addUnskippable(csv, "the first row must be the header file,label");
+            return null;
           }
           continue;
         }
@@ -99,16 +124,22 @@ final class FolderLabels {
         String name = row.get(0).replace('\\', '/');
         name = name.startsWith("./") ? name.substring(2) : name;
         String old = out.putIfAbsent(name, row.get(1));
-        if (old != null) {
-          bad.add("row " + line + " lists " + name + " again");
+        if (old != null && !old.equals(row.get(1))) {
+          bad.add("row " + line + " lists " + name + " again with another label (" + old
+              + ", then " + row.get(1) + ")");
         }
       }
+      if (first) {
+        problems.addUnskippable(csv, "is empty; its first row must be the header file,label");
+        return null;
+      }
       if (!bad.isEmpty()) {
-        problems.add(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
+        problems.addUnskippable(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
             + (bad.size() > 5 ? "; and " + (bad.size() - 5) + " more bad rows" : ""));
       }
     } catch (IOException | RuntimeException e) {
-      problems.add(csv, "cannot read it as CSV: " + e.getMessage());
+      problems.addUnskippable(csv, "is not valid CSV (" + InWords.of(e) + ")");
+      return null;
     }
     return out;
   }

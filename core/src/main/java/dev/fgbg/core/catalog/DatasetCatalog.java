@@ -1,5 +1,6 @@
 package dev.fgbg.core.catalog;
 
+import dev.fgbg.core.InWords;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
@@ -75,7 +76,7 @@ public final class DatasetCatalog {
       json = Files.readString(file);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
     return parseConfig(json, file.toString());
   }
@@ -87,7 +88,7 @@ public final class DatasetCatalog {
       JsonFormat.parser().merge(json, sc);
     } catch (IOException | RuntimeException e) {
       throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
     return sc.getDatasetsList();
   }

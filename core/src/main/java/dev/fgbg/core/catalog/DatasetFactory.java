@@ -64,11 +64,18 @@ final class DatasetFactory {
       default -> throw FgbgException.invalidConfig("dataset '" + name + "': --mask-from '"
           + c.getMaskFrom() + "' must be alpha or luminance");
     };
+    FolderDataset.OnBadFile onBadFile = switch (c.getOnBadFile().toLowerCase(Locale.ROOT)) {
+      case "", "fail" -> FolderDataset.OnBadFile.FAIL;
+      case "skip" -> FolderDataset.OnBadFile.SKIP;
+      default -> throw FgbgException.invalidConfig("dataset '" + name + "': --on-bad-file '"
+          + c.getOnBadFile() + "' must be fail or skip");
+    };
     FolderDataset fd;
     try {
       fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
           c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom,
-          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels());
+          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels(),
+          onBadFile);
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
     }

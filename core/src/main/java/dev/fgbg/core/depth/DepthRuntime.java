@@ -150,7 +150,7 @@ public final class DepthRuntime implements AutoCloseable {
         name, (System.nanoTime() - t0) / 1e9));
     return new AssetSet(assets.width(), assets.height(), out, assets.foregrounds(),
         assets.backgroundLabels(), assets.foregroundLabels(), model.id() + ":layered",
-        model.units());
+        model.units(), assets.skipped());
   }
 
   /** Runs one full batch of grey images so the first real request finds the model warm. */

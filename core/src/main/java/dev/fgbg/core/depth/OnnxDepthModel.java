@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import dev.fgbg.core.InWords;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -264,7 +265,7 @@ public final class OnnxDepthModel implements DepthModel {
       return Sha256.hex(p);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read depth model weights " + p + ": "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
   }
 }

@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +34,7 @@ final class NpyLayout implements Layout {
   NpyLayout(ExportStore dest, ExportJob job) {
     this.dest = dest;
     this.job = job;
-    this.inPlace = dest.localFile("") != null;
+    this.inPlace = dest.offsetWrites();
     int h = job.dataset().spec().height();
     int w = job.dataset().spec().width();
     long n = job.size();
@@ -66,13 +64,11 @@ final class NpyLayout implements Layout {
     }
     dest.mkdirs("");
     for (Array a : arrays) {
-      Path partial = dest.localFile(a.name + PARTIAL);
       if (dest.exists(a.name)) {
         dest.commit(a.name, a.name + PARTIAL); // redoing part of a finished export
       }
       long size = a.header.length + (long) a.sampleBytes * job.size();
-      try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch = dest.channel(a.name + PARTIAL, true)) {
         ch.write(ByteBuffer.wrap(a.header), 0);
         if (ch.size() != size) {
           ch.truncate(size);
@@ -165,7 +161,7 @@ final class NpyLayout implements Layout {
   }
 
   private Slice inPlace(Array a) throws IOException {
-    FileChannel ch = FileChannel.open(dest.localFile(a.name + PARTIAL), StandardOpenOption.WRITE);
+    FileChannel ch = dest.channel(a.name + PARTIAL, false);
     return new Slice() {
       @Override
       public void write(byte[] src, int length, long at) throws IOException {

@@ -58,10 +58,11 @@ public final class Gallery {
    * placement per pair (the next ones when a pair comes round again), so no index repeats.
    */
   public static long[] pick(Dataset d, long seed, int count) {
-    int n = count <= 0 ? DEFAULT_ROWS : count;
-    if (n > MAX_ROWS) {
-      throw FgbgException.invalidArgument("count " + count + " must be at most " + MAX_ROWS);
+    if (count < 0 || count > MAX_ROWS) {
+      throw FgbgException.invalidArgument("count " + count + " must be in [0, " + MAX_ROWS
+          + "] (0 means " + DEFAULT_ROWS + ")");
     }
+    int n = count == 0 ? DEFAULT_ROWS : count;
     n = (int) Math.min(n, d.size());
     IndexCodec c = d.codec();
     EpochPermutation bgs = new EpochPermutation(c.backgrounds(), seed, BG_KEY, true);

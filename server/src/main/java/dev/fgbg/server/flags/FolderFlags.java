@@ -53,6 +53,11 @@ public final class FolderFlags {
       + "sets none. Default: 64000000.")
   Long maxImagePixels;
 
+  @Option(names = "--on-bad-file", description = "fail (default: a bad image stops start-up, "
+      + "naming every bad file) or skip (bad images, and cut-outs whose mask is bad, are left "
+      + "out with one warning listing them), for every folder dataset that sets none.")
+  String onBadFile;
+
   @Option(names = "--mask-threshold", description = "Alpha at or above which the mask is 255. "
       + "Default: 128.")
   Integer maskThreshold;
@@ -95,6 +100,10 @@ public final class FolderFlags {
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {
         out.add(d.toBuilder().setDepthModel(ModelPaths.resolve(d.getDepthModel())).build());
       }
+    }
+    if (onBadFile != null) {
+      out = out.stream().map(d -> !d.getOnBadFile().isEmpty() ? d
+          : d.toBuilder().setOnBadFile(onBadFile).build()).toList();
     }
     if (maxImagePixels == null) {
       return out;

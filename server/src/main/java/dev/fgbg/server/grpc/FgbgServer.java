@@ -18,6 +18,7 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -70,6 +72,8 @@ public final class FgbgServer {
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       List<DepthRuntime> depth, ServiceOptions options, ServerMetrics metrics) {
     QuietCancels.install();
+    TransportFaults.install();
+    CacheLoadFailures.install();
     this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
@@ -96,12 +100,18 @@ public final class FgbgServer {
       depth.forEach(metrics::watch);
       metrics.watch(load.budget);
     }
-    builder.addService(ServerInterceptors.intercept(service, interceptors))
-        .addService(health.getHealthService());
+    // Requests are parsed before any interceptor sees them: bytes that are not the request
+    // get INVALID_ARGUMENT naming the problem, counted as refused.
+    BiConsumer<String, Status.Code> refused = metrics == null ? (m, c) -> { }
+        : (m, c) -> metrics.rejected(m, c.name());
+    builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
+            refused))
+        .addService(RequestParsing.wrap(health.getHealthService().bindService(), refused));
     if (options.reflection()) {
-      builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
-          authenticator));
-      builder.addService(ServerInterceptors.intercept(reflectionV1Alpha(), authenticator));
+      builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
+          ProtoReflectionServiceV1.newInstance(), authenticator), refused));
+      builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(reflectionV1Alpha(),
+          authenticator), refused));
     }
     this.server = builder.build();
   }
