@@ -28,6 +28,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -205,14 +206,14 @@ class HostileRequestsTest {
     expect(Status.Code.INVALID_ARGUMENT, "batch_size 2147483647",
         () -> drain(stub().streamEpoch(epoch.clone().setBatchSize(Integer.MAX_VALUE).build())));
     StatsRequest.Builder stats = StatsRequest.newBuilder().setDataset("tiny");
-    for (StatsRequest r : List.of(stats.clone().setStart(-1).build(),
-        stats.clone().setEnd(-1).build(), stats.clone().setEnd(Long.MAX_VALUE).build(),
-        stats.clone().setStart(10).setEnd(5).build())) {
-      expect(Status.Code.INVALID_ARGUMENT, "range " + r.getStart() + ":",
-          () -> stub().stats(r));
-      expect(Status.Code.INVALID_ARGUMENT, "range " + r.getStart() + ":",
-          () -> drain(stub().statsWithProgress(r)));
-    }
+    Map<StatsRequest, String> badRanges = Map.of(stats.clone().setStart(-1).build(),
+        "range start -1", stats.clone().setEnd(-1).build(), "range 0:-1",
+        stats.clone().setEnd(Long.MAX_VALUE).build(), "range end " + Long.MAX_VALUE,
+        stats.clone().setStart(10).setEnd(5).build(), "range 10:5");
+    badRanges.forEach((r, fragment) -> {
+      expect(Status.Code.INVALID_ARGUMENT, fragment, () -> stub().stats(r));
+      expect(Status.Code.INVALID_ARGUMENT, fragment, () -> drain(stub().statsWithProgress(r)));
+    });
     ExportRequest.Builder export = ExportRequest.newBuilder().setDataset("tiny")
         .setDestination("hostile").setFormat(ExportFormat.EXPORT_FORMAT_NPY).setEnd(4);
     expect(Status.Code.INVALID_ARGUMENT, "range start -1",
