@@ -50,6 +50,13 @@ class Batch:
         self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
                            (n, first.depth_height, first.depth_width))
 
+    def slot(self) -> Optional[np.ndarray]:
+        """The whole shared-memory slot this batch's arrays are views of (read-only bytes), or
+        None for a batch that came over the network or was released."""
+        if not self.shared_memory or not self.buffers:
+            return None
+        return self.buffers["images"][0]
+
     def release(self) -> None:
         """Gives a shared-memory batch's slot back now (its arrays are dropped: the server
         writes the slot again). Nothing to do for a batch that came over the network."""
