@@ -69,6 +69,33 @@ def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_d
             s.stop()
 
 
+def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_samples():
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        # Rank 1 of 2 from its batch 2, at most 500 samples (not a whole number of batches).
+        request = dict(seed=3, epoch=2, shuffle=True, batch_size=16, start_batch=2, limit=500)
+        unbroken = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(rank=1, world_size=2, **request):
+                unbroken.add_batch(b)
+        assert unbroken.count == 500
+        stream = stream_epoch([s.target for s in servers], rank=1, world_size=2, **request)
+        assert stream.replica == 1
+        resumed = fgbg.SampleDigest()
+        for n, b in enumerate(stream):
+            assert b.batch_index == 2 + n, "the batch numbering goes on"
+            resumed.add_batch(b)
+            if n == 2:  # 48 of the 500 samples delivered
+                servers[1].proc.kill()
+                servers[1].proc.wait(10)
+        assert stream.failovers == 1
+        assert resumed.count == 500, "the rest was limited to what the limit had left"
+        assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+    finally:
+        for s in servers:
+            s.stop()
+
+
 def test_when_every_replica_is_gone_the_last_error_comes_through():
     servers = [Server(WORLD) for _ in range(2)]
     targets = [s.target for s in servers]

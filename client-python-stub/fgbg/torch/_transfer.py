@@ -64,7 +64,8 @@ class Releases:
                     break
 
     def drain(self) -> None:
-        """Waits for every copy and gives back every slot."""
+        """Waits for every copy still running and gives back every slot."""
+        self.poll()
         while self._copies:
             done = self._copies.popleft()
             done.event.synchronize()

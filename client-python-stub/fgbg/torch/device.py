@@ -155,6 +155,9 @@ class FgbgDeviceLoader:
         self.device = default_device(device)
         if self.device.type not in ("cpu", "cuda"):
             raise ValueError("device must be a CUDA device or the CPU, got %s" % self.device)
+        if self.device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device %s: torch.cuda.is_available() is False here; leave device "
+                             "at None for the CPU" % self.device)
         self.prefetch = prefetch
         self.copy = copy
         self.ring_slots = ring_slots
