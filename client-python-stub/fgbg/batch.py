@@ -75,7 +75,7 @@ class Batch:
 
 
 def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]],
-          field: str) -> Tuple[bytes, int, int]:
+          field: str) -> Tuple[Any, int, int]:
     """(buffer, offset, length) of a field over all chunks."""
     parts: List[Part]
     if payloads is None:
@@ -90,7 +90,7 @@ def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]]
     return joined, 0, len(joined)
 
 
-def _view(part: Tuple[bytes, int, int], dtype: Any,
+def _view(part: Tuple[Any, int, int], dtype: Any,
           shape: Tuple[int, ...]) -> Optional[np.ndarray]:
     buf, off, length = part
     if length == 0:

@@ -80,7 +80,7 @@ class Client:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
-            target if isinstance(target, (list, tuple)) else default_target(target))
+            default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout

@@ -109,7 +109,7 @@ class _CudaCopier:
 
     def take(self, staged: Staged) -> Dict[str, Any]:
         out, ready = staged
-        consumer = torch.cuda.current_stream(self.device)
+        consumer: Any = torch.cuda.current_stream(self.device)  # typed torch._C.Stream in 1.13
         consumer.wait_event(ready)
 
         def hand_over(t: torch.Tensor) -> torch.Tensor:
