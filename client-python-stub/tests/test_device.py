@@ -3,6 +3,7 @@ streams in one process give the epoch's exact samples and digest, the DataLoader
 layout, len() and state_dict(); CPU tensors are views of the ring slots (or one copy with
 copy=True); images are converted as the other paths convert them. (The CUDA branch's
 bookkeeping is tested without a GPU in test_transfer.py.)"""
+import contextlib
 import logging
 
 import pytest
@@ -122,3 +123,75 @@ def test_bad_settings_are_refused_by_name(server):
             ds.device_loader(device="cuda")
     with pytest.raises(ValueError, match="CUDA device or the CPU"):
         ds.device_loader(device="meta")
+
+
+class FakeCuda:
+    """Enough of torch.cuda for the CUDA branch's own code to run on this machine: events that
+    complete only when waited for, a copy stream, the consumer's stream, and a runtime that
+    records page-locking. The "device" is the CPU, so a "copy" is the slot itself: a slot given
+    back too early would be rendered over before the batch is digested."""
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self.events = []
+        cuda = self
+
+        class Event:
+            def __init__(self):
+                self.done = False
+                cuda.events.append(self)
+
+            def record(self, stream):
+                assert stream is not None
+
+            def query(self):
+                return self.done
+
+            def synchronize(self):
+                self.done = True
+
+        class Stream:
+            def __init__(self, device=None):
+                self.waited = []
+
+            def wait_event(self, event):
+                self.waited.append(event)
+
+        class Runtime:
+            def cudaHostRegister(self, address, size, flags):
+                cuda.calls.append(("register", address))
+                return 0
+
+            def cudaHostUnregister(self, address):
+                cuda.calls.append(("unregister", address))
+                return 0
+
+        self.consumer = Stream()
+        monkeypatch.setattr(torch.cuda, "Event", Event)
+        monkeypatch.setattr(torch.cuda, "Stream", Stream)
+        monkeypatch.setattr(torch.cuda, "stream", lambda s: contextlib.nullcontext())
+        monkeypatch.setattr(torch.cuda, "current_stream", lambda device=None: self.consumer)
+        monkeypatch.setattr(torch.cuda, "cudart", lambda: Runtime())
+
+
+def test_the_cuda_branch_gives_each_slot_back_only_after_its_copy(server, monkeypatch):
+    from fgbg.torch.device import _CudaCopier, _staged
+
+    cuda = FakeCuda(monkeypatch)
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=16)
+    epoch = ds.feed.begin()
+    shards = [ds.feed.shard(epoch, ds.world(), s, 2) for s in range(2)]
+    copier = _CudaCopier(torch.device("cpu"), ds.image_conversion, ring_slots=4)
+    batches = []
+    for _, staged in _staged(shards, copier, prefetch=2):
+        out = copier.take(staged)
+        assert cuda.consumer.waited[-1] is staged[1], "the consumer waits for the batch's event"
+        assert in_a_ring(out["image"]), "the fake copy is the slot itself"
+        batches.append({k: v.clone() if torch.is_tensor(v) else v for k, v in out.items()})
+    copier.close()
+    assert digest_of(batches).hex() == java_stream_digest(
+        server.target, "--seed", "3", "--epoch", "0", "--shuffle", "--batch-size", "16")
+    registered = [a for op, a in cuda.calls if op == "register"]
+    assert len(registered) == len(set(registered)) <= 8, "each slot of the 2 rings once"
+    assert sorted(a for op, a in cuda.calls if op == "unregister") == sorted(registered)
+    assert copier.releases.held(0) == copier.releases.held(1) == 0
