@@ -1,17 +1,18 @@
 """./fgbg bench gpu: a trainer's input path in one process, against what the server can
 synthesize and what memory can copy, in one run.
 
-Starts a server (built-in, 224x224, `--threads` render threads) and streams image + mask +
-float16 depth batches of 64 through FgbgIterableDataset.device_loader (`--streams` server
-streams read in this process; CUDA tensors where CUDA exists, else CPU tensors that are views
-of the shared-memory slots), then through the DataLoader path (ds.loader(num_workers=W)) for
-comparison, in interleaved rounds; then in-process synthesis with the same number of threads
-(the Java `bench synth` of bench/target/fgbg-bench.jar) with the server idle; then the copy
-bandwidth (host memcpy, and pinned host-to-device where CUDA exists).
+Starts a server (built-in, 224x224, `--threads` render threads). Each round then runs, one after
+the other: in-process synthesis with the same number of threads (the Java `bench synth` of
+bench/target/fgbg-bench.jar; the server idles meanwhile); image + mask + float16 depth batches of
+64 through FgbgIterableDataset.device_loader with each `--streams` count (server streams read in
+this process; CUDA tensors where CUDA exists, else CPU tensors that are views of the
+shared-memory slots); and the DataLoader path (ds.loader(num_workers=W)) for comparison. Last,
+the copy bandwidth: host memcpy, and pinned host-to-device where CUDA exists.
 
-Prints `delivered device-loader samples/s: X` (per round and streams), `delivered DataLoader
-samples/s: D`, `synth samples/s: Y`, the copy limits and, last, the ratios and
-`delivered ... samples/s: X` / `synth ... samples/s: Y` of the medians.
+Prints per round `synth samples/s: Y`, `delivered device-loader samples/s: X` (with its ratio to
+that round's synthesis and the server's and client's CPU per sample) and `delivered DataLoader
+samples/s: D`; then the copy limits, the ratios (medians over rounds of the paired ratios) and,
+last, `delivered ... samples/s: X` and `synth ... samples/s: Y` (medians).
 """
 import argparse
 import os
@@ -122,30 +123,30 @@ def main():
     args = p.parse_args()
     streams = [int(s) for s in args.streams.split(",")]
     proc, target = start_server(args.threads)
-    runs = {s: [] for s in streams}
+    runs = {s: [] for s in streams}  # (samples/s, that round's synth samples/s)
     loader_runs = []
     synth_runs = []
     device = None
     try:
         device_loader_rate(target, 10000, streams[-1], 99)  # JIT, foreground cache
         for r in range(args.rounds):
-            for s in streams:
-                s0 = cpu_seconds(proc.pid)
-                rate, client_us, device = device_loader_rate(target, args.samples, s,
-                                                             r * 10 + s)
-                server_us = (cpu_seconds(proc.pid) - s0) / args.samples * 1e6
-                runs[s].append(rate)
-                print("delivered device-loader samples/s: %.0f  (round %d, %d streams, %s "
-                      "tensors; server CPU %.0f us/sample, client CPU %.1f us/sample)"
-                      % (rate, r + 1, s, device, server_us, client_us), flush=True)
-            rate = dataloader_rate(target, args.samples, args.workers, r * 10 + 9)
-            loader_runs.append(rate)
-            print("delivered DataLoader samples/s: %.0f  (round %d, ds.loader(num_workers=%d), "
-                  "CPU tensors)" % (rate, r + 1, args.workers), flush=True)
             synth = synth_rate(args.threads, args.synth_seconds, 4)  # the server idles meanwhile
             synth_runs.append(synth)
             print("synth samples/s: %.0f  (round %d, in-process, %d threads)"
                   % (synth, r + 1, args.threads), flush=True)
+            for s in streams:
+                s0 = cpu_seconds(proc.pid)
+                rate, client_us, device = device_loader_rate(target, args.samples, s, r * 10 + s)
+                server_us = (cpu_seconds(proc.pid) - s0) / args.samples * 1e6
+                runs[s].append((rate, synth))
+                print("delivered device-loader samples/s: %.0f  (round %d, %d streams, %s "
+                      "tensors, %.2f of this round's synth; server CPU %.0f us/sample, client "
+                      "CPU %.1f us/sample)" % (rate, r + 1, s, device, rate / synth, server_us,
+                                               client_us), flush=True)
+            rate = dataloader_rate(target, args.samples, args.workers, r * 10 + 9)
+            loader_runs.append(rate)
+            print("delivered DataLoader samples/s: %.0f  (round %d, ds.loader(num_workers=%d), "
+                  "CPU tensors)" % (rate, r + 1, args.workers), flush=True)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -156,14 +157,16 @@ def main():
     if h2d is not None:
         print("copy limit host->device: %.1f GB/s = %.0f samples/s (pinned)"
               % (h2d / 1e9, h2d / SAMPLE_BYTES))
-    best = max(streams, key=lambda s: statistics.median(runs[s]))
-    delivered = statistics.median(runs[best])
+    paired = {s: statistics.median(rate / synth for rate, synth in runs[s]) for s in streams}
+    best = max(streams, key=lambda s: paired[s])
+    delivered = statistics.median(rate for rate, _ in runs[best])
     synth = statistics.median(synth_runs)
     loader = statistics.median(loader_runs)
-    limit = min(x for x in (synth, h2d / SAMPLE_BYTES if h2d else None) if x)
-    print("ratios: delivered / synth = %.2f, delivered / DataLoader(%d workers) = %.2f, "
-          "delivered / min(synth, host->device) = %.2f" % (delivered / synth, args.workers,
-                                                           delivered / loader, delivered / limit))
+    limit = min(synth, h2d / SAMPLE_BYTES) if h2d else synth
+    print("ratios (medians over rounds): delivered / synth of the same round = %s; "
+          "delivered / DataLoader(%d workers) = %.2f; delivered / min(synth, host->device) = %.2f"
+          % (", ".join("%.2f (%d streams)" % (paired[s], s) for s in streams), args.workers,
+             delivered / loader, delivered / limit))
     print("delivered %s tensors, %d streams, samples/s: %.0f" % (device, best, delivered))
     print("synth %d threads, samples/s: %.0f" % (args.threads, synth))
 
