@@ -75,7 +75,7 @@ class Client:
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
-                 ring_slots: int = 4, credentials: Optional[Credentials] = None,
+                 ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
                  token: Optional[str] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")

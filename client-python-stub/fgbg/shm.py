@@ -26,6 +26,7 @@ _LOG = logging.getLogger("fgbg")
 
 DIRECTORY = "/dev/shm"
 HEADER_BYTES = 4096
+SLOTS = 4  # slots of a client's ring unless it asks for another number
 MAGIC = b"FGBGRNG1"
 _STATES = 64
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")

@@ -16,6 +16,7 @@ from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple, Union
 import numpy as np
 import torch
 
+from .. import shm
 from ..batch import Batch
 from ._convert import Images, arrays, batch_dict, labels, map_tensors, tensor
 from ._feed import ShardBatch
@@ -146,7 +147,7 @@ class FgbgDeviceLoader:
     """
 
     def __init__(self, dataset: Any, streams: int = 4, device: Device = None,
-                 prefetch: int = 2, copy: bool = False, ring_slots: int = 4) -> None:
+                 prefetch: int = 2, copy: bool = False) -> None:
         if streams < 1 or prefetch < 1:
             raise ValueError("streams (%r) and prefetch (%r) must be at least 1"
                              % (streams, prefetch))
@@ -160,7 +161,6 @@ class FgbgDeviceLoader:
                              "at None for the CPU" % self.device)
         self.prefetch = prefetch
         self.copy = copy
-        self.ring_slots = ring_slots
         dataset.feed.streams = streams
 
     def __len__(self) -> int:
@@ -168,7 +168,7 @@ class FgbgDeviceLoader:
 
     def _copier(self) -> Union[_HostCopier, _CudaCopier]:
         if self.device.type == "cuda":
-            return _CudaCopier(self.device, self.dataset.image_conversion, self.ring_slots)
+            return _CudaCopier(self.device, self.dataset.image_conversion, shm.SLOTS)
         return _HostCopier(self.dataset.image_conversion, self.copy)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
