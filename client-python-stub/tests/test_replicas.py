@@ -1,4 +1,6 @@
 """Three server processes as replicas: ranks spread by affinity, and exact failover."""
+import logging
+
 import pytest
 
 import fgbg
@@ -91,6 +93,34 @@ def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_
         assert stream.failovers == 1
         assert resumed.count == 500, "the rest was limited to what the limit had left"
         assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_the_device_loader_over_two_replicas_gives_the_epoch_when_one_dies(caplog):
+    from conftest import digest_of
+    from fgbg.torch import FgbgIterableDataset
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        one = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(seed=3, batch_size=16, shuffle=True):
+                one.add_batch(b)
+        ds = FgbgIterableDataset(",".join(s.target for s in servers), seed=3, batch_size=16)
+        batches = []
+        for n, b in enumerate(ds.device_loader(streams=2)):  # stream s on replica s
+            batches.append(b)
+            if n == 5:
+                servers[1].proc.kill()  # stream 1 moves to replica 0, resumed by the one rule
+                servers[1].proc.wait(10)
+        assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(N))
+        assert digest_of(batches).hex() == one.hex()
+        assert ds.state_dict()["epoch"] == 1, "the pass was received whole"
+        moved = [r.getMessage() for r in caplog.records if "is unavailable" in r.getMessage()]
+        assert len(moved) == 1 and moved[0].startswith("rank 1: %s" % servers[1].target)
     finally:
         for s in servers:
             s.stop()
