@@ -6,12 +6,13 @@ set -euo pipefail
 PY=/usr/bin/python3
 # python3-pil reads exported JPEG/PNG files back and is the reference decoder of the asset
 # tests; python3-venv (with its pip and setuptools wheels) is what the offline-install test
-# builds its environment with; python3-cryptography makes the TLS tests' certificates.
+# builds its environment with; python3-cryptography makes the TLS tests' certificates;
+# python3-mypy type-checks the Python package.
 PKGS=(python3 python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest
-      python3-torch python3-tqdm python3-pil python3-venv python3-cryptography)
+      python3-torch python3-tqdm python3-pil python3-venv python3-cryptography python3-mypy)
 
 have() {
-  [[ -x "$PY" ]] && "$PY" -c 'import grpc, grpc_tools, google.protobuf, numpy, pytest, torch, tqdm, PIL, ensurepip, venv, cryptography' 2>/dev/null \
+  [[ -x "$PY" ]] && "$PY" -c 'import grpc, grpc_tools, google.protobuf, numpy, pytest, torch, tqdm, PIL, ensurepip, venv, cryptography, mypy' 2>/dev/null \
     && "$PY" -c 'import ensurepip, sys; sys.exit(0 if ensurepip.version() else 1)' 2>/dev/null
 }
 

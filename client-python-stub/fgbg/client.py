@@ -19,6 +19,7 @@ from .batch import Batch  # noqa: E402
 from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
+from ._progress import Progress  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
 
@@ -75,12 +76,12 @@ class Client:
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
-                 ring_slots: int = 4, credentials: Optional[Credentials] = None,
+                 ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
                  token: Optional[str] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
-            target if isinstance(target, (list, tuple)) else default_target(target))
+            default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout
@@ -200,7 +201,7 @@ class Client:
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
-        last = self._progress_call(call, _Progress("export " + destination, "export")
+        last = self._progress_call(call, Progress("export " + destination, "export")
                                    if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "the export ended without finishing", self.target)
@@ -221,12 +222,12 @@ class Client:
                               outputs=_outputs(outputs, ("image", "mask", "depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
-                                   _Progress("stats " + dataset, "stats") if progress else None)
+                                   Progress("stats " + dataset, "stats") if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
         return Stats.from_proto(last.result)
 
-    def _progress_call(self, call: Any, shown: Optional["_Progress"]) -> Any:
+    def _progress_call(self, call: Any, shown: Optional[Progress]) -> Any:
         """Reads a progress stream to its end; returns the last message."""
         last = None
         try:
@@ -289,36 +290,3 @@ class Client:
             else:
                 req.shared_memory.CopyFrom(ring.offer())
         yield from _streams.stream(self, req, world_size, ring, why_not)
-
-
-class _Progress:
-    """Progress of an export or stats: a tqdm bar when tqdm is installed, else one line at the
-    end."""
-
-    def __init__(self, desc: str, kind: str) -> None:
-        self.desc = desc
-        self.kind = kind
-        self.bar: Any = None
-
-    def update(self, p: Any) -> None:
-        if self.bar is None:
-            try:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=p.total, unit="sample", desc=self.desc)
-            except ImportError:
-                self.bar = False
-        shards = getattr(p, "shards_total", None)
-        if self.bar:
-            self.bar.update(p.done - self.bar.n)
-            if shards is not None:
-                self.bar.set_postfix_str(p.current_shard)
-        elif p.finished or p.done == p.total:
-            print("%s: %d/%d samples%s, %.0f samples/s" % (
-                self.kind, p.done, p.total,
-                "" if shards is None else ", %d/%d shards" % (p.shards_done, shards),
-                p.samples_per_second))
-
-    def close(self) -> None:
-        if self.bar:
-            self.bar.close()

@@ -8,11 +8,11 @@ files (labels.csv, arrays) are checked against their recorded size and SHA-256.
 import hashlib
 
 from ..digest import SampleDigest
-from .manifest import ExportError, Manifest
+from .manifest import ExportError, Manifest, ShardRecord
 from .readers import Reader, sample_bytes
 
 
-def files_digest(reader: Reader, shard) -> str:
+def files_digest(reader: Reader, shard: ShardRecord) -> str:
     """The manifest's files_sha256 of `shard`, from the bytes on disk."""
     chain = hashlib.sha256()
     for path, size, content_sha in reader.items(shard):
@@ -21,7 +21,7 @@ def files_digest(reader: Reader, shard) -> str:
     return chain.hexdigest()
 
 
-def shard_digest(reader: Reader, shard) -> SampleDigest:
+def shard_digest(reader: Reader, shard: ShardRecord) -> SampleDigest:
     """The stream digest of `shard`'s samples as read back (exact only for lossless exports)."""
     d = SampleDigest()
     for i in reader.positions(shard):
