@@ -173,8 +173,8 @@ public final class FolderAssets {
         throw FgbgException.invalidConfig("has no alpha channel; give a mask folder "
             + "(--fg-masks DIR, same file names) or --mask-from luminance");
       }
-      return new Loaded<>(new Foreground(name, labels.index(name), p.width(), p.height(), rgba),
-          null, resampled, p.width(), p.height());
+      return new Loaded<>(new Foreground(name, labels.index(name), p.width(), p.height(), rgba,
+          labels.realHeight(name)), null, resampled, p.width(), p.height());
     } catch (FgbgException e) {
       return Loaded.bad(e);
     }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.spec;
 
+import dev.fgbg.v1.Blend;
 import dev.fgbg.v1.DatasetSpec;
 import dev.fgbg.v1.Position;
 
@@ -19,13 +20,37 @@ public final class SpecProtos {
           case RANDOM -> Position.POSITION_RANDOM;
           case FIXED -> Position.POSITION_FIXED;
           case GROUND -> Position.POSITION_GROUND;
+          case DEPTH -> Position.POSITION_DEPTH;
         })
         .setMaskThreshold(s.maskThreshold())
         .setSoftMask(s.softMask());
-    // Only the ground position reads the band; other specs' messages stay as they were.
+    // Only the ground position reads the band, and only scenes the scene; other specs'
+    // messages stay as they were.
     if (s.position() == Spec.Position.GROUND) {
       b.setGroundMin(s.groundMin()).setGroundMax(s.groundMax());
     }
+    if (s.isScene()) {
+      SceneSpec c = s.scene();
+      b.setObjectsMin(c.objectsMin()).setObjectsMax(c.objectsMax())
+          .setDistractorsMin(c.distractorsMin()).setDistractorsMax(c.distractorsMax())
+          .setMaxOcclusion(c.maxOcclusion()).setMaxTruncation(c.maxTruncation())
+          .setFeatherSigma(c.featherSigma()).setMotionLength(c.motionLength())
+          .setColourMatch(c.colourMatch());
+      c.blends().forEach(m -> b.addBlend(blend(m)));
+    }
+    if (s.position() == Spec.Position.DEPTH) {
+      b.setCameraFov(s.scene().cameraFov()).setObjectHeight(s.scene().objectHeight());
+    }
     return b.build();
+  }
+
+  /** A blending mode's wire form. */
+  public static Blend blend(SceneSpec.Blend m) {
+    return switch (m) {
+      case HARD -> Blend.BLEND_HARD;
+      case GAUSSIAN -> Blend.BLEND_GAUSSIAN;
+      case POISSON -> Blend.BLEND_POISSON;
+      case MOTION -> Blend.BLEND_MOTION;
+    };
   }
 }

@@ -1,0 +1,100 @@
+package dev.fgbg.core.synth;
+
+/**
+ * Conjugate gradients for the discrete Poisson system of a pixel region: unknown i has
+ * {@code diag[i]} image neighbours, of which those inside the region are {@code nbr[4i..4i+3]}
+ * (−1 for none); row i of A is diag·f_i − Σ f_neighbour. A is symmetric positive definite when
+ * the region touches at least one pixel outside it. Every sum runs over the unknowns in index
+ * order on the calling thread, so the solution is the same bytes on every run and machine.
+ */
+final class PoissonSolver {
+  /** The largest |b − A f| accepted, in intensity units (of 255). */
+  static final double TOLERANCE = 1e-3;
+  static final int MAX_ITERATIONS = 10_000;
+  /** Restarts from the solution when the recurrence's residual has drifted from the true one. */
+  private static final int RESTARTS = 3;
+
+  private final int[] nbr;
+  private final int[] diag;
+  private final int n;
+  private final double[] r;
+  private final double[] p;
+  private final double[] ap;
+
+  PoissonSolver(int[] nbr, int[] diag) {
+    this.nbr = nbr;
+    this.diag = diag;
+    this.n = diag.length;
+    this.r = new double[n];
+    this.p = new double[n];
+    this.ap = new double[n];
+  }
+
+  /** How a solve ended: iterations run and the largest true residual left. */
+  record Outcome(int iterations, double residual) {}
+
+  /** Solves A f = b, starting from and overwriting {@code f}. */
+  Outcome solve(double[] b, double[] f) {
+    int iterations = 0;
+    double residual = residual(b, f);
+    for (int restart = 0; restart <= RESTARTS && residual > TOLERANCE
+        && iterations < MAX_ITERATIONS; restart++) {
+      System.arraycopy(r, 0, p, 0, n);
+      double rs = dot(r, r);
+      while (iterations < MAX_ITERATIONS && maxAbs(r) > TOLERANCE) {
+        multiply(p, ap);
+        double alpha = rs / dot(p, ap);
+        for (int i = 0; i < n; i++) {
+          f[i] += alpha * p[i];
+          r[i] -= alpha * ap[i];
+        }
+        double next = dot(r, r);
+        double beta = next / rs;
+        rs = next;
+        for (int i = 0; i < n; i++) {
+          p[i] = r[i] + beta * p[i];
+        }
+        iterations++;
+      }
+      residual = residual(b, f);
+    }
+    return new Outcome(iterations, residual);
+  }
+
+  /** r = b − A f; returns max |r|. */
+  private double residual(double[] b, double[] f) {
+    multiply(f, r);
+    for (int i = 0; i < n; i++) {
+      r[i] = b[i] - r[i];
+    }
+    return maxAbs(r);
+  }
+
+  private void multiply(double[] v, double[] out) {
+    for (int i = 0; i < n; i++) {
+      double s = diag[i] * v[i];
+      for (int k = 4 * i; k < 4 * i + 4; k++) {
+        if (nbr[k] >= 0) {
+          s -= v[nbr[k]];
+        }
+      }
+      out[i] = s;
+    }
+  }
+
+  private double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private double maxAbs(double[] a) {
+    double m = 0;
+    for (int i = 0; i < n; i++) {
+      m = Math.max(m, Math.abs(a[i]));
+    }
+    return m;
+  }
+}
