@@ -216,6 +216,12 @@ public final class Dataset {
     return info;
   }
 
+  /** Sample {@code index} planned as a scene (what {@link #render} paints), for tests. */
+  Scene scene(long seed, long index) {
+    checkIndex(index);
+    return planner.plan(seed, index);
+  }
+
   /** Background {@code bg}'s served depth in {@code enc}, or null without it. */
   private byte[] encodedDepth(int bg, DepthEncoding enc) {
     return assets.hasDepth() ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[bg] : null;
