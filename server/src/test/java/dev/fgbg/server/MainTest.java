@@ -104,7 +104,7 @@ class MainTest {
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
-    assertFails("--position 'up' must be random, fixed or ground", "--bg", bg, "--fg", fg,
+    assertFails("--position 'up' must be random, fixed, ground or depth", "--bg", bg, "--fg", fg,
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
         "ground", "--ground-band", "0.7");
