@@ -44,7 +44,7 @@ public final class SceneFlags {
   Double objectHeight;
 
   /** {@code c} with these flags' fields set (those given). */
-  FolderDatasetConfig.Builder apply(FolderDatasetConfig.Builder c) {
+  public FolderDatasetConfig.Builder apply(FolderDatasetConfig.Builder c) {
     c.setObjects(objects).setDistractors(distractors).setBlend(blend);
     if (maxOcclusion != null) {
       c.setMaxOcclusion(maxOcclusion);
