@@ -80,9 +80,13 @@ final class SynthBench implements Callable<Integer> {
     System.err.printf(Locale.ROOT, "threads: %d, seconds: %.1f x %d rounds, options: %s%n",
         threads, seconds, rounds, options.isScene() ? options.canonical()
             .substring(options.canonical().indexOf("scene/")) : "none (the classic spec)");
+    Round classicTotal = total(a);
+    Round optionsTotal = total(b);
     System.out.printf(Locale.ROOT, "cost: %.2fx CPU per sample of the classic spec%n",
-        cpuPerSample(b) / cpuPerSample(a));
-    System.out.printf(Locale.ROOT, "samples/s: %.0f%n", rate(b));
+        (double) optionsTotal.cpuNanos() / optionsTotal.samples()
+            / ((double) classicTotal.cpuNanos() / classicTotal.samples()));
+    System.out.printf(Locale.ROOT, "samples/s: %.0f%n",
+        optionsTotal.samples() / optionsTotal.wallSeconds());
     return 0;
   }
 
@@ -91,24 +95,14 @@ final class SynthBench implements Callable<Integer> {
         r.samples() / r.wallSeconds(), r.cpuNanos() / 1e3 / r.samples());
   }
 
-  private static double cpuPerSample(Round[] rs) {
-    long cpu = 0;
-    long n = 0;
+  /** The rounds as one. */
+  private static Round total(Round[] rs) {
+    Round t = new Round(0, 0, 0);
     for (Round r : rs) {
-      cpu += r.cpuNanos();
-      n += r.samples();
+      t = new Round(t.samples() + r.samples(), t.wallSeconds() + r.wallSeconds(),
+          t.cpuNanos() + r.cpuNanos());
     }
-    return (double) cpu / n;
-  }
-
-  private static double rate(Round[] rs) {
-    double s = 0;
-    long n = 0;
-    for (Round r : rs) {
-      s += r.wallSeconds();
-      n += r.samples();
-    }
-    return n / s;
+    return t;
   }
 
   private Round run(Dataset d, double secs) throws InterruptedException {

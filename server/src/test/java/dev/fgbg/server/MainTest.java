@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
-import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
-import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
@@ -35,10 +33,7 @@ class MainTest {
 
   /** The datasets {@code fgbg serve args} would serve. */
   private List<Dataset> build(String... args) {
-    ServerOptions o = Main.options(args);
-    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
-      return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
-    }
+    return FlagDatasets.of(args);
   }
 
   @Test

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
-import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.SampleProtos;
-import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.v1.Blend;
 import dev.fgbg.v1.DatasetInfo;
@@ -34,10 +32,7 @@ class SceneServingTest {
   Path root;
 
   private List<Dataset> build(String... args) {
-    ServerOptions o = Main.options(args);
-    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
-      return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
-    }
+    return FlagDatasets.of(args);
   }
 
   @Test
