@@ -77,9 +77,10 @@ final class SynthBench implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "round %d: classic %s | options %s%n", r + 1,
           describe(a[r]), describe(b[r]));
     }
-    System.err.printf(Locale.ROOT, "threads: %d, seconds: %.1f x %d rounds, options: %s%n",
-        threads, seconds, rounds, options.isScene() ? options.canonical()
-            .substring(options.canonical().indexOf("scene/")) : "none (the classic spec)");
+    String what = options.isScene() ? options.canonical()
+        .substring(options.canonical().indexOf("scene/")) : "the classic spec";
+    System.err.printf(Locale.ROOT, "threads: %d, seconds: %.1f x %d rounds, options: %s%s%n",
+        threads, seconds, rounds, what, instances ? ", with instance ids" : "");
     Round classicTotal = total(a);
     Round optionsTotal = total(b);
     System.out.printf(Locale.ROOT, "cost: %.2fx CPU per sample of the classic spec%n",

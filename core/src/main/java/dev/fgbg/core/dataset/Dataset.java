@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -40,6 +41,7 @@ public final class Dataset {
   private final ScaleFit fit;
   private final ObjectPlacer placer;
   private final ScenePlanner planner;
+  private final boolean scenePath;
 
   public Dataset(String name, AssetSet assets, Spec spec) {
     this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null, null);
@@ -77,6 +79,7 @@ public final class Dataset {
     this.name = name;
     this.assets = assets;
     this.spec = spec;
+    this.scenePath = spec.isScene();
     this.teacher = teacher;
     this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
         spec.flips(), spec.placements());
@@ -172,7 +175,7 @@ public final class Dataset {
   /** Where sample {@code index} puts its objects (no pixels touched). */
   public SampleInfo place(long seed, long index) {
     checkIndex(index);
-    if (spec.isScene()) {
+    if (scenePath) {
       return planner.plan(seed, index).info();
     }
     int bgId = codec.bg(index);
@@ -202,7 +205,7 @@ public final class Dataset {
    * object fast path unless the target asks for instance ids; both give the same bytes.
    */
   public SampleInfo render(long seed, long index, DepthEncoding enc, Compositor.Target target) {
-    if (spec.isScene() || target.instances() != null) {
+    if (scenePath || target.instances() != null) {
       checkIndex(index);
       Scene scene = planner.plan(seed, index);
       SceneRenderer.render(scene, spec, assets.backgrounds().get(scene.bg()).rgb(),
@@ -234,7 +237,10 @@ public final class Dataset {
       int w = placer.width(fgId, height);
       byte[] rgba = (w == f.width() && height == f.height()) ? f.rgba()
           : Resampler.resizeRgba(f.rgba(), f.width(), f.height(), w, height);
-      return ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+      ScaledForeground sf = ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+      // Feathering depends on the cut-out alone: made once per height, not per sample.
+      return spec.isScene() && spec.scene().blends().contains(SceneSpec.Blend.GAUSSIAN)
+          ? sf.feather(spec.scene().featherSigma()) : sf;
     });
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import dev.fgbg.core.spec.SceneSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,16 +13,20 @@ import java.util.List;
  * and the visible fractions are exact.
  *
  * <p>One map per thread, reused: {@link #start} hands it out cleared; it stays valid until that
- * thread's next scene.
+ * thread's next scene. Clearing costs nothing: each scene has a stamp, a pixel holds stamp +
+ * the index of the object seen there, and a value below the stamp is an earlier scene's.
  */
 final class OcclusionMap {
   private static final ThreadLocal<OcclusionMap> LOCAL = ThreadLocal.withInitial(
       OcclusionMap::new);
+  /** More than the most objects a scene can hold. */
+  private static final int STRIDE = 2 * SceneSpec.MAX_OBJECTS + 1;
 
   private int width;
   private int height;
   private int threshold;
   private int[] owner = new int[0];
+  private int stamp;
   private final List<SceneObject> objects = new ArrayList<>();
   private int[] inside = new int[8];
   private int[] visible = new int[8];
@@ -37,8 +42,13 @@ final class OcclusionMap {
     m.threshold = threshold;
     if (m.owner.length < width * height) {
       m.owner = new int[width * height];
+      m.stamp = 0;
     }
-    Arrays.fill(m.owner, 0, width * height, -1);
+    if (m.stamp > Integer.MAX_VALUE - 2 * STRIDE) {
+      Arrays.fill(m.owner, 0);
+      m.stamp = 0;
+    }
+    m.stamp += STRIDE;
     m.objects.clear();
     return m;
   }
@@ -97,28 +107,22 @@ final class OcclusionMap {
     int me = commit ? objects.size() - 1 : -1;
     long in = 0;
     long hidden = 0;
-    var c = o.cutout();
-    int bx0 = o.flip() ? o.width() - c.x1() : c.x0();
-    int bx1 = o.flip() ? o.width() - c.x0() : c.x1();
-    int fx0 = Math.max(bx0, -o.x());
-    int fx1 = Math.min(bx1, width - o.x());
-    int fy0 = Math.max(c.y0(), -o.y());
-    int fy1 = Math.min(c.y1(), height - o.y());
-    for (int fy = fy0; fy < fy1; fy++) {
+    int[] b = box(o);
+    for (int fy = b[1]; fy < b[3]; fy++) {
       int row = (o.y() + fy) * width + o.x();
-      for (int fx = fx0; fx < fx1; fx++) {
+      for (int fx = b[0]; fx < b[2]; fx++) {
         if (o.alpha(fx, fy) < threshold) {
           continue;
         }
         in++;
         int p = row + fx;
-        int w = owner[p];
+        int w = owner[p] - stamp;
         if (w < 0 || o.inFrontOf(objects.get(w))) {
           if (w >= 0) {
             lost[w]++;
           }
           if (commit) {
-            owner[p] = me;
+            owner[p] = stamp + me;
           }
         } else {
           hidden++;
@@ -128,14 +132,27 @@ final class OcclusionMap {
     return new long[] {in, hidden};
   }
 
-  /** The objects added, in order; {@link #owner} values index this list. */
+  /**
+   * The part of {@code o}'s mask box inside the image, in its own coordinates as placed:
+   * {fx0, fy0, fx1, fy1} (exclusive ends; empty when none).
+   */
+  int[] box(SceneObject o) {
+    var c = o.cutout();
+    int bx0 = o.flip() ? o.width() - c.x1() : c.x0();
+    int bx1 = o.flip() ? o.width() - c.x0() : c.x1();
+    return new int[] {Math.max(bx0, -o.x()), Math.max(c.y0(), -o.y()),
+        Math.min(bx1, width - o.x()), Math.min(c.y1(), height - o.y())};
+  }
+
+  /** The objects added, in order; {@link #seen} indexes this list. */
   List<SceneObject> objects() {
     return objects;
   }
 
-  /** Per pixel (y·width + x), the index of the object seen there, or −1. */
-  int[] owner() {
-    return owner;
+  /** The index of the object seen at pixel {@code p} (y·width + x), or −1. */
+  int seen(int p) {
+    int w = owner[p] - stamp;
+    return w < 0 ? -1 : w;
   }
 
   int visible(int i) {
@@ -147,32 +164,25 @@ final class OcclusionMap {
   }
 
   /**
-   * The tight box {x0, y0, x1, y1} of each object's visible pixels (x1, y1 exclusive; all 0
-   * when none), from one pass over the map.
+   * The tight box {x0, y0, x1, y1} of object {@code i}'s visible pixels (x1, y1 exclusive; all
+   * 0 when none), from a pass over its own box.
    */
-  int[][] visibleBoxes() {
-    int n = objects.size();
-    int[][] box = new int[n][];
-    for (int i = 0; i < n; i++) {
-      box[i] = new int[] {width, height, 0, 0};
-    }
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int w = owner[y * width + x];
-        if (w >= 0) {
-          int[] b = box[w];
-          b[0] = Math.min(b[0], x);
-          b[1] = Math.min(b[1], y);
-          b[2] = Math.max(b[2], x + 1);
-          b[3] = Math.max(b[3], y + 1);
+  int[] visibleBox(int i) {
+    SceneObject o = objects.get(i);
+    int[] b = box(o);
+    int[] out = {width, height, 0, 0};
+    for (int fy = b[1]; fy < b[3]; fy++) {
+      int y = o.y() + fy;
+      for (int fx = b[0]; fx < b[2]; fx++) {
+        int x = o.x() + fx;
+        if (owner[y * width + x] == stamp + i) {
+          out[0] = Math.min(out[0], x);
+          out[1] = Math.min(out[1], y);
+          out[2] = Math.max(out[2], x + 1);
+          out[3] = Math.max(out[3], y + 1);
         }
       }
     }
-    for (int[] b : box) {
-      if (b[2] == 0) {
-        Arrays.fill(b, 0);
-      }
-    }
-    return box;
+    return out[2] == 0 ? new int[4] : out;
   }
 }

@@ -93,11 +93,10 @@ final class ScenePlanner {
   private SampleInfo info(long index, int bg, OcclusionMap map, int labelled,
       SceneSpec.Blend blend, int distractors) {
     List<SceneObject> objects = map.objects();
-    int[][] boxes = map.visibleBoxes();
     List<InstanceInfo> instances = new ArrayList<>();
     for (int i = 0; i < labelled; i++) {
       SceneObject o = objects.get(i);
-      int[] b = boxes[i];
+      int[] b = map.visibleBox(i);
       int total = o.cutout().maskPixels();
       instances.add(new InstanceInfo(o.fg(), o.flip(), o.x(), o.y(), o.width(), o.height(),
           (double) o.height() / spec.height(), b[0], b[1], b[2], b[3],

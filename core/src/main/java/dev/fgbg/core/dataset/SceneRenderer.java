@@ -5,7 +5,6 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.ColourMatch;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
-import dev.fgbg.core.synth.Feather;
 import dev.fgbg.core.synth.MotionBlur;
 import dev.fgbg.core.synth.PoissonBlend;
 import java.util.ArrayList;
@@ -40,27 +39,49 @@ final class SceneRenderer {
       System.arraycopy(bgDepth, 0, depth, t.depthOff(), bgDepth.length);
     }
     byte[] hardMask = spec.softMask() ? null : t.mask();
-    if (hardMask == null && depth == null && t.instances() == null) {
+    int pixels = spec.width() * spec.height();
+    if (hardMask != null && !t.maskZeroed()) {
+      Arrays.fill(hardMask, t.maskOff(), t.maskOff() + pixels, (byte) 0);
+    }
+    byte[] ids = t.instances();
+    if (ids != null) {
+      Arrays.fill(ids, t.instancesOff(), t.instancesOff() + pixels, (byte) 0);
+    }
+    if (hardMask == null && depth == null && ids == null) {
       return;
     }
-    int n = scene.objects().size();
+    // Each object writes where it is the one seen, over its own box: the nearer surface wins.
+    OcclusionMap map = scene.map();
     int bpv = enc.bytesPerValue();
-    byte[] values = new byte[n * bpv];
-    for (int i = 0; i < n; i++) {
-      enc.put(values, i * bpv, scene.objects().get(i).depth());
-    }
-    int[] owner = scene.map().owner();
-    int labelled = scene.labelled();
-    for (int p = 0; p < spec.width() * spec.height(); p++) {
-      int w = owner[p];
-      if (hardMask != null) {
-        hardMask[t.maskOff() + p] = (byte) (w >= 0 && w < labelled ? 255 : 0);
-      }
-      if (t.instances() != null) {
-        t.instances()[t.instancesOff() + p] = (byte) (w >= 0 && w < labelled ? w + 1 : 0);
-      }
-      if (depth != null && w >= 0) {
-        System.arraycopy(values, w * bpv, depth, t.depthOff() + p * bpv, bpv);
+    byte[] value = new byte[4];
+    for (int i = 0; i < scene.objects().size(); i++) {
+      SceneObject o = scene.objects().get(i);
+      boolean labelled = i < scene.labelled();
+      enc.put(value, 0, o.depth());
+      int[] b = map.box(o);
+      for (int fy = b[1]; fy < b[3]; fy++) {
+        int row = (o.y() + fy) * spec.width() + o.x();
+        for (int fx = b[0]; fx < b[2]; fx++) {
+          int p = row + fx;
+          if (map.seen(p) != i) {
+            continue;
+          }
+          if (labelled && hardMask != null) {
+            hardMask[t.maskOff() + p] = (byte) 255;
+          }
+          if (labelled && ids != null) {
+            ids[t.instancesOff() + p] = (byte) (i + 1);
+          }
+          if (depth != null) {
+            int d = t.depthOff() + p * bpv;
+            depth[d] = value[0];
+            depth[d + 1] = value[1];
+            if (bpv == 4) {
+              depth[d + 2] = value[2];
+              depth[d + 3] = value[3];
+            }
+          }
+        }
       }
     }
   }
@@ -70,6 +91,12 @@ final class SceneRenderer {
     SceneSpec s = spec.scene();
     int w = spec.width();
     int h = spec.height();
+    if (!s.colourMatch() && (blend == SceneSpec.Blend.HARD || blend == SceneSpec.Blend.GAUSSIAN)) {
+      // The cut-out as it is (feathered once per height), mirrored as it is read.
+      byte[] rgba = blend == SceneSpec.Blend.HARD ? o.cutout().rgba() : o.cutout().feathered();
+      Compositor.paint(img, off, w, h, rgba, o.width(), o.height(), o.flip(), o.x(), o.y());
+      return;
+    }
     byte[] rgba = o.cutout().oriented(o.flip());
     if (s.colourMatch()) {
       rgba = ColourMatch.apply(rgba, o.width(), o.height(), spec.maskThreshold(), img, off, w, h,
@@ -78,9 +105,8 @@ final class SceneRenderer {
     switch (blend) {
       case HARD -> Compositor.paint(img, off, w, h, rgba, o.width(), o.height(), false, o.x(),
           o.y());
-      case GAUSSIAN -> Compositor.paint(img, off, w, h,
-          Feather.apply(rgba, o.width(), o.height(), s.featherSigma()), o.width(), o.height(),
-          false, o.x(), o.y());
+      case GAUSSIAN -> Compositor.paint(img, off, w, h, withFeatheredAlpha(rgba, o), o.width(),
+          o.height(), false, o.x(), o.y());
       case MOTION -> {
         MotionBlur m = MotionBlur.apply(rgba, o.width(), o.height(), s.motionLength(),
             o.angle());
@@ -91,6 +117,19 @@ final class SceneRenderer {
           o.y(), spec.maskThreshold());
       default -> throw new IllegalStateException("blend " + blend);
     }
+  }
+
+  /** {@code rgba} (as placed) with the alpha of {@code o}'s feathered cut-out. */
+  private static byte[] withFeatheredAlpha(byte[] rgba, SceneObject o) {
+    byte[] feathered = o.cutout().feathered();
+    byte[] out = rgba.clone();
+    for (int y = 0; y < o.height(); y++) {
+      for (int x = 0; x < o.width(); x++) {
+        int from = y * o.width() + (o.flip() ? o.width() - 1 - x : x);
+        out[(y * o.width() + x) * 4 + 3] = feathered[from * 4 + 3];
+      }
+    }
+    return out;
   }
 
   /** The labelled alpha composited far to near: a distractor in front takes its share away. */

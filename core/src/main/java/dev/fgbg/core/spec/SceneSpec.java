@@ -94,8 +94,8 @@ public record SceneSpec(int objectsMin, int objectsMax, int distractorsMin, int 
    * only depth placement reads them).
    */
   public boolean isScene() {
-    return objectsMax > 1 || distractorsMax > 0 || maxTruncation > 0
-        || !blends.equals(List.of(Blend.HARD)) || colourMatch;
+    return objectsMax > 1 || distractorsMax > 0 || maxTruncation > 0 || blends.size() > 1
+        || blends.get(0) != Blend.HARD || colourMatch;
   }
 
   /** The text the fingerprint hashes: every field a composite reads. */

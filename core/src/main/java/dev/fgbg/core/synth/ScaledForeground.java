@@ -3,10 +3,11 @@ package dev.fgbg.core.synth;
 /**
  * A foreground resampled to one pixel height: straight-alpha RGBA plus the tight box of the
  * pixels whose alpha reaches the mask threshold (in unflipped coordinates, x1/y1 exclusive;
- * all zero when none does) and how many such pixels there are.
+ * all zero when none does), how many such pixels there are, and, for a dataset that feathers
+ * edges, the RGBA with its alpha feathered ({@link Feather}; else null).
  */
 public record ScaledForeground(int width, int height, byte[] rgba, int x0, int y0, int x1, int y1,
-    int maskPixels) {
+    int maskPixels, byte[] feathered) {
 
   public static ScaledForeground of(byte[] rgba, int width, int height, int threshold) {
     int bx0 = width;
@@ -26,9 +27,15 @@ public record ScaledForeground(int width, int height, byte[] rgba, int x0, int y
       }
     }
     if (bx1 == 0) {
-      return new ScaledForeground(width, height, rgba, 0, 0, 0, 0, 0);
+      return new ScaledForeground(width, height, rgba, 0, 0, 0, 0, 0, null);
     }
-    return new ScaledForeground(width, height, rgba, bx0, by0, bx1, by1, n);
+    return new ScaledForeground(width, height, rgba, bx0, by0, bx1, by1, n, null);
+  }
+
+  /** This cut-out with its feathered RGBA made for {@code sigma}. */
+  public ScaledForeground feather(double sigma) {
+    return new ScaledForeground(width, height, rgba, x0, y0, x1, y1, maskPixels,
+        Feather.apply(rgba, width, height, sigma));
   }
 
   /** The RGBA as placed: itself, or a mirrored copy when {@code flip}. */
@@ -46,6 +53,6 @@ public record ScaledForeground(int width, int height, byte[] rgba, int x0, int y
   }
 
   public long bytes() {
-    return rgba.length + 64L;
+    return rgba.length + (feathered == null ? 0 : feathered.length) + 64L;
   }
 }
