@@ -29,25 +29,39 @@ public record MotionBlur(byte[] rgba, int width, int height, int dx, int dy) {
     }
     int ow = w + 2 * mx;
     int oh = h + 2 * my;
+    // Premultiplied colour and alpha on a canvas padded by twice the smear, so that every tap
+    // of every output pixel reads inside it (zeros beyond the cut-out) with no bounds checks.
+    int pw = w + 4 * mx;
+    int[] pre = new int[pw * (h + 4 * my) * 4];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = (y * w + x) * 4;
+        int a = rgba[p + 3] & 0xff;
+        int q = ((y + 2 * my) * pw + x + 2 * mx) * 4;
+        pre[q] = (rgba[p] & 0xff) * a;
+        pre[q + 1] = (rgba[p + 1] & 0xff) * a;
+        pre[q + 2] = (rgba[p + 2] & 0xff) * a;
+        pre[q + 3] = a;
+      }
+    }
+    int[] delta = new int[length];
+    for (int k = 0; k < length; k++) {
+      delta[k] = (-oy[k] * pw - ox[k]) * 4;
+    }
     byte[] out = new byte[ow * oh * 4];
     for (int v = 0; v < oh; v++) {
       for (int u = 0; u < ow; u++) {
+        int base = ((v + my) * pw + u + mx) * 4;
         long r = 0;
         long g = 0;
         long b = 0;
         int a = 0;
         for (int k = 0; k < length; k++) {
-          int sx = u - mx - ox[k];
-          int sy = v - my - oy[k];
-          if (sx < 0 || sy < 0 || sx >= w || sy >= h) {
-            continue;
-          }
-          int p = (sy * w + sx) * 4;
-          int pa = rgba[p + 3] & 0xff;
-          r += (rgba[p] & 0xff) * pa;
-          g += (rgba[p + 1] & 0xff) * pa;
-          b += (rgba[p + 2] & 0xff) * pa;
-          a += pa;
+          int q = base + delta[k];
+          r += pre[q];
+          g += pre[q + 1];
+          b += pre[q + 2];
+          a += pre[q + 3];
         }
         if (a == 0) {
           continue;
