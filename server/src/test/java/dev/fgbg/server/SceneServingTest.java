@@ -20,6 +20,7 @@ import dev.fgbg.v1.InstanceMeta;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SampleMeta;
+import dev.fgbg.v1.SceneOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,10 +106,11 @@ class SceneServingTest {
     try (TestServer s = TestServer.netty(new DatasetRegistry(ds), 2)) {
       FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(s.channel());
       DatasetInfo info = stub.describe(DescribeRequest.newBuilder().setDataset("builtin").build());
-      assertEquals(2, info.getSpec().getObjectsMin());
-      assertEquals(3, info.getSpec().getObjectsMax());
-      assertEquals(1, info.getSpec().getDistractorsMax());
-      assertEquals(List.of(Blend.BLEND_HARD, Blend.BLEND_MOTION), info.getSpec().getBlendList());
+      SceneOptions scene = info.getSpec().getScene();
+      assertEquals(2, scene.getObjectsMin());
+      assertEquals(3, scene.getObjectsMax());
+      assertEquals(1, scene.getDistractorsMax());
+      assertEquals(List.of(Blend.BLEND_HARD, Blend.BLEND_MOTION), scene.getBlendList());
       assertEquals(4L * 10 * 2 * 2, info.getSize(), "the index space is the classic one");
       SampleBatch b = stub.getSamples(GetSamplesRequest.newBuilder().setDataset("builtin")
           .addAllIndices(List.of(0L, 5L, 77L, 159L)).addOutputs(Output.OUTPUT_META)
@@ -116,9 +118,9 @@ class SceneServingTest {
       for (int k = 0; k < b.getMetaCount(); k++) {
         SampleMeta m = b.getMeta(k);
         assertEquals(SampleProtos.meta(ds.get(0).place(0, m.getIndex())), m);
-        assertTrue(m.getInstancesCount() >= 1 && m.getInstancesCount() <= 3);
-        assertEquals(1, m.getDistractors());
-        InstanceMeta own = m.getInstances(0);
+        assertTrue(m.getScene().getInstancesCount() >= 1 && m.getScene().getInstancesCount() <= 3);
+        assertEquals(1, m.getScene().getDistractors());
+        InstanceMeta own = m.getScene().getInstances(0);
         assertEquals(m.getFg(), own.getFg());
         assertEquals(m.getBbox(), own.getBbox());
         assertTrue(own.getVisibleFraction() > 0 && own.getVisibleFraction() <= 1);

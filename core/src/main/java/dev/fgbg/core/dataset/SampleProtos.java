@@ -4,6 +4,7 @@ import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.v1.BBox;
 import dev.fgbg.v1.InstanceMeta;
 import dev.fgbg.v1.SampleMeta;
+import dev.fgbg.v1.SceneMeta;
 
 /** The one mapping of a {@link SampleInfo} to its wire and file form, {@code SampleMeta}. */
 public final class SampleProtos {
@@ -27,21 +28,23 @@ public final class SampleProtos {
         .setFgDepth(s.fgDepth());
     // A classic composite's message stays as it was before scenes.
     if (s.blend() != null) {
-      b.setBlend(SpecProtos.blend(s.blend())).setDistractors(s.distractors());
-    }
-    for (InstanceInfo i : s.instances()) {
-      b.addInstances(InstanceMeta.newBuilder()
-          .setFg(i.fg())
-          .setFlip(i.flip())
-          .setX(i.x())
-          .setY(i.y())
-          .setFgWidth(i.width())
-          .setFgHeight(i.height())
-          .setScale(i.scale())
-          .setBbox(box(i.bboxX0(), i.bboxY0(), i.bboxX1(), i.bboxY1()))
-          .setVisibleFraction(i.visibleFraction())
-          .setFgLabel(i.label())
-          .setFgDepth(i.depth()));
+      SceneMeta.Builder scene = SceneMeta.newBuilder().setBlend(SpecProtos.blend(s.blend()))
+          .setDistractors(s.distractors());
+      for (InstanceInfo i : s.instances()) {
+        scene.addInstances(InstanceMeta.newBuilder()
+            .setFg(i.fg())
+            .setFlip(i.flip())
+            .setX(i.x())
+            .setY(i.y())
+            .setFgWidth(i.width())
+            .setFgHeight(i.height())
+            .setScale(i.scale())
+            .setBbox(box(i.bboxX0(), i.bboxY0(), i.bboxX1(), i.bboxY1()))
+            .setVisibleFraction(i.visibleFraction())
+            .setFgLabel(i.label())
+            .setFgDepth(i.depth()));
+      }
+      b.setScene(scene);
     }
     return b.build();
   }

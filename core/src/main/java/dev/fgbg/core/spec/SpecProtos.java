@@ -3,6 +3,7 @@ package dev.fgbg.core.spec;
 import dev.fgbg.v1.Blend;
 import dev.fgbg.v1.DatasetSpec;
 import dev.fgbg.v1.Position;
+import dev.fgbg.v1.SceneOptions;
 
 /** The one mapping of a {@link Spec} to its wire and manifest form. */
 public final class SpecProtos {
@@ -31,15 +32,17 @@ public final class SpecProtos {
     }
     if (s.isScene()) {
       SceneSpec c = s.scene();
-      b.setObjectsMin(c.objectsMin()).setObjectsMax(c.objectsMax())
+      SceneOptions.Builder o = SceneOptions.newBuilder()
+          .setObjectsMin(c.objectsMin()).setObjectsMax(c.objectsMax())
           .setDistractorsMin(c.distractorsMin()).setDistractorsMax(c.distractorsMax())
           .setMaxOcclusion(c.maxOcclusion()).setMaxTruncation(c.maxTruncation())
           .setFeatherSigma(c.featherSigma()).setMotionLength(c.motionLength())
           .setColourMatch(c.colourMatch());
-      c.blends().forEach(m -> b.addBlend(blend(m)));
-    }
-    if (s.position() == Spec.Position.DEPTH) {
-      b.setCameraFov(s.scene().cameraFov()).setObjectHeight(s.scene().objectHeight());
+      c.blends().forEach(m -> o.addBlend(blend(m)));
+      if (s.position() == Spec.Position.DEPTH) {
+        o.setCameraFov(c.cameraFov()).setObjectHeight(c.objectHeight());
+      }
+      b.setScene(o);
     }
     return b.build();
   }

@@ -2,9 +2,11 @@ package dev.fgbg.core.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.SceneFixtures;
 import dev.fgbg.core.TestDatasets;
@@ -201,6 +203,8 @@ class SceneOcclusionTest {
       assertEquals(d.place(42, i), scene, "the classic meta");
       assertTrue(scene.instances().isEmpty());
       assertNull(scene.blend());
+      assertFalse(ProtoJson.line(SampleProtos.meta(scene)).contains("scene"),
+          "the classic meta's JSON as it was");
       for (int p = 0; p < n; p++) {
         assertEquals(mask[p] != 0 ? 1 : 0, ids[p], "one instance: the mask");
       }

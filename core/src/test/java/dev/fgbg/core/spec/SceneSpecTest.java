@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.Blend;
 import dev.fgbg.v1.DatasetSpec;
 import dev.fgbg.v1.Position;
+import dev.fgbg.v1.SceneOptions;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -32,9 +34,8 @@ class SceneSpecTest {
     assertFalse(camera.isScene());
     assertEquals(CLASSIC.canonical(), camera.canonical());
     DatasetSpec wire = SpecProtos.toProto(CLASSIC);
-    assertEquals(0, wire.getObjectsMax());
-    assertEquals(0, wire.getBlendCount());
-    assertEquals(0.0, wire.getCameraFov());
+    assertFalse(wire.hasScene(), "no scene in a classic spec's message");
+    assertFalse(ProtoJson.print(wire).contains("scene"), "nor in its JSON (every scalar printed)");
     assertEquals(wire, SpecProtos.toProto(camera), "the message is the classic one");
   }
 
@@ -72,8 +73,9 @@ class SceneSpecTest {
         .objects(1, 3).distractors(0, 2).maxOcclusion(0.4).maxTruncation(0.1)
         .blends(List.of(SceneSpec.Blend.GAUSSIAN, SceneSpec.Blend.POISSON)).featherSigma(1.5)
         .colourMatch(true).cameraFov(58).objectHeight(1.2).build()).build();
-    DatasetSpec w = SpecProtos.toProto(s);
-    assertEquals(Position.POSITION_DEPTH, w.getPosition());
+    DatasetSpec spec = SpecProtos.toProto(s);
+    assertEquals(Position.POSITION_DEPTH, spec.getPosition());
+    SceneOptions w = spec.getScene();
     assertEquals(1, w.getObjectsMin());
     assertEquals(3, w.getObjectsMax());
     assertEquals(2, w.getDistractorsMax());
