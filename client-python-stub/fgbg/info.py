@@ -3,15 +3,16 @@ from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
 _DEPTH_DTYPES = {0: "float16", 1: "float16", 2: "float32"}
-_POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground"}
+_POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground", 4: "depth"}
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
     """How samples are made (part of the fingerprint): output `height` × `width`; foreground
     height drawn in [`fg_scale_min`, `fg_scale_max`] of the output height; `placements` per
-    (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed' or 'ground'
-    (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise); the mask is
+    (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed', 'ground'
+    (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise) or 'depth'
+    (on floor-like surfaces of the backgrounds' depth, sized by it); the mask is
     255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
 
     height: int

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
-import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
-import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
@@ -35,10 +33,7 @@ class MainTest {
 
   /** The datasets {@code fgbg serve args} would serve. */
   private List<Dataset> build(String... args) {
-    ServerOptions o = Main.options(args);
-    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
-      return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
-    }
+    return FlagDatasets.of(args);
   }
 
   @Test
@@ -104,7 +99,7 @@ class MainTest {
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
-    assertFails("--position 'up' must be random, fixed or ground", "--bg", bg, "--fg", fg,
+    assertFails("--position 'up' must be random, fixed, ground or depth", "--bg", bg, "--fg", fg,
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
         "ground", "--ground-band", "0.7");

@@ -178,7 +178,8 @@ public final class FolderAssets {
             + "(--fg-masks DIR, same file names) or --mask-from luminance");
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
-          p.width(), p.height(), rgba), null, resampled, p.width(), p.height());
+          p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,
+          p.width(), p.height());
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }

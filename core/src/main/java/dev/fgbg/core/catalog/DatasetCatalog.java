@@ -53,7 +53,8 @@ public final class DatasetCatalog {
   public static Dataset builtin(BuiltinConfig b, DepthModels models) {
     Spec spec;
     try {
-      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements()).build();
+      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements())
+          .scene(b.scene()).build();
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
     }

@@ -35,8 +35,11 @@ final class Fingerprint {
       floats(sha, b.depth());
       floats(sha, b.floorDepth());
     }
+    // Real heights only matter to depth placement; other fingerprints stay as they were.
+    boolean heights = spec.position() == Spec.Position.DEPTH;
     for (Foreground f : assets.foregrounds()) {
-      text(sha, "fg " + f.name() + " label=" + f.label() + " " + f.width() + "x" + f.height());
+      text(sha, "fg " + f.name() + " label=" + f.label() + " " + f.width() + "x" + f.height()
+          + (heights ? " real_height=" + f.realHeight() : ""));
       sha.update(f.rgba());
     }
     return HexFormat.of().formatHex(sha.digest());

@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * annotations/instances.json: one image and one instance per sample (category = foreground
  * label, bbox, uncompressed RLE mask in COCO's column-major order). Masks are re-rendered here;
- * rendering is a pure function, so they are the exported ones.
+ * rendering is a pure function, so they are the exported ones. In a scene the instance is the
+ * sample's own cut-out, its visible part (one annotation per instance comes with instance
+ * outputs).
  */
 final class CocoInstances {
   private CocoInstances() {}
@@ -37,11 +39,16 @@ final class CocoInstances {
       }
       out.write("],\n\"annotations\": [");
       byte[] mask = new byte[w * h];
+      byte[] ids = d.spec().isScene() ? new byte[w * h] : null;
+      Compositor.Target target = new Compositor.Target(null, 0, mask, 0, null, 0);
       StringBuilder counts = new StringBuilder();
       for (long p = 0; p < job.size(); p++) {
         long i = job.selection().indexAt(p);
         SampleInfo s = d.render(job.seed(), i, DepthEncoding.FLOAT16,
-            new Compositor.Target(null, 0, mask, 0, null, 0));
+            ids == null ? target : target.withInstances(ids, 0));
+        for (int px = 0; ids != null && px < ids.length; px++) {
+          mask[px] = (byte) (ids[px] == 1 ? 255 : 0);
+        }
         counts.setLength(0);
         long area = rle(mask, w, h, counts);
         out.write((p == 0 ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i

@@ -39,8 +39,9 @@ public final class FolderFlags {
   @Option(names = "--no-flip", description = "Do not add horizontally flipped foregrounds.")
   boolean noFlip;
 
-  @Option(names = "--position", description = "random (default), fixed (bottom-right) or "
-      + "ground (the foot row in the --ground-band, so things stand on the floor).")
+  @Option(names = "--position", description = "random (default), fixed (bottom-right), "
+      + "ground (the foot row in the --ground-band, so things stand on the floor) or depth (on "
+      + "floor-like surfaces of the backgrounds' depth, sized by it; needs --depth-model).")
   String position = "";
 
   @Option(names = "--ground-band", description = "With --position ground: the rows a "
@@ -74,8 +75,8 @@ public final class FolderFlags {
     return !bg.isEmpty() || !fg.isEmpty();
   }
 
-  /** The flag dataset (when given, with the depth flags) and then the config file's. */
-  public List<FolderDatasetConfig> datasets(DepthFlags depth) {
+  /** The flag dataset (when given, with the depth and scene flags) and then the config file's. */
+  public List<FolderDatasetConfig> datasets(DepthFlags depth, SceneFlags scene) {
     List<FolderDatasetConfig> out = new ArrayList<>();
     if (given()) {
       FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
@@ -94,7 +95,7 @@ public final class FolderFlags {
       if (softMask) {
         c.setSoftMask(true);
       }
-      out.add(c.build());
+      out.add(scene.apply(c).build());
     }
     if (config != null) {
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {

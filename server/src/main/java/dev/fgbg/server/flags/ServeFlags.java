@@ -35,6 +35,9 @@ public final class ServeFlags {
   DepthFlags depth;
 
   @Mixin
+  SceneFlags scene;
+
+  @Mixin
   LoadFlags load;
 
   @Mixin
@@ -61,8 +64,8 @@ public final class ServeFlags {
         .workers(workers)
         .window(window)
         .exportRoot(exportRoot)
-        .builtin(builtin.config(depth, folder.given()))
-        .datasets(folder.datasets(depth))
+        .builtin(builtin.config(depth, scene, folder.given()))
+        .datasets(folder.datasets(depth, scene))
         .device(depth.device)
         .depthCacheBytes(depth.cacheMb << 20)
         .cacheDir(depth.cacheDir)
