@@ -21,6 +21,14 @@ public final class TinyOnnx {
         "depth", 4);
   }
 
+  /** {@link #linearDepth} with its height and width fixed in the graph (input and output). */
+  public static Path linearDepth(Path dir, int size) {
+    byte[][] parts = conv("input", "depth", new float[] {1, 2, 4}, 1f);
+    byte[][] inits = {parts[1], parts[2]};
+    return write(dir, "linear", new byte[][] {parts[0]}, inits,
+        valueInfo("input", "N", 3, size, size), valueInfo("depth", "N", 1, size, size));
+  }
+
   /** A model with a NaN bias: every depth value is NaN (broken weights). */
   public static Path nanDepth(Path dir) {
     return write(dir, "nan", 3, conv("input", "depth", new float[] {1, 2, 4}, Float.NaN),
@@ -168,6 +176,12 @@ public final class TinyOnnx {
 
   private static Path write(Path dir, String name, int channels, byte[][] nodes, byte[][] inits,
       String out, int outRank) {
+    return write(dir, name, nodes, inits, valueInfo("input", "N", channels, "H", "W"),
+        outRank == 4 ? valueInfo(out, "N", 1, "H", "W") : valueInfo(out, "N"));
+  }
+
+  private static Path write(Path dir, String name, byte[][] nodes, byte[][] inits, byte[] input,
+      byte[] output) {
     byte[] graph = msg(g -> {
       for (byte[] node : nodes) {
         g.writeBytes(1, ByteString.copyFrom(node));
@@ -176,9 +190,8 @@ public final class TinyOnnx {
       for (byte[] init : inits) {
         g.writeBytes(5, ByteString.copyFrom(init)); // initializer
       }
-      g.writeBytes(11, ByteString.copyFrom(valueInfo("input", "N", channels, "H", "W")));
-      g.writeBytes(12, ByteString.copyFrom(outRank == 4 ? valueInfo(out, "N", 1, "H", "W")
-          : valueInfo(out, "N")));
+      g.writeBytes(11, ByteString.copyFrom(input));
+      g.writeBytes(12, ByteString.copyFrom(output));
     });
     byte[] model = msg(m -> {
       m.writeInt64(1, 7); // ir_version
