@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * two input slots, so that one batch is filled while the other runs, and two output slots, so
  * that one is read while the next run writes the other. With {@code cuda} the CUDA execution
  * provider is required; with {@code auto} it is tried and a failure falls back to CPU with one log
- * line. CUDA output differs from CPU output, so a CUDA model has an id of its own.
+ * line.
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
@@ -104,8 +104,7 @@ public final class OnnxDepthModel implements DepthModel {
       ModelSignature.checkInput(config, inInfo, in, w);
       ModelSignature.checkOutput(outInfo, out, w);
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
-          + config.proto().toString().hashCode() + (opened.device().equals("cpu") ? "" : ":"
-          + opened.device());
+          + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s (input %s %s, output %s)",
           config.name(), w, opened.device(), in, Arrays.toString(inInfo.getShape()), out));
       return new OnnxDepthModel(config, env, opened, in, out, id, outInfo.getShape());
