@@ -9,7 +9,8 @@ float32 input rows fgbg's session is fed (written by the benchmark to --input):
         --input-name input --config session.intra_op.allow_spinning=0
 
 prints `ready <onnxruntime version>`, then answers each line `run SECONDS` with
-`<images> <seconds>` (whole batches, at least three runs) until `quit` or end of input. Exits 3
+`<images> <seconds> <cpu seconds>` (whole batches, at least three runs; the process's CPU time)
+until `quit` or end of input. Exits 3
 with one line on stderr when onnxruntime cannot be imported. Install it into a venv that sees
 Debian's packages (numpy): `python3 -m venv --system-site-packages ~/fgbg-bench-env &&
 ~/fgbg-bench-env/bin/pip install onnxruntime`, then `./fgbg bench depth --python
@@ -63,11 +64,13 @@ def main() -> int:
             break
         seconds = float(words[1])
         runs = 0
+        cpu0 = time.process_time()
         t0 = time.perf_counter()
         while runs < 3 or time.perf_counter() - t0 < seconds:
             session.run(None, feed)
             runs += 1
-        print(f"{runs * shape[0]} {time.perf_counter() - t0:.6f}", flush=True)
+        wall = time.perf_counter() - t0
+        print(f"{runs * shape[0]} {wall:.6f} {time.process_time() - cpu0:.6f}", flush=True)
     return 0
 
 

@@ -20,11 +20,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +53,7 @@ final class DepthBench implements Callable<Integer> {
   int samples = 1024;
 
   @Option(names = "--rounds", description = "Interleaved rounds of each comparison. Default: 3.")
-  int rounds = 3;
+  int roundCount = 3;
 
   @Option(names = "--seconds", description = "Seconds of each bare-session and warm-streaming "
       + "measurement. Default: 6.")
@@ -67,7 +66,7 @@ final class DepthBench implements Callable<Integer> {
       + "bare_onnx.py for how to install it). Default: $FGBG_PYTHON, else python3.")
   String python = System.getenv().getOrDefault("FGBG_PYTHON", "python3");
 
-  private final Ratios ratios = new Ratios();
+  private final Rounds rounds = new Rounds();
   private double coldRate;
 
   @Override
@@ -89,37 +88,44 @@ final class DepthBench implements Callable<Integer> {
       images.add(new DepthModel.Image(b.rgb(), 0, b.width(), b.height()));
     }
     Path rows = Files.createTempFile("fgbg-bench-depth", ".f32");
-    PythonSession py = null;
-    try (OnnxDepthModel m = OnnxDepthModel.load(config, device, threads)) {
-      writeRows(m, images, rows);
-      try {
-        py = PythonSession.start(python, config.weights(), rows, m.inputShape(images.size()),
-            m.inputName(), threads, OnnxSessions.CONFIG_ENTRIES, m.device().equals("cuda"));
-      } catch (PythonSession.Unavailable e) {
-        System.err.println("bare Python session: not measured (" + e.getMessage() + "); "
-            + "install onnxruntime as bench/python/bare_onnx.py says, then --python PATH");
-      }
+    OnnxDepthModel m = OnnxDepthModel.load(config, device, threads);
+    try (PythonSession py = startPython(m, images, rows)) {
       System.err.printf(Locale.ROOT, "model %s on %s, batch %d, %d intra-op threads; ONNX "
           + "Runtime Java %s, Python %s%n", config.name(), m.device(), images.size(), threads,
           OrtEnvironment.getEnvironment().getVersion(), py == null ? "-" : py.version());
-      for (int r = 1; r <= rounds; r++) {
-        double java = bare(m, images, seconds);
-        double bare = py == null ? Double.NaN : py.rate(seconds);
-        ratios.add("bare Java session / bare Python session", r, java, "Java", bare, "Python");
+      try (m) {
+        for (int r = 1; r <= roundCount; r++) {
+          Rounds.Side java = bare(m, images, seconds);
+          rounds.add("bare Java session / bare Python session", r, java, python(py));
+        }
+        layered(config, m, world);
       }
-      layered(config, m, world);
-    }
-    try {
       server(py);
     } finally {
-      if (py != null) {
-        py.close();
-      }
+      m.close();
       Files.deleteIfExists(rows);
     }
-    ratios.summary();
+    rounds.summary();
     System.out.printf(Locale.ROOT, "samples/s: %.1f%n", coldRate);
     return 0;
+  }
+
+  /**
+   * The Python session on the exact float32 rows fgbg's session is fed ({@code rows}), or null
+   * (said why) when there is none.
+   */
+  private PythonSession startPython(OnnxDepthModel m, List<DepthModel.Image> images, Path rows)
+      throws IOException {
+    writeRows(m, images, rows);
+    try {
+      return PythonSession.start(python, m.config().weights(), rows,
+          m.inputShape(images.size()), m.inputName(), Runtime.getRuntime().availableProcessors(),
+          OnnxSessions.CONFIG_ENTRIES, m.device().equals("cuda"));
+    } catch (PythonSession.Unavailable e) {
+      System.err.println("bare Python session: not measured (" + e.getMessage() + "); "
+          + "install onnxruntime as bench/python/bare_onnx.py says, then --python PATH");
+      return null;
+    }
   }
 
   /** The exact float32 rows fgbg's session is fed, for the Python session. */
@@ -136,17 +142,25 @@ final class DepthBench implements Callable<Integer> {
   }
 
   /** fgbg's session alone: fill, run, read, one batch after the other on this thread. */
-  private static double bare(OnnxDepthModel m, List<DepthModel.Image> images, double seconds) {
+  private Rounds.Side bare(OnnxDepthModel m, List<DepthModel.Image> images, double secs) {
     int h = images.get(0).height();
     int w = images.get(0).width();
     m.infer(images, h, w);
     int runs = 0;
+    double cpu0 = Rounds.ownCpuSeconds();
     long t0 = System.nanoTime();
-    while (runs < 3 || System.nanoTime() - t0 < seconds * 1e9) {
+    while (runs < 3 || System.nanoTime() - t0 < secs * 1e9) {
       m.infer(images, h, w);
       runs++;
     }
-    return runs * images.size() / ((System.nanoTime() - t0) / 1e9);
+    double n = runs * images.size();
+    return new Rounds.Side("Java", n / ((System.nanoTime() - t0) / 1e9),
+        (Rounds.ownCpuSeconds() - cpu0) / n * 1e6);
+  }
+
+  /** The Python session's next measurement, or an unmeasured side without one. */
+  private Rounds.Side python(PythonSession py) throws IOException {
+    return py == null ? new Rounds.Side("Python", Double.NaN, Double.NaN) : py.rate(seconds);
   }
 
   /** Layered: the model runs once per background; then every sample has depth. */
@@ -171,47 +185,64 @@ final class DepthBench implements Callable<Integer> {
     try (ServerProcess server = new ServerProcess(jar, args);
         FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
-      stream(c, 390_000, 256, true);
-      for (int r = 1; r <= rounds; r++) {
+      count(c, 390_000, 256, true);
+      for (int r = 1; r <= roundCount; r++) {
         DepthModelStats before = c.serverStats().getDepth(0);
-        long t0 = System.nanoTime();
-        double cold = stream(c, (long) (r - 1) * samples, samples, true);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        long start = (long) (r - 1) * samples; // a range no earlier round has cached
+        Rounds.Side cold = measure("cold", server, () -> count(c, start, samples, true));
         DepthModelStats after = c.serverStats().getDepth(0);
-        double bare = py == null ? Double.NaN : py.rate(seconds);
         long n = after.getInferences() - before.getInferences();
-        System.err.printf(Locale.ROOT, "  round %d: %d inferences in %d runs (mean batch %.1f), "
-            + "model busy %.2f s of %.2f s, queue delay mean %.0f ms%n", r, n,
-            after.getRuns() - before.getRuns(), (double) n / Math.max(1, after.getRuns()
-                - before.getRuns()), after.getInferenceSeconds() - before.getInferenceSeconds(),
-            secs, (after.getMeanQueueDelayMs() * after.getInferences()
+        long runs = after.getRuns() - before.getRuns();
+        System.err.printf(Locale.ROOT, "  server, round %d: %d inferences in %d runs (mean batch "
+            + "%.1f), model busy %.2f s of %.2f s, queue delay mean %.0f ms%n", r, n, runs,
+            (double) n / Math.max(1, runs), after.getInferenceSeconds()
+                - before.getInferenceSeconds(), samples / cold.rate(),
+            (after.getMeanQueueDelayMs() * after.getInferences()
                 - before.getMeanQueueDelayMs() * before.getInferences()) / Math.max(1, n));
-        ratios.add("server cold teacher / bare Python session", r, cold, "cold", bare, "Python");
-        coldRate += cold / rounds;
+        rounds.add("server cold teacher / bare Python session", r, cold, python(py));
+        coldRate += cold.rate() / roundCount;
       }
-      for (int r = 1; r <= rounds; r++) {
-        double warm = streamFor(c, true);
-        double none = streamFor(c, false);
-        ratios.add("warm-cache streaming / streaming without depth", r, warm, "warm", none,
-            "no depth");
+      // The same samples again (cached), against the same outputs from a server whose built-in
+      // world has its exact depth (the same bytes, no model), and against no depth at all.
+      try (ServerProcess exact = new ServerProcess(jar, List.of());
+          FgbgClient e = FgbgClient.builder().target("localhost:" + exact.port()).build()) {
+        count(e, 0, samples, true); // its JIT and synthesis caches as warm as the other's
+        count(e, 0, samples, true);
+        for (int r = 1; r <= roundCount; r++) {
+          Rounds.Side warm = measure("warm", server, () -> repeat(c, true));
+          Rounds.Side none = measure("no depth", server, () -> repeat(c, false));
+          Rounds.Side same = measure("exact depth", exact, () -> repeat(e, true));
+          rounds.add("warm-cache streaming / streaming without depth", r, warm, none);
+          rounds.add("warm-cache streaming / the built-in world's exact depth", r, warm, same);
+        }
       }
     }
   }
 
-  /** Streams the first round's samples again and again for {@code seconds}: samples/s. */
-  private double streamFor(FgbgClient c, boolean depth) {
+  /** Samples streamed by {@code work}: the rate, and CPU per sample of server and client. */
+  private static Rounds.Side measure(String name, ServerProcess server, Streamed work) {
+    Duration s0 = server.cpu();
+    double c0 = Rounds.ownCpuSeconds();
+    long t0 = System.nanoTime();
+    long n = work.samples();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = s0 == null ? Double.NaN
+        : server.cpu().minus(s0).toNanos() / 1e9 + Rounds.ownCpuSeconds() - c0;
+    return new Rounds.Side(name, n / secs, cpu / n * 1e6);
+  }
+
+  private interface Streamed {
+    long samples();
+  }
+
+  /** Streams the first round's samples again and again for {@code seconds}. */
+  private long repeat(FgbgClient c, boolean depth) {
     long got = 0;
     long t0 = System.nanoTime();
     while (got == 0 || System.nanoTime() - t0 < seconds * 1e9) {
       got += count(c, 0, samples, depth);
     }
-    return got / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static double stream(FgbgClient c, long start, long n, boolean depth) {
-    long t0 = System.nanoTime();
-    long got = count(c, start, n, depth);
-    return got / ((System.nanoTime() - t0) / 1e9);
+    return got;
   }
 
   private static long count(FgbgClient c, long start, long n, boolean depth) {
@@ -227,27 +258,5 @@ final class DepthBench implements Callable<Integer> {
       }
     }
     return got;
-  }
-
-  /** Rates side by side per round, and each comparison's median ratio at the end. */
-  private static final class Ratios {
-    private final Map<String, List<Double>> byName = new LinkedHashMap<>();
-
-    void add(String name, int round, double a, String aName, double b, String bName) {
-      System.err.printf(Locale.ROOT, "%s, round %d: %s %.1f/s, %s %.1f/s, ratio %.3f%n", name,
-          round, aName, a, bName, b, a / b);
-      if (!Double.isNaN(b)) {
-        byName.computeIfAbsent(name, k -> new ArrayList<>()).add(a / b);
-      }
-    }
-
-    void summary() {
-      byName.forEach((name, rs) -> {
-        List<Double> sorted = rs.stream().sorted().toList();
-        System.out.printf(Locale.ROOT, "ratio %s: %.3f (median of %s)%n", name,
-            sorted.get(sorted.size() / 2), rs.stream().map(v -> String.format(Locale.ROOT,
-                "%.3f", v)).toList());
-      });
-    }
   }
 }

@@ -86,8 +86,8 @@ final class PythonSession implements AutoCloseable {
     return version;
   }
 
-  /** Images per second over at least {@code seconds} (whole batches). */
-  double rate(double seconds) throws IOException {
+  /** Images per second over at least {@code seconds} (whole batches), and CPU per image. */
+  Rounds.Side rate(double seconds) throws IOException {
     in.write(String.format(Locale.ROOT, "run %.3f%n", seconds));
     in.flush();
     String line = out.readLine();
@@ -95,7 +95,9 @@ final class PythonSession implements AutoCloseable {
       throw new IOException("the Python session exited");
     }
     String[] words = line.trim().split(" ");
-    return Double.parseDouble(words[0]) / Double.parseDouble(words[1]);
+    double images = Double.parseDouble(words[0]);
+    return new Rounds.Side("Python", images / Double.parseDouble(words[1]),
+        Double.parseDouble(words[2]) / images * 1e6);
   }
 
   @Override
