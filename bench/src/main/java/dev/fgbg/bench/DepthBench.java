@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,6 +66,9 @@ final class DepthBench implements Callable<Integer> {
   @Option(names = "--python", description = "A Python with onnxruntime (see bench/python/"
       + "bare_onnx.py for how to install it). Default: $FGBG_PYTHON, else python3.")
   String python = System.getenv().getOrDefault("FGBG_PYTHON", "python3");
+
+  @Mixin
+  ServerJar serverJar;
 
   private final Rounds rounds = new Rounds();
   private double coldRate;
@@ -176,12 +180,13 @@ final class DepthBench implements Callable<Integer> {
   }
 
   private void server(PythonSession py) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--depth-model", model.toString(), "--device",
+    List<String> args = new ArrayList<>(serverJar.args);
+    args.addAll(List.of("--depth-model", model.toString(), "--device",
         device.name().toLowerCase(Locale.ROOT)));
     if (weights != null) {
       args.addAll(List.of("--depth-weights", weights.toString()));
     }
-    Path jar = ServerProcess.inRepository("server/target/fgbg-server.jar");
+    Path jar = serverJar.jar;
     try (ServerProcess server = new ServerProcess(jar, args);
         FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
@@ -204,7 +209,7 @@ final class DepthBench implements Callable<Integer> {
       }
       // The same samples again (cached), against the same outputs from a server whose built-in
       // world has its exact depth (the same bytes, no model), and against no depth at all.
-      try (ServerProcess exact = new ServerProcess(jar, List.of());
+      try (ServerProcess exact = new ServerProcess(jar, serverJar.args);
           FgbgClient e = FgbgClient.builder().target("localhost:" + exact.port()).build()) {
         count(e, 0, cached(), true); // its JIT and synthesis caches as warm as the other's
         count(e, 0, cached(), true);

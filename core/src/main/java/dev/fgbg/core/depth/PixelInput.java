@@ -40,20 +40,22 @@ final class PixelInput {
     return config.nhwc() ? new long[] {inH, inW, 3} : new long[] {3, inH, inW};
   }
 
-  /** Writes {@code img} as row {@code row} of {@code in}. */
+  /**
+   * Writes {@code img} as row {@code row} of {@code in}, pixel by pixel (each pixel's three
+   * bytes read once, its three floats written where the layout puts them).
+   */
   void fill(DepthModel.Image img, FloatBuffer in, int row) {
-    int base = row * 3 * plane;
-    int step = config.nhwc() ? 3 : 1;
+    int at = row * 3 * plane;
+    int pixelStep = config.nhwc() ? 3 : 1;
+    int channelStep = config.nhwc() ? 1 : plane;
+    int first = config.bgr() ? 2 : 0; // where the model's first channel is in an RGB pixel
+    int last = 2 - first;
     if (img.width() == inW && img.height() == inH) {
       byte[] rgb = img.rgb();
-      int off = img.offset();
-      for (int c = 0; c < 3; c++) {
-        int from = off + (config.bgr() ? 2 - c : c);
-        int t = c * 256;
-        int at = base + (config.nhwc() ? c : c * plane);
-        for (int p = 0; p < plane; p++, at += step) {
-          in.put(at, table[t + (rgb[from + p * 3] & 0xff)]);
-        }
+      for (int p = 0, s = img.offset(); p < plane; p++, s += 3, at += pixelStep) {
+        in.put(at, table[rgb[s + first] & 0xff]);
+        in.put(at + channelStep, table[256 + (rgb[s + 1] & 0xff)]);
+        in.put(at + 2 * channelStep, table[512 + (rgb[s + last] & 0xff)]);
       }
       return;
     }
@@ -62,12 +64,10 @@ final class PixelInput {
       raw[p] = img.rgb()[img.offset() + p] & 0xff;
     }
     float[] src = Resampler.resize(raw, img.width(), img.height(), 3, inW, inH);
-    for (int c = 0; c < 3; c++) {
-      int from = config.bgr() ? 2 - c : c;
-      int at = base + (config.nhwc() ? c : c * plane);
-      for (int p = 0; p < plane; p++, at += step) {
-        in.put(at, value(c, src[p * 3 + from]));
-      }
+    for (int p = 0, s = 0; p < plane; p++, s += 3, at += pixelStep) {
+      in.put(at, value(0, src[s + first]));
+      in.put(at + channelStep, value(1, src[s + 1]));
+      in.put(at + 2 * channelStep, value(2, src[s + last]));
     }
   }
 
