@@ -40,6 +40,7 @@ import java.util.logging.Logger;
  */
 public final class DynamicBatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DynamicBatcher.class.getName());
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   /** One image's request and how its caller reads its batch. */
   private record Request<T>(DepthModel.Job job, long enqueued,
@@ -265,8 +266,10 @@ public final class DynamicBatcher implements AutoCloseable {
   public void close() {
     closed = true;
     Gathering.Left<Request<?>, Prepared> left = gathering.close();
+    List<Thread> threads;
     synchronized (this) {
-      started.forEach(Thread::interrupt);
+      threads = List.copyOf(started);
+      threads.forEach(Thread::interrupt);
       if (completer != null) {
         completer.shutdown();
       }
@@ -275,5 +278,16 @@ public final class DynamicBatcher implements AutoCloseable {
     queue.drainTo(queued);
     fail(queued, shutDown());
     abandon(left.prepared());
+    // A run in progress is native and not interruptible: let it end before the model is closed.
+    for (Thread t : threads) {
+      if (t != Thread.currentThread()) {
+        try {
+          t.join(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }
