@@ -29,6 +29,24 @@ public final class TinyOnnx {
         valueInfo("input", "N", 3, size, size), valueInfo("depth", "N", 1, size, size));
   }
 
+  /** {@link #linearDepth} with a float16 output (a Cast after the Conv): exact up to 2048. */
+  public static Path linearDepthHalf(Path dir) {
+    byte[][] parts = conv("input", "wide", new float[] {1, 2, 4}, 1f);
+    byte[] cast = msg(out -> {
+      out.writeString(1, "wide");
+      out.writeString(2, "depth");
+      out.writeString(4, "Cast");
+      out.writeBytes(5, ByteString.copyFrom(msg(a -> {
+        a.writeString(1, "to");
+        a.writeInt64(3, 10); // FLOAT16
+        a.writeInt32(20, 2); // INT
+      })));
+    });
+    return write(dir, "linearhalf", new byte[][] {parts[0], cast},
+        new byte[][] {parts[1], parts[2]}, valueInfo("input", "N", 3, "H", "W"),
+        valueInfo(10, "depth", "N", 1, "H", "W"));
+  }
+
   /** A model with a NaN bias: every depth value is NaN (broken weights). */
   public static Path nanDepth(Path dir) {
     return write(dir, "nan", 3, conv("input", "depth", new float[] {1, 2, 4}, Float.NaN),
@@ -147,11 +165,15 @@ public final class TinyOnnx {
   }
 
   private static byte[] valueInfo(String name, Object... dims) {
+    return valueInfo(1, name, dims); // FLOAT
+  }
+
+  private static byte[] valueInfo(int elemType, String name, Object... dims) {
     return msg(out -> {
       out.writeString(1, name);
       out.writeBytes(2, ByteString.copyFrom(msg(type -> type.writeBytes(1, ByteString.copyFrom(
           msg(t -> {
-            t.writeInt32(1, 1); // FLOAT
+            t.writeInt32(1, elemType);
             t.writeBytes(2, ByteString.copyFrom(msg(shape -> {
               for (Object d : dims) {
                 shape.writeBytes(1, ByteString.copyFrom(msg(dim -> {

@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -47,11 +48,12 @@ public final class OnnxDepthModel implements DepthModel {
   private final DepthPost post;
   private final BlockingQueue<TensorSlot> inputs;
   private final List<TensorSlot> slots = new ArrayList<>();
+  private final boolean pinOutputs;
   private volatile BlockingQueue<TensorSlot> outputs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OnnxDepthModel(ModelConfig config, OrtEnvironment env, OnnxSessions.Opened opened,
-      String inputName, String outputName, String id, long[] outputShape) {
+      String inputName, String outputName, String id, TensorInfo output) {
     this.config = config;
     this.env = env;
     this.session = opened.session();
@@ -65,8 +67,10 @@ public final class OnnxDepthModel implements DepthModel {
     synchronized (slots) {
       slots.addAll(inputs);
     }
-    boolean known = Arrays.stream(outputShape).skip(1).allMatch(d -> d > 0);
-    if (known) {
+    this.pinOutputs = output.type == OnnxJavaType.FLOAT
+        && output.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+    long[] outputShape = output.getShape();
+    if (Arrays.stream(outputShape).skip(1).allMatch(d -> d > 0)) {
       outputs = outputPool(outputShape);
     }
   }
@@ -107,7 +111,7 @@ public final class OnnxDepthModel implements DepthModel {
           + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s (input %s %s, output %s)",
           config.name(), w, opened.device(), in, Arrays.toString(inInfo.getShape()), out));
-      return new OnnxDepthModel(config, env, opened, in, out, id, outInfo.getShape());
+      return new OnnxDepthModel(config, env, opened, in, out, id, outInfo);
     } catch (OrtException e) {
       closeQuietly(session);
       throw FgbgException.invalidConfig("depth model " + w + ": " + e.getMessage(), e);
@@ -159,12 +163,13 @@ public final class OnnxDepthModel implements DepthModel {
   /**
    * Runs {@code rows} rows of {@code in} into a free output slot, and gives {@code in} back.
    * When the output's size is not fixed by the model, the first run learns it (and copies its
-   * output once); every later run writes into the slot in place.
+   * output once); every later run writes into the slot in place, unless the output is not
+   * float32 (float16, say): then each run's output is converted into the slot.
    */
   synchronized TensorSlot run(TensorSlot in, int rows) {
     try {
       BlockingQueue<TensorSlot> pool = outputs;
-      if (pool != null) {
+      if (pool != null && pinOutputs) {
         TensorSlot out = take(pool);
         try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)),
             Map.of(outputName, out.tensor(rows)))) {
@@ -176,8 +181,11 @@ public final class OnnxDepthModel implements DepthModel {
       }
       try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)))) {
         OnnxTensor t = (OnnxTensor) r.get(outputName).orElseThrow();
-        outputs = outputPool(t.getInfo().getShape());
-        TensorSlot out = take(outputs);
+        if (pool == null) {
+          pool = outputPool(t.getInfo().getShape());
+          outputs = pool;
+        }
+        TensorSlot out = take(pool);
         out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
         return out;
       }

@@ -68,11 +68,11 @@ class OnnxDepthModelTest {
   @Test
   void reusedBuffersGiveExactMapsBatchAfterBatchWhateverTheSizeOrPadding() {
     for (String pad : new String[] {"\"padBatches\": false", "\"padBatches\": true"}) {
-      for (boolean fixed : new boolean[] {false, true}) {
-        if (fixed) {
-          TinyOnnx.linearDepth(dir, 32); // output size known at load: pinned from the first run
-        } else {
-          TinyOnnx.linearDepth(dir); // output size learnt by the first run
+      for (int kind = 0; kind < 3; kind++) {
+        switch (kind) {
+          case 0 -> TinyOnnx.linearDepth(dir); // output size learnt by the first run
+          case 1 -> TinyOnnx.linearDepth(dir, 32); // known at load: pinned from the first run
+          default -> TinyOnnx.linearDepthHalf(dir); // float16 output: converted every run
         }
         try (OnnxDepthModel m = load(pad)) {
           int seed = 0;
