@@ -192,6 +192,9 @@ final class DepthBench implements Callable<Integer> {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
       count(c, 390_000, 256, true);
       for (int r = 1; r <= roundCount; r++) {
+        // The Python session just before and just after the stream (which takes longer), so that
+        // a change of load during the round falls on both sides.
+        Rounds.Side pyBefore = python(py);
         DepthModelStats before = c.serverStats().getDepth(0);
         long start = (long) (r - 1) * samples; // a range no earlier round has cached
         Rounds.Side cold = measure("cold", server, () -> count(c, start, samples, true));
@@ -204,7 +207,10 @@ final class DepthBench implements Callable<Integer> {
                 - before.getInferenceSeconds(), samples / cold.rate(),
             (after.getMeanQueueDelayMs() * after.getInferences()
                 - before.getMeanQueueDelayMs() * before.getInferences()) / Math.max(1, n));
-        rounds.add("server cold teacher / bare Python session", r, cold, python(py));
+        Rounds.Side pyAfter = python(py);
+        rounds.add("server cold teacher / bare Python session", r, cold, new Rounds.Side("Python",
+            (pyBefore.rate() + pyAfter.rate()) / 2, (pyBefore.cpuMicros() + pyAfter.cpuMicros())
+            / 2));
         coldRate += cold.rate() / roundCount;
       }
       // The same samples again (cached), against the same outputs from a server whose built-in
@@ -214,8 +220,8 @@ final class DepthBench implements Callable<Integer> {
         count(e, 0, cached(), true); // its JIT and synthesis caches as warm as the other's
         count(e, 0, cached(), true);
         for (int r = 1; r <= roundCount; r++) {
-          Rounds.Side warm = measure("warm", server, () -> repeat(c, true));
           Rounds.Side none = measure("no depth", server, () -> repeat(c, false));
+          Rounds.Side warm = measure("warm", server, () -> repeat(c, true)); // beside both
           Rounds.Side same = measure("exact depth", exact, () -> repeat(e, true));
           rounds.add("warm-cache streaming / streaming without depth", r, warm, none);
           rounds.add("warm-cache streaming / the built-in world's exact depth", r, warm, same);
