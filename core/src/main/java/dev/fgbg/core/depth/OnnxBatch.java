@@ -38,6 +38,7 @@ final class OnnxBatch implements DepthModel.Batch {
     ow = (int) shape[shape.length - 1];
   }
 
+  /** Safe to call for several jobs at once (an array of its own; absolute reads). */
   @Override
   public float[] map(int i) {
     return read(i, new float[oh * ow]);

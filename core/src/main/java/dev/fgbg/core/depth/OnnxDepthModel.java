@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
  * A depth model run by ONNX Runtime (session options: {@link OnnxSessions}). Inputs and outputs
@@ -131,9 +132,8 @@ public final class OnnxDepthModel implements DepthModel {
       }
       try (Batch b = prepare(jobs)) {
         b.run();
-        for (int i = 0; i < jobs.size(); i++) {
-          maps[start + i] = b.map(i);
-        }
+        int at = start;
+        IntStream.range(0, jobs.size()).parallel().forEach(i -> maps[at + i] = b.map(i));
       }
     }
     return maps;
@@ -149,9 +149,9 @@ public final class OnnxDepthModel implements DepthModel {
     int rows = config.proto().getPadBatches() ? config.maxBatch() : jobs.size();
     TensorSlot in = take(inputs);
     try {
-      for (int i = 0; i < jobs.size(); i++) {
-        pixels.fill(jobs.get(i).image(), in.buffer(), i);
-      }
+      // Rows are disjoint: filled on the common pool's threads as well (absolute puts).
+      IntStream.range(0, jobs.size()).parallel()
+          .forEach(i -> pixels.fill(jobs.get(i).image(), in.buffer(), i));
       pixels.clear(in.buffer(), jobs.size(), rows);
     } catch (RuntimeException e) {
       in.release();
