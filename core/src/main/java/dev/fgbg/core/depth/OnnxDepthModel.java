@@ -130,7 +130,7 @@ public final class OnnxDepthModel implements DepthModel {
       for (Image img : images.subList(start, Math.min(images.size(), start + config.maxBatch()))) {
         jobs.add(new Job(img, outH, outW));
       }
-      try (Batch b = prepare(jobs)) {
+      try (Batch b = prepare(jobs, true)) {
         b.run();
         int at = start;
         IntStream.range(0, jobs.size()).parallel().forEach(i -> maps[at + i] = b.map(i));
@@ -139,9 +139,17 @@ public final class OnnxDepthModel implements DepthModel {
     return maps;
   }
 
-  /** Takes a free input slot (waiting for one) and fills it with the jobs' images. */
+  /**
+   * Takes a free input slot (waiting for one) and fills it with the jobs' images, on this thread:
+   * a batcher prepares while the model runs, on cores the model is using.
+   */
   @Override
   public Batch prepare(List<Job> jobs) {
+    return prepare(jobs, false);
+  }
+
+  /** With {@code parallel}, rows are filled on the common pool too (the caller waits anyway). */
+  private Batch prepare(List<Job> jobs, boolean parallel) {
     if (jobs.isEmpty() || jobs.size() > config.maxBatch()) {
       throw new IllegalArgumentException("a batch holds 1 to " + config.maxBatch()
           + " images, not " + jobs.size());
@@ -149,9 +157,9 @@ public final class OnnxDepthModel implements DepthModel {
     int rows = config.proto().getPadBatches() ? config.maxBatch() : jobs.size();
     TensorSlot in = take(inputs);
     try {
-      // Rows are disjoint: filled on the common pool's threads as well (absolute puts).
-      IntStream.range(0, jobs.size()).parallel()
-          .forEach(i -> pixels.fill(jobs.get(i).image(), in.buffer(), i));
+      IntStream each = IntStream.range(0, jobs.size()); // disjoint rows, absolute puts
+      (parallel ? each.parallel() : each).forEach(i -> pixels.fill(jobs.get(i).image(),
+          in.buffer(), i));
       pixels.clear(in.buffer(), jobs.size(), rows);
     } catch (RuntimeException e) {
       in.release();
@@ -201,10 +209,7 @@ public final class OnnxDepthModel implements DepthModel {
     return post;
   }
 
-  /**
-   * The model's input row for {@code image}: exactly what a batch feeds the model (for a
-   * benchmark's other runtime, or a check).
-   */
+  /** The model's input row for {@code image}, as a batch feeds it (for a benchmark, a check). */
   public float[] input(Image image) {
     float[] row = new float[pixels.rowFloats()];
     pixels.fill(image, FloatBuffer.wrap(row), 0);
