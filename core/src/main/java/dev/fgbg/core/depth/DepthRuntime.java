@@ -116,7 +116,7 @@ public final class DepthRuntime implements AutoCloseable {
         int h = d.spec().height();
         // Only a miss reads the image; the queued request keeps its own copy of it.
         return cache.get(new DepthKey(d.fingerprint(), seed, index),
-            () -> batcher.submit(new DepthModel.Image(
+            () -> batcher.submitRounded(new DepthModel.Image(
                 Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
       }
     };

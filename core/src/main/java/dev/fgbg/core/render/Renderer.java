@@ -38,9 +38,10 @@ public final class Renderer {
       if (images == null && masks == null && depth == null) {
         infos[s] = d.place(seed, indices[s]);
       } else {
-        // The arrays are fresh, hence zero: the mask needs no clearing.
+        // The arrays are fresh, hence zero: the mask needs no clearing. Teacher depth replaces
+        // the assets' depth whole, so that is not composed at all.
         infos[s] = d.render(seed, indices[s], enc, new Compositor.Target(images, s * ib, masks,
-            s * mb, depth, s * db, true));
+            s * mb, teacher ? null : depth, s * db, true));
       }
     }
     if (!teacher) {
