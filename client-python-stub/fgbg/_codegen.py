@@ -8,6 +8,7 @@ The generated package records the SHA-256 of the .proto sources it was made from
 import hashlib
 import os
 import sys
+from typing import List, Optional
 
 PROTOS = ["fgbg/v1/fgbg.proto"]
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # client-python-stub/
@@ -15,7 +16,7 @@ GENERATED = os.path.join(PACKAGE_ROOT, "fgbg", "v1")
 STAMP = os.path.join(GENERATED, "PROTO_SHA256")
 
 
-def proto_root():
+def proto_root() -> Optional[str]:
     """The proto source folder: $FGBG_PROTO_ROOT, or proto/ beside this package in the repo."""
     env = os.environ.get("FGBG_PROTO_ROOT")
     if env:
@@ -24,7 +25,7 @@ def proto_root():
     return repo if os.path.isdir(repo) else None
 
 
-def sources_digest(root):
+def sources_digest(root: str) -> str:
     sha = hashlib.sha256()
     for rel in PROTOS:
         sha.update(rel.encode())
@@ -33,7 +34,7 @@ def sources_digest(root):
     return sha.hexdigest()
 
 
-def recorded_digest():
+def recorded_digest() -> Optional[str]:
     try:
         with open(STAMP) as f:
             return f.read().strip()
@@ -41,7 +42,7 @@ def recorded_digest():
         return None
 
 
-def is_current(root=None):
+def is_current(root: Optional[str] = None) -> bool:
     """True when the stubs exist and match the proto sources (or no sources are around)."""
     if not os.path.exists(os.path.join(GENERATED, "fgbg_pb2.py")):
         return False
@@ -51,7 +52,7 @@ def is_current(root=None):
     return recorded_digest() == sources_digest(root)
 
 
-def generate(root=None):
+def generate(root: Optional[str] = None) -> None:
     root = root or proto_root()
     if root is None:
         raise RuntimeError("fgbg: cannot find proto/ to generate the gRPC stubs from; "
@@ -64,7 +65,7 @@ def generate(root=None):
     os.makedirs(GENERATED, exist_ok=True)
     args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + PACKAGE_ROOT,
             "--grpc_python_out=" + PACKAGE_ROOT] + PROTOS
-    code = protoc.main(args)
+    code = int(protoc.main(args))
     if code != 0:
         raise RuntimeError("fgbg: protoc failed with exit code %d on %s" % (code, root))
     with open(os.path.join(GENERATED, "__init__.py"), "w") as f:
@@ -73,7 +74,7 @@ def generate(root=None):
         f.write(sources_digest(root) + "\n")
 
 
-def ensure():
+def ensure() -> None:
     """Generates the stubs when they are missing or stale and the tools are at hand."""
     if is_current():
         return
@@ -81,7 +82,7 @@ def ensure():
     sys.stderr.write("fgbg: generated gRPC stubs from %s\n" % proto_root())
 
 
-def main(argv):
+def main(argv: List[str]) -> int:
     if "--check" in argv:
         if is_current():
             print("fgbg stubs are current")

@@ -1,15 +1,18 @@
 """StreamEpoch and GetSamples through a shared-memory ring when the server accepts one (see
 fgbg.shm), else over the network; one log line per call says which."""
+import logging
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import grpc
 
 from . import shm, wire
 from ._proto import pb
-from .batch import Batch
+from .batch import Batch, Part
 from .errors import FgbgError
+from .resume import StreamPoint, after
 
-Payload = Dict[str, Tuple[Any, int, int]]
+Payload = Dict[str, Part]
+_LOG = logging.getLogger("fgbg")
 _DEPTH_BYTES = {pb.DEPTH_DTYPE_FLOAT32: 4}
 
 
@@ -91,23 +94,22 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
             if pending:
                 raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
                                 % pending[0].batch_index, client.target)
-            if not spill:
+            rest = after(StreamPoint(first.start_batch, first.limit), delivered, samples)
+            if not spill or rest is None or ring is None:
                 return
-            req = _rest(first, delivered, samples)
-            shm._LOG.warning("fgbg StreamEpoch: all %d ring slots are held by live batches; "
-                             "continuing over the network at batch %d", ring.slots,
-                             req.start_batch)
+            req = _network_request(first, rest)
+            _LOG.warning("fgbg StreamEpoch: all %d ring slots are held by live batches; "
+                         "continuing over the network at batch %d", ring.slots, rest.start_batch)
     finally:
         if ring is not None:
             ring.close()
 
 
-def _rest(req: Any, delivered: int, samples: int) -> Any:
-    """The request for the rest of a stream, over the network."""
+def _network_request(req: Any, point: StreamPoint) -> Any:
+    """`req` from `point` on, over the network."""
     rest = pb.StreamEpochRequest()
     rest.CopyFrom(req)
     rest.ClearField("shared_memory")
-    rest.start_batch = req.start_batch + delivered
-    if req.limit:
-        rest.limit = req.limit - samples
+    rest.start_batch = point.start_batch
+    rest.limit = point.limit
     return rest

@@ -50,6 +50,13 @@ class Batch:
         self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
                            (n, first.depth_height, first.depth_width))
 
+    def slot(self) -> Optional[np.ndarray]:
+        """The whole shared-memory slot this batch's arrays are views of (read-only bytes), or
+        None for a batch that came over the network or was released."""
+        if not self.shared_memory or not self.buffers:
+            return None
+        return self.buffers["images"][0]
+
     def release(self) -> None:
         """Gives a shared-memory batch's slot back now (its arrays are dropped: the server
         writes the slot again). Nothing to do for a batch that came over the network."""
@@ -68,7 +75,7 @@ class Batch:
 
 
 def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]],
-          field: str) -> Tuple[bytes, int, int]:
+          field: str) -> Tuple[Any, int, int]:
     """(buffer, offset, length) of a field over all chunks."""
     parts: List[Part]
     if payloads is None:
@@ -83,7 +90,7 @@ def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]]
     return joined, 0, len(joined)
 
 
-def _view(part: Tuple[bytes, int, int], dtype: Any,
+def _view(part: Tuple[Any, int, int], dtype: Any,
           shape: Tuple[int, ...]) -> Optional[np.ndarray]:
     buf, off, length = part
     if length == 0:

@@ -19,6 +19,7 @@ from .batch import Batch  # noqa: E402
 from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
+from ._progress import Progress  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
 
@@ -75,12 +76,12 @@ class Client:
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
-                 ring_slots: int = 4, credentials: Optional[Credentials] = None,
+                 ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
                  token: Optional[str] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
-            target if isinstance(target, (list, tuple)) else default_target(target))
+            default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
         self.timeout = timeout
         self.stream_timeout = stream_timeout
@@ -186,39 +187,47 @@ class Client:
                seed: int = 0, start: int = 0, end: int = 0,
                outputs: Optional[Iterable[str]] = None, overwrite: bool = False,
                shard_size: int = 0, jpeg_quality: int = 0, depth_npy: bool = False,
-               progress: bool = True) -> Any:
-        """Writes [start, end) to files under the server's export root; returns the final
-        ExportProgress (manifest path, digest). Resumes an earlier run of the same export.
-        Shows a tqdm bar when tqdm is installed and progress is on, else plain lines."""
+               progress: bool = True, stride: int = 0, sample: int = 0) -> Any:
+        """Writes a selection to files under the server's export root: indices [start, end)
+        (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` > 0,
+        a uniform random subset of that many drawn from `seed` (in index order). Returns the final
+        ExportProgress (manifest path, digest: that of GetSamples of the same indices). Resumes
+        an earlier run of the same export. Shows a tqdm bar when tqdm is installed and progress
+        is on, else plain lines."""
         if format not in _FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(_FORMATS)))
-        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end,
-                               outputs=_outputs(outputs), format=_FORMATS[format],
+        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
+                               sample=sample, outputs=_outputs(outputs), format=_FORMATS[format],
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
-        last = self._progress_call(call, _Progress("export " + destination, "export")
+        last = self._progress_call(call, Progress("export " + destination, "export")
                                    if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "the export ended without finishing", self.target)
         return last
 
     def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
-              outputs: Optional[Iterable[str]] = None, progress: bool = True) -> Stats:
-        """Exact per-channel mean/std over [start, end) (end 0: the dataset's size): image and
-        mask on [0, 1], depth in metres. `outputs` (any of image, mask, depth) limits what is
-        computed: image statistics never wait for a depth model. With `progress`, a tqdm bar
-        (when tqdm is installed, else a line at the end) shows samples counted and the ETA."""
-        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end,
+              outputs: Optional[Iterable[str]] = None, progress: bool = True, stride: int = 0,
+              sample: int = 0) -> Stats:
+        """Per-channel mean/std over a selection (as `export` takes it: [start, end), `stride`,
+        a random `sample` drawn from `seed`): image and mask on [0, 1], depth in metres. Exact
+        for the selection; over a random sample each channel's `standard_error` says how far its
+        mean may be from the mean of the range it was drawn from (`Stats.population`).
+        `outputs` (any of image, mask, depth) limits what is computed: image statistics never
+        wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
+        at the end) shows samples counted and the ETA."""
+        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
+                              sample=sample,
                               outputs=_outputs(outputs, ("image", "mask", "depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
-                                   _Progress("stats " + dataset, "stats") if progress else None)
+                                   Progress("stats " + dataset, "stats") if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
         return Stats.from_proto(last.result)
 
-    def _progress_call(self, call: Any, shown: Optional["_Progress"]) -> Any:
+    def _progress_call(self, call: Any, shown: Optional[Progress]) -> Any:
         """Reads a progress stream to its end; returns the last message."""
         last = None
         try:
@@ -235,10 +244,13 @@ class Client:
         return last
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
-                indices: Optional[Iterable[int]] = None, count: int = 0) -> bytes:
-        """PNG bytes of an image | mask | depth grid (one row per sample)."""
+                indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
+                end: int = 0, stride: int = 0, sample: int = 0) -> bytes:
+        """PNG bytes of an image | mask | depth grid, one row per sample under its label names.
+        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
+        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count)
+                                count=count, start=start, end=end, stride=stride, sample=sample)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:
@@ -278,36 +290,3 @@ class Client:
             else:
                 req.shared_memory.CopyFrom(ring.offer())
         yield from _streams.stream(self, req, world_size, ring, why_not)
-
-
-class _Progress:
-    """Progress of an export or stats: a tqdm bar when tqdm is installed, else one line at the
-    end."""
-
-    def __init__(self, desc: str, kind: str) -> None:
-        self.desc = desc
-        self.kind = kind
-        self.bar: Any = None
-
-    def update(self, p: Any) -> None:
-        if self.bar is None:
-            try:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=p.total, unit="sample", desc=self.desc)
-            except ImportError:
-                self.bar = False
-        shards = getattr(p, "shards_total", None)
-        if self.bar:
-            self.bar.update(p.done - self.bar.n)
-            if shards is not None:
-                self.bar.set_postfix_str(p.current_shard)
-        elif p.finished or p.done == p.total:
-            print("%s: %d/%d samples%s, %.0f samples/s" % (
-                self.kind, p.done, p.total,
-                "" if shards is None else ", %d/%d shards" % (p.shards_done, shards),
-                p.samples_per_second))
-
-    def close(self) -> None:
-        if self.bar:
-            self.bar.close()

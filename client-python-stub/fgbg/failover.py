@@ -5,42 +5,51 @@
         ...
 
 The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE
-it moves to the next one and asks again with ``start_batch`` past every batch it already
-yielded, so no sample is lost or repeated. It gives up, raising the last error, when every
-replica in turn failed without yielding a batch.
+it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch`` past
+every batch it already yielded, ``limit`` less the samples in them), so no sample is lost or
+repeated. It gives up, raising the last error, when every replica in turn failed without
+yielding a batch.
 """
 import logging
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from .batch import Batch
 from .client import Client, FgbgError
 from .replicas import Targets, home, resolve
+from .resume import StreamPoint, after
 
 _LOG = logging.getLogger(__name__)
 
 
 class FailoverStream:
-    """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves."""
+    """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves.
+    `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...)."""
 
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
-                 client_options: Optional[dict] = None, **request):
+                 limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
+                 **request: Any) -> None:
         self.targets = resolve(targets)
         self.rank = rank
         self.replica = home(rank, len(self.targets))
         self.failovers = 0
         self._options = dict(client_options or {})
         self._request = dict(request, rank=rank, world_size=world_size)
-        self._start = start_batch
-        self._delivered = 0
+        self._start = StreamPoint(start_batch, limit)
+        self._batches = 0
+        self._samples = 0
 
     def __iter__(self) -> Iterator[Batch]:
         failures = 0
         while True:
+            point = after(self._start, self._batches, self._samples)
+            if point is None:
+                return
             client = Client(self.targets[self.replica], **self._options)
             try:
-                for batch in client.stream_epoch(start_batch=self._start + self._delivered,
-                                                 **self._request):
-                    self._delivered += 1
+                for batch in client.stream_epoch(start_batch=point.start_batch,
+                                                 limit=point.limit, **self._request):
+                    self._batches += 1
+                    self._samples += len(batch)
                     failures = 0
                     yield batch
                 return
@@ -52,13 +61,15 @@ class FailoverStream:
                 self.replica = (self.replica + 1) % len(self.targets)
                 self.failovers += 1
                 _LOG.info("rank %d: %s is unavailable; resuming at batch %d on %s", self.rank,
-                          gone, self._start + self._delivered, self.targets[self.replica])
+                          gone, self._start.start_batch + self._batches,
+                          self.targets[self.replica])
             finally:
                 client.close()
 
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
-                 client_options: Optional[dict] = None, **request) -> FailoverStream:
+                 limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
+                 **request: Any) -> FailoverStream:
     """`Client.stream_epoch` over replicas, with failover (see the module's docstring)."""
     return FailoverStream(targets, rank=rank, world_size=world_size, start_batch=start_batch,
-                          client_options=client_options, **request)
+                          limit=limit, client_options=client_options, **request)

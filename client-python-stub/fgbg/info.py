@@ -3,15 +3,16 @@ from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
 _DEPTH_DTYPES = {0: "float16", 1: "float16", 2: "float32"}
-_POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground"}
+_POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground", 4: "depth"}
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
     """How samples are made (part of the fingerprint): output `height` × `width`; foreground
     height drawn in [`fg_scale_min`, `fg_scale_max`] of the output height; `placements` per
-    (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed' or 'ground'
-    (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise); the mask is
+    (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed', 'ground'
+    (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise) or 'depth'
+    (on floor-like surfaces of the backgrounds' depth, sized by it); the mask is
     255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
 
     height: int
@@ -102,24 +103,30 @@ class DatasetInfo:
 
 @dataclass(frozen=True)
 class ChannelStats:
-    """Per-channel mean and population std, in `unit` ('[0,1]' for image and mask, 'metres')."""
+    """Per-channel mean and population std over the pixels, in `unit` ('[0,1]' for image and
+    mask, 'metres'). Over a random sample, `standard_error` holds each mean's standard error as
+    an estimate of the population's mean (samples are the unit: sqrt((1 - n/N) s^2 / n), s the
+    std of the n per-sample means); empty otherwise."""
 
     mean: Tuple[float, ...]
     std: Tuple[float, ...]
     unit: str
+    standard_error: Tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
 class Stats:
     """What `Client.stats()` returns: exact statistics over `samples` samples; an output that
     was not asked for (or that the dataset lacks) is None. `image.mean` / `image.std` are
-    ready for `transforms.Normalize`."""
+    ready for `transforms.Normalize`. Over a random sample, `population` is the number of
+    samples it was drawn from (0 otherwise) and each channel carries its standard errors."""
 
     samples: int
     image: Optional[ChannelStats]
     mask: Optional[ChannelStats]
     depth: Optional[ChannelStats]
     fingerprint: str
+    population: int = 0
 
     @staticmethod
     def from_proto(m: Any) -> "Stats":
@@ -127,10 +134,10 @@ class Stats:
             if not m.HasField(name):
                 return None
             c = getattr(m, name)
-            return ChannelStats(tuple(c.mean), tuple(c.std), c.unit)
+            return ChannelStats(tuple(c.mean), tuple(c.std), c.unit, tuple(c.standard_error))
 
         return Stats(m.samples, channel("image"), channel("mask"), channel("depth"),
-                     m.fingerprint)
+                     m.fingerprint, m.population)
 
 
 def _shape(dims: Tuple[int, ...]) -> str:

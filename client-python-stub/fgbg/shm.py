@@ -20,11 +20,13 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import numpy as np
 
 from ._proto import pb
+from .batch import Part
 
 _LOG = logging.getLogger("fgbg")
 
 DIRECTORY = "/dev/shm"
 HEADER_BYTES = 4096
+SLOTS = 4  # slots of a client's ring unless it asks for another number
 MAGIC = b"FGBGRNG1"
 _STATES = 64
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")
@@ -113,7 +115,7 @@ class Ring:
                 return s
         return -1
 
-    def take(self, slot: int, where: Any) -> Tuple[Dict[str, Tuple[Any, int, int]], Callable]:
+    def take(self, slot: int, where: Any) -> Tuple[Dict[str, Part], Callable[[], None]]:
         """The payload parts of a batch in `slot` (read-only views), and its release function,
         also called when the last view of the slot is gone."""
         token = object()
@@ -121,7 +123,7 @@ class Ring:
         base = np.frombuffer(self._mm, dtype=np.uint8, count=self.slot_bytes,
                              offset=HEADER_BYTES + slot * self.slot_bytes)
         base.flags.writeable = False
-        parts = {}
+        parts: Dict[str, Part] = {}
         for field in ("images", "masks", "depth"):
             off, n = getattr(where, field + "_offset"), getattr(where, field + "_length")
             if off < 0 or n < 0 or off + n > self.slot_bytes:

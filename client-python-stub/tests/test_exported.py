@@ -108,9 +108,9 @@ def test_verify_names_the_shard_that_was_changed(exports, tmp_path, fmt, victim)
     fgbg.exported(path)  # opening without verify does not read every file
     with pytest.raises(fgbg.ExportError) as e:
         fgbg.exported(path, verify=True)
-    expected = {"folders": "shard bg_001 (samples 100:200)",
-                "webdataset": "shard shard-000001 (samples 164:228)",
-                "npy": "shard shard-000002 (samples 228:260)"}[fmt]
+    expected = {"folders": "shard bg_001 (indices 100:200)",
+                "webdataset": "shard shard-000001 (indices 164:228)",
+                "npy": "shard shard-000002 (indices 228:260)"}[fmt]
     assert expected in str(e.value) and "does not match manifest.json" in str(e.value)
 
 

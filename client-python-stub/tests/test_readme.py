@@ -1,23 +1,32 @@
-"""README's dataset examples, run exactly as written through the launcher (plus --port 0, so
-parallel runs never collide) from a folder of generated images, then checked through the
-server they start."""
+"""README's examples run as written: the dataset examples through the launcher (plus --port 0,
+so parallel runs never collide) from a folder of generated images, then checked through the
+server they start; and every Python snippet as a script of its own, against a server it can
+talk to (through $FGBG_TARGET, as a user's would)."""
 import contextlib
 import json
 import os
 import re
 import shlex
+import socket
 import subprocess
+import sys
 
 import pytest
 
 import fgbg
 import photos
-from conftest import LAUNCHER, ROOT, Server
+from conftest import LAUNCHER, PKG, ROOT, SMALL, Server
+
+README = os.path.join(ROOT, "README.md")
+
+
+def python_snippets():
+    return re.findall(r"```python\n(.*?)```", open(README, encoding="utf-8").read(), re.S)
 
 
 def readme_examples():
     """The serve lines of README's "Datasets from your own images" and its datasets.json."""
-    text = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    text = open(README, encoding="utf-8").read()
     section = text[text.index("## Datasets from your own images"):]
     bash = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
     config = re.search(r"```json\n(.*?)```", section, re.S).group(1)
@@ -58,8 +67,10 @@ def test_photos_with_wide_cutouts_serve_with_default_flags(folders):
     with serving(lines[0], root) as s, fgbg.Client(s.target) as c:
         info = c.describe("office")
         assert (info.backgrounds, info.foregrounds, info.flips) == (6, 6, 2)
+        assert info.spec.position == "ground", "photos have no floor: feet in the ground band"
         b = c.get_samples(range(0, info.size, 37), "office", outputs=["mask", "meta"])
         assert b.meta and all(0 <= m.x and m.x + m.fg_width <= 224 for m in b.meta)
+        assert all(m.y + m.fg_height - 1 >= round(0.7 * 223) for m in b.meta), "none floats"
         log = "".join(s.log)
         assert "3 of 6 foregrounds are too wide for fg_scale_max 0.6" in log, log
         assert "6 of 6 backgrounds are smaller than the 224x224 output and are upscaled " \
@@ -90,3 +101,67 @@ def test_the_config_file_example(folders):
         assert office.image_shape == (64, 64, 3) and office.spec.position == "ground"
         assert (office.spec.ground_min, office.spec.ground_max) == (0.7, 1.0)
         assert c.describe("overlay").flips == 1
+
+
+# ---------------------------------------------------------------------- the Python snippets
+
+
+@pytest.fixture(scope="module")
+def snippet_servers(tmp_path_factory):
+    """Servers for the snippets, by what each names: the built-in index space at 32x32 (index
+    399999 exists), a small built-in set (whole epochs in seconds), and a small "office" folder
+    dataset whose export root is the snippets' working folder."""
+    work = tmp_path_factory.mktemp("snippets")
+    photos.photos(str(work))
+    servers = {
+        "builtin": Server(["--builtin-size", "32"], export_root=work / "exports"),
+        "small": Server(SMALL),
+        "office": Server(["--bg", str(work / "photos" / "backgrounds"), "--fg",
+                          str(work / "photos" / "cutouts"), "--name", "office", "--size", "32",
+                          "--placements", "2", "--fg-scale", "0.3:0.5"],
+                         export_root=work / "exports"),
+    }
+    yield work, servers
+    for s in servers.values():
+        s.stop()
+
+
+def server_for(snippet):
+    if "office" in snippet:
+        return "office"
+    return "builtin" if "399999" in snippet else "small"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_readme_has_its_python_snippets():
+    snippets = python_snippets()
+    assert len(snippets) == 6, "a new snippet is run by test_every_python_snippet_runs"
+    assert [server_for(x) for x in snippets] == ["builtin", "small", "office", "small", "small",
+                                                  "office"]
+
+
+@pytest.mark.parametrize("n", range(6))
+def test_every_python_snippet_runs_as_written(snippet_servers, n):
+    work, servers = snippet_servers
+    snippet = python_snippets()[n]
+    server = servers[server_for(snippet)]
+    env = dict(os.environ, PYTHONPATH=PKG, FGBG_TARGET=server.target)
+    if "init_process_group" in snippet:  # what torchrun sets for each rank
+        env.update(RANK="0", WORLD_SIZE="1", LOCAL_RANK="0", MASTER_ADDR="127.0.0.1",
+                   MASTER_PORT=str(free_port()), GLOO_SOCKET_IFNAME="lo")
+    if "fgbg.exported(" in snippet:  # the README's export command just before it, as written
+        line = re.search(r"\./fgbg export --dataset office[^#\n]*", open(README).read()).group(0)
+        done = subprocess.run([LAUNCHER] + shlex.split(line)[1:], cwd=str(work), env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    script = work / ("snippet%d.py" % n)
+    script.write_text(snippet)
+    out = subprocess.run([sys.executable, str(script)], cwd=str(work), env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    assert "terminate called" not in out.stderr and "leaked" not in out.stderr, out.stderr

@@ -1,4 +1,6 @@
 """Three server processes as replicas: ranks spread by affinity, and exact failover."""
+import logging
+
 import pytest
 
 import fgbg
@@ -64,6 +66,61 @@ def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_d
         assert every.count == N
         assert every.hex() == one.hex(), "the same samples as one server, each once"
         assert [s.failovers for s in streams] == [1, 0, 0, 1]
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_samples():
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        # Rank 1 of 2 from its batch 2, at most 500 samples (not a whole number of batches).
+        request = dict(seed=3, epoch=2, shuffle=True, batch_size=16, start_batch=2, limit=500)
+        unbroken = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(rank=1, world_size=2, **request):
+                unbroken.add_batch(b)
+        assert unbroken.count == 500
+        stream = stream_epoch([s.target for s in servers], rank=1, world_size=2, **request)
+        assert stream.replica == 1
+        resumed = fgbg.SampleDigest()
+        for n, b in enumerate(stream):
+            assert b.batch_index == 2 + n, "the batch numbering goes on"
+            resumed.add_batch(b)
+            if n == 2:  # 48 of the 500 samples delivered
+                servers[1].proc.kill()
+                servers[1].proc.wait(10)
+        assert stream.failovers == 1
+        assert resumed.count == 500, "the rest was limited to what the limit had left"
+        assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_the_device_loader_over_two_replicas_gives_the_epoch_when_one_dies(caplog):
+    from conftest import digest_of
+    from fgbg.torch import FgbgIterableDataset
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        one = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(seed=3, batch_size=16, shuffle=True):
+                one.add_batch(b)
+        ds = FgbgIterableDataset(",".join(s.target for s in servers), seed=3, batch_size=16)
+        batches = []
+        for n, b in enumerate(ds.device_loader(streams=2)):  # stream s on replica s
+            batches.append(b)
+            if n == 5:
+                servers[1].proc.kill()  # stream 1 moves to replica 0, resumed by the one rule
+                servers[1].proc.wait(10)
+        assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(N))
+        assert digest_of(batches).hex() == one.hex()
+        assert ds.state_dict()["epoch"] == 1, "the pass was received whole"
+        moved = [r.getMessage() for r in caplog.records if "is unavailable" in r.getMessage()]
+        assert len(moved) == 1 and moved[0].startswith("rank 1: %s" % servers[1].target)
     finally:
         for s in servers:
             s.stop()

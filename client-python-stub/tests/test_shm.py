@@ -126,6 +126,20 @@ def test_keeping_every_batch_continues_over_the_network_with_the_same_samples(se
     assert any("all 4 ring slots are held" in r.getMessage() for r in caplog.records)
 
 
+def test_keeping_every_batch_of_a_limited_stream_spills_exactly_to_the_limit(server, caplog):
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        kept = list(c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24, start_batch=1,
+                                   limit=150))
+        net = list(c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24, start_batch=1,
+                                  limit=150, shared_memory=False))
+    assert [b.shared_memory for b in kept] == [True] * 4 + [False] * 3
+    assert [len(b) for b in kept] == [24] * 6 + [6], "150 samples: the limit less the 96 kept"
+    assert [b.batch_index for b in kept] == list(range(1, 8))
+    assert digest(kept) == digest(net)
+    assert any("continuing over the network at batch 5" in r.getMessage() for r in caplog.records)
+
+
 def _refused_stream(target, caplog, spoil=None, **client):
     """Streams with a ring spoiled by `spoil(ring)` (or a server that refuses it); returns
     (digest, paths, warning lines)."""

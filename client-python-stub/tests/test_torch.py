@@ -62,9 +62,9 @@ def test_len_is_the_batches_each_rank_yields(server, world, workers, batch, drop
     for rank in range(world):
         ds = FgbgIterableDataset(server.target, seed=2, batch_size=batch, rank=rank,
                                  world_size=world, drop_last=drop_last)
-        expected = ds._length(World(rank, world, "given"), workers)
+        expected = ds.feed.length(World(rank, world, "given"), workers)
         got = sum(1 for w in range(workers)
-                  for _ in ds._stream(0, World(rank, world, "given"), w, workers))
+                  for _ in ds.feed.shard(0, World(rank, world, "given"), w, workers))
         assert got == expected, (rank, world, workers)
 
 

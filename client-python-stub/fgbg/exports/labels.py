@@ -48,14 +48,24 @@ class Labels:
             meta["fg_label"] = _lookup(col["fg_label"], m.foreground_labels)
         except (ValueError, KeyError) as e:
             raise ExportError("%s: %s" % (path, e)) from None
-        if not np.array_equal(meta["index"], np.arange(m.start, m.end)):
-            raise ExportError("%s: the index column is not %d..%d in order"
-                              % (path, m.start, m.end - 1))
+        if not _is_selection(meta["index"], m):
+            raise ExportError("%s: the index column is not the selection %s in order"
+                              % (path, m.selection))
         self.names: List[str] = col["name"]
         self.bg_files: List[str] = col.get("bg_file", [""] * len(body))
         self.fg_files: List[str] = col.get("fg_file", [""] * len(body))
         self.index = meta.pop("index")
         self.meta = meta
+
+
+def _is_selection(index: np.ndarray, m: Manifest) -> bool:
+    """Whether `index` can be the manifest's selection: all of a range or stride, or (a random
+    subset, which the server draws) strictly ascending indices of the strided range."""
+    if m.sample == 0:
+        return np.array_equal(index, np.arange(m.start, m.end, m.stride))
+    return (len(index) == m.sample and bool(np.all(np.diff(index) > 0))
+            and (len(index) == 0 or (index[0] >= m.start and index[-1] < m.end))
+            and bool(np.all((index - m.start) % m.stride == 0)))
 
 
 def _lookup(values: List[str], table: tuple) -> np.ndarray:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
 
-READABLE = ("folders", "webdataset", "npy")
+READABLE = ("folders", "zip", "webdataset", "npy")
 
 
 class ExportError(ValueError):
@@ -17,7 +17,7 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class ShardRecord:
     name: str
-    start: int
+    start: int           # the dataset indices the shard spans: its first, and one past its last
     end: int
     complete: bool
     digest: str          # stream digest of the shard's samples (raw bytes)
@@ -33,7 +33,9 @@ class FileRecord:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What an export says about itself; `folder` is where it lies."""
+    """What an export says about itself; `folder` is where it lies. The samples exported are
+    the selection: indices [start, end), every `stride`-th, and with `sample` > 0 a random
+    subset of that many drawn from `seed`, in ascending order (labels.csv lists them)."""
 
     folder: str
     dataset: str
@@ -41,6 +43,10 @@ class Manifest:
     seed: int
     start: int
     end: int
+    stride: int
+    sample: int
+    size: int            # samples exported
+    label_columns: Tuple[str, ...]  # npy: the columns of labels.npy
     format: str
     outputs: Tuple[str, ...]
     depth_npy: bool
@@ -54,8 +60,17 @@ class Manifest:
     digest: str
 
     @property
-    def size(self) -> int:
-        return self.end - self.start
+    def is_range(self) -> bool:
+        """Whether the export holds every index of [start, end) in order."""
+        return self.stride == 1 and self.sample == 0
+
+    @property
+    def selection(self) -> str:
+        """The selection in words: '100:260', '0:400000 stride 50', '0:800 sample 64 (seed 3)'."""
+        return "%d:%d%s%s" % (self.start, self.end,
+                              " stride %d" % self.stride if self.stride > 1 else "",
+                              " sample %d (seed %d)" % (self.sample, self.seed)
+                              if self.sample else "")
 
     @property
     def exact(self) -> bool:
@@ -88,10 +103,15 @@ class Manifest:
                                    _get(s, "files_sha256", "")) for s in j.get("shards", []))
         files = tuple(FileRecord(f["path"], int(f.get("bytes", 0)), f.get("sha256", ""))
                       for f in j.get("files", []))
+        start, end = int(j.get("start", 0)), int(j.get("end", 0))
+        stride, sample = max(1, int(j.get("stride", 1))), int(j.get("sample", 0))
+        # Manifests from before selections have no "samples": they are ranges.
+        size = int(j.get("samples", 0)) or sample or -(-(end - start) // stride)
         m = Manifest(
             folder=os.path.dirname(os.path.abspath(file)), dataset=j.get("dataset", ""),
-            fingerprint=j.get("fingerprint", ""), seed=int(j.get("seed", 0)),
-            start=int(j.get("start", 0)), end=int(j.get("end", 0)), format=j.get("format", ""),
+            fingerprint=j.get("fingerprint", ""), seed=int(j.get("seed", 0)), start=start,
+            end=end, stride=stride, sample=sample, size=size,
+            label_columns=tuple(_get(j, "label_columns", [])), format=j.get("format", ""),
             outputs=tuple(j.get("outputs", [])), depth_npy=bool(_get(j, "depth_npy", False)),
             height=int(spec.get("height", 0)), width=int(spec.get("width", 0)),
             background_labels=tuple(_get(j, "background_labels", [])),

@@ -5,6 +5,7 @@ import hashlib
 import io
 import os
 import tarfile
+import zipfile
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -44,7 +45,14 @@ class Reader:
         self._starts = [s.start for s in m.shards]
 
     def shard_of(self, i: int) -> ShardRecord:
-        return self.m.shards[bisect.bisect_right(self._starts, self.m.start + i) - 1]
+        """The shard holding export position `i` (shards span ascending runs of indices)."""
+        return self.m.shards[bisect.bisect_right(self._starts, int(self.labels.index[i])) - 1]
+
+    def positions(self, shard: ShardRecord) -> range:
+        """The export positions of `shard`'s samples: those whose index lies in its span."""
+        index = self.labels.index
+        return range(int(np.searchsorted(index, shard.start)),
+                     int(np.searchsorted(index, shard.end)))
 
     def read(self, i: int) -> Arrays:
         raise NotImplementedError
@@ -104,9 +112,38 @@ class FolderReader(Reader):
         return {k: decode(k, self._file(p)) for k, p in self._paths(i)}
 
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
-        for index in range(shard.start, shard.end):
-            for _, p in self._paths(index - self.m.start):
+        for i in self.positions(shard):
+            for _, p in self._paths(i):
                 yield (p,) + self.file_sha(p)
+
+
+class ZipReader(FolderReader):
+    """bg_NNN.zip per background, holding that background's part of the folders layout."""
+
+    def _zip(self, shard: ShardRecord) -> zipfile.ZipFile:
+        opened = self._opened()
+        if shard.name not in opened:
+            rel = shard.name + ".zip"
+            try:
+                opened[shard.name] = zipfile.ZipFile(self.m.path(rel))
+            except (OSError, zipfile.BadZipFile) as e:
+                raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
+        return opened[shard.name]
+
+    def read(self, i: int) -> Arrays:
+        shard = self.shard_of(i)
+        z = self._zip(shard)
+        out = {}
+        for k, p in self._paths(i):
+            try:
+                out[k] = decode(k, z.read(p))
+            except KeyError:
+                raise ExportError("%s: %s.zip has no %s" % (self.m.folder, shard.name, p)) from None
+        return out
+
+    def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
+        rel = shard.name + ".zip"
+        yield (rel,) + self.file_sha(rel)
 
 
 class WebDatasetReader(Reader):
@@ -167,7 +204,8 @@ class NpyReader(Reader):
         return {k: np.array(self._array(k)[i]) for k in _kinds(self.m)}
 
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
-        a, b = shard.start - self.m.start, shard.end - self.m.start
+        rows_of = self.positions(shard)
+        a, b = rows_of.start, rows_of.stop
         for k in _kinds(self.m):
             rows = self._array(k)[a:b]  # the shard's byte range of the file (C order)
             sha = hashlib.sha256()
@@ -177,7 +215,7 @@ class NpyReader(Reader):
 
 
 def reader(m: Manifest, labels: Labels) -> Reader:
-    return {"folders": FolderReader, "webdataset": WebDatasetReader,
+    return {"folders": FolderReader, "zip": ZipReader, "webdataset": WebDatasetReader,
             "npy": NpyReader}[m.format](m, labels)
 
 

@@ -8,11 +8,11 @@ files (labels.csv, arrays) are checked against their recorded size and SHA-256.
 import hashlib
 
 from ..digest import SampleDigest
-from .manifest import ExportError, Manifest
+from .manifest import ExportError, Manifest, ShardRecord
 from .readers import Reader, sample_bytes
 
 
-def files_digest(reader: Reader, shard) -> str:
+def files_digest(reader: Reader, shard: ShardRecord) -> str:
     """The manifest's files_sha256 of `shard`, from the bytes on disk."""
     chain = hashlib.sha256()
     for path, size, content_sha in reader.items(shard):
@@ -21,12 +21,11 @@ def files_digest(reader: Reader, shard) -> str:
     return chain.hexdigest()
 
 
-def shard_digest(reader: Reader, shard) -> SampleDigest:
+def shard_digest(reader: Reader, shard: ShardRecord) -> SampleDigest:
     """The stream digest of `shard`'s samples as read back (exact only for lossless exports)."""
-    m = reader.m
     d = SampleDigest()
-    for index in range(shard.start, shard.end):
-        d.add_sample(index, *sample_bytes(reader.read(index - m.start)))
+    for i in reader.positions(shard):
+        d.add_sample(int(reader.labels.index[i]), *sample_bytes(reader.read(i)))
     return d
 
 
@@ -35,7 +34,7 @@ def verify(reader: Reader) -> None:
     for shard in m.shards:
         found = files_digest(reader, shard)
         if found != shard.files_sha256:
-            raise ExportError("%s: shard %s (samples %d:%d) does not match manifest.json: its "
+            raise ExportError("%s: shard %s (indices %d:%d) does not match manifest.json: its "
                               "files hash to %s..., the manifest records %s... (a file was "
                               "changed, truncated or replaced)" % (
                                   m.folder, shard.name, shard.start, shard.end, found[:16],
@@ -43,7 +42,7 @@ def verify(reader: Reader) -> None:
         if m.exact:
             got = shard_digest(reader, shard).hex()
             if got != shard.digest:
-                raise ExportError("%s: the samples of shard %s (%d:%d) read back with digest "
+                raise ExportError("%s: the samples of shard %s (indices %d:%d) read back with digest "
                                   "%s..., the manifest records %s..." % (
                                       m.folder, shard.name, shard.start, shard.end, got[:16],
                                       shard.digest[:16]))

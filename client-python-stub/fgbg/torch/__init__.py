@@ -3,6 +3,7 @@
     from fgbg.torch import FgbgIterableDataset, FgbgDataset
     ds = FgbgIterableDataset(batch_size=64, shuffle=True)   # streamed whole batches
     loader = ds.loader(num_workers=2)                       # exact state_dict(), len()
+    gpu = ds.device_loader(streams=4)                       # no workers: CUDA tensors, same state
     m = FgbgDataset()                                       # map-style: any sampler
     e = fgbg.exported("exports/office_v1")                  # an export on disk, no server
 
@@ -13,10 +14,11 @@ sample dicts from folders, webdataset or npy exports.
 """
 from ._convert import tensor as _tensor  # noqa: F401 (zero-copy helper the tests use)
 from ._world import World
+from .device import FgbgDeviceLoader
 from .exported import ExportedDataset, exported
 from .iterable import FgbgIterableDataset
 from .loader import FgbgLoader
 from .mapstyle import FgbgDataset
 
-__all__ = ["FgbgIterableDataset", "FgbgDataset", "FgbgLoader", "ExportedDataset", "exported",
-           "World"]
+__all__ = ["FgbgIterableDataset", "FgbgDataset", "FgbgLoader", "FgbgDeviceLoader",
+           "ExportedDataset", "exported", "World"]

@@ -5,6 +5,7 @@ columns: bg, fg, flip, k, x, y, fg_width, fg_height, bg_label, fg_label int64; s
 fg_depth float32; bbox int64 [n, 4]) and index (int64 [n]). A sample dict is one row of it,
 so default_collate of sample dicts gives back a batch dict.
 """
+import copy
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -40,6 +41,28 @@ def tensor(array: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(array)
 
 
+def map_tensors(fn: Callable[[torch.Tensor], torch.Tensor], value: Any) -> Any:
+    """`value` (a tensor, or dicts, lists and tuples of them) with `fn` applied to each tensor."""
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: map_tensors(fn, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(map_tensors(fn, v) for v in value)
+    return value
+
+
+def shared(batch: Any) -> Any:
+    """A DataLoader worker's batch with its tensors moved into shared memory, here, in the
+    worker's own thread. The worker's queue would make that one copy anyway, but on a daemon
+    feeder thread: a worker told to stop (the consumer broke out of its loop) can reach
+    interpreter shutdown while the feeder is inside that copy, and Python then ends the thread
+    inside torch's C++ code, which aborts the worker ("terminate called without an active
+    exception", "DataLoader worker ... killed by signal: Aborted"). Moved here, the feeder only
+    passes a handle."""
+    return map_tensors(lambda t: t.share_memory_(), batch)
+
+
 class Images:
     """image="uint8": uint8 [n, H, W, 3] as served (zero-copy). image="float": float32
     [n, 3, H, W] on [0, 1], minus mean over std per channel when `normalize` is (mean, std)."""
@@ -60,6 +83,19 @@ class Images:
             self.mean = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)
             self.std = torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
 
+    @property
+    def copies(self) -> bool:
+        """Whether the conversion makes new tensors (image="float") rather than passing the
+        served bytes through."""
+        return self.image != "uint8"
+
+    def to(self, device: torch.device) -> "Images":
+        """The same conversion, with its mean and std on `device`."""
+        moved = copy.copy(self)
+        if self.mean is not None and self.std is not None:
+            moved.mean, moved.std = self.mean.to(device), self.std.to(device)
+        return moved
+
     def __call__(self, nhwc: torch.Tensor) -> torch.Tensor:
         if self.image == "uint8":
             return nhwc
@@ -79,23 +115,30 @@ def meta_columns(metas: Sequence[Any]) -> Dict[str, torch.Tensor]:
     return meta
 
 
-def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
-    """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out."""
+def arrays(batch: Batch) -> Dict[str, np.ndarray]:
+    """The batch's image (NHWC uint8), mask and depth arrays, those it has: views of the
+    message bytes or of the shared-memory slot (no copy)."""
+    found = (("image", batch.images), ("mask", batch.masks), ("depth", batch.depth))
+    return {key: a for key, a in found if a is not None}
 
-    def sel(a: np.ndarray) -> torch.Tensor:
-        return tensor(a if keep is None else a[keep])
 
+def labels(batch: Batch, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
+    """The batch's meta columns (when it has meta) and index, for the samples in `keep`."""
     out: Dict[str, Any] = {}
-    if batch.images is not None:
-        out["image"] = images(sel(batch.images))
-    if batch.masks is not None:
-        out["mask"] = sel(batch.masks)
-    if batch.depth is not None:
-        out["depth"] = sel(batch.depth)
     if batch.meta:
         metas = batch.meta if keep is None else [m for m, k in zip(batch.meta, keep) if k]
         out["meta"] = meta_columns(metas)
-    out["index"] = sel(batch.indices)
+    out["index"] = tensor(batch.indices if keep is None else batch.indices[keep])
+    return out
+
+
+def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
+    """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out."""
+    out: Dict[str, Any] = {}
+    for key, a in arrays(batch).items():
+        t = tensor(a if keep is None else a[keep])
+        out[key] = images(t) if key == "image" else t
+    out.update(labels(batch, keep))
     return out
 
 

@@ -1,6 +1,6 @@
 """ExportedDataset: train from an export on disk, without a server.
 
-    ds = fgbg.exported("exports/office_v1", verify=True)      # folders, webdataset or npy
+    ds = fgbg.exported("exports/office_v1", verify=True)      # folders, zip, webdataset or npy
     loader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4)
 
 Yields the sample dicts FgbgDataset yields (image, mask, depth, meta, index), read through the
@@ -24,8 +24,9 @@ Transform = Callable[[Dict[str, Any]], Any]
 
 class ExportedDataset(torch.utils.data.Dataset):
     """Map-style Dataset over the export at `path` (its folder or manifest.json); position i is
-    dataset index manifest.start + i. verify=True first checks every file (and, where lossless,
-    every sample's digest) against the manifest, raising ExportError naming what differs."""
+    the i-th index of the exported selection (`indices`: a range, a stride or a random subset,
+    ascending). verify=True first checks every file (and, where lossless, every sample's digest)
+    against the manifest, raising ExportError naming what differs."""
 
     def __init__(self, path: str, verify: bool = False, image: str = "uint8",
                  normalize: Optional[Tuple[Sequence[float], Sequence[float]]] = None,
@@ -41,6 +42,11 @@ class ExportedDataset(torch.utils.data.Dataset):
         self._index = torch.from_numpy(self._labels.index)
         if verify:
             self.verify()
+
+    @property
+    def indices(self) -> torch.Tensor:
+        """The dataset index of each position (int64)."""
+        return self._index
 
     @property
     def background_labels(self) -> Tuple[str, ...]:
@@ -83,7 +89,8 @@ class ExportedDataset(torch.utils.data.Dataset):
 
     def digest(self) -> str:
         """The stream digest of the samples as read back: equal to the manifest's digest (and
-        to `fgbg stream` over the same range) when every stored output is lossless."""
+        to that of GetSamples of the same indices, or `fgbg stream` over the same range) when
+        every stored output is lossless."""
         m = self.manifest
         if not m.exact:
             lossy = [o for o in m.outputs if o == "image" or (o == "depth" and not m.depth_npy)]
@@ -94,13 +101,13 @@ class ExportedDataset(torch.utils.data.Dataset):
                               % (m.folder, m.format, " and ".join(lossy)))
         d = SampleDigest()
         for i in range(len(self)):
-            d.add_sample(m.start + i, *sample_bytes(self._reader.read(i)))
+            d.add_sample(int(self._labels.index[i]), *sample_bytes(self._reader.read(i)))
         return d.hex()
 
     def __repr__(self) -> str:
         m = self.manifest
-        return "ExportedDataset(%r, format=%r, dataset=%r, samples %d:%d, outputs=%s)" % (
-            m.folder, m.format, m.dataset, m.start, m.end, list(m.outputs))
+        return "ExportedDataset(%r, format=%r, dataset=%r, %d samples of %s, outputs=%s)" % (
+            m.folder, m.format, m.dataset, m.size, m.selection, list(m.outputs))
 
 
 def exported(path: str, verify: bool = False, image: str = "uint8",

@@ -11,17 +11,8 @@ import torch
 import torch.utils.data
 
 from . import _world
+from ._convert import map_tensors, shared
 from ._resume import Cursor
-
-
-def _pin(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return value.pin_memory()
-    if isinstance(value, dict):
-        return {k: _pin(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_pin(v) for v in value)
-    return value
 
 
 def _check_picklable(fn: Any, name: str) -> None:
@@ -46,7 +37,7 @@ class _Tagged:
         self.payload = payload
 
     def pin_memory(self) -> "_Tagged":  # DataLoader(pin_memory=True) calls this
-        return _Tagged(self.cursor, _pin(self.payload))
+        return _Tagged(self.cursor, map_tensors(lambda t: t.pin_memory(), self.payload))
 
 
 class _TaggedCollate:
@@ -78,8 +69,10 @@ class _LoaderView(torch.utils.data.IterableDataset):
         else:
             world = _world.in_worker(self.world, ds.rank, ds.world_size, info.id)
             worker, workers = info.id, info.num_workers
-        epoch = ds._shared[ds._shared.PASS]  # set by the consumer before the workers start
-        for cursor, out in ds._stream(epoch, world, worker, workers):
+        epoch = ds.feed.pass_epoch()  # set by the consumer before the workers start
+        for cursor, out in ds.batches(epoch, world, worker, workers):
+            if info is not None:
+                out = shared(out)
             yield _Tagged(cursor, out)
 
 
@@ -99,29 +92,25 @@ class FgbgLoader(torch.utils.data.DataLoader):
         if kwargs.get("collate_fn") is not None:
             kwargs["collate_fn"] = _TaggedCollate(kwargs["collate_fn"])
         self.fgbg_dataset = dataset
-        self._started_generation = dataset._tracker.generation
+        self._started_generation = dataset.feed.generation
         self._view = _LoaderView(dataset)
         super().__init__(self._view, **kwargs)
-        dataset._loader_workers = self.num_workers
-
-    def _world(self) -> _world.World:
-        ds = self.fgbg_dataset
-        return _world.resolve(ds.rank, ds.world_size)
+        dataset.feed.streams = self.num_workers
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
-        ds = self.fgbg_dataset
-        if self._iterator is not None and self._started_generation != ds._tracker.generation:
+        feed = self.fgbg_dataset.feed
+        if self._iterator is not None and self._started_generation != feed.generation:
             # Persistent workers hold the dataset as it was when they started.
             raise RuntimeError("fgbg: load_state_dict() was called after this loader's "
                                "persistent workers started; build a new loader after loading "
                                "the state")
-        self._started_generation = ds._tracker.generation
-        self._view.world = self._world()
-        epoch = ds._begin_pass()
+        self._started_generation = feed.generation
+        self._view.world = self.fgbg_dataset.world()
+        epoch = feed.begin()
         for item in super().__iter__():
-            ds._tracker.observe(item.cursor)
+            feed.observe(item.cursor)
             yield item.payload
-        ds._end_pass(epoch)
+        feed.end(epoch)
 
     def __len__(self) -> int:
-        return self.fgbg_dataset._length(self._world(), self.num_workers)
+        return self.fgbg_dataset.feed.length(self.fgbg_dataset.world(), self.num_workers)

@@ -80,7 +80,7 @@ class FgbgDataset(torch.utils.data.Dataset):
         """One sample dict; a list of indices gives a list of them (one call)."""
         if isinstance(index, (list, tuple, range)) or (
                 isinstance(index, torch.Tensor) and index.dim() == 1):
-            return self.__getitems__(index)  # type: ignore[arg-type]
+            return self.__getitems__(index)
         return self.__getitems__([index])[0]  # type: ignore[list-item]
 
     def __getitems__(self, indices: Sequence[int]) -> List[Any]:

@@ -6,13 +6,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./fgbg bench <synth|stream|export|depth|trainers|memory>}, and {@code ./fgbg bench jmh [JMH
- * args]} which hands every argument to JMH untouched (default: SynthBenchmark).
+ * {@code ./fgbg bench <synth|stream|export|depth|trainers|memory|ui>}, and
+ * {@code ./fgbg bench jmh [JMH args]} which hands every argument to JMH untouched (default: SynthBenchmark).
  */
 @Command(name = "fgbg bench", mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints 'samples/s: X' last. 'jmh [args]' runs JMH.",
     subcommands = {SynthBench.class, StreamBench.class, ExportBench.class,
-        DepthBench.class, StartupBench.class, TrainersBench.class, MemoryBench.class})
+        DepthBench.class, StartupBench.class, TrainersBench.class, MemoryBench.class,
+        UiBench.class})
 public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("jmh")) {

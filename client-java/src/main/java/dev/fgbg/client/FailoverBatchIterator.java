@@ -5,14 +5,16 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * One rank's batches across replicas: from its home replica until that one is unavailable, then
- * from the next, re-asking with {@code start_batch} moved past every batch already delivered
- * (so no sample is lost or repeated). It gives up when every replica in turn failed without
- * delivering a batch, with the last replica's status. Not thread-safe.
+ * from the next, asking for the rest by {@link StreamResume}'s rule ({@code start_batch} past
+ * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
+ * or repeated. It gives up when every replica in turn failed without delivering a batch, with
+ * the last replica's status. Not thread-safe.
  */
 public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FailoverBatchIterator.class.getName());
@@ -22,6 +24,8 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private int replica;
   private BatchIterator current;
   private long delivered;
+  private long samples;
+  private boolean finished;
   private int failures;
   private int failovers;
 
@@ -31,10 +35,12 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     this.replica = replicas.home(request.getRank());
   }
 
+  /** The stream of what is left, or null when nothing is (a limit used up). */
   private BatchIterator current() {
-    if (current == null) {
-      current = replicas.client(replica).streamEpoch(request.toBuilder()
-          .setStartBatch(request.getStartBatch() + delivered).build());
+    if (current == null && !finished) {
+      Optional<StreamEpochRequest> rest = StreamResume.rest(request, delivered, samples);
+      finished = rest.isEmpty();
+      current = rest.map(r -> replicas.client(replica).streamEpoch(r)).orElse(null);
     }
     return current;
   }
@@ -62,7 +68,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
 
   @Override
   public boolean hasNext() {
-    return retrying(() -> current().hasNext());
+    return retrying(() -> current() != null && current().hasNext());
   }
 
   @Override
@@ -72,6 +78,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     }
     Batch b = retrying(() -> current().next());
     delivered++;
+    samples += b.size();
     failures = 0;
     return b;
   }

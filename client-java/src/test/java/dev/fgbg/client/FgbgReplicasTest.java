@@ -96,6 +96,54 @@ class FgbgReplicasTest {
   }
 
   @Test
+  void aLimitedStreamThatFailsOverDeliversExactlyTheUnbrokenStreamsSamples() throws Exception {
+    List<ServerProcess> servers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        servers.add(new ServerProcess(WORLD));
+      }
+      String targets = servers.get(0).target() + "," + servers.get(1).target();
+      // Rank 1 of 2 from its batch 2, at most 500 samples (not a whole number of batches).
+      StreamEpochRequest limited = request(1, 2).toBuilder().setStartBatch(2).setLimit(500)
+          .build();
+      try (FgbgReplicas replicas = FgbgReplicas.connect(targets)) {
+        SampleDigest unbroken = new SampleDigest();
+        long unbrokenSamples = 0;
+        try (BatchIterator it = replicas.client(0).streamEpoch(limited)) {
+          while (it.hasNext()) {
+            Batch b = it.next();
+            unbroken.add(b.indices(), b.images(), b.masks(), b.depth());
+            unbrokenSamples += b.size();
+          }
+        }
+        assertEquals(500, unbrokenSamples);
+        SampleDigest resumed = new SampleDigest();
+        long samples = 0;
+        long next = 2;
+        try (FailoverBatchIterator it = replicas.streamEpoch(limited)) {
+          assertEquals(1, it.replica(), "rank 1's home replica");
+          while (it.hasNext()) {
+            Batch b = it.next();
+            assertEquals(next++, b.batchIndex(), "the batch numbering goes on");
+            resumed.add(b.indices(), b.images(), b.masks(), b.depth());
+            samples += b.size();
+            if (next == 5) {
+              servers.get(1).kill(); // mid-stream: 48 of the 500 samples delivered
+            }
+          }
+          assertEquals(1, it.failovers());
+        }
+        assertEquals(500, samples, "the rest was limited to what the limit had left");
+        assertEquals(unbroken.hex(), resumed.hex(), "the same samples as the unbroken stream");
+      }
+    } finally {
+      for (ServerProcess s : servers) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void whenEveryReplicaIsGoneTheLastStatusComesThrough() throws Exception {
     ServerProcess a = new ServerProcess(WORLD);
     ServerProcess b = new ServerProcess(WORLD);

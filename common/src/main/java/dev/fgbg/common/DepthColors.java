@@ -3,6 +3,7 @@ package dev.fgbg.common;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Turns a depth map into viewable colours: log depth normalised over the map's own range,
@@ -11,6 +12,8 @@ import java.nio.ByteOrder;
  */
 public final class DepthColors {
   private static final int[] STOPS = {0xFCFFA4, 0xF98C0A, 0xBC3754, 0x57106E, 0x000004};
+  /** The most values {@link #quantileRange} sorts (4 MB). */
+  public static final int QUANTILE_VALUES = 1 << 20;
 
   private DepthColors() {}
 
@@ -50,6 +53,33 @@ public final class DepthColors {
       }
     }
     return hi < lo ? null : new float[] {lo, hi};
+  }
+
+  /**
+   * {the {@code low} quantile, the {@code high} quantile} (fractions in [0, 1]) of the positive
+   * finite values of {@code depth}, or null when there is none: a colour scale that a few
+   * stray pixels (a near-zero speck, a far hole) cannot stretch. Nearest-rank quantiles, of
+   * every value up to {@link #QUANTILE_VALUES} of them, else of that many evenly spaced ones.
+   */
+  public static float[] quantileRange(float[] depth, double low, double high) {
+    int step = Math.max(1, (depth.length + QUANTILE_VALUES - 1) / QUANTILE_VALUES);
+    float[] valid = new float[(depth.length + step - 1) / step];
+    int n = 0;
+    for (int i = 0; i < depth.length; i += step) {
+      float v = depth[i];
+      if (v > 0 && Float.isFinite(v)) {
+        valid[n++] = v;
+      }
+    }
+    if (n == 0) {
+      return null;
+    }
+    Arrays.sort(valid, 0, n);
+    return new float[] {valid[rank(low, n)], valid[rank(high, n)]};
+  }
+
+  private static int rank(double q, int n) {
+    return (int) Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))));
   }
 
   /** The depth at position t in [0, 1] of the log scale from near to far (for bar labels). */

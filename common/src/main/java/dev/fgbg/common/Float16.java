@@ -4,41 +4,29 @@ package dev.fgbg.common;
 public final class Float16 {
   private Float16() {}
 
-  /** The half-precision bits nearest to {@code f}. */
+  /**
+   * The half-precision bits nearest to {@code f}. Branch-light (depth models' outputs go through
+   * here, 50,176 values a map): float arithmetic does the rounding of subnormals, and an integer
+   * add the rounding of normals.
+   */
   public static short fromFloat(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
-    int exp = (bits >>> 23) & 0xff;
-    int mant = bits & 0x7fffff;
-    if (exp == 0xff) {
-      // Infinity stays infinity; NaN keeps a quiet payload bit.
-      return (short) (sign | 0x7c00 | (mant != 0 ? 0x200 : 0));
+    int abs = bits & 0x7fffffff;
+    if (abs >= 0x47800000) {
+      // 2^16 and beyond round to infinity; infinity stays; NaN keeps a quiet payload bit.
+      return (short) (sign | 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0));
     }
-    int e = exp - 127 + 15;
-    if (e >= 0x1f) {
-      return (short) (sign | 0x7c00);
+    if (abs < 0x38800000) {
+      // Below 2^-14 the half is subnormal (units of 2^-24): added to 0.5, whose float ulp is
+      // 2^-24, the value is rounded to nearest even by the addition itself.
+      float aligned = Float.intBitsToFloat(abs) + 0.5f;
+      return (short) (sign | (Float.floatToRawIntBits(aligned) - 0x3f000000));
     }
-    if (e <= 0) {
-      if (e < -10) {
-        return (short) sign;
-      }
-      // Subnormal: shift the mantissa (with its implicit bit) into place, rounding to even.
-      int m = mant | 0x800000;
-      int shift = 14 - e;
-      int half = m >>> shift;
-      int rem = m & ((1 << shift) - 1);
-      int mid = 1 << (shift - 1);
-      if (rem > mid || (rem == mid && (half & 1) != 0)) {
-        half++;
-      }
-      return (short) (sign | half);
-    }
-    int half = (e << 10) | (mant >>> 13);
-    int rem = mant & 0x1fff;
-    if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
-      half++; // may carry into the exponent, which is the correct rounding (up to infinity)
-    }
-    return (short) (sign | half);
+    // Normal: rebias the exponent and round away the 13 low bits to nearest even (a tie goes up
+    // only when the kept part is odd); a carry into the exponent is the right result.
+    int rounded = abs - ((127 - 15) << 23) + 0xfff + ((abs >>> 13) & 1);
+    return (short) (sign | (rounded >>> 13));
   }
 
   /** The float exactly equal to the half-precision {@code h}. */

@@ -45,4 +45,34 @@ class Float16Test {
       assertTrue(err <= Math.abs(Float16.toFloat((short) (h - 1)) - (double) v), "down " + v);
     }
   }
+
+  @Test
+  void floatsOfEveryExponentAndSignGoToTheNearestHalfTiesToEven() {
+    for (long k = 0; k <= 0xffffffffL; k += 16381) { // a prime stride: 262,000 floats of all kinds
+      float f = Float.intBitsToFloat((int) k);
+      short h = Float16.fromFloat(f);
+      float got = Float16.toFloat(h);
+      if (Float.isNaN(f)) {
+        assertTrue(Float.isNaN(got), Integer.toHexString((int) k));
+        continue;
+      }
+      if (Math.abs(f) >= 65520f) { // halfway from the largest half (65504) to 2^16: infinity
+        assertEquals(Math.copySign(Float.POSITIVE_INFINITY, f), got, Float.toString(f));
+        continue;
+      }
+      int sign = h & 0x8000;
+      int mag = h & 0x7fff;
+      double err = Math.abs(got - (double) f);
+      for (int next : new int[] {mag - 1, mag + 1}) {
+        if (next < 0 || next > 0x7bff) {
+          continue;
+        }
+        double other = Math.abs(Float16.toFloat((short) (sign | next)) - (double) f);
+        assertTrue(err <= other, "a nearer half than " + Integer.toHexString(h) + " for " + f);
+        if (err == other) {
+          assertEquals(0, mag & 1, "a tie goes to the even half: " + f);
+        }
+      }
+    }
+  }
 }

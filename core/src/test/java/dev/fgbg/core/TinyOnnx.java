@@ -21,6 +21,32 @@ public final class TinyOnnx {
         "depth", 4);
   }
 
+  /** {@link #linearDepth} with its height and width fixed in the graph (input and output). */
+  public static Path linearDepth(Path dir, int size) {
+    byte[][] parts = conv("input", "depth", new float[] {1, 2, 4}, 1f);
+    byte[][] inits = {parts[1], parts[2]};
+    return write(dir, "linear", new byte[][] {parts[0]}, inits,
+        valueInfo("input", "N", 3, size, size), valueInfo("depth", "N", 1, size, size));
+  }
+
+  /** {@link #linearDepth} with a float16 output (a Cast after the Conv): exact up to 2048. */
+  public static Path linearDepthHalf(Path dir) {
+    byte[][] parts = conv("input", "wide", new float[] {1, 2, 4}, 1f);
+    byte[] cast = msg(out -> {
+      out.writeString(1, "wide");
+      out.writeString(2, "depth");
+      out.writeString(4, "Cast");
+      out.writeBytes(5, ByteString.copyFrom(msg(a -> {
+        a.writeString(1, "to");
+        a.writeInt64(3, 10); // FLOAT16
+        a.writeInt32(20, 2); // INT
+      })));
+    });
+    return write(dir, "linearhalf", new byte[][] {parts[0], cast},
+        new byte[][] {parts[1], parts[2]}, valueInfo("input", "N", 3, "H", "W"),
+        valueInfo(10, "depth", "N", 1, "H", "W"));
+  }
+
   /** A model with a NaN bias: every depth value is NaN (broken weights). */
   public static Path nanDepth(Path dir) {
     return write(dir, "nan", 3, conv("input", "depth", new float[] {1, 2, 4}, Float.NaN),
@@ -139,11 +165,15 @@ public final class TinyOnnx {
   }
 
   private static byte[] valueInfo(String name, Object... dims) {
+    return valueInfo(1, name, dims); // FLOAT
+  }
+
+  private static byte[] valueInfo(int elemType, String name, Object... dims) {
     return msg(out -> {
       out.writeString(1, name);
       out.writeBytes(2, ByteString.copyFrom(msg(type -> type.writeBytes(1, ByteString.copyFrom(
           msg(t -> {
-            t.writeInt32(1, 1); // FLOAT
+            t.writeInt32(1, elemType);
             t.writeBytes(2, ByteString.copyFrom(msg(shape -> {
               for (Object d : dims) {
                 shape.writeBytes(1, ByteString.copyFrom(msg(dim -> {
@@ -168,6 +198,12 @@ public final class TinyOnnx {
 
   private static Path write(Path dir, String name, int channels, byte[][] nodes, byte[][] inits,
       String out, int outRank) {
+    return write(dir, name, nodes, inits, valueInfo("input", "N", channels, "H", "W"),
+        outRank == 4 ? valueInfo(out, "N", 1, "H", "W") : valueInfo(out, "N"));
+  }
+
+  private static Path write(Path dir, String name, byte[][] nodes, byte[][] inits, byte[] input,
+      byte[] output) {
     byte[] graph = msg(g -> {
       for (byte[] node : nodes) {
         g.writeBytes(1, ByteString.copyFrom(node));
@@ -176,9 +212,8 @@ public final class TinyOnnx {
       for (byte[] init : inits) {
         g.writeBytes(5, ByteString.copyFrom(init)); // initializer
       }
-      g.writeBytes(11, ByteString.copyFrom(valueInfo("input", "N", channels, "H", "W")));
-      g.writeBytes(12, ByteString.copyFrom(outRank == 4 ? valueInfo(out, "N", 1, "H", "W")
-          : valueInfo(out, "N")));
+      g.writeBytes(11, ByteString.copyFrom(input));
+      g.writeBytes(12, ByteString.copyFrom(output));
     });
     byte[] model = msg(m -> {
       m.writeInt64(1, 7); // ir_version

@@ -1,5 +1,7 @@
 package dev.fgbg.server;
 
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
@@ -13,6 +15,9 @@ import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.NettyListener;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
+import dev.fgbg.server.ui.ServerView;
+import dev.fgbg.server.ui.UiOptions;
+import dev.fgbg.server.ui.WebUi;
 import io.grpc.ServerBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
@@ -47,6 +52,8 @@ public final class FgbgApplication implements AutoCloseable {
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
+  private UiOptions ui;
+  private WebUi webUi;
   private boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
@@ -91,6 +98,23 @@ public final class FgbgApplication implements AutoCloseable {
     return datasets;
   }
 
+  /** Serves the web UI too once started ({@code null}: no UI). */
+  public synchronized FgbgApplication withUi(UiOptions ui) {
+    this.ui = ui;
+    return this;
+  }
+
+  /** A port that cannot be listened on, in words (a taken port is the usual reason). */
+  private static FgbgException cannotListen(String where, String flag, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
+            + "use (another server there?); choose another " + flag, e);
+      }
+    }
+    return FgbgException.invalidConfig("cannot listen on " + where + ": " + InWords.of(e), e);
+  }
+
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
     NettyListener listener = NettyListener.of(options.port(), options.connect());
@@ -116,12 +140,32 @@ public final class FgbgApplication implements AutoCloseable {
     List<DepthRuntime> reported = new ArrayList<>(runtimes);
     reported.addAll(given);
     ConnectOptions connect = options.connect();
-    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF ? null
-        : new ServerMetrics();
-    server = new FgbgServer(builder, new DatasetRegistry(datasets), workers, reported, options,
-        metrics).start(runtimes.isEmpty());
-    if (metrics != null) {
-      metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+    // The web UI shows the metrics too, so they are kept when either asks for them.
+    ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF && ui == null
+        ? null : new ServerMetrics();
+    DatasetRegistry registry = new DatasetRegistry(datasets);
+    FgbgServer made = new FgbgServer(builder, registry, workers, reported, options, metrics);
+    try {
+      server = made.start(runtimes.isEmpty());
+    } catch (IOException e) {
+      throw cannotListen(listener != null ? listener.describe(options.port())
+          : "port " + options.port(), "--port", e);
+    }
+    if (ui != null) {
+      try {
+        webUi = WebUi.start(ui, ServerView.of(server, registry, metrics));
+      } catch (IOException e) {
+        throw cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
+      }
+      LOG.info("web UI on " + webUi.url());
+    }
+    if (options.metricsPort() != ServerOptions.METRICS_OFF) {
+      try {
+        metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
+      } catch (IOException e) {
+        throw cannotListen(options.metricsHost() + ":" + options.metricsPort(),
+            "--metrics-port", e);
+      }
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
           + metricsEndpoint.getPort() + "/metrics");
     }
@@ -218,6 +262,11 @@ public final class FgbgApplication implements AutoCloseable {
     return workers;
   }
 
+  /** The web UI's port, or -1 when it is off. */
+  public synchronized int uiPort() {
+    return webUi == null ? -1 : webUi.port();
+  }
+
   /** The metrics endpoint's port, or -1 when it is off. */
   public synchronized int metricsPort() {
     return metricsEndpoint == null ? -1 : metricsEndpoint.getPort();
@@ -243,6 +292,9 @@ public final class FgbgApplication implements AutoCloseable {
     } finally {
       if (metricsEndpoint != null) {
         metricsEndpoint.close();
+      }
+      if (webUi != null) {
+        webUi.close();
       }
       housekeeping.shutdownNow();
       workers.shutdownNow();

@@ -1,10 +1,14 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
 import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.ui.UiOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -48,6 +52,11 @@ public final class Main implements Callable<Integer> {
         line.getErr().println("fgbg: error: " + e.getMessage());
         return 2;
       }
+      if (e instanceof IOException || e instanceof UncheckedIOException) {
+        // the machine's doing (a file, a socket), not a bug: words, no trace
+        line.getErr().println("fgbg: error: " + InWords.of(e));
+        return 2;
+      }
       throw e;
     });
     return cl.execute(args);
@@ -72,7 +81,8 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerOptions options = flags.options();
-    FgbgApplication app = FgbgApplication.create(options).start();
+    UiOptions ui = flags.ui(options);
+    FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
-import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
-import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
@@ -36,10 +34,7 @@ class MainTest {
 
   /** The datasets {@code fgbg serve args} would serve. */
   private List<Dataset> build(String... args) {
-    ServerOptions o = Main.options(args);
-    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
-      return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
-    }
+    return FlagDatasets.of(args);
   }
 
   @Test
@@ -105,7 +100,7 @@ class MainTest {
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
-    assertFails("--position 'up' must be random, fixed or ground", "--bg", bg, "--fg", fg,
+    assertFails("--position 'up' must be random, fixed, ground or depth", "--bg", bg, "--fg", fg,
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
         "ground", "--ground-band", "0.7");
@@ -249,7 +244,8 @@ class MainTest {
     List<String> lines = runAndReadErr(2, "--bg", root.resolve("bg").toString(), "--fg",
         root.resolve("fg").toString(), "--config", cfg.toString()).lines().toList();
     assertEquals("fgbg: error: dataset 'folder' has 3 bad files or folders (fix or remove each, "
-        + "then start again):", lines.get(0));
+        + "then start again; or start with --on-bad-file skip (on_bad_file: \"skip\" in a config "
+        + "file) to serve the rest without the bad images):", lines.get(0));
     assertTrue(lines.get(1).startsWith("  " + root.resolve("bg/broken.png") + ": not a PNG"),
         lines.get(1));
     assertTrue(lines.get(2).startsWith("  " + root.resolve("fg/bomb.png") + ": 30000x30000"),

@@ -17,9 +17,12 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -102,6 +105,54 @@ public record TestCertificates(Path dir) {
       throw new IllegalStateException(e);
     }
     return c;
+  }
+
+  /**
+   * A self-signed certificate for localhost in {@code cert} and its PKCS#8 key in {@code key}:
+   * valid over [{@code notBefore}, {@code notAfter}), a CA when {@code ca}, for clients only
+   * (extended key usage clientAuth) when {@code clientOnly}.
+   */
+  public static void selfSigned(Path cert, Path key, Instant notBefore, Instant notAfter,
+      boolean ca, boolean clientOnly) {
+    try {
+      KeyPair k = keys();
+      JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=localhost"),
+          BigInteger.valueOf(SERIAL.getAndIncrement()), Date.from(notBefore), Date.from(notAfter),
+          new X500Name("CN=localhost"), k.getPublic());
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+      if (clientOnly) {
+        b.addExtension(Extension.extendedKeyUsage, false,
+            new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      }
+      pem(cert, "CERTIFICATE", b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+          .build(k.getPrivate())).getEncoded());
+      pem(key, "PRIVATE KEY", k.getPrivate().getEncoded());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code pkcs8} (a PEM PKCS#8 key file) rewritten as its SEC 1 "EC PRIVATE KEY" form. */
+  public static void sec1(Path pkcs8, Path out) {
+    try {
+      String text = Files.readString(pkcs8, StandardCharsets.US_ASCII);
+      byte[] der = Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z ]+-----", ""));
+      pem(out, "EC PRIVATE KEY", PrivateKeyInfo.getInstance(der).parsePrivateKey()
+          .toASN1Primitive().getEncoded());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code der} as one PEM block of {@code type}. */
+  public static void pemFile(Path file, String type, byte[] der) {
+    try {
+      pem(file, type, der);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static KeyPair keys() throws GeneralSecurityException {

@@ -62,25 +62,26 @@ final class DepthTask implements Function<Integer, Boolean> {
     Dataset d = ExecutorDatasets.get(request.source(), fingerprint, cores);
     long from = request.start() + (long) k * request.shardSize();
     long to = Math.min(end, from + request.shardSize());
-    HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc));
-    String file = DepthStore.folder(fingerprint, request.seed()) + "/"
-        + DepthStore.shardFile(from, to);
-    int values = d.spec().height() * d.spec().width();
-    if (store.exists(file) && intact(store, file, from, to, values)) {
-      return true;
+    try (HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc))) {
+      String file = DepthStore.folder(fingerprint, request.seed()) + "/"
+          + DepthStore.shardFile(from, to);
+      int values = d.spec().height() * d.spec().width();
+      if (store.exists(file) && intact(store, file, from, to, values)) {
+        return true;
+      }
+      String tmp = file + store.tempTag() + ".tmp";
+      ExecutorService pool = NamedThreads.fixedPool("fgbg-spark-depth", request.taskThreads());
+      try (OutputStream out = new BufferedOutputStream(store.create(tmp), 1 << 20)) {
+        write(d, from, to, pool, tc::isInterrupted, out);
+      } catch (IOException | RuntimeException e) {
+        store.deleteTree(tmp);
+        throw e;
+      } finally {
+        pool.shutdownNow();
+      }
+      store.commit(tmp, file);
+      return false;
     }
-    String tmp = file + store.tempTag() + ".tmp";
-    ExecutorService pool = NamedThreads.fixedPool("fgbg-spark-depth", request.taskThreads());
-    try (OutputStream out = new BufferedOutputStream(store.create(tmp), 1 << 20)) {
-      write(d, from, to, pool, tc::isInterrupted, out);
-    } catch (IOException | RuntimeException e) {
-      store.deleteTree(tmp);
-      throw e;
-    } finally {
-      pool.shutdownNow();
-    }
-    store.commit(tmp, file);
-    return false;
   }
 
   /**

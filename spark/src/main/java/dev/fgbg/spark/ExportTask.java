@@ -61,30 +61,31 @@ final class ExportTask implements Function<Integer, ExportTask.Done> {
   public Done call(Integer k) throws IOException {
     TaskContext tc = TaskContext.get();
     Dataset d = ExecutorDatasets.get(source, fingerprint, cores);
-    HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc));
-    ExportPlan plan = new ExportPlan(request.job(d), store);
-    String name = plan.shardName(k);
-    ShardRecord rec = known.get(k) != null ? ShardRecord.parseFrom(known.get(k))
-        : readMarker(store, name);
-    if (rec != null && plan.intact(k, rec)) {
-      return new Done(k, rec.toByteArray(), true);
-    }
-    ExecutorService pool = NamedThreads.fixedPool("fgbg-spark-" + name, request.taskThreads());
-    try {
-      long[] written = {0};
-      ShardRecord fresh = plan.write(k, pool, 2 * request.taskThreads(), tc::isInterrupted,
-          (n, b) -> {
-            written[0] += n;
-            hook.after(name, tc.attemptNumber(), written[0]);
-          });
-      String json = JsonFormat.printer().print(fresh) + "\n";
-      String tmp = marker(name) + store.tempTag() + ".tmp";
-      store.mkdirs(MARKERS);
-      store.write(tmp, json.getBytes(StandardCharsets.UTF_8));
-      store.commit(tmp, marker(name));
-      return new Done(k, fresh.toByteArray(), false);
-    } finally {
-      pool.shutdownNow();
+    try (HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc))) {
+      ExportPlan plan = new ExportPlan(request.job(d), store);
+      String name = plan.shardName(k);
+      ShardRecord rec = known.get(k) != null ? ShardRecord.parseFrom(known.get(k))
+          : readMarker(store, name);
+      if (rec != null && plan.intact(k, rec)) {
+        return new Done(k, rec.toByteArray(), true);
+      }
+      ExecutorService pool = NamedThreads.fixedPool("fgbg-spark-" + name, request.taskThreads());
+      try {
+        long[] written = {0};
+        ShardRecord fresh = plan.write(k, pool, 2 * request.taskThreads(), tc::isInterrupted,
+            (n, b) -> {
+              written[0] += n;
+              hook.after(name, tc.attemptNumber(), written[0]);
+            });
+        String json = JsonFormat.printer().print(fresh) + "\n";
+        String tmp = marker(name) + store.tempTag() + ".tmp";
+        store.mkdirs(MARKERS);
+        store.write(tmp, json.getBytes(StandardCharsets.UTF_8));
+        store.commit(tmp, marker(name));
+        return new Done(k, fresh.toByteArray(), false);
+      } finally {
+        pool.shutdownNow();
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.fgbg.spark;
 
 import dev.fgbg.common.Sha256;
+import dev.fgbg.core.export.ConfinedFolder;
 import dev.fgbg.core.export.ExportStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.local.RawLocalFs;
 
 /**
@@ -29,19 +33,25 @@ import org.apache.hadoop.fs.local.RawLocalFs;
  * the writer and renamed with no overwrite; when the final name is already taken (a retried or
  * speculative attempt of the same shard got there first) the bytes are compared and the
  * existing copy kept when identical, replaced when not (a damaged copy from an earlier run).
- * On {@code file://} the raw local file system is used, so no .crc side files appear.
+ * On {@code file://} the destination is opened once as a {@link ConfinedFolder} and every file
+ * is reached from it without following a link (no .crc side files either), so a folder swapped
+ * for a link while the job runs cannot lead a write out of the destination.
  */
 final class HadoopStore implements ExportStore {
   private final FileSystem fs;
   private final FileContext fc;
   private final Path base;
   private final String tag;
+  /** The destination on file://, else null. */
+  private final ConfinedFolder local;
 
-  private HadoopStore(FileSystem fs, FileContext fc, Path base, String tag) {
+  private HadoopStore(FileSystem fs, FileContext fc, Path base, String tag,
+      ConfinedFolder local) {
     this.fs = fs;
     this.fc = fc;
     this.base = base;
     this.tag = tag;
+    this.local = local;
   }
 
   /** The Hadoop settings a job's tasks open stores with (serializable). */
@@ -68,12 +78,18 @@ final class HadoopStore implements ExportStore {
     Configuration conf = settings.conf();
     Path base = new Path(URI.create(uri));
     FileSystem fs = base.getFileSystem(conf);
-    if (fs instanceof LocalFileSystem local) {
-      fs = local.getRawFileSystem();
+    if (fs instanceof LocalFileSystem checksummed) {
+      fs = checksummed.getRawFileSystem();
     }
     Path qualified = fs.makeQualified(base);
+    ConfinedFolder local = null;
+    if (fs instanceof RawLocalFileSystem) {
+      var dir = Paths.get(qualified.toUri());
+      Files.createDirectories(dir);
+      local = ConfinedFolder.open(dir);
+    }
     return new HadoopStore(fs, FileContext.getFileContext(qualified.toUri(), conf), qualified,
-        tag);
+        tag, local);
   }
 
   private Path at(String path) {
@@ -92,11 +108,14 @@ final class HadoopStore implements ExportStore {
 
   @Override
   public boolean exists(String path) throws IOException {
-    return fs.exists(at(path));
+    return local != null ? local.exists(path) : fs.exists(at(path));
   }
 
   @Override
   public boolean isDirectory(String path) throws IOException {
+    if (local != null) {
+      return local.isDirectory(path);
+    }
     try {
       return fs.getFileStatus(at(path)).isDirectory();
     } catch (FileNotFoundException e) {
@@ -106,11 +125,21 @@ final class HadoopStore implements ExportStore {
 
   @Override
   public long size(String path) throws IOException {
+    if (local != null) {
+      var a = local.attributes(path);
+      if (a == null) {
+        throw new FileNotFoundException(describe(path));
+      }
+      return a.size();
+    }
     return fs.getFileStatus(at(path)).getLen();
   }
 
   @Override
   public List<String> list(String dir) throws IOException {
+    if (local != null) {
+      return local.list(dir);
+    }
     try {
       List<String> out = new ArrayList<>();
       for (FileStatus s : fs.listStatus(at(dir))) {
@@ -125,38 +154,62 @@ final class HadoopStore implements ExportStore {
 
   @Override
   public InputStream open(String path) throws IOException {
-    return fs.open(at(path));
+    return local != null ? local.open(path) : fs.open(at(path));
   }
 
   @Override
   public OutputStream create(String path) throws IOException {
-    return fs.create(at(path), true);
+    return local != null ? local.create(path) : fs.create(at(path), true);
   }
 
   @Override
   public void mkdirs(String dir) throws IOException {
+    if (local != null) {
+      local.mkdirs(dir);
+      return;
+    }
     fs.mkdirs(at(dir));
   }
 
   @Override
   public void deleteTree(String path) throws IOException {
+    if (local != null) {
+      local.deleteTree(path);
+      return;
+    }
     fs.delete(at(path), true);
   }
 
   @Override
   public void commit(String from, String to) throws IOException {
-    try {
-      fc.rename(at(from), at(to), Options.Rename.NONE);
+    if (renamed(from, to)) {
       return;
-    } catch (FileAlreadyExistsException e) {
-      // taken: compared below
     }
     if (contents(from).equals(contents(to))) {
       deleteTree(from); // another attempt wrote the same bytes first
       return;
     }
     deleteTree(to);
-    fc.rename(at(from), at(to), Options.Rename.NONE);
+    if (!renamed(from, to)) {
+      throw new IOException(describe(to) + " was taken again while being replaced");
+    }
+  }
+
+  /** Renames without replacing; false when {@code to} is taken. */
+  private boolean renamed(String from, String to) throws IOException {
+    if (local != null) {
+      if (local.exists(to)) {
+        return false;
+      }
+      local.move(from, to); // a concurrent attempt's file of the same bytes may be replaced
+      return true;
+    }
+    try {
+      fc.rename(at(from), at(to), Options.Rename.NONE);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    }
   }
 
   /** Relative path -> SHA-256 of every file under {@code path} (or of the file itself). */
@@ -179,5 +232,12 @@ final class HadoopStore implements ExportStore {
   @Override
   public String tempTag() {
     return tag;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (local != null) {
+      local.close();
+    }
   }
 }

@@ -119,7 +119,8 @@ public final class SparkBench {
     }
 
     private SparkExport.Request request(DatasetSource s, long start, long end, String dest) {
-      return new SparkExport.Request(s, 0, start, end, format, dest, false, 1000, 95, false, 1);
+      return new SparkExport.Request(s, 0, start, end, 0, 0, format, dest, false, 1000, 95, false,
+          1);
     }
   }
 

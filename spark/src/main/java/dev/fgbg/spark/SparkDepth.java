@@ -47,16 +47,17 @@ final class SparkDepth {
       }
       int shards = (int) ((end - r.start() + r.shardSize() - 1) / r.shardSize());
       HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
-      HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag());
-      store.mkdirs(DepthStore.folder(d.fingerprint(), r.seed()));
-      DepthTask task = new DepthTask(r, d.fingerprint(), store.uri(), settings, end,
-          SparkJobs.executorCores(sc));
-      List<Boolean> skipped = sc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
-          .map(task).collect();
-      int s = (int) skipped.stream().filter(b -> b).count();
-      return new Result(end - r.start(), shards, shards - s, s,
-          store.describe(DepthStore.folder(d.fingerprint(), r.seed())),
-          (System.nanoTime() - t0) / 1e9);
+      try (HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
+        store.mkdirs(DepthStore.folder(d.fingerprint(), r.seed()));
+        DepthTask task = new DepthTask(r, d.fingerprint(), store.uri(), settings, end,
+            SparkJobs.executorCores(sc));
+        List<Boolean> skipped = sc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
+            .map(task).collect();
+        int s = (int) skipped.stream().filter(b -> b).count();
+        return new Result(end - r.start(), shards, shards - s, s,
+            store.describe(DepthStore.folder(d.fingerprint(), r.seed())),
+            (System.nanoTime() - t0) / 1e9);
+      }
     }
   }
 }

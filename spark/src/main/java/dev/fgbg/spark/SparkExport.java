@@ -7,6 +7,7 @@ import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import dev.fgbg.core.export.ExportPlan;
 import dev.fgbg.core.export.Exporter;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
@@ -31,15 +32,20 @@ final class SparkExport {
     void after(String shard, int attempt, long samplesDone);
   }
 
-  /** The job as given on the command line; {@code end} 0 means the dataset's end. */
-  record Request(DatasetSource source, long seed, long start, long end, ExportFormat format,
-      String dest, boolean overwrite, int shardSize, int jpegQuality, boolean depthNpy,
-      int taskThreads) implements Serializable {
-    private static final long serialVersionUID = 1L;
+  /**
+   * The job as given on the command line: the selection as requests give it ({@code end} 0 means
+   * the dataset's end, {@code stride} 0 means 1, {@code sample} 0 means all; each JVM draws the
+   * same subset from the seed).
+   */
+  record Request(DatasetSource source, long seed, long start, long end, long stride, long sample,
+      ExportFormat format, String dest, boolean overwrite, int shardSize, int jpegQuality,
+      boolean depthNpy, int taskThreads) implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     ExportJob job(Dataset d) {
-      return new ExportJob(d, seed, start, end == 0 ? d.size() : end, Outputs.all(d), format,
-          dest, overwrite, shardSize, jpegQuality, depthNpy);
+      return new ExportJob(d, seed, Selection.requested(d.size(), d.name(), start, end, stride,
+          sample, seed), Outputs.all(d), format, dest, overwrite, shardSize, jpegQuality,
+          depthNpy);
     }
   }
 
@@ -60,11 +66,11 @@ final class SparkExport {
   static Result run(JavaSparkContext sc, Request r, DatasetSource executorSource,
       ChunkHook hook) throws IOException {
     long t0 = System.nanoTime();
-    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source())) {
+    HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
+    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source());
+         HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
       Dataset d = r.source().build(driverModels);
       ExportJob job = r.job(d);
-      HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
-      HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag());
       ExportPlan plan = new ExportPlan(job, store);
       ExportManifest.Builder m = plan.prepareManifest();
       plan.prepareLayout();

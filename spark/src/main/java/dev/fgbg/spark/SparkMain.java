@@ -47,8 +47,9 @@ public final class SparkMain {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Write a range as files (the server's formats and shards) to any Hadoop "
-          + "file system; prints samples, samples/s and the digest (equal to ./fgbg stream's).")
+      description = "Write a range (or a stride, or a seeded random subset) as files (the "
+          + "server's formats and shards) to any Hadoop file system; prints samples, samples/s "
+          + "and the digest (equal to the server's export of the same selection).")
   static final class Export implements Callable<Integer> {
     @Mixin
     JobFlags job;
@@ -70,11 +71,19 @@ public final class SparkMain {
     @Option(names = "--depth-npy", description = "WebDataset depth as exact float16 .npy.")
     boolean depthNpy;
 
+    @Option(names = "--stride", description = "Every K-th index of the range. Default: 1.")
+    long stride;
+
+    @Option(names = "--sample", description = "A uniform random subset of N samples of the "
+        + "(strided) range, drawn from --seed (the server's). Default: all of them.")
+    long sample;
+
     @Override
     public Integer call() throws Exception {
       long[] r = job.range();
       SparkExport.Request req = new SparkExport.Request(job.source(), job.seed, r[0], r[1],
-          format, dest, overwrite, job.shardSize, jpegQuality, depthNpy, job.taskThreads);
+          stride, sample, format, dest, overwrite, job.shardSize, jpegQuality, depthNpy,
+          job.taskThreads);
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
         SparkExport.Result res = SparkExport.run(sc, req);
         System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s; "

@@ -3,13 +3,17 @@ package dev.fgbg.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FileTrees;
+import dev.fgbg.core.export.LinkRefusedException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,5 +67,31 @@ class HadoopStoreTest {
         Files.readAllBytes(dir.resolve("dest/x.tar")));
     assertFalse(a.exists("x.tar-1-aa.tmp"));
     assertTrue(a.describe("x.tar").startsWith("file:"), a.describe("x.tar"));
+  }
+
+  @Test
+  void onFileUrisNothingIsWrittenThroughALinkSwappedIn() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    try (HadoopStore a = attempt("-1-aa")) {
+      a.mkdirs("fg_bg");
+      Files.delete(dir.resolve("dest/fg_bg"));
+      Files.createSymbolicLink(dir.resolve("dest/fg_bg"), outside); // swapped while it runs
+      for (ThrowingRunnable write : List.<ThrowingRunnable>of(
+          () -> a.mkdirs("fg_bg/bg_000"),
+          () -> write(a, "fg_bg/x.jpg", "image"),
+          () -> a.commit("nothing", "fg_bg/y.jpg"))) {
+        IOException e = assertThrows(IOException.class, write::run);
+        assertTrue(e instanceof LinkRefusedException || e.getMessage().contains("link"),
+            e.toString());
+      }
+      assertEquals(Map.of(), FileTrees.tree(outside), "nothing outside the destination");
+      a.deleteTree("fg_bg");
+      assertTrue(Files.exists(outside), "the link is removed, not followed");
+    }
+  }
+
+  /** A write that may throw. */
+  private interface ThrowingRunnable {
+    void run() throws Exception;
   }
 }

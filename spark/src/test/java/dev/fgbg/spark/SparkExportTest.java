@@ -19,6 +19,7 @@ import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.v1.ExportManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,17 +74,17 @@ class SparkExportTest {
 
   private SparkExport.Request request(DatasetSource s, ExportFormat f, long start, long end,
       String dest) {
-    return new SparkExport.Request(s, 11, start, end, f, dir.resolve(dest).toUri().toString(),
-        false, 100, 90, f == ExportFormat.WEBDATASET, 1);
+    return new SparkExport.Request(s, 11, start, end, 0, 0, f,
+        dir.resolve(dest).toUri().toString(), false, 100, 90, f == ExportFormat.WEBDATASET, 1);
   }
 
   /** The server's own export of the same request, into export root {@code dir/server}. */
   private ExportManifest serverExport(SparkExport.Request r, String dest) {
     Dataset d = r.source().build(null);
     Exporter e = new Exporter(new ExportRoot(dir.resolve("server")), pool, 4, Ticker.systemTicker());
-    return e.run(new SparkExport.Request(r.source(), r.seed(), r.start(), r.end(), r.format(),
-        dest, false, r.shardSize(), r.jpegQuality(), r.depthNpy(), 1).job(d), p -> { },
-        () -> false);
+    return e.run(new SparkExport.Request(r.source(), r.seed(), r.start(), r.end(), r.stride(),
+        r.sample(), r.format(), dest, false, r.shardSize(), r.jpegQuality(), r.depthNpy(), 1)
+        .job(d), p -> { }, () -> false);
   }
 
   @Test
@@ -116,6 +117,21 @@ class SparkExportTest {
     assertEquals(4, npy.shards());
     assertEquals(FileTrees.tree(serverDir(request(builtin(), ExportFormat.NPY, 37, 413, "npy"),
         "npy")), FileTrees.tree(dir.resolve("npy")));
+  }
+
+  @Test
+  void aRandomSubsetIsTheServersExportFileForFile() throws Exception {
+    for (ExportFormat f : List.of(ExportFormat.ZIP, ExportFormat.NPY)) {
+      SparkExport.Request r = new SparkExport.Request(builtin(), 11, 20, 0, 3, 90, f,
+          dir.resolve("sample-" + f.id()).toUri().toString(), false, 40, 90, false, 1);
+      SparkExport.Result res = SparkExport.run(sc, r);
+      assertEquals(90, res.samples());
+      ExportManifest server = serverExport(r, "sample-" + f.id());
+      assertEquals(server.getDigest(), res.digest());
+      assertEquals(90, server.getSample());
+      assertEquals(FileTrees.tree(dir.resolve("server").resolve("sample-" + f.id())),
+          FileTrees.tree(dir.resolve("sample-" + f.id())), f + ": Spark's files differ");
+    }
   }
 
   private Path serverDir(SparkExport.Request r, String dest) {

@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fgbg export}: materializes a range to files under the server's export root. */
+/** {@code fgbg export}: materializes a selection to files under the server's export root. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write samples to files (folders, zip, webdataset, npy, coco) under the "
-        + "server's export root. Rerunning the same export resumes it.")
+    description = "Write samples (a range, a stride, a seeded random subset) to files (folders, "
+        + "zip, webdataset, npy, coco) under the server's export root. Rerunning the same export "
+        + "resumes it.")
 final class ExportCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -30,8 +31,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--dest", required = true, description = "Folder relative to the export root.")
   String dest;
 
-  @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
-  String range;
+  @Mixin
+  SelectionFlags selection;
 
   @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth.")
   List<String> outputs;
@@ -62,10 +63,8 @@ final class ExportCommand implements Callable<Integer> {
           default -> throw new IllegalArgumentException("--format '" + format
               + "' must be folders, zip, webdataset, npy or coco");
         });
-    if (range != null) {
-      long[] ab = Args.range(range);
-      r.setStart(ab[0]).setEnd(ab[1]);
-    }
+    long[] ab = selection.range();
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample);
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, false));
     }

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 
 /** {@code fgbg gallery}: a PNG grid of image | mask | depth rows. */
 @Command(name = "gallery", mixinStandardHelpOptions = true,
-    description = "Write a PNG grid, one row per sample: image | mask | depth (colour-mapped "
-        + "on one log scale, with a colour bar labelled in metres); small datasets are scaled "
-        + "up.")
+    description = "Write a PNG grid, one row per sample under its label names: image | mask | "
+        + "depth (colour-mapped on one log scale between the grid's 1st and 99th percentiles, "
+        + "with a colour bar labelled in metres); small datasets are scaled up. Rows: --indices, "
+        + "a selection (--range, --stride, --sample; at most 64 samples), or --count drawn rows.")
 final class GalleryCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -26,8 +27,12 @@ final class GalleryCommand implements Callable<Integer> {
   @Option(names = "--indices", split = ",", description = "Rows to show.")
   List<Long> indices;
 
-  @Option(names = "--count", description = "Rows when no --indices: samples evenly spaced over "
-      + "the index space (row k is sample floor((k + 0.5) * N / count)). Default: 8, at most 64.")
+  @Mixin
+  SelectionFlags selection;
+
+  @Option(names = "--count", description = "Rows when neither --indices nor a selection is "
+      + "given: samples drawn from --seed with distinct backgrounds and distinct cut-outs. "
+      + "Default: 8, at most 64.")
   int count;
 
   @Option(names = "--out", required = true, description = "PNG file to write.")
@@ -40,6 +45,8 @@ final class GalleryCommand implements Callable<Integer> {
     if (indices != null) {
       r.addAllIndices(indices);
     }
+    long[] ab = selection.range();
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample);
     try (FgbgClient c = connection.client()) {
       GalleryResponse g = c.gallery(r.build());
       if (out.getParent() != null) {

@@ -2,6 +2,7 @@ package dev.fgbg.client.cli;
 
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.client.ProgressIterator;
+import dev.fgbg.v1.ChannelStats;
 import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code fgbg stats}: exact mean and std, printed ready for transforms.Normalize. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-    description = "Exact per-channel mean and std of image, mask and depth over a range; "
+    description = "Exact per-channel mean and std of image, mask and depth over a range (or a "
+        + "stride, or a seeded random subset: then each mean \u00b1 its standard error); "
         + "progress and ETA on stderr.")
 final class StatsCommand implements Callable<Integer> {
   @Mixin
@@ -24,8 +26,8 @@ final class StatsCommand implements Callable<Integer> {
   @Mixin
   DatasetChoice which;
 
-  @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
-  String range;
+  @Mixin
+  SelectionFlags selection;
 
   @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth: compute only "
       + "these (image stats need no depth model). Default: everything the dataset has.")
@@ -34,10 +36,8 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed);
-    if (range != null) {
-      long[] ab = Args.range(range);
-      r.setStart(ab[0]).setEnd(ab[1]);
-    }
+    long[] ab = selection.range();
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample);
     if (outputs != null) {
       if (outputs.stream().anyMatch(o -> o.trim().equalsIgnoreCase("meta"))) {
         throw new IllegalArgumentException("--outputs: stats cover image, mask and depth; "
@@ -61,23 +61,31 @@ final class StatsCommand implements Callable<Integer> {
     if (s == null) {
       throw new IllegalStateException("stats ended without a result");
     }
-    System.out.println("samples: " + s.getSamples());
+    boolean random = s.getPopulation() > 0;
+    System.out.println("samples: " + s.getSamples() + (random ? " of " + s.getPopulation()
+        + ", drawn at random (mean \u00b1 its standard error)" : ""));
     if (s.hasImage()) {
-      System.out.println("image mean: " + list(s.getImage().getMeanList()));
+      System.out.println("image mean: " + list(s.getImage().getMeanList())
+          + (random ? " \u00b1 " + list(s.getImage().getStandardErrorList()) : ""));
       System.out.println("image std:  " + list(s.getImage().getStdList()));
       System.out.println("transforms.Normalize(mean=" + list(s.getImage().getMeanList())
           + ", std=" + list(s.getImage().getStdList()) + ")");
     }
     if (s.hasMask()) {
-      System.out.println(String.format(Locale.ROOT, "mask mean: %.6f  std: %.6f  (on [0,1])",
-          s.getMask().getMean(0), s.getMask().getStd(0)));
+      System.out.println(String.format(Locale.ROOT, "mask mean: %s  std: %.6f  (on [0,1])",
+          mean(s.getMask(), random), s.getMask().getStd(0)));
     }
     if (s.hasDepth()) {
-      System.out.println(String.format(Locale.ROOT, "depth mean: %.6f  std: %.6f  (metres)",
-          s.getDepth().getMean(0), s.getDepth().getStd(0)));
+      System.out.println(String.format(Locale.ROOT, "depth mean: %s  std: %.6f  (metres)",
+          mean(s.getDepth(), random), s.getDepth().getStd(0)));
     }
     System.out.println("fingerprint: " + s.getFingerprint());
     return 0;
+  }
+
+  private static String mean(ChannelStats c, boolean random) {
+    return String.format(Locale.ROOT, "%.6f", c.getMean(0))
+        + (random ? String.format(Locale.ROOT, " \u00b1 %.6f", c.getStandardError(0)) : "");
   }
 
   private static String list(List<Double> v) {

@@ -147,7 +147,37 @@ class FgbgCliTest {
     Path png = out.resolve("g.png");
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
-    assertEquals(3 * (224 + 16 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
+    assertEquals(3 * (224 + 28 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
+  }
+
+  @Test
+  void selectionFlagsReachStatsExportAndGallery() throws Exception {
+    String[] r = run("stats", "--target", target, "--dataset", "tiny", "--sample", "40", "--seed",
+        "1");
+    assertEquals("0", r[0], r[2]);
+    List<String> lines = r[1].lines().toList();
+    assertEquals("samples: 40 of 120, drawn at random (mean \u00b1 its standard error)",
+        lines.get(0));
+    assertTrue(lines.get(1).matches("image mean: \\[[0-9., ]+\\] \u00b1 \\[[0-9., ]+\\]"),
+        lines.get(1));
+    assertTrue(r[1].matches("(?s).*mask mean: [0-9.]+ \u00b1 [0-9.]+  std: .*"), r[1]);
+    assertTrue(r[2].contains("progress: 40/40 samples"), r[2]);
+    String[] strided = run("stats", "--target", target, "--dataset", "tiny", "--range", "0:60",
+        "--stride", "4");
+    assertTrue(strided[1].startsWith("samples: 15\n"), strided[1]);
+    String[] e = run("export", "--target", target, "--dataset", "tiny", "--format", "webdataset",
+        "--dest", "cli-sample", "--sample", "25", "--stride", "2", "--seed", "5");
+    assertEquals("0", e[0], e[2]);
+    assertEquals("samples: 25", e[1].lines().toList().get(0));
+    Path png = out.resolve("s.png");
+    String[] g = run("gallery", "--target", target, "--dataset", "tiny", "--sample", "5",
+        "--out", png.toString());
+    assertEquals("0", g[0], g[2]);
+    assertTrue(g[1].contains("5 samples"), g[1]);
+    String[] bad = run("stats", "--target", target, "--dataset", "tiny", "--sample", "500");
+    assertEquals("1", bad[0]);
+    assertTrue(bad[2].contains("INVALID_ARGUMENT: sample 500 is more than the 120 samples of "
+        + "range 0:120"), bad[2]);
   }
 
   @Test

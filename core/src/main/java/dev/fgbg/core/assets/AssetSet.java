@@ -8,10 +8,19 @@ import java.util.List;
  * @param depthSource "builtin-exact" when backgrounds carry exact depth, a model's id when a
  *     model predicted it (layered mode), "none" otherwise
  * @param depthUnits what background depth values mean ("metres"), or "" without depth
+ * @param skipped the bad files a forgiving load left out (names relative to their folder,
+ *     prefixed "bg/", "fg/"), part of the fingerprint; empty for a complete load
  */
 public record AssetSet(int width, int height, List<Background> backgrounds,
     List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
-    String depthSource, String depthUnits) {
+    String depthSource, String depthUnits, List<String> skipped) {
+
+  public AssetSet(int width, int height, List<Background> backgrounds,
+      List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
+      String depthSource, String depthUnits) {
+    this(width, height, backgrounds, foregrounds, backgroundLabels, foregroundLabels, depthSource,
+        depthUnits, List.of());
+  }
 
   public AssetSet(int width, int height, List<Background> backgrounds,
       List<Foreground> foregrounds, List<String> backgroundLabels, List<String> foregroundLabels,
@@ -25,6 +34,7 @@ public record AssetSet(int width, int height, List<Background> backgrounds,
     foregrounds = List.copyOf(foregrounds);
     backgroundLabels = List.copyOf(backgroundLabels);
     foregroundLabels = List.copyOf(foregroundLabels);
+    skipped = List.copyOf(skipped);
     if (backgrounds.isEmpty() || foregrounds.isEmpty()) {
       throw new IllegalArgumentException("an asset set needs backgrounds and foregrounds");
     }

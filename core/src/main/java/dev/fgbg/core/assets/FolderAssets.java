@@ -1,71 +1,83 @@
 package dev.fgbg.core.assets;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.FolderListing.ImageFile;
 import dev.fgbg.core.synth.Resampler;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * Loads a dataset's images from folders: PNG/JPEG backgrounds (centre-cropped and resized to the
- * output size) and foregrounds with alpha (or a sidecar mask, or their own luminance). Files
- * are taken in sorted relative-path order; labels come from {@link FolderLabels}. Every file is
- * checked, and the load fails once, naming every bad file ({@link Problems}).
+ * output size) and foregrounds with alpha (or a sidecar mask, fitted by {@link MaskFit}, or
+ * their own luminance). Files are taken in sorted relative-path order ({@link FolderListing});
+ * labels come from {@link FolderLabels}. Every file is checked: the load fails once, naming
+ * every bad file ({@link Problems}), or, with {@link FolderDataset.OnBadFile#SKIP}, drops the
+ * bad images with one warning listing them and records their names in the asset set.
  */
 public final class FolderAssets {
   static final String NO_LABEL = FolderLabels.NO_LABEL;
-  /** A mask whose sides are each within this fraction of its cut-out's is resampled to it. */
-  static final double MASK_TOLERANCE = 0.02;
   private static final Logger LOG = Logger.getLogger(FolderAssets.class.getName());
 
   private FolderAssets() {}
 
   /** A decoded file, or why it could not be used. */
-  private record Loaded<T>(T value, String problem, boolean adjusted, int srcWidth,
+  private record Loaded<T>(Path file, T value, String problem, boolean adjusted, int srcWidth,
       int srcHeight) {
-    static <T> Loaded<T> bad(RuntimeException e) {
-      return new Loaded<>(null, e.getMessage(), false, 0, 0);
+    static <T> Loaded<T> bad(Path file, RuntimeException e) {
+      return new Loaded<>(file, null, e.getMessage(), false, 0, 0);
     }
   }
 
   public static AssetSet load(FolderDataset config, int width, int height) {
     Problems problems = new Problems();
     // A missing folder does not stop the checks of the other one's files.
-    List<String> bgNames = list(config.backgrounds(), "background", problems);
-    List<String> fgNames = list(config.foregrounds(), "foreground", problems);
+    List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
+    List<ImageFile> fgFiles = FolderListing.list(config.foregrounds(), "foreground", problems);
     if (config.fgMasks() != null && !Files.isDirectory(config.fgMasks())) {
       problems.add("foreground mask folder " + config.fgMasks()
           + " does not exist or is not a folder");
-      fgNames = List.of(); // every cut-out would only repeat that its mask is missing
+      fgFiles = List.of(); // every cut-out would only repeat that its mask is missing
     }
-    FolderLabels bgLabels = FolderLabels.of(config.backgrounds(), bgNames, problems);
-    FolderLabels fgLabels = FolderLabels.of(config.foregrounds(), fgNames, problems);
-    List<Loaded<Background>> bgs = IntStream.range(0, bgNames.size()).parallel()
-        .mapToObj(i -> background(config, bgNames.get(i), bgLabels, width, height)).toList();
-    List<String> fgList = fgNames;
+    FolderLabels bgLabels = FolderLabels.of(config.backgrounds(), names(bgFiles), problems);
+    FolderLabels fgLabels = FolderLabels.of(config.foregrounds(), names(fgFiles), problems);
+    List<Loaded<Background>> bgs = IntStream.range(0, bgFiles.size()).parallel()
+        .mapToObj(i -> background(config, bgFiles.get(i), bgLabels, width, height)).toList();
+    List<ImageFile> fgList = fgFiles;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
         .mapToObj(i -> foreground(config, fgList.get(i), fgLabels)).toList();
     // Problems in name order, backgrounds first, so the message does not depend on threads.
-    for (int i = 0; i < bgs.size(); i++) {
-      if (bgs.get(i).problem() != null) {
-        problems.add(config.backgrounds().resolve(bgNames.get(i)), bgs.get(i).problem());
+    for (Loaded<?> l : bgs) {
+      if (l.problem() != null) {
+        problems.add(l.file(), l.problem());
       }
     }
-    for (int i = 0; i < fgs.size(); i++) {
-      if (fgs.get(i).problem() != null) {
-        problems.add(config.foregrounds().resolve(fgList.get(i)), fgs.get(i).problem());
+    for (Loaded<?> l : fgs) {
+      if (l.problem() != null) {
+        problems.add(l.file(), l.problem());
       }
     }
-    problems.throwIfAny(config.name());
-    logAdjusted(config, bgs, fgs, width, height);
-    return new AssetSet(width, height, bgs.stream().map(Loaded::value).toList(),
-        fgs.stream().map(Loaded::value).toList(), bgLabels.table(), fgLabels.table(), "none");
+    boolean skip = config.onBadFile() == FolderDataset.OnBadFile.SKIP;
+    Set<String> skipped = problems.settle(config.name(), skip);
+    List<Loaded<Background>> goodBgs = kept(bgs, skipped);
+    List<Loaded<Foreground>> goodFgs = kept(fgs, skipped);
+    if (goodBgs.isEmpty() || goodFgs.isEmpty()) {
+      throw FgbgException.invalidConfig("dataset '" + config.name() + "': every "
+          + (goodBgs.isEmpty() ? "background" : "foreground") + " is bad, nothing is left to "
+          + "serve: " + problems.skippedLine(config.name(), skipped));
+    }
+    if (!skipped.isEmpty()) {
+      LOG.warning(problems.skippedLine(config.name(), skipped));
+    }
+    logAdjusted(config, goodBgs, goodFgs, width, height);
+    return new AssetSet(width, height, goodBgs.stream().map(Loaded::value).toList(),
+        goodFgs.stream().map(Loaded::value).toList(), bgLabels.table(), fgLabels.table(), "none",
+        "", skippedNames(config, skipped));
   }
 
   /** One line for the masks that were resampled and one for the backgrounds upscaled. */
@@ -74,8 +86,8 @@ public final class FolderAssets {
     long masks = fgs.stream().filter(Loaded::adjusted).count();
     if (masks > 0) {
       LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
-          + "their cut-out's size by at most %.0f%% and were resampled to it", config.name(),
-          masks, fgs.size(), MASK_TOLERANCE * 100));
+          + "their cut-out's size (same aspect ratio) and were resampled to it", config.name(),
+          masks, fgs.size()));
     }
     List<Loaded<Background>> up = bgs.stream().filter(Loaded::adjusted).toList();
     if (!up.isEmpty()) {
@@ -93,36 +105,36 @@ public final class FolderAssets {
     }
   }
 
-  /** The images under {@code dir}, as sorted '/'-separated relative names. */
-  private static List<String> list(Path dir, String what, Problems problems) {
-    if (dir == null) {
-      problems.add("no " + what + " folder given");
-      return List.of();
-    }
-    if (!Files.isDirectory(dir)) {
-      problems.add(what + " folder " + dir + " does not exist or is not a folder");
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(Files::isRegularFile).filter(ImageFiles::isImage)
-          .forEach(p -> names.add(dir.relativize(p).toString().replace('\\', '/')));
-    } catch (IOException | RuntimeException e) {
-      problems.add("cannot list " + what + " folder " + dir + ": " + e.getMessage());
-      return List.of();
-    }
-    if (names.isEmpty()) {
-      problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)");
-    }
-    names.sort(null);
-    return names;
+  private static List<String> names(List<ImageFile> files) {
+    return files.stream().map(ImageFile::name).toList();
   }
 
-  private static Loaded<Background> background(FolderDataset config, String name,
+  private static <T> List<Loaded<T>> kept(List<Loaded<T>> loaded, Set<String> skipped) {
+    return loaded.stream().filter(l -> l.problem() == null
+        && !skipped.contains(l.file().toString())).toList();
+  }
+
+  /** Skipped files by their name under the dataset's folders ("bg/…", "fg/…"), sorted. */
+  private static List<String> skippedNames(FolderDataset config, Set<String> skipped) {
+    List<String> out = new ArrayList<>();
+    for (String s : skipped) {
+      Path p = Path.of(s);
+      out.add(p.startsWith(config.backgrounds()) ? "bg/" + rel(config.backgrounds(), p)
+          : p.startsWith(config.foregrounds()) ? "fg/" + rel(config.foregrounds(), p)
+          : "other/" + p.getFileName());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static String rel(Path dir, Path p) {
+    return dir.relativize(p).toString().replace('\\', '/');
+  }
+
+  private static Loaded<Background> background(FolderDataset config, ImageFile file,
       FolderLabels labels, int width, int height) {
     try {
-      ImageFiles.Pixels p = ImageFiles.read(config.backgrounds().resolve(name),
-          config.maxImagePixels());
+      ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       int n = p.width() * p.height();
       byte[] rgb = new byte[n * 3];
       for (int i = 0; i < n; i++) {
@@ -134,18 +146,17 @@ public final class FolderAssets {
       // Upscaled when the centre crop has fewer pixels than the output in either direction.
       boolean up = (long) p.width() * height < (long) p.height() * width
           ? p.width() < width : p.height() < height;
-      return new Loaded<>(new Background(name, labels.index(name), width, height, out, null,
-          null, 0), null, up, p.width(), p.height());
+      return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
+          width, height, out, null, null, 0), null, up, p.width(), p.height());
     } catch (FgbgException e) {
-      return Loaded.bad(e);
+      return Loaded.bad(file.path(), e);
     }
   }
 
-  private static Loaded<Foreground> foreground(FolderDataset config, String name,
+  private static Loaded<Foreground> foreground(FolderDataset config, ImageFile file,
       FolderLabels labels) {
-    Path file = config.foregrounds().resolve(name);
     try {
-      ImageFiles.Pixels p = ImageFiles.read(file, config.maxImagePixels());
+      ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       byte[] rgba = p.rgba();
       int n = p.width() * p.height();
       boolean resampled = false;
@@ -154,18 +165,11 @@ public final class FolderAssets {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
       } else if (config.fgMasks() != null) {
-        Path maskFile = sidecar(config.fgMasks(), name);
+        Path maskFile = sidecar(config.fgMasks(), file.name());
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
-        byte[] alpha = alpha(m);
-        if (m.width() != p.width() || m.height() != p.height()) {
-          if (!withinTolerance(m.width(), p.width()) || !withinTolerance(m.height(), p.height())) {
-            throw FgbgException.invalidConfig("mask " + maskFile + " is " + m.width() + "x"
-                + m.height() + " but the cut-out is " + p.width() + "x" + p.height()
-                + " (masks within 2% of the cut-out's size are resampled; this is further off)");
-          }
-          alpha = resize(alpha, m.width(), m.height(), p.width(), p.height());
-          resampled = true;
-        }
+        byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),
+            maskFile);
+        resampled = m.width() != p.width() || m.height() != p.height();
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = alpha[i];
         }
@@ -173,15 +177,12 @@ public final class FolderAssets {
         throw FgbgException.invalidConfig("has no alpha channel; give a mask folder "
             + "(--fg-masks DIR, same file names) or --mask-from luminance");
       }
-      return new Loaded<>(new Foreground(name, labels.index(name), p.width(), p.height(), rgba),
-          null, resampled, p.width(), p.height());
+      return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
+          p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,
+          p.width(), p.height());
     } catch (FgbgException e) {
-      return Loaded.bad(e);
+      return Loaded.bad(file.path(), e);
     }
-  }
-
-  private static boolean withinTolerance(int mask, int cutOut) {
-    return Math.abs(mask - cutOut) <= MASK_TOLERANCE * cutOut;
   }
 
   /** A mask's values: its alpha when it has a real one, else its luminance. */
@@ -191,19 +192,6 @@ public final class FolderAssets {
     boolean useAlpha = m.hasAlpha() && !opaque(m);
     for (int i = 0; i < n; i++) {
       out[i] = useAlpha ? m.rgba()[i * 4 + 3] : luma(m.rgba(), i * 4);
-    }
-    return out;
-  }
-
-  private static byte[] resize(byte[] values, int sw, int sh, int dw, int dh) {
-    float[] f = new float[values.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = values[i] & 0xff;
-    }
-    float[] r = Resampler.resize(f, sw, sh, 1, dw, dh);
-    byte[] out = new byte[r.length];
-    for (int i = 0; i < r.length; i++) {
-      out[i] = (byte) Math.max(0, Math.min(255, Math.round(r[i])));
     }
     return out;
   }

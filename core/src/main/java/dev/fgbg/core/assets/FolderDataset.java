@@ -1,6 +1,7 @@
 package dev.fgbg.core.assets;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Where a folder dataset's images are and how foreground masks are found.
@@ -8,9 +9,10 @@ import java.nio.file.Path;
  * @param fgMasks a folder of masks with the foregrounds' relative names, or null
  * @param maskFrom where a foreground's alpha comes from
  * @param maxImagePixels images whose header gives more pixels than this are refused
+ * @param onBadFile what a bad image does: stop the load (naming every bad file) or be skipped
  */
 public record FolderDataset(String name, Path backgrounds, Path foregrounds, Path fgMasks,
-    MaskFrom maskFrom, long maxImagePixels) {
+    MaskFrom maskFrom, long maxImagePixels, OnBadFile onBadFile) {
 
   /** Source of foreground alpha. */
   public enum MaskFrom {
@@ -20,7 +22,16 @@ public record FolderDataset(String name, Path backgrounds, Path foregrounds, Pat
     LUMINANCE
   }
 
+  /** What a bad image (and a cut-out whose mask is bad) does to the load. */
+  public enum OnBadFile {
+    /** The load fails naming every bad file (the default). */
+    FAIL,
+    /** Bad images are dropped with one warning listing them; the rest is served. */
+    SKIP
+  }
+
   public FolderDataset {
+    Objects.requireNonNull(onBadFile, "onBadFile");
     if (maxImagePixels < 1 || maxImagePixels > ImageFiles.MAX_PIXELS_LIMIT) {
       throw new IllegalArgumentException("--max-image-pixels " + maxImagePixels
           + " must be in [1, " + ImageFiles.MAX_PIXELS_LIMIT + "] (an image's RGBA copy must "
@@ -28,7 +39,13 @@ public record FolderDataset(String name, Path backgrounds, Path foregrounds, Pat
     }
   }
 
-  /** With the default pixel limit. */
+  /** Failing on a bad file. */
+  public FolderDataset(String name, Path backgrounds, Path foregrounds, Path fgMasks,
+      MaskFrom maskFrom, long maxImagePixels) {
+    this(name, backgrounds, foregrounds, fgMasks, maskFrom, maxImagePixels, OnBadFile.FAIL);
+  }
+
+  /** With the default pixel limit, failing on a bad file. */
   public FolderDataset(String name, Path backgrounds, Path foregrounds, Path fgMasks,
       MaskFrom maskFrom) {
     this(name, backgrounds, foregrounds, fgMasks, maskFrom, ImageFiles.DEFAULT_MAX_PIXELS);

@@ -1,9 +1,13 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.InWords;
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +26,8 @@ import org.apache.commons.csv.CSVRecord;
  * A folder's class labels: from {@code labels.csv} ({@code file,label}, RFC 4180 quoting) beside
  * the images when there is one, else the name of each image's sub-folder ({@code none} for an
  * image at the top). The label table is the sorted distinct labels; a label's index is its place
- * in it.
+ * in it. A third column, {@code height}, may give the object's real height in metres (for
+ * depth-aware placement); an empty cell leaves it unknown.
  */
 final class FolderLabels {
   static final String CSV = "labels.csv";
@@ -31,11 +36,14 @@ final class FolderLabels {
 
   private final List<String> table;
   private final Map<String, String> byName;
+  private final Map<String, Double> heights;
   private final String source;
 
-  private FolderLabels(List<String> table, Map<String, String> byName, String source) {
+  private FolderLabels(List<String> table, Map<String, String> byName,
+      Map<String, Double> heights, String source) {
     this.table = table;
     this.byName = byName;
+    this.heights = heights;
     this.source = source;
   }
 
@@ -46,8 +54,17 @@ final class FolderLabels {
   static FolderLabels of(Path dir, List<String> names, Problems problems) {
     Path csv = dir.resolve(CSV);
     Map<String, String> byName = new HashMap<>();
+    Map<String, Double> heights = new HashMap<>();
+    if (Files.exists(csv, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(csv)) {
+      problems.addUnskippable(csv, "is not a regular file (or a link to none); labels.csv must "
+          + "be a CSV file");
+      return new FolderLabels(List.of(), byName, heights, csv.toString());
+    }
     if (Files.isRegularFile(csv)) {
-      Map<String, String> listed = read(csv, problems);
+      Map<String, String> listed = read(csv, heights, problems);
+      if (listed == null) { // named already; every image would only repeat it
+        return new FolderLabels(List.of(), byName, heights, csv.toString());
+      }
       Set<String> present = new HashSet<>(names);
       for (String n : names) {
         String label = listed.get(n);
@@ -64,53 +81,100 @@ final class FolderLabels {
         LOG.warning(csv + " lists " + absent.size() + " file(s) that are not images in "
             + dir + " (ignored), e.g. " + absent.get(0));
       }
-      return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, csv.toString());
+      return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
+          csv.toString());
     }
     for (String n : names) {
       int slash = n.indexOf('/');
       byName.put(n, slash > 0 ? n.substring(0, slash) : NO_LABEL);
     }
-    return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, "sub-folders");
+    return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
+        "sub-folders");
   }
 
-  private static Map<String, String> read(Path csv, Problems problems) {
+  /** The csv's labels by file name; null when it cannot be used at all (a problem named). */
+  private static Map<String, String> read(Path csv, Map<String, Double> heights,
+      Problems problems) {
     Map<String, String> out = new HashMap<>();
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(csv))).toString();
+    } catch (IOException e) {
+      problems.addUnskippable(csv, "cannot be read (" + InWords.of(e) + ")"
+          + (e instanceof CharacterCodingException ? "; save it as UTF-8" : ""));
+      return null;
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // the byte-order mark spreadsheet programs write
+    }
     CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(true)
         .setIgnoreEmptyLines(true).get();
-    try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-         CSVParser p = CSVParser.parse(r, format)) {
+    try (CSVParser p = CSVParser.parse(text, format)) {
       List<String> bad = new ArrayList<>();
-      boolean first = true;
+      int columns = 0;
       for (CSVRecord row : p) {
-        if (first) {
-          first = false;
-          if (row.size() != 2 || !row.get(0).toLowerCase(Locale.ROOT).equals("file")
-              || !row.get(1).toLowerCase(Locale.ROOT).equals("label")) {
-            problems.add(csv, "the first row must be the header file,label");
-            return out;
+        if (columns == 0) {
+          columns = row.size();
+          if (columns < 2 || columns > 3 || !row.get(0).toLowerCase(Locale.ROOT).equals("file")
+              || !row.get(1).toLowerCase(Locale.ROOT).equals("label")
+              || (columns == 3 && !row.get(2).toLowerCase(Locale.ROOT).equals("height"))) {
+            problems.addUnskippable(csv, "the first row must be the header file,label (or "
+                + "file,label,height)");
+            return null;
           }
           continue;
         }
         long line = row.getRecordNumber();
-        if (row.size() != 2 || row.get(0).isEmpty() || row.get(1).isEmpty()) {
-          bad.add("row " + line + " is not file,label");
+        if (row.size() < 2 || row.size() > columns || row.get(0).isEmpty()
+            || row.get(1).isEmpty()) {
+          bad.add("row " + line + " is not " + (columns == 3 ? "file,label,height" : "file,label"));
           continue;
         }
         String name = row.get(0).replace('\\', '/');
         name = name.startsWith("./") ? name.substring(2) : name;
         String old = out.putIfAbsent(name, row.get(1));
-        if (old != null) {
-          bad.add("row " + line + " lists " + name + " again");
+        if (old != null && !old.equals(row.get(1))) {
+          bad.add("row " + line + " lists " + name + " again with another label (" + old
+              + ", then " + row.get(1) + ")");
+        } else if (old == null && row.size() == 3 && !row.get(2).isEmpty()) {
+          Double h = height(row.get(2));
+          if (h == null) {
+            bad.add("row " + line + ": height '" + row.get(2) + "' must be metres above 0");
+          } else {
+            heights.put(name, h);
+          }
         }
       }
+      if (columns == 0) {
+        problems.addUnskippable(csv, "is empty; its first row must be the header file,label");
+        return null;
+      }
       if (!bad.isEmpty()) {
-        problems.add(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
+        problems.addUnskippable(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
             + (bad.size() > 5 ? "; and " + (bad.size() - 5) + " more bad rows" : ""));
       }
     } catch (IOException | RuntimeException e) {
-      problems.add(csv, "cannot read it as CSV: " + e.getMessage());
+      problems.addUnskippable(csv, "is not valid CSV (" + InWords.of(e) + ")");
+      return null;
     }
     return out;
+  }
+
+  /** A positive, finite number of metres, or null. */
+  private static Double height(String text) {
+    try {
+      double h = Double.parseDouble(text);
+      return h > 0 && h <= 1000 ? h : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** The real height (metres) labels.csv gives image {@code name}, or 0 when it gives none. */
+  double realHeight(String name) {
+    return heights.getOrDefault(name, 0.0);
   }
 
   /** Sorted distinct labels. */

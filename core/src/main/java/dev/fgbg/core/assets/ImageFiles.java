@@ -5,17 +5,22 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import dev.fgbg.core.InWords;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
- * values are read from the raster, not through colour conversion, so grey stays grey. The size
+ * values are read from the raster, not through colour conversion, so grey stays grey; CMYK and
+ * YCCK JPEGs are converted as Pillow converts them ({@link CmykJpeg}). The size
  * is read from the header first: an image over the pixel limit is refused before anything is
  * decoded (a small file can claim a huge image), and no size computation can overflow.
  */
@@ -49,33 +54,47 @@ public final class ImageFiles {
       throw new IllegalArgumentException("maxPixels = " + maxPixels + " must be in [1, "
           + MAX_PIXELS_LIMIT + "]");
     }
-    BufferedImage img;
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      if (in == null) {
-        throw FgbgException.invalidConfig(file + ": cannot open the file");
+    ImageInputStream in;
+    try {
+      if (!Files.isRegularFile(file)) { // a FIFO would block the reader for ever
+        throw FgbgException.invalidConfig(file + ": " + (Files.exists(file,
+            LinkOption.NOFOLLOW_LINKS) ? "is not a regular file" : "no such file"));
       }
+      if (!Files.isReadable(file)) {
+        throw FgbgException.invalidConfig(file + ": cannot be read (permission denied)");
+      }
+      if (Files.size(file) == 0) {
+        throw FgbgException.invalidConfig(file + ": is empty (0 bytes)");
+      }
+      in = new FileImageInputStream(file.toFile());
+    } catch (IOException e) {
+      throw FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")", e);
+    }
+    try (in) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image");
       }
       ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, true);
+        // JPEG metadata says whether the file is CMYK (and YCCK), which is decoded apart.
+        reader.setInput(in, true, !CmykJpeg.isJpeg(reader));
         checkSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
         reader.addIIOReadWarningListener((source, warning) -> {
           throw new IllegalStateException(warning);
         });
-        img = reader.read(0);
+        int cmyk = CmykJpeg.transform(reader);
+        return cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
+            : pixels(reader.read(0));
       } finally {
         reader.dispose();
       }
     } catch (FgbgException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      throw FgbgException.invalidConfig(file + ": unreadable or truncated image (" + why + ")", e);
+      throw FgbgException.invalidConfig(file + ": unreadable or truncated image ("
+          + InWords.of(e) + ")", e);
     }
-    return pixels(img);
   }
 
   private static void checkSize(Path file, int w, int h, long maxPixels) {

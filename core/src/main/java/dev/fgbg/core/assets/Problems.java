@@ -3,31 +3,42 @@ package dev.fgbg.core.assets;
 import dev.fgbg.core.FgbgException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything wrong with a folder dataset's files, gathered so that one start-up names them all:
  * one line per bad file (its problems joined), folder-level problems first, at most
- * {@link #SHOWN} lines and then a count of the rest.
+ * {@link #SHOWN} lines and then a count of the rest. A bad image can be skipped
+ * ({@code --on-bad-file skip}); a folder-level problem or a bad labels.csv cannot.
  */
 final class Problems {
   static final int SHOWN = 20;
+  static final String SKIP_FLAG = "--on-bad-file skip";
 
   private final List<String> general = new ArrayList<>();
   private final Map<String, List<String>> byFile = new LinkedHashMap<>();
+  private final Set<String> unskippable = new HashSet<>();
 
   /** A problem that is not one file's (a missing folder, an empty one). */
   void add(String problem) {
     general.add(problem);
   }
 
-  /** A problem of {@code file}; a message that starts with the file's name is shortened. */
+  /** A problem of {@code file}, which skipping drops; a message starting with its name is cut. */
   void add(Path file, String problem) {
     String name = file.toString();
     String why = problem.startsWith(name + ": ") ? problem.substring(name.length() + 2) : problem;
     byFile.computeIfAbsent(name, k -> new ArrayList<>()).add(why);
+  }
+
+  /** A problem of a file that skipping cannot drop (labels.csv: every label hangs on it). */
+  void addUnskippable(Path file, String problem) {
+    add(file, problem);
+    unskippable.add(file.toString());
   }
 
   boolean isEmpty() {
@@ -42,21 +53,63 @@ final class Problems {
 
   /** Throws an INVALID_CONFIG listing every problem, when there is one. */
   void throwIfAny(String dataset) {
-    List<String> lines = lines();
-    if (lines.isEmpty()) {
-      return;
+    settle(dataset, false);
+  }
+
+  /**
+   * Strict ({@code skip} false): throws listing every problem, when there is one. Skipping:
+   * throws listing the problems skipping cannot drop, when there is one, and otherwise returns
+   * the bad files (as named here) for the caller to drop.
+   */
+  Set<String> settle(String dataset, boolean skip) {
+    boolean skippableOnly = general.isEmpty() && !byFile.isEmpty()
+        && byFile.keySet().stream().noneMatch(unskippable::contains);
+    if (skip && (skippableOnly || isEmpty())) {
+      return Set.copyOf(byFile.keySet());
     }
+    List<String> lines = new ArrayList<>(general);
+    byFile.forEach((file, why) -> {
+      if (!skip || unskippable.contains(file)) {
+        lines.add(file + ": " + String.join("; ", why));
+      }
+    });
+    if (lines.isEmpty()) {
+      return Set.of();
+    }
+    String hint = skip || !skippableOnly ? ""
+        : "; or start with " + SKIP_FLAG + " (on_bad_file: \"skip\" in a config file) to serve "
+            + "the rest without the bad images";
     if (lines.size() == 1) {
-      throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0));
+      throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
+          + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")"));
     }
     StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + lines.size()
-        + " bad files or folders (fix or remove each, then start again):");
-    for (int i = 0; i < Math.min(SHOWN, lines.size()); i++) {
-      b.append("\n  ").append(lines.get(i));
-    }
-    if (lines.size() > SHOWN) {
-      b.append("\n  ... and ").append(lines.size() - SHOWN).append(" more");
-    }
+        + " bad files or folders (fix or remove each, then start again" + hint + "):");
+    shown(lines).forEach(l -> b.append("\n  ").append(l));
     throw FgbgException.invalidConfig(b.toString());
+  }
+
+  /** The one warning line of a load that skipped {@code files}, or null when none was. */
+  String skippedLine(String dataset, Set<String> files) {
+    if (files.isEmpty()) {
+      return null;
+    }
+    List<String> lines = new ArrayList<>();
+    byFile.forEach((file, why) -> {
+      if (files.contains(file)) {
+        lines.add(file + " (" + String.join("; ", why) + ")");
+      }
+    });
+    return "dataset " + dataset + ": " + SKIP_FLAG + " skipped " + lines.size()
+        + " bad file(s), serving the rest: " + String.join("; ", shown(lines));
+  }
+
+  /** The first {@link #SHOWN} lines, and a count of the rest. */
+  private static List<String> shown(List<String> lines) {
+    List<String> out = new ArrayList<>(lines.subList(0, Math.min(SHOWN, lines.size())));
+    if (lines.size() > SHOWN) {
+      out.add("... and " + (lines.size() - SHOWN) + " more");
+    }
+    return out;
   }
 }

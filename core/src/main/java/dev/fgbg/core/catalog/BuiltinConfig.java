@@ -1,6 +1,8 @@
 package dev.fgbg.core.catalog;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.v1.FolderDatasetConfig;
 
 /**
  * The built-in dataset: its output size, placements, how many of the 100 backgrounds and 100
@@ -9,10 +11,18 @@ import dev.fgbg.core.FgbgException;
  * @param depthModel a models/NAME folder, or "" for the world's exact depth
  * @param depthWeights model.onnx elsewhere, or ""
  * @param depthMode "teacher" (default), "layered" or ""
+ * @param scene more objects, blending and the like; {@link SceneSpec#CLASSIC} by default
  */
 public record BuiltinConfig(int height, int width, int placements, int backgrounds,
-    int foregrounds, String depthModel, String depthWeights, String depthMode) {
+    int foregrounds, String depthModel, String depthWeights, String depthMode, SceneSpec scene) {
   public static final int MAX_ASSETS = 100;
+
+  /** A built-in dataset of classic composites. */
+  public BuiltinConfig(int height, int width, int placements, int backgrounds, int foregrounds,
+      String depthModel, String depthWeights, String depthMode) {
+    this(height, width, placements, backgrounds, foregrounds, depthModel, depthWeights,
+        depthMode, SceneSpec.CLASSIC);
+  }
 
   public BuiltinConfig {
     if (backgrounds < 1 || backgrounds > MAX_ASSETS || foregrounds < 1
@@ -23,6 +33,20 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
     depthModel = depthModel == null ? "" : depthModel;
     depthWeights = depthWeights == null ? "" : depthWeights;
     depthMode = depthMode == null ? "" : depthMode;
+    scene = scene == null ? SceneSpec.CLASSIC : scene;
+  }
+
+  /**
+   * This config with the scene fields of {@code fields} (flag-style text, as a folder
+   * dataset's); INVALID_CONFIG naming the flag otherwise.
+   */
+  public BuiltinConfig withScene(FolderDatasetConfig fields) {
+    try {
+      return new BuiltinConfig(height, width, placements, backgrounds, foregrounds, depthModel,
+          depthWeights, depthMode, SceneConfig.parse(fields));
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fgbg.core.catalog;
 
+import dev.fgbg.core.InWords;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
@@ -52,7 +53,8 @@ public final class DatasetCatalog {
   public static Dataset builtin(BuiltinConfig b, DepthModels models) {
     Spec spec;
     try {
-      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements()).build();
+      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements())
+          .scene(b.scene()).build();
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
     }
@@ -75,7 +77,7 @@ public final class DatasetCatalog {
       json = Files.readString(file);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
     return parseConfig(json, file.toString());
   }
@@ -87,7 +89,7 @@ public final class DatasetCatalog {
       JsonFormat.parser().merge(json, sc);
     } catch (IOException | RuntimeException e) {
       throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
     return sc.getDatasetsList();
   }

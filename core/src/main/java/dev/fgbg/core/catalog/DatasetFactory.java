@@ -58,17 +58,29 @@ final class DatasetFactory {
       throw FgbgException.invalidConfig("dataset '" + name + "' needs both --bg and --fg folders");
     }
     Spec spec = spec(name, c);
+    if (spec.position() == Spec.Position.DEPTH && c.getDepthModel().isEmpty()) {
+      // Photos carry no depth of their own: only a model can say where their floor is.
+      throw FgbgException.invalidConfig("dataset '" + name + "': --position depth needs the "
+          + "backgrounds' depth: give a --depth-model (teacher or layered mode)");
+    }
     FolderDataset.MaskFrom maskFrom = switch (c.getMaskFrom().toLowerCase(Locale.ROOT)) {
       case "", "alpha" -> FolderDataset.MaskFrom.ALPHA;
       case "luminance" -> FolderDataset.MaskFrom.LUMINANCE;
       default -> throw FgbgException.invalidConfig("dataset '" + name + "': --mask-from '"
           + c.getMaskFrom() + "' must be alpha or luminance");
     };
+    FolderDataset.OnBadFile onBadFile = switch (c.getOnBadFile().toLowerCase(Locale.ROOT)) {
+      case "", "fail" -> FolderDataset.OnBadFile.FAIL;
+      case "skip" -> FolderDataset.OnBadFile.SKIP;
+      default -> throw FgbgException.invalidConfig("dataset '" + name + "': --on-bad-file '"
+          + c.getOnBadFile() + "' must be fail or skip");
+    };
     FolderDataset fd;
     try {
       fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
           c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom,
-          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels());
+          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels(),
+          onBadFile);
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
     }
@@ -84,6 +96,7 @@ final class DatasetFactory {
   /** The dataset, with model depth when a model is named (teacher or layered). */
   static Dataset withDepth(String name, AssetSet assets, Spec spec, String model, String weights,
       String mode, DepthModels models) {
+    boolean byDepth = spec.position() == Spec.Position.DEPTH;
     if (model.isEmpty()) {
       if (!weights.isEmpty() || !mode.isEmpty()) {
         throw FgbgException.invalidConfig("--depth-weights and --depth-mode need --depth-model");
@@ -92,7 +105,10 @@ final class DatasetFactory {
     }
     DepthRuntime runtime = models.get(model, weights);
     return switch (mode.toLowerCase(Locale.ROOT)) {
-      case "", "teacher" -> new Dataset(name, assets, spec, runtime.teacher());
+      // Depth placement reads the backgrounds' depth; the teacher still serves each composite's.
+      case "", "teacher" -> byDepth
+          ? new Dataset(name, assets, spec, runtime.teacher(), runtime.backgroundDepths(assets))
+          : new Dataset(name, assets, spec, runtime.teacher());
       case "layered" -> new Dataset(name, runtime.layered(assets), spec);
       default -> throw FgbgException.invalidConfig("--depth-mode '" + mode
           + "' must be teacher or layered");
@@ -120,8 +136,9 @@ final class DatasetFactory {
         case "", "random" -> b.position(Spec.Position.RANDOM);
         case "fixed" -> b.position(Spec.Position.FIXED);
         case "ground" -> b.position(Spec.Position.GROUND);
+        case "depth" -> b.position(Spec.Position.DEPTH);
         default -> throw new IllegalArgumentException("--position '" + c.getPosition()
-            + "' must be random, fixed or ground");
+            + "' must be random, fixed, ground or depth");
       }
       if (!c.getGroundBand().isEmpty()) {
         double[] band = pair("--ground-band", c.getGroundBand());
@@ -133,7 +150,7 @@ final class DatasetFactory {
       if (c.hasSoftMask()) {
         b.softMask(c.getSoftMask());
       }
-      return b.build();
+      return b.scene(SceneConfig.parse(c)).build();
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
     }

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
-import dev.fgbg.core.assets.Foreground;
+import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -19,9 +19,10 @@ import java.util.List;
  * A named, immutable dataset: sample {@code i} under {@code seed} is a pure function of the
  * assets, the spec, the seed and i. Thread-safe; rendering writes only into the caller's arrays.
  *
- * <p>Placement draws, keyed by (seed, index): 0 the foreground height, 1 the x position, 2 the
- * foot row. Foregrounds resampled to a height are kept in a byte-bounded cache because a
- * handful of heights serve every sample.
+ * <p>Placement draws are keyed by (seed, index) ({@link Draws}). A classic spec (one cut-out,
+ * hard alpha, inside the image) takes a one-object fast path; a scene is planned by
+ * {@link ScenePlanner} and painted by {@link SceneRenderer}. Foregrounds resampled to a height
+ * are kept in a byte-bounded cache because a handful of heights serve every sample.
  */
 public final class Dataset {
   /** Bump when synthesis changes the bytes it produces; it is part of every fingerprint. */
@@ -38,22 +39,39 @@ public final class Dataset {
   private final Cache<Long, ScaledForeground> scaled;
   private final TeacherDepth teacher;
   private final ScaleFit fit;
+  private final ObjectPlacer placer;
+  private final ScenePlanner planner;
+  private final boolean scenePath;
 
   public Dataset(String name, AssetSet assets, Spec spec) {
-    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null);
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, null, null);
   }
 
   public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes) {
-    this(name, assets, spec, scaledCacheBytes, null);
+    this(name, assets, spec, scaledCacheBytes, null, null);
   }
 
   /** A dataset whose depth comes from {@code teacher} run on each composite. */
   public Dataset(String name, AssetSet assets, Spec spec, TeacherDepth teacher) {
-    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, teacher);
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, teacher, null);
+  }
+
+  /**
+   * A teacher dataset that places objects by depth: {@code placementDepth} is each background's
+   * depth (the teacher's model run on the backgrounds), read by placement only.
+   */
+  public Dataset(String name, AssetSet assets, Spec spec, TeacherDepth teacher,
+      List<float[]> placementDepth) {
+    this(name, assets, spec, DEFAULT_SCALED_CACHE_BYTES, teacher, placementDepth);
   }
 
   public Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes,
       TeacherDepth teacher) {
+    this(name, assets, spec, scaledCacheBytes, teacher, null);
+  }
+
+  private Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes,
+      TeacherDepth teacher, List<float[]> placementDepth) {
     if (assets.width() != spec.width() || assets.height() != spec.height()) {
       throw new IllegalArgumentException("assets are " + assets.width() + "x" + assets.height()
           + " but the spec asks for " + spec.width() + "x" + spec.height());
@@ -61,6 +79,7 @@ public final class Dataset {
     this.name = name;
     this.assets = assets;
     this.spec = spec;
+    this.scenePath = spec.isScene();
     this.teacher = teacher;
     this.codec = new IndexCodec(assets.backgrounds().size(), assets.foregrounds().size(),
         spec.flips(), spec.placements());
@@ -75,11 +94,15 @@ public final class Dataset {
         depth32[b] = DepthEncoding.FLOAT32.encode(bgs.get(b).depth());
       }
     }
+    List<float[]> maps = assets.hasDepth() ? bgs.stream().map(Background::depth).toList()
+        : placementDepth;
+    this.placer = ObjectPlacer.of(name, spec, assets, fit, maps);
     this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, depthSource(), assets);
     this.scaled = Caffeine.newBuilder()
         .maximumWeight(scaledCacheBytes)
         .weigher((Long k, ScaledForeground v) -> (int) Math.min(Integer.MAX_VALUE, v.bytes()))
         .build();
+    this.planner = new ScenePlanner(spec, assets, codec, placer, this::scaled);
   }
 
   /** The scale range foreground {@code fg} is drawn in: the spec's, shrunk when it must be. */
@@ -149,82 +172,75 @@ public final class Dataset {
     }
   }
 
-  /** Where sample {@code index} puts its foreground (no pixels touched). */
+  /** Where sample {@code index} puts its objects (no pixels touched). */
   public SampleInfo place(long seed, long index) {
     checkIndex(index);
+    if (scenePath) {
+      return planner.plan(seed, index).info();
+    }
     int bgId = codec.bg(index);
     int fgId = codec.fg(index);
     boolean flip = codec.flip(index) == 1;
-    Background bg = assets.backgrounds().get(bgId);
-    Foreground fg = assets.foregrounds().get(fgId);
-    int outW = spec.width();
-    int outH = spec.height();
-    PlacementRng rng = new PlacementRng(seed, index);
-    int fh = fit.height(fgId, rng.uniform(0));
-    int fw = (int) Math.max(1, Math.min(outW, ScaleFit.widthAt(fg, fh)));
-    int x;
-    int y;
-    if (spec.position() == Spec.Position.FIXED) {
-      x = outW - fw;
-      y = outH - fh;
-    } else {
-      x = rng.below(1, outW - fw + 1);
-      // The foot row: low enough that the top is inside, on the floor when there is one, in
-      // the ground band when asked for.
-      int lo = fh - 1;
-      int hi = outH - 1;
-      if (bg.hasFloor()) {
-        lo = Math.max(bg.footRowMin(), lo);
-      }
-      if (spec.position() == Spec.Position.GROUND) {
-        lo = Math.max(spec.groundTopRow(), lo);
-        hi = Math.max(lo, Math.min(hi, spec.groundBottomRow()));
-      }
-      int foot = lo + rng.below(2, hi - lo + 1);
-      y = foot - fh + 1;
-    }
-    // The foot-point rule: a foreground takes the depth of the ground where it stands: the
-    // floor plane when it is known, else the background's depth under its foot.
-    float fgDepth = bg.hasFloor() ? bg.floorDepth()[y + fh - 1]
-        : bg.depth() != null ? bg.depth()[(y + fh - 1) * outW + x + fw / 2] : 0f;
-    ScaledForeground sf = scaled(fgId, fh);
+    ObjectPlacer.Spot p = placer.place(bgId, fgId, new PlacementRng(seed, index), 0, 0);
+    ScaledForeground sf = scaled(fgId, p.height());
     int bx0 = 0;
     int by0 = 0;
     int bx1 = 0;
     int by1 = 0;
     if (sf.x1() > sf.x0()) {
-      bx0 = x + (flip ? fw - sf.x1() : sf.x0());
-      bx1 = x + (flip ? fw - sf.x0() : sf.x1());
-      by0 = y + sf.y0();
-      by1 = y + sf.y1();
+      bx0 = p.x() + (flip ? p.width() - sf.x1() : sf.x0());
+      bx1 = p.x() + (flip ? p.width() - sf.x0() : sf.x1());
+      by0 = p.y() + sf.y0();
+      by1 = p.y() + sf.y1();
     }
-    return new SampleInfo(index, bgId, fgId, flip, codec.k(index), x, y, fw, fh,
-        (double) fh / outH, bx0, by0, bx1, by1, bg.label(), fg.label(), fgDepth);
+    return new SampleInfo(index, bgId, fgId, flip, codec.k(index), p.x(), p.y(), p.width(),
+        p.height(), (double) p.height() / spec.height(), bx0, by0, bx1, by1,
+        assets.backgrounds().get(bgId).label(), assets.foregrounds().get(fgId).label(),
+        p.depth());
   }
 
   /**
    * Renders sample {@code index} into the target arrays (null arrays are skipped) and returns its
-   * meta. Teacher depth is not synthesis: the renderer adds it.
+   * meta. Teacher depth is not synthesis: the renderer adds it. A classic spec takes the one-
+   * object fast path unless the target asks for instance ids; both give the same bytes.
    */
   public SampleInfo render(long seed, long index, DepthEncoding enc, Compositor.Target target) {
+    if (scenePath || target.instances() != null) {
+      checkIndex(index);
+      Scene scene = planner.plan(seed, index);
+      SceneRenderer.render(scene, spec, assets.backgrounds().get(scene.bg()).rgb(),
+          encodedDepth(scene.bg(), enc), enc, target);
+      return scene.info();
+    }
     SampleInfo info = place(seed, index);
-    Background bg = assets.backgrounds().get(info.bg());
-    byte[] bgDepth = assets.hasDepth()
-        ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[info.bg()] : null;
-    Compositor.compose(bg.rgb(), bgDepth, spec.width(), spec.height(),
-        scaled(info.fg(), info.fgHeight()), info.flip(), info.x(), info.y(),
-        spec.maskThreshold(), spec.softMask(), enc, info.fgDepth(), target);
+    Compositor.compose(assets.backgrounds().get(info.bg()).rgb(), encodedDepth(info.bg(), enc),
+        spec.width(), spec.height(), scaled(info.fg(), info.fgHeight()), info.flip(), info.x(),
+        info.y(), spec.maskThreshold(), spec.softMask(), enc, info.fgDepth(), target);
     return info;
+  }
+
+  /** Sample {@code index} planned as a scene (what {@link #render} paints), for tests. */
+  Scene scene(long seed, long index) {
+    checkIndex(index);
+    return planner.plan(seed, index);
+  }
+
+  /** Background {@code bg}'s served depth in {@code enc}, or null without it. */
+  private byte[] encodedDepth(int bg, DepthEncoding enc) {
+    return assets.hasDepth() ? (enc == DepthEncoding.FLOAT16 ? depth16 : depth32)[bg] : null;
   }
 
   private ScaledForeground scaled(int fgId, int height) {
     long key = ((long) fgId << 20) | height;
     return scaled.get(key, k -> {
-      Foreground f = assets.foregrounds().get(fgId);
-      int w = (int) Math.max(1, Math.min(spec.width(), ScaleFit.widthAt(f, height)));
+      var f = assets.foregrounds().get(fgId);
+      int w = placer.width(fgId, height);
       byte[] rgba = (w == f.width() && height == f.height()) ? f.rgba()
           : Resampler.resizeRgba(f.rgba(), f.width(), f.height(), w, height);
-      return ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+      ScaledForeground sf = ScaledForeground.of(rgba, w, height, spec.maskThreshold());
+      // Feathering depends on the cut-out alone: made once per height, not per sample.
+      return spec.isScene() && spec.scene().blends().contains(SceneSpec.Blend.GAUSSIAN)
+          ? sf.feather(spec.scene().featherSigma()) : sf;
     });
   }
 }

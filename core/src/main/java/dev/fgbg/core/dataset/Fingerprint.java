@@ -12,8 +12,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * SHA-256 over the generator version, the spec, the depth source and every preprocessed asset
- * byte. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
+ * SHA-256 over the generator version, the spec, the depth source, every preprocessed asset
+ * byte and the names of bad files a forgiving load skipped. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
  */
 final class Fingerprint {
   private Fingerprint() {}
@@ -25,6 +25,9 @@ final class Fingerprint {
     text(sha, "depth=" + depthSource);
     text(sha, "bg_labels=" + assets.backgroundLabels());
     text(sha, "fg_labels=" + assets.foregroundLabels());
+    if (!assets.skipped().isEmpty()) { // absent for complete loads: their fingerprints stand
+      text(sha, "skipped=" + assets.skipped());
+    }
     for (Background b : assets.backgrounds()) {
       text(sha, "bg " + b.name() + " label=" + b.label() + " " + b.width() + "x" + b.height()
           + " foot=" + b.footRowMin());
@@ -32,8 +35,11 @@ final class Fingerprint {
       floats(sha, b.depth());
       floats(sha, b.floorDepth());
     }
+    // Real heights only matter to depth placement; other fingerprints stay as they were.
+    boolean heights = spec.position() == Spec.Position.DEPTH;
     for (Foreground f : assets.foregrounds()) {
-      text(sha, "fg " + f.name() + " label=" + f.label() + " " + f.width() + "x" + f.height());
+      text(sha, "fg " + f.name() + " label=" + f.label() + " " + f.width() + "x" + f.height()
+          + (heights ? " real_height=" + f.realHeight() : ""));
       sha.update(f.rgba());
     }
     return HexFormat.of().formatHex(sha.digest());

@@ -56,6 +56,21 @@ public final class Plan {
     return new Plan(listed, p -> p, 0, copy.length, Math.max(1, copy.length));
   }
 
+  /** The indices delivered, in delivery order (what a client of this plan receives). */
+  public IndexSequence indices() {
+    return new IndexSequence() {
+      @Override
+      public long size() {
+        return count;
+      }
+
+      @Override
+      public long indexAt(long p) {
+        return order.indexAt(position.applyAsLong(first + p));
+      }
+    };
+  }
+
   /** Samples delivered. */
   public long samples() {
     return count;

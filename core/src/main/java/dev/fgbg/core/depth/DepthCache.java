@@ -37,9 +37,12 @@ public final class DepthCache {
     this.stats = stats;
   }
 
-  /** The map for {@code key}: from memory, from disk, or by running {@code compute} once. */
+  /**
+   * The map for {@code key}: from memory, from disk, or by running {@code compute} (the model's
+   * map rounded to float16) once.
+   */
   public CompletableFuture<DepthMap> get(DepthKey key,
-      Supplier<CompletableFuture<float[]>> compute) {
+      Supplier<CompletableFuture<DepthMap>> compute) {
     boolean[] loaded = {false};
     CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
       loaded[0] = true;
@@ -54,12 +57,9 @@ public final class DepthCache {
         return CompletableFuture.completedFuture(ahead);
       }
       stats.misses.incrementAndGet();
-      // Rounded to float16 here, once: every later read gives exactly these bytes.
-      return compute.get().thenApply(v -> {
-        DepthMap m = DepthMap.rounded(v);
-        if (disk != null) {
-          disk.write(k, m);
-        }
+      // Computed as float16 once: every later read gives exactly these bytes.
+      return disk == null ? compute.get() : compute.get().thenApply(m -> {
+        disk.write(k, m);
         return m;
       });
     });

@@ -116,7 +116,7 @@ public final class DepthRuntime implements AutoCloseable {
         int h = d.spec().height();
         // Only a miss reads the image; the queued request keeps its own copy of it.
         return cache.get(new DepthKey(d.fingerprint(), seed, index),
-            () -> batcher.submit(new DepthModel.Image(
+            () -> batcher.submitRounded(new DepthModel.Image(
                 Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
       }
     };
@@ -130,7 +130,25 @@ public final class DepthRuntime implements AutoCloseable {
    */
   public AssetSet layered(AssetSet assets) {
     List<Background> bgs = assets.backgrounds();
+    List<float[]> depths = backgroundDepths(assets);
     List<Background> out = new ArrayList<>(bgs.size());
+    for (int i = 0; i < bgs.size(); i++) {
+      Background b = bgs.get(i);
+      out.add(new Background(b.name(), b.label(), b.width(), b.height(), b.rgb(), depths.get(i),
+          null, 0));
+    }
+    return new AssetSet(assets.width(), assets.height(), out, assets.foregrounds(),
+        assets.backgroundLabels(), assets.foregroundLabels(), model.id() + ":layered",
+        model.units(), assets.skipped());
+  }
+
+  /**
+   * The model's depth of every background, in order, a batch at a time: what layered mode
+   * serves, and what depth placement reads in teacher mode.
+   */
+  public List<float[]> backgroundDepths(AssetSet assets) {
+    List<Background> bgs = assets.backgrounds();
+    List<float[]> out = new ArrayList<>(bgs.size());
     int max = model.maxBatch();
     long t0 = System.nanoTime(); // for the log line only
     for (int start = 0; start < bgs.size(); start += max) {
@@ -140,17 +158,11 @@ public final class DepthRuntime implements AutoCloseable {
         fs.add(batcher.submit(new DepthModel.Image(b.rgb(), 0, b.width(), b.height()),
             b.height(), b.width()));
       }
-      for (int i = 0; i < part.size(); i++) {
-        Background b = part.get(i);
-        out.add(new Background(b.name(), b.label(), b.width(), b.height(), b.rgb(),
-            fs.get(i).join(), null, 0));
-      }
+      fs.forEach(f -> out.add(f.join()));
     }
-    LOG.info(String.format("layered depth: %d backgrounds through %s in %.2f s", bgs.size(),
+    LOG.info(String.format("background depth: %d backgrounds through %s in %.2f s", bgs.size(),
         name, (System.nanoTime() - t0) / 1e9));
-    return new AssetSet(assets.width(), assets.height(), out, assets.foregrounds(),
-        assets.backgroundLabels(), assets.foregroundLabels(), model.id() + ":layered",
-        model.units());
+    return out;
   }
 
   /** Runs one full batch of grey images so the first real request finds the model warm. */

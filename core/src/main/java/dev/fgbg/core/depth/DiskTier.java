@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -40,9 +41,8 @@ public final class DiskTier {
       Files.createDirectories(dir);
       Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
     } catch (IOException e) {
-      LOG.warning("depth disk cache " + dir + " is not writable (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); the disk tier is off and"
-          + " depth is cached in memory only");
+      LOG.warning("depth disk cache " + dir + " is not writable (" + InWords.of(e) + "); the "
+          + "disk tier is off and depth is cached in memory only");
       return null;
     }
     return new DiskTier(dir, maxBytes, stats);

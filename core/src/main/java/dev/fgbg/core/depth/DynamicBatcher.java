@@ -2,204 +2,292 @@ package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.dataset.DepthMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One model's request queue, in the manner of Triton's dynamic batcher: a single runner takes
- * the oldest request, waits until {@code maxQueueDelay} after it was queued (by the ticker) for
- * more (up to {@code maxBatch}), runs them as one batch, and completes each request's future.
- * The queue is bounded: a full queue rejects at once with RESOURCE_EXHAUSTED. A request whose
- * future was cancelled (its caller is gone) is dropped before it is run.
+ * One model's request queue, in the manner of Triton's dynamic batcher, as a three-stage
+ * pipeline so that the model never waits for Java work between runs:
+ * <ol>
+ *   <li>the <em>former</em> gathers requests into a batch; a full batch it prepares (fills the
+ *       model's input) at once, while the model runs the previous one;
+ *   <li>the <em>runner</em> runs prepared batches back to back. When the model is free and no
+ *       full batch is ready, it takes the gathered requests once {@code maxQueueDelay} has
+ *       passed since the oldest was queued (by the ticker) and prepares them itself;
+ *   <li>the <em>completer</em> reads each map (float, or float16 as served), checks them
+ *       ({@link FiniteDepth}) and completes the callers' futures, whose continuations (cache,
+ *       disk tier, renderers) run on it, not on the runner.
+ * </ol>
+ * At most {@code capacity} requests wait (queued, gathered or prepared): beyond that a request
+ * is rejected at once with RESOURCE_EXHAUSTED. A request whose future was cancelled (its caller
+ * is gone) is dropped before its batch is prepared.
  *
- * <p>Nothing runs until {@link #start()}; the runner thread comes from the injected factory.
+ * <p>Nothing runs until {@link #start()}; the threads come from the injected factory.
  */
 public final class DynamicBatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DynamicBatcher.class.getName());
-  /** Longest single wait, so that a ticker moved by a test is noticed promptly. */
-  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  private record Request(DepthModel.Image image, int outH, int outW, long enqueued,
-      CompletableFuture<float[]> result) {}
+  /** One image's request and how its caller reads its batch. */
+  private record Request<T>(DepthModel.Job job, long enqueued,
+      BiFunction<DepthModel.Batch, Integer, T> reader, CompletableFuture<T> result) {
+    @SuppressWarnings("unchecked")
+    void complete(Object value) {
+      result.complete((T) value);
+    }
+  }
+
+  /** Requests with their prepared batch, row i for request i. */
+  private record Prepared(List<Request<?>> requests, DepthModel.Batch batch) {}
 
   private final DepthModel model;
-  private final int maxBatch;
-  private final long maxDelayNanos;
-  private final BlockingQueue<Request> queue;
+  private final int capacity;
+  private final BlockingQueue<Request<?>> queue;
+  private final AtomicInteger waiting = new AtomicInteger();
   private final DepthStats stats;
   private final Ticker ticker;
   private final ThreadFactory threads;
-  private volatile Thread runner;
-  private volatile int forming;
+  private final Gathering<Request<?>, Prepared> gathering;
+  private final List<Thread> started = new ArrayList<>();
+  private ExecutorService completer;
   private volatile boolean closed;
 
   public DynamicBatcher(DepthModel model, int maxBatch, Duration maxQueueDelay, int capacity,
       DepthStats stats, Ticker ticker, ThreadFactory threads) {
     this.model = model;
-    this.maxBatch = maxBatch;
-    this.maxDelayNanos = maxQueueDelay.toNanos();
+    this.capacity = capacity;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.gathering = new Gathering<>(maxBatch, maxQueueDelay.toNanos(), ticker,
+        Request::enqueued);
     this.stats = stats;
     this.ticker = ticker;
     this.threads = threads;
   }
 
-  /** Starts the runner; returns this. */
+  /** Starts the former, the runner and the completer; returns this. */
   public synchronized DynamicBatcher start() {
-    if (runner == null && !closed) {
-      runner = threads.newThread(this::run);
-      runner.start();
+    if (started.isEmpty() && !closed) {
+      completer = Executors.newSingleThreadExecutor(threads);
+      started.add(threads.newThread(this::form));
+      started.add(threads.newThread(this::runBatches));
+      started.forEach(Thread::start);
     }
     return this;
   }
 
   /** Queues one image; the future completes with its depth map (outH×outW). */
   public CompletableFuture<float[]> submit(DepthModel.Image image, int outH, int outW) {
-    CompletableFuture<float[]> f = new CompletableFuture<>();
+    return enqueue(image, outH, outW, DepthModel.Batch::map);
+  }
+
+  /** As {@link #submit}, the map rounded to float16 as served (read straight from the model). */
+  public CompletableFuture<DepthMap> submitRounded(DepthModel.Image image, int outH, int outW) {
+    return enqueue(image, outH, outW, DepthModel.Batch::rounded);
+  }
+
+  private <T> CompletableFuture<T> enqueue(DepthModel.Image image, int outH, int outW,
+      BiFunction<DepthModel.Batch, Integer, T> reader) {
+    CompletableFuture<T> f = new CompletableFuture<>();
     if (closed) {
-      f.completeExceptionally(FgbgException.failedPrecondition("the depth model is shut down"));
+      f.completeExceptionally(shutDown());
       return f;
     }
-    if (!queue.offer(new Request(image, outH, outW, ticker.read(), f))) {
+    if (waiting.incrementAndGet() > capacity || !queue.offer(new Request<>(
+        new DepthModel.Job(image, outH, outW), ticker.read(), reader, f))) {
+      waiting.decrementAndGet();
       stats.rejected.incrementAndGet();
       throw new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, "the depth model's queue "
-          + "is full (" + queue.size() + " requests waiting); slow down or raise queue_capacity");
+          + "is full (" + capacity + " requests waiting); slow down or raise queue_capacity");
     }
     return f;
   }
 
-  /** Requests waiting in the queue. */
+  /** Requests waiting for the model: queued, gathered into a batch or prepared. */
   public int queued() {
-    return queue.size();
+    return waiting.get();
   }
 
-  /** Requests taken off the queue into the batch the runner is gathering (not yet running). */
+  /** Requests gathered into the batch being formed (not yet prepared nor running). */
   public int forming() {
-    return forming;
+    return gathering.forming();
   }
 
-  private void run() {
-    List<Request> batch = new ArrayList<>(maxBatch);
+  /** The former: gathers requests; prepares a full batch while the model runs the last. */
+  private void form() {
+    List<Request<?>> full = null;
     try {
       while (!closed) {
-        Request first = queue.poll(SLICE_NANOS, TimeUnit.NANOSECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.clear();
-        batch.add(first);
-        forming = 1;
-        long deadline = first.enqueued + maxDelayNanos;
-        while (batch.size() < maxBatch && !closed) {
-          long wait = deadline - ticker.read();
-          if (wait <= 0) {
-            Request next = queue.poll();
-            if (next == null) {
-              break;
-            }
-            batch.add(next);
-          } else {
-            Request next = queue.poll(Math.min(wait, SLICE_NANOS), TimeUnit.NANOSECONDS);
-            if (next != null) {
-              batch.add(next);
-            }
+        Request<?> r = queue.poll(Gathering.SLICE_NANOS, TimeUnit.NANOSECONDS);
+        full = r == null ? null : gathering.add(r, queue);
+        if (full != null) {
+          Prepared p = prepare(full);
+          full = null;
+          if (!gathering.handOver(p)) {
+            abandon(p);
           }
-          forming = batch.size();
-        }
-        forming = 0;
-        batch.removeIf(r -> r.result.isDone()); // cancelled or expired callers
-        if (!batch.isEmpty()) {
-          runBatch(batch);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      for (Request r : batch) {
-        r.result.completeExceptionally(FgbgException.failedPrecondition(
-            "the depth model is shut down"));
+      if (full != null) {
+        fail(full, shutDown());
       }
     }
   }
 
-  private void runBatch(List<Request> batch) {
+  /** The runner: runs prepared batches back to back, or the gathered ones once they are due. */
+  private void runBatches() {
+    try {
+      Gathering.Next<Request<?>, Prepared> next;
+      while ((next = gathering.next()) != null) {
+        Prepared p = next.due() != null ? prepare(next.due()) : next.prepared();
+        if (p != null) {
+          run(p);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Drops cancelled requests and fills the model's input; null when nothing is left to run. */
+  private Prepared prepare(List<Request<?>> requests) {
+    List<Request<?>> live = new ArrayList<>(requests.size());
+    List<DepthModel.Job> jobs = new ArrayList<>(requests.size());
+    for (Request<?> r : requests) {
+      if (r.result().isDone()) {
+        waiting.decrementAndGet(); // cancelled or expired callers
+      } else {
+        live.add(r);
+        jobs.add(r.job());
+      }
+    }
+    if (live.isEmpty()) {
+      return null;
+    }
+    try {
+      return new Prepared(live, model.prepare(jobs));
+    } catch (RuntimeException e) {
+      waiting.addAndGet(-live.size());
+      LOG.log(Level.WARNING, "depth input for a batch of " + live.size() + " failed", e);
+      fail(live, e);
+      return null;
+    }
+  }
+
+  private void run(Prepared p) {
+    List<Request<?>> batch = p.requests();
     long start = ticker.read();
-    List<DepthModel.Image> images = new ArrayList<>(batch.size());
-    for (Request r : batch) {
-      images.add(r.image);
-      long d = start - r.enqueued;
+    for (Request<?> r : batch) {
+      long d = start - r.enqueued();
       stats.queueDelayNanos.addAndGet(d);
       stats.maxQueueDelayNanos.accumulateAndGet(d, Math::max);
     }
+    waiting.addAndGet(-batch.size());
     try {
-      // Requests of one batch share the output size (one dataset); group otherwise.
-      int outH = batch.get(0).outH;
-      int outW = batch.get(0).outW;
-      boolean same = batch.stream().allMatch(r -> r.outH == outH && r.outW == outW);
-      float[][] maps = new float[batch.size()][];
-      if (same) {
-        maps = model.infer(images, outH, outW);
-      } else {
-        for (int i = 0; i < batch.size(); i++) {
-          Request r = batch.get(i);
-          maps[i] = model.infer(List.of(r.image), r.outH, r.outW)[0];
-        }
+      p.batch().run();
+    } catch (RuntimeException e) {
+      p.batch().close();
+      LOG.log(Level.WARNING, "depth inference failed for a batch of " + batch.size(), e);
+      fail(batch, e);
+      return;
+    }
+    // Counted before the completer completes anything, so a caller sees its batch counted.
+    long took = ticker.read() - start;
+    stats.runs.incrementAndGet();
+    stats.inferred.addAndGet(batch.size());
+    stats.maxBatchSeen.accumulateAndGet(batch.size(), Math::max);
+    stats.inferenceNanos.addAndGet(took);
+    stats.batchRan(batch.size(), took);
+    try {
+      completer.execute(() -> complete(p));
+    } catch (RejectedExecutionException e) {
+      abandon(p);
+    }
+  }
+
+  /** The completer: reads and checks every map of the batch, then completes the callers. */
+  private void complete(Prepared p) {
+    List<Request<?>> batch = p.requests();
+    try {
+      Object[] maps = new Object[batch.size()];
+      for (int i = 0; i < maps.length; i++) {
+        maps[i] = batch.get(i).reader().apply(p.batch(), i);
       }
-      // Count before completing: completion runs the callers' continuations on this thread.
-      stats.runs.incrementAndGet();
-      stats.inferred.addAndGet(batch.size());
-      stats.maxBatchSeen.accumulateAndGet(batch.size(), Math::max);
-      long took = ticker.read() - start;
-      stats.inferenceNanos.addAndGet(took);
-      stats.batchRan(batch.size(), took);
+      p.batch().close();
       FiniteDepth.check(model.name(), maps); // a NaN is never served nor cached
-      for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).result.complete(maps[i]);
+      for (int i = 0; i < maps.length; i++) {
+        batch.get(i).complete(maps[i]);
       }
     } catch (FgbgException e) {
       LOG.warning("depth batch of " + batch.size() + " failed: " + e.getMessage());
-      for (Request r : batch) {
-        r.result.completeExceptionally(e);
-      }
+      fail(batch, e);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "depth inference failed for a batch of " + batch.size(), e);
-      for (Request r : batch) {
-        r.result.completeExceptionally(e);
-      }
+      LOG.log(Level.WARNING, "depth output of a batch of " + batch.size() + " failed", e);
+      fail(batch, e);
+    } finally {
+      p.batch().close();
     }
-    batch.clear();
   }
 
-  /**
-   * Stops the runner and fails what is queued. Returns once the runner has finished the batch
-   * it was running (at most 30 s), so that the model can be closed after: a native session
-   * closed under a running batch crashes the process.
-   */
+  private void abandon(Prepared p) {
+    if (p != null) {
+      p.batch().close();
+      fail(p.requests(), shutDown());
+    }
+  }
+
+  private static void fail(List<Request<?>> requests, Throwable e) {
+    for (Request<?> r : requests) {
+      r.result().completeExceptionally(e);
+    }
+  }
+
+  private static FgbgException shutDown() {
+    return FgbgException.failedPrecondition("the depth model is shut down");
+  }
+
   @Override
   public void close() {
     closed = true;
-    Thread t = runner;
-    if (t != null) {
-      t.interrupt();
-      if (t != Thread.currentThread()) {
-        try {
-          t.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+    Gathering.Left<Request<?>, Prepared> left = gathering.close();
+    List<Thread> threads;
+    synchronized (this) {
+      threads = List.copyOf(started);
+      threads.forEach(Thread::interrupt);
+      if (completer != null) {
+        completer.shutdown();
       }
     }
-    Request r;
-    while ((r = queue.poll()) != null) {
-      r.result.completeExceptionally(FgbgException.failedPrecondition("the depth model is shut down"));
+    List<Request<?>> queued = new ArrayList<>(left.gathered());
+    queue.drainTo(queued);
+    fail(queued, shutDown());
+    abandon(left.prepared());
+    // A run in progress is native and not interruptible: let it end before the model is closed.
+    for (Thread t : threads) {
+      if (t != Thread.currentThread()) {
+        try {
+          t.join(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import dev.fgbg.core.InWords;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.v1.DepthModelConfig;
@@ -30,7 +31,7 @@ public record ModelConfig(Path folder, DepthModelConfig proto, Path weights, boo
       JsonFormat.parser().merge(Files.readString(config), b);
     } catch (IOException | RuntimeException e) {
       throw FgbgException.invalidConfig("depth model config " + config + " is not valid: "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
     DepthModelConfig c = b.build();
     Path folder = config.getParent() == null ? Path.of(".") : config.getParent();

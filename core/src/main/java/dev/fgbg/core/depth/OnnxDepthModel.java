@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -7,30 +8,33 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.concurrent.NamedThreads;
-import dev.fgbg.core.synth.Resampler;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import java.util.stream.IntStream;
 
 /**
- * A depth model run by ONNX Runtime. Inputs go through one direct, native-order float buffer
- * (no per-pixel objects); the session is tuned for throughput: all graph optimisations, intra-op
- * threads = cores, sequential execution, memory patterns on. With {@code cuda} the CUDA
- * execution provider is required; with {@code auto} it is tried and a failure falls back to CPU
- * with one log line.
+ * A depth model run by ONNX Runtime (session options: {@link OnnxSessions}). Inputs and outputs
+ * live in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}):
+ * two input slots, so that one batch is filled while the other runs, and two output slots, so
+ * that one is read while the next run writes the other. With {@code cuda} the CUDA execution
+ * provider is required; with {@code auto} it is tried and a failure falls back to CPU with one log
+ * line.
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
   private static final long LOAD_STACK_BYTES = 64L << 20;
+  private static final int SLOTS = 2;
 
   /** Where inference runs. */
   public enum Device { AUTO, CPU, CUDA }
@@ -42,21 +46,35 @@ public final class OnnxDepthModel implements DepthModel {
   private final String outputName;
   private final String id;
   private final String device;
-  private final int inH;
-  private final int inW;
+  private final PixelInput pixels;
+  private final DepthPost post;
+  private final BlockingQueue<TensorSlot> inputs;
+  private final List<TensorSlot> slots = new ArrayList<>();
+  private final boolean pinOutputs;
+  private volatile BlockingQueue<TensorSlot> outputs;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private OnnxDepthModel(ModelConfig config, OrtEnvironment env, OrtSession session,
-      String inputName, String outputName, String id, String device) {
+  private OnnxDepthModel(ModelConfig config, OrtEnvironment env, OnnxSessions.Opened opened,
+      String inputName, String outputName, String id, TensorInfo output) {
     this.config = config;
     this.env = env;
-    this.session = session;
+    this.session = opened.session();
+    this.device = opened.device();
     this.inputName = inputName;
     this.outputName = outputName;
     this.id = id;
-    this.device = device;
-    this.inH = config.proto().getInputHeight();
-    this.inW = config.proto().getInputWidth();
+    this.pixels = new PixelInput(config);
+    this.post = new DepthPost(config);
+    this.inputs = TensorSlot.pool(SLOTS, env, config.maxBatch(), pixels.rowShape());
+    synchronized (slots) {
+      slots.addAll(inputs);
+    }
+    this.pinOutputs = output.type == OnnxJavaType.FLOAT
+        && output.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+    long[] outputShape = output.getShape();
+    if (Arrays.stream(outputShape).skip(1).allMatch(d -> d > 0)) {
+      outputs = outputPool(outputShape);
+    }
   }
 
   /**
@@ -82,46 +100,20 @@ public final class OnnxDepthModel implements DepthModel {
           + " but " + config.name() + " expects " + config.proto().getSha256() + how);
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    String used = "cpu";
-    OrtSession session;
-    try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-      opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      opts.setIntraOpNumThreads(Math.max(1, threads));
-      opts.setInterOpNumThreads(1);
-      opts.setMemoryPatternOptimization(true);
-      // No spin-waiting: inference shares the cores with synthesis and gRPC.
-      opts.addConfigEntry("session.intra_op.allow_spinning", "0");
-      if (device != Device.CPU) {
-        try {
-          opts.addCUDA(0);
-          used = "cuda";
-        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-          if (device == Device.CUDA) {
-            throw FgbgException.invalidConfig("--device cuda: the CUDA execution provider is not "
-                + "available (" + e.getMessage() + "); build with -Pgpu on a machine with CUDA, "
-                + "or use --device cpu");
-          }
-          LOG.info("depth model " + config.name() + ": CUDA not available ("
-              + firstLine(e.getMessage()) + "); --device auto falls back to CPU");
-        }
-      }
-      session = env.createSession(w.toString(), opts);
-    } catch (OrtException e) {
-      throw FgbgException.invalidConfig("depth model weights " + w + " are not a usable ONNX "
-          + "model: " + firstLine(e.getMessage()) + how, e);
-    }
+    OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, how);
+    OrtSession session = opened.session();
     try {
       String in = ModelSignature.pick(session.getInputInfo(), config.proto().getInputName(), "input", w);
       String out = ModelSignature.pick(session.getOutputInfo(), config.proto().getOutputName(), "output", w);
-      ModelSignature.checkInput(config, (TensorInfo) session.getInputInfo().get(in).getInfo(), in, w);
-      ModelSignature.checkOutput((TensorInfo) session.getOutputInfo().get(out).getInfo(), out, w);
+      TensorInfo inInfo = (TensorInfo) session.getInputInfo().get(in).getInfo();
+      TensorInfo outInfo = (TensorInfo) session.getOutputInfo().get(out).getInfo();
+      ModelSignature.checkInput(config, inInfo, in, w);
+      ModelSignature.checkOutput(outInfo, out, w);
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
           + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s (input %s %s, output %s)",
-          config.name(), w, used, in, Arrays.toString(((TensorInfo) session.getInputInfo()
-              .get(in).getInfo()).getShape()), out));
-      return new OnnxDepthModel(config, env, session, in, out, id, used);
+          config.name(), w, opened.device(), in, Arrays.toString(inInfo.getShape()), out));
+      return new OnnxDepthModel(config, env, opened, in, out, id, outInfo);
     } catch (OrtException e) {
       closeQuietly(session);
       throw FgbgException.invalidConfig("depth model " + w + ": " + e.getMessage(), e);
@@ -133,79 +125,123 @@ public final class OnnxDepthModel implements DepthModel {
 
   @Override
   public float[][] infer(List<Image> images, int outH, int outW) {
-    int n = images.size();
-    int batch = config.proto().getPadBatches() ? Math.max(n, config.maxBatch()) : n;
-    int plane = inH * inW;
-    FloatBuffer in = ByteBuffer.allocateDirect(batch * 3 * plane * 4).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    float[] px = new float[plane * 3];
-    for (int i = 0; i < n; i++) {
-      Image img = images.get(i);
-      float[] rgb = new float[img.width() * img.height() * 3];
-      for (int p = 0; p < rgb.length; p++) {
-        rgb[p] = img.rgb()[img.offset() + p] & 0xff;
+    float[][] maps = new float[images.size()][];
+    for (int start = 0; start < images.size(); start += config.maxBatch()) {
+      List<Job> jobs = new ArrayList<>();
+      for (Image img : images.subList(start, Math.min(images.size(), start + config.maxBatch()))) {
+        jobs.add(new Job(img, outH, outW));
       }
-      float[] src = img.width() == inW && img.height() == inH ? rgb
-          : Resampler.resize(rgb, img.width(), img.height(), 3, inW, inH);
-      for (int p = 0; p < plane; p++) {
-        for (int c = 0; c < 3; c++) {
-          int from = config.bgr() ? 2 - c : c;
-          float v = src[p * 3 + from] * config.inputScale();
-          if (config.mean().length == 3) {
-            v = (v - config.mean()[c]) / config.std()[c];
-          }
-          px[config.nhwc() ? p * 3 + c : c * plane + p] = v;
+      try (Batch b = prepare(jobs, true)) {
+        b.run();
+        int at = start;
+        IntStream.range(0, jobs.size()).parallel().forEach(i -> maps[at + i] = b.map(i));
+      }
+    }
+    return maps;
+  }
+
+  /**
+   * Takes a free input slot (waiting for one) and fills it with the jobs' images, on this thread:
+   * a batcher prepares while the model runs, on cores the model is using.
+   */
+  @Override
+  public Batch prepare(List<Job> jobs) {
+    return prepare(jobs, false);
+  }
+
+  /** With {@code parallel}, rows are filled on the common pool too (the caller waits anyway). */
+  private Batch prepare(List<Job> jobs, boolean parallel) {
+    if (jobs.isEmpty() || jobs.size() > config.maxBatch()) {
+      throw new IllegalArgumentException("a batch holds 1 to " + config.maxBatch()
+          + " images, not " + jobs.size());
+    }
+    int rows = config.proto().getPadBatches() ? config.maxBatch() : jobs.size();
+    TensorSlot in = take(inputs);
+    try {
+      IntStream each = IntStream.range(0, jobs.size()); // disjoint rows, absolute puts
+      (parallel ? each.parallel() : each).forEach(i -> pixels.fill(jobs.get(i).image(),
+          in.buffer(), i));
+      pixels.clear(in.buffer(), jobs.size(), rows);
+    } catch (RuntimeException e) {
+      in.release();
+      throw e;
+    }
+    return new OnnxBatch(this, jobs, rows, in);
+  }
+
+  /**
+   * Runs {@code rows} rows of {@code in} into a free output slot, and gives {@code in} back.
+   * When the output's size is not fixed by the model, the first run learns it (and copies its
+   * output once); every later run writes into the slot in place, unless the output is not
+   * float32 (float16, say): then each run's output is converted into the slot.
+   */
+  synchronized TensorSlot run(TensorSlot in, int rows) {
+    try {
+      BlockingQueue<TensorSlot> pool = outputs;
+      if (pool != null && pinOutputs) {
+        TensorSlot out = take(pool);
+        try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)),
+            Map.of(outputName, out.tensor(rows)))) {
+          return out;
+        } catch (OrtException | RuntimeException e) {
+          out.release();
+          throw e;
         }
       }
-      in.position(i * 3 * plane);
-      in.put(px);
-    }
-    in.rewind();
-    long[] shape = config.nhwc() ? new long[] {batch, inH, inW, 3} : new long[] {batch, 3, inH, inW};
-    try (OnnxTensor t = OnnxTensor.createTensor(env, in, shape);
-        OrtSession.Result r = session.run(Map.of(inputName, t))) {
-      OnnxTensor out = (OnnxTensor) r.get(outputName).orElseThrow();
-      long[] os = out.getInfo().getShape();
-      int oh = (int) os[os.length - 2];
-      int ow = (int) os[os.length - 1];
-      FloatBuffer fb = out.getFloatBuffer();
-      float[][] maps = new float[n][];
-      for (int i = 0; i < n; i++) {
-        float[] m = new float[oh * ow];
-        fb.position(i * oh * ow);
-        fb.get(m);
-        maps[i] = post(m, oh, ow, outH, outW);
+      try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)))) {
+        OnnxTensor t = (OnnxTensor) r.get(outputName).orElseThrow();
+        if (pool == null) {
+          pool = outputPool(t.getInfo().getShape());
+          outputs = pool;
+        }
+        TensorSlot out = take(pool);
+        out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
+        return out;
       }
-      return maps;
     } catch (OrtException e) {
-      throw new IllegalStateException("depth model " + config.name() + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("depth model " + config.name() + " failed: "
+          + e.getMessage(), e);
+    } finally {
+      in.release();
     }
   }
 
-  private float[] post(float[] m, int oh, int ow, int outH, int outW) {
-    var p = config.proto();
-    if (config.metric()) {
-      for (int i = 0; i < m.length; i++) {
-        m[i] = m[i] * config.outputScale() + p.getOutputOffset();
-      }
-    } else {
-      float lo = Float.MAX_VALUE;
-      float hi = -Float.MAX_VALUE;
-      for (float v : m) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      float span = hi > lo ? hi - lo : 1f;
-      for (int i = 0; i < m.length; i++) {
-        m[i] = (m[i] - lo) / span;
-      }
+  DepthPost post() {
+    return post;
+  }
+
+  /** The model's input row for {@code image}, as a batch feeds it (for a benchmark, a check). */
+  public float[] input(Image image) {
+    float[] row = new float[pixels.rowFloats()];
+    pixels.fill(image, FloatBuffer.wrap(row), 0);
+    return row;
+  }
+
+  /** The input tensor's shape for {@code rows} images. */
+  public long[] inputShape(int rows) {
+    return TensorSlot.shape(rows, pixels.rowShape());
+  }
+
+  public String inputName() {
+    return inputName;
+  }
+
+  private BlockingQueue<TensorSlot> outputPool(long[] shape) {
+    BlockingQueue<TensorSlot> pool = TensorSlot.pool(SLOTS, env, config.maxBatch(),
+        Arrays.copyOfRange(shape, 1, shape.length));
+    synchronized (slots) {
+      slots.addAll(pool);
     }
-    if (p.getClipMin() != 0 || p.getClipMax() != 0) {
-      for (int i = 0; i < m.length; i++) {
-        m[i] = Math.max(p.getClipMin(), Math.min(p.getClipMax(), m[i]));
-      }
+    return pool;
+  }
+
+  private static TensorSlot take(BlockingQueue<TensorSlot> pool) {
+    try {
+      return pool.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FgbgException.failedPrecondition("the depth model is shut down");
     }
-    return oh == outH && ow == outW ? m : Resampler.resize(m, ow, oh, 1, outW, outH);
   }
 
   @Override
@@ -240,23 +276,17 @@ public final class OnnxDepthModel implements DepthModel {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       closeQuietly(session);
+      synchronized (slots) {
+        slots.forEach(TensorSlot::close);
+      }
     }
   }
 
   private static void closeQuietly(OrtSession s) {
     try {
       s.close();
-    } catch (OrtException ignored) {
-      // closing at shutdown
+    } catch (OrtException ignored) { // closing at shutdown
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   static String sha256(Path p) {
@@ -264,7 +294,7 @@ public final class OnnxDepthModel implements DepthModel {
       return Sha256.hex(p);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read depth model weights " + p + ": "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
   }
 }

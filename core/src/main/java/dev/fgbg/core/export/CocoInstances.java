@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * annotations/instances.json: one image and one instance per sample (category = foreground
  * label, bbox, uncompressed RLE mask in COCO's column-major order). Masks are re-rendered here;
- * rendering is a pure function, so they are the exported ones.
+ * rendering is a pure function, so they are the exported ones. In a scene the instance is the
+ * sample's own cut-out, its visible part (one annotation per instance comes with instance
+ * outputs).
  */
 final class CocoInstances {
   private CocoInstances() {}
@@ -28,21 +30,28 @@ final class CocoInstances {
       out.write("{\"info\": {\"description\": \"fgbg export of dataset "
           + SampleEncoder.escape(d.name()) + "\", \"fingerprint\": \"" + d.fingerprint()
           + "\", \"seed\": " + Long.toUnsignedString(job.seed()) + "},\n\"images\": [");
-      for (long i = job.start(); i < job.end(); i++) {
-        var c = d.codec();
-        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"file_name\": \"images/"
+      var c = d.codec();
+      for (long p = 0; p < job.size(); p++) {
+        long i = job.selection().indexAt(p);
+        out.write((p == 0 ? "\n" : ",\n") + "{\"id\": " + i + ", \"file_name\": \"images/"
             + SampleNames.bgFolder(c.bg(i)) + "/" + SampleNames.name(c, i) + ".jpg\", \"width\": "
             + w + ", \"height\": " + h + "}");
       }
       out.write("],\n\"annotations\": [");
       byte[] mask = new byte[w * h];
+      byte[] ids = d.spec().isScene() ? new byte[w * h] : null;
+      Compositor.Target target = new Compositor.Target(null, 0, mask, 0, null, 0);
       StringBuilder counts = new StringBuilder();
-      for (long i = job.start(); i < job.end(); i++) {
+      for (long p = 0; p < job.size(); p++) {
+        long i = job.selection().indexAt(p);
         SampleInfo s = d.render(job.seed(), i, DepthEncoding.FLOAT16,
-            new Compositor.Target(null, 0, mask, 0, null, 0));
+            ids == null ? target : target.withInstances(ids, 0));
+        for (int px = 0; ids != null && px < ids.length; px++) {
+          mask[px] = (byte) (ids[px] == 1 ? 255 : 0);
+        }
         counts.setLength(0);
         long area = rle(mask, w, h, counts);
-        out.write((i == job.start() ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i
+        out.write((p == 0 ? "\n" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + i
             + ", \"category_id\": " + (s.fgLabel() + 1) + ", \"iscrowd\": 0, \"area\": " + area
             + ", \"bbox\": [" + s.bboxX0() + ", " + s.bboxY0() + ", " + (s.bboxX1() - s.bboxX0())
             + ", " + (s.bboxY1() - s.bboxY0()) + "], \"segmentation\": {\"size\": [" + h + ", "

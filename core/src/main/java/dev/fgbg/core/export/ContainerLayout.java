@@ -197,6 +197,6 @@ final class ContainerLayout implements Layout {
 
   @Override
   public List<String> finish() throws IOException {
-    return List.of(Tables.writeLabels(dest, job));
+    return Tables.writeLabels(dest, job, false);
   }
 }

@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -27,12 +26,16 @@ final class DestinationLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  /** Takes the lock or fails at once with FAILED_PRECONDITION naming the destination. */
-  static DestinationLock acquire(ExportRoot root, Path dest, String asked) throws IOException {
-    Path file = root.path().resolve(LOCKS).resolve(
-        Sha256.hex(root.relative(dest).getBytes(StandardCharsets.UTF_8)) + ".lock");
-    Files.createDirectories(file.getParent());
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  /**
+   * Takes the lock or fails at once with FAILED_PRECONDITION naming the destination; the lock
+   * file is reached through {@code top} (the export root's handle), never through a link.
+   */
+  static DestinationLock acquire(ConfinedFolder top, ExportRoot root, Path dest, String asked)
+      throws IOException {
+    top.mkdirs(LOCKS);
+    FileChannel ch = top.channel(LOCKS + "/" + Sha256.hex(root.relative(dest)
+        .getBytes(StandardCharsets.UTF_8)) + ".lock", StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();

@@ -158,9 +158,9 @@ final class DirectoryLayout implements Layout {
   @Override
   public List<Item> items(Shard shard) {
     List<Item> out = new ArrayList<>();
-    for (long i = shard.start(); i < shard.end(); i++) {
-      for (String p : paths(i)) {
-        out.add(Item.file(p));
+    for (long p = shard.from(); p < shard.to(); p++) {
+      for (String path : paths(job.selection().indexAt(p))) {
+        out.add(Item.file(path));
       }
     }
     return out;
@@ -171,6 +171,6 @@ final class DirectoryLayout implements Layout {
     if (coco) {
       return List.of(CocoInstances.write(dest, job));
     }
-    return List.of(Tables.writeLabels(dest, job));
+    return Tables.writeLabels(dest, job, false);
   }
 }

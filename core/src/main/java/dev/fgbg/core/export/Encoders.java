@@ -30,14 +30,16 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * Deterministic encoders: PNG (8-bit grey, 16-bit grey) written directly with a fast deflate,
- * JPEG through the JDK's encoder at a fixed quality, and .npy headers. Thread-safe.
+ * Deterministic encoders: PNG (8-bit grey, 16-bit grey, 8-bit RGB) written directly with a
+ * fast deflate, JPEG through the JDK's encoder at a fixed quality, and .npy headers. Thread-safe.
  */
 public final class Encoders {
   /** Depth PNGs hold round(metres × 1000), i.e. millimetres, saturating at 65535. */
   public static final String DEPTH_PNG = "uint16 millimetres: value = round(depth_m * 1000), "
       + "saturating at 65535 (65.535 m); 0 only where depth is 0";
 
+  private static final byte GREY = 0;
+  private static final byte RGB = 2;
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final ThreadLocal<ImageWriter> JPEG = ThreadLocal.withInitial(
       () -> ImageIO.getImageWritersByFormatName("jpeg").next());
@@ -53,7 +55,18 @@ public final class Encoders {
       raw[y * (w + 1)] = 0; // filter: none (masks are long runs)
       System.arraycopy(data, off + y * w, raw, y * (w + 1) + 1, w);
     }
-    return png(raw, w, h, 8);
+    return png(raw, w, h, 8, GREY);
+  }
+
+  /** An 8-bit RGB PNG of w×h×3 bytes at {@code off}. */
+  public static byte[] pngRgb8(byte[] rgb, int off, int w, int h) {
+    int stride = w * 3 + 1;
+    byte[] raw = new byte[stride * h];
+    for (int y = 0; y < h; y++) {
+      raw[y * stride] = 0; // filter: none
+      System.arraycopy(rgb, off + y * w * 3, raw, y * stride + 1, w * 3);
+    }
+    return png(raw, w, h, 8, RGB);
   }
 
   /** Millimetres for every float16 bit pattern: depth PNGs from float16 maps are a lookup. */
@@ -88,7 +101,7 @@ public final class Encoders {
         prevLo = lo;
       }
     }
-    return png(raw, w, h, 16);
+    return png(raw, w, h, 16, GREY);
   }
 
   /** round(metres × 1000) clamped to [0, 65535]. */
@@ -100,7 +113,7 @@ public final class Encoders {
     return (int) Math.min(65535, mm);
   }
 
-  private static byte[] png(byte[] raw, int w, int h, int bitDepth) {
+  private static byte[] png(byte[] raw, int w, int h, int bitDepth, byte colourType) {
     Deflater d = DEFLATER.get();
     d.reset();
     d.setInput(raw);
@@ -115,7 +128,7 @@ public final class Encoders {
     ByteBuffer out = ByteBuffer.allocate(PNG_MAGIC.length + 25 + 12 + idat.length + 12);
     out.put(PNG_MAGIC);
     ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) bitDepth)
-        .put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        .put(colourType).put((byte) 0).put((byte) 0).put((byte) 0);
     chunk(out, "IHDR", ihdr.array());
     chunk(out, "IDAT", idat);
     chunk(out, "IEND", new byte[0]);
@@ -176,6 +189,15 @@ public final class Encoders {
     }
     meta.setFromTree(format, root);
     return meta;
+  }
+
+  /** An .npy file: the header for {@code shape}, then {@code length} bytes at {@code off}. */
+  public static byte[] npy(String descr, byte[] data, int off, int length, long... shape) {
+    byte[] header = npyHeader(descr, shape);
+    byte[] out = new byte[header.length + length];
+    System.arraycopy(header, 0, out, 0, header.length);
+    System.arraycopy(data, off, out, header.length, length);
+    return out;
   }
 
   /** A version 1.0 .npy header for a C-ordered array, padded to a multiple of 64 bytes. */

@@ -21,7 +21,7 @@ public enum ExportFormat {
     this.perBackground = perBackground;
   }
 
-  /** Whether shards are backgrounds (else fixed-size index ranges). */
+  /** Whether shards are backgrounds (else fixed-size runs of the selection). */
   public boolean perBackground() {
     return perBackground;
   }

@@ -3,32 +3,35 @@ package dev.fgbg.core.export;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.sampling.Selection;
 
 /**
  * One export: which samples, which outputs, which layout, where. Validated on construction,
- * naming the field at fault.
+ * naming the field at fault. Samples are written in the selection's (ascending) order: sample
+ * position p of the export is dataset index {@code selection.indexAt(p)}.
  *
- * @param end exclusive
+ * @param selection validated against the dataset; a random one drawn from {@code seed}
  * @param destination a folder relative to the export root
  */
-public record ExportJob(Dataset dataset, long seed, long start, long end, Outputs outputs,
+public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs outputs,
     ExportFormat format, String destination, boolean overwrite, int shardSize, int jpegQuality,
     boolean depthNpy) {
 
   public static final int DEFAULT_SHARD_SIZE = 1000;
   public static final int DEFAULT_JPEG_QUALITY = 95;
 
+  /** The export of indices [start, end), validated (the range is named when wrong). */
+  public ExportJob(Dataset dataset, long seed, long start, long end, Outputs outputs,
+      ExportFormat format, String destination, boolean overwrite, int shardSize,
+      int jpegQuality, boolean depthNpy) {
+    this(dataset, seed, Selection.range(dataset.size(), dataset.name(), start, end), outputs,
+        format, destination, overwrite, shardSize, jpegQuality, depthNpy);
+  }
+
   public ExportJob {
-    if (start < 0 || start >= dataset.size()) {
-      throw FgbgException.invalidArgument("range start " + start + " must be in [0, "
-          + dataset.size() + ") for dataset '" + dataset.name() + "'");
-    }
-    if (end > dataset.size()) {
-      throw FgbgException.invalidArgument("range end " + end + " is past the end of dataset '"
-          + dataset.name() + "' (" + dataset.size() + " samples)");
-    }
-    if (end <= start) {
-      throw FgbgException.invalidArgument("range " + start + ":" + end + " is empty");
+    if (selection.end() > dataset.size() || selection.isRandom() && selection.seed() != seed) {
+      throw new IllegalArgumentException("selection " + selection + " is not one of dataset '"
+          + dataset.name() + "' (" + dataset.size() + " samples) under seed " + seed);
     }
     if (shardSize < 1 || shardSize > 1_000_000) {
       throw FgbgException.invalidArgument("shard_size " + shardSize + " must be in [1, 1000000]");
@@ -44,7 +47,8 @@ public record ExportJob(Dataset dataset, long seed, long start, long end, Output
     }
   }
 
+  /** Samples exported. */
   public long size() {
-    return end - start;
+    return selection.size();
   }
 }

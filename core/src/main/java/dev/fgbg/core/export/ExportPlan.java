@@ -91,10 +91,9 @@ public final class ExportPlan {
         .setFilesSha256(r.files().hex()).build();
   }
 
-  /** Shard {@code k}'s record with its name and range only (not complete). */
+  /** Shard {@code k}'s record with its name and the indices it spans only (not complete). */
   public ShardRecord.Builder record(int k) {
-    Shard s = shards.get(k);
-    return ShardRecord.newBuilder().setName(s.name()).setStart(s.start()).setEnd(s.end());
+    return shards.get(k).record(job.selection());
   }
 
   /** Whether every final file {@code m} lists is there with its size and hash. */

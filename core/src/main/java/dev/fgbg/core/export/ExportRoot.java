@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.core.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 public final class ExportRoot {
   /** Longest destination accepted, in characters. */
   static final int MAX_DESTINATION = 1024;
+  /** Names in the root the server keeps for itself (destination locks, new folders). */
+  static final String RESERVED = ".fgbg-";
 
   private final Path root;
 
@@ -27,7 +30,7 @@ public final class ExportRoot {
       this.root = root.toRealPath();
     } catch (IOException e) {
       throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
-          + e.getMessage(), e);
+          + InWords.of(e), e);
     }
   }
 
@@ -48,6 +51,10 @@ public final class ExportRoot {
     Path target = (asked.isAbsolute() ? asked : root.resolve(asked)).normalize();
     if (!target.startsWith(root) || target.equals(root)) {
       throw denied(destination, "it is not a folder inside the export root");
+    }
+    if (root.relativize(target).getName(0).toString().startsWith(RESERVED)) {
+      throw denied(destination, "'" + relative(root.resolve(root.relativize(target).getName(0)))
+          + "' is the server's own folder (names starting with " + RESERVED + " are reserved)");
     }
     // No link anywhere on the way: the lock, the writes and an overwrite must all act on the
     // folder named, and nothing may lead out of the root.

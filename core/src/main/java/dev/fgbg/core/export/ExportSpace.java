@@ -15,12 +15,14 @@ import java.util.stream.Stream;
  * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the export root's file
  * system (FAILED_PRECONDITION naming both figures). The estimate is an upper bound: raw array
  * bytes (exact for npy; encoded JPEG and PNG files are smaller) plus per-sample overhead for
- * file headers and metadata. What an earlier run of the same destination left counts as space
+ * file headers, metadata and label tables. What an earlier run of the same destination left counts as space
  * already taken, since a resume keeps it and an overwrite frees it.
  */
 final class ExportSpace {
   /** Bytes per sample for names, archive headers, JSON metadata and table rows. */
   static final long OVERHEAD_PER_SAMPLE = 2048;
+  /** Bytes per sample of an npy export's tables: a labels.csv row and a labels.npy row. */
+  static final long TABLES_PER_SAMPLE = 512;
 
   private ExportSpace() {}
 
@@ -32,6 +34,8 @@ final class ExportSpace {
         + (job.outputs().depth() ? h * w * 2 : 0);
     if (job.format() != ExportFormat.NPY) {
       perSample += perSample / 100 + OVERHEAD_PER_SAMPLE; // PNG's worst case is a little over raw
+    } else {
+      perSample += TABLES_PER_SAMPLE;
     }
     return job.size() * perSample + (1 << 16);
   }

@@ -1,8 +1,11 @@
 package dev.fgbg.core.export;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,10 +15,14 @@ import java.util.List;
  * destination, '/'-separated; "" is the destination itself. The layouts, the verifier and the
  * manifest write and read only through this, so one code path serves every store.
  */
-public interface ExportStore {
-  /** The store over local folder {@code dest}, for one writer at a time (the server's lock). */
-  static ExportStore local(Path dest) {
-    return new LocalStore(dest);
+public interface ExportStore extends Closeable {
+  /**
+   * The store over local folder {@code dest} (made when missing), for one writer at a time (the
+   * server's lock), confined to it: nothing is reached through a link. Close it when done.
+   */
+  static ExportStore local(Path dest) throws IOException {
+    Files.createDirectories(dest);
+    return new LocalStore(ConfinedFolder.open(dest), "", true);
   }
 
   /** The full name of {@code path}, for messages. */
@@ -63,11 +70,22 @@ public interface ExportStore {
   }
 
   /**
-   * The local file behind {@code path}, for writes at offsets (pre-sized .npy arrays), or null
-   * where the store cannot write at offsets (arrays are then written as per-shard parts and
-   * joined at the end).
+   * Whether {@link #channel} writes at offsets (pre-sized .npy arrays are then written in
+   * place); where not, arrays are written as per-shard parts and joined at the end.
    */
-  default Path localFile(String path) {
-    return null;
+  default boolean offsetWrites() {
+    return false;
+  }
+
+  /** A channel for writes at offsets to file {@code path} (made when {@code create}). */
+  default FileChannel channel(String path, boolean create) throws IOException {
+    throw new UnsupportedOperationException(describe(path) + ": this store cannot write at "
+        + "offsets");
+  }
+
+  /** Lets go of what the store holds open (the local store's folder handle). */
+  @Override
+  default void close() throws IOException {
+    // nothing held by default
   }
 }

@@ -58,9 +58,13 @@ public final class Exporter {
   public ExportManifest run(ExportJob job, ExportReport.Listener listener,
       BooleanSupplier cancelled) {
     Path dest = root.resolve(job.destination());
-    try (DestinationLock lock = DestinationLock.acquire(root, dest, job.destination())) {
+    // The root is opened once; the lock, the destination and every file are reached from that
+    // handle without following a link, whatever is swapped in while the export runs.
+    try (ConfinedFolder top = ConfinedFolder.open(root.path());
+         DestinationLock lock = DestinationLock.acquire(top, root, dest, job.destination())) {
       ExportSpace.check(root, dest, job, limits);
-      return runLocked(job, dest, listener, cancelled);
+      return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
+          cancelled);
     } catch (IOException e) {
       throw root.redact(FileIo.failure(root.relative(dest), e));
     } catch (UncheckedIOException e) {
@@ -70,9 +74,9 @@ public final class Exporter {
     }
   }
 
-  private ExportManifest runLocked(ExportJob job, Path dest, ExportReport.Listener listener,
-      BooleanSupplier cancelled) throws IOException {
-    ExportPlan plan = new ExportPlan(job, ExportStore.local(dest));
+  private ExportManifest runLocked(ExportJob job, ExportStore store, Path dest,
+      ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
+    ExportPlan plan = new ExportPlan(job, store);
     ExportManifest.Builder m = plan.prepareManifest();
     ProgressMeter meter = new ProgressMeter(job.size(), ticker);
     boolean prepared = false;

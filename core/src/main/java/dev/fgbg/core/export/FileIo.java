@@ -1,19 +1,13 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Whole-file writes that never leave a partial file under the final name. */
 final class FileIo {
@@ -63,26 +57,6 @@ final class FileIo {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /** Deletes a file or folder tree if it exists (never following links out of it). */
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
-  }
-
   /** An I/O failure as a status-carrying exception that names the file and the cause. */
   static FgbgException failure(String what, IOException e) {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -90,11 +64,15 @@ final class FileIo {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
           "export stopped: disk full while writing " + what + " (" + msg + ")", e);
     }
+    if (e instanceof LinkRefusedException) {
+      return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
+          "export stopped: " + msg + " (writing " + what + ")", e);
+    }
     if (e instanceof AccessDeniedException) {
       return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
           "export stopped: permission denied writing " + what + " (" + msg + ")", e);
     }
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
-        + e.getClass().getSimpleName() + " " + msg);
+        + InWords.of(e));
   }
 }

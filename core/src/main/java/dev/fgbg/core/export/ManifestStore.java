@@ -9,7 +9,6 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.v1.ExportManifest;
-import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * manifest.json: what an export is (fingerprint, spec, range, format, shards) and how far it got.
- * Decides, for a destination, whether to resume, refuse or start over; writes atomically.
+ * manifest.json: what an export is (fingerprint, spec, selection, format, shards) and how far it
+ * got. Decides, for a destination, whether to resume, refuse or start over; writes atomically.
  */
 final class ManifestStore {
   static final String MANIFEST = "manifest.json";
@@ -36,8 +35,11 @@ final class ManifestStore {
         .setGeneratorVersion(Dataset.GENERATOR_VERSION)
         .setSpec(SpecProtos.toProto(d.spec()))
         .setSeed(job.seed())
-        .setStart(job.start())
-        .setEnd(job.end())
+        .setStart(job.selection().start())
+        .setEnd(job.selection().end())
+        .setStride(job.selection().stride())
+        .setSample(job.selection().sample())
+        .setSamples(job.size())
         .setFormat(job.format().id())
         .setShardSize(job.format().perBackground() ? 0 : job.shardSize())
         .setJpegQuality(job.jpegQuality())
@@ -55,8 +57,11 @@ final class ManifestStore {
       m.addOutputs("depth").setDepthUnits("metres (float16 in .npy files)")
           .setDepthPng(Encoders.DEPTH_PNG);
     }
+    if (job.format() == ExportFormat.NPY) {
+      m.addAllLabelColumns(Tables.LABEL_COLUMNS);
+    }
     for (Shard s : Shard.plan(job)) {
-      m.addShards(ShardRecord.newBuilder().setName(s.name()).setStart(s.start()).setEnd(s.end()));
+      m.addShards(s.record(job.selection()));
     }
     return m.build();
   }
@@ -83,7 +88,7 @@ final class ManifestStore {
         throw FgbgException.failedPrecondition("export destination "
             + Quoted.of(job.destination()) + " holds a different export ("
             + existing.getFormat() + " of dataset " + Quoted.of(existing.getDataset()) + " "
-            + existing.getStart() + ":" + existing.getEnd() + ", fingerprint "
+            + selection(existing) + ", fingerprint "
             + prefix(existing.getFingerprint()) + "…); choose another folder or ask to overwrite");
       }
       for (String name : dest.list("")) {
@@ -98,10 +103,20 @@ final class ManifestStore {
     return fingerprint.substring(0, Math.min(12, fingerprint.length()));
   }
 
+  /** The selection a manifest records, in words ("0:400000 sample 4000 (seed 1)"). */
+  private static String selection(ExportManifest m) {
+    return m.getStart() + ":" + m.getEnd() + (m.getStride() > 1 ? " stride " + m.getStride() : "")
+        + (m.getSample() > 0 ? " sample " + m.getSample() + " (seed "
+            + Long.toUnsignedString(m.getSeed()) + ")" : "");
+  }
+
+  /** Same identity; a manifest from before selections (stride 0) is a range export. */
   private static boolean sameExport(ExportManifest a, ExportManifest b) {
     return a.getManifestVersion().equals(b.getManifestVersion())
         && a.getFingerprint().equals(b.getFingerprint()) && a.getSeed() == b.getSeed()
         && a.getStart() == b.getStart() && a.getEnd() == b.getEnd()
+        && Math.max(1, a.getStride()) == Math.max(1, b.getStride())
+        && a.getSample() == b.getSample()
         && a.getFormat().equals(b.getFormat()) && a.getOutputsList().equals(b.getOutputsList())
         && a.getShardSize() == b.getShardSize() && a.getJpegQuality() == b.getJpegQuality()
         && a.getDepthNpy() == b.getDepthNpy() && a.getShardsCount() == b.getShardsCount();

@@ -8,15 +8,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Memory-mappable arrays: images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8 and depth.npy
- * [N,H,W] float16 ('<f2', exact). On a local store they are *.npy.partial while the export
+ * [N,H,W] float16 ('<f2', exact), row p being the selection's p-th sample; labels.npy (int64,
+ * see {@link Tables}) beside labels.csv. On a local store they are *.npy.partial while the export
  * runs, written at each sample's offset, and renamed to *.npy when every shard is complete. A
  * store that cannot write at offsets (Hadoop file systems) gets each shard's slice of each array
  * as a part file under {@code .npy-parts/}, and the arrays are joined from the parts at the end.
@@ -35,7 +34,7 @@ final class NpyLayout implements Layout {
   NpyLayout(ExportStore dest, ExportJob job) {
     this.dest = dest;
     this.job = job;
-    this.inPlace = dest.localFile("") != null;
+    this.inPlace = dest.offsetWrites();
     int h = job.dataset().spec().height();
     int w = job.dataset().spec().width();
     long n = job.size();
@@ -55,7 +54,7 @@ final class NpyLayout implements Layout {
   }
 
   private long offset(Array a, Shard shard) {
-    return a.header.length + (shard.start() - job.start()) * a.sampleBytes;
+    return a.header.length + shard.from() * a.sampleBytes;
   }
 
   @Override
@@ -65,13 +64,11 @@ final class NpyLayout implements Layout {
     }
     dest.mkdirs("");
     for (Array a : arrays) {
-      Path partial = dest.localFile(a.name + PARTIAL);
       if (dest.exists(a.name)) {
         dest.commit(a.name, a.name + PARTIAL); // redoing part of a finished export
       }
       long size = a.header.length + (long) a.sampleBytes * job.size();
-      try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch = dest.channel(a.name + PARTIAL, true)) {
         ch.write(ByteBuffer.wrap(a.header), 0);
         if (ch.size() != size) {
           ch.truncate(size);
@@ -108,9 +105,11 @@ final class NpyLayout implements Layout {
       throw e;
     }
     return new ShardWriter() {
+      /** The export position of the next chunk's first sample (chunks come in order). */
+      private long first = shard.from();
+
       @Override
       public void write(RenderedBatch chunk, List<Entry> entries) throws IOException {
-        long first = chunk.indices()[0] - job.start();
         for (int k = 0; k < arrays.size(); k++) {
           Array a = arrays.get(k);
           byte[] src = a.which == 0 ? chunk.images() : a.which == 1 ? chunk.masks() : chunk.depth();
@@ -118,6 +117,7 @@ final class NpyLayout implements Layout {
           shas.get(k).update(src, 0, n);
           slices.get(k).write(src, n, a.header.length + first * a.sampleBytes);
         }
+        first += chunk.indices().length;
       }
 
       @Override
@@ -161,7 +161,7 @@ final class NpyLayout implements Layout {
   }
 
   private Slice inPlace(Array a) throws IOException {
-    FileChannel ch = FileChannel.open(dest.localFile(a.name + PARTIAL), StandardOpenOption.WRITE);
+    FileChannel ch = dest.channel(a.name + PARTIAL, false);
     return new Slice() {
       @Override
       public void write(byte[] src, int length, long at) throws IOException {
@@ -222,7 +222,7 @@ final class NpyLayout implements Layout {
       out.add(a.name);
     }
     dest.deleteTree(PARTS);
-    out.add(Tables.writeLabels(dest, job));
+    out.addAll(Tables.writeLabels(dest, job, true));
     return out;
   }
 

@@ -33,11 +33,7 @@ final class SampleEncoder {
   /** An .npy of one float16 depth map (exact). */
   byte[] depthNpy(RenderedBatch c, int s) {
     int n = width * height * c.encoding().bytesPerValue();
-    byte[] header = Encoders.npyHeader("<f2", height, width);
-    byte[] out = new byte[header.length + n];
-    System.arraycopy(header, 0, out, 0, header.length);
-    System.arraycopy(c.depth(), s * n, out, header.length, n);
-    return out;
+    return Encoders.npy("<f2", c.depth(), s * n, n, height, width);
   }
 
   /** key.json: the sample's SampleMeta in the one JSON convention ({@link ProtoJson}). */

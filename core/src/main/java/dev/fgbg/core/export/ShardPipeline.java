@@ -9,7 +9,6 @@ import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.deliver.Work;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
-import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +70,7 @@ final class ShardPipeline {
     };
     boolean ok = false;
     try {
-      Delivery.of(Plan.of(IndexSequence.range(shard.start(), shard.end()), CHUNK), work, sink,
+      Delivery.of(Plan.of(job.selection().slice(shard.from(), shard.to()), CHUNK), work, sink,
           workers).window(window).cancelledWhen(cancelled).start().await();
       ItemDigest files = writer.commit();
       ok = true;

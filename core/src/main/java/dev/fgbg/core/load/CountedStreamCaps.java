@@ -1,8 +1,10 @@
 package dev.fgbg.core.load;
 
 import dev.fgbg.core.FgbgException;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@link StreamCaps} as counters under one lock. */
@@ -58,6 +60,11 @@ final class CountedStreamCaps implements StreamCaps {
   @Override
   public synchronized int count(String client) {
     return byClient.getOrDefault(client, 0);
+  }
+
+  @Override
+  public synchronized Map<String, Integer> openByClient() {
+    return Collections.unmodifiableMap(new TreeMap<>(byClient));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.fgbg.core.load;
 
+import java.util.Map;
+
 /**
  * Caps on the streams open at once, over the whole server and per client (whatever identity the
  * transport gives: a peer address, an authenticated name). Opening past either cap fails at once
@@ -23,6 +25,9 @@ public interface StreamCaps {
 
   /** Streams {@code client} has open now. */
   int count(String client);
+
+  /** Streams open now by client, for clients with any open (a copy, sorted by client). */
+  Map<String, Integer> openByClient();
 
   /** Streams refused since the start. */
   long refused();

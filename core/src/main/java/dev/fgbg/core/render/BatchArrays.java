@@ -39,7 +39,8 @@ public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zer
     int ib = SampleArray.IMAGE.bytes(shape.dataset(), shape.encoding());
     int mb = SampleArray.MASK.bytes(shape.dataset(), shape.encoding());
     int db = SampleArray.DEPTH.bytes(shape.dataset(), shape.encoding());
-    return new Compositor.Target(images, sample * ib, masks, sample * mb, depth, sample * db,
-        zeroed);
+    // Teacher depth replaces the assets' depth whole, so that is not composed at all.
+    return new Compositor.Target(images, sample * ib, masks, sample * mb,
+        shape.teacher() ? null : depth, sample * db, zeroed);
   }
 }

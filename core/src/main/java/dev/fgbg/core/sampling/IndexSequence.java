@@ -16,6 +16,27 @@ public interface IndexSequence {
   /** The dataset index at {@code position}, which the caller keeps in {@code [0, size())}. */
   long indexAt(long position);
 
+  /** Positions {@code [from, to)} of this sequence, which the caller keeps in range. */
+  default IndexSequence slice(long from, long to) {
+    IndexSequence whole = this;
+    return new IndexSequence() {
+      @Override
+      public long size() {
+        return to - from;
+      }
+
+      @Override
+      public long indexAt(long position) {
+        return whole.indexAt(from + position);
+      }
+
+      @Override
+      public String toString() {
+        return whole + "[" + from + ":" + to + "]";
+      }
+    };
+  }
+
   /** The indices {@code [start, end)} in ascending order. */
   static IndexSequence range(long start, long end) {
     if (start < 0 || end < start) {

@@ -15,10 +15,12 @@ import java.util.Locale;
  *     output height (0 is the top row)
  * @param groundMax with {@link Position#GROUND}: the lowest foot row, as a fraction (1 is the
  *     bottom row)
+ * @param scene more objects, caps, blending and the camera of {@link Position#DEPTH};
+ *     {@link SceneSpec#CLASSIC} for one hard-pasted cut-out
  */
 public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, int placements,
     boolean flip, Position position, int maskThreshold, boolean softMask, double groundMin,
-    double groundMax) {
+    double groundMax, SceneSpec scene) {
 
   /** Where a foreground goes. */
   public enum Position {
@@ -31,7 +33,14 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
      * [{@code groundMin}, {@code groundMax}] of the height, so that things stand on the floor
      * of a photo rather than float.
      */
-    GROUND
+    GROUND,
+    /**
+     * A foot point on a surface the background's depth map shows as floor-like, with the
+     * height that depth gives an object of its real height through a pinhole camera: near
+     * objects are larger. Heights stay in the scale range (foot points are drawn where they
+     * do). Needs depth of the backgrounds.
+     */
+    DEPTH
   }
 
   public static final double DEFAULT_GROUND_MIN = 0.7;
@@ -53,12 +62,27 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
     check(groundMin >= 0 && groundMin <= 1, "ground_min", groundMin, "must be in [0, 1]");
     check(groundMax >= groundMin && groundMax <= 1, "ground_max", groundMax,
         "must be in [ground_min, 1]");
+    check(scene != null, "scene", scene, "must be set");
+  }
+
+  /** The spec of a classic composite (one object, hard alpha, inside the image). */
+  public Spec(int height, int width, double fgScaleMin, double fgScaleMax, int placements,
+      boolean flip, Position position, int maskThreshold, boolean softMask, double groundMin,
+      double groundMax) {
+    this(height, width, fgScaleMin, fgScaleMax, placements, flip, position, maskThreshold,
+        softMask, groundMin, groundMax, SceneSpec.CLASSIC);
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
-    if (!ok) {
-      throw new IllegalArgumentException("spec field " + field + " = " + value + " " + rule);
-    }
+    SceneSpec.check(ok, field, value, rule);
+  }
+
+  /**
+   * Whether samples are scenes (several objects, truncation, blending, colour matching or
+   * depth placement) rather than the classic composite.
+   */
+  public boolean isScene() {
+    return scene.isScene() || position == Position.DEPTH;
   }
 
   public static Builder builder() {
@@ -68,7 +92,7 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
   public Builder toBuilder() {
     return new Builder().size(height, width).fgScale(fgScaleMin, fgScaleMax)
         .placements(placements).flip(flip).position(position).maskThreshold(maskThreshold)
-        .softMask(softMask).ground(groundMin, groundMax);
+        .softMask(softMask).ground(groundMin, groundMax).scene(scene);
   }
 
   public int flips() {
@@ -77,8 +101,9 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
 
   /**
    * A stable text form of every field, hashed into the fingerprint. The ground band is part of
-   * it only with {@link Position#GROUND} (the only position that reads it), so the fingerprints
-   * of every other spec are what they were before the band existed.
+   * it only with {@link Position#GROUND} (the only position that reads it), and the scene only
+   * for scenes, so the fingerprints of every other spec are what they were before those
+   * existed.
    */
   public String canonical() {
     String c = String.format(Locale.ROOT,
@@ -86,8 +111,10 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
             + "position=%s mask_threshold=%d soft_mask=%b",
         height, width, Double.toString(fgScaleMin), Double.toString(fgScaleMax), placements, flip,
         position, maskThreshold, softMask);
-    return position == Position.GROUND ? c + " ground_min=" + groundMin + " ground_max="
-        + groundMax : c;
+    if (position == Position.GROUND) {
+      c += " ground_min=" + groundMin + " ground_max=" + groundMax;
+    }
+    return isScene() ? c + " " + scene.canonical(position == Position.DEPTH) : c;
   }
 
   /** The highest row a foot may stand on with {@link Position#GROUND}. */
@@ -113,6 +140,7 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
     private boolean softMask;
     private double groundMin = DEFAULT_GROUND_MIN;
     private double groundMax = DEFAULT_GROUND_MAX;
+    private SceneSpec scene = SceneSpec.CLASSIC;
 
     private Builder() {}
 
@@ -160,9 +188,15 @@ public record Spec(int height, int width, double fgScaleMin, double fgScaleMax, 
       return this;
     }
 
+    /** More objects, caps, blending, the camera of depth placement. */
+    public Builder scene(SceneSpec scene) {
+      this.scene = scene;
+      return this;
+    }
+
     public Spec build() {
       return new Spec(height, width, fgScaleMin, fgScaleMax, placements, flip, position,
-          maskThreshold, softMask, groundMin, groundMax);
+          maskThreshold, softMask, groundMin, groundMax, scene);
     }
   }
 }

@@ -7,50 +7,95 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.EpochPermutation;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.IndexCodec;
+import dev.fgbg.core.synth.PlacementRng;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * A PNG grid, one row per sample: image | mask | depth, each row under a caption "i=… bg=…
- * fg=… flip=… k=…" drawn with a built-in pixel font (no system fonts needed on a headless
- * server). Depth is colour-mapped on one log scale for the whole grid (near = bright), read by
- * the colour bar at the right, labelled in the dataset's depth units. Small datasets are scaled
- * up by a whole factor (nearest neighbour, so pixels stay exact) until a cell is at least
+ * A PNG grid, one row per sample: image | mask | depth, each row under a two-line caption ("i=…
+ * bg=… fg=… flip=… k=…", then the background and foreground label names) drawn with a built-in
+ * pixel font (no system fonts needed on a headless server). Depth is colour-mapped on one log
+ * scale for the whole grid (near = bright) between the {@link #NEAR_QUANTILE} and
+ * {@link #FAR_QUANTILE} of the grid's depth values, so that a stray pixel cannot stretch it, read
+ * by the colour bar at the right, labelled in the dataset's depth units. Small datasets are
+ * scaled up by a whole factor (nearest neighbour, so pixels stay exact) until a cell is at least
  * {@link #MIN_CELL} pixels and the caption fits.
  */
 public final class Gallery {
   public static final int MAX_ROWS = 64;
   public static final int DEFAULT_ROWS = 8;
   static final int MIN_CELL = 96;
+  static final double NEAR_QUANTILE = 0.01;
+  static final double FAR_QUANTILE = 0.99;
   /** The largest grid, in pixels (a 256 MB image), so no size computation can overflow. */
   static final long MAX_PIXELS = 64L << 20;
   private static final int GAP = 4;
-  private static final int CAPTION = 16;
+  /** Two lines of text, 2 px above each. */
+  static final int CAPTION = 2 * (PixelFont.HEIGHT + 2) + GAP;
   private static final int BAR = 12;
   private static final String CAPTION_WIDEST = "i=0000000 bg=000 fg=000 flip=0 k=00";
+  /** Key the row draws apart from epoch orders and subsets of the same seed. */
+  private static final long BG_KEY = 0x47414C4C45525942L;
+  private static final long FG_KEY = 0x47414C4C45525946L;
 
   private Gallery() {}
 
   /**
-   * {@code count} indices evenly spaced over [0, N): row k shows sample ⌊(k + ½)·N / count⌋,
-   * the middle of the k-th of {@code count} equal parts of the index space.
+   * {@code count} samples (0: {@link #DEFAULT_ROWS}) drawn from {@code seed}, each background
+   * and each cut-out at most once until the dataset has no unused one: row r pairs the r-th
+   * background and foreground of two seeded permutations (after every pair of the two has been
+   * shown once, the pairs shift so that none repeats before all B·F have), with a seeded flip and
+   * placement per pair (the next ones when a pair comes round again), so no index repeats.
    */
-  public static long[] spread(Dataset d, int count) {
-    int n = count <= 0 ? DEFAULT_ROWS : count;
-    if (n > MAX_ROWS) {
-      throw FgbgException.invalidArgument("count " + count + " must be at most " + MAX_ROWS);
+  public static long[] pick(Dataset d, long seed, int count) {
+    if (count < 0 || count > MAX_ROWS) {
+      throw FgbgException.invalidArgument("count " + count + " must be in [0, " + MAX_ROWS
+          + "] (0 means " + DEFAULT_ROWS + ")");
     }
+    int n = count == 0 ? DEFAULT_ROWS : count;
     n = (int) Math.min(n, d.size());
+    IndexCodec c = d.codec();
+    EpochPermutation bgs = new EpochPermutation(c.backgrounds(), seed, BG_KEY, true);
+    EpochPermutation fgs = new EpochPermutation(c.foregrounds(), seed, FG_KEY, true);
+    long pairs = (long) c.backgrounds() * c.foregrounds();
+    long lcm = pairs / gcd(c.backgrounds(), c.foregrounds());
+    int slots = c.flips() * c.placements();
     long[] out = new long[n];
-    for (int k = 0; k < n; k++) {
-      out[k] = (long) ((k + 0.5) * d.size() / n);
+    for (int r = 0; r < n; r++) {
+      long q = r % pairs;
+      long u = q % lcm;
+      int bg = (int) bgs.indexAt(u % c.backgrounds());
+      int fg = (int) fgs.indexAt((u + q / lcm) % c.foregrounds());
+      long slot = (Math.floorMod(PlacementRng.mix(seed ^ PlacementRng.mix(q + FG_KEY)), slots)
+          + r / pairs) % slots;
+      out[r] = c.encode(bg, fg, (int) (slot / c.placements()), (int) (slot % c.placements()));
     }
+    return out;
+  }
+
+  private static long gcd(long a, long b) {
+    return b == 0 ? a : gcd(b, a % b);
+  }
+
+  /** Every index of {@code s}, which must hold at most {@link #MAX_ROWS}. */
+  public static long[] rows(Selection s) {
+    if (s.size() > MAX_ROWS) {
+      throw FgbgException.invalidArgument("selection " + s + " has " + s.size() + " samples; a "
+          + "gallery shows at most " + MAX_ROWS + ": ask for a sample of at most " + MAX_ROWS
+          + " or a larger stride");
+    }
+    long[] out = new long[(int) s.size()];
+    Arrays.setAll(out, s::indexAt);
     return out;
   }
 
@@ -86,21 +131,14 @@ public final class Gallery {
     }
     RenderedBatch all = Renderer.renderNow(d, seed, indices, Outputs.all(d),
         DepthEncoding.FLOAT32);
-    float[][] depth = new float[indices.length][];
-    float near = Float.MAX_VALUE;
-    float far = -Float.MAX_VALUE;
-    for (int r = 0; r < indices.length && d.hasDepth(); r++) {
-      depth[r] = new float[w * h];
-      for (int p = 0; p < w * h; p++) {
-        depth[r][p] = DepthEncoding.FLOAT32.get(all.depth(), (r * w * h + p) * 4);
-      }
-      float[] range = DepthColors.range(depth[r]);
-      if (range != null) {
-        near = Math.min(near, range[0]);
-        far = Math.max(far, range[1]);
-      }
+    float[] depth = new float[d.hasDepth() ? indices.length * w * h : 0];
+    for (int p = 0; p < depth.length; p++) {
+      depth[p] = DepthEncoding.FLOAT32.get(all.depth(), p * 4);
     }
-    boolean bar = far >= near;
+    float[] range = DepthColors.quantileRange(depth, NEAR_QUANTILE, FAR_QUANTILE);
+    boolean bar = range != null;
+    float near = bar ? range[0] : 0;
+    float far = bar ? range[1] : 0;
     int barArea = bar ? GAP + BAR + GAP + PixelFont.width("00.00 m") : 0;
     int rowH = ch + CAPTION + GAP;
     BufferedImage out = new BufferedImage(cols * cw + (cols + 1) * GAP + barArea,
@@ -109,11 +147,16 @@ public final class Gallery {
     Arrays.fill(fill, 0x202020);
     out.setRGB(0, 0, out.getWidth(), out.getHeight(), fill, 0, out.getWidth());
     int[] px = new int[w * h];
+    List<String> bgLabels = d.assets().backgroundLabels();
+    List<String> fgLabels = d.assets().foregroundLabels();
     for (int r = 0; r < indices.length; r++) {
       SampleInfo info = all.infos()[r];
       int y0 = GAP + r * rowH;
-      PixelFont.draw(out, GAP, y0 + 3, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
+      PixelFont.draw(out, GAP, y0 + 2, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
           indices[r], info.bg(), info.fg(), info.flip() ? 1 : 0, info.k()), 0xE0E0E0);
+      PixelFont.draw(out, GAP, y0 + 4 + PixelFont.HEIGHT, PixelFont.fit(bgLabels.get(
+          info.bgLabel()) + " / " + fgLabels.get(info.fgLabel()), cols * cw + (cols - 1) * GAP),
+          0xB0B0B0);
       int top = y0 + CAPTION;
       int img = r * w * h * 3;
       for (int p = 0; p < px.length; p++) {
@@ -126,8 +169,9 @@ public final class Gallery {
         px[p] = (m << 16) | (m << 8) | m;
       }
       cell(out, 2 * GAP + cw, top, px, w, h, s);
-      if (depth[r] != null) {
-        int[] c = bar ? DepthColors.colorize(depth[r], near, far) : new int[w * h];
+      if (d.hasDepth()) {
+        int[] c = bar ? DepthColors.colorize(Arrays.copyOfRange(depth, r * w * h,
+            (r + 1) * w * h), near, far) : new int[w * h];
         cell(out, 3 * GAP + 2 * cw, top, c, w, h, s);
       }
     }

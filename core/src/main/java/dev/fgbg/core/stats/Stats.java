@@ -2,8 +2,11 @@ package dev.fgbg.core.stats;
 
 /**
  * Per-channel mean and population std: image (R, G, B) and mask on the [0, 1] scale
- * (bytes / 255), depth in metres (of the float16 values served). Depth fields are NaN without
- * depth.
+ * (bytes / 255), depth in metres (of the float16 values served). Fields of an output not
+ * computed are NaN. Over a random subset, {@code population} is what it was drawn from and the
+ * {@code …Se} fields are the standard errors of the means (see {@link SampleMeans}); otherwise
+ * the means are exact for the selection, {@code population} is 0 and the errors are NaN.
  */
 public record Stats(long samples, double[] imageMean, double[] imageStd, double maskMean,
-    double maskStd, double depthMean, double depthStd) {}
+    double maskStd, double depthMean, double depthStd, long population, double[] imageSe,
+    double maskSe, double depthSe) {}

@@ -2,7 +2,6 @@ package dev.fgbg.core.stats;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.deliver.Delivery;
@@ -14,7 +13,7 @@ import dev.fgbg.core.render.BatchArrays;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
-import dev.fgbg.core.sampling.IndexSequence;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,11 +25,12 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
- * Exact statistics over a range: byte sums and sums of squares are integers (exact), depth sums
- * are doubles added in a fixed chunk order (the same result every time). Runs in parallel on
- * the given executor (a fair-scheduler lane in the server); results are cached by (fingerprint,
- * seed, range, outputs). Only the asked-for outputs are rendered, so image statistics never wait
- * for a depth model.
+ * Exact statistics over a selection: byte sums and sums of squares are integers (exact), depth
+ * sums are doubles added in a fixed chunk order (the same result every time). Over a random
+ * subset, the spread of the per-sample means gives each mean's standard error. Runs in parallel
+ * on the given executor (a fair-scheduler lane in the server); results are cached by
+ * (fingerprint, seed, selection, outputs). Only the asked-for outputs are rendered, so image
+ * statistics never wait for a depth model.
  */
 public final class StatsCalculator {
   /** Samples summed per piece: the depth sums are added piece by piece, in order. */
@@ -38,10 +38,12 @@ public final class StatsCalculator {
   /** Samples rendered at once within a piece, into arrays reused by the piece. */
   private static final int SUB = 64;
 
-  private record Key(String fingerprint, long seed, long start, long end, Outputs outputs) {}
+  /** A selection's description, not the selection: a cached key never holds drawn positions. */
+  private record Key(String fingerprint, long seed, long start, long end, long stride,
+      long sample, Outputs outputs) {}
 
   private record Partial(long n, long[] sum, long[] sumSq, long maskSum, long maskSq,
-      double depthSum, double depthSq, long depthCount) {}
+      double depthSum, double depthSq, long depthCount, SampleMeans means) {}
 
   /** The pieces' sums, added in the pieces' order (so depth's double sums are the same). */
   private static final class Totals implements Sink<Partial> {
@@ -53,6 +55,7 @@ public final class StatsCalculator {
     double depthSum;
     double depthSq;
     long depthCount;
+    final SampleMeans means = new SampleMeans();
 
     @Override
     public void deliver(Piece piece, Partial p) {
@@ -66,6 +69,7 @@ public final class StatsCalculator {
       depthSum += p.depthSum;
       depthSq += p.depthSq;
       depthCount += p.depthCount;
+      means.merge(p.means);
     }
 
     @Override
@@ -82,41 +86,44 @@ public final class StatsCalculator {
     this.window = Math.max(1, window);
   }
 
-  /** Statistics of everything the dataset has. */
-  public Stats compute(Dataset d, long seed, long start, long end, BooleanSupplier cancelled) {
-    return compute(d, seed, start, end, Outputs.all(d), cancelled);
-  }
-
   /** Statistics of {@code outputs} only (meta is ignored); the others are NaN in the result. */
-  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled) {
-    return compute(d, seed, start, end, outputs, cancelled, n -> { });
+    return compute(d, seed, selection, outputs, cancelled, n -> { });
   }
 
   /**
    * As the other {@code compute}, telling {@code counted} (from the worker threads, so it must
    * be thread-safe) each time a run of samples has been counted; a cached result counts the
-   * whole range at once.
+   * whole selection at once.
+   *
+   * @param selection a selection of {@code d}, a random one drawn from {@code seed}
    */
-  public Stats compute(Dataset d, long seed, long start, long end, Outputs outputs,
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted) {
-    if (start < 0 || start >= d.size() || end > d.size() || end <= start) {
-      throw FgbgException.invalidArgument("range " + start + ":" + end + " must be a non-empty "
-          + "part of [0, " + d.size() + ") for dataset '" + d.name() + "'");
-    }
+    return compute(d, seed, selection, outputs, cancelled, counted, null);
+  }
+
+  /**
+   * As the other {@code compute}, also counting every rendered value into {@code histograms}
+   * (null: none). Histograms need the pixels, so a cached result is not reused for them.
+   */
+  public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
+      BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
-    Key key = new Key(d.fingerprint(), seed, start, end, render);
-    Stats hit = cache.getIfPresent(key);
+    Key key = new Key(d.fingerprint(), seed, selection.start(), selection.end(),
+        selection.stride(), selection.sample(), render);
+    Stats hit = histograms == null ? cache.getIfPresent(key) : null;
     if (hit != null) {
-      counted.accept(end - start);
+      counted.accept(selection.size());
       return hit;
     }
     Totals t = new Totals();
     BatchShape shape = new BatchShape(d, render, DepthEncoding.FLOAT16);
     Work<Partial> work = (p, stop) -> CompletableFuture.completedFuture(
-        partial(shape, seed, p.indices(), stop, counted));
+        partial(shape, seed, p.indices(), stop, counted, histograms));
     try {
-      Delivery.of(Plan.of(IndexSequence.range(start, end), CHUNK), work, t, pool)
+      Delivery.of(Plan.of(selection, CHUNK), work, t, pool)
           .window(window).cancelledWhen(cancelled).start().await();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -129,6 +136,7 @@ public final class StatsCalculator {
     double depthSum = t.depthSum;
     double depthSq = t.depthSq;
     long depthCount = t.depthCount;
+    SampleMeans means = t.means;
     long pixels = n * d.spec().width() * d.spec().height();
     double[] mean = new double[3];
     double[] std = new double[3];
@@ -142,9 +150,16 @@ public final class StatsCalculator {
       dm = depthSum / depthCount;
       ds = Math.sqrt(Math.max(0, depthSq / depthCount - dm * dm));
     }
+    long population = selection.isRandom() ? selection.population() : 0;
+    double[] se = new double[SampleMeans.CHANNELS];
+    for (int c = 0; c < se.length; c++) {
+      boolean computed = c < 3 ? render.image() : c == 3 ? render.mask() : depthCount > 0;
+      se[c] = computed && population > 0 ? means.standardError(c, population) : Double.NaN;
+    }
     Stats stats = new Stats(n, mean, std,
         render.mask() ? maskSum / (255.0 * pixels) : Double.NaN,
-        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds);
+        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds, population,
+        new double[] {se[0], se[1], se[2]}, se[3], se[4]);
     cache.put(key, stats);
     return stats;
   }
@@ -157,12 +172,13 @@ public final class StatsCalculator {
   }
 
   private static Partial partial(BatchShape shape, long seed, long[] indices,
-      BooleanSupplier cancelled, LongConsumer counted) {
+      BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     Dataset d = shape.dataset();
     long from = 0;
     long to = indices.length;
     BatchArrays arrays = BatchArrays.allocate(shape, (int) Math.min(SUB, to));
     int px = d.spec().width() * d.spec().height();
+    Histograms mine = histograms == null ? null : new Histograms();
     long[] sum = new long[3];
     long[] sq = new long[3];
     long maskSum = 0;
@@ -170,6 +186,8 @@ public final class StatsCalculator {
     double depthSum = 0;
     double depthSq = 0;
     long depthCount = 0;
+    SampleMeans means = new SampleMeans();
+    double[] sampleMean = new double[SampleMeans.CHANNELS];
     for (long i = from; i < to; i += SUB) {
       long[] idx = Arrays.copyOfRange(indices, (int) i, (int) Math.min(to, i + SUB));
       RenderedBatch b = Renderer.render(shape, seed, idx, arrays, 0, cancelled).join();
@@ -178,6 +196,9 @@ public final class StatsCalculator {
       byte[] mask = b.masks();
       for (int s = 0; s < idx.length; s++) {
         int base = s * px;
+        if (mine != null) {
+          mine.add(b, s, px);
+        }
         if (img != null) {
           long s0 = 0;
           long s1 = 0;
@@ -202,13 +223,19 @@ public final class StatsCalculator {
           sq[0] += q0;
           sq[1] += q1;
           sq[2] += q2;
+          sampleMean[0] = s0 / (255.0 * px);
+          sampleMean[1] = s1 / (255.0 * px);
+          sampleMean[2] = s2 / (255.0 * px);
         }
         if (mask != null) {
+          long ms = 0;
           for (int p = base; p < base + px; p++) {
             int m = mask[p] & 0xff;
-            maskSum += m;
+            ms += m;
             maskSq += m * m;
           }
+          maskSum += ms;
+          sampleMean[3] = ms / (255.0 * px);
         }
         if (b.depth() != null) {
           double ds = 0;
@@ -221,10 +248,16 @@ public final class StatsCalculator {
           depthSum += ds;
           depthSq += dq;
           depthCount += px;
+          sampleMean[4] = ds / px;
         }
+        means.add(sampleMean);
       }
       counted.accept(idx.length);
     }
-    return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount);
+    if (mine != null) {
+      histograms.merge(mine);
+    }
+    return new Partial(to - from, sum, sq, maskSum, maskSq, depthSum, depthSq, depthCount,
+        means);
   }
 }

@@ -15,18 +15,67 @@ public final class Compositor {
   /**
    * Where the output of one sample goes; any array may be null when that output is not wanted.
    * {@code maskZeroed} says the mask region is already all zero (a fresh array), so clearing it
-   * can be skipped.
+   * can be skipped. {@code instances} (H×W bytes) receives the instance-id mask: 0 for
+   * background, 1..n for the labelled objects, by the nearest one at each pixel.
    */
   public record Target(byte[] image, int imageOff, byte[] mask, int maskOff, byte[] depth,
-      int depthOff, boolean maskZeroed) {
+      int depthOff, boolean maskZeroed, byte[] instances, int instancesOff) {
+
+    public Target(byte[] image, int imageOff, byte[] mask, int maskOff, byte[] depth,
+        int depthOff, boolean maskZeroed) {
+      this(image, imageOff, mask, maskOff, depth, depthOff, maskZeroed, null, 0);
+    }
 
     public Target(byte[] image, int imageOff, byte[] mask, int maskOff, byte[] depth,
         int depthOff) {
       this(image, imageOff, mask, maskOff, depth, depthOff, false);
     }
+
+    /** This target with the instance-id mask written to {@code instances} at {@code off}. */
+    public Target withInstances(byte[] instances, int off) {
+      return new Target(image, imageOff, mask, maskOff, depth, depthOff, maskZeroed, instances,
+          off);
+    }
   }
 
   /**
+   * Alpha-blends straight-alpha {@code rgba} (fw×fh, mirrored when {@code flip}) onto the image
+   * at {@code off} (width×height×3) with its top-left at (x, y); what falls outside is cut.
+   * Integer and exact: out = (c·a + under·(255 − a) + 127) / 255.
+   */
+  public static void paint(byte[] img, int off, int width, int height, byte[] rgba, int fw,
+      int fh, boolean flip, int x, int y) {
+    int fx0 = Math.max(0, -x);
+    int fx1 = Math.min(fw, width - x);
+    int fy0 = Math.max(0, -y);
+    int fy1 = Math.min(fh, height - y);
+    for (int fy = fy0; fy < fy1; fy++) {
+      int src = fy * fw * 4;
+      int dst = off + ((y + fy) * width + x) * 3;
+      for (int fx = fx0; fx < fx1; fx++) {
+        int s = src + (flip ? fw - 1 - fx : fx) * 4;
+        int a = rgba[s + 3] & 0xff;
+        if (a == 0) {
+          continue;
+        }
+        int d = dst + fx * 3;
+        if (a == 255) {
+          img[d] = rgba[s];
+          img[d + 1] = rgba[s + 1];
+          img[d + 2] = rgba[s + 2];
+        } else {
+          int inv = 255 - a;
+          img[d] = (byte) (((rgba[s] & 0xff) * a + (img[d] & 0xff) * inv + 127) / 255);
+          img[d + 1] = (byte) (((rgba[s + 1] & 0xff) * a + (img[d + 1] & 0xff) * inv + 127) / 255);
+          img[d + 2] = (byte) (((rgba[s + 2] & 0xff) * a + (img[d + 2] & 0xff) * inv + 127) / 255);
+        }
+      }
+    }
+  }
+
+  /**
+   * The classic composite: one cut-out inside the image.
+   *
    * @param bgRgb background, H×W×3
    * @param bgDepth background depth, already encoded in {@code enc}; null when there is no depth
    * @param fgDepth the foreground's depth (used only when depth is written)
@@ -41,28 +90,7 @@ public final class Compositor {
     byte[] img = t.image();
     if (img != null) {
       System.arraycopy(bgRgb, 0, img, t.imageOff(), pixels * 3);
-      for (int fy = 0; fy < fh; fy++) {
-        int src = fy * fw * 4;
-        int dst = t.imageOff() + ((y + fy) * width + x) * 3;
-        for (int fx = 0; fx < fw; fx++) {
-          int s = src + (flip ? fw - 1 - fx : fx) * 4;
-          int a = rgba[s + 3] & 0xff;
-          if (a == 0) {
-            continue;
-          }
-          int d = dst + fx * 3;
-          if (a == 255) {
-            img[d] = rgba[s];
-            img[d + 1] = rgba[s + 1];
-            img[d + 2] = rgba[s + 2];
-          } else {
-            int inv = 255 - a;
-            img[d] = (byte) (((rgba[s] & 0xff) * a + (img[d] & 0xff) * inv + 127) / 255);
-            img[d + 1] = (byte) (((rgba[s + 1] & 0xff) * a + (img[d + 1] & 0xff) * inv + 127) / 255);
-            img[d + 2] = (byte) (((rgba[s + 2] & 0xff) * a + (img[d + 2] & 0xff) * inv + 127) / 255);
-          }
-        }
-      }
+      paint(img, t.imageOff(), width, height, rgba, fw, fh, flip, x, y);
     }
     byte[] mask = t.mask();
     if (mask != null) {

@@ -7,6 +7,8 @@ package dev.fgbg.core.synth;
  * <p>File names ({@code fg_bg_{fg}_{bg}_{flip}_{k}}) and indices agree through this class alone.
  */
 public record IndexCodec(int backgrounds, int foregrounds, int flips, int placements) {
+  /** The formula, as describe and the UI show it. */
+  public static final String FORMULA = "i = ((bg * F + fg) * flips + flip) * P + k";
 
   public IndexCodec {
     if (backgrounds < 1 || foregrounds < 1 || placements < 1 || flips < 1 || flips > 2) {

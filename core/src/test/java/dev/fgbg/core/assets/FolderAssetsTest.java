@@ -102,8 +102,8 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.digit(16, 24), masks.resolve("ball/y.png"));
     Fixtures.write(Fixtures.digit(24, 20), masks.resolve("cup/z.png"));
     Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
-    Fixtures.write(Fixtures.digit(9, 8), masks.resolve("cup/opaque.png"));
-    expect("is 9x8 but the cut-out is 8x8", FolderDataset.MaskFrom.ALPHA, masks);
+    Fixtures.write(Fixtures.digit(16, 8), masks.resolve("cup/opaque.png"));
+    expect("is 16x8 but the cut-out is 8x8", FolderDataset.MaskFrom.ALPHA, masks);
     Files.delete(masks.resolve("cup/opaque.png"));
     expect("no mask for foreground cup/opaque.jpg", FolderDataset.MaskFrom.ALPHA, masks);
   }
@@ -122,7 +122,8 @@ class FolderAssetsTest {
     assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
     List<String> lines = e.getMessage().lines().toList();
     assertEquals("dataset 'f' has 5 bad files or folders (fix or remove each, then start "
-        + "again):", lines.get(0));
+        + "again; or start with --on-bad-file skip (on_bad_file: \"skip\" in a config file) to "
+        + "serve the rest without the bad images):", lines.get(0));
     assertEquals(6, lines.size(), e.getMessage());
     assertLine(lines, root.resolve("bg/bomb.png") + ": 30000x30000 is 900,000,000 pixels, over "
         + "the limit of 64,000,000");
@@ -166,7 +167,7 @@ class FolderAssetsTest {
   }
 
   @Test
-  void masksWithinTwoPercentAreResampledWithOneWarningAndOthersAreBad() throws Exception {
+  void masksOfTheSameShapeAreResampledWithOneWarningAndOthersAreBad() throws Exception {
     Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
     Path masks = root.resolve("masks");
     for (String n : new String[] {"p", "q", "r"}) {
@@ -179,7 +180,8 @@ class FolderAssetsTest {
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, masks), 32, 32);
       assertEquals(List.of("WARNING dataset f: 2 of 3 foreground masks differ from their "
-          + "cut-out's size by at most 2% and were resampled to it"), log.containing("masks"));
+          + "cut-out's size (same aspect ratio) and were resampled to it"),
+          log.containing("masks"));
     }
     byte[] q = a.foregrounds().get(1).rgba();
     assertEquals(100 * 150 * 4, q.length);

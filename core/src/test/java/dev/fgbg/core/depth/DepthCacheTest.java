@@ -33,7 +33,7 @@ class DepthCacheTest {
     AtomicInteger computed = new AtomicInteger();
     DepthStats stats = new DepthStats();
     DepthCache cache = new DepthCache(1 << 20, null, stats);
-    CompletableFuture<float[]> slow = new CompletableFuture<>();
+    CompletableFuture<DepthMap> slow = new CompletableFuture<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<CompletableFuture<DepthMap>>> calls = new ArrayList<>();
@@ -47,7 +47,7 @@ class DepthCacheTest {
       for (var c : calls) {
         results.add(c.get());
       }
-      slow.complete(new float[] {1.5f});
+      slow.complete(DepthMap.rounded(new float[] {1.5f}));
       for (var r : results) {
         assertEquals(1.5f, r.get().values()[0]);
       }
@@ -65,14 +65,14 @@ class DepthCacheTest {
     assertTrue(served[2] != map[2], "1e-3 is not a float16");
     DepthStats first = new DepthStats();
     DepthCache c1 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, first), first);
-    c1.get(KEY, () -> CompletableFuture.completedFuture(map)).get();
+    c1.get(KEY, () -> CompletableFuture.completedFuture(DepthMap.rounded(map))).get();
     // "Restart": new memory tier over the same folder.
     DepthStats second = new DepthStats();
     DepthCache c2 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, second), second);
     AtomicInteger computed = new AtomicInteger();
     assertArrayEquals(served, c2.get(KEY, () -> {
       computed.incrementAndGet();
-      return CompletableFuture.completedFuture(new float[4]);
+      return CompletableFuture.completedFuture(DepthMap.rounded(new float[4]));
     }).get().values());
     assertEquals(0, computed.get());
     assertEquals(1, second.diskHits());
@@ -88,7 +88,7 @@ class DepthCacheTest {
     DepthCache c3 = new DepthCache(1 << 20, tier, third);
     assertArrayEquals(served, c3.get(KEY, () -> {
       computed.incrementAndGet();
-      return CompletableFuture.completedFuture(map);
+      return CompletableFuture.completedFuture(DepthMap.rounded(map));
     }).get().values());
     assertEquals(1, computed.get());
     assertEquals(1, third.diskCorrupt());

@@ -98,12 +98,12 @@ class DepthStoreTest {
     AtomicInteger computed = new AtomicInteger();
     DepthMap m = cache.get(new DepthKey(FP, SEED, 2), () -> {
       computed.incrementAndGet();
-      return CompletableFuture.completedFuture(new float[16]);
+      return CompletableFuture.completedFuture(DepthMap.rounded(new float[16]));
     }).join();
     assertArrayEquals(map(2), m.values());
     cache.get(new DepthKey(FP, SEED, 3), () -> {
       computed.incrementAndGet();
-      return CompletableFuture.completedFuture(new float[16]);
+      return CompletableFuture.completedFuture(DepthMap.rounded(new float[16]));
     }).join();
     assertEquals(1, computed.get(), "only the sample the store lacks is computed");
     assertEquals(1, stats.storeHits());

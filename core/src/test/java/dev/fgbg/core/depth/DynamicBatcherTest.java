@@ -169,4 +169,111 @@ class DynamicBatcherTest {
       assertEquals(List.of(1), m.batches, "only the live request was inferred");
     }
   }
+
+  /**
+   * A model whose batches record the thread of each step and whose runs wait for a gate; each
+   * image's "depth" is its first byte.
+   */
+  static final class StepModel implements DepthModel {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final List<String> prepared = new CopyOnWriteArrayList<>();
+    final List<String> ran = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Batch prepare(List<Job> jobs) {
+      prepared.add(Thread.currentThread().getName());
+      return new Batch() {
+        @Override
+        public void run() {
+          ran.add(Thread.currentThread().getName());
+          try {
+            gate.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+
+        @Override
+        public float[] map(int i) {
+          return new float[] {jobs.get(i).image().rgb()[0]};
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public float[][] infer(List<Image> images, int outH, int outW) {
+      throw new UnsupportedOperationException("batches only");
+    }
+
+    @Override
+    public String id() {
+      return "steps";
+    }
+
+    @Override
+    public String units() {
+      return "metres";
+    }
+
+    @Override
+    public int maxBatch() {
+      return 2;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void theNextFullBatchIsPreparedWhileTheModelRunsAndRunsRightAfter() throws Exception {
+    StepModel m = new StepModel();
+    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, new DepthStats())) {
+      List<CompletableFuture<float[]>> fs = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        fs.add(b.submit(img(i), 1, 1));
+      }
+      // Two full batches: the first runs (held at the gate) while the second is prepared;
+      // neither waits for the 30 s queue delay.
+      awaitState(() -> m.ran.size() == 1 && m.prepared.size() == 2,
+          "the second batch is prepared while the first runs");
+      assertTrue(!m.prepared.get(1).equals(m.ran.get(0)), "prepared on another thread "
+          + m.prepared + " than the run " + m.ran);
+      m.gate.countDown();
+      for (int i = 0; i < 4; i++) {
+        assertEquals(i, fs.get(i).get(10, TimeUnit.SECONDS)[0]);
+      }
+      assertEquals(2, m.ran.size());
+    }
+  }
+
+  @Test
+  void callersContinuationsNeverHoldTheModel() throws Exception {
+    StepModel m = new StepModel();
+    m.gate.countDown();
+    try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 100, new DepthStats())) {
+      CountDownLatch release = new CountDownLatch(1);
+      List<String> continuedOn = new CopyOnWriteArrayList<>();
+      CompletableFuture<float[]> first = b.submit(img(1), 1, 1);
+      CompletableFuture<Void> held = first.thenAccept(v -> {
+        continuedOn.add(Thread.currentThread().getName());
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      awaitState(() -> continuedOn.size() == 1, "the first caller's continuation runs");
+      // While that continuation holds its thread, the model still runs the next request.
+      CompletableFuture<float[]> second = b.submit(img(5), 1, 1);
+      awaitState(() -> m.ran.size() == 2, "the second request runs");
+      assertTrue(m.ran.stream().noneMatch(continuedOn::contains),
+          "continuations ran on " + continuedOn + ", the model on " + m.ran);
+      release.countDown();
+      held.get(10, TimeUnit.SECONDS);
+      assertEquals(5, second.get(10, TimeUnit.SECONDS)[0]);
+    }
+  }
 }

@@ -24,7 +24,11 @@ class FiniteDepthTest {
   Path dir;
 
   private DepthRuntime runtime(Path model, Path cacheDir) throws Exception {
-    TinyOnnx.config(model, "");
+    return runtime(model, cacheDir, "");
+  }
+
+  private DepthRuntime runtime(Path model, Path cacheDir, String extra) throws Exception {
+    TinyOnnx.config(model, extra);
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
     return DepthRuntime.create("teacher", m.device(), m, config, 16 << 20, cacheDir, 1L << 30);
@@ -72,6 +76,24 @@ class FiniteDepthTest {
     try (Stream<Path> files = Files.walk(cache)) {
       assertEquals(1, files.filter(Files::isRegularFile).count(),
           "only the finite map reached the disk tier");
+    }
+  }
+
+  @Test
+  void teacherDepthBeyondFloat16IsInfiniteAsServedAndRefused() throws Exception {
+    Path model = dir.resolve("huge");
+    TinyOnnx.linearDepth(model);
+    byte[] white = new byte[32 * 32 * 3];
+    Arrays.fill(white, (byte) 255);
+    // (255 + 510 + 1020 + 1) * 40 = 71,440 m: a finite float, but beyond float16's 65,504.
+    try (DepthRuntime rt = runtime(model, null, "\"outputScale\": 40")) {
+      rt.warmUp(32, 32); // mid-grey: 35,880 m, which float16 holds
+      var f = rt.teacher().depth(TestDatasets.tiny(), 1, 3, white, 0);
+      CompletionException e = assertThrows(CompletionException.class, f::join);
+      FgbgException cause = (FgbgException) e.getCause();
+      assertEquals(FgbgException.Reason.FAILED_PRECONDITION, cause.reason());
+      assertTrue(cause.getMessage().contains("'tiny' produced 1,024 NaN or infinite values of"
+          + " 1,024 (in 1 of 1 maps"), cause.getMessage());
     }
   }
 }

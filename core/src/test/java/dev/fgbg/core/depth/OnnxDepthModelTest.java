@@ -1,13 +1,16 @@
 package dev.fgbg.core.depth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +44,79 @@ class OnnxDepthModelTest {
       }
       assertTrue(m.id().startsWith("onnx:tiny:sha256="));
       assertEquals("metres", m.units());
+    }
+  }
+
+  /** An image whose pixels are a function of (seed, pixel), at {@code off} of its array. */
+  private static DepthModel.Image image(int seed, int off) {
+    byte[] rgb = new byte[off + 32 * 32 * 3];
+    for (int i = 0; i < 32 * 32 * 3; i++) {
+      rgb[off + i] = (byte) (i * (7 + 2 * seed) + seed);
+    }
+    return new DepthModel.Image(rgb, off, 32, 32);
+  }
+
+  private static void assertLinear(DepthModel.Image img, float[] map) {
+    byte[] a = img.rgb();
+    int o = img.offset();
+    for (int p = 0; p < 32 * 32; p++) {
+      assertEquals(TinyOnnx.linear(a[o + p * 3] & 255, a[o + p * 3 + 1] & 255,
+          a[o + p * 3 + 2] & 255), map[p], "pixel " + p);
+    }
+  }
+
+  @Test
+  void reusedBuffersGiveExactMapsBatchAfterBatchWhateverTheSizeOrPadding() {
+    for (String pad : new String[] {"\"padBatches\": false", "\"padBatches\": true"}) {
+      for (int kind = 0; kind < 3; kind++) {
+        switch (kind) {
+          case 0 -> TinyOnnx.linearDepth(dir); // output size learnt by the first run
+          case 1 -> TinyOnnx.linearDepth(dir, 32); // known at load: pinned from the first run
+          default -> TinyOnnx.linearDepthHalf(dir); // float16 output: converted every run
+        }
+        try (OnnxDepthModel m = load(pad)) {
+          int seed = 0;
+          for (int n : new int[] {5, 8, 1, 3, 19}) { // 19: more than a batch, run as 8 + 8 + 3
+            List<DepthModel.Image> imgs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+              imgs.add(image(seed++, i % 3));
+            }
+            float[][] maps = m.infer(imgs, 32, 32);
+            for (int i = 0; i < n; i++) {
+              assertLinear(imgs.get(i), maps[i]);
+            }
+          }
+          try (DepthModel.Batch b = m.prepare(List.of(new DepthModel.Job(image(99, 0), 32, 32),
+              new DepthModel.Job(image(98, 5), 16, 8)))) {
+            b.run();
+            assertLinear(image(99, 0), b.map(0));
+            assertEquals(16 * 8, b.map(1).length, "resized to what the job asked for");
+            assertArrayEquals(DepthMap.rounded(b.map(0)).half(), b.rounded(0).half(),
+                "the float16 map is the float map rounded");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theInputRowIsWhatTheConfigSays() {
+    TinyOnnx.linearDepth(dir);
+    TinyOnnx.config(dir, "\"channelOrder\": \"BGR\", \"mean\": [1, 2, 3], \"std\": [2, 4, 8]");
+    try (OnnxDepthModel m = OnnxDepthModel.load(ModelConfig.load(dir, null),
+        OnnxDepthModel.Device.CPU, 1)) {
+      DepthModel.Image img = image(3, 4);
+      float[] row = m.input(img);
+      assertEquals(3 * 32 * 32, row.length);
+      assertArrayEquals(new long[] {2, 3, 32, 32}, m.inputShape(2));
+      float[] mean = {1, 2, 3};
+      float[] std = {2, 4, 8};
+      for (int c = 0; c < 3; c++) {
+        for (int p = 0; p < 32 * 32; p++) {
+          float raw = img.rgb()[img.offset() + p * 3 + 2 - c] & 255;
+          assertEquals((raw * 1f - mean[c]) / std[c], row[c * 32 * 32 + p], "channel " + c);
+        }
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,7 +84,7 @@ class DiskFullTest {
             + e.getMessage());
         assertEquals(List.of(), openFilesUnder(disk.dir()), "no descriptor left open");
         Files.delete(filler);
-        FileIo.deleteTree(root.resolve("full"));
+        deleteTree(root.resolve("full"));
         assertEquals(before, disk.free(), "round " + round + ": every byte given back");
       }
     } finally {
@@ -106,15 +107,24 @@ class DiskFullTest {
   private void failingStoreClosesEveryFile(ExportFormat f) throws Exception {
     Path dest = tmp.resolve("dest");
     for (int round = 0; round < 3; round++) {
-      ExportStore store = new FullAfter(ExportStore.local(dest), 64 << 10);
-      ExportPlan plan = new ExportPlan(job(f), store);
-      plan.prepareManifest();
-      plan.prepareLayout();
-      IOException e = assertThrows(IOException.class,
-          () -> plan.write(0, pool, 4, () -> false, (n, b) -> { }));
-      assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      try (ExportStore store = new FullAfter(ExportStore.local(dest), 64 << 10)) {
+        ExportPlan plan = new ExportPlan(job(f), store);
+        plan.prepareManifest();
+        plan.prepareLayout();
+        IOException e = assertThrows(IOException.class,
+            () -> plan.write(0, pool, 4, () -> false, (n, b) -> { }));
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+      }
       assertEquals(List.of(), openFilesUnder(dest), "no descriptor left open");
-      FileIo.deleteTree(dest);
+      deleteTree(dest);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
     }
   }
 

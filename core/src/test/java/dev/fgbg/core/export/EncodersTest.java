@@ -26,6 +26,22 @@ class EncodersTest {
   }
 
   @Test
+  void rgbPngRoundTripsExactly() throws Exception {
+    byte[] data = new byte[4 * 3 * 3 + 5];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 53 + 7);
+    }
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(Encoders.pngRgb8(data, 5, 4, 3)));
+    assertEquals(4, img.getWidth());
+    assertEquals(3, img.getHeight());
+    for (int p = 0; p < 12; p++) {
+      for (int c = 0; c < 3; c++) {
+        assertEquals(data[5 + p * 3 + c] & 0xff, img.getRaster().getSample(p % 4, p / 4, c));
+      }
+    }
+  }
+
+  @Test
   void depthPngHoldsMillimetres() throws Exception {
     float[] metres = {0f, 0.0004f, 1.2345f, 7.5f, 65.535f, 100f, 3.0f, 2.999f};
     byte[] bytes = DepthEncoding.FLOAT32.encode(metres);

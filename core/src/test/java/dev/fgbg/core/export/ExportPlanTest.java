@@ -45,7 +45,7 @@ class ExportPlanTest {
   }
 
   /** A local folder seen as a store without offset writes, with a writer tag. */
-  private static ExportStore remote(Path dir) {
+  private static ExportStore remote(Path dir) throws IOException {
     return new ForwardingStore(ExportStore.local(dir)) {
       @Override
       public String describe(String path) {

@@ -44,7 +44,8 @@ class ExportSpaceTest {
   @Test
   void theEstimateIsExactForNpyAndAnUpperBoundOfEveryOtherFormat() throws Exception {
     long raw = 32 * 32 * 6;
-    assertEquals(120 * raw + 65_536, ExportSpace.estimate(job(ExportFormat.NPY, "n", 120)));
+    assertEquals(120 * (raw + ExportSpace.TABLES_PER_SAMPLE) + 65_536,
+        ExportSpace.estimate(job(ExportFormat.NPY, "n", 120)));
     Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4,
         Ticker.systemTicker());
     for (ExportFormat f : ExportFormat.values()) {
@@ -63,15 +64,15 @@ class ExportSpaceTest {
     FgbgException big = assertThrows(FgbgException.class,
         () -> e.run(job(ExportFormat.NPY, "big", 120), p -> { }, () -> false));
     assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, big.reason());
-    assertEquals("export big (120 samples, npy) needs up to 802.8 kB, over the per-export quota"
-        + " of 434.2 kB (--export-quota-gb); export a smaller range", big.getMessage());
+    assertEquals("export big (120 samples, npy) needs up to 864.3 kB, over the per-export quota"
+        + " of 464.9 kB (--export-quota-gb); export a smaller range", big.getMessage());
     assertFalse(Files.exists(root.path().resolve("big/manifest.json")), "nothing written");
     e.run(job(ExportFormat.NPY, "a", 60), p -> { }, () -> false);
     FgbgException total = assertThrows(FgbgException.class,
         () -> e.run(job(ExportFormat.NPY, "b", 60), p -> { }, () -> false));
     assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, total.reason());
-    assertTrue(total.getMessage().contains("but exports under the export root hold 379.1 kB of the"
-        + " total quota of 651.3 kB (--export-total-gb)"), total.getMessage());
+    assertTrue(total.getMessage().contains("but exports under the export root hold 386.7 kB of the"
+        + " total quota of 697.3 kB (--export-total-gb)"), total.getMessage());
     // Rerunning the export already there counts what it holds: it fits.
     assertTrue(e.run(job(ExportFormat.NPY, "a", 60), p -> { }, () -> false).getComplete());
   }

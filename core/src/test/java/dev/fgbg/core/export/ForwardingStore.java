@@ -62,4 +62,9 @@ class ForwardingStore implements ExportStore {
   public void commit(String from, String to) throws IOException {
     inner.commit(from, to);
   }
+
+  @Override
+  public void close() throws IOException {
+    inner.close();
+  }
 }

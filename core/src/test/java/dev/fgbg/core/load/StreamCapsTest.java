@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fgbg.core.FgbgException;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StreamCapsTest {
@@ -24,6 +26,7 @@ class StreamCapsTest {
     a1.close(); // once or more
     assertEquals(1, caps.count("10.0.0.1"));
     assertEquals(2, caps.count());
+    assertEquals(Map.of("10.0.0.1", 1, "10.0.0.2", 1), caps.openByClient());
   }
 
   @Test
@@ -38,5 +41,7 @@ class StreamCapsTest {
     c.close();
     caps.open("d");
     assertEquals(0, caps.count("c"));
+    assertEquals(List.of("a", "b", "d"), List.copyOf(caps.openByClient().keySet()),
+        "clients with no stream open are gone; sorted");
   }
 }

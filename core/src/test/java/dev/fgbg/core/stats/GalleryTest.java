@@ -2,6 +2,7 @@ package dev.fgbg.core.stats;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,12 +11,16 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
+import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.IndexCodec;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.List;
@@ -23,19 +28,120 @@ import org.junit.jupiter.api.Test;
 
 class GalleryTest {
   private static final int GAP = 4;
-  private static final int CAPTION = 16;
+  private static final int CAPTION = Gallery.CAPTION;
 
   @Test
-  void countRowsAreEvenlySpacedOverTheIndexSpace() {
-    assertArrayEquals(new long[] {15, 45, 75, 105}, Gallery.spread(TestDatasets.tiny(), 4));
-    long[] eight = Gallery.spread(TestDatasets.builtin(), 0);
+  void theDefaultRowsAreDrawnFromTheSeedWithDistinctBackgroundsAndCutOuts() {
+    Dataset d = TestDatasets.builtin(); // 100 bg x 100 fg x 2 flips x 20 placements
+    IndexCodec c = d.codec();
+    long[] eight = Gallery.pick(d, 5, 0);
     assertEquals(Gallery.DEFAULT_ROWS, eight.length);
-    for (int k = 0; k < eight.length; k++) {
-      assertEquals(25_000 + 50_000L * k, eight[k]);
+    assertArrayEquals(eight, Gallery.pick(d, 5, 8), "the seed alone decides");
+    assertFalse(Arrays.equals(eight, Gallery.pick(d, 6, 8)), "another seed, other rows");
+    long[] rows = Gallery.pick(d, 5, 64);
+    assertArrayEquals(eight, Arrays.copyOf(rows, 8), "more rows extend the same draw");
+    assertEquals(64, Arrays.stream(rows).map(c::bg).distinct().count());
+    assertEquals(64, Arrays.stream(rows).map(c::fg).distinct().count());
+    assertEquals(2, Arrays.stream(rows).map(c::flip).distinct().count());
+    assertTrue(Arrays.stream(rows).map(c::k).distinct().count() > 10, "placements vary");
+    assertThrows(FgbgException.class, () -> Gallery.pick(d, 5, 65));
+  }
+
+  @Test
+  void beyondTheBackgroundsAndCutOutsRowsStillNeverRepeat() {
+    for (int[] bf : new int[][] {{4, 5}, {2, 4}, {3, 3}, {1, 3}, {6, 4}}) {
+      Dataset d = new Dataset("g", BuiltinWorld.create(8, 8, bf[0], bf[1]),
+          Spec.builder().size(8, 8).placements(2).build());
+      IndexCodec c = d.codec();
+      long[] rows = Gallery.pick(d, 9, 64);
+      int n = (int) Math.min(64, d.size());
+      assertEquals(n, Arrays.stream(rows).distinct().filter(c::contains).count(), d.size() + "");
+      int distinct = Math.min(bf[0], bf[1]);
+      long[] first = Arrays.copyOf(rows, distinct);
+      assertEquals(distinct, Arrays.stream(first).map(c::bg).distinct().count());
+      assertEquals(distinct, Arrays.stream(first).map(c::fg).distinct().count());
+      long pairs = (long) bf[0] * bf[1];
+      assertEquals(pairs, Arrays.stream(rows).limit(pairs)
+          .map(i -> c.bg(i) * 1000L + c.fg(i)).distinct().count(), "every pair before a repeat");
     }
-    long[] all = Gallery.spread(TestDatasets.tiny(), 64);
-    assertEquals(64, Arrays.stream(all).distinct().filter(i -> i >= 0 && i < 120).count());
-    assertThrows(FgbgException.class, () -> Gallery.spread(TestDatasets.tiny(), 65));
+  }
+
+  @Test
+  void aSelectionShowsItsSamplesUpToTheRowLimit() {
+    assertArrayEquals(new long[] {10, 40, 70, 100}, Gallery.rows(Selection.of(120, "tiny", 10,
+        120, 30, 0, 0)));
+    FgbgException e = assertThrows(FgbgException.class, () -> Gallery.rows(Selection.range(
+        400_000, "builtin", 0, 8000)));
+    assertTrue(e.getMessage().contains("selection 0:8000 has 8000 samples; a gallery shows at "
+        + "most 64"), e.getMessage());
+  }
+
+  @Test
+  void captionsCarryTheLabelNames() {
+    Dataset d = TestDatasets.tiny();
+    long[] rows = {3, 77};
+    BufferedImage g = Gallery.render(d, 5, rows);
+    RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
+    int rowH = 96 + CAPTION + GAP;
+    for (int row = 0; row < rows.length; row++) {
+      SampleInfo info = r.infos()[row];
+      String labels = d.assets().backgroundLabels().get(info.bgLabel()) + " / "
+          + d.assets().foregroundLabels().get(info.fgLabel());
+      BufferedImage expected = new BufferedImage(g.getWidth(), PixelFont.HEIGHT,
+          BufferedImage.TYPE_INT_RGB);
+      PixelFont.draw(expected, GAP, 0, PixelFont.fit(labels, 3 * 96 + 2 * GAP), 0xB0B0B0);
+      int y0 = GAP + row * rowH + 4 + PixelFont.HEIGHT;
+      int lit = 0;
+      for (int y = 0; y < PixelFont.HEIGHT; y++) {
+        for (int x = 0; x < 3 * 96 + 3 * GAP; x++) {
+          int want = expected.getRGB(x, y) & 0xffffff;
+          assertEquals(want == 0 ? 0x202020 : want, g.getRGB(x, y0 + y) & 0xffffff,
+              "row " + row + " (" + labels + ") at " + x + "," + y);
+          lit += want == 0 ? 0 : 1;
+        }
+      }
+      assertTrue(lit > 50, labels);
+    }
+  }
+
+  @Test
+  void oneNearZeroPixelDoesNotSetTheColourScale() {
+    AssetSet a = TestDatasets.tiny().assets();
+    List<Background> bgs = a.backgrounds().stream().map(b -> {
+      float[] depth = b.depth().clone();
+      depth[0] = 0.001f; // a speck at the top-left corner, far nearer than anything else
+      return new Background(b.name(), b.label(), b.width(), b.height(), b.rgb(), depth,
+          b.floorDepth(), b.footRowMin());
+    }).toList();
+    Dataset specked = new Dataset("specked", new AssetSet(a.width(), a.height(), bgs,
+        a.foregrounds(), a.backgroundLabels(), a.foregroundLabels(), a.depthSource()),
+        TestDatasets.tiny().spec());
+    long[] rows = {3, 77, 100};
+    float[] all = depth(specked, rows);
+    assertEquals(0.001f, DepthColors.range(all)[0], "the speck is in the grid");
+    float[] plain = DepthColors.quantileRange(depth(TestDatasets.tiny(), rows), 0.01, 0.99);
+    float[] scale = DepthColors.quantileRange(all, 0.01, 0.99);
+    assertEquals(plain[0], scale[0], plain[0] * 0.02, "the near end barely moves");
+    assertEquals(plain[1], scale[1], "the far end does not");
+    BufferedImage g = Gallery.render(specked, 5, rows);
+    int[] colours = DepthColors.colorize(all, scale[0], scale[1]);
+    for (int row = 0; row < rows.length; row++) {
+      int top = GAP + row * (96 + CAPTION + GAP) + CAPTION;
+      for (int p : new int[] {0, 500, 1023}) {
+        assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * 96 + (p % 32) * 3,
+            top + (p / 32) * 3) & 0xffffff, "row " + row + " pixel " + p);
+      }
+    }
+  }
+
+  /** The float depth of {@code rows}, one map after the other. */
+  private static float[] depth(Dataset d, long[] rows) {
+    RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
+    float[] all = new float[rows.length * d.spec().width() * d.spec().height()];
+    for (int p = 0; p < all.length; p++) {
+      all[p] = DepthEncoding.FLOAT32.get(r.depth(), p * 4);
+    }
+    return all;
   }
 
   @Test
@@ -69,12 +175,8 @@ class GalleryTest {
     Dataset d = TestDatasets.tiny();
     long[] rows = {3, 77, 100};
     BufferedImage g = Gallery.render(d, 5, rows);
-    RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
-    float[] all = new float[rows.length * 32 * 32];
-    for (int p = 0; p < all.length; p++) {
-      all[p] = DepthEncoding.FLOAT32.get(r.depth(), p * 4);
-    }
-    float[] range = DepthColors.range(all);
+    float[] all = depth(d, rows);
+    float[] range = DepthColors.quantileRange(all, 0.01, 0.99);
     int[] colours = DepthColors.colorize(all, range[0], range[1]);
     int cell = 96;
     for (int row = 0; row < rows.length; row++) {

@@ -39,8 +39,9 @@ public final class FolderFlags {
   @Option(names = "--no-flip", description = "Do not add horizontally flipped foregrounds.")
   boolean noFlip;
 
-  @Option(names = "--position", description = "random (default), fixed (bottom-right) or "
-      + "ground (the foot row in the --ground-band, so things stand on the floor).")
+  @Option(names = "--position", description = "random (default), fixed (bottom-right), "
+      + "ground (the foot row in the --ground-band, so things stand on the floor) or depth (on "
+      + "floor-like surfaces of the backgrounds' depth, sized by it; needs --depth-model).")
   String position = "";
 
   @Option(names = "--ground-band", description = "With --position ground: the rows a "
@@ -52,6 +53,11 @@ public final class FolderFlags {
       + "this (read from the file's header, before decoding), for every folder dataset that "
       + "sets none. Default: 64000000.")
   Long maxImagePixels;
+
+  @Option(names = "--on-bad-file", description = "fail (default: a bad image stops start-up, "
+      + "naming every bad file) or skip (bad images, and cut-outs whose mask is bad, are left "
+      + "out with one warning listing them), for every folder dataset that sets none.")
+  String onBadFile;
 
   @Option(names = "--mask-threshold", description = "Alpha at or above which the mask is 255. "
       + "Default: 128.")
@@ -69,8 +75,8 @@ public final class FolderFlags {
     return !bg.isEmpty() || !fg.isEmpty();
   }
 
-  /** The flag dataset (when given, with the depth flags) and then the config file's. */
-  public List<FolderDatasetConfig> datasets(DepthFlags depth) {
+  /** The flag dataset (when given, with the depth and scene flags) and then the config file's. */
+  public List<FolderDatasetConfig> datasets(DepthFlags depth, SceneFlags scene) {
     List<FolderDatasetConfig> out = new ArrayList<>();
     if (given()) {
       FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
@@ -89,12 +95,16 @@ public final class FolderFlags {
       if (softMask) {
         c.setSoftMask(true);
       }
-      out.add(c.build());
+      out.add(scene.apply(c).build());
     }
     if (config != null) {
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {
         out.add(d.toBuilder().setDepthModel(ModelPaths.resolve(d.getDepthModel())).build());
       }
+    }
+    if (onBadFile != null) {
+      out = out.stream().map(d -> !d.getOnBadFile().isEmpty() ? d
+          : d.toBuilder().setOnBadFile(onBadFile).build()).toList();
     }
     if (maxImagePixels == null) {
       return out;

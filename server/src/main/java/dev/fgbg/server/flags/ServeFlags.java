@@ -1,6 +1,7 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.ui.UiOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,9 @@ public final class ServeFlags {
   DepthFlags depth;
 
   @Mixin
+  SceneFlags scene;
+
+  @Mixin
   LoadFlags load;
 
   @Mixin
@@ -44,6 +48,14 @@ public final class ServeFlags {
 
   @Mixin
   ConnectFlags connect;
+
+  @Mixin
+  UiFlags ui;
+
+  /** The web UI's options under {@code options}' access rules, or null when it is off. */
+  public UiOptions ui(ServerOptions options) {
+    return ui.options(options.connect());
+  }
 
   /** The validated options for this JVM; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
@@ -57,8 +69,8 @@ public final class ServeFlags {
         .workers(workers)
         .window(window)
         .exportRoot(exportRoot)
-        .builtin(builtin.config(depth, folder.given()))
-        .datasets(folder.datasets(depth))
+        .builtin(builtin.config(depth, scene, folder.given()))
+        .datasets(folder.datasets(depth, scene))
         .device(depth.device)
         .depthCacheBytes(depth.cacheMb << 20)
         .cacheDir(depth.cacheDir)

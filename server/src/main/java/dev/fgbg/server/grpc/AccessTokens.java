@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.core.InWords;
 import dev.fgbg.common.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +84,7 @@ public final class AccessTokens {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
-          + e.getClass().getSimpleName() + ")", e);
+          + InWords.of(e) + ")", e);
     }
     AccessTokens tokens = parse(lines, "--token-file " + file);
     if (worldReadable(file)) {

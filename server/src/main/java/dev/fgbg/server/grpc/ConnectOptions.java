@@ -2,9 +2,9 @@ package dev.fgbg.server.grpc;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -40,9 +40,9 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key (mTLS "
           + "is TLS with client certificates)");
     }
-    readable("--tls-cert", tlsCert);
-    readable("--tls-key", tlsKey);
-    readable("--tls-client-ca", tlsClientCa);
+    if (tlsCert != null) {
+      TlsFiles.check(tlsCert, tlsKey, tlsClientCa, Instant.now());
+    }
     Objects.requireNonNull(tokens, "tokens");
     positive("--keepalive-time", keepaliveTime);
     positive("--max-connection-age", maxConnectionAge);
@@ -51,12 +51,6 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       throw new IllegalArgumentException("--host " + names(hosts) + " listens beyond loopback "
           + "without TLS or tokens: give --tls-cert and --tls-key, or --token-file, or --insecure "
           + "to serve anyone who can reach the port in plaintext");
-    }
-  }
-
-  private static void readable(String flag, Path file) {
-    if (file != null && !Files.isReadable(file)) {
-      throw new IllegalArgumentException(flag + " " + file + ": no readable file there");
     }
   }
 

@@ -101,8 +101,7 @@ final class ExportService {
       default -> throw FgbgException.invalidArgument("format " + r.getFormat()
           + " is not an export format; use folders, zip, webdataset, npy or coco");
     };
-    long end = r.getEnd() == 0 ? d.size() : r.getEnd();
-    return new ExportJob(d, r.getSeed(), r.getStart(), end, o, f, r.getDestination(),
+    return new ExportJob(d, r.getSeed(), Selections.of(d, r), o, f, r.getDestination(),
         r.getOverwrite(), r.getShardSize() == 0 ? ExportJob.DEFAULT_SHARD_SIZE : r.getShardSize(),
         r.getJpegQuality() == 0 ? ExportJob.DEFAULT_JPEG_QUALITY : r.getJpegQuality(),
         r.getDepthNpy());

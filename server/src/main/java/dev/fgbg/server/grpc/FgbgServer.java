@@ -12,11 +12,13 @@ import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.ServerStatsResponse;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
@@ -30,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -50,6 +53,7 @@ public final class FgbgServer {
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
   private final LoadControl load;
+  private final List<DepthRuntime> depth;
 
   /**
    * @param workers the shared pool of {@code options.workers()} threads that renders stream
@@ -60,6 +64,9 @@ public final class FgbgServer {
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
       List<DepthRuntime> depth, ServerOptions options, ServerMetrics metrics) {
     QuietCancels.install();
+    TransportFaults.install();
+    CacheLoadFailures.install();
+    this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
@@ -88,12 +95,18 @@ public final class FgbgServer {
       depth.forEach(metrics::watch);
       metrics.watch(load.budget);
     }
-    builder.addService(ServerInterceptors.intercept(service, interceptors))
-        .addService(health.getHealthService());
+    // Requests are parsed before any interceptor sees them: bytes that are not the request
+    // get INVALID_ARGUMENT naming the problem, counted as refused.
+    BiConsumer<String, Status.Code> refused = metrics == null ? (m, c) -> { }
+        : (m, c) -> metrics.rejected(m, c.name());
+    builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
+            refused))
+        .addService(RequestParsing.wrap(health.getHealthService().bindService(), refused));
     if (options.connect().reflection()) {
-      builder.addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(),
-          authenticator));
-      builder.addService(ServerInterceptors.intercept(reflectionV1Alpha(), authenticator));
+      builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
+          ProtoReflectionServiceV1.newInstance(), authenticator), refused));
+      builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(reflectionV1Alpha(),
+          authenticator), refused));
     }
     this.server = builder.build();
   }
@@ -144,6 +157,11 @@ public final class FgbgServer {
 
   public StreamStats stats() {
     return stats;
+  }
+
+  /** What the ServerStats call answers now. */
+  public ServerStatsResponse serverStats() {
+    return ProtoMapping.serverStats(stats, depth);
   }
 
   /** The memory budget every stream and GetSamples reply charges its rendered bytes to. */

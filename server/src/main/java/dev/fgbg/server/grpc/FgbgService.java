@@ -10,6 +10,7 @@ import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.Epochs;
 import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.v1.DatasetInfo;
@@ -83,11 +84,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
-      long end = request.getEnd() == 0 ? d.size() : request.getEnd();
+      Selection selection = Selections.of(d, request);
       load.stats.run(call, () -> { }, () -> {
         try {
-          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), request.getStart(),
-              end, outputs, call::isCancelled);
+          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
+              call::isCancelled);
           reply(response, ProtoMapping.stats(d, s, outputs));
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
@@ -105,10 +106,11 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
+      Selection selection = Selections.of(d, request);
       // The same admission as Stats: progress is no excuse to skip the queue.
       load.stats.run(call, () -> { }, () -> {
         try {
-          statsStreamer.run(d, request, outputs, call);
+          statsStreamer.run(d, request, selection, outputs, call);
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
         }
@@ -122,9 +124,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void gallery(GalleryRequest request, StreamObserver<GalleryResponse> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      long[] indices = request.getIndicesCount() > 0
-          ? request.getIndicesList().stream().mapToLong(Long::longValue).toArray()
-          : Gallery.spread(d, request.getCount());
+      long[] indices = Selections.galleryRows(d, request);
       BufferedImage img = Gallery.render(d, request.getSeed(), indices);
       GalleryResponse.Builder b = GalleryResponse.newBuilder()
           .setPng(ByteString.copyFrom(Gallery.png(img)))

@@ -20,6 +20,7 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
+import dev.fgbg.core.synth.IndexCodec;
 import dev.fgbg.v1.ChannelStats;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
@@ -35,7 +36,7 @@ import java.util.List;
 
 /** Conversions between the core's records and the wire messages. */
 final class ProtoMapping {
-  static final String INDEX_FORMULA = "i = ((bg * F + fg) * flips + flip) * P + k";
+  static final String INDEX_FORMULA = IndexCodec.FORMULA;
 
   private ProtoMapping() {}
 
@@ -204,24 +205,36 @@ final class ProtoMapping {
         .setFirstPosition(p.firstPosition());
   }
 
-  /** The statistics of the outputs that were computed (the others are absent). */
+  /**
+   * The statistics of the outputs that were computed (the others are absent), with standard
+   * errors and the population over a random subset.
+   */
   static StatsResponse stats(Dataset d, Stats s, Outputs outputs) {
     StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
-        .setFingerprint(d.fingerprint());
+        .setFingerprint(d.fingerprint()).setPopulation(s.population());
+    boolean random = s.population() > 0;
     if (outputs.image()) {
-      b.setImage(ChannelStats.newBuilder().setUnit("[0,1]")
-          .addAllMean(Arrays.stream(s.imageMean()).boxed().toList())
-          .addAllStd(Arrays.stream(s.imageStd()).boxed().toList()));
+      b.setImage(channel("[0,1]", s.imageMean(), s.imageStd(), random ? s.imageSe() : null));
     }
     if (outputs.mask()) {
-      b.setMask(ChannelStats.newBuilder().setUnit("[0,1]").addMean(s.maskMean())
-          .addStd(s.maskStd()));
+      b.setMask(channel("[0,1]", new double[] {s.maskMean()}, new double[] {s.maskStd()},
+          random ? new double[] {s.maskSe()} : null));
     }
     if (outputs.depth()) {
-      b.setDepth(ChannelStats.newBuilder().setUnit("metres").addMean(s.depthMean())
-          .addStd(s.depthStd()));
+      b.setDepth(channel("metres", new double[] {s.depthMean()}, new double[] {s.depthStd()},
+          random ? new double[] {s.depthSe()} : null));
     }
     return b.build();
+  }
+
+  private static ChannelStats channel(String unit, double[] mean, double[] std, double[] se) {
+    ChannelStats.Builder c = ChannelStats.newBuilder().setUnit(unit)
+        .addAllMean(Arrays.stream(mean).boxed().toList())
+        .addAllStd(Arrays.stream(std).boxed().toList());
+    if (se != null) {
+      c.addAllStandardError(Arrays.stream(se).boxed().toList());
+    }
+    return c.build();
   }
 
   static ServerStatsResponse serverStats(StreamStats stats, List<DepthRuntime> depth) {

@@ -3,6 +3,7 @@ package dev.fgbg.server.grpc;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.v1.StatsProgress;
@@ -29,15 +30,14 @@ final class StatsStreamer {
     return calculator;
   }
 
-  void run(Dataset d, StatsRequest r, Outputs outputs,
+  void run(Dataset d, StatsRequest r, Selection selection, Outputs outputs,
       ServerCallStreamObserver<StatsProgress> call) {
-    long end = r.getEnd() == 0 ? d.size() : r.getEnd();
-    long total = end - r.getStart();
+    long total = selection.size();
     long start = ticker.read();
     Object lock = new Object();
     long[] done = {0};
     long[] last = {start};
-    Stats s = calculator.compute(d, r.getSeed(), r.getStart(), end, outputs, call::isCancelled,
+    Stats s = calculator.compute(d, r.getSeed(), selection, outputs, call::isCancelled,
         n -> {
           synchronized (lock) {
             done[0] += n;

@@ -1,9 +1,11 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bearer tokens over real Netty on loopback. */
+@ExtendWith(LogCapture.Clean.class)
 class AuthenticatorTest {
   private static final Duration LONG = Duration.ofSeconds(90);
   private static final String ALICE = "alice-0123456789abcdef";

@@ -48,7 +48,7 @@ class ConnectOptionsTest {
     assertTrue(refusal(ConnectOptions.builder().tlsClientCa(c.ca()))
         .startsWith("--tls-client-ca needs --tls-cert and --tls-key"));
     Path missing = dir.resolve("missing.pem");
-    assertEquals("--tls-key " + missing + ": no readable file there",
+    assertEquals("--tls-key " + missing + ": no such file",
         refusal(ConnectOptions.builder().tls(c.serverCert(), missing)));
     assertEquals("--keepalive-time PT0S must be positive",
         refusal(ConnectOptions.builder().keepaliveTime(Duration.ZERO)));

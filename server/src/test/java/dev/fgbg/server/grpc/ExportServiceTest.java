@@ -1,9 +1,11 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Export, Stats and Gallery through the real service (in-process). */
+@ExtendWith(LogCapture.Clean.class)
 class ExportServiceTest {
   private static TestServer server;
   private static Path root;
@@ -212,13 +215,17 @@ class ExportServiceTest {
     assertEquals(g.getWidth(), img.getWidth());
     assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 8, img.getWidth(),
         "image | mask | depth | colour bar and its labels");
-    assertEquals(3 * (224 + 16 + 4) + 4, img.getHeight());
-    GalleryResponse spread = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
+    assertEquals(3 * (224 + 28 + 4) + 4, img.getHeight(), "two caption lines per row");
+    GalleryResponse drawn = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
         .setCount(5).build());
-    assertEquals(5, spread.getIndicesCount());
-    assertEquals(2 * 32 * 5 + 3 * 4, spread.getWidth(), "no depth column without depth, and "
+    assertEquals(5, drawn.getIndicesCount());
+    assertEquals(2 * 32 * 5 + 3 * 4, drawn.getWidth(), "no depth column without depth, and "
         + "32 px cells scaled up so the caption fits");
-    assertEquals(List.of(12L, 36L, 60L, 84L, 108L), spread.getIndicesList(), "evenly spaced");
+    var codec = TestDatasets.noDepth().codec();
+    assertEquals(4, drawn.getIndicesList().stream().limit(4).map(codec::bg).distinct().count(),
+        "the 4 backgrounds before any repeats");
+    assertEquals(5, drawn.getIndicesList().stream().map(codec::fg).distinct().count(),
+        "5 rows, the 5 cut-outs");
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub().gallery(
         GalleryRequest.newBuilder().setDataset("tiny").setCount(1000).build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());

@@ -1,9 +1,11 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.ExportFormat;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * admitted, queued or refused and cannot starve a stream, and a queued request whose deadline
  * passes never runs.
  */
+@ExtendWith(LogCapture.Clean.class)
 class FairServiceTest {
   private static final Duration LONG = Duration.ofSeconds(90);
 

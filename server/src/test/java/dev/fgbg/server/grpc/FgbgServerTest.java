@@ -1,10 +1,12 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.dataset.Dataset;
@@ -32,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The real Netty server on loopback. */
+@ExtendWith(LogCapture.Clean.class)
 class FgbgServerTest {
   private static StreamEpochRequest epoch() {
     return StreamEpochRequest.newBuilder().setDataset("tiny").setSeed(3).setEpoch(1)

@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.TestDatasets;
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@ExtendWith(LogCapture.Clean.class)
 class FgbgServiceTest {
   private static TestServer server;
   private static FgbgGrpc.FgbgBlockingStub stub;

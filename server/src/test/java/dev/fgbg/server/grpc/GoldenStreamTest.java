@@ -1,7 +1,9 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.DatasetRegistry;
@@ -21,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The built-in dataset's stream digests, as {@code ./fgbg stream} prints them (seed 0,
  * unshuffled). If one changes, a sample's bytes changed: that is a new generator version.
  */
+@ExtendWith(LogCapture.Clean.class)
 class GoldenStreamTest {
   private static TestServer server;
 

@@ -1,8 +1,10 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * Load and bad clients against the real Netty server on loopback: many streams at once, slow
  * readers, per-client caps. Memory is asserted on the budget's own accounting and on the heap.
  */
+@ExtendWith(LogCapture.Clean.class)
 class LoadSuiteTest {
   private static final Duration LONG = Duration.ofSeconds(90);
 

@@ -1,10 +1,12 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.TinyOnnx;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Teacher and layered depth from a real ONNX Runtime session, through the real service. */
+@ExtendWith(LogCapture.Clean.class)
 class ModelDepthThroughServerTest {
   @TempDir
   Path dir;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
@@ -13,10 +14,8 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -26,25 +25,10 @@ import org.junit.jupiter.api.Test;
 class QuietCancelsTest {
   @Test
   void aCancelledStreamLogsOneDebugLineAndNoTrace() throws Exception {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        records.add(r);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger root = Logger.getLogger("");
     Logger streamer = Logger.getLogger(CallSink.class.getName());
     Level was = streamer.getLevel();
     streamer.setLevel(Level.FINE);
-    root.addHandler(h);
-    h.setLevel(Level.ALL);
+    LogCapture log = new LogCapture();
     try {
       try (TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
         StreamStats stats = s.server().stats();
@@ -74,6 +58,7 @@ class QuietCancelsTest {
               Duration.ofSeconds(30)));
         }
       } // stopped: the transport has handled every close
+      List<LogRecord> records = log.records();
       List<LogRecord> loud = records.stream()
           .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()
               || r.getThrown() != null).toList();
@@ -88,7 +73,7 @@ class QuietCancelsTest {
             r.getMessage());
       }
     } finally {
-      root.removeHandler(h);
+      log.close();
       streamer.setLevel(was);
     }
   }

@@ -1,14 +1,17 @@
 package dev.fgbg.server.grpc;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.v1.StatsProgress;
 import dev.fgbg.v1.StatsRequest;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+@ExtendWith(LogCapture.Clean.class)
 class StatsStreamerTest {
   private static final Dataset D = TestDatasets.builtin();
   private static final Outputs IMAGE = new Outputs(true, false, false, false);
@@ -42,7 +46,8 @@ class StatsStreamerTest {
   private static FakeServerCall<StatsProgress> run(StatsStreamer s, long seed, boolean ready) {
     FakeServerCall<StatsProgress> call = new FakeServerCall<>();
     call.ready = ready;
-    s.run(D, StatsRequest.newBuilder().setSeed(seed).setStart(0).setEnd(640).build(), IMAGE, call);
+    s.run(D, StatsRequest.newBuilder().setSeed(seed).setStart(0).setEnd(640).build(),
+        Selection.range(D.size(), D.name(), 0, 640), IMAGE, call);
     return call;
   }
 
@@ -66,7 +71,8 @@ class StatsStreamerTest {
     assertTrue(last.getFinished());
     assertEquals(640, last.getDone());
     assertEquals(0, last.getEtaSeconds());
-    assertEquals(ProtoMapping.stats(D, calc.compute(D, 1, 0, 640, IMAGE, () -> false), IMAGE),
+    assertEquals(ProtoMapping.stats(D, calc.compute(D, 1,
+        Selection.range(D.size(), D.name(), 0, 640), IMAGE, () -> false), IMAGE),
         last.getResult());
   }
 

@@ -1,10 +1,12 @@
 package dev.fgbg.server.metrics;
 
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.LogCapture;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Prometheus endpoint of a real server on loopback, scraped over real HTTP. */
+@ExtendWith(LogCapture.Clean.class)
 class ServerMetricsTest {
   @TempDir
   Path dir;

@@ -13,6 +13,8 @@ public final class BuiltinForegrounds {
   /** Foreground label names, by label code. */
   public static final List<String> LABELS = List.of("person", "dog", "cat", "chair", "table",
       "plant", "lamp", "bin", "cone", "bicycle");
+  /** Real heights (metres) by label code, for depth-aware placement. */
+  static final double[] REAL_HEIGHTS = {1.7, 0.6, 0.3, 0.9, 0.75, 0.9, 1.6, 0.9, 0.7, 1.0};
   /** Master height in pixels; samples are resampled from here. */
   static final int MASTER = 192;
 
@@ -48,7 +50,8 @@ public final class BuiltinForegrounds {
       default -> bicycle(r);
     };
     String name = String.format("builtin_fg_%03d_%s", index, LABELS.get(kind));
-    return new Foreground(name, kind, s.width(), s.height(), s.render(index));
+    return new Foreground(name, kind, s.width(), s.height(), s.render(index),
+        REAL_HEIGHTS[kind]);
   }
 
   private static int pick(WorldRandom r, int[] palette) {

@@ -1,0 +1,174 @@
+"""What every consumer of an FgbgIterableDataset shares: the epoch of each pass, what the
+consumer received (for state_dict), where a resumed pass starts, and the shard streams.
+
+The dataset's own iteration, its DataLoader (FgbgLoader) and the device loader
+(FgbgDeviceLoader) all go through one Feed: a loader of rank r with k streams (DataLoader
+workers, or server streams read in one process) streams shards r*k + s of world*k.
+"""
+import multiprocessing
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, Iterator, Optional, Tuple
+
+import numpy as np
+
+from ..batch import Batch
+from ..failover import FailoverStream
+from ._resume import Cursor, Tracker
+from ._shards import rank_batches
+from ._world import World
+
+_NONE = -1
+
+
+class _Shared:
+    """Counters every copy of a Feed (main process and its DataLoader workers) shares. From
+    the spawn context: its semaphores are named, so they work in forked and spawned workers."""
+
+    NEXT, PASS, PLAIN_PASSES, RESUME_EPOCH, GENERATION = range(5)
+
+    def __init__(self) -> None:
+        self.array = multiprocessing.get_context("spawn").Array("q", [0, 0, 0, _NONE, 0])
+
+    def __getitem__(self, slot: int) -> int:
+        return int(self.array[slot])
+
+    def __setitem__(self, slot: int, value: int) -> None:
+        self.array[slot] = value
+
+
+@dataclass(frozen=True)
+class ShardRequest:
+    """The StreamEpoch fields every shard stream of a dataset asks with, and how to connect."""
+
+    target: str  # one target or several replicas (fgbg.replicas)
+    dataset: str
+    seed: int
+    shuffle: bool
+    batch_size: int
+    outputs: Optional[Tuple[str, ...]]
+    drop_last: bool
+    depth_dtype: str
+    client_options: Dict[str, Any]
+
+
+# A batch as a shard streams it: where it stands, the batch, and which samples to keep (None:
+# all; a resumed pass leaves out samples the consumer had already received).
+ShardBatch = Tuple[Cursor, Batch, Optional[np.ndarray]]
+
+
+class Feed:
+    """Passes over a dataset of `size` samples and the shard streams of each pass."""
+
+    def __init__(self, request: ShardRequest, size: int) -> None:
+        self.request = request
+        self.size = size
+        self.streams = 0  # what len(dataset) counts: the streams of the last loader built
+        self.len_streams: Optional[int] = None  # streams len(dataset) was reported for
+        self._shared = _Shared()
+        self._tracker = Tracker()
+
+    # ------------------------------------------------------------------ the consumer's side
+
+    def set_epoch(self, epoch: int) -> None:
+        with self._shared.array.get_lock():
+            self._shared[_Shared.NEXT] = int(epoch)
+            self._shared[_Shared.PLAIN_PASSES] = 0
+
+    def begin(self) -> int:
+        """In the consuming process: the epoch of the pass that starts now."""
+        with self._shared.array.get_lock():
+            epoch = self._shared[_Shared.NEXT]
+            self._shared[_Shared.NEXT] = epoch + 1
+            self._shared[_Shared.PASS] = epoch
+        self._tracker.begin(epoch)
+        self._publish_resume()
+        return epoch
+
+    def observe(self, cursor: Cursor) -> None:
+        """The consumer received the batch at `cursor`."""
+        self._tracker.observe(cursor)
+
+    def end(self, epoch: int) -> None:
+        """The consumer received the whole pass over `epoch`."""
+        self._tracker.end(epoch)
+        self._publish_resume()
+
+    @property
+    def generation(self) -> int:
+        """How many states were loaded (a loader's persistent workers hold the one before)."""
+        return self._tracker.generation
+
+    def pass_epoch(self) -> int:
+        """The epoch of the pass the consumer began (read by its loader's workers)."""
+        return self._shared[_Shared.PASS]
+
+    def plain_worker_epoch(self, workers: int) -> int:
+        """In a worker of a plain DataLoader (nothing recorded): the epoch of its next pass,
+        from counting the workers' passes."""
+        with self._shared.array.get_lock():
+            n = self._shared[_Shared.PLAIN_PASSES]
+            self._shared[_Shared.PLAIN_PASSES] = n + 1
+        return self._shared[_Shared.NEXT] + n // workers
+
+    def length(self, world: World, streams: int) -> int:
+        """Batches the loader of `world` with `streams` streams yields in the pass under way
+        (or the next one)."""
+        epoch = self._tracker.current
+        if epoch is None:
+            epoch = self._shared[_Shared.NEXT]
+        start, skip = self._tracker.start_of(epoch)
+        return rank_batches(self.size, start, skip, world.rank, world.size, streams,
+                            self.request.batch_size, self.request.drop_last)
+
+    def state(self) -> Dict[str, Any]:
+        return self._tracker.state(self.request.seed, self._shared[_Shared.NEXT])
+
+    def load(self, state: Dict[str, Any]) -> None:
+        """Continues from `state` (checked by the dataset) on the next pass."""
+        self.set_epoch(int(state["epoch"]))
+        with self._shared.array.get_lock():
+            generation = self._shared[_Shared.GENERATION] + 1
+            self._shared[_Shared.GENERATION] = generation
+        self._tracker.load(state, generation)
+        self._publish_resume()
+
+    def _publish_resume(self) -> None:
+        e = self._tracker.resume_epoch
+        self._shared[_Shared.RESUME_EPOCH] = _NONE if e is None else e
+
+    # ------------------------------------------------------------------ the streams
+
+    def _plan(self, epoch: int) -> Tuple[int, FrozenSet[int]]:
+        """(start position, positions to leave out) of a pass, as the consumer decided it."""
+        if self._shared[_Shared.RESUME_EPOCH] != epoch:
+            return 0, frozenset()
+        if (self._tracker.resume_epoch != epoch
+                or self._tracker.generation != self._shared[_Shared.GENERATION]):
+            raise RuntimeError("fgbg: load_state_dict() was called after this DataLoader worker "
+                               "started (persistent_workers=True); build the loader after "
+                               "loading the state")
+        return self._tracker.resume
+
+    def shard(self, epoch: int, world: World, stream: int, streams: int) -> Iterator[ShardBatch]:
+        """Stream `stream` of the `streams` of `world`'s rank: shard rank*streams + stream of
+        world*streams, from where the pass starts, on the rank's replica (failing over)."""
+        shards = world.size * streams
+        shard = world.rank * streams + stream
+        start, skip = self._plan(epoch)
+        r = self.request
+        batches = FailoverStream(
+            r.target, rank=shard, world_size=shards, client_options=r.client_options,
+            dataset=r.dataset, seed=r.seed, epoch=epoch, shuffle=r.shuffle,
+            batch_size=r.batch_size, start_position=start, drop_last=r.drop_last and not skip,
+            outputs=r.outputs, depth_dtype=r.depth_dtype)
+        passed = 0
+        for batch in batches:
+            passed += len(batch)
+            keep = None
+            if skip:
+                keep = np.fromiter((p not in skip for p in batch.positions.tolist()),
+                                   dtype=bool, count=len(batch))
+                if not keep.any():
+                    continue
+            yield (Cursor(epoch, shard, shards, passed, start, world.rank, world.size, streams),
+                   batch, keep)

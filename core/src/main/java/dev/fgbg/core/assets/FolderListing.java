@@ -1,0 +1,133 @@
+package dev.fgbg.core.assets;
+
+import dev.fgbg.core.InWords;
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The image files under a folder, in sorted relative-name order. Links are followed (a link to
+ * a file or folder elsewhere is read where it points); whatever has an image's name but cannot
+ * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
+ * link, a link loop, a folder that cannot be read, a name that is not valid in the file-name
+ * encoding, an image format fgbg does not read. Other files (labels.csv, notes) are ignored.
+ */
+final class FolderListing {
+  /** Image formats people put in photo folders that fgbg does not read. */
+  private static final Set<String> UNSUPPORTED = Set.of("gif", "bmp", "webp", "tif", "tiff",
+      "heic", "heif", "avif");
+
+  private FolderListing() {}
+
+  /** One listed image: its '/'-separated name relative to the folder, and its path. */
+  record ImageFile(String name, Path path) {}
+
+  static List<ImageFile> list(Path dir, String what, Problems problems) {
+    if (dir == null) {
+      problems.add("no " + what + " folder given");
+      return List.of();
+    }
+    if (!Files.isDirectory(dir)) {
+      problems.add(what + " folder " + dir + " does not exist or is not a folder");
+      return List.of();
+    }
+    List<ImageFile> out = new ArrayList<>();
+    try {
+      Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              String problem = problem(file, attrs);
+              if (problem != null) {
+                problems.add(file, problem);
+              } else if (attrs.isRegularFile() && ImageFiles.isImage(file)) {
+                out.add(new ImageFile(dir.relativize(file).toString().replace('\\', '/'),
+                    file));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              problems.add(file, e instanceof FileSystemLoopException
+                  ? "a symbolic link loop (a link to a folder that holds it)"
+                  : "cannot be read (" + InWords.of(e) + ")" + (Files.isDirectory(file)
+                      ? ": the images in it cannot be listed" : ""));
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) {
+              if (e != null) {
+                problems.add(d, "cannot be listed whole (" + InWords.of(e) + ")");
+              }
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      problems.add("cannot list " + what + " folder " + dir + ": " + InWords.of(e));
+      return List.of();
+    }
+    if (out.isEmpty()) {
+      problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)");
+    }
+    out.sort(Comparator.comparing(ImageFile::name));
+    return out;
+  }
+
+  /** Why {@code file} (with an image's name) cannot be read as one, or null. */
+  private static String problem(Path file, BasicFileAttributes attrs) {
+    String name = file.getFileName().toString();
+    boolean image = ImageFiles.isImage(file);
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    if (!image && !UNSUPPORTED.contains(ext)) {
+      return null; // not meant as an image
+    }
+    if (attrs.isSymbolicLink()) { // following it failed: dangling, or a loop
+      return link(file);
+    }
+    if (!attrs.isRegularFile()) {
+      return "is not a regular file (a FIFO, socket or device); only image files are read";
+    }
+    if (!image) {
+      return "is a " + ext.toUpperCase(Locale.ROOT) + " image; fgbg reads PNG and JPEG (convert "
+          + "it or remove it)";
+    }
+    if (file.toString().indexOf('\uFFFD') >= 0) {
+      return "its name is not valid in the file-name encoding (UTF-8 expected); rename it";
+    }
+    return null;
+  }
+
+  private static String link(Path file) {
+    String target;
+    try {
+      target = "'" + Files.readSymbolicLink(file) + "'";
+    } catch (IOException | UnsupportedOperationException e) {
+      target = "a target that cannot be read";
+    }
+    try {
+      Files.readAttributes(file, BasicFileAttributes.class);
+      return "is a symbolic link to " + target + " that cannot be read";
+    } catch (NoSuchFileException e) {
+      return "is a symbolic link to " + target + ", which does not exist";
+    } catch (IOException e) {
+      String why = InWords.of(e);
+      return "is a symbolic link to " + target + ": " + (why.contains("loop")
+          ? "a symbolic link loop" : why);
+    }
+  }
+}

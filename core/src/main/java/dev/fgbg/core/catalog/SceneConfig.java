@@ -1,0 +1,105 @@
+package dev.fgbg.core.catalog;
+
+import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A dataset configuration's scene fields (flag-style text) as a {@link SceneSpec}; an
+ * IllegalArgumentException naming the flag, or the spec field, otherwise.
+ */
+final class SceneConfig {
+  private static final String BLEND_RULE = "must be hard, gaussian[:SIGMA], poisson or "
+      + "motion[:LENGTH], or several of them comma-separated";
+
+  private SceneConfig() {}
+
+  static SceneSpec parse(FolderDatasetConfig c) {
+    SceneSpec.Builder b = SceneSpec.builder();
+    if (!c.getObjects().isEmpty()) {
+      int[] mm = range("--objects", c.getObjects());
+      b.objects(mm[0], mm[1]);
+    }
+    if (!c.getDistractors().isEmpty()) {
+      int[] mm = range("--distractors", c.getDistractors());
+      b.distractors(mm[0], mm[1]);
+    }
+    if (c.hasMaxOcclusion()) {
+      b.maxOcclusion(c.getMaxOcclusion());
+    }
+    if (c.hasMaxTruncation()) {
+      b.maxTruncation(c.getMaxTruncation());
+    }
+    if (!c.getBlend().isEmpty()) {
+      blend(c.getBlend(), b);
+    }
+    if (c.hasColourMatch()) {
+      b.colourMatch(c.getColourMatch());
+    }
+    if (c.hasCameraFov()) {
+      b.cameraFov(c.getCameraFov());
+    }
+    if (c.hasObjectHeight()) {
+      b.objectHeight(c.getObjectHeight());
+    }
+    return b.build();
+  }
+
+  /** "N" or "MIN:MAX" as {min, max}. */
+  private static int[] range(String flag, String text) {
+    String[] p = text.split(":", -1);
+    try {
+      if (p.length == 1) {
+        int n = Integer.parseInt(p[0].trim());
+        return new int[] {n, n};
+      }
+      if (p.length == 2) {
+        return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(flag + " '" + text + "' must be N or MIN:MAX");
+  }
+
+  /** "mode[:param],..." into the builder's modes, feather sigma and motion length. */
+  private static void blend(String text, SceneSpec.Builder b) {
+    List<SceneSpec.Blend> modes = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String[] mp = part.trim().split(":", -1);
+      String mode = mp[0].trim().toLowerCase(Locale.ROOT);
+      String param = mp.length == 2 ? mp[1].trim() : null;
+      try {
+        switch (mode) {
+          case "hard", "poisson" -> {
+            if (mp.length != 1) {
+              throw new IllegalArgumentException();
+            }
+            modes.add(mode.equals("hard") ? SceneSpec.Blend.HARD : SceneSpec.Blend.POISSON);
+          }
+          case "gaussian" -> {
+            modes.add(SceneSpec.Blend.GAUSSIAN);
+            if (param != null) {
+              b.featherSigma(Double.parseDouble(param));
+            }
+          }
+          case "motion" -> {
+            modes.add(SceneSpec.Blend.MOTION);
+            if (param != null) {
+              b.motionLength(Integer.parseInt(param));
+            }
+          }
+          default -> throw new IllegalArgumentException();
+        }
+        if (mp.length > 2) {
+          throw new IllegalArgumentException();
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--blend '" + text + "' " + BLEND_RULE, e);
+      }
+    }
+    b.blends(modes);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.fgbg.core.depth;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import dev.fgbg.core.FgbgException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * How fgbg opens an ONNX Runtime session: the options, in one place, that the benchmark's bare
+ * Python session copies ({@code bench/python/bare_onnx.py}). All graph optimisations, sequential
+ * execution, {@code threads} intra-op threads, memory patterns and the CPU arena on (ONNX
+ * Runtime's defaults), and no spin-waiting: inference shares the cores with synthesis, gRPC and
+ * the batcher's other threads, which a spinning pool would starve. None of these options changes
+ * the model's output bytes on CPU (checked on FastDepth for 1–8 threads and batch 1–16; lower
+ * optimisation levels do change them, by up to 6e-7), so they are not part of the model's id.
+ */
+public final class OnnxSessions {
+  private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
+
+  /** The options beyond the typed setters, as config entries (also given to the benchmark's). */
+  public static final Map<String, String> CONFIG_ENTRIES = Map.of("session.intra_op.allow_spinning", "0");
+
+  /** A session and where it runs ("cpu" or "cuda"). */
+  record Opened(OrtSession session, String device) {}
+
+  private OnnxSessions() {}
+
+  static Opened open(OrtEnvironment env, ModelConfig config, OnnxDepthModel.Device device,
+      int threads, String how) {
+    Path w = config.weights();
+    String used = "cpu";
+    try (SessionOptions opts = new SessionOptions()) {
+      opts.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+      opts.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+      opts.setIntraOpNumThreads(Math.max(1, threads));
+      opts.setInterOpNumThreads(1);
+      opts.setMemoryPatternOptimization(true);
+      opts.setCPUArenaAllocator(true);
+      for (Map.Entry<String, String> e : CONFIG_ENTRIES.entrySet()) {
+        opts.addConfigEntry(e.getKey(), e.getValue());
+      }
+      if (device != OnnxDepthModel.Device.CPU) {
+        try {
+          opts.addCUDA(0);
+          used = "cuda";
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+          if (device == OnnxDepthModel.Device.CUDA) {
+            throw FgbgException.invalidConfig("--device cuda: the CUDA execution provider is not "
+                + "available (" + e.getMessage() + "); build with -Pgpu on a machine with CUDA, "
+                + "or use --device cpu");
+          }
+          LOG.info("depth model " + config.name() + ": CUDA not available ("
+              + firstLine(e.getMessage()) + "); --device auto falls back to CPU");
+        }
+      }
+      return new Opened(env.createSession(w.toString(), opts), used);
+    } catch (OrtException e) {
+      throw FgbgException.invalidConfig("depth model weights " + w + " are not a usable ONNX "
+          + "model: " + firstLine(e.getMessage()) + how, e);
+    }
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

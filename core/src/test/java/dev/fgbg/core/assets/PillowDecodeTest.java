@@ -1,0 +1,134 @@
+package dev.fgbg.core.assets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Images decoded as Pillow (Debian's python3-pil) decodes them, on files made at test time:
+ * CMYK and YCCK JPEGs (the JDK's own colours are 32/255 off), a palette PNG with transparency,
+ * grey with alpha. Pillow's RGBA bytes are the reference.
+ */
+class PillowDecodeTest {
+  private static final String PYTHON = "/usr/bin/python3";
+  /** Makes the files Pillow can write, and writes Pillow's RGBA decode of each FILE as FILE.rgba. */
+  private static final String SCRIPT = String.join("\n",
+      "import sys, numpy as np",
+      "from PIL import Image",
+      "d = sys.argv[1]",
+      "h, w = 24, 40",
+      "y, x = np.mgrid[0:h, 0:w]",
+      "cmyk = np.stack([x * 6, y * 10, (x + y) * 4, 30 + (x * y) % 200], -1).astype(np.uint8)",
+      "Image.fromarray(cmyk, 'CMYK').save(d + '/cmyk.jpg', quality=95)",
+      "p = Image.fromarray(((x + y) % 16).astype(np.uint8), 'L').convert('P')",
+      "p.putpalette([v for i in range(256) for v in (i * 16 % 256, 255 - i, i * 7 % 256)])",
+      "p.info['transparency'] = 3",
+      "p.save(d + '/palette.png', transparency=3)",
+      "la = np.stack([x * 6, y * 10], -1).astype(np.uint8)",
+      "Image.fromarray(la, 'LA').save(d + '/la.png')",
+      "for f in sys.argv[2:]:",
+      "    im = Image.open(d + '/' + f)",
+      "    open(d + '/' + f + '.rgba', 'wb').write(im.convert('RGBA').tobytes())",
+      "");
+
+  @TempDir
+  Path dir;
+
+  private void pillow(String... files) throws Exception {
+    Path script = Files.writeString(dir.resolve("make.py"), SCRIPT);
+    List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(),
+        dir.toString()));
+    cmd.addAll(List.of(files));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
+    assertEquals(0, p.exitValue(), "python3 with Pillow (apt-get install python3-pil): " + out);
+  }
+
+  /** Mean absolute difference of our RGBA decode of {@code file} from Pillow's. */
+  private double error(String file) throws IOException {
+    byte[] ours = ImageFiles.read(dir.resolve(file)).rgba();
+    byte[] theirs = Files.readAllBytes(dir.resolve(file + ".rgba"));
+    assertEquals(theirs.length, ours.length, file);
+    long sum = 0;
+    for (int i = 0; i < ours.length; i++) {
+      sum += Math.abs((ours[i] & 0xff) - (theirs[i] & 0xff));
+    }
+    return (double) sum / ours.length;
+  }
+
+  @Test
+  void cmykAndYcckJpegsHavePillowsColours() throws Exception {
+    pillow();
+    writeYcck(dir.resolve("cmyk.jpg"), dir.resolve("ycck.jpg"));
+    pillow("cmyk.jpg", "ycck.jpg");
+    assertEquals(0.0, error("cmyk.jpg"), 0.05, "CMYK");
+    assertEquals(0.0, error("ycck.jpg"), 0.05, "YCCK");
+  }
+
+  @Test
+  void paletteWithTransparencyAndGreyWithAlphaHavePillowsPixels() throws Exception {
+    pillow("palette.png", "la.png");
+    assertEquals(0.0, error("palette.png"), "palette with tRNS");
+    assertEquals(0.0, error("la.png"), "grey with alpha");
+  }
+
+  /**
+   * A YCCK JPEG (Adobe transform 2) of made-up Y, Cb, Cr, K samples: the JDK writes a raster's
+   * samples as they are, and the Adobe marker of Pillow's CMYK file, set to transform 2, tells
+   * decoders to read them as YCCK.
+   */
+  private static void writeYcck(Path cmyk, Path out) throws IOException {
+    ImageReader reader;
+    IIOMetadata md;
+    WritableRaster r;
+    try (ImageInputStream in = ImageIO.createImageInputStream(cmyk.toFile())) {
+      reader = ImageIO.getImageReaders(in).next();
+      reader.setInput(in);
+      md = reader.getImageMetadata(0);
+      Raster raw = reader.readRaster(0, null);
+      r = raw.createCompatibleWritableRaster();
+      reader.dispose();
+    }
+    for (int y = 0; y < r.getHeight(); y++) {
+      for (int x = 0; x < r.getWidth(); x++) {
+        r.setPixel(x, y, new int[] {40 + x * 5, 100 + y * 3, 180 - x * 2, 120 + (x * y) % 130});
+      }
+    }
+    String format = "javax_imageio_jpeg_image_1.0";
+    IIOMetadataNode root = (IIOMetadataNode) md.getAsTree(format);
+    ((IIOMetadataNode) root.getElementsByTagName("app14Adobe").item(0))
+        .setAttribute("transform", "2");
+    md.setFromTree(format, root);
+    ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (ImageOutputStream o = ImageIO.createImageOutputStream(out.toFile())) {
+      w.setOutput(o);
+      ImageWriteParam p = w.getDefaultWriteParam();
+      p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      p.setCompressionQuality(0.95f);
+      w.write(null, new IIOImage(r, null, md), p);
+    } finally {
+      w.dispose();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.fgbg.server.flags;
+
+import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.ui.UiOptions;
+import picocli.CommandLine.Option;
+
+/** The web UI: off unless a port is given. */
+public final class UiFlags {
+  @Option(names = "--ui-port", description = "Serve the web UI, a read-only dataset browser, on "
+      + "this port (0 picks a free one). Default: off.")
+  Integer port;
+
+  @Option(names = "--ui-host", description = "Address the web UI listens on. Beyond loopback it "
+      + "follows the gRPC port's rules: TLS, tokens or --insecure. Default: 127.0.0.1.")
+  String host = UiOptions.LOOPBACK;
+
+  /** The UI's options under {@code connect}'s access rules, or null when it is off. */
+  public UiOptions options(ConnectOptions connect) {
+    return port == null ? null : UiOptions.of(host, port, connect);
+  }
+}

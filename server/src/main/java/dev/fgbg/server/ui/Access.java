@@ -1,0 +1,108 @@
+package dev.fgbg.server.ui;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.sun.net.httpserver.Headers;
+import dev.fgbg.server.grpc.AccessTokens;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Who may use the UI of a server with {@code --token-file}: a request carries one of its tokens
+ * as {@code Authorization: Bearer} (scripts), or the cookie of a session made by signing in. The
+ * sign-in page sends the token once, in that header, to {@code /api/login}, which answers with
+ * an HttpOnly, SameSite=Strict cookie holding a random session id; the token itself is never in
+ * a URL, a cookie or a log line. Sessions end after 12 idle hours or at {@code /api/logout}.
+ */
+final class Access {
+  private static final Logger LOG = Logger.getLogger(Access.class.getName());
+  static final String COOKIE = "fgbg_ui";
+  private static final Duration IDLE = Duration.ofHours(12);
+
+  private final AccessTokens tokens;
+  private final boolean https;
+  private final SecureRandom random = new SecureRandom();
+  private final Cache<String, AccessTokens.Holder> sessions = Caffeine.newBuilder()
+      .expireAfterAccess(IDLE).maximumSize(10_000).build();
+
+  Access(AccessTokens tokens, boolean https) {
+    this.tokens = tokens;
+    this.https = https;
+  }
+
+  /** Whether requests must show a token or a session. */
+  boolean required() {
+    return tokens.required();
+  }
+
+  /** Whether this request may see the UI. */
+  boolean allowed(Headers h) {
+    if (!tokens.required()) {
+      return true;
+    }
+    Optional<AccessTokens.Holder> byToken = bearer(h).flatMap(tokens::match);
+    return byToken.isPresent() || session(h) != null;
+  }
+
+  private static Optional<String> bearer(Headers h) {
+    String auth = h.getFirst("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    return Optional.of(auth.substring(7).strip());
+  }
+
+  private AccessTokens.Holder session(Headers h) {
+    String id = cookie(h);
+    return id == null ? null : sessions.getIfPresent(id);
+  }
+
+  private static String cookie(Headers h) {
+    for (String line : h.getOrDefault("Cookie", List.of())) {
+      for (String part : line.split(";")) {
+        String p = part.strip();
+        if (p.startsWith(COOKIE + "=")) {
+          return p.substring(COOKIE.length() + 1);
+        }
+      }
+    }
+    return null;
+  }
+
+  /** {@code /api/login}: a valid bearer token becomes a session cookie. */
+  Reply login(Request r) {
+    Optional<String> token = bearer(r.headers());
+    if (token.isEmpty()) {
+      throw new HttpFailure(401, "send the token as 'Authorization: Bearer TOKEN'");
+    }
+    Optional<AccessTokens.Holder> holder = tokens.match(token.get());
+    if (holder.isEmpty()) {
+      LOG.info("web UI: a sign-in with an unknown token was refused");
+      throw new HttpFailure(401, "that is not one of this server's tokens");
+    }
+    byte[] id = new byte[32];
+    random.nextBytes(id);
+    String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    sessions.put(session, holder.get());
+    LOG.info("web UI: " + holder.get().name() + " signed in");
+    return Reply.json(new Signed(holder.get().name())).header("Set-Cookie", COOKIE + "="
+        + session + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+  }
+
+  /** {@code /api/logout}: ends the session of the cookie, if any. */
+  Reply logout(Request r) {
+    String id = cookie(r.headers());
+    if (id != null) {
+      sessions.invalidate(id);
+    }
+    return Reply.json(new Signed("")).header("Set-Cookie", COOKIE
+        + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+  }
+
+  /** Who signed in ("" after signing out). */
+  record Signed(String name) {}
+}

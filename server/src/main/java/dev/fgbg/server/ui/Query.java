@@ -1,0 +1,150 @@
+package dev.fgbg.server.ui;
+
+import dev.fgbg.core.Quoted;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The query parameters of one request, read by name with their rules. Every refusal is a 400
+ * naming the parameter, the rule and (quoted, cut) what was given; a parameter given twice or
+ * not taken by the page is refused too, so a typo never silently shows the wrong samples.
+ */
+final class Query {
+  private final Map<String, String> values;
+
+  private Query(Map<String, String> values) {
+    this.values = values;
+  }
+
+  static Query parse(String raw) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return new Query(values);
+    }
+    for (String pair : raw.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name");
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), "parameter " + Quoted.of(name));
+      if (values.put(name, value) != null) {
+        throw HttpFailure.badRequest("parameter " + Quoted.of(name) + " is given twice");
+      }
+    }
+    return new Query(values);
+  }
+
+  private static String decode(String s, String what) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw HttpFailure.badRequest(what + " is not URL-encoded properly: " + Quoted.of(s));
+    }
+  }
+
+  /** Refuses any parameter not in {@code names}, listing those that are taken. */
+  Query allow(Set<String> names) {
+    for (String n : values.keySet()) {
+      if (!names.contains(n)) {
+        throw HttpFailure.badRequest("unknown parameter " + Quoted.of(n) + "; this page takes "
+            + (names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names))));
+      }
+    }
+    return this;
+  }
+
+  boolean has(String name) {
+    String v = values.get(name);
+    return v != null && !v.isEmpty();
+  }
+
+  /** The value, or {@code fallback} when absent or empty. */
+  String string(String name, String fallback) {
+    return has(name) ? values.get(name) : fallback;
+  }
+
+  /** A value that must be given. */
+  String required(String name) {
+    if (!has(name)) {
+      throw HttpFailure.badRequest("parameter '" + name + "' is required");
+    }
+    return values.get(name);
+  }
+
+  long number(String name, long fallback, long min, long max) {
+    return has(name) ? parse(name, values.get(name), min, max) : fallback;
+  }
+
+  int integer(String name, int fallback, int min, int max) {
+    return (int) number(name, fallback, min, max);
+  }
+
+  static long parse(String name, String text, long min, long max) {
+    long v;
+    try {
+      v = Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("parameter '" + name + "' must be an integer in [" + min
+          + ", " + max + "], got " + Quoted.of(text));
+    }
+    if (v < min || v > max) {
+      throw HttpFailure.badRequest("parameter '" + name + "' must be in [" + min + ", " + max
+          + "], got " + v);
+    }
+    return v;
+  }
+
+  boolean bool(String name, boolean fallback) {
+    if (!has(name)) {
+      return fallback;
+    }
+    return switch (values.get(name)) {
+      case "1", "true", "yes", "on" -> true;
+      case "0", "false", "no", "off" -> false;
+      default -> throw HttpFailure.badRequest("parameter '" + name + "' must be true or false,"
+          + " got " + Quoted.of(values.get(name)));
+    };
+  }
+
+  /** One of {@code choices} (the first is the default). */
+  String choice(String name, String... choices) {
+    String v = string(name, choices[0]);
+    if (!Arrays.asList(choices).contains(v)) {
+      throw HttpFailure.badRequest("parameter '" + name + "' must be one of "
+          + String.join(", ", choices) + "; got " + Quoted.of(v));
+    }
+    return v;
+  }
+
+  /** Comma-separated words (empty when absent), in the order given, without repeats. */
+  List<String> words(String name) {
+    List<String> out = new ArrayList<>();
+    if (has(name)) {
+      for (String w : values.get(name).split(",", -1)) {
+        String t = w.strip();
+        if (t.isEmpty()) {
+          throw HttpFailure.badRequest("parameter '" + name + "' has an empty item: "
+              + Quoted.of(values.get(name)));
+        }
+        if (!out.contains(t)) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Comma-separated integers in [min, max], sorted without repeats (empty when absent). */
+  int[] integers(String name, int min, int max) {
+    return words(name).stream().mapToInt(w -> (int) parse(name, w, min, max)).sorted()
+        .distinct().toArray();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.fgbg.server.ui;
+
+import dev.fgbg.common.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The UI's static files (style sheet, one script per page, icon), read from the jar once, and
+ * the HTML shell every page shares: the header with the navigation, then either the page's
+ * script or, for a refused request, the message. No inline script or style, so the content
+ * security policy can allow this origin's files only.
+ */
+final class Resources {
+  private static final String ROOT = "/dev/fgbg/server/ui/";
+  static final List<String> STATIC = List.of("app.css", "common.js", "datasets.js", "grid.js",
+      "sample.js", "stats.js", "live.js", "login.js", "favicon.svg");
+
+  private final Map<String, byte[]> files = new HashMap<>();
+  private final Map<String, String> etags = new HashMap<>();
+  private final String shell;
+
+  Resources() {
+    for (String name : STATIC) {
+      byte[] bytes = read("static/" + name);
+      files.put(name, bytes);
+      etags.put(name, "\"" + HexFormat.of().formatHex(Sha256.newDigest().digest(bytes))
+          .substring(0, 16) + "\"");
+    }
+    shell = new String(read("shell.html"), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] read(String name) {
+    try (InputStream in = Resources.class.getResourceAsStream(ROOT + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the web UI's " + name + " is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code /static/NAME}: revalidated by ETag, so a new jar's files are seen at once. */
+  Reply file(Request r, String name) {
+    byte[] bytes = files.get(name);
+    if (bytes == null) {
+      throw HttpFailure.notFound("no file " + r.path());
+    }
+    String etag = etags.get(name);
+    String type = name.endsWith(".css") ? "text/css; charset=utf-8"
+        : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "image/svg+xml";
+    boolean same = etag.equals(r.headers().getFirst("If-None-Match"));
+    return Reply.bytes(same ? 304 : 200, type, same ? new byte[0] : bytes).header("ETag", etag)
+        .header("Cache-Control", "no-cache");
+  }
+
+  /**
+   * A page: the shell with {@code page}'s script, or with {@code error} (then no script runs)
+   * when the request was refused.
+   */
+  Reply page(int status, String page, String title, String error) {
+    String main = error == null ? "" : "<section class=\"failure\"><h1>" + status + "</h1><p>"
+        + escape(error) + "</p><p><a href=\"/\">Datasets</a></p></section>";
+    String script = error == null
+        ? "<script type=\"module\" src=\"/static/" + page + ".js\"></script>" : "";
+    return Reply.html(status, shell.replace("{{title}}", escape(title))
+        .replace("{{page}}", page).replace("{{main}}", main).replace("{{script}}", script))
+        .header("Cache-Control", "no-store");
+  }
+
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}

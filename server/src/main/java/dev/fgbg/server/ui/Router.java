@@ -1,0 +1,139 @@
+package dev.fgbg.server.ui;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.fgbg.core.Quoted;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Dispatches the UI's requests: GET and HEAD only (405 otherwise), exact paths (404 otherwise),
+ * the token check of {@link Access} (pages answer a sign-in page, data a 401), and every failure
+ * through {@link Failures} as an HTML page, JSON or text, as the route is. Adds the headers
+ * every reply carries: no sniffing, no framing, no referrer, a policy of this origin's files only.
+ */
+final class Router implements HttpHandler {
+  private static final Logger LOG = Logger.getLogger(Router.class.getName());
+  private static final String POLICY = "default-src 'self'; img-src 'self' blob: data:; "
+      + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+      + "base-uri 'none'; form-action 'self'";
+
+  /** What a route answers with, and so how its failures are shown. */
+  enum Kind { PAGE, API, FILE }
+
+  private record Route(Kind kind, boolean open, Function<Request, Reply> handler) {}
+
+  private final Access access;
+  private final Resources resources;
+  private final Map<String, Route> routes = new HashMap<>();
+
+  Router(Access access, Resources resources) {
+    this.access = access;
+    this.resources = resources;
+    for (String name : Resources.STATIC) {
+      routes.put("/static/" + name, new Route(Kind.FILE, true, r -> resources.file(r, name)));
+    }
+  }
+
+  /** A page: its parameters checked by {@code check}, then the shell with its script. */
+  Router page(String path, String page, String title, Consumer<Query> check) {
+    routes.put(path, new Route(Kind.PAGE, false, r -> {
+      check.accept(r.query());
+      return resources.page(200, page, title, null);
+    }));
+    return this;
+  }
+
+  Router api(String path, boolean open, Function<Request, Reply> handler) {
+    routes.put(path, new Route(Kind.API, open, handler));
+    return this;
+  }
+
+  Router file(String path, Function<Request, Reply> handler) {
+    routes.put(path, new Route(Kind.FILE, false, handler));
+    return this;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      boolean head = method.equals("HEAD");
+      String path = ex.getRequestURI().getRawPath();
+      Route route = routes.get(path);
+      Kind kind = route != null ? route.kind() : path.startsWith("/api/") ? Kind.API : Kind.PAGE;
+      Reply reply;
+      if (!head && !method.equals("GET")) {
+        reply = failure(kind, new HttpFailure(405, "only GET and HEAD are served here, not "
+            + Quoted.of(method))).header("Allow", "GET, HEAD");
+      } else if (route == null) {
+        reply = failure(kind, HttpFailure.notFound("no page at " + Quoted.of(path)
+            + "; the pages are /, /grid, /sample, /stats and /live"));
+      } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
+        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
+            : failure(kind, new HttpFailure(401, "this server asks for a token: sign in on any"
+                + " page of this UI, or send 'Authorization: Bearer TOKEN'"));
+      } else {
+        reply = answer(route, ex);
+      }
+      send(ex, reply, head);
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "web UI: the client left", e);
+    }
+  }
+
+  private Reply answer(Route route, HttpExchange ex) {
+    try {
+      return route.handler().apply(new Request(ex.getRequestURI().getRawPath(),
+          Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders()));
+    } catch (RuntimeException e) {
+      return failure(route.kind(), Failures.of(e));
+    }
+  }
+
+  private Reply failure(Kind kind, HttpFailure f) {
+    return switch (kind) {
+      case PAGE -> resources.page(f.status(), "error", "Error " + f.status(), f.getMessage());
+      case API -> Reply.json(f.status(), Map.of("error", f.getMessage(), "status", f.status()));
+      case FILE -> Reply.text(f.status(), f.getMessage() + "\n");
+    };
+  }
+
+  private static void send(HttpExchange ex, Reply r, boolean head) throws IOException {
+    Headers h = ex.getResponseHeaders();
+    h.set("Content-Type", r.type());
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("X-Frame-Options", "DENY");
+    h.set("Referrer-Policy", "no-referrer");
+    h.set("Content-Security-Policy", POLICY);
+    if (!r.headers().containsKey("Cache-Control")) {
+      h.set("Cache-Control", "no-store");
+    }
+    r.headers().forEach(h::set);
+    if (r.stream() != null && !head) {
+      ex.sendResponseHeaders(r.status(), 0);
+      try (OutputStream out = ex.getResponseBody()) {
+        r.stream().write(out);
+      } catch (RuntimeException e) {
+        Failures.of(e); // logged when unexpected; the stream ends
+      }
+      return;
+    }
+    byte[] body = r.body() == null ? new byte[0] : r.body();
+    if (head || body.length == 0 || r.status() == 304) {
+      ex.sendResponseHeaders(r.status(), -1);
+      return;
+    }
+    ex.sendResponseHeaders(r.status(), body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.fgbg.server.ui;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.synth.DepthEncoding;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Samples rendered for the UI, every output at once, as GetSamples renders them: float16 depth,
+ * on the UI's lane of the server's fair scheduler, the arrays charged to the server's memory
+ * budget while they are rendered. A grid page renders all its samples in one call
+ * ({@link #prefetch}), so its thumbnails cost one GetSamples of the page; the images are then
+ * encoded from here. Bounded by bytes; concurrent asks for one sample share one render.
+ */
+final class SampleCache {
+  /** One rendered sample of one dataset (by fingerprint) and seed. */
+  record Key(String fingerprint, long seed, long index) {}
+
+  static final long DEFAULT_BYTES = 96L << 20;
+
+  private final AsyncCache<Key, RenderedBatch> cache;
+  private final Executor lane;
+  private final MemoryBudget budget;
+
+  SampleCache(long maxBytes, Executor lane, MemoryBudget budget) {
+    this.cache = Caffeine.newBuilder().maximumWeight(maxBytes)
+        .weigher((Key k, RenderedBatch b) -> bytes(b)).buildAsync();
+    this.lane = lane;
+    this.budget = budget;
+  }
+
+  private static int bytes(RenderedBatch b) {
+    return length(b.images()) + length(b.masks()) + length(b.depth()) + 256;
+  }
+
+  private static int length(byte[] a) {
+    return a == null ? 0 : a.length;
+  }
+
+  /** Sample {@code index} of {@code d} under {@code seed} (the index already checked). */
+  CompletableFuture<RenderedBatch> get(Dataset d, long seed, long index) {
+    Key key = new Key(d.fingerprint(), seed, index);
+    CompletableFuture<RenderedBatch> cached = cache.getIfPresent(key);
+    return cached != null ? cached : prefetch(d, seed, new long[] {index}).get(0);
+  }
+
+  /**
+   * The samples {@code indices}, those not cached rendered in one call; completes with them in
+   * order.
+   */
+  List<CompletableFuture<RenderedBatch>> prefetch(Dataset d, long seed, long[] indices) {
+    List<CompletableFuture<RenderedBatch>> out = new ArrayList<>();
+    List<CompletableFuture<RenderedBatch>> mine = new ArrayList<>();
+    long[] missing = new long[indices.length];
+    int n = 0;
+    for (long i : indices) {
+      CompletableFuture<RenderedBatch> f = new CompletableFuture<>();
+      CompletableFuture<RenderedBatch> had = cache.asMap().putIfAbsent(
+          new Key(d.fingerprint(), seed, i), f);
+      if (had == null) {
+        mine.add(f);
+        missing[n++] = i;
+      }
+      out.add(had != null ? had : f);
+    }
+    if (n > 0) {
+      long[] run = Arrays.copyOf(missing, n);
+      render(d, seed, run).whenComplete((b, e) -> {
+        for (int s = 0; s < run.length; s++) {
+          if (e != null) {
+            mine.get(s).completeExceptionally(e);
+          } else {
+            mine.get(s).complete(slice(b, s));
+          }
+        }
+      });
+    }
+    return out;
+  }
+
+  private CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices) {
+    Outputs all = Outputs.all(d);
+    long bytes = Math.min(budget.capacity(),
+        new BatchShape(d, all, DepthEncoding.FLOAT16).renderBytes(indices.length));
+    return budget.acquire(bytes)
+        .thenComposeAsync(v -> Renderer.render(d, seed, indices, all, DepthEncoding.FLOAT16,
+            () -> false), lane)
+        .whenComplete((b, e) -> budget.release(bytes));
+  }
+
+  /** Sample {@code s} of a batch in arrays of its own, so the batch's can go. */
+  private static RenderedBatch slice(RenderedBatch b, int s) {
+    return new RenderedBatch(new long[] {b.indices()[s]}, part(b.images(), s, b.size()),
+        part(b.masks(), s, b.size()), part(b.depth(), s, b.size()), b.encoding(),
+        new SampleInfo[] {b.infos()[s]});
+  }
+
+  private static byte[] part(byte[] all, int s, int n) {
+    if (all == null) {
+      return null;
+    }
+    int each = all.length / n;
+    return Arrays.copyOfRange(all, s * each, (s + 1) * each);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.fgbg.server.ui;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.sampling.Selection;
+import dev.fgbg.core.stats.Histograms;
+import dev.fgbg.core.stats.Stats;
+import dev.fgbg.core.stats.StatsCalculator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Stats page's data, {@code /api/stats}: Stats over an index range, as the Stats call
+ * computes them ({@link StatsCalculator}, on a lane of the server's workers, after a permit of
+ * the server's Stats admission), streamed as server-sent events: {@code progress} as samples are
+ * counted (each 2% of the range, and at most every 100 ms between), then {@code result} with the
+ * means, standard deviations and exact histograms, or {@code failure}. Workers only queue
+ * progress; the request's own thread writes it, so a slow browser never holds a worker.
+ */
+final class StatsPage {
+  static final Set<String> PARAMS = Set.of("dataset", "seed", "start", "end", "outputs",
+      "bins");
+  private static final long PACE_NANOS = 100_000_000L;
+  private static final int STEPS = 50;
+
+  /** A checked request. */
+  record Ask(Dataset dataset, long seed, long start, long end, Outputs outputs, int bins) {}
+
+  record Progress(long done, long total, double samplesPerSecond, double etaSeconds) {}
+
+  record Channel(String unit, double[] mean, double[] std, List<long[]> histogram) {}
+
+  record DepthChannel(String unit, double mean, double std, double[] edges, long[] counts) {}
+
+  record Result(String dataset, String fingerprint, long seed, long start, long end,
+      long samples, Channel image, Channel mask, DepthChannel depth, double seconds) {}
+
+  private final DatasetRegistry registry;
+  private final StatsCalculator calculator;
+  private final Admission admission;
+  private final Executor runner;
+  private final Ticker ticker;
+
+  StatsPage(DatasetRegistry registry, StatsCalculator calculator, Admission admission,
+      Executor runner, Ticker ticker) {
+    this.registry = registry;
+    this.calculator = calculator;
+    this.admission = admission;
+    this.runner = runner;
+    this.ticker = ticker;
+  }
+
+  /** The parameters of the page ({@code extra} too) and of the API, checked alike. */
+  static Ask check(Query q, DatasetRegistry registry, Set<String> extra) {
+    Set<String> names = new HashSet<>(PARAMS);
+    names.addAll(extra);
+    q.allow(names);
+    Dataset d = Params.dataset(q, registry);
+    long start = q.number("start", 0, 0, d.size() - 1);
+    long end = q.number("end", d.size(), start + 1, d.size());
+    boolean image = true;
+    boolean mask = true;
+    boolean depth = d.hasDepth();
+    List<String> asked = q.words("outputs");
+    if (!asked.isEmpty()) {
+      for (String w : asked) {
+        if (!List.of("image", "mask", "depth").contains(w)) {
+          throw HttpFailure.badRequest("parameter 'outputs': " + w + " is not one of image,"
+              + " mask, depth");
+        }
+        if (w.equals("depth") && !d.hasDepth()) {
+          throw HttpFailure.badRequest("parameter 'outputs': dataset '" + d.name()
+              + "' has no depth (depth source: " + d.depthSource() + ")");
+        }
+      }
+      image = asked.contains("image");
+      mask = asked.contains("mask");
+      depth = asked.contains("depth");
+    }
+    return new Ask(d, Params.seed(q), start, end, new Outputs(image, mask, depth, false),
+        q.integer("bins", 64, 1, 1024));
+  }
+
+  Reply api(Request r) {
+    Ask a = check(r.query(), registry, Set.of());
+    return Reply.stream("text/event-stream; charset=utf-8", out -> run(a, out))
+        .header("Cache-Control", "no-store");
+  }
+
+  private void run(Ask a, OutputStream out) throws IOException {
+    CompletableFuture<Admission.Permit> admitted = admission.admit();
+    if (!admitted.isDone()) {
+      send(out, "queued", new Progress(0, a.end - a.start, 0, 0));
+    }
+    Admission.Permit permit;
+    try {
+      permit = admitted.join();
+    } catch (RuntimeException e) {
+      send(out, "failure", new Failure(Failures.message(e)));
+      return;
+    }
+    AtomicBoolean gone = new AtomicBoolean();
+    try (permit) {
+      long total = a.end - a.start;
+      long began = ticker.read();
+      BlockingQueue<Progress> progress = new ArrayBlockingQueue<>(4 * STEPS);
+      Object lock = new Object();
+      long[] state = {0, began, 0}; // done, when last queued, last step queued
+      Histograms h = new Histograms();
+      CompletableFuture<Stats> result = CompletableFuture.supplyAsync(() ->
+          calculator.compute(a.dataset, a.seed,
+              Selection.range(a.dataset.size(), a.dataset.name(), a.start, a.end), a.outputs,
+              gone::get, n -> {
+            synchronized (lock) {
+              state[0] += n;
+              long now = ticker.read();
+              long step = state[0] * STEPS / total;
+              if (state[0] < total && (step > state[2] || now - state[1] >= PACE_NANOS)) {
+                state[1] = now;
+                state[2] = step;
+                progress.offer(progress(state[0], total, now - began));
+              }
+            }
+          }, h), runner);
+      send(out, "progress", progress(0, total, 0));
+      while (!result.isDone()) {
+        Progress p = progress.poll(PACE_NANOS, TimeUnit.NANOSECONDS);
+        if (p != null) {
+          send(out, "progress", p);
+        }
+      }
+      for (Progress p = progress.poll(); p != null; p = progress.poll()) {
+        send(out, "progress", p);
+      }
+      Stats s;
+      try {
+        s = result.join();
+      } catch (RuntimeException e) {
+        send(out, "failure", new Failure(Failures.message(e)));
+        return;
+      }
+      double seconds = (ticker.read() - began) / 1e9;
+      send(out, "progress", progress(total, total, ticker.read() - began));
+      send(out, "result", result(a, s, h, seconds));
+    } catch (IOException | RuntimeException e) {
+      gone.set(true); // the browser left or the server stops: the computation stops too
+      throw e;
+    } catch (InterruptedException e) {
+      gone.set(true);
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  record Failure(String message) {}
+
+  private static Progress progress(long done, long total, long nanos) {
+    double rate = done / Math.max(1e-9, nanos / 1e9);
+    return new Progress(done, total, rate, rate > 0 ? (total - done) / rate : 0);
+  }
+
+  private static Result result(Ask a, Stats s, Histograms h, double seconds) {
+    Outputs o = a.outputs;
+    Channel image = o.image() ? new Channel("[0,1]", s.imageMean(), s.imageStd(),
+        List.of(h.image(0), h.image(1), h.image(2))) : null;
+    Channel mask = o.mask() ? new Channel("[0,1]", new double[] {s.maskMean()},
+        new double[] {s.maskStd()}, List.of(h.mask())) : null;
+    Histograms.Binned bins = o.depth() ? h.depth(a.bins) : null;
+    DepthChannel depth = bins == null ? null : new DepthChannel(a.dataset.depthUnits(),
+        s.depthMean(), s.depthStd(), bins.edges(), bins.counts());
+    return new Result(a.dataset.name(), a.dataset.fingerprint(), a.seed, a.start, a.end,
+        s.samples(), image, mask, depth, seconds);
+  }
+
+  /** One server-sent event, flushed. */
+  private static void send(OutputStream out, String event, Object data) throws IOException {
+    out.write(("event: " + event + "\ndata: " + Json.GSON.toJson(data) + "\n\n")
+        .getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}

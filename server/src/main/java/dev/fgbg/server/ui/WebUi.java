@@ -1,0 +1,110 @@
+package dev.fgbg.server.ui;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
+import dev.fgbg.core.concurrent.NamedThreads;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.stats.StatsCalculator;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The web UI of a running server ({@code --ui-port}): the JDK's HTTP server (HTTPS with the
+ * server's TLS files) on its own small pool, with the pages, their JSON and the sample images.
+ * Read-only: nothing it serves changes the server's state.
+ */
+public final class WebUi implements AutoCloseable {
+  /** Requests served at once (a browser opens six connections; a Stats page holds one). */
+  static final int THREADS = 12;
+  private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  private final HttpServer http;
+  private final ExecutorService threads;
+  private final ExecutorService statsThreads;
+  private final String scheme;
+
+  private WebUi(HttpServer http, ExecutorService threads, ExecutorService statsThreads,
+      String scheme) {
+    this.http = http;
+    this.threads = threads;
+    this.statsThreads = statsThreads;
+    this.scheme = scheme;
+  }
+
+  /** Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it. */
+  public static WebUi start(UiOptions options, ServerView view) throws IOException {
+    // Without TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK:
+    // every small image would wait ~40 ms. Read once, by the first HTTP server of the JVM.
+    if (System.getProperty(NODELAY) == null) {
+      System.setProperty(NODELAY, "true");
+    }
+    InetSocketAddress at = new InetSocketAddress(options.host(), options.port());
+    boolean tls = options.connect().tls();
+    HttpServer http;
+    if (tls) {
+      HttpsServer https = HttpsServer.create(at, 64);
+      https.setHttpsConfigurator(UiTls.configurator(options.connect()));
+      http = https;
+    } else {
+      http = HttpServer.create(at, 64);
+    }
+    ExecutorService threads = NamedThreads.fixedPool("fgbg-ui", THREADS);
+    ExecutorService statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-ui-stats"));
+    DatasetRegistry registry = view.registry();
+    SampleCache cache = new SampleCache(SampleCache.DEFAULT_BYTES,
+        view.scheduler().lane("web UI"), view.budget());
+    Access access = new Access(options.connect().tokens(), tls);
+    Images images = new Images(registry, cache);
+    StatsPage stats = new StatsPage(registry,
+        new StatsCalculator(view.scheduler().lane("web UI stats"),
+            2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
+        Ticker.systemTicker());
+    Router router = new Router(access, new Resources())
+        .page("/", "datasets", "Datasets", q -> q.allow(Set.of()))
+        .page("/grid", "grid", "Grid", q -> GridQuery.parse(q, registry))
+        .page("/sample", "sample", "Sample", q -> SamplePage.check(q, registry))
+        .page("/stats", "stats", "Stats", q -> StatsPage.check(q, registry, Set.of("run")))
+        .page("/live", "live", "Live server", q -> q.allow(Set.of()))
+        .api("/api/datasets", false, new DatasetsPage(registry)::api)
+        .api("/api/grid", false, new GridPage(registry, cache)::api)
+        .api("/api/sample", false, new SamplePage(registry, cache)::api)
+        .api("/api/stats", false, stats::api)
+        .api("/api/live", false, new LivePage(view)::api)
+        .api("/api/login", true, access::login)
+        .api("/api/logout", true, access::logout);
+    for (SampleOutputs.Output o : SampleOutputs.ALL) {
+      router.file("/img/" + o.file(), r -> images.serve(r, o));
+    }
+    http.createContext("/", router);
+    http.setExecutor(threads);
+    http.start();
+    return new WebUi(http, threads, statsThreads, tls ? "https" : "http");
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** Where a browser on this machine finds it, e.g. {@code http://127.0.0.1:8080/}. */
+  public String url() {
+    InetSocketAddress a = http.getAddress();
+    String host = a.getAddress().isAnyLocalAddress() ? "localhost"
+        : a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
+        : a.getAddress().getHostAddress();
+    return scheme + "://" + host + ":" + a.getPort() + "/";
+  }
+
+  /** Stops at once: open event streams end, Stats runs of the UI stop. */
+  @Override
+  public void close() {
+    http.stop(0);
+    threads.shutdownNow();
+    statsThreads.shutdownNow();
+  }
+}

@@ -1,0 +1,108 @@
+// Shared by every page: DOM building without innerHTML, the JSON API, number formats, and the
+// 'ready' signal a page gives once what it shows is on screen (tests and benchmarks wait for it).
+
+/** An element with attributes (on* are listeners) and children (strings become text). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (k === 'dataset') Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+export const app = () => document.getElementById('app');
+
+/** The page's query parameters. */
+export const params = () => new URLSearchParams(location.search);
+
+/** A path with the non-empty parameters of an object or URLSearchParams. */
+export function link(path, values) {
+  const q = new URLSearchParams();
+  for (const [k, v] of (values instanceof URLSearchParams ? values : Object.entries(values))) {
+    if (v !== '' && v !== null && v !== undefined) q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? path + '?' + s : path;
+}
+
+export class ApiError extends Error {
+  constructor(message, status) { super(message); this.status = status; }
+}
+
+/** GET a JSON API; a refusal throws its message. */
+export async function api(path, values = {}) {
+  const r = await fetch(link(path, values), { credentials: 'same-origin' });
+  let body;
+  try { body = await r.json(); } catch (e) { body = { error: r.status + ' ' + r.statusText }; }
+  if (!r.ok) {
+    throw new ApiError(r.status === 401 ? 'signed out: reload the page to sign in again'
+      : body.error || r.statusText, r.status);
+  }
+  return body;
+}
+
+/** Shows a failure in place of the page (or above it) and signals the page is done. */
+export function fail(e, where = app()) {
+  where.prepend(el('div', { class: 'error', role: 'alert' }, e.message || String(e)));
+  ready('failed');
+}
+
+/**
+ * Marks the page as shown: body[data-state], body[data-ready-ms] (milliseconds since the
+ * navigation began, what `fgbg bench ui` reports) and a 'fgbg-ready' event.
+ */
+export function ready(state = 'ready') {
+  document.body.dataset.readyMs = performance.now().toFixed(1);
+  document.body.dataset.state = state;
+  window.dispatchEvent(new Event('fgbg-ready'));
+}
+
+const nf = new Intl.NumberFormat('en-US');
+export const int = (n) => nf.format(Math.round(n));
+export const num = (n, digits = 3) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
+
+export function bytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let u = 0;
+  while (Math.abs(n) >= 1024 && u < units.length - 1) { n /= 1024; u++; }
+  return (u === 0 ? Math.round(n) : n.toFixed(n < 10 ? 2 : 1)) + ' ' + units[u];
+}
+
+export function duration(s) {
+  if (!isFinite(s)) return '–';
+  if (s < 1) return Math.round(s * 1000) + ' ms';
+  if (s < 60) return s.toFixed(1) + ' s';
+  const m = Math.floor(s / 60);
+  return m < 60 ? m + ' min ' + Math.round(s % 60) + ' s' : Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+}
+
+/** Depth with its unit: metres as 'm', other units after the number. */
+export const depth = (v, units) => num(v, v < 10 ? 2 : 1) + (units === 'metres' ? ' m' : units ? ' ' + units : '');
+
+/** A form's fields as parameters (empty ones and unchecked boxes left out). */
+export function formValues(form) {
+  const values = {};
+  for (const e of form.elements) {
+    if (!e.name) continue;
+    if (e.type === 'checkbox') { if (e.checked) values[e.name] = e.value || 'true'; continue; }
+    if (e.value !== '') values[e.name] = e.value;
+  }
+  return values;
+}
+
+function highlightNav() {
+  const page = document.body.dataset.page;
+  for (const a of document.querySelectorAll('header.bar nav a')) {
+    a.classList.toggle('active', a.dataset.nav === page || (page === 'sample' && a.dataset.nav === 'grid'));
+  }
+}
+
+highlightNav();

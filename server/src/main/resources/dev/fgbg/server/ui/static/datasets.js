@@ -1,0 +1,57 @@
+// Datasets: what each dataset is (size and its factors, spec, labels, depth, fingerprint).
+import { api, app, el, fail, int, link, ready } from './common.js';
+
+function factors(d) {
+  return `${int(d.size)} = ${d.backgrounds} backgrounds × ${d.foregrounds} cut-outs × ${d.flips} flip${d.flips > 1 ? 's' : ''} × ${d.placements} placements`;
+}
+
+function labelChips(d, labels, filter) {
+  return el('div', { class: 'chips' }, labels.map((l) =>
+    el('a', { class: 'chip', href: link('/grid', { dataset: d.name, [filter]: l.name }), title: `${l.count} with this label` },
+      l.name, el('b', {}, l.count))));
+}
+
+function specTable(spec) {
+  return el('table', { class: 'kv' }, Object.entries(spec).map(([k, v]) =>
+    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, typeof v === 'object' ? JSON.stringify(v) : String(v)))));
+}
+
+function card(d) {
+  const sample = Math.floor(d.size / 2);
+  return el('section', { class: 'panel dataset', dataset: { name: d.name } },
+    el('h1', {}, d.name),
+    el('p', { class: 'lead' }, factors(d), ` · ${d.width}×${d.height}`),
+    el('div', { class: 'panels' },
+      el('div', {},
+        el('table', { class: 'kv' },
+          el('tr', {}, el('th', {}, 'samples'), el('td', { class: 'size' }, int(d.size))),
+          el('tr', {}, el('th', {}, 'index'), el('td', { class: 'mono' }, d.index_formula)),
+          el('tr', {}, el('th', {}, 'image'), el('td', {}, `${d.height}×${d.width}×3 uint8`)),
+          el('tr', {}, el('th', {}, 'depth'), el('td', {}, d.has_depth
+            ? `${d.height}×${d.width} float16, ${d.depth_units}, from ${d.depth_source}` : `none (${d.depth_source})`)),
+          el('tr', {}, el('th', {}, 'generator'), el('td', { class: 'mono' }, d.generator_version)),
+          el('tr', {}, el('th', {}, 'fingerprint'), el('td', { class: 'fingerprint' }, d.fingerprint))),
+        el('div', { class: 'actions' },
+          el('a', { class: 'button', href: link('/grid', { dataset: d.name }) }, 'Browse the grid'),
+          el('a', { class: 'button quiet', href: link('/grid', { dataset: d.name, order: 'stratified' }) }, 'Stratified page'),
+          el('a', { class: 'button quiet', href: link('/sample', { dataset: d.name, index: sample }) }, 'A sample'),
+          el('a', { class: 'button quiet', href: link('/stats', { dataset: d.name }) }, 'Stats'))),
+      el('div', {},
+        el('h3', {}, 'Background labels'), labelChips(d, d.background_labels, 'bg_label'),
+        el('h3', { class: 'spaced' }, 'Cut-out labels'), labelChips(d, d.foreground_labels, 'fg_label'),
+        el('details', {}, el('summary', {}, `${d.backgrounds} backgrounds`),
+          el('ol', { class: 'names', start: 0 }, d.background_names.map((n, i) =>
+            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, bg: i }) }, n))))),
+        el('details', {}, el('summary', {}, `${d.foregrounds} cut-outs`),
+          el('ol', { class: 'names', start: 0 }, d.foreground_names.map((n, i) =>
+            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, fg: i }) }, n)))))),
+      el('div', {}, el('h3', {}, 'Spec'), specTable(d.spec))));
+}
+
+try {
+  const { datasets } = await api('/api/datasets');
+  app().append(...datasets.map(card));
+  ready();
+} catch (e) {
+  fail(e);
+}

@@ -1,0 +1,138 @@
+// Grid: one page of a selection, as thumbnails of the composite with the mask outlined or
+// overlaid (drawn here from the mask PNG) and the depth shown on hover.
+import { api, app, el, fail, formValues, int, link, params, ready } from './common.js';
+
+const q = params();
+const view = q.get('view') || 'outline';
+
+async function main() {
+  const [{ datasets }, page] = await Promise.all([api('/api/datasets'), api('/api/grid', q)]);
+  const d = datasets.find((x) => x.name === page.dataset);
+  app().append(controls(datasets, d, page), pager(page), tiles(d, page), pager(page));
+  await Promise.all([...document.querySelectorAll('.tile img.composite')].map((i) => i.decode()));
+  await Promise.all([...document.querySelectorAll('.tile canvas.mask')].map((c) => c.drawn));
+  ready();
+}
+
+function field(label, input) { return el('label', {}, label, input); }
+
+function number(name, attrs = {}) {
+  return el('input', { type: 'number', name, value: q.get(name) || '', ...attrs });
+}
+
+function select(name, options, current) {
+  return el('select', { name }, options.map(([value, text]) =>
+    el('option', { value, selected: String(value) === String(current) }, text)));
+}
+
+function controls(datasets, d, page) {
+  const order = page.order;
+  const labels = (list) => [['', 'any'], ...list.map((l) => [l.name, `${l.name} (${l.count})`])];
+  const form = el('form', { class: 'panel controls', id: 'controls' },
+    field('dataset', select('dataset', datasets.map((x) => [x.name, x.name]), d.name)),
+    field('seed', number('seed', { placeholder: '0' })),
+    field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
+    field('per page', number('per_page', { placeholder: '60', min: 1, max: 240 })),
+    field('view', select('view', [['outline', 'mask outlined'], ['overlay', 'mask overlaid'], ['depth', 'depth'], ['none', 'composite only']], view)),
+    el('fieldset', { class: 'filters', disabled: order === 'epoch' }, el('legend', {}, 'filter'),
+      field('background', el('input', { name: 'bg', value: q.get('bg') || '', class: 'wide', placeholder: `0–${d.backgrounds - 1}, …` })),
+      field('cut-out', el('input', { name: 'fg', value: q.get('fg') || '', class: 'wide', placeholder: `0–${d.foregrounds - 1}, …` })),
+      field('flip', select('flip', [['', 'any'], ...Array.from({ length: d.flips }, (_, i) => [i, i ? 'mirrored' : 'as drawn'])], q.get('flip') || '')),
+      field('placement k', el('input', { name: 'k', value: q.get('k') || '', class: 'wide', placeholder: `0–${d.placements - 1}, …` })),
+      field('background label', select('bg_label', labels(d.background_labels), q.get('bg_label') || '')),
+      field('cut-out label', select('fg_label', labels(d.foreground_labels), q.get('fg_label') || ''))),
+    el('fieldset', { class: 'shuffle', disabled: order !== 'random' && order !== 'stratified' }, el('legend', {}, 'random, stratified'),
+      field('shuffle seed', number('shuffle_seed', { placeholder: '0' }))),
+    el('fieldset', { class: 'epoch', disabled: order !== 'epoch' }, el('legend', {}, 'epoch'),
+      field('epoch', number('epoch', { placeholder: '0', min: 0 })),
+      field('rank', number('rank', { placeholder: '0', min: 0 })),
+      field('world size', number('world_size', { placeholder: '1', min: 1 })),
+      field('batch size', number('batch_size', { placeholder: '1', min: 1 })),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'shuffle', value: 'false', checked: q.get('shuffle') === 'false' }), 'unshuffled'),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last')),
+    el('button', { type: 'submit' }, 'Show'));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const values = formValues(form);
+    // Only the fields of the chosen order travel: filters do not apply to a rank's epoch.
+    const drop = values.order === 'epoch' ? ['bg', 'fg', 'flip', 'k', 'bg_label', 'fg_label', 'shuffle_seed']
+      : ['epoch', 'rank', 'world_size', 'batch_size', 'shuffle', 'drop_last']
+        .concat(values.order === 'index' ? ['shuffle_seed'] : []);
+    drop.forEach((k) => delete values[k]);
+    location.href = link('/grid', values);
+  });
+  form.elements.order.addEventListener('change', () => form.requestSubmit());
+  return form;
+}
+
+function pager(page) {
+  const go = (p) => { const v = new URLSearchParams(q); v.set('page', p); return link('/grid', v); };
+  const first = page.first_position;
+  const last = Math.min(page.total, first + page.per_page);
+  const what = page.order === 'epoch' ? 'samples of this rank\'s epoch' : 'samples';
+  return el('div', { class: 'pager' },
+    el('a', { class: 'button quiet', href: go(1), 'aria-disabled': page.page <= 1 }, '« first'),
+    el('a', { class: 'button quiet prev', href: go(Math.max(1, page.page - 1)) }, '‹ previous'),
+    el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · ${int(page.total ? first + 1 : 0)}–${int(last)} of ${int(page.total)} ${what}`),
+    el('a', { class: 'button quiet next', href: go(Math.min(page.pages, page.page + 1)) }, 'next ›'),
+    el('a', { class: 'button quiet', href: go(page.pages) }, 'last »'));
+}
+
+/** The mask drawn on a canvas the size of the image: its outline, or a tint over it. */
+function maskCanvas(src, mode) {
+  const canvas = el('canvas', { class: 'mask' });
+  canvas.drawn = (async () => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    const w = img.naturalWidth;
+    const h = img.naturalHeight;
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(img, 0, 0);
+    const m = ctx.getImageData(0, 0, w, h).data;
+    const on = new Uint8Array(w * h);
+    for (let p = 0; p < on.length; p++) on[p] = m[p * 4] > 127 ? 1 : 0;
+    // One 32-bit word per pixel, RGBA in memory order (little-endian: ABGR as a number).
+    const px = new Uint32Array(w * h);
+    const colour = mode === 'outline' ? 0xffeed322 : 0x6eeed322;
+    for (let y = 0, p = 0; y < h; y++) {
+      for (let x = 0; x < w; x++, p++) {
+        if (!on[p]) continue;
+        const edge = x === 0 || y === 0 || x === w - 1 || y === h - 1
+          || !on[p - 1] || !on[p + 1] || !on[p - w] || !on[p + w];
+        if (mode === 'overlay' || edge) px[p] = colour;
+      }
+    }
+    const out = new ImageData(new Uint8ClampedArray(px.buffer), w, h);
+    ctx.putImageData(out, 0, 0);
+  })();
+  return canvas;
+}
+
+function tiles(d, page) {
+  if (!page.samples.length) {
+    return el('div', { class: 'panel empty' }, 'No samples match these filters.');
+  }
+  const small = d.width < 128;
+  const url = (file, index) => `/img/${file}?${page.image_query}&index=${index}`;
+  return el('div', { class: 'tiles' + (view === 'depth' ? ' show-depth' : ''), id: 'tiles' }, page.samples.map((s) => {
+    const thumb = el('div', { class: 'thumb' + (small ? ' pixelated' : '') },
+      el('img', { class: 'composite', src: url('composite.png', s.index), alt: `sample ${s.index}`, dataset: { index: s.index }, width: d.width, height: d.height }));
+    if (view === 'outline' || view === 'overlay') thumb.append(maskCanvas(url('mask.png', s.index), view));
+    if (page.has_depth) {
+      const depth = el('img', { class: 'depth', alt: '', width: d.width, height: d.height });
+      if (view === 'depth') depth.src = url('depth.png', s.index);
+      else thumb.addEventListener('mouseenter', () => { if (!depth.src) depth.src = url('depth.png', s.index); }, { once: true });
+      thumb.append(depth);
+    }
+    return el('a', { class: 'tile', href: s.href, dataset: { index: s.index, position: s.position } }, thumb,
+      el('div', { class: 'caption' },
+        el('div', {}, el('span', { class: 'index' }, `#${s.index}`), s.batch !== undefined ? el('span', { class: 'muted' }, ` · batch ${s.batch}`) : null),
+        el('div', { class: 'mono muted' }, `bg ${s.bg} fg ${s.fg} flip ${s.flip ? 1 : 0} k ${s.k}`),
+        el('div', { class: 'labels' }, `${s.bg_label} · ${s.fg_label}`)));
+  }));
+}
+
+main().catch((e) => fail(e));

@@ -1,0 +1,99 @@
+// Sample: every output at full size (whatever /api/sample lists), the depth colour bar in the
+// dataset's units, the meta, the index decoded into its factors, neighbours and downloads.
+import { api, app, depth, el, fail, int, link, params, ready } from './common.js';
+
+const q = params();
+
+async function main() {
+  const s = await api('/api/sample', q);
+  const meta = s.meta;
+  app().append(
+    el('div', { class: 'panel' },
+      el('h1', {}, `Sample ${int(s.index)}`, el('span', { class: 'muted' }, ` of ${int(s.size)} in `),
+        el('a', { href: link('/', {}) }, s.dataset)),
+      el('p', { class: 'lead' }, `seed ${s.seed} · `, el('span', { class: 'fingerprint' }, s.fingerprint))),
+    el('div', { class: 'figures', id: 'figures' }, s.files.filter((f) => f.shown).map((f) => figure(s, f))),
+    el('div', { class: 'panels' },
+      el('section', { class: 'panel' }, el('h2', {}, 'Index'), factorTable(s),
+        el('div', { class: 'formula' }, formula(s))),
+      el('section', { class: 'panel' }, el('h2', {}, 'Meta'), metaTable(meta)),
+      el('section', { class: 'panel' }, el('h2', {}, 'Neighbours'),
+        el('ul', { class: 'links', id: 'neighbours' }, s.neighbours.map((n) => el('li', {}, el('a', { href: n.href }, n.title))))),
+      el('section', { class: 'panel' }, el('h2', {}, 'Downloads'),
+        el('ul', { class: 'links', id: 'downloads' }, s.files.map((f) =>
+          el('li', {}, el('a', { href: f.url, download: f.download, dataset: { file: f.file } }, f.download),
+            el('div', { class: 'muted' }, f.about)))))));
+  await Promise.all([...document.querySelectorAll('#figures img')].map((i) => i.decode()));
+  ready();
+}
+
+function figure(s, f) {
+  const img = el('img', { class: 'full', src: f.url, alt: f.title, dataset: { file: f.file } });
+  img.addEventListener('load', () => {
+    img.width = img.naturalWidth * zoom(img.naturalWidth);
+    img.height = img.naturalHeight * zoom(img.naturalWidth);
+    img.classList.toggle('pixelated', zoom(img.naturalWidth) > 1);
+  });
+  const frame = el('div', { class: 'frame' }, img);
+  if (f.file === 'composite.png') frame.append(bbox(s.meta));
+  if (f.file === 'depth.png' && s.depth) frame.append(colourBar(s.depth));
+  return el('figure', {}, frame, el('figcaption', {}, f.title, el('span', {}, f.about)));
+}
+
+/** Small datasets are shown scaled up by a whole factor, so pixels stay pixels. */
+function zoom(width) {
+  return Math.max(1, Math.floor(384 / width));
+}
+
+function bbox(meta) {
+  const b = meta.bbox;
+  const box = el('div', { class: 'bbox', title: 'bbox' });
+  const place = () => {
+    const img = box.parentElement.querySelector('img');
+    const k = img.width / img.naturalWidth;
+    Object.assign(box.style, { left: b.x0 * k + 'px', top: b.y0 * k + 'px', width: (b.x1 - b.x0) * k + 'px', height: (b.y1 - b.y0) * k + 'px' });
+  };
+  queueMicrotask(() => box.parentElement.querySelector('img').addEventListener('load', place));
+  return box;
+}
+
+/** The depth picture's log scale: near (bright) at the top, labelled in the dataset's units. */
+function colourBar(scale) {
+  const canvas = el('canvas', { width: 16, height: 256, class: 'bar' });
+  const ctx = canvas.getContext('2d');
+  const g = ctx.createLinearGradient(0, 0, 0, 256);
+  scale.ramp.forEach((c, i) => g.addColorStop(i / (scale.ramp.length - 1), c));
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, 16, 256);
+  const ticks = el('div', { class: 'ticks' }, scale.ticks.map(([t, v]) => {
+    const s = el('span', {}, depth(v, scale.units));
+    s.style.top = (t * 100) + '%';
+    return s;
+  }));
+  const bar = el('div', { class: 'colourbar', id: 'colourbar', title: `log scale, ${scale.units}` }, canvas, ticks);
+  queueMicrotask(() => {
+    const img = bar.parentElement.querySelector('img');
+    img.addEventListener('load', () => { canvas.style.height = img.height + 'px'; ticks.style.height = img.height + 'px'; });
+  });
+  return bar;
+}
+
+function factorTable(s) {
+  return el('table', { class: 'data', id: 'factors' },
+    el('tr', {}, el('th', {}, 'factor'), el('th', { class: 'num' }, 'value'), el('th', { class: 'num' }, 'of'), el('th', {}, 'what'), el('th', {}, 'label')),
+    s.factors.map((f) => el('tr', { dataset: { factor: f.name } }, el('td', { class: 'mono' }, f.name), el('td', { class: 'num' }, f.value),
+      el('td', { class: 'num' }, f.count), el('td', {}, f.asset), el('td', {}, f.label))));
+}
+
+function formula(s) {
+  const [bg, fg, flip, k] = s.factors;
+  return `${s.formula}\n${s.index} = ((${bg.value} · ${fg.count} + ${fg.value}) · ${flip.count} + ${flip.value}) · ${k.count} + ${k.value}`;
+}
+
+function metaTable(meta) {
+  const text = (v) => (v && typeof v === 'object') ? Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ') : String(v);
+  return el('table', { class: 'kv', id: 'meta' }, Object.entries(meta).map(([k, v]) =>
+    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, text(v)))));
+}
+
+main().catch((e) => fail(e));

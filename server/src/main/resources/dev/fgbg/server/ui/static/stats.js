@@ -1,0 +1,136 @@
+// Stats: the Stats computation over an index range, with a live progress bar (server-sent
+// events), then mean and std per channel, the Normalize line, and exact histograms.
+import { api, app, depth, duration, el, fail, formValues, int, link, num, params, ready } from './common.js';
+
+const q = params();
+window.fgbgProgress = []; // every progress event's 'done', in order (read by the browser tests)
+window.fgbgStats = null; // the result event, once it came
+
+async function main() {
+  const { datasets } = await api('/api/datasets');
+  const d = datasets.find((x) => x.name === (q.get('dataset') || datasets[0].name));
+  const form = controls(datasets, d);
+  const bar = el('progress', { id: 'progress', max: 1, value: 0 });
+  const text = el('span', { class: 'text', id: 'progress-text' }, 'not started');
+  const results = el('div', { id: 'results' });
+  app().append(form, el('div', { class: 'panel progress' }, bar, text), results);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.href = link('/stats', { ...formValues(form), run: 1 });
+  });
+  if (q.get('run')) run(d, bar, text, results);
+  else ready();
+}
+
+function controls(datasets, d) {
+  const outputs = (q.get('outputs') || (d.has_depth ? 'image,mask,depth' : 'image,mask')).split(',');
+  const box = (name) => el('label', { class: 'check' }, el('input', { type: 'checkbox', 'data-output': name, checked: outputs.includes(name), disabled: name === 'depth' && !d.has_depth }), name);
+  const hidden = el('input', { type: 'hidden', name: 'outputs', value: outputs.join(',') });
+  const form = el('form', { class: 'panel controls', id: 'controls' },
+    el('label', {}, 'dataset', el('select', { name: 'dataset' }, datasets.map((x) => el('option', { value: x.name, selected: x.name === d.name }, x.name)))),
+    el('label', {}, 'seed', el('input', { type: 'number', name: 'seed', value: q.get('seed') || '', placeholder: '0' })),
+    el('label', {}, 'from index', el('input', { type: 'number', name: 'start', value: q.get('start') || '', placeholder: '0', min: 0 })),
+    el('label', {}, 'to index (excl.)', el('input', { type: 'number', name: 'end', value: q.get('end') || '', placeholder: String(d.size), min: 1, class: 'wide' })),
+    el('fieldset', {}, el('legend', {}, 'outputs'), box('image'), box('mask'), box('depth'), hidden),
+    el('label', {}, 'depth bins', el('input', { type: 'number', name: 'bins', value: q.get('bins') || '', placeholder: '64', min: 1, max: 1024 })),
+    el('button', { type: 'submit' }, 'Run Stats'));
+  form.addEventListener('change', () => {
+    hidden.value = [...form.querySelectorAll('[data-output]')].filter((c) => c.checked).map((c) => c.dataset.output).join(',');
+  });
+  return form;
+}
+
+function run(d, bar, text, results) {
+  const values = Object.fromEntries(q);
+  delete values.run;
+  const source = new EventSource(link('/api/stats', values));
+  const show = (p, note) => {
+    bar.max = p.total;
+    bar.value = p.done;
+    text.textContent = note || `${int(p.done)} / ${int(p.total)} samples · ${int(p.samples_per_second)}/s · ETA ${duration(p.eta_seconds)}`;
+  };
+  source.addEventListener('queued', (e) => show(JSON.parse(e.data), 'waiting for a Stats permit (the server runs a few at once)'));
+  source.addEventListener('progress', (e) => {
+    const p = JSON.parse(e.data);
+    window.fgbgProgress.push(p.done);
+    show(p);
+  });
+  source.addEventListener('result', (e) => {
+    source.close();
+    const r = JSON.parse(e.data);
+    window.fgbgStats = r;
+    text.textContent = `${int(r.samples)} samples in ${duration(r.seconds)}`;
+    results.append(...result(r));
+    ready();
+  });
+  source.addEventListener('failure', (e) => {
+    source.close();
+    fail(new Error(JSON.parse(e.data).message), results);
+  });
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) return;
+    source.close();
+    fail(new Error('the connection to the server was lost'), results);
+  };
+}
+
+function result(r) {
+  const out = [];
+  const rows = [];
+  if (r.image) ['R', 'G', 'B'].forEach((c, i) => rows.push([`image ${c}`, r.image.mean[i], r.image.std[i], '[0,1]']));
+  if (r.mask) rows.push(['mask', r.mask.mean[0], r.mask.std[0], '[0,1]']);
+  if (r.depth) rows.push(['depth', r.depth.mean, r.depth.std, r.depth.unit]);
+  out.push(el('section', { class: 'panel' }, el('h2', {}, 'Mean and standard deviation'),
+    el('table', { class: 'data', id: 'moments' },
+      el('tr', {}, el('th', {}, 'channel'), el('th', { class: 'num' }, 'mean'), el('th', { class: 'num' }, 'std'), el('th', {}, 'unit')),
+      rows.map(([n, m, s, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u)))),
+    r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(4)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(4)).join(', ')}])`) : null));
+  const charts = el('div', { class: 'panels' });
+  if (r.image) charts.append(chart('Image channels', r.image.histogram, ['#dc2626', '#16a34a', '#2563eb'], 0, 255, (v) => v));
+  if (r.mask) charts.append(chart('Mask', r.mask.histogram, ['#0f766e'], 0, 255, (v) => v));
+  if (r.depth) {
+    const lo = r.depth.edges[0];
+    const hi = r.depth.edges[r.depth.edges.length - 1];
+    charts.append(chart(`Depth (${r.depth.unit})`, [r.depth.counts], ['#7c3aed'], lo, hi, (v) => depth(v, r.depth.unit)));
+  }
+  out.push(el('section', { class: 'panel' }, el('h2', {}, 'Histograms'), charts));
+  return out;
+}
+
+/**
+ * A histogram per series over equal bins from lo to hi: lines for several, bars for one. Counts
+ * are drawn on a log scale, so that a mask's few foreground pixels and depth's far tail show.
+ */
+function chart(title, series, colours, lo, hi, label) {
+  const canvas = el('canvas', { class: 'chart', width: 640, height: 220 });
+  const ctx = canvas.getContext('2d');
+  const w = canvas.width;
+  const h = canvas.height - 22;
+  const top = Math.log1p(Math.max(1, ...series.flat()));
+  const y = (c) => (Math.log1p(c) / top) * h;
+  ctx.fillStyle = '#fafafa';
+  ctx.fillRect(0, 0, w, h);
+  series.forEach((counts, s) => {
+    const bw = w / counts.length;
+    ctx.strokeStyle = ctx.fillStyle = colours[s];
+    if (series.length === 1) {
+      counts.forEach((c, i) => ctx.fillRect(i * bw, h - y(c), Math.max(1, bw - 1), y(c)));
+    } else {
+      ctx.globalAlpha = 0.85;
+      ctx.beginPath();
+      counts.forEach((c, i) => ctx[i ? 'lineTo' : 'moveTo'](i * bw + bw / 2, h - y(c)));
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+  });
+  ctx.fillStyle = '#6b7280';
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textBaseline = 'top';
+  ctx.textAlign = 'left';
+  ctx.fillText(label(lo), 2, h + 5);
+  ctx.textAlign = 'right';
+  ctx.fillText(label(hi), w - 2, h + 5);
+  return el('div', { class: 'histogram', dataset: { title } }, el('h3', {}, title + ' · pixels, log scale'), canvas);
+}
+
+main().catch((e) => fail(e));

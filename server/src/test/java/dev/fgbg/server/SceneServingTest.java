@@ -1,0 +1,143 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.SampleProtos;
+import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.v1.Blend;
+import dev.fgbg.v1.DatasetInfo;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.InstanceMeta;
+import dev.fgbg.v1.Output;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SampleMeta;
+import dev.fgbg.v1.SceneOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scene options from flags and config files to the datasets a real server serves. */
+class SceneServingTest {
+  @TempDir
+  Path root;
+
+  private List<Dataset> build(String... args) {
+    return FlagDatasets.of(args);
+  }
+
+  @Test
+  void sceneFlagsGoToTheFolderDatasetOrElseToTheBuiltinOne() {
+    Fixtures.goodFolders(root);
+    String[] scene = {"--objects", "1:3", "--distractors", "2", "--max-occlusion", "0.4",
+        "--max-truncation", "0.1", "--blend", "gaussian:1.5,poisson,motion:5", "--colour-match"};
+    List<Dataset> folder = build(concat(new String[] {"--builtin-size", "16", "--builtin-counts",
+        "1:2", "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+        "--size", "32"}, scene));
+    assertFalse(folder.get(0).spec().isScene(), "the built-in stays classic beside a folder");
+    SceneSpec s = folder.get(1).spec().scene();
+    assertEquals(SceneSpec.builder().objects(1, 3).distractors(2, 2).maxOcclusion(0.4)
+        .maxTruncation(0.1).blends(List.of(SceneSpec.Blend.GAUSSIAN, SceneSpec.Blend.POISSON,
+            SceneSpec.Blend.MOTION)).featherSigma(1.5).motionLength(5).colourMatch(true)
+        .build(), s);
+    List<Dataset> builtin = build(concat(new String[] {"--builtin-size", "16",
+        "--builtin-counts", "2:2"}, scene));
+    assertEquals(s, builtin.get(0).spec().scene(), "no folder: the built-in takes them");
+  }
+
+  @Test
+  void configFileFieldsMakeScenes() throws Exception {
+    Fixtures.goodFolders(root);
+    Path cfg = root.resolve("datasets.json");
+    Files.writeString(cfg, """
+        {"datasets": [{"name": "a", "bg": "%s", "fg": "%s", "size": "32", "objects": "2:4",
+          "distractors": "0:1", "max_occlusion": 0.3, "maxTruncation": 0.2, "blend": "poisson",
+          "colour_match": true}]}""".formatted(root.resolve("bg"), root.resolve("fg")));
+    Dataset a = build("--builtin-size", "16", "--builtin-counts", "1:1", "--config",
+        cfg.toString()).get(1);
+    assertEquals(SceneSpec.builder().objects(2, 4).distractors(0, 1).maxOcclusion(0.3)
+        .maxTruncation(0.2).blend(SceneSpec.Blend.POISSON).colourMatch(true).build(),
+        a.spec().scene());
+  }
+
+  @Test
+  void badSceneSettingsFailNamingThem() {
+    Fixtures.goodFolders(root);
+    String bg = root.resolve("bg").toString();
+    String fg = root.resolve("fg").toString();
+    assertFails("dataset 'folder': spec field objects_max = 1 must be in [objects_min, 32]",
+        "--bg", bg, "--fg", fg, "--objects", "3:1");
+    assertFails("dataset 'folder': --objects 'many' must be N or MIN:MAX", "--bg", bg, "--fg",
+        fg, "--objects", "many");
+    assertFails("built-in dataset: --distractors '1:2:3' must be N or MIN:MAX",
+        "--distractors", "1:2:3");
+    assertFails("--blend 'hard,fancy' must be hard, gaussian[:SIGMA], poisson or "
+        + "motion[:LENGTH], or several of them comma-separated", "--bg", bg, "--fg", fg,
+        "--blend", "hard,fancy");
+    assertFails("--blend 'poisson:3' must be", "--bg", bg, "--fg", fg, "--blend", "poisson:3");
+    assertFails("spec field blend = [HARD, HARD] must not name a mode twice", "--blend",
+        "hard,hard");
+    assertFails("spec field feather_sigma = 0.0 must be in (0, 32]", "--blend", "gaussian:0");
+    assertFails("spec field max_occlusion = 2.0 must be in [0, 1]", "--bg", bg, "--fg", fg,
+        "--max-occlusion", "2");
+    assertFails("spec field camera_fov = 5.0 must be in [10, 170]", "--bg", bg, "--fg", fg,
+        "--camera-fov", "5");
+    assertFails("dataset 'folder': --position depth needs the backgrounds' depth: give a "
+        + "--depth-model (teacher or layered mode)", "--bg", bg, "--fg", fg, "--position",
+        "depth");
+  }
+
+  @Test
+  void aRealServerDescribesTheSceneAndServesItsInstances() throws Exception {
+    Fixtures.goodFolders(root);
+    List<Dataset> ds = build("--builtin-size", "32", "--builtin-counts", "4:10",
+        "--builtin-placements", "2", "--objects", "2:3", "--distractors", "1",
+        "--blend", "hard,motion");
+    try (TestServer s = TestServer.netty(new DatasetRegistry(ds), 2)) {
+      FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(s.channel());
+      DatasetInfo info = stub.describe(DescribeRequest.newBuilder().setDataset("builtin").build());
+      SceneOptions scene = info.getSpec().getScene();
+      assertEquals(2, scene.getObjectsMin());
+      assertEquals(3, scene.getObjectsMax());
+      assertEquals(1, scene.getDistractorsMax());
+      assertEquals(List.of(Blend.BLEND_HARD, Blend.BLEND_MOTION), scene.getBlendList());
+      assertEquals(4L * 10 * 2 * 2, info.getSize(), "the index space is the classic one");
+      SampleBatch b = stub.getSamples(GetSamplesRequest.newBuilder().setDataset("builtin")
+          .addAllIndices(List.of(0L, 5L, 77L, 159L)).addOutputs(Output.OUTPUT_META)
+          .addOutputs(Output.OUTPUT_MASK).build());
+      for (int k = 0; k < b.getMetaCount(); k++) {
+        SampleMeta m = b.getMeta(k);
+        assertEquals(SampleProtos.meta(ds.get(0).place(0, m.getIndex())), m);
+        assertTrue(m.getScene().getInstancesCount() >= 1 && m.getScene().getInstancesCount() <= 3);
+        assertEquals(1, m.getScene().getDistractors());
+        InstanceMeta own = m.getScene().getInstances(0);
+        assertEquals(m.getFg(), own.getFg());
+        assertEquals(m.getBbox(), own.getBbox());
+        assertTrue(own.getVisibleFraction() > 0 && own.getVisibleFraction() <= 1);
+      }
+    }
+  }
+
+  private void assertFails(String fragment, String... args) {
+    FgbgException e = assertThrows(FgbgException.class, () -> build(args));
+    assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Start-up refusals are one line in words, exit 2, never a stack trace or a Java class name:
+ * a port already taken, a metrics port taken, a config file that is a folder or not UTF-8, a
+ * token file that cannot be read.
+ */
+class StartUpRefusalsTest {
+  private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(Exception|Error)\\b");
+
+  @TempDir
+  Path root;
+
+  /** {@code Main.run} with the small built-in world: one error line, exit 2; returns it. */
+  private static String refusal(String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(new String[] {"--builtin-size", "16", "--builtin-counts", "1:1"}, 0, all,
+        0, 4);
+    System.arraycopy(args, 0, all, 4, args.length);
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run(all);
+    } finally {
+      System.setErr(old);
+    }
+    String out = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(2, code, out);
+    assertEquals(1, out.lines().count(), out);
+    assertFalse(CLASS_NAME.matcher(out).find(), "words, not class names: " + out);
+    assertTrue(out.startsWith("fgbg: error: "), out);
+    return out.substring("fgbg: error: ".length());
+  }
+
+  @Test
+  void aTakenPortIsNamedWithTheFlagToChange() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      String why = refusal("--port", String.valueOf(port));
+      assertTrue(why.startsWith("cannot listen on 127.0.0.1:" + port), why);
+      assertTrue(why.endsWith(": the address is in use (another server there?); choose another "
+          + "--port"), why);
+      String metrics = refusal("--port", "0", "--metrics-port", String.valueOf(port));
+      assertTrue(metrics.endsWith("choose another --metrics-port"), metrics);
+    }
+  }
+
+  @Test
+  void unreadableConfigAndTokenFilesAreNamedInWords() throws Exception {
+    Path folder = Files.createDirectories(root.resolve("config.json"));
+    assertTrue(refusal("--config", folder.toString()).startsWith("cannot read config file "
+        + folder + ": "));
+    Path latin1 = Files.write(root.resolve("latin1.json"), new byte[] {'{', '"', (byte) 0xe9,
+        '"', ':', '1', '}'});
+    assertEquals("cannot read config file " + latin1 + ": not UTF-8 text",
+        refusal("--config", latin1.toString()));
+    Fixtures.goodFolders(root);
+    assertTrue(refusal("--token-file", folder.toString()).startsWith("--token-file " + folder
+        + ": cannot read it ("));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.fgbg.server.ui;
+
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.server.FgbgApplication;
+import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real server (Netty, gRPC on a free loopback port) with its web UI on another, serving a
+ * small built-in dataset: 6 backgrounds × 8 cut-outs × 2 flips × 5 placements = 480 samples of
+ * 64×64 with exact depth.
+ */
+final class UiTestServer implements AutoCloseable {
+  static final long SIZE = 480;
+
+  final FgbgApplication app;
+  final ManagedChannel channel;
+  final String url;
+
+  private UiTestServer(FgbgApplication app) {
+    this.app = app;
+    this.channel = Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
+        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
+    this.url = "http://127.0.0.1:" + app.uiPort();
+  }
+
+  static UiTestServer start(Path exportRoot, ConnectOptions connect) throws IOException {
+    ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
+        .builtin(new BuiltinConfig(64, 64, 5, 6, 8, "", "", ""))
+        .device(OnnxDepthModel.Device.CPU).connect(connect).build();
+    return new UiTestServer(FgbgApplication.create(o)
+        .withUi(UiOptions.of(UiOptions.LOOPBACK, 0, connect)).start());
+  }
+
+  FgbgGrpc.FgbgBlockingStub stub() {
+    return FgbgGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
+  /** GetSamples of {@code indices} under {@code seed}: what the UI must show. */
+  SampleBatch getSamples(long seed, long... indices) {
+    GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin")
+        .setSeed(seed);
+    for (long i : indices) {
+      r.addIndices(i);
+    }
+    return stub().getSamples(r.build());
+  }
+
+  /** A plain GET of a UI path (a header pair or none). */
+  HttpResponse<String> get(String path, String... header) throws IOException,
+      InterruptedException {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path));
+    if (header.length == 2) {
+      r.header(header[0], header[1]);
+    }
+    return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    app.close();
+  }
+}

@@ -1,0 +1,320 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.protobuf.ByteString;
+import dev.fgbg.common.DepthColors;
+import dev.fgbg.common.Float16;
+import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.export.Encoders;
+import dev.fgbg.core.sampling.EpochPermutation;
+import dev.fgbg.core.synth.IndexCodec;
+import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.Output;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.ServerStatsRequest;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
+import dev.fgbg.v1.StreamEpochRequest;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongPredicate;
+import java.util.stream.LongStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The UI in a real headless Chromium against a real server: what the pages show is decoded in the
+ * browser and compared with what the gRPC calls and the core give for the same request.
+ * Screenshots of every page are kept under {@code target/ui-screenshots}.
+ */
+class WebUiBrowserTest {
+  static final Path SHOTS = Path.of("target", "ui-screenshots");
+  private static final IndexCodec CODEC = new IndexCodec(6, 8, 2, 5);
+  /** A page function: the RGB bytes of a decoded image, base64. */
+  private static final String DECODE = "img => { const c = document.createElement('canvas');"
+      + " c.width = img.naturalWidth; c.height = img.naturalHeight;"
+      + " const x = c.getContext('2d'); x.drawImage(img, 0, 0);"
+      + " const d = x.getImageData(0, 0, c.width, c.height).data;"
+      + " let s = ''; for (let p = 0; p < d.length; p += 4)"
+      + " s += String.fromCharCode(d[p], d[p + 1], d[p + 2]);"
+      + " return btoa(s); }";
+
+  @TempDir
+  static Path dir;
+  static UiTestServer server;
+  static HeadlessChromium browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
+    browser = HeadlessChromium.start(1400, 1000);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static long[] shownIndices() {
+    JsonArray a = browser.eval("[...document.querySelectorAll('.tile')].map(t =>"
+        + " Number(t.dataset.index))").getAsJsonArray();
+    long[] out = new long[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = a.get(i).getAsLong();
+    }
+    return out;
+  }
+
+  /** RGB bytes of each image the selector finds, as the browser decoded them. */
+  private static List<byte[]> pixels(String selector) {
+    JsonArray a = browser.eval("Promise.all([...document.querySelectorAll('" + selector + "')]"
+        + ".map(async img => { await img.decode(); return (" + DECODE + ")(img); }))")
+        .getAsJsonArray();
+    List<byte[]> out = new ArrayList<>();
+    a.forEach(e -> out.add(Base64.getDecoder().decode(e.getAsString())));
+    return out;
+  }
+
+  private static byte[] sample(ByteString all, int s, int n) {
+    int each = all.size() / n;
+    return all.substring(s * each, (s + 1) * each).toByteArray();
+  }
+
+  @Test
+  void theGridShowsThumbnailsWhosePixelsEqualGetSamples() {
+    assertEquals("ready", browser.open(server.url
+        + "/grid?dataset=builtin&seed=7&order=random&shuffle_seed=3&per_page=24&page=2"));
+    long[] shown = shownIndices();
+    assertEquals(24, shown.length);
+    SampleBatch expected = server.getSamples(7, shown);
+    List<byte[]> composites = pixels(".tile img.composite");
+    assertEquals(24, composites.size());
+    for (int s = 0; s < shown.length; s++) {
+      byte[] rgb = sample(expected.getImages(), s, shown.length);
+      assertArrayEquals(rgb, composites.get(s), "composite of sample " + shown[s]);
+    }
+    // The masks the outlines are drawn from, decoded in the page as well.
+    JsonArray masks = browser.eval("Promise.all([...document.querySelectorAll('.tile img"
+        + ".composite')].map(async c => { const img = new Image();"
+        + " img.src = c.src.replace('/img/composite.png', '/img/mask.png'); await img.decode();"
+        + " return (" + DECODE + ")(img); }))").getAsJsonArray();
+    for (int s = 0; s < shown.length; s++) {
+      byte[] rgb = Base64.getDecoder().decode(masks.get(s).getAsString());
+      byte[] mask = sample(expected.getMasks(), s, shown.length);
+      for (int p = 0; p < mask.length; p++) {
+        assertEquals(mask[p], rgb[p * 3], "mask of sample " + shown[s] + " pixel " + p);
+      }
+    }
+    browser.eval("document.querySelector('.tile .thumb').dispatchEvent(new MouseEvent("
+        + "'mouseenter'))");
+    browser.screenshot(SHOTS.resolve("grid.png"));
+  }
+
+  /** Every index whose factors pass {@code keep}, ascending. */
+  private static long[] brute(LongPredicate keep) {
+    return LongStream.range(0, UiTestServer.SIZE).filter(keep).toArray();
+  }
+
+  private static long[] page(long[] all, int page, int perPage) {
+    return LongStream.range((long) (page - 1) * perPage, Math.min(all.length,
+        (long) page * perPage)).map(p -> all[(int) p]).toArray();
+  }
+
+  @Test
+  void filtersAndPagingGiveTheIndicesTheCoreComputes() {
+    AssetSet assets = server.app.datasets().get(0).assets();
+    int dog = assets.foregroundLabels().indexOf("dog");
+    int officeLabel = assets.backgroundLabels().indexOf("office");
+    long[] dogs = brute(i -> (CODEC.bg(i) == 1 || CODEC.bg(i) == 4) && CODEC.flip(i) == 1
+        && assets.foregrounds().get(CODEC.fg(i)).label() == dog);
+    assertTrue(dogs.length > 3);
+    browser.open(server.url + "/grid?bg=1,4&flip=1&fg_label=dog&per_page=3&page=2");
+    assertArrayEquals(page(dogs, 2, 3), shownIndices());
+    browser.open(server.url + "/grid?bg=4&k=0,3&per_page=7&page=3");
+    assertArrayEquals(page(brute(i -> CODEC.bg(i) == 4 && (CODEC.k(i) == 0 || CODEC.k(i) == 3)),
+        3, 7), shownIndices());
+
+    // A seeded random order: the epoch permutation over the filtered samples.
+    long[] office = brute(i -> assets.backgrounds().get(CODEC.bg(i)).label() == officeLabel);
+    EpochPermutation perm = new EpochPermutation(office.length, 11, 0, true);
+    browser.open(server.url + "/grid?bg_label=office&order=random&shuffle_seed=11&per_page=10"
+        + "&page=3");
+    assertArrayEquals(LongStream.range(20, 30).map(p -> office[(int) perm.indexAt(p)]).toArray(),
+        shownIndices());
+
+    // Stratified: page j shows the j-th sample of each of per_page equal runs of the selection.
+    browser.open(server.url + "/grid?order=stratified&shuffle_seed=2&per_page=12&page=4");
+    long[] strat = shownIndices();
+    assertEquals(12, strat.length);
+    for (int t = 0; t < 12; t++) {
+      assertEquals(t, strat[t] / 40, "stratum " + t + " of 40 samples holds " + strat[t]);
+    }
+
+    // The epoch order of a rank: what StreamEpoch sends that rank, in that order.
+    Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()
+        .setDataset("builtin").setSeed(5).setEpoch(2).setShuffle(true).setBatchSize(4)
+        .setRank(1).setWorldSize(3).addOutputs(Output.OUTPUT_META).build());
+    List<Long> sent = new ArrayList<>();
+    stream.forEachRemaining(b -> sent.addAll(b.getIndicesList()));
+    browser.open(server.url + "/grid?order=epoch&seed=5&epoch=2&rank=1&world_size=3"
+        + "&batch_size=4&per_page=12&page=2");
+    assertArrayEquals(sent.subList(12, 24).stream().mapToLong(Long::longValue).toArray(),
+        shownIndices());
+    assertEquals("batch 3", browser.eval("document.querySelector('.tile .caption .muted')"
+        + ".textContent.replace(' · ', '')").getAsString());
+    browser.screenshot(SHOTS.resolve("grid-epoch.png"));
+  }
+
+  @Test
+  void theSamplePageShowsEveryOutputAndItsDepthFilesRoundTripToTheServedFloat16() throws Exception {
+    long index = 257;
+    assertEquals("ready", browser.open(server.url + "/sample?dataset=builtin&seed=4&index="
+        + index));
+    SampleBatch served = server.getSamples(4, index);
+    List<byte[]> shown = pixels("#figures img");
+    assertEquals(3, shown.size(), "composite, mask and depth at full size");
+    assertArrayEquals(served.getImages().toByteArray(), shown.get(0));
+    float[] depth = DepthColors.decode(served.getDepth(), 2);
+    int[] colours = DepthColors.colorize(depth);
+    for (int p = 0; p < depth.length; p++) {
+      assertEquals(served.getMasks().byteAt(p), shown.get(1)[p * 3]);
+      int rgb = ((shown.get(2)[p * 3] & 0xff) << 16) | ((shown.get(2)[p * 3 + 1] & 0xff) << 8)
+          | (shown.get(2)[p * 3 + 2] & 0xff);
+      assertEquals(colours[p], rgb, "depth colour at " + p);
+    }
+
+    // The downloads, fetched by the page as a click would.
+    BufferedImage png = ImageIO.read(new ByteArrayInputStream(download("depth16.png")));
+    assertEquals(16, png.getColorModel().getComponentSize(0));
+    ByteBuffer halfs = served.getDepth().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    int exact = 0;
+    for (int p = 0; p < depth.length; p++) {
+      short half = halfs.getShort();
+      int mm = png.getRaster().getSample(p % 64, p / 64, 0);
+      assertEquals(Encoders.millimetres(depth[p]), mm, "millimetres at " + p);
+      if (depth[p] >= 2 && depth[p] <= 65.535f) {
+        // float16 steps are wider than a millimetre here: the PNG gives back the very value.
+        assertEquals(half, Float16.fromFloat(mm / 1000f), "float16 from the PNG at " + p);
+        exact++;
+      } else {
+        assertTrue(mm == 65535 || Math.abs(mm / 1000.0 - depth[p]) <= 0.0005, "at " + p);
+      }
+    }
+    assertTrue(exact > 0);
+    byte[] npy = download("depth.npy");
+    byte[] header = Encoders.npyHeader("<f2", 64, 64);
+    assertArrayEquals(served.getDepth().toByteArray(), Arrays.copyOfRange(npy,
+        header.length, npy.length), "the .npy holds the served float16 bytes");
+
+    // The index decoded, and the neighbours by the formula.
+    JsonArray factors = browser.eval("[...document.querySelectorAll('#factors tr[data-factor]')]"
+        + ".map(r => Number(r.children[1].textContent))").getAsJsonArray();
+    assertEquals(List.of(CODEC.bg(index), CODEC.fg(index), CODEC.flip(index), CODEC.k(index)),
+        List.of(factors.get(0).getAsInt(), factors.get(1).getAsInt(), factors.get(2).getAsInt(),
+            factors.get(3).getAsInt()));
+    String twin = browser.eval("[...document.querySelectorAll('#neighbours a')].find(a =>"
+        + " a.textContent === 'flipped twin').href").getAsString();
+    assertTrue(twin.endsWith("index=" + CODEC.encode(CODEC.bg(index), CODEC.fg(index),
+        1 - CODEC.flip(index), CODEC.k(index))), twin);
+    assertEquals(String.valueOf(served.getMeta(0).getFgDepth()), browser.eval(
+        "[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent ==="
+        + " 'fg_depth').children[1].textContent").getAsString());
+    browser.screenshot(SHOTS.resolve("sample.png"));
+    browser.open(twin);
+    assertEquals(CODEC.encode(CODEC.bg(index), CODEC.fg(index), 1 - CODEC.flip(index),
+        CODEC.k(index)), browser.eval("Number(new URLSearchParams(location.search).get('index'))")
+        .getAsLong());
+  }
+
+  private static byte[] download(String file) {
+    String b64 = browser.eval("(async () => { const a = document.querySelector('#downloads"
+        + " a[data-file=\"" + file + "\"]'); const b = new Uint8Array(await (await fetch(a.href))"
+        + ".arrayBuffer()); let s = ''; for (const x of b) s += String.fromCharCode(x);"
+        + " return btoa(s); })()").getAsString();
+    return Base64.getDecoder().decode(b64);
+  }
+
+  @Test
+  void statsProgressAdvancesAndTheResultIsTheStatsCall() {
+    assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&seed=2&start=0"
+        + "&end=480&run=1"));
+    JsonArray progress = browser.eval("window.fgbgProgress").getAsJsonArray();
+    List<Long> between = new ArrayList<>();
+    long last = -1;
+    for (JsonElement e : progress) {
+      long done = e.getAsLong();
+      assertTrue(done >= last, "progress never goes back: " + progress);
+      last = done;
+      if (done > 0 && done < 480 && !between.contains(done)) {
+        between.add(done);
+      }
+    }
+    assertEquals(480, last);
+    assertTrue(between.size() >= 3, "progress advanced in steps: " + progress);
+    JsonObject result = browser.eval("window.fgbgStats").getAsJsonObject();
+    StatsResponse rpc = server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
+        .setSeed(2).setStart(0).setEnd(480).build());
+    JsonArray mean = result.getAsJsonObject("image").getAsJsonArray("mean");
+    for (int c = 0; c < 3; c++) {
+      assertEquals(rpc.getImage().getMean(c), mean.get(c).getAsDouble(), 0.0);
+    }
+    assertEquals(rpc.getDepth().getStd(0), result.getAsJsonObject("depth").get("std")
+        .getAsDouble(), 0.0);
+    long counted = 0;
+    for (JsonElement e : result.getAsJsonObject("mask").getAsJsonArray("histogram").get(0)
+        .getAsJsonArray()) {
+      counted += e.getAsLong();
+    }
+    assertEquals(480L * 64 * 64, counted, "every mask pixel is in the histogram");
+    browser.screenshot(SHOTS.resolve("stats.png"));
+  }
+
+  @Test
+  void theDatasetsAndLivePagesShowTheServersOwnNumbers() {
+    assertEquals("ready", browser.open(server.url + "/"));
+    String fingerprint = server.stub().describe(DescribeRequest.newBuilder()
+        .setDataset("builtin").build()).getFingerprint();
+    assertEquals(fingerprint, browser.eval("document.querySelector('.fingerprint').textContent")
+        .getAsString());
+    assertEquals("480", browser.eval("document.querySelector('.size').textContent")
+        .getAsString());
+    browser.screenshot(SHOTS.resolve("datasets.png"));
+
+    Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()
+        .setDataset("builtin").setBatchSize(16).setLimit(96).build());
+    stream.forEachRemaining(b -> { });
+    assertEquals("ready", browser.open(server.url + "/live"));
+    long sent = server.stub().serverStats(ServerStatsRequest.getDefaultInstance())
+        .getSamplesSent();
+    assertTrue(sent >= 96);
+    assertEquals(String.format("%,d", sent), browser.eval("[...document.querySelectorAll("
+        + "'#totals tr')].find(r => r.children[0].textContent === 'samples sent')"
+        + ".children[1].textContent").getAsString());
+    assertTrue(browser.eval("[...document.querySelectorAll('#methods td:first-child')]"
+        + ".map(t => t.textContent)").toString().contains("StreamEpoch"));
+    browser.screenshot(SHOTS.resolve("live.png"));
+  }
+}
