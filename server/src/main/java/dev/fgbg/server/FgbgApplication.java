@@ -1,7 +1,5 @@
 package dev.fgbg.server;
 
-import dev.fgbg.core.FgbgException;
-import dev.fgbg.core.InWords;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
@@ -104,17 +102,6 @@ public final class FgbgApplication implements AutoCloseable {
     return this;
   }
 
-  /** A port that cannot be listened on, in words (a taken port is the usual reason). */
-  private static FgbgException cannotListen(String where, String flag, IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
-        return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
-            + "use (another server there?); choose another " + flag, e);
-      }
-    }
-    return FgbgException.invalidConfig("cannot listen on " + where + ": " + InWords.of(e), e);
-  }
-
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
     NettyListener listener = NettyListener.of(options.port(), options.connect());
@@ -148,14 +135,14 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       server = made.start(runtimes.isEmpty());
     } catch (IOException e) {
-      throw cannotListen(listener != null ? listener.describe(options.port())
+      throw ListenFailures.cannotListen(listener != null ? listener.describe(options.port())
           : "port " + options.port(), "--port", e);
     }
     if (ui != null) {
       try {
         webUi = WebUi.start(ui, ServerView.of(server, registry, metrics));
       } catch (IOException e) {
-        throw cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
+        throw ListenFailures.cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
       }
       LOG.info("web UI on " + webUi.url());
     }
@@ -163,7 +150,7 @@ public final class FgbgApplication implements AutoCloseable {
       try {
         metricsEndpoint = metrics.serve(options.metricsHost(), options.metricsPort());
       } catch (IOException e) {
-        throw cannotListen(options.metricsHost() + ":" + options.metricsPort(),
+        throw ListenFailures.cannotListen(options.metricsHost() + ":" + options.metricsPort(),
             "--metrics-port", e);
       }
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"

@@ -79,38 +79,38 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-    ServerCallStreamObserver<StatsResponse> call =
-        (ServerCallStreamObserver<StatsResponse>) response;
-    try {
-      Dataset d = registry.get(request.getDataset());
-      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
-      Selection selection = Selections.of(d, request);
-      load.stats.run(call, () -> { }, () -> {
-        try {
-          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
-              call::isCancelled);
-          reply(response, ProtoMapping.stats(d, s, outputs));
-        } catch (RuntimeException e) {
-          response.onError(Statuses.toStatus(e));
-        }
-      });
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+    admittedStats(request, response, (d, selection, outputs, call) -> {
+      Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
+          call::isCancelled);
+      reply(response, ProtoMapping.stats(d, s, outputs));
+    });
   }
 
   @Override
   public void statsWithProgress(StatsRequest request, StreamObserver<StatsProgress> response) {
-    ServerCallStreamObserver<StatsProgress> call =
-        (ServerCallStreamObserver<StatsProgress>) response;
+    admittedStats(request, response, (d, selection, outputs, call) ->
+        statsStreamer.run(d, request, selection, outputs, call));
+  }
+
+  /** What a Stats call of either kind does once admitted. */
+  private interface StatsBody<T> {
+    void run(Dataset d, Selection selection, Outputs outputs, ServerCallStreamObserver<T> call);
+  }
+
+  /**
+   * Checks a Stats request, then runs {@code body} once the Stats admission lets it in: both
+   * kinds share one admission (progress is no excuse to skip the queue).
+   */
+  private <T> void admittedStats(StatsRequest request, StreamObserver<T> response,
+      StatsBody<T> body) {
+    ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) response;
     try {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
       Selection selection = Selections.of(d, request);
-      // The same admission as Stats: progress is no excuse to skip the queue.
       load.stats.run(call, () -> { }, () -> {
         try {
-          statsStreamer.run(d, request, selection, outputs, call);
+          body.run(d, selection, outputs, call);
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
         }

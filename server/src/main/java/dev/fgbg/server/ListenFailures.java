@@ -1,0 +1,21 @@
+package dev.fgbg.server;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.InWords;
+import java.io.IOException;
+
+/** Why a port could not be listened on, in words that name the flag to change. */
+final class ListenFailures {
+  private ListenFailures() {}
+
+  /** A port that cannot be listened on, in words (a taken port is the usual reason). */
+  static FgbgException cannotListen(String where, String flag, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
+            + "use (another server there?); choose another " + flag, e);
+      }
+    }
+    return FgbgException.invalidConfig("cannot listen on " + where + ": " + InWords.of(e), e);
+  }
+}
