@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
@@ -23,30 +24,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Stats page's data, {@code /api/stats}: Stats over an index range, as the Stats call
+ * The Stats page's data, {@code /api/stats}: Stats over a selection (a range, every
+ * {@code stride}-th index of it, or a seeded random {@code sample} of it), as the Stats call
  * computes them ({@link StatsCalculator}, on a lane of the server's workers, after a permit of
  * the server's Stats admission), streamed as server-sent events: {@code progress} as samples are
- * counted (each 2% of the range, and at most every 100 ms between), then {@code result} with the
+ * counted (each 2% of the selection, and at most every 100 ms between), then {@code result} with the
  * means, standard deviations and exact histograms, or {@code failure}. Workers only queue
  * progress; the request's own thread writes it, so a slow browser never holds a worker.
  */
 final class StatsPage {
-  static final Set<String> PARAMS = Set.of("dataset", "seed", "start", "end", "outputs",
-      "bins");
+  static final Set<String> PARAMS = Set.of("dataset", "seed", "start", "end", "stride",
+      "sample", "outputs", "bins");
   private static final long PACE_NANOS = 100_000_000L;
   private static final int STEPS = 50;
 
   /** A checked request. */
-  record Ask(Dataset dataset, long seed, long start, long end, Outputs outputs, int bins) {}
+  record Ask(Dataset dataset, long seed, Selection selection, Outputs outputs, int bins) {}
 
   record Progress(long done, long total, double samplesPerSecond, double etaSeconds) {}
 
-  record Channel(String unit, double[] mean, double[] std, List<long[]> histogram) {}
+  /** {@code se}: each mean's standard error over a random sample, else NaN (null in JSON). */
+  record Channel(String unit, double[] mean, double[] std, Double[] se,
+      List<long[]> histogram) {}
 
-  record DepthChannel(String unit, double mean, double std, double[] edges, long[] counts) {}
+  record DepthChannel(String unit, double mean, double std, Double se, double[] edges,
+      long[] counts) {}
 
-  record Result(String dataset, String fingerprint, long seed, long start, long end,
-      long samples, Channel image, Channel mask, DepthChannel depth, double seconds) {}
+  /** {@code population}: what a random sample was drawn from; 0 for a range or stride. */
+  record Result(String dataset, String fingerprint, long seed, long start, long end, long stride,
+      long sample, long population, long samples, Channel image, Channel mask,
+      DepthChannel depth, double seconds) {}
 
   private final DatasetRegistry registry;
   private final StatsCalculator calculator;
@@ -71,6 +78,16 @@ final class StatsPage {
     Dataset d = Params.dataset(q, registry);
     long start = q.number("start", 0, 0, d.size() - 1);
     long end = q.number("end", d.size(), start + 1, d.size());
+    long stride = q.number("stride", 1, 1, d.size());
+    long sample = q.number("sample", 0, 0, Selection.MAX_SAMPLE);
+    long seed = Params.seed(q);
+    Selection selection;
+    try {
+      selection = Selection.of(d.size(), d.name(), start, end, stride, sample, seed);
+    } catch (FgbgException e) {
+      throw HttpFailure.badRequest("parameters 'start', 'end', 'stride', 'sample': "
+          + e.getMessage());
+    }
     boolean image = true;
     boolean mask = true;
     boolean depth = d.hasDepth();
@@ -90,7 +107,7 @@ final class StatsPage {
       mask = asked.contains("mask");
       depth = asked.contains("depth");
     }
-    return new Ask(d, Params.seed(q), start, end, new Outputs(image, mask, depth, false),
+    return new Ask(d, seed, selection, new Outputs(image, mask, depth, false),
         q.integer("bins", 64, 1, 1024));
   }
 
@@ -103,7 +120,7 @@ final class StatsPage {
   private void run(Ask a, OutputStream out) throws IOException {
     CompletableFuture<Admission.Permit> admitted = admission.admit();
     if (!admitted.isDone()) {
-      send(out, "queued", new Progress(0, a.end - a.start, 0, 0));
+      send(out, "queued", new Progress(0, a.selection.size(), 0, 0));
     }
     Admission.Permit permit;
     try {
@@ -114,16 +131,14 @@ final class StatsPage {
     }
     AtomicBoolean gone = new AtomicBoolean();
     try (permit) {
-      long total = a.end - a.start;
+      long total = a.selection.size();
       long began = ticker.read();
       BlockingQueue<Progress> progress = new ArrayBlockingQueue<>(4 * STEPS);
       Object lock = new Object();
       long[] state = {0, began, 0}; // done, when last queued, last step queued
       Histograms h = new Histograms();
       CompletableFuture<Stats> result = CompletableFuture.supplyAsync(() ->
-          calculator.compute(a.dataset, a.seed,
-              Selection.range(a.dataset.size(), a.dataset.name(), a.start, a.end), a.outputs,
-              gone::get, n -> {
+          calculator.compute(a.dataset, a.seed, a.selection, a.outputs, gone::get, n -> {
             synchronized (lock) {
               state[0] += n;
               long now = ticker.read();
@@ -174,14 +189,24 @@ final class StatsPage {
   private static Result result(Ask a, Stats s, Histograms h, double seconds) {
     Outputs o = a.outputs;
     Channel image = o.image() ? new Channel("[0,1]", s.imageMean(), s.imageStd(),
-        List.of(h.image(0), h.image(1), h.image(2))) : null;
+        errors(s.imageSe()), List.of(h.image(0), h.image(1), h.image(2))) : null;
     Channel mask = o.mask() ? new Channel("[0,1]", new double[] {s.maskMean()},
-        new double[] {s.maskStd()}, List.of(h.mask())) : null;
+        new double[] {s.maskStd()}, errors(new double[] {s.maskSe()}), List.of(h.mask())) : null;
     Histograms.Binned bins = o.depth() ? h.depth(a.bins) : null;
     DepthChannel depth = bins == null ? null : new DepthChannel(a.dataset.depthUnits(),
-        s.depthMean(), s.depthStd(), bins.edges(), bins.counts());
-    return new Result(a.dataset.name(), a.dataset.fingerprint(), a.seed, a.start, a.end,
-        s.samples(), image, mask, depth, seconds);
+        s.depthMean(), s.depthStd(), errors(new double[] {s.depthSe()})[0], bins.edges(), bins.counts());
+    Selection sel = a.selection;
+    return new Result(a.dataset.name(), a.dataset.fingerprint(), a.seed, sel.start(), sel.end(),
+        sel.stride(), sel.sample(), s.population(), s.samples(), image, mask, depth, seconds);
+  }
+
+  /** Standard errors for JSON: NaN (not a random sample) becomes null. */
+  private static Double[] errors(double[] se) {
+    Double[] out = new Double[se.length];
+    for (int c = 0; c < se.length; c++) {
+      out[c] = Double.isNaN(se[c]) ? null : se[c];
+    }
+    return out;
   }
 
   /** One server-sent event, flushed. */

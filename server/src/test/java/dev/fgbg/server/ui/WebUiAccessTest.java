@@ -129,6 +129,9 @@ class WebUiAccessTest {
           {"/api/sample?index=480", "parameter 'index' must be in [0, 479], got 480"},
           {"/api/stats?start=10&end=5", "parameter 'end' must be in [11, 480], got 5"},
           {"/api/stats?outputs=image,sky", "parameter 'outputs': sky is not one of"},
+          {"/api/stats?stride=0", "parameter 'stride' must be in [1, 480], got 0"},
+          {"/api/stats?stride=4&sample=200", "sample 200 is more than the 120 samples of range"
+              + " 0:480 with stride 4"},
           {"/grid?page=-1", "parameter 'page' must be in [1, "},
           {"/img/composite.png?index=1", "parameter 'fingerprint' is required"},
       };

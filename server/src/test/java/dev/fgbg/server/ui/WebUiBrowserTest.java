@@ -293,6 +293,29 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void statsOnARandomSampleShowEachMeanWithTheStatsCallsStandardError() {
+    assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&seed=5&start=0"
+        + "&end=480&stride=2&sample=60&run=1"));
+    JsonObject result = browser.eval("window.fgbgStats").getAsJsonObject();
+    assertEquals(60, result.get("samples").getAsLong());
+    assertEquals(240, result.get("population").getAsLong(), "every 2nd of 480");
+    StatsResponse rpc = server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
+        .setSeed(5).setStride(2).setSample(60).build());
+    JsonObject image = result.getAsJsonObject("image");
+    for (int c = 0; c < 3; c++) {
+      assertEquals(rpc.getImage().getMean(c), image.getAsJsonArray("mean").get(c).getAsDouble(),
+          0.0);
+      assertEquals(rpc.getImage().getStandardError(c),
+          image.getAsJsonArray("se").get(c).getAsDouble(), 0.0);
+    }
+    assertEquals(rpc.getDepth().getStandardError(0),
+        result.getAsJsonObject("depth").get("se").getAsDouble(), 0.0);
+    assertEquals(5, browser.eval("document.querySelectorAll('#moments td.se').length")
+        .getAsInt(), "R, G, B, mask and depth rows each show a standard error");
+    browser.screenshot(SHOTS.resolve("stats-sample.png"));
+  }
+
+  @Test
   void theDatasetsAndLivePagesShowTheServersOwnNumbers() {
     assertEquals("ready", browser.open(server.url + "/"));
     String fingerprint = server.stub().describe(DescribeRequest.newBuilder()

@@ -1,4 +1,5 @@
-// Stats: the Stats computation over an index range, with a live progress bar (server-sent
+// Stats: the Stats computation over a selection (a range, a stride of it, or a seeded random
+// sample of it), with a live progress bar (server-sent
 // events), then mean and std per channel, the Normalize line, and exact histograms.
 import { api, app, depth, duration, el, fail, formValues, int, link, num, params, ready } from './common.js';
 
@@ -31,6 +32,8 @@ function controls(datasets, d) {
     el('label', {}, 'seed', el('input', { type: 'number', name: 'seed', value: q.get('seed') || '', placeholder: '0' })),
     el('label', {}, 'from index', el('input', { type: 'number', name: 'start', value: q.get('start') || '', placeholder: '0', min: 0 })),
     el('label', {}, 'to index (excl.)', el('input', { type: 'number', name: 'end', value: q.get('end') || '', placeholder: String(d.size), min: 1, class: 'wide' })),
+    el('label', {}, 'stride', el('input', { type: 'number', name: 'stride', value: q.get('stride') || '', placeholder: '1', min: 1 })),
+    el('label', {}, 'random sample of', el('input', { type: 'number', name: 'sample', value: q.get('sample') || '', placeholder: 'all', min: 0 })),
     el('fieldset', {}, el('legend', {}, 'outputs'), box('image'), box('mask'), box('depth'), hidden),
     el('label', {}, 'depth bins', el('input', { type: 'number', name: 'bins', value: q.get('bins') || '', placeholder: '64', min: 1, max: 1024 })),
     el('button', { type: 'submit' }, 'Run Stats'));
@@ -77,13 +80,15 @@ function run(d, bar, text, results) {
 function result(r) {
   const out = [];
   const rows = [];
-  if (r.image) ['R', 'G', 'B'].forEach((c, i) => rows.push([`image ${c}`, r.image.mean[i], r.image.std[i], '[0,1]']));
-  if (r.mask) rows.push(['mask', r.mask.mean[0], r.mask.std[0], '[0,1]']);
-  if (r.depth) rows.push(['depth', r.depth.mean, r.depth.std, r.depth.unit]);
+  if (r.image) ['R', 'G', 'B'].forEach((c, i) => rows.push([`image ${c}`, r.image.mean[i], r.image.std[i], r.image.se[i], '[0,1]']));
+  if (r.mask) rows.push(['mask', r.mask.mean[0], r.mask.std[0], r.mask.se[0], '[0,1]']);
+  if (r.depth) rows.push(['depth', r.depth.mean, r.depth.std, r.depth.se, r.depth.unit]);
+  const sampled = r.population > 0;
   out.push(el('section', { class: 'panel' }, el('h2', {}, 'Mean and standard deviation'),
     el('table', { class: 'data', id: 'moments' },
-      el('tr', {}, el('th', {}, 'channel'), el('th', { class: 'num' }, 'mean'), el('th', { class: 'num' }, 'std'), el('th', {}, 'unit')),
-      rows.map(([n, m, s, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u)))),
+      el('tr', {}, el('th', {}, 'channel'), el('th', { class: 'num' }, 'mean'), sampled ? el('th', { class: 'num' }, 'standard error') : null, el('th', { class: 'num' }, 'std'), el('th', {}, 'unit')),
+      rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), sampled ? el('td', { class: 'num se' }, `± ${num(se, 6)}`) : null, el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u)))),
+    sampled ? el('p', { class: 'muted' }, `A random sample of ${int(r.samples)} from ${int(r.population)} samples (seed ${r.seed}): each mean ± its standard error.`) : null,
     r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(4)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(4)).join(', ')}])`) : null));
   const charts = el('div', { class: 'panels' });
   if (r.image) charts.append(chart('Image channels', r.image.histogram, ['#dc2626', '#16a34a', '#2563eb'], 0, 255, (v) => v));
