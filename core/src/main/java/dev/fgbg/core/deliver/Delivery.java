@@ -19,7 +19,8 @@ import java.util.function.BooleanSupplier;
  * {@link MemoryBudget}, a {@link Gate} such as a free ring slot), so that the pieces of one
  * request render in parallel on every thread of the lane, and hands finished pieces to the
  * {@link Sink} strictly in order, while the sink is ready. Cancellation stops renders between
- * samples; however it ends, every byte it held is given back before the sink hears of it.
+ * samples; however it ends, every byte it held is given back and every piece's work has
+ * stopped ({@link Running}) before the sink hears of it.
  *
  * <p>With a budget, a piece's bytes are taken before it renders and given back once the sink has
  * drained it; {@link Credits} keeps a client that does not read from holding more than its
@@ -48,6 +49,7 @@ public final class Delivery<T> {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicInteger wip = new AtomicInteger();
   private final ArrayDeque<Job<T>> inflight = new ArrayDeque<>();
+  private final Running running = new Running();
   private volatile boolean cancelRequested;
   private volatile boolean pressured;
   private MemoryBudget.Subscription pressure;
@@ -102,10 +104,8 @@ public final class Delivery<T> {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof UncheckedIOException u) {
-        cause = u.getCause();
-      }
+      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
+          : e.getCause();
       if (cause instanceof IOException io) {
         throw io;
       }
@@ -116,10 +116,7 @@ public final class Delivery<T> {
     }
   }
 
-  /**
-   * Stops: no piece is delivered from now on, renders stop between samples, and the sink
-   * hears {@code ended} with a CancellationException once everything is given back.
-   */
+  /** Stops: nothing more is delivered, renders stop between samples, the sink hears it. */
   public void cancel() {
     cancelRequested = true;
     pump();
@@ -220,6 +217,7 @@ public final class Delivery<T> {
 
   /** On the lane: the piece's work; its end is looked at here, or on the lane once it comes. */
   private void run(Job<T> job) {
+    running.enter();
     CompletableFuture<T> f;
     try {
       f = job.dropped || cancelRequested ? CompletableFuture.failedFuture(
@@ -237,6 +235,7 @@ public final class Delivery<T> {
         events.rendered(job.piece, job.startNanos);
         job.result.complete(v);
       }
+      running.exit();
       if (now) {
         pump();
       } else {
@@ -270,7 +269,7 @@ public final class Delivery<T> {
     credits.release(bytes);
   }
 
-  /** Gives back everything held, cancels what is in flight, and tells the sink, once. */
+  /** Gives back everything held, cancels what is in flight; tells the sink once no work runs. */
   private void end(Throwable cause) {
     ended = true;
     long held = inflightBytes();
@@ -285,14 +284,16 @@ public final class Delivery<T> {
     if (credits != null) {
       credits.releaseAll(held);
     }
-    try {
-      sink.ended(cause);
-    } finally {
-      if (cause == null) {
-        done.complete(null);
-      } else {
-        done.completeExceptionally(cause);
+    running.whenIdle(() -> {
+      try {
+        sink.ended(cause);
+      } finally {
+        if (cause == null) {
+          done.complete(null);
+        } else {
+          done.completeExceptionally(cause);
+        }
       }
-    }
+    });
   }
 }

@@ -231,6 +231,26 @@ class DeliveryTest {
   }
 
   @Test
+  void theSinkHearsTheEndOnlyOnceEveryStartedPieceHasStopped() {
+    // Piece 0's work is running (writing into files or a slot the sink owns, say) when the
+    // delivery is cancelled: the sink must not hear the end, and let go of them, before it stops.
+    Recorder sink = new Recorder();
+    CompletableFuture<long[]> first = new CompletableFuture<>();
+    Delivery<long[]> d = Delivery.of(plan(20, 10), (p, c) -> p.seq() == 0 ? first
+        : INDICES.start(p, c), sink, lane::add).window(2).start();
+    runAll();
+    d.cancel();
+    runAll();
+    assertInstanceOf(AssertionError.class, sink.ended, "not yet: piece 0 still runs");
+    assertTrue(!d.done().isDone());
+    first.complete(new long[] {1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009});
+    runAll();
+    assertInstanceOf(CancellationException.class, sink.ended);
+    assertTrue(d.done().isCompletedExceptionally());
+    assertTrue(sink.got.isEmpty(), "nothing is delivered after the cancel");
+  }
+
+  @Test
   void aFailedPieceEndsTheDeliveryWithItsCause() {
     IllegalStateException boom = new IllegalStateException("piece 2 went wrong");
     Recorder sink = new Recorder();

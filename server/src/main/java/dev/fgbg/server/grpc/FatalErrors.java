@@ -19,6 +19,9 @@ public final class FatalErrors {
   public static final int EXIT_CODE = 3;
 
   private static volatile Consumer<OutOfMemoryError> handler = FatalErrors::halt;
+  /** Built before any memory runs out, for when the full line cannot be. */
+  private static final String OOM_LINE = OutOfMemoryError.class.getName() + "; exiting (code "
+      + EXIT_CODE + ")";
 
   private FatalErrors() {}
 
@@ -54,10 +57,16 @@ public final class FatalErrors {
   }
 
   private static void halt(OutOfMemoryError e) {
-    // No logging framework: it may need memory there is none of.
-    System.err.println("fgbg: fatal: " + e + "; exiting (code " + EXIT_CODE
-        + ") so that a supervisor can restart the server");
-    Runtime.getRuntime().halt(EXIT_CODE);
+    // No logging framework: it may need memory there is none of. Even the line may not fit
+    // (a string to build): the halt comes whatever happens to it.
+    try {
+      System.err.println("fgbg: fatal: " + e + "; exiting (code " + EXIT_CODE
+          + ") so that a supervisor can restart the server");
+    } catch (Throwable ignored) {
+      System.err.println("fgbg: fatal: " + OOM_LINE);
+    } finally {
+      Runtime.getRuntime().halt(EXIT_CODE);
+    }
   }
 
   /** Catches an OutOfMemoryError thrown out of a call's handler code. */

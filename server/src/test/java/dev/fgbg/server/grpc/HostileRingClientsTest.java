@@ -212,6 +212,11 @@ class HostileRingClientsTest {
       try (FileChannel ch = TestRings.open(r)) {
         Iterator<SampleBatch> it = stub().streamEpoch(epoch(70_000).setDataset("builtin")
             .addOutputs(Output.OUTPUT_MASK).setSharedMemory(offer(r)).build());
+        // The ring is accepted (a shrink before the handshake is only a refused ring, and the
+        // stream would go on over the network), then shrunk a moment later.
+        SampleBatch first = it.next();
+        assertTrue(first.hasSharedMemory(), "the ring was accepted");
+        take(new SampleDigest(), ch, slot, first);
         long delay = 1 + round * 3;
         Thread shrink = new Thread(() -> {
           try {
