@@ -245,12 +245,15 @@ class Client:
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
-                end: int = 0, stride: int = 0, sample: int = 0) -> bytes:
-        """PNG bytes of an image | mask | depth grid, one row per sample under its label names.
-        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
-        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
+                end: int = 0, stride: int = 0, sample: int = 0, instances: bool = False) -> bytes:
+        """PNG bytes of an image | mask | depth grid, one row per sample under its label names
+        (with `instances`, a column of instance masks too: a colour per instance, captioned with
+        its label). Rows: `indices`; or a selection (as `export` takes it, at most 64 samples);
+        or else `count` (default 8) samples drawn from `seed` with distinct backgrounds and
+        cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count, start=start, end=end, stride=stride, sample=sample)
+                                count=count, start=start, end=end, stride=stride, sample=sample,
+                                instances=instances)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:
