@@ -13,8 +13,9 @@ import java.util.List;
  * annotations/instances.json: one image per sample and its instances (category = foreground
  * label, bbox, uncompressed RLE mask in COCO's column-major order). Masks are re-rendered here;
  * rendering is a pure function, so they are the exported ones. A classic sample has one
- * annotation (id = its index); a scene has one per visible labelled instance (id {@code index × 256 + instance id}): the visible part's RLE, box
- * and area, category from the instance's label; a wholly hidden instance has none.
+ * annotation (id = its index); a scene has one per visible labelled instance (id
+ * {@code index × 256 + instance id}): the visible part's RLE, box and area, category from the
+ * instance's label; a wholly hidden instance has none.
  */
 final class CocoInstances {
   private CocoInstances() {}
