@@ -21,8 +21,10 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
 
 
-def sample_bytes(info: Any, outputs: List[int], depth_dtype: int) -> Tuple[int, int, int]:
-    """(image, mask, depth) bytes per sample of a Describe answer for these outputs."""
+def sample_bytes(info: Any, outputs: List[int],
+                 depth_dtype: int) -> Tuple[int, int, int, int]:
+    """(image, mask, depth, instances) bytes per sample of a Describe answer for these
+    outputs (instance ids only when asked for by name)."""
     def size(shape: Any) -> int:
         n = 1
         for d in shape.dims:
@@ -34,7 +36,8 @@ def sample_bytes(info: Any, outputs: List[int], depth_dtype: int) -> Tuple[int, 
     mask = size(info.mask_shape) if pb.OUTPUT_MASK in want else 0
     depth = (size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2)
              if pb.OUTPUT_DEPTH in want and info.has_depth else 0)
-    return image, mask, depth
+    instances = size(info.mask_shape) if pb.OUTPUT_INSTANCES in want else 0
+    return image, mask, depth, instances
 
 
 def error(e: Exception, target: str) -> FgbgError:

@@ -5,6 +5,9 @@ import numpy as np
 
 Part = Tuple[Any, int, Optional[int]]
 
+# The array fields of a SampleBatch (and of a shared-memory slot), in digest order.
+ARRAYS = ("images", "masks", "depth", "instances")
+
 _DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
 
 
@@ -12,7 +15,9 @@ class Batch:
     """One batch of samples.
 
     images: uint8 [n, H, W, 3]; masks: uint8 [n, H, W]; depth: float16/float32 [n, h, w]
-    (little-endian, metres); None for an output that was not asked for. indices: int64 [n];
+    (little-endian, metres); instances: uint8 [n, H, W] instance ids (0 background, i for
+    meta[s].scene.instances[i - 1]; asked for by name: outputs=[..., "instances"]); None for an
+    output that was not asked for. indices: int64 [n];
     positions: int64 [n], each sample's global epoch position (streams only); meta: a list of
     SampleMeta messages. Arrays made from a single message are read-only views of its bytes.
 
@@ -22,8 +27,8 @@ class Batch:
     continues over the network.
     """
 
-    __slots__ = ("indices", "positions", "images", "masks", "depth", "meta", "batch_index",
-                 "fingerprint", "buffers", "shared_memory", "_release")
+    __slots__ = ("indices", "positions", "images", "masks", "depth", "instances", "meta",
+                 "batch_index", "fingerprint", "buffers", "shared_memory", "_release")
 
     def __init__(self, messages: Sequence[Any], world_size: int = 1,
                  payloads: Optional[Sequence[Dict[str, Part]]] = None,
@@ -44,11 +49,12 @@ class Batch:
         n = len(self.indices)
         h, w = first.height, first.width
         # Hold the buffers: the arrays below are views of them.
-        self.buffers = {f: _join(messages, payloads, f) for f in ("images", "masks", "depth")}
+        self.buffers = {f: _join(messages, payloads, f) for f in ARRAYS}
         self.images = _view(self.buffers["images"], np.uint8, (n, h, w, 3))
         self.masks = _view(self.buffers["masks"], np.uint8, (n, h, w))
         self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
                            (n, first.depth_height, first.depth_width))
+        self.instances = _view(self.buffers["instances"], np.uint8, (n, h, w))
 
     def slot(self) -> Optional[np.ndarray]:
         """The whole shared-memory slot this batch's arrays are views of (read-only bytes), or
@@ -61,7 +67,7 @@ class Batch:
         """Gives a shared-memory batch's slot back now (its arrays are dropped: the server
         writes the slot again). Nothing to do for a batch that came over the network."""
         if self._release is not None:
-            self.images = self.masks = self.depth = None
+            self.images = self.masks = self.depth = self.instances = None
             self.buffers = {}
             self._release()
             self._release = None

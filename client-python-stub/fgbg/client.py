@@ -24,7 +24,7 @@ from ._progress import Progress  # noqa: E402
 __all__ = ["Client", "Credentials", "FgbgError"]
 
 _OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
-            "meta": pb.OUTPUT_META}
+            "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES}
 _DTYPES = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
 _FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
             "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
@@ -89,7 +89,7 @@ class Client:
             raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
         self.shared_memory = shared_memory
         self.ring_slots = ring_slots
-        self._sample_bytes: Dict[Any, Tuple[int, int, int]] = {}
+        self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._get_ring: Optional[shm.Ring] = None
         self._get_path = ""  # "" until the first GetSamples says which path it took
         creds = credentials if credentials is not None else Credentials.from_env()
@@ -245,12 +245,15 @@ class Client:
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
-                end: int = 0, stride: int = 0, sample: int = 0) -> bytes:
-        """PNG bytes of an image | mask | depth grid, one row per sample under its label names.
-        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
-        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
+                end: int = 0, stride: int = 0, sample: int = 0, instances: bool = False) -> bytes:
+        """PNG bytes of an image | mask | depth grid, one row per sample under its label names
+        (with `instances`, a column of instance masks too: a colour per instance, captioned with
+        its label). Rows: `indices`; or a selection (as `export` takes it, at most 64 samples);
+        or else `count` (default 8) samples drawn from `seed` with distinct backgrounds and
+        cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count, start=start, end=end, stride=stride, sample=sample)
+                                count=count, start=start, end=end, stride=stride, sample=sample,
+                                instances=instances)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:

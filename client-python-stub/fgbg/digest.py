@@ -7,7 +7,8 @@ _MOD = 1 << 256
 
 
 class SampleDigest:
-    """Sum mod 2^256 of SHA-256(index as 8 bytes big-endian || image || mask || depth)."""
+    """Sum mod 2^256 of SHA-256(index as 8 bytes big-endian || image || mask || depth ||
+    instances), over the outputs streamed (instance ids only when asked for by name)."""
 
     def __init__(self) -> None:
         self.value = 0
@@ -25,7 +26,8 @@ class SampleDigest:
         """Adds every sample of a `fgbg.Batch` (the outputs it carries)."""
         for s, index in enumerate(batch.indices):
             self.add_sample(index, *(a[s].tobytes() if a is not None else None
-                                     for a in (batch.images, batch.masks, batch.depth)))
+                                     for a in (batch.images, batch.masks, batch.depth,
+                                               batch.instances)))
 
     def update(self, other: "SampleDigest") -> None:
         self.value = (self.value + other.value) % _MOD

@@ -8,11 +8,11 @@ are then numpy views at offsets into the one bytes object gRPC handed us.
 from typing import Dict, List, Tuple
 
 from ._proto import pb
+from .batch import ARRAYS
 
 _FIELDS = pb.SampleBatch.DESCRIPTOR.fields_by_name
-# field number -> Batch buffer name (the proto field names: images, masks, depth)
-PAYLOAD_FIELDS: Dict[int, str] = {_FIELDS[name].number: name
-                                  for name in ("images", "masks", "depth")}
+# field number -> Batch buffer name (the proto field names: images, masks, depth, instances)
+PAYLOAD_FIELDS: Dict[int, str] = {_FIELDS[name].number: name for name in ARRAYS}
 
 
 def _varint(buf: bytes, pos: int) -> Tuple[int, int]:

@@ -13,7 +13,8 @@ import numpy as np
 from .labels import Labels
 from .manifest import ExportError, Manifest, ShardRecord
 
-Arrays = Dict[str, np.ndarray]  # image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float
+# image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float, instances [H,W] uint8
+Arrays = Dict[str, np.ndarray]
 
 
 def _pil() -> Any:
@@ -32,7 +33,7 @@ def decode(kind: str, data: bytes) -> np.ndarray:
     im = _pil().open(io.BytesIO(data))
     if kind == "image":
         return np.asarray(im.convert("RGB"))
-    if kind == "mask":
+    if kind in ("mask", "instances"):
         return np.asarray(im.convert("L"))
     # 16-bit millimetres (manifest.depthPng), as float32 metres.
     return np.asarray(im, dtype=np.int32).astype(np.float32) / 1000.0
@@ -93,14 +94,15 @@ class Reader:
 
 
 def _kinds(m: Manifest) -> List[str]:
-    return [o for o in ("image", "mask", "depth") if o in m.outputs]
+    return [o for o in ("image", "mask", "depth", "instances") if o in m.outputs]
 
 
 class FolderReader(Reader):
-    """fg_bg/bg_NNN/NAME.jpg, fg_bg_masks/bg_NNN/NAME.png, depth_maps/bg_NNN/NAME.png."""
+    """fg_bg/bg_NNN/NAME.jpg, fg_bg_masks/bg_NNN/NAME.png, depth_maps/bg_NNN/NAME.png,
+    instance_masks/bg_NNN/NAME.png."""
 
     TOPS = {"image": ("fg_bg", ".jpg"), "mask": ("fg_bg_masks", ".png"),
-            "depth": ("depth_maps", ".png")}
+            "depth": ("depth_maps", ".png"), "instances": ("instance_masks", ".png")}
 
     def _paths(self, i: int) -> List[Tuple[str, str]]:
         folder = "bg_%03d" % self.labels.meta["bg"][i]
@@ -147,7 +149,8 @@ class ZipReader(FolderReader):
 
 
 class WebDatasetReader(Reader):
-    """SHARD.tar of KEY.jpg, KEY.mask.png, KEY.depth.png (or .depth.npy), KEY.json."""
+    """SHARD.tar of KEY.jpg, KEY.mask.png, KEY.depth.png (or .depth.npy), KEY.instances.png,
+    KEY.json."""
 
     def _member(self, shard: ShardRecord, name: str) -> Tuple[int, Tuple[int, int]]:
         opened = self._opened()
@@ -171,7 +174,8 @@ class WebDatasetReader(Reader):
         out = {}
         for k in _kinds(self.m):
             ext = {"image": ".jpg", "mask": ".mask.png",
-                   "depth": ".depth.npy" if self.m.depth_npy else ".depth.png"}[k]
+                   "depth": ".depth.npy" if self.m.depth_npy else ".depth.png",
+                   "instances": ".instances.png"}[k]
             fd, (offset, size) = self._member(shard, key + ext)
             out[k] = decode("depth.npy" if ext == ".depth.npy" else k, os.pread(fd, size, offset))
         return out
@@ -182,9 +186,11 @@ class WebDatasetReader(Reader):
 
 
 class NpyReader(Reader):
-    """images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8, depth.npy [N,H,W] float16."""
+    """images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8, depth.npy [N,H,W] float16,
+    instances.npy [N,H,W] uint8."""
 
-    FILES = {"image": "images.npy", "mask": "masks.npy", "depth": "depth.npy"}
+    FILES = {"image": "images.npy", "mask": "masks.npy", "depth": "depth.npy",
+             "instances": "instances.npy"}
 
     def _array(self, kind: str) -> np.memmap:
         opened = self._opened()
@@ -220,8 +226,9 @@ def reader(m: Manifest, labels: Labels) -> Reader:
 
 
 def sample_bytes(arrays: Arrays) -> List[Optional[bytes]]:
-    """image ‖ mask ‖ float16 depth, as the stream digest hashes them."""
+    """image ‖ mask ‖ float16 depth ‖ instances, as the stream digest hashes them."""
     depth = arrays.get("depth")
     return [arrays["image"].tobytes() if "image" in arrays else None,
             arrays["mask"].tobytes() if "mask" in arrays else None,
-            None if depth is None else depth.astype("<f2").tobytes()]
+            None if depth is None else depth.astype("<f2").tobytes(),
+            arrays["instances"].tobytes() if "instances" in arrays else None]

@@ -116,9 +116,10 @@ def meta_columns(metas: Sequence[Any]) -> Dict[str, torch.Tensor]:
 
 
 def arrays(batch: Batch) -> Dict[str, np.ndarray]:
-    """The batch's image (NHWC uint8), mask and depth arrays, those it has: views of the
-    message bytes or of the shared-memory slot (no copy)."""
-    found = (("image", batch.images), ("mask", batch.masks), ("depth", batch.depth))
+    """The batch's image (NHWC uint8), mask, depth and instances arrays, those it has: views of
+    the message bytes or of the shared-memory slot (no copy)."""
+    found = (("image", batch.images), ("mask", batch.masks), ("depth", batch.depth),
+             ("instances", batch.instances))
     return {key: a for key, a in found if a is not None}
 
 

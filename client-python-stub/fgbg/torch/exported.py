@@ -73,7 +73,7 @@ class ExportedDataset(torch.utils.data.Dataset):
         out: Dict[str, Any] = {}
         if "image" in arrays:
             out["image"] = self._images(tensor(arrays["image"][None]))[0]
-        for k in ("mask", "depth"):
+        for k in ("mask", "depth", "instances"):
             if k in arrays:
                 out[k] = tensor(arrays[k])
         out["meta"] = {k: v[i] for k, v in self._meta.items()}

@@ -8,11 +8,12 @@ import java.util.List;
 /**
  * One whole batch: the chunks of a StreamEpoch batch joined (without copying the payload), or a
  * GetSamples response. images [n,H,W,3] uint8, masks [n,H,W] uint8, depth [n,h,w] in
- * {@code depthDtype}, little-endian; an output that was not asked for is empty.
+ * {@code depthDtype}, little-endian, instances [n,H,W] uint8 (0 background, i for instance i of
+ * the meta's scene); an output that was not asked for is empty.
  */
 public record Batch(long batchIndex, List<Long> indices, int height, int width, ByteString images,
     ByteString masks, ByteString depth, DepthDtype depthDtype, int depthHeight, int depthWidth,
-    List<SampleMeta> meta, String fingerprint) {
+    List<SampleMeta> meta, String fingerprint, ByteString instances) {
 
   public int size() {
     return indices.size();
@@ -28,6 +29,12 @@ public record Batch(long batchIndex, List<Long> indices, int height, int width, 
   public ByteString mask(int s) {
     int n = height * width;
     return masks.substring(s * n, (s + 1) * n);
+  }
+
+  /** The instance ids of sample {@code s} (H×W bytes). */
+  public ByteString instances(int s) {
+    int n = height * width;
+    return instances.substring(s * n, (s + 1) * n);
   }
 
   /** The depth of sample {@code s} (h×w values in depthDtype). */

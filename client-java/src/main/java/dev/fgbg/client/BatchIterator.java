@@ -81,6 +81,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     var images = first.getImages();
     var masks = first.getMasks();
     var depth = first.getDepth();
+    var instances = first.getInstances();
     for (int c = 1; c < first.getChunkCount(); c++) {
       if (!messages.hasNext()) {
         throw new IllegalStateException("stream ended inside batch " + first.getBatchIndex());
@@ -96,10 +97,11 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       images = images.concat(m.getImages());
       masks = masks.concat(m.getMasks());
       depth = depth.concat(m.getDepth());
+      instances = instances.concat(m.getInstances());
     }
     return new Batch(first.getBatchIndex(), List.copyOf(indices), first.getHeight(),
         first.getWidth(), images, masks, depth, first.getDepthDtype(), first.getDepthHeight(),
-        first.getDepthWidth(), List.copyOf(meta), first.getFingerprint());
+        first.getDepthWidth(), List.copyOf(meta), first.getFingerprint(), instances);
   }
 
   private void logPath(SampleBatch first) {
@@ -120,10 +122,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     ByteString images = ring.copy(at.getSlot(), at.getImagesOffset(), at.getImagesLength());
     ByteString masks = ring.copy(at.getSlot(), at.getMasksOffset(), at.getMasksLength());
     ByteString depth = ring.copy(at.getSlot(), at.getDepthOffset(), at.getDepthLength());
+    ByteString instances = ring.copy(at.getSlot(), at.getInstancesOffset(),
+        at.getInstancesLength());
     ring.free(at.getSlot());
     return new Batch(m.getBatchIndex(), List.copyOf(m.getIndicesList()), m.getHeight(),
         m.getWidth(), images, masks, depth, m.getDepthDtype(), m.getDepthHeight(),
-        m.getDepthWidth(), List.copyOf(m.getMetaList()), m.getFingerprint());
+        m.getDepthWidth(), List.copyOf(m.getMetaList()), m.getFingerprint(), instances);
   }
 
   /** Cancels the call if it is still running, and removes the ring. */

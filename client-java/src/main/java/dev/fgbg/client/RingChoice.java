@@ -51,6 +51,7 @@ final class RingChoice {
         ? (long) d.getDepthShape().getDims(0) * d.getDepthShape().getDims(1) : 0;
     return RingFormat.slotBytes(all || o.contains(Output.OUTPUT_IMAGE) ? n * pixels * 3 : 0,
         all || o.contains(Output.OUTPUT_MASK) ? n * pixels : 0,
-        all || o.contains(Output.OUTPUT_DEPTH) ? n * depthPixels * depthValue : 0);
+        all || o.contains(Output.OUTPUT_DEPTH) ? n * depthPixels * depthValue : 0,
+        o.contains(Output.OUTPUT_INSTANCES) ? n * pixels : 0);
   }
 }

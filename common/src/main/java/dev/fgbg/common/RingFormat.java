@@ -34,7 +34,12 @@ public final class RingFormat {
 
   /** Bytes a slot needs for arrays of these lengths, each on a 64-byte boundary. */
   public static long slotBytes(long images, long masks, long depth) {
-    return align(images) + align(masks) + align(depth);
+    return slotBytes(images, masks, depth, 0);
+  }
+
+  /** Bytes a slot needs with instance ids after depth. */
+  public static long slotBytes(long images, long masks, long depth, long instances) {
+    return align(images) + align(masks) + align(depth) + align(instances);
   }
 
   public static long align(long n) {

@@ -9,7 +9,7 @@ import java.util.Locale;
 final class Args {
   private Args() {}
 
-  /** --outputs: any of image, mask, depth (and meta where {@code meta} is allowed). */
+  /** --outputs: any of image, mask, depth, instances (and meta where {@code meta} is allowed). */
   static List<Output> outputs(List<String> names, boolean meta) {
     List<Output> out = new ArrayList<>();
     for (String o : names) {
@@ -17,15 +17,16 @@ final class Args {
         case "image" -> out.add(Output.OUTPUT_IMAGE);
         case "mask" -> out.add(Output.OUTPUT_MASK);
         case "depth" -> out.add(Output.OUTPUT_DEPTH);
+        case "instances" -> out.add(Output.OUTPUT_INSTANCES);
         case "meta" -> {
           if (!meta) {
             throw new IllegalArgumentException("--outputs: meta is always exported; use image, "
-                + "mask or depth");
+                + "mask, depth or instances");
           }
           out.add(Output.OUTPUT_META);
         }
         default -> throw new IllegalArgumentException("--outputs: '" + o + "' is not one of "
-            + (meta ? "image, mask, depth, meta" : "image, mask, depth"));
+            + (meta ? "image, mask, depth, instances, meta" : "image, mask, depth, instances"));
       }
     }
     return out;

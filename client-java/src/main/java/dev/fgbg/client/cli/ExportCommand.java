@@ -34,7 +34,8 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin
   SelectionFlags selection;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth.")
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,instances "
+      + "(default: all the dataset has but instances).")
   List<String> outputs;
 
   @Option(names = "--overwrite", description = "Replace a different export at the destination.")

@@ -35,13 +35,17 @@ final class GalleryCommand implements Callable<Integer> {
       + "Default: 8, at most 64.")
   int count;
 
+  @Option(names = "--instances", description = "Add a column of instance masks: a colour per "
+      + "instance, each captioned with its label.")
+  boolean instances;
+
   @Option(names = "--out", required = true, description = "PNG file to write.")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
-        .setCount(count);
+        .setCount(count).setInstances(instances);
     if (indices != null) {
       r.addAllIndices(indices);
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.DepthColors;
+import dev.fgbg.common.InstanceColors;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
@@ -18,11 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code fgbg get}: writes image, mask, viewable depth and meta files for chosen samples. */
+/**
+ * {@code fgbg get}: writes image, mask, viewable depth, instance and meta files for chosen
+ * samples, those of the outputs asked for.
+ */
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
-        + "{i}_depth.png (colour-mapped, near = bright) and {i}_meta.json (the SampleMeta: "
-        + "snake_case fields, numbers).")
+        + "{i}_depth.png (colour-mapped, near = bright), {i}_instances.png (a colour per "
+        + "instance, background dark grey; with --outputs instances) and {i}_meta.json (the "
+        + "SampleMeta: snake_case fields, numbers).")
 final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -33,6 +38,10 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--indices", split = ",", required = true, description = "e.g. 0,7,399999")
   List<Long> indices;
 
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,"
+      + "instances. Default: all the dataset has but instances (asked for by name).")
+  List<String> outputs;
+
   @Option(names = "--out", required = true, description = "Folder to write into (created).")
   Path out;
 
@@ -42,11 +51,26 @@ final class GetCommand implements Callable<Integer> {
     try (FgbgClient c = connection.client()) {
       GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
           .setSeed(which.seed).addAllIndices(indices);
+      if (outputs != null) {
+        r.addAllOutputs(Args.outputs(outputs, true));
+      }
       Batch b = c.getSamples(r.build());
       for (int s = 0; s < b.size(); s++) {
         long i = b.indices().get(s);
-        write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png"));
-        write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png"));
+        Path first = null;
+        if (!b.images().isEmpty()) {
+          first = write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png"));
+        }
+        if (!b.masks().isEmpty()) {
+          write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png"));
+        }
+        if (!b.instances().isEmpty()) {
+          BufferedImage ids = new BufferedImage(b.width(), b.height(), BufferedImage.TYPE_INT_RGB);
+          ids.setRGB(0, 0, b.width(), b.height(), InstanceColors.colorize(
+              b.instances(s).toByteArray(), 0, b.width() * b.height()), 0, b.width());
+          Path file = write(ids, out.resolve(i + "_instances.png"));
+          first = first != null ? first : file;
+        }
         if (!b.depth().isEmpty()) {
           int[] colours = DepthColors.colorize(DepthColors.decode(b.depth(s),
               b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
@@ -55,9 +79,13 @@ final class GetCommand implements Callable<Integer> {
           d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
           write(d, out.resolve(i + "_depth.png"));
         }
-        Files.writeString(out.resolve(i + "_meta.json"),
-            ProtoJson.print(b.meta().get(s)) + "\n");
-        System.out.println(out.resolve(i + "_image.png"));
+        if (!b.meta().isEmpty()) {
+          Files.writeString(out.resolve(i + "_meta.json"),
+              ProtoJson.print(b.meta().get(s)) + "\n");
+        }
+        if (first != null) {
+          System.out.println(first);
+        }
       }
     }
     return 0;
@@ -80,9 +108,10 @@ final class GetCommand implements Callable<Integer> {
     return img;
   }
 
-  private static void write(BufferedImage img, Path file) throws IOException {
+  private static Path write(BufferedImage img, Path file) throws IOException {
     if (!ImageIO.write(img, "png", file.toFile())) {
       throw new IOException("no PNG writer for " + file);
     }
+    return file;
   }
 }

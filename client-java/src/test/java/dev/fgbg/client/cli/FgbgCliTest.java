@@ -1,14 +1,20 @@
 package dev.fgbg.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.client.Batch;
+import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.InstanceColors;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.Output;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -97,6 +103,27 @@ class FgbgCliTest {
       assertTrue(meta.startsWith("{\n  \"index\": " + i + ",\n  \"bg\": "), meta);
       assertTrue(meta.contains("\n  \"fg_width\": ") && meta.contains("\n  \"bbox\": {"), meta);
     }
+  }
+
+  @Test
+  void getWritesInstanceMasksInColoursWhenAskedFor() throws Exception {
+    String[] r = run("get", "--target", target, "--dataset", "tiny", "--indices", "3,50",
+        "--outputs", "mask,instances", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    Batch b;
+    try (FgbgClient c = FgbgClient.builder().channel(server.channel()).build()) {
+      b = c.getSamples(GetSamplesRequest.newBuilder().setDataset("tiny").addIndices(50)
+          .addOutputs(Output.OUTPUT_INSTANCES).build());
+    }
+    BufferedImage ids = ImageIO.read(out.resolve("50_instances.png").toFile());
+    for (int p = 0; p < 32 * 32; p++) {
+      assertEquals(InstanceColors.of(b.instances(0).byteAt(p) & 0xff),
+          ids.getRGB(p % 32, p / 32) & 0xffffff);
+    }
+    assertTrue(Files.exists(out.resolve("3_mask.png")));
+    assertFalse(Files.exists(out.resolve("3_image.png")) || Files.exists(out.resolve(
+        "3_meta.json")), "only what was asked for");
+    assertTrue(r[1].startsWith(out.resolve("3_instances.png").toString()), r[1]);
   }
 
   @Test

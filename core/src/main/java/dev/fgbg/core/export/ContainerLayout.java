@@ -64,6 +64,9 @@ final class ContainerLayout implements Layout {
         out.add(job.depthNpy() ? new Entry(key + ".depth.npy", encoder.depthNpy(chunk, s))
             : new Entry(key + ".depth.png", encoder.depthPng(chunk, s)));
       }
+      if (job.outputs().instances()) {
+        out.add(new Entry(key + ".instances.png", encoder.instancesPng(chunk, s)));
+      }
       out.add(new Entry(key + ".json", encoder.json(chunk, s)));
     }
     return out;

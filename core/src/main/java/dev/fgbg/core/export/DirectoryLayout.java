@@ -38,6 +38,9 @@ final class DirectoryLayout implements Layout {
     if (job.outputs().depth()) {
       out.add("depth_maps/" + bg + "/" + name + ".png");
     }
+    if (job.outputs().instances()) {
+      out.add("instance_masks/" + bg + "/" + name + ".png");
+    }
     return out;
   }
 
@@ -54,7 +57,10 @@ final class DirectoryLayout implements Layout {
         out.add(new Entry(p.get(k++), encoder.maskPng(chunk, s)));
       }
       if (job.outputs().depth()) {
-        out.add(new Entry(p.get(k), encoder.depthPng(chunk, s)));
+        out.add(new Entry(p.get(k++), encoder.depthPng(chunk, s)));
+      }
+      if (job.outputs().instances()) {
+        out.add(new Entry(p.get(k), encoder.instancesPng(chunk, s)));
       }
     }
     return out;
@@ -76,6 +82,9 @@ final class DirectoryLayout implements Layout {
     }
     if (job.outputs().depth()) {
       out.add("depth_maps");
+    }
+    if (job.outputs().instances()) {
+      out.add("instance_masks");
     }
     return out;
   }

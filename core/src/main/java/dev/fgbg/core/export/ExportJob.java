@@ -42,8 +42,9 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
     if (destination == null || destination.isBlank()) {
       throw FgbgException.invalidArgument("destination is empty; give a folder under the export root");
     }
-    if (!outputs.image() && !outputs.mask() && !outputs.depth()) {
-      throw FgbgException.invalidArgument("outputs: an export needs image, mask or depth");
+    if (!outputs.image() && !outputs.mask() && !outputs.depth() && !outputs.instances()) {
+      throw FgbgException.invalidArgument(
+          "outputs: an export needs image, mask, depth or instances");
     }
   }
 

@@ -31,7 +31,7 @@ final class ExportSpace {
     long h = job.dataset().spec().height();
     long w = job.dataset().spec().width();
     long perSample = (job.outputs().image() ? h * w * 3 : 0) + (job.outputs().mask() ? h * w : 0)
-        + (job.outputs().depth() ? h * w * 2 : 0);
+        + (job.outputs().depth() ? h * w * 2 : 0) + (job.outputs().instances() ? h * w : 0);
     if (job.format() != ExportFormat.NPY) {
       perSample += perSample / 100 + OVERHEAD_PER_SAMPLE; // PNG's worst case is a little over raw
     } else {

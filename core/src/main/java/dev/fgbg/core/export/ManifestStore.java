@@ -57,6 +57,9 @@ final class ManifestStore {
       m.addOutputs("depth").setDepthUnits("metres (float16 in .npy files)")
           .setDepthPng(Encoders.DEPTH_PNG);
     }
+    if (o.instances()) {
+      m.addOutputs("instances");
+    }
     if (job.format() == ExportFormat.NPY) {
       m.addAllLabelColumns(Tables.LABEL_COLUMNS);
     }

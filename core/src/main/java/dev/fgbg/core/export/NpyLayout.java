@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Memory-mappable arrays: images.npy [N,H,W,3] uint8, masks.npy [N,H,W] uint8 and depth.npy
@@ -29,7 +30,8 @@ final class NpyLayout implements Layout {
   private final boolean inPlace;
   private final List<Array> arrays = new ArrayList<>();
 
-  private record Array(String name, byte[] header, int sampleBytes, int which) {}
+  private record Array(String name, byte[] header, int sampleBytes,
+      Function<RenderedBatch, byte[]> of) {}
 
   NpyLayout(ExportStore dest, ExportJob job) {
     this.dest = dest;
@@ -39,13 +41,20 @@ final class NpyLayout implements Layout {
     int w = job.dataset().spec().width();
     long n = job.size();
     if (job.outputs().image()) {
-      arrays.add(new Array("images.npy", Encoders.npyHeader("|u1", n, h, w, 3), h * w * 3, 0));
+      arrays.add(new Array("images.npy", Encoders.npyHeader("|u1", n, h, w, 3), h * w * 3,
+          RenderedBatch::images));
     }
     if (job.outputs().mask()) {
-      arrays.add(new Array("masks.npy", Encoders.npyHeader("|u1", n, h, w), h * w, 1));
+      arrays.add(new Array("masks.npy", Encoders.npyHeader("|u1", n, h, w), h * w,
+          RenderedBatch::masks));
     }
     if (job.outputs().depth()) {
-      arrays.add(new Array("depth.npy", Encoders.npyHeader("<f2", n, h, w), h * w * 2, 2));
+      arrays.add(new Array("depth.npy", Encoders.npyHeader("<f2", n, h, w), h * w * 2,
+          RenderedBatch::depth));
+    }
+    if (job.outputs().instances()) {
+      arrays.add(new Array("instances.npy", Encoders.npyHeader("|u1", n, h, w), h * w,
+          RenderedBatch::instances));
     }
   }
 
@@ -112,7 +121,7 @@ final class NpyLayout implements Layout {
       public void write(RenderedBatch chunk, List<Entry> entries) throws IOException {
         for (int k = 0; k < arrays.size(); k++) {
           Array a = arrays.get(k);
-          byte[] src = a.which == 0 ? chunk.images() : a.which == 1 ? chunk.masks() : chunk.depth();
+          byte[] src = a.of.apply(chunk);
           int n = chunk.indices().length * a.sampleBytes;
           shas.get(k).update(src, 0, n);
           slices.get(k).write(src, n, a.header.length + first * a.sampleBytes);

@@ -25,6 +25,11 @@ final class SampleEncoder {
     return Encoders.pngGray8(c.masks(), s * width * height, width, height);
   }
 
+  /** Instance ids as an 8-bit grey PNG: 0 background, i for instance i. */
+  byte[] instancesPng(RenderedBatch c, int s) {
+    return Encoders.pngGray8(c.instances(), s * width * height, width, height);
+  }
+
   byte[] depthPng(RenderedBatch c, int s) {
     int bpv = c.encoding().bytesPerValue();
     return Encoders.pngDepth16(c.depth(), s * width * height * bpv, width, height, c.encoding());

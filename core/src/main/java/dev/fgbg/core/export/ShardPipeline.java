@@ -87,10 +87,11 @@ final class ShardPipeline {
     int ib = chunk.images() == null ? 0 : job.dataset().imageBytes();
     int mb = chunk.masks() == null ? 0 : job.dataset().maskBytes();
     int db = chunk.depth() == null ? 0 : job.dataset().depthBytes(DepthEncoding.FLOAT16);
+    int sb = chunk.instances() == null ? 0 : job.dataset().maskBytes();
     long[] idx = chunk.indices();
     for (int s = 0; s < idx.length; s++) {
       d.add(idx[s], chunk.images(), s * ib, ib, chunk.masks(), s * mb, mb, chunk.depth(),
-          s * db, db);
+          s * db, db, chunk.instances(), s * sb, sb);
     }
     try {
       List<Entry> entries = layout.entries(chunk);
@@ -102,7 +103,7 @@ final class ShardPipeline {
         bytes += e.bytes().length;
       }
       if (entries.isEmpty()) {
-        bytes = (long) idx.length * (ib + mb + db);
+        bytes = (long) idx.length * (ib + mb + db + sb);
       }
       return new Encoded(chunk, entries, d, bytes);
     } catch (IOException e) {

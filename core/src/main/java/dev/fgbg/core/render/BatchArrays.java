@@ -7,12 +7,18 @@ import dev.fgbg.core.synth.Compositor;
  * null where the array is not rendered. {@code zeroed} says they are fresh (all zero), so the
  * mask needs no clearing; reused arrays say false.
  */
-public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zeroed) {
+public record BatchArrays(byte[] images, byte[] masks, byte[] depth, byte[] instances,
+    boolean zeroed) {
+
+  /** Arrays without instance ids. */
+  public BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zeroed) {
+    this(images, masks, depth, null, zeroed);
+  }
 
   /** Fresh arrays for {@code n} samples of {@code shape}. */
   public static BatchArrays allocate(BatchShape shape, int n) {
     return new BatchArrays(array(shape, SampleArray.IMAGE, n), array(shape, SampleArray.MASK, n),
-        array(shape, SampleArray.DEPTH, n), true);
+        array(shape, SampleArray.DEPTH, n), array(shape, SampleArray.INSTANCES, n), true);
   }
 
   private static byte[] array(BatchShape shape, SampleArray a, int n) {
@@ -22,7 +28,8 @@ public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zer
   /** Whether these arrays hold {@code n} samples of {@code shape} (for reuse). */
   public boolean fits(BatchShape shape, int n) {
     return fits(images, shape, SampleArray.IMAGE, n) && fits(masks, shape, SampleArray.MASK, n)
-        && fits(depth, shape, SampleArray.DEPTH, n);
+        && fits(depth, shape, SampleArray.DEPTH, n)
+        && fits(instances, shape, SampleArray.INSTANCES, n);
   }
 
   private static boolean fits(byte[] a, BatchShape shape, SampleArray kind, int n) {
@@ -32,7 +39,12 @@ public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zer
 
   /** The same arrays, no longer known to be zero (after a render wrote into them). */
   public BatchArrays used() {
-    return zeroed ? new BatchArrays(images, masks, depth, false) : this;
+    return zeroed ? new BatchArrays(images, masks, depth, instances, false) : this;
+  }
+
+  /** Whether any array is rendered into (else samples are only placed). */
+  boolean paints() {
+    return images != null || masks != null || depth != null || instances != null;
   }
 
   Compositor.Target target(BatchShape shape, int sample) {
@@ -40,7 +52,9 @@ public record BatchArrays(byte[] images, byte[] masks, byte[] depth, boolean zer
     int mb = SampleArray.MASK.bytes(shape.dataset(), shape.encoding());
     int db = SampleArray.DEPTH.bytes(shape.dataset(), shape.encoding());
     // Teacher depth replaces the assets' depth whole, so that is not composed at all.
-    return new Compositor.Target(images, sample * ib, masks, sample * mb,
+    Compositor.Target t = new Compositor.Target(images, sample * ib, masks, sample * mb,
         shape.teacher() ? null : depth, sample * db, zeroed);
+    return instances == null ? t : t.withInstances(instances,
+        sample * SampleArray.INSTANCES.bytes(shape.dataset(), shape.encoding()));
   }
 }

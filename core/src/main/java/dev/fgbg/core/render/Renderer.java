@@ -36,7 +36,7 @@ public final class Renderer {
     Dataset d = shape.dataset();
     DepthEncoding enc = shape.encoding();
     int n = indices.length;
-    boolean synth = into.images() != null || into.masks() != null || into.depth() != null;
+    boolean synth = into.paints();
     SampleInfo[] infos = new SampleInfo[n];
     for (int s = 0; s < n; s++) {
       if (cancelled.getAsBoolean()) {
@@ -48,7 +48,8 @@ public final class Renderer {
     byte[] shown = shape.outputs().image() ? into.images() : null;
     if (!shape.teacher()) {
       return CompletableFuture.completedFuture(
-          new RenderedBatch(indices, shown, into.masks(), into.depth(), enc, infos));
+          new RenderedBatch(indices, shown, into.masks(), into.depth(), into.instances(), enc,
+          infos));
     }
     int ib = d.imageBytes();
     int db = d.depthBytes(enc);
@@ -62,7 +63,8 @@ public final class Renderer {
       for (int s = 0; s < n; s++) {
         System.arraycopy(maps[s].join().encoded(enc), 0, into.depth(), (at + s) * db, db);
       }
-      return new RenderedBatch(indices, shown, into.masks(), into.depth(), enc, infos);
+      return new RenderedBatch(indices, shown, into.masks(), into.depth(), into.instances(), enc,
+          infos);
     });
   }
 

@@ -16,7 +16,9 @@ public enum SampleArray {
   /** H×W uint8, 0 or 255 (or soft). */
   MASK(Outputs::mask, (d, enc) -> d.maskBytes()),
   /** H×W float16 or float32; none for a dataset without depth. */
-  DEPTH(Outputs::depth, Dataset::depthBytes);
+  DEPTH(Outputs::depth, Dataset::depthBytes),
+  /** H×W uint8 instance ids: 0 background, i for instance i (position + 1 in the meta). */
+  INSTANCES(Outputs::instances, (d, enc) -> d.maskBytes());
 
   private final Predicate<Outputs> wanted;
   private final ToIntBiFunction<Dataset, DepthEncoding> bytes;

@@ -182,7 +182,8 @@ public final class SharedRing implements AutoCloseable {
     long images = length(b.images(), b, shape, SampleArray.IMAGE);
     long masks = length(b.masks(), b, shape, SampleArray.MASK);
     long depth = length(b.depth(), b, shape, SampleArray.DEPTH);
-    SlotLayout at = SlotLayout.of(slot, images, masks, depth);
+    long instances = length(b.instances(), b, shape, SampleArray.INSTANCES);
+    SlotLayout at = SlotLayout.of(slot, images, masks, depth, instances);
     if (at.end() > slotBytes) {
       throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
           + slotBytes);
@@ -192,6 +193,7 @@ public final class SharedRing implements AutoCloseable {
       put(base + at.imagesOffset(), b.images(), images);
       put(base + at.masksOffset(), b.masks(), masks);
       put(base + at.depthOffset(), b.depth(), depth);
+      put(base + at.instancesOffset(), b.instances(), instances);
       INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
       return at;
     });

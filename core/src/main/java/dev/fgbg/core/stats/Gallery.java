@@ -22,7 +22,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * A PNG grid, one row per sample: image | mask | depth, each row under a two-line caption ("i=…
+ * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under a two-line caption ("i=…
  * bg=… fg=… flip=… k=…", then the background and foreground label names) drawn with a built-in
  * pixel font (no system fonts needed on a headless server). Depth is colour-mapped on one log
  * scale for the whole grid (near = bright) between the {@link #NEAR_QUANTILE} and
@@ -110,6 +110,11 @@ public final class Gallery {
   }
 
   public static BufferedImage render(Dataset d, long seed, long[] indices) {
+    return render(d, seed, indices, false);
+  }
+
+  /** The grid, with a column of instance masks ({@link InstanceCell}) when {@code instances}. */
+  public static BufferedImage render(Dataset d, long seed, long[] indices, boolean instances) {
     if (indices.length == 0 || indices.length > MAX_ROWS) {
       throw FgbgException.invalidArgument("a gallery shows 1 to " + MAX_ROWS + " samples, asked "
           + "for " + indices.length);
@@ -119,7 +124,7 @@ public final class Gallery {
     }
     int w = d.spec().width();
     int h = d.spec().height();
-    int cols = d.hasDepth() ? 3 : 2;
+    int cols = (d.hasDepth() ? 3 : 2) + (instances ? 1 : 0);
     int s = scale(w, h, cols);
     int cw = w * s;
     int ch = h * s;
@@ -129,8 +134,8 @@ public final class Gallery {
           + "x" + h + " samples would be over " + (MAX_PIXELS >> 20) + " M pixels; ask for at "
           + "most " + Math.max(1, MAX_PIXELS / rowPixels) + " rows");
     }
-    RenderedBatch all = Renderer.renderNow(d, seed, indices, Outputs.all(d),
-        DepthEncoding.FLOAT32);
+    Outputs outputs = instances ? Outputs.all(d).withInstances() : Outputs.all(d);
+    RenderedBatch all = Renderer.renderNow(d, seed, indices, outputs, DepthEncoding.FLOAT32);
     float[] depth = new float[d.hasDepth() ? indices.length * w * h : 0];
     for (int p = 0; p < depth.length; p++) {
       depth[p] = DepthEncoding.FLOAT32.get(all.depth(), p * 4);
@@ -174,16 +179,20 @@ public final class Gallery {
             (r + 1) * w * h), near, far) : new int[w * h];
         cell(out, 3 * GAP + 2 * cw, top, c, w, h, s);
       }
+      if (instances) {
+        InstanceCell.draw(out, cols * GAP + (cols - 1) * cw, top, all.instances(), r * w * h,
+            w, h, s, info, fgLabels);
+      }
     }
     if (bar) {
-      colourBar(out, 4 * GAP + 3 * cw, GAP + CAPTION, out.getHeight() - GAP, near, far,
-          d.depthUnits());
+      colourBar(out, (cols + 1) * GAP + cols * cw, GAP + CAPTION, out.getHeight() - GAP, near,
+          far, d.depthUnits());
     }
     return out;
   }
 
   /** Draws a w×h cell at (x, y), each pixel as an s×s block. */
-  private static void cell(BufferedImage out, int x, int y, int[] px, int w, int h, int s) {
+  static void cell(BufferedImage out, int x, int y, int[] px, int w, int h, int s) {
     if (s == 1) {
       out.setRGB(x, y, w, h, px, 0, w);
       return;

@@ -93,7 +93,8 @@ final class ProtoMapping {
   }
 
   private static long largestSampleBytes(Dataset d) {
-    return messageBytes(new BatchShape(d, Outputs.all(d), DepthEncoding.FLOAT32));
+    return messageBytes(new BatchShape(d, Outputs.all(d).withInstances(),
+        DepthEncoding.FLOAT32));
   }
 
   /** Bytes one sample adds to a message: its arrays, its index and its meta. */
@@ -101,7 +102,7 @@ final class ProtoMapping {
     return shape.sampleBytes() + (shape.outputs().meta() ? 96 : 0) + 8;
   }
 
-  /** The requested outputs; empty means everything the dataset has. */
+  /** The requested outputs; empty means everything the dataset has (instance ids aside). */
   static Outputs outputs(List<Output> requested, Dataset d) {
     if (requested.isEmpty()) {
       return Outputs.all(d);
@@ -110,14 +111,16 @@ final class ProtoMapping {
     boolean mask = false;
     boolean depth = false;
     boolean meta = false;
+    boolean instances = false;
     for (Output o : requested) {
       switch (o) {
         case OUTPUT_IMAGE -> image = true;
         case OUTPUT_MASK -> mask = true;
         case OUTPUT_DEPTH -> depth = true;
         case OUTPUT_META -> meta = true;
-        default -> throw FgbgException.invalidArgument("outputs: " + o
-            + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH or OUTPUT_META");
+        case OUTPUT_INSTANCES -> instances = true;
+        default -> throw FgbgException.invalidArgument("outputs: " + o + " is not an output;"
+            + " use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH, OUTPUT_META or OUTPUT_INSTANCES");
       }
     }
     if (depth && !d.hasDepth()) {
@@ -125,14 +128,16 @@ final class ProtoMapping {
           + "' has no depth (depth source: " + d.depthSource()
           + "); ask for image, mask and meta only, or serve it with a depth model");
     }
-    return new Outputs(image, mask, depth, meta);
+    return new Outputs(image, mask, depth, meta, instances);
   }
 
   /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
   static Outputs statsOutputs(List<Output> requested, Dataset d) {
-    if (requested.contains(Output.OUTPUT_META)) {
-      throw FgbgException.invalidArgument("outputs: stats are computed for image, mask and "
-          + "depth; OUTPUT_META has none");
+    for (Output none : List.of(Output.OUTPUT_META, Output.OUTPUT_INSTANCES)) {
+      if (requested.contains(none)) {
+        throw FgbgException.invalidArgument("outputs: stats are computed for image, mask and "
+            + "depth; " + none + " has none");
+      }
     }
     return outputs(requested, d);
   }
@@ -172,6 +177,9 @@ final class ProtoMapping {
           .setDepthHeight(d.spec().height())
           .setDepthWidth(d.spec().width());
     }
+    if (r.instances() != null) {
+      b.setInstances(wrap(r.instances()));
+    }
     if (o.meta()) {
       for (SampleInfo s : r.infos()) {
         b.addMeta(SampleProtos.meta(s));
@@ -194,7 +202,8 @@ final class ProtoMapping {
     return b.setSharedMemory(SharedMemorySlot.newBuilder().setSlot(at.slot())
         .setImagesOffset(at.imagesOffset()).setImagesLength(at.imagesLength())
         .setMasksOffset(at.masksOffset()).setMasksLength(at.masksLength())
-        .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength()));
+        .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength())
+        .setInstancesOffset(at.instancesOffset()).setInstancesLength(at.instancesLength()));
   }
 
   /** A stream message: the piece's samples and where they sit in the epoch and batch. */

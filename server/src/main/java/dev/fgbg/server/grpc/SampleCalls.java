@@ -147,7 +147,8 @@ final class SampleCalls {
             }
             stats.rendered("GetSamples", start);
             RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
-                ? whole.images() : null, whole.masks(), whole.depth(), shape.encoding(), infos);
+                ? whole.images() : null, whole.masks(), whole.depth(), whole.instances(),
+                shape.encoding(), infos);
             SampleBatch.Builder b = ring.ring() != null
                 ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
                     ring.ring().write(offer.getSlot(), all, shape))
