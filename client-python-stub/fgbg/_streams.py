@@ -21,8 +21,10 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
 
 
-def sample_bytes(info: Any, outputs: List[int], depth_dtype: int) -> Tuple[int, int, int]:
-    """(image, mask, depth) bytes per sample of a Describe answer for these outputs."""
+def sample_bytes(info: Any, outputs: List[int],
+                 depth_dtype: int) -> Tuple[int, int, int, int, int]:
+    """(image, mask, depth, background, background depth) bytes per sample of a Describe answer
+    for these outputs (backgrounds: at most one per sample)."""
     def size(shape: Any) -> int:
         n = 1
         for d in shape.dims:
@@ -32,9 +34,11 @@ def sample_bytes(info: Any, outputs: List[int], depth_dtype: int) -> Tuple[int, 
     want = set(outputs) or {pb.OUTPUT_IMAGE, pb.OUTPUT_MASK, pb.OUTPUT_DEPTH}
     image = size(info.image_shape) if pb.OUTPUT_IMAGE in want else 0
     mask = size(info.mask_shape) if pb.OUTPUT_MASK in want else 0
-    depth = (size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2)
-             if pb.OUTPUT_DEPTH in want and info.has_depth else 0)
-    return image, mask, depth
+    depth_bytes = size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2) if info.has_depth else 0
+    depth = depth_bytes if pb.OUTPUT_DEPTH in want else 0
+    background = size(info.image_shape) if pb.OUTPUT_BACKGROUND in want else 0
+    background_depth = depth_bytes if pb.OUTPUT_BACKGROUND_DEPTH in want else 0
+    return image, mask, depth, background, background_depth
 
 
 def error(e: Exception, target: str) -> FgbgError:

@@ -24,7 +24,8 @@ from ._progress import Progress  # noqa: E402
 __all__ = ["Client", "Credentials", "FgbgError"]
 
 _OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
-            "meta": pb.OUTPUT_META}
+            "meta": pb.OUTPUT_META, "background": pb.OUTPUT_BACKGROUND,
+            "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
 _DTYPES = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
 _FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
             "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
@@ -36,7 +37,8 @@ _error = _streams.error
 
 def _outputs(outputs: Optional[Iterable[str]],
              allowed: Sequence[str] = tuple(_OUTPUTS)) -> List[int]:
-    """Proto enums for output names; None or empty: everything the dataset has."""
+    """Proto enums for output names; None or empty: everything the dataset has (image, mask,
+    depth, meta: background and background_depth come only when named)."""
     if outputs is None:
         return []
     if isinstance(outputs, str):
@@ -89,7 +91,7 @@ class Client:
             raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
         self.shared_memory = shared_memory
         self.ring_slots = ring_slots
-        self._sample_bytes: Dict[Any, Tuple[int, int, int]] = {}
+        self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._get_ring: Optional[shm.Ring] = None
         self._get_path = ""  # "" until the first GetSamples says which path it took
         creds = credentials if credentials is not None else Credentials.from_env()

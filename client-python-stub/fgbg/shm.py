@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import numpy as np
 
 from ._proto import pb
-from .batch import Part
+from .batch import PAYLOADS, Part
 
 _LOG = logging.getLogger("fgbg")
 
@@ -65,10 +65,11 @@ def align(n: int, to: int = 64) -> int:
     return (n + to - 1) // to * to
 
 
-def slot_bytes(n: int, image: int, mask: int, depth: int) -> int:
-    """Bytes a slot needs for a batch of n samples (per-sample array bytes; 0 when absent); at
-    least a page, also for a batch of meta only."""
-    return max(4096, align(align(n * image) + align(n * mask) + align(n * depth), 4096))
+def slot_bytes(n: int, *per_sample: int) -> int:
+    """Bytes a slot needs for a batch of n samples (per-sample bytes of each array in slot
+    order, 0 when absent; a background array at most one per sample); at least a page, also
+    for a batch of meta only."""
+    return max(4096, align(sum(align(n * b) for b in per_sample), 4096))
 
 
 class Ring:
@@ -124,7 +125,7 @@ class Ring:
                              offset=HEADER_BYTES + slot * self.slot_bytes)
         base.flags.writeable = False
         parts: Dict[str, Part] = {}
-        for field in ("images", "masks", "depth"):
+        for field in PAYLOADS:
             off, n = getattr(where, field + "_offset"), getattr(where, field + "_length")
             if off < 0 or n < 0 or off + n > self.slot_bytes:
                 raise ValueError("the server named bytes %d..%d of a %d-byte slot"

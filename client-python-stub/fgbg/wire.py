@@ -10,9 +10,10 @@ from typing import Dict, List, Tuple
 from ._proto import pb
 
 _FIELDS = pb.SampleBatch.DESCRIPTOR.fields_by_name
-# field number -> Batch buffer name (the proto field names: images, masks, depth)
+# field number -> Batch buffer name (the proto field names of the arrays)
 PAYLOAD_FIELDS: Dict[int, str] = {_FIELDS[name].number: name
-                                  for name in ("images", "masks", "depth")}
+                                  for name in ("images", "masks", "depth", "backgrounds",
+                                               "background_depths")}
 
 
 def _varint(buf: bytes, pos: int) -> Tuple[int, int]:

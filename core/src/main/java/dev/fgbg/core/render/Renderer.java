@@ -23,13 +23,14 @@ public final class Renderer {
       Outputs out, DepthEncoding enc, BooleanSupplier cancelled) {
     BatchShape shape = new BatchShape(d, out, enc);
     return render(shape, seed, indices, BatchArrays.allocate(shape, indices.length), 0,
-        cancelled);
+        cancelled).thenCompose(b -> b.withBackgrounds(shape));
   }
 
   /**
    * Renders {@code indices} into {@code into} from sample {@code at} on (a slice of a larger
    * batch, or reused arrays). The batch completes when its teacher depth has; its arrays are
-   * {@code into}'s, with images absent when the caller did not ask for them.
+   * {@code into}'s, with images absent when the caller did not ask for them. Backgrounds are
+   * not added here: a slice's would not be its batch's ({@link RenderedBatch#withBackgrounds}).
    */
   public static CompletableFuture<RenderedBatch> render(BatchShape shape, long seed,
       long[] indices, BatchArrays into, int at, BooleanSupplier cancelled) {

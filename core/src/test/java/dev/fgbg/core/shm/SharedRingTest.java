@@ -52,7 +52,7 @@ class SharedRingTest {
         SharedRing ring = SharedRing.open(offer, dir)) {
       assertTrue(ring.isFree(1));
       SlotLayout at = ring.write(1, batch(1, 2), SHAPE);
-      assertEquals(new SlotLayout(1, 0, 3072, 3072, 1024, 4096, 2048), at,
+      assertEquals(new SlotLayout(1, 0, 3072, 3072, 1024, 4096, 2048, 6144, 0, 6144, 0), at,
           "one sample's bytes, though the arrays hold two");
       assertEquals(1, TestRings.state(client, 1));
       assertFalse(ring.isFree(1));

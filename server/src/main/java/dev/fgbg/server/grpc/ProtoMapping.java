@@ -12,6 +12,7 @@ import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.sampling.EpochPlan;
@@ -110,22 +111,28 @@ final class ProtoMapping {
     boolean mask = false;
     boolean depth = false;
     boolean meta = false;
+    boolean background = false;
+    boolean backgroundDepth = false;
     for (Output o : requested) {
       switch (o) {
         case OUTPUT_IMAGE -> image = true;
         case OUTPUT_MASK -> mask = true;
         case OUTPUT_DEPTH -> depth = true;
         case OUTPUT_META -> meta = true;
+        case OUTPUT_BACKGROUND -> background = true;
+        case OUTPUT_BACKGROUND_DEPTH -> backgroundDepth = true;
         default -> throw FgbgException.invalidArgument("outputs: " + o
-            + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH or OUTPUT_META");
+            + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH, OUTPUT_META,"
+            + " OUTPUT_BACKGROUND or OUTPUT_BACKGROUND_DEPTH");
       }
     }
-    if (depth && !d.hasDepth()) {
+    if ((depth || backgroundDepth) && !d.hasDepth()) {
       throw FgbgException.failedPrecondition("dataset '" + d.name()
-          + "' has no depth (depth source: " + d.depthSource()
-          + "); ask for image, mask and meta only, or serve it with a depth model");
+          + "' has no depth (depth source: " + d.depthSource() + "); ask for "
+          + (depth ? "OUTPUT_DEPTH" : "OUTPUT_BACKGROUND_DEPTH") + " only of a dataset with"
+          + " depth, or serve it with a depth model");
     }
-    return new Outputs(image, mask, depth, meta);
+    return new Outputs(image, mask, depth, meta, background, backgroundDepth);
   }
 
   /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
@@ -167,17 +174,31 @@ final class ProtoMapping {
       b.setMasks(wrap(r.masks()));
     }
     if (r.depth() != null) {
-      b.setDepth(wrap(r.depth()))
-          .setDepthDtype(dtype(r.encoding()))
-          .setDepthHeight(d.spec().height())
-          .setDepthWidth(d.spec().width());
+      b.setDepth(wrap(r.depth()));
+      depthShape(b, d, r);
     }
     if (o.meta()) {
       for (SampleInfo s : r.infos()) {
         b.addMeta(SampleProtos.meta(s));
       }
     }
+    Backgrounds bgs = r.backgrounds();
+    if (bgs != null) {
+      b.addAllBackgroundRows(Arrays.stream(bgs.rows()).boxed().toList());
+      if (bgs.pixels() != null) {
+        b.setBackgrounds(wrap(bgs.pixels()));
+      }
+      if (bgs.depth() != null) {
+        b.setBackgroundDepths(wrap(bgs.depth()));
+        depthShape(b, d, r);
+      }
+    }
     return b;
+  }
+
+  private static void depthShape(SampleBatch.Builder b, Dataset d, RenderedBatch r) {
+    b.setDepthDtype(dtype(r.encoding())).setDepthHeight(d.spec().height())
+        .setDepthWidth(d.spec().width());
   }
 
   /**
@@ -187,14 +208,20 @@ final class ProtoMapping {
   static SampleBatch.Builder ringBatch(Dataset d, RenderedBatch r, Outputs o, SlotLayout at) {
     SampleBatch.Builder b = batch(d, new RenderedBatch(r.indices(), null, null, null,
         r.encoding(), r.infos()), o);
-    if (r.depth() != null) {
-      b.setDepthDtype(dtype(r.encoding())).setDepthHeight(d.spec().height())
-          .setDepthWidth(d.spec().width());
+    if (r.depth() != null || at.backgroundDepthsLength() > 0) {
+      depthShape(b, d, r);
+    }
+    if (r.backgrounds() != null) {
+      b.addAllBackgroundRows(Arrays.stream(r.backgrounds().rows()).boxed().toList());
     }
     return b.setSharedMemory(SharedMemorySlot.newBuilder().setSlot(at.slot())
         .setImagesOffset(at.imagesOffset()).setImagesLength(at.imagesLength())
         .setMasksOffset(at.masksOffset()).setMasksLength(at.masksLength())
-        .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength()));
+        .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength())
+        .setBackgroundsOffset(at.backgroundsOffset())
+        .setBackgroundsLength(at.backgroundsLength())
+        .setBackgroundDepthsOffset(at.backgroundDepthsOffset())
+        .setBackgroundDepthsLength(at.backgroundDepthsLength()));
   }
 
   /** A stream message: the piece's samples and where they sit in the epoch and batch. */

@@ -137,6 +137,19 @@ final class SampleCalls {
 
         @Override
         public void ended(Throwable cause) {
+          if (cause != null || call.isCancelled()) {
+            reply(null, cause);
+            return;
+          }
+          stats.rendered("GetSamples", start);
+          RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
+              ? whole.images() : null, whole.masks(), whole.depth(), shape.encoding(), infos);
+          CompletableFuture.completedFuture(all).thenCompose(b -> b.withBackgrounds(shape))
+              .whenComplete(this::reply);
+        }
+
+        /** The reply, once its backgrounds (a teacher's depth of them) are there. */
+        private void reply(RenderedBatch all, Throwable cause) {
           try {
             if (call.isCancelled()) {
               return;
@@ -145,9 +158,6 @@ final class SampleCalls {
               call.onError(Statuses.toStatus(cause));
               return;
             }
-            stats.rendered("GetSamples", start);
-            RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
-                ? whole.images() : null, whole.masks(), whole.depth(), shape.encoding(), infos);
             SampleBatch.Builder b = ring.ring() != null
                 ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
                     ring.ring().write(offer.getSlot(), all, shape))
