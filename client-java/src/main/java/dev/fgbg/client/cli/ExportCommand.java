@@ -34,7 +34,8 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin
   SelectionFlags selection;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth.")
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,background,"
+      + "background_depth (each background written once: bg/, bg_depth/, or backgrounds.npy).")
   List<String> outputs;
 
   @Option(names = "--overwrite", description = "Replace a different export at the destination.")

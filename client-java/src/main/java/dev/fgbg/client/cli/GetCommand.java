@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
         + "{i}_depth.png (colour-mapped, near = bright) and {i}_meta.json (the SampleMeta: "
-        + "snake_case fields, numbers).")
+        + "snake_case fields, numbers); with --outputs background,background_depth also "
+        + "{i}_background.png and {i}_background_depth.png.")
 final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -36,31 +38,58 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "Folder to write into (created).")
   Path out;
 
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,"
+      + "background,background_depth. Default: image, mask, depth (if any) and meta.")
+  List<String> outputs;
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(out);
     try (FgbgClient c = connection.client()) {
       GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
           .setSeed(which.seed).addAllIndices(indices);
+      if (outputs != null) {
+        r.addAllOutputs(Args.outputs(outputs, true));
+      }
       Batch b = c.getSamples(r.build());
       for (int s = 0; s < b.size(); s++) {
         long i = b.indices().get(s);
-        write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png"));
-        write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png"));
-        if (!b.depth().isEmpty()) {
-          int[] colours = DepthColors.colorize(DepthColors.decode(b.depth(s),
-              b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
-          BufferedImage d = new BufferedImage(b.depthWidth(), b.depthHeight(),
-              BufferedImage.TYPE_INT_RGB);
-          d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
-          write(d, out.resolve(i + "_depth.png"));
+        List<Path> written = new ArrayList<>();
+        if (!b.images().isEmpty()) {
+          written.add(write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png")));
         }
-        Files.writeString(out.resolve(i + "_meta.json"),
-            ProtoJson.print(b.meta().get(s)) + "\n");
-        System.out.println(out.resolve(i + "_image.png"));
+        if (!b.masks().isEmpty()) {
+          written.add(write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png")));
+        }
+        if (!b.depth().isEmpty()) {
+          written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));
+        }
+        if (!b.backgrounds().isEmpty()) {
+          written.add(write(rgb(b.background(s), b.width(), b.height()),
+              out.resolve(i + "_background.png")));
+        }
+        if (!b.backgroundDepths().isEmpty()) {
+          written.add(write(depth(b, b.backgroundDepth(s)),
+              out.resolve(i + "_background_depth.png")));
+        }
+        if (!b.meta().isEmpty()) {
+          Files.writeString(out.resolve(i + "_meta.json"),
+              ProtoJson.print(b.meta().get(s)) + "\n");
+        }
+        System.out.println(written.isEmpty() ? out.resolve(i + "_meta.json") : written.get(0));
       }
     }
     return 0;
+  }
+
+  /** A depth map, colour-mapped (near = bright). */
+  private static BufferedImage depth(Batch b, ByteString values) {
+    int[] colours = DepthColors.colorize(DepthColors.decode(values,
+        b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
+    BufferedImage d = new BufferedImage(b.depthWidth(), b.depthHeight(),
+        BufferedImage.TYPE_INT_RGB);
+    d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
+    return d;
   }
 
   private static BufferedImage rgb(ByteString bytes, int w, int h) {
@@ -80,9 +109,10 @@ final class GetCommand implements Callable<Integer> {
     return img;
   }
 
-  private static void write(BufferedImage img, Path file) throws IOException {
+  private static Path write(BufferedImage img, Path file) throws IOException {
     if (!ImageIO.write(img, "png", file.toFile())) {
       throw new IOException("no PNG writer for " + file);
     }
+    return file;
   }
 }
