@@ -216,12 +216,14 @@ class Client:
         a random `sample` drawn from `seed`): image and mask on [0, 1], depth in metres. Exact
         for the selection; over a random sample each channel's `standard_error` says how far its
         mean may be from the mean of the range it was drawn from (`Stats.population`).
-        `outputs` (any of image, mask, depth) limits what is computed: image statistics never
+        `outputs` (any of image, mask, depth, background, background_depth; default: the first
+        three) limits what is computed: image statistics never
         wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
         at the end) shows samples counted and the ETA."""
         req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
                               sample=sample,
-                              outputs=_outputs(outputs, ("image", "mask", "depth")))
+                              outputs=_outputs(outputs, ("image", "mask", "depth", "background",
+                                                         "background_depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
                                    Progress("stats " + dataset, "stats") if progress else None)

@@ -162,3 +162,17 @@ def test_cli_get_writes_the_background(bg_server, tmp_path):
         assert (png == b.background[s]).all()
         assert (tmp_path / ("%d_background_depth.png" % i)).exists()
     assert not (tmp_path / "3_mask.png").exists() and not (tmp_path / "3_meta.json").exists()
+
+
+def test_stats_of_the_backgrounds_are_those_of_the_streamed_backgrounds(bg_server):
+    with fgbg.Client(bg_server.target) as c:
+        s = c.stats(start=50, end=450, stride=3, outputs=["image", "background",
+                                                         "background_depth"], progress=False)
+        b = c.get_samples(range(50, 450, 3), outputs=["background", "background_depth"])
+        r = c.stats(seed=9, sample=40, outputs=["background"], progress=False)
+    pixels = b.background.reshape(-1, 3) / 255.0
+    assert np.allclose(s.background.mean, pixels.mean(0)) and np.allclose(
+        s.background.std, pixels.std(0))
+    assert np.isclose(s.background_depth.mean[0], b.background_depth.astype(np.float64).mean())
+    assert s.image is not None and s.mask is None and s.background.standard_error == ()
+    assert r.population == 800 and len(r.background.standard_error) == 3 and r.image is None

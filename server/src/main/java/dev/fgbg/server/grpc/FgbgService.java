@@ -11,6 +11,7 @@ import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.Epochs;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.sampling.Selection;
+import dev.fgbg.core.stats.BackgroundStats;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.v1.DatasetInfo;
@@ -87,9 +88,10 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       Selection selection = Selections.of(d, request);
       load.stats.run(call, () -> { }, () -> {
         try {
-          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
-              call::isCancelled);
-          reply(response, ProtoMapping.stats(d, s, outputs));
+          Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection,
+              outputs.sampleOnly(), call::isCancelled);
+          reply(response, ProtoMapping.stats(d, s, outputs,
+              BackgroundStats.of(d, selection, outputs)));
         } catch (RuntimeException e) {
           response.onError(Statuses.toStatus(e));
         }

@@ -19,6 +19,7 @@ import dev.fgbg.core.sampling.EpochPlan;
 import dev.fgbg.core.shm.SlotLayout;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
+import dev.fgbg.core.stats.BackgroundStats;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.core.synth.IndexCodec;
@@ -236,7 +237,7 @@ final class ProtoMapping {
    * The statistics of the outputs that were computed (the others are absent), with standard
    * errors and the population over a random subset.
    */
-  static StatsResponse stats(Dataset d, Stats s, Outputs outputs) {
+  static StatsResponse stats(Dataset d, Stats s, Outputs outputs, BackgroundStats bg) {
     StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
         .setFingerprint(d.fingerprint()).setPopulation(s.population());
     boolean random = s.population() > 0;
@@ -250,6 +251,12 @@ final class ProtoMapping {
     if (outputs.depth()) {
       b.setDepth(channel("metres", new double[] {s.depthMean()}, new double[] {s.depthStd()},
           random ? new double[] {s.depthSe()} : null));
+    }
+    if (bg != null && bg.mean() != null) {
+      b.setBackground(channel("[0,1]", bg.mean(), bg.std(), bg.se()));
+    }
+    if (bg != null && bg.depthMean() != null) {
+      b.setBackgroundDepth(channel("metres", bg.depthMean(), bg.depthStd(), bg.depthSe()));
     }
     return b.build();
   }
