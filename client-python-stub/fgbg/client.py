@@ -249,12 +249,15 @@ class Client:
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
-                end: int = 0, stride: int = 0, sample: int = 0) -> bytes:
-        """PNG bytes of an image | mask | depth grid, one row per sample under its label names.
-        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
-        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
+                end: int = 0, stride: int = 0, sample: int = 0,
+                backgrounds: bool = False) -> bytes:
+        """PNG bytes of an image | mask | depth grid (image | background | mask | depth with
+        `backgrounds`), one row per sample under its label names. Rows: `indices`; or a
+        selection (as `export` takes it, at most 64 samples); or else `count` (default 8)
+        samples drawn from `seed` with distinct backgrounds and cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count, start=start, end=end, stride=stride, sample=sample)
+                                count=count, start=start, end=end, stride=stride, sample=sample,
+                                backgrounds=backgrounds)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:

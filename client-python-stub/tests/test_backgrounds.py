@@ -176,3 +176,29 @@ def test_stats_of_the_backgrounds_are_those_of_the_streamed_backgrounds(bg_serve
     assert np.isclose(s.background_depth.mean[0], b.background_depth.astype(np.float64).mean())
     assert s.image is not None and s.mask is None and s.background.standard_error == ()
     assert r.population == 800 and len(r.background.standard_error) == 3 and r.image is None
+
+
+def test_the_gallery_shows_a_background_column(bg_server, tmp_path):
+    import io
+
+    from PIL import Image
+
+    with fgbg.Client(bg_server.target) as c:
+        plain = Image.open(io.BytesIO(c.gallery(indices=[5, 305])))
+        png = c.gallery(indices=[5, 305], backgrounds=True)
+        b = c.get_samples([5, 305], outputs=["background"])
+    with_bg = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert with_bg.shape[0] == plain.height and with_bg.shape[1] > plain.width
+    # Somewhere in the picture: each row's background, scaled up by a whole factor.
+    for s in range(2):
+        corner = np.argwhere((with_bg == b.background[s][0, 0]).all(-1))
+        found = False
+        for k in range(1, 17):
+            big = np.repeat(np.repeat(b.background[s], k, 0), k, 1)
+            h, w = big.shape[:2]
+            found = found or any((with_bg[y:y + h, x:x + w] == big).all() for y, x in corner
+                                 if y + h <= with_bg.shape[0] and x + w <= with_bg.shape[1])
+        assert found, "row %d's background" % s
+    out = java_cli("gallery", "--target", bg_server.target, "--indices", "5", "--backgrounds",
+                   "--out", str(tmp_path / "g.png"))
+    assert "1 samples" in out[0]

@@ -127,7 +127,8 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       long[] indices = Selections.galleryRows(d, request);
-      BufferedImage img = Gallery.render(d, request.getSeed(), indices);
+      BufferedImage img = Gallery.render(d, request.getSeed(), indices,
+          request.getBackgrounds());
       GalleryResponse.Builder b = GalleryResponse.newBuilder()
           .setPng(ByteString.copyFrom(Gallery.png(img)))
           .setWidth(img.getWidth()).setHeight(img.getHeight());
