@@ -14,9 +14,8 @@ public final class Renders {
 
   /** Into fresh arrays of the piece's size, which the sink then owns (a message's bytes). */
   public static Work<RenderedBatch> fresh(BatchShape shape, long seed) {
-    return (p, cancelled) -> Renderer.render(shape, seed, p.indices(),
-        BatchArrays.allocate(shape, p.count()), 0, cancelled)
-        .thenCompose(b -> b.withBackgrounds(shape));
+    return (p, cancelled) -> Renderer.withBackgrounds(shape, Renderer.render(shape, seed,
+        p.indices(), BatchArrays.allocate(shape, p.count()), 0, cancelled));
   }
 
   /**
@@ -43,8 +42,9 @@ public final class Renders {
         arrays = free.poll();
       }
       BatchArrays mine = arrays != null ? arrays : BatchArrays.allocate(shape, maxSamples);
-      CompletableFuture<T> f = Renderer.render(shape, seed, p.indices(), mine, 0, cancelled)
-          .thenCompose(b -> b.withBackgrounds(shape)).thenCompose(b -> then.apply(p, b));
+      CompletableFuture<T> f = Renderer.withBackgrounds(shape,
+          Renderer.render(shape, seed, p.indices(), mine, 0, cancelled))
+          .thenCompose(b -> then.apply(p, b));
       return f.whenComplete((v, e) -> {
         synchronized (free) {
           free.add(mine.used());

@@ -22,8 +22,18 @@ public final class Renderer {
   public static CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices,
       Outputs out, DepthEncoding enc, BooleanSupplier cancelled) {
     BatchShape shape = new BatchShape(d, out, enc);
-    return render(shape, seed, indices, BatchArrays.allocate(shape, indices.length), 0,
-        cancelled).thenCompose(b -> b.withBackgrounds(shape));
+    return withBackgrounds(shape, render(shape, seed, indices,
+        BatchArrays.allocate(shape, indices.length), 0, cancelled));
+  }
+
+  /**
+   * {@code rendered} with the backgrounds {@code shape} asks for added, or itself (failures
+   * unwrapped, as they were) when it asks for none.
+   */
+  public static CompletableFuture<RenderedBatch> withBackgrounds(BatchShape shape,
+      CompletableFuture<RenderedBatch> rendered) {
+    return shape.outputs().backgrounds() ? rendered.thenCompose(b -> b.withBackgrounds(shape))
+        : rendered;
   }
 
   /**

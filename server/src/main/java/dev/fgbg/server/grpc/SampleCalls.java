@@ -12,6 +12,7 @@ import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.render.BatchArrays;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SlotGate;
 import dev.fgbg.core.shm.SlotLayout;
@@ -144,7 +145,7 @@ final class SampleCalls {
           stats.rendered("GetSamples", start);
           RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
               ? whole.images() : null, whole.masks(), whole.depth(), shape.encoding(), infos);
-          CompletableFuture.completedFuture(all).thenCompose(b -> b.withBackgrounds(shape))
+          Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all))
               .whenComplete(this::reply);
         }
 
