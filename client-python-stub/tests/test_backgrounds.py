@@ -176,6 +176,11 @@ def test_stats_of_the_backgrounds_are_those_of_the_streamed_backgrounds(bg_serve
     assert np.isclose(s.background_depth.mean[0], b.background_depth.astype(np.float64).mean())
     assert s.image is not None and s.mask is None and s.background.standard_error == ()
     assert r.population == 800 and len(r.background.standard_error) == 3 and r.image is None
+    out = java_cli("stats", "--target", bg_server.target, "--range", "50:450", "--stride", "3",
+                   "--outputs", "background,background_depth")
+    shown = [line for line in out if line.startswith("background")]
+    assert shown[0] == "background mean: [%.6f, %.6f, %.6f]" % tuple(s.background.mean), out
+    assert shown[2].startswith("background depth mean: %.6f" % s.background_depth.mean[0])
 
 
 def test_the_gallery_shows_a_background_column(bg_server, tmp_path):
