@@ -3,6 +3,8 @@ package dev.fgbg.core.render;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.SampleInfo;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,18 +31,15 @@ public record Backgrounds(int[] rows, int[] ids, byte[] pixels, byte[] depth) {
     Dataset d = shape.dataset();
     int[] rows = new int[infos.length];
     int[] ids = new int[infos.length];
-    int count = 0;
-    int[] rowOf = new int[d.codec().backgrounds()];
-    Arrays.fill(rowOf, -1);
+    Map<Integer, Integer> rowOf = new HashMap<>(); // a batch has few; a dataset may have many
     for (int s = 0; s < infos.length; s++) {
       int bg = infos[s].bg();
-      if (rowOf[bg] < 0) {
-        rowOf[bg] = count;
-        ids[count++] = bg;
-      }
-      rows[s] = rowOf[bg];
+      rows[s] = rowOf.computeIfAbsent(bg, k -> {
+        ids[rowOf.size()] = k;
+        return rowOf.size();
+      });
     }
-    int[] distinct = Arrays.copyOf(ids, count);
+    int[] distinct = Arrays.copyOf(ids, rowOf.size());
     byte[] pixels = shape.outputs().background() ? copies(distinct, d.imageBytes(),
         r -> CompletableFuture.completedFuture(d.backgroundRgb(r))).join() : null;
     int db = (int) shape.delivered(SampleArray.BACKGROUND_DEPTH);
