@@ -22,9 +22,10 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
 
 
 def sample_bytes(info: Any, outputs: List[int],
-                 depth_dtype: int) -> Tuple[int, int, int, int]:
-    """(image, mask, depth, instances) bytes per sample of a Describe answer for these
-    outputs (instance ids only when asked for by name)."""
+                 depth_dtype: int) -> Tuple[int, int, int, int, int, int]:
+    """(image, mask, depth, instances, background, background depth) bytes per sample of a
+    Describe answer for these outputs (instance ids and backgrounds only when asked for by name;
+    backgrounds: at most one per sample)."""
     def size(shape: Any) -> int:
         n = 1
         for d in shape.dims:
@@ -34,10 +35,12 @@ def sample_bytes(info: Any, outputs: List[int],
     want = set(outputs) or {pb.OUTPUT_IMAGE, pb.OUTPUT_MASK, pb.OUTPUT_DEPTH}
     image = size(info.image_shape) if pb.OUTPUT_IMAGE in want else 0
     mask = size(info.mask_shape) if pb.OUTPUT_MASK in want else 0
-    depth = (size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2)
-             if pb.OUTPUT_DEPTH in want and info.has_depth else 0)
+    depth_bytes = size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2) if info.has_depth else 0
+    depth = depth_bytes if pb.OUTPUT_DEPTH in want else 0
     instances = size(info.mask_shape) if pb.OUTPUT_INSTANCES in want else 0
-    return image, mask, depth, instances
+    background = size(info.image_shape) if pb.OUTPUT_BACKGROUND in want else 0
+    background_depth = depth_bytes if pb.OUTPUT_BACKGROUND_DEPTH in want else 0
+    return image, mask, depth, instances, background, background_depth
 
 
 def error(e: Exception, target: str) -> FgbgError:

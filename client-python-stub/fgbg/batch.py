@@ -5,8 +5,9 @@ import numpy as np
 
 Part = Tuple[Any, int, Optional[int]]
 
-# The array fields of a SampleBatch (and of a shared-memory slot), in digest order.
-ARRAYS = ("images", "masks", "depth", "instances")
+# The array fields of a SampleBatch (and of a shared-memory slot), in slot and digest order:
+# the per-sample arrays, then each distinct background once (see Batch).
+ARRAYS = ("images", "masks", "depth", "instances", "backgrounds", "background_depths")
 
 _DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
 
@@ -21,6 +22,12 @@ class Batch:
     positions: int64 [n], each sample's global epoch position (streams only); meta: a list of
     SampleMeta messages. Arrays made from a single message are read-only views of its bytes.
 
+    With the outputs "background" / "background_depth" (asked for by name), a batch carries each
+    distinct background once: backgrounds uint8 [b, H, W, 3], background_depths [b, h, w] (as
+    depth) and background_rows int64 [n], sample s's row among them; background and
+    background_depth are the per-sample arrays [n, ...] (backgrounds[background_rows], made on
+    first access: a copy).
+
     Through shared memory (fgbg.shm) the arrays are read-only views of a ring slot: the slot
     is given back to the server by release(), or when the last array or tensor made from the
     batch is gone. Do not keep more live batches than the ring has slots (4): the stream then
@@ -28,7 +35,8 @@ class Batch:
     """
 
     __slots__ = ("indices", "positions", "images", "masks", "depth", "instances", "meta",
-                 "batch_index", "fingerprint", "buffers", "shared_memory", "_release")
+                 "batch_index", "fingerprint", "buffers", "shared_memory", "_release",
+                 "backgrounds", "background_depths", "background_rows", "_expanded")
 
     def __init__(self, messages: Sequence[Any], world_size: int = 1,
                  payloads: Optional[Sequence[Dict[str, Part]]] = None,
@@ -52,9 +60,34 @@ class Batch:
         self.buffers = {f: _join(messages, payloads, f) for f in ARRAYS}
         self.images = _view(self.buffers["images"], np.uint8, (n, h, w, 3))
         self.masks = _view(self.buffers["masks"], np.uint8, (n, h, w))
-        self.depth = _view(self.buffers["depth"], _DEPTH_DTYPES.get(first.depth_dtype, "<f2"),
-                           (n, first.depth_height, first.depth_width))
+        depth_dtype = _DEPTH_DTYPES.get(first.depth_dtype, "<f2")
+        depth_shape = (first.depth_height, first.depth_width)
+        self.depth = _view(self.buffers["depth"], depth_dtype, (n,) + depth_shape)
         self.instances = _view(self.buffers["instances"], np.uint8, (n, h, w))
+        self.background_rows = _rows(messages)
+        b = int(self.background_rows.max()) + 1 if n and self.background_rows is not None else 0
+        self.backgrounds = _view(self.buffers["backgrounds"], np.uint8, (b, h, w, 3))
+        self.background_depths = _view(self.buffers["background_depths"], depth_dtype,
+                                       (b,) + depth_shape)
+        self._expanded: Dict[str, np.ndarray] = {}
+
+    @property
+    def background(self) -> Optional[np.ndarray]:
+        """uint8 [n, H, W, 3]: each sample's background (the pixels its composite was drawn on),
+        or None when not asked for."""
+        return self._expand("background", self.backgrounds)
+
+    @property
+    def background_depth(self) -> Optional[np.ndarray]:
+        """[n, h, w] in the depth dtype: the depth of each sample's background alone, or None."""
+        return self._expand("background_depth", self.background_depths)
+
+    def _expand(self, key: str, distinct: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        if distinct is None or self.background_rows is None:
+            return None
+        if key not in self._expanded:
+            self._expanded[key] = distinct[self.background_rows]
+        return self._expanded[key]
 
     def slot(self) -> Optional[np.ndarray]:
         """The whole shared-memory slot this batch's arrays are views of (read-only bytes), or
@@ -68,6 +101,8 @@ class Batch:
         writes the slot again). Nothing to do for a batch that came over the network."""
         if self._release is not None:
             self.images = self.masks = self.depth = self.instances = None
+            self.backgrounds = self.background_depths = None
+            self._expanded = {}
             self.buffers = {}
             self._release()
             self._release = None
@@ -78,6 +113,21 @@ class Batch:
     def __repr__(self) -> str:
         return "Batch(n=%d, batch_index=%d, indices=%s...)" % (
             len(self), self.batch_index, list(self.indices[:4]))
+
+
+def _rows(messages: Sequence[Any]) -> Optional[np.ndarray]:
+    """background_rows over all chunks (each chunk's rows index its own backgrounds, which
+    follow the previous chunks'), or None without backgrounds."""
+    if not any(len(m.background_rows) for m in messages):
+        return None
+    out: List[np.ndarray] = []
+    base = 0
+    for m in messages:
+        rows = np.asarray(m.background_rows, dtype=np.int64) + base
+        out.append(rows)
+        if len(rows):
+            base = int(rows.max()) + 1
+    return np.concatenate(out)
 
 
 def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]],

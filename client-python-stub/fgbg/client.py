@@ -24,7 +24,8 @@ from ._progress import Progress  # noqa: E402
 __all__ = ["Client", "Credentials", "FgbgError"]
 
 _OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
-            "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES}
+            "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
+            "background": pb.OUTPUT_BACKGROUND, "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
 _DTYPES = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
 _FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
             "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
@@ -36,7 +37,8 @@ _error = _streams.error
 
 def _outputs(outputs: Optional[Iterable[str]],
              allowed: Sequence[str] = tuple(_OUTPUTS)) -> List[int]:
-    """Proto enums for output names; None or empty: everything the dataset has."""
+    """Proto enums for output names; None or empty: everything the dataset has (image, mask,
+    depth, meta: background and background_depth come only when named)."""
     if outputs is None:
         return []
     if isinstance(outputs, str):
@@ -214,12 +216,14 @@ class Client:
         a random `sample` drawn from `seed`): image and mask on [0, 1], depth in metres. Exact
         for the selection; over a random sample each channel's `standard_error` says how far its
         mean may be from the mean of the range it was drawn from (`Stats.population`).
-        `outputs` (any of image, mask, depth) limits what is computed: image statistics never
+        `outputs` (any of image, mask, depth, background, background_depth; default: the first
+        three) limits what is computed: image statistics never
         wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
         at the end) shows samples counted and the ETA."""
         req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
                               sample=sample,
-                              outputs=_outputs(outputs, ("image", "mask", "depth")))
+                              outputs=_outputs(outputs, ("image", "mask", "depth", "background",
+                                                         "background_depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
                                    Progress("stats " + dataset, "stats") if progress else None)
@@ -245,15 +249,16 @@ class Client:
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
-                end: int = 0, stride: int = 0, sample: int = 0, instances: bool = False) -> bytes:
-        """PNG bytes of an image | mask | depth grid, one row per sample under its label names
-        (with `instances`, a column of instance masks too: a colour per instance, captioned with
-        its label). Rows: `indices`; or a selection (as `export` takes it, at most 64 samples);
-        or else `count` (default 8) samples drawn from `seed` with distinct backgrounds and
-        cut-outs."""
+                end: int = 0, stride: int = 0, sample: int = 0,
+                backgrounds: bool = False, instances: bool = False) -> bytes:
+        """PNG bytes of an image | mask | depth grid (image | background | mask | depth with
+        `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
+        captioned with its label), one row per sample under its label names. Rows: `indices`;
+        or a selection (as `export` takes it, at most 64 samples); or else `count` (default 8)
+        samples drawn from `seed` with distinct backgrounds and cut-outs."""
         req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
                                 count=count, start=start, end=end, stride=stride, sample=sample,
-                                instances=instances)
+                                backgrounds=backgrounds, instances=instances)
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:

@@ -8,7 +8,9 @@ _MOD = 1 << 256
 
 class SampleDigest:
     """Sum mod 2^256 of SHA-256(index as 8 bytes big-endian || image || mask || depth ||
-    instances), over the outputs streamed (instance ids only when asked for by name)."""
+    instances || background || background depth), over the outputs carried (instance ids and
+    backgrounds only when asked for by name; the background parts are each sample's own
+    background, expanded: the same whether dedupe or export stored it)."""
 
     def __init__(self) -> None:
         self.value = 0
@@ -24,10 +26,13 @@ class SampleDigest:
 
     def add_batch(self, batch: Any) -> None:
         """Adds every sample of a `fgbg.Batch` (the outputs it carries)."""
+        rows = batch.background_rows
         for s, index in enumerate(batch.indices):
-            self.add_sample(index, *(a[s].tobytes() if a is not None else None
-                                     for a in (batch.images, batch.masks, batch.depth,
-                                               batch.instances)))
+            parts = [a[s].tobytes() if a is not None else None
+                     for a in (batch.images, batch.masks, batch.depth, batch.instances)]
+            parts += [a[rows[s]].tobytes() if a is not None else None
+                      for a in (batch.backgrounds, batch.background_depths)]
+            self.add_sample(index, *parts)
 
     def update(self, other: "SampleDigest") -> None:
         self.value = (self.value + other.value) % _MOD

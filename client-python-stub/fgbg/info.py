@@ -118,7 +118,8 @@ class ChannelStats:
 class Stats:
     """What `Client.stats()` returns: exact statistics over `samples` samples; an output that
     was not asked for (or that the dataset lacks) is None. `image.mean` / `image.std` are
-    ready for `transforms.Normalize`. Over a random sample, `population` is the number of
+    ready for `transforms.Normalize`. background / background_depth (asked for by name): the
+    statistics of each sample's background. Over a random sample, `population` is the number of
     samples it was drawn from (0 otherwise) and each channel carries its standard errors."""
 
     samples: int
@@ -127,6 +128,8 @@ class Stats:
     depth: Optional[ChannelStats]
     fingerprint: str
     population: int = 0
+    background: Optional[ChannelStats] = None
+    background_depth: Optional[ChannelStats] = None
 
     @staticmethod
     def from_proto(m: Any) -> "Stats":
@@ -137,7 +140,8 @@ class Stats:
             return ChannelStats(tuple(c.mean), tuple(c.std), c.unit, tuple(c.standard_error))
 
         return Stats(m.samples, channel("image"), channel("mask"), channel("depth"),
-                     m.fingerprint, m.population)
+                     m.fingerprint, m.population, channel("background"),
+                     channel("background_depth"))
 
 
 def _shape(dims: Tuple[int, ...]) -> str:

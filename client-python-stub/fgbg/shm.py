@@ -67,8 +67,8 @@ def align(n: int, to: int = 64) -> int:
 
 def slot_bytes(n: int, *per_sample: int) -> int:
     """Bytes a slot needs for a batch of n samples (per-sample bytes of each array in slot
-    order — image, mask, depth, instances —; 0 when absent); at least a page, also for a batch
-    of meta only."""
+    order — image, mask, depth, instances, backgrounds, background depths —; 0 when absent; a
+    background array at most one per sample); at least a page, also for a batch of meta only."""
     return max(4096, align(sum(align(n * b) for b in per_sample), 4096))
 
 

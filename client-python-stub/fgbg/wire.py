@@ -11,7 +11,7 @@ from ._proto import pb
 from .batch import ARRAYS
 
 _FIELDS = pb.SampleBatch.DESCRIPTOR.fields_by_name
-# field number -> Batch buffer name (the proto field names: images, masks, depth, instances)
+# field number -> Batch buffer name (the proto field names of the arrays)
 PAYLOAD_FIELDS: Dict[int, str] = {_FIELDS[name].number: name for name in ARRAYS}
 
 

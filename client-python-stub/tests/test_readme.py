@@ -140,12 +140,12 @@ def free_port():
 
 def test_the_readme_has_its_python_snippets():
     snippets = python_snippets()
-    assert len(snippets) == 7, "a new snippet is run by test_every_python_snippet_runs"
+    assert len(snippets) == 8, "a new snippet is run by test_every_python_snippet_runs"
     assert [server_for(x) for x in snippets] == ["builtin", "small", "office", "small", "small",
-                                                  "office", "builtin"]
+                                                  "office", "small", "builtin"]
 
 
-@pytest.mark.parametrize("n", range(7))
+@pytest.mark.parametrize("n", range(8))
 def test_every_python_snippet_runs_as_written(snippet_servers, n):
     work, servers = snippet_servers
     snippet = python_snippets()[n]

@@ -78,7 +78,8 @@ class Manifest:
         bytes): not so for JPEG images or millimetre depth PNGs."""
         if self.format == "npy":
             return True
-        return "image" not in self.outputs and ("depth" not in self.outputs or self.depth_npy)
+        depth_exact = self.depth_npy or not {"depth", "background_depth"} & set(self.outputs)
+        return "image" not in self.outputs and depth_exact
 
     def path(self, relative: str) -> str:
         return os.path.join(self.folder, relative)

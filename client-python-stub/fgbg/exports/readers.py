@@ -13,7 +13,8 @@ import numpy as np
 from .labels import Labels
 from .manifest import ExportError, Manifest, ShardRecord
 
-# image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float, instances [H,W] uint8
+# image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float, instances [H,W] uint8; background,
+# background_depth as image and depth
 Arrays = Dict[str, np.ndarray]
 
 
@@ -31,7 +32,7 @@ def decode(kind: str, data: bytes) -> np.ndarray:
     if kind == "depth.npy":
         return np.load(io.BytesIO(data), allow_pickle=False)
     im = _pil().open(io.BytesIO(data))
-    if kind == "image":
+    if kind in ("image", "background"):
         return np.asarray(im.convert("RGB"))
     if kind in ("mask", "instances"):
         return np.asarray(im.convert("L"))
@@ -57,6 +58,33 @@ class Reader:
 
     def read(self, i: int) -> Arrays:
         raise NotImplementedError
+
+    def sample(self, i: int) -> Arrays:
+        """Every stored array of position `i`: its own and its background's."""
+        out = self.read(i)
+        out.update(self.background(i))
+        return out
+
+    def background(self, i: int) -> Arrays:
+        """background / background_depth of position `i` (those exported): each distinct
+        background is stored once (bg/bg_NNN.png, bg_depth/bg_NNN.png or .npy) and decoded once
+        per process."""
+        bg = int(self.labels.meta["bg"][i])
+        opened = self._opened()
+        out = {}
+        for kind in ("background", "background_depth"):
+            if kind not in self.m.outputs:
+                continue
+            if (kind, bg) not in opened:
+                if kind == "background":
+                    rel, how = "bg/bg_%03d.png" % bg, "background"
+                elif self.m.depth_npy:
+                    rel, how = "bg_depth/bg_%03d.npy" % bg, "depth.npy"
+                else:
+                    rel, how = "bg_depth/bg_%03d.png" % bg, "depth"
+                opened[(kind, bg)] = decode(how, self._file(rel))
+            out[kind] = opened[(kind, bg)]
+        return out
 
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
         """(path, size, SHA-256 of content) of each item `shard` wrote, in the order the server
@@ -209,6 +237,25 @@ class NpyReader(Reader):
     def read(self, i: int) -> Arrays:
         return {k: np.array(self._array(k)[i]) for k in _kinds(self.m)}
 
+    def background(self, i: int) -> Arrays:
+        """Rows of backgrounds.npy / background_depths.npy, by background_rows.npy."""
+        out = {}
+        for kind, rel in (("background", "backgrounds.npy"),
+                          ("background_depth", "background_depths.npy")):
+            if kind in self.m.outputs:
+                rows = self._npy("background_rows.npy")
+                out[kind] = np.array(self._npy(rel)[int(rows[i])])
+        return out
+
+    def _npy(self, rel: str) -> np.ndarray:
+        opened = self._opened()
+        if rel not in opened:
+            try:
+                opened[rel] = np.load(self.m.path(rel), mmap_mode="r")
+            except (OSError, ValueError) as e:
+                raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
+        return opened[rel]
+
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
         rows_of = self.positions(shard)
         a, b = rows_of.start, rows_of.stop
@@ -226,9 +273,11 @@ def reader(m: Manifest, labels: Labels) -> Reader:
 
 
 def sample_bytes(arrays: Arrays) -> List[Optional[bytes]]:
-    """image ‖ mask ‖ float16 depth ‖ instances, as the stream digest hashes them."""
-    depth = arrays.get("depth")
-    return [arrays["image"].tobytes() if "image" in arrays else None,
-            arrays["mask"].tobytes() if "mask" in arrays else None,
-            None if depth is None else depth.astype("<f2").tobytes(),
-            arrays["instances"].tobytes() if "instances" in arrays else None]
+    """image ‖ mask ‖ float16 depth ‖ instances ‖ background ‖ float16 background depth, as the
+    stream digest hashes them."""
+    def part(kind: str, dtype: Optional[str] = None) -> Optional[bytes]:
+        a = arrays.get(kind)
+        return None if a is None else (a if dtype is None else a.astype(dtype)).tobytes()
+
+    return [part("image"), part("mask"), part("depth", "<f2"), part("instances"),
+            part("background"), part("background_depth", "<f2")]

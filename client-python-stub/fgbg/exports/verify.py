@@ -25,7 +25,7 @@ def shard_digest(reader: Reader, shard: ShardRecord) -> SampleDigest:
     """The stream digest of `shard`'s samples as read back (exact only for lossless exports)."""
     d = SampleDigest()
     for i in reader.positions(shard):
-        d.add_sample(int(reader.labels.index[i]), *sample_bytes(reader.read(i)))
+        d.add_sample(int(reader.labels.index[i]), *sample_bytes(reader.sample(i)))
     return d
 
 

@@ -1,6 +1,7 @@
 """Samples as tensors: the batch dicts every fgbg dataset yields, and their per-sample parts.
 
-A batch dict has only user keys: image, mask, depth (each when present), meta (a dict of
+A batch dict has only user keys: image, mask, depth, background, background_depth (each when
+present; background is each sample's own, converted as image is), meta (a dict of
 columns: bg, fg, flip, k, x, y, fg_width, fg_height, bg_label, fg_label int64; scale float64;
 fg_depth float32; bbox int64 [n, 4]) and index (int64 [n]). A sample dict is one row of it,
 so default_collate of sample dicts gives back a batch dict.
@@ -14,6 +15,7 @@ import torch
 
 from ..batch import Batch
 
+IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization) alike
 META_INT = ("bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "bg_label", "fg_label")
 MeanStd = Tuple[Sequence[float], Sequence[float]]
 Normalize = Union[None, str, MeanStd]
@@ -117,9 +119,11 @@ def meta_columns(metas: Sequence[Any]) -> Dict[str, torch.Tensor]:
 
 def arrays(batch: Batch) -> Dict[str, np.ndarray]:
     """The batch's image (NHWC uint8), mask, depth and instances arrays, those it has: views of
-    the message bytes or of the shared-memory slot (no copy)."""
+    the message bytes or of the shared-memory slot (no copy); background and background_depth
+    per sample (one copy of the distinct backgrounds, expanded)."""
     found = (("image", batch.images), ("mask", batch.masks), ("depth", batch.depth),
-             ("instances", batch.instances))
+             ("instances", batch.instances), ("background", batch.background),
+             ("background_depth", batch.background_depth))
     return {key: a for key, a in found if a is not None}
 
 
@@ -138,7 +142,7 @@ def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None) 
     out: Dict[str, Any] = {}
     for key, a in arrays(batch).items():
         t = tensor(a if keep is None else a[keep])
-        out[key] = images(t) if key == "image" else t
+        out[key] = images(t) if key in IMAGE_KEYS else t
     out.update(labels(batch, keep))
     return out
 

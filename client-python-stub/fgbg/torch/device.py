@@ -18,7 +18,7 @@ import torch
 
 from .. import shm
 from ..batch import Batch
-from ._convert import Images, arrays, batch_dict, labels, map_tensors, tensor
+from ._convert import IMAGE_KEYS, Images, arrays, batch_dict, labels, map_tensors, tensor
 from ._feed import ShardBatch
 from ._resume import Cursor
 from ._transfer import HostRegistry, Releases
@@ -51,7 +51,7 @@ class _HostCopier:
         out = batch_dict(batch, self.images, keep)
         if self.copy and batch.shared_memory:
             for key in arrays(batch):
-                if key != "image" or not self.images.copies:
+                if key not in IMAGE_KEYS or not self.images.copies:
                     out[key] = out[key].clone()
             batch.release()
         return out
@@ -101,8 +101,9 @@ class _CudaCopier:
             if keep is not None:
                 rows = torch.from_numpy(np.flatnonzero(keep)).to(self.device)
                 out = {key: t.index_select(0, rows) for key, t in out.items()}
-            if "image" in out:
-                out["image"] = self.images(out["image"])
+            for key in IMAGE_KEYS:
+                if key in out:
+                    out[key] = self.images(out[key])
             ready = torch.cuda.Event()
             ready.record(self.stream)
         out.update(labels(batch, keep))

@@ -3,7 +3,8 @@
     ds = fgbg.exported("exports/office_v1", verify=True)      # folders, zip, webdataset or npy
     loader = DataLoader(ds, batch_size=64, shuffle=True, num_workers=4)
 
-Yields the sample dicts FgbgDataset yields (image, mask, depth, meta, index), read through the
+Yields the sample dicts FgbgDataset yields (image, mask, depth, background, background_depth,
+meta, index: those exported), read through the
 export's manifest.json and labels.csv. Depth: float16 metres when stored exactly (npy, or
 webdataset with depth_npy), else float32 metres from the 16-bit millimetre PNGs.
 """
@@ -17,7 +18,7 @@ from ..exports import verify as _verify
 from ..exports.labels import Labels
 from ..exports.manifest import ExportError, Manifest
 from ..exports.readers import reader, sample_bytes
-from ._convert import Images, tensor
+from ._convert import IMAGE_KEYS, Images, tensor
 
 Transform = Callable[[Dict[str, Any]], Any]
 
@@ -69,11 +70,12 @@ class ExportedDataset(torch.utils.data.Dataset):
         if not -n <= i < n:
             raise IndexError("index %d is out of range for an export of %d samples" % (i, n))
         i = i + n if i < 0 else i
-        arrays = self._reader.read(i)
+        arrays = self._reader.sample(i)
         out: Dict[str, Any] = {}
-        if "image" in arrays:
-            out["image"] = self._images(tensor(arrays["image"][None]))[0]
-        for k in ("mask", "depth", "instances"):
+        for k in IMAGE_KEYS:
+            if k in arrays:
+                out[k] = self._images(tensor(arrays[k][None]))[0]
+        for k in ("mask", "depth", "instances", "background_depth"):
             if k in arrays:
                 out[k] = tensor(arrays[k])
         out["meta"] = {k: v[i] for k, v in self._meta.items()}
@@ -93,7 +95,8 @@ class ExportedDataset(torch.utils.data.Dataset):
         every stored output is lossless."""
         m = self.manifest
         if not m.exact:
-            lossy = [o for o in m.outputs if o == "image" or (o == "depth" and not m.depth_npy)]
+            lossy = [o for o in m.outputs if o == "image"
+                     or (o in ("depth", "background_depth") and not m.depth_npy)]
             raise ExportError("%s: this %s export stores %s lossily (JPEG images, millimetre "
                               "depth PNGs), so its samples cannot reproduce the served bytes; "
                               "verify() checks its files against the manifest instead (or "
@@ -101,7 +104,7 @@ class ExportedDataset(torch.utils.data.Dataset):
                               % (m.folder, m.format, " and ".join(lossy)))
         d = SampleDigest()
         for i in range(len(self)):
-            d.add_sample(int(self._labels.index[i]), *sample_bytes(self._reader.read(i)))
+            d.add_sample(int(self._labels.index[i]), *sample_bytes(self._reader.sample(i)))
         return d.hex()
 
     def __repr__(self) -> str:

@@ -82,6 +82,9 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     var masks = first.getMasks();
     var depth = first.getDepth();
     var instances = first.getInstances();
+    var backgrounds = first.getBackgrounds();
+    var backgroundDepths = first.getBackgroundDepths();
+    List<Integer> rows = new ArrayList<>(first.getBackgroundRowsList());
     for (int c = 1; c < first.getChunkCount(); c++) {
       if (!messages.hasNext()) {
         throw new IllegalStateException("stream ended inside batch " + first.getBatchIndex());
@@ -98,10 +101,16 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       masks = masks.concat(m.getMasks());
       depth = depth.concat(m.getDepth());
       instances = instances.concat(m.getInstances());
+      // A chunk's rows index its own backgrounds, which follow the earlier chunks'.
+      int base = rows.stream().mapToInt(r -> r + 1).max().orElse(0);
+      m.getBackgroundRowsList().forEach(r -> rows.add(base + r));
+      backgrounds = backgrounds.concat(m.getBackgrounds());
+      backgroundDepths = backgroundDepths.concat(m.getBackgroundDepths());
     }
     return new Batch(first.getBatchIndex(), List.copyOf(indices), first.getHeight(),
         first.getWidth(), images, masks, depth, first.getDepthDtype(), first.getDepthHeight(),
-        first.getDepthWidth(), List.copyOf(meta), first.getFingerprint(), instances);
+        first.getDepthWidth(), List.copyOf(meta), first.getFingerprint(), instances, backgrounds,
+        backgroundDepths, List.copyOf(rows));
   }
 
   private void logPath(SampleBatch first) {
@@ -124,10 +133,15 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     ByteString depth = ring.copy(at.getSlot(), at.getDepthOffset(), at.getDepthLength());
     ByteString instances = ring.copy(at.getSlot(), at.getInstancesOffset(),
         at.getInstancesLength());
+    ByteString backgrounds = ring.copy(at.getSlot(), at.getBackgroundsOffset(),
+        at.getBackgroundsLength());
+    ByteString backgroundDepths = ring.copy(at.getSlot(), at.getBackgroundDepthsOffset(),
+        at.getBackgroundDepthsLength());
     ring.free(at.getSlot());
     return new Batch(m.getBatchIndex(), List.copyOf(m.getIndicesList()), m.getHeight(),
         m.getWidth(), images, masks, depth, m.getDepthDtype(), m.getDepthHeight(),
-        m.getDepthWidth(), List.copyOf(m.getMetaList()), m.getFingerprint(), instances);
+        m.getDepthWidth(), List.copyOf(m.getMetaList()), m.getFingerprint(), instances,
+        backgrounds, backgroundDepths, List.copyOf(m.getBackgroundRowsList()));
   }
 
   /** Cancels the call if it is still running, and removes the ring. */

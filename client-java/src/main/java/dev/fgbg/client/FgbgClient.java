@@ -98,7 +98,8 @@ public final class FgbgClient implements AutoCloseable {
     SampleBatch m = unary().getSamples(request);
     return new Batch(0, m.getIndicesList(), m.getHeight(), m.getWidth(), m.getImages(),
         m.getMasks(), m.getDepth(), m.getDepthDtype(), m.getDepthHeight(), m.getDepthWidth(),
-        m.getMetaList(), m.getFingerprint(), m.getInstances());
+        m.getMetaList(), m.getFingerprint(), m.getInstances(), m.getBackgrounds(),
+        m.getBackgroundDepths(), m.getBackgroundRowsList());
   }
 
   /** Samples {@code indices} of {@code dataset} under {@code seed}, every output it has. */

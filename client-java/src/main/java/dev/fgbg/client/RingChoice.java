@@ -49,9 +49,13 @@ final class RingChoice {
     long depthValue = r.getDepthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2;
     long depthPixels = d.getHasDepth()
         ? (long) d.getDepthShape().getDims(0) * d.getDepthShape().getDims(1) : 0;
+    // Backgrounds: at most one per sample.
     return RingFormat.slotBytes(all || o.contains(Output.OUTPUT_IMAGE) ? n * pixels * 3 : 0,
         all || o.contains(Output.OUTPUT_MASK) ? n * pixels : 0,
         all || o.contains(Output.OUTPUT_DEPTH) ? n * depthPixels * depthValue : 0,
-        o.contains(Output.OUTPUT_INSTANCES) ? n * pixels : 0);
+        o.contains(Output.OUTPUT_INSTANCES) ? n * pixels : 0)
+        + RingFormat.align(o.contains(Output.OUTPUT_BACKGROUND) ? n * pixels * 3 : 0)
+        + RingFormat.align(o.contains(Output.OUTPUT_BACKGROUND_DEPTH)
+            ? n * depthPixels * depthValue : 0);
   }
 }

@@ -10,7 +10,10 @@ import java.util.List;
  * The order-independent dataset digest printed by {@code fgbg stream} and recorded by exports.
  *
  * <p>Each sample contributes SHA-256(index as 8 bytes big-endian ‖ image ‖ mask ‖ depth ‖
- * instances), over the outputs that were streamed (instance ids only when asked for by name), read as an unsigned big-endian integer; the digest is the sum of
+ * instances ‖ background ‖ background depth), over the outputs that were streamed (instance ids
+ * and backgrounds only when asked for by name; the background parts are the sample's own
+ * background, however a message or an export stores it once for many samples), read as an
+ * unsigned big-endian integer; the digest is the sum of
  * those modulo 2^256. A sum is order-independent and additive over shards, so two shardings of
  * one epoch, or a stream and an export, can be compared by one number.
  */
@@ -26,49 +29,55 @@ public final class SampleDigest {
     sha = Sha256.newDigest();
   }
 
+  /** Bytes {@code [offset, offset + length)} of {@code array}; a null array is absent. */
+  public record Slice(byte[] array, int offset, int length) {}
+
   /** Adds one sample, given as slices of the batch arrays (a null array means not streamed). */
   public void add(long index, byte[] image, int imageOff, int imageLen,
       byte[] mask, int maskOff, int maskLen, byte[] depth, int depthOff, int depthLen) {
-    add(index, image, imageOff, imageLen, mask, maskOff, maskLen, depth, depthOff, depthLen,
-        null, 0, 0);
+    add(index, new Slice(image, imageOff, imageLen), new Slice(mask, maskOff, maskLen),
+        new Slice(depth, depthOff, depthLen));
   }
 
   /** Adds one sample with its instance ids (null: not streamed). */
   public void add(long index, byte[] image, int imageOff, int imageLen,
       byte[] mask, int maskOff, int maskLen, byte[] depth, int depthOff, int depthLen,
       byte[] instances, int instancesOff, int instancesLen) {
-    sum = sum.add(new BigInteger(1, sampleHash(index, image, imageOff, imageLen,
-        mask, maskOff, maskLen, depth, depthOff, depthLen, instances, instancesOff,
-        instancesLen))).mod(MODULUS);
+    add(index, new Slice(image, imageOff, imageLen), new Slice(mask, maskOff, maskLen),
+        new Slice(depth, depthOff, depthLen), new Slice(instances, instancesOff, instancesLen));
+  }
+
+  /** Adds one sample whose parts, in digest order, are {@code parts}. */
+  public void add(long index, Slice... parts) {
+    sum = sum.add(new BigInteger(1, sampleHash(index, parts))).mod(MODULUS);
     count++;
   }
 
   /** SHA-256 of one sample, as used by {@link #add}. */
   public byte[] sampleHash(long index, byte[] image, int imageOff, int imageLen,
       byte[] mask, int maskOff, int maskLen, byte[] depth, int depthOff, int depthLen) {
-    return sampleHash(index, image, imageOff, imageLen, mask, maskOff, maskLen, depth, depthOff,
-        depthLen, null, 0, 0);
+    return sampleHash(index, new Slice(image, imageOff, imageLen),
+        new Slice(mask, maskOff, maskLen), new Slice(depth, depthOff, depthLen));
   }
 
   /** SHA-256 of one sample with its instance ids (after the other arrays), as used by add. */
   public byte[] sampleHash(long index, byte[] image, int imageOff, int imageLen,
       byte[] mask, int maskOff, int maskLen, byte[] depth, int depthOff, int depthLen,
       byte[] instances, int instancesOff, int instancesLen) {
+    return sampleHash(index, new Slice(image, imageOff, imageLen),
+        new Slice(mask, maskOff, maskLen), new Slice(depth, depthOff, depthLen),
+        new Slice(instances, instancesOff, instancesLen));
+  }
+
+  private byte[] sampleHash(long index, Slice... parts) {
     for (int b = 0; b < 8; b++) {
       indexBytes[b] = (byte) (index >>> (56 - 8 * b));
     }
     sha.update(indexBytes);
-    if (image != null) {
-      sha.update(image, imageOff, imageLen);
-    }
-    if (mask != null) {
-      sha.update(mask, maskOff, maskLen);
-    }
-    if (depth != null) {
-      sha.update(depth, depthOff, depthLen);
-    }
-    if (instances != null) {
-      sha.update(instances, instancesOff, instancesLen);
+    for (Slice p : parts) {
+      if (p.array() != null) {
+        sha.update(p.array(), p.offset(), p.length());
+      }
     }
     return sha.digest();
   }
@@ -78,12 +87,26 @@ public final class SampleDigest {
    * empty one means that output was not streamed). No payload is copied.
    */
   public void add(List<Long> indices, ByteString images, ByteString masks, ByteString depth) {
-    add(indices, images, masks, depth, ByteString.EMPTY);
+    add(indices, images, masks, depth, ByteString.EMPTY, ByteString.EMPTY, ByteString.EMPTY,
+        List.of());
   }
 
   /** As {@link #add(List, ByteString, ByteString, ByteString)}, instance ids last. */
   public void add(List<Long> indices, ByteString images, ByteString masks, ByteString depth,
       ByteString instances) {
+    add(indices, images, masks, depth, instances, ByteString.EMPTY, ByteString.EMPTY,
+        List.of());
+  }
+
+  /**
+   * As {@link #add(List, ByteString, ByteString, ByteString)}, with instance ids (empty: not
+   * streamed), and each distinct background once ({@code backgrounds}, {@code backgroundDepths}:
+   * split evenly among the rows) with sample {@code s}'s row {@code rows.get(s)} (empty: no
+   * backgrounds).
+   */
+  public void add(List<Long> indices, ByteString images, ByteString masks, ByteString depth,
+      ByteString instances, ByteString backgrounds, ByteString backgroundDepths,
+      List<Integer> rows) {
     int n = indices.size();
     if (n == 0) {
       return;
@@ -92,16 +115,23 @@ public final class SampleDigest {
     int ml = masks.size() / n;
     int dl = depth.size() / n;
     int sl = instances.size() / n;
+    int b = rows.isEmpty() ? 1 : rows.stream().mapToInt(Integer::intValue).max().getAsInt() + 1;
+    int bl = backgrounds.size() / b;
+    int bdl = backgroundDepths.size() / b;
     for (int s = 0; s < n; s++) {
       long index = indices.get(s);
-      for (int b = 0; b < 8; b++) {
-        indexBytes[b] = (byte) (index >>> (56 - 8 * b));
+      for (int k = 0; k < 8; k++) {
+        indexBytes[k] = (byte) (index >>> (56 - 8 * k));
       }
       sha.update(indexBytes);
       update(images, s * il, il);
       update(masks, s * ml, ml);
       update(depth, s * dl, dl);
       update(instances, s * sl, sl);
+      if (!rows.isEmpty()) {
+        update(backgrounds, rows.get(s) * bl, bl);
+        update(backgroundDepths, rows.get(s) * bdl, bdl);
+      }
       sum = sum.add(new BigInteger(1, sha.digest())).mod(MODULUS);
       count++;
     }

@@ -59,4 +59,27 @@ class SampleDigestTest {
     assertEquals("0".repeat(63) + "1", SampleDigest.addHex(max, "0".repeat(63) + "2"));
     assertEquals(BigInteger.ZERO, new SampleDigest().value());
   }
+
+  @Test
+  void backgroundsStoredOnceHashAsEachSamplesOwn() {
+    byte[] bgs = {20, 21, 22, 23, 24, 25, 30, 31, 32, 33, 34, 35};
+    byte[] bgDepth = {40, 41, 50, 51};
+    SampleDigest once = new SampleDigest();
+    once.add(List.of(1L, 2L, 3L), ByteString.copyFrom(new byte[] {1, 2, 3}),
+        ByteString.EMPTY, ByteString.EMPTY, ByteString.EMPTY, ByteString.copyFrom(bgs),
+        ByteString.copyFrom(bgDepth), List.of(0, 1, 0));
+    SampleDigest each = new SampleDigest();
+    int[] rows = {0, 1, 0};
+    for (int s = 0; s < 3; s++) {
+      each.add(s + 1, new SampleDigest.Slice(new byte[] {1, 2, 3}, s, 1),
+          new SampleDigest.Slice(null, 0, 0), new SampleDigest.Slice(null, 0, 0),
+          new SampleDigest.Slice(bgs, rows[s] * 6, 6),
+          new SampleDigest.Slice(bgDepth, rows[s] * 2, 2));
+    }
+    assertEquals(each.hex(), once.hex());
+    SampleDigest without = new SampleDigest();
+    without.add(List.of(1L, 2L, 3L), ByteString.copyFrom(new byte[] {1, 2, 3}),
+        ByteString.EMPTY, ByteString.EMPTY);
+    assertNotEquals(without.hex(), once.hex());
+  }
 }

@@ -9,7 +9,10 @@ import java.util.Locale;
 final class Args {
   private Args() {}
 
-  /** --outputs: any of image, mask, depth, instances (and meta where {@code meta} is allowed). */
+  /**
+   * --outputs: any of image, mask, depth, instances, background, background_depth (and meta
+   * where {@code meta} is allowed).
+   */
   static List<Output> outputs(List<String> names, boolean meta) {
     List<Output> out = new ArrayList<>();
     for (String o : names) {
@@ -18,6 +21,8 @@ final class Args {
         case "mask" -> out.add(Output.OUTPUT_MASK);
         case "depth" -> out.add(Output.OUTPUT_DEPTH);
         case "instances" -> out.add(Output.OUTPUT_INSTANCES);
+        case "background" -> out.add(Output.OUTPUT_BACKGROUND);
+        case "background_depth" -> out.add(Output.OUTPUT_BACKGROUND_DEPTH);
         case "meta" -> {
           if (!meta) {
             throw new IllegalArgumentException("--outputs: meta is always exported; use image, "
@@ -26,7 +31,8 @@ final class Args {
           out.add(Output.OUTPUT_META);
         }
         default -> throw new IllegalArgumentException("--outputs: '" + o + "' is not one of "
-            + (meta ? "image, mask, depth, instances, meta" : "image, mask, depth, instances"));
+            + "image, mask, depth, " + (meta ? "meta, " : "")
+            + "instances, background, background_depth");
       }
     }
     return out;

@@ -34,8 +34,9 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin
   SelectionFlags selection;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,instances "
-      + "(default: all the dataset has but instances).")
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,instances,"
+      + "background,background_depth (default: all the dataset has but instances and "
+      + "backgrounds; each background written once: bg/, bg_depth/, or backgrounds.npy).")
   List<String> outputs;
 
   @Option(names = "--overwrite", description = "Replace a different export at the destination.")

@@ -42,10 +42,14 @@ final class GalleryCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "PNG file to write.")
   Path out;
 
+  @Option(names = "--backgrounds", description = "A column of each row's background, beside "
+      + "its composite.")
+  boolean backgrounds;
+
   @Override
   public Integer call() throws Exception {
     GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
-        .setCount(count).setInstances(instances);
+        .setCount(count).setBackgrounds(backgrounds).setInstances(instances);
     if (indices != null) {
       r.addAllIndices(indices);
     }

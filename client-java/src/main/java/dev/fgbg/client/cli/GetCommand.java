@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
         + "{i}_depth.png (colour-mapped, near = bright), {i}_instances.png (a colour per "
         + "instance, background dark grey; with --outputs instances) and {i}_meta.json (the "
-        + "SampleMeta: snake_case fields, numbers).")
+        + "SampleMeta: snake_case fields, numbers); with --outputs background,background_depth "
+        + "also {i}_background.png and {i}_background_depth.png.")
 final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -38,12 +40,13 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--indices", split = ",", required = true, description = "e.g. 0,7,399999")
   List<Long> indices;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,"
-      + "instances. Default: all the dataset has but instances (asked for by name).")
-  List<String> outputs;
-
   @Option(names = "--out", required = true, description = "Folder to write into (created).")
   Path out;
+
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,"
+      + "instances,background,background_depth. Default: image, mask, depth (if any) and meta"
+      + " (the others are asked for by name).")
+  List<String> outputs;
 
   @Override
   public Integer call() throws Exception {
@@ -57,38 +60,48 @@ final class GetCommand implements Callable<Integer> {
       Batch b = c.getSamples(r.build());
       for (int s = 0; s < b.size(); s++) {
         long i = b.indices().get(s);
-        Path first = null;
+        List<Path> written = new ArrayList<>();
         if (!b.images().isEmpty()) {
-          first = write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png"));
+          written.add(write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png")));
         }
         if (!b.masks().isEmpty()) {
-          write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png"));
+          written.add(write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png")));
         }
         if (!b.instances().isEmpty()) {
           BufferedImage ids = new BufferedImage(b.width(), b.height(), BufferedImage.TYPE_INT_RGB);
           ids.setRGB(0, 0, b.width(), b.height(), InstanceColors.colorize(
               b.instances(s).toByteArray(), 0, b.width() * b.height()), 0, b.width());
-          Path file = write(ids, out.resolve(i + "_instances.png"));
-          first = first != null ? first : file;
+          written.add(write(ids, out.resolve(i + "_instances.png")));
         }
         if (!b.depth().isEmpty()) {
-          int[] colours = DepthColors.colorize(DepthColors.decode(b.depth(s),
-              b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
-          BufferedImage d = new BufferedImage(b.depthWidth(), b.depthHeight(),
-              BufferedImage.TYPE_INT_RGB);
-          d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
-          write(d, out.resolve(i + "_depth.png"));
+          written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));
+        }
+        if (!b.backgrounds().isEmpty()) {
+          written.add(write(rgb(b.background(s), b.width(), b.height()),
+              out.resolve(i + "_background.png")));
+        }
+        if (!b.backgroundDepths().isEmpty()) {
+          written.add(write(depth(b, b.backgroundDepth(s)),
+              out.resolve(i + "_background_depth.png")));
         }
         if (!b.meta().isEmpty()) {
           Files.writeString(out.resolve(i + "_meta.json"),
               ProtoJson.print(b.meta().get(s)) + "\n");
         }
-        if (first != null) {
-          System.out.println(first);
-        }
+        System.out.println(written.isEmpty() ? out.resolve(i + "_meta.json") : written.get(0));
       }
     }
     return 0;
+  }
+
+  /** A depth map, colour-mapped (near = bright). */
+  private static BufferedImage depth(Batch b, ByteString values) {
+    int[] colours = DepthColors.colorize(DepthColors.decode(values,
+        b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? 4 : 2));
+    BufferedImage d = new BufferedImage(b.depthWidth(), b.depthHeight(),
+        BufferedImage.TYPE_INT_RGB);
+    d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
+    return d;
   }
 
   private static BufferedImage rgb(ByteString bytes, int w, int h) {

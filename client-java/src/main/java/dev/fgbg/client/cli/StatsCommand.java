@@ -29,7 +29,8 @@ final class StatsCommand implements Callable<Integer> {
   @Mixin
   SelectionFlags selection;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth: compute only "
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,background,"
+      + "background_depth: compute only "
       + "these (image stats need no depth model). Default: everything the dataset has.")
   List<String> outputs;
 
@@ -40,8 +41,8 @@ final class StatsCommand implements Callable<Integer> {
     r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample);
     if (outputs != null) {
       if (outputs.stream().anyMatch(o -> o.trim().equalsIgnoreCase("meta"))) {
-        throw new IllegalArgumentException("--outputs: stats cover image, mask and depth; "
-            + "meta has none");
+        throw new IllegalArgumentException("--outputs: stats cover image, mask, depth, "
+            + "background and background_depth; meta has none");
       }
       r.addAllOutputs(Args.outputs(outputs, false));
     }
@@ -78,6 +79,15 @@ final class StatsCommand implements Callable<Integer> {
     if (s.hasDepth()) {
       System.out.println(String.format(Locale.ROOT, "depth mean: %s  std: %.6f  (metres)",
           mean(s.getDepth(), random), s.getDepth().getStd(0)));
+    }
+    if (s.hasBackground()) {
+      System.out.println("background mean: " + list(s.getBackground().getMeanList())
+          + (random ? " \u00b1 " + list(s.getBackground().getStandardErrorList()) : ""));
+      System.out.println("background std:  " + list(s.getBackground().getStdList()));
+    }
+    if (s.hasBackgroundDepth()) {
+      System.out.println(String.format(Locale.ROOT, "background depth mean: %s  std: %.6f  "
+          + "(metres)", mean(s.getBackgroundDepth(), random), s.getBackgroundDepth().getStd(0)));
     }
     System.out.println("fingerprint: " + s.getFingerprint());
     return 0;

@@ -53,8 +53,8 @@ final class StreamCommand implements Callable<Integer> {
   @Option(names = "--limit", description = "At most this many samples. Default: no limit.")
   long limit;
 
-  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,instances. "
-      + "Default: all the dataset has but instances (asked for by name).")
+  @Option(names = "--outputs", split = ",", description = "Any of image,mask,depth,meta,"
+      + "instances,background,background_depth. Default: image, mask, depth (if any) and meta.")
   List<String> outputs;
 
   @Option(names = "--depth-dtype", description = "float16 (default) or float32.")
@@ -80,7 +80,8 @@ final class StreamCommand implements Callable<Integer> {
     try (FgbgClient c = connection.client(); BatchIterator it = c.streamEpoch(r.build())) {
       while (it.hasNext()) {
         Batch b = it.next();
-        digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances());
+        digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
+            b.backgroundDepths(), b.backgroundRows());
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -170,7 +170,8 @@ class FgbgCliTest {
     assertTrue(!image[1].contains("mask mean") && !image[1].contains("depth mean"), image[1]);
     String[] meta = run("stats", "--target", target, "--outputs", "meta");
     assertEquals("1", meta[0]);
-    assertTrue(meta[2].contains("--outputs: stats cover image, mask and depth"), meta[2]);
+    assertTrue(meta[2].contains("--outputs: stats cover image, mask, depth, background and "
+        + "background_depth; meta has none"), meta[2]);
     Path png = out.resolve("g.png");
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);

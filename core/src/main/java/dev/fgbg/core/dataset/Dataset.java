@@ -14,6 +14,7 @@ import dev.fgbg.core.synth.PlacementRng;
 import dev.fgbg.core.synth.Resampler;
 import dev.fgbg.core.synth.ScaledForeground;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A named, immutable dataset: sample {@code i} under {@code seed} is a pure function of the
@@ -162,6 +163,20 @@ public final class Dataset {
 
   public int depthBytes(DepthEncoding enc) {
     return hasDepth() ? spec.height() * spec.width() * enc.bytesPerValue() : 0;
+  }
+
+  /** Background {@code bg}'s pixels at the output size, H×W×3 (not to be modified). */
+  public byte[] backgroundRgb(int bg) {
+    return assets.backgrounds().get(bg).rgb();
+  }
+
+  /**
+   * The depth of background {@code bg} alone in {@code enc}: the assets' (exact, or layered
+   * mode's model depth), or the teacher's run on the background's pixels.
+   */
+  public CompletableFuture<byte[]> backgroundDepth(int bg, DepthEncoding enc) {
+    return teacher != null ? teacher.backgroundDepth(this, bg).thenApply(m -> m.encoded(enc))
+        : CompletableFuture.completedFuture(encodedDepth(bg, enc));
   }
 
   /** Rejects an index outside [0, N) with a message naming it. */

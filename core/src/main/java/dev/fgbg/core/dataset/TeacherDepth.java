@@ -19,4 +19,10 @@ public interface TeacherDepth {
    */
   CompletableFuture<DepthMap> depth(Dataset dataset, long seed, long index, byte[] image,
       int offset);
+
+  /**
+   * The model's depth of background {@code bg} of {@code dataset} alone (its pixels at the
+   * output size), computed once per background and cached as a composite's is.
+   */
+  CompletableFuture<DepthMap> backgroundDepth(Dataset dataset, int bg);
 }

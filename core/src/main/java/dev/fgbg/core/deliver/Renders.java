@@ -14,13 +14,14 @@ public final class Renders {
 
   /** Into fresh arrays of the piece's size, which the sink then owns (a message's bytes). */
   public static Work<RenderedBatch> fresh(BatchShape shape, long seed) {
-    return (p, cancelled) -> Renderer.render(shape, seed, p.indices(),
-        BatchArrays.allocate(shape, p.count()), 0, cancelled);
+    return (p, cancelled) -> Renderer.withBackgrounds(shape, Renderer.render(shape, seed,
+        p.indices(), BatchArrays.allocate(shape, p.count()), 0, cancelled));
   }
 
   /**
    * Into {@code whole}, each piece at its own samples (a reply rendered by several threads at
-   * once); the batch a piece completes with spans all of {@code whole}.
+   * once); the batch a piece completes with spans all of {@code whole}, without backgrounds
+   * (the whole's are {@link RenderedBatch#withBackgrounds} of all its samples).
    */
   public static Work<RenderedBatch> into(BatchShape shape, long seed, BatchArrays whole) {
     return (p, cancelled) -> Renderer.render(shape, seed, p.indices(), whole, (int) p.local(),
@@ -41,7 +42,8 @@ public final class Renders {
         arrays = free.poll();
       }
       BatchArrays mine = arrays != null ? arrays : BatchArrays.allocate(shape, maxSamples);
-      CompletableFuture<T> f = Renderer.render(shape, seed, p.indices(), mine, 0, cancelled)
+      CompletableFuture<T> f = Renderer.withBackgrounds(shape,
+          Renderer.render(shape, seed, p.indices(), mine, 0, cancelled))
           .thenCompose(b -> then.apply(p, b));
       return f.whenComplete((v, e) -> {
         synchronized (free) {

@@ -25,6 +25,9 @@ import java.util.logging.Logger;
 public final class DepthRuntime implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DepthRuntime.class.getName());
 
+  /** Appended to a dataset's fingerprint in the cache keys of its backgrounds' depth. */
+  static final String BACKGROUND_KEY = "-background";
+
   private final String name;
   private final String device;
   private final DepthModel model;
@@ -118,6 +121,15 @@ public final class DepthRuntime implements AutoCloseable {
         return cache.get(new DepthKey(d.fingerprint(), seed, index),
             () -> batcher.submitRounded(new DepthModel.Image(
                 Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
+      }
+
+      @Override
+      public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
+        Background b = d.assets().backgrounds().get(bg);
+        // Keyed apart from every composite's (index 0..N) by a fingerprint of its own.
+        return cache.get(new DepthKey(d.fingerprint() + BACKGROUND_KEY, 0, bg),
+            () -> batcher.submitRounded(new DepthModel.Image(b.rgb(), 0, b.width(), b.height()),
+                b.height(), b.width()));
       }
     };
   }

@@ -200,6 +200,8 @@ final class ContainerLayout implements Layout {
 
   @Override
   public List<String> finish() throws IOException {
-    return Tables.writeLabels(dest, job, false);
+    List<String> out = new ArrayList<>(BackgroundFiles.writeFiles(dest, job));
+    out.addAll(Tables.writeLabels(dest, job, false));
+    return out;
   }
 }

@@ -177,9 +177,12 @@ final class DirectoryLayout implements Layout {
 
   @Override
   public List<String> finish() throws IOException {
+    List<String> out = new ArrayList<>(BackgroundFiles.writeFiles(dest, job));
     if (coco) {
-      return List.of(CocoInstances.write(dest, job));
+      out.add(CocoInstances.write(dest, job));
+    } else {
+      out.addAll(Tables.writeLabels(dest, job, false));
     }
-    return Tables.writeLabels(dest, job, false);
+    return out;
   }
 }

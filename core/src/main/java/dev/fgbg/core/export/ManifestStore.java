@@ -60,6 +60,13 @@ final class ManifestStore {
     if (o.instances()) {
       m.addOutputs("instances");
     }
+    if (o.background()) {
+      m.addOutputs("background");
+    }
+    if (o.backgroundDepth()) {
+      m.addOutputs("background_depth").setDepthUnits("metres (float16 in .npy files)")
+          .setDepthPng(Encoders.DEPTH_PNG);
+    }
     if (job.format() == ExportFormat.NPY) {
       m.addAllLabelColumns(Tables.LABEL_COLUMNS);
     }

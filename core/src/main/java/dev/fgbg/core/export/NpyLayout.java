@@ -231,6 +231,7 @@ final class NpyLayout implements Layout {
       out.add(a.name);
     }
     dest.deleteTree(PARTS);
+    out.addAll(BackgroundFiles.writeArrays(dest, job));
     out.addAll(Tables.writeLabels(dest, job, true));
     return out;
   }

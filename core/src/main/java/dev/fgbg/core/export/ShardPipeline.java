@@ -1,12 +1,14 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.common.SampleDigest.Slice;
 import dev.fgbg.core.deliver.Delivery;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.deliver.Plan;
 import dev.fgbg.core.deliver.Renders;
 import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.deliver.Work;
+import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -88,10 +90,17 @@ final class ShardPipeline {
     int mb = chunk.masks() == null ? 0 : job.dataset().maskBytes();
     int db = chunk.depth() == null ? 0 : job.dataset().depthBytes(DepthEncoding.FLOAT16);
     int sb = chunk.instances() == null ? 0 : job.dataset().maskBytes();
+    Backgrounds bgs = chunk.backgrounds();
+    byte[] pixels = bgs == null ? null : bgs.pixels();
+    byte[] bgDepth = bgs == null ? null : bgs.depth();
+    int pb = job.dataset().imageBytes();
+    int bdb = job.dataset().depthBytes(DepthEncoding.FLOAT16);
     long[] idx = chunk.indices();
     for (int s = 0; s < idx.length; s++) {
-      d.add(idx[s], chunk.images(), s * ib, ib, chunk.masks(), s * mb, mb, chunk.depth(),
-          s * db, db, chunk.instances(), s * sb, sb);
+      int row = bgs == null ? 0 : bgs.rows()[s];
+      d.add(idx[s], new Slice(chunk.images(), s * ib, ib), new Slice(chunk.masks(), s * mb, mb),
+          new Slice(chunk.depth(), s * db, db), new Slice(chunk.instances(), s * sb, sb),
+          new Slice(pixels, row * pb, pb), new Slice(bgDepth, row * bdb, bdb));
     }
     try {
       List<Entry> entries = layout.entries(chunk);

@@ -19,7 +19,7 @@ public record BatchShape(Dataset dataset, Outputs outputs, DepthEncoding encodin
 
   /** Whether rendering fills {@code array}: a teacher needs the composite even when unasked. */
   public boolean renders(SampleArray array) {
-    return array.wanted(outputs) && array.bytes(dataset, encoding) > 0
+    return !array.perBackground() && array.wanted(outputs) && array.bytes(dataset, encoding) > 0
         || array == SampleArray.IMAGE && teacher();
   }
 
@@ -37,13 +37,21 @@ public record BatchShape(Dataset dataset, Outputs outputs, DepthEncoding encodin
     return n;
   }
 
-  /** Bytes a render of {@code n} samples allocates: what it is charged to a memory budget. */
+  /**
+   * Bytes a render of {@code n} samples allocates, backgrounds (at most one per sample)
+   * included: what it is charged to a memory budget.
+   */
   public long renderBytes(long n) {
     long perSample = 0;
     for (SampleArray a : SampleArray.values()) {
-      perSample += renders(a) ? a.bytes(dataset, encoding) : 0;
+      perSample += renders(a) ? a.bytes(dataset, encoding) : a.perBackground() ? delivered(a) : 0;
     }
     return n * perSample;
+  }
+
+  /** The same request without backgrounds: what a slice of a larger batch renders. */
+  public BatchShape sampleOnly() {
+    return outputs.backgrounds() ? new BatchShape(dataset, outputs.sampleOnly(), encoding) : this;
   }
 
   /** Slot bytes a batch of {@code n} samples needs: each array on a 64-byte boundary. */

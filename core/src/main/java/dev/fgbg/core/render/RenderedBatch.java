@@ -2,22 +2,36 @@ package dev.fgbg.core.render;
 
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.synth.DepthEncoding;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A run of samples rendered into fresh contiguous arrays: images [n,H,W,3], masks [n,H,W],
- * depth [n,H,W] in {@code encoding}, instance ids [n,H,W] (uint8). Arrays not asked for are null. The arrays are never written
- * again once a batch is complete, so they can be handed to a transport without copying.
+ * depth [n,H,W] in {@code encoding}, instance ids [n,H,W] (uint8), and the samples' distinct
+ * {@link Backgrounds}. Arrays not asked for are null. The arrays are never written again once a
+ * batch is complete, so they can be handed to a transport without copying.
  */
 public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
-    byte[] instances, DepthEncoding encoding, SampleInfo[] infos) {
+    byte[] instances, DepthEncoding encoding, SampleInfo[] infos, Backgrounds backgrounds) {
 
-  /** A batch without instance ids. */
+  /** A batch without instance ids or backgrounds. */
   public RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
       DepthEncoding encoding, SampleInfo[] infos) {
-    this(indices, images, masks, depth, null, encoding, infos);
+    this(indices, images, masks, depth, null, encoding, infos, null);
+  }
+
+  /** A batch with instance ids (null: none), without backgrounds. */
+  public RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
+      byte[] instances, DepthEncoding encoding, SampleInfo[] infos) {
+    this(indices, images, masks, depth, instances, encoding, infos, null);
   }
 
   public int size() {
     return indices.length;
+  }
+
+  /** This batch with the backgrounds {@code shape} asks for (itself when none). */
+  public CompletableFuture<RenderedBatch> withBackgrounds(BatchShape shape) {
+    return Backgrounds.of(shape, infos).thenApply(b -> b == null ? this
+        : new RenderedBatch(indices, images, masks, depth, instances, encoding, infos, b));
   }
 }

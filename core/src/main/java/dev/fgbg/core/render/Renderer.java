@@ -22,14 +22,25 @@ public final class Renderer {
   public static CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices,
       Outputs out, DepthEncoding enc, BooleanSupplier cancelled) {
     BatchShape shape = new BatchShape(d, out, enc);
-    return render(shape, seed, indices, BatchArrays.allocate(shape, indices.length), 0,
-        cancelled);
+    return withBackgrounds(shape, render(shape, seed, indices,
+        BatchArrays.allocate(shape, indices.length), 0, cancelled));
+  }
+
+  /**
+   * {@code rendered} with the backgrounds {@code shape} asks for added, or itself (failures
+   * unwrapped, as they were) when it asks for none.
+   */
+  public static CompletableFuture<RenderedBatch> withBackgrounds(BatchShape shape,
+      CompletableFuture<RenderedBatch> rendered) {
+    return shape.outputs().backgrounds() ? rendered.thenCompose(b -> b.withBackgrounds(shape))
+        : rendered;
   }
 
   /**
    * Renders {@code indices} into {@code into} from sample {@code at} on (a slice of a larger
    * batch, or reused arrays). The batch completes when its teacher depth has; its arrays are
-   * {@code into}'s, with images absent when the caller did not ask for them.
+   * {@code into}'s, with images absent when the caller did not ask for them. Backgrounds are
+   * not added here: a slice's would not be its batch's ({@link RenderedBatch#withBackgrounds}).
    */
   public static CompletableFuture<RenderedBatch> render(BatchShape shape, long seed,
       long[] indices, BatchArrays into, int at, BooleanSupplier cancelled) {

@@ -3,6 +3,7 @@ package dev.fgbg.core.shm;
 import dev.fgbg.common.MappedBuffers;
 import dev.fgbg.common.RingFormat;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.SampleArray;
@@ -183,7 +184,11 @@ public final class SharedRing implements AutoCloseable {
     long masks = length(b.masks(), b, shape, SampleArray.MASK);
     long depth = length(b.depth(), b, shape, SampleArray.DEPTH);
     long instances = length(b.instances(), b, shape, SampleArray.INSTANCES);
-    SlotLayout at = SlotLayout.of(slot, images, masks, depth, instances);
+    Backgrounds bgs = b.backgrounds();
+    byte[] pixels = bgs == null ? null : bgs.pixels();
+    byte[] bgDepth = bgs == null ? null : bgs.depth();
+    SlotLayout at = SlotLayout.of(slot, images, masks, depth, instances,
+        pixels == null ? 0 : pixels.length, bgDepth == null ? 0 : bgDepth.length);
     if (at.end() > slotBytes) {
       throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
           + slotBytes);
@@ -194,6 +199,8 @@ public final class SharedRing implements AutoCloseable {
       put(base + at.masksOffset(), b.masks(), masks);
       put(base + at.depthOffset(), b.depth(), depth);
       put(base + at.instancesOffset(), b.instances(), instances);
+      put(base + at.backgroundsOffset(), pixels, at.backgroundsLength());
+      put(base + at.backgroundDepthsOffset(), bgDepth, at.backgroundDepthsLength());
       INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
       return at;
     });

@@ -4,31 +4,44 @@ import dev.fgbg.common.RingFormat;
 
 /**
  * Where a batch's arrays lie within a slot: images, then masks, then depth, then instance ids,
- * each starting on a 64-byte boundary (so float16/float32 depth views are aligned). A length of 0
- * means absent.
+ * then the distinct backgrounds and their depth, each starting on a 64-byte boundary (so
+ * float16/float32 depth views are aligned). A length of 0 means absent.
  */
 public record SlotLayout(int slot, long imagesOffset, long imagesLength, long masksOffset,
     long masksLength, long depthOffset, long depthLength, long instancesOffset,
-    long instancesLength) {
+    long instancesLength, long backgroundsOffset, long backgroundsLength,
+    long backgroundDepthsOffset, long backgroundDepthsLength) {
 
-  /** A layout without instance ids. */
+  /** A layout of the sample arrays only. */
   public SlotLayout(int slot, long imagesOffset, long imagesLength, long masksOffset,
       long masksLength, long depthOffset, long depthLength) {
     this(slot, imagesOffset, imagesLength, masksOffset, masksLength, depthOffset, depthLength,
-        0, 0);
+        0, 0, 0, 0, 0, 0);
   }
 
   /** The layout of arrays of these lengths in {@code slot}. */
   public static SlotLayout of(int slot, long images, long masks, long depth) {
-    return of(slot, images, masks, depth, 0);
+    return of(slot, images, masks, depth, 0, 0, 0);
   }
 
-  /** The layout of arrays of these lengths in {@code slot}, instance ids last. */
+  /** The layout of arrays of these lengths in {@code slot}, instance ids after depth. */
   public static SlotLayout of(int slot, long images, long masks, long depth, long instances) {
+    return of(slot, images, masks, depth, instances, 0, 0);
+  }
+
+  /**
+   * The layout of arrays of these lengths in {@code slot}: images, masks, depth, instance ids,
+   * backgrounds, background depths; an absent array (length 0) takes no room.
+   */
+  public static SlotLayout of(int slot, long images, long masks, long depth, long instances,
+      long backgrounds, long backgroundDepths) {
     long m = RingFormat.align(images);
     long d = m + RingFormat.align(masks);
-    long i = instances == 0 ? 0 : d + RingFormat.align(depth);
-    return new SlotLayout(slot, 0, images, m, masks, d, depth, i, instances);
+    long i = d + RingFormat.align(depth);
+    long b = i + RingFormat.align(instances);
+    long bd = b + RingFormat.align(backgrounds);
+    return new SlotLayout(slot, 0, images, m, masks, d, depth, instances == 0 ? 0 : i, instances,
+        backgrounds == 0 ? 0 : b, backgrounds, backgroundDepths == 0 ? 0 : bd, backgroundDepths);
   }
 
   /** Slot bytes needed for arrays of these lengths. */
@@ -38,6 +51,8 @@ public record SlotLayout(int slot, long imagesOffset, long imagesLength, long ma
 
   /** Bytes of the slot this layout uses. */
   public long end() {
-    return Math.max(depthOffset + depthLength, instancesOffset + instancesLength);
+    return Math.max(Math.max(depthOffset + depthLength, instancesOffset + instancesLength),
+        Math.max(backgroundsOffset + backgroundsLength,
+            backgroundDepthsOffset + backgroundDepthsLength));
   }
 }

@@ -110,11 +110,16 @@ public final class Gallery {
   }
 
   public static BufferedImage render(Dataset d, long seed, long[] indices) {
-    return render(d, seed, indices, false);
+    return render(d, seed, indices, false, false);
   }
 
-  /** The grid, with a column of instance masks ({@link InstanceCell}) when {@code instances}. */
-  public static BufferedImage render(Dataset d, long seed, long[] indices, boolean instances) {
+  /**
+   * The gallery of {@code indices}: a row each of composite, with {@code background} the
+   * background it was drawn on, mask, depth (when the dataset has it) and, with
+   * {@code instances}, the instance masks in colours ({@link InstanceCell}).
+   */
+  public static BufferedImage render(Dataset d, long seed, long[] indices, boolean background,
+      boolean instances) {
     if (indices.length == 0 || indices.length > MAX_ROWS) {
       throw FgbgException.invalidArgument("a gallery shows 1 to " + MAX_ROWS + " samples, asked "
           + "for " + indices.length);
@@ -124,7 +129,7 @@ public final class Gallery {
     }
     int w = d.spec().width();
     int h = d.spec().height();
-    int cols = (d.hasDepth() ? 3 : 2) + (instances ? 1 : 0);
+    int cols = (d.hasDepth() ? 3 : 2) + (background ? 1 : 0) + (instances ? 1 : 0);
     int s = scale(w, h, cols);
     int cw = w * s;
     int ch = h * s;
@@ -163,21 +168,21 @@ public final class Gallery {
           info.bgLabel()) + " / " + fgLabels.get(info.fgLabel()), cols * cw + (cols - 1) * GAP),
           0xB0B0B0);
       int top = y0 + CAPTION;
-      int img = r * w * h * 3;
-      for (int p = 0; p < px.length; p++) {
-        px[p] = ((all.images()[img + p * 3] & 0xff) << 16)
-            | ((all.images()[img + p * 3 + 1] & 0xff) << 8) | (all.images()[img + p * 3 + 2] & 0xff);
+      int col = 0;
+      cell(out, GAP + col++ * (GAP + cw), top, rgb(all.images(), r * w * h * 3, px), w, h, s);
+      if (background) {
+        cell(out, GAP + col++ * (GAP + cw), top, rgb(d.backgroundRgb(info.bg()), 0, px), w, h,
+            s);
       }
-      cell(out, GAP, top, px, w, h, s);
       for (int p = 0; p < px.length; p++) {
         int m = all.masks()[r * w * h + p] & 0xff;
         px[p] = (m << 16) | (m << 8) | m;
       }
-      cell(out, 2 * GAP + cw, top, px, w, h, s);
+      cell(out, GAP + col++ * (GAP + cw), top, px, w, h, s);
       if (d.hasDepth()) {
         int[] c = bar ? DepthColors.colorize(Arrays.copyOfRange(depth, r * w * h,
             (r + 1) * w * h), near, far) : new int[w * h];
-        cell(out, 3 * GAP + 2 * cw, top, c, w, h, s);
+        cell(out, GAP + col * (GAP + cw), top, c, w, h, s);
       }
       if (instances) {
         InstanceCell.draw(out, cols * GAP + (cols - 1) * cw, top, all.instances(), r * w * h,
@@ -189,6 +194,15 @@ public final class Gallery {
           far, d.depthUnits());
     }
     return out;
+  }
+
+  /** The RGB pixels at {@code off} as ints, into {@code px}. */
+  private static int[] rgb(byte[] rgb, int off, int[] px) {
+    for (int p = 0; p < px.length; p++) {
+      px[p] = ((rgb[off + p * 3] & 0xff) << 16) | ((rgb[off + p * 3 + 1] & 0xff) << 8)
+          | (rgb[off + p * 3 + 2] & 0xff);
+    }
+    return px;
   }
 
   /** Draws a w×h cell at (x, y), each pixel as an s×s block. */

@@ -28,7 +28,7 @@ class GalleryInstancesTest {
             .build()).build());
     long[] rows = {3, 40, 77};
     BufferedImage plain = Gallery.render(d, 5, rows);
-    BufferedImage g = Gallery.render(d, 5, rows, true);
+    BufferedImage g = Gallery.render(d, 5, rows, false, true);
     int s = Gallery.scale(64, 64, 4);
     int cw = 64 * s;
     assertEquals(plain.getHeight(), g.getHeight());

@@ -11,6 +11,7 @@ import dev.fgbg.core.epoch.EpochRequest;
 import dev.fgbg.core.epoch.Epochs;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.sampling.Selection;
+import dev.fgbg.core.stats.BackgroundStats;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.v1.DatasetInfo;
@@ -80,9 +81,10 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   @Override
   public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
     admittedStats(request, response, (d, selection, outputs, call) -> {
-      Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection, outputs,
-          call::isCancelled);
-      reply(response, ProtoMapping.stats(d, s, outputs));
+      Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection,
+          outputs.sampleOnly(), call::isCancelled);
+      reply(response, ProtoMapping.stats(d, s, outputs,
+          BackgroundStats.of(d, selection, outputs)));
     });
   }
 
@@ -126,7 +128,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       Dataset d = registry.get(request.getDataset());
       long[] indices = Selections.galleryRows(d, request);
       BufferedImage img = Gallery.render(d, request.getSeed(), indices,
-          request.getInstances());
+          request.getBackgrounds(), request.getInstances());
       GalleryResponse.Builder b = GalleryResponse.newBuilder()
           .setPng(ByteString.copyFrom(Gallery.png(img)))
           .setWidth(img.getWidth()).setHeight(img.getHeight());

@@ -12,12 +12,14 @@ import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.sampling.EpochPlan;
 import dev.fgbg.core.shm.SlotLayout;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.spec.SpecProtos;
+import dev.fgbg.core.stats.BackgroundStats;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.core.synth.IndexCodec;
@@ -112,6 +114,8 @@ final class ProtoMapping {
     boolean depth = false;
     boolean meta = false;
     boolean instances = false;
+    boolean background = false;
+    boolean backgroundDepth = false;
     for (Output o : requested) {
       switch (o) {
         case OUTPUT_IMAGE -> image = true;
@@ -119,16 +123,20 @@ final class ProtoMapping {
         case OUTPUT_DEPTH -> depth = true;
         case OUTPUT_META -> meta = true;
         case OUTPUT_INSTANCES -> instances = true;
-        default -> throw FgbgException.invalidArgument("outputs: " + o + " is not an output;"
-            + " use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH, OUTPUT_META or OUTPUT_INSTANCES");
+        case OUTPUT_BACKGROUND -> background = true;
+        case OUTPUT_BACKGROUND_DEPTH -> backgroundDepth = true;
+        default -> throw FgbgException.invalidArgument("outputs: " + o
+            + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH, OUTPUT_META,"
+            + " OUTPUT_INSTANCES, OUTPUT_BACKGROUND or OUTPUT_BACKGROUND_DEPTH");
       }
     }
-    if (depth && !d.hasDepth()) {
+    if ((depth || backgroundDepth) && !d.hasDepth()) {
       throw FgbgException.failedPrecondition("dataset '" + d.name()
-          + "' has no depth (depth source: " + d.depthSource()
-          + "); ask for image, mask and meta only, or serve it with a depth model");
+          + "' has no depth (depth source: " + d.depthSource() + "); ask for "
+          + (depth ? "OUTPUT_DEPTH" : "OUTPUT_BACKGROUND_DEPTH") + " only of a dataset with"
+          + " depth, or serve it with a depth model");
     }
-    return new Outputs(image, mask, depth, meta, instances);
+    return new Outputs(image, mask, depth, meta, instances, background, backgroundDepth);
   }
 
   /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
@@ -172,10 +180,8 @@ final class ProtoMapping {
       b.setMasks(wrap(r.masks()));
     }
     if (r.depth() != null) {
-      b.setDepth(wrap(r.depth()))
-          .setDepthDtype(dtype(r.encoding()))
-          .setDepthHeight(d.spec().height())
-          .setDepthWidth(d.spec().width());
+      b.setDepth(wrap(r.depth()));
+      depthShape(b, d, r);
     }
     if (r.instances() != null) {
       b.setInstances(wrap(r.instances()));
@@ -185,7 +191,23 @@ final class ProtoMapping {
         b.addMeta(SampleProtos.meta(s));
       }
     }
+    Backgrounds bgs = r.backgrounds();
+    if (bgs != null) {
+      b.addAllBackgroundRows(Arrays.stream(bgs.rows()).boxed().toList());
+      if (bgs.pixels() != null) {
+        b.setBackgrounds(wrap(bgs.pixels()));
+      }
+      if (bgs.depth() != null) {
+        b.setBackgroundDepths(wrap(bgs.depth()));
+        depthShape(b, d, r);
+      }
+    }
     return b;
+  }
+
+  private static void depthShape(SampleBatch.Builder b, Dataset d, RenderedBatch r) {
+    b.setDepthDtype(dtype(r.encoding())).setDepthHeight(d.spec().height())
+        .setDepthWidth(d.spec().width());
   }
 
   /**
@@ -195,15 +217,21 @@ final class ProtoMapping {
   static SampleBatch.Builder ringBatch(Dataset d, RenderedBatch r, Outputs o, SlotLayout at) {
     SampleBatch.Builder b = batch(d, new RenderedBatch(r.indices(), null, null, null,
         r.encoding(), r.infos()), o);
-    if (r.depth() != null) {
-      b.setDepthDtype(dtype(r.encoding())).setDepthHeight(d.spec().height())
-          .setDepthWidth(d.spec().width());
+    if (r.depth() != null || at.backgroundDepthsLength() > 0) {
+      depthShape(b, d, r);
+    }
+    if (r.backgrounds() != null) {
+      b.addAllBackgroundRows(Arrays.stream(r.backgrounds().rows()).boxed().toList());
     }
     return b.setSharedMemory(SharedMemorySlot.newBuilder().setSlot(at.slot())
         .setImagesOffset(at.imagesOffset()).setImagesLength(at.imagesLength())
         .setMasksOffset(at.masksOffset()).setMasksLength(at.masksLength())
         .setDepthOffset(at.depthOffset()).setDepthLength(at.depthLength())
-        .setInstancesOffset(at.instancesOffset()).setInstancesLength(at.instancesLength()));
+        .setInstancesOffset(at.instancesOffset()).setInstancesLength(at.instancesLength())
+        .setBackgroundsOffset(at.backgroundsOffset())
+        .setBackgroundsLength(at.backgroundsLength())
+        .setBackgroundDepthsOffset(at.backgroundDepthsOffset())
+        .setBackgroundDepthsLength(at.backgroundDepthsLength()));
   }
 
   /** A stream message: the piece's samples and where they sit in the epoch and batch. */
@@ -218,7 +246,7 @@ final class ProtoMapping {
    * The statistics of the outputs that were computed (the others are absent), with standard
    * errors and the population over a random subset.
    */
-  static StatsResponse stats(Dataset d, Stats s, Outputs outputs) {
+  static StatsResponse stats(Dataset d, Stats s, Outputs outputs, BackgroundStats bg) {
     StatsResponse.Builder b = StatsResponse.newBuilder().setSamples(s.samples())
         .setFingerprint(d.fingerprint()).setPopulation(s.population());
     boolean random = s.population() > 0;
@@ -232,6 +260,12 @@ final class ProtoMapping {
     if (outputs.depth()) {
       b.setDepth(channel("metres", new double[] {s.depthMean()}, new double[] {s.depthStd()},
           random ? new double[] {s.depthSe()} : null));
+    }
+    if (bg != null && bg.mean() != null) {
+      b.setBackground(channel("[0,1]", bg.mean(), bg.std(), bg.se()));
+    }
+    if (bg != null && bg.depthMean() != null) {
+      b.setBackgroundDepth(channel("metres", bg.depthMean(), bg.depthStd(), bg.depthSe()));
     }
     return b.build();
   }

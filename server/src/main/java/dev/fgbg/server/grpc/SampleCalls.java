@@ -12,6 +12,7 @@ import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.render.BatchArrays;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SlotGate;
 import dev.fgbg.core.shm.SlotLayout;
@@ -137,6 +138,20 @@ final class SampleCalls {
 
         @Override
         public void ended(Throwable cause) {
+          if (cause != null || call.isCancelled()) {
+            reply(null, cause);
+            return;
+          }
+          stats.rendered("GetSamples", start);
+          RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
+              ? whole.images() : null, whole.masks(), whole.depth(), whole.instances(),
+              shape.encoding(), infos);
+          Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all))
+              .whenComplete(this::reply);
+        }
+
+        /** The reply, once its backgrounds (a teacher's depth of them) are there. */
+        private void reply(RenderedBatch all, Throwable cause) {
           try {
             if (call.isCancelled()) {
               return;
@@ -145,10 +160,6 @@ final class SampleCalls {
               call.onError(Statuses.toStatus(cause));
               return;
             }
-            stats.rendered("GetSamples", start);
-            RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
-                ? whole.images() : null, whole.masks(), whole.depth(), whole.instances(),
-                shape.encoding(), infos);
             SampleBatch.Builder b = ring.ring() != null
                 ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
                     ring.ring().write(offer.getSlot(), all, shape))

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.sampling.Selection;
+import dev.fgbg.core.stats.BackgroundStats;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.v1.StatsProgress;
@@ -37,7 +38,8 @@ final class StatsStreamer {
     Object lock = new Object();
     long[] done = {0};
     long[] last = {start};
-    Stats s = calculator.compute(d, r.getSeed(), selection, outputs, call::isCancelled,
+    Stats s = calculator.compute(d, r.getSeed(), selection, outputs.sampleOnly(),
+        call::isCancelled,
         n -> {
           synchronized (lock) {
             done[0] += n;
@@ -52,7 +54,8 @@ final class StatsStreamer {
     synchronized (lock) {
       if (!call.isCancelled()) {
         call.onNext(progress(total, total, ticker.read() - start).setFinished(true)
-            .setResult(ProtoMapping.stats(d, s, outputs)).build());
+            .setResult(ProtoMapping.stats(d, s, outputs,
+                BackgroundStats.of(d, selection, outputs))).build());
         call.onCompleted();
       }
     }

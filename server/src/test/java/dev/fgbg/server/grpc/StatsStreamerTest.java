@@ -72,7 +72,7 @@ class StatsStreamerTest {
     assertEquals(640, last.getDone());
     assertEquals(0, last.getEtaSeconds());
     assertEquals(ProtoMapping.stats(D, calc.compute(D, 1,
-        Selection.range(D.size(), D.name(), 0, 640), IMAGE, () -> false), IMAGE),
+        Selection.range(D.size(), D.name(), 0, 640), IMAGE, () -> false), IMAGE, null),
         last.getResult());
   }
 
