@@ -123,7 +123,8 @@ class FgbgCliTest {
     assertTrue(Files.exists(out.resolve("3_mask.png")));
     assertFalse(Files.exists(out.resolve("3_image.png")) || Files.exists(out.resolve(
         "3_meta.json")), "only what was asked for");
-    assertTrue(r[1].startsWith(out.resolve("3_instances.png").toString()), r[1]);
+    assertTrue(r[1].startsWith(out.resolve("3_mask.png").toString()), "the first file of each"
+        + " sample: " + r[1]);
   }
 
   @Test

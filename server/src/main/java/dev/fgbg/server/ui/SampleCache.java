@@ -6,6 +6,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
@@ -41,7 +42,9 @@ final class SampleCache {
   }
 
   private static int bytes(RenderedBatch b) {
-    return length(b.images()) + length(b.masks()) + length(b.depth()) + 256;
+    Backgrounds bgs = b.backgrounds();
+    return length(b.images()) + length(b.masks()) + length(b.depth()) + length(b.instances())
+        + (bgs == null ? 0 : length(bgs.pixels()) + length(bgs.depth())) + 256;
   }
 
   private static int length(byte[] a) {
@@ -90,7 +93,7 @@ final class SampleCache {
   }
 
   private CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices) {
-    Outputs all = Outputs.all(d);
+    Outputs all = outputs(d);
     long bytes = Math.min(budget.capacity(),
         new BatchShape(d, all, DepthEncoding.FLOAT16).renderBytes(indices.length));
     return budget.acquire(bytes)
@@ -99,11 +102,23 @@ final class SampleCache {
         .whenComplete((b, e) -> budget.release(bytes));
   }
 
+  /**
+   * Every output the sample page shows: the sample's own, its background and that one's depth,
+   * and instance ids for a scene.
+   */
+  static Outputs outputs(Dataset d) {
+    return new Outputs(true, true, d.hasDepth(), true, d.spec().isScene(), true, d.hasDepth());
+  }
+
   /** Sample {@code s} of a batch in arrays of its own, so the batch's can go. */
   private static RenderedBatch slice(RenderedBatch b, int s) {
+    Backgrounds bgs = b.backgrounds();
+    int row = bgs.rows()[s];
+    Backgrounds own = new Backgrounds(new int[] {0}, new int[] {bgs.ids()[row]},
+        part(bgs.pixels(), row, bgs.count()), part(bgs.depth(), row, bgs.count()));
     return new RenderedBatch(new long[] {b.indices()[s]}, part(b.images(), s, b.size()),
-        part(b.masks(), s, b.size()), part(b.depth(), s, b.size()), b.encoding(),
-        new SampleInfo[] {b.infos()[s]});
+        part(b.masks(), s, b.size()), part(b.depth(), s, b.size()),
+        part(b.instances(), s, b.size()), b.encoding(), new SampleInfo[] {b.infos()[s]}, own);
   }
 
   private static byte[] part(byte[] all, int s, int n) {

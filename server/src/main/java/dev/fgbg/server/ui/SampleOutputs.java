@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import dev.fgbg.common.DepthColors;
+import dev.fgbg.common.InstanceColors;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.export.Encoders;
 import dev.fgbg.core.render.RenderedBatch;
@@ -47,7 +48,20 @@ final class SampleOutputs {
               r.encoding())),
       new Output("depth.npy", "Depth, .npy", "float16 [H, W] in the dataset's depth units,"
           + " exactly as served", "application/octet-stream", false, Dataset::hasDepth,
-          (d, r) -> Encoders.npy("<f2", r.depth(), 0, r.depth().length, height(d), width(d))));
+          (d, r) -> Encoders.npy("<f2", r.depth(), 0, r.depth().length, height(d), width(d))),
+      new Output("instances.png", "Instance ids", "a colour per labelled instance (those of the"
+          + " meta's scene), background dark grey", PNG, true, d -> d.spec().isScene(),
+          SampleOutputs::instanceColours),
+      new Output("background.png", "Background", "the pixels the composite was drawn on: RGB,"
+          + " 8 bits", PNG, true, d -> true, (d, r) -> Encoders.pngRgb8(
+              r.backgrounds().pixels(), 0, width(d), height(d))),
+      new Output("background-depth.png", "Background depth", "the depth of the background"
+          + " alone, colours as for depth", PNG, true, Dataset::hasDepth,
+          (d, r) -> colours(d, values(r.backgrounds().depth(), r))),
+      new Output("background-depth.npy", "Background depth, .npy", "float16 [H, W] in the"
+          + " dataset's depth units, exactly as served", "application/octet-stream", false,
+          Dataset::hasDepth, (d, r) -> Encoders.npy("<f2", r.backgrounds().depth(), 0,
+              r.backgrounds().depth().length, height(d), width(d))));
 
   private SampleOutputs() {}
 
@@ -71,17 +85,34 @@ final class SampleOutputs {
 
   /** The depth values of a rendered sample (float16, as served). */
   static float[] depth(RenderedBatch one) {
+    return values(one.depth(), one);
+  }
+
+  /** Depth values {@code bytes} in the sample's encoding. */
+  private static float[] values(byte[] bytes, RenderedBatch one) {
     int bpv = one.encoding().bytesPerValue();
-    float[] out = new float[one.depth().length / bpv];
+    float[] out = new float[bytes.length / bpv];
     for (int p = 0; p < out.length; p++) {
-      out[p] = one.encoding().get(one.depth(), p * bpv);
+      out[p] = one.encoding().get(bytes, p * bpv);
     }
     return out;
   }
 
-  /** Depth on the colour ramp of every fgbg picture, over the sample's own range. */
   private static byte[] depthColours(Dataset d, RenderedBatch one) {
-    int[] c = DepthColors.colorize(depth(one));
+    return colours(d, depth(one));
+  }
+
+  /** The instance ids in the colours of every fgbg picture of them. */
+  private static byte[] instanceColours(Dataset d, RenderedBatch one) {
+    return rgb(d, InstanceColors.colorize(one.instances(), 0, one.instances().length));
+  }
+
+  /** Depth on the colour ramp of every fgbg picture, over the map's own range. */
+  private static byte[] colours(Dataset d, float[] depth) {
+    return rgb(d, DepthColors.colorize(depth));
+  }
+
+  private static byte[] rgb(Dataset d, int[] c) {
     byte[] rgb = new byte[c.length * 3];
     for (int p = 0; p < c.length; p++) {
       rgb[p * 3] = (byte) (c[p] >> 16);

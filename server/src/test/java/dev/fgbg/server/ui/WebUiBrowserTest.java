@@ -16,6 +16,7 @@ import dev.fgbg.core.sampling.EpochPermutation;
 import dev.fgbg.core.synth.IndexCodec;
 import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsRequest;
@@ -195,8 +196,23 @@ class WebUiBrowserTest {
         + index));
     SampleBatch served = server.getSamples(4, index);
     List<byte[]> shown = pixels("#figures img");
-    assertEquals(3, shown.size(), "composite, mask and depth at full size");
+    assertEquals(5, shown.size(), "composite, mask, depth, background and its depth at full size");
     assertArrayEquals(served.getImages().toByteArray(), shown.get(0));
+    SampleBatch withBackground = server.stub().getSamples(GetSamplesRequest.newBuilder()
+        .setDataset("builtin").setSeed(4).addIndices(index)
+        .addOutputs(Output.OUTPUT_BACKGROUND).addOutputs(Output.OUTPUT_BACKGROUND_DEPTH).build());
+    assertArrayEquals(withBackground.getBackgrounds().toByteArray(), shown.get(3),
+        "the background is GetSamples' OUTPUT_BACKGROUND");
+    int[] bgColours = DepthColors.colorize(DepthColors.decode(
+        withBackground.getBackgroundDepths(), 2));
+    for (int p = 0; p < bgColours.length; p++) {
+      int rgb = ((shown.get(4)[p * 3] & 0xff) << 16) | ((shown.get(4)[p * 3 + 1] & 0xff) << 8)
+          | (shown.get(4)[p * 3 + 2] & 0xff);
+      assertEquals(bgColours[p], rgb, "background depth colour at " + p);
+    }
+    byte[] bgNpy = download("background-depth.npy");
+    assertArrayEquals(withBackground.getBackgroundDepths().toByteArray(), Arrays.copyOfRange(
+        bgNpy, Encoders.npyHeader("<f2", 64, 64).length, bgNpy.length));
     float[] depth = DepthColors.decode(served.getDepth(), 2);
     int[] colours = DepthColors.colorize(depth);
     for (int p = 0; p < depth.length; p++) {
