@@ -56,7 +56,8 @@ def test_wire_takes_the_payload_field_numbers_from_the_descriptor():
 
     fields = pb.SampleBatch.DESCRIPTOR.fields_by_name
     assert wire.PAYLOAD_FIELDS == {fields[n].number: n
-                                   for n in ("images", "masks", "depth", "instances")}
+                                   for n in ("images", "masks", "depth", "instances",
+                                             "backgrounds", "background_depths")}
     msg = pb.SampleBatch(indices=[3], images=b"\x01" * 12, masks=b"\x02" * 4, depth=b"\x03" * 8,
                          height=2, width=2)
     raw = msg.SerializeToString()
