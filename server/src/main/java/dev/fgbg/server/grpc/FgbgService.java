@@ -83,7 +83,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     admittedStats(request, response, (d, selection, outputs, call) -> {
       Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection,
           outputs.sampleOnly(), call::isCancelled);
-      reply(response, ProtoMapping.stats(d, s, outputs,
+      reply(response, StatsMapping.stats(d, s, outputs,
           BackgroundStats.of(d, selection, outputs)));
     });
   }

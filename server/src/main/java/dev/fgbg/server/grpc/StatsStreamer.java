@@ -54,7 +54,7 @@ final class StatsStreamer {
     synchronized (lock) {
       if (!call.isCancelled()) {
         call.onNext(progress(total, total, ticker.read() - start).setFinished(true)
-            .setResult(ProtoMapping.stats(d, s, outputs,
+            .setResult(StatsMapping.stats(d, s, outputs,
                 BackgroundStats.of(d, selection, outputs))).build());
         call.onCompleted();
       }

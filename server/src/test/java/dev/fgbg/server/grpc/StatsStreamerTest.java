@@ -71,7 +71,7 @@ class StatsStreamerTest {
     assertTrue(last.getFinished());
     assertEquals(640, last.getDone());
     assertEquals(0, last.getEtaSeconds());
-    assertEquals(ProtoMapping.stats(D, calc.compute(D, 1,
+    assertEquals(StatsMapping.stats(D, calc.compute(D, 1,
         Selection.range(D.size(), D.name(), 0, 640), IMAGE, () -> false), IMAGE, null),
         last.getResult());
   }
