@@ -1,7 +1,6 @@
 package dev.fgbg.bench;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.fgbg.client.BatchIterator;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
@@ -12,8 +11,6 @@ import dev.fgbg.core.depth.ModelConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.depth.OnnxSessions;
 import dev.fgbg.v1.DepthModelStats;
-import dev.fgbg.v1.Output;
-import dev.fgbg.v1.StreamEpochRequest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -59,6 +56,11 @@ final class DepthBench implements Callable<Integer> {
   @Option(names = "--seconds", description = "Seconds of each bare-session and warm-streaming "
       + "measurement. Default: 6.")
   double seconds = 6;
+
+  @Option(names = "--reader", description = "How warm streams are read: client (the Java "
+      + "client, which copies each batch out of its ring slot) or views (the slot read in place, "
+      + "as the Python client and a GPU trainer do). Default: client.")
+  String reader = "client";
 
   @Option(names = "--device", description = "auto | cpu | cuda. Default: auto.")
   OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
@@ -190,14 +192,14 @@ final class DepthBench implements Callable<Integer> {
     try (ServerProcess server = new ServerProcess(jar, args);
         FgbgClient c = FgbgClient.builder().target("localhost:" + server.port()).build()) {
       // Warm the JIT and the synthesis caches on samples the measurement does not use.
-      count(c, 390_000, 256, true);
+      BuiltinStreams.count(c, 390_000, 256, true);
       for (int r = 1; r <= roundCount; r++) {
         // The Python session just before and just after the stream (which takes longer), so that
         // a change of load during the round falls on both sides.
         Rounds.Side pyBefore = python(py);
         DepthModelStats before = c.serverStats().getDepth(0);
         long start = (long) (r - 1) * samples; // a range no earlier round has cached
-        Rounds.Side cold = measure("cold", server, () -> count(c, start, samples, true));
+        Rounds.Side cold = measure("cold", server, () -> BuiltinStreams.count(c, start, samples, true));
         DepthModelStats after = c.serverStats().getDepth(0);
         long n = after.getInferences() - before.getInferences();
         long runs = after.getRuns() - before.getRuns();
@@ -217,12 +219,12 @@ final class DepthBench implements Callable<Integer> {
       // world has its exact depth (the same bytes, no model), and against no depth at all.
       try (ServerProcess exact = new ServerProcess(jar, serverJar.args);
           FgbgClient e = FgbgClient.builder().target("localhost:" + exact.port()).build()) {
-        count(e, 0, cached(), true); // its JIT and synthesis caches as warm as the other's
-        count(e, 0, cached(), true);
+        BuiltinStreams.count(e, 0, cached(), true); // its JIT and synthesis caches as warm as the other's
+        BuiltinStreams.count(e, 0, cached(), true);
         for (int r = 1; r <= roundCount; r++) {
-          Rounds.Side none = measure("no depth", server, () -> repeat(c, false));
-          Rounds.Side warm = measure("warm", server, () -> repeat(c, true)); // beside both
-          Rounds.Side same = measure("exact depth", exact, () -> repeat(e, true));
+          Rounds.Side none = measure("no depth", server, () -> repeat(c, server.port(), false));
+          Rounds.Side warm = measure("warm", server, () -> repeat(c, server.port(), true));
+          Rounds.Side same = measure("exact depth", exact, () -> repeat(e, exact.port(), true));
           rounds.add("warm-cache streaming / streaming without depth", r, warm, none);
           rounds.add("warm-cache streaming / the built-in world's exact depth", r, warm, same);
         }
@@ -251,31 +253,17 @@ final class DepthBench implements Callable<Integer> {
    * its shared-memory ring's first pages above all, is paid once per stream), for at least
    * {@code seconds}.
    */
-  private long repeat(FgbgClient c, boolean depth) {
+  private long repeat(FgbgClient c, int port, boolean depth) {
     long got = 0;
     long t0 = System.nanoTime();
     while (got == 0 || System.nanoTime() - t0 < seconds * 1e9) {
-      got += count(c, 0, cached(), depth);
+      got += reader.equals("views") ? BuiltinStreams.views(port, cached(), depth)
+          : BuiltinStreams.count(c, 0, cached(), depth);
     }
     return got;
   }
 
   private long cached() {
     return (long) roundCount * samples;
-  }
-
-  private static long count(FgbgClient c, long start, long n, boolean depth) {
-    StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder().setDataset("builtin")
-        .setBatchSize(64).setStartPosition(start).setLimit(n);
-    if (!depth) {
-      r.addOutputs(Output.OUTPUT_IMAGE).addOutputs(Output.OUTPUT_MASK).addOutputs(Output.OUTPUT_META);
-    }
-    long got = 0;
-    try (BatchIterator it = c.streamEpoch(r.build())) {
-      while (it.hasNext()) {
-        got += it.next().size();
-      }
-    }
-    return got;
   }
 }
