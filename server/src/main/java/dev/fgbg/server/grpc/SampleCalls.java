@@ -30,6 +30,9 @@ import java.util.function.BiFunction;
  * indices rendered in parallel into the reply's arrays).
  */
 final class SampleCalls {
+  /** Samples a teacher-depth stream keeps in flight at most (see {@link #window}). */
+  static final int TEACHER_IN_FLIGHT = 128;
+
   /** A batch copied into its ring slot. */
   private record Written(RenderedBatch batch, SlotLayout at) {}
 
@@ -76,10 +79,21 @@ final class SampleCalls {
         toMessage = SharedMemory.sayingRefused(toMessage, e.getMessage());
       }
     }
+    int pieceSamples = limits.chunkSamples(ProtoMapping.messageBytes(shape));
     CallSink.stream(call, toMessage, stats, () -> { }, sink -> Delivery.of(plan,
-        Renders.fresh(shape, seed), sink, lane).window(window)
-        .pieceSamples(limits.chunkSamples(ProtoMapping.messageBytes(shape)))
-        .budget(load.budget, shape.renderBytes(1)));
+        Renders.fresh(shape, seed), sink, lane).window(window(shape, window, pieceSamples))
+        .pieceSamples(pieceSamples).budget(load.budget, shape.renderBytes(1)));
+  }
+
+  /**
+   * Pieces a stream keeps in flight: {@code most}, but with teacher depth no more than
+   * {@link #TEACHER_IN_FLIGHT} samples' worth (at least one piece). A stream's depth requests
+   * then wait behind a couple of model batches, not behind seconds of its own; two 64-sample
+   * ring batches still keep the model busy while the next one is synthesized.
+   */
+  static int window(BatchShape shape, int most, int pieceSamples) {
+    return shape.teacher() ? Math.max(1, Math.min(most, TEACHER_IN_FLIGHT / pieceSamples))
+        : most;
   }
 
   /**
@@ -97,7 +111,8 @@ final class SampleCalls {
         shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
           gate.close();
           shm.release(held);
-        }, sink -> Delivery.of(plan, work, sink, lane).window(held.ring().slots()).gate(gate));
+        }, sink -> Delivery.of(plan, work, sink, lane)
+            .window(window(shape, held.ring().slots(), plan.batchSize())).gate(gate));
   }
 
   /**

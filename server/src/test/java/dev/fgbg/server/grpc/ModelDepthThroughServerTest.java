@@ -19,6 +19,7 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.ModelConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
@@ -160,6 +161,20 @@ class ModelDepthThroughServerTest {
       out[float32First ? 0 : 1] = depth(s, float32First ? DepthDtype.DEPTH_DTYPE_FLOAT16
           : DepthDtype.DEPTH_DTYPE_FLOAT32);
       return out;
+    }
+  }
+
+  @Test
+  void aTeacherStreamKeepsAFewModelBatchesInFlightNotItsWholeWindow() throws Exception {
+    try (DepthRuntime rt = runtime(null)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      BatchShape taught = new BatchShape(teacher, Outputs.all(teacher), DepthEncoding.FLOAT16);
+      Dataset exact = TestDatasets.tiny();
+      BatchShape plain = new BatchShape(exact, Outputs.all(exact), DepthEncoding.FLOAT16);
+      assertEquals(2, SampleCalls.window(taught, 4, 64), "two ring batches of 64");
+      assertEquals(1, SampleCalls.window(taught, 4, 200), "at least one piece");
+      assertEquals(4, SampleCalls.window(taught, 4, 13), "small pieces: the whole window");
+      assertEquals(4, SampleCalls.window(plain, 4, 64), "without a model, the whole window");
     }
   }
 
