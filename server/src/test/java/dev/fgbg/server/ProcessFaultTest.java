@@ -44,11 +44,14 @@ class ProcessFaultTest {
   @Test
   void runningOutOfMemoryEndsTheProcessForItsSupervisorToRestart() throws Exception {
     // A budget as large as the heap is a misconfiguration that lets rendered chunks fill it.
-    try (ServerJvm s = new ServerJvm(List.of("-Xmx128m"), "--builtin-counts", "4:4",
-        "--workers", "2", "--window", "64", "--memory-budget-mb", "120")) {
+    // A small heap, so that the server's own footprint leaves room for only part of it.
+    try (ServerJvm s = new ServerJvm(List.of("-Xmx64m"), "--builtin-counts", "4:4",
+        "--workers", "2", "--window", "64", "--memory-budget-mb", "64")) {
       ManagedChannel ch = s.channel();
       try {
         // Generous: on a loaded machine the heap fills more slowly.
+        // Readers that take many messages: their streams stay ready, so each renders a window
+        // of pieces ahead, up to the budget.
         stalledReaders(ch, 24, 200, new CountDownLatch(24));
         assertTrue(s.process.waitFor(180, TimeUnit.SECONDS), "the server is still running:\n"
             + s.log());
