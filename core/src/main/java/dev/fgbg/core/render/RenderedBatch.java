@@ -29,6 +29,17 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
     return indices.length;
   }
 
+  /** The per-sample array {@code a} (null: not rendered, or a per-background array). */
+  public byte[] array(SampleArray a) {
+    return switch (a) {
+      case IMAGE -> images;
+      case MASK -> masks;
+      case DEPTH -> depth;
+      case INSTANCES -> instances;
+      case BACKGROUND, BACKGROUND_DEPTH -> null;
+    };
+  }
+
   /** This batch with the backgrounds {@code shape} asks for (itself when none). */
   public CompletableFuture<RenderedBatch> withBackgrounds(BatchShape shape) {
     return Backgrounds.of(shape, infos).thenApply(b -> b == null ? this

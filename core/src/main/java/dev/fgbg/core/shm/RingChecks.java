@@ -7,6 +7,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.security.MessageDigest;
+import java.util.Arrays;
 
 /** What an offered ring must be before it is mapped; each refusal names what did not hold. */
 final class RingChecks {
@@ -58,5 +60,24 @@ final class RingChecks {
           + " + header = " + bytes);
     }
     return a.fileKey();
+  }
+
+  /** The header read from the offered file: the magic, the offer's nonce, its sizes. */
+  static void header(RingOffer offer, byte[] magic, byte[] nonce, long slots, long slotBytes)
+      throws RingRefusedException {
+    Path path = offer.path();
+    if (!Arrays.equals(magic, RingFormat.MAGIC)) {
+      throw new RingRefusedException(path + " has no ring header");
+    }
+    if (offer.nonce().length != RingFormat.NONCE_BYTES
+        || !MessageDigest.isEqual(nonce, offer.nonce())) {
+      throw new RingRefusedException("the nonce in " + path + " is not the one offered "
+          + "(another host's file of that name?)");
+    }
+    if (slots != offer.slots() || slotBytes != offer.slotBytes()) {
+      throw new RingRefusedException("the header of " + path + " says " + slots
+          + " slots of " + slotBytes + " bytes, the offer " + offer.slots() + " of "
+          + offer.slotBytes());
+    }
   }
 }

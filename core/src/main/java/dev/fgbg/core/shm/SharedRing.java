@@ -19,8 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -109,10 +107,8 @@ public final class SharedRing implements AutoCloseable {
   }
 
   private static void closeQuietly(FileChannel ch) {
-    try {
-      if (ch != null) {
-        ch.close();
-      }
+    try (FileChannel closing = ch) {
+      // closed on the way out; a null channel is skipped
     } catch (IOException e) {
       // nothing to do
     }
@@ -127,18 +123,7 @@ public final class SharedRing implements AutoCloseable {
       return new long[] {map.getInt(RingFormat.SLOTS_OFFSET),
           map.getLong(RingFormat.SLOT_BYTES_OFFSET)};
     });
-    if (!Arrays.equals(magic, RingFormat.MAGIC)) {
-      throw new RingRefusedException(path + " has no ring header");
-    }
-    if (offer.nonce().length != RingFormat.NONCE_BYTES
-        || !MessageDigest.isEqual(nonce, offer.nonce())) {
-      throw new RingRefusedException("the nonce in " + path + " is not the one offered "
-          + "(another host's file of that name?)");
-    }
-    if (sizes[0] != slots || sizes[1] != slotBytes) {
-      throw new RingRefusedException("the header of " + path + " says " + sizes[0]
-          + " slots of " + sizes[1] + " bytes, the offer " + slots + " of " + slotBytes);
-    }
+    RingChecks.header(offer, magic, nonce, sizes[0], sizes[1]);
   }
 
   public Path path() {
@@ -156,7 +141,6 @@ public final class SharedRing implements AutoCloseable {
 
   /**
    * Whether the client has given {@code slot} back (or never received it).
-   *
    * @throws FgbgException FAILED_PRECONDITION when the ring is closed, shrunk, or the state
    *     word holds neither free nor written
    */
@@ -171,37 +155,49 @@ public final class SharedRing implements AutoCloseable {
     return state == RingFormat.FREE;
   }
 
+  /** Copies batch {@code b} into the free {@code slot} and marks it written: put, then seal. */
+  public SlotLayout write(int slot, RenderedBatch b, BatchShape shape) {
+    SlotLayout at = SlotLayout.of(slot, shape, b.size(), b.backgrounds());
+    put(at, 0, b, shape);
+    return seal(at, b.backgrounds());
+  }
+
   /**
-   * Copies the first {@code b.size()} samples of {@code b}'s arrays (laid out as
-   * {@code shape} says) into {@code slot}, which must be free, and marks it written.
+   * Copies {@code run} into the free slot of {@code at} as its batch's samples from {@code from}
+   * on (a batch copied run by run while each is in the core's cache); the slot stays free.
    *
    * @throws IllegalStateException when the batch does not fit a slot
    * @throws FgbgException FAILED_PRECONDITION when the ring is closed or was shrunk
    */
-  public SlotLayout write(int slot, RenderedBatch b, BatchShape shape) {
-    check(slot);
-    long images = length(b.images(), b, shape, SampleArray.IMAGE);
-    long masks = length(b.masks(), b, shape, SampleArray.MASK);
-    long depth = length(b.depth(), b, shape, SampleArray.DEPTH);
-    long instances = length(b.instances(), b, shape, SampleArray.INSTANCES);
-    Backgrounds bgs = b.backgrounds();
-    byte[] pixels = bgs == null ? null : bgs.pixels();
-    byte[] bgDepth = bgs == null ? null : bgs.depth();
-    SlotLayout at = SlotLayout.of(slot, images, masks, depth, instances,
-        pixels == null ? 0 : pixels.length, bgDepth == null ? 0 : bgDepth.length);
-    if (at.end() > slotBytes) {
-      throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
-          + slotBytes);
-    }
-    int base = (int) RingFormat.slotOffset(slot, slotBytes);
+  public void put(SlotLayout at, int from, RenderedBatch run, BatchShape shape) {
+    fits(at);
+    long base = RingFormat.slotOffset(at.slot(), slotBytes);
+    guarded(() -> {
+      for (SampleArray a : SampleArray.values()) {
+        long per = shape.delivered(a);
+        byte[] bytes = a.perBackground() ? null : run.array(a);
+        if (bytes != null && per > 0) {
+          if ((from + run.size()) * per > at.length(a)) {
+            throw new IllegalStateException("samples " + from + " to " + (from + run.size())
+                + " lie past the " + at.length(a) + " bytes of " + a + " in the slot");
+          }
+          put(base + at.offset(a) + from * per, bytes, run.size() * per);
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Copies the distinct backgrounds (null: none) into {@code at}'s slot and marks it written. */
+  public SlotLayout seal(SlotLayout at, Backgrounds bgs) {
+    fits(at);
+    long base = RingFormat.slotOffset(at.slot(), slotBytes);
     return guarded(() -> {
-      put(base + at.imagesOffset(), b.images(), images);
-      put(base + at.masksOffset(), b.masks(), masks);
-      put(base + at.depthOffset(), b.depth(), depth);
-      put(base + at.instancesOffset(), b.instances(), instances);
-      put(base + at.backgroundsOffset(), pixels, at.backgroundsLength());
-      put(base + at.backgroundDepthsOffset(), bgDepth, at.backgroundDepthsLength());
-      INT.setRelease(map, RingFormat.stateOffset(slot), RingFormat.WRITTEN);
+      if (bgs != null) {
+        put(base + at.backgroundsOffset(), bgs.pixels(), at.backgroundsLength());
+        put(base + at.backgroundDepthsOffset(), bgs.depth(), at.backgroundDepthsLength());
+      }
+      INT.setRelease(map, RingFormat.stateOffset(at.slot()), RingFormat.WRITTEN);
       return at;
     });
   }
@@ -210,10 +206,6 @@ public final class SharedRing implements AutoCloseable {
     if (length > 0) {
       map.put((int) at, bytes, 0, (int) length);
     }
-  }
-
-  private static long length(byte[] array, RenderedBatch b, BatchShape shape, SampleArray a) {
-    return array == null ? 0 : b.size() * shape.delivered(a);
   }
 
   /**
@@ -256,6 +248,14 @@ public final class SharedRing implements AutoCloseable {
 
   private static FgbgException failed(String why) {
     return FgbgException.failedPrecondition("shared memory: " + why);
+  }
+
+  private void fits(SlotLayout at) {
+    check(at.slot());
+    if (at.end() > slotBytes) {
+      throw new IllegalStateException("a batch of " + at.end() + " bytes does not fit a slot of "
+          + slotBytes);
+    }
   }
 
   private void check(int slot) {

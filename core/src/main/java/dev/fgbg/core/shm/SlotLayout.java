@@ -1,6 +1,9 @@
 package dev.fgbg.core.shm;
 
 import dev.fgbg.common.RingFormat;
+import dev.fgbg.core.render.Backgrounds;
+import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.render.SampleArray;
 
 /**
  * Where a batch's arrays lie within a slot: images, then masks, then depth, then instance ids,
@@ -42,6 +45,41 @@ public record SlotLayout(int slot, long imagesOffset, long imagesLength, long ma
     long bd = b + RingFormat.align(backgrounds);
     return new SlotLayout(slot, 0, images, m, masks, d, depth, instances == 0 ? 0 : i, instances,
         backgrounds == 0 ? 0 : b, backgrounds, backgroundDepths == 0 ? 0 : bd, backgroundDepths);
+  }
+
+  /**
+   * The layout of {@code n} samples of {@code shape} and their distinct backgrounds (null:
+   * none). The samples' arrays lie where they lie without the backgrounds, which come last.
+   */
+  public static SlotLayout of(int slot, BatchShape shape, int n, Backgrounds bgs) {
+    return of(slot, n * shape.delivered(SampleArray.IMAGE), n * shape.delivered(SampleArray.MASK),
+        n * shape.delivered(SampleArray.DEPTH), n * shape.delivered(SampleArray.INSTANCES),
+        bgs == null || bgs.pixels() == null ? 0 : bgs.pixels().length,
+        bgs == null || bgs.depth() == null ? 0 : bgs.depth().length);
+  }
+
+  /** Where {@code a} starts in the slot. */
+  public long offset(SampleArray a) {
+    return switch (a) {
+      case IMAGE -> imagesOffset;
+      case MASK -> masksOffset;
+      case DEPTH -> depthOffset;
+      case INSTANCES -> instancesOffset;
+      case BACKGROUND -> backgroundsOffset;
+      case BACKGROUND_DEPTH -> backgroundDepthsOffset;
+    };
+  }
+
+  /** Bytes of {@code a} in the slot (0: absent). */
+  public long length(SampleArray a) {
+    return switch (a) {
+      case IMAGE -> imagesLength;
+      case MASK -> masksLength;
+      case DEPTH -> depthLength;
+      case INSTANCES -> instancesLength;
+      case BACKGROUND -> backgroundsLength;
+      case BACKGROUND_DEPTH -> backgroundDepthsLength;
+    };
   }
 
   /** Slot bytes needed for arrays of these lengths. */

@@ -70,6 +70,29 @@ class SharedRingTest {
   }
 
   @Test
+  void aBatchPutRunByRunLandsWhereAWholeWriteWouldAndOnlySealingShowsIt() throws Exception {
+    RingOffer offer = TestRings.create(dir, "runs", 2, SLOT);
+    try (FileChannel client = TestRings.open(offer);
+        SharedRing ring = SharedRing.open(offer, dir)) {
+      SlotLayout at = SlotLayout.of(0, SHAPE, 2, null);
+      RenderedBatch second = new RenderedBatch(new long[1], new byte[3072], new byte[1024],
+          new byte[2048], DepthEncoding.FLOAT16, null);
+      Arrays.fill(second.images(), (byte) 7);
+      ring.put(at, 1, second, SHAPE);
+      ring.put(at, 0, batch(1, 1), SHAPE);
+      assertTrue(ring.isFree(0), "put leaves the slot free: the client may not read it yet");
+      assertEquals(at, ring.seal(at, null));
+      assertFalse(ring.isFree(0));
+      byte[] images = TestRings.read(client, SLOT, 0, 0, 2 * 3072);
+      assertEquals(1, images[3071]);
+      assertEquals(7, images[3072]);
+      assertEquals(at, SlotLayout.of(0, 2 * 3072, 2 * 1024, 2 * 2048));
+      assertThrows(IllegalStateException.class, () -> ring.put(at, 2, second, SHAPE),
+          "a run past the batch's samples");
+    }
+  }
+
+  @Test
   void aClosedRingIsNeverWrittenAgain() {
     RingOffer offer = TestRings.create(dir, "b", 1, SLOT);
     SharedRing ring = assertOpens(offer);

@@ -213,7 +213,7 @@ final class ProtoMapping {
   static SampleBatch.Builder ringBatch(Dataset d, RenderedBatch r, Outputs o, SlotLayout at) {
     SampleBatch.Builder b = batch(d, new RenderedBatch(r.indices(), null, null, null,
         r.encoding(), r.infos()), o);
-    if (r.depth() != null || at.backgroundDepthsLength() > 0) {
+    if (r.depth() != null || at.depthLength() > 0 || at.backgroundDepthsLength() > 0) {
       depthShape(b, d, r);
     }
     if (r.backgrounds() != null) {

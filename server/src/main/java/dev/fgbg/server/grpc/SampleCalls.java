@@ -97,16 +97,29 @@ final class SampleCalls {
   }
 
   /**
-   * Through a ring: piece {@code k} is batch {@code k}, rendered (into arrays reused from batch
-   * to batch) once slot {@code k mod slots} is free, copied into it, and announced in order. The
+   * Through a ring: piece {@code k} is batch {@code k}, rendered once slot {@code k mod slots}
+   * is free, run by run into small arrays each copied into the slot while in cache
+   * ({@link Renders#inRuns}), sealed, and announced in order. The
    * slots are the window: the ring is charged to the budget whole, so every slot may be in use.
    */
   private void ring(BatchShape shape, long seed, Plan plan, SharedMemory.Held held,
       RenderScheduler.Lane lane, ServerCallStreamObserver<SampleBatch> call) {
     SlotGate gate = new SlotGate(held.ring(), shm.poller, stats::waitedForSlot);
-    Work<Written> work = Renders.reused(shape, seed, plan.batchSize(), (p, b) ->
-        CompletableFuture.completedFuture(new Written(b,
-            held.ring().write(gate.slot(p.seq()), b, shape))));
+    Work<Written> work = Renders.inRuns(shape, seed, Renders.runSamples(shape),
+        new Renders.Runs<>() {
+          @Override
+          public void copy(Piece p, int from, RenderedBatch run) {
+            held.ring().put(SlotLayout.of(gate.slot(p.seq()), shape, p.count(), null), from, run,
+                shape);
+          }
+
+          @Override
+          public CompletableFuture<Written> done(Piece p, RenderedBatch whole) {
+            return CompletableFuture.completedFuture(new Written(whole, held.ring().seal(
+                SlotLayout.of(gate.slot(p.seq()), shape, p.count(), whole.backgrounds()),
+                whole.backgrounds())));
+          }
+        });
     CallSink.<Written>stream(call, (p, w) -> ProtoMapping.chunk(ProtoMapping.ringBatch(
         shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
           gate.close();
