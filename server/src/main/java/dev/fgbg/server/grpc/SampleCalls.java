@@ -131,7 +131,8 @@ final class SampleCalls {
   /**
    * One GetSamples reply: its bytes come from the budget (queued without a thread), its indices
    * render in up to {@code threads} pieces at once on the lane this client's GetSamples calls
-   * share, into the reply's own arrays; then one message, or one slot of the client's ring.
+   * share, into the reply's own arrays (then one message), or run by run straight into one
+   * slot of the client's ring (then sealed).
    */
   void getSamples(BatchShape shape, long seed, long[] indices, SharedMemoryOffer offer,
       ServerCallStreamObserver<SampleBatch> call) {
@@ -156,7 +157,23 @@ final class SampleCalls {
         return;
       }
       long start = System.nanoTime();
-      BatchArrays whole = BatchArrays.allocate(shape, n);
+      // Through a ring, runs go straight into the slot; otherwise into the message's arrays.
+      SlotLayout samples = ring.ring() != null
+          ? SlotLayout.of(offer.getSlot(), shape, n, null) : null;
+      BatchArrays whole = samples == null ? BatchArrays.allocate(shape, n) : null;
+      Work<RenderedBatch> work = whole != null ? Renders.into(shape, seed, whole)
+          : Renders.inRuns(shape.sampleOnly(), seed, Renders.runSamples(shape),
+              new Renders.Runs<>() {
+                @Override
+                public void copy(Piece p, int from, RenderedBatch run) {
+                  ring.ring().put(samples, (int) p.local() + from, run, shape);
+                }
+
+                @Override
+                public CompletableFuture<RenderedBatch> done(Piece p, RenderedBatch piece) {
+                  return CompletableFuture.completedFuture(piece);
+                }
+              });
       SampleInfo[] infos = new SampleInfo[n];
       Sink<RenderedBatch> reply = new Sink<>() {
         @Override
@@ -171,9 +188,10 @@ final class SampleCalls {
             return;
           }
           stats.rendered("GetSamples", start);
-          RenderedBatch all = new RenderedBatch(indices, shape.outputs().image()
-              ? whole.images() : null, whole.masks(), whole.depth(), whole.instances(),
-              shape.encoding(), infos);
+          RenderedBatch all = whole == null
+              ? new RenderedBatch(indices, null, null, null, shape.encoding(), infos)
+              : new RenderedBatch(indices, shape.outputs().image() ? whole.images() : null,
+                  whole.masks(), whole.depth(), whole.instances(), shape.encoding(), infos);
           Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all))
               .whenComplete(this::reply);
         }
@@ -190,7 +208,8 @@ final class SampleCalls {
             }
             SampleBatch.Builder b = ring.ring() != null
                 ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
-                    ring.ring().write(offer.getSlot(), all, shape))
+                    ring.ring().seal(SlotLayout.of(offer.getSlot(), shape, n,
+                        all.backgrounds()), all.backgrounds()))
                 : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
             call.onNext(b.setChunkCount(1).build()); // the arrays are copied into the transport
             release();
@@ -214,8 +233,7 @@ final class SampleCalls {
         }
       };
       int per = (n + threads - 1) / threads;
-      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), Renders.into(shape, seed, whole),
-          reply, lane).window(threads).pieceSamples(per).events(new StreamStats.FatalOnly())
+      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), work, reply, lane).window(threads).pieceSamples(per).events(new StreamStats.FatalOnly())
           .build();
       running.set(d);
       if (call.isCancelled()) {
