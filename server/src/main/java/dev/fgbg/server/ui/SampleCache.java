@@ -5,11 +5,15 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
+import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
-import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,16 +23,19 @@ import java.util.concurrent.Executor;
 
 /**
  * Samples rendered for the UI, every output at once, as GetSamples renders them: float16 depth,
- * on the UI's lane of the server's fair scheduler, the arrays charged to the server's memory
- * budget while they are rendered. A grid page renders all its samples in one call
- * ({@link #prefetch}), so its thumbnails cost one GetSamples of the page; the images are then
- * encoded from here. Bounded by bytes; concurrent asks for one sample share one render.
+ * through the render-delivery pipeline on the UI's lane of the server's fair scheduler, each
+ * piece charged to the server's memory budget while it is rendered. A grid page renders all its
+ * samples in one delivery ({@link #prefetch}), so its thumbnails cost one GetSamples of the page;
+ * the images are then encoded from here. Bounded by bytes; concurrent asks for one sample share one render.
  */
 final class SampleCache {
   /** One rendered sample of one dataset (by fingerprint) and seed. */
   record Key(String fingerprint, long seed, long index) {}
 
   static final long DEFAULT_BYTES = 96L << 20;
+  /** Samples a piece renders: a page of 60 in pieces that keep every worker busy. */
+  private static final int PIECE = 8;
+  private static final int WINDOW = 4;
 
   private final AsyncCache<Key, RenderedBatch> cache;
   private final Executor lane;
@@ -78,28 +85,36 @@ final class SampleCache {
       out.add(had != null ? had : f);
     }
     if (n > 0) {
-      long[] run = Arrays.copyOf(missing, n);
-      render(d, seed, run).whenComplete((b, e) -> {
-        for (int s = 0; s < run.length; s++) {
-          if (e != null) {
-            mine.get(s).completeExceptionally(e);
-          } else {
-            mine.get(s).complete(slice(b, s));
-          }
-        }
-      });
+      render(d, seed, Arrays.copyOf(missing, n), mine);
     }
     return out;
   }
 
-  private CompletableFuture<RenderedBatch> render(Dataset d, long seed, long[] indices) {
-    Outputs all = outputs(d);
-    long bytes = Math.min(budget.capacity(),
-        new BatchShape(d, all, DepthEncoding.FLOAT16).renderBytes(indices.length));
-    return budget.acquire(bytes)
-        .thenComposeAsync(v -> Renderer.render(d, seed, indices, all, DepthEncoding.FLOAT16,
-            () -> false), lane)
-        .whenComplete((b, e) -> budget.release(bytes));
+  /**
+   * Renders {@code indices} as one delivery on the UI's lane: pieces of {@link #PIECE} on every
+   * worker at once, each charged to the budget until its samples are sliced out, and
+   * {@code futures} (one per index) completed piece by piece.
+   */
+  private void render(Dataset d, long seed, long[] indices,
+      List<CompletableFuture<RenderedBatch>> futures) {
+    BatchShape shape = new BatchShape(d, outputs(d), DepthEncoding.FLOAT16);
+    Sink<RenderedBatch> slices = new Sink<>() {
+      @Override
+      public void deliver(Piece p, RenderedBatch b) {
+        for (int s = 0; s < p.count(); s++) {
+          futures.get((int) p.local() + s).complete(slice(b, s));
+        }
+      }
+
+      @Override
+      public void ended(Throwable cause) {
+        if (cause != null) {
+          futures.forEach(f -> f.completeExceptionally(cause)); // those not yet completed
+        }
+      }
+    };
+    Delivery.of(Plan.of(indices), Renders.fresh(shape, seed), slices, lane).window(WINDOW)
+        .pieceSamples(PIECE).budget(budget, shape.renderBytes(1)).start();
   }
 
   /**
