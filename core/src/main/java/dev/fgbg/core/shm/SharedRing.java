@@ -15,9 +15,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -42,6 +40,7 @@ import java.util.function.Supplier;
 public final class SharedRing implements AutoCloseable {
   /** Where clients create rings. */
   public static final Path DIRECTORY = Path.of("/dev/shm");
+  private static final int PAGE = 4096;
   private static final VarHandle INT =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -55,7 +54,7 @@ public final class SharedRing implements AutoCloseable {
   private MappedByteBuffer map;
   private volatile String fault;
 
-  private SharedRing(Path path, int slots, long slotBytes, FileChannel file, Object fileKey,
+  SharedRing(Path path, int slots, long slotBytes, FileChannel file, Object fileKey,
       MappedByteBuffer map) {
     this.path = path;
     this.slots = slots;
@@ -71,50 +70,10 @@ public final class SharedRing implements AutoCloseable {
    * @throws RingRefusedException naming what did not hold (the caller falls back)
    */
   public static SharedRing open(RingOffer offer, Path directory) throws RingRefusedException {
-    Path path = offer.path();
-    RingChecks.offer(offer, directory);
-    Object key = RingChecks.file(path, offer.fileBytes());
-    FileChannel ch = null;
-    SharedRing ring;
-    try {
-      ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
-      if (ch.size() != offer.fileBytes()) {
-        throw new RingRefusedException(path + " has " + ch.size() + " bytes, not "
-            + offer.fileBytes());
-      }
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, offer.fileBytes());
-      map.order(ByteOrder.LITTLE_ENDIAN);
-      ring = new SharedRing(path, offer.slots(), offer.slotBytes(), ch, key, map);
-    } catch (NoSuchFileException e) {
-      closeQuietly(ch);
-      throw new RingRefusedException(path + " does not exist on the server's host", e);
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw new RingRefusedException("cannot map " + path + ": " + e.getMessage(), e);
-    } catch (RingRefusedException e) {
-      closeQuietly(ch);
-      throw e;
-    }
-    try {
-      ring.checkHeader(offer);
-    } catch (RingRefusedException | FgbgException e) {
-      ring.unmap();
-      throw e instanceof RingRefusedException r ? r
-          : new RingRefusedException(e.getMessage(), e);
-    }
-    return ring;
+    return RingOpening.open(offer, directory);
   }
 
-  private static void closeQuietly(FileChannel ch) {
-    try (FileChannel closing = ch) {
-      // closed on the way out; a null channel is skipped
-    } catch (IOException e) {
-      // nothing to do
-    }
-  }
-
-  private void checkHeader(RingOffer offer) throws RingRefusedException {
+  void checkHeader(RingOffer offer) throws RingRefusedException {
     byte[] magic = new byte[RingFormat.MAGIC.length];
     byte[] nonce = new byte[RingFormat.NONCE_BYTES];
     long[] sizes = guarded(() -> {
@@ -137,6 +96,24 @@ public final class SharedRing implements AutoCloseable {
   /** Bytes mapped: the header and every slot. */
   public long fileBytes() {
     return RingFormat.HEADER_BYTES + slots * slotBytes;
+  }
+
+  /**
+   * Maps the pages of the first {@code bytes} of {@code slot} by reading one byte of each, so
+   * that the kernel maps pages the client has written before (a GetSamples ring kept across
+   * calls) sixteen at a time rather than faulting on each at the copy.
+   */
+  public void touch(int slot, long bytes) {
+    check(slot);
+    long base = RingFormat.slotOffset(slot, slotBytes);
+    long end = base + Math.min(bytes, slotBytes);
+    guarded(() -> {
+      int sum = 0;
+      for (long at = base; at < end; at += PAGE) {
+        sum += map.get((int) at);
+      }
+      return sum;
+    });
   }
 
   /**
@@ -272,7 +249,7 @@ public final class SharedRing implements AutoCloseable {
         MappedByteBuffer m = map;
         map = null;
         MappedBuffers.unmap(m);
-        closeQuietly(file);
+        RingOpening.closeQuietly(file);
       }
     } finally {
       mapping.writeLock().unlock();

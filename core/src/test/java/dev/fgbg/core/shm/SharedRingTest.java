@@ -160,6 +160,22 @@ class SharedRingTest {
       assertTrue(e.getMessage().contains("now has 4096 bytes") && e.getMessage()
           .contains("shrank"), e.getMessage());
       assertThrows(FgbgException.class, () -> ring.isFree(0), "its state words too");
+      assertThrows(FgbgException.class, () -> ring.touch(1, SLOT), "and touching its pages");
+    }
+  }
+
+  @Test
+  void touchingASlotsPagesChangesNoByteOfThem() throws Exception {
+    RingOffer offer = TestRings.create(dir, "touched", 2, SLOT);
+    try (FileChannel client = TestRings.open(offer);
+        SharedRing ring = SharedRing.open(offer, dir)) {
+      ring.write(1, batch(2, 2), SHAPE);
+      byte[] before = TestRings.read(client, SLOT, 1, 0, (int) SLOT);
+      ring.touch(1, SLOT);
+      ring.touch(0, 10 * SLOT); // bounded by the slot
+      assertArrayEquals(before, TestRings.read(client, SLOT, 1, 0, (int) SLOT));
+      assertTrue(ring.isFree(0));
+      assertThrows(IllegalArgumentException.class, () -> ring.touch(2, SLOT));
     }
   }
 

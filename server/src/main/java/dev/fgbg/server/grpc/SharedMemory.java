@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.shm.RingOffer;
@@ -80,10 +81,16 @@ final class SharedMemory {
     try {
       SharedRing ring = open(offer, bytes);
       int slot = offer.getSlot();
-      if (slot < 0 || slot >= ring.slots() || !ring.isFree(slot)) {
+      try {
+        if (slot < 0 || slot >= ring.slots() || !ring.isFree(slot)) {
+          throw new RingRefusedException("slot " + slot + " is not a free slot of "
+              + offer.getPath());
+        }
+        ring.touch(slot, bytes); // pages the client kept: mapped sixteen at a time, not one by one
+      } catch (RingRefusedException | FgbgException e) {
         ring.unmap();
-        throw new RingRefusedException("slot " + slot + " is not a free slot of "
-            + offer.getPath());
+        throw e instanceof RingRefusedException r ? r
+            : new RingRefusedException(e.getMessage(), e);
       }
       stats.ring(true);
       return new Reply(ring, null);
