@@ -93,6 +93,16 @@ public final class SharedRing implements AutoCloseable {
     return slots;
   }
 
+  /** The mapped file's identity (its inode), to tell it from a file put at its path since. */
+  Object fileKey() {
+    return fileKey;
+  }
+
+  /** Whether an access met a fault (the client shrank the file): every access fails since. */
+  boolean faulted() {
+    return fault != null;
+  }
+
   /** Bytes mapped: the header and every slot. */
   public long fileBytes() {
     return RingFormat.HEADER_BYTES + slots * slotBytes;

@@ -52,6 +52,7 @@ public final class FgbgServer {
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
+  private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
 
@@ -77,8 +78,8 @@ public final class FgbgServer {
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker());
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
-    SharedMemory shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(),
-        load.budget, ringPoller);
+    this.shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(), load.budget,
+        ringPoller);
     int threads = options.workers();
     FgbgService service = new FgbgService(registry, load, Limits.DEFAULT, stats,
         new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm), exports,
@@ -208,6 +209,7 @@ public final class FgbgServer {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
+      shm.close();
     }
   }
 

@@ -152,7 +152,7 @@ final class SampleCalls {
     });
     budget.whenComplete((v, e) -> {
       if (e != null) {
-        ring.unmap(); // the client left while it waited: nothing was granted
+        ring.release(); // the client left while it waited: nothing was granted
         stats.droppedFromQueue();
         return;
       }
@@ -227,7 +227,7 @@ final class SampleCalls {
         private void release() {
           if (!released) {
             released = true;
-            ring.unmap();
+            ring.release();
             load.budget.release(bytes);
           }
         }

@@ -1,8 +1,10 @@
 package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.shm.KeptRings;
 import dev.fgbg.core.shm.RingOffer;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SharedRing;
@@ -10,8 +12,10 @@ import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SharedMemoryOffer;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.logging.Logger;
@@ -28,7 +32,12 @@ final class SharedMemory {
   /** A ring accepted for a stream: mapped, and its bytes taken from the budget. */
   record Held(SharedRing ring, long charged) {}
 
+  /** GetSamples rings kept mapped between a client's calls, and for how long unused. */
+  private static final int KEPT_RINGS = 64;
+  private static final Duration KEPT_IDLE = Duration.ofSeconds(10);
+
   private final boolean enabled;
+  private final KeptRings kept;
   private final Path directory;
   private final MemoryBudget budget;
   final ScheduledExecutorService poller;
@@ -39,6 +48,14 @@ final class SharedMemory {
     this.directory = directory;
     this.budget = budget;
     this.poller = poller;
+    this.kept = new KeptRings(directory, KEPT_RINGS, KEPT_IDLE, Ticker.systemTicker());
+    long sweep = KEPT_IDLE.toMillis() / 2;
+    poller.scheduleWithFixedDelay(kept::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+  }
+
+  /** Unmaps the kept GetSamples rings (the server is stopping). */
+  void close() {
+    kept.close();
   }
 
   /**
@@ -47,7 +64,7 @@ final class SharedMemory {
    * the network path then waits for the budget chunk by chunk as any stream does).
    */
   Held acceptStream(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
-    SharedRing ring = open(offer, batchBytes);
+    SharedRing ring = SharedRing.open(offer(offer, batchBytes), directory);
     long bytes = ring.fileBytes();
     if (bytes > budget.capacity() || !budget.tryAcquire(bytes)) {
       ring.unmap();
@@ -59,19 +76,26 @@ final class SharedMemory {
   }
 
   /**
-   * How one GetSamples reply travels: in {@code ring} (mapped for this reply only: the client
-   * keeps its ring across calls), or in the message, which then says why the ring was refused.
+   * How one GetSamples reply travels: in a ring the client keeps across calls ({@link KeptRings}:
+   * mapped once, leased by each reply), or in the message, which then says why the ring was
+   * refused.
    */
-  record Reply(SharedRing ring, String refused) {
+  record Reply(KeptRings.Lease lease, String refused) {
     static final Reply NONE = new Reply(null, null);
+
+    /** The ring the reply goes in, or null. */
+    SharedRing ring() {
+      return lease == null ? null : lease.ring();
+    }
 
     SampleBatch.Builder saying(SampleBatch.Builder b) {
       return refused == null ? b : b.setSharedMemoryRefused(refused);
     }
 
-    void unmap() {
-      if (ring != null) {
-        ring.unmap();
+    /** The reply is done with the ring (which stays mapped for the client's next call). */
+    void release() {
+      if (lease != null) {
+        lease.close();
       }
     }
   }
@@ -79,21 +103,22 @@ final class SharedMemory {
   /** Maps the offered ring for one GetSamples reply of {@code bytes}, into the offered slot. */
   Reply acceptReply(SharedMemoryOffer offer, long bytes, StreamStats stats) {
     try {
-      SharedRing ring = open(offer, bytes);
+      KeptRings.Lease lease = kept.lease(offer(offer, bytes));
+      SharedRing ring = lease.ring();
       int slot = offer.getSlot();
       try {
         if (slot < 0 || slot >= ring.slots() || !ring.isFree(slot)) {
           throw new RingRefusedException("slot " + slot + " is not a free slot of "
               + offer.getPath());
         }
-        ring.touch(slot, bytes); // pages the client kept: mapped sixteen at a time, not one by one
+        ring.touch(slot, bytes); // pages mapped before are not faulted on one by one
       } catch (RingRefusedException | FgbgException e) {
-        ring.unmap();
+        lease.close();
         throw e instanceof RingRefusedException r ? r
             : new RingRefusedException(e.getMessage(), e);
       }
       stats.ring(true);
-      return new Reply(ring, null);
+      return new Reply(lease, null);
     } catch (RingRefusedException e) {
       stats.ring(false);
       logRefused("GetSamples", e);
@@ -111,7 +136,7 @@ final class SharedMemory {
     };
   }
 
-  private SharedRing open(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
+  private RingOffer offer(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
     if (!enabled) {
       throw new RingRefusedException("shared memory is off on this server (--no-shared-memory)");
     }
@@ -125,8 +150,8 @@ final class SharedMemory {
     } catch (RuntimeException e) {
       throw new RingRefusedException("path " + offer.getPath() + " is not a path", e);
     }
-    return SharedRing.open(new RingOffer(path, offer.getSlots(), offer.getSlotBytes(),
-        offer.getNonce().toByteArray(), offer.getSlot()), directory);
+    return new RingOffer(path, offer.getSlots(), offer.getSlotBytes(),
+        offer.getNonce().toByteArray(), offer.getSlot());
   }
 
   /** The stream has ended: unmap, remove the file, give the bytes back. */

@@ -1,0 +1,181 @@
+package dev.fgbg.core.shm;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Rings a client keeps across GetSamples calls, mapped once and kept mapped between its calls.
+ * Mapping a ring per reply made the server fault on every page of every reply's slot; a kept
+ * mapping faults once. Each call leases the ring: the file at the offer's path is checked again
+ * ({@link RingChecks}: a regular file of the server's user, the offer's size), and a file that is
+ * another one now (another inode), or a mapping that met a fault, is replaced by a fresh mapping.
+ * A ring not leased for {@code idle} is unmapped at the next {@link #sweep} or lease, once no
+ * call holds it; at most {@code max} are kept, the least recently used going first. The memory
+ * stays the client's: a kept mapping is never charged to the budget, as a per-call one was not.
+ */
+public final class KeptRings implements AutoCloseable {
+  /** What names a kept ring: its path, nonce and sizes, as offered. */
+  private record Key(String path, String nonce, int slots, long slotBytes) {
+    static Key of(RingOffer o) {
+      return new Key(o.path().toString(), Arrays.toString(o.nonce()), o.slots(), o.slotBytes());
+    }
+  }
+
+  /** A mapping and the calls holding it. */
+  private static final class Kept {
+    final SharedRing ring;
+    int leases;
+    long lastUsed;
+    boolean retired;
+
+    Kept(SharedRing ring) {
+      this.ring = ring;
+    }
+  }
+
+  /** One call's hold on a kept ring; closing it lets the ring go when it is retired. */
+  public final class Lease implements AutoCloseable {
+    private final Kept kept;
+    private boolean closed;
+
+    private Lease(Kept kept) {
+      this.kept = kept;
+    }
+
+    public SharedRing ring() {
+      return kept.ring;
+    }
+
+    @Override
+    public void close() {
+      synchronized (KeptRings.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        kept.leases--;
+        kept.lastUsed = ticker.read();
+        unmapIfDone(kept);
+      }
+    }
+  }
+
+  private final Path directory;
+  private final int max;
+  private final long idleNanos;
+  private final Ticker ticker;
+  private final Map<Key, Kept> kept = new HashMap<>();
+  private boolean closed;
+
+  /**
+   * @param max rings kept at most
+   * @param idle how long a ring no call leased stays mapped
+   */
+  public KeptRings(Path directory, int max, Duration idle, Ticker ticker) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, not " + max);
+    }
+    if (idle.isNegative()) {
+      throw new IllegalArgumentException("idle must not be negative, not " + idle);
+    }
+    this.directory = Objects.requireNonNull(directory, "directory");
+    this.max = max;
+    this.idleNanos = idle.toNanos();
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+  }
+
+  /**
+   * Leases the ring {@code offer} names: its kept mapping when the file is still the one mapped
+   * and the mapping is sound, else a new one.
+   *
+   * @throws RingRefusedException naming what did not hold (the caller falls back)
+   */
+  public Lease lease(RingOffer offer) throws RingRefusedException {
+    RingChecks.offer(offer, directory);
+    Object fileKey = RingChecks.file(offer.path(), offer.fileBytes());
+    Key key = Key.of(offer);
+    synchronized (this) {
+      if (closed) {
+        throw new RingRefusedException("the server is stopping");
+      }
+      sweep();
+      Kept k = kept.get(key);
+      if (k != null && Objects.equals(k.ring.fileKey(), fileKey) && !k.ring.faulted()) {
+        k.leases++;
+        k.lastUsed = ticker.read();
+        return new Lease(k);
+      }
+      if (k != null) {
+        retire(key, k);
+      }
+    }
+    SharedRing ring = SharedRing.open(offer, directory); // outside the lock: it maps and reads
+    synchronized (this) {
+      Kept k = new Kept(ring);
+      k.leases = 1;
+      k.lastUsed = ticker.read();
+      if (closed) {
+        k.retired = true; // unmapped when this call lets go
+        return new Lease(k);
+      }
+      Kept before = kept.put(key, k);
+      if (before != null) {
+        before.retired = true;
+        unmapIfDone(before);
+      }
+      while (kept.size() > max) {
+        Map.Entry<Key, Kept> oldest = null;
+        for (Map.Entry<Key, Kept> e : kept.entrySet()) {
+          if (oldest == null || e.getValue().lastUsed < oldest.getValue().lastUsed) {
+            oldest = e;
+          }
+        }
+        retire(oldest.getKey(), oldest.getValue());
+      }
+      return new Lease(k);
+    }
+  }
+
+  /** Unmaps the rings no call has leased for {@code idle}. */
+  public synchronized void sweep() {
+    long now = ticker.read();
+    List<Key> idle = new ArrayList<>();
+    kept.forEach((key, k) -> {
+      if (k.leases == 0 && now - k.lastUsed >= idleNanos) {
+        idle.add(key);
+      }
+    });
+    idle.forEach(key -> retire(key, kept.get(key)));
+  }
+
+  /** Rings kept now (mapped, leased or not). */
+  public synchronized int size() {
+    return kept.size();
+  }
+
+  private void retire(Key key, Kept k) {
+    kept.remove(key, k);
+    k.retired = true;
+    unmapIfDone(k);
+  }
+
+  private static void unmapIfDone(Kept k) {
+    if (k.retired && k.leases == 0) {
+      k.ring.unmap();
+    }
+  }
+
+  /** Unmaps every ring now or, for one a call holds, when that call lets go. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    new ArrayList<>(kept.entrySet()).forEach(e -> retire(e.getKey(), e.getValue()));
+  }
+}
