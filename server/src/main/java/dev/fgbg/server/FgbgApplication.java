@@ -183,11 +183,11 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
         load.maxExports(), load.exportQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
-    datasets.forEach(d -> LOG.info(describe(d)));
+    datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
     return this;
   }
 
-  /** One full batch through each model used for teacher depth, then health SERVING. */
+  /** Removes the rings of clients that died (at start-up, then every minute). */
   private void reapRings() {
     List<Path> reaped = RingReaper.reap(options.ringDirectory(), RingReaper::processAlive,
         Instant.now());
@@ -197,6 +197,7 @@ public final class FgbgApplication implements AutoCloseable {
     }
   }
 
+  /** One full batch through each model used for teacher depth, then health SERVING. */
   private void warmUp() {
     try {
       for (DepthRuntime r : depth.all()) {
@@ -224,15 +225,6 @@ public final class FgbgApplication implements AutoCloseable {
    */
   public CompletableFuture<Void> warm() {
     return warm;
-  }
-
-  private static String describe(Dataset d) {
-    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %d flips x %d"
-            + " placements, %dx%d, depth %s, fingerprint %s", d.name(), d.size(),
-        d.codec().backgrounds(), d.codec().foregrounds(), d.codec().flips(),
-        d.codec().placements(), d.spec().height(), d.spec().width(),
-        d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
-        d.fingerprint());
   }
 
   /** The bound port (useful with port 0). */

@@ -1,0 +1,35 @@
+package dev.fgbg.server;
+
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthSettings;
+import dev.fgbg.core.synth.DepthEncoding;
+import java.util.Locale;
+
+/** The start-up log line of a served dataset. */
+final class DatasetLine {
+  private DatasetLine() {}
+
+  /** The line: what it is, and for teacher depth without a disk tier what the cache keeps. */
+  static String of(Dataset d, DepthSettings depth) {
+    return describe(d) + cacheReach(d, depth);
+  }
+
+  private static String describe(Dataset d) {
+    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %d flips x %d"
+            + " placements, %dx%d, depth %s, fingerprint %s", d.name(), d.size(),
+        d.codec().backgrounds(), d.codec().foregrounds(), d.codec().flips(),
+        d.codec().placements(), d.spec().height(), d.spec().width(),
+        d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
+        d.fingerprint());
+  }
+
+  /** For teacher depth without a disk tier: how much of it the memory tier can keep. */
+  private static String cacheReach(Dataset d, DepthSettings s) {
+    long maps = s.memoryBytes() / (d.depthBytes(DepthEncoding.FLOAT16) + 64L);
+    return d.teacher() == null || s.cacheDir() != null || s.depthStore() != null
+        || maps >= d.size() ? "" : String.format(
+        Locale.ROOT, "; the memory tier of the depth cache keeps about %,d of its %,d maps "
+        + "(--depth-cache-mb): the rest are recomputed when asked again (--cache-dir keeps them)",
+        maps, d.size());
+  }
+}

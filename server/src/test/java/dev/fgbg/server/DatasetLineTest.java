@@ -1,0 +1,59 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DepthMap;
+import dev.fgbg.core.dataset.TeacherDepth;
+import dev.fgbg.core.depth.DepthSettings;
+import dev.fgbg.core.depth.OnnxDepthModel;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class DatasetLineTest {
+  /** A teacher never asked here: the line only reads what it is. */
+  private static final TeacherDepth IDLE = new TeacherDepth() {
+    @Override
+    public String id() {
+      return "idle";
+    }
+
+    @Override
+    public String units() {
+      return "metres";
+    }
+
+    @Override
+    public CompletableFuture<DepthMap> depth(Dataset d, long seed, long index, byte[] image,
+        int offset) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
+      throw new UnsupportedOperationException();
+    }
+  };
+
+  private static DepthSettings memory(long bytes, Path cacheDir) {
+    return new DepthSettings(OnnxDepthModel.Device.CPU, 1, bytes, cacheDir, 0);
+  }
+
+  @Test
+  void aTeacherWhoseMapsOutgrowTheMemoryTierIsToldWhatIsRecomputed() {
+    Dataset tiny = TestDatasets.tiny(); // 120 maps of 32x32 float16: 2,048 bytes each
+    Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
+    String line = DatasetLine.of(taught, memory(50 * 2112, null));
+    assertTrue(line.startsWith("dataset taught: 120 samples"), line);
+    assertTrue(line.contains("keeps about 50 of its 120 maps (--depth-cache-mb)")
+        && line.contains("--cache-dir"), line);
+    assertFalse(DatasetLine.of(taught, memory(50 * 2112, Path.of("cache"))).contains("keeps"),
+        "a disk tier keeps them all");
+    assertFalse(DatasetLine.of(taught, memory(1 << 20, null)).contains("keeps"),
+        "they all fit");
+    assertFalse(DatasetLine.of(tiny, memory(1, null)).contains("keeps"), "no teacher");
+  }
+}
