@@ -7,6 +7,7 @@ import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.deliver.Delivery;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
 import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.deliver.Work;
 import dev.fgbg.core.render.BatchArrays;
@@ -35,7 +36,7 @@ import java.util.function.LongConsumer;
 public final class StatsCalculator {
   /** Samples summed per piece: the depth sums are added piece by piece, in order. */
   private static final int CHUNK = 512;
-  /** Samples rendered at once within a piece, into arrays reused by the piece. */
+  /** Samples of a teacher rendered at once within a piece, into arrays reused by the piece. */
   private static final int SUB = 64;
 
   /** A selection's description, not the selection: a cached key never holds drawn positions. */
@@ -176,7 +177,13 @@ public final class StatsCalculator {
     Dataset d = shape.dataset();
     long from = 0;
     long to = indices.length;
-    BatchArrays arrays = BatchArrays.allocate(shape, (int) Math.min(SUB, to));
+    // Runs that stay in the core's cache, so the sums read what was just written (a power of
+    // two, so that progress is still told every 64 samples); a teacher's runs stay at 64, for
+    // the model batches what one run asks for.
+    int sub = shape.teacher() ? SUB : Integer.highestOneBit(Math.min(SUB,
+        Renders.runSamples(shape)));
+    long uncounted = 0;
+    BatchArrays arrays = BatchArrays.allocate(shape, (int) Math.min(sub, to));
     int px = d.spec().width() * d.spec().height();
     Histograms mine = histograms == null ? null : new Histograms();
     long[] sum = new long[3];
@@ -188,8 +195,8 @@ public final class StatsCalculator {
     long depthCount = 0;
     SampleMeans means = new SampleMeans();
     double[] sampleMean = new double[SampleMeans.CHANNELS];
-    for (long i = from; i < to; i += SUB) {
-      long[] idx = Arrays.copyOfRange(indices, (int) i, (int) Math.min(to, i + SUB));
+    for (long i = from; i < to; i += sub) {
+      long[] idx = Arrays.copyOfRange(indices, (int) i, (int) Math.min(to, i + sub));
       RenderedBatch b = Renderer.render(shape, seed, idx, arrays, 0, cancelled).join();
       arrays = arrays.used();
       byte[] img = b.images();
@@ -252,7 +259,11 @@ public final class StatsCalculator {
         }
         means.add(sampleMean);
       }
-      counted.accept(idx.length);
+      uncounted += idx.length;
+      if (uncounted >= SUB || i + sub >= to) {
+        counted.accept(uncounted);
+        uncounted = 0;
+      }
     }
     if (mine != null) {
       histograms.merge(mine);
