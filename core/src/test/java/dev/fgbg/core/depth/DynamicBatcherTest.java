@@ -252,7 +252,6 @@ class DynamicBatcherTest {
   @Test
   void callersContinuationsNeverHoldTheModel() throws Exception {
     StepModel m = new StepModel();
-    m.gate.countDown();
     try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 100, new DepthStats())) {
       CountDownLatch release = new CountDownLatch(1);
       List<String> continuedOn = new CopyOnWriteArrayList<>();
@@ -265,6 +264,9 @@ class DynamicBatcherTest {
           Thread.currentThread().interrupt();
         }
       });
+      // The model runs only now: had the first request completed before its continuation was
+      // attached, the continuation would run here, on the test's thread, and wait for itself.
+      m.gate.countDown();
       awaitState(() -> continuedOn.size() == 1, "the first caller's continuation runs");
       // While that continuation holds its thread, the model still runs the next request.
       CompletableFuture<float[]> second = b.submit(img(5), 1, 1);
