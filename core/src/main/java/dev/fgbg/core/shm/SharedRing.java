@@ -53,6 +53,8 @@ public final class SharedRing implements AutoCloseable {
   private final ReadWriteLock mapping = new ReentrantReadWriteLock();
   private MappedByteBuffer map;
   private volatile String fault;
+  /** What {@link #touch} read, kept so the compiler cannot drop the reads. */
+  private volatile int touched;
 
   SharedRing(Path path, int slots, long slotBytes, FileChannel file, Object fileKey,
       MappedByteBuffer map) {
@@ -117,7 +119,7 @@ public final class SharedRing implements AutoCloseable {
     check(slot);
     long base = RingFormat.slotOffset(slot, slotBytes);
     long end = base + Math.min(bytes, slotBytes);
-    guarded(() -> {
+    touched = guarded(() -> {
       int sum = 0;
       for (long at = base; at < end; at += PAGE) {
         sum += map.get((int) at);
@@ -162,7 +164,7 @@ public final class SharedRing implements AutoCloseable {
     guarded(() -> {
       for (SampleArray a : SampleArray.values()) {
         long per = shape.delivered(a);
-        byte[] bytes = a.perBackground() ? null : run.array(a);
+        byte[] bytes = run.array(a); // null for arrays kept per background
         if (bytes != null && per > 0) {
           if ((from + run.size()) * per > at.length(a)) {
             throw new IllegalStateException("samples " + from + " to " + (from + run.size())

@@ -27,11 +27,6 @@ public record SlotLayout(int slot, long imagesOffset, long imagesLength, long ma
     return of(slot, images, masks, depth, 0, 0, 0);
   }
 
-  /** The layout of arrays of these lengths in {@code slot}, instance ids after depth. */
-  public static SlotLayout of(int slot, long images, long masks, long depth, long instances) {
-    return of(slot, images, masks, depth, instances, 0, 0);
-  }
-
   /**
    * The layout of arrays of these lengths in {@code slot}: images, masks, depth, instance ids,
    * backgrounds, background depths; an absent array (length 0) takes no room.

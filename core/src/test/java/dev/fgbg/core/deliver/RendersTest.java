@@ -66,7 +66,7 @@ class RendersTest {
   void eachRunLandsAtItsSamplesAndThePieceEndsWithItsInfos() {
     Dataset d = TestDatasets.tiny();
     BatchShape shape = new BatchShape(d, Outputs.all(d), DepthEncoding.FLOAT16);
-    Piece p = Deliveries.pieces(Plan.of(INDICES), INDICES.length).get(0);
+    Piece p = piece();
     Gathered g = new Gathered(shape, INDICES.length);
     RenderedBatch whole = Renders.inRuns(shape, 9, 3, g).start(p, () -> false).join();
 
@@ -108,12 +108,13 @@ class RendersTest {
 
       @Override
       public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
-        throw new UnsupportedOperationException();
+        return CompletableFuture.failedFuture(new AssertionError("samples only: no background "
+            + "depth is asked for"));
       }
     };
     Dataset d = new Dataset("taught", tiny.assets(), tiny.spec(), later);
     BatchShape shape = new BatchShape(d, Outputs.all(d), DepthEncoding.FLOAT16);
-    Piece p = Deliveries.pieces(Plan.of(INDICES), INDICES.length).get(0);
+    Piece p = piece();
     Gathered g = new Gathered(shape, INDICES.length);
     CompletableFuture<RenderedBatch> f = Renders.inRuns(shape, 9, 2, g).start(p, () -> false);
 
@@ -142,13 +143,18 @@ class RendersTest {
   void aCancelledPieceStopsRenderingRuns() {
     Dataset d = TestDatasets.tiny();
     BatchShape shape = new BatchShape(d, Outputs.all(d), DepthEncoding.FLOAT16);
-    Piece p = Deliveries.pieces(Plan.of(INDICES), INDICES.length).get(0);
+    Piece p = piece();
     Gathered g = new Gathered(shape, INDICES.length);
     CompletableFuture<RenderedBatch> f = Renders.inRuns(shape, 9, 3, g).start(p, () -> true);
     CompletionException e = assertThrows(CompletionException.class, f::join);
     assertTrue(e.getCause() instanceof CancellationException, e.toString());
     assertTrue(g.froms.isEmpty());
     assertThrows(IllegalArgumentException.class, () -> Renders.inRuns(shape, 9, 0, g));
+  }
+
+  /** All of {@link #INDICES} as one piece. */
+  private static Piece piece() {
+    return Deliveries.pieces(Plan.of(INDICES), INDICES.length).get(0);
   }
 
   private static float[] filled(Dataset d, float value) {

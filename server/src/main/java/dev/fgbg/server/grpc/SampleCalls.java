@@ -233,8 +233,8 @@ final class SampleCalls {
         }
       };
       int per = (n + threads - 1) / threads;
-      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), work, reply, lane).window(threads).pieceSamples(per).events(new StreamStats.FatalOnly())
-          .build();
+      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), work, reply, lane)
+          .window(threads).pieceSamples(per).events(new StreamStats.FatalOnly()).build();
       running.set(d);
       if (call.isCancelled()) {
         d.cancel();

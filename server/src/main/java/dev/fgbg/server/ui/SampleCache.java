@@ -26,7 +26,8 @@ import java.util.concurrent.Executor;
  * through the render-delivery pipeline on the UI's lane of the server's fair scheduler, each
  * piece charged to the server's memory budget while it is rendered. A grid page renders all its
  * samples in one delivery ({@link #prefetch}), so its thumbnails cost one GetSamples of the page;
- * the images are then encoded from here. Bounded by bytes; concurrent asks for one sample share one render.
+ * the images are then encoded from here. Bounded by bytes; concurrent asks for one sample share
+ * one render.
  */
 final class SampleCache {
   /** One rendered sample of one dataset (by fingerprint) and seed. */
