@@ -62,6 +62,11 @@ final class DepthBench implements Callable<Integer> {
       + "as the Python client and a GPU trainer do). Default: client.")
   String reader = "client";
 
+  @Option(names = "--sessions", description = "The server's --depth-sessions, and a second bare "
+      + "Python measurement with as many sessions sharing the threads. Default: 2 (1 on one "
+      + "core or CUDA), the server's own default.")
+  Integer sessions;
+
   @Option(names = "--device", description = "auto | cpu | cuda. Default: auto.")
   OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
 
@@ -94,11 +99,17 @@ final class DepthBench implements Callable<Integer> {
       images.add(new DepthModel.Image(b.rgb(), 0, b.width(), b.height()));
     }
     Path rows = Files.createTempFile("fgbg-bench-depth", ".f32");
-    OnnxDepthModel m = OnnxDepthModel.load(config, device, threads);
-    try (PythonSession py = startPython(m, images, rows)) {
+    OnnxDepthModel m = OnnxDepthModel.load(config, device, threads, 1);
+    if (sessions == null) {
+      sessions = m.device().equals("cuda") ? 1 : Math.min(2, threads);
+    }
+    try (PythonSession py = startPython(m, images, rows, 1);
+        PythonSession pyShared = sessions > 1 ? startPython(m, images, rows, sessions) : null) {
       System.err.printf(Locale.ROOT, "model %s on %s, batch %d, %d intra-op threads; ONNX "
-          + "Runtime Java %s, Python %s%n", config.name(), m.device(), images.size(), threads,
-          OrtEnvironment.getEnvironment().getVersion(), py == null ? "-" : py.version());
+          + "Runtime Java %s, Python %s; the server runs %d session(s) sharing the threads%n",
+          config.name(), m.device(), images.size(), threads,
+          OrtEnvironment.getEnvironment().getVersion(), py == null ? "-" : py.version(),
+          sessions);
       try (m) {
         for (int r = 1; r <= roundCount; r++) {
           Rounds.Side java = bare(m, images, seconds);
@@ -106,7 +117,7 @@ final class DepthBench implements Callable<Integer> {
         }
         layered(config, m, world);
       }
-      server(py);
+      server(py, pyShared);
     } finally {
       m.close();
       Files.deleteIfExists(rows);
@@ -120,13 +131,13 @@ final class DepthBench implements Callable<Integer> {
    * The Python session on the exact float32 rows fgbg's session is fed ({@code rows}), or null
    * (said why) when there is none.
    */
-  private PythonSession startPython(OnnxDepthModel m, List<DepthModel.Image> images, Path rows)
-      throws IOException {
+  private PythonSession startPython(OnnxDepthModel m, List<DepthModel.Image> images, Path rows,
+      int count) throws IOException {
     writeRows(m, images, rows);
     try {
       return PythonSession.start(python, m.config().weights(), rows,
           m.inputShape(images.size()), m.inputName(), Runtime.getRuntime().availableProcessors(),
-          OnnxSessions.CONFIG_ENTRIES, m.device().equals("cuda"));
+          count, OnnxSessions.CONFIG_ENTRIES, m.device().equals("cuda"));
     } catch (PythonSession.Unavailable e) {
       System.err.println("bare Python session: not measured (" + e.getMessage() + "); "
           + "install onnxruntime as bench/python/bare_onnx.py says, then --python PATH");
@@ -164,7 +175,7 @@ final class DepthBench implements Callable<Integer> {
         (Rounds.ownCpuSeconds() - cpu0) / n * 1e6);
   }
 
-  /** The Python session's next measurement, or an unmeasured side without one. */
+  /** The Python session's next measurement, or an unmeasured side without one (or no session). */
   private Rounds.Side python(PythonSession py) throws IOException {
     return py == null ? new Rounds.Side("Python", Double.NaN, Double.NaN) : py.rate(seconds);
   }
@@ -181,10 +192,10 @@ final class DepthBench implements Callable<Integer> {
     }
   }
 
-  private void server(PythonSession py) throws Exception {
+  private void server(PythonSession py, PythonSession pyShared) throws Exception {
     List<String> args = new ArrayList<>(serverJar.args);
     args.addAll(List.of("--depth-model", model.toString(), "--device",
-        device.name().toLowerCase(Locale.ROOT)));
+        device.name().toLowerCase(Locale.ROOT), "--depth-sessions", sessions.toString()));
     if (weights != null) {
       args.addAll(List.of("--depth-weights", weights.toString()));
     }
@@ -197,29 +208,37 @@ final class DepthBench implements Callable<Integer> {
         // The Python session just before and just after the stream (which takes longer), so that
         // a change of load during the round falls on both sides.
         Rounds.Side pyBefore = python(py);
+        Rounds.Side sharedBefore = python(pyShared);
         DepthModelStats before = c.serverStats().getDepth(0);
         long start = (long) (r - 1) * samples; // a range no earlier round has cached
-        Rounds.Side cold = measure("cold", server, () -> BuiltinStreams.count(c, start, samples, true));
+        Rounds.Side cold = measure("cold", server,
+            () -> BuiltinStreams.count(c, start, samples, true));
         DepthModelStats after = c.serverStats().getDepth(0);
         long n = after.getInferences() - before.getInferences();
         long runs = after.getRuns() - before.getRuns();
         System.err.printf(Locale.ROOT, "  server, round %d: %d inferences in %d runs (mean batch "
-            + "%.1f), model busy %.2f s of %.2f s, queue delay mean %.0f ms%n", r, n, runs,
+            + "%.1f), sessions busy %.2f s (summed) of %.2f s, queue delay mean %.0f ms%n", r, n,
+            runs,
             (double) n / Math.max(1, runs), after.getInferenceSeconds()
                 - before.getInferenceSeconds(), samples / cold.rate(),
             (after.getMeanQueueDelayMs() * after.getInferences()
                 - before.getMeanQueueDelayMs() * before.getInferences()) / Math.max(1, n));
+        Rounds.Side sharedAfter = python(pyShared);
         Rounds.Side pyAfter = python(py);
-        rounds.add("server cold teacher / bare Python session", r, cold, new Rounds.Side("Python",
-            (pyBefore.rate() + pyAfter.rate()) / 2, (pyBefore.cpuMicros() + pyAfter.cpuMicros())
-            / 2));
+        rounds.add("server cold teacher / bare Python session", r, cold,
+            Rounds.Side.mean("Python", pyBefore, pyAfter));
+        if (pyShared != null) {
+          rounds.add("server cold teacher / bare Python, " + sessions + " sessions sharing the "
+              + "threads", r, cold, Rounds.Side.mean("Python", sharedBefore, sharedAfter));
+        }
         coldRate += cold.rate() / roundCount;
       }
       // The same samples again (cached), against the same outputs from a server whose built-in
       // world has its exact depth (the same bytes, no model), and against no depth at all.
       try (ServerProcess exact = new ServerProcess(jar, serverJar.args);
           FgbgClient e = FgbgClient.builder().target("localhost:" + exact.port()).build()) {
-        BuiltinStreams.count(e, 0, cached(), true); // its JIT and synthesis caches as warm as the other's
+        // Its JIT and synthesis caches as warm as the other's.
+        BuiltinStreams.count(e, 0, cached(), true);
         BuiltinStreams.count(e, 0, cached(), true);
         for (int r = 1; r <= roundCount; r++) {
           Rounds.Side none = measure("no depth", server, () -> repeat(c, server.port(), false));

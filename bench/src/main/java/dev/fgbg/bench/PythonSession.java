@@ -41,16 +41,18 @@ final class PythonSession implements AutoCloseable {
 
   /**
    * Starts {@code python} on {@code model}, fed the float32 rows in {@code input} as a tensor of
-   * {@code shape}, with fgbg's session settings.
+   * {@code shape}, with fgbg's session settings: {@code sessions} sessions sharing
+   * {@code threads}, run at once.
    */
   static PythonSession start(String python, Path model, Path input, long[] shape,
-      String inputName, int threads, Map<String, String> config, boolean cuda)
+      String inputName, int threads, int sessions, Map<String, String> config, boolean cuda)
       throws Unavailable, IOException {
     List<String> cmd = new ArrayList<>(List.of(python,
         ServerProcess.inRepository("bench/python/bare_onnx.py").toString(),
         "--model", model.toString(), "--input", input.toString(),
         "--shape", String.join(",", Arrays.stream(shape).mapToObj(Long::toString).toList()),
-        "--input-name", inputName, "--threads", Integer.toString(threads)));
+        "--input-name", inputName, "--threads", Integer.toString(threads),
+        "--sessions", Integer.toString(sessions)));
     config.forEach((k, v) -> cmd.addAll(List.of("--config", k + "=" + v)));
     if (cuda) {
       cmd.add("--cuda");

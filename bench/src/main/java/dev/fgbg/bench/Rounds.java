@@ -15,7 +15,12 @@ import java.util.Map;
  */
 final class Rounds {
   /** One side of a round: items per second and CPU microseconds per item (NaN: unknown). */
-  record Side(String name, double rate, double cpuMicros) {}
+  record Side(String name, double rate, double cpuMicros) {
+    /** The mean of two measurements of one side (before and after the other). */
+    static Side mean(String name, Side a, Side b) {
+      return new Side(name, (a.rate() + b.rate()) / 2, (a.cpuMicros() + b.cpuMicros()) / 2);
+    }
+  }
 
   private final Map<String, List<double[]>> byComparison = new LinkedHashMap<>();
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Start-up refusals are one line in words, exit 2, never a stack trace or a Java class name:
  * a port already taken, a metrics port taken, a config file that is a folder or not UTF-8, a
- * token file that cannot be read.
+ * token file that cannot be read, a negative --depth-sessions.
  */
 class StartUpRefusalsTest {
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(Exception|Error)\\b");
@@ -61,6 +61,12 @@ class StartUpRefusalsTest {
       String metrics = refusal("--port", "0", "--metrics-port", String.valueOf(port));
       assertTrue(metrics.endsWith("choose another --metrics-port"), metrics);
     }
+  }
+
+  @Test
+  void aNegativeSessionCountIsNamed() {
+    assertEquals("--depth-sessions -1 must be 0 (the default: 2 on CPU, 1 on CUDA) or more",
+        refusal("--depth-sessions", "-1"));
   }
 
   @Test

@@ -43,7 +43,7 @@ final class ExecutorDatasets {
     return d;
   }
 
-  /** One runtime set (so one session per model) per core count: one in a real executor. */
+  /** One runtime set (so one model, in its sessions) per core count: one in a real executor. */
   private static DepthRuntimes runtimes(DatasetSource s, int cores) {
     return RUNTIMES.computeIfAbsent(cores, c -> new DepthRuntimes(new DepthSettings(
         OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)), Math.max(1, c),

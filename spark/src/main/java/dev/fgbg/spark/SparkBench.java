@@ -162,11 +162,12 @@ public final class SparkBench {
       return 0;
     }
 
-    /** The session alone at batch 16 on background images, as ./fgbg bench depth measures. */
+    /** One session alone at batch 16 on background images, as ./fgbg bench depth measures. */
     private double bare(int cores) {
       ModelConfig config = ModelConfig.load(Path.of(model), Path.of(weights));
       Dataset world = builtin("", "").build(null);
-      try (OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, cores)) {
+      try (OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, cores,
+          1)) {
         List<DepthModel.Image> batch = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
           Background b = world.assets().backgrounds().get(i);

@@ -8,8 +8,8 @@ import java.util.List;
  * A depth estimator over RGB images. A batch goes through three steps that may run on three
  * threads, one after the other: {@link #prepare} (fill the input), {@link Batch#run} (the model),
  * {@link Batch#map}/{@link Batch#rounded} (read the output), so that a batcher can fill the next
- * batch and read the last one while the model runs. Only {@code run} needs the model; runs happen
- * one at a time.
+ * batch and read the last one while the model runs. Only {@code run} needs the model; at most
+ * {@link #parallelRuns} run at once.
  */
 public interface DepthModel extends AutoCloseable {
   /** An RGB image: w×h×3 bytes at {@code offset} of {@code rgb}. */
@@ -20,7 +20,7 @@ public interface DepthModel extends AutoCloseable {
 
   /** A batch on its way through the model; closing it gives back what it holds. */
   interface Batch extends AutoCloseable {
-    /** Runs the model over the batch; at most one batch of a model runs at a time. */
+    /** Runs the model over the batch; at most {@link #parallelRuns} batches run at once. */
     void run();
 
     /** Job {@code i}'s depth map (outH×outW, post-processed), once {@link #run} returned. */
@@ -84,6 +84,11 @@ public interface DepthModel extends AutoCloseable {
   String units();
 
   int maxBatch();
+
+  /** Batches that may run at once (an ONNX model's sessions); 1 unless the model says. */
+  default int parallelRuns() {
+    return 1;
+  }
 
   @Override
   void close();

@@ -36,7 +36,8 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
 
   private DepthRuntime load(Path cfg, Path weights) {
     ModelConfig config = ModelConfig.load(cfg, weights);
-    OnnxDepthModel m = OnnxDepthModel.load(config, settings.device(), settings.threads());
+    OnnxDepthModel m = OnnxDepthModel.load(config, settings.device(), settings.threads(),
+        settings.sessions());
     try {
       return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
           settings.cacheDir(), settings.diskBytes(), settings.depthStore(), Ticker.systemTicker());

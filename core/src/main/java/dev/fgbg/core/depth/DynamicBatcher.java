@@ -25,9 +25,11 @@ import java.util.logging.Logger;
  * <ol>
  *   <li>the <em>former</em> gathers requests into a batch; a full batch it prepares (fills the
  *       model's input) at once, while the model runs the previous one;
- *   <li>the <em>runner</em> runs prepared batches back to back. When the model is free and no
- *       full batch is ready, it takes the gathered requests once {@code maxQueueDelay} has
- *       passed since the oldest was queued (by the ticker) and prepares them itself;
+ *   <li>the <em>runners</em>, one per batch the model runs at once
+ *       ({@link DepthModel#parallelRuns}: an ONNX model's sessions), run prepared batches back to
+ *       back. When a runner is free and no full batch is ready, it takes the gathered requests
+ *       once {@code maxQueueDelay} has passed since the oldest was queued (by the ticker) and
+ *       prepares them itself;
  *   <li>the <em>completer</em> reads each map (float, or float16 as served), checks them
  *       ({@link FiniteDepth}) and completes the callers' futures, whose continuations (cache,
  *       disk tier, renderers) run on it, not on the runner.
@@ -78,12 +80,14 @@ public final class DynamicBatcher implements AutoCloseable {
     this.threads = threads;
   }
 
-  /** Starts the former, the runner and the completer; returns this. */
+  /** Starts the former, the runners and the completer; returns this. */
   public synchronized DynamicBatcher start() {
     if (started.isEmpty() && !closed) {
       completer = Executors.newSingleThreadExecutor(threads);
       started.add(threads.newThread(this::form));
-      started.add(threads.newThread(this::runBatches));
+      for (int i = 0; i < Math.max(1, model.parallelRuns()); i++) {
+        started.add(threads.newThread(this::runBatches));
+      }
       started.forEach(Thread::start);
     }
     return this;
@@ -150,7 +154,7 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  /** The runner: runs prepared batches back to back, or the gathered ones once they are due. */
+  /** A runner: runs prepared batches back to back, or the gathered ones once they are due. */
   private void runBatches() {
     try {
       Gathering.Next<Request<?>, Prepared> next;

@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
- * Where a {@link DynamicBatcher}'s former and runner meet: the requests gathered so far (the
+ * Where a {@link DynamicBatcher}'s former and runners meet: the requests gathered so far (the
  * batch being formed), whether the former is preparing a full batch, and the one prepared batch
- * waiting for the model. The runner takes the prepared batch first; it takes the gathered
+ * waiting for the model. A runner takes the prepared batch first; it takes the gathered
  * requests only when none is being prepared and {@code maxDelay} has passed since the oldest of
  * them was queued, so a full batch is never overtaken by a partial one.
  *
@@ -23,7 +23,7 @@ final class Gathering<R, P> {
   /** Longest single wait, so that a ticker moved by a test is noticed promptly. */
   static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-  /** What the runner takes next: a prepared batch, or gathered requests that are due. */
+  /** What a runner takes next: a prepared batch, or gathered requests that are due. */
   record Next<R, P>(P prepared, List<R> due) {}
 
   /** What was left when the batcher closed. */
@@ -74,7 +74,7 @@ final class Gathering<R, P> {
   }
 
   /**
-   * Leaves a prepared batch (or null: nothing of it was left to run) for the runner, once the
+   * Leaves a prepared batch (or null: nothing of it was left to run) for a runner, once the
    * one before it has been taken. False when closed: the caller disposes of it.
    */
   boolean handOver(P prepared) throws InterruptedException {
@@ -95,7 +95,7 @@ final class Gathering<R, P> {
     }
   }
 
-  /** Waits for the runner's next work; null once closed. */
+  /** Waits for a runner's next work (each call gets its own); null once closed. */
   Next<R, P> next() throws InterruptedException {
     lock.lock();
     try {

@@ -1,7 +1,5 @@
 package dev.fgbg.core.depth;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -17,76 +15,80 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
 
 /**
- * A depth model run by ONNX Runtime (session options: {@link OnnxSessions}). Inputs and outputs
- * live in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}):
- * two input slots, so that one batch is filled while the other runs, and two output slots, so
- * that one is read while the next run writes the other. With {@code cuda} the CUDA execution
- * provider is required; with {@code auto} it is tried and a failure falls back to CPU with one log
- * line.
+ * A depth model run by ONNX Runtime (session options: {@link OnnxSessions}), in one or more
+ * sessions of the same model that run batches at once, the threads shared among them: on CPU
+ * two sessions of half the threads each keep the cores busier than one session of all of them
+ * (a session's threads wait for each other at the end of every operator). Inputs and outputs live
+ * in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}): one
+ * input slot per session and one more, so that a batch is filled while the others run, and as
+ * many output slots, so that one is read while the next runs write the others. With {@code cuda}
+ * the CUDA execution provider is required; with {@code auto} it is tried and a failure falls
+ * back to CPU with one log line.
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
   private static final long LOAD_STACK_BYTES = 64L << 20;
-  private static final int SLOTS = 2;
 
   /** Where inference runs. */
   public enum Device { AUTO, CPU, CUDA }
 
+  /** Sessions: two on CPU with two threads or more, one on CUDA or with one thread. */
+  public static final int AUTO_SESSIONS = 0;
+
   private final ModelConfig config;
-  private final OrtEnvironment env;
-  private final OrtSession session;
+  private final OnnxRuns runs;
   private final String inputName;
-  private final String outputName;
   private final String id;
   private final String device;
   private final PixelInput pixels;
   private final DepthPost post;
   private final BlockingQueue<TensorSlot> inputs;
-  private final List<TensorSlot> slots = new ArrayList<>();
-  private final boolean pinOutputs;
-  private volatile BlockingQueue<TensorSlot> outputs;
+  private final List<TensorSlot> inputSlots;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private OnnxDepthModel(ModelConfig config, OrtEnvironment env, OnnxSessions.Opened opened,
-      String inputName, String outputName, String id, TensorInfo output) {
+  private OnnxDepthModel(ModelConfig config, OrtEnvironment env, List<OrtSession> sessions,
+      String device, String inputName, String outputName, String id, TensorInfo output) {
     this.config = config;
-    this.env = env;
-    this.session = opened.session();
-    this.device = opened.device();
+    this.runs = new OnnxRuns(config.name(), env, sessions, inputName, outputName, output,
+        config.maxBatch());
+    this.device = device;
     this.inputName = inputName;
-    this.outputName = outputName;
     this.id = id;
     this.pixels = new PixelInput(config);
     this.post = new DepthPost(config);
-    this.inputs = TensorSlot.pool(SLOTS, env, config.maxBatch(), pixels.rowShape());
-    synchronized (slots) {
-      slots.addAll(inputs);
-    }
-    this.pinOutputs = output.type == OnnxJavaType.FLOAT
-        && output.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
-    long[] outputShape = output.getShape();
-    if (Arrays.stream(outputShape).skip(1).allMatch(d -> d > 0)) {
-      outputs = outputPool(outputShape);
-    }
+    this.inputs = TensorSlot.pool(runs.slotCount(), env, config.maxBatch(), pixels.rowShape());
+    this.inputSlots = List.copyOf(inputs);
+  }
+
+  /** As {@link #load(ModelConfig, Device, int, int)} with {@link #AUTO_SESSIONS}. */
+  public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
+    return load(config, device, threads, AUTO_SESSIONS);
   }
 
   /**
-   * Loads and checks the model; every problem names the file and how to fix it. On a large
-   * stack: loading ONNX Runtime's native library overflowed a 1 MB thread stack (SIGSEGV).
+   * Loads and checks the model in {@code sessions} sessions ({@link #AUTO_SESSIONS}: two on CPU
+   * with two threads or more, else one) sharing {@code threads} intra-op threads; every problem
+   * names the file and how to fix it. On a large stack: loading ONNX Runtime's native library
+   * overflowed a 1 MB thread stack (SIGSEGV).
    */
-  public static OnnxDepthModel load(ModelConfig config, Device device, int threads) {
+  public static OnnxDepthModel load(ModelConfig config, Device device, int threads,
+      int sessions) {
+    if (sessions < 0 || threads < 1) {
+      throw new IllegalArgumentException("sessions must be 0 (auto) or more and threads 1 or "
+          + "more, got sessions " + sessions + ", threads " + threads);
+    }
     return NamedThreads.onLargeStack("fgbg-onnx-load", LOAD_STACK_BYTES,
-        () -> loadHere(config, device, threads));
+        () -> loadHere(config, device, threads, sessions));
   }
 
-  private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads) {
+  private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads,
+      int sessions) {
     var w = config.weights();
     String how = " (see " + config.folder().resolve("README.md") + " for how to get model.onnx,"
         + " or give --depth-weights PATH)";
@@ -100,25 +102,29 @@ public final class OnnxDepthModel implements DepthModel {
           + " but " + config.name() + " expects " + config.proto().getSha256() + how);
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, how);
-    OrtSession session = opened.session();
+    OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, sessions, how);
+    OrtSession session = opened.sessions().get(0);
     try {
-      String in = ModelSignature.pick(session.getInputInfo(), config.proto().getInputName(), "input", w);
-      String out = ModelSignature.pick(session.getOutputInfo(), config.proto().getOutputName(), "output", w);
+      String in = ModelSignature.pick(session.getInputInfo(), config.proto().getInputName(),
+          "input", w);
+      String out = ModelSignature.pick(session.getOutputInfo(), config.proto().getOutputName(),
+          "output", w);
       TensorInfo inInfo = (TensorInfo) session.getInputInfo().get(in).getInfo();
       TensorInfo outInfo = (TensorInfo) session.getOutputInfo().get(out).getInfo();
       ModelSignature.checkInput(config, inInfo, in, w);
       ModelSignature.checkOutput(outInfo, out, w);
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
           + config.proto().toString().hashCode();
-      LOG.info(String.format("depth model %s loaded from %s on %s (input %s %s, output %s)",
-          config.name(), w, opened.device(), in, Arrays.toString(inInfo.getShape()), out));
-      return new OnnxDepthModel(config, env, opened, in, out, id, outInfo);
+      LOG.info(String.format("depth model %s loaded from %s on %s, %s (input %s %s, output %s)",
+          config.name(), w, opened.device(), opened.inWords(threads), in,
+          Arrays.toString(inInfo.getShape()), out));
+      return new OnnxDepthModel(config, env, opened.sessions(), opened.device(), in, out, id,
+          outInfo);
     } catch (OrtException e) {
-      closeQuietly(session);
+      OnnxSessions.closeAll(opened.sessions());
       throw FgbgException.invalidConfig("depth model " + w + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(session);
+      OnnxSessions.closeAll(opened.sessions());
       throw e;
     }
   }
@@ -156,7 +162,7 @@ public final class OnnxDepthModel implements DepthModel {
           + " images, not " + jobs.size());
     }
     int rows = config.proto().getPadBatches() ? config.maxBatch() : jobs.size();
-    TensorSlot in = take(inputs);
+    TensorSlot in = OnnxRuns.take(inputs);
     try {
       IntStream each = IntStream.range(0, jobs.size()); // disjoint rows, absolute puts
       (parallel ? each.parallel() : each).forEach(i -> pixels.fill(jobs.get(i).image(),
@@ -169,41 +175,15 @@ public final class OnnxDepthModel implements DepthModel {
     return new OnnxBatch(this, jobs, rows, in);
   }
 
-  /**
-   * Runs {@code rows} rows of {@code in} into a free output slot, and gives {@code in} back.
-   * When the output's size is not fixed by the model, the first run learns it (and copies its
-   * output once); every later run writes into the slot in place, unless the output is not
-   * float32 (float16, say): then each run's output is converted into the slot.
-   */
-  synchronized TensorSlot run(TensorSlot in, int rows) {
-    try {
-      BlockingQueue<TensorSlot> pool = outputs;
-      if (pool != null && pinOutputs) {
-        TensorSlot out = take(pool);
-        try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)),
-            Map.of(outputName, out.tensor(rows)))) {
-          return out;
-        } catch (OrtException | RuntimeException e) {
-          out.release();
-          throw e;
-        }
-      }
-      try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)))) {
-        OnnxTensor t = (OnnxTensor) r.get(outputName).orElseThrow();
-        if (pool == null) {
-          pool = outputPool(t.getInfo().getShape());
-          outputs = pool;
-        }
-        TensorSlot out = take(pool);
-        out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
-        return out;
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException("depth model " + config.name() + " failed: "
-          + e.getMessage(), e);
-    } finally {
-      in.release();
-    }
+  /** Runs {@code rows} rows of {@code in} on an idle session (see {@link OnnxRuns#run}). */
+  TensorSlot run(TensorSlot in, int rows) {
+    return runs.run(in, rows);
+  }
+
+  /** How many batches run at once: one per session. */
+  @Override
+  public int parallelRuns() {
+    return runs.count();
   }
 
   DepthPost post() {
@@ -224,24 +204,6 @@ public final class OnnxDepthModel implements DepthModel {
 
   public String inputName() {
     return inputName;
-  }
-
-  private BlockingQueue<TensorSlot> outputPool(long[] shape) {
-    BlockingQueue<TensorSlot> pool = TensorSlot.pool(SLOTS, env, config.maxBatch(),
-        Arrays.copyOfRange(shape, 1, shape.length));
-    synchronized (slots) {
-      slots.addAll(pool);
-    }
-    return pool;
-  }
-
-  private static TensorSlot take(BlockingQueue<TensorSlot> pool) {
-    try {
-      return pool.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw FgbgException.failedPrecondition("the depth model is shut down");
-    }
   }
 
   @Override
@@ -275,17 +237,8 @@ public final class OnnxDepthModel implements DepthModel {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      closeQuietly(session);
-      synchronized (slots) {
-        slots.forEach(TensorSlot::close);
-      }
-    }
-  }
-
-  private static void closeQuietly(OrtSession s) {
-    try {
-      s.close();
-    } catch (OrtException ignored) { // closing at shutdown
+      runs.close();
+      inputSlots.forEach(TensorSlot::close);
     }
   }
 

@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dev.fgbg.core.FgbgException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -14,23 +16,74 @@ import java.util.logging.Logger;
  * Python session copies ({@code bench/python/bare_onnx.py}). All graph optimisations, sequential
  * execution, {@code threads} intra-op threads, memory patterns and the CPU arena on (ONNX
  * Runtime's defaults), and no spin-waiting: inference shares the cores with synthesis, gRPC and
- * the batcher's other threads, which a spinning pool would starve. None of these options changes
- * the model's output bytes on CPU (checked on FastDepth for 1–8 threads and batch 1–16; lower
- * optimisation levels do change them, by up to 6e-7), so they are not part of the model's id.
+ * the batcher's other threads, which a spinning pool would starve. A model may run in several
+ * sessions that share the threads ({@link #open}). None of these options changes the model's
+ * output bytes on CPU (checked on FastDepth for 1–8 threads, batch 1–16 and one or two sessions;
+ * lower optimisation levels do change them, by up to 6e-7), so they are not part of the model's
+ * id.
  */
 public final class OnnxSessions {
   private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
 
   /** The options beyond the typed setters, as config entries (also given to the benchmark's). */
-  public static final Map<String, String> CONFIG_ENTRIES = Map.of("session.intra_op.allow_spinning", "0");
+  public static final Map<String, String> CONFIG_ENTRIES =
+      Map.of("session.intra_op.allow_spinning", "0");
 
-  /** A session and where it runs ("cpu" or "cuda"). */
-  record Opened(OrtSession session, String device) {}
+  /** A model's sessions and where they run ("cpu" or "cuda"). */
+  record Opened(List<OrtSession> sessions, String device) {
+    String inWords(int threads) {
+      return sessions.size() == 1 ? "1 session of " + threads
+          + (threads == 1 ? " thread" : " threads")
+          : sessions.size() + " sessions sharing " + threads + " threads";
+    }
+  }
 
   private OnnxSessions() {}
 
+  /**
+   * Opens {@code sessions} sessions of the model ({@link OnnxDepthModel#AUTO_SESSIONS}: two with
+   * two threads or more on CPU, one on CUDA), sharing {@code threads} intra-op threads; at most
+   * one session per thread.
+   */
   static Opened open(OrtEnvironment env, ModelConfig config, OnnxDepthModel.Device device,
-      int threads, String how) {
+      int threads, int sessions, String how) {
+    boolean auto = sessions == OnnxDepthModel.AUTO_SESSIONS;
+    int count = Math.min(auto ? 2 : sessions, threads);
+    Opened first = open(env, config, device, share(threads, count, 0), how);
+    // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
+    if (auto && first.device().equals("cuda")) {
+      count = 1;
+    }
+    List<OrtSession> all = new ArrayList<>(first.sessions());
+    try {
+      OnnxDepthModel.Device same = first.device().equals("cuda") ? OnnxDepthModel.Device.CUDA
+          : OnnxDepthModel.Device.CPU;
+      for (int i = 1; i < count; i++) {
+        all.addAll(open(env, config, same, share(threads, count, i), how).sessions());
+      }
+    } catch (RuntimeException e) {
+      closeAll(all);
+      throw e;
+    }
+    return new Opened(List.copyOf(all), first.device());
+  }
+
+  /** Session {@code i}'s share of {@code threads} among {@code count} (the first get the rest). */
+  static int share(int threads, int count, int i) {
+    return Math.max(1, threads / count + (i < threads % count ? 1 : 0));
+  }
+
+  static void closeAll(List<OrtSession> sessions) {
+    for (OrtSession s : sessions) {
+      try {
+        s.close();
+      } catch (OrtException ignored) { // closing at shutdown
+      }
+    }
+  }
+
+  private static Opened open(OrtEnvironment env, ModelConfig config,
+      OnnxDepthModel.Device device, int threads, String how) {
     Path w = config.weights();
     String used = "cpu";
     try (SessionOptions opts = new SessionOptions()) {
@@ -57,7 +110,7 @@ public final class OnnxSessions {
               + firstLine(e.getMessage()) + "); --device auto falls back to CPU");
         }
       }
-      return new Opened(env.createSession(w.toString(), opts), used);
+      return new Opened(List.of(env.createSession(w.toString(), opts)), used);
     } catch (OrtException e) {
       throw FgbgException.invalidConfig("depth model weights " + w + " are not a usable ONNX "
           + "model: " + firstLine(e.getMessage()) + how, e);

@@ -10,6 +10,7 @@ import dev.fgbg.core.concurrent.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -178,6 +179,20 @@ class DynamicBatcherTest {
     final CountDownLatch gate = new CountDownLatch(1);
     final List<String> prepared = new CopyOnWriteArrayList<>();
     final List<String> ran = new CopyOnWriteArrayList<>();
+    final int parallel;
+
+    StepModel() {
+      this(1);
+    }
+
+    StepModel(int parallel) {
+      this.parallel = parallel;
+    }
+
+    @Override
+    public int parallelRuns() {
+      return parallel;
+    }
 
     @Override
     public Batch prepare(List<Job> jobs) {
@@ -246,6 +261,26 @@ class DynamicBatcherTest {
         assertEquals(i, fs.get(i).get(10, TimeUnit.SECONDS)[0]);
       }
       assertEquals(2, m.ran.size());
+    }
+  }
+
+  @Test
+  void aModelOfTwoSessionsRunsTwoBatchesAtOnceOnTwoRunners() throws Exception {
+    StepModel m = new StepModel(2);
+    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, new DepthStats())) {
+      List<CompletableFuture<float[]>> fs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        fs.add(b.submit(img(i), 1, 1));
+      }
+      // Both full batches run (held at the gate) at once, and the third is prepared meanwhile.
+      awaitState(() -> m.ran.size() == 2 && m.prepared.size() == 3,
+          "two batches run at once while a third is prepared");
+      assertEquals(2, Set.copyOf(m.ran).size(), "on two runners: " + m.ran);
+      m.gate.countDown();
+      for (int i = 0; i < 6; i++) {
+        assertEquals(i, fs.get(i).get(10, TimeUnit.SECONDS)[0], "results go to their request");
+      }
+      assertEquals(3, m.ran.size());
     }
   }
 

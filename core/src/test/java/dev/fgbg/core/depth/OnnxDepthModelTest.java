@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +101,60 @@ class OnnxDepthModelTest {
         }
       }
     }
+  }
+
+  @Test
+  void twoSessionsRunBatchesConcurrentlyWithTheMapsOfOne() throws Exception {
+    TinyOnnx.linearDepth(dir, 32);
+    TinyOnnx.config(dir, "");
+    ModelConfig config = ModelConfig.load(dir, null);
+    try (OnnxDepthModel one = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2, 1);
+        OnnxDepthModel two = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2, 2);
+        OnnxDepthModel auto = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 2);
+        OnnxDepthModel single = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1)) {
+      assertEquals(1, one.parallelRuns());
+      assertEquals(2, two.parallelRuns());
+      assertEquals(2, auto.parallelRuns(), "two sessions on CPU by default");
+      assertEquals(1, single.parallelRuns(), "never more sessions than threads");
+      // Three batches run from three threads on two sessions: the third waits for a session.
+      List<DepthModel.Batch> batches = new ArrayList<>();
+      for (int k = 0; k < 3; k++) {
+        batches.add(two.prepare(List.of(new DepthModel.Job(image(k, 0), 32, 32),
+            new DepthModel.Job(image(k + 10, 2), 32, 32))));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      try {
+        List<Future<?>> runs = new ArrayList<>();
+        batches.forEach(b -> runs.add(pool.submit(b::run)));
+        for (Future<?> f : runs) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdown();
+      }
+      for (int k = 0; k < 3; k++) {
+        try (DepthModel.Batch b = batches.get(k);
+            DepthModel.Batch alone = one.prepare(List.of(new DepthModel.Job(image(k, 0), 32, 32),
+                new DepthModel.Job(image(k + 10, 2), 32, 32)))) {
+          alone.run();
+          for (int i = 0; i < 2; i++) {
+            assertArrayEquals(alone.map(i), b.map(i), "batch " + k + " image " + i);
+          }
+          assertLinear(image(k, 0), b.map(0));
+        }
+      }
+    }
+  }
+
+  @Test
+  void sessionsShareTheThreadsTheFirstTakingTheRest() {
+    assertEquals(List.of(2, 1), List.of(OnnxSessions.share(3, 2, 0), OnnxSessions.share(3, 2, 1)));
+    assertEquals(List.of(8, 8), List.of(OnnxSessions.share(16, 2, 0),
+        OnnxSessions.share(16, 2, 1)));
+    assertEquals(1, OnnxSessions.share(1, 1, 0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DepthSettings(OnnxDepthModel.Device.CPU, 2, 0, null, 0, null, -1));
+    assertTrue(e.getMessage().contains("sessions"), e.getMessage());
   }
 
   @Test

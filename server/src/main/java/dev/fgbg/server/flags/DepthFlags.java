@@ -21,6 +21,12 @@ public final class DepthFlags {
   @Option(names = "--device", description = "auto (CUDA when present, default), cpu or cuda.")
   OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
 
+  @Option(names = "--depth-sessions", description = "Sessions of the depth model that run "
+      + "batches at once, sharing the --workers threads. Default: 2 on CPU (two sessions of "
+      + "half the threads keep the cores busier than one), 1 on CUDA or with one thread. Each "
+      + "session holds its own working memory (about 200 MB for FastDepth at batch 16).")
+  int sessions = OnnxDepthModel.AUTO_SESSIONS;
+
   @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
       + "restarts; may be shared by several servers).")
   Path cacheDir;
@@ -30,8 +36,18 @@ public final class DepthFlags {
       + "model computing only what it lacks.")
   Path depthStore;
 
-  @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: 1024.")
+  @Option(names = "--depth-cache-mb",
+      description = "Memory tier of the depth cache. Default: 1024.")
   long cacheMb = 1024;
+
+  /** The sessions asked for; a negative count is an IllegalArgumentException naming the flag. */
+  int sessions() {
+    if (sessions < 0) {
+      throw new IllegalArgumentException("--depth-sessions " + sessions + " must be 0 (the "
+          + "default: 2 on CPU, 1 on CUDA) or more");
+    }
+    return sessions;
+  }
 
   /** The model folder as typed, or the repository's when only that one exists. */
   String model() {

@@ -18,7 +18,8 @@ public final class ServeFlags {
   @Option(names = "--workers", description = "Render threads. Default: the number of cores.")
   int workers = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--window", description = "Chunks each stream renders ahead. Default: 2 x workers.")
+  @Option(names = "--window",
+      description = "Chunks each stream renders ahead. Default: 2 x workers.")
   Integer window;
 
   @Option(names = "--no-shared-memory", description = "Send every batch over gRPC, even to "
@@ -72,6 +73,7 @@ public final class ServeFlags {
         .builtin(builtin.config(depth, scene, folder.given()))
         .datasets(folder.datasets(depth, scene))
         .device(depth.device)
+        .depthSessions(depth.sessions())
         .depthCacheBytes(depth.cacheMb << 20)
         .cacheDir(depth.cacheDir)
         .depthStore(depth.depthStore)

@@ -96,6 +96,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
+    private int depthSessions = OnnxDepthModel.AUTO_SESSIONS;
     private long diskCacheBytes = 50_000_000_000L;
     private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
@@ -152,6 +153,12 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
 
     public Builder device(OnnxDepthModel.Device device) {
       this.device = device;
+      return this;
+    }
+
+    /** Sessions of each depth model sharing the threads; 0: the model's choice. */
+    public Builder depthSessions(int sessions) {
+      this.depthSessions = sessions;
       return this;
     }
 
@@ -230,7 +237,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
           : DEFAULT_EXPORTS;
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           root, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
-              depthCacheBytes, cacheDir, diskCacheBytes, depthStore), statsInterval, shutdownGrace,
+              depthCacheBytes, cacheDir, diskCacheBytes, depthStore, depthSessions),
+          statsInterval, shutdownGrace,
           load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,
           ticker);
     }

@@ -1,0 +1,135 @@
+package dev.fgbg.core.depth;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.fgbg.core.FgbgException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A model's sessions running batches: each run takes an idle session and a free output slot, so
+ * that as many batches run at once as there are sessions, while one more output is read.
+ */
+final class OnnxRuns implements AutoCloseable {
+  private final String model;
+  private final OrtEnvironment env;
+  private final List<OrtSession> sessions;
+  /** Sessions not running a batch now. */
+  private final BlockingQueue<OrtSession> idle;
+  private final String inputName;
+  private final String outputName;
+  private final int maxRows;
+  /** Whether the output is float32, which the runtime then writes into a slot in place. */
+  private final boolean pinOutputs;
+  private final List<TensorSlot> made = new ArrayList<>();
+  private volatile BlockingQueue<TensorSlot> outputs;
+
+  OnnxRuns(String model, OrtEnvironment env, List<OrtSession> sessions, String inputName,
+      String outputName, TensorInfo output, int maxRows) {
+    this.model = model;
+    this.env = env;
+    this.sessions = List.copyOf(sessions);
+    this.idle = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
+    this.inputName = inputName;
+    this.outputName = outputName;
+    this.maxRows = maxRows;
+    this.pinOutputs = output.type == OnnxJavaType.FLOAT
+        && output.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT;
+    long[] shape = output.getShape();
+    if (Arrays.stream(shape).skip(1).allMatch(d -> d > 0)) {
+      outputs = outputPool(shape);
+    }
+  }
+
+  /** Sessions: how many batches run at once. */
+  int count() {
+    return sessions.size();
+  }
+
+  /** Slots a pool needs: one per session running, one filled (or read) meanwhile. */
+  int slotCount() {
+    return sessions.size() + 1;
+  }
+
+  /**
+   * Runs {@code rows} rows of {@code in} on an idle session (waiting for one) into a free output
+   * slot, and gives {@code in} back. When the output's size is not fixed by the model, the first
+   * run learns it (and copies its output once); every later run writes into the slot in place,
+   * unless the output is not float32 (float16, say): then each run's output is converted into the
+   * slot.
+   */
+  TensorSlot run(TensorSlot in, int rows) {
+    OrtSession session = null;
+    try {
+      session = take(idle);
+      BlockingQueue<TensorSlot> pool = outputs;
+      if (pool != null && pinOutputs) {
+        TensorSlot out = take(pool);
+        try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)),
+            Map.of(outputName, out.tensor(rows)))) {
+          return out;
+        } catch (OrtException | RuntimeException e) {
+          out.release();
+          throw e;
+        }
+      }
+      try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)))) {
+        OnnxTensor t = (OnnxTensor) r.get(outputName).orElseThrow();
+        TensorSlot out = take(pool != null ? pool : learnedOutputs(t.getInfo().getShape()));
+        out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException("depth model " + model + " failed: " + e.getMessage(), e);
+    } finally {
+      in.release();
+      if (session != null) {
+        idle.add(session);
+      }
+    }
+  }
+
+  /** The output pool once a run has told the output's size (two runs may race to it). */
+  private synchronized BlockingQueue<TensorSlot> learnedOutputs(long[] shape) {
+    if (outputs == null) {
+      outputs = outputPool(shape);
+    }
+    return outputs;
+  }
+
+  private BlockingQueue<TensorSlot> outputPool(long[] shape) {
+    BlockingQueue<TensorSlot> pool = TensorSlot.pool(slotCount(), env, maxRows,
+        Arrays.copyOfRange(shape, 1, shape.length));
+    synchronized (made) {
+      made.addAll(pool);
+    }
+    return pool;
+  }
+
+  /** The next of {@code pool}, waiting for one; an interrupted wait means the model is closing. */
+  static <T> T take(BlockingQueue<T> pool) {
+    try {
+      return pool.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FgbgException.failedPrecondition("the depth model is shut down");
+    }
+  }
+
+  /** Closes the sessions and the output slots (no run is in progress: the batcher has ended). */
+  @Override
+  public void close() {
+    OnnxSessions.closeAll(sessions);
+    synchronized (made) {
+      made.forEach(TensorSlot::close);
+    }
+  }
+}
