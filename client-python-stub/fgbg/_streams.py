@@ -55,14 +55,16 @@ def ring_batch(ring: shm.Ring, msg: Any, world_size: int) -> Batch:
 
 
 def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
-           why_not: str) -> Iterator[Batch]:
-    """Batches of a StreamEpoch request; `ring` (offered in `req`) is removed at the end. When
-    every slot is held by a batch still alive here, the rest of the epoch comes over the network
-    (resumed at the next batch), so that keeping batches never stalls the stream."""
+           why_not: str, pool: Optional[shm.RingPool] = None) -> Iterator[Batch]:
+    """Batches of a StreamEpoch request; `ring` (offered in `req`) goes back to `pool` when the
+    stream ended with OK on it (a later stream may take it), else it is removed. When every slot
+    is held by a batch still alive here, the rest of the epoch comes over the network (resumed at
+    the next batch), so that keeping batches never stalls the stream."""
     delivered = 0
     samples = 0
     logged = False
     first = req
+    whole = False  # the call on the ring ended with OK: no write of the server is in flight
     try:
         while True:
             call = client._raw_stream(req, timeout=client.stream_timeout,
@@ -100,6 +102,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
             if pending:
                 raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
                                 % pending[0].batch_index, client.target)
+            whole = not spill and req is first
             rest = after(StreamPoint(first.start_batch, first.limit), delivered, samples)
             if not spill or rest is None or ring is None:
                 return
@@ -108,7 +111,10 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                          "continuing over the network at batch %d", ring.slots, rest.start_batch)
     finally:
         if ring is not None:
-            ring.close()
+            if whole and pool is not None:
+                pool.give(ring)  # taken again once every batch of it is released
+            else:
+                ring.close()
 
 
 def _network_request(req: Any, point: StreamPoint) -> Any:

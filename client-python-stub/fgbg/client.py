@@ -93,6 +93,7 @@ class Client:
         self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._get_ring: Optional[shm.Ring] = None
+        self._stream_rings = shm.RingPool()
         self._get_path = ""  # "" until the first GetSamples says which path it took
         creds = credentials if credentials is not None else Credentials.from_env()
         if token is not None:
@@ -115,6 +116,7 @@ class Client:
     def close(self) -> None:
         if self._get_ring is not None:
             self._get_ring.close()
+        self._stream_rings.close()
         self._channel.close()
 
     def __enter__(self) -> "Client":
@@ -291,10 +293,12 @@ class Client:
         ring = None
         if use:
             per = self._per_sample(req.dataset, list(req.outputs), req.depth_dtype)
+            need = shm.slot_bytes(max(1, req.batch_size), *per)
             try:
-                ring = shm.Ring(self.ring_slots, shm.slot_bytes(max(1, req.batch_size), *per))
+                ring = self._stream_rings.take(self.ring_slots, need) \
+                    or shm.Ring(self.ring_slots, need)
             except OSError as e:
                 why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e)
             else:
-                req.shared_memory.CopyFrom(ring.offer())
-        yield from _streams.stream(self, req, world_size, ring, why_not)
+                req.shared_memory.CopyFrom(ring.offer(keep=True))
+        yield from _streams.stream(self, req, world_size, ring, why_not, self._stream_rings)

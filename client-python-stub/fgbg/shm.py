@@ -6,16 +6,20 @@ SharedMemoryOffer) and offers it in the request. The server proves it opened the
 reading the nonce, renders each batch into a free slot and sends only the slot, offsets and
 meta. Arrays handed out are numpy views of the slot (no copy). A slot is freed (its state word
 set back to 0) when the batch is released: explicitly (Batch.release()), or when the last array
-or tensor made from it is gone. The ring file is removed when the stream ends; the server also
-removes it, and sweeps rings of dead clients at start-up.
+or tensor made from it is gone. A stream's ring is offered with `keep`: when the stream ends
+with OK and every slot is free again, the client's next stream of the same shape takes the same
+ring (`RingPool`), whose pages neither process then faults in again; any other ring file is
+removed when its stream ends, and the server sweeps rings of dead clients every minute.
 """
 import logging
 import mmap
 import os
 import secrets
 import struct
+import threading
 import weakref
-from typing import Any, Callable, Dict, Optional, Tuple
+from multiprocessing.util import Finalize
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -27,6 +31,7 @@ _LOG = logging.getLogger("fgbg")
 DIRECTORY = "/dev/shm"
 HEADER_BYTES = 4096
 SLOTS = 4  # slots of a client's ring unless it asks for another number
+POOLED = 8  # stream rings a client keeps for its next streams, at most
 MAGIC = b"FGBGRNG1"
 _STATES = 64
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")
@@ -88,6 +93,8 @@ class Ring:
         try:
             os.ftruncate(fd, size)
             self._mm = mmap.mmap(fd, size)
+            st = os.fstat(fd)
+            self._file = (st.st_dev, st.st_ino)
         except BaseException:
             os.unlink(self.path)
             raise
@@ -101,9 +108,25 @@ class Ring:
         # with os._exit: the server's sweep removes those once the process is gone).
         self._unlink = weakref.finalize(self, _unlink, self.path)
 
-    def offer(self, slot: int = -1) -> Any:
+    def offer(self, slot: int = -1, keep: bool = False) -> Any:
         return pb.SharedMemoryOffer(path=self.path, slots=self.slots, slot_bytes=self.slot_bytes,
-                                    nonce=self.nonce, slot=slot)
+                                    nonce=self.nonce, slot=slot, keep=keep)
+
+    def kept(self) -> bool:
+        """Whether the file at the ring's path is still the one mapped here (a server that does
+        not know `keep` removes it at the end of the stream) and the mapping is open."""
+        if self._mm is None or self._mm.closed:
+            return False
+        try:
+            st = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) == self._file
+
+    def reusable(self) -> bool:
+        """Whether the ring may carry another stream now: kept, no batch of it alive here and
+        every slot free."""
+        return self.kept() and not self.held() and not self._states.any()
 
     def held(self) -> int:
         """Slots whose batch is still alive here."""
@@ -148,6 +171,60 @@ class Ring:
         """Removes the file (the server may have removed it already); the mapping goes when the
         last view of it does."""
         self._unlink()
+
+
+class RingPool:
+    """A client's stream rings kept for its next streams: a ring goes back here when its stream
+    ended with OK, and a later stream of the same slot count and size takes it instead of a new
+    file (a new ring's every page faults in again, in the server as it writes and here as the
+    trainer reads). At most `most` are kept; close() removes them."""
+
+    def __init__(self, most: int = POOLED) -> None:
+        self._most = most
+        self._idle: List[Ring] = []
+        self._lock = threading.Lock()
+        # A DataLoader worker ends with os._exit, which runs no weakref finalizer but does run
+        # multiprocessing's: its kept rings are removed as it exits (and when the pool goes).
+        Finalize(self, _close_all, args=(self._idle,), exitpriority=0)
+
+    def take(self, slots: int, slot_bytes: int) -> Optional[Ring]:
+        """A kept ring of this shape that can carry a stream now, or None."""
+        size = align(slot_bytes, 4096)
+        with self._lock:
+            same = [r for r in self._idle if r.slots == slots and r.slot_bytes == size]
+            for r in same:
+                self._idle.remove(r)
+        found = None
+        for r in same:
+            if found is None and r.reusable():
+                found = r
+            else:
+                self.give(r)  # batches still alive, or its file gone: give() decides
+        return found
+
+    def give(self, ring: Ring) -> None:
+        """Keeps `ring` for a later stream (its last batches may still be alive: a stream takes
+        it only once they are gone), else removes it."""
+        with self._lock:
+            if ring.kept() and len(self._idle) < self._most:
+                self._idle.append(ring)
+                return
+        ring.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle = list(self._idle)
+            self._idle.clear()
+        _close_all(idle)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._idle)
+
+
+def _close_all(rings: List[Ring]) -> None:
+    for r in list(rings):
+        r.close()
 
 
 def _unlink(path: str) -> None:

@@ -111,7 +111,35 @@ def test_arrays_are_read_only_views_of_the_ring_slot(server, new_rings):
         rest = list(it)
         assert sum(len(x) for x in rest) == 56
         it.close()
-    assert not new_rings(), "the stream's ring is removed when it ends"
+    assert not new_rings(), "the stream's ring is removed when its client closes"
+
+
+def test_a_stream_that_ends_leaves_its_ring_to_the_clients_next_stream(server, caplog,
+                                                                       new_rings):
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        accepted = c.server_stats().rings_accepted
+        first, _ = stream(c)
+        (ring,) = new_rings()
+        again, paths = stream(c)
+        assert paths == {True} and again == first
+        assert new_rings() == {ring}, "the same ring carried the second stream"
+        # A batch still alive holds its slot: the next stream takes a ring of its own, and the
+        # kept one serves again once that batch is gone.
+        (held,) = list(c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24, limit=24))
+        assert held.shared_memory
+        third, _ = stream(c)
+        assert third == first and len(new_rings()) == 2
+        held.release()
+        fourth, _ = stream(c)
+        assert fourth == first and len(new_rings()) == 2
+        assert c.server_stats().rings_accepted - accepted == 5
+        net, _ = stream(c, shared_memory=False)
+        assert net == first
+    assert not new_rings(), "closing the client removes the rings it kept"
+    through = [r.getMessage() for r in caplog.records
+               if "StreamEpoch: batches through shared memory" in r.getMessage()]
+    assert len(through) == 5 and sum(ring in m for m in through) >= 3
 
 
 def test_keeping_every_batch_continues_over_the_network_with_the_same_samples(server, caplog):
@@ -235,13 +263,15 @@ def test_a_client_killed_with_sigkill_leaves_no_ring_once_the_server_notices(ser
         assert child.stdout.readline().strip() == "True"
         assert len(rings_of(child.pid)) == 1
         with fgbg.Client(server.target) as c:
-            cancelled = c.server_stats().streams_cancelled
             os.kill(child.pid, signal.SIGKILL)
             child.wait(10)
+            # The ring was offered to be kept; its client is gone, so the server removes it when
+            # it sees the stream end (an RPC per check paces the loop; no sleep).
             deadline = time.monotonic() + 30
-            while c.server_stats().streams_cancelled == cancelled:  # an RPC per check, no sleep
-                assert time.monotonic() < deadline, "the server never saw the stream end"
-        assert rings_of(child.pid) == set(), "the server removed the dead client's ring"
+            while rings_of(child.pid):
+                assert time.monotonic() < deadline, "the server never removed the dead " \
+                    "client's ring"
+                c.server_stats()
     finally:
         if child.poll() is None:
             child.kill()

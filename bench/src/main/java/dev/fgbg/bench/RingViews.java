@@ -21,25 +21,80 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A stream read through a shared-memory ring in place, as a trainer that copies each slot to a
  * GPU (or the Python client's numpy views) does: every array is touched where it lies, and the
  * slot is freed, with no copy in this process. What the server alone costs a sample shows here;
- * the Java client's ring path copies each batch out of its slot.
+ * the Java client's ring path copies each batch out of its slot. As both clients do, a ring is
+ * offered with {@code keep} and carries this process's next stream of the same size once its
+ * stream ended with OK; the kept rings are removed when the JVM exits.
  */
 final class RingViews {
   private static final VarHandle INT =
       MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SLOTS = 4;
+  private static final Map<Long, Ring> KEPT = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> KEPT.values().forEach(Ring::remove)));
+  }
 
   private RingViews() {}
+
+  /** A ring file of {@link #SLOTS} slots, mapped. */
+  private record Ring(Path path, byte[] nonce, long slotBytes, MappedByteBuffer map) {
+    static Ring create(long slotBytes) throws IOException {
+      byte[] nonce = new byte[RingFormat.NONCE_BYTES];
+      new SecureRandom().nextBytes(nonce);
+      Path path = Path.of("/dev/shm", RingFormat.PREFIX + "bench-"
+          + ProcessHandle.current().pid() + "-" + System.nanoTime());
+      Files.createFile(path, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+      long fileBytes = RingFormat.HEADER_BYTES + SLOTS * slotBytes;
+      MappedByteBuffer map;
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
+          StandardOpenOption.WRITE)) {
+        ch.truncate(fileBytes);
+        ch.write(ByteBuffer.allocate(1), fileBytes - 1);
+        map = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileBytes);
+      }
+      map.order(ByteOrder.LITTLE_ENDIAN);
+      map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
+          .putInt(RingFormat.SLOTS_OFFSET, SLOTS)
+          .putInt(RingFormat.PID_OFFSET, (int) ProcessHandle.current().pid())
+          .putLong(RingFormat.SLOT_BYTES_OFFSET, slotBytes);
+      return new Ring(path, nonce, slotBytes, map);
+    }
+
+    SharedMemoryOffer offer() {
+      return SharedMemoryOffer.newBuilder().setPath(path.toString()).setSlots(SLOTS)
+          .setSlotBytes(slotBytes).setNonce(ByteString.copyFrom(nonce)).setSlot(-1)
+          .setKeep(true).build();
+    }
+
+    boolean stillThere() {
+      return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    void remove() {
+      MappedBuffers.unmap(map);
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        // a server's sweep removes it once this process is gone
+      }
+    }
+  }
 
   /** Streams {@code request}; samples received, the digest in {@code digest} when not null. */
   static long stream(ManagedChannel channel, StreamEpochRequest request, SampleDigest digest)
@@ -50,31 +105,18 @@ final class RingViews {
     long pixels = (long) d.getImageShape().getDims(0) * d.getImageShape().getDims(1);
     long n = request.getBatchSize();
     long slotBytes = RingFormat.slotBytes(n * pixels * 3, n * pixels, n * pixels * 2);
-    byte[] nonce = new byte[RingFormat.NONCE_BYTES];
-    new SecureRandom().nextBytes(nonce);
-    Path path = Path.of("/dev/shm", RingFormat.PREFIX + "bench-" + ProcessHandle.current().pid()
-        + "-" + System.nanoTime());
-    Files.createFile(path, PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rw-------")));
-    long fileBytes = RingFormat.HEADER_BYTES + SLOTS * slotBytes;
-    MappedByteBuffer map;
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
-        StandardOpenOption.WRITE)) {
-      ch.truncate(fileBytes);
-      ch.write(ByteBuffer.allocate(1), fileBytes - 1);
-      map = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileBytes);
+    Ring kept = KEPT.remove(slotBytes);
+    if (kept != null && !kept.stillThere()) { // a server that does not know keep removed it
+      kept.remove();
+      kept = null;
     }
-    map.order(ByteOrder.LITTLE_ENDIAN);
-    map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
-        .putInt(RingFormat.SLOTS_OFFSET, SLOTS)
-        .putInt(RingFormat.PID_OFFSET, (int) ProcessHandle.current().pid())
-        .putLong(RingFormat.SLOT_BYTES_OFFSET, slotBytes);
+    Ring ring = kept != null ? kept : Ring.create(slotBytes);
+    MappedByteBuffer map = ring.map();
     long samples = 0;
+    boolean whole = false;
     try {
       Iterator<SampleBatch> it = stub.withDeadlineAfter(1, TimeUnit.HOURS).streamEpoch(
-          request.toBuilder().setSharedMemory(SharedMemoryOffer.newBuilder()
-              .setPath(path.toString()).setSlots(SLOTS).setSlotBytes(slotBytes)
-              .setNonce(ByteString.copyFrom(nonce)).setSlot(-1)).build());
+          request.toBuilder().setSharedMemory(ring.offer()).build());
       long touched = 0;
       while (it.hasNext()) {
         SampleBatch b = it.next();
@@ -95,12 +137,14 @@ final class RingViews {
         }
         INT.setRelease(map, RingFormat.stateOffset(at.getSlot()), RingFormat.FREE);
       }
+      whole = true;
       if (touched == Long.MIN_VALUE) {
         System.err.println(touched);
       }
     } finally {
-      MappedBuffers.unmap(map);
-      Files.deleteIfExists(path);
+      if (!whole || KEPT.putIfAbsent(slotBytes, ring) != null) {
+        ring.remove();
+      }
     }
     return samples;
   }

@@ -23,6 +23,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private final Iterator<SampleBatch> messages;
   private final Context.CancellableContext context;
   private final ClientRing ring;
+  private final ClientRings kept;
   private final String whyNot;
   private SampleBatch pending;
   private Batch next;
@@ -30,15 +31,19 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private boolean logged;
 
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context) {
-    this(messages, context, null, "not offered");
+    this(messages, context, null, null, "not offered");
   }
 
-  /** @param ring the ring offered in the request, or null ({@code whyNot} says why) */
+  /**
+   * @param ring the ring offered in the request, or null ({@code whyNot} says why)
+   * @param kept where the ring goes back when the stream ends with OK (null: it is removed)
+   */
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context,
-      ClientRing ring, String whyNot) {
+      ClientRing ring, ClientRings kept, String whyNot) {
     this.messages = messages;
     this.context = context;
     this.ring = ring;
+    this.kept = kept;
     this.whyNot = whyNot;
   }
 
@@ -47,7 +52,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     if (next == null && !closed) {
       next = assemble();
       if (next == null) {
-        close();
+        end(true); // the call ended with OK: no write of the server is in flight
       }
     }
     return next != null;
@@ -147,10 +152,16 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   /** Cancels the call if it is still running, and removes the ring. */
   @Override
   public void close() {
+    end(false);
+  }
+
+  private void end(boolean whole) {
     if (!closed) {
       closed = true;
       context.cancel(null);
-      if (ring != null) {
+      if (ring != null && whole && kept != null) {
+        kept.give(ring);
+      } else if (ring != null) {
         ring.close();
       }
     }

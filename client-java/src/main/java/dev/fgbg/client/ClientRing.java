@@ -12,8 +12,10 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -22,7 +24,8 @@ import java.util.HexFormat;
  * The Java client's shared-memory ring (see {@link RingFormat}): a file in /dev/shm created
  * with mode 0600 and mapped, offered in a StreamEpoch request. Each batch is copied out of its
  * slot once (so that a {@link Batch} stays valid however long it is kept) and the slot is freed
- * at once. Not thread-safe: one stream's iterator uses it.
+ * at once. Offered with {@code keep}: after a stream that ended with OK it may carry the
+ * client's next stream ({@link ClientRings}). Not thread-safe: one stream's iterator uses it.
  */
 final class ClientRing implements AutoCloseable {
   static final Path DIRECTORY = Path.of("/dev/shm");
@@ -34,19 +37,27 @@ final class ClientRing implements AutoCloseable {
   private final int slots;
   private final long slotBytes;
   private final byte[] nonce;
+  private final Object fileKey;
   private MappedByteBuffer map;
 
-  private ClientRing(Path path, int slots, long slotBytes, byte[] nonce, MappedByteBuffer map) {
+  private ClientRing(Path path, int slots, long slotBytes, byte[] nonce, Object fileKey,
+      MappedByteBuffer map) {
     this.path = path;
     this.slots = slots;
     this.slotBytes = slotBytes;
     this.nonce = nonce;
+    this.fileKey = fileKey;
     this.map = map;
+  }
+
+  /** {@code slotBytes} rounded up to a page, as a ring's slots are. */
+  static long rounded(long slotBytes) {
+    return (Math.max(slotBytes, 1) + 4095) / 4096 * 4096;
   }
 
   /** A new ring of {@code slots} slots of at least {@code slotBytes} (rounded to a page). */
   static ClientRing create(int slots, long slotBytes) throws IOException {
-    long slot = (Math.max(slotBytes, 1) + 4095) / 4096 * 4096;
+    long slot = rounded(slotBytes);
     long size = RingFormat.HEADER_BYTES + slots * slot;
     if (size > RingFormat.MAX_FILE_BYTES) {
       throw new IOException("a ring of " + size + " bytes is larger than one mapping");
@@ -68,7 +79,7 @@ final class ClientRing implements AutoCloseable {
       map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
           .putInt(RingFormat.SLOTS_OFFSET, slots).putInt(RingFormat.PID_OFFSET, (int) pid)
           .putLong(RingFormat.SLOT_BYTES_OFFSET, slot);
-      return new ClientRing(path, slots, slot, nonce, map);
+      return new ClientRing(path, slots, slot, nonce, fileKey(path), map);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
@@ -89,7 +100,33 @@ final class ClientRing implements AutoCloseable {
 
   SharedMemoryOffer offer() {
     return SharedMemoryOffer.newBuilder().setPath(path.toString()).setSlots(slots)
-        .setSlotBytes(slotBytes).setNonce(ByteString.copyFrom(nonce)).setSlot(-1).build();
+        .setSlotBytes(slotBytes).setNonce(ByteString.copyFrom(nonce)).setSlot(-1).setKeep(true)
+        .build();
+  }
+
+  /**
+   * Whether the ring may carry another stream: mapped, every slot free, and the file at its path
+   * still the one mapped (a server that does not know {@code keep} removes it).
+   */
+  boolean reusable() {
+    if (map == null) {
+      return false;
+    }
+    for (int s = 0; s < slots; s++) {
+      if ((int) INT.getAcquire(map, RingFormat.stateOffset(s)) != RingFormat.FREE) {
+        return false;
+      }
+    }
+    try {
+      return fileKey != null && fileKey.equals(fileKey(path));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
   }
 
   /** A copy of {@code length} bytes at {@code offset} in {@code slot}. */

@@ -54,6 +54,7 @@ public final class FgbgClient implements AutoCloseable {
   private final String sharedMemoryOff;
   private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
   private static final int RING_SLOTS = 4;
+  private final ClientRings rings = new ClientRings();
   private final CallCredentials token;
 
   private FgbgClient(Builder b) {
@@ -82,8 +83,7 @@ public final class FgbgClient implements AutoCloseable {
   }
 
   private FgbgGrpc.FgbgBlockingStub unary() {
-    return stub(deadline)
-        .withMaxInboundMessageSize(maxInboundBytes);
+    return stub(deadline).withMaxInboundMessageSize(maxInboundBytes);
   }
 
   public List<DatasetSummary> listDatasets() {
@@ -121,9 +121,8 @@ public final class FgbgClient implements AutoCloseable {
     String whyNot = sharedMemoryOff;
     if (whyNot == null && !request.hasSharedMemory()) {
       try {
-        ring = ClientRing.create(RING_SLOTS,
-            RingChoice.slotBytes(described.computeIfAbsent(request.getDataset(), this::describe),
-                request));
+        ring = rings.take(RING_SLOTS, RingChoice.slotBytes(
+            described.computeIfAbsent(request.getDataset(), this::describe), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (IOException | RuntimeException e) {
         // Describe failed (the stream says why) or no ring could be made: the network it is.
@@ -134,7 +133,7 @@ public final class FgbgClient implements AutoCloseable {
     ClientRing offered = ring;
     String why = whyNot;
     return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes).streamEpoch(r),
-        (it, ctx) -> new BatchIterator(it, ctx, offered, why));
+        (it, ctx) -> new BatchIterator(it, ctx, offered, rings, why));
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
@@ -182,6 +181,7 @@ public final class FgbgClient implements AutoCloseable {
 
   @Override
   public void close() {
+    rings.close();
     if (ownsChannel) {
       channel.shutdownNow();
       try {

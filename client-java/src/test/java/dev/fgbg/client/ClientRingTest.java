@@ -67,7 +67,8 @@ class ClientRingTest {
   }
 
   @Test
-  void aLocalTargetGetsTheSameBytesThroughSharedMemoryAndLeavesNoRing() throws Exception {
+  void aLocalTargetGetsTheSameBytesThroughSharedMemoryAndLeavesNoRingOnceClosed()
+      throws Exception {
     StreamStats stats = server.server().stats();
     long accepted = stats.ringsAccepted();
     String network;
@@ -80,6 +81,26 @@ class ClientRingTest {
     }
     assertEquals(accepted + 1, stats.ringsAccepted());
     assertEquals(List.of(), myRings());
+  }
+
+  @Test
+  void aStreamThatEndsKeepsItsRingForTheClientsNextStream() throws Exception {
+    String network;
+    try (FgbgClient plain = client(server, false)) {
+      network = digest(plain);
+    }
+    StreamStats stats = server.server().stats();
+    long accepted = stats.ringsAccepted();
+    try (FgbgClient c = client(server, true)) {
+      assertEquals(network, digest(c));
+      List<Path> first = myRings();
+      assertEquals(1, first.size(), "kept after the stream");
+      assertEquals(network, digest(c));
+      assertEquals(network, digest(c));
+      assertEquals(first, myRings(), "the same ring carried every stream");
+      assertEquals(accepted + 3, stats.ringsAccepted());
+    }
+    assertEquals(List.of(), myRings(), "closing the client removes its kept rings");
   }
 
   @Test
@@ -104,7 +125,7 @@ class ClientRingTest {
       assertEquals(40, it.next().size());
       assertEquals(1, myRings().size());
       it.close();
-      assertEquals(List.of(), myRings());
+      assertEquals(List.of(), myRings(), "a stream closed early never gives its ring back");
     }
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Rings a client keeps across GetSamples calls, mapped once and kept mapped between its calls.
- * Mapping a ring per reply made the server fault on every page of every reply's slot; a kept
- * mapping faults once. Each call leases the ring: the file at the offer's path is checked again
+ * Rings a client keeps across its calls (GetSamples rings, and stream rings offered with keep),
+ * mapped once and kept mapped between its calls. Mapping a ring per reply (or per stream) made
+ * the server fault on every page of every reply's slot; a kept mapping faults once. Each call leases the ring: the file at the offer's path is checked again
  * ({@link RingChecks}: a regular file of the server's user, the offer's size), and a file that is
  * another one now (another inode), or a mapping that met a fault, is replaced by a fresh mapping.
  * A ring not leased for {@code idle} is unmapped at the next {@link #sweep} or lease, once no
@@ -34,6 +34,8 @@ public final class KeptRings implements AutoCloseable {
     int leases;
     long lastUsed;
     boolean retired;
+    /** Remove the file too once unmapped: its client is gone. */
+    boolean remove;
 
     Kept(SharedRing ring) {
       this.ring = ring;
@@ -62,6 +64,20 @@ public final class KeptRings implements AutoCloseable {
         closed = true;
         kept.leases--;
         kept.lastUsed = ticker.read();
+        unmapIfDone(kept);
+      }
+    }
+
+    /**
+     * Closes the lease and lets the ring go for good: unmapped and its file removed (if its path
+     * still names it) once no call holds it. For a ring whose client has died.
+     */
+    public void closeRemoving() {
+      synchronized (KeptRings.this) {
+        kept.remove = true;
+        KeptRings.this.kept.values().remove(kept);
+        kept.retired = true;
+        close();
         unmapIfDone(kept);
       }
     }
@@ -168,7 +184,11 @@ public final class KeptRings implements AutoCloseable {
 
   private static void unmapIfDone(Kept k) {
     if (k.retired && k.leases == 0) {
-      k.ring.unmap();
+      if (k.remove) {
+        k.ring.close(); // unmaps and removes the file
+      } else {
+        k.ring.unmap();
+      }
     }
   }
 

@@ -105,6 +105,15 @@ public final class SharedRing implements AutoCloseable {
     return fault != null;
   }
 
+  /** The process id the client wrote in the header, or 0 when it cannot be read. */
+  public long ownerPid() {
+    try {
+      return Integer.toUnsignedLong(guarded(() -> map.getInt(RingFormat.PID_OFFSET)));
+    } catch (FgbgException e) {
+      return 0;
+    }
+  }
+
   /** Bytes mapped: the header and every slot. */
   public long fileBytes() {
     return RingFormat.HEADER_BYTES + slots * slotBytes;

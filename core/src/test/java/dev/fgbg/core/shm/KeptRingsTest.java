@@ -53,6 +53,22 @@ class KeptRingsTest {
   }
 
   @Test
+  void aRingWhoseClientDiedIsRemovedOnceNoCallHoldsIt() throws Exception {
+    RingOffer offer = TestRings.create(dir, "orphan", 2, SLOT);
+    try (KeptRings rings = rings(4)) {
+      KeptRings.Lease stream = rings.lease(offer);
+      KeptRings.Lease other = rings.lease(offer);
+      assertEquals(ProcessHandle.current().pid(), stream.ring().ownerPid(), "from the header");
+      stream.closeRemoving();
+      assertEquals(0, rings.size(), "no later call finds it");
+      assertTrue(Files.exists(offer.path()) && other.ring().isFree(0), "held by another call");
+      other.close();
+      assertUnmapped(other.ring());
+      assertTrue(Files.notExists(offer.path()), "removed once the last call let go");
+    }
+  }
+
+  @Test
   void aFileReplacedAtThePathIsMappedAfreshAndTheOldMappingGoesWhenItsCallLetsGo()
       throws Exception {
     RingOffer offer = TestRings.create(dir, "replaced", 2, SLOT);

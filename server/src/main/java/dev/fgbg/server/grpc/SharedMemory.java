@@ -6,6 +6,7 @@ import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.shm.KeptRings;
 import dev.fgbg.core.shm.RingOffer;
+import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.v1.SampleBatch;
@@ -29,8 +30,11 @@ import java.util.logging.Logger;
 final class SharedMemory {
   private static final Logger LOG = Logger.getLogger(SharedMemory.class.getName());
 
-  /** A ring accepted for a stream: mapped, and its bytes taken from the budget. */
-  record Held(SharedRing ring, long charged) {}
+  /**
+   * A ring accepted for a stream: mapped (kept across the client's streams when it offered to
+   * keep the ring: {@code lease} is then that mapping's), and its bytes taken from the budget.
+   */
+  record Held(SharedRing ring, KeptRings.Lease lease, long charged) {}
 
   /** GetSamples rings kept mapped between a client's calls, and for how long unused. */
   private static final int KEPT_RINGS = 64;
@@ -64,15 +68,23 @@ final class SharedMemory {
    * the network path then waits for the budget chunk by chunk as any stream does).
    */
   Held acceptStream(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
-    SharedRing ring = SharedRing.open(offer(offer, batchBytes), directory);
+    RingOffer o = offer(offer, batchBytes);
+    // A ring the client keeps for its next stream stays mapped here too, so that neither side
+    // faults on its pages again.
+    KeptRings.Lease lease = offer.getKeep() ? kept.lease(o) : null;
+    SharedRing ring = lease != null ? lease.ring() : SharedRing.open(o, directory);
     long bytes = ring.fileBytes();
     if (bytes > budget.capacity() || !budget.tryAcquire(bytes)) {
-      ring.unmap();
+      if (lease != null) {
+        lease.close();
+      } else {
+        ring.unmap();
+      }
       throw new RingRefusedException(String.format(Locale.ROOT, "a ring of %d MiB does"
           + " not fit the memory budget now (%d of %d MiB in use; --memory-budget-mb)",
           bytes >> 20, budget.used() >> 20, budget.capacity() >> 20));
     }
-    return new Held(ring, bytes);
+    return new Held(ring, lease, bytes);
   }
 
   /**
@@ -154,9 +166,19 @@ final class SharedMemory {
         offer.getNonce().toByteArray(), offer.getSlot());
   }
 
-  /** The stream has ended: unmap, remove the file, give the bytes back. */
+  /**
+   * The stream has ended: give the bytes back, and unmap and remove the file, or, for a ring the
+   * client keeps, let the kept mapping be (the file is the client's), unless the client is gone
+   * (killed mid-stream): then nobody else will remove it.
+   */
   void release(Held held) {
-    held.ring().close();
+    if (held.lease() != null && RingReaper.processAlive(held.ring().ownerPid())) {
+      held.lease().close();
+    } else if (held.lease() != null) {
+      held.lease().closeRemoving();
+    } else {
+      held.ring().close();
+    }
     budget.release(held.charged());
   }
 

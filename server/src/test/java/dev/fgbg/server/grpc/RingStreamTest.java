@@ -130,6 +130,43 @@ class RingStreamTest {
   }
 
   @Test
+  void aKeptRingStaysTheClientsAndCarriesItsNextStreamsWithTheSameBytes() throws Exception {
+    String network = FgbgServiceTest.digest(
+        list(stub(server).streamEpoch(epoch().build())));
+    RingOffer r = TestRings.create(rings, "kept", 3, slotBytes(7));
+    SharedMemoryOffer keep = offer(r, -1).toBuilder().setKeep(true).build();
+    try (FileChannel ch = TestRings.open(r)) {
+      for (int stream = 0; stream < 3; stream++) {
+        SampleDigest d = new SampleDigest();
+        Iterator<SampleBatch> it = stub(server).streamEpoch(epoch().setSharedMemory(keep)
+            .build());
+        int batches = 0;
+        while (it.hasNext()) {
+          SampleBatch b = it.next();
+          assertEquals(batches % 3, b.getSharedMemory().getSlot(), "slots in ring order");
+          addAndFree(d, ch, r, b);
+          batches++;
+        }
+        assertEquals(10, batches);
+        assertEquals(network, d.hex(), "stream " + stream + " on the kept ring");
+        assertTrue(Files.exists(r.path()), "the server leaves a kept ring in place");
+        assertEquals(0, server.server().budget().used(), "charged only while streaming");
+      }
+      // A cancelled stream leaves it too: the client decides (and does not reuse it).
+      StreamStats stats = server.server().stats();
+      long cancelled = stats.streamsCancelled();
+      Context.CancellableContext call = Context.current().withCancellation();
+      Iterator<SampleBatch> it = call.call(() -> stub(server).streamEpoch(epoch()
+          .setSharedMemory(keep).build()));
+      assertEquals(0, it.next().getSharedMemory().getSlot());
+      call.cancel(null);
+      assertTrue(stats.await(() -> stats.streamsCancelled() > cancelled, WAIT));
+      assertTrue(Files.exists(r.path()));
+    }
+    Files.delete(r.path());
+  }
+
+  @Test
   void aClientThatFreesNoSlotHoldsAtMostItsRing() throws Exception {
     RingOffer r = TestRings.create(rings, "slow", 3, slotBytes(7));
     FileChannel ch = TestRings.open(r);

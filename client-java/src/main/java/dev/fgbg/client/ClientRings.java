@@ -1,0 +1,67 @@
+package dev.fgbg.client;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A client's stream rings kept for its next streams: a stream offers its ring with {@code keep},
+ * the ring comes back here when the stream ended with OK, and a later stream of the same shape
+ * takes it instead of a new file (a new ring's every page faults in again, in the server as it
+ * writes and here as the client reads). At most {@link #MOST} are kept; {@link #close} removes
+ * them.
+ */
+final class ClientRings implements AutoCloseable {
+  static final int MOST = 8;
+
+  private final Deque<ClientRing> idle = new ArrayDeque<>();
+
+  /** A kept ring of {@code slots} slots of {@code slotBytes} (rounded up), else a new one. */
+  ClientRing take(int slots, long slotBytes) throws IOException {
+    long size = ClientRing.rounded(slotBytes);
+    List<ClientRing> gone = new ArrayList<>();
+    ClientRing found = null;
+    synchronized (this) {
+      for (ClientRing r : idle) {
+        if (r.slots() == slots && r.slotBytes() == size) {
+          if (r.reusable()) {
+            found = r;
+            break;
+          }
+          gone.add(r);
+        }
+      }
+      idle.removeAll(gone);
+      idle.remove(found);
+    }
+    gone.forEach(ClientRing::close);
+    return found != null ? found : ClientRing.create(slots, slotBytes);
+  }
+
+  /** Keeps {@code ring}, whose stream ended with OK, for a later stream; else removes it. */
+  void give(ClientRing ring) {
+    synchronized (this) {
+      if (ring.reusable() && idle.size() < MOST) {
+        idle.add(ring);
+        return;
+      }
+    }
+    ring.close();
+  }
+
+  synchronized int size() {
+    return idle.size();
+  }
+
+  @Override
+  public void close() {
+    List<ClientRing> all;
+    synchronized (this) {
+      all = new ArrayList<>(idle);
+      idle.clear();
+    }
+    all.forEach(ClientRing::close);
+  }
+}
