@@ -69,8 +69,30 @@ public final class KeptRings implements AutoCloseable {
     }
 
     /**
+     * Closes the lease at the end of a stream: the ring stays mapped for the client's next one,
+     * unless its client is gone (the pid in its header: killed mid-stream, nobody else will
+     * remove the file) or its file no longer is at its path (the client removed it and will not
+     * offer it again): then it goes now ({@link #closeRemoving}).
+     */
+    public void closeAfterStream() {
+      SharedRing ring = kept.ring;
+      boolean orphaned;
+      try {
+        orphaned = !RingReaper.processAlive(ring.ownerPid())
+            || !Objects.equals(RingChecks.file(ring.path(), ring.fileBytes()), ring.fileKey());
+      } catch (RingRefusedException e) {
+        orphaned = true;
+      }
+      if (orphaned) {
+        closeRemoving();
+      } else {
+        close();
+      }
+    }
+
+    /**
      * Closes the lease and lets the ring go for good: unmapped and its file removed (if its path
-     * still names it) once no call holds it. For a ring whose client has died.
+     * still names it) once no call holds it.
      */
     public void closeRemoving() {
       synchronized (KeptRings.this) {

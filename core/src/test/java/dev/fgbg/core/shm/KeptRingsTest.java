@@ -29,6 +29,13 @@ class KeptRingsTest {
     return new KeptRings(dir, max, IDLE, now::get);
   }
 
+  /** The pid of a process that has exited. */
+  private static long deadPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
+  }
+
   private static void assertUnmapped(SharedRing ring) {
     FgbgException e = assertThrows(FgbgException.class, () -> ring.isFree(0));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
@@ -53,18 +60,27 @@ class KeptRingsTest {
   }
 
   @Test
-  void aRingWhoseClientDiedIsRemovedOnceNoCallHoldsIt() throws Exception {
+  void aStreamsRingIsKeptUnlessItsClientDiedOrRemovedItsFile() throws Exception {
     RingOffer offer = TestRings.create(dir, "orphan", 2, SLOT);
     try (KeptRings rings = rings(4)) {
       KeptRings.Lease stream = rings.lease(offer);
       KeptRings.Lease other = rings.lease(offer);
       assertEquals(ProcessHandle.current().pid(), stream.ring().ownerPid(), "from the header");
-      stream.closeRemoving();
-      assertEquals(0, rings.size(), "no later call finds it");
-      assertTrue(Files.exists(offer.path()) && other.ring().isFree(0), "held by another call");
+      stream.closeAfterStream();
+      assertEquals(1, rings.size(), "its client (this process) is alive, its file in place");
+      stream = rings.lease(offer);
+      Files.delete(offer.path());
+      stream.closeAfterStream();
+      assertEquals(0, rings.size(), "the client removed its file: no later call will offer it");
+      assertTrue(other.ring().isFree(0), "still mapped for another call holding it");
       other.close();
       assertUnmapped(other.ring());
-      assertTrue(Files.notExists(offer.path()), "removed once the last call let go");
+    }
+    RingOffer dead = TestRings.create(dir, "dead", 2, SLOT, deadPid());
+    try (KeptRings rings = rings(4)) {
+      rings.lease(dead).closeAfterStream();
+      assertEquals(0, rings.size());
+      assertTrue(Files.notExists(dead.path()), "its client is gone: the file is removed");
     }
   }
 

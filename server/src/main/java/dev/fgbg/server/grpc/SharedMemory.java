@@ -6,7 +6,6 @@ import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.shm.KeptRings;
 import dev.fgbg.core.shm.RingOffer;
-import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.core.shm.RingRefusedException;
 import dev.fgbg.core.shm.SharedRing;
 import dev.fgbg.v1.SampleBatch;
@@ -169,13 +168,11 @@ final class SharedMemory {
   /**
    * The stream has ended: give the bytes back, and unmap and remove the file, or, for a ring the
    * client keeps, let the kept mapping be (the file is the client's), unless the client is gone
-   * (killed mid-stream): then nobody else will remove it.
+   * or has removed the file ({@link KeptRings.Lease#closeAfterStream}).
    */
   void release(Held held) {
-    if (held.lease() != null && RingReaper.processAlive(held.ring().ownerPid())) {
-      held.lease().close();
-    } else if (held.lease() != null) {
-      held.lease().closeRemoving();
+    if (held.lease() != null) {
+      held.lease().closeAfterStream();
     } else {
       held.ring().close();
     }
