@@ -9,7 +9,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import java.io.FilterOutputStream;
@@ -19,12 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -37,20 +34,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DiskFullTest {
   /** 224x224: a shard is larger than a writer's buffer, so writes fail mid-shard. */
   private static final Dataset D = TestDatasets.builtin();
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
 
   private static ExportJob job(ExportFormat f) {
     return new ExportJob(D, 3, 0, 160, Outputs.all(D), f, "full", false, 25, 95, false);
@@ -66,7 +54,7 @@ class DiskFullTest {
     }
     try {
       ExportRoot root = new ExportRoot(disk.dir().resolve("root"));
-      Exporter exporter = new Exporter(root, pool, 4, Ticker.systemTicker());
+      Exporter exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
       long before = disk.free();
       Path filler = disk.dir().resolve("filler");
       for (int round = 0; round < 3; round++) {
@@ -112,7 +100,7 @@ class DiskFullTest {
         plan.prepareManifest();
         plan.prepareLayout();
         IOException e = assertThrows(IOException.class,
-            () -> plan.write(0, pool, 4, () -> false, (n, b) -> { }));
+            () -> plan.write(0, POOL.get(), 4, () -> false, (n, b) -> { }));
         assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
       }
       assertEquals(List.of(), openFilesUnder(dest), "no descriptor left open");

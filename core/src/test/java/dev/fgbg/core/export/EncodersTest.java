@@ -88,9 +88,11 @@ class EncodersTest {
     byte[] h = Encoders.npyHeader("|u1", 10, 224, 224, 3);
     assertEquals(0, h.length % 64);
     String text = new String(h, 10, h.length - 10, StandardCharsets.US_ASCII);
-    assertTrue(text.startsWith("{'descr': '|u1', 'fortran_order': False, 'shape': (10, 224, 224, 3), }"));
+    assertTrue(text.startsWith(
+        "{'descr': '|u1', 'fortran_order': False, 'shape': (10, 224, 224, 3), }"));
     assertTrue(text.endsWith("\n"));
     assertEquals(h.length - 10, (h[8] & 0xff) | (h[9] & 0xff) << 8);
-    assertTrue(new String(Encoders.npyHeader("<f2", 7), StandardCharsets.US_ASCII).contains("(7,)"));
+    assertTrue(new String(Encoders.npyHeader("<f2", 7), StandardCharsets.US_ASCII)
+        .contains("(7,)"));
   }
 }

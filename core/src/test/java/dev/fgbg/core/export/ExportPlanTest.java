@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.v1.ExportManifest;
@@ -15,11 +14,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,20 +26,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ExportPlanTest {
   private static final Dataset D = TestDatasets.tiny();
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
 
   /** A local folder seen as a store without offset writes, with a writer tag. */
   private static ExportStore remote(Path dir) throws IOException {
@@ -70,7 +58,7 @@ class ExportPlanTest {
     plan.prepareLayout();
     for (int k = 0; k < plan.shardCount(); k++) {
       if (!plan.intact(k, m.getShards(k))) {
-        m.setShards(k, plan.write(k, pool, 4, () -> false, (n, b) -> { }));
+        m.setShards(k, plan.write(k, POOL.get(), 4, () -> false, (n, b) -> { }));
       }
     }
     if (!m.getComplete() || !plan.finalFilesIntact(m)) {
@@ -84,7 +72,7 @@ class ExportPlanTest {
   @EnumSource(ExportFormat.class)
   void aStoreWithoutOffsetWritesGivesTheServersFilesAndManifest(ExportFormat f)
       throws Exception {
-    Exporter server = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4,
+    Exporter server = new Exporter(new ExportRoot(tmp.resolve("root")), POOL.get(), 4,
         Ticker.systemTicker());
     ExportManifest expected = server.run(job(f, "x"), p -> { }, () -> false);
     Path mine = tmp.resolve("mine/x");
@@ -124,7 +112,7 @@ class ExportPlanTest {
     ExportStore store = remote(dir);
     ExportPlan plan = new ExportPlan(job(f, "p"), store);
     ExportManifest.Builder m = plan.prepareManifest();
-    var rec = plan.write(1, pool, 2, () -> false, (n, by) -> { });
+    var rec = plan.write(1, POOL.get(), 2, () -> false, (n, by) -> { });
     assertTrue(plan.intact(1, rec), "a written part verifies before any join");
     assertFalse(Files.exists(dir.resolve("images.npy")));
     byte[] part = Files.readAllBytes(dir.resolve(NpyLayout.PARTS + "/images.npy/shard-000001"));

@@ -9,33 +9,21 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ExportSpaceTest {
   private static final Dataset D = TestDatasets.tiny(); // 120 samples, 32x32
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
 
   private static ExportJob job(ExportFormat f, String dest, long end) {
     return new ExportJob(D, 1, 0, end, Outputs.all(D), f, dest, false, 25, 95, false);
@@ -46,7 +34,7 @@ class ExportSpaceTest {
     long raw = 32 * 32 * 6;
     assertEquals(120 * (raw + ExportSpace.TABLES_PER_SAMPLE) + 65_536,
         ExportSpace.estimate(job(ExportFormat.NPY, "n", 120)));
-    Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4,
+    Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), POOL.get(), 4,
         Ticker.systemTicker());
     for (ExportFormat f : ExportFormat.values()) {
       e.run(job(f, f.id(), 120), p -> { }, () -> false);
@@ -59,7 +47,7 @@ class ExportSpaceTest {
   void quotasRefuseAnExportBeforeItWritesNamingTheFlag() throws Exception {
     ExportRoot root = new ExportRoot(tmp.resolve("root"));
     long one = ExportSpace.estimate(job(ExportFormat.NPY, "a", 60));
-    Exporter e = new Exporter(root, pool, 4, Ticker.systemTicker(),
+    Exporter e = new Exporter(root, POOL.get(), 4, Ticker.systemTicker(),
         new ExportLimits(one, one + one / 2));
     FgbgException big = assertThrows(FgbgException.class,
         () -> e.run(job(ExportFormat.NPY, "big", 120), p -> { }, () -> false));
@@ -88,7 +76,7 @@ class ExportSpaceTest {
       Dataset d = disk != null ? D : TestDatasets.builtin();
       ExportJob j = new ExportJob(d, 1, 0, d.size(), Outputs.all(d), ExportFormat.NPY, "x",
           false, 25, 95, false);
-      Exporter e = new Exporter(root, pool, 4, Ticker.systemTicker());
+      Exporter e = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
       FgbgException x = assertThrows(FgbgException.class, () -> e.run(j, p -> { }, () -> false));
       assertEquals(FgbgException.Reason.FAILED_PRECONDITION, x.reason());
       String m = x.getMessage();

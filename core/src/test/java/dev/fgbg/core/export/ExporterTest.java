@@ -15,7 +15,6 @@ import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Foreground;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -49,17 +47,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class ExporterTest {
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
   private static final Dataset D = TestDatasets.tiny(); // 4 bg x 5 fg x 2 x 3 = 120, 32x32
   private static final long SEED = 7;
 
@@ -67,19 +65,10 @@ class ExporterTest {
   Path tmp;
   private Exporter exporter;
 
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
-
   @BeforeEach
   void setUp() {
-    exporter = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4, Ticker.systemTicker());
+    exporter = new Exporter(new ExportRoot(tmp.resolve("root")), POOL.get(), 4,
+        Ticker.systemTicker());
   }
 
   private static ExportJob job(ExportFormat f, String dest, long start, long end) {
@@ -339,7 +328,8 @@ class ExporterTest {
     int[] skipped = {0};
     ExportManifest resumed = exporter.run(j, p -> skipped[0] = p.shardsSkipped(), () -> false);
     assertEquals(whole.getDigest(), resumed.getDigest());
-    assertEquals(FileTrees.tree(dir("whole")), FileTrees.tree(dir("resumed")), f + ": resumed files differ");
+    assertEquals(FileTrees.tree(dir("whole")), FileTrees.tree(dir("resumed")),
+        f + ": resumed files differ");
     int complete = (int) partial.getShardsList().stream().filter(x -> x.getComplete()).count();
     assertEquals(complete, skipped[0], "complete shards were skipped, not redone");
   }

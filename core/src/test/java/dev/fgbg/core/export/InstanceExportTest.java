@@ -8,7 +8,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.BuiltinWorld;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.render.RenderedBatch;
@@ -27,14 +26,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import javax.imageio.ImageIO;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Instance ids asked for by name: rendered ids are the core's (the scene path's), and every
@@ -46,20 +43,11 @@ class InstanceExportTest {
           .distractors(0, 1).maxOcclusion(0.9).build()).build());
   private static final long SEED = 11;
   private static final int N = 48;
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
 
   /** Sample {@code i}'s ids as the core renders them for one sample alone. */
   private static byte[] coreIds(Dataset d, long i) {
@@ -122,7 +110,7 @@ class InstanceExportTest {
   }
 
   private ExportManifest export(ExportFormat f, String dest) {
-    Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4,
+    Exporter e = new Exporter(new ExportRoot(tmp.resolve("root")), POOL.get(), 4,
         Ticker.systemTicker());
     return e.run(new ExportJob(SCENE, SEED, 0, N, Outputs.all(SCENE).withInstances(), f, dest,
         false, 16, 95, false), p -> { }, () -> false);

@@ -13,7 +13,6 @@ import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
@@ -32,16 +31,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,27 +47,18 @@ class SelectionExportTest {
   private static final Dataset D = TestDatasets.tiny(); // 4 bg x 5 fg x 2 x 3 = 120, 32x32
   private static final long SEED = 7;
   private static final Selection SAMPLE = Selection.of(120, "tiny", 0, 120, 1, 30, SEED);
-  private static ExecutorService pool;
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
 
   @TempDir
   Path tmp;
-
-  @BeforeAll
-  static void startPool() {
-    pool = NamedThreads.fixedPool("test-worker", 2);
-  }
-
-  @AfterAll
-  static void stopPool() {
-    pool.shutdownNow();
-  }
 
   private static ExportJob job(ExportFormat f, String dest, Selection s) {
     return new ExportJob(D, SEED, s, Outputs.all(D), f, dest, false, 8, 95, false);
   }
 
   private Exporter exporter() {
-    return new Exporter(new ExportRoot(tmp.resolve("root")), pool, 4, Ticker.systemTicker());
+    return new Exporter(new ExportRoot(tmp.resolve("root")), POOL.get(), 4, Ticker.systemTicker());
   }
 
   private Path dir(String dest) {
