@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -25,15 +26,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "client-python-stub"))
 
 
-def start_server():
-    proc = subprocess.Popen(["java", "-jar", os.path.join(ROOT, "server/target/fgbg-server.jar"),
-                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+def start_server(jar=None):
+    """A server of `jar` (default: this tree's) on a free port: (process, target). Its log is
+    read on a thread from then on, so that it never fills the pipe."""
+    jar = jar or os.path.join(ROOT, "server/target/fgbg-server.jar")
+    proc = subprocess.Popen(["java", "-jar", jar, "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
         m = re.search(r"listening on [^:]+:(\d+)", line)
         if m:
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
             return proc, "127.0.0.1:" + m.group(1)
-    raise RuntimeError("server did not start")
+    raise RuntimeError("%s: the server exited before listening" % jar)
 
 
 def cpu_seconds(pid=None):

@@ -8,30 +8,18 @@ bench_client.bench_map_style), and stops it.
 """
 import argparse
 import os
-import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "client-python-stub"))
 sys.path.insert(0, HERE)
 
-from bench_client import bench_map_style  # noqa: E402
+from bench_client import bench_map_style, start_server  # noqa: E402
 
 
 def measure(jar: str) -> float:
-    server = subprocess.Popen(["java", "-jar", jar, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server, target = start_server(jar)
     try:
-        port = None
-        for line in server.stdout:
-            m = re.search(r"listening on [^:]+:(\d+)", line)
-            if m:
-                port = m.group(1)
-                break
-        if port is None:
-            raise SystemExit(f"{jar}: the server exited before listening")
-        target = f"localhost:{port}"
         bench_map_style(target, 3000, 64, 0)
         return bench_map_style(target, 12000, 64, 0)
     finally:

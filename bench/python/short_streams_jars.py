@@ -12,22 +12,15 @@ a new file.
 """
 import argparse
 import os
-import re
-import subprocess
 import sys
-import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "client-python-stub"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "client-python-stub"))
+sys.path.insert(0, HERE)
 
 import fgbg  # noqa: E402
-
-
-def server_cpu(pid: int) -> float:
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from bench_client import cpu_seconds, start_server  # noqa: E402
 
 
 def stream(c: fgbg.Client, samples: int) -> int:
@@ -39,26 +32,16 @@ def stream(c: fgbg.Client, samples: int) -> int:
 
 
 def measure(jar: str, streams: int, samples: int) -> tuple:
-    server = subprocess.Popen(["java", "-jar", jar, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server, target = start_server(jar)
     try:
-        port = None
-        for line in server.stdout:
-            m = re.search(r"listening on [^:]+:(\d+)", line)
-            if m:
-                port = m.group(1)
-                break
-        if port is None:
-            raise SystemExit(f"{jar}: the server exited before listening")
-        threading.Thread(target=lambda: server.stdout.read(), daemon=True).start()
-        with fgbg.Client(f"127.0.0.1:{port}") as c:
+        with fgbg.Client(target) as c:
             for _ in range(2):
                 stream(c, samples)
-            cpu0 = server_cpu(server.pid)
+            cpu0 = cpu_seconds(server.pid)
             t0 = time.perf_counter()
             got = sum(stream(c, samples) for _ in range(streams))
             wall = time.perf_counter() - t0
-            return got / wall, (server_cpu(server.pid) - cpu0) / got * 1e6
+            return got / wall, (cpu_seconds(server.pid) - cpu0) / got * 1e6
     finally:
         server.terminate()
         server.wait()
