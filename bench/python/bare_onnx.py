@@ -61,9 +61,8 @@ def main() -> int:
         return ort.InferenceSession(args.model, so, providers=providers)
 
     count = max(1, min(args.sessions, args.threads))
-    # Session i's share of the threads, the first ones taking the rest (OnnxSessions.share).
-    sessions = [open_session(max(1, args.threads // count + (1 if i < args.threads % count else 0)))
-                for i in range(count)]
+    # Every session's share of the threads alike (OnnxSessions.share).
+    sessions = [open_session(max(1, args.threads // count)) for _ in range(count)]
     shape = [int(d) for d in args.shape.split(",")]
     feed = {args.input_name: np.fromfile(args.input, dtype=np.float32).reshape(shape)}
     for session in sessions:

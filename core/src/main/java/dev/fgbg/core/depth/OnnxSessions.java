@@ -32,9 +32,9 @@ public final class OnnxSessions {
   /** A model's sessions and where they run ("cpu" or "cuda"). */
   record Opened(List<OrtSession> sessions, String device) {
     String inWords(int threads) {
-      return sessions.size() == 1 ? "1 session of " + threads
-          + (threads == 1 ? " thread" : " threads")
-          : sessions.size() + " sessions sharing " + threads + " threads";
+      int each = share(threads, sessions.size());
+      return (sessions.size() == 1 ? "1 session of " : sessions.size() + " sessions of ") + each
+          + (each == 1 ? " thread" : " threads") + (sessions.size() == 1 ? "" : " each");
     }
   }
 
@@ -49,7 +49,7 @@ public final class OnnxSessions {
       int threads, int sessions, String how) {
     boolean auto = sessions == OnnxDepthModel.AUTO_SESSIONS;
     int count = Math.min(auto ? 2 : sessions, threads);
-    Opened first = open(env, config, device, share(threads, count, 0), how);
+    Opened first = open(env, config, device, share(threads, count), how);
     // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
     if (auto && first.device().equals("cuda")) {
       count = 1;
@@ -59,7 +59,7 @@ public final class OnnxSessions {
       OnnxDepthModel.Device same = first.device().equals("cuda") ? OnnxDepthModel.Device.CUDA
           : OnnxDepthModel.Device.CPU;
       for (int i = 1; i < count; i++) {
-        all.addAll(open(env, config, same, share(threads, count, i), how).sessions());
+        all.addAll(open(env, config, same, share(threads, count), how).sessions());
       }
     } catch (RuntimeException e) {
       closeAll(all);
@@ -68,9 +68,13 @@ public final class OnnxSessions {
     return new Opened(List.copyOf(all), first.device());
   }
 
-  /** Session {@code i}'s share of {@code threads} among {@code count} (the first get the rest). */
-  static int share(int threads, int count, int i) {
-    return Math.max(1, threads / count + (i < threads % count ? 1 : 0));
+  /**
+   * Each session's share of {@code threads} among {@code count}: the same for every session (a
+   * remainder is left to the renderers), so that a batch runs alike whichever session takes it
+   * (a model whose output depended on its thread count would otherwise vary by session).
+   */
+  static int share(int threads, int count) {
+    return Math.max(1, threads / count);
   }
 
   static void closeAll(List<OrtSession> sessions) {

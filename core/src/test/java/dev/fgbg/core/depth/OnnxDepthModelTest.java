@@ -11,6 +11,7 @@ import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,11 +148,14 @@ class OnnxDepthModelTest {
   }
 
   @Test
-  void sessionsShareTheThreadsTheFirstTakingTheRest() {
-    assertEquals(List.of(2, 1), List.of(OnnxSessions.share(3, 2, 0), OnnxSessions.share(3, 2, 1)));
-    assertEquals(List.of(8, 8), List.of(OnnxSessions.share(16, 2, 0),
-        OnnxSessions.share(16, 2, 1)));
-    assertEquals(1, OnnxSessions.share(1, 1, 0));
+  void sessionsShareTheThreadsEqually() {
+    assertEquals(1, OnnxSessions.share(3, 2), "every session alike; the rest is the renderers'");
+    assertEquals(8, OnnxSessions.share(16, 2));
+    assertEquals(1, OnnxSessions.share(1, 1));
+    assertEquals("2 sessions of 1 thread each", new OnnxSessions.Opened(
+        Collections.nCopies(2, null), "cpu").inWords(3));
+    assertEquals("1 session of 2 threads", new OnnxSessions.Opened(
+        Collections.nCopies(1, null), "cpu").inWords(2));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DepthSettings(OnnxDepthModel.Device.CPU, 2, 0, null, 0, null, -1));
     assertTrue(e.getMessage().contains("sessions"), e.getMessage());

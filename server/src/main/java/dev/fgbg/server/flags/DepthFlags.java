@@ -22,8 +22,9 @@ public final class DepthFlags {
   OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
 
   @Option(names = "--depth-sessions", description = "Sessions of the depth model that run "
-      + "batches at once, sharing the --workers threads. Default: 2 on CPU (two sessions of "
-      + "half the threads keep the cores busier than one), 1 on CUDA or with one thread. Each "
+      + "batches at once, each with an equal share of the --workers threads. Default: 2 on CPU "
+      + "(two sessions of half the threads keep the cores busier than one), 1 on CUDA or with "
+      + "one thread. Each "
       + "session holds its own working memory (about 200 MB for FastDepth at batch 16).")
   int sessions = OnnxDepthModel.AUTO_SESSIONS;
 
