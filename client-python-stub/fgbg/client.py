@@ -73,13 +73,17 @@ class Client:
 
     `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS_CA,
     $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with TLS, mTLS or
-    tokens; `token` overrides its bearer token."""
+    tokens; `token` overrides its bearer token.
+
+    A stream's ring is kept for the client's next stream of the same shape (when the server
+    keeps it too) and removed when the client closes; `ring_pool` (e.g. fgbg.shm.process_pool())
+    keeps them in a pool that outlives the client instead."""
 
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
                  ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
-                 token: Optional[str] = None) -> None:
+                 token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         self.targets = replicas.resolve(
@@ -93,7 +97,9 @@ class Client:
         self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._get_ring: Optional[shm.Ring] = None
-        self._stream_rings = shm.RingPool()
+        # A stream's ring carries the next stream of the same shape once it ended with OK.
+        self._own_rings = ring_pool is None
+        self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
         self._get_path = ""  # "" until the first GetSamples says which path it took
         creds = credentials if credentials is not None else Credentials.from_env()
         if token is not None:
@@ -116,7 +122,8 @@ class Client:
     def close(self) -> None:
         if self._get_ring is not None:
             self._get_ring.close()
-        self._stream_rings.close()
+        if self._own_rings:
+            self._stream_rings.close()
         self._channel.close()
 
     def __enter__(self) -> "Client":
@@ -173,6 +180,8 @@ class Client:
         need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
                                                                    req.depth_dtype))
         ring = self._get_ring
+        if ring is not None and not ring.owned():
+            ring = None  # a forked child's copy of its parent's ring
         if ring is None or (ring.slot_bytes < need and ring.held() == 0):
             if ring is not None:
                 ring.close()

@@ -13,6 +13,7 @@ yielding a batch.
 import logging
 from typing import Any, Dict, Iterator, Optional
 
+from . import shm
 from .batch import Batch
 from .client import Client, FgbgError
 from .replicas import Targets, home, resolve
@@ -44,7 +45,9 @@ class FailoverStream:
             point = after(self._start, self._batches, self._samples)
             if point is None:
                 return
-            client = Client(self.targets[self.replica], **self._options)
+            # Each stream's client is new; the process's pool keeps its ring for the next one.
+            client = Client(self.targets[self.replica],
+                            **dict({"ring_pool": shm.process_pool()}, **self._options))
             try:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):

@@ -106,16 +106,23 @@ class Ring:
         self._owner: Dict[int, object] = {}
         # A ring nobody closed goes with its Ring object, or at exit (a DataLoader worker ends
         # with os._exit: the server's sweep removes those once the process is gone).
-        self._unlink = weakref.finalize(self, _unlink, self.path)
+        self._pid = os.getpid()
+        self._unlink = weakref.finalize(self, _unlink, self.path, self._pid)
 
     def offer(self, slot: int = -1, keep: bool = False) -> Any:
         return pb.SharedMemoryOffer(path=self.path, slots=self.slots, slot_bytes=self.slot_bytes,
                                     nonce=self.nonce, slot=slot, keep=keep)
 
+    def owned(self) -> bool:
+        """Whether this process made the ring (a forked child inherits its parent's: not its to
+        offer, nor to remove)."""
+        return self._pid == os.getpid()
+
     def kept(self) -> bool:
-        """Whether the file at the ring's path is still the one mapped here (a server that does
-        not know `keep` removes it at the end of the stream) and the mapping is open."""
-        if self._mm is None or self._mm.closed:
+        """Whether the ring is this process's, the file at its path is still the one mapped here
+        (a server that does not know `keep` removes it at the end of the stream) and the mapping
+        is open."""
+        if not self.owned() or self._mm is None or self._mm.closed:
             return False
         try:
             st = os.stat(self.path, follow_symlinks=False)
@@ -174,23 +181,34 @@ class Ring:
 
 
 class RingPool:
-    """A client's stream rings kept for its next streams: a ring goes back here when its stream
-    ended with OK, and a later stream of the same slot count and size takes it instead of a new
-    file (a new ring's every page faults in again, in the server as it writes and here as the
-    trainer reads). At most `most` are kept; close() removes them."""
+    """Stream rings kept for later streams (a client's, or a process's: `process_pool()`): a
+    ring goes back here when its stream ended with OK, and a later stream of the same slot count
+    and size takes it instead of a new file (a new ring's every page faults in again, in the
+    server as it writes and here as the trainer reads). At most `most` are kept; close() removes
+    them. A forked child starts with none of its parent's."""
 
     def __init__(self, most: int = POOLED) -> None:
         self._most = most
-        self._idle: List[Ring] = []
         self._lock = threading.Lock()
-        # A DataLoader worker ends with os._exit, which runs no weakref finalizer but does run
-        # multiprocessing's: its kept rings are removed as it exits (and when the pool goes).
-        Finalize(self, _close_all, args=(self._idle,), exitpriority=0)
+        self._idle: List[Ring] = []
+        self._pid = -1
+        self._here()
+
+    def _here(self) -> None:
+        """A fresh list in a new process (a fork's copy of the parent's rings is not its own)."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._idle = []
+            # A DataLoader worker ends with os._exit, which runs no weakref finalizer but does
+            # run multiprocessing's: its kept rings are removed as it exits (and when the pool
+            # goes). Finalize ignores itself in any other process.
+            Finalize(self, _close_all, args=(self._idle,), exitpriority=0)
 
     def take(self, slots: int, slot_bytes: int) -> Optional[Ring]:
         """A kept ring of this shape that can carry a stream now, or None."""
         size = align(slot_bytes, 4096)
         with self._lock:
+            self._here()
             same = [r for r in self._idle if r.slots == slots and r.slot_bytes == size]
             for r in same:
                 self._idle.remove(r)
@@ -206,6 +224,7 @@ class RingPool:
         """Keeps `ring` for a later stream (its last batches may still be alive: a stream takes
         it only once they are gone), else removes it."""
         with self._lock:
+            self._here()
             if ring.kept() and len(self._idle) < self._most:
                 self._idle.append(ring)
                 return
@@ -213,6 +232,7 @@ class RingPool:
 
     def close(self) -> None:
         with self._lock:
+            self._here()
             idle = list(self._idle)
             self._idle.clear()
         _close_all(idle)
@@ -222,12 +242,26 @@ class RingPool:
             return len(self._idle)
 
 
+_PROCESS_POOLS: Dict[int, RingPool] = {}
+
+
+def process_pool() -> RingPool:
+    """This process's pool of stream rings, for streams of short-lived clients (fgbg.failover,
+    the torch datasets): its rings go when the process exits."""
+    pool = _PROCESS_POOLS.get(os.getpid())
+    if pool is None:
+        pool = _PROCESS_POOLS[os.getpid()] = RingPool()
+    return pool
+
+
 def _close_all(rings: List[Ring]) -> None:
     for r in list(rings):
         r.close()
 
 
-def _unlink(path: str) -> None:
+def _unlink(path: str, pid: int) -> None:
+    if pid != os.getpid():
+        return  # a forked child's copy of its parent's ring: the file is the parent's
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -314,3 +314,39 @@ def test_each_dataloader_worker_streams_through_its_own_ring(server):
     assert digest_of(batches).hex() == java_stream_digest(server.target, "--seed", "9",
                                                           "--shuffle")
     assert set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*"))) <= before
+
+
+def test_a_pool_keeps_rings_for_this_process_only():
+    pool = shm.RingPool(most=2)
+    ring = shm.Ring(2, 4096)
+    pool.give(ring)
+    assert len(pool) == 1
+    pid = os.fork()
+    if pid == 0:  # the child: its copy of the parent's ring is neither offered nor removed
+        ok = pool.take(2, 4096) is None and not ring.owned() and not ring.kept()
+        ring.close()
+        pool.close()
+        os._exit(0 if ok and os.path.exists(ring.path) else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.path.exists(ring.path), "the child left the parent's file alone"
+    assert pool.take(2, 4096) is ring, "the parent takes its kept ring again"
+    assert pool.take(2, 4096) is None
+    others = [shm.Ring(2, 4096) for _ in range(3)]
+    for r in others:
+        pool.give(r)
+    assert len(pool) == 2 and not os.path.exists(others[2].path), "at most `most` kept"
+    pool.close()
+    assert not any(os.path.exists(r.path) for r in others)
+    ring.close()
+    assert not os.path.exists(ring.path)
+
+
+def test_short_lived_clients_of_one_process_share_its_pool(server, new_rings):
+    from fgbg.failover import stream_epoch
+
+    for _ in range(3):  # a new Client per stream, as fgbg.failover and the torch datasets make
+        n = sum(len(b) for b in stream_epoch(server.target, seed=3, batch_size=24, limit=96))
+        assert n == 96
+    assert len(new_rings()) == 1, "one ring carried the three streams"
+    assert shm.process_pool() is shm.process_pool()

@@ -50,7 +50,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   @Override
   public boolean hasNext() {
     if (next == null && !closed) {
-      next = assemble();
+      try {
+        next = assemble();
+      } catch (RuntimeException e) {
+        end(false); // a failed call: its ring is removed, whether or not the caller closes this
+        throw e;
+      }
       if (next == null) {
         end(true); // the call ended with OK: no write of the server is in flight
       }

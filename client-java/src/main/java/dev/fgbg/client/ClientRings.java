@@ -17,6 +17,7 @@ final class ClientRings implements AutoCloseable {
   static final int MOST = 8;
 
   private final Deque<ClientRing> idle = new ArrayDeque<>();
+  private boolean closed;
 
   /** A kept ring of {@code slots} slots of {@code slotBytes} (rounded up), else a new one. */
   ClientRing take(int slots, long slotBytes) throws IOException {
@@ -40,10 +41,13 @@ final class ClientRings implements AutoCloseable {
     return found != null ? found : ClientRing.create(slots, slotBytes);
   }
 
-  /** Keeps {@code ring}, whose stream ended with OK, for a later stream; else removes it. */
+  /**
+   * Keeps {@code ring}, whose stream ended with OK, for a later stream; else (also once the
+   * client is closed) removes it.
+   */
   void give(ClientRing ring) {
     synchronized (this) {
-      if (ring.reusable() && idle.size() < MOST) {
+      if (!closed && ring.reusable() && idle.size() < MOST) {
         idle.add(ring);
         return;
       }
@@ -59,6 +63,7 @@ final class ClientRings implements AutoCloseable {
   public void close() {
     List<ClientRing> all;
     synchronized (this) {
+      closed = true;
       all = new ArrayList<>(idle);
       idle.clear();
     }

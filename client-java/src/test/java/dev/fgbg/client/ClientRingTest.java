@@ -1,12 +1,15 @@
 package dev.fgbg.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -101,6 +104,17 @@ class ClientRingTest {
       assertEquals(accepted + 3, stats.ringsAccepted());
     }
     assertEquals(List.of(), myRings(), "closing the client removes its kept rings");
+  }
+
+  @Test
+  void aFailedStreamRemovesItsRingWithoutBeingClosed() throws Exception {
+    try (FgbgClient c = client(server, true)) {
+      BatchIterator it = c.streamEpoch(epoch().toBuilder().setLimit(-1).build());
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, it::hasNext);
+      assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+      assertEquals(List.of(), myRings(), "removed when the call failed");
+      assertEquals(false, it.hasNext());
+    }
   }
 
   @Test

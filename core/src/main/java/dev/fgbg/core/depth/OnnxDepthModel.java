@@ -25,9 +25,9 @@ import java.util.stream.IntStream;
  * sessions of the same model that run batches at once, the threads shared among them: on CPU
  * two sessions of half the threads each keep the cores busier than one session of all of them
  * (a session's threads wait for each other at the end of every operator). Inputs and outputs live
- * in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}): one
- * input slot per session and one more, so that a batch is filled while the others run, and as
- * many output slots, so that one is read while the next runs write the others. With {@code cuda}
+ * in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}): an
+ * input slot per session and two more, so that batches are filled while the others run, and an
+ * output slot per session and one more, so that one is read while the runs write the others. With {@code cuda}
  * the CUDA execution provider is required; with {@code auto} it is tried and a failure falls
  * back to CPU with one log line.
  */
@@ -62,7 +62,7 @@ public final class OnnxDepthModel implements DepthModel {
     this.id = id;
     this.pixels = new PixelInput(config);
     this.post = new DepthPost(config);
-    this.inputs = TensorSlot.pool(runs.slotCount(), env, config.maxBatch(), pixels.rowShape());
+    this.inputs = TensorSlot.pool(runs.inputSlots(), env, config.maxBatch(), pixels.rowShape());
     this.inputSlots = List.copyOf(inputs);
   }
 
@@ -116,7 +116,7 @@ public final class OnnxDepthModel implements DepthModel {
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
           + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s, %s (input %s %s, output %s)",
-          config.name(), w, opened.device(), opened.inWords(threads), in,
+          config.name(), w, opened.device(), opened.inWords(), in,
           Arrays.toString(inInfo.getShape()), out));
       return new OnnxDepthModel(config, env, opened.sessions(), opened.device(), in, out, id,
           outInfo);

@@ -54,8 +54,17 @@ final class OnnxRuns implements AutoCloseable {
     return sessions.size();
   }
 
-  /** Slots a pool needs: one per session running, one filled (or read) meanwhile. */
-  int slotCount() {
+  /**
+   * Slots an input pool needs: one per session running and two for the former (the prepared
+   * batch waiting for a runner and the next one it fills), so that a runner preparing late
+   * requests itself always finds one.
+   */
+  int inputSlots() {
+    return sessions.size() + 2;
+  }
+
+  /** Slots the output pool needs: one per session running, one read meanwhile. */
+  private int outputSlots() {
     return sessions.size() + 1;
   }
 
@@ -84,15 +93,23 @@ final class OnnxRuns implements AutoCloseable {
       try (OrtSession.Result r = session.run(Map.of(inputName, in.tensor(rows)))) {
         OnnxTensor t = (OnnxTensor) r.get(outputName).orElseThrow();
         TensorSlot out = take(pool != null ? pool : learnedOutputs(t.getInfo().getShape()));
-        out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
+        try {
+          out.buffer().put(0, t.getFloatBuffer(), 0, rows * out.rowFloats());
+        } catch (RuntimeException e) {
+          out.release();
+          throw e;
+        }
         return out;
       }
     } catch (OrtException e) {
       throw new IllegalStateException("depth model " + model + " failed: " + e.getMessage(), e);
     } finally {
-      in.release();
-      if (session != null) {
-        idle.add(session);
+      try {
+        if (session != null) {
+          idle.add(session); // first: a failure below must not lose a session
+        }
+      } finally {
+        in.release();
       }
     }
   }
@@ -106,7 +123,7 @@ final class OnnxRuns implements AutoCloseable {
   }
 
   private BlockingQueue<TensorSlot> outputPool(long[] shape) {
-    BlockingQueue<TensorSlot> pool = TensorSlot.pool(slotCount(), env, maxRows,
+    BlockingQueue<TensorSlot> pool = TensorSlot.pool(outputSlots(), env, maxRows,
         Arrays.copyOfRange(shape, 1, shape.length));
     synchronized (made) {
       made.addAll(pool);

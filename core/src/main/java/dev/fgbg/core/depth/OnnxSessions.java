@@ -18,9 +18,9 @@ import java.util.logging.Logger;
  * Runtime's defaults), and no spin-waiting: inference shares the cores with synthesis, gRPC and
  * the batcher's other threads, which a spinning pool would starve. A model may run in several
  * sessions that share the threads ({@link #open}). None of these options changes the model's
- * output bytes on CPU (checked on FastDepth for 1–8 threads, batch 1–16 and one or two sessions;
- * lower optimisation levels do change them, by up to 6e-7), so they are not part of the model's
- * id.
+ * output bytes on CPU (checked on FastDepth for 1–8 threads, batch 1–16 and one or two
+ * sessions; lower optimisation levels do change them, by up to 6e-7), so they are not part of
+ * the model's id.
  */
 public final class OnnxSessions {
   private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
@@ -29,12 +29,12 @@ public final class OnnxSessions {
   public static final Map<String, String> CONFIG_ENTRIES =
       Map.of("session.intra_op.allow_spinning", "0");
 
-  /** A model's sessions and where they run ("cpu" or "cuda"). */
-  record Opened(List<OrtSession> sessions, String device) {
-    String inWords(int threads) {
-      int each = share(threads, sessions.size());
-      return (sessions.size() == 1 ? "1 session of " : sessions.size() + " sessions of ") + each
-          + (each == 1 ? " thread" : " threads") + (sessions.size() == 1 ? "" : " each");
+  /** A model's sessions, where they run ("cpu" or "cuda") and each one's intra-op threads. */
+  record Opened(List<OrtSession> sessions, String device, int threadsEach) {
+    String inWords() {
+      return (sessions.size() == 1 ? "1 session of " : sessions.size() + " sessions of ")
+          + threadsEach + (threadsEach == 1 ? " thread" : " threads")
+          + (sessions.size() == 1 ? "" : " each");
     }
   }
 
@@ -48,11 +48,14 @@ public final class OnnxSessions {
   static Opened open(OrtEnvironment env, ModelConfig config, OnnxDepthModel.Device device,
       int threads, int sessions, String how) {
     boolean auto = sessions == OnnxDepthModel.AUTO_SESSIONS;
-    int count = Math.min(auto ? 2 : sessions, threads);
-    Opened first = open(env, config, device, share(threads, count), how);
     // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
-    if (auto && first.device().equals("cuda")) {
+    int count = Math.min(auto && device != OnnxDepthModel.Device.CUDA ? 2 : Math.max(1, sessions),
+        threads);
+    Opened first = open(env, config, device, share(threads, count), how);
+    if (auto && count > 1 && first.device().equals("cuda")) { // auto found CUDA: one, all threads
+      closeAll(first.sessions());
       count = 1;
+      first = open(env, config, OnnxDepthModel.Device.CUDA, threads, how);
     }
     List<OrtSession> all = new ArrayList<>(first.sessions());
     try {
@@ -65,7 +68,7 @@ public final class OnnxSessions {
       closeAll(all);
       throw e;
     }
-    return new Opened(List.copyOf(all), first.device());
+    return new Opened(List.copyOf(all), first.device(), share(threads, count));
   }
 
   /**
@@ -114,7 +117,7 @@ public final class OnnxSessions {
               + firstLine(e.getMessage()) + "); --device auto falls back to CPU");
         }
       }
-      return new Opened(List.of(env.createSession(w.toString(), opts)), used);
+      return new Opened(List.of(env.createSession(w.toString(), opts)), used, threads);
     } catch (OrtException e) {
       throw FgbgException.invalidConfig("depth model weights " + w + " are not a usable ONNX "
           + "model: " + firstLine(e.getMessage()) + how, e);

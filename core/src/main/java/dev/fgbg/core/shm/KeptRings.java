@@ -13,11 +13,14 @@ import java.util.Objects;
 /**
  * Rings a client keeps across its calls (GetSamples rings, and stream rings offered with keep),
  * mapped once and kept mapped between its calls. Mapping a ring per reply (or per stream) made
- * the server fault on every page of every reply's slot; a kept mapping faults once. Each call leases the ring: the file at the offer's path is checked again
+ * the server fault on every page of every reply's slot; a kept mapping faults once. Each call
+ * leases the ring: the file at the offer's path is checked again
  * ({@link RingChecks}: a regular file of the server's user, the offer's size), and a file that is
  * another one now (another inode), or a mapping that met a fault, is replaced by a fresh mapping.
- * A ring not leased for {@code idle} is unmapped at the next {@link #sweep} or lease, once no
- * call holds it; at most {@code max} are kept, the least recently used going first. The memory
+ * A ring not leased for {@code idle}, or whose file is no longer at its path, is unmapped at the
+ * next {@link #sweep} or lease, once no call holds it; at most {@code max} are kept, the least
+ * recently used going first. A stream leases its ring alone: a second stream offering a ring
+ * that one holds is refused (the two would write the same slots). The memory
  * stays the client's: a kept mapping is never charged to the budget, as a per-call one was not.
  */
 public final class KeptRings implements AutoCloseable {
@@ -36,6 +39,8 @@ public final class KeptRings implements AutoCloseable {
     boolean retired;
     /** Remove the file too once unmapped: its client is gone. */
     boolean remove;
+    /** A stream holds it (alone). */
+    boolean streaming;
 
     Kept(SharedRing ring) {
       this.ring = ring;
@@ -45,10 +50,12 @@ public final class KeptRings implements AutoCloseable {
   /** One call's hold on a kept ring; closing it lets the ring go when it is retired. */
   public final class Lease implements AutoCloseable {
     private final Kept kept;
+    private final boolean stream;
     private boolean closed;
 
-    private Lease(Kept kept) {
+    private Lease(Kept kept, boolean stream) {
       this.kept = kept;
+      this.stream = stream;
     }
 
     public SharedRing ring() {
@@ -63,6 +70,7 @@ public final class KeptRings implements AutoCloseable {
         }
         closed = true;
         kept.leases--;
+        kept.streaming &= !stream;
         kept.lastUsed = ticker.read();
         unmapIfDone(kept);
       }
@@ -76,14 +84,7 @@ public final class KeptRings implements AutoCloseable {
      */
     public void closeAfterStream() {
       SharedRing ring = kept.ring;
-      boolean orphaned;
-      try {
-        orphaned = !RingReaper.processAlive(ring.ownerPid())
-            || !Objects.equals(RingChecks.file(ring.path(), ring.fileBytes()), ring.fileKey());
-      } catch (RingRefusedException e) {
-        orphaned = true;
-      }
-      if (orphaned) {
+      if (!RingReaper.processAlive(ring.ownerPid()) || !atItsPath(ring)) {
         closeRemoving();
       } else {
         close();
@@ -136,6 +137,19 @@ public final class KeptRings implements AutoCloseable {
    * @throws RingRefusedException naming what did not hold (the caller falls back)
    */
   public Lease lease(RingOffer offer) throws RingRefusedException {
+    return lease(offer, false);
+  }
+
+  /**
+   * Leases the ring for a stream, which holds it alone.
+   *
+   * @throws RingRefusedException also when another stream holds it now
+   */
+  public Lease leaseForStream(RingOffer offer) throws RingRefusedException {
+    return lease(offer, true);
+  }
+
+  private Lease lease(RingOffer offer, boolean stream) throws RingRefusedException {
     RingChecks.offer(offer, directory);
     Object fileKey = RingChecks.file(offer.path(), offer.fileBytes());
     Key key = Key.of(offer);
@@ -146,9 +160,13 @@ public final class KeptRings implements AutoCloseable {
       sweep();
       Kept k = kept.get(key);
       if (k != null && Objects.equals(k.ring.fileKey(), fileKey) && !k.ring.faulted()) {
+        if (stream && k.streaming) {
+          throw new RingRefusedException(offer.path() + " is in use by another stream");
+        }
         k.leases++;
+        k.streaming |= stream;
         k.lastUsed = ticker.read();
-        return new Lease(k);
+        return new Lease(k, stream);
       }
       if (k != null) {
         retire(key, k);
@@ -158,10 +176,11 @@ public final class KeptRings implements AutoCloseable {
     synchronized (this) {
       Kept k = new Kept(ring);
       k.leases = 1;
+      k.streaming = stream;
       k.lastUsed = ticker.read();
       if (closed) {
         k.retired = true; // unmapped when this call lets go
-        return new Lease(k);
+        return new Lease(k, stream);
       }
       Kept before = kept.put(key, k);
       if (before != null) {
@@ -177,20 +196,37 @@ public final class KeptRings implements AutoCloseable {
         }
         retire(oldest.getKey(), oldest.getValue());
       }
-      return new Lease(k);
+      return new Lease(k, stream);
     }
   }
 
-  /** Unmaps the rings no call has leased for {@code idle}. */
+  /**
+   * Unmaps the rings no call has leased for {@code idle}, and those no call holds whose file is
+   * no longer at their path (their client removed it: it will not offer them again) or whose
+   * client is gone, removing the file of the latter (a client killed mid-stream may have been
+   * still exiting when its stream ended).
+   */
   public synchronized void sweep() {
     long now = ticker.read();
     List<Key> idle = new ArrayList<>();
     kept.forEach((key, k) -> {
-      if (k.leases == 0 && now - k.lastUsed >= idleNanos) {
+      if (k.leases == 0 && !RingReaper.processAlive(k.ring.ownerPid())) {
+        k.remove = true;
+        idle.add(key);
+      } else if (k.leases == 0 && (now - k.lastUsed >= idleNanos || !atItsPath(k.ring))) {
         idle.add(key);
       }
     });
     idle.forEach(key -> retire(key, kept.get(key)));
+  }
+
+  /** Whether the file at the ring's path is still the one mapped. */
+  private static boolean atItsPath(SharedRing ring) {
+    try {
+      return Objects.equals(RingChecks.file(ring.path(), ring.fileBytes()), ring.fileKey());
+    } catch (RingRefusedException e) {
+      return false;
+    }
   }
 
   /** Rings kept now (mapped, leased or not). */

@@ -153,9 +153,9 @@ class OnnxDepthModelTest {
     assertEquals(8, OnnxSessions.share(16, 2));
     assertEquals(1, OnnxSessions.share(1, 1));
     assertEquals("2 sessions of 1 thread each", new OnnxSessions.Opened(
-        Collections.nCopies(2, null), "cpu").inWords(3));
+        Collections.nCopies(2, null), "cpu", 1).inWords());
     assertEquals("1 session of 2 threads", new OnnxSessions.Opened(
-        Collections.nCopies(1, null), "cpu").inWords(2));
+        Collections.nCopies(1, null), "cpu", 2).inWords());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new DepthSettings(OnnxDepthModel.Device.CPU, 2, 0, null, 0, null, -1));
     assertTrue(e.getMessage().contains("sessions"), e.getMessage());

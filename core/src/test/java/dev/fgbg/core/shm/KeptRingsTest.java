@@ -77,10 +77,37 @@ class KeptRingsTest {
       assertUnmapped(other.ring());
     }
     RingOffer dead = TestRings.create(dir, "dead", 2, SLOT, deadPid());
+    RingOffer later = TestRings.create(dir, "later", 2, SLOT, deadPid());
     try (KeptRings rings = rings(4)) {
       rings.lease(dead).closeAfterStream();
       assertEquals(0, rings.size());
       assertTrue(Files.notExists(dead.path()), "its client is gone: the file is removed");
+      rings.lease(later).close(); // as if its client still looked alive (exiting) at the end
+      rings.sweep();
+      assertEquals(0, rings.size());
+      assertTrue(Files.notExists(later.path()), "the next sweep finds its client gone");
+    }
+  }
+
+  @Test
+  void aStreamHoldsItsRingAloneAndARemovedFileIsSweptAtOnce() throws Exception {
+    RingOffer offer = TestRings.create(dir, "alone", 2, SLOT);
+    try (KeptRings rings = rings(4)) {
+      KeptRings.Lease stream = rings.leaseForStream(offer);
+      RingRefusedException e = assertThrows(RingRefusedException.class,
+          () -> rings.leaseForStream(offer));
+      assertTrue(e.getMessage().contains("in use by another stream"), e.getMessage());
+      rings.lease(offer).close(); // a GetSamples call may share it (its own slot)
+      stream.close();
+      KeptRings.Lease next = rings.leaseForStream(offer);
+      assertSame(stream.ring(), next.ring(), "the client's next stream finds it mapped");
+      next.close();
+      rings.sweep();
+      assertEquals(1, rings.size(), "not idle yet, its file in place");
+      Files.delete(offer.path());
+      rings.sweep();
+      assertEquals(0, rings.size(), "its file is gone: unmapped without waiting to be idle");
+      assertUnmapped(next.ring());
     }
   }
 

@@ -9,6 +9,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CancellationException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -68,7 +69,12 @@ final class CallSink<T> implements Sink<T> {
 
   @Override
   public void ended(Throwable cause) {
-    onEnd.run();
+    try {
+      onEnd.run();
+    } catch (RuntimeException e) {
+      // A bug in giving resources back must not leave the client waiting for its status.
+      LOG.log(Level.WARNING, "giving back a stream's resources failed", e);
+    }
     if (cause == null) {
       call.onCompleted();
     } else if (call.isCancelled()) {

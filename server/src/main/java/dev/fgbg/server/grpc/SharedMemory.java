@@ -35,7 +35,7 @@ final class SharedMemory {
    */
   record Held(SharedRing ring, KeptRings.Lease lease, long charged) {}
 
-  /** GetSamples rings kept mapped between a client's calls, and for how long unused. */
+  /** Rings kept mapped between a client's calls (GetSamples, kept stream rings), and how long. */
   private static final int KEPT_RINGS = 64;
   private static final Duration KEPT_IDLE = Duration.ofSeconds(10);
 
@@ -70,7 +70,7 @@ final class SharedMemory {
     RingOffer o = offer(offer, batchBytes);
     // A ring the client keeps for its next stream stays mapped here too, so that neither side
     // faults on its pages again.
-    KeptRings.Lease lease = offer.getKeep() ? kept.lease(o) : null;
+    KeptRings.Lease lease = offer.getKeep() ? kept.leaseForStream(o) : null;
     SharedRing ring = lease != null ? lease.ring() : SharedRing.open(o, directory);
     long bytes = ring.fileBytes();
     if (bytes > budget.capacity() || !budget.tryAcquire(bytes)) {
@@ -171,12 +171,15 @@ final class SharedMemory {
    * or has removed the file ({@link KeptRings.Lease#closeAfterStream}).
    */
   void release(Held held) {
-    if (held.lease() != null) {
-      held.lease().closeAfterStream();
-    } else {
-      held.ring().close();
+    try {
+      if (held.lease() != null) {
+        held.lease().closeAfterStream();
+      } else {
+        held.ring().close();
+      }
+    } finally {
+      budget.release(held.charged());
     }
-    budget.release(held.charged());
   }
 
   static void logRefused(String call, RingRefusedException e) {
