@@ -254,7 +254,7 @@ public final class FgbgClient implements AutoCloseable {
       return this;
     }
 
-    /** Speak TLS, trusting the JVM's certificate authorities (unless {@link #trust} names others). */
+    /** Speak TLS, trusting the JVM's certificate authorities (unless {@link #trust} names any). */
     public Builder tls() {
       this.tls = true;
       return this;

@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * (a session's threads wait for each other at the end of every operator). Inputs and outputs live
  * in reused direct buffers that the runtime reads and writes in place ({@link TensorSlot}): an
  * input slot per session and two more, so that batches are filled while the others run, and an
- * output slot per session and one more, so that one is read while the runs write the others. With {@code cuda}
- * the CUDA execution provider is required; with {@code auto} it is tried and a failure falls
- * back to CPU with one log line.
+ * output slot per session and one more, so that one is read while the runs write the others.
+ * With {@code cuda} the CUDA execution provider is required; with {@code auto} it is tried and a
+ * failure falls back to CPU with one log line.
  */
 public final class OnnxDepthModel implements DepthModel {
   private static final Logger LOG = Logger.getLogger(OnnxDepthModel.class.getName());
