@@ -5,6 +5,9 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -19,9 +22,13 @@ public final class FatalErrors {
   public static final int EXIT_CODE = 3;
 
   private static volatile Consumer<OutOfMemoryError> handler = FatalErrors::halt;
-  /** Built before any memory runs out, for when the full line cannot be. */
-  private static final String OOM_LINE = OutOfMemoryError.class.getName() + "; exiting (code "
-      + EXIT_CODE + ")";
+  /**
+   * Built before any memory runs out, for when the full line cannot be: bytes written straight
+   * to the descriptor (a PrintStream may need memory to print even a constant).
+   */
+  private static final byte[] OOM_LINE = ("fgbg: fatal: " + OutOfMemoryError.class.getName()
+      + "; exiting (code " + EXIT_CODE + ")\n").getBytes(StandardCharsets.UTF_8);
+  private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
 
   private FatalErrors() {}
 
@@ -63,7 +70,11 @@ public final class FatalErrors {
       System.err.println("fgbg: fatal: " + e + "; exiting (code " + EXIT_CODE
           + ") so that a supervisor can restart the server");
     } catch (Throwable ignored) {
-      System.err.println("fgbg: fatal: " + OOM_LINE);
+      try {
+        STDERR.write(OOM_LINE);
+      } catch (Throwable alsoIgnored) {
+        // nothing more can be said
+      }
     } finally {
       Runtime.getRuntime().halt(EXIT_CODE);
     }
