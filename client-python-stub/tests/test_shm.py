@@ -342,11 +342,15 @@ def test_a_pool_keeps_rings_for_this_process_only():
     assert not os.path.exists(ring.path)
 
 
-def test_short_lived_clients_of_one_process_share_its_pool(server, new_rings):
+def test_short_lived_clients_of_one_process_share_its_pool(server, caplog, new_rings):
     from fgbg.failover import stream_epoch
 
+    caplog.set_level(logging.INFO, logger="fgbg")
     for _ in range(3):  # a new Client per stream, as fgbg.failover and the torch datasets make
         n = sum(len(b) for b in stream_epoch(server.target, seed=3, batch_size=24, limit=96))
         assert n == 96
-    assert len(new_rings()) == 1, "one ring carried the three streams"
+    used = {m.split("(")[1].split(",")[0] for m in (r.getMessage() for r in caplog.records)
+            if "StreamEpoch: batches through shared memory" in m}
+    assert len(used) == 1, "one ring carried the three streams: %s" % used
+    assert len(new_rings()) <= 1, "kept in the process's pool (an earlier test may have made it)"
     assert shm.process_pool() is shm.process_pool()
