@@ -188,6 +188,8 @@ class RingPool:
     them. A forked child starts with none of its parent's."""
 
     def __init__(self, most: int = POOLED) -> None:
+        if most < 1:
+            raise ValueError("a pool keeps at least one ring, not %r" % (most,))
         self._most = most
         self._lock = threading.Lock()
         self._idle: List[Ring] = []
@@ -222,13 +224,16 @@ class RingPool:
 
     def give(self, ring: Ring) -> None:
         """Keeps `ring` for a later stream (its last batches may still be alive: a stream takes
-        it only once they are gone), else removes it."""
+        it only once they are gone), the oldest kept ring going when `most` are kept; removes a
+        ring that cannot be kept."""
+        gone = [ring]
         with self._lock:
             self._here()
-            if ring.kept() and len(self._idle) < self._most:
+            if ring.kept():
                 self._idle.append(ring)
-                return
-        ring.close()
+                gone = self._idle[:-self._most]
+                del self._idle[:-self._most]
+        _close_all(gone)
 
     def close(self) -> None:
         with self._lock:

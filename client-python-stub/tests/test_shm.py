@@ -335,7 +335,9 @@ def test_a_pool_keeps_rings_for_this_process_only():
     others = [shm.Ring(2, 4096) for _ in range(3)]
     for r in others:
         pool.give(r)
-    assert len(pool) == 2 and not os.path.exists(others[2].path), "at most `most` kept"
+    assert len(pool) == 2 and not os.path.exists(others[0].path), "the newest `most` kept"
+    assert pool.take(2, 4096) is others[1]
+    others[1].close()
     pool.close()
     assert not any(os.path.exists(r.path) for r in others)
     ring.close()

@@ -42,17 +42,21 @@ final class ClientRings implements AutoCloseable {
   }
 
   /**
-   * Keeps {@code ring}, whose stream ended with OK, for a later stream; else (also once the
-   * client is closed) removes it.
+   * Keeps {@code ring}, whose stream ended with OK, for a later stream, the oldest kept ring
+   * going when {@link #MOST} are kept; removes a ring that cannot be kept (or once the client is
+   * closed).
    */
   void give(ClientRing ring) {
+    ClientRing gone = ring;
     synchronized (this) {
-      if (!closed && ring.reusable() && idle.size() < MOST) {
+      if (!closed && ring.reusable()) {
         idle.add(ring);
-        return;
+        gone = idle.size() > MOST ? idle.pollFirst() : null;
       }
     }
-    ring.close();
+    if (gone != null) {
+      gone.close();
+    }
   }
 
   synchronized int size() {
