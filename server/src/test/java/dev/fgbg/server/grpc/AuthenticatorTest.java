@@ -117,12 +117,28 @@ class AuthenticatorTest {
     assertTrue(ReflectionProbe.v1(with("Bearer " + CI)).services().contains("fgbg.v1.Fgbg"));
   }
 
+  /** The stacks of the server's own threads (fgbg-*, grpc-*), for a failure's message. */
+  private static String serverThreads() {
+    StringBuilder out = new StringBuilder();
+    Thread.getAllStackTraces().forEach((t, stack) -> {
+      if (t.getName().startsWith("fgbg-") || t.getName().startsWith("grpc-")) {
+        out.append(t.getName()).append(' ').append(t.getState()).append('\n');
+        for (StackTraceElement e : stack) {
+          out.append("    at ").append(e).append('\n');
+        }
+      }
+    });
+    return out.toString();
+  }
+
   @Test
   void theTokensNameIsTheClientForPerClientCaps() throws Exception {
     StreamEpochRequest r = StreamEpochRequest.newBuilder().setDataset("tiny").setBatchSize(1)
         .build();
     StreamReader first = new StreamReader(with("Bearer " + ALICE), r, 1, 1, LONG);
-    assertTrue(StreamReader.await(first.first, LONG));
+    // Once seen in a full run: no first message in 90 s. Say where the server's threads were.
+    assertTrue(StreamReader.await(first.first, LONG), () -> "no first message; budget "
+        + server.server().budget().used() + " bytes in use; threads:\n" + serverThreads());
     StreamReader second = new StreamReader(with("Bearer " + ALICE), r, 1, 1, LONG);
     assertTrue(StreamReader.await(second.closed, LONG));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, second.status.getCode());
