@@ -14,6 +14,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _streams, replicas, shm  # noqa: E402
+from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
 from .credentials import Credentials  # noqa: E402
@@ -23,38 +24,7 @@ from ._progress import Progress  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
 
-_OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
-            "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
-            "background": pb.OUTPUT_BACKGROUND, "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
-_DTYPES = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
-_FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
-            "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
-            "coco": pb.EXPORT_FORMAT_COCO}
-
-
 _error = _streams.error
-
-
-def _outputs(outputs: Optional[Iterable[str]],
-             allowed: Sequence[str] = tuple(_OUTPUTS)) -> List[int]:
-    """Proto enums for output names; None or empty: everything the dataset has (image, mask,
-    depth, meta: background and background_depth come only when named)."""
-    if outputs is None:
-        return []
-    if isinstance(outputs, str):
-        raise ValueError("outputs must be a list of names such as ['image', 'mask'], not %r"
-                         % (outputs,))
-    names = list(outputs)
-    bad = [o for o in names if o not in allowed]
-    if bad:
-        raise ValueError("outputs %r: each must be one of %s" % (bad, list(allowed)))
-    return [_OUTPUTS[o] for o in names]
-
-
-def _dtype(depth_dtype: str) -> int:
-    if depth_dtype not in _DTYPES:
-        raise ValueError("depth_dtype %r must be float16 or float32" % (depth_dtype,))
-    return _DTYPES[depth_dtype]
 
 
 class Client:
@@ -155,7 +125,8 @@ class Client:
                     depth_dtype: str = "float16") -> Batch:
         """Samples by index, as one Batch (at most DatasetInfo.max_get_samples per call)."""
         req = pb.GetSamplesRequest(dataset=dataset, seed=seed, indices=[int(i) for i in indices],
-                                   outputs=_outputs(outputs), depth_dtype=_dtype(depth_dtype))
+                                   outputs=output_enums(outputs),
+                                   depth_dtype=dtype_enum(depth_dtype))
         ring = self._reply_ring(req)
         msg, payload = _streams.parse(self._unary(self._raw_get, req))
         if not self._get_path:
@@ -207,10 +178,10 @@ class Client:
         ExportProgress (manifest path, digest: that of GetSamples of the same indices). Resumes
         an earlier run of the same export. Shows a tqdm bar when tqdm is installed and progress
         is on, else plain lines."""
-        if format not in _FORMATS:
-            raise ValueError("format %r must be one of %s" % (format, sorted(_FORMATS)))
+        if format not in FORMATS:
+            raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
         req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
-                               sample=sample, outputs=_outputs(outputs), format=_FORMATS[format],
+                               sample=sample, outputs=output_enums(outputs), format=FORMATS[format],
                                destination=destination, overwrite=overwrite, shard_size=shard_size,
                                jpeg_quality=jpeg_quality, depth_npy=depth_npy)
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
@@ -233,8 +204,8 @@ class Client:
         at the end) shows samples counted and the ETA."""
         req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
                               sample=sample,
-                              outputs=_outputs(outputs, ("image", "mask", "depth", "background",
-                                                         "background_depth")))
+                              outputs=output_enums(outputs, ("image", "mask", "depth",
+                                                             "background", "background_depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
                                    Progress("stats " + dataset, "stats") if progress else None)
@@ -292,7 +263,7 @@ class Client:
             dataset=dataset, seed=seed, epoch=epoch, shuffle=shuffle, batch_size=batch_size,
             rank=rank, world_size=world_size, start_batch=start_batch,
             start_position=start_position, drop_last=drop_last, limit=limit,
-            outputs=_outputs(outputs), depth_dtype=_dtype(depth_dtype))
+            outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
         return self._stream(req, max(1, world_size),
                             self.shared_memory if shared_memory is None else shared_memory)
 

@@ -64,7 +64,8 @@ public final class TestServer implements AutoCloseable {
     return inProcess(registry, options(threads).exportRoot(exportRoot).build(), depth);
   }
 
-  private static TestServer inProcess(DatasetRegistry registry, ServerOptions options,
+  /** In process with {@code options} and depth runtimes the datasets use (closed by the test). */
+  public static TestServer inProcess(DatasetRegistry registry, ServerOptions options,
       List<DepthRuntime> depth) {
     String name = InProcessServerBuilder.generateName();
     FgbgApplication app = FgbgApplication.create(options, List.copyOf(registry.all()), depth);

@@ -72,7 +72,7 @@ public final class Renders {
         synchronized (free) {
           arrays = free.poll();
         }
-        BatchArrays mine = arrays != null ? arrays : BatchArrays.allocate(shape, run);
+        BatchArrays mine = arrays != null ? arrays : BatchArrays.forRuns(shape, run);
         int at = from;
         CompletableFuture<RenderedBatch> rendered = Renderer.render(shape, seed,
             Arrays.copyOfRange(indices, from, Math.min(n, from + run)), mine, 0, cancelled);

@@ -21,6 +21,17 @@ public record BatchArrays(byte[] images, byte[] masks, byte[] depth, byte[] inst
         array(shape, SampleArray.DEPTH, n), array(shape, SampleArray.INSTANCES, n), true);
   }
 
+  /**
+   * Fresh arrays for runs of {@code n} samples that are copied out as soon as rendered
+   * ({@code Renders.inRuns}): without a depth array when the depth is a teacher's, which then
+   * stays in its cached maps ({@link RenderedBatch#depthRows}) rather than being copied twice.
+   */
+  public static BatchArrays forRuns(BatchShape shape, int n) {
+    return new BatchArrays(array(shape, SampleArray.IMAGE, n), array(shape, SampleArray.MASK, n),
+        shape.teacher() ? null : array(shape, SampleArray.DEPTH, n),
+        array(shape, SampleArray.INSTANCES, n), true);
+  }
+
   private static byte[] array(BatchShape shape, SampleArray a, int n) {
     return shape.renders(a) ? new byte[n * a.bytes(shape.dataset(), shape.encoding())] : null;
   }

@@ -9,9 +9,20 @@ import java.util.concurrent.CompletableFuture;
  * depth [n,H,W] in {@code encoding}, instance ids [n,H,W] (uint8), and the samples' distinct
  * {@link Backgrounds}. Arrays not asked for are null. The arrays are never written again once a
  * batch is complete, so they can be handed to a transport without copying.
+ *
+ * <p>A run rendered to be copied out at once ({@link BatchArrays#forRuns}) leaves a teacher's
+ * depth in the arrays its cache holds, one per sample ({@code depthRows}, read-only), with
+ * {@code depth} null: each map is then copied once, straight to where it goes.
  */
 public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
-    byte[] instances, DepthEncoding encoding, SampleInfo[] infos, Backgrounds backgrounds) {
+    byte[] instances, DepthEncoding encoding, SampleInfo[] infos, Backgrounds backgrounds,
+    byte[][] depthRows) {
+
+  /** A batch with contiguous depth (or none). */
+  public RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
+      byte[] instances, DepthEncoding encoding, SampleInfo[] infos, Backgrounds backgrounds) {
+    this(indices, images, masks, depth, instances, encoding, infos, backgrounds, null);
+  }
 
   /** A batch without instance ids or backgrounds. */
   public RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] depth,
@@ -43,6 +54,7 @@ public record RenderedBatch(long[] indices, byte[] images, byte[] masks, byte[] 
   /** This batch with the backgrounds {@code shape} asks for (itself when none). */
   public CompletableFuture<RenderedBatch> withBackgrounds(BatchShape shape) {
     return Backgrounds.of(shape, infos).thenApply(b -> b == null ? this
-        : new RenderedBatch(indices, images, masks, depth, instances, encoding, infos, b));
+        : new RenderedBatch(indices, images, masks, depth, instances, encoding, infos, b,
+            depthRows));
   }
 }

@@ -41,6 +41,8 @@ public final class Renderer {
    * batch, or reused arrays). The batch completes when its teacher depth has; its arrays are
    * {@code into}'s, with images absent when the caller did not ask for them. Backgrounds are
    * not added here: a slice's would not be its batch's ({@link RenderedBatch#withBackgrounds}).
+   * A teacher's depth is copied into {@code into}'s depth array, or, when it has none
+   * ({@link BatchArrays#forRuns}), left in the maps ({@link RenderedBatch#depthRows}).
    */
   public static CompletableFuture<RenderedBatch> render(BatchShape shape, long seed,
       long[] indices, BatchArrays into, int at, BooleanSupplier cancelled) {
@@ -70,12 +72,19 @@ public final class Renderer {
     for (int s = 0; s < n; s++) {
       maps[s] = d.teacher().depth(d, seed, indices[s], into.images(), (at + s) * ib);
     }
+    byte[] depth = into.depth();
     return CompletableFuture.allOf(maps).thenApply(v -> {
+      byte[][] rows = depth == null ? new byte[n][] : null; // left in the maps (forRuns)
       for (int s = 0; s < n; s++) {
-        System.arraycopy(maps[s].join().encoded(enc), 0, into.depth(), (at + s) * db, db);
+        byte[] map = maps[s].join().encoded(enc);
+        if (rows != null) {
+          rows[s] = map;
+        } else {
+          System.arraycopy(map, 0, depth, (at + s) * db, db);
+        }
       }
-      return new RenderedBatch(indices, shown, into.masks(), into.depth(), into.instances(), enc,
-          infos);
+      return new RenderedBatch(indices, shown, into.masks(), depth, into.instances(), enc,
+          infos, null, rows);
     });
   }
 

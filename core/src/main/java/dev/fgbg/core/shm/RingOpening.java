@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 
 /** Opening an offered ring: {@link RingChecks} first, then the mapping and its header. */
 final class RingOpening {
@@ -58,4 +61,17 @@ final class RingOpening {
     }
   }
 
+
+  /** Removes {@code path} if it still names the file {@code fileKey} (not one put there since). */
+  static void removeIfSame(Path path, Object fileKey) {
+    try {
+      Object now = Files.readAttributes(path, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS).fileKey();
+      if (Objects.equals(now, fileKey)) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      // Gone already, or the start-up sweep removes it.
+    }
+  }
 }

@@ -13,11 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -174,12 +170,20 @@ public final class SharedRing implements AutoCloseable {
       for (SampleArray a : SampleArray.values()) {
         long per = shape.delivered(a);
         byte[] bytes = run.array(a); // null for arrays kept per background
-        if (bytes != null && per > 0) {
-          if ((from + run.size()) * per > at.length(a)) {
-            throw new IllegalStateException("samples " + from + " to " + (from + run.size())
-                + " lie past the " + at.length(a) + " bytes of " + a + " in the slot");
-          }
-          put(base + at.offset(a) + from * per, bytes, run.size() * per);
+        byte[][] rows = a == SampleArray.DEPTH ? run.depthRows() : null; // a teacher's maps
+        if (bytes == null && rows == null || per == 0) {
+          continue;
+        }
+        if ((from + run.size()) * per > at.length(a)) {
+          throw new IllegalStateException("samples " + from + " to " + (from + run.size())
+              + " lie past the " + at.length(a) + " bytes of " + a + " in the slot");
+        }
+        long to = base + at.offset(a) + from * per;
+        if (bytes != null) {
+          put(to, bytes, run.size() * per);
+        }
+        for (int s = 0; rows != null && s < rows.length; s++) {
+          put(to + s * per, rows[s], per);
         }
       }
       return null;
@@ -284,14 +288,6 @@ public final class SharedRing implements AutoCloseable {
   @Override
   public void close() {
     unmap();
-    try {
-      Object now = Files.readAttributes(path, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS).fileKey();
-      if (Objects.equals(now, fileKey)) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      // Gone already, or the start-up sweep removes it.
-    }
+    RingOpening.removeIfSame(path, fileKey);
   }
 }

@@ -35,6 +35,7 @@ class RendersTest {
     final byte[][] arrays = new byte[SampleArray.values().length][];
     final List<Integer> froms = new ArrayList<>();
     final List<byte[]> imageArrays = new ArrayList<>();
+    final List<byte[][]> depthRows = new ArrayList<>();
 
     Gathered(BatchShape shape, int n) {
       this.shape = shape;
@@ -54,6 +55,12 @@ class RendersTest {
           System.arraycopy(src, 0, arrays[a.ordinal()], from * per, run.size() * per);
         }
       }
+      byte[][] rows = run.depthRows(); // a teacher's maps, each copied once from where it is
+      for (int s = 0; rows != null && s < rows.length; s++) {
+        int per = (int) shape.delivered(SampleArray.DEPTH);
+        System.arraycopy(rows[s], 0, arrays[SampleArray.DEPTH.ordinal()], (from + s) * per, per);
+      }
+      depthRows.add(rows);
     }
 
     @Override
@@ -79,6 +86,7 @@ class RendersTest {
     assertArrayEquals(expected.infos(), whole.infos());
     assertArrayEquals(INDICES, whole.indices());
     assertNull(whole.images(), "the whole piece carries no arrays");
+    assertNull(g.depthRows.get(0), "synthesized depth is rendered into the run's arrays");
     assertSame(g.imageArrays.get(0), g.imageArrays.get(1), "a finished run's arrays are reused");
   }
 
@@ -127,6 +135,9 @@ class RendersTest {
     f.join();
     assertEquals(4, g.imageArrays.stream().distinct().count(),
         "runs waiting on the model each had their own arrays");
+    for (byte[][] rows : g.depthRows) {
+      assertTrue(rows != null && rows.length > 0, "a teacher's depth stays in its maps");
+    }
     RenderedBatch expected = Renderer.renderNow(tiny, 9, INDICES, Outputs.all(tiny),
         DepthEncoding.FLOAT16);
     assertArrayEquals(expected.images(), g.arrays[SampleArray.IMAGE.ordinal()]);

@@ -21,6 +21,9 @@ import dev.fgbg.core.depth.ModelConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.Renderer;
+import dev.fgbg.core.shm.RingOffer;
+import dev.fgbg.core.shm.SlotLayout;
+import dev.fgbg.core.shm.TestRings;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DepthDtype;
@@ -28,11 +31,16 @@ import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.SharedMemoryOffer;
+import dev.fgbg.v1.SharedMemorySlot;
 import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,6 +169,57 @@ class ModelDepthThroughServerTest {
       out[float32First ? 0 : 1] = depth(s, float32First ? DepthDtype.DEPTH_DTYPE_FLOAT16
           : DepthDtype.DEPTH_DTYPE_FLOAT32);
       return out;
+    }
+  }
+
+  /**
+   * Through a ring, a run's teacher depth is copied from the cached maps straight into the slot
+   * (not through the run's arrays): the bytes are the network's, cold and warm, stream and
+   * GetSamples.
+   */
+  @Test
+  void teacherDepthThroughARingIsTheNetworksBytesColdAndWarm() throws Exception {
+    Path rings = Files.createDirectories(dir.resolve("rings"));
+    try (DepthRuntime rt = runtime(null)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)),
+          TestServer.options(2).ringDirectory(rings).build(), List.of(rt))) {
+        long slotBytes = SlotLayout.bytesFor(10 * 32 * 32 * 3, 10 * 32 * 32, 10 * 32 * 32 * 2);
+        RingOffer r = TestRings.create(rings, "teach", 3, slotBytes);
+        SharedMemoryOffer keep = RingStreamTest.offer(r, -1).toBuilder().setKeep(true).build();
+        List<String> digests = new ArrayList<>();
+        try (FileChannel ch = TestRings.open(r)) {
+          for (boolean ring : new boolean[] {true, false, true}) { // cold, then warm
+            StreamEpochRequest.Builder req = StreamEpochRequest.newBuilder().setDataset("teach")
+                .setSeed(4).setShuffle(true).setBatchSize(10);
+            if (!ring) {
+              digests.add(digest(stream(s, "teach")));
+              continue;
+            }
+            SampleDigest d = new SampleDigest();
+            FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(120, TimeUnit.SECONDS)
+                .streamEpoch(req.setSharedMemory(keep).build()).forEachRemaining(b -> {
+                  try {
+                    RingStreamTest.addAndFree(d, ch, r, b);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
+            digests.add(d.hex());
+          }
+          assertEquals(120, rt.stats().inferred(), "computed once, in the first ring stream");
+          assertEquals(List.of(digests.get(1), digests.get(1), digests.get(1)), digests);
+          GetSamplesRequest.Builder get = GetSamplesRequest.newBuilder().setDataset("teach")
+              .setSeed(4).addIndices(7).addIndices(0).addIndices(7).addIndices(119);
+          SampleBatch plain = FgbgGrpc.newBlockingStub(s.channel()).getSamples(get.build());
+          SampleBatch b = FgbgGrpc.newBlockingStub(s.channel()).getSamples(
+              get.setSharedMemory(RingStreamTest.offer(r, 2)).build());
+          SharedMemorySlot at = b.getSharedMemory();
+          assertEquals(plain.getDepth(), RingStreamTest.part(ch, r, 2, at.getDepthOffset(),
+              at.getDepthLength()));
+        }
+        Files.delete(r.path());
+      }
     }
   }
 

@@ -82,19 +82,19 @@ class RingStreamTest {
     return out;
   }
 
-  private static SharedMemoryOffer offer(RingOffer r, int slot) {
+  static SharedMemoryOffer offer(RingOffer r, int slot) {
     return SharedMemoryOffer.newBuilder().setPath(r.path().toString()).setSlots(r.slots())
         .setSlotBytes(r.slotBytes()).setNonce(ByteString.copyFrom(r.nonce())).setSlot(slot)
         .build();
   }
 
-  private static ByteString part(FileChannel ch, RingOffer r, int slot, long offset, long length)
+  static ByteString part(FileChannel ch, RingOffer r, int slot, long offset, long length)
       throws IOException {
     return ByteString.copyFrom(TestRings.read(ch, r.slotBytes(), slot, offset, (int) length));
   }
 
   /** Adds a ring batch's samples to {@code d}, read from the ring file, then frees the slot. */
-  private static void addAndFree(SampleDigest d, FileChannel ch, RingOffer r, SampleBatch b)
+  static void addAndFree(SampleDigest d, FileChannel ch, RingOffer r, SampleBatch b)
       throws IOException {
     SharedMemorySlot at = b.getSharedMemory();
     assertTrue(b.hasSharedMemory() && b.getImages().isEmpty() && b.getMasks().isEmpty());
