@@ -54,21 +54,20 @@ public final class OnnxSessions {
     Opened first = open(env, config, device, share(threads, count), how);
     if (auto && count > 1 && first.device().equals("cuda")) { // auto found CUDA: one, all threads
       closeAll(first.sessions());
-      count = 1;
-      first = open(env, config, OnnxDepthModel.Device.CUDA, threads, how);
+      return open(env, config, OnnxDepthModel.Device.CUDA, threads, how);
     }
     List<OrtSession> all = new ArrayList<>(first.sessions());
     try {
       OnnxDepthModel.Device same = first.device().equals("cuda") ? OnnxDepthModel.Device.CUDA
           : OnnxDepthModel.Device.CPU;
       for (int i = 1; i < count; i++) {
-        all.addAll(open(env, config, same, share(threads, count), how).sessions());
+        all.addAll(open(env, config, same, first.threadsEach(), how).sessions());
       }
     } catch (RuntimeException e) {
       closeAll(all);
       throw e;
     }
-    return new Opened(List.copyOf(all), first.device(), share(threads, count));
+    return new Opened(List.copyOf(all), first.device(), first.threadsEach());
   }
 
   /**

@@ -100,8 +100,11 @@ public final class KeptRings implements AutoCloseable {
         kept.remove = true;
         KeptRings.this.kept.values().remove(kept);
         kept.retired = true;
-        close();
-        unmapIfDone(kept);
+        if (closed) {
+          unmapIfDone(kept);
+        } else {
+          close(); // which unmaps it once no other call holds it
+        }
       }
     }
   }
