@@ -12,10 +12,8 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -79,7 +77,7 @@ final class ClientRing implements AutoCloseable {
       map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
           .putInt(RingFormat.SLOTS_OFFSET, slots).putInt(RingFormat.PID_OFFSET, (int) pid)
           .putLong(RingFormat.SLOT_BYTES_OFFSET, slot);
-      return new ClientRing(path, slots, slot, nonce, fileKey(path), map);
+      return new ClientRing(path, slots, slot, nonce, RingFormat.fileKey(path), map);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
@@ -118,15 +116,10 @@ final class ClientRing implements AutoCloseable {
       }
     }
     try {
-      return fileKey != null && fileKey.equals(fileKey(path));
+      return fileKey != null && fileKey.equals(RingFormat.fileKey(path));
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static Object fileKey(Path p) throws IOException {
-    return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-        .fileKey();
   }
 
   /** A copy of {@code length} bytes at {@code offset} in {@code slot}. */

@@ -1,6 +1,11 @@
 package dev.fgbg.common;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The shared-memory ring file's layout (little-endian; see SharedMemoryOffer in fgbg.proto), as
@@ -44,6 +49,15 @@ public final class RingFormat {
 
   public static long align(long n) {
     return (n + 63) & ~63L;
+  }
+
+  /**
+   * The identity (device and inode) of the file at {@code path}, a link not followed: what tells
+   * a ring's file from one put at its path since.
+   */
+  public static Object fileKey(Path path) throws IOException {
+    return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
   }
 
   public static boolean isRingName(String name) {

@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import dev.fgbg.common.RingFormat;
 import dev.fgbg.core.FgbgException;
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -10,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /** Opening an offered ring: {@link RingChecks} first, then the mapping and its header. */
@@ -65,9 +65,7 @@ final class RingOpening {
   /** Removes {@code path} if it still names the file {@code fileKey} (not one put there since). */
   static void removeIfSame(Path path, Object fileKey) {
     try {
-      Object now = Files.readAttributes(path, BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS).fileKey();
-      if (Objects.equals(now, fileKey)) {
+      if (Objects.equals(RingFormat.fileKey(path), fileKey)) {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
