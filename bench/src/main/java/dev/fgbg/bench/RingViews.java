@@ -149,6 +149,7 @@ final class RingViews {
     return samples;
   }
 
+  /** The bytes to hash: a copy, as protobuf 4 wraps only heap arrays (so --digest costs one). */
   private static ByteString view(MappedByteBuffer map, long base, long offset, long length) {
     return UnsafeByteOperations.unsafeWrap(map.slice((int) (base + offset), (int) length));
   }

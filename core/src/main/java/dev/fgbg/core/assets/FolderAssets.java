@@ -69,7 +69,7 @@ public final class FolderAssets {
     if (goodBgs.isEmpty() || goodFgs.isEmpty()) {
       throw FgbgException.invalidConfig("dataset '" + config.name() + "': every "
           + (goodBgs.isEmpty() ? "background" : "foreground") + " is bad, nothing is left to "
-          + "serve: " + problems.skippedLine(config.name(), skipped));
+          + "serve: " + problems.skippedAll(skipped));
     }
     if (!skipped.isEmpty()) {
       LOG.warning(problems.skippedLine(config.name(), skipped));
@@ -177,6 +177,10 @@ public final class FolderAssets {
         throw FgbgException.invalidConfig("has no alpha channel; give a mask folder "
             + "(--fg-masks DIR, same file names) or --mask-from luminance");
       }
+      if (transparent(rgba)) {
+        throw FgbgException.invalidConfig("is transparent everywhere (its mask is 0 at every "
+            + "pixel): the cut-out would paste nothing and every mask of it would be empty");
+      }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,
           p.width(), p.height());
@@ -209,6 +213,15 @@ public final class FolderAssets {
     }
     throw FgbgException.invalidConfig("no mask for foreground " + name + " in " + maskDir
         + " (looked for " + same.getFileName() + " and " + png.getFileName() + ")");
+  }
+
+  private static boolean transparent(byte[] rgba) {
+    for (int i = 3; i < rgba.length; i += 4) {
+      if (rgba[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean opaque(ImageFiles.Pixels m) {

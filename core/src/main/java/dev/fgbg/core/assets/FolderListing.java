@@ -45,8 +45,21 @@ final class FolderListing {
     }
     List<ImageFile> out = new ArrayList<>();
     try {
+      Path real = dir.toRealPath();
       Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
           new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+                throws IOException {
+              // A link to a folder above this one (bg/up -> ..) would list the folders beside
+              // it (the cut-outs) as its images before the walk met the loop itself.
+              if (!d.equals(dir) && real.startsWith(d.toRealPath())) {
+                problems.add(d, "a symbolic link loop (a link to a folder that holds it)");
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               String problem = problem(file, attrs);

@@ -76,6 +76,12 @@ public final class ImageFiles {
         throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image");
       }
       ImageReader reader = readers.next();
+      String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+      if (!format.equals("PNG") && !format.equals("JPEG")) { // a GIF, BMP or TIFF by its bytes
+        reader.dispose();
+        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image (its bytes are a "
+            + format + " image's; convert it to PNG or JPEG)");
+      }
       try {
         // JPEG metadata says whether the file is CMYK (and YCCK), which is decoded apart.
         reader.setInput(in, true, !CmykJpeg.isJpeg(reader));

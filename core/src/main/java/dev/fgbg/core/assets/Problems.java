@@ -89,19 +89,29 @@ final class Problems {
     throw FgbgException.invalidConfig(b.toString());
   }
 
-  /** The one warning line of a load that skipped {@code files}, or null when none was. */
+  /**
+   * The one warning line of a load that skipped {@code files} and serves the rest, or null when
+   * none was skipped.
+   */
   String skippedLine(String dataset, Set<String> files) {
-    if (files.isEmpty()) {
-      return null;
-    }
+    return files.isEmpty() ? null
+        : "dataset " + dataset + ": " + skipped(files, ", serving the rest");
+  }
+
+  /** What a load that skipped {@code files} skipped, when it has nothing left to serve. */
+  String skippedAll(Set<String> files) {
+    return skipped(files, "");
+  }
+
+  private String skipped(Set<String> files, String serving) {
     List<String> lines = new ArrayList<>();
     byFile.forEach((file, why) -> {
       if (files.contains(file)) {
         lines.add(file + " (" + String.join("; ", why) + ")");
       }
     });
-    return "dataset " + dataset + ": " + SKIP_FLAG + " skipped " + lines.size()
-        + " bad file(s), serving the rest: " + String.join("; ", shown(lines));
+    return SKIP_FLAG + " skipped " + lines.size() + " bad file(s)" + serving + ": "
+        + String.join("; ", shown(lines));
   }
 
   /** The first {@link #SHOWN} lines, and a count of the rest. */

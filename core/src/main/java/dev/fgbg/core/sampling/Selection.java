@@ -42,7 +42,7 @@ public final class Selection implements IndexSequence {
     this.stride = stride;
     this.sample = sample;
     this.seed = seed;
-    this.population = (end - start + stride - 1) / stride;
+    this.population = strided(start, end, stride);
     EpochPermutation order = sample == 0 ? null
         : new EpochPermutation(population, seed, SAMPLE_KEY, true);
     if (order != null && population <= Integer.MAX_VALUE) {
@@ -105,13 +105,18 @@ public final class Selection implements IndexSequence {
       throw FgbgException.invalidArgument(String.format(Locale.ROOT,
           "sample %d must be in [0, %,d] (0: every sample of the range)", sample, MAX_SAMPLE));
     }
-    long population = (end - start + stride - 1) / stride;
+    long population = strided(start, end, stride);
     if (sample > population) {
       throw FgbgException.invalidArgument("sample " + sample + " is more than the "
           + population + " samples of range " + start + ":" + end
           + (stride > 1 ? " with stride " + stride : ""));
     }
     return new Selection(start, end, stride, sample, seed);
+  }
+
+  /** Indices of {@code [start, end)} (not empty) a stride apart; no overflow at any stride. */
+  private static long strided(long start, long end, long stride) {
+    return (end - start - 1) / stride + 1;
   }
 
   @Override

@@ -11,10 +11,12 @@ import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.LogLines;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.spec.Spec;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,14 +119,18 @@ class FolderAssetsTest {
     Fixtures.pngHeaderOnly(30_000, 30_000, root.resolve("bg/bomb.png"));
     Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
     Fixtures.pngHeaderOnly(20_000, 20_000, root.resolve("fg/cup/huge.png"));
+    Fixtures.write(new BufferedImage(6, 9, BufferedImage.TYPE_INT_ARGB),
+        root.resolve("fg/cup/clear.png"));
+    ImageIO.write(Fixtures.rgb(8, 8, 3), "gif", root.resolve("bg/gif.png").toFile());
+    ImageIO.write(Fixtures.rgb(8, 8, 3), "bmp", root.resolve("bg/bmp.jpg").toFile());
     FgbgException e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
     assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
     List<String> lines = e.getMessage().lines().toList();
-    assertEquals("dataset 'f' has 5 bad files or folders (fix or remove each, then start "
+    assertEquals("dataset 'f' has 8 bad files or folders (fix or remove each, then start "
         + "again; or start with --on-bad-file skip (on_bad_file: \"skip\" in a config file) to "
         + "serve the rest without the bad images):", lines.get(0));
-    assertEquals(6, lines.size(), e.getMessage());
+    assertEquals(9, lines.size(), e.getMessage());
     assertLine(lines, root.resolve("bg/bomb.png") + ": 30000x30000 is 900,000,000 pixels, over "
         + "the limit of 64,000,000");
     assertLine(lines, root.resolve("bg/outdoor/b.png") + ": unreadable or truncated");
@@ -132,6 +138,11 @@ class FolderAssetsTest {
     assertLine(lines, root.resolve("fg/cup/huge.png") + ": 20000x20000 is 400,000,000 pixels");
     assertLine(lines, root.resolve("fg/cup/opaque.jpg") + ": has no alpha channel; give a mask "
         + "folder");
+    assertLine(lines, root.resolve("fg/cup/clear.png") + ": is transparent everywhere");
+    assertLine(lines, root.resolve("bg/gif.png") + ": not a PNG or JPEG image (its bytes are a "
+        + "GIF image's");
+    assertLine(lines, root.resolve("bg/bmp.jpg") + ": not a PNG or JPEG image (its bytes are a "
+        + "BMP image's");
   }
 
   @Test

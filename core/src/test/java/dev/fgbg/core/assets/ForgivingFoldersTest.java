@@ -88,6 +88,18 @@ class ForgivingFoldersTest {
   }
 
   @Test
+  void skipWithEveryCutOutBadSaysNothingIsLeftAndNamesThem() {
+    Fixtures.write(Fixtures.rgb(64, 64, 1), root.resolve("bg/office.jpg"));
+    Fixtures.write(Fixtures.rgb(40, 40, 5), root.resolve("fg/maskless.jpg"));
+    Fixtures.write(ellipse(40, 40), root.resolve("masks/other.png"));
+    FgbgException e = assertThrows(FgbgException.class,
+        () -> FolderAssets.load(config(FolderDataset.OnBadFile.SKIP), 32, 32));
+    assertTrue(e.getMessage().startsWith("dataset 'f': every foreground is bad, nothing is left "
+        + "to serve: --on-bad-file skip skipped 1 bad file(s): " + root.resolve("fg/maskless.jpg")
+        + " (no mask for foreground maskless.jpg"), e.getMessage());
+  }
+
+  @Test
   void skipServesTheRestWithOneWarningAndTheSkippedFilesAreInTheFingerprint()
       throws Exception {
     Fixtures.write(Fixtures.rgb(64, 64, 1), root.resolve("bg/a.jpg"));

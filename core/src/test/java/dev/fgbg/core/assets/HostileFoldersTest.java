@@ -60,9 +60,10 @@ class HostileFoldersTest {
     Files.createSymbolicLink(bg.resolve("loop.jpg"), bg.resolve("loop.jpg"));
     Files.createSymbolicLink(bg.resolve("gone.png"), bg.resolve("nowhere.png"));
     Files.createSymbolicLink(bg.resolve("indoor/back"), bg); // a folder that holds itself
+    Files.createSymbolicLink(bg.resolve("up"), root); // holds bg and fg: no cut-out is listed
     Files.createSymbolicLink(bg.resolve("linked.png"), bg.resolve("c.png")); // fine: followed
     List<String> lines = refusal();
-    assertEquals("dataset 'f' has 4 bad files or folders (fix or remove each, then start again; "
+    assertEquals("dataset 'f' has 5 bad files or folders (fix or remove each, then start again; "
         + "or start with --on-bad-file skip (on_bad_file: \"skip\" in a config file) to serve "
         + "the rest without the bad images):", lines.get(0));
     assertNamed(lines, bg.resolve("pipe.jpg"), "is not a regular file (a FIFO, socket or "
@@ -72,7 +73,23 @@ class HostileFoldersTest {
         + bg.resolve("nowhere.png") + "', which does not exist");
     assertNamed(lines, bg.resolve("indoor/back"), "a symbolic link loop (a link to a folder "
         + "that holds it)");
-    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertNamed(lines, bg.resolve("up"), "a symbolic link loop (a link to a folder that holds "
+        + "it)");
+    assertEquals(6, lines.size(), String.join("\n", lines));
+  }
+
+  @Test
+  void skippingALinkToTheFolderAboveSkipsItWholeAndNoCutOutBecomesABackground()
+      throws Exception {
+    Fixtures.goodFolders(root);
+    List<String> clean = FolderAssets.load(config(), 32, 32).backgrounds().stream()
+        .map(Background::name).toList();
+    Files.createSymbolicLink(root.resolve("bg/up"), root); // bg/up/fg: the cut-outs
+    AssetSet a = FolderAssets.load(new FolderDataset("f", root.resolve("bg"), root.resolve("fg"),
+        null, FolderDataset.MaskFrom.ALPHA, ImageFiles.DEFAULT_MAX_PIXELS,
+        FolderDataset.OnBadFile.SKIP), 32, 32);
+    assertEquals(clean, a.backgrounds().stream().map(Background::name).toList());
+    assertEquals(1, a.skipped().size(), a.skipped().toString());
   }
 
   @Test

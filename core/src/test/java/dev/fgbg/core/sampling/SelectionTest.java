@@ -38,6 +38,17 @@ class SelectionTest {
   }
 
   @Test
+  void aStrideAsLongAsALongTakesTheFirstIndexOnly() {
+    for (long stride : new long[] {10, 1L << 62, Long.MAX_VALUE - 5, Long.MAX_VALUE}) {
+      Selection s = Selection.of(400_000, "builtin", 3, 10, stride, 0, 0);
+      assertEquals(1, s.size(), "stride " + stride);
+      assertEquals(3, s.indexAt(0));
+    }
+    Selection sampled = Selection.of(400_000, "builtin", 0, 400_000, Long.MAX_VALUE, 1, 7);
+    assertEquals(0, sampled.indexAt(0));
+  }
+
+  @Test
   void aSampleIsExactlyNDistinctAscendingIndicesOfTheStridedRange() {
     Selection s = Selection.of(400_000, "builtin", 100, 300_000, 7, 4000, 1);
     long[] idx = indices(s);
