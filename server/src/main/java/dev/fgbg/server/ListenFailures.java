@@ -1,7 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.FgbgException;
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import java.io.IOException;
 
 /** Why a port could not be listened on, in words that name the flag to change. */

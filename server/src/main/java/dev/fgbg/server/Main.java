@@ -1,7 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.FgbgException;
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
 import dev.fgbg.server.grpc.ServerOptions;

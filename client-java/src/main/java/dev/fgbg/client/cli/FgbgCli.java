@@ -1,8 +1,15 @@
 package dev.fgbg.client.cli;
 
+import dev.fgbg.common.InWords;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -13,12 +20,19 @@ import picocli.CommandLine.Model.OptionSpec;
     subcommands = {DescribeCommand.class, GetCommand.class, StreamCommand.class,
         ExportCommand.class, StatsCommand.class, GalleryCommand.class})
 public final class FgbgCli {
+  /**
+   * gRPC's own loggers, held so their level stays: a channel that cannot resolve or reach its
+   * target logs a WARNING with a stack trace, while the command already says it in one line.
+   */
+  private static final Logger GRPC = Logger.getLogger("io.grpc");
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
   /** Runs a verb and returns its exit code; errors print one line naming the problem. */
   public static int run(String... args) {
+    GRPC.setLevel(Level.SEVERE);
     CommandLine cl = new CommandLine(new FgbgCli());
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
@@ -32,12 +46,27 @@ public final class FgbgCli {
                     + "? start it with ./fgbg serve, or set --target / FGBG_TARGET)" : ""));
         return 1;
       }
-      if (e instanceof IllegalArgumentException || e instanceof IOException) {
+      if (e instanceof IOException io) {
+        line.getErr().println("fgbg: error: " + inWords(io));
+        return 1;
+      }
+      if (e instanceof IllegalArgumentException) {
         line.getErr().println("fgbg: error: " + e.getMessage());
         return 1;
       }
       throw e;
     });
     return cl.execute(args);
+  }
+
+  /** A file's failure as its path and what went wrong (the exception's message is the path). */
+  private static String inWords(IOException e) {
+    if (!(e instanceof FileSystemException f) || f.getFile() == null) {
+      return e.getMessage();
+    }
+    boolean notAFolder = e instanceof FileAlreadyExistsException
+        && !Files.isDirectory(Path.of(f.getFile()));
+    String why = notAFolder ? "already exists and is not a folder" : InWords.of(e);
+    return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + why;
   }
 }

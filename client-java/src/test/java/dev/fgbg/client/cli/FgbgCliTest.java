@@ -21,8 +21,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +226,44 @@ class FgbgCliTest {
     assertTrue(down[2].contains("server running at localhost:1?"), down[2]);
     String[] bad = run("stream", "--target", target, "--batch-size", "0");
     assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
+  }
+
+  @Test
+  void aNameThatDoesNotResolveIsOneLineWithoutGrpcsTrace() {
+    List<LogRecord> logged = new ArrayList<>();
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logged.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger grpc = Logger.getLogger("io.grpc");
+    grpc.addHandler(h);
+    try {
+      String[] r = run("describe", "--target", "no-such-host.invalid:1");
+      assertEquals("1", r[0]);
+      assertEquals(1, r[2].trim().lines().count(), r[2]);
+      assertTrue(r[2].startsWith("fgbg: error: UNAVAILABLE"), r[2]);
+      assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList());
+    } finally {
+      grpc.removeHandler(h);
+    }
+  }
+
+  @Test
+  void anOutputPathThatCannotBeAFolderSaysWhy() throws Exception {
+    Path file = Files.writeString(out.resolveSibling("a-file"), "x");
+    String[] r = run("get", "--target", target, "--indices", "0", "--out", file.toString());
+    assertEquals("1", r[0]);
+    assertEquals("fgbg: error: " + file + ": already exists and is not a folder", r[2].trim());
+    String[] g = run("gallery", "--target", target, "--out", file.resolve("g.png").toString());
+    assertEquals("fgbg: error: " + file + ": already exists and is not a folder", g[2].trim());
   }
 
   @Test

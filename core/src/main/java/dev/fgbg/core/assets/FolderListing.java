@@ -1,6 +1,6 @@
 package dev.fgbg.core.assets;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;

@@ -5,7 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

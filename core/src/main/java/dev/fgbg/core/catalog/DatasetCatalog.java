@@ -1,6 +1,6 @@
 package dev.fgbg.core.catalog;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;

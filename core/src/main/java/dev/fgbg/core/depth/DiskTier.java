@@ -1,6 +1,6 @@
 package dev.fgbg.core.depth;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

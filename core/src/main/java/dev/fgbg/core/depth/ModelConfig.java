@@ -1,6 +1,6 @@
 package dev.fgbg.core.depth;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.v1.DepthModelConfig;

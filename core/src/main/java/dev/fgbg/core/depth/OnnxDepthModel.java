@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.concurrent.NamedThreads;
 import java.io.IOException;
 import java.nio.FloatBuffer;

@@ -1,6 +1,6 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

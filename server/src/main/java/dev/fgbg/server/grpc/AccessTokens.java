@@ -1,6 +1,6 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.core.InWords;
+import dev.fgbg.common.InWords;
 import dev.fgbg.common.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.fgbg.core;
+package dev.fgbg.common;
 
 import java.io.EOFException;
 import java.nio.charset.CharacterCodingException;
