@@ -4,6 +4,7 @@ import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -19,12 +20,17 @@ import java.nio.file.Path;
 public final class ExportRoot {
   /** Longest destination accepted, in characters. */
   static final int MAX_DESTINATION = 1024;
+  /** Longest name of one folder on the way, in bytes (the file system's limit). */
+  static final int MAX_NAME_BYTES = 255;
   /** Names in the root the server keeps for itself (destination locks, new folders). */
   static final String RESERVED = ".fgbg-";
 
   private final Path root;
 
   public ExportRoot(Path root) {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw FgbgException.invalidConfig("export root " + root + " is a file, not a folder");
+    }
     try {
       Files.createDirectories(root);
       this.root = root.toRealPath();
@@ -47,6 +53,14 @@ public final class ExportRoot {
     } catch (InvalidPathException e) {
       throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
           + " is not a valid path: " + e.getReason());
+    }
+    for (Path name : asked) {
+      int bytes = name.toString().getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > MAX_NAME_BYTES) {
+        throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
+            + " has a folder name of " + bytes + " bytes; a name is at most " + MAX_NAME_BYTES
+            + " bytes");
+      }
     }
     Path target = (asked.isAbsolute() ? asked : root.resolve(asked)).normalize();
     if (!target.startsWith(root) || target.equals(root)) {

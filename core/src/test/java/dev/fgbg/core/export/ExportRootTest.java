@@ -49,6 +49,24 @@ class ExportRootTest {
   }
 
   @Test
+  void aFolderNameLongerThanTheFileSystemTakesIsInvalidBeforeAnythingIsMade() throws Exception {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    for (String d : new String[] {"b".repeat(300), "ok/" + "c".repeat(256),
+        "ok/" + "é".repeat(128)}) {
+      FgbgException e = assertThrows(FgbgException.class, () -> root.resolve(d));
+      assertEquals(FgbgException.Reason.INVALID_ARGUMENT, e.reason());
+      assertTrue(e.getMessage().contains("bytes; a name is at most 255 bytes"), e.getMessage());
+      assertTrue(e.getMessage().length() < 260, e.getMessage());
+    }
+    assertFalse(Files.exists(root.path().resolve("ok")));
+    String fits = "ok/" + "é".repeat(127); // 254 bytes
+    assertEquals(root.path().resolve(fits), root.resolve(fits));
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    FgbgException e = assertThrows(FgbgException.class, () -> new ExportRoot(file));
+    assertEquals("export root " + file + " is a file, not a folder", e.getMessage());
+  }
+
+  @Test
   void aLinkInsideTheRootIsRefusedAndMessagesNameNoServerPath() throws Exception {
     ExportRoot root = new ExportRoot(tmp.resolve("root"));
     Path real = Files.createDirectories(root.path().resolve("real"));
