@@ -1,8 +1,11 @@
 """Generates the gRPC stubs from the repository's proto/ while building (never hand-copied).
 
-Build byproducts (build/, fgbg.egg-info/) go to a temporary folder, so that
-`pip install ./client-python-stub` leaves the source tree as it found it (the generated stubs in
-fgbg/v1/ are the only output, and they are ignored by git).
+The stubs (package fgbg.v1) are written straight into the build folder, after the other
+packages are copied there: pyproject.toml does not list fgbg.v1, since a fresh checkout has no
+fgbg/v1/ when pip prepares the metadata (before build_py runs). Build byproducts (build/,
+fgbg.egg-info/) go to a temporary folder, so that `pip install ./client-python-stub` leaves the
+source tree as it found it (fgbg/v1/ there is made only by importing fgbg from the source tree,
+and is ignored by git).
 """
 import atexit
 import os
@@ -21,10 +24,10 @@ atexit.register(shutil.rmtree, SCRATCH, True)
 
 class BuildWithStubs(build_py):
     def run(self):
+        super().run()
         from fgbg import _codegen
 
-        _codegen.generate()
-        super().run()
+        _codegen.generate(out=self.build_lib)
 
 
 setup(cmdclass={"build_py": BuildWithStubs},

@@ -52,7 +52,9 @@ def is_current(root: Optional[str] = None) -> bool:
     return recorded_digest() == sources_digest(root)
 
 
-def generate(root: Optional[str] = None) -> None:
+def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
+    """Writes the stubs to `out`/fgbg/v1: this package's folder by default; setup.py passes its
+    build folder, so that an install writes nothing into the source tree."""
     root = root or proto_root()
     if root is None:
         raise RuntimeError("fgbg: cannot find proto/ to generate the gRPC stubs from; "
@@ -62,15 +64,16 @@ def generate(root: Optional[str] = None) -> None:
     except ImportError as e:
         raise RuntimeError("fgbg: generating the gRPC stubs needs grpcio-tools "
                            "(Debian: apt-get install python3-grpc-tools; pip: grpcio-tools)") from e
-    os.makedirs(GENERATED, exist_ok=True)
-    args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + PACKAGE_ROOT,
-            "--grpc_python_out=" + PACKAGE_ROOT] + PROTOS
+    generated = os.path.join(out, "fgbg", "v1")
+    os.makedirs(generated, exist_ok=True)
+    args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + out,
+            "--grpc_python_out=" + out] + PROTOS
     code = int(protoc.main(args))
     if code != 0:
         raise RuntimeError("fgbg: protoc failed with exit code %d on %s" % (code, root))
-    with open(os.path.join(GENERATED, "__init__.py"), "w") as f:
+    with open(os.path.join(generated, "__init__.py"), "w") as f:
         f.write('"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""\n')
-    with open(STAMP, "w") as f:
+    with open(os.path.join(generated, os.path.basename(STAMP)), "w") as f:
         f.write(sources_digest(root) + "\n")
 
 

@@ -14,6 +14,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _streams, replicas, shm  # noqa: E402
+from ._checks import int_args, integers  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
@@ -56,6 +57,8 @@ class Client:
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
+        n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
+        max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
         self.targets = replicas.resolve(
             default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
@@ -124,7 +127,8 @@ class Client:
                     outputs: Optional[Iterable[str]] = None,
                     depth_dtype: str = "float16") -> Batch:
         """Samples by index, as one Batch (at most DatasetInfo.max_get_samples per call)."""
-        req = pb.GetSamplesRequest(dataset=dataset, seed=seed, indices=[int(i) for i in indices],
+        req = pb.GetSamplesRequest(dataset=dataset, **int_args(seed=seed),
+                                   indices=integers(indices, "indices"),
                                    outputs=output_enums(outputs),
                                    depth_dtype=dtype_enum(depth_dtype))
         ring = self._reply_ring(req)
@@ -180,10 +184,12 @@ class Client:
         is on, else plain lines."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
-        req = pb.ExportRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
-                               sample=sample, outputs=output_enums(outputs), format=FORMATS[format],
-                               destination=destination, overwrite=overwrite, shard_size=shard_size,
-                               jpeg_quality=jpeg_quality, depth_npy=depth_npy)
+        req = pb.ExportRequest(dataset=dataset, outputs=output_enums(outputs),
+                               format=FORMATS[format], destination=destination,
+                               overwrite=overwrite, depth_npy=depth_npy,
+                               **int_args(seed=seed, start=start, end=end, stride=stride,
+                                          sample=sample, shard_size=shard_size,
+                                          jpeg_quality=jpeg_quality))
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, Progress("export " + destination, "export")
                                    if progress else None)
@@ -202,8 +208,8 @@ class Client:
         three) limits what is computed: image statistics never
         wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
         at the end) shows samples counted and the ETA."""
-        req = pb.StatsRequest(dataset=dataset, seed=seed, start=start, end=end, stride=stride,
-                              sample=sample,
+        req = pb.StatsRequest(dataset=dataset, **int_args(seed=seed, start=start, end=end,
+                                                          stride=stride, sample=sample),
                               outputs=output_enums(outputs, ("image", "mask", "depth",
                                                              "background", "background_depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
@@ -238,9 +244,11 @@ class Client:
         captioned with its label), one row per sample under its label names. Rows: `indices`;
         or a selection (as `export` takes it, at most 64 samples); or else `count` (default 8)
         samples drawn from `seed` with distinct backgrounds and cut-outs."""
-        req = pb.GalleryRequest(dataset=dataset, seed=seed, indices=list(indices or []),
-                                count=count, start=start, end=end, stride=stride, sample=sample,
-                                backgrounds=backgrounds, instances=instances)
+        req = pb.GalleryRequest(dataset=dataset,
+                                indices=[] if indices is None else integers(indices, "indices"),
+                                backgrounds=backgrounds, instances=instances,
+                                **int_args(seed=seed, count=count, start=start, end=end,
+                                           stride=stride, sample=sample))
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:
@@ -260,11 +268,12 @@ class Client:
 
         Rank r of w takes global positions start_position + r + j*w; see the README."""
         req = pb.StreamEpochRequest(
-            dataset=dataset, seed=seed, epoch=epoch, shuffle=shuffle, batch_size=batch_size,
-            rank=rank, world_size=world_size, start_batch=start_batch,
-            start_position=start_position, drop_last=drop_last, limit=limit,
+            dataset=dataset, shuffle=shuffle, drop_last=drop_last,
+            **int_args(seed=seed, epoch=epoch, batch_size=batch_size, rank=rank,
+                       world_size=world_size, start_batch=start_batch,
+                       start_position=start_position, limit=limit),
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
-        return self._stream(req, max(1, world_size),
+        return self._stream(req, max(1, req.world_size),
                             self.shared_memory if shared_memory is None else shared_memory)
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:

@@ -3,6 +3,8 @@ import hashlib
 import struct
 from typing import Any, Optional
 
+from ._checks import integer
+
 _MOD = 1 << 256
 
 
@@ -17,7 +19,7 @@ class SampleDigest:
         self.count = 0
 
     def add_sample(self, index: int, *parts: Optional[bytes]) -> None:
-        sha = hashlib.sha256(struct.pack(">q", int(index)))
+        sha = hashlib.sha256(struct.pack(">q", integer(index, "index")))
         for p in parts:
             if p is not None and len(p):
                 sha.update(p)

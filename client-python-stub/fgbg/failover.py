@@ -14,12 +14,15 @@ import logging
 from typing import Any, Dict, Iterator, Optional
 
 from . import shm
+from ._checks import int_args
 from .batch import Batch
 from .client import Client, FgbgError
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
 _LOG = logging.getLogger(__name__)
+# The request's other integers: checked when the stream is made, not when it first connects.
+_INTEGERS = ("seed", "epoch", "batch_size", "start_position")
 
 
 class FailoverStream:
@@ -29,13 +32,15 @@ class FailoverStream:
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
                  **request: Any) -> None:
+        n = int_args(rank=rank, world_size=world_size, start_batch=start_batch, limit=limit)
+        request.update(int_args(**{k: v for k, v in request.items() if k in _INTEGERS}))
         self.targets = resolve(targets)
-        self.rank = rank
-        self.replica = home(rank, len(self.targets))
+        self.rank = n["rank"]
+        self.replica = home(self.rank, len(self.targets))
         self.failovers = 0
         self._options = dict(client_options or {})
-        self._request = dict(request, rank=rank, world_size=world_size)
-        self._start = StreamPoint(start_batch, limit)
+        self._request = dict(request, rank=self.rank, world_size=n["world_size"])
+        self._start = StreamPoint(n["start_batch"], n["limit"])
         self._batches = 0
         self._samples = 0
 

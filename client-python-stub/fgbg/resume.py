@@ -17,6 +17,8 @@ torch datasets (through fgbg.failover) all resume with :func:`after`; the Java c
 from dataclasses import dataclass
 from typing import Optional
 
+from ._checks import int_args
+
 __all__ = ["StreamPoint", "after"]
 
 
@@ -28,6 +30,7 @@ class StreamPoint:
     limit: int = 0
 
     def __post_init__(self) -> None:
+        int_args(start_batch=self.start_batch, limit=self.limit)
         if self.start_batch < 0 or self.limit < 0:
             raise ValueError("start_batch %d and limit %d must not be negative"
                              % (self.start_batch, self.limit))
@@ -36,6 +39,7 @@ class StreamPoint:
 def after(point: StreamPoint, batches: int, samples: int) -> Optional[StreamPoint]:
     """The point to ask from once `batches` whole batches holding `samples` samples were
     delivered from `point`; None when its limit is used up (nothing is left to ask for)."""
+    int_args(batches=batches, samples=samples)
     if batches < 0 or samples < 0 or samples < batches:
         raise ValueError("delivered %d batches holding %d samples: not a stream's count"
                          % (batches, samples))

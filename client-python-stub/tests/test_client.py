@@ -113,6 +113,32 @@ def test_errors_are_exceptions_with_status_and_message(server):
             c.get_samples([0], outputs="image")
 
 
+def test_indices_are_integers_of_any_kind_and_never_converted(server):
+    # The checks themselves: test_integer_args.py (no server); here the calls they let through.
+    import torch
+
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    with fgbg.Client(server.target) as c:
+        for indices in (np.array([1, 7]), torch.tensor([1, 7]), [np.int64(1), 7], range(1, 8, 6)):
+            assert list(c.get_samples(indices, seed=np.int64(0)).indices) == [1, 7], indices
+        with pytest.raises(TypeError, match=r"indices\[0\] must be an integer, got 1\.5"):
+            c.get_samples([1.5, "7"])
+    ds = FgbgDataset(server.target)
+    assert [int(s["index"]) for s in ds[np.array([3, 1])]] == [3, 1]
+    assert int(ds[np.int64(5)]["index"]) == 5 and int(ds[torch.tensor(6)]["index"]) == 6
+    for bad in (1.5, "7", True):
+        with pytest.raises(TypeError, match="index must be an integer"):
+            ds[bad]
+    with pytest.raises(TypeError, match=r"indices\[1\] must be an integer"):
+        ds[[1, 2.0]]
+    stream = FgbgIterableDataset(server.target, batch_size=np.int64(100))
+    state = stream.state_dict()
+    stream.load_state_dict(dict(state, position=np.int64(200)))
+    with pytest.raises(TypeError, match=r"state\['position'\] must be an integer, got 200\.0"):
+        stream.load_state_dict(dict(state, position=200.0))
+
+
 def test_a_refused_connection_names_the_address_and_how_to_start_a_server():
     with fgbg.Client("localhost:1", timeout=5) as c:
         with pytest.raises(fgbg.FgbgError) as e:

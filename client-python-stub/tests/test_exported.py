@@ -140,3 +140,15 @@ def test_export_once_train_anywhere_with_float_images(exports):
     assert x.shape == (3, 32, 32) and x.dtype == torch.float32
     assert ds.foreground_labels[0] == "person" and int(ds[0]["meta"]["fg_label"]) >= 0
     assert np.isfinite(x.numpy()).all()
+
+
+def test_positions_are_integers_never_converted(exports):
+    ds = fgbg.exported(exports["npy"][0])
+    assert int(ds[np.int64(3)]["index"]) == int(ds.indices[3])
+    assert [int(s["index"]) for s in ds.__getitems__(np.array([2, 0]))] == \
+        [int(ds.indices[2]), int(ds.indices[0])]
+    for bad in (1.5, "1", True):
+        with pytest.raises(TypeError, match="index must be an integer"):
+            ds[bad]
+    with pytest.raises(TypeError, match=r"indices\[1\] must be an integer"):
+        ds.__getitems__([0, 1.0])

@@ -11,6 +11,7 @@ from typing import Any, Dict, FrozenSet, Iterator, Optional, Tuple
 
 import numpy as np
 
+from .._checks import integer
 from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Tracker
@@ -71,7 +72,7 @@ class Feed:
 
     def set_epoch(self, epoch: int) -> None:
         with self._shared.array.get_lock():
-            self._shared[_Shared.NEXT] = int(epoch)
+            self._shared[_Shared.NEXT] = integer(epoch, "epoch")
             self._shared[_Shared.PLAIN_PASSES] = 0
 
     def begin(self) -> int:

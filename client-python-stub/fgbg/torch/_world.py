@@ -11,6 +11,8 @@ from typing import Mapping, Optional
 
 import torch
 
+from .._checks import optional_integer
+
 
 @dataclass(frozen=True)
 class World:
@@ -71,12 +73,13 @@ def from_process_group() -> Optional[World]:
 
 def own_view(rank: Optional[int], world_size: Optional[int]) -> Optional[World]:
     """What this process sees by the rule above; None when nothing says (no group, no env)."""
+    rank, world_size = optional_integer(rank, "rank"), optional_integer(world_size, "world_size")
     if (rank is None) != (world_size is None):
         raise ValueError("give both rank= and world_size=, or neither (then they come from "
                          "torch.distributed or RANK/WORLD_SIZE); got rank=%r, world_size=%r"
                          % (rank, world_size))
     if rank is not None and world_size is not None:
-        return _checked(int(rank), int(world_size), "given")
+        return _checked(rank, world_size, "given")
     group, env = from_process_group(), from_environment()
     if group is not None and env is not None and not group.same_as(env):
         raise ValueError("torch.distributed says %s but the environment says %s; they must "

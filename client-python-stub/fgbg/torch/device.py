@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from .. import shm
+from .._checks import integer
 from ..batch import Batch
 from ._convert import IMAGE_KEYS, Images, arrays, batch_dict, labels, map_tensors, tensor
 from ._feed import ShardBatch
@@ -149,6 +150,7 @@ class FgbgDeviceLoader:
 
     def __init__(self, dataset: Any, streams: int = 4, device: Device = None,
                  prefetch: int = 2, copy: bool = False) -> None:
+        streams, prefetch = integer(streams, "streams"), integer(prefetch, "prefetch")
         if streams < 1 or prefetch < 1:
             raise ValueError("streams (%r) and prefetch (%r) must be at least 1"
                              % (streams, prefetch))

@@ -13,6 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.utils.data
 
+from .._checks import integer, integers
 from ..digest import SampleDigest
 from ..exports import verify as _verify
 from ..exports.labels import Labels
@@ -60,12 +61,14 @@ class ExportedDataset(torch.utils.data.Dataset):
     def source_files(self, i: int) -> Tuple[str, str]:
         """(background file, foreground file) sample `i` was made from, as the server's folders
         name them ("" for exports written before labels.csv carried them)."""
+        i = integer(i, "i")
         return self._labels.bg_files[i], self._labels.fg_files[i]
 
     def __len__(self) -> int:
         return self.manifest.size
 
     def __getitem__(self, i: int) -> Any:
+        i = integer(i, "index")
         n = len(self)
         if not -n <= i < n:
             raise IndexError("index %d is out of range for an export of %d samples" % (i, n))
@@ -83,7 +86,7 @@ class ExportedDataset(torch.utils.data.Dataset):
         return self.transform(out) if self.transform is not None else out
 
     def __getitems__(self, indices: Sequence[int]) -> List[Any]:
-        return [self[int(i)] for i in indices]
+        return [self[i] for i in integers(indices, "indices")]
 
     def verify(self) -> None:
         """Raises ExportError unless every shard and file matches manifest.json."""

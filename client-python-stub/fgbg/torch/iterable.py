@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Optio
 import torch
 import torch.utils.data
 
+from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
@@ -43,6 +44,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                  timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
                  credentials: Optional[Credentials] = None) -> None:
         super().__init__()
+        seed, batch_size = integer(seed, "seed"), integer(batch_size, "batch_size")
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         if transform is not None and not callable(transform):
@@ -165,14 +167,16 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         missing = [k for k in ("seed", "epoch", "position", "skip") if k not in state]
         if missing:
             raise ValueError("state is missing %s; pass what state_dict() returned" % missing)
+        named = {k: integer(state[k], "state[%r]" % k) for k in ("seed", "epoch", "position")}
+        state = dict(state, skip=integers(state["skip"], "state['skip']"), **named)
         for key, mine in (("seed", self.seed), ("fingerprint", self.info.fingerprint),
                           ("shuffle", self.shuffle)):
             if key in state and state[key] != mine:
                 raise ValueError("state is for %s %r, this dataset has %s %r"
                                  % (key, state[key], key, mine))
-        position = int(state["position"])
+        position = state["position"]
         if not 0 <= position <= self.info.size or any(
-                not position <= int(p) < self.info.size for p in state["skip"]):
+                not position <= p < self.info.size for p in state["skip"]):
             raise ValueError("state position %d (or a skipped position) is outside this "
                              "dataset's %d samples" % (position, self.info.size))
         self.feed.load(state)

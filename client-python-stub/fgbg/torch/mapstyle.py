@@ -4,13 +4,14 @@ A DataLoader with a sampler (RandomSampler, DistributedSampler, a Subset's indic
 for a whole batch through `__getitems__`: one GetSamples call per batch, split into sample
 dicts that default_collate stacks back into the same batch dicts FgbgIterableDataset yields.
 """
-import operator
 import os
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
 
+import numpy as np
 import torch
 import torch.utils.data
 
+from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
@@ -37,7 +38,7 @@ class FgbgDataset(torch.utils.data.Dataset):
         check_images(image, normalize)
         self.target = default_target(target)
         self.dataset = dataset
-        self.seed = seed
+        self.seed = integer(seed, "seed")
         self.outputs = None if outputs is None else tuple(outputs)
         self.depth_dtype = depth_dtype
         self.transform = transform
@@ -68,9 +69,8 @@ class FgbgDataset(torch.utils.data.Dataset):
     def __len__(self) -> int:
         return self.info.size
 
-    def _index(self, i: Any) -> int:
+    def _index(self, k: int) -> int:
         n = self.info.size
-        k = operator.index(i)
         if not -n <= k < n:
             raise IndexError("index %d is out of range for dataset %r of %d samples"
                              % (k, self.dataset, n))
@@ -79,14 +79,14 @@ class FgbgDataset(torch.utils.data.Dataset):
     def __getitem__(self, index: Union[int, Sequence[int]]) -> Any:
         """One sample dict; a list of indices gives a list of them (one call)."""
         if isinstance(index, (list, tuple, range)) or (
-                isinstance(index, torch.Tensor) and index.dim() == 1):
+                isinstance(index, (torch.Tensor, np.ndarray)) and index.ndim == 1):
             return self.__getitems__(index)
-        return self.__getitems__([index])[0]  # type: ignore[list-item]
+        return self.__getitems__([integer(index, "index")])[0]
 
     def __getitems__(self, indices: Sequence[int]) -> List[Any]:
         """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
         (one for any batch up to DatasetInfo.max_get_samples)."""
-        idx = [self._index(i) for i in indices]
+        idx = [self._index(i) for i in integers(indices, "indices")]
         out: List[Any] = []
         step = max(1, self.info.max_get_samples)
         for a in range(0, len(idx), step):

@@ -1,0 +1,68 @@
+"""Integer arguments from the user (sample indices, seeds, batch sizes, ranges, ranks), checked
+in one place: a Python or numpy integer (or another integer scalar with __index__, such as a
+0-d integer tensor) is taken as an int; a float, a string or a bool is a TypeError naming the
+argument, never silently converted (1.5 is not sample 1, "7" is not sample 7).
+
+Needs numpy only (no gRPC), so that reading an export uses it too.
+"""
+import operator
+from typing import Any, Dict, Iterable, List, Optional
+
+import numpy as np
+
+__all__ = ["integer", "optional_integer", "integers", "int_args"]
+
+_BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
+
+
+def _as_int(value: Any) -> Optional[int]:
+    if isinstance(value, bool) or str(getattr(value, "dtype", "")) in _BOOL_DTYPES:
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
+
+
+def _refuse(name: str, value: Any) -> TypeError:
+    return TypeError("%s must be an integer, got %r (%s)" % (name, value, type(value).__name__))
+
+
+def integer(value: Any, name: str) -> int:
+    """`value` as an int; TypeError naming `name` when it is not an integer."""
+    k = _as_int(value)
+    if k is None:
+        raise _refuse(name, value)
+    return k
+
+
+def optional_integer(value: Any, name: str) -> Optional[int]:
+    """None, or `value` as an int (see `integer`)."""
+    return None if value is None else integer(value, name)
+
+
+def integers(values: Iterable[Any], name: str) -> List[int]:
+    """A list of ints from integers (a list, a range, a 1-D integer numpy array or tensor);
+    TypeError naming `name` and the position of the first that is not one."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "iu":
+        return [int(v) for v in values.tolist()]
+    try:
+        if isinstance(values, (str, bytes)):
+            raise TypeError
+        items = iter(values)
+    except TypeError:
+        raise TypeError("%s must be a sequence of integers, got %r (%s)"
+                        % (name, values, type(values).__name__)) from None
+    out = []
+    for i, v in enumerate(items):
+        k = _as_int(v)
+        if k is None:
+            raise _refuse("%s[%d]" % (name, i), v)
+        out.append(k)
+    return out
+
+
+def int_args(**values: Any) -> Dict[str, int]:
+    """The keyword arguments as ints (each checked, named by its keyword), e.g. request fields:
+    ``pb.StatsRequest(**int_args(seed=seed, start=start, end=end))``."""
+    return {name: integer(value, name) for name, value in values.items()}

@@ -1,0 +1,145 @@
+"""Integer arguments (sample indices, seeds, batch sizes, ranges, ranks) are checked, not
+converted: a float, a string or a bool is a TypeError naming the argument; Python and numpy
+integers (and integer arrays or tensors of indices) are taken. No server: every check happens
+before a call is made (nothing listens on NOWHERE)."""
+import numpy as np
+import pytest
+import torch
+
+import fgbg
+from fgbg import failover
+from fgbg._checks import int_args, integer, integers, optional_integer
+from fgbg.resume import StreamPoint, after
+from fgbg.torch import FgbgDataset, FgbgDeviceLoader, FgbgIterableDataset
+from fgbg.torch import _world
+
+NOWHERE = "127.0.0.1:1"
+NOT_INTEGERS = [1.5, 2.0, "7", b"7", True, False, None, np.float64(2.0), np.bool_(True),
+                np.array(3.0), torch.tensor(2.0), torch.tensor(True), [1], object()]
+INTEGERS = [0, 7, -3, 2 ** 40, np.int64(7), np.int32(7), np.uint8(7), np.array(7),
+            torch.tensor(7)]
+
+
+@pytest.mark.parametrize("value", NOT_INTEGERS, ids=repr)
+def test_a_non_integer_is_a_type_error_naming_the_argument(value):
+    with pytest.raises(TypeError, match=r"^batch_size must be an integer, got "):
+        integer(value, "batch_size")
+
+
+@pytest.mark.parametrize("value", INTEGERS, ids=repr)
+def test_python_and_numpy_integers_are_taken_as_ints(value):
+    k = integer(value, "seed")
+    assert type(k) is int and k == int(value)
+    assert optional_integer(value, "rank") == k and optional_integer(None, "rank") is None
+    assert int_args(seed=value, end=3) == {"seed": k, "end": 3}
+
+
+def test_index_lists_name_the_first_bad_position():
+    with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer, got 1\.5 \(float\)"):
+        integers([1.5, "7"], "indices")
+    with pytest.raises(TypeError, match=r"^indices\[1\] must be an integer, got '7' \(str\)"):
+        integers([1, "7"], "indices")
+    with pytest.raises(TypeError, match=r"^indices\[2\] must be an integer, got True"):
+        integers([1, np.int64(2), True], "indices")
+    with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer"):
+        integers(np.array([1.0, 7.0]), "indices")
+    with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer, got tensor\(1\.\)"):
+        integers(torch.tensor([1.0, 7.0]), "indices")
+    with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer"):
+        integers(np.array([True, False]), "indices")
+    for not_a_sequence in ("17", b"17", 17, None):
+        with pytest.raises(TypeError, match=r"^indices must be a sequence of integers"):
+            integers(not_a_sequence, "indices")
+
+
+def test_integer_sequences_of_every_kind_are_taken():
+    for values in ([1, 7], (1, 7), range(1, 8, 6), np.array([1, 7]),
+                   np.array([1, 7], dtype=np.uint16), [np.int64(1), np.int32(7)],
+                   torch.tensor([1, 7]), (k for k in (1, 7))):
+        out = integers(values, "indices")
+        assert out == [1, 7] and all(type(k) is int for k in out), values
+    assert integers([], "indices") == [] and integers(np.zeros(0, np.int64), "indices") == []
+
+
+def test_client_calls_check_indices_and_integer_arguments_before_calling():
+    with fgbg.Client(NOWHERE) as c:
+        with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer, got 1\.5"):
+            c.get_samples([1.5, "7"])
+        with pytest.raises(TypeError, match=r"^indices\[0\] must be an integer"):
+            c.get_samples(np.array([1.0, 7.0]))
+        with pytest.raises(TypeError, match=r"^indices must be a sequence of integers"):
+            c.get_samples("17")
+        with pytest.raises(TypeError, match=r"^seed must be an integer"):
+            c.get_samples([1], seed=0.5)
+        for name, value in (("batch_size", 64.0), ("start_batch", "1"), ("limit", True),
+                            ("epoch", 1.0), ("seed", "0"), ("rank", 0.0), ("world_size", 2.0),
+                            ("start_position", np.float32(3))):
+            with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+                c.stream_epoch(**{name: value})
+        for name in ("seed", "start", "end", "stride", "sample"):
+            with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+                c.stats(**{name: 1.5})
+            with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+                c.export("x", **{name: "3"})
+            with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+                c.gallery(**{name: True})
+        for name in ("shard_size", "jpeg_quality"):
+            with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+                c.export("x", **{name: 90.0})
+        with pytest.raises(TypeError, match=r"^count must be an integer"):
+            c.gallery(count=8.0)
+        with pytest.raises(TypeError, match=r"^indices\[1\] must be an integer"):
+            c.gallery(indices=[0, 1.5])
+    for name, value in (("rank", 1.5), ("ring_slots", 4.0), ("max_message_bytes", "1")):
+        with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+            fgbg.Client(NOWHERE, **{name: value})
+    fgbg.Client(NOWHERE, rank=np.int64(1), ring_slots=np.int32(4)).close()
+
+
+def test_failover_streams_and_resume_points_check_their_integers_when_made():
+    for name, value in (("rank", 1.5), ("world_size", "2"), ("start_batch", 1.0),
+                        ("limit", False), ("batch_size", 64.0), ("seed", "1"), ("epoch", 2.5),
+                        ("start_position", True)):
+        with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+            failover.stream_epoch(NOWHERE, **{name: value})
+    s = failover.stream_epoch(NOWHERE, rank=np.int64(1), world_size=np.int64(2),
+                              batch_size=np.int64(8), limit=np.uint32(16))
+    assert type(s.rank) is int and s._request["batch_size"] == 8
+    assert type(s._request["batch_size"]) is int
+    with pytest.raises(TypeError, match=r"^start_batch must be an integer"):
+        StreamPoint(1.5, 0)
+    with pytest.raises(TypeError, match=r"^limit must be an integer"):
+        StreamPoint(0, "8")
+    with pytest.raises(TypeError, match=r"^samples must be an integer"):
+        after(StreamPoint(), 1, 2.0)
+    assert after(StreamPoint(2, 10), np.int64(1), np.int64(4)) == StreamPoint(3, 6)
+
+
+def test_a_digest_takes_integer_indices_only():
+    d = fgbg.SampleDigest()
+    with pytest.raises(TypeError, match=r"^index must be an integer, got 1\.5"):
+        d.add_sample(1.5, b"x")
+    with pytest.raises(TypeError, match=r"^index must be an integer"):
+        d.add_sample("1", b"x")
+    d.add_sample(np.int64(3), b"x")
+    e = fgbg.SampleDigest()
+    e.add_sample(3, b"x")
+    assert d.hex() == e.hex() and d.count == 1
+
+
+def test_torch_datasets_check_their_integers_before_connecting():
+    for name, value in (("batch_size", 64.0), ("seed", "0")):
+        with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+            FgbgIterableDataset(NOWHERE, **{name: value})
+    with pytest.raises(TypeError, match=r"^rank must be an integer"):
+        FgbgIterableDataset(NOWHERE, rank=1.5, world_size=2)
+    with pytest.raises(TypeError, match=r"^world_size must be an integer"):
+        FgbgIterableDataset(NOWHERE, rank=1, world_size="2")
+    with pytest.raises(TypeError, match=r"^seed must be an integer"):
+        FgbgDataset(NOWHERE, seed=0.5)
+    assert _world.own_view(np.int64(1), np.int64(2)) == _world.World(1, 2, "given")
+    with pytest.raises(TypeError, match=r"^rank must be an integer"):
+        _world.own_view(True, 2)
+    for name, value in (("streams", 2.0), ("prefetch", "2")):
+        with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
+            FgbgDeviceLoader(object(), **{name: value})
