@@ -179,7 +179,7 @@ def test_the_cuda_branch_gives_each_slot_back_only_after_its_copy(server, monkey
 
     cuda = FakeCuda(monkeypatch)
     ds = FgbgIterableDataset(server.target, seed=3, batch_size=16)
-    epoch = ds.feed.begin()
+    epoch = ds.feed.begin(ds.world(), 2)
     shards = [ds.feed.shard(epoch, ds.world(), s, 2) for s in range(2)]
     copier = _CudaCopier(torch.device("cpu"), ds.image_conversion, ring_slots=4)
     batches = []

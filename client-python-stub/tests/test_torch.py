@@ -83,6 +83,68 @@ def test_len_of_the_dataset_and_of_a_resumed_pass(server):
     assert len(resumed) == 25, "the next pass is a whole epoch again"
 
 
+def _taken_and_state(target, streams, batches):
+    """`batches` batches of a drop_last pass read from `streams` streams, and the state then."""
+    ds = FgbgIterableDataset(target, seed=6, batch_size=5, drop_last=True)
+    it = iter(ds.device_loader(streams=streams, copy=True))
+    taken = [next(it)["index"].tolist() for _ in range(batches)]
+    state = ds.state_dict()
+    it.close()
+    return taken, state
+
+
+def test_a_drop_last_pass_resumed_in_its_own_shards_yields_exactly_its_rest(server):
+    whole = FgbgIterableDataset(server.target, seed=6, batch_size=5, drop_last=True)
+    epoch = sorted(i for b in whole.device_loader(streams=2, copy=True)
+                   for i in b["index"].tolist())
+    taken, state = _taken_and_state(server.target, 2, 3)
+    assert state["skip"] and state["shards"] == 2, "one stream ran ahead of the other"
+    resumed = FgbgIterableDataset(server.target, seed=6, batch_size=5, drop_last=True)
+    resumed.load_state_dict(state)
+    loader = resumed.device_loader(streams=2, copy=True)
+    expected = len(loader)
+    rest = [b["index"].tolist() for b in loader]
+    assert [len(b) for b in rest] == [5] * len(rest), "whole batches only"
+    assert len(rest) == expected
+    assert sorted(sum(taken + rest, [])) == epoch, "the uninterrupted pass's samples, no more"
+
+
+def test_a_drop_last_pass_resumed_in_other_shards_keeps_whole_batches_alike_on_every_rank(
+        server):
+    taken, state = _taken_and_state(server.target, 2, 3)
+    seen = set(sum(taken, []))
+    lengths = []
+    for rank in range(2):
+        ds = FgbgIterableDataset(server.target, seed=6, batch_size=5, drop_last=True, rank=rank,
+                                 world_size=2)
+        ds.load_state_dict(state)
+        loader = ds.device_loader(streams=2, copy=True)
+        expected = len(loader)
+        rest = [b["index"].tolist() for b in loader]
+        assert [len(b) for b in rest] == [5] * len(rest), "whole batches only"
+        assert len(rest) == expected
+        assert not seen & set(sum(rest, [])), "nothing seen before comes again"
+        lengths.append(len(rest))
+    assert lengths[0] == lengths[1], "ranks step in lockstep under DDP"
+
+
+def test_ranks_of_uneven_batch_counts_are_warned_of_once(server, recwarn):
+    # 800 samples in 2 ranks x 3 streams of batches of 7: rank 0 yields 59 batches, rank 1 57.
+    ds = FgbgIterableDataset(server.target, batch_size=7, rank=0, world_size=2)
+    for _ in range(2):
+        it = iter(ds.device_loader(streams=3, copy=True))
+        next(it)
+        it.close()
+    said = [str(w.message) for w in recwarn.list if "drop_last" in str(w.message)]
+    assert len(said) == 1 and "the 2 ranks yield 57 to 59 batches" in said[0], said
+    even = FgbgIterableDataset(server.target, batch_size=7, rank=0, world_size=2,
+                               drop_last=True)
+    it = iter(even.device_loader(streams=3, copy=True))
+    next(it)
+    it.close()
+    assert len([w for w in recwarn.list if "drop_last" in str(w.message)]) == 1
+
+
 def test_transform_runs_on_each_batch_in_the_worker(server):
     plain = FgbgIterableDataset(server.target, seed=5, batch_size=40)
     ref = {int(i): (b["image"][s], b["mask"][s], b["depth"][s])

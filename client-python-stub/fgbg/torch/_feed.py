@@ -6,16 +6,17 @@ The dataset's own iteration, its DataLoader (FgbgLoader) and the device loader
 workers, or server streams read in one process) streams shards r*k + s of world*k.
 """
 import multiprocessing
+import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import numpy as np
 
 from .._checks import integer
 from ..batch import Batch
 from ..failover import FailoverStream
-from ._resume import Cursor, Tracker
-from ._shards import rank_batches
+from ._resume import Cursor, Resume, Tracker
+from ._shards import rank_batches, resumed
 from ._world import World
 
 _NONE = -1
@@ -67,6 +68,7 @@ class Feed:
         self.len_streams: Optional[int] = None  # streams len(dataset) was reported for
         self._shared = _Shared()
         self._tracker = Tracker()
+        self._warned_uneven = False
 
     # ------------------------------------------------------------------ the consumer's side
 
@@ -75,15 +77,32 @@ class Feed:
             self._shared[_Shared.NEXT] = integer(epoch, "epoch")
             self._shared[_Shared.PLAIN_PASSES] = 0
 
-    def begin(self) -> int:
-        """In the consuming process: the epoch of the pass that starts now."""
+    def begin(self, world: World, streams: int) -> int:
+        """In the consuming process: the epoch of the pass that starts now, read by `world`'s
+        rank in `streams` streams."""
         with self._shared.array.get_lock():
             epoch = self._shared[_Shared.NEXT]
             self._shared[_Shared.NEXT] = epoch + 1
             self._shared[_Shared.PASS] = epoch
         self._tracker.begin(epoch)
         self._publish_resume()
+        self._warn_uneven(world, streams)
         return epoch
+
+    def _warn_uneven(self, world: World, streams: int) -> None:
+        """Says once when the ranks of `world` would yield different numbers of batches: under
+        DDP every step is a collective, and the rank with more waits for ever."""
+        if self._warned_uneven or world.size < 2:
+            return
+        counts = [self.length(World(r, world.size, world.source), streams)
+                  for r in range(world.size)]
+        if min(counts) != max(counts):
+            self._warned_uneven = True
+            warnings.warn("fgbg: the %d ranks yield %d to %d batches this pass (drop_last=False"
+                          " leaves each shard's last batch short); under DDP, where each step "
+                          "waits for every rank, a rank with more batches then waits for ever: "
+                          "pass drop_last=True" % (world.size, min(counts), max(counts)),
+                          stacklevel=3)
 
     def observe(self, cursor: Cursor) -> None:
         """The consumer received the batch at `cursor`."""
@@ -117,9 +136,9 @@ class Feed:
         epoch = self._tracker.current
         if epoch is None:
             epoch = self._shared[_Shared.NEXT]
-        start, skip = self._tracker.start_of(epoch)
-        return rank_batches(self.size, start, skip, world.rank, world.size, streams,
-                            self.request.batch_size, self.request.drop_last)
+        r = self._tracker.start_of(epoch)
+        return rank_batches(self.size, r.position, r.skip, r.shards, world.rank, world.size,
+                            streams, self.request.batch_size, self.request.drop_last)
 
     def state(self) -> Dict[str, Any]:
         return self._tracker.state(self.request.seed, self._shared[_Shared.NEXT])
@@ -139,10 +158,10 @@ class Feed:
 
     # ------------------------------------------------------------------ the streams
 
-    def _plan(self, epoch: int) -> Tuple[int, FrozenSet[int]]:
-        """(start position, positions to leave out) of a pass, as the consumer decided it."""
+    def _plan(self, epoch: int) -> Resume:
+        """Where a pass starts, as the consumer decided it."""
         if self._shared[_Shared.RESUME_EPOCH] != epoch:
-            return 0, frozenset()
+            return Resume()
         if (self._tracker.resume_epoch != epoch
                 or self._tracker.generation != self._shared[_Shared.GENERATION]):
             raise RuntimeError("fgbg: load_state_dict() was called after this DataLoader worker "
@@ -155,12 +174,13 @@ class Feed:
         world*streams, from where the pass starts, on the rank's replica (failing over)."""
         shards = world.size * streams
         shard = world.rank * streams + stream
-        start, skip = self._plan(epoch)
+        plan = self._plan(epoch)
         r = self.request
+        start, skip = resumed(plan.position, plan.skip, r.drop_last, plan.shards, shards)
         batches = FailoverStream(
             r.target, rank=shard, world_size=shards, client_options=r.client_options,
             dataset=r.dataset, seed=r.seed, epoch=epoch, shuffle=r.shuffle,
-            batch_size=r.batch_size, start_position=start, drop_last=r.drop_last and not skip,
+            batch_size=r.batch_size, start_position=start, drop_last=r.drop_last,
             outputs=r.outputs, depth_dtype=r.depth_dtype)
         passed = 0
         for batch in batches:

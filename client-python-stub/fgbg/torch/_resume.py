@@ -1,12 +1,13 @@
 """Exact mid-epoch resume: what the consumer has received, as a global epoch position.
 
-A state is {seed, epoch, position P, skip}: every sample before P was seen, and `skip` lists
-the few after P already seen. A resumed pass streams from P (with any world size or number of
-workers) and leaves out `skip`. Ranks are taken to step in lockstep (as under DDP), so one
-rank's progress stands for all of them.
+A state is {seed, epoch, position P, skip, shards}: every sample before P was seen, `skip`
+lists the few after P already seen, and `shards` is the streams of the pass it was saved in
+(world size x workers). A resumed pass streams from P (with any world size or number of
+workers) and leaves out `skip` (by `_shards.resumed`'s rule under drop_last). Ranks are taken to
+step in lockstep (as under DDP), so one rank's progress stands for all of them.
 """
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional
 
 
 @dataclass(frozen=True)
@@ -24,24 +25,34 @@ class Cursor:
     workers: int
 
 
+@dataclass(frozen=True)
+class Resume:
+    """Where a pass starts: `position`, the positions after it to leave out, and the shards of
+    the pass the state was saved in (None: not known, a state of an earlier client)."""
+
+    position: int = 0
+    skip: FrozenSet[int] = frozenset()
+    shards: Optional[int] = None
+
+
 class Tracker:
     """Consumption as seen by the process that consumes the batches (never a worker)."""
 
     def __init__(self) -> None:
         self.resume_epoch: Optional[int] = None
-        self.resume: Tuple[int, FrozenSet[int]] = (0, frozenset())
+        self.resume = Resume()
         self.progress: Dict[int, Dict[int, int]] = {}  # epoch -> {shard: positions passed}
         self.last: Optional[Cursor] = None
         self.current: Optional[int] = None  # the epoch of the pass under way, if any
         self.generation = 0  # how many states were loaded (workers check they have the last)
 
-    def start_of(self, epoch: int) -> Tuple[int, FrozenSet[int]]:
-        """(start position, positions to leave out) for a pass over `epoch`."""
-        return self.resume if epoch == self.resume_epoch else (0, frozenset())
+    def start_of(self, epoch: int) -> Resume:
+        """Where a pass over `epoch` starts."""
+        return self.resume if epoch == self.resume_epoch else Resume()
 
     def begin(self, epoch: int) -> None:
         if epoch != self.resume_epoch:
-            self.resume_epoch, self.resume = None, (0, frozenset())
+            self.resume_epoch, self.resume = None, Resume()
         self.progress.pop(epoch, None)
         self.last = None
         self.current = epoch
@@ -55,18 +66,19 @@ class Tracker:
         """The consumer received the whole pass over `epoch`."""
         self.current = None
         if epoch == self.resume_epoch:
-            self.resume_epoch, self.resume = None, (0, frozenset())
+            self.resume_epoch, self.resume = None, Resume()
 
     def state(self, seed: int, next_epoch: int) -> Dict[str, Any]:
         c = self.last
         if self.current is None or c is None:
             # Between passes, or nothing of this pass received yet.
             epoch = next_epoch if self.current is None else self.current
-            start, skip = self.start_of(epoch)
-            return {"seed": seed, "epoch": int(epoch), "position": int(start),
-                    "skip": sorted(int(p) for p in skip)}
+            r = self.start_of(epoch)
+            state = {"seed": seed, "epoch": int(epoch), "position": r.position,
+                     "skip": sorted(r.skip)}
+            return state if r.shards is None else dict(state, shards=r.shards)
         prog = self.progress.get(c.epoch, {})
-        skip_before = self.resume[1] if c.epoch == self.resume_epoch else frozenset()
+        skip_before = self.start_of(c.epoch).skip
         # Shard (r', w) of every rank r' has passed as many positions as ours (lockstep).
         passed = [prog.get(c.rank * c.workers + s % c.workers, 0) for s in range(c.shards)]
         floor = min(passed)
@@ -76,12 +88,14 @@ class Tracker:
             for j in range(floor, passed[s]):
                 seen.add(c.start + s + j * c.shards)
         return {"seed": seed, "epoch": int(c.epoch), "position": int(position),
-                "skip": sorted(int(p) for p in seen)}
+                "skip": sorted(int(p) for p in seen), "shards": c.shards}
 
     def load(self, state: Dict[str, Any], generation: int) -> None:
         self.generation = generation
         self.resume_epoch = int(state["epoch"])
-        self.resume = (int(state["position"]), frozenset(int(p) for p in state["skip"]))
+        shards = state.get("shards")
+        self.resume = Resume(int(state["position"]), frozenset(int(p) for p in state["skip"]),
+                             None if shards is None else int(shards))
         self.progress = {}
         self.last = None
         self.current = None

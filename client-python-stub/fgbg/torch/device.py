@@ -177,7 +177,7 @@ class FgbgDeviceLoader:
     def __iter__(self) -> Iterator[Dict[str, Any]]:
         feed = self.dataset.feed
         world = self.dataset.world()
-        epoch = feed.begin()
+        epoch = feed.begin(world, self.streams)
         shards = [feed.shard(epoch, world, s, self.streams) for s in range(self.streams)]
         copier = self._copier()
         transform = self.dataset.transform

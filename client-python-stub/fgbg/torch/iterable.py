@@ -114,8 +114,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     def __iter__(self) -> Iterator[Any]:
         info = torch.utils.data.get_worker_info()
         if info is None:
-            epoch = self.feed.begin()
-            for cursor, out in self.batches(epoch, self.world(), 0, 1):
+            world = self.world()
+            epoch = self.feed.begin(world, 1)
+            for cursor, out in self.batches(epoch, world, 0, 1):
                 self.feed.observe(cursor)
                 yield out
             self.feed.end(epoch)
@@ -169,6 +170,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             raise ValueError("state is missing %s; pass what state_dict() returned" % missing)
         named = {k: integer(state[k], "state[%r]" % k) for k in ("seed", "epoch", "position")}
         state = dict(state, skip=integers(state["skip"], "state['skip']"), **named)
+        if state.get("shards") is not None:
+            state["shards"] = integer(state["shards"], "state['shards']")
         for key, mine in (("seed", self.seed), ("fingerprint", self.info.fingerprint),
                           ("shuffle", self.shuffle)):
             if key in state and state[key] != mine:

@@ -106,7 +106,7 @@ class FgbgLoader(torch.utils.data.DataLoader):
                                "the state")
         self._started_generation = feed.generation
         self._view.world = self.fgbg_dataset.world()
-        epoch = feed.begin()
+        epoch = feed.begin(self._view.world, max(1, self.num_workers))
         for item in super().__iter__():
             feed.observe(item.cursor)
             yield item.payload
