@@ -23,8 +23,7 @@ class FgbgError(Exception):
         self.details = details
         self.target = target
         if code == "UNAVAILABLE" and target:
-            message = "UNAVAILABLE: no fgbg server answers at %s (%s); %s" % (
-                target, details, START_HINT)
+            message = "UNAVAILABLE: " + _unavailable(details, target)
         elif details:
             message = "%s: %s" % (code, details)
         else:
@@ -34,3 +33,15 @@ class FgbgError(Exception):
 
     def __reduce__(self) -> Tuple[type, Tuple[str, str, Optional[str]]]:
         return FgbgError, (self.code, self.details, self.target)
+
+
+def _unavailable(details: str, target: str) -> str:
+    """Why a server was unavailable, in words: none answered (connecting failed), it said it is
+    shutting down, or it went away during the call."""
+    said = details.lower()
+    if said.startswith("the server is shutting down"):
+        return "%s (%s)" % (details, target)
+    if "connect" in said or "resolv" in said or not said:
+        return "no fgbg server answers at %s (%s); %s" % (target, details, START_HINT)
+    return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, or "
+            "the network failed; %s" % (target, details, START_HINT))

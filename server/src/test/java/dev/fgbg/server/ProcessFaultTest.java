@@ -78,7 +78,8 @@ class ProcessFaultTest {
         long bound = 1 + Main.STOP_SLACK.toSeconds() + 4;
         assertTrue(s.process.waitFor(bound, TimeUnit.SECONDS), "still running after " + bound
             + " s:\n" + s.log());
-        assertTrue(s.log().contains("calls still running after 1000 ms; cancelling them"),
+        assertTrue(s.log().contains("calls still running after 1000 ms; ending streams and "
+            + "exports with UNAVAILABLE, then cancelling the rest"),
             s.log());
       } finally {
         ch.shutdownNow();

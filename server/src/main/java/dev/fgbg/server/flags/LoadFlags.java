@@ -36,7 +36,8 @@ public final class LoadFlags {
   int exportQueue = 8;
 
   @Option(names = "--shutdown-grace", description = "How long calls may run on after SIGTERM "
-      + "before they are cancelled (e.g. 5s, 500ms, 1m). Default: 5s.")
+      + "(e.g. 5s, 500ms, 1m); then streams and exports end UNAVAILABLE (clients fail over or "
+      + "run them again) and other calls are cancelled. Default: 5s.")
   String shutdownGrace = "5s";
 
   /**

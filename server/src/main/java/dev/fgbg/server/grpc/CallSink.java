@@ -26,31 +26,37 @@ final class CallSink<T> implements Sink<T> {
   private final BiFunction<Piece, T, SampleBatch> toMessage;
   private final StreamStats stats;
   private final Runnable onEnd;
+  private final Draining draining;
   private long sent;
 
   private CallSink(ServerCallStreamObserver<SampleBatch> call,
-      BiFunction<Piece, T, SampleBatch> toMessage, StreamStats stats, Runnable onEnd) {
+      BiFunction<Piece, T, SampleBatch> toMessage, StreamStats stats, Runnable onEnd,
+      Draining draining) {
     this.call = call;
     this.toMessage = toMessage;
     this.stats = stats;
     this.onEnd = onEnd;
+    this.draining = draining;
   }
 
   /**
    * Starts a delivery into {@code call}; must run inside the service method (it installs the
    * handlers).
    *
-   * @param delivery the delivery, given the sink
    * @param onEnd runs once when the stream ends, however it ends
+   * @param draining where the stream is stopped from when the server's grace runs out
+   * @param delivery the delivery, given the sink
    */
   static <T> Delivery<T> stream(ServerCallStreamObserver<SampleBatch> call,
       BiFunction<Piece, T, SampleBatch> toMessage, StreamStats stats, Runnable onEnd,
-      Function<Sink<T>, DeliveryBuilder<T>> delivery) {
-    CallSink<T> sink = new CallSink<>(call, toMessage, stats, onEnd);
+      Draining draining, Function<Sink<T>, DeliveryBuilder<T>> delivery) {
+    CallSink<T> sink = new CallSink<>(call, toMessage, stats, onEnd, draining);
     Delivery<T> d = delivery.apply(sink).events(stats.streamEvents()).build();
     stats.started();
     call.setOnCancelHandler(d::cancel);
     call.setOnReadyHandler(d::pump);
+    Runnable untrack = draining.track(d::cancel);
+    d.done().whenComplete((v, e) -> untrack.run());
     return d.start();
   }
 
@@ -81,6 +87,10 @@ final class CallSink<T> implements Sink<T> {
       // Cancelling is a client's right: one debug line, never a warning or a trace.
       LOG.fine(() -> "StreamEpoch cancelled by the client after " + sent + " messages");
       stats.cancelled(); // after everything is given back, for whoever waits on the counter
+    } else if (cause instanceof CancellationException && draining.stopping()) {
+      call.onError(Statuses.toStatus(new ServerStopping("stream", "a client of several "
+          + "replicas resumes it on another; else resume it from where it stopped once the "
+          + "server is back")));
     } else {
       call.onError(Statuses.toStatus(cause instanceof CancellationException
           ? new CancellationException("the stream was stopped") : cause));

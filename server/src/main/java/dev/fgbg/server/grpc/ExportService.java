@@ -31,18 +31,21 @@ final class ExportService {
   private final Exporter exporter;
   private final AdmittedCalls admitted;
   private final Ticker ticker;
+  private final Draining draining;
 
   /**
    * @param exporter null when exports are off (each is refused with FAILED_PRECONDITION)
    * @param admitted queues exports and runs each admitted one's own loop on its thread
    * @param ticker paces the progress messages
+   * @param draining stops a running export when the server's grace runs out
    */
   ExportService(DatasetRegistry registry, Exporter exporter, AdmittedCalls admitted,
-      Ticker ticker) {
+      Ticker ticker, Draining draining) {
     this.registry = registry;
     this.exporter = exporter;
     this.admitted = admitted;
     this.ticker = ticker;
+    this.draining = draining;
   }
 
   void export(ExportRequest req, StreamObserver<ExportProgress> response) {
@@ -70,13 +73,16 @@ final class ExportService {
               call.onNext(proto(p));
             }
           }
-        }, cancelled::get);
+        }, () -> cancelled.get() || draining.stopping());
         if (!cancelled.get()) {
           call.onCompleted();
         }
       } catch (CancellationException e) {
         if (!cancelled.get()) {
-          call.onError(Status.CANCELLED.withDescription("export cancelled").asRuntimeException());
+          call.onError(draining.stopping() ? Statuses.toStatus(new ServerStopping("export",
+              "run the same export again once a server is up: it resumes where this one "
+              + "stopped")) : Status.CANCELLED.withDescription("export cancelled")
+              .asRuntimeException());
         }
       } catch (RuntimeException e) {
         if (!cancelled.get()) {

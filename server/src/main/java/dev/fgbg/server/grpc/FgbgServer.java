@@ -45,10 +45,13 @@ public final class FgbgServer {
   public static final String SERVICE_NAME = FgbgGrpc.SERVICE_NAME;
   /** How long calls cancelled at the end of the grace may take to go before stop gives up. */
   static final Duration FORCED_STOP = Duration.ofSeconds(2);
+  /** How long streams and exports stopped at the end of the grace get to send their status. */
+  static final Duration DRAIN = Duration.ofSeconds(1);
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final StreamStats stats = new StreamStats();
+  private final Draining draining = new Draining();
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
@@ -76,13 +79,14 @@ public final class FgbgServer {
         : new Exporter(new ExportRoot(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
-        options.ticker());
+        options.ticker(), draining);
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     this.shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(), load.budget,
         ringPoller);
     int threads = options.workers();
     FgbgService service = new FgbgService(registry, load, Limits.DEFAULT, stats,
-        new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm), exports,
+        new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm, draining),
+        exports,
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
@@ -189,16 +193,20 @@ public final class FgbgServer {
   }
 
   /**
-   * Marks the server NOT_SERVING and stops it within {@code grace} plus {@link #FORCED_STOP}:
-   * calls get the grace to finish, then are cancelled, and stop returns even if the transport
-   * has not let go by then (the process is about to exit anyway).
+   * Marks the server NOT_SERVING and stops it within {@code grace} plus {@link #DRAIN} plus
+   * {@link #FORCED_STOP}: calls get the grace to finish; then streams and exports are stopped and
+   * end UNAVAILABLE (their clients fail over or run them again), the rest are cancelled, and stop
+   * returns even if the transport has not let go by then (the process is about to exit anyway).
    */
   public void stop(Duration grace) throws InterruptedException {
     health.enterTerminalState();
     server.shutdown();
     try {
       if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-        LOG.info("calls still running after " + grace.toMillis() + " ms; cancelling them");
+        LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "
+            + "exports with UNAVAILABLE, then cancelling the rest");
+        draining.stopAll();
+        server.awaitTermination(DRAIN.toNanos(), TimeUnit.NANOSECONDS);
         server.shutdownNow();
         if (!server.awaitTermination(FORCED_STOP.toNanos(), TimeUnit.NANOSECONDS)) {
           LOG.warning("the transport did not terminate within " + FORCED_STOP.toMillis()

@@ -42,19 +42,21 @@ final class SampleCalls {
   private final Limits limits;
   private final StreamStats stats;
   private final SharedMemory shm;
+  private final Draining draining;
 
   /**
    * @param window pieces each stream keeps in flight
    * @param threads render threads: how many pieces one GetSamples reply is rendered in
    */
   SampleCalls(LoadControl load, int window, int threads, Limits limits, StreamStats stats,
-      SharedMemory shm) {
+      SharedMemory shm, Draining draining) {
     this.load = load;
     this.window = window;
     this.threads = Math.max(1, threads);
     this.limits = limits;
     this.stats = stats;
     this.shm = shm;
+    this.draining = draining;
   }
 
   /**
@@ -80,7 +82,7 @@ final class SampleCalls {
       }
     }
     int pieceSamples = limits.chunkSamples(ProtoMapping.messageBytes(shape));
-    CallSink.stream(call, toMessage, stats, () -> { }, sink -> Delivery.of(plan,
+    CallSink.stream(call, toMessage, stats, () -> { }, draining, sink -> Delivery.of(plan,
         Renders.fresh(shape, seed), sink, lane).window(window(shape, window, pieceSamples))
         .pieceSamples(pieceSamples).budget(load.budget, shape.renderBytes(1)));
   }
@@ -124,7 +126,7 @@ final class SampleCalls {
         shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
           gate.close();
           shm.release(held);
-        }, sink -> Delivery.of(plan, work, sink, lane)
+        }, draining, sink -> Delivery.of(plan, work, sink, lane)
             .window(window(shape, held.ring().slots(), plan.batchSize())).gate(gate));
   }
 

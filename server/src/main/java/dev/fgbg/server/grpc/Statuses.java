@@ -35,6 +35,9 @@ final class Statuses {
     if (e instanceof FgbgException fe) {
       return code(fe.reason()).withDescription(cut(fe.getMessage())).asRuntimeException();
     }
+    if (e instanceof ServerStopping) {
+      return Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+    }
     if (e instanceof CancellationException) {
       return Status.CANCELLED.withDescription("cancelled").asRuntimeException();
     }

@@ -43,7 +43,8 @@ class StreamDeliveryTest {
 
   /** 120 samples in batches of 10, a message each: 12 messages. */
   private Delivery<RenderedBatch> stream(BiFunction<Piece, RenderedBatch, SampleBatch> toMessage) {
-    return CallSink.stream(call, toMessage, stats, () -> ended++, sink -> Delivery.of(
+    return CallSink.stream(call, toMessage, stats, () -> ended++, new Draining(),
+        sink -> Delivery.of(
         Epochs.plan(D, new EpochRequest(4, 1, true, 10, 0, 1, 0, 0, false, 0)),
         Renders.fresh(SHAPE, 4), sink, pool).window(WINDOW)
         .budget(budget, SHAPE.renderBytes(1)));

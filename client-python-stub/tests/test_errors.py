@@ -1,0 +1,25 @@
+"""FgbgError's wording of UNAVAILABLE (pure: no server)."""
+from fgbg.errors import FgbgError
+
+
+def test_no_server_answering_says_how_to_start_one():
+    e = FgbgError("UNAVAILABLE", "failed to connect to all addresses; last error: UNKNOWN: "
+                  "ipv4:127.0.0.1:1: Failed to connect to remote host: Connection refused",
+                  "127.0.0.1:1")
+    assert str(e).startswith("UNAVAILABLE: no fgbg server answers at 127.0.0.1:1 (failed")
+    assert "./fgbg serve" in str(e)
+
+
+def test_a_server_that_went_away_mid_call_is_not_said_never_to_have_answered():
+    e = FgbgError("UNAVAILABLE", "Socket closed", "127.0.0.1:50071")
+    assert str(e).startswith("UNAVAILABLE: the fgbg server at 127.0.0.1:50071 went away during "
+                             "the call (Socket closed)")
+    assert "no fgbg server answers" not in str(e)
+
+
+def test_a_server_shutting_down_is_quoted_as_it_said():
+    said = ("the server is shutting down and its --shutdown-grace ran out with this stream "
+            "running; a client of several replicas resumes it on another")
+    e = FgbgError("UNAVAILABLE", said, "pod-1:50051")
+    assert str(e) == "UNAVAILABLE: %s (pod-1:50051)" % said
+    assert e.code == "UNAVAILABLE" and e.details == said
