@@ -1,5 +1,6 @@
 """Three server processes as replicas: ranks spread by affinity, and exact failover."""
 import logging
+import time
 
 import pytest
 
@@ -93,6 +94,32 @@ def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_
         assert stream.failovers == 1
         assert resumed.count == 500, "the rest was limited to what the limit had left"
         assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_a_replica_stopped_with_sigterm_ends_its_streams_unavailable_and_they_fail_over():
+    # A rolled pod: SIGTERM, the grace, then its streams end UNAVAILABLE (not a bare CANCELLED).
+    servers = [Server(WORLD + ["--shutdown-grace", "300ms"]) for _ in range(2)]
+    try:
+        request = dict(seed=4, epoch=1, shuffle=True, batch_size=16, limit=500)
+        unbroken = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(rank=1, world_size=2, **request):
+                unbroken.add_batch(b)
+        stream = stream_epoch([s.target for s in servers], rank=1, world_size=2, **request)
+        assert stream.replica == 1
+        resumed = fgbg.SampleDigest()
+        for n, b in enumerate(stream):
+            resumed.add_batch(b)
+            if n == 2:
+                servers[1].proc.terminate()
+            if n >= 2 and stream.failovers == 0:
+                time.sleep(0.1)  # a trainer's step: the grace runs out mid-stream
+        assert stream.failovers == 1
+        assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+        assert servers[1].proc.wait(10) is not None
     finally:
         for s in servers:
             s.stop()
