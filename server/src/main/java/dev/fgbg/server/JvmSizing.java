@@ -63,6 +63,25 @@ public final class JvmSizing {
     }
   }
 
+  /**
+   * What to tell the user when a heap of {@code maxHeapBytes} (an {@code -Xmx} given by hand, a
+   * plain {@code java -jar}) is well below what {@code o} holds at full load, or null when it
+   * is not: the server would then run out of memory under load and exit.
+   */
+  public static String shortfall(ServerOptions o, long maxHeapBytes) {
+    long need = heapBytes(o);
+    if (maxHeapBytes >= need - need / 10) { // a JVM reports a little less than its -Xmx
+      return null;
+    }
+    return String.format(Locale.ROOT, "the JVM's heap is %d MiB, but this server's settings "
+        + "take about %d MiB at full load (memory budget %d MiB%s, half as much again, the "
+        + "datasets' images and %d MiB); under load it may run out of memory and exit: leave "
+        + "-Xmx out (./fgbg serve sizes the heap), give -Xmx%dm, or lower --memory-budget-mb%s",
+        maxHeapBytes >> 20, need >> 20, o.load().memoryBudgetBytes() >> 20,
+        usesDepthModel(o) ? " and depth cache " + (o.depth().memoryBytes() >> 20) + " MiB" : "",
+        FIXED_BYTES >> 20, need >> 20, usesDepthModel(o) ? " or --depth-cache-mb" : "");
+  }
+
   /** The JVM flags for {@code o}. */
   public static List<String> flags(ServerOptions o) {
     return List.of(String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20));

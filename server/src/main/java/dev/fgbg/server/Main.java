@@ -1,7 +1,7 @@
 package dev.fgbg.server;
 
-import dev.fgbg.core.FgbgException;
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
 import dev.fgbg.server.grpc.ServerOptions;
@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Mixin;
 public final class Main implements Callable<Integer> {
   @Mixin
   ServeFlags flags;
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
   /** Past the grace, cancelled calls, pools and depth models get this long before the exit. */
   static final Duration STOP_SLACK = Duration.ofSeconds(5);
@@ -81,6 +84,10 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerOptions options = flags.options();
+    String shortfall = JvmSizing.shortfall(options, Runtime.getRuntime().maxMemory());
+    if (shortfall != null) {
+      LOG.warning(shortfall);
+    }
     UiOptions ui = flags.ui(options);
     FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);

@@ -41,7 +41,9 @@ public final class DiskTier {
       Files.createDirectories(dir);
       Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
     } catch (IOException e) {
-      LOG.warning("depth disk cache " + dir + " is not writable (" + InWords.of(e) + "); the "
+      String why = Files.exists(dir) && !Files.isDirectory(dir) ? "it is a file, not a folder"
+          : InWords.of(e);
+      LOG.warning("depth disk cache " + dir + " is not writable (" + why + "); the "
           + "disk tier is off and depth is cached in memory only");
       return null;
     }

@@ -82,4 +82,31 @@ class DiskTierTest {
       }
     }
   }
+
+  @Test
+  void aCacheFolderThatIsAFileIsSaidToBeOne() throws Exception {
+    Path file = Files.writeString(dir.resolve("cachefile"), "x");
+    Logger log = Logger.getLogger(DiskTier.class.getName());
+    List<String> said = new CopyOnWriteArrayList<>();
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        said.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(h);
+    try {
+      assertNull(DiskTier.open(file, 1 << 20, new DepthStats()));
+    } finally {
+      log.removeHandler(h);
+    }
+    assertEquals(List.of("depth disk cache " + file + " is not writable (it is a file, not a "
+        + "folder); the disk tier is off and depth is cached in memory only"), said);
+  }
 }
