@@ -80,8 +80,9 @@ final class GridQuery {
     long pages = Math.max(1, (s.size() + perPage - 1) / perPage);
     long page = q.number("page", 1, 1, Long.MAX_VALUE);
     if (page > pages) {
-      throw HttpFailure.badRequest("parameter 'page' is " + page + ", past the last: there are "
-          + pages + " pages of " + perPage + " samples");
+      throw HttpFailure.badRequest("parameter 'page' is " + page + ", past the last: there "
+          + (pages == 1 ? "is 1 page" : "are " + pages + " pages") + " of " + perPage
+          + " samples");
     }
     return new GridQuery(d, seed, order, page, perPage, s, plan);
   }
