@@ -24,8 +24,6 @@ public final class Main implements Callable<Integer> {
   @Mixin
   ServeFlags flags;
 
-  private static final Logger LOG = Logger.getLogger(Main.class.getName());
-
   /** Past the grace, cancelled calls, pools and depth models get this long before the exit. */
   static final Duration STOP_SLACK = Duration.ofSeconds(5);
 
@@ -86,7 +84,8 @@ public final class Main implements Callable<Integer> {
     ServerOptions options = flags.options();
     String shortfall = JvmSizing.shortfall(options, Runtime.getRuntime().maxMemory());
     if (shortfall != null) {
-      LOG.warning(shortfall);
+      // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
+      Logger.getLogger(Main.class.getName()).warning(shortfall);
     }
     UiOptions ui = flags.ui(options);
     FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();
