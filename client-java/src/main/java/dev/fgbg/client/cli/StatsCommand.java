@@ -94,8 +94,9 @@ final class StatsCommand implements Callable<Integer> {
   }
 
   private static String mean(ChannelStats c, boolean random) {
-    return String.format(Locale.ROOT, "%.6f", c.getMean(0))
-        + (random ? String.format(Locale.ROOT, " \u00b1 %.6f", c.getStandardError(0)) : "");
+    List<Double> se = c.getStandardErrorList(); // NaN for one sample; none from old servers
+    return String.format(Locale.ROOT, "%.6f", c.getMean(0)) + (!random ? "" : " \u00b1 "
+        + (se.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.6f", se.get(0))));
   }
 
   private static String list(List<Double> v) {

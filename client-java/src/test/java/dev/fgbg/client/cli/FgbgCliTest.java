@@ -195,6 +195,14 @@ class FgbgCliTest {
         lines.get(1));
     assertTrue(r[1].matches("(?s).*mask mean: [0-9.]+ \u00b1 [0-9.]+  std: .*"), r[1]);
     assertTrue(r[2].contains("progress: 40/40 samples"), r[2]);
+    String[] one = run("stats", "--target", target, "--dataset", "tiny", "--sample", "1",
+        "--outputs", "image,mask,depth,background,background_depth");
+    assertEquals("0", one[0], one[2]);
+    assertTrue(one[1].contains("mask mean: ") && one[1].contains(" \u00b1 NaN  std: "), one[1]);
+    assertTrue(one[1].contains("background mean: [")
+        && one[1].contains("] \u00b1 [NaN, NaN, NaN]"),
+        one[1]);
+    assertTrue(one[1].contains("background depth mean: ") && !one[1].contains("n/a"), one[1]);
     String[] strided = run("stats", "--target", target, "--dataset", "tiny", "--range", "0:60",
         "--stride", "4");
     assertTrue(strided[1].startsWith("samples: 15\n"), strided[1]);

@@ -104,12 +104,19 @@ public record BackgroundStats(double[] mean, double[] std, double[] se, double[]
       return out;
     }
 
-    /** Standard errors over a random subset of {@code population} (null otherwise). */
+    /**
+     * Standard errors over a random subset of {@code population} (null otherwise); NaN for a
+     * subset of one sample, as {@link SampleMeans} gives the sample outputs'.
+     */
     double[] se(long population) {
-      if (population == 0 || samples < 2) {
+      if (population == 0) {
         return null;
       }
       double[] out = new double[sum.length];
+      if (samples < 2) {
+        Arrays.fill(out, Double.NaN);
+        return out;
+      }
       for (int ch = 0; ch < out.length; ch++) {
         double m = meanSum[ch] / samples;
         double s2 = Math.max(0, meanSquares[ch] - samples * m * m) / (samples - 1);
