@@ -63,7 +63,7 @@ final class SynthBench implements Callable<Integer> {
     AssetSet world = BuiltinWorld.create(224, 224);
     Spec classic = Spec.builder().build();
     Spec options = classic.toBuilder().position(position).scene(BuiltinConfig.standard()
-        .withScene(scene.apply(FolderDatasetConfig.newBuilder()).build()).scene()).build();
+        .withFields(scene.apply(FolderDatasetConfig.newBuilder()).build()).scene()).build();
     Dataset base = new Dataset("builtin", world, classic);
     Dataset d = new Dataset("builtin", world, options);
     System.err.printf(Locale.ROOT, "world + fingerprints: %.2f s%n",

@@ -2,6 +2,7 @@ package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.Blend;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DescribeRequest;
@@ -53,6 +55,26 @@ class SceneServingTest {
     List<Dataset> builtin = build(concat(new String[] {"--builtin-size", "16",
         "--builtin-counts", "2:2"}, scene));
     assertEquals(s, builtin.get(0).spec().scene(), "no folder: the built-in takes them");
+  }
+
+  @Test
+  void placementAndMaskFlagsGoToTheBuiltinOneWithoutAFolderAndFolderOnlyOnesAreRefused() {
+    String[] world = {"--builtin-size", "32", "--builtin-counts", "2:2"};
+    Dataset classic = build(world).get(0);
+    Dataset placed = build(concat(world, new String[] {"--position", "depth", "--fg-scale",
+        "0.1:0.9", "--no-flip", "--mask-threshold", "10", "--soft-mask"})).get(0);
+    Spec p = placed.spec();
+    assertEquals(Spec.Position.DEPTH, p.position());
+    assertEquals(0.1, p.fgScaleMin());
+    assertEquals(0.9, p.fgScaleMax());
+    assertFalse(p.flip());
+    assertEquals(10, p.maskThreshold());
+    assertTrue(p.softMask());
+    assertNotEquals(classic.fingerprint(), placed.fingerprint());
+    assertEquals(classic.spec(), build(world).get(0).spec(), "no flag, no change");
+    assertFails("--size is a setting of the folder dataset of --bg and --fg, which were not "
+        + "given; the built-in dataset takes --builtin-size", "--size", "32");
+    assertFails("--name is a setting of the folder dataset", "--name", "mine");
   }
 
   @Test

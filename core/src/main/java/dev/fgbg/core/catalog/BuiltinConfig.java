@@ -2,6 +2,7 @@ package dev.fgbg.core.catalog;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
 
 /**
@@ -11,17 +12,22 @@ import dev.fgbg.v1.FolderDatasetConfig;
  * @param depthModel a models/NAME folder, or "" for the world's exact depth
  * @param depthWeights model.onnx elsewhere, or ""
  * @param depthMode "teacher" (default), "layered" or ""
- * @param scene more objects, blending and the like; {@link SceneSpec#CLASSIC} by default
+ * @param fields the spec's other settings as a folder dataset's flag-style fields — placement
+ *     (position, ground band, foreground scale, flip), masks (threshold, soft) and the scene —
+ *     read by the one rule of {@code DatasetFactory.specOf}; none by default (classic composites)
  */
 public record BuiltinConfig(int height, int width, int placements, int backgrounds,
-    int foregrounds, String depthModel, String depthWeights, String depthMode, SceneSpec scene) {
+    int foregrounds, String depthModel, String depthWeights, String depthMode,
+    FolderDatasetConfig fields) {
+  private static final String WHO = "built-in dataset";
+
   public static final int MAX_ASSETS = 100;
 
   /** A built-in dataset of classic composites. */
   public BuiltinConfig(int height, int width, int placements, int backgrounds, int foregrounds,
       String depthModel, String depthWeights, String depthMode) {
     this(height, width, placements, backgrounds, foregrounds, depthModel, depthWeights,
-        depthMode, SceneSpec.CLASSIC);
+        depthMode, FolderDatasetConfig.getDefaultInstance());
   }
 
   public BuiltinConfig {
@@ -33,20 +39,29 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
     depthModel = depthModel == null ? "" : depthModel;
     depthWeights = depthWeights == null ? "" : depthWeights;
     depthMode = depthMode == null ? "" : depthMode;
-    scene = scene == null ? SceneSpec.CLASSIC : scene;
+    fields = fields == null ? FolderDatasetConfig.getDefaultInstance() : fields;
+  }
+
+  /** The spec: the size and placements, and the {@link #fields}. */
+  public Spec spec() {
+    return DatasetFactory.specOf(WHO, fields.toBuilder().setSize(height + "x" + width)
+        .setPlacements(placements).build());
+  }
+
+  /** The scene the fields make ({@link SceneSpec#CLASSIC} without any). */
+  public SceneSpec scene() {
+    return spec().scene();
   }
 
   /**
-   * This config with the scene fields of {@code fields} (flag-style text, as a folder
-   * dataset's); INVALID_CONFIG naming the flag otherwise.
+   * This config with {@code fields} (flag-style text, as a folder dataset's: placement, masks,
+   * scene), checked: INVALID_CONFIG naming the flag otherwise.
    */
-  public BuiltinConfig withScene(FolderDatasetConfig fields) {
-    try {
-      return new BuiltinConfig(height, width, placements, backgrounds, foregrounds, depthModel,
-          depthWeights, depthMode, SceneConfig.parse(fields));
-    } catch (IllegalArgumentException e) {
-      throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
-    }
+  public BuiltinConfig withFields(FolderDatasetConfig fields) {
+    BuiltinConfig c = new BuiltinConfig(height, width, placements, backgrounds, foregrounds,
+        depthModel, depthWeights, depthMode, fields);
+    c.spec();
+    return c;
   }
 
   /**

@@ -51,13 +51,7 @@ public final class DatasetCatalog {
 
   /** The built-in world, with a model's depth when the config names one. */
   public static Dataset builtin(BuiltinConfig b, DepthModels models) {
-    Spec spec;
-    try {
-      spec = Spec.builder().size(b.height(), b.width()).placements(b.placements())
-          .scene(b.scene()).build();
-    } catch (IllegalArgumentException e) {
-      throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
-    }
+    Spec spec = b.spec();
     if (b.depthModel().isEmpty()) {
       return DatasetFactory.builtin(spec, b.backgrounds(), b.foregrounds());
     }

@@ -116,6 +116,11 @@ final class DatasetFactory {
   }
 
   static Spec spec(String name, FolderDatasetConfig c) {
+    return specOf("dataset '" + name + "'", c);
+  }
+
+  /** The spec of {@code c}'s fields; INVALID_CONFIG naming {@code who} and the flag at fault. */
+  static Spec specOf(String who, FolderDatasetConfig c) {
     Spec.Builder b = Spec.builder();
     try {
       if (!c.getSize().isEmpty()) {
@@ -152,7 +157,7 @@ final class DatasetFactory {
       }
       return b.scene(SceneConfig.parse(c)).build();
     } catch (IllegalArgumentException e) {
-      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
+      throw FgbgException.invalidConfig(who + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.core.catalog.BuiltinConfig;
-import dev.fgbg.v1.FolderDatasetConfig;
 import picocli.CommandLine.Option;
 
 /** The built-in dataset's flags. */
@@ -17,11 +16,14 @@ public final class BuiltinFlags {
       + "dataset (at most 100:100). Default: 100:100.")
   String counts = "100:100";
 
-  /** The built-in world; it takes the depth and scene flags only when no folder dataset does. */
-  public BuiltinConfig config(DepthFlags depth, SceneFlags scene, boolean folderGiven) {
-    boolean model = !folderGiven;
-    BuiltinConfig c = BuiltinConfig.parse(size, placements, counts, model ? depth.model() : "",
-        model ? depth.weights : "", model ? depth.mode : "");
-    return folderGiven ? c : c.withScene(scene.apply(FolderDatasetConfig.newBuilder()).build());
+  /**
+   * The built-in world; it takes the depth, placement, mask and scene flags only when no
+   * folder dataset does.
+   */
+  public BuiltinConfig config(DepthFlags depth, SceneFlags scene, FolderFlags folder) {
+    boolean mine = !folder.given();
+    BuiltinConfig c = BuiltinConfig.parse(size, placements, counts, mine ? depth.model() : "",
+        mine ? depth.weights : "", mine ? depth.mode : "");
+    return mine ? c.withFields(folder.specFields(scene)) : c;
   }
 }

@@ -75,27 +75,49 @@ public final class FolderFlags {
     return !bg.isEmpty() || !fg.isEmpty();
   }
 
+  /**
+   * The spec flags a dataset of either kind takes — placement (position, ground band, scale,
+   * flip), masks (threshold, soft) and the scene — as flag-style fields: the flag dataset's,
+   * else the built-in one's.
+   */
+  public FolderDatasetConfig specFields(SceneFlags scene) {
+    FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setFgScale(fgScale)
+        .setPosition(position).setGroundBand(groundBand);
+    if (noFlip) {
+      c.setFlip(false);
+    }
+    if (maskThreshold != null) {
+      c.setMaskThreshold(maskThreshold);
+    }
+    if (softMask) {
+      c.setSoftMask(true);
+    }
+    if (!given()) {
+      // The built-in world has flags of its own for these, and no files to name or mask.
+      for (String[] f : new String[][] {{"--size", size, "--builtin-size"},
+          {"--placements", placements == null ? "" : "x", "--builtin-placements"},
+          {"--name", name, null}, {"--fg-masks", fgMasks, null}, {"--mask-from", maskFrom, null}}) {
+        if (!f[1].isEmpty()) {
+          throw FgbgException.invalidConfig(f[0] + " is a setting of the folder dataset of --bg "
+              + "and --fg, which were not given" + (f[2] == null ? ""
+                  : "; the built-in dataset takes " + f[2]));
+        }
+      }
+    }
+    return scene.apply(c).build();
+  }
+
   /** The flag dataset (when given, with the depth and scene flags) and then the config file's. */
   public List<FolderDatasetConfig> datasets(DepthFlags depth, SceneFlags scene) {
     List<FolderDatasetConfig> out = new ArrayList<>();
     if (given()) {
-      FolderDatasetConfig.Builder c = FolderDatasetConfig.newBuilder().setName(name).setBg(bg)
-          .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size).setFgScale(fgScale)
-          .setPosition(position).setGroundBand(groundBand).setDepthModel(depth.model())
-          .setDepthWeights(depth.weights).setDepthMode(depth.mode);
+      FolderDatasetConfig.Builder c = specFields(scene).toBuilder().setName(name).setBg(bg)
+          .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size)
+          .setDepthModel(depth.model()).setDepthWeights(depth.weights).setDepthMode(depth.mode);
       if (placements != null) {
         c.setPlacements(placements);
       }
-      if (noFlip) {
-        c.setFlip(false);
-      }
-      if (maskThreshold != null) {
-        c.setMaskThreshold(maskThreshold);
-      }
-      if (softMask) {
-        c.setSoftMask(true);
-      }
-      out.add(scene.apply(c).build());
+      out.add(c.build());
     }
     if (config != null) {
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {

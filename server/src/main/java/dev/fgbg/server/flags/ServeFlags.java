@@ -70,7 +70,7 @@ public final class ServeFlags {
         .workers(workers)
         .window(window)
         .exportRoot(exportRoot)
-        .builtin(builtin.config(depth, scene, folder.given()))
+        .builtin(builtin.config(depth, scene, folder))
         .datasets(folder.datasets(depth, scene))
         .device(depth.device)
         .depthSessions(depth.sessions())
