@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The flags both jobs take: which dataset, which range, where Spark runs. */
 final class JobFlags {
+  static final int MAX_TASK_THREADS = 1024;
+
   @Option(names = "--master", description = "Spark master, e.g. local[2]. Default: "
       + "spark-submit's, else local[*].")
   String master;
@@ -58,6 +60,15 @@ final class JobFlags {
   @Option(names = "--builtin-counts", description = "Backgrounds:foregrounds (at most 100:100). "
       + "Default: 100:100.")
   String builtinCounts = "100:100";
+
+  /** The --task-threads, checked (a task's render pool needs at least one thread). */
+  int taskThreads() {
+    if (taskThreads < 1 || taskThreads > MAX_TASK_THREADS) {
+      throw new IllegalArgumentException("--task-threads " + taskThreads + " must be in [1, "
+          + MAX_TASK_THREADS + "]");
+    }
+    return taskThreads;
+  }
 
   DatasetSource source() {
     String json = null;

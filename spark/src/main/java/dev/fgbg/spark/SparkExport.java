@@ -67,10 +67,17 @@ final class SparkExport {
       ChunkHook hook) throws IOException {
     long t0 = System.nanoTime();
     HadoopStore.Settings settings = HadoopStore.Settings.of(sc.hadoopConfiguration());
-    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source());
-         HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
+    try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source())) {
       Dataset d = r.source().build(driverModels);
-      ExportJob job = r.job(d);
+      ExportJob job = r.job(d); // every setting checked before anything is made at the dest
+      return run(sc, r, executorSource, hook, d, job, settings, t0);
+    }
+  }
+
+  private static Result run(JavaSparkContext sc, Request r, DatasetSource executorSource,
+      ChunkHook hook, Dataset d, ExportJob job, HadoopStore.Settings settings, long t0)
+      throws IOException {
+    try (HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
       ExportPlan plan = new ExportPlan(job, store);
       ExportManifest.Builder m = plan.prepareManifest();
       plan.prepareLayout();

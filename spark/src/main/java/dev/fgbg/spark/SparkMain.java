@@ -83,7 +83,7 @@ public final class SparkMain {
       long[] r = job.range();
       SparkExport.Request req = new SparkExport.Request(job.source(), job.seed, r[0], r[1],
           stride, sample, format, dest, overwrite, job.shardSize, jpegQuality, depthNpy,
-          job.taskThreads);
+          job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
         SparkExport.Result res = SparkExport.run(sc, req);
         System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s; "
@@ -112,7 +112,7 @@ public final class SparkMain {
     public Integer call() throws Exception {
       long[] r = job.range();
       SparkDepth.Request req = new SparkDepth.Request(job.source(), job.seed, r[0], r[1],
-          job.shardSize, dest, job.taskThreads);
+          job.shardSize, dest, job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg depth")) {
         SparkDepth.Result res = SparkDepth.run(sc, req);
         System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s "

@@ -1,6 +1,7 @@
 package dev.fgbg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FileTrees;
@@ -74,5 +75,13 @@ class SparkMainTest {
         dir.resolve("z").toUri().toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("dataset 'nope' needs --config FILE"), r.err());
+    r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
+        "--task-threads", "0", "--dest", dir.resolve("t").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("fgbg spark: error: --task-threads 0 must be in [1, 1024]"),
+        r.err());
+    for (String d : new String[] {"x", "z", "t"}) {
+      assertFalse(Files.exists(dir.resolve(d)), d + ": nothing is made for a job refused");
+    }
   }
 }
