@@ -93,10 +93,10 @@ def test_torch_datasets_and_the_device_loader_carry_the_ids(scenes):
 @pytest.mark.parametrize("fmt", ["npy", "webdataset", "folders"])
 def test_exports_carry_the_ids_and_read_back_exactly(scenes, fmt):
     with fgbg.Client(scenes.target) as c:
-        # Folders store depth as millimetre PNGs whatever depth_npy says: mask and ids only.
+        # Folders store depth as millimetre PNGs (depth_npy is webdataset's): mask and ids only.
         outputs = ["mask", "instances"] + (["depth"] if fmt != "folders" else [])
         done = c.export("ids-" + fmt, format=fmt, seed=4, start=100, end=180, outputs=outputs,
-                        depth_npy=True, shard_size=32, progress=False)
+                        depth_npy=fmt == "webdataset", shard_size=32, progress=False)
         served = c.get_samples(range(100, 180), seed=4, outputs=["instances"]).instances
     ds = fgbg.exported(os.path.join(str(scenes.export_root), os.path.dirname(done.manifest)),
                        verify=True)

@@ -34,9 +34,10 @@ import org.w3c.dom.NodeList;
  * fast deflate, JPEG through the JDK's encoder at a fixed quality, and .npy headers. Thread-safe.
  */
 public final class Encoders {
-  /** Depth PNGs hold round(metres × 1000), i.e. millimetres, saturating at 65535. */
-  public static final String DEPTH_PNG = "uint16 millimetres: value = round(depth_m * 1000), "
-      + "saturating at 65535 (65.535 m); 0 only where depth is 0";
+  /** Depth PNGs hold metres × 1000 rounded half up, i.e. millimetres, saturating at 65535. */
+  public static final String DEPTH_PNG = "uint16 millimetres: value = floor(depth_m * 1000 + "
+      + "0.5) (halves round up, not to even), saturating at 65535 (65.535 m); 0 only where "
+      + "depth is 0";
 
   private static final byte GREY = 0;
   private static final byte RGB = 2;

@@ -46,6 +46,16 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
       throw FgbgException.invalidArgument(
           "outputs: an export needs image, mask, depth or instances");
     }
+    if (depthNpy && format != ExportFormat.WEBDATASET) {
+      throw FgbgException.invalidArgument("depth_npy (--depth-npy) is for webdataset exports, "
+          + "whose depth it writes as float16 .npy; a " + format.id() + " export writes depth "
+          + (format == ExportFormat.NPY ? "as float16 .npy already" : "as 16-bit PNG (mm)")
+          + ": leave it off");
+    }
+    if (format == ExportFormat.COCO && !outputs.image()) {
+      throw FgbgException.invalidArgument("outputs: a coco export lists its images for its "
+          + "annotations; add image to the outputs");
+    }
   }
 
   /** Samples exported. */

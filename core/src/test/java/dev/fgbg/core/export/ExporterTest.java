@@ -411,6 +411,14 @@ class ExporterTest {
     assertMessage("range start -1", () -> job(ExportFormat.NPY, "x", -1, 10));
     assertMessage("jpeg_quality 0", () -> new ExportJob(D, 0, 0, 10, Outputs.all(D),
         ExportFormat.NPY, "x", false, 25, 0, false));
+    for (ExportFormat f : new ExportFormat[] {ExportFormat.FOLDERS, ExportFormat.ZIP,
+        ExportFormat.COCO, ExportFormat.NPY}) {
+      assertMessage("depth_npy (--depth-npy) is for webdataset exports", () -> new ExportJob(D,
+          0, 0, 10, Outputs.all(D), f, "x", false, 25, 95, true));
+    }
+    assertMessage("outputs: a coco export lists its images for its annotations; add image",
+        () -> new ExportJob(D, 0, 0, 10, new Outputs(false, true, false, false),
+            ExportFormat.COCO, "x", false, 25, 95, false));
     FgbgException e = assertThrows(FgbgException.class,
         () -> run(job(ExportFormat.FOLDERS, "../escape", 0, 10)));
     assertEquals(FgbgException.Reason.PERMISSION_DENIED, e.reason());
