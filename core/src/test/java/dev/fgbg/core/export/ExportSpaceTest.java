@@ -59,7 +59,7 @@ class ExportSpaceTest {
     FgbgException total = assertThrows(FgbgException.class,
         () -> e.run(job(ExportFormat.NPY, "b", 60), p -> { }, () -> false));
     assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, total.reason());
-    assertTrue(total.getMessage().contains("but exports under the export root hold 386.7 kB of the"
+    assertTrue(total.getMessage().contains("but exports under the export root hold 386.8 kB of the"
         + " total quota of 697.3 kB (--export-total-gb)"), total.getMessage());
     // Rerunning the export already there counts what it holds: it fits.
     assertTrue(e.run(job(ExportFormat.NPY, "a", 60), p -> { }, () -> false).getComplete());
