@@ -194,6 +194,8 @@ public final class FgbgClient implements AutoCloseable {
 
   /** Settings for a {@link FgbgClient}; each setter rejects a bad value naming it. */
   public static final class Builder {
+    /** Longest deadline: gRPC counts a deadline in nanoseconds of a long (292 years). */
+    private static final Duration LONGEST = Duration.ofDays(36_500);
     private String target = "localhost:50051";
     private ManagedChannel channel;
     private Duration deadline = Duration.ofSeconds(30);
@@ -287,8 +289,9 @@ public final class FgbgClient implements AutoCloseable {
     }
 
     private static Duration positive(String name, Duration d) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+      if (d == null || d.isNegative() || d.isZero() || d.compareTo(LONGEST) > 0) {
+        throw new IllegalArgumentException(name + " must be a positive duration of at most "
+            + LONGEST.toDays() + " days, got " + d);
       }
       return d;
     }

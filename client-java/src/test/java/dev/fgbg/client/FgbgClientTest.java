@@ -115,6 +115,9 @@ class FgbgClientTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> FgbgClient.builder().deadline(Duration.ZERO)).getMessage().contains("deadline"));
     assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().streamDeadline(Duration.ofDays(365L * 1000))).getMessage()
+        .startsWith("streamDeadline must be a positive duration of at most 36500 days"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
         () -> FgbgClient.builder().target(" ")).getMessage().contains("target"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> FgbgClient.builder().maxInboundMessageBytes(10)).getMessage()

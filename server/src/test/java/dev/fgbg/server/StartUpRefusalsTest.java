@@ -82,4 +82,20 @@ class StartUpRefusalsTest {
     assertTrue(refusal("--token-file", folder.toString()).startsWith("--token-file " + folder
         + ": cannot read it ("));
   }
+
+  @Test
+  void datasetNamesSayTheRuleAndTwoUnnamedFoldersAreToldToTakeNames() throws Exception {
+    Fixtures.goodFolders(root);
+    String bg = root.resolve("bg").toString();
+    String fg = root.resolve("fg").toString();
+    assertEquals("dataset name 'b\u00fcr\u00f6' must be 1-64 ASCII letters, digits, '_', '.' or "
+        + "'-', starting with a letter or digit",
+        refusal("--bg", bg, "--fg", fg, "--name", "b\u00fcr\u00f6"));
+    Path cfg = Files.writeString(root.resolve("two.json"), """
+        {"datasets": [{"bg": "%s", "fg": "%s", "size": "32"},
+          {"bg": "%s", "fg": "%s", "size": "32"}]}"""
+        .formatted(bg, fg, bg, fg));
+    assertEquals("dataset name 'folder' is used twice (a folder dataset without a name is "
+        + "called 'folder': give each its own name)", refusal("--config", cfg.toString()));
+  }
 }

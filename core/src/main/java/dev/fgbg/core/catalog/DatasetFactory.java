@@ -1,6 +1,7 @@
 package dev.fgbg.core.catalog;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.BuiltinWorld;
@@ -48,8 +49,9 @@ final class DatasetFactory {
   static Dataset folder(FolderDatasetConfig c, DepthModels models) {
     String name = c.getName().isEmpty() ? "folder" : c.getName();
     if (!NAME.matcher(name).matches()) {
-      throw FgbgException.invalidConfig("dataset name '" + name
-          + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      throw FgbgException.invalidConfig("dataset name " + Quoted.of(name)
+          + " must be 1-64 ASCII letters, digits, '_', '.' or '-', starting with a letter or "
+          + "digit");
     }
     if (name.equals(BUILTIN)) {
       throw FgbgException.invalidConfig("dataset name 'builtin' is reserved for the built-in world");

@@ -15,7 +15,9 @@ public final class DatasetRegistry {
     Map<String, Dataset> m = new LinkedHashMap<>();
     for (Dataset d : datasets) {
       if (m.put(d.name(), d) != null) {
-        throw FgbgException.invalidConfig("dataset name '" + d.name() + "' is used twice");
+        throw FgbgException.invalidConfig("dataset name '" + d.name() + "' is used twice"
+            + (d.name().equals("folder") ? " (a folder dataset without a name is called "
+                + "'folder': give each its own name)" : ""));
       }
     }
     this.byName = Collections.unmodifiableMap(m);
