@@ -92,8 +92,8 @@ class StartUpRefusalsTest {
         + "'-', starting with a letter or digit",
         refusal("--bg", bg, "--fg", fg, "--name", "b\u00fcr\u00f6"));
     Path cfg = Files.writeString(root.resolve("two.json"), """
-        {"datasets": [{"bg": "%s", "fg": "%s", "size": "32"},
-          {"bg": "%s", "fg": "%s", "size": "32"}]}"""
+        {"datasets": [{"bg": "%s", "fg": "%s", "size": "16"},
+          {"bg": "%s", "fg": "%s", "size": "16"}]}"""
         .formatted(bg, fg, bg, fg));
     assertEquals("dataset name 'folder' is used twice (a folder dataset without a name is "
         + "called 'folder': give each its own name)", refusal("--config", cfg.toString()));
