@@ -3,6 +3,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
+from ._channels import opened
+
 __all__ = ["Credentials"]
 
 
@@ -61,9 +63,9 @@ class Credentials:
 
         opts: List[Tuple[str, Any]] = list(options)
         if not self.uses_tls:
-            return grpc.insecure_channel(target, options=opts)
+            return opened(grpc.insecure_channel(target, options=opts))
         creds = grpc.ssl_channel_credentials(
             root_certificates=_read(self.tls_ca, "tls_ca"),
             private_key=_read(self.tls_key, "tls_key"),
             certificate_chain=_read(self.tls_cert, "tls_cert"))
-        return grpc.secure_channel(target, creds, options=opts)
+        return opened(grpc.secure_channel(target, creds, options=opts))
