@@ -15,6 +15,7 @@ import grpc  # noqa: E402
 
 from . import _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers  # noqa: E402
+from ._reply import ReplyRing  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
@@ -69,7 +70,7 @@ class Client:
         self.shared_memory = shared_memory
         self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
-        self._get_ring: Optional[shm.Ring] = None
+        self._replies = ReplyRing(ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
         self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
@@ -93,8 +94,7 @@ class Client:
             response_deserializer=None)
 
     def close(self) -> None:
-        if self._get_ring is not None:
-            self._get_ring.close()
+        self._replies.close()
         if self._own_rings:
             self._stream_rings.close()
         self._channel.close()
@@ -131,15 +131,19 @@ class Client:
                                    indices=integers(indices, "indices"),
                                    outputs=output_enums(outputs),
                                    depth_dtype=dtype_enum(depth_dtype))
-        ring = self._reply_ring(req)
-        msg, payload = _streams.parse(self._unary(self._raw_get, req))
-        if not self._get_path:
-            self._get_path = msg.shared_memory_refused or "ok"
-            shm.log_path("GetSamples", ring, msg.shared_memory_refused,
-                         shm.wanted(self.target, self.shared_memory)[1])
-        if ring is not None and msg.HasField("shared_memory"):
-            return _streams.ring_batch(ring, msg, 1)
-        return Batch([msg], payloads=[payload])
+        ring, slot = self._reply_ring(req)
+        try:
+            msg, payload = _streams.parse(self._unary(self._raw_get, req))
+            if not self._get_path:
+                self._get_path = msg.shared_memory_refused or "ok"
+                shm.log_path("GetSamples", ring, msg.shared_memory_refused,
+                             shm.wanted(self.target, self.shared_memory)[1])
+            if ring is not None and msg.HasField("shared_memory"):
+                return _streams.ring_batch(ring, msg, 1)
+            return Batch([msg], payloads=[payload])
+        finally:
+            if ring is not None:
+                ring.unreserve(slot)  # nothing to end once the batch took the slot
 
     def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
         key = (dataset, tuple(outputs), depth_dtype)
@@ -148,28 +152,21 @@ class Client:
             self._sample_bytes[key] = _streams.sample_bytes(info, outputs, depth_dtype)
         return self._sample_bytes[key]
 
-    def _reply_ring(self, req: Any) -> Optional[shm.Ring]:
-        """The client's GetSamples ring with a free slot offered in `req`, or None (network)."""
+    def _reply_ring(self, req: Any) -> Tuple[Optional[shm.Ring], int]:
+        """The client's GetSamples ring and a slot reserved for this call, offered in `req`, or
+        (None, -1): the network."""
         if self._get_path not in ("", "ok") or not shm.wanted(self.target, self.shared_memory)[0]:
-            return None
+            return None, -1
         need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
                                                                    req.depth_dtype))
-        ring = self._get_ring
-        if ring is not None and not ring.owned():
-            ring = None  # a forked child's copy of its parent's ring
-        if ring is None or (ring.slot_bytes < need and ring.held() == 0):
-            if ring is not None:
-                ring.close()
-            try:
-                ring = self._get_ring = shm.Ring(self.ring_slots, need)
-            except OSError as e:
-                self._get_path = "cannot create a ring: %s" % e
-                return None
-        slot = ring.free_slot() if ring.slot_bytes >= need else -1
-        if slot < 0:
-            return None
-        req.shared_memory.CopyFrom(ring.offer(slot))
-        return ring
+        try:
+            ring, slot = self._replies.reserve(need)
+        except OSError as e:
+            self._get_path = "cannot create a ring: %s" % e
+            return None, -1
+        if ring is not None:
+            req.shared_memory.CopyFrom(ring.offer(slot))
+        return ring, slot
 
     def export(self, destination: str, format: str = "folders", dataset: str = "builtin",
                seed: int = 0, start: int = 0, end: int = 0,

@@ -77,6 +77,9 @@ def slot_bytes(n: int, *per_sample: int) -> int:
     return max(4096, align(sum(align(n * b) for b in per_sample), 4096))
 
 
+_RESERVED = object()  # a slot offered for a GetSamples reply still under way
+
+
 class Ring:
     """A ring of `slots` slots of `slot_bytes` in a new /dev/shm file, mapped here."""
 
@@ -103,7 +106,8 @@ class Ring:
         struct.pack_into("<8s16sIIQ", self._mm, 0, MAGIC, self.nonce, slots, os.getpid(),
                          self.slot_bytes)
         self._states = np.frombuffer(self._mm, dtype="<i4", count=slots, offset=_STATES)
-        self._owner: Dict[int, object] = {}
+        self._owner: Dict[int, object] = {}  # slot -> its batch's token, or _RESERVED
+        self._lock = threading.RLock()
         # A ring nobody closed goes with its Ring object, or at exit (a DataLoader worker ends
         # with os._exit: the server's sweep removes those once the process is gone).
         self._pid = os.getpid()
@@ -139,18 +143,28 @@ class Ring:
         """Slots whose batch is still alive here."""
         return len(self._owner)
 
-    def free_slot(self) -> int:
-        """A slot neither alive here nor written by the server, or -1 (GetSamples)."""
-        for s in range(self.slots):
-            if s not in self._owner and self._states[s] == 0:
-                return s
+    def reserve(self) -> int:
+        """A slot neither alive here, reserved, nor written by the server, now reserved for one
+        GetSamples reply (until `take` or `unreserve`), or -1."""
+        with self._lock:
+            for s in range(self.slots):
+                if s not in self._owner and self._states[s] == 0:
+                    self._owner[s] = _RESERVED
+                    return s
         return -1
+
+    def unreserve(self, slot: int) -> None:
+        """Ends the reservation of `slot` if no batch took it (the reply came another way)."""
+        with self._lock:
+            if self._owner.get(slot) is _RESERVED:
+                del self._owner[slot]
 
     def take(self, slot: int, where: Any) -> Tuple[Dict[str, Part], Callable[[], None]]:
         """The payload parts of a batch in `slot` (read-only views), and its release function,
         also called when the last view of the slot is gone."""
         token = object()
-        self._owner[slot] = token
+        with self._lock:
+            self._owner[slot] = token
         base = np.frombuffer(self._mm, dtype=np.uint8, count=self.slot_bytes,
                              offset=HEADER_BYTES + slot * self.slot_bytes)
         base.flags.writeable = False
@@ -169,10 +183,11 @@ class Ring:
         return parts, release
 
     def _release(self, slot: int, token: object) -> None:
-        if self._owner.get(slot) is token:
-            del self._owner[slot]
-            if self._mm is not None and not self._mm.closed:
-                self._states[slot] = 0
+        with self._lock:  # reentrant: a view's finaliser may run inside reserve
+            if self._owner.get(slot) is token:
+                del self._owner[slot]
+                if self._mm is not None and not self._mm.closed:
+                    self._states[slot] = 0
 
     def close(self) -> None:
         """Removes the file (the server may have removed it already); the mapping goes when the

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -112,6 +113,40 @@ def test_arrays_are_read_only_views_of_the_ring_slot(server, new_rings):
         assert sum(len(x) for x in rest) == 56
         it.close()
     assert not new_rings(), "the stream's ring is removed when its client closes"
+
+
+def test_threads_sharing_a_client_each_get_their_own_samples_through_its_ring(server):
+    # Each call reserves a slot before offering it: two calls offering one slot would each read
+    # the other's reply (seen: 3 runs in 4 with 4 threads before the fix).
+    def per_sample(b):
+        return [(int(i), b.images[s].tobytes(), b.masks[s].tobytes(), b.depth[s].tobytes())
+                for s, i in enumerate(b.indices)]
+
+    with fgbg.Client(server.target, shared_memory=False) as net:
+        ref = {x[0]: x for x in per_sample(net.get_samples(range(96)))}
+    with fgbg.Client(server.target) as c:
+        c.get_samples(range(8)).release()  # the ring, made and idle
+        wrong, through_ring, errors = [], [], []
+
+        def work(t, barrier):
+            try:
+                for r in range(5):
+                    barrier.wait()
+                    b = c.get_samples(range(t * 12 + r, t * 12 + r + 8))
+                    through_ring.append(b.shared_memory)
+                    wrong.extend(x[0] for x in per_sample(b) if x != ref[x[0]])
+                    b.release()
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        barrier = threading.Barrier(4)
+        threads = [threading.Thread(target=work, args=(t, barrier)) for t in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(60)
+        assert not errors and not wrong, (errors, wrong)
+        assert len(through_ring) == 20 and any(through_ring)
 
 
 def test_a_stream_that_ends_leaves_its_ring_to_the_clients_next_stream(server, caplog,
