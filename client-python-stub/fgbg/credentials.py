@@ -37,7 +37,7 @@ class Credentials:
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key go together: give both or neither")
         if self.token is not None and (not self.token.strip() or any(
-                c.isspace() or not c.isprintable() for c in self.token.strip())):
+                not " " < c < "\x7f" for c in self.token.strip())):
             raise ValueError("token must be printable ASCII without spaces")
 
     @classmethod

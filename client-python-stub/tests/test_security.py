@@ -145,5 +145,7 @@ def test_bad_credentials_fail_naming_them(tls):
         fgbg.Credentials(tls_cert=tls("client"))
     with pytest.raises(ValueError, match="token must be printable"):
         fgbg.Credentials(token="two words")
+    with pytest.raises(ValueError, match="token must be printable ASCII"):
+        fgbg.Credentials(token="\u00e4" * 18)  # gRPC would refuse the header itself
     with pytest.raises(ValueError, match="tls_ca /nonexistent.pem: cannot read it"):
         fgbg.Client("localhost:1", credentials=fgbg.Credentials(tls_ca="/nonexistent.pem"))

@@ -100,7 +100,8 @@ public final class AccessTokens {
     Set<String> names = new HashSet<>();
     Set<String> seen = new HashSet<>();
     for (int n = 1; n <= lines.size(); n++) {
-      String line = lines.get(n - 1).strip();
+      String line = lines.get(n - 1);
+      line = (n == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line).strip(); // a BOM
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -119,6 +120,12 @@ public final class AccessTokens {
       if (token.length() < MIN_LENGTH || token.indexOf(':') >= 0) {
         throw new IllegalArgumentException(where + ": a token needs at least " + MIN_LENGTH
             + " characters and no ':' (e.g. openssl rand -hex 32)");
+      }
+      if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+        // gRPC clients send metadata values as printable ASCII only: such a token could never
+        // be presented.
+        throw new IllegalArgumentException(where + ": a token is printable ASCII (letters, "
+            + "digits, punctuation); this one has other characters");
       }
       if (!names.add(name)) {
         throw new IllegalArgumentException(where + ": the name '" + name + "' is used twice");

@@ -36,6 +36,9 @@ class AccessTokensTest {
     assertEquals(Optional.empty(), t.match(A.substring(0, A.length() - 1)));
     assertEquals(Optional.empty(), t.match(""));
     assertFalse(AccessTokens.NONE.required());
+    AccessTokens bom = AccessTokens.parse(List.of("\uFEFF" + A, "bob:" + B), "f");
+    assertEquals(Optional.of(new AccessTokens.Holder("token on line 1", false)), bom.match(A),
+        "a byte-order mark before the first line is not part of its token");
   }
 
   @Test
@@ -45,7 +48,8 @@ class AccessTokensTest {
         {A + " export extra", "f line 1: expected [NAME:]TOKEN [export], got 3 words"},
         {"alice:short", "f line 1: a token needs at least 16 characters"},
         {":" + A, "f line 1: the name before ':' is empty"},
-        {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"}}) {
+        {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"},
+        {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"}}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> AccessTokens.parse(List.of(c[0]), "f"));
       assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
