@@ -37,13 +37,17 @@ public final class FgbgCli {
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
         String d = s.getStatus().getDescription();
+        // The transport's descriptions may go on with Netty's pipeline on a second line.
+        d = d == null ? null : d.lines().findFirst().orElse("");
         // Name the address tried: it may have come from $FGBG_TARGET rather than the command line.
         OptionSpec target = parsed.subcommand() == null ? null
             : parsed.subcommand().commandSpec().findOption("--target");
         line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
             + (d == null ? "" : d) + (s.getStatus().getCode() == Status.Code.UNAVAILABLE
                 ? " (is the server running at " + (target == null ? "?" : target.getValue())
-                    + "? start it with ./fgbg serve, or set --target / FGBG_TARGET)" : ""));
+                    + "? start it with ./fgbg serve, or set --target / FGBG_TARGET; a server that"
+                    + " asks for TLS or a client certificate also refuses a handshake that does"
+                    + " not give it)" : ""));
         return 1;
       }
       if (e instanceof IOException io) {
