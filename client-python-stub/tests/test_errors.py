@@ -23,3 +23,10 @@ def test_a_server_shutting_down_is_quoted_as_it_said():
     e = FgbgError("UNAVAILABLE", said, "pod-1:50051")
     assert str(e) == "UNAVAILABLE: %s (pod-1:50051)" % said
     assert e.code == "UNAVAILABLE" and e.details == said
+
+
+def test_a_failed_tls_handshake_is_said_to_be_one():
+    e = FgbgError("UNAVAILABLE", "failed to connect to all addresses; last error: UNKNOWN: "
+                  "ipv4:127.0.0.1:50611: Ssl handshake failed: SSL_ERROR_SSL: "
+                  "CERTIFICATE_VERIFY_FAILED", "localhost:50611")
+    assert str(e).startswith("UNAVAILABLE: the TLS handshake with localhost:50611 failed")
