@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class ClientRings implements AutoCloseable {
   static final int MOST = 8;
+  /** Slots of a stream's ring. */
+  static final int SLOTS = 4;
 
   private final Deque<ClientRing> idle = new ArrayDeque<>();
   private boolean closed;

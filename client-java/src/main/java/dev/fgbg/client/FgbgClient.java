@@ -53,7 +53,6 @@ public final class FgbgClient implements AutoCloseable {
   private final int maxInboundBytes;
   private final String sharedMemoryOff;
   private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
-  private static final int RING_SLOTS = 4;
   private final ClientRings rings = new ClientRings();
   private final CallCredentials token;
 
@@ -121,7 +120,7 @@ public final class FgbgClient implements AutoCloseable {
     String whyNot = sharedMemoryOff;
     if (whyNot == null && !request.hasSharedMemory()) {
       try {
-        ring = rings.take(RING_SLOTS, RingChoice.slotBytes(
+        ring = rings.take(ClientRings.SLOTS, RingChoice.slotBytes(
             described.computeIfAbsent(request.getDataset(), this::describe), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (IOException | RuntimeException e) {
@@ -194,8 +193,6 @@ public final class FgbgClient implements AutoCloseable {
 
   /** Settings for a {@link FgbgClient}; each setter rejects a bad value naming it. */
   public static final class Builder {
-    /** Longest deadline: gRPC counts a deadline in nanoseconds of a long (292 years). */
-    private static final Duration LONGEST = Duration.ofDays(36_500);
     private String target = "localhost:50051";
     private ManagedChannel channel;
     private Duration deadline = Duration.ofSeconds(30);
@@ -289,9 +286,9 @@ public final class FgbgClient implements AutoCloseable {
     }
 
     private static Duration positive(String name, Duration d) {
-      if (d == null || d.isNegative() || d.isZero() || d.compareTo(LONGEST) > 0) {
+      if (d == null || d.isNegative() || d.isZero() || d.toDays() > 36_500) { // gRPC: nanos
         throw new IllegalArgumentException(name + " must be a positive duration of at most "
-            + LONGEST.toDays() + " days, got " + d);
+            + "36500 days, got " + d);
       }
       return d;
     }
