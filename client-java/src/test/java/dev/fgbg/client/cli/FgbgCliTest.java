@@ -8,6 +8,7 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.InstanceColors;
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
@@ -21,12 +22,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -238,29 +235,12 @@ class FgbgCliTest {
 
   @Test
   void aNameThatDoesNotResolveIsOneLineWithoutGrpcsTrace() {
-    List<LogRecord> logged = new ArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        logged.add(r);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger grpc = Logger.getLogger("io.grpc");
-    grpc.addHandler(h);
-    try {
+    try (LogLines grpc = LogLines.capture("io.grpc")) {
       String[] r = run("describe", "--target", "no-such-host.invalid:1");
       assertEquals("1", r[0]);
       assertEquals(1, r[2].trim().lines().count(), r[2]);
       assertTrue(r[2].startsWith("fgbg: error: UNAVAILABLE"), r[2]);
-      assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList());
-    } finally {
-      grpc.removeHandler(h);
+      assertEquals(List.of(), grpc.lines());
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.TinyOnnx;
@@ -13,12 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,23 +32,7 @@ class DiskTierTest {
       Files.createDirectories(ro);
       Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
     }
-    Logger log = Logger.getLogger(DiskTier.class.getName());
-    List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-          warnings.add(r);
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(h);
+    LogLines log = LogLines.capture(DiskTier.class.getName());
     try {
       Path model = dir.resolve("model");
       TinyOnnx.linearDepth(model);
@@ -70,13 +50,15 @@ class DiskTierTest {
         assertEquals(20, rt.stats().inferred());
         assertEquals(0, rt.diskBytes(), "the disk tier is off");
       }
+      List<String> warnings = log.lines().stream()
+          .filter(l -> l.startsWith("WARNING ") || l.startsWith("SEVERE ")).toList();
       assertEquals(1, warnings.size(), "one report, not one per sample: " + warnings);
-      String msg = warnings.get(0).getMessage();
+      String msg = warnings.get(0);
       assertTrue(msg.contains(ro + " is not writable") && msg.contains("the disk tier is off"),
           msg);
       assertNull(DiskTier.open(ro, 1 << 20, new DepthStats()));
     } finally {
-      log.removeHandler(h);
+      log.close();
       if (disk != null) {
         disk.close();
       }
@@ -86,27 +68,11 @@ class DiskTierTest {
   @Test
   void aCacheFolderThatIsAFileIsSaidToBeOne() throws Exception {
     Path file = Files.writeString(dir.resolve("cachefile"), "x");
-    Logger log = Logger.getLogger(DiskTier.class.getName());
-    List<String> said = new CopyOnWriteArrayList<>();
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        said.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(h);
-    try {
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
       assertNull(DiskTier.open(file, 1 << 20, new DepthStats()));
-    } finally {
-      log.removeHandler(h);
+      assertEquals(List.of("WARNING depth disk cache " + file + " is not writable (it is a "
+          + "file, not a folder); the disk tier is off and depth is cached in memory only"),
+          log.lines());
     }
-    assertEquals(List.of("depth disk cache " + file + " is not writable (it is a file, not a "
-        + "folder); the disk tier is off and depth is cached in memory only"), said);
   }
 }
