@@ -94,17 +94,22 @@ public final class FolderFlags {
     }
     if (!given()) {
       // The built-in world has flags of its own for these, and no files to name or mask.
-      for (String[] f : new String[][] {{"--size", size, "--builtin-size"},
-          {"--placements", placements == null ? "" : "x", "--builtin-placements"},
-          {"--name", name, null}, {"--fg-masks", fgMasks, null}, {"--mask-from", maskFrom, null}}) {
-        if (!f[1].isEmpty()) {
-          throw FgbgException.invalidConfig(f[0] + " is a setting of the folder dataset of --bg "
-              + "and --fg, which were not given" + (f[2] == null ? ""
-                  : "; the built-in dataset takes " + f[2]));
-        }
-      }
+      folderOnly("--size", !size.isEmpty(), "--builtin-size");
+      folderOnly("--placements", placements != null, "--builtin-placements");
+      folderOnly("--name", !name.isEmpty(), null);
+      folderOnly("--fg-masks", !fgMasks.isEmpty(), null);
+      folderOnly("--mask-from", !maskFrom.isEmpty(), null);
     }
     return scene.apply(c).build();
+  }
+
+  /** Refuses {@code flag}, given without a folder dataset, naming the built-in's own if any. */
+  private static void folderOnly(String flag, boolean given, String builtinFlag) {
+    if (given) {
+      throw FgbgException.invalidConfig(flag + " is a setting of the folder dataset of --bg and "
+          + "--fg, which were not given" + (builtinFlag == null ? ""
+              : "; the built-in dataset takes " + builtinFlag));
+    }
   }
 
   /** The flag dataset (when given, with the depth and scene flags) and then the config file's. */
