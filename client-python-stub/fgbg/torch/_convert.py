@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from ..batch import Batch
+from ._worker_exit import wait_for_feeders_at_exit
 
 IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization) alike
 META_INT = ("bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "bg_label", "fg_label")
@@ -61,7 +62,8 @@ def shared(batch: Any) -> Any:
     interpreter shutdown while the feeder is inside that copy, and Python then ends the thread
     inside torch's C++ code, which aborts the worker ("terminate called without an active
     exception", "DataLoader worker ... killed by signal: Aborted"). Moved here, the feeder only
-    passes a handle."""
+    passes a handle; and the worker's exit waits for the feeder (`_worker_exit`)."""
+    wait_for_feeders_at_exit()
     return map_tensors(lambda t: t.share_memory_(), batch)
 
 
