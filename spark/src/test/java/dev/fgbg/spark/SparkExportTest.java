@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -182,9 +183,13 @@ class SparkExportTest {
   void aFailedJobResumesFromTheShardsItCompleted() throws Exception {
     DatasetSource s = folder(dir.resolve("assets"));
     SparkExport.Request r = request(s, ExportFormat.ZIP, 0, 360, "resume");
+    // bg_002 fails once bg_000 and bg_001 are marked done: failing sooner would have Spark
+    // stop a task still running beside it, leaving fewer shards to resume from.
+    String markers = dir.resolve("resume").toString();
     SparkException e = assertThrows(SparkException.class, () -> SparkExport.run(sc, r, s,
         (shard, attempt, done) -> {
           if (shard.equals("bg_002")) {
+            awaitMarked(markers, "bg_000", "bg_001");
             throw new IllegalStateException("bg_002 cannot be written");
           }
         }));
@@ -197,6 +202,17 @@ class SparkExportTest {
     assertEquals(FileTrees.tree(dir.resolve("server/resume")), FileTrees.tree(dir.resolve(
         "resume")));
     assertFalse(Files.exists(dir.resolve("resume").resolve(ExportTask.MARKERS)));
+  }
+
+  /** Waits (at most 60 s) until {@code shards} are marked done under {@code dest}. */
+  private static void awaitMarked(String dest, String... shards) {
+    long end = System.nanoTime() + 60_000_000_000L;
+    for (String shard : shards) {
+      while (!Files.exists(Path.of(dest, ExportTask.marker(shard)))
+          && System.nanoTime() < end) {
+        LockSupport.parkNanos(10_000_000L);
+      }
+    }
   }
 
   @Test
