@@ -94,17 +94,24 @@ class MainTest {
     String fg = root.resolve("fg").toString();
     assertFails("--size 'big' must be H or HxW", "--bg", bg, "--fg", fg, "--size", "big");
     assertFails("--fg-scale '0.5' must be MIN:MAX", "--bg", bg, "--fg", fg, "--fg-scale", "0.5");
-    assertFails("spec field placements = 0", "--bg", bg, "--fg", fg, "--placements", "0");
+    assertFails("dataset 'folder': --placements '0': placements = 0 must be in [1, 1000000]", "--bg", bg, "--fg", fg, "--placements", "0");
     assertFails("'builtin' is reserved", "--bg", bg, "--fg", fg, "--name", "builtin");
     assertFails("needs both --bg and --fg", "--bg", bg);
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
         "--mask-from", "x");
     assertFails("--builtin-counts '0:5'", "--builtin-counts", "0:5");
+    // The built-in dataset's own flags, named as given; depth settings without a model refused.
+    assertFails("built-in dataset: --builtin-size '4x' must be H or HxW", "--builtin-counts",
+        "1:1", "--builtin-size", "4x");
+    assertFails("built-in dataset: --builtin-size '4x4': height = 4 must be in [8, 4096]",
+        "--builtin-counts", "1:1", "--builtin-size", "4");
+    assertFails("built-in dataset: --depth-weights and --depth-mode need --depth-model",
+        "--depth-mode", "layered");
     assertFails("--position 'up' must be random, fixed, ground or depth", "--bg", bg, "--fg", fg,
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
         "ground", "--ground-band", "0.7");
-    assertFails("spec field ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
+    assertFails("--ground-band '0.7:0.5': ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
         "--position", "ground", "--ground-band", "0.7:0.5");
     assertFails("64x48 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
         "--max-image-pixels", "3000");
@@ -112,7 +119,8 @@ class MainTest {
         "--max-image-pixels", "0");
     Path cfg = root.resolve("bad.json");
     Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
-    assertFails("config file " + cfg + " is not valid", "--config", cfg.toString());
+    assertFails("config file " + cfg + " is not valid: dataset #1: unknown key \"nmae\"; the keys "
+        + "are name, bg, fg, ", "--config", cfg.toString());
   }
 
   @Test

@@ -97,7 +97,7 @@ class SceneServingTest {
     Fixtures.goodFolders(root);
     String bg = root.resolve("bg").toString();
     String fg = root.resolve("fg").toString();
-    assertFails("dataset 'folder': spec field objects_max = 1 must be in [objects_min, 32]",
+    assertFails("dataset 'folder': --objects '3:1': objects_max = 1 must be in [objects_min, 32]",
         "--bg", bg, "--fg", fg, "--objects", "3:1");
     assertFails("dataset 'folder': --objects 'many' must be N or MIN:MAX", "--bg", bg, "--fg",
         fg, "--objects", "many");
@@ -107,12 +107,13 @@ class SceneServingTest {
         + "motion[:LENGTH], or several of them comma-separated", "--bg", bg, "--fg", fg,
         "--blend", "hard,fancy");
     assertFails("--blend 'poisson:3' must be", "--bg", bg, "--fg", fg, "--blend", "poisson:3");
-    assertFails("spec field blend = [HARD, HARD] must not name a mode twice", "--blend",
-        "hard,hard");
-    assertFails("spec field feather_sigma = 0.0 must be in (0, 32]", "--blend", "gaussian:0");
-    assertFails("spec field max_occlusion = 2.0 must be in [0, 1]", "--bg", bg, "--fg", fg,
+    assertFails("--blend 'hard,hard': blend = [HARD, HARD] must not name a mode twice",
+        "--blend", "hard,hard");
+    assertFails("built-in dataset: --blend 'gaussian:0': feather_sigma = 0.0 must be in (0, 32]",
+        "--blend", "gaussian:0");
+    assertFails("--max-occlusion '2.0': max_occlusion = 2.0 must be in [0, 1]", "--bg", bg, "--fg", fg,
         "--max-occlusion", "2");
-    assertFails("spec field camera_fov = 5.0 must be in [10, 170]", "--bg", bg, "--fg", fg,
+    assertFails("--camera-fov '5.0': camera_fov = 5.0 must be in [10, 170]", "--bg", bg, "--fg", fg,
         "--camera-fov", "5");
     assertFails("dataset 'folder': --position depth needs the backgrounds' depth: give a "
         + "--depth-model (teacher or layered mode)", "--bg", bg, "--fg", fg, "--position",

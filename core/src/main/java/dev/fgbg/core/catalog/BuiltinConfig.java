@@ -40,12 +40,17 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
     depthWeights = depthWeights == null ? "" : depthWeights;
     depthMode = depthMode == null ? "" : depthMode;
     fields = fields == null ? FolderDatasetConfig.getDefaultInstance() : fields;
+    String problem = DatasetFactory.depthProblem(depthModel, depthWeights, depthMode,
+        SettingNames.BUILTIN_FLAGS);
+    if (problem != null) {
+      throw FgbgException.invalidConfig(WHO + ": " + problem);
+    }
   }
 
   /** The spec: the size and placements, and the {@link #fields}. */
   public Spec spec() {
     return DatasetFactory.specOf(WHO, fields.toBuilder().setSize(height + "x" + width)
-        .setPlacements(placements).build());
+        .setPlacements(placements).build(), SettingNames.BUILTIN_FLAGS);
   }
 
   /** The scene the fields make ({@link SceneSpec#CLASSIC} without any). */
@@ -72,7 +77,7 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
       String depthModel, String depthWeights, String depthMode) {
     int[] hw;
     try {
-      hw = DatasetFactory.size(size);
+      hw = DatasetFactory.size("--builtin-size", size);
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig("built-in dataset: " + e.getMessage(), e);
     }

@@ -1,13 +1,11 @@
 package dev.fgbg.core.catalog;
 
 import dev.fgbg.common.InWords;
-import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
-import dev.fgbg.v1.ServerConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,16 +74,12 @@ public final class DatasetCatalog {
     return parseConfig(json, file.toString());
   }
 
-  /** The folder datasets of config text read from {@code origin} (named in messages). */
+  /**
+   * The folder datasets of config text read from {@code origin}, their settings checked:
+   * INVALID_CONFIG naming the origin, the dataset and the key at fault otherwise.
+   */
   public static List<FolderDatasetConfig> parseConfig(String json, String origin) {
-    ServerConfig.Builder sc = ServerConfig.newBuilder();
-    try {
-      JsonFormat.parser().merge(json, sc);
-    } catch (IOException | RuntimeException e) {
-      throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
-          + InWords.of(e), e);
-    }
-    return sc.getDatasetsList();
+    return ConfigFile.parse(json, origin);
   }
 
   /** "H" or "HxW" as {height, width}; IllegalArgumentException naming the text otherwise. */

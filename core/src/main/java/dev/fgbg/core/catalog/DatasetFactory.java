@@ -1,5 +1,6 @@
 package dev.fgbg.core.catalog;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
@@ -12,6 +13,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.core.spec.SpecFieldException;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,35 @@ final class DatasetFactory {
   }
 
   static Dataset folder(FolderDatasetConfig c, DepthModels models) {
+    FolderSettings s = settings(c, SettingNames.FLAGS);
+    FolderDataset fd;
+    try {
+      fd = new FolderDataset(s.name(), Path.of(c.getBg()), Path.of(c.getFg()),
+          c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), s.maskFrom(),
+          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels(),
+          s.onBadFile());
+    } catch (IllegalArgumentException e) {
+      throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
+    }
+    AssetSet assets = FolderAssets.load(fd, s.spec().width(), s.spec().height());
+    try {
+      return withDepth(s.name(), assets, s.spec(), c.getDepthModel(), c.getDepthWeights(),
+          c.getDepthMode(), models);
+    } catch (FgbgException e) {
+      throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A folder dataset's settings, checked: all of it but its files and its model. */
+  record FolderSettings(String name, Spec spec, FolderDataset.MaskFrom maskFrom,
+      FolderDataset.OnBadFile onBadFile) {
+    String who() {
+      return "dataset '" + name + "'";
+    }
+  }
+
+  /** {@code c}'s settings; INVALID_CONFIG naming the setting at fault as {@code names} do. */
+  static FolderSettings settings(FolderDatasetConfig c, SettingNames names) {
     String name = c.getName().isEmpty() ? "folder" : c.getName();
     if (!NAME.matcher(name).matches()) {
       throw FgbgException.invalidConfig("dataset name " + Quoted.of(name)
@@ -56,81 +87,87 @@ final class DatasetFactory {
     if (name.equals(BUILTIN)) {
       throw FgbgException.invalidConfig("dataset name 'builtin' is reserved for the built-in world");
     }
+    String who = "dataset '" + name + "'";
     if (c.getBg().isEmpty() || c.getFg().isEmpty()) {
-      throw FgbgException.invalidConfig("dataset '" + name + "' needs both --bg and --fg folders");
+      throw FgbgException.invalidConfig(who + " needs both " + names.of("bg") + " and "
+          + names.of("fg") + " folders");
     }
-    Spec spec = spec(name, c);
-    if (spec.position() == Spec.Position.DEPTH && c.getDepthModel().isEmpty()) {
+    Spec spec = specOf(who, c, names);
+    String problem = depthProblem(c.getDepthModel(), c.getDepthWeights(), c.getDepthMode(), names);
+    if (problem == null && spec.position() == Spec.Position.DEPTH
+        && c.getDepthModel().isEmpty()) {
       // Photos carry no depth of their own: only a model can say where their floor is.
-      throw FgbgException.invalidConfig("dataset '" + name + "': --position depth needs the "
-          + "backgrounds' depth: give a --depth-model (teacher or layered mode)");
+      problem = names.of("position") + " depth needs the backgrounds' depth: give a "
+          + names.of("depth-model") + " (teacher or layered mode)";
+    }
+    if (problem != null) {
+      throw FgbgException.invalidConfig(who + ": " + problem);
     }
     FolderDataset.MaskFrom maskFrom = switch (c.getMaskFrom().toLowerCase(Locale.ROOT)) {
       case "", "alpha" -> FolderDataset.MaskFrom.ALPHA;
       case "luminance" -> FolderDataset.MaskFrom.LUMINANCE;
-      default -> throw FgbgException.invalidConfig("dataset '" + name + "': --mask-from '"
+      default -> throw FgbgException.invalidConfig(who + ": " + names.of("mask-from") + " '"
           + c.getMaskFrom() + "' must be alpha or luminance");
     };
     FolderDataset.OnBadFile onBadFile = switch (c.getOnBadFile().toLowerCase(Locale.ROOT)) {
       case "", "fail" -> FolderDataset.OnBadFile.FAIL;
       case "skip" -> FolderDataset.OnBadFile.SKIP;
-      default -> throw FgbgException.invalidConfig("dataset '" + name + "': --on-bad-file '"
+      default -> throw FgbgException.invalidConfig(who + ": " + names.of("on-bad-file") + " '"
           + c.getOnBadFile() + "' must be fail or skip");
     };
-    FolderDataset fd;
-    try {
-      fd = new FolderDataset(name, Path.of(c.getBg()), Path.of(c.getFg()),
-          c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), maskFrom,
-          c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels(),
-          onBadFile);
-    } catch (IllegalArgumentException e) {
-      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
+    return new FolderSettings(name, spec, maskFrom, onBadFile);
+  }
+
+  /** What is wrong with the depth settings, or null. */
+  static String depthProblem(String model, String weights, String mode,
+      SettingNames names) {
+    if (model.isEmpty() && (!weights.isEmpty() || !mode.isEmpty())) {
+      return names.of("depth-weights") + " and " + names.of("depth-mode") + " need "
+          + names.of("depth-model");
     }
-    AssetSet assets = FolderAssets.load(fd, spec.width(), spec.height());
-    try {
-      return withDepth(name, assets, spec, c.getDepthModel(), c.getDepthWeights(),
-          c.getDepthMode(), models);
-    } catch (FgbgException e) {
-      throw FgbgException.invalidConfig("dataset '" + name + "': " + e.getMessage(), e);
-    }
+    return switch (mode.toLowerCase(Locale.ROOT)) {
+      case "", "teacher", "layered" -> null;
+      default -> names.of("depth-mode") + " '" + mode + "' must be teacher or layered";
+    };
   }
 
   /** The dataset, with model depth when a model is named (teacher or layered). */
   static Dataset withDepth(String name, AssetSet assets, Spec spec, String model, String weights,
       String mode, DepthModels models) {
-    boolean byDepth = spec.position() == Spec.Position.DEPTH;
+    String problem = depthProblem(model, weights, mode, SettingNames.FLAGS);
+    if (problem != null) {
+      throw FgbgException.invalidConfig(problem);
+    }
     if (model.isEmpty()) {
-      if (!weights.isEmpty() || !mode.isEmpty()) {
-        throw FgbgException.invalidConfig("--depth-weights and --depth-mode need --depth-model");
-      }
       return new Dataset(name, assets, spec);
     }
     DepthRuntime runtime = models.get(model, weights);
-    return switch (mode.toLowerCase(Locale.ROOT)) {
-      // Depth placement reads the backgrounds' depth; the teacher still serves each composite's.
-      case "", "teacher" -> byDepth
-          ? new Dataset(name, assets, spec, runtime.teacher(), runtime.backgroundDepths(assets))
-          : new Dataset(name, assets, spec, runtime.teacher());
-      case "layered" -> new Dataset(name, runtime.layered(assets), spec);
-      default -> throw FgbgException.invalidConfig("--depth-mode '" + mode
-          + "' must be teacher or layered");
-    };
+    // Depth placement reads the backgrounds' depth; the teacher still serves each composite's.
+    if (mode.equalsIgnoreCase("layered")) {
+      return new Dataset(name, runtime.layered(assets), spec);
+    }
+    return spec.position() == Spec.Position.DEPTH
+        ? new Dataset(name, assets, spec, runtime.teacher(), runtime.backgroundDepths(assets))
+        : new Dataset(name, assets, spec, runtime.teacher());
   }
 
   static Spec spec(String name, FolderDatasetConfig c) {
-    return specOf("dataset '" + name + "'", c);
+    return specOf("dataset '" + name + "'", c, SettingNames.FLAGS);
   }
 
-  /** The spec of {@code c}'s fields; INVALID_CONFIG naming {@code who} and the flag at fault. */
-  static Spec specOf(String who, FolderDatasetConfig c) {
+  /**
+   * The spec of {@code c}'s fields; INVALID_CONFIG naming {@code who} and the setting at fault,
+   * as {@code names} name it, otherwise.
+   */
+  static Spec specOf(String who, FolderDatasetConfig c, SettingNames names) {
     Spec.Builder b = Spec.builder();
     try {
       if (!c.getSize().isEmpty()) {
-        int[] hw = size(c.getSize());
+        int[] hw = size(names.of("size"), c.getSize());
         b.size(hw[0], hw[1]);
       }
       if (!c.getFgScale().isEmpty()) {
-        double[] mm = pair("--fg-scale", c.getFgScale());
+        double[] mm = pair(names.of("fg-scale"), c.getFgScale());
         b.fgScale(mm[0], mm[1]);
       }
       if (c.hasPlacements()) {
@@ -144,11 +181,11 @@ final class DatasetFactory {
         case "fixed" -> b.position(Spec.Position.FIXED);
         case "ground" -> b.position(Spec.Position.GROUND);
         case "depth" -> b.position(Spec.Position.DEPTH);
-        default -> throw new IllegalArgumentException("--position '" + c.getPosition()
-            + "' must be random, fixed, ground or depth");
+        default -> throw new IllegalArgumentException(names.of("position") + " '"
+            + c.getPosition() + "' must be random, fixed, ground or depth");
       }
       if (!c.getGroundBand().isEmpty()) {
-        double[] band = pair("--ground-band", c.getGroundBand());
+        double[] band = pair(names.of("ground-band"), c.getGroundBand());
         b.ground(band[0], band[1]);
       }
       if (c.hasMaskThreshold()) {
@@ -157,10 +194,21 @@ final class DatasetFactory {
       if (c.hasSoftMask()) {
         b.softMask(c.getSoftMask());
       }
-      return b.scene(SceneConfig.parse(c)).build();
+      return b.scene(SceneConfig.parse(c, names)).build();
+    } catch (SpecFieldException e) {
+      String setting = SettingNames.ofSpecField(e.field());
+      throw FgbgException.invalidConfig(who + ": " + names.of(setting) + " " + Quoted.of(
+          text(c, setting)) + ": " + e.rule(), e);
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig(who + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The text {@code c} holds for a setting (flag form), as the user wrote it. */
+  private static String text(FolderDatasetConfig c, String setting) {
+    FieldDescriptor f = FolderDatasetConfig.getDescriptor().findFieldByName(
+        setting.replace('-', '_'));
+    return f == null ? "" : String.valueOf(c.getField(f));
   }
 
   /** "MIN:MAX" as two numbers; IllegalArgumentException naming {@code flag} otherwise. */
@@ -177,8 +225,13 @@ final class DatasetFactory {
   }
 
   /** "H" or "HxW". */
-  static int[] size(String s) {
-    String[] p = s.toLowerCase(Locale.ROOT).split("x");
+  static int[] size(String text) {
+    return size("--size", text);
+  }
+
+  /** "H" or "HxW"; IllegalArgumentException naming {@code setting} otherwise. */
+  static int[] size(String setting, String s) {
+    String[] p = s.toLowerCase(Locale.ROOT).split("x", -1);
     try {
       if (p.length == 1) {
         int v = Integer.parseInt(p[0].trim());
@@ -190,6 +243,7 @@ final class DatasetFactory {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("--size '" + s + "' must be H or HxW, e.g. 224 or 32x48");
+    throw new IllegalArgumentException(setting + " '" + s + "' must be H or HxW, e.g. 224 or "
+        + "32x48");
   }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * A dataset configuration's scene fields (flag-style text) as a {@link SceneSpec}; an
- * IllegalArgumentException naming the flag, or the spec field, otherwise.
+ * IllegalArgumentException naming the setting at fault, or the spec field, otherwise.
  */
 final class SceneConfig {
   private static final String BLEND_RULE = "must be hard, gaussian[:SIGMA], poisson or "
@@ -16,14 +16,14 @@ final class SceneConfig {
 
   private SceneConfig() {}
 
-  static SceneSpec parse(FolderDatasetConfig c) {
+  static SceneSpec parse(FolderDatasetConfig c, SettingNames names) {
     SceneSpec.Builder b = SceneSpec.builder();
     if (!c.getObjects().isEmpty()) {
-      int[] mm = range("--objects", c.getObjects());
+      int[] mm = range(names.of("objects"), c.getObjects());
       b.objects(mm[0], mm[1]);
     }
     if (!c.getDistractors().isEmpty()) {
-      int[] mm = range("--distractors", c.getDistractors());
+      int[] mm = range(names.of("distractors"), c.getDistractors());
       b.distractors(mm[0], mm[1]);
     }
     if (c.hasMaxOcclusion()) {
@@ -33,7 +33,7 @@ final class SceneConfig {
       b.maxTruncation(c.getMaxTruncation());
     }
     if (!c.getBlend().isEmpty()) {
-      blend(c.getBlend(), b);
+      blend(names.of("blend"), c.getBlend(), b);
     }
     if (c.hasColourMatch()) {
       b.colourMatch(c.getColourMatch());
@@ -48,7 +48,7 @@ final class SceneConfig {
   }
 
   /** "N" or "MIN:MAX" as {min, max}. */
-  private static int[] range(String flag, String text) {
+  private static int[] range(String setting, String text) {
     String[] p = text.split(":", -1);
     try {
       if (p.length == 1) {
@@ -61,11 +61,11 @@ final class SceneConfig {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(flag + " '" + text + "' must be N or MIN:MAX");
+    throw new IllegalArgumentException(setting + " '" + text + "' must be N or MIN:MAX");
   }
 
   /** "mode[:param],..." into the builder's modes, feather sigma and motion length. */
-  private static void blend(String text, SceneSpec.Builder b) {
+  private static void blend(String setting, String text, SceneSpec.Builder b) {
     List<SceneSpec.Blend> modes = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       String[] mp = part.trim().split(":", -1);
@@ -97,7 +97,7 @@ final class SceneConfig {
           throw new IllegalArgumentException();
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--blend '" + text + "' " + BLEND_RULE, e);
+        throw new IllegalArgumentException(setting + " '" + text + "' " + BLEND_RULE, e);
       }
     }
     b.blends(modes);

@@ -85,7 +85,7 @@ public record SceneSpec(int objectsMin, int objectsMax, int distractorsMin, int 
 
   static void check(boolean ok, String field, Object value, String rule) {
     if (!ok) {
-      throw new IllegalArgumentException("spec field " + field + " = " + value + " " + rule);
+      throw new SpecFieldException(field, value, rule);
     }
   }
 
