@@ -12,6 +12,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.export.ExportLimits;
+import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.ServerOptions;
@@ -85,6 +86,36 @@ class MainTest {
         cfg.toString());
     assertEquals(List.of("builtin", "a", "b"), ds.stream().map(Dataset::name).toList());
     assertEquals(3 * 3 * 1 * 3, ds.get(2).size());
+  }
+
+  @Test
+  void depthAndSceneFlagsGoToTheConfigFilesDatasetsForWhatTheirEntriesLeaveOut()
+      throws Exception {
+    Fixtures.goodFolders(root);
+    Path flagModel = root.resolve("models/flagged");
+    TinyOnnx.linearDepth(flagModel);
+    TinyOnnx.config(flagModel, "");
+    Path ownModel = root.resolve("models/own");
+    TinyOnnx.linearDepth(ownModel);
+    TinyOnnx.config(ownModel, "");
+    Path cfg = root.resolve("datasets.json");
+    Files.writeString(cfg, """
+        {"datasets": [
+          {"name": "plain", "bg": "%1$s", "fg": "%2$s", "size": "32"},
+          {"name": "own", "bg": "%1$s", "fg": "%2$s", "size": "32", "depthModel": "%3$s",
+           "depthMode": "layered", "objects": "1:3"}
+        ]}""".formatted(root.resolve("bg"), root.resolve("fg"), ownModel));
+    List<Dataset> ds = build("--builtin-size", "16", "--builtin-counts", "1:1", "--config",
+        cfg.toString(), "--depth-model", flagModel.toString(), "--objects", "2", "--device",
+        "cpu");
+    // The README's recipe: the model the flags name is the photos' (it used to replace the
+    // built-in world's exact depth, and the config's datasets got none).
+    assertEquals("builtin-exact", ds.get(0).depthSource());
+    assertEquals(SceneSpec.CLASSIC, ds.get(0).spec().scene());
+    assertTrue(ds.get(1).depthSource().endsWith(":teacher"), ds.get(1).depthSource());
+    assertEquals(2, ds.get(1).spec().scene().objectsMin());
+    assertTrue(ds.get(2).depthSource().endsWith(":layered"), ds.get(2).depthSource());
+    assertEquals(3, ds.get(2).spec().scene().objectsMax());
   }
 
   @Test

@@ -18,10 +18,10 @@ public final class BuiltinFlags {
 
   /**
    * The built-in world; it takes the depth, placement, mask and scene flags only when no
-   * folder dataset does.
+   * folder dataset (by --bg/--fg or --config) does.
    */
   public BuiltinConfig config(DepthFlags depth, SceneFlags scene, FolderFlags folder) {
-    boolean mine = !folder.given();
+    boolean mine = !folder.anyGiven();
     BuiltinConfig c = BuiltinConfig.parse(size, placements, counts, mine ? depth.model() : "",
         mine ? depth.weights : "", mine ? depth.mode : "");
     return mine ? c.withFields(folder.specFields(scene)) : c;

@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 /** Depth model, device and cache flags. */
 public final class DepthFlags {
   @Option(names = "--depth-model", description = "A model folder (models/NAME) whose depth the "
-      + "folder dataset gets (the built-in one when no --bg/--fg is given); looked up in the "
-      + "repository's models/ when it is not in the current folder.")
+      + "folder datasets get (--bg/--fg, and each --config dataset naming no model of its own; "
+      + "the built-in one when there is no folder dataset); looked up in the repository's "
+      + "models/ when it is not in the current folder.")
   String model = "";
 
   @Option(names = "--depth-weights", description = "model.onnx when it is not in the model folder.")

@@ -75,6 +75,11 @@ public final class FolderFlags {
     return !bg.isEmpty() || !fg.isEmpty();
   }
 
+  /** Whether any folder dataset is given, by --bg/--fg or by --config. */
+  public boolean anyGiven() {
+    return given() || config != null;
+  }
+
   /**
    * The spec flags a dataset of either kind takes — placement (position, ground band, scale,
    * flip), masks (threshold, soft) and the scene — as flag-style fields: the flag dataset's,
@@ -112,11 +117,16 @@ public final class FolderFlags {
     }
   }
 
-  /** The flag dataset (when given, with the depth and scene flags) and then the config file's. */
+  /**
+   * The flag dataset (when given, with the depth and scene flags) and then the config file's,
+   * each taking those flags for what its entry leaves out: the depth flags when it names no
+   * model, each placement, mask and scene flag when it has no field of that name.
+   */
   public List<FolderDatasetConfig> datasets(DepthFlags depth, SceneFlags scene) {
     List<FolderDatasetConfig> out = new ArrayList<>();
+    FolderDatasetConfig flags = specFields(scene);
     if (given()) {
-      FolderDatasetConfig.Builder c = specFields(scene).toBuilder().setName(name).setBg(bg)
+      FolderDatasetConfig.Builder c = flags.toBuilder().setName(name).setBg(bg)
           .setFg(fg).setFgMasks(fgMasks).setMaskFrom(maskFrom).setSize(size)
           .setDepthModel(depth.model()).setDepthWeights(depth.weights).setDepthMode(depth.mode);
       if (placements != null) {
@@ -126,7 +136,16 @@ public final class FolderFlags {
     }
     if (config != null) {
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {
-        out.add(d.toBuilder().setDepthModel(ModelPaths.resolve(d.getDepthModel())).build());
+        // The entry's own fields win: protobuf's merge sets only what the entry has.
+        FolderDatasetConfig.Builder c = flags.toBuilder().mergeFrom(d);
+        if (d.getDepthModel().isEmpty()) {
+          c.setDepthModel(depth.model()).setDepthWeights(depth.weights)
+              .setDepthMode(depth.mode);
+        } else {
+          c.setDepthModel(ModelPaths.resolve(d.getDepthModel()))
+              .setDepthWeights(d.getDepthWeights()).setDepthMode(d.getDepthMode());
+        }
+        out.add(c.build());
       }
     }
     if (onBadFile != null) {
