@@ -7,8 +7,10 @@
 The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE
 it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch`` past
 every batch it already yielded, ``limit`` less the samples in them), so no sample is lost or
-repeated. It gives up, raising the last error, when every replica in turn failed without
-yielding a batch.
+repeated. A replica serving other data (a fingerprint other than the batches so far had: a
+rolling update, another config or model) is skipped like an unavailable one, never mixed in.
+It gives up, raising the last error, when every replica in turn failed without yielding a
+batch.
 """
 import logging
 from typing import Any, Dict, Iterator, Optional
@@ -23,6 +25,10 @@ from .resume import StreamPoint, after
 _LOG = logging.getLogger(__name__)
 # The request's other integers: checked when the stream is made, not when it first connects.
 _INTEGERS = ("seed", "epoch", "batch_size", "start_position")
+
+
+class _OtherData(FgbgError):
+    """A replica serving other data: skipped like an unavailable one, raised when the last."""
 
 
 class FailoverStream:
@@ -43,6 +49,7 @@ class FailoverStream:
         self._start = StreamPoint(n["start_batch"], n["limit"])
         self._batches = 0
         self._samples = 0
+        self._fingerprint: Optional[str] = None
 
     def __iter__(self) -> Iterator[Batch]:
         failures = 0
@@ -56,6 +63,7 @@ class FailoverStream:
             try:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):
+                    self._same_data(batch)
                     self._batches += 1
                     self._samples += len(batch)
                     failures = 0
@@ -63,7 +71,8 @@ class FailoverStream:
                 return
             except FgbgError as e:
                 failures += 1
-                if e.code != "UNAVAILABLE" or failures >= len(self.targets):
+                if (e.code != "UNAVAILABLE" and not isinstance(e, _OtherData)
+                        or failures >= len(self.targets)):
                     raise
                 gone = self.targets[self.replica]
                 self.replica = (self.replica + 1) % len(self.targets)
@@ -73,6 +82,18 @@ class FailoverStream:
                           self.targets[self.replica])
             finally:
                 client.close()
+
+    def _same_data(self, batch: Batch) -> None:
+        """Raises FAILED_PRECONDITION when `batch` is of other data than the batches so far."""
+        if self._fingerprint is None:
+            self._fingerprint = batch.fingerprint
+        elif batch.fingerprint != self._fingerprint:
+            raise _OtherData("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint %s, not %s as "
+                            "the replicas before it: the replicas serve different data (a "
+                            "rolling update, another config or model?), and a stream cannot "
+                            "mix them" % (self.targets[self.replica],
+                                          self._request.get("dataset", "builtin"),
+                                          batch.fingerprint, self._fingerprint))
 
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,

@@ -165,3 +165,37 @@ def test_when_every_replica_is_gone_the_last_error_comes_through():
         list(stream)
     assert e.value.code == "UNAVAILABLE"
     assert stream.failovers == 1
+
+
+def test_a_replica_serving_other_data_is_skipped_and_never_mixed_in():
+    other = list(WORLD)
+    other[other.index("4")] = "3"  # placements: another fingerprint (a rolling update)
+    servers = [Server(WORLD), Server(other), Server(WORLD)]
+    try:
+        request = dict(seed=3, epoch=2, shuffle=True, batch_size=16)
+        unbroken = fgbg.SampleDigest()
+        with fgbg.Client(servers[2].target) as c:
+            for b in c.stream_epoch(**request):
+                unbroken.add_batch(b)
+        stream = stream_epoch([s.target for s in servers], **request)
+        resumed = fgbg.SampleDigest()
+        for n, b in enumerate(stream):
+            resumed.add_batch(b)
+            if n == 2:
+                servers[0].proc.kill()
+                servers[0].proc.wait(10)
+        assert stream.failovers == 2 and stream.replica == 2, "past the other data's replica"
+        assert resumed.hex() == unbroken.hex()
+        # With only the replica of other data left, the stream ends saying so.
+        stream = stream_epoch([servers[2].target, servers[1].target], **request)
+        with pytest.raises(fgbg.FgbgError) as e:
+            for n, b in enumerate(stream):
+                if n == 0:
+                    servers[2].proc.kill()
+                    servers[2].proc.wait(10)
+        assert e.value.code == "FAILED_PRECONDITION"
+        assert e.value.details.startswith(
+            "%s serves dataset 'builtin' with fingerprint " % servers[1].target), e.value.details
+    finally:
+        for s in servers:
+            s.stop()

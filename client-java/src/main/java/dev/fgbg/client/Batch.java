@@ -36,26 +36,31 @@ public record Batch(long batchIndex, List<Long> indices, int height, int width, 
 
   /** The image of sample {@code s} of this batch (H×W×3 bytes), a view, not a copy. */
   public ByteString image(int s) {
-    int n = height * width * 3;
-    return images.substring(s * n, (s + 1) * n);
+    return sample(images, s);
   }
 
-  /** The mask of sample {@code s} (H×W bytes). */
+  /** The mask of sample {@code s} (H×W bytes), a view. */
   public ByteString mask(int s) {
-    int n = height * width;
-    return masks.substring(s * n, (s + 1) * n);
+    return sample(masks, s);
   }
 
-  /** The instance ids of sample {@code s} (H×W bytes). */
+  /** The instance ids of sample {@code s} (H×W bytes), a view. */
   public ByteString instances(int s) {
-    int n = height * width;
-    return instances.substring(s * n, (s + 1) * n);
+    return sample(instances, s);
   }
 
-  /** The depth of sample {@code s} (h×w values in depthDtype). */
+  /** The depth of sample {@code s} (h×w values in depthDtype), a view. */
   public ByteString depth(int s) {
-    int n = depth.size() / size();
-    return depth.substring(s * n, (s + 1) * n);
+    return sample(depth, s);
+  }
+
+  /** Sample {@code s}'s equal share of {@code all}: empty when that output was not asked for. */
+  private ByteString sample(ByteString all, int s) {
+    if (s < 0 || s >= size()) {
+      throw new IndexOutOfBoundsException("sample " + s + " of a batch of " + size());
+    }
+    int n = all.size() / size();
+    return all.substring(s * n, (s + 1) * n);
   }
 
   /** Distinct backgrounds in this batch (0 without background outputs). */
@@ -74,6 +79,9 @@ public record Batch(long batchIndex, List<Long> indices, int height, int width, 
   }
 
   private ByteString row(ByteString distinct, int s) {
+    if (s < 0 || s >= size()) {
+      throw new IndexOutOfBoundsException("sample " + s + " of a batch of " + size());
+    }
     if (distinct.isEmpty()) {
       return ByteString.EMPTY;
     }

@@ -10,12 +10,16 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * Whole batches from a StreamEpoch call, joining chunks, or copied out of a shared-memory ring's
  * slots when the server accepted the client's ring (the slot is freed at once). Close it to
- * cancel the call when you stop early; reading to the end closes it by itself. Not thread-safe.
+ * cancel the call when you stop early; reading to the end closes it by itself. One thread
+ * reads it; any thread may close it (a watchdog, the client's close): the reader's
+ * {@code hasNext} then answers false.
  */
 public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BatchIterator.class.getName());
@@ -25,34 +29,42 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private final ClientRing ring;
   private final ClientRings kept;
   private final String whyNot;
+  private final Consumer<BatchIterator> onEnd;
+  // A copy out of the ring and the ring's removal exclude each other: no read of unmapped memory.
+  private final Object ringLock = new Object();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private SampleBatch pending;
   private Batch next;
-  private boolean closed;
   private boolean logged;
 
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context) {
-    this(messages, context, null, null, "not offered");
+    this(messages, context, null, null, "not offered", it -> { });
   }
 
   /**
    * @param ring the ring offered in the request, or null ({@code whyNot} says why)
    * @param kept where the ring goes back when the stream ends with OK (null: it is removed)
+   * @param onEnd run once when the stream ends or is closed
    */
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context,
-      ClientRing ring, ClientRings kept, String whyNot) {
+      ClientRing ring, ClientRings kept, String whyNot, Consumer<BatchIterator> onEnd) {
     this.messages = messages;
     this.context = context;
     this.ring = ring;
     this.kept = kept;
     this.whyNot = whyNot;
+    this.onEnd = onEnd;
   }
 
   @Override
   public boolean hasNext() {
-    if (next == null && !closed) {
+    if (next == null && !closed.get()) {
       try {
         next = assemble();
       } catch (RuntimeException e) {
+        if (closed.get()) {
+          return false; // closed by another thread: the call's cancellation is not an error
+        }
         end(false); // a failed call: its ring is removed, whether or not the caller closes this
         throw e;
       }
@@ -137,6 +149,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
 
   /** The batch in the message's slot, copied out; the slot is given back. */
   private Batch fromRing(SampleBatch m) {
+    synchronized (ringLock) {
+      return closed.get() ? null : copied(m);
+    }
+  }
+
+  private Batch copied(SampleBatch m) {
     SharedMemorySlot at = m.getSharedMemory();
     ByteString images = ring.copy(at.getSlot(), at.getImagesOffset(), at.getImagesLength());
     ByteString masks = ring.copy(at.getSlot(), at.getMasksOffset(), at.getMasksLength());
@@ -161,14 +179,16 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   }
 
   private void end(boolean whole) {
-    if (!closed) {
-      closed = true;
+    if (closed.compareAndSet(false, true)) {
       context.cancel(null);
-      if (ring != null && whole && kept != null) {
-        kept.give(ring);
-      } else if (ring != null) {
-        ring.close();
+      synchronized (ringLock) {
+        if (ring != null && whole && kept != null) {
+          kept.give(ring);
+        } else if (ring != null) {
+          ring.close();
+        }
       }
+      onEnd.accept(this);
     }
   }
 }

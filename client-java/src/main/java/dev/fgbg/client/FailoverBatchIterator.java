@@ -13,8 +13,10 @@ import java.util.logging.Logger;
  * One rank's batches across replicas: from its home replica until that one is unavailable, then
  * from the next, asking for the rest by {@link StreamResume}'s rule ({@code start_batch} past
  * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
- * or repeated. It gives up when every replica in turn failed without delivering a batch, with
- * the last replica's status. Not thread-safe.
+ * or repeated. A replica that serves other data (another fingerprint than the batches so far:
+ * a rolling update, another config) is skipped like an unavailable one, never mixed in. It
+ * gives up when every replica in turn failed without delivering a batch, with the last
+ * replica's status. One thread reads it; any thread may close it.
  */
 public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FailoverBatchIterator.class.getName());
@@ -22,12 +24,14 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private final FgbgReplicas replicas;
   private final StreamEpochRequest request;
   private int replica;
-  private BatchIterator current;
+  private volatile BatchIterator current;
   private long delivered;
   private long samples;
   private boolean finished;
   private int failures;
   private int failovers;
+  private String fingerprint;
+  private volatile boolean closed;
 
   FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request) {
     this.replicas = replicas;
@@ -50,12 +54,12 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       try {
         return step.get();
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-            || ++failures >= replicas.size()) {
+        if (closed || (e.getStatus().getCode() != Status.Code.UNAVAILABLE
+            && !(e instanceof OtherData)) || ++failures >= replicas.size()) {
           throw e;
         }
         String from = replicas.targets().get(replica);
-        close();
+        current.close();
         current = null;
         replica = (replica + 1) % replicas.size();
         failovers++;
@@ -68,7 +72,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
 
   @Override
   public boolean hasNext() {
-    return retrying(() -> current() != null && current().hasNext());
+    return !closed && retrying(() -> current() != null && current().hasNext());
   }
 
   @Override
@@ -76,7 +80,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Batch b = retrying(() -> current().next());
+    Batch b = retrying(() -> sameData(current().next()));
     delivered++;
     samples += b.size();
     failures = 0;
@@ -93,10 +97,34 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     return failovers;
   }
 
+  /** {@code b}, when it is of the data the batches so far were. */
+  private Batch sameData(Batch b) {
+    if (fingerprint == null) {
+      fingerprint = b.fingerprint();
+    } else if (!fingerprint.equals(b.fingerprint())) {
+      throw new OtherData(replicas.targets().get(replica) + " serves dataset '"
+          + request.getDataset() + "' with fingerprint " + b.fingerprint() + ", not "
+          + fingerprint + " as the replicas before it: the replicas serve different data (a "
+          + "rolling update, another config or model?), and a stream cannot mix them");
+    }
+    return b;
+  }
+
   @Override
   public void close() {
-    if (current != null) {
-      current.close();
+    closed = true;
+    BatchIterator now = current;
+    if (now != null) {
+      now.close();
+    }
+  }
+
+  /** A replica serving other data than the stream began with. */
+  private static final class OtherData extends StatusRuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OtherData(String message) {
+      super(Status.FAILED_PRECONDITION.withDescription(message));
     }
   }
 }

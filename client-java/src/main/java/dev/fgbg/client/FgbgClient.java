@@ -18,10 +18,11 @@ import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.CallCredentials;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -35,7 +36,10 @@ import java.util.function.Function;
 
 /**
  * A client for an fgbg server. Every call carries a deadline; errors arrive as
- * {@link io.grpc.StatusRuntimeException} with the server's status and message.
+ * {@link io.grpc.StatusRuntimeException} with the server's status and message (a failed
+ * connection's in words naming the target). Thread-safe: threads may share one client. Closing
+ * it closes its open streams (and removes their shared-memory rings); a closed client refuses
+ * new calls with an IllegalStateException.
  *
  * <pre>{@code
  * try (FgbgClient c = FgbgClient.builder().target("localhost:50051").build();
@@ -46,27 +50,30 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class FgbgClient implements AutoCloseable {
-  private final ManagedChannel channel;
+  private final ManagedChannel managed;
+  private final Channel channel;
   private final boolean ownsChannel;
   private final Duration deadline;
   private final Duration streamDeadline;
   private final int maxInboundBytes;
-  private final String sharedMemoryOff;
   private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
-  private final ClientRings rings = new ClientRings();
+  private final ClientStreams streams;
   private final CallCredentials token;
 
   private FgbgClient(Builder b) {
     this.ownsChannel = b.channel == null;
     this.maxInboundBytes = b.maxInboundMessageBytes;
-    this.channel = b.channel != null ? b.channel
+    this.managed = b.channel != null ? b.channel
         : Grpc.newChannelBuilder(b.target, ChannelSecurity.credentials(b.tls,
             b.trustedCertificates, b.clientCertificate, b.clientKey))
             .maxInboundMessageSize(b.maxInboundMessageBytes)
             .build();
+    this.channel = ClientInterceptors.intercept(managed, new TransportWords(
+        b.channel != null ? managed.authority() : b.target));
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
-    this.sharedMemoryOff = RingChoice.whyOff(b.sharedMemory, b.channel != null, b.target);
+    this.streams = new ClientStreams(RingChoice.whyOff(b.sharedMemory, b.channel != null,
+        b.target));
     this.token = b.token != null ? new BearerToken(b.token) : null;
   }
 
@@ -76,6 +83,7 @@ public final class FgbgClient implements AutoCloseable {
 
   /** A stub with the bearer token, if any, and {@code deadline}. */
   private FgbgGrpc.FgbgBlockingStub stub(Duration deadline) {
+    streams.checkOpen();
     FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(channel)
         .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     return token != null ? stub.withCallCredentials(token) : stub;
@@ -116,23 +124,9 @@ public final class FgbgClient implements AutoCloseable {
    * batches took.
    */
   public BatchIterator streamEpoch(StreamEpochRequest request) {
-    ClientRing ring = null;
-    String whyNot = sharedMemoryOff;
-    if (whyNot == null && !request.hasSharedMemory()) {
-      try {
-        ring = rings.take(ClientRings.SLOTS, RingChoice.slotBytes(
-            described.computeIfAbsent(request.getDataset(), this::describe), request));
-        request = request.toBuilder().setSharedMemory(ring.offer()).build();
-      } catch (IOException | RuntimeException e) {
-        // Describe failed (the stream says why) or no ring could be made: the network it is.
-        whyNot = "no ring: " + e.getMessage();
-      }
-    }
-    StreamEpochRequest r = request;
-    ClientRing offered = ring;
-    String why = whyNot;
-    return cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes).streamEpoch(r),
-        (it, ctx) -> new BatchIterator(it, ctx, offered, rings, why));
+    return streams.start(request, dataset -> described.computeIfAbsent(dataset, this::describe),
+        (r, wrap) -> cancellable(stub -> stub.withMaxInboundMessageSize(maxInboundBytes)
+            .streamEpoch(r), wrap));
   }
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
@@ -163,7 +157,10 @@ public final class FgbgClient implements AutoCloseable {
     }
   }
 
-  /** Exact per-channel mean and std over a range (the whole dataset by default). */
+  /**
+   * Exact per-channel mean and std over a range (the whole dataset by default), under the
+   * stream deadline: a whole dataset takes a while.
+   */
   public StatsResponse stats(StatsRequest request) {
     // Statistics over a whole dataset take a while: they get the stream deadline.
     return stub(streamDeadline).stats(request);
@@ -178,13 +175,14 @@ public final class FgbgClient implements AutoCloseable {
     return unary().gallery(request);
   }
 
+  /** Closes the open streams (removing their rings), the kept rings and an owned channel. */
   @Override
   public void close() {
-    rings.close();
+    streams.close();
     if (ownsChannel) {
-      channel.shutdownNow();
+      managed.shutdownNow();
       try {
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+        managed.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -222,13 +220,13 @@ public final class FgbgClient implements AutoCloseable {
       return this;
     }
 
-    /** Deadline of each unary call. Default: 30 s. */
+    /** Deadline of each unary call (all but the streams, stats and exports). Default: 30 s. */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       return this;
     }
 
-    /** Deadline of a whole StreamEpoch call. Default: 24 h. */
+    /** Deadline of a whole StreamEpoch, Export or Stats call. Default: 24 h. */
     public Builder streamDeadline(Duration streamDeadline) {
       this.streamDeadline = positive("streamDeadline", streamDeadline);
       return this;

@@ -1,6 +1,8 @@
 package dev.fgbg.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.fgbg.common.SampleDigest;
@@ -16,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,5 +145,55 @@ class ClientRingTest {
       it.close();
       assertEquals(List.of(), myRings(), "a stream closed early never gives its ring back");
     }
+  }
+
+  @Test
+  void anotherThreadMayCloseAStreamWhileItsReaderCopiesOutOfTheRing() throws Exception {
+    // The JVM died (SIGSEGV in the copy) when close() unmapped the ring under the reader.
+    // Batches of 1024 small samples: the reader spends most of its time copying.
+    StreamEpochRequest big = StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(5)
+        .setBatchSize(1024).setLimit(40_960).build();
+    try (ServerProcess small = new ServerProcess(List.of("--builtin-size", "64",
+        "--builtin-counts", "10:10"));
+        FgbgClient c = FgbgClient.builder().target(small.target()).sharedMemory(true).build()) {
+      for (int round = 0; round < 24; round++) {
+        BatchIterator it = c.streamEpoch(big);
+        AtomicLong read = new AtomicLong();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+          try {
+            while (it.hasNext()) {
+              read.addAndGet(it.next().size());
+            }
+          } catch (Throwable t) {
+            failed.set(t);
+          }
+        });
+        reader.start();
+        Thread.sleep(20 + 13 * round);
+        it.close();
+        reader.join(30_000);
+        assertFalse(reader.isAlive(), "the reader saw the end");
+        assertNull(failed.get(), "a close is the end of the stream, not an error");
+        assertFalse(it.hasNext());
+      }
+    }
+    assertEquals(List.of(), myRings());
+  }
+
+  @Test
+  void closingTheClientClosesItsOpenStreamsAndRefusesNewCalls() throws Exception {
+    FgbgClient c = client(server, true);
+    BatchIterator open = c.streamEpoch(epoch().toBuilder().setLimit(400).build());
+    assertEquals(40, open.next().size());
+    assertEquals(1, myRings().size());
+    c.close();
+    assertEquals(List.of(), myRings(), "the open stream's ring is removed with the client");
+    assertFalse(open.hasNext());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> c.streamEpoch(epoch()));
+    assertEquals("this FgbgClient is closed", e.getMessage());
+    assertEquals(List.of(), myRings(), "a closed client makes no ring");
+    assertThrows(IllegalStateException.class, () -> c.describe("builtin"));
   }
 }

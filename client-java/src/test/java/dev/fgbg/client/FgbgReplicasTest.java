@@ -157,4 +157,51 @@ class FgbgReplicasTest {
       assertEquals(1, it.failovers(), "tried the other replica once");
     }
   }
+
+  @Test
+  void aReplicaServingOtherDataIsSkippedAndNeverMixedIn() throws Exception {
+    List<String> other = new ArrayList<>(WORLD);
+    other.set(other.indexOf("4"), "3"); // placements: another fingerprint
+    ServerProcess a = new ServerProcess(WORLD);
+    ServerProcess b = new ServerProcess(other);
+    ServerProcess c = new ServerProcess(WORLD);
+    try (FgbgReplicas replicas = FgbgReplicas.connect(String.join(",", a.target(), b.target(),
+        c.target()))) {
+      SampleDigest unbroken = new SampleDigest();
+      try (BatchIterator it = replicas.client(2).streamEpoch(request(0, 1))) {
+        it.forEachRemaining(x -> unbroken.add(x.indices(), x.images(), x.masks(), x.depth()));
+      }
+      SampleDigest resumed = new SampleDigest();
+      try (FailoverBatchIterator it = replicas.streamEpoch(request(0, 1))) {
+        while (it.hasNext()) {
+          Batch x = it.next();
+          resumed.add(x.indices(), x.images(), x.masks(), x.depth());
+          if (x.batchIndex() == 2) {
+            a.kill();
+          }
+        }
+        assertEquals(2, it.failovers(), "past the replica of other data to the third");
+        assertEquals(2, it.replica());
+      }
+      assertEquals(unbroken.hex(), resumed.hex());
+    }
+    // With only the replica of other data left, the stream ends with that reason.
+    try (FgbgReplicas replicas = FgbgReplicas.connect(c.target() + "," + b.target());
+        FailoverBatchIterator it = replicas.streamEpoch(request(0, 1))) {
+      it.next();
+      c.kill();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+        while (it.hasNext()) {
+          it.next();
+        }
+      });
+      assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+      assertTrue(e.getStatus().getDescription().startsWith(b.target() + " serves dataset "
+          + "'builtin' with fingerprint "), e.getStatus().getDescription());
+    } finally {
+      a.close();
+      b.close();
+      c.close();
+    }
+  }
 }

@@ -1,0 +1,110 @@
+package dev.fgbg.client;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
+import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * Puts a failed connection in words naming the target and what to check, as the Python
+ * client's errors do: gRPC's own ("io exception", "Network closed for unknown reason") name
+ * neither. The status code and cause stay; a server's own messages pass unchanged.
+ */
+final class TransportWords implements ClientInterceptor {
+  static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
+      + "point the client's target at a running server";
+
+  private final String target;
+
+  TransportWords(String target) {
+    this.target = target;
+  }
+
+  @Override
+  public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
+      CallOptions options, Channel next) {
+    return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+      @Override
+      public void start(Listener<R> listener, Metadata headers) {
+        super.start(new SimpleForwardingClientCallListener<>(listener) {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            super.onClose(worded(status), trailers);
+          }
+        }, headers);
+      }
+    };
+  }
+
+  /** {@code status} in words when it is the transport's, else as it is. */
+  Status worded(Status status) {
+    String said = status.getDescription() == null ? "" : status.getDescription();
+    String lower = said.toLowerCase(Locale.ROOT);
+    Throwable cause = status.getCause();
+    if (status.getCode() == Status.Code.INTERNAL && lower.contains("http2 exception")) {
+      return status.withDescription(target + " does not speak gRPC (" + causeOr(cause, said)
+          + "): is it an fgbg server, and its gRPC port rather than its web UI or metrics?");
+    }
+    if (status.getCode() != Status.Code.UNAVAILABLE) {
+      return status;
+    }
+    if (named(cause, "NotSslRecordException")) {
+      return status.withDescription(target + " answered in plaintext: the server has no TLS; "
+          + "build the client without tls() (or give the server --tls-cert and --tls-key)");
+    }
+    if (has(cause, SSLException.class)) {
+      return status.withDescription("the TLS handshake with " + target + " failed ("
+          + causeOr(cause, said) + "): check trust(), the client certificate and key, and "
+          + "that the server serves TLS (a server without TLS answers a TLS client this way)");
+    }
+    if (has(cause, ConnectException.class) || has(cause, UnknownHostException.class)) {
+      return status.withDescription("no fgbg server answers at " + target + " ("
+          + causeOr(cause, said) + "); " + START_HINT);
+    }
+    if (lower.startsWith("network closed for unknown reason")) {
+      return status.withDescription(target + " closed the connection before answering: a "
+          + "server with TLS closes a plaintext client's connection (use tls()), or it is "
+          + "not an fgbg server");
+    }
+    return status;
+  }
+
+  private static boolean named(Throwable t, String simpleName) {
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e.getClass().getSimpleName().equals(simpleName)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean has(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (type.isInstance(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The innermost cause's message (the one that says what happened), else {@code said}. */
+  private static String causeOr(Throwable t, String said) {
+    String found = null;
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e.getMessage() != null && !e.getMessage().isBlank()) {
+        found = e.getClass().getSimpleName() + ": " + e.getMessage().lines().findFirst()
+            .orElse("");
+      }
+    }
+    return found != null ? found : said;
+  }
+}
