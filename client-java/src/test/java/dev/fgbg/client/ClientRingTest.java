@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fgbg.common.RingFormat;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
+import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.StreamStats;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -195,5 +198,49 @@ class ClientRingTest {
     assertEquals("this FgbgClient is closed", e.getMessage());
     assertEquals(List.of(), myRings(), "a closed client makes no ring");
     assertThrows(IllegalStateException.class, () -> c.describe("builtin"));
+  }
+
+  @Test
+  void idleRingStreamsOfOneClientLeaveRoomForANewcomer() throws Exception {
+    // Rings cannot give their bytes back while their streams last: a client whose ring streams
+    // stopped reading once held the whole budget, and a newcomer's GetSamples waited for ever.
+    StreamEpochRequest small = StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(9)
+        .setBatchSize(16).build();
+    long ring;
+    try (FgbgClient probe = client(server, false)) {
+      ring = RingFormat.HEADER_BYTES + ClientRings.SLOTS * ClientRing.rounded(
+          RingChoice.slotBytes(probe.describe("builtin"), small));
+    }
+    LoadOptions load = LoadOptions.builder().memoryBudgetBytes(6 * ring + (1 << 20))
+        .maxStreams(100).maxStreamsPerClient(100).build();
+    List<FgbgClient> hogs = new ArrayList<>();
+    try (TestServer tight = TestServer.netty(TestDatasets.registry(),
+        TestServer.options(2).load(load).build())) {
+      long accepted = tight.server().stats().ringsAccepted();
+      for (int i = 0; i < 10; i++) {
+        FgbgClient hog = client(tight, true);
+        hogs.add(hog);
+        BatchIterator it = hog.streamEpoch(small.toBuilder().setEpoch(i).build());
+        assertEquals(16, it.next().size()); // and then it reads no more
+      }
+      assertEquals(4, tight.server().stats().ringsAccepted() - accepted,
+          "rings hold at most three quarters of the budget");
+      try (FgbgClient newcomer = FgbgClient.builder().target("localhost:"
+          + tight.server().port()).sharedMemory(false).deadline(Duration.ofSeconds(20))
+          .streamDeadline(Duration.ofSeconds(60)).build()) {
+        assertEquals(8, newcomer.getSamples("builtin", 0, 0, 1, 2, 3, 4, 5, 6, 7).size());
+        long samples = 0;
+        try (BatchIterator it = newcomer.streamEpoch(small.toBuilder().setBatchSize(64)
+            .setLimit(640).build())) {
+          while (it.hasNext()) {
+            samples += it.next().size();
+          }
+        }
+        assertEquals(640, samples);
+      }
+    } finally {
+      hogs.forEach(FgbgClient::close);
+    }
+    assertEquals(List.of(), myRings());
   }
 }

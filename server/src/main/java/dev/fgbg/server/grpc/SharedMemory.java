@@ -14,9 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.logging.Logger;
 
@@ -38,11 +42,24 @@ final class SharedMemory {
   /** Rings kept mapped between a client's calls (GetSamples, kept stream rings), and how long. */
   private static final int KEPT_RINGS = 64;
   private static final Duration KEPT_IDLE = Duration.ofSeconds(10);
+  /**
+   * How long a ring waits for budget that is not free: long enough for the stream a client
+   * just closed to give its ring's bytes back, short enough not to hold the call.
+   */
+  private static final Duration BUDGET_WAIT = Duration.ofMillis(300);
 
   private final boolean enabled;
   private final KeptRings kept;
   private final Path directory;
   private final MemoryBudget budget;
+  /**
+   * Stream rings together hold at most three quarters of the budget: a ring's bytes cannot be
+   * given back while its stream lasts, and the last quarter, which bytes rendered ahead for
+   * streams that are not reading always return to, keeps room for every other stream and
+   * GetSamples (four 64-sample rings of 224×224 samples with depth fit the default budget).
+   */
+  private final long ringShare;
+  private final AtomicLong ringBytes = new AtomicLong();
   final ScheduledExecutorService poller;
 
   SharedMemory(boolean enabled, Path directory, MemoryBudget budget,
@@ -50,6 +67,7 @@ final class SharedMemory {
     this.enabled = enabled;
     this.directory = directory;
     this.budget = budget;
+    this.ringShare = budget.capacity() / 4 * 3;
     this.poller = poller;
     this.kept = new KeptRings(directory, KEPT_RINGS, KEPT_IDLE, Ticker.systemTicker());
     long sweep = KEPT_IDLE.toMillis() / 2;
@@ -63,8 +81,9 @@ final class SharedMemory {
 
   /**
    * Maps the offered ring for a stream whose batches need {@code batchBytes} of a slot, and
-   * charges the whole ring to the budget (refused when that is not free now, rather than wait:
-   * the network path then waits for the budget chunk by chunk as any stream does).
+   * charges the whole ring to the budget: refused when rings would hold more than their half
+   * of it, or when its bytes are not free within {@link #BUDGET_WAIT} (the network path then
+   * waits for the budget piece by piece as any stream does).
    */
   Held acceptStream(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
     RingOffer o = offer(offer, batchBytes);
@@ -73,17 +92,45 @@ final class SharedMemory {
     KeptRings.Lease lease = offer.getKeep() ? kept.leaseForStream(o) : null;
     SharedRing ring = lease != null ? lease.ring() : SharedRing.open(o, directory);
     long bytes = ring.fileBytes();
-    if (bytes > budget.capacity() || !budget.tryAcquire(bytes)) {
+    String refused = charge(bytes);
+    if (refused != null) {
       if (lease != null) {
         lease.close();
       } else {
         ring.unmap();
       }
-      throw new RingRefusedException(String.format(Locale.ROOT, "a ring of %d MiB does"
-          + " not fit the memory budget now (%d of %d MiB in use; --memory-budget-mb)",
-          bytes >> 20, budget.used() >> 20, budget.capacity() >> 20));
+      throw new RingRefusedException(refused);
     }
     return new Held(ring, lease, bytes);
+  }
+
+  /** Takes {@code bytes} of the rings' share and of the budget, or says why not. */
+  private String charge(long bytes) {
+    while (true) {
+      long held = ringBytes.get();
+      if (held + bytes > ringShare) {
+        return String.format(Locale.ROOT, "a ring of %d MiB does not fit the three quarters of "
+            + "the memory budget that rings may hold (%d of %d MiB held by other streams' rings; "
+            + "--memory-budget-mb)", bytes >> 20, held >> 20, ringShare >> 20);
+      }
+      if (ringBytes.compareAndSet(held, held + bytes)) {
+        break;
+      }
+    }
+    CompletableFuture<Void> granted = budget.acquire(bytes);
+    try {
+      granted.get(BUDGET_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    } catch (TimeoutException | ExecutionException e) {
+      granted.cancel(false); // bytes granted meanwhile are given back
+    } catch (InterruptedException e) {
+      granted.cancel(false);
+      Thread.currentThread().interrupt();
+    }
+    ringBytes.addAndGet(-bytes);
+    return String.format(Locale.ROOT, "a ring of %d MiB does not fit the memory budget now "
+        + "(%d of %d MiB in use; --memory-budget-mb)", bytes >> 20, budget.used() >> 20,
+        budget.capacity() >> 20);
   }
 
   /**
@@ -178,6 +225,7 @@ final class SharedMemory {
         held.ring().close();
       }
     } finally {
+      ringBytes.addAndGet(-held.charged());
       budget.release(held.charged());
     }
   }
