@@ -40,7 +40,7 @@ public final class ImageFiles {
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 
-  /** Decodes {@code file} with the default pixel limit. */
+  /** Decodes {@code file} with the default pixel limit (a JPEG upright by its EXIF orientation). */
   public static Pixels read(Path file) {
     return read(file, DEFAULT_MAX_PIXELS);
   }
@@ -90,8 +90,10 @@ public final class ImageFiles {
           throw new IllegalStateException(warning);
         });
         int cmyk = CmykJpeg.transform(reader);
-        return cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
+        Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
             : pixels(reader.read(0));
+        return format.equals("JPEG")
+            ? ExifOrientation.apply(decoded, ExifOrientation.of(file)) : decoded;
       } finally {
         reader.dispose();
       }

@@ -27,14 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Images decoded as Pillow (Debian's python3-pil) decodes them, on files made at test time:
  * CMYK and YCCK JPEGs (the JDK's own colours are 32/255 off), a palette PNG with transparency,
- * grey with alpha. Pillow's RGBA bytes are the reference.
+ * grey with alpha, JPEGs of each EXIF orientation (upright as a viewer shows them). Pillow's
+ * RGBA bytes (after {@code ImageOps.exif_transpose}) are the reference.
  */
 class PillowDecodeTest {
   private static final String PYTHON = "/usr/bin/python3";
   /** Makes the files Pillow can write, and writes Pillow's RGBA decode of each FILE as FILE.rgba. */
   private static final String SCRIPT = String.join("\n",
       "import sys, numpy as np",
-      "from PIL import Image",
+      "from PIL import Image, ImageOps",
       "d = sys.argv[1]",
       "h, w = 24, 40",
       "y, x = np.mgrid[0:h, 0:w]",
@@ -46,8 +47,13 @@ class PillowDecodeTest {
       "p.save(d + '/palette.png', transparency=3)",
       "la = np.stack([x * 6, y * 10], -1).astype(np.uint8)",
       "Image.fromarray(la, 'LA').save(d + '/la.png')",
+      "rgb = np.stack([x * 6, y * 10, 255 - x * 3], -1).astype(np.uint8)",
+      "for o in range(1, 9):",
+      "    exif = Image.Exif()",
+      "    exif[0x0112] = o",
+      "    Image.fromarray(rgb, 'RGB').save(d + '/exif%d.jpg' % o, quality=95, exif=exif)",
       "for f in sys.argv[2:]:",
-      "    im = Image.open(d + '/' + f)",
+      "    im = ImageOps.exif_transpose(Image.open(d + '/' + f))",
       "    open(d + '/' + f + '.rgba', 'wb').write(im.convert('RGBA').tobytes())",
       "");
 
@@ -91,6 +97,21 @@ class PillowDecodeTest {
     pillow("palette.png", "la.png");
     assertEquals(0.0, error("palette.png"), "palette with tRNS");
     assertEquals(0.0, error("la.png"), "grey with alpha");
+  }
+
+  @Test
+  void aJpegIsTurnedUprightByItsExifOrientationAsAPhotoViewerShowsIt() throws Exception {
+    String[] files = new String[8];
+    for (int o = 1; o <= 8; o++) {
+      files[o - 1] = "exif" + o + ".jpg";
+    }
+    pillow(files);
+    for (int o = 1; o <= 8; o++) {
+      ImageFiles.Pixels p = ImageFiles.read(dir.resolve(files[o - 1]));
+      assertEquals(o >= 5 ? 24 : 40, p.width(), "orientation " + o + " turns a quarter");
+      // JPEG decoders round differently by a grey level here and there; a wrong turn is ~50.
+      assertEquals(0.0, error(files[o - 1]), 1.0, "orientation " + o);
+    }
   }
 
   /**
