@@ -11,6 +11,7 @@ with OK and every slot is free again, the client's next stream of the same shape
 ring (`RingPool`), whose pages neither process then faults in again; any other ring file is
 removed when its stream ends, and the server sweeps rings of dead clients every minute.
 """
+import errno
 import logging
 import mmap
 import os
@@ -80,6 +81,20 @@ def slot_bytes(n: int, *per_sample: int) -> int:
 _RESERVED = object()  # a slot offered for a GetSamples reply still under way
 
 
+def _allocate(fd: int, size: int) -> None:
+    """Gives the ring file all its pages now: on a full or small /dev/shm (a container's 64 MB)
+    the ring is refused here, and the call goes on the network, instead of the server failing
+    the stream at its first write to a page that cannot be had."""
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            raise OSError(e.errno, "%s has no room for a ring of %.1f MiB (%s); batches go over "
+                          "the network (give it more: docker run --shm-size=1g)"
+                          % (DIRECTORY, size / 1048576, e.strerror)) from e
+        # A file system without fallocate: the pages come as they are written.
+
+
 class Ring:
     """A ring of `slots` slots of `slot_bytes` in a new /dev/shm file, mapped here."""
 
@@ -95,6 +110,7 @@ class Ring:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
             os.ftruncate(fd, size)
+            _allocate(fd, size)
             self._mm = mmap.mmap(fd, size)
             st = os.fstat(fd)
             self._file = (st.st_dev, st.st_ino)

@@ -399,3 +399,28 @@ def test_short_lived_clients_of_one_process_share_its_pool(server, caplog, new_r
     assert len(used) == 1, "one ring carried the three streams: %s" % used
     assert len(new_rings()) <= 1, "kept in the process's pool (an earlier test may have made it)"
     assert shm.process_pool() is shm.process_pool()
+
+
+def test_a_full_dev_shm_sends_the_stream_over_the_network_saying_why(server, monkeypatch, caplog,
+                                                                     new_rings):
+    # A container's 64 MB /dev/shm: the ring's pages cannot all be had. The system call's
+    # ENOSPC is simulated; before, the sparse file was offered and the server failed the stream
+    # at its first write to a missing page ("the client shrank or removed its memory").
+    import errno
+
+    with fgbg.Client(server.target, shared_memory=False) as c:
+        net, _ = stream(c)
+
+    def full(fd, offset, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target) as c:
+        d, paths = stream(c)
+        assert not c.get_samples([1, 2]).shared_memory
+    assert (d, paths) == (net, {False})
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "/dev/shm has no room for a ring of" in said, said
+    assert not new_rings(), "the file of the ring that could not be had is removed"

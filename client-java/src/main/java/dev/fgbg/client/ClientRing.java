@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * The Java client's shared-memory ring (see {@link RingFormat}): a file in /dev/shm created
@@ -70,8 +71,7 @@ final class ClientRing implements AutoCloseable {
         PosixFilePermissions.fromString("rw-------")));
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
-      ch.truncate(size);
-      ch.write(ByteBuffer.allocate(1), size - 1);
+      allocate(ch, size);
       MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
       map.order(ByteOrder.LITTLE_ENDIAN);
       map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
@@ -81,6 +81,27 @@ final class ClientRing implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
+    }
+  }
+
+  /**
+   * Writes the whole file, so that it has all its pages now: on a full or small /dev/shm (a
+   * container's 64 MB) the ring is refused here and the stream goes on the network, instead of
+   * the server failing it at its first write to a page that cannot be had.
+   */
+  static void allocate(FileChannel ch, long size) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+    try {
+      for (long at = 0; at < size; at += zeros.capacity()) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+        while (zeros.hasRemaining()) {
+          ch.write(zeros, at + zeros.position());
+        }
+      }
+    } catch (IOException e) {
+      throw new IOException(String.format(Locale.ROOT, "%s has no room for a ring of %.1f MiB "
+          + "(%s); batches go over the network (give it more: docker run --shm-size=1g)",
+          DIRECTORY, size / 1048576.0, e.getMessage()), e);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.RingFormat;
 import dev.fgbg.common.SampleDigest;
@@ -15,9 +16,11 @@ import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -242,5 +245,16 @@ class ClientRingTest {
       hogs.forEach(FgbgClient::close);
     }
     assertEquals(List.of(), myRings());
+  }
+
+  @Test
+  void aRingWithoutRoomForItsPagesIsRefusedSayingWhere() throws Exception {
+    // /dev/full answers every write with ENOSPC, as a full /dev/shm does; before, the sparse
+    // ring was offered and the server failed the stream at its first write to a missing page.
+    try (FileChannel full = FileChannel.open(Path.of("/dev/full"), StandardOpenOption.WRITE)) {
+      IOException e = assertThrows(IOException.class, () -> ClientRing.allocate(full, 3 << 20));
+      assertTrue(e.getMessage().startsWith("/dev/shm has no room for a ring of 3.0 MiB ("),
+          e.getMessage());
+    }
   }
 }

@@ -1,5 +1,8 @@
 package dev.fgbg.core.shm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
@@ -31,5 +34,22 @@ final class MappedAccess {
       }
       throw e;
     }
+  }
+
+  /**
+   * The likely cause of a fault on a ring at {@code path}: a file system with less room than a
+   * slot (a page of the client's sparse file could not be had), else the client.
+   */
+  static String cause(Path path, long slotBytes) {
+    long free;
+    try {
+      free = Files.getFileStore(path).getUsableSpace();
+    } catch (IOException | RuntimeException e) {
+      free = Long.MAX_VALUE;
+    }
+    return free < slotBytes ? "the file system of " + path + " is full: the ring's pages "
+        + "could not all be had (give /dev/shm more room, or set FGBG_SHM=0)"
+        : "a fault reading or writing " + path + " (the client shrank or removed its memory "
+        + "mid-copy)";
   }
 }

@@ -230,11 +230,7 @@ public final class SharedRing implements AutoCloseable {
       if (fault != null) {
         throw failed(fault);
       }
-      return MappedAccess.run(access, () -> {
-        fault = "a fault reading or writing " + path + " (the client shrank or removed its"
-            + " memory mid-copy)";
-        return failed(fault);
-      });
+      return MappedAccess.run(access, () -> failed(fault = MappedAccess.cause(path, slotBytes)));
     } finally {
       mapping.readLock().unlock();
     }
