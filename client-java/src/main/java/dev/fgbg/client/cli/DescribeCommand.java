@@ -1,7 +1,7 @@
 package dev.fgbg.client.cli;
 
-import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
 import java.util.concurrent.Callable;
@@ -36,7 +36,7 @@ final class DescribeCommand implements Callable<Integer> {
       }
       DatasetInfo d = c.describe(dataset);
       if (json) {
-        System.out.println(JsonFormat.printer().print(d));
+        System.out.println(ProtoJson.print(d));
         return 0;
       }
       System.out.printf("dataset:      %s%n", d.getName());
@@ -52,12 +52,12 @@ final class DescribeCommand implements Callable<Integer> {
             d.getDepthDtype().name().replace("DEPTH_DTYPE_", "").toLowerCase(),
             d.getDepthUnits(), d.getDepthSource());
       } else {
-        System.out.printf("depth:        none (%s)%n", d.getDepthSource());
+        System.out.printf("depth:        none%s%n", d.getDepthSource().isEmpty()
+            || d.getDepthSource().equals("none") ? "" : " (" + d.getDepthSource() + ")");
       }
       System.out.printf("bg labels:    %s%n", d.getBackgroundLabelsList());
       System.out.printf("fg labels:    %s%n", d.getForegroundLabelsList());
-      System.out.printf("spec:         %s%n", JsonFormat.printer().omittingInsignificantWhitespace()
-          .print(d.getSpec()));
+      System.out.printf("spec:         %s%n", ProtoJson.line(d.getSpec()));
       System.out.printf("limits:       GetSamples <= %d indices, batch_size <= %d%n",
           d.getMaxGetSamples(), d.getMaxBatchSize());
       System.out.printf("generator:    %s%n", d.getGeneratorVersion());

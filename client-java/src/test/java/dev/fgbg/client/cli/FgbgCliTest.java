@@ -135,6 +135,14 @@ class FgbgCliTest {
     assertTrue(r[1].contains("400,000 = 100 bg x 100 fg x 2 flips x 20 placements"), r[1]);
     assertTrue(r[1].contains("float16 little-endian, metres"), r[1]);
     assertTrue(r[1].contains("fingerprint:  " + TestDatasets.builtin().fingerprint()), r[1]);
+    // --json follows the one JSON convention: proto field names, integers as numbers.
+    String[] json = run("describe", "--target", target, "--json");
+    assertEquals("0", json[0], json[2]);
+    assertTrue(json[1].contains("\"size\": 400000,"), json[1]);
+    assertTrue(json[1].contains("\"index_formula\": \"i = ((bg * F + fg) * flips + flip) * P "
+        + "+ k\""), json[1]);
+    assertTrue(r[1].contains("spec:         {\"height\": 224, \"width\": 224, \"fg_scale_min\""),
+        r[1]);
   }
 
   @Test
