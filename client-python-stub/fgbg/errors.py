@@ -44,6 +44,9 @@ def _unavailable(details: str, target: str) -> str:
     if "ssl" in said or "handshake" in said or "certificate" in said:
         return ("the TLS handshake with %s failed (%s): check tls_ca, the client certificate "
                 "and key, and that the server serves TLS" % (target, details))
+    if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
+        return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
+                "or the network failed; %s" % (target, details, START_HINT))
     if "connect" in said or "resolv" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"

@@ -17,6 +17,14 @@ def test_a_server_that_went_away_mid_call_is_not_said_never_to_have_answered():
     assert "no fgbg server answers" not in str(e)
 
 
+def test_a_connection_reset_mid_stream_is_a_server_that_went_away():
+    # A SIGKILLed server: gRPC says "recvmsg:Connection reset by peer", whose "connect" once
+    # read as no server ever having answered.
+    e = FgbgError("UNAVAILABLE", "recvmsg:Connection reset by peer", "127.0.0.1:19201")
+    assert str(e).startswith("UNAVAILABLE: the fgbg server at 127.0.0.1:19201 went away during "
+                             "the call (recvmsg:Connection reset by peer)")
+
+
 def test_a_server_shutting_down_is_quoted_as_it_said():
     said = ("the server is shutting down and its --shutdown-grace ran out with this stream "
             "running; a client of several replicas resumes it on another")

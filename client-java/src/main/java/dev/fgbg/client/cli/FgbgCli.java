@@ -1,18 +1,20 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.common.InWords;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code fgbg <verb>}: the client side of the launcher. */
 @Command(name = "fgbg", mixinStandardHelpOptions = true,
@@ -25,6 +27,16 @@ public final class FgbgCli {
    * target logs a WARNING with a stack trace, while the command already says it in one line.
    */
   private static final Logger GRPC = Logger.getLogger("io.grpc");
+  /** The client's own: its INFO lines (which path a stream took) are for programs, not here. */
+  private static final Logger CLIENT = Logger.getLogger("dev.fgbg.client");
+
+  private static final Formatter ONE_LINE = new Formatter() {
+    @Override
+    public String format(LogRecord r) {
+      return "fgbg: " + r.getLevel().getName().toLowerCase(Locale.ROOT) + ": " + formatMessage(r)
+          + System.lineSeparator();
+    }
+  };
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -33,21 +45,20 @@ public final class FgbgCli {
   /** Runs a verb and returns its exit code; errors print one line naming the problem. */
   public static int run(String... args) {
     GRPC.setLevel(Level.SEVERE);
+    CLIENT.setLevel(Level.WARNING);
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      h.setFormatter(ONE_LINE); // a warning is one line, as the command's own messages are
+    }
     CommandLine cl = new CommandLine(new FgbgCli());
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
         String d = s.getStatus().getDescription();
         // The transport's descriptions may go on with Netty's pipeline on a second line.
         d = d == null ? null : d.lines().findFirst().orElse("");
-        // Name the address tried: it may have come from $FGBG_TARGET rather than the command line.
-        OptionSpec target = parsed.subcommand() == null ? null
-            : parsed.subcommand().commandSpec().findOption("--target");
+        // The client puts a failed connection in words naming the address tried (which may
+        // have come from $FGBG_TARGET rather than the command line).
         line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
-            + (d == null ? "" : d) + (s.getStatus().getCode() == Status.Code.UNAVAILABLE
-                ? " (is the server running at " + (target == null ? "?" : target.getValue())
-                    + "? start it with ./fgbg serve, or set --target / FGBG_TARGET; a server that"
-                    + " asks for TLS or a client certificate also refuses a handshake that does"
-                    + " not give it)" : ""));
+            + (d == null ? "" : d));
         return 1;
       }
       if (e instanceof IOException io) {
