@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
@@ -55,22 +54,9 @@ public final class DiskTier {
     this.maxBytes = maxBytes;
     this.stats = stats;
     Files.createDirectories(dir);
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> p.toString().endsWith(".depth")).sorted((a, b) -> {
-        try {
-          return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-        } catch (IOException e) {
-          return 0;
-        }
-      }).forEach(p -> {
-        try {
-          long n = Files.size(p);
-          sizes.put(p, n);
-          total += n;
-        } catch (IOException ignored) {
-          // gone meanwhile (another server)
-        }
-      });
+    for (DiskScan.Found f : DiskScan.walk(dir, p -> { }).records()) {
+      sizes.put(f.path(), f.size());
+      total += f.size();
     }
     LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
         sizes.size(), total / 1e6, maxBytes / 1e6));
