@@ -9,32 +9,42 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The start-up walk of a disk tier's folder: its records, oldest first. Servers sharing the
- * folder evict records meanwhile, so an entry that vanishes during the walk is skipped.
+ * The start-up walk of a disk tier's folder: its records, oldest first, and the removal of
+ * temporary files that a writer killed mid-write left. Servers sharing the folder evict records
+ * and write their own temporary files meanwhile, so an entry that vanishes during the walk is
+ * skipped, and only temporary files older than {@link #STALE} are removed.
  */
 final class DiskScan extends SimpleFileVisitor<Path> {
+  /** Far longer than any one write takes, even to a slow disk. */
+  static final Duration STALE = Duration.ofMinutes(10);
+
   /** A record found: its size and last-modified time, as the walk read them. */
   record Found(Path path, long size, FileTime modified) {}
 
   private final List<Found> records = new ArrayList<>();
+  private final Instant staleBefore;
   private final Consumer<Path> visiting;
+  private int removed;
 
-  private DiskScan(Consumer<Path> visiting) {
+  private DiskScan(Instant now, Consumer<Path> visiting) {
+    this.staleBefore = now.minus(STALE);
     this.visiting = visiting;
   }
 
   /**
-   * The records under {@code dir}, oldest first.
+   * The records under {@code dir}, oldest first; stale temporary files are removed on the way.
    * {@code visiting} is told of each file before it is looked at (tests remove files there).
    */
-  static DiskScan walk(Path dir, Consumer<Path> visiting) throws IOException {
-    DiskScan scan = new DiskScan(visiting);
+  static DiskScan walk(Path dir, Instant now, Consumer<Path> visiting) throws IOException {
+    DiskScan scan = new DiskScan(now, visiting);
     Files.walkFileTree(dir, scan);
     scan.records.sort(Comparator.comparing(Found::modified));
     return scan;
@@ -44,12 +54,30 @@ final class DiskScan extends SimpleFileVisitor<Path> {
     return records;
   }
 
+  /** How many stale temporary files were removed. */
+  int removed() {
+    return removed;
+  }
+
+  /** The temporary names {@link DiskTier} writes: records being written and write probes. */
+  static boolean temporary(String name) {
+    return name.endsWith(".tmp") && (name.contains(".depth.") || name.startsWith(".probe"));
+  }
+
   @Override
   public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
     visiting.accept(file);
     String name = file.getFileName().toString();
     if (name.endsWith(".depth") && !a.isDirectory()) {
       records.add(new Found(file, a.size(), a.lastModifiedTime()));
+    } else if (temporary(name) && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
+      try {
+        if (Files.deleteIfExists(file)) {
+          removed++;
+        }
+      } catch (IOException ignored) {
+        // not ours to remove after all (permissions); it stays, as before
+      }
     }
     return FileVisitResult.CONTINUE;
   }

@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
  * served): a corrupt or truncated record reads as absent (and is deleted), and so, quietly, does
  * a record of the earlier float32 format. Records are written to a
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
- * The total size is bounded: the oldest records go first.
+ * The total size is bounded: the oldest records go first. A failed write removes its temporary
+ * file, and start-up removes those older than {@link DiskScan#STALE} (left by a killed server).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -54,9 +56,14 @@ public final class DiskTier {
     this.maxBytes = maxBytes;
     this.stats = stats;
     Files.createDirectories(dir);
-    for (DiskScan.Found f : DiskScan.walk(dir, p -> { }).records()) {
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), p -> { });
+    for (DiskScan.Found f : scan.records()) {
       sizes.put(f.path(), f.size());
       total += f.size();
+    }
+    if (scan.removed() > 0) {
+      LOG.info("depth disk cache " + dir + ": removed " + scan.removed() + " temporary files "
+          + "left by writes that never finished");
     }
     LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
         sizes.size(), total / 1e6, maxBytes / 1e6));
@@ -109,10 +116,10 @@ public final class DiskTier {
   public void write(DepthKey k, DepthMap m) {
     byte[] record = DepthRecord.encode(k, m);
     Path p = path(k);
+    Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
+        + ".tmp");
     try {
       Files.createDirectories(p.getParent());
-      Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
-          + ".tmp");
       Files.write(tmp, record);
       try {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -121,10 +128,20 @@ public final class DiskTier {
       }
       account(p, record.length);
     } catch (IOException e) {
+      removeQuietly(tmp);
       if (!writeFailed.getAndSet(true)) {
         LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage()
             + " (further write failures are not logged)");
       }
+    }
+  }
+
+  /** A half-written temporary file (the disk full) would otherwise stay for ever. */
+  private static void removeQuietly(Path tmp) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException ignored) {
+      // start-up removes it once it is stale
     }
   }
 

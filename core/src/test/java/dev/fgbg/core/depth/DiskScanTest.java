@@ -1,14 +1,19 @@
 package dev.fgbg.core.depth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -48,7 +53,7 @@ class DiskScanTest {
     // Another server evicts the other nine while the walk is at the first: the walk has listed
     // them already (one directory read) and finds them gone when it looks at them.
     AtomicBoolean evicted = new AtomicBoolean();
-    DiskScan scan = DiskScan.walk(dir, visited -> {
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), visited -> {
       if (!evicted.getAndSet(true)) {
         try (Stream<Path> s = Files.list(visited.getParent())) {
           for (Path p : s.filter(p -> !p.equals(visited)).toList()) {
@@ -85,5 +90,28 @@ class DiskScanTest {
       assertTrue(t.bytes() >= 0);
       records(3000);
     }
+  }
+
+  @Test
+  void staleTemporaryFilesAreRemovedAndFreshOnesOfLiveServersKept() throws Exception {
+    records(2);
+    Path folder = files(".depth").get(0).getParent();
+    Path stale = Files.write(folder.resolve("7.depth." + ThreadLocalRandom.current().nextLong()
+        + ".tmp"), new byte[100]);
+    Path probe = Files.write(dir.resolve(".probe123.tmp"), new byte[0]);
+    Path fresh = Files.write(folder.resolve("8.depth.42.tmp"), new byte[100]);
+    Path notOurs = Files.write(folder.resolve("notes.tmp"), new byte[1]);
+    FileTime old = FileTime.from(Instant.now().minus(DiskScan.STALE).minus(Duration.ofMinutes(1)));
+    for (Path p : List.of(stale, probe, notOurs)) {
+      Files.setLastModifiedTime(p, old);
+    }
+    Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minus(Duration.ofMinutes(9))));
+    DiskTier t = newTier();
+    assertFalse(Files.exists(stale), "left by a crash");
+    assertFalse(Files.exists(probe), "left by a crash");
+    assertTrue(Files.exists(fresh), "another server may be writing it now");
+    assertTrue(Files.exists(notOurs), "not a name the tier writes");
+    assertEquals(2, files(".depth").size());
+    assertTrue(t.bytes() > 0);
   }
 }
