@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -22,6 +22,7 @@ import java.util.logging.Logger;
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
  * The total size is bounded: the oldest records go first. A failed write removes its temporary
  * file, and start-up removes those older than {@link DiskScan#STALE} (left by a killed server).
+ * Failures are logged at most once a minute per kind ({@link MinuteWarnings}).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -31,7 +32,8 @@ public final class DiskTier {
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
   private long total;
-  private final AtomicBoolean writeFailed = new AtomicBoolean();
+  private final MinuteWarnings writeFailures;
+  private final MinuteWarnings corruptRecords;
 
   /**
    * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
@@ -52,9 +54,17 @@ public final class DiskTier {
   }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    this(dir, maxBytes, stats, Ticker.systemTicker());
+  }
+
+  /** As the other constructor, with warnings timed by {@code ticker}. */
+  DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker) throws IOException {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.stats = stats;
+    this.writeFailures = new MinuteWarnings(LOG, ticker, "writes failed");
+    this.corruptRecords = new MinuteWarnings(LOG, ticker,
+        "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
     DiskScan scan = DiskScan.walk(dir, Instant.now(), p -> { });
     for (DiskScan.Found f : scan.records()) {
@@ -103,7 +113,8 @@ public final class DiskTier {
 
   private DepthMap corrupt(Path p) {
     stats.diskCorrupt.incrementAndGet();
-    LOG.warning("depth disk cache: " + p + " is corrupt or truncated; recomputing it");
+    corruptRecords.warn("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
+        + MinuteWarnings.COUNTED + ")", p.toString());
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
@@ -129,10 +140,9 @@ public final class DiskTier {
       account(p, record.length);
     } catch (IOException e) {
       removeQuietly(tmp);
-      if (!writeFailed.getAndSet(true)) {
-        LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage()
-            + " (further write failures are not logged)");
-      }
+      String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
+      writeFailures.warn("depth disk cache: cannot write " + why + " (" + MinuteWarnings.COUNTED
+          + ")", why);
     }
   }
 

@@ -3,17 +3,22 @@ package dev.fgbg.core.depth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Writes that fail (a stray folder, the disk full), through real files. */
+/** Writes that fail (a stray folder, the disk full) and corrupt records, through real files. */
 class DiskTierFailuresTest {
   @TempDir
   Path dir;
@@ -22,6 +27,9 @@ class DiskTierFailuresTest {
   /** A 400 kB record: more than the small disk holds. */
   private static final DepthMap BIG = DepthMap.rounded(new float[200_000]);
   private static final DepthMap SMALL = DepthMap.rounded(new float[] {2.5f});
+
+  private final AtomicLong now = new AtomicLong();
+  private final Ticker ticker = now::get;
 
   private static DepthKey key(int index) {
     return new DepthKey(FP, 0, index);
@@ -40,6 +48,14 @@ class DiskTierFailuresTest {
     Files.createDirectories(p);
     Files.write(p.resolve("x"), new byte[1]);
     return p;
+  }
+
+  private static List<String> warnings(LogLines log) {
+    return log.lines().stream().filter(l -> l.startsWith("WARNING ")).toList();
+  }
+
+  private void after(long seconds) {
+    now.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
   }
 
   @Test
@@ -66,6 +82,80 @@ class DiskTierFailuresTest {
       assertArrayEquals(SMALL.half(), small.read(key(4)).half());
     } finally {
       disk.close();
+    }
+  }
+
+  @Test
+  void writeFailuresAreLoggedAtMostOnceAMinuteAndALaterKindIsNotHidden() throws Exception {
+    SmallDisk disk = SmallDisk.mount(dir.resolve("small"), "size=300k");
+    Path root = disk == null ? dir : disk.dir();
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
+      DiskTier tier = new DiskTier(root, 1L << 30, new DepthStats(), ticker);
+      Path stray = strayFolder(root, key(1));
+      tier.write(key(1), SMALL);
+      assertEquals(List.of("WARNING depth disk cache: cannot write " + stray + ": a folder is in "
+          + "its place (later ones are counted and logged at most once a minute)"),
+          warnings(log));
+      // The disk full (or, without a tmpfs, more stray folders) within the minute: counted.
+      if (disk == null) {
+        for (int i = 2; i <= 5; i++) {
+          strayFolder(root, key(i));
+        }
+      }
+      DepthMap failing = disk == null ? SMALL : BIG;
+      for (int i = 2; i <= 4; i++) {
+        after(15);
+        tier.write(key(i), failing);
+      }
+      assertEquals(1, warnings(log).size(), warnings(log).toString());
+      after(20);
+      tier.write(key(5), failing);
+      String why = disk == null ? "a folder is in its place" : "No space left on device";
+      assertEquals("WARNING depth disk cache: 4 more writes failed in the last 65 s (last: "
+          + root.resolve(FP).resolve("0").resolve("0").resolve("5.depth") + ": " + why + ")",
+          warnings(log).get(1));
+      after(30);
+      tier.write(key(1), SMALL);
+      assertEquals(2, warnings(log).size(), "within a minute of the summary");
+      after(60);
+      tier.write(key(1), SMALL);
+      assertEquals("WARNING depth disk cache: 2 more writes failed in the last 90 s (last: "
+          + stray + ": a folder is in its place)", warnings(log).get(2));
+      after(3600);
+      tier.write(key(1), SMALL);
+      assertEquals(4, warnings(log).size());
+      assertEquals(warnings(log).get(0), warnings(log).get(3), "nothing held back: in full");
+      assertEquals(List.of(), files(root, ".tmp"));
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
+  }
+
+  @Test
+  void corruptRecordsAreLoggedAtMostOnceAMinute() throws Exception {
+    DepthStats stats = new DepthStats();
+    DiskTier tier = new DiskTier(dir, 1L << 30, stats, ticker);
+    for (int i = 0; i < 5; i++) {
+      tier.write(key(i), SMALL);
+    }
+    for (Path p : files(dir, ".depth")) {
+      Files.write(p, new byte[] {1, 2, 3});
+    }
+    Path record = files(dir, "4.depth").get(0);
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
+      for (int i = 0; i < 4; i++) {
+        assertNull(tier.read(key(i)));
+      }
+      assertEquals(1, warnings(log).size(), warnings(log).toString());
+      assertTrue(warnings(log).get(0).endsWith("is corrupt or truncated; recomputing it (later "
+          + "ones are counted and logged at most once a minute)"), warnings(log).toString());
+      after(61);
+      assertNull(tier.read(key(4)));
+      assertEquals("WARNING depth disk cache: 4 more corrupt or truncated records were "
+          + "recomputed in the last 61 s (last: " + record + ")", warnings(log).get(1));
+      assertEquals(5, stats.diskCorrupt(), "every one counted");
     }
   }
 }
