@@ -1,5 +1,6 @@
 package dev.fgbg.core.depth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
@@ -7,12 +8,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * served): a corrupt or truncated record reads as absent (and is deleted), and so, quietly, does
  * a record of the earlier float32 format. Records are written to a
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
- * The total size is bounded: the oldest records go first.
+ * The total size is bounded: the oldest records go first. A failed write removes its temporary
+ * file, and start-up removes those older than {@link DiskScan#STALE} (left by a killed server).
+ * Failures are logged at most once a minute per kind ({@link MinuteWarnings}).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -30,7 +32,8 @@ public final class DiskTier {
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
   private long total;
-  private final AtomicBoolean writeFailed = new AtomicBoolean();
+  private final MinuteWarnings writeFailures;
+  private final MinuteWarnings corruptRecords;
 
   /**
    * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
@@ -51,26 +54,26 @@ public final class DiskTier {
   }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    this(dir, maxBytes, stats, Ticker.systemTicker());
+  }
+
+  /** As the other constructor, with warnings timed by {@code ticker}. */
+  DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker) throws IOException {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.stats = stats;
+    this.writeFailures = new MinuteWarnings(LOG, ticker, "writes failed");
+    this.corruptRecords = new MinuteWarnings(LOG, ticker,
+        "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> p.toString().endsWith(".depth")).sorted((a, b) -> {
-        try {
-          return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-        } catch (IOException e) {
-          return 0;
-        }
-      }).forEach(p -> {
-        try {
-          long n = Files.size(p);
-          sizes.put(p, n);
-          total += n;
-        } catch (IOException ignored) {
-          // gone meanwhile (another server)
-        }
-      });
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), p -> { });
+    for (DiskScan.Found f : scan.records()) {
+      sizes.put(f.path(), f.size());
+      total += f.size();
+    }
+    if (scan.removed() > 0) {
+      LOG.info("depth disk cache " + dir + ": removed " + scan.removed() + " temporary files "
+          + "left by writes that never finished");
     }
     LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
         sizes.size(), total / 1e6, maxBytes / 1e6));
@@ -110,7 +113,8 @@ public final class DiskTier {
 
   private DepthMap corrupt(Path p) {
     stats.diskCorrupt.incrementAndGet();
-    LOG.warning("depth disk cache: " + p + " is corrupt or truncated; recomputing it");
+    corruptRecords.warn("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
+        + MinuteWarnings.COUNTED + ")", p.toString());
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
@@ -123,10 +127,10 @@ public final class DiskTier {
   public void write(DepthKey k, DepthMap m) {
     byte[] record = DepthRecord.encode(k, m);
     Path p = path(k);
+    Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
+        + ".tmp");
     try {
       Files.createDirectories(p.getParent());
-      Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
-          + ".tmp");
       Files.write(tmp, record);
       try {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -135,10 +139,19 @@ public final class DiskTier {
       }
       account(p, record.length);
     } catch (IOException e) {
-      if (!writeFailed.getAndSet(true)) {
-        LOG.warning("depth disk cache: cannot write " + p + ": " + e.getMessage()
-            + " (further write failures are not logged)");
-      }
+      removeQuietly(tmp);
+      String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
+      writeFailures.warn("depth disk cache: cannot write " + why + " (" + MinuteWarnings.COUNTED
+          + ")", why);
+    }
+  }
+
+  /** A half-written temporary file (the disk full) would otherwise stay for ever. */
+  private static void removeQuietly(Path tmp) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException ignored) {
+      // start-up removes it once it is stale
     }
   }
 
