@@ -29,4 +29,16 @@ public final class Durations {
           + "' is not a duration; use e.g. 500ms, 30s, 5m or 2h");
     }
   }
+
+  /** {@code d} as {@link #parse} reads it back, in its largest whole unit: 2h, 5m, 30s, 500ms. */
+  public static String words(Duration d) {
+    long ms = d.toMillis();
+    if (ms != 0 && ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms != 0 && ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
 }

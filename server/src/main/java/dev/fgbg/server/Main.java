@@ -1,15 +1,19 @@
 package dev.fgbg.server;
 
+import dev.fgbg.common.Durations;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.server.grpc.OptionValueException;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.ui.UiOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
@@ -49,6 +53,10 @@ public final class Main implements Callable<Integer> {
         line.getErr().println("fgbg: error: " + fe.getMessage());
         return 2;
       }
+      if (e instanceof OptionValueException o) {
+        line.getErr().println("fgbg: error: " + asFlag(o));
+        return 2;
+      }
       if (e instanceof FgbgException || e instanceof IllegalArgumentException) {
         line.getErr().println("fgbg: error: " + e.getMessage());
         return 2;
@@ -61,6 +69,18 @@ public final class Main implements Callable<Integer> {
       throw e;
     });
     return cl.execute(args);
+  }
+
+  /** An option's refusal named by the flag that set it ({@code maxStreams}: --max-streams). */
+  static String asFlag(OptionValueException e) {
+    String flag = "--" + e.field().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+    String value = e.value() instanceof Duration d ? Durations.words(d) : String.valueOf(e.value());
+    if (e.field().equals("memoryBudgetBytes")) {
+      flag = "--memory-budget-mb";
+      value = String.valueOf(((Number) e.value()).longValue() >> 20);
+    }
+    return flag + " " + value + " " + e.rule().replace(" " + LoadOptions.MIN_BUDGET_BYTES,
+        " 1");
   }
 
   /** The options {@code args} make (for tests and tools); throws on a bad value. */

@@ -323,6 +323,23 @@ class MainTest {
   }
 
   @Test
+  void aServerOptionOutOfRangeIsNamedByItsFlagAndAsTyped() {
+    // The options' builders name their fields (maxStreams = 0, shutdownGrace = PT-1S).
+    for (String[] c : List.of(
+        new String[] {"--max-streams 0 must be at least 1", "--max-streams", "0"},
+        new String[] {"--shutdown-grace -1500ms must not be negative", "--shutdown-grace",
+            "-1500ms"},
+        new String[] {"--stats-queue -1 must not be negative", "--stats-queue", "-1"})) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
+      String[] args = new String[] {"--builtin-size", "16", "--builtin-counts", "1:1", c[1],
+          c[2]};
+      assertEquals(2, Main.run(w, args));
+      assertEquals("fgbg: error: " + c[0], err.toString(StandardCharsets.UTF_8).strip());
+    }
+  }
+
+  @Test
   void listeningBeyondLoopbackInPlaintextFailsAtStartUpNamingTheFlags() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;

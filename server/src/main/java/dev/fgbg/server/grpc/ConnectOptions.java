@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.Durations;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
 
   private static void positive(String flag, Duration d) {
     if (d != null && (d.isZero() || d.isNegative())) {
-      throw new IllegalArgumentException(flag + " " + d + " must be positive");
+      throw new IllegalArgumentException(flag + " " + Durations.words(d) + " must be positive");
     }
   }
 
@@ -76,8 +77,9 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
         : "mTLS (client certificates required)")
         + (tokens.required() ? ", " + tokens.size() + " bearer tokens" : ", no tokens")
         + (reflection ? ", reflection on" : ", reflection off")
-        + (keepaliveTime != null ? ", keepalive " + keepaliveTime : "")
-        + (maxConnectionAge != null ? ", max connection age " + maxConnectionAge : "");
+        + (keepaliveTime != null ? ", keepalive " + Durations.words(keepaliveTime) : "")
+        + (maxConnectionAge != null ? ", max connection age "
+            + Durations.words(maxConnectionAge) : "");
   }
 
   /** Whether the server speaks TLS. */

@@ -32,9 +32,7 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
-    if (!ok) {
-      throw new IllegalArgumentException(field + " = " + value + " " + rule);
-    }
+    OptionValueException.check(ok, field, value, rule);
   }
 
   /** The default budget where the heap allows: {@code ./fgbg serve} sizes the heap to it. */

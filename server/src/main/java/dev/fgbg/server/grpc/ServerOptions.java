@@ -63,9 +63,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
-    if (!ok) {
-      throw new IllegalArgumentException(field + " = " + value + " " + rule);
-    }
+    OptionValueException.check(ok, field, value, rule);
   }
 
   /** The export root of a server on loopback that names none. */
