@@ -78,6 +78,21 @@ public final class Exporter {
       ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
     ExportPlan plan = new ExportPlan(job, store);
     ExportManifest.Builder m = plan.prepareManifest();
+    try {
+      return writeShards(plan, m, dest, listener, cancelled);
+    } catch (IOException | RuntimeException e) {
+      try {
+        plan.giveBack(m); // a full disk gets the space of what is not complete back at once
+      } catch (IOException | RuntimeException g) {
+        e.addSuppressed(g);
+      }
+      throw e;
+    }
+  }
+
+  private ExportManifest writeShards(ExportPlan plan, ExportManifest.Builder m, Path dest,
+      ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
+    ExportJob job = plan.job();
     ProgressMeter meter = new ProgressMeter(job.size(), ticker);
     boolean prepared = false;
     for (int k = 0; k < plan.shardCount(); k++) {

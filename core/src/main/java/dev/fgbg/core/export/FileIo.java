@@ -57,8 +57,14 @@ final class FileIo {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  /** An I/O failure as a status-carrying exception that names the file and the cause. */
+  /**
+   * An I/O failure as a status-carrying exception that names the file and the cause: the file
+   * that failed when the failure names one, else {@code what}.
+   */
   static FgbgException failure(String what, IOException e) {
+    if (e instanceof FileWriteException w && w.getCause() instanceof IOException cause) {
+      return failure(w.file(), cause);
+    }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,

@@ -83,6 +83,38 @@ final class NpyLayout implements Layout {
           ch.truncate(size);
           ch.write(ByteBuffer.wrap(new byte[] {0}), size - 1);
         }
+      } catch (IOException e) {
+        throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
+      }
+    }
+  }
+
+  /**
+   * Cuts each array back to the end of its last complete shard, or removes it when none is (the
+   * next run pre-sizes it again): a full disk gets the space of the shard it stopped back.
+   */
+  @Override
+  public void giveBack(List<Shard> complete) throws IOException {
+    if (!inPlace) {
+      return; // parts of a failed shard are removed as it fails
+    }
+    for (Array a : arrays) {
+      String name = a.name + PARTIAL;
+      if (!dest.exists(name)) {
+        continue;
+      }
+      long end = 0;
+      for (Shard s : complete) {
+        end = Math.max(end, offset(a, s) + s.size() * a.sampleBytes);
+      }
+      if (end == 0) {
+        dest.deleteTree(name);
+        continue;
+      }
+      try (FileChannel ch = dest.channel(name, false)) {
+        if (ch.size() > end) {
+          ch.truncate(end);
+        }
       }
     }
   }
@@ -176,8 +208,12 @@ final class NpyLayout implements Layout {
       public void write(byte[] src, int length, long at) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(src, 0, length);
         long pos = at;
-        while (b.hasRemaining()) {
-          pos += ch.write(b, pos);
+        try {
+          while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+          }
+        } catch (IOException e) {
+          throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
         }
       }
 
