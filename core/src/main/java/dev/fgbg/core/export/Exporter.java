@@ -66,12 +66,18 @@ public final class Exporter {
       return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
           cancelled);
     } catch (IOException e) {
-      throw root.redact(FileIo.failure(root.relative(dest), e));
+      throw failure(dest, e);
     } catch (UncheckedIOException e) {
-      throw root.redact(FileIo.failure(root.relative(dest), e.getCause()));
+      throw failure(dest, e.getCause());
     } catch (FgbgException e) {
       throw root.redact(e);
     }
+  }
+
+  /** {@code e} as a status: the export root's fault when it is gone, else the file's. */
+  private FgbgException failure(Path dest, IOException e) {
+    FgbgException gone = root.gone();
+    return gone != null ? gone : root.redact(FileIo.failure(root.relative(dest), e));
   }
 
   private ExportManifest runLocked(ExportJob job, ExportStore store, Path dest,
