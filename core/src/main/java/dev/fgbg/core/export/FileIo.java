@@ -4,6 +4,7 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.common.InWords;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -80,5 +81,19 @@ final class FileIo {
     }
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
         + InWords.of(e));
+  }
+
+  /** Copies {@code n} bytes; fails when {@code in} ends sooner. */
+  static void copy(InputStream in, OutputStream out, long n) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long left = n;
+    while (left > 0) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (r < 0) {
+        throw new IOException("an array ended early while joining it");
+      }
+      out.write(buf, 0, r);
+      left -= r;
+    }
   }
 }

@@ -89,31 +89,19 @@ final class NpyLayout implements Layout {
     }
   }
 
-  /**
-   * Cuts each array back to the end of its last complete shard, or removes it when none is (the
-   * next run pre-sizes it again): a full disk gets the space of the shard it stopped back.
-   */
+  /** Cuts each array back after its last complete shard; removes it when none is complete. */
   @Override
   public void giveBack(List<Shard> complete) throws IOException {
-    if (!inPlace) {
-      return; // parts of a failed shard are removed as it fails
-    }
-    for (Array a : arrays) {
-      String name = a.name + PARTIAL;
-      if (!dest.exists(name)) {
-        continue;
-      }
+    for (Array a : inPlace ? arrays : List.<Array>of()) { // parts go as their shard fails
       long end = 0;
       for (Shard s : complete) {
         end = Math.max(end, offset(a, s) + s.size() * a.sampleBytes);
       }
       if (end == 0) {
-        dest.deleteTree(name);
-        continue;
-      }
-      try (FileChannel ch = dest.channel(name, false)) {
-        if (ch.size() > end) {
-          ch.truncate(end);
+        dest.deleteTree(a.name + PARTIAL); // the next run pre-sizes it again
+      } else if (dest.exists(a.name + PARTIAL)) {
+        try (FileChannel ch = dest.channel(a.name + PARTIAL, false)) {
+          ch.truncate(end); // no-op when it is no longer
         }
       }
     }
@@ -296,7 +284,7 @@ final class NpyLayout implements Layout {
         } else if (dest.exists(a.name)) {
           try (InputStream in = dest.open(a.name)) {
             in.skipNBytes(offset(a, s));
-            copy(in, out, s.size() * a.sampleBytes);
+            FileIo.copy(in, out, s.size() * a.sampleBytes);
           }
         } else {
           throw new IOException(dest.describe(part(a, s)) + " is missing: shard " + s.name()
@@ -308,18 +296,5 @@ final class NpyLayout implements Layout {
       throw e;
     }
     dest.commit(tmp, a.name);
-  }
-
-  private static void copy(InputStream in, OutputStream out, long n) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    long left = n;
-    while (left > 0) {
-      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-      if (r < 0) {
-        throw new IOException("an array ended early while joining it");
-      }
-      out.write(buf, 0, r);
-      left -= r;
-    }
   }
 }
