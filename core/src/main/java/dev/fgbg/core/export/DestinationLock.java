@@ -2,63 +2,191 @@ package dev.fgbg.core.export;
 
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An exclusive lock on one export destination, held for the whole export, so that two exports
- * (in this process or another server sharing the root) never write one folder at once. The lock
- * file lives under {@code root/.fgbg-locks/}, named by the hash of the destination.
+ * (in this process or another server sharing the root) never write one folder, nor one inside
+ * the other's, at once. Each destination's lock file lives under {@code root/.fgbg-locks/},
+ * named by the hash of the destination and holding its name; an export takes its own while it
+ * holds the root's guard file, after checking that no export running anywhere (the lock files
+ * held) is at, above or below its destination and that no folder above it is an export. A
+ * lock file is never opened twice in one process: closing a second channel on a file would drop
+ * the process's lock on it, so this process's own locks are checked from memory.
  */
 final class DestinationLock implements AutoCloseable {
   static final String LOCKS = ".fgbg-locks";
+  /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
+  static final String GUARD = "guard";
+  private static final String SUFFIX = ".lock";
+  /** This process's locks: root → destination → lock. Its monitor orders the guard's takers. */
+  private static final Map<Path, Map<String, DestinationLock>> HELD = new HashMap<>();
 
+  private final Path root;
+  private final String dest;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private DestinationLock(FileChannel channel, FileLock lock) {
+  private DestinationLock(Path root, String dest, FileChannel channel, FileLock lock) {
+    this.root = root;
+    this.dest = dest;
     this.channel = channel;
     this.lock = lock;
   }
 
   /**
-   * Takes the lock or fails at once with FAILED_PRECONDITION naming the destination; the lock
-   * file is reached through {@code top} (the export root's handle), never through a link.
+   * Takes the lock or fails at once with FAILED_PRECONDITION naming the other export's folder;
+   * lock files are reached through {@code top} (the export root's handle), never through a link.
    */
   static DestinationLock acquire(ConfinedFolder top, ExportRoot root, Path dest, String asked)
       throws IOException {
-    top.mkdirs(LOCKS);
-    FileChannel ch = top.channel(LOCKS + "/" + Sha256.hex(root.relative(dest)
-        .getBytes(StandardCharsets.UTF_8)) + ".lock", StandardOpenOption.CREATE,
+    String rel = root.relative(dest);
+    synchronized (HELD) {
+      top.mkdirs(LOCKS);
+      try (FileChannel guard = top.channel(LOCKS + "/" + GUARD, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock held = guard.lock()) {
+        Map<String, DestinationLock> mine = HELD.computeIfAbsent(root.path(), r -> new HashMap<>());
+        for (String other : mine.keySet()) {
+          refuseIfNear(other, rel, asked);
+        }
+        for (String other : runningElsewhere(top, mine.keySet())) {
+          refuseIfNear(other, rel, asked);
+        }
+        refuseIfInsideAnExport(top, rel, asked);
+        DestinationLock l = take(top, root.path(), rel, asked);
+        mine.put(rel, l);
+        return l;
+      }
+    }
+  }
+
+  private static String file(String rel) {
+    return LOCKS + "/" + Sha256.hex(rel.getBytes(StandardCharsets.UTF_8)) + SUFFIX;
+  }
+
+  private static DestinationLock take(ConfinedFolder top, Path root, String rel, String asked)
+      throws IOException {
+    FileChannel ch = top.channel(file(rel), StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    FileLock lock;
     try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
+      FileLock lock = ch.tryLock();
+      if (lock == null) { // a server that names no destination in its lock files
+        throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+            + " is being written by another export right now");
+      }
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap(rel.getBytes(StandardCharsets.UTF_8)), 0);
+      return new DestinationLock(root, rel, ch, lock);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    if (lock == null) {
-      ch.close();
-      throw FgbgException.failedPrecondition("export destination '" + asked
-          + "' is being written by another export right now");
+  }
+
+  /** The destinations whose lock files another process holds (those naming one). */
+  private static List<String> runningElsewhere(ConfinedFolder top, Set<String> mine)
+      throws IOException {
+    Set<String> ours = new HashSet<>();
+    for (String d : mine) {
+      ours.add(file(d));
     }
-    return new DestinationLock(ch, lock);
+    List<String> out = new ArrayList<>();
+    for (String name : top.list(LOCKS)) {
+      String f = LOCKS + "/" + name;
+      if (!name.endsWith(SUFFIX) || ours.contains(f)) {
+        continue;
+      }
+      String held = heldBy(top, f);
+      if (held != null && !held.isEmpty()) {
+        out.add(held);
+      }
+    }
+    return out;
+  }
+
+  /** The destination lock file {@code f} names while another process holds it, else null. */
+  private static String heldBy(ConfinedFolder top, String f) throws IOException {
+    try (FileChannel ch = top.channel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe = ch.tryLock();
+      if (probe != null) {
+        probe.release(); // no export holds it
+        return null;
+      }
+      // The holder wrote the name before it let go of the guard: it is whole.
+      ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 16));
+      while (b.hasRemaining()) {
+        if (ch.read(b, b.position()) <= 0) {
+          break;
+        }
+      }
+      return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static void refuseIfNear(String other, String rel, String asked) {
+    if (other.equals(rel)) {
+      throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+          + " is being written by another export right now");
+    }
+    if (rel.startsWith(other + "/")) {
+      throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+          + " is inside " + Quoted.of(other) + ", which another export is writing right now;"
+          + " choose a folder outside it");
+    }
+    if (other.startsWith(rel + "/")) {
+      throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+          + " holds " + Quoted.of(other) + ", which another export is writing right now (an"
+          + " export never replaces a running one); wait for it or choose another folder");
+    }
+  }
+
+  /** An export's folder holds its files only: a later run would overwrite or refuse them. */
+  private static void refuseIfInsideAnExport(ConfinedFolder top, String rel, String asked)
+      throws IOException {
+    for (int at = rel.indexOf('/'); at > 0; at = rel.indexOf('/', at + 1)) {
+      String above = rel.substring(0, at);
+      if (top.exists(above + "/" + ManifestStore.MANIFEST)) {
+        try (ExportStore store = new LocalStore(top, above, false)) {
+          if (ManifestStore.read(store) != null) {
+            throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+                + " is inside " + Quoted.of(above) + ", an fgbg export (it has a "
+                + ManifestStore.MANIFEST + "), which would replace or refuse it when run again;"
+                + " choose a folder outside it");
+          }
+        }
+      }
+    }
   }
 
   @Override
   public void close() throws IOException {
-    try {
-      lock.release();
-    } finally {
-      channel.close();
+    synchronized (HELD) {
+      Map<String, DestinationLock> mine = HELD.get(root);
+      if (mine != null && mine.get(dest) == this) {
+        mine.remove(dest);
+      }
+      try {
+        channel.truncate(0); // an unheld lock file names nothing and takes no space
+        lock.release();
+      } finally {
+        channel.close();
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.FileRecord;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
@@ -94,6 +95,20 @@ public final class ExportPlan {
   /** Shard {@code k}'s record with its name and the indices it spans only (not complete). */
   public ShardRecord.Builder record(int k) {
     return shards.get(k).record(job.selection());
+  }
+
+  /**
+   * After a failure or a cancel: gives back the space held for the shards {@code m} does not
+   * record as complete (npy arrays are cut back after the last complete shard).
+   */
+  public void giveBack(ExportManifest.Builder m) throws IOException {
+    List<Shard> complete = new ArrayList<>();
+    for (int k = 0; k < shards.size(); k++) {
+      if (m.getShards(k).getComplete()) {
+        complete.add(shards.get(k));
+      }
+    }
+    layout.giveBack(complete);
   }
 
   /** Whether every final file {@code m} lists is there with its size and hash. */

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The one folder exports may write under. A destination is resolved inside it: control
@@ -22,6 +24,8 @@ public final class ExportRoot {
   static final int MAX_DESTINATION = 1024;
   /** Longest name of one folder on the way, in bytes (the file system's limit). */
   static final int MAX_NAME_BYTES = 255;
+  /** The server's flag that names the root, for messages. */
+  static final String FLAG = "--export-root";
   /** Names in the root the server keeps for itself (destination locks, new folders). */
   static final String RESERVED = ".fgbg-";
 
@@ -99,6 +103,28 @@ public final class ExportRoot {
             Quoted.of(destination), (int) c, i));
       }
     }
+  }
+
+  /**
+   * FAILED_PRECONDITION naming the export root when it is no longer a folder (removed, or
+   * replaced by a file or link while the server runs), else null: a write that failed for that
+   * reason would otherwise blame the destination. Its path stays out of the message, as every
+   * server path does.
+   */
+  FgbgException gone() {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return FgbgException.failedPrecondition("export stopped: the export root (" + FLAG
+          + ") no longer exists: it was removed while the server was running; create it again");
+    } catch (IOException e) {
+      return null; // unreadable for another reason: the write's own failure says more
+    }
+    String now = a.isSymbolicLink() ? "a symbolic link" : a.isDirectory() ? null : "a file";
+    return now == null ? null : FgbgException.failedPrecondition("export stopped: the export"
+        + " root (" + FLAG + ") is now " + now + ", not a folder: it was replaced while the"
+        + " server was running");
   }
 
   /** Relative name of a path under the root, for messages and the manifest. */

@@ -66,18 +66,39 @@ public final class Exporter {
       return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
           cancelled);
     } catch (IOException e) {
-      throw root.redact(FileIo.failure(root.relative(dest), e));
+      throw failure(dest, e);
     } catch (UncheckedIOException e) {
-      throw root.redact(FileIo.failure(root.relative(dest), e.getCause()));
+      throw failure(dest, e.getCause());
     } catch (FgbgException e) {
       throw root.redact(e);
     }
+  }
+
+  /** {@code e} as a status: the export root's fault when it is gone, else the file's. */
+  private FgbgException failure(Path dest, IOException e) {
+    FgbgException gone = root.gone();
+    return gone != null ? gone : root.redact(FileIo.failure(root.relative(dest), e));
   }
 
   private ExportManifest runLocked(ExportJob job, ExportStore store, Path dest,
       ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
     ExportPlan plan = new ExportPlan(job, store);
     ExportManifest.Builder m = plan.prepareManifest();
+    try {
+      return writeShards(plan, m, dest, listener, cancelled);
+    } catch (IOException | RuntimeException e) {
+      try {
+        plan.giveBack(m); // a full disk gets the space of what is not complete back at once
+      } catch (IOException | RuntimeException g) {
+        e.addSuppressed(g);
+      }
+      throw e;
+    }
+  }
+
+  private ExportManifest writeShards(ExportPlan plan, ExportManifest.Builder m, Path dest,
+      ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
+    ExportJob job = plan.job();
     ProgressMeter meter = new ProgressMeter(job.size(), ticker);
     boolean prepared = false;
     for (int k = 0; k < plan.shardCount(); k++) {

@@ -4,6 +4,7 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.common.InWords;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +58,14 @@ final class FileIo {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  /** An I/O failure as a status-carrying exception that names the file and the cause. */
+  /**
+   * An I/O failure as a status-carrying exception that names the file and the cause: the file
+   * that failed when the failure names one, else {@code what}.
+   */
   static FgbgException failure(String what, IOException e) {
+    if (e instanceof FileWriteException w && w.getCause() instanceof IOException cause) {
+      return failure(w.file(), cause);
+    }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
@@ -74,5 +81,19 @@ final class FileIo {
     }
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
         + InWords.of(e));
+  }
+
+  /** Copies {@code n} bytes; fails when {@code in} ends sooner. */
+  static void copy(InputStream in, OutputStream out, long n) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long left = n;
+    while (left > 0) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+      if (r < 0) {
+        throw new IOException("an array ended early while joining it");
+      }
+      out.write(buf, 0, r);
+      left -= r;
+    }
   }
 }

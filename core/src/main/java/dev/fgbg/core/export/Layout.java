@@ -30,6 +30,12 @@ interface Layout {
   /** Before any shard: e.g. pre-size array files. */
   default void prepare() throws IOException {}
 
+  /**
+   * After a failed or cancelled export: gives back the space that shards not in
+   * {@code complete} hold outside their temporary files (those are removed when a shard fails).
+   */
+  default void giveBack(List<Shard> complete) throws IOException {}
+
   /** After every shard is complete: tables, renames. Returns the files written (relative). */
   List<String> finish() throws IOException;
 

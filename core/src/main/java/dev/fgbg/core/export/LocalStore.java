@@ -70,7 +70,7 @@ final class LocalStore implements ExportStore {
 
   @Override
   public OutputStream create(String path) throws IOException {
-    return top.create(at(path));
+    return FileWriteException.naming(describe(path), top.create(at(path)));
   }
 
   @Override

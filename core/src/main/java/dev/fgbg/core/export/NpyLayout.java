@@ -83,6 +83,26 @@ final class NpyLayout implements Layout {
           ch.truncate(size);
           ch.write(ByteBuffer.wrap(new byte[] {0}), size - 1);
         }
+      } catch (IOException e) {
+        throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
+      }
+    }
+  }
+
+  /** Cuts each array back after its last complete shard; removes it when none is complete. */
+  @Override
+  public void giveBack(List<Shard> complete) throws IOException {
+    for (Array a : inPlace ? arrays : List.<Array>of()) { // parts go as their shard fails
+      long end = 0;
+      for (Shard s : complete) {
+        end = Math.max(end, offset(a, s) + s.size() * a.sampleBytes);
+      }
+      if (end == 0) {
+        dest.deleteTree(a.name + PARTIAL); // the next run pre-sizes it again
+      } else if (dest.exists(a.name + PARTIAL)) {
+        try (FileChannel ch = dest.channel(a.name + PARTIAL, false)) {
+          ch.truncate(end); // no-op when it is no longer
+        }
       }
     }
   }
@@ -176,8 +196,12 @@ final class NpyLayout implements Layout {
       public void write(byte[] src, int length, long at) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(src, 0, length);
         long pos = at;
-        while (b.hasRemaining()) {
-          pos += ch.write(b, pos);
+        try {
+          while (b.hasRemaining()) {
+            pos += ch.write(b, pos);
+          }
+        } catch (IOException e) {
+          throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
         }
       }
 
@@ -260,7 +284,7 @@ final class NpyLayout implements Layout {
         } else if (dest.exists(a.name)) {
           try (InputStream in = dest.open(a.name)) {
             in.skipNBytes(offset(a, s));
-            copy(in, out, s.size() * a.sampleBytes);
+            FileIo.copy(in, out, s.size() * a.sampleBytes);
           }
         } else {
           throw new IOException(dest.describe(part(a, s)) + " is missing: shard " + s.name()
@@ -272,18 +296,5 @@ final class NpyLayout implements Layout {
       throw e;
     }
     dest.commit(tmp, a.name);
-  }
-
-  private static void copy(InputStream in, OutputStream out, long n) throws IOException {
-    byte[] buf = new byte[1 << 16];
-    long left = n;
-    while (left > 0) {
-      int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-      if (r < 0) {
-        throw new IOException("an array ended early while joining it");
-      }
-      out.write(buf, 0, r);
-      left -= r;
-    }
   }
 }

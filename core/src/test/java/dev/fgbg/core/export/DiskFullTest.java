@@ -11,6 +11,8 @@ import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.v1.ExportManifest;
+import dev.fgbg.v1.ShardRecord;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,14 +22,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Exports that fill the disk stop with RESOURCE_EXHAUSTED and give every byte back: no open
- * descriptor to a deleted temporary file. On a real 64 MB tmpfs (as root, which CI is); where
+ * Exports that fill the disk stop with RESOURCE_EXHAUSTED naming the file and give back every
+ * byte their complete shards do not need: no temporary file left, no open descriptor to a
+ * deleted one. On a real 64 MB tmpfs (as root, which CI is); where
  * mounting is not allowed, on a store whose writes fail as a full disk does, checking the
  * process's open descriptors instead of the free space.
  */
@@ -66,17 +70,82 @@ class DiskFullTest {
           }
         }, () -> false));
         assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
-        assertTrue(e.getMessage().startsWith("export stopped: disk full while writing full"),
-            e.getMessage());
+        assertTrue(e.getMessage().matches("export stopped: disk full while writing full/\\S+ .*"),
+            "names the file: " + e.getMessage());
         assertFalse(e.getMessage().contains(disk.dir().toString()), "no server path: "
             + e.getMessage());
         assertEquals(List.of(), openFilesUnder(disk.dir()), "no descriptor left open");
         Files.delete(filler);
-        deleteTree(root.resolve("full"));
+        // Before anything is deleted: the export holds what its complete shards need, no more.
+        Path dest = root.resolve("full");
+        assertTrue(disk.free() >= before - kept(dest), "round " + round + ": the space of "
+            + "what is not complete came back: " + (before - disk.free()) + " bytes held, "
+            + kept(dest) + " kept, in " + filesUnder(dest));
+        deleteTree(dest);
         assertEquals(before, disk.free(), "round " + round + ": every byte given back");
       }
     } finally {
       disk.close();
+    }
+  }
+
+  /**
+   * An npy export stopped by a full disk after its first shard is complete keeps that shard
+   * (and no more) in its arrays, and rerunning it gives the files of an uninterrupted export.
+   */
+  @Test
+  void aFullDiskCutsArraysBackToTheCompleteShardsAndTheRerunFinishesThem() throws Exception {
+    ExportJob job = new ExportJob(D, 3, 0, 100, Outputs.all(D), ExportFormat.NPY, "full", false,
+        25, 95, false);
+    ExportManifest whole = new Exporter(new ExportRoot(tmp.resolve("plain")), POOL.get(), 4,
+        Ticker.systemTicker()).run(job, p -> { }, () -> false);
+    SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), "size=64m");
+    if (disk == null) {
+      return; // the store-level fallback above covers descriptors; free space needs a disk
+    }
+    try {
+      ExportRoot root = new ExportRoot(disk.dir().resolve("root"));
+      Exporter exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
+      long before = disk.free();
+      Path filler = disk.dir().resolve("filler");
+      AtomicBoolean filled = new AtomicBoolean();
+      FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job, p -> {
+        if (p.shardsDone() == 1 && !filled.getAndSet(true)) {
+          fill(filler); // shard 0 is complete; shard 1 has a chunk written
+        }
+      }, () -> false));
+      assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains(".npy.partial"), e.getMessage());
+      Files.delete(filler);
+      Path dest = root.resolve("full");
+      ExportManifest left = ManifestStore.read(dest.resolve(ManifestStore.MANIFEST));
+      assertEquals(List.of(true, false, false, false), left.getShardsList().stream()
+          .map(ShardRecord::getComplete).toList());
+      assertTrue(disk.free() >= before - kept(dest), (before - disk.free()) + " bytes held, "
+          + kept(dest) + " kept, in " + filesUnder(dest));
+      ExportManifest resumed = exporter.run(job, p -> { }, () -> false);
+      assertEquals(whole.getDigest(), resumed.getDigest());
+      assertEquals(whole.getFilesList(), resumed.getFilesList(), "the same bytes, file by file");
+    } finally {
+      disk.close();
+    }
+  }
+
+  /** Bytes an interrupted export may keep: its complete shards, its manifest, a page a file. */
+  private static long kept(Path dest) throws IOException {
+    ExportManifest m = ManifestStore.read(dest.resolve(ManifestStore.MANIFEST));
+    long shards = m == null ? 0 : m.getShardsList().stream().filter(ShardRecord::getComplete)
+        .mapToLong(ShardRecord::getBytes).sum();
+    return shards + 4096L * (filesUnder(dest).size() + 1) + (64 << 10);
+  }
+
+  private static List<String> filesUnder(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p) + " " + p.toFile().length())
+          .toList();
     }
   }
 

@@ -5,13 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Outputs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExportRootTest {
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
+
   @TempDir
   Path tmp;
 
@@ -78,6 +91,42 @@ class ExportRootTest {
     assertFalse(e.getMessage().contains(root.path().toString()), e.getMessage());
     assertEquals("cannot write real/x.tmp (<export root> is full)",
         root.redact("cannot write " + real.resolve("x.tmp") + " (" + root.path() + " is full)"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"removed", "a file", "removed mid-export"})
+  void anExportRootThatIsGoneIsNamedNotTheDestination(String what) throws Exception {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    Exporter exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
+    ExportJob job = new ExportJob(TestDatasets.tiny(), 1, 0, 120, Outputs.all(
+        TestDatasets.tiny()), ExportFormat.FOLDERS, "a", false, 25, 95, false);
+    if (!what.endsWith("mid-export")) {
+      deleteTree(root.path());
+      if (what.equals("a file")) {
+        Files.writeString(root.path(), "x");
+      }
+    }
+    FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job, p -> {
+      if (Files.isDirectory(root.path())) {
+        deleteTree(root.path()); // under way: the root goes
+      }
+    }, () -> false));
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason(), e.getMessage());
+    assertEquals(what.equals("a file")
+        ? "export stopped: the export root (--export-root) is now a file, not a folder: it was"
+            + " replaced while the server was running"
+        : "export stopped: the export root (--export-root) no longer exists: it was removed"
+            + " while the server was running; create it again", e.getMessage());
+  }
+
+  private static void deleteTree(Path p) {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static FgbgException denied(ExportRoot root, String dest) {

@@ -1,0 +1,138 @@
+package dev.fgbg.core.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.v1.ExportManifest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports whose destinations nest: one inside a folder another export is writing, or holding
+ * one, is refused naming the other's folder (in this process and from another process sharing
+ * the root), and so is one inside an existing export; the running export is left whole.
+ */
+class DestinationLockTest {
+  @RegisterExtension
+  static final WorkerPool POOL = new WorkerPool();
+  private static final Dataset D = TestDatasets.tiny();
+
+  @TempDir
+  Path tmp;
+  private ExportRoot root;
+  private Exporter exporter;
+
+  @BeforeEach
+  void setUp() {
+    root = new ExportRoot(tmp.resolve("root"));
+    exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
+  }
+
+  private static ExportJob job(String dest, boolean overwrite) {
+    return new ExportJob(D, 1, 0, D.size(), Outputs.all(D), ExportFormat.FOLDERS, dest,
+        overwrite, 25, 95, false);
+  }
+
+  private FgbgException refused(String dest, boolean overwrite, String naming) {
+    FgbgException e = assertThrows(FgbgException.class,
+        () -> exporter.run(job(dest, overwrite), p -> { }, () -> false), dest);
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason(), e.getMessage());
+    assertTrue(e.getMessage().contains(naming), e.getMessage());
+    return e;
+  }
+
+  /** Runs {@code dest}'s export, paused at its first progress until the returned latch opens. */
+  private CompletableFuture<ExportManifest> paused(String dest, CountDownLatch go)
+      throws InterruptedException {
+    CountDownLatch writing = new CountDownLatch(1);
+    CompletableFuture<ExportManifest> run = CompletableFuture.supplyAsync(() ->
+        exporter.run(job(dest, false), p -> {
+          writing.countDown();
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, () -> false));
+    assertTrue(writing.await(60, TimeUnit.SECONDS), "the export started writing");
+    return run;
+  }
+
+  @Test
+  void anExportInsideOrAroundARunningOneIsRefusedAndTheRunningOneFinishes() throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    CompletableFuture<ExportManifest> nest = paused("nest", go);
+    refused("nest", false, "'nest' is being written by another export right now");
+    refused("nest/fg_bg/bg_000", false, "is inside 'nest', which another export is writing");
+    refused("./nest/x", false, "is inside 'nest', which another export is writing");
+    go.countDown();
+    ExportManifest done = nest.get(60, TimeUnit.SECONDS);
+    assertTrue(done.getComplete());
+
+    go = new CountDownLatch(1);
+    CompletableFuture<ExportManifest> inner = paused("race3/sub3", go);
+    refused("race3", true, "holds 'race3/sub3', which another export is writing right now");
+    assertTrue(Files.exists(root.resolve("race3/sub3/manifest.json")), "left where it was");
+    go.countDown();
+    assertTrue(inner.get(60, TimeUnit.SECONDS).getComplete());
+    assertEquals(done.getDigest(), exporter.run(job("race3b", false), p -> { }, () -> false)
+        .getDigest(), "the lock's neighbours are only refused: a sibling runs");
+  }
+
+  @Test
+  void anExportInsideAnExistingExportCompleteOrNotIsRefused() throws Exception {
+    exporter.run(job("done", false), p -> { }, () -> false);
+    refused("done/fg_bg/bg_000", false, "is inside 'done', an fgbg export");
+    refused("done/a/b", true, "is inside 'done', an fgbg export");
+    AtomicBoolean stop = new AtomicBoolean();
+    assertThrows(CancellationException.class, () -> exporter.run(job("part", false),
+        p -> stop.set(true), stop::get));
+    refused("part/x", false, "is inside 'part', an fgbg export");
+    Files.createDirectories(root.resolve("plain/sub"));
+    Files.writeString(root.resolve("plain/notes.txt"), "mine");
+    assertTrue(exporter.run(job("plain/sub/x", false), p -> { }, () -> false).getComplete(),
+        "a folder of other files is no export");
+  }
+
+  @Test
+  void anotherProcessHoldingANearbyDestinationIsSeen() throws Exception {
+    String classpath = System.getProperty("surefire.test.class.path",
+        System.getProperty("java.class.path"));
+    Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", classpath, HoldDestination.class.getName(), root.path().toString(),
+        "x/y").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+          StandardCharsets.UTF_8));
+      assertEquals("held", out.readLine());
+      refused("x/y", false, "'x/y' is being written by another export right now");
+      refused("x", true, "holds 'x/y', which another export is writing right now");
+      refused("x/y/z", false, "is inside 'x/y', which another export is writing");
+      assertTrue(exporter.run(job("x/z", false), p -> { }, () -> false).getComplete());
+    } finally {
+      other.getOutputStream().close();
+      assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+    }
+    assertEquals(0, other.exitValue());
+    assertTrue(exporter.run(job("x/y", false), p -> { }, () -> false).getComplete(),
+        "free once the other process let go");
+  }
+}
