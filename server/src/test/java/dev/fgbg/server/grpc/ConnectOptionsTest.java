@@ -50,7 +50,7 @@ class ConnectOptionsTest {
     Path missing = dir.resolve("missing.pem");
     assertEquals("--tls-key " + missing + ": no such file",
         refusal(ConnectOptions.builder().tls(c.serverCert(), missing)));
-    assertEquals("--keepalive-time PT0S must be positive",
+    assertEquals("--keepalive-time 0s must be positive",
         refusal(ConnectOptions.builder().keepaliveTime(Duration.ZERO)));
     assertEquals("--max-connection-age PT-1S must be positive",
         refusal(ConnectOptions.builder().maxConnectionAge(Duration.ofSeconds(-1))));
