@@ -52,7 +52,7 @@ class ConnectOptionsTest {
         refusal(ConnectOptions.builder().tls(c.serverCert(), missing)));
     assertEquals("--keepalive-time 0s must be positive",
         refusal(ConnectOptions.builder().keepaliveTime(Duration.ZERO)));
-    assertEquals("--max-connection-age PT-1S must be positive",
+    assertEquals("--max-connection-age -1s must be positive",
         refusal(ConnectOptions.builder().maxConnectionAge(Duration.ofSeconds(-1))));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> ConnectOptions.builder().host("no-such-host.invalid")).getMessage()
