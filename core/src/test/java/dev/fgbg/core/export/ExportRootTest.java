@@ -108,7 +108,12 @@ class ExportRootTest {
     }
     FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job, p -> {
       if (Files.isDirectory(root.path())) {
-        deleteTree(root.path()); // under way: the root goes
+        // Under way, the root goes at once (deleting its tree would race the writers).
+        try {
+          Files.move(root.path(), tmp.resolve("root-gone"));
+        } catch (IOException moved) {
+          throw new UncheckedIOException(moved);
+        }
       }
     }, () -> false));
     assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason(), e.getMessage());
