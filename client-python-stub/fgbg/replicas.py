@@ -29,7 +29,10 @@ def resolve(targets: Targets) -> List[str]:
         if not t.startswith(_DNS):
             if len(entries) > 1:
                 _port(t)
-            found = [t]  # one plain target is any gRPC target string, as before
+            # One plain target is any gRPC target string; a bare host is port 50051 (gRPC's
+            # own default, 443, is never an fgbg server's).
+            bare = t.endswith("]") if t.startswith("[") else ":" not in t
+            found = [t + ":50051" if bare and t else t]
         else:
             host_port = t[len(_DNS):]
             port = _port(host_port)

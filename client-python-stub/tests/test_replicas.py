@@ -22,6 +22,9 @@ def test_targets_are_a_list_or_every_address_of_a_dns_name():
     assert resolve(["a:1", "a:1", "b:2"]) == ["a:1", "b:2"]
     assert "127.0.0.1:7" in resolve("dns:///localhost:7")
     assert resolve("unix:///tmp/fgbg.sock") == ["unix:///tmp/fgbg.sock"]
+    # A bare host is fgbg's port, not gRPC's default (443).
+    assert resolve("localhost") == ["localhost:50051"]
+    assert resolve("[::1]") == ["[::1]:50051"]
     with pytest.raises(ValueError, match="'nope' must be host:port"):
         resolve("a:1,nope")
     with pytest.raises(ValueError, match="does not resolve"):

@@ -205,12 +205,14 @@ public final class FgbgClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** host:port, or any gRPC target string. Default: localhost:50051. */
+    /** host:port or any gRPC target; a bare host means port 50051. Default: localhost:50051. */
     public Builder target(String target) {
       if (target == null || target.isBlank()) {
         throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
       }
-      this.target = target;
+      String t = target.strip();
+      boolean bare = t.startsWith("[") ? t.endsWith("]") : !t.contains(":");
+      this.target = bare ? t + ":50051" : t;
       return this;
     }
 

@@ -50,6 +50,18 @@ class TransportWordsTest {
   }
 
   @Test
+  void aBareHostIsFgbgsPortNotGrpcsDefault() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertTrue(describeAt("localhost").getStatus().getDescription()
+        .startsWith("no fgbg server answers at localhost:50051 ("));
+    assertTrue(describeAt("127.0.0.1:" + port).getStatus().getDescription()
+        .startsWith("no fgbg server answers at 127.0.0.1:" + port + " ("));
+  }
+
+  @Test
   void aServersOwnMessagePassesUnchanged() {
     Status own = Status.UNAVAILABLE.withDescription("the server is shutting down");
     assertEquals(own, new TransportWords("h:1").worded(own));

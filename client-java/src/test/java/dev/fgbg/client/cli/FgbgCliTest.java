@@ -236,7 +236,7 @@ class FgbgCliTest {
     assertEquals("1", down[0]);
     assertTrue(down[2].startsWith("fgbg: error: UNAVAILABLE") && down[2].contains("./fgbg serve"),
         down[2]);
-    assertTrue(down[2].contains("server running at localhost:1?"), down[2]);
+    assertTrue(down[2].contains("no fgbg server answers at localhost:1 ("), down[2]);
     String[] bad = run("stream", "--target", target, "--batch-size", "0");
     assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
   }
