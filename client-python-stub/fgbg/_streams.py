@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import grpc
 
-from . import shm, wire
+from . import _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
 from .errors import FgbgError
@@ -76,7 +76,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                 for raw in call:
                     msg, payload = parse(raw)
                     if not logged:
-                        shm.log_path("StreamEpoch", ring, msg.shared_memory_refused, why_not)
+                        _shm_path.log_path("StreamEpoch", ring, msg.shared_memory_refused, why_not)
                         logged = True
                     if ring is not None and msg.HasField("shared_memory"):
                         b = ring_batch(ring, msg, world_size)

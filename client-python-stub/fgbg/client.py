@@ -13,7 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import _streams, replicas, shm  # noqa: E402
+from . import _shm_path, _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
@@ -136,8 +136,8 @@ class Client:
             msg, payload = _streams.parse(self._unary(self._raw_get, req))
             if not self._get_path:
                 self._get_path = msg.shared_memory_refused or "ok"
-                shm.log_path("GetSamples", ring, msg.shared_memory_refused,
-                             shm.wanted(self.target, self.shared_memory)[1])
+                _shm_path.log_path("GetSamples", ring, msg.shared_memory_refused,
+                             _shm_path.wanted(self.target, self.shared_memory)[1])
             if ring is not None and msg.HasField("shared_memory"):
                 return _streams.ring_batch(ring, msg, 1)
             return Batch([msg], payloads=[payload])
@@ -155,7 +155,7 @@ class Client:
     def _reply_ring(self, req: Any) -> Tuple[Optional[shm.Ring], int]:
         """The client's GetSamples ring and a slot reserved for this call, offered in `req`, or
         (None, -1): the network."""
-        if self._get_path not in ("", "ok") or not shm.wanted(self.target, self.shared_memory)[0]:
+        if self._get_path not in ("", "ok") or not _shm_path.wanted(self.target, self.shared_memory)[0]:
             return None, -1
         need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
                                                                    req.depth_dtype))
@@ -275,7 +275,7 @@ class Client:
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:
         # A generator: nothing (no ring, no call) happens before the first batch is asked for.
-        use, why_not = shm.wanted(self.target, shared_memory)
+        use, why_not = _shm_path.wanted(self.target, shared_memory)
         ring = None
         if use:
             per = self._per_sample(req.dataset, list(req.outputs), req.depth_dtype)

@@ -12,7 +12,6 @@ ring (`RingPool`), whose pages neither process then faults in again; any other r
 removed when its stream ends, and the server sweeps rings of dead clients every minute.
 """
 import errno
-import logging
 import mmap
 import os
 import secrets
@@ -27,7 +26,6 @@ import numpy as np
 from ._proto import pb
 from .batch import ARRAYS, Part
 
-_LOG = logging.getLogger("fgbg")
 
 DIRECTORY = "/dev/shm"
 HEADER_BYTES = 4096
@@ -35,38 +33,6 @@ SLOTS = 4  # slots of a client's ring unless it asks for another number
 POOLED = 8  # stream rings a client keeps for its next streams, at most
 MAGIC = b"FGBGRNG1"
 _STATES = 64
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")
-
-
-def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
-    """(offer a ring?, why not) for `target`: on when asked, else when FGBG_SHM is not 0, the
-    target is this host and /dev/shm exists."""
-    if shared_memory is False:
-        return False, "shared_memory=False"
-    if shared_memory is None and os.environ.get("FGBG_SHM", "1") == "0":
-        return False, "FGBG_SHM=0"
-    if not os.path.isdir(DIRECTORY):
-        return False, DIRECTORY + " does not exist"
-    if shared_memory is None and not is_local(target):
-        return False, "%s is not this host" % target
-    return True, ""
-
-
-def is_local(target: str) -> bool:
-    if target.startswith("unix:"):
-        return True
-    host = target.rsplit(":", 1)[0] if target.count(":") == 1 or target.startswith("[") \
-        else target
-    host = host.split("///")[-1]
-    return host in _LOCAL_HOSTS or host.startswith("127.") or host == _hostname()
-
-
-def _hostname() -> str:
-    import socket
-
-    return socket.gethostname()
-
-
 def align(n: int, to: int = 64) -> int:
     return (n + to - 1) // to * to
 
@@ -302,15 +268,3 @@ def _unlink(path: str, pid: int) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
-
-
-def log_path(call: str, ring: Optional[Ring], refused: str, why_not: str) -> None:
-    """The one line saying which path a call's batches take."""
-    if ring is not None and not refused:
-        _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %.1f MiB)", call,
-                  ring.path, ring.slots, ring.slot_bytes / 2**20)
-    elif refused:
-        _LOG.warning("fgbg %s: the server refused shared memory (%s); batches over the network",
-                     call, refused)
-    else:
-        _LOG.info("fgbg %s: batches over the network (shared memory off: %s)", call, why_not)
