@@ -16,6 +16,7 @@ import grpc  # noqa: E402
 from . import _shm_path, _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
+from ._split_get import SplitGets  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
@@ -70,6 +71,9 @@ class Client:
         self.shared_memory = shared_memory
         self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
+        self._split = SplitGets(
+            lambda d: self._unary(self._stub.Describe, pb.DescribeRequest(dataset=d)),
+            lambda r: self._unary(self._raw_get, r))
         self._replies = ReplyRing(ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
@@ -126,11 +130,15 @@ class Client:
     def get_samples(self, indices: Iterable[int], dataset: str = "builtin", seed: int = 0,
                     outputs: Optional[Iterable[str]] = None,
                     depth_dtype: str = "float16") -> Batch:
-        """Samples by index, as one Batch (at most DatasetInfo.max_get_samples per call)."""
+        """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
+        calls, joined."""
         req = pb.GetSamplesRequest(dataset=dataset, **int_args(seed=seed),
                                    indices=integers(indices, "indices"),
                                    outputs=output_enums(outputs),
                                    depth_dtype=dtype_enum(depth_dtype))
+        most = self._split.most(req)
+        if most:
+            return self._split.joined(req, most)
         ring, slot = self._reply_ring(req)
         try:
             msg, payload = _streams.parse(self._unary(self._raw_get, req))
@@ -155,7 +163,8 @@ class Client:
     def _reply_ring(self, req: Any) -> Tuple[Optional[shm.Ring], int]:
         """The client's GetSamples ring and a slot reserved for this call, offered in `req`, or
         (None, -1): the network."""
-        if self._get_path not in ("", "ok") or not _shm_path.wanted(self.target, self.shared_memory)[0]:
+        if (self._get_path not in ("", "ok")
+                or not _shm_path.wanted(self.target, self.shared_memory)[0]):
             return None, -1
         need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
                                                                    req.depth_dtype))

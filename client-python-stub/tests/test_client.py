@@ -228,3 +228,21 @@ def test_the_package_is_typed():
         assert sig.return_annotation is not inspect.Signature.empty, fn
         assert all(p.annotation is not inspect.Parameter.empty
                    for n, p in sig.parameters.items() if n != "self"), fn
+
+
+@pytest.mark.parametrize("shared_memory", [False, True])
+def test_more_indices_than_one_call_takes_are_split_and_joined(server, shared_memory):
+    # get_samples(range(64)) on a 224x224 dataset (37 per call) used to be INVALID_ARGUMENT.
+    with fgbg.Client(server.target, shared_memory=shared_memory) as c:
+        most = c.describe().max_get_samples
+        wanted = [(7 * i + 3) % N for i in range(2 * most + 5)]
+        whole = c.get_samples(wanted, outputs=["image", "mask", "depth", "background"])
+        parts = [c.get_samples(wanted[s:s + most],
+                               outputs=["image", "mask", "depth", "background"])
+                 for s in range(0, len(wanted), most)]
+    assert list(whole.indices) == wanted
+    assert list(whole.positions) == list(range(len(wanted)))
+    assert np.array_equal(whole.images, np.concatenate([p.images for p in parts]))
+    assert np.array_equal(whole.depth, np.concatenate([p.depth for p in parts]))
+    assert np.array_equal(whole.background, np.concatenate([p.background for p in parts]))
+    assert [m.fg for m in whole.meta] == [m.fg for p in parts for m in p.meta]

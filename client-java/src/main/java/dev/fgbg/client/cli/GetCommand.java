@@ -53,45 +53,55 @@ final class GetCommand implements Callable<Integer> {
     Files.createDirectories(out);
     try (FgbgClient c = connection.client()) {
       GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
-          .setSeed(which.seed).addAllIndices(indices);
+          .setSeed(which.seed);
       if (outputs != null) {
         r.addAllOutputs(Args.outputs(outputs, true));
       }
-      Batch b = c.getSamples(r.build());
-      for (int s = 0; s < b.size(); s++) {
-        long i = b.indices().get(s);
-        List<Path> written = new ArrayList<>();
-        if (!b.images().isEmpty()) {
-          written.add(write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png")));
-        }
-        if (!b.masks().isEmpty()) {
-          written.add(write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png")));
-        }
-        if (!b.instances().isEmpty()) {
-          BufferedImage ids = new BufferedImage(b.width(), b.height(), BufferedImage.TYPE_INT_RGB);
-          ids.setRGB(0, 0, b.width(), b.height(), InstanceColors.colorize(
-              b.instances(s).toByteArray(), 0, b.width() * b.height()), 0, b.width());
-          written.add(write(ids, out.resolve(i + "_instances.png")));
-        }
-        if (!b.depth().isEmpty()) {
-          written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));
-        }
-        if (!b.backgrounds().isEmpty()) {
-          written.add(write(rgb(b.background(s), b.width(), b.height()),
-              out.resolve(i + "_background.png")));
-        }
-        if (!b.backgroundDepths().isEmpty()) {
-          written.add(write(depth(b, b.backgroundDepth(s)),
-              out.resolve(i + "_background_depth.png")));
-        }
-        if (!b.meta().isEmpty()) {
-          Files.writeString(out.resolve(i + "_meta.json"),
-              ProtoJson.print(b.meta().get(s)) + "\n");
-        }
-        System.out.println(written.isEmpty() ? out.resolve(i + "_meta.json") : written.get(0));
+      // More indices than one call takes go in several calls (describe says how many).
+      int most = Math.max(1, c.describe(which.dataset).getMaxGetSamples());
+      for (int from = 0; from < indices.size(); from += most) {
+        r.clearIndices().addAllIndices(indices.subList(from, Math.min(indices.size(),
+            from + most)));
+        writeAll(c.getSamples(r.build()));
       }
     }
     return 0;
+  }
+
+  /** Writes each sample of {@code b} as files named by its index, and prints the first. */
+  private void writeAll(Batch b) throws IOException {
+    for (int s = 0; s < b.size(); s++) {
+      long i = b.indices().get(s);
+      List<Path> written = new ArrayList<>();
+      if (!b.images().isEmpty()) {
+        written.add(write(rgb(b.image(s), b.width(), b.height()), out.resolve(i + "_image.png")));
+      }
+      if (!b.masks().isEmpty()) {
+        written.add(write(gray(b.mask(s), b.width(), b.height()), out.resolve(i + "_mask.png")));
+      }
+      if (!b.instances().isEmpty()) {
+        BufferedImage ids = new BufferedImage(b.width(), b.height(), BufferedImage.TYPE_INT_RGB);
+        ids.setRGB(0, 0, b.width(), b.height(), InstanceColors.colorize(
+            b.instances(s).toByteArray(), 0, b.width() * b.height()), 0, b.width());
+        written.add(write(ids, out.resolve(i + "_instances.png")));
+      }
+      if (!b.depth().isEmpty()) {
+        written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));
+      }
+      if (!b.backgrounds().isEmpty()) {
+        written.add(write(rgb(b.background(s), b.width(), b.height()),
+            out.resolve(i + "_background.png")));
+      }
+      if (!b.backgroundDepths().isEmpty()) {
+        written.add(write(depth(b, b.backgroundDepth(s)),
+            out.resolve(i + "_background_depth.png")));
+      }
+      if (!b.meta().isEmpty()) {
+        Files.writeString(out.resolve(i + "_meta.json"),
+            ProtoJson.print(b.meta().get(s)) + "\n");
+      }
+      System.out.println(written.isEmpty() ? out.resolve(i + "_meta.json") : written.get(0));
+    }
   }
 
   /** A depth map, colour-mapped (near = bright). */

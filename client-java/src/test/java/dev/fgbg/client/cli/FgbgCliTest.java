@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,6 +105,19 @@ class FgbgCliTest {
       assertTrue(meta.startsWith("{\n  \"index\": " + i + ",\n  \"bg\": "), meta);
       assertTrue(meta.contains("\n  \"fg_width\": ") && meta.contains("\n  \"bbox\": {"), meta);
     }
+  }
+
+  @Test
+  void getOfMoreIndicesThanOneCallTakesWritesThemAll() throws Exception {
+    // 224x224 with depth: 37 per GetSamples call; 40 were INVALID_ARGUMENT.
+    String list = String.join(",", LongStream.range(0, 40)
+        .mapToObj(i -> String.valueOf(i * 9_973)).toList());
+    Path many = out.resolveSibling("many");
+    String[] r = run("get", "--target", target, "--indices", list, "--outputs", "mask", "--out",
+        many.toString());
+    assertEquals("0", r[0], r[2]);
+    assertEquals(40, r[1].lines().count(), r[1]);
+    assertTrue(Files.exists(many.resolve((39 * 9_973) + "_mask.png")));
   }
 
   @Test
