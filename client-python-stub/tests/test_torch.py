@@ -270,8 +270,10 @@ def test_a_state_loaded_after_persistent_workers_started_is_refused(server):
     with pytest.raises(RuntimeError, match="after this loader's persistent workers started"):
         list(loader)
     # A plain persistent DataLoader has no such check in the consumer: its worker refuses.
+    # (Spawned: a worker forked from this process, which has used gRPC, failed once in a full
+    # run with "Socket operation on non-socket", gRPC's fork hazard that README warns of.)
     plain = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=1,
-                                        persistent_workers=True, multiprocessing_context="fork")
+                                        persistent_workers=True, multiprocessing_context="spawn")
     assert len(list(plain)) == 5, "its first pass resumes the state: 5 of 8 batches left"
     ds.load_state_dict(state)
     with pytest.raises(RuntimeError, match="after this DataLoader worker started"):
