@@ -93,6 +93,17 @@ public final class StatsCalculator {
     return compute(d, seed, selection, outputs, cancelled, n -> { });
   }
 
+  /** Whether {@link #compute} would answer these from its cache (without counting anything). */
+  public boolean cached(Dataset d, long seed, Selection selection, Outputs outputs) {
+    return cache.getIfPresent(key(d, seed, selection, outputs)) != null;
+  }
+
+  private static Key key(Dataset d, long seed, Selection selection, Outputs outputs) {
+    return new Key(d.fingerprint(), seed, selection.start(), selection.end(),
+        selection.stride(), selection.sample(),
+        new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false));
+  }
+
   /**
    * As the other {@code compute}, telling {@code counted} (from the worker threads, so it must
    * be thread-safe) each time a run of samples has been counted; a cached result counts the
@@ -112,8 +123,7 @@ public final class StatsCalculator {
   public Stats compute(Dataset d, long seed, Selection selection, Outputs outputs,
       BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
-    Key key = new Key(d.fingerprint(), seed, selection.start(), selection.end(),
-        selection.stride(), selection.sample(), render);
+    Key key = key(d, seed, selection, outputs);
     Stats hit = histograms == null ? cache.getIfPresent(key) : null;
     if (hit != null) {
       counted.accept(selection.size());

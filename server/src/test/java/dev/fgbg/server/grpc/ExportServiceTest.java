@@ -201,6 +201,12 @@ class ExportServiceTest {
     StatsProgress last = got.get(got.size() - 1);
     assertTrue(last.getFinished() && last.getDone() == 100 && last.getTotal() == 100);
     assertEquals(stub().stats(r), last.getResult());
+    // Asked again: the cached answer has no rate (it read as billions of samples a second).
+    List<StatsProgress> again = new ArrayList<>();
+    stub().statsWithProgress(r).forEachRemaining(again::add);
+    assertEquals(1, again.size());
+    assertEquals(0.0, again.get(0).getSamplesPerSecond());
+    assertEquals(last.getResult(), again.get(0).getResult());
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub()
         .statsWithProgress(StatsRequest.newBuilder().setDataset("nodepth")
             .addOutputs(Output.OUTPUT_DEPTH).build()).hasNext());
