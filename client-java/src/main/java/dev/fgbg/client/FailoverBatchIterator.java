@@ -59,7 +59,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
           throw e;
         }
         String from = replicas.targets().get(replica);
-        current.close();
+        closeCurrent();
         current = null;
         replica = (replica + 1) % replicas.size();
         failovers++;
@@ -113,6 +113,10 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   @Override
   public void close() {
     closed = true;
+    closeCurrent();
+  }
+
+  private void closeCurrent() {
     BatchIterator now = current;
     if (now != null) {
       now.close();

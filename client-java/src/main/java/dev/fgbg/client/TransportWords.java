@@ -12,6 +12,7 @@ import io.grpc.Status;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
 /**
@@ -78,33 +79,25 @@ final class TransportWords implements ClientInterceptor {
     return status;
   }
 
+  /** {@code t} and its causes, outermost first. */
+  private static Stream<Throwable> chain(Throwable t) {
+    return Stream.iterate(t, e -> e != null, e -> e.getCause() == e ? null : e.getCause());
+  }
+
   private static boolean named(Throwable t, String simpleName) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e.getClass().getSimpleName().equals(simpleName)) {
-        return true;
-      }
-    }
-    return false;
+    return chain(t).anyMatch(e -> e.getClass().getSimpleName().equals(simpleName));
   }
 
   private static boolean has(Throwable t, Class<? extends Throwable> type) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (type.isInstance(e)) {
-        return true;
-      }
-    }
-    return false;
+    return chain(t).anyMatch(type::isInstance);
   }
 
   /** The innermost cause's message (the one that says what happened), else {@code said}. */
   private static String causeOr(Throwable t, String said) {
-    String found = null;
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e.getMessage() != null && !e.getMessage().isBlank()) {
-        found = e.getClass().getSimpleName() + ": " + e.getMessage().lines().findFirst()
-            .orElse("");
-      }
-    }
-    return found != null ? found : said;
+    return chain(t).filter(e -> e.getMessage() != null && !e.getMessage().isBlank())
+        .reduce((outer, inner) -> inner)
+        .map(e -> e.getClass().getSimpleName() + ": " + e.getMessage().lines().findFirst()
+            .orElse(""))
+        .orElse(said);
   }
 }

@@ -5,7 +5,6 @@ import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
-import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.OptionValueException;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.ui.UiOptions;
@@ -71,16 +70,14 @@ public final class Main implements Callable<Integer> {
     return cl.execute(args);
   }
 
-  /** An option's refusal named by the flag that set it ({@code maxStreams}: --max-streams). */
+  /**
+   * An option's refusal named by the flag that set it ({@code maxStreams}: --max-streams). The
+   * budget's own flag, in MiB, is checked before its option is built ({@code LoadFlags}).
+   */
   static String asFlag(OptionValueException e) {
     String flag = "--" + e.field().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     String value = e.value() instanceof Duration d ? Durations.words(d) : String.valueOf(e.value());
-    if (e.field().equals("memoryBudgetBytes")) {
-      flag = "--memory-budget-mb";
-      value = String.valueOf(((Number) e.value()).longValue() >> 20);
-    }
-    return flag + " " + value + " " + e.rule().replace(" " + LoadOptions.MIN_BUDGET_BYTES,
-        " 1");
+    return flag + " " + value + " " + e.rule();
   }
 
   /** The options {@code args} make (for tests and tools); throws on a bad value. */

@@ -72,7 +72,7 @@ final class DatasetFactory {
   record FolderSettings(String name, Spec spec, FolderDataset.MaskFrom maskFrom,
       FolderDataset.OnBadFile onBadFile) {
     String who() {
-      return "dataset '" + name + "'";
+      return DatasetFactory.who(name);
     }
   }
 
@@ -87,7 +87,7 @@ final class DatasetFactory {
     if (name.equals(BUILTIN)) {
       throw FgbgException.invalidConfig("dataset name 'builtin' is reserved for the built-in world");
     }
-    String who = "dataset '" + name + "'";
+    String who = who(name);
     if (c.getBg().isEmpty() || c.getFg().isEmpty()) {
       throw FgbgException.invalidConfig(who + " needs both " + names.of("bg") + " and "
           + names.of("fg") + " folders");
@@ -118,6 +118,11 @@ final class DatasetFactory {
     return new FolderSettings(name, spec, maskFrom, onBadFile);
   }
 
+  /** How messages name a folder dataset. */
+  private static String who(String name) {
+    return "dataset '" + name + "'";
+  }
+
   /** What is wrong with the depth settings, or null. */
   static String depthProblem(String model, String weights, String mode,
       SettingNames names) {
@@ -131,13 +136,12 @@ final class DatasetFactory {
     };
   }
 
-  /** The dataset, with model depth when a model is named (teacher or layered). */
+  /**
+   * The dataset, with model depth when a model is named (teacher or layered). The depth
+   * settings were checked with the rest ({@link #settings}, {@code BuiltinConfig}).
+   */
   static Dataset withDepth(String name, AssetSet assets, Spec spec, String model, String weights,
       String mode, DepthModels models) {
-    String problem = depthProblem(model, weights, mode, SettingNames.FLAGS);
-    if (problem != null) {
-      throw FgbgException.invalidConfig(problem);
-    }
     if (model.isEmpty()) {
       return new Dataset(name, assets, spec);
     }
@@ -149,10 +153,6 @@ final class DatasetFactory {
     return spec.position() == Spec.Position.DEPTH
         ? new Dataset(name, assets, spec, runtime.teacher(), runtime.backgroundDepths(assets))
         : new Dataset(name, assets, spec, runtime.teacher());
-  }
-
-  static Spec spec(String name, FolderDatasetConfig c) {
-    return specOf("dataset '" + name + "'", c, SettingNames.FLAGS);
   }
 
   /**
