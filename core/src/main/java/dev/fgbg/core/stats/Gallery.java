@@ -129,8 +129,10 @@ public final class Gallery {
     }
     int w = d.spec().width();
     int h = d.spec().height();
-    int cols = (d.hasDepth() ? 3 : 2) + (background ? 1 : 0) + (instances ? 1 : 0);
-    int s = scale(w, h, cols);
+    int outputs = d.hasDepth() ? 3 : 2;
+    int cols = outputs + (background ? 1 : 0) + (instances ? 1 : 0);
+    // The caption fits over image | mask (| depth): cells keep their scale when a column is added.
+    int s = scale(w, h, outputs);
     int cw = w * s;
     int ch = h * s;
     long rowPixels = ((long) cols * cw + (cols + 2) * GAP + BAR + 64) * (ch + CAPTION + GAP);
@@ -235,9 +237,9 @@ public final class Gallery {
     String unit = units.equals("metres") ? " m" : "";
     int lx = x + BAR + GAP;
     PixelFont.draw(out, lx, top, label(near) + unit, 0xE0E0E0);
-    PixelFont.draw(out, lx, (top + bottom) / 2 - 5, label(DepthColors.at(0.5, near, far))
-        + unit, 0xE0E0E0);
-    PixelFont.draw(out, lx, bottom - 10, label(far) + unit, 0xE0E0E0);
+    PixelFont.draw(out, lx, (top + bottom - PixelFont.HEIGHT) / 2,
+        label(DepthColors.at(0.5, near, far)) + unit, 0xE0E0E0);
+    PixelFont.draw(out, lx, bottom - PixelFont.HEIGHT, label(far) + unit, 0xE0E0E0);
   }
 
   private static String label(double v) {

@@ -28,9 +28,10 @@ final class InstanceCell {
         continue; // nothing of it shows
       }
       String name = labels.get(classic ? info.fgLabel() : instances.get(k).label());
-      int tx = x + x0 * s + 1;
+      String text = PixelFont.fit(name, w * s - 2);
+      // Over the box's left corner, moved left as far as the name needs to stay in the cell.
+      int tx = Math.min(x + x0 * s + 1, x + w * s - 1 - PixelFont.width(text));
       int ty = y + y0 * s + 1;
-      String text = PixelFont.fit(name, w * s - x0 * s - 2);
       // A dark outline keeps the caption readable on any colour.
       for (int d = -1; d <= 1; d += 2) {
         PixelFont.draw(out, tx + d, ty, text, 0x000000);

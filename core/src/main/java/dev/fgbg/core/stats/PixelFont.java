@@ -1,36 +1,34 @@
 package dev.fgbg.core.stats;
 
 import java.awt.image.BufferedImage;
-import java.util.Locale;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * A 3×5 pixel font for captions and bar labels, drawn at 2× (no system fonts needed on a
- * headless server): digits, lower-case letters (upper case is drawn as lower), space and {@code = . - _ / : , ( ) ' + #};
- * anything else is drawn as '?'.
+ * A 5×9 pixel font for captions and bar labels, drawn at 2× (no system fonts needed on a
+ * headless server): every printable ASCII character, upper and lower case, with descenders.
+ * Accented letters are drawn without their accents; anything else is drawn as '?'. The glyphs
+ * are drawn as text in {@code pixel-font.txt} beside this class.
  */
 final class PixelFont {
-  private static final String CHARS = "0123456789bfgiklp= .macdehjnoqrstuvwxyz-_/:,()'+#?";
-  // Each glyph: 5 rows of 3 bits, top row first.
-  private static final int[][] GLYPHS = {
-      {7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
-      {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 2, 2}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7},
-      {4, 4, 7, 5, 7}, {3, 4, 6, 4, 4}, {7, 5, 7, 1, 6}, {2, 0, 2, 2, 2}, {4, 5, 6, 5, 5},
-      {2, 2, 2, 2, 2}, {7, 5, 7, 4, 4}, {0, 7, 0, 7, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 2},
-      {0, 0, 6, 7, 5},
-      // a c d e h j n o q r s t u v w x y z
-      {0, 3, 5, 5, 3}, {0, 0, 7, 4, 7}, {1, 1, 7, 5, 7}, {7, 5, 7, 4, 7}, {4, 4, 7, 5, 5},
-      {1, 0, 1, 5, 7}, {0, 0, 6, 5, 5}, {0, 0, 7, 5, 7}, {7, 5, 7, 1, 1}, {0, 0, 7, 4, 4},
-      {3, 4, 2, 1, 6}, {2, 7, 2, 2, 3}, {0, 0, 5, 5, 7}, {0, 0, 5, 5, 2}, {0, 0, 5, 7, 7},
-      {0, 0, 5, 2, 5}, {5, 5, 7, 1, 6}, {7, 1, 2, 4, 7},
-      // - _ / : , ( ) ' + # ?
-      {0, 0, 7, 0, 0}, {0, 0, 0, 0, 7}, {1, 1, 2, 4, 4}, {0, 2, 0, 2, 0}, {0, 0, 0, 2, 4},
-      {1, 2, 2, 2, 1}, {4, 2, 2, 2, 4}, {2, 2, 0, 0, 0}, {0, 2, 7, 2, 0}, {5, 7, 5, 7, 5},
-      {7, 1, 2, 0, 2}};
+  private static final int COLS = 5;
+  private static final int ROWS = 9;
   private static final int SCALE = 2;
+  private static final char FIRST = ' ';
+  private static final char LAST = '~';
+  /** Per character from {@link #FIRST}: ROWS rows of COLS bits, the leftmost column highest. */
+  private static final int[][] GLYPHS = load();
   /** Pixels one character takes across. */
-  static final int ADVANCE = 4 * SCALE;
+  static final int ADVANCE = (COLS + 1) * SCALE;
   /** Pixels a line of text takes down. */
-  static final int HEIGHT = 5 * SCALE;
+  static final int HEIGHT = ROWS * SCALE;
 
   private PixelFont() {}
 
@@ -47,12 +45,11 @@ final class PixelFont {
 
   static void draw(BufferedImage img, int x, int y, String text, int rgb) {
     int cx = x;
-    for (char ch : text.toLowerCase(Locale.ROOT).toCharArray()) {
-      int g = CHARS.indexOf(ch);
-      int[] glyph = GLYPHS[g >= 0 ? g : CHARS.length() - 1];
-      for (int row = 0; row < 5; row++) {
-        for (int col = 0; col < 3; col++) {
-          if ((glyph[row] & (4 >> col)) != 0) {
+    for (int i = 0; i < text.length(); i++) {
+      int[] glyph = GLYPHS[index(text.charAt(i))];
+      for (int row = 0; row < ROWS; row++) {
+        for (int col = 0; col < COLS; col++) {
+          if ((glyph[row] & (1 << (COLS - 1 - col))) != 0) {
             fill(img, cx + col * SCALE, y + row * SCALE, rgb);
           }
         }
@@ -61,13 +58,56 @@ final class PixelFont {
     }
   }
 
+  /** The glyph of {@code ch}: itself, its letter without an accent, or '?'. */
+  private static int index(char ch) {
+    if (ch < FIRST || ch > LAST) {
+      String bare = Normalizer.normalize(String.valueOf(ch), Normalizer.Form.NFD);
+      ch = bare.charAt(0) >= FIRST && bare.charAt(0) <= LAST ? bare.charAt(0) : '?';
+    }
+    return ch - FIRST;
+  }
+
   private static void fill(BufferedImage img, int x, int y, int rgb) {
     for (int dy = 0; dy < SCALE; dy++) {
       for (int dx = 0; dx < SCALE; dx++) {
-        if (x + dx < img.getWidth() && y + dy < img.getHeight()) {
+        if (x + dx >= 0 && y + dy >= 0 && x + dx < img.getWidth()
+            && y + dy < img.getHeight()) {
           img.setRGB(x + dx, y + dy, rgb);
         }
       }
     }
+  }
+
+  private static int[][] load() {
+    int[][] glyphs = new int[LAST - FIRST + 1][];
+    try (InputStream in = PixelFont.class.getResourceAsStream("pixel-font.txt");
+        BufferedReader r = new BufferedReader(new InputStreamReader(in,
+            StandardCharsets.US_ASCII))) {
+      List<String> lines = new ArrayList<>();
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (!line.startsWith("//")) {
+          lines.add(line);
+        }
+      }
+      for (int i = 0; i < lines.size(); i += ROWS + 1) {
+        int[] rows = new int[ROWS];
+        for (int row = 0; row < ROWS; row++) {
+          String bits = lines.get(i + 1 + row);
+          for (int col = 0; col < COLS; col++) {
+            rows[row] = rows[row] << 1 | (bits.charAt(col) == '#' ? 1 : 0);
+          }
+        }
+        glyphs[lines.get(i).charAt(1) - FIRST] = rows;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (int g = 0; g < glyphs.length; g++) {
+      if (glyphs[g] == null) {
+        throw new IllegalStateException("pixel-font.txt has no glyph for '" + (char) (FIRST + g)
+            + "'");
+      }
+    }
+    return glyphs;
   }
 }

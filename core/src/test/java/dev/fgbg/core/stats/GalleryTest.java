@@ -82,18 +82,19 @@ class GalleryTest {
     long[] rows = {3, 77};
     BufferedImage g = Gallery.render(d, 5, rows);
     RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
-    int rowH = 96 + CAPTION + GAP;
+    int cell = 32 * Gallery.scale(32, 32, 3);
+    int rowH = cell + CAPTION + GAP;
     for (int row = 0; row < rows.length; row++) {
       SampleInfo info = r.infos()[row];
       String labels = d.assets().backgroundLabels().get(info.bgLabel()) + " / "
           + d.assets().foregroundLabels().get(info.fgLabel());
       BufferedImage expected = new BufferedImage(g.getWidth(), PixelFont.HEIGHT,
           BufferedImage.TYPE_INT_RGB);
-      PixelFont.draw(expected, GAP, 0, PixelFont.fit(labels, 3 * 96 + 2 * GAP), 0xB0B0B0);
+      PixelFont.draw(expected, GAP, 0, PixelFont.fit(labels, 3 * cell + 2 * GAP), 0xB0B0B0);
       int y0 = GAP + row * rowH + 4 + PixelFont.HEIGHT;
       int lit = 0;
       for (int y = 0; y < PixelFont.HEIGHT; y++) {
-        for (int x = 0; x < 3 * 96 + 3 * GAP; x++) {
+        for (int x = 0; x < 3 * cell + 3 * GAP; x++) {
           int want = expected.getRGB(x, y) & 0xffffff;
           assertEquals(want == 0 ? 0x202020 : want, g.getRGB(x, y0 + y) & 0xffffff,
               "row " + row + " (" + labels + ") at " + x + "," + y);
@@ -125,11 +126,12 @@ class GalleryTest {
     assertEquals(plain[1], scale[1], "the far end does not");
     BufferedImage g = Gallery.render(specked, 5, rows);
     int[] colours = DepthColors.colorize(all, scale[0], scale[1]);
+    int s = Gallery.scale(32, 32, 3);
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * (96 + CAPTION + GAP) + CAPTION;
+      int top = GAP + row * (32 * s + CAPTION + GAP) + CAPTION;
       for (int p : new int[] {0, 500, 1023}) {
-        assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * 96 + (p % 32) * 3,
-            top + (p / 32) * 3) & 0xffffff, "row " + row + " pixel " + p);
+        assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * 32 * s + (p % 32) * s,
+            top + (p / 32) * s) & 0xffffff, "row " + row + " pixel " + p);
       }
     }
   }
@@ -150,11 +152,15 @@ class GalleryTest {
     long[] rows = {3, 77};
     BufferedImage g = Gallery.render(d, 5, rows);
     int s = Gallery.scale(32, 32, 3);
-    assertEquals(3, s, "32 px cells drawn at 96 px");
-    assertEquals(rows.length * (96 + CAPTION + GAP) + GAP, g.getHeight());
+    assertTrue(32 * s >= Gallery.MIN_CELL, "32 px cells drawn at least " + Gallery.MIN_CELL);
+    assertTrue(3 * 32 * s + 2 * GAP >= PixelFont.width("i=0000000 bg=000 fg=000 flip=0 k=00"),
+        "the widest caption fits over the cells");
+    assertTrue(3 * 32 * (s - 1) + 2 * GAP < PixelFont.width("i=0000000 bg=000 fg=000 flip=0 k=00"),
+        "no larger than that takes");
+    assertEquals(rows.length * (32 * s + CAPTION + GAP) + GAP, g.getHeight());
     RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * (96 + CAPTION + GAP) + CAPTION;
+      int top = GAP + row * (32 * s + CAPTION + GAP) + CAPTION;
       for (int[] p : new int[][] {{0, 0}, {17, 9}, {31, 31}}) {
         int o = (row * 32 * 32 + p[1] * 32 + p[0]) * 3;
         int rgb = ((r.images()[o] & 0xff) << 16) | ((r.images()[o + 1] & 0xff) << 8)
@@ -166,7 +172,7 @@ class GalleryTest {
         }
       }
     }
-    assertEquals(5, Gallery.scale(32, 32, 2), "two columns: wide enough for the caption");
+    assertTrue(Gallery.scale(32, 32, 2) > s, "two columns: wider cells for the caption");
     assertEquals(1, Gallery.scale(224, 224, 3));
   }
 
@@ -178,12 +184,13 @@ class GalleryTest {
     float[] all = depth(d, rows);
     float[] range = DepthColors.quantileRange(all, 0.01, 0.99);
     int[] colours = DepthColors.colorize(all, range[0], range[1]);
-    int cell = 96;
+    int s = Gallery.scale(32, 32, 3);
+    int cell = 32 * s;
     for (int row = 0; row < rows.length; row++) {
       int top = GAP + row * (cell + CAPTION + GAP) + CAPTION;
       for (int p : new int[] {0, 500, 1023}) {
-        assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * cell + (p % 32) * 3,
-            top + (p / 32) * 3) & 0xffffff, "row " + row + " pixel " + p);
+        assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * cell + (p % 32) * s,
+            top + (p / 32) * s) & 0xffffff, "row " + row + " pixel " + p);
       }
     }
     int barX = 4 * GAP + 3 * cell;
@@ -191,7 +198,7 @@ class GalleryTest {
     assertEquals(DepthColors.ramp(1), g.getRGB(barX + 2, g.getHeight() - GAP - 1) & 0xffffff,
         "far at the bottom");
     boolean labelled = false;
-    for (int y = GAP + CAPTION; y < GAP + CAPTION + 10; y++) {
+    for (int y = GAP + CAPTION; y < GAP + CAPTION + PixelFont.HEIGHT; y++) {
       for (int x = barX + 16; x < g.getWidth(); x++) {
         labelled |= (g.getRGB(x, y) & 0xffffff) == 0xE0E0E0;
       }
