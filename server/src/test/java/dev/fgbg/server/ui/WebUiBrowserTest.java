@@ -340,6 +340,9 @@ class WebUiBrowserTest {
         .getAsString());
     assertEquals("480", browser.eval("document.querySelector('.size').textContent")
         .getAsString());
+    assertEquals("random", browser.eval("[...document.querySelectorAll('.kv tr')].find(r => "
+        + "r.children[0].textContent === 'position').children[1].textContent").getAsString(),
+        "the spec's position as a config file spells it, not POSITION_RANDOM");
     browser.screenshot(SHOTS.resolve("datasets.png"));
 
     Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()

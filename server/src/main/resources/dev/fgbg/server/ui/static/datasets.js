@@ -11,9 +11,16 @@ function labelChips(d, labels, filter) {
       l.name, el('b', {}, l.count))));
 }
 
+// An enum as a config file spells it: position POSITION_GROUND reads "ground".
+function specValue(k, v) {
+  if (typeof v === 'object') return JSON.stringify(v);
+  const prefix = `${k.toUpperCase()}_`;
+  return typeof v === 'string' && v.startsWith(prefix) ? v.slice(prefix.length).toLowerCase() : String(v);
+}
+
 function specTable(spec) {
   return el('table', { class: 'kv' }, Object.entries(spec).map(([k, v]) =>
-    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, typeof v === 'object' ? JSON.stringify(v) : String(v)))));
+    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, specValue(k, v)))));
 }
 
 function card(d) {
