@@ -32,7 +32,7 @@ import java.util.Set;
  * can be holding a channel on a file that is gone, ready to lock it beside a newer one.
  */
 public final class DestinationLock implements AutoCloseable {
-  static final String LOCKS = ".fgbg-locks";
+  public static final String LOCKS = ".fgbg-locks";
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";
