@@ -66,3 +66,14 @@ def int_args(**values: Any) -> Dict[str, int]:
     """The keyword arguments as ints (each checked, named by its keyword), e.g. request fields:
     ``pb.StatsRequest(**int_args(seed=seed, start=start, end=end))``."""
     return {name: integer(value, name) for name, value in values.items()}
+
+
+def sample_count(sample: Any) -> int:
+    """A selection's `sample` as its request field: None (all samples) is 0. 0 or less is
+    refused: on the wire 0 means all samples, which `sample=0` would silently ask for."""
+    if sample is None:
+        return 0
+    n = integer(sample, "sample")
+    if n < 1:
+        raise ValueError("sample=%d must be at least 1; leave it out (None) for all samples" % n)
+    return n

@@ -14,7 +14,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _shm_path, _streams, replicas, shm  # noqa: E402
-from ._checks import int_args, integers  # noqa: E402
+from ._checks import int_args, integers, sample_count  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
@@ -181,11 +181,12 @@ class Client:
                seed: int = 0, start: int = 0, end: int = 0,
                outputs: Optional[Iterable[str]] = None, overwrite: bool = False,
                shard_size: int = 0, jpeg_quality: int = 0, depth_npy: bool = False,
-               progress: bool = True, stride: int = 0, sample: int = 0) -> Any:
+               progress: bool = True, stride: int = 0, sample: Optional[int] = None) -> Any:
         """Writes a selection to files under the server's export root: indices [start, end)
-        (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` > 0,
-        a uniform random subset of that many drawn from `seed` (in index order). Returns the final
-        ExportProgress (manifest path, digest: that of GetSamples of the same indices). Resumes
+        (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` (at
+        least 1; None: all of them), a uniform random subset of that many drawn from `seed` (in
+        index order). Returns the final ExportProgress (manifest path, digest: that of GetSamples
+        of the same indices). Resumes
         an earlier run of the same export. Shows a tqdm bar when tqdm is installed and progress
         is on, else plain lines."""
         if format not in FORMATS:
@@ -194,7 +195,7 @@ class Client:
                                format=FORMATS[format], destination=destination,
                                overwrite=overwrite, depth_npy=depth_npy,
                                **int_args(seed=seed, start=start, end=end, stride=stride,
-                                          sample=sample, shard_size=shard_size,
+                                          sample=sample_count(sample), shard_size=shard_size,
                                           jpeg_quality=jpeg_quality))
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, Progress("export " + destination, "export")
@@ -205,17 +206,18 @@ class Client:
 
     def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
               outputs: Optional[Iterable[str]] = None, progress: bool = True, stride: int = 0,
-              sample: int = 0) -> Stats:
+              sample: Optional[int] = None) -> Stats:
         """Per-channel mean/std over a selection (as `export` takes it: [start, end), `stride`,
-        a random `sample` drawn from `seed`): image and mask on [0, 1], depth in metres. Exact
-        for the selection; over a random sample each channel's `standard_error` says how far its
-        mean may be from the mean of the range it was drawn from (`Stats.population`).
-        `outputs` (any of image, mask, depth, background, background_depth; default: the first
-        three) limits what is computed: image statistics never
-        wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a line
-        at the end) shows samples counted and the ETA."""
+        a random `sample` of at least 1, None for all, drawn from `seed`): image and mask on
+        [0, 1], depth in metres. Exact for the selection; over a random sample each channel's
+        `standard_error` says how far its mean may be from the mean of the range it was drawn
+        from (`Stats.population`). `outputs` (any of image, mask, depth, background,
+        background_depth; default: the first three) limits what is computed: image statistics
+        never wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a
+        line at the end) shows samples counted and the ETA."""
         req = pb.StatsRequest(dataset=dataset, **int_args(seed=seed, start=start, end=end,
-                                                          stride=stride, sample=sample),
+                                                          stride=stride),
+                              sample=sample_count(sample),
                               outputs=output_enums(outputs, ("image", "mask", "depth",
                                                              "background", "background_depth")))
         last = self._progress_call(self._stub.StatsWithProgress(
@@ -243,7 +245,7 @@ class Client:
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
-                end: int = 0, stride: int = 0, sample: int = 0,
+                end: int = 0, stride: int = 0, sample: Optional[int] = None,
                 backgrounds: bool = False, instances: bool = False) -> bytes:
         """PNG bytes of an image | mask | depth grid (image | background | mask | depth with
         `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
@@ -254,7 +256,7 @@ class Client:
                                 indices=[] if indices is None else integers(indices, "indices"),
                                 backgrounds=backgrounds, instances=instances,
                                 **int_args(seed=seed, count=count, start=start, end=end,
-                                           stride=stride, sample=sample))
+                                           stride=stride), sample=sample_count(sample))
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:

@@ -96,6 +96,20 @@ def test_client_calls_check_indices_and_integer_arguments_before_calling():
     fgbg.Client(NOWHERE, rank=np.int64(1), ring_slots=np.int32(4)).close()
 
 
+def test_a_sample_of_zero_or_less_is_refused_naming_it_not_taken_as_all():
+    """On the wire sample 0 means all samples; sample=0 asked for a subset of none and silently
+    got all of them. Left out (None) is all; 0 or less is a ValueError before any call."""
+    with fgbg.Client(NOWHERE) as c:
+        for n in (0, -3, np.int64(0)):
+            message = r"^sample=%d must be at least 1; leave it out \(None\) for all samples$" % n
+            with pytest.raises(ValueError, match=message):
+                c.stats(sample=n)
+            with pytest.raises(ValueError, match=message):
+                c.export("x", sample=n)
+            with pytest.raises(ValueError, match=message):
+                c.gallery(sample=n)
+
+
 def test_failover_streams_and_resume_points_check_their_integers_when_made():
     for name, value in (("rank", 1.5), ("world_size", "2"), ("start_batch", 1.0),
                         ("limit", False), ("batch_size", 64.0), ("seed", "1"), ("epoch", 2.5),

@@ -76,12 +76,8 @@ final class HadoopStore implements ExportStore {
   /** The store at {@code uri} (a folder, created when written), tagging temporaries by tag. */
   static HadoopStore open(Settings settings, String uri, String tag) throws IOException {
     Configuration conf = settings.conf();
-    Path base = new Path(URI.create(uri));
-    FileSystem fs = base.getFileSystem(conf);
-    if (fs instanceof LocalFileSystem checksummed) {
-      fs = checksummed.getRawFileSystem();
-    }
-    Path qualified = fs.makeQualified(base);
+    FileSystem fs = fileSystem(conf, uri);
+    Path qualified = fs.makeQualified(new Path(URI.create(uri)));
     ConfinedFolder local = null;
     if (fs instanceof RawLocalFileSystem) {
       var dir = Paths.get(qualified.toUri());
@@ -90,6 +86,18 @@ final class HadoopStore implements ExportStore {
     }
     return new HadoopStore(fs, FileContext.getFileContext(qualified.toUri(), conf), qualified,
         tag, local);
+  }
+
+  /** The qualified URI of {@code uri} when it names a local folder (file://), else null. */
+  static URI localFolder(Settings settings, String uri) throws IOException {
+    FileSystem fs = fileSystem(settings.conf(), uri);
+    return fs instanceof RawLocalFileSystem ? fs.makeQualified(new Path(URI.create(uri))).toUri()
+        : null;
+  }
+
+  private static FileSystem fileSystem(Configuration conf, String uri) throws IOException {
+    FileSystem fs = new Path(URI.create(uri)).getFileSystem(conf);
+    return fs instanceof LocalFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
   }
 
   private Path at(String path) {

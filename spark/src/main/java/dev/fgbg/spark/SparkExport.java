@@ -10,6 +10,7 @@ import dev.fgbg.core.export.Exporter;
 import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * destination's manifest, and hands one shard to each task; each task renders, encodes and
  * writes its shard through fgbg-core onto the destination (see {@link ExportTask}) and returns
  * the shard's record; the driver then writes the final tables and manifest.json, whose digest
- * is the {@code stream} digest of the range, and clears what tasks left behind.
+ * is the {@code stream} digest of the range, and clears what tasks left behind. The driver holds
+ * the destination's lock throughout (see {@link JobLock}).
  */
 final class SparkExport {
   /** Called after each chunk a task writes; tests inject a failure here. */
@@ -70,7 +72,9 @@ final class SparkExport {
     try (DepthRuntimes driverModels = SparkJobs.driverModels(r.source())) {
       Dataset d = r.source().build(driverModels);
       ExportJob job = r.job(d); // every setting checked before anything is made at the dest
-      return run(sc, r, executorSource, hook, d, job, settings, t0);
+      try (Closeable lock = JobLock.take(settings, r.dest())) {
+        return run(sc, r, executorSource, hook, d, job, settings, t0);
+      }
     }
   }
 

@@ -4,7 +4,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Which samples export, stats and gallery cover: a range, a stride, a seeded random subset
- * (drawn from --seed). Unset values are 0, which the server reads as its defaults.
+ * (drawn from --seed). Unset values are 0, which the server reads as its defaults; so a
+ * --sample of 0 (or less) is refused here rather than silently meaning all samples.
  */
 final class SelectionFlags {
   @Option(names = "--range", description = "A:B (B exclusive). Default: the whole dataset.")
@@ -14,9 +15,22 @@ final class SelectionFlags {
       + "Default: 1.")
   long stride;
 
-  @Option(names = "--sample", description = "A uniform random subset of N samples of the "
-      + "(strided) range, drawn from --seed, visited in index order. Default: all of them.")
-  long sample;
+  @Option(names = "--sample", description = "A uniform random subset of N (at least 1) "
+      + "samples of the (strided) range, drawn from --seed, visited in index order. Default (left "
+      + "out): all of them.")
+  Long sample;
+
+  /** --sample as the request field: 0 (all samples) when left out. */
+  long sample() {
+    if (sample == null) {
+      return 0;
+    }
+    if (sample < 1) {
+      throw new IllegalArgumentException("--sample " + sample + " must be at least 1; leave it "
+          + "out for all samples");
+    }
+    return sample;
+  }
 
   /** {start, end} of --range, {0, 0} (the whole dataset) when not given. */
   long[] range() {

@@ -22,8 +22,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -238,6 +240,26 @@ class FgbgCliTest {
     assertEquals("1", bad[0]);
     assertTrue(bad[2].contains("INVALID_ARGUMENT: sample 500 is more than the 120 samples of "
         + "range 0:120"), bad[2]);
+  }
+
+  @Test
+  void aSampleOfZeroIsRefusedNamingTheFlagNotTakenAsAll() {
+    Map<String, List<String>> verbs = Map.of("stats", List.of(),
+        "export", List.of("--dest", "zero", "--format", "npy"),
+        "gallery", List.of("--out", out.resolve("z.png").toString()));
+    for (String verb : verbs.keySet()) {
+      for (String n : List.of("0", "-3")) {
+        List<String> args = new ArrayList<>(List.of(verb, "--target", target, "--dataset",
+            "tiny", "--sample", n));
+        args.addAll(verbs.get(verb));
+        String[] r = run(args.toArray(String[]::new));
+        assertEquals("1", r[0], verb + " " + n + ": " + r[2]);
+        assertEquals("fgbg: error: --sample " + n + " must be at least 1; leave it out for all "
+            + "samples", r[2].trim(), verb);
+      }
+      String[] help = run(verb, "--help");
+      assertTrue(help[1].replaceAll("\\s+", " ").contains("N (at least 1) samples"), help[1]);
+    }
   }
 
   @Test

@@ -26,10 +26,13 @@ import java.util.Set;
  * holds the root's guard file, after checking that no export running anywhere (the lock files
  * held) is at, above or below its destination and that no folder above it is an export. A
  * lock file is never opened twice in one process: closing a second channel on a file would drop
- * the process's lock on it, so this process's own locks are checked from memory.
+ * the process's lock on it, so this process's own locks are checked from memory. A lock file is
+ * deleted when its lock is let go, and an unheld one (its process died) when a taker meets it,
+ * both under the guard: takers open lock files only while they hold the guard, so no process
+ * can be holding a channel on a file that is gone, ready to lock it beside a newer one.
  */
-final class DestinationLock implements AutoCloseable {
-  static final String LOCKS = ".fgbg-locks";
+public final class DestinationLock implements AutoCloseable {
+  public static final String LOCKS = ".fgbg-locks";
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";
@@ -40,12 +43,34 @@ final class DestinationLock implements AutoCloseable {
   private final String dest;
   private final FileChannel channel;
   private final FileLock lock;
+  /** The root's handle, which the lock closes when it opened it ({@link #take}). */
+  private ConfinedFolder top;
+  private boolean ownsTop;
 
   private DestinationLock(Path root, String dest, FileChannel channel, FileLock lock) {
     this.root = root;
     this.dest = dest;
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /**
+   * The lock of {@code destination} (inside {@code root}) for a writer that is no
+   * {@link Exporter} (the Spark driver); refused as {@link #acquire} refuses, naming
+   * {@code asked}. The root stays open until the lock is closed.
+   */
+  public static DestinationLock take(ExportRoot root, String destination, String asked)
+      throws IOException {
+    Path dest = root.resolve(destination);
+    ConfinedFolder top = ConfinedFolder.open(root.path());
+    try {
+      DestinationLock l = acquire(top, root, dest, asked);
+      l.ownsTop = true;
+      return l;
+    } catch (IOException | RuntimeException e) {
+      top.close();
+      throw e;
+    }
   }
 
   /**
@@ -67,7 +92,8 @@ final class DestinationLock implements AutoCloseable {
           refuseIfNear(other, rel, asked);
         }
         refuseIfInsideAnExport(top, rel, asked);
-        DestinationLock l = take(top, root.path(), rel, asked);
+        DestinationLock l = lockFile(top, root.path(), rel, asked);
+        l.top = top;
         mine.put(rel, l);
         return l;
       }
@@ -78,8 +104,8 @@ final class DestinationLock implements AutoCloseable {
     return LOCKS + "/" + Sha256.hex(rel.getBytes(StandardCharsets.UTF_8)) + SUFFIX;
   }
 
-  private static DestinationLock take(ConfinedFolder top, Path root, String rel, String asked)
-      throws IOException {
+  private static DestinationLock lockFile(ConfinedFolder top, Path root, String rel,
+      String asked) throws IOException {
     FileChannel ch = top.channel(file(rel), StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
     try {
@@ -122,8 +148,9 @@ final class DestinationLock implements AutoCloseable {
   private static String heldBy(ConfinedFolder top, String f) throws IOException {
     try (FileChannel ch = top.channel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       FileLock probe = ch.tryLock();
-      if (probe != null) {
-        probe.release(); // no export holds it
+      if (probe != null) { // no export holds it: its process died before deleting it
+        top.deleteTree(f);
+        probe.release();
         return null;
       }
       // The holder wrote the name before it let go of the guard: it is whole.
@@ -182,11 +209,26 @@ final class DestinationLock implements AutoCloseable {
         mine.remove(dest);
       }
       try {
-        channel.truncate(0); // an unheld lock file names nothing and takes no space
+        channel.truncate(0); // an unheld lock file names nothing, should it outlive us
+        deleteFile();
         lock.release();
       } finally {
-        channel.close();
+        try {
+          channel.close();
+        } finally {
+          if (ownsTop) {
+            top.close();
+          }
+        }
       }
+    }
+  }
+
+  /** Deletes the lock file, still locked, under the guard (see the class comment). */
+  private void deleteFile() throws IOException {
+    try (FileChannel guard = top.channel(LOCKS + "/" + GUARD, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock held = guard.lock()) {
+      top.deleteTree(file(dest));
     }
   }
 }

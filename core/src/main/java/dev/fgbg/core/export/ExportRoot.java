@@ -38,9 +38,19 @@ public final class ExportRoot {
     try {
       Files.createDirectories(root);
       this.root = root.toRealPath();
+      makeLockFolder(this.root);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
           + InWords.of(e), e);
+    }
+  }
+
+  /** Made at once: a Spark job writing beneath the root finds the root by it (and locks here). */
+  private static void makeLockFolder(Path root) {
+    try {
+      Files.createDirectory(root.resolve(DestinationLock.LOCKS));
+    } catch (IOException e) {
+      // made before, or not makeable (read-only): the first export's lock says why
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +16,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,27 +115,66 @@ class DestinationLockTest {
         "a folder of other files is no export");
   }
 
-  @Test
-  void anotherProcessHoldingANearbyDestinationIsSeen() throws Exception {
+  /** Another process holding {@code dest}'s lock until its standard input is closed. */
+  private Process held(String dest) throws Exception {
     String classpath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", classpath, HoldDestination.class.getName(), root.path().toString(),
-        "x/y").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        dest).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
+        StandardCharsets.UTF_8));
+    assertEquals("held", out.readLine());
+    return other;
+  }
+
+  private static void letGo(Process other) throws Exception {
+    other.getOutputStream().close();
+    assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, other.exitValue());
+  }
+
+  @Test
+  void anotherProcessHoldingANearbyDestinationIsSeen() throws Exception {
+    Process other = held("x/y");
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
-          StandardCharsets.UTF_8));
-      assertEquals("held", out.readLine());
       refused("x/y", false, "'x/y' is being written by another export right now");
       refused("x", true, "holds 'x/y', which another export is writing right now");
       refused("x/y/z", false, "is inside 'x/y', which another export is writing");
       assertTrue(exporter.run(job("x/z", false), p -> { }, () -> false).getComplete());
     } finally {
-      other.getOutputStream().close();
-      assertTrue(other.waitFor(30, TimeUnit.SECONDS));
+      letGo(other);
     }
-    assertEquals(0, other.exitValue());
     assertTrue(exporter.run(job("x/y", false), p -> { }, () -> false).getComplete(),
         "free once the other process let go");
+  }
+
+  private List<String> lockFiles() throws Exception {
+    try (Stream<Path> s = Files.list(root.path().resolve(DestinationLock.LOCKS))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void lockFilesGoWhenLetGoAndOnesADeadProcessLeftGoAtTheNextTake() throws Exception {
+    exporter.run(job("a", false), p -> { }, () -> false);
+    exporter.run(job("b/c", false), p -> { }, () -> false);
+    assertEquals(List.of(DestinationLock.GUARD), lockFiles(), "no lock file per export kept");
+    Process other = held("x/y");
+    String dead = "0".repeat(64) + ".lock"; // a killed export's: unlocked, naming its folder
+    Files.writeString(root.path().resolve(DestinationLock.LOCKS).resolve(dead), "d");
+    try {
+      assertEquals(3, lockFiles().size(), "the holder's file is there: " + lockFiles());
+      assertTrue(exporter.run(job("d", false), p -> { }, () -> false).getComplete(),
+          "the dead export's folder is no longer in the way");
+      List<String> left = lockFiles();
+      assertEquals(2, left.size(), "the dead one pruned, the holder's kept: " + left);
+      assertFalse(left.contains(dead), left.toString());
+      refused("x/y", false, "'x/y' is being written by another export right now");
+    } finally {
+      letGo(other);
+    }
+    assertEquals(List.of(DestinationLock.GUARD), lockFiles(), "the other process's went too");
+    assertTrue(exporter.run(job("x/y", false), p -> { }, () -> false).getComplete());
   }
 }
