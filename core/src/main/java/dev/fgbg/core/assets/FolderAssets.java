@@ -34,7 +34,17 @@ public final class FolderAssets {
     }
   }
 
+  /** The folders' images, refusing only a cut-out that is transparent everywhere. */
   public static AssetSet load(FolderDataset config, int width, int height) {
+    return load(config, width, height, 1);
+  }
+
+  /**
+   * The folders' images; a cut-out whose alpha never reaches {@code maskAlpha} (the spec's
+   * mask threshold, or 1 with soft masks) is refused like a bad file: every mask of it would be
+   * empty, though its paste shows.
+   */
+  public static AssetSet load(FolderDataset config, int width, int height, int maskAlpha) {
     Problems problems = new Problems();
     // A missing folder does not stop the checks of the other one's files.
     List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
@@ -50,7 +60,7 @@ public final class FolderAssets {
         .mapToObj(i -> background(config, bgFiles.get(i), bgLabels, width, height)).toList();
     List<ImageFile> fgList = fgFiles;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
-        .mapToObj(i -> foreground(config, fgList.get(i), fgLabels)).toList();
+        .mapToObj(i -> foreground(config, fgList.get(i), fgLabels, maskAlpha)).toList();
     // Problems in name order, backgrounds first, so the message does not depend on threads.
     for (Loaded<?> l : bgs) {
       if (l.problem() != null) {
@@ -154,7 +164,7 @@ public final class FolderAssets {
   }
 
   private static Loaded<Foreground> foreground(FolderDataset config, ImageFile file,
-      FolderLabels labels) {
+      FolderLabels labels, int maskAlpha) {
     try {
       ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       byte[] rgba = p.rgba();
@@ -177,9 +187,15 @@ public final class FolderAssets {
         throw FgbgException.invalidConfig("has no alpha channel; give a mask folder "
             + "(--fg-masks DIR, same file names) or --mask-from luminance");
       }
-      if (transparent(rgba)) {
+      int most = maxAlpha(rgba);
+      if (most == 0) {
         throw FgbgException.invalidConfig("is transparent everywhere (its mask is 0 at every "
             + "pixel): the cut-out would paste nothing and every mask of it would be empty");
+      }
+      if (most < maskAlpha) {
+        throw FgbgException.invalidConfig("is faint everywhere: its alpha is at most " + most
+            + ", under the mask threshold " + maskAlpha + ", so it would show in the image but "
+            + "every mask of it would be empty; lower the mask threshold or use soft masks");
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,
@@ -215,13 +231,12 @@ public final class FolderAssets {
         + " (looked for " + same.getFileName() + " and " + png.getFileName() + ")");
   }
 
-  private static boolean transparent(byte[] rgba) {
-    for (int i = 3; i < rgba.length; i += 4) {
-      if (rgba[i] != 0) {
-        return false;
-      }
+  private static int maxAlpha(byte[] rgba) {
+    int most = 0;
+    for (int i = 3; i < rgba.length && most < 255; i += 4) {
+      most = Math.max(most, rgba[i] & 0xff);
     }
-    return true;
+    return most;
   }
 
   private static boolean opaque(ImageFiles.Pixels m) {

@@ -22,7 +22,8 @@ import java.util.Set;
  * a file or folder elsewhere is read where it points); whatever has an image's name but cannot
  * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
  * link, a link loop, a folder that cannot be read, a name that is not valid in the file-name
- * encoding, an image format fgbg does not read. Other files (labels.csv, notes) are ignored.
+ * encoding, an image format fgbg does not read. Other files (labels.csv, notes) are ignored,
+ * and so are hidden files and folders (a name starting with '.').
  */
 final class FolderListing {
   /** Image formats people put in photo folders that fgbg does not read. */
@@ -53,6 +54,9 @@ final class FolderListing {
                 throws IOException {
               // A link to a folder above this one (bg/up -> ..) would list the folders beside
               // it (the cut-outs) as its images before the walk met the loop itself.
+              if (!d.equals(dir) && hidden(d)) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
               if (!d.equals(dir) && real.startsWith(d.toRealPath())) {
                 problems.add(d, "a symbolic link loop (a link to a folder that holds it)");
                 return FileVisitResult.SKIP_SUBTREE;
@@ -62,6 +66,9 @@ final class FolderListing {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (hidden(file)) {
+                return FileVisitResult.CONTINUE;
+              }
               String problem = problem(file, attrs);
               if (problem != null) {
                 problems.add(file, problem);
@@ -98,6 +105,14 @@ final class FolderListing {
     }
     out.sort(Comparator.comparing(ImageFile::name));
     return out;
+  }
+
+  /**
+   * A name starting with '.': what file browsers hide (.thumbnails/, the ._x.jpg a Mac's copy
+   * leaves beside x.jpg) is no one's training image.
+   */
+  private static boolean hidden(Path p) {
+    return p.getFileName().toString().startsWith(".");
   }
 
   /** Why {@code file} (with an image's name) cannot be read as one, or null. */

@@ -59,7 +59,8 @@ final class DatasetFactory {
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
     }
-    AssetSet assets = FolderAssets.load(fd, s.spec().width(), s.spec().height());
+    AssetSet assets = FolderAssets.load(fd, s.spec().width(), s.spec().height(),
+        s.spec().softMask() ? 1 : s.spec().maskThreshold());
     try {
       return withDepth(s.name(), assets, s.spec(), c.getDepthModel(), c.getDepthWeights(),
           c.getDepthMode(), models);

@@ -129,10 +129,10 @@ public final class Gallery {
     }
     int w = d.spec().width();
     int h = d.spec().height();
-    int outputs = d.hasDepth() ? 3 : 2;
-    int cols = outputs + (background ? 1 : 0) + (instances ? 1 : 0);
+    int base = d.hasDepth() ? 3 : 2;
+    int cols = base + (background ? 1 : 0) + (instances ? 1 : 0);
     // The caption fits over image | mask (| depth): cells keep their scale when a column is added.
-    int s = scale(w, h, outputs);
+    int s = scale(w, h, base);
     int cw = w * s;
     int ch = h * s;
     long rowPixels = ((long) cols * cw + (cols + 2) * GAP + BAR + 64) * (ch + CAPTION + GAP);

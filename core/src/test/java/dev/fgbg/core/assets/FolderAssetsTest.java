@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.LogLines;
+import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.v1.FolderDatasetConfig;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +145,46 @@ class FolderAssetsTest {
         + "GIF image's");
     assertLine(lines, root.resolve("bg/bmp.jpg") + ": not a PNG or JPEG image (its bytes are a "
         + "BMP image's");
+  }
+
+  @Test
+  void aCutOutTooFaintForTheMaskThresholdIsNamedUnlessMasksAreSoft() throws Exception {
+    Fixtures.goodFolders(root);
+    BufferedImage faint = new BufferedImage(12, 12, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 2; y < 10; y++) {
+      for (int x = 2; x < 10; x++) {
+        faint.setRGB(x, y, 100 << 24 | 0xC0C0C0); // shows in the composite, never in a mask
+      }
+    }
+    Fixtures.write(faint, root.resolve("fg/cup/faint.png"));
+    FolderDatasetConfig c = FolderDatasetConfig.newBuilder().setName("f")
+        .setBg(root.resolve("bg").toString()).setFg(root.resolve("fg").toString())
+        .setSize("32x32").build();
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(c, null));
+    assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
+    assertTrue(e.getMessage().contains(root.resolve("fg/cup/faint.png") + ": is faint "
+        + "everywhere: its alpha is at most 100, under the mask threshold 128, so it would show "
+        + "in the image but every mask of it would be empty; lower the mask threshold or use "
+        + "soft masks"), e.getMessage());
+    assertEquals(4, DatasetCatalog.folder(c.toBuilder().setMaskThreshold(100).build(), null)
+        .assets().foregrounds().size(), "at the threshold its masks are whole");
+    assertEquals(4, DatasetCatalog.folder(c.toBuilder().setSoftMask(true).build(), null)
+        .assets().foregrounds().size(), "soft masks are its alpha");
+    assertEquals(3, DatasetCatalog.folder(c.toBuilder().setOnBadFile("skip").build(), null)
+        .assets().foregrounds().size(), "skipped like any bad file");
+  }
+
+  @Test
+  void hiddenFilesAndFoldersAreNotRead() throws Exception {
+    Fixtures.goodFolders(root);
+    Files.writeString(root.resolve("bg/indoor/._a.jpg"), "a Mac's resource fork, no JPEG");
+    Fixtures.write(Fixtures.rgb(20, 20, 7), root.resolve("bg/.hidden.png"));
+    Fixtures.write(Fixtures.rgb(20, 20, 8), root.resolve("bg/.thumbnails/t.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/.trash/ball/x.png"));
+    AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32);
+    assertEquals(List.of("c.png", "indoor/a.jpg", "outdoor/b.png"),
+        a.backgrounds().stream().map(Background::name).toList());
+    assertEquals(3, a.foregrounds().size());
   }
 
   @Test
