@@ -90,10 +90,11 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
-    // The last interceptor sees a call first: metrics count what the authenticator refuses, and
-    // the stream caps count the client the identity and the authenticator name.
+    RefusalLog refusals = new RefusalLog(options.ticker());
+    // The last interceptor sees a call first: metrics and the log count what the authenticator
+    // refuses, and the stream caps count the client the identity and the authenticator name.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams),
-        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor()));
+        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
       stats.onRender(metrics::rendered);
@@ -109,9 +110,9 @@ public final class FgbgServer {
         .addService(RequestParsing.wrap(health.getHealthService().bindService(), refused));
     if (options.connect().reflection()) {
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
-          ProtoReflectionServiceV1.newInstance(), authenticator), refused));
+          ProtoReflectionServiceV1.newInstance(), authenticator, refusals), refused));
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(reflectionV1Alpha(),
-          authenticator), refused));
+          authenticator, refusals), refused));
     }
     this.server = builder.build();
   }
