@@ -50,6 +50,7 @@ public final class FgbgServer {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final HealthWatches watches = new HealthWatches();
   private final StreamStats stats = new StreamStats();
   private final Draining draining = new Draining();
   private final ExecutorService exportThreads;
@@ -107,7 +108,8 @@ public final class FgbgServer {
         : (m, c) -> metrics.rejected(m, c.name());
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
-        .addService(RequestParsing.wrap(health.getHealthService().bindService(), refused));
+        .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),
+            watches), refused));
     if (options.connect().reflection()) {
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
           ProtoReflectionServiceV1.newInstance(), authenticator, refusals), refused));
@@ -194,14 +196,16 @@ public final class FgbgServer {
   }
 
   /**
-   * Marks the server NOT_SERVING and stops it within {@code grace} plus {@link #DRAIN} plus
+   * Marks the server NOT_SERVING (ending health Watch streams, which would otherwise hold it for
+   * the whole grace) and stops it within {@code grace} plus {@link #DRAIN} plus
    * {@link #FORCED_STOP}: calls get the grace to finish; then streams and exports are stopped and
    * end UNAVAILABLE (their clients fail over or run them again), the rest are cancelled, and stop
    * returns even if the transport has not let go by then (the process is about to exit anyway).
    */
   public void stop(Duration grace) throws InterruptedException {
-    health.enterTerminalState();
+    health.enterTerminalState(); // Watch streams hear NOT_SERVING, then end
     server.shutdown();
+    watches.endAll();
     try {
       if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
         LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "
