@@ -2,6 +2,7 @@ package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
+import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,8 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -22,7 +25,7 @@ import java.util.logging.Logger;
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
  * The total size is bounded: the oldest records go first. A failed write removes its temporary
  * file, and start-up removes those older than {@link DiskScan#STALE} (left by a killed server).
- * Failures are logged at most once a minute per kind ({@link MinuteWarnings}).
+ * Failures are logged at most once a minute per kind ({@link MinuteLines}).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -32,8 +35,8 @@ public final class DiskTier {
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
   private long total;
-  private final MinuteWarnings writeFailures;
-  private final MinuteWarnings corruptRecords;
+  private final MinuteLines writeFailures;
+  private final MinuteLines corruptRecords;
 
   /**
    * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
@@ -62,9 +65,8 @@ public final class DiskTier {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.stats = stats;
-    this.writeFailures = new MinuteWarnings(LOG, ticker, "writes failed");
-    this.corruptRecords = new MinuteWarnings(LOG, ticker,
-        "corrupt or truncated records were recomputed");
+    this.writeFailures = warnings(ticker, "writes failed");
+    this.corruptRecords = warnings(ticker, "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
     DiskScan scan = DiskScan.walk(dir, Instant.now(), p -> { });
     for (DiskScan.Found f : scan.records()) {
@@ -113,14 +115,21 @@ public final class DiskTier {
 
   private DepthMap corrupt(Path p) {
     stats.diskCorrupt.incrementAndGet();
-    corruptRecords.warn("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
-        + MinuteWarnings.COUNTED + ")", p.toString());
+    corruptRecords.log("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
+        + MinuteLines.COUNTED + ")", p.toString());
     try {
       Files.deleteIfExists(p);
     } catch (IOException ignored) {
       // rewritten after the recomputation
     }
     return null;
+  }
+
+  /** WARNING lines at most once a minute; {@code many}: the events summed up. */
+  private static MinuteLines warnings(Ticker ticker, String many) {
+    return new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) -> String.format(
+        Locale.ROOT, "depth disk cache: %d more %s in the last %d s (last: %s)", n, many, s,
+        latest));
   }
 
   /** Stores a map; failures are logged, never fatal (the memory tier still has it). */
@@ -141,7 +150,7 @@ public final class DiskTier {
     } catch (IOException e) {
       removeQuietly(tmp);
       String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
-      writeFailures.warn("depth disk cache: cannot write " + why + " (" + MinuteWarnings.COUNTED
+      writeFailures.log("depth disk cache: cannot write " + why + " (" + MinuteLines.COUNTED
           + ")", why);
     }
   }

@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
@@ -12,17 +13,24 @@ import dev.fgbg.core.export.Exporter;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Runs Export calls: admitted by {@link AdmittedCalls} (a cap on running exports with a bounded
- * queue), one export thread each, progress at most every 200 ms.
+ * queue), one export thread each, progress at most every 200 ms. The log says when each starts
+ * and how it ended (finished, cancelled, stopped, failed and why), in one line each.
  */
 final class ExportService {
+  private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
   private static final long PROGRESS_NANOS = 200_000_000L;
+  private static final String CANCELLED = "cancelled by the client";
   /** What an export on a server without an export root is told. */
   static final String EXPORTS_OFF = "exports are off on this server: it listens beyond loopback "
       + "and was started without --export-root; restart it with --export-root DIR to allow them";
@@ -60,9 +68,17 @@ final class ExportService {
     }
     AtomicBoolean cancelled = new AtomicBoolean();
     long[] last = {0};
+    AtomicLong written = new AtomicLong();
+    String who = ClientIdentity.current();
     admitted.run(call, () -> cancelled.set(true), () -> {
+      String what = "export to " + Quoted.of(job.destination());
+      LOG.info(() -> what + " started for " + who + ": " + job.format().id() + ", "
+          + job.selection().size() + " samples of dataset " + Quoted.of(job.dataset().name()));
+      long started = ticker.read();
+      String end = "finished";
       try {
         exporter.run(job, p -> {
+          written.set(p.done());
           synchronized (last) {
             long now = ticker.read();
             if (!p.finished() && (now - last[0] < PROGRESS_NANOS || !call.isReady())) {
@@ -76,8 +92,12 @@ final class ExportService {
         }, () -> cancelled.get() || draining.stopping());
         if (!cancelled.get()) {
           call.onCompleted();
+        } else {
+          end = CANCELLED;
         }
       } catch (CancellationException e) {
+        end = cancelled.get() ? CANCELLED : draining.stopping() ? "stopped: the server is "
+            + "stopping (run it again to resume)" : "cancelled";
         if (!cancelled.get()) {
           call.onError(draining.stopping() ? Statuses.toStatus(new ServerStopping("export",
               "run the same export again once a server is up: it resumes where this one "
@@ -85,11 +105,21 @@ final class ExportService {
               .asRuntimeException());
         }
       } catch (RuntimeException e) {
+        end = CANCELLED;
         if (!cancelled.get()) {
-          call.onError(Statuses.toStatus(e));
+          StatusRuntimeException failed = Statuses.toStatus(e);
+          end = "failed: " + failed.getStatus().getDescription();
+          call.onError(failed);
         }
+      } finally {
+        LOG.info(what + " " + end + ": " + written.get() + " of " + job.selection().size()
+            + " samples written in " + seconds(ticker.read() - started));
       }
     });
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 
   private ExportJob job(ExportRequest r) {

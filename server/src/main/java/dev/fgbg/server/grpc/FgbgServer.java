@@ -50,6 +50,7 @@ public final class FgbgServer {
 
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final HealthWatches watches = new HealthWatches();
   private final StreamStats stats = new StreamStats();
   private final Draining draining = new Draining();
   private final ExecutorService exportThreads;
@@ -90,10 +91,11 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
-    // The last interceptor sees a call first: metrics count what the authenticator refuses, and
-    // the stream caps count the client the identity and the authenticator name.
+    RefusalLog refusals = new RefusalLog(options.ticker());
+    // The last interceptor sees a call first: metrics and the log count what the authenticator
+    // refuses, and the stream caps count the client the identity and the authenticator name.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams),
-        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor()));
+        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
       stats.onRender(metrics::rendered);
@@ -106,12 +108,13 @@ public final class FgbgServer {
         : (m, c) -> metrics.rejected(m, c.name());
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
-        .addService(RequestParsing.wrap(health.getHealthService().bindService(), refused));
+        .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),
+            watches), refused));
     if (options.connect().reflection()) {
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
-          ProtoReflectionServiceV1.newInstance(), authenticator), refused));
+          ProtoReflectionServiceV1.newInstance(), authenticator, refusals), refused));
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(reflectionV1Alpha(),
-          authenticator), refused));
+          authenticator, refusals), refused));
     }
     this.server = builder.build();
   }
@@ -193,14 +196,16 @@ public final class FgbgServer {
   }
 
   /**
-   * Marks the server NOT_SERVING and stops it within {@code grace} plus {@link #DRAIN} plus
+   * Marks the server NOT_SERVING (ending health Watch streams, which would otherwise hold it for
+   * the whole grace) and stops it within {@code grace} plus {@link #DRAIN} plus
    * {@link #FORCED_STOP}: calls get the grace to finish; then streams and exports are stopped and
    * end UNAVAILABLE (their clients fail over or run them again), the rest are cancelled, and stop
    * returns even if the transport has not let go by then (the process is about to exit anyway).
    */
   public void stop(Duration grace) throws InterruptedException {
-    health.enterTerminalState();
+    health.enterTerminalState(); // Watch streams hear NOT_SERVING, then end
     server.shutdown();
+    watches.endAll();
     try {
       if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
         LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "

@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
- * client CA is given), keepalive and connection age.
+ * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
+ * connection age.
  */
 public final class NettyListener {
   private final List<InetSocketAddress> addresses;
@@ -99,7 +101,8 @@ public final class NettyListener {
     if (o.tlsClientCa() != null) {
       tls.trustManager(o.tlsClientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
     }
-    return NettySslContextServerCredentials.create(tls.build());
+    return new HandshakeFailures(Ticker.systemTicker())
+        .watch(NettySslContextServerCredentials.create(tls.build()));
   }
 
   /** The TLS engine: the bundled native one when it loads here, else the JDK's. */

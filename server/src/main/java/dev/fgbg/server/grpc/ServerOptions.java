@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param sharedMemory whether same-host clients may receive batches through shared memory
  * @param ringDirectory where their rings must lie ({@link SharedRing#DIRECTORY})
  * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
- * @param ticker times export progress and rates (the system ticker outside tests)
+ * @param ticker times export progress and rates, and the log's once-a-minute lines of refused
+ *     calls (the system ticker outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,

@@ -1,11 +1,13 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.logging.Filter;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
@@ -22,20 +24,19 @@ final class TransportFaults implements Filter {
   /** grpc-netty-shaded's connection logger (in parts for Checkstyle). */
   static final String CONNECTIONS = "io.grpc.netty.shaded.io.grpc.netty" + ".NettyServerTransport"
       + ".connections";
-  static final Duration SUMMARY_EVERY = Duration.ofMinutes(1);
+  static final Duration SUMMARY_EVERY = MinuteLines.EVERY;
   private static final Logger LOG = Logger.getLogger(TransportFaults.class.getName());
   /** Held: a logger with a filter set must not be collected (it would lose the filter). */
   private static final Logger CONNECTIONS_LOG = Logger.getLogger(CONNECTIONS);
 
   private final Filter before;
-  private final Ticker ticker;
-  private long counted;
-  private long lastSummary;
-  private boolean summarised;
+  private final MinuteLines summaries;
 
   TransportFaults(Filter before, Ticker ticker) {
     this.before = before;
-    this.ticker = ticker;
+    this.summaries = new MinuteLines(LOG, Level.INFO, ticker::read, (n, s, latest) ->
+        String.format(Locale.ROOT, "%d connections dropped by transport errors in the last %d s;"
+            + " the latest: %s", n, s, latest));
   }
 
   /** Installs the filter once per process (the logger is the process's). */
@@ -53,32 +54,9 @@ final class TransportFaults implements Filter {
       return before == null || before.isLoggable(r);
     }
     LOG.fine(() -> "connection dropped: " + why);
-    String summary = count(why);
-    if (summary != null) {
-      LOG.info(summary);
-    }
+    summaries.log("connection dropped: " + why + " (later ones are logged at FINE and counted "
+        + "here at most once a minute)", why);
     return false;
-  }
-
-  /** The INFO line due now, if one is: the first fault, then at most one a minute. */
-  private synchronized String count(String why) {
-    counted++;
-    long now = ticker.read();
-    if (!summarised) {
-      summarised = true;
-      lastSummary = now;
-      counted = 0;
-      return "connection dropped: " + why + " (later ones are logged at FINE and counted here "
-          + "at most once a minute)";
-    }
-    if (now - lastSummary < SUMMARY_EVERY.toNanos()) {
-      return null;
-    }
-    String line = String.format(Locale.ROOT, "%d connections dropped by transport errors in "
-        + "the last %d s; the latest: %s", counted, (now - lastSummary) / 1_000_000_000L, why);
-    lastSummary = now;
-    counted = 0;
-    return line;
   }
 
   /**
@@ -102,7 +80,7 @@ final class TransportFaults implements Filter {
   }
 
   /** The exception's message without Netty's hex dumps, quoted (it holds the peer's bytes). */
-  private static String words(Throwable e) {
+  static String words(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int hex = m.indexOf(". Hex dump");
     return Quoted.of(hex >= 0 ? m.substring(0, hex) : m);

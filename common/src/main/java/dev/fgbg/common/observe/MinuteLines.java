@@ -1,0 +1,72 @@
+package dev.fgbg.common.observe;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * At most one log line a minute for one kind of event (a failed disk-tier write, a refused
+ * call, a dropped connection): the first is logged in full, later ones are counted and summed up
+ * by the first one after the minute, naming the latest. A failing disk or a hostile client does
+ * not fill the log, and one cause (a stray folder) does not hide a different later one (the disk
+ * full).
+ */
+public final class MinuteLines {
+  public static final Duration EVERY = Duration.ofMinutes(1);
+  /** Said by the first line of each kind. */
+  public static final String COUNTED = "later ones are counted and logged at most once a minute";
+
+  /** The line summing up events held back. */
+  public interface Summary {
+    /**
+     * @param count the events since the last line, the one summed up now among them
+     * @param seconds since the last line
+     * @param latest the latest event in words
+     */
+    String line(long count, long seconds, String latest);
+  }
+
+  private final Logger log;
+  private final Level level;
+  private final LongSupplier nanos;
+  private final Summary summary;
+  private boolean logged;
+  private long last;
+  private long held;
+
+  /**
+   * @param nanos a nanosecond clock (a test's own, to pass the minute)
+   * @param summary words for the events held back (their count, the seconds, the latest)
+   */
+  public MinuteLines(Logger log, Level level, LongSupplier nanos, Summary summary) {
+    this.log = log;
+    this.level = level;
+    this.nanos = nanos;
+    this.summary = summary;
+  }
+
+  /**
+   * Logs {@code line} when nothing of this kind was held back in the last minute; a summary
+   * ending in {@code latest} when some was; nothing within a minute of the last line.
+   */
+  public void log(String line, String latest) {
+    String due = due(line, latest);
+    if (due != null) {
+      log.log(level, due);
+    }
+  }
+
+  private synchronized String due(String line, String latest) {
+    long now = nanos.getAsLong();
+    if (logged && now - last < EVERY.toNanos()) {
+      held++;
+      return null;
+    }
+    String due = held == 0 ? line : summary.line(held + 1, (now - last) / 1_000_000_000L, latest);
+    logged = true;
+    last = now;
+    held = 0;
+    return due;
+  }
+}

@@ -1,0 +1,133 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.observe.MinuteLines;
+import io.grpc.ServerCredentials;
+import io.grpc.internal.ObjectPool;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
+import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Names peers whose TLS handshake fails (a plaintext client on a TLS port, a client that does
+ * not trust the server's certificate, an mTLS client without one of the client CA): grpc-netty
+ * drops such a connection without a word, as its transport never starts. At most one WARNING
+ * line a minute, then with the count since ({@link MinuteLines}): any peer can fail a
+ * handshake. A peer that connects and goes without a byte (a TCP probe) is not counted.
+ */
+final class HandshakeFailures {
+  private static final Logger LOG = Logger.getLogger(HandshakeFailures.class.getName());
+
+  private final MinuteLines lines;
+
+  HandshakeFailures(Ticker ticker) {
+    this.lines = new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) ->
+        String.format(Locale.ROOT, "%d more TLS handshakes failed in the last %d s (last: %s)",
+            n, s, latest));
+  }
+
+  /** {@code tls} (Netty TLS credentials), its failed handshakes logged. */
+  ServerCredentials watch(ServerCredentials tls) {
+    InternalProtocolNegotiator.ServerFactory factory =
+        InternalNettyServerCredentials.toNegotiator(tls);
+    return InternalNettyServerCredentials.create(new InternalProtocolNegotiator.ServerFactory() {
+      @Override
+      public InternalProtocolNegotiator.ProtocolNegotiator newNegotiator(
+          ObjectPool<? extends Executor> offload) {
+        return watching(factory.newNegotiator(offload));
+      }
+    });
+  }
+
+  private InternalProtocolNegotiator.ProtocolNegotiator watching(
+      InternalProtocolNegotiator.ProtocolNegotiator tls) {
+    return new InternalProtocolNegotiator.ProtocolNegotiator() {
+      @Override
+      public AsciiString scheme() {
+        return tls.scheme();
+      }
+
+      @Override
+      public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
+        return new Watch(tls.newHandler(grpc));
+      }
+
+      @Override
+      public void close() {
+        tls.close();
+      }
+    };
+  }
+
+  void failed(SocketAddress peer, Throwable cause) {
+    if (cause instanceof ClosedChannelException) {
+      return; // connected and went: a probe, not a client that failed
+    }
+    String what = ClientIdentity.address(peer) + ": " + why(cause);
+    lines.log("TLS handshake failed with " + what + " (" + MinuteLines.COUNTED + ")", what);
+  }
+
+  /** The failure in words, with a hint at its likely cause (not the peer's bytes). */
+  static String why(Throwable cause) {
+    if (cause.getClass().getSimpleName().equals("NotSslRecordException")) {
+      return "it sent no TLS (a plaintext client on this TLS port?)";
+    }
+    String words = TransportFaults.words(cause);
+    String m = String.valueOf(cause.getMessage()).toUpperCase(Locale.ROOT);
+    if (m.contains("CERTIFICATE_REQUIRED") || m.contains("PEER_DID_NOT_RETURN")
+        || m.contains("CERTIFICATE_VERIFY_FAILED")) {
+      return "its certificate is missing or not from --tls-client-ca " + words;
+    }
+    return m.contains("ALERT") ? "it broke the handshake off (does it trust the CA of "
+        + "--tls-cert?) " + words : words;
+  }
+
+  /**
+   * Puts the TLS handlers in its own place and, once TLS has its handler (when the connection
+   * is active), watches the handshake and goes: the pipeline is then as it would have been.
+   */
+  private final class Watch extends ChannelInboundHandlerAdapter {
+    private final ChannelHandler tls;
+
+    Watch(ChannelHandler tls) {
+      this.tls = tls;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      ctx.pipeline().addBefore(ctx.name(), null, tls);
+      watch(ctx);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      watch(ctx);
+      ctx.fireChannelActive();
+    }
+
+    private void watch(ChannelHandlerContext ctx) {
+      SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+      if (ssl == null) {
+        return; // not yet: TLS waits for the connection to be active
+      }
+      SocketAddress peer = ctx.channel().remoteAddress();
+      ssl.handshakeFuture().addListener(f -> {
+        if (!f.isSuccess()) {
+          failed(peer, f.cause());
+        }
+      });
+      ctx.pipeline().remove(this);
+    }
+  }
+}

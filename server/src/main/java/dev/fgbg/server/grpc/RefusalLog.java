@@ -1,0 +1,79 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.observe.MinuteLines;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Names refused calls in the log, not only in the metrics: RESOURCE_EXHAUSTED before any reply
+ * (a client over the stream caps, the memory budget or a full queue) and UNAUTHENTICATED (no
+ * or an unknown token), naming the method, the peer and the client's identity. At most one
+ * WARNING line a minute per kind, then with the count since ({@link MinuteLines}), so a hostile
+ * client cannot fill the log. Outside the authenticator, so it sees its refusals.
+ */
+final class RefusalLog implements ServerInterceptor {
+  private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
+
+  private final MinuteLines exhausted;
+  private final MinuteLines unauthenticated;
+
+  RefusalLog(Ticker ticker) {
+    this.exhausted = lines(ticker, "calls refused over the server's limits");
+    this.unauthenticated = lines(ticker, "calls refused without a valid token");
+  }
+
+  private static MinuteLines lines(Ticker ticker, String many) {
+    return new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) -> String.format(
+        Locale.ROOT, "%d more %s in the last %d s (last: %s)", n, many, s, latest));
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    String peer = ClientIdentity.address(call.getAttributes()
+        .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    String method = call.getMethodDescriptor().getBareMethodName();
+    return next.startCall(new SimpleForwardingServerCall<>(call) {
+      private volatile String identity;
+      private volatile boolean replied;
+
+      @Override
+      public void request(int n) {
+        // The handler asks for the request inside the call's context, once authenticated.
+        String id = ClientIdentity.AUTHENTICATED.get();
+        if (id != null) {
+          identity = id;
+        }
+        super.request(n);
+      }
+
+      @Override
+      public void sendMessage(R message) {
+        replied = true;
+        super.sendMessage(message);
+      }
+
+      @Override
+      public void close(Status status, Metadata trailers) {
+        MinuteLines kind = status.getCode() == Status.Code.UNAUTHENTICATED ? unauthenticated
+            : status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !replied ? exhausted : null;
+        if (kind != null) {
+          String id = identity != null ? identity : ClientIdentity.AUTHENTICATED.get();
+          String what = method + " from " + peer + (id != null ? " (" + id + ")" : "") + ": "
+              + status.getCode() + " " + status.getDescription();
+          kind.log("refused " + what + " (" + MinuteLines.COUNTED + ")", what);
+        }
+        super.close(status, trailers);
+      }
+    }, headers);
+  }
+}
