@@ -17,7 +17,10 @@ class Progress:
             try:
                 from tqdm import tqdm
 
-                self.bar = tqdm(total=p.total, unit="sample", desc=self.desc)
+                # Counted from what the first message reports done: those samples took the
+                # time before the bar, and rated over the bar's first instant they read as
+                # millions a second.
+                self.bar = tqdm(total=p.total, initial=p.done, unit="sample", desc=self.desc)
             except ImportError:
                 self.bar = False
         shards = getattr(p, "shards_total", None)
