@@ -224,6 +224,18 @@ def test_normalize_with_the_datasets_own_stats(server):
     assert abs(float(img.std(dim=(0, 2, 3), unbiased=False).max()) - 1) < 1e-3
 
 
+def test_dataset_stats_draw_their_progress_on_rank_0_only(server, capfd):
+    # Rank 1 first, so that it is the one whose stats the server computes (and reports on).
+    FgbgIterableDataset(server.target, seed=11, normalize="dataset", image="float", rank=1,
+                        world_size=2)
+    out, err = capfd.readouterr()
+    assert "stats" not in out + err, "no bar in rank 1"
+    FgbgIterableDataset(server.target, seed=11, normalize="dataset", image="float", rank=0,
+                        world_size=2)
+    out, err = capfd.readouterr()
+    assert "stats" in out + err, "rank 0 draws it"
+
+
 def test_outputs_default_to_what_the_dataset_has(folder_server):
     ds = FgbgIterableDataset(folder_server.target, dataset="plain", batch_size=16)
     batches = list(ds)
