@@ -151,6 +151,23 @@ def test_a_pass_resumed_with_its_workers_yields_the_uninterrupted_rest_in_its_or
     assert [b["index"].tolist() for b in loader] == whole[taken:], "in the same order"
 
 
+def test_a_state_saved_after_an_epochs_last_batch_resumes_an_empty_pass_then_the_next(server):
+    # README's rule: the epoch stays the saved one, so that set_epoch(saved epoch) stays in step.
+    ds = FgbgIterableDataset(server.target, seed=5, batch_size=100)
+    it = iter(ds)
+    for _ in range(len(ds)):
+        next(it)
+    state = ds.state_dict()
+    assert state["epoch"] == 0
+    for pin in (False, True):
+        resumed = FgbgIterableDataset(server.target, seed=5, batch_size=100)
+        resumed.load_state_dict(state)
+        if pin:
+            resumed.set_epoch(0)
+        assert len(resumed) == 0 and list(resumed) == []
+        assert resumed.state_dict()["epoch"] == 1 and len(list(resumed)) == 8
+
+
 def test_drop_last_with_workers_leaves_out_only_each_ranks_short_tail(server):
     # 400 samples a rank in batches of 30: 13 whole batches with any number of workers (two
     # workers' shards of 200 samples made 6 each).
