@@ -128,6 +128,60 @@ def test_a_drop_last_pass_resumed_in_other_shards_keeps_whole_batches_alike_on_e
     assert lengths[0] == lengths[1], "ranks step in lockstep under DDP"
 
 
+@pytest.mark.parametrize("workers, taken, drop_last", [
+    (2, 3, True), (2, 4, False), (3, 4, True), (3, 5, False)])
+def test_a_pass_resumed_with_its_workers_yields_the_uninterrupted_rest_in_its_order(
+        server, workers, taken, drop_last):
+    # A DataLoader takes its workers' batches in turn from worker 0, also after a resume.
+    def dataset():
+        return FgbgIterableDataset(server.target, seed=5, batch_size=16, rank=1, world_size=2,
+                                   drop_last=drop_last)
+
+    whole = [b["index"].tolist() for b in dataset().loader(num_workers=workers)]
+    ds = dataset()
+    it = iter(ds.loader(num_workers=workers))
+    head = [next(it)["index"].tolist() for _ in range(taken)]
+    state = ds.state_dict()
+    del it
+    resumed = dataset()
+    resumed.load_state_dict(state)
+    loader = resumed.loader(num_workers=workers)
+    assert len(loader) == len(whole) - taken
+    assert head == whole[:taken]
+    assert [b["index"].tolist() for b in loader] == whole[taken:], "in the same order"
+
+
+def test_a_state_saved_after_an_epochs_last_batch_resumes_an_empty_pass_then_the_next(server):
+    # README's rule: the epoch stays the saved one, so that set_epoch(saved epoch) stays in step.
+    ds = FgbgIterableDataset(server.target, seed=5, batch_size=100)
+    it = iter(ds)
+    for _ in range(len(ds)):
+        next(it)
+    state = ds.state_dict()
+    assert state["epoch"] == 0
+    for pin in (False, True):
+        resumed = FgbgIterableDataset(server.target, seed=5, batch_size=100)
+        resumed.load_state_dict(state)
+        if pin:
+            resumed.set_epoch(0)
+        assert len(resumed) == 0 and list(resumed) == []
+        assert resumed.state_dict()["epoch"] == 1 and len(list(resumed)) == 8
+
+
+def test_drop_last_with_workers_leaves_out_only_each_ranks_short_tail(server):
+    # 400 samples a rank in batches of 30: 13 whole batches with any number of workers (two
+    # workers' shards of 200 samples made 6 each).
+    seen = []
+    for rank in range(2):
+        ds = FgbgIterableDataset(server.target, seed=5, batch_size=30, rank=rank, world_size=2,
+                                 drop_last=True)
+        loader = ds.loader(num_workers=2)
+        batches = [b["index"].tolist() for b in loader]
+        assert len(batches) == len(loader) == 13 and {len(b) for b in batches} == {30}
+        seen += sum(batches, [])
+    assert len(set(seen)) == len(seen) == 780
+
+
 def test_ranks_of_uneven_batch_counts_are_warned_of_once(server, recwarn):
     # 800 samples in 2 ranks x 3 streams of batches of 7: rank 0 yields 59 batches, rank 1 57.
     ds = FgbgIterableDataset(server.target, batch_size=7, rank=0, world_size=2)
@@ -185,6 +239,18 @@ def test_normalize_with_the_datasets_own_stats(server):
     img = b["image"].double()
     assert abs(float(img.mean(dim=(0, 2, 3)).abs().max())) < 1e-4
     assert abs(float(img.std(dim=(0, 2, 3), unbiased=False).max()) - 1) < 1e-3
+
+
+def test_dataset_stats_draw_their_progress_on_rank_0_only(server, capfd):
+    # Rank 1 first, so that it is the one whose stats the server computes (and reports on).
+    FgbgIterableDataset(server.target, seed=11, normalize="dataset", image="float", rank=1,
+                        world_size=2)
+    out, err = capfd.readouterr()
+    assert "stats" not in out + err, "no bar in rank 1"
+    FgbgIterableDataset(server.target, seed=11, normalize="dataset", image="float", rank=0,
+                        world_size=2)
+    out, err = capfd.readouterr()
+    assert "stats" in out + err, "rank 0 draws it"
 
 
 def test_outputs_default_to_what_the_dataset_has(folder_server):

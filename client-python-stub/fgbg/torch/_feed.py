@@ -16,7 +16,7 @@ from .._checks import integer
 from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Resume, Tracker
-from ._shards import rank_batches, resumed
+from ._shards import Layout, rank_batches, resumed, rotation
 from ._world import World
 
 _NONE = -1
@@ -69,6 +69,7 @@ class Feed:
         self._shared = _Shared()
         self._tracker = Tracker()
         self._warned_uneven = False
+        self._warned_empty = False
 
     # ------------------------------------------------------------------ the consumer's side
 
@@ -87,6 +88,7 @@ class Feed:
         self._tracker.begin(epoch)
         self._publish_resume()
         self._warn_uneven(world, streams)
+        self._warn_empty(world, streams, epoch)
         return epoch
 
     def _warn_uneven(self, world: World, streams: int) -> None:
@@ -103,6 +105,21 @@ class Feed:
                           "waits for every rank, a rank with more batches then waits for ever: "
                           "pass drop_last=True" % (world.size, min(counts), max(counts)),
                           stacklevel=3)
+
+    def _warn_empty(self, world: World, streams: int, epoch: int) -> None:
+        """Says once when drop_last leaves a whole epoch without a batch (then on every rank
+        alike): a loop that trains nothing would otherwise pass for one that works."""
+        r = self._tracker.start_of(epoch)
+        if (self._warned_empty or not self.request.drop_last or r.position or r.skip
+                or self.length(world, streams) > 0):
+            return
+        self._warned_empty = True
+        warnings.warn("fgbg: an epoch of %d samples has no batch for any of the %d ranks: "
+                      "drop_last=True leaves out each rank's last batch short of batch_size %d;"
+                      " pass batch_size=%d or less" % (self.size, world.size,
+                                                      self.request.batch_size,
+                                                      max(1, self.size // world.size)),
+                      stacklevel=3)
 
     def observe(self, cursor: Cursor) -> None:
         """The consumer received the batch at `cursor`."""
@@ -170,26 +187,31 @@ class Feed:
         return self._tracker.resume
 
     def shard(self, epoch: int, world: World, stream: int, streams: int) -> Iterator[ShardBatch]:
-        """Stream `stream` of the `streams` of `world`'s rank: shard rank*streams + stream of
-        world*streams, from where the pass starts, on the rank's replica (failing over)."""
+        """Stream `stream` of the `streams` of `world`'s rank: a shard of the pass's Layout
+        from where the pass starts, on the rank's replica (failing over). A resumed pass
+        rotates which shard each stream serves, so that taking the streams' batches in turn
+        from stream 0 (as a DataLoader takes its workers') gives the uninterrupted order."""
         shards = world.size * streams
-        shard = world.rank * streams + stream
         plan = self._plan(epoch)
         r = self.request
         start, skip = resumed(plan.position, plan.skip, r.drop_last, plan.shards, shards)
-        batches = FailoverStream(
-            r.target, rank=shard, world_size=shards, client_options=r.client_options,
-            dataset=r.dataset, seed=r.seed, epoch=epoch, shuffle=r.shuffle,
-            batch_size=r.batch_size, start_position=start, drop_last=r.drop_last,
-            outputs=r.outputs, depth_dtype=r.depth_dtype)
+        layout = Layout(self.size, start, world.size, streams, r.batch_size, r.drop_last)
+        turn = rotation(layout, skip, world.rank) if skip else 0
+        shard = world.rank * streams + (stream + turn) % streams
         passed = 0
-        for batch in batches:
-            passed += len(batch)
-            keep = None
-            if skip:
-                keep = np.fromiter((p not in skip for p in batch.positions.tolist()),
-                                   dtype=bool, count=len(batch))
-                if not keep.any():
-                    continue
-            yield (Cursor(epoch, shard, shards, passed, start, world.rank, world.size, streams),
-                   batch, keep)
+        for part in layout.parts(shard):
+            batches = FailoverStream(
+                r.target, rank=part.rank, world_size=part.world_size,
+                client_options=r.client_options, dataset=r.dataset, seed=r.seed, epoch=epoch,
+                shuffle=r.shuffle, batch_size=r.batch_size, start_position=part.start_position,
+                start_batch=part.start_batch, limit=part.limit, drop_last=part.drop_last,
+                outputs=r.outputs, depth_dtype=r.depth_dtype)
+            for batch in batches:
+                passed += len(batch)
+                keep = None
+                if skip:
+                    keep = np.fromiter((p not in skip for p in batch.positions.tolist()),
+                                       dtype=bool, count=len(batch))
+                    if not keep.any():
+                        continue
+                yield Cursor(epoch, shard, passed, world.rank, layout), batch, keep

@@ -9,20 +9,27 @@ step in lockstep (as under DDP), so one rank's progress stands for all of them.
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Optional
 
+from ._shards import Layout
+
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where one yielded batch stands: shard `shard` of `shards` of `epoch` has passed `passed`
-    positions from `start`; built as rank `rank` of `world` with `workers` workers."""
+    """Where one yielded batch stands: shard `shard` of `layout` (the pass's shards, from its
+    start) has passed `passed` of its samples; built as rank `rank`."""
 
     epoch: int
     shard: int
-    shards: int
     passed: int
-    start: int
     rank: int
-    world: int
-    workers: int
+    layout: Layout
+
+    @property
+    def shards(self) -> int:
+        return self.layout.shards
+
+    @property
+    def workers(self) -> int:
+        return self.layout.workers
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,13 @@ class Tracker:
         # Shard (r', w) of every rank r' has passed as many positions as ours (lockstep).
         passed = [prog.get(c.rank * c.workers + s % c.workers, 0) for s in range(c.shards)]
         floor = min(passed)
-        position = c.start + floor * c.shards
+        # A drop_last shard's tail batch comes after its head, and no stream of the last worker
+        # has one, so floor never passes a head: everything before `position` was seen.
+        position = c.layout.start + floor * c.shards
         seen = {p for p in skip_before if p >= position}
         for s in range(c.shards):
             for j in range(floor, passed[s]):
-                seen.add(c.start + s + j * c.shards)
+                seen.add(c.layout.position(s, j))
         return {"seed": seed, "epoch": int(c.epoch), "position": int(position),
                 "skip": sorted(int(p) for p in seen), "shards": c.shards}
 

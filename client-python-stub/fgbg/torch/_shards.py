@@ -1,19 +1,93 @@
-"""How an epoch falls into shards and batches (mirrors the server's EpochPlan), for len().
+"""How a pass falls into shards and batches (built on the server's EpochPlan), for the streams,
+len() and state_dict().
 
-The loader of rank r with k workers streams shards s = r*k + w (w < k) of S = world*k: shard s
-takes epoch positions start + s + j*S, in batches of B, each worker one shard.
+The loader of rank r with k streams (DataLoader workers) streams shards s = r*k + w (w < k) of
+S = world*k. Without drop_last, shard s takes positions start + s + j*S, in batches of B (its
+last one short). With drop_last every rank takes nb = (R // world) // B whole batches of the
+R = size - start positions left, as DistributedSampler with drop_last does, whatever k is: the
+first q = nb // k batches of every shard as above (its head: j < q*B, Q = S*q*B positions in
+all), then the rank's t = nb % k tail batches from the positions after Q, rank r taking
+start + Q + r + i*world as the server deals ranks, tail batch w to worker w. Only fewer than B
+samples per rank (and R % world) are left out, and every rank has nb batches.
 """
 from collections import Counter
-from typing import AbstractSet, FrozenSet, Optional, Tuple
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Tuple
 
 
-def shard_samples(remaining: int, shard: int, shards: int, batch_size: int,
-                  drop_last: bool) -> int:
-    """Samples shard `shard` of `shards` streams from `remaining` positions."""
-    if drop_last:
-        per = remaining // shards
-        return per - per % batch_size
-    return (remaining - shard + shards - 1) // shards if remaining > shard else 0
+class Part(NamedTuple):
+    """One StreamEpoch request a shard is read with."""
+
+    rank: int
+    world_size: int
+    start_position: int
+    start_batch: int
+    limit: int  # 0: to the end
+    drop_last: bool
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The shards of a pass over `size` samples from position `start` (see the module doc)."""
+
+    size: int
+    start: int
+    world: int
+    workers: int
+    batch_size: int
+    drop_last: bool
+
+    @property
+    def shards(self) -> int:
+        return self.world * self.workers
+
+    def _split(self) -> Tuple[int, int]:
+        """(head samples of every shard, tail batches of every rank) under drop_last."""
+        whole = (self.size - self.start) // self.world // self.batch_size
+        return whole // self.workers * self.batch_size, whole % self.workers
+
+    def samples(self, shard: int) -> int:
+        """Samples shard `shard` streams."""
+        remaining, S = self.size - self.start, self.shards
+        if not self.drop_last:
+            return (remaining - shard + S - 1) // S if remaining > shard else 0
+        head, tail = self._split()
+        return head + (self.batch_size if shard % self.workers < tail else 0)
+
+    def position(self, shard: int, j: int) -> int:
+        """The epoch position of sample `j` of shard `shard`."""
+        head = self._split()[0] if self.drop_last else j + 1
+        if j < head:
+            return self.start + shard + j * self.shards
+        rank, worker = divmod(shard, self.workers)
+        local = worker * self.batch_size + j - head
+        return self.start + head * self.shards + rank + local * self.world
+
+    def locate(self, position: int) -> Optional[Tuple[int, int]]:
+        """(shard, j) of an epoch position, None when no shard streams it (or before start)."""
+        g = position - self.start
+        if g < 0:
+            return None
+        head, tail = self._split() if self.drop_last else (g // self.shards + 1, 0)
+        if g < head * self.shards:
+            return g % self.shards, g // self.shards
+        rank, local = (g - head * self.shards) % self.world, (g - head * self.shards) // self.world
+        worker, i = divmod(local, self.batch_size)
+        if worker >= tail:
+            return None
+        return rank * self.workers + worker, head + i
+
+    def parts(self, shard: int) -> List[Part]:
+        """The requests that stream shard `shard`, in order."""
+        if not self.drop_last:
+            return [Part(shard, self.shards, self.start, 0, 0, False)]
+        head, tail = self._split()
+        rank, worker = divmod(shard, self.workers)
+        parts = [Part(shard, self.shards, self.start, 0, head, False)] if head else []
+        if worker < tail:
+            parts.append(Part(rank, self.world, self.start + head * self.shards, worker,
+                              self.batch_size, True))
+        return parts
 
 
 def resumed(position: int, skip: FrozenSet[int], drop_last: bool, saved_shards: Optional[int],
@@ -29,23 +103,39 @@ def resumed(position: int, skip: FrozenSet[int], drop_last: bool, saved_shards: 
     return position, skip
 
 
+def skipped_batches(layout: Layout, skip: Iterable[int], shards: Iterable[int]) -> Dict[int, int]:
+    """Batches of each of `shards` whose every sample is in `skip` (seen before a resume)."""
+    wanted = set(shards)
+    hits: Counter = Counter()
+    for p in skip:
+        at = layout.locate(p)
+        if at is not None and at[0] in wanted and at[1] < layout.samples(at[0]):
+            hits[(at[0], at[1] // layout.batch_size)] += 1
+    out = {s: 0 for s in wanted}
+    for (s, b), n in hits.items():
+        if n == min(layout.batch_size, layout.samples(s) - b * layout.batch_size):
+            out[s] += 1
+    return out
+
+
+def rotation(layout: Layout, skip: Iterable[int], rank: int) -> int:
+    """Which of rank `rank`'s streams the loader's worker 0 serves in a resumed pass: a
+    DataLoader takes batches from its workers in turn from worker 0, but after d batches the
+    uninterrupted pass owed the next one to stream d mod k, the first that had not run ahead
+    (streams run ahead, in turn, by one batch of `skip`)."""
+    k = layout.workers
+    ahead = skipped_batches(layout, skip, range(rank * k, rank * k + k))
+    least = min(ahead.values())
+    return sum(1 for n in ahead.values() if n > least)
+
+
 def rank_batches(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
                  rank: int, world: int, workers: int, batch_size: int, drop_last: bool) -> int:
     """Batches the loader of `rank` yields: its shards' batches, less those whose every sample
     is in `skip` (already seen before a resume: they are not yielded)."""
     k = max(1, workers)
-    shards = world * k
-    start, skip = resumed(position, skip, drop_last, saved_shards, shards)
-    drop = drop_last
-    counts = {s: shard_samples(size - start, s, shards, batch_size, drop)
-              for s in range(rank * k, rank * k + k)}
-    total = sum((n + batch_size - 1) // batch_size for n in counts.values())
-    hits: Counter = Counter()
-    for p in skip:
-        s, j = (p - start) % shards, (p - start) // shards
-        if s in counts and j < counts[s]:
-            hits[(s, j // batch_size)] += 1
-    for (s, b), n in hits.items():
-        if n == min(batch_size, counts[s] - b * batch_size):
-            total -= 1
-    return total
+    start, skip = resumed(position, skip, drop_last, saved_shards, world * k)
+    layout = Layout(size, start, world, k, batch_size, drop_last)
+    own = range(rank * k, rank * k + k)
+    total = sum((layout.samples(s) + batch_size - 1) // batch_size for s in own)
+    return total - sum(skipped_batches(layout, skip, own).values())

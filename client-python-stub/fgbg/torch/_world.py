@@ -103,3 +103,12 @@ def in_worker(travelled: World, rank: Optional[int], world_size: Optional[int],
                            "process that will consume it, and do not change RANK/WORLD_SIZE in "
                            "workers)" % (worker_id, mine, travelled))
     return travelled
+
+
+def draws_progress(rank: Optional[int] = None, world_size: Optional[int] = None) -> bool:
+    """Whether this process draws progress bars: rank 0, or a process not distributed (one bar
+    for a job, not one per rank)."""
+    try:
+        return resolve(rank, world_size).rank == 0
+    except ValueError:  # a muddled RANK/WORLD_SIZE is said where a loader needs them
+        return True

@@ -70,8 +70,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             self.info = c.describe(dataset)
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
-            mean_std = dataset_normalize(normalize, lambda: c.stats(dataset, seed=seed,
-                                                                    outputs=["image"]))
+            progress = _world.draws_progress(rank, world_size)
+            mean_std = dataset_normalize(normalize, lambda: c.stats(
+                dataset, seed=seed, outputs=["image"], progress=progress))
         self.image_conversion = Images(image, mean_std)
         #: The passes, what the consumer received and the shard streams (see fgbg.torch._feed).
         self.feed = Feed(ShardRequest(self.target, dataset, seed, shuffle, batch_size,

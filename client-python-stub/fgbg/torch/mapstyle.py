@@ -15,6 +15,7 @@ from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
+from . import _world
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
 
@@ -48,8 +49,9 @@ class FgbgDataset(torch.utils.data.Dataset):
             self.info = c.describe(dataset)
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
-            mean_std = dataset_normalize(normalize, lambda: c.stats(dataset, seed=seed,
-                                                                    outputs=["image"]))
+            progress = _world.draws_progress()
+            mean_std = dataset_normalize(normalize, lambda: c.stats(
+                dataset, seed=seed, outputs=["image"], progress=progress))
         self._images = Images(image, mean_std)
         self._conn: Optional[Client] = None
         self._conn_pid = 0

@@ -1,0 +1,126 @@
+"""How a pass falls into shards, pure: drop_last drops only a rank's own short tail whatever the
+number of workers, and a resumed pass yields the uninterrupted pass's rest in its order."""
+import itertools
+import warnings
+
+import pytest
+
+from fgbg.torch._feed import Feed, ShardRequest
+from fgbg.torch._resume import Cursor, Tracker
+from fgbg.torch._shards import Layout, rank_batches, resumed, rotation
+from fgbg.torch._world import World
+
+
+def served(part, size, batch_size):
+    """The positions the server streams for one request (as its EpochPlan deals them)."""
+    remaining = size - part.start_position
+    if part.drop_last:
+        per = remaining // part.world_size
+        total = per - per % batch_size
+    else:
+        total = (remaining - part.rank + part.world_size - 1) // part.world_size \
+            if remaining > part.rank else 0
+    first = min(total, part.start_batch * batch_size)
+    count = total - first if part.limit == 0 else min(part.limit, total - first)
+    return [part.start_position + part.rank + j * part.world_size
+            for j in range(first, first + count)]
+
+
+def shard_batches(layout, shard, skip=frozenset()):
+    """(passed, positions kept) of each batch the shard's stream yields (as Feed.shard does)."""
+    out, passed, B = [], 0, layout.batch_size
+    for part in layout.parts(shard):
+        positions = served(part, layout.size, B)
+        for a in range(0, len(positions), B):
+            batch = positions[a:a + B]
+            passed += len(batch)
+            kept = [p for p in batch if p not in skip]
+            if kept:
+                out.append((passed, kept))
+    return out
+
+
+def loader_order(layout, rank, skip=frozenset(), turn=0):
+    """(shard, passed, positions) in the order a DataLoader takes its workers' batches: in turn
+    from worker 0, a finished worker dropping out; worker i serves stream (i + turn) % k."""
+    k = layout.workers
+    shards = [rank * k + (i + turn) % k for i in range(k)]
+    queues = [[(s, p, b) for p, b in shard_batches(layout, s, skip)] for s in shards]
+    order = []
+    for row in itertools.zip_longest(*queues):
+        order.extend(x for x in row if x is not None)
+    return order
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2, 4, 8])
+def test_drop_last_drops_only_each_ranks_short_tail_whatever_the_workers(workers):
+    # The tester's numbers: 3968 samples an epoch with 0 workers, but 3840, 3584, 3072 with more.
+    samples = [rank_batches(4000, 0, frozenset(), None, r, 2, workers, 64, True) * 64
+               for r in range(2)]
+    assert samples == [1984, 1984]
+    assert [rank_batches(129, 0, frozenset(), None, r, 2, 2, 64, True) for r in range(2)] \
+        == [1, 1], "129 samples in 2 ranks of batches of 64: one batch each, not none"
+
+
+@pytest.mark.parametrize("size, start, world, workers, batch", [
+    (4000, 0, 2, 8, 64), (129, 0, 2, 2, 64), (800, 37, 3, 4, 7), (100, 0, 1, 3, 10),
+    (50, 3, 4, 2, 16), (1000, 999, 2, 2, 1)])
+def test_every_rank_streams_the_same_whole_batches_disjointly(size, start, world, workers, batch):
+    layout = Layout(size, start, world, workers, batch, True)
+    whole = (size - start) // world // batch
+    seen = []
+    for rank in range(world):
+        got = [b for s in range(rank * workers, rank * workers + workers)
+               for _, b in shard_batches(layout, s)]
+        assert all(len(b) == batch for b in got), "whole batches only"
+        assert len(got) == whole == rank_batches(size, start, frozenset(), None, rank, world,
+                                                 workers, batch, True)
+        seen += [p for b in got for p in b]
+    assert len(seen) == len(set(seen)) and all(start <= p < size for p in seen)
+    for s in range(layout.shards):
+        for j in range(layout.samples(s)):
+            assert layout.locate(layout.position(s, j)) == (s, j)
+    dropped = set(range(start, size)) - set(seen)
+    assert all(layout.locate(p) is None for p in dropped)
+
+
+def test_an_epoch_empty_for_a_rank_is_warned_of_once():
+    request = ShardRequest("localhost:1", "builtin", 0, True, 64, None, True, "float16", {})
+    feed = Feed(request, 100)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        feed.begin(World(0, 2, "given"), 2)
+        feed.begin(World(0, 2, "given"), 2)
+    said = [str(w.message) for w in said]
+    assert said == ["fgbg: an epoch of 100 samples has no batch for any of the 2 ranks: "
+                    "drop_last=True leaves out each rank's last batch short of batch_size 64; "
+                    "pass batch_size=50 or less"], said
+
+
+CASES = [(200, 1, 2, 8, True), (200, 2, 2, 8, True), (200, 1, 3, 8, True), (203, 2, 3, 6, True),
+         (200, 1, 2, 8, False), (203, 2, 3, 6, False), (90, 1, 4, 7, False), (130, 2, 4, 5, True)]
+
+
+@pytest.mark.parametrize("size, world, workers, batch, drop_last", CASES)
+def test_a_resumed_pass_yields_the_uninterrupted_rest_in_its_order(size, world, workers, batch,
+                                                                    drop_last):
+    layout = Layout(size, 0, world, workers, batch, drop_last)
+    whole = loader_order(layout, 0)
+    for taken in range(len(whole) + 1):
+        tracker = Tracker()
+        tracker.begin(0)
+        for shard, passed, _ in whole[:taken]:
+            tracker.observe(Cursor(0, shard, passed, 0, layout))
+        state = tracker.state(0, 1)
+        ranks = range(world) if drop_last else [0]  # without drop_last ranks are not in lockstep
+        for rank in ranks:
+            expected = [b for _, _, b in loader_order(layout, rank)[taken:]]
+            start, skip = resumed(state["position"], frozenset(state["skip"]), drop_last,
+                                  state.get("shards"), layout.shards)
+            again = Layout(size, start, world, workers, batch, drop_last)
+            turn = rotation(again, skip, rank) if skip else 0
+            rest = [b for _, _, b in loader_order(again, rank, skip, turn)]
+            assert rest == expected, (taken, rank, state)
+            assert rank_batches(size, state["position"], frozenset(state["skip"]),
+                                state.get("shards"), rank, world, workers, batch,
+                                drop_last) == len(expected)
