@@ -309,11 +309,16 @@ class MainTest {
     assertFalse(Main.options("--no-reflection").connect().reflection());
     assertFalse(Main.options("--reflection=false").connect().reflection());
     assertTrue(Main.options("--reflection").connect().reflection());
+    assertEquals(Duration.ofMinutes(5), defaults.connect().maxConnectionIdle());
+    assertEquals(1024, defaults.connect().maxConnectionsPerClient());
     ServerOptions open = Main.options("--host", "0.0.0.0", "--insecure", "--keepalive-time",
-        "60s", "--max-connection-age", "30m");
+        "60s", "--max-connection-age", "30m", "--max-connection-idle", "1h",
+        "--max-connections-per-client", "64");
     assertEquals(null, open.exportRoot(), "beyond loopback, exports are off without the flag");
     assertEquals(Duration.ofSeconds(60), open.connect().keepaliveTime());
     assertEquals(Duration.ofMinutes(30), open.connect().maxConnectionAge());
+    assertEquals(Duration.ofHours(1), open.connect().maxConnectionIdle());
+    assertEquals(64, open.connect().maxConnectionsPerClient());
     assertEquals(root, Main.options("--host", "0.0.0.0", "--insecure", "--export-root",
         root.toString()).exportRoot());
     Path tokens = Files.writeString(root.resolve("tokens"), "ci:0123456789abcdef\n");

@@ -27,7 +27,17 @@ final class ServerJvm implements AutoCloseable {
 
   /** Starts it with {@code jvmArgs} (e.g. -Xmx96m) and server flags; returns once it listens. */
   ServerJvm(List<String> jvmArgs, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
+    this(List.of(), jvmArgs, args);
+  }
+
+  /** Started under a limit of {@code files} open file descriptors (a shell's ulimit -n). */
+  static ServerJvm withFileLimit(int files, String... args) throws Exception {
+    return new ServerJvm(List.of("sh", "-c", "ulimit -n " + files + " && exec \"$@\"", "sh"),
+        List.of(), args);
+  }
+
+  private ServerJvm(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Who may connect to {@code fgbg serve}, and how: addresses, TLS, tokens, reflection. */
+/**
+ * Who may connect to {@code fgbg serve}, and how: addresses, TLS, tokens, reflection,
+ * connection lifetimes and caps.
+ */
 public final class ConnectFlags {
   @Option(names = "--host", split = ",", description = "Addresses to listen on (repeatable or "
       + "comma-separated; 0.0.0.0 or :: for every interface). Beyond loopback it needs TLS, "
@@ -46,12 +49,22 @@ public final class ConnectFlags {
       + "Default: no limit.")
   String maxConnectionAge;
 
+  @Option(names = "--max-connection-idle", description = "Close a connection with no call open "
+      + "for this long (GOAWAY; a client reconnects for its next call). Default: 5m.")
+  String maxConnectionIdle;
+
+  @Option(names = "--max-connections-per-client", description = "Connections one client IP "
+      + "address may hold open; more are closed at once. Default: 1024.")
+  int maxConnectionsPerClient = ConnectOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+
   /** The validated options; a bad value is an IllegalArgumentException naming the flag. */
   public ConnectOptions options() {
     ConnectOptions.Builder b = ConnectOptions.builder().tls(tlsCert, tlsKey)
         .tlsClientCa(tlsClientCa).insecure(insecure).reflection(reflection)
         .keepaliveTime(duration("--keepalive-time", keepaliveTime))
-        .maxConnectionAge(duration("--max-connection-age", maxConnectionAge));
+        .maxConnectionAge(duration("--max-connection-age", maxConnectionAge))
+        .maxConnectionIdle(duration("--max-connection-idle", maxConnectionIdle))
+        .maxConnectionsPerClient(maxConnectionsPerClient);
     hosts.forEach(b::host);
     if (tokenFile != null) {
       b.tokens(AccessTokens.load(tokenFile));

@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * Who may connect, and how: the addresses listened on, TLS (and mTLS), bearer tokens,
- * reflection, and connection keepalive and age. Immutable; the builder rejects a bad value
+ * reflection, connection keepalive, age and idle time, and connections per client. Immutable; the builder rejects a bad value
  * naming its {@code fgbg serve} flag.
  *
  * @param hosts the addresses to listen on; empty for loopback (127.0.0.1 and ::1 as available)
@@ -26,10 +26,22 @@ import java.util.Objects;
  *     gRPC's default (2 h)
  * @param maxConnectionAge how long a connection lives before the server asks the client to make
  *     a new one (calls under way finish); null for no limit
+ * @param maxConnectionIdle how long a connection may go without a call open before the server
+ *     closes it (GOAWAY: a client makes a new one for its next call)
+ * @param maxConnectionsPerClient connections one peer IP address may hold open; more are closed
  */
 public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
     AccessTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
-    Duration maxConnectionAge) {
+    Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient) {
+  /** Idle connections end after this long (each holds a file descriptor and some memory). */
+  public static final Duration DEFAULT_MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
+  /**
+   * Room for a NAT'd group of training hosts: a DataLoader worker holds a connection of its own,
+   * so 8 GPUs with 16 workers each is 128 connections a host, and 8 such hosts fit; and a
+   * small share of a server's file descriptors (Java raises its limit to the hard one: 524288
+   * under systemd), so one host cannot take them all.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1024;
 
   public ConnectOptions {
     hosts = List.copyOf(hosts);
@@ -47,6 +59,12 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     Objects.requireNonNull(tokens, "tokens");
     positive("--keepalive-time", keepaliveTime);
     positive("--max-connection-age", maxConnectionAge);
+    Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
+    positive("--max-connection-idle", maxConnectionIdle);
+    if (maxConnectionsPerClient < 1) {
+      throw new IllegalArgumentException("--max-connections-per-client "
+          + maxConnectionsPerClient + " must be at least 1");
+    }
     // Fields are assigned after this body: test the parameters.
     if (beyondLoopback(hosts) && tlsCert == null && !tokens.required() && !insecure) {
       throw new IllegalArgumentException("--host " + names(hosts) + " listens beyond loopback "
@@ -79,7 +97,9 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
         + (reflection ? ", reflection on" : ", reflection off")
         + (keepaliveTime != null ? ", keepalive " + Durations.words(keepaliveTime) : "")
         + (maxConnectionAge != null ? ", max connection age "
-            + Durations.words(maxConnectionAge) : "");
+            + Durations.words(maxConnectionAge) : "")
+        + ", idle connections closed after " + Durations.words(maxConnectionIdle)
+        + ", " + maxConnectionsPerClient + " connections per client";
   }
 
   /** Whether the server speaks TLS. */
@@ -110,6 +130,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     private boolean reflection = true;
     private Duration keepaliveTime;
     private Duration maxConnectionAge;
+    private Duration maxConnectionIdle = DEFAULT_MAX_CONNECTION_IDLE;
+    private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
     private Builder() {}
 
@@ -164,9 +186,21 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       return this;
     }
 
+    /** Null: the default, {@link #DEFAULT_MAX_CONNECTION_IDLE}. */
+    public Builder maxConnectionIdle(Duration d) {
+      this.maxConnectionIdle = d == null ? DEFAULT_MAX_CONNECTION_IDLE : d;
+      return this;
+    }
+
+    public Builder maxConnectionsPerClient(int n) {
+      this.maxConnectionsPerClient = n;
+      return this;
+    }
+
     public ConnectOptions build() {
       return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokens, insecure,
-          reflection, keepaliveTime, maxConnectionAge);
+          reflection, keepaliveTime, maxConnectionAge, maxConnectionIdle,
+          maxConnectionsPerClient);
     }
   }
 }

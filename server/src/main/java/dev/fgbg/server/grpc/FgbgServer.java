@@ -70,6 +70,7 @@ public final class FgbgServer {
       List<DepthRuntime> depth, ServerOptions options, ServerMetrics metrics) {
     QuietCancels.install();
     TransportFaults.install();
+    AcceptFailures.install();
     CacheLoadFailures.install();
     this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));

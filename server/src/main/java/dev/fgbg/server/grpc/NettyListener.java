@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
- * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
- * connection age.
+ * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive,
+ * connection age and idle time, and connections per client ({@link PeerConnections}).
  */
 public final class NettyListener {
   private final List<InetSocketAddress> addresses;
@@ -70,7 +70,8 @@ public final class NettyListener {
     NettyServerBuilder b;
     try {
       // The PEM files are read here, and parsed by forAddress.
-      b = NettyServerBuilder.forAddress(addresses.get(0), credentials(options));
+      b = NettyServerBuilder.forAddress(addresses.get(0), new PeerConnections(
+          options.maxConnectionsPerClient(), Ticker.systemTicker()).watch(credentials(options)));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("--tls-cert " + options.tlsCert() + ", --tls-key "
           + options.tlsKey() + (options.tlsClientCa() != null ? ", --tls-client-ca "
@@ -84,6 +85,8 @@ public final class NettyListener {
     if (options.maxConnectionAge() != null) {
       b.maxConnectionAge(options.maxConnectionAge().toNanos(), TimeUnit.NANOSECONDS);
     }
+    // Counted from the connection's start, so a peer that never opens a call goes too.
+    b.maxConnectionIdle(options.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS);
     return b;
   }
 

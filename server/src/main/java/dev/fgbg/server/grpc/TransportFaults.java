@@ -3,60 +3,151 @@ package dev.fgbg.server.grpc;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /**
- * Keeps peers that do not speak gRPC out of the log's traces: grpc-netty logs every connection
- * that ends in a transport error as "Transport failed" with a 20-line trace at INFO, so any peer
- * that can reach the port (an HTTP/1.1 request, a port scanner, random bytes, a failed TLS
- * handshake) could fill the log without authenticating. Such a record becomes one FINE line in
- * words, and at most one INFO line a minute counts them; a failure that is not the peer's (a
- * bug) keeps its trace.
+ * Keeps what peers send out of the log's traces: grpc-netty logs a connection that ends in a
+ * transport error (an HTTP/1.1 request, a port scanner, random bytes, a failed TLS handshake),
+ * a call whose metadata is over its limit and a request message over its limit each with a
+ * 20-to-34-line trace at INFO or WARNING, so any peer that can reach the port could fill the
+ * log without a token. Such a record becomes one FINE line in words, naming the peer where
+ * {@link PeerConnections} knows it, and at most one INFO line a minute per kind counts them; a
+ * failure that is not the peer's (a bug) keeps its trace.
  */
-final class TransportFaults implements Filter {
-  /** grpc-netty-shaded's connection logger (in parts for Checkstyle). */
-  static final String CONNECTIONS = "io.grpc.netty.shaded.io.grpc.netty" + ".NettyServerTransport"
-      + ".connections";
+final class TransportFaults {
+  /** grpc-netty-shaded's package (in parts for Checkstyle). */
+  private static final String NETTY = "io.grpc.netty.shaded.io.grpc" + ".netty";
+  /** Connections that end in an error ("Transport failed"). */
+  static final String CONNECTIONS = NETTY + ".NettyServerTransport.connections";
+  /** Calls reset for an HTTP/2 error in their frames ("Stream Error"). */
+  static final String STREAMS = NETTY + ".NettyServerHandler";
+  /** Request messages refused ("Exception processing message"). */
+  static final String MESSAGES = NETTY + ".NettyServerStream";
   static final Duration SUMMARY_EVERY = MinuteLines.EVERY;
   private static final Logger LOG = Logger.getLogger(TransportFaults.class.getName());
   /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger CONNECTIONS_LOG = Logger.getLogger(CONNECTIONS);
+  private static final List<Logger> WATCHED = List.of(Logger.getLogger(CONNECTIONS),
+      Logger.getLogger(STREAMS), Logger.getLogger(MESSAGES));
+  private static final Pattern HEADER_LIMIT = Pattern.compile(
+      "Header size exceeded max allowed size \\((\\d+)\\)");
+  private static final Pattern MESSAGE_LIMIT = Pattern.compile(
+      "gRPC message exceeds maximum size (\\d+): (\\d+)");
+  private static final Pattern UNSEEN_RESET = Pattern.compile(
+      "Stream \\d+ does not exist for inbound frame RST_STREAM");
 
-  private final Filter before;
-  private final MinuteLines summaries;
+  private final MinuteLines dropped;
+  private final MinuteLines metadata;
+  private final MinuteLines messages;
+  private final MinuteLines resets;
 
-  TransportFaults(Filter before, Ticker ticker) {
-    this.before = before;
-    this.summaries = new MinuteLines(LOG, Level.INFO, ticker::read, (n, s, latest) ->
-        String.format(Locale.ROOT, "%d connections dropped by transport errors in the last %d s;"
-            + " the latest: %s", n, s, latest));
+  TransportFaults(Ticker ticker) {
+    this.dropped = lines(ticker, "connections dropped by transport errors");
+    this.metadata = lines(ticker, "calls refused for metadata over the limit");
+    this.messages = lines(ticker, "request messages refused");
+    this.resets = lines(ticker, "calls reset for HTTP/2 errors");
   }
 
-  /** Installs the filter once per process (the logger is the process's). */
+  private static MinuteLines lines(Ticker ticker, String many) {
+    return new MinuteLines(LOG, Level.INFO, ticker::read, (n, s, latest) -> String.format(
+        Locale.ROOT, "%d %s in the last %d s; the latest: %s", n, many, s, latest));
+  }
+
+  /** Installs the filters once per process (the loggers are the process's). */
   static synchronized void install() {
-    if (!(CONNECTIONS_LOG.getFilter() instanceof TransportFaults)) {
-      CONNECTIONS_LOG.setFilter(new TransportFaults(CONNECTIONS_LOG.getFilter(),
-          Ticker.systemTicker()));
+    if (!(WATCHED.get(0).getFilter() instanceof Wording)) {
+      TransportFaults faults = new TransportFaults(Ticker.systemTicker());
+      WATCHED.forEach(l -> l.setFilter(faults.filter(l.getFilter())));
     }
   }
 
-  @Override
-  public boolean isLoggable(LogRecord r) {
-    String why = r.getThrown() == null ? null : peerFault(r.getThrown());
-    if (why == null) {
-      return before == null || before.isLoggable(r);
+  /**
+   * A filter that words what {@link #worded} takes of what {@code before} (which has the first
+   * say: {@link QuietCancels} drops a client's cancel) lets through.
+   */
+  Filter filter(Filter before) {
+    return new Wording(this, before);
+  }
+
+  private record Wording(TransportFaults faults, Filter before) implements Filter {
+    @Override
+    public boolean isLoggable(LogRecord r) {
+      return (before == null || before.isLoggable(r)) && !faults.worded(r);
     }
-    LOG.fine(() -> "connection dropped: " + why);
-    summaries.log("connection dropped: " + why + " (later ones are logged at FINE and counted "
-        + "here at most once a minute)", why);
-    return false;
+  }
+
+  /** Logs {@code r} in words when the peer caused it; true when it did (r is then dropped). */
+  boolean worded(LogRecord r) {
+    Throwable t = r.getThrown();
+    boolean ended = "Transport failed".equals(r.getMessage());
+    if (t == null || !ended && r.getLevel().intValue() < Level.INFO.intValue()) {
+      return false; // grpc's own FINE lines, seen only when asked for
+    }
+    String peer = PeerConnections.reading();
+    String from = peer == null ? "" : " from " + peer;
+    String over = find(t, HEADER_LIMIT);
+    if (over != null) {
+      String what = "metadata over " + over + " bytes" + from
+          + (ended ? " (connection closed)" : " (HTTP 431)");
+      return log(metadata, "refused a call: " + what, what);
+    }
+    if (t instanceof StatusRuntimeException || t instanceof StatusException) {
+      String what = request(Status.fromThrowable(t)) + from;
+      return log(messages, "refused " + what, what);
+    }
+    if (find(t, UNSEEN_RESET) != null) {
+      // A client cancelling a call (its deadline passed) as it starts: it reconnects.
+      LOG.fine(() -> "connection" + from + " closed: it reset a call the server had not seen "
+          + "start (a deadline or cancel racing the call's start)");
+      return true;
+    }
+    String why = peerFault(t);
+    if (why == null) {
+      return false;
+    }
+    if ("Stream Error".equals(r.getMessage())) {
+      String what = "an HTTP/2 error in its frames " + words(t) + from;
+      return log(resets, "call reset: " + what, what);
+    }
+    return log(dropped, "connection" + from + " dropped: " + why, why + from);
+  }
+
+  private static boolean log(MinuteLines kind, String line, String latest) {
+    LOG.fine(line);
+    kind.log(line + " (later ones are logged at FINE and counted here at most once a minute)",
+        latest);
+    return true;
+  }
+
+  /** A refused request message in words: its size and the limit, or grpc's status. */
+  private static String request(Status s) {
+    Matcher m = MESSAGE_LIMIT.matcher(String.valueOf(s.getDescription()));
+    return m.find() ? "a request message of " + m.group(2) + " bytes, over the " + m.group(1)
+        + "-byte limit (" + s.getCode() + ")" : "a request message: " + s.getCode() + " "
+        + Quoted.of(String.valueOf(s.getDescription()));
+  }
+
+  /** The first group of {@code p} in a message of {@code t}'s causes, or null. */
+  private static String find(Throwable t, Pattern p) {
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      Matcher m = p.matcher(String.valueOf(e.getMessage()));
+      if (m.find()) {
+        return m.groupCount() > 0 ? m.group(1) : m.group();
+      }
+    }
+    return null;
   }
 
   /**

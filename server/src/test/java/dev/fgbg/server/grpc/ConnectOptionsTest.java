@@ -54,6 +54,10 @@ class ConnectOptionsTest {
         refusal(ConnectOptions.builder().keepaliveTime(Duration.ZERO)));
     assertEquals("--max-connection-age -1s must be positive",
         refusal(ConnectOptions.builder().maxConnectionAge(Duration.ofSeconds(-1))));
+    assertEquals("--max-connection-idle 0s must be positive",
+        refusal(ConnectOptions.builder().maxConnectionIdle(Duration.ZERO)));
+    assertEquals("--max-connections-per-client 0 must be at least 1",
+        refusal(ConnectOptions.builder().maxConnectionsPerClient(0)));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> ConnectOptions.builder().host("no-such-host.invalid")).getMessage()
         .startsWith("--host no-such-host.invalid: no such address or host"));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -118,7 +119,7 @@ class RawConnectionsTest {
   void theSummaryComesAtMostOnceAMinuteAndABugKeepsItsTrace() {
     AtomicLong now = new AtomicLong();
     Ticker ticker = now::get;
-    TransportFaults filter = new TransportFaults(null, ticker);
+    Filter filter = new TransportFaults(ticker).filter(null);
     try (LogCapture log = new LogCapture()) {
       LogRecord fault = new LogRecord(Level.INFO, "Transport failed");
       fault.setThrown(new IOException("Connection reset by peer"));

@@ -1,0 +1,174 @@
+package dev.fgbg.server.grpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.observe.MinuteLines;
+import io.grpc.ServerCredentials;
+import io.grpc.internal.ObjectPool;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Caps the connections one peer (remote IP address) may hold open: each takes a file
+ * descriptor, and without a cap one host holding idle connections ran the server out of them
+ * (no call, so no token, needed). A connection over the cap is closed at once; at most one
+ * WARNING line a minute says so, with a count. It also names, while Netty reads a connection's
+ * bytes, the peer they come from, for {@link TransportFaults}' lines.
+ */
+final class PeerConnections {
+  private static final Logger LOG = Logger.getLogger(PeerConnections.class.getName());
+  /** The peer whose bytes this (event loop) thread is reading, while it reads them. */
+  private static final ThreadLocal<String> READING = new ThreadLocal<>();
+
+  private final int max;
+  private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+  private final MinuteLines refusals;
+
+  /** @param max connections one IP address may hold open at once */
+  PeerConnections(int max, Ticker ticker) {
+    this.max = max;
+    this.refusals = new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) ->
+        String.format(Locale.ROOT, "%d more connections refused over "
+            + "--max-connections-per-client %d in the last %d s (last: %s)", n, max, s, latest));
+  }
+
+  /** The peer whose bytes the calling thread is reading now, or null. */
+  static String reading() {
+    return READING.get();
+  }
+
+  /** Connections {@code peer} holds open now. */
+  int open(InetAddress peer) {
+    return open.getOrDefault(peer, 0);
+  }
+
+  /** {@code credentials} (Netty's), each connection counted against its peer's cap. */
+  ServerCredentials watch(ServerCredentials credentials) {
+    InternalProtocolNegotiator.ServerFactory factory =
+        InternalNettyServerCredentials.toNegotiator(credentials);
+    return InternalNettyServerCredentials.create(new InternalProtocolNegotiator.ServerFactory() {
+      @Override
+      public InternalProtocolNegotiator.ProtocolNegotiator newNegotiator(
+          ObjectPool<? extends Executor> offload) {
+        return counting(factory.newNegotiator(offload));
+      }
+    });
+  }
+
+  private InternalProtocolNegotiator.ProtocolNegotiator counting(
+      InternalProtocolNegotiator.ProtocolNegotiator inner) {
+    return new InternalProtocolNegotiator.ProtocolNegotiator() {
+      @Override
+      public AsciiString scheme() {
+        return inner.scheme();
+      }
+
+      @Override
+      public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
+        return new Gate(inner.newHandler(grpc));
+      }
+
+      @Override
+      public void close() {
+        inner.close();
+      }
+    };
+  }
+
+  /** Counts a new connection of {@code peer}; false (not counted) when it is over the cap. */
+  boolean admit(InetAddress peer) {
+    int[] now = new int[1];
+    open.compute(peer, (p, n) -> {
+      now[0] = n == null ? 1 : n + 1;
+      return now[0] > max ? n : (Integer) now[0];
+    });
+    if (now[0] <= max) {
+      return true;
+    }
+    String what = peer.getHostAddress() + ", which has " + max + " open";
+    refusals.log("refused a connection from " + what + ", the most --max-connections-per-client"
+        + " allows (" + MinuteLines.COUNTED + ")", what);
+    return false;
+  }
+
+  void closed(InetAddress peer) {
+    open.computeIfPresent(peer, (p, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /**
+   * Admits the connection (else closes it) and puts the negotiator's handler in its own place,
+   * with {@link Reading} first in the pipeline, so that it sees bytes before TLS does.
+   */
+  private final class Gate extends ChannelInboundHandlerAdapter {
+    private final ChannelHandler inner;
+
+    Gate(ChannelHandler inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      if (ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+        InetAddress peer = a.getAddress();
+        if (!admit(peer)) {
+          ctx.channel().close();
+          return;
+        }
+        ctx.channel().closeFuture().addListener(f -> closed(peer));
+      }
+      ctx.pipeline().addFirst(new Reading(ClientIdentity.address(ctx.channel().remoteAddress())));
+      ctx.pipeline().addBefore(ctx.name(), null, inner);
+      ctx.pipeline().remove(this);
+    }
+  }
+
+  /** Names the peer to the thread while it handles what the peer sent (and its end). */
+  private static final class Reading extends ChannelInboundHandlerAdapter {
+    private final String peer;
+
+    Reading(String peer) {
+      this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      named(() -> ctx.fireChannelRead(msg));
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      named(ctx::fireChannelReadComplete);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      named(ctx::fireChannelInactive);
+    }
+
+    private void named(Runnable event) {
+      String was = READING.get();
+      READING.set(peer);
+      try {
+        event.run();
+      } finally {
+        if (was == null) {
+          READING.remove();
+        } else {
+          READING.set(was);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.fgbg.server.grpc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP/2 client written by hand on a plain socket, for peers that grpc-java's client will not
+ * be (headers over the server's advertised limit, a reset of a stream never opened).
+ */
+final class RawHttp2 implements AutoCloseable {
+  static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final int HEADERS = 1;
+  private static final int RST_STREAM = 3;
+  private static final int SETTINGS = 4;
+  private static final int CONTINUATION = 9;
+  private static final int END_HEADERS = 4;
+  private static final int MAX_FRAME = 16384;
+
+  private final Socket socket;
+  private final OutputStream out;
+
+  /** Connects and sends the preface and an empty SETTINGS frame. */
+  RawHttp2(int port) throws IOException {
+    this.socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(30_000);
+    this.out = socket.getOutputStream();
+    out.write(PREFACE);
+    frame(SETTINGS, 0, 0, new byte[0]);
+    out.flush();
+  }
+
+  /**
+   * Opens stream {@code id}: a gRPC call to {@code path} with one more header {@code name} of
+   * {@code valueBytes} bytes (in CONTINUATION frames past 16 KiB), no body yet.
+   */
+  void call(int id, String path, String name, int valueBytes) throws IOException {
+    ByteArrayOutputStream block = new ByteArrayOutputStream();
+    literal(block, ":method", "POST");
+    literal(block, ":scheme", "http");
+    literal(block, ":path", path);
+    literal(block, ":authority", "localhost");
+    literal(block, "content-type", "application/grpc");
+    literal(block, "te", "trailers");
+    literal(block, name, "z".repeat(valueBytes));
+    byte[] b = block.toByteArray();
+    for (int at = 0; at < b.length || at == 0; at += MAX_FRAME) {
+      int n = Math.min(MAX_FRAME, b.length - at);
+      byte[] part = new byte[n];
+      System.arraycopy(b, at, part, 0, n);
+      int flags = at + n >= b.length ? END_HEADERS : 0;
+      frame(at == 0 ? HEADERS : CONTINUATION, flags, id, part);
+    }
+    out.flush();
+  }
+
+  /** Resets stream {@code id} with CANCEL. */
+  void reset(int id) throws IOException {
+    frame(RST_STREAM, 0, id, new byte[] {0, 0, 0, 8});
+    out.flush();
+  }
+
+  /** Waits for the server's first frame (its SETTINGS): false when it closes instead. */
+  boolean answered() throws IOException {
+    InputStream in = socket.getInputStream();
+    for (int n = 0; n < 9; n++) {
+      try {
+        if (in.read() < 0) {
+          return false;
+        }
+      } catch (SocketException e) {
+        return false; // reset
+      }
+    }
+    return true;
+  }
+
+  /** Whether a new connection is closed by the server within 10 s of its preface. */
+  static boolean closedAtOnce(int port) throws IOException {
+    RawHttp2 raw;
+    try {
+      raw = new RawHttp2(port);
+    } catch (SocketException e) {
+      return true; // closed before the preface was out
+    }
+    try (raw) {
+      return raw.closedWithin(10_000);
+    }
+  }
+
+  /** Reads until the server closes the connection; false when it stays open {@code ms}. */
+  boolean closedWithin(int ms) throws IOException {
+    socket.setSoTimeout(ms);
+    InputStream in = socket.getInputStream();
+    byte[] b = new byte[8192];
+    try {
+      while (in.read(b) >= 0) {
+        // what the server says until it closes
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // reset
+    }
+  }
+
+  private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    int n = payload.length;
+    out.write(new byte[] {(byte) (n >>> 16), (byte) (n >>> 8), (byte) n, (byte) type,
+        (byte) flags, (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8),
+        (byte) stream});
+    out.write(payload);
+  }
+
+  /** An HPACK literal header field without indexing, its name new, no Huffman coding. */
+  private static void literal(ByteArrayOutputStream b, String name, String value) {
+    b.write(0);
+    string(b, name);
+    string(b, value);
+  }
+
+  private static void string(ByteArrayOutputStream b, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.US_ASCII);
+    int v = bytes.length;
+    if (v < 127) {
+      b.write(v);
+    } else {
+      b.write(127);
+      v -= 127;
+      while (v >= 128) {
+        b.write((v & 127) | 128);
+        v >>>= 7;
+      }
+      b.write(v);
+    }
+    b.writeBytes(bytes);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What any peer can send without a token, over real Netty on loopback: metadata over gRPC's
+ * limit, a request message over it, a reset of a call the server never saw. Each is one FINE
+ * line in words naming the peer (where Netty's thread knows it) and at most one INFO line a
+ * minute per kind, never a trace; the server serves on.
+ */
+class TransportFaultsTest {
+  private static final Logger FAULTS = Logger.getLogger(TransportFaults.class.getName());
+  private static final String DESCRIBE = "/fgbg.v1.Fgbg/Describe";
+  private Level was;
+
+  @BeforeEach
+  void fine() {
+    was = FAULTS.getLevel();
+    FAULTS.setLevel(Level.FINE);
+  }
+
+  @AfterEach
+  void back() {
+    FAULTS.setLevel(was);
+  }
+
+  private static List<String> lines(LogCapture log, Level level, Predicate<String> p) {
+    return log.of(TransportFaults.class.getName()).stream().filter(r -> r.getLevel() == level)
+        .map(LogRecord::getMessage).filter(p).toList();
+  }
+
+  /** Netty's and grpc's own records at INFO or above (each was a trace before). */
+  private static List<String> netty(LogCapture log) {
+    return log.records().stream().filter(r -> r.getLoggerName() != null
+            && r.getLoggerName().startsWith("io.grpc")
+            && r.getLevel().intValue() >= Level.INFO.intValue())
+        .map(LogCapture::line).toList();
+  }
+
+  private static String describe(TestServer s) {
+    return FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .describe(DescribeRequest.newBuilder().setDataset("tiny").build()).getName();
+  }
+
+  @Test
+  void metadataOverTheLimitIsOneWordedLineNamingThePeer() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      int port = s.server().port();
+      try (RawHttp2 raw = new RawHttp2(port)) {
+        for (int k = 0; k < 50; k++) {
+          raw.call(1 + 2 * k, DESCRIBE, "x-junk", 9000); // over 8 KiB: the call is refused
+        }
+        assertFalse(raw.closedWithin(1000), "the connection serves on");
+      }
+      try (RawHttp2 raw = new RawHttp2(port)) {
+        raw.call(1, DESCRIBE, "x-junk", 20_000); // far over: the connection is closed
+        assertTrue(raw.closedWithin(10_000));
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("metadata"));
+      assertEquals(51, fine.size(), fine.toString());
+      assertEquals("refused a call: metadata over 8192 bytes from 127.0.0.1 (HTTP 431)",
+          fine.get(0));
+      assertEquals("refused a call: metadata over 10240 bytes from 127.0.0.1 (connection "
+          + "closed)", fine.get(50));
+      List<String> info = lines(log, Level.INFO, m -> m.contains("metadata"));
+      assertTrue(info.size() <= 1, "at most one INFO line a minute: " + info);
+      assertTrue(lines(log, Level.INFO, m -> m.contains("does not speak gRPC")).isEmpty());
+    }
+  }
+
+  @Test
+  void aRequestOverTheLimitIsOneWordedLine() throws Exception {
+    GetSamplesRequest big = GetSamplesRequest.newBuilder().setDataset("builtin")
+        .addAllIndices(Collections.nCopies(2_000_000, 399_999L)).build(); // 6 MB
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      for (int k = 0; k < 5; k++) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getSamples(big));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("request message"));
+      assertEquals(5, fine.size(), fine.toString());
+      assertTrue(fine.get(0).startsWith("refused a request message of 6000014 bytes, over the "
+          + "4194304-byte limit (RESOURCE_EXHAUSTED)"), fine.get(0));
+      assertTrue(lines(log, Level.INFO, m -> m.contains("request message")).size() <= 1);
+    }
+  }
+
+  @Test
+  void aResetOfACallNeverSeenIsTheDeadlineRaceNotABadPeer() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      for (int k = 0; k < 3; k++) {
+        try (RawHttp2 raw = new RawHttp2(s.server().port())) {
+          raw.reset(5); // as grpc-python does when a 1 ms deadline passes as the call starts
+          assertTrue(raw.closedWithin(10_000));
+        }
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      assertEquals(List.of(), lines(log, Level.INFO, m -> true));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("reset a call"));
+      assertEquals(3, fine.size(), fine.toString());
+      assertEquals("connection from 127.0.0.1 closed: it reset a call the server had not seen "
+          + "start (a deadline or cancel racing the call's start)", fine.get(0));
+    }
+  }
+}
