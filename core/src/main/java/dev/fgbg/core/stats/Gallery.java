@@ -27,14 +27,14 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under a two-line caption ("i=…
- * bg=… fg=… flip=… k=…", then the background and foreground label names) drawn with a built-in
- * pixel font (no system fonts needed on a headless server). Depth is colour-mapped on one log
- * scale for the whole grid (near = bright) between the {@link #NEAR_QUANTILE} and
- * {@link #FAR_QUANTILE} of the grid's depth values, so that a stray pixel cannot stretch it, read
- * by the colour bar at the right, labelled in the dataset's depth units. Small datasets are
- * scaled up by a whole factor (nearest neighbour, so pixels stay exact) until a cell is at least
- * {@link #MIN_CELL} pixels and the caption fits.
+ * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under
+ * a two-line caption ("i=… bg=… fg=… flip=… k=…", then the background and foreground label
+ * names) drawn with a built-in pixel font (no system fonts needed on a headless server). Depth
+ * is colour-mapped on one log scale for the whole grid (near = bright) between the
+ * {@link #NEAR_QUANTILE} and {@link #FAR_QUANTILE} of the grid's depth values, so that a stray
+ * pixel cannot stretch it, read by the colour bar at the right, labelled in the dataset's depth
+ * units. Small datasets are scaled up by a whole factor (nearest neighbour, so pixels stay exact)
+ * until a cell is at least {@link #MIN_CELL} pixels and the caption fits.
  */
 public final class Gallery {
   public static final int MAX_ROWS = 64;

@@ -11,9 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in. A queued call holds
- * no thread; if it is cancelled or its deadline passes while it waits, it leaves the queue and
- * never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
+ * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in. A queued
+ * call holds no thread; if it is cancelled or its deadline passes while it waits, it leaves the
+ * queue and never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
  */
 final class AdmittedCalls {
   private final Admission admission;
