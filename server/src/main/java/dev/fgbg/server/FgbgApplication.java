@@ -178,10 +178,11 @@ public final class FgbgApplication implements AutoCloseable {
     }
     LoadOptions load = options.load();
     LOG.info(String.format(Locale.ROOT, "load limits: memory budget %d MiB of a %d MiB heap,"
-        + " %d streams (%d per client), Stats %d (+%d queued), exports %d (+%d queued)",
+        + " %d streams (%d per client), Stats %d (+%d queued), exports %d (+%d queued),"
+        + " galleries %d (+%d queued)",
         load.memoryBudgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20,
         load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
-        load.maxExports(), load.exportQueue()));
+        load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
     return this;

@@ -3,33 +3,38 @@ package dev.fgbg.core.stats;
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
-import dev.fgbg.core.dataset.Outputs;
-import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.sampling.EpochPermutation;
 import dev.fgbg.core.sampling.Selection;
-import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.core.synth.IndexCodec;
 import dev.fgbg.core.synth.PlacementRng;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOWriteProgressListener;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under a two-line caption ("i=…
- * bg=… fg=… flip=… k=…", then the background and foreground label names) drawn with a built-in
- * pixel font (no system fonts needed on a headless server). Depth is colour-mapped on one log
- * scale for the whole grid (near = bright) between the {@link #NEAR_QUANTILE} and
- * {@link #FAR_QUANTILE} of the grid's depth values, so that a stray pixel cannot stretch it, read
- * by the colour bar at the right, labelled in the dataset's depth units. Small datasets are
- * scaled up by a whole factor (nearest neighbour, so pixels stay exact) until a cell is at least
- * {@link #MIN_CELL} pixels and the caption fits.
+ * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under
+ * a two-line caption ("i=… bg=… fg=… flip=… k=…", then the background and foreground label
+ * names) drawn with a built-in pixel font (no system fonts needed on a headless server). Depth
+ * is colour-mapped on one log scale for the whole grid (near = bright) between the
+ * {@link #NEAR_QUANTILE} and {@link #FAR_QUANTILE} of the grid's depth values, so that a stray
+ * pixel cannot stretch it, read by the colour bar at the right, labelled in the dataset's depth
+ * units. Small datasets are scaled up by a whole factor (nearest neighbour, so pixels stay exact)
+ * until a cell is at least {@link #MIN_CELL} pixels and the caption fits.
  */
 public final class Gallery {
   public static final int MAX_ROWS = 64;
@@ -39,10 +44,10 @@ public final class Gallery {
   static final double FAR_QUANTILE = 0.99;
   /** The largest grid, in pixels (a 256 MB image), so no size computation can overflow. */
   static final long MAX_PIXELS = 64L << 20;
-  private static final int GAP = 4;
+  static final int GAP = 4;
   /** Two lines of text, 2 px above each. */
   static final int CAPTION = 2 * (PixelFont.HEIGHT + 2) + GAP;
-  private static final int BAR = 12;
+  static final int BAR = 12;
   private static final String CAPTION_WIDEST = "i=0000000 bg=000 fg=000 flip=0 k=00";
   /** Key the row draws apart from epoch orders and subsets of the same seed. */
   private static final long BG_KEY = 0x47414C4C45525942L;
@@ -114,97 +119,15 @@ public final class Gallery {
   }
 
   /**
-   * The gallery of {@code indices}: a row each of composite, with {@code background} the
-   * background it was drawn on, mask, depth (when the dataset has it) and, with
-   * {@code instances}, the instance masks in colours ({@link InstanceCell}).
+   * The gallery of {@code indices}, rendered and drawn on this thread (see {@link GalleryGrid}
+   * for one drawn in steps).
    */
   public static BufferedImage render(Dataset d, long seed, long[] indices, boolean background,
       boolean instances) {
-    if (indices.length == 0 || indices.length > MAX_ROWS) {
-      throw FgbgException.invalidArgument("a gallery shows 1 to " + MAX_ROWS + " samples, asked "
-          + "for " + indices.length);
-    }
-    for (long i : indices) {
-      d.checkIndex(i);
-    }
-    int w = d.spec().width();
-    int h = d.spec().height();
-    int base = d.hasDepth() ? 3 : 2;
-    int cols = base + (background ? 1 : 0) + (instances ? 1 : 0);
-    // The caption fits over image | mask (| depth): cells keep their scale when a column is added.
-    int s = scale(w, h, base);
-    int cw = w * s;
-    int ch = h * s;
-    long rowPixels = ((long) cols * cw + (cols + 2) * GAP + BAR + 64) * (ch + CAPTION + GAP);
-    if (rowPixels * indices.length > MAX_PIXELS) {
-      throw FgbgException.invalidArgument("a gallery of " + indices.length + " rows of " + w
-          + "x" + h + " samples would be over " + (MAX_PIXELS >> 20) + " M pixels; ask for at "
-          + "most " + Math.max(1, MAX_PIXELS / rowPixels) + " rows");
-    }
-    Outputs outputs = instances ? Outputs.all(d).withInstances() : Outputs.all(d);
-    RenderedBatch all = Renderer.renderNow(d, seed, indices, outputs, DepthEncoding.FLOAT32);
-    float[] depth = new float[d.hasDepth() ? indices.length * w * h : 0];
-    for (int p = 0; p < depth.length; p++) {
-      depth[p] = DepthEncoding.FLOAT32.get(all.depth(), p * 4);
-    }
-    float[] range = DepthColors.quantileRange(depth, NEAR_QUANTILE, FAR_QUANTILE);
-    boolean bar = range != null;
-    float near = bar ? range[0] : 0;
-    float far = bar ? range[1] : 0;
-    int barArea = bar ? GAP + BAR + GAP + PixelFont.width("00.00 m") : 0;
-    int rowH = ch + CAPTION + GAP;
-    BufferedImage out = new BufferedImage(cols * cw + (cols + 1) * GAP + barArea,
-        indices.length * rowH + GAP, BufferedImage.TYPE_INT_RGB);
-    int[] fill = new int[out.getWidth() * out.getHeight()];
-    Arrays.fill(fill, 0x202020);
-    out.setRGB(0, 0, out.getWidth(), out.getHeight(), fill, 0, out.getWidth());
-    int[] px = new int[w * h];
-    List<String> bgLabels = d.assets().backgroundLabels();
-    List<String> fgLabels = d.assets().foregroundLabels();
-    for (int r = 0; r < indices.length; r++) {
-      SampleInfo info = all.infos()[r];
-      int y0 = GAP + r * rowH;
-      PixelFont.draw(out, GAP, y0 + 2, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
-          indices[r], info.bg(), info.fg(), info.flip() ? 1 : 0, info.k()), 0xE0E0E0);
-      PixelFont.draw(out, GAP, y0 + 4 + PixelFont.HEIGHT, PixelFont.fit(bgLabels.get(
-          info.bgLabel()) + " / " + fgLabels.get(info.fgLabel()), cols * cw + (cols - 1) * GAP),
-          0xB0B0B0);
-      int top = y0 + CAPTION;
-      int col = 0;
-      cell(out, GAP + col++ * (GAP + cw), top, rgb(all.images(), r * w * h * 3, px), w, h, s);
-      if (background) {
-        cell(out, GAP + col++ * (GAP + cw), top, rgb(d.backgroundRgb(info.bg()), 0, px), w, h,
-            s);
-      }
-      for (int p = 0; p < px.length; p++) {
-        int m = all.masks()[r * w * h + p] & 0xff;
-        px[p] = (m << 16) | (m << 8) | m;
-      }
-      cell(out, GAP + col++ * (GAP + cw), top, px, w, h, s);
-      if (d.hasDepth()) {
-        int[] c = bar ? DepthColors.colorize(Arrays.copyOfRange(depth, r * w * h,
-            (r + 1) * w * h), near, far) : new int[w * h];
-        cell(out, GAP + col * (GAP + cw), top, c, w, h, s);
-      }
-      if (instances) {
-        InstanceCell.draw(out, cols * GAP + (cols - 1) * cw, top, all.instances(), r * w * h,
-            w, h, s, info, fgLabels);
-      }
-    }
-    if (bar) {
-      colourBar(out, (cols + 1) * GAP + cols * cw, GAP + CAPTION, out.getHeight() - GAP, near,
-          far, d.depthUnits());
-    }
-    return out;
-  }
-
-  /** The RGB pixels at {@code off} as ints, into {@code px}. */
-  private static int[] rgb(byte[] rgb, int off, int[] px) {
-    for (int p = 0; p < px.length; p++) {
-      px[p] = ((rgb[off + p * 3] & 0xff) << 16) | ((rgb[off + p * 3 + 1] & 0xff) << 8)
-          | (rgb[off + p * 3 + 2] & 0xff);
-    }
-    return px;
+    GalleryGrid grid = GalleryGrid.of(d, indices, background, instances);
+    BatchShape shape = grid.shape();
+    RenderedBatch all = Renderer.renderNow(d, seed, indices, shape.outputs(), shape.encoding());
+    return grid.draw(all, () -> false);
   }
 
   /** Draws a w×h cell at (x, y), each pixel as an s×s block. */
@@ -225,7 +148,7 @@ public final class Gallery {
   }
 
   /** The ramp from near (top) to far (bottom), with the depth at top, middle and bottom. */
-  private static void colourBar(BufferedImage out, int x, int top, int bottom, float near,
+  static void colourBar(BufferedImage out, int x, int top, int bottom, float near,
       float far, String units) {
     int span = Math.max(1, bottom - top - 1);
     for (int y = top; y < bottom; y++) {
@@ -249,10 +172,58 @@ public final class Gallery {
   public static byte[] png(BufferedImage img) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try {
-      ImageIO.write(img, "png", b);
+      png(img, b, () -> false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return b.toByteArray();
+  }
+
+  /**
+   * Writes {@code img} as a PNG to {@code out} (the bytes {@link ImageIO#write} writes); stops
+   * between rows with a {@link CancellationException} once {@code cancelled} is true.
+   */
+  public static void png(BufferedImage img, OutputStream out, BooleanSupplier cancelled)
+      throws IOException {
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    try (ImageOutputStream s = new MemoryCacheImageOutputStream(out)) {
+      writer.setOutput(s);
+      writer.addIIOWriteProgressListener(new AbortWhen(writer, cancelled));
+      writer.write(null, new IIOImage(img, null, null), null);
+      if (cancelled.getAsBoolean()) {
+        throw new CancellationException("gallery cancelled");
+      }
+    } finally {
+      writer.dispose();
+    }
+  }
+
+  /** Asks the writer to stop, which it looks at after each row, once cancelled. */
+  private record AbortWhen(ImageWriter writer, BooleanSupplier cancelled)
+      implements IIOWriteProgressListener {
+    @Override
+    public void imageProgress(ImageWriter source, float percentageDone) {
+      if (cancelled.getAsBoolean()) {
+        writer.abort();
+      }
+    }
+
+    @Override
+    public void imageStarted(ImageWriter source, int imageIndex) {}
+
+    @Override
+    public void imageComplete(ImageWriter source) {}
+
+    @Override
+    public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) {}
+
+    @Override
+    public void thumbnailProgress(ImageWriter source, float percentageDone) {}
+
+    @Override
+    public void thumbnailComplete(ImageWriter source) {}
+
+    @Override
+    public void writeAborted(ImageWriter source) {}
   }
 }

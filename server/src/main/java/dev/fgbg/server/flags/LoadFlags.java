@@ -35,6 +35,14 @@ public final class LoadFlags {
       + "refused. Default: 8.")
   int exportQueue = 8;
 
+  @Option(names = "--max-galleries", description = "Gallery requests drawn at once, each charged "
+      + "to the memory budget for its image, rows and PNG. Default: 2.")
+  int maxGalleries = 2;
+
+  @Option(names = "--gallery-queue", description = "Gallery requests that may wait for one of "
+      + "those; more are refused. Default: 16.")
+  int galleryQueue = 16;
+
   @Option(names = "--shutdown-grace", description = "How long calls may run on after SIGTERM "
       + "(e.g. 5s, 500ms, 1m); then streams and exports end UNAVAILABLE (clients fail over or "
       + "run them again) and other calls are cancelled. Default: 5s.")
@@ -47,7 +55,8 @@ public final class LoadFlags {
   public LoadOptions options(long maxHeapBytes) {
     LoadOptions.Builder b = LoadOptions.builder().maxStreams(maxStreams)
         .maxStreamsPerClient(maxStreamsPerClient).maxStats(maxStats).statsQueue(statsQueue)
-        .maxExports(maxExports).exportQueue(exportQueue)
+        .maxExports(maxExports).exportQueue(exportQueue).maxGalleries(maxGalleries)
+        .galleryQueue(galleryQueue)
         .memoryBudgetBytes(LoadOptions.defaultBudgetBytes(maxHeapBytes));
     if (memoryBudgetMb != null) {
       long heapMb = maxHeapBytes >> 20;

@@ -8,11 +8,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
- * Runs heavy calls (Stats, Export) once their {@link Admission} lets them in. A queued call holds
- * no thread; if it is cancelled or its deadline passes while it waits, it leaves the queue and
- * never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
+ * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in. A queued
+ * call holds no thread; if it is cancelled or its deadline passes while it waits, it leaves the
+ * queue and never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
  */
 final class AdmittedCalls {
   private final Admission admission;
@@ -36,6 +37,20 @@ final class AdmittedCalls {
    * when the client goes away, queued or running.
    */
   void run(ServerCallStreamObserver<?> call, Runnable onCancel, Runnable body) {
+    start(call, onCancel, () -> {
+      body.run();
+      return DONE;
+    });
+  }
+
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /**
+   * As {@link #run}, for a body that only starts its work (on a render lane, waiting for budget
+   * without a thread): the permit is held until the future it returns completes.
+   */
+  void start(ServerCallStreamObserver<?> call, Runnable onCancel,
+      Supplier<CompletableFuture<?>> body) {
     Deadline deadline = Context.current().getDeadline();
     CompletableFuture<Admission.Permit> admitted = admission.admit();
     call.setOnCancelHandler(() -> {
@@ -63,10 +78,15 @@ final class AdmittedCalls {
       }
       try {
         threads.execute(() -> {
-          try (permit) {
-            stats.admittedStarted();
-            body.run();
+          stats.admittedStarted();
+          CompletableFuture<?> end;
+          try {
+            end = body.get();
+          } catch (RuntimeException | Error failed) {
+            permit.close();
+            throw failed;
           }
+          end.whenComplete((v, failed) -> permit.close());
         });
       } catch (RejectedExecutionException r) {
         permit.close();

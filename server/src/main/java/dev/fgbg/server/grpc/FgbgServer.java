@@ -90,7 +90,7 @@ public final class FgbgServer {
         new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm, draining),
         exports,
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
-        options.ticker()), depth);
+        options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
@@ -194,6 +194,10 @@ public final class FgbgServer {
 
   public Admission exportAdmission() {
     return load.exports.admission();
+  }
+
+  public Admission galleryAdmission() {
+    return load.galleries.admission();
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.fgbg.server.grpc;
 
-import com.google.protobuf.ByteString;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
@@ -12,7 +11,7 @@ import dev.fgbg.core.epoch.Epochs;
 import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.BackgroundStats;
-import dev.fgbg.core.stats.Gallery;
+import dev.fgbg.core.stats.GalleryGrid;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
@@ -34,15 +33,14 @@ import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
  * The fgbg.v1.Fgbg service: validates requests, asks the core, maps the answers to messages and
  * sends them. Every error goes through {@link Statuses}. Render work runs on fair-scheduler lanes
  * (one per stream, one per client for its GetSamples calls, one for all Stats, one for all
- * exports), rendered bytes are charged to the memory budget, streams are capped, Stats and
- * Export are admitted ({@link LoadControl}).
+ * exports, one per client for its galleries), rendered bytes are charged to the memory budget,
+ * streams are capped, Stats, Export and Gallery are admitted ({@link LoadControl}).
  */
 final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final DatasetRegistry registry;
@@ -52,11 +50,12 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private final SampleCalls samples;
   private final ExportService exports;
   private final StatsStreamer statsStreamer;
+  private final GalleryCalls galleries;
   private final List<DepthRuntime> depth;
 
   FgbgService(DatasetRegistry registry, LoadControl load, Limits limits, StreamStats stats,
       SampleCalls samples, ExportService exports, StatsStreamer statsStreamer,
-      List<DepthRuntime> depth) {
+      GalleryCalls galleries, List<DepthRuntime> depth) {
     this.registry = registry;
     this.load = load;
     this.limits = limits;
@@ -64,6 +63,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     this.samples = samples;
     this.exports = exports;
     this.statsStreamer = statsStreamer;
+    this.galleries = galleries;
     this.depth = List.copyOf(depth);
   }
 
@@ -126,16 +126,10 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void gallery(GalleryRequest request, StreamObserver<GalleryResponse> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      long[] indices = Selections.galleryRows(d, request);
-      BufferedImage img = Gallery.render(d, request.getSeed(), indices,
+      GalleryGrid grid = GalleryGrid.of(d, Selections.galleryRows(d, request),
           request.getBackgrounds(), request.getInstances());
-      GalleryResponse.Builder b = GalleryResponse.newBuilder()
-          .setPng(ByteString.copyFrom(Gallery.png(img)))
-          .setWidth(img.getWidth()).setHeight(img.getHeight());
-      for (long i : indices) {
-        b.addIndices(i);
-      }
-      reply(response, b.build());
+      galleries.gallery(grid, request.getSeed(),
+          (ServerCallStreamObserver<GalleryResponse>) response);
     } catch (RuntimeException e) {
       response.onError(Statuses.toStatus(e));
     }

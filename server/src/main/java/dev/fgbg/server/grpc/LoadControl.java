@@ -11,7 +11,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The server's load-safety parts, built from {@link LoadOptions}: the fair render scheduler over
- * the worker pool, the memory budget, the stream caps, and admission for Stats and Export.
+ * the worker pool, the memory budget, the stream caps, and admission for Stats, Export and
+ * Gallery.
  */
 final class LoadControl {
   final RenderScheduler scheduler;
@@ -19,8 +20,10 @@ final class LoadControl {
   final StreamCaps streams;
   final AdmittedCalls stats;
   final AdmittedCalls exports;
-  /** Held only while a client's GetSamples calls hold their lane: idle lanes are collected. */
-  private final Cache<String, RenderScheduler.Lane> getSamplesLanes =
+  /** Their bodies only start work (a budget wait, a delivery): they run where admitted. */
+  final AdmittedCalls galleries;
+  /** Held only while a client's calls hold their lane: idle lanes are collected. */
+  private final Cache<String, RenderScheduler.Lane> clientLanes =
       Caffeine.newBuilder().weakValues().build();
 
   /** @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime}) */
@@ -33,6 +36,8 @@ final class LoadControl {
         o.statsQueueLimit()), statsThreads, counters);
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
         o.exportQueueLimit()), exportThreads, counters);
+    this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),
+        o.galleryQueueLimit()), Runnable::run, counters);
   }
 
   /**
@@ -40,7 +45,12 @@ final class LoadControl {
    * one share of the workers, as one stream does, not one share each.
    */
   RenderScheduler.Lane getSamplesLane(String client) {
-    return getSamplesLanes.get(client, c -> scheduler.lane("get-samples " + c));
+    return clientLanes.get("get-samples " + client, scheduler::lane);
+  }
+
+  /** The lane all Gallery calls of {@code client} share: one share of the workers. */
+  RenderScheduler.Lane galleryLane(String client) {
+    return clientLanes.get("gallery " + client, scheduler::lane);
   }
 
   /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */

@@ -12,9 +12,11 @@ import dev.fgbg.core.load.NamedLimit;
  * @param maxStreamsPerClient StreamEpoch calls one client may have open at once
  * @param maxStats Stats requests computed at once; {@code statsQueue} more may wait
  * @param maxExports exports running at once; {@code exportQueue} more may wait
+ * @param maxGalleries galleries drawn at once; {@code galleryQueue} more may wait
  */
 public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreamsPerClient,
-    int maxStats, int statsQueue, int maxExports, int exportQueue) {
+    int maxStats, int statsQueue, int maxExports, int exportQueue, int maxGalleries,
+    int galleryQueue) {
 
   /** The smallest budget accepted (a budget below one message still works: it serialises). */
   public static final long MIN_BUDGET_BYTES = 1L << 20;
@@ -29,6 +31,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     check(statsQueue >= 0, "statsQueue", statsQueue, "must not be negative");
     check(maxExports >= 1, "maxExports", maxExports, "must be at least 1");
     check(exportQueue >= 0, "exportQueue", exportQueue, "must not be negative");
+    check(maxGalleries >= 1, "maxGalleries", maxGalleries, "must be at least 1");
+    check(galleryQueue >= 0, "galleryQueue", galleryQueue, "must not be negative");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -70,6 +74,14 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     return new NamedLimit("--export-queue", exportQueue);
   }
 
+  NamedLimit galleriesLimit() {
+    return new NamedLimit("--max-galleries", maxGalleries);
+  }
+
+  NamedLimit galleryQueueLimit() {
+    return new NamedLimit("--gallery-queue", galleryQueue);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -77,7 +89,7 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   /**
    * Builds {@link LoadOptions}. Defaults: a budget of 512 MiB (half the max heap if that is
    * less), 256 streams of which 64 per client, 2 Stats computed and 16 queued, 4 exports running
-   * and 8 queued.
+   * and 8 queued, 2 galleries drawn and 16 queued.
    */
   public static final class Builder {
     private long memoryBudgetBytes = defaultBudgetBytes(Runtime.getRuntime().maxMemory());
@@ -87,6 +99,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     private int statsQueue = 16;
     private int maxExports = 4;
     private int exportQueue = 8;
+    private int maxGalleries = 2;
+    private int galleryQueue = 16;
 
     private Builder() {}
 
@@ -125,9 +139,19 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
       return this;
     }
 
+    public Builder maxGalleries(int n) {
+      this.maxGalleries = n;
+      return this;
+    }
+
+    public Builder galleryQueue(int n) {
+      this.galleryQueue = n;
+      return this;
+    }
+
     public LoadOptions build() {
       return new LoadOptions(memoryBudgetBytes, maxStreams, maxStreamsPerClient, maxStats,
-          statsQueue, maxExports, exportQueue);
+          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue);
     }
   }
 }

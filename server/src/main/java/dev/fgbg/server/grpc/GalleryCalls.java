@@ -1,0 +1,184 @@
+package dev.fgbg.server.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.fgbg.core.dataset.SampleInfo;
+import dev.fgbg.core.deliver.Delivery;
+import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.core.deliver.Plan;
+import dev.fgbg.core.deliver.Renders;
+import dev.fgbg.core.deliver.Sink;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.core.render.BatchArrays;
+import dev.fgbg.core.render.BatchShape;
+import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.stats.Gallery;
+import dev.fgbg.core.stats.GalleryGrid;
+import dev.fgbg.v1.GalleryResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.awt.image.BufferedImage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Gallery calls under the load safety the other heavy calls have (a 64-row grid is a 50 MB
+ * image): admitted ({@code --max-galleries} drawing, {@code --gallery-queue} waiting, more
+ * refused), then charged to the memory budget for the most it holds ({@link GalleryGrid#bytes},
+ * queued without a thread), its rows rendered in parallel pieces on the lane its client's
+ * galleries share, then drawn and encoded there as one more task. A cancel or a passed deadline
+ * stops it between samples, rows or PNG rows; the bytes and the permit go back however it ends.
+ */
+final class GalleryCalls {
+  private final LoadControl load;
+  private final int threads;
+  private final StreamStats stats;
+
+  /** @param threads render threads: how many pieces a gallery's rows are rendered in */
+  GalleryCalls(LoadControl load, int threads, StreamStats stats) {
+    this.load = load;
+    this.threads = Math.max(1, threads);
+    this.stats = stats;
+  }
+
+  /** Answers {@code call} with {@code grid} (already checked) drawn from {@code seed}. */
+  void gallery(GalleryGrid grid, long seed, ServerCallStreamObserver<GalleryResponse> call) {
+    Job job = new Job(grid, seed, call, load.galleryLane(ClientIdentity.current()));
+    load.galleries.start(call, job::cancel, job::start);
+  }
+
+  /** One admitted gallery; {@link #end} completes (the permit goes) once it has answered. */
+  private final class Job {
+    private final GalleryGrid grid;
+    private final long seed;
+    private final ServerCallStreamObserver<GalleryResponse> call;
+    private final RenderScheduler.Lane lane;
+    private final long bytes;
+    private final CompletableFuture<Void> end = new CompletableFuture<>();
+    private volatile CompletableFuture<Void> budget;
+    private volatile Delivery<RenderedBatch> rows;
+    private boolean released;
+
+    Job(GalleryGrid grid, long seed, ServerCallStreamObserver<GalleryResponse> call,
+        RenderScheduler.Lane lane) {
+      this.grid = grid;
+      this.seed = seed;
+      this.call = call;
+      this.lane = lane;
+      this.bytes = load.charge(grid.bytes());
+    }
+
+    CompletableFuture<?> start() {
+      CompletableFuture<Void> granted = load.budget.acquire(bytes);
+      budget = granted;
+      if (call.isCancelled()) {
+        granted.cancel(false); // cancelled before the handler could see the wait
+      }
+      granted.whenComplete((v, e) -> {
+        if (e != null) {
+          stats.droppedFromQueue(); // left while it waited: nothing was granted
+          end.complete(null);
+          return;
+        }
+        render();
+      });
+      return end;
+    }
+
+    void cancel() {
+      CompletableFuture<Void> granted = budget;
+      if (granted != null) {
+        granted.cancel(false);
+      }
+      Delivery<RenderedBatch> d = rows;
+      if (d != null) {
+        d.cancel();
+      }
+    }
+
+    /** The rows in up to {@code threads} pieces at once, into one batch's arrays. */
+    private void render() {
+      long[] indices = grid.indices();
+      int n = indices.length;
+      BatchShape shape = grid.shape();
+      BatchArrays whole = BatchArrays.allocate(shape, n);
+      SampleInfo[] infos = new SampleInfo[n];
+      Sink<RenderedBatch> sink = new Sink<>() {
+        @Override
+        public void deliver(Piece p, RenderedBatch b) {
+          System.arraycopy(b.infos(), 0, infos, (int) p.local(), p.count());
+        }
+
+        @Override
+        public void ended(Throwable cause) {
+          if (cause != null || call.isCancelled()) {
+            finish(null, cause);
+            return;
+          }
+          RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
+              whole.depth(), whole.instances(), shape.encoding(), infos);
+          try {
+            lane.execute(() -> draw(all));
+          } catch (RejectedExecutionException e) {
+            finish(null, Status.UNAVAILABLE.withDescription("the server is shutting down")
+                .asRuntimeException());
+          }
+        }
+      };
+      int per = (n + threads - 1) / threads;
+      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), Renders.into(shape, seed, whole),
+          sink, lane).window(threads).pieceSamples(per).cancelledWhen(call::isCancelled)
+          .events(new StreamStats.FatalOnly()).build();
+      rows = d;
+      d.start();
+    }
+
+    /** On the lane: the grid, then its PNG, each stopping once the call is cancelled. */
+    private void draw(RenderedBatch all) {
+      GalleryResponse reply;
+      try {
+        BufferedImage img = grid.draw(all, call::isCancelled);
+        ByteString.Output png = ByteString.newOutput();
+        Gallery.png(img, png, call::isCancelled);
+        GalleryResponse.Builder b = GalleryResponse.newBuilder().setPng(png.toByteString())
+            .setWidth(img.getWidth()).setHeight(img.getHeight());
+        for (long i : grid.indices()) {
+          b.addIndices(i);
+        }
+        reply = b.build();
+      } catch (Throwable t) {
+        FatalErrors.check(t);
+        finish(null, t);
+        return;
+      }
+      finish(reply, null);
+    }
+
+    /** Answers (unless the client left), gives the bytes back, then lets the next one in. */
+    private void finish(GalleryResponse reply, Throwable cause) {
+      try {
+        if (call.isCancelled()) {
+          return;
+        }
+        if (cause != null) {
+          call.onError(Statuses.toStatus(cause));
+          return;
+        }
+        call.onNext(reply); // serialized into the transport here
+        release();
+        call.onCompleted();
+      } catch (RuntimeException failed) {
+        call.onError(Statuses.toStatus(failed));
+      } finally {
+        release();
+        end.complete(null);
+      }
+    }
+
+    private synchronized void release() {
+      if (!released) {
+        released = true;
+        load.budget.release(bytes);
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.stats.Gallery;
+import dev.fgbg.core.stats.GalleryGrid;
+import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import io.grpc.Status;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Galleries on the real Netty server (a 64-row gallery of 224 px samples is a 50 MB image): they
+ * are admitted, charged to the memory budget, and stop when their client goes.
+ */
+@ExtendWith(LogCapture.Clean.class)
+class GalleryLoadTest {
+  private static final Duration LONG = Duration.ofSeconds(120);
+
+  private static TestServer server(int workers, LoadOptions load) {
+    return TestServer.netty(TestDatasets.registry(), TestServer.options(workers).load(load)
+        .build());
+  }
+
+  private static CallOutcome<GalleryResponse> gallery(FgbgGrpc.FgbgStub stub, long seed,
+      int count, Duration deadline, CountDownLatch closes) {
+    GalleryRequest r = GalleryRequest.newBuilder().setDataset("builtin").setSeed(seed)
+        .setCount(count).setBackgrounds(true).setInstances(true).build();
+    return CallOutcome.start(o -> stub.withDeadlineAfter(deadline.toMillis(),
+        TimeUnit.MILLISECONDS).gallery(r, o), closes);
+  }
+
+  @Test
+  void manyGalleriesFromOneClientAreAdmittedChargedAndLeaveRoomForAnother() throws Exception {
+    Dataset d = TestDatasets.builtin();
+    long bytes = GalleryGrid.of(d, Gallery.pick(d, 0, 32), true, true).bytes();
+    // Room for one gallery at a time: the second admitted waits for the first one's bytes.
+    LoadOptions load = LoadOptions.builder().maxGalleries(2).galleryQueue(3)
+        .memoryBudgetBytes(bytes * 3 / 2).build();
+    try (TestServer s = server(2, load);
+        LoopbackClient heavy = new LoopbackClient(s.server().port());
+        LoopbackClient trainer = new LoopbackClient(s.server().port())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(heavy.channel());
+      CountDownLatch refusals = new CountDownLatch(3);
+      List<CallOutcome<GalleryResponse>> galleries = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        galleries.add(gallery(stub, i, 32, LONG, refusals));
+      }
+      assertTrue(refusals.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin");
+      for (int k = 0; k < 8; k++) {
+        r.addIndices(5000L * k);
+      }
+      CallOutcome<SampleBatch> get = CallOutcome.start(o -> FgbgGrpc.newStub(trainer.channel())
+          .withDeadlineAfter(LONG.toMillis(), TimeUnit.MILLISECONDS).getSamples(r.build(), o));
+      assertTrue(get.await(LONG));
+      assertEquals(Status.Code.OK, get.status.getCode(), get.status.toString());
+      assertEquals(8, get.last.getIndicesCount());
+
+      int refused = 0;
+      for (CallOutcome<GalleryResponse> g : galleries) {
+        assertTrue(g.await(LONG));
+        if (g.status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          assertEquals("too many Gallery requests: 2 running and 3 queued, the most allowed"
+              + " (--max-galleries = 2, --gallery-queue = 3); try again later",
+              g.status.getDescription());
+          refused++;
+        } else {
+          assertEquals(Status.Code.OK, g.status.getCode(), g.status.toString());
+        }
+      }
+      assertEquals(3, refused);
+      // The bytes are those of the gallery drawn directly.
+      int seed = 0;
+      while (galleries.get(seed).last == null) {
+        seed++;
+      }
+      long[] rows = Gallery.pick(d, seed, 32);
+      assertArrayEquals(Gallery.png(Gallery.render(d, seed, rows, true, true)),
+          galleries.get(seed).last.getPng().toByteArray());
+      MemoryBudget budget = s.server().budget();
+      assertTrue(budget.peak() >= bytes, "a gallery held " + budget.peak() + " bytes, not "
+          + bytes);
+      assertTrue(budget.waits() >= 1, "the galleries never waited for the budget");
+      assertEquals(0, budget.used(), "every byte given back");
+      assertEquals(5, s.server().galleryAdmission().admitted());
+    }
+  }
+
+  @Test
+  void galleriesWhoseDeadlinePassesStopUsingTheWorkersSoon() throws Exception {
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean();
+    try (TestServer s = server(2, LoadOptions.builder().maxGalleries(2).build())) {
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(s.channel());
+      CountDownLatch ended = new CountDownLatch(6);
+      for (int i = 0; i < 6; i++) {
+        // Each takes seconds of CPU: 64 rows of four 224 px columns, drawn and encoded.
+        gallery(stub, 100 + i, 64, Duration.ofMillis(300), ended);
+      }
+      assertTrue(ended.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      Admission admission = s.server().galleryAdmission();
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while ((admission.running() > 0 || s.server().budget().used() > 0)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, admission.running(), "a cancelled gallery still holds its permit");
+      assertEquals(0, s.server().budget().used(), "a cancelled gallery still holds its bytes");
+      s.drainWorkers();
+      // Nothing is left rendering, drawing or encoding for the clients that went.
+      long cpu = os.getProcessCpuTime();
+      Thread.sleep(2000);
+      double used = (os.getProcessCpuTime() - cpu) / 1e9;
+      assertTrue(used < 0.5, "the server used " + used + " s of CPU after the galleries'"
+          + " deadlines had passed");
+    }
+  }
+}
