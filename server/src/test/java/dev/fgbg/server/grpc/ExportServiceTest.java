@@ -219,14 +219,14 @@ class ExportServiceTest {
         .addIndices(0).addIndices(399_999).addIndices(123).build());
     BufferedImage img = ImageIO.read(new ByteArrayInputStream(g.getPng().toByteArray()));
     assertEquals(g.getWidth(), img.getWidth());
-    assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 8, img.getWidth(),
-        "image | mask | depth | colour bar and its labels");
-    assertEquals(3 * (224 + 28 + 4) + 4, img.getHeight(), "two caption lines per row");
+    assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 12, img.getWidth(),
+        "image | mask | depth | colour bar and its labels (7 characters of 12 px)");
+    assertEquals(3 * (224 + 44 + 4) + 4, img.getHeight(), "two caption lines per row");
     GalleryResponse drawn = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
         .setCount(5).build());
     assertEquals(5, drawn.getIndicesCount());
-    assertEquals(2 * 32 * 5 + 3 * 4, drawn.getWidth(), "no depth column without depth, and "
-        + "32 px cells scaled up so the caption fits");
+    assertEquals(2 * 32 * 7 + 3 * 4, drawn.getWidth(), "no depth column without depth, and "
+        + "32 px cells scaled up so the caption (35 characters of 12 px) fits");
     var codec = TestDatasets.noDepth().codec();
     assertEquals(4, drawn.getIndicesList().stream().limit(4).map(codec::bg).distinct().count(),
         "the 4 backgrounds before any repeats");
