@@ -30,9 +30,12 @@ final class RingChecks {
       throw new RingRefusedException("slot_bytes = " + offer.slotBytes()
           + " must be a positive multiple of 64");
     }
-    if (offer.fileBytes() > RingFormat.MAX_FILE_BYTES) {
-      throw new RingRefusedException("the ring's " + offer.fileBytes() + " bytes exceed "
-          + RingFormat.MAX_FILE_BYTES);
+    // Divided, not multiplied: slots x slot_bytes of a client's offer may pass a long.
+    long most = (RingFormat.MAX_FILE_BYTES - RingFormat.HEADER_BYTES) / offer.slots();
+    if (offer.slotBytes() > most) {
+      throw new RingRefusedException("slots x slot_bytes = " + offer.slots() + " x "
+          + offer.slotBytes() + " bytes exceed the " + RingFormat.MAX_FILE_BYTES
+          + " bytes a ring may have, with its header");
     }
   }
 
