@@ -10,9 +10,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Runs heavy calls (Stats, Export) once their {@link Admission} lets them in. A queued call holds
- * no thread; if it is cancelled or its deadline passes while it waits, it leaves the queue and
- * never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
+ * Runs heavy calls (Stats, Export) once their {@link Admission} lets them in, each counted
+ * against its client's share ({@link ClientIdentity}). A queued call holds no thread; if it is
+ * cancelled or its deadline passes while it waits, it leaves the queue and never runs. A full
+ * queue or share answers RESOURCE_EXHAUSTED naming the limit.
  */
 final class AdmittedCalls {
   private final Admission admission;
@@ -37,7 +38,7 @@ final class AdmittedCalls {
    */
   void run(ServerCallStreamObserver<?> call, Runnable onCancel, Runnable body) {
     Deadline deadline = Context.current().getDeadline();
-    CompletableFuture<Admission.Permit> admitted = admission.admit();
+    CompletableFuture<Admission.Permit> admitted = admission.admit(ClientIdentity.current());
     call.setOnCancelHandler(() -> {
       if (admitted.cancel(false)) {
         stats.droppedFromQueue();
