@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
@@ -18,7 +19,8 @@ import javax.net.ssl.SSLException;
 /**
  * Puts a failed connection in words naming the target and what to check, as the Python
  * client's errors do: gRPC's own ("io exception", "Network closed for unknown reason") name
- * neither. The status code and cause stay; a server's own messages pass unchanged.
+ * neither. The status code and cause stay; a server's own messages pass unchanged. Hints name
+ * the builder's method and the CLI's flag both ({@code tls() / --tls}): the CLI shares them.
  */
 final class TransportWords implements ClientInterceptor {
   static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
@@ -39,7 +41,10 @@ final class TransportWords implements ClientInterceptor {
         super.start(new SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onClose(Status status, Metadata trailers) {
-            super.onClose(worded(status), trailers);
+            // A call that ran on a transport has its address: the connection was made, so a
+            // close now is the server going away, not a handshake it refused.
+            boolean connected = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) != null;
+            super.onClose(worded(status, connected), trailers);
           }
         }, headers);
       }
@@ -48,6 +53,14 @@ final class TransportWords implements ClientInterceptor {
 
   /** {@code status} in words when it is the transport's, else as it is. */
   Status worded(Status status) {
+    return worded(status, false);
+  }
+
+  /**
+   * {@code status} in words when it is the transport's, else as it is; {@code connected}: the
+   * call had a connection to the server (it was made, the server may have answered).
+   */
+  Status worded(Status status, boolean connected) {
     String said = status.getDescription() == null ? "" : status.getDescription();
     String lower = said.toLowerCase(Locale.ROOT);
     Throwable cause = status.getCause();
@@ -58,23 +71,30 @@ final class TransportWords implements ClientInterceptor {
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
     }
+    boolean closed = lower.startsWith("network closed for unknown reason");
+    if (connected && (closed || lower.equals("io exception"))) {
+      return status.withDescription(target + " went away during the call (" + causeOr(cause,
+          said) + "): the server stopped or restarted, or the network between dropped the "
+          + "connection; retry once it is back");
+    }
     if (named(cause, "NotSslRecordException")) {
       return status.withDescription(target + " answered in plaintext: the server has no TLS; "
-          + "build the client without tls() (or give the server --tls-cert and --tls-key)");
+          + "connect without tls() / --tls (or give the server --tls-cert and --tls-key)");
     }
     if (has(cause, SSLException.class)) {
       return status.withDescription("the TLS handshake with " + target + " failed ("
-          + causeOr(cause, said) + "): check trust(), the client certificate and key, and "
-          + "that the server serves TLS (a server without TLS answers a TLS client this way)");
+          + causeOr(cause, said) + "): check trust() / --tls-ca, the client certificate and "
+          + "key (--tls-cert, --tls-key), and that the server serves TLS (a server without TLS "
+          + "answers a TLS client this way)");
     }
     if (has(cause, ConnectException.class) || has(cause, UnknownHostException.class)) {
       return status.withDescription("no fgbg server answers at " + target + " ("
           + causeOr(cause, said) + "); " + START_HINT);
     }
-    if (lower.startsWith("network closed for unknown reason")) {
+    if (closed) {
       return status.withDescription(target + " closed the connection before answering: a "
-          + "server with TLS closes a plaintext client's connection (use tls()), or it is "
-          + "not an fgbg server");
+          + "server with TLS closes a plaintext client's connection (use tls() / --tls), or it "
+          + "is not an fgbg server");
     }
     return status;
   }

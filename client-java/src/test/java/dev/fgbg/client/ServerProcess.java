@@ -13,13 +13,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A real server process (the test classpath's Main) on a free loopback port. */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("listening on [^:]+:(\\d+)");
 
   private final Process process;
   private final int port;
 
-  ServerProcess(List<String> args) throws IOException {
+  public ServerProcess(List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--port", "0"));
@@ -53,12 +53,12 @@ final class ServerProcess implements AutoCloseable {
     drain.start();
   }
 
-  String target() {
+  public String target() {
     return "127.0.0.1:" + port;
   }
 
   /** SIGKILL: the replica vanishes mid-stream, as a lost node does. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 

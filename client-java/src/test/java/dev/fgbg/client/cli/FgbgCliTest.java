@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.client.ServerProcess;
 import dev.fgbg.common.InstanceColors;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.LogLines;
@@ -278,6 +279,28 @@ class FgbgCliTest {
   }
 
   @Test
+  void aServerThatDiesMidCallWentAwayRatherThanRefusedAPlaintextClient() throws Exception {
+    try (ServerProcess p = new ServerProcess(List.of())) {
+      Thread kill = new Thread(() -> {
+        try {
+          Thread.sleep(3000); // the whole built-in dataset's stats take minutes
+          p.kill();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      kill.start();
+      String[] r = run("stats", "--target", p.target(), "--dataset", "builtin");
+      kill.join();
+      assertEquals("1", r[0]);
+      String last = r[2].trim().lines().reduce((a, b) -> b).orElse("");
+      assertTrue(last.startsWith("fgbg: error: UNAVAILABLE: " + p.target() + " went away during "
+          + "the call ("), last);
+      assertFalse(last.contains("tls()"), last);
+    }
+  }
+
+  @Test
   void aNameThatDoesNotResolveIsOneLineWithoutGrpcsTrace() {
     try (LogLines grpc = LogLines.capture("io.grpc")) {
       String[] r = run("describe", "--target", "no-such-host.invalid:1");
@@ -322,6 +345,10 @@ class FgbgCliTest {
       assertEquals("1", noToken[0]);
       assertTrue(noToken[2].startsWith("fgbg: error: UNAUTHENTICATED: this server asks for a "
           + "bearer token"), noToken[2]);
+      String[] plaintext = run(stream);
+      assertEquals("1", plaintext[0]);
+      assertTrue(plaintext[2].contains("closed the connection before answering: a server with "
+          + "TLS closes a plaintext client's connection (use tls() / --tls)"), plaintext[2]);
       String[] halfTls = run(concat(stream, new String[] {"--tls-cert",
           certs.clientCert().toString()}));
       assertEquals("1", halfTls[0]);

@@ -105,12 +105,17 @@ public final class ExportRoot {
       throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
           + " is longer than " + MAX_DESTINATION + " characters");
     }
-    for (int i = 0; i < destination.length(); i++) {
-      char c = destination.charAt(i);
-      if (Character.isISOControl(c)) {
-        throw FgbgException.invalidArgument(String.format("export destination %s has a control "
+    for (int i = 0; i < destination.length(); i += Character.charCount(
+        destination.codePointAt(i))) {
+      int c = destination.codePointAt(i);
+      // Format characters are invisible and some reorder what follows (U+202E): a folder
+      // named with one reads as another in a listing.
+      String kind = Character.isISOControl(c) ? "a control"
+          : Character.getType(c) == Character.FORMAT ? "an invisible format" : null;
+      if (kind != null) {
+        throw FgbgException.invalidArgument(String.format("export destination %s has %s "
             + "character (U+%04X) at position %d; use a plain folder name",
-            Quoted.of(destination), (int) c, i));
+            Quoted.of(destination), kind, c, i));
       }
     }
   }

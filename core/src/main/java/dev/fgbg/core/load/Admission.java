@@ -5,22 +5,42 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A concurrency cap with a bounded queue, for requests that are heavy (Stats, Export): at most
  * {@code running} hold a permit, at most {@code queued} wait for one, and any more are refused at
- * once with RESOURCE_EXHAUSTED naming both limits. Waiting is a future, so no thread is held;
- * cancelling it (the caller went away or its deadline passed) leaves the queue, never to run.
+ * once with RESOURCE_EXHAUSTED naming both limits. A client may hold at most its share of the
+ * two together, running or waiting, so that one client's burst leaves room for the others.
+ * Waiting is a future, so no thread is held; cancelling it (the caller went away or its
+ * deadline passed) leaves the queue, never to run.
  */
 public interface Admission {
 
-  /** @param what the requests admitted, for messages (e.g. "Stats requests") */
+  /**
+   * Without a per-client share.
+   *
+   * @param what the requests admitted, for messages (e.g. "Stats requests")
+   */
   static Admission of(String what, NamedLimit running, NamedLimit queued) {
-    return new BoundedAdmission(what, running, queued);
+    return of(what, running, queued,
+        new NamedLimit("none", running.value() + queued.value()));
+  }
+
+  /** @param perClient the most one client may have running and queued together */
+  static Admission of(String what, NamedLimit running, NamedLimit queued, NamedLimit perClient) {
+    return new BoundedAdmission(what, running, queued, perClient);
+  }
+
+  /** A permit, not counted against any client's share (the server's own pages). */
+  default CompletableFuture<Permit> admit() {
+    return admit(null);
   }
 
   /**
-   * A permit now, a place in the queue (the future completes with the permit, in arrival order),
+   * A permit now, a place in the queue (the future completes with the permit: in arrival order
+   * among the waiters of the clients running fewest),
    * or a future failed with an {@link dev.fgbg.core.FgbgException} RESOURCE_EXHAUSTED that names
-   * the limits.
+   * the limit: the server's, or the client's share.
+   *
+   * @param client who asks (as {@link StreamCaps} names clients), or null for none
    */
-  CompletableFuture<Permit> admit();
+  CompletableFuture<Permit> admit(String client);
 
   int running();
 

@@ -2,75 +2,140 @@ package dev.fgbg.core.load;
 
 import dev.fgbg.core.FgbgException;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@link Admission} with a FIFO queue; futures are completed outside the lock. */
+/**
+ * {@link Admission} with a queue and a count per client of what it holds, running or waiting. A
+ * freed permit goes to the oldest waiter of the clients running fewest (so a client queued
+ * behind another's burst runs next, not after it); futures are completed outside the lock.
+ */
 final class BoundedAdmission implements Admission {
   private final String what;
   private final NamedLimit maxRunning;
   private final NamedLimit maxQueued;
-  private final ArrayDeque<CompletableFuture<Permit>> queue = new ArrayDeque<>();
+  private final NamedLimit perClient;
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  private final Map<String, Integer> byClient = new HashMap<>();
+  private final Map<String, Integer> runningBy = new HashMap<>();
   private int running;
   private long admitted;
   private long refused;
 
-  BoundedAdmission(String what, NamedLimit maxRunning, NamedLimit maxQueued) {
-    if (maxRunning.value() < 1) {
-      throw new IllegalArgumentException(maxRunning.name() + " must be at least 1, got "
-          + maxRunning.value());
+  private record Waiter(CompletableFuture<Permit> future, String client) {}
+
+  BoundedAdmission(String what, NamedLimit maxRunning, NamedLimit maxQueued,
+      NamedLimit perClient) {
+    for (NamedLimit l : new NamedLimit[] {maxRunning, perClient}) {
+      if (l.value() < 1) {
+        throw new IllegalArgumentException(l.name() + " must be at least 1, got " + l.value());
+      }
     }
     this.what = what;
     this.maxRunning = maxRunning;
     this.maxQueued = maxQueued;
+    this.perClient = perClient;
   }
 
   @Override
-  public CompletableFuture<Permit> admit() {
-    CompletableFuture<Permit> waiter;
+  public CompletableFuture<Permit> admit(String client) {
+    Waiter waiter;
     synchronized (this) {
-      if (running < maxRunning.value() && queue.isEmpty()) {
-        running++;
-        admitted++;
-        return CompletableFuture.completedFuture(new Slot());
-      }
-      if (queue.size() >= maxQueued.value()) {
+      int mine = client == null ? 0 : byClient.getOrDefault(client, 0);
+      boolean now = running < maxRunning.value() && queue.isEmpty();
+      if (!now && queue.size() >= maxQueued.value()) {
         refused++;
-        return CompletableFuture.failedFuture(new FgbgException(
-            FgbgException.Reason.RESOURCE_EXHAUSTED, "too many " + what + ": " + running
+        return CompletableFuture.failedFuture(exhausted("too many " + what + ": " + running
             + " running and " + queue.size() + " queued, the most allowed (" + maxRunning + ", "
             + maxQueued + "); try again later"));
       }
-      waiter = new CompletableFuture<>();
+      if (mine >= perClient.value()) {
+        refused++;
+        return CompletableFuture.failedFuture(exhausted("client " + client + " has " + mine
+            + " " + what + " running or queued, the most one client may have (" + perClient
+            + ", so that other clients find room); try again when one ends"));
+      }
+      if (client != null) {
+        byClient.put(client, mine + 1);
+      }
+      if (now) {
+        running++;
+        admitted++;
+        add(runningBy, client, 1);
+        return CompletableFuture.completedFuture(new Slot(client));
+      }
+      waiter = new Waiter(new CompletableFuture<>(), client);
       queue.add(waiter);
     }
-    waiter.whenComplete((p, e) -> {
-      if (waiter.isCancelled()) {
+    waiter.future.whenComplete((p, e) -> {
+      if (waiter.future.isCancelled()) {
         synchronized (this) {
-          queue.remove(waiter);
+          if (queue.remove(waiter)) {
+            release(client);
+          }
         }
       }
     });
-    return waiter;
+    return waiter.future;
   }
 
-  private void next() {
+  private static FgbgException exhausted(String message) {
+    return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, message);
+  }
+
+  /** Under the lock: {@code client} holds one less. */
+  private void release(String client) {
+    add(byClient, client, -1);
+  }
+
+  private static void add(Map<String, Integer> counts, String client, int n) {
+    if (client != null) {
+      counts.merge(client, n, (a, b) -> a + b == 0 ? null : a + b);
+    }
+  }
+
+  /** Under the lock: the oldest waiter among the clients running fewest, or null. */
+  private Waiter fairest() {
+    Waiter best = null;
+    int fewest = Integer.MAX_VALUE;
+    for (Waiter w : queue) {
+      int r = w.client == null ? 0 : runningBy.getOrDefault(w.client, 0);
+      if (r < fewest) {
+        best = w;
+        fewest = r;
+      }
+    }
+    return best;
+  }
+
+  private void next(String done) {
+    synchronized (this) {
+      running--;
+      release(done);
+      add(runningBy, done, -1);
+    }
     while (true) {
-      CompletableFuture<Permit> waiter;
+      Waiter waiter;
       synchronized (this) {
-        running--;
-        waiter = queue.poll();
+        waiter = fairest();
         if (waiter == null) {
           return;
         }
+        queue.remove(waiter);
         running++;
         admitted++;
+        add(runningBy, waiter.client, 1);
       }
-      if (waiter.complete(new Slot())) {
+      if (waiter.future.complete(new Slot(waiter.client))) {
         return;
       }
       synchronized (this) {
-        admitted--; // it gave up just now: the permit goes to the one after it
+        running--; // it gave up just now: the permit goes to the next one
+        admitted--;
+        release(waiter.client);
+        add(runningBy, waiter.client, -1);
       }
     }
   }
@@ -96,12 +161,17 @@ final class BoundedAdmission implements Admission {
   }
 
   private final class Slot implements Permit {
+    private final String client;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    Slot(String client) {
+      this.client = client;
+    }
 
     @Override
     public void close() {
       if (closed.compareAndSet(false, true)) {
-        next();
+        next(client);
       }
     }
   }

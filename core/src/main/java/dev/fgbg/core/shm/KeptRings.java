@@ -164,7 +164,8 @@ public final class KeptRings implements AutoCloseable {
       Kept k = kept.get(key);
       if (k != null && Objects.equals(k.ring.fileKey(), fileKey) && !k.ring.faulted()) {
         if (stream && k.streaming) {
-          throw new RingRefusedException(offer.path() + " is in use by another stream");
+          throw new RingRefusedException(RingChecks.quoted(offer.path())
+              + " is in use by another stream");
         }
         k.leases++;
         k.streaming |= stream;

@@ -47,9 +47,10 @@ final class MappedAccess {
     } catch (IOException | RuntimeException e) {
       free = Long.MAX_VALUE;
     }
-    return free < slotBytes ? "the file system of " + path + " is full: the ring's pages "
+    String quoted = RingChecks.quoted(path);
+    return free < slotBytes ? "the file system of " + quoted + " is full: the ring's pages "
         + "could not all be had (give /dev/shm more room, or set FGBG_SHM=0)"
-        : "a fault reading or writing " + path + " (the client shrank or removed its memory "
+        : "a fault reading or writing " + quoted + " (the client shrank or removed its memory "
         + "mid-copy)";
   }
 }

@@ -1,7 +1,9 @@
 package dev.fgbg.core.shm;
 
 import dev.fgbg.common.RingFormat;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -14,12 +16,23 @@ import java.util.Arrays;
 final class RingChecks {
   private RingChecks() {}
 
+  /** A path the client sent, as messages show it: quoted, cut and escaped. */
+  static String quoted(Path path) {
+    return Quoted.of(path.toString());
+  }
+
+  /** What went wrong, without the path a file system exception repeats (it may be long). */
+  static String reason(Exception e) {
+    return e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+        : e.getMessage();
+  }
+
   /** The offer's path, slot count and sizes. */
   static void offer(RingOffer offer, Path directory) throws RingRefusedException {
     Path path = offer.path();
     if (!path.isAbsolute() || !directory.equals(path.getParent())
         || !RingFormat.isRingName(path.getFileName().toString())) {
-      throw new RingRefusedException("path " + path + " is not a " + RingFormat.PREFIX
+      throw new RingRefusedException("path " + quoted(path) + " is not a " + RingFormat.PREFIX
           + "* file directly in " + directory);
     }
     if (offer.slots() < 1 || offer.slots() > RingFormat.MAX_SLOTS) {
@@ -30,9 +43,12 @@ final class RingChecks {
       throw new RingRefusedException("slot_bytes = " + offer.slotBytes()
           + " must be a positive multiple of 64");
     }
-    if (offer.fileBytes() > RingFormat.MAX_FILE_BYTES) {
-      throw new RingRefusedException("the ring's " + offer.fileBytes() + " bytes exceed "
-          + RingFormat.MAX_FILE_BYTES);
+    // Divided, not multiplied: slots x slot_bytes of a client's offer may pass a long.
+    long most = (RingFormat.MAX_FILE_BYTES - RingFormat.HEADER_BYTES) / offer.slots();
+    if (offer.slotBytes() > most) {
+      throw new RingRefusedException("slots x slot_bytes = " + offer.slots() + " x "
+          + offer.slotBytes() + " bytes exceed the " + RingFormat.MAX_FILE_BYTES
+          + " bytes a ring may have, with its header");
     }
   }
 
@@ -42,22 +58,22 @@ final class RingChecks {
     try {
       a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
-      throw new RingRefusedException(path + " does not exist on the server's host "
+      throw new RingRefusedException(quoted(path) + " does not exist on the server's host "
           + "(another host, or a container without a shared /dev/shm)", e);
     } catch (IOException | UnsupportedOperationException e) {
-      throw new RingRefusedException("cannot read " + path + ": " + e.getMessage(), e);
+      throw new RingRefusedException("cannot read " + quoted(path) + ": " + reason(e), e);
     }
     if (!a.isRegularFile()) {
-      throw new RingRefusedException(path + " is not a regular file");
+      throw new RingRefusedException(quoted(path) + " is not a regular file");
     }
     String me = System.getProperty("user.name");
     if (!a.owner().getName().equals(me)) {
-      throw new RingRefusedException(path + " is owned by " + a.owner().getName()
+      throw new RingRefusedException(quoted(path) + " is owned by " + a.owner().getName()
           + ", not by the server's user " + me);
     }
     if (a.size() != bytes) {
-      throw new RingRefusedException(path + " has " + a.size() + " bytes; slots x slot_bytes"
-          + " + header = " + bytes);
+      throw new RingRefusedException(quoted(path) + " has " + a.size() + " bytes; slots x "
+          + "slot_bytes + header = " + bytes);
     }
     return a.fileKey();
   }
@@ -67,15 +83,15 @@ final class RingChecks {
       throws RingRefusedException {
     Path path = offer.path();
     if (!Arrays.equals(magic, RingFormat.MAGIC)) {
-      throw new RingRefusedException(path + " has no ring header");
+      throw new RingRefusedException(quoted(path) + " has no ring header");
     }
     if (offer.nonce().length != RingFormat.NONCE_BYTES
         || !MessageDigest.isEqual(nonce, offer.nonce())) {
-      throw new RingRefusedException("the nonce in " + path + " is not the one offered "
+      throw new RingRefusedException("the nonce in " + quoted(path) + " is not the one offered "
           + "(another host's file of that name?)");
     }
     if (slots != offer.slots() || slotBytes != offer.slotBytes()) {
-      throw new RingRefusedException("the header of " + path + " says " + slots
+      throw new RingRefusedException("the header of " + quoted(path) + " says " + slots
           + " slots of " + slotBytes + " bytes, the offer " + offer.slots() + " of "
           + offer.slotBytes());
     }

@@ -24,8 +24,12 @@ public record RingOffer(Path path, int slots, long slotBytes, byte[] nonce, int 
     return nonce.clone();
   }
 
-  /** Bytes of the whole file: the header and every slot. */
+  /**
+   * Bytes of the whole file: the header and every slot.
+   *
+   * @throws ArithmeticException when they pass a long (an offer {@link RingChecks} refuses)
+   */
   public long fileBytes() {
-    return RingFormat.HEADER_BYTES + (long) slots * slotBytes;
+    return Math.addExact(RingFormat.HEADER_BYTES, Math.multiplyExact(slots, slotBytes));
   }
 }

@@ -27,18 +27,20 @@ final class RingOpening {
       ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS);
       if (ch.size() != offer.fileBytes()) {
-        throw new RingRefusedException(path + " has " + ch.size() + " bytes, not "
-            + offer.fileBytes());
+        throw new RingRefusedException(RingChecks.quoted(path) + " has " + ch.size()
+            + " bytes, not " + offer.fileBytes());
       }
       MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, offer.fileBytes());
       map.order(ByteOrder.LITTLE_ENDIAN);
       ring = new SharedRing(path, offer.slots(), offer.slotBytes(), ch, key, map);
     } catch (NoSuchFileException e) {
       closeQuietly(ch);
-      throw new RingRefusedException(path + " does not exist on the server's host", e);
+      throw new RingRefusedException(RingChecks.quoted(path)
+          + " does not exist on the server's host", e);
     } catch (IOException e) {
       closeQuietly(ch);
-      throw new RingRefusedException("cannot map " + path + ": " + e.getMessage(), e);
+      throw new RingRefusedException("cannot map " + RingChecks.quoted(path) + ": "
+          + RingChecks.reason(e), e);
     } catch (RingRefusedException e) {
       closeQuietly(ch);
       throw e;

@@ -142,8 +142,8 @@ public final class SharedRing implements AutoCloseable {
     check(slot);
     int state = guarded(() -> (int) INT.getAcquire(map, RingFormat.stateOffset(slot)));
     if (state != RingFormat.FREE && state != RingFormat.WRITTEN) {
-      throw failed("slot " + slot + "'s state word in " + path + " holds " + state
-          + "; a slot is " + RingFormat.FREE + " (free) or " + RingFormat.WRITTEN
+      throw failed("slot " + slot + "'s state word in " + RingChecks.quoted(path) + " holds "
+          + state + "; a slot is " + RingFormat.FREE + " (free) or " + RingFormat.WRITTEN
           + " (written)");
     }
     return state == RingFormat.FREE;
@@ -218,12 +218,12 @@ public final class SharedRing implements AutoCloseable {
     mapping.readLock().lock();
     try {
       if (map == null) {
-        throw failed("the ring " + path + " is closed");
+        throw failed("the ring " + RingChecks.quoted(path) + " is closed");
       }
       if (fault == null) {
         long size = size();
         if (size != fileBytes()) {
-          fault = path + " now has " + size + " bytes, not the " + fileBytes()
+          fault = RingChecks.quoted(path) + " now has " + size + " bytes, not the " + fileBytes()
               + " it was offered with: the client shrank its ring";
         }
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,37 @@ class AdmissionTest {
     assertTrue(gone.isCancelled());
     assertTrue(next.isDone() && !next.isCompletedExceptionally());
     assertEquals(2, one.admitted(), "the cancelled one was never admitted");
+  }
+
+  @Test
+  void aClientHoldsAtMostItsShareAndTheOthersRunBeforeTheRestOfItsBurst() {
+    Admission shared = Admission.of("Stats requests", new NamedLimit("--max-stats", 2),
+        new NamedLimit("--stats-queue", 4), new NamedLimit("half", 3));
+    CompletableFuture<Admission.Permit> hog1 = shared.admit("hog");
+    CompletableFuture<Admission.Permit> hog2 = shared.admit("hog");
+    CompletableFuture<Admission.Permit> hog3 = shared.admit("hog");
+    FgbgException e = (FgbgException) assertFailed(shared.admit("hog"));
+    assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason());
+    assertEquals("client hog has 3 Stats requests running or queued, the most one client may "
+        + "have (half = 3, so that other clients find room); try again when one ends",
+        e.getMessage());
+    CompletableFuture<Admission.Permit> other = shared.admit("other");
+    assertFalse(hog3.isDone() || other.isDone(), "both queued, in the room the hog left");
+    hog1.join().close();
+    assertTrue(other.isDone(), "the other client, running none, goes first");
+    assertFalse(hog3.isDone(), "the hog's third waits: the hog runs one already");
+    CompletableFuture<Admission.Permit> hog4 = shared.admit("hog");
+    assertFalse(hog4.isDone(), "a closed permit gives the share back");
+    other.join().close();
+    assertTrue(hog3.isDone() && !hog4.isDone(), "then the hog's, oldest first");
+    for (CompletableFuture<Admission.Permit> p : List.of(hog2, hog3, hog4)) {
+      p.join().close();
+    }
+    assertEquals(0, shared.running());
+    assertEquals(0, shared.queued());
+    for (int i = 0; i < 3; i++) {
+      assertFalse(shared.admit("hog").isCompletedExceptionally(), "its whole share again");
+    }
   }
 
   private static Throwable assertFailed(CompletableFuture<?> f) {

@@ -25,7 +25,7 @@ public final class LoadFlags {
   int maxStats = 2;
 
   @Option(names = "--stats-queue", description = "Stats requests that may wait for one of those; "
-      + "more are refused. Default: 16.")
+      + "more are refused, and one client may hold at most half of both. Default: 16.")
   int statsQueue = 16;
 
   @Option(names = "--max-exports", description = "Exports running at once. Default: 4.")

@@ -11,9 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in. A queued
- * call holds no thread; if it is cancelled or its deadline passes while it waits, it leaves the
- * queue and never runs. A full queue answers RESOURCE_EXHAUSTED naming the limits.
+ * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in, each
+ * counted against its client's share ({@link ClientIdentity}) where the admission has shares. A
+ * queued call holds no thread; if it is cancelled or its deadline passes while it waits, it
+ * leaves the queue and never runs. A full queue or share answers RESOURCE_EXHAUSTED naming the
+ * limit.
  */
 final class AdmittedCalls {
   private final Admission admission;
@@ -52,7 +54,7 @@ final class AdmittedCalls {
   void start(ServerCallStreamObserver<?> call, Runnable onCancel,
       Supplier<CompletableFuture<?>> body) {
     Deadline deadline = Context.current().getDeadline();
-    CompletableFuture<Admission.Permit> admitted = admission.admit();
+    CompletableFuture<Admission.Permit> admitted = admission.admit(ClientIdentity.current());
     call.setOnCancelHandler(() -> {
       if (admitted.cancel(false)) {
         stats.droppedFromQueue();

@@ -127,14 +127,15 @@ final class ExportService {
       throw FgbgException.failedPrecondition(EXPORTS_OFF);
     }
     Dataset d = registry.get(r.getDataset());
-    Outputs o = ProtoMapping.outputs(r.getOutputsList(), d);
+    Outputs o = ProtoMapping.outputs(r.getOutputsValueList(), d);
     ExportFormat f = switch (r.getFormat()) {
       case EXPORT_FORMAT_FOLDERS -> ExportFormat.FOLDERS;
       case EXPORT_FORMAT_ZIP -> ExportFormat.ZIP;
       case EXPORT_FORMAT_WEBDATASET -> ExportFormat.WEBDATASET;
       case EXPORT_FORMAT_NPY -> ExportFormat.NPY;
       case EXPORT_FORMAT_COCO -> ExportFormat.COCO;
-      default -> throw FgbgException.invalidArgument("format " + r.getFormat()
+      default -> throw FgbgException.invalidArgument("format "
+          + ProtoMapping.sent(r.getFormat(), r.getFormatValue())
           + " is not an export format; use folders, zip, webdataset, npy or coco");
     };
     return new ExportJob(d, r.getSeed(), Selections.of(d, r), o, f, r.getDestination(),

@@ -108,7 +108,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) response;
     try {
       Dataset d = registry.get(request.getDataset());
-      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsList(), d);
+      Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsValueList(), d);
       Selection selection = Selections.of(d, request);
       load.stats.run(call, () -> { }, () -> {
         try {
@@ -159,8 +159,8 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void getSamples(GetSamplesRequest request, StreamObserver<SampleBatch> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsList(), d),
-          ProtoMapping.encoding(request.getDepthDtype()));
+      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
+          ProtoMapping.encoding(request.getDepthDtypeValue()));
       samples.getSamples(shape, request.getSeed(), checkedIndices(request, d),
           request.hasSharedMemory() ? request.getSharedMemory() : null,
           (ServerCallStreamObserver<SampleBatch>) response);
@@ -192,8 +192,8 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   public void streamEpoch(StreamEpochRequest request, StreamObserver<SampleBatch> response) {
     try {
       Dataset d = registry.get(request.getDataset());
-      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsList(), d),
-          ProtoMapping.encoding(request.getDepthDtype()));
+      BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
+          ProtoMapping.encoding(request.getDepthDtypeValue()));
       Plan plan = Epochs.plan(d, new EpochRequest(request.getSeed(), request.getEpoch(),
           request.getShuffle(), request.getBatchSize(), request.getRank(),
           request.getWorldSize() == 0 ? 1 : request.getWorldSize(), request.getStartPosition(),

@@ -33,7 +33,7 @@ final class LoadControl {
     this.budget = MemoryBudget.of(o.memoryBudgetBytes());
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
-        o.statsQueueLimit()), statsThreads, counters);
+        o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters);
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
         o.exportQueueLimit()), exportThreads, counters);
     this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),

@@ -66,6 +66,15 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     return new NamedLimit("--stats-queue", statsQueue);
   }
 
+  /**
+   * What one client may hold of Stats, running and queued together: half of both, so that a
+   * client sending a burst leaves the other half to everyone else.
+   */
+  NamedLimit statsPerClientLimit() {
+    return new NamedLimit("half of --max-stats + --stats-queue",
+        Math.max(1, (maxStats + statsQueue) / 2));
+  }
+
   NamedLimit exportsLimit() {
     return new NamedLimit("--max-exports", maxExports);
   }

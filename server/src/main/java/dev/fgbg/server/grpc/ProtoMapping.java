@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.ProtocolMessageEnum;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.Background;
@@ -100,8 +101,20 @@ final class ProtoMapping {
     return shape.sampleBytes() + (shape.outputs().meta() ? 96 : 0) + 8;
   }
 
-  /** The requested outputs; empty means everything the dataset has (instance ids aside). */
-  static Outputs outputs(List<Output> requested, Dataset d) {
+  /**
+   * An enum field as the client sent it, for a message: its name, or the number when it names
+   * no value this server knows (the enum then reads UNRECOGNIZED, which says nothing).
+   */
+  static String sent(ProtocolMessageEnum value, int number) {
+    return value instanceof Enum<?> e && !e.name().equals("UNRECOGNIZED") ? e.name()
+        : String.valueOf(number);
+  }
+
+  /**
+   * The requested outputs, as the request's numbers (getOutputsValueList); empty means
+   * everything the dataset has (instance ids aside).
+   */
+  static Outputs outputs(List<Integer> requested, Dataset d) {
     if (requested.isEmpty()) {
       return Outputs.all(d);
     }
@@ -112,8 +125,9 @@ final class ProtoMapping {
     boolean instances = false;
     boolean background = false;
     boolean backgroundDepth = false;
-    for (Output o : requested) {
-      switch (o) {
+    for (int number : requested) {
+      Output o = Output.forNumber(number);
+      switch (o == null ? Output.UNRECOGNIZED : o) {
         case OUTPUT_IMAGE -> image = true;
         case OUTPUT_MASK -> mask = true;
         case OUTPUT_DEPTH -> depth = true;
@@ -121,7 +135,7 @@ final class ProtoMapping {
         case OUTPUT_INSTANCES -> instances = true;
         case OUTPUT_BACKGROUND -> background = true;
         case OUTPUT_BACKGROUND_DEPTH -> backgroundDepth = true;
-        default -> throw FgbgException.invalidArgument("outputs: " + o
+        default -> throw FgbgException.invalidArgument("outputs: " + sent(o, number)
             + " is not an output; use OUTPUT_IMAGE, OUTPUT_MASK, OUTPUT_DEPTH, OUTPUT_META,"
             + " OUTPUT_INSTANCES, OUTPUT_BACKGROUND or OUTPUT_BACKGROUND_DEPTH");
       }
@@ -136,9 +150,9 @@ final class ProtoMapping {
   }
 
   /** What a Stats request computes: image, mask and depth only (meta has no statistics). */
-  static Outputs statsOutputs(List<Output> requested, Dataset d) {
+  static Outputs statsOutputs(List<Integer> requested, Dataset d) {
     for (Output none : List.of(Output.OUTPUT_META, Output.OUTPUT_INSTANCES)) {
-      if (requested.contains(none)) {
+      if (requested.contains(none.getNumber())) {
         throw FgbgException.invalidArgument("outputs: stats are computed for image, mask and "
             + "depth; " + none + " has none");
       }
@@ -146,11 +160,13 @@ final class ProtoMapping {
     return outputs(requested, d);
   }
 
-  static DepthEncoding encoding(DepthDtype dtype) {
-    return switch (dtype) {
+  /** The depth encoding of a request's depth_dtype number (getDepthDtypeValue). */
+  static DepthEncoding encoding(int number) {
+    DepthDtype dtype = DepthDtype.forNumber(number);
+    return switch (dtype == null ? DepthDtype.UNRECOGNIZED : dtype) {
       case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;
       case DEPTH_DTYPE_FLOAT32 -> DepthEncoding.FLOAT32;
-      default -> throw FgbgException.invalidArgument("depth_dtype " + dtype
+      default -> throw FgbgException.invalidArgument("depth_dtype " + sent(dtype, number)
           + " is not supported; use DEPTH_DTYPE_FLOAT16 or DEPTH_DTYPE_FLOAT32");
     };
   }

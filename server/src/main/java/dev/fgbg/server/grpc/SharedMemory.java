@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.shm.KeptRings;
@@ -167,7 +168,7 @@ final class SharedMemory {
       try {
         if (slot < 0 || slot >= ring.slots() || !ring.isFree(slot)) {
           throw new RingRefusedException("slot " + slot + " is not a free slot of "
-              + offer.getPath());
+              + Quoted.of(offer.getPath()));
         }
         ring.touch(slot, bytes); // pages mapped before are not faulted on one by one
       } catch (RingRefusedException | FgbgException e) {
@@ -206,7 +207,8 @@ final class SharedMemory {
     try {
       path = Paths.get(offer.getPath());
     } catch (RuntimeException e) {
-      throw new RingRefusedException("path " + offer.getPath() + " is not a path", e);
+      throw new RingRefusedException("path " + Quoted.of(offer.getPath()) + " is not a path",
+          e);
     }
     return new RingOffer(path, offer.getSlots(), offer.getSlotBytes(),
         offer.getNonce().toByteArray(), offer.getSlot());

@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,14 @@ class ExportServiceTest {
         ok.clone().setDestination("a\0b").build());
     expect(Status.Code.INVALID_ARGUMENT, "has a control character (U+000A)",
         ok.clone().setDestination("line\nbreak").build());
+    // Invisible format characters: a right-to-left override, a byte order mark, a zero width
+    // space; the message shows them escaped.
+    expect(Status.Code.INVALID_ARGUMENT, "export destination '\\u202e\ud7ff\\ufeff' has an "
+        + "invisible format character (U+202E) at position 0",
+        ok.clone().setDestination("\u202e\ud7ff\ufeff").build());
+    expect(Status.Code.INVALID_ARGUMENT, "invisible format character (U+200B) at position 1",
+        ok.clone().setDestination("a\u200bb").build());
+    assertFalse(Files.exists(root.resolve("\u202e\ud7ff\ufeff")), "no folder was made");
     expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
         .addOutputs(Output.OUTPUT_DEPTH).build());
   }

@@ -17,13 +17,18 @@ import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +39,8 @@ import org.junit.jupiter.api.Test;
 @ExtendWith(LogCapture.Clean.class)
 class FairServiceTest {
   private static final Duration LONG = Duration.ofSeconds(90);
+  private static final String HOG = "hog-0123456789abcdef";
+  private static final String OTHER = "other-fedcba9876543210";
 
   private static TestServer server(int workers, LoadOptions load) {
     return TestServer.netty(TestDatasets.registry(), TestServer.options(workers).load(load)
@@ -99,18 +106,51 @@ class FairServiceTest {
     }
   }
 
+  /** A server whose clients are the tokens hog and other (one host, two clients). */
+  private static TestServer twoClients(int workers, LoadOptions load) {
+    AccessTokens tokens = AccessTokens.parse(List.of("hog:" + HOG + " export", "other:" + OTHER),
+        "test tokens");
+    return TestServer.netty(TestDatasets.registry(), TestServer.options(workers).load(load)
+        .connect(ConnectOptions.builder().tokens(tokens).build()).build());
+  }
+
+  private static boolean until(BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + LONG.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  private static Channel as(Channel c, String token) {
+    Metadata headers = new Metadata();
+    headers.put(Authenticator.AUTHORIZATION, "Bearer " + token);
+    return ClientInterceptors.intercept(c, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
   @Test
   void heavyStatsAndExportsAreAdmittedOrRefusedAndDoNotStarveAStream() throws Exception {
     LoadOptions load = LoadOptions.builder().maxStats(2).statsQueue(2).maxExports(1)
         .exportQueue(0).build();
-    try (TestServer s = server(2, load);
+    try (TestServer s = twoClients(2, load);
         LoopbackClient heavy = new LoopbackClient(s.server().port());
         LoopbackClient trainer = new LoopbackClient(s.server().port())) {
-      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(heavy.channel());
-      CountDownLatch refusals = new CountDownLatch(2);
+      FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(as(heavy.channel(), HOG));
+      FgbgGrpc.FgbgStub second = FgbgGrpc.newStub(as(heavy.channel(), OTHER));
+      // Each client may hold 2 of the 4 places: three each, the last of each refused, one for
+      // its share and one for the server's limits.
+      CountDownLatch hogRefused = new CountDownLatch(1);
+      CountDownLatch otherRefused = new CountDownLatch(1);
       List<CallOutcome<StatsResponse>> stats = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        stats.add(stats(stub, 100 + i, 0, LONG, refusals)); // 400,000 samples each, new seeds
+      for (int i = 0; i < 3; i++) {
+        stats.add(stats(stub, 100 + i, 0, LONG, hogRefused)); // 400,000 samples each, new seeds
+      }
+      assertTrue(hogRefused.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      for (int i = 3; i < 6; i++) {
+        stats.add(stats(second, 100 + i, 0, LONG, otherRefused));
       }
       CountDownLatch exportRefusal = new CountDownLatch(1);
       List<CallOutcome<ExportProgress>> exports = new ArrayList<>();
@@ -124,19 +164,20 @@ class FairServiceTest {
       StreamStats counters = s.server().stats();
       assertTrue(counters.await(() -> counters.admittedStarts() == 3, LONG),
           "two Stats and one export run");
-      assertTrue(refusals.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
+      assertTrue(otherRefused.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
       assertTrue(exportRefusal.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
-      int refusedStats = 0;
+      List<String> refusedStats = new ArrayList<>();
       for (CallOutcome<StatsResponse> o : stats) {
         if (o.isClosed()) {
           assertEquals(Status.Code.RESOURCE_EXHAUSTED, o.status.getCode());
-          assertEquals("too many Stats requests: 2 running and 2 queued, the most allowed"
-              + " (--max-stats = 2, --stats-queue = 2); try again later",
-              o.status.getDescription());
-          refusedStats++;
+          refusedStats.add(o.status.getDescription());
         }
       }
-      assertEquals(2, refusedStats);
+      assertEquals(List.of("client token hog has 2 Stats requests running or queued, the most"
+          + " one client may have (half of --max-stats + --stats-queue = 2, so that other clients"
+          + " find room); try again when one ends", "too many Stats requests: 2 running and 2"
+          + " queued, the most allowed (--max-stats = 2, --stats-queue = 2); try again later"),
+          refusedStats);
       CallOutcome<ExportProgress> refusedExport = exports.get(0).isClosed() ? exports.get(0)
           : exports.get(1);
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, refusedExport.status.getCode());
@@ -144,7 +185,8 @@ class FairServiceTest {
           + " = 1, --export-queue = 0); try again later", refusedExport.status.getDescription());
 
       // A trainer's 640 samples arrive while the heavy requests are still at work.
-      StreamReader stream = new StreamReader(trainer.channel(), builtin(7).setLimit(640).build(),
+      StreamReader stream = new StreamReader(as(trainer.channel(), OTHER),
+          builtin(7).setLimit(640).build(),
           -1, 10, LONG);
       assertTrue(StreamReader.await(stream.closed, LONG));
       assertEquals(Status.Code.OK, stream.status.getCode());
@@ -187,6 +229,43 @@ class FairServiceTest {
         assertEquals(Status.Code.OK, g.status.getCode(), g.status.toString());
         assertEquals(13, g.last.getIndicesCount());
       }
+    }
+  }
+
+  @Test
+  void oneClientsBurstOfStatsLeavesRoomForAnotherWhoseRequestRunsNext() throws Exception {
+    // Half of 2 + 4 places: the hog runs two, queues one, and is refused its fourth.
+    LoadOptions load = LoadOptions.builder().maxStats(2).statsQueue(4).build();
+    try (TestServer s = twoClients(2, load)) {
+      FgbgGrpc.FgbgStub hog = FgbgGrpc.newStub(as(s.channel(), HOG));
+      StreamStats counters = s.server().stats();
+      List<CallOutcome<StatsResponse>> burst = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        burst.add(stats(hog, 200 + i, 0, LONG)); // the whole dataset each, one by one
+        int started = Math.min(i + 1, 2);
+        int queued = i + 1 - started;
+        assertTrue(until(() -> counters.admittedStarts() == started
+            && s.server().statsAdmission().queued() == queued));
+      }
+      CallOutcome<StatsResponse> fourth = stats(hog, 203, 0, LONG);
+      assertTrue(fourth.await(LONG));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, fourth.status.getCode());
+      assertTrue(fourth.status.getDescription().startsWith("client token hog has 3 Stats "
+          + "requests running or queued, the most one client may have (half of --max-stats + "
+          + "--stats-queue = 3"), fourth.status.getDescription());
+      CallOutcome<StatsResponse> other = stats(FgbgGrpc.newStub(as(s.channel(), OTHER)), 9, 64,
+          LONG);
+      assertTrue(until(() -> s.server().statsAdmission().queued() == 2),
+          "queued behind the hog's third");
+      burst.get(0).cancel();
+      assertTrue(other.await(LONG));
+      assertEquals(Status.Code.OK, other.status.getCode(), other.status.toString());
+      assertEquals(64, other.last.getSamples());
+      // First in first out, the freed place would have gone to the hog's third, and the other
+      // would wait for one of the hog's whole-dataset Stats to end.
+      assertFalse(burst.get(1).isClosed() || burst.get(2).isClosed(),
+          "the other's ran before the hog's second and third ended");
+      burst.forEach(CallOutcome::cancel);
     }
   }
 

@@ -205,15 +205,22 @@ class RingStreamTest {
         good.nonce(), -1);
     RingOffer tooSmall = new RingOffer(good.path(), 3, 64, good.nonce(), -1);
     RingOffer overBudget = TestRings.create(rings, "big", 2, 1 << 20);
+    // 4 x 2^62 bytes wrap a long to 0: a header page alone, whose size matches the wrapped sum.
+    RingOffer wrapping = TestRings.create(rings, "wrap", 4, 1L << 62);
+    RingOffer longPath = new RingOffer(rings.resolve("a".repeat(100_000)), 3, good.slotBytes(),
+        good.nonce(), -1);
     record Case(TestServer server, RingOffer offer, String naming) {}
     for (Case c : new Case[] {new Case(off, good, "--no-shared-memory"),
         new Case(server, spoofed, "nonce"), new Case(server, missing, "does not exist"),
         new Case(server, tooSmall, "smaller than one batch"),
-        new Case(small, overBudget, "--memory-budget-mb")}) {
+        new Case(small, overBudget, "--memory-budget-mb"),
+        new Case(server, wrapping, "4 x 4611686018427387904 bytes exceed"),
+        new Case(server, longPath, "'… (" + longPath.path().toString().length())}) {
       List<SampleBatch> got = list(stub(c.server()).streamEpoch(
           epoch().setSharedMemory(offer(c.offer(), -1)).build()));
       assertTrue(got.get(0).getSharedMemoryRefused().contains(c.naming()),
           got.get(0).getSharedMemoryRefused());
+      assertTrue(got.get(0).getSharedMemoryRefused().length() < 300, "a client's path is cut");
       assertTrue(got.stream().skip(1).allMatch(b -> b.getSharedMemoryRefused().isEmpty()));
       assertTrue(got.stream().noneMatch(SampleBatch::hasSharedMemory));
       assertEquals(network, FgbgServiceTest.digest(got), c.naming());
