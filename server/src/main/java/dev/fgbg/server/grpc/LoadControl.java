@@ -37,7 +37,7 @@ final class LoadControl {
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
         o.exportQueueLimit()), exportThreads, counters);
     this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),
-        o.galleryQueueLimit()), Runnable::run, counters);
+        o.galleryQueueLimit(), o.galleryPerClientLimit()), Runnable::run, counters);
   }
 
   /**

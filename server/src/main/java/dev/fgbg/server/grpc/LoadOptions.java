@@ -91,6 +91,12 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     return new NamedLimit("--gallery-queue", galleryQueue);
   }
 
+  /** As Stats': one client's burst of galleries leaves room for the others'. */
+  NamedLimit galleryPerClientLimit() {
+    return new NamedLimit("half of --max-galleries + --gallery-queue",
+        Math.max(1, (maxGalleries + galleryQueue) / 2));
+  }
+
   public static Builder builder() {
     return new Builder();
   }
