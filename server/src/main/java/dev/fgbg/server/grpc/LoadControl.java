@@ -19,6 +19,9 @@ final class LoadControl {
   final StreamCaps streams;
   final AdmittedCalls stats;
   final AdmittedCalls exports;
+  /** Held only while a connection's GetSamples replies hold bytes: idle shares are collected. */
+  private final Cache<String, MemoryBudget> replyShares =
+      Caffeine.newBuilder().weakValues().build();
   /** Held only while a client's GetSamples calls hold their lane: idle lanes are collected. */
   private final Cache<String, RenderScheduler.Lane> getSamplesLanes =
       Caffeine.newBuilder().weakValues().build();
@@ -41,6 +44,16 @@ final class LoadControl {
    */
   RenderScheduler.Lane getSamplesLane(String client) {
     return getSamplesLanes.get(client, c -> scheduler.lane("get-samples " + c));
+  }
+
+  /**
+   * The bytes a GetSamples reply of {@code bytes} on {@code connection} holds until sent: a
+   * quarter of the budget at most per connection, then the budget ({@link ReplyBytes}).
+   */
+  ReplyBytes replyBytes(String connection, long bytes) {
+    MemoryBudget share = replyShares.get(connection,
+        c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4)));
+    return ReplyBytes.acquire(share, budget, charge(bytes));
   }
 
   /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */
