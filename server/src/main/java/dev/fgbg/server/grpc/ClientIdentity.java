@@ -21,6 +21,7 @@ public final class ClientIdentity {
   public static final Context.Key<String> AUTHENTICATED = Context.key("fgbg-client-identity");
 
   private static final Context.Key<String> PEER = Context.key("fgbg-peer-address");
+  private static final Context.Key<String> CONNECTION = Context.key("fgbg-connection");
 
   private ClientIdentity() {}
 
@@ -34,14 +35,21 @@ public final class ClientIdentity {
     return peer != null ? peer : "unknown";
   }
 
-  /** Records each call's peer address in its context. */
+  /** The current call's connection: its peer's address and port. */
+  static String connection() {
+    String c = CONNECTION.get();
+    return c != null ? c : "unknown";
+  }
+
+  /** Records each call's peer address (and its connection) in its context. */
   public static ServerInterceptor peerAddress() {
     return new ServerInterceptor() {
       @Override
       public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
           ServerCallHandler<Q, R> next) {
-        Context ctx = Context.current().withValue(PEER,
-            address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        Context ctx = Context.current().withValues(PEER, address(peer),
+            CONNECTION, String.valueOf(peer));
         return Contexts.interceptCall(ctx, call, headers, next);
       }
     };

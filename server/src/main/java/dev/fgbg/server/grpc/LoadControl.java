@@ -22,6 +22,9 @@ final class LoadControl {
   final AdmittedCalls exports;
   /** Their bodies only start work (a budget wait, a delivery): they run where admitted. */
   final AdmittedCalls galleries;
+  /** Held only while a connection's GetSamples replies hold bytes: idle shares are collected. */
+  private final Cache<String, MemoryBudget> replyShares =
+      Caffeine.newBuilder().weakValues().build();
   /** Held only while a client's calls hold their lane: idle lanes are collected. */
   private final Cache<String, RenderScheduler.Lane> clientLanes =
       Caffeine.newBuilder().weakValues().build();
@@ -51,6 +54,16 @@ final class LoadControl {
   /** The lane all Gallery calls of {@code client} share: one share of the workers. */
   RenderScheduler.Lane galleryLane(String client) {
     return clientLanes.get("gallery " + client, scheduler::lane);
+  }
+
+  /**
+   * The bytes a GetSamples reply of {@code bytes} on {@code connection} holds until sent: a
+   * quarter of the budget at most per connection, then the budget ({@link ReplyBytes}).
+   */
+  ReplyBytes replyBytes(String connection, long bytes) {
+    MemoryBudget share = replyShares.get(connection,
+        c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4)));
+    return ReplyBytes.acquire(share, budget, charge(bytes));
   }
 
   /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */

@@ -131,7 +131,8 @@ final class SampleCalls {
   }
 
   /**
-   * One GetSamples reply: its bytes come from the budget (queued without a thread), its indices
+   * One GetSamples reply: its bytes come from its connection's share and the budget
+   * ({@link ReplyBytes}) and stay charged until the transport has sent it, its indices
    * render in up to {@code threads} pieces at once on the lane this client's GetSamples calls
    * share, into the reply's own arrays (then one message), or run by run straight into one
    * slot of the client's ring (then sealed).
@@ -139,20 +140,19 @@ final class SampleCalls {
   void getSamples(BatchShape shape, long seed, long[] indices, SharedMemoryOffer offer,
       ServerCallStreamObserver<SampleBatch> call) {
     int n = indices.length;
-    long bytes = load.charge(shape.renderBytes(n));
     SharedMemory.Reply ring = offer != null
         ? shm.acceptReply(offer, shape.slotBytes(n), stats) : SharedMemory.Reply.NONE;
     RenderScheduler.Lane lane = load.getSamplesLane(ClientIdentity.current());
     AtomicReference<Delivery<RenderedBatch>> running = new AtomicReference<>();
-    CompletableFuture<Void> budget = load.budget.acquire(bytes);
-    call.setOnCancelHandler(() -> {
-      budget.cancel(false);
+    ReplyBytes bytes = load.replyBytes(ClientIdentity.connection(), shape.renderBytes(n));
+    UntilSent sending = UntilSent.watch(call, () -> {
+      bytes.cancel();
       Delivery<RenderedBatch> d = running.get();
       if (d != null) {
         d.cancel();
       }
     });
-    budget.whenComplete((v, e) -> {
+    bytes.granted().whenComplete((v, e) -> {
       if (e != null) {
         ring.release(); // the client left while it waited: nothing was granted
         stats.droppedFromQueue();
@@ -214,23 +214,30 @@ final class SampleCalls {
                         all.backgrounds()), all.backgrounds()))
                 : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
             call.onNext(b.setChunkCount(1).build()); // the arrays are copied into the transport
-            release();
+            release(ring.ring() == null);
             call.onCompleted();
           } catch (RuntimeException failed) {
             call.onError(Statuses.toStatus(failed));
           } finally {
-            release();
+            release(false);
           }
         }
 
         private boolean released;
 
-        /** The ring and the bytes go back, once, before the client hears the end. */
-        private void release() {
+        /**
+         * The ring goes back, once, before the client hears the end; the bytes then too, or,
+         * for a reply {@code inTransport}, once the transport has sent it.
+         */
+        private void release(boolean inTransport) {
           if (!released) {
             released = true;
             ring.release();
-            load.budget.release(bytes);
+            if (inTransport) {
+              sending.hold(bytes::release);
+            } else {
+              bytes.release();
+            }
           }
         }
       };

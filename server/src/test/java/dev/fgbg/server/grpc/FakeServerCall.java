@@ -13,6 +13,7 @@ final class FakeServerCall<T> extends ServerCallStreamObserver<T> {
   private boolean cancelled;
   private Runnable onReady = () -> { };
   private Runnable onCancel = () -> { };
+  private Runnable onClose = () -> { };
 
   /** The client reads again: isReady turns true and the ready handler runs. */
   void becomeReady() {
@@ -34,6 +35,12 @@ final class FakeServerCall<T> extends ServerCallStreamObserver<T> {
   @Override
   public void setOnCancelHandler(Runnable handler) {
     onCancel = handler;
+  }
+
+  /** The status has gone out as soon as it is given (a client that reads at once). */
+  @Override
+  public void setOnCloseHandler(Runnable handler) {
+    onClose = handler;
   }
 
   @Override
@@ -72,6 +79,7 @@ final class FakeServerCall<T> extends ServerCallStreamObserver<T> {
       throw new IllegalStateException("onError after the call ended");
     }
     error = t;
+    onClose.run();
   }
 
   @Override
@@ -80,5 +88,6 @@ final class FakeServerCall<T> extends ServerCallStreamObserver<T> {
       throw new IllegalStateException("onCompleted after the call ended");
     }
     completed = true;
+    onClose.run();
   }
 }
