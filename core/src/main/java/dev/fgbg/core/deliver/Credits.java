@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A delivery's share of the memory budget: the bytes of its pieces in flight and of what its
  * sink has not drained yet (it is ready again after a piece was delivered). Touched only by its
- * delivery's drain. So that a client that never reads holds no more than its first piece, and a
- * newcomer always finds room:
+ * delivery's drain. So that a client that never reads holds no more than its first small
+ * pieces ({@link #HOLD_BYTES}), and a newcomer always finds room:
  * <ul>
  *   <li>what a transport takes is not yet read: a client's flow-control window absorbs some
  *       megabytes of a stream that is never read. So only what was drained beyond
