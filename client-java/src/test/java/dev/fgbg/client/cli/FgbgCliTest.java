@@ -202,7 +202,7 @@ class FgbgCliTest {
     Path png = out.resolve("g.png");
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
-    assertEquals(3 * (224 + 28 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
+    assertEquals(3 * (224 + 44 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
   }
 
   @Test
