@@ -186,9 +186,8 @@ class Client:
         (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` (at
         least 1; None: all of them), a uniform random subset of that many drawn from `seed` (in
         index order). Returns the final ExportProgress (manifest path, digest: that of GetSamples
-        of the same indices). Resumes
-        an earlier run of the same export. Shows a tqdm bar when tqdm is installed and progress
-        is on, else plain lines."""
+        of the same indices). Resumes an earlier run of the same export. Shows a tqdm bar when
+        tqdm is installed and progress is on, else plain lines."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
         req = pb.ExportRequest(dataset=dataset, outputs=output_enums(outputs),
