@@ -3,19 +3,13 @@ package dev.fgbg.server.grpc;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
 import io.grpc.ServerCredentials;
-import io.grpc.internal.ObjectPool;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
-import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
-import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -39,35 +33,7 @@ final class HandshakeFailures {
 
   /** {@code tls} (Netty TLS credentials), its failed handshakes logged. */
   ServerCredentials watch(ServerCredentials tls) {
-    InternalProtocolNegotiator.ServerFactory factory =
-        InternalNettyServerCredentials.toNegotiator(tls);
-    return InternalNettyServerCredentials.create(new InternalProtocolNegotiator.ServerFactory() {
-      @Override
-      public InternalProtocolNegotiator.ProtocolNegotiator newNegotiator(
-          ObjectPool<? extends Executor> offload) {
-        return watching(factory.newNegotiator(offload));
-      }
-    });
-  }
-
-  private InternalProtocolNegotiator.ProtocolNegotiator watching(
-      InternalProtocolNegotiator.ProtocolNegotiator tls) {
-    return new InternalProtocolNegotiator.ProtocolNegotiator() {
-      @Override
-      public AsciiString scheme() {
-        return tls.scheme();
-      }
-
-      @Override
-      public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
-        return new Watch(tls.newHandler(grpc));
-      }
-
-      @Override
-      public void close() {
-        tls.close();
-      }
-    };
+    return ConnectionHandlers.around(tls, Watch::new);
   }
 
   void failed(SocketAddress peer, Throwable cause) {

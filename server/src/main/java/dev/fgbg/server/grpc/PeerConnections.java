@@ -3,20 +3,14 @@ package dev.fgbg.server.grpc;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
 import io.grpc.ServerCredentials;
-import io.grpc.internal.ObjectPool;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
-import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,35 +50,7 @@ final class PeerConnections {
 
   /** {@code credentials} (Netty's), each connection counted against its peer's cap. */
   ServerCredentials watch(ServerCredentials credentials) {
-    InternalProtocolNegotiator.ServerFactory factory =
-        InternalNettyServerCredentials.toNegotiator(credentials);
-    return InternalNettyServerCredentials.create(new InternalProtocolNegotiator.ServerFactory() {
-      @Override
-      public InternalProtocolNegotiator.ProtocolNegotiator newNegotiator(
-          ObjectPool<? extends Executor> offload) {
-        return counting(factory.newNegotiator(offload));
-      }
-    });
-  }
-
-  private InternalProtocolNegotiator.ProtocolNegotiator counting(
-      InternalProtocolNegotiator.ProtocolNegotiator inner) {
-    return new InternalProtocolNegotiator.ProtocolNegotiator() {
-      @Override
-      public AsciiString scheme() {
-        return inner.scheme();
-      }
-
-      @Override
-      public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
-        return new Gate(inner.newHandler(grpc));
-      }
-
-      @Override
-      public void close() {
-        inner.close();
-      }
-    };
+    return ConnectionHandlers.around(credentials, Gate::new);
   }
 
   /** Counts a new connection of {@code peer}; false (not counted) when it is over the cap. */
