@@ -306,6 +306,11 @@ def test_a_plain_dataloader_must_match_the_length_it_was_told(server):
     with pytest.raises(ValueError, match=r"use dataset.loader\(num_workers=2\)"):
         list(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
                                          multiprocessing_context="fork"))
+    ds.loader(num_workers=2)
+    in_process = torch.utils.data.DataLoader(ds, batch_size=None)
+    assert len(in_process) == 50  # counted for the loader's 2 workers
+    with pytest.raises(ValueError, match=r"use dataset.loader\(num_workers=0\)"):
+        list(in_process)  # one stream in this process, not the 2 len() counted
 
 
 def test_bad_states_are_refused_by_name(server):

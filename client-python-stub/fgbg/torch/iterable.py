@@ -114,7 +114,13 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
 
     def __iter__(self) -> Iterator[Any]:
         info = torch.utils.data.get_worker_info()
+        counted = self.feed.len_streams
         if info is None:
+            if counted is not None and counted > 1:  # 0 and 1 worker: one stream, as here
+                raise ValueError("len(dataset) was reported for %d DataLoader workers but this "
+                                 "process iterates it itself (num_workers=0); use "
+                                 "dataset.loader(num_workers=0), whose len() counts it"
+                                 % counted)
             world = self.world()
             epoch = self.feed.begin(world, 1)
             for cursor, out in self.batches(epoch, world, 0, 1):
@@ -124,7 +130,6 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             return
         # A worker of a plain DataLoader (ds.loader() iterates a view instead): what it yields
         # cannot be recorded, and the epoch comes from counting the workers' passes.
-        counted = self.feed.len_streams
         if counted is not None and counted != info.num_workers:
             raise ValueError("len(dataset) was reported for %d DataLoader workers but this "
                              "DataLoader has %d; use dataset.loader(num_workers=%d), whose len() "
