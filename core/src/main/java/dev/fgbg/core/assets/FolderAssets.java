@@ -170,12 +170,15 @@ public final class FolderAssets {
       byte[] rgba = p.rgba();
       int n = p.width() * p.height();
       boolean resampled = false;
+      String maskWord = "its alpha";
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
+        maskWord = "its luminance (--mask-from luminance)";
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
       } else if (config.fgMasks() != null) {
         Path maskFile = sidecar(config.fgMasks(), file.name());
+        maskWord = "its mask " + maskFile;
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
         byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),
             maskFile);
@@ -193,9 +196,10 @@ public final class FolderAssets {
             + "pixel): the cut-out would paste nothing and every mask of it would be empty");
       }
       if (most < maskAlpha) {
-        throw FgbgException.invalidConfig("is faint everywhere: its alpha is at most " + most
-            + ", under the mask threshold " + maskAlpha + ", so it would show in the image but "
-            + "every mask of it would be empty; lower the mask threshold or use soft masks");
+        throw FgbgException.invalidConfig("is faint everywhere: " + maskWord + " is at most "
+            + most + ", under the mask threshold " + maskAlpha + ", so it would show in the "
+            + "image but every mask of it would be empty; lower --mask-threshold or use "
+            + "--soft-mask (maskThreshold, softMask in a config file)");
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,

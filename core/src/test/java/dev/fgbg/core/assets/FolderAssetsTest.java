@@ -164,14 +164,25 @@ class FolderAssetsTest {
     assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
     assertTrue(e.getMessage().contains(root.resolve("fg/cup/faint.png") + ": is faint "
         + "everywhere: its alpha is at most 100, under the mask threshold 128, so it would show "
-        + "in the image but every mask of it would be empty; lower the mask threshold or use "
-        + "soft masks"), e.getMessage());
+        + "in the image but every mask of it would be empty; lower --mask-threshold or use "
+        + "--soft-mask (maskThreshold, softMask in a config file)"), e.getMessage());
     assertEquals(4, DatasetCatalog.folder(c.toBuilder().setMaskThreshold(100).build(), null)
         .assets().foregrounds().size(), "at the threshold its masks are whole");
     assertEquals(4, DatasetCatalog.folder(c.toBuilder().setSoftMask(true).build(), null)
         .assets().foregrounds().size(), "soft masks are its alpha");
     assertEquals(3, DatasetCatalog.folder(c.toBuilder().setOnBadFile("skip").build(), null)
         .assets().foregrounds().size(), "skipped like any bad file");
+
+    // With a mask folder, the mask is what is faint: it is the file named.
+    Fixtures.write(Fixtures.rgb(12, 12, 4), root.resolve("fg2/b.png"));
+    BufferedImage mask = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
+    mask.getRaster().setSample(5, 5, 0, 90);
+    Fixtures.write(mask, root.resolve("masks/b.png"));
+    FgbgException m = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(
+        c.toBuilder().setFg(root.resolve("fg2").toString())
+            .setFgMasks(root.resolve("masks").toString()).build(), null));
+    assertTrue(m.getMessage().contains(root.resolve("fg2/b.png") + ": is faint everywhere: its "
+        + "mask " + root.resolve("masks/b.png") + " is at most 90"), m.getMessage());
   }
 
   @Test
