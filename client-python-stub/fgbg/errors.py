@@ -46,7 +46,9 @@ def _unavailable(details: str, target: str) -> str:
                 "and key, and that the server serves TLS" % (target, details))
     if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
         return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
-                "or the network failed; %s" % (target, details, START_HINT))
+                "the network failed, or it closed a connection over its "
+                "--max-connections-per-client (its log says which); %s"
+                % (target, details, START_HINT))
     if "connect" in said or "resolv" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"

@@ -23,6 +23,8 @@ def test_a_connection_reset_mid_stream_is_a_server_that_went_away():
     e = FgbgError("UNAVAILABLE", "recvmsg:Connection reset by peer", "127.0.0.1:19201")
     assert str(e).startswith("UNAVAILABLE: the fgbg server at 127.0.0.1:19201 went away during "
                              "the call (recvmsg:Connection reset by peer)")
+    # A server closes a connection over its cap the same way: the cap is named as a cause.
+    assert "--max-connections-per-client" in str(e)
 
 
 def test_a_server_shutting_down_is_quoted_as_it_said():
