@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg serve}: parses the flags into {@link ServerOptions} and runs the application. */
 @Command(name = "fgbg serve", mixinStandardHelpOptions = true,
@@ -47,6 +48,14 @@ public final class Main implements Callable<Integer> {
     if (err != null) {
       cl.setErr(err);
     }
+    // One line, as for every other bad value, not the whole usage after it.
+    cl.setParameterExceptionHandler((e, given) -> {
+      PrintWriter out = e.getCommandLine().getErr();
+      out.println("fgbg: error: " + e.getMessage());
+      UnmatchedArgumentException.printSuggestions(e, out);
+      out.println("(./fgbg serve --help lists every flag)");
+      return 2;
+    });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof CompletionException && e.getCause() instanceof FgbgException fe) {
         line.getErr().println("fgbg: error: " + fe.getMessage());

@@ -346,6 +346,21 @@ class MainTest {
   }
 
   @Test
+  void aValueOfTheWrongTypeOrAnUnknownFlagIsOneLineNotTheWholeUsage() {
+    for (String[] c : List.of(
+        new String[] {"'12.5' is not an int", "--mask-threshold", "12.5"},
+        new String[] {"Unknown options: '--max-stream'", "--max-stream", "3"})) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
+      assertEquals(2, Main.run(w, "--builtin-size", "16", c[1], c[2]));
+      String said = err.toString(StandardCharsets.UTF_8);
+      assertTrue(said.startsWith("fgbg: error: ") && said.contains(c[0]), said);
+      assertTrue(said.contains("./fgbg serve --help lists every flag"), said);
+      assertTrue(!said.contains("Usage:") && said.lines().count() <= 4, said);
+    }
+  }
+
+  @Test
   void listeningBeyondLoopbackInPlaintextFailsAtStartUpNamingTheFlags() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;

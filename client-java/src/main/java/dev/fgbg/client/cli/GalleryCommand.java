@@ -32,8 +32,8 @@ final class GalleryCommand implements Callable<Integer> {
 
   @Option(names = "--count", description = "Rows when neither --indices nor a selection is "
       + "given: samples drawn from --seed with distinct backgrounds and distinct cut-outs. "
-      + "Default: 8, at most 64.")
-  int count;
+      + "Default (left out): 8; 1 to 64.")
+  Integer count;
 
   @Option(names = "--instances", description = "Add a column of instance masks: a colour per "
       + "instance, each captioned with its label.")
@@ -48,8 +48,14 @@ final class GalleryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
-        .setCount(count).setBackgrounds(backgrounds).setInstances(instances);
+    if (count != null && count < 1) {
+      // 0 is the request's "default": said here rather than silently drawing 8 rows.
+      throw new IllegalArgumentException("--count " + count + " must be at least 1; leave it "
+          + "out for 8 rows");
+    }
+    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset)
+        .setSeed(which.seed).setCount(count == null ? 0 : count).setBackgrounds(backgrounds)
+        .setInstances(instances);
     if (indices != null) {
       r.addAllIndices(indices);
     }

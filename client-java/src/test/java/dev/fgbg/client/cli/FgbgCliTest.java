@@ -261,6 +261,11 @@ class FgbgCliTest {
       String[] help = run(verb, "--help");
       assertTrue(help[1].replaceAll("\\s+", " ").contains("N (at least 1) samples"), help[1]);
     }
+    String[] r = run("gallery", "--target", target, "--count", "0", "--out",
+        out.resolve("c.png").toString());
+    assertEquals("1", r[0], r[2]);
+    assertEquals("fgbg: error: --count 0 must be at least 1; leave it out for 8 rows",
+        r[2].trim());
   }
 
   @Test

@@ -24,8 +24,9 @@ public final class LoadFlags {
   @Option(names = "--max-stats", description = "Stats requests computed at once. Default: 2.")
   int maxStats = 2;
 
-  @Option(names = "--stats-queue", description = "Stats requests that may wait for one of those; "
-      + "more are refused, and one client may hold at most half of both. Default: 16.")
+  @Option(names = "--stats-queue", description = "Stats requests that may wait for one of the "
+      + "--max-stats; more are refused, and one client may hold at most half of both. "
+      + "Default: 16.")
   int statsQueue = 16;
 
   @Option(names = "--max-exports", description = "Exports running at once. Default: 4.")
@@ -40,7 +41,7 @@ public final class LoadFlags {
   int maxGalleries = 2;
 
   @Option(names = "--gallery-queue", description = "Gallery requests that may wait for one of "
-      + "those; more are refused, and one client holds at most half of --max-galleries + "
+      + "the --max-galleries; more are refused, and one client holds at most half of --max-galleries + "
       + "--gallery-queue. Default: 16.")
   int galleryQueue = 16;
 
