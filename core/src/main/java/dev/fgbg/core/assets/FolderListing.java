@@ -45,6 +45,7 @@ final class FolderListing {
       return List.of();
     }
     List<ImageFile> out = new ArrayList<>();
+    int[] hidden = new int[1];
     try {
       Path real = dir.toRealPath();
       Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
@@ -67,6 +68,7 @@ final class FolderListing {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (hidden(file)) {
+                hidden[0] += ImageFiles.isImage(file) ? 1 : 0;
                 return FileVisitResult.CONTINUE;
               }
               String problem = problem(file, attrs);
@@ -101,7 +103,9 @@ final class FolderListing {
       return List.of();
     }
     if (out.isEmpty()) {
-      problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)");
+      problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)"
+          + (hidden[0] > 0 ? "; " + hidden[0] + " hidden file(s) with such a name, starting "
+          + "with '.', are not read" : ""));
     }
     out.sort(Comparator.comparing(ImageFile::name));
     return out;

@@ -196,6 +196,12 @@ class FolderAssetsTest {
     assertEquals(List.of("c.png", "indoor/a.jpg", "outdoor/b.png"),
         a.backgrounds().stream().map(Background::name).toList());
     assertEquals(3, a.foregrounds().size());
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg2/._x.png"));
+    FgbgException e = assertThrows(FgbgException.class, () -> FolderAssets.load(
+        new FolderDataset("f", root.resolve("bg"), root.resolve("fg2"), null,
+            FolderDataset.MaskFrom.ALPHA), 32, 32));
+    assertTrue(e.getMessage().contains("holds no PNG or JPEG images (.png, .jpg, .jpeg); 1 "
+        + "hidden file(s) with such a name, starting with '.', are not read"), e.getMessage());
   }
 
   @Test
