@@ -8,6 +8,7 @@ import dev.fgbg.core.dataset.SampleInfo;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /** The render step of a piece's {@link Work}, by where the piece is rendered to. */
 public final class Renders {
@@ -27,6 +28,27 @@ public final class Renders {
   public static Work<RenderedBatch> into(BatchShape shape, long seed, BatchArrays whole) {
     return (p, cancelled) -> Renderer.render(shape, seed, p.indices(), whole, (int) p.local(),
         cancelled);
+  }
+
+  /**
+   * The sink of a reply rendered in pieces at once ({@link #into} or runs into a slot): it
+   * gathers the {@code n} samples' infos at their places and, when the delivery ends, gives
+   * {@code ended} all of them (null when it failed or was cancelled) and the cause.
+   */
+  public static Sink<RenderedBatch> gathering(int n,
+      BiConsumer<SampleInfo[], Throwable> ended) {
+    SampleInfo[] infos = new SampleInfo[n];
+    return new Sink<>() {
+      @Override
+      public void deliver(Piece p, RenderedBatch b) {
+        System.arraycopy(b.infos(), 0, infos, (int) p.local(), p.count());
+      }
+
+      @Override
+      public void ended(Throwable cause) {
+        ended.accept(cause == null ? infos : null, cause);
+      }
+    };
   }
 
   /** Bytes a run of {@link #inRuns} renders at most: within a core's share of the cache. */

@@ -1,9 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.google.protobuf.ByteString;
-import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.deliver.Delivery;
-import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.deliver.Plan;
 import dev.fgbg.core.deliver.Renders;
 import dev.fgbg.core.deliver.Sink;
@@ -101,29 +99,20 @@ final class GalleryCalls {
       int n = indices.length;
       BatchShape shape = grid.shape();
       BatchArrays whole = BatchArrays.allocate(shape, n);
-      SampleInfo[] infos = new SampleInfo[n];
-      Sink<RenderedBatch> sink = new Sink<>() {
-        @Override
-        public void deliver(Piece p, RenderedBatch b) {
-          System.arraycopy(b.infos(), 0, infos, (int) p.local(), p.count());
+      Sink<RenderedBatch> sink = Renders.gathering(n, (infos, cause) -> {
+        if (cause != null || call.isCancelled()) {
+          finish(null, cause);
+          return;
         }
-
-        @Override
-        public void ended(Throwable cause) {
-          if (cause != null || call.isCancelled()) {
-            finish(null, cause);
-            return;
-          }
-          RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
-              whole.depth(), whole.instances(), shape.encoding(), infos);
-          try {
-            lane.execute(() -> draw(all));
-          } catch (RejectedExecutionException e) {
-            finish(null, Status.UNAVAILABLE.withDescription("the server is shutting down")
-                .asRuntimeException());
-          }
+        RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
+            whole.depth(), whole.instances(), shape.encoding(), infos);
+        try {
+          lane.execute(() -> draw(all));
+        } catch (RejectedExecutionException e) {
+          finish(null, Status.UNAVAILABLE.withDescription("the server is shutting down")
+              .asRuntimeException());
         }
-      };
+      });
       int per = (n + threads - 1) / threads;
       Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), Renders.into(shape, seed, whole),
           sink, lane).window(threads).pieceSamples(per).cancelledWhen(call::isCancelled)

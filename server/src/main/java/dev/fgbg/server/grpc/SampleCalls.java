@@ -21,6 +21,7 @@ import dev.fgbg.v1.SharedMemoryOffer;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -176,15 +177,9 @@ final class SampleCalls {
                   return CompletableFuture.completedFuture(piece);
                 }
               });
-      SampleInfo[] infos = new SampleInfo[n];
-      Sink<RenderedBatch> reply = new Sink<>() {
+      Sink<RenderedBatch> reply = Renders.gathering(n, new BiConsumer<>() {
         @Override
-        public void deliver(Piece p, RenderedBatch b) {
-          System.arraycopy(b.infos(), 0, infos, (int) p.local(), p.count());
-        }
-
-        @Override
-        public void ended(Throwable cause) {
+        public void accept(SampleInfo[] infos, Throwable cause) {
           if (cause != null || call.isCancelled()) {
             reply(null, cause);
             return;
@@ -240,7 +235,7 @@ final class SampleCalls {
             }
           }
         }
-      };
+      });
       int per = (n + threads - 1) / threads;
       Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), work, reply, lane)
           .window(threads).pieceSamples(per).events(new StreamStats.FatalOnly()).build();
