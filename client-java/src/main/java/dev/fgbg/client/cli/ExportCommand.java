@@ -66,7 +66,7 @@ final class ExportCommand implements Callable<Integer> {
               + "' must be folders, zip, webdataset, npy or coco");
         });
     long[] ab = selection.range();
-    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample());
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, false));
     }

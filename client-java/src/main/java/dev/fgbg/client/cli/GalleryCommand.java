@@ -60,7 +60,7 @@ final class GalleryCommand implements Callable<Integer> {
       r.addAllIndices(indices);
     }
     long[] ab = selection.range();
-    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample());
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     try (FgbgClient c = connection.client()) {
       GalleryResponse g = c.gallery(r.build());
       if (out.getParent() != null) {

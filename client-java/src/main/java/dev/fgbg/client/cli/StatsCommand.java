@@ -38,7 +38,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed);
     long[] ab = selection.range();
-    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride).setSample(selection.sample());
+    r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     if (outputs != null) {
       if (outputs.stream().anyMatch(o -> o.trim().equalsIgnoreCase("meta"))) {
         throw new IllegalArgumentException("--outputs: stats cover image, mask, depth, "

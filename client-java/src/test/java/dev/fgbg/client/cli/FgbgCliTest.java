@@ -244,7 +244,7 @@ class FgbgCliTest {
   }
 
   @Test
-  void aSampleOfZeroIsRefusedNamingTheFlagNotTakenAsAll() {
+  void aSampleOrStrideOfZeroIsRefusedNamingTheFlagNotTakenAsTheDefault() {
     Map<String, List<String>> verbs = Map.of("stats", List.of(),
         "export", List.of("--dest", "zero", "--format", "npy"),
         "gallery", List.of("--out", out.resolve("z.png").toString()));
@@ -258,6 +258,13 @@ class FgbgCliTest {
         assertEquals("fgbg: error: --sample " + n + " must be at least 1; leave it out for all "
             + "samples", r[2].trim(), verb);
       }
+      List<String> strided = new ArrayList<>(List.of(verb, "--target", target, "--dataset",
+          "tiny", "--stride", "0"));
+      strided.addAll(verbs.get(verb));
+      String[] s = run(strided.toArray(String[]::new));
+      assertEquals("1", s[0], verb + " stride 0: " + s[2]);
+      assertEquals("fgbg: error: --stride 0 must be at least 1; leave it out for every index",
+          s[2].trim(), verb);
       String[] help = run(verb, "--help");
       assertTrue(help[1].replaceAll("\\s+", " ").contains("N (at least 1) samples"), help[1]);
     }

@@ -77,9 +77,15 @@ final class FolderLabels {
       }
       List<String> absent = listed.keySet().stream().filter(n -> !present.contains(n)).sorted()
           .toList();
-      if (!absent.isEmpty()) {
-        LOG.warning(csv + " lists " + absent.size() + " file(s) that are not images in "
-            + dir + " (ignored), e.g. " + absent.get(0));
+      List<String> hidden = absent.stream().filter(FolderLabels::hidden).toList();
+      if (!hidden.isEmpty()) {
+        LOG.warning(csv + " lists " + hidden.size() + " hidden file(s) (a name or folder "
+            + "starting with '.'; hidden files are not read), e.g. " + hidden.get(0));
+      }
+      if (hidden.size() < absent.size()) {
+        LOG.warning(csv + " lists " + (absent.size() - hidden.size()) + " file(s) that are not "
+            + "images in " + dir + " (ignored), e.g. "
+            + absent.stream().filter(n -> !hidden(n)).findFirst().orElseThrow());
       }
       return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
           csv.toString());
@@ -90,6 +96,10 @@ final class FolderLabels {
     }
     return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
         "sub-folders");
+  }
+
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.contains("/.");
   }
 
   /** The csv's labels by file name; null when it cannot be used at all (a problem named). */

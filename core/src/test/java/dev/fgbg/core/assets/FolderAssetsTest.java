@@ -270,8 +270,17 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/00002_3.png"));
     Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/odd, name.png"));
     Files.writeString(root.resolve("fg/labels.csv"), "file,label\n00001_7.png,7\n"
-        + "00002_3.png,3\n\"odd, name.png\",\"seven, again\"\ngone.png,1\n");
-    AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32);
+        + "00002_3.png,3\n\"odd, name.png\",\"seven, again\"\ngone.png,1\n.h.png,2\n");
+    Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/.h.png"));
+    AssetSet a;
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      a = FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32);
+      Path csv = root.resolve("fg/labels.csv");
+      assertEquals(List.of("WARNING " + csv + " lists 1 hidden file(s) (a name or folder "
+          + "starting with '.'; hidden files are not read), e.g. .h.png",
+          "WARNING " + csv + " lists 1 file(s) that are not images in " + root.resolve("fg")
+          + " (ignored), e.g. gone.png"), log.containing(" lists "));
+    }
     assertEquals(List.of("3", "7", "seven, again"), a.foregroundLabels());
     assertEquals(List.of(1, 0, 2), a.foregrounds().stream().map(Foreground::label).toList());
     assertEquals(List.of("none"), a.backgroundLabels(), "no csv: sub-folder labels");

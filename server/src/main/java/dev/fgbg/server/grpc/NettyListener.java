@@ -16,6 +16,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +42,35 @@ public final class NettyListener {
    * machine has it and a port is named, ::1 (port 0 would give the two different ports).
    */
   public static NettyListener of(int port, ConnectOptions options) {
-    List<InetAddress> hosts = options.hosts().isEmpty() ? loopback(port) : options.hosts();
+    List<InetAddress> hosts = options.hosts().isEmpty() ? loopback(port)
+        : withoutCoveredWildcard(options.hosts());
     List<InetSocketAddress> addresses = new ArrayList<>();
     hosts.forEach(h -> addresses.add(new InetSocketAddress(h, port)));
     return new NettyListener(List.copyOf(addresses), options);
   }
+
+  /**
+   * The hosts less 0.0.0.0 when :: is among them and this system's :: takes IPv4 too (Linux's
+   * default): listening on both would fail with "address in use", yet the user asked for both.
+   */
+  static List<InetAddress> withoutCoveredWildcard(List<InetAddress> hosts) {
+    boolean v6Any = hosts.stream().anyMatch(h -> h instanceof Inet6Address && h.isAnyLocalAddress());
+    if (!v6Any || !dualStack()) {
+      return hosts;
+    }
+    return hosts.stream().filter(h -> h instanceof Inet6Address || !h.isAnyLocalAddress())
+        .collect(Collectors.toList());
+  }
+
+  private static boolean dualStack() {
+    try {
+      return Files.readString(BIND_V6_ONLY).trim().equals("0");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static final Path BIND_V6_ONLY = Path.of("/proc/sys/net/ipv6/bindv6only");
 
   private static List<InetAddress> loopback(int port) {
     List<InetAddress> hosts = new ArrayList<>(List.of(InetAddress.getLoopbackAddress()));

@@ -14,6 +14,13 @@ import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Channel;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.Status;
@@ -22,6 +29,7 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +88,31 @@ class NettyListenerTest {
         assertTrue(((InetSocketAddress) a).getAddress().isLoopbackAddress(), a.toString());
       }
       assertEquals("tiny", describe(s.channel()));
+    }
+  }
+
+  @Test
+  void bothWildcardsListenEverywhereWhereTheIpv6OneTakesIpv4Too() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    NettyListener l = NettyListener.of(port, ConnectOptions.builder().host("0.0.0.0")
+        .host("::").insecure(true).build());
+    Server server = l.builder().addService(new HealthStatusManager().getHealthService()).build();
+    server.start(); // two binds of one port would fail with "address in use" on a dual stack
+    try {
+      ManagedChannel c = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+          InsecureChannelCredentials.create()).build();
+      try {
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(c)
+            .withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+            .getStatus(), "IPv4 reaches the server through " + l.describe(port));
+      } finally {
+        c.shutdownNow();
+      }
+    } finally {
+      server.shutdownNow().awaitTermination();
     }
   }
 
