@@ -42,8 +42,9 @@ def _unavailable(details: str, target: str) -> str:
     if said.startswith("the server is shutting down"):
         return "%s (%s)" % (details, target)
     if "ssl" in said or "handshake" in said or "certificate" in said:
-        return ("the TLS handshake with %s failed (%s): check tls_ca, the client certificate "
-                "and key, and that the server serves TLS" % (target, details))
+        return ("the TLS handshake with %s failed (%s): check the CA (tls_ca or $FGBG_TLS_CA), "
+                "the client certificate and key (tls_cert, tls_key or $FGBG_TLS_CERT, "
+                "$FGBG_TLS_KEY), and that the server serves TLS (--tls-cert)" % (target, details))
     if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
         return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
                 "the network failed, or it closed a connection over its "

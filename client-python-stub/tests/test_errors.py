@@ -40,3 +40,5 @@ def test_a_failed_tls_handshake_is_said_to_be_one():
                   "ipv4:127.0.0.1:50611: Ssl handshake failed: SSL_ERROR_SSL: "
                   "CERTIFICATE_VERIFY_FAILED", "localhost:50611")
     assert str(e).startswith("UNAVAILABLE: the TLS handshake with localhost:50611 failed")
+    assert "(tls_ca or $FGBG_TLS_CA)" in str(e) and "$FGBG_TLS_KEY" in str(e), str(e)
+    assert str(e).endswith("and that the server serves TLS (--tls-cert)"), str(e)
