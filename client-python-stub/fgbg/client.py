@@ -185,8 +185,10 @@ class Client:
         """Writes a selection to files under the server's export root: indices [start, end)
         (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` (at
         least 1; None: all of them), a uniform random subset of that many drawn from `seed` (in
-        index order). Returns the final ExportProgress (manifest path, digest: that of GetSamples
-        of the same indices). Resumes an earlier run of the same export. Shows a tqdm bar when
+        index order). `destination` is a folder relative to the server's export root (serve
+        --export-root), as is the returned ExportProgress's `manifest` path; its `digest` is that
+        of GetSamples of the same indices. Resumes an earlier run of the same export; a folder
+        holding a different export is refused unless `overwrite=True`. Shows a tqdm bar when
         tqdm is installed and progress is on, else plain lines."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))

@@ -168,7 +168,8 @@ def test_fgbg_target_is_every_java_cli_verbs_default(server, tmp_path):
     java_cli("gallery", "--count", "2", "--out", str(tmp_path / "g.png"), env=env)
     assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
     out = java_cli("export", "--format", "npy", "--dest", "cli-env", "--range", "0:8", env=env)
-    assert "manifest: cli-env/manifest.json" in out
+    assert "manifest: cli-env/manifest.json (relative to the server's export root, serve " \
+           "--export-root)" in out
     down = subprocess.run([java()] + CLI_JVM + ["-jar", CLIENT_JAR, "describe"],
                           capture_output=True, text=True,
                           env=dict(os.environ, FGBG_TARGET="localhost:1"))

@@ -159,9 +159,34 @@ def test_every_python_snippet_runs_as_written(snippet_servers, n):
         done = subprocess.run([LAUNCHER] + shlex.split(line)[1:], cwd=str(work), env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-    script = work / ("snippet%d.py" % n)
+    run_snippet(work / ("snippet%d.py" % n), snippet, env)
+
+
+def run_snippet(script, snippet, env):
     script.write_text(snippet)
-    out = subprocess.run([sys.executable, str(script)], cwd=str(work), env=env,
+    out = subprocess.run([sys.executable, str(script)], cwd=str(script.parent), env=env,
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
     assert "terminate called" not in out.stderr and "leaked" not in out.stderr, out.stderr
+
+
+def transform_snippets():
+    return [s for s in python_snippets() if "transform=augment" in s]
+
+
+def test_the_readme_has_its_transform_snippets():
+    assert len(transform_snippets()) == 2, "a new one is run on a dataset without depth below"
+
+
+@pytest.mark.parametrize("n", range(2))
+def test_every_transform_snippet_runs_on_a_folder_dataset_without_depth(snippet_servers, n):
+    """A user's own photos with no depth model stream no "depth": README's transforms, run in
+    the DataLoader workers as written, must not need it (they raised KeyError: 'depth')."""
+    work, servers = snippet_servers
+    snippet = transform_snippets()[n]
+    assert snippet.count("FgbgIterableDataset(") == 1  # the one dataset it builds
+    mine = snippet.replace("FgbgIterableDataset(batch_size=",
+                           "FgbgIterableDataset(dataset=\"office\", batch_size=")
+    assert mine != snippet
+    env = dict(os.environ, PYTHONPATH=PKG, FGBG_TARGET=servers["office"].target)
+    run_snippet(work / ("office_transform%d.py" % n), mine, env)

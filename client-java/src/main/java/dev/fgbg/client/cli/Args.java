@@ -4,6 +4,8 @@ import dev.fgbg.v1.Output;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
 
 /** Flag values shared by several verbs, parsed once, with messages naming the flag. */
 final class Args {
@@ -36,6 +38,38 @@ final class Args {
       }
     }
     return out;
+  }
+
+  /**
+   * --indices: each item an index N or a range A:B (B exclusive, as --range), in the order
+   * given, drawn lazily. A range is checked against the dataset's {@code size} before any index
+   * is drawn, so that one past the end fails at once, naming the flag, rather than after the
+   * files of its first indices were written; a single index is the server's to check.
+   */
+  static PrimitiveIterator.OfLong indices(List<String> items, long size) {
+    List<long[]> ranges = new ArrayList<>(); // first and last index, both included
+    for (String item : items) {
+      String t = item.trim();
+      long[] ab;
+      try {
+        ab = t.contains(":") ? range(t) : null;
+        if (ab == null) {
+          long i = Long.parseLong(t);
+          ranges.add(new long[] {i, i});
+          continue;
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--indices: '" + t + "' is not an index N or a range"
+            + " A:B (B exclusive); e.g. --indices 0:5,7,10:12");
+      }
+      if (ab[0] < 0 || ab[1] > size || ab[0] >= ab[1]) {
+        throw new IllegalArgumentException("--indices: '" + t + "' " + (ab[0] >= ab[1]
+            ? "is empty (A:B holds A to B-1)" : "reaches outside the dataset's indices 0:"
+            + size + " (B exclusive)"));
+      }
+      ranges.add(new long[] {ab[0], ab[1] - 1});
+    }
+    return ranges.stream().flatMapToLong(r -> LongStream.rangeClosed(r[0], r[1])).iterator();
   }
 
   /** --range A:B (B exclusive) as {A, B}. */

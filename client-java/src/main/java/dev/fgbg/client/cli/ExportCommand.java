@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
         + "zip, webdataset, npy, coco) under the server's export root. Rerunning the same export "
         + "resumes it.")
 final class ExportCommand implements Callable<Integer> {
+  /** What the printed manifest path is relative to. */
+  static final String UNDER_ROOT = "(relative to the server's export root, serve --export-root)";
+
   @Mixin
   Connection connection;
 
@@ -28,7 +31,8 @@ final class ExportCommand implements Callable<Integer> {
       description = "folders | zip | webdataset | npy | coco")
   String format;
 
-  @Option(names = "--dest", required = true, description = "Folder relative to the export root.")
+  @Option(names = "--dest", required = true, description = "Folder relative to the server's "
+      + "export root (serve --export-root), not to this folder.")
   String dest;
 
   @Mixin
@@ -91,7 +95,10 @@ final class ExportCommand implements Callable<Integer> {
     System.out.println("samples: " + last.getTotal());
     System.out.println("shards: " + last.getShardsTotal() + " (" + last.getShardsSkipped()
         + " already complete)");
-    System.out.println("manifest: " + last.getManifest());
+    // The server names its files relative to its export root and never says where that root
+    // is (its own paths stay private; it may be another host): say so, or the path reads as
+    // relative to the folder the CLI ran in.
+    System.out.println("manifest: " + last.getManifest() + " " + UNDER_ROOT);
     System.out.println("digest: " + last.getDigest());
     return 0;
   }

@@ -6,6 +6,7 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.common.InstanceColors;
 import dev.fgbg.common.ProtoJson;
+import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.PrimitiveIterator;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
@@ -37,8 +39,10 @@ final class GetCommand implements Callable<Integer> {
   @Mixin
   DatasetChoice which;
 
-  @Option(names = "--indices", split = ",", required = true, description = "e.g. 0,7,399999")
-  List<Long> indices;
+  @Option(names = "--indices", split = ",", required = true, description = "Indices and ranges "
+      + "A:B (B exclusive, as --range takes them), comma-separated: e.g. 0,7,399999 or "
+      + "0:5,7,10:12.")
+  List<String> indices;
 
   @Option(names = "--out", required = true, description = "Folder to write into (created).")
   Path out;
@@ -57,11 +61,15 @@ final class GetCommand implements Callable<Integer> {
       if (outputs != null) {
         r.addAllOutputs(Args.outputs(outputs, true));
       }
+      DatasetInfo info = c.describe(which.dataset);
+      PrimitiveIterator.OfLong all = Args.indices(indices, info.getSize());
       // More indices than one call takes go in several calls (describe says how many).
-      int most = Math.max(1, c.describe(which.dataset).getMaxGetSamples());
-      for (int from = 0; from < indices.size(); from += most) {
-        r.clearIndices().addAllIndices(indices.subList(from, Math.min(indices.size(),
-            from + most)));
+      int most = Math.max(1, info.getMaxGetSamples());
+      while (all.hasNext()) {
+        r.clearIndices();
+        for (int n = 0; n < most && all.hasNext(); n++) {
+          r.addIndices(all.nextLong());
+        }
         writeAll(c.getSamples(r.build()));
       }
     }

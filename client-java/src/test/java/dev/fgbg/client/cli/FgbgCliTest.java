@@ -169,7 +169,8 @@ class FgbgCliTest {
     assertEquals("0", r[0], r[2]);
     List<String> lines = r[1].lines().toList();
     assertEquals("samples: 80", lines.get(0));
-    assertEquals("manifest: cli-npy/manifest.json", lines.get(2));
+    assertEquals("manifest: cli-npy/manifest.json (relative to the server's export root, serve"
+        + " --export-root)", lines.get(2));
     String[] s = run("stream", "--target", target, "--dataset", "tiny", "--seed", "2",
         "--start-position", "10", "--limit", "80");
     assertEquals(s[1].lines().toList().get(2), lines.get(3), "export digest = stream digest");
@@ -180,6 +181,78 @@ class FgbgCliTest {
     String[] denied = run("export", "--target", target, "--format", "zip", "--dest", "../x");
     assertEquals("1", denied[0]);
     assertTrue(denied[2].startsWith("fgbg: error: PERMISSION_DENIED"), denied[2]);
+  }
+
+  @Test
+  void exportRefusalsSayWhatTheDestinationIsRelativeToAndHowToOverwrite() {
+    String[] outside = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "../outside");
+    assertEquals("1", outside[0]);
+    assertTrue(outside[2].startsWith("fgbg: error: PERMISSION_DENIED: export destination "
+        + "'../outside' is refused: it is not a folder inside the server's export root (serve "
+        + "--export-root, a folder on the server's host); a destination is relative to that "
+        + "root, not to where the client runs"), outside[2]);
+    String[] absolute = run("export", "--target", target, "--dataset", "tiny", "--format",
+        "npy", "--dest", out.toAbsolutePath().toString());
+    assertTrue(absolute[2].contains("--export-root") && absolute[2].contains(
+        "not an absolute path"), absolute[2]);
+    String[] first = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "cli-again", "--range", "0:20");
+    assertEquals("0", first[0], first[2]);
+    String[] other = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "cli-again", "--range", "0:20", "--sample", "5");
+    assertEquals("1", other[0]);
+    assertTrue(other[2].startsWith("fgbg: error: FAILED_PRECONDITION: export destination "
+        + "'cli-again' holds a different export"), other[2]);
+    assertTrue(other[2].trim().endsWith("choose another folder, or replace it: --overwrite on "
+        + "the command line, overwrite=True in Python (Client.export), "
+        + "ExportRequest.setOverwrite(true) in Java"), other[2]);
+    String[] replaced = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
+        "--dest", "cli-again", "--range", "0:20", "--sample", "5", "--overwrite");
+    assertEquals("0", replaced[0], replaced[2]);
+    assertEquals(List.of("samples: 5", "manifest: cli-again/manifest.json (relative to the "
+        + "server's export root, serve --export-root)"), replaced[1].lines()
+        .filter(l -> l.startsWith("samples") || l.startsWith("manifest")).toList());
+  }
+
+  @Test
+  void depthOptionsOfADatasetWithoutDepthAreRefusedNamingTheOptionAndTheDataset() {
+    String[] npy = run("export", "--target", target, "--dataset", "nodepth", "--format",
+        "webdataset", "--dest", "cli-nodepth", "--depth-npy");
+    assertEquals("1", npy[0]);
+    assertEquals("fgbg: error: FAILED_PRECONDITION: dataset 'nodepth' has no depth (depth "
+        + "source: none); depth_npy (--depth-npy) writes depth as .npy: leave it off, or serve "
+        + "the dataset with a depth model", npy[2].trim());
+    String[] f32 = run("stream", "--target", target, "--dataset", "nodepth", "--depth-dtype",
+        "float32", "--limit", "4");
+    assertEquals("1", f32[0]);
+    assertTrue(f32[2].startsWith("fgbg: error: FAILED_PRECONDITION: dataset 'nodepth' has no "
+        + "depth (depth source: none); depth_dtype DEPTH_DTYPE_FLOAT32 (--depth-dtype float32)"),
+        f32[2]);
+    String[] plain = run("export", "--target", target, "--dataset", "nodepth", "--format",
+        "webdataset", "--dest", "cli-nodepth", "--range", "0:8");
+    assertEquals("0", plain[0], plain[2]);
+  }
+
+  @Test
+  void getTakesRangesInIndicesAsRangeTakesThem() throws Exception {
+    String[] r = run("get", "--target", target, "--dataset", "tiny", "--indices", "0:5,7,10:12",
+        "--outputs", "mask", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    try (var files = Files.list(out)) {
+      assertEquals(List.of("0", "1", "2", "3", "4", "7", "10", "11"), files.map(f -> f
+          .getFileName().toString().replace("_mask.png", "")).sorted((a, b) -> Long.compare(
+          Long.parseLong(a), Long.parseLong(b))).toList());
+    }
+    assertEquals("fgbg: error: --indices: '0:5x' is not an index N or a range A:B (B "
+        + "exclusive); e.g. --indices 0:5,7,10:12", run("get", "--target", target, "--indices",
+        "1,0:5x", "--out", out.toString())[2].trim());
+    assertEquals("fgbg: error: --indices: '100:121' reaches outside the dataset's indices 0:120"
+        + " (B exclusive)", run("get", "--target", target, "--dataset", "tiny", "--indices",
+        "100:121", "--out", out.toString())[2].trim());
+    assertEquals("fgbg: error: --indices: '5:5' is empty (A:B holds A to B-1)", run("get",
+        "--target", target, "--indices", "5:5", "--out", out.toString())[2].trim());
+    assertTrue(run("get", "--help")[1].contains("0:5,7,10:12"));
   }
 
   @Test

@@ -46,6 +46,13 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
       throw FgbgException.invalidArgument(
           "outputs: an export needs image, mask, depth or instances");
     }
+    if (depthNpy && !dataset.hasDepth()) {
+      // As asking for the depth output is refused: a manifest must not record a depth option
+      // of an export that holds no depth.
+      throw FgbgException.failedPrecondition("dataset '" + dataset.name() + "' has no depth"
+          + " (depth source: " + dataset.depthSource() + "); depth_npy (--depth-npy) writes"
+          + " depth as .npy: leave it off, or serve the dataset with a depth model");
+    }
     if (depthNpy && format != ExportFormat.WEBDATASET) {
       throw FgbgException.invalidArgument("depth_npy (--depth-npy) is for webdataset exports, "
           + "whose depth it writes as float16 .npy; a " + format.id() + " export writes depth "

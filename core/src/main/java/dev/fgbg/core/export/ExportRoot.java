@@ -78,7 +78,12 @@ public final class ExportRoot {
     }
     Path target = (asked.isAbsolute() ? asked : root.resolve(asked)).normalize();
     if (!target.startsWith(root) || target.equals(root)) {
-      throw denied(destination, "it is not a folder inside the export root");
+      // Users write paths as for their own shell (../out, /data/x): say what a destination is
+      // relative to, and that the root is the server's, set by its own flag.
+      throw denied(destination, "it is not a folder inside the server's export root (serve "
+          + FLAG + ", a folder on the server's host); a destination is relative to that root,"
+          + " not to where the client runs: give a folder name such as 'mine_v1', without"
+          + " '..'" + (asked.isAbsolute() ? " and not an absolute path" : ""));
     }
     if (root.relativize(target).getName(0).toString().startsWith(RESERVED)) {
       throw denied(destination, "'" + relative(root.resolve(root.relativize(target).getName(0)))

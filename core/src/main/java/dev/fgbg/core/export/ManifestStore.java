@@ -22,6 +22,9 @@ import java.nio.file.Path;
 final class ManifestStore {
   static final String MANIFEST = "manifest.json";
   static final String VERSION = "fgbg-export/1";
+  /** How each client asks to replace an export, for the message that refuses to. */
+  static final String OVERWRITE = "--overwrite on the command line, overwrite=True in Python"
+      + " (Client.export), ExportRequest.setOverwrite(true) in Java";
 
   private ManifestStore() {}
 
@@ -99,7 +102,8 @@ final class ManifestStore {
             + Quoted.of(job.destination()) + " holds a different export ("
             + existing.getFormat() + " of dataset " + Quoted.of(existing.getDataset()) + " "
             + selection(existing) + ", fingerprint "
-            + prefix(existing.getFingerprint()) + "…); choose another folder or ask to overwrite");
+            + prefix(existing.getFingerprint()) + "…); choose another folder, or replace it: "
+            + OVERWRITE);
       }
       for (String name : dest.list("")) {
         dest.deleteTree(name);

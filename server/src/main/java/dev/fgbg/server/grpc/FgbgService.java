@@ -160,7 +160,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
-          ProtoMapping.encoding(request.getDepthDtypeValue()));
+          ProtoMapping.encoding(request.getDepthDtypeValue(), d));
       samples.getSamples(shape, request.getSeed(), checkedIndices(request, d),
           request.hasSharedMemory() ? request.getSharedMemory() : null,
           (ServerCallStreamObserver<SampleBatch>) response);
@@ -193,7 +193,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     try {
       Dataset d = registry.get(request.getDataset());
       BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
-          ProtoMapping.encoding(request.getDepthDtypeValue()));
+          ProtoMapping.encoding(request.getDepthDtypeValue(), d));
       Plan plan = Epochs.plan(d, new EpochRequest(request.getSeed(), request.getEpoch(),
           request.getShuffle(), request.getBatchSize(), request.getRank(),
           request.getWorldSize() == 0 ? 1 : request.getWorldSize(), request.getStartPosition(),

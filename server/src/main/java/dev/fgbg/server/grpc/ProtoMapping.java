@@ -160,12 +160,24 @@ final class ProtoMapping {
     return outputs(requested, d);
   }
 
-  /** The depth encoding of a request's depth_dtype number (getDepthDtypeValue). */
-  static DepthEncoding encoding(int number) {
+  /**
+   * The depth encoding of a request's depth_dtype number (getDepthDtypeValue). FLOAT32 asks for
+   * depth, so a dataset without any refuses it as it refuses OUTPUT_DEPTH (FLOAT16, the
+   * default, is what every client sends unasked).
+   */
+  static DepthEncoding encoding(int number, Dataset d) {
     DepthDtype dtype = DepthDtype.forNumber(number);
     return switch (dtype == null ? DepthDtype.UNRECOGNIZED : dtype) {
       case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;
-      case DEPTH_DTYPE_FLOAT32 -> DepthEncoding.FLOAT32;
+      case DEPTH_DTYPE_FLOAT32 -> {
+        if (!d.hasDepth()) {
+          throw FgbgException.failedPrecondition("dataset '" + d.name() + "' has no depth"
+              + " (depth source: " + d.depthSource() + "); depth_dtype DEPTH_DTYPE_FLOAT32"
+              + " (--depth-dtype float32) encodes depth: leave it off, or serve the dataset"
+              + " with a depth model");
+        }
+        yield DepthEncoding.FLOAT32;
+      }
       default -> throw FgbgException.invalidArgument("depth_dtype " + sent(dtype, number)
           + " is not supported; use DEPTH_DTYPE_FLOAT16 or DEPTH_DTYPE_FLOAT32");
     };

@@ -51,8 +51,12 @@ final class GridQuery {
 
   static GridQuery parse(Query q, DatasetRegistry registry) {
     q.allow(PARAMS);
-    q.choice("view", "outline", "overlay", "depth", "none");
+    String view = q.choice("view", "outline", "overlay", "depth", "none");
     Dataset d = Params.dataset(q, registry);
+    if (view.equals("depth") && !d.hasDepth()) {
+      throw HttpFailure.badRequest("parameter 'view': dataset '" + d.name() + "' has no depth"
+          + " (depth source: " + d.depthSource() + "); use view=outline, overlay or none");
+    }
     long seed = Params.seed(q);
     int perPage = q.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
     String order = q.choice("order", "index", "random", "stratified", "epoch");

@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
@@ -80,8 +81,28 @@ final class SamplePage {
           Links.image(o, d, seed, index), Images.fileName(d, index, o)));
     }
     return Reply.json(new View(d.name(), d.fingerprint(), seed, index, d.size(),
-        IndexCodec.FORMULA, factors, Json.of(SampleProtos.meta(info)),
-        neighbours(d, seed, info), files, d.hasDepth() ? scale(d, one) : null));
+        IndexCodec.FORMULA, factors, shownMeta(d, info), neighbours(d, seed, info), files,
+        d.hasDepth() ? scale(d, one) : null));
+  }
+
+  /**
+   * The meta GetSamples sends, less fg_depth when the dataset has no depth: there it is the
+   * wire's and the files' placeholder 0 (every field present, the same labels.csv columns for
+   * every dataset), which a table for people would show as a depth of 0.
+   */
+  private static JsonElement shownMeta(Dataset d, SampleInfo info) {
+    JsonElement meta = Json.of(SampleProtos.meta(info));
+    if (!d.hasDepth()) {
+      JsonObject m = meta.getAsJsonObject();
+      m.remove("fg_depth");
+      JsonElement scene = m.get("scene");
+      if (scene != null && scene.isJsonObject() && scene.getAsJsonObject().has("instances")) {
+        for (JsonElement instance : scene.getAsJsonObject().getAsJsonArray("instances")) {
+          instance.getAsJsonObject().remove("fg_depth");
+        }
+      }
+    }
+    return meta;
   }
 
   private static List<Link> neighbours(Dataset d, long seed, SampleInfo s) {

@@ -126,6 +126,38 @@ class ExportServiceTest {
         .addOutputs(Output.OUTPUT_DEPTH).build());
   }
 
+  @Test
+  void refusalsSayWhatADestinationIsRelativeToAndHowToOverwrite() {
+    ExportRequest.Builder ok = ExportRequest.newBuilder().setDataset("tiny")
+        .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("msg").setEnd(20);
+    expect(Status.Code.PERMISSION_DENIED, "export destination '../outside' is refused: it is"
+        + " not a folder inside the server's export root (serve --export-root, a folder on the"
+        + " server's host); a destination is relative to that root, not to where the client"
+        + " runs: give a folder name such as 'mine_v1', without '..'",
+        ok.clone().setDestination("../outside").build());
+    expect(Status.Code.PERMISSION_DENIED, "without '..' and not an absolute path",
+        ok.clone().setDestination(root.getParent().resolve("elsewhere").toString()).build());
+    export(ok.build());
+    expect(Status.Code.FAILED_PRECONDITION, "choose another folder, or replace it: --overwrite"
+        + " on the command line, overwrite=True in Python (Client.export),"
+        + " ExportRequest.setOverwrite(true) in Java", ok.clone().setSample(5).build());
+    assertEquals(5, export(ok.clone().setSample(5).setOverwrite(true).build()).getTotal());
+  }
+
+  @Test
+  void depthOptionsOfADatasetWithoutDepthAreRefusedAsItsDepthIs() {
+    ExportRequest.Builder wds = ExportRequest.newBuilder().setDataset("nodepth")
+        .setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET).setDestination("nodepth-npy")
+        .setEnd(10).setDepthNpy(true);
+    expect(Status.Code.FAILED_PRECONDITION, "dataset 'nodepth' has no depth (depth source:"
+        + " none); depth_npy (--depth-npy) writes depth as .npy: leave it off, or serve the"
+        + " dataset with a depth model", wds.build());
+    expect(Status.Code.FAILED_PRECONDITION, "depth_npy (--depth-npy)",
+        wds.clone().setFormat(ExportFormat.EXPORT_FORMAT_NPY).build());
+    assertFalse(Files.exists(root.resolve("nodepth-npy")), "refused before anything is written");
+    assertEquals(10, export(wds.clone().setDepthNpy(false).build()).getTotal());
+  }
+
   private static void expect(Status.Code code, String fragment, ExportRequest r) {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> export(r));
     assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());

@@ -299,6 +299,17 @@ class FgbgServiceTest {
         () -> stream(tinyEpoch().setDataset("nodepth").addOutputs(Output.OUTPUT_DEPTH).build()));
     expect(Status.Code.INVALID_ARGUMENT, "outputs: OUTPUT_UNSPECIFIED",
         () -> stream(tinyEpoch().addOutputs(Output.OUTPUT_UNSPECIFIED).build()));
+    // float32 depth of a dataset without depth: refused as asking for its depth is, by both
+    // calls; float16, what every client sends unasked, stays accepted.
+    String noFloat32 = "dataset 'nodepth' has no depth (depth source: none); depth_dtype"
+        + " DEPTH_DTYPE_FLOAT32 (--depth-dtype float32) encodes depth";
+    expect(Status.Code.FAILED_PRECONDITION, noFloat32, () -> stream(tinyEpoch()
+        .setDataset("nodepth").setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT32).build()));
+    expect(Status.Code.FAILED_PRECONDITION, noFloat32, () -> stub().getSamples(
+        GetSamplesRequest.newBuilder().setDataset("nodepth").addIndices(0)
+            .setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT32).build()));
+    assertEquals(1, stub().getSamples(GetSamplesRequest.newBuilder().setDataset("nodepth")
+        .addIndices(0).setDepthDtype(DepthDtype.DEPTH_DTYPE_FLOAT16).build()).getIndicesCount());
   }
 
   private static void expect(Status.Code code, String fragment, Runnable call) {

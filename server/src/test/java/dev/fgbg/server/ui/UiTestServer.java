@@ -6,6 +6,7 @@ import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.SampleBatch;
 import io.grpc.Grpc;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,8 +41,14 @@ final class UiTestServer implements AutoCloseable {
   }
 
   static UiTestServer start(Path exportRoot, ConnectOptions connect) throws IOException {
+    return start(exportRoot, connect, List.of());
+  }
+
+  /** The same, with folder datasets beside the built-in one. */
+  static UiTestServer start(Path exportRoot, ConnectOptions connect,
+      List<FolderDatasetConfig> folders) throws IOException {
     ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
-        .builtin(new BuiltinConfig(64, 64, 5, 6, 8, "", "", ""))
+        .builtin(new BuiltinConfig(64, 64, 5, 6, 8, "", "", "")).datasets(folders)
         .device(OnnxDepthModel.Device.CPU).connect(connect).build();
     return new UiTestServer(FgbgApplication.create(o)
         .withUi(UiOptions.of(UiOptions.LOOPBACK, 0, connect)).start());

@@ -259,6 +259,16 @@ class WebUiBrowserTest {
         "[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent ==="
         + " 'fg_depth').children[1].textContent").getAsString());
     browser.screenshot(SHOTS.resolve("sample.png"));
+    // A background's file name is whole in its cell's title, and a long one wraps inside its
+    // panel (it ran on under the next panel, cut off there).
+    String cell = "document.querySelector('#factors tr[data-factor=bg] td.asset')";
+    assertEquals(server.app.datasets().get(0).assets().backgrounds().get(CODEC.bg(index))
+        .name(), browser.eval(cell + ".title").getAsString());
+    assertEquals("true", browser.eval("(() => { const td = " + cell + "; td.textContent ="
+        + " 'outdoor/street/rotated180_' + 'x'.repeat(300) + '.png'; const p ="
+        + " td.closest('.panel'), meta = document.querySelector('#meta').closest('.panel');"
+        + " return String(p.scrollWidth <= p.clientWidth && p.getBoundingClientRect().width"
+        + " === meta.getBoundingClientRect().width); })()").getAsString());
     browser.open(twin);
     assertEquals(CODEC.encode(CODEC.bg(index), CODEC.fg(index), 1 - CODEC.flip(index),
         CODEC.k(index)), browser.eval("Number(new URLSearchParams(location.search).get('index'))")

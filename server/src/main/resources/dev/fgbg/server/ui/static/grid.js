@@ -21,8 +21,8 @@ function number(name, attrs = {}) {
 }
 
 function select(name, options, current) {
-  return el('select', { name }, options.map(([value, text]) =>
-    el('option', { value, selected: String(value) === String(current) }, text)));
+  return el('select', { name }, options.map(([value, text, disabled]) =>
+    el('option', { value, selected: String(value) === String(current), disabled }, text)));
 }
 
 function controls(datasets, d, page) {
@@ -33,7 +33,7 @@ function controls(datasets, d, page) {
     field('seed', number('seed', { placeholder: '0' })),
     field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
     field('per page', number('per_page', { placeholder: '60', min: 1, max: 240 })),
-    field('view', select('view', [['outline', 'mask outlined'], ['overlay', 'mask overlaid'], ['depth', 'depth'], ['none', 'composite only']], view)),
+    field('view', select('view', [['outline', 'mask outlined'], ['overlay', 'mask overlaid'], ['depth', 'depth', !d.has_depth], ['none', 'composite only']], view)),
     el('fieldset', { class: 'filters', disabled: order === 'epoch' }, el('legend', {}, 'filter'),
       field('background', el('input', { name: 'bg', value: q.get('bg') || '', class: 'wide', placeholder: `0–${d.backgrounds - 1}, …` })),
       field('cut-out', el('input', { name: 'fg', value: q.get('fg') || '', class: 'wide', placeholder: `0–${d.foregrounds - 1}, …` })),
@@ -59,6 +59,8 @@ function controls(datasets, d, page) {
       : ['epoch', 'rank', 'world_size', 'batch_size', 'shuffle', 'drop_last']
         .concat(values.order === 'index' ? ['shuffle_seed'] : []);
     drop.forEach((k) => delete values[k]);
+    // A dataset without depth has no depth view (the server refuses it): its default instead.
+    if (values.view === 'depth' && !datasets.find((x) => x.name === values.dataset)?.has_depth) delete values.view;
     location.href = link('/grid', values);
   });
   form.elements.order.addEventListener('change', () => form.requestSubmit());
