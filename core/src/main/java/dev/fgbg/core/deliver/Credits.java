@@ -123,15 +123,25 @@ final class Credits {
     }
   }
 
-  /** Gives back everything: {@code inFlight} bytes of pieces, the undrained, any grant. */
-  void releaseAll(long inFlight) {
-    long held = inFlight + undrained + granted;
-    undrained = 0;
+  /**
+   * Leaves the budget's queue and gives back a grant not taken up yet: a delivery that parked
+   * (its sink not ready, under pressure) must not sit on bytes a reader waits for.
+   */
+  void giveUpWait() {
+    long held = granted;
     granted = 0;
     if (wait != null && !wait.cancel(false) && !wait.isCompletedExceptionally()) {
       held += waitBytes; // granted, but not taken up yet
     }
     wait = null;
     release(held);
+  }
+
+  /** Gives back everything: {@code inFlight} bytes of pieces, the undrained, any grant. */
+  void releaseAll(long inFlight) {
+    long held = inFlight + undrained;
+    undrained = 0;
+    release(held);
+    giveUpWait();
   }
 }

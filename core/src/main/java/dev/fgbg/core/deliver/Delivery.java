@@ -52,6 +52,12 @@ public final class Delivery<T> {
   private final Running running = new Running();
   private volatile boolean cancelRequested;
   private volatile boolean pressured;
+  /**
+   * Gave back its pieces under pressure while its sink was not ready: renders nothing more
+   * until the sink is ready again (else it would take the freed bytes straight back and render
+   * the same pieces again, and again at each pressure, out of the workers' time).
+   */
+  private boolean parked;
   private MemoryBudget.Subscription pressure;
   private boolean started;
   private boolean ended;
@@ -159,16 +165,24 @@ public final class Delivery<T> {
         boolean ready = sink.ready();
         if (!ready) {
           events.waitedForSink(); // paused until the sink turns ready
-        } else if (credits != null) {
-          credits.drainedAll();
+        } else {
+          parked = false;
+          if (credits != null) {
+            credits.drainedAll();
+          }
         }
         if (pressured) {
           pressured = false;
           if (!ready) {
             drop();
+            parked = true;
           }
         }
-        fill();
+        if (!parked) {
+          fill();
+        } else if (credits != null) {
+          credits.giveUpWait(); // a grant that came while parked goes to the next in line
+        }
         again = false;
         while (!inflight.isEmpty() && inflight.peek().result.isDone()) {
           if (!sink.ready()) {

@@ -213,6 +213,72 @@ class DeliveryTest {
   }
 
   @Test
+  void aStalledStreamThatGaveBackItsPiecesRendersNothingMoreUntilItsSinkIsReady() {
+    // 200 Python streams that read a batch and stopped: each pressure made every one of them
+    // give back its pieces and, in the same drain, take the bytes straight back and render the
+    // same pieces again, so the workers rendered for them and a newcomer crawled.
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    Recorder sink = new Recorder();
+    List<Long> started = new ArrayList<>();
+    Delivery<long[]> d = Delivery.of(plan(400, 10), (p, c) -> {
+      started.add(p.seq());
+      return INDICES.start(p, c);
+    }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
+    while (sink.indices().size() < 250) {
+      lane.poll().run();
+    }
+    sink.ready = false;
+    runAll();
+    long held = budget.used();
+    int renders = started.size();
+    for (int round = 0; round < 3; round++) {
+      CompletableFuture<Void> newcomer = budget.acquire(2 * SAMPLE);
+      d.pump();
+      runAll();
+      assertTrue(newcomer.isDone(), "round " + round);
+      assertEquals(renders, started.size(), "round " + round + ": nothing rendered again");
+      assertTrue(budget.used() - 2 * SAMPLE < held, "it keeps only what the transport holds");
+      budget.release(2 * SAMPLE);
+    }
+    sink.ready = true;
+    d.pump();
+    runAll();
+    List<Long> want = new ArrayList<>();
+    for (long i = 1000; i < 1400; i++) {
+      want.add(i);
+    }
+    assertEquals(want, sink.indices(), "every sample once, in order");
+    assertNull(sink.ended);
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void aGrantThatComesWhileItsSinkIsNotReadyGoesToTheNextInLine() {
+    MemoryBudget budget = MemoryBudget.of(2 * SAMPLE); // its first piece's worth
+    assertTrue(budget.tryAcquire(2 * SAMPLE)); // someone else holds all of it
+    Recorder sink = new Recorder();
+    Delivery<long[]> d = Delivery.of(plan(40, 10), INDICES, sink, lane::add).window(2)
+        .budget(budget, SAMPLE).start();
+    runAll();
+    assertEquals(1, budget.waiting(), "ready and holding nothing: it queues");
+    sink.ready = false;
+    CompletableFuture<Void> reader = budget.acquire(SAMPLE); // pressure: it parks
+    runAll();
+    budget.release(2 * SAMPLE);
+    runAll();
+    assertTrue(reader.isDone(), "the parked stream did not sit on its grant");
+    assertEquals(SAMPLE, budget.used());
+    assertTrue(sink.got.isEmpty());
+    budget.release(SAMPLE);
+    sink.ready = true;
+    d.pump();
+    runAll();
+    assertEquals(40, sink.indices().size());
+    assertNull(sink.ended);
+    assertEquals(0, budget.used());
+  }
+
+  @Test
   void cancelStopsRendersAndGivesEverythingBack() {
     MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
     Recorder sink = new Recorder();
