@@ -24,8 +24,13 @@ import java.util.concurrent.CompletableFuture;
  * </ul>
  */
 final class Credits {
-  /** What a client's transport may take of a stream it never reads (its window), and more. */
-  static final long WINDOW_BYTES = 16L << 20;
+  /**
+   * What a client's transport may take of a stream it never reads (its window), and more:
+   * grpc-java's windows grow to 8 MB, grpc-core's (Python) grew to 25–37 MB on loopback. Were
+   * it less than a transport takes, a stream never read would count as reading and hold pieces
+   * stuck in the transport until the budget was full for everyone.
+   */
+  static final long WINDOW_BYTES = 64L << 20;
   /** What a delivery may hold before its client has read anything (a few small pieces). */
   static final long HOLD_BYTES = 1L << 20;
 

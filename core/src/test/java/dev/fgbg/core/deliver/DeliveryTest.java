@@ -143,16 +143,16 @@ class DeliveryTest {
   void aReadingClientsPiecesGrowWithWhatItRead() {
     MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
     Recorder sink = new Recorder();
-    Delivery.of(plan(64 * 4, 64), INDICES, sink, lane::add).window(4).pieceSamples(13)
+    Delivery.of(plan(64 * 12, 64), INDICES, sink, lane::add).window(4).pieceSamples(13)
         .budget(budget, SAMPLE).start();
     runAll();
-    // 100 KB samples: the first 16 MB a transport takes do not count as read.
+    // 100 KB samples: the first 64 MB a transport takes do not count as read.
     assertEquals(2, sink.got.get(0).count(), "the first messages are small");
     assertEquals(2, sink.got.stream().filter(p -> p.batch() == 1).findFirst().orElseThrow()
         .count());
-    Piece lastBatch = sink.got.stream().filter(p -> p.batch() == 3).findFirst().orElseThrow();
+    Piece lastBatch = sink.got.stream().filter(p -> p.batch() == 11).findFirst().orElseThrow();
     assertEquals(13, lastBatch.count(), "once the client has read, pieces at the bound");
-    assertEquals(256, sink.indices().size());
+    assertEquals(768, sink.indices().size());
     assertEquals(0, budget.used());
   }
 
@@ -181,13 +181,13 @@ class DeliveryTest {
     MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
     Recorder sink = new Recorder();
     List<Long> started = new ArrayList<>();
-    Delivery<long[]> d = Delivery.of(plan(400, 10), (p, c) -> {
+    Delivery<long[]> d = Delivery.of(plan(1000, 10), (p, c) -> {
       started.add(p.seq());
       return INDICES.start(p, c);
     }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
-    // Read 250 samples (beyond a transport window's worth: the cap grows), then stall with
+    // Read 800 samples (beyond a transport window's worth: the cap grows), then stall with
     // pieces rendered ahead.
-    while (sink.indices().size() < 250) {
+    while (sink.indices().size() < 800) {
       lane.poll().run();
     }
     sink.ready = false;
@@ -203,7 +203,7 @@ class DeliveryTest {
     d.pump();
     runAll();
     List<Long> want = new ArrayList<>();
-    for (long i = 1000; i < 1400; i++) {
+    for (long i = 1000; i < 2000; i++) {
       want.add(i);
     }
     assertEquals(want, sink.indices(), "every sample once, in order");
@@ -220,11 +220,11 @@ class DeliveryTest {
     MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
     Recorder sink = new Recorder();
     List<Long> started = new ArrayList<>();
-    Delivery<long[]> d = Delivery.of(plan(400, 10), (p, c) -> {
+    Delivery<long[]> d = Delivery.of(plan(1000, 10), (p, c) -> {
       started.add(p.seq());
       return INDICES.start(p, c);
     }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
-    while (sink.indices().size() < 250) {
+    while (sink.indices().size() < 800) {
       lane.poll().run();
     }
     sink.ready = false;
@@ -244,7 +244,7 @@ class DeliveryTest {
     d.pump();
     runAll();
     List<Long> want = new ArrayList<>();
-    for (long i = 1000; i < 1400; i++) {
+    for (long i = 1000; i < 2000; i++) {
       want.add(i);
     }
     assertEquals(want, sink.indices(), "every sample once, in order");
