@@ -4,6 +4,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
@@ -83,6 +85,70 @@ public final class Fixtures {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /**
+   * A TIFF block (as in a PNG's eXIf chunk) holding one tag, the EXIF orientation {@code o};
+   * big-endian ("MM") or little-endian ("II").
+   */
+  public static byte[] exifOrientation(int o, boolean bigEndian) {
+    ByteBuffer b = ByteBuffer.allocate(8 + 2 + 12 + 4)
+        .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    b.put(bigEndian ? (byte) 'M' : (byte) 'I').put(bigEndian ? (byte) 'M' : (byte) 'I')
+        .putShort((short) 42).putInt(8) // the first directory follows the header
+        .putShort((short) 1) // one entry: orientation, SHORT, count 1, value
+        .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) o)
+        .putShort((short) 0).putInt(0);
+    return b.array();
+  }
+
+  /**
+   * The PNG {@code file} with a chunk of {@code type} holding {@code data} added by hand (ImageIO
+   * writes no eXIf): right after IHDR, or, with {@code atEnd}, right before IEND.
+   */
+  public static Path addChunk(Path file, String type, byte[] data, boolean atEnd) {
+    try {
+      byte[] png = Files.readAllBytes(file);
+      int at = atEnd ? png.length - 12 : 8 + 8 + 13 + 4; // IEND is 12 bytes; IHDR 25
+      byte[] name = type.getBytes(StandardCharsets.ISO_8859_1);
+      CRC32 crc = new CRC32();
+      crc.update(name);
+      crc.update(data);
+      ByteBuffer out = ByteBuffer.allocate(png.length + 12 + data.length)
+          .put(png, 0, at).putInt(data.length).put(name).put(data).putInt((int) crc.getValue())
+          .put(png, at, png.length - at);
+      Files.write(file, out.array());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code img} turned as a file of EXIF orientation {@code o} stores it (the inverse turn). */
+  public static BufferedImage stored(BufferedImage img, int o) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    boolean swap = o >= 5;
+    BufferedImage out = new BufferedImage(swap ? h : w, swap ? w : h, img.getType());
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        // Where upright pixel (x, y) lies in the stored picture.
+        int sx;
+        int sy;
+        switch (o) {
+          case 1 -> { sx = x; sy = y; }
+          case 2 -> { sx = w - 1 - x; sy = y; }
+          case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+          case 4 -> { sx = x; sy = h - 1 - y; }
+          case 5 -> { sx = y; sy = x; }
+          case 6 -> { sx = y; sy = w - 1 - x; }
+          case 7 -> { sx = h - 1 - y; sy = w - 1 - x; }
+          default -> { sx = h - 1 - y; sy = x; }
+        }
+        out.setRGB(sx, sy, img.getRGB(x, y));
+      }
+    }
+    return out;
   }
 
   /** bg/{indoor/a.jpg, outdoor/b.png, c.png} and fg/{ball/x.png, ball/y.png, cup/z.png}. */

@@ -14,7 +14,8 @@ import java.util.Arrays;
 /**
  * A JPEG's EXIF orientation (a phone stores a portrait photo as a landscape picture and this
  * tag), applied so that a photo is used the way a photo viewer shows it (as Pillow's
- * {@code ImageOps.exif_transpose}). ImageIO ignores the tag.
+ * {@code ImageOps.exif_transpose}). ImageIO ignores the tag. A PNG's is found by
+ * {@link PngExif} and applied here too.
  */
 final class ExifOrientation {
   /** The tag's value for "stored upright". */

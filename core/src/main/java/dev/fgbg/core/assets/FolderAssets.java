@@ -15,10 +15,12 @@ import java.util.stream.IntStream;
 /**
  * Loads a dataset's images from folders: PNG/JPEG backgrounds (centre-cropped and resized to the
  * output size) and foregrounds with alpha (or a sidecar mask, fitted by {@link MaskFit}, or
- * their own luminance). Files are taken in sorted relative-path order ({@link FolderListing});
- * labels come from {@link FolderLabels}. Every file is checked: the load fails once, naming
- * every bad file ({@link Problems}), or, with {@link FolderDataset.OnBadFile#SKIP}, drops the
- * bad images with one warning listing them and records their names in the asset set.
+ * their own luminance), trimmed to their visible pixels ({@link VisibleBox}). Every image is
+ * turned upright by its EXIF orientation ({@link ImageFiles}). Files are taken in sorted
+ * relative-path order ({@link FolderListing}); labels come from {@link FolderLabels}. Every
+ * file is checked: the load fails once, naming every bad file ({@link Problems}), or, with
+ * {@link FolderDataset.OnBadFile#SKIP}, drops the bad images with one warning listing them and
+ * records their names in the asset set.
  */
 public final class FolderAssets {
   static final String NO_LABEL = FolderLabels.NO_LABEL;
@@ -90,7 +92,10 @@ public final class FolderAssets {
         "", skippedNames(config, skipped));
   }
 
-  /** One line for the masks that were resampled and one for the backgrounds upscaled. */
+  /**
+   * One line for the masks that were resampled, one for the cut-outs trimmed to their visible
+   * pixels and one for the backgrounds upscaled.
+   */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
       List<Loaded<Foreground>> fgs, int width, int height) {
     long masks = fgs.stream().filter(Loaded::adjusted).count();
@@ -98,6 +103,15 @@ public final class FolderAssets {
       LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
           + "their cut-out's size (same aspect ratio) and were resampled to it", config.name(),
           masks, fgs.size()));
+    }
+    List<Loaded<Foreground>> cut = fgs.stream().filter(f -> f.value().width() != f.srcWidth()
+        || f.value().height() != f.srcHeight()).toList();
+    if (!cut.isEmpty()) {
+      Loaded<Foreground> e = cut.get(0);
+      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparent "
+          + "margins and are trimmed to their visible pixels (e.g. %s: %dx%d -> %dx%d)",
+          config.name(), cut.size(), fgs.size(), e.value().name(), e.srcWidth(), e.srcHeight(),
+          e.value().width(), e.value().height()));
     }
     List<Loaded<Background>> up = bgs.stream().filter(Loaded::adjusted).toList();
     if (!up.isEmpty()) {
@@ -201,9 +215,11 @@ public final class FolderAssets {
             + "image but every mask of it would be empty; lower --mask-threshold or use "
             + "--soft-mask (maskThreshold, softMask in a config file)");
       }
+      // Sized and stood by its visible pixels, not its canvas (VisibleBox).
+      VisibleBox.Cut cut = VisibleBox.trim(rgba, p.width(), p.height(), maskAlpha);
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
-          p.width(), p.height(), rgba, labels.realHeight(file.name())), null, resampled,
-          p.width(), p.height());
+          cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
+          resampled, p.width(), p.height());
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }

@@ -20,7 +20,9 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
  * values are read from the raster, not through colour conversion, so grey stays grey; CMYK and
- * YCCK JPEGs are converted as Pillow converts them ({@link CmykJpeg}). The size
+ * YCCK JPEGs are converted as Pillow converts them ({@link CmykJpeg}), and an image is turned
+ * upright by its EXIF orientation, a JPEG's ({@link ExifOrientation}) or a PNG's
+ * ({@link PngExif}), as Pillow's {@code ImageOps.exif_transpose} turns it. The size
  * is read from the header first: an image over the pixel limit is refused before anything is
  * decoded (a small file can claim a huge image), and no size computation can overflow.
  */
@@ -40,7 +42,7 @@ public final class ImageFiles {
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
   }
 
-  /** Decodes {@code file} with the default pixel limit (a JPEG upright by its EXIF orientation). */
+  /** Decodes {@code file} with the default pixel limit, upright by its EXIF orientation. */
   public static Pixels read(Path file) {
     return read(file, DEFAULT_MAX_PIXELS);
   }
@@ -92,8 +94,8 @@ public final class ImageFiles {
         int cmyk = CmykJpeg.transform(reader);
         Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
             : pixels(reader.read(0));
-        return format.equals("JPEG")
-            ? ExifOrientation.apply(decoded, ExifOrientation.of(file)) : decoded;
+        return ExifOrientation.apply(decoded, format.equals("JPEG") ? ExifOrientation.of(file)
+            : PngExif.of(file));
       } finally {
         reader.dispose();
       }

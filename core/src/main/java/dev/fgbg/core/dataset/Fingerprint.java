@@ -13,7 +13,10 @@ import java.util.HexFormat;
 
 /**
  * SHA-256 over the generator version, the spec, the depth source, every preprocessed asset
- * byte and the names of bad files a forgiving load skipped. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
+ * byte and the names of bad files a forgiving load skipped. Any change to any of them gives a
+ * new fingerprint, so no cache can serve stale data. The asset bytes are the loader's output
+ * (cut-outs trimmed to their visible pixels, images turned upright), not the files': a loader
+ * change that alters what a dataset renders from the same files alters its fingerprint too.
  */
 final class Fingerprint {
   private Fingerprint() {}

@@ -46,7 +46,8 @@ class FolderAssetsTest {
       assertNull(b.depth());
     }
     assertEquals("none", a.depthSource());
-    assertEquals(20, a.foregrounds().get(0).width(), "foregrounds keep their own size");
+    assertEquals(18, a.foregrounds().get(0).width(), "foregrounds keep their own size, "
+        + "trimmed to their visible pixels (the 20x20 disc's edge columns are transparent)");
   }
 
   @Test
@@ -69,10 +70,11 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
     Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/7/d.png"));
     AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32);
-    byte[] rgba = a.foregrounds().get(0).rgba();
-    assertEquals(255, rgba[(10 * 28 + 14) * 4 + 3] & 0xff);
-    assertEquals(180, rgba[(10 * 28 + 15) * 4 + 3] & 0xff);
-    assertEquals(0, rgba[3] & 0xff);
+    Foreground f = a.foregrounds().get(0);
+    assertEquals(2, f.width(), "trimmed to the stroke: columns 14 and 15");
+    assertEquals(24, f.height(), "rows 2..25");
+    assertEquals(255, f.rgba()[(10 * 2) * 4 + 3] & 0xff);
+    assertEquals(180, f.rgba()[(10 * 2 + 1) * 4 + 3] & 0xff);
   }
 
   @Test
@@ -82,9 +84,11 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.digit(10, 12), root.resolve("masks/p.png"));
     AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, root.resolve("masks")),
         32, 32);
-    byte[] rgba = a.foregrounds().get(0).rgba();
-    assertEquals(255, rgba[(5 * 10 + 5) * 4 + 3] & 0xff);
-    assertEquals(0, rgba[3] & 0xff);
+    Foreground f = a.foregrounds().get(0);
+    assertEquals(2, f.width(), "image and mask trimmed to the mask's stroke, columns 5 and 6");
+    assertEquals(8, f.height(), "rows 2..9");
+    assertEquals(255, f.rgba()[(3 * 2) * 4 + 3] & 0xff);
+    assertEquals(180, f.rgba()[(3 * 2 + 1) * 4 + 3] & 0xff);
   }
 
   @Test
@@ -253,10 +257,16 @@ class FolderAssetsTest {
           + "cut-out's size (same aspect ratio) and were resampled to it"),
           log.containing("masks"));
     }
-    byte[] q = a.foregrounds().get(1).rgba();
-    assertEquals(100 * 150 * 4, q.length);
-    assertTrue((q[(75 * 100 + 50) * 4 + 3] & 0xff) > 100, "the stroke survives resampling");
-    assertEquals(0, q[(75 * 100 + 10) * 4 + 3] & 0xff);
+    // Resampled to the 100x150 cut-out, then both trimmed to the stroke (p's is 2x146).
+    Foreground p = a.foregrounds().get(0);
+    assertEquals(List.of(2, 146), List.of(p.width(), p.height()));
+    Foreground q = a.foregrounds().get(1);
+    assertEquals(List.of(3, 148), List.of(q.width(), q.height()));
+    int most = 0;
+    for (int x = 0; x < q.width(); x++) {
+      most = Math.max(most, q.rgba()[(q.height() / 2 * q.width() + x) * 4 + 3] & 0xff);
+    }
+    assertTrue(most > 100, "the stroke survives resampling");
 
     Fixtures.write(Fixtures.digit(104, 150), masks.resolve("r.png"));
     expect("mask " + masks.resolve("r.png") + " is 104x150 but the cut-out is 100x150",

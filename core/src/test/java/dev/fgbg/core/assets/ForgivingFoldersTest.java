@@ -66,8 +66,11 @@ class ForgivingFoldersTest {
     assertEquals(List.of("chair.jpg", "desk.jpg", "lamp.jpg", "person.jpg"),
         a.foregrounds().stream().map(Foreground::name).toList());
     Foreground desk = a.foregrounds().get(1);
-    assertEquals(80 * 120 * 4, desk.rgba().length, "the cut-out keeps its size");
-    assertEquals(255, desk.rgba()[(60 * 80 + 40) * 4 + 3] & 0xff, "the middle is inside");
+    // The mask is fitted to the 80x120 cut-out (not the cut-out to the 60x90 mask), then both
+    // are trimmed to the ellipse's box at the cut-out's scale.
+    assertEquals(List.of(74, 108), List.of(desk.width(), desk.height()));
+    assertEquals(255, desk.rgba()[(desk.height() / 2 * desk.width() + desk.width() / 2) * 4 + 3]
+        & 0xff, "the middle is inside");
     assertEquals(0, desk.rgba()[3] & 0xff, "a corner is outside");
     assertTrue(a.skipped().isEmpty());
   }

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +74,78 @@ class ImageFilesTest {
     FgbgException e = assertThrows(FgbgException.class, () -> ImageFiles.read(bogus));
     assertTrue(e.getMessage().contains("bogus.png") && e.getMessage().contains("not a PNG or JPEG"),
         e.getMessage());
+  }
+
+  /** Whether {@code p} holds {@code img}'s pixels. */
+  private static void assertPixels(BufferedImage img, ImageFiles.Pixels p, String what) {
+    assertEquals(img.getWidth(), p.width(), what);
+    assertEquals(img.getHeight(), p.height(), what);
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int o = (y * p.width() + x) * 4;
+        int argb = (p.rgba()[o + 3] & 0xff) << 24 | (p.rgba()[o] & 0xff) << 16
+            | (p.rgba()[o + 1] & 0xff) << 8 | (p.rgba()[o + 2] & 0xff);
+        assertEquals(img.getRGB(x, y), argb, what + " at " + x + "," + y);
+      }
+    }
+  }
+
+  @Test
+  void aPngIsTurnedUprightByItsExifChunkAsAJpegIs() throws Exception {
+    BufferedImage upright = Fixtures.rgb(12, 7, 3);
+    for (int o = 1; o <= 8; o++) {
+      Path f = Fixtures.write(Fixtures.stored(upright, o), dir.resolve("o" + o + ".png"));
+      assertPixels(Fixtures.stored(upright, o), ImageFiles.read(f), "no chunk: as stored " + o);
+      Fixtures.addChunk(f, "eXIf", Fixtures.exifOrientation(o, o % 2 == 0), false);
+      assertPixels(upright, ImageFiles.read(f), "orientation " + o);
+    }
+    // After the image data (Pillow reads it there too), and with alpha.
+    BufferedImage cut = Fixtures.disc(10, 16, 0x20C040);
+    Path f = Fixtures.write(Fixtures.stored(cut, 8), dir.resolve("late.png"));
+    Fixtures.addChunk(f, "eXIf", Fixtures.exifOrientation(8, true), true);
+    assertPixels(cut, ImageFiles.read(f), "eXIf before IEND");
+  }
+
+  @Test
+  void aPngsLegacyRawExifProfileIsHonouredAndABadBlockIsUpright() throws Exception {
+    BufferedImage upright = Fixtures.rgb(9, 5, 4);
+    byte[] exif = Fixtures.exifOrientation(3, false);
+    // As ImageMagick writes it: "\nexif\n   LENGTH\n" and hex of "Exif\0\0" + TIFF.
+    StringBuilder text = new StringBuilder("\nexif\n      " + (exif.length + 6) + "\n");
+    text.append(HexFormat.of().formatHex(new byte[] {'E', 'x', 'i', 'f', 0, 0}));
+    text.append(HexFormat.of().formatHex(exif)).append('\n');
+    byte[] body = text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    byte[] key = "Raw profile type exif\0".getBytes(StandardCharsets.ISO_8859_1);
+
+    Path plain = Fixtures.write(Fixtures.stored(upright, 3), dir.resolve("text.png"));
+    Fixtures.addChunk(plain, "tEXt", concat(key, body), false);
+    assertPixels(upright, ImageFiles.read(plain), "tEXt profile");
+
+    Deflater d = new Deflater();
+    d.setInput(body);
+    d.finish();
+    byte[] zipped = new byte[body.length + 64];
+    zipped = Arrays.copyOf(zipped, d.deflate(zipped));
+    d.end();
+    Path z = Fixtures.write(Fixtures.stored(upright, 3), dir.resolve("ztext.png"));
+    Fixtures.addChunk(z, "zTXt", concat(key, new byte[] {0}, zipped), false);
+    assertPixels(upright, ImageFiles.read(z), "zTXt profile");
+
+    Path bad = Fixtures.write(upright, dir.resolve("bad.png"));
+    Fixtures.addChunk(bad, "eXIf", new byte[] {'M', 'M', 0, 42, 0, 0, 0, 99}, false);
+    Fixtures.addChunk(bad, "tEXt", concat(key, "\nexif\n 4\nzz".getBytes(
+        StandardCharsets.ISO_8859_1)), false);
+    assertPixels(upright, ImageFiles.read(bad), "a directory past the end reads as upright");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    byte[] out = new byte[0];
+    for (byte[] p : parts) {
+      int at = out.length;
+      out = Arrays.copyOf(out, at + p.length);
+      System.arraycopy(p, 0, out, at, p.length);
+    }
+    return out;
   }
 
   @Test

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Images decoded as Pillow (Debian's python3-pil) decodes them, on files made at test time:
  * CMYK and YCCK JPEGs (the JDK's own colours are 32/255 off), a palette PNG with transparency,
- * grey with alpha, JPEGs of each EXIF orientation (upright as a viewer shows them). Pillow's
+ * grey with alpha, JPEGs and PNGs (eXIf chunk, or the legacy raw profile text) of each EXIF
+ * orientation (upright as a viewer shows them). Pillow's
  * RGBA bytes (after {@code ImageOps.exif_transpose}) are the reference.
  */
 class PillowDecodeTest {
@@ -35,7 +36,7 @@ class PillowDecodeTest {
   /** Makes the files Pillow can write, and writes Pillow's RGBA decode of each FILE as FILE.rgba. */
   private static final String SCRIPT = String.join("\n",
       "import sys, numpy as np",
-      "from PIL import Image, ImageOps",
+      "from PIL import Image, ImageOps, PngImagePlugin",
       "d = sys.argv[1]",
       "h, w = 24, 40",
       "y, x = np.mgrid[0:h, 0:w]",
@@ -52,6 +53,13 @@ class PillowDecodeTest {
       "    exif = Image.Exif()",
       "    exif[0x0112] = o",
       "    Image.fromarray(rgb, 'RGB').save(d + '/exif%d.jpg' % o, quality=95, exif=exif)",
+      "    rgba = np.concatenate([rgb, (x * 6)[..., None].astype(np.uint8)], -1)",
+      "    Image.fromarray(rgba, 'RGBA').save(d + '/exif%d.png' % o, exif=exif)",
+      "    raw = exif.tobytes()",
+      "    info = PngImagePlugin.PngInfo()",
+      "    text = '\\nexif\\n%8d\\n' % len(raw) + raw.hex()",
+      "    info.add_text('Raw profile type exif', text, zip=True)",
+      "    Image.fromarray(rgb, 'RGB').save(d + '/raw%d.png' % o, pnginfo=info)",
       "for f in sys.argv[2:]:",
       "    im = ImageOps.exif_transpose(Image.open(d + '/' + f))",
       "    open(d + '/' + f + '.rgba', 'wb').write(im.convert('RGBA').tobytes())",
@@ -111,6 +119,22 @@ class PillowDecodeTest {
       assertEquals(o >= 5 ? 24 : 40, p.width(), "orientation " + o + " turns a quarter");
       // JPEG decoders round differently by a grey level here and there; a wrong turn is ~50.
       assertEquals(0.0, error(files[o - 1]), 1.0, "orientation " + o);
+    }
+  }
+
+  @Test
+  void aPngIsTurnedUprightByItsExifChunkOrRawProfileAsPillowTurnsIt() throws Exception {
+    List<String> files = new ArrayList<>();
+    for (int o = 1; o <= 8; o++) {
+      files.add("exif" + o + ".png");
+      files.add("raw" + o + ".png");
+    }
+    pillow(files.toArray(String[]::new));
+    for (String f : files) {
+      ImageFiles.Pixels p = ImageFiles.read(dir.resolve(f));
+      int o = f.charAt(f.length() - 5) - '0';
+      assertEquals(o >= 5 ? 24 : 40, p.width(), f + " turns a quarter");
+      assertEquals(0.0, error(f), f + ": PNG is lossless, so exactly Pillow's pixels");
     }
   }
 
