@@ -110,8 +110,8 @@ public final class FolderAssets {
       }
       LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds are smaller than the "
               + "%dx%d output and are upscaled (from %dx%d%s)", config.name(), up.size(),
-          bgs.size(), width, height, small.srcWidth(), small.srcHeight(), small == large ? ""
-              : " to " + large.srcWidth() + "x" + large.srcHeight()));
+          bgs.size(), height, width, small.srcHeight(), small.srcWidth(), small == large ? ""
+              : " to " + large.srcHeight() + "x" + large.srcWidth()));
     }
   }
 
