@@ -46,7 +46,7 @@ class CutOutServingTest {
       ds = FlagDatasets.of("--bg", root.resolve("bg").toString(), "--fg",
           root.resolve("fg").toString(), "--position", "ground", "--no-flip");
       assertEquals(List.of("dataset folder: 1 of 1 foregrounds have transparent margins and "
-          + "are trimmed to their visible pixels (e.g. person.png: 1000x1000 -> 160x400)"),
+          + "are trimmed to their visible pixels (e.g. person.png: 1000x1000 -> 400x160)"),
           log.records().stream().map(LogRecord::getMessage).filter(m -> m.contains("trimmed"))
               .toList());
     }

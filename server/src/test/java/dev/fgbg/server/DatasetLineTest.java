@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DepthMap;
 import dev.fgbg.core.dataset.TeacherDepth;
@@ -59,5 +61,12 @@ class DatasetLineTest {
     assertFalse(DatasetLine.of(taught, memory(1 << 20, null)).contains("keeps"),
         "they all fit");
     assertFalse(DatasetLine.of(tiny, memory(1, null)).contains("keeps"), "no teacher");
+  }
+
+  @Test
+  void theSizeIsHeightByWidthAsSizeReadsIt() {
+    Dataset wide = DatasetCatalog.builtin(new BuiltinConfig(96, 160, 2, 2, 2, "", "", ""), null);
+    String line = DatasetLine.of(wide, memory(1 << 20, null));
+    assertTrue(line.contains(" placements, 96x160, depth "), line);
   }
 }

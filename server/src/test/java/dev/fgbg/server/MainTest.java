@@ -144,14 +144,14 @@ class MainTest {
         "ground", "--ground-band", "0.7");
     assertFails("--ground-band '0.7:0.5': ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
         "--position", "ground", "--ground-band", "0.7:0.5");
-    assertFails("64x48 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
+    assertFails("48x64 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
         "--max-image-pixels", "3000");
     assertFails("--max-image-pixels 0 must be in [1, ", "--bg", bg, "--fg", fg,
         "--max-image-pixels", "0");
     Path cfg = root.resolve("bad.json");
     Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
-    assertFails("config file " + cfg + " is not valid: dataset #1: unknown key \"nmae\"; the keys "
-        + "are name, bg, fg, ", "--config", cfg.toString());
+    assertFails("config file " + cfg + " is not valid: dataset #1: unknown key \"nmae\" (did you "
+        + "mean \"name\"?); the keys are name, bg, fg, ", "--config", cfg.toString());
   }
 
   @Test

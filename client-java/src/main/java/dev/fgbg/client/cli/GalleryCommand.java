@@ -67,7 +67,7 @@ final class GalleryCommand implements Callable<Integer> {
         Files.createDirectories(out.getParent());
       }
       Files.write(out, g.getPng().toByteArray());
-      System.out.println(out + " (" + g.getWidth() + "x" + g.getHeight() + ", "
+      System.out.println(out + " (" + g.getHeight() + "x" + g.getWidth() + ", "
           + g.getIndicesCount() + " samples)");
     }
     return 0;

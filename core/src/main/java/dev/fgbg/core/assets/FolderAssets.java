@@ -110,8 +110,8 @@ public final class FolderAssets {
       Loaded<Foreground> e = cut.get(0);
       LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparent "
           + "margins and are trimmed to their visible pixels (e.g. %s: %dx%d -> %dx%d)",
-          config.name(), cut.size(), fgs.size(), e.value().name(), e.srcWidth(), e.srcHeight(),
-          e.value().width(), e.value().height()));
+          config.name(), cut.size(), fgs.size(), e.value().name(), e.srcHeight(), e.srcWidth(),
+          e.value().height(), e.value().width()));
     }
     List<Loaded<Background>> up = bgs.stream().filter(Loaded::adjusted).toList();
     if (!up.isEmpty()) {
@@ -124,8 +124,8 @@ public final class FolderAssets {
       }
       LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds are smaller than the "
               + "%dx%d output and are upscaled (from %dx%d%s)", config.name(), up.size(),
-          bgs.size(), width, height, small.srcWidth(), small.srcHeight(), small == large ? ""
-              : " to " + large.srcWidth() + "x" + large.srcHeight()));
+          bgs.size(), height, width, small.srcHeight(), small.srcWidth(), small == large ? ""
+              : " to " + large.srcHeight() + "x" + large.srcWidth()));
     }
   }
 

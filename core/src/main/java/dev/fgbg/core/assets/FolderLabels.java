@@ -17,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.logging.Logger;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -27,12 +26,12 @@ import org.apache.commons.csv.CSVRecord;
  * the images when there is one, else the name of each image's sub-folder ({@code none} for an
  * image at the top). The label table is the sorted distinct labels; a label's index is its place
  * in it. A third column, {@code height}, may give the object's real height in metres (for
- * depth-aware placement); an empty cell leaves it unknown.
+ * depth-aware placement); an empty cell leaves it unknown. Names are matched as {@link
+ * LabelNames} says (in Unicode NFC, so a Mac's file names meet the names typed in the csv).
  */
 final class FolderLabels {
   static final String CSV = "labels.csv";
   static final String NO_LABEL = "none";
-  private static final Logger LOG = Logger.getLogger(FolderLabels.class.getName());
 
   private final List<String> table;
   private final Map<String, String> byName;
@@ -61,32 +60,26 @@ final class FolderLabels {
       return new FolderLabels(List.of(), byName, heights, csv.toString());
     }
     if (Files.isRegularFile(csv)) {
-      Map<String, String> listed = read(csv, heights, problems);
+      Set<String> badRows = new HashSet<>();
+      Map<String, String> listed = read(csv, heights, badRows, problems);
       if (listed == null) { // named already; every image would only repeat it
         return new FolderLabels(List.of(), byName, heights, csv.toString());
       }
-      Set<String> present = new HashSet<>(names);
+      Set<String> present = new HashSet<>();
+      Map<String, String> folded = LabelNames.byFolded(listed.keySet());
       for (String n : names) {
-        String label = listed.get(n);
-        if (label == null) {
+        String key = LabelNames.key(n);
+        present.add(key);
+        String label = listed.get(key);
+        if (label == null && !badRows.contains(key)) { // a bad row of it is named already
           problems.add(dir.resolve(n), "not listed in " + csv + " (give every image a row "
-              + "file,label)");
-        } else {
+              + "file,label" + LabelNames.caseHint(folded, n) + ")");
+        } else if (label != null) {
           byName.put(n, label);
         }
       }
-      List<String> absent = listed.keySet().stream().filter(n -> !present.contains(n)).sorted()
-          .toList();
-      List<String> hidden = absent.stream().filter(FolderLabels::hidden).toList();
-      if (!hidden.isEmpty()) {
-        LOG.warning(csv + " lists " + hidden.size() + " hidden file(s) (a name or folder "
-            + "starting with '.'; hidden files are not read), e.g. " + hidden.get(0));
-      }
-      if (hidden.size() < absent.size()) {
-        LOG.warning(csv + " lists " + (absent.size() - hidden.size()) + " file(s) that are not "
-            + "images in " + dir + " (ignored), e.g. "
-            + absent.stream().filter(n -> !hidden(n)).findFirst().orElseThrow());
-      }
+      LabelNames.warnAbsent(csv, dir, listed.keySet().stream().filter(n -> !present.contains(n))
+          .sorted().toList(), problems);
       return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
           csv.toString());
     }
@@ -98,13 +91,12 @@ final class FolderLabels {
         "sub-folders");
   }
 
-  private static boolean hidden(String name) {
-    return name.startsWith(".") || name.contains("/.");
-  }
-
-  /** The csv's labels by file name; null when it cannot be used at all (a problem named). */
+  /**
+   * The csv's labels by file name (in {@link LabelNames#key} form); null when it cannot be used
+   * at all (a problem named). The names of bad rows go to {@code badRows}.
+   */
   private static Map<String, String> read(Path csv, Map<String, Double> heights,
-      Problems problems) {
+      Set<String> badRows, Problems problems) {
     Map<String, String> out = new HashMap<>();
     String text;
     try {
@@ -137,13 +129,14 @@ final class FolderLabels {
           continue;
         }
         long line = row.getRecordNumber();
-        if (row.size() < 2 || row.size() > columns || row.get(0).isEmpty()
-            || row.get(1).isEmpty()) {
-          bad.add("row " + line + " is not " + (columns == 3 ? "file,label,height" : "file,label"));
+        String problem = rowProblem(row, columns);
+        String name = LabelNames.key(row.get(0).replace('\\', '/'));
+        name = name.startsWith("./") ? name.substring(2) : name;
+        if (problem != null) {
+          bad.add(problem);
+          badRows.add(name);
           continue;
         }
-        String name = row.get(0).replace('\\', '/');
-        name = name.startsWith("./") ? name.substring(2) : name;
         String old = out.putIfAbsent(name, row.get(1));
         if (old != null && !old.equals(row.get(1))) {
           bad.add("row " + line + " lists " + name + " again with another label (" + old
@@ -172,6 +165,23 @@ final class FolderLabels {
     return out;
   }
 
+  /** What is wrong with a row's cells, or null: its cells and the header's must agree. */
+  private static String rowProblem(CSVRecord row, int columns) {
+    String header = columns == 3 ? "file,label,height" : "file,label";
+    String at = "row " + row.getRecordNumber();
+    if (row.size() > columns) {
+      return at + " has " + row.size() + " cells but the header " + header + " has " + columns
+          + " (quote a name or label that holds a comma)";
+    }
+    if (row.get(0).isEmpty()) {
+      return at + ": the file is empty";
+    }
+    if (row.size() < 2) {
+      return at + " (" + row.get(0) + ") has no label: rows are " + header;
+    }
+    return row.get(1).isEmpty() ? at + " (" + row.get(0) + "): the label is empty" : null;
+  }
+
   /** A positive, finite number of metres, or null. */
   private static Double height(String text) {
     try {
@@ -184,7 +194,7 @@ final class FolderLabels {
 
   /** The real height (metres) labels.csv gives image {@code name}, or 0 when it gives none. */
   double realHeight(String name) {
-    return heights.getOrDefault(name, 0.0);
+    return heights.getOrDefault(LabelNames.key(name), 0.0);
   }
 
   /** Sorted distinct labels. */

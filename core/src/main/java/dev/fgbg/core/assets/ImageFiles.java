@@ -110,13 +110,13 @@ public final class ImageFiles {
   private static void checkSize(Path file, int w, int h, long maxPixels) {
     long pixels = (long) w * h;
     if (w < 1 || h < 1) {
-      throw FgbgException.invalidConfig(file + ": the header says " + w + "x" + h
+      throw FgbgException.invalidConfig(file + ": the header says " + h + "x" + w
           + ", not an image");
     }
     if (pixels > maxPixels) {
       throw FgbgException.invalidConfig(String.format(Locale.ROOT, "%s: %dx%d is %,d pixels, "
           + "over the limit of %,d (refused before decoding; raise it with --max-image-pixels "
-          + "or make the image smaller)", file, w, h, pixels, maxPixels));
+          + "or make the image smaller)", file, h, w, pixels, maxPixels));
     }
   }
 

@@ -46,7 +46,7 @@ final class MaskFit {
       throw FgbgException.invalidConfig(String.format(Locale.ROOT, "mask %s is %dx%d but the "
           + "cut-out is %dx%d (a mask is resampled when its aspect ratio is within %.0f%% of the "
           + "cut-out's, or %.0f px on a side, at any scale; this one is another shape)",
-          maskFile, mw, mh, cw, ch, ASPECT_TOLERANCE * 100, PIXEL_TOLERANCE));
+          maskFile, mh, mw, ch, cw, ASPECT_TOLERANCE * 100, PIXEL_TOLERANCE));
     }
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {

@@ -41,6 +41,11 @@ final class Problems {
     unskippable.add(file.toString());
   }
 
+  /** Whether a problem of {@code file} was named already (by the listing, say). */
+  boolean names(Path file) {
+    return byFile.containsKey(file.toString());
+  }
+
   boolean isEmpty() {
     return general.isEmpty() && byFile.isEmpty();
   }

@@ -14,7 +14,7 @@ import dev.fgbg.v1.FolderDatasetConfig;
  * @param depthMode "teacher" (default), "layered" or ""
  * @param fields the spec's other settings as a folder dataset's flag-style fields — placement
  *     (position, ground band, foreground scale, flip), masks (threshold, soft) and the scene —
- *     read by the one rule of {@code DatasetFactory.specOf}; none by default (classic composites)
+ *     read by the one rule of {@code SpecConfig.of}; none by default (classic composites)
  */
 public record BuiltinConfig(int height, int width, int placements, int backgrounds,
     int foregrounds, String depthModel, String depthWeights, String depthMode,
@@ -49,7 +49,7 @@ public record BuiltinConfig(int height, int width, int placements, int backgroun
 
   /** The spec: the size and placements, and the {@link #fields}. */
   public Spec spec() {
-    return DatasetFactory.specOf(WHO, fields.toBuilder().setSize(height + "x" + width)
+    return SpecConfig.of(WHO, fields.toBuilder().setSize(height + "x" + width)
         .setPlacements(placements).build(), SettingNames.BUILTIN_FLAGS);
   }
 

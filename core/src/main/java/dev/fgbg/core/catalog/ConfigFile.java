@@ -12,13 +12,18 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ServerConfig;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * A datasets.json text as folder dataset configs, every dataset's settings checked, each problem
- * named by its dataset and key: protobuf's parser names neither.
+ * named by its dataset and key: protobuf's parser names neither, and stops at the first. One
+ * refusal names every problem it can find: each unknown key and each value of the wrong type
+ * (from the JSON tree), and each bad setting of every dataset (its good keys read without the
+ * bad ones; a problem naming a key that was itself at fault is not named twice).
  */
 final class ConfigFile {
   private static final List<FieldDescriptor> KEYS =
@@ -32,15 +37,11 @@ final class ConfigFile {
       JsonFormat.parser().merge(json, sc);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
-          + located(json, e), e);
+          + String.join("\n", treeProblems(json, e)), e);
     }
     List<String> problems = new ArrayList<>();
     for (FolderDatasetConfig d : sc.getDatasetsList()) {
-      try {
-        DatasetFactory.settings(d, SettingNames.CONFIG_KEYS);
-      } catch (FgbgException e) {
-        problems.add(e.getMessage());
-      }
+      problems.addAll(settingProblems(d, Set.of()));
     }
     if (!problems.isEmpty()) {
       throw FgbgException.invalidConfig("config file " + origin + ": "
@@ -49,9 +50,23 @@ final class ConfigFile {
     return sc.getDatasetsList();
   }
 
-  /** The parser's complaint, placed at the dataset and key the tree shows to be at fault. */
-  private static String located(String json, Exception e) {
-    String said = InWords.of(e).lines().findFirst().orElse("");
+  /** The problems of {@code d}'s settings, one a line, but those naming a key in {@code named}. */
+  private static List<String> settingProblems(FolderDatasetConfig d, Set<String> named) {
+    try {
+      DatasetFactory.settings(d, SettingNames.CONFIG_KEYS);
+      return List.of();
+    } catch (FgbgException e) {
+      return e.getMessage().lines()
+          .filter(l -> named.stream().noneMatch(k -> l.contains("\"" + k + "\""))).toList();
+    }
+  }
+
+  /**
+   * Every problem the JSON tree shows, dataset by dataset; the parser's own complaint when the
+   * tree shows none (or the text is not JSON).
+   */
+  private static List<String> treeProblems(String json, Exception e) {
+    List<String> said = List.of(InWords.of(e).lines().findFirst().orElse(""));
     JsonElement root;
     try {
       root = JsonParser.parseString(json);
@@ -59,50 +74,76 @@ final class ConfigFile {
       return said;
     }
     if (!root.isJsonObject()) {
-      return "it must be one object, {\"datasets\": [...]}";
+      return List.of("it must be one object, {\"datasets\": [...]}");
     }
+    List<String> out = new ArrayList<>();
     for (String key : root.getAsJsonObject().keySet()) {
       if (!key.equals("datasets")) {
-        return "unknown key \"" + key + "\" at the top: the only one is \"datasets\"";
+        out.add("unknown key \"" + key + "\" at the top: the only one is \"datasets\"");
       }
     }
     JsonElement list = root.getAsJsonObject().get("datasets");
     if (list != null && !list.isJsonNull() && !list.isJsonArray()) {
-      return "\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …]";
+      out.add("\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …]");
+      return out;
     }
+    boolean[] keysListed = {false};
     int i = 0;
     for (JsonElement d : list == null || list.isJsonNull() ? List.<JsonElement>of()
         : list.getAsJsonArray().asList()) {
       i++;
-      String problem = datasetProblem(d);
-      if (problem != null) {
-        return "dataset #" + i + nameOf(d) + ": " + problem;
+      if (!d.isJsonObject()) {
+        out.add("dataset #" + i + ": must be an object, {\"name\": …, \"bg\": …, \"fg\": …}");
+        continue;
       }
+      JsonObject good = new JsonObject();
+      Set<String> named = new HashSet<>();
+      for (Map.Entry<String, JsonElement> k : d.getAsJsonObject().entrySet()) {
+        String problem = keyProblem(k.getKey(), k.getValue(), named, keysListed);
+        if (problem == null) {
+          good.add(k.getKey(), k.getValue());
+        } else {
+          out.add("dataset #" + i + nameOf(d) + ": " + problem);
+        }
+      }
+      FolderDatasetConfig.Builder rest = FolderDatasetConfig.newBuilder();
+      try {
+        JsonFormat.parser().merge(good.toString(), rest);
+      } catch (InvalidProtocolBufferException | RuntimeException notExpected) {
+        continue; // every key parsed alone; what is left is named above
+      }
+      out.addAll(settingProblems(rest.build(), named));
     }
-    return said;
+    return out.isEmpty() ? said : out;
   }
 
-  private static String datasetProblem(JsonElement d) {
-    if (!d.isJsonObject()) {
-      return "must be an object, {\"name\": …, \"bg\": …, \"fg\": …}";
-    }
-    for (Map.Entry<String, JsonElement> e : d.getAsJsonObject().entrySet()) {
-      FieldDescriptor f = keyed(e.getKey());
-      if (f == null) {
-        FieldDescriptor meant = keyed(e.getKey().replace('-', '_'));
-        return "unknown key \"" + e.getKey() + "\"" + (meant == null ? ""
-            : " (did you mean \"" + meant.getJsonName() + "\"?)") + "; the keys are "
-            + KEYS.stream().map(FieldDescriptor::getJsonName).collect(Collectors.joining(", "));
+  /**
+   * What is wrong with one key of a dataset, or null; the key it names (or was meant to) goes
+   * to {@code named}. The list of keys is given once, with the first unknown key.
+   */
+  private static String keyProblem(String key, JsonElement value, Set<String> named,
+      boolean[] keysListed) {
+    FieldDescriptor f = keyed(key);
+    if (f == null) {
+      FieldDescriptor meant = ConfigKeys.nearest(key, KEYS);
+      if (meant != null) {
+        named.add(meant.getJsonName());
       }
-      JsonObject one = new JsonObject();
-      one.add(e.getKey(), e.getValue());
-      try {
-        JsonFormat.parser().merge(one.toString(), FolderDatasetConfig.newBuilder());
-      } catch (InvalidProtocolBufferException | RuntimeException bad) {
-        return "\"" + e.getKey() + "\": " + e.getValue() + " " + expected(f);
-      }
+      String keys = keysListed[0] ? "" : "; the keys are " + KEYS.stream()
+          .map(FieldDescriptor::getJsonName).collect(Collectors.joining(", "));
+      keysListed[0] = true;
+      return "unknown key \"" + key + "\"" + (meant == null ? ""
+          : " (did you mean \"" + meant.getJsonName() + "\"?)") + keys;
     }
-    return null;
+    JsonObject one = new JsonObject();
+    one.add(key, value);
+    try {
+      JsonFormat.parser().merge(one.toString(), FolderDatasetConfig.newBuilder());
+      return null;
+    } catch (InvalidProtocolBufferException | RuntimeException bad) {
+      named.add(f.getJsonName());
+      return "\"" + key + "\": " + value + " " + expected(f);
+    }
   }
 
   /** The field a key names: its JSON name or its proto name, as protobuf's parser takes. */

@@ -1,6 +1,5 @@
 package dev.fgbg.core.catalog;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
@@ -13,9 +12,9 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.spec.Spec;
-import dev.fgbg.core.spec.SpecFieldException;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -77,45 +76,57 @@ final class DatasetFactory {
     }
   }
 
-  /** {@code c}'s settings; INVALID_CONFIG naming the setting at fault as {@code names} do. */
+  /**
+   * {@code c}'s settings; INVALID_CONFIG naming each setting at fault as {@code names} do, one
+   * line each (a config file's or the flags' mistakes are all named by one refusal).
+   */
   static FolderSettings settings(FolderDatasetConfig c, SettingNames names) {
     String name = c.getName().isEmpty() ? "folder" : c.getName();
+    List<String> problems = new ArrayList<>();
     if (!NAME.matcher(name).matches()) {
-      throw FgbgException.invalidConfig("dataset name " + Quoted.of(name)
-          + " must be 1-64 ASCII letters, digits, '_', '.' or '-', starting with a letter or "
-          + "digit");
+      problems.add("dataset name " + Quoted.of(name) + " must be 1-64 ASCII letters, digits, "
+          + "'_', '.' or '-', starting with a letter or digit");
     }
     if (name.equals(BUILTIN)) {
-      throw FgbgException.invalidConfig("dataset name 'builtin' is reserved for the built-in world");
+      problems.add("dataset name 'builtin' is reserved for the built-in world");
     }
     String who = who(name);
     if (c.getBg().isEmpty() || c.getFg().isEmpty()) {
-      throw FgbgException.invalidConfig(who + " needs both " + names.of("bg") + " and "
-          + names.of("fg") + " folders");
+      problems.add(who + " needs both " + names.of("bg") + " and " + names.of("fg")
+          + " folders");
     }
-    Spec spec = specOf(who, c, names);
+    Spec spec = SpecConfig.of(who, c, names, problems);
     String problem = depthProblem(c.getDepthModel(), c.getDepthWeights(), c.getDepthMode(), names);
-    if (problem == null && spec.position() == Spec.Position.DEPTH
+    if (problem == null && c.getPosition().equalsIgnoreCase("depth")
         && c.getDepthModel().isEmpty()) {
       // Photos carry no depth of their own: only a model can say where their floor is.
       problem = names.of("position") + " depth needs the backgrounds' depth: give a "
           + names.of("depth-model") + " (teacher or layered mode)";
     }
     if (problem != null) {
-      throw FgbgException.invalidConfig(who + ": " + problem);
+      problems.add(who + ": " + problem);
     }
     FolderDataset.MaskFrom maskFrom = switch (c.getMaskFrom().toLowerCase(Locale.ROOT)) {
       case "", "alpha" -> FolderDataset.MaskFrom.ALPHA;
       case "luminance" -> FolderDataset.MaskFrom.LUMINANCE;
-      default -> throw FgbgException.invalidConfig(who + ": " + names.of("mask-from") + " '"
-          + c.getMaskFrom() + "' must be alpha or luminance");
+      default -> {
+        problems.add(who + ": " + names.of("mask-from") + " '" + c.getMaskFrom()
+            + "' must be alpha or luminance");
+        yield null;
+      }
     };
     FolderDataset.OnBadFile onBadFile = switch (c.getOnBadFile().toLowerCase(Locale.ROOT)) {
       case "", "fail" -> FolderDataset.OnBadFile.FAIL;
       case "skip" -> FolderDataset.OnBadFile.SKIP;
-      default -> throw FgbgException.invalidConfig(who + ": " + names.of("on-bad-file") + " '"
-          + c.getOnBadFile() + "' must be fail or skip");
+      default -> {
+        problems.add(who + ": " + names.of("on-bad-file") + " '" + c.getOnBadFile()
+            + "' must be fail or skip");
+        yield null;
+      }
     };
+    if (!problems.isEmpty()) {
+      throw FgbgException.invalidConfig(String.join("\n", problems));
+    }
     return new FolderSettings(name, spec, maskFrom, onBadFile);
   }
 
@@ -156,75 +167,6 @@ final class DatasetFactory {
         : new Dataset(name, assets, spec, runtime.teacher());
   }
 
-  /**
-   * The spec of {@code c}'s fields; INVALID_CONFIG naming {@code who} and the setting at fault,
-   * as {@code names} name it, otherwise.
-   */
-  static Spec specOf(String who, FolderDatasetConfig c, SettingNames names) {
-    Spec.Builder b = Spec.builder();
-    try {
-      if (!c.getSize().isEmpty()) {
-        int[] hw = size(names.of("size"), c.getSize());
-        b.size(hw[0], hw[1]);
-      }
-      if (!c.getFgScale().isEmpty()) {
-        double[] mm = pair(names.of("fg-scale"), c.getFgScale());
-        b.fgScale(mm[0], mm[1]);
-      }
-      if (c.hasPlacements()) {
-        b.placements(c.getPlacements());
-      }
-      if (c.hasFlip()) {
-        b.flip(c.getFlip());
-      }
-      switch (c.getPosition().toLowerCase(Locale.ROOT)) {
-        case "", "random" -> b.position(Spec.Position.RANDOM);
-        case "fixed" -> b.position(Spec.Position.FIXED);
-        case "ground" -> b.position(Spec.Position.GROUND);
-        case "depth" -> b.position(Spec.Position.DEPTH);
-        default -> throw new IllegalArgumentException(names.of("position") + " '"
-            + c.getPosition() + "' must be random, fixed, ground or depth");
-      }
-      if (!c.getGroundBand().isEmpty()) {
-        double[] band = pair(names.of("ground-band"), c.getGroundBand());
-        b.ground(band[0], band[1]);
-      }
-      if (c.hasMaskThreshold()) {
-        b.maskThreshold(c.getMaskThreshold());
-      }
-      if (c.hasSoftMask()) {
-        b.softMask(c.getSoftMask());
-      }
-      return b.scene(SceneConfig.parse(c, names)).build();
-    } catch (SpecFieldException e) {
-      String setting = SettingNames.ofSpecField(e.field());
-      throw FgbgException.invalidConfig(who + ": " + names.of(setting) + " " + Quoted.of(
-          text(c, setting)) + ": " + e.rule(), e);
-    } catch (IllegalArgumentException e) {
-      throw FgbgException.invalidConfig(who + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The text {@code c} holds for a setting (flag form), as the user wrote it. */
-  private static String text(FolderDatasetConfig c, String setting) {
-    FieldDescriptor f = FolderDatasetConfig.getDescriptor().findFieldByName(
-        setting.replace('-', '_'));
-    return f == null ? "" : String.valueOf(c.getField(f));
-  }
-
-  /** "MIN:MAX" as two numbers; IllegalArgumentException naming {@code flag} otherwise. */
-  private static double[] pair(String flag, String text) {
-    String[] p = text.split(":");
-    try {
-      if (p.length == 2) {
-        return new double[] {Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())};
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(flag + " '" + text + "' must be MIN:MAX");
-  }
-
   /** "H" or "HxW". */
   static int[] size(String text) {
     return size("--size", text);
@@ -232,19 +174,6 @@ final class DatasetFactory {
 
   /** "H" or "HxW"; IllegalArgumentException naming {@code setting} otherwise. */
   static int[] size(String setting, String s) {
-    String[] p = s.toLowerCase(Locale.ROOT).split("x", -1);
-    try {
-      if (p.length == 1) {
-        int v = Integer.parseInt(p[0].trim());
-        return new int[] {v, v};
-      }
-      if (p.length == 2) {
-        return new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim())};
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message below
-    }
-    throw new IllegalArgumentException(setting + " '" + s + "' must be H or HxW, e.g. 224 or "
-        + "32x48");
+    return SpecConfig.size(setting, s);
   }
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * A dataset configuration's scene fields (flag-style text) as a {@link SceneSpec}; an
- * IllegalArgumentException naming the setting at fault, or the spec field, otherwise.
+ * {@link SpecConfig.SettingException} naming the setting at fault, or a SpecFieldException
+ * naming the spec field, otherwise.
  */
 final class SceneConfig {
   private static final String BLEND_RULE = "must be hard, gaussian[:SIGMA], poisson or "
@@ -19,11 +20,12 @@ final class SceneConfig {
   static SceneSpec parse(FolderDatasetConfig c, SettingNames names) {
     SceneSpec.Builder b = SceneSpec.builder();
     if (!c.getObjects().isEmpty()) {
-      int[] mm = range(names.of("objects"), c.getObjects());
+      int[] mm = SpecConfig.read("objects", () -> range(names.of("objects"), c.getObjects()));
       b.objects(mm[0], mm[1]);
     }
     if (!c.getDistractors().isEmpty()) {
-      int[] mm = range(names.of("distractors"), c.getDistractors());
+      int[] mm = SpecConfig.read("distractors",
+          () -> range(names.of("distractors"), c.getDistractors()));
       b.distractors(mm[0], mm[1]);
     }
     if (c.hasMaxOcclusion()) {
@@ -33,7 +35,7 @@ final class SceneConfig {
       b.maxTruncation(c.getMaxTruncation());
     }
     if (!c.getBlend().isEmpty()) {
-      blend(names.of("blend"), c.getBlend(), b);
+      SpecConfig.read("blend", () -> blend(names.of("blend"), c.getBlend(), b));
     }
     if (c.hasColourMatch()) {
       b.colourMatch(c.getColourMatch());
@@ -65,7 +67,7 @@ final class SceneConfig {
   }
 
   /** "mode[:param],..." into the builder's modes, feather sigma and motion length. */
-  private static void blend(String setting, String text, SceneSpec.Builder b) {
+  private static Void blend(String setting, String text, SceneSpec.Builder b) {
     List<SceneSpec.Blend> modes = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       String[] mp = part.trim().split(":", -1);
@@ -101,5 +103,6 @@ final class SceneConfig {
       }
     }
     b.blends(modes);
+    return null;
   }
 }

@@ -74,8 +74,8 @@ public final class Dataset {
   private Dataset(String name, AssetSet assets, Spec spec, long scaledCacheBytes,
       TeacherDepth teacher, List<float[]> placementDepth) {
     if (assets.width() != spec.width() || assets.height() != spec.height()) {
-      throw new IllegalArgumentException("assets are " + assets.width() + "x" + assets.height()
-          + " but the spec asks for " + spec.width() + "x" + spec.height());
+      throw new IllegalArgumentException("assets are " + assets.height() + "x" + assets.width()
+          + " but the spec asks for " + spec.height() + "x" + spec.width());
     }
     this.name = name;
     this.assets = assets;

@@ -45,7 +45,7 @@ final class ObjectPlacer {
     if (depthMaps != null && (depthMaps.size() != n || depthMaps.stream().anyMatch(
         m -> m == null || m.length != spec.width() * spec.height()))) {
       throw new IllegalArgumentException("dataset " + name + ": placement depth needs one "
-          + spec.width() + "x" + spec.height() + " map per background");
+          + spec.height() + "x" + spec.width() + " map per background");
     }
     if (spec.position() != Spec.Position.DEPTH) {
       return new ObjectPlacer(spec, assets, fit, depthMaps, null);

@@ -65,8 +65,8 @@ public final class GalleryGrid {
     long rowPixels = ((long) g.cols * g.w * g.s + (g.cols + 2) * GAP + BAR + 64)
         * (g.h * g.s + CAPTION + GAP);
     if (rowPixels * indices.length > Gallery.MAX_PIXELS) {
-      throw FgbgException.invalidArgument("a gallery of " + indices.length + " rows of " + g.w
-          + "x" + g.h + " samples would be over " + (Gallery.MAX_PIXELS >> 20) + " M pixels; "
+      throw FgbgException.invalidArgument("a gallery of " + indices.length + " rows of " + g.h
+          + "x" + g.w + " samples would be over " + (Gallery.MAX_PIXELS >> 20) + " M pixels; "
           + "ask for at most " + Math.max(1, Gallery.MAX_PIXELS / rowPixels) + " rows");
     }
     return g;

@@ -111,7 +111,7 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.digit(24, 20), masks.resolve("cup/z.png"));
     Fixtures.write(Fixtures.rgb(8, 8, 9), root.resolve("fg/cup/opaque.jpg"));
     Fixtures.write(Fixtures.digit(16, 8), masks.resolve("cup/opaque.png"));
-    expect("is 16x8 but the cut-out is 8x8", FolderDataset.MaskFrom.ALPHA, masks);
+    expect("is 8x16 but the cut-out is 8x8", FolderDataset.MaskFrom.ALPHA, masks);
     Files.delete(masks.resolve("cup/opaque.png"));
     expect("no mask for foreground cup/opaque.jpg", FolderDataset.MaskFrom.ALPHA, masks);
   }
@@ -229,7 +229,7 @@ class FolderAssetsTest {
     FolderDataset low = new FolderDataset("f", root.resolve("bg"), root.resolve("fg"), null,
         FolderDataset.MaskFrom.ALPHA, 1000);
     FgbgException e = assertThrows(FgbgException.class, () -> FolderAssets.load(low, 32, 32));
-    assertTrue(e.getMessage().contains("64x48 is 3,072 pixels, over the limit of 1,000"),
+    assertTrue(e.getMessage().contains("48x64 is 3,072 pixels, over the limit of 1,000"),
         e.getMessage());
     assertTrue(e.getMessage().contains("has 3 bad files"), "the three larger backgrounds: "
         + e.getMessage());
@@ -269,7 +269,7 @@ class FolderAssetsTest {
     assertTrue(most > 100, "the stroke survives resampling");
 
     Fixtures.write(Fixtures.digit(104, 150), masks.resolve("r.png"));
-    expect("mask " + masks.resolve("r.png") + " is 104x150 but the cut-out is 100x150",
+    expect("mask " + masks.resolve("r.png") + " is 150x104 but the cut-out is 150x100",
         FolderDataset.MaskFrom.ALPHA, masks);
   }
 
@@ -288,8 +288,8 @@ class FolderAssetsTest {
       Path csv = root.resolve("fg/labels.csv");
       assertEquals(List.of("WARNING " + csv + " lists 1 hidden file(s) (a name or folder "
           + "starting with '.'; hidden files are not read), e.g. .h.png",
-          "WARNING " + csv + " lists 1 file(s) that are not images in " + root.resolve("fg")
-          + " (ignored), e.g. gone.png"), log.containing(" lists "));
+          "WARNING " + csv + " lists 1 file(s) not found in " + root.resolve("fg")
+          + " (ignored), e.g. gone.png: no such file"), log.containing(" lists "));
     }
     assertEquals(List.of("3", "7", "seven, again"), a.foregroundLabels());
     assertEquals(List.of(1, 0, 2), a.foregrounds().stream().map(Foreground::label).toList());
@@ -307,15 +307,15 @@ class FolderAssetsTest {
   }
 
   @Test
-  void upscaledBackgroundsGetOneLineSayingFromWhatSize() {
+  void upscaledBackgroundsGetOneLineSayingFromWhatSizeInHeightByWidthAsSizeReadsIt() {
     Fixtures.write(Fixtures.rgb(20, 20, 1), root.resolve("bg/a.png"));
     Fixtures.write(Fixtures.rgb(40, 30, 2), root.resolve("bg/b.png"));
     Fixtures.write(Fixtures.rgb(64, 64, 3), root.resolve("bg/c.png"));
     Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
-      FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32);
-      assertEquals(List.of("INFO dataset f: 2 of 3 backgrounds are smaller than the 32x32 "
-          + "output and are upscaled (from 20x20 to 40x30)"), log.containing("upscaled"));
+      FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 48, 32); // --size 32x48
+      assertEquals(List.of("INFO dataset f: 2 of 3 backgrounds are smaller than the 32x48 "
+          + "output and are upscaled (from 20x20 to 30x40)"), log.containing("upscaled"));
     }
   }
 

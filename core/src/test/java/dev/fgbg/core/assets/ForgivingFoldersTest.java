@@ -83,7 +83,7 @@ class ForgivingFoldersTest {
     FgbgException e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.OnBadFile.FAIL), 32, 32));
     assertEquals("dataset 'f': " + root.resolve("fg/person.jpg") + ": mask "
-        + root.resolve("masks/person.png") + " is 150x100 but the cut-out is 100x150 (a mask is "
+        + root.resolve("masks/person.png") + " is 100x150 but the cut-out is 150x100 (a mask is "
         + "resampled when its aspect ratio is within 3% of the cut-out's, or 2 px on a side, at "
         + "any scale; this one is another shape) (fix or remove it; or start with --on-bad-file "
         + "skip (on_bad_file: \"skip\" in a config file) to serve the rest without the bad "

@@ -47,8 +47,8 @@ class RealHeightsTest {
         + "cup/z.png,cup,0.1,extra\n");
     FgbgException e = assertThrows(FgbgException.class, this::load);
     assertTrue(e.getMessage().contains(csv + ": row 2: height 'tall' must be metres above 0; "
-        + "row 3: height '-1' must be metres above 0; row 4 is not file,label,height"),
-        e.getMessage());
+        + "row 3: height '-1' must be metres above 0; row 4 has 4 cells but the header "
+        + "file,label,height has 3 (quote a name or label that holds a comma)"), e.getMessage());
     Files.writeString(csv, "file,label,size\nball/x.png,ball,1\n");
     e = assertThrows(FgbgException.class, this::load);
     assertTrue(e.getMessage().contains(csv + ": the first row must be the header file,label "

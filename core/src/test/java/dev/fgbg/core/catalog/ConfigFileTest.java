@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A config file's mistakes are named by the file, the dataset and the key, in its own terms. */
@@ -71,6 +73,69 @@ class ConfigFileTest {
         + "luminance", refusal(dataset("\"maskFrom\": \"x\"")));
     assertEquals("config file datasets.json: dataset 'x' needs both \"bg\" and \"fg\" folders",
         refusal("{\"datasets\": [{\"name\": \"x\", \"bg\": \"b\"}]}"));
+  }
+
+  @Test
+  void oneRefusalNamesEveryUnknownKeyAndBadValueOfEveryDataset() {
+    String m = refusal("{\"datasets\": [{" + GOOD + ", \"fg-scale\": \"0.2:0.4\", \"flip\": "
+        + "\"no\"}, {\"name\": \"b\", \"bg\": \"b\", \"fg\": \"f\", \"sise\": \"64\", "
+        + "\"position\": \"up\", \"objects\": \"5:1\"}, {\"name\": \"c\", \"bg\": {\"x\": 1}, "
+        + "\"fg\": \"f\", \"colour\": true}]}");
+    String keys = "; the keys are name, bg, fg, fgMasks, maskFrom, size, fgScale, placements, ";
+    List<String> lines = m.lines().toList();
+    assertEquals(7, lines.size(), m);
+    assertTrue(lines.get(0).startsWith("config file datasets.json is not valid: dataset #1 "
+        + "('office'): unknown key \"fg-scale\" (did you mean \"fgScale\"?)" + keys), m);
+    assertEquals(List.of("dataset #1 ('office'): \"flip\": \"no\" must be true or false",
+        "dataset #2 ('b'): unknown key \"sise\" (did you mean \"size\"?)",
+        "dataset 'b': \"position\" 'up' must be random, fixed, ground or depth",
+        "dataset 'b': \"objects\" '5:1': objects_max = 1 must be in [objects_min, 32]",
+        "dataset #3 ('c'): \"bg\": {\"x\":1} must be text",
+        "dataset #3 ('c'): unknown key \"colour\""), lines.subList(1, 7),
+        "the keys are listed once; 'c' is not told again that its \"bg\" is missing");
+  }
+
+  @Test
+  void everyBadSettingOfADatasetIsNamedNotOnlyTheFirst() {
+    assertEquals("config file datasets.json: dataset 'office': \"fgScale\" 'huge' must be "
+        + "MIN:MAX\n"
+        + "dataset 'office': \"blend\" 'soft' must be hard, gaussian[:SIGMA], poisson or "
+        + "motion[:LENGTH], or several of them comma-separated\n"
+        + "dataset 'office': \"size\" '0': height = 0 must be in [8, 4096]\n"
+        + "dataset 'office': \"groundBand\" '0.9:0.2': ground_max = 0.2 must be in "
+        + "[ground_min, 1]\n"
+        + "dataset 'office': \"maskFrom\" 'x' must be alpha or luminance\n"
+        + "dataset 'office': \"onBadFile\" 'maybe' must be fail or skip",
+        refusal(dataset("\"size\": \"0\", \"fgScale\": \"huge\", \"groundBand\": \"0.9:0.2\", "
+            + "\"blend\": \"soft\", \"maskFrom\": \"x\", \"onBadFile\": \"maybe\"")));
+  }
+
+  @Test
+  void theFlagsBadSettingsAreNamedTogetherToo() {
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(
+        FolderDatasetConfig.newBuilder().setBg("b").setFg("f").setFgScale("big")
+            .setPosition("up").setMaskFrom("x").build(), null));
+    assertEquals("dataset 'folder': --fg-scale 'big' must be MIN:MAX\n"
+        + "dataset 'folder': --position 'up' must be random, fixed, ground or depth\n"
+        + "dataset 'folder': --mask-from 'x' must be alpha or luminance", e.getMessage());
+  }
+
+  @Test
+  void aMistypedKeyGetsTheNearestKeyWhenOneIsClose() {
+    for (String[] typo : new String[][] {{"sise", "size"}, {"nmae", "name"}, {"fg_scale", null},
+        {"FgScale", "fgScale"}, {"postion", "position"}, {"depthmdoel", "depthModel"},
+        {"bgg", "bg"}}) {
+      String m = refusal(dataset("\"" + typo[0] + "\": \"x\""));
+      if (typo[1] == null) {
+        assertTrue(!m.contains("unknown key"), typo[0] + " is a key: " + m);
+      } else {
+        assertTrue(m.contains("unknown key \"" + typo[0] + "\" (did you mean \"" + typo[1]
+            + "\"?)"), m);
+      }
+    }
+    assertTrue(refusal(dataset("\"colour\": true")).contains("unknown key \"colour\"; the "
+        + "keys are"), "nothing is close to colour");
+    assertEquals(1, ConfigKeys.distance("fgscale", "fgsacle"), "a swap is one slip");
   }
 
   @Test

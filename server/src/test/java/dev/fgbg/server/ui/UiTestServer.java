@@ -24,10 +24,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real server (Netty, gRPC on a free loopback port) with its web UI on another, serving a
  * small built-in dataset: 6 backgrounds × 8 cut-outs × 2 flips × 5 placements = 480 samples of
- * 64×64 with exact depth.
+ * 48×64 (height × width: not square, so that a page showing them in the wrong order fails)
+ * with exact depth.
  */
 final class UiTestServer implements AutoCloseable {
   static final long SIZE = 480;
+  static final int HEIGHT = 48;
+  static final int WIDTH = 64;
 
   final FgbgApplication app;
   final ManagedChannel channel;
@@ -48,7 +51,7 @@ final class UiTestServer implements AutoCloseable {
   static UiTestServer start(Path exportRoot, ConnectOptions connect,
       List<FolderDatasetConfig> folders) throws IOException {
     ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
-        .builtin(new BuiltinConfig(64, 64, 5, 6, 8, "", "", "")).datasets(folders)
+        .builtin(new BuiltinConfig(HEIGHT, WIDTH, 5, 6, 8, "", "", "")).datasets(folders)
         .device(OnnxDepthModel.Device.CPU).connect(connect).build();
     return new UiTestServer(FgbgApplication.create(o)
         .withUi(UiOptions.of(UiOptions.LOOPBACK, 0, connect)).start());

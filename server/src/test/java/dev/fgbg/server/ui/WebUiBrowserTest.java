@@ -212,7 +212,8 @@ class WebUiBrowserTest {
     }
     byte[] bgNpy = download("background-depth.npy");
     assertArrayEquals(withBackground.getBackgroundDepths().toByteArray(), Arrays.copyOfRange(
-        bgNpy, Encoders.npyHeader("<f2", 64, 64).length, bgNpy.length));
+        bgNpy, Encoders.npyHeader("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH).length,
+        bgNpy.length));
     float[] depth = DepthColors.decode(served.getDepth(), 2);
     int[] colours = DepthColors.colorize(depth);
     for (int p = 0; p < depth.length; p++) {
@@ -229,7 +230,7 @@ class WebUiBrowserTest {
     int exact = 0;
     for (int p = 0; p < depth.length; p++) {
       short half = halfs.getShort();
-      int mm = png.getRaster().getSample(p % 64, p / 64, 0);
+      int mm = png.getRaster().getSample(p % UiTestServer.WIDTH, p / UiTestServer.WIDTH, 0);
       assertEquals(Encoders.millimetres(depth[p]), mm, "millimetres at " + p);
       if (depth[p] >= 2 && depth[p] <= 65.535f) {
         // float16 steps are wider than a millimetre here: the PNG gives back the very value.
@@ -241,7 +242,7 @@ class WebUiBrowserTest {
     }
     assertTrue(exact > 0);
     byte[] npy = download("depth.npy");
-    byte[] header = Encoders.npyHeader("<f2", 64, 64);
+    byte[] header = Encoders.npyHeader("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH);
     assertArrayEquals(served.getDepth().toByteArray(), Arrays.copyOfRange(npy,
         header.length, npy.length), "the .npy holds the served float16 bytes");
 
@@ -314,7 +315,8 @@ class WebUiBrowserTest {
         .getAsJsonArray()) {
       counted += e.getAsLong();
     }
-    assertEquals(480L * 64 * 64, counted, "every mask pixel is in the histogram");
+    assertEquals(480L * UiTestServer.HEIGHT * UiTestServer.WIDTH, counted,
+        "every mask pixel is in the histogram");
     browser.screenshot(SHOTS.resolve("stats.png"));
   }
 
@@ -353,6 +355,11 @@ class WebUiBrowserTest {
     assertEquals("random", browser.eval("[...document.querySelectorAll('.kv tr')].find(r => "
         + "r.children[0].textContent === 'position').children[1].textContent").getAsString(),
         "the spec's position as a config file spells it, not POSITION_RANDOM");
+    String hw = UiTestServer.HEIGHT + "×" + UiTestServer.WIDTH; // as --size reads: 48x64
+    assertTrue(browser.eval("document.querySelector('.dataset .lead').textContent")
+        .getAsString().endsWith(" · " + hw), "the title's size is height × width");
+    assertEquals(hw + "×3 uint8", browser.eval("[...document.querySelectorAll('.kv tr')].find("
+        + "r => r.children[0].textContent === 'image').children[1].textContent").getAsString());
     browser.screenshot(SHOTS.resolve("datasets.png"));
 
     Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()

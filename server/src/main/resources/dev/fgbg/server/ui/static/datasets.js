@@ -27,7 +27,7 @@ function card(d) {
   const sample = Math.floor(d.size / 2);
   return el('section', { class: 'panel dataset', dataset: { name: d.name } },
     el('h1', {}, d.name),
-    el('p', { class: 'lead' }, factors(d), ` · ${d.width}×${d.height}`),
+    el('p', { class: 'lead' }, factors(d), ` · ${d.height}×${d.width}`),
     el('div', { class: 'panels' },
       el('div', {},
         el('table', { class: 'kv' },
