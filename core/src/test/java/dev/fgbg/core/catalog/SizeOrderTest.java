@@ -7,6 +7,7 @@ import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.LogLines;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.v1.FolderDatasetConfig;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,13 @@ class SizeOrderTest {
   @Test
   void theStartUpLinesOfA96x160DatasetSay96x160() {
     Fixtures.write(Fixtures.rgb(40, 30, 1), root.resolve("bg/small.png")); // 30 high, 40 wide
-    Fixtures.write(Fixtures.disc(80, 20, 0xFF3030), root.resolve("fg/bench.png")); // too wide
+    BufferedImage bench = new BufferedImage(80, 20, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 20; y++) {
+      for (int x = 0; x < 80; x++) {
+        bench.setRGB(x, y, 0xFFFF3030); // opaque to its edges: nothing to trim, too wide
+      }
+    }
+    Fixtures.write(bench, root.resolve("fg/bench.png"));
     Dataset d;
     try (LogLines log = LogLines.capture("dev.fgbg.core")) {
       d = DatasetCatalog.folder(FolderDatasetConfig.newBuilder().setName("wide")
