@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.synth.DepthEncoding;
+import java.util.List;
 import java.util.Locale;
 
 /** The start-up log line of a served dataset. */
@@ -21,6 +22,16 @@ final class DatasetLine {
         d.codec().placements(), d.spec().height(), d.spec().width(),
         d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
         d.fingerprint());
+  }
+
+  /**
+   * A warning when {@code --cache-dir} is set but no dataset has teacher depth from a model, the
+   * only depth it keeps (a user who set it would otherwise think depth is being kept); else null.
+   */
+  static String unusedCacheDir(List<Dataset> datasets, DepthSettings s) {
+    return s.cacheDir() == null || datasets.stream().anyMatch(d -> d.teacher() != null) ? null
+        : "--cache-dir " + s.cacheDir() + " is unused: no dataset has teacher depth from a depth"
+        + " model (--depth-model, or a --config dataset naming one), so nothing is cached there";
   }
 
   /** For teacher depth without a disk tier: how much of it the memory tier can keep. */

@@ -185,6 +185,10 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
+    String unused = DatasetLine.unusedCacheDir(datasets, options.depth());
+    if (unused != null) {
+      LOG.warning(unused);
+    }
     return this;
   }
 

@@ -1,6 +1,8 @@
 package dev.fgbg.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
@@ -12,6 +14,7 @@ import dev.fgbg.core.dataset.TeacherDepth;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +71,16 @@ class DatasetLineTest {
     Dataset wide = DatasetCatalog.builtin(new BuiltinConfig(96, 160, 2, 2, 2, "", "", ""), null);
     String line = DatasetLine.of(wide, memory(1 << 20, null));
     assertTrue(line.contains(" placements, 96x160, depth "), line);
+  }
+
+  @Test
+  void aCacheDirWithNoTeacherDepthIsSaidToBeUnused() {
+    Dataset tiny = TestDatasets.tiny();
+    Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
+    assertEquals("--cache-dir cache is unused: no dataset has teacher depth from a depth model"
+        + " (--depth-model, or a --config dataset naming one), so nothing is cached there",
+        DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache"))));
+    assertNull(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache"))));
+    assertNull(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null)), "not asked for");
   }
 }

@@ -79,6 +79,26 @@ public final class DiskTier {
     }
     LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
         sizes.size(), total / 1e6, maxBytes / 1e6));
+    String tight = overFreeSpace(dir, maxBytes, total);
+    if (tight != null) {
+      LOG.warning(tight);
+    }
+  }
+
+  /**
+   * A line when the limit is more than the records held and the file system's free space
+   * together (the tier would fill the disk, and its writes fail, long before its limit), else
+   * null. The flag is the server's ({@code --disk-cache-gb}).
+   */
+  static String overFreeSpace(Path dir, long maxBytes, long held) throws IOException {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    if (maxBytes - held <= free) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "depth disk cache %s: its limit, %.1f MB, is more than "
+        + "the %.1f MB it holds and the %.1f MB free on its file system; writes will fail when "
+        + "the disk is full: lower the limit (--disk-cache-gb) or free space", dir,
+        maxBytes / 1e6, held / 1e6, free / 1e6);
   }
 
   private Path path(DepthKey k) {

@@ -189,7 +189,19 @@ public final class ConfinedFolder implements Closeable {
       dir.deleteFile(name);
       return;
     }
-    try (SecureDirectoryStream<Path> d = dir.newDirectoryStream(name, NOFOLLOW)) {
+    SecureDirectoryStream<Path> opened;
+    try {
+      opened = dir.newDirectoryStream(name, NOFOLLOW);
+    } catch (IOException e) {
+      // swapped for a link since its attributes were read: the link is removed, not followed
+      if (!dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
+          .readAttributes().isSymbolicLink()) {
+        throw e;
+      }
+      dir.deleteFile(name);
+      return;
+    }
+    try (SecureDirectoryStream<Path> d = opened) {
       List<Path> inside = new ArrayList<>();
       d.forEach(p -> inside.add(p.getFileName()));
       for (Path p : inside) {

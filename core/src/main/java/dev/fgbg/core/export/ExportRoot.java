@@ -14,9 +14,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The one folder exports may write under. A destination is resolved inside it: control
- * characters are refused with INVALID_ARGUMENT; `..`, absolute paths elsewhere and any symbolic
- * link on the way (in the root or out of it) are refused with PERMISSION_DENIED, so that an
- * export, its lock and an overwrite always act on the folder that was named. Messages name paths
+ * characters are refused with INVALID_ARGUMENT; a backslash, any `..` (even one that stays
+ * inside), absolute paths elsewhere and any symbolic link on the way (in the root or out of it)
+ * are refused with PERMISSION_DENIED, before anything is written, so that an export, its lock and an overwrite always act on the folder that was named. Messages name paths
  * relative to the root, never the server's own folders.
  */
 public final class ExportRoot {
@@ -68,6 +68,7 @@ public final class ExportRoot {
       throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
           + " is not a valid path: " + e.getReason());
     }
+    checkBackslash(destination);
     for (Path name : asked) {
       int bytes = name.toString().getBytes(StandardCharsets.UTF_8).length;
       if (bytes > MAX_NAME_BYTES) {
@@ -84,6 +85,12 @@ public final class ExportRoot {
           + FLAG + ", a folder on the server's host); a destination is relative to that root,"
           + " not to where the client runs: give a folder name such as 'mine_v1', without"
           + " '..'" + (asked.isAbsolute() ? " and not an absolute path" : ""));
+    }
+    for (Path name : asked) {
+      if (name.toString().equals("..")) { // one that stays inside: 'q/../r' would write r/
+        throw denied(destination, "it has a '..' folder; name the folder itself, without"
+            + " '..' (a destination is a folder inside the server's export root, " + FLAG + ")");
+      }
     }
     if (root.relativize(target).getName(0).toString().startsWith(RESERVED)) {
       throw denied(destination, "'" + relative(root.resolve(root.relativize(target).getName(0)))
@@ -103,6 +110,18 @@ public final class ExportRoot {
       }
     }
     return target;
+  }
+
+  /**
+   * A backslash would become a folder separator later (in the manifest's names, on a Windows
+   * client): 'run\\1' was written as run/1/ and '..\\x' passed this check, so it is refused.
+   */
+  private static void checkBackslash(String destination) {
+    int at = destination.indexOf('\\');
+    if (at >= 0) {
+      throw denied(destination, "it has a backslash ('\\') at position " + at + "; folders in"
+          + " a destination are separated by '/' (e.g. 'runs/mine_v1')");
+    }
   }
 
   private static void checkCharacters(String destination) {

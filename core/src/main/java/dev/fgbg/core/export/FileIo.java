@@ -9,9 +9,12 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 
 /** Whole-file writes that never leave a partial file under the final name. */
 final class FileIo {
+  /** The reason of a FileSystemException for ELOOP ("Too many levels of symbolic links"). */
+  static final String ELOOP = "Too many levels of symbolic links";
   static final String TMP = ".tmp";
 
   private FileIo() {}
@@ -70,6 +73,12 @@ final class FileIo {
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
           "export stopped: disk full while writing " + what + " (" + msg + ")", e);
+    }
+    if (msg.contains(ELOOP)) {
+      // Every export opens with NOFOLLOW, so the kernel's "loop" (ELOOP) means the name was a
+      // link, swapped in while the export ran (one or a chain of them), never a loop followed.
+      String file = e instanceof FileSystemException f ? f.getFile() : null;
+      return failure(what, new LinkRefusedException(file == null ? what : file));
     }
     if (e instanceof LinkRefusedException) {
       return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,

@@ -98,7 +98,11 @@ final class HandleWalk {
         throw e;
       }
       makeFolder(dir, p, rel);
-      return dir.newDirectoryStream(p, NOFOLLOW);
+      try {
+        return dir.newDirectoryStream(p, NOFOLLOW);
+      } catch (IOException e2) { // swapped for a link the moment it was made
+        throw refusedIfLink(dir, p, rel, e2);
+      }
     } catch (IOException e) {
       throw refusedIfLink(dir, p, rel, e);
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,25 @@ class DiskTierTest {
       assertEquals(List.of("WARNING depth disk cache " + file + " is not writable (it is a "
           + "file, not a folder); the disk tier is off and depth is cached in memory only"),
           log.lines());
+    }
+  }
+
+  @Test
+  void aLimitOverTheFreeSpaceIsOneWarningNamingTheFlag() throws Exception {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
+      assertNotNull(DiskTier.open(dir.resolve("small"), 1 << 20, new DepthStats()));
+      assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("WARNING")), "1 MB fits: "
+          + log.lines());
+      long over = free + (1L << 40); // a terabyte more than is free
+      assertNotNull(DiskTier.open(dir.resolve("big"), over, new DepthStats()));
+      List<String> warned = log.lines().stream().filter(l -> l.startsWith("WARNING")).toList();
+      assertEquals(1, warned.size(), warned.toString());
+      assertTrue(warned.get(0).startsWith("WARNING depth disk cache " + dir.resolve("big")
+          + ": its limit, " + String.format(Locale.ROOT, "%.1f", over / 1e6) + " MB, is more "
+          + "than the 0.0 MB it holds and the "), warned.get(0));
+      assertTrue(warned.get(0).endsWith(" MB free on its file system; writes will fail when the"
+          + " disk is full: lower the limit (--disk-cache-gb) or free space"), warned.get(0));
     }
   }
 }

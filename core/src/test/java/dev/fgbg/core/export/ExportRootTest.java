@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +33,7 @@ class ExportRootTest {
   void resolvesInsideAndRefusesEverythingElse() throws Exception {
     ExportRoot root = new ExportRoot(tmp.resolve("root"));
     assertEquals(root.path().resolve("a/b"), root.resolve("a/b"));
-    assertEquals(root.path().resolve("a"), root.resolve("a/./c/.."));
+    assertEquals(root.path().resolve("a/c"), root.resolve("a/./c"));
     denied(root, "../outside");
     denied(root, "a/../../outside");
     denied(root, "/etc");
@@ -44,6 +45,31 @@ class ExportRootTest {
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
     assertEquals(root.path().resolve("ok"), root.resolve(root.path().resolve("ok").toString()),
         "an absolute path inside the root is fine");
+  }
+
+  /**
+   * One rule, up front, for every '..' and backslash: 'q/../r' would have written r/, 'run\\1'
+   * run/1/, and '..\\x' passed this check to fail later as FAILED_PRECONDITION.
+   */
+  @Test
+  void everyDotDotAndBackslashIsRefusedUpFrontNamingIt() throws IOException {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    for (String dest : List.of("q/../r", "a/./c/..", "x/../../root/y")) {
+      FgbgException e = denied(root, dest);
+      assertTrue(e.getMessage().contains("is refused: it has a '..' folder; name the folder "
+          + "itself, without '..' (a destination is a folder inside the server's export root,"
+          + " --export-root)"), e.getMessage());
+    }
+    for (String dest : List.of("run\\1", "..\\x", "a/b\\..\\..\\..\\x", "\\")) {
+      FgbgException e = denied(root, dest);
+      assertTrue(e.getMessage().contains("is refused: it has a backslash ('\\') at position "
+          + dest.indexOf('\\') + "; folders in a destination are separated by '/'"),
+          e.getMessage());
+    }
+    try (Stream<Path> made = Files.list(root.path())) {
+      assertEquals(List.of(), made.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(ExportRoot.RESERVED)).toList(), "nothing made");
+    }
   }
 
   @Test

@@ -22,8 +22,8 @@ import javax.net.ssl.SSLException;
  * Keeps what peers send out of the log's traces: grpc-netty logs a connection that ends in a
  * transport error (an HTTP/1.1 request, a port scanner, random bytes, a failed TLS handshake),
  * a call whose metadata is over its limit and a request message over its limit each with a
- * 20-to-34-line trace at INFO or WARNING, so any peer that can reach the port could fill the
- * log without a token. Such a record becomes one FINE line in words, naming the peer where
+ * 20-to-34-line trace at INFO or WARNING, and a call without "te: trailers" with a WARNING
+ * line, so any peer that can reach the port could fill the log without a token. Such a record becomes one FINE line in words, naming the peer where
  * {@link PeerConnections} knows it, and at most one INFO line a minute per kind counts them; a
  * failure that is not the peer's (a bug) keeps its trace.
  */
@@ -45,6 +45,9 @@ final class TransportFaults {
       "Header size exceeded max allowed size \\((\\d+)\\)");
   private static final Pattern MESSAGE_LIMIT = Pattern.compile(
       "gRPC message exceeds maximum size (\\d+): (\\d+)");
+  /** grpc-netty's WARNING, with no throwable, per call whose headers lack "te: trailers". */
+  private static final Pattern NO_TRAILERS = Pattern.compile(
+      "^Expected header TE: trailers, but (.*) is received");
   private static final Pattern UNSEEN_RESET = Pattern.compile(
       "Stream \\d+ does not exist for inbound frame RST_STREAM");
 
@@ -52,12 +55,14 @@ final class TransportFaults {
   private final MinuteLines metadata;
   private final MinuteLines messages;
   private final MinuteLines resets;
+  private final MinuteLines noTrailers;
 
   TransportFaults(Ticker ticker) {
     this.dropped = lines(ticker, "connections dropped by transport errors");
     this.metadata = lines(ticker, "calls refused for metadata over the limit");
     this.messages = lines(ticker, "request messages refused");
     this.resets = lines(ticker, "calls reset for HTTP/2 errors");
+    this.noTrailers = lines(ticker, "calls without 'te: trailers'");
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
@@ -91,6 +96,9 @@ final class TransportFaults {
   /** Logs {@code r} in words when the peer caused it; true when it did (r is then dropped). */
   boolean worded(LogRecord r) {
     Throwable t = r.getThrown();
+    if (t == null && STREAMS.equals(r.getLoggerName()) && r.getMessage() != null) {
+      return withoutTrailers(r.getMessage());
+    }
     boolean ended = "Transport failed".equals(r.getMessage());
     if (t == null || !ended && r.getLevel().intValue() < Level.INFO.intValue()) {
       return false; // grpc's own FINE lines, seen only when asked for
@@ -122,6 +130,22 @@ final class TransportFaults {
       return log(resets, "call reset: " + what, what);
     }
     return log(dropped, "connection" + from + " dropped: " + why, why + from);
+  }
+
+  /**
+   * A call whose headers lack "te: trailers" (any raw HTTP/2 peer, one per call): grpc serves it
+   * and logs a WARNING each time, so it is one FINE line and one INFO line a minute here.
+   */
+  private boolean withoutTrailers(String message) {
+    Matcher m = NO_TRAILERS.matcher(message);
+    if (!m.find()) {
+      return false;
+    }
+    String peer = PeerConnections.reading();
+    String had = "null".equals(m.group(1)) ? "no te header" : "te " + Quoted.of(m.group(1));
+    String what = "a call" + (peer == null ? "" : " from " + peer) + " without 'te: trailers' ("
+        + had + "; a proxy that drops trailers, or a client that is not gRPC's)";
+    return log(noTrailers, "served " + what, what);
   }
 
   private static boolean log(MinuteLines kind, String line, String latest) {

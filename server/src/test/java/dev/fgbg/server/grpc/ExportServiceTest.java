@@ -105,6 +105,16 @@ class ExportServiceTest {
         ok.clone().setDestination("../out").build());
     expect(Status.Code.PERMISSION_DENIED, "is refused",
         ok.clone().setDestination("/etc/fgbg").build());
+    // '..' and backslashes: one rule, up front, nothing written (they were written as r/ and
+    // run/1/, or failed late with FAILED_PRECONDITION).
+    expect(Status.Code.PERMISSION_DENIED, "export destination 'q/../r' is refused: it has a"
+        + " '..' folder", ok.clone().setDestination("q/../r").build());
+    expect(Status.Code.PERMISSION_DENIED, "export destination '..\\x' is refused: it has a"
+        + " backslash ('\\') at position 2", ok.clone().setDestination("..\\x").build());
+    expect(Status.Code.PERMISSION_DENIED, "it has a backslash",
+        ok.clone().setDestination("run\\1").build());
+    assertFalse(Files.exists(root.resolve("r")) || Files.exists(root.resolve("run")),
+        "nothing written");
     expect(Status.Code.INVALID_ARGUMENT, "range 5:5 is empty",
         ok.clone().setStart(5).setEnd(5).build());
     expect(Status.Code.INVALID_ARGUMENT, "range end 500 is past the end",

@@ -1,6 +1,8 @@
 package dev.fgbg.server.grpc;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +21,7 @@ final class RawHttp2 implements AutoCloseable {
   private static final int HEADERS = 1;
   private static final int RST_STREAM = 3;
   private static final int SETTINGS = 4;
+  private static final int PING = 6;
   private static final int CONTINUATION = 9;
   private static final int END_HEADERS = 4;
   private static final int MAX_FRAME = 16384;
@@ -41,13 +44,21 @@ final class RawHttp2 implements AutoCloseable {
    * {@code valueBytes} bytes (in CONTINUATION frames past 16 KiB), no body yet.
    */
   void call(int id, String path, String name, int valueBytes) throws IOException {
+    call(id, path, name, valueBytes, true);
+  }
+
+  /** As the other {@code call}; without "te: trailers" unless {@code trailers}. */
+  void call(int id, String path, String name, int valueBytes, boolean trailers)
+      throws IOException {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     literal(block, ":method", "POST");
     literal(block, ":scheme", "http");
     literal(block, ":path", path);
     literal(block, ":authority", "localhost");
     literal(block, "content-type", "application/grpc");
-    literal(block, "te", "trailers");
+    if (trailers) {
+      literal(block, "te", "trailers");
+    }
     literal(block, name, "z".repeat(valueBytes));
     byte[] b = block.toByteArray();
     for (int at = 0; at < b.length || at == 0; at += MAX_FRAME) {
@@ -58,6 +69,29 @@ final class RawHttp2 implements AutoCloseable {
       frame(at == 0 ? HEADERS : CONTINUATION, flags, id, part);
     }
     out.flush();
+  }
+
+  /**
+   * Sends a PING and reads frames until its ACK: the server has handled every frame sent
+   * before it. False when the server closes the connection first.
+   */
+  boolean ping() throws IOException {
+    frame(PING, 0, 0, new byte[8]);
+    out.flush();
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    byte[] head = new byte[9];
+    try {
+      while (true) {
+        in.readFully(head);
+        int n = (head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff);
+        in.readFully(new byte[n]);
+        if (head[3] == PING && (head[4] & 1) != 0) {
+          return true;
+        }
+      }
+    } catch (EOFException | SocketException e) {
+      return false;
+    }
   }
 
   /** Resets stream {@code id} with CANCEL. */

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What any peer can send without a token, over real Netty on loopback: metadata over gRPC's
- * limit, a request message over it, a reset of a call the server never saw. Each is one FINE
- * line in words naming the peer (where Netty's thread knows it) and at most one INFO line a
- * minute per kind, never a trace; the server serves on.
+ * limit, a request message over it, a reset of a call the server never saw, a call without
+ * "te: trailers". Each is one FINE line in words naming the peer (where Netty's thread knows it)
+ * and at most one INFO line a minute per kind, never a trace or WARNING; the server serves on.
  */
 class TransportFaultsTest {
   private static final Logger FAULTS = Logger.getLogger(TransportFaults.class.getName());
@@ -92,6 +92,31 @@ class TransportFaultsTest {
       List<String> info = lines(log, Level.INFO, m -> m.contains("metadata"));
       assertTrue(info.size() <= 1, "at most one INFO line a minute: " + info);
       assertTrue(lines(log, Level.INFO, m -> m.contains("does not speak gRPC")).isEmpty());
+    }
+  }
+
+  @Test
+  void callsWithoutTeTrailersAreOneFineLineEachNotAWarningPerCall() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      for (int k = 0; k < 30; k++) { // as connflood.py's "note": a new connection per call
+        try (RawHttp2 raw = new RawHttp2(s.server().port())) {
+          raw.call(1, DESCRIBE, "x-note", 1, false);
+          assertTrue(raw.ping(), "the server read the call's headers and serves on");
+        }
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("te: trailers"));
+      assertEquals(30, fine.size(), fine.toString());
+      assertEquals("served a call from 127.0.0.1 without 'te: trailers' (no te header; a proxy"
+          + " that drops trailers, or a client that is not gRPC's)", fine.get(0));
+      List<String> info = lines(log, Level.INFO, m -> m.contains("te: trailers"));
+      assertEquals(1, info.size(), "one INFO line a minute: " + info);
+      assertTrue(info.get(0).startsWith(fine.get(0) + " (later ones are logged at FINE and "
+          + "counted here at most once a minute)"), info.get(0));
     }
   }
 
