@@ -3,18 +3,24 @@ package dev.fgbg.server.ui;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.SampleInfo;
-import dev.fgbg.core.render.RenderedBatch;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.load.NamedLimit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The Grid page's data, {@code /api/grid}: one page of a selection ({@link GridQuery}), each
  * sample with its factors and labels. The page's samples are rendered here in one call into
  * the sample cache before the answer goes, so the thumbnails the page then asks for are only
- * encoded.
+ * encoded. The request holds only the samples' meta, and at most {@link #AT_ONCE} pages render
+ * at once with {@link #QUEUED} more waiting (each holding a UI thread, so the rest stay free for
+ * images and pages); any more are a 503 at once: a flood of large pages can neither fill the
+ * heap nor take every UI thread.
  */
 final class GridPage {
+  static final int AT_ONCE = 3;
+  static final int QUEUED = 6;
+
   /**
    * One thumbnail.
    *
@@ -31,22 +37,33 @@ final class GridPage {
   private final DatasetRegistry registry;
   private final SampleCache cache;
 
+  private final Admission admission = Admission.of("web UI grid pages",
+      new NamedLimit("grid pages rendered at once", AT_ONCE),
+      new NamedLimit("grid pages queued", QUEUED));
+
   GridPage(DatasetRegistry registry, SampleCache cache) {
     this.registry = registry;
     this.cache = cache;
+  }
+
+  /** Grid pages rendering and waiting (the Live page shows them). */
+  Admission admission() {
+    return admission;
   }
 
   Reply api(Request r) {
     GridQuery g = GridQuery.parse(r.query(), registry);
     Dataset d = g.dataset;
     long[] indices = g.indices();
-    List<CompletableFuture<RenderedBatch>> rendered = cache.prefetch(d, g.seed, indices);
-    CompletableFuture.allOf(rendered.toArray(new CompletableFuture<?>[0])).join();
+    SampleInfo[] infos;
+    try (Admission.Permit permit = admission.admit().join()) {
+      infos = cache.infos(d, g.seed, indices).join();
+    }
     List<Tile> tiles = new ArrayList<>();
     List<String> bgLabels = d.assets().backgroundLabels();
     List<String> fgLabels = d.assets().foregroundLabels();
     for (int s = 0; s < indices.length; s++) {
-      SampleInfo info = rendered.get(s).join().infos()[0];
+      SampleInfo info = infos[s];
       long position = g.firstPosition() + s;
       tiles.add(new Tile(position, indices[s], info.bg(), info.fg(), info.flip(), info.k(),
           bgLabels.get(info.bgLabel()), fgLabels.get(info.fgLabel()),

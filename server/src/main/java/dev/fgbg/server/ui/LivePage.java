@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * The Live server page's data, {@code /api/live}, asked for every second: the ServerStats answer
  * (streams, samples, rings, each depth model's cache, batcher and queue), open streams by client,
- * the memory budget, the Stats and export admissions, and every series of the server's
+ * the memory budget, the Stats and export admissions, the UI's own grid pages, and every series of the server's
  * Prometheus registry as {@code /metrics} would show it now (samples and bytes per method, open
  * streams, render latency, depth cache results, export progress). The page turns counters into
  * rates between two answers.
@@ -34,12 +34,15 @@ final class LivePage {
   record Streams(int open, long refused, Map<String, Integer> byClient) {}
 
   record View(long timeMillis, JsonElement serverStats, Streams streams, Budget budget,
-      Admitted stats, Admitted exports, int renderQueued, Map<String, List<Point>> metrics) {}
+      Admitted stats, Admitted exports, Admitted gridPages, int renderQueued,
+      Map<String, List<Point>> metrics) {}
 
   private final ServerView server;
+  private final Admission gridPages;
 
-  LivePage(ServerView server) {
+  LivePage(ServerView server, Admission gridPages) {
     this.server = server;
+    this.gridPages = gridPages;
   }
 
   Reply api(Request r) {
@@ -49,7 +52,8 @@ final class LivePage {
         new Streams(server.streams().count(), server.streams().refused(),
             server.streams().openByClient()),
         new Budget(b.used(), b.capacity(), b.peak(), b.waiting(), b.waits()),
-        admitted(server.stats()), admitted(server.exports()), server.scheduler().queued(),
+        admitted(server.stats()), admitted(server.exports()), admitted(gridPages),
+        server.scheduler().queued(),
         metrics())).header("Cache-Control", "no-store");
   }
 

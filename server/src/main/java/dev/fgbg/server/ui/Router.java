@@ -99,11 +99,13 @@ final class Router implements HttpHandler {
   }
 
   private Reply failure(Kind kind, HttpFailure f) {
-    return switch (kind) {
+    Reply r = switch (kind) {
       case PAGE -> resources.page(f.status(), "error", "Error " + f.status(), f.getMessage());
       case API -> Reply.json(f.status(), Map.of("error", f.getMessage(), "status", f.status()));
       case FILE -> Reply.text(f.status(), f.getMessage() + "\n");
     };
+    // A 503 is a full queue or a stopping server: a moment later may find room.
+    return f.status() == 503 ? r.header("Retry-After", "1") : r;
   }
 
   private static void send(HttpExchange ex, Reply r, boolean head) throws IOException {

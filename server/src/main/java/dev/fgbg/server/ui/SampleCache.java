@@ -18,16 +18,20 @@ import dev.fgbg.core.synth.DepthEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Samples rendered for the UI, every output at once, as GetSamples renders them: float16 depth,
  * through the render-delivery pipeline on the UI's lane of the server's fair scheduler, each
  * piece charged to the server's memory budget while it is rendered. A grid page renders all its
- * samples in one delivery ({@link #prefetch}), so its thumbnails cost one GetSamples of the page;
+ * samples in one delivery ({@link #infos}), so its thumbnails cost one GetSamples of the page;
  * the images are then encoded from here. Bounded by bytes; concurrent asks for one sample share
- * one render.
+ * one render. A rendered sample is held by this cache only (by nothing of the request or the
+ * delivery that asked for it), so a page of 240 costs the cache's bytes, never 240 samples per
+ * request on top of it.
  */
 final class SampleCache {
   /** One rendered sample of one dataset (by fingerprint) and seed. */
@@ -67,6 +71,23 @@ final class SampleCache {
   }
 
   /**
+   * The meta of the samples {@code indices} in order, those not cached rendered in one call.
+   * The future holds only the meta: each sample's pixels stay in the cache, which may evict them
+   * before the page is built (a page larger than the cache), so what a grid request holds does
+   * not grow with its page.
+   */
+  CompletableFuture<SampleInfo[]> infos(Dataset d, long seed, long[] indices) {
+    SampleInfo[] out = new SampleInfo[indices.length];
+    CompletableFuture<?>[] each = new CompletableFuture<?>[indices.length];
+    List<CompletableFuture<RenderedBatch>> samples = prefetch(d, seed, indices);
+    for (int s = 0; s < each.length; s++) {
+      int at = s;
+      each[s] = samples.get(s).thenAccept(b -> out[at] = b.infos()[0]);
+    }
+    return CompletableFuture.allOf(each).thenApply(v -> out);
+  }
+
+  /**
    * The samples {@code indices}, those not cached rendered in one call; completes with them in
    * order.
    */
@@ -94,23 +115,32 @@ final class SampleCache {
   /**
    * Renders {@code indices} as one delivery on the UI's lane: pieces of {@link #PIECE} on every
    * worker at once, each charged to the budget until its samples are sliced out, and
-   * {@code futures} (one per index) completed piece by piece.
+   * {@code futures} (one per index) completed piece by piece. The delivery lets go of each
+   * future as it completes it, so the samples already sliced are the cache's alone.
    */
   private void render(Dataset d, long seed, long[] indices,
       List<CompletableFuture<RenderedBatch>> futures) {
     BatchShape shape = new BatchShape(d, outputs(d), DepthEncoding.FLOAT16);
+    AtomicReferenceArray<CompletableFuture<RenderedBatch>> pending =
+        new AtomicReferenceArray<>(futures.toArray(new CompletableFuture[0]));
     Sink<RenderedBatch> slices = new Sink<>() {
       @Override
       public void deliver(Piece p, RenderedBatch b) {
         for (int s = 0; s < p.count(); s++) {
-          futures.get((int) p.local() + s).complete(slice(b, s));
+          CompletableFuture<RenderedBatch> f = pending.getAndSet((int) p.local() + s, null);
+          if (f != null) {
+            f.complete(slice(b, s));
+          }
         }
       }
 
       @Override
       public void ended(Throwable cause) {
-        if (cause != null) {
-          futures.forEach(f -> f.completeExceptionally(cause)); // those not yet completed
+        for (int i = 0; i < pending.length(); i++) {
+          CompletableFuture<RenderedBatch> f = pending.getAndSet(i, null);
+          if (f != null) { // not delivered: failed, or cancelled with the server
+            f.completeExceptionally(cause != null ? cause : new CancellationException());
+          }
         }
       }
     };

@@ -19,9 +19,19 @@ import java.util.concurrent.Executors;
  * Read-only: nothing it serves changes the server's state.
  */
 public final class WebUi implements AutoCloseable {
-  /** Requests served at once (a browser opens six connections; a Stats page holds one). */
-  static final int THREADS = 12;
+  /**
+   * Requests read and served at once (a browser opens six connections; a Stats page holds one).
+   * The JDK server reads a request's line and headers on this pool, so a client that dribbles
+   * them holds a thread until {@link #REQUEST_SECONDS}: more threads than a browser needs keep
+   * a few such clients from shutting everyone out. The heavy requests are bounded apart
+   * ({@link GridPage#AT_ONCE}, the Stats admission).
+   */
+  static final int THREADS = 32;
+  /** Seconds a client may take to send a request's line and headers; then it is closed. */
+  static final int REQUEST_SECONDS = 10;
   private static final String NODELAY = "sun.net.httpserver.nodelay";
+  /** The JDK server's limit on reading a request (seconds; unset: none at all). */
+  static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
 
   private final HttpServer http;
   private final ExecutorService threads;
@@ -38,11 +48,13 @@ public final class WebUi implements AutoCloseable {
 
   /** Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it. */
   public static WebUi start(UiOptions options, ServerView view) throws IOException {
-    // Without TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK:
-    // every small image would wait ~40 ms. Read once, by the first HTTP server of the JVM.
-    if (System.getProperty(NODELAY) == null) {
-      System.setProperty(NODELAY, "true");
-    }
+    // Both read once, by the first HTTP server of the JVM; a value the user gave wins. Without
+    // TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK: every
+    // small image would wait ~40 ms. Without maxReqTime a client that sends a header line now
+    // and then holds a thread of the pool for as long as it likes (the JDK's timer closes the
+    // connection that has not sent its whole request this long after it was accepted).
+    setIfAbsent(NODELAY, "true");
+    setIfAbsent(MAX_REQ_TIME, Integer.toString(REQUEST_SECONDS));
     InetSocketAddress at = new InetSocketAddress(options.host(), options.port());
     boolean tls = options.connect().tls();
     HttpServer http;
@@ -64,6 +76,7 @@ public final class WebUi implements AutoCloseable {
         new StatsCalculator(view.scheduler().lane("web UI stats"),
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
         Ticker.systemTicker());
+    GridPage grid = new GridPage(registry, cache);
     Router router = new Router(access, new Resources())
         .page("/", "datasets", "Datasets", q -> q.allow(Set.of()))
         .page("/grid", "grid", "Grid", q -> GridQuery.parse(q, registry))
@@ -71,10 +84,10 @@ public final class WebUi implements AutoCloseable {
         .page("/stats", "stats", "Stats", q -> StatsPage.check(q, registry, Set.of("run")))
         .page("/live", "live", "Live server", q -> q.allow(Set.of()))
         .api("/api/datasets", false, new DatasetsPage(registry)::api)
-        .api("/api/grid", false, new GridPage(registry, cache)::api)
+        .api("/api/grid", false, grid::api)
         .api("/api/sample", false, new SamplePage(registry, cache)::api)
         .api("/api/stats", false, stats::api)
-        .api("/api/live", false, new LivePage(view)::api)
+        .api("/api/live", false, new LivePage(view, grid.admission())::api)
         .api("/api/login", true, access::login)
         .api("/api/logout", true, access::logout);
     for (SampleOutputs.Output o : SampleOutputs.ALL) {
@@ -84,6 +97,12 @@ public final class WebUi implements AutoCloseable {
     http.setExecutor(threads);
     http.start();
     return new WebUi(http, threads, statsThreads, tls ? "https" : "http");
+  }
+
+  private static void setIfAbsent(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   /** The bound port (useful with port 0). */

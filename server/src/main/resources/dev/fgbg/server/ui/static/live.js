@@ -113,6 +113,7 @@ function show(now) {
     table('Heavy requests', ['kind', 'running', 'queued', 'admitted', 'refused'],
       [['Stats', now.stats.running, now.stats.queued, int(now.stats.admitted), int(now.stats.refused)],
         ['Export', now.exports.running, now.exports.queued, int(now.exports.admitted), int(now.exports.refused)],
+        ['UI grid pages', now.grid_pages.running, now.grid_pages.queued, int(now.grid_pages.admitted), int(now.grid_pages.refused)],
         ['render tasks queued', now.render_queued, '', '', '']], 'admission'),
     table('Exports in progress', ['destination', 'progress', ''], exports, 'exports'),
     table('Since the start', ['counter', 'value'],

@@ -1,0 +1,162 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.server.grpc.ConnectOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI under a flood, over real HTTP and real sockets: many large grid pages at once are
+ * admitted a few at a time and the rest refused with a clean 503 (not an OutOfMemoryError), and
+ * clients that dribble their headers neither take every UI thread nor keep theirs for good.
+ */
+class WebUiFloodTest {
+  @TempDir
+  static Path dir;
+
+  private static UiTestServer server;
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void manyLargeGridPagesAtOnceAreAdmittedAFewAtATimeAndTheRestRefusedWith503()
+      throws Exception {
+    // The whole budget held here: every admitted page waits for its first piece, so which
+    // requests are admitted does not depend on how fast the machine renders.
+    MemoryBudget budget = server.app.server().budget();
+    assertTrue(budget.tryAcquire(budget.capacity()), "the budget was idle");
+    int n = 24;
+    List<CompletableFuture<HttpResponse<String>>> replies = new ArrayList<>();
+    try {
+      for (int k = 0; k < n; k++) { // a seed each: no page shares a render with another
+        replies.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.url
+            + "/api/grid?per_page=240&view=depth&seed=" + k)).timeout(Duration.ofSeconds(60))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      int refusals = n - GridPage.AT_ONCE - GridPage.QUEUED;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (replies.stream().filter(CompletableFuture::isDone).count() < refusals
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20); // polling the replies: nothing to wait on but their arrival
+      }
+      JsonObject pages = live().getAsJsonObject("grid_pages");
+      assertEquals(GridPage.AT_ONCE, pages.get("running").getAsInt(), pages.toString());
+      assertEquals(GridPage.QUEUED, pages.get("queued").getAsInt(), pages.toString());
+      for (CompletableFuture<HttpResponse<String>> f : replies) {
+        if (f.isDone()) {
+          HttpResponse<String> r = f.join();
+          assertEquals(503, r.statusCode(), r.body());
+          assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+          assertTrue(r.body().contains("too many web UI grid pages") && r.body().contains(
+              "grid pages rendered at once = " + GridPage.AT_ONCE), r.body());
+        }
+      }
+      assertEquals(refusals, replies.stream().filter(CompletableFuture::isDone).count());
+    } finally {
+      budget.release(budget.capacity());
+    }
+    int served = 0;
+    for (CompletableFuture<HttpResponse<String>> f : replies) {
+      HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+      if (r.statusCode() == 200) {
+        served++;
+        assertEquals(240, JsonParser.parseString(r.body()).getAsJsonObject()
+            .getAsJsonArray("samples").size());
+      }
+    }
+    assertEquals(GridPage.AT_ONCE + GridPage.QUEUED, served);
+    JsonObject b = live().getAsJsonObject("budget");
+    assertTrue(b.get("peak").getAsLong() <= b.get("capacity").getAsLong(), b.toString());
+    assertEquals(200, server.get("/api/grid?per_page=240&seed=99").statusCode());
+  }
+
+  @Test
+  void clientsDribblingTheirHeadersNeitherBlockOthersNorKeepTheirThreads() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) { // more than the old pool of 12 threads
+        Socket s = new Socket("127.0.0.1", server.app.uiPort());
+        s.getOutputStream().write("GET /grid HTTP/1.1\r\nHost: x\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url + "/"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3),
+          "answered only after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      // The limit is read once per JVM: where another test's server set it first, only the
+      // prompt answer above is checked.
+      String limit = System.getProperty(WebUi.MAX_REQ_TIME);
+      assumeTrue(String.valueOf(WebUi.REQUEST_SECONDS).equals(limit), "maxReqTime " + limit);
+      assertTrue(closedWithin(slow.get(0), WebUi.REQUEST_SECONDS + 4),
+          "a client dribbling headers kept its connection past " + WebUi.REQUEST_SECONDS + " s");
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  /** Sends a header line a second until the server closes {@code s}; false at the deadline. */
+  private static boolean closedWithin(Socket s, int seconds) throws IOException {
+    s.setSoTimeout(1000);
+    OutputStream out = s.getOutputStream();
+    InputStream in = s.getInputStream();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      try {
+        out.write("X-a: b\r\n".getBytes(StandardCharsets.US_ASCII));
+        if (in.read() < 0) {
+          return true;
+        }
+      } catch (SocketTimeoutException stillOpen) {
+        continue;
+      } catch (IOException reset) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static JsonObject live() throws Exception {
+    HttpResponse<String> r = server.get("/api/live");
+    assertEquals(200, r.statusCode(), r.body());
+    return JsonParser.parseString(r.body()).getAsJsonObject();
+  }
+}
