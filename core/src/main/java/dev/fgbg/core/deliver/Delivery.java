@@ -225,7 +225,12 @@ public final class Delivery<T> {
       }
       Job<T> job = new Job<>(cursor.next(max, max), bytes);
       inflight.add(job);
-      lane.execute(() -> run(job));
+      try {
+        lane.execute(() -> run(job));
+      } catch (RejectedExecutionException e) {
+        // The lane's pool is shut down: the server is stopping, not failing.
+        throw new CancellationException("the render lane is shut down");
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,18 @@ class DeliveryTest {
     assertEquals(List.of(0L, 1L, 2L), sink.got.stream().map(Piece::seq).toList());
     assertNull(sink.ended);
     assertTrue(d.done().isDone());
+  }
+
+  @Test
+  void aLaneShutDownEndsTheDeliveryAsCancelledNotAsAFailure() {
+    // A server stopping shuts its render pool: the stream must end as stopped, not INTERNAL.
+    Recorder sink = new Recorder();
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    Delivery.of(plan(8, 8), INDICES, sink, task -> {
+      throw new RejectedExecutionException("shut down");
+    }).window(2).budget(budget, SAMPLE).start();
+    assertInstanceOf(CancellationException.class, sink.ended);
+    assertEquals(0, budget.used(), "what it took came back");
   }
 
   @Test
