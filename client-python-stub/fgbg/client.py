@@ -182,13 +182,11 @@ class Client:
                outputs: Optional[Iterable[str]] = None, overwrite: bool = False,
                shard_size: int = 0, jpeg_quality: int = 0, depth_npy: bool = False,
                progress: bool = True, stride: int = 0, sample: Optional[int] = None) -> Any:
-        """Writes a selection to files under the server's export root: indices [start, end)
-        (end 0: the dataset's size), every `stride`-th of them, and of those, with `sample` (at
-        least 1; None: all of them), a uniform random subset of that many drawn from `seed` (in
-        index order). `destination` is a folder relative to the server's export root (serve
-        --export-root), as is the returned ExportProgress's `manifest` path; its `digest` is that
-        of GetSamples of the same indices. Resumes an earlier run of the same export; a folder
-        holding a different export is refused unless `overwrite=True`. Shows a tqdm bar when
+        """Writes indices [start, end) (end 0: the dataset's size), every `stride`-th, and of
+        those `sample` (at least 1; None: all) drawn from `seed` (in index order) to
+        `destination`, relative to the server's export root (serve --export-root) as the returned
+        ExportProgress's `manifest` is (its `digest`: GetSamples' of the same indices). Resumes
+        the same export; another export's folder needs `overwrite=True`. Shows a tqdm bar when
         tqdm is installed and progress is on, else plain lines."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))

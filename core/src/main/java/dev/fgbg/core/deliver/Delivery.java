@@ -2,12 +2,10 @@ package dev.fgbg.core.deliver;
 
 import dev.fgbg.core.load.MemoryBudget;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,23 +101,7 @@ public final class Delivery<T> {
    * IOException as itself) or a CancellationException. An interrupt cancels the delivery.
    */
   public void await() throws IOException {
-    try {
-      done.get();
-    } catch (InterruptedException e) {
-      cancel();
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause()
-          : e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-    }
+    Ending.await(done, this::cancel);
   }
 
   /** Stops: nothing more is delivered, renders stop between samples, the sink hears it. */
