@@ -56,6 +56,8 @@ public final class FgbgServer {
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
+  /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
+  private final ScheduledExecutorService replyTimer;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -75,8 +77,10 @@ public final class FgbgServer {
     this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
+    this.replyTimer = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-replies"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
-        statsThreads, exportThreads, stats);
+        statsThreads, exportThreads, stats, replyTimer);
     Exporter exporter = options.exportRoot() == null ? null
         : new Exporter(new ExportRoot(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
@@ -107,6 +111,9 @@ public final class FgbgServer {
     // get INVALID_ARGUMENT naming the problem, counted as refused.
     BiConsumer<String, Status.Code> refused = metrics == null ? (m, c) -> { }
         : (m, c) -> metrics.rejected(m, c.name());
+    // GetSamples calls get a context the server may cancel (UnreadReplies ends calls with it).
+    builder.addStreamTracerFactory(CallContexts.tracer(
+        FgbgGrpc.getGetSamplesMethod().getFullMethodName()));
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
         .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),
@@ -227,6 +234,7 @@ public final class FgbgServer {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
+      replyTimer.shutdownNow();
       shm.close();
     }
   }
