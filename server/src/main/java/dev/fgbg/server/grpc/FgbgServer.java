@@ -28,6 +28,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -99,7 +100,8 @@ public final class FgbgServer {
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
-    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams),
+    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams,
+        Duration.ofMillis(options.load().unreadStreamMillis())),
         ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
@@ -111,9 +113,10 @@ public final class FgbgServer {
     // get INVALID_ARGUMENT naming the problem, counted as refused.
     BiConsumer<String, Status.Code> refused = metrics == null ? (m, c) -> { }
         : (m, c) -> metrics.rejected(m, c.name());
-    // GetSamples calls get a context the server may cancel (UnreadReplies ends calls with it).
-    builder.addStreamTracerFactory(CallContexts.tracer(
-        FgbgGrpc.getGetSamplesMethod().getFullMethodName()));
+    // Calls get a context the server may cancel (UnreadReplies, UnreadStreams end calls so).
+    builder.addStreamTracerFactory(CallContexts.tracer(Set.of(
+        FgbgGrpc.getGetSamplesMethod().getFullMethodName(),
+        FgbgGrpc.getStreamEpochMethod().getFullMethodName())));
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
         .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),

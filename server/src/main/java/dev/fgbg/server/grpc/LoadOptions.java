@@ -15,10 +15,12 @@ import dev.fgbg.core.load.NamedLimit;
  * @param maxGalleries galleries drawn at once; {@code galleryQueue} more may wait
  * @param unreadReplyMillis how long a connection's GetSamples replies may go unread while
  *     others wait for the budget before its calls are ended ({@link UnreadReplies})
+ * @param unreadStreamMillis how long a stream must have gone unread to be ended when its
+ *     client's new stream needs its slot ({@link UnreadStreams})
  */
 public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreamsPerClient,
     int maxStats, int statsQueue, int maxExports, int exportQueue, int maxGalleries,
-    int galleryQueue, long unreadReplyMillis) {
+    int galleryQueue, long unreadReplyMillis, long unreadStreamMillis) {
 
   /** The smallest budget accepted (a budget below one message still works: it serialises). */
   public static final long MIN_BUDGET_BYTES = 1L << 20;
@@ -37,6 +39,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     check(galleryQueue >= 0, "galleryQueue", galleryQueue, "must not be negative");
     check(unreadReplyMillis >= 100, "unreadReplyMillis", unreadReplyMillis,
         "must be at least 100");
+    check(unreadStreamMillis >= 100, "unreadStreamMillis", unreadStreamMillis,
+        "must be at least 100");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
@@ -45,6 +49,9 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
 
   /** How long replies may go unread while others wait, by default. */
   public static final long DEFAULT_UNREAD_REPLY_MILLIS = 10_000;
+
+  /** How long a stream must go unread to be ended for its client's newcomer, by default. */
+  public static final long DEFAULT_UNREAD_STREAM_MILLIS = 60_000;
 
   /** The default budget where the heap allows: {@code ./fgbg serve} sizes the heap to it. */
   public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
@@ -112,7 +119,7 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
    * Builds {@link LoadOptions}. Defaults: a budget of 512 MiB (half the max heap if that is
    * less), 256 streams of which 64 per client, 2 Stats computed and 16 queued, 4 exports running
    * and 8 queued, 2 galleries drawn and 16 queued, replies unread for 10 s ended while others
-   * wait.
+   * wait, a stream unread for 60 s ended for its client's newcomer.
    */
   public static final class Builder {
     private long memoryBudgetBytes = defaultBudgetBytes(Runtime.getRuntime().maxMemory());
@@ -125,6 +132,7 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     private int maxGalleries = 2;
     private int galleryQueue = 16;
     private long unreadReplyMillis = DEFAULT_UNREAD_REPLY_MILLIS;
+    private long unreadStreamMillis = DEFAULT_UNREAD_STREAM_MILLIS;
 
     private Builder() {}
 
@@ -178,9 +186,15 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
       return this;
     }
 
+    public Builder unreadStreamMillis(long millis) {
+      this.unreadStreamMillis = millis;
+      return this;
+    }
+
     public LoadOptions build() {
       return new LoadOptions(memoryBudgetBytes, maxStreams, maxStreamsPerClient, maxStats,
-          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue, unreadReplyMillis);
+          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue, unreadReplyMillis,
+          unreadStreamMillis);
     }
   }
 }

@@ -66,7 +66,13 @@ final class UnreadReplies {
         seconds(), s, latest));
     budget.onWait(() -> lastShort = clock.getAsLong());
     long period = Math.max(100, limit.toMillis() / 5);
-    timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        check();
+      } catch (RuntimeException e) { // a bug: the check must go on (a throw would end it)
+        LOG.log(Level.WARNING, "checking for unread GetSamples replies failed", e);
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** How long replies may go unread while others wait, in words. */
