@@ -222,7 +222,9 @@ class MainTest {
         "--max-streams-per-client", "3", "--max-stats", "1", "--stats-queue", "0",
         "--max-exports", "2", "--export-queue", "5", "--max-galleries", "3", "--gallery-queue",
         "4", "--shutdown-grace", "30s");
-    assertEquals(new LoadOptions(64L << 20, 10, 3, 1, 0, 2, 5, 3, 4), o.load());
+    assertEquals(new LoadOptions(64L << 20, 10, 3, 1, 0, 2, 5, 3, 4,
+        LoadOptions.DEFAULT_UNREAD_REPLY_MILLIS, LoadOptions.DEFAULT_UNREAD_STREAM_MILLIS),
+        o.load());
     assertEquals(Duration.ofSeconds(30), o.shutdownGrace());
     ServerOptions defaults = Main.options();
     assertEquals(LoadOptions.defaultBudgetBytes(Runtime.getRuntime().maxMemory()),

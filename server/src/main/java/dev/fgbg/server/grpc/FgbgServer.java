@@ -28,6 +28,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +57,8 @@ public final class FgbgServer {
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
+  /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
+  private final ScheduledExecutorService replyTimer;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -75,8 +78,10 @@ public final class FgbgServer {
     this.depth = List.copyOf(depth);
     this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
     this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
+    this.replyTimer = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-replies"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
-        statsThreads, exportThreads, stats);
+        statsThreads, exportThreads, stats, replyTimer);
     Exporter exporter = options.exportRoot() == null ? null
         : new Exporter(new ExportRoot(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
@@ -95,7 +100,8 @@ public final class FgbgServer {
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
-    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams),
+    List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams,
+        Duration.ofMillis(options.load().unreadStreamMillis())),
         ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
@@ -107,6 +113,10 @@ public final class FgbgServer {
     // get INVALID_ARGUMENT naming the problem, counted as refused.
     BiConsumer<String, Status.Code> refused = metrics == null ? (m, c) -> { }
         : (m, c) -> metrics.rejected(m, c.name());
+    // Calls get a context the server may cancel (UnreadReplies, UnreadStreams end calls so).
+    builder.addStreamTracerFactory(CallContexts.tracer(Set.of(
+        FgbgGrpc.getGetSamplesMethod().getFullMethodName(),
+        FgbgGrpc.getStreamEpochMethod().getFullMethodName())));
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
         .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),
@@ -227,6 +237,7 @@ public final class FgbgServer {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
+      replyTimer.shutdownNow();
       shm.close();
     }
   }

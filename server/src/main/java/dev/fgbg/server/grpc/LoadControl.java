@@ -7,7 +7,9 @@ import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
+import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The server's load-safety parts, built from {@link LoadOptions}: the fair render scheduler over
@@ -22,18 +24,28 @@ final class LoadControl {
   final AdmittedCalls exports;
   /** Their bodies only start work (a budget wait, a delivery): they run where admitted. */
   final AdmittedCalls galleries;
+  /** Ends the GetSamples calls of connections that stopped reading, when others wait. */
+  final UnreadReplies unread;
   /** Held only while a connection's GetSamples replies hold bytes: idle shares are collected. */
   private final Cache<String, MemoryBudget> replyShares =
+      Caffeine.newBuilder().weakValues().build();
+  /** Held only while a connection's GetSamples replies wait for their turn or the budget. */
+  private final Cache<String, MemoryBudget> replyTurns =
       Caffeine.newBuilder().weakValues().build();
   /** Held only while a client's calls hold their lane: idle lanes are collected. */
   private final Cache<String, RenderScheduler.Lane> clientLanes =
       Caffeine.newBuilder().weakValues().build();
 
-  /** @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime}) */
+  /**
+   * @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime})
+   * @param timer runs {@link UnreadReplies}' check
+   */
   LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
-      Executor exportThreads, StreamStats counters) {
+      Executor exportThreads, StreamStats counters, ScheduledExecutorService timer) {
     this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes());
+    this.unread = new UnreadReplies(budget, Duration.ofMillis(o.unreadReplyMillis()), timer,
+        System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
         o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters);
@@ -58,12 +70,14 @@ final class LoadControl {
 
   /**
    * The bytes a GetSamples reply of {@code bytes} on {@code connection} holds until sent: a
-   * quarter of the budget at most per connection, then the budget ({@link ReplyBytes}).
+   * quarter of the budget at most per connection, then one reply of the connection at a time in
+   * the budget's queue ({@link ReplyBytes}).
    */
   ReplyBytes replyBytes(String connection, long bytes) {
     MemoryBudget share = replyShares.get(connection,
         c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4)));
-    return ReplyBytes.acquire(share, budget, charge(bytes));
+    MemoryBudget turn = replyTurns.get(connection, c -> MemoryBudget.of(1));
+    return ReplyBytes.acquire(share, turn, budget, charge(bytes));
   }
 
   /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */

@@ -13,10 +13,14 @@ import dev.fgbg.core.load.NamedLimit;
  * @param maxStats Stats requests computed at once; {@code statsQueue} more may wait
  * @param maxExports exports running at once; {@code exportQueue} more may wait
  * @param maxGalleries galleries drawn at once; {@code galleryQueue} more may wait
+ * @param unreadReplyMillis how long a connection's GetSamples replies may go unread while
+ *     others wait for the budget before its calls are ended ({@link UnreadReplies})
+ * @param unreadStreamMillis how long a stream must have gone unread to be ended when its
+ *     client's new stream needs its slot ({@link UnreadStreams})
  */
 public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreamsPerClient,
     int maxStats, int statsQueue, int maxExports, int exportQueue, int maxGalleries,
-    int galleryQueue) {
+    int galleryQueue, long unreadReplyMillis, long unreadStreamMillis) {
 
   /** The smallest budget accepted (a budget below one message still works: it serialises). */
   public static final long MIN_BUDGET_BYTES = 1L << 20;
@@ -33,11 +37,21 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     check(exportQueue >= 0, "exportQueue", exportQueue, "must not be negative");
     check(maxGalleries >= 1, "maxGalleries", maxGalleries, "must be at least 1");
     check(galleryQueue >= 0, "galleryQueue", galleryQueue, "must not be negative");
+    check(unreadReplyMillis >= 100, "unreadReplyMillis", unreadReplyMillis,
+        "must be at least 100");
+    check(unreadStreamMillis >= 100, "unreadStreamMillis", unreadStreamMillis,
+        "must be at least 100");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
     OptionValueException.check(ok, field, value, rule);
   }
+
+  /** How long replies may go unread while others wait, by default. */
+  public static final long DEFAULT_UNREAD_REPLY_MILLIS = 10_000;
+
+  /** How long a stream must go unread to be ended for its client's newcomer, by default. */
+  public static final long DEFAULT_UNREAD_STREAM_MILLIS = 60_000;
 
   /** The default budget where the heap allows: {@code ./fgbg serve} sizes the heap to it. */
   public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
@@ -104,7 +118,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   /**
    * Builds {@link LoadOptions}. Defaults: a budget of 512 MiB (half the max heap if that is
    * less), 256 streams of which 64 per client, 2 Stats computed and 16 queued, 4 exports running
-   * and 8 queued, 2 galleries drawn and 16 queued.
+   * and 8 queued, 2 galleries drawn and 16 queued, replies unread for 10 s ended while others
+   * wait, a stream unread for 60 s ended for its client's newcomer.
    */
   public static final class Builder {
     private long memoryBudgetBytes = defaultBudgetBytes(Runtime.getRuntime().maxMemory());
@@ -116,6 +131,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     private int exportQueue = 8;
     private int maxGalleries = 2;
     private int galleryQueue = 16;
+    private long unreadReplyMillis = DEFAULT_UNREAD_REPLY_MILLIS;
+    private long unreadStreamMillis = DEFAULT_UNREAD_STREAM_MILLIS;
 
     private Builder() {}
 
@@ -164,9 +181,20 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
       return this;
     }
 
+    public Builder unreadReplyMillis(long millis) {
+      this.unreadReplyMillis = millis;
+      return this;
+    }
+
+    public Builder unreadStreamMillis(long millis) {
+      this.unreadStreamMillis = millis;
+      return this;
+    }
+
     public LoadOptions build() {
       return new LoadOptions(memoryBudgetBytes, maxStreams, maxStreamsPerClient, maxStats,
-          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue);
+          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue, unreadReplyMillis,
+          unreadStreamMillis);
     }
   }
 }

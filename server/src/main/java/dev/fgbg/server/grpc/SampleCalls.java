@@ -143,16 +143,27 @@ final class SampleCalls {
     int n = indices.length;
     SharedMemory.Reply ring = offer != null
         ? shm.acceptReply(offer, shape.slotBytes(n), stats) : SharedMemory.Reply.NONE;
-    RenderScheduler.Lane lane = load.getSamplesLane(ClientIdentity.current());
+    String client = ClientIdentity.current();
+    RenderScheduler.Lane lane = load.getSamplesLane(client);
     AtomicReference<Delivery<RenderedBatch>> running = new AtomicReference<>();
     ReplyBytes bytes = load.replyBytes(ClientIdentity.connection(), shape.renderBytes(n));
+    UnreadReplies.Call tracked = load.unread.track(ClientIdentity.connection(), client,
+        CallContexts.current(), status -> {
+          bytes.cancel();
+          if (!bytes.granted().isCancelled()) {
+            return false; // granted: rendering, or in the transport
+          }
+          call.onError(status.asRuntimeException()); // nothing else touches the call now
+          return true;
+        });
     UntilSent sending = UntilSent.watch(call, () -> {
+      tracked.ended(false);
       bytes.cancel();
       Delivery<RenderedBatch> d = running.get();
       if (d != null) {
         d.cancel();
       }
-    });
+    }, () -> tracked.ended(true));
     bytes.granted().whenComplete((v, e) -> {
       if (e != null) {
         ring.release(); // the client left while it waited: nothing was granted
@@ -215,6 +226,9 @@ final class SampleCalls {
             call.onError(Statuses.toStatus(failed));
           } finally {
             release(false);
+            // The delivery is done: the call (whose cancel handler holds it) must not keep its
+            // arrays while the reply waits in the transport, a second copy of its bytes there.
+            running.set(null);
           }
         }
 
@@ -229,6 +243,7 @@ final class SampleCalls {
             released = true;
             ring.release();
             if (inTransport) {
+              tracked.sending();
               sending.hold(bytes::release);
             } else {
               bytes.release();

@@ -86,4 +86,18 @@ final class Statuses {
   static Status permissionDenied(String message) {
     return Status.PERMISSION_DENIED.withDescription(message);
   }
+
+  /** A GetSamples call still waiting when its connection was found not reading its replies. */
+  static Status notRead(String why) {
+    return Status.RESOURCE_EXHAUSTED.withDescription(why);
+  }
+
+  /**
+   * A GetSamples call whose reply sits unread in the transport: the status with which its
+   * context is cancelled, the one cause for which grpc-java resets the call's stream (dropping
+   * the bytes queued for it); the client sees the reset as CANCELLED.
+   */
+  static StatusRuntimeException resetUnread(String why) {
+    return Status.DEADLINE_EXCEEDED.withDescription(why).asRuntimeException();
+  }
 }

@@ -21,8 +21,9 @@ final class UntilSent {
    * Watches {@code call}'s end; must run inside the service method (it installs the handlers).
    *
    * @param onCancel what else the client's cancel stops (the call's own work)
+   * @param onSent what else follows once the call's status has gone out
    */
-  static UntilSent watch(ServerCallStreamObserver<?> call, Runnable onCancel) {
+  static UntilSent watch(ServerCallStreamObserver<?> call, Runnable onCancel, Runnable onSent) {
     UntilSent u = new UntilSent();
     call.setOnCancelHandler(() -> {
       try {
@@ -31,7 +32,13 @@ final class UntilSent {
         u.end();
       }
     });
-    call.setOnCloseHandler(u::end);
+    call.setOnCloseHandler(() -> {
+      try {
+        onSent.run();
+      } finally {
+        u.end();
+      }
+    });
     return u;
   }
 

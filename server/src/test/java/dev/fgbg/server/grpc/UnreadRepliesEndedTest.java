@@ -1,0 +1,117 @@
+package dev.fgbg.server.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several connections send many GetSamples and never read a reply (a flood, or stopped
+ * processes), more than the memory budget holds together, so that the budget stays full and
+ * calls queue for it. A newcomer's GetSamples is still answered promptly: the flood's replies go
+ * unread past the limit while it waits, so the flood's calls are ended (their streams reset, the
+ * calls still queued told why) and their bytes come back though the flood stays connected; the
+ * newcomer, which waited behind at most one reply per flood connection, is served from them.
+ */
+class UnreadRepliesEndedTest {
+  private static final long BUDGET = 64L << 20;
+  private static final int CONNECTIONS = 6;
+  private static final int CALLS = 16;
+  private static final long LIMIT_MS = 1500;
+
+  private static GetSamplesRequest twenty(int from) {
+    GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin");
+    for (int k = 0; k < 20; k++) {
+      r.addIndices(from + k);
+    }
+    return r.build();
+  }
+
+  private static boolean poll(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  @Test
+  void aNewcomerIsServedWhileConnectionsThatNeverReadFillTheBudget() throws Exception {
+    LoadOptions load = LoadOptions.builder().memoryBudgetBytes(BUDGET)
+        .unreadReplyMillis(LIMIT_MS).build();
+    List<LoopbackClient> flood = new ArrayList<>();
+    Map<Status.Code, Integer> ended = new ConcurrentHashMap<>();
+    Map<String, Integer> said = new ConcurrentHashMap<>();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(2)
+        .load(load).build());
+        LoopbackClient good = new LoopbackClient(s.server().port())) {
+      MemoryBudget budget = s.server().budget();
+      for (int c = 0; c < CONNECTIONS; c++) {
+        LoopbackClient bad = new LoopbackClient(s.server().port(), 64 << 10);
+        flood.add(bad);
+        for (int i = 0; i < CALLS; i++) {
+          ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
+              FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
+                  TimeUnit.SECONDS));
+          call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              ended.merge(status.getCode(), 1, Integer::sum);
+              if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                said.merge(status.getDescription(), 1, Integer::sum);
+              }
+            }
+          }, new Metadata()); // never requests a message
+          call.sendMessage(twenty(100 * c + 20 * i));
+          call.halfClose();
+        }
+      }
+      assertTrue(poll(() -> budget.waiting() > 0, Duration.ofSeconds(60)),
+          () -> "the flood fills the budget and calls queue for it: " + budget.used()
+              + " bytes held");
+
+      long start = System.nanoTime();
+      SampleBatch reply = FgbgGrpc.newBlockingStub(good.channel())
+          .withDeadlineAfter(60, TimeUnit.SECONDS).getSamples(twenty(5000));
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertEquals(20, reply.getIndicesCount());
+      assertTrue(waited < LIMIT_MS + 15_000, "the newcomer waited " + waited + " ms");
+
+      // Those still queued hear why; those in the transport are reset, and their bytes come
+      // back while the flood's connections stay open (their client never hears of it: a reset
+      // waits behind the messages it has not read).
+      assertTrue(poll(() -> ended.getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0) > 0,
+          Duration.ofSeconds(30)), () -> "flood calls ended: " + ended);
+      assertTrue(said.keySet().stream().allMatch(m -> m.startsWith(
+          "GetSamples reply not read within 1.5 s while other calls waited for the server's "
+              + "memory: the server ended this connection's ")), () -> "why: " + said);
+      assertTrue(poll(() -> budget.used() == 0, Duration.ofSeconds(30)),
+          () -> "the flood's calls were ended, yet " + budget.used() + " bytes are held");
+    } finally {
+      for (LoopbackClient bad : flood) {
+        bad.close();
+      }
+    }
+  }
+}
