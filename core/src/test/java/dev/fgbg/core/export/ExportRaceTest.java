@@ -82,10 +82,10 @@ class ExportRaceTest {
       swapper.join();
       pool.shutdownNow();
     }
-    // Not vacuous: links came and went during the exports, one an export on average at least
-    // (68 in all once, with the two cores shared with another build).
-    assertTrue(swaps.get() >= 40, "the swapper ran all along: " + swaps.get() + " swaps, "
-        + outcomes);
+    // Not vacuous: links came and went during the exports, and exports met them (68 swaps
+    // in all once; 22 once, when most exports stopped at their first swap).
+    assertTrue(swaps.get() >= 8 && outcomes.keySet().stream().anyMatch(o -> !o.equals(
+        "finished")), "the swapper ran all along: " + swaps.get() + " swaps, " + outcomes);
     assertTrue(outcomes.keySet().stream().allMatch(o -> o.equals("finished")
         || o.equals("PERMISSION_DENIED") || o.equals("FAILED_PRECONDITION")), outcomes.toString());
     assertEquals(List.of(), everythingUnder(outside));
