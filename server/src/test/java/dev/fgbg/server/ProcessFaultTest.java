@@ -50,9 +50,10 @@ class ProcessFaultTest {
       ManagedChannel ch = s.channel();
       try {
         // Generous: on a loaded machine the heap fills more slowly.
-        // Readers that take many messages: their streams stay ready, so each renders a window
-        // of pieces ahead, up to the budget.
-        stalledReaders(ch, 24, 200, new CountDownLatch(24));
+        // Readers that take many messages: their streams stay ready, and once past the 64 MB a
+        // transport may take unread (214 one-sample messages) each renders a window of ever
+        // larger pieces ahead, up to the budget.
+        stalledReaders(ch, 24, 400, new CountDownLatch(24));
         assertTrue(s.process.waitFor(180, TimeUnit.SECONDS), "the server is still running:\n"
             + s.log());
         assertEquals(FatalErrors.EXIT_CODE, s.process.exitValue(), s.log());

@@ -149,12 +149,14 @@ class LoadSuiteTest {
       heap.gc();
       long baseline = heap.getHeapMemoryUsage().getUsed();
 
-      // Each reader reads a batch and a half (so its stream renders far ahead), then stalls.
+      // Each reader reads 240 messages, then stalls: past the 64 MB a transport may take
+      // unread (214 one-sample messages), its pieces double with each message read, so its
+      // stream renders far ahead.
       StreamStats stats = s.server().stats();
       long ranInto = stats.budgetHoldBacks() + stats.budgetWaits();
       List<StreamReader> readers = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        readers.add(new StreamReader(s.channel(), epoch, 70, 70, LONG));
+        readers.add(new StreamReader(s.channel(), epoch, 240, 240, LONG));
       }
       for (StreamReader r : readers) {
         assertTrue(StreamReader.await(r.enough, LONG));
@@ -167,7 +169,7 @@ class LoadSuiteTest {
       // The budget, plus the messages the client took and the transport's heap share.
       assertTrue(grown <= budgetBytes + (64L << 20), "heap grew by " + (grown >> 20) + " MiB");
       for (StreamReader r : readers) {
-        assertEquals(70, r.messages.get(), "the readers stalled");
+        assertEquals(240, r.messages.get(), "the readers stalled");
         r.cancel();
       }
       assertTrue(stats.await(() -> stats.streamsCancelled() == 8, LONG));
