@@ -3,7 +3,6 @@ package dev.fgbg.core.assets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
@@ -49,7 +48,8 @@ class LabelsCsvTest {
 
   @Test
   void aMacFileNameInNfdMeetsTheSameNameTypedInNfc() throws Exception {
-    assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "file names in UTF-8");
+    assertEquals("UTF-8", System.getProperty("sun.jnu.encoding"), "file names in UTF-8: the "
+        + "tests run with LC_ALL=C.UTF-8 (pom.xml)");
     assertTrue(!MAC.equals(TYPED) && MAC.length() == TYPED.length() + 2);
     images(MAC, "plain.png");
     csv("file,label,height\n" + TYPED + ",chair,0.9\nplain.png,digit\n");
