@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,26 +34,6 @@ class UnreadRepliesEndedTest {
   private static final int CONNECTIONS = 6;
   private static final int CALLS = 16;
   private static final long LIMIT_MS = 1500;
-
-  private static GetSamplesRequest twenty(int from) {
-    GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin");
-    for (int k = 0; k < 20; k++) {
-      r.addIndices(from + k);
-    }
-    return r.build();
-  }
-
-  private static boolean poll(BooleanSupplier condition, Duration timeout)
-      throws InterruptedException {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
-  }
 
   @Test
   void aNewcomerIsServedWhileConnectionsThatNeverReadFillTheBudget() throws Exception {
@@ -83,17 +62,17 @@ class UnreadRepliesEndedTest {
               }
             }
           }, new Metadata()); // never requests a message
-          call.sendMessage(twenty(100 * c + 20 * i));
+          call.sendMessage(UnreadRepliesTest.twenty(100 * c + 20 * i));
           call.halfClose();
         }
       }
-      assertTrue(poll(() -> budget.waiting() > 0, Duration.ofSeconds(60)),
+      assertTrue(UnreadRepliesTest.poll(() -> budget.waiting() > 0, Duration.ofSeconds(60)),
           () -> "the flood fills the budget and calls queue for it: " + budget.used()
               + " bytes held");
 
       long start = System.nanoTime();
       SampleBatch reply = FgbgGrpc.newBlockingStub(good.channel())
-          .withDeadlineAfter(60, TimeUnit.SECONDS).getSamples(twenty(5000));
+          .withDeadlineAfter(60, TimeUnit.SECONDS).getSamples(UnreadRepliesTest.twenty(5000));
       long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(20, reply.getIndicesCount());
       assertTrue(waited < LIMIT_MS + 15_000, "the newcomer waited " + waited + " ms");
@@ -101,12 +80,13 @@ class UnreadRepliesEndedTest {
       // Those still queued hear why; those in the transport are reset, and their bytes come
       // back while the flood's connections stay open (their client never hears of it: a reset
       // waits behind the messages it has not read).
-      assertTrue(poll(() -> ended.getOrDefault(Status.Code.RESOURCE_EXHAUSTED, 0) > 0,
-          Duration.ofSeconds(30)), () -> "flood calls ended: " + ended);
+      assertTrue(UnreadRepliesTest.poll(() -> ended.getOrDefault(
+          Status.Code.RESOURCE_EXHAUSTED, 0) > 0, Duration.ofSeconds(30)),
+          () -> "flood calls ended: " + ended);
       assertTrue(said.keySet().stream().allMatch(m -> m.startsWith(
           "GetSamples reply not read within 1.5 s while other calls waited for the server's "
               + "memory: the server ended this connection's ")), () -> "why: " + said);
-      assertTrue(poll(() -> budget.used() == 0, Duration.ofSeconds(30)),
+      assertTrue(UnreadRepliesTest.poll(() -> budget.used() == 0, Duration.ofSeconds(30)),
           () -> "the flood's calls were ended, yet " + budget.used() + " bytes are held");
     } finally {
       for (LoopbackClient bad : flood) {

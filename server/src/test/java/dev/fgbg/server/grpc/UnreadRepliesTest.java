@@ -30,7 +30,8 @@ class UnreadRepliesTest {
   private static final long BUDGET = 64L << 20;
   private static final int CALLS = 16;
 
-  private static GetSamplesRequest twenty(int from) {
+  /** Indices {@code from} to {@code from + 19} of the built-in dataset. */
+  static GetSamplesRequest twenty(int from) {
     GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset("builtin");
     for (int k = 0; k < 20; k++) {
       r.addIndices(from + k);
@@ -38,7 +39,8 @@ class UnreadRepliesTest {
     return r.build();
   }
 
-  private static boolean poll(BooleanSupplier condition, Duration timeout)
+  /** Whether {@code condition} came true within {@code timeout}, looked at every 20 ms. */
+  static boolean poll(BooleanSupplier condition, Duration timeout)
       throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
