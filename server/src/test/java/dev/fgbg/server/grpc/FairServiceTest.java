@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,6 +113,21 @@ class FairServiceTest {
         "test tokens");
     return TestServer.netty(TestDatasets.registry(), TestServer.options(workers).load(load)
         .connect(ConnectOptions.builder().tokens(tokens).build()).build());
+  }
+
+  /** The value once it has not changed for 300 ms. */
+  private static int settled(IntSupplier value) throws InterruptedException {
+    int last = value.getAsInt();
+    long since = System.nanoTime();
+    while (System.nanoTime() - since < 300_000_000L) {
+      Thread.sleep(10);
+      int now = value.getAsInt();
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
+      }
+    }
+    return last;
   }
 
   private static boolean until(BooleanSupplier condition) throws InterruptedException {
@@ -205,6 +221,16 @@ class FairServiceTest {
     try (TestServer s = server(1, LoadOptions.builder().build());
         LoopbackClient random = new LoopbackClient(s.server().port());
         LoopbackClient trainer = new LoopbackClient(s.server().port())) {
+      // The one render thread is held until every call and the stream's first pieces are
+      // queued, so the share each gets depends on the scheduler, not on who connected first.
+      CountDownLatch gate = new CountDownLatch(1);
+      s.server().scheduler().lane("gate").execute(() -> {
+        try {
+          gate.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(random.channel());
       List<CallOutcome<SampleBatch>> gets = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
@@ -216,14 +242,20 @@ class FairServiceTest {
         gets.add(CallOutcome.start(o -> stub.withDeadlineAfter(LONG.toMillis(),
             TimeUnit.MILLISECONDS).getSamples(r.build(), o)));
       }
-      // 128 samples in 10 chunks: if each call weighed as much as the stream, the stream would
-      // wait for nearly all 64 renders; as one share, it ends with most of them still queued.
+      // Calls beyond the connection's share of the memory budget wait outside the scheduler.
+      int calls = settled(() -> s.server().scheduler().queued());
+      assertTrue(calls >= 24, "only " + calls + " calls queued");
       StreamReader stream = new StreamReader(trainer.channel(), builtin(9).setLimit(128).build(),
           -1, 1, LONG);
+      assertTrue(until(() -> s.server().scheduler().queued() > calls), "the stream queued");
+      gate.countDown();
+      // 128 samples in 10 chunks: if each call weighed as much as the stream, the stream would
+      // wait for nearly all the queued renders; as one share, it ends with most still queued.
       assertTrue(StreamReader.await(stream.closed, LONG));
       int queued = s.server().scheduler().queued();
       assertEquals(Status.Code.OK, stream.status.getCode());
-      assertTrue(queued >= 16, "only " + queued + " GetSamples renders were still queued");
+      assertTrue(queued >= 16, "only " + queued + " of " + calls
+          + " GetSamples renders were still queued");
       for (CallOutcome<SampleBatch> g : gets) {
         assertTrue(g.await(LONG));
         assertEquals(Status.Code.OK, g.status.getCode(), g.status.toString());

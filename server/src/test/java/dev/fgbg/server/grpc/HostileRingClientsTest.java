@@ -99,7 +99,9 @@ class HostileRingClientsTest {
     StreamStats stats = server.server().stats();
     assertTrue(stats.await(() -> server.server().streams().count() == 0, WAIT),
         "every stream was closed on the server");
-    assertEquals(0, server.server().budget().used(), "every byte came back");
+    // A piece rendering when its stream ended gives its bytes back when it finishes.
+    assertTrue(stats.await(() -> server.server().budget().used() == 0, WAIT),
+        "every byte came back: " + server.server().budget().used() + " still in use");
     // Still serving, with the same bytes.
     assertEquals(FgbgServiceTest.digest(list(stub().streamEpoch(epoch(70).build()))),
         ringDigest(epoch(70), "after"));

@@ -173,7 +173,8 @@ class LoadSuiteTest {
         r.cancel();
       }
       assertTrue(stats.await(() -> stats.streamsCancelled() == 8, LONG));
-      assertEquals(0, s.server().budget().used());
+      assertTrue(stats.await(() -> s.server().budget().used() == 0, LONG),
+          "every byte came back");
     }
   }
 }
