@@ -31,11 +31,14 @@ public final class TestServer implements AutoCloseable {
   private final ManagedChannel channel;
   private final int threads;
   private final List<ManagedChannel> extra = new ArrayList<>();
+  /** The calls of this server's channels, cancelled when it closes. */
+  private final OpenCalls calls;
 
-  private TestServer(FgbgApplication app, ManagedChannel channel, int threads) {
+  private TestServer(FgbgApplication app, ManagedChannel channel, int threads, OpenCalls calls) {
     this.app = app;
     this.channel = channel;
     this.threads = threads;
+    this.calls = calls;
   }
 
   /**
@@ -75,8 +78,9 @@ public final class TestServer implements AutoCloseable {
       app.close();
       throw new UncheckedIOException(e);
     }
+    OpenCalls calls = new OpenCalls();
     return new TestServer(app, InProcessChannelBuilder.forName(name)
-        .maxInboundMessageSize(64 << 20).build(), options.workers());
+        .maxInboundMessageSize(64 << 20).intercept(calls).build(), options.workers(), calls);
   }
 
   public static TestServer netty(DatasetRegistry registry, int threads) {
@@ -95,15 +99,16 @@ public final class TestServer implements AutoCloseable {
       app.close();
       throw new UncheckedIOException(e);
     }
+    OpenCalls calls = new OpenCalls();
     return new TestServer(app, Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
-        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build(),
-        options.workers());
+        InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).intercept(calls)
+        .build(), options.workers(), calls);
   }
 
   /** Another channel to this (Netty) server, with these credentials; closed with the server. */
   public synchronized ManagedChannel channel(ChannelCredentials credentials) {
     ManagedChannel c = Grpc.newChannelBuilder("localhost:" + app.port(), credentials)
-        .maxInboundMessageSize(64 << 20).build();
+        .maxInboundMessageSize(64 << 20).intercept(calls).build();
     extra.add(c);
     return c;
   }
@@ -155,6 +160,7 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    calls.cancelAll();
     synchronized (this) {
       for (ManagedChannel c : extra) {
         c.shutdownNow();

@@ -79,8 +79,10 @@ class LoadSuiteTest {
       for (StreamReader r : calls) {
         if (r.closed.getCount() == 0) {
           assertEquals(Status.Code.RESOURCE_EXHAUSTED, r.status.getCode(), r.status.toString());
-          assertEquals("200 streams are open, the most the server allows (--max-streams = 200);"
-              + " try again when one ends", r.status.getDescription());
+          // On a slow machine it goes on to say which of this client's streams are unread.
+          assertTrue(r.status.getDescription().startsWith("200 streams are open, the most the "
+              + "server allows (--max-streams = 200); try again when one ends"),
+              r.status.getDescription());
         } else {
           served.add(r);
         }
@@ -96,7 +98,8 @@ class LoadSuiteTest {
       served.forEach(StreamReader::cancel);
       StreamStats stats = s.server().stats();
       assertTrue(stats.await(() -> stats.streamsCancelled() == 200, LONG));
-      assertEquals(0, s.server().budget().used(), "every byte came back");
+      assertTrue(stats.await(() -> s.server().budget().used() == 0, LONG),
+          "every byte came back");
       assertEquals(0, s.server().streams().count());
       probes.shutdown();
       assertTrue(probes.awaitTermination(10, TimeUnit.SECONDS));

@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.server.OpenCalls;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackClient implements AutoCloseable {
   private final NioEventLoopGroup loop = new NioEventLoopGroup(1);
   private final ExecutorService callbacks = Executors.newCachedThreadPool();
+  private final OpenCalls calls = new OpenCalls();
   private final ManagedChannel channel;
 
   LoopbackClient(int port) {
@@ -29,7 +31,7 @@ final class LoopbackClient implements AutoCloseable {
   LoopbackClient(int port, int window) {
     this.channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
         .eventLoopGroup(loop).channelType(NioSocketChannel.class).executor(callbacks)
-        .maxInboundMessageSize(64 << 20).flowControlWindow(window).build();
+        .maxInboundMessageSize(64 << 20).flowControlWindow(window).intercept(calls).build();
   }
 
   ManagedChannel channel() {
@@ -38,6 +40,7 @@ final class LoopbackClient implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    calls.cancelAll();
     channel.shutdownNow();
     channel.awaitTermination(10, TimeUnit.SECONDS);
     callbacks.shutdownNow();
