@@ -154,8 +154,32 @@ class ConfigFileJsonTest {
         + "paths may use /)", refusal("{\"datasets\": [{\"bg\": \"C:\\data\"}]}"));
     assertEquals(not + "line 1, column 26: a line break inside text (a '\"' missing?)",
         refusal("{\"datasets\": [{\"name\": \"x\n}]}"));
-    assertEquals(not + "line 1, column 66: lists and objects nested more than 64 deep",
+    assertEquals(not + "line 1, column 65: lists and objects nested more than 64 deep",
         refusal("[".repeat(100_000)));
+  }
+
+  /** Gson names where it stopped, on or past the mistake; the message names the mistake. */
+  @Test
+  void whereGsonStoppedBecomesTheMistakeItStoppedAt() {
+    String not = "config file datasets.json is not valid JSON: ";
+    assertEquals(not + "line 1, column 24: text in single quotes (JSON text is in double quotes)",
+        refusal("{\"datasets\": [{\"name\": 'office'}]}"));
+    assertEquals(not + "line 1, column 23: expected ':' after the key \"name\", found '='",
+        refusal("{\"datasets\": [{\"name\" = \"office\"}]}"));
+    assertEquals(not + "line 1, column 16: expected ',' or ']' after an item of a list, found "
+        + "';'", refusal("{\"datasets\": [1; 2]}"));
+    assertEquals(not + "line 1, column 15: expected a value, found ','",
+        refusal("{\"datasets\": [, 1]}"));
+    assertEquals(not + "line 1, column 15: '01' is not a JSON number",
+        refusal("{\"datasets\": [01]}"));
+    assertEquals(not + "line 2, column 2: a comma before ']' (JSON has none after the last item)",
+        refusal("{\"datasets\": [\r\n1,\r\n]}"));
+    assertEquals(not + "line 1, column 15: the file ends inside a list (a ']' is missing)",
+        refusal("{\"datasets\": ["));
+    assertEquals(not + "line 1, column 15: '1e99999999999' is out of range",
+        refusal("{\"datasets\": [1e99999999999]}"));
+    assertEquals(not + "line 1, column 26: a control character inside text (write it as "
+        + "\\u0009)", refusal("{\"datasets\": [{\"name\": \"a\tb\"}]}"));
   }
 
   @Test
