@@ -150,7 +150,7 @@ class MainTest {
         "--max-image-pixels", "0");
     Path cfg = root.resolve("bad.json");
     Files.writeString(cfg, "{\"datasets\": [{\"nmae\": \"a\"}]}");
-    assertFails("config file " + cfg + " is not valid: dataset #1: unknown key \"nmae\" (did you "
+    assertFails("config file " + cfg + ": dataset #1: unknown key \"nmae\" (did you "
         + "mean \"name\"?); the keys are name, bg, fg, ", "--config", cfg.toString());
   }
 

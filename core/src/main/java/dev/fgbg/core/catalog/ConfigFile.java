@@ -2,16 +2,12 @@ package dev.fgbg.core.catalog;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
-import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.v1.FolderDatasetConfig;
-import dev.fgbg.v1.ServerConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,150 +16,182 @@ import java.util.stream.Collectors;
 
 /**
  * A datasets.json text as folder dataset configs, every dataset's settings checked, each problem
- * named by its dataset and key: protobuf's parser names neither, and stops at the first. One
- * refusal names every problem it can find: each unknown key and each value of the wrong type
- * (from the JSON tree), and each bad setting of every dataset (its good keys read without the
- * bad ones; a problem naming a key that was itself at fault is not named twice).
+ * named by its dataset and key as the file spells it. The text must be strict JSON ({@link
+ * JsonText}: a mistake there is named by line and column); then one refusal names every
+ * problem it can find: each unknown, repeated or wrongly typed key ({@link ConfigValues}), each
+ * name used twice, and each bad setting of every dataset, read from its good keys (a problem
+ * naming a key that was itself at fault is not named twice).
  */
 final class ConfigFile {
   private static final List<FieldDescriptor> KEYS =
       FolderDatasetConfig.getDescriptor().getFields();
+  private static final String SHAPE = "{\"datasets\": [...]}";
+  /** Folders missing is a problem of its own: a bad "bg" is given this, to find a missing "fg". */
+  private static final String PLACEHOLDER = "?";
 
   private ConfigFile() {}
 
   static List<FolderDatasetConfig> parse(String json, String origin) {
-    ServerConfig.Builder sc = ServerConfig.newBuilder();
+    // Editors on Windows start UTF-8 files with a byte order mark; it is no part of the JSON.
+    String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
+    if (text.isBlank()) {
+      throw FgbgException.invalidConfig("config file " + origin + " is empty: it must be one "
+          + "object, " + SHAPE);
+    }
+    JsonText.Tree tree;
     try {
-      JsonFormat.parser().merge(json, sc);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw FgbgException.invalidConfig("config file " + origin + " is not valid: "
-          + String.join("\n", treeProblems(json, e)), e);
+      tree = JsonText.parse(text);
+    } catch (JsonText.SyntaxException e) {
+      throw FgbgException.invalidConfig("config file " + origin + " is not valid JSON: "
+          + e.getMessage());
     }
     List<String> problems = new ArrayList<>();
-    for (FolderDatasetConfig d : sc.getDatasetsList()) {
-      problems.addAll(settingProblems(d, Set.of()));
-    }
+    List<FolderDatasetConfig> out = datasets(tree, problems);
     if (!problems.isEmpty()) {
       throw FgbgException.invalidConfig("config file " + origin + ": "
           + String.join("\n", problems));
     }
-    return sc.getDatasetsList();
+    return out;
   }
 
-  /** The problems of {@code d}'s settings, one a line, but those naming a key in {@code named}. */
-  private static List<String> settingProblems(FolderDatasetConfig d, Set<String> named) {
+  /** The datasets of the tree; a line for each problem goes to {@code problems}. */
+  private static List<FolderDatasetConfig> datasets(JsonText.Tree tree, List<String> problems) {
+    if (!tree.root().isJsonObject()) {
+      problems.add("it must be one object, " + SHAPE + ", not "
+          + ConfigValues.found(tree.root()));
+      return List.of();
+    }
+    JsonObject root = tree.root().getAsJsonObject();
+    for (String key : root.keySet()) {
+      if (!key.equals("datasets")) {
+        problems.add("unknown key \"" + key + "\" at the top: the only one is \"datasets\"");
+      }
+    }
+    if (tree.repeatedIn(root).contains("datasets")) {
+      problems.add("\"datasets\" is given twice");
+    }
+    JsonElement list = root.get("datasets");
+    if (list == null) {
+      if (root.size() == 0) {
+        problems.add("it has no \"datasets\": it must be " + SHAPE);
+      }
+      return List.of();
+    }
+    if (!list.isJsonArray()) {
+      problems.add("\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …], not "
+          + ConfigValues.found(list));
+      return List.of();
+    }
+    List<FolderDatasetConfig> out = new ArrayList<>();
+    Map<String, Integer> names = new HashMap<>();
+    boolean[] keysListed = {false};
+    int i = 0;
+    for (JsonElement d : list.getAsJsonArray()) {
+      i++;
+      if (!d.isJsonObject()) {
+        problems.add("dataset #" + i + ": must be an object, {\"name\": …, \"bg\": …, "
+            + "\"fg\": …}, not " + ConfigValues.found(d));
+        continue;
+      }
+      FolderDatasetConfig c = dataset(i, d.getAsJsonObject(), tree, problems, keysListed);
+      // Named here, before any is loaded: the server would find it only once all were.
+      Integer first = c.getName().isEmpty() ? null : names.putIfAbsent(c.getName(), i);
+      if (first != null) {
+        problems.add("dataset name " + Quoted.of(c.getName()) + " is used twice (datasets #"
+            + first + " and #" + i + ")");
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** Dataset #{@code i} from its good keys; a line for each problem to {@code problems}. */
+  private static FolderDatasetConfig dataset(int i, JsonObject d, JsonText.Tree tree,
+      List<String> problems, boolean[] keysListed) {
+    JsonElement name = d.get("name");
+    String label = "dataset #" + i + (name != null && name.isJsonPrimitive()
+        && name.getAsJsonPrimitive().isString() ? " (" + Quoted.of(name.getAsString()) + ")" : "");
+    FolderDatasetConfig.Builder b = FolderDatasetConfig.newBuilder();
+    Set<String> named = new HashSet<>(); // keys (JSON names) whose mistake is said
+    Map<FieldDescriptor, String> spelled = new HashMap<>();
+    for (Map.Entry<String, JsonElement> k : d.entrySet()) {
+      String key = k.getKey();
+      FieldDescriptor f = keyed(key);
+      if (f == null) {
+        problems.add(label + ": " + unknownKey(key, named, keysListed));
+      } else if (spelled.containsKey(f)) {
+        problems.add(label + ": \"" + spelled.get(f) + "\" and \"" + key + "\" are one key, "
+            + "given twice");
+      } else {
+        spelled.put(f, key);
+        try {
+          b.setField(f, ConfigValues.read(f, k.getValue()));
+        } catch (ConfigValues.WrongTypeException e) {
+          problems.add(label + ": \"" + key + "\" " + e.getMessage());
+          named.add(f.getJsonName());
+        }
+      }
+    }
+    for (String key : tree.repeatedIn(d)) {
+      problems.add(label + ": \"" + key + "\" is given twice");
+    }
+    problems.addAll(settingProblems(b.build(), named, spelled,
+        named.contains("name") ? "dataset #" + i : null));
+    return b.build();
+  }
+
+  /**
+   * The problems of {@code c}'s settings, one a line, each key as the file spells it, but those
+   * naming a key in {@code named}; {@code who} names the dataset when its name was bad.
+   */
+  private static List<String> settingProblems(FolderDatasetConfig c, Set<String> named,
+      Map<FieldDescriptor, String> spelled, String who) {
+    FolderDatasetConfig.Builder checked = c.toBuilder();
+    // A bad or misspelt folder key is said; whether the other one is missing still needs saying.
+    if (named.contains("bg") && c.getBg().isEmpty()) {
+      checked.setBg(PLACEHOLDER);
+    }
+    if (named.contains("fg") && c.getFg().isEmpty()) {
+      checked.setFg(PLACEHOLDER);
+    }
     try {
-      DatasetFactory.settings(d, SettingNames.CONFIG_KEYS);
+      DatasetFactory.settings(checked.build(), SettingNames.CONFIG_KEYS, who);
       return List.of();
     } catch (FgbgException e) {
       return e.getMessage().lines()
-          .filter(l -> named.stream().noneMatch(k -> l.contains("\"" + k + "\""))).toList();
+          .filter(l -> named.stream().filter(k -> !k.equals("bg") && !k.equals("fg"))
+              .noneMatch(k -> l.contains("\"" + k + "\"")))
+          .map(l -> asSpelled(l, spelled)).toList();
     }
   }
 
-  /**
-   * Every problem the JSON tree shows, dataset by dataset; the parser's own complaint when the
-   * tree shows none (or the text is not JSON).
-   */
-  private static List<String> treeProblems(String json, Exception e) {
-    List<String> said = List.of(InWords.of(e).lines().findFirst().orElse(""));
-    JsonElement root;
-    try {
-      root = JsonParser.parseString(json);
-    } catch (JsonParseException notJson) {
-      return said;
+  /** {@code line} with each key as the file spells it ("fg_scale" where it says so). */
+  private static String asSpelled(String line, Map<FieldDescriptor, String> spelled) {
+    for (Map.Entry<FieldDescriptor, String> s : spelled.entrySet()) {
+      line = line.replace("\"" + s.getKey().getJsonName() + "\"", "\"" + s.getValue() + "\"");
     }
-    if (!root.isJsonObject()) {
-      return List.of("it must be one object, {\"datasets\": [...]}");
-    }
-    List<String> out = new ArrayList<>();
-    for (String key : root.getAsJsonObject().keySet()) {
-      if (!key.equals("datasets")) {
-        out.add("unknown key \"" + key + "\" at the top: the only one is \"datasets\"");
-      }
-    }
-    JsonElement list = root.getAsJsonObject().get("datasets");
-    if (list != null && !list.isJsonNull() && !list.isJsonArray()) {
-      out.add("\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …]");
-      return out;
-    }
-    boolean[] keysListed = {false};
-    int i = 0;
-    for (JsonElement d : list == null || list.isJsonNull() ? List.<JsonElement>of()
-        : list.getAsJsonArray().asList()) {
-      i++;
-      if (!d.isJsonObject()) {
-        out.add("dataset #" + i + ": must be an object, {\"name\": …, \"bg\": …, \"fg\": …}");
-        continue;
-      }
-      JsonObject good = new JsonObject();
-      Set<String> named = new HashSet<>();
-      for (Map.Entry<String, JsonElement> k : d.getAsJsonObject().entrySet()) {
-        String problem = keyProblem(k.getKey(), k.getValue(), named, keysListed);
-        if (problem == null) {
-          good.add(k.getKey(), k.getValue());
-        } else {
-          out.add("dataset #" + i + nameOf(d) + ": " + problem);
-        }
-      }
-      FolderDatasetConfig.Builder rest = FolderDatasetConfig.newBuilder();
-      try {
-        JsonFormat.parser().merge(good.toString(), rest);
-      } catch (InvalidProtocolBufferException | RuntimeException notExpected) {
-        continue; // every key parsed alone; what is left is named above
-      }
-      out.addAll(settingProblems(rest.build(), named));
-    }
-    return out.isEmpty() ? said : out;
+    return line;
   }
 
   /**
-   * What is wrong with one key of a dataset, or null; the key it names (or was meant to) goes
-   * to {@code named}. The list of keys is given once, with the first unknown key.
+   * An unknown key's problem; the key it was meant to be goes to {@code named}. The list of
+   * keys is given once, with the first unknown key.
    */
-  private static String keyProblem(String key, JsonElement value, Set<String> named,
-      boolean[] keysListed) {
-    FieldDescriptor f = keyed(key);
-    if (f == null) {
-      FieldDescriptor meant = ConfigKeys.nearest(key, KEYS);
-      if (meant != null) {
-        named.add(meant.getJsonName());
-      }
-      String keys = keysListed[0] ? "" : "; the keys are " + KEYS.stream()
-          .map(FieldDescriptor::getJsonName).collect(Collectors.joining(", "));
-      keysListed[0] = true;
-      return "unknown key \"" + key + "\"" + (meant == null ? ""
-          : " (did you mean \"" + meant.getJsonName() + "\"?)") + keys;
+  private static String unknownKey(String key, Set<String> named, boolean[] keysListed) {
+    FieldDescriptor meant = ConfigKeys.nearest(key, KEYS);
+    if (meant != null) {
+      named.add(meant.getJsonName());
     }
-    JsonObject one = new JsonObject();
-    one.add(key, value);
-    try {
-      JsonFormat.parser().merge(one.toString(), FolderDatasetConfig.newBuilder());
-      return null;
-    } catch (InvalidProtocolBufferException | RuntimeException bad) {
-      named.add(f.getJsonName());
-      return "\"" + key + "\": " + value + " " + expected(f);
-    }
+    String keys = keysListed[0] ? "" : "; the keys are " + KEYS.stream()
+        .map(FieldDescriptor::getJsonName).collect(Collectors.joining(", "));
+    keysListed[0] = true;
+    return "unknown key \"" + key + "\"" + (meant == null ? ""
+        : " (did you mean \"" + meant.getJsonName() + "\"?)") + keys;
   }
 
   /** The field a key names: its JSON name or its proto name, as protobuf's parser takes. */
   private static FieldDescriptor keyed(String key) {
     return KEYS.stream().filter(f -> f.getJsonName().equals(key) || f.getName().equals(key))
         .findFirst().orElse(null);
-  }
-
-  private static String nameOf(JsonElement d) {
-    JsonElement name = d.isJsonObject() ? d.getAsJsonObject().get("name") : null;
-    return name != null && name.isJsonPrimitive() ? " ('" + name.getAsString() + "')" : "";
-  }
-
-  private static String expected(FieldDescriptor f) {
-    return switch (f.getJavaType()) {
-      case BOOLEAN -> "must be true or false";
-      case INT, LONG -> "must be a whole number";
-      case FLOAT, DOUBLE -> "must be a number";
-      case STRING -> "must be text";
-      default -> "has the wrong type";
-    };
   }
 }

@@ -81,6 +81,11 @@ final class DatasetFactory {
    * line each (a config file's or the flags' mistakes are all named by one refusal).
    */
   static FolderSettings settings(FolderDatasetConfig c, SettingNames names) {
+    return settings(c, names, null);
+  }
+
+  /** As above, the dataset called {@code label} in messages when not null (its name was bad). */
+  static FolderSettings settings(FolderDatasetConfig c, SettingNames names, String label) {
     String name = c.getName().isEmpty() ? "folder" : c.getName();
     List<String> problems = new ArrayList<>();
     if (!NAME.matcher(name).matches()) {
@@ -90,12 +95,18 @@ final class DatasetFactory {
     if (name.equals(BUILTIN)) {
       problems.add("dataset name 'builtin' is reserved for the built-in world");
     }
-    String who = who(name);
+    String who = label == null ? who(name) : label;
     if (c.getBg().isEmpty() || c.getFg().isEmpty()) {
       problems.add(who + " needs both " + names.of("bg") + " and " + names.of("fg")
           + " folders");
     }
     Spec spec = SpecConfig.of(who, c, names, problems);
+    long pixels = c.getMaxImagePixels(); // 0: not given
+    if (pixels < 0 || pixels > ImageFiles.MAX_PIXELS_LIMIT) {
+      // Here, not only when the folders are read: a config file's mistakes are named together.
+      problems.add(who + ": " + names.of("max-image-pixels") + " " + pixels + " must be in [1, "
+          + ImageFiles.MAX_PIXELS_LIMIT + "] (an image's RGBA copy must fit in one Java array)");
+    }
     String problem = depthProblem(c.getDepthModel(), c.getDepthWeights(), c.getDepthMode(), names);
     if (problem == null && c.getPosition().equalsIgnoreCase("depth")
         && c.getDepthModel().isEmpty()) {

@@ -27,33 +27,41 @@ class ConfigFileTest {
 
   @Test
   void aKeyOfTheWrongTypeIsNamedWithItsDatasetAndTheTypeItNeeds() {
-    assertEquals("config file datasets.json is not valid: dataset #1 ('office'): \"flip\": "
-        + "\"yes\" must be true or false", refusal(dataset("\"flip\": \"yes\"")));
-    assertEquals("config file datasets.json is not valid: dataset #1 ('office'): "
-        + "\"placements\": 1.5 must be a whole number", refusal(dataset("\"placements\": 1.5")));
-    assertEquals("config file datasets.json is not valid: dataset #1 ('office'): "
-        + "\"maxOcclusion\": \"x\" must be a number", refusal(dataset("\"maxOcclusion\": \"x\"")));
+    assertEquals("config file datasets.json: dataset #1 ('office'): \"flip\" must be true or "
+        + "false, not text (\"yes\")", refusal(dataset("\"flip\": \"yes\"")));
+    assertEquals("config file datasets.json: dataset #1 ('office'): \"placements\" must be a "
+        + "whole number, not 1.5", refusal(dataset("\"placements\": 1.5")));
+    assertEquals("config file datasets.json: dataset #1 ('office'): \"maxOcclusion\" must be a "
+        + "number, not text (\"x\")", refusal(dataset("\"maxOcclusion\": \"x\"")));
   }
 
   @Test
   void anUnknownKeyIsNamedWithTheKeyItMeantWhenWrittenAsAFlag() {
     String m = refusal("{\"datasets\": [{" + GOOD + "}, {\"name\": \"b\", \"fg-scale\": "
         + "\"0.2:0.4\"}]}");
-    assertTrue(m.startsWith("config file datasets.json is not valid: dataset #2 ('b'): unknown key "
+    assertTrue(m.startsWith("config file datasets.json: dataset #2 ('b'): unknown key "
         + "\"fg-scale\" (did you mean \"fgScale\"?); the keys are name, bg, fg, fgMasks, "
         + "maskFrom, size, fgScale, placements, flip, position, "), m);
   }
 
   @Test
   void theFileMustBeOneObjectWithAListOfDatasets() {
-    assertEquals("config file datasets.json is not valid: it must be one object, "
-        + "{\"datasets\": [...]}", refusal("[{\"name\": \"x\"}]"));
-    assertEquals("config file datasets.json is not valid: unknown key \"dataset\" at the top: "
-        + "the only one is \"datasets\"", refusal("{\"dataset\": []}"));
-    assertEquals("config file datasets.json is not valid: \"datasets\" must be a list, "
-        + "[{\"name\": …, \"bg\": …, \"fg\": …}, …]", refusal("{\"datasets\": {\"name\": 1}}"));
-    assertEquals("config file datasets.json is not valid: dataset #1: must be an object, "
-        + "{\"name\": …, \"bg\": …, \"fg\": …}", refusal("{\"datasets\": [3]}"));
+    assertEquals("config file datasets.json: it must be one object, {\"datasets\": [...]}, not "
+        + "a list ([{\"name\":\"x\"}])", refusal("[{\"name\": \"x\"}]"));
+    assertEquals("config file datasets.json: it must be one object, {\"datasets\": [...]}, not "
+        + "text (\"datasets\")", refusal("\"datasets\""));
+    assertEquals("config file datasets.json: unknown key \"dataset\" at the top: the only one is "
+        + "\"datasets\"", refusal("{\"dataset\": []}"));
+    assertEquals("config file datasets.json: it has no \"datasets\": it must be {\"datasets\": "
+        + "[...]}", refusal("{}"));
+    String list = "config file datasets.json: \"datasets\" must be a list, [{\"name\": …, \"bg\": "
+        + "…, \"fg\": …}, …], not ";
+    assertEquals(list + "an object ({\"name\":1})", refusal("{\"datasets\": {\"name\": 1}}"));
+    assertEquals(list + "null", refusal("{\"datasets\": null}"));
+    assertEquals("config file datasets.json: dataset #1: must be an object, {\"name\": …, \"bg\": "
+        + "…, \"fg\": …}, not a number (3)", refusal("{\"datasets\": [3]}"));
+    assertEquals(List.of(), DatasetCatalog.parseConfig("{\"datasets\": []}", ORIGIN),
+        "an empty list is said, not forgotten");
   }
 
   @Test
@@ -84,13 +92,14 @@ class ConfigFileTest {
     String keys = "; the keys are name, bg, fg, fgMasks, maskFrom, size, fgScale, placements, ";
     List<String> lines = m.lines().toList();
     assertEquals(7, lines.size(), m);
-    assertTrue(lines.get(0).startsWith("config file datasets.json is not valid: dataset #1 "
+    assertTrue(lines.get(0).startsWith("config file datasets.json: dataset #1 "
         + "('office'): unknown key \"fg-scale\" (did you mean \"fgScale\"?)" + keys), m);
-    assertEquals(List.of("dataset #1 ('office'): \"flip\": \"no\" must be true or false",
+    assertEquals(List.of("dataset #1 ('office'): \"flip\" must be true or false, not text "
+        + "(\"no\")",
         "dataset #2 ('b'): unknown key \"sise\" (did you mean \"size\"?)",
         "dataset 'b': \"position\" 'up' must be random, fixed, ground or depth",
         "dataset 'b': \"objects\" '5:1': objects_max = 1 must be in [objects_min, 32]",
-        "dataset #3 ('c'): \"bg\": {\"x\":1} must be text",
+        "dataset #3 ('c'): \"bg\" must be a folder path, not an object ({\"x\":1})",
         "dataset #3 ('c'): unknown key \"colour\""), lines.subList(1, 7),
         "the keys are listed once; 'c' is not told again that its \"bg\" is missing");
   }
