@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from . import _ring_exit
 from ._proto import pb
 from .batch import ARRAYS, Part
 
@@ -90,10 +91,9 @@ class Ring:
         self._states = np.frombuffer(self._mm, dtype="<i4", count=slots, offset=_STATES)
         self._owner: Dict[int, object] = {}  # slot -> its batch's token, or _RESERVED
         self._lock = threading.RLock()
-        # A ring nobody closed goes with its Ring object, or at exit (a DataLoader worker ends
-        # with os._exit: the server's sweep removes those once the process is gone).
+        # A ring nobody closed goes with its Ring object, or as its process ends (_ring_exit).
         self._pid = os.getpid()
-        self._unlink = weakref.finalize(self, _unlink, self.path, self._pid)
+        self._unlink = _ring_exit.removal(self, self.path)
 
     def offer(self, slot: int = -1, keep: bool = False) -> Any:
         return pb.SharedMemoryOffer(path=self.path, slots=self.slots, slot_bytes=self.slot_bytes,
@@ -259,12 +259,3 @@ def process_pool() -> RingPool:
 def _close_all(rings: List[Ring]) -> None:
     for r in list(rings):
         r.close()
-
-
-def _unlink(path: str, pid: int) -> None:
-    if pid != os.getpid():
-        return  # a forked child's copy of its parent's ring: the file is the parent's
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass

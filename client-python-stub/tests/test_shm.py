@@ -359,7 +359,78 @@ def test_each_dataloader_worker_streams_through_its_own_ring(server):
     assert set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*"))) <= before
 
 
-def test_a_pool_keeps_rings_for_this_process_only():
+class WorkerRings:
+    """A per-sample transform (module level: picklable for workers) recording the process that
+    ran it and how many rings that process had then."""
+
+    def __call__(self, sample):
+        return dict(sample, pid=os.getpid(), rings=len(rings_of(os.getpid())))
+
+
+def test_forked_dataloader_workers_remove_their_getsamples_rings_as_they_end(server):
+    # A forked worker ends with os._exit, after multiprocessing's finalisers but no atexit hook
+    # or weakref finaliser: its GetSamples ring stayed in /dev/shm until a server swept it.
+    from torch.utils.data import DataLoader
+    from fgbg.torch import FgbgDataset
+
+    ds = FgbgDataset(server.target, seed=4, transform=WorkerRings())
+    batches = list(DataLoader(ds, batch_size=100, num_workers=2, multiprocessing_context="fork"))
+    workers = {int(p) for b in batches for p in b["pid"]}
+    assert len(workers) == 2 and os.getpid() not in workers
+    assert {int(n) for b in batches for n in b["rings"]} == {1}, "each read through its ring"
+    assert not set().union(*map(rings_of, workers)), "a worker's ring goes when it ends"
+
+
+TRAINER = """
+import glob, os, sys
+sys.path.insert(0, sys.argv[2])
+from torch.utils.data import DataLoader
+from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+said = set()
+
+
+class Said:
+    # Prints, once per worker, its pid and how many rings it has (module level: spawned workers
+    # import it).
+    def __call__(self, x):
+        if os.getpid() not in said:
+            said.add(os.getpid())
+            rings = glob.glob("/dev/shm/fgbg-ring-%d-*" % os.getpid())
+            print("worker", os.getpid(), len(rings), flush=True)
+        return x
+
+
+if __name__ == "__main__":
+    target = sys.argv[1]
+    mapped = DataLoader(FgbgDataset(target, transform=Said()), batch_size=100, num_workers=1,
+                        persistent_workers=True, multiprocessing_context="fork")
+    streamed = FgbgIterableDataset(target, batch_size=100, transform=Said()).loader(
+        num_workers=1, persistent_workers=True)
+    for loader in (mapped, streamed):
+        assert sum(1 for _ in loader) == 8
+    # Both loaders are alive as the script ends: multiprocessing ends their workers (SIGTERM).
+"""
+
+
+def test_dataloader_workers_still_alive_when_the_trainer_exits_remove_their_rings(server,
+                                                                                    tmp_path):
+    # Persistent workers outlive a pass; when the training script ends with its loaders still
+    # alive, multiprocessing terminates them (SIGTERM), which runs no finaliser: a map-style
+    # worker's GetSamples ring and a streaming worker's kept ring stayed in /dev/shm.
+    script = tmp_path / "trainer.py"
+    script.write_text(TRAINER)
+    run = subprocess.run([sys.executable, str(script), server.target, PKG], capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    workers = {int(w[1]): int(w[2]) for w in map(str.split, run.stdout.splitlines())
+               if w and w[0] == "worker"}
+    assert len(workers) == 2 and set(workers.values()) == {1}, run.stdout
+    assert not set().union(*map(rings_of, workers)), "the workers' rings went with them"
+
+
+def test_a_pool_keeps_rings_for_this_process_only(monkeypatch, tmp_path):
+    monkeypatch.setattr(shm, "DIRECTORY", str(tmp_path))  # no server: no need of /dev/shm
     pool = shm.RingPool(most=2)
     ring = shm.Ring(2, 4096)
     pool.give(ring)

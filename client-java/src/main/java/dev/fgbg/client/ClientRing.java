@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Java client's shared-memory ring (see {@link RingFormat}): a file in /dev/shm created
@@ -77,7 +79,9 @@ final class ClientRing implements AutoCloseable {
       map.put(0, RingFormat.MAGIC).put(RingFormat.NONCE_OFFSET, nonce)
           .putInt(RingFormat.SLOTS_OFFSET, slots).putInt(RingFormat.PID_OFFSET, (int) pid)
           .putLong(RingFormat.SLOT_BYTES_OFFSET, slot);
-      return new ClientRing(path, slots, slot, nonce, RingFormat.fileKey(path), map);
+      ClientRing ring = new ClientRing(path, slots, slot, nonce, RingFormat.fileKey(path), map);
+      AtExit.OPEN.add(path);
+      return ring;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;
@@ -161,15 +165,38 @@ final class ClientRing implements AutoCloseable {
   /** Removes the file (the server may have already) and unmaps. */
   @Override
   public void close() {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // A server sweeps rings of dead clients; a live one's stays until it exits.
-    }
+    remove(path);
+    AtExit.OPEN.remove(path);
     if (map != null) {
       MappedByteBuffer m = map;
       map = null;
       MappedBuffers.unmap(m);
+    }
+  }
+
+  private static void remove(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      // A server sweeps rings of dead clients.
+    }
+  }
+
+  /**
+   * The files of the rings not closed when the JVM exits (a client never closed: its kept rings,
+   * an iterator left open), removed by a shutdown hook installed with the first ring; the
+   * mappings stay, so a thread still reading one at exit reads on.
+   */
+  private static final class AtExit {
+    static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+      try {
+        Runtime.getRuntime().addShutdownHook(new Thread(
+            () -> OPEN.forEach(ClientRing::remove), "fgbg-rings-at-exit"));
+      } catch (IllegalStateException e) {
+        // The JVM is exiting already: a ring made now is left to the server's sweep.
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +203,24 @@ class ClientRingTest {
     assertEquals("this FgbgClient is closed", e.getMessage());
     assertEquals(List.of(), myRings(), "a closed client makes no ring");
     assertThrows(IllegalStateException.class, () -> c.describe("builtin"));
+  }
+
+  @Test
+  void aClientNeverClosedHasItsRingsRemovedWhenItsJvmExits() throws Exception {
+    // A program that ended without closing its client left the ring it kept in /dev/shm. The
+    // server here refuses rings, so that only the exiting JVM can remove it.
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"),
+        UnclosedClient.class.getName(), "localhost:" + off.server().port())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+    List<Path> rings = out.lines().filter(l -> l.startsWith("ring "))
+        .map(l -> Path.of(l.substring(5))).toList();
+    assertTrue(out.contains("samples 200"), out);
+    assertEquals(1, rings.size(), "the ring it kept for its next stream: " + out);
+    assertFalse(Files.exists(rings.get(0)), "the ring went with the JVM");
   }
 
   @Test
