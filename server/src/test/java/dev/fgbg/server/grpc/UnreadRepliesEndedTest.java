@@ -40,6 +40,7 @@ class UnreadRepliesEndedTest {
     LoadOptions load = LoadOptions.builder().memoryBudgetBytes(BUDGET)
         .unreadReplyMillis(LIMIT_MS).build();
     List<LoopbackClient> flood = new ArrayList<>();
+    List<ClientCall<GetSamplesRequest, SampleBatch>> calls = new ArrayList<>();
     Map<Status.Code, Integer> ended = new ConcurrentHashMap<>();
     Map<String, Integer> said = new ConcurrentHashMap<>();
     try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(2)
@@ -64,6 +65,7 @@ class UnreadRepliesEndedTest {
           }, new Metadata()); // never requests a message
           call.sendMessage(UnreadRepliesTest.twenty(100 * c + 20 * i));
           call.halfClose();
+          calls.add(call);
         }
       }
       assertTrue(UnreadRepliesTest.poll(() -> budget.waiting() > 0, Duration.ofSeconds(60)),
@@ -88,6 +90,7 @@ class UnreadRepliesEndedTest {
               + "memory: the server ended this connection's ")), () -> "why: " + said);
       assertTrue(UnreadRepliesTest.poll(() -> budget.used() == 0, Duration.ofSeconds(30)),
           () -> "the flood's calls were ended, yet " + budget.used() + " bytes are held");
+      LoopbackClient.release(calls); // while the server that would close their streams is up
     } finally {
       for (LoopbackClient bad : flood) {
         bad.close();

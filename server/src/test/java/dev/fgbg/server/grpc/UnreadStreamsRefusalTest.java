@@ -32,19 +32,23 @@ class UnreadStreamsRefusalTest {
     return StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(64).build();
   }
 
-  /** Opens every slot of 127.0.0.1 with streams that are never read. */
-  private static void fill(TestServer s, LoopbackClient stuck) throws InterruptedException {
+  /** Opens every slot of 127.0.0.1 with streams that are never read; returns their calls. */
+  private static List<ClientCall<StreamEpochRequest, SampleBatch>> fill(TestServer s,
+      LoopbackClient stuck) throws InterruptedException {
+    List<ClientCall<StreamEpochRequest, SampleBatch>> calls = new ArrayList<>();
     for (int i = 0; i < SLOTS; i++) {
       ClientCall<StreamEpochRequest, SampleBatch> call = stuck.channel().newCall(
           FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT);
       call.start(new ClientCall.Listener<>() { }, new Metadata()); // never requests a message
       call.sendMessage(epoch());
       call.halfClose();
+      calls.add(call);
     }
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (s.server().streams().count("127.0.0.1") < SLOTS && System.nanoTime() < end) {
       Thread.sleep(20);
     }
+    return calls;
   }
 
   /**
@@ -74,7 +78,7 @@ class UnreadStreamsRefusalTest {
         .load(load).build());
         LoopbackClient stuck = new LoopbackClient(s.server().port(), 64 << 10);
         LoopbackClient other = new LoopbackClient(s.server().port())) {
-      fill(s, stuck);
+      List<ClientCall<StreamEpochRequest, SampleBatch>> stuckCalls = fill(s, stuck);
       String said = "";
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!said.contains("2 of 127.0.0.1") && System.nanoTime() < end) {
@@ -87,6 +91,7 @@ class UnreadStreamsRefusalTest {
           + "have not been read for \\d+ s or more \\(the longest for \\d+ s\\): .*; one not "
           + "read for 60 s is ended when its client needs the slot"),
           () -> "refused with: " + was);
+      LoopbackClient.release(stuckCalls);
     }
   }
 
@@ -98,7 +103,7 @@ class UnreadStreamsRefusalTest {
         .load(load).build());
         LoopbackClient stuck = new LoopbackClient(s.server().port(), 64 << 10);
         LoopbackClient other = new LoopbackClient(s.server().port())) {
-      fill(s, stuck);
+      List<ClientCall<StreamEpochRequest, SampleBatch>> stuckCalls = fill(s, stuck);
       List<String> said = new ArrayList<>();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!said.contains("served") && System.nanoTime() < end) {
@@ -114,6 +119,7 @@ class UnreadStreamsRefusalTest {
       }
       assertEquals(1, s.server().streams().count("127.0.0.1"),
           "one stuck stream was ended for it, the other kept");
+      LoopbackClient.release(stuckCalls);
     }
   }
 }
