@@ -95,14 +95,23 @@ public final class TinyOnnx {
     return write(dir, "scalar", 3, new byte[][] {node}, "depth", 1);
   }
 
-  /** A config.json for a model written by this class. */
+  /** A config.json for a model written by this class: batches of up to 8, formed within 20 ms. */
   public static Path config(Path dir, String extraJson) {
+    return config(dir, 20, extraJson);
+  }
+
+  /**
+   * As {@link #config(Path, String)}, a batch that is not full waiting up to {@code
+   * maxQueueDelayMs} for company: a long delay makes every batch of a warm-up (8 images) one
+   * run, however the thread that queues them is scheduled.
+   */
+  public static Path config(Path dir, int maxQueueDelayMs, String extraJson) {
     try {
       Path c = dir.resolve("config.json");
       Files.writeString(c, "{\"name\": \"tiny\", \"inputHeight\": 32, \"inputWidth\": 32, "
           + "\"inputScale\": 1.0, \"outputKind\": \"DEPTH_OUTPUT_KIND_METRIC\", "
-          + "\"outputScale\": 0.00390625, \"maxBatch\": 8, \"maxQueueDelayMs\": 20"
-          + (extraJson.isEmpty() ? "" : ", " + extraJson) + "}");
+          + "\"outputScale\": 0.00390625, \"maxBatch\": 8, \"maxQueueDelayMs\": "
+          + maxQueueDelayMs + (extraJson.isEmpty() ? "" : ", " + extraJson) + "}");
       return c;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -55,10 +56,14 @@ class FgbgCliTest {
 
   /** Runs a verb; returns {exit code, stdout, stderr}. */
   private static String[] run(String... args) {
+    return run(new ByteArrayOutputStream(), args);
+  }
+
+  /** As {@link #run(String...)}, its stderr written into {@code e} as it comes. */
+  private static String[] run(ByteArrayOutputStream e, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
     System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
     try {
@@ -365,18 +370,28 @@ class FgbgCliTest {
 
   @Test
   void aServerThatDiesMidCallWentAwayRatherThanRefusedAPlaintextClient() throws Exception {
-    try (ServerProcess p = new ServerProcess(List.of())) {
+    // One render thread: the whole built-in dataset's stats take minutes however many cores
+    // the machine has (the default, a thread per core, could end them within seconds).
+    try (ServerProcess p = new ServerProcess(List.of("--workers", "1"))) {
+      // Killed once its first progress line says the server is computing, not after a fixed
+      // time (which a slow machine may spend before the call reaches the server).
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
       Thread kill = new Thread(() -> {
         try {
-          Thread.sleep(3000); // the whole built-in dataset's stats take minutes
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (!err.toString(StandardCharsets.UTF_8).contains("progress: ")
+              && System.nanoTime() < end) {
+            Thread.sleep(10);
+          }
           p.kill();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
       kill.start();
-      String[] r = run("stats", "--target", p.target(), "--dataset", "builtin");
+      String[] r = run(err, "stats", "--target", p.target(), "--dataset", "builtin");
       kill.join();
+      assertTrue(r[2].contains("progress: "), "killed mid-call: " + r[2]);
       assertEquals("1", r[0]);
       String last = r[2].trim().lines().reduce((a, b) -> b).orElse("");
       assertTrue(last.startsWith("fgbg: error: UNAVAILABLE: " + p.target() + " went away during "

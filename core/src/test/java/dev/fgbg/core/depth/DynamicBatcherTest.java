@@ -161,10 +161,15 @@ class DynamicBatcherTest {
   void cancelledRequestsLeaveTheQueueUnrun() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     FakeModel m = new FakeModel(gate);
-    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(200), 100, new DepthStats())) {
+    // The delay passes only when the test moves the ticker: on the system ticker, a test thread
+    // held off the CPU for 200 ms between submit and cancel let the batch take both.
+    AtomicLong now = new AtomicLong(1_000_000_000L);
+    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(200), 100, new DepthStats(),
+        now::get)) {
       CompletableFuture<float[]> gone = b.submit(img(5), 1, 1);
       CompletableFuture<float[]> kept = b.submit(img(6), 1, 1);
       gone.cancel(false);
+      now.addAndGet(Duration.ofMillis(200).toNanos());
       gate.countDown();
       assertEquals(6, kept.get(10, TimeUnit.SECONDS)[0]);
       assertEquals(List.of(1), m.batches, "only the live request was inferred");

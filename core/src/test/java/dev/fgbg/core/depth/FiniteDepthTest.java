@@ -29,6 +29,10 @@ class FiniteDepthTest {
 
   private DepthRuntime runtime(Path model, Path cacheDir, String extra) throws Exception {
     TinyOnnx.config(model, extra);
+    return load(model, cacheDir);
+  }
+
+  private DepthRuntime load(Path model, Path cacheDir) throws Exception {
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
     return DepthRuntime.create("teacher", m.device(), m, config, 16 << 20, cacheDir, 1L << 30);
@@ -38,7 +42,10 @@ class FiniteDepthTest {
   void nanDepthFailsWarmUpNamingTheModel() throws Exception {
     Path model = dir.resolve("nan");
     TinyOnnx.nanDepth(model);
-    try (DepthRuntime rt = runtime(model, null)) {
+    // A warm-up's 8 images in one batch, the 8,192 values below, even if the thread queueing
+    // them is held off the CPU for longer than the usual 20 ms delay.
+    TinyOnnx.config(model, 10_000, "");
+    try (DepthRuntime rt = load(model, null)) {
       FgbgException e = assertThrows(FgbgException.class, () -> rt.warmUp(32, 32));
       assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
       assertTrue(e.getMessage().contains("warm-up of depth model 'teacher'"), e.getMessage());

@@ -216,7 +216,13 @@ public final class StreamStats {
     return renderedDropped.get();
   }
 
-  /** Waits until {@code condition} holds (checked on every counter change); false on timeout. */
+  /**
+   * Waits until {@code condition} holds; false on timeout. It is checked on every counter change
+   * and at least every {@link #RECHECK_MILLIS}, for a condition on something these counters do
+   * not count (the budget's bytes, a ring's file): else it was looked at again only when the
+   * timeout ran out, and a reply's bytes given back a moment after its client had it made a
+   * check wait the whole timeout.
+   */
   public synchronized boolean await(BooleanSupplier condition, Duration timeout)
       throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
@@ -225,8 +231,11 @@ public final class StreamStats {
       if (left <= 0) {
         return false;
       }
-      wait(Math.max(1, left / 1_000_000));
+      wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
     }
     return true;
   }
+
+  /** How often {@link #await} looks at its condition when no counter changes. */
+  static final long RECHECK_MILLIS = 10;
 }

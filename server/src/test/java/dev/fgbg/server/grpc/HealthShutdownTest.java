@@ -38,9 +38,13 @@ class HealthShutdownTest {
         InsecureChannelCredentials.create()).build();
     try {
       List<ServingStatus> heard = new CopyOnWriteArrayList<>();
-      CountDownLatch serving = new CountDownLatch(1);
-      CountDownLatch ended = new CountDownLatch(1);
-      for (String service : List.of("", FgbgServer.SERVICE_NAME)) {
+      // One count per watcher: the stop comes once both hear SERVING (else the second Watch
+      // may not have reached the server), and the asserts once both have ended (else the
+      // second's NOT_SERVING may still be on its way when the first ends).
+      List<String> services = List.of("", FgbgServer.SERVICE_NAME);
+      CountDownLatch serving = new CountDownLatch(services.size());
+      CountDownLatch ended = new CountDownLatch(services.size());
+      for (String service : services) {
         HealthGrpc.newStub(watching).watch(HealthCheckRequest.newBuilder().setService(service)
             .build(), new StreamObserver<>() {
               @Override
@@ -66,7 +70,7 @@ class HealthShutdownTest {
       long start = System.nanoTime();
       s.close(); // stops the server with its 30 s grace
       long took = System.nanoTime() - start;
-      assertTrue(ended.await(10, TimeUnit.SECONDS), "the Watch ended");
+      assertTrue(ended.await(10, TimeUnit.SECONDS), "both Watches ended");
       assertTrue(took < TimeUnit.SECONDS.toNanos(10), "the stop took " + took / 1e9 + " s of "
           + "a " + GRACE.toSeconds() + " s grace");
       assertEquals(ServingStatus.NOT_SERVING, heard.get(heard.size() - 1), heard.toString());

@@ -79,10 +79,13 @@ class LoadSuiteTest {
       for (StreamReader r : calls) {
         if (r.closed.getCount() == 0) {
           assertEquals(Status.Code.RESOURCE_EXHAUSTED, r.status.getCode(), r.status.toString());
-          // On a slow machine it goes on to say which of this client's streams are unread.
-          assertTrue(r.status.getDescription().startsWith("200 streams are open, the most the "
-              + "server allows (--max-streams = 200); try again when one ends"),
-              r.status.getDescription());
+          // Where this client's streams have waited a second or more for it to read (a slow
+          // machine: one core took longer than that to open the thousand), the refusal says so.
+          String why = r.status.getDescription();
+          String cap = "200 streams are open, the most the server allows (--max-streams = 200);"
+              + " try again when one ends";
+          assertTrue(why.equals(cap) || why.startsWith(cap + "; ") && why.contains(" of "
+              + "127.0.0.1's open streams ") && why.contains(" not been read for "), why);
         } else {
           served.add(r);
         }

@@ -191,8 +191,7 @@ class RingStreamTest {
     call.cancel(null);
     assertTrue(stats.await(() -> stats.streamsCancelled() > cancelled, WAIT));
     assertFalse(Files.exists(r.path()), "a cancelled stream's ring is removed");
-    // A piece rendering when the stream ended gives its bytes back when it finishes.
-    assertTrue(stats.await(() -> server.server().budget().used() == 0, WAIT));
+    assertEquals(0, server.server().budget().used(), "and its bytes given back");
     ch.close();
   }
 
@@ -253,5 +252,10 @@ class RingStreamTest {
     assertEquals(plain.getImages(), busy.getImages());
     assertTrue(Files.exists(r.path()), "the client keeps its GetSamples ring");
     ch.close();
+    // A reply sent over the network holds its bytes until the transport says the call closed,
+    // which may come after the client has it: the next test on this server must find none.
+    StreamStats stats = server.server().stats();
+    assertTrue(stats.await(() -> server.server().budget().used() == 0, WAIT),
+        () -> server.server().budget().used() + " bytes still held");
   }
 }

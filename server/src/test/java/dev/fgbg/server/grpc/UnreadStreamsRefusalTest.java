@@ -87,6 +87,7 @@ class UnreadStreamsRefusalTest {
           + "have not been read for \\d+ s or more \\(the longest for \\d+ s\\): .*; one not "
           + "read for 60 s is ended when its client needs the slot"),
           () -> "refused with: " + was);
+      stuck.release();
     }
   }
 
@@ -114,6 +115,7 @@ class UnreadStreamsRefusalTest {
       }
       assertEquals(1, s.server().streams().count("127.0.0.1"),
           "one stuck stream was ended for it, the other kept");
+      stuck.release();
     }
   }
 }
