@@ -3,6 +3,7 @@ package dev.fgbg.client.cli;
 import dev.fgbg.common.InWords;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg <verb>}: the client side of the launcher. */
 @Command(name = "fgbg", mixinStandardHelpOptions = true,
@@ -50,6 +52,20 @@ public final class FgbgCli {
       h.setFormatter(ONE_LINE); // a warning is one line, as the command's own messages are
     }
     CommandLine cl = new CommandLine(new FgbgCli());
+    // A mistyped flag: one line and the nearest flags, as `fgbg serve` says it, not the usage.
+    cl.setParameterExceptionHandler((e, given) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("fgbg: error: " + e.getMessage());
+      UnmatchedArgumentException.printSuggestions(e, err);
+      if (e instanceof UnmatchedArgumentException u && u.getUnmatched().stream()
+          .anyMatch(a -> a.startsWith("--port") || a.startsWith("--host"))) {
+        err.println("(a client names its server with --target host:port, e.g. --target "
+            + "localhost:50051, or $FGBG_TARGET)");
+      }
+      err.println("(./" + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help lists every flag)");
+      return 2;
+    });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
         String d = s.getStatus().getDescription();

@@ -322,6 +322,21 @@ class FgbgCliTest {
   }
 
   @Test
+  void aMistypedFlagIsOneLineWithTheNearestAndTheServersAddressFlagForPort() {
+    String[] r = run("export", "--port", "50051", "--dest", "x", "--format", "npy");
+    assertEquals("2", r[0], r[2]);
+    List<String> lines = r[2].lines().toList();
+    assertEquals("fgbg: error: Unknown options: '--port', '50051'", lines.get(0), r[2]);
+    assertTrue(lines.contains("(a client names its server with --target host:port, e.g. "
+        + "--target localhost:50051, or $FGBG_TARGET)"), r[2]);
+    assertEquals("(./fgbg export --help lists every flag)", lines.get(lines.size() - 1), r[2]);
+    assertFalse(r[2].contains("Usage:"), "not the whole usage: " + r[2]);
+    String[] typo = run("stats", "--datset", "tiny");
+    assertEquals("2", typo[0], typo[2]);
+    assertTrue(typo[2].contains("--dataset"), "the nearest flag is suggested: " + typo[2]);
+  }
+
+  @Test
   void aSampleOrStrideOfZeroIsRefusedNamingTheFlagNotTakenAsTheDefault() {
     Map<String, List<String>> verbs = Map.of("stats", List.of(),
         "export", List.of("--dest", "zero", "--format", "npy"),
