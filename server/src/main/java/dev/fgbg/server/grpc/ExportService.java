@@ -138,10 +138,15 @@ final class ExportService {
           + ProtoMapping.sent(r.getFormat(), r.getFormatValue())
           + " is not an export format; use folders, zip, webdataset, npy or coco");
     };
-    return new ExportJob(d, r.getSeed(), Selections.of(d, r), o, f, r.getDestination(),
-        r.getOverwrite(), r.getShardSize() == 0 ? ExportJob.DEFAULT_SHARD_SIZE : r.getShardSize(),
+    ExportJob job = new ExportJob(d, r.getSeed(), Selections.of(d, r), o, f,
+        r.getDestination(), r.getOverwrite(),
+        r.getShardSize() == 0 ? ExportJob.DEFAULT_SHARD_SIZE : r.getShardSize(),
         r.getJpegQuality() == 0 ? ExportJob.DEFAULT_JPEG_QUALITY : r.getJpegQuality(),
         r.getDepthNpy());
+    // A destination outside the root is refused here, before a slot, a queue or a log line
+    // that says the export started (the export checks it again, against swapped links).
+    exporter.root().resolve(job.destination());
+    return job;
   }
 
   private static ExportProgress proto(ExportReport p) {

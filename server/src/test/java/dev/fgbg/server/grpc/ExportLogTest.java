@@ -14,6 +14,7 @@ import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -78,6 +79,14 @@ class ExportLogTest {
           + "'builtin'", lines.get(2));
       assertTrue(lines.get(3).matches("export to 'big' cancelled by the client: [0-9]+ of 20000 "
           + "samples written in [0-9.]+ s"), lines.get(3));
+
+      // A destination outside the root is refused before anything starts: no line says it did.
+      StatusRuntimeException out = assertThrows(StatusRuntimeException.class, () -> stub(s)
+          .export(ExportRequest.newBuilder().setDataset("tiny").setEnd(20)
+              .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination("../out").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.PERMISSION_DENIED, out.getStatus().getCode());
+      assertEquals(4, lines(log).size(), lines(log).toString());
     }
   }
 
