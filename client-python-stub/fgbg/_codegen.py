@@ -1,14 +1,21 @@
 """Generates fgbg/v1/*_pb2*.py from the repository's proto/ and checks that they are current.
 
     python3 -m fgbg._codegen           # (re)generate
-    python3 -m fgbg._codegen --check   # exit 1 if the stubs are missing or older than proto/
+    python3 -m fgbg._codegen --check   # exit 1 if the stubs are missing, older than proto/,
+                                       # or made for a newer protobuf/grpcio than this Python's
 
-The generated package records the SHA-256 of the .proto sources it was made from.
+The generated package records the SHA-256 of the .proto sources it was made from. The generated
+code itself records the oldest protobuf and grpcio runtimes it loads with (protoc 26+ and
+grpcio-tools 1.63+ write them; older generators wrote code that loads with any protobuf >= 3.20):
+stubs made by another Python's grpcio-tools (pip's build isolation fetches the newest) must not
+meet this Python's older protobuf, which fails on first use with an ImportError on
+`runtime_version`. setup.py declares those versions as the wheel's lower bounds.
 """
 import hashlib
 import os
+import re
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 PROTOS = ["fgbg/v1/fgbg.proto"]
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # client-python-stub/
@@ -42,14 +49,71 @@ def recorded_digest() -> Optional[str]:
         return None
 
 
-def is_current(root: Optional[str] = None) -> bool:
-    """True when the stubs exist and match the proto sources (or no sources are around)."""
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def needed_versions(folder: str = GENERATED) -> Tuple[Optional[str], Optional[str]]:
+    """(protobuf, grpcio): the oldest runtimes the stubs in `folder` load with, as their
+    generator wrote them; None where it wrote none (older generators)."""
+    pb = re.search(r"^# Protobuf Python Version: (\S+)", _read(os.path.join(folder, "fgbg_pb2.py")),
+                   re.M)
+    rpc = re.search(r"^GRPC_GENERATED_VERSION = '([^']+)'",
+                    _read(os.path.join(folder, "fgbg_pb2_grpc.py")), re.M)
+    return (pb.group(1) if pb else None), (rpc.group(1) if rpc else None)
+
+
+def _release(version: str) -> Tuple[int, ...]:
+    """The leading release numbers of a version ("4.21.12" -> (4, 21, 12); "1.84.0rc1" -> (1, 84, 0))."""
+    m = re.match(r"\d+(\.\d+)*", version)
+    return tuple(int(x) for x in m.group(0).split(".")) if m else ()
+
+
+def runtime_mismatch(folder: str = GENERATED) -> Optional[str]:
+    """Why this Python cannot load the stubs in `folder` (its protobuf or grpcio is older than
+    the generated code requires), or None when it can."""
+    import grpc
+    from google.protobuf import __version__ as protobuf_version
+
+    have = {"protobuf": protobuf_version, "grpcio": grpc.__version__}
+    need = dict(zip(("protobuf", "grpcio"), needed_versions(folder)))
+    old = ["%s>=%s" % (name, v) for name, v in need.items()
+           if v is not None and _release(have[name]) < _release(v)]
+    if not old:
+        return None
+    return ("the gRPC stubs in %s need %s, but this Python (%s) has protobuf %s and grpcio %s"
+            % (folder, " and ".join(old), sys.executable, have["protobuf"], have["grpcio"]))
+
+
+def problem(root: Optional[str] = None) -> Optional[str]:
+    """Why the stubs cannot be used as they are (missing, stale, or made for a newer runtime
+    than this Python's), or None when they can."""
     if not os.path.exists(os.path.join(GENERATED, "fgbg_pb2.py")):
-        return False
+        return "the gRPC stubs are missing"
     root = root or proto_root()
-    if root is None:
-        return True  # an installed package: it was generated at build time
-    return recorded_digest() == sources_digest(root)
+    if root is not None and recorded_digest() != sources_digest(root):
+        return "the gRPC stubs are stale (older than %s)" % root
+    # An installed package has no proto sources: its stubs were generated at build time.
+    return runtime_mismatch()
+
+
+def is_current(root: Optional[str] = None) -> bool:
+    """True when the stubs exist, match the proto sources (or no sources are around), and load
+    with this Python's protobuf and grpcio."""
+    return problem(root) is None
+
+
+def remedy() -> str:
+    """What to run to get stubs this Python loads."""
+    if proto_root() is not None:
+        return "run %s -m fgbg._codegen" % sys.executable
+    return ("reinstall fgbg with this Python's own grpcio-tools "
+            "(pip install --no-build-isolation ./client-python-stub), "
+            "or install the versions named into this Python's environment")
 
 
 def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
@@ -78,19 +142,29 @@ def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
 
 
 def ensure() -> None:
-    """Generates the stubs when they are missing or stale and the tools are at hand."""
-    if is_current():
+    """Generates the stubs when they are missing, stale or made for a newer runtime and the proto
+    sources and tools are at hand; raises ImportError when the result still cannot be loaded,
+    rather than letting the generated code fail on some name deep in protobuf."""
+    reason = problem()
+    if reason is None:
         return
+    if proto_root() is None:  # installed: nothing to generate from
+        raise ImportError("fgbg: %s; %s" % (reason, remedy()))
     generate()
-    sys.stderr.write("fgbg: generated gRPC stubs from %s\n" % proto_root())
+    sys.stderr.write("fgbg: %s: generated them from %s\n" % (reason, proto_root()))
+    reason = runtime_mismatch()
+    if reason is not None:  # this Python's grpcio-tools is newer than its protobuf or grpcio
+        raise ImportError("fgbg: %s, although this Python's grpcio-tools made them; install "
+                          "a protobuf and grpcio that match it" % reason)
 
 
 def main(argv: List[str]) -> int:
     if "--check" in argv:
-        if is_current():
+        reason = problem()
+        if reason is None:
             print("fgbg stubs are current")
             return 0
-        print("fgbg stubs are missing or stale: run python3 -m fgbg._codegen", file=sys.stderr)
+        print("fgbg: %s: %s" % (reason, remedy()), file=sys.stderr)
         return 1
     generate()
     print("generated fgbg stubs in %s" % GENERATED)

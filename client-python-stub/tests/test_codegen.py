@@ -31,3 +31,78 @@ def test_a_changed_proto_makes_the_check_fail(tmp_path):
     r = check(env)
     assert r.returncode == 1
     assert "stale" in r.stderr
+
+
+def copy_package(dest, with_proto):
+    """The package's source files (and proto/, when with_proto) copied to dest, as a checkout or,
+    without proto/, as an installed package; its stubs are generated there from the real proto."""
+    pkg = dest / "client-python-stub"
+    shutil.copytree(os.path.join(PKG, "fgbg"), pkg / "fgbg",
+                    ignore=shutil.ignore_patterns("v1", "__pycache__"))
+    if with_proto:
+        shutil.copytree(PROTO, dest / "proto" / "src" / "main" / "proto")
+    from fgbg import _codegen
+
+    _codegen.generate(root=PROTO, out=str(pkg))
+    return pkg
+
+
+def made_by_a_newer_generator(pkg):
+    """Marks the stubs as pip's build isolation leaves them when it fetches a grpcio-tools newer
+    than this Python's protobuf: the header that protoc writes and the runtime check that
+    fails (protobuf < 5.26 has no runtime_version module)."""
+    pb2 = pkg / "fgbg" / "v1" / "fgbg_pb2.py"
+    text = pb2.read_text()
+    assert "import runtime_version" not in text or "Protobuf Python Version" in text
+    pb2.write_text("# Protobuf Python Version: 999.0.0\n"
+                   "from google.protobuf import runtime_version_999\n" + text)
+
+
+def run(pkg, *args):
+    env = dict(os.environ)
+    env.pop("FGBG_PROTO_ROOT", None)
+    return subprocess.run([sys.executable] + list(args), cwd=str(pkg), env=env,
+                          capture_output=True, text=True)
+
+
+def test_the_needed_runtime_versions_are_read_from_the_generated_code(tmp_path):
+    from fgbg import _codegen
+
+    (tmp_path / "fgbg_pb2.py").write_text("# -*- coding: utf-8 -*-\n"
+                                          "# Protobuf Python Version: 7.35.1\n")
+    (tmp_path / "fgbg_pb2_grpc.py").write_text("import grpc\nGRPC_GENERATED_VERSION = '1.84.0'\n")
+    assert _codegen.needed_versions(str(tmp_path)) == ("7.35.1", "1.84.0")
+    (tmp_path / "fgbg_pb2.py").write_text("# Protobuf Python Version: 1.0.0rc1\n")
+    (tmp_path / "fgbg_pb2_grpc.py").write_text("import grpc\n")  # older generators write none
+    assert _codegen.needed_versions(str(tmp_path)) == ("1.0.0rc1", None)
+    assert _codegen.runtime_mismatch(str(tmp_path)) is None
+    (tmp_path / "fgbg_pb2_grpc.py").write_text("GRPC_GENERATED_VERSION = '999.1'\n")
+    reason = _codegen.runtime_mismatch(str(tmp_path))
+    assert reason is not None and "grpcio>=999.1" in reason and "protobuf" in reason
+
+
+def test_check_reports_stubs_made_for_a_newer_protobuf_and_import_regenerates_them(tmp_path):
+    pkg = copy_package(tmp_path, with_proto=True)
+    made_by_a_newer_generator(pkg)
+    r = run(pkg, "-m", "fgbg._codegen", "--check")
+    assert r.returncode == 1
+    assert "need protobuf>=999.0.0" in r.stderr and "run %s -m fgbg._codegen" % sys.executable \
+        in r.stderr, r.stderr
+    # The first import regenerates them with this Python's grpcio-tools, as for stale stubs.
+    r = run(pkg, "-c", "import fgbg._proto as p; print(p.pb.DESCRIPTOR.name)")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["fgbg/v1/fgbg.proto"] and "need protobuf>=999.0.0" in r.stderr
+    assert run(pkg, "-m", "fgbg._codegen", "--check").returncode == 0
+
+
+def test_an_installed_package_with_stubs_for_a_newer_protobuf_fails_saying_what_to_run(tmp_path):
+    pkg = copy_package(tmp_path, with_proto=False)  # installed: no proto/ to generate from
+    made_by_a_newer_generator(pkg)
+    r = run(pkg, "-m", "fgbg._codegen", "--check")
+    assert r.returncode == 1 and "need protobuf>=999.0.0" in r.stderr, r.stderr
+    r = run(pkg, "-c", "import fgbg; fgbg.Client")
+    assert r.returncode == 1
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: fgbg: the gRPC stubs in ") and \
+        "need protobuf>=999.0.0" in last and "--no-build-isolation" in last, r.stderr
+    assert "runtime_version_999" not in r.stderr  # the generated code never ran
