@@ -3,6 +3,7 @@ package dev.fgbg.server.flags;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
