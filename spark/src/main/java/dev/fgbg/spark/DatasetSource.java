@@ -58,6 +58,6 @@ record DatasetSource(String name, String configJson, String configOrigin, String
     } else if (!c.getDepthModel().isEmpty()) {
       c = c.toBuilder().setDepthModel(ModelPaths.resolve(c.getDepthModel())).build();
     }
-    return DatasetCatalog.folder(c, models);
+    return DatasetCatalog.configFolder(c, models);
   }
 }
