@@ -36,8 +36,9 @@ class FgbgError(Exception):
 
 
 def _unavailable(details: str, target: str) -> str:
-    """Why a server was unavailable, in words: none answered (connecting failed), it said it is
-    shutting down, or it went away during the call."""
+    """Why a server was unavailable, in words: none answered (connecting failed), it closed the
+    connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting
+    down, or it went away during the call."""
     said = details.lower()
     if said.startswith("the server is shutting down"):
         return "%s (%s)" % (details, target)
@@ -45,6 +46,14 @@ def _unavailable(details: str, target: str) -> str:
         return ("the TLS handshake with %s failed (%s): check the CA (tls_ca or $FGBG_TLS_CA), "
                 "the client certificate and key (tls_cert, tls_key or $FGBG_TLS_CERT, "
                 "$FGBG_TLS_KEY), and that the server serves TLS (--tls-cert)" % (target, details))
+    if "failed to connect" in said and any(w in said for w in ("reset", "socket closed", "eof")):
+        # Closed before HTTP/2 began: a TLS server drops a plaintext client's first bytes (gRPC
+        # says "failed to connect ... Socket closed"); the Java client words it the same.
+        return ("could not talk to %s: the connection closed before HTTP/2 began (%s) — is it a "
+                "TLS server? (use Credentials(tls=True) or tls_ca, or $FGBG_TLS=1 / "
+                "$FGBG_TLS_CA); else it closed a connection over its "
+                "--max-connections-per-client (its log says so), or it is not an fgbg server"
+                % (target, details))
     if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
         return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
                 "the network failed, or it closed a connection over its "

@@ -42,3 +42,13 @@ def test_a_failed_tls_handshake_is_said_to_be_one():
     assert str(e).startswith("UNAVAILABLE: the TLS handshake with localhost:50611 failed")
     assert "(tls_ca or $FGBG_TLS_CA)" in str(e) and "$FGBG_TLS_KEY" in str(e), str(e)
     assert str(e).endswith("and that the server serves TLS (--tls-cert)"), str(e)
+
+
+def test_a_connection_closed_before_http2_asks_whether_the_server_is_tls():
+    # What grpcio says when a plaintext client meets a TLS server (tests/test_security.py).
+    e = FgbgError("UNAVAILABLE", "failed to connect to all addresses; last error: UNAVAILABLE: "
+                  "ipv4:127.0.0.1:50777: Socket closed", "localhost:50777")
+    assert str(e).startswith("UNAVAILABLE: could not talk to localhost:50777: the connection "
+                             "closed before HTTP/2 began (failed to connect"), str(e)
+    assert "is it a TLS server? (use Credentials(tls=True) or tls_ca" in str(e)
+    assert "went away" not in str(e)

@@ -102,7 +102,13 @@ def test_mtls_with_a_token_streams_the_same_bytes_as_plaintext(server, secured, 
 
 
 def test_plaintext_no_client_certificate_and_another_ca_are_refused(secured, tls):
-    assert _code(secured.target, fgbg.Credentials(token=ALICE)) == "UNAVAILABLE"
+    with pytest.raises(fgbg.FgbgError) as plaintext:
+        with fgbg.Client(secured.target, timeout=10, credentials=fgbg.Credentials(token=ALICE)) \
+                as c:
+            c.describe("builtin")
+    assert plaintext.value.code == "UNAVAILABLE"
+    assert "the connection closed before HTTP/2 began" in str(plaintext.value), plaintext.value
+    assert "is it a TLS server?" in str(plaintext.value), plaintext.value
     assert _code(secured.target, fgbg.Credentials(tls_ca=tls("ca"), token=ALICE)) \
         == "UNAVAILABLE"
     assert _code(secured.target, _mtls(tls, ALICE, ca="other-ca")) == "UNAVAILABLE"

@@ -10,6 +10,7 @@ import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -25,6 +26,12 @@ import javax.net.ssl.SSLException;
 final class TransportWords implements ClientInterceptor {
   static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
       + "point the client's target at a running server";
+
+  /** A connection closed before HTTP/2 began; the target, then what grpc-java said. */
+  static final String CLOSED_EARLY = "could not talk to %s: the connection closed before HTTP/2 "
+      + "began (%s) — is it a TLS server? (use tls() / --tls, or trust() / --tls-ca); else it "
+      + "closed a connection over its --max-connections-per-client (its log says so), or it is "
+      + "not an fgbg server";
 
   private final String target;
 
@@ -91,10 +98,12 @@ final class TransportWords implements ClientInterceptor {
       return status.withDescription("no fgbg server answers at " + target + " ("
           + causeOr(cause, said) + "); " + START_HINT);
     }
-    if (closed) {
-      return status.withDescription(target + " closed the connection before answering: a "
-          + "server with TLS closes a plaintext client's connection (use tls() / --tls), or it "
-          + "is not an fgbg server");
+    // A TLS server drops a plaintext client's first bytes: grpc-java says "Network closed for
+    // unknown reason" without a cause, or "io exception" caused by a connection reset, by the
+    // race between the server's close and the client's preface. Before a connection is made
+    // either is the same refusal; a server over --max-connections-per-client closes this way too.
+    if (closed || (has(cause, IOException.class) && causeSays(cause, "connection reset"))) {
+      return status.withDescription(CLOSED_EARLY.formatted(target, causeOr(cause, said)));
     }
     return status;
   }
@@ -106,6 +115,11 @@ final class TransportWords implements ClientInterceptor {
 
   private static boolean named(Throwable t, String simpleName) {
     return chain(t).anyMatch(e -> e.getClass().getSimpleName().equals(simpleName));
+  }
+
+  private static boolean causeSays(Throwable t, String words) {
+    return chain(t).anyMatch(e -> e.getMessage() != null
+        && e.getMessage().toLowerCase(Locale.ROOT).contains(words));
   }
 
   private static boolean has(Throwable t, Class<? extends Throwable> type) {

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** A failed connection is told in words naming the target and what to check. */
@@ -47,6 +51,48 @@ class TransportWordsTest {
     } finally {
       http.stop(0);
     }
+  }
+
+  /**
+   * A listener that takes the client's first bytes and then closes ({@code reset}: with a TCP
+   * reset), as a TLS server does to a plaintext client's preface.
+   */
+  private static String closedBeforeHttp2(boolean reset) throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread closer = new Thread(() -> {
+        try (Socket c = s.accept()) {
+          c.getInputStream().read(new byte[24]);
+          if (reset) {
+            c.setSoLinger(true, 0);
+          }
+        } catch (IOException e) {
+          // the client gave up first: its status says so
+        }
+      });
+      closer.start();
+      StatusRuntimeException e = describeAt("127.0.0.1:" + s.getLocalPort());
+      closer.join();
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      String prefix = "could not talk to 127.0.0.1:" + s.getLocalPort() + ": the connection "
+          + "closed before HTTP/2 began (";
+      assertTrue(e.getStatus().getDescription().startsWith(prefix),
+          e.getStatus().getDescription());
+      assertTrue(e.getStatus().getDescription().contains("is it a TLS server? (use tls() / "
+          + "--tls, or trust() / --tls-ca)"), e.getStatus().getDescription());
+      return e.getStatus().getDescription();
+    }
+  }
+
+  @Test
+  void aConnectionClosedBeforeHttp2AsksWhetherItIsTls() throws Exception {
+    assertTrue(closedBeforeHttp2(false).contains("(Network closed for unknown reason)"),
+        "grpc-java's words for a plain close");
+  }
+
+  @Test
+  void aConnectionResetBeforeHttp2AsksWhetherItIsTls() throws Exception {
+    assertTrue(closedBeforeHttp2(true).toLowerCase(Locale.ROOT).contains("connection reset"),
+        "grpc-java's cause for a reset");
   }
 
   @Test

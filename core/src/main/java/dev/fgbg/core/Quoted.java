@@ -17,7 +17,19 @@ public final class Quoted {
     if (value == null) {
       return "null";
     }
-    StringBuilder b = new StringBuilder("'");
+    return "'" + escaped(value) + "'" + cut(value);
+  }
+
+  /**
+   * {@code value} cut and escaped as {@link #of} does, without the quotes: for a place that
+   * shows it as a value of its own, such as a Prometheus label (whose format quotes it).
+   */
+  public static String bare(String value) {
+    return value == null ? "null" : escaped(value) + cut(value);
+  }
+
+  private static String escaped(String value) {
+    StringBuilder b = new StringBuilder();
     int shown = Math.min(value.length(), MAX);
     for (int i = 0; i < shown; i++) {
       char c = value.charAt(i);
@@ -28,10 +40,10 @@ public final class Quoted {
         b.append(c);
       }
     }
-    b.append('\'');
-    if (value.length() > MAX) {
-      b.append("… (").append(value.length()).append(" characters)");
-    }
     return b.toString();
+  }
+
+  private static String cut(String value) {
+    return value.length() > MAX ? "… (" + value.length() + " characters)" : "";
   }
 }

@@ -73,7 +73,8 @@ public final class FgbgApplication implements AutoCloseable {
   public static FgbgApplication create(ServerOptions options) {
     DepthRuntimes depth = new DepthRuntimes(options.depth());
     try {
-      List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(), depth);
+      List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
+          options.skipByKey(), depth);
       return new FgbgApplication(options, depth, datasets);
     } catch (RuntimeException e) {
       depth.close();

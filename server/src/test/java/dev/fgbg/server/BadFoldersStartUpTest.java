@@ -87,10 +87,39 @@ class BadFoldersStartUpTest {
     Dataset fromFile = DatasetCatalog.folder(Main.options("--config", config.toString())
         .datasets().get(0), null);
     assertEquals(d.assets().skipped(), fromFile.assets().skipped());
+    // The start-up's warning names what asked: the flag, or the config file's key.
+    String skipped = " skipped 2 bad file(s), serving the rest: " + root.resolve("bg/text.jpg");
+    assertEquals("dataset 'folder' (--on-bad-file skip)" + skipped, startUpWarning("--bg",
+        root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--on-bad-file",
+        "skip"));
+    assertEquals("dataset 'photos' (\"on_bad_file\": \"skip\")" + skipped,
+        startUpWarning("--config", config.toString()));
+    Path camel = Files.writeString(root.resolve("camel.json"), Files.readString(config)
+        .replace("on_bad_file", "onBadFile"));
+    assertEquals("dataset 'photos' (\"on_bad_file\": \"skip\")" + skipped,
+        startUpWarning("--config", camel.toString(), "--on-bad-file", "fail"));
+    Path keyless = Files.writeString(root.resolve("keyless.json"), Files.readString(config)
+        .replace(", \"on_bad_file\": \"skip\"", ""));
+    assertEquals("dataset 'photos' (--on-bad-file skip)" + skipped,
+        startUpWarning("--config", keyless.toString(), "--on-bad-file", "skip"));
     String bogus = assertThrowsMessage(() -> DatasetCatalog.folder(Main.options("--bg",
         root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--on-bad-file",
         "ignore").datasets().get(0), null));
     assertEquals("dataset 'folder': --on-bad-file 'ignore' must be fail or skip", bogus);
+  }
+
+  /** The one warning of a start-up on {@code flags} that skipped bad files, up to its first. */
+  private static String startUpWarning(String... flags) {
+    List<String> args = new ArrayList<>(List.of("--port", "0", "--builtin-size", "16",
+        "--builtin-counts", "1:1"));
+    args.addAll(List.of(flags));
+    try (LogCapture log = new LogCapture();
+        FgbgApplication app = FgbgApplication.create(Main.options(args.toArray(String[]::new)))) {
+      List<String> lines = log.records().stream().map(r -> r.getMessage())
+          .filter(m -> m.contains(" skipped ")).toList();
+      assertEquals(1, lines.size(), lines.toString());
+      return lines.get(0).substring(0, lines.get(0).indexOf(" (not a PNG"));
+    }
   }
 
   private static String assertThrowsMessage(Runnable r) {

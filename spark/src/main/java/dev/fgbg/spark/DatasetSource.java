@@ -5,6 +5,7 @@ import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
+import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.Serializable;
 import java.util.List;
@@ -31,11 +32,16 @@ record DatasetSource(String name, String configJson, String configOrigin, String
     return name.equals(DatasetCatalog.BUILTIN);
   }
 
-  /** Builds the dataset, loading its depth model (if any) through {@code models}. */
+  /**
+   * Builds the dataset, loading its depth model (if any) through {@code models}. A model path is
+   * found as {@code serve} finds it ({@link ModelPaths}): where it is typed, else in the
+   * repository's models/; a model shipped with --archives is in the working directory.
+   */
   Dataset build(DepthModels models) {
+    String model = ModelPaths.resolve(depthModel);
     if (isBuiltin()) {
       return DatasetCatalog.builtin(BuiltinConfig.parse(builtinSize, builtinPlacements,
-          builtinCounts, depthModel, depthWeights, depthMode), models);
+          builtinCounts, model, depthWeights, depthMode), models);
     }
     if (configJson == null) {
       throw FgbgException.invalidConfig("dataset '" + name + "' needs --config FILE (the "
@@ -46,10 +52,12 @@ record DatasetSource(String name, String configJson, String configOrigin, String
         .orElseThrow(() -> FgbgException.invalidConfig("dataset '" + name + "' is not in "
             + configOrigin + "; it defines " + all.stream().map(FolderDatasetConfig::getName)
             .toList() + " (and 'builtin' always exists)"));
-    if (!depthModel.isEmpty()) {
-      c = c.toBuilder().setDepthModel(depthModel).setDepthWeights(depthWeights)
+    if (!model.isEmpty()) {
+      c = c.toBuilder().setDepthModel(model).setDepthWeights(depthWeights)
           .setDepthMode(depthMode).build();
+    } else if (!c.getDepthModel().isEmpty()) {
+      c = c.toBuilder().setDepthModel(ModelPaths.resolve(c.getDepthModel())).build();
     }
-    return DatasetCatalog.folder(c, models);
+    return DatasetCatalog.configFolder(c, models);
   }
 }

@@ -62,6 +62,20 @@ class SparkMainTest {
   }
 
   @Test
+  void aModelTypedAsModelsNameIsFoundInTheRepositoryAsServeFindsIt() {
+    // The tests run in spark/, which has no models/: the repository's ($FGBG_HOME) is read, so
+    // the job gets past the config to the weights this test leaves out.
+    assertFalse(Files.exists(Path.of("models/fastdepth_nyu_224")));
+    Path weights = dir.resolve("absent.onnx");
+    Run r = run("depth", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
+        "2:2", "--depth-model", "models/fastdepth_nyu_224", "--depth-weights",
+        weights.toString(), "--dest", dir.resolve("d").toUri().toString());
+    assertEquals(2, r.code(), r.err());
+    assertFalse(r.err().contains("depth model config"), r.err());
+    assertTrue(r.err().contains("depth model weights " + weights + " not found"), r.err());
+  }
+
+  @Test
   void badInputFailsWithOneLineNamingIt() {
     Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
         "2:2", "--range", "5:2", "--dest", dir.resolve("x").toUri().toString());

@@ -81,10 +81,10 @@ public final class FolderAssets {
     if (goodBgs.isEmpty() || goodFgs.isEmpty()) {
       throw FgbgException.invalidConfig("dataset '" + config.name() + "': every "
           + (goodBgs.isEmpty() ? "background" : "foreground") + " is bad, nothing is left to "
-          + "serve: " + problems.skippedAll(skipped));
+          + "serve: " + problems.skippedAll(config.skipSetting(), skipped));
     }
     if (!skipped.isEmpty()) {
-      LOG.warning(problems.skippedLine(config.name(), skipped));
+      LOG.warning(problems.skippedLine(config.name(), config.skipSetting(), skipped));
     }
     logAdjusted(config, goodBgs, goodFgs, width, height);
     return new AssetSet(width, height, goodBgs.stream().map(Loaded::value).toList(),

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class Problems {
   static final int SHOWN = 20;
-  static final String SKIP_FLAG = "--on-bad-file skip";
+  static final String SKIP_FLAG = FolderDataset.SKIP_FLAG;
 
   private final List<String> general = new ArrayList<>();
   private final Map<String, List<String>> byFile = new LinkedHashMap<>();
@@ -96,16 +96,16 @@ final class Problems {
 
   /**
    * The one warning line of a load that skipped {@code files} and serves the rest, or null when
-   * none was skipped.
+   * none was skipped; {@code setting} names what asked for it (the flag or the config key).
    */
-  String skippedLine(String dataset, Set<String> files) {
+  String skippedLine(String dataset, String setting, Set<String> files) {
     return files.isEmpty() ? null
-        : "dataset " + dataset + ": " + skipped(files, ", serving the rest");
+        : "dataset '" + dataset + "' (" + setting + ") " + skipped(files, ", serving the rest");
   }
 
-  /** What a load that skipped {@code files} skipped, when it has nothing left to serve. */
-  String skippedAll(Set<String> files) {
-    return skipped(files, "");
+  /** What a load that skipped {@code files} as {@code setting} asked, when nothing is left. */
+  String skippedAll(String setting, Set<String> files) {
+    return "(" + setting + ") " + skipped(files, "");
   }
 
   private String skipped(Set<String> files, String serving) {
@@ -115,7 +115,7 @@ final class Problems {
         lines.add(file + " (" + String.join("; ", why) + ")");
       }
     });
-    return SKIP_FLAG + " skipped " + lines.size() + " bad file(s)" + serving + ": "
+    return "skipped " + lines.size() + " bad file(s)" + serving + ": "
         + String.join("; ", shown(lines));
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the datasets a process serves or exports from their configurations: the built-in
@@ -28,12 +29,21 @@ public final class DatasetCatalog {
    */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       DepthModels models) {
+    return build(builtin, folders, Set.of(), models);
+  }
+
+  /**
+   * As above; {@code skipByKey} names the datasets whose on_bad_file is their config file entry's
+   * own, which a skipping load's warning names instead of the --on-bad-file flag.
+   */
+  public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
+      Set<String> skipByKey, DepthModels models) {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
     List<String> problems = new ArrayList<>();
     for (FolderDatasetConfig c : folders) {
       try {
-        out.add(DatasetFactory.folder(c, models));
+        out.add(DatasetFactory.folder(c, models, skipByKey.contains(c.getName())));
       } catch (FgbgException e) {
         if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
           throw e;
@@ -60,6 +70,11 @@ public final class DatasetCatalog {
   /** One folder dataset; {@code models} may be null when it names no depth model. */
   public static Dataset folder(FolderDatasetConfig c, DepthModels models) {
     return DatasetFactory.folder(c, models);
+  }
+
+  /** One entry of a config file: a skipping load's warning names its on_bad_file key. */
+  public static Dataset configFolder(FolderDatasetConfig c, DepthModels models) {
+    return DatasetFactory.folder(c, models, true);
   }
 
   /** The folder datasets of a JSON config file ({@code {"datasets": [...]}}). */

@@ -98,7 +98,7 @@ class ForgivingFoldersTest {
     FgbgException e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.OnBadFile.SKIP), 32, 32));
     assertTrue(e.getMessage().startsWith("dataset 'f': every foreground is bad, nothing is left "
-        + "to serve: --on-bad-file skip skipped 1 bad file(s): " + root.resolve("fg/maskless.jpg")
+        + "to serve: (--on-bad-file skip) skipped 1 bad file(s): " + root.resolve("fg/maskless.jpg")
         + " (no mask for foreground maskless.jpg"), e.getMessage());
   }
 
@@ -125,7 +125,7 @@ class ForgivingFoldersTest {
       List<String> skipped = log.containing("skipped");
       assertEquals(1, skipped.size(), log.lines().toString());
       String line = skipped.get(0);
-      assertTrue(line.startsWith("WARNING dataset f: --on-bad-file skip skipped 3 bad file(s), "
+      assertTrue(line.startsWith("WARNING dataset 'f' (--on-bad-file skip) skipped 3 bad file(s), "
           + "serving the rest: " + root.resolve("bg/broken.jpg") + " (not a PNG or JPEG image)"
           + "; " + root.resolve("fg/maskless.jpg") + " (no mask for foreground maskless.jpg"),
           line);

@@ -1,5 +1,6 @@
 package dev.fgbg.server.flags;
 
+import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

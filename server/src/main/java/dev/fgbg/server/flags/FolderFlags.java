@@ -3,10 +3,13 @@ package dev.fgbg.server.flags;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /** The folder dataset given by flags, and the config file with more of them. */
@@ -115,6 +118,19 @@ public final class FolderFlags {
           + "--fg, which were not given" + (builtinFlag == null ? ""
               : "; the built-in dataset takes " + builtinFlag));
     }
+  }
+
+  /**
+   * The config file's datasets that set their own on_bad_file (the others take --on-bad-file):
+   * a skipping load's warning names the key that asked for it, not the flag.
+   */
+  public Set<String> skipByKey() {
+    if (config == null) {
+      return Set.of();
+    }
+    return DatasetCatalog.readConfigFile(config).stream()
+        .filter(d -> !d.getOnBadFile().isEmpty()).map(FolderDatasetConfig::getName)
+        .collect(Collectors.toSet());
   }
 
   /**

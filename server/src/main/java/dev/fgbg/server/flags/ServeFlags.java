@@ -72,6 +72,7 @@ public final class ServeFlags {
         .exportRoot(exportRoot)
         .builtin(builtin.config(depth, scene, folder))
         .datasets(folder.datasets(depth, scene))
+        .skipByKey(folder.skipByKey())
         .device(depth.device)
         .depthSessions(depth.sessions())
         .depthCacheBytes(depth.cacheMb << 20)

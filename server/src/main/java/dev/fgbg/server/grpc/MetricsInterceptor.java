@@ -86,7 +86,8 @@ final class MetricsInterceptor implements ServerInterceptor {
       @Override
       public void onMessage(Q message) {
         if (message instanceof ExportRequest r) {
-          destination[0] = Quoted.of(r.getDestination());
+          // The label as typed (Prometheus quotes it), cut and escaped as messages quote it.
+          destination[0] = Quoted.bare(r.getDestination());
         }
         super.onMessage(message);
       }

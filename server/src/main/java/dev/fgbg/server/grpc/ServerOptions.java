@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a server runs with, validated: the one options tree of {@code fgbg serve}, of the
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param workers render threads (the shared pool)
  * @param window chunks each stream renders ahead
  * @param datasets folder datasets served beside {@code builtin}
+ * @param skipByKey the datasets whose on_bad_file is their config file entry's own, not the
+ *     --on-bad-file flag's (a skipping load's warning names the setting that asked)
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
  * @param exportRoot the only folder exports may write under; null: exports are off
@@ -36,7 +39,8 @@ import java.util.Objects;
  *     calls (the system ticker outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
-    BuiltinConfig builtin, List<FolderDatasetConfig> datasets, DepthSettings depth,
+    BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Set<String> skipByKey,
+    DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
     String metricsHost, int metricsPort, boolean sharedMemory, Path ringDirectory,
     ConnectOptions connect, Ticker ticker) {
@@ -49,6 +53,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     check(window >= 1, "window", window, "must be at least 1");
     Objects.requireNonNull(builtin, "builtin");
     datasets = List.copyOf(datasets);
+    skipByKey = Set.copyOf(skipByKey);
     Objects.requireNonNull(depth, "depth");
     check(statsInterval.compareTo(Duration.ZERO) > 0, "statsInterval", statsInterval,
         "must be positive");
@@ -92,6 +97,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private boolean exportsOff;
     private BuiltinConfig builtin = BuiltinConfig.standard();
     private List<FolderDatasetConfig> datasets = List.of();
+    private Set<String> skipByKey = Set.of();
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
@@ -147,6 +153,11 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
 
     public Builder datasets(List<FolderDatasetConfig> datasets) {
       this.datasets = datasets;
+      return this;
+    }
+
+    public Builder skipByKey(Set<String> names) {
+      this.skipByKey = names;
       return this;
     }
 
@@ -235,7 +246,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       Path root = exportRoot != null || exportsOff || connect.beyondLoopback() ? exportRoot
           : DEFAULT_EXPORTS;
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
-          root, builtin, datasets, new DepthSettings(device, Math.max(1, workers),
+          root, builtin, datasets, skipByKey, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore, depthSessions),
           statsInterval, shutdownGrace,
           load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,

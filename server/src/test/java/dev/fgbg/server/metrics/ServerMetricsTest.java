@@ -19,6 +19,7 @@ import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -97,6 +98,31 @@ class ServerMetricsTest {
         assertEquals(0, value(text, "fgbg_depth_queue_length", "model="));
         assertTrue(value(text, "fgbg_memory_budget_capacity_bytes") > 0);
         assertFalse(text.contains("fgbg_export_progress_ratio{"), "an ended export's series goes");
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aRunningExportIsLabelledWithItsDestinationAsTyped() throws Exception {
+    // 400,000 samples: the export is still running at its first progress message (200 ms).
+    ServerOptions o = ServerOptions.builder().port(0).workers(1).exportRoot(dir.resolve("exports"))
+        .builtin(new BuiltinConfig(16, 16, 20, 100, 100, "", "", "")).metrics("127.0.0.1", 0)
+        .build();
+    try (FgbgApplication app = FgbgApplication.create(o).start()) {
+      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", app.port())
+          .usePlaintext().build();
+      try (Context.CancellableContext call = Context.current().withCancellation()) {
+        String text = call.call(() -> {
+          var export = FgbgGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+              .export(ExportRequest.newBuilder().setDataset("builtin").setDestination("metr")
+                  .setFormat(ExportFormat.EXPORT_FORMAT_NPY).build());
+          assertFalse(export.next().getFinished());
+          return scrape(app.metricsPort());
+        });
+        double ratio = value(text, "fgbg_export_progress_ratio", "destination=\"metr\"");
+        assertTrue(ratio >= 0 && ratio < 1, text);
       } finally {
         ch.shutdownNow();
       }

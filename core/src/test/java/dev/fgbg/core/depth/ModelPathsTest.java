@@ -1,4 +1,4 @@
-package dev.fgbg.server.flags;
+package dev.fgbg.core.depth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
