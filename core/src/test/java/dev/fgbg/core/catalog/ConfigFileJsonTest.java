@@ -1,9 +1,7 @@
 package dev.fgbg.core.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.fgbg.core.FgbgException;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,14 +12,11 @@ import org.junit.jupiter.api.Test;
  * last of two "size" keys) is named, with every other problem of the file.
  */
 class ConfigFileJsonTest {
-  private static final String ORIGIN = "datasets.json";
-  private static final String GOOD = "\"name\": \"office\", \"bg\": \"b\", \"fg\": \"f\"";
+  private static final String ORIGIN = ConfigFileTest.ORIGIN;
+  private static final String GOOD = ConfigFileTest.GOOD;
 
   private static String refusal(String json) {
-    FgbgException e = assertThrows(FgbgException.class,
-        () -> DatasetCatalog.parseConfig(json, ORIGIN));
-    assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
-    return e.getMessage();
+    return ConfigFileTest.refusal(json);
   }
 
   /** The one problem of the dataset GOOD plus {@code extra}, without the file's prefix. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** A config file's mistakes are named by the file, the dataset and the key, in its own terms. */
 class ConfigFileTest {
-  private static final String ORIGIN = "datasets.json";
-  private static final String GOOD = "\"name\": \"office\", \"bg\": \"b\", \"fg\": \"f\"";
+  static final String ORIGIN = "datasets.json";
+  static final String GOOD = "\"name\": \"office\", \"bg\": \"b\", \"fg\": \"f\"";
 
-  private static String refusal(String json) {
+  static String refusal(String json) {
     FgbgException e = assertThrows(FgbgException.class,
         () -> DatasetCatalog.parseConfig(json, ORIGIN));
     assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
