@@ -151,7 +151,8 @@ def ensure() -> None:
     if proto_root() is None:  # installed: nothing to generate from
         raise ImportError("fgbg: %s; %s" % (reason, remedy()))
     generate()
-    sys.stderr.write("fgbg: %s: generated them from %s\n" % (reason, proto_root()))
+    sys.stderr.write("fgbg: %s, so they were generated now from %s (once; nothing to do)\n"
+                     % (reason, proto_root()))
     reason = runtime_mismatch()
     if reason is not None:  # this Python's grpcio-tools is newer than its protobuf or grpcio
         raise ImportError("fgbg: %s, although this Python's grpcio-tools made them; install "

@@ -42,6 +42,12 @@ final class Connection {
   Path tokenFile;
 
   FgbgClient client() {
+    if (target != null && target.contains(",")) {
+      // A list is what the libraries take for replicas; here it would reach DNS as one name.
+      throw new IllegalArgumentException("--target " + target + " names several servers; a "
+          + "command talks to one (host:port). Replicas with failover are for the libraries: "
+          + "FgbgReplicas (Java), fgbg.failover and the torch datasets (Python)");
+    }
     FgbgClient.Builder b = FgbgClient.builder().target(target);
     if (deadline != null) {
       b.deadline(deadline).streamDeadline(deadline);

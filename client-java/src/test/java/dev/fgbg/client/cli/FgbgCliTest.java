@@ -331,6 +331,10 @@ class FgbgCliTest {
         + "--target localhost:50051, or $FGBG_TARGET)"), r[2]);
     assertEquals("(./fgbg export --help lists every flag)", lines.get(lines.size() - 1), r[2]);
     assertFalse(r[2].contains("Usage:"), "not the whole usage: " + r[2]);
+    String[] replicas = run("describe", "--target", "127.0.0.1:1,127.0.0.1:2");
+    assertEquals("1", replicas[0], replicas[2]);
+    assertTrue(replicas[2].startsWith("fgbg: error: --target 127.0.0.1:1,127.0.0.1:2 names "
+        + "several servers; a command talks to one (host:port)"), replicas[2]);
     String[] typo = run("stats", "--datset", "tiny");
     assertEquals("2", typo[0], typo[2]);
     assertTrue(typo[2].contains("--dataset"), "the nearest flag is suggested: " + typo[2]);
