@@ -3,6 +3,7 @@ package dev.fgbg.server.metrics;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.server.http.JdkHttp;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -23,6 +24,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ServerMetrics {
   private static final double[] LATENCY_BOUNDS = {.001, .0025, .005, .01, .025, .05, .1, .25,
       .5, 1, 2.5, 5, 10, 30};
+
+  /**
+   * Requests of the metrics port read and served at once. A scrape needs one; the client's
+   * default pool (10 threads, 100 queued) let 100 clients dribbling headers hold a scrape ~9 s,
+   * near Prometheus's 10 s timeout. Threads are made only as such clients come, and each is
+   * closed after {@link JdkHttp#REQUEST_SECONDS}.
+   */
+  static final int THREADS = 128;
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final List<DepthRuntime> depth = new CopyOnWriteArrayList<>();
@@ -117,8 +126,14 @@ public final class ServerMetrics {
     return registry;
   }
 
-  /** Serves /metrics on {@code host}:{@code port} (0 picks a free port) until closed. */
+  /**
+   * Serves /metrics on {@code host}:{@code port} (0 picks a free port) until closed (which shuts
+   * its pool down too). A scraper that goes away is a counted line, not a trace
+   * ({@link ScrapeFaults}).
+   */
   public HTTPServer serve(String host, int port) throws IOException {
-    return HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    ScrapeFaults.install();
+    return HTTPServer.builder().hostname(host).port(port).registry(registry)
+        .executorService(JdkHttp.pool("fgbg-metrics", THREADS)).buildAndStart();
   }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.server.http.JdkHttp;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -21,17 +22,11 @@ import java.util.concurrent.Executors;
 public final class WebUi implements AutoCloseable {
   /**
    * Requests read and served at once (a browser opens six connections; a Stats page holds one).
-   * The JDK server reads a request's line and headers on this pool, so a client that dribbles
-   * them holds a thread until {@link #REQUEST_SECONDS}: more threads than a browser needs keep
-   * a few such clients from shutting everyone out. The heavy requests are bounded apart
-   * ({@link GridPage#AT_ONCE}, the Stats admission).
+   * More threads than a browser needs keep a few clients dribbling headers from shutting everyone
+   * out ({@link JdkHttp}). The heavy requests are bounded apart ({@link GridPage#AT_ONCE}, the
+   * Stats admission).
    */
   static final int THREADS = 32;
-  /** Seconds a client may take to send a request's line and headers; then it is closed. */
-  static final int REQUEST_SECONDS = 10;
-  private static final String NODELAY = "sun.net.httpserver.nodelay";
-  /** The JDK server's limit on reading a request (seconds; unset: none at all). */
-  static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
 
   private final HttpServer http;
   private final ExecutorService threads;
@@ -48,13 +43,7 @@ public final class WebUi implements AutoCloseable {
 
   /** Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it. */
   public static WebUi start(UiOptions options, ServerView view) throws IOException {
-    // Both read once, by the first HTTP server of the JVM; a value the user gave wins. Without
-    // TCP_NODELAY the JDK server's header and body writes meet the client's delayed ACK: every
-    // small image would wait ~40 ms. Without maxReqTime a client that sends a header line now
-    // and then holds a thread of the pool for as long as it likes (the JDK's timer closes the
-    // connection that has not sent its whole request this long after it was accepted).
-    setIfAbsent(NODELAY, "true");
-    setIfAbsent(MAX_REQ_TIME, Integer.toString(REQUEST_SECONDS));
+    ExecutorService threads = JdkHttp.pool("fgbg-ui", THREADS); // before the server: limits
     InetSocketAddress at = new InetSocketAddress(options.host(), options.port());
     boolean tls = options.connect().tls();
     HttpServer http;
@@ -65,7 +54,6 @@ public final class WebUi implements AutoCloseable {
     } else {
       http = HttpServer.create(at, 64);
     }
-    ExecutorService threads = NamedThreads.fixedPool("fgbg-ui", THREADS);
     ExecutorService statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-ui-stats"));
     DatasetRegistry registry = view.registry();
     SampleCache cache = new SampleCache(SampleCache.DEFAULT_BYTES,
@@ -97,12 +85,6 @@ public final class WebUi implements AutoCloseable {
     http.setExecutor(threads);
     http.start();
     return new WebUi(http, threads, statsThreads, tls ? "https" : "http");
-  }
-
-  private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
   }
 
   /** The bound port (useful with port 0). */

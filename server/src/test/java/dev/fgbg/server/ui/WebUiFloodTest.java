@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.http.JdkHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -121,10 +122,11 @@ class WebUiFloodTest {
           "answered only after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       // The limit is read once per JVM, at its first HTTP server (maybe another test's): the
       // test JVM is started with the web UI's value (pom.xml), so it holds whatever ran first.
-      assertEquals(String.valueOf(WebUi.REQUEST_SECONDS), System.getProperty(WebUi.MAX_REQ_TIME),
-          "maxReqTime");
-      assertTrue(closedWithin(slow.get(0), WebUi.REQUEST_SECONDS + 4),
-          "a client dribbling headers kept its connection past " + WebUi.REQUEST_SECONDS + " s");
+      assertEquals(String.valueOf(JdkHttp.REQUEST_SECONDS),
+          System.getProperty(JdkHttp.MAX_REQ_TIME), "maxReqTime");
+      assertTrue(closedWithin(slow.get(0), JdkHttp.REQUEST_SECONDS + 4),
+          "a client dribbling headers kept its connection past " + JdkHttp.REQUEST_SECONDS
+              + " s");
     } finally {
       for (Socket s : slow) {
         s.close();

@@ -1,0 +1,73 @@
+package dev.fgbg.server.metrics;
+
+import dev.fgbg.common.observe.MinuteLines;
+import dev.fgbg.core.Quoted;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.logging.Filter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Keeps scrapers that go away out of the log's traces: the Prometheus client's HTTP server logs
+ * every /metrics reply it cannot send (the client reset the connection, a scrape timed out)
+ * at SEVERE with a ~26-line trace, so anyone who can reach the metrics port could fill the log.
+ * Such a record, one whose exception is an {@link IOException} or caused by one, becomes one FINE
+ * line in words and at most one INFO line a minute counting them; any other failure (a bug in
+ * collecting the metrics) keeps its trace.
+ */
+final class ScrapeFaults implements Filter {
+  /** The Prometheus client's logger of failed replies (in parts for Checkstyle). */
+  static final String EXCHANGE = "io.prometheus.metrics.exporter.httpserver"
+      + ".HttpExchangeAdapter";
+  private static final Logger LOG = Logger.getLogger(ScrapeFaults.class.getName());
+  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
+  private static final Logger WATCHED = Logger.getLogger(EXCHANGE);
+
+  private final Filter before;
+  private final MinuteLines gone;
+
+  ScrapeFaults(Filter before, LongSupplier nanos) {
+    this.before = before;
+    this.gone = new MinuteLines(LOG, Level.INFO, nanos, (n, s, latest) -> String.format(
+        Locale.ROOT, "%d metrics replies not sent, their client gone, in the last %d s; the"
+        + " latest: %s", n, s, latest));
+  }
+
+  /** Installs the filter once per process (the logger is the process's). */
+  static synchronized void install() {
+    if (!(WATCHED.getFilter() instanceof ScrapeFaults)) {
+      WATCHED.setFilter(new ScrapeFaults(WATCHED.getFilter(), System::nanoTime));
+    }
+  }
+
+  @Override
+  public boolean isLoggable(LogRecord r) {
+    if (before != null && !before.isLoggable(r)) {
+      return false;
+    }
+    IOException io = clientGone(r.getThrown());
+    if (io == null) {
+      return true;
+    }
+    String why = Quoted.of(io.getMessage() == null ? io.getClass().getSimpleName()
+        : io.getMessage());
+    String line = "metrics reply not sent: the client went away (" + why + ")";
+    LOG.fine(line);
+    gone.log(line + " (later ones are logged at FINE and counted here at most once a minute)",
+        why);
+    return false;
+  }
+
+  /** The I/O failure in {@code t}'s causes (the connection, not the metrics), or null. */
+  static IOException clientGone(Throwable t) {
+    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof IOException io) {
+        return io;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.fgbg.server.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.server.FgbgApplication;
+import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.http.JdkHttp;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metrics port of a real server under abuse over real sockets: clients that reset the
+ * connection before their reply is sent are one counted line, not a SEVERE trace each, and
+ * clients dribbling their headers do not hold a scrape up.
+ */
+@ExtendWith(LogCapture.Clean.class)
+class MetricsPortAbuseTest {
+  private static final byte[] GET = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path dir;
+
+  private FgbgApplication start() throws IOException {
+    return FgbgApplication.create(ServerOptions.builder().port(0).workers(1)
+        .exportRoot(dir.resolve("exports")).builtin(new BuiltinConfig(16, 16, 2, 2, 2, "", "",
+            "")).metrics("127.0.0.1", 0).build()).start();
+  }
+
+  @Test
+  void clientsResettingTheirScrapeAreOneCountedLineNotATraceEach() throws Exception {
+    try (LogCapture log = new LogCapture(); FgbgApplication app = start()) {
+      for (int i = 0; i < 50; i++) {
+        try (Socket s = new Socket("127.0.0.1", app.metricsPort())) {
+          s.setSoLinger(true, 0); // close sends RST: the reply meets a reset connection
+          s.getOutputStream().write(GET);
+        }
+      }
+      // The server serves the resets on its pool; wait (bounded) until one reply has failed.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (log.of(ScrapeFaults.class.getName()).isEmpty() && log.traces().isEmpty()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20); // polling the log: nothing else says a reply failed
+      }
+      assertEquals(200, scrape(app).statusCode(), "the port still serves");
+      log.assertNoTraces();
+      List<LogRecord> lines = log.of(ScrapeFaults.class.getName());
+      assertEquals(1, lines.size(), lines.stream().map(LogCapture::line).toList().toString());
+      assertTrue(lines.get(0).getMessage().startsWith(
+          "metrics reply not sent: the client went away ("), lines.get(0).getMessage());
+      assertTrue(lines.get(0).getMessage().contains("counted here at most once a minute"));
+      assertEquals(List.of(), log.of(ScrapeFaults.EXCHANGE).stream().map(LogCapture::line)
+          .toList());
+    }
+  }
+
+  @Test
+  void aReplyFailingForAnotherReasonKeepsItsTrace() {
+    ScrapeFaults f = new ScrapeFaults(null, System::nanoTime);
+    LogRecord bug = new LogRecord(Level.SEVERE, "caught an Exception");
+    bug.setThrown(new IllegalStateException("a collector's bug"));
+    assertTrue(f.isLoggable(bug));
+    LogRecord gone = new LogRecord(Level.SEVERE, "caught an Exception");
+    gone.setThrown(new IOException("Broken pipe"));
+    try (LogCapture log = new LogCapture()) {
+      assertTrue(!f.isLoggable(gone));
+      assertEquals(1, log.of(ScrapeFaults.class.getName()).size());
+    }
+  }
+
+  @Test
+  void clientsDribblingTheirHeadersDoNotHoldAScrapeUp() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try (FgbgApplication app = start()) {
+      for (int i = 0; i < 100; i++) { // the client's default pool: 10 threads, 100 queued
+        Socket s = new Socket("127.0.0.1", app.metricsPort());
+        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(s);
+      }
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = scrape(app);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(200, r.statusCode());
+      assertTrue(r.body().contains("fgbg_memory_budget_capacity_bytes"), r.body());
+      assertTrue(ms < 3000, "a scrape answered only after " + ms + " ms");
+      // Read once per JVM, at its first HTTP server: the test JVM starts with the value (pom).
+      assertEquals(String.valueOf(JdkHttp.REQUEST_SECONDS),
+          System.getProperty(JdkHttp.MAX_REQ_TIME));
+    } finally {
+      for (Socket s : slow) {
+        s.close();
+      }
+    }
+  }
+
+  private static HttpResponse<String> scrape(FgbgApplication app) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.metricsPort()
+        + "/metrics")).timeout(Duration.ofSeconds(15)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
