@@ -159,14 +159,8 @@ public final class FolderAssets {
       FolderLabels labels, int width, int height) {
     try {
       ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
-      int n = p.width() * p.height();
-      byte[] rgb = new byte[n * 3];
-      for (int i = 0; i < n; i++) {
-        rgb[i * 3] = p.rgba()[i * 4];
-        rgb[i * 3 + 1] = p.rgba()[i * 4 + 1];
-        rgb[i * 3 + 2] = p.rgba()[i * 4 + 2];
-      }
-      byte[] out = Resampler.cropResizeRgb(rgb, p.width(), p.height(), width, height);
+      // Scaled from the RGBA bytes in place: a large photo costs no further copy of itself.
+      byte[] out = Resampler.cropResizeRgb(p.rgba(), 4, p.width(), p.height(), width, height);
       // Upscaled when the centre crop has fewer pixels than the output in either direction.
       boolean up = (long) p.width() * height < (long) p.height() * width
           ? p.width() < width : p.height() < height;

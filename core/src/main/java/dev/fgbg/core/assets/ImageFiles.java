@@ -24,7 +24,9 @@ import javax.imageio.stream.ImageInputStream;
  * upright by its EXIF orientation, a JPEG's ({@link ExifOrientation}) or a PNG's
  * ({@link PngExif}), as Pillow's {@code ImageOps.exif_transpose} turns it. The size
  * is read from the header first: an image over the pixel limit is refused before anything is
- * decoded (a small file can claim a huge image), and no size computation can overflow.
+ * decoded (a small file can claim a huge image), and no size computation can overflow. A
+ * decode also waits for, and is refused when it can never get, its share of the heap
+ * ({@link DecodeMemory}).
  */
 public final class ImageFiles {
   /** Images larger than this are refused unless the limit is raised (--max-image-pixels). */
@@ -87,15 +89,20 @@ public final class ImageFiles {
       try {
         // JPEG metadata says whether the file is CMYK (and YCCK), which is decoded apart.
         reader.setInput(in, true, !CmykJpeg.isJpeg(reader));
-        checkSize(file, reader.getWidth(0), reader.getHeight(0), maxPixels);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        checkSize(file, w, h, maxPixels);
         reader.addIIOReadWarningListener((source, warning) -> {
           throw new IllegalStateException(warning);
         });
         int cmyk = CmykJpeg.transform(reader);
-        Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
-            : pixels(reader.read(0));
-        return ExifOrientation.apply(decoded, format.equals("JPEG") ? ExifOrientation.of(file)
-            : PngExif.of(file));
+        long need = DecodeMemory.need(w, h, cmyk >= 0 ? null : reader.getRawImageType(0));
+        try (DecodeMemory.AutoCloseableNoThrow held = DecodeMemory.reserve(file, w, h, need)) {
+          Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
+              : pixels(reader.read(0));
+          return ExifOrientation.apply(decoded, format.equals("JPEG")
+              ? ExifOrientation.of(file) : PngExif.of(file));
+        }
       } finally {
         reader.dispose();
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ResamplerTest {
@@ -79,5 +80,55 @@ class ResamplerTest {
     for (byte b : out) {
       assertEquals(255, b & 0xff);
     }
+  }
+
+  /**
+   * Scaling the bytes in place (RGB or RGBA) gives the bytes a float copy of the crop gave, as
+   * backgrounds were scaled before: down, up, cropped either way, and the same size.
+   */
+  @Test
+  void inPlaceCropResizeIsByteForByteTheFloatCopys() {
+    Random rnd = new Random(7);
+    int[][] sizes = {{97, 61, 32, 32}, {61, 97, 32, 24}, {20, 15, 64, 48}, {40, 30, 40, 30},
+        {50, 30, 30, 30}, {300, 200, 224, 224}, {7, 9, 224, 160}};
+    for (int[] z : sizes) {
+      int sw = z[0];
+      int sh = z[1];
+      byte[] rgba = new byte[sw * sh * 4];
+      rnd.nextBytes(rgba);
+      byte[] rgb = new byte[sw * sh * 3];
+      for (int i = 0; i < sw * sh; i++) {
+        System.arraycopy(rgba, i * 4, rgb, i * 3, 3);
+      }
+      byte[] expected = floatCopyCropResize(rgb, sw, sh, z[2], z[3]);
+      String at = Arrays.toString(z);
+      assertArrayEquals(expected, Resampler.cropResizeRgb(rgb, sw, sh, z[2], z[3]), at);
+      assertArrayEquals(expected, Resampler.cropResizeRgb(rgba, 4, sw, sh, z[2], z[3]), at);
+    }
+  }
+
+  /** The scaling as it was: the centre crop copied to floats, resized, rounded to bytes. */
+  private static byte[] floatCopyCropResize(byte[] rgb, int sw, int sh, int dw, int dh) {
+    int cw = sw;
+    int ch = sh;
+    if ((long) sw * dh > (long) sh * dw) {
+      cw = (int) Math.max(1, Math.round((double) sh * dw / dh));
+    } else {
+      ch = (int) Math.max(1, Math.round((double) sw * dh / dw));
+    }
+    int x0 = (sw - cw) / 2;
+    int y0 = (sh - ch) / 2;
+    float[] f = new float[cw * ch * 3];
+    for (int y = 0; y < ch; y++) {
+      for (int i = 0; i < cw * 3; i++) {
+        f[y * cw * 3 + i] = rgb[((y0 + y) * sw + x0) * 3 + i] & 0xff;
+      }
+    }
+    float[] r = (cw == dw && ch == dh) ? f : Resampler.resize(f, cw, ch, 3, dw, dh);
+    byte[] out = new byte[dw * dh * 3];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Resampler.toByte(r[i]);
+    }
+    return out;
   }
 }
