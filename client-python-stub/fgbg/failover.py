@@ -11,9 +11,12 @@ repeated. A replica serving other data (a fingerprint other than the batches so 
 rolling update, another config or model) is skipped like an unavailable one, never mixed in.
 It gives up, raising the last error, when every replica in turn failed without yielding a
 batch.
+
+`FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
+them): the same call again on the next replica, under the same fingerprint check (`SameData`).
 """
 import logging
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 from . import shm
 from ._checks import int_args
@@ -29,6 +32,32 @@ _INTEGERS = ("seed", "epoch", "batch_size", "start_position")
 
 class _OtherData(FgbgError):
     """A replica serving other data: skipped like an unavailable one, raised when the last."""
+
+
+class SameData:
+    """The fingerprint of the data a consumer has had so far (None: nothing yet), and the check
+    that keeps a replica's other data out."""
+
+    def __init__(self, dataset: str, fingerprint: Optional[str] = None) -> None:
+        self.dataset = dataset
+        self.fingerprint = fingerprint
+
+    def check(self, batch: Batch, target: str) -> None:
+        """Raises FAILED_PRECONDITION when `batch` (from `target`) is of other data than the
+        data so far."""
+        if self.fingerprint is None:
+            self.fingerprint = batch.fingerprint
+        elif batch.fingerprint != self.fingerprint:
+            raise _OtherData("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint %s, "
+                             "not %s as the replicas before it: the replicas serve different "
+                             "data (a rolling update, another config or model?), and their "
+                             "samples cannot be mixed" % (target, self.dataset,
+                                                          batch.fingerprint, self.fingerprint))
+
+
+def _fails_over(e: FgbgError, failures: int, replicas: int) -> bool:
+    """Whether `e`, the `failures`-th failure in a row, moves on to the next replica."""
+    return (e.code == "UNAVAILABLE" or isinstance(e, _OtherData)) and failures < replicas
 
 
 class FailoverStream:
@@ -49,7 +78,7 @@ class FailoverStream:
         self._start = StreamPoint(n["start_batch"], n["limit"])
         self._batches = 0
         self._samples = 0
-        self._fingerprint: Optional[str] = None
+        self._same = SameData(request.get("dataset", "builtin"))
 
     def __iter__(self) -> Iterator[Batch]:
         failures = 0
@@ -63,7 +92,7 @@ class FailoverStream:
             try:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):
-                    self._same_data(batch)
+                    self._same.check(batch, self.targets[self.replica])
                     self._batches += 1
                     self._samples += len(batch)
                     failures = 0
@@ -71,8 +100,7 @@ class FailoverStream:
                 return
             except FgbgError as e:
                 failures += 1
-                if (e.code != "UNAVAILABLE" and not isinstance(e, _OtherData)
-                        or failures >= len(self.targets)):
+                if not _fails_over(e, failures, len(self.targets)):
                     raise
                 gone = self.targets[self.replica]
                 self.replica = (self.replica + 1) % len(self.targets)
@@ -83,18 +111,6 @@ class FailoverStream:
             finally:
                 client.close()
 
-    def _same_data(self, batch: Batch) -> None:
-        """Raises FAILED_PRECONDITION when `batch` is of other data than the batches so far."""
-        if self._fingerprint is None:
-            self._fingerprint = batch.fingerprint
-        elif batch.fingerprint != self._fingerprint:
-            raise _OtherData("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint %s, not %s as "
-                            "the replicas before it: the replicas serve different data (a "
-                            "rolling update, another config or model?), and a stream cannot "
-                            "mix them" % (self.targets[self.replica],
-                                          self._request.get("dataset", "builtin"),
-                                          batch.fingerprint, self._fingerprint))
-
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
@@ -102,3 +118,53 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
     """`Client.stream_epoch` over replicas, with failover (see the module's docstring)."""
     return FailoverStream(targets, rank=rank, world_size=world_size, start_batch=start_batch,
                           limit=limit, client_options=client_options, **request)
+
+
+class FailoverCalls:
+    """Idempotent unary calls over replicas. Each call goes to the replica now used (`replica`,
+    from `home(home_index, n)`); when that one is UNAVAILABLE or answers with other data, the
+    same call goes to the next replica through a new Client, so a retried call is exact. It
+    gives up, raising the last error, when every replica in turn failed the call. `fingerprint`
+    is the data already seen (e.g. DatasetInfo's; None: the first reply's); `who` names the
+    caller in the one INFO line per move. Use in one process: a Client never crosses a fork."""
+
+    def __init__(self, targets: Targets, home_index: int = 0, dataset: str = "builtin",
+                 fingerprint: Optional[str] = None, who: str = "",
+                 client_options: Optional[Dict[str, Any]] = None) -> None:
+        self.targets = resolve(targets)
+        self.replica = home(home_index, len(self.targets))
+        self.failovers = 0
+        self._same = SameData(dataset, fingerprint)
+        self._who = who or "calls"
+        self._options = dict(client_options or {})
+        self._client: Optional[Client] = None
+
+    def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
+        """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
+        failures = 0
+        while True:
+            if self._client is None:
+                self._client = Client(self.targets[self.replica], **self._options)
+            try:
+                batch = ask(self._client)
+                try:
+                    self._same.check(batch, self.targets[self.replica])
+                except _OtherData:
+                    batch.release()  # its shared-memory slot, if it came through one
+                    raise
+                return batch
+            except FgbgError as e:
+                failures += 1
+                if not _fails_over(e, failures, len(self.targets)):
+                    raise
+                self.close()
+                gone = self.targets[self.replica]
+                self.replica = (self.replica + 1) % len(self.targets)
+                self.failovers += 1
+                _LOG.info("%s: %s is unavailable; asking %s for the same %s", self._who, gone,
+                          self.targets[self.replica], what)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None

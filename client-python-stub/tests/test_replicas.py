@@ -202,3 +202,69 @@ def test_a_replica_serving_other_data_is_skipped_and_never_mixed_in():
     finally:
         for s in servers:
             s.stop()
+
+
+def _one_server_digest(target, seed):
+    one = fgbg.SampleDigest()
+    with fgbg.Client(target) as c:
+        for b in c.stream_epoch(seed=seed, batch_size=64):
+            one.add_batch(b)
+    return one.hex()
+
+
+def test_a_map_style_loader_over_two_replicas_gives_every_index_once_when_one_dies():
+    import torch
+    from torch.utils.data import DataLoader
+
+    from conftest import digest_of
+    from fgbg.torch import FgbgDataset
+
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        one = _one_server_digest(servers[1].target, 3)
+        ds = FgbgDataset(",".join(s.target for s in servers), seed=3)
+        # RandomSampler, 2 workers (forked): worker w's home is replica w.
+        loader = DataLoader(ds, batch_size=40, shuffle=True, num_workers=2,
+                            generator=torch.Generator().manual_seed(0))
+        batches = []
+        for n, b in enumerate(loader):
+            batches.append(b)
+            if n == 3:  # worker 0 still has most of its batches to ask replica 0 for
+                servers[0].proc.kill()
+                servers[0].proc.wait(10)
+        assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(N))
+        assert digest_of(batches).hex() == one, "the same bytes as one server, each once"
+    finally:
+        for s in servers:
+            s.stop()
+
+
+def test_a_map_style_dataset_retries_the_same_call_on_the_next_replica(caplog):
+    from fgbg.torch import FgbgDataset
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    servers = [Server(WORLD) for _ in range(2)]
+    try:
+        ds = FgbgDataset(",".join(s.target for s in servers), seed=5)
+        picks = [1599, 3, 800, 41]
+        first = ds.__getitems__(picks)
+        assert ds.replicas().replica == 0 and ds.replicas().failovers == 0
+        servers[0].proc.kill()
+        servers[0].proc.wait(10)
+        again = ds.__getitems__(picks)
+        assert ds.replicas().replica == 1 and ds.replicas().failovers == 1
+        for a, b in zip(first, again):
+            assert int(a["index"]) == int(b["index"])
+            for k in ("image", "mask", "depth"):
+                assert bytes(a[k].numpy()) == bytes(b[k].numpy()), k
+        moved = [r.getMessage() for r in caplog.records if "is unavailable" in r.getMessage()]
+        assert moved == ["FgbgDataset rank 0: %s is unavailable; asking %s for the same 4 "
+                         "samples" % (servers[0].target, servers[1].target)]
+        servers[1].proc.kill()  # every replica gone: the last error comes through
+        servers[1].proc.wait(10)
+        with pytest.raises(fgbg.FgbgError) as e:
+            ds.__getitems__(picks)
+        assert e.value.code == "UNAVAILABLE"
+    finally:
+        for s in servers:
+            s.stop()

@@ -112,3 +112,12 @@ def draws_progress(rank: Optional[int] = None, world_size: Optional[int] = None)
         return resolve(rank, world_size).rank == 0
     except ValueError:  # a muddled RANK/WORLD_SIZE is said where a loader needs them
         return True
+
+
+def affinity_rank() -> int:
+    """This process's rank for choosing a home replica (FgbgDataset, which takes no rank=):
+    a muddled RANK/WORLD_SIZE only costs the spread over replicas, so it counts as rank 0."""
+    try:
+        return resolve(None, None).rank
+    except ValueError:
+        return 0

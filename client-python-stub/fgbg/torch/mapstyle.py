@@ -3,6 +3,10 @@
 A DataLoader with a sampler (RandomSampler, DistributedSampler, a Subset's indices ...) asks
 for a whole batch through `__getitems__`: one GetSamples call per batch, split into sample
 dicts that default_collate stacks back into the same batch dicts FgbgIterableDataset yields.
+
+With several replicas as `target`, the calls go through fgbg.failover.FailoverCalls: each process
+starts on its home replica and moves on when that one dies (GetSamples is idempotent: the same
+call on the next replica gives the same samples).
 """
 import os
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
@@ -15,6 +19,7 @@ from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
+from ..failover import FailoverCalls
 from . import _world
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
@@ -27,7 +32,13 @@ class FgbgDataset(torch.utils.data.Dataset):
     `outputs` lists some), meta (0-d tensors, bbox [4]) and index. `transform` is applied to
     each sample dict (the map-style convention; FgbgIterableDataset's applies to batches).
     image/normalize as for FgbgIterableDataset. Each process (DataLoader workers included,
-    forked or spawned) opens its own channel: a gRPC channel never crosses a fork."""
+    forked or spawned) opens its own channel: a gRPC channel never crosses a fork.
+
+    `target` may name several replicas (see fgbg.replicas; the dataset is described by the
+    first): a process's GetSamples calls go to replica `home(rank · workers + worker id, n)`,
+    the stream FgbgIterableDataset's shards use, so a job's workers spread over the replicas;
+    when it is UNAVAILABLE (or serves other data than `info.fingerprint`) the same call goes to
+    the next one, until every replica failed it (then its error is raised)."""
 
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
                  outputs: Optional[Iterable[str]] = None, image: str = "uint8",
@@ -53,20 +64,33 @@ class FgbgDataset(torch.utils.data.Dataset):
             mean_std = dataset_normalize(normalize, lambda: c.stats(
                 dataset, seed=seed, outputs=["image"], progress=progress))
         self._images = Images(image, mean_std)
-        self._conn: Optional[Client] = None
-        self._conn_pid = 0
+        self._calls: Optional[FailoverCalls] = None
+        self._calls_pid = 0
+        self._rank: Optional[int] = None  # the rank a spawned worker's parent had
         self.requests = 0  # GetSamples calls made by this process
 
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
-        state["_conn"], state["_conn_pid"] = None, 0
+        state["_calls"], state["_calls_pid"] = None, 0
+        if torch.utils.data.get_worker_info() is None:  # decided here: a spawned worker has
+            state["_rank"] = _world.affinity_rank()   # no process group to ask
         return state
 
-    def _client(self) -> Client:
-        if self._conn is None or self._conn_pid != os.getpid():  # new, or forked from a parent
-            self._conn = Client(self.target, timeout=self.timeout, credentials=self.credentials)
-            self._conn_pid = os.getpid()
-        return self._conn
+    def replicas(self) -> FailoverCalls:
+        """This process's calls (`replica` now used, `failovers` so far); made on first use."""
+        if self._calls is None or self._calls_pid != os.getpid():  # new, or forked from a parent
+            rank = self._rank if self._rank is not None else _world.affinity_rank()
+            worker = torch.utils.data.get_worker_info()
+            stream, who = rank, "FgbgDataset rank %d" % rank
+            if worker is not None:
+                stream = rank * worker.num_workers + worker.id
+                who += " worker %d" % worker.id
+            self._calls = FailoverCalls(
+                self.target, home_index=stream, dataset=self.dataset,
+                fingerprint=self.info.fingerprint, who=who,
+                client_options=dict(timeout=self.timeout, credentials=self.credentials))
+            self._calls_pid = os.getpid()
+        return self._calls
 
     def __len__(self) -> int:
         return self.info.size
@@ -92,9 +116,10 @@ class FgbgDataset(torch.utils.data.Dataset):
         out: List[Any] = []
         step = max(1, self.info.max_get_samples)
         for a in range(0, len(idx), step):
-            batch = self._client().get_samples(idx[a:a + step], self.dataset, self.seed,
-                                               outputs=self.outputs,
-                                               depth_dtype=self.depth_dtype)
+            part = idx[a:a + step]
+            batch = self.replicas().call("%d samples" % len(part), lambda c: c.get_samples(
+                part, self.dataset, self.seed, outputs=self.outputs,
+                depth_dtype=self.depth_dtype))
             self.requests += 1
             out.extend(samples(batch_dict(batch, self._images)))
         if self.transform is not None:
