@@ -99,10 +99,12 @@ final class TransportWords implements ClientInterceptor {
           + causeOr(cause, said) + "); " + START_HINT);
     }
     // A TLS server drops a plaintext client's first bytes: grpc-java says "Network closed for
-    // unknown reason" without a cause, or "io exception" caused by a connection reset, by the
+    // unknown reason" without a cause, or "io exception" caused by a connection reset (or a
+    // broken pipe, when the client still writes into the reset connection), by the
     // race between the server's close and the client's preface. Before a connection is made
     // either is the same refusal; a server over --max-connections-per-client closes this way too.
-    if (closed || (has(cause, IOException.class) && causeSays(cause, "connection reset"))) {
+    if (closed || (has(cause, IOException.class) && (causeSays(cause, "connection reset")
+        || causeSays(cause, "broken pipe")))) {
       return status.withDescription(CLOSED_EARLY.formatted(target, causeOr(cause, said)));
     }
     return status;

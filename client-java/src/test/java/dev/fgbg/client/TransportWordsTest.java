@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** A failed connection is told in words naming the target and what to check. */
@@ -57,7 +56,7 @@ class TransportWordsTest {
    * A listener that takes the client's first bytes and then closes ({@code reset}: with a TCP
    * reset), as a TLS server does to a plaintext client's preface.
    */
-  private static String closedBeforeHttp2(boolean reset) throws Exception {
+  private static void closedBeforeHttp2(boolean reset) throws Exception {
     try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread closer = new Thread(() -> {
         try (Socket c = s.accept()) {
@@ -79,20 +78,19 @@ class TransportWordsTest {
           e.getStatus().getDescription());
       assertTrue(e.getStatus().getDescription().contains("is it a TLS server? (use tls() / "
           + "--tls, or trust() / --tls-ca)"), e.getStatus().getDescription());
-      return e.getStatus().getDescription();
     }
   }
 
   @Test
   void aConnectionClosedBeforeHttp2AsksWhetherItIsTls() throws Exception {
-    assertTrue(closedBeforeHttp2(false).contains("(Network closed for unknown reason)"),
-        "grpc-java's words for a plain close");
+    closedBeforeHttp2(false);
   }
 
   @Test
   void aConnectionResetBeforeHttp2AsksWhetherItIsTls() throws Exception {
-    assertTrue(closedBeforeHttp2(true).toLowerCase(Locale.ROOT).contains("connection reset"),
-        "grpc-java's cause for a reset");
+    // grpc-java reports a reset as a reset or as a plain close, as the race between its read
+    // and the reset goes (seen both ways on CI): each must be worded.
+    closedBeforeHttp2(true);
   }
 
   @Test
