@@ -44,11 +44,11 @@ class ProcessFaultTest {
   @Test
   void runningOutOfMemoryEndsTheProcessForItsSupervisorToRestart() throws Exception {
     // A budget as large as the heap is a misconfiguration that lets rendered chunks fill it.
-    // A small heap, so that the server's own footprint leaves room for only part of it. The
-    // heap as the JVM counts it is 61 MiB of -Xmx64m with the serial collector, which a JVM
-    // with one core chooses, and 64 with G1: a budget of 64 was refused at start-up there.
-    try (ServerJvm s = new ServerJvm(List.of("-Xmx64m"), "--builtin-counts", "4:4",
-        "--workers", "2", "--window", "64", "--memory-budget-mb", "60")) {
+    // A small heap, so that the server's own footprint leaves room for only part of it. G1 by
+    // name: a JVM with one core picks the serial collector, which counts 61 MiB of -Xmx64m
+    // (a budget of 64 is refused), and a budget of 60 left room enough that it ran for minutes.
+    try (ServerJvm s = new ServerJvm(List.of("-XX:+UseG1GC", "-Xmx64m"), "--builtin-counts",
+        "4:4", "--workers", "2", "--window", "64", "--memory-budget-mb", "64")) {
       ManagedChannel ch = s.channel();
       try {
         // Generous: on a loaded machine the heap fills more slowly.
