@@ -189,29 +189,28 @@ class DeliveryTest {
     assertEquals(0, budget.used());
   }
 
-  @Test
-  void piecesRenderedForAStalledClientGoBackToAWaiterAndAreRenderedAgainTheSame() {
-    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
-    Recorder sink = new Recorder();
-    List<Long> started = new ArrayList<>();
+  /**
+   * A budgeted stream of samples 1000 to 1999 in pieces of 10, each piece's start recorded in
+   * {@code started}, that read 800 samples (beyond a transport window's worth: the cap grows)
+   * and then stalled with pieces rendered ahead.
+   */
+  private Delivery<long[]> stalledAfter800(MemoryBudget budget, Recorder sink,
+      List<Long> started) {
     Delivery<long[]> d = Delivery.of(plan(1000, 10), (p, c) -> {
       started.add(p.seq());
       return INDICES.start(p, c);
     }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
-    // Read 800 samples (beyond a transport window's worth: the cap grows), then stall with
-    // pieces rendered ahead.
     while (sink.indices().size() < 800) {
       lane.poll().run();
     }
     sink.ready = false;
     runAll();
-    long held = budget.used();
-    assertTrue(held > 10 * SAMPLE, "rendered ahead: " + held);
-    CompletableFuture<Void> newcomer = budget.acquire(budget.capacity() - 10 * SAMPLE);
-    assertTrue(newcomer.isDone(), "the stalled stream gave its unsent pieces to the newcomer");
-    assertTrue(budget.used() - (budget.capacity() - 10 * SAMPLE) <= 10 * SAMPLE,
-        "it keeps only what the transport holds");
-    budget.release(budget.capacity() - 10 * SAMPLE);
+    return d;
+  }
+
+  /** The stalled client reads again: every sample once, in order, and every byte back. */
+  private void resumeAndExpectEverySampleOnce(Delivery<long[]> d, Recorder sink,
+      MemoryBudget budget) {
     sink.ready = true;
     d.pump();
     runAll();
@@ -220,9 +219,25 @@ class DeliveryTest {
       want.add(i);
     }
     assertEquals(want, sink.indices(), "every sample once, in order");
-    assertTrue(started.size() > sink.got.size(), "dropped pieces were rendered again");
     assertNull(sink.ended);
     assertEquals(0, budget.used());
+  }
+
+  @Test
+  void piecesRenderedForAStalledClientGoBackToAWaiterAndAreRenderedAgainTheSame() {
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    Recorder sink = new Recorder();
+    List<Long> started = new ArrayList<>();
+    Delivery<long[]> d = stalledAfter800(budget, sink, started);
+    long held = budget.used();
+    assertTrue(held > 10 * SAMPLE, "rendered ahead: " + held);
+    CompletableFuture<Void> newcomer = budget.acquire(budget.capacity() - 10 * SAMPLE);
+    assertTrue(newcomer.isDone(), "the stalled stream gave its unsent pieces to the newcomer");
+    assertTrue(budget.used() - (budget.capacity() - 10 * SAMPLE) <= 10 * SAMPLE,
+        "it keeps only what the transport holds");
+    budget.release(budget.capacity() - 10 * SAMPLE);
+    resumeAndExpectEverySampleOnce(d, sink, budget);
+    assertTrue(started.size() > sink.got.size(), "dropped pieces were rendered again");
   }
 
   @Test
@@ -233,15 +248,7 @@ class DeliveryTest {
     MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
     Recorder sink = new Recorder();
     List<Long> started = new ArrayList<>();
-    Delivery<long[]> d = Delivery.of(plan(1000, 10), (p, c) -> {
-      started.add(p.seq());
-      return INDICES.start(p, c);
-    }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
-    while (sink.indices().size() < 800) {
-      lane.poll().run();
-    }
-    sink.ready = false;
-    runAll();
+    Delivery<long[]> d = stalledAfter800(budget, sink, started);
     long held = budget.used();
     int renders = started.size();
     for (int round = 0; round < 3; round++) {
@@ -253,16 +260,7 @@ class DeliveryTest {
       assertTrue(budget.used() - 2 * SAMPLE < held, "it keeps only what the transport holds");
       budget.release(2 * SAMPLE);
     }
-    sink.ready = true;
-    d.pump();
-    runAll();
-    List<Long> want = new ArrayList<>();
-    for (long i = 1000; i < 2000; i++) {
-      want.add(i);
-    }
-    assertEquals(want, sink.indices(), "every sample once, in order");
-    assertNull(sink.ended);
-    assertEquals(0, budget.used());
+    resumeAndExpectEverySampleOnce(d, sink, budget);
   }
 
   @Test
