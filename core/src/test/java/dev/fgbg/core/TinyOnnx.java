@@ -47,6 +47,61 @@ public final class TinyOnnx {
         valueInfo(10, "depth", "N", 1, "H", "W"));
   }
 
+  /**
+   * {@link #linearDepth} with its batch dimension fixed in the graph at {@code batch} (as the
+   * official MiDaS-small export is at 1): ONNX Runtime refuses any other number of rows.
+   */
+  public static Path linearDepthBatch(Path dir, int batch) {
+    byte[][] parts = conv("input", "depth", new float[] {1, 2, 4}, 1f);
+    return write(dir, "linearbatch", new byte[][] {parts[0]}, new byte[][] {parts[1], parts[2]},
+        valueInfo("input", batch, 3, "H", "W"), valueInfo("depth", batch, 1, "H", "W"));
+  }
+
+  /**
+   * A model that loads but fails at run time on every input, as ONNX Runtime reports a model
+   * that cannot take some inputs: {@link #linearDepth} plus a Gather whose index (from the
+   * input's mean, plus 1000) is always beyond its 4 values.
+   */
+  public static Path failsAtRun(Path dir) {
+    byte[][] c = conv("input", "lin", new float[] {1, 2, 4}, 1f);
+    byte[] mean = node(new String[] {"input"}, "mean", "ReduceMean",
+        intAttr("keepdims", 0));
+    byte[] cast = node(new String[] {"mean"}, "idx", "Cast", intAttr("to", 7)); // INT64
+    byte[] add = node(new String[] {"idx", "far"}, "beyond", "Add");
+    byte[] gather = node(new String[] {"data", "beyond"}, "g", "Gather");
+    byte[] sum = node(new String[] {"lin", "g"}, "depth", "Add");
+    byte[] far = msg(out -> {
+      out.writeInt32(2, 7); // INT64, a scalar
+      out.writeInt64(7, 1000);
+      out.writeString(8, "far");
+    });
+    byte[] data = tensor("data", new long[] {4}, new float[] {0, 0, 0, 0});
+    return write(dir, "failsatrun", new byte[][] {c[0], mean, cast, add, gather, sum},
+        new byte[][] {c[1], c[2], far, data}, valueInfo("input", "N", 3, "H", "W"),
+        valueInfo("depth", "N", 1, "H", "W"));
+  }
+
+  private static byte[] node(String[] inputs, String output, String op, byte[]... attrs) {
+    return msg(out -> {
+      for (String in : inputs) {
+        out.writeString(1, in);
+      }
+      out.writeString(2, output);
+      out.writeString(4, op);
+      for (byte[] a : attrs) {
+        out.writeBytes(5, ByteString.copyFrom(a));
+      }
+    });
+  }
+
+  private static byte[] intAttr(String name, long value) {
+    return msg(a -> {
+      a.writeString(1, name);
+      a.writeInt64(3, value);
+      a.writeInt32(20, 2); // INT
+    });
+  }
+
   /** A model with a NaN bias: every depth value is NaN (broken weights). */
   public static Path nanDepth(Path dir) {
     return write(dir, "nan", 3, conv("input", "depth", new float[] {1, 2, 4}, Float.NaN),

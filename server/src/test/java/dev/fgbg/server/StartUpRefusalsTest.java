@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.TinyOnnx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Start-up refusals are one line in words, exit 2, never a stack trace or a Java class name:
  * a port already taken, a metrics port taken, a config file that is a folder or not UTF-8, a
- * token file that cannot be read, a negative --depth-sessions.
+ * token file that cannot be read, --depth-sessions below 1, a negative cache size, a depth
+ * model whose fixed batch its config cannot feed, a weights file given as the model folder.
  */
 class StartUpRefusalsTest {
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(Exception|Error)\\b");
@@ -64,9 +66,35 @@ class StartUpRefusalsTest {
   }
 
   @Test
-  void aNegativeSessionCountIsNamed() {
-    assertEquals("--depth-sessions -1 must be 0 (the default: 2 on CPU, 1 on CUDA) or more",
-        refusal("--depth-sessions", "-1"));
+  void sessionCountsBelowOneAndNegativeCacheSizesAreNamedWithTheValueGiven() {
+    for (String n : new String[] {"-1", "0"}) {
+      assertEquals("--depth-sessions " + n + " must be 1 or more (leave it out for the default:"
+          + " 2 on CPU, 1 on CUDA or with one worker)", refusal("--depth-sessions", n));
+    }
+    assertEquals("--disk-cache-gb -1 must be 0 or more (a size in GB)",
+        refusal("--disk-cache-gb", "-1"));
+    assertEquals("--disk-cache-gb -0.5 must be 0 or more (a size in GB)",
+        refusal("--disk-cache-gb", "-0.5"));
+    assertEquals("--depth-cache-mb -3 must be 0 or more", refusal("--depth-cache-mb", "-3"));
+  }
+
+  @Test
+  void aModelWithAFixedBatchTheConfigCannotFeedIsNamedWithTheFix() {
+    Path model = root.resolve("fixed4");
+    TinyOnnx.linearDepthBatch(model, 4);
+    TinyOnnx.config(model, "");
+    String why = refusal("--depth-model", model.toString(), "--device", "cpu");
+    assertTrue(why.startsWith("depth model 'tiny' takes batches of exactly 4 (fixed in the graph"
+        + " of " + model.resolve("model.onnx") + ")"), why);
+    assertTrue(why.contains("set \"padBatches\": true in " + model.resolve("config.json")), why);
+  }
+
+  @Test
+  void aWeightsFileGivenAsTheModelSaysWhereItGoes() {
+    Path onnx = TinyOnnx.linearDepth(root.resolve("m"));
+    String why = refusal("--depth-model", onnx.toString(), "--device", "cpu");
+    assertTrue(why.contains("takes a model folder with a config.json") && why.contains(
+        "the weights go to --depth-weights " + onnx), why);
   }
 
   @Test

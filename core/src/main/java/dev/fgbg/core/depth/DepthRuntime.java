@@ -72,7 +72,9 @@ public final class DepthRuntime implements AutoCloseable {
     DepthStats stats = new DepthStats();
     DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
-    DynamicBatcher batcher = new DynamicBatcher(model, config.maxBatch(), config.maxQueueDelay(),
+    // The model's own bound: an ONNX graph with a fixed batch lowers the config's maxBatch.
+    int maxBatch = Math.min(config.maxBatch(), model.maxBatch());
+    DynamicBatcher batcher = new DynamicBatcher(model, maxBatch, config.maxQueueDelay(),
         config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
     return new DepthRuntime(name, device, model, batcher, new DepthCache(memoryBytes, disk, store,
         stats),

@@ -64,6 +64,7 @@ public final class DynamicBatcher implements AutoCloseable {
   private final Ticker ticker;
   private final ThreadFactory threads;
   private final Gathering<Request<?>, Prepared> gathering;
+  private final BatchFailures failures;
   private final List<Thread> started = new ArrayList<>();
   private ExecutorService completer;
   private volatile boolean closed;
@@ -78,6 +79,7 @@ public final class DynamicBatcher implements AutoCloseable {
     this.stats = stats;
     this.ticker = ticker;
     this.threads = threads;
+    this.failures = new BatchFailures(ticker);
   }
 
   /** Starts the former, the runners and the completer; returns this. */
@@ -207,7 +209,7 @@ public final class DynamicBatcher implements AutoCloseable {
       p.batch().run();
     } catch (RuntimeException e) {
       p.batch().close();
-      LOG.log(Level.WARNING, "depth inference failed for a batch of " + batch.size(), e);
+      failures.ran(batch.size(), e);
       fail(batch, e);
       return;
     }
@@ -238,11 +240,8 @@ public final class DynamicBatcher implements AutoCloseable {
       for (int i = 0; i < maps.length; i++) {
         batch.get(i).complete(maps[i]);
       }
-    } catch (FgbgException e) {
-      LOG.warning("depth batch of " + batch.size() + " failed: " + e.getMessage());
-      fail(batch, e);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "depth output of a batch of " + batch.size() + " failed", e);
+      failures.output(batch.size(), e);
       fail(batch, e);
     } finally {
       p.batch().close();

@@ -26,6 +26,12 @@ public record ModelConfig(Path folder, DepthModelConfig proto, Path weights, boo
       throw FgbgException.invalidConfig("depth model config " + config + " not found: give a "
           + "model folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224");
     }
+    if (config.getFileName() != null && config.getFileName().toString().endsWith(".onnx")) {
+      throw FgbgException.invalidConfig("depth model " + config + " is a weights file: "
+          + "--depth-model (or a config's depthModel) takes a model folder with a config.json, "
+          + "e.g. --depth-model models/fastdepth_nyu_224, and the weights go to --depth-weights "
+          + config + " (or depthWeights)");
+    }
     DepthModelConfig.Builder b = DepthModelConfig.newBuilder();
     try {
       JsonFormat.parser().merge(Files.readString(config), b);

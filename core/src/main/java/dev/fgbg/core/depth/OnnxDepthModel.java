@@ -42,6 +42,7 @@ public final class OnnxDepthModel implements DepthModel {
   public static final int AUTO_SESSIONS = 0;
 
   private final ModelConfig config;
+  private final GraphBatch batch;
   private final OnnxRuns runs;
   private final String inputName;
   private final String id;
@@ -53,16 +54,18 @@ public final class OnnxDepthModel implements DepthModel {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OnnxDepthModel(ModelConfig config, OrtEnvironment env, List<OrtSession> sessions,
-      String device, String inputName, String outputName, String id, TensorInfo output) {
+      String device, String inputName, String outputName, String id, TensorInfo output,
+      GraphBatch batch) {
     this.config = config;
+    this.batch = batch;
     this.runs = new OnnxRuns(config.name(), env, sessions, inputName, outputName, output,
-        config.maxBatch());
+        batch.maxRows());
     this.device = device;
     this.inputName = inputName;
     this.id = id;
     this.pixels = new PixelInput(config);
     this.post = new DepthPost(config);
-    this.inputs = TensorSlot.pool(runs.inputSlots(), env, config.maxBatch(), pixels.rowShape());
+    this.inputs = TensorSlot.pool(runs.inputSlots(), env, batch.maxRows(), pixels.rowShape());
     this.inputSlots = List.copyOf(inputs);
   }
 
@@ -90,19 +93,20 @@ public final class OnnxDepthModel implements DepthModel {
   private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads,
       int sessions) {
     var w = config.weights();
-    String how = " (see " + config.folder().resolve("README.md") + " for how to get model.onnx,"
-        + " or give --depth-weights PATH)";
     if (!Files.isRegularFile(w)) {
-      throw FgbgException.invalidConfig("depth model weights " + w + " not found" + how);
+      throw FgbgException.invalidConfig("depth model weights " + w + " not found"
+          + WeightsAdvice.tilde(w) + WeightsAdvice.how(config, true));
     }
     String sha = sha256(w);
     if (!config.proto().getSha256().isEmpty()
         && !config.proto().getSha256().equalsIgnoreCase(sha)) {
       throw FgbgException.invalidConfig("depth model weights " + w + " have sha256 " + sha
-          + " but " + config.name() + " expects " + config.proto().getSha256() + how);
+          + " but " + config.name() + " expects " + config.proto().getSha256()
+          + WeightsAdvice.ownWeights(config));
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, sessions, how);
+    OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, sessions,
+        WeightsAdvice.how(config, false));
     OrtSession session = opened.sessions().get(0);
     try {
       String in = ModelSignature.pick(session.getInputInfo(), config.proto().getInputName(),
@@ -113,13 +117,14 @@ public final class OnnxDepthModel implements DepthModel {
       TensorInfo outInfo = (TensorInfo) session.getOutputInfo().get(out).getInfo();
       ModelSignature.checkInput(config, inInfo, in, w);
       ModelSignature.checkOutput(outInfo, out, w);
+      GraphBatch batch = GraphBatch.of(config, inInfo.getShape());
       String id = "onnx:" + config.name() + ":sha256=" + sha.substring(0, 16) + ":"
           + config.proto().toString().hashCode();
       LOG.info(String.format("depth model %s loaded from %s on %s, %s (input %s %s, output %s)",
           config.name(), w, opened.device(), opened.inWords(), in,
           Arrays.toString(inInfo.getShape()), out));
       return new OnnxDepthModel(config, env, opened.sessions(), opened.device(), in, out, id,
-          outInfo);
+          outInfo, batch);
     } catch (OrtException e) {
       OnnxSessions.closeAll(opened.sessions());
       throw FgbgException.invalidConfig("depth model " + w + ": " + e.getMessage(), e);
@@ -132,9 +137,10 @@ public final class OnnxDepthModel implements DepthModel {
   @Override
   public float[][] infer(List<Image> images, int outH, int outW) {
     float[][] maps = new float[images.size()][];
-    for (int start = 0; start < images.size(); start += config.maxBatch()) {
+    int max = batch.images();
+    for (int start = 0; start < images.size(); start += max) {
       List<Job> jobs = new ArrayList<>();
-      for (Image img : images.subList(start, Math.min(images.size(), start + config.maxBatch()))) {
+      for (Image img : images.subList(start, Math.min(images.size(), start + max))) {
         jobs.add(new Job(img, outH, outW));
       }
       try (Batch b = prepare(jobs, true)) {
@@ -157,11 +163,11 @@ public final class OnnxDepthModel implements DepthModel {
 
   /** With {@code parallel}, rows are filled on the common pool too (the caller waits anyway). */
   private Batch prepare(List<Job> jobs, boolean parallel) {
-    if (jobs.isEmpty() || jobs.size() > config.maxBatch()) {
-      throw new IllegalArgumentException("a batch holds 1 to " + config.maxBatch()
+    if (jobs.isEmpty() || jobs.size() > batch.images()) {
+      throw new IllegalArgumentException("a batch holds 1 to " + batch.images()
           + " images, not " + jobs.size());
     }
-    int rows = config.proto().getPadBatches() ? config.maxBatch() : jobs.size();
+    int rows = batch.rows(jobs.size());
     TensorSlot in = OnnxRuns.take(inputs);
     try {
       IntStream each = IntStream.range(0, jobs.size()); // disjoint rows, absolute puts
@@ -221,9 +227,10 @@ public final class OnnxDepthModel implements DepthModel {
     return config.units();
   }
 
+  /** The config's maxBatch, or the graph's fixed batch when that is smaller. */
   @Override
   public int maxBatch() {
-    return config.maxBatch();
+    return batch.images();
   }
 
   public ModelConfig config() {

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
  * that as many batches run at once as there are sessions, while one more output is read.
  */
 final class OnnxRuns implements AutoCloseable {
+  private static final int MESSAGE_CHARS = 300;
   private final String model;
   private final OrtEnvironment env;
   private final List<OrtSession> sessions;
@@ -102,7 +104,10 @@ final class OnnxRuns implements AutoCloseable {
         return out;
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("depth model " + model + " failed: " + e.getMessage(), e);
+      // Expected of a model that cannot take some inputs: a status naming the model, no trace.
+      throw FgbgException.failedPrecondition("depth model " + Quoted.of(model) + " failed on a "
+          + "batch of " + rows + " rows: " + oneLine(e.getMessage()) + "; nothing of the batch is"
+          + " served or cached: check the model's weights and config");
     } finally {
       try {
         if (session != null) {
@@ -112,6 +117,16 @@ final class OnnxRuns implements AutoCloseable {
         in.release();
       }
     }
+  }
+
+  /**
+   * ONNX Runtime's message on one line, without its error-code prefix and cut to 300 characters
+   * (its messages run over several lines, some of them long).
+   */
+  static String oneLine(String message) {
+    String m = message == null ? "" : message.strip().replaceAll("\\s+", " ");
+    m = m.replaceFirst("^Error code - ORT_[A-Z_]+ - message: ", "");
+    return m.length() <= MESSAGE_CHARS ? m : m.substring(0, MESSAGE_CHARS - 3) + "...";
   }
 
   /** The output pool once a run has told the output's size (two runs may race to it). */

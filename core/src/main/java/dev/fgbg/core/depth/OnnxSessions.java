@@ -2,6 +2,7 @@ package dev.fgbg.core.depth;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import dev.fgbg.core.FgbgException;
@@ -51,6 +52,11 @@ public final class OnnxSessions {
     // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
     int count = Math.min(auto && device != OnnxDepthModel.Device.CUDA ? 2 : Math.max(1, sessions),
         threads);
+    if (!auto && count < sessions) {
+      LOG.info("depth model " + config.name() + ": --depth-sessions " + sessions + " lowered to "
+          + count + ": each session takes a thread of its own and the model has " + threads
+          + " (--workers)");
+    }
     Opened first = open(env, config, device, share(threads, count), how);
     if (auto && count > 1 && first.device().equals("cuda")) { // auto found CUDA: one, all threads
       closeAll(first.sessions());
@@ -99,6 +105,9 @@ public final class OnnxSessions {
       opts.setInterOpNumThreads(1);
       opts.setMemoryPatternOptimization(true);
       opts.setCPUArenaAllocator(true);
+      // Every error reaches fgbg as an OrtException, which it words; ONNX Runtime's own console
+      // line (ANSI-coloured, on the native stderr) would say it twice, unthrottled.
+      opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       for (Map.Entry<String, String> e : CONFIG_ENTRIES.entrySet()) {
         opts.addConfigEntry(e.getKey(), e.getValue());
       }
@@ -118,6 +127,11 @@ public final class OnnxSessions {
       }
       return new Opened(List.of(env.createSession(w.toString(), opts)), used, threads);
     } catch (OrtException e) {
+      if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF) {
+        throw FgbgException.invalidConfig("depth model weights " + w + " is not an ONNX model "
+            + "(it cannot be parsed: a truncated download, or a file of another format)" + how,
+            e);
+      }
       throw FgbgException.invalidConfig("depth model weights " + w + " are not a usable ONNX "
           + "model: " + firstLine(e.getMessage()) + how, e);
     }

@@ -17,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,6 +165,35 @@ class OnnxDepthModelTest {
   }
 
   @Test
+  void moreSessionsThanThreadsAreLoweredWithOneLine() {
+    TinyOnnx.linearDepth(dir);
+    TinyOnnx.config(dir, "");
+    List<String> lines = new ArrayList<>();
+    Logger log = Logger.getLogger(OnnxSessions.class.getName());
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        lines.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(h);
+    try (OnnxDepthModel m = OnnxDepthModel.load(ModelConfig.load(dir, null),
+        OnnxDepthModel.Device.CPU, 2, 5)) {
+      assertEquals(2, m.parallelRuns());
+    } finally {
+      log.removeHandler(h);
+    }
+    assertEquals(List.of("depth model tiny: --depth-sessions 5 lowered to 2: each session takes "
+        + "a thread of its own and the model has 2 (--workers)"), lines);
+  }
+
+  @Test
   void theInputRowIsWhatTheConfigSays() {
     TinyOnnx.linearDepth(dir);
     TinyOnnx.config(dir, "\"channelOrder\": \"BGR\", \"mean\": [1, 2, 3], \"std\": [2, 4, 8]");
@@ -185,9 +217,9 @@ class OnnxDepthModelTest {
   @Test
   void badModelsFailNamingTheFileAndTheProblem() throws Exception {
     TinyOnnx.config(dir, "");
-    expect("not found", "README.md");
+    expect("not found", "put model.onnx in");
     Files.writeString(dir.resolve("model.onnx"), "this is not an onnx file");
-    expect("are not a usable ONNX model", "model.onnx");
+    expect("is not an ONNX model", "model.onnx");
     TinyOnnx.oneChannel(dir);
     expect("input 'input' has shape [-1, 1, -1, -1] but the config expects [N,3,32,32]", "");
     TinyOnnx.scalarOutput(dir);

@@ -24,11 +24,12 @@ public final class DepthFlags {
   OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
 
   @Option(names = "--depth-sessions", description = "Sessions of the depth model that run "
-      + "batches at once, each with an equal share of the --workers threads. Default: 2 on CPU "
+      + "batches at once (1 or more; at most one per --workers thread, lowered with a log "
+      + "line), each with an equal share of the --workers threads. Default: 2 on CPU "
       + "(two sessions of half the threads keep the cores busier than one), 1 on CUDA or with "
       + "one thread. Each "
       + "session holds its own working memory (about 200 MB for FastDepth at batch 16).")
-  int sessions = OnnxDepthModel.AUTO_SESSIONS;
+  Integer sessions; // null: the default (an explicit 0 is refused, not taken as the default)
 
   @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
       + "restarts; may be shared by several servers).")
@@ -43,13 +44,37 @@ public final class DepthFlags {
       description = "Memory tier of the depth cache. Default: 1024.")
   long cacheMb = 1024;
 
-  /** The sessions asked for; a negative count is an IllegalArgumentException naming the flag. */
+  /**
+   * The sessions asked for, or {@link OnnxDepthModel#AUTO_SESSIONS} when not given; a count
+   * below 1 is an IllegalArgumentException naming the flag.
+   */
   int sessions() {
-    if (sessions < 0) {
-      throw new IllegalArgumentException("--depth-sessions " + sessions + " must be 0 (the "
-          + "default: 2 on CPU, 1 on CUDA) or more");
+    if (sessions == null) {
+      return OnnxDepthModel.AUTO_SESSIONS;
+    }
+    if (sessions < 1) {
+      throw new IllegalArgumentException("--depth-sessions " + sessions + " must be 1 or more "
+          + "(leave it out for the default: 2 on CPU, 1 on CUDA or with one worker)");
     }
     return sessions;
+  }
+
+  /** --depth-cache-mb in bytes; a negative size is an IllegalArgumentException naming it. */
+  long cacheBytes() {
+    if (cacheMb < 0) {
+      throw new IllegalArgumentException("--depth-cache-mb " + cacheMb + " must be 0 or more");
+    }
+    return cacheMb << 20;
+  }
+
+  /** --disk-cache-gb in bytes; a negative (or not a number) is refused naming the flag. */
+  long diskCacheBytes() {
+    if (!(diskCacheGb >= 0) || Double.isInfinite(diskCacheGb)) {
+      throw new IllegalArgumentException("--disk-cache-gb " + (diskCacheGb == Math.rint(diskCacheGb)
+          ? String.valueOf((long) diskCacheGb) : String.valueOf(diskCacheGb))
+          + " must be 0 or more (a size in GB)");
+    }
+    return (long) (diskCacheGb * 1e9);
   }
 
   /** The model folder as typed, or the repository's when only that one exists. */
