@@ -280,6 +280,15 @@ public final class DiskTier {
     return freed;
   }
 
+  /**
+   * How many records the tier holds for {@code fingerprint} (every seed): from what it counts
+   * already, no walk of the folder.
+   */
+  public synchronized long records(String fingerprint) {
+    Path under = dir.resolve(fingerprint);
+    return sizes.keySet().stream().filter(p -> p.startsWith(under)).count();
+  }
+
   public synchronized long bytes() {
     return total;
   }
