@@ -5,14 +5,18 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /** The start-up log line of a served dataset. */
 final class DatasetLine {
   private DatasetLine() {}
 
-  /** The line: what it is, and for teacher depth without a disk tier what the cache keeps. */
+  /**
+   * The line: what it is, and for teacher depth what the cache keeps: without a disk tier how
+   * much the memory tier can, with one how much is on disk already.
+   */
   static String of(Dataset d, DepthSettings depth) {
-    return describe(d) + cacheReach(d, depth);
+    return describe(d) + cacheReach(d, depth) + onDisk(d);
   }
 
   private static String describe(Dataset d) {
@@ -32,6 +36,16 @@ final class DatasetLine {
     return s.cacheDir() == null || datasets.stream().anyMatch(d -> d.teacher() != null) ? null
         : "--cache-dir " + s.cacheDir() + " is unused: no dataset has teacher depth from a depth"
         + " model (--depth-model, or a --config dataset naming one), so nothing is cached there";
+  }
+
+  /**
+   * For teacher depth with a disk tier: how much of it is there already (the tier's own line
+   * counts the records of every dataset and model in the folder).
+   */
+  private static String onDisk(Dataset d) {
+    OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsOnDisk(d);
+    return n.isEmpty() ? "" : String.format(Locale.ROOT, "; %,d of its depth maps (this model, "
+        + "any seed) are in the depth disk cache already", n.getAsLong());
   }
 
   /** For teacher depth without a disk tier: how much of it the memory tier can keep. */

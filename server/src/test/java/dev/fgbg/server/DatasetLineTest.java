@@ -15,6 +15,7 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,45 @@ class DatasetLineTest {
     assertFalse(DatasetLine.of(taught, memory(1 << 20, null)).contains("keeps"),
         "they all fit");
     assertFalse(DatasetLine.of(tiny, memory(1, null)).contains("keeps"), "no teacher");
+  }
+
+  @Test
+  void aTeacherWithADiskTierIsToldHowManyOfItsMapsAreThereAlready() {
+    TeacherDepth cached = new TeacherDepth() {
+      @Override
+      public String id() {
+        return IDLE.id();
+      }
+
+      @Override
+      public String units() {
+        return IDLE.units();
+      }
+
+      @Override
+      public CompletableFuture<DepthMap> depth(Dataset d, long seed, long index, byte[] image,
+          int offset) {
+        return IDLE.depth(d, seed, index, image, offset);
+      }
+
+      @Override
+      public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
+        return IDLE.backgroundDepth(d, bg);
+      }
+
+      @Override
+      public OptionalLong mapsOnDisk(Dataset d) {
+        return OptionalLong.of(1800);
+      }
+    };
+    Dataset tiny = TestDatasets.tiny();
+    String line = DatasetLine.of(new Dataset("photos", tiny.assets(), tiny.spec(), cached),
+        memory(1 << 20, Path.of("cache")));
+    assertTrue(line.endsWith(", fingerprint " + new Dataset("photos", tiny.assets(), tiny.spec(),
+        cached).fingerprint() + "; 1,800 of its depth maps (this model, any seed) are in the "
+        + "depth disk cache already"), line);
+    assertFalse(DatasetLine.of(new Dataset("t", tiny.assets(), tiny.spec(), IDLE),
+        memory(1 << 20, Path.of("cache"))).contains("disk cache"), "no disk tier: not said");
   }
 
   @Test

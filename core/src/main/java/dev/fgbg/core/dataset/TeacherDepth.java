@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -25,4 +26,12 @@ public interface TeacherDepth {
    * output size), computed once per background and cached as a composite's is.
    */
   CompletableFuture<DepthMap> backgroundDepth(Dataset dataset, int bg);
+
+  /**
+   * How many of {@code dataset}'s maps (every seed) a disk cache holds already, or empty
+   * without one: for the dataset's start-up line.
+   */
+  default OptionalLong mapsOnDisk(Dataset dataset) {
+    return OptionalLong.empty();
+  }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
@@ -123,6 +124,12 @@ public final class DepthRuntime implements AutoCloseable {
         return cache.get(new DepthKey(d.fingerprint(), seed, index),
             () -> batcher.submitRounded(new DepthModel.Image(
                 Arrays.copyOfRange(image, offset, offset + w * h * 3), 0, w, h), h, w));
+      }
+
+      @Override
+      public OptionalLong mapsOnDisk(Dataset d) {
+        DiskTier disk = cache.disk();
+        return disk == null ? OptionalLong.empty() : OptionalLong.of(disk.records(d.fingerprint()));
       }
 
       @Override

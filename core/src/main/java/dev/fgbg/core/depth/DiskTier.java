@@ -23,12 +23,17 @@ import java.util.logging.Logger;
  * served): a corrupt or truncated record reads as absent (and is deleted), and so, quietly, does
  * a record of the earlier float32 format. Records are written to a
  * unique temporary name and renamed, so two servers sharing the folder never see half a record.
- * The total size is bounded: the oldest records go first. A failed write removes its temporary
- * file, and start-up removes those older than {@link DiskScan#STALE} (left by a killed server).
+ * The total size is bounded by one eviction rule ({@link #evict}: the oldest records go first),
+ * applied after each write, at start-up (a limit lowered since the records were written), and
+ * when the disk is full (records evicted to make room, the write retried a bounded number of
+ * times). A failed write removes its temporary file, and start-up removes those older than
+ * {@link DiskScan#STALE} (left by a killed server).
  * Failures are logged at most once a minute per kind ({@link MinuteLines}).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
+  /** Writes of one record, the first included, when each finds the disk full. */
+  static final int TRIES_WHEN_FULL = 3;
 
   private final Path dir;
   private final long maxBytes;
@@ -79,9 +84,25 @@ public final class DiskTier {
     }
     LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
         sizes.size(), total / 1e6, maxBytes / 1e6));
+    trimToLimit();
     String tight = overFreeSpace(dir, maxBytes, total);
     if (tight != null) {
       LOG.warning(tight);
+    }
+  }
+
+  /**
+   * A limit lowered since the records were written holds from start-up on, not from the first
+   * write (a server that only reads, its cache warm, would never free the space).
+   */
+  private synchronized void trimToLimit() {
+    int before = sizes.size();
+    long freed = evict(total - maxBytes, null);
+    if (freed > 0) {
+      LOG.info(String.format(Locale.ROOT, "depth disk cache %s: removed the %d oldest records, "
+          + "%.1f MB, to keep to its limit of %.1f MB (--disk-cache-gb); %d records, %.1f MB "
+          + "remain", dir, before - sizes.size(), freed / 1e6, maxBytes / 1e6, sizes.size(),
+          total / 1e6));
     }
   }
 
@@ -152,10 +173,32 @@ public final class DiskTier {
         latest));
   }
 
-  /** Stores a map; failures are logged, never fatal (the memory tier still has it). */
+  /**
+   * Stores a map; failures are logged, never fatal (the memory tier still has it). On a full
+   * disk the oldest records are evicted to make room and the write is tried again, at most
+   * {@link #TRIES_WHEN_FULL} times in all.
+   */
   public void write(DepthKey k, DepthMap m) {
     byte[] record = DepthRecord.encode(k, m);
     Path p = path(k);
+    for (int tries = 1; ; tries++) {
+      IOException e = tryWrite(p, record);
+      if (e == null) {
+        account(p, record.length);
+        return;
+      }
+      if (tries < TRIES_WHEN_FULL && diskFull(e) && makeRoom(p, record.length)) {
+        continue;
+      }
+      String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
+      writeFailures.log("depth disk cache: cannot write " + why + " (" + MinuteLines.COUNTED
+          + ")", why);
+      return;
+    }
+  }
+
+  /** One write through a temporary file; the failure, or null. Nothing half-written stays. */
+  private static IOException tryWrite(Path p, byte[] record) {
     Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
         + ".tmp");
     try {
@@ -166,13 +209,33 @@ public final class DiskTier {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
       }
-      account(p, record.length);
+      return null;
     } catch (IOException e) {
       removeQuietly(tmp);
-      String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
-      writeFailures.log("depth disk cache: cannot write " + why + " (" + MinuteLines.COUNTED
-          + ")", why);
+      return e;
     }
+  }
+
+  /** The file system is out of space (or of the user's quota): evicting may make room. */
+  private static boolean diskFull(IOException e) {
+    String words = InWords.of(e).toLowerCase(Locale.ROOT);
+    return words.contains("no space left") || words.contains("quota exceeded");
+  }
+
+  /**
+   * Evicts the oldest records, as many bytes as {@code size} (the freed blocks then hold the
+   * record), unless even all the others and the free space together could not: a record the
+   * disk can never hold empties no cache. True when something was evicted.
+   */
+  private synchronized boolean makeRoom(Path keep, long size) {
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return false;
+    }
+    long others = total - sizes.getOrDefault(keep, 0L);
+    return others + free >= size && evict(size, keep) > 0;
   }
 
   /** A half-written temporary file (the disk full) would otherwise stay for ever. */
@@ -188,10 +251,21 @@ public final class DiskTier {
     Long old = sizes.remove(p);
     total += size - (old == null ? 0 : old);
     sizes.put(p, size);
+    evict(total - maxBytes, p);
+  }
+
+  /**
+   * The one eviction rule: deletes the oldest records (by write, or at start-up by modification
+   * time) but {@code keep} until at least {@code bytes} are freed or none is left; the bytes
+   * freed. Another server may already have removed a file: it is forgotten all the same. The
+   * caller holds the lock.
+   */
+  private long evict(long bytes, Path keep) {
+    long freed = 0;
     var it = sizes.entrySet().iterator();
-    while (total > maxBytes && it.hasNext()) {
+    while (freed < bytes && it.hasNext()) {
       Map.Entry<Path, Long> e = it.next();
-      if (e.getKey().equals(p)) {
+      if (e.getKey().equals(keep)) {
         continue;
       }
       try {
@@ -199,9 +273,20 @@ public final class DiskTier {
       } catch (IOException ignored) {
         // another server may have removed it
       }
+      freed += e.getValue();
       total -= e.getValue();
       it.remove();
     }
+    return freed;
+  }
+
+  /**
+   * How many records the tier holds for {@code fingerprint} (every seed): from what it counts
+   * already, no walk of the folder.
+   */
+  public synchronized long records(String fingerprint) {
+    Path under = dir.resolve(fingerprint);
+    return sizes.keySet().stream().filter(p -> p.startsWith(under)).count();
   }
 
   public synchronized long bytes() {

@@ -10,11 +10,13 @@ import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,40 @@ class DiskTierTest {
           + "than the 0.0 MB it holds and the "), warned.get(0));
       assertTrue(warned.get(0).endsWith(" MB free on its file system; writes will fail when the"
           + " disk is full: lower the limit (--disk-cache-gb) or free space"), warned.get(0));
+    }
+  }
+
+  @Test
+  void theMapsOfOneDatasetOnDiskAreCountedApartFromTheRestOfTheFolder() throws Exception {
+    Path model = dir.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    ModelConfig config = ModelConfig.load(model, null);
+    Path cache = dir.resolve("cache");
+    Dataset tiny = TestDatasets.tiny();
+    Dataset taught;
+    OnnxDepthModel first = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
+    try (DepthRuntime none = DepthRuntime.create("tiny", first.device(), first, config, 16 << 20,
+        null, 0)) {
+      taught = new Dataset("taught", tiny.assets(), tiny.spec(), none.teacher());
+      assertEquals(OptionalLong.empty(), none.teacher().mapsOnDisk(taught), "no disk tier");
+    }
+    // Written before the next start-up: three of the dataset's (two seeds, two subfolders), one
+    // of another dataset's, one of its backgrounds' (keyed apart).
+    DiskTier earlier = new DiskTier(cache, 1L << 30, new DepthStats());
+    DepthMap map = DepthMap.rounded(new float[32 * 32]);
+    earlier.write(new DepthKey(taught.fingerprint(), 1, 0), map);
+    earlier.write(new DepthKey(taught.fingerprint(), 1, 1500), map);
+    earlier.write(new DepthKey(taught.fingerprint(), 7, 0), map);
+    earlier.write(new DepthKey("f".repeat(64), 1, 0), map);
+    earlier.write(new DepthKey(taught.fingerprint() + DepthRuntime.BACKGROUND_KEY, 0, 0), map);
+    OnnxDepthModel second = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
+    try (DepthRuntime rt = DepthRuntime.create("tiny", second.device(), second, config, 16 << 20,
+        cache, 1L << 30)) {
+      assertEquals(OptionalLong.of(3), rt.teacher().mapsOnDisk(taught));
+      byte[] image = new byte[32 * 32 * 3];
+      rt.teacher().depth(taught, 1, 2, image, 0).get(30, TimeUnit.SECONDS);
+      assertEquals(OptionalLong.of(4), rt.teacher().mapsOnDisk(taught), "and what it writes");
     }
   }
 }
