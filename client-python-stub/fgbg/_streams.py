@@ -8,7 +8,7 @@ import grpc
 from . import _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError
+from .errors import FgbgError, deadline
 from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
@@ -43,9 +43,15 @@ def sample_bytes(info: Any, outputs: List[int],
     return image, mask, depth, instances, background, background_depth
 
 
-def error(e: Exception, target: str) -> FgbgError:
+def error(e: Exception, target: str, bound: Optional[Tuple[str, float]] = None,
+          received: Optional[int] = None) -> FgbgError:
+    """`e` as an FgbgError; `bound`: the Client option and seconds that set the call's deadline,
+    `received`: samples a stream had delivered, both for a deadline's words."""
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
-        return FgbgError(e.code().name, e.details(), target)
+        details = e.details() or ""
+        if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED and bound is not None:
+            details = deadline(details, bound[0], bound[1], received)
+        return FgbgError(e.code().name, details, target)
     return FgbgError("UNKNOWN", str(e), target)
 
 
@@ -96,7 +102,8 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                         spill = True
                         break
             except grpc.RpcError as e:
-                raise error(e, client.target) from None
+                raise error(e, client.target, ("stream_timeout", client.stream_timeout),
+                            samples) from None
             finally:
                 call.cancel()
             if pending:

@@ -35,6 +35,18 @@ class FgbgError(Exception):
         return FgbgError, (self.code, self.details, self.target)
 
 
+def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:
+    """A DEADLINE_EXCEEDED's details in words: which option bounded the call (`timeout` for
+    single calls, `stream_timeout` for streams, exports and stats), how far it got, what to do.
+    gRPC's own ("Deadline Exceeded") names none of them; a server's (a call queued past it)
+    is kept."""
+    said = "" if details.lower() in ("", "deadline exceeded") else " (the server: %s)" % details
+    return ("no reply within %s=%gs%s%s; a cold depth cache or a busy server can take longer: "
+            "raise Client(%s=...) or leave it out"
+            % (option, seconds, "" if received is None else " (%d samples received)" % received,
+               said, option))
+
+
 def _unavailable(details: str, target: str) -> str:
     """Why a server was unavailable, in words: none answered (connecting failed), it closed the
     connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting

@@ -1,11 +1,13 @@
 import os
+import re
 import subprocess
 
 import numpy as np
 import pytest
 
 import fgbg
-from conftest import CLI_JVM, CLIENT_JAR, FOLDER_N, N, PKG, java, java_cli, java_stream_digest
+from conftest import (CLI_JVM, CLIENT_JAR, FOLDER_N, N, PKG, Server, java, java_cli,
+                      java_stream_digest)
 
 
 def test_describe_is_a_documented_dataclass_with_a_readable_repr(server):
@@ -101,6 +103,9 @@ def test_errors_are_exceptions_with_status_and_message(server):
         with pytest.raises(fgbg.FgbgError) as e:
             c.describe("nope")
         assert e.value.code == "NOT_FOUND" and "unknown dataset 'nope'" in e.value.details
+        with pytest.raises(fgbg.FgbgError) as e:
+            c.describe("biultin")
+        assert "unknown dataset 'biultin' (did you mean 'builtin'?)" in e.value.details
         with pytest.raises(fgbg.FgbgError) as e:
             c.get_samples([N])
         assert e.value.code == "INVALID_ARGUMENT" and "index 800 is out of range" in str(e.value)
@@ -247,3 +252,25 @@ def test_more_indices_than_one_call_takes_are_split_and_joined(server, shared_me
     assert np.array_equal(whole.depth, np.concatenate([p.depth for p in parts]))
     assert np.array_equal(whole.background, np.concatenate([p.background for p in parts]))
     assert [m.fg for m in whole.meta] == [m.fg for p in parts for m in p.meta]
+
+
+def test_a_deadline_says_which_option_bounds_the_call(tmp_path):
+    # The whole built-in dataset (400,000 samples of 224x224) cannot stream within half a
+    # second: the stream ends DEADLINE_EXCEEDED, in words naming stream_timeout (timeout bounds
+    # single calls only).
+    s = Server(["--workers", "1"])
+    try:
+        with fgbg.Client(s.target, timeout=1e-6, stream_timeout=0.5) as c:
+            with pytest.raises(fgbg.FgbgError) as e:
+                for _ in c.stream_epoch(batch_size=16, shared_memory=False):
+                    pass
+            assert e.value.code == "DEADLINE_EXCEEDED"
+            assert re.match(r"DEADLINE_EXCEEDED: no reply within stream_timeout=0\.5s \(\d+ "
+                            r"samples received\); a cold depth cache or a busy server can take "
+                            r"longer: raise Client\(stream_timeout=\.\.\.\) or leave it out$",
+                            str(e.value)), str(e.value)
+            with pytest.raises(fgbg.FgbgError) as e:
+                c.describe()
+            assert str(e.value).startswith("DEADLINE_EXCEEDED: no reply within timeout=1e-06s")
+    finally:
+        s.stop()

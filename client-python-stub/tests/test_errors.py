@@ -52,3 +52,16 @@ def test_a_connection_closed_before_http2_asks_whether_the_server_is_tls():
                              "closed before HTTP/2 began (failed to connect"), str(e)
     assert "is it a TLS server? (use Credentials(tls=True) or tls_ca" in str(e)
     assert "went away" not in str(e)
+
+
+def test_a_deadline_names_the_option_that_set_it_and_how_far_the_call_got():
+    from fgbg.errors import deadline
+
+    said = deadline("Deadline Exceeded", "stream_timeout", 3.0, 1280)
+    assert said == ("no reply within stream_timeout=3s (1280 samples received); a cold depth "
+                    "cache or a busy server can take longer: raise Client(stream_timeout=...) "
+                    "or leave it out")
+    # A server's own words (a call queued past its deadline) stay.
+    queued = deadline("the deadline passed while the request was queued", "timeout", 30.0)
+    assert queued.startswith("no reply within timeout=30s (the server: the deadline passed "
+                             "while the request was queued); ")

@@ -75,6 +75,14 @@ final class TransportWords implements ClientInterceptor {
       return status.withDescription(target + " does not speak gRPC (" + causeOr(cause, said)
           + "): is it an fgbg server, and its gRPC port rather than its web UI or metrics?");
     }
+    if (status.getCode() == Status.Code.CANCELLED && connected
+        && lower.startsWith("rst_stream closed stream")) {
+      // The server reset the call (this client's own cancel is never worded so): a server
+      // stopping past its --shutdown-grace resets the streams still busy (a cold depth batch)
+      // once it gave them a moment to end with UNAVAILABLE.
+      return status.withDescription(target + " ended the call mid-way (" + said + "): the server"
+          + " shut down or restarted (or a proxy between ended the call); retry once it is back");
+    }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
     }

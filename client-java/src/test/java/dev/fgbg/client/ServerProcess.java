@@ -57,6 +57,12 @@ public final class ServerProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** SIGTERM: the server shuts down as an operator (or a scheduler) stops it. */
+  public void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** SIGKILL: the replica vanishes mid-stream, as a lost node does. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -112,4 +112,20 @@ class TransportWordsTest {
     Status notFound = Status.NOT_FOUND.withDescription("dataset 'x' not found");
     assertEquals(notFound, new TransportWords("h:1").worded(notFound));
   }
+
+  @Test
+  void aResetFromAServerMidCallIsAServerThatEndedIt() {
+    // A server stopping past its grace resets the streams still busy (a cold depth batch):
+    // grpc-java's words for it name HTTP/2, not the server going away.
+    TransportWords words = new TransportWords("pod-1:50051");
+    Status reset = Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error "
+        + "code: CANCEL");
+    Status s = words.worded(reset, true);
+    assertEquals(Status.Code.CANCELLED, s.getCode());
+    assertEquals("pod-1:50051 ended the call mid-way (RST_STREAM closed stream. HTTP/2 error "
+        + "code: CANCEL): the server shut down or restarted (or a proxy between ended the "
+        + "call); retry once it is back", s.getDescription());
+    Status ownCancel = Status.CANCELLED.withDescription("Context cancelled");
+    assertEquals(ownCancel, words.worded(ownCancel, true), "the client's own cancel as it is");
+  }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = "Write samples (a range, a stride, a seeded random subset) to files (folders, "
         + "zip, webdataset, npy, coco) under the server's export root. Rerunning the same export "
         + "resumes it.")
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements Callable<Integer>, SoFar {
   /** What the printed manifest path is relative to. */
   static final String UNDER_ROOT = "(relative to the server's export root, serve --export-root)";
 
@@ -55,6 +55,9 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--depth-npy", description = "webdataset: depth as .npy (exact float16).")
   boolean depthNpy;
 
+  /** Samples written so far, for the words of a call that ends mid-way. */
+  private long done;
+
   @Override
   public Integer call() {
     ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
@@ -81,6 +84,7 @@ final class ExportCommand implements Callable<Integer> {
       while (it.hasNext()) {
         ExportProgress p = it.next();
         last = p;
+        done = p.getDone();
         progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
             p.getShardsDone() + "/" + p.getShardsTotal() + " shards"
                 + (p.getCurrentShard().isEmpty() ? "" : " " + p.getCurrentShard()),
@@ -101,5 +105,15 @@ final class ExportCommand implements Callable<Integer> {
     System.out.println("manifest: " + last.getManifest() + " " + UNDER_ROOT);
     System.out.println("digest: " + last.getDigest());
     return 0;
+  }
+
+  @Override
+  public long received() {
+    return done;
+  }
+
+  @Override
+  public String resume() {
+    return "run the same export again: it resumes, keeping the shards already complete";
   }
 }

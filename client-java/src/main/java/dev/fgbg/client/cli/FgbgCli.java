@@ -68,13 +68,7 @@ public final class FgbgCli {
     });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       if (e instanceof StatusRuntimeException s) {
-        String d = s.getStatus().getDescription();
-        // The transport's descriptions may go on with Netty's pipeline on a second line.
-        d = d == null ? null : d.lines().findFirst().orElse("");
-        // The client puts a failed connection in words naming the address tried (which may
-        // have come from $FGBG_TARGET rather than the command line).
-        line.getErr().println("fgbg: error: " + s.getStatus().getCode() + ": "
-            + (d == null ? "" : d));
+        line.getErr().println("fgbg: error: " + CallWords.of(s, line));
         return 1;
       }
       if (e instanceof IOException io) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = "Exact per-channel mean and std of image, mask and depth over a range (or a "
         + "stride, or a seeded random subset: then each mean \u00b1 its standard error); "
         + "progress and ETA on stderr.")
-final class StatsCommand implements Callable<Integer> {
+final class StatsCommand implements Callable<Integer>, SoFar {
   @Mixin
   Connection connection;
 
@@ -33,6 +33,9 @@ final class StatsCommand implements Callable<Integer> {
       + "background_depth: compute only "
       + "these (image stats need no depth model). Default: everything the dataset has.")
   List<String> outputs;
+
+  /** Samples counted so far, for the words of a call that ends mid-way. */
+  private long done;
 
   @Override
   public Integer call() {
@@ -52,6 +55,7 @@ final class StatsCommand implements Callable<Integer> {
          ProgressIterator<StatsProgress> it = c.statsWithProgress(r.build())) {
       while (it.hasNext()) {
         StatsProgress p = it.next();
+        done = p.getDone();
         progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
             "", p.getFinished());
         s = p.getFinished() ? p.getResult() : s;
@@ -91,6 +95,11 @@ final class StatsCommand implements Callable<Integer> {
     }
     System.out.println("fingerprint: " + s.getFingerprint());
     return 0;
+  }
+
+  @Override
+  public long received() {
+    return done;
   }
 
   private static String mean(ChannelStats c, boolean random) {

@@ -15,11 +15,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fgbg stream}: streams an epoch (or a shard of it) and ends with exactly three lines:
- * {@code samples: N}, {@code samples/s: X} and {@code digest: HEX} (see {@link SampleDigest}).
+ * {@code samples: N}, {@code samples/s: X} and {@code digest: HEX} (see {@link SampleDigest});
+ * progress and ETA on stderr, as export and stats show theirs (a cold depth cache can make the
+ * first batches take minutes, and a whole dataset hours).
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-    description = "Stream an epoch and print samples, samples/s and the order-independent digest.")
-final class StreamCommand implements Callable<Integer> {
+    description = "Stream an epoch and print samples, samples/s and the order-independent digest;"
+        + " progress and ETA on stderr.")
+final class StreamCommand implements Callable<Integer>, SoFar {
   @Mixin
   Connection connection;
 
@@ -60,6 +63,10 @@ final class StreamCommand implements Callable<Integer> {
   @Option(names = "--depth-dtype", description = "float16 (default) or float32.")
   String depthDtype = "float16";
 
+  /** Whole batches and samples received so far, for the words of a call that ends mid-way. */
+  private long batches;
+  private long samples;
+
   @Override
   public Integer call() {
     StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder()
@@ -76,13 +83,27 @@ final class StreamCommand implements Callable<Integer> {
       r.addAllOutputs(Args.outputs(outputs, true));
     }
     SampleDigest digest = new SampleDigest();
+    ProgressPrinter progress = ProgressPrinter.stderr();
     long t0 = System.nanoTime();
-    try (FgbgClient c = connection.client(); BatchIterator it = c.streamEpoch(r.build())) {
-      while (it.hasNext()) {
-        Batch b = it.next();
-        digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
-            b.backgroundDepths(), b.backgroundRows());
+    try (FgbgClient c = connection.client()) {
+      StreamEpochRequest request = r.build();
+      long total = StreamTotal.of(request, c.describe(which.dataset).getSize());
+      try (BatchIterator it = c.streamEpoch(request)) {
+        while (it.hasNext()) {
+          Batch b = it.next();
+          digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
+              b.backgroundDepths(), b.backgroundRows());
+          batches++;
+          samples = digest.count();
+          double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
+          progress.update(samples, Math.max(total, samples), rate,
+              Math.max(0, total - samples) / rate, "", false);
+        }
       }
+      double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
+      progress.update(samples, Math.max(total, samples), rate, 0, "", true);
+    } finally {
+      progress.end();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.println("samples: " + digest.count());
@@ -90,5 +111,17 @@ final class StreamCommand implements Callable<Integer> {
         digest.count() / Math.max(seconds, 1e-9)));
     System.out.println("digest: " + digest.hex());
     return 0;
+  }
+
+  @Override
+  public long received() {
+    return samples;
+  }
+
+  /** The same stream from the first batch not received whole (README: resuming a stream). */
+  @Override
+  public String resume() {
+    return "run the same stream with --start-batch " + (startBatch + batches)
+        + (limit > 0 ? " --limit " + (limit - samples) : "");
   }
 }

@@ -95,6 +95,62 @@ class FgbgCliTest {
     assertEquals(lines.get(2).substring(8), sum);
     String[] limited = run("stream", "--target", target, "--limit", "5", "--batch-size", "2");
     assertEquals("samples: 5", limited[1].lines().toList().get(0));
+    // Progress on stderr as export's and stats' (not a terminal here: plain lines), from the
+    // first batch and at the end; stdout keeps its three lines.
+    List<String> progress = whole[2].lines().toList();
+    assertTrue(progress.get(0).matches("progress: 10/120 samples, [0-9]+ samples/s, eta [0-9]+ "
+        + "s"), whole[2]);
+    assertTrue(progress.get(progress.size() - 1).matches("progress: 120/120 samples, [0-9]+ "
+        + "samples/s, eta 0 s"), whole[2]);
+    assertTrue(limited[2].trim().endsWith("eta 0 s") && limited[2].contains("progress: 5/5 "),
+        limited[2]);
+  }
+
+  @Test
+  void aDeadlineThatPassesSaysWhichAndHowFarTheStreamGot() {
+    // The whole built-in dataset (400,000 samples) cannot stream within 300 ms.
+    String[] r = run("stream", "--target", target, "--deadline", "300ms");
+    assertEquals("1", r[0], r[2]);
+    String last = r[2].trim().lines().reduce((a, b) -> b).orElse("");
+    assertTrue(last.matches("fgbg: error: DEADLINE_EXCEEDED: no reply within --deadline 300ms "
+        + "\\([0-9]+ samples received\\); a cold depth cache or a busy server can take "
+        + "longer: raise --deadline or leave it out"), last);
+  }
+
+  @Test
+  void aServerStoppedMidStreamSaysSoAndHowToGoOn() throws Exception {
+    // One render thread and no grace: the stream is mid-way when the server stops.
+    try (ServerProcess p = new ServerProcess(List.of("--workers", "1", "--shutdown-grace",
+        "0s"))) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Thread stop = new Thread(() -> {
+        try {
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (!err.toString(StandardCharsets.UTF_8).matches("(?s).*progress: [1-9].*")
+              && System.nanoTime() < end) {
+            Thread.sleep(10);
+          }
+          p.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      stop.start();
+      String[] r = run(err, "stream", "--target", p.target(), "--batch-size", "8",
+          "--start-batch", "2");
+      stop.join();
+      assertEquals("1", r[0], r[2]);
+      String last = r[2].trim().lines().reduce((a, b) -> b).orElse("");
+      System.out.println("stopped mid-stream: " + last);
+      assertTrue(last.startsWith("fgbg: error: "), last);
+      assertTrue(last.contains("shut") || last.contains("went away"), last);
+      assertTrue(last.matches(".*\\(([0-9]+) samples received\\); to go on from there: run "
+          + "the same stream with --start-batch [0-9]+"), last);
+      long samples = Long.parseLong(last.replaceAll(".*\\(([0-9]+) samples received.*", "$1"));
+      long batch = Long.parseLong(last.replaceAll(".*--start-batch ([0-9]+)$", "$1"));
+      assertTrue(samples > 0 && samples % 8 == 0, last);
+      assertEquals(2 + samples / 8, batch, "the first batch not received: " + last);
+    }
   }
 
   @Test

@@ -1,11 +1,14 @@
 package dev.fgbg.core.dataset;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Nearest;
 import dev.fgbg.core.Quoted;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The datasets a server holds, by name; immutable once built. */
 public final class DatasetRegistry {
@@ -23,7 +26,10 @@ public final class DatasetRegistry {
     this.byName = Collections.unmodifiableMap(m);
   }
 
-  /** The dataset called {@code name}; NOT_FOUND naming the known ones otherwise. */
+  /**
+   * The dataset called {@code name}; NOT_FOUND naming the nearest names (a typo) and the known
+   * ones otherwise.
+   */
   public Dataset get(String name) {
     if (name == null || name.isEmpty()) {
       throw FgbgException.invalidArgument("dataset name is empty; known datasets: "
@@ -31,8 +37,10 @@ public final class DatasetRegistry {
     }
     Dataset d = byName.get(name);
     if (d == null) {
-      throw FgbgException.notFound("unknown dataset " + Quoted.of(name) + "; known datasets: "
-          + byName.keySet());
+      List<String> meant = Nearest.of(name, byName.keySet());
+      throw FgbgException.notFound("unknown dataset " + Quoted.of(name) + (meant.isEmpty() ? ""
+          : meant.stream().map(Quoted::of).collect(Collectors.joining(" or ",
+              " (did you mean ", "?)"))) + "; known datasets: " + byName.keySet());
     }
     return d;
   }

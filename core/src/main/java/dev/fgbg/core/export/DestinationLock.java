@@ -33,6 +33,13 @@ import java.util.Set;
  */
 public final class DestinationLock implements AutoCloseable {
   public static final String LOCKS = ".fgbg-locks";
+  /**
+   * Why a held destination is refused, after its name. The other export is often the user's
+   * own, cancelled a moment ago (Ctrl-C) and still finishing the batch it was writing: it lets
+   * go within seconds.
+   */
+  public static final String BUSY = " is being written by another export right now (it may be"
+      + " one just cancelled, finishing the batch it was writing): retry in a few seconds";
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";
@@ -112,7 +119,7 @@ public final class DestinationLock implements AutoCloseable {
       FileLock lock = ch.tryLock();
       if (lock == null) { // a server that names no destination in its lock files
         throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-            + " is being written by another export right now");
+            + BUSY);
       }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap(rel.getBytes(StandardCharsets.UTF_8)), 0);
@@ -169,7 +176,7 @@ public final class DestinationLock implements AutoCloseable {
   private static void refuseIfNear(String other, String rel, String asked) {
     if (other.equals(rel)) {
       throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-          + " is being written by another export right now");
+          + BUSY);
     }
     if (rel.startsWith(other + "/")) {
       throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Nearest;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -144,7 +145,7 @@ class ConfigFileTest {
     }
     assertTrue(refusal(dataset("\"colour\": true")).contains("unknown key \"colour\"; the "
         + "keys are"), "nothing is close to colour");
-    assertEquals(1, ConfigKeys.distance("fgscale", "fgsacle"), "a swap is one slip");
+    assertEquals(1, Nearest.distance("fgscale", "fgsacle"), "a swap is one slip");
   }
 
   @Test

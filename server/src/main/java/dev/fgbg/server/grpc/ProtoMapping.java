@@ -142,9 +142,10 @@ final class ProtoMapping {
     }
     if ((depth || backgroundDepth) && !d.hasDepth()) {
       throw FgbgException.failedPrecondition("dataset '" + d.name()
-          + "' has no depth (depth source: " + d.depthSource() + "); ask for "
-          + (depth ? "OUTPUT_DEPTH" : "OUTPUT_BACKGROUND_DEPTH") + " only of a dataset with"
-          + " depth, or serve it with a depth model");
+          + "' has no depth (depth source: " + d.depthSource() + "); leave "
+          + (depth ? "depth" : "background_depth") + " out of the outputs (e.g. --outputs "
+          + "image,mask / outputs=[\"image\", \"mask\"]), or serve the dataset with a depth"
+          + " model");
     }
     return new Outputs(image, mask, depth, meta, instances, background, backgroundDepth);
   }

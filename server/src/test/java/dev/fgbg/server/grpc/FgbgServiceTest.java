@@ -295,8 +295,14 @@ class FgbgServiceTest {
         () -> stream(tinyEpoch().setRank(3).setWorldSize(3).build()));
     expect(Status.Code.INVALID_ARGUMENT, "start_batch 1000 is past the end",
         () -> stream(tinyEpoch().setStartBatch(1000).build()));
-    expect(Status.Code.FAILED_PRECONDITION, "dataset 'nodepth' has no depth",
+    // Outputs in the user's words (the CLI's flag, the Python argument), not the proto's enum.
+    expect(Status.Code.FAILED_PRECONDITION, "dataset 'nodepth' has no depth (depth source: "
+        + "none); leave depth out of the outputs (e.g. --outputs image,mask / outputs=[\"image\","
+        + " \"mask\"]), or serve the dataset with a depth model",
         () -> stream(tinyEpoch().setDataset("nodepth").addOutputs(Output.OUTPUT_DEPTH).build()));
+    // A typo of a dataset's name: the nearest names, then all of them.
+    expect(Status.Code.NOT_FOUND, "unknown dataset 'tniy' (did you mean 'tiny'?); known datasets:",
+        () -> stub().describe(DescribeRequest.newBuilder().setDataset("tniy").build()));
     expect(Status.Code.INVALID_ARGUMENT, "outputs: OUTPUT_UNSPECIFIED",
         () -> stream(tinyEpoch().addOutputs(Output.OUTPUT_UNSPECIFIED).build()));
     // float32 depth of a dataset without depth: refused as asking for its depth is, by both

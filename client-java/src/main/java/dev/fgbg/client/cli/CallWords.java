@@ -1,0 +1,53 @@
+package dev.fgbg.client.cli;
+
+import dev.fgbg.common.Durations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/**
+ * A failed call as the CLI's one error line, {@code CODE: words}: the server's own messages and
+ * the client's words for a failed connection (TransportWords) pass as they are; a deadline
+ * says which one ran out, how far the verb got and what to do (grpc-java's own names its
+ * internals instead); a long verb's call that ended mid-way says how to go on from there.
+ */
+final class CallWords {
+  private CallWords() {}
+
+  /** {@code e} in words, for the verb run by {@code line}. */
+  static String of(StatusRuntimeException e, CommandLine line) {
+    Status s = e.getStatus();
+    String d = s.getDescription();
+    // The transport's descriptions may go on with Netty's pipeline on a second line.
+    d = d == null ? "" : d.lines().findFirst().orElse("");
+    SoFar soFar = line.getCommand() instanceof SoFar f ? f : null;
+    if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      d = deadline(d, line, soFar);
+    } else if (soFar != null && !soFar.resume().isEmpty()
+        && (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.CANCELLED)) {
+      d = d + " (" + soFar.received() + " samples received); to go on from there: "
+          + soFar.resume();
+    }
+    return s.getCode() + ": " + d;
+  }
+
+  private static String deadline(String said, CommandLine line, SoFar soFar) {
+    Object mixin = line.getCommandSpec().mixins().containsKey("connection")
+        ? line.getCommandSpec().mixins().get("connection").userObject() : null;
+    Duration given = mixin instanceof Connection c ? c.deadline : null;
+    // grpc-java's own words ("CallOptions deadline exceeded after 2.998s. Name resolution
+    // delay ...") say nothing a user can act on; a server's (a call queued past it) do.
+    String lower = said.toLowerCase(Locale.ROOT);
+    boolean clients = said.isEmpty() || lower.contains("deadline exceeded after")
+        || lower.contains("deadline was exceeded") || lower.equals("deadline exceeded");
+    String within = given != null ? "--deadline " + Durations.words(given)
+        : "the default deadline of " + (soFar != null ? "24h" : "30s");
+    return "no reply within " + within
+        + (soFar != null ? " (" + soFar.received() + " samples received)" : "")
+        + (clients ? "" : " (the server: " + said + ")")
+        + "; a cold depth cache or a busy server can take longer: "
+        + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline");
+  }
+}

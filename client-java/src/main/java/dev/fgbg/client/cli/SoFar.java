@@ -1,0 +1,15 @@
+package dev.fgbg.client.cli;
+
+/**
+ * A verb whose call delivers samples over a long time (stream, export, stats): what it had when
+ * the call failed, so that the error can say how far it got and how to go on.
+ */
+interface SoFar {
+  /** Samples received (streamed, written, counted) before the call failed. */
+  long received();
+
+  /** How to go on from there, in the verb's flags; "" when starting over is the only way. */
+  default String resume() {
+    return "";
+  }
+}
