@@ -1,18 +1,36 @@
-"""Every gRPC channel fgbg opens, closed when the interpreter exits if it is still open.
+"""Every gRPC channel fgbg opens: closed when the interpreter exits if still open, and never
+caught mid-shutdown by a fork.
 
 A channel with a call under way has a Python daemon thread waiting in gRPC's C core. Left open
 at exit (a DataLoader worker told to stop mid-stream, a script that breaks out of a stream),
 the interpreter ends that thread while it is inside C++ code, which aborts the process
 ("terminate called without an active exception"). atexit runs before that: closing the
 channel cancels its calls and lets the thread end.
+
+Closing the last channel shuts gRPC's core down, usually at once, but now and then on its own
+threads a moment later (about 2 forks in 100 right after a close found them still running). A
+DataLoader forking its workers then (FgbgIterableDataset's parent has just asked the server
+for the dataset's shapes) meets gRPC's fork handlers mid-shutdown: the parent can hang in
+fork() joining an executor thread, or the child hang or crash in the post-fork handler. So
+before a fork, in a process where fgbg holds no open channel, fgbg waits (up to SETTLE_S after
+its last close) until gRPC's core threads have ended; the fork then finds gRPC not running and
+its handlers have nothing to do. Where fgbg's channels are open, gRPC's fork support handles
+them as it is documented to.
 """
 import atexit
+import os
 import threading
+import time
 import weakref
-from typing import Any
+from typing import Any, Optional
+
+SETTLE_S = 2.0
+# The names (as /proc shows them, cut to 15 characters) of the threads gRPC's core runs.
+_CORE_THREADS = ("grpc_", "default-executo", "resolver-execut", "timer_manager", "event_engine")
 
 _open: "weakref.WeakSet[Any]" = weakref.WeakSet()
 _lock = threading.Lock()
+_last_close: Optional[float] = None
 
 
 def opened(channel: Any) -> Any:
@@ -22,15 +40,56 @@ def opened(channel: Any) -> Any:
     return channel
 
 
+def close(channel: Any) -> None:
+    """Closes `channel`, one fgbg opened."""
+    global _last_close
+    try:
+        channel.close()
+    finally:
+        with _lock:
+            _open.discard(channel)
+            _last_close = time.monotonic()
+
+
+def core_threads() -> int:
+    """How many of gRPC's core threads this process runs (0 where /proc cannot tell)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 0
+    count = 0
+    for task in tasks:
+        try:
+            with open("/proc/self/task/%s/comm" % task) as f:
+                name = f.read().strip()
+        except OSError:
+            continue  # a thread that ended meanwhile
+        if name.startswith(_CORE_THREADS):
+            count += 1
+    return count
+
+
+def settle_before_fork() -> None:
+    """Waits until gRPC's core has shut down after fgbg's last close (at most until SETTLE_S
+    after it), when fgbg holds no open channel; returns at once otherwise."""
+    with _lock:
+        if len(_open) > 0 or _last_close is None:
+            return
+        until = _last_close + SETTLE_S
+    while time.monotonic() < until and core_threads() > 0:
+        time.sleep(0.002)
+
+
 def _close_open() -> None:
     with _lock:
         channels = list(_open)
-        _open.clear()
     for channel in channels:
         try:
-            channel.close()
+            close(channel)
         except Exception:  # noqa: BLE001 - exiting: a channel that cannot close is left
             pass
 
 
 atexit.register(_close_open)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=settle_before_fork)

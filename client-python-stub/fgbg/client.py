@@ -13,7 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import _shm_path, _streams, replicas, shm  # noqa: E402
+from . import _channels, _shm_path, _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers, sample_count  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
@@ -101,7 +101,7 @@ class Client:
         self._replies.close()
         if self._own_rings:
             self._stream_rings.close()
-        self._channel.close()
+        _channels.close(self._channel)
 
     def __enter__(self) -> "Client":
         return self
