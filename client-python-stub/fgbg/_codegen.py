@@ -2,7 +2,8 @@
 
     python3 -m fgbg._codegen           # (re)generate
     python3 -m fgbg._codegen --check   # exit 1 if the stubs are missing, older than proto/,
-                                       # or made for a newer protobuf/grpcio than this Python's
+                                       # made for a newer protobuf/grpcio than this Python's, or
+                                       # written by an old protoc this protobuf does not load
 
 The generated package records the SHA-256 of the .proto sources it was made from. The generated
 code itself records the oldest protobuf and grpcio runtimes it loads with (protoc 26+ and
@@ -83,10 +84,27 @@ def runtime_mismatch(folder: str = GENERATED) -> Optional[str]:
     need = dict(zip(("protobuf", "grpcio"), needed_versions(folder)))
     old = ["%s>=%s" % (name, v) for name, v in need.items()
            if v is not None and _release(have[name]) < _release(v)]
-    if not old:
-        return None
-    return ("the gRPC stubs in %s need %s, but this Python (%s) has protobuf %s and grpcio %s"
-            % (folder, " and ".join(old), sys.executable, have["protobuf"], have["grpcio"]))
+    if old:
+        return ("the gRPC stubs in %s need %s, but this Python (%s) has protobuf %s and grpcio %s"
+                % (folder, " and ".join(old), sys.executable, have["protobuf"], have["grpcio"]))
+    if is_legacy(folder) and _implementation() == "upb":
+        return ("the gRPC stubs in %s were written by an old protoc (before protobuf 3.19, e.g. "
+                "Debian's grpcio-tools 1.14) in a form this Python's protobuf %s (upb) does not "
+                "load" % (folder, protobuf_version))
+    return None
+
+
+def is_legacy(folder: str = GENERATED) -> bool:
+    """Whether the messages in `folder` make their descriptors one by one, as protoc before
+    3.19 wrote them; protobuf's upb runtime (pip's wheels since 4.21) refuses that code."""
+    text = _read(os.path.join(folder, "fgbg_pb2.py"))
+    return "_descriptor.FieldDescriptor(" in text and "_builder" not in text
+
+
+def _implementation() -> str:
+    from google.protobuf.internal import api_implementation
+
+    return str(api_implementation.Type())
 
 
 def problem(root: Optional[str] = None) -> Optional[str]:
@@ -110,10 +128,28 @@ def is_current(root: Optional[str] = None) -> bool:
 def remedy() -> str:
     """What to run to get stubs this Python loads."""
     if proto_root() is not None:
+        if is_legacy() and _implementation() == "upb":
+            return ("install a grpcio-tools of 1.49 or later into this Python (pip install "
+                    "grpcio-tools) and run %s -m fgbg._codegen; or set "
+                    "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=python (slower parsing)"
+                    % sys.executable)
         return "run %s -m fgbg._codegen" % sys.executable
     return ("reinstall fgbg with this Python's own grpcio-tools "
             "(pip install --no-build-isolation ./client-python-stub), "
             "or install the versions named into this Python's environment")
+
+
+def _writes_legacy() -> bool:
+    """Whether this Python's grpcio-tools writes the form `is_legacy` names (tried in a
+    temporary folder, leaving the stubs as they are)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as out:
+        try:
+            generate(out=out)
+        except RuntimeError:
+            return True  # no generator either: nothing better to write
+        return is_legacy(os.path.join(out, "fgbg", "v1"))
 
 
 def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
@@ -150,13 +186,17 @@ def ensure() -> None:
         return
     if proto_root() is None:  # installed: nothing to generate from
         raise ImportError("fgbg: %s; %s" % (reason, remedy()))
+    if is_legacy() and _implementation() == "upb" and _writes_legacy():
+        raise ImportError("fgbg: %s, and this Python's grpcio-tools writes that form too; %s"
+                          % (reason, remedy()))
     generate()
     sys.stderr.write("fgbg: %s, so they were generated now from %s (once; nothing to do)\n"
                      % (reason, proto_root()))
     reason = runtime_mismatch()
-    if reason is not None:  # this Python's grpcio-tools is newer than its protobuf or grpcio
-        raise ImportError("fgbg: %s, although this Python's grpcio-tools made them; install "
-                          "a protobuf and grpcio that match it" % reason)
+    if reason is not None:  # this Python's grpcio-tools does not match its protobuf or grpcio
+        raise ImportError("fgbg: %s, although this Python's grpcio-tools made them; %s"
+                          % (reason, remedy() if is_legacy() else
+                             "install a protobuf and grpcio that match it"))
 
 
 def main(argv: List[str]) -> int:

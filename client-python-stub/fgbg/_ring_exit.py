@@ -20,6 +20,7 @@ import os
 from multiprocessing.util import Finalize  # registers multiprocessing's exit hook before ours
 from typing import Any, Callable
 
+DIRECTORY = "/dev/shm"  # where rings are made (fgbg.shm's), here so that exit imports nothing
 
 def removal(owner: object, path: str) -> Callable[[], Any]:
     """Removes `path` (made by this process) when called, when `owner` is collected, or when
@@ -37,11 +38,9 @@ def _remove(path: str, pid: int) -> None:
 
 
 def _remove_daemon_childrens_rings() -> None:
-    from . import shm  # at exit: shm imports this module
-
     for child in multiprocessing.active_children():
         if child.daemon and child.pid is not None:
-            for path in glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-%d-*" % child.pid)):
+            for path in glob.glob(os.path.join(DIRECTORY, "fgbg-ring-%d-*" % child.pid)):
                 try:
                     os.unlink(path)
                 except OSError:

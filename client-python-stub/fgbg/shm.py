@@ -28,7 +28,7 @@ from ._proto import pb
 from .batch import ARRAYS, Part
 
 
-DIRECTORY = "/dev/shm"
+DIRECTORY = _ring_exit.DIRECTORY
 HEADER_BYTES = 4096
 SLOTS = 4  # slots of a client's ring unless it asks for another number
 POOLED = 8  # stream rings a client keeps for its next streams, at most

@@ -106,3 +106,28 @@ def test_an_installed_package_with_stubs_for_a_newer_protobuf_fails_saying_what_
     assert last.startswith("ImportError: fgbg: the gRPC stubs in ") and \
         "need protobuf>=999.0.0" in last and "--no-build-isolation" in last, r.stderr
     assert "runtime_version_999" not in r.stderr  # the generated code never ran
+    assert "Exception ignored" not in r.stderr, "the exit hook imports nothing: " + r.stderr
+
+
+LEGACY = """_descriptor.FieldDescriptor(
+      name='height', full_name='fgbg.v1.DatasetSpec.height', index=0,
+"""
+
+
+def test_stubs_in_the_old_form_are_refused_by_name_where_protobuf_is_upb(tmp_path, monkeypatch):
+    # protoc before 3.19 (Debian's grpcio-tools 1.14) made each descriptor by a call, which
+    # pip's protobuf (upb) refuses with "Descriptors cannot be created directly".
+    from fgbg import _codegen
+
+    (tmp_path / "fgbg_pb2.py").write_text(LEGACY)
+    (tmp_path / "fgbg_pb2_grpc.py").write_text("import grpc\n")
+    assert _codegen.is_legacy(str(tmp_path))
+    monkeypatch.setattr(_codegen, "_implementation", lambda: "cpp")  # Debian's: loads it
+    assert _codegen.runtime_mismatch(str(tmp_path)) is None
+    monkeypatch.setattr(_codegen, "_implementation", lambda: "upb")
+    reason = _codegen.runtime_mismatch(str(tmp_path))
+    assert reason is not None and "old protoc" in reason and "(upb) does not load" in reason
+    (tmp_path / "fgbg_pb2.py").write_text("from google.protobuf.internal import builder as "
+                                          "_builder\n_builder.BuildMessageAndEnumDescriptors\n")
+    assert not _codegen.is_legacy(str(tmp_path))
+    assert _codegen.runtime_mismatch(str(tmp_path)) is None
