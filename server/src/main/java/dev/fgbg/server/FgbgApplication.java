@@ -261,13 +261,21 @@ public final class FgbgApplication implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops the server (calls get the grace period), then the pools and the depth models. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    close("closed");
+  }
+
+  /**
+   * Stops the server (calls get the grace period), then the pools and the depth models, with a
+   * line as it begins (saying {@code why}) and one when it is done.
+   */
+  public synchronized void close(String why) {
     if (closed) {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
     closed = true;
+    StopLines lines = StopLines.begin(why, server, options.shutdownGrace());
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());
@@ -284,6 +292,7 @@ public final class FgbgApplication implements AutoCloseable {
       housekeeping.shutdownNow();
       workers.shutdownNow();
       depth.close();
+      lines.stopped();
     }
   }
 }

@@ -118,7 +118,9 @@ public final class Main implements Callable<Integer> {
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        BoundedShutdown.close(app, bound, Runtime.getRuntime()::halt);
+        // The JVM runs its hooks on SIGTERM, SIGINT (Ctrl-C) and SIGHUP, and on System.exit.
+        BoundedShutdown.close(() -> app.close("SIGTERM, SIGINT or the JVM's exit"), bound,
+            Runtime.getRuntime()::halt);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -126,7 +128,7 @@ public final class Main implements Callable<Integer> {
     // A model that fails its warm-up (NaN depth, say) ends the server with its message.
     app.warm().whenComplete((v, e) -> {
       if (e != null) {
-        app.close();
+        app.close("a depth model failed its warm-up");
       }
     });
     app.awaitTermination();

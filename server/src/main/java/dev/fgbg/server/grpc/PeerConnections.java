@@ -15,7 +15,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Caps the connections one peer (remote IP address) may hold open: each takes a file
+ * Caps the connections one peer (remote IP address, named as {@link ClientIdentity#client}, so
+ * that all local processes are one) may hold open: each takes a file
  * descriptor, and without a cap one host holding idle connections ran the server out of them
  * (no call, so no token, needed). A connection over the cap is closed at once; at most one
  * WARNING line a minute says so, with a count. It also names, while Netty reads a connection's
@@ -27,7 +28,7 @@ final class PeerConnections {
   private static final ThreadLocal<String> READING = new ThreadLocal<>();
 
   private final int max;
-  private final Map<InetAddress, Integer> open = new ConcurrentHashMap<>();
+  private final Map<String, Integer> open = new ConcurrentHashMap<>();
   private final MinuteLines refusals;
 
   /** @param max connections one IP address may hold open at once */
@@ -45,7 +46,7 @@ final class PeerConnections {
 
   /** Connections {@code peer} holds open now. */
   int open(InetAddress peer) {
-    return open.getOrDefault(peer, 0);
+    return open.getOrDefault(ClientIdentity.client(peer), 0);
   }
 
   /** {@code credentials} (Netty's), each connection counted against its peer's cap. */
@@ -55,22 +56,23 @@ final class PeerConnections {
 
   /** Counts a new connection of {@code peer}; false (not counted) when it is over the cap. */
   boolean admit(InetAddress peer) {
+    String client = ClientIdentity.client(peer);
     int[] now = new int[1];
-    open.compute(peer, (p, n) -> {
+    open.compute(client, (p, n) -> {
       now[0] = n == null ? 1 : n + 1;
       return now[0] > max ? n : (Integer) now[0];
     });
     if (now[0] <= max) {
       return true;
     }
-    String what = peer.getHostAddress() + ", which has " + max + " open";
+    String what = client + ", which has " + max + " open";
     refusals.log("refused a connection from " + what + ", the most --max-connections-per-client"
         + " allows (" + MinuteLines.COUNTED + ")", what);
     return false;
   }
 
   void closed(InetAddress peer) {
-    open.computeIfPresent(peer, (p, n) -> n <= 1 ? null : n - 1);
+    open.computeIfPresent(ClientIdentity.client(peer), (p, n) -> n <= 1 ? null : n - 1);
   }
 
   /**

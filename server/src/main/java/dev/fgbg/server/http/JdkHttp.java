@@ -2,7 +2,8 @@ package dev.fgbg.server.http;
 
 import dev.fgbg.core.concurrent.NamedThreads;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -18,16 +19,19 @@ public final class JdkHttp {
   /** The JDK server's limit on reading a request (seconds; unset: none at all). */
   public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
   private static final String NODELAY = "sun.net.httpserver.nodelay";
-  /** Idle threads beyond need go after this long: a flood's threads do not stay. */
-  private static final long IDLE_SECONDS = 60;
+  /** Idle threads go after this long: a flood's threads, and a scrape's, do not stay. */
+  static final long IDLE_SECONDS = 10;
 
   private JdkHttp() {}
 
   /**
-   * A pool of up to {@code threads} daemon threads named {@code prefix-N}, made as requests
-   * come and retired when idle; requests beyond them wait their turn. Sets the JDK server's
-   * JVM-wide limits first (a value the user gave wins): they are read once, by the first HTTP
-   * server of the JVM, so this is called before making one.
+   * A pool of up to {@code threads} daemon threads named {@code prefix-N}: a request goes to an
+   * idle thread if one waits, else to a new thread while there are fewer than {@code threads},
+   * else waits its turn; threads idle for {@link #IDLE_SECONDS} go. (A pool whose core was its
+   * maximum made a new thread for every request until it had them all, each living on idle: a
+   * scrape every 3 s kept dozens.) Sets the JDK server's JVM-wide limits first (a value the
+   * user gave wins): they are read once, by the first HTTP server of the JVM, so this is called
+   * before making one.
    */
   public static ExecutorService pool(String prefix, int threads) {
     // Without TCP_NODELAY the JDK server's header and body writes meet the client's delayed
@@ -36,10 +40,34 @@ public final class JdkHttp {
     // connection that has not sent its whole request this long after it was accepted).
     setIfAbsent(NODELAY, "true");
     setIfAbsent(MAX_REQ_TIME, Integer.toString(REQUEST_SECONDS));
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_SECONDS,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new NamedThreads(prefix));
-    pool.allowCoreThreadTimeOut(true);
+    HandOff queue = new HandOff();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS,
+        queue, new NamedThreads(prefix), (task, p) -> {
+          if (p.isShutdown()) {
+            throw new RejectedExecutionException("the HTTP server is stopping");
+          }
+          queue.enqueue(task); // every thread busy (one may have been made meanwhile): wait
+        });
+    queue.pool = pool;
     return pool;
+  }
+
+  /**
+   * The pool's queue: it takes a request only when an idle thread takes it at once, or when
+   * the pool has all its threads; otherwise it refuses, and the pool makes a thread for it.
+   */
+  private static final class HandOff extends LinkedTransferQueue<Runnable> {
+    private volatile ThreadPoolExecutor pool;
+
+    @Override
+    public boolean offer(Runnable task) {
+      return tryTransfer(task)
+          || pool.getPoolSize() >= pool.getMaximumPoolSize() && super.offer(task);
+    }
+
+    void enqueue(Runnable task) {
+      super.offer(task);
+    }
   }
 
   private static void setIfAbsent(String property, String value) {

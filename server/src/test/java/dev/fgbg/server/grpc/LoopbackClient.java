@@ -29,7 +29,12 @@ final class LoopbackClient implements AutoCloseable {
    * stream its caller does not read).
    */
   LoopbackClient(int port, int window) {
-    this.channel = NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
+    this("localhost", port, window);
+  }
+
+  /** To {@code host} (e.g. 127.0.0.1 or ::1, to choose the peer address the server sees). */
+  LoopbackClient(String host, int port, int window) {
+    this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext()
         .eventLoopGroup(loop).channelType(NioSocketChannel.class).executor(callbacks)
         .maxInboundMessageSize(64 << 20).flowControlWindow(window).intercept(calls).build();
   }
