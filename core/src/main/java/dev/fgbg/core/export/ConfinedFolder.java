@@ -28,8 +28,9 @@ import java.util.Set;
  * {@link SecureDirectoryStream}). Nothing swapped in while an export runs can lead a write out of
  * it: a link where a folder or file is expected fails with {@link LinkRefusedException}. A new
  * folder is made in the top folder under a unique name (a path that crosses no folder of its
- * own), checked, and renamed into place relative to its parent's handle. Paths are
- * '/'-separated and relative; "" is the folder itself.
+ * own), checked, and renamed into place relative to its parent's handle; writers making the
+ * same folder at once (threads, or processes with handles of their own) all end up using the one
+ * that stays. Paths are '/'-separated and relative; "" is the folder itself.
  */
 public final class ConfinedFolder implements Closeable {
   private static final LinkOption[] NOFOLLOW = HandleWalk.NOFOLLOW;

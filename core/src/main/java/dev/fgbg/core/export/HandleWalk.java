@@ -2,6 +2,7 @@ package dev.fgbg.core.export;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,12 +17,15 @@ import java.util.UUID;
 /**
  * How {@link ConfinedFolder} reaches a path: from the top folder's handle, one name at a time,
  * each opened relative to its parent's handle with {@code NOFOLLOW_LINKS}; a missing folder is
- * made under a unique name in the top folder, checked, and renamed into its parent's handle.
+ * made under a unique name in the top folder, checked, and renamed into its parent's handle; a
+ * walk whose folder another writer replaced that way meanwhile is made again.
  */
 final class HandleWalk {
   /** New folders are made under names starting so in the top folder, then moved into place. */
   static final String NEW_PREFIX = ".fgbg-new-";
   static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  /** How often a walk is made again when a folder on it was replaced under it. */
+  static final int ATTEMPTS = 64;
 
   private final Path path;
   private final SecureDirectoryStream<Path> top;
@@ -53,24 +57,78 @@ final class HandleWalk {
     if (names.isEmpty()) {
       return op.apply(top, null);
     }
-    SecureDirectoryStream<Path> dir = top;
-    StringBuilder walked = new StringBuilder();
-    try {
-      for (int i = 0; i < names.size() - 1; i++) {
-        String name = names.get(i);
-        walked.append(walked.length() == 0 ? "" : "/").append(name);
-        SecureDirectoryStream<Path> next = child(dir, name, walked.toString(), create);
-        if (dir != top) {
-          dir.close();
+    Path last = Path.of(names.get(names.size() - 1));
+    return walked(names.subList(0, names.size() - 1), create, dir -> op.apply(dir, last));
+  }
+
+  /**
+   * Runs {@code op} on the handle reached through {@code names}, each a folder. A folder on the
+   * way may be replaced under the walk by another writer making it at once: Linux's rename(2)
+   * of a folder onto an existing empty folder succeeds and removes that one, and Java offers no
+   * RENAME_NOREPLACE. A removed folder takes nothing new (creating or renaming into it fails
+   * with ENOENT, and it could only be replaced while empty), so nothing is lost: when {@code op}
+   * or the walk fails with {@link NoSuchFileException} and a handle on the way no longer is the
+   * folder its parent names, the walk is made again and {@code op} retried in the folder that
+   * stayed. Each retry needs a writer that saw the folder missing before it was made, so they
+   * are few; {@link #ATTEMPTS} bounds them against a folder swapped on purpose again and again.
+   * Making the folder by its path instead (no rename onto it) would follow a link swapped in on
+   * the way and make it outside the top folder, which confinement rules out.
+   */
+  private <T> T walked(List<String> names, boolean create,
+      IoFunction<SecureDirectoryStream<Path>, T> op) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      List<SecureDirectoryStream<Path>> chain = new ArrayList<>(names.size());
+      try {
+        SecureDirectoryStream<Path> dir = top;
+        StringBuilder rel = new StringBuilder();
+        for (String name : names) {
+          rel.append(rel.length() == 0 ? "" : "/").append(name);
+          dir = child(dir, name, rel.toString(), create);
+          chain.add(dir);
         }
-        dir = next;
-      }
-      return op.apply(dir, Path.of(names.get(names.size() - 1)));
-    } finally {
-      if (dir != top) {
-        dir.close();
+        return op.apply(dir);
+      } catch (NoSuchFileException e) {
+        if (attempt == ATTEMPTS || !replaced(names, chain)) {
+          throw e;
+        }
+      } catch (DirectoryIteratorException e) { // listing a removed folder
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == ATTEMPTS
+            || !replaced(names, chain)) {
+          throw e;
+        }
+      } finally {
+        for (SecureDirectoryStream<Path> d : chain) {
+          d.close();
+        }
       }
     }
+  }
+
+  /**
+   * Whether a handle in {@code chain} (still open, so its inode is not reused) is no longer the
+   * folder its parent names: replaced or removed since it was opened.
+   */
+  private boolean replaced(List<String> names, List<SecureDirectoryStream<Path>> chain) {
+    SecureDirectoryStream<Path> parent = top;
+    for (int i = 0; i < chain.size(); i++) {
+      SecureDirectoryStream<Path> held = chain.get(i);
+      try {
+        Object key = held.getFileAttributeView(BasicFileAttributeView.class).readAttributes()
+            .fileKey();
+        Object named = parent.getFileAttributeView(Path.of(names.get(i)),
+            BasicFileAttributeView.class, NOFOLLOW).readAttributes().fileKey();
+        if (key == null) {
+          return false; // no inodes to compare: the failure stands
+        }
+        if (!key.equals(named)) {
+          return true;
+        }
+      } catch (IOException e) {
+        return true; // its name is gone: the walk again says whether it is there now
+      }
+      parent = held;
+    }
+    return false;
   }
 
   private static List<String> names(String rel) throws IOException {
@@ -128,7 +186,9 @@ final class HandleWalk {
   /**
    * Makes folder {@code name} in {@code dir}: made under a unique name in the top folder (whose
    * path is trusted), checked to be a folder, and renamed into {@code dir}'s handle. One made
-   * meanwhile by someone else is used as it is (if it is a folder).
+   * meanwhile by someone else is used as it is (if it is a folder) when the rename fails; when
+   * it was still empty the rename replaces it instead, and its users walk again ({@link
+   * #walked}).
    */
   private void makeFolder(SecureDirectoryStream<Path> dir, Path name, String rel)
       throws IOException {
@@ -163,16 +223,13 @@ final class HandleWalk {
   /** Runs {@code op} on the handle of folder {@code rel} itself. */
   <T> T folder(String rel, boolean create, IoFunction<SecureDirectoryStream<Path>, T> op)
       throws IOException {
-    return at(rel, create, (dir, name) -> {
-      if (name == null) { // the top folder: a handle of its own (a handle is iterated once)
-        try (SecureDirectoryStream<Path> d = dir.newDirectoryStream(Path.of("."), NOFOLLOW)) {
-          return op.apply(d);
-        }
-      }
-      try (SecureDirectoryStream<Path> d = child(dir, name.toString(), rel, create)) {
+    List<String> names = names(rel);
+    if (names.isEmpty()) { // the top folder: a handle of its own (a handle is iterated once)
+      try (SecureDirectoryStream<Path> d = top.newDirectoryStream(Path.of("."), NOFOLLOW)) {
         return op.apply(d);
       }
-    });
+    }
+    return walked(names, create, op);
   }
 
   /** A function that may throw IOException. */
