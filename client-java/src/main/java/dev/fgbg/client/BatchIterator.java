@@ -36,6 +36,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private SampleBatch pending;
   private Batch next;
   private boolean logged;
+  private volatile long streamSamples;
 
   BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context) {
     this(messages, context, null, null, "not offered", it -> { });
@@ -75,6 +76,14 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     return next != null;
   }
 
+  /**
+   * The samples the whole stream sends, as its first message says (for progress and an ETA);
+   * 0 until the first batch has arrived, or from a server that does not say.
+   */
+  public long streamSamples() {
+    return streamSamples;
+  }
+
   @Override
   public Batch next() {
     if (!hasNext()) {
@@ -93,6 +102,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     }
     if (!logged) {
       logged = true;
+      streamSamples = first.getStreamSamples();
       logPath(first);
     }
     if (ring != null && first.hasSharedMemory()) {

@@ -86,11 +86,11 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     ProgressPrinter progress = ProgressPrinter.stderr();
     long t0 = System.nanoTime();
     try (FgbgClient c = connection.client()) {
-      StreamEpochRequest request = r.build();
-      long total = StreamTotal.of(request, c.describe(which.dataset).getSize());
-      try (BatchIterator it = c.streamEpoch(request)) {
+      long total = 0;
+      try (BatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
           Batch b = it.next();
+          total = it.streamSamples();
           digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
               b.backgroundDepths(), b.backgroundRows());
           batches++;

@@ -68,8 +68,8 @@ final class SampleCalls {
       ServerCallStreamObserver<SampleBatch> call) {
     Dataset d = shape.dataset();
     RenderScheduler.Lane lane = load.scheduler.lane("stream");
-    BiFunction<Piece, RenderedBatch, SampleBatch> toMessage = (p, b) ->
-        ProtoMapping.chunk(ProtoMapping.batch(d, b, shape.outputs()), p).build();
+    BiFunction<Piece, RenderedBatch, SampleBatch> toMessage = FirstMessage.sized((p, b) ->
+        ProtoMapping.chunk(ProtoMapping.batch(d, b, shape.outputs()), p).build(), plan.samples());
     if (offer != null) {
       try {
         SharedMemory.Held held = shm.acceptStream(offer, shape.slotBytes(plan.batchSize()));
@@ -123,8 +123,9 @@ final class SampleCalls {
                 whole.backgrounds())));
           }
         });
-    CallSink.<Written>stream(call, (p, w) -> ProtoMapping.chunk(ProtoMapping.ringBatch(
-        shape.dataset(), w.batch, shape.outputs(), w.at), p).build(), stats, () -> {
+    CallSink.<Written>stream(call, FirstMessage.sized((p, w) -> ProtoMapping.chunk(
+        ProtoMapping.ringBatch(shape.dataset(), w.batch, shape.outputs(), w.at), p).build(),
+        plan.samples()), stats, () -> {
           gate.close();
           shm.release(held);
         }, draining, sink -> Delivery.of(plan, work, sink, lane)

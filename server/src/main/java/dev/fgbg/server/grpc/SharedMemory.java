@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.logging.Logger;
@@ -188,11 +187,7 @@ final class SharedMemory {
   /** Wraps {@code toMessage} so that the first message says why the ring was refused. */
   static <T> BiFunction<Piece, T, SampleBatch> sayingRefused(
       BiFunction<Piece, T, SampleBatch> toMessage, String why) {
-    AtomicBoolean first = new AtomicBoolean(true);
-    return (p, v) -> {
-      SampleBatch m = toMessage.apply(p, v);
-      return first.getAndSet(false) ? m.toBuilder().setSharedMemoryRefused(why).build() : m;
-    };
+    return FirstMessage.adding(toMessage, b -> b.setSharedMemoryRefused(why));
   }
 
   private RingOffer offer(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {

@@ -117,6 +117,7 @@ class RingStreamTest {
     int batches = 0;
     while (it.hasNext()) {
       SampleBatch b = it.next();
+      assertEquals(batches == 0 ? 70 : 0, b.getStreamSamples(), "the size, on the first only");
       assertEquals(batches % 3, b.getSharedMemory().getSlot(), "slots in ring order");
       assertEquals(1, b.getChunkCount());
       addAndFree(d, ch, r, b);
@@ -224,6 +225,7 @@ class RingStreamTest {
           got.get(0).getSharedMemoryRefused());
       assertTrue(got.get(0).getSharedMemoryRefused().length() < 300, "a client's path is cut");
       assertTrue(got.stream().skip(1).allMatch(b -> b.getSharedMemoryRefused().isEmpty()));
+      assertEquals(70, got.get(0).getStreamSamples(), "said beside the refusal");
       assertTrue(got.stream().noneMatch(SampleBatch::hasSharedMemory));
       assertEquals(network, FgbgServiceTest.digest(got), c.naming());
     }
