@@ -55,7 +55,8 @@ public final class DiskTier {
       String why = Files.exists(dir) && !Files.isDirectory(dir) ? "it is a file, not a folder"
           : InWords.of(e);
       LOG.warning("depth disk cache " + dir + " is not writable (" + why + "); the "
-          + "disk tier is off and depth is cached in memory only");
+          + "disk tier is off (records already there are not read either: give a writable "
+          + "folder, or a writable copy) and depth is cached in memory only");
       return null;
     }
     return new DiskTier(dir, maxBytes, stats);

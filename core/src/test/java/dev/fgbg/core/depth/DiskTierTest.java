@@ -74,7 +74,9 @@ class DiskTierTest {
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
       assertNull(DiskTier.open(file, 1 << 20, new DepthStats()));
       assertEquals(List.of("WARNING depth disk cache " + file + " is not writable (it is a "
-          + "file, not a folder); the disk tier is off and depth is cached in memory only"),
+          + "file, not a folder); the disk tier is off (records already there are not read "
+          + "either: give a writable folder, or a writable copy) and depth is cached in memory "
+          + "only"),
           log.lines());
     }
   }
