@@ -4,10 +4,9 @@ import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 # DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
-# epoll1 poller, parent and child then share one epoll set and the child's calls can hang; the
-# poll poller keeps no kernel state across fork, and fork support has gRPC quiesce its own
-# threads around fork() (the pair gRPC documents for processes that fork). Read when gRPC first
-# starts; values set by the user win.
+# epoll1 poller, parent and child share one epoll set and the child's calls can hang; the poll
+# poller keeps no kernel state across fork, and fork support has gRPC quiesce its threads around
+# fork() (the pair gRPC documents for processes that fork; see also _channels). User values win.
 os.environ.setdefault("GRPC_POLL_STRATEGY", "poll")
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 

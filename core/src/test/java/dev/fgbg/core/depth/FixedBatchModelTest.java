@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TinyOnnx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,33 +54,15 @@ class FixedBatchModelTest {
   @Test
   void aGraphWithABatchFixedAtOneLowersMaxBatchSayingSoOnceAndRuns() {
     TinyOnnx.linearDepthBatch(dir, 1);
-    List<String> lines = new ArrayList<>();
-    Logger log = Logger.getLogger(GraphBatch.class.getName());
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        lines.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(h);
-    try {
-      for (String pad : new String[] {"\"padBatches\": true", "\"padBatches\": false"}) {
-        lines.clear();
+    for (String pad : new String[] {"\"padBatches\": true", "\"padBatches\": false"}) {
+      try (LogLines log = LogLines.capture(GraphBatch.class.getName())) {
         try (OnnxDepthModel m = load(pad)) {
           assertEquals(1, m.maxBatch(), "the graph's batch, not the config's 8");
           runsExactly(m, 3);
         }
-        assertEquals(List.of("depth model 'tiny' takes batches of exactly 1 (fixed in the "
-            + "graph); maxBatch 8 lowered to 1"), lines);
+        assertEquals(List.of("INFO depth model 'tiny' takes batches of exactly 1 (fixed in the "
+            + "graph); maxBatch 8 lowered to 1"), log.lines());
       }
-    } finally {
-      log.removeHandler(h);
     }
   }
 

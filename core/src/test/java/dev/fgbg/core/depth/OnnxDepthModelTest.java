@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
@@ -17,9 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,29 +166,14 @@ class OnnxDepthModelTest {
   void moreSessionsThanThreadsAreLoweredWithOneLine() {
     TinyOnnx.linearDepth(dir);
     TinyOnnx.config(dir, "");
-    List<String> lines = new ArrayList<>();
-    Logger log = Logger.getLogger(OnnxSessions.class.getName());
-    Handler h = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        lines.add(r.getMessage());
+    try (LogLines log = LogLines.capture(OnnxSessions.class.getName())) {
+      try (OnnxDepthModel m = OnnxDepthModel.load(ModelConfig.load(dir, null),
+          OnnxDepthModel.Device.CPU, 2, 5)) {
+        assertEquals(2, m.parallelRuns());
       }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(h);
-    try (OnnxDepthModel m = OnnxDepthModel.load(ModelConfig.load(dir, null),
-        OnnxDepthModel.Device.CPU, 2, 5)) {
-      assertEquals(2, m.parallelRuns());
-    } finally {
-      log.removeHandler(h);
+      assertEquals(List.of("INFO depth model tiny: --depth-sessions 5 lowered to 2: each session "
+          + "takes a thread of its own and the model has 2 (--workers)"), log.lines());
     }
-    assertEquals(List.of("depth model tiny: --depth-sessions 5 lowered to 2: each session takes "
-        + "a thread of its own and the model has 2 (--workers)"), lines);
   }
 
   @Test
