@@ -1,4 +1,5 @@
-"""A DataLoader worker's exit, made to wait for its queue's feeder thread.
+"""A DataLoader worker's exit: made to wait for its queue's feeder thread, and made to happen
+when the process that started the worker dies.
 
 A worker told to stop (its consumer broke out of the loop) closes its data queue without
 waiting for the queue's daemon feeder thread, and a spawned worker then exits through the
@@ -6,13 +7,34 @@ interpreter's shutdown. If the feeder is still pickling a batch's tensor handles
 code), shutdown ends it there and the worker aborts ("terminate called without an active
 exception"). An atexit hook, registered once in each worker process, first gives the feeder a
 moment to send what it holds and end.
+
+A worker whose training script is killed (SIGKILL) must end by itself. Torch's own check
+(ManagerWatchdog) compares os.getppid() with the parent pid it read when the worker loop began;
+a spawned worker takes seconds to import torch and unpickle the dataset, and when the script
+dies in that time the watchdog reads the pid of the process it was handed to (init) and never
+fires: the worker then waits for indices for ever, holding its server stream (a generator
+suspended between batches, not waiting anywhere in fgbg), its ring in /dev/shm and its memory.
+So each worker runs one daemon thread of its own that compares os.getppid() every
+CHECK_SECONDS with the pid multiprocessing recorded in the parent as it started the worker;
+once they differ it removes this process's rings (named after its pid, pooled ones included)
+and ends the process, whose sockets closing ends its streams on the server.
 """
 import atexit
+import glob
+import logging
+import multiprocessing
 import os
 import threading
+import time
+
+from .. import shm
 
 _FEEDER = "QueueFeederThread"  # multiprocessing.queues names its feeder threads so
+CHECK_SECONDS = 0.5
+ORPHAN_EXIT = 1  # nobody waits for it (the parent is gone); nonzero as the worker did not finish
+_LOG = logging.getLogger("fgbg")
 _registered_in = -1
+_watching_in = -1
 
 
 def wait_for_feeders_at_exit() -> None:
@@ -27,3 +49,33 @@ def _join_feeders(timeout: float) -> None:
     for t in threading.enumerate():
         if t.name == _FEEDER and t is not threading.current_thread():
             t.join(timeout)
+
+
+def exit_with_parent() -> None:
+    """In a DataLoader worker (a multiprocessing child), once per process: ends the process,
+    its rings removed, within CHECK_SECONDS of its parent's death."""
+    global _watching_in
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.pid is None or _watching_in == os.getpid():
+        return
+    _watching_in = os.getpid()
+    threading.Thread(target=_watch, args=(parent.pid,), daemon=True,
+                     name="fgbg-parent-watch").start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(CHECK_SECONDS)
+    _LOG.warning("fgbg: DataLoader worker %d: its parent process %d is gone; removing its "
+                 "rings and exiting", os.getpid(), parent)
+    remove_own_rings()
+    os._exit(ORPHAN_EXIT)  # the main thread may wait in torch's loop or in a read: end here
+
+
+def remove_own_rings() -> None:
+    """Removes every ring this process made (the stream's, kept and GetSamples ones)."""
+    for path in glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-%d-*" % os.getpid())):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

@@ -13,6 +13,7 @@ from . import _world
 from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
 from ._feed import Feed, ShardRequest
 from ._resume import Cursor
+from ._worker_exit import exit_with_parent
 
 if TYPE_CHECKING:
     from .device import FgbgDeviceLoader
@@ -113,6 +114,13 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             yield cursor, out
 
     def __iter__(self) -> Iterator[Any]:
+        # Not a generator: a plain DataLoader's worker calls iter() as it starts, and from then
+        # on ends with its parent (_worker_exit).
+        if torch.utils.data.get_worker_info() is not None:
+            exit_with_parent()
+        return self._passes()
+
+    def _passes(self) -> Iterator[Any]:
         info = torch.utils.data.get_worker_info()
         counted = self.feed.len_streams
         if info is None:

@@ -13,6 +13,7 @@ import torch.utils.data
 from . import _world
 from ._convert import map_tensors, shared
 from ._resume import Cursor
+from ._worker_exit import exit_with_parent
 
 
 def _check_picklable(fn: Any, name: str) -> None:
@@ -60,6 +61,13 @@ class _LoaderView(torch.utils.data.IterableDataset):
         self.world: Optional[_world.World] = None
 
     def __iter__(self) -> Iterator[_Tagged]:
+        # Not a generator: a worker's DataLoader calls iter() as the worker starts, before any
+        # index comes, and from then on the worker ends with its parent (_worker_exit).
+        if torch.utils.data.get_worker_info() is not None:
+            exit_with_parent()
+        return self._tagged()
+
+    def _tagged(self) -> Iterator[_Tagged]:
         ds = self.dataset
         info = torch.utils.data.get_worker_info()
         if self.world is None:
