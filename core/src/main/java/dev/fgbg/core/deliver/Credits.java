@@ -51,6 +51,11 @@ final class Credits {
     return budget.onWait(listener);
   }
 
+  /** Whether anyone queues for the budget now (this delivery's own wait included). */
+  boolean anyoneWaits() {
+    return budget.waiting() > 0;
+  }
+
   /** Samples the pieces of the next batch may hold: as many as the client has read, or one. */
   int pieceSamples(int max) {
     if (sampleBytes == 0) {

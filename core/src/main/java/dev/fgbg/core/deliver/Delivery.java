@@ -49,11 +49,11 @@ public final class Delivery<T> {
   private final ArrayDeque<Job<T>> inflight = new ArrayDeque<>();
   private final Running running = new Running();
   private volatile boolean cancelRequested;
+  /** Someone began to wait for budget (kept by a ready sink while the wait lasts). */
   private volatile boolean pressured;
   /**
-   * Gave back its pieces under pressure while its sink was not ready: renders nothing more
-   * until the sink is ready again (else it would take the freed bytes straight back and render
-   * the same pieces again, and again at each pressure, out of the workers' time).
+   * Gave back its pieces under pressure: renders nothing until its sink is ready (else it
+   * would take the freed bytes back and render the same pieces again at each pressure).
    */
   private boolean parked;
   private MemoryBudget.Subscription pressure;
@@ -110,10 +110,7 @@ public final class Delivery<T> {
     pump();
   }
 
-  /**
-   * Looks again at everything (call it when the sink turns ready): drains here, unless another
-   * thread is draining, which then goes round once more.
-   */
+  /** Looks again (call it when the sink turns ready): drains here, or has the drain go round. */
   public void pump() {
     if (wip.getAndIncrement() != 0) {
       return;
@@ -153,7 +150,9 @@ public final class Delivery<T> {
             credits.drainedAll();
           }
         }
-        if (pressured) {
+        // A ready sink gives back what it rendered ahead once it stops reading, if the wait
+        // still lasts (forgotten, those pieces held the waiter off until its client read).
+        if (pressured && (!ready || !credits.anyoneWaits())) {
           pressured = false;
           if (!ready) {
             drop();
@@ -258,27 +257,26 @@ public final class Delivery<T> {
     if (inflight.isEmpty()) {
       return;
     }
-    Piece first = inflight.peek().piece;
+    events.dropped(inflight.size());
+    cursor.rewind(inflight.peek().piece);
+    credits.release(abandon());
+  }
+
+  /** Forgets the pieces in flight (a running one stops between samples); their bytes. */
+  private long abandon() {
     long bytes = inflightBytes();
     for (Job<T> j : inflight) {
       j.dropped = true;
       j.result.cancel(false);
     }
-    events.dropped(inflight.size());
     inflight.clear();
-    cursor.rewind(first);
-    credits.release(bytes);
+    return bytes;
   }
 
   /** Gives back everything held, cancels what is in flight; tells the sink once no work runs. */
   private void end(Throwable cause) {
     ended = true;
-    long held = inflightBytes();
-    for (Job<T> j : inflight) {
-      j.dropped = true;
-      j.result.cancel(false);
-    }
-    inflight.clear();
+    long held = abandon();
     if (pressure != null) {
       pressure.close();
     }

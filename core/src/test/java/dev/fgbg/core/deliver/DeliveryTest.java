@@ -264,6 +264,40 @@ class DeliveryTest {
   }
 
   @Test
+  void piecesRenderedAfterTheWaitBeganGoBackOnceTheSinkStopsReading() {
+    // The sink was ready when the newcomer began to wait, so nothing went back then; its
+    // pieces finished later, it took one and stopped reading: the rest must go back, or the
+    // newcomer waits for as long as this client does not read (seen as a starved stream).
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    Recorder sink = new Recorder();
+    sink.readsOnce = true;
+    List<CompletableFuture<long[]>> rendering = new ArrayList<>();
+    boolean[] slow = {true}; // pieces finish when the test says, until the client reads again
+    Delivery<long[]> d = Delivery.of(plan(1000, 10), (p, c) -> {
+      if (!slow[0]) {
+        return INDICES.start(p, c);
+      }
+      CompletableFuture<long[]> f = new CompletableFuture<>();
+      rendering.add(f);
+      return f.thenApply(v -> p.indices());
+    }, sink, lane::add).window(4).budget(budget, SAMPLE).start();
+    runAll();
+    assertTrue(rendering.size() > 1, "pieces in flight: " + rendering.size());
+    long held = budget.used();
+    CompletableFuture<Void> newcomer = budget.acquire(budget.capacity() - held + 1);
+    runAll();
+    assertTrue(!newcomer.isDone() && budget.used() == held, "ready: it kept its pieces");
+    rendering.forEach(f -> f.complete(null));
+    runAll();
+    assertEquals(1, sink.got.size(), "it took one and stopped reading");
+    assertTrue(newcomer.isDone(), "the rest went back to the newcomer");
+    budget.release(budget.capacity() - held + 1);
+    slow[0] = false;
+    sink.readsOnce = false;
+    resumeAndExpectEverySampleOnce(d, sink, budget);
+  }
+
+  @Test
   void aGrantThatComesWhileItsSinkIsNotReadyGoesToTheNextInLine() {
     MemoryBudget budget = MemoryBudget.of(2 * SAMPLE); // its first piece's worth
     assertTrue(budget.tryAcquire(2 * SAMPLE)); // someone else holds all of it
