@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>when anyone starts to wait for budget, or a reading stream is held back by it, a
  *       delivery whose sink is not ready drops the pieces it rendered but has not sent
  *       ({@link Delivery} does: their bytes go back, and rendering is pure, so they are
- *       rendered again when the sink is ready).
+ *       rendered again when the sink is ready); one whose sink was ready then does so once it
+ *       stops reading, if anyone still waits.
  * </ul>
  */
 final class Credits {
