@@ -177,6 +177,26 @@ def test_a_stream_that_ends_leaves_its_ring_to_the_clients_next_stream(server, c
     assert len(through) == 5 and sum(ring in m for m in through) >= 3
 
 
+def test_keeping_the_first_batch_to_look_at_later_does_not_stop_the_stream(server, caplog):
+    # Its slot stays the client's; the server writes the rest into the other three (it once
+    # waited for slot k mod 4, the kept one, for ever, and the stream stopped at batch 4).
+    caplog.set_level(logging.INFO, logger="fgbg")
+    with fgbg.Client(server.target, stream_timeout=30) as c:
+        it = c.stream_epoch(seed=3, epoch=1, shuffle=True, batch_size=24)
+        first = next(it)
+        d = fgbg.SampleDigest()
+        rest = 0
+        for b in it:
+            assert b.shared_memory, "through the ring all along"
+            d.add_batch(b)
+            rest += len(b)
+        d.add_batch(first)  # still readable: its slot was never written again
+        net, _ = stream(c, shared_memory=False)
+    assert first.shared_memory and rest == 800 - 24
+    assert d.hex() == net
+    assert not any("ring slots are held" in r.getMessage() for r in caplog.records)
+
+
 def test_keeping_every_batch_continues_over_the_network_with_the_same_samples(server, caplog):
     caplog.set_level(logging.INFO, logger="fgbg")
     with fgbg.Client(server.target) as c:

@@ -118,9 +118,10 @@ final class SampleCalls {
 
           @Override
           public CompletableFuture<Written> done(Piece p, RenderedBatch whole) {
-            return CompletableFuture.completedFuture(new Written(whole, held.ring().seal(
-                SlotLayout.of(gate.slot(p.seq()), shape, p.count(), whole.backgrounds()),
-                whole.backgrounds())));
+            Written w = new Written(whole, held.ring().seal(SlotLayout.of(gate.slot(p.seq()),
+                shape, p.count(), whole.backgrounds()), whole.backgrounds()));
+            gate.sealed(p.seq());
+            return CompletableFuture.completedFuture(w);
           }
         });
     CallSink.<Written>stream(call, FirstMessage.sized((p, w) -> ProtoMapping.chunk(

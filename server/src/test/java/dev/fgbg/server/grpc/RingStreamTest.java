@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.fgbg.common.RingFormat;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.shm.RingOffer;
@@ -129,6 +130,33 @@ class RingStreamTest {
     assertFalse(Files.exists(r.path()), "the server removed the ring when the stream ended");
     // The client may see the end before the server has given the ring's charge back.
     assertTrue(server.server().stats().await(() -> server.server().budget().used() == 0, WAIT));
+  }
+
+  @Test
+  void aBatchTheClientKeepsDoesNotStopItsStream() throws Exception {
+    // A trainer keeps its first batch to look at later and reads on: the other slots carry the
+    // stream (slot k mod n stalled it for good at batch n, the kept batch's slot).
+    String network = FgbgServiceTest.digest(
+        list(stub(server).streamEpoch(epoch().build())));
+    RingOffer r = TestRings.create(rings, "kept", 3, slotBytes(7));
+    FileChannel ch = TestRings.open(r);
+    SampleDigest d = new SampleDigest();
+    Iterator<SampleBatch> it = stub(server).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .streamEpoch(epoch().setSharedMemory(offer(r, -1)).build());
+    SampleBatch kept = it.next(); // its slot is not freed until the end
+    int slotKept = kept.getSharedMemory().getSlot();
+    int batches = 1;
+    while (it.hasNext()) {
+      SampleBatch b = it.next();
+      assertTrue(b.getSharedMemory().getSlot() != slotKept, "the kept slot stays the client's");
+      addAndFree(d, ch, r, b);
+      batches++;
+    }
+    assertEquals(10, batches);
+    assertEquals(RingFormat.WRITTEN, TestRings.state(ch, slotKept), "still the client's");
+    addAndFree(d, ch, r, kept); // read at last: its bytes were never overwritten
+    ch.close();
+    assertEquals(network, d.hex());
   }
 
   @Test
