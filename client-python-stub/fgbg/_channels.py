@@ -31,6 +31,43 @@ _CORE_THREADS = ("grpc_", "default-executo", "resolver-execut", "timer_manager",
 _open: "weakref.WeakSet[Any]" = weakref.WeakSet()
 _lock = threading.Lock()
 _last_close: Optional[float] = None
+_forked_open = 0  # channels open in the parent when this process was forked from it
+_streaming = 0  # streams this process is reading now
+_forked_streaming = 0  # streams the parent was reading when this process was forked from it
+FORK_HINT = ("this process was forked (a DataLoader worker?) %s, and gRPC cannot be used in such "
+             "a child: finish or close them (and any Client) before the DataLoader starts its "
+             "workers, or start the workers with multiprocessing_context='spawn' (as "
+             "dataset.loader() does)")
+
+
+def refuse_if_forked_open() -> None:
+    """Raises, naming the fix, in a process forked while its parent was reading an fgbg stream:
+    gRPC there shares the parent's connection mid-call (seen: the child hung, and the server
+    reset the parent's stream for the frames the two sent on it)."""
+    if _forked_streaming:
+        from .errors import FgbgError
+
+        raise FgbgError("FAILED_PRECONDITION", FORK_HINT % (
+            "while its parent was reading %d fgbg stream(s)" % _forked_streaming))
+
+
+def forked_open() -> bool:
+    """Whether this process was forked while its parent held an open fgbg channel."""
+    return _forked_open > 0
+
+
+class Streaming:
+    """Counts the streams this process is reading (a context manager around each call)."""
+
+    def __enter__(self) -> None:
+        global _streaming
+        with _lock:
+            _streaming += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        global _streaming
+        with _lock:
+            _streaming -= 1
 
 
 def opened(channel: Any) -> Any:
@@ -90,6 +127,15 @@ def _close_open() -> None:
             pass
 
 
+def _in_forked_child() -> None:
+    global _forked_open, _forked_streaming, _streaming, _last_close
+    with _lock:
+        _forked_open = len(_open)
+        _forked_streaming, _streaming = _streaming, 0
+        _open.clear()  # the parent's, not this process's to close
+        _last_close = None
+
+
 atexit.register(_close_open)
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=settle_before_fork)
+    os.register_at_fork(before=settle_before_fork, after_in_child=_in_forked_child)

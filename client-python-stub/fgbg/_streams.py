@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import grpc
 
-from . import _shm_path, shm, wire
+from . import _channels, _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
 from .errors import FgbgError, deadline
@@ -78,34 +78,36 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
             pending: List[Any] = []
             payloads: List[Payload] = []
             spill = False
-            try:
-                for raw in call:
-                    msg, payload = parse(raw)
-                    if not logged:
-                        _shm_path.log_path("StreamEpoch", ring, msg.shared_memory_refused, why_not)
-                        logged = True
-                    if ring is not None and msg.HasField("shared_memory"):
-                        b = ring_batch(ring, msg, world_size)
-                    else:
-                        pending.append(msg)
-                        payloads.append(payload)
-                        if len(pending) < max(1, msg.chunk_count):
-                            continue
-                        b = Batch(pending, world_size=world_size, payloads=payloads)
-                        pending = []
-                        payloads = []
-                    delivered += 1
-                    samples += len(b)
-                    yield b
-                    b = None  # type: ignore[assignment]  # the slot frees when the user's goes
-                    if req is first and ring is not None and ring.held() >= ring.slots:
-                        spill = True
-                        break
-            except grpc.RpcError as e:
-                raise error(e, client.target, ("stream_timeout", client.stream_timeout),
-                            samples) from None
-            finally:
-                call.cancel()
+            with _channels.Streaming():  # a fork meanwhile gives a child that refuses gRPC
+                try:
+                    for raw in call:
+                        msg, payload = parse(raw)
+                        if not logged:
+                            _shm_path.log_path("StreamEpoch", ring, msg.shared_memory_refused,
+                                               why_not)
+                            logged = True
+                        if ring is not None and msg.HasField("shared_memory"):
+                            b = ring_batch(ring, msg, world_size)
+                        else:
+                            pending.append(msg)
+                            payloads.append(payload)
+                            if len(pending) < max(1, msg.chunk_count):
+                                continue
+                            b = Batch(pending, world_size=world_size, payloads=payloads)
+                            pending = []
+                            payloads = []
+                        delivered += 1
+                        samples += len(b)
+                        yield b
+                        b = None  # type: ignore[assignment]  # the slot frees when the user's goes
+                        if req is first and ring is not None and ring.held() >= ring.slots:
+                            spill = True
+                            break
+                except grpc.RpcError as e:
+                    raise error(e, client.target, ("stream_timeout", client.stream_timeout),
+                                samples) from None
+                finally:
+                    call.cancel()
             if pending:
                 raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
                                 % pending[0].batch_index, client.target)

@@ -3,7 +3,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
-from ._channels import opened
+from ._channels import opened, refuse_if_forked_open
 
 __all__ = ["Credentials"]
 
@@ -61,6 +61,7 @@ class Credentials:
         """A gRPC channel to `target`: TLS when asked for, else plaintext."""
         import grpc
 
+        refuse_if_forked_open()
         opts: List[Tuple[str, Any]] = list(options)
         if not self.uses_tls:
             return opened(grpc.insecure_channel(target, options=opts))

@@ -2,6 +2,8 @@
 import os
 from typing import Optional, Tuple
 
+from . import _channels
+
 DEFAULT_TARGET = "localhost:50051"
 START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
               "FGBG_TARGET at a running server")
@@ -52,6 +54,9 @@ def _unavailable(details: str, target: str) -> str:
     connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting
     down, or it went away during the call."""
     said = details.lower()
+    if "socket operation on non-socket" in said and _channels.forked_open():
+        return "%s (%s)" % (_channels.FORK_HINT % "while its parent held an open fgbg channel",
+                            details)
     if said.startswith("the server is shutting down"):
         return "%s (%s)" % (details, target)
     if "ssl" in said or "handshake" in said or "certificate" in said:

@@ -63,3 +63,49 @@ def test_a_fork_right_after_a_close_waits_for_grpc_to_shut_down(server):
         raise AssertionError("a fork right after a close hung (gRPC's fork handlers)") from None
     assert out.returncode == 0, out.stdout + out.stderr
     assert "forks 400, gRPC running at 0" in out.stdout, out.stdout + out.stderr
+
+
+
+STREAMING_ACROSS_FORK = """
+import sys, torch
+from fgbg.torch import FgbgIterableDataset
+
+ds = FgbgIterableDataset(sys.argv[1], batch_size=16)
+it = iter(ds)
+first = next(it)  # a look at the first batch; the stream stays open while the DataLoader forks
+try:
+    for b in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
+                                         multiprocessing_context="fork"):
+        pass
+except Exception as e:
+    print("refused:", e)
+print("the parent's stream goes on:", sum(len(b["index"]) for b in it) + len(first["index"]))
+"""
+
+
+def test_a_worker_forked_while_its_parent_read_a_stream_is_refused_naming_the_fix(server):
+    # gRPC in such a child shares the parent's connection mid-call: a child hung, and the
+    # server reset the parent's stream for the frames the two sent on it.
+    out = subprocess.run([sys.executable, "-c", STREAMING_ACROSS_FORK, server.target],
+                         env={"PYTHONPATH": PKG}, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "refused: Caught FgbgError in DataLoader worker" in out.stdout, out.stdout + out.stderr
+    assert "FAILED_PRECONDITION: this process was forked (a DataLoader worker?) while its parent " \
+        "was reading 1 fgbg stream(s)" in out.stdout, out.stdout + out.stderr
+    assert "multiprocessing_context='spawn'" in out.stdout
+    assert "the parent's stream goes on: 800" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_broken_socket_in_a_child_forked_with_a_channel_open_is_worded_as_the_fork():
+    from fgbg import _channels
+    from fgbg.errors import _unavailable
+
+    plain = _unavailable("Socket operation on non-socket", "localhost:1")
+    assert "went away during the call" in plain  # not forked: as any broken connection
+    _channels._forked_open = 1
+    try:
+        forked = _unavailable("Socket operation on non-socket", "localhost:1")
+    finally:
+        _channels._forked_open = 0
+    assert forked.startswith("this process was forked (a DataLoader worker?) while its parent "
+                             "held an open fgbg channel") and "'spawn'" in forked, forked

@@ -303,7 +303,9 @@ def test_a_worker_that_sees_another_rank_raises(server, monkeypatch):
 def test_a_plain_dataloader_must_match_the_length_it_was_told(server):
     ds = FgbgIterableDataset(server.target, batch_size=16)
     assert len(torch.utils.data.DataLoader(ds, batch_size=None)) == 50
-    with pytest.raises(ValueError, match=r"use dataset.loader\(num_workers=2\)"):
+    with pytest.raises(ValueError, match=r"len\(\) was asked of the dataset itself \(a plain "
+                       r"DataLoader's len\(\), e.g. by tqdm\).* this DataLoader has 2 workers.* "
+                       r"use dataset.loader\(num_workers=2\)"):
         list(torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
                                          multiprocessing_context="fork"))
     ds.loader(num_workers=2)

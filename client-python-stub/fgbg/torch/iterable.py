@@ -139,9 +139,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         # A worker of a plain DataLoader (ds.loader() iterates a view instead): what it yields
         # cannot be recorded, and the epoch comes from counting the workers' passes.
         if counted is not None and counted != info.num_workers:
-            raise ValueError("len(dataset) was reported for %d DataLoader workers but this "
-                             "DataLoader has %d; use dataset.loader(num_workers=%d), whose len() "
-                             "counts them" % (counted, info.num_workers, info.num_workers))
+            asked = ("len() was asked of the dataset itself (a plain DataLoader's len(), e.g. "
+                     "by tqdm), which counts the batches of one process" if counted == 0 else
+                     "len(dataset) was reported for %d DataLoader workers" % counted)
+            raise ValueError("%s, but this DataLoader has %d workers, whose batches differ; use "
+                             "dataset.loader(num_workers=%d), whose len() counts them"
+                             % (asked, info.num_workers, info.num_workers))
         world = (_world.in_worker(self._travelled, self.rank, self.world_size, info.id)
                  if self._travelled is not None  # spawned: decided by the parent
                  else self.world())  # forked: the parent's memory
