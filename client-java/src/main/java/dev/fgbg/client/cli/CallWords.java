@@ -25,7 +25,7 @@ final class CallWords {
     SoFar soFar = line.getCommand() instanceof SoFar f ? f : null;
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       d = deadline(d, line, soFar);
-    } else if (soFar != null && !soFar.resume().isEmpty()
+    } else if (soFar != null && !soFar.resume().isEmpty() && soFar.received() > 0
         && (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.CANCELLED)) {
       d = d + " (" + soFar.received() + " samples received); to go on from there: "
           + soFar.resume();
@@ -48,6 +48,8 @@ final class CallWords {
         + (soFar != null ? " (" + soFar.received() + " samples received)" : "")
         + (clients ? "" : " (the server: " + said + ")")
         + "; a cold depth cache or a busy server can take longer: "
-        + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline");
+        + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline")
+        + (soFar != null && soFar.received() > 0 && !soFar.resume().isEmpty()
+            ? "; to go on from there: " + soFar.resume() : "");
   }
 }

@@ -113,8 +113,12 @@ class FgbgCliTest {
     assertEquals("1", r[0], r[2]);
     String last = r[2].trim().lines().reduce((a, b) -> b).orElse("");
     assertTrue(last.matches("fgbg: error: DEADLINE_EXCEEDED: no reply within --deadline 300ms "
-        + "\\([0-9]+ samples received\\); a cold depth cache or a busy server can take "
-        + "longer: raise --deadline or leave it out"), last);
+        + "\\(([0-9]+) samples received\\); a cold depth cache or a busy server can take "
+        + "longer: raise --deadline or leave it out(; to go on from there: run the same stream "
+        + "with --start-batch [0-9]+)?"), last);
+    boolean got = !last.contains("(0 samples received)");
+    assertEquals(got, last.contains("; to go on from there: run the same stream with "
+        + "--start-batch "), "a hint to go on once something came: " + last);
   }
 
   @Test
@@ -439,6 +443,9 @@ class FgbgCliTest {
     assertTrue(down[2].startsWith("fgbg: error: UNAVAILABLE") && down[2].contains("./fgbg serve"),
         down[2]);
     assertTrue(down[2].contains("no fgbg server answers at localhost:1 ("), down[2]);
+    String[] none = run("stream", "--target", "localhost:1", "--limit", "64");
+    assertTrue(none[2].contains("no fgbg server answers at localhost:1 (")
+        && !none[2].contains("to go on from there"), "nothing came: no hint: " + none[2]);
     String[] bad = run("stream", "--target", target, "--batch-size", "0");
     assertTrue(bad[2].contains("INVALID_ARGUMENT: batch_size 0"), bad[2]);
   }
