@@ -1,6 +1,7 @@
 package dev.fgbg.common.observe;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +45,15 @@ public final class MinuteLines {
     this.level = level;
     this.nanos = nanos;
     this.summary = summary;
+  }
+
+  /**
+   * Lines of {@code many} (e.g. "failed depth batches") summed up in the usual words: "N more
+   * {@code many} in the last S s (last: LATEST)".
+   */
+  public static MinuteLines of(Logger log, Level level, LongSupplier nanos, String many) {
+    return new MinuteLines(log, level, nanos, (n, s, latest) -> String.format(Locale.ROOT,
+        "%d more %s in the last %d s (last: %s)", n, many, s, latest));
   }
 
   /**

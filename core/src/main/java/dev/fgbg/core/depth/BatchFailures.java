@@ -3,7 +3,6 @@ package dev.fgbg.core.depth;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.FgbgException;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -26,24 +25,24 @@ final class BatchFailures {
 
   /** The model failed to run a batch of {@code size} requests; anything but ours is a bug. */
   void ran(int size, RuntimeException e) {
-    if (e instanceof FgbgException) {
-      runs.log(e.getMessage() + " (" + MinuteLines.COUNTED + ")", e.getMessage()); // names all
-    } else {
-      LOG.log(Level.WARNING, "depth inference failed for a batch of " + size, e);
-    }
+    log(runs, e, "depth inference failed for a batch of " + size);
   }
 
   /** A batch of {@code size} ran but its maps were refused (NaN) or could not be read (a bug). */
   void output(int size, RuntimeException e) {
+    log(outputs, e, "depth output of a batch of " + size + " failed");
+  }
+
+  /** Ours (it names the model and the batch) once a minute; anything else with its trace. */
+  private static void log(MinuteLines kind, RuntimeException e, String bug) {
     if (e instanceof FgbgException) {
-      outputs.log(e.getMessage() + " (" + MinuteLines.COUNTED + ")", e.getMessage());
+      kind.log(e.getMessage() + " (" + MinuteLines.COUNTED + ")", e.getMessage());
     } else {
-      LOG.log(Level.WARNING, "depth output of a batch of " + size + " failed", e);
+      LOG.log(Level.WARNING, bug, e);
     }
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
-    return new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) -> String.format(
-        Locale.ROOT, "%d more %s in the last %d s (last: %s)", n, many, s, latest));
+    return MinuteLines.of(LOG, Level.WARNING, ticker::read, many);
   }
 }

@@ -9,7 +9,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,8 +31,7 @@ final class RefusalLog implements ServerInterceptor {
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
-    return new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) -> String.format(
-        Locale.ROOT, "%d more %s in the last %d s (last: %s)", n, many, s, latest));
+    return MinuteLines.of(LOG, Level.WARNING, ticker::read, many);
   }
 
   @Override
