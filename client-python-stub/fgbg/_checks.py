@@ -65,7 +65,12 @@ def integers(values: Iterable[Any], name: str) -> List[int]:
 def int_args(**values: Any) -> Dict[str, int]:
     """The keyword arguments as ints (each checked, named by its keyword), e.g. request fields:
     ``pb.StatsRequest(**int_args(seed=seed, start=start, end=end))``."""
-    return {name: integer(value, name) for name, value in values.items()}
+    out = {name: integer(value, name) for name, value in values.items()}
+    if out.get("world_size", 1) < 1:
+        # On the wire 0 means 1 (an unset field), which world_size=0 would silently ask for.
+        raise ValueError("world_size=%d must be at least 1 (the number of ranks)"
+                         % out["world_size"])
+    return out
 
 
 def sample_count(sample: Any) -> int:

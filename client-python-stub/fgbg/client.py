@@ -280,7 +280,7 @@ class Client:
                        world_size=world_size, start_batch=start_batch,
                        start_position=start_position, limit=limit),
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
-        return self._stream(req, max(1, req.world_size),
+        return self._stream(req, req.world_size,
                             self.shared_memory if shared_memory is None else shared_memory)
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:

@@ -110,6 +110,19 @@ def test_a_sample_of_zero_or_less_is_refused_naming_it_not_taken_as_all():
                 c.gallery(sample=n)
 
 
+def test_world_size_zero_is_refused_not_taken_as_one():
+    """On the wire world_size 0 means 1 (an unset field); world_size=0 from a user is a
+    mistake and is a ValueError before any call, for a stream and a failover stream alike."""
+    message = r"^world_size=0 must be at least 1 \(the number of ranks\)$"
+    with fgbg.Client(NOWHERE) as c:
+        with pytest.raises(ValueError, match=message):
+            c.stream_epoch(world_size=0)
+    with pytest.raises(ValueError, match=message):
+        failover.stream_epoch(NOWHERE, world_size=0)
+    with pytest.raises(ValueError, match=r"^world_size=-2 must be at least 1"):
+        failover.stream_epoch(NOWHERE, world_size=np.int64(-2))
+
+
 def test_failover_streams_and_resume_points_check_their_integers_when_made():
     for name, value in (("rank", 1.5), ("world_size", "2"), ("start_batch", 1.0),
                         ("limit", False), ("batch_size", 64.0), ("seed", "1"), ("epoch", 2.5),

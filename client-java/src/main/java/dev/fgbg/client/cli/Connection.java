@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -50,6 +51,10 @@ final class Connection {
     }
     FgbgClient.Builder b = FgbgClient.builder().target(target);
     if (deadline != null) {
+      if (deadline.isZero() || deadline.isNegative()) {
+        throw new IllegalArgumentException("--deadline " + Durations.words(deadline)
+            + " must be positive; e.g. --deadline 30s, or leave it out for the default");
+      }
       b.deadline(deadline).streamDeadline(deadline);
     }
     if (tls) {

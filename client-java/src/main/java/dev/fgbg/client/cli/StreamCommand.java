@@ -69,6 +69,11 @@ final class StreamCommand implements Callable<Integer>, SoFar {
 
   @Override
   public Integer call() {
+    if (worldSize < 1) {
+      // On the wire 0 means 1 (an unset field); a user who typed 0 made a mistake.
+      throw new IllegalArgumentException("--world-size " + worldSize
+          + " must be at least 1 (the number of ranks)");
+    }
     StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder()
         .setDataset(which.dataset).setSeed(which.seed).setEpoch(epoch).setShuffle(shuffle)
         .setBatchSize(batchSize).setRank(rank).setWorldSize(worldSize).setStartBatch(startBatch)

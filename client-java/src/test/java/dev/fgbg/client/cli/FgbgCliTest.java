@@ -433,6 +433,22 @@ class FgbgCliTest {
   }
 
   @Test
+  void aWorldSizeOrDeadlineOfZeroIsRefusedNamingTheFlag() {
+    // On the wire world_size 0 means 1; a user who typed 0 hears so rather than getting rank 0
+    // of 1. A deadline of 0s or less would fail every call with DEADLINE_EXCEEDED.
+    String[] w = run("stream", "--target", target, "--dataset", "tiny", "--world-size", "0");
+    assertEquals("1", w[0], w[2]);
+    assertEquals("fgbg: error: --world-size 0 must be at least 1 (the number of ranks)",
+        w[2].trim());
+    for (String d : List.of("0s", "-5s")) {
+      String[] r = run("describe", "--target", target, "--deadline", d);
+      assertEquals("1", r[0], r[2]);
+      assertEquals("fgbg: error: --deadline " + d + " must be positive; e.g. --deadline 30s, "
+          + "or leave it out for the default", r[2].trim());
+    }
+  }
+
+  @Test
   void errorsAreOneLineWithTheStatus() {
     String[] r = run("get", "--target", target, "--indices", "400000", "--out", out.toString());
     assertEquals("1", r[0]);
