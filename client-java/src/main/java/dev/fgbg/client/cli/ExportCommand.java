@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer>, SoFar {
   boolean depthNpy;
 
   /** Samples written so far, for the words of a call that ends mid-way. */
-  private long done;
+  private volatile long done; // read by the stop hook's thread too
 
   @Override
   public Integer call() {

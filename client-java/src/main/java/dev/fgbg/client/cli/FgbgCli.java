@@ -81,6 +81,7 @@ public final class FgbgCli {
       }
       throw e;
     });
+    cl.setExecutionStrategy(parsed -> StopWords.execute(parsed, System.err));
     return cl.execute(args);
   }
 

@@ -35,7 +35,7 @@ final class StatsCommand implements Callable<Integer>, SoFar {
   List<String> outputs;
 
   /** Samples counted so far, for the words of a call that ends mid-way. */
-  private long done;
+  private volatile long done; // read by the stop hook's thread too
 
   @Override
   public Integer call() {

@@ -63,9 +63,13 @@ final class StreamCommand implements Callable<Integer>, SoFar {
   @Option(names = "--depth-dtype", description = "float16 (default) or float32.")
   String depthDtype = "float16";
 
-  /** Whole batches and samples received so far, for the words of a call that ends mid-way. */
-  private long batches;
-  private long samples;
+  /**
+   * Whole batches and samples received so far, for the words of a call that ends mid-way (read
+   * by the stop hook's thread too, so one volatile pair).
+   */
+  private volatile Got got = new Got(0, 0);
+
+  private record Got(long batches, long samples) {}
 
   @Override
   public Integer call() {
@@ -98,13 +102,14 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           total = it.streamSamples();
           digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
               b.backgroundDepths(), b.backgroundRows());
-          batches++;
-          samples = digest.count();
+          got = new Got(got.batches() + 1, digest.count());
+          long samples = got.samples();
           double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
           progress.update(samples, Math.max(total, samples), rate,
               Math.max(0, total - samples) / rate, "", false);
         }
       }
+      long samples = got.samples();
       double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
       progress.update(samples, Math.max(total, samples), rate, 0, "", true);
     } finally {
@@ -120,13 +125,14 @@ final class StreamCommand implements Callable<Integer>, SoFar {
 
   @Override
   public long received() {
-    return samples;
+    return got.samples();
   }
 
   /** The same stream from the first batch not received whole (README: resuming a stream). */
   @Override
   public String resume() {
-    return "run the same stream with --start-batch " + (startBatch + batches)
-        + (limit > 0 ? " --limit " + (limit - samples) : "");
+    Got g = got;
+    return "run the same stream with --start-batch " + (startBatch + g.batches())
+        + (limit > 0 ? " --limit " + (limit - g.samples()) : "");
   }
 }

@@ -1,0 +1,47 @@
+package dev.fgbg.client.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Runs the parsed verb; a long verb (stream, export, stats) stopped mid-way by Ctrl-C or SIGTERM
+ * says how far it got and how to go on, as a call that fails mid-way does ({@link CallWords}).
+ * The JVM runs shutdown hooks on both signals while the verb's thread is still in its call.
+ */
+final class StopWords {
+  private StopWords() {}
+
+  static int execute(ParseResult parsed, PrintStream err) {
+    List<CommandLine> chain = parsed.asCommandLineList();
+    Object verb = chain.get(chain.size() - 1).getCommand();
+    Thread hook = verb instanceof SoFar f ? new Thread(() -> said(f, err), "fgbg-stop-words")
+        : null;
+    if (hook != null) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } finally {
+      if (hook != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException stopping) {
+          // the JVM is already stopping: the hook runs (or ran) and says it
+        }
+      }
+    }
+  }
+
+  private static void said(SoFar verb, PrintStream err) {
+    long n = verb.received();
+    if (n == 0 || verb.resume().isEmpty()) {
+      return;
+    }
+    // A progress bar on a terminal has no line end yet.
+    err.println((System.console() != null ? System.lineSeparator() : "") + "fgbg: stopped ("
+        + n + " samples received); to go on from there: " + verb.resume());
+    err.flush();
+  }
+}
