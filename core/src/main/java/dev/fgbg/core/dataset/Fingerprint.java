@@ -12,9 +12,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * SHA-256 over the generator version, the spec, the depth source, every preprocessed asset
- * byte and the names of bad files a forgiving load skipped. Any change to any of them gives a
- * new fingerprint, so no cache can serve stale data. The asset bytes are the loader's output
+ * SHA-256 over the generator version, the spec, the depth source and every preprocessed asset
+ * byte. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
+ * The names of bad files a forgiving load skipped are not in it: they change nothing served, so
+ * removing one (as its warning asks) keeps the dataset's caches and exports. The asset bytes are the loader's output
  * (cut-outs trimmed to their visible pixels, images turned upright), not the files': a loader
  * change that alters what a dataset renders from the same files alters its fingerprint too.
  */
@@ -28,9 +29,6 @@ final class Fingerprint {
     text(sha, "depth=" + depthSource);
     text(sha, "bg_labels=" + assets.backgroundLabels());
     text(sha, "fg_labels=" + assets.foregroundLabels());
-    if (!assets.skipped().isEmpty()) { // absent for complete loads: their fingerprints stand
-      text(sha, "skipped=" + assets.skipped());
-    }
     for (Background b : assets.backgrounds()) {
       text(sha, "bg " + b.name() + " label=" + b.label() + " " + b.width() + "x" + b.height()
           + " foot=" + b.footRowMin());

@@ -97,6 +97,16 @@ final class ManifestStore {
             + "another folder" + (job.overwrite() ? " (overwrite only replaces an fgbg export)"
                 : ""));
       }
+      if (!job.overwrite() && sameExport(existing.toBuilder()
+          .setFingerprint(fresh.getFingerprint()).build(), fresh)) {
+        // The same request over data that changed: say that, or the two read alike.
+        throw FgbgException.failedPrecondition("export destination "
+            + Quoted.of(job.destination()) + " holds this export made from other data "
+            + "(fingerprint " + prefix(existing.getFingerprint()) + "… then, "
+            + prefix(fresh.getFingerprint()) + "… now: the dataset's files or options, or "
+            + "fgbg's version, changed since); choose another folder, or replace it: "
+            + OVERWRITE);
+      }
       if (!job.overwrite()) {
         throw FgbgException.failedPrecondition("export destination "
             + Quoted.of(job.destination()) + " holds a different export ("

@@ -16,6 +16,7 @@ import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.dataset.SampleProtos;
@@ -382,6 +383,23 @@ class ExporterTest {
     e = assertThrows(FgbgException.class, () -> run(job(ExportFormat.NPY, "foreign", 0, 10)));
     assertTrue(e.getMessage().contains("files that are not an fgbg export"), e.getMessage());
     assertEquals("mine", Files.readString(dir("foreign").resolve("notes.txt")));
+  }
+
+  @Test
+  void theSameExportOfChangedDataIsRefusedSayingTheDataChanged() throws Exception {
+    run(job(ExportFormat.NPY, "changed", 0, 40));
+    // The same name, size and request; other data (here: placed otherwise).
+    Dataset other = new Dataset(D.name(), D.assets(), Spec.builder().size(32, 32).placements(3)
+        .position(Spec.Position.GROUND).build());
+    ExportJob again = new ExportJob(other, SEED, 0, 40, Outputs.all(other), ExportFormat.NPY,
+        "changed", false, 25, 95, false);
+    FgbgException e = assertThrows(FgbgException.class, () -> run(again));
+    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
+    assertEquals("export destination 'changed' holds this export made from other data "
+        + "(fingerprint " + D.fingerprint().substring(0, 12) + "… then, "
+        + other.fingerprint().substring(0, 12) + "… now: the dataset's files or options, or "
+        + "fgbg's version, changed since); choose another folder, or replace it: "
+        + ManifestStore.OVERWRITE, e.getMessage());
   }
 
   @Test
