@@ -1,6 +1,7 @@
 """DataLoader workers of a training script killed with SIGKILL end by themselves, their rings
 removed and their server streams ended (fgbg.torch._worker_exit), before and after the
-script's first batch."""
+script's first batch; a worker ended by SIGTERM (as torch ends one slow to stop) removes its
+rings too."""
 import glob
 import os
 import signal
@@ -105,5 +106,31 @@ def test_workers_of_a_killed_trainer_exit_and_leave_no_ring_nor_stream(own_serve
         trainer.kill()
         trainer.wait()
         for w in workers:  # only those of a failed run are still there
+            if alive(w):
+                os.kill(w, signal.SIGKILL)
+
+
+def test_a_worker_ended_by_sigterm_removes_its_rings(own_server, tmp_path):
+    script = tmp_path / "trainer.py"
+    script.write_text(TRAINER % {"pkg": PKG})
+    trainer = subprocess.Popen([sys.executable, str(script), own_server.target],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    workers = []
+    try:
+        assert trainer.stdout.readline() == "batch\n"
+        workers[:] = workers_of(trainer.pid)
+        assert len(workers) == 2
+        assert all(glob.glob("/dev/shm/fgbg-ring-%d-*" % w) for w in workers), \
+            "each worker streams through a ring"
+        for w in workers:
+            os.kill(w, signal.SIGTERM)
+        assert until(lambda: not any(alive(w) for w in workers), 10), "SIGTERM ends them"
+        rings = [p for w in workers for p in glob.glob("/dev/shm/fgbg-ring-%d-*" % w)]
+        assert rings == [], "rings of the workers ended by SIGTERM remain"
+    finally:
+        trainer.kill()
+        trainer.wait()
+        for w in workers:
             if alive(w):
                 os.kill(w, signal.SIGKILL)

@@ -18,14 +18,24 @@ So each worker runs one daemon thread of its own that compares os.getppid() ever
 CHECK_SECONDS with the pid multiprocessing recorded in the parent as it started the worker;
 once they differ it removes this process's rings (named after its pid, pooled ones included)
 and ends the process, whose sockets closing ends its streams on the server.
+
+A worker ended by SIGTERM runs no finaliser, so its rings would stay until a server's start-up
+sweep. Torch sends it to a worker that has not stopped within 5 s of being told to, which happens
+when the loader is collected by the garbage collector (a loader whose worker raised sits in a
+reference cycle): the collector closes the index queues' feeders before the loader's __del__
+tells the workers to stop, so the word never arrives. So a worker handles SIGTERM by removing
+its rings and then dying of the signal (torch's own handler, replaced, exited quietly when the
+parent sent it; nothing reads that exit code while it shuts the workers down).
 """
 import atexit
 import glob
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
+from typing import Any
 
 from .. import shm
 
@@ -61,6 +71,14 @@ def exit_with_parent() -> None:
     _watching_in = os.getpid()
     threading.Thread(target=_watch, args=(parent.pid,), daemon=True,
                      name="fgbg-parent-watch").start()
+    if threading.current_thread() is threading.main_thread():  # where handlers may be set
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    remove_own_rings()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)  # dies of it, as a worker without this handler does
 
 
 def _watch(parent: int) -> None:
