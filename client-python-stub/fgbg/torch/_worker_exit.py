@@ -24,8 +24,10 @@ sweep. Torch sends it to a worker that has not stopped within 5 s of being told 
 when the loader is collected by the garbage collector (a loader whose worker raised sits in a
 reference cycle): the collector closes the index queues' feeders before the loader's __del__
 tells the workers to stop, so the word never arrives. So a worker handles SIGTERM by removing
-its rings and then dying of the signal (torch's own handler, replaced, exited quietly when the
-parent sent it; nothing reads that exit code while it shuts the workers down).
+its rings and then exiting as torch's own handler, which this one replaces, does when the parent
+sent the signal: at once, with code 0 (a worker dead of the signal would make torch's SIGCHLD
+handler raise in the parent as it exits). A SIGTERM from elsewhere ends it the same way; torch
+then reports the worker as exited unexpectedly.
 """
 import atexit
 import glob
@@ -77,8 +79,7 @@ def exit_with_parent() -> None:
 
 def _terminated(signum: int, frame: Any) -> None:
     remove_own_rings()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGTERM)  # dies of it, as a worker without this handler does
+    os._exit(0)
 
 
 def _watch(parent: int) -> None:
