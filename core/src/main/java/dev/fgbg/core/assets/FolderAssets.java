@@ -87,6 +87,12 @@ public final class FolderAssets {
       LOG.warning(problems.skippedLine(config.name(), config.skipSetting(), skipped));
     }
     logAdjusted(config, goodBgs, goodFgs, width, height);
+    // Ids stay (a strict load of the fixed folders gives the same ones), but a class with no
+    // sample would be counted in num_classes = len(labels) unnoticed.
+    bgLabels.warnUnserved(config.name(), "background", goodBgs.stream()
+        .map(l -> l.value().label()).toList());
+    fgLabels.warnUnserved(config.name(), "foreground", goodFgs.stream()
+        .map(l -> l.value().label()).toList());
     return new AssetSet(width, height, goodBgs.stream().map(Loaded::value).toList(),
         goodFgs.stream().map(Loaded::value).toList(), bgLabels.table(), fgLabels.table(), "none",
         "", skippedNames(config, skipped));
@@ -211,6 +217,9 @@ public final class FolderAssets {
       }
       // Sized and stood by its visible pixels, not its canvas (VisibleBox).
       VisibleBox.Cut cut = VisibleBox.trim(rgba, p.width(), p.height(), maskAlpha);
+      if (cut.tooSmall() != null) {
+        throw FgbgException.invalidConfig(cut.tooSmall());
+      }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
           resampled, p.width(), p.height());

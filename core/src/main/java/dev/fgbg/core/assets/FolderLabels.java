@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.logging.Logger;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -32,6 +34,7 @@ import org.apache.commons.csv.CSVRecord;
 final class FolderLabels {
   static final String CSV = "labels.csv";
   static final String NO_LABEL = "none";
+  private static final Logger LOG = Logger.getLogger(FolderLabels.class.getName());
 
   private final List<String> table;
   private final Map<String, String> byName;
@@ -206,6 +209,31 @@ final class FolderLabels {
   int index(String name) {
     String label = byName.get(name);
     return label == null ? -1 : table.indexOf(label);
+  }
+
+  /**
+   * One warning naming each label of the table that none of {@code served} (the label ids of
+   * the images served) carries: every image of it was skipped as bad. It keeps its id, so the
+   * ids are those of a strict load of the same folders.
+   */
+  void warnUnserved(String dataset, String what, Collection<Integer> served) {
+    Set<Integer> carried = new HashSet<>(served);
+    List<Integer> unserved = new ArrayList<>();
+    for (int id = 0; id < table.size(); id++) {
+      if (!carried.contains(id)) {
+        unserved.add(id);
+      }
+    }
+    String from = source.equals("sub-folders") ? "a sub-folder name" : CSV;
+    if (unserved.size() == 1) {
+      int id = unserved.get(0);
+      LOG.warning("dataset '" + dataset + "': label '" + table.get(id) + "' (" + from + ") has "
+          + "no " + what + " served (its files were skipped); it keeps its id " + id);
+    } else if (!unserved.isEmpty()) {
+      LOG.warning("dataset '" + dataset + "': labels " + String.join(", ", unserved.stream()
+          .map(id -> "'" + table.get(id) + "' (id " + id + ")").toList()) + " (" + from
+          + ") have no " + what + " served (their files were skipped); they keep their ids");
+    }
   }
 
   /** Where the labels came from: the csv's path, or "sub-folders". */

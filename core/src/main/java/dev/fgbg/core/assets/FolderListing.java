@@ -135,13 +135,43 @@ final class FolderListing {
       return "is not a regular file (a FIFO, socket or device); only image files are read";
     }
     if (!image) {
-      return "is a " + ext.toUpperCase(Locale.ROOT) + " image; fgbg reads PNG and JPEG (convert "
-          + "it or remove it)";
+      return unsupported(file, ext);
     }
     if (file.toString().indexOf('\uFFFD') >= 0) {
       return "its name is not valid in the file-name encoding (UTF-8 expected); rename it";
     }
     return null;
+  }
+
+  /**
+   * What a file with an unsupported image extension is, by its bytes: a name alone says
+   * nothing true of a text file called photo.heic, nor of a JPEG saved as .webp.
+   */
+  private static String unsupported(Path file, String ext) {
+    String named = ImageMagic.ofExtension(ext);
+    String format;
+    try {
+      if (Files.size(file) == 0) {
+        return "is named ." + ext + " but is empty (0 bytes); remove it";
+      }
+      format = ImageMagic.of(file);
+    } catch (IOException e) {
+      return "cannot be read (" + InWords.of(e) + ")";
+    }
+    if (format == null) {
+      return "is named ." + ext + " but its bytes are not an image (not " + ImageMagic.a(named)
+          + " nor any format fgbg knows); remove it";
+    }
+    if (format.equals("PNG") || format.equals("JPEG")) {
+      return "is named ." + ext + " but its bytes are a " + format + " image's; rename it to ."
+          + (format.equals("PNG") ? "png" : "jpg") + " (fgbg reads only .png, .jpg, .jpeg)";
+    }
+    // .heic and .heif name the same container; only the brand inside tells them apart.
+    boolean same = format.equals(named) || format.startsWith("HEI") && named.startsWith("HEI");
+    String how = ImageMagic.tools(format, file);
+    return (same ? "is " + ImageMagic.a(format) + " image" : "is named ." + ext + " but its "
+        + "bytes are " + ImageMagic.a(format) + " image's") + "; fgbg reads PNG and JPEG (convert "
+        + "it" + (how == null ? "" : ", " + how + ";") + " or remove it)";
   }
 
   private static String link(Path file) {

@@ -76,15 +76,18 @@ public final class ImageFiles {
     }
     try (in) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image");
+      if (!readers.hasNext()) { // ImageIO knows no WebP, HEIC or AVIF: their magic says it
+        String format = ImageMagic.of(file);
+        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image" + (format == null
+            ? "" : " (its bytes are " + ImageMagic.a(format) + " image's; "
+                + ImageMagic.convert(format, file) + ")"));
       }
       ImageReader reader = readers.next();
       String format = reader.getFormatName().toUpperCase(Locale.ROOT);
       if (!format.equals("PNG") && !format.equals("JPEG")) { // a GIF, BMP or TIFF by its bytes
         reader.dispose();
-        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image (its bytes are a "
-            + format + " image's; convert it to PNG or JPEG)");
+        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image (its bytes are "
+            + ImageMagic.a(format) + " image's; " + ImageMagic.convert(format, file) + ")");
       }
       try {
         // JPEG metadata says whether the file is CMYK (and YCCK), which is decoded apart.

@@ -189,6 +189,56 @@ class FolderAssetsTest {
         + "mask " + root.resolve("masks/b.png") + " is at most 90"), m.getMessage());
   }
 
+  /** {@code w}x{@code h} transparent, with the opaque pixels {@code xy} (x0, y0, x1, y1, ...). */
+  private static BufferedImage specks(int w, int h, int... xy) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    for (int i = 0; i < xy.length; i += 2) {
+      img.setRGB(xy[i], xy[i + 1], 0xFF204060);
+    }
+    return img;
+  }
+
+  @Test
+  void aStraySpeckIsABadFileAndAFourByFourSquareOrAThinStrokeIsNot() {
+    Fixtures.goodFolders(root);
+    Fixtures.write(specks(40, 40, 17, 23), root.resolve("fg/cup/speck.png"));
+    Fixtures.write(specks(12, 12, 1, 1, 10, 9), root.resolve("fg/cup/two.png"));
+    BufferedImage bar = new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 2; y < 7; y++) {
+      for (int x = 4; x < 7; x++) {
+        bar.setRGB(x, y, 0xFFFF0000); // 5 rows x 3 columns: 15 pixels
+      }
+    }
+    Fixtures.write(bar, root.resolve("fg/cup/bar.png"));
+    BufferedImage square = new BufferedImage(9, 9, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 3; y < 7; y++) {
+      for (int x = 2; x < 6; x++) {
+        square.setRGB(x, y, 0xFF00FF00); // 4x4: the smallest object
+      }
+    }
+    Fixtures.write(square, root.resolve("fg/cup/square.png"));
+    FolderDatasetConfig c = FolderDatasetConfig.newBuilder().setName("f")
+        .setBg(root.resolve("bg").toString()).setFg(root.resolve("fg").toString())
+        .setSize("32x32").build();
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(c, null));
+    assertEquals(FgbgException.Reason.INVALID_CONFIG, e.reason());
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals(4, lines.size(), e.getMessage());
+    assertLine(lines, root.resolve("fg/cup/speck.png") + ": is only 1x1 visible pixels after "
+        + "trimming its transparent border: too small to paste (a stray speck?); a cut-out "
+        + "needs at least 16 visible pixels");
+    assertLine(lines, root.resolve("fg/cup/two.png") + ": has only 2 visible pixels (in a 9x10 "
+        + "box) after trimming");
+    assertLine(lines, root.resolve("fg/cup/bar.png") + ": is only 5x3 visible pixels");
+    AssetSet a = DatasetCatalog.folder(c.toBuilder().setOnBadFile("skip").build(), null)
+        .assets();
+    assertEquals(List.of("ball/x.png", "ball/y.png", "cup/square.png", "cup/z.png"),
+        a.foregrounds().stream().map(Foreground::name).toList(), "the specks are skipped");
+    assertEquals(List.of("fg/cup/bar.png", "fg/cup/speck.png", "fg/cup/two.png"), a.skipped());
+    Foreground sq = a.foregrounds().get(2);
+    assertEquals(List.of(4, 4), List.of(sq.width(), sq.height()));
+  }
+
   @Test
   void hiddenFilesAndFoldersAreNotRead() throws Exception {
     Fixtures.goodFolders(root);

@@ -164,4 +164,44 @@ class ForgivingFoldersTest {
     assertEquals("dataset 'f': " + root.resolve("bg/labels.csv") + ": the first row must be the "
         + "header file,label (or file,label,height)", e.getMessage(), "a bad labels.csv is not skipped");
   }
+
+  @Test
+  void aLabelWhoseFilesWereAllSkippedKeepsItsIdWithOneWarning() throws Exception {
+    Fixtures.write(Fixtures.rgb(64, 64, 1), root.resolve("bg/indoor/a.jpg"));
+    Files.createDirectories(root.resolve("bg/outdoor"));
+    Files.writeString(root.resolve("bg/outdoor/b.jpg"), "not a jpeg");
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    Fixtures.write(Fixtures.disc(16, 24, 0x30FF30), root.resolve("fg/y.png"));
+    Fixtures.write(new BufferedImage(12, 12, BufferedImage.TYPE_INT_ARGB),
+        root.resolve("fg/clear.png"));
+    BufferedImage speck = new BufferedImage(40, 40, BufferedImage.TYPE_INT_ARGB);
+    speck.setRGB(20, 20, 0xFF000000);
+    Fixtures.write(speck, root.resolve("fg/speck.png"));
+    Files.writeString(root.resolve("fg/labels.csv"), "file,label\nx.png,ball\ny.png,cup\n"
+        + "clear.png,faint\nspeck.png,speck\n");
+    FolderDataset skip = new FolderDataset("f", root.resolve("bg"), root.resolve("fg"), null,
+        FolderDataset.MaskFrom.ALPHA, ImageFiles.DEFAULT_MAX_PIXELS, FolderDataset.OnBadFile.SKIP);
+    AssetSet a;
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      a = FolderAssets.load(skip, 32, 32);
+      assertEquals(List.of("WARNING dataset 'f': label 'outdoor' (a sub-folder name) has no "
+          + "background served (its files were skipped); it keeps its id 1",
+          "WARNING dataset 'f': labels 'faint' (id 2), 'speck' (id 3) (labels.csv) have no "
+          + "foreground served (their files were skipped); they keep their ids"),
+          log.containing("served"));
+    }
+    assertEquals(List.of("indoor", "outdoor"), a.backgroundLabels());
+    assertEquals(List.of("ball", "cup", "faint", "speck"), a.foregroundLabels(),
+        "ids as a strict load of the fixed folders gives them");
+    assertEquals(List.of(0, 1), a.foregrounds().stream().map(Foreground::label).toList(),
+        "ball and cup");
+
+    Files.delete(root.resolve("bg/outdoor/b.jpg"));
+    Fixtures.write(Fixtures.disc(20, 20, 0x3030FF), root.resolve("fg/clear.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0x30FFFF), root.resolve("fg/speck.png"));
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      FolderAssets.load(skip, 32, 32);
+      assertEquals(List.of(), log.containing("served"), "every label served: no warning");
+    }
+  }
 }

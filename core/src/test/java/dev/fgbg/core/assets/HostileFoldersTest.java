@@ -114,6 +114,52 @@ class HostileFoldersTest {
     assertEquals(5, lines.size(), String.join("\n", lines));
   }
 
+  /** The first bytes of an ISO-BMFF (HEIC/AVIF) file: its ftyp box with these brands. */
+  private static byte[] ftyp(String major, String... compatible) {
+    StringBuilder b = new StringBuilder("\0\0\0").append((char) (16 + 4 * compatible.length))
+        .append("ftyp").append(major).append("\0\0\0\0");
+    for (String c : compatible) {
+      b.append(c);
+    }
+    return (b + "\0\0\0 meta and the rest of an image").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void webpHeicAndAvifBytesAreNamedWhateverTheirNameAndAnUnsupportedNameIsCheckedByItsBytes()
+      throws Exception {
+    Fixtures.goodFolders(root);
+    Path bg = root.resolve("bg");
+    byte[] webp = "RIFF\044\0\0\0WEBPVP8 \030\0\0\0 pixels".getBytes(
+        StandardCharsets.ISO_8859_1);
+    Files.write(bg.resolve("downloaded.jpg"), webp);
+    Files.write(bg.resolve("iphone.jpg"), ftyp("heic", "mif1", "heic"));
+    Files.write(bg.resolve("new.png"), ftyp("mif1", "mif1", "avif", "miaf"));
+    Files.write(bg.resolve("fake.webp"), "hi".getBytes(StandardCharsets.US_ASCII));
+    Files.write(bg.resolve("photo.heic"), "no".getBytes(StandardCharsets.US_ASCII));
+    Files.write(bg.resolve("real.webp"), webp);
+    Files.write(bg.resolve("real.heif"), ftyp("heic", "mif1"));
+    Files.copy(bg.resolve("indoor/a.jpg"), bg.resolve("saved.webp"));
+    List<String> lines = refusal();
+    assertNamed(lines, bg.resolve("downloaded.jpg"), "not a PNG or JPEG image (its bytes are a "
+        + "WEBP image's; convert it to PNG or JPEG (e.g. dwebp downloaded.jpg -o downloaded.png");
+    assertNamed(lines, bg.resolve("iphone.jpg"), "not a PNG or JPEG image (its bytes are a HEIC "
+        + "image's; convert it to PNG or JPEG (e.g. heif-convert iphone.jpg iphone.png");
+    assertNamed(lines, bg.resolve("iphone.jpg"), "Settings > Camera > Formats > Most Compatible");
+    assertNamed(lines, bg.resolve("new.png"), "(its bytes are an AVIF image's; convert it to PNG "
+        + "or JPEG (e.g. avifdec new.png new.jpg");
+    assertNamed(lines, bg.resolve("fake.webp"), "is named .webp but its bytes are not an image");
+    assertNamed(lines, bg.resolve("photo.heic"), "is named .heic but its bytes are not an image");
+    assertNamed(lines, bg.resolve("real.webp"), "is a WEBP image; fgbg reads PNG and JPEG "
+        + "(convert it, e.g. dwebp real.webp -o real.png, or magick real.webp real.png; or "
+        + "remove it)");
+    assertNamed(lines, bg.resolve("real.heif"), "is a HEIC image; fgbg reads PNG and JPEG");
+    assertNamed(lines, bg.resolve("saved.webp"), "is named .webp but its bytes are a JPEG "
+        + "image's; rename it to .jpg");
+    assertEquals(9, lines.size(), String.join("\n", lines));
+    assertFalse(lines.stream().anyMatch(l -> l.contains("is a WEBP image") && l.contains("fake")),
+        String.join("\n", lines));
+  }
+
   @Test
   void aFileNameThatIsNotUtf8IsNamed() throws Exception {
     Fixtures.goodFolders(root);
