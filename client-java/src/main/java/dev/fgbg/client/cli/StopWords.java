@@ -35,13 +35,20 @@ final class StopWords {
   }
 
   private static void said(SoFar verb, PrintStream err) {
-    long n = verb.received();
-    if (n == 0 || verb.resume().isEmpty()) {
+    // The verb's thread goes on receiving meanwhile: take a count and a resume point that agree
+    // (what it has received only grows, so an unchanged count brackets an unchanged state).
+    long n;
+    String resume;
+    do {
+      n = verb.received();
+      resume = verb.resume();
+    } while (n != verb.received());
+    if (n == 0 || resume.isEmpty()) {
       return;
     }
     // A progress bar on a terminal has no line end yet.
     err.println((System.console() != null ? System.lineSeparator() : "") + "fgbg: stopped ("
-        + n + " samples received); to go on from there: " + verb.resume());
+        + n + " samples received); to go on from there: " + resume);
     err.flush();
   }
 }

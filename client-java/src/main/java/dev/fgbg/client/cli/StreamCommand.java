@@ -96,6 +96,11 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     long t0 = System.nanoTime();
     try (FgbgClient c = connection.client()) {
       long total = 0;
+      // The rate (and so the ETA) counts from the first batch on: before it lie the client's
+      // start-up and the server's first render, which would show an ETA of hours at first.
+      long firstAt = t0;
+      long firstSamples = 0;
+      double rate = 0;
       try (BatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
           Batch b = it.next();
@@ -104,13 +109,18 @@ final class StreamCommand implements Callable<Integer>, SoFar {
               b.backgroundDepths(), b.backgroundRows());
           got = new Got(got.batches() + 1, digest.count());
           long samples = got.samples();
-          double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
+          long now = System.nanoTime();
+          if (got.batches() == 1) {
+            firstAt = now;
+            firstSamples = samples;
+          }
+          rate = samples > firstSamples ? (samples - firstSamples) / seconds(now - firstAt)
+              : samples / seconds(now - t0);
           progress.update(samples, Math.max(total, samples), rate,
               Math.max(0, total - samples) / rate, "", false);
         }
       }
       long samples = got.samples();
-      double rate = samples / Math.max((System.nanoTime() - t0) / 1e9, 1e-9);
       progress.update(samples, Math.max(total, samples), rate, 0, "", true);
     } finally {
       progress.end();
@@ -121,6 +131,10 @@ final class StreamCommand implements Callable<Integer>, SoFar {
         digest.count() / Math.max(seconds, 1e-9)));
     System.out.println("digest: " + digest.hex());
     return 0;
+  }
+
+  private static double seconds(long nanos) {
+    return Math.max(nanos / 1e9, 1e-9);
   }
 
   @Override
