@@ -322,6 +322,25 @@ class FolderAssetsTest {
   }
 
   @Test
+  void aBackgroundsTransparencyIsDroppedServingTheColourStoredUnderIt() {
+    BufferedImage clear = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        clear.setRGB(x, y, x < 16 ? 0x00FF0000 : 0x800000FF); // invisible red, half blue
+      }
+    }
+    Fixtures.write(clear, root.resolve("bg/clear.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    byte[] rgb = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32)
+        .backgrounds().get(0).rgb();
+    int left = (5 * 32 + 2) * 3;
+    int right = (5 * 32 + 30) * 3;
+    assertEquals(List.of(255, 0, 0, 0, 0, 255), List.of(rgb[left] & 0xff, rgb[left + 1] & 0xff,
+        rgb[left + 2] & 0xff, rgb[right] & 0xff, rgb[right + 1] & 0xff, rgb[right + 2] & 0xff),
+        "as Pillow's convert('RGB'): the stored colour, alpha ignored");
+  }
+
+  @Test
   void aOnePixelOrStripBackgroundIsSaidPlainlyAndOnlyTheWorstFiveAreNamed() {
     Fixtures.write(Fixtures.rgb(1, 1, 1), root.resolve("bg/tiny.png"));
     Fixtures.write(Fixtures.rgb(8, 4000, 2), root.resolve("bg/tall_8x4000.png"));

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A forgiving load's skipped files, each with why, over a real server: in Describe's reply and
- * in the web UI's {@code /api/datasets}; the fingerprint is that of the files served.
+ * A forgiving load's skipped files, each with why, over a real server: in Describe's reply, in
+ * the web UI's {@code /api/datasets} and on its Datasets page (headless Chromium); the
+ * fingerprint is that of the files served.
  */
 class SkippedFilesTest {
   @TempDir
@@ -69,6 +70,15 @@ class SkippedFilesTest {
           .getAsString());
       assertEquals(d.getSkippedFiles(1).getReason(), skipped.get(1).getAsJsonObject()
           .get("reason").getAsString());
+      try (HeadlessChromium browser = HeadlessChromium.start(1200, 900)) {
+        assertEquals("ready", browser.open(s.url + "/"));
+        assertEquals("2 bad files skipped\nbg/text.jpg: not a PNG or JPEG image\n"
+            + "fg/cup/broken.png: not a PNG or JPEG image", browser.eval("[...document"
+            + ".querySelectorAll('details')].filter(x => x.querySelector('summary').textContent"
+            + ".includes('skipped')).map(x => [x.querySelector('summary').textContent, ...[...x"
+            + ".querySelectorAll('li')].map(l => l.textContent)].join('\\n')).join('|')")
+            .getAsString(), "the Datasets page lists them, one a line");
+      }
     }
   }
 }
