@@ -12,15 +12,17 @@
 from typing import Any
 
 __version__ = "0.2.0"
-__all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec", "Stats",
-           "ChannelStats", "Credentials", "default_target", "exported", "ExportError"]
+__all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
+           "SkippedFile", "Stats", "ChannelStats", "Credentials", "default_target", "exported",
+           "ExportError"]
 
 _LAZY = {
     # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist, and so that
     # reading an export needs neither gRPC nor the stubs.
     "Client": "client", "Batch": "batch", "SampleDigest": "digest", "FgbgError": "errors",
-    "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info", "Stats": "info",
-    "ChannelStats": "info", "ExportError": "exports", "Credentials": "credentials",
+    "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info",
+    "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
+    "Credentials": "credentials",
 }
 
 

@@ -28,6 +28,15 @@ class DatasetSpec:
     ground_max: float = 0.0
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A bad file a forgiving load (`--on-bad-file skip`) left out: its `name` under the
+    dataset's folders ('bg/x.jpg', 'fg/ball/y.png') and the `reason` it could not be used."""
+
+    name: str
+    reason: str
+
+
 @dataclass(frozen=True, repr=False)
 class DatasetInfo:
     """What `Client.describe()` returns: everything needed to interpret a dataset's samples.
@@ -42,6 +51,8 @@ class DatasetInfo:
     fingerprint: SHA-256 over assets, spec, depth source and generator version.
     max_get_samples: most indices one GetSamples call takes; max_batch_size: the largest
     StreamEpoch batch; max_message_bytes: no response is larger.
+    skipped_files: the bad files the server's forgiving load left out (`--on-bad-file skip`),
+    sorted by name, each with why; empty when none was (not part of the fingerprint).
     """
 
     name: str
@@ -68,6 +79,7 @@ class DatasetInfo:
     max_get_samples: int
     max_batch_size: int
     max_message_bytes: int
+    skipped_files: Tuple[SkippedFile, ...] = ()
 
     @staticmethod
     def from_proto(m: Any) -> "DatasetInfo":
@@ -86,7 +98,8 @@ class DatasetInfo:
             foreground_labels=tuple(m.foreground_labels),
             background_names=tuple(m.background_names),
             foreground_names=tuple(m.foreground_names), max_get_samples=m.max_get_samples,
-            max_batch_size=m.max_batch_size, max_message_bytes=m.max_message_bytes)
+            max_batch_size=m.max_batch_size, max_message_bytes=m.max_message_bytes,
+            skipped_files=tuple(SkippedFile(f.name, f.reason) for f in m.skipped_files))
 
     def __repr__(self) -> str:
         depth = ("%s %s %s from %s" % (_shape(self.depth_shape), self.depth_dtype,
@@ -94,11 +107,13 @@ class DatasetInfo:
                  if self.has_depth else "none")
         return ("DatasetInfo(name=%r, size=%d = %d bg x %d fg x %d flips x %d placements, "
                 "image=%s uint8, mask=%s uint8, depth=%s, background_labels=%s, "
-                "foreground_labels=%s, fingerprint=%r)" % (
+                "foreground_labels=%s, fingerprint=%r%s)" % (
                     self.name, self.size, self.backgrounds, self.foregrounds, self.flips,
                     self.placements, _shape(self.image_shape), _shape(self.mask_shape), depth,
                     _few(self.background_labels), _few(self.foreground_labels),
-                    self.fingerprint[:12] + "..."))
+                    self.fingerprint[:12] + "...",
+                    ", skipped_files=%d" % len(self.skipped_files) if self.skipped_files
+                    else ""))
 
 
 @dataclass(frozen=True)

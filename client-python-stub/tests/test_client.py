@@ -27,6 +27,25 @@ def test_describe_is_a_documented_dataclass_with_a_readable_repr(server):
         info.size = 1  # frozen
 
 
+def test_describe_lists_the_files_a_forgiving_load_skipped_with_why(tmp_path):
+    from conftest import write_folder_assets
+
+    write_folder_assets(str(tmp_path))
+    (tmp_path / "bg" / "indoor" / "notes.jpg").write_text("not an image")
+    s = Server(["--builtin-size", "16", "--builtin-counts", "1:1", "--bg", str(tmp_path / "bg"),
+                "--fg", str(tmp_path / "fg"), "--size", "32", "--on-bad-file", "skip"])
+    try:
+        with fgbg.Client(s.target) as c:
+            info = c.describe("folder")
+            clean = c.describe("builtin")
+    finally:
+        s.stop()
+    assert info.skipped_files == (fgbg.SkippedFile("bg/indoor/notes.jpg",
+                                                   "not a PNG or JPEG image"),)
+    assert info.backgrounds == 3 and "skipped_files=1" in repr(info)
+    assert clean.skipped_files == () and "skipped" not in repr(clean)
+
+
 def test_arrays_are_views_of_the_message_bytes(server):
     # The network path (shared memory has its own test in test_shm.py).
     with fgbg.Client(server.target, shared_memory=False) as c:

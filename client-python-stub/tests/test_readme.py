@@ -73,8 +73,9 @@ def test_photos_with_wide_cutouts_serve_with_default_flags(folders):
         assert all(m.y + m.fg_height - 1 >= round(0.7 * 223) for m in b.meta), "none floats"
         log = "".join(s.log)
         assert "3 of 6 foregrounds are too wide for fg_scale_max 0.6" in log, log
-        assert "6 of 6 backgrounds are smaller than the 224x224 output and are upscaled " \
-               "(from 160x160)" in log, log
+        assert "6 of 6 backgrounds are smaller than the 224x224 output and are upscaled; " \
+               "the most enlarged: " in log, log
+        assert " 1.4x (160x160), " in log and "... and 1 more" in log, log
         out = subprocess.run([LAUNCHER, "gallery", "--dataset", "office", "--count", "2",
                               "--target", s.target, "--out", "office.png"], cwd=str(root),
                              capture_output=True, text=True, check=True)

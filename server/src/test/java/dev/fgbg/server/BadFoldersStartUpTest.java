@@ -88,7 +88,7 @@ class BadFoldersStartUpTest {
         .datasets().get(0), null);
     assertEquals(d.assets().skipped(), fromFile.assets().skipped());
     // The start-up's warning names what asked: the flag, or the config file's key.
-    String skipped = " skipped 2 bad file(s), serving the rest: " + root.resolve("bg/text.jpg");
+    String skipped = " skipped 2 bad file(s), serving the rest:\n  " + root.resolve("bg/text.jpg");
     assertEquals("dataset 'folder' (--on-bad-file skip)" + skipped, startUpWarning("--bg",
         root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--on-bad-file",
         "skip"));
@@ -96,7 +96,8 @@ class BadFoldersStartUpTest {
         startUpWarning("--config", config.toString()));
     Path camel = Files.writeString(root.resolve("camel.json"), Files.readString(config)
         .replace("on_bad_file", "onBadFile"));
-    assertEquals("dataset 'photos' (\"on_bad_file\": \"skip\")" + skipped,
+    // Quoted as the file spells it.
+    assertEquals("dataset 'photos' (\"onBadFile\": \"skip\")" + skipped,
         startUpWarning("--config", camel.toString(), "--on-bad-file", "fail"));
     Path keyless = Files.writeString(root.resolve("keyless.json"), Files.readString(config)
         .replace(", \"on_bad_file\": \"skip\"", ""));
@@ -118,7 +119,7 @@ class BadFoldersStartUpTest {
       List<String> lines = log.records().stream().map(r -> r.getMessage())
           .filter(m -> m.contains(" skipped ")).toList();
       assertEquals(1, lines.size(), lines.toString());
-      return lines.get(0).substring(0, lines.get(0).indexOf(" (not a PNG"));
+      return lines.get(0).substring(0, lines.get(0).indexOf(": not a PNG"));
     }
   }
 

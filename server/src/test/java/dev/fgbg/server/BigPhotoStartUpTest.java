@@ -62,8 +62,8 @@ class BigPhotoStartUpTest {
         "1:1", "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
         "--on-bad-file", "skip")) {
       String log = s.log();
-      assertTrue(log.contains("skipped 1 bad file(s), serving the rest: " + big
-          + " (4000x4000 is 16,000,000 pixels, whose decoding needs about 123 MiB"), log);
+      assertTrue(log.contains("skipped 1 bad file(s), serving the rest:\n  " + big
+          + ": 4000x4000 is 16,000,000 pixels, whose decoding needs about 123 MiB"), log);
       // fits.png is the fourth background, beside the three small ones.
       assertTrue(log.contains("3 of 4 backgrounds are smaller than the 224x224 output"), log);
     }

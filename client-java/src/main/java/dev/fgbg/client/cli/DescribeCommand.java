@@ -4,6 +4,7 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
+import dev.fgbg.v1.SkippedFile;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /** {@code fgbg describe}: what a dataset is, or every dataset with --all. */
 @Command(name = "describe", mixinStandardHelpOptions = true,
-    description = "Describe a dataset: size, factors, shapes, dtypes, labels, fingerprint.")
+    description = "Describe a dataset: size, factors, shapes, dtypes, labels, fingerprint, "
+        + "and the bad files a forgiving load skipped.")
 final class DescribeCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -62,7 +64,20 @@ final class DescribeCommand implements Callable<Integer> {
           d.getMaxGetSamples(), d.getMaxBatchSize());
       System.out.printf("generator:    %s%n", d.getGeneratorVersion());
       System.out.printf("fingerprint:  %s%n", d.getFingerprint());
+      skipped(d);
       return 0;
+    }
+  }
+
+  /** The bad files the server's forgiving load left out, one a line (--json has them too). */
+  private static void skipped(DatasetInfo d) {
+    if (d.getSkippedFilesCount() == 0) {
+      return;
+    }
+    System.out.printf("skipped:      %d bad file(s), not served (not in the fingerprint):%n",
+        d.getSkippedFilesCount());
+    for (SkippedFile f : d.getSkippedFilesList()) {
+      System.out.printf("  %s: %s%n", f.getName(), f.getReason());
     }
   }
 }

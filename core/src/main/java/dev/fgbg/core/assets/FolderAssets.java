@@ -6,6 +6,7 @@ import dev.fgbg.core.synth.Resampler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -19,8 +20,8 @@ import java.util.stream.IntStream;
  * turned upright by its EXIF orientation ({@link ImageFiles}). Files are taken in sorted
  * relative-path order ({@link FolderListing}); labels come from {@link FolderLabels}. Every
  * file is checked: the load fails once, naming every bad file ({@link Problems}), or, with
- * {@link FolderDataset.OnBadFile#SKIP}, drops the bad images with one warning listing them and
- * records their names in the asset set.
+ * {@link FolderDataset.OnBadFile#SKIP}, drops the bad images with one warning naming them (as
+ * many as a refusal would) and records every one, with why, in the asset set.
  */
 public final class FolderAssets {
   static final String NO_LABEL = FolderLabels.NO_LABEL;
@@ -63,7 +64,7 @@ public final class FolderAssets {
     List<ImageFile> fgList = fgFiles;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
         .mapToObj(i -> foreground(config, fgList.get(i), fgLabels, maskAlpha)).toList();
-    // Problems in name order, backgrounds first, so the message does not depend on threads.
+    // Problems sorted by path (Problems), so the message depends on neither threads nor disk.
     for (Loaded<?> l : bgs) {
       if (l.problem() != null) {
         problems.add(l.file(), l.problem());
@@ -95,12 +96,12 @@ public final class FolderAssets {
         .map(l -> l.value().label()).toList());
     return new AssetSet(width, height, goodBgs.stream().map(Loaded::value).toList(),
         goodFgs.stream().map(Loaded::value).toList(), bgLabels.table(), fgLabels.table(), "none",
-        "", skippedNames(config, skipped));
+        "", skippedFiles(config, skipped, problems));
   }
 
   /**
    * One line for the masks that were resampled, one for the cut-outs trimmed to their visible
-   * pixels and one for the backgrounds upscaled.
+   * pixels and one for the backgrounds upscaled ({@link Upscaled}).
    */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
       List<Loaded<Foreground>> fgs, int width, int height) {
@@ -119,19 +120,10 @@ public final class FolderAssets {
           config.name(), cut.size(), fgs.size(), e.value().name(), e.srcHeight(), e.srcWidth(),
           e.value().height(), e.value().width()));
     }
-    List<Loaded<Background>> up = bgs.stream().filter(Loaded::adjusted).toList();
-    if (!up.isEmpty()) {
-      Loaded<Background> small = up.get(0);
-      Loaded<Background> large = up.get(0);
-      for (Loaded<Background> b : up) {
-        long px = (long) b.srcWidth() * b.srcHeight();
-        small = px < (long) small.srcWidth() * small.srcHeight() ? b : small;
-        large = px > (long) large.srcWidth() * large.srcHeight() ? b : large;
-      }
-      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds are smaller than the "
-              + "%dx%d output and are upscaled (from %dx%d%s)", config.name(), up.size(),
-          bgs.size(), height, width, small.srcHeight(), small.srcWidth(), small == large ? ""
-              : " to " + large.srcHeight() + "x" + large.srcWidth()));
+    Upscaled.Line up = Upscaled.line(config.name(), bgs.stream().map(b -> new Upscaled.Source(
+        b.value().name(), b.srcWidth(), b.srcHeight())).toList(), width, height);
+    if (up != null) {
+      LOG.log(up.level(), up.text());
     }
   }
 
@@ -145,15 +137,17 @@ public final class FolderAssets {
   }
 
   /** Skipped files by their name under the dataset's folders ("bg/…", "fg/…"), sorted. */
-  private static List<String> skippedNames(FolderDataset config, Set<String> skipped) {
-    List<String> out = new ArrayList<>();
+  private static List<SkippedFile> skippedFiles(FolderDataset config, Set<String> skipped,
+      Problems problems) {
+    List<SkippedFile> out = new ArrayList<>();
     for (String s : skipped) {
       Path p = Path.of(s);
-      out.add(p.startsWith(config.backgrounds()) ? "bg/" + rel(config.backgrounds(), p)
-          : p.startsWith(config.foregrounds()) ? "fg/" + rel(config.foregrounds(), p)
-          : "other/" + p.getFileName());
+      out.add(new SkippedFile(p.startsWith(config.backgrounds())
+          ? "bg/" + rel(config.backgrounds(), p) : p.startsWith(config.foregrounds())
+          ? "fg/" + rel(config.foregrounds(), p) : "other/" + p.getFileName(),
+          problems.reason(s)));
     }
-    out.sort(null);
+    out.sort(Comparator.comparing(SkippedFile::name));
     return out;
   }
 
@@ -167,11 +161,9 @@ public final class FolderAssets {
       ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       // Scaled from the RGBA bytes in place: a large photo costs no further copy of itself.
       byte[] out = Resampler.cropResizeRgb(p.rgba(), 4, p.width(), p.height(), width, height);
-      // Upscaled when the centre crop has fewer pixels than the output in either direction.
-      boolean up = (long) p.width() * height < (long) p.height() * width
-          ? p.width() < width : p.height() < height;
+      // Whether it was upscaled is told by its size (Upscaled).
       return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
-          width, height, out, null, null, 0), null, up, p.width(), p.height());
+          width, height, out, null, null, 0), null, false, p.width(), p.height());
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }

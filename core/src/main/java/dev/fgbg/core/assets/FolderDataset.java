@@ -17,7 +17,7 @@ public record FolderDataset(String name, Path backgrounds, Path foregrounds, Pat
     MaskFrom maskFrom, long maxImagePixels, OnBadFile onBadFile, String skipSetting) {
   /** The flag that asks a load to skip bad files. */
   public static final String SKIP_FLAG = "--on-bad-file skip";
-  /** The config file's key that asks it (protobuf's JSON takes "onBadFile" too). */
+  /** The config file's key that asks it, where its spelling is not known ("onBadFile" too). */
   public static final String SKIP_KEY = "\"on_bad_file\": \"skip\"";
 
   /** Source of foreground alpha. */

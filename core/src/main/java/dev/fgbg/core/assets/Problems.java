@@ -4,23 +4,25 @@ import dev.fgbg.core.FgbgException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Everything wrong with a folder dataset's files, gathered so that one start-up names them all:
- * one line per bad file (its problems joined), folder-level problems first, at most
- * {@link #SHOWN} lines and then a count of the rest. A bad image can be skipped
- * ({@code --on-bad-file skip}); a folder-level problem or a bad labels.csv cannot.
+ * one line per bad file (its problems joined), folder-level problems first, files sorted by path
+ * (not the folder's on-disk order, which differs between file systems), at most {@link #SHOWN}
+ * lines and then a count of the rest. A bad image can be skipped ({@code --on-bad-file skip}):
+ * its warning is shaped the same, and the dataset's description lists every skipped file; a
+ * folder-level problem or a bad labels.csv cannot be skipped.
  */
 final class Problems {
-  static final int SHOWN = 20;
+  static final int SHOWN = 50;
   static final String SKIP_FLAG = FolderDataset.SKIP_FLAG;
 
   private final List<String> general = new ArrayList<>();
-  private final Map<String, List<String>> byFile = new LinkedHashMap<>();
+  private final Map<String, List<String>> byFile = new TreeMap<>();
   private final Set<String> unskippable = new HashSet<>();
 
   /** A problem that is not one file's (a missing folder, an empty one). */
@@ -94,29 +96,43 @@ final class Problems {
     throw FgbgException.invalidConfig(b.toString());
   }
 
+  /** Why {@code file} (as named here) is bad: its problems joined. */
+  String reason(String file) {
+    return String.join("; ", byFile.getOrDefault(file, List.of()));
+  }
+
   /**
-   * The one warning line of a load that skipped {@code files} and serves the rest, or null when
-   * none was skipped; {@code setting} names what asked for it (the flag or the config key).
+   * The warning of a load that skipped {@code files} and serves the rest, or null when none was
+   * skipped: a line, then one per file (path: reason) as a strict load's refusal has them;
+   * {@code setting} names what asked for it (the flag or the config key). Past {@link #SHOWN}
+   * files the last line says where every one is listed.
    */
   String skippedLine(String dataset, String setting, Set<String> files) {
-    return files.isEmpty() ? null
-        : "dataset '" + dataset + "' (" + setting + ") " + skipped(files, ", serving the rest");
+    return files.isEmpty() ? null : "dataset '" + dataset + "' (" + setting + ") "
+        + skipped(files, ", serving the rest", "; `fgbg describe --dataset " + dataset
+            + "` lists every skipped file, and so do the web UI's Datasets page and "
+            + "Client.describe().skipped_files");
   }
 
   /** What a load that skipped {@code files} as {@code setting} asked, when nothing is left. */
   String skippedAll(String setting, Set<String> files) {
-    return "(" + setting + ") " + skipped(files, "");
+    return "(" + setting + ") " + skipped(files, "", "");
   }
 
-  private String skipped(Set<String> files, String serving) {
+  private String skipped(Set<String> files, String serving, String more) {
     List<String> lines = new ArrayList<>();
     byFile.forEach((file, why) -> {
       if (files.contains(file)) {
-        lines.add(file + " (" + String.join("; ", why) + ")");
+        lines.add(file + ": " + String.join("; ", why));
       }
     });
-    return "skipped " + lines.size() + " bad file(s)" + serving + ": "
-        + String.join("; ", shown(lines));
+    StringBuilder b = new StringBuilder("skipped " + lines.size() + " bad file(s)" + serving
+        + ":");
+    List<String> shown = shown(lines);
+    for (int i = 0; i < shown.size(); i++) {
+      b.append("\n  ").append(shown.get(i)).append(i == SHOWN ? more : "");
+    }
+    return b.toString();
   }
 
   /** The first {@link #SHOWN} lines, and a count of the rest. */

@@ -189,6 +189,28 @@ final class ConfigFile {
         : " (did you mean \"" + meant.getJsonName() + "\"?)") + keys;
   }
 
+  /**
+   * For each dataset of a checked config text that sets on_bad_file, its entry as the file
+   * spells it ({@code "onBadFile": "skip"} or {@code "on_bad_file": "skip"}), by dataset name:
+   * a skipping load's warning quotes it so.
+   */
+  static Map<String, String> onBadFileEntries(String json) {
+    String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
+    FieldDescriptor f = FolderDatasetConfig.getDescriptor()
+        .findFieldByNumber(FolderDatasetConfig.ON_BAD_FILE_FIELD_NUMBER);
+    Map<String, String> out = new HashMap<>();
+    for (JsonElement d : JsonText.parse(text).root().getAsJsonObject().getAsJsonArray("datasets")) {
+      JsonObject o = d.getAsJsonObject();
+      for (String key : o.keySet()) {
+        if (keyed(key) == f && o.get("name") != null) {
+          out.put(o.get("name").getAsString(), "\"" + key + "\": \""
+              + o.get(key).getAsString() + "\"");
+        }
+      }
+    }
+    return out;
+  }
+
   /** The field a key names: its JSON name or its proto name, as protobuf's parser takes. */
   private static FieldDescriptor keyed(String key) {
     return KEYS.stream().filter(f -> f.getJsonName().equals(key) || f.getName().equals(key))

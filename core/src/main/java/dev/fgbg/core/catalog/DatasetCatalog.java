@@ -2,6 +2,7 @@ package dev.fgbg.core.catalog;
 
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.assets.FolderDataset;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.spec.Spec;
@@ -11,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Builds the datasets a process serves or exports from their configurations: the built-in
@@ -29,21 +30,22 @@ public final class DatasetCatalog {
    */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       DepthModels models) {
-    return build(builtin, folders, Set.of(), models);
+    return build(builtin, folders, Map.of(), models);
   }
 
   /**
-   * As above; {@code skipByKey} names the datasets whose on_bad_file is their config file entry's
-   * own, which a skipping load's warning names instead of the --on-bad-file flag.
+   * As above; {@code skipByKey} maps the datasets whose on_bad_file is their config file entry's
+   * own to that entry as the file spells it, which a skipping load's warning quotes instead of
+   * the --on-bad-file flag.
    */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
-      Set<String> skipByKey, DepthModels models) {
+      Map<String, String> skipByKey, DepthModels models) {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
     List<String> problems = new ArrayList<>();
     for (FolderDatasetConfig c : folders) {
       try {
-        out.add(DatasetFactory.folder(c, models, skipByKey.contains(c.getName())));
+        out.add(DatasetFactory.folder(c, models, skipByKey.get(c.getName())));
       } catch (FgbgException e) {
         if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
           throw e;
@@ -74,7 +76,7 @@ public final class DatasetCatalog {
 
   /** One entry of a config file: a skipping load's warning names its on_bad_file key. */
   public static Dataset configFolder(FolderDatasetConfig c, DepthModels models) {
-    return DatasetFactory.folder(c, models, true);
+    return DatasetFactory.folder(c, models, FolderDataset.SKIP_KEY);
   }
 
   /** The folder datasets of a JSON config file ({@code {"datasets": [...]}}). */
@@ -95,6 +97,20 @@ public final class DatasetCatalog {
    */
   public static List<FolderDatasetConfig> parseConfig(String json, String origin) {
     return ConfigFile.parse(json, origin);
+  }
+
+  /**
+   * The datasets of a config file that set on_bad_file, each to its entry as the file spells
+   * it ({@code "onBadFile": "skip"}); the file is read by {@link #readConfigFile} first.
+   */
+  public static Map<String, String> onBadFileEntries(Path file) {
+    readConfigFile(file);
+    try {
+      return ConfigFile.onBadFileEntries(Files.readString(file));
+    } catch (IOException e) {
+      throw FgbgException.invalidConfig("cannot read config file " + file + ": "
+          + InWords.of(e), e);
+    }
   }
 
   /** "H" or "HxW" as {height, width}; IllegalArgumentException naming the text otherwise. */

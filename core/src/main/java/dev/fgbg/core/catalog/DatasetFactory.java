@@ -48,21 +48,21 @@ final class DatasetFactory {
   }
 
   static Dataset folder(FolderDatasetConfig c, DepthModels models) {
-    return folder(c, models, false);
+    return folder(c, models, null);
   }
 
   /**
-   * {@code skipByKey}: the entry's on_bad_file is its config file's own (the warning of a
-   * skipping load names that key), not the --on-bad-file flag's.
+   * {@code skipByKey}: the entry's on_bad_file as its config file spells it (the warning of a
+   * skipping load quotes it), or null when the --on-bad-file flag's is taken.
    */
-  static Dataset folder(FolderDatasetConfig c, DepthModels models, boolean skipByKey) {
+  static Dataset folder(FolderDatasetConfig c, DepthModels models, String skipByKey) {
     FolderSettings s = settings(c, SettingNames.FLAGS);
     FolderDataset fd;
     try {
       fd = new FolderDataset(s.name(), Path.of(c.getBg()), Path.of(c.getFg()),
           c.getFgMasks().isEmpty() ? null : Path.of(c.getFgMasks()), s.maskFrom(),
           c.getMaxImagePixels() == 0 ? ImageFiles.DEFAULT_MAX_PIXELS : c.getMaxImagePixels(),
-          s.onBadFile(), skipByKey ? FolderDataset.SKIP_KEY : FolderDataset.SKIP_FLAG);
+          s.onBadFile(), skipByKey != null ? skipByKey : FolderDataset.SKIP_FLAG);
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
     }

@@ -160,7 +160,7 @@ public final class DepthRuntime implements AutoCloseable {
     }
     return new AssetSet(assets.width(), assets.height(), out, assets.foregrounds(),
         assets.backgroundLabels(), assets.foregroundLabels(), model.id() + ":layered",
-        model.units(), assets.skipped());
+        model.units(), assets.skippedFiles());
   }
 
   /**

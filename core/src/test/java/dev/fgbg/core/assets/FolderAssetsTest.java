@@ -268,7 +268,7 @@ class FolderAssetsTest {
         () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
     List<String> lines = e.getMessage().lines().toList();
     assertEquals(1 + Problems.SHOWN + 1, lines.size());
-    assertTrue(lines.get(0).contains("has 25 bad files"), lines.get(0));
+    assertTrue(lines.get(0).contains("has " + (Problems.SHOWN + 5) + " bad files"), lines.get(0));
     assertEquals("  ... and 5 more", lines.get(lines.size() - 1));
     assertTrue(lines.get(1).contains("bad00.png"), lines.get(1));
   }
@@ -357,15 +357,55 @@ class FolderAssetsTest {
   }
 
   @Test
-  void upscaledBackgroundsGetOneLineSayingFromWhatSizeInHeightByWidthAsSizeReadsIt() {
+  void upscaledBackgroundsGetOneLineNamingTheMostEnlargedInHeightByWidthAsSizeReadsIt() {
     Fixtures.write(Fixtures.rgb(20, 20, 1), root.resolve("bg/a.png"));
     Fixtures.write(Fixtures.rgb(40, 30, 2), root.resolve("bg/b.png"));
     Fixtures.write(Fixtures.rgb(64, 64, 3), root.resolve("bg/c.png"));
     Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 48, 32); // --size 32x48
+      // The centre crop of the output's shape is what is scaled: 2.4x of a.png's 13x20.
       assertEquals(List.of("INFO dataset f: 2 of 3 backgrounds are smaller than the 32x48 "
-          + "output and are upscaled (from 20x20 to 30x40)"), log.containing("upscaled"));
+          + "output and are upscaled; the most enlarged: a.png 2.4x (its 13x20 centre crop of "
+          + "20x20), b.png 1.2x (its 27x40 centre crop of 30x40)"), log.containing("upscaled"));
+    }
+  }
+
+  @Test
+  void aBackgroundsTransparencyIsDroppedServingTheColourStoredUnderIt() {
+    BufferedImage clear = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        clear.setRGB(x, y, x < 16 ? 0x00FF0000 : 0x800000FF); // invisible red, half blue
+      }
+    }
+    Fixtures.write(clear, root.resolve("bg/clear.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    byte[] rgb = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32)
+        .backgrounds().get(0).rgb();
+    int left = (5 * 32 + 2) * 3;
+    int right = (5 * 32 + 30) * 3;
+    assertEquals(List.of(255, 0, 0, 0, 0, 255), List.of(rgb[left] & 0xff, rgb[left + 1] & 0xff,
+        rgb[left + 2] & 0xff, rgb[right] & 0xff, rgb[right + 1] & 0xff, rgb[right + 2] & 0xff),
+        "as Pillow's convert('RGB'): the stored colour, alpha ignored");
+  }
+
+  @Test
+  void aOnePixelOrStripBackgroundIsSaidPlainlyAndOnlyTheWorstFiveAreNamed() {
+    Fixtures.write(Fixtures.rgb(1, 1, 1), root.resolve("bg/tiny.png"));
+    Fixtures.write(Fixtures.rgb(8, 4000, 2), root.resolve("bg/tall_8x4000.png"));
+    for (int i = 0; i < 5; i++) {
+      Fixtures.write(Fixtures.rgb(100 + i, 100 + i, 3), root.resolve("bg/p" + i + ".png"));
+    }
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 224, 224);
+      assertEquals(List.of("WARNING dataset f: 7 of 7 backgrounds are smaller than the 224x224 "
+          + "output and are upscaled; the most enlarged: tiny.png 224x (1x1: one flat colour), "
+          + "tall_8x4000.png 28x (its 8x8 centre crop of 4000x8), p0.png 2.2x (100x100), "
+          + "p1.png 2.2x (101x101), p2.png 2.2x (102x102), ... and 2 more. 2 are enlarged more "
+          + "than 16x or 1x1: they serve blur or one flat colour, hardly a photo; check or "
+          + "remove them"), log.containing("upscaled"));
     }
   }
 

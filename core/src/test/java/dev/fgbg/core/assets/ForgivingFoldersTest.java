@@ -91,6 +91,33 @@ class ForgivingFoldersTest {
   }
 
   @Test
+  void manySkippedFilesAreLoggedSortedUpToTheCapAndTheAssetSetKeepsEveryOne() throws Exception {
+    Fixtures.write(Fixtures.rgb(64, 64, 1), root.resolve("bg/office.jpg"));
+    Fixtures.write(Fixtures.rgb(40, 40, 3), root.resolve("fg/good.jpg"));
+    Fixtures.write(ellipse(40, 40), root.resolve("masks/good.png"));
+    int bad = Problems.SHOWN + 3;
+    for (int i = bad - 1; i >= 0; i--) { // written last to first: the log must not care
+      Files.writeString(root.resolve(String.format("bg/junk%02d.png", i)), "junk");
+    }
+    AssetSet a;
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      a = FolderAssets.load(config(FolderDataset.OnBadFile.SKIP), 32, 32);
+      List<String> lines = log.containing("skipped").get(0).lines().toList();
+      assertEquals(1 + Problems.SHOWN + 1, lines.size());
+      for (int i = 0; i < Problems.SHOWN; i++) {
+        assertEquals("  " + root.resolve(String.format("bg/junk%02d.png", i)) + ": not a PNG or "
+            + "JPEG image", lines.get(1 + i));
+      }
+      assertEquals("  ... and 3 more; `fgbg describe --dataset f` lists every skipped file, and "
+          + "so do the web UI's Datasets page and Client.describe().skipped_files",
+          lines.get(lines.size() - 1));
+    }
+    assertEquals(bad, a.skippedFiles().size());
+    assertEquals(new SkippedFile(String.format("bg/junk%02d.png", bad - 1),
+        "not a PNG or JPEG image"), a.skippedFiles().get(bad - 1));
+  }
+
+  @Test
   void skipWithEveryCutOutBadSaysNothingIsLeftAndNamesThem() {
     Fixtures.write(Fixtures.rgb(64, 64, 1), root.resolve("bg/office.jpg"));
     Fixtures.write(Fixtures.rgb(40, 40, 5), root.resolve("fg/maskless.jpg"));
@@ -98,8 +125,9 @@ class ForgivingFoldersTest {
     FgbgException e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.OnBadFile.SKIP), 32, 32));
     assertTrue(e.getMessage().startsWith("dataset 'f': every foreground is bad, nothing is left "
-        + "to serve: (--on-bad-file skip) skipped 1 bad file(s): " + root.resolve("fg/maskless.jpg")
-        + " (no mask for foreground maskless.jpg"), e.getMessage());
+        + "to serve: (--on-bad-file skip) skipped 1 bad file(s):\n  "
+        + root.resolve("fg/maskless.jpg") + ": no mask for foreground maskless.jpg"),
+        e.getMessage());
   }
 
   @Test
@@ -125,16 +153,21 @@ class ForgivingFoldersTest {
       List<String> skipped = log.containing("skipped");
       assertEquals(1, skipped.size(), log.lines().toString());
       String line = skipped.get(0);
+      // One line per file, path: reason, as a strict load's refusal has them.
       assertTrue(line.startsWith("WARNING dataset 'f' (--on-bad-file skip) skipped 3 bad file(s), "
-          + "serving the rest: " + root.resolve("bg/broken.jpg") + " (not a PNG or JPEG image)"
-          + "; " + root.resolve("fg/maskless.jpg") + " (no mask for foreground maskless.jpg"),
+          + "serving the rest:\n  " + root.resolve("bg/broken.jpg") + ": not a PNG or JPEG image"
+          + "\n  " + root.resolve("fg/maskless.jpg") + ": no mask for foreground maskless.jpg"),
           line);
-      assertTrue(line.contains(root.resolve("fg/sideways.jpg") + " (mask "), line);
+      assertTrue(line.contains("\n  " + root.resolve("fg/sideways.jpg") + ": mask "), line);
+      assertEquals(4, line.lines().count(), line);
     }
     assertEquals(List.of("a.jpg", "b.jpg"), a.backgrounds().stream().map(Background::name)
         .toList());
     assertEquals(List.of("good.jpg"), a.foregrounds().stream().map(Foreground::name).toList());
     assertEquals(List.of("bg/broken.jpg", "fg/maskless.jpg", "fg/sideways.jpg"), a.skipped());
+    assertEquals("not a PNG or JPEG image", a.skippedFiles().get(0).reason());
+    assertTrue(a.skippedFiles().get(1).reason().startsWith("no mask for foreground maskless.jpg"),
+        a.skippedFiles().toString());
     String withThree = new Dataset("f", a, spec).fingerprint();
     assertEquals(clean, withThree, "the same good files served: three skipped change nothing");
     Files.delete(root.resolve("fg/maskless.jpg"));

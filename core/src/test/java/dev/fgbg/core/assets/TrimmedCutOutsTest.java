@@ -203,6 +203,6 @@ class TrimmedCutOutsTest {
     Foreground whole = new Foreground(f.name(), f.label(), p.width(), p.height(), p.rgba());
     return new AssetSet(a.width(), a.height(), a.backgrounds(), List.of(whole),
         a.backgroundLabels(), a.foregroundLabels(), a.depthSource(), a.depthUnits(),
-        a.skipped());
+        a.skippedFiles());
   }
 }

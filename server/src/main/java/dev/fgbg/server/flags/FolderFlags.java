@@ -8,8 +8,7 @@ import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The folder dataset given by flags, and the config file with more of them. */
@@ -121,16 +120,14 @@ public final class FolderFlags {
   }
 
   /**
-   * The config file's datasets that set their own on_bad_file (the others take --on-bad-file):
-   * a skipping load's warning names the key that asked for it, not the flag.
+   * The config file's datasets that set their own on_bad_file (the others take --on-bad-file),
+   * each to its entry as the file spells it: a skipping load's warning quotes that, not the flag.
    */
-  public Set<String> skipByKey() {
+  public Map<String, String> skipByKey() {
     if (config == null) {
-      return Set.of();
+      return Map.of();
     }
-    return DatasetCatalog.readConfigFile(config).stream()
-        .filter(d -> !d.getOnBadFile().isEmpty()).map(FolderDatasetConfig::getName)
-        .collect(Collectors.toSet());
+    return DatasetCatalog.onBadFileEntries(config);
   }
 
   /**

@@ -30,6 +30,7 @@ import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.ServerStatsResponse;
 import dev.fgbg.v1.Shape;
 import dev.fgbg.v1.SharedMemorySlot;
+import dev.fgbg.v1.SkippedFile;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,6 +69,9 @@ final class ProtoMapping {
     }
     for (Foreground fg : d.assets().foregrounds()) {
       b.addForegroundNames(fg.name());
+    }
+    for (var f : d.assets().skippedFiles()) { // core's SkippedFile, as the proto's
+      b.addSkippedFiles(SkippedFile.newBuilder().setName(f.name()).setReason(f.reason()));
     }
     b.setMaxGetSamples(maxGetSamples(d, limits))
         .setMaxBatchSize(EpochPlan.MAX_BATCH_SIZE)

@@ -10,8 +10,8 @@ import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Everything a server runs with, validated: the one options tree of {@code fgbg serve}, of the
@@ -24,7 +24,8 @@ import java.util.Set;
  * @param window chunks each stream renders ahead
  * @param datasets folder datasets served beside {@code builtin}
  * @param skipByKey the datasets whose on_bad_file is their config file entry's own, not the
- *     --on-bad-file flag's (a skipping load's warning names the setting that asked)
+ *     --on-bad-file flag's, each to that entry as the file spells it (a skipping load's warning
+ *     quotes the setting that asked)
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
  * @param exportRoot the only folder exports may write under; null: exports are off
@@ -39,7 +40,7 @@ import java.util.Set;
  *     calls (the system ticker outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
-    BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Set<String> skipByKey,
+    BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
     DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
     String metricsHost, int metricsPort, boolean sharedMemory, Path ringDirectory,
@@ -53,7 +54,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     check(window >= 1, "window", window, "must be at least 1");
     Objects.requireNonNull(builtin, "builtin");
     datasets = List.copyOf(datasets);
-    skipByKey = Set.copyOf(skipByKey);
+    skipByKey = Map.copyOf(skipByKey);
     Objects.requireNonNull(depth, "depth");
     check(statsInterval.compareTo(Duration.ZERO) > 0, "statsInterval", statsInterval,
         "must be positive");
@@ -97,7 +98,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private boolean exportsOff;
     private BuiltinConfig builtin = BuiltinConfig.standard();
     private List<FolderDatasetConfig> datasets = List.of();
-    private Set<String> skipByKey = Set.of();
+    private Map<String, String> skipByKey = Map.of();
     private OnnxDepthModel.Device device = OnnxDepthModel.Device.AUTO;
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
@@ -156,8 +157,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
-    public Builder skipByKey(Set<String> names) {
-      this.skipByKey = names;
+    public Builder skipByKey(Map<String, String> entries) {
+      this.skipByKey = entries;
       return this;
     }
 

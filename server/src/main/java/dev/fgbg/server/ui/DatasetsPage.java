@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import com.google.gson.JsonElement;
 import dev.fgbg.core.assets.AssetSet;
+import dev.fgbg.core.assets.SkippedFile;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.spec.SpecProtos;
@@ -14,7 +15,8 @@ import java.util.function.IntUnaryOperator;
 /**
  * The Datasets page's data, {@code /api/datasets}: for each dataset what describe tells (size,
  * factors, spec, labels with how many assets carry each, depth source and units, fingerprint)
- * and the names of its backgrounds and cut-outs.
+ * the names of its backgrounds and cut-outs, and the bad files a forgiving load skipped (name
+ * and why).
  */
 final class DatasetsPage {
   /**
@@ -26,7 +28,8 @@ final class DatasetsPage {
       int placements, String indexFormula, int height, int width, String fingerprint,
       String generatorVersion, boolean hasDepth, String depthSource, String depthUnits,
       JsonElement spec, List<Label> backgroundLabels, List<Label> foregroundLabels,
-      List<String> backgroundNames, List<String> foregroundNames) {}
+      List<String> backgroundNames, List<String> foregroundNames,
+      List<SkippedFile> skippedFiles) {}
 
   /** A label: its number, its name, and how many backgrounds or cut-outs carry it. */
   record Label(int id, String name, int count) {}
@@ -58,7 +61,7 @@ final class DatasetsPage {
         labels(a.backgroundLabels(), i -> a.backgrounds().get(i).label(), c.backgrounds()),
         labels(a.foregroundLabels(), i -> a.foregrounds().get(i).label(), c.foregrounds()),
         a.backgrounds().stream().map(b -> b.name()).toList(),
-        a.foregrounds().stream().map(f -> f.name()).toList());
+        a.foregrounds().stream().map(f -> f.name()).toList(), a.skippedFiles());
   }
 
   private static List<Label> labels(List<String> names, IntUnaryOperator labelOf, int assets) {

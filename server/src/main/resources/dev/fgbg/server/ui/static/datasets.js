@@ -51,7 +51,11 @@ function card(d) {
             el('li', {}, el('a', { href: link('/grid', { dataset: d.name, bg: i }) }, n))))),
         el('details', {}, el('summary', {}, `${d.foregrounds} cut-outs`),
           el('ol', { class: 'names', start: 0 }, d.foreground_names.map((n, i) =>
-            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, fg: i }) }, n)))))),
+            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, fg: i }) }, n))))),
+        d.skipped_files.length === 0 ? null
+          : el('details', {}, el('summary', {}, `${d.skipped_files.length} bad files skipped`),
+            el('ul', { class: 'names' }, d.skipped_files.map(f =>
+              el('li', {}, el('span', { class: 'mono' }, f.name), `: ${f.reason}`))))),
       el('div', {}, el('h3', {}, 'Spec'), specTable(d.spec))));
 }
 
