@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.logging.Logger;
 
 /**
  * The one folder exports may write under. A destination is resolved inside it: control
@@ -20,6 +21,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * relative to the root, never the server's own folders.
  */
 public final class ExportRoot {
+  private static final Logger LOG = Logger.getLogger(ExportRoot.class.getName());
   /** Longest destination accepted, in characters. */
   static final int MAX_DESTINATION = 1024;
   /** Longest name of one folder on the way, in bytes (the file system's limit). */
@@ -39,9 +41,24 @@ public final class ExportRoot {
       Files.createDirectories(root);
       this.root = root.toRealPath();
       makeLockFolder(this.root);
+      warnIfReadOnly(this.root);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
           + InWords.of(e), e);
+    }
+  }
+
+  /**
+   * One WARNING at start-up when nothing can be written in the root (a read-only mount, no
+   * permission): otherwise the first sign is each export failing. The server still starts, since
+   * the root may be made writable while it runs; each export keeps its own error.
+   */
+  private static void warnIfReadOnly(Path root) {
+    try {
+      Files.delete(Files.createTempFile(root, RESERVED + "probe", ".tmp"));
+    } catch (IOException e) {
+      LOG.warning("export root " + root + " (" + FLAG + ") is not writable (" + InWords.of(e)
+          + "); every export will fail until it is: give a writable folder");
     }
   }
 

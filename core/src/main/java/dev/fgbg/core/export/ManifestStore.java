@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * manifest.json: what an export is (fingerprint, spec, selection, format, shards) and how far it
@@ -91,6 +93,18 @@ final class ManifestStore {
     }
     if (!dest.list("").isEmpty()) {
       if (existing == null) {
+        String inner = exportInside(dest);
+        if (inner != null) {
+          // A finished or stopped one: a running one's lock refused this before (where the
+          // store has locks), naming it as being written.
+          String named = job.destination().replaceAll("/+$", "") + "/" + inner;
+          throw FgbgException.failedPrecondition("export destination "
+              + Quoted.of(job.destination()) + " holds " + Quoted.of(named) + ", an fgbg export,"
+              + " and is no export itself; choose another folder"
+              + (job.overwrite() ? " (overwrite replaces the export at the destination, never"
+                  + " the exports a folder holds; name " + Quoted.of(named) + " to replace it)"
+                  : ""));
+        }
         // Overwrite replaces an export, never a folder of someone's own files.
         throw FgbgException.failedPrecondition("export destination " + Quoted.of(job.destination())
             + " holds files that are not an fgbg export (no readable " + MANIFEST + "); choose "
@@ -123,6 +137,39 @@ final class ManifestStore {
     return fresh.toBuilder();
   }
 
+  /** Folders {@link #exportInside} looks into at most: a big folder of files is not walked. */
+  private static final int LOOK_INSIDE = 64;
+
+  /**
+   * The first folder within {@code dest} (3 levels down at most) holding a readable manifest,
+   * relative to it, or null: the refusal names it rather than calling it foreign files.
+   */
+  private static String exportInside(ExportStore dest) throws IOException {
+    ArrayDeque<String> folders = new ArrayDeque<>(List.of(""));
+    for (int seen = 0; !folders.isEmpty() && seen < LOOK_INSIDE; seen++) {
+      String dir = folders.poll();
+      for (String name : dest.list(dir)) {
+        String path = dir.isEmpty() ? name : dir + "/" + name;
+        if (!dest.isDirectory(path)) {
+          continue;
+        }
+        if (dest.exists(path + "/" + MANIFEST) && readAt(dest, path + "/" + MANIFEST) != null) {
+          return path;
+        }
+        if (path.chars().filter(c -> c == '/').count() < 2) {
+          folders.add(path);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ExportManifest readAt(ExportStore dest, String file) throws IOException {
+    try (InputStream in = dest.open(file)) {
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
   private static String prefix(String fingerprint) {
     return fingerprint.substring(0, Math.min(12, fingerprint.length()));
   }
@@ -153,12 +200,7 @@ final class ManifestStore {
 
   /** The manifest of {@code dest}, or null when there is none or it is not readable as one. */
   static ExportManifest read(ExportStore dest) throws IOException {
-    if (!dest.exists(MANIFEST)) {
-      return null;
-    }
-    try (InputStream in = dest.open(MANIFEST)) {
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return dest.exists(MANIFEST) ? readAt(dest, MANIFEST) : null;
   }
 
   private static ExportManifest parse(String json) {

@@ -32,8 +32,9 @@ public final class LoadFlags {
   @Option(names = "--max-exports", description = "Exports running at once. Default: 4.")
   int maxExports = 4;
 
-  @Option(names = "--export-queue", description = "Exports that may wait to start; more are "
-      + "refused. Default: 8.")
+  @Option(names = "--export-queue", description = "Exports that may wait for one of the "
+      + "--max-exports; more are refused, and one client may hold at most half of both. "
+      + "Default: 8.")
   int exportQueue = 8;
 
   @Option(names = "--max-galleries", description = "Gallery requests drawn at once, each charged "

@@ -50,7 +50,7 @@ final class LoadControl {
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
         o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters);
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
-        o.exportQueueLimit()), exportThreads, counters);
+        o.exportQueueLimit(), o.exportPerClientLimit()), exportThreads, counters);
     this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),
         o.galleryQueueLimit(), o.galleryPerClientLimit()), Runnable::run, counters);
   }

@@ -4,7 +4,8 @@ import dev.fgbg.core.load.NamedLimit;
 
 /**
  * How much load the server takes on: the memory budget for rendered bytes, the stream caps, and
- * the admission limits of Stats and Export. Immutable; the builder rejects a bad value naming the
+ * the admission limits of Stats, Export and Gallery (each with a per-client share of half its
+ * places). Immutable; the builder rejects a bad value naming the
  * field. Refusals name the limits by their {@code fgbg serve} flags.
  *
  * @param memoryBudgetBytes bytes rendered ahead (or held for a reply) across all calls
@@ -85,8 +86,16 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
    * client sending a burst leaves the other half to everyone else.
    */
   NamedLimit statsPerClientLimit() {
-    return new NamedLimit("half of --max-stats + --stats-queue",
-        Math.max(1, (maxStats + statsQueue) / 2));
+    return halfOf(statsLimit(), statsQueueLimit());
+  }
+
+  /**
+   * The share one client may hold of a heavy request's places (Stats, Export, Gallery), running
+   * and queued together: half of both, at least one, named by the flags it is half of.
+   */
+  private static NamedLimit halfOf(NamedLimit running, NamedLimit queued) {
+    return new NamedLimit("half of " + running.name() + " + " + queued.name(),
+        Math.max(1, (running.value() + queued.value()) / 2));
   }
 
   NamedLimit exportsLimit() {
@@ -95,6 +104,11 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
 
   NamedLimit exportQueueLimit() {
     return new NamedLimit("--export-queue", exportQueue);
+  }
+
+  /** As Stats': one client's exports leave room for another's (a big batch fills no slot). */
+  NamedLimit exportPerClientLimit() {
+    return halfOf(exportsLimit(), exportQueueLimit());
   }
 
   NamedLimit galleriesLimit() {
@@ -107,8 +121,7 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
 
   /** As Stats': one client's burst of galleries leaves room for the others'. */
   NamedLimit galleryPerClientLimit() {
-    return new NamedLimit("half of --max-galleries + --gallery-queue",
-        Math.max(1, (maxGalleries + galleryQueue) / 2));
+    return halfOf(galleriesLimit(), galleryQueueLimit());
   }
 
   public static Builder builder() {
