@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * sums are doubles added in a fixed chunk order (the same result every time). Over a random
  * subset, the spread of the per-sample means gives each mean's standard error. Runs in parallel
  * on the given executor (a fair-scheduler lane in the server); results are cached by
- * (fingerprint, seed, selection, outputs). Only the asked-for outputs are rendered, so image
+ * (fingerprint, seed, selection, outputs), and one for more outputs answers fewer. Only the asked-for outputs are rendered, so image
  * statistics never wait for a depth model.
  */
 public final class StatsCalculator {
@@ -95,7 +95,25 @@ public final class StatsCalculator {
 
   /** Whether {@link #compute} would answer these from its cache (without counting anything). */
   public boolean cached(Dataset d, long seed, Selection selection, Outputs outputs) {
-    return cache.getIfPresent(key(d, seed, selection, outputs)) != null;
+    return fromCache(d, seed, selection, outputs) != null;
+  }
+
+  /**
+   * A cached answer: for these outputs, or for more outputs of the same samples (`fgbg stats`
+   * of all three, then a trainer's image-only normalisation) with the others' figures left out.
+   */
+  private Stats fromCache(Dataset d, long seed, Selection selection, Outputs outputs) {
+    for (int more = 0; more < 8; more++) {
+      boolean image = outputs.image() || (more & 1) != 0;
+      boolean mask = outputs.mask() || (more & 2) != 0;
+      boolean depth = outputs.depth() || (more & 4) != 0;
+      Stats s = cache.getIfPresent(key(d, seed, selection,
+          new Outputs(image, mask, depth, false)));
+      if (s != null) {
+        return s.only(outputs.image(), outputs.mask(), outputs.depth());
+      }
+    }
+    return null;
   }
 
   private static Key key(Dataset d, long seed, Selection selection, Outputs outputs) {
@@ -124,7 +142,7 @@ public final class StatsCalculator {
       BooleanSupplier cancelled, LongConsumer counted, Histograms histograms) {
     Outputs render = new Outputs(outputs.image(), outputs.mask(), outputs.depth(), false);
     Key key = key(d, seed, selection, outputs);
-    Stats hit = histograms == null ? cache.getIfPresent(key) : null;
+    Stats hit = histograms == null ? fromCache(d, seed, selection, outputs) : null;
     if (hit != null) {
       counted.accept(selection.size());
       return hit;
@@ -139,38 +157,29 @@ public final class StatsCalculator {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long n = t.n;
-    long[] sum = t.sum;
-    long[] sq = t.sq;
-    long maskSum = t.maskSum;
-    long maskSq = t.maskSq;
-    double depthSum = t.depthSum;
-    double depthSq = t.depthSq;
-    long depthCount = t.depthCount;
-    SampleMeans means = t.means;
-    long pixels = n * d.spec().width() * d.spec().height();
+    long pixels = t.n * d.spec().width() * d.spec().height();
     double[] mean = new double[3];
     double[] std = new double[3];
     for (int c = 0; c < 3; c++) {
-      mean[c] = render.image() ? sum[c] / (255.0 * pixels) : Double.NaN;
-      std[c] = render.image() ? std(sum[c], sq[c], pixels) / 255.0 : Double.NaN;
+      mean[c] = render.image() ? t.sum[c] / (255.0 * pixels) : Double.NaN;
+      std[c] = render.image() ? std(t.sum[c], t.sq[c], pixels) / 255.0 : Double.NaN;
     }
     double dm = Double.NaN;
     double ds = Double.NaN;
-    if (depthCount > 0) {
-      dm = depthSum / depthCount;
-      ds = Math.sqrt(Math.max(0, depthSq / depthCount - dm * dm));
+    if (t.depthCount > 0) {
+      dm = t.depthSum / t.depthCount;
+      ds = Math.sqrt(Math.max(0, t.depthSq / t.depthCount - dm * dm));
     }
     long population = selection.isRandom() ? selection.population() : 0;
     double[] se = new double[SampleMeans.CHANNELS];
     for (int c = 0; c < se.length; c++) {
-      boolean computed = c < 3 ? render.image() : c == 3 ? render.mask() : depthCount > 0;
-      se[c] = computed && population > 0 ? means.standardError(c, population) : Double.NaN;
+      boolean computed = c < 3 ? render.image() : c == 3 ? render.mask() : t.depthCount > 0;
+      se[c] = computed && population > 0 ? t.means.standardError(c, population) : Double.NaN;
     }
-    Stats stats = new Stats(n, mean, std,
-        render.mask() ? maskSum / (255.0 * pixels) : Double.NaN,
-        render.mask() ? std(maskSum, maskSq, pixels) / 255.0 : Double.NaN, dm, ds, population,
-        new double[] {se[0], se[1], se[2]}, se[3], se[4]);
+    Stats stats = new Stats(t.n, mean, std,
+        render.mask() ? t.maskSum / (255.0 * pixels) : Double.NaN,
+        render.mask() ? std(t.maskSum, t.maskSq, pixels) / 255.0 : Double.NaN, dm, ds,
+        population, new double[] {se[0], se[1], se[2]}, se[3], se[4]);
     cache.put(key, stats);
     return stats;
   }
