@@ -87,7 +87,7 @@ class PeerConnectionsTest {
 
   @Test
   void theCapCountsEachAddressOnItsOwn() {
-    PeerConnections peers = new PeerConnections(2, () -> 0L);
+    PeerConnections peers = new PeerConnections(2, Duration.ofSeconds(10), () -> 0L);
     InetAddress a = InetAddress.getLoopbackAddress();
     assertTrue(peers.admit(a));
     assertTrue(peers.admit(a));
