@@ -63,6 +63,16 @@ def _unavailable(details: str, target: str) -> str:
         return ("the TLS handshake with %s failed (%s): check the CA (tls_ca or $FGBG_TLS_CA), "
                 "the client certificate and key (tls_cert, tls_key or $FGBG_TLS_CERT, "
                 "$FGBG_TLS_KEY), and that the server serves TLS (--tls-cert)" % (target, details))
+    if "failed to connect" in said and "reset" in said and "socket closed" not in said:
+        # Reset as it connected: what a server does to a connection over its cap (Netty closes
+        # it at once), so that cause comes first; the Java CLI names it too (TransportWords).
+        return ("could not talk to %s: it reset the connection before HTTP/2 began (%s) — a "
+                "server refuses connections past its per-client cap "
+                "(--max-connections-per-client; all of a host's local processes are one client, "
+                "and its log says so): close idle clients or wait for half-open ones to time out "
+                "(--handshake-timeout), or raise the cap; else is it a TLS server? (use "
+                "Credentials(tls=True) or tls_ca, or $FGBG_TLS=1 / $FGBG_TLS_CA), or not an "
+                "fgbg server" % (target, details))
     if "failed to connect" in said and any(w in said for w in ("reset", "socket closed", "eof")):
         # Closed before HTTP/2 began: a TLS server drops a plaintext client's first bytes (gRPC
         # says "failed to connect ... Socket closed"); the Java client words it the same.

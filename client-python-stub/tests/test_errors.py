@@ -54,6 +54,16 @@ def test_a_connection_closed_before_http2_asks_whether_the_server_is_tls():
     assert "went away" not in str(e)
 
 
+def test_a_reset_as_it_connects_names_the_connection_cap_first():
+    # What grpcio says when the server closes a connection over --max-connections-per-client.
+    e = FgbgError("UNAVAILABLE", "failed to connect to all addresses; last error: UNAVAILABLE: "
+                  "ipv4:127.0.0.1:50051: recvmsg:Connection reset by peer", "127.0.0.1:50051")
+    assert str(e).startswith("UNAVAILABLE: could not talk to 127.0.0.1:50051: it reset the "
+                             "connection before HTTP/2 began (failed to connect"), str(e)
+    assert str(e).index("--max-connections-per-client") < str(e).index("TLS"), str(e)
+    assert "--handshake-timeout" in str(e) and "went away" not in str(e)
+
+
 def test_a_deadline_names_the_option_that_set_it_and_how_far_the_call_got():
     from fgbg.errors import deadline
 

@@ -315,14 +315,16 @@ class MainTest {
     assertTrue(Main.options("--reflection").connect().reflection());
     assertEquals(Duration.ofMinutes(5), defaults.connect().maxConnectionIdle());
     assertEquals(1024, defaults.connect().maxConnectionsPerClient());
+    assertEquals(Duration.ofSeconds(10), defaults.connect().handshakeTimeout());
     ServerOptions open = Main.options("--host", "0.0.0.0", "--insecure", "--keepalive-time",
         "60s", "--max-connection-age", "30m", "--max-connection-idle", "1h",
-        "--max-connections-per-client", "64");
+        "--max-connections-per-client", "64", "--handshake-timeout", "3s");
     assertEquals(null, open.exportRoot(), "beyond loopback, exports are off without the flag");
     assertEquals(Duration.ofSeconds(60), open.connect().keepaliveTime());
     assertEquals(Duration.ofMinutes(30), open.connect().maxConnectionAge());
     assertEquals(Duration.ofHours(1), open.connect().maxConnectionIdle());
     assertEquals(64, open.connect().maxConnectionsPerClient());
+    assertEquals(Duration.ofSeconds(3), open.connect().handshakeTimeout());
     assertEquals(root, Main.options("--host", "0.0.0.0", "--insecure", "--export-root",
         root.toString()).exportRoot());
     Path tokens = Files.writeString(root.resolve("tokens"), "ci:0123456789abcdef\n");

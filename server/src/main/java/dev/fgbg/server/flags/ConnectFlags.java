@@ -57,6 +57,11 @@ public final class ConnectFlags {
       + "address may hold open; more are closed at once. Default: 1024.")
   int maxConnectionsPerClient = ConnectOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
+  @Option(names = "--handshake-timeout", description = "Close a connection that has not sent "
+      + "its HTTP/2 preface and SETTINGS (and finished TLS) within this long, so half-open "
+      + "sockets do not hold --max-connections-per-client places. Default: 10s.")
+  String handshakeTimeout;
+
   /** The validated options; a bad value is an IllegalArgumentException naming the flag. */
   public ConnectOptions options() {
     ConnectOptions.Builder b = ConnectOptions.builder().tls(tlsCert, tlsKey)
@@ -64,7 +69,8 @@ public final class ConnectFlags {
         .keepaliveTime(duration("--keepalive-time", keepaliveTime))
         .maxConnectionAge(duration("--max-connection-age", maxConnectionAge))
         .maxConnectionIdle(duration("--max-connection-idle", maxConnectionIdle))
-        .maxConnectionsPerClient(maxConnectionsPerClient);
+        .maxConnectionsPerClient(maxConnectionsPerClient)
+        .handshakeTimeout(duration("--handshake-timeout", handshakeTimeout));
     hosts.forEach(b::host);
     if (tokenFile != null) {
       b.tokens(AccessTokens.load(tokenFile));

@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * Who may connect, and how: the addresses listened on, TLS (and mTLS), bearer tokens,
- * reflection, connection keepalive, age and idle time, and connections per client. Immutable; the builder rejects a bad value
+ * reflection, connection keepalive, age and idle time, connections per client and the handshake
+ * timeout. Immutable; the builder rejects a bad value
  * naming its {@code fgbg serve} flag.
  *
  * @param hosts the addresses to listen on; empty for loopback (127.0.0.1 and ::1 as available)
@@ -29,10 +30,13 @@ import java.util.Objects;
  * @param maxConnectionIdle how long a connection may go without a call open before the server
  *     closes it (GOAWAY: a client makes a new one for its next call)
  * @param maxConnectionsPerClient connections one peer IP address may hold open; more are closed
+ * @param handshakeTimeout how long a new connection may take to send the HTTP/2 preface and
+ *     SETTINGS (and finish TLS) before the server closes it
  */
 public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
     AccessTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
-    Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient) {
+    Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient,
+    Duration handshakeTimeout) {
   /** Idle connections end after this long (each holds a file descriptor and some memory). */
   public static final Duration DEFAULT_MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
   /**
@@ -42,6 +46,13 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
    * under systemd), so one host cannot take them all.
    */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1024;
+  /**
+   * A connection counts toward its client's cap from its first byte, and idle time is not
+   * counted before the handshake, so with gRPC's default (120 s) 1,024 sockets that sent half a
+   * preface locked every local client out for two minutes; a real client, even over TLS across
+   * a WAN, handshakes in well under a second.
+   */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   public ConnectOptions {
     hosts = List.copyOf(hosts);
@@ -61,6 +72,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     positive("--max-connection-age", maxConnectionAge);
     Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
     positive("--max-connection-idle", maxConnectionIdle);
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    positive("--handshake-timeout", handshakeTimeout);
     if (maxConnectionsPerClient < 1) {
       throw new IllegalArgumentException("--max-connections-per-client "
           + maxConnectionsPerClient + " must be at least 1");
@@ -99,7 +112,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
         + (maxConnectionAge != null ? ", max connection age "
             + Durations.words(maxConnectionAge) : "")
         + ", idle connections closed after " + Durations.words(maxConnectionIdle)
-        + ", " + maxConnectionsPerClient + " connections per client";
+        + ", " + maxConnectionsPerClient + " connections per client"
+        + ", handshakes within " + Durations.words(handshakeTimeout);
   }
 
   /** Whether the server speaks TLS. */
@@ -132,6 +146,7 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     private Duration maxConnectionAge;
     private Duration maxConnectionIdle = DEFAULT_MAX_CONNECTION_IDLE;
     private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
     private Builder() {}
 
@@ -197,10 +212,16 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       return this;
     }
 
+    /** Null: the default, {@link #DEFAULT_HANDSHAKE_TIMEOUT}. */
+    public Builder handshakeTimeout(Duration d) {
+      this.handshakeTimeout = d == null ? DEFAULT_HANDSHAKE_TIMEOUT : d;
+      return this;
+    }
+
     public ConnectOptions build() {
       return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokens, insecure,
           reflection, keepaliveTime, maxConnectionAge, maxConnectionIdle,
-          maxConnectionsPerClient);
+          maxConnectionsPerClient, handshakeTimeout);
     }
   }
 }

@@ -2,14 +2,21 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
+import dev.fgbg.common.Durations;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -19,7 +26,9 @@ import java.util.logging.Logger;
  * that all local processes are one) may hold open: each takes a file
  * descriptor, and without a cap one host holding idle connections ran the server out of them
  * (no call, so no token, needed). A connection over the cap is closed at once; at most one
- * WARNING line a minute says so, with a count. It also names, while Netty reads a connection's
+ * WARNING line a minute says so, with a count. A connection closed for not finishing its
+ * handshake within --handshake-timeout (grpc closes it without a word) is one INFO line a
+ * minute with a count, as {@link #halfOpen}. It also names, while Netty reads a connection's
  * bytes, the peer they come from, for {@link TransportFaults}' lines.
  */
 final class PeerConnections {
@@ -28,12 +37,27 @@ final class PeerConnections {
   private static final ThreadLocal<String> READING = new ThreadLocal<>();
 
   private final int max;
+  private final Duration handshakeTimeout;
+  private final Ticker ticker;
   private final Map<String, Integer> open = new ConcurrentHashMap<>();
+  /** Connections (by remote address and port) whose HTTP/2 handshake ended: grpc's ready. */
+  private final Set<SocketAddress> ready = ConcurrentHashMap.newKeySet();
   private final MinuteLines refusals;
+  private final MinuteLines halfOpen;
 
-  /** @param max connections one IP address may hold open at once */
-  PeerConnections(int max, Ticker ticker) {
+  /**
+   * @param max connections one IP address may hold open at once
+   * @param handshakeTimeout grpc's handshake timeout, for naming connections closed by it
+   */
+  PeerConnections(int max, Duration handshakeTimeout, Ticker ticker) {
     this.max = max;
+    this.handshakeTimeout = handshakeTimeout;
+    this.ticker = ticker;
+    String timeout = Durations.words(handshakeTimeout);
+    this.halfOpen = new MinuteLines(LOG, Level.INFO, ticker::read, (n, s, latest) ->
+        String.format(Locale.ROOT, "%d more connections closed that did not finish their "
+            + "handshake within --handshake-timeout %s in the last %d s (last from %s)",
+            n, timeout, s, latest));
     this.refusals = new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) ->
         String.format(Locale.ROOT, "%d more connections refused over "
             + "--max-connections-per-client %d in the last %d s (last: %s)", n, max, s, latest));
@@ -75,6 +99,35 @@ final class PeerConnections {
     open.computeIfPresent(ClientIdentity.client(peer), (p, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** Marks connections ready when grpc has their HTTP/2 SETTINGS (after TLS, if any). */
+  ServerTransportFilter readiness() {
+    return new ServerTransportFilter() {
+      @Override
+      public Attributes transportReady(Attributes a) {
+        SocketAddress remote = a.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (remote != null) {
+          ready.add(remote);
+        }
+        return a;
+      }
+    };
+  }
+
+  /**
+   * A connection of {@code peer} from {@code remote}, open {@code nanos}, has closed: when it
+   * never got ready and lived the handshake timeout, grpc closed it for that (a socket that
+   * sent part of the preface and sat, holding a place under the cap).
+   */
+  void ended(SocketAddress remote, InetAddress peer, long nanos) {
+    closed(peer);
+    if (!ready.remove(remote) && nanos >= handshakeTimeout.toNanos()) {
+      String client = ClientIdentity.client(peer);
+      halfOpen.log("closed a connection from " + client + " that did not finish its handshake "
+          + "(HTTP/2 preface and SETTINGS, after TLS if any) within --handshake-timeout "
+          + Durations.words(handshakeTimeout) + " (" + MinuteLines.COUNTED + ")", client);
+    }
+  }
+
   /**
    * Admits the connection (else closes it) and puts the negotiator's handler in its own place,
    * with {@link Reading} first in the pipeline, so that it sees bytes before TLS does.
@@ -94,7 +147,9 @@ final class PeerConnections {
           ctx.channel().close();
           return;
         }
-        ctx.channel().closeFuture().addListener(f -> closed(peer));
+        SocketAddress remote = a;
+        long opened = ticker.read();
+        ctx.channel().closeFuture().addListener(f -> ended(remote, peer, ticker.read() - opened));
       }
       ctx.pipeline().addFirst(new Reading(ClientIdentity.address(ctx.channel().remoteAddress())));
       ctx.pipeline().addBefore(ctx.name(), null, inner);

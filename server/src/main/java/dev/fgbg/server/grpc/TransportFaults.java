@@ -6,6 +6,7 @@ import dev.fgbg.core.Quoted;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -181,7 +182,14 @@ final class TransportFaults {
   static String peerFault(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
       String name = e.getClass().getSimpleName();
-      if (name.startsWith("Http2Exception") || name.endsWith("StreamException")) {
+      // Any Http2Exception: its nested StacklessHttp2Exception (an HPACK decompression failure)
+      // is one too, though its simple name does not say so.
+      if (String.valueOf(e.getMessage()).contains("too_many_rststreams")) {
+        return "it reset calls faster than " + NettyListener.MAX_RESETS_PER_WINDOW + " in "
+            + NettyListener.RESET_WINDOW_SECONDS + " s (rapid reset; sent GOAWAY "
+            + "ENHANCE_YOUR_CALM)";
+      }
+      if (e instanceof Http2Exception || name.endsWith("StreamException")) {
         return "the peer does not speak gRPC over HTTP/2 (" + words(e) + ")";
       }
       if (e instanceof SSLException || name.equals("NotSslRecordException")) {

@@ -56,6 +56,8 @@ class ConnectOptionsTest {
         refusal(ConnectOptions.builder().maxConnectionAge(Duration.ofSeconds(-1))));
     assertEquals("--max-connection-idle 0s must be positive",
         refusal(ConnectOptions.builder().maxConnectionIdle(Duration.ZERO)));
+    assertEquals("--handshake-timeout 0s must be positive",
+        refusal(ConnectOptions.builder().handshakeTimeout(Duration.ZERO)));
     assertEquals("--max-connections-per-client 0 must be at least 1",
         refusal(ConnectOptions.builder().maxConnectionsPerClient(0)));
     assertTrue(assertThrows(IllegalArgumentException.class,

@@ -16,7 +16,10 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
+import io.grpc.Attributes;
+import io.grpc.Grpc;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +90,7 @@ class PeerConnectionsTest {
 
   @Test
   void theCapCountsEachAddressOnItsOwn() {
-    PeerConnections peers = new PeerConnections(2, () -> 0L);
+    PeerConnections peers = new PeerConnections(2, Duration.ofSeconds(10), () -> 0L);
     InetAddress a = InetAddress.getLoopbackAddress();
     assertTrue(peers.admit(a));
     assertTrue(peers.admit(a));
@@ -99,6 +102,27 @@ class PeerConnectionsTest {
     peers.closed(a);
     assertEquals(0, peers.open(a));
     assertNull(PeerConnections.reading());
+  }
+
+  @Test
+  void onlyAConnectionThatNeverGotReadyAndLivedTheTimeoutIsHalfOpen() {
+    PeerConnections peers = new PeerConnections(8, Duration.ofSeconds(10), () -> 0L);
+    InetAddress a = InetAddress.getLoopbackAddress();
+    InetSocketAddress ready = new InetSocketAddress(a, 40001);
+    peers.readiness().transportReady(Attributes.newBuilder()
+        .set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, ready).build());
+    long timeout = Duration.ofSeconds(10).toNanos();
+    try (LogCapture log = new LogCapture()) {
+      for (int k = 0; k < 3; k++) {
+        peers.admit(a);
+      }
+      peers.ended(ready, a, timeout * 2); // a client's connection, long served
+      peers.ended(new InetSocketAddress(a, 40002), a, timeout / 2); // a probe that went
+      assertEquals(List.of(), log.of(PeerConnections.class.getName()));
+      peers.ended(new InetSocketAddress(a, 40003), a, timeout);
+      assertEquals(1, log.of(PeerConnections.class.getName()).size());
+      assertEquals(0, peers.open(a));
+    }
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An HTTP/2 client written by hand on a plain socket, for peers that grpc-java's client will not
@@ -18,12 +20,13 @@ import java.nio.charset.StandardCharsets;
 final class RawHttp2 implements AutoCloseable {
   static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
       .getBytes(StandardCharsets.US_ASCII);
-  private static final int HEADERS = 1;
+  static final int HEADERS = 1;
   private static final int RST_STREAM = 3;
   private static final int SETTINGS = 4;
   private static final int PING = 6;
+  private static final int GOAWAY = 7;
   private static final int CONTINUATION = 9;
-  private static final int END_HEADERS = 4;
+  static final int END_HEADERS = 4;
   private static final int MAX_FRAME = 16384;
 
   private final Socket socket;
@@ -92,6 +95,36 @@ final class RawHttp2 implements AutoCloseable {
     } catch (EOFException | SocketException e) {
       return false;
     }
+  }
+
+  /** Sends one frame as given: for frames no client would send (a bad header block). */
+  void send(int type, int flags, int stream, byte[] payload) throws IOException {
+    frame(type, flags, stream, payload);
+    out.flush();
+  }
+
+  /**
+   * Reads frames on another thread until the server's GOAWAY: its error code (11 is
+   * ENHANCE_YOUR_CALM), or -1 when the connection ends without one.
+   */
+  CompletableFuture<Integer> goaway() {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] head = new byte[9];
+        while (true) {
+          in.readFully(head);
+          byte[] payload = new byte[(head[0] & 0xff) << 16 | (head[1] & 0xff) << 8
+              | (head[2] & 0xff)];
+          in.readFully(payload);
+          if (head[3] == GOAWAY) {
+            return ByteBuffer.wrap(payload, 4, 4).getInt();
+          }
+        }
+      } catch (IOException e) {
+        return -1;
+      }
+    });
   }
 
   /** Resets stream {@code id} with CANCEL. */

@@ -165,4 +165,29 @@ class TransportFaultsTest {
           + "start (a deadline or cancel racing the call's start)", fine.get(0));
     }
   }
+
+  @Test
+  void aHeaderBlockHpackCannotDecodeIsOneWordedLineNotATrace() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      for (int k = 0; k < 20; k++) {
+        try (RawHttp2 raw = new RawHttp2(s.server().port())) {
+          // As the tester's peer: six 0xff bytes, an index HPACK cannot decode.
+          raw.send(RawHttp2.HEADERS, RawHttp2.END_HEADERS, 1, new byte[] {-1, -1, -1, -1, -1, -1});
+          assertTrue(raw.closedWithin(10_000), "the connection is closed");
+        }
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("HPACK"));
+      assertEquals(20, fine.size(), fine.toString());
+      assertTrue(fine.get(0).startsWith("connection from 127.0.0.1 dropped: the peer does not "
+          + "speak gRPC over HTTP/2 ('HPACK - decompression failure"), fine.get(0));
+      // The kind's INFO line is the process's: another test's drop may have had it this minute.
+      List<String> info = lines(log, Level.INFO, m -> m.contains("dropped"));
+      assertTrue(info.size() <= 1, "at most one INFO line a minute: " + info);
+    }
+  }
 }
