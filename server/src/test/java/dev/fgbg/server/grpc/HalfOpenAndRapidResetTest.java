@@ -111,10 +111,10 @@ class HalfOpenAndRapidResetTest {
     faults.setLevel(Level.FINE);
     try (LogCapture log = new LogCapture();
          TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
-      // A client that starts and cancels 150 long calls (health Watches) in a burst.
+      // A client that starts and cancels 400 long calls (health Watches) in a burst.
       ManagedChannel c = s.channel(InsecureChannelCredentials.create());
       assertEquals("tiny", describe(c));
-      for (int k = 0; k < 150; k++) {
+      for (int k = 0; k < 400; k++) {
         Context.CancellableContext call = Context.current().withCancellation();
         CountDownLatch heard = new CountDownLatch(1);
         call.run(() -> HealthGrpc.newStub(c).watch(HealthCheckRequest.getDefaultInstance(),
@@ -138,7 +138,7 @@ class HalfOpenAndRapidResetTest {
       try (RawHttp2 raw = new RawHttp2(s.server().port())) {
         var goaway = raw.goaway();
         try {
-          for (int k = 0; k < 1000 && !goaway.isDone(); k++) {
+          for (int k = 0; k < 5000 && !goaway.isDone(); k++) {
             raw.call(1 + 2 * k, DESCRIBE, "x-a", 1);
             raw.reset(1 + 2 * k);
           }
@@ -157,7 +157,7 @@ class HalfOpenAndRapidResetTest {
       assertEquals(List.of(), loud, "neither the cancels nor the resets are grpc's lines");
       List<String> fine = log.of(TransportFaults.class.getName()).stream()
           .filter(r -> r.getLevel() == Level.FINE).map(LogRecord::getMessage).toList();
-      assertEquals(List.of("connection from 127.0.0.1 dropped: it reset calls faster than 200 "
+      assertEquals(List.of("connection from 127.0.0.1 dropped: it reset calls faster than 1000 "
           + "in 10 s (rapid reset; sent GOAWAY ENHANCE_YOUR_CALM)"), fine);
     } finally {
       faults.setLevel(was);
