@@ -15,6 +15,7 @@ meet this Python's older protobuf, which fails on first use with an ImportError 
 import hashlib
 import os
 import re
+import subprocess
 import sys
 from typing import List, Optional, Tuple
 
@@ -152,6 +153,32 @@ def _writes_legacy() -> bool:
         return is_legacy(os.path.join(out, "fgbg", "v1"))
 
 
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def debian_python_hint(executable: Optional[str] = None,
+                       debian: str = DEBIAN_PYTHON) -> Optional[str]:
+    """Why this Python lacks grpcio-tools when Debian's Python has it (python3-grpc-tools is
+    installed), in words that name the fix; None when Debian's Python lacks it too. A venv made by
+    a `python3` of pyenv or conda, first on PATH, cannot see Debian's packages, and "install
+    grpcio-tools" would send the user to install what is installed."""
+    executable = executable or sys.executable
+    try:
+        found = subprocess.run([debian, "-c", "import grpc_tools.protoc"], capture_output=True,
+                               timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if not found:
+        return None
+    if os.path.realpath(executable) == os.path.realpath(debian):
+        return ("(Debian's python3-grpc-tools is installed, but this Python, %s, is a venv of "
+                "Debian's Python that does not see its packages: make the venv with %s -m venv "
+                "--system-site-packages)" % (executable, debian))
+    return ("(Debian's python3-grpc-tools is installed, but this Python, %s, is not Debian's %s "
+            "and does not see Debian's packages: make the venv with %s -m venv "
+            "--system-site-packages)" % (executable, debian, debian))
+
+
 def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
     """Writes the stubs to `out`/fgbg/v1: this package's folder by default; setup.py passes its
     build folder, so that an install writes nothing into the source tree."""
@@ -163,7 +190,8 @@ def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
         from grpc_tools import protoc
     except ImportError as e:
         raise RuntimeError("fgbg: generating the gRPC stubs needs grpcio-tools "
-                           "(Debian: apt-get install python3-grpc-tools; pip: grpcio-tools)") from e
+                           + (debian_python_hint() or "(Debian: apt-get install "
+                              "python3-grpc-tools; pip: grpcio-tools)")) from e
     generated = os.path.join(out, "fgbg", "v1")
     os.makedirs(generated, exist_ok=True)
     args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + out,

@@ -131,3 +131,46 @@ def test_stubs_in_the_old_form_are_refused_by_name_where_protobuf_is_upb(tmp_pat
                                           "_builder\n_builder.BuildMessageAndEnumDescriptors\n")
     assert not _codegen.is_legacy(str(tmp_path))
     assert _codegen.runtime_mismatch(str(tmp_path)) is None
+
+
+def generate_in_a_venv(tmp_path, *venv_flags):
+    """generate() run by the Python of a venv made from this (Debian's) Python without
+    --system-site-packages: it cannot see python3-grpc-tools. What it raised, in words."""
+    from fgbg import _codegen
+
+    if subprocess.run([_codegen.DEBIAN_PYTHON, "-c", "import grpc_tools.protoc"]).returncode:
+        import pytest
+
+        pytest.skip("Debian's python3-grpc-tools is not installed here")
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", *venv_flags, str(env)],
+                   check=True)
+    code = ("import sys; sys.path.insert(0, %r); from fgbg import _codegen; "
+            "_codegen.generate(root=%r, out=%r)" % (PKG, PROTO, str(tmp_path / "out")))
+    r = subprocess.run([str(env / "bin" / "python"), "-c", code], capture_output=True, text=True)
+    assert r.returncode == 1 and not (tmp_path / "out" / "fgbg").exists(), r.stderr
+    return r.stderr.strip().splitlines()[-1]
+
+
+def test_a_venv_that_cannot_see_debians_grpcio_tools_is_told_to_see_them(tmp_path):
+    """Debian's grpcio-tools is installed, but a venv made without --system-site-packages cannot
+    import it: the error names the flag rather than sending the user to install it again."""
+    error = generate_in_a_venv(tmp_path)
+    assert "needs grpcio-tools (Debian's python3-grpc-tools is installed, but this Python" in error
+    assert "is a venv of Debian's Python that does not see its packages: make the venv with " \
+           "/usr/bin/python3 -m venv --system-site-packages" in error, error
+
+
+def test_a_python_that_is_not_debians_is_told_to_use_usr_bin_python3(tmp_path):
+    """A venv whose interpreter is another binary (as one of pyenv or conda, first on PATH,
+    makes; here a copy) is not Debian's Python: the error says to make it from /usr/bin/python3."""
+    error = generate_in_a_venv(tmp_path, "--copies")
+    assert "is not Debian's /usr/bin/python3 and does not see Debian's packages: make the venv " \
+           "with /usr/bin/python3 -m venv --system-site-packages" in error, error
+
+
+def test_without_debians_grpcio_tools_the_error_says_to_install_it():
+    from fgbg import _codegen
+
+    assert _codegen.debian_python_hint(debian="/bin/false") is None
+    assert _codegen.debian_python_hint(debian="/nonexistent/python3") is None

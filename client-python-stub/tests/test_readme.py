@@ -130,7 +130,8 @@ def snippet_servers(tmp_path_factory):
 def server_for(snippet):
     if "office" in snippet:
         return "office"
-    return "builtin" if "399999" in snippet else "small"
+    # the export README's command before it writes where the builtin server exports
+    return "builtin" if "399999" in snippet or "fgbg.exported(" in snippet else "small"
 
 
 def free_port():
@@ -142,8 +143,9 @@ def free_port():
 def test_the_readme_has_its_python_snippets():
     snippets = python_snippets()
     assert len(snippets) == 8, "a new snippet is run by test_every_python_snippet_runs"
-    assert [server_for(x) for x in snippets] == ["builtin", "small", "office", "small", "small",
-                                                  "office", "small", "builtin"]
+    # None needs a dataset of your own: each runs on the default server, as a reader's would.
+    assert [server_for(x) for x in snippets] == ["builtin", "small", "small", "small", "small",
+                                                  "builtin", "small", "builtin"]
 
 
 @pytest.mark.parametrize("n", range(8))
@@ -156,7 +158,10 @@ def test_every_python_snippet_runs_as_written(snippet_servers, n):
         env.update(RANK="0", WORLD_SIZE="1", LOCAL_RANK="0", MASTER_ADDR="127.0.0.1",
                    MASTER_PORT=str(free_port()), GLOO_SOCKET_IFNAME="lo")
     if "fgbg.exported(" in snippet:  # the README's export command just before it, as written
-        line = re.search(r"\./fgbg export --dataset office[^#\n]*", open(README).read()).group(0)
+        path = re.search(r'fgbg\.exported\("exports/([^"]+)"', snippet).group(1)
+        line = re.search(r"\./fgbg export [^#\n]*--dest %s\b[^#\n]*" % path,
+                         open(README).read()).group(0)
+        assert path != "office_v1", "a fresh dest: office_v1 is README's folders export"
         done = subprocess.run([LAUNCHER] + shlex.split(line)[1:], cwd=str(work), env=env,
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -191,3 +196,25 @@ def test_every_transform_snippet_runs_on_a_folder_dataset_without_depth(snippet_
     assert mine != snippet
     env = dict(os.environ, PYTHONPATH=PKG, FGBG_TARGET=servers["office"].target)
     run_snippet(work / ("office_transform%d.py" % n), mine, env)
+
+
+def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(tmp_path):
+    """README's Java: its imports block, then each snippet in a method, compiled with the javac
+    line it gives (the client jar alone: its manifest pulls in lib/)."""
+    text = open(README, encoding="utf-8").read()
+    section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
+    imports, first = re.findall(r"```java\n(.*?)```", section, re.S)[:2]
+    rest = re.findall(r"```java\n(.*?)```", text[text.index("## Use it from Python"):], re.S)
+    assert imports.lstrip().startswith("import ") and len(rest) == 1
+    javac = re.search(r"^javac -cp (\S+) Demo\.java$", section, re.M)
+    jar = os.path.join(ROOT, javac.group(1))
+    if not os.path.exists(jar):
+        pytest.skip("the Java client is not built")
+    methods = "".join("  static void snippet%d(FgbgClient client) throws Exception {\n%s  }\n"
+                      % (n, body) for n, body in enumerate(rest))
+    (tmp_path / "Demo.java").write_text(
+        imports + "\npublic class Demo {\n  public static void main(String[] args) throws "
+        "Exception {\n" + first + "  }\n" + methods + "}\n")
+    done = subprocess.run(["javac", "-cp", jar, "Demo.java"], cwd=str(tmp_path),
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

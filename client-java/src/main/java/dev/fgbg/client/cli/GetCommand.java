@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +77,10 @@ final class GetCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Writes each sample of {@code b} as files named by its index, and prints the first. */
+  /**
+   * Writes each sample of {@code b} as files named by its index, and prints them, one line per
+   * sample, separated by spaces: every file, so that none written goes unsaid.
+   */
   private void writeAll(Batch b) throws IOException {
     for (int s = 0; s < b.size(); s++) {
       long i = b.indices().get(s);
@@ -105,10 +109,11 @@ final class GetCommand implements Callable<Integer> {
             out.resolve(i + "_background_depth.png")));
       }
       if (!b.meta().isEmpty()) {
-        Files.writeString(out.resolve(i + "_meta.json"),
-            ProtoJson.print(b.meta().get(s)) + "\n");
+        Path meta = out.resolve(i + "_meta.json");
+        Files.writeString(meta, ProtoJson.print(b.meta().get(s)) + "\n");
+        written.add(meta);
       }
-      System.out.println(written.isEmpty() ? out.resolve(i + "_meta.json") : written.get(0));
+      System.out.println(written.stream().map(Path::toString).collect(Collectors.joining(" ")));
     }
   }
 

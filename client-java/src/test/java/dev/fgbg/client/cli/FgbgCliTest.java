@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -162,7 +163,16 @@ class FgbgCliTest {
     String[] r = run("get", "--target", target, "--indices", "0,7,399999", "--out",
         out.toString());
     assertEquals("0", r[0], r[2]);
-    for (String i : new String[] {"0", "7", "399999"}) {
+    List<String> lines = r[1].lines().toList();
+    assertEquals(3, lines.size(), r[1]);
+    String[] ids = {"0", "7", "399999"};
+    for (int s = 0; s < ids.length; s++) {  // one line per sample: every file written for it
+      String i = ids[s];
+      assertEquals(List.of("_image.png", "_mask.png", "_depth.png", "_meta.json").stream()
+          .map(f -> out.resolve(i + f).toString()).collect(Collectors.joining(" ")),
+          lines.get(s));
+    }
+    for (String i : ids) {
       BufferedImage img = ImageIO.read(out.resolve(i + "_image.png").toFile());
       assertEquals(224, img.getWidth());
       BufferedImage mask = ImageIO.read(out.resolve(i + "_mask.png").toFile());
@@ -206,8 +216,9 @@ class FgbgCliTest {
     assertTrue(Files.exists(out.resolve("3_mask.png")));
     assertFalse(Files.exists(out.resolve("3_image.png")) || Files.exists(out.resolve(
         "3_meta.json")), "only what was asked for");
-    assertTrue(r[1].startsWith(out.resolve("3_mask.png").toString()), "the first file of each"
-        + " sample: " + r[1]);
+    assertEquals(out.resolve("3_mask.png") + " " + out.resolve("3_instances.png") + "\n"
+        + out.resolve("50_mask.png") + " " + out.resolve("50_instances.png") + "\n", r[1],
+        "every file of each sample, a line each");
   }
 
   @Test
