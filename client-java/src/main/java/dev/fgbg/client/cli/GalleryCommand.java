@@ -30,6 +30,9 @@ final class GalleryCommand implements Callable<Integer> {
   @Mixin
   SelectionFlags selection;
 
+  /** The server's most rows (core Gallery.MAX_ROWS), checked here to name the flag. */
+  private static final int MAX_COUNT = 64;
+
   @Option(names = "--count", description = "Rows when neither --indices nor a selection is "
       + "given: samples drawn from --seed with distinct backgrounds and distinct cut-outs. "
       + "Default (left out): 8; 1 to 64.")
@@ -53,6 +56,10 @@ final class GalleryCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--count " + count + " must be at least 1; leave it "
           + "out for 8 rows");
     }
+    if (count != null && count > MAX_COUNT) {
+      throw new IllegalArgumentException("--count " + count + " must be at most "
+          + MAX_COUNT + " (rows of one gallery)");
+    }
     GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset)
         .setSeed(which.seed).setCount(count == null ? 0 : count).setBackgrounds(backgrounds)
         .setInstances(instances);
@@ -67,8 +74,8 @@ final class GalleryCommand implements Callable<Integer> {
         Files.createDirectories(out.getParent());
       }
       Files.write(out, g.getPng().toByteArray());
-      System.out.println(out + " (" + g.getHeight() + "x" + g.getWidth() + ", "
-          + g.getIndicesCount() + " samples)");
+      System.out.println(out + " (" + g.getWidth() + " x " + g.getHeight() + " px, width x "
+          + "height; " + g.getIndicesCount() + " samples)");
     }
     return 0;
   }

@@ -351,7 +351,10 @@ class FgbgCliTest {
     Path png = out.resolve("g.png");
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
-    assertEquals(3 * (224 + 44 + 4) + 4, ImageIO.read(png.toFile()).getHeight());
+    BufferedImage drawn = ImageIO.read(png.toFile());
+    assertEquals(3 * (224 + 44 + 4) + 4, drawn.getHeight());
+    assertEquals(png + " (" + drawn.getWidth() + " x " + drawn.getHeight() + " px, width x "
+        + "height; 3 samples)", g[1].trim(), "the size as the PNG has it, width first");
   }
 
   @Test
@@ -441,6 +444,11 @@ class FgbgCliTest {
     assertEquals("1", r[0], r[2]);
     assertEquals("fgbg: error: --count 0 must be at least 1; leave it out for 8 rows",
         r[2].trim());
+    String[] big = run("gallery", "--target", target, "--count", "65", "--out",
+        out.resolve("c.png").toString());
+    assertEquals("1", big[0], big[2]);
+    assertEquals("fgbg: error: --count 65 must be at most 64 (rows of one gallery)",
+        big[2].trim());
   }
 
   @Test
