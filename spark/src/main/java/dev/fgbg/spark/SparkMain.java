@@ -1,10 +1,13 @@
 package dev.fgbg.spark;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
+import java.nio.file.FileSystemException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +37,25 @@ public final class SparkMain {
     return cl.execute(args);
   }
 
-  /** The message of the first fgbg failure in the chain (Spark wraps task failures). */
+  /**
+   * The message of the first fgbg failure in the chain (Spark wraps task failures); a file's
+   * failure as its path and what went wrong (the exception's own message is only the path); a
+   * URI whose file system Hadoop lacks, as the connector to add.
+   */
   static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FgbgException || t instanceof IllegalArgumentException) {
         return t.getMessage();
+      }
+      if (t instanceof FileSystemException f && f.getFile() != null) {
+        return f.getFile() + ": " + InWords.of(f);
+      }
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof UnsupportedFileSystemException
+          || (t instanceof ClassNotFoundException && m.contains("FileSystem"))) {
+        return "Hadoop has no file system for this destination here (" + m + "): put its "
+            + "connector on the job's classpath, e.g. spark-submit --packages "
+            + "org.apache.hadoop:hadoop-aws:<Hadoop's version> for s3a://";
       }
     }
     String m = String.valueOf(e.getMessage());

