@@ -203,9 +203,10 @@ def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(t
     line it gives (the client jar alone: its manifest pulls in lib/)."""
     text = open(README, encoding="utf-8").read()
     section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
-    imports, first = re.findall(r"```java\n(.*?)```", section, re.S)[:2]
+    imports, first, *more = re.findall(r"```java\n(.*?)```", section, re.S)
     rest = re.findall(r"```java\n(.*?)```", text[text.index("## Use it from Python"):], re.S)
-    assert imports.lstrip().startswith("import ") and len(rest) == 1
+    assert imports.lstrip().startswith("import ") and len(rest) == 1 and len(more) == 1
+    rest = more + rest
     javac = re.search(r"^javac -cp (\S+) Demo\.java$", section, re.M)
     jar = os.path.join(ROOT, javac.group(1))
     if not os.path.exists(jar):

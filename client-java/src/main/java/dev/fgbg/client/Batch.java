@@ -30,6 +30,7 @@ public record Batch(long batchIndex, List<Long> indices, int height, int width, 
         List.of());
   }
 
+  /** Samples in this batch. */
   public int size() {
     return indices.size();
   }

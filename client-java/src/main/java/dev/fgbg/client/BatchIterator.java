@@ -4,76 +4,75 @@ import com.google.protobuf.ByteString;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SampleMeta;
 import dev.fgbg.v1.SharedMemorySlot;
-import io.grpc.Context;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Whole batches from a StreamEpoch call, joining chunks, or copied out of a shared-memory ring's
- * slots when the server accepted the client's ring (the slot is freed at once). Close it to
- * cancel the call when you stop early; reading to the end closes it by itself. One thread
- * reads it; any thread may close it (a watchdog, the client's close): the reader's
- * {@code hasNext} then answers false.
+ * slots when the server accepted the client's ring (the slot is freed at once). Reading to the
+ * end closes it by itself; close it (try-with-resources) when you stop early: until then it
+ * holds a server stream and, on this host, a ring in /dev/shm (tens of MiB, which other local
+ * trainers need). One dropped unclosed is closed when the garbage collector finds it
+ * unreachable, with a warning, but that may be never. One thread reads it; any thread may close
+ * it (a watchdog, the client's close): the reader's {@code hasNext} then answers false.
  */
 public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BatchIterator.class.getName());
 
   private final Iterator<SampleBatch> messages;
-  private final Context.CancellableContext context;
-  private final ClientRing ring;
-  private final ClientRings kept;
+  private final ClientRing offered;
   private final String whyNot;
-  private final Consumer<BatchIterator> onEnd;
-  // A copy out of the ring and the ring's removal exclude each other: no read of unmapped memory.
-  private final Object ringLock = new Object();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final OnceLog said;
+  private final OpenStream stream;
+  private final Cleaner.Cleanable cleanable;
   private SampleBatch pending;
   private Batch next;
   private boolean logged;
   private volatile long streamSamples;
 
-  BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context) {
-    this(messages, context, null, null, "not offered", it -> { });
-  }
-
   /**
-   * @param ring the ring offered in the request, or null ({@code whyNot} says why)
-   * @param kept where the ring goes back when the stream ends with OK (null: it is removed)
-   * @param onEnd run once when the stream ends or is closed
+   * @param offered the ring offered in the request, or null ({@code whyNot} says why)
+   * @param stream what the call holds: its context and that ring
+   * @param said the client's once-said lines
    */
-  BatchIterator(Iterator<SampleBatch> messages, Context.CancellableContext context,
-      ClientRing ring, ClientRings kept, String whyNot, Consumer<BatchIterator> onEnd) {
+  BatchIterator(Iterator<SampleBatch> messages, OpenStream stream, ClientRing offered,
+      String whyNot, OnceLog said) {
     this.messages = messages;
-    this.context = context;
-    this.ring = ring;
-    this.kept = kept;
+    this.stream = stream;
+    this.offered = offered;
     this.whyNot = whyNot;
-    this.onEnd = onEnd;
+    this.said = said;
+    this.cleanable = stream.endWhenUnreachable(this);
   }
 
   @Override
   public boolean hasNext() {
-    if (next == null && !closed.get()) {
-      try {
-        next = assemble();
-      } catch (RuntimeException e) {
-        if (closed.get()) {
-          return false; // closed by another thread: the call's cancellation is not an error
+    try {
+      if (next == null && !stream.ended()) {
+        try {
+          next = assemble();
+        } catch (RuntimeException e) {
+          if (stream.ended()) {
+            return false; // closed by another thread: the call's cancellation is not an error
+          }
+          end(false); // a failed call: its ring is removed, whether or not the caller closes it
+          throw e;
         }
-        end(false); // a failed call: its ring is removed, whether or not the caller closes this
-        throw e;
+        if (next == null) {
+          end(true); // the call ended with OK: no write of the server is in flight
+        }
       }
-      if (next == null) {
-        end(true); // the call ended with OK: no write of the server is in flight
-      }
+      return next != null;
+    } finally {
+      Reference.reachabilityFence(this); // not cleaned while its reader waits in it
     }
-    return next != null;
   }
 
   /**
@@ -105,8 +104,8 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       streamSamples = first.getStreamSamples();
       logPath(first);
     }
-    if (ring != null && first.hasSharedMemory()) {
-      return fromRing(first);
+    if (offered != null && first.hasSharedMemory()) {
+      return stream.withRing(ring -> copied(ring, first));
     }
     List<Long> indices = new ArrayList<>(first.getIndicesList());
     List<SampleMeta> meta = new ArrayList<>(first.getMetaList());
@@ -146,25 +145,26 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   }
 
   private void logPath(SampleBatch first) {
-    if (ring != null && first.hasSharedMemory()) {
+    if (offered != null && first.hasSharedMemory()) {
       LOG.info(String.format(Locale.ROOT, "fgbg StreamEpoch: batches through shared memory (%s,"
-          + " %d slots of %.1f MiB)", ring.path(), ring.slots(), ring.slotBytes() / 1048576.0));
-    } else if (!first.getSharedMemoryRefused().isEmpty()) {
+          + " %d slots of %.1f MiB)", offered.path(), offered.slots(),
+          offered.slotBytes() / 1048576.0));
+      return;
+    }
+    if (!first.getSharedMemoryRefused().isEmpty()) {
+      stream.dropRing(); // never to be written: its room in /dev/shm is freed now, not at the end
       LOG.warning("fgbg StreamEpoch: the server refused shared memory ("
           + first.getSharedMemoryRefused() + "); batches over the network");
-    } else {
-      LOG.fine("fgbg StreamEpoch: batches over the network (shared memory off: " + whyNot + ")");
+    } else if (offered == null) {
+      // Once per client: a trainer streams an epoch at a time, and the reason does not change.
+      said.log(LOG, "network", whyNot.startsWith(ClientStreams.NO_RING) ? Level.WARNING
+          : Level.INFO, "fgbg StreamEpoch: batches over the network (shared memory off: "
+          + whyNot + ")");
     }
   }
 
   /** The batch in the message's slot, copied out; the slot is given back. */
-  private Batch fromRing(SampleBatch m) {
-    synchronized (ringLock) {
-      return closed.get() ? null : copied(m);
-    }
-  }
-
-  private Batch copied(SampleBatch m) {
+  private static Batch copied(ClientRing ring, SampleBatch m) {
     SharedMemorySlot at = m.getSharedMemory();
     ByteString images = ring.copy(at.getSlot(), at.getImagesOffset(), at.getImagesLength());
     ByteString masks = ring.copy(at.getSlot(), at.getMasksOffset(), at.getMasksLength());
@@ -189,16 +189,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   }
 
   private void end(boolean whole) {
-    if (closed.compareAndSet(false, true)) {
-      context.cancel(null);
-      synchronized (ringLock) {
-        if (ring != null && whole && kept != null) {
-          kept.give(ring);
-        } else if (ring != null) {
-          ring.close();
-        }
-      }
-      onEnd.accept(this);
-    }
+    stream.end(whole);
+    cleanable.clean(); // unregistered: nothing is left for the Cleaner (a no-op once ended)
   }
 }

@@ -17,6 +17,9 @@ import java.util.function.Function;
  * one closed (its ring removed) when the client closes; a closed client starts none.
  */
 final class ClientStreams implements AutoCloseable {
+  /** How the reason begins when no ring could be made: a fallback worth a warning. */
+  static final String NO_RING = "no ring: ";
+
   /** Starts the call of a request, wrapping its messages and context as {@code wrap} does. */
   interface Starter {
     BatchIterator start(StreamEpochRequest request,
@@ -24,7 +27,9 @@ final class ClientStreams implements AutoCloseable {
   }
 
   private final ClientRings rings = new ClientRings();
-  private final Set<BatchIterator> open = ConcurrentHashMap.newKeySet();
+  // What the open streams hold, not the iterators: a dropped iterator must become unreachable.
+  private final Set<OpenStream> open = ConcurrentHashMap.newKeySet();
+  private final OnceLog said = new OnceLog();
   private final String sharedMemoryOff;
   private volatile boolean closed;
 
@@ -52,7 +57,7 @@ final class ClientStreams implements AutoCloseable {
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (IOException | RuntimeException e) {
         // Describe failed (the stream says why) or no ring could be made: the network it is.
-        whyNot = "no ring: " + e.getMessage();
+        whyNot = NO_RING + e.getMessage();
       }
     }
     ClientRing offered = ring;
@@ -60,10 +65,9 @@ final class ClientStreams implements AutoCloseable {
     BatchIterator it;
     try {
       it = starter.start(request, (messages, context) -> {
-        BatchIterator b = new BatchIterator(messages, context, offered, rings, why,
-            open::remove);
-        open.add(b);
-        return b;
+        OpenStream stream = new OpenStream(context, offered, rings, said, open::remove);
+        open.add(stream);
+        return new BatchIterator(messages, stream, offered, why, said);
       });
     } catch (RuntimeException e) {
       if (offered != null) {
@@ -80,7 +84,7 @@ final class ClientStreams implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    List.copyOf(open).forEach(BatchIterator::close);
+    List.copyOf(open).forEach(s -> s.end(false));
     rings.close();
   }
 }

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * One rank's batches across replicas: from its home replica until that one is unavailable, then
- * from the next, asking for the rest by {@link StreamResume}'s rule ({@code start_batch} past
+ * from the next, asking for the rest by {@link StreamResume#rest}'s rule ({@code start_batch} past
  * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
  * or repeated. A replica that serves other data (another fingerprint than the batches so far:
  * a rolling update, another config) is skipped like an unavailable one, never mixed in. It

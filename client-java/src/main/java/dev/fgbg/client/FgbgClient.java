@@ -77,6 +77,7 @@ public final class FgbgClient implements AutoCloseable {
     this.token = b.token != null ? new BearerToken(b.token) : null;
   }
 
+  /** A builder with the defaults: localhost:50051, plaintext, 30 s unary deadline. */
   public static Builder builder() {
     return new Builder();
   }
@@ -93,14 +94,17 @@ public final class FgbgClient implements AutoCloseable {
     return stub(deadline).withMaxInboundMessageSize(maxInboundBytes);
   }
 
+  /** The datasets the server serves, with their sizes. */
   public List<DatasetSummary> listDatasets() {
     return unary().listDatasets(ListDatasetsRequest.getDefaultInstance()).getDatasetsList();
   }
 
+  /** {@code dataset}'s shapes, size, outputs and fingerprint. */
   public DatasetInfo describe(String dataset) {
     return unary().describe(DescribeRequest.newBuilder().setDataset(dataset).build());
   }
 
+  /** The samples {@code request} names by index, in its order, as one batch (one call). */
   public Batch getSamples(GetSamplesRequest request) {
     SampleBatch m = unary().getSamples(request);
     return new Batch(0, m.getIndicesList(), m.getHeight(), m.getWidth(), m.getImages(),
@@ -119,9 +123,9 @@ public final class FgbgClient implements AutoCloseable {
   }
 
   /**
-   * Whole batches of one epoch (or shard); close the iterator to stop early. On this host the
-   * request offers a shared-memory ring (unless turned off); one log line says which path the
-   * batches took.
+   * Whole batches of one epoch (or shard). Close the iterator (try-with-resources) unless you
+   * read it to the end: until then it holds a server stream and, on this host, a shared-memory
+   * ring in /dev/shm (tens of MiB that other local trainers need); see {@link BatchIterator}.
    */
   public BatchIterator streamEpoch(StreamEpochRequest request) {
     return streams.start(request, dataset -> described.computeIfAbsent(dataset, this::describe),
@@ -162,7 +166,6 @@ public final class FgbgClient implements AutoCloseable {
    * stream deadline: a whole dataset takes a while.
    */
   public StatsResponse stats(StatsRequest request) {
-    // Statistics over a whole dataset take a while: they get the stream deadline.
     return stub(streamDeadline).stats(request);
   }
 
@@ -171,6 +174,7 @@ public final class FgbgClient implements AutoCloseable {
     return unary().serverStats(ServerStatsRequest.getDefaultInstance());
   }
 
+  /** A PNG contact sheet of the selection's samples, for a quick look. */
   public GalleryResponse gallery(GalleryRequest request) {
     return unary().gallery(request);
   }
@@ -205,14 +209,9 @@ public final class FgbgClient implements AutoCloseable {
 
     private Builder() {}
 
-    /** host:port or any gRPC target; a bare host means port 50051. Default: localhost:50051. */
+    /** host:port, a bare host (port 50051) or dns:///host:port. Default: localhost:50051. */
     public Builder target(String target) {
-      if (target == null || target.isBlank()) {
-        throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
-      }
-      String t = target.strip();
-      boolean bare = t.startsWith("[") ? t.endsWith("]") : !t.contains(":");
-      this.target = bare ? t + ":50051" : t;
+      this.target = Targets.checked(target);
       return this;
     }
 
@@ -246,7 +245,7 @@ public final class FgbgClient implements AutoCloseable {
 
     /**
      * Offer the server a shared-memory ring for streams (true), never (false). Default: when the
-     * target is this host (localhost, 127.x, ::1) and FGBG_SHM is not 0.
+     * target is this host (its names and addresses) and FGBG_SHM is not 0.
      */
     public Builder sharedMemory(boolean on) {
       this.sharedMemory = on;
@@ -293,6 +292,7 @@ public final class FgbgClient implements AutoCloseable {
       return d;
     }
 
+    /** The client; it connects at its first call. */
     public FgbgClient build() {
       return new FgbgClient(this);
     }

@@ -21,10 +21,10 @@ import java.util.function.Function;
  *
  * <p>Targets: {@code "host:port,host:port,..."} (that order), or {@code "dns:///name:port"}
  * (every address the name resolves to, e.g. a Kubernetes headless Service), or one
- * {@code "host:port"}.
+ * {@code "host:port"}; a bare host means port 50051, as in {@link FgbgClient.Builder#target}.
  */
 public final class FgbgReplicas implements AutoCloseable {
-  private static final String DNS = "dns:///";
+  private static final String DNS = Targets.DNS;
 
   private final List<String> targets;
   private final List<FgbgClient> clients;
@@ -62,7 +62,7 @@ public final class FgbgReplicas implements AutoCloseable {
     }
     Set<String> out = new LinkedHashSet<>();
     for (String raw : targets.split(",")) {
-      String t = raw.trim();
+      String t = Targets.checked(raw); // the client's rule: a bare host means port 50051
       if (!t.startsWith(DNS)) {
         port(t);
         out.add(t);
@@ -101,14 +101,17 @@ public final class FgbgReplicas implements AutoCloseable {
     throw new IllegalArgumentException("target '" + hostPort + "' must be host:port");
   }
 
+  /** The replicas' host:port targets, in replica order (sorted addresses for a DNS name). */
   public List<String> targets() {
     return targets;
   }
 
+  /** How many replicas there are. */
   public int size() {
     return targets.size();
   }
 
+  /** The client of replica {@code replica} (an index into {@link #targets()}). */
   public FgbgClient client(int replica) {
     return clients.get(replica);
   }

@@ -16,6 +16,7 @@ import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -25,9 +26,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,10 +214,10 @@ class ClientRingTest {
   @Test
   void aClientNeverClosedHasItsRingsRemovedWhenItsJvmExits() throws Exception {
     // A program that ended without closing its client left the ring it kept in /dev/shm. The
-    // server here refuses rings, so that only the exiting JVM can remove it.
+    // server sweeps rings of dead clients only when it starts: only the exiting JVM removes it.
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", System.getProperty("java.class.path"),
-        UnclosedClient.class.getName(), "localhost:" + off.server().port())
+        UnclosedClient.class.getName(), "localhost:" + server.server().port())
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
@@ -237,6 +243,7 @@ class ClientRingTest {
     LoadOptions load = LoadOptions.builder().memoryBudgetBytes(6 * ring + (1 << 20))
         .maxStreams(100).maxStreamsPerClient(100).build();
     List<FgbgClient> hogs = new ArrayList<>();
+    List<BatchIterator> stalled = new ArrayList<>(); // kept: a dropped one would be cleaned
     try (TestServer tight = TestServer.netty(TestDatasets.registry(),
         TestServer.options(2).load(load).build())) {
       long accepted = tight.server().stats().ringsAccepted();
@@ -244,6 +251,7 @@ class ClientRingTest {
         FgbgClient hog = client(tight, true);
         hogs.add(hog);
         BatchIterator it = hog.streamEpoch(small.toBuilder().setEpoch(i).build());
+        stalled.add(it);
         assertEquals(16, it.next().size()); // and then it reads no more
       }
       assertEquals(4, tight.server().stats().ringsAccepted() - accepted,
@@ -275,6 +283,100 @@ class ClientRingTest {
       IOException e = assertThrows(IOException.class, () -> ClientRing.allocate(full, 3 << 20));
       assertTrue(e.getMessage().startsWith("/dev/shm has no room for a ring of 3.0 MiB ("),
           e.getMessage());
+    }
+  }
+
+  @Test
+  void aRefusedRingIsRemovedAtTheRefusalNotAtTheStreamsEnd() throws Exception {
+    // The refused ring stayed in /dev/shm for the whole network-path stream.
+    try (FgbgClient c = client(off, true);
+        BatchIterator it = c.streamEpoch(epoch().toBuilder().setLimit(400).build())) {
+      assertEquals(40, it.next().size());
+      assertEquals(List.of(), myRings(), "removed while the stream goes on over the network");
+      long samples = 40;
+      while (it.hasNext()) {
+        samples += it.next().size();
+      }
+      assertEquals(400, samples);
+    }
+  }
+
+  /** Starts {@code n} streams, reads a batch of each and drops them unclosed. */
+  private static void dropUnclosed(FgbgClient c, int n) {
+    for (int i = 0; i < n; i++) {
+      BatchIterator it = c.streamEpoch(epoch().toBuilder().setEpoch(i).setLimit(400).build());
+      assertEquals(40, it.next().size());
+    }
+  }
+
+  @Test
+  void aStreamDroppedUnclosedIsCancelledAndItsRingRemovedOnceUnreachable() throws Exception {
+    // It held its server stream and its ring in /dev/shm until the JVM exited.
+    StreamStats stats = server.server().stats();
+    try (LogCapture logged = new LogCapture(); FgbgClient c = client(server, true)) {
+      long cancelled = stats.streamsCancelled();
+      long accepted = stats.ringsAccepted();
+      dropUnclosed(c, 3);
+      assertEquals(accepted + 3, stats.ringsAccepted(), "each through a ring of its own");
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      boolean gone = false;
+      while (!gone && System.nanoTime() < end) {
+        System.gc();
+        gone = stats.await(() -> stats.streamsCancelled() >= cancelled + 3 && noRings(),
+            Duration.ofMillis(200));
+      }
+      assertTrue(gone, "server streams cancelled: " + (stats.streamsCancelled() - cancelled)
+          + " of 3; rings left: " + myRings());
+      List<String> warned = logged.records.stream().filter(r -> r.getLevel() == Level.WARNING)
+          .map(LogRecord::getMessage).filter(m -> m.contains("without being closed")).toList();
+      assertEquals(1, warned.size(), "said once per client: " + warned);
+      assertTrue(warned.get(0).contains("close it (try-with-resources)"), warned.get(0));
+      assertFalse(c.listDatasets().isEmpty(), "the client goes on");
+    }
+  }
+
+  private static boolean noRings() {
+    try {
+      return myRings().isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theNetworkPathIsSaidOncePerClientNamingWhy() throws Exception {
+    // It was said at FINE only: a trainer never learned why its batches did not use a ring.
+    List<String> said;
+    try (LogCapture logged = new LogCapture(); FgbgClient c = client(server, false)) {
+      digest(c);
+      digest(c);
+      said = logged.records.stream().filter(r -> r.getLevel().intValue()
+          >= Level.INFO.intValue()).map(LogRecord::getMessage).toList();
+    }
+    assertEquals(List.of("fgbg StreamEpoch: batches over the network (shared memory off: "
+        + "sharedMemory(false))"), said);
+  }
+
+  /** The BatchIterator logger's records while it is open. */
+  private static final class LogCapture extends Handler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(BatchIterator.class.getName());
+    final List<LogRecord> records = new CopyOnWriteArrayList<>();
+
+    LogCapture() {
+      LOG.addHandler(this);
+    }
+
+    @Override
+    public void publish(LogRecord r) {
+      records.add(r);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+      LOG.removeHandler(this);
     }
   }
 }

@@ -125,6 +125,20 @@ class FgbgClientTest {
   }
 
   @Test
+  void aUrlTargetIsRefusedSayingWhatToGive() throws Exception {
+    // gRPC said only "Could not find a NameResolverProvider for http://localhost:41731".
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().target("http://localhost:41731"));
+    assertEquals("target 'http://localhost:41731' is a URL: give host:port (localhost:41731) or "
+        + "dns:///host:port; fgbg speaks gRPC, not http", e.getMessage());
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), 1);
+        FgbgClient c = FgbgClient.builder().target("dns:///localhost:" + s.server().port())
+            .build()) {
+      assertFalse(c.listDatasets().isEmpty(), "a gRPC name still reaches the server");
+    }
+  }
+
+  @Test
   void aServerThatIsNotThereIsUnavailable() {
     try (FgbgClient c = FgbgClient.builder().target("localhost:1").deadline(Duration.ofSeconds(5))
         .build()) {

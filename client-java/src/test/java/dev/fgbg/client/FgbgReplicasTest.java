@@ -32,11 +32,27 @@ class FgbgReplicasTest {
     assertEquals(List.of("a:1"), FgbgReplicas.resolve("a:1,a:1"));
     assertTrue(FgbgReplicas.resolve("dns:///localhost:7").contains("127.0.0.1:7"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FgbgReplicas.resolve("a:1,nope"));
-    assertTrue(e.getMessage().contains("'nope' must be host:port"), e.getMessage());
+        () -> FgbgReplicas.resolve("a:1,b:x"));
+    assertTrue(e.getMessage().contains("'b:x' must be host:port"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> FgbgReplicas.resolve("a:1,http://b:2"));
+    assertTrue(e.getMessage().startsWith("target 'http://b:2' is a URL: give host:port (b:2)"),
+        e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> FgbgReplicas.resolve("dns:///no-such-host.invalid:5"));
     assertTrue(e.getMessage().contains("does not resolve"), e.getMessage());
+  }
+
+  @Test
+  void aBareHostMeansPort50051AsInTheClient() {
+    // FgbgReplicas.connect("localhost") threw "must be host:port"; README and FgbgClient say a
+    // bare host means port 50051.
+    assertEquals(List.of("a:50051", "b:2", "[::1]:50051"), FgbgReplicas.resolve("a,b:2,[::1]"));
+    assertTrue(FgbgReplicas.resolve("dns:///localhost").contains("127.0.0.1:50051"));
+    try (FgbgReplicas replicas = FgbgReplicas.connect("localhost")) {
+      assertEquals(List.of("localhost:50051"), replicas.targets());
+      assertEquals(1, replicas.size());
+    }
   }
 
   @Test

@@ -1,0 +1,48 @@
+package dev.fgbg.client;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule by which {@link FgbgClient.Builder#target} and {@link FgbgReplicas} read a
+ * target: {@code host:port}, a bare host (port {@value #DEFAULT_PORT}), {@code [v6]:port}, or a
+ * gRPC name ({@code dns:///host[:port]}, {@code unix:…}). A URL ({@code http://…}) is refused
+ * here in words: gRPC's own answer ("Could not find a NameResolverProvider") does not say what
+ * to give instead.
+ */
+final class Targets {
+  static final int DEFAULT_PORT = 50051;
+  static final String DNS = "dns:///";
+  private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$");
+  /** Schemes of gRPC's name resolvers (unix ones where the transport has them). */
+  private static final Set<String> RESOLVED = Set.of("dns", "unix", "unix-abstract");
+
+  private Targets() {}
+
+  /** {@code target} as a gRPC target: a bare host gets the default port; a URL is refused. */
+  static String checked(String target) {
+    if (target == null || target.isBlank()) {
+      throw new IllegalArgumentException("target must be host:port, got '" + target + "'");
+    }
+    String t = target.strip();
+    Matcher m = SCHEME.matcher(t);
+    if (m.matches() && !RESOLVED.contains(m.group(1).toLowerCase(Locale.ROOT))) {
+      String hostPort = m.group(2).split("/", 2)[0];
+      throw new IllegalArgumentException("target '" + t + "' is a URL: give host:port ("
+          + (hostPort.isEmpty() ? "localhost:" + DEFAULT_PORT : hostPort)
+          + ") or dns:///host:port; fgbg speaks gRPC, not " + m.group(1));
+    }
+    if (t.startsWith(DNS)) {
+      return DNS + withPort(t.substring(DNS.length()));
+    }
+    return t.startsWith("unix:") || t.startsWith("unix-abstract:") ? t : withPort(t);
+  }
+
+  /** {@code host:port} for a bare host or {@code [v6]}, else {@code hostPort} as it is. */
+  private static String withPort(String hostPort) {
+    boolean bare = hostPort.startsWith("[") ? hostPort.endsWith("]") : !hostPort.contains(":");
+    return bare ? hostPort + ":" + DEFAULT_PORT : hostPort;
+  }
+}
