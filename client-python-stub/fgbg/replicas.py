@@ -2,7 +2,7 @@
 
 Targets are ``"host:port,host:port,..."`` (that order), ``"dns:///name:port"`` (every address
 the name resolves to, sorted, e.g. a Kubernetes headless Service), a list of either, or one
-``"host:port"``. Rank ``r`` uses replica ``r % n`` (affinity, the same map in every process)
+``"host:port"``; a bare host is port 50051 anywhere, as in the Java client. Rank ``r`` uses replica ``r % n`` (affinity, the same map in every process)
 and fails over to the next one when its replica is unavailable; see ``fgbg.failover``.
 """
 import socket
@@ -13,11 +13,22 @@ Targets = Union[str, Sequence[str]]
 _DNS = "dns:///"
 
 
-def _port(host_port: str) -> int:
-    host, sep, port = host_port.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) <= 65535:
-        raise ValueError("target %r must be host:port" % host_port)
-    return int(port)
+PORT = 50051  # a bare host's: fgbg's, not gRPC's own default (443), as in the Java client
+
+
+def _bare(host: str) -> bool:
+    return host.endswith("]") if host.startswith("[") else ":" not in host
+
+
+def _host_port(target: str) -> str:
+    """`target` as host:port (a bare host gets PORT); ValueError naming a bad port."""
+    if target and _bare(target):
+        return "%s:%d" % (target, PORT)
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) <= 65535:
+        raise ValueError("target %r must be host:port (or a bare host, port %d)"
+                         % (target, PORT))
+    return target
 
 
 def resolve(targets: Targets) -> List[str]:
@@ -27,16 +38,11 @@ def resolve(targets: Targets) -> List[str]:
     for raw in entries:
         t = raw.strip()
         if not t.startswith(_DNS):
-            if len(entries) > 1:
-                _port(t)
-            # One plain target is any gRPC target string; a bare host is port 50051 (gRPC's
-            # own default, 443, is never an fgbg server's).
-            bare = t.endswith("]") if t.startswith("[") else ":" not in t
-            found = [t + ":50051" if bare and t else t]
+            # One plain target is any gRPC target string (unix:…); in a list, host:port each.
+            found = [_host_port(t) if len(entries) > 1 or _bare(t) else t] if t else []
         else:
-            host_port = t[len(_DNS):]
-            port = _port(host_port)
-            host = host_port.rpartition(":")[0]
+            host, _, digits = _host_port(t[len(_DNS):]).rpartition(":")
+            port = int(digits)
             try:
                 infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except socket.gaierror as e:

@@ -25,8 +25,11 @@ def test_targets_are_a_list_or_every_address_of_a_dns_name():
     # A bare host is fgbg's port, not gRPC's default (443).
     assert resolve("localhost") == ["localhost:50051"]
     assert resolve("[::1]") == ["[::1]:50051"]
-    with pytest.raises(ValueError, match="'nope' must be host:port"):
-        resolve("a:1,nope")
+    assert resolve("a:1,b") == ["a:1", "b:50051"], "bare in a list too, as in Java"
+    assert "127.0.0.1:50051" in resolve("dns:///localhost")
+    with pytest.raises(ValueError, match=r"'b:x' must be host:port \(or a bare host, port "
+                                         r"50051\)"):
+        resolve("a:1,b:x")
     with pytest.raises(ValueError, match="does not resolve"):
         resolve("dns:///no-such-host.invalid:5")
 
