@@ -22,9 +22,12 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Optional
+from typing import Any, List, Optional, Tuple
 
 SETTLE_S = 2.0
+# The most often an fgbg server lets a client ping (its PERMIT_KEEPALIVE_TIME): more often, it
+# ends the connection (GOAWAY too_many_pings).
+MIN_KEEPALIVE_S = 20.0
 # The names (as /proc shows them, cut to 15 characters) of the threads gRPC's core runs.
 _CORE_THREADS = ("grpc_", "default-executo", "resolver-execut", "timer_manager", "event_engine")
 
@@ -38,6 +41,42 @@ FORK_HINT = ("this process was forked (a DataLoader worker?) %s, and gRPC cannot
              "a child: finish or close them (and any Client) before the DataLoader starts its "
              "workers, or start the workers with multiprocessing_context='spawn' (as "
              "dataset.loader() does)")
+
+
+def options(max_message_bytes: int, keepalive_time: float,
+            keepalive_timeout: float) -> List[Tuple[str, int]]:
+    """A Client's channel options: message sizes and keepalive."""
+    return [("grpc.max_receive_message_length", max_message_bytes),
+            ("grpc.max_send_message_length", 16 << 20)] + keepalive_options(keepalive_time,
+                                                                           keepalive_timeout)
+
+
+def keepalive_options(time_s: float, timeout_s: float) -> List[Tuple[str, int]]:
+    """Channel options that ping the server after `time_s` seconds while a call is open and
+    close the connection (its calls end UNAVAILABLE) when a ping goes unanswered for
+    `timeout_s`: what notices a server that hangs (stopped, frozen) rather than dies, so that
+    fgbg.failover moves on. A busy server still answers: its transport answers pings, not its
+    workers. `time_s` 0 turns pings off.
+
+    gRPC's core, unlike grpc-java, stops pinging after 2 pings while the client sends nothing
+    (max_pings_without_data) and, in older releases, spaces such pings 5 minutes apart
+    (min_time_between_pings_ms): on a server-streaming call the client sends nothing after its
+    request, so both are lifted, or a hang later in a long stream would go unnoticed."""
+    if time_s == 0:
+        return []
+    if not MIN_KEEPALIVE_S <= time_s <= 2_000_000:
+        raise ValueError("keepalive_time must be 0 (off) or %g to 2000000 seconds (an fgbg "
+                         "server closes the connection of a client that pings more often), "
+                         "got %r" % (MIN_KEEPALIVE_S, time_s))
+    if not 0 < timeout_s <= 2_000_000:
+        raise ValueError("keepalive_timeout must be positive seconds (at most 2000000), got %r"
+                         % (timeout_s,))
+    ms = int(time_s * 1000)
+    return [("grpc.keepalive_time_ms", ms),
+            ("grpc.keepalive_timeout_ms", int(timeout_s * 1000)),
+            ("grpc.keepalive_permit_without_calls", 0),
+            ("grpc.http2.max_pings_without_data", 0),
+            ("grpc.http2.min_time_between_pings_ms", ms)]
 
 
 def refuse_if_forked_open() -> None:

@@ -36,7 +36,8 @@ class Client:
 
     `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
     fgbg.replicas): the client connects to replica `rank % n` (`targets` lists them all).
-    fgbg.failover streams an epoch that moves to the next replica when one dies.
+    fgbg.failover streams an epoch that moves to the next replica when one dies or hangs (no
+    reply in `keepalive_timeout` s to a ping after `keepalive_time` s silent; >= 20, 0: off).
 
     `shared_memory` (default: on when the target is this host, unless FGBG_SHM=0): offer the
     server a ring of `ring_slots` slots in /dev/shm, so that batches arrive as views of shared
@@ -55,11 +56,13 @@ class Client:
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
                  rank: int = 0, shared_memory: Optional[bool] = None,
                  ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
-                 token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None) -> None:
+                 token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
+                 keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
         max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
+        options = _channels.options(max_message_bytes, keepalive_time, keepalive_timeout)
         self.targets = replicas.resolve(
             default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
@@ -83,10 +86,7 @@ class Client:
             creds = Credentials(creds.tls, creds.tls_ca, creds.tls_cert, creds.tls_key, token)
         self.credentials = creds
         self._metadata = creds.metadata()
-        self._channel = creds.channel(self.target, [
-            ("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", 16 << 20),
-        ])
+        self._channel = creds.channel(self.target, options)
         self._stub = pb_grpc.FgbgStub(self._channel)
         # Payload-carrying calls hand back raw bytes; fgbg.wire takes views into them.
         self._raw_stream = self._channel.unary_stream(

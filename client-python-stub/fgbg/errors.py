@@ -57,6 +57,11 @@ def _unavailable(details: str, target: str) -> str:
     if "socket operation on non-socket" in said and _channels.forked_open():
         return "%s (%s)" % (_channels.FORK_HINT % "while its parent held an open fgbg channel",
                             details)
+    if "keepalive" in said:
+        # gRPC's words when a keepalive ping went unanswered (_channels.keepalive_options).
+        return ("%s stopped answering (%s): no reply to a keepalive ping, so the server hangs "
+                "(stopped, frozen, out of memory) or the network between drops packets; the "
+                "connection was closed" % (target, details))
     if said.startswith("the server is shutting down"):
         return "%s (%s)" % (details, target)
     if "ssl" in said or "handshake" in said or "certificate" in said:

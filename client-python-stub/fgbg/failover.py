@@ -4,13 +4,13 @@
     for batch in stream_epoch("dns:///fgbg:50051", rank=rank, world_size=world, batch_size=64):
         ...
 
-The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE
-it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch`` past
-every batch it already yielded, ``limit`` less the samples in them), so no sample is lost or
-repeated. A replica serving other data (a fingerprint other than the batches so far had: a
-rolling update, another config or model) is skipped like an unavailable one, never mixed in.
-It gives up, raising the last error, when every replica in turn failed without yielding a
-batch.
+The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE (it
+died, shut down, or hangs: it stopped answering the client's keepalive pings) it moves to the
+next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every batch it
+already yielded, ``limit`` less the samples in them), so no sample is lost or repeated. A
+replica serving other data (a fingerprint other than the batches so far had: a rolling update,
+another config or model) is skipped like an unavailable one, never mixed in. It gives up,
+raising the last error, when every replica in turn failed without yielding a batch.
 
 `FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
 them): the same call again on the next replica, under the same fingerprint check (`SameData`).
@@ -105,8 +105,9 @@ class FailoverStream:
                 gone = self.targets[self.replica]
                 self.replica = (self.replica + 1) % len(self.targets)
                 self.failovers += 1
-                _LOG.info("rank %d: %s is unavailable; resuming at batch %d on %s", self.rank,
-                          gone, self._start.start_batch + self._batches,
+                # The error says why: it went away, shut down, or stopped answering (hangs).
+                _LOG.info("rank %d: %s is unavailable (%s); resuming at batch %d on %s",
+                          self.rank, gone, e, self._start.start_batch + self._batches,
                           self.targets[self.replica])
             finally:
                 client.close()

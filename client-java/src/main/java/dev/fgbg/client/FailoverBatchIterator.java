@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * One rank's batches across replicas: from its home replica until that one is unavailable, then
+ * One rank's batches across replicas: from its home replica until that one is unavailable (it
+ * died, shut down, or hangs: its client's keepalive ping went unanswered), then
  * from the next, asking for the rest by {@link StreamResume#rest}'s rule ({@code start_batch} past
  * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
  * or repeated. A replica that serves other data (another fingerprint than the batches so far:

@@ -64,10 +64,9 @@ public final class FgbgClient implements AutoCloseable {
     this.ownsChannel = b.channel == null;
     this.maxInboundBytes = b.maxInboundMessageBytes;
     this.managed = b.channel != null ? b.channel
-        : Grpc.newChannelBuilder(b.target, ChannelSecurity.credentials(b.tls,
+        : b.keepalive.apply(Grpc.newChannelBuilder(b.target, ChannelSecurity.credentials(b.tls,
             b.trustedCertificates, b.clientCertificate, b.clientKey))
-            .maxInboundMessageSize(b.maxInboundMessageBytes)
-            .build();
+            .maxInboundMessageSize(b.maxInboundMessageBytes)).build();
     this.channel = ClientInterceptors.intercept(managed, new TransportWords(
         b.channel != null ? managed.authority() : b.target));
     this.deadline = b.deadline;
@@ -161,10 +160,7 @@ public final class FgbgClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Exact per-channel mean and std over a range (the whole dataset by default), under the
-   * stream deadline: a whole dataset takes a while.
-   */
+  /** Exact per-channel mean and std over a range (default: all), under the stream deadline. */
   public StatsResponse stats(StatsRequest request) {
     return stub(streamDeadline).stats(request);
   }
@@ -206,6 +202,7 @@ public final class FgbgClient implements AutoCloseable {
     private Path clientCertificate;
     private Path clientKey;
     private String token;
+    private Keepalive keepalive = Keepalive.DEFAULT;
 
     private Builder() {}
 
@@ -223,13 +220,23 @@ public final class FgbgClient implements AutoCloseable {
 
     /** Deadline of each unary call (all but the streams, stats and exports). Default: 30 s. */
     public Builder deadline(Duration deadline) {
-      this.deadline = positive("deadline", deadline);
+      this.deadline = Durations.positive("deadline", deadline);
       return this;
     }
 
     /** Deadline of a whole StreamEpoch, Export or Stats call. Default: 24 h. */
     public Builder streamDeadline(Duration streamDeadline) {
-      this.streamDeadline = positive("streamDeadline", streamDeadline);
+      this.streamDeadline = Durations.positive("streamDeadline", streamDeadline);
+      return this;
+    }
+
+    /**
+     * Keepalive: ping after {@code time} of silence while a call is open, and end its
+     * calls UNAVAILABLE when {@code timeout} passes unanswered, so a hung replica fails over.
+     * {@code time} at least 20 s (the server's limit), or zero for off. Default: 30 s, 20 s.
+     */
+    public Builder keepalive(Duration time, Duration timeout) {
+      this.keepalive = Keepalive.of(time, timeout);
       return this;
     }
 
@@ -282,14 +289,6 @@ public final class FgbgClient implements AutoCloseable {
     /** Send the token in this file: its first line that is neither blank nor a # comment. */
     public Builder tokenFile(Path file) {
       return token(ChannelSecurity.readToken(file));
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d == null || d.isNegative() || d.isZero() || d.toDays() > 36_500) { // gRPC: nanos
-        throw new IllegalArgumentException(name + " must be a positive duration of at most "
-            + "36500 days, got " + d);
-      }
-      return d;
     }
 
     /** The client; it connects at its first call. */

@@ -86,6 +86,12 @@ final class TransportWords implements ClientInterceptor {
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
     }
+    if (lower.startsWith("keepalive failed")) {
+      // grpc-java's words when a keepalive ping went unanswered (Keepalive): no crash, a hang.
+      return status.withDescription(target + " stopped answering (" + said + "): no reply to "
+          + "a keepalive ping, so the server hangs (stopped, frozen, out of memory) or the "
+          + "network between drops packets; the connection was closed");
+    }
     boolean closed = lower.startsWith("network closed for unknown reason");
     if (connected && (closed || lower.equals("io exception"))) {
       return status.withDescription(target + " went away during the call (" + causeOr(cause,

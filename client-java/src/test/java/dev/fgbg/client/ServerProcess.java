@@ -63,9 +63,26 @@ public final class ServerProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the replica hangs (holds its connections, answers nothing), as a frozen one does. */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a paused replica runs on. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    if (process.isAlive()) {
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start()
+          .waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   /** SIGKILL: the replica vanishes mid-stream, as a lost node does. */
   public void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // a paused one goes too
   }
 
   @Override

@@ -114,6 +114,16 @@ class TransportWordsTest {
   }
 
   @Test
+  void anUnansweredKeepalivePingIsAServerThatStoppedAnswering() {
+    // grpc-java's words when a keepalive ping went unanswered (a hung replica, HungReplicaTest).
+    Status s = new TransportWords("pod-1:50051").worded(Status.UNAVAILABLE.withDescription(
+        "Keepalive failed. The connection is likely gone"), true);
+    assertEquals(Status.Code.UNAVAILABLE, s.getCode());
+    assertTrue(s.getDescription().startsWith("pod-1:50051 stopped answering (Keepalive failed. "
+        + "The connection is likely gone): no reply to a keepalive ping"), s.getDescription());
+  }
+
+  @Test
   void aResetFromAServerMidCallIsAServerThatEndedIt() {
     // A server stopping past its grace resets the streams still busy (a cold depth batch):
     // grpc-java's words for it name HTTP/2, not the server going away.

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
- * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive,
- * connection age and idle time, connections per client ({@link PeerConnections}), the
- * handshake timeout and the cap on stream resets (rapid reset).
+ * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
+ * how often clients may ping, connection age and idle time, connections per client
+ * ({@link PeerConnections}), the handshake timeout and the cap on stream resets (rapid reset).
  */
 public final class NettyListener {
   /**
@@ -39,6 +40,15 @@ public final class NettyListener {
    */
   static final int MAX_RESETS_PER_WINDOW = 1000;
   static final int RESET_WINDOW_SECONDS = 10;
+  /**
+   * How often a client may ping while it has calls open (HTTP/2 PING, answered by the
+   * transport's event loop even while every worker is busy): gRPC's default, 5 minutes, would
+   * GOAWAY a client that pings often enough to notice a hung replica (one stopped, or frozen
+   * in a long pause) within a minute or two; the fgbg clients ping every 30 s by default. Pings
+   * with no call open stay refused (an idle connection needs none), and a ping costs the
+   * server one small frame. Public: the Java client's lower bound on its keepalive time.
+   */
+  public static final Duration PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(20);
   private final List<InetSocketAddress> addresses;
   private final ConnectOptions options;
 
@@ -128,6 +138,8 @@ public final class NettyListener {
     b.handshakeTimeout(options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     b.addTransportFilter(peers.readiness());
     b.maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS);
+    b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
+    b.permitKeepAliveWithoutCalls(false);
     return b;
   }
 

@@ -1,0 +1,64 @@
+"""A replica that hangs (SIGSTOP) rather than dies: its connection stays open and silent, so
+only the client's keepalive notices, and fgbg.failover resumes exactly as for a dead one."""
+import logging
+import os
+import signal
+import time
+
+import pytest
+
+import fgbg
+from conftest import Server
+from fgbg._channels import MIN_KEEPALIVE_S, keepalive_options
+from fgbg.failover import stream_epoch
+
+# 1600 samples of 64x64: rank 1 of 2 streams 50 batches, far more than is buffered.
+WORLD = ["--builtin-size", "64", "--builtin-counts", "10:20", "--builtin-placements", "4",
+         "--workers", "1"]
+PING = MIN_KEEPALIVE_S
+ANSWER = 3.0
+
+
+def test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_resumes_exactly(caplog):
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    servers = [Server(WORLD) for _ in range(2)]
+    stopped = servers[1]
+    try:
+        request = dict(seed=5, epoch=1, shuffle=True, batch_size=16)
+        unbroken = fgbg.SampleDigest()
+        with fgbg.Client(servers[0].target) as c:
+            for b in c.stream_epoch(rank=1, world_size=2, **request):
+                unbroken.add_batch(b)
+        stream = stream_epoch([s.target for s in servers], rank=1, world_size=2,
+                              client_options=dict(keepalive_time=PING, keepalive_timeout=ANSWER),
+                              **request)
+        assert stream.replica == 1
+        resumed = fgbg.SampleDigest()
+        stopped_at = noticed_after = None
+        for n, b in enumerate(stream):
+            assert b.batch_index == n, "each batch once, in order"
+            resumed.add_batch(b)
+            if n == 2:
+                os.kill(stopped.proc.pid, signal.SIGSTOP)  # mid-stream, connection open
+                stopped_at = time.monotonic()
+            if noticed_after is None and stream.failovers == 1:
+                noticed_after = time.monotonic() - stopped_at
+        assert stream.failovers == 1 and stream.replica == 0
+        assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
+        # A ping after PING of silence, then ANSWER for its reply; the rest is slack.
+        assert noticed_after is not None and noticed_after < PING + ANSWER + 15, noticed_after
+        moved = [r.getMessage() for r in caplog.records if "is unavailable" in r.getMessage()]
+        assert len(moved) == 1 and "stopped answering" in moved[0], moved
+    finally:
+        os.kill(stopped.proc.pid, signal.SIGCONT)
+        for s in servers:
+            s.stop()
+
+
+def test_keepalive_settings_are_checked():
+    with pytest.raises(ValueError, match="keepalive_time must be 0 .off. or 20 to"):
+        fgbg.Client("127.0.0.1:1", keepalive_time=5)
+    with pytest.raises(ValueError, match="keepalive_timeout must be positive"):
+        fgbg.Client("127.0.0.1:1", keepalive_timeout=0)
+    assert keepalive_options(0, 20) == []
+    assert ("grpc.http2.max_pings_without_data", 0) in keepalive_options(30, 20)
