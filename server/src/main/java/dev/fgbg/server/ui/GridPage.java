@@ -30,9 +30,13 @@ final class GridPage {
   record Tile(long position, long index, int bg, int fg, boolean flip, int k, String bgLabel,
       String fgLabel, Long batch, String href) {}
 
+  /**
+   * The page; {@code depthRamp} is the depth pictures' colours (with depth), for the grid's one
+   * legend: each thumbnail spans its own near to far, so the legend has no distances.
+   */
   record View(String dataset, String fingerprint, long seed, String order, long total,
       long page, long pages, int perPage, long firstPosition, boolean hasDepth,
-      String imageQuery, List<Tile> samples) {}
+      String imageQuery, List<Tile> samples, List<String> depthRamp) {}
 
   private final DatasetRegistry registry;
   private final SampleCache cache;
@@ -72,6 +76,6 @@ final class GridPage {
     }
     return Reply.json(new View(d.name(), d.fingerprint(), g.seed, g.order, g.sequence.size(),
         g.page, g.pages(), g.perPage, g.firstPosition(), d.hasDepth(),
-        Links.imageQuery(d, g.seed), tiles));
+        Links.imageQuery(d, g.seed), tiles, d.hasDepth() ? SamplePage.ramp() : null));
   }
 }

@@ -151,6 +151,11 @@ final class GridQuery {
     return IntStream.of(ids).filter(keep::contains).toArray();
   }
 
+  /** The page's title: "Grid p. 3 · builtin". */
+  String title() {
+    return "Grid p. " + page + " · " + dataset.name();
+  }
+
   long pages() {
     return Math.max(1, (sequence.size() + perPage - 1) / perPage);
   }

@@ -65,7 +65,10 @@ final class Resources {
    * when the request was refused.
    */
   Reply page(int status, String page, String title, String error) {
-    String main = error == null ? "" : "<section class=\"failure\"><h1>" + status + "</h1><p>"
+    // The placeholder is in the HTML, so it shows before the script and its API call answer
+    // (a grid page renders every sample first); the script's first content replaces it.
+    String main = error == null ? "<p class=\"loading\" id=\"loading\" role=\"status\">"
+        + "Loading…</p>" : "<section class=\"failure\"><h1>" + status + "</h1><p>"
         + escape(error) + "</p><p><a href=\"/\">Datasets</a></p></section>";
     String script = error == null
         ? "<script type=\"module\" src=\"/static/" + page + ".js\"></script>" : "";

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,12 +41,14 @@ final class Router implements HttpHandler {
     }
   }
 
-  /** A page: its parameters checked by {@code check}, then the shell with its script. */
-  Router page(String path, String page, String title, Consumer<Query> check) {
-    routes.put(path, new Route(Kind.PAGE, false, r -> {
-      check.accept(r.query());
-      return resources.page(200, page, title, null);
-    }));
+  /**
+   * A page: its parameters checked by {@code titled}, which answers the page's title (what it
+   * shows: "Sample 7 · builtin", so tabs and history tell pages apart), then the shell with its
+   * script.
+   */
+  Router page(String path, String page, Function<Query, String> titled) {
+    routes.put(path, new Route(Kind.PAGE, false,
+        r -> resources.page(200, page, titled.apply(r.query()), null)));
     return this;
   }
 

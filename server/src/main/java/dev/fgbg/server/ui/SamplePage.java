@@ -57,6 +57,12 @@ final class SamplePage {
     return d;
   }
 
+  /** The page's parameters checked, and its title: "Sample 7 · builtin". */
+  static String title(Query q, DatasetRegistry registry) {
+    Dataset d = check(q, registry);
+    return "Sample " + Params.index(q, d) + " · " + d.name();
+  }
+
   Reply api(Request r) {
     Query q = r.query();
     Dataset d = check(q, registry);
@@ -139,10 +145,15 @@ final class SamplePage {
     for (int t = 0; t <= 4; t++) {
       ticks.add(new double[] {t / 4.0, DepthColors.at(t / 4.0, range[0], range[1])});
     }
+    return new DepthScale(d.depthUnits(), range[0], range[1], ticks, ramp());
+  }
+
+  /** The depth pictures' colours from near (t = 0) to far, as CSS colours. */
+  static List<String> ramp() {
     List<String> ramp = new ArrayList<>();
     for (int i = 0; i <= 16; i++) {
       ramp.add(String.format(Locale.ROOT, "#%06x", DepthColors.ramp(i / 16.0)));
     }
-    return new DepthScale(d.depthUnits(), range[0], range[1], ticks, ramp);
+    return ramp;
   }
 }

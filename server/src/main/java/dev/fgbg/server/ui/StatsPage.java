@@ -39,7 +39,12 @@ final class StatsPage {
   private static final int STEPS = 50;
 
   /** A checked request. */
-  record Ask(Dataset dataset, long seed, Selection selection, Outputs outputs, int bins) {}
+  record Ask(Dataset dataset, long seed, Selection selection, Outputs outputs, int bins) {
+    /** The page's title: "Stats · builtin". */
+    String title() {
+      return "Stats · " + dataset.name();
+    }
+  }
 
   record Progress(long done, long total, double samplesPerSecond, double etaSeconds) {}
 

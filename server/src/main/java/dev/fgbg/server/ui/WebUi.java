@@ -66,11 +66,11 @@ public final class WebUi implements AutoCloseable {
         Ticker.systemTicker());
     GridPage grid = new GridPage(registry, cache);
     Router router = new Router(access, new Resources())
-        .page("/", "datasets", "Datasets", q -> q.allow(Set.of()))
-        .page("/grid", "grid", "Grid", q -> GridQuery.parse(q, registry))
-        .page("/sample", "sample", "Sample", q -> SamplePage.check(q, registry))
-        .page("/stats", "stats", "Stats", q -> StatsPage.check(q, registry, Set.of("run")))
-        .page("/live", "live", "Live server", q -> q.allow(Set.of()))
+        .page("/", "datasets", q -> fixed(q, "Datasets"))
+        .page("/grid", "grid", q -> GridQuery.parse(q, registry).title())
+        .page("/sample", "sample", q -> SamplePage.title(q, registry))
+        .page("/stats", "stats", q -> StatsPage.check(q, registry, Set.of("run")).title())
+        .page("/live", "live", q -> fixed(q, "Live server"))
         .api("/api/datasets", false, new DatasetsPage(registry)::api)
         .api("/api/grid", false, grid::api)
         .api("/api/sample", false, new SamplePage(registry, cache)::api)
@@ -85,6 +85,12 @@ public final class WebUi implements AutoCloseable {
     http.setExecutor(threads);
     http.start();
     return new WebUi(http, threads, statsThreads, tls ? "https" : "http");
+  }
+
+  /** The title of a page that takes no parameters. */
+  private static String fixed(Query q, String title) {
+    q.allow(Set.of());
+    return title;
   }
 
   /** The bound port (useful with port 0). */

@@ -78,6 +78,12 @@ class SkippedFilesTest {
             + ".includes('skipped')).map(x => [x.querySelector('summary').textContent, ...[...x"
             + ".querySelectorAll('li')].map(l => l.textContent)].join('\\n')).join('|')")
             .getAsString(), "the Datasets page lists them, one a line");
+        // One column (a reason never split across two), in the warning colour, not muted.
+        assertEquals("auto|rgb(180, 83, 9)", browser.eval("(() => { const u ="
+            + " document.querySelector('ul.names.skipped'); u.closest('details').open = true;"
+            + " const c = getComputedStyle(u); return c.columnCount + '|' + c.color; })()")
+            .getAsString());
+        browser.screenshot(WebUiBrowserTest.SHOTS.resolve("datasets-skipped.png"));
       }
     }
   }

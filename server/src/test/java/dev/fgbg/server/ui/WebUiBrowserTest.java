@@ -260,16 +260,19 @@ class WebUiBrowserTest {
         "[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent ==="
         + " 'fg_depth').children[1].textContent").getAsString());
     browser.screenshot(SHOTS.resolve("sample.png"));
-    // A background's file name is whole in its cell's title, and a long one wraps inside its
-    // panel (it ran on under the next panel, cut off there).
+    // A background's file name is whole in its cell's title (and its text), it breaks at its
+    // parts, not letter by letter, and a long one wraps inside its panel (it ran on under the
+    // next panel, cut off there), which keeps its width.
     String cell = "document.querySelector('#factors tr[data-factor=bg] td.asset')";
-    assertEquals(server.app.datasets().get(0).assets().backgrounds().get(CODEC.bg(index))
-        .name(), browser.eval(cell + ".title").getAsString());
-    assertEquals("true", browser.eval("(() => { const td = " + cell + "; td.textContent ="
-        + " 'outdoor/street/rotated180_' + 'x'.repeat(300) + '.png'; const p ="
-        + " td.closest('.panel'), meta = document.querySelector('#meta').closest('.panel');"
+    String name = server.app.datasets().get(0).assets().backgrounds().get(CODEC.bg(index))
+        .name();
+    assertEquals(name, browser.eval(cell + ".title").getAsString());
+    assertEquals(name, browser.eval(cell + ".textContent").getAsString());
+    assertEquals("true", browser.eval("(() => { const td = " + cell + "; const p ="
+        + " td.closest('.panel'), before = p.getBoundingClientRect().width; td.textContent ="
+        + " 'outdoor/street/rotated180_' + 'x'.repeat(300) + '.png';"
         + " return String(p.scrollWidth <= p.clientWidth && p.getBoundingClientRect().width"
-        + " === meta.getBoundingClientRect().width); })()").getAsString());
+        + " === before); })()").getAsString());
     browser.open(twin);
     assertEquals(CODEC.encode(CODEC.bg(index), CODEC.fg(index), 1 - CODEC.flip(index),
         CODEC.k(index)), browser.eval("Number(new URLSearchParams(location.search).get('index'))")

@@ -18,7 +18,14 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-export const app = () => document.getElementById('app');
+/**
+ * The page's <main>. The shell's 'Loading…' placeholder goes at the first call: a page asks for
+ * it once it has something to show (or a failure), so the placeholder stays until then.
+ */
+export function app() {
+  document.getElementById('loading')?.remove();
+  return document.getElementById('app');
+}
 
 /** The page's query parameters. */
 export const params = () => new URLSearchParams(location.search);

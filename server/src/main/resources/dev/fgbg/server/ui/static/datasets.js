@@ -23,6 +23,11 @@ function specTable(spec) {
     el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, specValue(k, v)))));
 }
 
+/** A dataset without depth: 'none', with why when the source says more than that. */
+function noDepth(source) {
+  return !source || source === 'none' ? 'none' : `none (${source})`;
+}
+
 function card(d) {
   const sample = Math.floor(d.size / 2);
   return el('section', { class: 'panel dataset', dataset: { name: d.name } },
@@ -35,7 +40,7 @@ function card(d) {
           el('tr', {}, el('th', {}, 'index'), el('td', { class: 'mono' }, d.index_formula)),
           el('tr', {}, el('th', {}, 'image'), el('td', {}, `${d.height}×${d.width}×3 uint8`)),
           el('tr', {}, el('th', {}, 'depth'), el('td', {}, d.has_depth
-            ? `${d.height}×${d.width} float16, ${d.depth_units}, from ${d.depth_source}` : `none (${d.depth_source})`)),
+            ? `${d.height}×${d.width} float16, ${d.depth_units}, from ${d.depth_source}` : noDepth(d.depth_source))),
           el('tr', {}, el('th', {}, 'generator'), el('td', { class: 'mono' }, d.generator_version)),
           el('tr', {}, el('th', {}, 'fingerprint'), el('td', { class: 'fingerprint' }, d.fingerprint))),
         el('div', { class: 'actions' },
@@ -54,7 +59,7 @@ function card(d) {
             el('li', {}, el('a', { href: link('/grid', { dataset: d.name, fg: i }) }, n))))),
         d.skipped_files.length === 0 ? null
           : el('details', {}, el('summary', {}, `${d.skipped_files.length} bad files skipped`),
-            el('ul', { class: 'names' }, d.skipped_files.map(f =>
+            el('ul', { class: 'names skipped' }, d.skipped_files.map(f =>
               el('li', {}, el('span', { class: 'mono' }, f.name), `: ${f.reason}`))))),
       el('div', {}, el('h3', {}, 'Spec'), specTable(d.spec))));
 }

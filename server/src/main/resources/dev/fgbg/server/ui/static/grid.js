@@ -8,10 +8,34 @@ const view = q.get('view') || 'outline';
 async function main() {
   const [{ datasets }, page] = await Promise.all([api('/api/datasets'), api('/api/grid', q)]);
   const d = datasets.find((x) => x.name === page.dataset);
-  app().append(controls(datasets, d, page), pager(page), tiles(d, page), pager(page));
-  await Promise.all([...document.querySelectorAll('.tile img.composite')].map((i) => i.decode()));
-  await Promise.all([...document.querySelectorAll('.tile canvas.mask')].map((c) => c.drawn));
+  app().append(heading(page), controls(datasets, d, page), pager(page),
+    view === 'depth' && page.depth_ramp ? legend(page.depth_ramp, d.depth_units) : '', tiles(d, page), pager(page));
+  // Shown means the first screen's thumbnails: the rest load as they scroll near (lazy).
+  const first = [...document.querySelectorAll('.tile')].filter((t) => t.getBoundingClientRect().top < innerHeight);
+  await Promise.all(first.map((t) => t.querySelector('img.composite').decode()));
+  await Promise.all(first.map((t) => t.querySelector('canvas.mask')).filter(Boolean).map((c) => c.draw()));
   ready();
+}
+
+/**
+ * The depth view's colours, once per page: near (bright) to far (dark) on a log scale. Each
+ * thumbnail spans its own nearest to farthest, so the bar names no distances (a sample's page
+ * has its bar in the dataset's units).
+ */
+function legend(ramp, units) {
+  const canvas = el('canvas', { width: 240, height: 12 });
+  const ctx = canvas.getContext('2d');
+  const g = ctx.createLinearGradient(0, 0, 240, 0);
+  ramp.forEach((c, i) => g.addColorStop(i / (ramp.length - 1), c));
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, 240, 12);
+  return el('div', { class: 'legend', id: 'depth-legend', title: `log scale${units ? ', ' + units : ''}` },
+    el('span', {}, 'near'), canvas, el('span', {}, 'far'),
+    el('span', { class: 'muted' }, 'depth, log scale, each picture from its own nearest to farthest point · open a sample for distances'));
+}
+
+function heading(page) {
+  return el('h1', { class: 'quiet-title' }, 'Grid ', el('span', { class: 'muted' }, `· ${page.dataset} · page ${int(page.page)} of ${int(page.pages)}`));
 }
 
 function field(label, input) { return el('label', {}, label, input); }
@@ -28,7 +52,7 @@ function select(name, options, current) {
 function controls(datasets, d, page) {
   const order = page.order;
   const labels = (list) => [['', 'any'], ...list.map((l) => [l.name, `${l.name} (${l.count})`])];
-  const form = el('form', { class: 'panel controls', id: 'controls' },
+  const form = el('form', { class: 'controls', id: 'controls' },
     field('dataset', select('dataset', datasets.map((x) => [x.name, x.name]), d.name)),
     field('seed', number('seed', { placeholder: '0' })),
     field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
@@ -64,7 +88,10 @@ function controls(datasets, d, page) {
     location.href = link('/grid', values);
   });
   form.elements.order.addEventListener('change', () => form.requestSubmit());
-  return form;
+  // On a phone the form would fill the first screen: there it starts folded.
+  const narrow = matchMedia('(max-width: 640px)').matches;
+  return el('details', { class: 'panel controls-box', open: !narrow },
+    el('summary', {}, 'Selection and view'), form);
 }
 
 function pager(page) {
@@ -72,18 +99,39 @@ function pager(page) {
   const first = page.first_position;
   const last = Math.min(page.total, first + page.per_page);
   const what = page.order === 'epoch' ? 'samples of this rank\'s epoch' : 'samples';
-  return el('div', { class: 'pager' },
-    el('a', { class: 'button quiet', href: go(1), 'aria-disabled': page.page <= 1 }, '« first'),
-    el('a', { class: 'button quiet prev', href: go(Math.max(1, page.page - 1)) }, '‹ previous'),
+  // A step that would stay on this page is no link: no href (not focusable), aria-disabled.
+  const step = (cls, p, text, off) => el('a', { class: 'button quiet ' + cls, href: off ? null : go(p), 'aria-disabled': off ? 'true' : null }, text);
+  const atFirst = page.page <= 1;
+  const atLast = page.page >= page.pages;
+  return el('nav', { class: 'pager', 'aria-label': 'pages' },
+    step('first', 1, '« first', atFirst),
+    step('prev', page.page - 1, '‹ previous', atFirst),
     el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · ${int(page.total ? first + 1 : 0)}–${int(last)} of ${int(page.total)} ${what}`),
-    el('a', { class: 'button quiet next', href: go(Math.min(page.pages, page.page + 1)) }, 'next ›'),
-    el('a', { class: 'button quiet', href: go(page.pages) }, 'last »'));
+    step('next', page.page + 1, 'next ›', atLast),
+    step('last', page.pages, 'last »', atLast));
 }
 
-/** The mask drawn on a canvas the size of the image: its outline, or a tint over it. */
+// Masks are fetched and drawn as their tiles come near the screen, as the lazy images are.
+const near = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    near.unobserve(e.target);
+    e.target.draw();
+  }
+}, { rootMargin: '600px 0px' });
+
+/**
+ * The mask drawn on a canvas the size of the image: its outline, or a tint over it. draw()
+ * fetches and draws it once (its promise settles when drawn), at the latest when near the screen.
+ */
 function maskCanvas(src, mode) {
   const canvas = el('canvas', { class: 'mask' });
-  canvas.drawn = (async () => {
+  let drawn = null;
+  canvas.draw = () => (drawn ||= paint());
+  near.observe(canvas);
+  return canvas;
+
+  async function paint() {
     const img = new Image();
     img.src = src;
     await img.decode();
@@ -109,8 +157,7 @@ function maskCanvas(src, mode) {
     }
     const out = new ImageData(new Uint8ClampedArray(px.buffer), w, h);
     ctx.putImageData(out, 0, 0);
-  })();
-  return canvas;
+  }
 }
 
 function tiles(d, page) {
@@ -121,10 +168,10 @@ function tiles(d, page) {
   const url = (file, index) => `/img/${file}?${page.image_query}&index=${index}`;
   return el('div', { class: 'tiles' + (view === 'depth' ? ' show-depth' : ''), id: 'tiles' }, page.samples.map((s) => {
     const thumb = el('div', { class: 'thumb' + (small ? ' pixelated' : '') },
-      el('img', { class: 'composite', src: url('composite.png', s.index), alt: `sample ${s.index}`, dataset: { index: s.index }, width: d.width, height: d.height }));
+      el('img', { class: 'composite', src: url('composite.png', s.index), alt: `sample ${s.index}`, dataset: { index: s.index }, width: d.width, height: d.height, loading: 'lazy', decoding: 'async' }));
     if (view === 'outline' || view === 'overlay') thumb.append(maskCanvas(url('mask.png', s.index), view));
     if (page.has_depth) {
-      const depth = el('img', { class: 'depth', alt: '', width: d.width, height: d.height });
+      const depth = el('img', { class: 'depth', alt: '', width: d.width, height: d.height, loading: 'lazy' });
       if (view === 'depth') depth.src = url('depth.png', s.index);
       else thumb.addEventListener('mouseenter', () => { if (!depth.src) depth.src = url('depth.png', s.index); }, { once: true });
       thumb.append(depth);

@@ -30,6 +30,12 @@ function rate(now, before, seconds) {
 function sparkline(values, colour = '#0f766e') {
   const canvas = el('canvas', { width: 240, height: 46 });
   const ctx = canvas.getContext('2d');
+  // Nothing to plot yet (one point, or all zero): a faint baseline, not a stray dot.
+  if (values.length < 2 || !values.some((v) => v > 0)) {
+    ctx.fillStyle = '#e5e7eb';
+    ctx.fillRect(0, 44, 240, 1);
+    return canvas;
+  }
   const max = Math.max(1e-9, ...values);
   ctx.strokeStyle = colour;
   ctx.fillStyle = colour + '22';
@@ -54,10 +60,10 @@ function card(id, title, value, sub, series) {
     el('div', { class: 'value' }, value), el('div', { class: 'sub' }, sub), sparkline(history[id]));
 }
 
-function table(title, head, rows, id) {
+function table(title, head, rows, id, ...after) {
   return el('section', { class: 'panel', id }, el('h2', {}, title),
-    rows.length ? el('table', { class: 'data' }, el('tr', {}, head.map((h, i) => el('th', { class: i ? 'num' : '' }, h))),
-      rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: i ? 'num' : '' }, c))))) : el('p', { class: 'muted' }, 'none'));
+    rows.length ? el('div', { class: 'scroll' }, el('table', { class: 'data' }, el('tr', {}, head.map((h, i) => el('th', { class: i ? 'num' : '' }, h))),
+      rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: i ? 'num' : '' }, c)))))) : el('p', { class: 'muted' }, 'none'), ...after);
 }
 
 function meter(ratio) {
@@ -113,8 +119,9 @@ function show(now) {
     table('Heavy requests', ['kind', 'running', 'queued', 'admitted', 'refused'],
       [['Stats', now.stats.running, now.stats.queued, int(now.stats.admitted), int(now.stats.refused)],
         ['Export', now.exports.running, now.exports.queued, int(now.exports.admitted), int(now.exports.refused)],
-        ['UI grid pages', now.grid_pages.running, now.grid_pages.queued, int(now.grid_pages.admitted), int(now.grid_pages.refused)],
-        ['render tasks queued', now.render_queued, '', '', '']], 'admission'),
+        ['UI grid pages', now.grid_pages.running, now.grid_pages.queued, int(now.grid_pages.admitted), int(now.grid_pages.refused)]], 'admission',
+      // Not an admission (no running, admitted or refused): a line of its own.
+      el('p', { class: 'muted spaced', id: 'render-queued' }, `render tasks queued: ${int(now.render_queued)}`)),
     table('Exports in progress', ['destination', 'progress', ''], exports, 'exports'),
     table('Since the start', ['counter', 'value'],
       [['streams started', int(s.streams_started)], ['streams cancelled', int(s.streams_cancelled)], ['samples sent', int(s.samples_sent)],

@@ -14,9 +14,9 @@ async function main() {
       el('p', { class: 'lead' }, `seed ${s.seed} · `, el('span', { class: 'fingerprint' }, s.fingerprint))),
     el('div', { class: 'figures', id: 'figures' }, s.files.filter((f) => f.shown).map((f) => figure(s, f))),
     el('div', { class: 'panels' },
-      el('section', { class: 'panel' }, el('h2', {}, 'Index'), factorTable(s),
+      el('section', { class: 'panel span-2' }, el('h2', {}, 'Index'), el('div', { class: 'scroll' }, factorTable(s)),
         el('div', { class: 'formula' }, formula(s))),
-      el('section', { class: 'panel' }, el('h2', {}, 'Meta'), metaTable(meta)),
+      el('section', { class: 'panel' }, el('h2', {}, 'Meta'), metaTable(meta, s.factors)),
       el('section', { class: 'panel' }, el('h2', {}, 'Neighbours'),
         el('ul', { class: 'links', id: 'neighbours' }, s.neighbours.map((n) => el('li', {}, el('a', { href: n.href }, n.title))))),
       el('section', { class: 'panel' }, el('h2', {}, 'Downloads'),
@@ -82,7 +82,12 @@ function factorTable(s) {
   return el('table', { class: 'data', id: 'factors' },
     el('tr', {}, el('th', {}, 'factor'), el('th', { class: 'num' }, 'value'), el('th', { class: 'num' }, 'of'), el('th', {}, 'what'), el('th', {}, 'label')),
     s.factors.map((f) => el('tr', { dataset: { factor: f.name } }, el('td', { class: 'mono' }, f.name), el('td', { class: 'num' }, f.value),
-      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, f.asset), el('td', {}, f.label))));
+      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, breakable(f.asset)), el('td', {}, f.label))));
+}
+
+/** A file name with a line-break chance after each _ / . -, so it wraps at its parts, not per letter. */
+function breakable(name) {
+  return name.split(/(?<=[_/.-])/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
 }
 
 function formula(s) {
@@ -90,10 +95,13 @@ function formula(s) {
   return `${s.formula}\n${s.index} = ((${bg.value} · ${fg.count} + ${fg.value}) · ${flip.count} + ${flip.value}) · ${k.count} + ${k.value}`;
 }
 
-function metaTable(meta) {
+function metaTable(meta, factors) {
   const text = (v) => (v && typeof v === 'object') ? Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ') : String(v);
+  // The label ids as the wire sends them, with the names the Index table shows beside them.
+  const names = { bg_label: factors[0].label, fg_label: factors[1].label };
   return el('table', { class: 'kv', id: 'meta' }, Object.entries(meta).map(([k, v]) =>
-    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, text(v)))));
+    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, text(v),
+      names[k] ? el('span', { class: 'label-name' }, ` ${names[k]}`) : null))));
 }
 
 main().catch((e) => fail(e));

@@ -85,9 +85,9 @@ function result(r) {
   if (r.depth) rows.push(['depth', r.depth.mean, r.depth.std, r.depth.se, r.depth.unit]);
   const sampled = r.population > 0;
   out.push(el('section', { class: 'panel' }, el('h2', {}, 'Mean and standard deviation'),
-    el('table', { class: 'data', id: 'moments' },
+    el('div', { class: 'scroll' }, el('table', { class: 'data', id: 'moments' },
       el('tr', {}, el('th', {}, 'channel'), el('th', { class: 'num' }, 'mean'), sampled ? el('th', { class: 'num' }, 'standard error') : null, el('th', { class: 'num' }, 'std'), el('th', {}, 'unit')),
-      rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), sampled ? el('td', { class: 'num se' }, `± ${num(se, 6)}`) : null, el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u)))),
+      rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), sampled ? el('td', { class: 'num se' }, `± ${num(se, 6)}`) : null, el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u))))),
     sampled ? el('p', { class: 'muted' }, `A random sample of ${int(r.samples)} from ${int(r.population)} samples (seed ${r.seed}): each mean ± its standard error.`) : null,
     r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(4)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(4)).join(', ')}])`) : null));
   const charts = el('div', { class: 'panels' });
