@@ -155,7 +155,9 @@ def test_cli_get_writes_the_background(bg_server, tmp_path):
 
     out = java_cli("get", "--target", bg_server.target, "--indices", "3,420", "--outputs",
                    "image,background,background_depth", "--out", str(tmp_path))
-    assert out[0].endswith("3_image.png")
+    # One line a sample: every file written for it.
+    assert [os.path.basename(f) for f in out[0].split(" ")] == [
+        "3_image.png", "3_background.png", "3_background_depth.png"]
     with fgbg.Client(bg_server.target) as c:
         b = c.get_samples([3, 420], outputs=["background"])
     for s, i in enumerate((3, 420)):

@@ -36,9 +36,9 @@ def test_half_open_sockets_hold_the_cap_until_the_handshake_timeout(capped):
             with pytest.raises(FgbgError) as e:
                 c.describe()
         assert e.value.code == "UNAVAILABLE"
+        # Named whether the refusal reached the client as a reset (the cap first) or as a
+        # close before HTTP/2 began (TLS first, as a plaintext client of a TLS server sees it).
         assert "--max-connections-per-client" in str(e.value), str(e.value)
-        assert str(e.value).find("--max-connections-per-client") < str(e.value).find("TLS"), \
-            "the cap is named first: " + str(e.value)
         # The server closes them after 3 s; a new client is served within a few seconds.
         name = None
         while name is None and time.monotonic() - start < 10:
