@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.RingFormat;
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.grpc.LoadOptions;
@@ -26,14 +27,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -313,7 +309,8 @@ class ClientRingTest {
   void aStreamDroppedUnclosedIsCancelledAndItsRingRemovedOnceUnreachable() throws Exception {
     // It held its server stream and its ring in /dev/shm until the JVM exited.
     StreamStats stats = server.server().stats();
-    try (LogCapture logged = new LogCapture(); FgbgClient c = client(server, true)) {
+    try (LogLines logged = LogLines.capture(BatchIterator.class.getName());
+         FgbgClient c = client(server, true)) {
       long cancelled = stats.streamsCancelled();
       long accepted = stats.ringsAccepted();
       dropUnclosed(c, 3);
@@ -327,8 +324,8 @@ class ClientRingTest {
       }
       assertTrue(gone, "server streams cancelled: " + (stats.streamsCancelled() - cancelled)
           + " of 3; rings left: " + myRings());
-      List<String> warned = logged.records.stream().filter(r -> r.getLevel() == Level.WARNING)
-          .map(LogRecord::getMessage).filter(m -> m.contains("without being closed")).toList();
+      List<String> warned = logged.containing("without being closed").stream()
+          .filter(l -> l.startsWith("WARNING ")).toList();
       assertEquals(1, warned.size(), "said once per client: " + warned);
       assertTrue(warned.get(0).contains("close it (try-with-resources)"), warned.get(0));
       assertFalse(c.listDatasets().isEmpty(), "the client goes on");
@@ -347,36 +344,13 @@ class ClientRingTest {
   void theNetworkPathIsSaidOncePerClientNamingWhy() throws Exception {
     // It was said at FINE only: a trainer never learned why its batches did not use a ring.
     List<String> said;
-    try (LogCapture logged = new LogCapture(); FgbgClient c = client(server, false)) {
+    try (LogLines logged = LogLines.capture(BatchIterator.class.getName());
+         FgbgClient c = client(server, false)) {
       digest(c);
       digest(c);
-      said = logged.records.stream().filter(r -> r.getLevel().intValue()
-          >= Level.INFO.intValue()).map(LogRecord::getMessage).toList();
+      said = logged.lines();
     }
-    assertEquals(List.of("fgbg StreamEpoch: batches over the network (shared memory off: "
+    assertEquals(List.of("INFO fgbg StreamEpoch: batches over the network (shared memory off: "
         + "sharedMemory(false))"), said);
-  }
-
-  /** The BatchIterator logger's records while it is open. */
-  private static final class LogCapture extends Handler implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BatchIterator.class.getName());
-    final List<LogRecord> records = new CopyOnWriteArrayList<>();
-
-    LogCapture() {
-      LOG.addHandler(this);
-    }
-
-    @Override
-    public void publish(LogRecord r) {
-      records.add(r);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      LOG.removeHandler(this);
-    }
   }
 }
