@@ -105,6 +105,13 @@ class JvmSizingTest {
   }
 
   @Test
+  void flagsInAnAtFileSizeTheHeapAsOnTheCommandLine(@TempDir Path dir) throws Exception {
+    Path args = Files.writeString(dir.resolve("args.txt"), "# serve flags\n"
+        + "--memory-budget-mb=300\n--builtin-size 16\n");
+    assertEquals(heap("--memory-budget-mb", "300", "--builtin-size", "16"), heap("@" + args));
+  }
+
+  @Test
   void theLimitIsReadFromCgroupV2ThenV1AndMaxOrHugeIsNone(@TempDir Path cg) throws Exception {
     assertEquals(ContainerMemory.NONE, ContainerMemory.limitBytes(cg, ""), "no cgroup files");
     Files.createDirectories(cg.resolve("memory"));
