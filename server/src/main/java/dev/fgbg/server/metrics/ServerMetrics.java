@@ -58,6 +58,7 @@ public final class ServerMetrics {
       .register(registry);
 
   public ServerMetrics() {
+    ProcessMetrics.register(registry);
     CounterWithCallback.builder().name("fgbg_depth_cache_requests")
         .help("Depth requests by where the map came from: memory, disk, store, or the model"
             + " (miss)").labelNames("model", "result")

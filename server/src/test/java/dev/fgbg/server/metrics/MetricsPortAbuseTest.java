@@ -54,6 +54,12 @@ class MetricsPortAbuseTest {
       HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(base + "/metrics")));
       assertEquals(200, get.statusCode());
       assertTrue(get.body().contains("fgbg_memory_budget_capacity_bytes"), get.body());
+      for (String series : List.of("# HELP process_resident_memory_bytes ",
+          "\nprocess_resident_memory_bytes ", "\nprocess_start_time_seconds ",
+          "\njvm_memory_used_bytes{area=\"heap\"} ", "\njvm_memory_max_bytes{area=\"heap\"} ",
+          "\nfgbg_build_info{java_version=\"" + Runtime.version() + "\",version=\"")) {
+        assertTrue(get.body().contains(series), series + " in\n" + get.body());
+      }
       assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/metrics?name[]=x")))
           .statusCode(), "a query is the scraper's filter");
       HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
