@@ -12,7 +12,6 @@ import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.NettyListener;
 import dev.fgbg.server.grpc.ServerOptions;
-import dev.fgbg.server.metrics.MetricsExposure;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.server.ui.ServerView;
 import dev.fgbg.server.ui.UiOptions;
@@ -157,10 +156,6 @@ public final class FgbgApplication implements AutoCloseable {
       }
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
           + metricsEndpoint.getPort() + "/metrics");
-      String open = MetricsExposure.warning(options.metricsHost(), metricsEndpoint.getPort());
-      if (open != null) {
-        LOG.warning(open);
-      }
     }
     if (runtimes.isEmpty()) {
       warm.complete(null);

@@ -2,6 +2,7 @@ package dev.fgbg.server.metrics;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.logging.Logger;
 
 /**
  * The metrics port has no TLS and no tokens, so a scraper on another machine (a Kubernetes
@@ -12,7 +13,17 @@ import java.net.UnknownHostException;
  * scrapers by the network (a NetworkPolicy, a firewall).
  */
 public final class MetricsExposure {
+  private static final Logger LOG = Logger.getLogger(MetricsExposure.class.getName());
+
   private MetricsExposure() {}
+
+  /** Logs {@link #warning} when there is one. */
+  static void warnIfOpen(String host, int port) {
+    String w = warning(host, port);
+    if (w != null) {
+      LOG.warning(w);
+    }
+  }
 
   /** The WARNING for metrics served on {@code host}:{@code port}, or null on loopback. */
   public static String warning(String host, int port) {

@@ -101,7 +101,7 @@ class MetricsPortAbuseTest {
   }
 
   private static List<String> warnings(LogCapture log) {
-    return log.of(FgbgApplication.class.getName()).stream()
+    return log.of(MetricsExposure.class.getName()).stream()
         .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
   }
 
