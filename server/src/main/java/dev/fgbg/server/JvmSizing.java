@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * transport and the rest. Transport buffers outside the heap hold what the budget charges, so
  * they are not counted twice.
  * {@code ./fgbg serve} runs {@link #main} with the server's flags and starts the server with
- * what it prints; {@code FGBG_JAVA_OPTS} comes after, so an {@code -Xmx} there wins.
+ * what it prints; {@code FGBG_JAVA_OPTS} comes after, so an {@code -Xmx} there wins. In a
+ * container with a memory limit the default budget is first lowered to fit it
+ * ({@link ContainerFit}), as the server itself does.
  */
 public final class JvmSizing {
   /** The transport's heap, classes, requests, headroom. */
@@ -87,7 +89,7 @@ public final class JvmSizing {
     return List.of(String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20));
   }
 
-  private static boolean usesDepthModel(ServerOptions o) {
+  static boolean usesDepthModel(ServerOptions o) {
     return !o.builtin().depthModel().isEmpty()
         || o.datasets().stream().anyMatch(d -> !d.getDepthModel().isEmpty());
   }
@@ -98,7 +100,8 @@ public final class JvmSizing {
    */
   public static void main(String[] args) {
     try {
-      System.out.println(String.join(" ", flags(Main.options(Long.MAX_VALUE, args))));
+      System.out.println(String.join(" ", flags(Main.options(Long.MAX_VALUE,
+          ContainerMemory.limitBytes(), args))));
     } catch (RuntimeException e) {
       // The server itself reports bad flags, naming them.
     }

@@ -5,6 +5,7 @@ import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.OptionValueException;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.ui.UiOptions;
@@ -101,17 +102,33 @@ public final class Main implements Callable<Integer> {
     return m.flags.options(maxHeapBytes);
   }
 
+  /** As {@link #options(long, String...)} in a container of {@code limitBytes} (0: none). */
+  static ServerOptions options(long maxHeapBytes, long limitBytes, String... args) {
+    Main m = new Main();
+    commandLine(m).parseArgs(args);
+    return ContainerFit.options(m.flags, maxHeapBytes, limitBytes);
+  }
+
   private static CommandLine commandLine(Main m) {
     return new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override
   public Integer call() throws Exception {
-    ServerOptions options = flags.options();
-    String shortfall = JvmSizing.shortfall(options, Runtime.getRuntime().maxMemory());
+    long heap = Runtime.getRuntime().maxMemory();
+    long limit = ContainerMemory.limitBytes();
+    ServerOptions options = ContainerFit.options(flags, heap, limit);
+    // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
+    Logger log = Logger.getLogger(Main.class.getName());
+    long unfitted = flags.budgetGiven() ? options.load().memoryBudgetBytes()
+        : LoadOptions.defaultBudgetBytes(heap);
+    ContainerFit.Line container = ContainerFit.line(options, heap, limit, unfitted);
+    if (container != null) {
+      log.log(container.level(), container.message());
+    }
+    String shortfall = JvmSizing.shortfall(options, heap);
     if (shortfall != null) {
-      // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
-      Logger.getLogger(Main.class.getName()).warning(shortfall);
+      log.warning(shortfall);
     }
     UiOptions ui = flags.ui(options);
     FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();

@@ -8,7 +8,11 @@ import dev.fgbg.server.grpc.ServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The heap ./fgbg serve gives a server follows what the server holds, not the machine. */
 class JvmSizingTest {
@@ -50,5 +54,86 @@ class JvmSizingTest {
       System.setOut(was);
     }
     assertEquals("", out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void inAOneGibContainerTheDefaultBudgetIsLoweredSoHeapAndTheRestFit() {
+    long limit = 1L << 30;
+    ServerOptions o = Main.options(Long.MAX_VALUE, limit);
+    long budget = o.load().memoryBudgetBytes();
+    assertTrue(budget < 512L << 20 && budget >= ContainerFit.MIN_BUDGET_BYTES, "" + budget);
+    assertTrue(ContainerFit.totalBytes(o) <= limit, (ContainerFit.totalBytes(o) >> 20) + " MiB");
+    long heap = JvmSizing.heapBytes(o);
+    assertEquals("-Xmx" + (heap >> 20) + "m", JvmSizing.flags(o).get(0));
+    assertTrue(heap < 1330L << 20, "not the machine's -Xmx1330m: " + (heap >> 20));
+    ContainerFit.Line line = ContainerFit.line(o, heap, limit, 512L << 20);
+    assertEquals(Level.INFO, line.level());
+    assertEquals("container memory limit 1024 MiB: memory budget " + (budget >> 20) + " MiB "
+        + "(lowered from 512 MiB to fit), heap " + (heap >> 20) + " MiB, and "
+        + (ContainerFit.outsideHeapBytes(o) >> 20) + " MiB kept beside the heap for transport "
+        + "buffers, shared-memory rings and the JVM", line.message());
+    // A depth model's native memory is kept too, so its budget is lowered further.
+    ServerOptions model = Main.options(Long.MAX_VALUE, 2L << 30, "--depth-model",
+        "models/fastdepth_nyu_224", "--depth-cache-mb", "256");
+    assertTrue(ContainerFit.totalBytes(model) <= 2L << 30);
+  }
+
+  @Test
+  void aLargeOrNoLimitChangesNothingAndAGivenBudgetThatCannotFitIsAWarning() {
+    long defaults = heap();
+    assertEquals(defaults, JvmSizing.heapBytes(Main.options(Long.MAX_VALUE, 16L << 30)));
+    assertEquals(defaults, JvmSizing.heapBytes(Main.options(Long.MAX_VALUE,
+        ContainerMemory.NONE)));
+    assertNull(ContainerFit.line(Main.options(Long.MAX_VALUE), defaults, ContainerMemory.NONE,
+        512L << 20));
+    ServerOptions given = Main.options(Long.MAX_VALUE, 1L << 30, "--memory-budget-mb", "900");
+    assertEquals(900L << 20, given.load().memoryBudgetBytes(), "a given budget is kept");
+    ContainerFit.Line line = ContainerFit.line(given, JvmSizing.heapBytes(given), 1L << 30,
+        900L << 20);
+    assertEquals(Level.WARNING, line.level());
+    assertTrue(line.message().startsWith("the container's memory limit is 1024 MiB, but the "
+        + "heap (") && line.message().endsWith("under load the kernel may kill the server; leave"
+        + " -Xmx and --memory-budget-mb out (./fgbg serve fits both to the limit), lower them, "
+        + "or raise the limit"), line.message());
+    // An -Xmx given by hand that leaves too little beside it: the same warning.
+    ServerOptions fits = Main.options(Long.MAX_VALUE, 1L << 30);
+    assertEquals(Level.WARNING, ContainerFit.line(fits, 1000L << 20, 1L << 30, 512L << 20)
+        .level());
+    // A container too small for even the smallest budget gets the smallest, and the warning.
+    ServerOptions tiny = Main.options(Long.MAX_VALUE, 256L << 20);
+    assertEquals(ContainerFit.MIN_BUDGET_BYTES, tiny.load().memoryBudgetBytes());
+  }
+
+  @Test
+  void flagsInAnAtFileSizeTheHeapAsOnTheCommandLine(@TempDir Path dir) throws Exception {
+    Path args = Files.writeString(dir.resolve("args.txt"), "# serve flags\n"
+        + "--memory-budget-mb=300\n--builtin-size 16\n");
+    assertEquals(heap("--memory-budget-mb", "300", "--builtin-size", "16"), heap("@" + args));
+  }
+
+  @Test
+  void theLimitIsReadFromCgroupV2ThenV1AndMaxOrHugeIsNone(@TempDir Path cg) throws Exception {
+    assertEquals(ContainerMemory.NONE, ContainerMemory.limitBytes(cg, ""), "no cgroup files");
+    Files.createDirectories(cg.resolve("memory"));
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
+    assertEquals(ContainerMemory.NONE, ContainerMemory.limitBytes(cg, ""), "v1 unlimited");
+    Files.writeString(cg.resolve("memory/memory.limit_in_bytes"), "1073741824\n");
+    assertEquals(1L << 30, ContainerMemory.limitBytes(cg, ""), "v1");
+    Files.writeString(cg.resolve("memory.max"), "max\n");
+    assertEquals(1L << 30, ContainerMemory.limitBytes(cg, ""), "v2 max: v1's limit still read");
+    Files.delete(cg.resolve("memory/memory.limit_in_bytes"));
+    assertEquals(ContainerMemory.NONE, ContainerMemory.limitBytes(cg, ""), "v2 max");
+    Files.writeString(cg.resolve("memory.max"), "536870912\n");
+    assertEquals(512L << 20, ContainerMemory.limitBytes(cg, ""), "v2");
+    // Without a cgroup namespace the process's own cgroup is below the root: the smallest
+    // limit on the way up counts.
+    Files.createDirectories(cg.resolve("memory/pod/c1"));
+    Files.delete(cg.resolve("memory.max"));
+    Files.writeString(cg.resolve("memory/pod/memory.limit_in_bytes"), "2147483648\n");
+    Files.writeString(cg.resolve("memory/pod/c1/memory.limit_in_bytes"), "9223372036854771712");
+    assertEquals(2L << 30, ContainerMemory.limitBytes(cg, "4:memory:/pod/c1\n0::/\n"));
+    Files.createDirectories(cg.resolve("kubepods/p"));
+    Files.writeString(cg.resolve("kubepods/p/memory.max"), "1073741824\n");
+    assertEquals(1L << 30, ContainerMemory.limitBytes(cg, "0::/kubepods/p\n"), "v2 below");
   }
 }

@@ -4,6 +4,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -27,23 +28,29 @@ final class ServerJvm implements AutoCloseable {
 
   /** Starts it with {@code jvmArgs} (e.g. -Xmx96m) and server flags; returns once it listens. */
   ServerJvm(List<String> jvmArgs, String... args) throws Exception {
-    this(List.of(), jvmArgs, args);
+    this(List.of(), null, jvmArgs, args);
+  }
+
+  /** Started in working folder {@code dir} (where relative defaults such as 'exports' go). */
+  static ServerJvm inFolder(Path dir, String... args) throws Exception {
+    return new ServerJvm(List.of(), dir.toFile(), List.of(), args);
   }
 
   /** Started under a limit of {@code files} open file descriptors (a shell's ulimit -n). */
   static ServerJvm withFileLimit(int files, String... args) throws Exception {
     return new ServerJvm(List.of("sh", "-c", "ulimit -n " + files + " && exec \"$@\"", "sh"),
-        List.of(), args);
+        null, List.of(), args);
   }
 
-  private ServerJvm(List<String> prefix, List<String> jvmArgs, String... args) throws Exception {
+  private ServerJvm(List<String> prefix, File dir, List<String> jvmArgs, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "--port", "0"));
     cmd.addAll(List.of(args));
-    this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    this.process = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true).start();
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),

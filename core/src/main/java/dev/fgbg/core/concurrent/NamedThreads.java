@@ -33,16 +33,16 @@ public final class NamedThreads implements ThreadFactory {
 
   /**
    * Runs {@code work} on a thread {@code name} with a stack of {@code stackBytes} and waits for
-   * it: for native code that needs more stack than a default Java thread has. Its exception is
-   * rethrown here.
+   * it: for native code that needs more stack than a default Java thread has. Its exception or
+   * error is rethrown here (an Error left on that thread printed its trace and returned null).
    */
   public static <T> T onLargeStack(String name, long stackBytes, Supplier<T> work) {
     AtomicReference<T> made = new AtomicReference<>();
-    AtomicReference<RuntimeException> failed = new AtomicReference<>();
+    AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t = new Thread(null, () -> {
       try {
         made.set(work.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         failed.set(e);
       }
     }, name, stackBytes);
@@ -54,8 +54,12 @@ public final class NamedThreads implements ThreadFactory {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for " + name, e);
     }
-    if (failed.get() != null) {
-      throw failed.get();
+    Throwable e = failed.get();
+    if (e instanceof RuntimeException re) {
+      throw re;
+    }
+    if (e instanceof Error err) {
+      throw err;
     }
     return made.get();
   }

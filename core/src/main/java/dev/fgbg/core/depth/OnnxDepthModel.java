@@ -104,7 +104,7 @@ public final class OnnxDepthModel implements DepthModel {
           + " but " + config.name() + " expects " + config.proto().getSha256()
           + WeightsAdvice.ownWeights(config));
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OnnxNative.environment();
     OnnxSessions.Opened opened = OnnxSessions.open(env, config, device, threads, sessions,
         WeightsAdvice.how(config, false));
     OrtSession session = opened.sessions().get(0);

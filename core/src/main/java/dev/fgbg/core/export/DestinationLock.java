@@ -69,6 +69,7 @@ public final class DestinationLock implements AutoCloseable {
   public static DestinationLock take(ExportRoot root, String destination, String asked)
       throws IOException {
     Path dest = root.resolve(destination);
+    root.ready();
     ConfinedFolder top = ConfinedFolder.open(root.path());
     try {
       DestinationLock l = acquire(top, root, dest, asked);

@@ -32,19 +32,49 @@ public final class ExportRoot {
   static final String RESERVED = ".fgbg-";
 
   private final Path root;
+  /** False while a root that could not be created at start-up is still missing. */
+  private volatile boolean made;
 
+  /**
+   * The root, made if missing. One that cannot be made (a read-only working folder in a pod,
+   * where the default root 'exports' is relative to it) is one WARNING, as an unwritable one is:
+   * the server still starts, and each export is refused saying why ({@link #ready}).
+   */
   public ExportRoot(Path root) {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw FgbgException.invalidConfig("export root " + root + " is a file, not a folder");
     }
+    Path real;
     try {
       Files.createDirectories(root);
-      this.root = root.toRealPath();
-      makeLockFolder(this.root);
-      warnIfReadOnly(this.root);
+      real = root.toRealPath();
+      makeLockFolder(real);
+      warnIfReadOnly(real);
+      made = true;
     } catch (IOException e) {
-      throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
-          + InWords.of(e), e);
+      real = root.toAbsolutePath().normalize();
+      LOG.warning("export root " + root + " (" + FLAG + ") cannot be created (" + InWords.of(e)
+          + "); every export will fail until it can: give a writable folder with " + FLAG);
+    }
+    this.root = real;
+  }
+
+  /**
+   * Makes a root that could not be made at start-up (it may have become possible since), or
+   * refuses the export with FAILED_PRECONDITION saying why; nothing to do for one that exists.
+   */
+  void ready() {
+    if (made) {
+      return;
+    }
+    try {
+      Files.createDirectories(root);
+      makeLockFolder(root);
+      made = true;
+    } catch (IOException e) {
+      throw FgbgException.failedPrecondition("the export root (" + FLAG + ") could not be "
+          + "created when the server started and still cannot be (" + InWords.of(e)
+          + "); restart the server with a writable folder as " + FLAG);
     }
   }
 

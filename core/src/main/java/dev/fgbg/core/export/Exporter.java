@@ -58,6 +58,7 @@ public final class Exporter {
   public ExportManifest run(ExportJob job, ExportReport.Listener listener,
       BooleanSupplier cancelled) {
     Path dest = root.resolve(job.destination());
+    root.ready(); // a root missing since start-up: refused in words, naming no path
     // The root is opened once; the lock, the destination and every file are reached from that
     // handle without following a link, whatever is swapped in while the export runs.
     try (ConfinedFolder top = ConfinedFolder.open(root.path());

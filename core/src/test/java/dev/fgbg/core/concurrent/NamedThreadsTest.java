@@ -23,5 +23,11 @@ class NamedThreadsTest {
         () -> NamedThreads.onLargeStack("x", 1 << 20, () -> {
           throw boom;
         })));
+    // An Error (a native library's static initialiser) reaches the caller too, not null.
+    ExceptionInInitializerError init = new ExceptionInInitializerError("native");
+    assertSame(init, assertThrows(ExceptionInInitializerError.class,
+        () -> NamedThreads.onLargeStack("y", 1 << 20, () -> {
+          throw init;
+        })));
   }
 }

@@ -56,11 +56,20 @@ public final class LoadFlags {
    * IllegalArgumentException naming the flag.
    */
   public LoadOptions options(long maxHeapBytes) {
+    return options(maxHeapBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #options(long)}, with the default budget at most {@code defaultCapBytes} (fitted
+   * to a container's memory limit); a budget given by flag is kept.
+   */
+  public LoadOptions options(long maxHeapBytes, long defaultCapBytes) {
     LoadOptions.Builder b = LoadOptions.builder().maxStreams(maxStreams)
         .maxStreamsPerClient(maxStreamsPerClient).maxStats(maxStats).statsQueue(statsQueue)
         .maxExports(maxExports).exportQueue(exportQueue).maxGalleries(maxGalleries)
         .galleryQueue(galleryQueue)
-        .memoryBudgetBytes(LoadOptions.defaultBudgetBytes(maxHeapBytes));
+        .memoryBudgetBytes(Math.min(defaultCapBytes,
+            LoadOptions.defaultBudgetBytes(maxHeapBytes)));
     if (memoryBudgetMb != null) {
       long heapMb = maxHeapBytes >> 20;
       if (memoryBudgetMb < 1 || memoryBudgetMb > heapMb) {
@@ -71,6 +80,11 @@ public final class LoadFlags {
       b.memoryBudgetBytes(memoryBudgetMb << 20);
     }
     return b.build();
+  }
+
+  /** Whether --memory-budget-mb was given (then it is never fitted to a container). */
+  public boolean budgetGiven() {
+    return memoryBudgetMb != null;
   }
 
   public Duration shutdownGrace() {

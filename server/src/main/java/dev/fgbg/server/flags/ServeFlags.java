@@ -58,6 +58,11 @@ public final class ServeFlags {
     return ui.options(options.connect());
   }
 
+  /** Whether --memory-budget-mb was given. */
+  public boolean budgetGiven() {
+    return load.budgetGiven();
+  }
+
   /** The validated options for this JVM; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return options(Runtime.getRuntime().maxMemory());
@@ -65,6 +70,11 @@ public final class ServeFlags {
 
   /** The validated options for a JVM of {@code maxHeapBytes} (sizing the JVM to start). */
   public ServerOptions options(long maxHeapBytes) {
+    return options(maxHeapBytes, Long.MAX_VALUE);
+  }
+
+  /** As {@link #options(long)}, the default memory budget at most {@code budgetCapBytes}. */
+  public ServerOptions options(long maxHeapBytes, long budgetCapBytes) {
     return ServerOptions.builder()
         .port(port)
         .workers(workers)
@@ -79,7 +89,7 @@ public final class ServeFlags {
         .cacheDir(depth.cacheDir)
         .depthStore(depth.depthStore)
         .diskCacheBytes(depth.diskCacheBytes())
-        .load(load.options(maxHeapBytes))
+        .load(load.options(maxHeapBytes, budgetCapBytes))
         .shutdownGrace(load.shutdownGrace())
         .exportLimits(exports.limits())
         .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)

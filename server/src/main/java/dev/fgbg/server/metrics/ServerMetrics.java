@@ -58,6 +58,7 @@ public final class ServerMetrics {
       .register(registry);
 
   public ServerMetrics() {
+    ProcessMetrics.register(registry);
     CounterWithCallback.builder().name("fgbg_depth_cache_requests")
         .help("Depth requests by where the map came from: memory, disk, store, or the model"
             + " (miss)").labelNames("model", "result")
@@ -128,12 +129,16 @@ public final class ServerMetrics {
 
   /**
    * Serves /metrics on {@code host}:{@code port} (0 picks a free port) until closed (which shuts
-   * its pool down too). A scraper that goes away is a counted line, not a trace
+   * its pool down too): GET and HEAD of /metrics only ({@link MetricsPaths}); beyond loopback,
+   * one WARNING ({@link MetricsExposure}). A scraper that goes away is a counted line, not a trace
    * ({@link ScrapeFaults}).
    */
   public HTTPServer serve(String host, int port) throws IOException {
     ScrapeFaults.install();
-    return HTTPServer.builder().hostname(host).port(port).registry(registry)
+    HTTPServer server = HTTPServer.builder().hostname(host).port(port).registry(registry)
+        .registerHealthHandler(false).authenticator(new MetricsPaths())
         .executorService(JdkHttp.pool("fgbg-metrics", THREADS)).buildAndStart();
+    MetricsExposure.warnIfOpen(host, server.getPort());
+    return server;
   }
 }

@@ -158,4 +158,36 @@ class ExportShareTest {
       disk.close();
     }
   }
+
+  @Test
+  void aRootThatCannotBeCreatedIsOneWarningAndEachExportIsRefusedSayingWhy(@TempDir Path dir)
+      throws Exception {
+    Path ro = Files.createDirectories(dir.resolve("ro"));
+    SmallDisk disk = SmallDisk.mount(ro, "ro,size=1m");
+    // Without a mount: a folder under a file, which cannot be created either.
+    Path missing = disk != null ? ro.resolve("exports")
+        : Files.writeString(dir.resolve("f"), "x").resolve("exports");
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(missing).build())) {
+      List<String> warnings = log.of(ExportRoot.class.getName()).stream()
+          .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+      String why = disk != null ? "read-only file system" : "not a folder";
+      assertEquals(List.of("export root " + missing + " (--export-root) cannot be created ("
+          + why + "); every export will fail until it can: give a writable folder with "
+          + "--export-root"), warnings);
+      CallOutcome<ExportProgress> e = export(FgbgGrpc.newStub(s.channel()), "a", 20, false,
+          new CountDownLatch(0));
+      assertTrue(e.await(LONG));
+      assertEquals(Status.Code.FAILED_PRECONDITION, e.status.getCode(), e.status.toString());
+      assertEquals("the export root (--export-root) could not be created when the server started"
+          + " and still cannot be (" + why + "); restart the server with a writable folder as "
+          + "--export-root", e.status.getDescription());
+      log.assertNoTraces();
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
+  }
 }

@@ -48,6 +48,69 @@ class MetricsPortAbuseTest {
   }
 
   @Test
+  void onlyGetAndHeadOfMetricsAreServedOtherPathsAre404AndOtherMethods405() throws Exception {
+    try (FgbgApplication app = start()) {
+      String base = "http://127.0.0.1:" + app.metricsPort();
+      HttpResponse<String> get = send(HttpRequest.newBuilder(URI.create(base + "/metrics")));
+      assertEquals(200, get.statusCode());
+      assertTrue(get.body().contains("fgbg_memory_budget_capacity_bytes"), get.body());
+      for (String series : List.of("# HELP process_resident_memory_bytes ",
+          "\nprocess_resident_memory_bytes ", "\nprocess_start_time_seconds ",
+          "\njvm_memory_used_bytes{area=\"heap\"} ", "\njvm_memory_max_bytes{area=\"heap\"} ",
+          "\nfgbg_build_info{java_version=\"" + Runtime.version() + "\",version=\"")) {
+        assertTrue(get.body().contains(series), series + " in\n" + get.body());
+      }
+      assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/metrics?name[]=x")))
+          .statusCode(), "a query is the scraper's filter");
+      HttpResponse<String> head = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+      assertEquals(200, head.statusCode());
+      assertEquals("", head.body());
+      for (String path : List.of("/", "/-/healthy", "/metricsx", "/metrics/x", "/admin",
+          "/favicon.ico")) {
+        assertEquals(404, send(HttpRequest.newBuilder(URI.create(base + path))).statusCode(),
+            path);
+      }
+      for (String method : List.of("POST", "PUT", "DELETE", "OPTIONS")) {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+            .method(method, HttpRequest.BodyPublishers.ofString("x")));
+        assertEquals(405, r.statusCode(), method);
+        assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElse(""), method);
+      }
+      assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/metrics")))
+          .statusCode(), "still serving after refusals");
+    }
+  }
+
+  @Test
+  void metricsBeyondLoopbackAreOneWarningAndOnLoopbackNone() throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      try (FgbgApplication app = start()) {
+        assertEquals(List.of(), warnings(log));
+      }
+      try (FgbgApplication app = FgbgApplication.create(ServerOptions.builder().port(0)
+          .workers(1).exportRoot(dir.resolve("exports")).builtin(new BuiltinConfig(16, 16, 2, 2,
+              2, "", "", "")).metrics("0.0.0.0", 0).build()).start()) {
+        assertEquals(List.of("metrics on 0.0.0.0:" + app.metricsPort() + " (--metrics-host) "
+            + "are served in plaintext, without TLS or tokens, to anyone who can reach the port"
+            + " (they name datasets, models and export destinations); keep the port to your "
+            + "scrapers (a NetworkPolicy, a firewall) or use --metrics-host 127.0.0.1"),
+            warnings(log));
+      }
+    }
+  }
+
+  private static List<String> warnings(LogCapture log) {
+    return log.of(MetricsExposure.class.getName()).stream()
+        .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return HTTP.send(b.timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void clientsResettingTheirScrapeAreOneCountedLineNotATraceEach() throws Exception {
     try (LogCapture log = new LogCapture(); FgbgApplication app = start()) {
       for (int i = 0; i < 50; i++) {
