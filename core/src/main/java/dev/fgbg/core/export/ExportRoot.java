@@ -36,11 +36,23 @@ public final class ExportRoot {
   private volatile boolean made;
 
   /**
-   * The root, made if missing. One that cannot be made (a read-only working folder in a pod,
-   * where the default root 'exports' is relative to it) is one WARNING, as an unwritable one is:
-   * the server still starts, and each export is refused saying why ({@link #ready}).
+   * The root, made if missing; one that cannot be made is refused (INVALID_CONFIG naming it), as
+   * a job writing to a destination (Spark's) wants.
    */
   public ExportRoot(Path root) {
+    this(root, false);
+  }
+
+  /**
+   * The server's root ({@value #FLAG}): one that cannot be made (a read-only working folder in
+   * a pod, where the default root 'exports' is relative to it) is one WARNING, as an unwritable
+   * one is: the server still starts, and each export is refused saying why ({@link #ready}).
+   */
+  public static ExportRoot served(Path root) {
+    return new ExportRoot(root, true);
+  }
+
+  private ExportRoot(Path root, boolean served) {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw FgbgException.invalidConfig("export root " + root + " is a file, not a folder");
     }
@@ -49,9 +61,15 @@ public final class ExportRoot {
       Files.createDirectories(root);
       real = root.toRealPath();
       makeLockFolder(real);
-      warnIfReadOnly(real);
+      if (served) {
+        warnIfReadOnly(real);
+      }
       made = true;
     } catch (IOException e) {
+      if (!served) {
+        throw FgbgException.invalidConfig("export root " + root + " cannot be created: "
+            + InWords.of(e), e);
+      }
       real = root.toAbsolutePath().normalize();
       LOG.warning("export root " + root + " (" + FLAG + ") cannot be created (" + InWords.of(e)
           + "); every export will fail until it can: give a writable folder with " + FLAG);

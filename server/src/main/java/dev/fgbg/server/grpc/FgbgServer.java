@@ -83,7 +83,7 @@ public final class FgbgServer {
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
         statsThreads, exportThreads, stats, replyTimer);
     Exporter exporter = options.exportRoot() == null ? null
-        : new Exporter(new ExportRoot(options.exportRoot()), load.scheduler.lane("exports"),
+        : new Exporter(ExportRoot.served(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker(), draining);
