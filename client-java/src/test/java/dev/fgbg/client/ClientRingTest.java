@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -344,11 +346,17 @@ class ClientRingTest {
   void theNetworkPathIsSaidOncePerClientNamingWhy() throws Exception {
     // It was said at FINE only: a trainer never learned why its batches did not use a ring.
     List<String> said;
+    // The CLI's tests, in this JVM, quiet the client's loggers to WARNING (as the CLI does).
+    Logger log = Logger.getLogger(BatchIterator.class.getName());
+    Level was = log.getLevel();
+    log.setLevel(Level.INFO);
     try (LogLines logged = LogLines.capture(BatchIterator.class.getName());
          FgbgClient c = client(server, false)) {
       digest(c);
       digest(c);
       said = logged.lines();
+    } finally {
+      log.setLevel(was);
     }
     assertEquals(List.of("INFO fgbg StreamEpoch: batches over the network (shared memory off: "
         + "sharedMemory(false))"), said);
