@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
-__all__ = ["integer", "optional_integer", "integers", "int_args"]
+__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 
@@ -65,12 +65,16 @@ def integers(values: Iterable[Any], name: str) -> List[int]:
 def int_args(**values: Any) -> Dict[str, int]:
     """The keyword arguments as ints (each checked, named by its keyword), e.g. request fields:
     ``pb.StatsRequest(**int_args(seed=seed, start=start, end=end))``."""
-    out = {name: integer(value, name) for name, value in values.items()}
-    if out.get("world_size", 1) < 1:
-        # On the wire 0 means 1 (an unset field), which world_size=0 would silently ask for.
-        raise ValueError("world_size=%d must be at least 1 (the number of ranks)"
-                         % out["world_size"])
-    return out
+    return {name: integer(value, name) for name, value in values.items()}
+
+
+def world_size_arg(value: Any) -> int:
+    """A request's `world_size`: 0 or less is refused, since on the wire 0 means 1 (an unset
+    field), which world_size=0 would silently ask for."""
+    n = integer(value, "world_size")
+    if n < 1:
+        raise ValueError("world_size=%d must be at least 1 (the number of ranks)" % n)
+    return n
 
 
 def sample_count(sample: Any) -> int:

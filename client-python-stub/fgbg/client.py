@@ -13,7 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _shm_path, _streams, replicas, shm  # noqa: E402
-from ._checks import int_args, integers, sample_count  # noqa: E402
+from ._checks import int_args, integers, sample_count, world_size_arg  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
 from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
@@ -277,7 +277,7 @@ class Client:
         req = pb.StreamEpochRequest(
             dataset=dataset, shuffle=shuffle, drop_last=drop_last,
             **int_args(seed=seed, epoch=epoch, batch_size=batch_size, rank=rank,
-                       world_size=world_size, start_batch=start_batch,
+                       world_size=world_size_arg(world_size), start_batch=start_batch,
                        start_position=start_position, limit=limit),
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
         return self._stream(req, req.world_size,

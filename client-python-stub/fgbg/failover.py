@@ -19,7 +19,7 @@ import logging
 from typing import Any, Callable, Dict, Iterator, Optional
 
 from . import shm
-from ._checks import int_args
+from ._checks import int_args, world_size_arg
 from .batch import Batch
 from .client import Client, FgbgError
 from .replicas import Targets, home, resolve
@@ -67,7 +67,8 @@ class FailoverStream:
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
                  **request: Any) -> None:
-        n = int_args(rank=rank, world_size=world_size, start_batch=start_batch, limit=limit)
+        n = int_args(rank=rank, world_size=world_size_arg(world_size), start_batch=start_batch,
+                     limit=limit)
         request.update(int_args(**{k: v for k, v in request.items() if k in _INTEGERS}))
         self.targets = resolve(targets)
         self.rank = n["rank"]
