@@ -27,8 +27,7 @@ final class CallWords {
       d = deadline(d, line, soFar);
     } else if (soFar != null && !soFar.resume().isEmpty() && soFar.received() > 0
         && (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.CANCELLED)) {
-      d = d + " (" + soFar.received() + " samples received); to go on from there: "
-          + soFar.resume();
+      d = d + " " + SoFar.goOn(soFar.received(), soFar.resume());
     }
     return s.getCode() + ": " + d;
   }

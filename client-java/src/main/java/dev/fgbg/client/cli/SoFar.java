@@ -12,4 +12,9 @@ interface SoFar {
   default String resume() {
     return "";
   }
+
+  /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */
+  static String goOn(long received, String resume) {
+    return "(" + received + " samples received); to go on from there: " + resume;
+  }
 }

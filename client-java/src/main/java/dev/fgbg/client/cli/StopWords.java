@@ -47,8 +47,8 @@ final class StopWords {
       return;
     }
     // A progress bar on a terminal has no line end yet.
-    err.println((System.console() != null ? System.lineSeparator() : "") + "fgbg: stopped ("
-        + n + " samples received); to go on from there: " + resume);
+    err.println((System.console() != null ? System.lineSeparator() : "") + "fgbg: stopped "
+        + SoFar.goOn(n, resume));
     err.flush();
   }
 }

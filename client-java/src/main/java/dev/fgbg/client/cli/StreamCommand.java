@@ -125,10 +125,9 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     } finally {
       progress.end();
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.println("samples: " + digest.count());
     System.out.println(String.format(Locale.ROOT, "samples/s: %.1f",
-        digest.count() / Math.max(seconds, 1e-9)));
+        digest.count() / seconds(System.nanoTime() - t0)));
     System.out.println("digest: " + digest.hex());
     return 0;
   }
