@@ -238,7 +238,7 @@ public final class FgbgApplication implements AutoCloseable {
     return server.port();
   }
 
-  public FgbgServer server() {
+  public synchronized FgbgServer server() {
     return server;
   }
 

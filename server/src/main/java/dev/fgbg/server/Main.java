@@ -5,6 +5,7 @@ import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.OptionValueException;
 import dev.fgbg.server.grpc.ServerOptions;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -131,17 +133,35 @@ public final class Main implements Callable<Integer> {
       log.warning(shortfall);
     }
     UiOptions ui = flags.ui(options);
-    FgbgApplication app = FgbgApplication.create(options).withUi(ui).start();
+    FgbgApplication app = FgbgApplication.create(options).withUi(ui);
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
+    // SIGTERM (after its drain) and SIGINT exit through System.exit, which runs this hook, as
+    // SIGHUP does; the signals' handler says which came. Both are in place before the server
+    // listens, so a signal once it does always gets its stop line (close waits for start).
+    StopSignals signals = new StopSignals(options.drainDelay(), () -> {
+      FgbgServer server = app.server(); // once start is done; null: it failed, exit 2 is near
+      if (server != null) {
+        server.notServing();
+      }
+    }, System::exit);
+    AtomicBoolean startFailed = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        // The JVM runs its hooks on SIGTERM, SIGINT (Ctrl-C) and SIGHUP, and on System.exit.
-        BoundedShutdown.close(() -> app.close("SIGTERM, SIGINT or the JVM's exit"), bound,
-            Runtime.getRuntime()::halt);
+        if (!startFailed.get()) { // else its error is the one line to say
+          BoundedShutdown.close(() -> app.close(signals.why()), bound,
+              Runtime.getRuntime()::halt);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }, "fgbg-shutdown"));
+    signals.install();
+    try {
+      app.start();
+    } catch (IOException | RuntimeException e) {
+      startFailed.set(true);
+      throw e;
+    }
     // A model that fails its warm-up (NaN depth, say) ends the server with its message.
     app.warm().whenComplete((v, e) -> {
       if (e != null) {

@@ -227,7 +227,9 @@ class MainTest {
         LoadOptions.DEFAULT_UNREAD_REPLY_MILLIS, LoadOptions.DEFAULT_UNREAD_STREAM_MILLIS),
         o.load());
     assertEquals(Duration.ofSeconds(30), o.shutdownGrace());
+    assertEquals(Duration.ofSeconds(5), Main.options("--drain-delay", "5s").drainDelay());
     ServerOptions defaults = Main.options();
+    assertEquals(Duration.ZERO, defaults.drainDelay()); // stops as it always did
     assertEquals(LoadOptions.defaultBudgetBytes(Runtime.getRuntime().maxMemory()),
         defaults.load().memoryBudgetBytes());
     assertEquals(Duration.ofSeconds(5), defaults.shutdownGrace());
@@ -340,7 +342,12 @@ class MainTest {
         new String[] {"--max-streams 0 must be at least 1", "--max-streams", "0"},
         new String[] {"--shutdown-grace -1500ms must not be negative", "--shutdown-grace",
             "-1500ms"},
-        new String[] {"--stats-queue -1 must not be negative", "--stats-queue", "-1"})) {
+        new String[] {"--stats-queue -1 must not be negative", "--stats-queue", "-1"},
+        new String[] {"--drain-delay -5s must be between 0s and 10m", "--drain-delay", "-5s"},
+        // 5m for 5s would hold every stop for minutes past any pod's termination grace
+        new String[] {"--drain-delay 11m must be between 0s and 10m", "--drain-delay", "11m"},
+        new String[] {"--drain-delay 'soon' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
+            "--drain-delay", "soon"})) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
       String[] args = new String[] {"--builtin-size", "16", "--builtin-counts", "1:1", c[1],

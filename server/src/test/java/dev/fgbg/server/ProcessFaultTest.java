@@ -86,7 +86,7 @@ class ProcessFaultTest {
             s.log());
         // One line as the stop begins (why, what is open, the grace), one when it is done.
         assertTrue(s.log().contains("INFO " + FgbgApplication.class.getName() + ": stopping "
-            + "(SIGTERM, SIGINT or the JVM's exit); 4 streams and 0 exports open; calls get "
+            + "(SIGTERM); 4 streams and 0 exports open; calls get "
             + "--shutdown-grace 1000 ms"), s.log());
         assertTrue(s.log().matches("(?s).*INFO " + FgbgApplication.class.getName().replace(".",
             "\\.") + ": stopped after \\d+\\.\\d\\d s(\\R.*)?"), s.log());

@@ -42,6 +42,14 @@ final class ServerJvm implements AutoCloseable {
         null, List.of(), args);
   }
 
+  /**
+   * Started with SIGINT handled as by default: a process started by a non-interactive shell's
+   * background job (as a CI step may be) inherits SIGINT ignored, which a JVM then leaves so.
+   */
+  static ServerJvm interruptible(String... args) throws Exception {
+    return new ServerJvm(List.of("env", "--default-signal=INT"), null, List.of(), args);
+  }
+
   private ServerJvm(List<String> prefix, File dir, List<String> jvmArgs, String... args)
       throws Exception {
     List<String> cmd = new ArrayList<>(prefix);
@@ -71,6 +79,16 @@ final class ServerJvm implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     this.port = listening.get(120, TimeUnit.SECONDS);
+  }
+
+  /** Sends it signal SIG{@code name} ({@code TERM}, {@code INT}) as kill(1) does. */
+  void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
   }
 
   ManagedChannel channel() {

@@ -51,6 +51,13 @@ public final class LoadFlags {
       + "run them again) and other calls are cancelled. Default: 5s.")
   String shutdownGrace = "5s";
 
+  @Option(names = "--drain-delay", description = "On SIGTERM, how long health reports "
+      + "NOT_SERVING while calls are still accepted and served, before the --shutdown-grace "
+      + "stop (e.g. 5s: a pod's removal from its Service reaches clients first; replaces a "
+      + "preStop sleep). A second SIGTERM or a SIGINT ends it early; SIGINT alone does not "
+      + "wait. At most 10m. Default: 0s.")
+  String drainDelay = "0s";
+
   /**
    * The validated load options for a JVM of {@code maxHeapBytes}; a bad value is an
    * IllegalArgumentException naming the flag.
@@ -88,10 +95,19 @@ public final class LoadFlags {
   }
 
   public Duration shutdownGrace() {
+    return duration("--shutdown-grace", shutdownGrace);
+  }
+
+  /** Parsed only; its range is checked by {@code ServerOptions}, which names it as the flag. */
+  public Duration drainDelay() {
+    return duration("--drain-delay", drainDelay);
+  }
+
+  private static Duration duration(String flag, String value) {
     try {
-      return Durations.parse(shutdownGrace);
+      return Durations.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--shutdown-grace " + e.getMessage(), e);
+      throw new IllegalArgumentException(flag + " " + e.getMessage(), e);
     }
   }
 }

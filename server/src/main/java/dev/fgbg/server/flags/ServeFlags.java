@@ -91,6 +91,7 @@ public final class ServeFlags {
         .diskCacheBytes(depth.diskCacheBytes())
         .load(load.options(maxHeapBytes, budgetCapBytes))
         .shutdownGrace(load.shutdownGrace())
+        .drainDelay(load.drainDelay())
         .exportLimits(exports.limits())
         .metrics(metrics.host, metrics.port == null ? ServerOptions.METRICS_OFF : metrics.port)
         .sharedMemory(!noSharedMemory)

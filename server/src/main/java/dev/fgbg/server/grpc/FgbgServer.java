@@ -62,6 +62,8 @@ public final class FgbgServer {
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
+  /** Set by {@link #notServing()}: a warm-up that ends later must not turn health back on. */
+  private volatile boolean leaving;
 
   /**
    * @param workers the shared pool of {@code options.workers()} threads that renders stream
@@ -158,10 +160,23 @@ public final class FgbgServer {
     return this;
   }
 
-  /** Health reports SERVING (e.g. once depth models are warm). */
-  public void serving() {
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+  /** Health reports SERVING (e.g. once depth models are warm), unless the server is leaving. */
+  public synchronized void serving() {
+    if (!leaving) {
+      health.setStatus("", ServingStatus.SERVING);
+      health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+    }
+  }
+
+  /**
+   * Health reports NOT_SERVING, overall and for the fgbg service, for good, while calls are
+   * still accepted and served: the drain before a stop, so that probes and load balancers take
+   * this server out before its port closes. Watch streams stay open and hear it.
+   */
+  public synchronized void notServing() {
+    leaving = true;
+    health.setStatus("", ServingStatus.NOT_SERVING);
+    health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
   }
 
   /** The bound port (useful with port 0), or -1 in-process. */

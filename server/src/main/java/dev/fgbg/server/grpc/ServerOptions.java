@@ -28,6 +28,8 @@ import java.util.Objects;
  *     quotes the setting that asked)
  * @param statsInterval how often the depth report is logged (only lines that changed)
  * @param shutdownGrace how long running calls may take to finish on shutdown
+ * @param drainDelay how long a SIGTERM'd server reports NOT_SERVING while still serving before
+ *     it stops (endpoint removal reaching clients first); zero: it stops at once
  * @param exportRoot the only folder exports may write under; null: exports are off
  * @param load the memory budget, stream caps and admission limits
  * @param exportLimits the per-export and total export quotas
@@ -42,11 +44,16 @@ import java.util.Objects;
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
     DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, LoadOptions load, ExportLimits exportLimits,
-    String metricsHost, int metricsPort, boolean sharedMemory, Path ringDirectory,
+    Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
+    ExportLimits exportLimits, String metricsHost, int metricsPort, boolean sharedMemory, Path ringDirectory,
     ConnectOptions connect, Ticker ticker) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
+  /**
+   * The longest drain delay: far past any pod's termination grace, so a longer one is a typo
+   * (5m for 5s) that would hold a stopping server for hours.
+   */
+  public static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(10);
 
   public ServerOptions {
     check(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
@@ -59,6 +66,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     check(statsInterval.compareTo(Duration.ZERO) > 0, "statsInterval", statsInterval,
         "must be positive");
     check(!shutdownGrace.isNegative(), "shutdownGrace", shutdownGrace, "must not be negative");
+    check(!drainDelay.isNegative() && drainDelay.compareTo(MAX_DRAIN_DELAY) <= 0, "drainDelay",
+        drainDelay, "must be between 0s and " + MAX_DRAIN_DELAY.toMinutes() + "m");
     Objects.requireNonNull(load, "load");
     Objects.requireNonNull(exportLimits, "exportLimits");
     Objects.requireNonNull(metricsHost, "metricsHost");
@@ -84,7 +93,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * Builds {@link ServerOptions}. Defaults: port 50051, one worker per core, window 2 × workers,
    * export root ./exports on loopback (none, so no exports, on a server listening beyond it,
    * unless one is given), the standard built-in world, no folder datasets, depth on the best
-   * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, the
+   * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, no drain
+   * delay, the
    * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
    * shared memory on in {@link SharedRing#DIRECTORY}, the default {@link ConnectOptions}
    * (loopback, plaintext), the system ticker.
@@ -107,6 +117,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
+    private Duration drainDelay = Duration.ZERO;
     private LoadOptions load = LoadOptions.builder().build();
     private ExportLimits exportLimits = ExportLimits.ofGigabytes(200, 1000);
     private String metricsHost = "127.0.0.1";
@@ -205,6 +216,12 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /** How long SIGTERM's NOT_SERVING precedes the stop ({@code fgbg serve} only). */
+    public Builder drainDelay(Duration delay) {
+      this.drainDelay = Objects.requireNonNull(delay, "drainDelay");
+      return this;
+    }
+
     public Builder load(LoadOptions load) {
       this.load = Objects.requireNonNull(load, "load");
       return this;
@@ -249,7 +266,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return new ServerOptions(port, workers, window != null ? window : 2 * Math.max(1, workers),
           root, builtin, datasets, skipByKey, new DepthSettings(device, Math.max(1, workers),
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore, depthSessions),
-          statsInterval, shutdownGrace,
+          statsInterval, shutdownGrace, drainDelay,
           load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,
           ticker);
     }

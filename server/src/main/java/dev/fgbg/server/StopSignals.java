@@ -1,0 +1,83 @@
+package dev.fgbg.server;
+
+import dev.fgbg.common.Durations;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.logging.Logger;
+
+/**
+ * What SIGTERM and SIGINT do to {@code fgbg serve}, in place of the JVM's handlers, which run
+ * the shutdown hooks without saying which signal came. SIGTERM with a {@code --drain-delay}
+ * first turns health NOT_SERVING and keeps serving for that long (a pod's removal from its
+ * Service reaches clients while its port is still open); a second SIGTERM or a SIGINT ends the
+ * delay early. SIGINT (Ctrl-C, at a terminal) does not wait. Then the process exits as the
+ * JVM's handler would (status 128 + the signal's number), and the shutdown hook stops the server
+ * naming the signal ({@link #why()}).
+ */
+final class StopSignals {
+  private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
+
+  private final Duration drainDelay;
+  private final Runnable notServing;
+  private final IntConsumer exit;
+  private final AtomicReference<String> first = new AtomicReference<>();
+  private final CountDownLatch cut = new CountDownLatch(1);
+  private volatile String cutBy;
+
+  /**
+   * @param notServing turns health NOT_SERVING for good, calls still served
+   * @param exit {@code System::exit} outside tests
+   */
+  StopSignals(Duration drainDelay, Runnable notServing, IntConsumer exit) {
+    this.drainDelay = drainDelay;
+    this.notServing = notServing;
+    this.exit = exit;
+  }
+
+  /** Handles SIGTERM and SIGINT from now on (where the JVM lets it: see SignalHandlers). */
+  StopSignals install() {
+    SignalHandlers.handle("TERM", this::received);
+    SignalHandlers.handle("INT", this::received);
+    return this;
+  }
+
+  /** Signal SIG{@code name} of {@code number} arrived (on a thread of its own). */
+  void received(String name, int number) {
+    String signal = "SIG" + name;
+    if (!first.compareAndSet(null, signal)) {
+      cutBy = signal; // a drain under way ends now; a stop under way goes on as it was
+      cut.countDown();
+      return;
+    }
+    if (name.equals("TERM") && !drainDelay.isZero()) {
+      drain();
+    }
+    exit.accept(128 + number);
+  }
+
+  private void drain() {
+    LOG.info(String.format(Locale.ROOT, "SIGTERM: draining for %s (--drain-delay): health "
+        + "NOT_SERVING, calls still accepted and served; then stopping (another SIGTERM or a "
+        + "SIGINT stops sooner)", Durations.words(drainDelay)));
+    long start = System.nanoTime();
+    notServing.run();
+    try {
+      if (cut.await(drainDelay.toNanos(), TimeUnit.NANOSECONDS)) {
+        LOG.info(String.format(Locale.ROOT, "%s ended the drain after %.2f s", cutBy,
+            (System.nanoTime() - start) / 1e9));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop now
+    }
+  }
+
+  /** Why the server stops, for its stop line: the signal, or the JVM's exit when none came. */
+  String why() {
+    String signal = first.get();
+    return signal != null ? signal : "SIGHUP or the JVM's exit";
+  }
+}

@@ -1,0 +1,161 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.grpc.FgbgServer;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM and SIGINT on a real {@code fgbg serve} process: the drain ({@code --drain-delay})
+ * seen by a gRPC health client while new calls are still served, a second signal ending it, and
+ * the stop line naming the signal.
+ */
+class StopSignalsTest {
+  private static final String[] SMALL = {"--builtin-size", "16", "--builtin-counts", "4:4",
+      "--workers", "2", "--shutdown-grace", "1s"};
+  private static final String STOPPING = "INFO " + FgbgApplication.class.getName()
+      + ": stopping (";
+
+  /** Health Watches of the server overall and of the fgbg service, on their own channel. */
+  private static final class Watchers {
+    private final List<String> services = List.of("", FgbgServer.SERVICE_NAME);
+    final CountDownLatch serving = new CountDownLatch(services.size());
+    final CountDownLatch notServing = new CountDownLatch(services.size());
+
+    Watchers(ManagedChannel ch) {
+      for (String service : services) {
+        HealthGrpc.newStub(ch).watch(HealthCheckRequest.newBuilder().setService(service)
+            .build(), new StreamObserver<>() {
+              private boolean wasServing;
+
+              @Override
+              public void onNext(HealthCheckResponse r) {
+                if (r.getStatus() == ServingStatus.SERVING && !wasServing) {
+                  wasServing = true;
+                  serving.countDown();
+                } else if (r.getStatus() == ServingStatus.NOT_SERVING && wasServing) {
+                  notServing.countDown();
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+      }
+    }
+  }
+
+  private static String[] with(String... more) {
+    String[] all = new String[SMALL.length + more.length];
+    System.arraycopy(SMALL, 0, all, 0, SMALL.length);
+    System.arraycopy(more, 0, all, SMALL.length, more.length);
+    return all;
+  }
+
+  @Test
+  void aDrainingServerSaysNotServingYetServesNewCallsThenStops() throws Exception {
+    try (ServerJvm s = new ServerJvm(List.of(), with("--drain-delay", "6s"))) {
+      ManagedChannel watching = s.channel();
+      ManagedChannel later = null;
+      try {
+        Watchers w = new Watchers(watching);
+        assertTrue(w.serving.await(60, TimeUnit.SECONDS), s.log());
+        long term = System.nanoTime();
+        s.signal("TERM");
+        assertTrue(w.notServing.await(10, TimeUnit.SECONDS), "both Watches hear NOT_SERVING:\n"
+            + s.log());
+        // A client that resolved the name before the pod left its endpoints: a new connection
+        // and new calls, all served while the probes see NOT_SERVING.
+        later = s.channel();
+        assertEquals(ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(later)
+            .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(later)
+            .withDeadlineAfter(30, TimeUnit.SECONDS);
+        SampleBatch reply = stub.getSamples(GetSamplesRequest.newBuilder().setDataset("builtin")
+            .addIndices(0).addIndices(3).build());
+        assertEquals(List.of(0L, 3L), reply.getIndicesList());
+        int samples = 0;
+        Iterator<SampleBatch> stream = stub.streamEpoch(StreamEpochRequest.newBuilder()
+            .setDataset("builtin").setBatchSize(2).setLimit(4).build());
+        while (stream.hasNext()) {
+          samples += stream.next().getIndicesCount();
+        }
+        assertEquals(4, samples);
+        // Then the stop as without a drain, after the delay: grace 1 s + Main.STOP_SLACK.
+        assertTrue(s.process.waitFor(6 + 1 + Main.STOP_SLACK.toSeconds() + 5, TimeUnit.SECONDS),
+            "still running:\n" + s.log());
+        long took = System.nanoTime() - term;
+        assertTrue(took >= TimeUnit.SECONDS.toNanos(6), "stopped after " + took / 1e9 + " s of "
+            + "a 6 s drain:\n" + s.log());
+        assertEquals(143, s.process.exitValue(), s.log()); // as the JVM's own SIGTERM exit
+        String log = s.log();
+        String draining = "INFO " + FgbgApplication.class.getName() + ": SIGTERM: draining for "
+            + "6s (--drain-delay): health NOT_SERVING, calls still accepted and served; then "
+            + "stopping (another SIGTERM or a SIGINT stops sooner)";
+        assertTrue(log.contains(draining), log);
+        assertTrue(log.indexOf(draining) < log.indexOf(STOPPING + "SIGTERM); 0 streams"), log);
+        assertFalse(log.contains("ended the drain"), log);
+      } finally {
+        watching.shutdownNow();
+        if (later != null) {
+          later.shutdownNow();
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSecondSigtermEndsTheDrainAndTheServerStops() throws Exception {
+    try (ServerJvm s = new ServerJvm(List.of(), with("--drain-delay", "10m"))) {
+      ManagedChannel watching = s.channel();
+      try {
+        Watchers w = new Watchers(watching);
+        assertTrue(w.serving.await(60, TimeUnit.SECONDS), s.log());
+        s.signal("TERM");
+        assertTrue(w.notServing.await(10, TimeUnit.SECONDS), s.log());
+        assertTrue(s.process.isAlive(), s.log()); // draining, for ten minutes
+        s.signal("TERM");
+        assertTrue(s.process.waitFor(1 + Main.STOP_SLACK.toSeconds() + 5, TimeUnit.SECONDS),
+            "still running:\n" + s.log());
+        assertEquals(143, s.process.exitValue(), s.log());
+        assertTrue(s.log().matches("(?s).*SIGTERM ended the drain after \\d+\\.\\d\\d s.*"),
+            s.log());
+        assertTrue(s.log().contains(STOPPING + "SIGTERM); 0 streams"), s.log());
+      } finally {
+        watching.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void sigintStopsWithoutDrainingAndTheStopLineNamesIt() throws Exception {
+    // Ctrl-C at a terminal: no drain, however long --drain-delay is.
+    try (ServerJvm s = ServerJvm.interruptible(with("--drain-delay", "10m"))) {
+      s.signal("INT");
+      assertTrue(s.process.waitFor(1 + Main.STOP_SLACK.toSeconds() + 5, TimeUnit.SECONDS),
+          "still running:\n" + s.log());
+      assertEquals(130, s.process.exitValue(), s.log()); // 128 + 2, as the JVM's own
+      assertTrue(s.log().contains(STOPPING + "SIGINT); 0 streams"), s.log());
+      assertFalse(s.log().contains("draining"), s.log());
+    }
+  }
+}
