@@ -1,13 +1,21 @@
 """Which path a call's batches take: whether a client offers a shared-memory ring to its
 target, and the one log line that says which path it took."""
+import ipaddress
 import logging
 import os
-from typing import Any, Optional, Tuple
+import re
+import socket
+import time
+from typing import Any, FrozenSet, Optional, Set, Tuple, Union
 
 from . import shm
 
 _LOG = logging.getLogger("fgbg")
-_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "ip6-localhost")
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "ip6-localhost")
+_DNS = "dns:///"
+IpAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+_OWN_TTL_S = 60.0
+_OWN: Optional[Tuple[float, FrozenSet[IpAddress]]] = None
 
 
 def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
@@ -25,18 +33,82 @@ def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
 
 
 def is_local(target: str) -> bool:
-    if target.startswith("unix:"):
+    """Whether `target` is this host, by the Java client's rule (`RingChoice.isLocal`): a unix
+    socket, localhost and the loopback and wildcard addresses, the host's own name, or an
+    address of one of its own interfaces (its LAN address). No name is looked up: any other
+    name counts as another host."""
+    if target.startswith("unix:") or target.startswith("unix-abstract:"):
         return True
-    host = target.rsplit(":", 1)[0] if target.count(":") == 1 or target.startswith("[") \
-        else target
-    host = host.split("///")[-1]
-    return host in _LOCAL_HOSTS or host.startswith("127.") or host == _hostname()
+    t = target[len(_DNS):] if target.startswith(_DNS) else target
+    if t.startswith("["):
+        host = t[1:max(1, t.find("]"))]
+    else:
+        host = t.rsplit(":", 1)[0] if t.count(":") == 1 else t
+    return (host in _LOCAL_HOSTS or host.startswith("127.")
+            or host.lower() == socket.gethostname().lower() or _is_own_address(host))
 
 
-def _hostname() -> str:
-    import socket
+def _is_own_address(host: str) -> bool:
+    """Whether `host` is an address literal (not a name: that would wait on DNS) of this
+    host: loopback, wildcard, or one of its interfaces' addresses."""
+    try:
+        a = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return a.is_loopback or a.is_unspecified or a in _own_addresses()
 
-    return socket.gethostname()
+
+def _own_addresses() -> FrozenSet[IpAddress]:
+    """This host's interface addresses, read again at most once a minute: each call's check
+    costs a set lookup, and an address DHCP hands out later is still seen."""
+    global _OWN
+    now = time.monotonic()
+    if _OWN is None or now - _OWN[0] > _OWN_TTL_S:
+        _OWN = (now, own_addresses())
+    return _OWN[1]
+
+
+def own_addresses() -> FrozenSet[IpAddress]:
+    """Every address of this host's interfaces: Linux lists them in /proc (IPv4's local
+    routes, IPv6's interface table); elsewhere, the addresses the host's name resolves to."""
+    found = set(_proc_ipv4() | _proc_ipv6())
+    if not found:
+        try:
+            for info in socket.getaddrinfo(socket.gethostname(), None):
+                found.add(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]))
+        except (OSError, ValueError):
+            pass  # the name does not resolve: loopback and wildcard still count
+    return frozenset(found)
+
+
+def _proc_ipv4() -> Set[IpAddress]:
+    # fib_trie names each address followed by its route type; "/32 host LOCAL" marks the
+    # host's own ones (the local routing table holds exactly these).
+    found: Set[IpAddress] = set()
+    try:
+        with open("/proc/net/fib_trie") as f:
+            last = None
+            for line in f:
+                m = re.match(r"\s*[|+]-- ([0-9.]+)", line)
+                if m:
+                    last = m.group(1)
+                elif last and "/32 host LOCAL" in line:
+                    found.add(ipaddress.ip_address(last))
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def _proc_ipv6() -> Set[IpAddress]:
+    found: Set[IpAddress] = set()
+    try:
+        with open("/proc/net/if_inet6") as f:
+            for line in f:
+                hexits = line.split()[0]
+                found.add(ipaddress.ip_address(int(hexits, 16).to_bytes(16, "big")))
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
 
 
 def log_path(call: str, ring: Optional[Any], refused: str, why_not: str) -> None:

@@ -515,3 +515,51 @@ def test_a_full_dev_shm_sends_the_stream_over_the_network_saying_why(server, mon
     said = " ".join(r.getMessage() for r in caplog.records)
     assert "/dev/shm has no room for a ring of" in said, said
     assert not new_rings(), "the file of the ring that could not be had is removed"
+
+
+def lan_address():
+    """This host's outgoing IPv4 address, found without fgbg's own rule: a UDP socket
+    'connected' towards documentation addresses (no packet is sent); None with no route."""
+    import socket
+
+    for towards in ("192.0.2.1", "198.51.100.1", "10.255.255.255"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.connect((towards, 9))
+            except OSError:
+                continue
+            ip = s.getsockname()[0]
+            if not ip.startswith("127.") and ip != "0.0.0.0":
+                return ip
+    return None
+
+
+def test_a_target_named_by_the_hosts_lan_address_streams_through_shared_memory(caplog):
+    # The Java client counted the host's interface addresses as local, Python did not: a
+    # stream to this machine by its LAN address went over TCP, said at INFO only.
+    import socket
+
+    from fgbg import _shm_path
+
+    ip = lan_address()
+    s = Server(SMALL + ["--host", "0.0.0.0", "--insecure"])
+    try:
+        # Without a LAN address (a sandbox with loopback alone), the host's name.
+        target = (ip or socket.gethostname()) + ":" + s.target.rsplit(":", 1)[1]
+        assert _shm_path.is_local(target), target
+        caplog.set_level(logging.INFO, logger="fgbg")
+        with fgbg.Client(target) as c:
+            got, paths = stream(c, limit=48)
+        assert paths == {True}, target
+        assert any("StreamEpoch: batches through shared memory" in r.getMessage()
+                   for r in caplog.records), target
+        assert got == java_stream_digest(target, "--seed", "3", "--epoch", "1", "--shuffle",
+                                         "--batch-size", "24", "--limit", "48")
+    finally:
+        s.stop()
+    assert _shm_path.is_local(socket.gethostname()) and not _shm_path.is_local("203.0.113.7:1")
+    # The Java client's forms: a dns:/// target, the IPv6 wildcard; names are not looked up.
+    assert _shm_path.is_local("dns:///localhost:5") and _shm_path.is_local("[::]:5")
+    assert _shm_path.is_local("unix-abstract:fgbg")
+    assert not _shm_path.is_local("fgbg.example.com:50051")
+    assert not _shm_path.is_local("[2001:db8::1]:50051")

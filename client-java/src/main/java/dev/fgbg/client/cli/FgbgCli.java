@@ -81,7 +81,7 @@ public final class FgbgCli {
       }
       throw e;
     });
-    cl.setExecutionStrategy(parsed -> StopWords.execute(parsed, System.err));
+    cl.setExecutionStrategy(parsed -> StopWords.execute(parsed, System.out, System.err));
     return cl.execute(args);
   }
 

@@ -1,5 +1,7 @@
 package dev.fgbg.client.cli;
 
+import java.util.List;
+
 /**
  * A verb whose call delivers samples over a long time (stream, export, stats): what it had when
  * the call failed, so that the error can say how far it got and how to go on.
@@ -11,6 +13,14 @@ interface SoFar {
   /** How to go on from there, in the verb's flags; "" when starting over is the only way. */
   default String resume() {
     return "";
+  }
+
+  /**
+   * Lines for stdout summing up what was received, each marked partial (a stream's samples,
+   * rate and digest), taken with {@link #received}; none where the verb has no such summary.
+   */
+  default List<String> partial() {
+    return List.of();
   }
 
   /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */

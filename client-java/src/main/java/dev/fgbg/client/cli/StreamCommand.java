@@ -6,6 +6,7 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.StreamEpochRequest;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -64,12 +65,16 @@ final class StreamCommand implements Callable<Integer>, SoFar {
   String depthDtype = "float16";
 
   /**
-   * Whole batches and samples received so far, for the words of a call that ends mid-way (read
-   * by the stop hook's thread too, so one volatile pair).
+   * Whole batches and samples received so far, and the digest of those samples, for the words
+   * and partial lines of a stream that ends mid-way (read by the stop hook's thread too, so one
+   * volatile record: the count, the resume point and the digest always agree).
    */
-  private volatile Got got = new Got(0, 0);
+  private volatile Got got = new Got(0, 0, BigInteger.ZERO, 0);
 
-  private record Got(long batches, long samples) {}
+  private record Got(long batches, long samples, BigInteger digest, long at) {}
+
+  /** When the stream began (System.nanoTime), for the rate of a complete or a partial stream. */
+  private volatile long t0;
 
   @Override
   public Integer call() {
@@ -93,7 +98,7 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     }
     SampleDigest digest = new SampleDigest();
     ProgressPrinter progress = ProgressPrinter.stderr();
-    long t0 = System.nanoTime();
+    t0 = System.nanoTime();
     try (FgbgClient c = connection.client()) {
       long total = 0;
       // The rate (and so the ETA) counts from the first batch on: before it lie the client's
@@ -107,9 +112,9 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           total = it.streamSamples();
           digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
               b.backgroundDepths(), b.backgroundRows());
-          got = new Got(got.batches() + 1, digest.count());
-          long samples = got.samples();
           long now = System.nanoTime();
+          got = new Got(got.batches() + 1, digest.count(), digest.value(), now);
+          long samples = got.samples();
           if (got.batches() == 1) {
             firstAt = now;
             firstSamples = samples;
@@ -125,12 +130,29 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     } finally {
       progress.end();
     }
-    System.out.println("samples: " + digest.count());
-    System.out.println(String.format(Locale.ROOT, "samples/s: %.1f",
-        digest.count() / seconds(System.nanoTime() - t0)));
-    System.out.println("digest: " + digest.hex());
+    lines(digest.count(), System.nanoTime() - t0, digest.hex(), "").forEach(System.out::println);
     return 0;
   }
+
+  /** The three lines a stream ends with; {@code mark} follows each of a partial one's. */
+  private static List<String> lines(long samples, long nanos, String hex, String mark) {
+    return List.of("samples: " + samples + mark,
+        String.format(Locale.ROOT, "samples/s: %.1f", samples / seconds(nanos)) + mark,
+        "digest: " + hex + mark);
+  }
+
+  /**
+   * The same three lines over the whole batches received, each marked "(partial)": the digest
+   * rule is a sum, so this digest plus that of the resumed rest is the whole stream's.
+   */
+  @Override
+  public List<String> partial() {
+    Got g = got;
+    return lines(g.samples(), g.at() - t0, SampleDigest.toHex(g.digest()), PARTIAL);
+  }
+
+  /** What follows each line of a stream that ended mid-way. */
+  static final String PARTIAL = " (partial)";
 
   private static double seconds(long nanos) {
     return Math.max(nanos / 1e9, 1e-9);

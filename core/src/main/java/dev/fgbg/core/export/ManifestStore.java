@@ -9,6 +9,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.spec.SpecProtos;
 import dev.fgbg.v1.ExportManifest;
+import dev.fgbg.v1.SkippedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,8 @@ final class ManifestStore {
         .setJpegQuality(job.jpegQuality())
         .setDepthNpy(job.depthNpy())
         .addAllBackgroundLabels(d.assets().backgroundLabels())
-        .addAllForegroundLabels(d.assets().foregroundLabels());
+        .addAllForegroundLabels(d.assets().foregroundLabels())
+        .addAllSkippedFiles(skippedFiles(d));
     Outputs o = job.outputs();
     if (o.image()) {
       m.addOutputs("image");
@@ -81,6 +83,12 @@ final class ManifestStore {
     return m.build();
   }
 
+  /** The dataset's skipped files as the manifest's (and describe's) message, sorted by name. */
+  private static List<SkippedFile> skippedFiles(Dataset d) {
+    return d.assets().skippedFiles().stream().map(f -> SkippedFile.newBuilder()
+        .setName(f.name()).setReason(f.reason()).build()).toList();
+  }
+
   /**
    * The manifest to continue from: the one found when it describes this very export, else a
    * fresh one written over an empty folder (emptied first when {@code job.overwrite()}).
@@ -89,7 +97,15 @@ final class ManifestStore {
     ExportManifest fresh = fresh(job);
     ExportManifest existing = read(dest);
     if (existing != null && sameExport(existing, fresh)) {
-      return existing.toBuilder();
+      if (existing.getSkippedFilesList().equals(fresh.getSkippedFilesList())) {
+        return existing.toBuilder();
+      }
+      // Skipped files do not change the samples (a skipped file removed keeps the fingerprint):
+      // the export goes on, and its manifest says what the server skips now, even when finished.
+      ExportManifest now = existing.toBuilder().clearSkippedFiles()
+          .addAllSkippedFiles(fresh.getSkippedFilesList()).build();
+      write(dest, now);
+      return now.toBuilder();
     }
     if (!dest.list("").isEmpty()) {
       if (existing == null) {
