@@ -70,7 +70,8 @@ final class Resources {
     // The placeholder is in the HTML, so it shows before the script and its API call answer
     // (a grid page renders every sample first); the script's first content replaces it.
     return shell(status, page, title, "<p class=\"loading\" id=\"loading\" role=\"status\">"
-        + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>");
+        + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>",
+        "");
   }
 
   /**
@@ -90,15 +91,20 @@ final class Resources {
         + "<h1 id=\"failure-title\">" + name + " <span class=\"status\">" + f.status()
         + "</span></h1><p class=\"message\">" + escape(f.getMessage()) + "</p>" + links
         + "</section>";
-    return shell(f.status(), "error", name + " (" + f.status() + ")", main, "");
+    // Shown at once, no script to wait for: marked in the HTML as a script marks a failure
+    // (body[data-state], what tests and `fgbg bench ui` wait for).
+    return shell(f.status(), "error", name + " (" + f.status() + ")", main, "",
+        " data-state=\"failed\"");
   }
 
   /** A page to go back to from a refusal: its path and its name in a link. */
   record Back(String path, String name) {}
 
-  private Reply shell(int status, String page, String title, String main, String script) {
+  private Reply shell(int status, String page, String title, String main, String script,
+      String state) {
     return Reply.html(status, shell.replace("{{title}}", escape(title))
-        .replace("{{page}}", page).replace("{{main}}", main).replace("{{script}}", script))
+        .replace("{{page}}", page).replace("{{state}}", state).replace("{{main}}", main)
+        .replace("{{script}}", script))
         .header("Cache-Control", "no-store");
   }
 
