@@ -352,7 +352,8 @@ class FgbgCliTest {
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
     BufferedImage drawn = ImageIO.read(png.toFile());
-    assertEquals(3 * (224 + 44 + 4) + 4, drawn.getHeight());
+    assertEquals(22 + 3 * (224 + 44 + 4) + 4, drawn.getHeight(), "column headers (22 px), then"
+        + " rows");
     assertEquals(png + " (" + drawn.getWidth() + " x " + drawn.getHeight() + " px, width x "
         + "height; 3 samples)", g[1].trim(), "the size as the PNG has it, width first");
   }
