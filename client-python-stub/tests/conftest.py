@@ -3,8 +3,10 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 
@@ -33,12 +35,16 @@ LAUNCHER = os.path.join(ROOT, "fgbg")
 
 class Server:
     """A server process on a free port; `command` replaces `java -jar fgbg-server.jar` (e.g. the
-    launcher), run in `cwd`."""
+    launcher), run in `cwd`. Without `export_root` it exports into a temporary folder of its own
+    (the default, `exports` in the working folder, would write into the source tree)."""
 
     def __init__(self, args, export_root=None, command=None, cwd=None):
         if not os.path.exists(SERVER_JAR):
             raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
                                % SERVER_JAR)
+        self._own_root = None
+        if not export_root and "--export-root" not in args:
+            export_root = self._own_root = tempfile.mkdtemp(prefix="fgbg-test-exports-")
         self.export_root = export_root
         if export_root:
             args = args + ["--export-root", str(export_root)]
@@ -70,6 +76,8 @@ class Server:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        if self._own_root:
+            shutil.rmtree(self._own_root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
