@@ -1,7 +1,6 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.common.Durations;
-import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +28,8 @@ public final class ConnectFlags {
   Path tlsClientCa;
 
   @Option(names = "--token-file", description = "Bearer tokens callers must present, one "
-      + "[NAME:]TOKEN [export] a line ('export': may run Export; # comments). Health needs none.")
+      + "[NAME:]TOKEN [export] a line ('export': may run Export; # comments). Health needs none. "
+      + "Read again every 10s: a changed file takes effect without a restart.")
   Path tokenFile;
 
   @Option(names = "--insecure", description = "Allow plaintext without tokens beyond loopback.")
@@ -73,7 +73,7 @@ public final class ConnectFlags {
         .handshakeTimeout(duration("--handshake-timeout", handshakeTimeout));
     hosts.forEach(b::host);
     if (tokenFile != null) {
-      b.tokens(AccessTokens.load(tokenFile));
+      b.tokenFile(tokenFile);
     }
     return b.build();
   }

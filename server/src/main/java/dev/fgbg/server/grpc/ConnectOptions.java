@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param tlsCert PEM certificate chain served, or null for plaintext
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
- * @param tokens the bearer tokens callers must present ({@link AccessTokens#NONE}: none asked)
+ * @param tokens the bearer tokens callers must present ({@link LiveTokens#NONE}: none asked),
+ *     reloaded while the server runs when they come from {@code --token-file}
  * @param insecure plaintext without tokens beyond loopback is allowed
  * @param reflection whether gRPC server reflection (v1 and v1alpha) is served
  * @param keepaliveTime how long a connection may be idle before the server pings it; null for
@@ -34,7 +35,7 @@ import java.util.Objects;
  *     SETTINGS (and finish TLS) before the server closes it
  */
 public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
-    AccessTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
+    LiveTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
     Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient,
     Duration handshakeTimeout) {
   /** Idle connections end after this long (each holds a file descriptor and some memory). */
@@ -107,6 +108,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     return (tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS"
         : "mTLS (client certificates required)")
         + (tokens.required() ? ", " + tokens.size() + " bearer tokens" : ", no tokens")
+        + (tokens.file() != null ? " (--token-file read again every "
+            + Durations.words(tokens.interval()) + ")" : "")
         + (reflection ? ", reflection on" : ", reflection off")
         + (keepaliveTime != null ? ", keepalive " + Durations.words(keepaliveTime) : "")
         + (maxConnectionAge != null ? ", max connection age "
@@ -139,7 +142,7 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsClientCa;
-    private AccessTokens tokens = AccessTokens.NONE;
+    private LiveTokens tokens = LiveTokens.NONE;
     private boolean insecure;
     private boolean reflection = true;
     private Duration keepaliveTime;
@@ -176,9 +179,21 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       return this;
     }
 
+    /** These tokens, for good. */
     public Builder tokens(AccessTokens tokens) {
-      this.tokens = Objects.requireNonNull(tokens, "tokens");
+      this.tokens = LiveTokens.fixed(tokens);
       return this;
+    }
+
+    /** The tokens of {@code file}, read now and every {@code interval} while serving. */
+    public Builder tokenFile(Path file, Duration interval) {
+      this.tokens = LiveTokens.of(file, interval);
+      return this;
+    }
+
+    /** The tokens of {@code file}, read every {@link LiveTokens#DEFAULT_INTERVAL}. */
+    public Builder tokenFile(Path file) {
+      return tokenFile(file, LiveTokens.DEFAULT_INTERVAL);
     }
 
     public Builder insecure(boolean insecure) {

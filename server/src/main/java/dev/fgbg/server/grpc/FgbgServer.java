@@ -59,6 +59,9 @@ public final class FgbgServer {
   private final ScheduledExecutorService ringPoller;
   /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
   private final ScheduledExecutorService replyTimer;
+  /** Reads {@code --token-file} for changes ({@link LiveTokens}); its own thread, as a slow
+   *  file system must not hold up the reply checks. */
+  private final ScheduledExecutorService tokenTimer;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -99,6 +102,9 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
+    this.tokenTimer = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-token-file"));
+    options.connect().tokens().watch(tokenTimer);
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
@@ -253,6 +259,7 @@ public final class FgbgServer {
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
       replyTimer.shutdownNow();
+      tokenTimer.shutdownNow();
       shm.close();
     }
   }
