@@ -59,9 +59,9 @@ public final class FgbgServer {
   private final ScheduledExecutorService ringPoller;
   /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
   private final ScheduledExecutorService replyTimer;
-  /** Reads {@code --token-file} for changes ({@link LiveTokens}); its own thread, as a slow
-   *  file system must not hold up the reply checks. */
-  private final ScheduledExecutorService tokenTimer;
+  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys}); its own
+   *  thread, as a slow file system must not hold up the reply checks. */
+  private final ScheduledExecutorService reloadTimer;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -102,9 +102,12 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
-    this.tokenTimer = Executors.newSingleThreadScheduledExecutor(
-        new NamedThreads("fgbg-token-file"));
-    options.connect().tokens().watch(tokenTimer);
+    this.reloadTimer = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-reload"));
+    options.connect().tokens().watch(reloadTimer);
+    if (options.connect().keys() != null) {
+      options.connect().keys().watch(reloadTimer);
+    }
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
@@ -259,7 +262,7 @@ public final class FgbgServer {
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
       replyTimer.shutdownNow();
-      tokenTimer.shutdownNow();
+      reloadTimer.shutdownNow();
       shm.close();
     }
   }

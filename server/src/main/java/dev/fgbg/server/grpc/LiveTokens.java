@@ -1,6 +1,5 @@
 package dev.fgbg.server.grpc;
 
-import dev.fgbg.common.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +22,6 @@ import java.util.logging.Logger;
  */
 public final class LiveTokens {
   private static final Logger LOG = Logger.getLogger(LiveTokens.class.getName());
-  /** How often {@code --token-file} is read for changes. */
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
   /** No tokens: nothing is asked of callers. */
   public static final LiveTokens NONE = fixed(AccessTokens.NONE);
 
@@ -55,10 +52,6 @@ public final class LiveTokens {
    */
   public static LiveTokens of(Path file, Duration interval) {
     Objects.requireNonNull(interval, "interval");
-    if (interval.isZero() || interval.isNegative()) {
-      throw new IllegalArgumentException("the --token-file check interval "
-          + Durations.words(interval) + " must be positive");
-    }
     // One read for the tokens and the bytes compared, so that a change between two is not lost.
     byte[] bytes = AccessTokens.read(file);
     AccessTokens tokens = AccessTokens.parse(bytes, file);

@@ -54,7 +54,7 @@ class TokenReloadTest {
     Path file = dir.resolve("tokens");
     write(file, A);
     try (LogCapture log = new LogCapture(); TestServer server = serve(
-        ConnectOptions.builder().tokenFile(file, TICK).build())) {
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
       assertEquals("tiny", describe(server, A_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
       // A stream admitted with A, one message read, the rest not yet asked for.
@@ -88,7 +88,7 @@ class TokenReloadTest {
     write(first.resolve("tokens"), A);
     Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
     Path file = Files.createSymbolicLink(dir.resolve("tokens"), Path.of("..data", "tokens"));
-    ConnectOptions connect = ConnectOptions.builder().tokenFile(file, TICK).build();
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
     try (LogCapture log = new LogCapture(); TestServer server = serve(connect)) {
       assertEquals("tiny", describe(server, A_SECRET));
 
@@ -152,10 +152,12 @@ class TokenReloadTest {
     Path file = dir.resolve("tokens");
     write(file, A);
     ConnectOptions o = ConnectOptions.builder().tokenFile(file).build();
-    assertEquals(LiveTokens.DEFAULT_INTERVAL, o.tokens().interval());
+    assertEquals(ConnectOptions.DEFAULT_RELOAD_INTERVAL, o.tokens().interval());
     assertTrue(o.describe().contains("1 bearer tokens (--token-file read again every 10s)"),
         o.describe());
-    assertThrows(IllegalArgumentException.class, () -> LiveTokens.of(file, Duration.ZERO));
+    assertEquals("the reload interval 0s must be positive", assertThrows(
+        IllegalArgumentException.class, () -> ConnectOptions.builder().tokenFile(file)
+            .reloadInterval(Duration.ZERO).build()).getMessage());
     assertEquals(null, LiveTokens.NONE.watch(null), "nothing to watch");
   }
 

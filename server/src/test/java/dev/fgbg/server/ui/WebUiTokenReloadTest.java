@@ -23,7 +23,7 @@ class WebUiTokenReloadTest {
   void aSessionOfARemovedTokenEndsAtItsNextRequest() throws Exception {
     Path file = dir.resolve("tokens");
     Files.writeString(file, "alice:" + A + "\n");
-    ConnectOptions connect = ConnectOptions.builder().tokenFile(file, Duration.ofMillis(50))
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(Duration.ofMillis(50))
         .build();
     try (UiTestServer server = UiTestServer.start(dir.resolve("exports"), connect)) {
       String cookie = server.get("/api/login", "Authorization", "Bearer " + A).headers()
