@@ -17,7 +17,8 @@ public final class ConnectFlags {
       + "tokens or --insecure. Default: loopback (127.0.0.1 and ::1).")
   List<String> hosts = List.of();
 
-  @Option(names = "--tls-cert", description = "PEM certificate chain to serve TLS with.")
+  @Option(names = "--tls-cert", description = "PEM certificate chain to serve TLS with. With "
+      + "--tls-key, read again every 10s: a renewed pair is served to new connections.")
   Path tlsCert;
 
   @Option(names = "--tls-key", description = "PEM (PKCS#8) private key of --tls-cert.")
