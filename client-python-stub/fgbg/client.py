@@ -171,6 +171,7 @@ class Client:
             ring, slot = self._replies.reserve(need)
         except OSError as e:
             self._get_path = "cannot create a ring: %s" % e
+            _shm_path.log_path("GetSamples", None, "", self._get_path)
             return None, -1
         if ring is not None:
             req.shared_memory.CopyFrom(ring.offer(slot))
