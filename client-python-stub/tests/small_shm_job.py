@@ -2,11 +2,12 @@
 mount namespaces (unshare -r -m) with a tmpfs of its own on /dev/shm, where it starts a server
 (which must see the same /dev/shm) and, for each size given, remounts /dev/shm at that size and
 runs `FgbgIterableDataset(...).loader(num_workers=WORKERS)` (or only builds it, size ending in
-"-build": its DataLoader would die of a Bus error there). One JSON line per size: the loader's
+"-build": its DataLoader would die of a Bus error there; or, size ending in "-map", a
+DataLoader of as many workers over FgbgDataset, batches of BATCH). One JSON line per size: the loader's
 digest, the Java CLI's for the same epoch, the rings the server accepted, and the fgbg warnings
 logged in this process.
 
-small_shm_job.py BATCH WORKERS MIB[-build]...
+small_shm_job.py BATCH WORKERS MIB[-build|-map]...
 """
 import json
 import logging
@@ -31,7 +32,8 @@ class Said(logging.Handler):
 
 def main(batch, workers, sizes):
     import fgbg
-    from fgbg.torch import FgbgIterableDataset
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+    from torch.utils.data import DataLoader
 
     said = Said()
     logging.getLogger("fgbg").addHandler(said)
@@ -42,10 +44,14 @@ def main(batch, workers, sizes):
             subprocess.run(["mount", "-o", "remount,size=%sm" % size.split("-")[0], "/dev/shm"],
                            check=True)
             said.lines.clear()
-            ds = FgbgIterableDataset(server.target, seed=9, batch_size=batch)
             with fgbg.Client(server.target) as c:
                 accepted = c.server_stats().rings_accepted
-                loader = ds.loader(num_workers=workers)
+                if size.endswith("-map"):  # map-style: each worker's GetSamples ring
+                    loader = DataLoader(FgbgDataset(server.target, seed=9), batch_size=batch,
+                                        num_workers=workers, multiprocessing_context="spawn")
+                else:
+                    ds = FgbgIterableDataset(server.target, seed=9, batch_size=batch)
+                    loader = ds.loader(num_workers=workers)
                 digest = None if size.endswith("-build") else digest_of(loader).hex()
                 accepted = c.server_stats().rings_accepted - accepted
             print(json.dumps(dict(size=size, digest=digest, java=java, rings=accepted,

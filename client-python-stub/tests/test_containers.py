@@ -40,13 +40,15 @@ def test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm():
     # The tester's Bus error: each worker's ring fitted in /dev/shm, then torch had no room to
     # pass the workers' batches. Batches of 256 samples of 32x32 take 1.6 MiB as torch passes
     # them: 2 workers x prefetch 2 (+2) need 9.3 MiB, +8 MiB floor; a ring is 6 MiB.
-    runs, stderr = in_small_dev_shm(256, 2, 20, 48, "8-build")
+    # 8 MiB first, while /dev/shm is empty: a loader's workers may still be removing their
+    # rings as the next size is mounted.
+    runs, stderr = in_small_dev_shm(256, 2, "8-build", 20, 48, "20-map", "48-map")
     # 20 MiB: a ring would leave 14 MiB, under the 17.3 kept: the network, the same bytes.
     assert runs["20"]["rings"] == 0
     assert runs["20"]["digest"] == runs["20"]["java"]
     # Seen without logging set up: a warning, in each worker (once in each process).
     no_room = [line for line in stderr.splitlines() if _shm_room.NO_ROOM in line]
-    assert len(no_room) == 2, stderr[-3000:]
+    assert len(no_room) == 4, stderr[-3000:]  # 2 workers of 20 and of 20-map
     assert "it would leave 13.9 MiB free, under the 17.3 MiB kept" in no_room[0], no_room[0]
     assert "docker run --shm-size=1g" in no_room[0]
     # 48 MiB: room for both rings and torch's batches.
@@ -59,6 +61,9 @@ def test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm():
     assert "of 8.0 MiB), but a DataLoader of 2 workers needs about 9.3 MiB" in said[0], said
     for fix in ("docker run --shm-size=1g", "emptyDir of medium Memory", "device_loader()"):
         assert fix in said[0], said
+    # A map-style dataset's workers keep the same room from their GetSamples rings.
+    assert runs["20-map"]["rings"] == 0 and runs["48-map"]["rings"] > 0
+    assert runs["20-map"]["digest"] == runs["48-map"]["digest"] == runs["20"]["java"]
 
 
 @pytest.fixture
