@@ -8,7 +8,7 @@ import socket
 import time
 from typing import Any, FrozenSet, Optional, Set, Tuple, Union
 
-from . import shm
+from . import _shm_room, shm
 
 _LOG = logging.getLogger("fgbg")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "ip6-localhost")
@@ -16,6 +16,7 @@ _DNS = "dns:///"
 IpAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 _OWN_TTL_S = 60.0
 _OWN: Optional[Tuple[float, FrozenSet[IpAddress]]] = None
+_NO_ROOM_SAID = False  # the no-room line was a warning once in this process
 
 
 def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
@@ -120,4 +121,12 @@ def log_path(call: str, ring: Optional[Any], refused: str, why_not: str) -> None
         _LOG.warning("fgbg %s: the server refused shared memory (%s); batches over the network",
                      call, refused)
     else:
-        _LOG.info("fgbg %s: batches over the network (shared memory off: %s)", call, why_not)
+        # No room in /dev/shm is the machine's to fix (a container's 64 MB): said once per
+        # process where it shows without logging set up, as the Java CLI's warning is.
+        global _NO_ROOM_SAID
+        level = logging.INFO
+        if _shm_room.NO_ROOM in why_not and not _NO_ROOM_SAID:
+            _NO_ROOM_SAID = True
+            level = logging.WARNING
+        _LOG.log(level, "fgbg %s: batches over the network (shared memory off: %s)", call,
+                 why_not)

@@ -23,10 +23,9 @@ from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 from ._progress import Progress  # noqa: E402
+from ._streams import error as _error  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
-
-_error = _streams.error
 
 
 class Client:
@@ -39,10 +38,9 @@ class Client:
     fgbg.failover streams an epoch that moves to the next replica when one dies or hangs (no
     reply in `keepalive_timeout` s to a ping after `keepalive_time` s silent; >= 20, 0: off).
 
-    `shared_memory` (default: on when the target is this host, unless FGBG_SHM=0): offer the
-    server a ring of `ring_slots` slots in /dev/shm, so that batches arrive as views of shared
-    memory instead of over the socket; the server may refuse (another host, no shared /dev/shm,
-    --no-shared-memory), and the call then uses the network. One log line says which.
+    `shared_memory` (default: on for this host's targets, unless FGBG_SHM=0): batches come as
+    views of a ring of `ring_slots` slots in /dev/shm where the server accepts it and /dev/shm
+    has room (fgbg._shm_room), else over the network; one log line says which.
 
     `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS_CA,
     $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with TLS, mTLS or
@@ -170,7 +168,8 @@ class Client:
         try:
             ring, slot = self._replies.reserve(need)
         except OSError as e:
-            self._get_path = "cannot create a ring: %s" % e
+            self._get_path = "cannot create a ring: %s" % (e.strerror or e)
+            _shm_path.log_path("GetSamples", None, "", self._get_path)
             return None, -1
         if ring is not None:
             req.shared_memory.CopyFrom(ring.offer(slot))
@@ -294,7 +293,7 @@ class Client:
                 ring = self._stream_rings.take(self.ring_slots, need) \
                     or shm.Ring(self.ring_slots, need)
             except OSError as e:
-                why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e)
+                why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e.strerror or e)
             else:
                 req.shared_memory.CopyFrom(ring.offer(keep=True))
         yield from _streams.stream(self, req, world_size, ring, why_not, self._stream_rings)

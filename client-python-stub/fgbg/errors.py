@@ -1,10 +1,13 @@
 """FgbgError, and where a client looks for its server (FGBG_TARGET). No gRPC import here."""
+import errno
 import os
-from typing import Optional, Tuple
+from typing import Any, Optional, Tuple
 
 from . import _channels
 
 DEFAULT_TARGET = "localhost:50051"
+# How a call fails when gRPC cannot have a file (a socket, an eventfd, a DNS lookup's socket).
+_FILES_CODES = ("UNAVAILABLE", "DEADLINE_EXCEEDED")
 START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
               "FGBG_TARGET at a running server")
 
@@ -20,11 +23,19 @@ class FgbgError(Exception):
     """A failed call: `code` is the gRPC status name (e.g. 'NOT_FOUND'), `details` the server's
     message, `target` the address that was called."""
 
-    def __init__(self, code: str, details: str = "", target: Optional[str] = None) -> None:
+    def __init__(self, code: str, details: str = "", target: Optional[str] = None,
+                 files: Optional[Tuple[int, int]] = None) -> None:
         self.code = code
         self.details = details
         self.target = target
-        if code == "UNAVAILABLE" and target:
+        # Counted where the call failed (a DataLoader worker), and pickled with the error.
+        self.files = files if files is not None or code not in _FILES_CODES else files_at_limit()
+        if self.files is not None:
+            message = ("%s: this process has %d open files of its limit of %d (ulimit -n): "
+                       "raise it (e.g. ulimit -n 4096 before starting it; DataLoader workers "
+                       "and device_loader streams each take more); gRPC said: %s (calling %s)"
+                       % ((code,) + self.files + (details, target)))
+        elif code == "UNAVAILABLE" and target:
             message = "UNAVAILABLE: " + _unavailable(details, target)
         elif details:
             message = "%s: %s" % (code, details)
@@ -33,8 +44,29 @@ class FgbgError(Exception):
             message = code
         super().__init__(message)
 
-    def __reduce__(self) -> Tuple[type, Tuple[str, str, Optional[str]]]:
-        return FgbgError, (self.code, self.details, self.target)
+    def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
+        return FgbgError, (self.code, self.details, self.target, self.files)
+
+
+def files_at_limit() -> Optional[Tuple[int, int]]:
+    """(open files, RLIMIT_NOFILE) when this process is at its open-files limit or within a few
+    of it: gRPC then fails a call UNAVAILABLE (a socket, or a DNS lookup's, cannot be had) with
+    words that blame the server. None otherwise, or where it cannot be told."""
+    try:
+        import resource
+
+        limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return None
+    try:
+        open_now = len(os.listdir("/proc/self/fd")) - 1  # less listdir's own
+    except OSError as e:
+        if e.errno != errno.EMFILE:
+            return None
+        open_now = limit  # not even one more to list them with
+    if limit == resource.RLIM_INFINITY or open_now < limit - max(4, limit // 32):
+        return None
+    return open_now, limit
 
 
 def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:

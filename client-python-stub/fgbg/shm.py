@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from . import _ring_exit
+from . import _ring_exit, _shm_room
 from ._proto import pb
 from .batch import ARRAYS, Part
 
@@ -56,9 +56,9 @@ def _allocate(fd: int, size: int) -> None:
         os.posix_fallocate(fd, 0, size)
     except OSError as e:
         if e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            raise OSError(e.errno, "%s has no room for a ring of %.1f MiB (%s); batches go over "
-                          "the network (give it more: docker run --shm-size=1g)"
-                          % (DIRECTORY, size / 1048576, e.strerror)) from e
+            raise OSError(e.errno, "%s %s of %.1f MiB (%s); batches go over the network (give "
+                          "it more: %s)" % (DIRECTORY, _shm_room.NO_ROOM, size / 1048576,
+                                            e.strerror, _shm_room.FIXES)) from e
         # A file system without fallocate: the pages come as they are written.
 
 
@@ -74,10 +74,12 @@ class Ring:
                                                                   secrets.token_hex(8)))
         self.nonce = secrets.token_bytes(16)
         size = HEADER_BYTES + slots * self.slot_bytes
+        _shm_room.check(size, made=False)  # room left for torch's batches: see _shm_room
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
             os.ftruncate(fd, size)
             _allocate(fd, size)
+            _shm_room.check(size, made=True)
             self._mm = mmap.mmap(fd, size)
             st = os.fstat(fd)
             self._file = (st.st_dev, st.st_ino)

@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Optio
 import torch
 import torch.utils.data
 
+from .. import _shm_room
 from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
-from . import _world
+from . import _shm_need, _world
 from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
 from ._feed import Feed, ShardRequest
 from ._resume import Cursor
@@ -149,6 +150,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                  if self._travelled is not None  # spawned: decided by the parent
                  else self.world())  # forked: the parent's memory
         epoch = self.feed.plain_worker_epoch(info.num_workers)
+        # A plain DataLoader's prefetch_factor is not seen here: torch's default (2) is assumed.
+        _shm_room.reserve_for_torch(_shm_need.need(self, info.num_workers, 2))
         for _, out in self.batches(epoch, world, info.id, info.num_workers):
             yield shared(out)
 

@@ -10,7 +10,8 @@ from typing import Any, Callable, Dict, Iterator, Optional
 import torch
 import torch.utils.data
 
-from . import _world
+from .. import _shm_room
+from . import _shm_need, _world
 from ._convert import map_tensors, shared
 from ._resume import Cursor
 from ._worker_exit import exit_with_parent
@@ -59,12 +60,14 @@ class _LoaderView(torch.utils.data.IterableDataset):
         super().__init__()
         self.dataset = dataset
         self.world: Optional[_world.World] = None
+        self.torch_shm = 0  # /dev/shm bytes the loader's batches take (fgbg._shm_room)
 
     def __iter__(self) -> Iterator[_Tagged]:
         # Not a generator: a worker's DataLoader calls iter() as the worker starts, before any
         # index comes, and from then on the worker ends with its parent (_worker_exit).
         if torch.utils.data.get_worker_info() is not None:
             exit_with_parent()
+            _shm_room.reserve_for_torch(self.torch_shm)  # before this worker makes its ring
         return self._tagged()
 
     def _tagged(self) -> Iterator[_Tagged]:
@@ -104,6 +107,12 @@ class FgbgLoader(torch.utils.data.DataLoader):
         self._view = _LoaderView(dataset)
         super().__init__(self._view, **kwargs)
         dataset.feed.streams = self.num_workers
+        if self.num_workers > 0:
+            # Workers pass batches through /dev/shm: their rings leave that room, and a
+            # /dev/shm too small for the batches alone is said now, not as a worker's Bus error.
+            self._view.torch_shm = _shm_need.need(dataset, self.num_workers,
+                                                  self.prefetch_factor or 2)
+            _shm_room.warn_if_short(self.num_workers, self._view.torch_shm)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
         feed = self.fgbg_dataset.feed

@@ -15,12 +15,14 @@ import numpy as np
 import torch
 import torch.utils.data
 
+from .. import _shm_room
 from .._checks import integer, integers
 from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
 from ..failover import FailoverCalls
 from . import _world
+from ._shm_need import batch_bytes
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
 
@@ -113,6 +115,11 @@ class FgbgDataset(torch.utils.data.Dataset):
         """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
         (one for any batch up to DatasetInfo.max_get_samples)."""
         idx = [self._index(i) for i in integers(indices, "indices")]
+        worker = torch.utils.data.get_worker_info()
+        if worker is not None:  # this worker's GetSamples ring leaves torch room for its batches
+            # (a DataLoader's prefetch_factor is not seen here: torch's default, 2, is assumed)
+            _shm_room.reserve_for_torch(_shm_room.torch_need(worker.num_workers, 2, batch_bytes(
+                self.info, self.outputs, self.depth_dtype, self._images.image, len(idx))))
         out: List[Any] = []
         step = max(1, self.info.max_get_samples)
         for a in range(0, len(idx), step):

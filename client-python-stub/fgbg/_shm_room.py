@@ -1,0 +1,97 @@
+"""Room in /dev/shm for torch: a ring is made only where it leaves torch the room it needs.
+
+A DataLoader's workers hand each batch to the trainer through /dev/shm too (one file per
+tensor), and a container's /dev/shm is small (Docker's default: 64 MB). A ring that fits there
+can take the room torch then needs: the worker writing its next batch dies of SIGBUS ("DataLoader
+worker ... is killed by signal: Bus error"). So a process makes a ring only if what stays free
+in /dev/shm after it is at least the headroom, the one rule:
+
+    headroom = FLOOR + (workers x prefetch_factor + 2) x a batch's bytes as torch passes it
+
+the torch part being 0 outside a DataLoader worker. workers x prefetch_factor batches can wait
+in the queue to the trainer, the +2 are the batch the trainer holds and the one a worker writes,
+and FLOOR is room for everyone else (NCCL, semaphores, the trainer's own tensors). Its batch's
+bytes are those of the batch dict (image="float": 4 bytes a value). Without room the call goes
+on the network: the same bytes, only slower.
+"""
+import errno
+import logging
+import os
+from typing import Callable
+
+from ._ring_exit import DIRECTORY
+
+FLOOR = 8 << 20
+MIB = float(1 << 20)
+FIXES = ("docker run --shm-size=1g, Kubernetes: an emptyDir of medium Memory on /dev/shm; or "
+         "dataset.device_loader(), whose streams need no worker shared memory")
+NO_ROOM = "has no room for a ring"  # in the reason of every ring refused for room
+_LOG = logging.getLogger("fgbg")
+
+#: Bytes torch needs in /dev/shm in this process (`reserve_for_torch`), 0 outside a worker.
+_torch_bytes = 0
+_warned = False
+#: Free bytes of a directory: os.statvfs's, replaceable in a test.
+free_bytes: Callable[[str], int] = lambda path: _statvfs_free(path)
+
+
+def _statvfs_free(path: str) -> int:
+    st = os.statvfs(path)
+    return st.f_bavail * st.f_frsize
+
+
+def torch_need(workers: int, prefetch_factor: int, batch_bytes: int) -> int:
+    """What a DataLoader's batches take in /dev/shm: `workers` x `prefetch_factor` queued, one
+    held by the trainer and one being written."""
+    return (workers * prefetch_factor + 2) * batch_bytes
+
+
+def headroom() -> int:
+    """What a ring must leave free in /dev/shm in this process (the rule above)."""
+    return FLOOR + _torch_bytes
+
+
+def reserve_for_torch(need: int) -> None:
+    """Says that this process (a DataLoader worker) passes batches taking `need` bytes of
+    /dev/shm (`torch_need`): its rings leave that much free."""
+    global _torch_bytes
+    _torch_bytes = max(0, need)
+
+
+def check(size: int, made: bool) -> None:
+    """Raises OSError(ENOSPC) naming the numbers unless a ring of `size` bytes leaves the
+    headroom free: before the ring's file is made (`made` False), and again once its pages are
+    had (`made` True; workers starting together each saw the room before the others took it)."""
+    try:
+        free = free_bytes(DIRECTORY)
+    except OSError:
+        return  # nothing to measure with: fallocate still refuses a ring that does not fit
+    after = free if made else free - size
+    keep = headroom()
+    if after < keep:
+        raise OSError(errno.ENOSPC, "%s %s of %.1f MiB: it would leave %.1f MiB free, under "
+                      "the %.1f MiB kept for %s; batches go over the network (give it more: %s)"
+                      % (DIRECTORY, NO_ROOM, size / MIB, max(0, after) / MIB, keep / MIB,
+                         "torch's DataLoader batches and others" if _torch_bytes else "others",
+                         FIXES))
+
+
+def warn_if_short(workers: int, need: int) -> None:
+    """Warns once per process when /dev/shm has less free than a DataLoader of `workers`
+    workers needs to pass its batches (`need`, from `torch_need`), plus FLOOR: such a loader's
+    workers die of SIGBUS, with or without fgbg's rings."""
+    global _warned
+    try:
+        free = free_bytes(DIRECTORY)
+        total = os.statvfs(DIRECTORY)
+        size = total.f_blocks * total.f_frsize
+    except OSError:
+        return
+    if _warned or free >= need + FLOOR:
+        return
+    _warned = True
+    _LOG.warning("fgbg: %s has %.1f MiB free (of %.1f MiB), but a DataLoader of %d workers "
+                 "needs about %.1f MiB there to pass its batches (plus %.0f MiB for others): "
+                 "its workers can die of a Bus error; give it more (%s), or use fewer "
+                 "workers, a smaller batch_size or prefetch_factor"
+                 % (DIRECTORY, free / MIB, size / MIB, workers, need / MIB, FLOOR / MIB, FIXES))
