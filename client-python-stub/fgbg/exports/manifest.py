@@ -58,6 +58,7 @@ class Manifest:
     files: Tuple[FileRecord, ...]
     complete: bool
     digest: str
+    objects_max: int = 0  # a scene dataset's most labelled objects per sample; 0 otherwise
 
     @property
     def is_range(self) -> bool:
@@ -117,7 +118,8 @@ class Manifest:
             height=int(spec.get("height", 0)), width=int(spec.get("width", 0)),
             background_labels=tuple(_get(j, "background_labels", [])),
             foreground_labels=tuple(_get(j, "foreground_labels", [])), shards=shards,
-            files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""))
+            files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""),
+            objects_max=int(_get(spec.get("scene") or {}, "objects_max", 0)))
         if m.format not in READABLE:
             raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"
                               % (m.folder, m.format, ", ".join(READABLE)))
