@@ -2,6 +2,7 @@
 FgbgIterableDataset (its device loader too) and webdataset exports read back by fgbg.exported,
 equal to the served SampleMeta.scene.instances; detection_targets / detection_collate give
 torchvision's targets for scenes and for the classic spec, from a real server."""
+import json
 import os
 
 import numpy as np
@@ -117,16 +118,38 @@ def test_detection_targets_of_scenes_are_torchvision_targets(scenes):
                           masks=True)
 
 
-def test_webdataset_export_reads_the_instances_back(scenes):
+@pytest.mark.parametrize("fmt", ["npy", "folders", "webdataset"])
+def test_exports_read_the_instances_back(scenes, fmt):
     with fgbg.Client(scenes.target) as c:
-        done = c.export("det-wds", format="webdataset", seed=4, start=100, end=180,
+        done = c.export("det-" + fmt, format=fmt, seed=4, start=100, end=180,
                         outputs=["image", "instances"], shard_size=32, progress=False)
-    ds = fgbg.exported(os.path.join(str(scenes.export_root), os.path.dirname(done.manifest)))
+    folder = os.path.join(str(scenes.export_root), os.path.dirname(done.manifest))
+    ds = fgbg.exported(folder, verify=True)  # instances.csv is among the files checked
+    assert "instances.csv" in [f.path for f in ds.manifest.files]
     b = served(scenes.target, list(range(100, 180)))
-    for p in (0, 41, 79):
+    for p in range(80):
         check_instances(ds[p]["meta"]["instances"], b.meta[p])
     images, targets = detection_collate([ds[0], ds[1]])
     assert targets[0]["masks"].shape[1:] == (32, 32)
+    if fmt == "webdataset":  # an export from before instances.csv: each KEY.json
+        os.remove(os.path.join(folder, "instances.csv"))
+        m = os.path.join(folder, "manifest.json")
+        with open(m) as f:
+            j = json.load(f)
+        j["files"] = [f for f in j["files"] if f["path"] != "instances.csv"]
+        with open(m, "w") as f:
+            json.dump(j, f)
+        old = fgbg.exported(folder)
+        for p in (0, 41, 79):
+            check_instances(old[p]["meta"]["instances"], b.meta[p])
+
+
+def test_a_classic_export_has_no_instance_table(server):
+    with fgbg.Client(server.target) as c:
+        done = c.export("det-classic", format="npy", end=40, progress=False)
+    ds = fgbg.exported(os.path.join(str(server.export_root), os.path.dirname(done.manifest)))
+    assert "instances" not in ds[3]["meta"]
+    assert "instances.csv" not in [f.path for f in ds.manifest.files]
 
 
 def test_classic_samples_give_one_target(server):
