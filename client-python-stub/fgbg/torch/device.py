@@ -42,7 +42,7 @@ class _HostCopier:
     """CPU tensors: read-only views of the slot (no copy; the slot is given back when the last
     tensor made from it is gone), or with `copy`, one copy each and the slot given back now."""
 
-    def __init__(self, images: Images, copy: bool, slots: int) -> None:
+    def __init__(self, images: Images, copy: bool, slots: int = 0) -> None:
         self.images = images
         self.copy = copy
         self.slots = slots
@@ -74,7 +74,7 @@ class _CudaCopier:
     that stream, as the caching allocator needs for memory made on another stream."""
 
     def __init__(self, device: torch.device, images: Images, ring_slots: int,
-                 slots: int) -> None:
+                 slots: int = 0) -> None:
         self.device = device
         self.slots = slots  # meta["instances"] padding (not a ring's slots)
         self.images = images.to(device)
