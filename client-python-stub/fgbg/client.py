@@ -248,9 +248,9 @@ class Client:
                 backgrounds: bool = False, instances: bool = False) -> bytes:
         """PNG bytes of an image | mask | depth grid (image | background | mask | depth with
         `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
-        captioned with its label), one row per sample under its label names. Rows: `indices`;
-        or a selection (as `export` takes it, at most 64 samples); or else `count` (default 8)
-        samples drawn from `seed` with distinct backgrounds and cut-outs."""
+        captioned with its label) under column headers, a row per sample under its label names.
+        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
+        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
         req = pb.GalleryRequest(dataset=dataset,
                                 indices=[] if indices is None else integers(indices, "indices"),
                                 backgrounds=backgrounds, instances=instances,

@@ -152,3 +152,44 @@ def test_positions_are_integers_never_converted(exports):
             ds[bad]
     with pytest.raises(TypeError, match=r"indices\[1\] must be an integer"):
         ds.__getitems__([0, 1.0])
+
+
+def test_the_manifest_lists_the_files_a_forgiving_server_skipped(exports, tmp_path):
+    """A real export of a folder dataset served with --on-bad-file skip and one bad file: the
+    manifest's skipped_files (which the Python Manifest did not read) as describe's; an export
+    without any, and one written before manifests listed them, read as none."""
+    import json
+
+    from conftest import Server, write_folder_assets
+
+    assets = tmp_path / "assets"
+    write_folder_assets(str(assets))
+    (assets / "bg" / "indoor" / "notes.jpg").write_text("not an image")
+    root = tmp_path / "exports"
+    root.mkdir()
+    s = Server(["--builtin-size", "16", "--builtin-counts", "1:1", "--bg", str(assets / "bg"),
+                "--fg", str(assets / "fg"), "--size", "32", "--on-bad-file", "skip"],
+               export_root=root)
+    try:
+        with fgbg.Client(s.target) as c:
+            described = c.describe("folder").skipped_files
+            done = c.export("skipping", format="npy", dataset="folder", end=20, progress=False)
+    finally:
+        s.stop()
+    path = os.path.join(str(root), os.path.dirname(done.manifest))
+    bad = (fgbg.SkippedFile("bg/indoor/notes.jpg", "not a PNG or JPEG image"),)
+    ds = fgbg.exported(path, verify=True)
+    assert ds.manifest.skipped_files == bad == described
+    assert ds.manifest.digest == done.digest and len(ds) == 20
+    assert fgbg.exported(exports["npy"][0]).manifest.skipped_files == ()
+    # An export written before the field: the same manifest without it.
+    old = _copy(path, tmp_path / "old")
+    file = os.path.join(old, "manifest.json")
+    with open(file) as f:
+        j = json.load(f)
+    assert j.pop("skipped_files") == [{"name": "bg/indoor/notes.jpg",
+                                       "reason": "not a PNG or JPEG image"}]
+    with open(file, "w") as f:
+        json.dump(j, f)
+    m = fgbg.exported(old, verify=True).manifest
+    assert m.skipped_files == () and m.digest == done.digest

@@ -5,15 +5,13 @@ pycocotools loads and COCOeval scores against themselves at AP 1.0."""
 import json
 import os
 import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 import torch
 
 import fgbg
-from conftest import SMALL, N, Server, java_stream_digest
+from conftest import COCO_EVAL, SMALL, N, Server, java_stream_digest
 from fgbg.torch import FgbgDataset, FgbgIterableDataset
 
 SCENE = SMALL + ["--objects", "2:4", "--distractors", "0:1", "--max-occlusion", "0.9"]
@@ -104,35 +102,6 @@ def test_exports_carry_the_ids_and_read_back_exactly(scenes, fmt):
     for p in (0, 41, 79):
         assert np.array_equal(ds[p]["instances"].numpy(), served[p])
     assert ds.digest() == done.digest
-
-
-COCO_EVAL = textwrap.dedent("""
-    import json, sys
-    from pycocotools.coco import COCO
-    from pycocotools.cocoeval import COCOeval
-    gt = COCO(sys.argv[1])
-    out = {}
-    for kind in ("segm", "bbox"):
-        dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "score": 1.0,
-                 "segmentation": gt.annToRLE(a), "bbox": a["bbox"]} for a in gt.dataset["annotations"]]
-        e = COCOeval(gt, gt.loadRes(dets), kind)
-        e.evaluate(); e.accumulate(); e.summarize()
-        out[kind] = float(e.stats[0])
-    print(json.dumps(out))
-""")
-
-
-@pytest.fixture(scope="module")
-def pycocotools_python(tmp_path_factory):
-    """A venv that sees Debian's packages, with pycocotools from the local package mirror."""
-    venv = tmp_path_factory.mktemp("coco-venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-                   check=True)
-    py = str(venv / "bin" / "python")
-    r = subprocess.run([py, "-m", "pip", "install", "--retries", "0", "-q", "pycocotools"],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, "pycocotools did not install: " + r.stderr[-2000:]
-    return py
 
 
 def test_coco_of_scenes_scores_ap_one_against_itself(scenes, pycocotools_python):

@@ -122,5 +122,6 @@ def test_the_gallery_takes_a_selection_and_refuses_too_many_rows(server):
         three = Image.open(io.BytesIO(c.gallery(seed=2, sample=3)))
         with pytest.raises(fgbg.FgbgError, match="has 200 samples; a gallery shows at most 64"):
             c.gallery(stride=4)
-    row = (three.height - 4) // 3
-    assert default.height == 8 * row + 4, "eight rows by default"
+    top = 22 + 4  # the column headers' line, the bottom margin
+    row = (three.height - top) // 3
+    assert default.height == 8 * row + top, "eight rows by default"

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, Tuple
 
+from ..info import SkippedFile
+
 READABLE = ("folders", "zip", "webdataset", "npy")
 
 
@@ -35,7 +37,12 @@ class FileRecord:
 class Manifest:
     """What an export says about itself; `folder` is where it lies. The samples exported are
     the selection: indices [start, end), every `stride`-th, and with `sample` > 0 a random
-    subset of that many drawn from `seed`, in ascending order (labels.csv lists them)."""
+    subset of that many drawn from `seed`, in ascending order (labels.csv lists them).
+
+    skipped_files: the bad files the server's forgiving load (`--on-bad-file skip`) left out of
+    the dataset when the export was last run, sorted by name, each `fgbg.SkippedFile(name,
+    reason)` as `DatasetInfo.skipped_files` holds them; empty when none was, and for exports
+    written before manifests listed them. They change no sample (nor the fingerprint)."""
 
     folder: str
     dataset: str
@@ -58,6 +65,7 @@ class Manifest:
     files: Tuple[FileRecord, ...]
     complete: bool
     digest: str
+    skipped_files: Tuple[SkippedFile, ...] = ()
     objects_max: int = 0  # a scene dataset's most labelled objects per sample; 0 otherwise
 
     @property
@@ -119,6 +127,8 @@ class Manifest:
             background_labels=tuple(_get(j, "background_labels", [])),
             foreground_labels=tuple(_get(j, "foreground_labels", [])), shards=shards,
             files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""),
+            skipped_files=tuple(SkippedFile(f.get("name", ""), f.get("reason", ""))
+                                for f in _get(j, "skipped_files", [])),
             objects_max=int(_get(spec.get("scene") or {}, "objects_max", 0)))
         if m.format not in READABLE:
             raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"

@@ -24,15 +24,15 @@ final class CallWords {
     d = d == null ? "" : d.lines().findFirst().orElse("");
     SoFar soFar = line.getCommand() instanceof SoFar f ? f : null;
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-      d = deadline(d, line, soFar);
-    } else if (soFar != null && !soFar.resume().isEmpty() && soFar.received() > 0
-        && (s.getCode() == Status.Code.UNAVAILABLE || s.getCode() == Status.Code.CANCELLED)) {
+      d = deadline(d, e, line, soFar);
+    } else if (cut(e, soFar)) {
       d = d + " " + SoFar.goOn(soFar.received(), soFar.resume());
     }
     return s.getCode() + ": " + d;
   }
 
-  private static String deadline(String said, CommandLine line, SoFar soFar) {
+  private static String deadline(String said, StatusRuntimeException e, CommandLine line,
+      SoFar soFar) {
     Object mixin = line.getCommandSpec().mixins().containsKey("connection")
         ? line.getCommandSpec().mixins().get("connection").userObject() : null;
     Duration given = mixin instanceof Connection c ? c.deadline : null;
@@ -48,7 +48,18 @@ final class CallWords {
         + (clients ? "" : " (the server: " + said + ")")
         + "; a cold depth cache or a busy server can take longer: "
         + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline")
-        + (soFar != null && soFar.received() > 0 && !soFar.resume().isEmpty()
-            ? "; to go on from there: " + soFar.resume() : "");
+        + (cut(e, soFar) ? "; to go on from there: " + soFar.resume() : "");
+  }
+
+  /**
+   * Whether {@code e} cut a long verb mid-way with something whole received to go on from (a
+   * deadline, a lost connection, a server stopped): its words say how to go on, and a stream
+   * prints its partial lines ({@link CutShort}). Other failures would fail again on resuming.
+   */
+  static boolean cut(StatusRuntimeException e, SoFar soFar) {
+    Status.Code code = e.getStatus().getCode();
+    return soFar != null && soFar.received() > 0 && !soFar.resume().isEmpty()
+        && (code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNAVAILABLE
+            || code == Status.Code.CANCELLED);
   }
 }

@@ -18,6 +18,7 @@ interface SoFar {
   /**
    * Lines for stdout summing up what was received, each marked partial (a stream's samples,
    * rate and digest), taken with {@link #received}; none where the verb has no such summary.
+   * {@link CutShort} prints them once, for a verb stopped by a signal or a call cut mid-way.
    */
   default List<String> partial() {
     return List.of();

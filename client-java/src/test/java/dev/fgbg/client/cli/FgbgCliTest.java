@@ -121,6 +121,14 @@ class FgbgCliTest {
     boolean got = !last.contains("(0 samples received)");
     assertEquals(got, last.contains("; to go on from there: run the same stream with "
         + "--start-batch "), "a hint to go on once something came: " + last);
+    // The partial lines with the hint, once; none when nothing came whole.
+    List<String> lines = r[1].lines().toList();
+    assertEquals(got ? 3 : 0, lines.size(), r[1]);
+    if (got) {
+      String n = last.replaceAll(".*\\(([0-9]+) samples received.*", "$1");
+      assertEquals("samples: " + n + " (partial)", lines.get(0));
+      assertTrue(lines.get(2).matches("digest: [0-9a-f]{64} \\(partial\\)"), r[1]);
+    }
   }
 
   @Test
@@ -156,6 +164,18 @@ class FgbgCliTest {
       long batch = Long.parseLong(last.replaceAll(".*--start-batch ([0-9]+)$", "$1"));
       assertTrue(samples > 0 && samples % 8 == 0, last);
       assertEquals(2 + samples / 8, batch, "the first batch not received: " + last);
+      // As a stream stopped by a signal: its lines over what came, marked partial, once (they
+      // were missing: a part's digest meant streaming it again); the digest is that of a stream
+      // of exactly those samples (the in-process server's builtin is the process's).
+      List<String> lines = r[1].lines().toList();
+      assertEquals(3, lines.size(), r[1]);
+      assertEquals("samples: " + samples + " (partial)", lines.get(0));
+      assertTrue(lines.get(1).matches("samples/s: [0-9]+\\.[0-9] \\(partial\\)"), r[1]);
+      assertTrue(lines.get(2).matches("digest: [0-9a-f]{64} \\(partial\\)"), r[1]);
+      String[] same = run("stream", "--target", target, "--batch-size", "8", "--start-batch",
+          "2", "--limit", String.valueOf(samples));
+      assertEquals("0", same[0], same[2]);
+      assertEquals(lines.get(2), same[1].lines().toList().get(2) + StreamCommand.PARTIAL);
     }
   }
 
@@ -360,7 +380,8 @@ class FgbgCliTest {
     String[] g = run("gallery", "--target", target, "--count", "3", "--out", png.toString());
     assertEquals("0", g[0], g[2]);
     BufferedImage drawn = ImageIO.read(png.toFile());
-    assertEquals(3 * (224 + 44 + 4) + 4, drawn.getHeight());
+    assertEquals(22 + 3 * (224 + 44 + 4) + 4, drawn.getHeight(), "column headers (22 px), then"
+        + " rows");
     assertEquals(png + " (" + drawn.getWidth() + " x " + drawn.getHeight() + " px, width x "
         + "height; 3 samples)", g[1].trim(), "the size as the PNG has it, width first");
   }

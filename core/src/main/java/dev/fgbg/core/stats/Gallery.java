@@ -27,7 +27,8 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * A PNG grid, one row per sample: image | mask | depth (| instances, when asked), each row under
+ * A PNG grid under a line of column headers, one row per sample: image | mask | depth
+ * (| instances, when asked), each row under
  * a two-line caption ("i=… bg=… fg=… flip=… k=…", then the background and foreground label
  * names) drawn with a built-in pixel font (no system fonts needed on a headless server). Depth
  * is colour-mapped on one log scale for the whole grid (near = bright) between the
@@ -45,6 +46,8 @@ public final class Gallery {
   /** The largest grid, in pixels (a 256 MB image), so no size computation can overflow. */
   static final long MAX_PIXELS = 64L << 20;
   static final int GAP = 4;
+  /** The column headers' line ("image", "mask", "depth", …) above the first row. */
+  static final int HEADER = PixelFont.HEIGHT + GAP;
   /** Two lines of text, 2 px above each. */
   static final int CAPTION = 2 * (PixelFont.HEIGHT + 2) + GAP;
   static final int BAR = 12;

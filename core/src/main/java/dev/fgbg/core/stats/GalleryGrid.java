@@ -3,6 +3,7 @@ package dev.fgbg.core.stats;
 import static dev.fgbg.core.stats.Gallery.BAR;
 import static dev.fgbg.core.stats.Gallery.CAPTION;
 import static dev.fgbg.core.stats.Gallery.GAP;
+import static dev.fgbg.core.stats.Gallery.HEADER;
 
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.core.FgbgException;
@@ -13,6 +14,7 @@ import dev.fgbg.core.render.BatchShape;
 import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -90,7 +92,7 @@ public final class GalleryGrid {
   public long bytes() {
     long width = (long) cols * w * s + (cols + 1) * GAP + GAP + BAR + GAP
         + PixelFont.width("00.00 m");
-    long height = (long) indices.length * (h * s + CAPTION + GAP) + GAP;
+    long height = HEADER + (long) indices.length * (h * s + CAPTION + GAP) + GAP;
     long rendered = shape().renderBytes(indices.length)
         + (d.hasDepth() ? 4L * indices.length * w * h : 0);
     long raw = height * (1 + 3 * width);
@@ -117,11 +119,17 @@ public final class GalleryGrid {
     int barArea = bar ? GAP + BAR + GAP + PixelFont.width("00.00 m") : 0;
     int rowH = ch + CAPTION + GAP;
     BufferedImage out = new BufferedImage(cols * cw + (cols + 1) * GAP + barArea,
-        indices.length * rowH + GAP, BufferedImage.TYPE_INT_RGB);
+        HEADER + indices.length * rowH + GAP, BufferedImage.TYPE_INT_RGB);
     int[] fill = new int[out.getWidth()];
     Arrays.fill(fill, 0x202020);
     for (int y = 0; y < out.getHeight(); y++) {
       out.setRGB(0, y, out.getWidth(), 1, fill, 0, out.getWidth());
+    }
+    List<String> names = columns();
+    for (int c = 0; c < cols; c++) {
+      String name = PixelFont.fit(names.get(c), cw);
+      PixelFont.draw(out, GAP + c * (GAP + cw) + (cw - PixelFont.width(name)) / 2, GAP, name,
+          0xE0E0E0);
     }
     int[] px = new int[w * h];
     List<String> bgLabels = d.assets().backgroundLabels();
@@ -131,7 +139,7 @@ public final class GalleryGrid {
         throw new CancellationException("gallery cancelled");
       }
       SampleInfo info = all.infos()[r];
-      int y0 = GAP + r * rowH;
+      int y0 = HEADER + GAP + r * rowH;
       PixelFont.draw(out, GAP, y0 + 2, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
           indices[r], info.bg(), info.fg(), info.flip() ? 1 : 0, info.k()), 0xE0E0E0);
       PixelFont.draw(out, GAP, y0 + 4 + PixelFont.HEIGHT, PixelFont.fit(bgLabels.get(
@@ -161,10 +169,26 @@ public final class GalleryGrid {
       }
     }
     if (bar) {
-      Gallery.colourBar(out, (cols + 1) * GAP + cols * cw, GAP + CAPTION, out.getHeight() - GAP,
-          near, far, d.depthUnits());
+      Gallery.colourBar(out, (cols + 1) * GAP + cols * cw, HEADER + GAP + CAPTION,
+          out.getHeight() - GAP, near, far, d.depthUnits());
     }
     return out;
+  }
+
+  /** The columns' headers, left to right, as {@link #draw} fills them. */
+  List<String> columns() {
+    List<String> names = new ArrayList<>(List.of("image"));
+    if (background) {
+      names.add("background");
+    }
+    names.add("mask");
+    if (d.hasDepth()) {
+      names.add("depth");
+    }
+    if (instances) {
+      names.add("instances");
+    }
+    return names;
   }
 
   /** The RGB pixels at {@code off} as ints, into {@code px}. */

@@ -257,6 +257,8 @@ class ExporterTest {
     for (int s = 0; s < 30; s += 3) {
       var a = anns.getValues(s).getStructValue().getFieldsMap();
       var info = r.infos()[s];
+      assertEquals(s * 256L + 1, (long) a.get("id").getNumberValue(), "never 0");
+      assertEquals(s, (long) a.get("image_id").getNumberValue());
       assertEquals(info.fgLabel() + 1, (int) a.get("category_id").getNumberValue());
       var bbox = a.get("bbox").getListValue();
       assertEquals(info.bboxX0(), (int) bbox.getValues(0).getNumberValue());

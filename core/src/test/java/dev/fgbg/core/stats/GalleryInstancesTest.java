@@ -34,13 +34,13 @@ class GalleryInstancesTest {
     assertEquals(plain.getHeight(), g.getHeight(), "cells at one scale with and without");
     assertEquals(plain.getWidth() + cw + GAP, g.getWidth(), "one more column");
     int[] left = new int[3 * cw];
-    g.getRGB(GAP, GAP + Gallery.CAPTION, 3 * cw, 1, left, 0, 3 * cw);
+    g.getRGB(GAP, Gallery.HEADER + GAP + Gallery.CAPTION, 3 * cw, 1, left, 0, 3 * cw);
     RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d).withInstances(),
         DepthEncoding.FLOAT32);
     int rowH = 64 * s + Gallery.CAPTION + GAP;
     int x = 4 * GAP + 3 * cw;
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * rowH + Gallery.CAPTION;
+      int top = Gallery.HEADER + GAP + row * rowH + Gallery.CAPTION;
       int exact = 0;
       for (int p = 0; p < 64 * 64; p++) {
         int want = InstanceColors.of(r.instances()[row * 64 * 64 + p] & 0xff);
@@ -64,7 +64,7 @@ class GalleryInstancesTest {
       }
     }
     int[] before = new int[3 * cw];
-    plain.getRGB(GAP, GAP + Gallery.CAPTION, 3 * cw, 1, before, 0, 3 * cw);
+    plain.getRGB(GAP, Gallery.HEADER + GAP + Gallery.CAPTION, 3 * cw, 1, before, 0, 3 * cw);
     assertArrayEquals(before, left, "the other columns as without instances");
   }
 }

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class GalleryTest {
   private static final int GAP = 4;
   private static final int CAPTION = Gallery.CAPTION;
+  /** Where the first row starts: under the column headers. */
+  private static final int TOP = Gallery.HEADER + GAP;
 
   @Test
   void theDefaultRowsAreDrawnFromTheSeedWithDistinctBackgroundsAndCutOuts() {
@@ -91,7 +93,7 @@ class GalleryTest {
       BufferedImage expected = new BufferedImage(g.getWidth(), PixelFont.HEIGHT,
           BufferedImage.TYPE_INT_RGB);
       PixelFont.draw(expected, GAP, 0, PixelFont.fit(labels, 3 * cell + 2 * GAP), 0xB0B0B0);
-      int y0 = GAP + row * rowH + 4 + PixelFont.HEIGHT;
+      int y0 = TOP + row * rowH + 4 + PixelFont.HEIGHT;
       int lit = 0;
       for (int y = 0; y < PixelFont.HEIGHT; y++) {
         for (int x = 0; x < 3 * cell + 3 * GAP; x++) {
@@ -128,7 +130,7 @@ class GalleryTest {
     int[] colours = DepthColors.colorize(all, scale[0], scale[1]);
     int s = Gallery.scale(32, 32, 3);
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * (32 * s + CAPTION + GAP) + CAPTION;
+      int top = TOP + row * (32 * s + CAPTION + GAP) + CAPTION;
       for (int p : new int[] {0, 500, 1023}) {
         assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * 32 * s + (p % 32) * s,
             top + (p / 32) * s) & 0xffffff, "row " + row + " pixel " + p);
@@ -157,10 +159,10 @@ class GalleryTest {
         "the widest caption fits over the cells");
     assertTrue(3 * 32 * (s - 1) + 2 * GAP < PixelFont.width("i=0000000 bg=000 fg=000 flip=0 k=00"),
         "no larger than that takes");
-    assertEquals(rows.length * (32 * s + CAPTION + GAP) + GAP, g.getHeight());
+    assertEquals(TOP + rows.length * (32 * s + CAPTION + GAP), g.getHeight());
     RenderedBatch r = Renderer.renderNow(d, 5, rows, Outputs.all(d), DepthEncoding.FLOAT32);
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * (32 * s + CAPTION + GAP) + CAPTION;
+      int top = TOP + row * (32 * s + CAPTION + GAP) + CAPTION;
       for (int[] p : new int[][] {{0, 0}, {17, 9}, {31, 31}}) {
         int o = (row * 32 * 32 + p[1] * 32 + p[0]) * 3;
         int rgb = ((r.images()[o] & 0xff) << 16) | ((r.images()[o + 1] & 0xff) << 8)
@@ -187,18 +189,18 @@ class GalleryTest {
     int s = Gallery.scale(32, 32, 3);
     int cell = 32 * s;
     for (int row = 0; row < rows.length; row++) {
-      int top = GAP + row * (cell + CAPTION + GAP) + CAPTION;
+      int top = TOP + row * (cell + CAPTION + GAP) + CAPTION;
       for (int p : new int[] {0, 500, 1023}) {
         assertEquals(colours[row * 1024 + p], g.getRGB(3 * GAP + 2 * cell + (p % 32) * s,
             top + (p / 32) * s) & 0xffffff, "row " + row + " pixel " + p);
       }
     }
     int barX = 4 * GAP + 3 * cell;
-    assertEquals(DepthColors.ramp(0), g.getRGB(barX + 2, GAP + CAPTION) & 0xffffff, "near on top");
+    assertEquals(DepthColors.ramp(0), g.getRGB(barX + 2, TOP + CAPTION) & 0xffffff, "near on top");
     assertEquals(DepthColors.ramp(1), g.getRGB(barX + 2, g.getHeight() - GAP - 1) & 0xffffff,
         "far at the bottom");
     boolean labelled = false;
-    for (int y = GAP + CAPTION; y < GAP + CAPTION + PixelFont.HEIGHT; y++) {
+    for (int y = TOP + CAPTION; y < TOP + CAPTION + PixelFont.HEIGHT; y++) {
       for (int x = barX + 16; x < g.getWidth(); x++) {
         labelled |= (g.getRGB(x, y) & 0xffffff) == 0xE0E0E0;
       }
@@ -221,5 +223,35 @@ class GalleryTest {
         new long[20]));
     assertTrue(e.getMessage().contains("a gallery of 20 rows of 2048x2048 samples would be over "
         + "64 M pixels; ask for at most 7 rows"), e.getMessage());
+  }
+
+  @Test
+  void theColumnsAreHeadedByWhatTheyShow() {
+    Dataset d = TestDatasets.tiny();
+    BufferedImage g = Gallery.render(d, 5, new long[] {3, 77}, true, true);
+    int cell = 32 * Gallery.scale(32, 32, 3);
+    List<String> names = List.of("image", "background", "mask", "depth", "instances");
+    assertEquals(names, GalleryGrid.of(d, new long[] {3}, true, true).columns());
+    for (int c = 0; c < names.size(); c++) {
+      BufferedImage expected = new BufferedImage(cell, PixelFont.HEIGHT,
+          BufferedImage.TYPE_INT_RGB);
+      String name = names.get(c);
+      PixelFont.draw(expected, (cell - PixelFont.width(name)) / 2, 0, name, 0xE0E0E0);
+      int x0 = GAP + c * (GAP + cell);
+      int lit = 0;
+      for (int y = 0; y < PixelFont.HEIGHT; y++) {
+        for (int x = 0; x < cell; x++) {
+          int want = expected.getRGB(x, y) & 0xffffff;
+          assertEquals(want == 0 ? 0x202020 : want, g.getRGB(x0 + x, GAP + y) & 0xffffff,
+              name + " at " + x + "," + y);
+          lit += want == 0 ? 0 : 1;
+        }
+      }
+      assertTrue(lit > 20, name);
+    }
+    assertEquals(List.of("image", "mask"), GalleryGrid.of(TestDatasets.noDepth(),
+        new long[] {1}, false, false).columns(), "no depth, no depth column");
+    assertArrayEquals(Gallery.png(g), Gallery.png(Gallery.render(d, 5, new long[] {3, 77}, true,
+        true)), "the same bytes twice");
   }
 }

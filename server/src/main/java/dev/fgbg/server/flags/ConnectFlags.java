@@ -1,7 +1,6 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.common.Durations;
-import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,8 @@ public final class ConnectFlags {
       + "tokens or --insecure. Default: loopback (127.0.0.1 and ::1).")
   List<String> hosts = List.of();
 
-  @Option(names = "--tls-cert", description = "PEM certificate chain to serve TLS with.")
+  @Option(names = "--tls-cert", description = "PEM certificate chain to serve TLS with. With "
+      + "--tls-key, read again every 10s: a renewed pair is served to new connections.")
   Path tlsCert;
 
   @Option(names = "--tls-key", description = "PEM (PKCS#8) private key of --tls-cert.")
@@ -29,7 +29,8 @@ public final class ConnectFlags {
   Path tlsClientCa;
 
   @Option(names = "--token-file", description = "Bearer tokens callers must present, one "
-      + "[NAME:]TOKEN [export] a line ('export': may run Export; # comments). Health needs none.")
+      + "[NAME:]TOKEN [export] a line ('export': may run Export; # comments). Health needs none. "
+      + "Read again every 10s: a changed file takes effect without a restart.")
   Path tokenFile;
 
   @Option(names = "--insecure", description = "Allow plaintext without tokens beyond loopback.")
@@ -73,7 +74,7 @@ public final class ConnectFlags {
         .handshakeTimeout(duration("--handshake-timeout", handshakeTimeout));
     hosts.forEach(b::host);
     if (tokenFile != null) {
-      b.tokens(AccessTokens.load(tokenFile));
+      b.tokenFile(tokenFile);
     }
     return b.build();
   }

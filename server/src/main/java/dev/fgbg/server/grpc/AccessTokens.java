@@ -3,6 +3,8 @@ package dev.fgbg.server.grpc;
 import dev.fgbg.common.InWords;
 import dev.fgbg.common.Sha256;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,11 @@ public final class AccessTokens {
    * time) whatever matches, so the time taken says nothing about which token is close.
    */
   public Optional<Holder> match(String token) {
-    byte[] d = sha256(token);
+    return matchDigest(digest(token));
+  }
+
+  /** As {@link #match}, given the token's {@link #digest}: what a UI session keeps. */
+  public Optional<Holder> matchDigest(byte[] d) {
     Holder found = null;
     for (Entry e : entries) {
       if (MessageDigest.isEqual(e.digest, d) && found == null) {
@@ -79,19 +85,40 @@ public final class AccessTokens {
    * @throws IllegalArgumentException naming the file, and the line, of what is wrong
    */
   public static AccessTokens load(Path file) {
-    List<String> lines;
+    AccessTokens tokens = parse(read(file), file);
+    warnIfWorldReadable(file);
+    return tokens;
+  }
+
+  /** The bytes of {@code file}; an IllegalArgumentException naming it when it cannot be read. */
+  static byte[] read(Path file) {
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
           + InWords.of(e) + ")", e);
     }
-    AccessTokens tokens = parse(lines, "--token-file " + file);
+  }
+
+  static void warnIfWorldReadable(Path file) {
     if (worldReadable(file)) {
       LOG.warning("--token-file " + file + " can be read by every user of this machine; "
           + "chmod 600 it");
     }
-    return tokens;
+  }
+
+  /**
+   * Parses the bytes of {@code file} as UTF-8 lines (ended by LF, CR or CRLF, as
+   * {@link Files#readAllLines} reads them): the same rules at start-up and at a reload.
+   */
+  static AccessTokens parse(byte[] bytes, Path file) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("--token-file " + file + ": not UTF-8 text", e);
+    }
+    return parse(text.lines().toList(), "--token-file " + file);
   }
 
   /** Parses token lines; {@code source} names them in messages. */
@@ -133,7 +160,7 @@ public final class AccessTokens {
       if (!seen.add(token)) {
         throw new IllegalArgumentException(where + ": this token is listed twice");
       }
-      entries.add(new Entry(sha256(token), new Holder(name, words.length == 2)));
+      entries.add(new Entry(digest(token), new Holder(name, words.length == 2)));
     }
     if (entries.isEmpty()) {
       throw new IllegalArgumentException(source + ": no tokens in it (one [NAME:]TOKEN [export] "
@@ -152,7 +179,8 @@ public final class AccessTokens {
     }
   }
 
-  private static byte[] sha256(String token) {
+  /** The SHA-256 digest of {@code token}, as kept and compared here. */
+  public static byte[] digest(String token) {
     return Sha256.newDigest().digest(token.getBytes(StandardCharsets.UTF_8));
   }
 }

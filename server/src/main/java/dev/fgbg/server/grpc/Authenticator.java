@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * Checks each call's bearer token ({@code authorization: Bearer TOKEN}) against the server's
- * {@link AccessTokens}: none or an unknown one is UNAUTHENTICATED, Export with a token not
+ * {@link LiveTokens} in force when the call starts: none or an unknown one is UNAUTHENTICATED, Export with a token not
  * marked {@code export} is PERMISSION_DENIED. The token's name becomes the caller's
  * {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client certificate's
  * subject does (mTLS). Health is not behind it (probes carry no token).
@@ -29,9 +29,10 @@ final class Authenticator implements ServerInterceptor {
   private static final String BEARER = "bearer ";
   private static final String EXPORT = FgbgGrpc.getExportMethod().getFullMethodName();
 
-  private final AccessTokens tokens;
+  /** Read at each call's start: a call admitted before a reload goes on after it. */
+  private final LiveTokens tokens;
 
-  Authenticator(AccessTokens tokens) {
+  Authenticator(LiveTokens tokens) {
     this.tokens = tokens;
   }
 

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param tlsCert PEM certificate chain served, or null for plaintext
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param tlsClientCa PEM CA certificates client certificates must chain to (mTLS), or null
- * @param tokens the bearer tokens callers must present ({@link AccessTokens#NONE}: none asked)
+ * @param tokens the bearer tokens callers must present ({@link LiveTokens#NONE}: none asked),
+ *     reloaded while the server runs when they come from {@code --token-file}
  * @param insecure plaintext without tokens beyond loopback is allowed
  * @param reflection whether gRPC server reflection (v1 and v1alpha) is served
  * @param keepaliveTime how long a connection may be idle before the server pings it; null for
@@ -32,11 +33,13 @@ import java.util.Objects;
  * @param maxConnectionsPerClient connections one peer IP address may hold open; more are closed
  * @param handshakeTimeout how long a new connection may take to send the HTTP/2 preface and
  *     SETTINGS (and finish TLS) before the server closes it
+ * @param keys the pair of {@code tlsCert} and {@code tlsKey} served, reloaded while the server
+ *     runs when the files change; null exactly when plaintext
  */
 public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
-    AccessTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
+    LiveTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
     Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout, LiveKeys keys) {
   /** Idle connections end after this long (each holds a file descriptor and some memory). */
   public static final Duration DEFAULT_MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
   /**
@@ -53,6 +56,11 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
    * a WAN, handshakes in well under a second.
    */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How often the token and TLS files are read for changes: a rotated credential is in force
+   * within this long of the file's change, for the cost of reading a few small files.
+   */
+  public static final Duration DEFAULT_RELOAD_INTERVAL = Duration.ofSeconds(10);
 
   public ConnectOptions {
     hosts = List.copyOf(hosts);
@@ -66,6 +74,9 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     }
     if (tlsCert != null) {
       TlsFiles.check(tlsCert, tlsKey, tlsClientCa, Instant.now());
+    }
+    if ((keys == null) != (tlsCert == null)) {
+      throw new IllegalArgumentException("the served pair goes with --tls-cert and --tls-key");
     }
     Objects.requireNonNull(tokens, "tokens");
     positive("--keepalive-time", keepaliveTime);
@@ -107,6 +118,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     return (tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS"
         : "mTLS (client certificates required)")
         + (tokens.required() ? ", " + tokens.size() + " bearer tokens" : ", no tokens")
+        + (tokens.file() != null ? " (--token-file read again every "
+            + Durations.words(tokens.interval()) + ")" : "")
         + (reflection ? ", reflection on" : ", reflection off")
         + (keepaliveTime != null ? ", keepalive " + Durations.words(keepaliveTime) : "")
         + (maxConnectionAge != null ? ", max connection age "
@@ -140,6 +153,8 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     private Path tlsKey;
     private Path tlsClientCa;
     private AccessTokens tokens = AccessTokens.NONE;
+    private Path tokenFile;
+    private Duration reloadInterval = DEFAULT_RELOAD_INTERVAL;
     private boolean insecure;
     private boolean reflection = true;
     private Duration keepaliveTime;
@@ -176,8 +191,25 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       return this;
     }
 
+    /** These tokens, for good (in place of a token file). */
     public Builder tokens(AccessTokens tokens) {
       this.tokens = Objects.requireNonNull(tokens, "tokens");
+      this.tokenFile = null;
+      return this;
+    }
+
+    /** The tokens of {@code file}, read at {@link #build()} and again while serving. */
+    public Builder tokenFile(Path file) {
+      this.tokenFile = file;
+      return this;
+    }
+
+    /**
+     * How often {@code --token-file}, {@code --tls-cert} and {@code --tls-key} are read for
+     * changes while serving. Null: {@link #DEFAULT_RELOAD_INTERVAL}.
+     */
+    public Builder reloadInterval(Duration d) {
+      this.reloadInterval = d == null ? DEFAULT_RELOAD_INTERVAL : d;
       return this;
     }
 
@@ -219,9 +251,13 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     }
 
     public ConnectOptions build() {
-      return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokens, insecure,
+      positive("the reload interval", reloadInterval);
+      LiveKeys keys = tlsCert != null && tlsKey != null
+          ? LiveKeys.of(tlsCert, tlsKey, reloadInterval) : null;
+      return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokenFile == null
+          ? LiveTokens.fixed(tokens) : LiveTokens.of(tokenFile, reloadInterval), insecure,
           reflection, keepaliveTime, maxConnectionAge, maxConnectionIdle,
-          maxConnectionsPerClient, handshakeTimeout);
+          maxConnectionsPerClient, handshakeTimeout, keys);
     }
   }
 }

@@ -59,6 +59,9 @@ public final class FgbgServer {
   private final ScheduledExecutorService ringPoller;
   /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
   private final ScheduledExecutorService replyTimer;
+  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys}); its own
+   *  thread, as a slow file system must not hold up the reply checks. */
+  private final ScheduledExecutorService reloadTimer;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -99,6 +102,12 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
+    this.reloadTimer = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreads("fgbg-reload"));
+    options.connect().tokens().watch(reloadTimer);
+    if (options.connect().keys() != null) {
+      options.connect().keys().watch(reloadTimer);
+    }
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
@@ -253,6 +262,7 @@ public final class FgbgServer {
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
       replyTimer.shutdownNow();
+      reloadTimer.shutdownNow();
       shm.close();
     }
   }

@@ -152,8 +152,9 @@ public final class NettyListener {
     if (!o.tls()) {
       return InsecureServerCredentials.create();
     }
+    // The key manager, not the files: each handshake gets the pair in force (LiveKeys).
     SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forServer(
-        o.tlsCert().toFile(), o.tlsKey().toFile()), engine());
+        o.keys().keyManager()), engine());
     if (o.tlsClientCa() != null) {
       tls.trustManager(o.tlsClientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
     }

@@ -59,12 +59,10 @@ final class TlsFiles {
    * key or the client CA file would not serve TLS at {@code now}.
    */
   static void check(Path cert, Path key, Path clientCa, Instant now) {
-    List<X509Certificate> chain = certificates("--tls-cert", cert, now);
-    X509Certificate leaf = chain.get(0);
-    serverUsage(cert, leaf);
-    matches(cert, leaf, key, privateKey(key, leaf));
+    identity(cert, read("--tls-cert", cert), key, read("--tls-key", key), now);
     if (clientCa != null) {
-      for (X509Certificate ca : certificates("--tls-client-ca", clientCa, now)) {
+      for (X509Certificate ca : certificates("--tls-client-ca", clientCa,
+          read("--tls-client-ca", clientCa), now)) {
         if (ca.getBasicConstraints() < 0 && !(ca.getVersion() == 1 && selfIssued(ca))) {
           throw refused("--tls-client-ca", clientCa, "the certificate of "
               + ca.getSubjectX500Principal().getName() + " is not a CA certificate (no "
@@ -74,12 +72,30 @@ final class TlsFiles {
     }
   }
 
+  /** A certificate chain (leaf first) and its private key, as served. */
+  record Identity(X509Certificate[] chain, PrivateKey key) {}
+
+  /**
+   * The chain and key in the bytes of {@code cert} and {@code key}, checked as at start-up
+   * (valid at {@code now}, for servers, the key the leaf's); an IllegalArgumentException naming
+   * the flag and file of what is wrong.
+   */
+  static Identity identity(Path cert, byte[] certBytes, Path key, byte[] keyBytes, Instant now) {
+    List<X509Certificate> chain = certificates("--tls-cert", cert, certBytes, now);
+    X509Certificate leaf = chain.get(0);
+    serverUsage(cert, leaf);
+    PrivateKey privateKey = privateKey(key, keyBytes, leaf);
+    matches(cert, leaf, key, privateKey);
+    return new Identity(chain.toArray(X509Certificate[]::new), privateKey);
+  }
+
   private static boolean selfIssued(X509Certificate c) {
     return c.getSubjectX500Principal().equals(c.getIssuerX500Principal());
   }
 
-  private static List<X509Certificate> certificates(String flag, Path file, Instant now) {
-    List<Block> blocks = blocks(flag, file);
+  private static List<X509Certificate> certificates(String flag, Path file, byte[] bytes,
+      Instant now) {
+    List<Block> blocks = blocks(flag, file, bytes);
     List<X509Certificate> out = new ArrayList<>();
     CertificateFactory factory;
     try {
@@ -134,8 +150,8 @@ final class TlsFiles {
     }
   }
 
-  private static PrivateKey privateKey(Path file, X509Certificate leaf) {
-    List<Block> blocks = blocks("--tls-key", file);
+  private static PrivateKey privateKey(Path file, byte[] bytes, X509Certificate leaf) {
+    List<Block> blocks = blocks("--tls-key", file, bytes);
     Block key = blocks.stream().filter(b -> b.type().endsWith("PRIVATE KEY")).findFirst()
         .orElseThrow(() -> refused("--tls-key", file, "holds " + blocks.get(0).type()
             + ", not a private key" + (blocks.get(0).type().equals("CERTIFICATE")
@@ -187,8 +203,8 @@ final class TlsFiles {
     }
   }
 
-  private static List<Block> blocks(String flag, Path file) {
-    String text = new String(read(flag, file), StandardCharsets.US_ASCII);
+  private static List<Block> blocks(String flag, Path file, byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.US_ASCII);
     List<Block> out = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
@@ -204,7 +220,8 @@ final class TlsFiles {
     return out;
   }
 
-  private static byte[] read(String flag, Path file) {
+  /** The bytes of {@code file}; an IllegalArgumentException naming flag and file if it cannot. */
+  static byte[] read(String flag, Path file) {
     try {
       if (!Files.isRegularFile(file)) {
         throw refused(flag, file, Files.exists(file, LinkOption.NOFOLLOW_LINKS)

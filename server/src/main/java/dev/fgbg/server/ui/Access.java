@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.sun.net.httpserver.Headers;
 import dev.fgbg.server.grpc.AccessTokens;
+import dev.fgbg.server.grpc.LiveTokens;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -17,19 +18,23 @@ import java.util.logging.Logger;
  * sign-in page sends the token once, in that header, to {@code /api/login}, which answers with
  * an HttpOnly, SameSite=Strict cookie holding a random session id; the token itself is never in
  * a URL, a cookie or a log line. Sessions end after 12 idle hours or at {@code /api/logout}.
+ * A session keeps its token's digest and is checked against the tokens in force at each
+ * request, so that one made with a token since removed from a reloaded {@code --token-file}
+ * ends at its next request.
  */
 final class Access {
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
   static final String COOKIE = "fgbg_ui";
   private static final Duration IDLE = Duration.ofHours(12);
 
-  private final AccessTokens tokens;
+  private final LiveTokens tokens;
   private final boolean https;
   private final SecureRandom random = new SecureRandom();
-  private final Cache<String, AccessTokens.Holder> sessions = Caffeine.newBuilder()
+  /** Session id to the digest of the token it was made with. */
+  private final Cache<String, byte[]> sessions = Caffeine.newBuilder()
       .expireAfterAccess(IDLE).maximumSize(10_000).build();
 
-  Access(AccessTokens tokens, boolean https) {
+  Access(LiveTokens tokens, boolean https) {
     this.tokens = tokens;
     this.https = https;
   }
@@ -58,7 +63,17 @@ final class Access {
 
   private AccessTokens.Holder session(Headers h) {
     String id = cookie(h);
-    return id == null ? null : sessions.getIfPresent(id);
+    byte[] digest = id == null ? null : sessions.getIfPresent(id);
+    if (digest == null) {
+      return null;
+    }
+    Optional<AccessTokens.Holder> holder = tokens.current().matchDigest(digest);
+    if (holder.isEmpty()) {
+      sessions.invalidate(id);
+      LOG.info("web UI: a session's token is no longer in --token-file; it has ended");
+      return null;
+    }
+    return holder.get();
   }
 
   private static String cookie(Headers h) {
@@ -87,7 +102,7 @@ final class Access {
     byte[] id = new byte[32];
     random.nextBytes(id);
     String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    sessions.put(session, holder.get());
+    sessions.put(session, AccessTokens.digest(token.get()));
     LOG.info("web UI: " + holder.get().name() + " signed in");
     return Reply.json(new Signed(holder.get().name())).header("Set-Cookie", COOKIE + "="
         + session + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));

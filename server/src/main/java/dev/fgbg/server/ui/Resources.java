@@ -21,6 +21,11 @@ final class Resources {
   static final List<String> STATIC = List.of("app.css", "common.js", "datasets.js", "grid.js",
       "sample.js", "stats.js", "live.js", "login.js", "favicon.svg");
 
+  /** What a refusal's page calls its status. */
+  private static final Map<Integer, String> REASONS = Map.of(400, "Bad request", 401,
+      "Not signed in", 403, "Forbidden", 404, "Not found", 405, "Method not allowed", 409,
+      "Conflict", 500, "Internal error", 503, "Busy or stopping");
+
   private final Map<String, byte[]> files = new HashMap<>();
   private final Map<String, String> etags = new HashMap<>();
   private final String shell;
@@ -60,20 +65,46 @@ final class Resources {
         .header("Cache-Control", "no-cache");
   }
 
-  /**
-   * A page: the shell with {@code page}'s script, or with {@code error} (then no script runs)
-   * when the request was refused.
-   */
-  Reply page(int status, String page, String title, String error) {
+  /** A page: the shell with {@code page}'s script, shown once its data came. */
+  Reply page(int status, String page, String title) {
     // The placeholder is in the HTML, so it shows before the script and its API call answer
     // (a grid page renders every sample first); the script's first content replaces it.
-    String main = error == null ? "<p class=\"loading\" id=\"loading\" role=\"status\">"
-        + "Loading…</p>" : "<section class=\"failure\"><h1>" + status + "</h1><p>"
-        + escape(error) + "</p><p><a href=\"/\">Datasets</a></p></section>";
-    String script = error == null
-        ? "<script type=\"module\" src=\"/static/" + page + ".js\"></script>" : "";
+    return shell(status, page, title, "<p class=\"loading\" id=\"loading\" role=\"status\">"
+        + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>",
+        "");
+  }
+
+  /**
+   * A refused request as a page of the UI (header and navigation as every page has), no script:
+   * what went wrong ("Not found", "Bad request") with its status, the message naming the
+   * parameter or path, and links back to {@code back}'s page and to the datasets.
+   */
+  Reply failure(HttpFailure f, Back back) {
+    String name = REASONS.getOrDefault(f.status(), "Error");
+    StringBuilder links = new StringBuilder("<p class=\"back\">");
+    if (back != null) {
+      links.append("<a href=\"").append(back.path()).append("\">Back to ")
+          .append(escape(back.name())).append("</a> · ");
+    }
+    links.append("<a href=\"/\">All datasets</a></p>");
+    String main = "<section class=\"failure\" aria-labelledby=\"failure-title\">"
+        + "<h1 id=\"failure-title\">" + name + " <span class=\"status\">" + f.status()
+        + "</span></h1><p class=\"message\">" + escape(f.getMessage()) + "</p>" + links
+        + "</section>";
+    // Shown at once, no script to wait for: marked in the HTML as a script marks a failure
+    // (body[data-state], what tests and `fgbg bench ui` wait for).
+    return shell(f.status(), "error", name + " (" + f.status() + ")", main, "",
+        " data-state=\"failed\"");
+  }
+
+  /** A page to go back to from a refusal: its path and its name in a link. */
+  record Back(String path, String name) {}
+
+  private Reply shell(int status, String page, String title, String main, String script,
+      String state) {
     return Reply.html(status, shell.replace("{{title}}", escape(title))
-        .replace("{{page}}", page).replace("{{main}}", main).replace("{{script}}", script))
+        .replace("{{page}}", page).replace("{{state}}", state).replace("{{main}}", main)
+        .replace("{{script}}", script))
         .header("Cache-Control", "no-store");
   }
 

@@ -27,7 +27,9 @@ final class Router implements HttpHandler {
   /** What a route answers with, and so how its failures are shown. */
   enum Kind { PAGE, API, FILE }
 
-  private record Route(Kind kind, boolean open, Function<Request, Reply> handler) {}
+  /** {@code back}: the page a refusal of this route links back to (null: the datasets only). */
+  private record Route(Kind kind, boolean open, Function<Request, Reply> handler,
+      Resources.Back back) {}
 
   private final Access access;
   private final Resources resources;
@@ -37,28 +39,30 @@ final class Router implements HttpHandler {
     this.access = access;
     this.resources = resources;
     for (String name : Resources.STATIC) {
-      routes.put("/static/" + name, new Route(Kind.FILE, true, r -> resources.file(r, name)));
+      routes.put("/static/" + name, new Route(Kind.FILE, true, r -> resources.file(r, name),
+          null));
     }
   }
 
   /**
    * A page: its parameters checked by {@code titled}, which answers the page's title (what it
    * shows: "Sample 7 · builtin", so tabs and history tell pages apart), then the shell with its
-   * script.
+   * script. A refusal links {@code back} to the page without parameters (or to another).
    */
-  Router page(String path, String page, Function<Query, String> titled) {
+  Router page(String path, String page, Function<Query, String> titled, Resources.Back back) {
     routes.put(path, new Route(Kind.PAGE, false,
-        r -> resources.page(200, page, titled.apply(r.query()), null)));
+        r -> resources.page(200, page, titled.apply(r.query())), back));
     return this;
   }
 
   Router api(String path, boolean open, Function<Request, Reply> handler) {
-    routes.put(path, new Route(Kind.API, open, handler));
+    routes.put(path, new Route(Kind.API, open, handler, null));
     return this;
   }
 
-  Router file(String path, Function<Request, Reply> handler) {
-    routes.put(path, new Route(Kind.FILE, false, handler));
+  /** A file; a refusal opened in a browser (as a page) links back to {@code back}. */
+  Router file(String path, Function<Request, Reply> handler, Resources.Back back) {
+    routes.put(path, new Route(Kind.FILE, false, handler, back));
     return this;
   }
 
@@ -70,19 +74,24 @@ final class Router implements HttpHandler {
       String path = ex.getRequestURI().getRawPath();
       Route route = routes.get(path);
       Kind kind = route != null ? route.kind() : path.startsWith("/api/") ? Kind.API : Kind.PAGE;
+      // A file opened by a person (the browser asks for HTML) is refused as a page.
+      if (kind == Kind.FILE && accepts(ex.getRequestHeaders(), "text/html")) {
+        kind = Kind.PAGE;
+      }
+      Resources.Back back = route == null ? null : route.back();
       Reply reply;
       if (!head && !method.equals("GET")) {
-        reply = failure(kind, new HttpFailure(405, "only GET and HEAD are served here, not "
+        reply = failure(kind, back, new HttpFailure(405, "only GET and HEAD are served here, not "
             + Quoted.of(method))).header("Allow", "GET, HEAD");
       } else if (route == null) {
-        reply = failure(kind, HttpFailure.notFound("no page at " + Quoted.of(path)
+        reply = failure(kind, null, HttpFailure.notFound("no page at " + Quoted.of(path)
             + "; the pages are /, /grid, /sample, /stats and /live"));
       } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
-        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
-            : failure(kind, new HttpFailure(401, "this server asks for a token: sign in on any"
-                + " page of this UI, or send 'Authorization: Bearer TOKEN'"));
+        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in")
+            : failure(kind, null, new HttpFailure(401, "this server asks for a token: sign in on"
+                + " any page of this UI, or send 'Authorization: Bearer TOKEN'"));
       } else {
-        reply = answer(route, ex);
+        reply = answer(route, kind, ex);
       }
       send(ex, reply, head);
     } catch (IOException e) {
@@ -90,18 +99,24 @@ final class Router implements HttpHandler {
     }
   }
 
-  private Reply answer(Route route, HttpExchange ex) {
+  private Reply answer(Route route, Kind kind, HttpExchange ex) {
     try {
       return route.handler().apply(new Request(ex.getRequestURI().getRawPath(),
           Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders()));
     } catch (RuntimeException e) {
-      return failure(route.kind(), Failures.of(e));
+      return failure(kind, route.back(), Failures.of(e));
     }
   }
 
-  private Reply failure(Kind kind, HttpFailure f) {
+  /** Whether the request's Accept header names {@code type} (a browser's navigation does). */
+  private static boolean accepts(Headers headers, String type) {
+    String accept = headers.getFirst("Accept");
+    return accept != null && accept.contains(type);
+  }
+
+  private Reply failure(Kind kind, Resources.Back back, HttpFailure f) {
     Reply r = switch (kind) {
-      case PAGE -> resources.page(f.status(), "error", "Error " + f.status(), f.getMessage());
+      case PAGE -> resources.failure(f, back);
       case API -> Reply.json(f.status(), Map.of("error", f.getMessage(), "status", f.status()));
       case FILE -> Reply.text(f.status(), f.getMessage() + "\n");
     };

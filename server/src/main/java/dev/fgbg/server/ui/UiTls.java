@@ -3,7 +3,6 @@ package dev.fgbg.server.ui;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import dev.fgbg.server.grpc.ConnectOptions;
-import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.grpc.util.AdvancedTlsX509TrustManager;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -13,17 +12,16 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 
 /**
- * HTTPS for the UI from the gRPC port's PEM files ({@code --tls-cert}, {@code --tls-key}, and
- * {@code --tls-client-ca}, which makes client certificates required here too), read by gRPC's
- * own PEM readers so both ports accept the same files.
+ * HTTPS for the UI from the gRPC port's PEM files: the certificate and key through the gRPC
+ * port's own key manager ({@link dev.fgbg.server.grpc.LiveKeys}, so a reloaded pair is served
+ * here too), and {@code --tls-client-ca}, which makes client certificates required here too,
+ * read by gRPC's own PEM readers so both ports accept the same files.
  */
 final class UiTls {
   private UiTls() {}
 
   static HttpsConfigurator configurator(ConnectOptions c) {
     try {
-      AdvancedTlsX509KeyManager keys = new AdvancedTlsX509KeyManager();
-      keys.updateIdentityCredentials(c.tlsCert().toFile(), c.tlsKey().toFile());
       TrustManager[] trust = null;
       if (c.tlsClientCa() != null) {
         AdvancedTlsX509TrustManager t = AdvancedTlsX509TrustManager.newBuilder()
@@ -33,7 +31,8 @@ final class UiTls {
         trust = new TrustManager[] {t};
       }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {keys}, trust, null);
+      // The gRPC port's key manager: a reloaded pair is served here too.
+      context.init(new KeyManager[] {c.keys().keyManager()}, trust, null);
       boolean clientCertificates = c.tlsClientCa() != null;
       return new HttpsConfigurator(context) {
         @Override

@@ -27,6 +27,8 @@ public final class WebUi implements AutoCloseable {
    * Stats admission).
    */
   static final int THREADS = 32;
+  /** Where a refused grid, sample or image page links back to: the grid of the first dataset. */
+  private static final Resources.Back GRID = new Resources.Back("/grid", "the Grid");
 
   private final HttpServer http;
   private final ExecutorService threads;
@@ -66,11 +68,12 @@ public final class WebUi implements AutoCloseable {
         Ticker.systemTicker());
     GridPage grid = new GridPage(registry, cache);
     Router router = new Router(access, new Resources())
-        .page("/", "datasets", q -> fixed(q, "Datasets"))
-        .page("/grid", "grid", q -> GridQuery.parse(q, registry).title())
-        .page("/sample", "sample", q -> SamplePage.title(q, registry))
-        .page("/stats", "stats", q -> StatsPage.check(q, registry, Set.of("run")).title())
-        .page("/live", "live", q -> fixed(q, "Live server"))
+        .page("/", "datasets", q -> fixed(q, "Datasets"), null)
+        .page("/grid", "grid", q -> GridQuery.parse(q, registry).title(), GRID)
+        .page("/sample", "sample", q -> SamplePage.title(q, registry), GRID)
+        .page("/stats", "stats", q -> StatsPage.check(q, registry, Set.of("run")).title(),
+            new Resources.Back("/stats", "Stats"))
+        .page("/live", "live", q -> fixed(q, "Live server"), null)
         .api("/api/datasets", false, new DatasetsPage(registry)::api)
         .api("/api/grid", false, grid::api)
         .api("/api/sample", false, new SamplePage(registry, cache)::api)
@@ -79,7 +82,7 @@ public final class WebUi implements AutoCloseable {
         .api("/api/login", true, access::login)
         .api("/api/logout", true, access::logout);
     for (SampleOutputs.Output o : SampleOutputs.ALL) {
-      router.file("/img/" + o.file(), r -> images.serve(r, o));
+      router.file("/img/" + o.file(), r -> images.serve(r, o), GRID);
     }
     http.createContext("/", router);
     http.setExecutor(threads);

@@ -272,7 +272,8 @@ class ExportServiceTest {
     assertEquals(g.getWidth(), img.getWidth());
     assertEquals(3 * 224 + 4 * 4 + 4 + 12 + 4 + 7 * 12, img.getWidth(),
         "image | mask | depth | colour bar and its labels (7 characters of 12 px)");
-    assertEquals(3 * (224 + 44 + 4) + 4, img.getHeight(), "two caption lines per row");
+    assertEquals(22 + 3 * (224 + 44 + 4) + 4, img.getHeight(), "the column headers' line (22 px),"
+        + " then two caption lines per row");
     GalleryResponse drawn = stub().gallery(GalleryRequest.newBuilder().setDataset("nodepth")
         .setCount(5).build());
     assertEquals(5, drawn.getIndicesCount());

@@ -139,4 +139,24 @@ class WebUiPhoneTest {
     browser.open(server.url + "/stats?dataset=builtin");
     assertEquals("Stats · builtin · fgbg", eval("document.title"));
   }
+
+  @Test
+  void theGridsFormUnfoldsTwoBoxesToARowWithinTheScreen() {
+    assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=6"));
+    browser.eval("document.querySelector('details.controls-box').open = true");
+    assertTrue(browser.eval("document.documentElement.scrollWidth").getAsInt() <= WIDTH,
+        "the open form fits the screen");
+    // Every box of the form at one height, two to a row, none past the form's edge.
+    String boxes = "[...document.querySelectorAll('#controls input:not([type=checkbox]):not("
+        + "[type=hidden]), #controls select')].map(e => e.getBoundingClientRect())";
+    assertEquals("true", eval("String(new Set(" + boxes + ".map(b => Math.round(b.height)))"
+        + ".size === 1)"), "one height");
+    assertEquals(2, browser.eval("new Set(" + boxes + ".slice(0, 5).map(b => Math.round(b.left)))"
+        + ".size").getAsInt(), "dataset, seed, order, per page, view: two to a row");
+    int right = browser.eval("Math.round(document.querySelector('#controls')"
+        + ".getBoundingClientRect().right)").getAsInt();
+    assertTrue(browser.eval("Math.max(..." + boxes + ".map(b => Math.round(b.right)))")
+        .getAsInt() <= right, "no box past the form's edge");
+    browser.screenshot(WebUiBrowserTest.SHOTS.resolve("phone-grid-form.png"), true);
+  }
 }

@@ -75,6 +75,11 @@ export function ready(state = 'ready') {
 const nf = new Intl.NumberFormat('en-US');
 export const int = (n) => nf.format(Math.round(n));
 export const num = (n, digits = 3) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
+/** A measured figure to `digits` significant digits, zeros kept: 0.4727, 13.81, 0.0040. */
+export const sig = (n, digits = 4) => Number(n).toLocaleString('en-US', { minimumSignificantDigits: digits, maximumSignificantDigits: digits });
+const compactFormat = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+/** A count in few characters, for an axis: 950, 12K, 3.15M. */
+export const compact = (n) => compactFormat.format(n);
 
 export function bytes(n) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -52,7 +52,7 @@ function select(name, options, current) {
 function controls(datasets, d, page) {
   const order = page.order;
   const labels = (list) => [['', 'any'], ...list.map((l) => [l.name, `${l.name} (${l.count})`])];
-  const form = el('form', { class: 'controls', id: 'controls' },
+  const form = el('form', { class: 'controls tidy', id: 'controls' },
     field('dataset', select('dataset', datasets.map((x) => [x.name, x.name]), d.name)),
     field('seed', number('seed', { placeholder: '0' })),
     field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
@@ -65,7 +65,8 @@ function controls(datasets, d, page) {
       field('placement k', el('input', { name: 'k', value: q.get('k') || '', class: 'wide', placeholder: `0–${d.placements - 1}, …` })),
       field('background label', select('bg_label', labels(d.background_labels), q.get('bg_label') || '')),
       field('cut-out label', select('fg_label', labels(d.foreground_labels), q.get('fg_label') || ''))),
-    el('fieldset', { class: 'shuffle', disabled: order !== 'random' && order !== 'stratified' }, el('legend', {}, 'random, stratified'),
+    // The two orders' own fields side by side where there is room: one of them is always off.
+    el('div', { class: 'modes' }, el('fieldset', { class: 'shuffle', disabled: order !== 'random' && order !== 'stratified' }, el('legend', {}, 'random, stratified'),
       field('shuffle seed', number('shuffle_seed', { placeholder: '0' }))),
     el('fieldset', { class: 'epoch', disabled: order !== 'epoch' }, el('legend', {}, 'epoch'),
       field('epoch', number('epoch', { placeholder: '0', min: 0 })),
@@ -73,8 +74,8 @@ function controls(datasets, d, page) {
       field('world size', number('world_size', { placeholder: '1', min: 1 })),
       field('batch size', number('batch_size', { placeholder: '1', min: 1 })),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'shuffle', value: 'false', checked: q.get('shuffle') === 'false' }), 'unshuffled'),
-      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last')),
-    el('button', { type: 'submit' }, 'Show'));
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last'))),
+    el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const values = formValues(form);

@@ -1,7 +1,7 @@
 // Stats: the Stats computation over a selection (a range, a stride of it, or a seeded random
 // sample of it), with a live progress bar (server-sent
 // events), then mean and std per channel, the Normalize line, and exact histograms.
-import { api, app, depth, duration, el, fail, formValues, int, link, num, params, ready } from './common.js';
+import { api, app, compact, depth, duration, el, fail, formValues, int, link, params, ready, sig } from './common.js';
 
 const q = params();
 window.fgbgProgress = []; // every progress event's 'done', in order (read by the browser tests)
@@ -87,34 +87,54 @@ function result(r) {
   out.push(el('section', { class: 'panel' }, el('h2', {}, 'Mean and standard deviation'),
     el('div', { class: 'scroll' }, el('table', { class: 'data', id: 'moments' },
       el('tr', {}, el('th', {}, 'channel'), el('th', { class: 'num' }, 'mean'), sampled ? el('th', { class: 'num' }, 'standard error') : null, el('th', { class: 'num' }, 'std'), el('th', {}, 'unit')),
-      rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), el('td', { class: 'num mean' }, num(m, 6)), sampled ? el('td', { class: 'num se' }, `± ${num(se, 6)}`) : null, el('td', { class: 'num std' }, num(s, 6)), el('td', { class: 'muted' }, u))))),
-    sampled ? el('p', { class: 'muted' }, `A random sample of ${int(r.samples)} from ${int(r.population)} samples (seed ${r.seed}): each mean ± its standard error.`) : null,
+      rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), figure('mean', m, 4), sampled ? figure('se', se, 2, '± ') : null, figure('std', s, 4), el('td', { class: 'muted' }, u))))),
+    el('p', { class: 'muted' }, (sampled ? `A random sample of ${int(r.samples)} from ${int(r.population)} samples (seed ${r.seed}): each mean ± its standard error. ` : '')
+      + 'Means and standard deviations to 4 significant digits, standard errors to 2 (hover a figure for all its digits).'),
     r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(4)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(4)).join(', ')}])`) : null));
   const charts = el('div', { class: 'panels' });
-  if (r.image) charts.append(chart('Image channels', r.image.histogram, ['#dc2626', '#16a34a', '#2563eb'], 0, 255, (v) => v));
-  if (r.mask) charts.append(chart('Mask', r.mask.histogram, ['#0f766e'], 0, 255, (v) => v));
+  // Image and mask bytes are counted per value 0…255; depth in its bins' equal widths.
+  const byte = (f) => String(Math.min(255, Math.round(f * 256)));
+  if (r.image) charts.append(chart('Image channels (R, G, B)', r.image.histogram, ['#dc2626', '#16a34a', '#2563eb'], 'pixel value, 0–255', byte, 'pixels per value'));
+  if (r.mask) charts.append(chart('Mask', r.mask.histogram, ['#0f766e'], 'mask value, 0–255', byte, 'pixels per value'));
   if (r.depth) {
-    const lo = r.depth.edges[0];
-    const hi = r.depth.edges[r.depth.edges.length - 1];
-    charts.append(chart(`Depth (${r.depth.unit})`, [r.depth.counts], ['#7c3aed'], lo, hi, (v) => depth(v, r.depth.unit)));
+    const e = r.depth.edges;
+    const bins = e.length - 1;
+    charts.append(chart(`Depth (${r.depth.unit})`, [r.depth.counts], ['#7c3aed'], `depth, ${r.depth.unit}, ${bins} bins of ${depth(e[1] - e[0], r.depth.unit)}`,
+      (f) => depth(e[Math.round(f * bins)], r.depth.unit), 'pixels per bin'));
   }
   out.push(el('section', { class: 'panel' }, el('h2', {}, 'Histograms'), charts));
   return out;
 }
 
+/** A table cell of a measured figure: rounded to `digits` significant digits, all of them in its title. */
+function figure(cls, v, digits, prefix = '') {
+  return el('td', { class: 'num ' + cls, title: String(v), dataset: { value: v } }, prefix + sig(v, digits));
+}
+
 /**
- * A histogram per series over equal bins from lo to hi: lines for several, bars for one. Counts
- * are drawn on a log scale, so that a mask's few foreground pixels and depth's far tail show.
+ * A histogram per series over equal bins from lo to hi: lines for several, bars for one, with
+ * its axes: the x axis's value at both ends, the quarters and the middle, and the y axis's counts
+ * (0, the powers of ten, the tallest bin's). Counts are drawn on a log scale, so that a mask's few
+ * foreground pixels and depth's far tail show. The axes are HTML over and under the canvas, so
+ * they stay sharp at any width and the page's text (and a screen reader's label) names them.
  */
-function chart(title, series, colours, lo, hi, label) {
-  const canvas = el('canvas', { class: 'chart', width: 640, height: 220 });
+function chart(title, series, colours, xTitle, at, yTitle) {
+  const canvas = el('canvas', { class: 'chart', width: 640, height: 200 });
   const ctx = canvas.getContext('2d');
   const w = canvas.width;
-  const h = canvas.height - 22;
-  const top = Math.log1p(Math.max(1, ...series.flat()));
+  const h = canvas.height;
+  const most = Math.max(1, ...series.flat());
+  const top = Math.log1p(most);
   const y = (c) => (Math.log1p(c) / top) * h;
   ctx.fillStyle = '#fafafa';
   ctx.fillRect(0, 0, w, h);
+  const ticks = [0];
+  for (let p = 10; p < most; p *= 10) ticks.push(p);
+  // A power of ten that would sit on the tallest bin's label is left out.
+  while (ticks.length > 1 && y(most) - y(ticks[ticks.length - 1]) < h * 0.1) ticks.pop();
+  ticks.push(most);
+  ctx.strokeStyle = '#e5e7eb';
+  ticks.forEach((t) => { ctx.beginPath(); ctx.moveTo(0, h - y(t) + 0.5); ctx.lineTo(w, h - y(t) + 0.5); ctx.stroke(); });
   series.forEach((counts, s) => {
     const bw = w / counts.length;
     ctx.strokeStyle = ctx.fillStyle = colours[s];
@@ -128,14 +148,22 @@ function chart(title, series, colours, lo, hi, label) {
       ctx.globalAlpha = 1;
     }
   });
-  ctx.fillStyle = '#6b7280';
-  ctx.font = '12px system-ui, sans-serif';
-  ctx.textBaseline = 'top';
-  ctx.textAlign = 'left';
-  ctx.fillText(label(lo), 2, h + 5);
-  ctx.textAlign = 'right';
-  ctx.fillText(label(hi), w - 2, h + 5);
-  return el('div', { class: 'histogram', dataset: { title } }, el('h3', {}, title + ' · pixels, log scale'), canvas);
+  const tick = (cls, text, side, f) => {
+    const t = el('span', { class: cls }, text);
+    t.style[side] = (f * 100).toFixed(2) + '%';
+    return t;
+  };
+  const yAxis = el('div', { class: 'y-axis', 'aria-hidden': 'true' },
+    ticks.map((t, i) => tick(i === ticks.length - 1 ? 'tick y-max' : 'tick', compact(t), 'bottom', y(t) / h)));
+  const xAxis = el('div', { class: 'x-axis', 'aria-hidden': 'true' },
+    [0, 0.25, 0.5, 0.75, 1].map((f) => tick('tick' + (f === 0 ? ' x-lo' : f === 1 ? ' x-hi' : ''), at(f), 'left', f)));
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', `${title}: ${yTitle} on a log scale, 0 to ${int(most)}, over ${xTitle} from ${at(0)} to ${at(1)}`);
+  return el('figure', { class: 'histogram', dataset: { title } },
+    el('figcaption', {}, el('h3', {}, title)),
+    el('div', { class: 'y-title' }, yTitle + ' (log scale)'),
+    el('div', { class: 'plot' }, yAxis, el('div', { class: 'area' }, canvas, xAxis)),
+    el('div', { class: 'x-title' }, xTitle));
 }
 
 main().catch((e) => fail(e));

@@ -1,0 +1,67 @@
+package dev.fgbg.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stop hook and a failed call's path agree: whichever comes first prints the partial lines,
+ * the other nothing (a signal while a cut stream reports its failure printed them twice).
+ */
+class CutShortTest {
+  /** A stream that received 64 samples in 2 batches. */
+  private static final SoFar GOT = new SoFar() {
+    @Override
+    public long received() {
+      return 64;
+    }
+
+    @Override
+    public String resume() {
+      return "run the same stream with --start-batch 2";
+    }
+
+    @Override
+    public List<String> partial() {
+      return List.of("samples: 64 (partial)", "digest: ab (partial)");
+    }
+  };
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CutShort cut = new CutShort(GOT, new PrintStream(out, true,
+      StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+  @Test
+  void aFailedCallThenASignalPrintsTheLinesOnce() {
+    cut.failed(Status.UNAVAILABLE.withDescription("server shut down").asRuntimeException());
+    cut.stopped();
+    assertEquals(List.of("samples: 64 (partial)", "digest: ab (partial)"),
+        out.toString(StandardCharsets.UTF_8).lines().toList());
+    assertEquals("", err.toString(StandardCharsets.UTF_8), "the error line is the handler's");
+  }
+
+  @Test
+  void aSignalThenAFailedCallPrintsTheLinesOnce() {
+    cut.stopped();
+    cut.failed(Status.DEADLINE_EXCEEDED.asRuntimeException());
+    assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().count());
+    assertEquals(List.of("fgbg: stopped (64 samples received); to go on from there: run the "
+        + "same stream with --start-batch 2"), err.toString(StandardCharsets.UTF_8).lines()
+        .toList());
+  }
+
+  @Test
+  void aFailureThatResumingWouldMeetAgainPrintsNone() {
+    cut.failed(Status.INVALID_ARGUMENT.asRuntimeException());
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
+    // ... and leaves a later signal its say.
+    cut.stopped();
+    assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().count());
+  }
+}
