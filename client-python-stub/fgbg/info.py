@@ -13,7 +13,9 @@ class DatasetSpec:
     (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed', 'ground'
     (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise) or 'depth'
     (on floor-like surfaces of the backgrounds' depth, sized by it); the mask is
-    255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`)."""
+    255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`). `objects_max`: for a
+    scene (DatasetSpec.scene set), the most labelled objects a sample holds; 0 for the classic
+    spec (one cut-out)."""
 
     height: int
     width: int
@@ -26,6 +28,7 @@ class DatasetSpec:
     soft_mask: bool
     ground_min: float = 0.0
     ground_max: float = 0.0
+    objects_max: int = 0
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,8 @@ class DatasetInfo:
             flips=m.flips, placements=m.placements, index_formula=m.index_formula,
             spec=DatasetSpec(s.height, s.width, s.fg_scale_min, s.fg_scale_max, s.placements,
                              s.flip, _POSITIONS.get(s.position, str(s.position)),
-                             s.mask_threshold, s.soft_mask, s.ground_min, s.ground_max),
+                             s.mask_threshold, s.soft_mask, s.ground_min, s.ground_max,
+                             s.scene.objects_max if s.HasField("scene") else 0),
             fingerprint=m.fingerprint, generator_version=m.generator_version,
             image_shape=tuple(m.image_shape.dims), mask_shape=tuple(m.mask_shape.dims),
             has_depth=m.has_depth, depth_shape=tuple(m.depth_shape.dims),

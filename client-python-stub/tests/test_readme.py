@@ -111,12 +111,13 @@ def test_the_config_file_example(folders):
 def snippet_servers(tmp_path_factory):
     """Servers for the snippets, by what each names: the built-in index space at 32x32 (index
     399999 exists), a small built-in set (whole epochs in seconds), and a small "office" folder
-    dataset whose export root is the snippets' working folder."""
+    dataset whose export root is the snippets' working folder; and the small set as scenes."""
     work = tmp_path_factory.mktemp("snippets")
     photos.photos(str(work))
     servers = {
         "builtin": Server(["--builtin-size", "32"], export_root=work / "exports"),
         "small": Server(SMALL),
+        "scenes": Server(SMALL + ["--objects", "1:4", "--max-truncation", "0.3"]),
         "office": Server(["--bg", str(work / "photos" / "backgrounds"), "--fg",
                           str(work / "photos" / "cutouts"), "--name", "office", "--size", "32",
                           "--placements", "2", "--fg-scale", "0.3:0.5"],
@@ -130,6 +131,8 @@ def snippet_servers(tmp_path_factory):
 def server_for(snippet):
     if "office" in snippet:
         return "office"
+    if "detection_" in snippet:  # "Training a detector": a server of scenes, as it says
+        return "scenes"
     # the export README's command before it writes where the builtin server exports
     return "builtin" if "399999" in snippet or "fgbg.exported(" in snippet else "small"
 
@@ -142,13 +145,14 @@ def free_port():
 
 def test_the_readme_has_its_python_snippets():
     snippets = python_snippets()
-    assert len(snippets) == 8, "a new snippet is run by test_every_python_snippet_runs"
-    # None needs a dataset of your own: each runs on the default server, as a reader's would.
+    assert len(snippets) == 9, "a new snippet is run by test_every_python_snippet_runs"
+    # None needs a dataset of your own: each runs on the default server (of scenes, for the
+    # detector's, as its first line says), as a reader's would.
     assert [server_for(x) for x in snippets] == ["builtin", "small", "small", "small", "small",
-                                                  "builtin", "small", "builtin"]
+                                                  "builtin", "small", "builtin", "scenes"]
 
 
-@pytest.mark.parametrize("n", range(8))
+@pytest.mark.parametrize("n", range(9))
 def test_every_python_snippet_runs_as_written(snippet_servers, n):
     work, servers = snippet_servers
     snippet = python_snippets()[n]

@@ -1,6 +1,6 @@
 """labels.csv: one row of meta per exported sample, as numpy columns."""
 import csv
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -74,3 +74,41 @@ def _lookup(values: List[str], table: tuple) -> np.ndarray:
         return np.array([ids[v] for v in values], dtype=np.int64)
     except KeyError as e:
         raise KeyError("label %s is not in the manifest's label table" % e) from None
+
+
+INSTANCES_HEADER = ["index", "instance", "fg", "flip", "x", "y", "fg_width", "fg_height",
+                    "scale", "bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1", "visible_fraction",
+                    "fg_label", "fg_depth", "fg_file"]
+# (visible box [x0, y0, x1, y1), fg_label as an index into the label table, visible fraction)
+Instance = Tuple[Tuple[int, int, int, int], int, float]
+
+
+def read_instances(m: Manifest, index: np.ndarray) -> Optional[List[List[Instance]]]:
+    """instances.csv of a scene dataset's export: each position's labelled objects in instance
+    id order; None when the export has no such file (a classic dataset, or an export written
+    before it existed)."""
+    if not any(f.path == "instances.csv" for f in m.files):
+        return None
+    path = m.path("instances.csv")
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise ExportError("%s: cannot read instances.csv: %s" % (m.folder, e)) from None
+    if not rows or rows[0] != INSTANCES_HEADER:
+        raise ExportError("%s: header is not %s" % (path, ",".join(INSTANCES_HEADER)))
+    position = {int(i): p for p, i in enumerate(index)}
+    out: List[List[Instance]] = [[] for _ in range(len(index))]
+    ids = {h: c for c, h in enumerate(INSTANCES_HEADER)}
+    labels = {label: i for i, label in enumerate(m.foreground_labels)}
+    for n, r in enumerate(rows[1:], start=2):
+        try:
+            p = position[int(r[ids["index"]])]
+            if int(r[ids["instance"]]) != len(out[p]) + 1:
+                raise ValueError("instance ids of a sample must be 1, 2, ... in order")
+            box = tuple(int(r[ids[h]]) for h in ("bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1"))
+            out[p].append((box, labels[r[ids["fg_label"]]],  # type: ignore[arg-type]
+                           float(r[ids["visible_fraction"]])))
+        except (ValueError, KeyError, IndexError) as e:
+            raise ExportError("%s row %d: %s" % (path, n, e)) from None
+    return out

@@ -66,6 +66,7 @@ class Manifest:
     complete: bool
     digest: str
     skipped_files: Tuple[SkippedFile, ...] = ()
+    objects_max: int = 0  # a scene dataset's most labelled objects per sample; 0 otherwise
 
     @property
     def is_range(self) -> bool:
@@ -127,7 +128,8 @@ class Manifest:
             foreground_labels=tuple(_get(j, "foreground_labels", [])), shards=shards,
             files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""),
             skipped_files=tuple(SkippedFile(f.get("name", ""), f.get("reason", ""))
-                                for f in _get(j, "skipped_files", [])))
+                                for f in _get(j, "skipped_files", [])),
+            objects_max=int(_get(spec.get("scene") or {}, "objects_max", 0)))
         if m.format not in READABLE:
             raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"
                               % (m.folder, m.format, ", ".join(READABLE)))

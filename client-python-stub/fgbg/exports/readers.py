@@ -3,6 +3,7 @@ shard wrote (for the manifest's files digest). Open files are per process (never
 import bisect
 import hashlib
 import io
+import json
 import os
 import tarfile
 import zipfile
@@ -207,6 +208,16 @@ class WebDatasetReader(Reader):
             fd, (offset, size) = self._member(shard, key + ext)
             out[k] = decode("depth.npy" if ext == ".depth.npy" else k, os.pread(fd, size, offset))
         return out
+
+    def sample_meta(self, i: int) -> Dict[str, Any]:
+        """KEY.json of position `i`: its SampleMeta as JSON (proto field names)."""
+        fd, (offset, size) = self._member(self.shard_of(i), self.labels.names[i] + ".json")
+        try:
+            meta: Dict[str, Any] = json.loads(os.pread(fd, size, offset).decode("utf-8"))
+        except ValueError as e:
+            raise ExportError("%s: %s.json of %s is not JSON: %s" % (
+                self.m.folder, self.labels.names[i], self.shard_of(i).name, e)) from None
+        return meta
 
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
         rel = shard.name + ".tar"

@@ -6,6 +6,7 @@
     gpu = ds.device_loader(streams=4)                       # no workers: CUDA tensors, same state
     m = FgbgDataset()                                       # map-style: any sampler
     e = fgbg.exported("exports/office_v1")                  # an export on disk, no server
+    targets = detection_targets(batch)                      # torchvision detection targets
 
 FgbgIterableDataset: every sample of an epoch once across ranks x workers; rank and world size
 from rank=/world_size=, torch.distributed or RANK/WORLD_SIZE in the process that builds the
@@ -14,6 +15,7 @@ sample dicts from folders, webdataset or npy exports.
 """
 from ._convert import tensor as _tensor  # noqa: F401 (zero-copy helper the tests use)
 from ._world import World
+from .detection import detection_collate, detection_targets
 from .device import FgbgDeviceLoader
 from .exported import ExportedDataset, exported
 from .iterable import FgbgIterableDataset
@@ -21,4 +23,4 @@ from .loader import FgbgLoader
 from .mapstyle import FgbgDataset
 
 __all__ = ["FgbgIterableDataset", "FgbgDataset", "FgbgLoader", "FgbgDeviceLoader",
-           "ExportedDataset", "exported", "World"]
+           "ExportedDataset", "exported", "World", "detection_targets", "detection_collate"]

@@ -3,8 +3,9 @@
 A batch dict has only user keys: image, mask, depth, background, background_depth (each when
 present; background is each sample's own, converted as image is), meta (a dict of
 columns: bg, fg, flip, k, x, y, fg_width, fg_height, bg_label, fg_label int64; scale float64;
-fg_depth float32; bbox int64 [n, 4]) and index (int64 [n]). A sample dict is one row of it,
-so default_collate of sample dicts gives back a batch dict.
+fg_depth float32; bbox int64 [n, 4]; for a scene dataset also instances, a dict of its
+labelled objects padded to objects_max, see fgbg.torch._instances) and index (int64 [n]). A
+sample dict is one row of it, so default_collate of sample dicts gives back a batch dict.
 """
 import copy
 import warnings
@@ -14,6 +15,7 @@ import numpy as np
 import torch
 
 from ..batch import Batch
+from . import _instances
 from ._worker_exit import wait_for_feeders_at_exit
 
 IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization) alike
@@ -109,13 +111,16 @@ class Images:
         return img
 
 
-def meta_columns(metas: Sequence[Any]) -> Dict[str, torch.Tensor]:
-    """SampleMeta messages as columns (one tensor per field)."""
-    meta = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64) for f in META_INT}
+def meta_columns(metas: Sequence[Any], slots: int = 0) -> Dict[str, Any]:
+    """SampleMeta messages as columns (one tensor per field); with `slots` (a scene dataset's
+    objects_max), their scene instances as meta["instances"]."""
+    meta: Dict[str, Any] = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64) for f in META_INT}
     meta["scale"] = torch.tensor([m.scale for m in metas], dtype=torch.float64)
     meta["fg_depth"] = torch.tensor([m.fg_depth for m in metas], dtype=torch.float32)
     meta["bbox"] = torch.tensor([[m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1] for m in metas],
                                 dtype=torch.int64).view(-1, 4)
+    if slots:
+        meta["instances"] = _instances.columns([_instances.from_proto(m) for m in metas], slots)
     return meta
 
 
@@ -129,23 +134,26 @@ def arrays(batch: Batch) -> Dict[str, np.ndarray]:
     return {key: a for key, a in found if a is not None}
 
 
-def labels(batch: Batch, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
-    """The batch's meta columns (when it has meta) and index, for the samples in `keep`."""
+def labels(batch: Batch, keep: Optional[np.ndarray] = None, slots: int = 0) -> Dict[str, Any]:
+    """The batch's meta columns (when it has meta) and index, for the samples in `keep`;
+    `slots`: see meta_columns."""
     out: Dict[str, Any] = {}
     if batch.meta:
         metas = batch.meta if keep is None else [m for m, k in zip(batch.meta, keep) if k]
-        out["meta"] = meta_columns(metas)
+        out["meta"] = meta_columns(metas, slots)
     out["index"] = tensor(batch.indices if keep is None else batch.indices[keep])
     return out
 
 
-def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None) -> Dict[str, Any]:
-    """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out."""
+def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None,
+               slots: int = 0) -> Dict[str, Any]:
+    """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out; `slots`: see
+    meta_columns."""
     out: Dict[str, Any] = {}
     for key, a in arrays(batch).items():
         t = tensor(a if keep is None else a[keep])
         out[key] = images(t) if key in IMAGE_KEYS else t
-    out.update(labels(batch, keep))
+    out.update(labels(batch, keep, slots))
     return out
 
 
@@ -156,8 +164,13 @@ def samples(batch: Dict[str, Any]) -> List[Dict[str, Any]]:
     for key, value in batch.items():
         if key == "meta":
             for s in range(n):
-                rows[s]["meta"] = {f: col[s] for f, col in value.items()}
+                rows[s]["meta"] = row(value, s)
         else:
             for s in range(n):
                 rows[s][key] = value[s]
     return rows
+
+
+def row(columns: Dict[str, Any], s: int) -> Dict[str, Any]:
+    """Row `s` of meta columns (nested dicts, as meta["instances"], row by row too)."""
+    return {f: row(col, s) if isinstance(col, dict) else col[s] for f, col in columns.items()}

@@ -21,6 +21,7 @@ from .._checks import integer
 from ..batch import Batch
 from ._convert import IMAGE_KEYS, Images, arrays, batch_dict, labels, map_tensors, tensor
 from ._feed import ShardBatch
+from ._instances import spec_slots
 from ._resume import Cursor
 from ._transfer import HostRegistry, Releases
 
@@ -41,15 +42,16 @@ class _HostCopier:
     """CPU tensors: read-only views of the slot (no copy; the slot is given back when the last
     tensor made from it is gone), or with `copy`, one copy each and the slot given back now."""
 
-    def __init__(self, images: Images, copy: bool) -> None:
+    def __init__(self, images: Images, copy: bool, slots: int = 0) -> None:
         self.images = images
         self.copy = copy
+        self.slots = slots
 
     def make_room(self, stream: int) -> None:
         pass  # the user's references hold the slots; the client spills when all are held
 
     def put(self, stream: int, batch: Batch, keep: Optional[np.ndarray]) -> Staged:
-        out = batch_dict(batch, self.images, keep)
+        out = batch_dict(batch, self.images, keep, self.slots)
         if self.copy and batch.shared_memory:
             for key in arrays(batch):
                 if key not in IMAGE_KEYS or not self.images.copies:
@@ -71,8 +73,10 @@ class _CudaCopier:
     completed. The consumer's stream waits for the batch's event; its tensors are recorded on
     that stream, as the caching allocator needs for memory made on another stream."""
 
-    def __init__(self, device: torch.device, images: Images, ring_slots: int) -> None:
+    def __init__(self, device: torch.device, images: Images, ring_slots: int,
+                 slots: int = 0) -> None:
         self.device = device
+        self.slots = slots  # meta["instances"] padding (not a ring's slots)
         self.images = images.to(device)
         self.stream = torch.cuda.Stream(device)
         self.releases = Releases()
@@ -107,7 +111,7 @@ class _CudaCopier:
                     out[key] = self.images(out[key])
             ready = torch.cuda.Event()
             ready.record(self.stream)
-        out.update(labels(batch, keep))
+        out.update(labels(batch, keep, self.slots))
         return out, ready
 
     def take(self, staged: Staged) -> Dict[str, Any]:
@@ -171,8 +175,9 @@ class FgbgDeviceLoader:
 
     def _copier(self) -> Union[_HostCopier, _CudaCopier]:
         if self.device.type == "cuda":
-            return _CudaCopier(self.device, self.dataset.image_conversion, shm.SLOTS)
-        return _HostCopier(self.dataset.image_conversion, self.copy)
+            return _CudaCopier(self.device, self.dataset.image_conversion, shm.SLOTS,
+                               spec_slots(self.dataset.info))
+        return _HostCopier(self.dataset.image_conversion, self.copy, spec_slots(self.dataset.info))
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
         feed = self.dataset.feed

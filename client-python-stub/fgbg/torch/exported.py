@@ -6,7 +6,10 @@
 Yields the sample dicts FgbgDataset yields (image, mask, depth, background, background_depth,
 meta, index: those exported), read through the
 export's manifest.json and labels.csv. Depth: float16 metres when stored exactly (npy, or
-webdataset with depth_npy), else float32 metres from the 16-bit millimetre PNGs.
+webdataset with depth_npy), else float32 metres from the 16-bit millimetre PNGs. An export of
+a scene dataset also gives meta["instances"] (each labelled object's box, label and visible
+fraction, see fgbg.torch.detection_targets), read from its instances.csv (or, in a webdataset
+export written before that file, from each KEY.json).
 """
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -16,10 +19,11 @@ import torch.utils.data
 from .._checks import integer, integers
 from ..digest import SampleDigest
 from ..exports import verify as _verify
-from ..exports.labels import Labels
+from ..exports.labels import Labels, read_instances
 from ..exports.manifest import ExportError, Manifest
-from ..exports.readers import reader, sample_bytes
-from ._convert import IMAGE_KEYS, Images, tensor
+from ..exports.readers import WebDatasetReader, reader, sample_bytes
+from . import _instances
+from ._convert import IMAGE_KEYS, Images, row, tensor
 
 Transform = Callable[[Dict[str, Any]], Any]
 
@@ -42,6 +46,9 @@ class ExportedDataset(torch.utils.data.Dataset):
         self.transform = transform
         self._meta = {k: torch.from_numpy(v) for k, v in self._labels.meta.items()}
         self._index = torch.from_numpy(self._labels.index)
+        self._instances = read_instances(self.manifest, self._labels.index)
+        self._slots = self.manifest.objects_max if (
+            self._instances is not None or isinstance(self._reader, WebDatasetReader)) else 0
         if verify:
             self.verify()
 
@@ -82,6 +89,13 @@ class ExportedDataset(torch.utils.data.Dataset):
             if k in arrays:
                 out[k] = tensor(arrays[k])
         out["meta"] = {k: v[i] for k, v in self._meta.items()}
+        if self._slots:
+            if self._instances is not None:
+                found = self._instances[i]
+            else:
+                assert isinstance(self._reader, WebDatasetReader)
+                found = _instances.from_json(self._reader.sample_meta(i))
+            out["meta"]["instances"] = row(_instances.columns([found], self._slots), 0)
         out["index"] = self._index[i]
         return self.transform(out) if self.transform is not None else out
 

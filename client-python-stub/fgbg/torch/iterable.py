@@ -13,6 +13,7 @@ from ..errors import default_target
 from . import _shm_need, _world
 from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
 from ._feed import Feed, ShardRequest
+from ._instances import spec_slots
 from ._resume import Cursor
 from ._worker_exit import exit_with_parent
 
@@ -32,7 +33,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     exactly once across ranks x DataLoader workers: rank and world size are taken in the process
     that builds the loader (rank=/world_size=, else torch.distributed, else RANK/WORLD_SIZE) and
     travel to the workers. Batches hold image, mask, depth, meta and index (the outputs the
-    dataset has, unless `outputs` lists some); `transform` is applied to each batch dict in the
+    dataset has, unless `outputs` lists some; a scene's meta also has instances, its labelled
+    objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to each batch dict in the
     worker. image="uint8" is zero-copy NHWC; image="float" is [n, 3, H, W] on [0, 1],
     normalised with `normalize=(mean, std)` or "dataset" (its exact Stats).
     """
@@ -109,7 +111,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         """Stream `stream` of `streams` of a pass as batch dicts (with the cursor of each),
         converted and transformed here (in a DataLoader worker, in the worker)."""
         for cursor, batch, keep in self.feed.shard(epoch, world, stream, streams):
-            out = batch_dict(batch, self.image_conversion, keep)
+            out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info))
             if self.transform is not None:
                 out = self.transform(out)
             yield cursor, out

@@ -25,6 +25,7 @@ from . import _world
 from ._shm_need import batch_bytes
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
+from ._instances import spec_slots
 
 Transform = Callable[[Dict[str, Any]], Any]
 
@@ -33,7 +34,8 @@ class FgbgDataset(torch.utils.data.Dataset):
     """Sample i of a served dataset as a dict: image, mask, depth (the outputs it has, unless
     `outputs` lists some), meta (0-d tensors, bbox [4]) and index. `transform` is applied to
     each sample dict (the map-style convention; FgbgIterableDataset's applies to batches).
-    image/normalize as for FgbgIterableDataset. Each process (DataLoader workers included,
+    image/normalize as for FgbgIterableDataset. A scene's meta also has instances (its
+    labelled objects: see fgbg.torch.detection_targets). Each process (DataLoader workers included,
     forked or spawned) opens its own channel: a gRPC channel never crosses a fork.
 
     `target` may name several replicas (see fgbg.replicas; the dataset is described by the
@@ -128,7 +130,7 @@ class FgbgDataset(torch.utils.data.Dataset):
                 part, self.dataset, self.seed, outputs=self.outputs,
                 depth_dtype=self.depth_dtype))
             self.requests += 1
-            out.extend(samples(batch_dict(batch, self._images)))
+            out.extend(samples(batch_dict(batch, self._images, slots=spec_slots(self.info))))
         if self.transform is not None:
             out = [self.transform(s) for s in out]
         return out

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
         + "{i}_depth.png (colour-mapped, near = bright), {i}_instances.png (a colour per "
-        + "instance, background dark grey; with --outputs instances) and {i}_meta.json (the "
+        + "instance, background dark grey; with --outputs instances) with {i}_instance_ids.png "
+        + "(the ids themselves, 8-bit greyscale: 0 background, k = meta.scene.instances[k-1]) "
+        + "and {i}_meta.json (the "
         + "SampleMeta: snake_case fields, numbers); with --outputs background,background_depth "
         + "also {i}_background.png and {i}_background_depth.png.")
 final class GetCommand implements Callable<Integer> {
@@ -96,6 +98,9 @@ final class GetCommand implements Callable<Integer> {
         ids.setRGB(0, 0, b.width(), b.height(), InstanceColors.colorize(
             b.instances(s).toByteArray(), 0, b.width() * b.height()), 0, b.width());
         written.add(write(ids, out.resolve(i + "_instances.png")));
+        // The colours are for eyes; the ids themselves, as exports store them, read back.
+        written.add(write(gray(b.instances(s), b.width(), b.height()),
+            out.resolve(i + "_instance_ids.png")));
       }
       if (!b.depth().isEmpty()) {
         written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));

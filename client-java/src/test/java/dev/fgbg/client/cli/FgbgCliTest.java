@@ -1,5 +1,6 @@
 package dev.fgbg.client.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -233,11 +234,18 @@ class FgbgCliTest {
       assertEquals(InstanceColors.of(b.instances(0).byteAt(p) & 0xff),
           ids.getRGB(p % 32, p / 32) & 0xffffff);
     }
+    // The ids themselves read back as served.
+    BufferedImage raw = ImageIO.read(out.resolve("50_instance_ids.png").toFile());
+    byte[] read = new byte[32 * 32];
+    raw.getRaster().getDataElements(0, 0, 32, 32, read);
+    assertArrayEquals(b.instances(0).toByteArray(), read);
     assertTrue(Files.exists(out.resolve("3_mask.png")));
     assertFalse(Files.exists(out.resolve("3_image.png")) || Files.exists(out.resolve(
         "3_meta.json")), "only what was asked for");
-    assertEquals(out.resolve("3_mask.png") + " " + out.resolve("3_instances.png") + "\n"
-        + out.resolve("50_mask.png") + " " + out.resolve("50_instances.png") + "\n", r[1],
+    assertEquals(out.resolve("3_mask.png") + " " + out.resolve("3_instances.png") + " "
+        + out.resolve("3_instance_ids.png") + "\n" + out.resolve("50_mask.png") + " "
+        + out.resolve("50_instances.png") + " " + out.resolve("50_instance_ids.png") + "\n",
+        r[1],
         "every file of each sample, a line each");
   }
 

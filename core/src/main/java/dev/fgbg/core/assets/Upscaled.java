@@ -68,7 +68,8 @@ final class Upscaled {
     String from = s.width() * s.height() == 1 ? "1x1: one flat colour"
         : cropW == s.width() && cropH == s.height() ? size
         : "its " + cropH + "x" + cropW + " centre crop of " + size;
-    return String.format(Locale.ROOT, scale >= 10 ? "%s %.0fx (%s)" : "%s %.1fx (%s)", s.name(),
-        scale, from);
+    // Two decimals under 1.1x: a 32-wide background for a 33-wide output is 1.03x, not "1.0x".
+    return String.format(Locale.ROOT, scale >= 10 ? "%s %.0fx (%s)" : scale >= 1.1
+        ? "%s %.1fx (%s)" : "%s %.2fx (%s)", s.name(), scale, from);
   }
 }

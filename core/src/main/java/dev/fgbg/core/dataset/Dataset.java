@@ -98,6 +98,7 @@ public final class Dataset {
     List<float[]> maps = assets.hasDepth() ? bgs.stream().map(Background::depth).toList()
         : placementDepth;
     this.placer = ObjectPlacer.of(name, spec, assets, fit, maps);
+    SmallestSize.warn(name, spec, assets.foregrounds(), fit, placer);
     this.fingerprint = Fingerprint.of(GENERATOR_VERSION, spec, depthSource(), assets);
     this.scaled = Caffeine.newBuilder()
         .maximumWeight(scaledCacheBytes)

@@ -1,11 +1,13 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.InstanceInfo;
 import dev.fgbg.core.dataset.SampleInfo;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,6 +21,9 @@ import org.apache.commons.csv.CSVPrinter;
  * foreground. RFC 4180 quoting (a field with a comma, quote or line break is quoted), '\n' line
  * ends. Npy exports also get labels.npy, the integer columns {@link #LABEL_COLUMNS} as int64
  * [samples, columns] (labels as indices into the manifest's label tables), from the same pass.
+ * A scene dataset's exports also get instances.csv, one row per labelled object of each sample
+ * (its meta's scene.instances, instance id = position + 1), so that per-object labels reach the
+ * formats whose labels.csv has one row per sample; no sample byte changes.
  */
 final class Tables {
   static final String HEADER = "index,name,bg,fg,flip,k,x,y,fg_width,fg_height,scale,"
@@ -29,6 +34,9 @@ final class Tables {
       "fg_label");
   static final String CSV_FILE = "labels.csv";
   static final String NPY_FILE = "labels.npy";
+  static final String INSTANCES_HEADER = "index,instance,fg,flip,x,y,fg_width,fg_height,scale,"
+      + "bbox_x0,bbox_y0,bbox_x1,bbox_y1,visible_fraction,fg_label,fg_depth,fg_file";
+  static final String INSTANCES_FILE = "instances.csv";
 
   private Tables() {}
 
@@ -37,15 +45,21 @@ final class Tables {
       throws IOException {
     String csvTmp = FileIo.tmp(dest, CSV_FILE);
     String npyTmp = FileIo.tmp(dest, NPY_FILE);
+    String instTmp = FileIo.tmp(dest, INSTANCES_FILE);
     Dataset d = job.dataset();
+    boolean scene = d.spec().isScene();
     List<String> bgLabels = d.assets().backgroundLabels();
     List<String> fgLabels = d.assets().foregroundLabels();
     ByteBuffer row = ByteBuffer.allocate(8 * LABEL_COLUMNS.size()).order(ByteOrder.LITTLE_ENDIAN);
     try (BufferedWriter w = FileIo.textWriter(dest, csvTmp);
          CSVPrinter csv = new CSVPrinter(w, CSV);
          OutputStream file = array ? dest.create(npyTmp) : OutputStream.nullOutputStream();
-         OutputStream npy = new BufferedOutputStream(file, 1 << 16)) {
+         OutputStream npy = new BufferedOutputStream(file, 1 << 16);
+         BufferedWriter iw = scene ? FileIo.textWriter(dest, instTmp)
+             : new BufferedWriter(Writer.nullWriter());
+         CSVPrinter inst = new CSVPrinter(iw, CSV)) {
       csv.printRecord((Object[]) HEADER.split(","));
+      inst.printRecord((Object[]) INSTANCES_HEADER.split(","));
       npy.write(Encoders.npyHeader("<i8", job.size(), LABEL_COLUMNS.size()));
       for (long p = 0; p < job.size(); p++) {
         long i = job.selection().indexAt(p);
@@ -63,15 +77,27 @@ final class Tables {
           row.putLong(v);
         }
         npy.write(row.array());
+        int id = 1;
+        for (InstanceInfo o : s.instances()) {
+          inst.printRecord(i, id++, o.fg(), o.flip() ? 1 : 0, o.x(), o.y(), o.width(),
+              o.height(), Double.toString(o.scale()), o.bboxX0(), o.bboxY0(), o.bboxX1(),
+              o.bboxY1(), Double.toString(o.visibleFraction()), fgLabels.get(o.label()),
+              Float.toString(o.depth()), d.assets().foregrounds().get(o.fg()).name());
+        }
       }
     } catch (IOException e) {
       dest.deleteTree(csvTmp);
       dest.deleteTree(npyTmp);
+      dest.deleteTree(instTmp);
       throw e;
     }
     List<String> out = new ArrayList<>();
     dest.commit(csvTmp, CSV_FILE);
     out.add(CSV_FILE);
+    if (scene) {
+      dest.commit(instTmp, INSTANCES_FILE);
+      out.add(INSTANCES_FILE);
+    }
     if (array) {
       dest.commit(npyTmp, NPY_FILE);
       out.add(NPY_FILE);

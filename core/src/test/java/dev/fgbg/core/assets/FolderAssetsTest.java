@@ -372,6 +372,18 @@ class FolderAssetsTest {
   }
 
   @Test
+  void aBackgroundEnlargedALittleSaysByHowMuchNotOnePointZero() {
+    Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 33, 17); // --size 17x33
+      assertEquals(List.of("INFO dataset f: 1 of 1 backgrounds are smaller than the 17x33 "
+          + "output and are upscaled; its enlargement: a.png 1.03x (its 16x32 centre crop of "
+          + "32x32)"), log.containing("upscaled"));
+    }
+  }
+
+  @Test
   void aBackgroundsTransparencyIsDroppedServingTheColourStoredUnderIt() {
     BufferedImage clear = new BufferedImage(32, 32, BufferedImage.TYPE_INT_ARGB);
     for (int y = 0; y < 32; y++) {
