@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.common.Durations;
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
@@ -13,6 +14,8 @@ import dev.fgbg.server.ui.UiOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,6 +25,7 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg serve}: parses the flags into {@link ServerOptions} and runs the application. */
@@ -60,6 +64,12 @@ public final class Main implements Callable<Integer> {
       return 2;
     });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      InvalidPathException bad = FileNameEncoding.find(e);
+      if (bad != null) { // a path made from a flag's value (--bg, say): name the flag
+        line.getErr().println("fgbg: error: "
+            + FileNameEncoding.invalidPath(FileNameEncoding.flagOf(args, bad), bad));
+        return 2;
+      }
       if (e instanceof CompletionException && e.getCause() instanceof FgbgException fe) {
         line.getErr().println("fgbg: error: " + fe.getMessage());
         return 2;
@@ -112,7 +122,16 @@ public final class Main implements Callable<Integer> {
   }
 
   private static CommandLine commandLine(Main m) {
-    return new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cl = new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
+    // A path flag's value that is no path (non-ASCII in an ASCII JVM): why, not a class name.
+    cl.registerConverter(Path.class, s -> {
+      try {
+        return Path.of(s);
+      } catch (InvalidPathException e) {
+        throw new TypeConversionException(FileNameEncoding.invalidPath(null, e));
+      }
+    });
+    return cl;
   }
 
   @Override
@@ -122,6 +141,19 @@ public final class Main implements Callable<Integer> {
     ServerOptions options = ContainerFit.options(flags, heap, limit);
     // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
     Logger log = Logger.getLogger(Main.class.getName());
+    // Both said before anything fails for their reason, in words that name the fix.
+    String encoding = FileNameEncoding.startLine();
+    if (encoding != null) {
+      log.warning(encoding);
+    }
+    long maxFiles = FileLimit.max();
+    String files = FileLimit.startLine(maxFiles);
+    if (!FileLimit.canStart(maxFiles)) {
+      throw FgbgException.invalidConfig(files); // one line, not Netty's trace at the first socket
+    }
+    if (files != null) {
+      log.warning(files);
+    }
     long unfitted = flags.budgetGiven() ? options.load().memoryBudgetBytes()
         : LoadOptions.defaultBudgetBytes(heap);
     ContainerFit.Line container = ContainerFit.line(options, heap, limit, unfitted);
