@@ -18,9 +18,10 @@ final class FileLimit {
   static final long MIN_FILES = 256;
   /**
    * Below this the server does not start: at 64 Netty cannot open its sockets (an
-   * IllegalStateException and a stack trace), near 40 the JVM itself cannot load its classes.
+   * IllegalStateException and a stack trace), near 40 the JVM itself cannot load its classes;
+   * at 100 it starts, and refuses what it has no handles for.
    */
-  static final long MIN_START = 128;
+  static final long MIN_START = 96;
 
   private FileLimit() {}
 

@@ -39,6 +39,13 @@ public final class Main implements Callable<Integer> {
   static final Duration STOP_SLACK = Duration.ofSeconds(5);
 
   public static void main(String[] args) {
+    // First, while the few classes this needs still load: under the floor, the next jar opened
+    // or socket made fails somewhere that cannot say why.
+    long files = FileLimit.max();
+    if (!FileLimit.canStart(files)) {
+      System.err.println("fgbg: error: " + FileLimit.startLine(files));
+      System.exit(2);
+    }
     LogFormat.install();
     FatalErrors.install();
     System.exit(run(args));
@@ -146,11 +153,7 @@ public final class Main implements Callable<Integer> {
     if (encoding != null) {
       log.warning(encoding);
     }
-    long maxFiles = FileLimit.max();
-    String files = FileLimit.startLine(maxFiles);
-    if (!FileLimit.canStart(maxFiles)) {
-      throw FgbgException.invalidConfig(files); // one line, not Netty's trace at the first socket
-    }
+    String files = FileLimit.startLine(FileLimit.max()); // too low to start: main said it
     if (files != null) {
       log.warning(files);
     }
