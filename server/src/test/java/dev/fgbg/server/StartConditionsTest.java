@@ -2,11 +2,18 @@ package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +83,27 @@ class StartConditionsTest {
         + root + "/donn??es: this JVM cannot use non-ASCII names"), export.out);
     for (String out : List.of(folder.out, export.out)) {
       assertFalse(out.contains("\tat ") || out.contains("Exception"), out);
+    }
+  }
+
+  @Test
+  void anAsciiServerRefusesANonAsciiExportAsItsOwnFault() throws Exception {
+    try (ServerJvm s = ServerJvm.withoutLocale(List.of(), "--builtin-counts", "1:1",
+        "--export-root", root.resolve("exports").toString())) {
+      ManagedChannel ch = s.channel();
+      try {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> FgbgGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .export(ExportRequest.newBuilder().setDataset("builtin")
+                    .setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS).setDestination("été").build())
+                .hasNext());
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertEquals("export destination 'été' cannot be written on this server: this JVM "
+            + "cannot use non-ASCII names (its file-name encoding is ANSI_X3.4-1968, no locale set: "
+            + "C/POSIX); start it with LANG=C.UTF-8", e.getStatus().getDescription());
+      } finally {
+        ch.shutdownNow();
+      }
     }
   }
 

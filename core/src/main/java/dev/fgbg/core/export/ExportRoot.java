@@ -134,7 +134,7 @@ public final class ExportRoot {
       if (!FileNameEncoding.utf8() && !StandardCharsets.US_ASCII.newEncoder().canEncode(
           destination)) { // the server's fault, not the name's
         throw FgbgException.failedPrecondition("export destination " + Quoted.of(destination)
-            + " cannot be written: the server's " + FileNameEncoding.cause());
+            + " cannot be written on this server: " + FileNameEncoding.cause());
       }
       throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
           + " is not a valid path: " + e.getReason());
