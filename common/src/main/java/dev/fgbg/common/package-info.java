@@ -2,6 +2,7 @@
  * What the server, its exports and every client must compute identically: the order-independent
  * sample digest, IEEE half floats, the depth colour ramp and SHA-256; and the shared-memory ring's
  * file layout ({@link dev.fgbg.common.RingFormat}) and unmapping, which the server and the Java
- * client share. Free of gRPC.
+ * client share; the JVM's file-name encoding in words ({@link dev.fgbg.common.FileNameEncoding}),
+ * which the server, the CLI and the Spark job say at start when it is not UTF-8. Free of gRPC.
  */
 package dev.fgbg.common;

@@ -10,6 +10,11 @@ final class ListenFailures {
 
   /** A port that cannot be listened on, in words (a taken port is the usual reason). */
   static FgbgException cannotListen(String where, String flag, IOException e) {
+    if (FileLimit.outOfFiles(e)) { // EMFILE: the port is not at fault, the process's limit is
+      return FgbgException.invalidConfig("cannot listen on " + where + ": the process is out of "
+          + "file handles (its open-files limit, ulimit -n, is " + FileLimit.max() + "); raise "
+          + "it to " + FileLimit.MIN_FILES + " or more", e);
+    }
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (String.valueOf(t.getMessage()).contains("Address already in use")) {
         return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "

@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.common.Durations;
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.flags.ServeFlags;
@@ -13,6 +14,8 @@ import dev.fgbg.server.ui.UiOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,6 +25,7 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg serve}: parses the flags into {@link ServerOptions} and runs the application. */
@@ -35,6 +39,13 @@ public final class Main implements Callable<Integer> {
   static final Duration STOP_SLACK = Duration.ofSeconds(5);
 
   public static void main(String[] args) {
+    // First, while the few classes this needs still load: under the floor, the next jar opened
+    // or socket made fails somewhere that cannot say why.
+    long files = FileLimit.max();
+    if (!FileLimit.canStart(files)) {
+      System.err.println("fgbg: error: " + FileLimit.startLine(files));
+      System.exit(2);
+    }
     LogFormat.install();
     FatalErrors.install();
     System.exit(run(args));
@@ -60,6 +71,12 @@ public final class Main implements Callable<Integer> {
       return 2;
     });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      InvalidPathException bad = FileNameEncoding.find(e);
+      if (bad != null) { // a path made from a flag's value (--bg, say): name the flag
+        line.getErr().println("fgbg: error: "
+            + FileNameEncoding.invalidPath(FileNameEncoding.flagOf(args, bad), bad));
+        return 2;
+      }
       if (e instanceof CompletionException && e.getCause() instanceof FgbgException fe) {
         line.getErr().println("fgbg: error: " + fe.getMessage());
         return 2;
@@ -112,7 +129,16 @@ public final class Main implements Callable<Integer> {
   }
 
   private static CommandLine commandLine(Main m) {
-    return new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cl = new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
+    // A path flag's value that is no path (non-ASCII in an ASCII JVM): why, not a class name.
+    cl.registerConverter(Path.class, s -> {
+      try {
+        return Path.of(s);
+      } catch (InvalidPathException e) {
+        throw new TypeConversionException(FileNameEncoding.invalidPath(null, e));
+      }
+    });
+    return cl;
   }
 
   @Override
@@ -122,6 +148,15 @@ public final class Main implements Callable<Integer> {
     ServerOptions options = ContainerFit.options(flags, heap, limit);
     // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
     Logger log = Logger.getLogger(Main.class.getName());
+    // Both said before anything fails for their reason, in words that name the fix.
+    String encoding = FileNameEncoding.startLine();
+    if (encoding != null) {
+      log.warning(encoding);
+    }
+    String files = FileLimit.startLine(FileLimit.max()); // too low to start: main said it
+    if (files != null) {
+      log.warning(files);
+    }
     long unfitted = flags.budgetGiven() ? options.load().memoryBudgetBytes()
         : LoadOptions.defaultBudgetBytes(heap);
     ContainerFit.Line container = ContainerFit.line(options, heap, limit, unfitted);

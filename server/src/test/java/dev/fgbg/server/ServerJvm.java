@@ -28,18 +28,18 @@ final class ServerJvm implements AutoCloseable {
 
   /** Starts it with {@code jvmArgs} (e.g. -Xmx96m) and server flags; returns once it listens. */
   ServerJvm(List<String> jvmArgs, String... args) throws Exception {
-    this(List.of(), null, jvmArgs, args);
+    this(List.of(), null, jvmArgs, false, args);
   }
 
   /** Started in working folder {@code dir} (where relative defaults such as 'exports' go). */
   static ServerJvm inFolder(Path dir, String... args) throws Exception {
-    return new ServerJvm(List.of(), dir.toFile(), List.of(), args);
+    return new ServerJvm(List.of(), dir.toFile(), List.of(), false, args);
   }
 
   /** Started under a limit of {@code files} open file descriptors (a shell's ulimit -n). */
   static ServerJvm withFileLimit(int files, String... args) throws Exception {
     return new ServerJvm(List.of("sh", "-c", "ulimit -n " + files + " && exec \"$@\"", "sh"),
-        null, List.of(), args);
+        null, List.of(), false, args);
   }
 
   /**
@@ -47,18 +47,40 @@ final class ServerJvm implements AutoCloseable {
    * background job (as a CI step may be) inherits SIGINT ignored, which a JVM then leaves so.
    */
   static ServerJvm interruptible(String... args) throws Exception {
-    return new ServerJvm(List.of("env", "--default-signal=INT"), null, List.of(), args);
+    return new ServerJvm(List.of("env", "--default-signal=INT"), null, List.of(), false,
+        args);
   }
 
-  private ServerJvm(List<String> prefix, File dir, List<String> jvmArgs, String... args)
-      throws Exception {
+  /**
+   * Started with no locale in its environment (as env -i, or a container's default, starts
+   * it), under {@code prefix} (e.g. a shell that sets a locale as ./fgbg does, then execs).
+   */
+  static ServerJvm withoutLocale(List<String> prefix, String... args) throws Exception {
+    return new ServerJvm(prefix, null, List.of(), true, args);
+  }
+
+  /** The command that runs the server with {@code prefix} and {@code args}. */
+  static List<String> command(List<String> prefix, List<String> jvmArgs, String... args) {
     List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
         "--port", "0"));
     cmd.addAll(List.of(args));
-    this.process = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true).start();
+    return cmd;
+  }
+
+  /** Removes the locale's variables: the JVM's file-name encoding is then ASCII. */
+  static ProcessBuilder withoutLocale(ProcessBuilder pb) {
+    pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+    return pb;
+  }
+
+  private ServerJvm(List<String> prefix, File dir, List<String> jvmArgs, boolean noLocale,
+      String... args) throws Exception {
+    List<String> cmd = command(prefix, jvmArgs, args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir).redirectErrorStream(true);
+    this.process = (noLocale ? withoutLocale(pb) : pb).start();
     CompletableFuture<Integer> listening = new CompletableFuture<>();
     this.reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),

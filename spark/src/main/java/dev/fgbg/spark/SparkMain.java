@@ -1,10 +1,12 @@
 package dev.fgbg.spark;
 
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
@@ -29,6 +31,10 @@ public final class SparkMain {
 
   /** Runs the command; returns the exit code. */
   public static int run(String[] args) {
+    String encoding = FileNameEncoding.startLine();
+    if (encoding != null) { // the driver's; a cluster's executors have locales of their own
+      System.err.println("fgbg spark: warning: " + encoding);
+    }
     CommandLine cl = new CommandLine(new SparkMain()).setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       line.getErr().println("fgbg spark: error: " + reason(e));
@@ -44,6 +50,9 @@ public final class SparkMain {
    */
   static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InvalidPathException p) { // a non-ASCII path in an ASCII JVM, mostly
+        return FileNameEncoding.invalidPath(null, p);
+      }
       if (t instanceof FgbgException || t instanceof IllegalArgumentException) {
         return t.getMessage();
       }

@@ -1,5 +1,6 @@
 package dev.fgbg.client.cli;
 
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.logging.Formatter;
@@ -16,6 +18,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg <verb>}: the client side of the launcher. */
@@ -51,7 +54,19 @@ public final class FgbgCli {
     for (Handler h : Logger.getLogger("").getHandlers()) {
       h.setFormatter(ONE_LINE); // a warning is one line, as the command's own messages are
     }
+    String encoding = FileNameEncoding.startLine();
+    if (encoding != null) { // an ASCII JVM cannot read or write a non-ASCII path: say it first
+      System.err.println("fgbg: warning: " + encoding);
+    }
     CommandLine cl = new CommandLine(new FgbgCli());
+    // A path flag's value that is no path (non-ASCII in an ASCII JVM): why, not a class name.
+    cl.registerConverter(Path.class, s -> {
+      try {
+        return Path.of(s);
+      } catch (InvalidPathException e) {
+        throw new TypeConversionException(FileNameEncoding.invalidPath(null, e));
+      }
+    });
     // A mistyped flag: one line and the nearest flags, as `fgbg serve` says it, not the usage.
     cl.setParameterExceptionHandler((e, given) -> {
       PrintWriter err = e.getCommandLine().getErr();
@@ -67,6 +82,12 @@ public final class FgbgCli {
       return 2;
     });
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      InvalidPathException bad = FileNameEncoding.find(e);
+      if (bad != null) {
+        line.getErr().println("fgbg: error: "
+            + FileNameEncoding.invalidPath(FileNameEncoding.flagOf(args, bad), bad));
+        return 1;
+      }
       if (e instanceof StatusRuntimeException s) {
         line.getErr().println("fgbg: error: " + CallWords.of(s, line));
         return 1;

@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
@@ -45,6 +46,7 @@ final class FolderListing {
       return List.of();
     }
     List<ImageFile> out = new ArrayList<>();
+    int[] unreadable = new int[1]; // names the JVM's encoding could not read
     int[] hidden = new int[1];
     try {
       Path real = dir.toRealPath();
@@ -74,6 +76,7 @@ final class FolderListing {
               String problem = problem(file, attrs);
               if (problem != null) {
                 problems.add(file, problem);
+                unreadable[0] += file.toString().indexOf('\uFFFD') >= 0 ? 1 : 0;
               } else if (attrs.isRegularFile() && ImageFiles.isImage(file)) {
                 out.add(new ImageFile(dir.relativize(file).toString().replace('\\', '/'),
                     file));
@@ -83,7 +86,9 @@ final class FolderListing {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-              problems.add(file, e instanceof FileSystemLoopException
+              boolean unread = !FileNameEncoding.utf8() && file.toString().indexOf('\uFFFD') >= 0;
+              unreadable[0] += unread ? 1 : 0;
+              problems.add(file, unread ? "cannot be read: " + FileNameEncoding.cause() : e instanceof FileSystemLoopException
                   ? "a symbolic link loop (a link to a folder that holds it)"
                   : "cannot be read (" + InWords.of(e) + ")" + (Files.isDirectory(file)
                       ? ": the images in it cannot be listed" : ""));
@@ -102,7 +107,8 @@ final class FolderListing {
       problems.add("cannot list " + what + " folder " + dir + ": " + InWords.of(e));
       return List.of();
     }
-    if (out.isEmpty()) {
+    // No image beside names the JVM could not read: those lines say why, not "holds none".
+    if (out.isEmpty() && (FileNameEncoding.utf8() || unreadable[0] == 0)) {
       problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)"
           + (hidden[0] > 0 ? "; " + hidden[0] + " hidden file(s) with such a name, starting "
           + "with '.', are not read" : ""));
@@ -138,7 +144,10 @@ final class FolderListing {
       return unsupported(file, ext);
     }
     if (file.toString().indexOf('\uFFFD') >= 0) {
-      return "its name is not valid in the file-name encoding (UTF-8 expected); rename it";
+      // In an ASCII JVM every non-ASCII name reads so: the JVM is at fault, not the name.
+      return FileNameEncoding.utf8()
+          ? "its name is not valid in the file-name encoding (UTF-8 expected); rename it"
+          : "cannot be read: " + FileNameEncoding.cause();
     }
     return null;
   }

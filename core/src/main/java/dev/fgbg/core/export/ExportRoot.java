@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
@@ -130,6 +131,11 @@ public final class ExportRoot {
     try {
       asked = Path.of(destination);
     } catch (InvalidPathException e) {
+      if (!FileNameEncoding.utf8() && !StandardCharsets.US_ASCII.newEncoder().canEncode(
+          destination)) { // the server's fault, not the name's
+        throw FgbgException.failedPrecondition("export destination " + Quoted.of(destination)
+            + " cannot be written on this server: " + FileNameEncoding.cause());
+      }
       throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
           + " is not a valid path: " + e.getReason());
     }

@@ -131,6 +131,8 @@ public final class KeptRings implements AutoCloseable {
     this.max = max;
     this.idleNanos = idle.toNanos();
     this.ticker = Objects.requireNonNull(ticker, "ticker");
+    long uid = RingChecks.UID; // read now (its native library loaded), not near the files limit
+    assert uid >= 0;
   }
 
   /**

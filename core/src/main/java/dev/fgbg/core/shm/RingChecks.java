@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import com.sun.security.auth.module.UnixSystem;
 import dev.fgbg.common.RingFormat;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
@@ -52,30 +53,43 @@ final class RingChecks {
     }
   }
 
+  /**
+   * The process's uid, read once by getuid() (no file, no name lookup): near the open-files
+   * limit a lookup of a user's name fails, and a refusal must not blame the file for it.
+   */
+  static final long UID = new UnixSystem().getUid();
+
   /** The file: regular, the server's user's, of the offered size; returns its identity. */
   static Object file(Path path, long bytes) throws RingRefusedException {
     PosixFileAttributes a;
+    long owner;
     try {
       a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+          .longValue();
     } catch (NoSuchFileException e) {
       throw new RingRefusedException(quoted(path) + " does not exist on the server's host "
           + "(another host, or a container without a shared /dev/shm)", e);
-    } catch (IOException | UnsupportedOperationException e) {
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       throw new RingRefusedException("cannot read " + quoted(path) + ": " + reason(e), e);
     }
     if (!a.isRegularFile()) {
       throw new RingRefusedException(quoted(path) + " is not a regular file");
     }
-    String me = System.getProperty("user.name");
-    if (!a.owner().getName().equals(me)) {
-      throw new RingRefusedException(quoted(path) + " is owned by " + a.owner().getName()
-          + ", not by the server's user " + me);
+    if (!owns(owner)) {
+      throw new RingRefusedException(quoted(path) + " is owned by uid " + owner
+          + ", not by the server's uid " + UID + " (" + System.getProperty("user.name") + ")");
     }
     if (a.size() != bytes) {
       throw new RingRefusedException(quoted(path) + " has " + a.size() + " bytes; slots x "
           + "slot_bytes + header = " + bytes);
     }
     return a.fileKey();
+  }
+
+  /** Whether a file of owner {@code uid} is the server's own: numbers, never names. */
+  static boolean owns(long uid) {
+    return uid == UID;
   }
 
   /** The header read from the offered file: the magic, the offer's nonce, its sizes. */
