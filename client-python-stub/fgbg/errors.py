@@ -18,12 +18,15 @@ def default_target(target: Optional[str] = None) -> str:
 
 class FgbgError(Exception):
     """A failed call: `code` is the gRPC status name (e.g. 'NOT_FOUND'), `details` the server's
-    message, `target` the address that was called."""
+    message, `target` the address that was called; `note` follows the message (e.g. how long
+    a reconnect window tried, fgbg.reconnect)."""
 
-    def __init__(self, code: str, details: str = "", target: Optional[str] = None) -> None:
+    def __init__(self, code: str, details: str = "", target: Optional[str] = None,
+                 note: str = "") -> None:
         self.code = code
         self.details = details
         self.target = target
+        self.note = note
         if code == "UNAVAILABLE" and target:
             message = "UNAVAILABLE: " + _unavailable(details, target)
         elif details:
@@ -31,10 +34,10 @@ class FgbgError(Exception):
         else:
             # DataLoader re-raises a worker's exception as type(e)(formatted message).
             message = code
-        super().__init__(message)
+        super().__init__(message + note)
 
-    def __reduce__(self) -> Tuple[type, Tuple[str, str, Optional[str]]]:
-        return FgbgError, (self.code, self.details, self.target)
+    def __reduce__(self) -> Tuple[type, Tuple[str, str, Optional[str], str]]:
+        return FgbgError, (self.code, self.details, self.target, self.note)
 
 
 def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:

@@ -31,10 +31,10 @@ LAUNCHER = os.path.join(ROOT, "fgbg")
 
 
 class Server:
-    """A server process on a free port; `command` replaces `java -jar fgbg-server.jar` (e.g. the
-    launcher), run in `cwd`."""
+    """A server process on a free port (or `port`, e.g. a restarted server's); `command`
+    replaces `java -jar fgbg-server.jar` (e.g. the launcher), run in `cwd`."""
 
-    def __init__(self, args, export_root=None, command=None, cwd=None):
+    def __init__(self, args, export_root=None, command=None, cwd=None, port=0):
         if not os.path.exists(SERVER_JAR):
             raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
                                % SERVER_JAR)
@@ -42,7 +42,7 @@ class Server:
         if export_root:
             args = args + ["--export-root", str(export_root)]
         self.proc = subprocess.Popen((command or [java(), "-jar", SERVER_JAR]) + args
-                                     + ["--port", "0"], cwd=cwd,
+                                     + ["--port", str(port)], cwd=cwd,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         port = None
