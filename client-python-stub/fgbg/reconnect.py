@@ -61,12 +61,14 @@ class Window:
         self.seconds = seconds(reconnect)
         self._until: Optional[float] = None
         self._pause = FIRST_PAUSE_S
+        self._who = ("server", "")  # what the open window waits for, in words
         self.waits = 0  # back-offs waited out, over the consumer's life
 
     def close(self) -> None:
         """The replicas answered: the next failure opens a new window."""
         if self._until is not None:
-            _LOG.info("the fgbg server answers again")
+            _LOG.info("the fgbg %s at %s answered again after %.1f s", self._who[0],
+                      self._who[1], time.monotonic() - self._until + self.seconds)
         self._until = None
 
     def wait(self, error: FgbgError, targets: Sequence[str]) -> None:
@@ -78,10 +80,11 @@ class Window:
         if self._until is None:
             self._until = now + self.seconds
             self._pause = FIRST_PAUSE_S
+            self._who = ("server" if len(targets) == 1 else "servers", ", ".join(targets))
             _LOG.warning("the fgbg %s at %s %s not answering; trying again for up to %s s "
-                         "(reconnect=%s)", "server" if len(targets) == 1 else "servers",
-                         ", ".join(targets), "is" if len(targets) == 1 else "are",
-                         _words(self.seconds), _words(self.seconds))
+                         "(reconnect=%s)", self._who[0], self._who[1],
+                         "is" if len(targets) == 1 else "are", _words(self.seconds),
+                         _words(self.seconds))
         left = self._until - now
         if left <= 0:
             raise FgbgError(error.code, error.details, error.target,

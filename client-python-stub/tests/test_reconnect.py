@@ -158,3 +158,26 @@ def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(
     finally:
         starter.join()
         _stop(*later)
+
+
+def test_a_map_style_dataset_asks_the_restarted_server_for_the_same_samples():
+    from fgbg.torch import FgbgDataset
+
+    server = Server(SMALL, port=_free_port())
+    restart = _Restart(server, SMALL)
+    try:
+        ds = FgbgDataset(server.target, seed=5, reconnect=30)
+        picks = [639, 3, 320, 41]
+        first = ds.__getitems__(picks)
+        restart.start()
+        server.proc.wait(10)  # killed: the call comes while it is away
+        again = ds.__getitems__(picks)
+        assert restart.started is not None, "answered by the restarted server, after waiting"
+        assert ds.replicas().failovers >= 1
+        for a, b in zip(first, again):
+            assert int(a["index"]) == int(b["index"])
+            for k in ("image", "mask", "depth"):
+                assert bytes(a[k].numpy()) == bytes(b[k].numpy()), k
+    finally:
+        restart.join()
+        _stop(server, restart.started)

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -26,6 +27,7 @@ final class ReconnectWindow {
   private boolean open;
   private long until;
   private long pause;
+  private String who = ""; // what the open window waits for, in words
 
   ReconnectWindow(Duration window) {
     this.window = checked(window);
@@ -42,6 +44,10 @@ final class ReconnectWindow {
 
   /** The replicas answered: the next failure opens a new window. */
   void close() {
+    if (open) {
+      LOG.info(String.format(Locale.ROOT, "%s answered again after %.1f s", who,
+          (System.nanoTime() - until + window.toNanos()) / 1e9));
+    }
     open = false;
   }
 
@@ -58,8 +64,9 @@ final class ReconnectWindow {
       open = true;
       until = now + window.toNanos();
       pause = FIRST_PAUSE_NANOS;
-      LOG.warning("the fgbg " + (targets.size() == 1 ? "server at " + targets.get(0) + " is"
-          : "servers at " + String.join(", ", targets) + " are") + " not answering; trying "
+      who = "the fgbg " + (targets.size() == 1 ? "server at " + targets.get(0)
+          : "servers at " + String.join(", ", targets));
+      LOG.warning(who + (targets.size() == 1 ? " is" : " are") + " not answering; trying "
           + "again for up to " + words(window) + " (reconnect " + words(window) + ")");
     }
     long left = until - now;
