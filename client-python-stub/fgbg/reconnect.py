@@ -5,7 +5,7 @@ FailoverStream and FailoverCalls and by the torch datasets (which hand it to the
 workers and device loader streams). Without it, a stream whose only server restarts raises at
 once (UNAVAILABLE). With it, once every replica in turn failed UNAVAILABLE, the consumer waits
 (a back-off from 0.5 s, doubling, at most 5 s) and tries them again, for up to ``reconnect``
-seconds from the first failure of the run; a delivered batch (or answered call) closes the
+seconds from when they had all failed; a delivered batch (or answered call) closes the
 window. The stream then resumes by fgbg.resume's rule, as a failover does. The first connection
 of a dataset (its Describe, while the server is still starting) waits the same way.
 
@@ -62,7 +62,6 @@ class Window:
         self._until: Optional[float] = None
         self._pause = FIRST_PAUSE_S
         self._who = ("server", "")  # what the open window waits for, in words
-        self.waits = 0  # back-offs waited out, over the consumer's life
 
     def close(self) -> None:
         """The replicas answered: the next failure opens a new window."""
@@ -92,7 +91,6 @@ class Window:
                             % _words(self.seconds)) from None
         time.sleep(min(self._pause, left))
         self._pause = min(self._pause * 2, MOST_PAUSE_S)
-        self.waits += 1
 
 
 def describe(target: str, dataset: str, reconnect: Reconnect = 0,

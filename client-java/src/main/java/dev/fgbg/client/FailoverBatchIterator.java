@@ -74,6 +74,9 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
             throw e; // waiting cannot bring the stream's data back
           }
           window.await(e, replicas.targets());
+          if (closed) {
+            throw e; // closed by another thread while this one waited
+          }
           replicas.reconnectNow();
         }
         String from = replicas.targets().get(replica);

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * How long a consumer keeps trying once every replica failed UNAVAILABLE (the Python client's
  * {@code fgbg.reconnect} is the same rule): it waits a back-off (from 0.5 s, doubling, at most
- * 5 s) and tries the replicas again, for up to the window from the round's first failure; an
+ * 5 s) and tries the replicas again, for up to the window from when they had all failed; an
  * answer closes the window. Zero (the default) gives up at once. The first wait of a window is
  * logged once at WARNING; when the window passes, the last status goes on with "(gave up after
  * ... of trying)". Only its consumer's thread uses it.
