@@ -21,13 +21,15 @@ def default_target(target: Optional[str] = None) -> str:
 
 class FgbgError(Exception):
     """A failed call: `code` is the gRPC status name (e.g. 'NOT_FOUND'), `details` the server's
-    message, `target` the address that was called."""
+    message, `target` the address that was called; `note` follows the message (e.g. how long
+    a reconnect window tried, fgbg.reconnect)."""
 
     def __init__(self, code: str, details: str = "", target: Optional[str] = None,
-                 files: Optional[Tuple[int, int]] = None) -> None:
+                 note: str = "", files: Optional[Tuple[int, int]] = None) -> None:
         self.code = code
         self.details = details
         self.target = target
+        self.note = note
         # Counted where the call failed (a DataLoader worker), and pickled with the error.
         self.files = files if files is not None or code not in _FILES_CODES else files_at_limit()
         if self.files is not None:
@@ -42,10 +44,10 @@ class FgbgError(Exception):
         else:
             # DataLoader re-raises a worker's exception as type(e)(formatted message).
             message = code
-        super().__init__(message)
+        super().__init__(message + note)
 
     def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
-        return FgbgError, (self.code, self.details, self.target, self.files)
+        return FgbgError, (self.code, self.details, self.target, self.note, self.files)
 
 
 def files_at_limit() -> Optional[Tuple[int, int]]:

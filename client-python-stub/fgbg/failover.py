@@ -10,18 +10,22 @@ next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every
 already yielded, ``limit`` less the samples in them), so no sample is lost or repeated. A
 replica serving other data (a fingerprint other than the batches so far had: a rolling update,
 another config or model) is skipped like an unavailable one, never mixed in. It gives up,
-raising the last error, when every replica in turn failed without yielding a batch.
+raising the last error, when every replica in turn failed without yielding a batch, unless
+`reconnect` (seconds) keeps it trying (fgbg.reconnect): a rank whose only server restarts then
+rides through the restart.
 
 `FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
-them): the same call again on the next replica, under the same fingerprint check (`SameData`).
+them): the same call again on the next replica, under the same fingerprint check (`SameData`),
+with the same `reconnect` window.
 """
 import logging
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from . import shm
 from ._checks import int_args, world_size_arg
 from .batch import Batch
 from .client import Client, FgbgError
+from .reconnect import Reconnect, Window, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -55,18 +59,45 @@ class SameData:
                                                           batch.fingerprint, self.fingerprint))
 
 
-def _fails_over(e: FgbgError, failures: int, replicas: int) -> bool:
-    """Whether `e`, the `failures`-th failure in a row, moves on to the next replica."""
-    return (e.code == "UNAVAILABLE" or isinstance(e, _OtherData)) and failures < replicas
+class _Failures:
+    """A consumer's failures in a row, and what the next one does: move on to the next replica,
+    wait out a back-off first (every replica failed UNAVAILABLE, within the reconnect window),
+    or raise. A replica of other data is moved past, never waited for."""
+
+    def __init__(self, targets: List[str], reconnect: Reconnect) -> None:
+        self._targets = targets
+        self.window = Window(reconnect)
+        self._count = 0
+        self._other = False
+
+    def ok(self) -> None:
+        """The replica answered."""
+        self._count = 0
+        self._other = False
+        self.window.close()
+
+    def moves_on(self, e: FgbgError) -> None:
+        """Returns when the consumer moves to the next replica after `e`; else raises."""
+        self._count += 1
+        if isinstance(e, _OtherData):
+            self._other = True
+        elif e.code != "UNAVAILABLE":
+            raise e
+        if self._count % len(self._targets):
+            return
+        if self._other:
+            raise e  # the data changed under the consumer: waiting cannot bring it back
+        self.window.wait(e, self._targets)
 
 
 class FailoverStream:
     """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves.
-    `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...)."""
+    `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...);
+    `reconnect`: seconds to keep trying once every replica failed (fgbg.reconnect)."""
 
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
-                 **request: Any) -> None:
+                 reconnect: Reconnect = 0, **request: Any) -> None:
         n = int_args(rank=rank, world_size=world_size_arg(world_size), start_batch=start_batch,
                      limit=limit)
         request.update(int_args(**{k: v for k, v in request.items() if k in _INTEGERS}))
@@ -80,9 +111,10 @@ class FailoverStream:
         self._batches = 0
         self._samples = 0
         self._same = SameData(request.get("dataset", "builtin"))
+        self._failures = _Failures(self.targets, reconnect)
 
     def __iter__(self) -> Iterator[Batch]:
-        failures = 0
+        failures = self._failures
         while True:
             point = after(self._start, self._batches, self._samples)
             if point is None:
@@ -96,13 +128,11 @@ class FailoverStream:
                     self._same.check(batch, self.targets[self.replica])
                     self._batches += 1
                     self._samples += len(batch)
-                    failures = 0
+                    failures.ok()
                     yield batch
                 return
             except FgbgError as e:
-                failures += 1
-                if not _fails_over(e, failures, len(self.targets)):
-                    raise
+                failures.moves_on(e)
                 gone = self.targets[self.replica]
                 self.replica = (self.replica + 1) % len(self.targets)
                 self.failovers += 1
@@ -116,10 +146,11 @@ class FailoverStream:
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
-                 **request: Any) -> FailoverStream:
+                 reconnect: Reconnect = 0, **request: Any) -> FailoverStream:
     """`Client.stream_epoch` over replicas, with failover (see the module's docstring)."""
     return FailoverStream(targets, rank=rank, world_size=world_size, start_batch=start_batch,
-                          limit=limit, client_options=client_options, **request)
+                          limit=limit, client_options=client_options, reconnect=reconnect,
+                          **request)
 
 
 class FailoverCalls:
@@ -128,11 +159,13 @@ class FailoverCalls:
     same call goes to the next replica through a new Client, so a retried call is exact. It
     gives up, raising the last error, when every replica in turn failed the call. `fingerprint`
     is the data already seen (e.g. DatasetInfo's; None: the first reply's); `who` names the
-    caller in the one INFO line per move. Use in one process: a Client never crosses a fork."""
+    caller in the one INFO line per move; `reconnect` keeps it trying (fgbg.reconnect). Use in
+    one process: a Client never crosses a fork."""
 
     def __init__(self, targets: Targets, home_index: int = 0, dataset: str = "builtin",
                  fingerprint: Optional[str] = None, who: str = "",
-                 client_options: Optional[Dict[str, Any]] = None) -> None:
+                 client_options: Optional[Dict[str, Any]] = None,
+                 reconnect: Reconnect = 0) -> None:
         self.targets = resolve(targets)
         self.replica = home(home_index, len(self.targets))
         self.failovers = 0
@@ -140,10 +173,11 @@ class FailoverCalls:
         self._who = who or "calls"
         self._options = dict(client_options or {})
         self._client: Optional[Client] = None
+        self._reconnect = seconds(reconnect)
 
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
-        failures = 0
+        failures = _Failures(self.targets, self._reconnect)
         while True:
             if self._client is None:
                 self._client = Client(self.targets[self.replica], **self._options)
@@ -154,11 +188,10 @@ class FailoverCalls:
                 except _OtherData:
                     batch.release()  # its shared-memory slot, if it came through one
                     raise
+                failures.ok()
                 return batch
             except FgbgError as e:
-                failures += 1
-                if not _fails_over(e, failures, len(self.targets)):
-                    raise
+                failures.moves_on(e)
                 self.close()
                 gone = self.targets[self.replica]
                 self.replica = (self.replica + 1) % len(self.targets)

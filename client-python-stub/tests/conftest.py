@@ -34,11 +34,12 @@ LAUNCHER = os.path.join(ROOT, "fgbg")
 
 
 class Server:
-    """A server process on a free port; `command` replaces `java -jar fgbg-server.jar` (e.g. the
-    launcher), run in `cwd`. Without `export_root` it exports into a temporary folder of its own
-    (the default, `exports` in the working folder, would write into the source tree)."""
+    """A server process on a free port (or `port`, e.g. a restarted server's); `command`
+    replaces `java -jar fgbg-server.jar` (e.g. the launcher), run in `cwd`. Without
+    `export_root` it exports into a temporary folder of its own (the default, `exports` in the
+    working folder, would write into the source tree)."""
 
-    def __init__(self, args, export_root=None, command=None, cwd=None):
+    def __init__(self, args, export_root=None, command=None, cwd=None, port=0):
         if not os.path.exists(SERVER_JAR):
             raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
                                % SERVER_JAR)
@@ -49,7 +50,7 @@ class Server:
         if export_root:
             args = args + ["--export-root", str(export_root)]
         self.proc = subprocess.Popen((command or [java(), "-jar", SERVER_JAR]) + args
-                                     + ["--port", "0"], cwd=cwd,
+                                     + ["--port", str(port)], cwd=cwd,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         port = None

@@ -51,6 +51,7 @@ class ShardRequest:
     drop_last: bool
     depth_dtype: str
     client_options: Dict[str, Any]
+    reconnect: float = 0.0  # seconds (fgbg.reconnect): every stream of every worker keeps it
 
 
 # A batch as a shard streams it: where it stands, the batch, and which samples to keep (None:
@@ -202,10 +203,11 @@ class Feed:
         for part in layout.parts(shard):
             batches = FailoverStream(
                 r.target, rank=part.rank, world_size=part.world_size,
-                client_options=r.client_options, dataset=r.dataset, seed=r.seed, epoch=epoch,
-                shuffle=r.shuffle, batch_size=r.batch_size, start_position=part.start_position,
-                start_batch=part.start_batch, limit=part.limit, drop_last=part.drop_last,
-                outputs=r.outputs, depth_dtype=r.depth_dtype)
+                client_options=r.client_options, reconnect=r.reconnect, dataset=r.dataset,
+                seed=r.seed, epoch=epoch, shuffle=r.shuffle, batch_size=r.batch_size,
+                start_position=part.start_position, start_batch=part.start_batch,
+                limit=part.limit, drop_last=part.drop_last, outputs=r.outputs,
+                depth_dtype=r.depth_dtype)
             for batch in batches:
                 passed += len(batch)
                 keep = None

@@ -7,9 +7,9 @@ import torch.utils.data
 
 from .. import _shm_room
 from .._checks import integer, integers
-from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
+from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
 from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
 from ._feed import Feed, ShardRequest
@@ -37,6 +37,10 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to each batch dict in the
     worker. image="uint8" is zero-copy NHWC; image="float" is [n, 3, H, W] on [0, 1],
     normalised with `normalize=(mean, std)` or "dataset" (its exact Stats).
+
+    `reconnect` (seconds or a timedelta; 0: off) keeps every stream trying that long when its
+    server (every replica) stops answering, e.g. restarts, and then resumes it exactly; the
+    first Describe waits the same way for a server still starting (see fgbg.reconnect).
     """
 
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
@@ -46,7 +50,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                  image: str = "uint8", normalize: Normalize = None,
                  depth_dtype: str = "float16", transform: Optional[Transform] = None,
                  timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
-                 credentials: Optional[Credentials] = None) -> None:
+                 credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
         super().__init__()
         seed, batch_size = integer(seed, "seed"), integer(batch_size, "batch_size")
         if batch_size < 1:
@@ -70,8 +74,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         options: Dict[str, Any] = dict(timeout=timeout, stream_timeout=stream_timeout,
                                        credentials=self.credentials)
         check_images(image, normalize)
-        with Client(self.target, **options) as c:
-            self.info = c.describe(dataset)
+        self.reconnect = seconds(reconnect)
+        c, self.info = describe(self.target, dataset, self.reconnect, **options)
+        with c:
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
             progress = _world.draws_progress(rank, world_size)
@@ -80,7 +85,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self.image_conversion = Images(image, mean_std)
         #: The passes, what the consumer received and the shard streams (see fgbg.torch._feed).
         self.feed = Feed(ShardRequest(self.target, dataset, seed, shuffle, batch_size,
-                                      self.outputs, drop_last, depth_dtype, options),
+                                      self.outputs, drop_last, depth_dtype, options,
+                                      self.reconnect),
                          self.info.size)
         self._travelled: Optional[_world.World] = None
 

@@ -17,9 +17,9 @@ import torch.utils.data
 
 from .. import _shm_room
 from .._checks import integer, integers
-from ..client import Client
 from ..credentials import Credentials
 from ..errors import default_target
+from ..reconnect import Reconnect, describe, seconds
 from ..failover import FailoverCalls
 from . import _world
 from ._shm_need import batch_bytes
@@ -42,13 +42,14 @@ class FgbgDataset(torch.utils.data.Dataset):
     first): a process's GetSamples calls go to replica `home(rank · workers + worker id, n)`,
     the stream FgbgIterableDataset's shards use, so a job's workers spread over the replicas;
     when it is UNAVAILABLE (or serves other data than `info.fingerprint`) the same call goes to
-    the next one, until every replica failed it (then its error is raised)."""
+    the next one, until every replica failed it (then its error is raised, unless `reconnect`
+    seconds keep it trying, as for FgbgIterableDataset; see fgbg.reconnect)."""
 
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
                  outputs: Optional[Iterable[str]] = None, image: str = "uint8",
                  normalize: Normalize = None, depth_dtype: str = "float16",
                  transform: Optional[Transform] = None, timeout: float = 30.0,
-                 credentials: Optional[Credentials] = None) -> None:
+                 credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
         check_images(image, normalize)
@@ -60,8 +61,10 @@ class FgbgDataset(torch.utils.data.Dataset):
         self.transform = transform
         self.timeout = timeout
         self.credentials = credentials if credentials is not None else Credentials.from_env()
-        with Client(self.target, timeout=timeout, credentials=self.credentials) as c:
-            self.info = c.describe(dataset)
+        self.reconnect = seconds(reconnect)
+        c, self.info = describe(self.target, dataset, self.reconnect, timeout=timeout,
+                                credentials=self.credentials)
+        with c:
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
             progress = _world.draws_progress()
@@ -92,7 +95,8 @@ class FgbgDataset(torch.utils.data.Dataset):
             self._calls = FailoverCalls(
                 self.target, home_index=stream, dataset=self.dataset,
                 fingerprint=self.info.fingerprint, who=who,
-                client_options=dict(timeout=self.timeout, credentials=self.credentials))
+                client_options=dict(timeout=self.timeout, credentials=self.credentials),
+                reconnect=self.reconnect)
             self._calls_pid = os.getpid()
         return self._calls
 

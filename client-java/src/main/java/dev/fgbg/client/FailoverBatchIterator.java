@@ -3,6 +3,7 @@ package dev.fgbg.client;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -17,7 +18,10 @@ import java.util.logging.Logger;
  * or repeated. A replica that serves other data (another fingerprint than the batches so far:
  * a rolling update, another config) is skipped like an unavailable one, never mixed in. It
  * gives up when every replica in turn failed without delivering a batch, with the last
- * replica's status. One thread reads it; any thread may close it.
+ * replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#reconnect})
+ * keeps it trying: then a rank whose only server restarts rides through the restart. A server
+ * that came back with other data is never waited for. One thread reads it; any thread may
+ * close it.
  */
 public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FailoverBatchIterator.class.getName());
@@ -28,15 +32,19 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private volatile BatchIterator current;
   private long delivered;
   private long samples;
+  private long samplesBefore; // delivered before the stream now read began
   private boolean finished;
   private int failures;
+  private boolean otherData; // among the failures in a row: the data changed under the stream
+  private final ReconnectWindow window;
   private int failovers;
   private String fingerprint;
   private volatile boolean closed;
 
-  FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request) {
+  FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request, Duration reconnect) {
     this.replicas = replicas;
     this.request = request;
+    this.window = new ReconnectWindow(reconnect);
     this.replica = replicas.home(request.getRank());
   }
 
@@ -45,6 +53,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     if (current == null && !finished) {
       Optional<StreamEpochRequest> rest = StreamResume.rest(request, delivered, samples);
       finished = rest.isEmpty();
+      samplesBefore = samples;
       current = rest.map(r -> replicas.client(replica).streamEpoch(r)).orElse(null);
     }
     return current;
@@ -55,9 +64,20 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       try {
         return step.get();
       } catch (StatusRuntimeException e) {
-        if (closed || (e.getStatus().getCode() != Status.Code.UNAVAILABLE
-            && !(e instanceof OtherData)) || ++failures >= replicas.size()) {
+        boolean other = e instanceof OtherData;
+        if (closed || (e.getStatus().getCode() != Status.Code.UNAVAILABLE && !other)) {
           throw e;
+        }
+        otherData |= other;
+        if (++failures % replicas.size() == 0) { // every replica failed in turn
+          if (otherData) {
+            throw e; // waiting cannot bring the stream's data back
+          }
+          window.await(e, replicas.targets());
+          if (closed) {
+            throw e; // closed by another thread while this one waited
+          }
+          replicas.reconnectNow();
         }
         String from = replicas.targets().get(replica);
         closeCurrent();
@@ -85,7 +105,18 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     delivered++;
     samples += b.size();
     failures = 0;
+    otherData = false;
+    window.close();
     return b;
+  }
+
+  /**
+   * The samples this rank's stream holds in all, as far as the servers said: those delivered
+   * before the stream now read began, and that stream's own (0 until its first batch).
+   */
+  public long streamSamples() {
+    BatchIterator now = current;
+    return now == null ? samples : samplesBefore + now.streamSamples();
   }
 
   /** The replica now streaming (an index into {@link FgbgReplicas#targets()}). */

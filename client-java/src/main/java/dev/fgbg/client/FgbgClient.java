@@ -137,18 +137,12 @@ public final class FgbgClient implements AutoCloseable {
     return cancellable(stub -> stub.export(request), ProgressIterator::new);
   }
 
-  /**
-   * Stats with progress: messages with samples counted, rate and ETA until one with finished =
-   * true and the result. Cancel by closing.
-   */
+  /** Stats with progress messages (samples, rate, ETA) until a finished one; close: cancel. */
   public ProgressIterator<StatsProgress> statsWithProgress(StatsRequest request) {
     return cancellable(stub -> stub.statsWithProgress(request), ProgressIterator::new);
   }
 
-  /**
-   * Starts a server-streaming call under the stream deadline in a context of its own, so that
-   * closing what {@code wrap} makes cancels the call.
-   */
+  /** A streaming call under the stream deadline; closing what {@code wrap} makes cancels it. */
   private <M, I> I cancellable(Function<FgbgGrpc.FgbgBlockingStub, Iterator<M>> call,
       BiFunction<Iterator<M>, Context.CancellableContext, I> wrap) {
     Context.CancellableContext ctx = Context.current().withCancellation();
@@ -173,6 +167,11 @@ public final class FgbgClient implements AutoCloseable {
   /** A PNG contact sheet of the selection's samples, for a quick look. */
   public GalleryResponse gallery(GalleryRequest request) {
     return unary().gallery(request);
+  }
+
+  /** The channel tries to connect now, not after gRPC's back-off (a reconnect window's try). */
+  void reconnectNow() {
+    managed.resetConnectBackoff();
   }
 
   /** Closes the open streams (removing their rings), the kept rings and an owned channel. */

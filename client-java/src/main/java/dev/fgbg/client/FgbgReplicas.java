@@ -3,6 +3,7 @@ package dev.fgbg.client;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class FgbgReplicas implements AutoCloseable {
 
   private final List<String> targets;
   private final List<FgbgClient> clients;
+  private volatile Duration reconnect = Duration.ZERO;
 
   private FgbgReplicas(List<String> targets, List<FgbgClient> clients) {
     this.targets = targets;
@@ -52,6 +54,15 @@ public final class FgbgReplicas implements AutoCloseable {
   /** With default client settings. */
   public static FgbgReplicas connect(String targets) {
     return connect(targets, t -> FgbgClient.builder().target(t).build());
+  }
+
+  /**
+   * One server as the only replica, through {@code client} (closed with these replicas), so
+   * that its streams can ride through its restart ({@link #reconnect}); {@code target} names it
+   * in log lines.
+   */
+  public static FgbgReplicas of(String target, FgbgClient client) {
+    return new FgbgReplicas(List.of(target), List.of(client));
   }
 
   /** The replicas {@code targets} names; IllegalArgumentException naming a bad one. */
@@ -122,11 +133,27 @@ public final class FgbgReplicas implements AutoCloseable {
   }
 
   /**
+   * How long a stream started after this keeps trying once every replica in turn was
+   * unavailable (e.g. the only server restarts), with a capped back-off, before it gives up;
+   * it then resumes exactly, as a failover does. Zero (the default): it gives up at once. Other
+   * statuses, and a server that came back with other data, end the stream at once either way.
+   */
+  public FgbgReplicas reconnect(Duration window) {
+    this.reconnect = ReconnectWindow.checked(window);
+    return this;
+  }
+
+  /**
    * The request's batches from its rank's home replica, failing over to the next replicas
    * (and resuming exactly) when one becomes unavailable. Close it to stop early.
    */
   public FailoverBatchIterator streamEpoch(StreamEpochRequest request) {
-    return new FailoverBatchIterator(this, request);
+    return new FailoverBatchIterator(this, request, reconnect);
+  }
+
+  /** Every replica's channel tries to connect at once, not after gRPC's own back-off. */
+  void reconnectNow() {
+    clients.forEach(FgbgClient::reconnectNow);
   }
 
   @Override

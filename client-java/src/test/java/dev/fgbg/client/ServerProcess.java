@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real server process (the test classpath's Main) on a free loopback port. */
+/**
+ * A real server process (the test classpath's Main) on a free loopback port, or on a given one
+ * (a restarted server's).
+ */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("listening on [^:]+:(\\d+)");
 
@@ -20,9 +23,15 @@ public final class ServerProcess implements AutoCloseable {
   private final int port;
 
   public ServerProcess(List<String> args) throws IOException {
+    this(args, 0);
+  }
+
+  /** On {@code listen} (0: a free port). */
+  public ServerProcess(List<String> args, int listen) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--port", "0"));
+        "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--port",
+        Integer.toString(listen)));
     cmd.addAll(args);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -55,6 +64,11 @@ public final class ServerProcess implements AutoCloseable {
 
   public String target() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
   }
 
   /** SIGTERM: the server shuts down as an operator (or a scheduler) stops it. */

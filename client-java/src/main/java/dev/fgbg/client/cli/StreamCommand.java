@@ -1,12 +1,14 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.client.Batch;
-import dev.fgbg.client.BatchIterator;
-import dev.fgbg.client.FgbgClient;
+import dev.fgbg.client.FailoverBatchIterator;
+import dev.fgbg.client.FgbgReplicas;
+import dev.fgbg.common.Durations;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -64,6 +66,11 @@ final class StreamCommand implements Callable<Integer>, SoFar {
   @Option(names = "--depth-dtype", description = "float16 (default) or float32.")
   String depthDtype = "float16";
 
+  @Option(names = "--reconnect", converter = DurationConverter.class,
+      description = "When the server stops answering (e.g. it restarts), keep trying this long "
+          + "(e.g. 60s) and resume the stream exactly. Default: 0, give up at once.")
+  Duration reconnect = Duration.ZERO;
+
   /**
    * Whole batches and samples received so far, and the digest of those samples, for the words
    * and partial lines of a stream that ends mid-way (read by the stop hook's thread too, so one
@@ -96,17 +103,23 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, true));
     }
+    if (reconnect.isNegative()) {
+      throw new IllegalArgumentException("--reconnect " + Durations.words(reconnect)
+          + " must be zero (off) or positive; e.g. --reconnect 60s");
+    }
     SampleDigest digest = new SampleDigest();
     ProgressPrinter progress = ProgressPrinter.stderr();
     t0 = System.nanoTime();
-    try (FgbgClient c = connection.client()) {
+    // The one server as the only replica: with --reconnect its stream rides through a restart.
+    try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
+        .reconnect(reconnect)) {
       long total = 0;
       // The rate (and so the ETA) counts from the first batch on: before it lie the client's
       // start-up and the server's first render, which would show an ETA of hours at first.
       long firstAt = t0;
       long firstSamples = 0;
       double rate = 0;
-      try (BatchIterator it = c.streamEpoch(r.build())) {
+      try (FailoverBatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
           Batch b = it.next();
           total = it.streamSamples();

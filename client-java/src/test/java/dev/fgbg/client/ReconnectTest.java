@@ -1,0 +1,136 @@
+package dev.fgbg.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.LogLines;
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconnect window ({@link FgbgReplicas#reconnect}): a stream whose only server is killed
+ * and started again on the same port resumes exactly; a server back with other data is refused
+ * at once; a window that passes says so.
+ */
+class ReconnectTest {
+  // 1600 samples of 64x64 on one render thread: a stream is mid-way when its server dies.
+  static final List<String> DATA = List.of("--builtin-size", "64", "--builtin-counts", "10:20",
+      "--builtin-placements", "4", "--workers", "1");
+  private static final long DOWN_MS = 2500; // how long the server is away: a pod's restart
+
+  private static StreamEpochRequest request() {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(4).setEpoch(1)
+        .setShuffle(true).setBatchSize(16).build();
+  }
+
+  /** Kills {@code server}, and DOWN_MS later starts {@code args} on its port. */
+  static CompletableFuture<ServerProcess> restart(ServerProcess server, List<String> args) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        server.kill();
+        Thread.sleep(DOWN_MS);
+        return new ServerProcess(args, server.port());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private static void close(CompletableFuture<ServerProcess> later) throws Exception {
+    ServerProcess s = later == null ? null : later.get(60, TimeUnit.SECONDS);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @Test
+  void aStreamRidesThroughItsServersRestartWithTheUnbrokenDigest() throws Exception {
+    CompletableFuture<ServerProcess> later = null;
+    try (ServerProcess server = new ServerProcess(DATA)) {
+      SampleDigest unbroken = new SampleDigest();
+      try (FgbgClient c = FgbgClient.builder().target(server.target()).build();
+           BatchIterator it = c.streamEpoch(request())) {
+        it.forEachRemaining(b -> unbroken.add(b.indices(), b.images(), b.masks(), b.depth()));
+      }
+      SampleDigest resumed = new SampleDigest();
+      List<Long> batches = new ArrayList<>();
+      try (LogLines log = LogLines.capture("dev.fgbg.client");
+           FgbgReplicas one = FgbgReplicas.connect(server.target())
+               .reconnect(Duration.ofSeconds(30));
+           FailoverBatchIterator it = one.streamEpoch(request())) {
+        while (it.hasNext()) {
+          Batch b = it.next();
+          batches.add(b.batchIndex());
+          resumed.add(b.indices(), b.images(), b.masks(), b.depth());
+          if (batches.size() == 2) {
+            later = restart(server, DATA);
+          }
+        }
+        assertTrue(it.failovers() >= 1, "the stream broke and resumed: " + it.failovers());
+        assertEquals(List.of("WARNING the fgbg server at " + server.target() + " is not "
+            + "answering; trying again for up to 30s (reconnect 30s)"), log.lines().stream()
+            .filter(l -> l.startsWith("WARNING")).toList(), "once for the restart");
+      }
+      assertEquals(LongStream.range(0, 100).boxed().toList(), batches, "each batch once, in order");
+      assertEquals(unbroken.hex(), resumed.hex(), "the unbroken stream's samples");
+    } finally {
+      close(later);
+    }
+  }
+
+  @Test
+  void aServerBackWithOtherDataIsRefusedAtOnce() throws Exception {
+    List<String> other = new ArrayList<>(DATA);
+    other.set(other.indexOf("4"), "3"); // placements: another fingerprint (a rolling update)
+    CompletableFuture<ServerProcess> later = null;
+    try (ServerProcess server = new ServerProcess(DATA);
+         FgbgReplicas one = FgbgReplicas.connect(server.target())
+             .reconnect(Duration.ofSeconds(60));
+         FailoverBatchIterator it = one.streamEpoch(request())) {
+      it.next();
+      later = restart(server, other);
+      long t0 = System.nanoTime();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> it.forEachRemaining(b -> { }));
+      assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getMessage());
+      assertTrue(e.getStatus().getDescription().contains("fingerprint"), e.getMessage());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "not the window");
+    } finally {
+      close(later);
+    }
+  }
+
+  @Test
+  void aWindowThatPassesSaysHowLongItTriedAndBadWindowsAreRefused() throws Exception {
+    String target;
+    try (ServerProcess server = new ServerProcess(DATA)) {
+      target = server.target();
+    } // killed: nothing answers there now
+    try (FgbgReplicas one = FgbgReplicas.connect(target).reconnect(Duration.ofMillis(1500));
+         FailoverBatchIterator it = one.streamEpoch(request())) {
+      long t0 = System.nanoTime();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, it::hasNext);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+      String first = e.getStatus().getDescription().lines().findFirst().orElse("");
+      assertTrue(first.endsWith(" (gave up after 1500ms of trying)"), first);
+      assertTrue(ms >= 1500 && ms < 10_000, ms + " ms");
+    }
+    try (FgbgReplicas one = FgbgReplicas.connect(target)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> one.reconnect(Duration.ofSeconds(-1)));
+      assertTrue(e.getMessage().startsWith("reconnect must be zero (off) or a positive"),
+          e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,183 @@
+"""The reconnect window (fgbg.reconnect): a trainer whose only server restarts (killed, then
+started again on the same port) rides through the restart and gets the unbroken epoch, each
+sample once; without the window, today's error; a server that came back with other data, or
+one that never comes back, ends the stream with its error."""
+import logging
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+import fgbg
+from conftest import Server, digest_of
+from fgbg.failover import stream_epoch
+from fgbg.reconnect import seconds
+
+# 4 bg x 4 fg x 2 flips x 20 placements = 640 samples of 32x32: 40 batches of 16, 20 a
+# worker, far more than a worker holds ahead (its ring's 4 slots and the loader's prefetch).
+SMALL = ["--builtin-counts", "4:4", "--builtin-size", "32"]
+N = 640
+DOWN_S = 2.5  # how long the server is away: a pod's restart, shortened
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _unbroken(target, **request):
+    d = fgbg.SampleDigest()
+    with fgbg.Client(target) as c:
+        for b in c.stream_epoch(**request):
+            d.add_batch(b)
+    return d.hex()
+
+
+class _Restart(threading.Thread):
+    """Kills `server` (SIGKILL), and after DOWN_S starts `args` on its port (`started`)."""
+
+    def __init__(self, server, args):
+        super().__init__(daemon=True)
+        self.server, self.args, self.started = server, args, None
+        self.port = int(server.target.rsplit(":", 1)[1])
+
+    def run(self):
+        self.server.proc.kill()
+        self.server.proc.wait(10)
+        time.sleep(DOWN_S)
+        self.started = Server(self.args, port=self.port)
+
+
+def _stop(*servers):
+    for s in servers:
+        if s is not None:
+            s.stop()
+
+
+def test_reconnect_is_seconds_or_a_timedelta():
+    assert seconds(None) == 0 and seconds(2) == 2.0 and seconds(timedelta(minutes=1)) == 60.0
+    with pytest.raises(ValueError, match="reconnect must be 0 .off. or positive seconds"):
+        seconds(-1)
+    with pytest.raises(TypeError, match="reconnect must be seconds"):
+        seconds("60s")
+
+
+def test_a_loader_rides_through_its_servers_restart_with_the_unbroken_epoch():
+    from fgbg.torch import FgbgIterableDataset
+
+    server = Server(SMALL, port=_free_port())
+    restart = _Restart(server, SMALL)
+    try:
+        unbroken = _unbroken(server.target, seed=2, epoch=0, shuffle=True, batch_size=16)
+        ds = FgbgIterableDataset(server.target, seed=2, batch_size=16, reconnect=30)
+        batches = []
+        for b in ds.loader(num_workers=2):
+            batches.append(b)
+            if len(batches) == 1:
+                restart.start()  # both workers are mid-stream
+        restart.join()
+        indices = sorted(i for b in batches for i in b["index"].tolist())
+        assert indices == list(range(N)), "each sample once"
+        assert digest_of(batches).hex() == unbroken
+        with fgbg.Client(restart.started.target) as c:
+            resumed = c.server_stats().streams_started
+        assert resumed >= 2, "both workers' streams were resumed on the restarted server"
+    finally:
+        restart.join()
+        _stop(server, restart.started)
+
+
+def test_without_reconnect_a_restart_ends_the_stream_as_before():
+    server = Server(SMALL, port=_free_port())
+    restart = _Restart(server, SMALL)
+    try:
+        stream = stream_epoch(server.target, seed=2, batch_size=16)
+        started = time.monotonic()
+        with pytest.raises(fgbg.FgbgError) as e:
+            for n, _ in enumerate(stream):
+                if n == 0:
+                    restart.start()
+        assert e.value.code == "UNAVAILABLE"
+        assert "gave up" not in str(e.value)
+        assert time.monotonic() - started < DOWN_S, "at once, not after the restart"
+    finally:
+        restart.join()
+        _stop(server, restart.started)
+
+
+def test_a_server_that_comes_back_with_other_data_is_refused_at_once():
+    other = SMALL + ["--builtin-placements", "10"]  # another fingerprint: the data changed
+    server = Server(SMALL, port=_free_port())
+    restart = _Restart(server, other)
+    try:
+        stream = stream_epoch(server.target, seed=2, batch_size=16, reconnect=60)
+        with pytest.raises(fgbg.FgbgError) as e:
+            for n, _ in enumerate(stream):
+                if n == 0:
+                    restart.start()
+                    started = time.monotonic()
+        assert e.value.code == "FAILED_PRECONDITION", e.value
+        assert "fingerprint" in e.value.details
+        assert time.monotonic() - started < 20, "not after waiting out the window"
+    finally:
+        restart.join()
+        _stop(server, restart.started)
+
+
+def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(caplog):
+    from fgbg.torch import FgbgIterableDataset
+
+    caplog.set_level(logging.WARNING, logger="fgbg.reconnect")
+    port = _free_port()
+    later = []
+    starter = threading.Timer(DOWN_S, lambda: later.append(Server(SMALL, port=port)))
+    starter.start()
+    try:
+        ds = FgbgIterableDataset("127.0.0.1:%d" % port, reconnect=timedelta(seconds=60))
+        assert ds.info.size == N
+        starter.join()
+        warned = [r.getMessage() for r in caplog.records]
+        assert warned == ["the fgbg server at 127.0.0.1:%d is not answering; trying again for "
+                          "up to 60 s (reconnect=60)" % port], warned
+        # The server goes away for good: the window passes, and the error says how long it
+        # tried.
+        later[0].proc.kill()
+        later[0].proc.wait(10)
+        stream = stream_epoch(later[0].target, batch_size=16, reconnect=1.5)
+        started = time.monotonic()
+        with pytest.raises(fgbg.FgbgError) as e:
+            list(stream)
+        assert 1.5 <= time.monotonic() - started < 10
+        assert e.value.code == "UNAVAILABLE"
+        assert str(e.value).startswith("UNAVAILABLE: no fgbg server answers at 127.0.0.1:%d"
+                                       % port), e.value
+        assert str(e.value).endswith(" (gave up after 1.5 s of trying)"), e.value
+    finally:
+        starter.join()
+        _stop(*later)
+
+
+def test_a_map_style_dataset_asks_the_restarted_server_for_the_same_samples():
+    from fgbg.torch import FgbgDataset
+
+    server = Server(SMALL, port=_free_port())
+    restart = _Restart(server, SMALL)
+    try:
+        ds = FgbgDataset(server.target, seed=5, reconnect=30)
+        picks = [639, 3, 320, 41]
+        first = ds.__getitems__(picks)
+        restart.start()
+        server.proc.wait(10)  # killed: the call comes while it is away
+        again = ds.__getitems__(picks)
+        assert restart.started is not None, "answered by the restarted server, after waiting"
+        assert ds.replicas().failovers >= 1
+        for a, b in zip(first, again):
+            assert int(a["index"]) == int(b["index"])
+            for k in ("image", "mask", "depth"):
+                assert bytes(a[k].numpy()) == bytes(b[k].numpy()), k
+    finally:
+        restart.join()
+        _stop(server, restart.started)
