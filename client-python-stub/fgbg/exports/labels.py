@@ -20,14 +20,7 @@ class Labels:
     (labels as indices into the manifest's label tables)."""
 
     def __init__(self, m: Manifest) -> None:
-        path = m.path("labels.csv")
-        try:
-            with open(path, newline="", encoding="utf-8") as f:
-                rows = list(csv.reader(f))
-        except OSError as e:
-            raise ExportError("%s: cannot read labels.csv: %s" % (m.folder, e)) from None
-        if not rows or rows[0] not in (HEADER, HEADER_V1):
-            raise ExportError("%s: header is not %s" % (path, ",".join(HEADER)))
+        path, rows = _table(m, "labels.csv", HEADER, HEADER_V1)
         header = rows[0]
         body = rows[1:]
         if len(body) != m.size:
@@ -89,14 +82,7 @@ def read_instances(m: Manifest, index: np.ndarray) -> Optional[List[List[Instanc
     before it existed)."""
     if not any(f.path == "instances.csv" for f in m.files):
         return None
-    path = m.path("instances.csv")
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except OSError as e:
-        raise ExportError("%s: cannot read instances.csv: %s" % (m.folder, e)) from None
-    if not rows or rows[0] != INSTANCES_HEADER:
-        raise ExportError("%s: header is not %s" % (path, ",".join(INSTANCES_HEADER)))
+    path, rows = _table(m, "instances.csv", INSTANCES_HEADER)
     position = {int(i): p for p, i in enumerate(index)}
     out: List[List[Instance]] = [[] for _ in range(len(index))]
     ids = {h: c for c, h in enumerate(INSTANCES_HEADER)}
@@ -112,3 +98,18 @@ def read_instances(m: Manifest, index: np.ndarray) -> Optional[List[List[Instanc
         except (ValueError, KeyError, IndexError) as e:
             raise ExportError("%s row %d: %s" % (path, n, e)) from None
     return out
+
+
+def _table(m: Manifest, name: str, header: List[str],
+           *older: List[str]) -> Tuple[str, List[List[str]]]:
+    """The path and rows (header first) of one of the export's CSV tables (RFC 4180 quoting),
+    whose header is `header` or one of the `older` ones."""
+    path = m.path(name)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as e:
+        raise ExportError("%s: cannot read %s: %s" % (m.folder, name, e)) from None
+    if not rows or (rows[0] != header and rows[0] not in older):
+        raise ExportError("%s: header is not %s" % (path, ",".join(header)))
+    return path, rows

@@ -13,9 +13,6 @@ import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ShardRecord;
 import dev.fgbg.v1.SkippedFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,17 +96,8 @@ class ExportSkippedTest {
 
   /** Runs the CLI's export; it must exit 0. */
   private static void export(String target, String dataset, String dest) {
-    PrintStream old = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(o, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, FgbgCli.run("export", "--target", target, "--dataset", dataset,
-          "--format", "folders", "--dest", dest), o.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-      System.setErr(oldErr);
-    }
+    String[] r = CliRun.run("export", "--target", target, "--dataset", dataset, "--format",
+        "folders", "--dest", dest);
+    assertEquals("0", r[0], r[1] + r[2]);
   }
 }

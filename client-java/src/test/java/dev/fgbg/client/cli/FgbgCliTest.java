@@ -20,7 +20,6 @@ import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,26 +55,12 @@ class FgbgCliTest {
     server.close();
   }
 
-  /** Runs a verb; returns {exit code, stdout, stderr}. */
   private static String[] run(String... args) {
-    return run(new ByteArrayOutputStream(), args);
+    return CliRun.run(args);
   }
 
-  /** As {@link #run(String...)}, its stderr written into {@code e} as it comes. */
   private static String[] run(ByteArrayOutputStream e, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int code = FgbgCli.run(args);
-      return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return CliRun.run(e, args);
   }
 
   @Test

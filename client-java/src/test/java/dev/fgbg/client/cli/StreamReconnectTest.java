@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.client.ServerProcess;
 import dev.fgbg.core.LogLines;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +23,8 @@ class StreamReconnectTest {
   private static final List<String> DATA = List.of("--builtin-size", "64", "--builtin-counts",
       "10:20", "--builtin-placements", "4", "--workers", "1");
 
-  /** Runs a verb; returns {exit code, stdout, stderr}, stderr written into {@code e}. */
   private static String[] run(ByteArrayOutputStream e, String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-    try {
-      int code = FgbgCli.run(args);
-      return new String[] {String.valueOf(code), o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return CliRun.run(e, args);
   }
 
   /**
