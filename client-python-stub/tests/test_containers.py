@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 
@@ -52,7 +53,9 @@ def test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm():
     # Seen without logging set up: a warning, in each worker (once in each process).
     no_room = [line for line in stderr.splitlines() if _shm_room.NO_ROOM in line]
     assert len(no_room) == 4, stderr[-3000:]  # 2 workers of 20 and of 20-map
-    assert "it would leave 13.9 MiB free, under the 17.3 MiB kept" in no_room[0], no_room[0]
+    # What is left depends on how much of torch's batches the other worker holds at that moment.
+    left = re.search(r"it would leave ([0-9.]+) MiB free, under the 17.3 MiB kept", no_room[0])
+    assert left and float(left.group(1)) <= 14.0, no_room[0]
     assert "docker run --shm-size=1g" in no_room[0]
     # 48 MiB: room for both rings and torch's batches.
     assert runs["48"]["rings"] == 2
@@ -145,6 +148,6 @@ def test_a_client_out_of_file_handles_is_told_its_own_limit_not_that_the_server_
 
 
 def test_the_open_files_travel_with_the_error_from_a_worker():
-    e = pickle.loads(pickle.dumps(FgbgError("UNAVAILABLE", "Socket closed", "h:1", (48, 48))))
+    e = pickle.loads(pickle.dumps(FgbgError("UNAVAILABLE", "Socket closed", "h:1", files=(48, 48))))
     assert e.files == (48, 48) and "48 open files of its limit of 48" in str(e)
     assert FgbgError("UNAVAILABLE", "Socket closed", "h:1").files is None  # far from the limit
