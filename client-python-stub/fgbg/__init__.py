@@ -24,6 +24,8 @@ _LAZY = {
     "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
     "Credentials": "credentials",
 }
+# Modules README calls as `fgbg.failover.stream_epoch(...)` after a plain `import fgbg`.
+_MODULES = ("failover", "reconnect", "replicas", "resume", "digest")
 
 
 def __getattr__(name: str) -> Any:
@@ -31,8 +33,9 @@ def __getattr__(name: str) -> Any:
         from .torch.exported import exported
 
         return exported
-    if name in _LAZY:
+    if name in _LAZY or name in _MODULES:
         import importlib
 
-        return getattr(importlib.import_module("." + _LAZY[name], __name__), name)
+        module = importlib.import_module("." + _LAZY.get(name, name), __name__)
+        return module if name in _MODULES else getattr(module, name)
     raise AttributeError("module 'fgbg' has no attribute %r" % name)
