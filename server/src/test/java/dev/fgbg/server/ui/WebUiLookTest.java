@@ -10,6 +10,7 @@ import dev.fgbg.server.grpc.ConnectOptions;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,11 @@ class WebUiLookTest {
       assertEquals("± " + sig(se, 2), eval("document.querySelector(\"" + row + " td.se\")"
           + ".textContent"));
     }
+    // The line to copy into a training script has the CLI's six decimals (StatsCommand).
+    assertEquals(String.format(Locale.ROOT, "transforms.Normalize(mean=[%.6f, %.6f, %.6f], "
+        + "std=[%.6f, %.6f, %.6f])", figure(image, "mean", 0), figure(image, "mean", 1),
+        figure(image, "mean", 2), figure(image, "std", 0), figure(image, "std", 1),
+        figure(image, "std", 2)), eval("document.querySelector('.normalize').textContent"));
     double depthStd = r.getAsJsonObject("depth").get("std").getAsDouble();
     assertEquals(sig(depthStd, 4), eval("document.querySelector(\"#moments"
         + " tr[data-channel='depth'] td.std\").textContent"));
@@ -173,5 +179,9 @@ class WebUiLookTest {
         + ".top)"), eval("String(document.querySelector('fieldset.epoch')"
         + ".getBoundingClientRect().top)"));
     browser.screenshot(WebUiBrowserTest.SHOTS.resolve("grid-form.png"));
+  }
+
+  private static double figure(JsonObject moments, String name, int channel) {
+    return moments.getAsJsonArray(name).get(channel).getAsDouble();
   }
 }

@@ -90,7 +90,7 @@ function result(r) {
       rows.map(([n, m, s, se, u]) => el('tr', { dataset: { channel: n } }, el('td', {}, n), figure('mean', m, 4), sampled ? figure('se', se, 2, '± ') : null, figure('std', s, 4), el('td', { class: 'muted' }, u))))),
     el('p', { class: 'muted' }, (sampled ? `A random sample of ${int(r.samples)} from ${int(r.population)} samples (seed ${r.seed}): each mean ± its standard error. ` : '')
       + 'Means and standard deviations to 4 significant digits, standard errors to 2 (hover a figure for all its digits).'),
-    r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(4)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(4)).join(', ')}])`) : null));
+    r.image ? el('div', { class: 'normalize spaced' }, `transforms.Normalize(mean=[${r.image.mean.map((v) => v.toFixed(6)).join(', ')}], std=[${r.image.std.map((v) => v.toFixed(6)).join(', ')}])`) : null));
   const charts = el('div', { class: 'panels' });
   // Image and mask bytes are counted per value 0…255; depth in its bins' equal widths.
   const byte = (f) => String(Math.min(255, Math.round(f * 256)));
