@@ -26,7 +26,7 @@ final class CallWords {
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       d = deadline(d, e, line, soFar);
     } else if (cut(e, soFar)) {
-      d = d + " " + SoFar.goOn(soFar.received(), soFar.resume());
+      d = d + " " + SoFar.goOn(soFar.received(), soFar.counted(), soFar.resume());
     }
     return s.getCode() + ": " + d;
   }
@@ -44,7 +44,7 @@ final class CallWords {
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
     return "no reply within " + within
-        + (soFar != null ? " (" + soFar.received() + " samples received)" : "")
+        + (soFar != null ? " (" + soFar.received() + " " + soFar.counted() + ")" : "")
         + (clients ? "" : " (the server: " + said + ")")
         + "; a cold depth cache or a busy server can take longer: "
         + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline")

@@ -28,6 +28,7 @@ final class CutShort {
    * to go on (stderr, as {@link CallWords} says it for a failed call), then the partial lines.
    */
   synchronized void stopped() {
+    verb.quiet();
     Taken t = take(verb);
     if (said || !t.any()) {
       return;
@@ -35,7 +36,7 @@ final class CutShort {
     said = true;
     // A progress bar on a terminal has no line end yet.
     err.println((System.console() != null ? System.lineSeparator() : "") + "fgbg: stopped "
-        + SoFar.goOn(t.received(), t.resume()));
+        + SoFar.goOn(t.received(), verb.counted(), t.resume()));
     err.flush();
     print(t);
   }

@@ -55,6 +55,8 @@ final class ExportCommand implements Callable<Integer>, SoFar {
   @Option(names = "--depth-npy", description = "webdataset: depth as .npy (exact float16).")
   boolean depthNpy;
 
+  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+
   /** Samples written so far, for the words of a call that ends mid-way. */
   private volatile long done; // read by the stop hook's thread too
 
@@ -78,6 +80,7 @@ final class ExportCommand implements Callable<Integer>, SoFar {
       r.addAllOutputs(Args.outputs(outputs, false));
     }
     ProgressPrinter progress = ProgressPrinter.stderr();
+    this.progress = progress;
     ExportProgress last = null;
     try (FgbgClient c = connection.client();
          ProgressIterator<ExportProgress> it = c.export(r.build())) {
@@ -108,8 +111,21 @@ final class ExportCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
+  public void quiet() {
+    ProgressPrinter p = progress;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  @Override
   public long received() {
     return done;
+  }
+
+  @Override
+  public String counted() {
+    return "samples written";
   }
 
   @Override

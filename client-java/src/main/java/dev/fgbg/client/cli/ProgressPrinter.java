@@ -14,6 +14,7 @@ final class ProgressPrinter {
   private final boolean terminal;
   private long lastPrinted;
   private boolean drawn;
+  private boolean closed;
 
   ProgressPrinter(PrintStream err, boolean terminal) {
     this.err = err;
@@ -25,7 +26,11 @@ final class ProgressPrinter {
     return new ProgressPrinter(System.err, System.console() != null);
   }
 
-  void update(long done, long total, double rate, double eta, String detail, boolean finished) {
+  synchronized void update(long done, long total, double rate, double eta, String detail,
+      boolean finished) {
+    if (closed) {
+      return;
+    }
     if (terminal) {
       err.print("\r" + bar(done, total, rate, eta, detail));
       drawn = true;
@@ -40,10 +45,18 @@ final class ProgressPrinter {
   }
 
   /** Ends the bar's line. */
-  void end() {
-    if (drawn) {
+  synchronized void end() {
+    if (drawn && !closed) {
       err.println();
     }
+  }
+
+  /**
+   * No line from now on, once a line being printed is done: a verb stopped by a signal says so
+   * last, while its thread may still be receiving ({@link CutShort}).
+   */
+  synchronized void close() {
+    closed = true;
   }
 
   static String bar(long done, long total, double rate, double eta, String detail) {

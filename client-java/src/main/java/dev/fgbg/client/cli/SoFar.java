@@ -10,6 +10,15 @@ interface SoFar {
   /** Samples received (streamed, written, counted) before the call failed. */
   long received();
 
+  /** What {@link #received} counts, in words: "samples received" (an export's "samples
+   * written", Stats' "samples counted"). */
+  default String counted() {
+    return "samples received";
+  }
+
+  /** Stops the verb's progress lines, so that none follows the words of its stop. */
+  default void quiet() {}
+
   /** How to go on from there, in the verb's flags; "" when starting over is the only way. */
   default String resume() {
     return "";
@@ -25,7 +34,7 @@ interface SoFar {
   }
 
   /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */
-  static String goOn(long received, String resume) {
-    return "(" + received + " samples received); to go on from there: " + resume;
+  static String goOn(long received, String counted, String resume) {
+    return "(" + received + " " + counted + "); to go on from there: " + resume;
   }
 }

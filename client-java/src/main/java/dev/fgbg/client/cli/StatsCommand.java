@@ -34,6 +34,8 @@ final class StatsCommand implements Callable<Integer>, SoFar {
       + "these (image stats need no depth model). Default: everything the dataset has.")
   List<String> outputs;
 
+  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+
   /** Samples counted so far, for the words of a call that ends mid-way. */
   private volatile long done; // read by the stop hook's thread too
 
@@ -50,6 +52,7 @@ final class StatsCommand implements Callable<Integer>, SoFar {
       r.addAllOutputs(Args.outputs(outputs, false));
     }
     ProgressPrinter progress = ProgressPrinter.stderr();
+    this.progress = progress;
     StatsResponse s = null;
     try (FgbgClient c = connection.client();
          ProgressIterator<StatsProgress> it = c.statsWithProgress(r.build())) {
@@ -98,8 +101,21 @@ final class StatsCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
+  public void quiet() {
+    ProgressPrinter p = progress;
+    if (p != null) {
+      p.close();
+    }
+  }
+
+  @Override
   public long received() {
     return done;
+  }
+
+  @Override
+  public String counted() {
+    return "samples counted";
   }
 
   private static String mean(ChannelStats c, boolean random) {

@@ -71,6 +71,8 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           + "(e.g. 60s) and resume the stream exactly. Default: 0, give up at once.")
   Duration reconnect = Duration.ZERO;
 
+  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+
   /**
    * Whole batches and samples received so far, and the digest of those samples, for the words
    * and partial lines of a stream that ends mid-way (read by the stop hook's thread too, so one
@@ -109,6 +111,7 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     }
     SampleDigest digest = new SampleDigest();
     ProgressPrinter progress = ProgressPrinter.stderr();
+    this.progress = progress;
     t0 = System.nanoTime();
     // The one server as the only replica: with --reconnect its stream rides through a restart.
     try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
@@ -169,6 +172,14 @@ final class StreamCommand implements Callable<Integer>, SoFar {
 
   private static double seconds(long nanos) {
     return Math.max(nanos / 1e9, 1e-9);
+  }
+
+  @Override
+  public void quiet() {
+    ProgressPrinter p = progress;
+    if (p != null) {
+      p.close();
+    }
   }
 
   @Override

@@ -64,4 +64,44 @@ class CutShortTest {
     cut.stopped();
     assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().count());
   }
+
+  @Test
+  void noProgressLineFollowsTheStopLine() {
+    // The verb's thread goes on receiving (and reporting progress) while the hook says it
+    // stopped: a progress line after the stop line counted more than the resume point.
+    ProgressPrinter progress = new ProgressPrinter(new PrintStream(err, true,
+        StandardCharsets.UTF_8), false);
+    SoFar streaming = new SoFar() {
+      @Override
+      public long received() {
+        return 64;
+      }
+
+      @Override
+      public String resume() {
+        return "--start-batch 2";
+      }
+
+      @Override
+      public void quiet() {
+        progress.close();
+      }
+    };
+    progress.update(32, 128, 10, 9, "", false);
+    new CutShort(streaming, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).stopped();
+    progress.update(96, 128, 10, 3, "", true);
+    progress.end();
+    List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(2, lines.size(), String.join("\n", lines));
+    assertEquals("progress: 32/128 samples, 10 samples/s, eta 9 s", lines.get(0));
+    assertEquals("fgbg: stopped (64 samples received); to go on from there: --start-batch 2",
+        lines.get(1));
+  }
+
+  @Test
+  void anExportSaysItsSamplesWereWrittenNotReceived() {
+    assertEquals("(8 samples written); to go on from there: x",
+        SoFar.goOn(8, new ExportCommand().counted(), "x"));
+  }
 }

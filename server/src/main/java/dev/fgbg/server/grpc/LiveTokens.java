@@ -114,7 +114,7 @@ public final class LiveTokens {
   private void replace(byte[] bytes) {
     AccessTokens next = AccessTokens.parse(bytes, file);
     AccessTokens was = current.getAndSet(next);
-    LOG.info("--token-file " + file + " reloaded: " + next.size() + " tokens (was "
-        + was.size() + ")");
+    LOG.info("--token-file " + file + " reloaded: " + next.size()
+        + (next.size() == 1 ? " token" : " tokens") + " (was " + was.size() + ")");
   }
 }

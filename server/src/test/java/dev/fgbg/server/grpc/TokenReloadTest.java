@@ -73,7 +73,7 @@ class TokenReloadTest {
       stream.cancel();
       // The new set is in force a moment before its line is logged.
       await(() -> !lines(log, Level.INFO, "reloaded").isEmpty(), "the reload's line");
-      assertEquals(List.of("--token-file " + file + " reloaded: 1 tokens (was 1)"),
+      assertEquals(List.of("--token-file " + file + " reloaded: 1 token (was 1)"),
           lines(log, Level.INFO, "reloaded"));
       assertTrue(log.records().stream().noneMatch(r -> r.getMessage().contains(A_SECRET)
           || r.getMessage().contains(B_SECRET)), "no token in the log");
