@@ -74,10 +74,10 @@ def pause(backoff: float, draw: float) -> float:
 
 class Window:
     """One consumer's window: `wait` after a full round of UNAVAILABLE failures, `close` when
-    the replicas answer again. `random` (each pause's draw in [0, 1)) and `sleep` are there
-    for tests."""
+    the replicas answer again. `random` (each pause's draw in [0, 1); None: the system's
+    entropy, which a consumer's pickle cannot hold) and `sleep` are there for tests."""
 
-    def __init__(self, reconnect: Reconnect = 0, random: Callable[[], float] = _RANDOM.random,
+    def __init__(self, reconnect: Reconnect = 0, random: Optional[Callable[[], float]] = None,
                  sleep: Callable[[float], Any] = time.sleep) -> None:
         self.seconds = seconds(reconnect)
         self._random = random
@@ -111,7 +111,7 @@ class Window:
             raise FgbgError(error.code, error.details, error.target,
                             error.note + " (gave up after %s of trying)"
                             % words(self.seconds), files=error.files) from None
-        self._sleep(min(pause(self._pause, self._random()), left))
+        self._sleep(min(pause(self._pause, (self._random or _RANDOM.random)()), left))
         self._pause = min(self._pause * 2, MOST_PAUSE_S)
 
 

@@ -3,6 +3,7 @@ started again on the same port) rides through the restart and gets the unbroken 
 sample once; without the window, today's error; a server that came back with other data, or
 one that never comes back, ends the stream with its error."""
 import logging
+import pickle
 import socket
 import threading
 import time
@@ -175,6 +176,7 @@ def test_pauses_are_jittered_by_one_rule_around_a_doubling_back_off():
     for _ in range(2):
         Window(60, sleep=drawn.append).wait(down, ["a:1"])
     assert drawn[0] != drawn[1] and all(0.25 <= p < 0.75 for p in drawn), drawn
+    pickle.dumps(stream_epoch("a:1", reconnect=60))  # a consumer still travels to a worker
 
 
 def test_a_dataset_describes_the_next_replica_when_the_first_is_down(caplog):
