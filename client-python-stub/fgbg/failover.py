@@ -62,7 +62,8 @@ class SameData:
 class _Failures:
     """A consumer's failures in a row, and what the next one does: move on to the next replica,
     wait out a back-off first (every replica failed UNAVAILABLE, within the reconnect window),
-    or raise. A replica of other data is moved past, never waited for."""
+    or raise. A replica of other data is moved past, never waited for. The move's INFO line is
+    said in the outage's first round only: after it, the window's own lines tell the rest."""
 
     def __init__(self, targets: List[str], reconnect: Reconnect) -> None:
         self._targets = targets
@@ -76,18 +77,21 @@ class _Failures:
         self._other = False
         self.window.close()
 
-    def moves_on(self, e: FgbgError) -> None:
-        """Returns when the consumer moves to the next replica after `e`; else raises."""
+    def moves_on(self, e: FgbgError, say: Callable[[], None]) -> None:
+        """Returns when the consumer moves to the next replica after `e` (having called `say`
+        for its INFO line, in the first round); else raises."""
         self._count += 1
         if isinstance(e, _OtherData):
             self._other = True
         elif e.code != "UNAVAILABLE":
             raise e
-        if self._count % len(self._targets):
-            return
-        if self._other:
+        every = self._count % len(self._targets) == 0
+        if every and self._other:
             raise e  # the data changed under the consumer: waiting cannot bring it back
-        self.window.wait(e, self._targets)
+        if self._count <= len(self._targets):
+            say()
+        if every:
+            self.window.wait(e, self._targets)
 
 
 class FailoverStream:
@@ -132,14 +136,13 @@ class FailoverStream:
                     yield batch
                 return
             except FgbgError as e:
-                failures.moves_on(e)
-                gone = self.targets[self.replica]
-                self.replica = (self.replica + 1) % len(self.targets)
-                self.failovers += 1
+                gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 # The error says why: it went away, shut down, or stopped answering (hangs).
-                _LOG.info("rank %d: %s is unavailable (%s); resuming at batch %d on %s",
-                          self.rank, gone, e, self._start.start_batch + self._batches,
-                          self.targets[self.replica])
+                failures.moves_on(e, lambda: _LOG.info(
+                    "rank %d: %s is unavailable (%s); resuming at batch %d on %s", self.rank,
+                    gone, e, self._start.start_batch + self._batches, self.targets[to]))
+                self.replica = to
+                self.failovers += 1
             finally:
                 client.close()
 
@@ -191,13 +194,13 @@ class FailoverCalls:
                 failures.ok()
                 return batch
             except FgbgError as e:
-                failures.moves_on(e)
+                gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
+                failures.moves_on(e, lambda: _LOG.info(
+                    "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
+                    self.targets[to], what))
                 self.close()
-                gone = self.targets[self.replica]
-                self.replica = (self.replica + 1) % len(self.targets)
+                self.replica = to
                 self.failovers += 1
-                _LOG.info("%s: %s is unavailable; asking %s for the same %s", self._who, gone,
-                          self.targets[self.replica], what)
 
     def close(self) -> None:
         if self._client is not None:

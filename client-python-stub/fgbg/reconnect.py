@@ -7,7 +7,13 @@ once (UNAVAILABLE). With it, once every replica in turn failed UNAVAILABLE, the 
 (a back-off from 0.5 s, doubling, at most 5 s) and tries them again, for up to ``reconnect``
 seconds from when they had all failed; a delivered batch (or answered call) closes the
 window. The stream then resumes by fgbg.resume's rule, as a failover does. The first connection
-of a dataset (its Describe, while the server is still starting) waits the same way.
+of a dataset (`describe`: each replica in turn, then the window while the server is still
+starting) waits the same way.
+
+Each pause is jittered (`pause`): drawn at random between half and one and a half times the
+back-off, so that the many consumers that lost one server at once (DDP ranks, DataLoader
+workers, device loader streams) do not all try again at the same instants and stampede the
+restarted server. Only timing is random: the batches are the same bytes either way.
 
 Only UNAVAILABLE is waited for: any other status (INVALID_ARGUMENT, PERMISSION_DENIED,
 UNAUTHENTICATED, NOT_FOUND, a deadline) and a server that came back with other data (another
@@ -17,19 +23,24 @@ window is logged once at WARNING; when it passes, the last error is raised with
 """
 import logging
 import math
+import random
 import time
 from datetime import timedelta
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from .client import Client, FgbgError
 from .info import DatasetInfo
+from .replicas import Targets, home, resolve
 
-__all__ = ["Reconnect", "Window", "seconds", "describe"]
+__all__ = ["Reconnect", "Window", "seconds", "pause", "describe"]
 
 Reconnect = Union[None, int, float, timedelta]
 _LOG = logging.getLogger(__name__)
 FIRST_PAUSE_S = 0.5
 MOST_PAUSE_S = 5.0
+# Not the random module's shared generator: torch seeds it alike in the same DataLoader worker
+# of every rank (from torch.manual_seed), which would make their pauses alike too.
+_RANDOM = random.SystemRandom()
 
 
 def seconds(reconnect: Reconnect) -> float:
@@ -49,16 +60,28 @@ def seconds(reconnect: Reconnect) -> float:
     return value
 
 
-def _words(s: float) -> str:
-    return "%g" % s
+def words(s: float) -> str:
+    """`s` seconds as the log lines and errors say them ("60 s", "1.5 s"), as the Java
+    client's ReconnectWindow does."""
+    return ("%.3f" % s).rstrip("0").rstrip(".") + " s"
+
+
+def pause(backoff: float, draw: float) -> float:
+    """The jittered pause for `backoff` seconds, `draw` in [0, 1): the one rule (the Java
+    client's ReconnectWindow.pause is the same)."""
+    return backoff * (0.5 + draw)
 
 
 class Window:
     """One consumer's window: `wait` after a full round of UNAVAILABLE failures, `close` when
-    the replicas answer again."""
+    the replicas answer again. `random` (each pause's draw in [0, 1); None: the system's
+    entropy, which a consumer's pickle cannot hold) and `sleep` are there for tests."""
 
-    def __init__(self, reconnect: Reconnect = 0) -> None:
+    def __init__(self, reconnect: Reconnect = 0, random: Optional[Callable[[], float]] = None,
+                 sleep: Callable[[float], Any] = time.sleep) -> None:
         self.seconds = seconds(reconnect)
+        self._random = random
+        self._sleep = sleep
         self._until: Optional[float] = None
         self._pause = FIRST_PAUSE_S
         self._who = ("server", "")  # what the open window waits for, in words
@@ -80,26 +103,31 @@ class Window:
             self._until = now + self.seconds
             self._pause = FIRST_PAUSE_S
             self._who = ("server" if len(targets) == 1 else "servers", ", ".join(targets))
-            _LOG.warning("the fgbg %s at %s %s not answering; trying again for up to %s s "
-                         "(reconnect=%s)", self._who[0], self._who[1],
-                         "is" if len(targets) == 1 else "are", _words(self.seconds),
-                         _words(self.seconds))
+            _LOG.warning("the fgbg %s at %s %s not answering; trying again for up to %s "
+                         "(reconnect window)", self._who[0], self._who[1],
+                         "is" if len(targets) == 1 else "are", words(self.seconds))
         left = self._until - now
         if left <= 0:
             raise FgbgError(error.code, error.details, error.target,
-                            error.note + " (gave up after %s s of trying)"
-                            % _words(self.seconds), files=error.files) from None
-        time.sleep(min(self._pause, left))
+                            error.note + " (gave up after %s of trying)"
+                            % words(self.seconds), files=error.files) from None
+        self._sleep(min(pause(self._pause, (self._random or _RANDOM.random)()), left))
         self._pause = min(self._pause * 2, MOST_PAUSE_S)
 
 
-def describe(target: str, dataset: str, reconnect: Reconnect = 0,
+def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0, home_index: int = 0,
              **client_options: Any) -> Tuple[Client, DatasetInfo]:
-    """A Client of `target` and its answer to Describe(`dataset`), waiting within the window
-    while the server does not answer yet (it is starting). The caller closes the Client."""
+    """A Client of one of `targets` and its answer to Describe(`dataset`): replica
+    `home(home_index, n)` first, then the next ones in turn (the streams' order), and when every
+    one in turn was UNAVAILABLE, the window's wait before the next round (the servers may be
+    starting). The caller closes the Client. With no window, the last error, naming every
+    target when there are several."""
+    replicas = resolve(targets)
     window = Window(reconnect)
+    replica = home(home_index, len(replicas))
+    failures = 0
     while True:
-        client = Client(target, **client_options)
+        client = Client(replicas[replica], **client_options)
         try:
             return client, client.describe(dataset)
         except FgbgError as e:
@@ -108,4 +136,9 @@ def describe(target: str, dataset: str, reconnect: Reconnect = 0,
             client.close()
             if e.code != "UNAVAILABLE":
                 raise
-            window.wait(e, [client.target])
+            failures += 1
+            replica = (replica + 1) % len(replicas)
+            if failures % len(replicas) == 0:
+                if len(replicas) > 1:
+                    e = FgbgError(e.code, e.details, ", ".join(replicas), e.note, files=e.files)
+                window.wait(e, replicas)

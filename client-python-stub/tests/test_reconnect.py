@@ -3,6 +3,7 @@ started again on the same port) rides through the restart and gets the unbroken 
 sample once; without the window, today's error; a server that came back with other data, or
 one that never comes back, ends the stream with its error."""
 import logging
+import pickle
 import socket
 import threading
 import time
@@ -13,7 +14,7 @@ import pytest
 import fgbg
 from conftest import Server, digest_of
 from fgbg.failover import stream_epoch
-from fgbg.reconnect import seconds
+from fgbg.reconnect import Window, pause, seconds
 
 # 4 bg x 4 fg x 2 flips x 20 placements = 640 samples of 32x32: 40 batches of 16, 20 a
 # worker, far more than a worker holds ahead (its ring's 4 slots and the loader's prefetch).
@@ -141,7 +142,7 @@ def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(
         starter.join()
         warned = [r.getMessage() for r in caplog.records]
         assert warned == ["the fgbg server at 127.0.0.1:%d is not answering; trying again for "
-                          "up to 60 s (reconnect=60)" % port], warned
+                          "up to 60 s (reconnect window)" % port], warned
         # The server goes away for good: the window passes, and the error says how long it
         # tried.
         later[0].proc.kill()
@@ -160,8 +161,52 @@ def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(
         _stop(*later)
 
 
-def test_a_map_style_dataset_asks_the_restarted_server_for_the_same_samples():
+def test_pauses_are_jittered_by_one_rule_around_a_doubling_back_off():
+    assert [pause(2.0, d) for d in (0.0, 0.5, 0.99)] == [1.0, 2.0, 2.98]
+    down = fgbg.FgbgError("UNAVAILABLE", "connection refused", "a:1")
+    for draw, expected in ((0.0, [0.25, 0.5, 1.0, 2.0, 2.5, 2.5]),
+                           (0.5, [0.5, 1.0, 2.0, 4.0, 5.0, 5.0])):
+        pauses = []
+        window = Window(60, random=lambda: draw, sleep=pauses.append)
+        for _ in range(6):
+            window.wait(down, ["a:1"])
+        assert pauses == expected
+    # The default source: pauses of consumers that failed together differ.
+    drawn = []
+    for _ in range(2):
+        Window(60, sleep=drawn.append).wait(down, ["a:1"])
+    assert drawn[0] != drawn[1] and all(0.25 <= p < 0.75 for p in drawn), drawn
+    pickle.dumps(stream_epoch("a:1", reconnect=60))  # a consumer still travels to a worker
+
+
+def test_a_dataset_describes_the_next_replica_when_the_first_is_down(caplog):
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    caplog.set_level(logging.WARNING, logger="fgbg.reconnect")
+    closed = "127.0.0.1:%d" % _free_port()
+    server = Server(SMALL, port=_free_port())
+    try:
+        started = time.monotonic()
+        ds = FgbgIterableDataset("%s,%s" % (closed, server.target), reconnect=60)
+        mapped = FgbgDataset("%s,%s" % (closed, server.target), reconnect=60)
+        assert ds.info.size == mapped.info.size == N
+        assert time.monotonic() - started < 10, "at once, not after a back-off"
+        assert caplog.records == [], "no window was opened"
+    finally:
+        server.stop()
+    other = "127.0.0.1:%d" % _free_port()
+    with pytest.raises(fgbg.FgbgError) as e:
+        FgbgIterableDataset("%s,%s" % (closed, other))
+    assert e.value.code == "UNAVAILABLE"
+    assert str(e.value).startswith("UNAVAILABLE: no fgbg server answers at %s, %s ("
+                                   % (closed, other)), e.value
+    assert "gave up" not in str(e.value)
+
+
+def test_a_map_style_dataset_asks_the_restarted_server_for_the_same_samples(caplog):
     from fgbg.torch import FgbgDataset
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
 
     server = Server(SMALL, port=_free_port())
     restart = _Restart(server, SMALL)
@@ -173,7 +218,9 @@ def test_a_map_style_dataset_asks_the_restarted_server_for_the_same_samples():
         server.proc.wait(10)  # killed: the call comes while it is away
         again = ds.__getitems__(picks)
         assert restart.started is not None, "answered by the restarted server, after waiting"
-        assert ds.replicas().failovers >= 1
+        assert ds.replicas().failovers >= 2, "it tried again, after a pause"
+        moved = [r.getMessage() for r in caplog.records if "is unavailable" in r.getMessage()]
+        assert len(moved) == 1, "once for the outage, not on every try: %s" % moved
         for a, b in zip(first, again):
             assert int(a["index"]) == int(b["index"])
             for k in ("image", "mask", "depth"):

@@ -40,7 +40,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
 
     `reconnect` (seconds or a timedelta; 0: off) keeps every stream trying that long when its
     server (every replica) stops answering, e.g. restarts, and then resumes it exactly; the
-    first Describe waits the same way for a server still starting (see fgbg.reconnect).
+    first Describe tries each replica in turn, then waits the same way for a server still
+    starting (see fgbg.reconnect).
     """
 
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
@@ -57,7 +58,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
-        _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
+        view = _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
         self.target = default_target(target)
         self.dataset = dataset
         self.seed = seed
@@ -75,7 +76,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                                        credentials=self.credentials)
         check_images(image, normalize)
         self.reconnect = seconds(reconnect)
-        c, self.info = describe(self.target, dataset, self.reconnect, **options)
+        c, self.info = describe(self.target, dataset, self.reconnect,
+                                home_index=view.rank if view else 0, **options)
         with c:
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)

@@ -62,7 +62,8 @@ class FgbgDataset(torch.utils.data.Dataset):
         self.timeout = timeout
         self.credentials = credentials if credentials is not None else Credentials.from_env()
         self.reconnect = seconds(reconnect)
-        c, self.info = describe(self.target, dataset, self.reconnect, timeout=timeout,
+        c, self.info = describe(self.target, dataset, self.reconnect,
+                                home_index=_world.affinity_rank(), timeout=timeout,
                                 credentials=self.credentials)
         with c:
             if self.outputs is not None:  # the server's own check (and message) for them

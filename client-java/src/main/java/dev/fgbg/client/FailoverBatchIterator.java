@@ -69,24 +69,27 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
           throw e;
         }
         otherData |= other;
-        if (++failures % replicas.size() == 0) { // every replica failed in turn
-          if (otherData) {
-            throw e; // waiting cannot bring the stream's data back
-          }
+        boolean every = ++failures % replicas.size() == 0; // every replica failed in turn
+        if (every && otherData) {
+          throw e; // waiting cannot bring the stream's data back
+        }
+        int to = (replica + 1) % replicas.size();
+        if (failures <= replicas.size()) { // once an outage: after it, the window's own lines
+          LOG.info("rank " + request.getRank() + ": " + replicas.targets().get(replica)
+              + " is unavailable (" + e.getStatus().getDescription() + "); resuming at batch "
+              + (request.getStartBatch() + delivered) + " on " + replicas.targets().get(to));
+        }
+        if (every) {
           window.await(e, replicas.targets());
           if (closed) {
             throw e; // closed by another thread while this one waited
           }
           replicas.reconnectNow();
         }
-        String from = replicas.targets().get(replica);
         closeCurrent();
         current = null;
-        replica = (replica + 1) % replicas.size();
+        replica = to;
         failovers++;
-        LOG.info("rank " + request.getRank() + ": " + from + " is unavailable ("
-            + e.getStatus().getDescription() + "); resuming at batch "
-            + (request.getStartBatch() + delivered) + " on " + replicas.targets().get(replica));
       }
     }
   }

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Three server processes on loopback as replicas: spread ranks, and fail over exactly. */
@@ -156,6 +160,25 @@ class FgbgReplicasTest {
       for (ServerProcess s : servers) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void aStreamWhoseHomeReplicaIsDownStartsOnTheNextAtOnce() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort(); // nothing listens there once closed
+    }
+    try (ServerProcess b = new ServerProcess(WORLD);
+         LogLines log = LogLines.capture("dev.fgbg.client");
+         FgbgReplicas replicas = FgbgReplicas.connect("127.0.0.1:" + closed + "," + b.target())
+             .reconnect(Duration.ofSeconds(60));
+         FailoverBatchIterator it = replicas.streamEpoch(request(0, 1))) {
+      long t0 = System.nanoTime();
+      assertEquals(0, it.next().batchIndex());
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "not after a back-off");
+      assertEquals(1, it.replica());
+      assertEquals(List.of(), log.containing("not answering"), "no window was opened");
     }
   }
 

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,10 @@ class ReconnectTest {
       }
       SampleDigest resumed = new SampleDigest();
       List<Long> batches = new ArrayList<>();
+      // The CLI's tests, in this JVM, quiet the client's loggers to WARNING (as the CLI does).
+      Logger client = Logger.getLogger(FailoverBatchIterator.class.getName());
+      Level was = client.getLevel();
+      client.setLevel(Level.INFO);
       try (LogLines log = LogLines.capture("dev.fgbg.client");
            FgbgReplicas one = FgbgReplicas.connect(server.target())
                .reconnect(Duration.ofSeconds(30));
@@ -78,14 +84,41 @@ class ReconnectTest {
         }
         assertTrue(it.failovers() >= 1, "the stream broke and resumed: " + it.failovers());
         assertEquals(List.of("WARNING the fgbg server at " + server.target() + " is not "
-            + "answering; trying again for up to 30s (reconnect 30s)"), log.lines().stream()
+            + "answering; trying again for up to 30 s (reconnect window)"), log.lines().stream()
             .filter(l -> l.startsWith("WARNING")).toList(), "once for the restart");
+        assertEquals(1, log.containing("is unavailable").size(),
+            "the move is said once an outage, not on every try: " + log.lines());
+      } finally {
+        client.setLevel(was);
       }
       assertEquals(LongStream.range(0, 100).boxed().toList(), batches, "each batch once, in order");
       assertEquals(unbroken.hex(), resumed.hex(), "the unbroken stream's samples");
     } finally {
       close(later);
     }
+  }
+
+  @Test
+  void pausesAreJitteredByOneRuleAroundADoublingBackOff() {
+    assertEquals(List.of(1_000L, 2_000L, 2_980L),
+        List.of(ReconnectWindow.pause(2_000, 0), ReconnectWindow.pause(2_000, 0.5),
+            ReconnectWindow.pause(2_000, 0.99)));
+    StatusRuntimeException down =
+        Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
+    for (double draw : new double[] {0, 0.5}) {
+      List<Long> pauses = new ArrayList<>();
+      ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(60), () -> draw, pauses::add);
+      for (int i = 0; i < 6; i++) {
+        w.await(down, List.of("a:1"));
+      }
+      long scale = draw == 0 ? 1 : 2; // the lowest draw: half the back-off; 0.5: the back-off
+      assertEquals(LongStream.of(250, 500, 1000, 2000, 2500, 2500)
+          .map(ms -> TimeUnit.MILLISECONDS.toNanos(ms * scale)).boxed().toList(), pauses);
+    }
+    assertEquals(List.of("60 s", "1.5 s", "0.25 s"),
+        List.of(ReconnectWindow.words(Duration.ofMinutes(1)),
+            ReconnectWindow.words(Duration.ofMillis(1500)),
+            ReconnectWindow.words(Duration.ofMillis(250))), "the Python client's words");
   }
 
   @Test
@@ -123,7 +156,7 @@ class ReconnectTest {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
       String first = e.getStatus().getDescription().lines().findFirst().orElse("");
-      assertTrue(first.endsWith(" (gave up after 1500ms of trying)"), first);
+      assertTrue(first.endsWith(" (gave up after 1.5 s of trying)"), first);
       assertTrue(ms >= 1500 && ms < 10_000, ms + " ms");
     }
     try (FgbgReplicas one = FgbgReplicas.connect(target)) {

@@ -73,7 +73,7 @@ class StreamReconnectTest {
         r = run(err, concat(server.target(), "--reconnect", "30s"));
         // On stderr as "fgbg: warning: ..." (FgbgCli's one-line format).
         assertEquals(List.of("WARNING the fgbg server at " + server.target() + " is not "
-            + "answering; trying again for up to 30s (reconnect 30s)"), log.lines().stream()
+            + "answering; trying again for up to 30 s (reconnect window)"), log.lines().stream()
             .filter(l -> l.startsWith("WARNING")).toList());
       }
       assertEquals("0", r[0], r[2]);
