@@ -93,6 +93,17 @@ public final class AccessTokens {
   /** The bytes of {@code file}; an IllegalArgumentException naming it when it cannot be read. */
   static byte[] read(Path file) {
     try {
+      // Read at start-up and at every reload tick: a FIFO would block the reading thread for
+      // ever, a device (a link to /dev/zero) or a huge file would fill the heap.
+      if (Files.exists(file) && !Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("--token-file " + file + ": cannot read it (not a "
+            + "regular file: a folder, a FIFO or a device)");
+      }
+      long size = Files.size(file);
+      if (size > TlsFiles.MAX_BYTES) {
+        throw new IllegalArgumentException("--token-file " + file + ": cannot read it (" + size
+            + " bytes; a token file has at most " + TlsFiles.MAX_BYTES + ")");
+      }
       return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("

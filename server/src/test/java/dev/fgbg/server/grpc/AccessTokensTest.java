@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -98,5 +99,26 @@ class AccessTokensTest {
         () -> AccessTokens.load(dir.resolve("missing")));
     assertTrue(e.getMessage().startsWith("--token-file " + dir.resolve("missing")
         + ": cannot read it"), e.getMessage());
+  }
+
+  @Test
+  void aFifoADeviceOrAHugeFileIsRefusedUnread() throws Exception {
+    // Read at every reload tick too: a FIFO would block that thread, a device or a huge file
+    // fill the heap.
+    Path fifo = dir.resolve("fifo");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertEquals("--token-file " + fifo + ": cannot read it (not a regular file: a folder, a "
+        + "FIFO or a device)", assertThrows(IllegalArgumentException.class,
+            () -> AccessTokens.load(fifo)).getMessage());
+    Path zero = Files.createSymbolicLink(dir.resolve("zero"), Path.of("/dev/zero"));
+    assertThrows(IllegalArgumentException.class, () -> AccessTokens.load(zero));
+    Path big = dir.resolve("big");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(TlsFiles.MAX_BYTES + 1);
+    }
+    assertEquals("--token-file " + big + ": cannot read it (" + (TlsFiles.MAX_BYTES + 1)
+        + " bytes; a token file has at most " + TlsFiles.MAX_BYTES + ")",
+        assertThrows(IllegalArgumentException.class, () -> AccessTokens.load(big))
+            .getMessage());
   }
 }
