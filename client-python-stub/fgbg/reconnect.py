@@ -23,6 +23,7 @@ window is logged once at WARNING; when it passes, the last error is raised with
 """
 import logging
 import math
+import numbers
 import random
 import time
 from datetime import timedelta
@@ -38,6 +39,7 @@ Reconnect = Union[None, int, float, timedelta]
 _LOG = logging.getLogger(__name__)
 FIRST_PAUSE_S = 0.5
 MOST_PAUSE_S = 5.0
+MOST_S = 36500 * 86400  # the Java client's bound too (ReconnectWindow)
 # Not the random module's shared generator: torch seeds it alike in the same DataLoader worker
 # of every rank (from torch.manual_seed), which would make their pauses alike too.
 _RANDOM = random.SystemRandom()
@@ -50,13 +52,18 @@ def seconds(reconnect: Reconnect) -> float:
         return 0.0
     if isinstance(reconnect, timedelta):
         value = reconnect.total_seconds()
-    elif isinstance(reconnect, (int, float)) and not isinstance(reconnect, bool):
-        value = float(reconnect)
+    elif isinstance(reconnect, numbers.Real) and not isinstance(reconnect, bool):
+        # numpy scalars and Fractions too: values read from a config or an array
+        try:
+            value = float(reconnect)
+        except OverflowError:
+            value = math.inf
     else:
-        raise TypeError("reconnect must be seconds (a number or a timedelta) or None, got %r"
-                        % (reconnect,))
-    if not math.isfinite(value) or value < 0:
-        raise ValueError("reconnect must be 0 (off) or positive seconds, got %r" % (reconnect,))
+        raise TypeError("reconnect must be seconds (a number or a timedelta) or None, got %r "
+                        "(%s)" % (reconnect, type(reconnect).__name__))
+    if not math.isfinite(value) or value < 0 or value > MOST_S:
+        raise ValueError("reconnect must be 0 (off) or positive seconds, at most %d days (as "
+                         "the Java client), got %.40s" % (MOST_S // 86400, repr(reconnect)))
     return value
 
 

@@ -8,7 +8,9 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 import fgbg
@@ -64,6 +66,15 @@ def test_reconnect_is_seconds_or_a_timedelta():
         seconds(-1)
     with pytest.raises(TypeError, match="reconnect must be seconds"):
         seconds("60s")
+    # Values read from a config or an array: numpy scalars and fractions are numbers too.
+    assert seconds(np.int64(60)) == 60.0 and seconds(np.float32(1.5)) == 1.5
+    assert seconds(Fraction(1, 2)) == 0.5
+    # Past the Java client's bound (36500 days), or too large for a float: refused in words.
+    for huge in (2 ** 1100, 1e300, timedelta.max, float("inf")):
+        with pytest.raises(ValueError, match="at most 36500 days"):
+            seconds(huge)
+    with pytest.raises(TypeError, match=r"got True \(bool_\)"):
+        seconds(np.bool_(True))
 
 
 def test_a_loader_rides_through_its_servers_restart_with_the_unbroken_epoch():

@@ -11,6 +11,9 @@ public final class Durations {
   public static Duration parse(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {
+      if (v.equals("0")) {
+        return Duration.ZERO; // "off" for the flags whose default is 0: no unit needed
+      }
       if (v.startsWith("p")) {
         return Duration.parse(v.toUpperCase(Locale.ROOT));
       }
@@ -22,6 +25,7 @@ public final class Durations {
         case 's' -> Duration.ofSeconds(n);
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
         default -> throw new NumberFormatException();
       };
     } catch (RuntimeException e) {

@@ -1,0 +1,29 @@
+package dev.fgbg.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+  @Test
+  void readsWhatPeopleType() {
+    assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+    assertEquals(Duration.ofSeconds(30), Durations.parse(" 30S "));
+    assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+    assertEquals(Duration.ofHours(2), Durations.parse("2h"));
+    assertEquals(Duration.ofDays(7), Durations.parse("7d"));
+    assertEquals(Duration.ofSeconds(30), Durations.parse("PT30S"));
+    // The default of the flags whose 0 means off (--reconnect, --drain-delay), as help says it.
+    assertEquals(Duration.ZERO, Durations.parse("0"));
+  }
+
+  @Test
+  void anythingElseIsRefusedNamingTheForms() {
+    for (String v : new String[] {"", "5", "soon", "1e12s", "99999999999999999999s", "5x"}) {
+      assertEquals("'" + v + "' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
+          assertThrows(IllegalArgumentException.class, () -> Durations.parse(v)).getMessage());
+    }
+  }
+}
