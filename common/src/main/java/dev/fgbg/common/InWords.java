@@ -25,6 +25,11 @@ public final class InWords {
 
   private InWords() {}
 
+  /** "1 stream", "4 streams": {@code n} and {@code noun}, plural unless n is 1. */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** What went wrong, in words (without the path of the file, which the caller names). */
   public static String of(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {

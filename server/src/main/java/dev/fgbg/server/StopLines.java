@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.server.grpc.FgbgServer;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,8 +20,8 @@ final class StopLines {
 
   /** Logs the first line; {@code server} may be null (a start that failed). */
   static StopLines begin(String why, FgbgServer server, Duration grace) {
-    String open = server == null ? "" : String.format(Locale.ROOT, "; %d streams and %d exports "
-        + "open", server.streams().count(), server.exportAdmission().running());
+    String open = server == null ? "" : "; " + InWords.count(server.streams().count(), "stream")
+        + " and " + InWords.count(server.exportAdmission().running(), "export") + " open";
     LOG.info(String.format(Locale.ROOT, "stopping (%s)%s; calls get --shutdown-grace %d ms",
         why, open, grace.toMillis()));
     return new StopLines();

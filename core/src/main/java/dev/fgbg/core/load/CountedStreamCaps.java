@@ -35,8 +35,8 @@ final class CountedStreamCaps implements StreamCaps {
     }
     if (mine >= perClient.value()) {
       refused++;
-      throw exhausted("client " + client + " has " + mine + " streams open, the most one client"
-          + " may have (" + perClient + ")");
+      throw exhausted("client " + client + " has " + mine + (mine == 1 ? " stream" : " streams")
+          + " open, the most one client may have (" + perClient + ")");
     }
     open++;
     byClient.put(client, mine + 1);

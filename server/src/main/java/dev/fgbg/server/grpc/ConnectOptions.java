@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import dev.fgbg.common.Durations;
+import dev.fgbg.common.InWords;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
   public String describe() {
     return (tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS"
         : "mTLS (client certificates required)")
-        + (tokens.required() ? ", " + tokens.size() + " bearer tokens" : ", no tokens")
+        + (tokens.required() ? ", " + InWords.count(tokens.size(), "bearer token") : ", no tokens")
         + (tokens.file() != null ? " (--token-file read again every "
             + Durations.words(tokens.interval()) + ")" : "")
         + (reflection ? ", reflection on" : ", reflection off")

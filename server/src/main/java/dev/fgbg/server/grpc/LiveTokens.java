@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.InWords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class LiveTokens {
     this.current = new AtomicReference<>(tokens);
     this.changes = file == null ? null : new FileWatch(List.of(file), AccessTokens::read,
         List.of(bytes), contents -> replace(contents.get(0)),
-        () -> "the " + size() + " tokens read before stay in force", LOG);
+        () -> "the " + InWords.count(size(), "token") + " read before stay in force", LOG);
   }
 
   /** These tokens, for good (no file to watch). */
@@ -114,7 +115,7 @@ public final class LiveTokens {
   private void replace(byte[] bytes) {
     AccessTokens next = AccessTokens.parse(bytes, file);
     AccessTokens was = current.getAndSet(next);
-    LOG.info("--token-file " + file + " reloaded: " + next.size()
-        + (next.size() == 1 ? " token" : " tokens") + " (was " + was.size() + ")");
+    LOG.info("--token-file " + file + " reloaded: " + InWords.count(next.size(), "token")
+        + " (was " + was.size() + ")");
   }
 }

@@ -144,7 +144,7 @@ class AuthenticatorTest {
     StreamReader second = new StreamReader(with("Bearer " + ALICE), r, 1, 1, LONG);
     assertTrue(StreamReader.await(second.closed, LONG));
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, second.status.getCode());
-    assertTrue(second.status.getDescription().startsWith("client token alice has 1 streams"),
+    assertTrue(second.status.getDescription().startsWith("client token alice has 1 stream"),
         second.status.getDescription());
     StreamReader other = new StreamReader(with("Bearer " + CI), r, 1, 1, LONG);
     assertTrue(StreamReader.await(other.first, LONG), "another token is another client");

@@ -85,7 +85,7 @@ class LoopbackIsOneClientTest {
       assertEquals(Map.of("127.0.0.1", 1), s.server().streams().openByClient(),
           "a stream from " + first + " is 127.0.0.1's");
       String said = tryStream(other);
-      assertTrue(said.startsWith("client 127.0.0.1 has 1 streams open, the most one client may "
+      assertTrue(said.startsWith("client 127.0.0.1 has 1 stream open, the most one client may "
           + "have (--max-streams-per-client = 1)"), () -> second + " was told: " + said);
       held.release();
       other.release();

@@ -148,7 +148,7 @@ class NettyListenerTest {
       assertTrue(StreamReader.await(second.closed, LONG));
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, second.status.getCode());
       assertTrue(second.status.getDescription().startsWith(
-          "client certificate CN=trainer-1 has 1 streams open"), second.status.getDescription());
+          "client certificate CN=trainer-1 has 1 stream open"), second.status.getDescription());
       first.cancel();
     }
   }

@@ -95,7 +95,7 @@ class RefusalLogTest {
       lines = warnings(log, RefusalLog.class);
       assertEquals(2, lines.size(), lines.toString());
       assertTrue(lines.get(1).startsWith("refused StreamEpoch from 127.0.0.1 (token alice): "
-          + "RESOURCE_EXHAUSTED client token alice has 1 streams open"), lines.get(1));
+          + "RESOURCE_EXHAUSTED client token alice has 1 stream open"), lines.get(1));
 
       // A minute on, the next refusal sums up those held back.
       now.addAndGet(MinuteLines.EVERY.toNanos());

@@ -110,7 +110,7 @@ class TokenReloadTest {
       long warnedAt = tokens.ticks();
       await(() -> tokens.ticks() >= warnedAt + 5, "five more checks");
       assertEquals(List.of("--token-file " + file + " line 1: a token needs at least 16 "
-          + "characters and no ':' (e.g. openssl rand -hex 32); the 1 tokens read before stay "
+          + "characters and no ':' (e.g. openssl rand -hex 32); the 1 token read before stay "
           + "in force"), lines(log, Level.WARNING, "--token-file"));
       assertEquals("tiny", describe(server, B_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, A_SECRET));
@@ -153,7 +153,7 @@ class TokenReloadTest {
     write(file, A);
     ConnectOptions o = ConnectOptions.builder().tokenFile(file).build();
     assertEquals(ConnectOptions.DEFAULT_RELOAD_INTERVAL, o.tokens().interval());
-    assertTrue(o.describe().contains("1 bearer tokens (--token-file read again every 10s)"),
+    assertTrue(o.describe().contains("1 bearer token (--token-file read again every 10s)"),
         o.describe());
     assertEquals("the reload interval 0s must be positive", assertThrows(
         IllegalArgumentException.class, () -> ConnectOptions.builder().tokenFile(file)
