@@ -100,11 +100,14 @@ public final class AccessTokens {
             + "regular file: a folder, a FIFO or a device)");
       }
       long size = Files.size(file);
-      if (size > TlsFiles.MAX_BYTES) {
-        throw new IllegalArgumentException("--token-file " + file + ": cannot read it (" + size
-            + " bytes; a token file has at most " + TlsFiles.MAX_BYTES + ")");
+      byte[] bytes = size > TlsFiles.MAX_BYTES ? null : TlsFiles.readAtMost(file,
+          TlsFiles.MAX_BYTES);
+      if (bytes == null) {
+        throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
+            + Math.max(size, TlsFiles.MAX_BYTES + 1) + " bytes; a token file has at most "
+            + TlsFiles.MAX_BYTES + ")");
       }
-      return Files.readAllBytes(file);
+      return bytes;
     } catch (IOException e) {
       throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
           + InWords.of(e) + ")", e);

@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -228,16 +229,29 @@ final class TlsFiles {
             ? "is not a regular file" : "no such file");
       }
       long size = Files.size(file);
-      if (size > MAX_BYTES) {
-        throw refused(flag, file, "is " + size + " bytes, too large for a PEM file");
+      byte[] bytes = size > MAX_BYTES ? null : readAtMost(file, MAX_BYTES);
+      if (bytes == null) {
+        throw refused(flag, file, "is " + Math.max(size, MAX_BYTES + 1) + " bytes, too large for "
+            + "a PEM file");
       }
-      return Files.readAllBytes(file);
+      return bytes;
     } catch (AccessDeniedException e) {
       throw refused(flag, file, "cannot be read (permission denied)");
     } catch (NoSuchFileException e) {
       throw refused(flag, file, "no such file");
     } catch (IOException e) {
       throw refused(flag, file, "cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * The bytes of {@code file}, read from one opening, or null when it holds more than
+   * {@code max}: a file that grows after its size was checked is not read whole.
+   */
+  static byte[] readAtMost(Path file, long max) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes((int) max + 1);
+      return bytes.length > max ? null : bytes;
     }
   }
 

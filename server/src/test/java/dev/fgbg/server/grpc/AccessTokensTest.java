@@ -102,6 +102,15 @@ class AccessTokensTest {
   }
 
   @Test
+  void aFileIsReadFromOneOpeningUpToItsCap() throws Exception {
+    // One opening, read to the cap + 1: a file that grows after its size was checked is not
+    // read whole.
+    Path f = Files.write(dir.resolve("five"), new byte[] {1, 2, 3, 4, 5});
+    assertEquals(5, TlsFiles.readAtMost(f, 5).length);
+    assertEquals(null, TlsFiles.readAtMost(f, 4));
+  }
+
+  @Test
   void aFifoADeviceOrAHugeFileIsRefusedUnread() throws Exception {
     // Read at every reload tick too: a FIFO would block that thread, a device or a huge file
     // fill the heap.
