@@ -3,7 +3,6 @@ package dev.fgbg.server.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.LogCapture;
@@ -201,13 +200,7 @@ class TokenReloadTest {
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long end = System.nanoTime() + LONG.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("no " + what + " within " + LONG);
-      }
-      Thread.sleep(10);
-    }
+    Polls.await(condition, what, LONG);
   }
 
   private static List<String> lines(LogCapture log, Level level, String part) {
