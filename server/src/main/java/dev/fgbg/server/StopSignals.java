@@ -78,6 +78,10 @@ final class StopSignals {
   /** Why the server stops, for its stop line: the signal, or the JVM's exit when none came. */
   String why() {
     String signal = first.get();
-    return signal != null ? signal : "SIGHUP or the JVM's exit";
+    String by = cutBy;
+    if (signal == null) {
+      return "SIGHUP or the JVM's exit";
+    }
+    return by == null || by.equals(signal) ? signal : signal + ", its drain ended by " + by;
   }
 }

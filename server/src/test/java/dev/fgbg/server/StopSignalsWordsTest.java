@@ -1,0 +1,43 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The stop line's words for each way signals can come (StopSignalsTest runs real processes). */
+class StopSignalsWordsTest {
+  @Test
+  void aDrainEndedByAnotherSignalNamesBoth() throws Exception {
+    AtomicInteger exit = new AtomicInteger();
+    CountDownLatch draining = new CountDownLatch(1);
+    StopSignals signals = new StopSignals(Duration.ofMinutes(10), draining::countDown, exit::set);
+    CompletableFuture<Void> term = CompletableFuture.runAsync(() -> signals.received("TERM", 15));
+    assertTrue(draining.await(10, TimeUnit.SECONDS)); // health NOT_SERVING: the drain is on
+    signals.received("INT", 2);
+    term.get(10, TimeUnit.SECONDS);
+    assertEquals(143, exit.get(), "the first signal's status, as the JVM's handler gives");
+    assertEquals("SIGTERM, its drain ended by SIGINT", signals.why());
+  }
+
+  @Test
+  void oneSignalOrASecondOfTheSameIsNamedOnce() throws Exception {
+    StopSignals one = new StopSignals(Duration.ZERO, () -> { }, code -> { });
+    assertEquals("SIGHUP or the JVM's exit", one.why());
+    one.received("INT", 2);
+    assertEquals("SIGINT", one.why());
+    CountDownLatch draining = new CountDownLatch(1);
+    StopSignals twice = new StopSignals(Duration.ofMinutes(10), draining::countDown, code -> { });
+    CompletableFuture<Void> term = CompletableFuture.runAsync(() -> twice.received("TERM", 15));
+    assertTrue(draining.await(10, TimeUnit.SECONDS));
+    twice.received("TERM", 15);
+    term.get(10, TimeUnit.SECONDS);
+    assertTrue(term.isDone());
+    assertEquals("SIGTERM", twice.why());
+  }
+}
