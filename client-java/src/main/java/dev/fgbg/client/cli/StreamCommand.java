@@ -134,9 +134,10 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           if (got.batches() == 1) {
             firstAt = now;
             firstSamples = samples;
+            rate = samples / seconds(now - t0);
+            continue; // no rate to tell yet: the first line waits for the second batch
           }
-          rate = samples > firstSamples ? (samples - firstSamples) / seconds(now - firstAt)
-              : samples / seconds(now - t0);
+          rate = (samples - firstSamples) / seconds(now - firstAt);
           progress.update(samples, Math.max(total, samples), rate,
               Math.max(0, total - samples) / rate, "", false);
         }

@@ -83,9 +83,10 @@ class FgbgCliTest {
     String[] limited = run("stream", "--target", target, "--limit", "5", "--batch-size", "2");
     assertEquals("samples: 5", limited[1].lines().toList().get(0));
     // Progress on stderr as export's and stats' (not a terminal here: plain lines), from the
-    // first batch and at the end; stdout keeps its three lines.
+    // second batch (the first gives no rate: the first line's ETA was the start-up's) and at
+    // the end; stdout keeps its three lines.
     List<String> progress = whole[2].lines().toList();
-    assertTrue(progress.get(0).matches("progress: 10/120 samples, [0-9]+ samples/s, eta [0-9]+ "
+    assertTrue(progress.get(0).matches("progress: 20/120 samples, [0-9]+ samples/s, eta [0-9]+ "
         + "s"), whole[2]);
     assertTrue(progress.get(progress.size() - 1).matches("progress: 120/120 samples, [0-9]+ "
         + "samples/s, eta 0 s"), whole[2]);
