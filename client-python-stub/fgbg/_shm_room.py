@@ -81,13 +81,15 @@ def warn_if_short(workers: int, need: int) -> None:
     workers needs to pass its batches (`need`, from `torch_need`), plus FLOOR: such a loader's
     workers die of SIGBUS, with or without fgbg's rings."""
     global _warned
+    if _warned:
+        return
     try:
         free = free_bytes(DIRECTORY)
         total = os.statvfs(DIRECTORY)
         size = total.f_blocks * total.f_frsize
     except OSError:
         return
-    if _warned or free >= need + FLOOR:
+    if free >= need + FLOOR:
         return
     _warned = True
     _LOG.warning("fgbg: %s has %.1f MiB free (of %.1f MiB), but a DataLoader of %d workers "

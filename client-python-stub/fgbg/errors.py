@@ -25,13 +25,16 @@ class FgbgError(Exception):
     a reconnect window tried, fgbg.reconnect)."""
 
     def __init__(self, code: str, details: str = "", target: Optional[str] = None,
-                 note: str = "", files: Optional[Tuple[int, int]] = None) -> None:
+                 note: str = "", files: Optional[Tuple[int, ...]] = None) -> None:
         self.code = code
         self.details = details
         self.target = target
         self.note = note
-        # Counted where the call failed (a DataLoader worker), and pickled with the error.
-        self.files = files if files is not None or code not in _FILES_CODES else files_at_limit()
+        # Counted where the call failed (a DataLoader worker) and pickled with the error: () is
+        # "counted there, not at the limit", so that the trainer does not count its own.
+        if files is None and code in _FILES_CODES:
+            files = files_at_limit()
+        self.files: Optional[Tuple[int, int]] = (files[0], files[1]) if files else None
         if self.files is not None:
             message = ("%s: this process has %d open files of its limit of %d (ulimit -n): "
                        "raise it (e.g. ulimit -n 4096 before starting it; DataLoader workers "
@@ -47,7 +50,7 @@ class FgbgError(Exception):
         super().__init__(message + note)
 
     def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
-        return FgbgError, (self.code, self.details, self.target, self.note, self.files)
+        return FgbgError, (self.code, self.details, self.target, self.note, self.files or ())
 
 
 def files_at_limit() -> Optional[Tuple[int, int]]:

@@ -15,6 +15,7 @@ import pytest
 import fgbg
 from conftest import PKG
 from fgbg import _shm_path, _shm_room, shm
+from fgbg import errors
 from fgbg.errors import FgbgError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -151,3 +152,12 @@ def test_the_open_files_travel_with_the_error_from_a_worker():
     e = pickle.loads(pickle.dumps(FgbgError("UNAVAILABLE", "Socket closed", "h:1", files=(48, 48))))
     assert e.files == (48, 48) and "48 open files of its limit of 48" in str(e)
     assert FgbgError("UNAVAILABLE", "Socket closed", "h:1").files is None  # far from the limit
+
+
+def test_an_error_counted_far_from_the_limit_is_not_counted_again_where_it_is_unpickled(
+        monkeypatch):
+    far = pickle.dumps(FgbgError("UNAVAILABLE", "Socket closed", "h:1"))
+    # The trainer that unpickles a worker's error is at its own limit: not the worker's fault.
+    monkeypatch.setattr(errors, "files_at_limit", lambda: (1023, 1024))
+    e = pickle.loads(far)
+    assert e.files is None and "open files" not in str(e), str(e)

@@ -23,9 +23,7 @@ Target = Dict[str, torch.Tensor]
 
 
 def _one(sample: Dict[str, Any], masks: Optional[bool]) -> Target:
-    meta = sample.get("meta")
-    if meta is None:
-        raise ValueError("detection_targets needs meta: add 'meta' to outputs")
+    meta = sample["meta"]  # detection_targets checked it is there
     scene = meta.get("instances")
     if scene is not None:
         boxes, labels, ids = scene["boxes"], scene["labels"], scene["ids"]

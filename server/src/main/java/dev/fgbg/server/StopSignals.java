@@ -27,6 +27,7 @@ final class StopSignals {
   private final AtomicReference<String> first = new AtomicReference<>();
   private final CountDownLatch cut = new CountDownLatch(1);
   private volatile String cutBy;
+  private volatile boolean drainOver; // none to come, or done: a later signal ends no drain
 
   /**
    * @param notServing turns health NOT_SERVING for good, calls still served
@@ -49,13 +50,16 @@ final class StopSignals {
   void received(String name, int number) {
     String signal = "SIG" + name;
     if (!first.compareAndSet(null, signal)) {
-      cutBy = signal; // a drain under way ends now; a stop under way goes on as it was
+      if (!drainOver) {
+        cutBy = signal; // a drain under way ends now; a stop under way goes on as it was
+      }
       cut.countDown();
       return;
     }
     if (name.equals("TERM") && !drainDelay.isZero()) {
       drain();
     }
+    drainOver = true;
     exit.accept(128 + number);
   }
 

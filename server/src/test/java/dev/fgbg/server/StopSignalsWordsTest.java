@@ -31,6 +31,11 @@ class StopSignalsWordsTest {
     assertEquals("SIGHUP or the JVM's exit", one.why());
     one.received("INT", 2);
     assertEquals("SIGINT", one.why());
+    // Without a drain a later signal ends none: the stop line names the first alone.
+    StopSignals noDrain = new StopSignals(Duration.ZERO, () -> { }, code -> { });
+    noDrain.received("TERM", 15);
+    noDrain.received("INT", 2);
+    assertEquals("SIGTERM", noDrain.why());
     CountDownLatch draining = new CountDownLatch(1);
     StopSignals twice = new StopSignals(Duration.ofMinutes(10), draining::countDown, code -> { });
     CompletableFuture<Void> term = CompletableFuture.runAsync(() -> twice.received("TERM", 15));

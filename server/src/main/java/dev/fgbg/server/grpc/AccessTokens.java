@@ -104,8 +104,8 @@ public final class AccessTokens {
           TlsFiles.MAX_BYTES);
       if (bytes == null) {
         throw new IllegalArgumentException("--token-file " + file + ": cannot read it ("
-            + Math.max(size, TlsFiles.MAX_BYTES + 1) + " bytes; a token file has at most "
-            + TlsFiles.MAX_BYTES + ")");
+            + (size > TlsFiles.MAX_BYTES ? size + " bytes" : "it grew as it was read")
+            + "; a token file has at most " + TlsFiles.MAX_BYTES + " bytes)");
       }
       return bytes;
     } catch (IOException e) {

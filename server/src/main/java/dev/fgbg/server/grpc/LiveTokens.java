@@ -37,7 +37,8 @@ public final class LiveTokens {
     this.current = new AtomicReference<>(tokens);
     this.changes = file == null ? null : new FileWatch(List.of(file), AccessTokens::read,
         List.of(bytes), contents -> replace(contents.get(0)),
-        () -> "the " + InWords.count(size(), "token") + " read before stay in force", LOG);
+        () -> "the " + InWords.count(size(), "token") + " read before "
+            + (size() == 1 ? "stays" : "stay") + " in force", LOG);
   }
 
   /** These tokens, for good (no file to watch). */

@@ -231,8 +231,8 @@ final class TlsFiles {
       long size = Files.size(file);
       byte[] bytes = size > MAX_BYTES ? null : readAtMost(file, MAX_BYTES);
       if (bytes == null) {
-        throw refused(flag, file, "is " + Math.max(size, MAX_BYTES + 1) + " bytes, too large for "
-            + "a PEM file");
+        throw refused(flag, file, (size > MAX_BYTES ? "is " + size + " bytes" : "grew past "
+            + MAX_BYTES + " bytes as it was read") + ", too large for a PEM file");
       }
       return bytes;
     } catch (AccessDeniedException e) {

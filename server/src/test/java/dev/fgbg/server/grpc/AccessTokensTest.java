@@ -126,7 +126,7 @@ class AccessTokensTest {
       f.setLength(TlsFiles.MAX_BYTES + 1);
     }
     assertEquals("--token-file " + big + ": cannot read it (" + (TlsFiles.MAX_BYTES + 1)
-        + " bytes; a token file has at most " + TlsFiles.MAX_BYTES + ")",
+        + " bytes; a token file has at most " + TlsFiles.MAX_BYTES + " bytes)",
         assertThrows(IllegalArgumentException.class, () -> AccessTokens.load(big))
             .getMessage());
   }

@@ -109,7 +109,7 @@ class TokenReloadTest {
       long warnedAt = tokens.ticks();
       await(() -> tokens.ticks() >= warnedAt + 5, "five more checks");
       assertEquals(List.of("--token-file " + file + " line 1: a token needs at least 16 "
-          + "characters and no ':' (e.g. openssl rand -hex 32); the 1 token read before stay "
+          + "characters and no ':' (e.g. openssl rand -hex 32); the 1 token read before stays "
           + "in force"), lines(log, Level.WARNING, "--token-file"));
       assertEquals("tiny", describe(server, B_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, A_SECRET));
