@@ -25,7 +25,7 @@ from . import shm
 from ._checks import int_args, world_size_arg
 from .batch import Batch
 from .client import Client, FgbgError
-from .reconnect import Reconnect, Window, seconds
+from .reconnect import Failures, Reconnect, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -59,41 +59,6 @@ class SameData:
                                                           batch.fingerprint, self.fingerprint))
 
 
-class _Failures:
-    """A consumer's failures in a row, and what the next one does: move on to the next replica,
-    wait out a back-off first (every replica failed UNAVAILABLE, within the reconnect window),
-    or raise. A replica of other data is moved past, never waited for. The move's INFO line is
-    said in the outage's first round only: after it, the window's own lines tell the rest."""
-
-    def __init__(self, targets: List[str], reconnect: Reconnect) -> None:
-        self._targets = targets
-        self.window = Window(reconnect)
-        self._count = 0
-        self._other = False
-
-    def ok(self) -> None:
-        """The replica answered."""
-        self._count = 0
-        self._other = False
-        self.window.close()
-
-    def moves_on(self, e: FgbgError, say: Callable[[], None]) -> None:
-        """Returns when the consumer moves to the next replica after `e` (having called `say`
-        for its INFO line, in the first round); else raises."""
-        self._count += 1
-        if isinstance(e, _OtherData):
-            self._other = True
-        elif e.code != "UNAVAILABLE":
-            raise e
-        every = self._count % len(self._targets) == 0
-        if every and self._other:
-            raise e  # the data changed under the consumer: waiting cannot bring it back
-        if self._count <= len(self._targets):
-            say()
-        if every:
-            self.window.wait(e, self._targets)
-
-
 class FailoverStream:
     """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves.
     `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...);
@@ -115,7 +80,7 @@ class FailoverStream:
         self._batches = 0
         self._samples = 0
         self._same = SameData(request.get("dataset", "builtin"))
-        self._failures = _Failures(self.targets, reconnect)
+        self._failures = Failures(self.targets, reconnect)
 
     def __iter__(self) -> Iterator[Batch]:
         failures = self._failures
@@ -138,7 +103,7 @@ class FailoverStream:
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 # The error says why: it went away, shut down, or stopped answering (hangs).
-                failures.moves_on(e, lambda: _LOG.info(
+                failures.moves_on(e, isinstance(e, _OtherData), lambda: _LOG.info(
                     "rank %d: %s is unavailable (%s); resuming at batch %d on %s", self.rank,
                     gone, e, self._start.start_batch + self._batches, self.targets[to]))
                 self.replica = to
@@ -180,7 +145,7 @@ class FailoverCalls:
 
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
-        failures = _Failures(self.targets, self._reconnect)
+        failures = Failures(self.targets, self._reconnect)
         while True:
             if self._client is None:
                 self._client = Client(self.targets[self.replica], **self._options)
@@ -195,7 +160,7 @@ class FailoverCalls:
                 return batch
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
-                failures.moves_on(e, lambda: _LOG.info(
+                failures.moves_on(e, isinstance(e, _OtherData), lambda: _LOG.info(
                     "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
                     self.targets[to], what))
                 self.close()

@@ -27,7 +27,7 @@ import numbers
 import random
 import time
 from datetime import timedelta
-from typing import Any, Callable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from .client import Client, FgbgError
 from .info import DatasetInfo
@@ -122,6 +122,42 @@ class Window:
         self._pause = min(self._pause * 2, MOST_PAUSE_S)
 
 
+class Failures:
+    """A consumer's failures in a row, and what the next one does: move on to the next replica,
+    wait out a back-off first (every replica failed UNAVAILABLE, within the reconnect window),
+    or raise. A replica of other data is moved past, never waited for. The move's INFO line is
+    said in the outage's first round only: after it, the window's own lines tell the rest."""
+
+    def __init__(self, targets: List[str], reconnect: Reconnect) -> None:
+        self._targets = targets
+        self.window = Window(reconnect)
+        self._count = 0
+        self._other = False
+
+    def ok(self) -> None:
+        """The replica answered."""
+        self._count = 0
+        self._other = False
+        self.window.close()
+
+    def moves_on(self, e: FgbgError, other_data: bool, say: Callable[[], None]) -> None:
+        """Returns when the consumer moves to the next replica after `e` (having called `say`
+        for its INFO line, in the first round); else raises. `other_data`: `e` says the replica
+        serves other data than the consumer began with."""
+        self._count += 1
+        if other_data:
+            self._other = True
+        elif e.code != "UNAVAILABLE":
+            raise e
+        every = self._count % len(self._targets) == 0
+        if every and self._other:
+            raise e  # the data changed under the consumer: waiting cannot bring it back
+        if self._count <= len(self._targets):
+            say()
+        if every:
+            self.window.wait(e, self._targets)
+
+
 def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0, home_index: int = 0,
              **client_options: Any) -> Tuple[Client, DatasetInfo]:
     """A Client of one of `targets` and its answer to Describe(`dataset`): replica
@@ -130,22 +166,19 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0, home_inde
     starting). The caller closes the Client. With no window, the last error, naming every
     target when there are several."""
     replicas = resolve(targets)
-    window = Window(reconnect)
+    failures = Failures(replicas, reconnect)
     replica = home(home_index, len(replicas))
-    failures = 0
     while True:
         client = Client(replicas[replica], **client_options)
         try:
-            return client, client.describe(dataset)
+            info = client.describe(dataset)
+            failures.ok()  # "answered again", after a wait
+            return client, info
         except FgbgError as e:
             # A new channel each try: a channel that failed to connect waits out gRPC's own
             # back-off (up to minutes) before it tries again.
             client.close()
-            if e.code != "UNAVAILABLE":
-                raise
-            failures += 1
+            if e.code == "UNAVAILABLE" and len(replicas) > 1:
+                e = FgbgError(e.code, e.details, ", ".join(replicas), e.note, files=e.files)
+            failures.moves_on(e, False, lambda: None)
             replica = (replica + 1) % len(replicas)
-            if failures % len(replicas) == 0:
-                if len(replicas) > 1:
-                    e = FgbgError(e.code, e.details, ", ".join(replicas), e.note, files=e.files)
-                window.wait(e, replicas)

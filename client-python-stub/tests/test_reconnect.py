@@ -142,7 +142,7 @@ def test_a_server_that_comes_back_with_other_data_is_refused_at_once():
 def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(caplog):
     from fgbg.torch import FgbgIterableDataset
 
-    caplog.set_level(logging.WARNING, logger="fgbg.reconnect")
+    caplog.set_level(logging.INFO, logger="fgbg.reconnect")
     port = _free_port()
     later = []
     starter = threading.Timer(DOWN_S, lambda: later.append(Server(SMALL, port=port)))
@@ -151,9 +151,12 @@ def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(
         ds = FgbgIterableDataset("127.0.0.1:%d" % port, reconnect=timedelta(seconds=60))
         assert ds.info.size == N
         starter.join()
-        warned = [r.getMessage() for r in caplog.records]
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
         assert warned == ["the fgbg server at 127.0.0.1:%d is not answering; trying again for "
                           "up to 60 s (reconnect window)" % port], warned
+        said = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+        assert len(said) == 1 and said[0].startswith(
+            "the fgbg server at 127.0.0.1:%d answered again after " % port), said
         # The server goes away for good: the window passes, and the error says how long it
         # tried.
         later[0].proc.kill()
