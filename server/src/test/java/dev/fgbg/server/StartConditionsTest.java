@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.core.Fixtures;
@@ -42,7 +41,9 @@ class StartConditionsTest {
 
   @BeforeEach
   void utf8Names() {
-    assumeTrue(FileNameEncoding.utf8(), "the test JVM itself must write UTF-8 names");
+    // Surefire gives test JVMs LC_ALL=C.UTF-8 (the parent pom), whatever the machine's locale.
+    assertTrue(FileNameEncoding.utf8(), "the test JVM itself must write UTF-8 names: run it "
+        + "through Maven, whose surefire sets LC_ALL=C.UTF-8");
     bg = root.resolve("données").resolve("bg");
     fg = root.resolve("données").resolve("fg");
     Fixtures.write(Fixtures.rgb(40, 40, 1), bg.resolve("été 1.png"));
