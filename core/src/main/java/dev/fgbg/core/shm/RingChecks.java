@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Map;
 
 /** What an offered ring must be before it is mapped; each refusal names what did not hold. */
 final class RingChecks {
@@ -61,30 +61,31 @@ final class RingChecks {
 
   /** The file: regular, the server's user's, of the offered size; returns its identity. */
   static Object file(Path path, long bytes) throws RingRefusedException {
-    PosixFileAttributes a;
-    long owner;
+    Map<String, Object> a;
     try {
-      a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-          .longValue();
+      // One stat, by number: the owner's uid, never its name.
+      a = Files.readAttributes(path, "unix:uid,size,isRegularFile,fileKey",
+          LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException e) {
       throw new RingRefusedException(quoted(path) + " does not exist on the server's host "
           + "(another host, or a container without a shared /dev/shm)", e);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
       throw new RingRefusedException("cannot read " + quoted(path) + ": " + reason(e), e);
     }
-    if (!a.isRegularFile()) {
+    long owner = ((Number) a.get("uid")).longValue();
+    long size = (Long) a.get("size");
+    if (!(Boolean) a.get("isRegularFile")) {
       throw new RingRefusedException(quoted(path) + " is not a regular file");
     }
     if (!owns(owner)) {
       throw new RingRefusedException(quoted(path) + " is owned by uid " + owner
           + ", not by the server's uid " + UID + " (" + System.getProperty("user.name") + ")");
     }
-    if (a.size() != bytes) {
-      throw new RingRefusedException(quoted(path) + " has " + a.size() + " bytes; slots x "
+    if (size != bytes) {
+      throw new RingRefusedException(quoted(path) + " has " + size + " bytes; slots x "
           + "slot_bytes + header = " + bytes);
     }
-    return a.fileKey();
+    return a.get("fileKey");
   }
 
   /** Whether a file of owner {@code uid} is the server's own: numbers, never names. */
