@@ -14,7 +14,6 @@ import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.export.Encoders;
 import dev.fgbg.core.sampling.EpochPermutation;
 import dev.fgbg.core.synth.IndexCodec;
-import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
@@ -60,22 +59,21 @@ class WebUiBrowserTest {
 
   @TempDir
   static Path dir;
+  static UiOnChromium ui;
   static UiTestServer server;
   static HeadlessChromium browser;
 
   @BeforeAll
   static void start() throws Exception {
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
-    browser = HeadlessChromium.start(1400, 1000);
+    ui = UiOnChromium.start(dir, 1400, 1000);
+    server = ui.server;
+    browser = ui.browser;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
+    if (ui != null) {
+      ui.close();
     }
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.fgbg.server.grpc.ConnectOptions;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
@@ -25,22 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 class WebUiLookTest {
   @TempDir
   static Path dir;
+  static UiOnChromium ui;
   static UiTestServer server;
   static HeadlessChromium browser;
 
   @BeforeAll
   static void start() throws Exception {
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
-    browser = HeadlessChromium.start(1400, 1000);
+    ui = UiOnChromium.start(dir, 1400, 1000);
+    server = ui.server;
+    browser = ui.browser;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
+    if (ui != null) {
+      ui.close();
     }
   }
 

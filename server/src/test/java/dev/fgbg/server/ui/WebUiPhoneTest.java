@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import dev.fgbg.server.grpc.ConnectOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,13 +24,15 @@ class WebUiPhoneTest {
 
   @TempDir
   static Path dir;
+  static UiOnChromium ui;
   static UiTestServer server;
   static HeadlessChromium browser;
 
   @BeforeAll
   static void start() throws Exception {
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
-    browser = HeadlessChromium.start(WIDTH, HEIGHT);
+    ui = UiOnChromium.start(dir, WIDTH, HEIGHT);
+    server = ui.server;
+    browser = ui.browser;
     JsonObject metrics = new JsonObject();
     metrics.addProperty("width", WIDTH);
     metrics.addProperty("height", HEIGHT);
@@ -42,11 +43,8 @@ class WebUiPhoneTest {
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
-    if (server != null) {
-      server.close();
+    if (ui != null) {
+      ui.close();
     }
   }
 
