@@ -33,3 +33,14 @@ def dtype_enum(depth_dtype: str) -> int:
     if depth_dtype not in DTYPES:
         raise ValueError("depth_dtype %r must be float16 or float32" % (depth_dtype,))
     return DTYPES[depth_dtype]
+
+
+def output_names(enums: Iterable[int]) -> List[str]:
+    """A request's outputs by name (as output_enums took them)."""
+    names = {v: k for k, v in OUTPUTS.items()}
+    return [names[e] for e in enums if e in names]
+
+
+def dtype_name(enum: int) -> str:
+    """A request's depth dtype by name (unset: float16, as the server reads it)."""
+    return "float32" if enum == pb.DEPTH_DTYPE_FLOAT32 else "float16"

@@ -13,34 +13,11 @@ from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
 _LOG = logging.getLogger("fgbg")
-_DEPTH_BYTES = {pb.DEPTH_DTYPE_FLOAT32: 4}
 
 
 def parse(raw: bytes) -> Tuple[Any, Payload]:
     small, where = wire.split(raw)
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
-
-
-def sample_bytes(info: Any, outputs: List[int],
-                 depth_dtype: int) -> Tuple[int, int, int, int, int, int]:
-    """(image, mask, depth, instances, background, background depth) bytes per sample of a
-    Describe answer for these outputs (instance ids and backgrounds only when asked for by name;
-    backgrounds: at most one per sample)."""
-    def size(shape: Any) -> int:
-        n = 1
-        for d in shape.dims:
-            n *= d
-        return n
-
-    want = set(outputs) or {pb.OUTPUT_IMAGE, pb.OUTPUT_MASK, pb.OUTPUT_DEPTH}
-    image = size(info.image_shape) if pb.OUTPUT_IMAGE in want else 0
-    mask = size(info.mask_shape) if pb.OUTPUT_MASK in want else 0
-    depth_bytes = size(info.depth_shape) * _DEPTH_BYTES.get(depth_dtype, 2) if info.has_depth else 0
-    depth = depth_bytes if pb.OUTPUT_DEPTH in want else 0
-    instances = size(info.mask_shape) if pb.OUTPUT_INSTANCES in want else 0
-    background = size(info.image_shape) if pb.OUTPUT_BACKGROUND in want else 0
-    background_depth = depth_bytes if pb.OUTPUT_BACKGROUND_DEPTH in want else 0
-    return image, mask, depth, instances, background, background_depth
 
 
 def error(e: Exception, target: str, bound: Optional[Tuple[str, float]] = None,

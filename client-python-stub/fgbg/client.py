@@ -12,11 +12,12 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import _channels, _shm_path, _streams, replicas, shm  # noqa: E402
+from . import _channels, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers, sample_count, world_size_arg  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
-from ._requests import FORMATS, dtype_enum, output_enums  # noqa: E402
+from ._requests import FORMATS, dtype_enum, dtype_name, output_enums, output_names  # noqa: E402
+from ._sample_bytes import per_output  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
 from .credentials import Credentials  # noqa: E402
@@ -78,7 +79,6 @@ class Client:
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
         self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
-        self._get_path = ""  # "" until the first GetSamples says which path it took
         creds = credentials if credentials is not None else Credentials.from_env()
         if token is not None:
             creds = Credentials(creds.tls, creds.tls_ca, creds.tls_cert, creds.tls_key, token)
@@ -139,10 +139,8 @@ class Client:
         ring, slot = self._reply_ring(req)
         try:
             msg, payload = _streams.parse(self._unary(self._raw_get, req))
-            if not self._get_path:
-                self._get_path = msg.shared_memory_refused or "ok"
-                _shm_path.log_path("GetSamples", ring, msg.shared_memory_refused,
-                             _shm_path.wanted(self.target, self.shared_memory)[1])
+            self._replies.said(ring, msg.shared_memory_refused,
+                               lambda: _shm_path.wanted(self.target, self.shared_memory)[1])
             if ring is not None and msg.HasField("shared_memory"):
                 return _streams.ring_batch(ring, msg, 1)
             return Batch([msg], payloads=[payload])
@@ -153,27 +151,19 @@ class Client:
     def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
         key = (dataset, tuple(outputs), depth_dtype)
         if key not in self._sample_bytes:
-            info = self._unary(self._stub.Describe, pb.DescribeRequest(dataset=dataset))
-            self._sample_bytes[key] = _streams.sample_bytes(info, outputs, depth_dtype)
+            info = DatasetInfo.from_proto(self._unary(self._stub.Describe,
+                                                      pb.DescribeRequest(dataset=dataset)))
+            self._sample_bytes[key] = tuple(per_output(info, output_names(outputs),
+                                                       dtype_name(depth_dtype)).values())
         return self._sample_bytes[key]
 
     def _reply_ring(self, req: Any) -> Tuple[Optional[shm.Ring], int]:
         """The client's GetSamples ring and a slot reserved for this call, offered in `req`, or
         (None, -1): the network."""
-        if (self._get_path not in ("", "ok")
-                or not _shm_path.wanted(self.target, self.shared_memory)[0]):
+        if not self._replies.offers() or not _shm_path.wanted(self.target, self.shared_memory)[0]:
             return None, -1
-        need = shm.slot_bytes(len(req.indices), *self._per_sample(req.dataset, list(req.outputs),
-                                                                   req.depth_dtype))
-        try:
-            ring, slot = self._replies.reserve(need)
-        except OSError as e:
-            self._get_path = "cannot create a ring: %s" % (e.strerror or e)
-            _shm_path.log_path("GetSamples", None, "", self._get_path)
-            return None, -1
-        if ring is not None:
-            req.shared_memory.CopyFrom(ring.offer(slot))
-        return ring, slot
+        return self._replies.offer(req, shm.slot_bytes(len(req.indices), *self._per_sample(
+            req.dataset, list(req.outputs), req.depth_dtype)))
 
     def export(self, destination: str, format: str = "folders", dataset: str = "builtin",
                seed: int = 0, start: int = 0, end: int = 0,
@@ -291,7 +281,7 @@ class Client:
             need = shm.slot_bytes(max(1, req.batch_size), *per)
             try:
                 ring = self._stream_rings.take(self.ring_slots, need) \
-                    or shm.Ring(self.ring_slots, need)
+                    or _shm_retry.ring(self.ring_slots, need)
             except OSError as e:
                 why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e.strerror or e)
             else:

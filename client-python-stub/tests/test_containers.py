@@ -14,7 +14,7 @@ import pytest
 
 import fgbg
 from conftest import PKG
-from fgbg import _shm_path, _shm_room, shm
+from fgbg import _shm_path, _shm_retry, _shm_room, shm
 from fgbg import errors
 from fgbg.errors import FgbgError
 
@@ -81,6 +81,8 @@ def free(monkeypatch):
     monkeypatch.setattr(_shm_room, "free_bytes",
                         lambda path: readings.pop(0) if len(readings) > 1 else readings[0])
     monkeypatch.setattr(_shm_room, "_torch_bytes", 0)
+    # The test's refusals are its own: a later test's rings are tried at once.
+    monkeypatch.setattr(_shm_retry, "PROCESS", _shm_retry.Refusals())
     return readings
 
 
@@ -121,6 +123,50 @@ def test_no_room_is_a_warning_once_per_process_and_the_bytes_are_the_networks(se
         assert digest(c) == digest(c) == net
     lines = [r for r in caplog.records if _shm_room.NO_ROOM in r.getMessage()]
     assert [r.levelname for r in lines] == ["WARNING", "INFO"]
+
+
+def test_a_ring_refused_for_room_is_tried_again_after_the_cool_down(server, free, monkeypatch,
+                                                                      caplog):
+    # A trainer whose /dev/shm was full only for a while (another job's files) stayed on the
+    # network for the rest of its process's life.
+    now = [0.0]
+    monkeypatch.setattr(_shm_retry, "PROCESS", _shm_retry.Refusals(clock=lambda: now[0]))
+    monkeypatch.setattr(_shm_path, "_NO_ROOM_SAID", False)
+    caplog.set_level(logging.INFO, logger="fgbg")
+
+    def paths(c):
+        got = c.get_samples([3, 1, 4])
+        it = c.stream_epoch(seed=3, batch_size=24, limit=48)
+        first = next(it)
+        path = (got.shared_memory, first.shared_memory)
+        first.release()
+        it.close()
+        return path
+
+    with fgbg.Client(server.target) as c:
+        free[:] = [_shm_room.FLOOR]  # full: whatever a ring takes leaves less than the floor
+        assert paths(c) == (False, False)
+        free[:] = [1 << 40]  # the other job's files are gone: seen once the cool-down ends
+        now[0] = _shm_retry.COOL_DOWN_S - 1
+        assert paths(c) == (False, False)
+        now[0] = _shm_retry.COOL_DOWN_S
+        assert paths(c) == (True, True)
+        free[:] = [_shm_room.FLOOR]  # a second outage
+        now[0] = 2 * _shm_retry.COOL_DOWN_S
+        with fgbg.Client(server.target) as other:  # a new client needs a new ring: refused
+            assert not other.get_samples([5]).shared_memory
+    said = [(r.levelname, r.getMessage()) for r in caplog.records
+            if r.getMessage().startswith("fgbg GetSamples")]
+    assert [lv for lv, m in said if _shm_room.NO_ROOM in m] == ["WARNING", "INFO"], said
+    assert len(said) == 3, said  # GetSamples says nothing while the refusal cools down
+    assert ["GetSamples: batches through shared memory" in m for _, m in said].count(True) == 1
+    streams = [m for r in caplog.records for m in [r.getMessage()]
+               if m.startswith("fgbg StreamEpoch")]
+    assert "not tried again for another" in streams[0], streams
+    assert "not tried again for another 1 s" in streams[1], streams
+    assert "through shared memory" in streams[2], streams
+    lines = [r for r in caplog.records if _shm_room.NO_ROOM in r.getMessage()]
+    assert [r.levelname for r in lines].count("WARNING") == 1, "once per process"
 
 
 def fd_job(target, limit, streams):

@@ -506,6 +506,10 @@ def test_a_full_dev_shm_sends_the_stream_over_the_network_saying_why(server, mon
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "posix_fallocate", full)
+    from fgbg import _shm_retry
+
+    # The refusal is this test's own: a later test's rings are tried at once.
+    monkeypatch.setattr(_shm_retry, "PROCESS", _shm_retry.Refusals())
     caplog.clear()
     caplog.set_level(logging.INFO, logger="fgbg")
     with fgbg.Client(server.target) as c:

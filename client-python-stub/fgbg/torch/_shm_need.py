@@ -1,39 +1,35 @@
 """What a DataLoader's batches of an FgbgIterableDataset take in /dev/shm as torch passes them
 from its workers to the trainer (fgbg._shm_room's rule keeps that much free of rings)."""
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence
 
-from .. import _shm_room
+from .. import _sample_bytes, _shm_room
+from ._convert import IMAGE_KEYS
 
 PAGE = 4096
 # torch passes each tensor in a file of its own, of whole pages: meta's 13 columns and index
 # take a page each, however few their bytes.
 SMALL_TENSORS = 14
+FLOAT_IMAGE = 4  # image="float": a float32 for each served uint8 value
+
+
+def as_torch(per_output: Dict[str, int], image: str) -> Dict[str, int]:
+    """Bytes per sample of each output as a batch dict holds it: image and background as
+    converted (image="float": FLOAT_IMAGE times the served bytes), the others as served."""
+    scale = FLOAT_IMAGE if image == "float" else 1
+    return {name: b * scale if name in IMAGE_KEYS else b for name, b in per_output.items()}
 
 
 def batch_bytes(info: Any, outputs: Optional[Sequence[str]], depth_dtype: str, image: str,
                 n: int) -> int:
-    """A batch dict's bytes of `n` samples in /dev/shm, before any transform: images as
-    converted (image="float": 4 bytes a value), each tensor rounded up to whole pages (sizes as
-    fgbg._streams.sample_bytes counts them for a ring's slot)."""
-    want = set(outputs or ("image", "mask", "depth"))
-    picture = (4 if image == "float" else 1) * _count(info.image_shape)
-    depth = (_count(info.depth_shape) * (4 if depth_dtype == "float32" else 2)
-             if info.has_depth else 0)
-    per = {"image": picture, "mask": _count(info.mask_shape), "depth": depth,
-           "instances": _count(info.mask_shape), "background": picture,
-           "background_depth": depth}
-    total = SMALL_TENSORS * PAGE
-    for name, b in per.items():
-        if name in want:
-            total += -(-n * b // PAGE) * PAGE
-    return total
+    """A batch dict's bytes of `n` samples in /dev/shm, before any transform: the served bytes
+    per sample (fgbg._sample_bytes, as a ring's slot counts them) as torch holds them
+    (`as_torch`), each tensor rounded up to whole pages, and the small tensors' pages."""
+    per = as_torch(_sample_bytes.per_output(info, outputs, depth_dtype), image)
+    return SMALL_TENSORS * PAGE + sum(_pages(n * b) for b in per.values())
 
 
-def _count(shape: Tuple[int, ...]) -> int:
-    n = 1
-    for d in shape:
-        n *= d
-    return n
+def _pages(n: int) -> int:
+    return -(-n // PAGE) * PAGE
 
 
 def need(dataset: Any, workers: int, prefetch_factor: int) -> int:
