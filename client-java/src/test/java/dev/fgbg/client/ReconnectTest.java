@@ -107,7 +107,8 @@ class ReconnectTest {
         Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
     for (double draw : new double[] {0, 0.5}) {
       List<Long> pauses = new ArrayList<>();
-      ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(60), () -> draw, pauses::add);
+      ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(60), () -> draw, pauses::add,
+          () -> 0L);
       for (int i = 0; i < 6; i++) {
         w.await(down, List.of("a:1"));
       }
@@ -119,6 +120,32 @@ class ReconnectTest {
         List.of(ReconnectWindow.words(Duration.ofMinutes(1)),
             ReconnectWindow.words(Duration.ofMillis(1500)),
             ReconnectWindow.words(Duration.ofMillis(250))), "the Python client's words");
+  }
+
+  @Test
+  void theWindowPassesOnItsTickerAndAnAnswerOpensANewOne() {
+    StatusRuntimeException down =
+        Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
+    long[] now = {0};
+    List<Long> pauses = new ArrayList<>();
+    // Each pause moves the ticker on by itself: the window's time, without waiting it out.
+    ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(10), () -> 0.5, n -> {
+      pauses.add(n);
+      now[0] += n;
+    }, () -> now[0]);
+    for (int i = 0; i < 5; i++) {
+      w.await(down, List.of("a:1"));
+    }
+    // 0.5 + 1 + 2 + 4 s, then the 2.5 s left of the 10 s rather than 5 s.
+    assertEquals(LongStream.of(500, 1000, 2000, 4000, 2500)
+        .map(TimeUnit.MILLISECONDS::toNanos).boxed().toList(), pauses);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> w.await(down, List.of("a:1")));
+    assertEquals("refused (gave up after 10 s of trying)", e.getStatus().getDescription());
+    w.close();
+    pauses.clear();
+    w.await(down, List.of("a:1"));
+    assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(500)), pauses, "a new window");
   }
 
   @Test
