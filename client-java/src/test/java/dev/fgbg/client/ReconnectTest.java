@@ -20,7 +20,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconnect window ({@link FgbgReplicas#reconnect}): a stream whose only server is killed
+ * The reconnect window ({@link FgbgReplicas#withReconnect}): a stream whose only server is killed
  * and started again on the same port resumes exactly; a server back with other data is refused
  * at once; a window that passes says so.
  */
@@ -72,7 +72,7 @@ class ReconnectTest {
       client.setLevel(Level.INFO);
       try (LogLines log = LogLines.capture("dev.fgbg.client");
            FgbgReplicas one = FgbgReplicas.connect(server.target())
-               .reconnect(Duration.ofSeconds(30));
+               .withReconnect(Duration.ofSeconds(30));
            FailoverBatchIterator it = one.streamEpoch(request())) {
         while (it.hasNext()) {
           Batch b = it.next();
@@ -155,7 +155,7 @@ class ReconnectTest {
     CompletableFuture<ServerProcess> later = null;
     try (ServerProcess server = new ServerProcess(DATA);
          FgbgReplicas one = FgbgReplicas.connect(server.target())
-             .reconnect(Duration.ofSeconds(60));
+             .withReconnect(Duration.ofSeconds(60));
          FailoverBatchIterator it = one.streamEpoch(request())) {
       it.next();
       later = restart(server, other);
@@ -176,7 +176,7 @@ class ReconnectTest {
     try (ServerProcess server = new ServerProcess(DATA)) {
       target = server.target();
     } // killed: nothing answers there now
-    try (FgbgReplicas one = FgbgReplicas.connect(target).reconnect(Duration.ofMillis(1500));
+    try (FgbgReplicas one = FgbgReplicas.connect(target).withReconnect(Duration.ofMillis(1500));
          FailoverBatchIterator it = one.streamEpoch(request())) {
       long t0 = System.nanoTime();
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class, it::hasNext);
@@ -188,9 +188,13 @@ class ReconnectTest {
     }
     try (FgbgReplicas one = FgbgReplicas.connect(target)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> one.reconnect(Duration.ofSeconds(-1)));
+          () -> one.withReconnect(Duration.ofSeconds(-1)));
       assertTrue(e.getMessage().startsWith("reconnect must be zero (off) or a positive"),
           e.getMessage());
+      // Immutable: a window is a new FgbgReplicas over the same clients; this one keeps none.
+      assertEquals(Duration.ofSeconds(60),
+          one.withReconnect(Duration.ofSeconds(60)).reconnect());
+      assertEquals(Duration.ZERO, one.reconnect());
     }
   }
 }

@@ -115,7 +115,7 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     t0 = System.nanoTime();
     // The one server as the only replica: with --reconnect its stream rides through a restart.
     try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
-        .reconnect(reconnect)) {
+        .withReconnect(reconnect)) {
       long total = 0;
       // The rate (and so the ETA) counts from the first batch on: before it lie the client's
       // start-up and the server's first render, which would show an ETA of hours at first.
