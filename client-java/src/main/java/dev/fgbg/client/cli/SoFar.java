@@ -33,6 +33,21 @@ interface SoFar {
     return List.of();
   }
 
+  /** A verb whose {@link Tally} holds its count and progress line. */
+  interface Tallied extends SoFar {
+    Tally tally();
+
+    @Override
+    default long received() {
+      return tally().received();
+    }
+
+    @Override
+    default void quiet() {
+      tally().quiet();
+    }
+  }
+
   /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */
   static String goOn(long received, String counted, String resume) {
     return "(" + received + " " + counted + "); to go on from there: " + resume;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Stream an epoch and print samples, samples/s and the order-independent digest;"
         + " progress and ETA on stderr.")
-final class StreamCommand implements Callable<Integer>, SoFar {
+final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
   @Mixin
   Connection connection;
 
@@ -71,7 +71,8 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           + "(e.g. 60s) and resume the stream exactly. Default: 0, give up at once.")
   Duration reconnect = Duration.ZERO;
 
-  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+  /** The progress line; what was received is {@link #got}, kept with its digest. */
+  private final Tally tally = new Tally();
 
   /**
    * Whole batches and samples received so far, and the digest of those samples, for the words
@@ -110,8 +111,7 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           + " must be zero (off) or positive; e.g. --reconnect 60s");
     }
     SampleDigest digest = new SampleDigest();
-    ProgressPrinter progress = ProgressPrinter.stderr();
-    this.progress = progress;
+    ProgressPrinter progress = tally.progress();
     t0 = System.nanoTime();
     // The one server as the only replica: with --reconnect its stream rides through a restart.
     try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
@@ -176,11 +176,8 @@ final class StreamCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
-  public void quiet() {
-    ProgressPrinter p = progress;
-    if (p != null) {
-      p.close();
-    }
+  public Tally tally() {
+    return tally;
   }
 
   @Override

@@ -104,4 +104,13 @@ class CutShortTest {
     assertEquals("(8 samples written); to go on from there: x",
         SoFar.goOn(8, new ExportCommand().counted(), "x"));
   }
+
+  @Test
+  void exportAndStatsTellTheirTallysCountAndAQuietOneDrawsNothing() {
+    for (SoFar.Tallied verb : List.of(new ExportCommand(), new StatsCommand())) {
+      verb.quiet(); // a stop before the call began: nothing to close
+      verb.tally().received(8);
+      assertEquals(8, verb.received(), verb.counted());
+    }
+  }
 }

@@ -1,0 +1,36 @@
+package dev.fgbg.client.cli;
+
+/**
+ * How far a long verb (export, stats, stream) has got, and the progress it draws, for its
+ * {@link SoFar}: written by the verb's thread, read by the stop hook's too, hence volatile.
+ * One holder the verbs share (through {@link SoFar.Tallied}) rather than each keeping the same
+ * two fields and the same {@code quiet} and {@code received}.
+ */
+final class Tally {
+  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+  private volatile long received;
+
+  /** Progress on stderr from now on. */
+  ProgressPrinter progress() {
+    ProgressPrinter p = ProgressPrinter.stderr();
+    progress = p;
+    return p;
+  }
+
+  /** {@code n} samples received (written, counted) so far. */
+  void received(long n) {
+    received = n;
+  }
+
+  long received() {
+    return received;
+  }
+
+  /** No progress line from now on (none drawn yet: none will be). */
+  void quiet() {
+    ProgressPrinter p = progress;
+    if (p != null) {
+      p.close();
+    }
+  }
+}
