@@ -106,16 +106,11 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, true));
     }
-    if (reconnect.isNegative()) {
-      throw new IllegalArgumentException("--reconnect " + Durations.words(reconnect)
-          + " must be zero (off) or positive; e.g. --reconnect 60s");
-    }
     SampleDigest digest = new SampleDigest();
     ProgressPrinter progress = tally.progress();
     t0 = System.nanoTime();
     // The one server as the only replica: with --reconnect its stream rides through a restart.
-    try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
-        .withReconnect(reconnect)) {
+    try (FgbgReplicas c = reconnecting(FgbgReplicas.of(connection.target, connection.client()))) {
       long total = 0;
       // The rate (and so the ETA) counts from the first batch on: before it lie the client's
       // start-up and the server's first render, which would show an ETA of hours at first.
@@ -149,6 +144,21 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
     }
     lines(digest.count(), System.nanoTime() - t0, digest.hex(), "").forEach(System.out::println);
     return 0;
+  }
+
+  /**
+   * {@code one} with the {@code --reconnect} window. The client's rule (zero or positive, at
+   * most 36,500 days) is the one check: the duration parser takes "-5s"; a negative window, the
+   * usual slip, is refused here in the flag's words.
+   */
+  private FgbgReplicas reconnecting(FgbgReplicas one) {
+    try {
+      return one.withReconnect(reconnect);
+    } catch (IllegalArgumentException e) {
+      one.close();
+      throw !reconnect.isNegative() ? e : new IllegalArgumentException("--reconnect "
+          + Durations.words(reconnect) + " must be zero (off) or positive; e.g. --reconnect 60s");
+    }
   }
 
   /** The three lines a stream ends with; {@code mark} follows each of a partial one's. */
