@@ -48,6 +48,15 @@ interface SoFar {
     }
   }
 
+  /**
+   * Whether a verb that received {@code received} with resume point {@code resume} can go on
+   * from there: something came whole, and there is a way on other than starting over. The one
+   * rule of a stop's words ({@link CutShort}) and a cut call's ({@link CallWords#cut}).
+   */
+  static boolean goesOn(long received, String resume) {
+    return received > 0 && !resume.isEmpty();
+  }
+
   /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */
   static String goOn(long received, String counted, String resume) {
     return "(" + received + " " + counted + "); to go on from there: " + resume;
