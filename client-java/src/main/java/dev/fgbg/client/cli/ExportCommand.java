@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   boolean depthNpy;
 
   /** Samples written so far, for the words of a call that ends mid-way, and the progress. */
-  private final Tally tally = new Tally();
+  private final Tally tally = new Tally("samples written");
 
   @Override
   public Integer call() {
@@ -110,11 +110,6 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   @Override
   public Tally tally() {
     return tally;
-  }
-
-  @Override
-  public String counted() {
-    return "samples written";
   }
 
   @Override

@@ -33,7 +33,7 @@ interface SoFar {
     return List.of();
   }
 
-  /** A verb whose {@link Tally} holds its count and progress line. */
+  /** A verb whose {@link Tally} holds its count, its words and its progress line. */
   interface Tallied extends SoFar {
     Tally tally();
 
@@ -45,6 +45,11 @@ interface SoFar {
     @Override
     default void quiet() {
       tally().quiet();
+    }
+
+    @Override
+    default String counted() {
+      return tally().counted();
     }
   }
 

@@ -35,7 +35,7 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
   List<String> outputs;
 
   /** Samples counted so far, for the words of a call that ends mid-way, and the progress. */
-  private final Tally tally = new Tally();
+  private final Tally tally = new Tally("samples counted");
 
   @Override
   public Integer call() {
@@ -100,11 +100,6 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
   @Override
   public Tally tally() {
     return tally;
-  }
-
-  @Override
-  public String counted() {
-    return "samples counted";
   }
 
   private static String mean(ChannelStats c, boolean random) {

@@ -72,7 +72,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
   Duration reconnect = Duration.ZERO;
 
   /** The progress line; what was received is {@link #got}, kept with its digest. */
-  private final Tally tally = new Tally();
+  private final Tally tally = new Tally("samples received");
 
   /**
    * Whole batches and samples received so far, and the digest of those samples, for the words

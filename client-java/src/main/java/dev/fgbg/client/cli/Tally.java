@@ -7,8 +7,18 @@ package dev.fgbg.client.cli;
  * two fields and the same {@code quiet} and {@code received}.
  */
 final class Tally {
+  private final String counted;
   private volatile ProgressPrinter progress; // for quiet(), from the stop hook
   private volatile long received;
+
+  /** @param counted what {@link #received} counts, in words: "samples written" */
+  Tally(String counted) {
+    this.counted = counted;
+  }
+
+  String counted() {
+    return counted;
+  }
 
   /** Progress on stderr from now on. */
   ProgressPrinter progress() {
