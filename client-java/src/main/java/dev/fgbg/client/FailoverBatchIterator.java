@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * or repeated. A replica that serves other data (another fingerprint than the batches so far:
  * a rolling update, another config) is skipped like an unavailable one, never mixed in. It
  * gives up when every replica in turn failed without delivering a batch, with the last
- * replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#reconnect})
+ * replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#withReconnect})
  * keeps it trying: then a rank whose only server restarts rides through the restart. A server
  * that came back with other data is never waited for. One thread reads it; any thread may
  * close it.

@@ -29,11 +29,12 @@ public final class FgbgReplicas implements AutoCloseable {
 
   private final List<String> targets;
   private final List<FgbgClient> clients;
-  private volatile Duration reconnect = Duration.ZERO;
+  private final Duration reconnect;
 
-  private FgbgReplicas(List<String> targets, List<FgbgClient> clients) {
+  private FgbgReplicas(List<String> targets, List<FgbgClient> clients, Duration reconnect) {
     this.targets = targets;
     this.clients = clients;
+    this.reconnect = reconnect;
   }
 
   /** One client per replica of {@code targets}, each made by {@code connect(target)}. */
@@ -48,7 +49,7 @@ public final class FgbgReplicas implements AutoCloseable {
       clients.forEach(FgbgClient::close);
       throw e;
     }
-    return new FgbgReplicas(all, clients);
+    return new FgbgReplicas(all, clients, Duration.ZERO);
   }
 
   /** With default client settings. */
@@ -58,11 +59,11 @@ public final class FgbgReplicas implements AutoCloseable {
 
   /**
    * One server as the only replica, through {@code client} (closed with these replicas), so
-   * that its streams can ride through its restart ({@link #reconnect}); {@code target} names it
+   * that its streams can ride through its restart ({@link #withReconnect}); {@code target} names it
    * in log lines.
    */
   public static FgbgReplicas of(String target, FgbgClient client) {
-    return new FgbgReplicas(List.of(target), List.of(client));
+    return new FgbgReplicas(List.of(target), List.of(client), Duration.ZERO);
   }
 
   /** The replicas {@code targets} names; IllegalArgumentException naming a bad one. */
@@ -133,14 +134,21 @@ public final class FgbgReplicas implements AutoCloseable {
   }
 
   /**
-   * How long a stream started after this keeps trying once every replica in turn was
-   * unavailable (e.g. the only server restarts), with a capped back-off, before it gives up;
-   * it then resumes exactly, as a failover does. Zero (the default): it gives up at once. Other
-   * statuses, and a server that came back with other data, end the stream at once either way.
+   * These replicas, through the same clients (closing either closes them), with a reconnect
+   * window: how long their streams keep trying once every replica in turn was unavailable
+   * (e.g. the only server restarts), with a capped back-off, before they give up; they then
+   * resume exactly, as a failover does. Zero (the default): they give up at once. Other
+   * statuses, and a server that came back with other data, end a stream at once either way.
+   *
+   * @throws IllegalArgumentException unless zero or positive, at most 36,500 days
    */
-  public FgbgReplicas reconnect(Duration window) {
-    this.reconnect = ReconnectWindow.checked(window);
-    return this;
+  public FgbgReplicas withReconnect(Duration window) {
+    return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window));
+  }
+
+  /** The reconnect window of {@link #withReconnect}; zero: none. */
+  public Duration reconnect() {
+    return reconnect;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +24,10 @@ import java.util.logging.Logger;
  * window is logged once at WARNING ("... trying again for up to 60 s (reconnect window)", the
  * Python client's words); when the window passes, the last status goes on with "(gave up after
  * 60 s of trying)". Only its consumer's thread uses it.
+ *
+ * <p>Time comes from a nanosecond ticker ({@code System::nanoTime} outside tests), a
+ * {@link LongSupplier} as in the common module's {@code MinuteLines}: the client does not
+ * depend on Caffeine, whose {@code Ticker} the server uses.
  */
 final class ReconnectWindow {
   private static final Logger LOG = Logger.getLogger(ReconnectWindow.class.getName());
@@ -32,6 +37,7 @@ final class ReconnectWindow {
   private final Duration window;
   private final DoubleSupplier random;
   private final Sleep sleep;
+  private final LongSupplier nanos;
   private boolean open;
   private long until;
   private long backoff;
@@ -39,14 +45,19 @@ final class ReconnectWindow {
 
   ReconnectWindow(Duration window) {
     // Each thread's own generator, seeded apart in every JVM: consumers' draws differ.
-    this(window, () -> ThreadLocalRandom.current().nextDouble(), TimeUnit.NANOSECONDS::sleep);
+    this(window, () -> ThreadLocalRandom.current().nextDouble(), TimeUnit.NANOSECONDS::sleep,
+        System::nanoTime);
   }
 
-  /** With each pause's draw in [0, 1) from {@code random}, and {@code sleep}: for tests. */
-  ReconnectWindow(Duration window, DoubleSupplier random, Sleep sleep) {
+  /**
+   * With each pause's draw in [0, 1) from {@code random}, {@code sleep}, and the time in
+   * nanoseconds from {@code nanos}: for tests.
+   */
+  ReconnectWindow(Duration window, DoubleSupplier random, Sleep sleep, LongSupplier nanos) {
     this.window = checked(window);
     this.random = random;
     this.sleep = sleep;
+    this.nanos = nanos;
   }
 
   /** How a pause is waited out (nanoseconds). */
@@ -82,7 +93,7 @@ final class ReconnectWindow {
   void close() {
     if (open) {
       LOG.info(String.format(Locale.ROOT, "%s answered again after %.1f s", who,
-          (System.nanoTime() - until + window.toNanos()) / 1e9));
+          (nanos.getAsLong() - until + window.toNanos()) / 1e9));
     }
     open = false;
   }
@@ -95,7 +106,7 @@ final class ReconnectWindow {
     if (window.isZero()) {
       throw e;
     }
-    long now = System.nanoTime();
+    long now = nanos.getAsLong();
     if (!open) {
       open = true;
       until = now + window.toNanos();

@@ -172,7 +172,7 @@ class FgbgReplicasTest {
     try (ServerProcess b = new ServerProcess(WORLD);
          LogLines log = LogLines.capture("dev.fgbg.client");
          FgbgReplicas replicas = FgbgReplicas.connect("127.0.0.1:" + closed + "," + b.target())
-             .reconnect(Duration.ofSeconds(60));
+             .withReconnect(Duration.ofSeconds(60));
          FailoverBatchIterator it = replicas.streamEpoch(request(0, 1))) {
       long t0 = System.nanoTime();
       assertEquals(0, it.next().batchIndex());

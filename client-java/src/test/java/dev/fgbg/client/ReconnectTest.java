@@ -20,7 +20,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reconnect window ({@link FgbgReplicas#reconnect}): a stream whose only server is killed
+ * The reconnect window ({@link FgbgReplicas#withReconnect}): a stream whose only server is killed
  * and started again on the same port resumes exactly; a server back with other data is refused
  * at once; a window that passes says so.
  */
@@ -72,7 +72,7 @@ class ReconnectTest {
       client.setLevel(Level.INFO);
       try (LogLines log = LogLines.capture("dev.fgbg.client");
            FgbgReplicas one = FgbgReplicas.connect(server.target())
-               .reconnect(Duration.ofSeconds(30));
+               .withReconnect(Duration.ofSeconds(30));
            FailoverBatchIterator it = one.streamEpoch(request())) {
         while (it.hasNext()) {
           Batch b = it.next();
@@ -107,7 +107,8 @@ class ReconnectTest {
         Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
     for (double draw : new double[] {0, 0.5}) {
       List<Long> pauses = new ArrayList<>();
-      ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(60), () -> draw, pauses::add);
+      ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(60), () -> draw, pauses::add,
+          () -> 0L);
       for (int i = 0; i < 6; i++) {
         w.await(down, List.of("a:1"));
       }
@@ -122,13 +123,39 @@ class ReconnectTest {
   }
 
   @Test
+  void theWindowPassesOnItsTickerAndAnAnswerOpensANewOne() {
+    StatusRuntimeException down =
+        Status.UNAVAILABLE.withDescription("refused").asRuntimeException();
+    long[] now = {0};
+    List<Long> pauses = new ArrayList<>();
+    // Each pause moves the ticker on by itself: the window's time, without waiting it out.
+    ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(10), () -> 0.5, n -> {
+      pauses.add(n);
+      now[0] += n;
+    }, () -> now[0]);
+    for (int i = 0; i < 5; i++) {
+      w.await(down, List.of("a:1"));
+    }
+    // 0.5 + 1 + 2 + 4 s, then the 2.5 s left of the 10 s rather than 5 s.
+    assertEquals(LongStream.of(500, 1000, 2000, 4000, 2500)
+        .map(TimeUnit.MILLISECONDS::toNanos).boxed().toList(), pauses);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> w.await(down, List.of("a:1")));
+    assertEquals("refused (gave up after 10 s of trying)", e.getStatus().getDescription());
+    w.close();
+    pauses.clear();
+    w.await(down, List.of("a:1"));
+    assertEquals(List.of(TimeUnit.MILLISECONDS.toNanos(500)), pauses, "a new window");
+  }
+
+  @Test
   void aServerBackWithOtherDataIsRefusedAtOnce() throws Exception {
     List<String> other = new ArrayList<>(DATA);
     other.set(other.indexOf("4"), "3"); // placements: another fingerprint (a rolling update)
     CompletableFuture<ServerProcess> later = null;
     try (ServerProcess server = new ServerProcess(DATA);
          FgbgReplicas one = FgbgReplicas.connect(server.target())
-             .reconnect(Duration.ofSeconds(60));
+             .withReconnect(Duration.ofSeconds(60));
          FailoverBatchIterator it = one.streamEpoch(request())) {
       it.next();
       later = restart(server, other);
@@ -149,7 +176,7 @@ class ReconnectTest {
     try (ServerProcess server = new ServerProcess(DATA)) {
       target = server.target();
     } // killed: nothing answers there now
-    try (FgbgReplicas one = FgbgReplicas.connect(target).reconnect(Duration.ofMillis(1500));
+    try (FgbgReplicas one = FgbgReplicas.connect(target).withReconnect(Duration.ofMillis(1500));
          FailoverBatchIterator it = one.streamEpoch(request())) {
       long t0 = System.nanoTime();
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class, it::hasNext);
@@ -161,9 +188,13 @@ class ReconnectTest {
     }
     try (FgbgReplicas one = FgbgReplicas.connect(target)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> one.reconnect(Duration.ofSeconds(-1)));
+          () -> one.withReconnect(Duration.ofSeconds(-1)));
       assertTrue(e.getMessage().startsWith("reconnect must be zero (off) or a positive"),
           e.getMessage());
+      // Immutable: a window is a new FgbgReplicas over the same clients; this one keeps none.
+      assertEquals(Duration.ofSeconds(60),
+          one.withReconnect(Duration.ofSeconds(60)).reconnect());
+      assertEquals(Duration.ZERO, one.reconnect());
     }
   }
 }

@@ -3,7 +3,9 @@ package dev.fgbg.common;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The JVM's file-name encoding ({@code sun.jnu.encoding}), fixed from the locale when the JVM
@@ -74,6 +76,19 @@ public final class FileNameEncoding {
       return what + ": " + cause();
     }
     return what + " is not a valid path: " + e.getReason();
+  }
+
+  /**
+   * {@code value} as a path flag's converter gives it: a value that is no path becomes
+   * {@code refusal} of {@link #invalidPath} (the command line parser's conversion error, so that
+   * the user reads why, not a class name). The CLI's and the server's one converter.
+   */
+  public static Path path(String value, Function<String, ? extends RuntimeException> refusal) {
+    try {
+      return Path.of(value);
+    } catch (InvalidPathException e) {
+      throw refusal.apply(invalidPath(null, e));
+    }
   }
 
   /**

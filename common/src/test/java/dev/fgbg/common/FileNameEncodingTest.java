@@ -3,9 +3,11 @@ package dev.fgbg.common;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +57,13 @@ class FileNameEncodingTest {
     InvalidPathException ascii = new InvalidPathException("/tmp/\uFFFD", "Malformed input");
     assertEquals("/tmp/? is not a valid path: Malformed input",
         FileNameEncoding.invalidPath(null, ascii), "a UTF-8 JVM blames the path");
+  }
+
+  @Test
+  void thePathConverterGivesAPathOrTheRefusalOfItsWords() {
+    assertEquals(Path.of("/tmp/x"), FileNameEncoding.path("/tmp/x", IllegalStateException::new));
+    assertEquals("a\0b is not a valid path: Nul character not allowed",
+        assertThrows(IllegalStateException.class,
+            () -> FileNameEncoding.path("a\0b", IllegalStateException::new)).getMessage());
   }
 }

@@ -131,13 +131,8 @@ public final class Main implements Callable<Integer> {
   private static CommandLine commandLine(Main m) {
     CommandLine cl = new CommandLine(m).setCaseInsensitiveEnumValuesAllowed(true);
     // A path flag's value that is no path (non-ASCII in an ASCII JVM): why, not a class name.
-    cl.registerConverter(Path.class, s -> {
-      try {
-        return Path.of(s);
-      } catch (InvalidPathException e) {
-        throw new TypeConversionException(FileNameEncoding.invalidPath(null, e));
-      }
-    });
+    cl.registerConverter(Path.class,
+        s -> FileNameEncoding.path(s, TypeConversionException::new));
     return cl;
   }
 

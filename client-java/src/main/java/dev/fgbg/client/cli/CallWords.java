@@ -57,9 +57,14 @@ final class CallWords {
    * prints its partial lines ({@link CutShort}). Other failures would fail again on resuming.
    */
   static boolean cut(StatusRuntimeException e, SoFar soFar) {
+    return soFar != null && cut(e, soFar.received(), soFar.resume());
+  }
+
+  /** As {@link #cut(StatusRuntimeException, SoFar)}, of one snapshot of a verb's count and
+   *  resume point ({@link CutShort}'s). */
+  static boolean cut(StatusRuntimeException e, long received, String resume) {
     Status.Code code = e.getStatus().getCode();
-    return soFar != null && soFar.received() > 0 && !soFar.resume().isEmpty()
-        && (code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.UNAVAILABLE
-            || code == Status.Code.CANCELLED);
+    return SoFar.goesOn(received, resume) && (code == Status.Code.DEADLINE_EXCEEDED
+        || code == Status.Code.UNAVAILABLE || code == Status.Code.CANCELLED);
   }
 }

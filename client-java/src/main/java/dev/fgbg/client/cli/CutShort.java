@@ -30,7 +30,7 @@ final class CutShort {
   synchronized void stopped() {
     verb.quiet();
     Taken t = take(verb);
-    if (said || !t.any()) {
+    if (said || !SoFar.goesOn(t.received(), t.resume())) {
       return;
     }
     said = true;
@@ -48,7 +48,7 @@ final class CutShort {
    */
   synchronized void failed(StatusRuntimeException e) {
     Taken t = take(verb);
-    if (said || !t.any() || !CallWords.cut(e, verb)) {
+    if (said || !CallWords.cut(e, t.received(), t.resume())) {
       return;
     }
     said = true;
@@ -62,12 +62,7 @@ final class CutShort {
   }
 
   /** A count, a resume point and partial lines (a stream's digest) that agree. */
-  private record Taken(long received, String resume, List<String> partial) {
-    /** Something came whole and the verb can go on from it. */
-    boolean any() {
-      return received > 0 && !resume.isEmpty();
-    }
-  }
+  private record Taken(long received, String resume, List<String> partial) {}
 
   /**
    * One snapshot of {@code verb}: its thread may go on receiving meanwhile, and what it has

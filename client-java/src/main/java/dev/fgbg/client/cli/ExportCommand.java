@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = "Write samples (a range, a stride, a seeded random subset) to files (folders, "
         + "zip, webdataset, npy, coco) under the server's export root. Rerunning the same export "
         + "resumes it.")
-final class ExportCommand implements Callable<Integer>, SoFar {
+final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   /** What the printed manifest path is relative to. */
   static final String UNDER_ROOT = "(relative to the server's export root, serve --export-root)";
 
@@ -55,10 +55,8 @@ final class ExportCommand implements Callable<Integer>, SoFar {
   @Option(names = "--depth-npy", description = "webdataset: depth as .npy (exact float16).")
   boolean depthNpy;
 
-  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
-
-  /** Samples written so far, for the words of a call that ends mid-way. */
-  private volatile long done; // read by the stop hook's thread too
+  /** Samples written so far, for the words of a call that ends mid-way, and the progress. */
+  private final Tally tally = new Tally("samples written");
 
   @Override
   public Integer call() {
@@ -79,15 +77,14 @@ final class ExportCommand implements Callable<Integer>, SoFar {
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, false));
     }
-    ProgressPrinter progress = ProgressPrinter.stderr();
-    this.progress = progress;
+    ProgressPrinter progress = tally.progress();
     ExportProgress last = null;
     try (FgbgClient c = connection.client();
          ProgressIterator<ExportProgress> it = c.export(r.build())) {
       while (it.hasNext()) {
         ExportProgress p = it.next();
         last = p;
-        done = p.getDone();
+        tally.received(p.getDone());
         progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
             p.getShardsDone() + "/" + p.getShardsTotal() + " shards"
                 + (p.getCurrentShard().isEmpty() ? "" : " " + p.getCurrentShard()),
@@ -111,21 +108,8 @@ final class ExportCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
-  public void quiet() {
-    ProgressPrinter p = progress;
-    if (p != null) {
-      p.close();
-    }
-  }
-
-  @Override
-  public long received() {
-    return done;
-  }
-
-  @Override
-  public String counted() {
-    return "samples written";
+  public Tally tally() {
+    return tally;
   }
 
   @Override

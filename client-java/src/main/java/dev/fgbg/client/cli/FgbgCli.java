@@ -60,13 +60,8 @@ public final class FgbgCli {
     }
     CommandLine cl = new CommandLine(new FgbgCli());
     // A path flag's value that is no path (non-ASCII in an ASCII JVM): why, not a class name.
-    cl.registerConverter(Path.class, s -> {
-      try {
-        return Path.of(s);
-      } catch (InvalidPathException e) {
-        throw new TypeConversionException(FileNameEncoding.invalidPath(null, e));
-      }
-    });
+    cl.registerConverter(Path.class,
+        s -> FileNameEncoding.path(s, TypeConversionException::new));
     // A mistyped flag: one line and the nearest flags, as `fgbg serve` says it, not the usage.
     cl.setParameterExceptionHandler((e, given) -> {
       PrintWriter err = e.getCommandLine().getErr();

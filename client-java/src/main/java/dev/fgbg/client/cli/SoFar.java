@@ -33,6 +33,35 @@ interface SoFar {
     return List.of();
   }
 
+  /** A verb whose {@link Tally} holds its count, its words and its progress line. */
+  interface Tallied extends SoFar {
+    Tally tally();
+
+    @Override
+    default long received() {
+      return tally().received();
+    }
+
+    @Override
+    default void quiet() {
+      tally().quiet();
+    }
+
+    @Override
+    default String counted() {
+      return tally().counted();
+    }
+  }
+
+  /**
+   * Whether a verb that received {@code received} with resume point {@code resume} can go on
+   * from there: something came whole, and there is a way on other than starting over. The one
+   * rule of a stop's words ({@link CutShort}) and a cut call's ({@link CallWords#cut}).
+   */
+  static boolean goesOn(long received, String resume) {
+    return received > 0 && !resume.isEmpty();
+  }
+
   /** "(N samples received); to go on from there: R", for a call cut or a verb stopped. */
   static String goOn(long received, String counted, String resume) {
     return "(" + received + " " + counted + "); to go on from there: " + resume;

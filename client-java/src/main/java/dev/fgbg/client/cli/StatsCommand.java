@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = "Exact per-channel mean and std of image, mask and depth over a range (or a "
         + "stride, or a seeded random subset: then each mean \u00b1 its standard error); "
         + "progress and ETA on stderr.")
-final class StatsCommand implements Callable<Integer>, SoFar {
+final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
   @Mixin
   Connection connection;
 
@@ -34,10 +34,8 @@ final class StatsCommand implements Callable<Integer>, SoFar {
       + "these (image stats need no depth model). Default: everything the dataset has.")
   List<String> outputs;
 
-  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
-
-  /** Samples counted so far, for the words of a call that ends mid-way. */
-  private volatile long done; // read by the stop hook's thread too
+  /** Samples counted so far, for the words of a call that ends mid-way, and the progress. */
+  private final Tally tally = new Tally("samples counted");
 
   @Override
   public Integer call() {
@@ -51,14 +49,13 @@ final class StatsCommand implements Callable<Integer>, SoFar {
       }
       r.addAllOutputs(Args.outputs(outputs, false));
     }
-    ProgressPrinter progress = ProgressPrinter.stderr();
-    this.progress = progress;
+    ProgressPrinter progress = tally.progress();
     StatsResponse s = null;
     try (FgbgClient c = connection.client();
          ProgressIterator<StatsProgress> it = c.statsWithProgress(r.build())) {
       while (it.hasNext()) {
         StatsProgress p = it.next();
-        done = p.getDone();
+        tally.received(p.getDone());
         progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
             "", p.getFinished());
         s = p.getFinished() ? p.getResult() : s;
@@ -101,21 +98,8 @@ final class StatsCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
-  public void quiet() {
-    ProgressPrinter p = progress;
-    if (p != null) {
-      p.close();
-    }
-  }
-
-  @Override
-  public long received() {
-    return done;
-  }
-
-  @Override
-  public String counted() {
-    return "samples counted";
+  public Tally tally() {
+    return tally;
   }
 
   private static String mean(ChannelStats c, boolean random) {

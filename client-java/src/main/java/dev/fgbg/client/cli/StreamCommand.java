@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Stream an epoch and print samples, samples/s and the order-independent digest;"
         + " progress and ETA on stderr.")
-final class StreamCommand implements Callable<Integer>, SoFar {
+final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
   @Mixin
   Connection connection;
 
@@ -71,7 +71,8 @@ final class StreamCommand implements Callable<Integer>, SoFar {
           + "(e.g. 60s) and resume the stream exactly. Default: 0, give up at once.")
   Duration reconnect = Duration.ZERO;
 
-  private volatile ProgressPrinter progress; // for quiet(), from the stop hook
+  /** The progress line; what was received is {@link #got}, kept with its digest. */
+  private final Tally tally = new Tally("samples received");
 
   /**
    * Whole batches and samples received so far, and the digest of those samples, for the words
@@ -105,17 +106,11 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, true));
     }
-    if (reconnect.isNegative()) {
-      throw new IllegalArgumentException("--reconnect " + Durations.words(reconnect)
-          + " must be zero (off) or positive; e.g. --reconnect 60s");
-    }
     SampleDigest digest = new SampleDigest();
-    ProgressPrinter progress = ProgressPrinter.stderr();
-    this.progress = progress;
+    ProgressPrinter progress = tally.progress();
     t0 = System.nanoTime();
     // The one server as the only replica: with --reconnect its stream rides through a restart.
-    try (FgbgReplicas c = FgbgReplicas.of(connection.target, connection.client())
-        .reconnect(reconnect)) {
+    try (FgbgReplicas c = reconnecting(FgbgReplicas.of(connection.target, connection.client()))) {
       long total = 0;
       // The rate (and so the ETA) counts from the first batch on: before it lie the client's
       // start-up and the server's first render, which would show an ETA of hours at first.
@@ -151,6 +146,21 @@ final class StreamCommand implements Callable<Integer>, SoFar {
     return 0;
   }
 
+  /**
+   * {@code one} with the {@code --reconnect} window. The client's rule (zero or positive, at
+   * most 36,500 days) is the one check: the duration parser takes "-5s"; a negative window, the
+   * usual slip, is refused here in the flag's words.
+   */
+  private FgbgReplicas reconnecting(FgbgReplicas one) {
+    try {
+      return one.withReconnect(reconnect);
+    } catch (IllegalArgumentException e) {
+      one.close();
+      throw !reconnect.isNegative() ? e : new IllegalArgumentException("--reconnect "
+          + Durations.words(reconnect) + " must be zero (off) or positive; e.g. --reconnect 60s");
+    }
+  }
+
   /** The three lines a stream ends with; {@code mark} follows each of a partial one's. */
   private static List<String> lines(long samples, long nanos, String hex, String mark) {
     return List.of("samples: " + samples + mark,
@@ -176,11 +186,8 @@ final class StreamCommand implements Callable<Integer>, SoFar {
   }
 
   @Override
-  public void quiet() {
-    ProgressPrinter p = progress;
-    if (p != null) {
-      p.close();
-    }
+  public Tally tally() {
+    return tally;
   }
 
   @Override

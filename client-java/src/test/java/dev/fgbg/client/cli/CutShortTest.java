@@ -3,6 +3,7 @@ package dev.fgbg.client.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -103,5 +104,24 @@ class CutShortTest {
   void anExportSaysItsSamplesWereWrittenNotReceived() {
     assertEquals("(8 samples written); to go on from there: x",
         SoFar.goOn(8, new ExportCommand().counted(), "x"));
+  }
+
+  @Test
+  void exportAndStatsTellTheirTallysCountAndAQuietOneDrawsNothing() {
+    for (SoFar.Tallied verb : List.of(new ExportCommand(), new StatsCommand())) {
+      verb.quiet(); // a stop before the call began: nothing to close
+      verb.tally().received(8);
+      assertEquals(8, verb.received(), verb.counted());
+    }
+  }
+
+  @Test
+  void aCallIsCutByOneRuleOfStatusCountAndResumePoint() {
+    StatusRuntimeException down = Status.UNAVAILABLE.asRuntimeException();
+    assertEquals(List.of(true, false, false, false, true, true),
+        List.of(CallWords.cut(down, 64, "go on"), CallWords.cut(down, 0, "go on"),
+            CallWords.cut(down, 64, ""), CallWords.cut(Status.INTERNAL.asRuntimeException(), 64,
+                "go on"), CallWords.cut(Status.DEADLINE_EXCEEDED.asRuntimeException(), 64, "go on"),
+            CallWords.cut(down, GOT)));
   }
 }

@@ -116,5 +116,9 @@ class StreamReconnectTest {
     assertEquals("1", negative[0], negative[2]);
     assertTrue(negative[2].startsWith("fgbg: error: --reconnect -5s must be zero (off) or "
         + "positive; e.g. --reconnect 60s"), negative[2]);
+    // One check, the client's: its upper bound too.
+    String[] tooLong = stream("127.0.0.1:1", "--reconnect", "40000d");
+    assertEquals("1", tooLong[0], tooLong[2]);
+    assertTrue(tooLong[2].contains("at most 36500 days"), tooLong[2]);
   }
 }

@@ -59,9 +59,11 @@ public final class FgbgServer {
   private final ScheduledExecutorService ringPoller;
   /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
   private final ScheduledExecutorService replyTimer;
-  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys}); its own
-   *  thread, as a slow file system must not hold up the reply checks. */
+  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys}) from
+   *  {@link #start} on; its own thread, as a slow file system must not hold up the reply
+   *  checks. A server made and never started has no such thread. */
   private final ScheduledExecutorService reloadTimer;
+  private final ConnectOptions connect;
   private final SharedMemory shm;
   private final LoadControl load;
   private final List<DepthRuntime> depth;
@@ -102,12 +104,10 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
+    // Its thread starts with the first watch, in start().
     this.reloadTimer = Executors.newSingleThreadScheduledExecutor(
         new NamedThreads("fgbg-reload"));
-    options.connect().tokens().watch(reloadTimer);
-    if (options.connect().keys() != null) {
-      options.connect().keys().watch(reloadTimer);
-    }
+    this.connect = options.connect();
     RefusalLog refusals = new RefusalLog(options.ticker());
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
@@ -160,6 +160,11 @@ public final class FgbgServer {
   /** Starts listening; health says NOT_SERVING until {@link #serving()} when not yet ready. */
   public FgbgServer start(boolean ready) throws IOException {
     server.start();
+    // Once listening (a port in use leaves no timer behind); stop() ends the watches.
+    connect.tokens().watch(reloadTimer);
+    if (connect.keys() != null) {
+      connect.keys().watch(reloadTimer);
+    }
     if (ready) {
       serving();
     } else {

@@ -2,8 +2,8 @@ package dev.fgbg.server.grpc;
 
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,7 +22,9 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * the key the certificate's) and, if they pass, put in force together with one INFO line; a
  * pair that does not pass (a key not yet replaced beside its new certificate, an expired
  * certificate) leaves the old pair served, with one WARNING once two reads see it. The client
- * CA ({@code --tls-client-ca}) is read at start-up only.
+ * CA ({@code --tls-client-ca}) is read at start-up only. "Valid now" asks a {@link Clock}
+ * (the system's outside tests): a wall clock, as certificates name instants, where the server's
+ * durations use a Caffeine {@code Ticker}.
  */
 public final class LiveKeys {
   private static final Logger LOG = Logger.getLogger(LiveKeys.class.getName());
@@ -30,16 +32,19 @@ public final class LiveKeys {
   private final Path cert;
   private final Path key;
   private final Duration interval;
+  private final Clock clock;
   /** Swaps the pair atomically: each pair in force has an alias of its own. */
   private final AdvancedTlsX509KeyManager manager = new AdvancedTlsX509KeyManager();
   private final FileWatch changes;
   private volatile String served;
 
-  private LiveKeys(Path cert, byte[] certBytes, Path key, byte[] keyBytes, Duration interval) {
+  private LiveKeys(Path cert, byte[] certBytes, Path key, byte[] keyBytes, Duration interval,
+      Clock clock) {
     this.cert = cert;
     this.key = key;
     this.interval = interval;
-    put(TlsFiles.identity(cert, certBytes, key, keyBytes, Instant.now()));
+    this.clock = clock;
+    put(TlsFiles.identity(cert, certBytes, key, keyBytes, clock.instant()));
     this.changes = new FileWatch(List.of(cert, key), f -> TlsFiles.read(
         f.equals(cert) ? "--tls-cert" : "--tls-key", f), List.of(certBytes, keyBytes),
         contents -> replace(contents.get(0), contents.get(1)),
@@ -52,9 +57,14 @@ public final class LiveKeys {
    * @throws IllegalArgumentException naming the flag and file of what is wrong
    */
   public static LiveKeys of(Path cert, Path key, Duration interval) {
+    return of(cert, key, interval, Clock.systemUTC());
+  }
+
+  /** As {@link #of(Path, Path, Duration)}, "valid now" by {@code clock}: for tests. */
+  static LiveKeys of(Path cert, Path key, Duration interval, Clock clock) {
     // One read each for the pair served and the bytes compared.
     return new LiveKeys(cert, TlsFiles.read("--tls-cert", cert), key,
-        TlsFiles.read("--tls-key", key), interval);
+        TlsFiles.read("--tls-key", key), interval, clock);
   }
 
   /** What a TLS engine asks for the pair to serve at each handshake. */
@@ -78,7 +88,7 @@ public final class LiveKeys {
 
   private void replace(byte[] certBytes, byte[] keyBytes) {
     String was = served;
-    put(TlsFiles.identity(cert, certBytes, key, keyBytes, Instant.now()));
+    put(TlsFiles.identity(cert, certBytes, key, keyBytes, clock.instant()));
     LOG.info("--tls-cert " + cert + " and --tls-key " + key + " reloaded: serving the "
         + "certificate of " + served + " (was " + was + ")");
   }

@@ -19,20 +19,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A renewed {@code --tls-cert}/{@code --tls-key} is served to new connections while a real
- * server runs; a pair that does not belong together leaves the old one served, with one
- * warning.
+ * server runs; a pair that does not belong together, or one expired by the injected clock,
+ * leaves the old one served, with one warning.
  */
 @ExtendWith(LogCapture.Clean.class)
 class TlsReloadTest {
@@ -41,14 +46,24 @@ class TlsReloadTest {
   @TempDir
   Path dir;
 
-  @Test
-  void aRenewedPairIsServedToNewConnectionsAndAMismatchedOneIsRefused() throws Exception {
-    TestCertificates one = TestCertificates.write(dir.resolve("one"));
-    TestCertificates two = TestCertificates.write(dir.resolve("two"));
-    Path cert = dir.resolve("tls.crt");
-    Path key = dir.resolve("tls.key");
+  private TestCertificates one;
+  private TestCertificates two;
+  private Path cert;
+  private Path key;
+
+  /** Two sets of certificates, the first one's pair served at {@link #cert}, {@link #key}. */
+  @BeforeEach
+  void servingOne() throws IOException {
+    one = TestCertificates.write(dir.resolve("one"));
+    two = TestCertificates.write(dir.resolve("two"));
+    cert = dir.resolve("tls.crt");
+    key = dir.resolve("tls.key");
     Files.copy(one.serverCert(), cert);
     Files.copy(one.serverKey(), key);
+  }
+
+  @Test
+  void aRenewedPairIsServedToNewConnectionsAndAMismatchedOneIsRefused() throws Exception {
     ConnectOptions connect = ConnectOptions.builder().tls(cert, key)
         .reloadInterval(Duration.ofMillis(50)).build();
     try (LogCapture log = new LogCapture(); TestServer server = TestServer.netty(
@@ -78,6 +93,54 @@ class TlsReloadTest {
           + "issued for; the certificate of CN=localhost, valid until "), warnings.get(0));
       assertTrue(warnings.get(0).endsWith(" read before is still served"), warnings.get(0));
       assertEquals("tiny", describe(server, two.ca()));
+    }
+  }
+
+  /**
+   * "Valid now" is the injected clock's now, at start-up and at each reload: a renewed pair
+   * expired by then leaves the old pair served, with one warning (the test certificates are
+   * valid for a day: the clock moves two days on rather than being waited for).
+   */
+  @Test
+  void aPairExpiredByTheClockIsRefusedAtStartAndAtReload() throws Exception {
+    SetClock clock = new SetClock();
+    Duration never = Duration.ofDays(1); // the checks are run here, not by a timer
+    try (LogCapture log = new LogCapture()) {
+      LiveKeys keys = LiveKeys.of(cert, key, never, clock);
+      clock.now = clock.now.plus(Duration.ofDays(2));
+      assertTrue(assertThrows(IllegalArgumentException.class,
+          () -> LiveKeys.of(cert, key, never, clock)).getMessage().contains(" expired on "));
+
+      replace(two.serverKey(), key);
+      replace(two.serverCert(), cert);
+      keys.check();
+      keys.check();
+      keys.check();
+      assertEquals(List.of(), lines(log, Level.INFO), "nothing reloaded");
+      List<String> warnings = lines(log, Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains(" expired on "), warnings.get(0));
+      assertTrue(warnings.get(0).endsWith(" read before is still served"), warnings.get(0));
+    }
+  }
+
+  /** A clock the test sets. */
+  private static final class SetClock extends Clock {
+    private volatile Instant now = Instant.now();
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
     }
   }
 

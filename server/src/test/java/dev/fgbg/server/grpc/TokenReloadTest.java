@@ -15,6 +15,7 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -158,6 +161,32 @@ class TokenReloadTest {
         IllegalArgumentException.class, () -> ConnectOptions.builder().tokenFile(file)
             .reloadInterval(Duration.ZERO).build()).getMessage());
     assertEquals(null, LiveTokens.NONE.watch(null), "nothing to watch");
+  }
+
+  @Test
+  void onlyAStartedServerReadsTheFileAgain() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    ConnectOptions idle = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    ConnectOptions started =
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    ExecutorService workers = Executors.newFixedThreadPool(1);
+    FgbgServer made = made(idle, workers);
+    FgbgServer running = made(started, workers).start(true);
+    try {
+      await(() -> started.tokens().ticks() >= 3, "three reads by the started server");
+      assertEquals(0, idle.tokens().ticks(), "none by a server made and never started");
+    } finally {
+      running.stop(Duration.ZERO);
+      made.stop(Duration.ZERO);
+      workers.shutdownNow();
+    }
+  }
+
+  private static FgbgServer made(ConnectOptions connect, ExecutorService workers) {
+    return new FgbgServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
+        TestDatasets.registry(), workers, List.of(),
+        TestServer.options(1).connect(connect).build(), null);
   }
 
   private static TestServer serve(ConnectOptions connect) {
