@@ -16,10 +16,6 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,24 +28,6 @@ import java.util.function.BiConsumer;
  * a parse failure is UNKNOWN "Application error processing RPC" and a SEVERE trace in the log.
  */
 final class RequestParsing {
-  /** A message as its bytes, read whole. */
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor
-      .Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try (stream) {
-        return stream.readAllBytes(); // bounded by the transport's inbound message limit
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   private RequestParsing() {}
 
   /**
@@ -59,11 +37,11 @@ final class RequestParsing {
   static ServerServiceDefinition wrap(ServerServiceDefinition service,
       BiConsumer<String, Status.Code> rejected) {
     ServiceDescriptor sd = service.getServiceDescriptor();
-    List<ServerMethodDefinition<byte[], ?>> methods = new ArrayList<>();
+    List<ServerMethodDefinition<RequestBytes, ?>> methods = new ArrayList<>();
     ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(sd.getName())
         .setSchemaDescriptor(sd.getSchemaDescriptor());
     for (ServerMethodDefinition<?, ?> m : service.getMethods()) {
-      ServerMethodDefinition<byte[], ?> raw = raw(m, rejected);
+      ServerMethodDefinition<RequestBytes, ?> raw = raw(m, rejected);
       methods.add(raw);
       descriptor.addMethod(raw.getMethodDescriptor());
     }
@@ -72,7 +50,7 @@ final class RequestParsing {
     return b.build();
   }
 
-  private static <Q, R> ServerMethodDefinition<byte[], R> raw(ServerMethodDefinition<Q, R> def,
+  private static <Q, R> ServerMethodDefinition<RequestBytes, R> raw(ServerMethodDefinition<Q, R> def,
       BiConsumer<String, Status.Code> rejected) {
     MethodDescriptor<Q, R> typed = def.getMethodDescriptor();
     if (!(typed.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<Q> pm)
@@ -82,12 +60,13 @@ final class RequestParsing {
     }
     // Registered as client-streaming so that grpc itself does not end a unary call with a
     // second request as a cancel (RST_STREAM): the count is checked here, with a status.
-    MethodDescriptor<byte[], R> raw = typed.toBuilder(BYTES, typed.getResponseMarshaller())
+    MethodDescriptor<RequestBytes, R> raw = typed.toBuilder(RequestBytes.MARSHALLER,
+        typed.getResponseMarshaller())
         .setType(typed.getType().serverSendsOneMessage()
             ? MethodDescriptor.MethodType.CLIENT_STREAMING
             : MethodDescriptor.MethodType.BIDI_STREAMING)
         .build();
-    ServerCallHandler<byte[], R> handler = (call, headers) -> {
+    ServerCallHandler<RequestBytes, R> handler = (call, headers) -> {
       ServerCall.Listener<Q> inner = def.getServerCallHandler().startCall(
           new TypedCall<>(call, typed), headers);
       return new Parsing<>(call, inner, prototype, typed, rejected);
@@ -136,8 +115,8 @@ final class RequestParsing {
   }
 
   /** The raw call's listener: parses each message and hands it on, or ends the call. */
-  private static final class Parsing<Q, R> extends ServerCall.Listener<byte[]> {
-    private final ServerCall<byte[], R> call;
+  private static final class Parsing<Q, R> extends ServerCall.Listener<RequestBytes> {
+    private final ServerCall<RequestBytes, R> call;
     private final ServerCall.Listener<Q> inner;
     private final Message prototype;
     private final MethodDescriptor<Q, R> typed;
@@ -145,7 +124,7 @@ final class RequestParsing {
     private int received;
     private boolean refused;
 
-    Parsing(ServerCall<byte[], R> call, ServerCall.Listener<Q> inner, Message prototype,
+    Parsing(ServerCall<RequestBytes, R> call, ServerCall.Listener<Q> inner, Message prototype,
         MethodDescriptor<Q, R> typed, BiConsumer<String, Status.Code> rejected) {
       this.call = call;
       this.inner = inner;
@@ -155,10 +134,15 @@ final class RequestParsing {
     }
 
     @Override
-    public void onMessage(byte[] bytes) {
+    public void onMessage(RequestBytes message) {
       if (refused) {
         return;
       }
+      if (message.unread() != null) {
+        refuse(message.unread());
+        return;
+      }
+      byte[] bytes = message.bytes();
       if (++received > 1 && typed.getType().clientSendsOneMessage()) {
         call.request(1); // read on to the client's end, then refuse (see onHalfClose)
         return;
@@ -215,19 +199,24 @@ final class RequestParsing {
      * request came (so a stream counted open is counted closed).
      */
     private void refuse(String why) {
+      refuse(Status.INVALID_ARGUMENT.withDescription(why));
+    }
+
+    private void refuse(Status status) {
       refused = true;
-      rejected.accept(typed.getBareMethodName(), Status.Code.INVALID_ARGUMENT);
-      call.close(Status.INVALID_ARGUMENT.withDescription(Statuses.cut(why)), new Metadata());
+      rejected.accept(typed.getBareMethodName(), status.getCode());
+      String why = Statuses.cut(String.valueOf(status.getDescription()));
+      call.close(status.withDescription(why), new Metadata());
       inner.onCancel();
     }
   }
 
   /** The raw call as the typed method's call, for the interceptors and the service. */
   private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
-    private final ServerCall<byte[], R> raw;
+    private final ServerCall<RequestBytes, R> raw;
     private final MethodDescriptor<Q, R> typed;
 
-    TypedCall(ServerCall<byte[], R> raw, MethodDescriptor<Q, R> typed) {
+    TypedCall(ServerCall<RequestBytes, R> raw, MethodDescriptor<Q, R> typed) {
       this.raw = raw;
       this.typed = typed;
     }

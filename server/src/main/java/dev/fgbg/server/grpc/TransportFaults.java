@@ -23,8 +23,9 @@ import javax.net.ssl.SSLException;
  * Keeps what peers send out of the log's traces: grpc-netty logs a connection that ends in a
  * transport error (an HTTP/1.1 request, a port scanner, random bytes, a failed TLS handshake),
  * a call whose metadata is over its limit and a request message over its limit each with a
- * 20-to-34-line trace at INFO or WARNING, and a call without "te: trailers" with a WARNING
- * line, so any peer that can reach the port could fill the log without a token. Such a record becomes one FINE line in words, naming the peer where
+ * 20-to-34-line trace at INFO or WARNING, a call with a grpc header it cannot read (a
+ * grpc-timeout of "zz") and a flood of control frames with a trace too, and a call without
+ * "te: trailers" with a WARNING line, so any peer that can reach the port could fill the log without a token. Such a record becomes one FINE line in words, naming the peer where
  * {@link PeerConnections} knows it, and at most one INFO line a minute per kind counts them; a
  * failure that is not the peer's (a bug) keeps its trace.
  */
@@ -37,11 +38,13 @@ final class TransportFaults {
   static final String STREAMS = NETTY + ".NettyServerHandler";
   /** Request messages refused ("Exception processing message"). */
   static final String MESSAGES = NETTY + ".NettyServerStream";
+  /** Connections closed for a flood of control frames the peer does not read the replies of. */
+  static final String CONTROL_FRAMES = NETTY + ".Http2ControlFrameLimitEncoder";
   static final Duration SUMMARY_EVERY = MinuteLines.EVERY;
   private static final Logger LOG = Logger.getLogger(TransportFaults.class.getName());
   /** Held: a logger with a filter set must not be collected (it would lose the filter). */
   private static final List<Logger> WATCHED = List.of(Logger.getLogger(CONNECTIONS),
-      Logger.getLogger(STREAMS), Logger.getLogger(MESSAGES));
+      Logger.getLogger(STREAMS), Logger.getLogger(MESSAGES), Logger.getLogger(CONTROL_FRAMES));
   private static final Pattern HEADER_LIMIT = Pattern.compile(
       "Header size exceeded max allowed size \\((\\d+)\\)");
   private static final Pattern MESSAGE_LIMIT = Pattern.compile(
@@ -100,6 +103,9 @@ final class TransportFaults {
     if (t == null && STREAMS.equals(r.getLoggerName()) && r.getMessage() != null) {
       return withoutTrailers(r.getMessage());
     }
+    if (CONTROL_FRAMES.equals(r.getLoggerName()) && t != null && peerFault(t) != null) {
+      return true; // the transport logs the connection's end with the same cause, worded below
+    }
     boolean ended = "Transport failed".equals(r.getMessage());
     if (t == null || !ended && r.getLevel().intValue() < Level.INFO.intValue()) {
       return false; // grpc's own FINE lines, seen only when asked for
@@ -121,6 +127,13 @@ final class TransportFaults {
       LOG.fine(() -> "connection" + from + " closed: it reset a call the server had not seen "
           + "start (a deadline or cancel racing the call's start)");
       return true;
+    }
+    if ("Exception in onHeadersRead()".equals(r.getMessage())
+        && t instanceof IllegalArgumentException) {
+      // grpc reads its own headers (grpc-timeout, grpc-encoding) as a call starts: a value it
+      // cannot parse is the peer's, and grpc resets the call.
+      String what = "a header grpc cannot read " + words(t) + from;
+      return log(resets, "call reset: " + what, what);
     }
     String why = peerFault(t);
     if (why == null) {
@@ -188,6 +201,10 @@ final class TransportFaults {
         return "it reset calls faster than " + NettyListener.MAX_RESETS_PER_WINDOW + " in "
             + NettyListener.RESET_WINDOW_SECONDS + " s (rapid reset; sent GOAWAY "
             + "ENHANCE_YOUR_CALM)";
+      }
+      if (String.valueOf(e.getMessage()).contains("outstanding control frames")) {
+        return "it sent control frames (SETTINGS, PING) faster than it read their answers "
+            + "(" + words(e) + ")";
       }
       if (e instanceof Http2Exception || name.endsWith("StreamException")) {
         return "the peer does not speak gRPC over HTTP/2 (" + words(e) + ")";

@@ -26,6 +26,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +72,26 @@ class HostileRequestsTest {
   /** {@code method} of the fgbg service as bytes in, bytes out. */
   private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
     return MethodDescriptor.<byte[], byte[]>newBuilder().setType(method.getType())
-        .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(RequestParsing.BYTES)
-        .setResponseMarshaller(RequestParsing.BYTES).build();
+        .setFullMethodName(method.getFullMethodName()).setRequestMarshaller(BYTES)
+        .setResponseMarshaller(BYTES).build();
   }
+
+  /** A message as its bytes, read whole. */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try (stream) {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
 
   private static void rawCall(MethodDescriptor<?, ?> method, byte[] request) {
     CallOptions o = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);

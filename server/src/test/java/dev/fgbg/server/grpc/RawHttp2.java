@@ -97,6 +97,28 @@ final class RawHttp2 implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends empty SETTINGS frames, {@code batch} at a time, never reading the server's ACKs, until
+   * the server closes the connection or {@code most} are sent; the number sent.
+   */
+  long settingsFlood(int batch, long most) {
+    byte[] frames = new byte[9 * batch];
+    for (int k = 0; k < batch; k++) {
+      frames[9 * k + 3] = SETTINGS;
+    }
+    long sent = 0;
+    try {
+      while (sent < most) {
+        out.write(frames);
+        sent += batch;
+      }
+      out.flush();
+    } catch (IOException e) {
+      // closed by the server: the flood's answer
+    }
+    return sent;
+  }
+
   /** Sends one frame as given: for frames no client would send (a bad header block). */
   void send(int type, int flags, int stream, byte[] payload) throws IOException {
     frame(type, flags, stream, payload);

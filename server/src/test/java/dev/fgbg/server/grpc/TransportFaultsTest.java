@@ -190,4 +190,47 @@ class TransportFaultsTest {
       assertTrue(info.size() <= 1, "at most one INFO line a minute: " + info);
     }
   }
+
+  @Test
+  void aGrpcHeaderGrpcCannotReadIsOneWordedLineNotATracePerCall() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      try (RawHttp2 raw = new RawHttp2(s.server().port())) {
+        for (int k = 0; k < 40; k++) { // as the tester's peer: grpc-timeout "zz", no token
+          raw.call(1 + 2 * k, DESCRIBE, "grpc-timeout", 2);
+        }
+        assertTrue(raw.ping(), "the server read every call's headers and serves on");
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("header grpc cannot read"));
+      assertEquals(40, fine.size(), fine.toString());
+      assertEquals("call reset: a header grpc cannot read 'For input string: \"z\"' from "
+          + "127.0.0.1", fine.get(0));
+      assertTrue(lines(log, Level.INFO, m -> m.contains("header grpc")).size() <= 1);
+    }
+  }
+
+  @Test
+  void aFloodOfControlFramesClosesTheConnectionWithOneWordedLine() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      for (int k = 0; k < 3; k++) {
+        try (RawHttp2 raw = new RawHttp2(s.server().port())) {
+          long sent = raw.settingsFlood(10_000, 20_000_000);
+          assertTrue(sent < 20_000_000, "the server closed the flooding connection");
+        }
+      }
+      assertEquals("tiny", describe(s));
+      s.close();
+      log.assertNoTraces();
+      assertEquals(List.of(), netty(log));
+      List<String> fine = lines(log, Level.FINE, m -> m.contains("control frames"));
+      assertEquals(3, fine.size(), fine.toString());
+      assertTrue(fine.get(0).startsWith("connection from 127.0.0.1 dropped: it sent control "
+          + "frames (SETTINGS, PING) faster than it read their answers"), fine.get(0));
+    }
+  }
 }
