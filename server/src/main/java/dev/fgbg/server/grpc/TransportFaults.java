@@ -41,6 +41,7 @@ final class TransportFaults {
   /** Connections closed for a flood of control frames the peer does not read the replies of. */
   static final String CONTROL_FRAMES = NETTY + ".Http2ControlFrameLimitEncoder";
   static final Duration SUMMARY_EVERY = MinuteLines.EVERY;
+  private static final String RAPID_RESET = "it reset calls faster than ";
   private static final Logger LOG = Logger.getLogger(TransportFaults.class.getName());
   /** Held: a logger with a filter set must not be collected (it would lose the filter). */
   private static final List<Logger> WATCHED = List.of(Logger.getLogger(CONNECTIONS),
@@ -56,6 +57,7 @@ final class TransportFaults {
       "Stream \\d+ does not exist for inbound frame RST_STREAM");
 
   private final MinuteLines dropped;
+  private final MinuteLines rapidResets; // its own kind: a drop of another kind must not hide it
   private final MinuteLines metadata;
   private final MinuteLines messages;
   private final MinuteLines resets;
@@ -63,6 +65,7 @@ final class TransportFaults {
 
   TransportFaults(Ticker ticker) {
     this.dropped = lines(ticker, "connections dropped by transport errors");
+    this.rapidResets = lines(ticker, "connections closed for rapid reset");
     this.metadata = lines(ticker, "calls refused for metadata over the limit");
     this.messages = lines(ticker, "request messages refused");
     this.resets = lines(ticker, "calls reset for HTTP/2 errors");
@@ -143,7 +146,8 @@ final class TransportFaults {
       String what = "an HTTP/2 error in its frames " + words(t) + from;
       return log(resets, "call reset: " + what, what);
     }
-    return log(dropped, "connection" + from + " dropped: " + why, why + from);
+    return log(why.startsWith(RAPID_RESET) ? rapidResets : dropped,
+        "connection" + from + " dropped: " + why, why + from);
   }
 
   /**
@@ -198,7 +202,7 @@ final class TransportFaults {
       // Any Http2Exception: its nested StacklessHttp2Exception (an HPACK decompression failure)
       // is one too, though its simple name does not say so.
       if (String.valueOf(e.getMessage()).contains("too_many_rststreams")) {
-        return "it reset calls faster than " + NettyListener.MAX_RESETS_PER_WINDOW + " in "
+        return RAPID_RESET + NettyListener.MAX_RESETS_PER_WINDOW + " in "
             + NettyListener.RESET_WINDOW_SECONDS + " s (rapid reset; sent GOAWAY "
             + "ENHANCE_YOUR_CALM)";
       }

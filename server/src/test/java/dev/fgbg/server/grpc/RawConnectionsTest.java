@@ -139,6 +139,16 @@ class RawConnectionsTest {
       bug.setThrown(new NullPointerException("a bug"));
       assertTrue(filter.isLoggable(bug), "a failure that is not the peer's keeps its trace");
     }
+    try (LogCapture log = new LogCapture()) { // a rapid reset has a line of its own kind
+      LogRecord flood = new LogRecord(Level.INFO, "Transport failed");
+      flood.setThrown(new IOException("too_many_rststreams"));
+      assertEquals(false, filter.isLoggable(flood));
+      List<String> info = log.of(TransportFaults.class.getName()).stream()
+          .filter(r -> r.getLevel() == Level.INFO).map(LogRecord::getMessage).toList();
+      assertEquals(1, info.size(), info.toString());
+      assertTrue(info.get(0).startsWith("connection dropped: it reset calls faster than 1000 in "
+          + "10 s"), info.get(0));
+    }
     assertNull(TransportFaults.peerFault(new IllegalStateException("x")));
     assertNotNull(TransportFaults.peerFault(new RuntimeException(
         new SSLHandshakeException("no cipher"))));
