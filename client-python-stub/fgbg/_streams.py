@@ -8,7 +8,7 @@ import grpc
 from . import _channels, _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError, deadline
+from .errors import FgbgError, deadline, metadata_refused
 from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
@@ -20,12 +20,19 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
 
 
-def error(e: Exception, target: str, bound: Optional[Tuple[str, float]] = None,
+def error(e: Exception, client: Any, bound: Optional[Tuple[str, float]] = None,
           received: Optional[int] = None) -> FgbgError:
-    """`e` as an FgbgError; `bound`: the Client option and seconds that set the call's deadline,
-    `received`: samples a stream had delivered, both for a deadline's words."""
+    """`e`, of a call of `client` (its target and the metadata it sent), as an FgbgError;
+    `bound`: the Client option and seconds that set the call's deadline, `received`: samples a
+    stream had delivered, both for a deadline's words."""
+    target = client.target
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
         details = e.details() or ""
+        refused = metadata_refused(e.code().name, details, target, client._metadata)
+        if refused is not None:
+            # Not UNAVAILABLE: a retry (fgbg.reconnect, another replica) is refused the same.
+            return FgbgError("RESOURCE_EXHAUSTED" if e.code() == grpc.StatusCode.UNAVAILABLE
+                             else e.code().name, refused, target)
         if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED and bound is not None:
             details = deadline(details, bound[0], bound[1], received)
         return FgbgError(e.code().name, details, target)
@@ -81,7 +88,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                             spill = True
                             break
                 except grpc.RpcError as e:
-                    raise error(e, client.target, ("stream_timeout", client.stream_timeout),
+                    raise error(e, client, ("stream_timeout", client.stream_timeout),
                                 samples) from None
                 finally:
                     call.cancel()

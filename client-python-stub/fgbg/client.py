@@ -113,7 +113,7 @@ class Client:
         try:
             return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise _error(e, self.target, ("timeout", timeout or self.timeout)) from None
+            raise _error(e, self, ("timeout", timeout or self.timeout)) from None
 
     def list_datasets(self) -> List[Any]:
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
@@ -223,7 +223,7 @@ class Client:
                 if shown:
                     shown.update(p)
         except grpc.RpcError as e:
-            raise _error(e, self.target, ("stream_timeout", self.stream_timeout),
+            raise _error(e, self, ("stream_timeout", self.stream_timeout),
                          last.done if last is not None else 0) from None
         finally:
             if shown:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any, List, Optional, Sequence, Tuple
 
 from ._channels import opened, refuse_if_forked_open
+from .errors import token_too_long
 
 __all__ = ["Credentials"]
 
@@ -24,8 +25,9 @@ class Credentials:
 
     `tls_ca`: PEM CA certificates to trust (None: gRPC's default roots); `tls_cert`/`tls_key`:
     a PEM client certificate chain and its PKCS#8 key (mTLS); `tls`: speak TLS even without
-    those files; `token`: bearer token sent with every call. `Credentials.from_env()` reads
-    FGBG_TLS (1/true), FGBG_TLS_CA, FGBG_TLS_CERT, FGBG_TLS_KEY and FGBG_TOKEN."""
+    those files; `token`: bearer token sent with every call (at most errors.MAX_TOKEN_BYTES
+    characters: an fgbg server takes no more). `Credentials.from_env()` reads FGBG_TLS
+    (1/true), FGBG_TLS_CA, FGBG_TLS_CERT, FGBG_TLS_KEY and FGBG_TOKEN."""
 
     tls: bool = False
     tls_ca: Optional[str] = None
@@ -39,6 +41,9 @@ class Credentials:
         if self.token is not None and (not self.token.strip() or any(
                 not " " < c < "\x7f" for c in self.token.strip())):
             raise ValueError("token must be printable ASCII without spaces")
+        too_long = token_too_long(self.token.strip()) if self.token else None
+        if too_long is not None:
+            raise ValueError(too_long)  # every call would be refused (errors.metadata_refused)
 
     @classmethod
     def from_env(cls) -> "Credentials":

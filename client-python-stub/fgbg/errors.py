@@ -1,13 +1,20 @@
 """FgbgError, and where a client looks for its server (FGBG_TARGET). No gRPC import here."""
 import errno
 import os
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Sequence, Tuple
 
 from . import _channels
 
 DEFAULT_TARGET = "localhost:50051"
 # How a call fails when gRPC cannot have a file (a socket, an eventfd, a DNS lookup's socket).
 _FILES_CODES = ("UNAVAILABLE", "DEADLINE_EXCEEDED")
+# The call metadata an fgbg server takes (its HTTP/2 max header list size: names and values,
+# plus 32 a header), and so the longest bearer token, 16 KiB kept for the other headers: the
+# Java side's dev.fgbg.common.MetadataLimit (tests/test_token_size.py pins them equal).
+MAX_METADATA_BYTES = 64 * 1024
+MAX_TOKEN_BYTES = MAX_METADATA_BYTES - 16 * 1024
+_LIMIT = ("fgbg servers take call metadata up to %d KiB, and keep %d KiB of it for other headers"
+          % (MAX_METADATA_BYTES // 1024, (MAX_METADATA_BYTES - MAX_TOKEN_BYTES) // 1024))
 START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
               "FGBG_TARGET at a running server")
 
@@ -134,3 +141,36 @@ def _unavailable(details: str, target: str) -> str:
                 % (target, details, START_HINT))
     return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, or "
             "the network failed; %s" % (target, details, START_HINT))
+
+
+def token_too_long(token: str) -> Optional[str]:
+    """Why `token` can never be sent to an fgbg server, or None when it fits (the Java words)."""
+    if len(token) <= MAX_TOKEN_BYTES:
+        return None
+    return "a token has at most %d characters (%s): this one has %d" % (MAX_TOKEN_BYTES, _LIMIT,
+                                                                      len(token))
+
+
+def metadata_refused(code: str, details: str, target: str,
+                     metadata: Sequence[Tuple[str, str]]) -> Optional[str]:
+    """The details of a call whose metadata the server refused as too large, in words naming the
+    token's size and the limit; None for any other failure. gRPC says "Received http2 header with
+    status: 431" (UNKNOWN) when the server answered 431, and nothing of the kind when metadata
+    well over the limit made the server close the connection (UNAVAILABLE, its log says so):
+    the size sent tells that case from a server going away. The Java client's words are the
+    same (TransportWords)."""
+    sent = sum(len(k) + len(v) + 32 for k, v in metadata)
+    if "status: 431" in details:
+        how = "HTTP 431; gRPC said: %s" % details
+    elif code == "UNAVAILABLE" and sent > MAX_METADATA_BYTES:
+        how = "it closed the connection; gRPC said: %s" % details
+    else:
+        return None
+    auth = dict(metadata).get("authorization")
+    token = ("no token was sent" if auth is None else "the token sent is %d bytes"
+             % (len(auth) - len("Bearer ")) if auth.startswith("Bearer ")
+             else "the authorization header sent is %d bytes" % len(auth))
+    return ("%s refused the call's metadata as too large (%s): %s, the call's metadata %d bytes "
+            "with it; the server takes metadata up to its limit (%d KiB for fgbg servers: a "
+            "token of at most %d characters)" % (target, how, token, sent,
+                                                 MAX_METADATA_BYTES // 1024, MAX_TOKEN_BYTES))

@@ -1,5 +1,6 @@
 package dev.fgbg.client;
 
+import dev.fgbg.common.MetadataLimit;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -50,11 +51,19 @@ final class ChannelSecurity {
             + " holds no token"));
   }
 
-  /** The token, stripped; refused unless it is printable ASCII without spaces. */
+  /**
+   * The token, stripped; refused unless it is printable ASCII without spaces, and no longer
+   * than an fgbg server takes.
+   */
   static String checkedToken(String token) {
     if (token == null || token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21
         || c > 0x7e)) {
       throw new IllegalArgumentException("token must be printable ASCII without spaces");
+    }
+    String tooLong = MetadataLimit.tooLong(token.strip());
+    if (tooLong != null) {
+      // A call would fail: the server refuses the metadata (TransportWords words that too).
+      throw new IllegalArgumentException(tooLong);
     }
     return token.strip();
   }

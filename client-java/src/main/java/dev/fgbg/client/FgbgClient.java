@@ -68,7 +68,7 @@ public final class FgbgClient implements AutoCloseable {
             b.trustedCertificates, b.clientCertificate, b.clientKey))
             .maxInboundMessageSize(b.maxInboundMessageBytes)).build();
     this.channel = ClientInterceptors.intercept(managed, new TransportWords(
-        b.channel != null ? managed.authority() : b.target));
+        b.channel != null ? managed.authority() : b.target, b.token));
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
     this.streams = new ClientStreams(RingChoice.whyOff(b.sharedMemory, b.channel != null,

@@ -1,5 +1,6 @@
 package dev.fgbg.client;
 
+import dev.fgbg.common.MetadataLimit;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -21,7 +22,8 @@ import javax.net.ssl.SSLException;
  * Puts a failed connection in words naming the target and what to check, as the Python
  * client's errors do: gRPC's own ("io exception", "Network closed for unknown reason") name
  * neither. The status code and cause stay; a server's own messages pass unchanged. Hints name
- * the builder's method and the CLI's flag both ({@code tls() / --tls}): the CLI shares them.
+ * the builder's method and the CLI's flag both ({@code tls() / --tls}): the CLI shares them. A
+ * call whose metadata the server refused as too large names the token's size and the limit.
  */
 final class TransportWords implements ClientInterceptor {
   static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
@@ -33,10 +35,22 @@ final class TransportWords implements ClientInterceptor {
       + "closed a connection over its --max-connections-per-client (its log says so), or it is "
       + "not an fgbg server";
 
+  /** The server refused a call's headers; the target, what gRPC said, what was sent. */
+  static final String METADATA_REFUSED = "%s refused the call's metadata as too large (%s): %s; "
+      + "the server takes metadata up to its limit (%d KiB for fgbg servers: a token of at most "
+      + "%d characters)";
+
   private final String target;
+  /** The bearer token the client sends, or null: named when the server refuses metadata. */
+  private final String token;
 
   TransportWords(String target) {
+    this(target, null);
+  }
+
+  TransportWords(String target, String token) {
     this.target = target;
+    this.token = token;
   }
 
   @Override
@@ -51,7 +65,7 @@ final class TransportWords implements ClientInterceptor {
             // A call that ran on a transport has its address: the connection was made, so a
             // close now is the server going away, not a handshake it refused.
             boolean connected = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) != null;
-            super.onClose(worded(status, connected), trailers);
+            super.onClose(worded(status, connected, headers), trailers);
           }
         }, headers);
       }
@@ -68,6 +82,17 @@ final class TransportWords implements ClientInterceptor {
    * call had a connection to the server (it was made, the server may have answered).
    */
   Status worded(Status status, boolean connected) {
+    return worded(status, connected, new Metadata());
+  }
+
+  /** As {@link #worded(Status, boolean)}, for a call that sent {@code headers}. */
+  Status worded(Status status, boolean connected, Metadata headers) {
+    String refused = metadataRefused(status);
+    if (refused != null) {
+      return status.withDescription(METADATA_REFUSED.formatted(target, refused,
+          MetadataBytes.sent(headers, token), MetadataLimit.MAX_BYTES / 1024,
+          MetadataLimit.MAX_TOKEN_BYTES));
+    }
     String said = status.getDescription() == null ? "" : status.getDescription();
     String lower = said.toLowerCase(Locale.ROOT);
     Throwable cause = status.getCause();
@@ -122,6 +147,22 @@ final class TransportWords implements ClientInterceptor {
       return status.withDescription(CLOSED_EARLY.formatted(target, causeOr(cause, said)));
     }
     return status;
+  }
+
+  /**
+   * What gRPC said when the server refused a call's metadata as too large, or null: grpc-java
+   * checks the headers against the limit the server announced (HTTP/2's max header list size)
+   * and fails the call with an "http2 exception" itself; a server that refuses them answers
+   * HTTP 431.
+   */
+  private static String metadataRefused(Status status) {
+    String said = String.valueOf(status.getDescription());
+    if (said.toLowerCase(Locale.ROOT).contains("http status code 431")) {
+      return "HTTP 431";
+    }
+    return Stream.concat(Stream.of(said), chain(status.getCause()).map(Throwable::getMessage))
+        .filter(m -> m != null && m.contains("Header size exceeded")).findFirst()
+        .map(m -> m.lines().findFirst().orElse(m)).orElse(null);
   }
 
   /** {@code t} and its causes, outermost first. */

@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.common.MetadataLimit;
 import dev.fgbg.common.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,8 +29,8 @@ import java.util.logging.Logger;
  * 0d1e2f3a4b5c6d7e8f90                   (unnamed: called "token on line 4")
  * </pre>
  *
- * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters,
- * none of them white space or {@code :}; the word {@code export} lets its holder run Export.
+ * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters
+ * and at most {@link MetadataLimit#MAX_TOKEN_BYTES}, none of them white space or {@code :}; the word {@code export} lets its holder run Export.
  * The name is the caller's identity for per-client limits and in logs. Only SHA-256 digests of
  * the tokens are kept, and a presented token is compared with every one in constant time.
  */
@@ -161,6 +162,10 @@ public final class AccessTokens {
       if (token.length() < MIN_LENGTH || token.indexOf(':') >= 0) {
         throw new IllegalArgumentException(where + ": a token needs at least " + MIN_LENGTH
             + " characters and no ':' (e.g. openssl rand -hex 32)");
+      }
+      if (MetadataLimit.tooLong(token) != null) {
+        // No client could present it: the server refuses the call's headers first.
+        throw new IllegalArgumentException(where + ": " + MetadataLimit.tooLong(token));
       }
       if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
         // gRPC clients send metadata values as printable ASCII only: such a token could never

@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.MetadataLimit;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
  * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
  * how often clients may ping, connection age and idle time, connections per client
- * ({@link PeerConnections}), the handshake timeout and the cap on stream resets (rapid reset).
+ * ({@link PeerConnections}), the handshake timeout, the cap on stream resets (rapid reset) and
+ * the metadata a call may carry ({@link MetadataLimit}).
  */
 public final class NettyListener {
   /**
@@ -140,6 +142,8 @@ public final class NettyListener {
     b.maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS);
     b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
     b.permitKeepAliveWithoutCalls(false);
+    // gRPC's default (8 KiB) would refuse an identity provider's token (MetadataLimit says why).
+    b.maxInboundMetadataSize(MetadataLimit.MAX_BYTES);
     return b;
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.MetadataLimit;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,22 @@ class AccessTokensTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> AccessTokens.parse(List.of("# only a comment"), "f")).getMessage()
         .startsWith("f: no tokens in it"));
+  }
+
+  @Test
+  void aTokenNoServerCouldTakeIsRefusedNamingTheLineAndTheBound(@TempDir Path dir)
+      throws Exception {
+    String most = "j".repeat(MetadataLimit.MAX_TOKEN_BYTES);
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "# identity provider tokens\nidp:" + most + "\nbig:" + most + "j\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AccessTokens.load(file));
+    assertEquals("--token-file " + file + " line 3: a token has at most 49152 characters (fgbg "
+        + "servers take call metadata up to 64 KiB, and keep 16 KiB of it for other headers): "
+        + "this one has 49153", e.getMessage());
+    Files.writeString(file, "idp:" + most + "\n");
+    assertTrue(AccessTokens.load(file).match(most).isPresent());
   }
 
   @Test

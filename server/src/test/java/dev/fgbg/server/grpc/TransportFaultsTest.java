@@ -71,12 +71,12 @@ class TransportFaultsTest {
       int port = s.server().port();
       try (RawHttp2 raw = new RawHttp2(port)) {
         for (int k = 0; k < 50; k++) {
-          raw.call(1 + 2 * k, DESCRIBE, "x-junk", 9000); // over 8 KiB: the call is refused
+          raw.call(1 + 2 * k, DESCRIBE, "x-junk", 70_000); // over 64 KiB: the call is refused
         }
         assertFalse(raw.closedWithin(1000), "the connection serves on");
       }
       try (RawHttp2 raw = new RawHttp2(port)) {
-        raw.call(1, DESCRIBE, "x-junk", 20_000); // far over: the connection is closed
+        raw.call(1, DESCRIBE, "x-junk", 100_000); // over 80 KiB: the connection is closed
         assertTrue(raw.closedWithin(10_000));
       }
       assertEquals("tiny", describe(s));
@@ -85,9 +85,9 @@ class TransportFaultsTest {
       assertEquals(List.of(), netty(log));
       List<String> fine = lines(log, Level.FINE, m -> m.contains("metadata"));
       assertEquals(51, fine.size(), fine.toString());
-      assertEquals("refused a call: metadata over 8192 bytes from 127.0.0.1 (HTTP 431)",
+      assertEquals("refused a call: metadata over 65536 bytes from 127.0.0.1 (HTTP 431)",
           fine.get(0));
-      assertEquals("refused a call: metadata over 10240 bytes from 127.0.0.1 (connection "
+      assertEquals("refused a call: metadata over 81920 bytes from 127.0.0.1 (connection "
           + "closed)", fine.get(50));
       List<String> info = lines(log, Level.INFO, m -> m.contains("metadata"));
       assertTrue(info.size() <= 1, "at most one INFO line a minute: " + info);
