@@ -16,6 +16,12 @@ before a fork, in a process where fgbg holds no open channel, fgbg waits (up to 
 its last close) until gRPC's core threads have ended; the fork then finds gRPC not running and
 its handlers have nothing to do. Where fgbg's channels are open, gRPC's fork support handles
 them as it is documented to.
+
+A channel a child makes to the same server with the same options as one its parent held open
+at the fork would share that channel's connection through gRPC's process-wide subchannel pool,
+whose socket the fork handlers closed in the child: its first call failed UNAVAILABLE "Bad file
+descriptor". So in such a child, fgbg's channels keep their connections to themselves (a local
+subchannel pool): a dataset used in a parent works in a child forked from it.
 """
 import atexit
 import os
@@ -37,18 +43,21 @@ _last_close: Optional[float] = None
 _forked_open = 0  # channels open in the parent when this process was forked from it
 _streaming = 0  # streams this process is reading now
 _forked_streaming = 0  # streams the parent was reading when this process was forked from it
-FORK_HINT = ("this process was forked (a DataLoader worker?) %s, and gRPC cannot be used in such "
-             "a child: finish or close them (and any Client) before the DataLoader starts its "
-             "workers, or start the workers with multiprocessing_context='spawn' (as "
-             "dataset.loader() does)")
+# How fgbg words every refusal of gRPC across fork(): why (%s), then what to do (%s).
+FORK_HINT = ("%s, and gRPC cannot be used across fork(): %s, or start the workers with "
+             "multiprocessing_context='spawn' (as dataset.loader() does)")
+FORKED_FROM = "this process was forked (a DataLoader worker?) while its parent %s"
+CLOSE_FIRST = "finish or close them (and any Client) before the DataLoader starts its workers"
 
 
 def options(max_message_bytes: int, keepalive_time: float,
             keepalive_timeout: float) -> List[Tuple[str, int]]:
-    """A Client's channel options: message sizes and keepalive."""
-    return [("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", 16 << 20)] + keepalive_options(keepalive_time,
-                                                                           keepalive_timeout)
+    """A Client's channel options: message sizes, keepalive, and in a child forked while its
+    parent held a channel open, connections of its own (see above)."""
+    own = [("grpc.use_local_subchannel_pool", 1)] if _forked_open else []
+    return own + [("grpc.max_receive_message_length", max_message_bytes),
+                  ("grpc.max_send_message_length", 16 << 20)] + keepalive_options(
+                      keepalive_time, keepalive_timeout)
 
 
 def keepalive_options(time_s: float, timeout_s: float) -> List[Tuple[str, int]]:
@@ -84,10 +93,24 @@ def refuse_if_forked_open() -> None:
     gRPC there shares the parent's connection mid-call (seen: the child hung, and the server
     reset the parent's stream for the frames the two sent on it)."""
     if _forked_streaming:
-        from .errors import FgbgError
+        raise fork_error(FORKED_FROM % "was reading %d fgbg stream(s)" % _forked_streaming,
+                         CLOSE_FIRST)
 
-        raise FgbgError("FAILED_PRECONDITION", FORK_HINT % (
-            "while its parent was reading %d fgbg stream(s)" % _forked_streaming))
+
+def refuse_if_not_made_in(made_in: int) -> None:
+    """Raises, naming the fix, in a process other than `made_in`, the one that made a Client:
+    its channel is the parent's connection (a call from the child hangs, and the frames both
+    send on it make the server reset the parent's streams). The per-call check: a pid compare."""
+    if made_in != os.getpid():
+        raise fork_error("this Client was made in process %d before a fork (this is process "
+                         "%d)" % (made_in, os.getpid()), "make a new fgbg.Client in the child")
+
+
+def fork_error(why: str, fix: str) -> Any:
+    """The FgbgError of every refusal of gRPC across fork() (one wording, one code)."""
+    from .errors import FgbgError
+
+    return FgbgError("FAILED_PRECONDITION", FORK_HINT % (why, fix))
 
 
 def forked_open() -> bool:

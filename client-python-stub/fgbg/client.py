@@ -12,7 +12,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
 import grpc  # noqa: E402
 
-from . import _channels, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
+from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
 from ._checks import int_args, integers, sample_count, world_size_arg  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
@@ -29,7 +29,7 @@ from ._streams import error as _error  # noqa: E402
 __all__ = ["Client", "Credentials", "FgbgError"]
 
 
-class Client:
+class Client(_owner.Owned):
     """A connection to an fgbg server at `target` (default: $FGBG_TARGET, else
     localhost:50051). Every call has a deadline (`timeout` seconds; streams `stream_timeout`).
     Use as a context manager or call close().
@@ -49,7 +49,9 @@ class Client:
 
     A stream's ring is kept for the client's next stream of the same shape (when the server
     keeps it too) and removed when the client closes; `ring_pool` (e.g. fgbg.shm.process_pool())
-    keeps them in a pool that outlives the client instead."""
+    keeps them in a pool that outlives the client instead.
+
+    Use it in the process that made it; a copy or pickle is a new connection (fgbg._owner)."""
 
     def __init__(self, target: Union[None, str, Sequence[str]] = None, timeout: float = 30.0,
                  stream_timeout: float = 24 * 3600.0, max_message_bytes: int = 64 << 20,
@@ -57,6 +59,7 @@ class Client:
                  ring_slots: int = shm.SLOTS, credentials: Optional[Credentials] = None,
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
                  keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
+        self._own(locals())  # first: the arguments as given, for copies and pickles
         if timeout <= 0 or stream_timeout <= 0:
             raise ValueError("timeout and stream_timeout must be positive seconds")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
@@ -95,6 +98,8 @@ class Client:
             response_deserializer=None)
 
     def close(self) -> None:
+        if not self._closing():  # a fork's copy: the channel and the rings are the parent's
+            return
         self._replies.close()
         if self._own_rings:
             self._stream_rings.close()
@@ -110,6 +115,7 @@ class Client:
         return "Client(target=%r, timeout=%r)" % (self.target, self.timeout)
 
     def _unary(self, method: Any, request: Any, timeout: Optional[float] = None) -> Any:
+        self._usable()
         try:
             return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
@@ -129,6 +135,7 @@ class Client:
                     depth_dtype: str = "float16") -> Batch:
         """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
         calls, joined."""
+        self._usable()  # before this process's reply ring is made
         req = pb.GetSamplesRequest(dataset=dataset, **int_args(seed=seed),
                                    indices=integers(indices, "indices"),
                                    outputs=output_enums(outputs),
@@ -184,6 +191,7 @@ class Client:
                                **int_args(seed=seed, start=start, end=end, stride=stride,
                                           sample=sample_count(sample), shard_size=shard_size,
                                           jpeg_quality=jpeg_quality))
+        self._usable()
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, Progress("export " + destination, "export")
                                    if progress else None)
@@ -207,6 +215,7 @@ class Client:
                               sample=sample_count(sample),
                               outputs=output_enums(outputs, ("image", "mask", "depth",
                                                              "background", "background_depth")))
+        self._usable()
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
                                    Progress("stats " + dataset, "stats") if progress else None)
@@ -274,6 +283,7 @@ class Client:
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:
         # A generator: nothing (no ring, no call) happens before the first batch is asked for.
+        self._usable()
         use, why_not = _shm_path.wanted(self.target, shared_memory)
         ring = None
         if use:

@@ -98,9 +98,11 @@ def _unavailable(details: str, target: str) -> str:
     connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting
     down, or it went away during the call."""
     said = details.lower()
-    if "socket operation on non-socket" in said and _channels.forked_open():
-        return "%s (%s)" % (_channels.FORK_HINT % "while its parent held an open fgbg channel",
-                            details)
+    if _channels.forked_open() and ("socket operation on non-socket" in said
+                                    or "bad file descriptor" in said):
+        # A channel inherited across fork() (a Client used in a child refuses before this).
+        return "%s (%s)" % (_channels.FORK_HINT % (
+            _channels.FORKED_FROM % "held an open fgbg channel", _channels.CLOSE_FIRST), details)
     if "keepalive" in said:
         # gRPC's words when a keepalive ping went unanswered (_channels.keepalive_options).
         return ("%s stopped answering (%s): no reply to a keepalive ping, so the server hangs "

@@ -49,7 +49,7 @@ def test_a_batch_is_one_getsamples_call_and_the_same_dicts_as_streaming(server):
         assert mapped["meta"][k].dtype == col.dtype and mapped["meta"][k].shape == col.shape, k
 
 
-@pytest.mark.parametrize("context", ["fork", "spawn"])
+@pytest.mark.parametrize("context", ["fork", "spawn", "forkserver"])
 def test_workers_forked_or_spawned_open_their_own_channel(server, context):
     ds = FgbgDataset(server.target, seed=4, transform=Hflip())
     loader = DataLoader(ds, batch_size=50, shuffle=True, num_workers=2,

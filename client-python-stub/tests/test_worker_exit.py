@@ -1,7 +1,8 @@
 """DataLoader workers of a training script killed with SIGKILL end by themselves, their rings
 removed and their server streams ended (fgbg.torch._worker_exit), before and after the
 script's first batch; a worker ended by SIGTERM (as torch ends one slow to stop) removes its
-rings too."""
+rings too. Under forkserver (Python 3.14's default on Linux) a worker's parent process is the
+fork server, not the trainer: it watches the trainer all the same."""
 import glob
 import os
 import signal
@@ -20,7 +21,7 @@ sys.path.insert(0, %(pkg)r)
 from fgbg.torch import FgbgIterableDataset
 if __name__ == "__main__":
     ds = FgbgIterableDataset(sys.argv[1], batch_size=8, shuffle=True)
-    for b in ds.loader(num_workers=2):
+    for b in ds.loader(num_workers=2, multiprocessing_context=sys.argv[2]):
         print("batch", flush=True)
         sys.stdin.read()  # a step that never ends: the script dies holding its loader
 """
@@ -34,20 +35,28 @@ def own_server():
     s.stop()
 
 
-def workers_of(pid):
-    """The spawned DataLoader workers of process `pid` (not its resource tracker)."""
+def children_of(pid, mark):
+    """The child processes of process `pid` whose command line holds `mark`."""
     found = []
     for proc in glob.glob("/proc/[0-9]*"):
         try:
             with open(proc + "/stat") as f:
                 parent = int(f.read().rsplit(")", 1)[1].split()[1])
             with open(proc + "/cmdline", "rb") as f:
-                spawned = b"spawn_main" in f.read()
+                marked = mark in f.read()
         except OSError:
             continue
-        if parent == pid and spawned:
+        if parent == pid and marked:
             found.append(int(proc.split("/")[2]))
     return found
+
+
+def workers_of(pid, context="spawn"):
+    """The DataLoader workers of process `pid` (not its resource tracker): its spawned
+    children, or under forkserver the children of its fork server."""
+    if context == "spawn":
+        return children_of(pid, b"spawn_main")
+    return [w for server in children_of(pid, b"forkserver") for w in children_of(server, b"")]
 
 
 def until(condition, seconds, poll=0.05):
@@ -74,17 +83,18 @@ def open_streams(server):
     return s.streams_started - s.streams_cancelled  # none of these trainers ends a stream
 
 
+@pytest.mark.parametrize("context", ["spawn", "forkserver"])
 @pytest.mark.parametrize("when", ["before the first batch", "after the first batch"])
 def test_workers_of_a_killed_trainer_exit_and_leave_no_ring_nor_stream(own_server, tmp_path,
-                                                                        when):
+                                                                        when, context):
     script = tmp_path / "trainer.py"
     script.write_text(TRAINER % {"pkg": PKG})
-    trainer = subprocess.Popen([sys.executable, str(script), own_server.target],
+    trainer = subprocess.Popen([sys.executable, str(script), own_server.target, context],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     workers = []
     try:
         def started():
-            workers[:] = workers_of(trainer.pid)
+            workers[:] = workers_of(trainer.pid, context)
             return len(workers) == 2
 
         assert until(started, 60), "the loader's 2 workers did not start"
@@ -113,7 +123,7 @@ def test_workers_of_a_killed_trainer_exit_and_leave_no_ring_nor_stream(own_serve
 def test_a_worker_ended_by_sigterm_removes_its_rings(own_server, tmp_path):
     script = tmp_path / "trainer.py"
     script.write_text(TRAINER % {"pkg": PKG})
-    trainer = subprocess.Popen([sys.executable, str(script), own_server.target],
+    trainer = subprocess.Popen([sys.executable, str(script), own_server.target, "spawn"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     workers = []

@@ -8,7 +8,8 @@ workers, or server streams read in one process) streams shards r*k + s of world*
 import multiprocessing
 import warnings
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, Optional, Tuple
+from multiprocessing.context import get_spawning_popen
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -24,12 +25,30 @@ _NONE = -1
 
 class _Shared:
     """Counters every copy of a Feed (main process and its DataLoader workers) shares. From
-    the spawn context: its semaphores are named, so they work in forked and spawned workers."""
+    the spawn context: its semaphores are named, so they work in forked, spawned and
+    forkserver workers.
+
+    Pickled as a process starts (a spawned or forkserver DataLoader worker), the counters travel
+    as themselves, shared. Pickled or copied otherwise (pickle, copy.deepcopy, Ray ...), where
+    multiprocessing refuses to pickle them, the copy gets counters of its own holding their
+    values then: the same next epoch, not shared."""
 
     NEXT, PASS, PLAIN_PASSES, RESUME_EPOCH, GENERATION = range(5)
 
-    def __init__(self) -> None:
-        self.array = multiprocessing.get_context("spawn").Array("q", [0, 0, 0, _NONE, 0])
+    def __init__(self, values: Sequence[int] = (0, 0, 0, _NONE, 0)) -> None:
+        self.array = multiprocessing.get_context("spawn").Array("q", list(values))
+
+    def __getstate__(self) -> Dict[str, Any]:
+        if get_spawning_popen() is not None:
+            return {"array": self.array}
+        with self.array.get_lock():
+            return {"values": [self[slot] for slot in range(len(self.array))]}
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        if "array" in state:
+            self.array = state["array"]
+        else:
+            self.__init__(state["values"])  # type: ignore[misc]
 
     def __getitem__(self, slot: int) -> int:
         return int(self.array[slot])

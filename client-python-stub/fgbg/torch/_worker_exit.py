@@ -14,10 +14,17 @@ a spawned worker takes seconds to import torch and unpickle the dataset, and whe
 dies in that time the watchdog reads the pid of the process it was handed to (init) and never
 fires: the worker then waits for indices for ever, holding its server stream (a generator
 suspended between batches, not waiting anywhere in fgbg), its ring in /dev/shm and its memory.
-So each worker runs one daemon thread of its own that compares os.getppid() every
-CHECK_SECONDS with the pid multiprocessing recorded in the parent as it started the worker;
-once they differ it removes this process's rings (named after its pid, pooled ones included)
-and ends the process, whose sockets closing ends its streams on the server.
+So each worker runs one daemon thread of its own that watches the process that started it (the
+trainer) and, once it is gone, removes this process's rings (named after its pid, pooled ones
+included) and ends the process, whose sockets closing ends its streams on the server. It
+watches two things, every CHECK_SECONDS:
+- multiprocessing's sentinel of the parent (parent_process().sentinel, a pipe whose other end
+  only the parent holds): it reads as closed once the parent is gone, whatever the start
+  method. Under forkserver (Python 3.14's default on Linux) it is the only sign, as the
+  worker's own parent process is the fork server, not the trainer;
+- where the worker's parent process was the trainer (fork, spawn), os.getppid() against the
+  pid multiprocessing recorded in the trainer as it started the worker: a forked worker's
+  sentinel can stay open while a sibling forked after it holds a copy of its other end.
 
 A worker ended by SIGTERM runs no finaliser, so its rings would stay until a server's start-up
 sweep. Torch sends it to a worker that has not stopped within 5 s of being told to, which happens
@@ -37,6 +44,7 @@ import os
 import signal
 import threading
 import time
+from multiprocessing.connection import wait
 from typing import Any
 
 from .. import shm
@@ -71,7 +79,7 @@ def exit_with_parent() -> None:
     if parent is None or parent.pid is None or _watching_in == os.getpid():
         return
     _watching_in = os.getpid()
-    threading.Thread(target=_watch, args=(parent.pid,), daemon=True,
+    threading.Thread(target=_watch, args=(parent,), daemon=True,
                      name="fgbg-parent-watch").start()
     if threading.current_thread() is threading.main_thread():  # where handlers may be set
         signal.signal(signal.SIGTERM, _terminated)
@@ -82,13 +90,26 @@ def _terminated(signum: int, frame: Any) -> None:
     os._exit(0)
 
 
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(CHECK_SECONDS)
+def _watch(parent: Any) -> None:
+    started_by_parent = os.getppid() == parent.pid  # not under forkserver
+    while not _gone(parent, started_by_parent):
+        pass
     _LOG.warning("fgbg: DataLoader worker %d: its parent process %d is gone; removing its "
-                 "rings and exiting", os.getpid(), parent)
+                 "rings and exiting", os.getpid(), parent.pid)
     remove_own_rings()
     os._exit(ORPHAN_EXIT)  # the main thread may wait in torch's loop or in a read: end here
+
+
+def _gone(parent: Any, started_by_parent: bool) -> bool:
+    """Whether `parent` (multiprocessing.parent_process()) is gone, waiting up to CHECK_SECONDS
+    for its sentinel to say so."""
+    if started_by_parent and os.getppid() != parent.pid:
+        return True
+    try:
+        return bool(wait([parent.sentinel], CHECK_SECONDS))
+    except (AttributeError, OSError, ValueError):  # no sentinel to watch: the pid alone
+        time.sleep(CHECK_SECONDS)
+        return False
 
 
 def remove_own_rings() -> None:
