@@ -9,7 +9,20 @@
 
 ``fgbg.torch`` holds the PyTorch datasets (torch is imported only there and by `exported`).
 """
-from typing import Any
+from typing import TYPE_CHECKING, Any, List
+
+if TYPE_CHECKING:
+    # What __getattr__ serves, for type checkers (mypy, IDEs): at runtime each is imported on
+    # first use, so `fgbg.Client(timeout="x")` is still checked, not Any.
+    from . import digest, failover, reconnect, replicas, resume
+    from .batch import Batch
+    from .client import Client
+    from .credentials import Credentials
+    from .digest import SampleDigest
+    from .errors import FgbgError, default_target
+    from .exports import ExportError
+    from .info import ChannelStats, DatasetInfo, DatasetSpec, SkippedFile, Stats
+    from .torch.exported import exported
 
 __version__ = "0.2.0"
 __all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
@@ -28,14 +41,20 @@ _LAZY = {
 _MODULES = ("failover", "reconnect", "replicas", "resume", "digest")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "exported":
-        from .torch.exported import exported
+if not TYPE_CHECKING:  # hidden from type checkers, so that fgbg.Nonexistent is an error there
+    def __getattr__(name: str) -> Any:
+        if name == "exported":
+            from .torch.exported import exported
 
-        return exported
-    if name in _LAZY or name in _MODULES:
-        import importlib
+            return exported
+        if name in _LAZY or name in _MODULES:
+            import importlib
 
-        module = importlib.import_module("." + _LAZY.get(name, name), __name__)
-        return module if name in _MODULES else getattr(module, name)
-    raise AttributeError("module 'fgbg' has no attribute %r" % name)
+            module = importlib.import_module("." + _LAZY.get(name, name), __name__)
+            return module if name in _MODULES else getattr(module, name)
+        raise AttributeError("module 'fgbg' has no attribute %r" % name)
+
+
+def __dir__() -> List[str]:
+    # dir(fgbg) and completion list the lazy names too, not only what was imported so far.
+    return sorted(set(globals()) | set(__all__) | set(_MODULES))

@@ -1,16 +1,26 @@
-"""Integer arguments from the user (sample indices, seeds, batch sizes, ranges, ranks), checked
-in one place: a Python or numpy integer (or another integer scalar with __index__, such as a
-0-d integer tensor) is taken as an int; a float, a string or a bool is a TypeError naming the
-argument, never silently converted (1.5 is not sample 1, "7" is not sample 7).
+"""Arguments from the user, checked in one place, one checker per kind, each error naming the
+argument and what it accepts.
+
+Integers (sample indices, seeds, batch sizes, ranges, ranks): a Python or numpy integer (or
+another integer scalar with __index__, such as a 0-d integer tensor) is taken as an int; a
+float, a string or a bool is a TypeError naming the argument, never silently converted (1.5 is
+not sample 1, "7" is not sample 7); `bounded` refuses one outside a range (fgbg._requests gives
+each request field its wire type's range). Flags are True or False (numpy's too), not "yes" or
+None; seconds are positive finite numbers; names (outputs) are a list, never one string split
+into letters; paths are str or os.PathLike.
 
 Needs numpy only (no gRPC), so that reading an export uses it too.
 """
+import math
+import numbers
 import operator
-from typing import Any, Dict, Iterable, List, Optional
+import os
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg"]
+__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "bounded",
+           "flag", "seconds_arg", "text", "names", "path_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 
@@ -86,3 +96,66 @@ def sample_count(sample: Any) -> int:
     if n < 1:
         raise ValueError("sample=%d must be at least 1; leave it out (None) for all samples" % n)
     return n
+
+
+def bounded(value: int, name: str, low: int, high: int, what: str) -> int:
+    """`value` when low <= value <= high, else a ValueError naming `name`, the range and `what`
+    it is (e.g. "a uint64 request field")."""
+    if not low <= value <= high:
+        raise ValueError("%s=%d is out of range: it must be in [%d, %d] (%s)"
+                         % (name, value, low, high, what))
+    return value
+
+
+def flag(value: Any, name: str) -> bool:
+    """`value` as a bool: True or False (numpy's too); TypeError naming `name` otherwise, so
+    that shuffle="no" or shuffle=None is not silently taken for a truth value."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError("%s must be True or False, got %r (%s)" % (name, value, type(value).__name__))
+
+
+def seconds_arg(value: Any, name: str) -> float:
+    """`value` as seconds: a positive finite number (int, float, numpy); TypeError or
+    ValueError naming `name` otherwise."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError("%s must be a number of seconds, got %r (%s)"
+                        % (name, value, type(value).__name__))
+    if not 0 < float(value) < math.inf:
+        raise ValueError("%s must be a positive, finite number of seconds, got %r" % (name, value))
+    return float(value)
+
+
+def text(value: Any, name: str) -> str:
+    """`value` when it is a str; TypeError naming `name` otherwise."""
+    if not isinstance(value, str):
+        raise TypeError("%s must be a str, got %r (%s)" % (name, value, type(value).__name__))
+    return value
+
+
+def names(values: Optional[Iterable[str]], name: str) -> Optional[Tuple[str, ...]]:
+    """None, or `values` as a tuple of str: a list such as ['image', 'mask'], never one str
+    (which would be split into letters); TypeError naming `name` otherwise."""
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)):
+        raise TypeError("%s must be a list of names such as ['image', 'mask'], not %r"
+                        % (name, values))
+    try:
+        out = tuple(values)
+    except TypeError:
+        raise TypeError("%s must be a list of names such as ['image', 'mask'], got %r (%s)"
+                        % (name, values, type(values).__name__)) from None
+    for i, v in enumerate(out):
+        text(v, "%s[%d]" % (name, i))
+    return out
+
+
+def path_arg(value: Any, name: str) -> str:
+    """`value` as a str path (a str or an os.PathLike of one); TypeError naming `name`
+    otherwise."""
+    path = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(path, str):
+        raise TypeError("%s must be a path (str or os.PathLike), got %r (%s)"
+                        % (name, value, type(value).__name__))
+    return path

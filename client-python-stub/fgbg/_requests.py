@@ -1,8 +1,55 @@
 """Request fields from the client's keyword arguments: output names, depth dtypes, export
-formats, each checked with a message naming the bad value."""
-from typing import Iterable, List, Optional, Sequence
+formats, each checked with a message naming the bad value; `request` builds a request message
+with every integer, bool and string field checked against the field's wire type first (so that
+seed=-1 names seed and [0, 2**64-1], not protobuf's "Value out of range: -1")."""
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from google.protobuf.descriptor import FieldDescriptor
+
+from ._checks import bounded, flag, integer, integers, names, text
 from ._proto import pb
+
+_F = FieldDescriptor
+# Each integer wire type's range and its name in the message.
+_RANGES: Dict[int, Tuple[int, int, str]] = {
+    _F.TYPE_INT32: (-(1 << 31), (1 << 31) - 1, "int32"),
+    _F.TYPE_SINT32: (-(1 << 31), (1 << 31) - 1, "int32"),
+    _F.TYPE_SFIXED32: (-(1 << 31), (1 << 31) - 1, "int32"),
+    _F.TYPE_INT64: (-(1 << 63), (1 << 63) - 1, "int64"),
+    _F.TYPE_SINT64: (-(1 << 63), (1 << 63) - 1, "int64"),
+    _F.TYPE_SFIXED64: (-(1 << 63), (1 << 63) - 1, "int64"),
+    _F.TYPE_UINT32: (0, (1 << 32) - 1, "uint32"),
+    _F.TYPE_FIXED32: (0, (1 << 32) - 1, "uint32"),
+    _F.TYPE_UINT64: (0, (1 << 64) - 1, "uint64"),
+    _F.TYPE_FIXED64: (0, (1 << 64) - 1, "uint64"),
+}
+
+
+def request(cls: Any, **fields: Any) -> Any:
+    """`cls(**fields)`, a request message, each field checked first (see `field`): errors name
+    the keyword argument and what it accepts, before any call."""
+    return cls(**{name: field(cls, name, value) for name, value in fields.items()})
+
+
+def field(cls: Any, name: str, value: Any) -> Any:
+    """`value` for field `name` of request message `cls`: an integer field (or each item of a
+    repeated one) an integer in its wire type's range, a bool field True or False, a string
+    field a str; else TypeError/ValueError naming `name` and what it accepts. Enum and message
+    fields go as given (output_enums, dtype_enum check those)."""
+    desc = cls.DESCRIPTOR.fields_by_name[name]
+    if desc.type in _RANGES:
+        low, high, kind = _RANGES[desc.type]
+        what = "an %s request field" % kind if kind[0] == "i" else "a %s request field" % kind
+        if desc.label == _F.LABEL_REPEATED:
+            return [bounded(v, "%s[%d]" % (name, i), low, high, what)
+                    for i, v in enumerate(integers(value, name))]
+        return bounded(integer(value, name), name, low, high, what)
+    if desc.type == _F.TYPE_BOOL:
+        return flag(value, name)
+    if desc.type == _F.TYPE_STRING:
+        return text(value, name)
+    return value
+
 
 OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
            "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
@@ -17,16 +64,13 @@ def output_enums(outputs: Optional[Iterable[str]],
                  allowed: Sequence[str] = tuple(OUTPUTS)) -> List[int]:
     """Proto enums for output names; None or empty: everything the dataset has (image, mask,
     depth, meta: background and background_depth come only when named)."""
-    if outputs is None:
+    given = names(outputs, "outputs")
+    if given is None:
         return []
-    if isinstance(outputs, str):
-        raise ValueError("outputs must be a list of names such as ['image', 'mask'], not %r"
-                         % (outputs,))
-    names = list(outputs)
-    bad = [o for o in names if o not in allowed]
+    bad = [o for o in given if o not in allowed]
     if bad:
         raise ValueError("outputs %r: each must be one of %s" % (bad, list(allowed)))
-    return [OUTPUTS[o] for o in names]
+    return [OUTPUTS[o] for o in given]
 
 
 def dtype_enum(depth_dtype: str) -> int:

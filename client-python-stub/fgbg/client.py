@@ -13,10 +13,11 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
-from ._checks import int_args, integers, sample_count, world_size_arg  # noqa: E402
+from ._checks import int_args, sample_count, seconds_arg, world_size_arg  # noqa: E402
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
-from ._requests import FORMATS, dtype_enum, dtype_name, output_enums, output_names  # noqa: E402
+from ._requests import (FORMATS, dtype_enum, dtype_name, output_enums, output_names,  # noqa: E402
+                        request)
 from ._sample_bytes import per_output  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
@@ -43,9 +44,10 @@ class Client(_owner.Owned):
     views of a ring of `ring_slots` slots in /dev/shm where the server accepts it and /dev/shm
     has room (fgbg._shm_room), else over the network; one log line says which.
 
-    `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS_CA,
-    $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with TLS, mTLS or
-    tokens; `token` overrides its bearer token.
+    `credentials` (a fgbg.Credentials; default: Credentials.from_env(), i.e. $FGBG_TLS,
+    $FGBG_TLS_CA, $FGBG_TLS_CERT, $FGBG_TLS_KEY, $FGBG_TOKEN) says how to reach a server with
+    TLS, mTLS or tokens; `token` overrides its bearer token. Arguments are checked before any
+    call (fgbg._checks): a TypeError or ValueError names the one that is wrong.
 
     A stream's ring is kept for the client's next stream of the same shape (when the server
     keeps it too) and removed when the client closes; `ring_pool` (e.g. fgbg.shm.process_pool())
@@ -60,8 +62,8 @@ class Client(_owner.Owned):
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
                  keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
         self._own(locals())  # first: the arguments as given, for copies and pickles
-        if timeout <= 0 or stream_timeout <= 0:
-            raise ValueError("timeout and stream_timeout must be positive seconds")
+        timeout, stream_timeout = seconds_arg(timeout, "timeout"), seconds_arg(stream_timeout,
+                                                                              "stream_timeout")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
         max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
         options = _channels.options(max_message_bytes, keepalive_time, keepalive_timeout)
@@ -82,10 +84,7 @@ class Client(_owner.Owned):
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
         self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
-        creds = credentials if credentials is not None else Credentials.from_env()
-        if token is not None:
-            creds = Credentials(creds.tls, creds.tls_ca, creds.tls_cert, creds.tls_key, token)
-        self.credentials = creds
+        self.credentials = creds = Credentials.of(credentials, token)
         self._metadata = creds.metadata()
         self._channel = creds.channel(self.target, options)
         self._stub = pb_grpc.FgbgStub(self._channel)
@@ -136,10 +135,8 @@ class Client(_owner.Owned):
         """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
         calls, joined."""
         self._usable()  # before this process's reply ring is made
-        req = pb.GetSamplesRequest(dataset=dataset, **int_args(seed=seed),
-                                   indices=integers(indices, "indices"),
-                                   outputs=output_enums(outputs),
-                                   depth_dtype=dtype_enum(depth_dtype))
+        req = request(pb.GetSamplesRequest, dataset=dataset, seed=seed, indices=indices,
+                      outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
         most = self._split.most(req)
         if most:
             return self._split.joined(req, most)
@@ -185,12 +182,11 @@ class Client(_owner.Owned):
         tqdm is installed and progress is on, else plain lines."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
-        req = pb.ExportRequest(dataset=dataset, outputs=output_enums(outputs),
-                               format=FORMATS[format], destination=destination,
-                               overwrite=overwrite, depth_npy=depth_npy,
-                               **int_args(seed=seed, start=start, end=end, stride=stride,
-                                          sample=sample_count(sample), shard_size=shard_size,
-                                          jpeg_quality=jpeg_quality))
+        req = request(pb.ExportRequest, dataset=dataset, outputs=output_enums(outputs),
+                      format=FORMATS[format], destination=destination, overwrite=overwrite,
+                      depth_npy=depth_npy, seed=seed, start=start, end=end, stride=stride,
+                      sample=sample_count(sample), shard_size=shard_size,
+                      jpeg_quality=jpeg_quality)
         self._usable()
         call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, Progress("export " + destination, "export")
@@ -210,11 +206,10 @@ class Client(_owner.Owned):
         background_depth; default: the first three) limits what is computed: image statistics
         never wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a
         line at the end) shows samples counted and the ETA."""
-        req = pb.StatsRequest(dataset=dataset, **int_args(seed=seed, start=start, end=end,
-                                                          stride=stride),
-                              sample=sample_count(sample),
-                              outputs=output_enums(outputs, ("image", "mask", "depth",
-                                                             "background", "background_depth")))
+        req = request(pb.StatsRequest, dataset=dataset, seed=seed, start=start, end=end,
+                      stride=stride, sample=sample_count(sample),
+                      outputs=output_enums(outputs, ("image", "mask", "depth", "background",
+                                                     "background_depth")))
         self._usable()
         last = self._progress_call(self._stub.StatsWithProgress(
             req, timeout=self.stream_timeout, metadata=self._metadata),
@@ -249,11 +244,10 @@ class Client(_owner.Owned):
         captioned with its label) under column headers, a row per sample under its label names.
         Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
         `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
-        req = pb.GalleryRequest(dataset=dataset,
-                                indices=[] if indices is None else integers(indices, "indices"),
-                                backgrounds=backgrounds, instances=instances,
-                                **int_args(seed=seed, count=count, start=start, end=end,
-                                           stride=stride), sample=sample_count(sample))
+        req = request(pb.GalleryRequest, dataset=dataset,
+                      indices=[] if indices is None else indices, backgrounds=backgrounds,
+                      instances=instances, seed=seed, count=count, start=start, end=end,
+                      stride=stride, sample=sample_count(sample))
         return self._unary(self._stub.Gallery, req).png
 
     def server_stats(self) -> Any:
@@ -272,11 +266,11 @@ class Client(_owner.Owned):
         `shared_memory` overrides the client's setting for this stream.
 
         Rank r of w takes global positions start_position + r + j*w; see the README."""
-        req = pb.StreamEpochRequest(
-            dataset=dataset, shuffle=shuffle, drop_last=drop_last,
-            **int_args(seed=seed, epoch=epoch, batch_size=batch_size, rank=rank,
-                       world_size=world_size_arg(world_size), start_batch=start_batch,
-                       start_position=start_position, limit=limit),
+        req = request(
+            pb.StreamEpochRequest, dataset=dataset, shuffle=shuffle, drop_last=drop_last,
+            seed=seed, epoch=epoch, batch_size=batch_size, rank=rank,
+            world_size=world_size_arg(world_size), start_batch=start_batch,
+            start_position=start_position, limit=limit,
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
         return self._stream(req, req.world_size,
                             self.shared_memory if shared_memory is None else shared_memory)

@@ -1,6 +1,6 @@
 """How a client reaches a server that asks for TLS, client certificates or a bearer token."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
 from ._channels import opened, refuse_if_forked_open
@@ -27,7 +27,8 @@ class Credentials:
     a PEM client certificate chain and its PKCS#8 key (mTLS); `tls`: speak TLS even without
     those files; `token`: bearer token sent with every call (at most errors.MAX_TOKEN_BYTES
     characters: an fgbg server takes no more). `Credentials.from_env()` reads FGBG_TLS
-    (1/true), FGBG_TLS_CA, FGBG_TLS_CERT, FGBG_TLS_KEY and FGBG_TOKEN."""
+    (1/true), FGBG_TLS_CA, FGBG_TLS_CERT, FGBG_TLS_KEY and FGBG_TOKEN. The repr shows
+    `token=<hidden, N chars>`, never the token."""
 
     tls: bool = False
     tls_ca: Optional[str] = None
@@ -36,6 +37,17 @@ class Credentials:
     token: Optional[str] = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.tls, bool):
+            raise TypeError("tls must be True or False, got %r (%s)"
+                            % (self.tls, type(self.tls).__name__))
+        for name in ("tls_ca", "tls_cert", "tls_key"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                raise TypeError("%s must be a path (str or os.PathLike) or None, not %s"
+                                % (name, type(value).__name__))
+        if self.token is not None and not isinstance(self.token, str):
+            # the value is not shown: it may be a token
+            raise TypeError("token must be a str or None, not %s" % type(self.token).__name__)
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key go together: give both or neither")
         if self.token is not None and (not self.token.strip() or any(
@@ -44,6 +56,25 @@ class Credentials:
         too_long = token_too_long(self.token.strip()) if self.token else None
         if too_long is not None:
             raise ValueError(too_long)  # every call would be refused (errors.metadata_refused)
+
+    def __repr__(self) -> str:
+        # Datasets keep their Credentials: a repr or vars() in a notebook or a hyper-parameter
+        # dump must not show the bearer token, only that there is one.
+        return "Credentials(tls=%r, tls_ca=%r, tls_cert=%r, tls_key=%r, token=%s)" % (
+            self.tls, self.tls_ca, self.tls_cert, self.tls_key,
+            None if self.token is None else "<hidden, %d chars>" % len(self.token))
+
+    @classmethod
+    def of(cls, credentials: Optional["Credentials"], token: Optional[str]) -> "Credentials":
+        """A Client's credentials argument (None: from_env()), with `token` (when given) as its
+        bearer token; TypeError naming `credentials` when it is not a Credentials."""
+        if credentials is None:
+            credentials = cls.from_env()
+        elif not isinstance(credentials, Credentials):
+            raise TypeError("credentials must be a fgbg.Credentials or None, got a %s (a token "
+                            "goes in token= or Credentials(token=...))"
+                            % type(credentials).__name__)
+        return credentials if token is None else replace(credentials, token=token)
 
     @classmethod
     def from_env(cls) -> "Credentials":
@@ -59,8 +90,9 @@ class Credentials:
         return self.tls or self.tls_ca is not None or self.tls_cert is not None
 
     def metadata(self) -> Tuple[Tuple[str, str], ...]:
-        """Call metadata: the bearer token, if any."""
-        return (("authorization", "Bearer " + self.token.strip()),) if self.token else ()
+        """Call metadata: the bearer token, if any (its repr hides the token)."""
+        return _Metadata((("authorization", "Bearer " + self.token.strip()),)
+                         if self.token else ())
 
     def channel(self, target: str, options: Sequence[Tuple[str, Any]]) -> Any:
         """A gRPC channel to `target`: TLS when asked for, else plaintext."""
@@ -75,3 +107,10 @@ class Credentials:
             private_key=_read(self.tls_key, "tls_key"),
             certificate_chain=_read(self.tls_cert, "tls_cert"))
         return opened(grpc.secure_channel(target, creds, options=opts))
+
+
+class _Metadata(Tuple[Tuple[str, str], ...]):
+    """Call metadata that a Client keeps: vars(client) must not show its bearer token."""
+
+    def __repr__(self) -> str:
+        return "(%s)" % ", ".join("(%r, <hidden>)" % (k,) for k, _ in self)

@@ -23,6 +23,8 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from . import shm
 from ._checks import int_args, world_size_arg
+from ._proto import pb
+from ._requests import field
 from .batch import Batch
 from .client import Client, FgbgError
 from .reconnect import Failures, Reconnect, seconds
@@ -30,8 +32,9 @@ from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
 _LOG = logging.getLogger(__name__)
-# The request's other integers: checked when the stream is made, not when it first connects.
-_INTEGERS = ("seed", "epoch", "batch_size", "start_position")
+# The request's other integers, flags and names: checked (as the request's fields) when the
+# stream is made, not when it first connects.
+_CHECKED = ("seed", "epoch", "batch_size", "start_position", "shuffle", "drop_last", "dataset")
 
 
 class _OtherData(FgbgError):
@@ -69,7 +72,8 @@ class FailoverStream:
                  reconnect: Reconnect = 0, **request: Any) -> None:
         n = int_args(rank=rank, world_size=world_size_arg(world_size), start_batch=start_batch,
                      limit=limit)
-        request.update(int_args(**{k: v for k, v in request.items() if k in _INTEGERS}))
+        request.update({k: field(pb.StreamEpochRequest, k, v) for k, v in request.items()
+                        if k in _CHECKED})
         self.targets = resolve(targets)
         self.rank = n["rank"]
         self.replica = home(self.rank, len(self.targets))

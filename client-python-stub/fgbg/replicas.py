@@ -32,8 +32,15 @@ def _host_port(target: str) -> str:
 
 
 def resolve(targets: Targets) -> List[str]:
-    """The replicas `targets` names, in a fixed order; ValueError naming a bad one."""
-    entries = targets.split(",") if isinstance(targets, str) else list(targets)
+    """The replicas `targets` names, in a fixed order; ValueError naming a bad one, TypeError
+    when `targets` is neither a str nor a list of them (a bare port is not a target)."""
+    if isinstance(targets, str):
+        entries = targets.split(",")
+    elif isinstance(targets, Sequence) and all(isinstance(t, str) for t in targets):
+        entries = list(targets)
+    else:
+        raise TypeError("target must be a str such as 'host:port' (or a list of them), got %r "
+                        "(%s)" % (targets, type(targets).__name__))
     out: List[str] = []
     for raw in entries:
         t = raw.strip()

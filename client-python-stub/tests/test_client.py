@@ -133,7 +133,7 @@ def test_errors_are_exceptions_with_status_and_message(server):
         assert e.value.code == "INVALID_ARGUMENT" and "batch_size 0" in e.value.details
         with pytest.raises(ValueError, match="colour"):
             c.get_samples([0], outputs=["colour"])
-        with pytest.raises(ValueError, match="list of names"):
+        with pytest.raises(TypeError, match="list of names"):  # as indices="17" is
             c.get_samples([0], outputs="image")
 
 

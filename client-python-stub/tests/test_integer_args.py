@@ -170,3 +170,88 @@ def test_torch_datasets_check_their_integers_before_connecting():
     for name, value in (("streams", 2.0), ("prefetch", "2")):
         with pytest.raises(TypeError, match=r"^%s must be an integer" % name):
             FgbgDeviceLoader(object(), **{name: value})
+
+
+def test_integers_out_of_their_fields_range_name_the_argument_and_the_range():
+    """protobuf's own check ("Value out of range: -1") names neither the argument nor the
+    range; each request field's wire type gives its range, checked before any call."""
+    u64 = r"it must be in \[0, 18446744073709551615\] \(a uint64 request field\)$"
+    i32 = r"it must be in \[-2147483648, 2147483647\] \(an int32 request field\)$"
+    i64 = (r"it must be in \[-9223372036854775808, 9223372036854775807\] "
+           r"\(an int64 request field\)$")
+    with fgbg.Client(NOWHERE) as c:
+        for call, named, kind in (
+                (lambda: c.get_samples([2 ** 63]), r"indices\[0\]=%d" % 2 ** 63, i64),
+                (lambda: c.get_samples([0, -2 ** 64]), r"indices\[1\]=-%d" % 2 ** 64, i64),
+                (lambda: c.get_samples([1], seed=-1), "seed=-1", u64),
+                (lambda: c.get_samples([1], seed=2 ** 64), "seed=%d" % 2 ** 64, u64),
+                (lambda: c.stream_epoch(epoch=-1), "epoch=-1", u64),
+                (lambda: c.stream_epoch(batch_size=10 ** 12), "batch_size=%d" % 10 ** 12, i32),
+                (lambda: c.stream_epoch(start_position=10 ** 20),
+                 "start_position=%d" % 10 ** 20, i64),
+                (lambda: c.stats(seed=np.int64(-5)), "seed=-5", u64),
+                (lambda: c.export("x", jpeg_quality=2 ** 31), "jpeg_quality=%d" % 2 ** 31, i32),
+                (lambda: c.gallery(indices=[2 ** 70]), r"indices\[0\]=%d" % 2 ** 70, i64)):
+            with pytest.raises(ValueError, match="^%s is out of range: %s" % (named, kind)):
+                call()
+        # The ends of each range are taken (the server then says what it accepts).
+        c.stream_epoch(seed=2 ** 64 - 1, epoch=np.uint64(2 ** 64 - 1), batch_size=2 ** 31 - 1,
+                       start_position=-2 ** 63).close()
+    with pytest.raises(ValueError, match="^seed=-1 is out of range: " + u64):
+        failover.stream_epoch(NOWHERE, seed=-1)
+    with pytest.raises(ValueError, match="^seed=-1 is out of range: " + u64):
+        FgbgIterableDataset(NOWHERE, seed=-1)
+    with pytest.raises(ValueError, match=r"^batch_size=%d is out of range: " % 2 ** 40 + i32):
+        FgbgIterableDataset(NOWHERE, batch_size=2 ** 40)
+    with pytest.raises(ValueError, match=r"^seed=%d is out of range: " % 2 ** 64 + u64):
+        FgbgDataset(NOWHERE, seed=2 ** 64)
+
+
+def test_flags_seconds_names_targets_and_paths_are_checked_naming_the_argument():
+    """One checker per kind (fgbg._checks): a flag is True or False, not "yes" or None (which
+    a dataset whose default is shuffle=True took as no shuffle); seconds are a positive number;
+    outputs a list, never one name split into letters; a target a str; a path a path."""
+    flag = r"^%s must be True or False, got %s$"
+    with fgbg.Client(NOWHERE) as c:
+        for name, value, shown in (("shuffle", "yes", r"'yes' \(str\)"),
+                                   ("drop_last", None, r"None \(NoneType\)"),
+                                   ("shuffle", 1, r"1 \(int\)")):
+            with pytest.raises(TypeError, match=flag % (name, shown)):
+                c.stream_epoch(**{name: value})
+        c.stream_epoch(shuffle=np.bool_(True)).close()
+        with pytest.raises(TypeError, match=flag % ("overwrite", r"'no' \(str\)")):
+            c.export("x", overwrite="no")
+        with pytest.raises(TypeError, match=flag % ("backgrounds", r"None \(NoneType\)")):
+            c.gallery(backgrounds=None)
+        with pytest.raises(TypeError, match=r"^dataset must be a str, got None \(NoneType\)$"):
+            c.get_samples([1], dataset=None)
+        with pytest.raises(TypeError, match=r"^destination must be a str, got None"):
+            c.export(None)
+        listed = r"^outputs must be a list of names such as \['image', 'mask'\], not 'image'$"
+        with pytest.raises(TypeError, match=listed):
+            c.get_samples([1], outputs="image")
+        with pytest.raises(TypeError, match=r"^outputs\[1\] must be a str, got 3 \(int\)$"):
+            c.stats(outputs=["image", 3])
+    for kw, value in (("shuffle", None), ("shuffle", "yes"), ("drop_last", "no")):
+        with pytest.raises(TypeError, match=r"^%s must be True or False" % kw):
+            FgbgIterableDataset(NOWHERE, **{kw: value})
+    for ds in (FgbgIterableDataset, FgbgDataset):
+        with pytest.raises(TypeError, match=listed):
+            ds(NOWHERE, outputs="image")
+        with pytest.raises(TypeError, match=r"^dataset must be a str, got 7 \(int\)$"):
+            ds(NOWHERE, dataset=7)
+    for name, value in (("timeout", "30"), ("timeout", None), ("stream_timeout", True)):
+        with pytest.raises(TypeError, match=r"^%s must be a number of seconds, got " % name):
+            fgbg.Client(NOWHERE, **{name: value})
+    for name, value in (("timeout", 0), ("timeout", -1.0), ("stream_timeout", float("inf")),
+                        ("timeout", float("nan"))):
+        with pytest.raises(ValueError, match=r"^%s must be a positive, finite number of seconds"
+                           % name):
+            fgbg.Client(NOWHERE, **{name: value})
+    fgbg.Client(NOWHERE, timeout=np.float32(2.5), stream_timeout=60).close()
+    for target in (41733, [NOWHERE, 7], b"127.0.0.1:1"):
+        with pytest.raises(TypeError, match=r"^target must be a str such as 'host:port' \(or a "
+                           r"list of them\), got "):
+            fgbg.Client(target)
+    with pytest.raises(TypeError, match=r"^path must be a path \(str or os.PathLike\), got None"):
+        fgbg.exported(None)

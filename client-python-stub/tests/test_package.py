@@ -1,6 +1,9 @@
 """The package's top level: what README reaches after a plain `import fgbg` (pure: no server)."""
+import os
 import subprocess
 import sys
+import tempfile
+import textwrap
 
 from conftest import PKG
 
@@ -20,3 +23,78 @@ def test_a_name_the_package_lacks_is_an_attribute_error_naming_it():
     code = "import fgbg; fgbg.no_such_thing"
     r = subprocess.run([sys.executable, "-c", code], cwd=PKG, capture_output=True, text=True)
     assert r.returncode == 1 and "module 'fgbg' has no attribute 'no_such_thing'" in r.stderr
+
+
+def test_help_and_dir_list_the_public_names_before_they_are_imported():
+    code = ("import fgbg, sys, pydoc; names = dir(fgbg); "
+            "assert 'fgbg.client' not in sys.modules, 'dir imported the client'; "
+            "print(all(n in names for n in fgbg.__all__), 'failover' in names); "
+            "print('class Client' in pydoc.render_doc(fgbg, renderer=pydoc.plaintext))")
+    r = subprocess.run([sys.executable, "-c", code], cwd=PKG, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "True", "True"], r.stdout
+
+
+# Kept between runs (as scripts/test-python.sh keeps its own): reading torch's types is most
+# of the time.
+_MYPY_CACHE = os.path.join(tempfile.gettempdir(), "fgbg-mypy-user-cache-%d" % os.getuid())
+# As README writes it: `import fgbg`, then fgbg.Client, fgbg.Credentials, fgbg.exported.
+_README_LIKE = """
+    import fgbg
+    from fgbg.torch import FgbgIterableDataset
+
+
+    def main() -> None:
+        creds = fgbg.Credentials(token="x" * 20)
+        with fgbg.Client("127.0.0.1:1", timeout=30, credentials=creds) as c:
+            info: fgbg.DatasetInfo = c.describe("builtin")
+            size: int = info.size
+            b: fgbg.Batch = c.get_samples([0, 7], seed=0)
+            s: fgbg.Stats = c.stats(outputs=["image"], end=200)
+            for batch in c.stream_epoch("builtin", epoch=3, shuffle=True, batch_size=64):
+                print(batch.images, size, b, s)
+            try:
+                c.describe("nope")
+            except fgbg.FgbgError as e:
+                print(e.code, e.details)
+        ex = fgbg.exported("exports/x")
+        ds = FgbgIterableDataset("127.0.0.1:1", batch_size=8)
+        print(len(ex), fgbg.failover.stream_epoch, ds.loader(num_workers=0))
+"""
+# The tester's wrong.py mistakes: each line must be an error, not Any.
+_WRONG = """
+    import fgbg
+
+    with fgbg.Client(12345, timeout="x") as c:
+        c.describe(7)
+        c.get_samples([1], seeed=1)
+        n: str = c.describe().size
+    fgbg.exported(None)
+    fgbg.Clinet()
+"""
+
+
+def test_mypy_strict_checks_a_users_script_against_the_package(tmp_path):
+    """mypy --strict on users' scripts that import fgbg as an installed package: fgbg's own code
+    is followed for its types but not reported on. One run for both (it reads torch's types)."""
+    for name, source in (("readme_like", _README_LIKE), ("wrong", _WRONG)):
+        (tmp_path / (name + ".py")).write_text(textwrap.dedent(source))
+    (tmp_path / "mypy.ini").write_text(textwrap.dedent("""
+        [mypy]
+        [mypy-fgbg.*]
+        ignore_errors = True
+        [mypy-grpc.*,google.protobuf.*,tqdm.*,PIL.*]
+        ignore_missing_imports = True
+        """))
+    r = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--config-file", "mypy.ini",
+                        "--cache-dir", _MYPY_CACHE, "readme_like.py", "wrong.py"],
+                       cwd=tmp_path, env=dict(os.environ, MYPYPATH=PKG), capture_output=True,
+                       text=True)
+    errors = [line for line in r.stdout.splitlines() if ": error:" in line]
+    assert r.returncode == 1 and not [e for e in errors if not e.startswith("wrong.py:")], \
+        r.stdout + r.stderr
+    # Line 4: Client(12345, timeout="x") (two errors); 5: describe(7); 6: seeed=; 7: an int
+    # into a str; 8: exported(None); 9: a name the package lacks.
+    assert sorted({int(e.split(":")[1]) for e in errors}) == [4, 5, 6, 7, 8, 9], errors
+    assert any('"timeout" to "Client" has incompatible type "str"' in e for e in errors), errors
+    assert any('Module has no attribute "Clinet"' in e for e in errors), errors

@@ -2,6 +2,7 @@
 import datetime
 import ipaddress
 import os
+import pathlib
 
 import pytest
 
@@ -117,6 +118,12 @@ def test_plaintext_no_client_certificate_and_another_ca_are_refused(secured, tls
 
 def test_tokens_unauthenticated_without_and_permission_denied_to_export(secured, tls):
     assert _code(secured.target, _mtls(tls)) == "UNAUTHENTICATED"
+    with pytest.raises(fgbg.FgbgError) as e:
+        with fgbg.Client(secured.target, timeout=10, credentials=_mtls(tls)) as c:
+            c.describe("builtin")
+    # Says what this client takes (token=), not only the CLI's flags.
+    assert "Python: token= or fgbg.Credentials(token=...)" in e.value.details, e.value.details
+    assert "--token-file" in e.value.details and "$FGBG_TOKEN" in e.value.details
     assert _code(secured.target, _mtls(tls, ALICE + "x")) == "UNAUTHENTICATED"
     with fgbg.Client(secured.target, credentials=_mtls(tls), token=CI) as c:
         assert c.describe("builtin").size == 800
@@ -139,6 +146,12 @@ def test_credentials_come_from_the_environment(secured, tls, monkeypatch):
 
     ds = FgbgDataset(secured.target)  # the environment's credentials, kept for its workers
     assert ds.credentials == _mtls(tls, CI) and len(ds) == 800
+    # Datasets keep their credentials: their repr, vars() or a dump of them hides the token.
+    c = fgbg.Client(secured.target)
+    for shown in (repr(ds.credentials), str(ds.credentials), repr(vars(ds)), repr(vars(c))):
+        assert CI not in shown and "token=<hidden, %d chars>" % len(CI) in shown, shown
+    assert CI not in repr(c._metadata) and c.describe("builtin").size == 800
+    c.close()
     assert int(ds[7]["index"]) == 7
     # The Java CLI reads the same variables.
     out = java_cli("stream", "--target", secured.target, "--limit", "10",
@@ -153,5 +166,19 @@ def test_bad_credentials_fail_naming_them(tls):
         fgbg.Credentials(token="two words")
     with pytest.raises(ValueError, match="token must be printable ASCII"):
         fgbg.Credentials(token="\u00e4" * 18)  # gRPC would refuse the header itself
+    with pytest.raises(TypeError, match=r"^token must be a str or None, not int$"):
+        fgbg.Credentials(token=123)
+    with pytest.raises(TypeError, match=r"^tls must be True or False, got 'yes' \(str\)$"):
+        fgbg.Credentials(tls="yes")
+    with pytest.raises(TypeError, match=r"^tls_ca must be a path \(str or os.PathLike\) or "
+                       r"None, not int$"):
+        fgbg.Credentials(tls_ca=7)
+    assert fgbg.Credentials(tls_ca=pathlib.Path(tls("ca"))).uses_tls
+    with pytest.raises(TypeError, match=r"^credentials must be a fgbg.Credentials or None, got "
+                       r"a str \(a token goes in token= or Credentials\(token=...\)\)$") as e:
+        fgbg.Client("localhost:1", credentials=CI)
+    assert CI not in str(e.value)  # a token given in the wrong place is not echoed
+    assert repr(fgbg.Credentials()) == ("Credentials(tls=False, tls_ca=None, tls_cert=None, "
+                                        "tls_key=None, token=None)")
     with pytest.raises(ValueError, match="tls_ca /nonexistent.pem: cannot read it"):
         fgbg.Client("localhost:1", credentials=fgbg.Credentials(tls_ca="/nonexistent.pem"))

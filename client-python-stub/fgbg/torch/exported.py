@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.utils.data
 
-from .._checks import integer, integers
+from .._checks import integer, integers, path_arg
 from ..digest import SampleDigest
 from ..exports import verify as _verify
 from ..exports.labels import Labels, read_instances
@@ -39,7 +39,7 @@ class ExportedDataset(torch.utils.data.Dataset):
                  transform: Optional[Transform] = None) -> None:
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
-        self.manifest = Manifest.load(path)
+        self.manifest = Manifest.load(path_arg(path, "path"))
         self._labels = Labels(self.manifest)
         self._reader = reader(self.manifest, self._labels)
         self._images = Images(image, normalize)

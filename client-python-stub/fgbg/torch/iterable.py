@@ -6,7 +6,9 @@ import torch
 import torch.utils.data
 
 from .. import _shm_room
-from .._checks import integer, integers
+from .._checks import integer, integers, names
+from .._proto import pb
+from .._requests import field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
@@ -53,7 +55,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
                  timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
                  credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
         super().__init__()
-        seed, batch_size = integer(seed, "seed"), integer(batch_size, "batch_size")
+        # As its stream requests take them: errors name the argument here, not in a worker.
+        seed, batch_size, shuffle, drop_last, dataset = (
+            field(pb.StreamEpochRequest, k, v) for k, v in (
+                ("seed", seed), ("batch_size", batch_size), ("shuffle", shuffle),
+                ("drop_last", drop_last), ("dataset", dataset)))
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         if transform is not None and not callable(transform):
@@ -64,14 +70,14 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         self.seed = seed
         self.shuffle = shuffle
         self.batch_size = batch_size
-        self.outputs = None if outputs is None else tuple(outputs)
+        self.outputs = names(outputs, "outputs")
         self.rank = rank
         self.world_size = world_size
         self.drop_last = drop_last
         self.depth_dtype = depth_dtype
         self.transform = transform
         # Decided here, so that every worker reaches the server as the parent did.
-        self.credentials = credentials if credentials is not None else Credentials.from_env()
+        self.credentials = Credentials.of(credentials, None)
         options: Dict[str, Any] = dict(timeout=timeout, stream_timeout=stream_timeout,
                                        credentials=self.credentials)
         check_images(image, normalize)

@@ -16,7 +16,9 @@ import torch
 import torch.utils.data
 
 from .. import _shm_room
-from .._checks import integer, integers
+from .._checks import integer, integers, names
+from .._proto import pb
+from .._requests import field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
@@ -54,13 +56,13 @@ class FgbgDataset(torch.utils.data.Dataset):
             raise TypeError("transform must be callable, got %r" % (transform,))
         check_images(image, normalize)
         self.target = default_target(target)
-        self.dataset = dataset
-        self.seed = integer(seed, "seed")
-        self.outputs = None if outputs is None else tuple(outputs)
+        self.dataset = field(pb.GetSamplesRequest, "dataset", dataset)
+        self.seed = field(pb.GetSamplesRequest, "seed", seed)
+        self.outputs = names(outputs, "outputs")
         self.depth_dtype = depth_dtype
         self.transform = transform
         self.timeout = timeout
-        self.credentials = credentials if credentials is not None else Credentials.from_env()
+        self.credentials = Credentials.of(credentials, None)
         self.reconnect = seconds(reconnect)
         c, self.info = describe(self.target, dataset, self.reconnect,
                                 home_index=_world.affinity_rank(), timeout=timeout,

@@ -44,8 +44,9 @@ final class Authenticator implements ServerInterceptor {
       Optional<AccessTokens.Holder> holder = holder(headers.get(AUTHORIZATION));
       if (holder.isEmpty()) {
         return refuse(call, Statuses.unauthenticated(headers.get(AUTHORIZATION) == null
-            ? "this server asks for a bearer token: send 'authorization: Bearer TOKEN' (fgbg "
-                + "clients: --token, --token-file or $FGBG_TOKEN)"
+            ? "this server asks for a bearer token: send 'authorization: Bearer TOKEN' (CLI: "
+                + "--token or --token-file; Python: token= or fgbg.Credentials(token=...); Java: "
+                + "FgbgClient.builder().token(...); CLI and Python: $FGBG_TOKEN)"
             : "the bearer token is not one this server accepts"));
       }
       if (!holder.get().mayExport() && call.getMethodDescriptor().getFullMethodName()
