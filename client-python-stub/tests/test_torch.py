@@ -55,6 +55,24 @@ def test_each_pass_is_a_new_epoch_unless_set(server):
     assert ds.state_dict()["epoch"] == 7, "epochs 5 and 6 were consumed whole"
 
 
+def test_a_pass_left_early_counts_as_its_epoch_and_its_state_finishes_it(server):
+    # As README says: a break (or Ctrl-C) ends the pass; a state kept then finishes that epoch.
+    ds = FgbgIterableDataset(server.target, seed=6, batch_size=32)
+    whole = [b["index"].tolist() for b in ds.loader(num_workers=2)]
+    ds.set_epoch(0)
+    head = []
+    for batch in ds.loader(num_workers=2):
+        head.append(batch["index"].tolist())
+        if len(head) == 3:
+            break
+    state = ds.state_dict()
+    nxt = [b["index"].tolist() for b in ds.loader(num_workers=2)]
+    assert sorted(sum(nxt, [])) == list(range(N)) and nxt != whole, "the next epoch, whole"
+    ds.load_state_dict(state)
+    rest = [b["index"].tolist() for b in ds.loader(num_workers=2)]
+    assert head == whole[:3] and rest == whole[3:]
+
+
 @pytest.mark.parametrize("world, workers, batch, drop_last", [
     (1, 1, 64, False), (2, 3, 16, False), (3, 2, 50, True), (4, 3, 7, False), (3, 4, 30, True)])
 def test_len_is_the_batches_each_rank_yields(server, world, workers, batch, drop_last):
