@@ -23,6 +23,13 @@ from ._channels import refuse_if_not_made_in
 from .errors import FgbgError
 
 
+class _Hidden(str):
+    """A token kept for a copy's constructor: its repr (vars(client), a dump) never shows it."""
+
+    def __repr__(self) -> str:
+        return "<hidden, %d chars>" % len(self)
+
+
 class Owned:
     """Client's base: `_own(locals())` first in __init__, `_usable()` before each call, and
     `_closing()` in close()."""
@@ -35,6 +42,8 @@ class Owned:
         """Records the constructor's arguments (its locals() before any other line) and this
         process."""
         self._args = {k: v for k, v in args.items() if k not in ("self", "__class__")}
+        if isinstance(self._args.get("token"), str):  # kept for a copy, never shown
+            self._args["token"] = _Hidden(self._args["token"])
         self._made_in = os.getpid()
         self._closed = False
 

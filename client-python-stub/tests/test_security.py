@@ -3,6 +3,7 @@ import datetime
 import ipaddress
 import os
 import pathlib
+import pickle
 
 import pytest
 
@@ -148,9 +149,14 @@ def test_credentials_come_from_the_environment(secured, tls, monkeypatch):
     assert ds.credentials == _mtls(tls, CI) and len(ds) == 800
     # Datasets keep their credentials: their repr, vars() or a dump of them hides the token.
     c = fgbg.Client(secured.target)
-    for shown in (repr(ds.credentials), str(ds.credentials), repr(vars(ds)), repr(vars(c))):
+    given = fgbg.Client(secured.target, token=CI)  # kept for its copies, hidden too
+    assert given.describe("builtin").size == 800
+    for shown in (repr(ds.credentials), str(ds.credentials), repr(vars(ds)), repr(vars(c)),
+                  repr(vars(given))):
         assert CI not in shown and "token=<hidden, %d chars>" % len(CI) in shown, shown
     assert CI not in repr(c._metadata) and c.describe("builtin").size == 800
+    assert pickle.loads(pickle.dumps(given)).describe("builtin").size == 800
+    given.close()
     c.close()
     assert int(ds[7]["index"]) == 7
     # The Java CLI reads the same variables.
