@@ -102,8 +102,12 @@ def refuse_if_not_made_in(made_in: int) -> None:
     its channel is the parent's connection (a call from the child hangs, and the frames both
     send on it make the server reset the parent's streams). The per-call check: a pid compare."""
     if made_in != os.getpid():
+        fix = "make a new fgbg.Client in the child"
+        if _forked_streaming:  # then no Client works here (refuse_if_forked_open)
+            fix = ("the parent was reading %d fgbg stream(s) at the fork, so no Client works in "
+                   "this child: finish them before forking, then %s" % (_forked_streaming, fix))
         raise fork_error("this Client was made in process %d before a fork (this is process "
-                         "%d)" % (made_in, os.getpid()), "make a new fgbg.Client in the child")
+                         "%d)" % (made_in, os.getpid()), fix)
 
 
 def fork_error(why: str, fix: str) -> Any:

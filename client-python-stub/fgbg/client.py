@@ -127,7 +127,7 @@ class Client(_owner.Owned):
     def describe(self, dataset: str = "builtin") -> DatasetInfo:
         """Size, factors, shapes, dtypes, labels, fingerprint and spec (see DatasetInfo)."""
         return DatasetInfo.from_proto(self._unary(self._stub.Describe,
-                                                  pb.DescribeRequest(dataset=dataset)))
+                                                  request(pb.DescribeRequest, dataset=dataset)))
 
     def get_samples(self, indices: Iterable[int], dataset: str = "builtin", seed: int = 0,
                     outputs: Optional[Iterable[str]] = None,

@@ -205,6 +205,8 @@ def test_integers_out_of_their_fields_range_name_the_argument_and_the_range():
         FgbgIterableDataset(NOWHERE, batch_size=2 ** 40)
     with pytest.raises(ValueError, match=r"^seed=%d is out of range: " % 2 ** 64 + u64):
         FgbgDataset(NOWHERE, seed=2 ** 64)
+    with fgbg.Client(NOWHERE) as c, pytest.raises(TypeError, match=r"^dataset must be a str"):
+        c.describe(7)  # type: ignore[arg-type]
 
 
 def test_flags_seconds_names_targets_and_paths_are_checked_naming_the_argument():

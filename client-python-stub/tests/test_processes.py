@@ -96,6 +96,9 @@ def test_a_client_used_after_fork_is_refused_at_once_and_the_parent_goes_on(serv
     assert "make a new fgbg.Client in the child" in said and "'spawn'" in said, said
     took = float(said.split("took ")[1].split("s")[0])
     assert took < 2, "refused at once, not after a timeout"
+    # With the parent's stream open at the fork, no Client works in the child: the words say so.
+    held_words = "the parent was reading 1 fgbg stream(s) at the fork, so no Client works"
+    assert (held_words in said) == (parent == "held"), said
     if parent == "idle":
         assert "dataset: 5" in said, said
     assert "parent again 800 2 4" in said, said

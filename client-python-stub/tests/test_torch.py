@@ -53,6 +53,11 @@ def test_each_pass_is_a_new_epoch_unless_set(server):
     b2 = [i for b in loader for i in b["index"].tolist()]
     assert sorted(a) == sorted(b2) == list(range(N)) and a != b2
     assert ds.state_dict()["epoch"] == 7, "epochs 5 and 6 were consumed whole"
+    for epoch in (-1, 2 ** 63, 2 ** 64):  # the counter is a signed 64-bit value: no wrapping
+        with pytest.raises(ValueError, match=r"^epoch=%d is out of range: it must be in "
+                           r"\[0, 9223372036854775807\] \(the next pass's epoch\)$" % epoch):
+            ds.set_epoch(epoch)
+    assert ds.state_dict()["epoch"] == 7
 
 
 def test_a_pass_left_early_counts_as_its_epoch_and_its_state_finishes_it(server):

@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .._checks import integer
+from .._checks import bounded, integer
 from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Resume, Tracker
@@ -95,7 +95,9 @@ class Feed:
 
     def set_epoch(self, epoch: int) -> None:
         with self._shared.array.get_lock():
-            self._shared[_Shared.NEXT] = integer(epoch, "epoch")
+            # The shared counter is a signed 64-bit value: a wrapped epoch would stream another.
+            self._shared[_Shared.NEXT] = bounded(integer(epoch, "epoch"), "epoch", 0, 2**63 - 1,
+                                                 "the next pass's epoch")
             self._shared[_Shared.PLAIN_PASSES] = 0
 
     def begin(self, world: World, streams: int) -> int:
