@@ -62,6 +62,7 @@ final class TransportFaults {
   private final MinuteLines messages;
   private final MinuteLines resets;
   private final MinuteLines noTrailers;
+  private final MinuteLines unseenResets;
 
   TransportFaults(Ticker ticker) {
     this.dropped = lines(ticker, "connections dropped by transport errors");
@@ -70,6 +71,7 @@ final class TransportFaults {
     this.messages = lines(ticker, "request messages refused");
     this.resets = lines(ticker, "calls reset for HTTP/2 errors");
     this.noTrailers = lines(ticker, "calls without 'te: trailers'");
+    this.unseenResets = lines(ticker, "connections closed for a reset of a call not seen start");
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
@@ -126,10 +128,13 @@ final class TransportFaults {
       return log(messages, "refused " + what, what);
     }
     if (find(t, UNSEEN_RESET) != null) {
-      // A client cancelling a call (its deadline passed) as it starts: it reconnects.
-      LOG.fine(() -> "connection" + from + " closed: it reset a call the server had not seen "
-          + "start (a deadline or cancel racing the call's start)");
-      return true;
+      // A client cancelling a call (its deadline passed) as it starts: it reconnects, but other
+      // calls on that connection (grpcio shares one between a process's channels) fail
+      // UNAVAILABLE, and the client's words send the user to this log.
+      String what = "connection" + from + " closed: it reset a call the server had not seen "
+          + "start (a deadline or cancel racing the call's start; the connection's other calls "
+          + "end UNAVAILABLE)";
+      return log(unseenResets, what, what);
     }
     if ("Exception in onHeadersRead()".equals(r.getMessage())
         && t instanceof IllegalArgumentException) {
