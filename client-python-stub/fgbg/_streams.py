@@ -1,6 +1,7 @@
 """StreamEpoch and GetSamples through a shared-memory ring when the server accepts one (see
 fgbg.shm), else over the network; one log line per call says which."""
 import logging
+import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import grpc
@@ -13,6 +14,8 @@ from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
 _LOG = logging.getLogger("fgbg")
+# How early a server's deadline may pass before the client's: grpc-timeout is sent rounded.
+_DEADLINE_SLACK = 0.01
 
 
 def parse(raw: bytes) -> Tuple[Any, Payload]:
@@ -21,13 +24,21 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
 
 
 def error(e: Exception, client: Any, bound: Optional[Tuple[str, float]] = None,
-          received: Optional[int] = None) -> FgbgError:
+          received: Optional[int] = None, started: Optional[float] = None) -> FgbgError:
     """`e`, of a call of `client` (its target and the metadata it sent), as an FgbgError;
     `bound`: the Client option and seconds that set the call's deadline, `received`: samples a
-    stream had delivered, both for a deadline's words."""
+    stream had delivered, both for a deadline's words; `started`: the call's start
+    (time.monotonic())."""
     target = client.target
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
         details = e.details() or ""
+        if (e.code() == grpc.StatusCode.CANCELLED and "RST_STREAM" in details
+                and bound is not None and started is not None
+                and time.monotonic() - started >= bound[1] - _DEADLINE_SLACK):
+            # The server resets a call whose deadline passed (grpc-java: RST_STREAM CANCEL);
+            # grpcio says CANCELLED when it reads that before its own timer fires.
+            return FgbgError("DEADLINE_EXCEEDED", deadline("", bound[0], bound[1], received),
+                             target)
         refused = metadata_refused(e.code().name, details, target, client._metadata)
         if refused is not None:
             # Not UNAVAILABLE: a retry (fgbg.reconnect, another replica) is refused the same.
@@ -57,6 +68,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
     whole = False  # the call on the ring ended with OK: no write of the server is in flight
     try:
         while True:
+            started = time.monotonic()
             call = client._raw_stream(req, timeout=client.stream_timeout,
                                       metadata=client._metadata)
             pending: List[Any] = []
@@ -89,7 +101,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                             break
                 except grpc.RpcError as e:
                     raise error(e, client, ("stream_timeout", client.stream_timeout),
-                                samples) from None
+                                samples, started) from None
                 finally:
                     call.cancel()
             if pending:

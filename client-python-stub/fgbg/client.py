@@ -1,6 +1,7 @@
 """fgbg.Client: describe, get_samples, stream_epoch, export, stats, gallery, with deadlines and
 clear errors."""
 import os
+import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 # DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
@@ -115,10 +116,11 @@ class Client(_owner.Owned):
 
     def _unary(self, method: Any, request: Any, timeout: Optional[float] = None) -> Any:
         self._usable()
+        started = time.monotonic()
         try:
             return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise _error(e, self, ("timeout", timeout or self.timeout)) from None
+            raise _error(e, self, ("timeout", timeout or self.timeout), None, started) from None
 
     def list_datasets(self) -> List[Any]:
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
@@ -221,6 +223,7 @@ class Client(_owner.Owned):
     def _progress_call(self, call: Any, shown: Optional[Progress]) -> Any:
         """Reads a progress stream to its end; returns the last message."""
         last = None
+        started = time.monotonic()
         try:
             for p in call:
                 last = p
@@ -228,7 +231,7 @@ class Client(_owner.Owned):
                     shown.update(p)
         except grpc.RpcError as e:
             raise _error(e, self, ("stream_timeout", self.stream_timeout),
-                         last.done if last is not None else 0) from None
+                         last.done if last is not None else 0, started) from None
         finally:
             if shown:
                 shown.close()

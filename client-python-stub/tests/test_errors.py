@@ -1,4 +1,9 @@
 """FgbgError's wording of UNAVAILABLE (pure: no server)."""
+import time
+import types
+
+import grpc
+
 from fgbg.errors import FgbgError
 
 
@@ -75,3 +80,27 @@ def test_a_deadline_names_the_option_that_set_it_and_how_far_the_call_got():
     queued = deadline("the deadline passed while the request was queued", "timeout", 30.0)
     assert queued.startswith("no reply within timeout=30s (the server: the deadline passed "
                              "while the request was queued); ")
+
+
+class _Reset(grpc.RpcError):
+    """What grpcio raises when it reads a server's RST_STREAM CANCEL before its own timer."""
+
+    def code(self):
+        return grpc.StatusCode.CANCELLED
+
+    def details(self):
+        return "Received RST_STREAM with error code 8"
+
+
+def test_a_server_reset_at_the_deadline_is_the_deadline_not_a_cancel():
+    # grpc-java resets a call when its deadline passes on the server; a busy client process
+    # (threads, the GIL) reads that reset before its timer fires and grpcio says CANCELLED.
+    from fgbg._streams import error
+
+    client = types.SimpleNamespace(target="localhost:50051", _metadata=())
+    late = error(_Reset(), client, ("timeout", 0.2), None, time.monotonic() - 0.2)
+    assert late.code == "DEADLINE_EXCEEDED"
+    assert str(late).startswith("DEADLINE_EXCEEDED: no reply within timeout=0.2s; "), str(late)
+    # Before the call's deadline, a reset is what the server said: kept as it came.
+    early = error(_Reset(), client, ("timeout", 30.0), None, time.monotonic() - 0.2)
+    assert early.code == "CANCELLED" and "RST_STREAM" in str(early)

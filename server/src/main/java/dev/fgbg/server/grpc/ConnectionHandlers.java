@@ -6,9 +6,9 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.util.concurrent.Executor;
-import java.util.function.UnaryOperator;
 
 /**
  * The one place fgbg reaches into grpc-netty's internal negotiator API: it is how a server sees
@@ -18,12 +18,17 @@ import java.util.function.UnaryOperator;
 final class ConnectionHandlers {
   private ConnectionHandlers() {}
 
+  /** What wraps a connection's negotiation handler; it may read the connection's HTTP/2 state. */
+  @FunctionalInterface
+  interface Around {
+    ChannelHandler around(ChannelHandler negotiation, Http2Connection http2);
+  }
+
   /**
    * {@code credentials} (Netty's) whose every connection's first handler, the negotiation's, is
    * wrapped by {@code around}.
    */
-  static ServerCredentials around(ServerCredentials credentials,
-      UnaryOperator<ChannelHandler> around) {
+  static ServerCredentials around(ServerCredentials credentials, Around around) {
     InternalProtocolNegotiator.ServerFactory factory =
         InternalNettyServerCredentials.toNegotiator(credentials);
     return InternalNettyServerCredentials.create(new InternalProtocolNegotiator.ServerFactory() {
@@ -36,7 +41,7 @@ final class ConnectionHandlers {
   }
 
   private static InternalProtocolNegotiator.ProtocolNegotiator wrapping(
-      InternalProtocolNegotiator.ProtocolNegotiator inner, UnaryOperator<ChannelHandler> around) {
+      InternalProtocolNegotiator.ProtocolNegotiator inner, Around around) {
     return new InternalProtocolNegotiator.ProtocolNegotiator() {
       @Override
       public AsciiString scheme() {
@@ -45,7 +50,7 @@ final class ConnectionHandlers {
 
       @Override
       public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
-        return around.apply(inner.newHandler(grpc));
+        return around.around(inner.newHandler(grpc), grpc.connection());
       }
 
       @Override

@@ -33,7 +33,7 @@ final class HandshakeFailures {
 
   /** {@code tls} (Netty TLS credentials), its failed handshakes logged. */
   ServerCredentials watch(ServerCredentials tls) {
-    return ConnectionHandlers.around(tls, Watch::new);
+    return ConnectionHandlers.around(tls, (negotiation, http2) -> new Watch(negotiation));
   }
 
   void failed(SocketAddress peer, Throwable cause) {

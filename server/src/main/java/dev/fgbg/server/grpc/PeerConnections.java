@@ -10,6 +10,7 @@ import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -130,13 +131,16 @@ final class PeerConnections {
 
   /**
    * Admits the connection (else closes it) and puts the negotiator's handler in its own place,
-   * with {@link Reading} first in the pipeline, so that it sees bytes before TLS does.
+   * with {@link Reading} first in the pipeline, so that it sees bytes before TLS does, and
+   * {@link IdleStreamResets} next.
    */
   private final class Gate extends ChannelInboundHandlerAdapter {
     private final ChannelHandler inner;
+    private final Http2Connection http2;
 
-    Gate(ChannelHandler inner) {
+    Gate(ChannelHandler inner, Http2Connection http2) {
       this.inner = inner;
+      this.http2 = http2;
     }
 
     @Override
@@ -151,7 +155,9 @@ final class PeerConnections {
         long opened = ticker.read();
         ctx.channel().closeFuture().addListener(f -> ended(remote, peer, ticker.read() - opened));
       }
-      ctx.pipeline().addFirst(new Reading(ClientIdentity.address(ctx.channel().remoteAddress())));
+      String address = ClientIdentity.address(ctx.channel().remoteAddress());
+      ctx.pipeline().addFirst(IdleStreamResets.placement(http2, address));
+      ctx.pipeline().addFirst(new Reading(address));
       ctx.pipeline().addBefore(ctx.name(), null, inner);
       ctx.pipeline().remove(this);
     }

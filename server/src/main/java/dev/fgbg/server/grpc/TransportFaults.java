@@ -71,7 +71,7 @@ final class TransportFaults {
     this.messages = lines(ticker, "request messages refused");
     this.resets = lines(ticker, "calls reset for HTTP/2 errors");
     this.noTrailers = lines(ticker, "calls without 'te: trailers'");
-    this.unseenResets = lines(ticker, "connections closed for a reset of a call not seen start");
+    this.unseenResets = lines(ticker, "connections closed for a reset of a stream never open");
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
@@ -128,12 +128,10 @@ final class TransportFaults {
       return log(messages, "refused " + what, what);
     }
     if (find(t, UNSEEN_RESET) != null) {
-      // A client cancelling a call (its deadline passed) as it starts: it reconnects, but other
-      // calls on that connection (grpcio shares one between a process's channels) fail
-      // UNAVAILABLE, and the client's words send the user to this log.
-      String what = "connection" + from + " closed: it reset a call the server had not seen "
-          + "start (a deadline or cancel racing the call's start; the connection's other calls "
-          + "end UNAVAILABLE)";
+      // A reset of a call never opened is dropped before Netty (IdleStreamResets): this is one
+      // of a stream only the server could have opened.
+      String what = "connection" + from + " closed: it reset a server stream never open (an "
+          + "HTTP/2 peer that is not gRPC's)";
       return log(unseenResets, what, what);
     }
     if ("Exception in onHeadersRead()".equals(r.getMessage())

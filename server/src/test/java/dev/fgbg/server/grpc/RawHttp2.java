@@ -11,7 +11,16 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * An HTTP/2 client written by hand on a plain socket, for peers that grpc-java's client will not
@@ -34,7 +43,32 @@ final class RawHttp2 implements AutoCloseable {
 
   /** Connects and sends the preface and an empty SETTINGS frame. */
   RawHttp2(int port) throws IOException {
-    this.socket = new Socket("127.0.0.1", port);
+    this(new Socket("127.0.0.1", port));
+  }
+
+  /** As {@link #RawHttp2(int)}, over TLS (ALPN h2) to a server whose CA is in {@code ca}. */
+  static RawHttp2 tls(int port, Path ca) throws IOException, GeneralSecurityException {
+    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+    trusted.load(null, null);
+    try (InputStream pem = Files.newInputStream(ca)) {
+      trusted.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+          .generateCertificate(pem));
+    }
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(
+        TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLParameters h2 = socket.getSSLParameters();
+    h2.setApplicationProtocols(new String[] {"h2"});
+    socket.setSSLParameters(h2);
+    socket.startHandshake();
+    return new RawHttp2(socket);
+  }
+
+  private RawHttp2(Socket socket) throws IOException {
+    this.socket = socket;
     socket.setSoTimeout(30_000);
     this.out = socket.getOutputStream();
     out.write(PREFACE);

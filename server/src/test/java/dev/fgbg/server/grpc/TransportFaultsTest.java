@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +25,11 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What any peer can send without a token, over real Netty on loopback: metadata over gRPC's
- * limit, a request message over it, a reset of a call the server never saw, a call without
+ * limit, a request message over it, a reset of a stream never opened, a call without
  * "te: trailers". Each is one FINE line in words naming the peer (where Netty's thread knows it)
  * and at most one INFO line a minute per kind, never a trace or WARNING; the server serves on.
  */
@@ -145,28 +148,46 @@ class TransportFaultsTest {
   }
 
   @Test
-  void aResetOfACallNeverSeenIsTheDeadlineRaceNotABadPeer() throws Exception {
+  void aResetOfACallNeverOpenedIsIgnoredAndTheConnectionServesOn(@TempDir Path dir)
+      throws Exception {
+    TestCertificates certs = TestCertificates.write(dir);
+    Logger resets = Logger.getLogger(IdleStreamResets.class.getName());
+    resets.setLevel(Level.FINE);
     try (LogCapture log = new LogCapture();
-         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
-      for (int k = 0; k < 3; k++) {
-        try (RawHttp2 raw = new RawHttp2(s.server().port())) {
-          raw.reset(5); // as grpc-python does when a 1 ms deadline passes as the call starts
+         TestServer plain = TestServer.netty(TestDatasets.registry(), 1);
+         TestServer tls = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .connect(ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
+                 .build()).build())) {
+      for (RawHttp2 raw : List.of(new RawHttp2(plain.server().port()),
+          RawHttp2.tls(tls.server().port(), certs.ca()))) {
+        try (raw) {
+          // As grpc-python does when a deadline passes between a stream id and its HEADERS.
+          raw.reset(5);
+          assertTrue(raw.ping(), "the connection serves on");
+          raw.call(7, DESCRIBE, "x-pad", 1);
+          raw.reset(7); // a call opened: its reset is Netty's
+          raw.reset(9);
+          raw.reset(11);
+          assertTrue(raw.ping(), "the connection serves on");
+          raw.reset(2); // a server stream never open: a broken peer, closed as before
           assertTrue(raw.closedWithin(10_000));
         }
       }
-      assertEquals("tiny", describe(s));
-      s.close();
+      assertEquals("tiny", describe(plain));
+      plain.close();
+      tls.close();
       log.assertNoTraces();
       assertEquals(List.of(), netty(log));
-      List<String> fine = lines(log, Level.FINE, m -> m.contains("reset a call"));
-      assertEquals(3, fine.size(), fine.toString());
-      assertEquals("connection from 127.0.0.1 closed: it reset a call the server had not seen "
-          + "start (a deadline or cancel racing the call's start; the connection's other calls "
-          + "end UNAVAILABLE)", fine.get(0));
-      // At most one INFO line a minute (the kind's is the process's: another test may have it).
-      List<String> info = lines(log, Level.INFO, m -> true);
-      assertTrue(info.size() <= 1 && info.stream().allMatch(m -> m.startsWith(fine.get(0))),
-          info.toString());
+      List<String> ignored = log.of(IdleStreamResets.class.getName()).stream()
+          .filter(r -> r.getLevel() == Level.FINE).map(LogRecord::getMessage).toList();
+      assertEquals(List.of("5", "9", "11", "5", "9", "11"), ignored.stream()
+          .map(m -> m.replaceAll(".*reset of stream (\\d+).*", "$1")).toList());
+      assertEquals("ignored 127.0.0.1's reset of stream 5, which it had not opened (a deadline "
+          + "or cancel racing the call's start)", ignored.get(0));
+      List<String> closed = lines(log, Level.FINE, m -> m.contains("never open"));
+      assertEquals(2, closed.size(), closed.toString());
+    } finally {
+      resets.setLevel(null);
     }
   }
 
