@@ -22,7 +22,7 @@ import logging
 from typing import Any, Callable, Dict, Iterator, List, Optional
 
 from . import shm
-from ._checks import int_args, world_size_arg
+from ._checks import world_size_arg
 from ._proto import pb
 from ._requests import field
 from .batch import Batch
@@ -70,8 +70,9 @@ class FailoverStream:
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
                  reconnect: Reconnect = 0, **request: Any) -> None:
-        n = int_args(rank=rank, world_size=world_size_arg(world_size), start_batch=start_batch,
-                     limit=limit)
+        n = {k: field(pb.StreamEpochRequest, k, v) for k, v in (
+            ("rank", rank), ("start_batch", start_batch), ("limit", limit))}
+        n["world_size"] = field(pb.StreamEpochRequest, "world_size", world_size_arg(world_size))
         request.update({k: field(pb.StreamEpochRequest, k, v) for k, v in request.items()
                         if k in _CHECKED})
         self.targets = resolve(targets)
