@@ -94,6 +94,8 @@ def test_len_is_the_batches_each_rank_yields(server, world, workers, batch, drop
 def test_len_of_the_dataset_and_of_a_resumed_pass(server):
     ds = FgbgIterableDataset(server.target, seed=4, batch_size=32)
     assert len(ds) == len(list(ds)) == 25
+    assert repr(ds) == ("FgbgIterableDataset(target=%r, dataset='builtin', seed=4, size=800, "
+                        "batch_size=32, shuffle=True, outputs=None)" % server.target)
     it = iter(ds)
     taken = [next(it)["index"].tolist() for _ in range(3)]
     state = ds.state_dict()

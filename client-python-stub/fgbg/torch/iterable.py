@@ -109,6 +109,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
             state["_travelled"] = self.world()
         return state
 
+    def __repr__(self) -> str:
+        return ("FgbgIterableDataset(target=%r, dataset=%r, seed=%d, size=%d, batch_size=%d, "
+                "shuffle=%r, outputs=%r)" % (self.target, self.dataset, self.seed, self.info.size,
+                                             self.batch_size, self.shuffle, self.outputs))
+
     def set_epoch(self, epoch: int) -> None:
         """Pins the next pass to `epoch` (later passes continue from it)."""
         self.feed.set_epoch(epoch)
