@@ -36,11 +36,13 @@ import java.util.Objects;
  *     SETTINGS (and finish TLS) before the server closes it
  * @param keys the pair of {@code tlsCert} and {@code tlsKey} served, reloaded while the server
  *     runs when the files change; null exactly when plaintext
+ * @param clientCa the CAs of {@code tlsClientCa} trusted, reloaded while the server runs when
+ *     the file changes; null exactly when {@code tlsClientCa} is
  */
 public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey, Path tlsClientCa,
     LiveTokens tokens, boolean insecure, boolean reflection, Duration keepaliveTime,
     Duration maxConnectionAge, Duration maxConnectionIdle, int maxConnectionsPerClient,
-    Duration handshakeTimeout, LiveKeys keys) {
+    Duration handshakeTimeout, LiveKeys keys, LiveClientCa clientCa) {
   /** Idle connections end after this long (each holds a file descriptor and some memory). */
   public static final Duration DEFAULT_MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
   /**
@@ -255,10 +257,12 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
       positive("the reload interval", reloadInterval);
       LiveKeys keys = tlsCert != null && tlsKey != null
           ? LiveKeys.of(tlsCert, tlsKey, reloadInterval) : null;
+      LiveClientCa clientCa = tlsClientCa != null && tlsCert != null
+          ? LiveClientCa.of(tlsClientCa, reloadInterval) : null;
       return new ConnectOptions(hosts, tlsCert, tlsKey, tlsClientCa, tokenFile == null
           ? LiveTokens.fixed(tokens) : LiveTokens.of(tokenFile, reloadInterval), insecure,
           reflection, keepaliveTime, maxConnectionAge, maxConnectionIdle,
-          maxConnectionsPerClient, handshakeTimeout, keys);
+          maxConnectionsPerClient, handshakeTimeout, keys, clientCa);
     }
   }
 }

@@ -59,9 +59,9 @@ public final class FgbgServer {
   private final ScheduledExecutorService ringPoller;
   /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
   private final ScheduledExecutorService replyTimer;
-  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys}) from
-   *  {@link #start} on; its own thread, as a slow file system must not hold up the reply
-   *  checks. A server made and never started has no such thread. */
+  /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys},
+   *  {@link LiveClientCa}) from {@link #start} on; its own thread, as a slow file system must
+   *  not hold up the reply checks. A server made and never started has no such thread. */
   private final ScheduledExecutorService reloadTimer;
   private final ConnectOptions connect;
   private final SharedMemory shm;
@@ -164,6 +164,9 @@ public final class FgbgServer {
     connect.tokens().watch(reloadTimer);
     if (connect.keys() != null) {
       connect.keys().watch(reloadTimer);
+    }
+    if (connect.clientCa() != null) {
+      connect.clientCa().watch(reloadTimer);
     }
     if (ready) {
       serving();

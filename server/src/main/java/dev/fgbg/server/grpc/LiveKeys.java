@@ -22,7 +22,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * the key the certificate's) and, if they pass, put in force together with one INFO line; a
  * pair that does not pass (a key not yet replaced beside its new certificate, an expired
  * certificate) leaves the old pair served, with one WARNING once two reads see it. The client
- * CA ({@code --tls-client-ca}) is read at start-up only. "Valid now" asks a {@link Clock}
+ * CA ({@code --tls-client-ca}) is {@link LiveClientCa}'s. "Valid now" asks a {@link Clock}
  * (the system's outside tests): a wall clock, as certificates name instants, where the server's
  * durations use a Caffeine {@code Ticker}.
  */

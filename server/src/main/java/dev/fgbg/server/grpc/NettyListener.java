@@ -160,7 +160,8 @@ public final class NettyListener {
     SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forServer(
         o.keys().keyManager()), engine());
     if (o.tlsClientCa() != null) {
-      tls.trustManager(o.tlsClientCa().toFile()).clientAuth(ClientAuth.REQUIRE);
+      // The trust manager, not the file: each handshake gets the CAs in force (LiveClientCa).
+      tls.trustManager(o.clientCa().trustManager()).clientAuth(ClientAuth.REQUIRE);
     }
     return new HandshakeFailures(Ticker.systemTicker())
         .watch(NettySslContextServerCredentials.create(tls.build()));

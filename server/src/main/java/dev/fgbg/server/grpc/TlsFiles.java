@@ -62,15 +62,24 @@ final class TlsFiles {
   static void check(Path cert, Path key, Path clientCa, Instant now) {
     identity(cert, read("--tls-cert", cert), key, read("--tls-key", key), now);
     if (clientCa != null) {
-      for (X509Certificate ca : certificates("--tls-client-ca", clientCa,
-          read("--tls-client-ca", clientCa), now)) {
-        if (ca.getBasicConstraints() < 0 && !(ca.getVersion() == 1 && selfIssued(ca))) {
-          throw refused("--tls-client-ca", clientCa, "the certificate of "
-              + ca.getSubjectX500Principal().getName() + " is not a CA certificate (no "
-              + "basicConstraints CA:true): give the CA that issued the client certificates");
-        }
+      clientCas(clientCa, read("--tls-client-ca", clientCa), now);
+    }
+  }
+
+  /**
+   * The CA certificates in the bytes of {@code clientCa}, checked as at start-up (each valid at
+   * {@code now} and a CA); an IllegalArgumentException naming the flag and file when not.
+   */
+  static List<X509Certificate> clientCas(Path clientCa, byte[] bytes, Instant now) {
+    List<X509Certificate> cas = certificates("--tls-client-ca", clientCa, bytes, now);
+    for (X509Certificate ca : cas) {
+      if (ca.getBasicConstraints() < 0 && !(ca.getVersion() == 1 && selfIssued(ca))) {
+        throw refused("--tls-client-ca", clientCa, "the certificate of "
+            + ca.getSubjectX500Principal().getName() + " is not a CA certificate (no "
+            + "basicConstraints CA:true): give the CA that issued the client certificates");
       }
     }
+    return cas;
   }
 
   /** A certificate chain (leaf first) and its private key, as served. */

@@ -3,8 +3,6 @@ package dev.fgbg.server.ui;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import dev.fgbg.server.grpc.ConnectOptions;
-import io.grpc.util.AdvancedTlsX509TrustManager;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -15,7 +13,8 @@ import javax.net.ssl.TrustManager;
  * HTTPS for the UI from the gRPC port's PEM files: the certificate and key through the gRPC
  * port's own key manager ({@link dev.fgbg.server.grpc.LiveKeys}, so a reloaded pair is served
  * here too), and {@code --tls-client-ca}, which makes client certificates required here too,
- * read by gRPC's own PEM readers so both ports accept the same files.
+ * through the gRPC port's own trust manager ({@link dev.fgbg.server.grpc.LiveClientCa}), so
+ * both ports trust the same CAs, reloaded or not.
  */
 final class UiTls {
   private UiTls() {}
@@ -23,12 +22,9 @@ final class UiTls {
   static HttpsConfigurator configurator(ConnectOptions c) {
     try {
       TrustManager[] trust = null;
-      if (c.tlsClientCa() != null) {
-        AdvancedTlsX509TrustManager t = AdvancedTlsX509TrustManager.newBuilder()
-            .setVerification(AdvancedTlsX509TrustManager.Verification
-                .CERTIFICATE_ONLY_VERIFICATION).build();
-        t.updateTrustCredentials(c.tlsClientCa().toFile());
-        trust = new TrustManager[] {t};
+      if (c.clientCa() != null) {
+        // The gRPC port's trust manager: a reloaded CA file is trusted here too.
+        trust = new TrustManager[] {c.clientCa().trustManager()};
       }
       SSLContext context = SSLContext.getInstance("TLS");
       // The gRPC port's key manager: a reloaded pair is served here too.
@@ -42,7 +38,7 @@ final class UiTls {
           p.setSSLParameters(ssl);
         }
       };
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException("--tls-cert " + c.tlsCert() + ", --tls-key "
           + c.tlsKey() + (c.tlsClientCa() != null ? ", --tls-client-ca " + c.tlsClientCa() : "")
           + ": the web UI cannot use them (" + e.getMessage() + ")", e);

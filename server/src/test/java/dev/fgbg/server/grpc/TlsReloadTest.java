@@ -10,6 +10,7 @@ import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,9 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A renewed {@code --tls-cert}/{@code --tls-key} is served to new connections while a real
- * server runs; a pair that does not belong together, or one expired by the injected clock,
- * leaves the old one served, with one warning.
+ * A renewed {@code --tls-cert}/{@code --tls-key}, and a rotated {@code --tls-client-ca}, are in
+ * force for new connections while a real server runs; a pair that does not belong together, one
+ * expired by the injected clock, or a CA file without a CA leaves the old files in force, with
+ * one warning.
  */
 @ExtendWith(LogCapture.Clean.class)
 class TlsReloadTest {
@@ -97,6 +100,56 @@ class TlsReloadTest {
   }
 
   /**
+   * A rotated {@code --tls-client-ca} is trusted for new connections without a restart: the old
+   * CA and the new one together (a rotation's overlap), then the new one alone; a file that
+   * holds no CA leaves the CAs in force, with one warning.
+   */
+  @Test
+  void aRotatedClientCaIsTrustedForNewConnectionsAndANonCaIsRefused() throws Exception {
+    Path ca = dir.resolve("clients-ca.pem");
+    Files.copy(one.ca(), ca);
+    ConnectOptions connect = ConnectOptions.builder().tls(cert, key).tlsClientCa(ca)
+        .reloadInterval(Duration.ofMillis(50)).build();
+    try (LogCapture log = new LogCapture(); TestServer server = TestServer.netty(
+        TestDatasets.registry(), TestServer.options(1).connect(connect).build())) {
+      assertEquals("tiny", describe(server, one.clientCert(), one.clientKey()));
+      assertEquals(Status.Code.UNAVAILABLE, refused(server, one.otherClientCert(),
+          one.otherClientKey()));
+
+      Path both = dir.resolve("both.pem");
+      Files.write(both, concat(one.ca(), one.otherCa()));
+      replace(both, ca);
+      await(() -> served(server, one.otherClientCert(), one.otherClientKey()),
+          "the new CA's client served");
+      assertEquals("tiny", describe(server, one.clientCert(), one.clientKey()));
+
+      replace(one.otherCa(), ca);
+      await(() -> !served(server, one.clientCert(), one.clientKey()), "the old CA's refused");
+      assertEquals("tiny", describe(server, one.otherClientCert(), one.otherClientKey()));
+      List<String> reloads = lines(log, LiveClientCa.class, Level.INFO);
+      assertEquals(2, reloads.size(), reloads.toString());
+      assertTrue(reloads.get(1).startsWith("--tls-client-ca " + ca + " reloaded: trusting "
+          + "client certificates of CN="), reloads.get(1));
+
+      replace(one.clientCert(), ca); // not a CA
+      await(() -> !lines(log, LiveClientCa.class, Level.WARNING).isEmpty(), "a warning");
+      List<String> warnings = lines(log, LiveClientCa.class, Level.WARNING);
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("is not a CA certificate"), warnings.get(0));
+      assertTrue(warnings.get(0).endsWith(") are still trusted"), warnings.get(0));
+      assertEquals("tiny", describe(server, one.otherClientCert(), one.otherClientKey()));
+    }
+  }
+
+  private static byte[] concat(Path a, Path b) throws IOException {
+    byte[] x = Files.readAllBytes(a);
+    byte[] y = Files.readAllBytes(b);
+    byte[] out = Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, out, x.length, y.length);
+    return out;
+  }
+
+  /**
    * "Valid now" is the injected clock's now, at start-up and at each reload: a renewed pair
    * expired by then leaves the old pair served, with one warning (the test certificates are
    * valid for a day: the clock moves two days on rather than being waited for).
@@ -152,8 +205,32 @@ class TlsReloadTest {
 
   /** Describe over a new connection trusting {@code ca} only. */
   private static String describe(TestServer server, Path ca) throws IOException {
+    return describe(server, TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build());
+  }
+
+  /** Describe over a new connection with a client certificate, trusting the server's CA. */
+  private String describe(TestServer server, Path clientCert, Path clientKey)
+      throws IOException {
+    return describe(server, TlsChannelCredentials.newBuilder().trustManager(one.ca().toFile())
+        .keyManager(clientCert.toFile(), clientKey.toFile()).build());
+  }
+
+  private Status.Code refused(TestServer server, Path clientCert, Path clientKey) {
+    return assertThrows(StatusRuntimeException.class,
+        () -> describe(server, clientCert, clientKey)).getStatus().getCode();
+  }
+
+  private boolean served(TestServer server, Path clientCert, Path clientKey) {
+    try {
+      return describe(server, clientCert, clientKey).equals("tiny");
+    } catch (StatusRuntimeException | IOException e) {
+      return false;
+    }
+  }
+
+  private static String describe(TestServer server, ChannelCredentials credentials) {
     ManagedChannel c = Grpc.newChannelBuilder("localhost:" + server.application().port(),
-        TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build()).build();
+        credentials).build();
     try {
       return FgbgGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
           .describe(DescribeRequest.newBuilder().setDataset("tiny").build()).getName();
@@ -180,7 +257,11 @@ class TlsReloadTest {
   }
 
   private static List<String> lines(LogCapture log, Level level) {
-    return log.of(LiveKeys.class.getName()).stream().filter(r -> r.getLevel() == level)
+    return lines(log, LiveKeys.class, level);
+  }
+
+  private static List<String> lines(LogCapture log, Class<?> owner, Level level) {
+    return log.of(owner.getName()).stream().filter(r -> r.getLevel() == level)
         .map(LogRecord::getMessage).toList();
   }
 }
