@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./fgbg bench <synth|stream|export|depth|trainers|memory|ui>}, and
- * {@code ./fgbg bench jmh [JMH args]} which hands every argument to JMH untouched (default: SynthBenchmark).
+ * {@code ./fgbg bench jmh [JMH args]} which hands every argument to JMH untouched
+ * (default: SynthBenchmark).
  */
 @Command(name = "fgbg bench", mixinStandardHelpOptions = true,
     description = "Benchmarks; each prints 'samples/s: X' last. 'jmh [args]' runs JMH.",

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Loopback streaming throughput from a separate server process.")
 final class StreamBench implements Callable<Integer> {
-  @Option(names = "--samples", description = "Samples to stream after the warm-up. Default: 100000.")
+  @Option(names = "--samples", description = "Samples to stream after the warm-up. "
+      + "Default: 100000.")
   long samples = 100_000;
 
   @Option(names = "--warmup", description = "Samples streamed first, not counted. Default: 20000.")

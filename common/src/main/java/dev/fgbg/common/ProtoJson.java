@@ -72,7 +72,8 @@ public final class ProtoJson {
       case MESSAGE -> message((MessageOrBuilder) v, b, indent);
       case ENUM -> string(((EnumValueDescriptor) v).getName(), b);
       case STRING -> string((String) v, b);
-      case BYTE_STRING -> string(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()), b);
+      case BYTE_STRING ->
+          string(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()), b);
       case BOOLEAN -> b.append(v);
       case FLOAT -> real(((Float) v).doubleValue(), Float.toString((Float) v), b);
       case DOUBLE -> real((Double) v, Double.toString((Double) v), b);

@@ -51,7 +51,8 @@ final class JobFlags {
       + "spark.task.cpus). Default: 1.")
   int taskThreads = 1;
 
-  @Option(names = "--builtin-size", description = "Output size of the built-in dataset. Default: 224.")
+  @Option(names = "--builtin-size", description = "Output size of the built-in dataset. "
+      + "Default: 224.")
   String builtinSize = "224";
 
   @Option(names = "--builtin-placements", description = "Default: 20.")

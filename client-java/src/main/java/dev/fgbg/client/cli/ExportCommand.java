@@ -60,8 +60,8 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
 
   @Override
   public Integer call() {
-    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed)
-        .setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
+    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(which.dataset)
+        .setSeed(which.seed).setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
         .setJpegQuality(jpegQuality).setDepthNpy(depthNpy)
         .setFormat(switch (format.toLowerCase(Locale.ROOT)) {
           case "folders" -> ExportFormat.EXPORT_FORMAT_FOLDERS;

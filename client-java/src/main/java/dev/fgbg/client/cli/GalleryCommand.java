@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 /** {@code fgbg gallery}: a PNG grid of image | mask | depth rows. */
 @Command(name = "gallery", mixinStandardHelpOptions = true,
     description = "Write a PNG grid under column headers, one row per sample under its label "
-        + "names: image | mask | depth (colour-mapped on one log scale between the grid's 1st and 99th percentiles, "
-        + "with a colour bar labelled in metres); small datasets are scaled up. Rows: --indices, "
-        + "a selection (--range, --stride, --sample; at most 64 samples), or --count drawn rows.")
+        + "names: image | mask | depth (colour-mapped on one log scale between the grid's 1st and "
+        + "99th percentiles, with a colour bar labelled in metres); small datasets are scaled up. "
+        + "Rows: --indices, a selection (--range, --stride, --sample; at most 64 samples), or "
+        + "--count drawn rows.")
 final class GalleryCommand implements Callable<Integer> {
   @Mixin
   Connection connection;

@@ -39,7 +39,8 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
 
   @Override
   public Integer call() {
-    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset).setSeed(which.seed);
+    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset)
+        .setSeed(which.seed);
     long[] ab = selection.range();
     r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     if (outputs != null) {

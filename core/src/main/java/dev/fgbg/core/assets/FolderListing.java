@@ -88,7 +88,8 @@ final class FolderListing {
             public FileVisitResult visitFileFailed(Path file, IOException e) {
               boolean unread = !FileNameEncoding.utf8() && file.toString().indexOf('\uFFFD') >= 0;
               unreadable[0] += unread ? 1 : 0;
-              problems.add(file, unread ? "cannot be read: " + FileNameEncoding.cause() : e instanceof FileSystemLoopException
+              problems.add(file, unread ? "cannot be read: " + FileNameEncoding.cause()
+                  : e instanceof FileSystemLoopException
                   ? "a symbolic link loop (a link to a folder that holds it)"
                   : "cannot be read (" + InWords.of(e) + ")" + (Files.isDirectory(file)
                       ? ": the images in it cannot be listed" : ""));

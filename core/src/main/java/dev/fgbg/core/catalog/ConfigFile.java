@@ -78,8 +78,8 @@ final class ConfigFile {
       return List.of();
     }
     if (!list.isJsonArray()) {
-      problems.add("\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …], not "
-          + ConfigValues.found(list));
+      problems.add("\"datasets\" must be a list, [{\"name\": …, \"bg\": …, \"fg\": …}, …], "
+          + "not " + ConfigValues.found(list));
       return List.of();
     }
     List<FolderDatasetConfig> out = new ArrayList<>();

@@ -15,9 +15,10 @@ import java.util.HexFormat;
  * SHA-256 over the generator version, the spec, the depth source and every preprocessed asset
  * byte. Any change to any of them gives a new fingerprint, so no cache can serve stale data.
  * The names of bad files a forgiving load skipped are not in it: they change nothing served, so
- * removing one (as its warning asks) keeps the dataset's caches and exports. The asset bytes are the loader's output
- * (cut-outs trimmed to their visible pixels, images turned upright), not the files': a loader
- * change that alters what a dataset renders from the same files alters its fingerprint too.
+ * removing one (as its warning asks) keeps the dataset's caches and exports. The asset bytes are
+ * the loader's output (cut-outs trimmed to their visible pixels, images turned upright), not the
+ * files': a loader change that alters what a dataset renders from the same files alters its
+ * fingerprint too.
  */
 final class Fingerprint {
   private Fingerprint() {}

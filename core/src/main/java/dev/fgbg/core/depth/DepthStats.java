@@ -106,9 +106,9 @@ public final class DepthStats {
   @Override
   public String toString() {
     return String.format("memory hits %d, disk hits %d, store hits %d, misses %d, corrupt disk "
-            + "records %d, inferences %d in %d runs (mean batch %.1f, max %d), queue delay mean %.1f ms max "
-            + "%.1f ms, rejected %d", memoryHits(), diskHits(), storeHits(), misses(), diskCorrupt(), inferred(),
-        runs(), meanBatch(), maxBatchSeen(), meanQueueDelayMillis(), maxQueueDelayMillis(),
-        rejected());
+            + "records %d, inferences %d in %d runs (mean batch %.1f, max %d), queue delay "
+            + "mean %.1f ms max %.1f ms, rejected %d", memoryHits(), diskHits(), storeHits(),
+        misses(), diskCorrupt(), inferred(), runs(), meanBatch(), maxBatchSeen(),
+        meanQueueDelayMillis(), maxQueueDelayMillis(), rejected());
   }
 }

@@ -24,7 +24,8 @@ public record ModelConfig(Path folder, DepthModelConfig proto, Path weights, boo
         : modelOrConfig;
     if (!Files.isRegularFile(config)) {
       throw FgbgException.invalidConfig("depth model config " + config + " not found: give a "
-          + "model folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224");
+          + "model folder with a config.json (see models/), e.g. --depth-model "
+          + "models/fastdepth_nyu_224");
     }
     if (config.getFileName() != null && config.getFileName().toString().endsWith(".onnx")) {
       throw FgbgException.invalidConfig("depth model " + config + " is a weights file: "

@@ -79,8 +79,8 @@ public final class ConfinedFolder implements Closeable {
   /** {@code rel}'s attributes, of a link itself where there is one; null when absent. */
   public BasicFileAttributes attributes(String rel) throws IOException {
     try {
-      return walk.at(rel, false, (dir, name) -> dir.getFileAttributeView(name, BasicFileAttributeView
-          .class, NOFOLLOW).readAttributes());
+      return walk.at(rel, false, (dir, name) -> dir.getFileAttributeView(name,
+          BasicFileAttributeView.class, NOFOLLOW).readAttributes());
     } catch (NoSuchFileException e) {
       return null;
     }

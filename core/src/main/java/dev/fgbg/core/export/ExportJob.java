@@ -40,7 +40,8 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
       throw FgbgException.invalidArgument("jpeg_quality " + jpegQuality + " must be in [1, 100]");
     }
     if (destination == null || destination.isBlank()) {
-      throw FgbgException.invalidArgument("destination is empty; give a folder under the export root");
+      throw FgbgException.invalidArgument(
+          "destination is empty; give a folder under the export root");
     }
     if (!outputs.image() && !outputs.mask() && !outputs.depth() && !outputs.instances()) {
       throw FgbgException.invalidArgument(

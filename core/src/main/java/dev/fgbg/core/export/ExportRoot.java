@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * The one folder exports may write under. A destination is resolved inside it: control
  * characters are refused with INVALID_ARGUMENT; a backslash, any `..` (even one that stays
  * inside), absolute paths elsewhere and any symbolic link on the way (in the root or out of it)
- * are refused with PERMISSION_DENIED, before anything is written, so that an export, its lock and an overwrite always act on the folder that was named. Messages name paths
- * relative to the root, never the server's own folders.
+ * are refused with PERMISSION_DENIED, before anything is written, so that an export, its lock and
+ * an overwrite always act on the folder that was named. Messages name paths relative to the root,
+ * never the server's own folders.
  */
 public final class ExportRoot {
   private static final Logger LOG = Logger.getLogger(ExportRoot.class.getName());

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the export root's file
  * system (FAILED_PRECONDITION naming both figures). The estimate is an upper bound: raw array
  * bytes (exact for npy; encoded JPEG and PNG files are smaller) plus per-sample overhead for
- * file headers, metadata and label tables. What an earlier run of the same destination left counts as space
- * already taken, since a resume keeps it and an overwrite frees it.
+ * file headers, metadata and label tables. What an earlier run of the same destination left counts
+ * as space already taken, since a resume keeps it and an overwrite frees it.
  */
 final class ExportSpace {
   /** Bytes per sample for names, archive headers, JSON metadata and table rows. */

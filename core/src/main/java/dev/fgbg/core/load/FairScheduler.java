@@ -9,10 +9,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Start-time fair queueing by measured run time (the thread's CPU time in the server). Each lane
- * has a virtual time, the worker time it has been charged; the lane with the least runs next. A task is charged its lane's recent
- * mean run time when it starts (so that two workers do not both pick the same lane for free) and
- * corrected by what it really took when it ends. A lane that was idle rejoins at the current
- * virtual time: idleness earns no credit.
+ * has a virtual time, the worker time it has been charged; the lane with the least runs next. A
+ * task is charged its lane's recent mean run time when it starts (so that two workers do not both
+ * pick the same lane for free) and corrected by what it really took when it ends. A lane that was
+ * idle rejoins at the current virtual time: idleness earns no credit.
  */
 final class FairScheduler implements RenderScheduler {
   /** Weight of the newest run time in a lane's running mean. */

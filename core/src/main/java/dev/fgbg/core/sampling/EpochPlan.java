@@ -8,8 +8,8 @@ import dev.fgbg.core.FgbgException;
  * <p>Positions from {@code startPosition} on are dealt round-robin: rank r of w takes
  * {@code startPosition + r + j·w} for j = 0, 1, …, so the union over ranks is the global order
  * whatever w is. With {@code dropLast} every rank takes the same whole number of batches,
- * {@code ⌊⌊(N − start)/w⌋ / B⌋}, and the remainder is left out. {@code startBatch} skips that
- * many of the rank's batches; {@code limit} caps the samples sent.
+ * {@code ⌊⌊(N − start)/w⌋ / B⌋}, and the remainder is left out. {@code startBatch} skips
+ * that many of the rank's batches; {@code limit} caps the samples sent.
  */
 public final class EpochPlan {
   /** Largest accepted batch_size. */

@@ -28,8 +28,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * A PNG grid under a line of column headers, one row per sample: image | mask | depth
- * (| instances, when asked), each row under
- * a two-line caption ("i=… bg=… fg=… flip=… k=…", then the background and foreground label
+ * (| instances, when asked), each row under a two-line caption
+ * ("i=… bg=… fg=… flip=… k=…", then the background and foreground label
  * names) drawn with a built-in pixel font (no system fonts needed on a headless server). Depth
  * is colour-mapped on one log scale for the whole grid (near = bright) between the
  * {@link #NEAR_QUANTILE} and {@link #FAR_QUANTILE} of the grid's depth values, so that a stray

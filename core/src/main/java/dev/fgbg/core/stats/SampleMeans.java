@@ -40,8 +40,8 @@ final class SampleMeans {
 
   /**
    * The standard error of channel {@code c}'s mean for a subset drawn without replacement from
-   * {@code population} samples: sqrt((1 − n/N) · s² / n), s² with n − 1 in the denominator; NaN
-   * below two samples.
+   * {@code population} samples: sqrt((1 − n/N) · s² / n), s² with n − 1 in the denominator;
+   * NaN below two samples.
    */
   double standardError(int c, long population) {
     if (n < 2) {

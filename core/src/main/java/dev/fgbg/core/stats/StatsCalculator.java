@@ -30,8 +30,8 @@ import java.util.function.LongConsumer;
  * sums are doubles added in a fixed chunk order (the same result every time). Over a random
  * subset, the spread of the per-sample means gives each mean's standard error. Runs in parallel
  * on the given executor (a fair-scheduler lane in the server); results are cached by
- * (fingerprint, seed, selection, outputs), and one for more outputs answers fewer. Only the asked-for outputs are rendered, so image
- * statistics never wait for a depth model.
+ * (fingerprint, seed, selection, outputs), and one for more outputs answers fewer. Only the
+ * asked-for outputs are rendered, so image statistics never wait for a depth model.
  */
 public final class StatsCalculator {
   /** Samples summed per piece: the depth sums are added piece by piece, in order. */

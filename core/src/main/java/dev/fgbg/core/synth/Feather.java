@@ -43,7 +43,10 @@ public final class Feather {
     return out;
   }
 
-  /** Weights of a Gaussian out to 3 sigma, rounded to sum to exactly 2^16 (the centre takes the rest). */
+  /**
+   * Weights of a Gaussian out to 3 sigma, rounded to sum to exactly 2^16 (the centre takes the
+   * rest).
+   */
   static int[] kernel(double sigma) {
     int r = Math.max(1, (int) Math.ceil(3 * sigma));
     double[] g = new double[2 * r + 1];

@@ -7,11 +7,11 @@ import java.util.Arrays;
  * is locally a plane facing up, within {@link #MAX_TILT_DEGREES} of the camera's up axis.
  *
  * <p>Through a pinhole camera, a plane's inverse depth is affine in the pixel coordinates; the
- * plane's normal, facing the camera, is ∝ −(f·∂q/∂u, f·∂q/∂v, q − (u − cx)·∂q/∂u −
- * (v − cy)·∂q/∂v) with q = 1/depth (y pointing down the image). Derivatives are central
- * differences over {@link #STEP} pixels, and a pixel counts only where q is affine to within 5%
- * along both axes (no depth edge runs through it). A map with no such pixel falls back to its
- * bottom row, flagged by {@link #fallback}.
+ * plane's normal, facing the camera, is ∝ −(f·∂q/∂u, f·∂q/∂v,
+ * q − (u − cx)·∂q/∂u − (v − cy)·∂q/∂v) with q = 1/depth (y pointing down the
+ * image). Derivatives are central differences over {@link #STEP} pixels, and a pixel counts only
+ * where q is affine to within 5% along both axes (no depth edge runs through it). A map with no
+ * such pixel falls back to its bottom row, flagged by {@link #fallback}.
  *
  * @param pixels image pixel indices (y·width + x), nearest first (ties by index)
  * @param depth their depths, ascending
@@ -22,7 +22,10 @@ public record FloorPixels(int[] pixels, float[] depth, boolean fallback) {
   private static final double MIN_COS = StrictMath.cos(StrictMath.toRadians(MAX_TILT_DEGREES));
   private static final double AFFINE = 0.05;
 
-  /** The floor-like pixels of {@code depth} (width×height, positive) seen through {@code camera}. */
+  /**
+   * The floor-like pixels of {@code depth} (width×height, positive) seen through
+   * {@code camera}.
+   */
   public static FloorPixels of(float[] depth, int width, int height, PinholeCamera camera) {
     double f = camera.focal();
     double cx = width / 2.0;

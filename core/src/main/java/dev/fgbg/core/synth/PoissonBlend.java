@@ -2,8 +2,8 @@ package dev.fgbg.core.synth;
 
 /**
  * Gradient-domain (Poisson) pasting: over the cut-out's mask pixels inside the image, the result
- * f has the cut-out's gradients, Σ_q (f_p − f_q) = Σ_q (g_p − g_q) over the neighbours q inside
- * the mask, while neighbours outside it hold the canvas, f_q = canvas_q (the boundary
+ * f has the cut-out's gradients, Σ_q (f_p − f_q) = Σ_q (g_p − g_q) over the neighbours q
+ * inside the mask, while neighbours outside it hold the canvas, f_q = canvas_q (the boundary
  * condition; at the image edge a pixel simply has fewer neighbours). Solved per channel by
  * {@link PoissonSolver} to {@link PoissonSolver#TOLERANCE}, then rounded into the image; pixels
  * outside the mask are untouched.

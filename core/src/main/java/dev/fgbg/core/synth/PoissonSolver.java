@@ -69,8 +69,9 @@ final class PoissonSolver {
   }
 
   /**
-   * out = M⁻¹ v for the SSOR preconditioner M = (D − ωL) D⁻¹ (D − ωU) / (ω(2 − ω)), where −L
-   * and −U are A's neighbours before and after each unknown: a forward sweep, then a backward.
+   * out = M⁻¹ v for the SSOR preconditioner M = (D − ωL) D⁻¹ (D − ωU) / (ω(2 − ω)),
+   * where −L and −U are A's neighbours before and after each unknown: a forward sweep, then a
+   * backward.
    */
   private void precondition(double[] v, double[] out) {
     double scale = OMEGA * (2 - OMEGA);

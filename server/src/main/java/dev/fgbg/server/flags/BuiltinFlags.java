@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 
 /** The built-in dataset's flags. */
 public final class BuiltinFlags {
-  @Option(names = "--builtin-size", description = "Output size of the built-in dataset. Default: 224.")
+  @Option(names = "--builtin-size", description = "Output size of the built-in dataset. "
+      + "Default: 224.")
   String size = "224";
 
   @Option(names = "--builtin-placements", description = "Placements of the built-in dataset. "

@@ -42,8 +42,8 @@ public final class LoadFlags {
   int maxGalleries = 2;
 
   @Option(names = "--gallery-queue", description = "Gallery requests that may wait for one of "
-      + "the --max-galleries; more are refused, and one client holds at most half of --max-galleries + "
-      + "--gallery-queue. Default: 16.")
+      + "the --max-galleries; more are refused, and one client holds at most half of "
+      + "--max-galleries + --gallery-queue. Default: 16.")
   int galleryQueue = 16;
 
   @Option(names = "--shutdown-grace", description = "How long calls may run on after SIGTERM "

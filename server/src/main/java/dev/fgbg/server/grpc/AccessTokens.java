@@ -30,9 +30,10 @@ import java.util.logging.Logger;
  * </pre>
  *
  * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters
- * and at most {@link MetadataLimit#MAX_TOKEN_BYTES}, none of them white space or {@code :}; the word {@code export} lets its holder run Export.
- * The name is the caller's identity for per-client limits and in logs. Only SHA-256 digests of
- * the tokens are kept, and a presented token is compared with every one in constant time.
+ * and at most {@link MetadataLimit#MAX_TOKEN_BYTES}, none of them white space or {@code :}; the
+ * word {@code export} lets its holder run Export. The name is the caller's identity for per-client
+ * limits and in logs. Only SHA-256 digests of the tokens are kept, and a presented token is
+ * compared with every one in constant time.
  */
 public final class AccessTokens {
   private static final Logger LOG = Logger.getLogger(AccessTokens.class.getName());

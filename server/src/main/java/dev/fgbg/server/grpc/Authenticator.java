@@ -18,10 +18,10 @@ import javax.net.ssl.SSLSession;
 
 /**
  * Checks each call's bearer token ({@code authorization: Bearer TOKEN}) against the server's
- * {@link LiveTokens} in force when the call starts: none or an unknown one is UNAUTHENTICATED, Export with a token not
- * marked {@code export} is PERMISSION_DENIED. The token's name becomes the caller's
- * {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client certificate's
- * subject does (mTLS). Health is not behind it (probes carry no token).
+ * {@link LiveTokens} in force when the call starts: none or an unknown one is UNAUTHENTICATED,
+ * Export with a token not marked {@code export} is PERMISSION_DENIED. The token's name becomes the
+ * caller's {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client
+ * certificate's subject does (mTLS). Health is not behind it (probes carry no token).
  */
 final class Authenticator implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =

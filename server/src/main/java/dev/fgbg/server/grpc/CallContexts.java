@@ -6,12 +6,13 @@ import io.grpc.ServerStreamTracer;
 import java.util.Set;
 
 /**
- * A GetSamples or StreamEpoch call's own cancellable context, which the server can end after the call's status
- * has gone into the transport (a unary call's {@code ServerCall} cannot be closed twice, and
- * grpc-java hands the service only an uncancellable view of the call's context): cancelling it
- * with a DEADLINE_EXCEEDED status makes grpc-java reset the call's stream, which drops what the
- * transport still queues for it (see {@link UnreadReplies}, {@link UnreadStreams}). A stream tracer puts it above the
- * context grpc-java creates for the call, whose cancellation follows it.
+ * A GetSamples or StreamEpoch call's own cancellable context, which the server can end after the
+ * call's status has gone into the transport (a unary call's {@code ServerCall} cannot be closed
+ * twice, and grpc-java hands the service only an uncancellable view of the call's context):
+ * cancelling it with a DEADLINE_EXCEEDED status makes grpc-java reset the call's stream, which
+ * drops what the transport still queues for it (see {@link UnreadReplies}, {@link UnreadStreams}).
+ * A stream tracer puts it above the context grpc-java creates for the call, whose cancellation
+ * follows it.
  */
 final class CallContexts {
   private static final Context.Key<Context.CancellableContext> CALL =

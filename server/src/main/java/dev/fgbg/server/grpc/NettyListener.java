@@ -76,7 +76,8 @@ public final class NettyListener {
    * default): listening on both would fail with "address in use", yet the user asked for both.
    */
   static List<InetAddress> withoutCoveredWildcard(List<InetAddress> hosts) {
-    boolean v6Any = hosts.stream().anyMatch(h -> h instanceof Inet6Address && h.isAnyLocalAddress());
+    boolean v6Any = hosts.stream()
+        .anyMatch(h -> h instanceof Inet6Address && h.isAnyLocalAddress());
     if (!v6Any || !dualStack()) {
       return hosts;
     }

@@ -50,8 +50,8 @@ final class RequestParsing {
     return b.build();
   }
 
-  private static <Q, R> ServerMethodDefinition<RequestBytes, R> raw(ServerMethodDefinition<Q, R> def,
-      BiConsumer<String, Status.Code> rejected) {
+  private static <Q, R> ServerMethodDefinition<RequestBytes, R> raw(
+      ServerMethodDefinition<Q, R> def, BiConsumer<String, Status.Code> rejected) {
     MethodDescriptor<Q, R> typed = def.getMethodDescriptor();
     if (!(typed.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<Q> pm)
         || !(pm.getMessagePrototype() instanceof Message prototype)) {

@@ -25,7 +25,8 @@ import javax.net.ssl.SSLException;
  * a call whose metadata is over its limit and a request message over its limit each with a
  * 20-to-34-line trace at INFO or WARNING, a call with a grpc header it cannot read (a
  * grpc-timeout of "zz") and a flood of control frames with a trace too, and a call without
- * "te: trailers" with a WARNING line, so any peer that can reach the port could fill the log without a token. Such a record becomes one FINE line in words, naming the peer where
+ * "te: trailers" with a WARNING line, so any peer that can reach the port could fill the log
+ * without a token. Such a record becomes one FINE line in words, naming the peer where
  * {@link PeerConnections} knows it, and at most one INFO line a minute per kind counts them; a
  * failure that is not the peer's (a bug) keeps its trace.
  */

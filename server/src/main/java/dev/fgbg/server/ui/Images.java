@@ -6,8 +6,8 @@ import dev.fgbg.core.render.RenderedBatch;
 import java.util.Set;
 
 /**
- * {@code /img/FILE?dataset=…&fingerprint=…&seed=…&index=…}: one file of one sample, encoded on
- * request from the sample cache. The URL names the dataset's fingerprint, so what it answers
+ * {@code /img/FILE?dataset=…&fingerprint=…&seed=…&index=…}: one file of one sample, encoded
+ * on request from the sample cache. The URL names the dataset's fingerprint, so what it answers
  * never changes: the reply is cached by the browser for good (immutable), its ETag answers a
  * revalidation with 304 without rendering, and a URL of an older fingerprint is a 404.
  */

@@ -18,10 +18,10 @@ import java.util.TreeMap;
 /**
  * The Live server page's data, {@code /api/live}, asked for every second: the ServerStats answer
  * (streams, samples, rings, each depth model's cache, batcher and queue), open streams by client,
- * the memory budget, the Stats and export admissions, the UI's own grid pages, and every series of the server's
- * Prometheus registry as {@code /metrics} would show it now (samples and bytes per method, open
- * streams, render latency, depth cache results, export progress). The page turns counters into
- * rates between two answers.
+ * the memory budget, the Stats and export admissions, the UI's own grid pages, and every series of
+ * the server's Prometheus registry as {@code /metrics} would show it now (samples and bytes per
+ * method, open streams, render latency, depth cache results, export progress). The page turns
+ * counters into rates between two answers.
  */
 final class LivePage {
   /** One series of a metric: its labels and its value (counters, gauges) or count and sum. */

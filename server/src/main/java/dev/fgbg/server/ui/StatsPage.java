@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code stride}-th index of it, or a seeded random {@code sample} of it), as the Stats call
  * computes them ({@link StatsCalculator}, on a lane of the server's workers, after a permit of
  * the server's Stats admission), streamed as server-sent events: {@code progress} as samples are
- * counted (each 2% of the selection, and at most every 100 ms between), then {@code result} with the
- * means, standard deviations and exact histograms, or {@code failure}. Workers only queue
+ * counted (each 2% of the selection, and at most every 100 ms between), then {@code result} with
+ * the means, standard deviations and exact histograms, or {@code failure}. Workers only queue
  * progress; the request's own thread writes it, so a slow browser never holds a worker.
  */
 final class StatsPage {
@@ -199,7 +199,8 @@ final class StatsPage {
         new double[] {s.maskStd()}, errors(new double[] {s.maskSe()}), List.of(h.mask())) : null;
     Histograms.Binned bins = o.depth() ? h.depth(a.bins) : null;
     DepthChannel depth = bins == null ? null : new DepthChannel(a.dataset.depthUnits(),
-        s.depthMean(), s.depthStd(), errors(new double[] {s.depthSe()})[0], bins.edges(), bins.counts());
+        s.depthMean(), s.depthStd(), errors(new double[] {s.depthSe()})[0], bins.edges(),
+        bins.counts());
     Selection sel = a.selection;
     return new Result(a.dataset.name(), a.dataset.fingerprint(), a.seed, sel.start(), sel.end(),
         sel.stride(), sel.sample(), s.population(), s.samples(), image, mask, depth, seconds);

@@ -79,8 +79,10 @@ public final class BuiltinForegrounds {
     s.ellipse(cx + torsoW * 0.45 + stride + 3, h - 5, h * 0.045, 5, 0x222222);
     // torso and arms
     double armSwing = r.range(-0.08, 0.08) * h;
-    s.capsule(cx - torsoW - 2, shoulderY + 6, cx - torsoW - 6 + armSwing, hipY + h * 0.02, h * 0.028, shirt);
-    s.capsule(cx + torsoW + 2, shoulderY + 6, cx + torsoW + 6 - armSwing, hipY + h * 0.02, h * 0.028, shirt);
+    s.capsule(cx - torsoW - 2, shoulderY + 6, cx - torsoW - 6 + armSwing, hipY + h * 0.02,
+        h * 0.028, shirt);
+    s.capsule(cx + torsoW + 2, shoulderY + 6, cx + torsoW + 6 - armSwing, hipY + h * 0.02,
+        h * 0.028, shirt);
     s.circle(cx - torsoW - 6 + armSwing, hipY + h * 0.04, h * 0.025, skin);
     s.circle(cx + torsoW + 6 - armSwing, hipY + h * 0.04, h * 0.025, skin);
     s.box(cx - torsoW, shoulderY, cx + torsoW, hipY + 4, h * 0.04, shirt);
@@ -104,7 +106,8 @@ public final class BuiltinForegrounds {
     double bodyX0 = w * 0.15;
     double bodyX1 = w * 0.72;
     double legR = h * 0.05;
-    s.capsule(bodyX0 - 2, bodyY - h * 0.05, bodyX0 - w * 0.12, bodyY - h * 0.32, h * 0.03, fur); // tail
+    // tail
+    s.capsule(bodyX0 - 2, bodyY - h * 0.05, bodyX0 - w * 0.12, bodyY - h * 0.32, h * 0.03, fur);
     s.capsule(bodyX0 + legR * 2, bodyY, bodyX0 + legR * 2, h - legR, legR, dark);
     s.capsule(bodyX1 - legR * 2, bodyY, bodyX1 - legR * 2, h - legR, legR, dark);
     s.ellipse((bodyX0 + bodyX1) / 2, bodyY, (bodyX1 - bodyX0) / 2 + 6, h * 0.17, fur);

@@ -138,7 +138,8 @@ final class Sprite {
           double inner = Math.min(1, Math.max(0, -d) / s.rim);
           double cxs = (s.x0 + s.x1) / 2;
           double cys = (s.y0 + s.y1) / 2;
-          double dir = ((cxs - x) / Math.max(1, s.x1 - s.x0) + (cys - y) / Math.max(1, s.y1 - s.y0));
+          double dir = ((cxs - x) / Math.max(1, s.x1 - s.x0)
+              + (cys - y) / Math.max(1, s.y1 - s.y0));
           double shade = (0.7 + 0.3 * Math.sqrt(inner)) * (1 + 0.25 * dir);
           shade *= 0.97 + 0.06 * WorldRandom.hash(px, py, textureKey);
           r = r * (1 - cov) + Math.min(255, ((s.rgb >>> 16) & 0xff) * shade) * cov;
