@@ -132,11 +132,17 @@ def _unavailable(details: str, target: str) -> str:
                 "$FGBG_TLS_CA); else it closed a connection over its "
                 "--max-connections-per-client (its log says so), or it is not an fgbg server"
                 % (target, details))
+    if "too_many_rststreams" in said or "enhance_your_calm" in said:
+        return ("%s closed this process's connection for rapid reset (%s): more than 1000 "
+                "calls were reset on it within 10 s (this process's cancels and passed "
+                "deadlines count; its fgbg Clients share one connection), and every call on it "
+                "ended; use longer timeouts or fewer cancels" % (target, details))
     if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
         return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
                 "the network failed, or it closed a connection over its "
-                "--max-connections-per-client (its log says which); %s"
-                % (target, details, START_HINT))
+                "--max-connections-per-client or for rapid reset (more than 1000 calls reset "
+                "in 10 s on this process's connection, its own deadlines and cancels included) "
+                "(its log says which); %s" % (target, details, START_HINT))
     if "connect" in said or "resolv" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"

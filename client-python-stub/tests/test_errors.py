@@ -104,3 +104,15 @@ def test_a_server_reset_at_the_deadline_is_the_deadline_not_a_cancel():
     # Before the call's deadline, a reset is what the server said: kept as it came.
     early = error(_Reset(), client, ("timeout", 30.0), None, time.monotonic() - 0.2)
     assert early.code == "CANCELLED" and "RST_STREAM" in str(early)
+
+
+def test_a_connection_closed_for_rapid_reset_says_so():
+    # grpcio's words when Netty's rapid-reset guard sent GOAWAY ENHANCE_YOUR_CALM.
+    e = FgbgError("UNAVAILABLE", "GOAWAY received; Error code: 11; Debug Text: "
+                  "too_many_rststreams", "127.0.0.1:50051")
+    assert str(e).startswith("UNAVAILABLE: 127.0.0.1:50051 closed this process's connection for "
+                             "rapid reset (GOAWAY received"), str(e)
+    assert "this process's cancels and passed deadlines count" in str(e)
+    # A bare reset (the victims' words) lists rapid reset among the causes.
+    went = FgbgError("UNAVAILABLE", "recvmsg:Connection reset by peer", "127.0.0.1:50051")
+    assert "for rapid reset (more than 1000 calls reset in 10 s" in str(went), str(went)

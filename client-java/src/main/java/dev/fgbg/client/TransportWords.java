@@ -96,6 +96,15 @@ final class TransportWords implements ClientInterceptor {
     String said = status.getDescription() == null ? "" : status.getDescription();
     String lower = said.toLowerCase(Locale.ROOT);
     Throwable cause = status.getCause();
+    if (lower.contains("too_many_rststreams")) {
+      // Netty's rapid-reset guard (GOAWAY ENHANCE_YOUR_CALM) closed the connection: every call
+      // on it ends, this process's own deadlines and cancels having counted toward it.
+      return status.withDescription(target + " closed this client's connection for rapid "
+          + "reset (" + said + "): more than 1000 calls were reset on it within 10 s (this "
+          + "process's cancels and passed deadlines count), and every call on it ended; use "
+          + "longer deadlines or fewer cancels, or a client of its own for calls that may be "
+          + "cut short");
+    }
     if (status.getCode() == Status.Code.INTERNAL && lower.contains("http2 exception")) {
       return status.withDescription(target + " does not speak gRPC (" + causeOr(cause, said)
           + "): is it an fgbg server, and its gRPC port rather than its web UI or metrics?");

@@ -124,6 +124,20 @@ class TransportWordsTest {
   }
 
   @Test
+  void aConnectionClosedForRapidResetSaysSo() {
+    // grpc-java's words for Netty's rapid-reset GOAWAY, as a tester's client met them (32
+    // threads with 20 ms deadlines on one channel): every call on the connection ends.
+    Status s = new TransportWords("pod-1:50051").worded(Status.RESOURCE_EXHAUSTED
+        .withDescription("Connection closed after GOAWAY. HTTP/2 error code: "
+            + "ENHANCE_YOUR_CALM, debug data: too_many_rststreams"), true);
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, s.getCode());
+    assertTrue(s.getDescription().startsWith("pod-1:50051 closed this client's connection for "
+        + "rapid reset (Connection closed after GOAWAY."), s.getDescription());
+    assertTrue(s.getDescription().contains("more than 1000 calls were reset on it within 10 s "
+        + "(this process's cancels and passed deadlines count)"), s.getDescription());
+  }
+
+  @Test
   void aResetFromAServerMidCallIsAServerThatEndedIt() {
     // A server stopping past its grace resets the streams still busy (a cold depth batch):
     // grpc-java's words for it name HTTP/2, not the server going away.

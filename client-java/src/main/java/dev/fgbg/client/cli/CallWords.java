@@ -36,11 +36,7 @@ final class CallWords {
     Object mixin = line.getCommandSpec().mixins().containsKey("connection")
         ? line.getCommandSpec().mixins().get("connection").userObject() : null;
     Duration given = mixin instanceof Connection c ? c.deadline : null;
-    // grpc-java's own words ("CallOptions deadline exceeded after 2.998s. Name resolution
-    // delay ...") say nothing a user can act on; a server's (a call queued past it) do.
-    String lower = said.toLowerCase(Locale.ROOT);
-    boolean clients = said.isEmpty() || lower.contains("deadline exceeded after")
-        || lower.contains("deadline was exceeded") || lower.equals("deadline exceeded");
+    boolean clients = grpcsOwn(said);
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
     return "no reply within " + within
@@ -49,6 +45,19 @@ final class CallWords {
         + "; a cold depth cache or a busy server can take longer: "
         + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline")
         + (cut(e, soFar) ? "; to go on from there: " + soFar.resume() : "");
+  }
+
+  /**
+   * Whether a DEADLINE_EXCEEDED's description is grpc-java's own ("CallOptions deadline exceeded
+   * after 2.998s. Name resolution delay ...", "Deadline CallOptions was exceeded after 0.004s
+   * waiting for name_resolver"), which says nothing a user can act on, rather than a server's
+   * (a call queued past it), which is quoted.
+   */
+  static boolean grpcsOwn(String said) {
+    String lower = said.toLowerCase(Locale.ROOT);
+    return said.isEmpty() || lower.contains("deadline exceeded after")
+        || lower.contains("deadline was exceeded") || lower.contains("calloptions")
+        || lower.equals("deadline exceeded");
   }
 
   /**

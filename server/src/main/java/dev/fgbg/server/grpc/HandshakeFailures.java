@@ -37,11 +37,31 @@ final class HandshakeFailures {
   }
 
   void failed(SocketAddress peer, Throwable cause) {
-    if (cause instanceof ClosedChannelException) {
-      return; // connected and went: a probe, not a client that failed
+    if (leftMidway(cause)) {
+      // Connected and went (a probe, or a client whose deadline passed as it connected): no
+      // TLS problem to warn of.
+      LOG.fine(() -> "TLS handshake with " + ClientIdentity.address(peer) + " ended: the "
+          + "client closed the connection (" + TransportFaults.words(cause) + ")");
+      return;
     }
     String what = ClientIdentity.address(peer) + ": " + why(cause);
     lines.log("TLS handshake failed with " + what + " (" + MinuteLines.COUNTED + ")", what);
+  }
+
+  /**
+   * Whether the handshake failed because the client closed the connection mid-way: the channel
+   * closed, or TLS could not write its next message to it (Netty's "failure when writing TLS
+   * control frames", over a closed channel or a reset).
+   */
+  static boolean leftMidway(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (t instanceof ClosedChannelException || m.contains("failure when writing TLS control")
+          || m.contains("Connection reset") || m.contains("Broken pipe")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The failure in words, with a hint at its likely cause (not the peer's bytes). */

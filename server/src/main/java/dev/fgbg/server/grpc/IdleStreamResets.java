@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
@@ -8,6 +9,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -17,7 +19,9 @@ import java.util.logging.Logger;
  * stream id was taken and before its HEADERS went out (its control frames are written ahead of
  * the streams'). Such a reset cancels nothing the server has, so dropping it is what both sides
  * meant. Only such resets are taken out: every other byte reaches Netty as it came, and a reset
- * of stream 0, of a server stream or of the wrong length is still Netty's error.
+ * of stream 0, of a server stream or of the wrong length is still Netty's error. So are such
+ * resets past the rapid-reset rate ({@link NettyListener#MAX_RESETS_PER_WINDOW} a window): a
+ * flood of them is no client's deadline.
  *
  * <p>{@link #placement} goes first in the pipeline; on the connection's first bytes it puts the
  * filter where it reads HTTP/2 frames: after TLS when the connection has it, else in its place.
@@ -29,22 +33,29 @@ final class IdleStreamResets extends ByteToMessageDecoder {
   private static final int FRAME_HEAD = 9;
   private static final int RST_STREAM = 3;
   private static final int RESET = FRAME_HEAD + 4;
+  private static final long WINDOW = TimeUnit.SECONDS.toNanos(NettyListener.RESET_WINDOW_SECONDS);
 
   private final Http2Connection connection;
   private final String peer;
+  private final Ticker ticker;
+  private long windowStart;
+  private int dropped;
   /** Preface bytes still to check; -1 once the peer is found not to speak HTTP/2. */
   private int preface = PREFACE.length;
   /** Bytes of the current frame's payload still to pass on. */
   private long payload;
 
-  private IdleStreamResets(Http2Connection connection, String peer) {
+  private IdleStreamResets(Http2Connection connection, String peer, Ticker ticker) {
     this.connection = connection;
     this.peer = peer;
+    this.ticker = ticker;
+    this.windowStart = ticker.read();
   }
 
   /** The handler that installs the filter for {@code connection}'s bytes from {@code peer}. */
-  static ChannelInboundHandlerAdapter placement(Http2Connection connection, String peer) {
-    return new Placement(connection, peer);
+  static ChannelInboundHandlerAdapter placement(Http2Connection connection, String peer,
+      Ticker ticker) {
+    return new Placement(connection, peer, ticker);
   }
 
   @Override
@@ -79,7 +90,7 @@ final class IdleStreamResets extends ByteToMessageDecoder {
         break; // what came before goes to Netty first, so that it knows the streams opened
       } else {
         int stream = in.getInt(at + 5) & Integer.MAX_VALUE;
-        if (stream % 2 == 1 && !connection.streamMayHaveExisted(stream)) {
+        if (stream % 2 == 1 && !connection.streamMayHaveExisted(stream) && dropping()) {
           LOG.fine(() -> "ignored " + peer + "'s reset of stream " + stream + ", which it had "
               + "not opened (a deadline or cancel racing the call's start)");
           in.skipBytes(RESET);
@@ -93,21 +104,33 @@ final class IdleStreamResets extends ByteToMessageDecoder {
     }
   }
 
+  /** Whether one more reset may be dropped in this window. */
+  private boolean dropping() {
+    long now = ticker.read();
+    if (now - windowStart >= WINDOW) {
+      windowStart = now;
+      dropped = 0;
+    }
+    return ++dropped <= NettyListener.MAX_RESETS_PER_WINDOW;
+  }
+
   /** Puts the filter in place on the first read, then goes. */
   private static final class Placement extends ChannelInboundHandlerAdapter {
     private final Http2Connection connection;
     private final String peer;
+    private final Ticker ticker;
 
-    Placement(Http2Connection connection, String peer) {
+    Placement(Http2Connection connection, String peer, Ticker ticker) {
       this.connection = connection;
       this.peer = peer;
+      this.ticker = ticker;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ChannelHandlerContext tls = ctx.pipeline().context(SslHandler.class);
       String after = tls != null ? tls.name() : ctx.name();
-      ctx.pipeline().addAfter(after, null, new IdleStreamResets(connection, peer));
+      ctx.pipeline().addAfter(after, null, new IdleStreamResets(connection, peer, ticker));
       ctx.fireChannelRead(msg);
       ctx.pipeline().remove(this);
     }

@@ -156,7 +156,7 @@ final class PeerConnections {
         ctx.channel().closeFuture().addListener(f -> ended(remote, peer, ticker.read() - opened));
       }
       String address = ClientIdentity.address(ctx.channel().remoteAddress());
-      ctx.pipeline().addFirst(IdleStreamResets.placement(http2, address));
+      ctx.pipeline().addFirst(IdleStreamResets.placement(http2, address, ticker));
       ctx.pipeline().addFirst(new Reading(address));
       ctx.pipeline().addBefore(ctx.name(), null, inner);
       ctx.pipeline().remove(this);

@@ -72,7 +72,7 @@ final class TransportFaults {
     this.messages = lines(ticker, "request messages refused");
     this.resets = lines(ticker, "calls reset for HTTP/2 errors");
     this.noTrailers = lines(ticker, "calls without 'te: trailers'");
-    this.unseenResets = lines(ticker, "connections closed for a reset of a stream never open");
+    this.unseenResets = lines(ticker, "connections closed for resets of streams never open");
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {
@@ -129,10 +129,11 @@ final class TransportFaults {
       return log(messages, "refused " + what, what);
     }
     if (find(t, UNSEEN_RESET) != null) {
-      // A reset of a call never opened is dropped before Netty (IdleStreamResets): this is one
-      // of a stream only the server could have opened.
-      String what = "connection" + from + " closed: it reset a server stream never open (an "
-          + "HTTP/2 peer that is not gRPC's)";
+      // Resets of calls never opened are dropped before Netty (IdleStreamResets) up to the
+      // rapid-reset rate: this is one past it, or of a stream only the server could open.
+      String what = "connection" + from + " closed: it reset streams never open (a server's, "
+          + "or more than " + NettyListener.MAX_RESETS_PER_WINDOW + " of its own in "
+          + NettyListener.RESET_WINDOW_SECONDS + " s)";
       return log(unseenResets, what, what);
     }
     if ("Exception in onHeadersRead()".equals(r.getMessage())

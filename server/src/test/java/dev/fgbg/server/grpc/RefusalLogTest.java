@@ -20,6 +20,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,6 +138,54 @@ class RefusalLogTest {
       assertEquals("TLS handshake failed with 127.0.0.1: it sent no TLS (a plaintext client on "
           + "this TLS port?) (" + MinuteLines.COUNTED + ")", lines.get(0));
     }
+  }
+
+  /**
+   * Clients that go mid-handshake (a deadline passing as a call connects; the server's next
+   * TLS message then fails to write) are no TLS problem: a FINE line each, no WARNING.
+   */
+  @Test
+  void clientsThatLeaveMidHandshakeAreNoWarning(@TempDir Path dir) throws Exception {
+    TestCertificates certs = TestCertificates.write(dir);
+    Logger handshakes = Logger.getLogger(HandshakeFailures.class.getName());
+    handshakes.setLevel(Level.FINE);
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .window(2).connect(ConnectOptions.builder()
+                 .tls(certs.serverCert(), certs.serverKey()).build()).build())) {
+      SSLEngine client = SSLContext.getDefault().createSSLEngine("localhost", 1);
+      client.setUseClientMode(true);
+      ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+      client.wrap(ByteBuffer.allocate(0), hello);
+      hello.flip();
+      byte[] bytes = new byte[hello.remaining()];
+      hello.get(bytes);
+      int left = 30;
+      for (int k = 0; k < left; k++) {
+        try (Socket socket = new Socket("127.0.0.1", s.server().port())) {
+          socket.setSoLinger(true, 0); // a reset, as a process that stopped waiting
+          socket.getOutputStream().write(bytes);
+          socket.getOutputStream().flush();
+        }
+      }
+      assertEquals(Status.Code.OK, describe(s.channel(TlsChannelCredentials.newBuilder()
+          .trustManager(certs.ca().toFile()).build())));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (fine(log).size() < left && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertEquals(left, fine(log).size(), fine(log).toString());
+      assertTrue(fine(log).get(0).startsWith("TLS handshake with 127.0.0.1 ended: the client "
+          + "closed the connection"), fine(log).get(0));
+      assertEquals(List.of(), warnings(log, HandshakeFailures.class));
+    } finally {
+      handshakes.setLevel(null);
+    }
+  }
+
+  private static List<String> fine(LogCapture log) {
+    return log.of(HandshakeFailures.class.getName()).stream()
+        .filter(r -> r.getLevel() == Level.FINE).map(LogRecord::getMessage).toList();
   }
 
   @Test
