@@ -75,7 +75,8 @@ public final class DepthStats {
 
   /**
    * Requests withdrawn from the batcher before the model took them, every caller of theirs
-   * having gone (a cancelled stream): not inferred, not cached.
+   * having gone (a cancelled stream, or a piece dropped under memory pressure, rendered again
+   * later and then counted as a miss again): not inferred, not cached.
    */
   public long withdrawn() {
     return withdrawn.get();

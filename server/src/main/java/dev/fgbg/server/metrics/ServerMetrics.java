@@ -73,7 +73,8 @@ public final class ServerMetrics {
         }).register(registry);
     CounterWithCallback.builder().name("fgbg_depth_requests_withdrawn")
         .help("Depth misses withdrawn from the batcher before the model took them, every caller"
-            + " having gone (cancelled calls): not inferred").labelNames("model")
+            + " having gone (cancelled calls, or pieces dropped under memory pressure and asked"
+            + " again later): not inferred").labelNames("model")
         .callback(cb -> depth.forEach(r -> cb.call(r.stats().withdrawn(), r.name())))
         .register(registry);
     GaugeWithCallback.builder().name("fgbg_depth_queue_length")
