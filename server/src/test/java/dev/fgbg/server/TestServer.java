@@ -92,7 +92,13 @@ public final class TestServer implements AutoCloseable {
    * {@link #channel()} is plaintext to 127.0.0.1, other channels come from {@link #channel}.
    */
   public static TestServer netty(DatasetRegistry registry, ServerOptions options) {
-    FgbgApplication app = FgbgApplication.create(options, List.copyOf(registry.all()), List.of());
+    return netty(registry, options, List.of());
+  }
+
+  /** On Netty, with depth runtimes the datasets use (closed by the test). */
+  public static TestServer netty(DatasetRegistry registry, ServerOptions options,
+      List<DepthRuntime> depth) {
+    FgbgApplication app = FgbgApplication.create(options, List.copyOf(registry.all()), depth);
     try {
       app.start();
     } catch (IOException e) {

@@ -16,7 +16,9 @@ public interface TeacherDepth {
 
   /**
    * The depth map (H×W) of sample {@code index}, whose image is at {@code offset}; the image is
-   * read (copied) only when the map must be computed.
+   * read (copied) only when the map must be computed. The future is this caller's own: the
+   * renderer cancels it when its piece is dropped (a cancelled call), which tells the model
+   * that this caller no longer waits, and must not fail another caller of the same sample.
    */
   CompletableFuture<DepthMap> depth(Dataset dataset, long seed, long index, byte[] image,
       int offset);

@@ -221,8 +221,8 @@ public final class Delivery<T> {
     CompletableFuture<T> f;
     try {
       f = job.dropped || cancelRequested ? CompletableFuture.failedFuture(
-          new CancellationException("cancelled")) : work.start(job.piece, () -> job.dropped
-          || cancelRequested || cancelledWhen.getAsBoolean());
+          new CancellationException("cancelled")) : work.start(job.piece,
+          job.stop(() -> cancelRequested || cancelledWhen.getAsBoolean()));
     } catch (Throwable t) {
       f = CompletableFuture.failedFuture(t);
     }
@@ -262,11 +262,11 @@ public final class Delivery<T> {
     credits.release(abandon());
   }
 
-  /** Forgets the pieces in flight (a running one stops between samples); their bytes. */
+  /** Forgets the pieces in flight (each stops between samples, or waiting for depth); bytes. */
   private long abandon() {
     long bytes = inflightBytes();
     for (Job<T> j : inflight) {
-      j.dropped = true;
+      j.drop(); // a piece waiting for depth withdraws its requests from the model's queue
       j.result.cancel(false);
     }
     inflight.clear();

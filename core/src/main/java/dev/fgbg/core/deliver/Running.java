@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The pieces whose work has started and not yet finished. A delivery's end waits for them, so
  * that nothing a piece does (write an export file, copy into a ring slot) happens after its sink
  * heard the end and let go of what the work writes into. Work stops between samples once its
- * piece is dropped, so the wait is at most one sample's render (or a depth batch).
+ * piece is dropped, so the wait is at most one sample's render; a piece waiting for teacher depth
+ * withdraws its queued requests at once, and waits only for a batch the model already took.
  */
 final class Running {
   private final AtomicInteger count = new AtomicInteger();

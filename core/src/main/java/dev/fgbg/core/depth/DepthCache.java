@@ -39,34 +39,66 @@ public final class DepthCache {
 
   /**
    * The map for {@code key}: from memory, from disk, or by running {@code compute} (the model's
-   * map rounded to float16) once.
+   * map rounded to float16) once. While it is being computed each caller gets a future of its
+   * own: cancelling it tells the computation that this caller is gone, and once every caller is,
+   * a request still queued for the model is withdrawn ({@link SharedDepth}).
    */
   public CompletableFuture<DepthMap> get(DepthKey key,
       Supplier<CompletableFuture<DepthMap>> compute) {
-    boolean[] loaded = {false};
-    CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
-      loaded[0] = true;
-      DepthMap stored = disk == null ? null : disk.read(k);
-      if (stored != null) {
-        stats.diskHits.incrementAndGet();
-        return CompletableFuture.completedFuture(stored);
-      }
-      DepthMap ahead = store == null ? null : store.read(k);
-      if (ahead != null) {
-        stats.storeHits.incrementAndGet();
-        return CompletableFuture.completedFuture(ahead);
-      }
-      stats.misses.incrementAndGet();
-      // Computed as float16 once: every later read gives exactly these bytes.
-      return disk == null ? compute.get() : compute.get().thenApply(m -> {
-        disk.write(k, m);
-        return m;
+    while (true) {
+      boolean[] loaded = {false};
+      CompletableFuture<DepthMap> f = memory.get(key, (k, ex) -> {
+        loaded[0] = true;
+        return load(k, compute);
       });
-    });
-    if (!loaded[0]) {
+      if (f.isDone()) {
+        if (loaded[0] || !f.isCompletedExceptionally()) {
+          return counted(loaded[0], f); // nothing left to cancel
+        }
+        // Another caller's failure or withdrawal, still there for a moment: never served.
+        memory.asMap().remove(key, f);
+        continue;
+      }
+      if (!(f instanceof SharedDepth shared)) {
+        return counted(false, f.copy()); // a caller's cancel never reaches a shared future
+      }
+      CompletableFuture<DepthMap> mine = shared.waiter();
+      if (mine != null) {
+        return counted(loaded[0], mine);
+      }
+      // Withdrawn by its last caller as this one came: the entry is leaving; compute anew.
+      memory.asMap().remove(key, f);
+    }
+  }
+
+  /** {@code f}, counted as a memory hit unless this caller loaded it. */
+  private CompletableFuture<DepthMap> counted(boolean loaded,
+      CompletableFuture<DepthMap> f) {
+    if (!loaded) {
       stats.memoryHits.incrementAndGet(); // present, or being computed for another caller
     }
     return f;
+  }
+
+  private CompletableFuture<DepthMap> load(DepthKey k,
+      Supplier<CompletableFuture<DepthMap>> compute) {
+    DepthMap stored = disk == null ? null : disk.read(k);
+    if (stored != null) {
+      stats.diskHits.incrementAndGet();
+      return CompletableFuture.completedFuture(stored);
+    }
+    DepthMap ahead = store == null ? null : store.read(k);
+    if (ahead != null) {
+      stats.storeHits.incrementAndGet();
+      return CompletableFuture.completedFuture(ahead);
+    }
+    stats.misses.incrementAndGet();
+    // Computed as float16 once: every later read gives exactly these bytes.
+    CompletableFuture<DepthMap> request = compute.get();
+    return new SharedDepth(request, disk == null ? request : request.thenApply(m -> {
+      disk.write(k, m);
+      return m;
+    }));
   }
 
   public DiskTier disk() {

@@ -24,6 +24,7 @@ public final class DepthStats {
   final AtomicLong storeDamaged = new AtomicLong();
   final AtomicLong runs = new AtomicLong();
   final AtomicLong inferred = new AtomicLong();
+  final AtomicLong withdrawn = new AtomicLong();
   final AtomicLong maxBatchSeen = new AtomicLong();
   final AtomicLong queueDelayNanos = new AtomicLong();
   final AtomicLong maxQueueDelayNanos = new AtomicLong();
@@ -72,6 +73,15 @@ public final class DepthStats {
     return runs.get();
   }
 
+  /**
+   * Requests withdrawn from the batcher before the model took them, every caller of theirs
+   * having gone (a cancelled stream, or a piece dropped under memory pressure, rendered again
+   * later and then counted as a miss again): not inferred, not cached.
+   */
+  public long withdrawn() {
+    return withdrawn.get();
+  }
+
   /** Images inferred (sum of batch sizes). */
   public long inferred() {
     return inferred.get();
@@ -107,8 +117,8 @@ public final class DepthStats {
   public String toString() {
     return String.format("memory hits %d, disk hits %d, store hits %d, misses %d, corrupt disk "
             + "records %d, inferences %d in %d runs (mean batch %.1f, max %d), queue delay "
-            + "mean %.1f ms max %.1f ms, rejected %d", memoryHits(), diskHits(), storeHits(),
-        misses(), diskCorrupt(), inferred(), runs(), meanBatch(), maxBatchSeen(),
-        meanQueueDelayMillis(), maxQueueDelayMillis(), rejected());
+            + "mean %.1f ms max %.1f ms, rejected %d, withdrawn %d", memoryHits(), diskHits(),
+        storeHits(), misses(), diskCorrupt(), inferred(), runs(), meanBatch(), maxBatchSeen(),
+        meanQueueDelayMillis(), maxQueueDelayMillis(), rejected(), withdrawn());
   }
 }

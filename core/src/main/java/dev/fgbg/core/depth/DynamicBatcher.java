@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,8 +34,9 @@ import java.util.logging.Logger;
  *       disk tier, renderers) run on it, not on the runner.
  * </ol>
  * At most {@code capacity} requests wait (queued, gathered or prepared): beyond that a request
- * is rejected at once with RESOURCE_EXHAUSTED. A request whose future was cancelled (its caller
- * is gone) is dropped before its batch is prepared.
+ * is rejected at once with RESOURCE_EXHAUSTED. A request cancelled while queued (its callers
+ * are gone: {@link DepthRequest}) is withdrawn, dropped before its batch is prepared, so the
+ * model never computes it; once taken into a batch, a request is computed and delivered.
  *
  * <p>Nothing runs until {@link #start()}; the threads come from the injected factory.
  */
@@ -46,7 +46,7 @@ public final class DynamicBatcher implements AutoCloseable {
 
   /** One image's request and how its caller reads its batch. */
   private record Request<T>(DepthModel.Job job, long enqueued,
-      BiFunction<DepthModel.Batch, Integer, T> reader, CompletableFuture<T> result) {
+      BiFunction<DepthModel.Batch, Integer, T> reader, DepthRequest<T> result) {
     @SuppressWarnings("unchecked")
     void complete(Object value) {
       result.complete((T) value);
@@ -96,18 +96,18 @@ public final class DynamicBatcher implements AutoCloseable {
   }
 
   /** Queues one image; the future completes with its depth map (outH×outW). */
-  public CompletableFuture<float[]> submit(DepthModel.Image image, int outH, int outW) {
+  public DepthRequest<float[]> submit(DepthModel.Image image, int outH, int outW) {
     return enqueue(image, outH, outW, DepthModel.Batch::map);
   }
 
   /** As {@link #submit}, the map rounded to float16 as served (read straight from the model). */
-  public CompletableFuture<DepthMap> submitRounded(DepthModel.Image image, int outH, int outW) {
+  public DepthRequest<DepthMap> submitRounded(DepthModel.Image image, int outH, int outW) {
     return enqueue(image, outH, outW, DepthModel.Batch::rounded);
   }
 
-  private <T> CompletableFuture<T> enqueue(DepthModel.Image image, int outH, int outW,
+  private <T> DepthRequest<T> enqueue(DepthModel.Image image, int outH, int outW,
       BiFunction<DepthModel.Batch, Integer, T> reader) {
-    CompletableFuture<T> f = new CompletableFuture<>();
+    DepthRequest<T> f = new DepthRequest<>(stats);
     if (closed) {
       f.completeExceptionally(shutDown());
       return f;
@@ -171,13 +171,16 @@ public final class DynamicBatcher implements AutoCloseable {
     }
   }
 
-  /** Drops cancelled requests and fills the model's input; null when nothing is left to run. */
+  /**
+   * Drops withdrawn (or otherwise completed) requests, takes the rest for good and fills the
+   * model's input; null when nothing is left to run.
+   */
   private Prepared prepare(List<Request<?>> requests) {
     List<Request<?>> live = new ArrayList<>(requests.size());
     List<DepthModel.Job> jobs = new ArrayList<>(requests.size());
     for (Request<?> r : requests) {
-      if (r.result().isDone()) {
-        waiting.decrementAndGet(); // cancelled or expired callers
+      if (!r.result().take()) {
+        waiting.decrementAndGet(); // withdrawn: every caller is gone
       } else {
         live.add(r);
         jobs.add(r.job());

@@ -3,12 +3,14 @@ package dev.fgbg.core.export;
 import dev.fgbg.core.FgbgException;
 import java.io.IOException;
 import java.nio.file.FileStore;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Before an export writes anything: its estimated size against the per-export and total quotas
@@ -79,26 +81,45 @@ final class ExportSpace {
     return Files.getFileStore(at);
   }
 
-  /** Bytes of the regular files under {@code dir}, links not followed. */
+  /**
+   * Bytes of the regular files under {@code dir}, links not followed. Another export may be
+   * writing there (two exports starting at once: one's check walks while the other renames its
+   * manifest into place or commits a shard folder): a file or folder gone between its folder's
+   * listing and the look at it holds nothing, and must not fail the export that looked.
+   */
   static long treeBytes(Path dir) throws IOException {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
     }
     long[] sum = {0};
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.forEach(p -> {
-        try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
-              LinkOption.NOFOLLOW_LINKS);
-          if (a.isRegularFile()) {
-            sum[0] += a.size();
-          }
-        } catch (IOException e) {
-          // removed while walking: it holds nothing
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+        if (a.isRegularFile()) {
+          sum[0] += a.size();
         }
-      });
-    }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        return gone(e);
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        return e == null ? FileVisitResult.CONTINUE : gone(e);
+      }
+    });
     return sum[0];
+  }
+
+  /** Walks on past what was removed while walking; any other failure is the walk's. */
+  private static FileVisitResult gone(IOException e) throws IOException {
+    if (e instanceof NoSuchFileException) {
+      return FileVisitResult.CONTINUE;
+    }
+    throw e;
   }
 
   /** Bytes for people: "512 B", "3.4 MB", "1.20 GB" (decimal units, as the quota flags). */

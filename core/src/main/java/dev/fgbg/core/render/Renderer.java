@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * Renders runs of samples. Synthesis happens on the calling thread; teacher depth, when asked
  * for, completes the returned future later without holding that thread, so render workers never
  * wait on the model. A run cancelled between samples completes exceptionally with a
- * {@link CancellationException}.
+ * {@link CancellationException}; one stopped while it waits for depth ({@link StopSignal})
+ * cancels its depth requests and completes so too.
  */
 public final class Renderer {
   private Renderer() {}
@@ -72,6 +73,13 @@ public final class Renderer {
     for (int s = 0; s < n; s++) {
       maps[s] = d.teacher().depth(d, seed, indices[s], into.images(), (at + s) * ib);
     }
+    // Stopped while waiting: this run's requests leave the model's queue (each map is this
+    // caller's own future; another caller of the same sample still gets it).
+    StopSignal.onStop(cancelled, () -> {
+      for (CompletableFuture<DepthMap> m : maps) {
+        m.cancel(false);
+      }
+    });
     byte[] depth = into.depth();
     return CompletableFuture.allOf(maps).thenApply(v -> {
       byte[][] rows = depth == null ? new byte[n][] : null; // left in the maps (forRuns)

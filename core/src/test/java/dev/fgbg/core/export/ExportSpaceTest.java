@@ -2,6 +2,7 @@ package dev.fgbg.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,13 @@ import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +96,52 @@ class ExportSpaceTest {
         disk.close();
       }
     }
+  }
+
+  @Test
+  void theTotalQuotaCountsTheRootWhileAnotherExportRenamesItsFilesAndFolders() throws Exception {
+    // Two exports starting at once (ExportShareTest's two of one client): one's quota check
+    // walks the root while the other commits a manifest and a shard folder by renames. A file
+    // or folder gone between its folder's listing and its attributes holds nothing; it must not
+    // fail the export that happened to look (which freed its place for a third client's).
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    Files.write(root.resolve("kept.bin"), new byte[1000]);
+    Path other = Files.createDirectories(root.resolve("other"));
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong renames = new AtomicLong();
+    AtomicReference<IOException> churnFailed = new AtomicReference<>();
+    Thread churn = new Thread(() -> {
+      try {
+        for (long k = 0; !stop.get(); k++) {
+          Path tmpFile = Files.write(other.resolve("manifest.json." + k + ".tmp"), new byte[10]);
+          Files.move(tmpFile, other.resolve("manifest.json"), StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+          Path partial = Files.createDirectories(other.resolve(".bg_" + k + ".partial/fg"));
+          Files.write(partial.resolve("s.jpg"), new byte[10]);
+          Path shard = Files.move(partial.getParent(), other.resolve("bg_" + k));
+          Files.delete(shard.resolve("fg/s.jpg")); // an abort's deleteTree, and a bounded tree
+          Files.delete(shard.resolve("fg"));
+          Files.delete(shard);
+          renames.incrementAndGet();
+        }
+      } catch (IOException e) {
+        churnFailed.set(e);
+      }
+    });
+    churn.start();
+    try {
+      long end = System.nanoTime() + 3_000_000_000L;
+      int walks = 0;
+      while (walks < 20 || renames.get() < 2000 && System.nanoTime() < end) {
+        assertTrue(ExportSpace.treeBytes(root) >= 1000, "the file that stays is counted");
+        walks++;
+      }
+    } finally {
+      stop.set(true);
+      churn.join();
+    }
+    assertNull(churnFailed.get(), "the other export's renames ran");
+    assertTrue(renames.get() > 0, "the other export renamed while the root was walked");
   }
 
   @Test

@@ -71,6 +71,12 @@ public final class ServerMetrics {
             cb.call(s.misses(), r.name(), "miss");
           }
         }).register(registry);
+    CounterWithCallback.builder().name("fgbg_depth_requests_withdrawn")
+        .help("Depth misses withdrawn from the batcher before the model took them, every caller"
+            + " having gone (cancelled calls, or pieces dropped under memory pressure and asked"
+            + " again later): not inferred").labelNames("model")
+        .callback(cb -> depth.forEach(r -> cb.call(r.stats().withdrawn(), r.name())))
+        .register(registry);
     GaugeWithCallback.builder().name("fgbg_depth_queue_length")
         .help("Depth requests waiting in each model's batcher queue").labelNames("model")
         .callback(cb -> depth.forEach(r -> cb.call(r.queued(), r.name()))).register(registry);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.export.ExportRoot;
+import dev.fgbg.core.load.Admission;
 import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.ExportFormat;
@@ -89,10 +90,16 @@ class ExportShareTest {
             + " may have (half of --max-exports + --export-queue = 2, so that other clients find"
             + " room); try again when one ends", refused.status.getDescription());
       }
+      // Bob can queue only behind alice's two: one of them ended (failed) would let him in.
+      assertFalse(batch.get(0).isClosed() || batch.get(1).isClosed(), () -> "alice's two still"
+          + " run: " + batch.get(0).status + ", " + batch.get(1).status);
       CallOutcome<ExportProgress> bob = export(FgbgGrpc.newStub(as(s.channel(), BOB)), "bob",
           100, false, new CountDownLatch(0));
-      assertTrue(counters.await(() -> s.server().exportAdmission().queued() == 1, LONG),
-          "bob's export waits for a place");
+      Admission exports = s.server().exportAdmission();
+      assertTrue(counters.await(() -> exports.queued() == 1, LONG), () -> "bob's export waits"
+          + " for a place (running " + exports.running() + ", queued " + exports.queued()
+          + "; alice's two: " + batch.get(0).status + ", " + batch.get(1).status + "; bob: "
+          + bob.status + ")");
       batch.get(0).cancel();
       assertTrue(bob.await(LONG));
       assertEquals(Status.Code.OK, bob.status.getCode(), bob.status.toString());
