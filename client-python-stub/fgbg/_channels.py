@@ -17,6 +17,17 @@ its last close) until gRPC's core threads have ended; the fork then finds gRPC n
 its handlers have nothing to do. Where fgbg's channels are open, gRPC's fork support handles
 them as it is documented to.
 
+A fork while another thread is inside a gRPC call (a trainer's thread in describe() or
+get_samples() as its DataLoader forks the workers) copies gRPC's mutexes and condition
+variables held or waited on by that thread into the child, where they are never released: the
+workers died ("mutex.cc … Check w->waitp->cv_word == nullptr failed", segfaults). So every
+gRPC operation fgbg makes (a unary call, opening a stream, each read of one, cancelling it,
+opening and closing a channel) holds the gate (`with CALL:`), and before a fork the gate
+closes: calls about to start wait until the fork is done, and the fork waits (up to SETTLE_S:
+a stream blocked on a slow server must not hang it) for those under way to return. A stream's
+generator holds the gate only inside each read, never while suspended between batches, so the
+forking thread never waits for itself.
+
 A channel a child makes to the same server with the same options as one its parent held open
 at the fork would share that channel's connection through gRPC's process-wide subchannel pool,
 whose socket the fork handlers closed in the child: its first call failed UNAVAILABLE "Bad file
@@ -43,6 +54,11 @@ _last_close: Optional[float] = None
 _forked_open = 0  # channels open in the parent when this process was forked from it
 _streaming = 0  # streams this process is reading now
 _forked_streaming = 0  # streams the parent was reading when this process was forked from it
+# The fork gate: gRPC operations under way in this process (CALL), and whether a fork closed it.
+# Its lock is held by the forking thread from before the fork to after it (parent and child).
+_gate = threading.Condition(threading.Lock())
+_in_calls = 0
+_forking = False
 # How fgbg words every refusal of gRPC across fork(): why (%s), then what to do (%s).
 FORK_HINT = ("%s, and gRPC cannot be used across fork(): %s, or start the workers with "
              "multiprocessing_context='spawn' (as dataset.loader() does)")
@@ -136,6 +152,33 @@ class Streaming:
             _streaming -= 1
 
 
+class _Call:
+    """`with CALL:` around a gRPC operation: counted, so that a fork waits until it returned;
+    waits while a fork is under way. A lock and a counter: about a microsecond."""
+
+    def __enter__(self) -> None:
+        global _in_calls
+        with _gate:
+            while _forking:
+                _gate.wait()
+            _in_calls += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        global _in_calls
+        with _gate:
+            _in_calls -= 1
+            if _forking and _in_calls == 0:
+                _gate.notify_all()
+
+
+CALL = _Call()
+
+
+def in_calls() -> int:
+    """How many gRPC operations of fgbg's are under way in this process."""
+    return _in_calls
+
+
 def opened(channel: Any) -> Any:
     """`channel`, to be closed at exit unless it is closed (or gone) before."""
     with _lock:
@@ -147,7 +190,8 @@ def close(channel: Any) -> None:
     """Closes `channel`, one fgbg opened."""
     global _last_close
     try:
-        channel.close()
+        with CALL:
+            channel.close()
     finally:
         with _lock:
             _open.discard(channel)
@@ -183,6 +227,31 @@ def settle_before_fork() -> None:
         time.sleep(0.002)
 
 
+def _before_fork() -> None:
+    """Settles gRPC after a last close, then closes the gate and waits (at most SETTLE_S) for
+    the gRPC operations under way to return; returns holding the gate's lock and _lock, so
+    that no thread holds either at the fork (a child would find it held for ever)."""
+    global _forking
+    settle_before_fork()
+    _gate.acquire()
+    _forking = True
+    until = time.monotonic() + SETTLE_S
+    while _in_calls > 0:
+        left = until - time.monotonic()
+        if left <= 0:
+            break  # gRPC's fork support is left with the call (a stream blocked on its server)
+        _gate.wait(left)
+    _lock.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    global _forking
+    _lock.release()
+    _forking = False
+    _gate.notify_all()
+    _gate.release()
+
+
 def _close_open() -> None:
     with _lock:
         channels = list(_open)
@@ -194,14 +263,19 @@ def _close_open() -> None:
 
 
 def _in_forked_child() -> None:
-    global _forked_open, _forked_streaming, _streaming, _last_close
-    with _lock:
-        _forked_open = len(_open)
-        _forked_streaming, _streaming = _streaming, 0
-        _open.clear()  # the parent's, not this process's to close
-        _last_close = None
+    """The parent's counts as this process's first state; the gate open and both locks new
+    (the forking thread, this process's only one, held them)."""
+    global _forked_open, _forked_streaming, _streaming, _last_close, _lock, _gate, _in_calls
+    global _forking
+    _forked_open = len(_open)
+    _forked_streaming, _streaming = _streaming, 0
+    _open.clear()  # the parent's, not this process's to close
+    _last_close = None
+    _in_calls, _forking = 0, False
+    _lock, _gate = threading.Lock(), threading.Condition(threading.Lock())
 
 
 atexit.register(_close_open)
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=settle_before_fork, after_in_child=_in_forked_child)
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                        after_in_child=_in_forked_child)

@@ -50,6 +50,23 @@ def error(e: Exception, client: Any, bound: Optional[Tuple[str, float]] = None,
     return FgbgError("UNKNOWN", str(e), target)
 
 
+def reads(call: Any) -> Iterator[Any]:
+    """The messages of a streaming `call`, each read inside the fork gate (_channels.CALL), and
+    only the read: a generator suspended between them holds nothing a fork would wait for."""
+    while True:
+        with _channels.CALL:
+            try:
+                msg = next(call)
+            except StopIteration:
+                return
+        yield msg
+
+
+def cancel(call: Any) -> None:
+    with _channels.CALL:
+        call.cancel()
+
+
 def ring_batch(ring: shm.Ring, msg: Any, world_size: int) -> Batch:
     parts, release = ring.take(msg.shared_memory.slot, msg.shared_memory)
     return Batch([msg], world_size=world_size, payloads=[parts], release=release)
@@ -69,14 +86,15 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
     try:
         while True:
             started = time.monotonic()
-            call = client._raw_stream(req, timeout=client.stream_timeout,
-                                      metadata=client._metadata)
+            with _channels.CALL:
+                call = client._raw_stream(req, timeout=client.stream_timeout,
+                                          metadata=client._metadata)
             pending: List[Any] = []
             payloads: List[Payload] = []
             spill = False
             with _channels.Streaming():  # a fork meanwhile gives a child that refuses gRPC
                 try:
-                    for raw in call:
+                    for raw in reads(call):
                         msg, payload = parse(raw)
                         if not logged:
                             _shm_path.log_path("StreamEpoch", ring, msg.shared_memory_refused,
@@ -103,7 +121,7 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                     raise error(e, client, ("stream_timeout", client.stream_timeout),
                                 samples, started) from None
                 finally:
-                    call.cancel()
+                    cancel(call)
             if pending:
                 raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
                                 % pending[0].batch_index, client.target)

@@ -118,7 +118,8 @@ class Client(_owner.Owned):
         self._usable()
         started = time.monotonic()
         try:
-            return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
+            with _channels.CALL:  # a fork waits for it (_channels)
+                return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
             raise _error(e, self, ("timeout", timeout or self.timeout), None, started) from None
 
@@ -190,7 +191,8 @@ class Client(_owner.Owned):
                       sample=sample_count(sample), shard_size=shard_size,
                       jpeg_quality=jpeg_quality)
         self._usable()
-        call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
+        with _channels.CALL:
+            call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = self._progress_call(call, Progress("export " + destination, "export")
                                    if progress else None)
         if last is None or not last.finished:
@@ -213,9 +215,11 @@ class Client(_owner.Owned):
                       outputs=output_enums(outputs, ("image", "mask", "depth", "background",
                                                      "background_depth")))
         self._usable()
-        last = self._progress_call(self._stub.StatsWithProgress(
-            req, timeout=self.stream_timeout, metadata=self._metadata),
-                                   Progress("stats " + dataset, "stats") if progress else None)
+        with _channels.CALL:
+            call = self._stub.StatsWithProgress(req, timeout=self.stream_timeout,
+                                                metadata=self._metadata)
+        last = self._progress_call(call, Progress("stats " + dataset, "stats")
+                                   if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
         return Stats.from_proto(last.result)
@@ -225,7 +229,7 @@ class Client(_owner.Owned):
         last = None
         started = time.monotonic()
         try:
-            for p in call:
+            for p in _streams.reads(call):
                 last = p
                 if shown:
                     shown.update(p)
@@ -235,7 +239,7 @@ class Client(_owner.Owned):
         finally:
             if shown:
                 shown.close()
-            call.cancel()
+            _streams.cancel(call)
         return last
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,

@@ -3,7 +3,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
-from ._channels import opened, refuse_if_forked_open
+from ._channels import CALL, opened, refuse_if_forked_open
 from .errors import token_too_long
 
 __all__ = ["Credentials"]
@@ -101,12 +101,14 @@ class Credentials:
         refuse_if_forked_open()
         opts: List[Tuple[str, Any]] = list(options)
         if not self.uses_tls:
-            return opened(grpc.insecure_channel(target, options=opts))
+            with CALL:  # gRPC starts its core here: not while a fork is under way
+                return opened(grpc.insecure_channel(target, options=opts))
         creds = grpc.ssl_channel_credentials(
             root_certificates=_read(self.tls_ca, "tls_ca"),
             private_key=_read(self.tls_key, "tls_key"),
             certificate_chain=_read(self.tls_cert, "tls_cert"))
-        return opened(grpc.secure_channel(target, creds, options=opts))
+        with CALL:
+            return opened(grpc.secure_channel(target, creds, options=opts))
 
 
 class _Metadata(Tuple[Tuple[str, str], ...]):
