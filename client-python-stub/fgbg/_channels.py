@@ -49,16 +49,19 @@ MIN_KEEPALIVE_S = 20.0
 _CORE_THREADS = ("grpc_", "default-executo", "resolver-execut", "timer_manager", "event_engine")
 
 _open: "weakref.WeakSet[Any]" = weakref.WeakSet()
-_lock = threading.Lock()
+# Reentrant, as is the gate's: the forking thread holds both across the fork, and a collector
+# run there (a stream's generator closed, cancelling its call) may take them again.
+_lock = threading.RLock()
 _last_close: Optional[float] = None
 _forked_open = 0  # channels open in the parent when this process was forked from it
 _streaming = 0  # streams this process is reading now
 _forked_streaming = 0  # streams the parent was reading when this process was forked from it
 # The fork gate: gRPC operations under way in this process (CALL), and whether a fork closed it.
 # Its lock is held by the forking thread from before the fork to after it (parent and child).
-_gate = threading.Condition(threading.Lock())
+_gate = threading.Condition(threading.RLock())
 _in_calls = 0
 _forking = False
+_forker: Optional[int] = None  # the forking thread, which never waits at its own gate
 # How fgbg words every refusal of gRPC across fork(): why (%s), then what to do (%s).
 FORK_HINT = ("%s, and gRPC cannot be used across fork(): %s, or start the workers with "
              "multiprocessing_context='spawn' (as dataset.loader() does)")
@@ -159,7 +162,7 @@ class _Call:
     def __enter__(self) -> None:
         global _in_calls
         with _gate:
-            while _forking:
+            while _forking and _forker != threading.get_ident():
                 _gate.wait()
             _in_calls += 1
 
@@ -231,10 +234,10 @@ def _before_fork() -> None:
     """Settles gRPC after a last close, then closes the gate and waits (at most SETTLE_S) for
     the gRPC operations under way to return; returns holding the gate's lock and _lock, so
     that no thread holds either at the fork (a child would find it held for ever)."""
-    global _forking
+    global _forking, _forker
     settle_before_fork()
     _gate.acquire()
-    _forking = True
+    _forking, _forker = True, threading.get_ident()
     until = time.monotonic() + SETTLE_S
     while _in_calls > 0:
         left = until - time.monotonic()
@@ -245,9 +248,9 @@ def _before_fork() -> None:
 
 
 def _after_fork_in_parent() -> None:
-    global _forking
+    global _forking, _forker
     _lock.release()
-    _forking = False
+    _forking, _forker = False, None
     _gate.notify_all()
     _gate.release()
 
@@ -266,13 +269,13 @@ def _in_forked_child() -> None:
     """The parent's counts as this process's first state; the gate open and both locks new
     (the forking thread, this process's only one, held them)."""
     global _forked_open, _forked_streaming, _streaming, _last_close, _lock, _gate, _in_calls
-    global _forking
+    global _forking, _forker
     _forked_open = len(_open)
     _forked_streaming, _streaming = _streaming, 0
     _open.clear()  # the parent's, not this process's to close
     _last_close = None
-    _in_calls, _forking = 0, False
-    _lock, _gate = threading.Lock(), threading.Condition(threading.Lock())
+    _in_calls, _forking, _forker = 0, False, None
+    _lock, _gate = threading.RLock(), threading.Condition(threading.RLock())
 
 
 atexit.register(_close_open)

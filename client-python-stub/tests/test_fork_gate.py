@@ -88,3 +88,32 @@ def test_a_fork_waits_for_calls_under_way_and_holds_new_ones_until_it_is_done():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "['call returned', 'forked', 'late call ran']" in out.stdout, out.stdout + out.stderr
+
+
+REENTERED = """
+import threading
+from fgbg import _channels
+
+# Inside the fork hook, the forking thread may run fgbg's code again (the collector closing a
+# stream's generator cancels its call, closing a channel takes the channel lock): never waits.
+_channels._before_fork()
+done = threading.Event()
+
+def again():
+    with _channels.CALL:
+        with _channels._lock:
+            done.set()
+
+again()
+_channels._after_fork_in_parent()
+other = threading.Thread(target=again)
+other.start()
+other.join(10)
+print("reentered" if done.is_set() and not other.is_alive() else "stuck")
+"""
+
+
+def test_the_forking_thread_may_call_again_inside_the_fork_hook():
+    out = subprocess.run([sys.executable, "-c", REENTERED], cwd=PKG, capture_output=True,
+                         text=True, timeout=30)
+    assert out.stdout.strip() == "reentered", out.stderr
