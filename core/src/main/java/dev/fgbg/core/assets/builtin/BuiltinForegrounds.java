@@ -5,9 +5,8 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Procedural cut-outs of things that stand on a floor: people, dogs, cats, chairs, tables,
- * plants, lamps, bins, traffic cones and bicycles. Each is drawn on a canvas whose bottom row is
- * the ground, with its own colours and proportions.
+ * Procedural cut-outs of things that stand on a floor: people, dogs, cats, chairs, tables, plants,
+ * lamps, bins, traffic cones and bicycles, each on a canvas whose bottom row is the ground.
  */
 public final class BuiltinForegrounds {
   /** Foreground label names, by label code. */
@@ -106,8 +105,8 @@ public final class BuiltinForegrounds {
     double bodyX0 = w * 0.15;
     double bodyX1 = w * 0.72;
     double legR = h * 0.05;
-    // tail
-    s.capsule(bodyX0 - 2, bodyY - h * 0.05, bodyX0 - w * 0.12, bodyY - h * 0.32, h * 0.03, fur);
+    s.capsule(bodyX0 - 2, bodyY - h * 0.05, bodyX0 - w * 0.12, bodyY - h * 0.32, h * 0.03,
+        fur); // tail
     s.capsule(bodyX0 + legR * 2, bodyY, bodyX0 + legR * 2, h - legR, legR, dark);
     s.capsule(bodyX1 - legR * 2, bodyY, bodyX1 - legR * 2, h - legR, legR, dark);
     s.ellipse((bodyX0 + bodyX1) / 2, bodyY, (bodyX1 - bodyX0) / 2 + 6, h * 0.17, fur);
