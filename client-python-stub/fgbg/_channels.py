@@ -177,11 +177,6 @@ class _Call:
 CALL = _Call()
 
 
-def in_calls() -> int:
-    """How many gRPC operations of fgbg's are under way in this process."""
-    return _in_calls
-
-
 def opened(channel: Any) -> Any:
     """`channel`, to be closed at exit unless it is closed (or gone) before."""
     with _lock:
