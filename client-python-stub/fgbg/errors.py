@@ -15,6 +15,10 @@ MAX_METADATA_BYTES = 64 * 1024
 MAX_TOKEN_BYTES = MAX_METADATA_BYTES - 16 * 1024
 _LIMIT = ("fgbg servers take call metadata up to %d KiB, and keep %d KiB of it for other headers"
           % (MAX_METADATA_BYTES // 1024, (MAX_METADATA_BYTES - MAX_TOKEN_BYTES) // 1024))
+# How many calls one connection may reset in a window before an fgbg server closes it (rapid
+# reset): the Java side's dev.fgbg.common.ResetLimit (tests/test_errors.py pins them equal).
+MAX_RESETS = 1000
+RESET_WINDOW_S = 10
 START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
               "FGBG_TARGET at a running server")
 
@@ -133,16 +137,18 @@ def _unavailable(details: str, target: str) -> str:
                 "--max-connections-per-client (its log says so), or it is not an fgbg server"
                 % (target, details))
     if "too_many_rststreams" in said or "enhance_your_calm" in said:
-        return ("%s closed this process's connection for rapid reset (%s): more than 1000 "
-                "calls were reset on it within 10 s (this process's cancels and passed "
-                "deadlines count; its fgbg Clients share one connection), and every call on it "
-                "ended; use longer timeouts or fewer cancels" % (target, details))
+        return ("%s closed this process's connection for rapid reset (%s): more than %d calls "
+                "were reset on it within %d s (this process's cancels and passed deadlines "
+                "count; its fgbg Clients share one connection), and every call on it ended; use "
+                "longer timeouts or fewer cancels"
+                % (target, details, MAX_RESETS, RESET_WINDOW_S))
     if any(w in said for w in ("reset", "socket closed", "eof", "broken pipe", "goaway")):
         return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, "
                 "the network failed, or it closed a connection over its "
-                "--max-connections-per-client or for rapid reset (more than 1000 calls reset "
-                "in 10 s on this process's connection, its own deadlines and cancels included) "
-                "(its log says which); %s" % (target, details, START_HINT))
+                "--max-connections-per-client or for rapid reset (more than %d calls reset in "
+                "%d s on this process's connection, its own deadlines and cancels included) "
+                "(its log says which); %s"
+                % (target, details, MAX_RESETS, RESET_WINDOW_S, START_HINT))
     if "connect" in said or "resolv" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"

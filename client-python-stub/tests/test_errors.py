@@ -1,4 +1,6 @@
 """FgbgError's wording of UNAVAILABLE (pure: no server)."""
+import os
+import re
 import time
 import types
 
@@ -116,3 +118,15 @@ def test_a_connection_closed_for_rapid_reset_says_so():
     # A bare reset (the victims' words) lists rapid reset among the causes.
     went = FgbgError("UNAVAILABLE", "recvmsg:Connection reset by peer", "127.0.0.1:50051")
     assert "for rapid reset (more than 1000 calls reset in 10 s" in str(went), str(went)
+
+
+def test_the_reset_limit_is_the_java_sides():
+    """errors.MAX_RESETS and RESET_WINDOW_S are copies of dev.fgbg.common.ResetLimit's."""
+    from conftest import ROOT
+    from fgbg import errors
+
+    with open(os.path.join(ROOT, "common", "src", "main", "java", "dev", "fgbg", "common",
+                           "ResetLimit.java")) as f:
+        found = dict(re.findall(r"public static final int (\w+) = (\d+);", f.read()))
+    assert (errors.MAX_RESETS, errors.RESET_WINDOW_S) == (int(found["MAX_RESETS"]),
+                                                          int(found["WINDOW_SECONDS"]))

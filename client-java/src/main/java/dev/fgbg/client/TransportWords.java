@@ -1,6 +1,7 @@
 package dev.fgbg.client;
 
 import dev.fgbg.common.MetadataLimit;
+import dev.fgbg.common.ResetLimit;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -100,8 +101,9 @@ final class TransportWords implements ClientInterceptor {
       // Netty's rapid-reset guard (GOAWAY ENHANCE_YOUR_CALM) closed the connection: every call
       // on it ends, this process's own deadlines and cancels having counted toward it.
       return status.withDescription(target + " closed this client's connection for rapid "
-          + "reset (" + said + "): more than 1000 calls were reset on it within 10 s (this "
-          + "process's cancels and passed deadlines count), and every call on it ended; use "
+          + "reset (" + said + "): more than " + ResetLimit.MAX_RESETS + " calls were reset on "
+          + "it within " + ResetLimit.WINDOW_SECONDS + " s (this process's cancels and passed "
+          + "deadlines count), and every call on it ended; use "
           + "longer deadlines or fewer cancels, or a client of its own for calls that may be "
           + "cut short");
     }

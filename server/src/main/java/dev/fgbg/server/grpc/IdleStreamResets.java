@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.ResetLimit;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * the streams'). Such a reset cancels nothing the server has, so dropping it is what both sides
  * meant. Only such resets are taken out: every other byte reaches Netty as it came, and a reset
  * of stream 0, of a server stream or of the wrong length is still Netty's error. So are such
- * resets past the rapid-reset rate ({@link NettyListener#MAX_RESETS_PER_WINDOW} a window): a
+ * resets past the rapid-reset rate ({@link ResetLimit#MAX_RESETS} a window): a
  * flood of them is no client's deadline.
  *
  * <p>{@link #placement} goes first in the pipeline; on the connection's first bytes it puts the
@@ -33,7 +34,7 @@ final class IdleStreamResets extends ByteToMessageDecoder {
   private static final int FRAME_HEAD = 9;
   private static final int RST_STREAM = 3;
   private static final int RESET = FRAME_HEAD + 4;
-  private static final long WINDOW = TimeUnit.SECONDS.toNanos(NettyListener.RESET_WINDOW_SECONDS);
+  private static final long WINDOW = TimeUnit.SECONDS.toNanos(ResetLimit.WINDOW_SECONDS);
 
   private final Http2Connection connection;
   private final String peer;
@@ -111,7 +112,7 @@ final class IdleStreamResets extends ByteToMessageDecoder {
       windowStart = now;
       dropped = 0;
     }
-    return ++dropped <= NettyListener.MAX_RESETS_PER_WINDOW;
+    return ++dropped <= ResetLimit.MAX_RESETS;
   }
 
   /** Puts the filter in place on the first read, then goes. */

@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.MetadataLimit;
+import dev.fgbg.common.ResetLimit;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCredentials;
@@ -29,19 +30,10 @@ import java.util.stream.Collectors;
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
  * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
  * how often clients may ping, connection age and idle time, connections per client
- * ({@link PeerConnections}), the handshake timeout, the cap on stream resets (rapid reset) and
- * the metadata a call may carry ({@link MetadataLimit}).
+ * ({@link PeerConnections}), the handshake timeout, the cap on stream resets (rapid reset,
+ * {@link ResetLimit}) and the metadata a call may carry ({@link MetadataLimit}).
  */
 public final class NettyListener {
-  /**
-   * RST_STREAM frames a connection may send per {@link #RESET_WINDOW_SECONDS} before the server
-   * ends it with GOAWAY (grpc-java's suggestion): "rapid reset" (HEADERS then RST_STREAM, over
-   * and over) costs the server a call each and was 200,000 pairs in 36 s on one connection
-   * without it; a client cancelling its calls, even a DataLoader's many, resets far fewer (a
-   * thousand in 10 s leaves room for bursts of cancelled calls on one connection).
-   */
-  static final int MAX_RESETS_PER_WINDOW = 1000;
-  static final int RESET_WINDOW_SECONDS = 10;
   /**
    * How often a client may ping while it has calls open (HTTP/2 PING, answered by the
    * transport's event loop even while every worker is busy): gRPC's default, 5 minutes, would
@@ -140,7 +132,7 @@ public final class NettyListener {
     // Idle time starts at the handshake's end: before it, only this closes a silent peer.
     b.handshakeTimeout(options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     b.addTransportFilter(peers.readiness());
-    b.maxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS);
+    b.maxRstFramesPerWindow(ResetLimit.MAX_RESETS, ResetLimit.WINDOW_SECONDS);
     b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
     b.permitKeepAliveWithoutCalls(false);
     // gRPC's default (8 KiB) would refuse an identity provider's token (MetadataLimit says why).

@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.ResetLimit;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
 import io.grpc.Status;
@@ -132,8 +133,8 @@ final class TransportFaults {
       // Resets of calls never opened are dropped before Netty (IdleStreamResets) up to the
       // rapid-reset rate: this is one past it, or of a stream only the server could open.
       String what = "connection" + from + " closed: it reset streams never open (a server's, "
-          + "or more than " + NettyListener.MAX_RESETS_PER_WINDOW + " of its own in "
-          + NettyListener.RESET_WINDOW_SECONDS + " s)";
+          + "or more than " + ResetLimit.MAX_RESETS + " of its own in "
+          + ResetLimit.WINDOW_SECONDS + " s)";
       return log(unseenResets, what, what);
     }
     if ("Exception in onHeadersRead()".equals(r.getMessage())
@@ -207,8 +208,8 @@ final class TransportFaults {
       // Any Http2Exception: its nested StacklessHttp2Exception (an HPACK decompression failure)
       // is one too, though its simple name does not say so.
       if (String.valueOf(e.getMessage()).contains("too_many_rststreams")) {
-        return RAPID_RESET + NettyListener.MAX_RESETS_PER_WINDOW + " in "
-            + NettyListener.RESET_WINDOW_SECONDS + " s (rapid reset; sent GOAWAY "
+        return RAPID_RESET + ResetLimit.MAX_RESETS + " in "
+            + ResetLimit.WINDOW_SECONDS + " s (rapid reset; sent GOAWAY "
             + "ENHANCE_YOUR_CALM)";
       }
       if (String.valueOf(e.getMessage()).contains("outstanding control frames")) {

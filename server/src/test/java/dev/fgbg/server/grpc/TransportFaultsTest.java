@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.ResetLimit;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestCertificates;
@@ -175,7 +176,7 @@ class TransportFaultsTest {
       }
       try (RawHttp2 raw = new RawHttp2(plain.server().port())) {
         // A flood of them is no deadline: up to the rapid-reset rate dropped, then Netty's.
-        for (int k = 0; k < NettyListener.MAX_RESETS_PER_WINDOW; k++) {
+        for (int k = 0; k < ResetLimit.MAX_RESETS; k++) {
           raw.reset(13);
         }
         assertTrue(raw.ping(), "the connection serves on");
@@ -191,7 +192,7 @@ class TransportFaultsTest {
           .filter(r -> r.getLevel() == Level.FINE).map(LogRecord::getMessage).toList();
       assertEquals(List.of("5", "9", "11", "5", "9", "11"), ignored.stream().limit(6)
           .map(m -> m.replaceAll(".*reset of stream (\\d+).*", "$1")).toList());
-      assertEquals(6 + NettyListener.MAX_RESETS_PER_WINDOW, ignored.size());
+      assertEquals(6 + ResetLimit.MAX_RESETS, ignored.size());
       assertEquals("ignored 127.0.0.1's reset of stream 5, which it had not opened (a deadline "
           + "or cancel racing the call's start)", ignored.get(0));
       List<String> closed = lines(log, Level.FINE, m -> m.contains("never open"));
