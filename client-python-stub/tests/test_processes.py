@@ -127,7 +127,7 @@ def test_pickled_datasets_give_the_same_samples(server):
 
     it = FgbgIterableDataset(server.target, batch_size=64, seed=3)
     first = digest_of(it).hex()  # epoch 0; the next pass is epoch 1
-    for other in (pickle.loads(pickle.dumps(it)), copy.deepcopy(it)):
+    for other in (pickle.loads(pickle.dumps(it)), copy.deepcopy(it), copy.copy(it)):
         assert other.state_dict()["epoch"] == 1, "the epoch counter's value travels"
         assert digest_of(other).hex() == first
         assert other.state_dict()["epoch"] == 2

@@ -1,5 +1,6 @@
 """FgbgIterableDataset: whole batches streamed from the server, sharded over ranks and
 DataLoader workers, a new epoch each pass, with exact mid-epoch resume."""
+import copy
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
 
 import torch
@@ -108,6 +109,10 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
         if torch.utils.data.get_worker_info() is None:
             state["_travelled"] = self.world()
         return state
+
+    def __copy__(self) -> "FgbgIterableDataset":
+        # A shallow copy would share the Feed: two datasets advancing one epoch counter.
+        return copy.deepcopy(self)
 
     def __repr__(self) -> str:
         return ("FgbgIterableDataset(target=%r, dataset=%r, seed=%d, size=%d, batch_size=%d, "
