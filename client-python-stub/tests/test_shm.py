@@ -39,6 +39,17 @@ def rings_of(pid):
     return set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-%d-*" % pid)))
 
 
+def rings_of_the_dead():
+    """Rings whose maker has exited: a leak (a live process's ring, such as another test run's
+    on this machine, is not this test's)."""
+    dead = set()
+    for path in glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*")):
+        pid = os.path.basename(path).split("-")[2]
+        if pid.isdigit() and not os.path.exists("/proc/%s" % pid):
+            dead.add(path)
+    return dead
+
+
 @pytest.fixture
 def new_rings():
     """Rings of this process made since the test began (earlier tests' open clients keep
@@ -367,7 +378,7 @@ def test_each_dataloader_worker_streams_through_its_own_ring(server):
     from conftest import digest_of
     from fgbg.torch import FgbgIterableDataset
 
-    before = set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*")))
+    before = rings_of_the_dead()
     ds = FgbgIterableDataset(server.target, seed=9, batch_size=16)
     with fgbg.Client(server.target) as c:
         accepted = c.server_stats().rings_accepted
@@ -376,7 +387,7 @@ def test_each_dataloader_worker_streams_through_its_own_ring(server):
     assert sum(len(b["index"]) for b in batches) == 800
     assert digest_of(batches).hex() == java_stream_digest(server.target, "--seed", "9",
                                                           "--shuffle")
-    assert set(glob.glob(os.path.join(shm.DIRECTORY, "fgbg-ring-*"))) <= before
+    assert rings_of_the_dead() <= before, "the exited workers removed their rings"
 
 
 class WorkerRings:
