@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import dev.fgbg.core.dataset.DepthMap;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -77,8 +78,8 @@ public final class DepthRecord {
         return null;
       }
       return DepthMap.ofHalf(half);
-    } catch (RuntimeException e) {
-      return null;
+    } catch (BufferUnderflowException | NegativeArraySizeException e) {
+      return null; // a torn or foreign record's lengths point past its end
     }
   }
 

@@ -48,4 +48,21 @@ class DepthRecordTest {
     assertNull(DepthRecord.decode(KEY, Arrays.copyOf(r, r.length - 1), 0, r.length - 1));
     assertNull(DepthRecord.decode(KEY, new byte[3], 0, 3));
   }
+
+  @Test
+  void everyTruncationAndEveryByteSetHighReadsAsAbsentNeverThrows() {
+    byte[] r = DepthRecord.encode(KEY, V);
+    for (int len = 0; len < r.length; len++) {
+      assertNull(DepthRecord.decode(KEY, r, 0, len), "cut to " + len + " bytes");
+    }
+    for (int i = 0; i < r.length; i++) {
+      for (byte b : new byte[] {(byte) 0x80, (byte) 0xff, 0x7f}) {
+        byte[] bad = r.clone();
+        if (bad[i] != b) {
+          bad[i] = b; // a length field's high byte set: negative or past the end
+          assertNull(DepthRecord.decode(KEY, bad, 0, bad.length), "byte " + i + " set to " + b);
+        }
+      }
+    }
+  }
 }

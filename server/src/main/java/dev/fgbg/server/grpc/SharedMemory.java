@@ -81,9 +81,9 @@ final class SharedMemory {
 
   /**
    * Maps the offered ring for a stream whose batches need {@code batchBytes} of a slot, and
-   * charges the whole ring to the budget: refused when rings would hold more than their half
-   * of it, or when its bytes are not free within {@link #BUDGET_WAIT} (the network path then
-   * waits for the budget piece by piece as any stream does).
+   * charges the whole ring to the budget: refused when rings would hold more than their three
+   * quarters of it, or when its bytes are not free within {@link #BUDGET_WAIT} (the network
+   * path then waits for the budget piece by piece as any stream does).
    */
   Held acceptStream(SharedMemoryOffer offer, long batchBytes) throws RingRefusedException {
     RingOffer o = offer(offer, batchBytes);
