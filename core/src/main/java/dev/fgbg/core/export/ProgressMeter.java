@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.Rate;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 
@@ -40,11 +41,10 @@ final class ProgressMeter {
 
   private ExportReport progress(long at, String shard, ExportManifest.Builder m,
       boolean finished, String manifest, String digest) {
-    double secs = Math.max(1e-9, (ticker.read() - startNanos) / 1e9);
+    Rate rate = Rate.of(at, total, ticker.read() - startNanos);
     int shardsDone = (int) m.getShardsList().stream().filter(ShardRecord::getComplete).count();
-    double rate = at / secs;
-    double eta = rate > 0 ? (total - at) / rate : 0;
-    return new ExportReport(at, total, bytes, rate, finished ? 0 : eta, shard, shardsDone,
+    return new ExportReport(at, total, bytes, rate.perSecond(), finished ? 0 : rate.etaSeconds(),
+        shard, shardsDone,
         m.getShardsCount(), skipped, finished, manifest, digest);
   }
 }

@@ -3,6 +3,7 @@ package dev.fgbg.server.grpc;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
+import dev.fgbg.core.Rate;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
@@ -24,12 +25,12 @@ import java.util.logging.Logger;
 
 /**
  * Runs Export calls: admitted by {@link AdmittedCalls} (a cap on running exports with a bounded
- * queue), one export thread each, progress at most every 200 ms. The log says when each starts
- * and how it ended (finished, cancelled, stopped, failed and why), in one line each.
+ * queue), one export thread each, progress at most every {@link Rate#PACE_NANOS}. The log says
+ * when each starts and how it ended (finished, cancelled, stopped, failed and why), in one line
+ * each.
  */
 final class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
-  private static final long PROGRESS_NANOS = 200_000_000L;
   private static final String CANCELLED = "cancelled by the client";
   /** What an export on a server without an export root is told. */
   static final String EXPORTS_OFF = "exports are off on this server: it listens beyond loopback "
@@ -81,7 +82,7 @@ final class ExportService {
           written.set(p.done());
           synchronized (last) {
             long now = ticker.read();
-            if (!p.finished() && (now - last[0] < PROGRESS_NANOS || !call.isReady())) {
+            if (!p.finished() && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
               return; // drop an intermediate update rather than queue it
             }
             last[0] = now;

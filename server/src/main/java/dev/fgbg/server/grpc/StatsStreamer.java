@@ -1,6 +1,7 @@
 package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.Rate;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.sampling.Selection;
@@ -13,12 +14,11 @@ import io.grpc.stub.ServerCallStreamObserver;
 
 /**
  * Runs StatsWithProgress calls: the computation on the calling thread (its chunks on the worker
- * pool), a progress message with rate and ETA at most every 200 ms by the ticker and only while
- * the client is ready (an update is dropped rather than queued), then the result.
+ * pool), a progress message with rate and ETA at most every {@link Rate#PACE_NANOS} by the
+ * ticker and only while the client is ready (an update is dropped rather than queued), then the
+ * result.
  */
 final class StatsStreamer {
-  static final long PROGRESS_NANOS = 200_000_000L;
-
   private final StatsCalculator calculator;
   private final Ticker ticker;
 
@@ -45,7 +45,7 @@ final class StatsStreamer {
           synchronized (lock) {
             done[0] += n;
             long now = ticker.read();
-            if (done[0] < total && now - last[0] >= PROGRESS_NANOS && call.isReady()
+            if (done[0] < total && now - last[0] >= Rate.PACE_NANOS && call.isReady()
                 && !call.isCancelled()) {
               last[0] = now;
               call.onNext(progress(done[0], total, now - start).build());
@@ -68,8 +68,8 @@ final class StatsStreamer {
   }
 
   private static StatsProgress.Builder progress(long done, long total, long nanos) {
-    double rate = done / Math.max(1e-9, nanos / 1e9);
-    return StatsProgress.newBuilder().setDone(done).setTotal(total).setSamplesPerSecond(rate)
-        .setEtaSeconds(rate > 0 ? (total - done) / rate : 0);
+    Rate rate = Rate.of(done, total, nanos);
+    return StatsProgress.newBuilder().setDone(done).setTotal(total)
+        .setSamplesPerSecond(rate.perSecond()).setEtaSeconds(rate.etaSeconds());
   }
 }

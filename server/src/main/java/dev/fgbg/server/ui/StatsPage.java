@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Rate;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
@@ -187,8 +188,8 @@ final class StatsPage {
   record Failure(String message) {}
 
   private static Progress progress(long done, long total, long nanos) {
-    double rate = done / Math.max(1e-9, nanos / 1e9);
-    return new Progress(done, total, rate, rate > 0 ? (total - done) / rate : 0);
+    Rate rate = Rate.of(done, total, nanos);
+    return new Progress(done, total, rate.perSecond(), rate.etaSeconds());
   }
 
   private static Result result(Ask a, Stats s, Histograms h, double seconds) {
