@@ -3,7 +3,6 @@ package dev.fgbg.server.grpc;
 import dev.fgbg.core.load.Admission;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -73,8 +72,7 @@ final class AdmittedCalls {
         permit.close();
         stats.droppedFromQueue();
         if (!call.isCancelled()) {
-          call.onError(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed while the"
-              + " request was queued").asRuntimeException());
+          call.onError(Statuses.expiredInQueue());
         }
         return;
       }
@@ -92,8 +90,7 @@ final class AdmittedCalls {
         });
       } catch (RejectedExecutionException r) {
         permit.close();
-        call.onError(Status.UNAVAILABLE.withDescription("the server is shutting down")
-            .asRuntimeException());
+        call.onError(Statuses.shuttingDown());
       }
     });
   }

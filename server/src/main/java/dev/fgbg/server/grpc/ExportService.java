@@ -13,7 +13,6 @@ import dev.fgbg.core.export.ExportReport;
 import dev.fgbg.core.export.Exporter;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -102,8 +101,7 @@ final class ExportService {
         if (!cancelled.get()) {
           call.onError(draining.stopping() ? Statuses.toStatus(new ServerStopping("export",
               "run the same export again once a server is up: it resumes where this one "
-              + "stopped")) : Status.CANCELLED.withDescription("export cancelled")
-              .asRuntimeException());
+              + "stopped")) : Statuses.exportCancelled());
         }
       } catch (RuntimeException e) {
         end = CANCELLED;

@@ -106,33 +106,24 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
   private <T> void admittedStats(StatsRequest request, StreamObserver<T> response,
       StatsBody<T> body) {
     ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) response;
-    try {
+    Statuses.orError(response, () -> {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsValueList(), d);
       Selection selection = Selections.of(d, request);
-      load.stats.run(call, () -> { }, () -> {
-        try {
-          body.run(d, selection, outputs, call);
-        } catch (RuntimeException e) {
-          response.onError(Statuses.toStatus(e));
-        }
-      });
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+      load.stats.run(call, () -> { }, () ->
+          Statuses.orError(response, () -> body.run(d, selection, outputs, call)));
+    });
   }
 
   @Override
   public void gallery(GalleryRequest request, StreamObserver<GalleryResponse> response) {
-    try {
+    Statuses.orError(response, () -> {
       Dataset d = registry.get(request.getDataset());
       GalleryGrid grid = GalleryGrid.of(d, Selections.galleryRows(d, request),
           request.getBackgrounds(), request.getInstances());
       galleries.gallery(grid, request.getSeed(),
           (ServerCallStreamObserver<GalleryResponse>) response);
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+    });
   }
 
   @Override
@@ -148,25 +139,20 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void describe(DescribeRequest request, StreamObserver<DatasetInfo> response) {
-    try {
-      reply(response, ProtoMapping.info(registry.get(request.getDataset()), limits));
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+    Statuses.orError(response, () ->
+        reply(response, ProtoMapping.info(registry.get(request.getDataset()), limits)));
   }
 
   @Override
   public void getSamples(GetSamplesRequest request, StreamObserver<SampleBatch> response) {
-    try {
+    Statuses.orError(response, () -> {
       Dataset d = registry.get(request.getDataset());
       BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
           ProtoMapping.encoding(request.getDepthDtypeValue(), d));
       samples.getSamples(shape, request.getSeed(), checkedIndices(request, d),
           request.hasSharedMemory() ? request.getSharedMemory() : null,
           (ServerCallStreamObserver<SampleBatch>) response);
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+    });
   }
 
   private long[] checkedIndices(GetSamplesRequest request, Dataset d) {
@@ -190,7 +176,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void streamEpoch(StreamEpochRequest request, StreamObserver<SampleBatch> response) {
-    try {
+    Statuses.orError(response, () -> {
       Dataset d = registry.get(request.getDataset());
       BatchShape shape = new BatchShape(d, ProtoMapping.outputs(request.getOutputsValueList(), d),
           ProtoMapping.encoding(request.getDepthDtypeValue(), d));
@@ -201,9 +187,7 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
       samples.stream(shape, request.getSeed(), plan,
           request.hasSharedMemory() ? request.getSharedMemory() : null,
           (ServerCallStreamObserver<SampleBatch>) response);
-    } catch (RuntimeException e) {
-      response.onError(Statuses.toStatus(e));
-    }
+    });
   }
 
   private static <T> void reply(StreamObserver<T> response, T message) {

@@ -12,7 +12,6 @@ import dev.fgbg.core.render.RenderedBatch;
 import dev.fgbg.core.stats.Gallery;
 import dev.fgbg.core.stats.GalleryGrid;
 import dev.fgbg.v1.GalleryResponse;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.awt.image.BufferedImage;
 import java.util.concurrent.CompletableFuture;
@@ -109,8 +108,7 @@ final class GalleryCalls {
         try {
           lane.execute(() -> draw(all));
         } catch (RejectedExecutionException e) {
-          finish(null, Status.UNAVAILABLE.withDescription("the server is shutting down")
-              .asRuntimeException());
+          finish(null, Statuses.shuttingDown());
         }
       });
       int per = (n + threads - 1) / threads;

@@ -81,7 +81,7 @@ final class HealthWatches implements ServerInterceptor {
 
     synchronized void end() {
       open.remove(this);
-      close(Status.UNAVAILABLE.withDescription("the server is stopping"), new Metadata());
+      close(Statuses.stopping(), new Metadata());
     }
   }
 }

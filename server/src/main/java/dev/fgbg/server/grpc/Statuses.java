@@ -4,6 +4,7 @@ import dev.fgbg.core.FgbgException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +76,42 @@ final class Statuses {
       case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
       case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
     };
+  }
+
+  /**
+   * Runs a call's handling: whatever it throws ends the call with its status, so that a handler
+   * needs no try of its own.
+   */
+  static void orError(StreamObserver<?> response, Runnable handling) {
+    try {
+      handling.run();
+    } catch (RuntimeException e) {
+      response.onError(toStatus(e));
+    }
+  }
+
+  /**
+   * A call whose work the server's threads no longer take: it is shutting down. UNAVAILABLE, so
+   * that a client tries again elsewhere or later (the clients read this message's start).
+   */
+  static StatusRuntimeException shuttingDown() {
+    return Status.UNAVAILABLE.withDescription("the server is shutting down").asRuntimeException();
+  }
+
+  /** A health watch the server ends as it stops. */
+  static Status stopping() {
+    return Status.UNAVAILABLE.withDescription("the server is stopping");
+  }
+
+  /** An admitted call whose deadline passed before its turn came. */
+  static StatusRuntimeException expiredInQueue() {
+    return Status.DEADLINE_EXCEEDED.withDescription("the deadline passed while the request was "
+        + "queued").asRuntimeException();
+  }
+
+  /** An export the exporter stopped that neither the client nor the server's stop cancelled. */
+  static StatusRuntimeException exportCancelled() {
+    return Status.CANCELLED.withDescription("export cancelled").asRuntimeException();
   }
 
   /** A call without a valid credential (the authenticating interceptor's refusal). */

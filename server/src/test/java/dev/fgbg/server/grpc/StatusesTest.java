@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,42 @@ class StatusesTest {
     assertTrue(internal.getDescription().startsWith("internal error (server log ref "));
     assertFalse(internal.getDescription().contains("secret detail"));
     assertEquals(null, internal.getCause(), "no stack trace travels");
+  }
+
+  @Test
+  void orErrorEndsTheCallWithTheStatusOfWhatTheHandlerThrows() {
+    List<Throwable> errors = new ArrayList<>();
+    StreamObserver<Object> call = new StreamObserver<>() {
+      @Override
+      public void onNext(Object value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        errors.add(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+    Statuses.orError(call, () -> { });
+    assertTrue(errors.isEmpty(), "a handler that returns ends nothing");
+    Statuses.orError(call, () -> {
+      throw FgbgException.notFound("no dataset 'x'");
+    });
+    assertEquals(1, errors.size());
+    Status s = Status.fromThrowable(errors.get(0));
+    assertEquals(Status.Code.NOT_FOUND, s.getCode());
+    assertEquals("no dataset 'x'", s.getDescription());
+  }
+
+  @Test
+  void theServerMadeStatusesKeepTheWordsClientsRead() {
+    Status down = Statuses.shuttingDown().getStatus();
+    assertEquals(Status.Code.UNAVAILABLE, down.getCode());
+    assertTrue(down.getDescription().startsWith("the server is shutting down"));
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, Statuses.expiredInQueue().getStatus().getCode());
+    assertEquals(Status.Code.CANCELLED, Statuses.exportCancelled().getStatus().getCode());
+    assertEquals(Status.Code.UNAVAILABLE, Statuses.stopping().getCode());
   }
 
   private static Status.Code code(Throwable t) {
