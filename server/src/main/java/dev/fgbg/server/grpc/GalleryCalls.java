@@ -2,9 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.google.protobuf.ByteString;
 import dev.fgbg.core.deliver.Delivery;
-import dev.fgbg.core.deliver.Plan;
 import dev.fgbg.core.deliver.Renders;
-import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.render.BatchArrays;
 import dev.fgbg.core.render.BatchShape;
@@ -95,26 +93,18 @@ final class GalleryCalls {
     /** The rows in up to {@code threads} pieces at once, into one batch's arrays. */
     private void render() {
       long[] indices = grid.indices();
-      int n = indices.length;
       BatchShape shape = grid.shape();
-      BatchArrays whole = BatchArrays.allocate(shape, n);
-      Sink<RenderedBatch> sink = Renders.gathering(n, (infos, cause) -> {
-        if (cause != null || call.isCancelled()) {
-          finish(null, cause);
-          return;
-        }
-        RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
-            whole.depth(), whole.instances(), shape.encoding(), infos);
-        try {
-          lane.execute(() -> draw(all));
-        } catch (RejectedExecutionException e) {
-          finish(null, Statuses.shuttingDown());
-        }
-      });
-      int per = (n + threads - 1) / threads;
-      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), Renders.into(shape, seed, whole),
-          sink, lane).window(threads).pieceSamples(per).cancelledWhen(call::isCancelled)
-          .events(new StreamStats.FatalOnly()).build();
+      BatchArrays whole = BatchArrays.allocate(shape, indices.length);
+      Delivery<RenderedBatch> d = OneReply.pieces(indices, Renders.into(shape, seed, whole), lane,
+          threads, call, infos -> {
+            RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
+                whole.depth(), whole.instances(), shape.encoding(), infos);
+            try {
+              lane.execute(() -> draw(all));
+            } catch (RejectedExecutionException e) {
+              finish(null, Statuses.shuttingDown());
+            }
+          }, cause -> finish(null, cause)).cancelledWhen(call::isCancelled).build();
       rows = d;
       d.start();
     }
@@ -142,23 +132,10 @@ final class GalleryCalls {
 
     /** Answers (unless the client left), gives the bytes back, then lets the next one in. */
     private void finish(GalleryResponse reply, Throwable cause) {
-      try {
-        if (call.isCancelled()) {
-          return;
-        }
-        if (cause != null) {
-          call.onError(Statuses.toStatus(cause));
-          return;
-        }
-        call.onNext(reply); // serialized into the transport here
-        release();
-        call.onCompleted();
-      } catch (RuntimeException failed) {
-        call.onError(Statuses.toStatus(failed));
-      } finally {
+      OneReply.answer(call, cause, () -> reply, this::release, () -> {
         release();
         end.complete(null);
-      }
+      });
     }
 
     private synchronized void release() {

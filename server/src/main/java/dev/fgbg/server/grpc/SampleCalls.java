@@ -1,12 +1,10 @@
 package dev.fgbg.server.grpc;
 
 import dev.fgbg.core.dataset.Dataset;
-import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.deliver.Delivery;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.deliver.Plan;
 import dev.fgbg.core.deliver.Renders;
-import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.core.deliver.Work;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.render.BatchArrays;
@@ -21,7 +19,6 @@ import dev.fgbg.v1.SharedMemoryOffer;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -190,77 +187,75 @@ final class SampleCalls {
                   return CompletableFuture.completedFuture(piece);
                 }
               });
-      Sink<RenderedBatch> reply = Renders.gathering(n, new BiConsumer<>() {
-        @Override
-        public void accept(SampleInfo[] infos, Throwable cause) {
-          if (cause != null || call.isCancelled()) {
-            reply(null, cause);
-            return;
-          }
-          stats.rendered("GetSamples", start);
-          RenderedBatch all = whole == null
-              ? new RenderedBatch(indices, null, null, null, shape.encoding(), infos)
-              : new RenderedBatch(indices, shape.outputs().image() ? whole.images() : null,
-                  whole.masks(), whole.depth(), whole.instances(), shape.encoding(), infos);
-          Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all))
-              .whenComplete(this::reply);
-        }
-
-        /** The reply, once its backgrounds (a teacher's depth of them) are there. */
-        private void reply(RenderedBatch all, Throwable cause) {
-          try {
-            if (call.isCancelled()) {
-              return;
-            }
-            if (cause != null) {
-              call.onError(Statuses.toStatus(cause));
-              return;
-            }
-            SampleBatch.Builder b = ring.ring() != null
-                ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
-                    ring.ring().seal(SlotLayout.of(offer.getSlot(), shape, n,
-                        all.backgrounds()), all.backgrounds()))
-                : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
-            call.onNext(b.setChunkCount(1).build()); // the arrays are copied into the transport
-            release(ring.ring() == null);
-            call.onCompleted();
-          } catch (RuntimeException failed) {
-            call.onError(Statuses.toStatus(failed));
-          } finally {
-            release(false);
-            // The delivery is done: the call (whose cancel handler holds it) must not keep its
-            // arrays while the reply waits in the transport, a second copy of its bytes there.
-            running.set(null);
-          }
-        }
-
-        private boolean released;
-
-        /**
-         * The ring goes back, once, before the client hears the end; the bytes then too, or,
-         * for a reply {@code inTransport}, once the transport has sent it.
-         */
-        private void release(boolean inTransport) {
-          if (!released) {
-            released = true;
-            ring.release();
-            if (inTransport) {
-              tracked.sending();
-              sending.hold(bytes::release);
-            } else {
-              bytes.release();
-            }
-          }
-        }
-      });
-      int per = (n + threads - 1) / threads;
-      Delivery<RenderedBatch> d = Delivery.of(Plan.of(indices), work, reply, lane)
-          .window(threads).pieceSamples(per).events(new StreamStats.FatalOnly()).build();
+      Given given = new Given(ring, bytes, tracked, sending);
+      // However it ends, the delivery is done: the call (whose cancel handler holds it) must not
+      // keep its arrays while the reply waits in the transport, a second copy of its bytes there.
+      Runnable after = () -> {
+        given.release(false);
+        running.set(null);
+      };
+      Delivery<RenderedBatch> d = OneReply.pieces(indices, work, lane, threads, call, infos -> {
+        stats.rendered("GetSamples", start);
+        RenderedBatch all = whole == null
+            ? new RenderedBatch(indices, null, null, null, shape.encoding(), infos)
+            : new RenderedBatch(indices, shape.outputs().image() ? whole.images() : null,
+                whole.masks(), whole.depth(), whole.instances(), shape.encoding(), infos);
+        // The reply, once its backgrounds (a teacher's depth of them) are there; the arrays
+        // are copied into the transport as it is sent.
+        Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all)).whenComplete(
+            (b, cause) -> OneReply.answer(call, cause, () -> message(shape, b, ring, offer, n),
+                () -> given.release(ring.ring() == null), after));
+      }, cause -> OneReply.answer(call, cause, null, () -> { }, after)).build();
       running.set(d);
       if (call.isCancelled()) {
         d.cancel();
       }
       d.start();
     });
+  }
+
+  /** A GetSamples reply of {@code all}: through the client's ring (sealed) or in its arrays. */
+  private static SampleBatch message(BatchShape shape, RenderedBatch all, SharedMemory.Reply ring,
+      SharedMemoryOffer offer, int n) {
+    SampleBatch.Builder b = ring.ring() != null
+        ? ProtoMapping.ringBatch(shape.dataset(), all, shape.outputs(),
+            ring.ring().seal(SlotLayout.of(offer.getSlot(), shape, n,
+                all.backgrounds()), all.backgrounds()))
+        : ring.saying(ProtoMapping.batch(shape.dataset(), all, shape.outputs()));
+    return b.setChunkCount(1).build();
+  }
+
+  /** What a GetSamples reply holds, given back once. */
+  private static final class Given {
+    private final SharedMemory.Reply ring;
+    private final ReplyBytes bytes;
+    private final UnreadReplies.Call tracked;
+    private final UntilSent sending;
+    private boolean released;
+
+    Given(SharedMemory.Reply ring, ReplyBytes bytes, UnreadReplies.Call tracked,
+        UntilSent sending) {
+      this.ring = ring;
+      this.bytes = bytes;
+      this.tracked = tracked;
+      this.sending = sending;
+    }
+
+    /**
+     * The ring goes back, once, before the client hears the end; the bytes then too, or, for a
+     * reply {@code inTransport}, once the transport has sent it.
+     */
+    void release(boolean inTransport) {
+      if (!released) {
+        released = true;
+        ring.release();
+        if (inTransport) {
+          tracked.sending();
+          sending.hold(bytes::release);
+        } else {
+          bytes.release();
+        }
+      }
+    }
   }
 }
