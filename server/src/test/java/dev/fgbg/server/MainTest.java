@@ -224,7 +224,7 @@ class MainTest {
         "--max-exports", "2", "--export-queue", "5", "--max-galleries", "3", "--gallery-queue",
         "4", "--shutdown-grace", "30s");
     assertEquals(new LoadOptions(64L << 20, 10, 3, 1, 0, 2, 5, 3, 4,
-        LoadOptions.DEFAULT_UNREAD_REPLY_MILLIS, LoadOptions.DEFAULT_UNREAD_STREAM_MILLIS),
+        LoadOptions.DEFAULT_UNREAD_REPLY, LoadOptions.DEFAULT_UNREAD_STREAM),
         o.load());
     assertEquals(Duration.ofSeconds(30), o.shutdownGrace());
     assertEquals(Duration.ofSeconds(5), Main.options("--drain-delay", "5s").drainDelay());

@@ -112,8 +112,8 @@ public final class FgbgServer {
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams,
-        Duration.ofMillis(options.load().unreadStreamMillis())),
-        ClientIdentity.peerAddress(), authenticator, FatalErrors.interceptor(), refusals));
+        options.load().unreadStream()), ClientIdentity.peerAddress(), authenticator,
+        FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
       stats.onRender(metrics::rendered);

@@ -7,7 +7,6 @@ import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -44,8 +43,7 @@ final class LoadControl {
       Executor exportThreads, StreamStats counters, ScheduledExecutorService timer) {
     this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes());
-    this.unread = new UnreadReplies(budget, Duration.ofMillis(o.unreadReplyMillis()), timer,
-        System::nanoTime);
+    this.unread = new UnreadReplies(budget, o.unreadReply(), timer, System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
         o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters);

@@ -1,6 +1,9 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.Durations;
 import dev.fgbg.core.load.NamedLimit;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How much load the server takes on: the memory budget for rendered bytes, the stream caps, and
@@ -14,17 +17,20 @@ import dev.fgbg.core.load.NamedLimit;
  * @param maxStats Stats requests computed at once; {@code statsQueue} more may wait
  * @param maxExports exports running at once; {@code exportQueue} more may wait
  * @param maxGalleries galleries drawn at once; {@code galleryQueue} more may wait
- * @param unreadReplyMillis how long a connection's GetSamples replies may go unread while
+ * @param unreadReply how long a connection's GetSamples replies may go unread while
  *     others wait for the budget before its calls are ended ({@link UnreadReplies})
- * @param unreadStreamMillis how long a stream must have gone unread to be ended when its
+ * @param unreadStream how long a stream must have gone unread to be ended when its
  *     client's new stream needs its slot ({@link UnreadStreams})
  */
 public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreamsPerClient,
     int maxStats, int statsQueue, int maxExports, int exportQueue, int maxGalleries,
-    int galleryQueue, long unreadReplyMillis, long unreadStreamMillis) {
+    int galleryQueue, Duration unreadReply, Duration unreadStream) {
 
   /** The smallest budget accepted (a budget below one message still works: it serialises). */
   public static final long MIN_BUDGET_BYTES = 1L << 20;
+
+  /** The shortest unread time accepted: a reply or stream needs a moment to be read at all. */
+  public static final Duration MIN_UNREAD = Duration.ofMillis(100);
 
   public LoadOptions {
     check(memoryBudgetBytes >= MIN_BUDGET_BYTES, "memoryBudgetBytes", memoryBudgetBytes,
@@ -38,21 +44,25 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     check(exportQueue >= 0, "exportQueue", exportQueue, "must not be negative");
     check(maxGalleries >= 1, "maxGalleries", maxGalleries, "must be at least 1");
     check(galleryQueue >= 0, "galleryQueue", galleryQueue, "must not be negative");
-    check(unreadReplyMillis >= 100, "unreadReplyMillis", unreadReplyMillis,
-        "must be at least 100");
-    check(unreadStreamMillis >= 100, "unreadStreamMillis", unreadStreamMillis,
-        "must be at least 100");
+    checkUnread(unreadReply, "unreadReply");
+    checkUnread(unreadStream, "unreadStream");
   }
 
   private static void check(boolean ok, String field, Object value, String rule) {
     OptionValueException.check(ok, field, value, rule);
   }
 
+  private static void checkUnread(Duration d, String field) {
+    Objects.requireNonNull(d, field);
+    check(d.compareTo(MIN_UNREAD) >= 0, field, d,
+        "must be at least " + Durations.words(MIN_UNREAD));
+  }
+
   /** How long replies may go unread while others wait, by default. */
-  public static final long DEFAULT_UNREAD_REPLY_MILLIS = 10_000;
+  public static final Duration DEFAULT_UNREAD_REPLY = Duration.ofSeconds(10);
 
   /** How long a stream must go unread to be ended for its client's newcomer, by default. */
-  public static final long DEFAULT_UNREAD_STREAM_MILLIS = 60_000;
+  public static final Duration DEFAULT_UNREAD_STREAM = Duration.ofSeconds(60);
 
   /** The default budget where the heap allows: {@code ./fgbg serve} sizes the heap to it. */
   public static final long DEFAULT_BUDGET_BYTES = 512L << 20;
@@ -144,8 +154,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
     private int exportQueue = 8;
     private int maxGalleries = 2;
     private int galleryQueue = 16;
-    private long unreadReplyMillis = DEFAULT_UNREAD_REPLY_MILLIS;
-    private long unreadStreamMillis = DEFAULT_UNREAD_STREAM_MILLIS;
+    private Duration unreadReply = DEFAULT_UNREAD_REPLY;
+    private Duration unreadStream = DEFAULT_UNREAD_STREAM;
 
     private Builder() {}
 
@@ -194,20 +204,20 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
       return this;
     }
 
-    public Builder unreadReplyMillis(long millis) {
-      this.unreadReplyMillis = millis;
+    public Builder unreadReply(Duration d) {
+      this.unreadReply = Objects.requireNonNull(d, "unreadReply");
       return this;
     }
 
-    public Builder unreadStreamMillis(long millis) {
-      this.unreadStreamMillis = millis;
+    public Builder unreadStream(Duration d) {
+      this.unreadStream = Objects.requireNonNull(d, "unreadStream");
       return this;
     }
 
     public LoadOptions build() {
       return new LoadOptions(memoryBudgetBytes, maxStreams, maxStreamsPerClient, maxStats,
-          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue, unreadReplyMillis,
-          unreadStreamMillis);
+          statsQueue, maxExports, exportQueue, maxGalleries, galleryQueue, unreadReply,
+          unreadStream);
     }
   }
 }

@@ -40,7 +40,7 @@ class UnreadRepliesEndedTest {
   @Test
   void aNewcomerIsServedWhileConnectionsThatNeverReadFillTheBudget() throws Exception {
     LoadOptions load = LoadOptions.builder().memoryBudgetBytes(BUDGET)
-        .unreadReplyMillis(LIMIT_MS).build();
+        .unreadReply(Duration.ofMillis(LIMIT_MS)).build();
     List<LoopbackClient> flood = new ArrayList<>();
     Map<Status.Code, Integer> ended = new ConcurrentHashMap<>();
     Map<String, Integer> said = new ConcurrentHashMap<>();

@@ -14,6 +14,7 @@ import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +95,7 @@ class UnreadStreamsRefusalTest {
   @Test
   void aStreamNotReadForTheLimitGivesItsSlotToItsClientsNewcomer() throws Exception {
     LoadOptions load = LoadOptions.builder().maxStreamsPerClient(SLOTS)
-        .unreadStreamMillis(1500).build();
+        .unreadStream(Duration.ofMillis(1500)).build();
     try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(2)
         .load(load).build());
         LoopbackClient stuck = new LoopbackClient(s.server().port(), 64 << 10);
