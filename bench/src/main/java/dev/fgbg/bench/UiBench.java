@@ -3,7 +3,6 @@ package dev.fgbg.bench;
 import com.google.gson.JsonObject;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.server.FgbgApplication;
-import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.ui.HeadlessChromium;
 import dev.fgbg.server.ui.UiOptions;
@@ -53,9 +52,9 @@ final class UiBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path exports = Files.createTempDirectory("fgbg-bench-ui");
     ServerOptions o = ServerOptions.builder().port(0).exportRoot(exports)
-        .builtin(BuiltinConfig.parse(size, 20, counts, "", "", "")).build();
-    FgbgApplication app = FgbgApplication.create(o)
-        .withUi(UiOptions.of(UiOptions.LOOPBACK, 0, ConnectOptions.builder().build())).start();
+        .builtin(BuiltinConfig.parse(size, 20, counts, "", "", "")).ui(UiOptions.LOOPBACK, 0)
+        .build();
+    FgbgApplication app = FgbgApplication.create(o).start();
     ManagedChannel channel = Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
         InsecureChannelCredentials.create()).maxInboundMessageSize(256 << 20).build();
     try (HeadlessChromium browser = HeadlessChromium.start(1400, 1000)) {

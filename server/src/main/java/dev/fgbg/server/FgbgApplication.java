@@ -50,7 +50,6 @@ public final class FgbgApplication implements AutoCloseable {
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
-  private UiOptions ui;
   private WebUi webUi;
   private boolean closed;
 
@@ -97,12 +96,6 @@ public final class FgbgApplication implements AutoCloseable {
     return datasets;
   }
 
-  /** Serves the web UI too once started ({@code null}: no UI). */
-  public synchronized FgbgApplication withUi(UiOptions ui) {
-    this.ui = ui;
-    return this;
-  }
-
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
     NettyListener listener = NettyListener.of(options.port(), options.connect());
@@ -129,6 +122,7 @@ public final class FgbgApplication implements AutoCloseable {
     reported.addAll(given);
     ConnectOptions connect = options.connect();
     // The web UI shows the metrics too, so they are kept when either asks for them.
+    UiOptions ui = options.ui();
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF && ui == null
         ? null : new ServerMetrics();
     DatasetRegistry registry = new DatasetRegistry(datasets);

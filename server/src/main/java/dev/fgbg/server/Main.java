@@ -10,7 +10,6 @@ import dev.fgbg.server.grpc.FgbgServer;
 import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.server.grpc.OptionValueException;
 import dev.fgbg.server.grpc.ServerOptions;
-import dev.fgbg.server.ui.UiOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -162,8 +161,7 @@ public final class Main implements Callable<Integer> {
     if (shortfall != null) {
       log.warning(shortfall);
     }
-    UiOptions ui = flags.ui(options);
-    FgbgApplication app = FgbgApplication.create(options).withUi(ui);
+    FgbgApplication app = FgbgApplication.create(options);
     Duration bound = options.shutdownGrace().plus(STOP_SLACK);
     // SIGTERM (after its drain) and SIGINT exit through System.exit, which runs this hook, as
     // SIGHUP does; the signals' handler says which came. Both are in place before the server

@@ -1,14 +1,27 @@
 package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.grpc.ServerOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 /** {@code --ui-port} and {@code --ui-host} reach the web UI's options, checked at start-up. */
 class UiFlagsTest {
+  @Test
+  void theUiIsPartOfTheServersOptionsUnderItsConnectOptions() throws Exception {
+    assertNull(Main.options().ui(), "no --ui-port: no web UI");
+    ServerOptions o = Main.options("--ui-port", "8123", "--ui-host", "localhost");
+    assertEquals(8123, o.ui().port());
+    assertEquals(InetAddress.getByName("localhost"), o.ui().host());
+    assertSame(o.connect(), o.ui().connect());
+  }
+
   @Test
   void aUiBeyondLoopbackWithoutTlsOrTokensFailsAtStartUpNamingTheFlag() {
     StringWriter err = new StringWriter();

@@ -1,7 +1,6 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.server.grpc.ServerOptions;
-import dev.fgbg.server.ui.UiOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,11 +52,6 @@ public final class ServeFlags {
   @Mixin
   UiFlags ui;
 
-  /** The web UI's options under {@code options}' access rules, or null when it is off. */
-  public UiOptions ui(ServerOptions options) {
-    return ui.options(options.connect());
-  }
-
   /** Whether --memory-budget-mb was given. */
   public boolean budgetGiven() {
     return load.budgetGiven();
@@ -75,7 +69,7 @@ public final class ServeFlags {
 
   /** As {@link #options(long)}, the default memory budget at most {@code budgetCapBytes}. */
   public ServerOptions options(long maxHeapBytes, long budgetCapBytes) {
-    return ServerOptions.builder()
+    return ui.apply(ServerOptions.builder())
         .port(port)
         .workers(workers)
         .window(window)

@@ -1,6 +1,6 @@
 package dev.fgbg.server.flags;
 
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.server.ui.UiOptions;
 import picocli.CommandLine.Option;
 
@@ -14,8 +14,8 @@ public final class UiFlags {
       + "follows the gRPC port's rules: TLS, tokens or --insecure. Default: 127.0.0.1.")
   String host = UiOptions.LOOPBACK;
 
-  /** The UI's options under {@code connect}'s access rules, or null when it is off. */
-  public UiOptions options(ConnectOptions connect) {
-    return port == null ? null : UiOptions.of(host, port, connect);
+  /** Gives {@code b} the web UI, when a port was given. */
+  ServerOptions.Builder apply(ServerOptions.Builder b) {
+    return port == null ? b : b.ui(host, port);
   }
 }

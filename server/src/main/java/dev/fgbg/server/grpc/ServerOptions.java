@@ -6,6 +6,7 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.shm.SharedRing;
+import dev.fgbg.server.ui.UiOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * Everything a server runs with, validated: the one options tree of {@code fgbg serve}, of the
  * application that wires it and of the servers tests start. Immutable; the builder rejects a bad
  * value naming the field. Concerns with several settings are records of their own
- * ({@link LoadOptions}, {@link ConnectOptions}, {@link DepthSettings}, {@link ExportLimits}).
+ * ({@link LoadOptions}, {@link ConnectOptions}, {@link UiOptions}, {@link DepthSettings},
+ * {@link ExportLimits}).
  *
  * @param port 0 picks a free port
  * @param workers render threads (the shared pool)
@@ -38,6 +40,7 @@ import java.util.Objects;
  * @param sharedMemory whether same-host clients may receive batches through shared memory
  * @param ringDirectory where their rings must lie ({@link SharedRing#DIRECTORY})
  * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
+ * @param ui where the web UI listens, under {@code connect}'s access rules; null: no web UI
  * @param ticker times export progress and rates, and the log's once-a-minute lines of refused
  *     calls (the system ticker outside tests)
  */
@@ -46,7 +49,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     DepthSettings depth,
     Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
     ExportLimits exportLimits, String metricsHost, int metricsPort, boolean sharedMemory,
-    Path ringDirectory, ConnectOptions connect, Ticker ticker) {
+    Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
   /**
@@ -75,6 +78,9 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
         "must be in [0, 65535]");
     Objects.requireNonNull(ringDirectory, "ringDirectory");
     Objects.requireNonNull(connect, "connect");
+    if (ui != null && !ui.connect().equals(connect)) {
+      throw new IllegalArgumentException("ui must follow the server's own connect options");
+    }
     Objects.requireNonNull(ticker, "ticker");
   }
 
@@ -97,7 +103,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * delay, the
    * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
    * shared memory on in {@link SharedRing#DIRECTORY}, the default {@link ConnectOptions}
-   * (loopback, plaintext), the system ticker.
+   * (loopback, plaintext), no web UI, the system ticker.
    */
   public static final class Builder {
     private int port = 50051;
@@ -124,6 +130,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private int metricsPort = METRICS_OFF;
     private ConnectOptions connect = ConnectOptions.builder().build();
     private Path ringDirectory = SharedRing.DIRECTORY;
+    private String uiHost;
+    private Integer uiPort;
     private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
@@ -255,6 +263,16 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
       return this;
     }
 
+    /**
+     * Serves the web UI too, on {@code host} and {@code port} (0 picks a free one), under this
+     * server's connect options; a bad value is refused naming its flag ({@link UiOptions#of}).
+     */
+    public Builder ui(String host, int port) {
+      this.uiHost = host;
+      this.uiPort = port;
+      return this;
+    }
+
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -268,7 +286,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore, depthSessions),
           statsInterval, shutdownGrace, drainDelay,
           load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,
-          ticker);
+          uiPort == null ? null : UiOptions.of(uiHost, uiPort, connect), ticker);
     }
   }
 }

@@ -52,9 +52,8 @@ final class UiTestServer implements AutoCloseable {
       List<FolderDatasetConfig> folders) throws IOException {
     ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
         .builtin(new BuiltinConfig(HEIGHT, WIDTH, 5, 6, 8, "", "", "")).datasets(folders)
-        .device(OnnxDepthModel.Device.CPU).connect(connect).build();
-    return new UiTestServer(FgbgApplication.create(o)
-        .withUi(UiOptions.of(UiOptions.LOOPBACK, 0, connect)).start());
+        .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, 0).build();
+    return new UiTestServer(FgbgApplication.create(o).start());
   }
 
   FgbgGrpc.FgbgBlockingStub stub() {
