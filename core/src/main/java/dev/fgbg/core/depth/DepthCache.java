@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * queued behind them would never run. Disk writes happen on the thread that completes the
  * computation (the batcher's).
  */
-public final class DepthCache {
+final class DepthCache {
   private final AsyncCache<DepthKey, DepthMap> memory;
   private final DiskTier disk;
   private final DepthStore store;

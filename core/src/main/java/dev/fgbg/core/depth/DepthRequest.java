@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <T> the map as its caller reads it
  */
-public final class DepthRequest<T> extends CompletableFuture<T> {
+final class DepthRequest<T> extends CompletableFuture<T> {
   private static final int QUEUED = 0;
   private static final int TAKEN = 1;
   private static final int WITHDRAWN = 2;

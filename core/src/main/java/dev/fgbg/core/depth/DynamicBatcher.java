@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  *
  * <p>Nothing runs until {@link #start()}; the threads come from the injected factory.
  */
-public final class DynamicBatcher implements AutoCloseable {
+final class DynamicBatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DynamicBatcher.class.getName());
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 

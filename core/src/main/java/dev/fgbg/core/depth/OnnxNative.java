@@ -14,7 +14,7 @@ import java.io.IOException;
  * NoClassDefFoundError; a library that unpacked but would not load (a noexec tmpdir, a missing
  * system library) is an UnsatisfiedLinkError.
  */
-public final class OnnxNative {
+final class OnnxNative {
   static final String FIX = "FGBG_JAVA_OPTS=-Djava.io.tmpdir=DIR";
 
   private OnnxNative() {}

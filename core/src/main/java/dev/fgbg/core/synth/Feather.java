@@ -6,7 +6,7 @@ package dev.fgbg.core.synth;
  * and no colour outside it (undefined in a cut-out) is ever shown. Integer kernel (weights sum
  * to 2^16), so the result is exact on every machine.
  */
-public final class Feather {
+final class Feather {
   private static final int ONE = 1 << 16;
 
   private Feather() {}

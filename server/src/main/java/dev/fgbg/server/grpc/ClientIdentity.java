@@ -22,7 +22,7 @@ import java.util.Arrays;
  * {@link #client(InetAddress)} names it. The two keys are separate so that the interceptors may
  * run in either order.
  */
-public final class ClientIdentity {
+final class ClientIdentity {
   /**
    * The one client every local process is: a trainer reaching {@code localhost} over ::1 and a
    * CLI reaching 127.0.0.1 (or ::ffff:127.0.0.1 on a dual-stack socket) share its caps.
