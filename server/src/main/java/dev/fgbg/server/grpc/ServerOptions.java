@@ -6,7 +6,6 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.shm.SharedRing;
-import dev.fgbg.server.ui.UiOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.time.Duration;

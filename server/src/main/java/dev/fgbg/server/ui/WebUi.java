@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.server.grpc.UiOptions;
 import dev.fgbg.server.http.JdkHttp;
 import java.io.IOException;
 import java.net.Inet6Address;

@@ -5,6 +5,7 @@ import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.grpc.ConnectOptions;
 import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.grpc.UiOptions;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.GetSamplesRequest;

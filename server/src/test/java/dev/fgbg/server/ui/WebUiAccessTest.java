@@ -1,14 +1,10 @@
 package dev.fgbg.server.ui;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.gson.JsonObject;
 import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.grpc.AccessTokens;
 import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.grpc.UiOptions;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +28,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Who may use the UI: a token-protected server refuses it without the token (a sign-in page in

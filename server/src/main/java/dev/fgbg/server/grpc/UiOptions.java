@@ -1,6 +1,5 @@
-package dev.fgbg.server.ui;
+package dev.fgbg.server.grpc;
 
-import dev.fgbg.server.grpc.ConnectOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
