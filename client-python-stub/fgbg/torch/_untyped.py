@@ -1,6 +1,7 @@
 """Typed doors to the torch calls that torch 1.13 (Debian's) leaves unannotated, so that the
 package passes mypy --strict with no ignores: each says what torch documents the call returns
-and casts that once, here. Nothing else is done: each is the bare torch call."""
+and casts that once, here. Nothing else is done: each is the bare torch call (two for
+recorded_event, as the callers made them)."""
 from typing import Any, Callable, Optional, Protocol, cast
 
 import torch
