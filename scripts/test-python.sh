@@ -11,7 +11,7 @@ bash "$ROOT/scripts/python-packages.sh"
 cd "$ROOT/client-python-stub"
 "$PY" -m fgbg._codegen
 "$PY" -m fgbg._codegen --check
-echo "== mypy: the fgbg package, every function typed (pyproject.toml [tool.mypy])"
+echo "== mypy --strict: the fgbg package (pyproject.toml [tool.mypy])"
 "$PY" -m mypy --cache-dir "${TMPDIR:-/tmp}/fgbg-mypy-cache"
 set +e
 "$PY" -m pytest -q -p no:cacheprovider tests

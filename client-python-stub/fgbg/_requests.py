@@ -51,13 +51,16 @@ def field(cls: Any, name: str, value: Any) -> Any:
     return value
 
 
-OUTPUTS = {"image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
-           "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
-           "background": pb.OUTPUT_BACKGROUND, "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
-DTYPES = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
-FORMATS = {"folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
-           "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
-           "coco": pb.EXPORT_FORMAT_COCO}
+# Names to the proto enums' values (ints; the generated module is untyped).
+OUTPUTS: Dict[str, int] = {
+    "image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
+    "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
+    "background": pb.OUTPUT_BACKGROUND, "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
+DTYPES: Dict[str, int] = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
+FORMATS: Dict[str, int] = {
+    "folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
+    "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
+    "coco": pb.EXPORT_FORMAT_COCO}
 
 
 def output_enums(outputs: Optional[Iterable[str]],

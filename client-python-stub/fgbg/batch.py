@@ -1,7 +1,10 @@
 """Batches as numpy arrays that are views of the message bytes (no copy)."""
+from __future__ import annotations  # np.floating[...] is subscriptable from numpy 1.22
+
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 Part = Tuple[Any, int, Optional[int]]
 
@@ -58,43 +61,48 @@ class Batch:
         h, w = first.height, first.width
         # Hold the buffers: the arrays below are views of them.
         self.buffers = {f: _join(messages, payloads, f) for f in ARRAYS}
-        self.images = _view(self.buffers["images"], np.uint8, (n, h, w, 3))
-        self.masks = _view(self.buffers["masks"], np.uint8, (n, h, w))
+        self.images: Optional[NDArray[np.uint8]] = _view(
+            self.buffers["images"], np.uint8, (n, h, w, 3))
+        self.masks: Optional[NDArray[np.uint8]] = _view(self.buffers["masks"], np.uint8, (n, h, w))
         depth_dtype = _DEPTH_DTYPES.get(first.depth_dtype, "<f2")
         depth_shape = (first.depth_height, first.depth_width)
-        self.depth = _view(self.buffers["depth"], depth_dtype, (n,) + depth_shape)
-        self.instances = _view(self.buffers["instances"], np.uint8, (n, h, w))
+        self.depth: Optional[NDArray[np.floating[Any]]] = _view(
+            self.buffers["depth"], depth_dtype, (n,) + depth_shape)
+        self.instances: Optional[NDArray[np.uint8]] = _view(
+            self.buffers["instances"], np.uint8, (n, h, w))
         self.background_rows = _rows(messages)
         b = int(self.background_rows.max()) + 1 if n and self.background_rows is not None else 0
-        self.backgrounds = _view(self.buffers["backgrounds"], np.uint8, (b, h, w, 3))
-        self.background_depths = _view(self.buffers["background_depths"], depth_dtype,
-                                       (b,) + depth_shape)
-        self._expanded: Dict[str, np.ndarray] = {}
+        self.backgrounds: Optional[NDArray[np.uint8]] = _view(
+            self.buffers["backgrounds"], np.uint8, (b, h, w, 3))
+        self.background_depths: Optional[NDArray[np.floating[Any]]] = _view(
+            self.buffers["background_depths"], depth_dtype, (b,) + depth_shape)
+        self._expanded: Dict[str, NDArray[Any]] = {}
 
     @property
-    def background(self) -> Optional[np.ndarray]:
+    def background(self) -> Optional[NDArray[np.uint8]]:
         """uint8 [n, H, W, 3]: each sample's background (the pixels its composite was drawn on),
         or None when not asked for."""
         return self._expand("background", self.backgrounds)
 
     @property
-    def background_depth(self) -> Optional[np.ndarray]:
+    def background_depth(self) -> Optional[NDArray[np.floating[Any]]]:
         """[n, h, w] in the depth dtype: the depth of each sample's background alone, or None."""
         return self._expand("background_depth", self.background_depths)
 
-    def _expand(self, key: str, distinct: Optional[np.ndarray]) -> Optional[np.ndarray]:
+    def _expand(self, key: str, distinct: Optional[NDArray[Any]]) -> Optional[NDArray[Any]]:
         if distinct is None or self.background_rows is None:
             return None
         if key not in self._expanded:
             self._expanded[key] = distinct[self.background_rows]
         return self._expanded[key]
 
-    def slot(self) -> Optional[np.ndarray]:
+    def slot(self) -> Optional[NDArray[np.uint8]]:
         """The whole shared-memory slot this batch's arrays are views of (read-only bytes), or
         None for a batch that came over the network or was released."""
         if not self.shared_memory or not self.buffers:
             return None
-        return self.buffers["images"][0]
+        slot: NDArray[np.uint8] = self.buffers["images"][0]  # shm's Ring.take: a uint8 array
+        return slot
 
     def release(self) -> None:
         """Gives a shared-memory batch's slot back now (its arrays are dropped: the server
@@ -115,12 +123,12 @@ class Batch:
             len(self), self.batch_index, list(self.indices[:4]))
 
 
-def _rows(messages: Sequence[Any]) -> Optional[np.ndarray]:
+def _rows(messages: Sequence[Any]) -> Optional[NDArray[np.int64]]:
     """background_rows over all chunks (each chunk's rows index its own backgrounds, which
     follow the previous chunks'), or None without backgrounds."""
     if not any(len(m.background_rows) for m in messages):
         return None
-    out: List[np.ndarray] = []
+    out: List[NDArray[np.int64]] = []
     base = 0
     for m in messages:
         rows = np.asarray(m.background_rows, dtype=np.int64) + base
@@ -147,7 +155,7 @@ def _join(messages: Sequence[Any], payloads: Optional[Sequence[Dict[str, Part]]]
 
 
 def _view(part: Tuple[Any, int, int], dtype: Any,
-          shape: Tuple[int, ...]) -> Optional[np.ndarray]:
+          shape: Tuple[int, ...]) -> Optional[NDArray[Any]]:
     buf, off, length = part
     if length == 0:
         return None

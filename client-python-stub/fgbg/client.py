@@ -2,7 +2,7 @@
 clear errors."""
 import os
 import time
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
 # DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
 # epoll1 poller, parent and child share one epoll set and the child's calls can hang; the poll
@@ -80,7 +80,7 @@ class Client(_owner.Owned):
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._split = SplitGets(
             lambda d: self._unary(self._stub.Describe, pb.DescribeRequest(dataset=d)),
-            lambda r: self._unary(self._raw_get, r))
+            lambda r: cast(bytes, self._unary(self._raw_get, r)))  # no deserializer: bytes
         self._replies = ReplyRing(ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
@@ -255,7 +255,7 @@ class Client(_owner.Owned):
                       indices=[] if indices is None else indices, backgrounds=backgrounds,
                       instances=instances, seed=seed, count=count, start=start, end=end,
                       stride=stride, sample=sample_count(sample))
-        return self._unary(self._stub.Gallery, req).png
+        return cast(bytes, self._unary(self._stub.Gallery, req).png)  # a bytes field
 
     def server_stats(self) -> Any:
         """The ServerStatsResponse message: stream counters and, per depth model, cache and

@@ -1,8 +1,9 @@
 """labels.csv: one row of meta per exported sample, as numpy columns."""
 import csv
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .manifest import ExportError, Manifest
 
@@ -32,7 +33,7 @@ class Labels:
                                   % (path, n + 2, len(row), len(header)))
         col = {h: [r[c] for r in body] for c, h in enumerate(header)}
         try:
-            meta: Dict[str, np.ndarray] = {h: np.array(col[h], dtype=np.int64) for h in _INTS}
+            meta: Dict[str, NDArray[Any]] = {h: np.array(col[h], dtype=np.int64) for h in _INTS}
             meta["scale"] = np.array(col["scale"], dtype=np.float64)
             meta["fg_depth"] = np.array(col["fg_depth"], dtype=np.float32)
             meta["bbox"] = np.stack([np.array(col[h], dtype=np.int64) for h in
@@ -47,11 +48,11 @@ class Labels:
         self.names: List[str] = col["name"]
         self.bg_files: List[str] = col.get("bg_file", [""] * len(body))
         self.fg_files: List[str] = col.get("fg_file", [""] * len(body))
-        self.index = meta.pop("index")
+        self.index: NDArray[np.int64] = meta.pop("index")
         self.meta = meta
 
 
-def _is_selection(index: np.ndarray, m: Manifest) -> bool:
+def _is_selection(index: NDArray[np.int64], m: Manifest) -> bool:
     """Whether `index` can be the manifest's selection: all of a range or stride, or (a random
     subset, which the server draws) strictly ascending indices of the strided range."""
     if m.sample == 0:
@@ -61,7 +62,7 @@ def _is_selection(index: np.ndarray, m: Manifest) -> bool:
             and bool(np.all((index - m.start) % m.stride == 0)))
 
 
-def _lookup(values: List[str], table: tuple) -> np.ndarray:
+def _lookup(values: List[str], table: Tuple[str, ...]) -> NDArray[np.int64]:
     ids = {label: i for i, label in enumerate(table)}
     try:
         return np.array([ids[v] for v in values], dtype=np.int64)
@@ -76,7 +77,7 @@ INSTANCES_HEADER = ["index", "instance", "fg", "flip", "x", "y", "fg_width", "fg
 Instance = Tuple[Tuple[int, int, int, int], int, float]
 
 
-def read_instances(m: Manifest, index: np.ndarray) -> Optional[List[List[Instance]]]:
+def read_instances(m: Manifest, index: NDArray[np.int64]) -> Optional[List[List[Instance]]]:
     """instances.csv of a scene dataset's export: each position's labelled objects in instance
     id order; None when the export has no such file (a classic dataset, or an export written
     before it existed)."""
@@ -92,8 +93,8 @@ def read_instances(m: Manifest, index: np.ndarray) -> Optional[List[List[Instanc
             p = position[int(r[ids["index"]])]
             if int(r[ids["instance"]]) != len(out[p]) + 1:
                 raise ValueError("instance ids of a sample must be 1, 2, ... in order")
-            box = tuple(int(r[ids[h]]) for h in ("bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1"))
-            out[p].append((box, labels[r[ids["fg_label"]]],  # type: ignore[arg-type]
+            x0, y0, x1, y1 = (int(r[ids[h]]) for h in ("bbox_x0", "bbox_y0", "bbox_x1", "bbox_y1"))
+            out[p].append(((x0, y0, x1, y1), labels[r[ids["fg_label"]]],
                            float(r[ids["visible_fraction"]])))
         except (ValueError, KeyError, IndexError) as e:
             raise ExportError("%s row %d: %s" % (path, n, e)) from None

@@ -10,13 +10,14 @@ import zipfile
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .labels import Labels
 from .manifest import ExportError, Manifest, ShardRecord
 
 # image [H,W,3] uint8, mask [H,W] uint8, depth [H,W] float, instances [H,W] uint8; background,
 # background_depth as image and depth
-Arrays = Dict[str, np.ndarray]
+Arrays = Dict[str, NDArray[Any]]
 
 
 def _pil() -> Any:
@@ -28,10 +29,11 @@ def _pil() -> Any:
     return Image
 
 
-def decode(kind: str, data: bytes) -> np.ndarray:
+def decode(kind: str, data: bytes) -> NDArray[Any]:
     """One stored file as the array the server served (lossy for JPEG and depth PNG)."""
     if kind == "depth.npy":
-        return np.load(io.BytesIO(data), allow_pickle=False)
+        depth: NDArray[Any] = np.load(io.BytesIO(data), allow_pickle=False)  # an .npy: an array
+        return depth
     im = _pil().open(io.BytesIO(data))
     if kind in ("image", "background"):
         return np.asarray(im.convert("RGB"))
@@ -97,7 +99,8 @@ class Reader:
         if self.__dict__.get("_open_pid") != os.getpid():
             self.__dict__["_open"] = {}
             self.__dict__["_open_pid"] = os.getpid()
-        return self.__dict__["_open"]
+        opened: Dict[Any, Any] = self.__dict__["_open"]
+        return opened
 
     def _file(self, rel: str) -> bytes:
         try:
@@ -159,7 +162,8 @@ class ZipReader(FolderReader):
                 opened[shard.name] = zipfile.ZipFile(self.m.path(rel))
             except (OSError, zipfile.BadZipFile) as e:
                 raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
-        return opened[shard.name]
+        z: zipfile.ZipFile = opened[shard.name]
+        return z
 
     def read(self, i: int) -> Arrays:
         shard = self.shard_of(i)
@@ -231,7 +235,7 @@ class NpyReader(Reader):
     FILES = {"image": "images.npy", "mask": "masks.npy", "depth": "depth.npy",
              "instances": "instances.npy"}
 
-    def _array(self, kind: str) -> np.memmap:
+    def _array(self, kind: str) -> "np.memmap[Any, np.dtype[Any]]":
         opened = self._opened()
         if kind not in opened:
             rel = self.FILES[kind]
@@ -243,7 +247,8 @@ class NpyReader(Reader):
                 raise ExportError("%s: %s holds %d samples; the manifest says %d"
                                   % (self.m.folder, rel, len(a), self.m.size))
             opened[kind] = a
-        return opened[kind]
+        array: np.memmap[Any, np.dtype[Any]] = opened[kind]  # np.load with mmap_mode
+        return array
 
     def read(self, i: int) -> Arrays:
         return {k: np.array(self._array(k)[i]) for k in _kinds(self.m)}
@@ -258,14 +263,15 @@ class NpyReader(Reader):
                 out[kind] = np.array(self._npy(rel)[int(rows[i])])
         return out
 
-    def _npy(self, rel: str) -> np.ndarray:
+    def _npy(self, rel: str) -> "np.memmap[Any, np.dtype[Any]]":
         opened = self._opened()
         if rel not in opened:
             try:
                 opened[rel] = np.load(self.m.path(rel), mmap_mode="r")
             except (OSError, ValueError) as e:
                 raise ExportError("%s: cannot read %s: %s" % (self.m.folder, rel, e)) from None
-        return opened[rel]
+        array: np.memmap[Any, np.dtype[Any]] = opened[rel]  # np.load with mmap_mode
+        return array
 
     def items(self, shard: ShardRecord) -> Iterator[Tuple[str, int, bytes]]:
         rows_of = self.positions(shard)

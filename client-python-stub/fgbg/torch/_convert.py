@@ -12,10 +12,12 @@ import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from numpy.typing import NDArray
 import torch
 
 from ..batch import Batch
 from . import _instances
+from ._untyped import share_memory
 from ._worker_exit import wait_for_feeders_at_exit
 
 IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization) alike
@@ -39,7 +41,7 @@ def dataset_normalize(normalize: Normalize, stats: Callable[[], Any]) -> Optiona
     return (s.image.mean, s.image.std)
 
 
-def tensor(array: np.ndarray) -> torch.Tensor:
+def tensor(array: NDArray[Any]) -> torch.Tensor:
     """torch.from_numpy without a copy; the message bytes are read-only, so is the tensor."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -66,7 +68,7 @@ def shared(batch: Any) -> Any:
     exception", "DataLoader worker ... killed by signal: Aborted"). Moved here, the feeder only
     passes a handle; and the worker's exit waits for the feeder (`_worker_exit`)."""
     wait_for_feeders_at_exit()
-    return map_tensors(lambda t: t.share_memory_(), batch)
+    return map_tensors(share_memory, batch)
 
 
 class Images:
@@ -124,7 +126,7 @@ def meta_columns(metas: Sequence[Any], slots: int = 0) -> Dict[str, Any]:
     return meta
 
 
-def arrays(batch: Batch) -> Dict[str, np.ndarray]:
+def arrays(batch: Batch) -> Dict[str, NDArray[Any]]:
     """The batch's image (NHWC uint8), mask, depth and instances arrays, those it has: views of
     the message bytes or of the shared-memory slot (no copy); background and background_depth
     per sample (one copy of the distinct backgrounds, expanded)."""
@@ -134,7 +136,8 @@ def arrays(batch: Batch) -> Dict[str, np.ndarray]:
     return {key: a for key, a in found if a is not None}
 
 
-def labels(batch: Batch, keep: Optional[np.ndarray] = None, slots: int = 0) -> Dict[str, Any]:
+def labels(batch: Batch, keep: Optional[NDArray[np.bool_]] = None,
+           slots: int = 0) -> Dict[str, Any]:
     """The batch's meta columns (when it has meta) and index, for the samples in `keep`;
     `slots`: see meta_columns."""
     out: Dict[str, Any] = {}
@@ -145,7 +148,7 @@ def labels(batch: Batch, keep: Optional[np.ndarray] = None, slots: int = 0) -> D
     return out
 
 
-def batch_dict(batch: Batch, images: Images, keep: Optional[np.ndarray] = None,
+def batch_dict(batch: Batch, images: Images, keep: Optional[NDArray[np.bool_]] = None,
                slots: int = 0) -> Dict[str, Any]:
     """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out; `slots`: see
     meta_columns."""

@@ -12,6 +12,7 @@ from multiprocessing.context import get_spawning_popen
 from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._checks import bounded, integer
 from ..batch import Batch
@@ -75,7 +76,7 @@ class ShardRequest:
 
 # A batch as a shard streams it: where it stands, the batch, and which samples to keep (None:
 # all; a resumed pass leaves out samples the consumer had already received).
-ShardBatch = Tuple[Cursor, Batch, Optional[np.ndarray]]
+ShardBatch = Tuple[Cursor, Batch, Optional[NDArray[np.bool_]]]
 
 
 class Feed:

@@ -106,7 +106,7 @@ def resumed(position: int, skip: FrozenSet[int], drop_last: bool, saved_shards: 
 def skipped_batches(layout: Layout, skip: Iterable[int], shards: Iterable[int]) -> Dict[int, int]:
     """Batches of each of `shards` whose every sample is in `skip` (seen before a resume)."""
     wanted = set(shards)
-    hits: Counter = Counter()
+    hits: Counter[Tuple[int, int]] = Counter()  # (shard, batch): samples in skip
     for p in skip:
         at = layout.locate(p)
         if at is not None and at[0] in wanted and at[1] < layout.samples(at[0]):

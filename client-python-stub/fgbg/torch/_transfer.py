@@ -8,6 +8,7 @@ from collections import deque
 from typing import Any, Callable, Deque, Dict, List, NamedTuple, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 _LOG = logging.getLogger("fgbg")
 
@@ -81,10 +82,10 @@ class HostRegistry:
 
     def __init__(self, cudart: Any) -> None:
         self._cudart = cudart
-        self._slots: Dict[int, np.ndarray] = {}
+        self._slots: Dict[int, NDArray[np.uint8]] = {}
         self.failed = ""
 
-    def register(self, slot: np.ndarray) -> bool:
+    def register(self, slot: NDArray[np.uint8]) -> bool:
         """Whether `slot` (the whole slot's byte array) is page-locked now."""
         address = int(slot.ctypes.data)
         if address in self._slots:

@@ -14,6 +14,7 @@ from collections import deque
 from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
+from numpy.typing import NDArray
 import torch
 
 from .. import shm
@@ -24,6 +25,7 @@ from ._feed import ShardBatch
 from ._instances import spec_slots
 from ._resume import Cursor
 from ._transfer import HostRegistry, Releases
+from ._untyped import cuda_stream, cudart, recorded_event
 
 Device = Union[None, str, int, torch.device]
 Staged = Any  # what a copier hands back for a batch until the consumer takes it
@@ -50,7 +52,7 @@ class _HostCopier:
     def make_room(self, stream: int) -> None:
         pass  # the user's references hold the slots; the client spills when all are held
 
-    def put(self, stream: int, batch: Batch, keep: Optional[np.ndarray]) -> Staged:
+    def put(self, stream: int, batch: Batch, keep: Optional[NDArray[np.bool_]]) -> Staged:
         out = batch_dict(batch, self.images, keep, self.slots)
         if self.copy and batch.shared_memory:
             for key in arrays(batch):
@@ -60,7 +62,8 @@ class _HostCopier:
         return out
 
     def take(self, staged: Staged) -> Dict[str, Any]:
-        return staged
+        out: Dict[str, Any] = staged  # what put made
+        return out
 
     def close(self) -> None:
         pass
@@ -78,9 +81,9 @@ class _CudaCopier:
         self.device = device
         self.slots = slots  # meta["instances"] padding (not a ring's slots)
         self.images = images.to(device)
-        self.stream = torch.cuda.Stream(device)
+        self.stream = cuda_stream(device)
         self.releases = Releases()
-        self.registry = HostRegistry(torch.cuda.cudart())
+        self.registry = HostRegistry(cudart())
         # At most this many slots of a stream in copy when the next batch is asked for: the
         # client moves a stream to the network once every slot is held, and the server needs
         # one free to render ahead into.
@@ -89,7 +92,7 @@ class _CudaCopier:
     def make_room(self, stream: int) -> None:
         self.releases.wait(stream, self.in_copy)
 
-    def put(self, stream: int, batch: Batch, keep: Optional[np.ndarray]) -> Staged:
+    def put(self, stream: int, batch: Batch, keep: Optional[NDArray[np.bool_]]) -> Staged:
         host = {key: tensor(a) for key, a in arrays(batch).items()}
         slot = batch.slot()
         pinned = slot is not None and self.registry.register(slot)
@@ -100,8 +103,7 @@ class _CudaCopier:
             out: Dict[str, Any] = {key: t.to(self.device, non_blocking=True)
                                    for key, t in host.items()}
             if pinned:
-                copied = torch.cuda.Event()
-                copied.record(self.stream)
+                copied = recorded_event(self.stream)
                 self.releases.add(copied, batch.release, stream, (batch, host))
             if keep is not None:
                 rows = torch.from_numpy(np.flatnonzero(keep)).to(self.device)
@@ -109,8 +111,7 @@ class _CudaCopier:
             for key in IMAGE_KEYS:
                 if key in out:
                     out[key] = self.images(out[key])
-            ready = torch.cuda.Event()
-            ready.record(self.stream)
+            ready = recorded_event(self.stream)
         out.update(labels(batch, keep, self.slots))
         return out, ready
 
@@ -125,7 +126,8 @@ class _CudaCopier:
             return t
 
         self.releases.poll()
-        return map_tensors(hand_over, out)
+        moved: Dict[str, Any] = map_tensors(hand_over, out)  # a batch dict, as put made it
+        return moved
 
     def close(self) -> None:
         """Waits for the copies still reading slots, then unregisters the slots."""

@@ -28,7 +28,7 @@ from ._convert import IMAGE_KEYS, Images, row, tensor
 Transform = Callable[[Dict[str, Any]], Any]
 
 
-class ExportedDataset(torch.utils.data.Dataset):
+class ExportedDataset(torch.utils.data.Dataset[Any]):
     """Map-style Dataset over the export at `path` (its folder or manifest.json); position i is
     the i-th index of the exported selection (`indices`: a range, a stride or a random subset,
     ascending). verify=True first checks every file (and, where lossless, every sample's digest)

@@ -18,6 +18,7 @@ from ._convert import Images, Normalize, batch_dict, check_images, dataset_norma
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
 from ._resume import Cursor
+from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 Transform = Callable[[Dict[str, Any]], Any]
 
 
-class FgbgIterableDataset(torch.utils.data.IterableDataset):
+class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
     """Batches (dicts of tensors) from an fgbg server; iterate it, or use `loader()` (a
     DataLoader) or `device_loader()` (several server streams in this process, batches on the
     GPU).
@@ -106,7 +107,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     def __getstate__(self) -> Dict[str, Any]:
         # Pickled for spawned DataLoader workers: the World is decided here, in the parent.
         state = self.__dict__.copy()
-        if torch.utils.data.get_worker_info() is None:
+        if worker_info() is None:
             state["_travelled"] = self.world()
         return state
 
@@ -143,12 +144,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset):
     def __iter__(self) -> Iterator[Any]:
         # Not a generator: a plain DataLoader's worker calls iter() as it starts, and from then
         # on ends with its parent (_worker_exit).
-        if torch.utils.data.get_worker_info() is not None:
+        if worker_info() is not None:
             exit_with_parent()
         return self._passes()
 
     def _passes(self) -> Iterator[Any]:
-        info = torch.utils.data.get_worker_info()
+        info = worker_info()
         counted = self.feed.len_streams
         if info is None:
             if counted is not None and counted > 1:  # 0 and 1 worker: one stream, as here

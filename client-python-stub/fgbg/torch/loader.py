@@ -5,7 +5,7 @@ the loader records the cursor in the consuming process and hands out the batch a
 batches carry only user keys while state_dict() stays exact.
 """
 import pickle
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
 
 import torch
 import torch.utils.data
@@ -14,7 +14,11 @@ from .. import _shm_room
 from . import _shm_need, _world
 from ._convert import map_tensors, shared
 from ._resume import Cursor
+from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
+
+if TYPE_CHECKING:
+    from .iterable import FgbgIterableDataset
 
 
 def _check_picklable(fn: Any, name: str) -> None:
@@ -52,7 +56,7 @@ class _TaggedCollate:
         return _Tagged(item.cursor, self.fn(item.payload))
 
 
-class _LoaderView(torch.utils.data.IterableDataset):
+class _LoaderView(torch.utils.data.IterableDataset[_Tagged]):
     """What the DataLoader iterates: the dataset's stream, tagged, with the World the loader
     decided (pickled with the view into spawned workers)."""
 
@@ -65,14 +69,14 @@ class _LoaderView(torch.utils.data.IterableDataset):
     def __iter__(self) -> Iterator[_Tagged]:
         # Not a generator: a worker's DataLoader calls iter() as the worker starts, before any
         # index comes, and from then on the worker ends with its parent (_worker_exit).
-        if torch.utils.data.get_worker_info() is not None:
+        if worker_info() is not None:
             exit_with_parent()
             _shm_room.reserve_for_torch(self.torch_shm)  # before this worker makes its ring
         return self._tagged()
 
     def _tagged(self) -> Iterator[_Tagged]:
         ds = self.dataset
-        info = torch.utils.data.get_worker_info()
+        info = worker_info()
         if self.world is None:
             raise RuntimeError("fgbg: this view is iterated by FgbgLoader only")
         if info is None:
@@ -87,11 +91,11 @@ class _LoaderView(torch.utils.data.IterableDataset):
             yield _Tagged(cursor, out)
 
 
-class FgbgLoader(torch.utils.data.DataLoader):
+class FgbgLoader(torch.utils.data.DataLoader[_Tagged]):
     """A DataLoader over an FgbgIterableDataset: batch_size=None (the dataset batches),
     spawned workers by default, exact state_dict(), and len() = batches this rank yields."""
 
-    def __init__(self, dataset: Any, **kwargs: Any) -> None:
+    def __init__(self, dataset: "FgbgIterableDataset", **kwargs: Any) -> None:
         if kwargs.get("batch_size") is not None:
             raise ValueError("the dataset yields whole batches: leave the loader's batch_size "
                              "at None and set batch_size on FgbgIterableDataset")

@@ -28,11 +28,12 @@ from ._shm_need import batch_bytes
 from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
                        samples)
 from ._instances import spec_slots
+from ._untyped import worker_info
 
 Transform = Callable[[Dict[str, Any]], Any]
 
 
-class FgbgDataset(torch.utils.data.Dataset):
+class FgbgDataset(torch.utils.data.Dataset[Any]):
     """Sample i of a served dataset as a dict: image, mask, depth (the outputs it has, unless
     `outputs` lists some), meta (0-d tensors, bbox [4]) and index. `transform` is applied to
     each sample dict (the map-style convention; FgbgIterableDataset's applies to batches).
@@ -82,7 +83,7 @@ class FgbgDataset(torch.utils.data.Dataset):
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
         state["_calls"], state["_calls_pid"] = None, 0
-        if torch.utils.data.get_worker_info() is None:  # decided here: a spawned worker has
+        if worker_info() is None:  # decided here: a spawned worker has
             state["_rank"] = _world.affinity_rank()   # no process group to ask
         return state
 
@@ -90,7 +91,7 @@ class FgbgDataset(torch.utils.data.Dataset):
         """This process's calls (`replica` now used, `failovers` so far); made on first use."""
         if self._calls is None or self._calls_pid != os.getpid():  # new, or forked from a parent
             rank = self._rank if self._rank is not None else _world.affinity_rank()
-            worker = torch.utils.data.get_worker_info()
+            worker = worker_info()
             stream, who = rank, "FgbgDataset rank %d" % rank
             if worker is not None:
                 stream = rank * worker.num_workers + worker.id
@@ -124,7 +125,7 @@ class FgbgDataset(torch.utils.data.Dataset):
         """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
         (one for any batch up to DatasetInfo.max_get_samples)."""
         idx = [self._index(i) for i in integers(indices, "indices")]
-        worker = torch.utils.data.get_worker_info()
+        worker = worker_info()
         if worker is not None:  # this worker's GetSamples ring leaves torch room for its batches
             # (a DataLoader's prefetch_factor is not seen here: torch's default, 2, is assumed)
             _shm_room.reserve_for_torch(_shm_room.torch_need(worker.num_workers, 2, batch_bytes(
