@@ -1,6 +1,8 @@
 package dev.fgbg.server;
 
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthKey;
+import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.List;
@@ -16,7 +18,7 @@ final class DatasetLine {
    * much the memory tier can, with one how much is on disk already.
    */
   static String of(Dataset d, DepthSettings depth) {
-    return describe(d) + cacheReach(d, depth) + onDisk(d);
+    return describe(d) + cacheReach(d, depth) + onDisk(d) + diskReach(d, depth);
   }
 
   private static String describe(Dataset d) {
@@ -46,6 +48,23 @@ final class DatasetLine {
     OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsOnDisk(d);
     return n.isEmpty() ? "" : String.format(Locale.ROOT, "; %,d of its depth maps (this model, "
         + "any seed) are in the depth disk cache already", n.getAsLong());
+  }
+
+  /**
+   * For teacher depth with a disk tier whose limit holds fewer than one seed's maps: the tier
+   * evicts oldest first, so a pass in index order evicts the very maps it reads next.
+   */
+  private static String diskReach(Dataset d, DepthSettings s) {
+    if (d.teacher() == null || s.cacheDir() == null || s.depthStore() != null) {
+      return "";
+    }
+    long record = DepthRecord.size(new DepthKey(d.fingerprint(), 0, d.size() - 1),
+        d.depthBytes(DepthEncoding.FLOAT16) / 2);
+    long maps = s.diskBytes() / record;
+    return maps >= d.size() ? "" : String.format(Locale.ROOT, "; the depth disk cache's limit "
+        + "(--disk-cache-gb) holds about %,d of its %,d maps of a seed: a pass evicts maps it "
+        + "reads again later, so about %.2f GB would keep them", maps, d.size(),
+        Math.ceil(record * (double) d.size() / 1e7) / 100);
   }
 
   /** For teacher depth without a disk tier: how much of it the memory tier can keep. */

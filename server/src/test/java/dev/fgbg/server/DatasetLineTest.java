@@ -49,7 +49,20 @@ class DatasetLineTest {
   };
 
   private static DepthSettings memory(long bytes, Path cacheDir) {
-    return new DepthSettings(OnnxDepthModel.Device.CPU, 1, bytes, cacheDir, 0);
+    return new DepthSettings(OnnxDepthModel.Device.CPU, 1, bytes, cacheDir, 1L << 40);
+  }
+
+  @Test
+  void aDiskLimitBelowOneSeedsMapsIsSaidToEvictWhatAPassReadsAgain() {
+    Dataset tiny = TestDatasets.tiny(); // 120 maps of 32x32: 2,048 bytes + 98 a record
+    Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
+    String line = DatasetLine.of(taught, new DepthSettings(OnnxDepthModel.Device.CPU, 1,
+        1 << 20, Path.of("cache"), 50 * 2146));
+    assertTrue(line.endsWith("; the depth disk cache's limit (--disk-cache-gb) holds about 50 "
+        + "of its 120 maps of a seed: a pass evicts maps it reads again later, so about 0.01 GB"
+        + " would keep them"), line);
+    assertFalse(DatasetLine.of(taught, new DepthSettings(OnnxDepthModel.Device.CPU, 1, 1 << 20,
+        Path.of("cache"), 120 * 2146)).contains("--disk-cache-gb"), "they all fit");
   }
 
   @Test
