@@ -38,8 +38,9 @@ public final class DestinationLock implements AutoCloseable {
    * own, cancelled a moment ago (Ctrl-C) and still finishing the batch it was writing: it lets
    * go within seconds.
    */
-  public static final String BUSY = " is being written by another export right now (it may be"
-      + " one just cancelled, finishing the batch it was writing): retry in a few seconds";
+  public static final String BUSY = " is being written by another export right now: wait for it"
+      + " to finish or cancel it, or export elsewhere (one just cancelled lets go within seconds,"
+      + " once the batch it was writing is done: then retry in a few seconds)";
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";

@@ -83,9 +83,11 @@ class DestinationLockTest {
   void anExportInsideOrAroundARunningOneIsRefusedAndTheRunningOneFinishes() throws Exception {
     CountDownLatch go = new CountDownLatch(1);
     CompletableFuture<ExportManifest> nest = paused("nest", go);
-    // One line that says the other export may be the user's own, just cancelled.
+    // One line: wait or cancel (an export may run for hours), and the other export may be the
+    // user's own, just cancelled.
     String busy = refused("nest", false, "'nest'" + DestinationLock.BUSY).getMessage();
-    assertTrue(busy.contains("just cancelled") && busy.contains("retry in a few seconds")
+    assertTrue(busy.contains("wait for it to finish or cancel it")
+        && busy.contains("just cancelled") && busy.contains("retry in a few seconds")
         && !busy.contains("\n"), busy);
     refused("nest/fg_bg/bg_000", false, "is inside 'nest', which another export is writing");
     refused("./nest/x", false, "is inside 'nest', which another export is writing");
