@@ -40,8 +40,9 @@ class DepthReportTest {
       report.run();
       assertEquals(3, lines.size(), lines.toString());
       assertTrue(lines.get(2).startsWith("depth " + first.name() + ": "), lines.get(2));
-      assertTrue(lines.get(2).contains("inferences " + first.stats().inferred()), lines.get(2));
-      assertEquals(0, second.stats().inferred());
+      assertTrue(lines.get(2).contains("inferences " + first.stats().snapshot().inferred()),
+          lines.get(2));
+      assertEquals(0, second.stats().snapshot().inferred());
     }
   }
 }
