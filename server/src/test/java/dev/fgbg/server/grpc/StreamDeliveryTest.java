@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
@@ -38,7 +39,7 @@ class StreamDeliveryTest {
   private final ManualExecutor pool = new ManualExecutor();
   private final FakeServerCall<SampleBatch> call = new FakeServerCall<>();
   private final StreamStats stats = new StreamStats();
-  private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES);
+  private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES, Ticker.systemTicker());
   private int ended;
 
   /** 120 samples in batches of 10, a message each: 12 messages. */
@@ -102,7 +103,7 @@ class StreamDeliveryTest {
 
   @Test
   void renderingAheadStopsAtTheBudget() {
-    budget = MemoryBudget.of(2 * CHUNK_BYTES);
+    budget = MemoryBudget.of(2 * CHUNK_BYTES, Ticker.systemTicker());
     call.ready = false;
     stream(StreamDeliveryTest::message);
     pool.runAll();
@@ -120,7 +121,7 @@ class StreamDeliveryTest {
 
   @Test
   void aStreamWithNothingRenderedWaitsForBudgetWithoutAThread() {
-    budget = MemoryBudget.of(CHUNK_BYTES);
+    budget = MemoryBudget.of(CHUNK_BYTES, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(CHUNK_BYTES), "another stream holds the whole budget");
     stream(StreamDeliveryTest::message);
     assertEquals(0, pool.queued(), "nothing is rendered, and no task waits on a thread");
@@ -135,7 +136,7 @@ class StreamDeliveryTest {
 
   @Test
   void cancellingAWaitingStreamLeavesTheBudgetQueue() {
-    budget = MemoryBudget.of(CHUNK_BYTES);
+    budget = MemoryBudget.of(CHUNK_BYTES, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(CHUNK_BYTES));
     stream(StreamDeliveryTest::message);
     assertEquals(1, budget.waiting());
