@@ -188,7 +188,8 @@ final class DepthBench implements Callable<Integer> {
         null, 0)) {
       rt.layered(world);
       System.err.printf(Locale.ROOT, "layered: depth for all %,d built-in samples after %.2f s "
-          + "(%d inferences)%n", 400_000L, (System.nanoTime() - t0) / 1e9, rt.stats().inferred());
+          + "(%d inferences)%n", 400_000L, (System.nanoTime() - t0) / 1e9,
+              rt.stats().snapshot().inferred());
     }
   }
 

@@ -89,16 +89,16 @@ class ClientRingTest {
   void aLocalTargetGetsTheSameBytesThroughSharedMemoryAndLeavesNoRingOnceClosed()
       throws Exception {
     StreamStats stats = server.server().stats();
-    long accepted = stats.ringsAccepted();
+    long accepted = stats.snapshot().ringsAccepted();
     String network;
     try (FgbgClient plain = client(server, false)) {
       network = digest(plain);
     }
-    assertEquals(accepted, stats.ringsAccepted(), "sharedMemory(false) offers nothing");
+    assertEquals(accepted, stats.snapshot().ringsAccepted(), "sharedMemory(false) offers nothing");
     try (FgbgClient c = client(server, null)) {
       assertEquals(network, digest(c));
     }
-    assertEquals(accepted + 1, stats.ringsAccepted());
+    assertEquals(accepted + 1, stats.snapshot().ringsAccepted());
     assertEquals(List.of(), myRings());
   }
 
@@ -109,7 +109,7 @@ class ClientRingTest {
       network = digest(plain);
     }
     StreamStats stats = server.server().stats();
-    long accepted = stats.ringsAccepted();
+    long accepted = stats.snapshot().ringsAccepted();
     try (FgbgClient c = client(server, true)) {
       assertEquals(network, digest(c));
       List<Path> first = myRings();
@@ -117,7 +117,7 @@ class ClientRingTest {
       assertEquals(network, digest(c));
       assertEquals(network, digest(c));
       assertEquals(first, myRings(), "the same ring carried every stream");
-      assertEquals(accepted + 3, stats.ringsAccepted());
+      assertEquals(accepted + 3, stats.snapshot().ringsAccepted());
     }
     assertEquals(List.of(), myRings(), "closing the client removes its kept rings");
   }
@@ -139,11 +139,11 @@ class ClientRingTest {
     try (FgbgClient plain = client(server, false)) {
       network = digest(plain);
     }
-    long refused = off.server().stats().ringsRefused();
+    long refused = off.server().stats().snapshot().ringsRefused();
     try (FgbgClient c = client(off, null)) {
       assertEquals(network, digest(c));
     }
-    assertEquals(refused + 1, off.server().stats().ringsRefused());
+    assertEquals(refused + 1, off.server().stats().snapshot().ringsRefused());
     assertEquals(List.of(), myRings(), "the client removed the refused ring");
   }
 
@@ -244,7 +244,7 @@ class ClientRingTest {
     List<BatchIterator> stalled = new ArrayList<>(); // kept: a dropped one would be cleaned
     try (TestServer tight = TestServer.netty(TestDatasets.registry(),
         TestServer.options(2).load(load).build())) {
-      long accepted = tight.server().stats().ringsAccepted();
+      long accepted = tight.server().stats().snapshot().ringsAccepted();
       for (int i = 0; i < 10; i++) {
         FgbgClient hog = client(tight, true);
         hogs.add(hog);
@@ -252,7 +252,7 @@ class ClientRingTest {
         stalled.add(it);
         assertEquals(16, it.next().size()); // and then it reads no more
       }
-      assertEquals(4, tight.server().stats().ringsAccepted() - accepted,
+      assertEquals(4, tight.server().stats().snapshot().ringsAccepted() - accepted,
           "rings hold at most three quarters of the budget");
       try (FgbgClient newcomer = FgbgClient.builder().target("localhost:"
           + tight.server().port()).sharedMemory(false).deadline(Duration.ofSeconds(20))
@@ -313,18 +313,20 @@ class ClientRingTest {
     StreamStats stats = server.server().stats();
     try (LogLines logged = LogLines.capture(BatchIterator.class.getName());
          FgbgClient c = client(server, true)) {
-      long cancelled = stats.streamsCancelled();
-      long accepted = stats.ringsAccepted();
+      long cancelled = stats.snapshot().streamsCancelled();
+      long accepted = stats.snapshot().ringsAccepted();
       dropUnclosed(c, 3);
-      assertEquals(accepted + 3, stats.ringsAccepted(), "each through a ring of its own");
+      assertEquals(accepted + 3, stats.snapshot().ringsAccepted(),
+          "each through a ring of its own");
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       boolean gone = false;
       while (!gone && System.nanoTime() < end) {
         System.gc();
-        gone = stats.await(() -> stats.streamsCancelled() >= cancelled + 3 && noRings(),
+        gone = stats.await(() -> stats.snapshot().streamsCancelled() >= cancelled + 3 && noRings(),
             Duration.ofMillis(200));
       }
-      assertTrue(gone, "server streams cancelled: " + (stats.streamsCancelled() - cancelled)
+      assertTrue(gone,
+          "server streams cancelled: " + (stats.snapshot().streamsCancelled() - cancelled)
           + " of 3; rings left: " + myRings());
       List<String> warned = logged.containing("without being closed").stream()
           .filter(l -> l.startsWith("WARNING ")).toList();

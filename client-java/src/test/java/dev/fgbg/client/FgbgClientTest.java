@@ -89,7 +89,7 @@ class FgbgClientTest {
 
   @Test
   void closingEarlyCancelsTheCall() throws Exception {
-    long before = server.server().stats().streamsCancelled();
+    long before = server.server().stats().snapshot().streamsCancelled();
     BatchIterator it = client.streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin")
         .setBatchSize(16).build());
     assertTrue(it.hasNext());
@@ -97,9 +97,10 @@ class FgbgClientTest {
     it.close();
     assertFalse(it.hasNext());
     StreamStats stats = server.server().stats();
-    assertTrue(stats.await(() -> stats.streamsCancelled() > before, Duration.ofSeconds(10)),
+    assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() > before,
+        Duration.ofSeconds(10)),
         "the server saw the cancel");
-    assertEquals(before + 1, stats.streamsCancelled());
+    assertEquals(before + 1, stats.snapshot().streamsCancelled());
   }
 
   @Test

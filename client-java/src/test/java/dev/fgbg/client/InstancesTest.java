@@ -168,13 +168,14 @@ class InstancesTest {
       assertEquals(direct, network);
     }
     StreamStats stats = server.server().stats();
-    long accepted = stats.ringsAccepted();
+    long accepted = stats.snapshot().ringsAccepted();
     try (FgbgClient c = client(true)) {
       Map<Long, ByteString> ring = new HashMap<>();
       assertEquals(fetched.hex(), stream(c, ring));
       assertEquals(direct, ring);
     }
-    assertEquals(accepted + 1, stats.ringsAccepted(), "the stream went through the ring");
+    assertEquals(accepted + 1, stats.snapshot().ringsAccepted(),
+        "the stream went through the ring");
     try (FgbgClient c = client(false)) {
       ExportProgress last = null;
       var it = c.export(ExportRequest.newBuilder().setDataset("scene").setSeed(3)

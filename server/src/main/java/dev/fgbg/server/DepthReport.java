@@ -23,7 +23,7 @@ final class DepthReport implements Runnable {
   public synchronized void run() {
     for (int i = 0; i < last.length; i++) {
       DepthRuntime r = runtimes.get(i);
-      String now = r.stats().toString();
+      String now = r.stats().snapshot().toString();
       if (!now.equals(last[i])) {
         last[i] = now;
         sink.accept("depth " + r.name() + ": " + now);

@@ -70,7 +70,7 @@ public final class FgbgApplication implements AutoCloseable {
 
   /** Loads every dataset and depth model; a bad setting or file fails here, naming it. */
   public static FgbgApplication create(ServerOptions options) {
-    DepthRuntimes depth = new DepthRuntimes(options.depth());
+    DepthRuntimes depth = new DepthRuntimes(options.depth(), options.ticker());
     try {
       List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
           options.skipByKey(), depth);
@@ -88,8 +88,8 @@ public final class FgbgApplication implements AutoCloseable {
    */
   public static FgbgApplication create(ServerOptions options, List<Dataset> datasets,
       List<DepthRuntime> given) {
-    return new FgbgApplication(options, new DepthRuntimes(options.depth()), List.copyOf(datasets),
-        given);
+    return new FgbgApplication(options, new DepthRuntimes(options.depth(), options.ticker()),
+        List.copyOf(datasets), given);
   }
 
   public List<Dataset> datasets() {

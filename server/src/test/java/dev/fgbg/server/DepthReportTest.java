@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
@@ -27,7 +28,7 @@ class DepthReportTest {
       TinyOnnx.config(m, "");
     }
     try (DepthRuntimes runtimes = new DepthRuntimes(new DepthSettings(
-        OnnxDepthModel.Device.CPU, 1, 1 << 20, null, 0))) {
+        OnnxDepthModel.Device.CPU, 1, 1 << 20, null, 0), Ticker.systemTicker())) {
       DepthRuntime first = runtimes.get(a.toString(), "");
       DepthRuntime second = runtimes.get(b.toString(), "");
       List<String> lines = new ArrayList<>();
@@ -40,8 +41,9 @@ class DepthReportTest {
       report.run();
       assertEquals(3, lines.size(), lines.toString());
       assertTrue(lines.get(2).startsWith("depth " + first.name() + ": "), lines.get(2));
-      assertTrue(lines.get(2).contains("inferences " + first.stats().inferred()), lines.get(2));
-      assertEquals(0, second.stats().inferred());
+      assertTrue(lines.get(2).contains("inferences " + first.stats().snapshot().inferred()),
+          lines.get(2));
+      assertEquals(0, second.stats().snapshot().inferred());
     }
   }
 }

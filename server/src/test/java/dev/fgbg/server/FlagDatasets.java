@@ -12,7 +12,7 @@ final class FlagDatasets {
 
   static List<Dataset> of(String... args) {
     ServerOptions o = Main.options(args);
-    try (DepthRuntimes depth = new DepthRuntimes(o.depth())) {
+    try (DepthRuntimes depth = new DepthRuntimes(o.depth(), o.ticker())) {
       return DatasetCatalog.build(o.builtin(), o.datasets(), depth);
     }
   }

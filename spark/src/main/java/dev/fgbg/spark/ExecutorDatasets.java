@@ -1,5 +1,6 @@
 package dev.fgbg.spark;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthRuntimes;
@@ -47,7 +48,7 @@ final class ExecutorDatasets {
   private static DepthRuntimes runtimes(DatasetSource s, int cores) {
     return RUNTIMES.computeIfAbsent(cores, c -> new DepthRuntimes(new DepthSettings(
         OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)), Math.max(1, c),
-        DEPTH_MEMORY_BYTES, null, 0)));
+        DEPTH_MEMORY_BYTES, null, 0), Ticker.systemTicker()));
   }
 
   private static String host() {

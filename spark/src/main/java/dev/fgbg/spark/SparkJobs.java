@@ -1,5 +1,6 @@
 package dev.fgbg.spark;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
@@ -44,7 +45,8 @@ final class SparkJobs {
   /** The driver's depth models: loaded for the fingerprint only, never run. */
   static DepthRuntimes driverModels(DatasetSource s) {
     return new DepthRuntimes(new DepthSettings(
-        OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)), 1, 1 << 20, null, 0));
+        OnnxDepthModel.Device.valueOf(s.device().toUpperCase(Locale.ROOT)), 1, 1 << 20, null, 0),
+        Ticker.systemTicker());
   }
 
   static String driverTag() {

@@ -75,7 +75,7 @@ final class DepthCache {
   private CompletableFuture<DepthMap> counted(boolean loaded,
       CompletableFuture<DepthMap> f) {
     if (!loaded) {
-      stats.memoryHits.incrementAndGet(); // present, or being computed for another caller
+      stats.recordMemoryHit(); // present, or being computed for another caller
     }
     return f;
   }
@@ -84,15 +84,15 @@ final class DepthCache {
       Supplier<CompletableFuture<DepthMap>> compute) {
     DepthMap stored = disk == null ? null : disk.read(k);
     if (stored != null) {
-      stats.diskHits.incrementAndGet();
+      stats.recordDiskHit();
       return CompletableFuture.completedFuture(stored);
     }
     DepthMap ahead = store == null ? null : store.read(k);
     if (ahead != null) {
-      stats.storeHits.incrementAndGet();
+      stats.recordStoreHit();
       return CompletableFuture.completedFuture(ahead);
     }
-    stats.misses.incrementAndGet();
+    stats.recordMiss();
     // Computed as float16 once: every later read gives exactly these bytes.
     CompletableFuture<DepthMap> request = compute.get();
     return new SharedDepth(request, disk == null ? request : request.thenApply(m -> {

@@ -30,7 +30,7 @@ final class DepthRequest<T> extends CompletableFuture<T> {
    */
   boolean withdraw() {
     if (state.compareAndSet(QUEUED, WITHDRAWN)) {
-      stats.withdrawn.incrementAndGet();
+      stats.recordWithdrawn();
       return true;
     }
     return false;

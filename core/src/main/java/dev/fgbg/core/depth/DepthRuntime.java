@@ -70,7 +70,7 @@ public final class DepthRuntime implements AutoCloseable {
   public static DepthRuntime create(String name, String device, DepthModel model,
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
       Ticker ticker) throws IOException {
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
     // The model's own bound: an ONNX graph with a fixed batch lowers the config's maxBatch.

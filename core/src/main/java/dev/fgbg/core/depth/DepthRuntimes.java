@@ -15,10 +15,16 @@ import java.util.Map;
  */
 public final class DepthRuntimes implements DepthModels, AutoCloseable {
   private final DepthSettings settings;
+  private final Ticker ticker;
   private final Map<String, DepthRuntime> byKey = new LinkedHashMap<>();
 
-  public DepthRuntimes(DepthSettings settings) {
+  /**
+   * @param ticker times the batchers' queue delays and inference, and when depth stores list
+   *     their shards again (the system ticker outside tests)
+   */
+  public DepthRuntimes(DepthSettings settings, Ticker ticker) {
     this.settings = settings;
+    this.ticker = ticker;
   }
 
   @Override
@@ -40,7 +46,7 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
         settings.sessions());
     try {
       return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
-          settings.cacheDir(), settings.diskBytes(), settings.depthStore(), Ticker.systemTicker());
+          settings.cacheDir(), settings.diskBytes(), settings.depthStore(), ticker);
     } catch (IOException e) {
       m.close();
       throw FgbgException.invalidConfig("depth cache folder " + settings.cacheDir()

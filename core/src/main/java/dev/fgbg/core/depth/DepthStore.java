@@ -139,7 +139,7 @@ public final class DepthStore {
   }
 
   private DepthMap damaged(Shard s, DepthKey k, String why) {
-    stats.storeDamaged.incrementAndGet();
+    stats.recordStoreDamaged();
     LOG.warning("depth store: sample " + k.index() + " of " + s.file() + " is unusable (" + why
         + "); the model computes it");
     return null;

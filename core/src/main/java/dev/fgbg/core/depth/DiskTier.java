@@ -156,7 +156,7 @@ public final class DiskTier {
   }
 
   private DepthMap corrupt(Path p) {
-    stats.diskCorrupt.incrementAndGet();
+    stats.recordDiskCorrupt();
     corruptRecords.log("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
         + MinuteLines.COUNTED + ")", p.toString());
     try {

@@ -115,7 +115,7 @@ final class DynamicBatcher implements AutoCloseable {
     if (waiting.incrementAndGet() > capacity || !queue.offer(new Request<>(
         new DepthModel.Job(image, outH, outW), ticker.read(), reader, f))) {
       waiting.decrementAndGet();
-      stats.rejected.incrementAndGet();
+      stats.recordRejected();
       throw new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, "the depth model's queue "
           + "is full (" + capacity + " requests waiting); slow down or raise queue_capacity");
     }
@@ -203,9 +203,7 @@ final class DynamicBatcher implements AutoCloseable {
     List<Request<?>> batch = p.requests();
     long start = ticker.read();
     for (Request<?> r : batch) {
-      long d = start - r.enqueued();
-      stats.queueDelayNanos.addAndGet(d);
-      stats.maxQueueDelayNanos.accumulateAndGet(d, Math::max);
+      stats.recordQueueDelay(start - r.enqueued());
     }
     waiting.addAndGet(-batch.size());
     try {
@@ -218,11 +216,7 @@ final class DynamicBatcher implements AutoCloseable {
     }
     // Counted before the completer completes anything, so a caller sees its batch counted.
     long took = ticker.read() - start;
-    stats.runs.incrementAndGet();
-    stats.inferred.addAndGet(batch.size());
-    stats.maxBatchSeen.accumulateAndGet(batch.size(), Math::max);
-    stats.inferenceNanos.addAndGet(took);
-    stats.batchRan(batch.size(), took);
+    stats.recordBatch(batch.size(), took);
     try {
       completer.execute(() -> complete(p));
     } catch (RejectedExecutionException e) {

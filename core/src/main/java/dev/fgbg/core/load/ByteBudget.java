@@ -1,5 +1,6 @@
 package dev.fgbg.core.load;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,18 +17,21 @@ final class ByteBudget implements MemoryBudget {
   private record Waiter(long bytes, CompletableFuture<Void> granted) {}
 
   private final long capacity;
+  private final Ticker ticker;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private final List<Runnable> waitListeners = new CopyOnWriteArrayList<>();
-  private final AtomicLong lastPressure = new AtomicLong(System.nanoTime() - PRESSURE_NANOS);
+  private final AtomicLong lastPressure;
   private long used;
   private long peak;
   private long waits;
 
-  ByteBudget(long capacity) {
+  ByteBudget(long capacity, Ticker ticker) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1 byte, got " + capacity);
     }
     this.capacity = capacity;
+    this.ticker = ticker;
+    this.lastPressure = new AtomicLong(ticker.read() - PRESSURE_NANOS);
   }
 
   @Override
@@ -111,7 +115,7 @@ final class ByteBudget implements MemoryBudget {
   @Override
   public void pressure() {
     long last = lastPressure.get();
-    long now = System.nanoTime();
+    long now = ticker.read();
     if (now - last >= PRESSURE_NANOS && lastPressure.compareAndSet(last, now)) {
       for (Runnable l : waitListeners) {
         l.run();

@@ -1,5 +1,6 @@
 package dev.fgbg.core.load;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MemoryBudget {
 
-  /** A budget of {@code capacityBytes} (at least 1). */
-  static MemoryBudget of(long capacityBytes) {
-    return new ByteBudget(capacityBytes);
+  /**
+   * A budget of {@code capacityBytes} (at least 1); {@code ticker} spaces its {@link #pressure}
+   * signals (the system ticker outside tests).
+   */
+  static MemoryBudget of(long capacityBytes, Ticker ticker) {
+    return new ByteBudget(capacityBytes, ticker);
   }
 
   long capacity();

@@ -1,5 +1,6 @@
 package dev.fgbg.core.shm;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.deliver.Gate;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,20 +28,27 @@ public final class SlotGate implements Gate {
 
   private final SharedRing ring;
   private final ScheduledExecutorService poller;
+  private final Ticker ticker;
   private final Runnable onWait;
   private long pollNanos = FIRST_POLL_NANOS;
-  private long lastFree = System.nanoTime();
+  private long lastFree;
   private ScheduledFuture<?> poll;
   private boolean polling;
   /** The slots of the pieces given one and not yet sealed (their state words still read free). */
   private final Map<Long, Integer> given = new HashMap<>();
   private int next;
 
-  /** @param onWait told each time every slot is found held */
-  public SlotGate(SharedRing ring, ScheduledExecutorService poller, Runnable onWait) {
+  /**
+   * @param ticker tells how long ago the client last freed a slot
+   * @param onWait told each time every slot is found held
+   */
+  public SlotGate(SharedRing ring, ScheduledExecutorService poller, Ticker ticker,
+      Runnable onWait) {
     this.ring = ring;
     this.poller = poller;
+    this.ticker = ticker;
     this.onWait = onWait;
+    this.lastFree = ticker.read();
   }
 
   /** The slot of piece {@code seq}, given by {@link #open} and not yet {@link #sealed}. */
@@ -68,7 +76,7 @@ public final class SlotGate implements Gate {
         given.put(seq, slot);
         next = (slot + 1) % ring.slots();
         pollNanos = FIRST_POLL_NANOS;
-        lastFree = System.nanoTime();
+        lastFree = ticker.read();
         return true;
       }
     }
@@ -85,7 +93,7 @@ public final class SlotGate implements Gate {
       } catch (RejectedExecutionException e) {
         return false; // the server is stopping: its calls end
       }
-      boolean busy = System.nanoTime() - lastFree < BUSY_NANOS;
+      boolean busy = ticker.read() - lastFree < BUSY_NANOS;
       pollNanos = Math.min(busy ? BUSY_POLL_NANOS : IDLE_POLL_NANOS, 2 * pollNanos);
     }
     return false;

@@ -189,7 +189,7 @@ class TrimmedCutOutsTest {
         new Dataset("f", FolderAssets.load(folder("whole"), 64, 64), spec).fingerprint(),
         "nothing trimmed: the same fingerprint as before");
 
-    DiskTier disk = new DiskTier(root.resolve("cache"), 1L << 30, new DepthStats());
+    DiskTier disk = new DiskTier(root.resolve("cache"), 1L << 30, DepthStats.concurrent());
     disk.write(new DepthKey(before, 0, 5), DepthMap.rounded(new float[64 * 64]));
     assertNotNull(disk.read(new DepthKey(before, 0, 5)), "the earlier loader's record is there");
     assertNull(disk.read(new DepthKey(now, 0, 5)), "and is not the trimmed dataset's");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.sampling.IndexSequence;
 import java.util.ArrayDeque;
@@ -104,7 +105,7 @@ class DeliveryTest {
   void aLaneShutDownEndsTheDeliveryAsCancelledNotAsAFailure() {
     // A server stopping shuts its render pool: the stream must end as stopped, not INTERNAL.
     Recorder sink = new Recorder();
-    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE, Ticker.systemTicker());
     Delivery.of(plan(8, 8), INDICES, sink, task -> {
       throw new RejectedExecutionException("shut down");
     }).window(2).budget(budget, SAMPLE).start();
@@ -136,7 +137,7 @@ class DeliveryTest {
 
   @Test
   void aClientThatNeverReadsHoldsOnlyItsFirstSmallPieceOnceAnyoneNeedsTheBytes() {
-    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     sink.readsOnce = true; // one message goes out, then the transport stays full
     Delivery.of(plan(64, 64), INDICES, sink, lane::add).window(8).pieceSamples(13)
@@ -154,7 +155,7 @@ class DeliveryTest {
 
   @Test
   void aReadingClientsPiecesGrowWithWhatItRead() {
-    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     Delivery.of(plan(64 * 12, 64), INDICES, sink, lane::add).window(4).pieceSamples(13)
         .budget(budget, SAMPLE).start();
@@ -171,7 +172,7 @@ class DeliveryTest {
 
   @Test
   void aStreamThatIsNotReadyNeverQueuesForBudget() {
-    MemoryBudget budget = MemoryBudget.of(10 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(10 * SAMPLE, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(10 * SAMPLE), "someone else holds it all");
     Recorder sink = new Recorder();
     sink.ready = false;
@@ -225,7 +226,7 @@ class DeliveryTest {
 
   @Test
   void piecesRenderedForAStalledClientGoBackToAWaiterAndAreRenderedAgainTheSame() {
-    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     List<Long> started = new ArrayList<>();
     Delivery<long[]> d = stalledAfter800(budget, sink, started);
@@ -245,7 +246,7 @@ class DeliveryTest {
     // 200 Python streams that read a batch and stopped: each pressure made every one of them
     // give back its pieces and, in the same drain, take the bytes straight back and render the
     // same pieces again, so the workers rendered for them and a newcomer crawled.
-    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     List<Long> started = new ArrayList<>();
     Delivery<long[]> d = stalledAfter800(budget, sink, started);
@@ -268,7 +269,7 @@ class DeliveryTest {
     // The sink was ready when the newcomer began to wait, so nothing went back then; its
     // pieces finished later, it took one and stopped reading: the rest must go back, or the
     // newcomer waits for as long as this client does not read (seen as a starved stream).
-    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(40 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     sink.readsOnce = true;
     List<CompletableFuture<long[]>> rendering = new ArrayList<>();
@@ -299,7 +300,8 @@ class DeliveryTest {
 
   @Test
   void aGrantThatComesWhileItsSinkIsNotReadyGoesToTheNextInLine() {
-    MemoryBudget budget = MemoryBudget.of(2 * SAMPLE); // its first piece's worth
+    // Its first piece's worth.
+    MemoryBudget budget = MemoryBudget.of(2 * SAMPLE, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(2 * SAMPLE)); // someone else holds all of it
     Recorder sink = new Recorder();
     Delivery<long[]> d = Delivery.of(plan(40, 10), INDICES, sink, lane::add).window(2)
@@ -325,7 +327,7 @@ class DeliveryTest {
 
   @Test
   void cancelStopsRendersAndGivesEverythingBack() {
-    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE);
+    MemoryBudget budget = MemoryBudget.of(100 * SAMPLE, Ticker.systemTicker());
     Recorder sink = new Recorder();
     sink.ready = false;
     List<Boolean> cancelledSeen = new ArrayList<>();

@@ -31,7 +31,7 @@ class DepthCacheTest {
   @Test
   void concurrentRequestsForOneSampleComputeOnce() throws Exception {
     AtomicInteger computed = new AtomicInteger();
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DepthCache cache = new DepthCache(1 << 20, null, stats);
     CompletableFuture<DepthMap> slow = new CompletableFuture<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -52,7 +52,7 @@ class DepthCacheTest {
         assertEquals(1.5f, r.get().values()[0]);
       }
       assertEquals(1, computed.get(), "one computation for 32 concurrent requests");
-      assertEquals(1, stats.misses());
+      assertEquals(1, stats.snapshot().misses());
     } finally {
       pool.shutdownNow();
     }
@@ -63,11 +63,11 @@ class DepthCacheTest {
     float[] map = {1f, 2.5f, 1e-3f, 7f};
     float[] served = DepthMap.rounded(map).values(); // float16, as every tier holds it
     assertTrue(served[2] != map[2], "1e-3 is not a float16");
-    DepthStats first = new DepthStats();
+    DepthStats first = DepthStats.concurrent();
     DepthCache c1 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, first), first);
     c1.get(KEY, () -> CompletableFuture.completedFuture(DepthMap.rounded(map))).get();
     // "Restart": new memory tier over the same folder.
-    DepthStats second = new DepthStats();
+    DepthStats second = DepthStats.concurrent();
     DepthCache c2 = new DepthCache(1 << 20, new DiskTier(dir, 1 << 30, second), second);
     AtomicInteger computed = new AtomicInteger();
     assertArrayEquals(served, c2.get(KEY, () -> {
@@ -75,7 +75,7 @@ class DepthCacheTest {
       return CompletableFuture.completedFuture(DepthMap.rounded(new float[4]));
     }).get().values());
     assertEquals(0, computed.get());
-    assertEquals(1, second.diskHits());
+    assertEquals(1, second.snapshot().diskHits());
     // Truncate the record: detected, recomputed, rewritten.
     Path record;
     try (Stream<Path> s = Files.walk(dir)) {
@@ -83,7 +83,7 @@ class DepthCacheTest {
     }
     byte[] bytes = Files.readAllBytes(record);
     Files.write(record, Arrays.copyOf(bytes, bytes.length - 7));
-    DepthStats third = new DepthStats();
+    DepthStats third = DepthStats.concurrent();
     DiskTier tier = new DiskTier(dir, 1 << 30, third);
     DepthCache c3 = new DepthCache(1 << 20, tier, third);
     assertArrayEquals(served, c3.get(KEY, () -> {
@@ -91,7 +91,7 @@ class DepthCacheTest {
       return CompletableFuture.completedFuture(DepthMap.rounded(map));
     }).get().values());
     assertEquals(1, computed.get());
-    assertEquals(1, third.diskCorrupt());
+    assertEquals(1, third.snapshot().diskCorrupt());
     assertArrayEquals(served, tier.read(KEY).values(), "rewritten whole");
     assertEquals(DepthRecord.size(KEY, 4), Files.size(record), "two bytes a value");
     // A flipped byte in the payload is caught by the checksum too.
@@ -103,7 +103,7 @@ class DepthCacheTest {
 
   @Test
   void theDiskTierStaysWithinItsBound() throws Exception {
-    DepthStats s = new DepthStats();
+    DepthStats s = DepthStats.concurrent();
     DiskTier tier = new DiskTier(dir, 2_000, s);
     for (int i = 0; i < 20; i++) {
       tier.write(new DepthKey("a".repeat(64), 0, i), DepthMap.rounded(new float[100]));
@@ -115,8 +115,8 @@ class DepthCacheTest {
 
   @Test
   void twoServersWritingOneFolderNeverLeaveAHalfRecord() throws Exception {
-    DiskTier a = new DiskTier(dir, 1 << 30, new DepthStats());
-    DiskTier b = new DiskTier(dir, 1 << 30, new DepthStats());
+    DiskTier a = new DiskTier(dir, 1 << 30, DepthStats.concurrent());
+    DiskTier b = new DiskTier(dir, 1 << 30, DepthStats.concurrent());
     float[] values = new float[50_000];
     Arrays.fill(values, 3f);
     DepthMap v = DepthMap.rounded(values);
@@ -147,7 +147,7 @@ class DepthCacheTest {
 
   @Test
   void aRecordOfTheEarlierFloat32FormatIsRecomputedWithoutCountingAsCorrupt() throws Exception {
-    DepthStats s = new DepthStats();
+    DepthStats s = DepthStats.concurrent();
     DiskTier tier = new DiskTier(dir, 1 << 30, s);
     tier.write(KEY, DepthMap.rounded(new float[] {1f, 2f}));
     Path record;
@@ -158,7 +158,7 @@ class DepthCacheTest {
     System.arraycopy("1_1DGBGF".getBytes(StandardCharsets.US_ASCII), 0, old, 0, 8);
     Files.write(record, old);
     assertNull(tier.read(KEY));
-    assertEquals(0, s.diskCorrupt());
+    assertEquals(0, s.snapshot().diskCorrupt());
     assertFalse(Files.exists(record), "removed, to be written again as float16");
   }
 }

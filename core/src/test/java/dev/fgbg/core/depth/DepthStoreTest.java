@@ -49,7 +49,7 @@ class DepthStoreTest {
   void readsEachSampleOfItsShardsAndNothingElse() throws Exception {
     shard(0, 10);
     shard(20, 25);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DepthStore store = new DepthStore(dir, stats, () -> 0L);
     for (long i : new long[] {0, 7, 9, 20, 24}) {
       assertArrayEquals(map(i), store.read(new DepthKey(FP, SEED, i)).values(), "index " + i);
@@ -59,7 +59,7 @@ class DepthStoreTest {
     }
     assertNull(store.read(new DepthKey(FP, SEED + 1, 3)), "another seed");
     assertNull(store.read(new DepthKey("d".repeat(64), SEED, 3)), "another dataset");
-    assertEquals(0, stats.storeDamaged());
+    assertEquals(0, stats.snapshot().storeDamaged());
   }
 
   @Test
@@ -68,20 +68,20 @@ class DepthStoreTest {
     byte[] b = Files.readAllBytes(f);
     b[b.length / 4 + 40] ^= 1; // inside record 1
     Files.write(f, b);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DepthStore store = new DepthStore(dir, stats, () -> 0L);
     assertArrayEquals(map(0), store.read(new DepthKey(FP, SEED, 0)).values());
     assertNull(store.read(new DepthKey(FP, SEED, 1)));
-    assertEquals(1, stats.storeDamaged());
+    assertEquals(1, stats.snapshot().storeDamaged());
     Files.write(f, Arrays.copyOf(b, b.length - 3));
     assertNull(store.read(new DepthKey(FP, SEED, 0)), "a truncated shard is unusable");
-    assertEquals(2, stats.storeDamaged());
+    assertEquals(2, stats.snapshot().storeDamaged());
   }
 
   @Test
   void shardsWrittenLaterArePickedUpAfterTheRelistInterval() throws Exception {
     AtomicLong now = new AtomicLong();
-    DepthStore store = new DepthStore(dir, new DepthStats(), now::get);
+    DepthStore store = new DepthStore(dir, DepthStats.concurrent(), now::get);
     DepthKey k = new DepthKey(FP, SEED, 3);
     assertNull(store.read(k));
     shard(0, 5);
@@ -93,7 +93,7 @@ class DepthStoreTest {
   @Test
   void theCacheServesStoreHitsWithoutComputing() throws Exception {
     shard(0, 3);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DepthCache cache = new DepthCache(1 << 20, null, new DepthStore(dir, stats, () -> 0L), stats);
     AtomicInteger computed = new AtomicInteger();
     DepthMap m = cache.get(new DepthKey(FP, SEED, 2), () -> {
@@ -106,14 +106,14 @@ class DepthStoreTest {
       return CompletableFuture.completedFuture(DepthMap.rounded(new float[16]));
     }).join();
     assertEquals(1, computed.get(), "only the sample the store lacks is computed");
-    assertEquals(1, stats.storeHits());
-    assertEquals(1, stats.misses());
+    assertEquals(1, stats.snapshot().storeHits());
+    assertEquals(1, stats.snapshot().misses());
   }
 
   @Test
   void aMissingFolderIsRefusedNamingIt() {
     FgbgException e = assertThrows(FgbgException.class,
-        () -> new DepthStore(dir.resolve("nope"), new DepthStats(), () -> 0L));
+        () -> new DepthStore(dir.resolve("nope"), DepthStats.concurrent(), () -> 0L));
     assertTrue(e.getMessage().contains("nope is not a readable folder"), e.getMessage());
   }
 }

@@ -35,7 +35,7 @@ class DiskScanTest {
 
   private DiskTier newTier() {
     try {
-      return new DiskTier(dir, 1L << 30, new DepthStats());
+      return new DiskTier(dir, 1L << 30, DepthStats.concurrent());
     } catch (Exception e) {
       throw new AssertionError(e);
     }

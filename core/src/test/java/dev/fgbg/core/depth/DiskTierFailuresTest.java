@@ -62,7 +62,7 @@ class DiskTierFailuresTest {
 
   @Test
   void aFailedWriteLeavesNoTemporaryFile() throws Exception {
-    DiskTier tier = new DiskTier(dir, 1L << 30, new DepthStats());
+    DiskTier tier = new DiskTier(dir, 1L << 30, DepthStats.concurrent());
     strayFolder(dir, key(1));
     tier.write(key(1), SMALL);
     assertEquals(List.of(), files(dir, ".tmp"), "a folder at the record's path");
@@ -74,7 +74,7 @@ class DiskTierFailuresTest {
       return; // no tmpfs where mounting is not allowed: the stray folder above stands for it
     }
     try {
-      DiskTier small = new DiskTier(disk.dir(), 1L << 30, new DepthStats());
+      DiskTier small = new DiskTier(disk.dir(), 1L << 30, DepthStats.concurrent());
       small.write(key(4), SMALL);
       long free = disk.free();
       small.write(key(3), BIG);
@@ -92,7 +92,7 @@ class DiskTierFailuresTest {
     SmallDisk disk = SmallDisk.mount(dir.resolve("small"), "size=300k");
     Path root = disk == null ? dir : disk.dir();
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      DiskTier tier = new DiskTier(root, 1L << 30, new DepthStats(), ticker);
+      DiskTier tier = new DiskTier(root, 1L << 30, DepthStats.concurrent(), ticker);
       Path stray = strayFolder(root, key(1));
       tier.write(key(1), SMALL);
       assertEquals(List.of("WARNING depth disk cache: cannot write " + stray + ": a folder is in "
@@ -137,7 +137,7 @@ class DiskTierFailuresTest {
 
   @Test
   void corruptRecordsAreLoggedAtMostOnceAMinute() throws Exception {
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     DiskTier tier = new DiskTier(dir, 1L << 30, stats, ticker);
     for (int i = 0; i < 5; i++) {
       tier.write(key(i), SMALL);
@@ -157,7 +157,7 @@ class DiskTierFailuresTest {
       assertNull(tier.read(key(4)));
       assertEquals("WARNING depth disk cache: 4 more corrupt or truncated records were "
           + "recomputed in the last 61 s (last: " + record + ")", warnings(log).get(1));
-      assertEquals(5, stats.diskCorrupt(), "every one counted");
+      assertEquals(5, stats.snapshot().diskCorrupt(), "every one counted");
     }
   }
 }

@@ -50,7 +50,7 @@ class DiskTierLimitTest {
 
   @Test
   void aLimitLoweredOverAnExistingCacheIsKeptToAtStartUpOldestFirst() throws Exception {
-    DiskTier first = new DiskTier(dir, 1L << 30, new DepthStats());
+    DiskTier first = new DiskTier(dir, 1L << 30, DepthStats.concurrent());
     for (int i = 0; i < 10; i++) {
       first.write(key(i), MAP);
     }
@@ -62,7 +62,7 @@ class DiskTierLimitTest {
     }
     long limit = 4 * RECORD + RECORD / 2;
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      DiskTier second = new DiskTier(dir, limit, new DepthStats());
+      DiskTier second = new DiskTier(dir, limit, DepthStats.concurrent());
       assertEquals(4 * RECORD, second.bytes());
       assertEquals(4, files(dir, ".depth").size(), "the space is freed, not only counted");
       for (int i = 0; i < 6; i++) {
@@ -80,7 +80,7 @@ class DiskTierLimitTest {
           + log.lines());
     }
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      new DiskTier(dir, limit, new DepthStats());
+      new DiskTier(dir, limit, DepthStats.concurrent());
       assertEquals(List.of(), log.containing("removed"), "within its limit: nothing to say");
     }
   }
@@ -93,7 +93,7 @@ class DiskTierLimitTest {
     }
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
       // A limit far over the disk, as --disk-cache-gb over a disk other files fill.
-      DiskTier tier = new DiskTier(disk.dir(), 1L << 30, new DepthStats());
+      DiskTier tier = new DiskTier(disk.dir(), 1L << 30, DepthStats.concurrent());
       for (int i = 0; i < 40; i++) {
         tier.write(key(i), MAP);
         assertNotNull(tier.read(key(i)), "written though the disk is full: " + i);
@@ -119,7 +119,7 @@ class DiskTierLimitTest {
       return; // DiskTierFailuresTest's stray folders stand for failing writes without a tmpfs
     }
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      DiskTier tier = new DiskTier(disk.dir(), 1L << 30, new DepthStats());
+      DiskTier tier = new DiskTier(disk.dir(), 1L << 30, DepthStats.concurrent());
       for (int i = 0; i < 3; i++) {
         tier.write(key(i), MAP);
       }

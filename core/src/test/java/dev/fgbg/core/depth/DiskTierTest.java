@@ -50,7 +50,7 @@ class DiskTierTest {
           image[0] = (byte) i;
           assertNotNull(rt.teacher().depth(d, 1, i, image, 0).get(30, TimeUnit.SECONDS));
         }
-        assertEquals(20, rt.stats().inferred());
+        assertEquals(20, rt.stats().snapshot().inferred());
         assertEquals(0, rt.diskBytes(), "the disk tier is off");
       }
       List<String> warnings = log.lines().stream()
@@ -59,7 +59,7 @@ class DiskTierTest {
       String msg = warnings.get(0);
       assertTrue(msg.contains(ro + " is not writable") && msg.contains("the disk tier is off"),
           msg);
-      assertNull(DiskTier.open(ro, 1 << 20, new DepthStats()));
+      assertNull(DiskTier.open(ro, 1 << 20, DepthStats.concurrent()));
     } finally {
       log.close();
       if (disk != null) {
@@ -72,7 +72,7 @@ class DiskTierTest {
   void aCacheFolderThatIsAFileIsSaidToBeOne() throws Exception {
     Path file = Files.writeString(dir.resolve("cachefile"), "x");
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      assertNull(DiskTier.open(file, 1 << 20, new DepthStats()));
+      assertNull(DiskTier.open(file, 1 << 20, DepthStats.concurrent()));
       assertEquals(List.of("WARNING depth disk cache " + file + " is not writable (it is a "
           + "file, not a folder); the disk tier is off (records already there are not read "
           + "either: give a writable folder, or a writable copy) and depth is cached in memory "
@@ -85,11 +85,11 @@ class DiskTierTest {
   void aLimitOverTheFreeSpaceIsOneWarningNamingTheFlag() throws Exception {
     long free = Files.getFileStore(dir).getUsableSpace();
     try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
-      assertNotNull(DiskTier.open(dir.resolve("small"), 1 << 20, new DepthStats()));
+      assertNotNull(DiskTier.open(dir.resolve("small"), 1 << 20, DepthStats.concurrent()));
       assertTrue(log.lines().stream().noneMatch(l -> l.startsWith("WARNING")), "1 MB fits: "
           + log.lines());
       long over = free + (1L << 40); // a terabyte more than is free
-      assertNotNull(DiskTier.open(dir.resolve("big"), over, new DepthStats()));
+      assertNotNull(DiskTier.open(dir.resolve("big"), over, DepthStats.concurrent()));
       List<String> warned = log.lines().stream().filter(l -> l.startsWith("WARNING")).toList();
       assertEquals(1, warned.size(), warned.toString());
       assertTrue(warned.get(0).startsWith("WARNING depth disk cache " + dir.resolve("big")
@@ -117,7 +117,7 @@ class DiskTierTest {
     }
     // Written before the next start-up: three of the dataset's (two seeds, two subfolders), one
     // of another dataset's, one of its backgrounds' (keyed apart).
-    DiskTier earlier = new DiskTier(cache, 1L << 30, new DepthStats());
+    DiskTier earlier = new DiskTier(cache, 1L << 30, DepthStats.concurrent());
     DepthMap map = DepthMap.rounded(new float[32 * 32]);
     earlier.write(new DepthKey(taught.fingerprint(), 1, 0), map);
     earlier.write(new DepthKey(taught.fingerprint(), 1, 1500), map);

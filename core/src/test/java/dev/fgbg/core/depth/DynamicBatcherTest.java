@@ -96,7 +96,7 @@ class DynamicBatcherTest {
   void concurrentRequestsAreMergedIntoFewerRuns() throws Exception {
     CountDownLatch gate = new CountDownLatch(1);
     FakeModel m = new FakeModel(gate);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(50), 100, stats)) {
       List<CompletableFuture<float[]>> fs = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
@@ -108,8 +108,8 @@ class DynamicBatcherTest {
       }
       assertTrue(m.batches.size() <= 6, "40 requests in " + m.batches.size() + " runs");
       assertTrue(m.batches.stream().allMatch(n -> n <= 8), m.batches.toString());
-      assertEquals(40, stats.inferred());
-      assertEquals(m.batches.size(), stats.runs());
+      assertEquals(40, stats.snapshot().inferred());
+      assertEquals(m.batches.size(), stats.snapshot().runs());
     }
   }
 
@@ -117,7 +117,7 @@ class DynamicBatcherTest {
   void aRequestWaitsForCompanyUntilTheTickerPassesTheDelay() throws Exception {
     FakeModel m = new FakeModel(new CountDownLatch(0));
     AtomicLong now = new AtomicLong(1_000_000_000L);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(100), 100, stats, now::get)) {
       CompletableFuture<float[]> first = b.submit(img(1), 1, 1);
       awaitState(() -> b.forming() == 1, "the runner holds the first request");
@@ -129,7 +129,8 @@ class DynamicBatcherTest {
       assertEquals(1, first.get(10, TimeUnit.SECONDS)[0]);
       assertEquals(2, second.get(10, TimeUnit.SECONDS)[0]);
       assertEquals(List.of(2), m.batches, "one run for both, once the delay had passed");
-      assertEquals(100.0, stats.maxQueueDelayMillis(), 1e-9, "the first waited exactly the delay");
+      assertEquals(100.0, stats.snapshot().maxQueueDelayMillis(), 1e-9,
+          "the first waited exactly the delay");
     }
   }
 
@@ -137,7 +138,7 @@ class DynamicBatcherTest {
   void aFullQueueRejectsWithResourceExhausted() {
     CountDownLatch gate = new CountDownLatch(1);
     FakeModel m = new FakeModel(gate);
-    DepthStats stats = new DepthStats();
+    DepthStats stats = DepthStats.concurrent();
     try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 4, stats)) {
       b.submit(img(0), 1, 1); // taken by the runner, which then blocks inside the model
       try {
@@ -152,7 +153,7 @@ class DynamicBatcherTest {
       FgbgException e = assertThrows(FgbgException.class, () -> b.submit(img(9), 1, 1));
       assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason());
       assertTrue(e.getMessage().contains("queue is full"));
-      assertEquals(1, stats.rejected());
+      assertEquals(1, stats.snapshot().rejected());
       gate.countDown();
     }
   }
@@ -164,7 +165,7 @@ class DynamicBatcherTest {
     // The delay passes only when the test moves the ticker: on the system ticker, a test thread
     // held off the CPU for 200 ms between submit and cancel let the batch take both.
     AtomicLong now = new AtomicLong(1_000_000_000L);
-    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(200), 100, new DepthStats(),
+    try (DynamicBatcher b = batcher(m, 8, Duration.ofMillis(200), 100, DepthStats.concurrent(),
         now::get)) {
       CompletableFuture<float[]> gone = b.submit(img(5), 1, 1);
       CompletableFuture<float[]> kept = b.submit(img(6), 1, 1);
@@ -250,7 +251,7 @@ class DynamicBatcherTest {
   @Test
   void theNextFullBatchIsPreparedWhileTheModelRunsAndRunsRightAfter() throws Exception {
     StepModel m = new StepModel();
-    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, new DepthStats())) {
+    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, DepthStats.concurrent())) {
       List<CompletableFuture<float[]>> fs = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         fs.add(b.submit(img(i), 1, 1));
@@ -272,7 +273,7 @@ class DynamicBatcherTest {
   @Test
   void aModelOfTwoSessionsRunsTwoBatchesAtOnceOnTwoRunners() throws Exception {
     StepModel m = new StepModel(2);
-    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, new DepthStats())) {
+    try (DynamicBatcher b = batcher(m, 2, Duration.ofSeconds(30), 100, DepthStats.concurrent())) {
       List<CompletableFuture<float[]>> fs = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         fs.add(b.submit(img(i), 1, 1));
@@ -292,7 +293,7 @@ class DynamicBatcherTest {
   @Test
   void callersContinuationsNeverHoldTheModel() throws Exception {
     StepModel m = new StepModel();
-    try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 100, new DepthStats())) {
+    try (DynamicBatcher b = batcher(m, 2, Duration.ZERO, 100, DepthStats.concurrent())) {
       CountDownLatch release = new CountDownLatch(1);
       List<String> continuedOn = new CopyOnWriteArrayList<>();
       CompletableFuture<float[]> first = b.submit(img(1), 1, 1);

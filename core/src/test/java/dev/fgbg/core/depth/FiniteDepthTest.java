@@ -65,20 +65,21 @@ class FiniteDepthTest {
     Arrays.fill(bright, (byte) 200);
     try (DepthRuntime rt = runtime(model, cache)) {
       rt.warmUp(32, 32); // mid-grey is finite: the model passes warm-up
-      long warm = rt.stats().inferred();
+      long warm = rt.stats().snapshot().inferred();
       for (int attempt = 1; attempt <= 2; attempt++) {
         var f = rt.teacher().depth(d, 1, 7, dark, 0);
         CompletionException e = assertThrows(CompletionException.class, f::join);
         FgbgException cause = (FgbgException) e.getCause();
         assertEquals(FgbgException.Reason.FAILED_PRECONDITION, cause.reason());
         assertTrue(cause.getMessage().contains("'tiny' produced 1,024 NaN"), cause.getMessage());
-        assertEquals(warm + attempt, rt.stats().inferred(), "recomputed: not cached in memory");
+        assertEquals(warm + attempt, rt.stats().snapshot().inferred(),
+            "recomputed: not cached in memory");
       }
       float[] ok = rt.teacher().depth(d, 1, 8, bright, 0).get(30, TimeUnit.SECONDS).values();
       // Teacher depth is served as float16: the model's value, rounded once.
       float modelOutput = (float) Math.sqrt(73) / 256f;
       assertEquals(DepthMap.rounded(new float[] {modelOutput}).values()[0], ok[0]);
-      assertEquals(warm + 3, rt.stats().inferred());
+      assertEquals(warm + 3, rt.stats().snapshot().inferred());
     }
     try (Stream<Path> files = Files.walk(cache)) {
       assertEquals(1, files.filter(Files::isRegularFile).count(),

@@ -28,7 +28,7 @@ class WithdrawnDepthTest {
   private static final DepthKey ALONE = new DepthKey("a".repeat(64), 1, 2);
 
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
-  private final DepthStats stats = new DepthStats();
+  private final DepthStats stats = DepthStats.concurrent();
   private final CountDownLatch gate = new CountDownLatch(1);
   private final DynamicBatcherTest.FakeModel model = new DynamicBatcherTest.FakeModel(gate);
 
@@ -65,21 +65,21 @@ class WithdrawnDepthTest {
       awaitState(() -> b.forming() == 2, "both requests are gathered, short of the delay");
       assertTrue(first.cancel(false));
       assertTrue(alone.cancel(false));
-      assertEquals(1, stats.withdrawn(), "the sample nobody waits for is withdrawn");
+      assertEquals(1, stats.snapshot().withdrawn(), "the sample nobody waits for is withdrawn");
       assertFalse(second.isDone(), "the other caller of the shared sample still waits");
       now.addAndGet(Duration.ofMillis(200).toNanos());
       gate.countDown();
       assertEquals(6f, second.get(10, TimeUnit.SECONDS).values()[0]);
       assertThrows(CancellationException.class, first::join);
       assertEquals(List.of(1), model.batches, "only the sample still wanted was inferred");
-      assertEquals(1, stats.inferred());
+      assertEquals(1, stats.snapshot().inferred());
       awaitState(() -> b.queued() == 0, "the withdrawn request has left the queue");
       // The withdrawn sample was not cached as a failure: asked again, it is computed.
       CompletableFuture<DepthMap> again = depth(cache, b, ALONE, 7);
       now.addAndGet(Duration.ofMillis(200).toNanos());
       assertEquals(7f, again.get(10, TimeUnit.SECONDS).values()[0]);
-      assertEquals(2, stats.inferred());
-      assertEquals(3, stats.misses(), "shared once, alone twice");
+      assertEquals(2, stats.snapshot().inferred());
+      assertEquals(3, stats.snapshot().misses(), "shared once, alone twice");
     }
   }
 
@@ -90,12 +90,13 @@ class WithdrawnDepthTest {
       CompletableFuture<DepthMap> gone = depth(cache, b, SHARED, 9);
       assertTrue(model.entered.await(10, TimeUnit.SECONDS), "the model runs the request");
       assertTrue(gone.cancel(false), "the caller's own future is cancelled");
-      assertEquals(0, stats.withdrawn(), "too late to withdraw");
+      assertEquals(0, stats.snapshot().withdrawn(), "too late to withdraw");
       gate.countDown();
-      awaitState(() -> stats.inferred() == 1, "the batch completes");
+      awaitState(() -> stats.snapshot().inferred() == 1, "the batch completes");
       CompletableFuture<DepthMap> later = depth(cache, b, SHARED, 9);
       assertEquals(9f, later.get(10, TimeUnit.SECONDS).values()[0]);
-      assertEquals(1, stats.misses(), "the next caller finds it cached: no second computation");
+      assertEquals(1, stats.snapshot().misses(),
+          "the next caller finds it cached: no second computation");
       assertEquals(List.of(1), model.batches);
     }
   }

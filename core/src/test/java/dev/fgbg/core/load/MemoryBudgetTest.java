@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class MemoryBudgetTest {
-  private final MemoryBudget budget = MemoryBudget.of(100);
+  private final MemoryBudget budget = MemoryBudget.of(100, Ticker.systemTicker());
 
   @Test
   void tryAcquireTakesOnlyFreeBytes() {
@@ -72,6 +73,6 @@ class MemoryBudgetTest {
     IllegalStateException over = assertThrows(IllegalStateException.class,
         () -> budget.release(1));
     assertTrue(over.getMessage().contains("only 0 are held"), over.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> MemoryBudget.of(0));
+    assertThrows(IllegalArgumentException.class, () -> MemoryBudget.of(0, Ticker.systemTicker()));
   }
 }

@@ -88,7 +88,7 @@ public final class FgbgServer {
     this.replyTimer = Executors.newSingleThreadScheduledExecutor(
         new NamedThreads("fgbg-replies"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
-        statsThreads, exportThreads, stats, replyTimer);
+        statsThreads, exportThreads, stats, replyTimer, options.ticker());
     Exporter exporter = options.exportRoot() == null ? null
         : new Exporter(ExportRoot.served(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
@@ -96,7 +96,7 @@ public final class FgbgServer {
         options.ticker(), draining);
     this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     this.shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(), load.budget,
-        ringPoller);
+        ringPoller, options.ticker());
     int threads = options.workers();
     FgbgService service = new FgbgService(registry, load, Limits.DEFAULT, stats,
         new SampleCalls(load, options.window(), threads, Limits.DEFAULT, stats, shm, draining),

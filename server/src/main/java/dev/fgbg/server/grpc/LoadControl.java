@@ -25,6 +25,8 @@ final class LoadControl {
   final AdmittedCalls galleries;
   /** Ends the GetSamples calls of connections that stopped reading, when others wait. */
   final UnreadReplies unread;
+  /** Wall time for the budgets made here (the connections' reply shares and turns). */
+  private final Ticker ticker;
   /** Held only while a connection's GetSamples replies hold bytes: idle shares are collected. */
   private final Cache<String, MemoryBudget> replyShares =
       Caffeine.newBuilder().weakValues().build();
@@ -38,11 +40,14 @@ final class LoadControl {
   /**
    * @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime})
    * @param timer runs {@link UnreadReplies}' check
+   * @param ticker wall time for the budgets (the system ticker outside tests)
    */
   LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
-      Executor exportThreads, StreamStats counters, ScheduledExecutorService timer) {
+      Executor exportThreads, StreamStats counters, ScheduledExecutorService timer,
+      Ticker ticker) {
+    this.ticker = ticker;
     this.scheduler = RenderScheduler.fair(workers, taskClock);
-    this.budget = MemoryBudget.of(o.memoryBudgetBytes());
+    this.budget = MemoryBudget.of(o.memoryBudgetBytes(), ticker);
     this.unread = new UnreadReplies(budget, o.unreadReply(), timer, System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
@@ -73,8 +78,8 @@ final class LoadControl {
    */
   ReplyBytes replyBytes(String connection, long bytes) {
     MemoryBudget share = replyShares.get(connection,
-        c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4)));
-    MemoryBudget turn = replyTurns.get(connection, c -> MemoryBudget.of(1));
+        c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4), ticker));
+    MemoryBudget turn = replyTurns.get(connection, c -> MemoryBudget.of(1, ticker));
     return ReplyBytes.acquire(share, turn, budget, charge(bytes));
   }
 

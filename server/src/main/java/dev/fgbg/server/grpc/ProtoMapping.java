@@ -10,8 +10,8 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.dataset.SampleProtos;
+import dev.fgbg.core.depth.DepthCounts;
 import dev.fgbg.core.depth.DepthRuntime;
-import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.render.Backgrounds;
 import dev.fgbg.core.render.BatchShape;
@@ -271,13 +271,14 @@ final class ProtoMapping {
         .setFirstPosition(p.firstPosition());
   }
 
-  static ServerStatsResponse serverStats(StreamStats stats, List<DepthRuntime> depth) {
+  static ServerStatsResponse serverStats(StreamStats streams, List<DepthRuntime> depth) {
+    StreamCounts stats = streams.snapshot();
     ServerStatsResponse.Builder b = ServerStatsResponse.newBuilder()
         .setStreamsStarted(stats.streamsStarted()).setStreamsCancelled(stats.streamsCancelled())
         .setSamplesSent(stats.samplesSent()).setRingsAccepted(stats.ringsAccepted())
         .setRingsRefused(stats.ringsRefused());
     for (DepthRuntime r : depth) {
-      DepthStats s = r.stats();
+      DepthCounts s = r.stats().snapshot();
       b.addDepth(DepthModelStats.newBuilder().setModel(r.name())
           .setDevice(r.device()).setMemoryHits(s.memoryHits()).setDiskHits(s.diskHits())
           .setMisses(s.misses()).setDiskCorrupt(s.diskCorrupt())

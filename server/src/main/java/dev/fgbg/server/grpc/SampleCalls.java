@@ -104,7 +104,7 @@ final class SampleCalls {
    */
   private void ring(BatchShape shape, long seed, Plan plan, SharedMemory.Held held,
       RenderScheduler.Lane lane, ServerCallStreamObserver<SampleBatch> call) {
-    SlotGate gate = new SlotGate(held.ring(), shm.poller, stats::waitedForSlot);
+    SlotGate gate = new SlotGate(held.ring(), shm.poller, shm.ticker, stats::waitedForSlot);
     Work<Written> work = Renders.inRuns(shape, seed, Renders.runSamples(shape),
         new Renders.Runs<>() {
           @Override

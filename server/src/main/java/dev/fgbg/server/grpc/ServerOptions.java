@@ -40,8 +40,9 @@ import java.util.Objects;
  * @param ringDirectory where their rings must lie ({@link SharedRing#DIRECTORY})
  * @param connect who may connect and how: addresses, TLS, tokens, reflection, keepalive
  * @param ui where the web UI listens, under {@code connect}'s access rules; null: no web UI
- * @param ticker times export progress and rates, and the log's once-a-minute lines of refused
- *     calls (the system ticker outside tests)
+ * @param ticker times export progress and rates, the log's once-a-minute lines of refused
+ *     calls, the depth models' batchers, kept shared-memory rings' idleness, ring slot polling
+ *     and the memory budget's pressure signals (the system ticker outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,

@@ -61,15 +61,18 @@ final class SharedMemory {
   private final long ringShare;
   private final AtomicLong ringBytes = new AtomicLong();
   final ScheduledExecutorService poller;
+  /** Times kept rings' idleness and streams' slot polling (the system ticker outside tests). */
+  final Ticker ticker;
 
   SharedMemory(boolean enabled, Path directory, MemoryBudget budget,
-      ScheduledExecutorService poller) {
+      ScheduledExecutorService poller, Ticker ticker) {
     this.enabled = enabled;
     this.directory = directory;
     this.budget = budget;
     this.ringShare = budget.capacity() / 4 * 3;
     this.poller = poller;
-    this.kept = new KeptRings(directory, KEPT_RINGS, KEPT_IDLE, Ticker.systemTicker());
+    this.ticker = ticker;
+    this.kept = new KeptRings(directory, KEPT_RINGS, KEPT_IDLE, ticker);
     long sweep = KEPT_IDLE.toMillis() / 2;
     poller.scheduleWithFixedDelay(kept::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
   }

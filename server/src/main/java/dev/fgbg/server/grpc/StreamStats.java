@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Counters over all streams and admitted requests, for logs, ServerStats, tests and benchmarks.
+ * Counters over all streams and admitted requests, recorded by this package; logs, ServerStats,
+ * tests and benchmarks read one immutable {@link #snapshot}, as Caffeine's {@code CacheStats}.
  * Waiters are woken on every change, so that a test can wait for an event instead of sleeping.
  * Listeners hear how long each render took (for latency histograms kept elsewhere).
  */
@@ -149,71 +150,12 @@ public final class StreamStats {
     }
   }
 
-  public long streamsStarted() {
-    return streamsStarted.get();
-  }
-
-  public long streamsCancelled() {
-    return streamsCancelled.get();
-  }
-
-  /** Chunks rendered (sent or waiting to be sent). */
-  public long chunksProduced() {
-    return chunksProduced.get();
-  }
-
-  public long chunksSent() {
-    return chunksSent.get();
-  }
-
-  public long samplesSent() {
-    return samplesSent.get();
-  }
-
-  /** Times a stream paused because its client was not reading (gRPC flow control). */
-  public long readyWaits() {
-    return readyWaits.get();
-  }
-
-  /** Times a stream with nothing rendered waited in the memory budget's queue. */
-  public long budgetWaits() {
-    return budgetWaits.get();
-  }
-
-  /** Times a stream rendered less far ahead than its window because the budget was taken. */
-  public long budgetHoldBacks() {
-    return budgetHoldBacks.get();
-  }
-
-  /** Queued Stats or Export requests dropped without running (cancelled or expired). */
-  public long queueDrops() {
-    return dropped.get();
-  }
-
-  /** Stats and Export requests that were admitted and started running. */
-  public long admittedStarts() {
-    return admittedStarts.get();
-  }
-
-  /** Times a shared-memory stream found its next slot still held by the client. */
-  public long slotWaits() {
-    return slotWaits.get();
-  }
-
-  public long ringsAccepted() {
-    return ringsAccepted.get();
-  }
-
-  public long ringsRefused() {
-    return ringsRefused.get();
-  }
-
-  /**
-   * Pieces rendered ahead for a client that was not reading and given back to the budget for
-   * someone waiting (rendered again when that client reads).
-   */
-  public long renderedDropped() {
-    return renderedDropped.get();
+  /** The counters now, read once each: what a report or a check reads. */
+  public StreamCounts snapshot() {
+    return new StreamCounts(streamsStarted.get(), streamsCancelled.get(), chunksProduced.get(),
+        chunksSent.get(), samplesSent.get(), readyWaits.get(), budgetWaits.get(),
+        budgetHoldBacks.get(), dropped.get(), admittedStarts.get(), slotWaits.get(),
+        ringsAccepted.get(), ringsRefused.get(), renderedDropped.get());
   }
 
   /**

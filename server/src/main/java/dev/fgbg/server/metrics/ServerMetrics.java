@@ -1,7 +1,7 @@
 package dev.fgbg.server.metrics;
 
+import dev.fgbg.core.depth.DepthCounts;
 import dev.fgbg.core.depth.DepthRuntime;
-import dev.fgbg.core.depth.DepthStats;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.http.JdkHttp;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -64,7 +64,7 @@ public final class ServerMetrics {
             + " (miss)").labelNames("model", "result")
         .callback(cb -> {
           for (DepthRuntime r : depth) {
-            DepthStats s = r.stats();
+            DepthCounts s = r.stats().snapshot();
             cb.call(s.memoryHits(), r.name(), "memory_hit");
             cb.call(s.diskHits(), r.name(), "disk_hit");
             cb.call(s.storeHits(), r.name(), "store_hit");
@@ -75,7 +75,7 @@ public final class ServerMetrics {
         .help("Depth misses withdrawn from the batcher before the model took them, every caller"
             + " having gone (cancelled calls, or pieces dropped under memory pressure and asked"
             + " again later): not inferred").labelNames("model")
-        .callback(cb -> depth.forEach(r -> cb.call(r.stats().withdrawn(), r.name())))
+        .callback(cb -> depth.forEach(r -> cb.call(r.stats().snapshot().withdrawn(), r.name())))
         .register(registry);
     GaugeWithCallback.builder().name("fgbg_depth_queue_length")
         .help("Depth requests waiting in each model's batcher queue").labelNames("model")

@@ -138,15 +138,17 @@ class CancelledDepthThroughServerTest {
       assertTrue(ended.await(WAIT.toSeconds(), TimeUnit.SECONDS));
       // The server ends a call once no piece of it works, so it has withdrawn every request.
       assertTrue(stats.await(CALLS), "the server ended every cancelled call");
-      long asked = rt.stats().misses();
+      long asked = rt.stats().snapshot().misses();
       assertTrue(asked >= CALLS * 10, asked + " samples asked for");
-      assertEquals(asked, rt.stats().withdrawn(), "every request the calls made is withdrawn");
+      assertEquals(asked, rt.stats().snapshot().withdrawn(),
+          "every request the calls made is withdrawn");
       frozen.set(false);
       awaitState(() -> rt.queued() == 0, "the withdrawn requests leave the queue");
-      assertEquals(0, rt.stats().inferred(), "the model computed nothing for cancelled calls");
+      assertEquals(0, rt.stats().snapshot().inferred(),
+          "the model computed nothing for cancelled calls");
       // Nothing withdrawn was cached: a stream of a cancelled call's seed gets its exact bytes.
       assertEquals(expected, digest(s, 100));
-      assertEquals(120, rt.stats().inferred(), "each of its samples inferred once");
+      assertEquals(120, rt.stats().snapshot().inferred(), "each of its samples inferred once");
     }
   }
 
@@ -154,7 +156,7 @@ class CancelledDepthThroughServerTest {
   private record StreamEpochServer(TestServer server) {
     boolean await(long cancelled) throws InterruptedException {
       StreamStats st = server.server().stats();
-      return st.await(() -> st.streamsCancelled() >= cancelled, WAIT);
+      return st.await(() -> st.snapshot().streamsCancelled() >= cancelled, WAIT);
     }
   }
 }

@@ -175,7 +175,7 @@ class CarelessClientsTest {
       // The GetSamples leaves the budget's queue a moment before it is counted as dropped.
       assertTrue(stats.await(() -> s.server().budget().waiting() == 0, LONG),
           "both left the queue");
-      assertTrue(stats.await(() -> stats.queueDrops() >= 1, LONG),
+      assertTrue(stats.await(() -> stats.snapshot().queueDrops() >= 1, LONG),
           "the GetSamples was counted as leaving the queue");
       s.server().budget().release(4L << 20);
       holdsNothing(s);

@@ -79,7 +79,8 @@ class ExportShareTest {
       for (int i = 0; i < 2; i++) {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
       }
-      assertTrue(counters.await(() -> counters.admittedStarts() == 2, LONG), "alice's two run");
+      assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 2, LONG),
+          "alice's two run");
       for (int i = 2; i < 4; i++) {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
       }

@@ -86,8 +86,8 @@ class FairServiceTest {
         long[] before = trainers.stream().mapToLong(r -> r.samples.get()).toArray();
         StreamStats stats = s.server().stats();
         // Long enough that the clients' own scheduling on a loaded machine averages out.
-        long target = stats.samplesSent() + 4 * 3000;
-        assertTrue(stats.await(() -> stats.samplesSent() >= target, LONG));
+        long target = stats.snapshot().samplesSent() + 4 * 3000;
+        assertTrue(stats.await(() -> stats.snapshot().samplesSent() >= target, LONG));
         long[] got = new long[4];
         long total = 0;
         for (int t = 0; t < 4; t++) {
@@ -179,7 +179,7 @@ class FairServiceTest {
             TimeUnit.MILLISECONDS).export(r, o), exportRefusal));
       }
       StreamStats counters = s.server().stats();
-      assertTrue(counters.await(() -> counters.admittedStarts() == 3, LONG),
+      assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 3, LONG),
           "two Stats and one export run");
       assertTrue(otherRefused.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
       assertTrue(exportRefusal.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
@@ -254,7 +254,8 @@ class FairServiceTest {
       int calls = settled(() -> s.server().scheduler().queued());
       StreamReader stream = new StreamReader(trainer.channel(), builtin(9).setLimit(128).build(),
           -1, 1, LONG);
-      assertTrue(stats.await(() -> stats.streamsStarted() == 1, LONG), "the stream started");
+      assertTrue(stats.await(() -> stats.snapshot().streamsStarted() == 1, LONG),
+          "the stream started");
       int queued = settled(() -> s.server().scheduler().queued());
       assertTrue(queued > calls, "the stream's first pieces queued: " + queued + " tasks, "
           + calls + " of them GetSamples renders");
@@ -289,7 +290,7 @@ class FairServiceTest {
         burst.add(stats(hog, 200 + i, 0, LONG)); // the whole dataset each, one by one
         int started = Math.min(i + 1, 2);
         int queued = i + 1 - started;
-        assertTrue(until(() -> counters.admittedStarts() == started
+        assertTrue(until(() -> counters.snapshot().admittedStarts() == started
             && s.server().statsAdmission().queued() == queued));
       }
       CallOutcome<StatsResponse> fourth = stats(hog, 203, 0, LONG);
@@ -320,18 +321,18 @@ class FairServiceTest {
       FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(s.channel());
       StreamStats counters = s.server().stats();
       CallOutcome<StatsResponse> running = stats(stub, 11, 0, LONG);
-      assertTrue(counters.await(() -> counters.admittedStarts() == 1, LONG));
+      assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 1, LONG));
       CallOutcome<StatsResponse> expiring = stats(stub, 12, 64, Duration.ofMillis(300));
       assertTrue(expiring.await(LONG));
       assertEquals(Status.Code.DEADLINE_EXCEEDED, expiring.status.getCode());
-      assertTrue(counters.await(() -> counters.queueDrops() == 1, LONG),
+      assertTrue(counters.await(() -> counters.snapshot().queueDrops() == 1, LONG),
           "the server dropped it from the queue");
       running.cancel();
       CallOutcome<StatsResponse> next = stats(stub, 13, 64, LONG);
       assertTrue(next.await(LONG));
       assertEquals(Status.Code.OK, next.status.getCode());
       assertEquals(64, next.last.getSamples());
-      assertEquals(2, counters.admittedStarts(), "the expired request never ran");
+      assertEquals(2, counters.snapshot().admittedStarts(), "the expired request never ran");
       assertEquals(2, s.server().statsAdmission().admitted());
     }
   }

@@ -108,12 +108,12 @@ class FgbgServerTest {
       call.halfClose();
       StreamStats stats = s.server().stats();
       assertTrue(first.await(30, TimeUnit.SECONDS), "the first message arrives");
-      assertTrue(stats.await(() -> stats.readyWaits() > 0, Duration.ofSeconds(30)),
+      assertTrue(stats.await(() -> stats.snapshot().readyWaits() > 0, Duration.ofSeconds(30)),
           "the stream pauses for the stalled reader");
       // Woken on every chunk rendered: a server that ignored flow control would pass 16 at once.
       // window (4) + what fits in the HTTP/2 windows and socket buffers (a few 4 MiB messages).
-      assertFalse(stats.await(() -> stats.chunksProduced() > 16, Duration.ofSeconds(2)),
-          "produced " + stats.chunksProduced() + " chunks for a stalled reader");
+      assertFalse(stats.await(() -> stats.snapshot().chunksProduced() > 16, Duration.ofSeconds(2)),
+          "produced " + stats.snapshot().chunksProduced() + " chunks for a stalled reader");
       assertEquals(1, received.get());
       call.request(3);
       assertTrue(fourth.await(10, TimeUnit.SECONDS), "reading again resumes the stream");

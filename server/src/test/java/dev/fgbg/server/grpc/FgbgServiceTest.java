@@ -346,20 +346,20 @@ class FgbgServiceTest {
   @Test
   void cancellingStopsProduction() throws Exception {
     StreamStats stats = server.server().stats();
-    long cancelledBefore = stats.streamsCancelled();
+    long cancelledBefore = stats.snapshot().streamsCancelled();
     Context.CancellableContext ctx = Context.current().withCancellation();
     Iterator<SampleBatch> it = ctx.call(() -> stub().streamEpoch(StreamEpochRequest.newBuilder()
         .setDataset("builtin").setBatchSize(32).build()));
     assertTrue(it.hasNext());
     it.next();
     ctx.cancel(null);
-    assertTrue(stats.await(() -> stats.streamsCancelled() > cancelledBefore,
+    assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() > cancelledBefore,
         Duration.ofSeconds(10)), "the server saw the cancel");
-    assertEquals(cancelledBefore + 1, stats.streamsCancelled());
+    assertEquals(cancelledBefore + 1, stats.snapshot().streamsCancelled());
     server.drainWorkers(); // renders started before the cancel have finished
-    long produced = stats.chunksProduced();
+    long produced = stats.snapshot().chunksProduced();
     server.drainWorkers();
-    assertEquals(produced, stats.chunksProduced(), "rendering went on after cancel");
+    assertEquals(produced, stats.snapshot().chunksProduced(), "rendering went on after cancel");
   }
 
   @Test

@@ -125,9 +125,10 @@ class ModelDepthThroughServerTest {
         assertEquals(120, ds.getMisses());
         assertTrue(ds.getMeanBatch() > 1 && ds.getMaxBatch() <= 8, ds.toString());
         assertTrue(ds.getDiskBytes() > 0, "written to the disk tier");
-        assertEquals(120, rt.stats().inferred(), "each sample inferred once");
-        assertEquals(120, rt.stats().memoryHits());
-        assertTrue(rt.stats().runs() < 120, "batched: " + rt.stats().runs() + " runs");
+        assertEquals(120, rt.stats().snapshot().inferred(), "each sample inferred once");
+        assertEquals(120, rt.stats().snapshot().memoryHits());
+        assertTrue(rt.stats().snapshot().runs() < 120,
+            "batched: " + rt.stats().snapshot().runs() + " runs");
       }
     }
     // Restart: a new runtime over the same disk tier infers nothing and serves the same bytes.
@@ -135,8 +136,8 @@ class ModelDepthThroughServerTest {
       Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 3)) {
         assertEquals(first, digest(stream(s, "teach")));
-        assertEquals(0, rt.stats().inferred(), "served from disk");
-        assertEquals(120, rt.stats().diskHits());
+        assertEquals(0, rt.stats().snapshot().inferred(), "served from disk");
+        assertEquals(120, rt.stats().snapshot().diskHits());
       }
     }
     // Cold, without the disk tier: recomputed, and still the same bytes.
@@ -144,7 +145,7 @@ class ModelDepthThroughServerTest {
       Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 1)) {
         assertEquals(first, digest(stream(s, "teach")));
-        assertEquals(120, rt.stats().inferred());
+        assertEquals(120, rt.stats().snapshot().inferred());
       }
     }
   }
@@ -207,7 +208,8 @@ class ModelDepthThroughServerTest {
                 });
             digests.add(d.hex());
           }
-          assertEquals(120, rt.stats().inferred(), "computed once, in the first ring stream");
+          assertEquals(120, rt.stats().snapshot().inferred(),
+              "computed once, in the first ring stream");
           assertEquals(List.of(digests.get(1), digests.get(1), digests.get(1)), digests);
           GetSamplesRequest.Builder get = GetSamplesRequest.newBuilder().setDataset("teach")
               .setSeed(4).addIndices(7).addIndices(0).addIndices(7).addIndices(119);
@@ -251,12 +253,12 @@ class ModelDepthThroughServerTest {
     try (DepthRuntime rt = runtimeOf(model, cache)) {
       cold32 = bothDtypes(rt, true); // computed for the float32 request, then from memory
       warm = bothDtypes(rt, false);
-      assertEquals(20, rt.stats().inferred());
+      assertEquals(20, rt.stats().snapshot().inferred());
     }
     byte[][] disk;
     try (DepthRuntime rt = runtimeOf(model, cache)) {
       disk = bothDtypes(rt, true);
-      assertEquals(0, rt.stats().inferred(), "from the disk tier");
+      assertEquals(0, rt.stats().snapshot().inferred(), "from the disk tier");
     }
     byte[][] cold16;
     try (DepthRuntime rt = runtimeOf(model, null)) {
@@ -307,7 +309,7 @@ class ModelDepthThroughServerTest {
               e.getStatus().getDescription());
         }
         assertEquals(0, rt.diskBytes(), "nothing reached the disk tier");
-        assertTrue(rt.stats().misses() >= 2, "the second stream asked the model again");
+        assertTrue(rt.stats().snapshot().misses() >= 2, "the second stream asked the model again");
       }
     }
   }
@@ -322,10 +324,11 @@ class ModelDepthThroughServerTest {
             .addOutputs(Output.OUTPUT_IMAGE).addOutputs(Output.OUTPUT_MASK).build());
         assertEquals(120, image.getSamples());
         assertTrue(image.hasImage() && image.hasMask() && !image.hasDepth());
-        assertEquals(0, rt.stats().inferred(), "no inference for image and mask stats");
+        assertEquals(0, rt.stats().snapshot().inferred(), "no inference for image and mask stats");
         var all = stub.stats(StatsRequest.newBuilder().setDataset("teach").build());
         assertTrue(all.hasDepth() && all.getDepth().getMean(0) > 0);
-        assertEquals(120, rt.stats().inferred(), "depth stats ran the model once per sample");
+        assertEquals(120, rt.stats().snapshot().inferred(),
+            "depth stats ran the model once per sample");
         assertEquals(image.getImage(), all.getImage());
       }
     }
@@ -335,7 +338,7 @@ class ModelDepthThroughServerTest {
   void layeredDepthIsTheBackgroundsWithTheForegroundAtItsFootPoint() throws Exception {
     try (DepthRuntime rt = runtime(null)) {
       AssetSet layered = rt.layered(plain());
-      assertEquals(4, rt.stats().inferred(), "once per background");
+      assertEquals(4, rt.stats().snapshot().inferred(), "once per background");
       Dataset d = new Dataset("layered", layered, TestDatasets.tiny().spec());
       assertTrue(d.depthSource().endsWith(":layered"));
       try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(d)), 2)) {
@@ -361,7 +364,7 @@ class ModelDepthThroughServerTest {
             assertEquals(bg.depth()[foot], meta.getFgDepth(), "foot-point rule");
           }
         }
-        assertEquals(4, rt.stats().inferred(), "no inference while streaming");
+        assertEquals(4, rt.stats().snapshot().inferred(), "no inference while streaming");
       }
     }
   }

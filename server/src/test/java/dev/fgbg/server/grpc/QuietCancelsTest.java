@@ -52,9 +52,10 @@ class QuietCancelsTest {
           call.halfClose();
           assertTrue(first.await(30, TimeUnit.SECONDS));
           int cancels = k;
-          assertTrue(stats.await(() -> stats.readyWaits() >= cancels, Duration.ofSeconds(30)));
+          assertTrue(stats.await(() -> stats.snapshot().readyWaits() >= cancels,
+              Duration.ofSeconds(30)));
           client.close(); // the connection goes with data still queued for it
-          assertTrue(stats.await(() -> stats.streamsCancelled() >= cancels,
+          assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() >= cancels,
               Duration.ofSeconds(30)));
         }
       } // stopped: the transport has handled every close

@@ -196,13 +196,13 @@ class RingStreamTest {
       }
       // A cancelled stream leaves it too: the client decides (and does not reuse it).
       StreamStats stats = server.server().stats();
-      long cancelled = stats.streamsCancelled();
+      long cancelled = stats.snapshot().streamsCancelled();
       Context.CancellableContext call = Context.current().withCancellation();
       Iterator<SampleBatch> it = call.call(() -> stub(server).streamEpoch(epoch()
           .setSharedMemory(keep).build()));
       assertSlotOfTheRing(it.next().getSharedMemory().getSlot(), 3);
       call.cancel(null);
-      assertTrue(stats.await(() -> stats.streamsCancelled() > cancelled, WAIT));
+      assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() > cancelled, WAIT));
       assertTrue(Files.exists(r.path()));
       assertTrue(stats.await(() -> server.server().budget().used() == 0, WAIT),
           "the cancelled stream's ring given back");
@@ -218,23 +218,24 @@ class RingStreamTest {
     RingOffer r = TestRings.create(rings, "slow", 3, slotBytes(7));
     FileChannel ch = TestRings.open(r);
     StreamStats stats = server.server().stats();
-    long produced = stats.chunksProduced();
-    long cancelled = stats.streamsCancelled();
-    long waits = stats.slotWaits();
+    long produced = stats.snapshot().chunksProduced();
+    long cancelled = stats.snapshot().streamsCancelled();
+    long waits = stats.snapshot().slotWaits();
     Context.CancellableContext call = Context.current().withCancellation();
     Iterator<SampleBatch> it = call.call(() -> stub(server).streamEpoch(epoch().setLimit(700)
         .setSharedMemory(offer(r, -1)).build()));
     for (int i = 0; i < 3; i++) {
       assertEquals(i, it.next().getSharedMemory().getSlot());
     }
-    assertTrue(stats.await(() -> stats.slotWaits() > waits, WAIT), "waits for a slot");
-    assertEquals(3, stats.chunksProduced() - produced, "nothing rendered beyond the ring");
+    assertTrue(stats.await(() -> stats.snapshot().slotWaits() > waits, WAIT), "waits for a slot");
+    assertEquals(3, stats.snapshot().chunksProduced() - produced,
+        "nothing rendered beyond the ring");
     assertEquals(r.fileBytes(), server.server().budget().used(), "the ring is charged");
     TestRings.free(ch, 1);
     assertEquals(1, it.next().getSharedMemory().getSlot(),
         "the next batch takes the slot freed, whichever it is");
     call.cancel(null);
-    assertTrue(stats.await(() -> stats.streamsCancelled() > cancelled, WAIT));
+    assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() > cancelled, WAIT));
     assertFalse(Files.exists(r.path()), "a cancelled stream's ring is removed");
     assertEquals(0, server.server().budget().used(), "and its bytes given back");
     ch.close();

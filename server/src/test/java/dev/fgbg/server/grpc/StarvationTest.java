@@ -54,18 +54,21 @@ class StarvationTest {
   /** Opens {@code n} streams on {@code hog} that never ask for a message, once each has one. */
   private static List<StreamReader> idle(LoopbackClient hog, StreamStats stats, int n)
       throws InterruptedException {
-    long sent = stats.chunksSent();
+    long sent = stats.snapshot().chunksSent();
     List<StreamReader> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(new StreamReader(hog.channel(), good().toBuilder().setEpoch(100 + i).clearLimit()
           .build(), 0, 1, LONG));
     }
-    assertTrue(stats.await(() -> stats.chunksSent() - sent >= n, LONG),
-        () -> "every idle stream has its first message in the transport: started "
-            + stats.streamsStarted() + ", rendered " + stats.chunksProduced() + ", sent "
-            + (stats.chunksSent() - sent) + ", ready waits " + stats.readyWaits()
-            + ", budget waits " + stats.budgetWaits() + ", closed: " + out.stream()
-            .filter(r -> r.closed.getCount() == 0).map(r -> r.status).toList());
+    assertTrue(stats.await(() -> stats.snapshot().chunksSent() - sent >= n, LONG),
+        () -> {
+          StreamCounts c = stats.snapshot();
+          return "every idle stream has its first message in the transport: started "
+              + c.streamsStarted() + ", rendered " + c.chunksProduced() + ", sent "
+              + (c.chunksSent() - sent) + ", ready waits " + c.readyWaits()
+              + ", budget waits " + c.budgetWaits() + ", closed: " + out.stream()
+              .filter(r -> r.closed.getCount() == 0).map(r -> r.status).toList();
+        });
     return out;
   }
 
@@ -88,9 +91,9 @@ class StarvationTest {
         assertEquals(3, three.getIndicesCount());
       }
       assertTrue(s.server().budget().peak() <= s.server().budget().capacity());
-      long cancelled = stats.streamsCancelled();
+      long cancelled = stats.snapshot().streamsCancelled();
       hogs.forEach(StreamReader::cancel);
-      assertTrue(stats.await(() -> stats.streamsCancelled() - cancelled == idle, LONG));
+      assertTrue(stats.await(() -> stats.snapshot().streamsCancelled() - cancelled == idle, LONG));
     }
     // A piece rendering when its stream was cancelled gives its bytes back when it finishes.
     assertTrue(s.server().stats().await(() -> s.server().budget().used() == 0, LONG),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
@@ -38,7 +39,7 @@ class StreamDeliveryTest {
   private final ManualExecutor pool = new ManualExecutor();
   private final FakeServerCall<SampleBatch> call = new FakeServerCall<>();
   private final StreamStats stats = new StreamStats();
-  private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES);
+  private MemoryBudget budget = MemoryBudget.of(100 * CHUNK_BYTES, Ticker.systemTicker());
   private int ended;
 
   /** 120 samples in batches of 10, a message each: 12 messages. */
@@ -65,7 +66,7 @@ class StreamDeliveryTest {
       assertEquals(b, call.sent.get(b).getBatchIndex(), "in order");
       assertEquals(b * 10L, call.sent.get(b).getFirstPosition());
     }
-    assertEquals(120, stats.samplesSent());
+    assertEquals(120, stats.snapshot().samplesSent());
     assertEquals(0, budget.used(), "every byte is given back at the end");
     assertEquals(1, ended);
   }
@@ -76,8 +77,8 @@ class StreamDeliveryTest {
     stream(StreamDeliveryTest::message);
     pool.runAll();
     assertEquals(0, call.sent.size(), "nothing is sent while the client is not ready");
-    assertEquals(WINDOW, stats.chunksProduced(), "no more than the window is rendered");
-    assertTrue(stats.readyWaits() > 0);
+    assertEquals(WINDOW, stats.snapshot().chunksProduced(), "no more than the window is rendered");
+    assertTrue(stats.snapshot().readyWaits() > 0);
     call.becomeReady();
     pool.runAll();
     assertTrue(call.completed);
@@ -91,24 +92,26 @@ class StreamDeliveryTest {
     call.cancel();
     pool.runAll();
     assertEquals(0, call.sent.size());
-    assertEquals(0, stats.chunksProduced(), "queued renders stop at once after the cancel");
+    assertEquals(0, stats.snapshot().chunksProduced(),
+        "queued renders stop at once after the cancel");
     assertFalse(call.completed, "a cancelled call is not completed");
     assertNull(call.error, "nor failed: the client is gone");
-    assertEquals(1, stats.streamsCancelled());
+    assertEquals(1, stats.snapshot().streamsCancelled());
     assertEquals(0, budget.used(), "a cancelled stream gives back what it held");
     assertEquals(1, ended);
   }
 
   @Test
   void renderingAheadStopsAtTheBudget() {
-    budget = MemoryBudget.of(2 * CHUNK_BYTES);
+    budget = MemoryBudget.of(2 * CHUNK_BYTES, Ticker.systemTicker());
     call.ready = false;
     stream(StreamDeliveryTest::message);
     pool.runAll();
-    assertEquals(2, stats.chunksProduced(), "two chunks fit in the budget, not the window of 3");
+    assertEquals(2, stats.snapshot().chunksProduced(),
+        "two chunks fit in the budget, not the window of 3");
     assertEquals(2 * CHUNK_BYTES, budget.used());
-    assertTrue(stats.budgetHoldBacks() > 0);
-    assertEquals(0, stats.budgetWaits(), "a stream with chunks in hand does not queue");
+    assertTrue(stats.snapshot().budgetHoldBacks() > 0);
+    assertEquals(0, stats.snapshot().budgetWaits(), "a stream with chunks in hand does not queue");
     call.becomeReady();
     pool.runAll();
     assertTrue(call.completed);
@@ -118,11 +121,11 @@ class StreamDeliveryTest {
 
   @Test
   void aStreamWithNothingRenderedWaitsForBudgetWithoutAThread() {
-    budget = MemoryBudget.of(CHUNK_BYTES);
+    budget = MemoryBudget.of(CHUNK_BYTES, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(CHUNK_BYTES), "another stream holds the whole budget");
     stream(StreamDeliveryTest::message);
     assertEquals(0, pool.queued(), "nothing is rendered, and no task waits on a thread");
-    assertEquals(1, stats.budgetWaits());
+    assertEquals(1, stats.snapshot().budgetWaits());
     assertEquals(1, budget.waiting());
     budget.release(CHUNK_BYTES);
     pool.runAll();
@@ -133,7 +136,7 @@ class StreamDeliveryTest {
 
   @Test
   void cancellingAWaitingStreamLeavesTheBudgetQueue() {
-    budget = MemoryBudget.of(CHUNK_BYTES);
+    budget = MemoryBudget.of(CHUNK_BYTES, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(CHUNK_BYTES));
     stream(StreamDeliveryTest::message);
     assertEquals(1, budget.waiting());
@@ -142,7 +145,7 @@ class StreamDeliveryTest {
     budget.release(CHUNK_BYTES);
     pool.runAll();
     assertEquals(0, budget.used(), "nothing was granted to the cancelled stream");
-    assertEquals(0, stats.chunksProduced());
+    assertEquals(0, stats.snapshot().chunksProduced());
     assertEquals(1, ended);
   }
 
