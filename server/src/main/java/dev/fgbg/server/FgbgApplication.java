@@ -51,7 +51,8 @@ public final class FgbgApplication implements AutoCloseable {
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
   private WebUi webUi;
-  private boolean closed;
+  /** Volatile: a warm-up ended by the shutdown reads it on the housekeeping thread. */
+  private volatile boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
     this(options, depth, datasets, List.of());
@@ -197,8 +198,8 @@ public final class FgbgApplication implements AutoCloseable {
     }
   }
 
-  /** One full batch through each model used for teacher depth, then health SERVING. */
-  private void warmUp() {
+  /** One full batch through each model for teacher depth, then health SERVING (tests call it). */
+  void warmUp() {
     try {
       for (DepthRuntime r : depth.all()) {
         long t = System.nanoTime();
@@ -209,6 +210,12 @@ public final class FgbgApplication implements AutoCloseable {
             r.device(), (System.nanoTime() - t) / 1e9));
       }
     } catch (RuntimeException e) {
+      if (closed) {
+        // A stop (SIGTERM) closed the models under the warm-up: an ordinary end, not a fault.
+        LOG.info("depth warm-up ended: the server is stopping");
+        warm.cancel(false);
+        return;
+      }
       // Health stays NOT_SERVING; Main ends the process with the message.
       LOG.severe(e.getMessage());
       warm.completeExceptionally(e);
@@ -221,7 +228,8 @@ public final class FgbgApplication implements AutoCloseable {
 
   /**
    * Completes when every depth model is warm and health says SERVING; fails (with the
-   * FgbgException naming the model) when a warm-up fails, e.g. on NaN depth.
+   * FgbgException naming the model) when a warm-up fails, e.g. on NaN depth; is cancelled when
+   * the server stops during the warm-up.
    */
   public CompletableFuture<Void> warm() {
     return warm;

@@ -197,7 +197,8 @@ public final class Main implements Callable<Integer> {
       }
     });
     app.awaitTermination();
-    if (app.warm().isCompletedExceptionally()) {
+    // Cancelled: a stop came during the warm-up, an ordinary end.
+    if (app.warm().isCompletedExceptionally() && !app.warm().isCancelled()) {
       app.warm().join(); // throws: the handler prints the message and exits with code 2
     }
     return 0;

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -69,6 +70,58 @@ class FgbgApplicationTest {
       ch.shutdownNow();
       app.close();
     }
+  }
+
+  /**
+   * A stop (SIGTERM) that closes the models while the warm-up still has one to warm ends the
+   * warm-up as an ordinary stop: an INFO line, no SEVERE, and the warm future cancelled, not
+   * failed. The stop comes as the first model's "warm" line is logged, so the second model's
+   * warm-up meets a closed model, as it would under a SIGTERM at that moment.
+   */
+  @Test
+  void aWarmUpEndedByTheStopIsAnInfoLineNotASevereOne() throws Exception {
+    Fixtures.goodFolders(dir);
+    List<FolderDatasetConfig> sets = new ArrayList<>();
+    for (String n : List.of("one", "two")) {
+      Path model = dir.resolve(n);
+      TinyOnnx.linearDepth(model);
+      TinyOnnx.config(model, "");
+      sets.add(FolderDatasetConfig.newBuilder().setName(n).setBg(dir.resolve("bg").toString())
+          .setFg(dir.resolve("fg").toString()).setSize("32").setDepthModel(model.toString())
+          .build());
+    }
+    FgbgApplication app = FgbgApplication.create(small().datasets(sets).build());
+    Logger log = Logger.getLogger(FgbgApplication.class.getName());
+    List<LogRecord> lines = new ArrayList<>();
+    Handler stopAtFirstWarm = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        lines.add(r);
+        if (r.getMessage().contains(" warm on ") && lines.stream()
+            .filter(l -> l.getMessage().contains(" warm on ")).count() == 1) {
+          app.close("stopped (SIGTERM)");
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(stopAtFirstWarm);
+    try {
+      app.start(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()));
+      assertThrows(CancellationException.class, () -> app.warm().get(30, TimeUnit.SECONDS));
+    } finally {
+      log.removeHandler(stopAtFirstWarm);
+      app.close();
+    }
+    List<String> said = lines.stream().filter(r -> r.getLevel().intValue()
+        >= Level.INFO.intValue()).map(r -> r.getLevel() + " " + r.getMessage()).toList();
+    assertTrue(said.contains("INFO depth warm-up ended: the server is stopping"), said.toString());
+    assertTrue(said.stream().noneMatch(l -> l.startsWith("SEVERE") || l.contains("SERVING")),
+        said.toString());
   }
 
   @Test

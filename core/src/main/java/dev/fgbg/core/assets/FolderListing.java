@@ -14,15 +14,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The image files under a folder, in sorted relative-name order. Links are followed (a link to
  * a file or folder elsewhere is read where it points); whatever has an image's name but cannot
  * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
- * link, a link loop, a folder that cannot be read, a name that is not valid in the file-name
+ * link, a link loop, a folder with an image's name that holds no image (a photo replaced by an
+ * empty folder of its name), a folder that cannot be read, a name that is not valid in the file-name
  * encoding, an image format fgbg does not read. Other files (labels.csv, notes) are ignored,
  * and so are hidden files and folders (a name starting with '.').
  */
@@ -48,6 +51,9 @@ final class FolderListing {
     List<ImageFile> out = new ArrayList<>();
     int[] unreadable = new int[1]; // names the JVM's encoding could not read
     int[] hidden = new int[1];
+    // Images listed when each folder with an image's name was entered: none more by its end
+    // means the folder stands where a photo was, and is named rather than passed over.
+    Map<Path, Integer> imageNamed = new HashMap<>();
     try {
       Path real = dir.toRealPath();
       Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
@@ -63,6 +69,9 @@ final class FolderListing {
               if (!d.equals(dir) && real.startsWith(d.toRealPath())) {
                 problems.add(d, "a symbolic link loop (a link to a folder that holds it)");
                 return FileVisitResult.SKIP_SUBTREE;
+              }
+              if (!d.equals(dir) && ImageFiles.isImage(d)) {
+                imageNamed.put(d, out.size());
               }
               return FileVisitResult.CONTINUE;
             }
@@ -100,6 +109,9 @@ final class FolderListing {
             public FileVisitResult postVisitDirectory(Path d, IOException e) {
               if (e != null) {
                 problems.add(d, "cannot be listed whole (" + InWords.of(e) + ")");
+              } else if (imageNamed.containsKey(d) && imageNamed.get(d) == out.size()) {
+                problems.add(d, "is a folder, not an image, and holds no images; remove it or "
+                    + "put the image back");
               }
               return FileVisitResult.CONTINUE;
             }

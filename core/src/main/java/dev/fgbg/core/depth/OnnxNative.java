@@ -4,6 +4,11 @@ import ai.onnxruntime.OrtEnvironment;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /**
  * ONNX Runtime's environment, its native libraries loaded, or a refusal in one line. The runtime
@@ -16,11 +21,14 @@ import java.io.IOException;
  */
 final class OnnxNative {
   static final String FIX = "FGBG_JAVA_OPTS=-Djava.io.tmpdir=DIR";
+  /** Bytes the runtime unpacks (its Linux x86-64 libraries in 1.29: 28.6 MB). */
+  static final long UNPACKED_BYTES = 28_600_000L;
 
   private OnnxNative() {}
 
   /** The environment; throws {@link FgbgException} (invalid config) naming the fix. */
   public static OrtEnvironment environment() {
+    OnnxUnpackLog.install(); // the refusal below says what the runtime's trace would
     try {
       return OrtEnvironment.getEnvironment();
     } catch (ExceptionInInitializerError | NoClassDefFoundError | UnsatisfiedLinkError e) {
@@ -30,7 +38,24 @@ final class OnnxNative {
 
   /** The refusal for {@code e}, raised with {@code tmpdir} as java.io.tmpdir. */
   static FgbgException refusal(Throwable e, String tmpdir) {
+    return refusal(e, tmpdir, OnnxNative::usableBytes);
+  }
+
+  /**
+   * The refusal, {@code usable} telling a folder's free bytes (-1: unknown). A full tmpdir is
+   * named as such: the runtime only logs its unpack failure and then fails to load the library
+   * from java.library.path, an error that says nothing of space.
+   */
+  static FgbgException refusal(Throwable e, String tmpdir, ToLongFunction<Path> usable) {
     IOException io = ioCause(e);
+    boolean space = io == null || InWords.of(io).toLowerCase(Locale.ROOT).contains("no space");
+    long free = space ? usable(usable, tmpdir) : -1;
+    if (free >= 0 && free < UNPACKED_BYTES) {
+      return FgbgException.invalidConfig("ONNX Runtime cannot unpack its native libraries into "
+          + "java.io.tmpdir " + tmpdir + ": it has only " + mb(free) + " free, and the runtime "
+          + "unpacks about " + mb(UNPACKED_BYTES) + " there; free some space there or give the "
+          + "server another folder with " + FIX + " (in a pod, an emptyDir mounted at /tmp)", e);
+    }
     if (io != null) {
       return FgbgException.invalidConfig("ONNX Runtime cannot unpack its native libraries into "
           + "java.io.tmpdir " + tmpdir + " (" + InWords.of(io) + "): a depth model needs about "
@@ -42,6 +67,27 @@ final class OnnxNative {
     return FgbgException.invalidConfig("ONNX Runtime's native library cannot be loaded (" + why
         + "): it is unpacked into java.io.tmpdir " + tmpdir + ", which must be writable and "
         + "not mounted noexec (" + FIX + "), on Linux x86-64 or aarch64 with glibc", e);
+  }
+
+  private static long usable(ToLongFunction<Path> usable, String tmpdir) {
+    try {
+      return tmpdir == null ? -1 : usable.applyAsLong(Path.of(tmpdir));
+    } catch (InvalidPathException e) {
+      return -1;
+    }
+  }
+
+  /** Free bytes of {@code dir}'s file system; -1 where it cannot be told (no such folder). */
+  private static long usableBytes(Path dir) {
+    try {
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException | SecurityException e) {
+      return -1;
+    }
+  }
+
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 
   private static IOException ioCause(Throwable t) {

@@ -79,6 +79,29 @@ class HostileFoldersTest {
   }
 
   @Test
+  void aPhotoReplacedByAnEmptyFolderOfItsNameIsNamedOrSkippedButAFolderOfImagesIsRead()
+      throws Exception {
+    Fixtures.goodFolders(root);
+    Path bg = root.resolve("bg");
+    List<String> clean = FolderAssets.load(config(), 32, 32).backgrounds().stream()
+        .map(Background::name).toList();
+    Files.createDirectory(bg.resolve("b04.jpg"));
+    List<String> lines = refusal();
+    assertEquals(List.of("dataset 'f': " + bg.resolve("b04.jpg") + ": is a folder, not an image, "
+        + "and holds no images; remove it or put the image back (fix or remove it; or start with "
+        + "--on-bad-file skip (on_bad_file: \"skip\" in a config file) to serve the rest without "
+        + "the bad images)"), lines);
+    AssetSet a = FolderAssets.load(new FolderDataset("f", bg, root.resolve("fg"), null,
+        FolderDataset.MaskFrom.ALPHA, ImageFiles.DEFAULT_MAX_PIXELS,
+        FolderDataset.OnBadFile.SKIP), 32, 32);
+    assertEquals(clean, a.backgrounds().stream().map(Background::name).toList());
+    assertEquals(1, a.skipped().size(), a.skipped().toString());
+    // A folder whose name ends in .jpg but that holds images is a folder of images.
+    Files.copy(bg.resolve("c.png"), bg.resolve("b04.jpg/inner.png"));
+    assertEquals(clean.size() + 1, FolderAssets.load(config(), 32, 32).backgrounds().size());
+  }
+
+  @Test
   void skippingALinkToTheFolderAboveSkipsItWholeAndNoCutOutBecomesABackground()
       throws Exception {
     Fixtures.goodFolders(root);
@@ -104,14 +127,16 @@ class HostileFoldersTest {
     Files.write(bg.resolve("anim.gif"), new byte[] {'G', 'I', 'F', '8', '9', 'a'});
     Files.write(bg.resolve("notes.txt"), "ignored: not meant as an image".getBytes(
         StandardCharsets.UTF_8));
-    Files.createDirectories(bg.resolve("folder.jpg")); // a folder with an image's name is walked
+    // A folder with an image's name is walked; empty, it stands where a photo was: named.
+    Files.createDirectories(bg.resolve("folder.jpg"));
     List<String> lines = refusal();
     assertNamed(lines, bg.resolve("empty.png"), "is empty (0 bytes)");
     assertNamed(lines, bg.resolve("cut.png"), "unreadable or truncated image (the file ends too "
         + "early)");
     assertNamed(lines, bg.resolve("cut.jpg"), "unreadable or truncated image");
     assertNamed(lines, bg.resolve("anim.gif"), "is a GIF image; fgbg reads PNG and JPEG");
-    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertNamed(lines, bg.resolve("folder.jpg"), "is a folder, not an image, and holds no images");
+    assertEquals(6, lines.size(), String.join("\n", lines));
   }
 
   /** The first bytes of an ISO-BMFF (HEIC/AVIF) file: its ftyp box with these brands. */
