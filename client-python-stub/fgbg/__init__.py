@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, List
 if TYPE_CHECKING:
     # What __getattr__ serves, for type checkers (mypy, IDEs): at runtime each is imported on
     # first use, so `fgbg.Client(timeout="x")` is still checked, not Any.
-    from . import digest, failover, reconnect, replicas, resume
+    from . import digest, failover, reconnect, replicas, resume, shm
     from .batch import Batch
     from .client import Client
     from .credentials import Credentials
@@ -37,8 +37,9 @@ _LAZY = {
     "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
     "Credentials": "credentials",
 }
-# Modules README calls as `fgbg.failover.stream_epoch(...)` after a plain `import fgbg`.
-_MODULES = ("failover", "reconnect", "replicas", "resume", "digest")
+# Modules README calls as `fgbg.failover.stream_epoch(...)` or `fgbg.shm.process_pool()` after a
+# plain `import fgbg`.
+_MODULES = ("failover", "reconnect", "replicas", "resume", "digest", "shm")
 
 
 if not TYPE_CHECKING:  # hidden from type checkers, so that fgbg.Nonexistent is an error there

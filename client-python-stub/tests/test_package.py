@@ -12,11 +12,13 @@ def test_readme_modules_are_reached_after_a_plain_import():
     # README writes fgbg.failover.stream_epoch(...) after `import fgbg` alone; a fresh process,
     # so that no other test has imported the submodule already.
     code = ("import fgbg, sys; assert 'fgbg.failover' not in sys.modules; "
+            "pool = type(fgbg.shm.process_pool()).__name__; "  # first: nothing imported it yet
             "print(fgbg.failover.stream_epoch.__name__, fgbg.resume.__name__, "
-            "fgbg.reconnect.__name__, fgbg.replicas.__name__)")
+            "fgbg.reconnect.__name__, fgbg.replicas.__name__, pool)")
     r = subprocess.run([sys.executable, "-c", code], cwd=PKG, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["stream_epoch", "fgbg.resume", "fgbg.reconnect", "fgbg.replicas"]
+    assert r.stdout.split() == ["stream_epoch", "fgbg.resume", "fgbg.reconnect", "fgbg.replicas",
+                                "RingPool"]
 
 
 def test_a_name_the_package_lacks_is_an_attribute_error_naming_it():
