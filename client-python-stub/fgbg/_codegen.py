@@ -13,11 +13,14 @@ meet this Python's older protobuf, which fails on first use with an ImportError 
 `runtime_version`. setup.py declares those versions as the wheel's lower bounds.
 """
 import hashlib
+import importlib
 import os
 import re
 import subprocess
 import sys
 from typing import List, Optional, Tuple
+
+from . import _stub_dir
 
 PROTOS = ["fgbg/v1/fgbg.proto"]
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # client-python-stub/
@@ -182,27 +185,44 @@ def debian_python_hint(executable: Optional[str] = None,
 def generate(root: Optional[str] = None, out: str = PACKAGE_ROOT) -> None:
     """Writes the stubs to `out`/fgbg/v1: this package's folder by default; setup.py passes its
     build folder, so that an install writes nothing into the source tree."""
+    source = _source(root)
+    with _stub_dir.locked(os.path.join(out, "fgbg")):
+        _write(source, out)
+
+
+def _source(root: Optional[str]) -> str:
+    """The proto folder to generate from, once it is known that grpcio-tools is at hand."""
     root = root or proto_root()
     if root is None:
         raise RuntimeError("fgbg: cannot find proto/ to generate the gRPC stubs from; "
                            "set FGBG_PROTO_ROOT to the folder holding fgbg/v1/fgbg.proto")
     try:
-        from grpc_tools import protoc
+        import grpc_tools.protoc  # noqa: F401
     except ImportError as e:
         raise RuntimeError("fgbg: generating the gRPC stubs needs grpcio-tools "
                            + (debian_python_hint() or "(Debian: apt-get install "
                               "python3-grpc-tools; pip: grpcio-tools)")) from e
-    generated = os.path.join(out, "fgbg", "v1")
-    os.makedirs(generated, exist_ok=True)
-    args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + out,
-            "--grpc_python_out=" + out] + PROTOS
-    code = int(protoc.main(args))
-    if code != 0:
-        raise RuntimeError("fgbg: protoc failed with exit code %d on %s" % (code, root))
-    with open(os.path.join(generated, "__init__.py"), "w") as f:
-        f.write('"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""\n')
-    with open(os.path.join(generated, os.path.basename(STAMP)), "w") as f:
-        f.write(sources_digest(root) + "\n")
+    return root
+
+
+def _write(root: str, out: str) -> None:
+    """Generates the stubs into `out`/fgbg/v1 whole; the caller holds the lock on them."""
+    from grpc_tools import protoc
+
+    def write(tmp: str) -> None:
+        generated = os.path.join(tmp, "fgbg", "v1")
+        os.makedirs(generated)
+        args = ["grpc_tools.protoc", "-I" + root, "--python_out=" + tmp,
+                "--grpc_python_out=" + tmp] + PROTOS
+        code = int(protoc.main(args))
+        if code != 0:
+            raise RuntimeError("fgbg: protoc failed with exit code %d on %s" % (code, root))
+        with open(os.path.join(generated, "__init__.py"), "w") as f:
+            f.write('"""Generated from proto/fgbg/v1 by fgbg._codegen; do not edit."""\n')
+        with open(os.path.join(generated, os.path.basename(STAMP)), "w") as f:
+            f.write(sources_digest(root) + "\n")
+
+    _stub_dir.replace(os.path.join(out, "fgbg"), write)
 
 
 def ensure() -> None:
@@ -214,10 +234,25 @@ def ensure() -> None:
         return
     if proto_root() is None:  # installed: nothing to generate from
         raise ImportError("fgbg: %s; %s" % (reason, remedy()))
+    try:
+        with _stub_dir.locked(os.path.dirname(GENERATED)):
+            _ensure_locked()
+    except OSError as e:  # e.g. a read-only checkout or site-packages
+        raise ImportError("fgbg: %s, and they cannot be generated in %s: %s; run %s -m "
+                          "fgbg._codegen as a user who may write there"
+                          % (reason, GENERATED, e.strerror or e, sys.executable)) from None
+
+
+def _ensure_locked() -> None:
+    # Looked at again: another process may have generated them while this one waited.
+    reason = problem()
+    if reason is None:
+        return
     if is_legacy() and _implementation() == "upb" and _writes_legacy():
         raise ImportError("fgbg: %s, and this Python's grpcio-tools writes that form too; %s"
                           % (reason, remedy()))
-    generate()
+    _write(_source(None), PACKAGE_ROOT)
+    importlib.invalidate_caches()  # the import system may have listed fgbg/ without v1
     sys.stderr.write("fgbg: %s, so they were generated now from %s (once; nothing to do)\n"
                      % (reason, proto_root()))
     reason = runtime_mismatch()

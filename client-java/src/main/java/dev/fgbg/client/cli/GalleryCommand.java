@@ -74,7 +74,8 @@ final class GalleryCommand implements Callable<Integer> {
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());
       }
-      Files.write(out, g.getPng().toByteArray());
+      // Whole or not at all: a full disk leaves a previous gallery as it was.
+      OutputFile.write(out, g.getPng()::writeTo);
       System.out.println(out + " (" + g.getWidth() + " x " + g.getHeight() + " px, width x "
           + "height; " + g.getIndicesCount() + " samples)");
     }

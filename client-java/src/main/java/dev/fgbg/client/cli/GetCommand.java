@@ -10,7 +10,9 @@ import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.GetSamplesRequest;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,9 +116,8 @@ final class GetCommand implements Callable<Integer> {
             out.resolve(i + "_background_depth.png")));
       }
       if (!b.meta().isEmpty()) {
-        Path meta = out.resolve(i + "_meta.json");
-        Files.writeString(meta, ProtoJson.print(b.meta().get(s)) + "\n");
-        written.add(meta);
+        written.add(OutputFile.write(out.resolve(i + "_meta.json"),
+            (ProtoJson.print(b.meta().get(s)) + "\n").getBytes(StandardCharsets.UTF_8)));
       }
       System.out.println(written.stream().map(Path::toString).collect(Collectors.joining(" ")));
     }
@@ -149,10 +150,14 @@ final class GetCommand implements Callable<Integer> {
     return img;
   }
 
+  /** Writes {@code img} as a PNG file, whole or not at all (see OutputFile). */
   private static Path write(BufferedImage img, Path file) throws IOException {
-    if (!ImageIO.write(img, "png", file.toFile())) {
+    // Encoded in memory first: ImageIO wraps a failing file's IOException ("No space left on
+    // device") in its own "I/O error writing PNG file!".
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    if (!ImageIO.write(img, "png", png)) {
       throw new IOException("no PNG writer for " + file);
     }
-    return file;
+    return OutputFile.write(file, png::writeTo);
   }
 }

@@ -22,6 +22,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -551,6 +553,40 @@ class FgbgCliTest {
     assertEquals("fgbg: error: " + file + ": already exists and is not a folder", r[2].trim());
     String[] g = run("gallery", "--target", target, "--out", file.resolve("g.png").toString());
     assertEquals("fgbg: error: " + file + ": already exists and is not a folder", g[2].trim());
+  }
+
+  @Test
+  void aFileThatCannotBeWrittenIsNamedAndNoPartOfItIsLeft() throws Exception {
+    // A folder where get writes 0_meta.json: the rename into place fails, as a full disk fails
+    // the write before it (OutputFileTest), after the temporary file was written.
+    Files.writeString(Files.createDirectories(out.resolve("0_meta.json")).resolve("x"), "x");
+    String[] r = run("get", "--target", target, "--indices", "0", "--out", out.toString());
+    assertEquals("1", r[0]);
+    assertEquals("fgbg: error: " + out.resolve("0_meta.json") + ": is a directory",
+        r[2].trim());
+    try (Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("0_depth.png", "0_image.png", "0_mask.png", "0_meta.json"),
+          s.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left");
+    }
+    Path png = Files.createDirectories(out.resolve("g.png"));
+    Files.writeString(png.resolve("x"), "x");
+    String[] g = run("gallery", "--target", target, "--count", "2", "--out", png.toString());
+    assertEquals("fgbg: error: " + png + ": is a directory", g[2].trim());
+  }
+
+  @Test
+  void outputFilesAreWrittenBesideTheirNameAndRenamedIntoPlace() throws Exception {
+    // Names that lead to /dev/full (every write: "No space left on device"): written in place,
+    // they failed; written beside and renamed, the files replace the links whole.
+    Path png = Files.createSymbolicLink(out.resolve("g.png"), Path.of("/dev/full"));
+    String[] g = run("gallery", "--target", target, "--count", "2", "--out", png.toString());
+    assertEquals("0", g[0], g[2]);
+    assertTrue(Files.isRegularFile(png, LinkOption.NOFOLLOW_LINKS));
+    assertTrue(ImageIO.read(png.toFile()).getWidth() > 0, "a whole PNG");
+    Path meta = Files.createSymbolicLink(out.resolve("0_meta.json"), Path.of("/dev/full"));
+    String[] r = run("get", "--target", target, "--indices", "0", "--out", out.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(Files.readString(meta).startsWith("{\n  \"index\": 0,"));
   }
 
   @Test
