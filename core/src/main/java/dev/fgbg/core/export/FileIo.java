@@ -10,6 +10,7 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.util.regex.Pattern;
 
 /** Whole-file writes that never leave a partial file under the final name. */
 final class FileIo {
@@ -72,7 +73,9 @@ final class FileIo {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
-          "export stopped: disk full while writing " + what + " (" + msg + ")", e);
+          "export stopped: disk full while writing " + finalName(what) + " (" + msg + "): free "
+          + "some space and run the same export again: it resumes, keeping the shards already "
+          + "complete", e);
     }
     if (msg.contains(ELOOP)) {
       // Every export opens with NOFOLLOW, so the kernel's "loop" (ELOOP) means the name was a
@@ -91,6 +94,19 @@ final class FileIo {
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
         + InWords.of(e));
   }
+
+  /**
+   * The name a temporary file is written for (a shard's hidden {@code .bg_NNN.partial} folder,
+   * a {@code .tmp} or an array's {@code .partial}): the user never sees the temporary one.
+   */
+  static String finalName(String temporary) {
+    return PARTIAL_FOLDER.matcher(temporary).replaceAll("$1$2/")
+        .replaceFirst("(\\.partial|" + Pattern.quote(TMP) + ")$", "");
+  }
+
+  /** {@code .NAME.partial<tag>/} (a folder's name, written whole when the shard is). */
+  private static final Pattern PARTIAL_FOLDER =
+      Pattern.compile("(^|/)\\.([^/]+)\\.partial[^/]*/");
 
   /** Copies {@code n} bytes; fails when {@code in} ends sooner. */
   static void copy(InputStream in, OutputStream out, long n) throws IOException {

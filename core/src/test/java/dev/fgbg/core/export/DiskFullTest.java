@@ -72,6 +72,10 @@ class DiskFullTest {
         assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
         assertTrue(e.getMessage().matches("export stopped: disk full while writing full/\\S+ .*"),
             "names the file: " + e.getMessage());
+        assertFalse(e.getMessage().contains(".partial") || e.getMessage().contains(".tmp "),
+            "the file's own name, not its temporary one: " + e.getMessage());
+        assertTrue(e.getMessage().endsWith("free some space and run the same export again: it "
+            + "resumes, keeping the shards already complete"), e.getMessage());
         assertFalse(e.getMessage().contains(disk.dir().toString()), "no server path: "
             + e.getMessage());
         assertEquals(List.of(), openFilesUnder(disk.dir()), "no descriptor left open");
@@ -115,7 +119,8 @@ class DiskFullTest {
         }
       }, () -> false));
       assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
-      assertTrue(e.getMessage().contains(".npy.partial"), e.getMessage());
+      assertTrue(e.getMessage().matches("export stopped: disk full while writing full/\\S+\\.npy "
+          + "\\(.*"), "the array's own name: " + e.getMessage());
       Files.delete(filler);
       Path dest = root.resolve("full");
       ExportManifest left = ManifestStore.read(dest.resolve(ManifestStore.MANIFEST));
@@ -230,5 +235,16 @@ class DiskFullTest {
         }
       };
     }
+  }
+
+  @Test
+  void aTemporaryFileIsNamedByTheFileItBecomes() {
+    assertEquals("big/fg_bg/bg_001/fg_bg_2_1_1_12.jpg",
+        FileIo.finalName("big/fg_bg/.bg_001.partial/fg_bg_2_1_1_12.jpg"));
+    assertEquals("big/fg_bg/bg_001/x.jpg", FileIo.finalName("big/fg_bg/.bg_001.partial-a7/x.jpg"));
+    assertEquals("big/images.npy", FileIo.finalName("big/images.npy.partial"));
+    assertEquals("big/shard-000003.tar", FileIo.finalName("big/shard-000003.tar.tmp"));
+    assertEquals("big/labels.csv", FileIo.finalName("big/labels.csv" + FileIo.TMP));
+    assertEquals("big/.hidden/a.partial.jpg", FileIo.finalName("big/.hidden/a.partial.jpg"));
   }
 }

@@ -53,6 +53,7 @@ final class AdmittedCalls {
   void start(ServerCallStreamObserver<?> call, Runnable onCancel,
       Supplier<CompletableFuture<?>> body) {
     Deadline deadline = Context.current().getDeadline();
+    Runnable began = RefusalLog.workBegins();
     CompletableFuture<Admission.Permit> admitted = admission.admit(ClientIdentity.current());
     call.setOnCancelHandler(() -> {
       if (admitted.cancel(false)) {
@@ -79,6 +80,7 @@ final class AdmittedCalls {
       try {
         threads.execute(() -> {
           stats.admittedStarted();
+          began.run();
           CompletableFuture<?> end;
           try {
             end = body.get();

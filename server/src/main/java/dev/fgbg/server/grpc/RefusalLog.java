@@ -2,6 +2,8 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.observe.MinuteLines;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
@@ -9,18 +11,24 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Names refused calls in the log, not only in the metrics: RESOURCE_EXHAUSTED before any reply
- * (a client over the stream caps, the memory budget or a full queue) and UNAUTHENTICATED (no
+ * and before any admitted work began (a client over the stream caps, the memory budget or a full
+ * queue; a full disk mid-export is the export's failure, which its service logs) and
+ * UNAUTHENTICATED (no
  * or an unknown token), naming the method, the peer and the client's identity. At most one
  * WARNING line a minute per kind, then with the count since ({@link MinuteLines}), so a hostile
  * client cannot fill the log. Outside the authenticator, so it sees its refusals.
  */
 final class RefusalLog implements ServerInterceptor {
   private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
+
+  /** Set once a call's admitted work begins ({@link #workBegins}). */
+  private static final Context.Key<AtomicBoolean> WORK_BEGAN = Context.key("fgbg-work-began");
 
   private final MinuteLines exhausted;
   private final MinuteLines unauthenticated;
@@ -34,13 +42,24 @@ final class RefusalLog implements ServerInterceptor {
     return MinuteLines.of(LOG, Level.WARNING, ticker::read, many);
   }
 
+  /**
+   * Called in a call's context as its work is admitted; the returned action marks that the work
+   * began (run it where the work starts, on whatever thread).
+   */
+  static Runnable workBegins() {
+    AtomicBoolean began = WORK_BEGAN.get();
+    return began == null ? () -> { } : () -> began.set(true);
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String peer = ClientIdentity.address(call.getAttributes()
         .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     String method = call.getMethodDescriptor().getBareMethodName();
-    return next.startCall(new SimpleForwardingServerCall<>(call) {
+    AtomicBoolean began = new AtomicBoolean();
+    Context context = Context.current().withValue(WORK_BEGAN, began);
+    return Contexts.interceptCall(context, new SimpleForwardingServerCall<>(call) {
       private volatile String identity;
       private volatile boolean replied;
 
@@ -63,7 +82,8 @@ final class RefusalLog implements ServerInterceptor {
       @Override
       public void close(Status status, Metadata trailers) {
         MinuteLines kind = status.getCode() == Status.Code.UNAUTHENTICATED ? unauthenticated
-            : status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !replied ? exhausted : null;
+            : status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !replied && !began.get()
+            ? exhausted : null;
         if (kind != null) {
           String id = identity != null ? identity : ClientIdentity.AUTHENTICATED.get();
           String what = method + " from " + peer + (id != null ? " (" + id + ")" : "") + ": "
@@ -72,6 +92,6 @@ final class RefusalLog implements ServerInterceptor {
         }
         super.close(status, trailers);
       }
-    }, headers);
+    }, headers, next);
   }
 }

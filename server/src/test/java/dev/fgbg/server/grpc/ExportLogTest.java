@@ -110,10 +110,31 @@ class ExportLogTest {
       assertTrue(lines.get(1).endsWith(": 0 of 2000 samples written in " + lines.get(1)
           .replaceAll(".* in ", "")), lines.get(1));
       log.assertNoTraces();
+      // An admitted export that fails is the export's end, not a refusal over the limits.
+      assertEquals(List.of(), log.of(RefusalLog.class.getName()).stream()
+          .map(LogRecord::getMessage).toList());
     } finally {
       if (disk != null) {
         disk.close();
       }
+    }
+  }
+
+  @Test
+  void anAdmittedExportRefusedByItsQuotaIsLoggedAsItsEndNotAsARefusal(@TempDir Path dir)
+      throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(dir).exportLimits(new ExportLimits(1 << 16, Long.MAX_VALUE)).build())) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub(s)
+          .export(ExportRequest.newBuilder().setDataset("builtin").setEnd(2000)
+              .setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS).setDestination("big").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+      List<String> lines = await(log, 2);
+      assertTrue(lines.get(1).startsWith("export to 'big' failed: "), lines.toString());
+      assertEquals(List.of(), log.of(RefusalLog.class.getName()).stream()
+          .map(LogRecord::getMessage).toList(), "its work began: not refused over the limits");
     }
   }
 }
