@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import numpy as np
 
 __all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "bounded",
-           "flag", "seconds_arg", "text", "names", "path_arg"]
+           "flag", "optional_flag", "seconds_arg", "text", "names", "path_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 
@@ -113,6 +113,11 @@ def flag(value: Any, name: str) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError("%s must be True or False, got %r (%s)" % (name, value, type(value).__name__))
+
+
+def optional_flag(value: Any, name: str) -> Optional[bool]:
+    """None (the default decides), or `value` as a bool (see `flag`)."""
+    return None if value is None else flag(value, name)
 
 
 def seconds_arg(value: Any, name: str) -> float:

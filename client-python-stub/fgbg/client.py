@@ -14,7 +14,8 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
-from ._checks import int_args, sample_count, seconds_arg, world_size_arg  # noqa: E402
+from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
+                      world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
 from ._requests import (FORMATS, dtype_enum, dtype_name, output_enums, output_names,  # noqa: E402
@@ -63,19 +64,17 @@ class Client(_owner.Owned):
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
                  keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
         self._own(locals())  # first: the arguments as given, for copies and pickles
-        timeout, stream_timeout = seconds_arg(timeout, "timeout"), seconds_arg(stream_timeout,
-                                                                              "stream_timeout")
+        self.timeout = seconds_arg(timeout, "timeout")
+        self.stream_timeout = seconds_arg(stream_timeout, "stream_timeout")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
         max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
         options = _channels.options(max_message_bytes, keepalive_time, keepalive_timeout)
         self.targets = replicas.resolve(
             default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
-        self.timeout = timeout
-        self.stream_timeout = stream_timeout
         if ring_slots < 2:
             raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
-        self.shared_memory = shared_memory
+        self.shared_memory = optional_flag(shared_memory, "shared_memory")
         self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._split = SplitGets(
@@ -158,8 +157,7 @@ class Client(_owner.Owned):
     def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
         key = (dataset, tuple(outputs), depth_dtype)
         if key not in self._sample_bytes:
-            info = DatasetInfo.from_proto(self._unary(self._stub.Describe,
-                                                      pb.DescribeRequest(dataset=dataset)))
+            info = self.describe(dataset)
             self._sample_bytes[key] = tuple(per_output(info, output_names(outputs),
                                                        dtype_name(depth_dtype)).values())
         return self._sample_bytes[key]
@@ -279,8 +277,8 @@ class Client(_owner.Owned):
             world_size=world_size_arg(world_size), start_batch=start_batch,
             start_position=start_position, limit=limit,
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
-        return self._stream(req, req.world_size,
-                            self.shared_memory if shared_memory is None else shared_memory)
+        return self._stream(req, req.world_size, self.shared_memory if shared_memory is None
+                            else flag(shared_memory, "shared_memory"))
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:
         # A generator: nothing (no ring, no call) happens before the first batch is asked for.

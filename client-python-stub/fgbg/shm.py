@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _ring_exit, _shm_room
+from ._checks import integer
 from ._proto import pb
 from .batch import ARRAYS, Part
 
@@ -187,8 +188,10 @@ class RingPool:
     them. A forked child starts with none of its parent's."""
 
     def __init__(self, most: int = POOLED) -> None:
+        most = integer(most, "most")
         if most < 1:
-            raise ValueError("a pool keeps at least one ring, not %r" % (most,))
+            raise ValueError("most must be at least 1 (a pool keeps at least one ring), got %r"
+                             % (most,))
         self._most = most
         self._lock = threading.Lock()
         self._idle: List[Ring] = []
