@@ -77,7 +77,8 @@ def output_enums(outputs: Optional[Iterable[str]],
 
 
 def dtype_enum(depth_dtype: str) -> int:
-    if depth_dtype not in DTYPES:
+    """A depth dtype's enum; ValueError naming depth_dtype unless it is float16 or float32."""
+    if not isinstance(depth_dtype, str) or depth_dtype not in DTYPES:
         raise ValueError("depth_dtype %r must be float16 or float32" % (depth_dtype,))
     return DTYPES[depth_dtype]
 

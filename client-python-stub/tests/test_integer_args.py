@@ -2,6 +2,8 @@
 converted: a float, a string or a bool is a TypeError naming the argument; Python and numpy
 integers (and integer arrays or tensors of indices) are taken. No server: every check happens
 before a call is made (nothing listens on NOWHERE)."""
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -290,3 +292,12 @@ def test_keepalive_shared_memory_pool_and_loader_arguments_are_named_when_wrong(
     for name in ("streams", "prefetch"):
         with pytest.raises(ValueError, match=r"^%s must be at least 1, got 0$" % name):
             FgbgDeviceLoader(object(), **{name: 0})
+
+
+def test_torch_datasets_refuse_a_bad_depth_dtype_by_name_before_connecting():
+    """Not stored unchecked, to end as a bare KeyError ('float64') in a loader's worker."""
+    for ds in (FgbgIterableDataset, FgbgDataset):
+        for value in ("float64", None, 16):
+            with pytest.raises(ValueError, match=r"^depth_dtype %s must be float16 or float32$"
+                               % re.escape(repr(value))):
+                ds(NOWHERE, depth_dtype=value)

@@ -9,7 +9,7 @@ import torch.utils.data
 from .. import _shm_room
 from .._checks import integer, integers, names
 from .._proto import pb
-from .._requests import field
+from .._requests import dtype_enum, field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
@@ -64,6 +64,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                 ("drop_last", drop_last), ("dataset", dataset)))
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
+        dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
         view = _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker

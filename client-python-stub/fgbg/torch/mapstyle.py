@@ -18,7 +18,7 @@ import torch.utils.data
 from .. import _shm_room
 from .._checks import integer, integers, names
 from .._proto import pb
-from .._requests import field
+from .._requests import dtype_enum, field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
@@ -56,6 +56,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
         if transform is not None and not callable(transform):
             raise TypeError("transform must be callable, got %r" % (transform,))
         check_images(image, normalize)
+        dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
         self.target = default_target(target)
         self.dataset = field(pb.GetSamplesRequest, "dataset", dataset)
         self.seed = field(pb.GetSamplesRequest, "seed", seed)
