@@ -27,7 +27,6 @@ from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 from ._progress import Progress  # noqa: E402
-from ._streams import error as _error  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
 
@@ -120,7 +119,8 @@ class Client(_owner.Owned):
             with _channels.CALL:  # a fork waits for it (_channels)
                 return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise _error(e, self, ("timeout", timeout or self.timeout), None, started) from None
+            raise _streams.error(e, self.target, self._metadata,
+                                 ("timeout", timeout or self.timeout), None, started) from None
 
     def list_datasets(self) -> List[Any]:
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
@@ -232,8 +232,9 @@ class Client(_owner.Owned):
                 if shown:
                     shown.update(p)
         except grpc.RpcError as e:
-            raise _error(e, self, ("stream_timeout", self.stream_timeout),
-                         last.done if last is not None else 0, started) from None
+            raise _streams.error(e, self.target, self._metadata,
+                                 ("stream_timeout", self.stream_timeout),
+                                 last.done if last is not None else 0, started) from None
         finally:
             if shown:
                 shown.close()
@@ -295,4 +296,5 @@ class Client(_owner.Owned):
                 why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e.strerror or e)
             else:
                 req.shared_memory.CopyFrom(ring.offer(keep=True))
-        yield from _streams.stream(self, req, world_size, ring, why_not, self._stream_rings)
+        route = _streams.Route(self.target, self._metadata, self.stream_timeout, self._raw_stream)
+        yield from _streams.stream(route, req, world_size, ring, why_not, self._stream_rings)
