@@ -131,9 +131,13 @@ def seconds_arg(value: Any, name: str) -> float:
     return float(value)
 
 
-def text(value: Any, name: str) -> str:
-    """`value` when it is a str; TypeError naming `name` otherwise."""
+def text(value: Any, name: str, secret: bool = False) -> str:
+    """`value` when it is a str; TypeError naming `name` otherwise (without the value when it
+    is a `secret`, such as a token given as bytes)."""
     if not isinstance(value, str):
+        if secret:
+            raise TypeError("%s must be a str, got a value of type %s (not shown: it may be a "
+                            "secret)" % (name, type(value).__name__))
         raise TypeError("%s must be a str, got %r (%s)" % (name, value, type(value).__name__))
     return value
 
