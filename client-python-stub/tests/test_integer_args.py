@@ -12,7 +12,7 @@ import fgbg
 from fgbg import failover, shm
 from fgbg._checks import int_args, integer, integers, optional_integer
 from fgbg.resume import StreamPoint, after
-from fgbg.torch import FgbgDataset, FgbgDeviceLoader, FgbgIterableDataset
+from fgbg.torch import ExportedDataset, FgbgDataset, FgbgDeviceLoader, FgbgIterableDataset
 from fgbg.torch import _world
 
 NOWHERE = "127.0.0.1:1"
@@ -301,3 +301,9 @@ def test_torch_datasets_refuse_a_bad_depth_dtype_by_name_before_connecting():
             with pytest.raises(ValueError, match=r"^depth_dtype %s must be float16 or float32$"
                                % re.escape(repr(value))):
                 ds(NOWHERE, depth_dtype=value)
+
+
+def test_a_transform_that_is_not_callable_is_refused_by_every_dataset_when_made():
+    for ds in (FgbgIterableDataset, FgbgDataset, ExportedDataset):
+        with pytest.raises(TypeError, match=r"^transform must be callable, got 'flip'$"):
+            ds(NOWHERE, transform="flip")

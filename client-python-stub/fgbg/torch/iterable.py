@@ -1,7 +1,7 @@
 """FgbgIterableDataset: whole batches streamed from the server, sharded over ranks and
 DataLoader workers, a new epoch each pass, with exact mid-epoch resume."""
 import copy
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, Optional, Tuple
 
 import torch
 import torch.utils.data
@@ -14,7 +14,8 @@ from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
-from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
+from ._convert import (Images, Normalize, Transform, batch_dict, check_images, dataset_normalize,
+                       shared, transform_arg)
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
 from ._resume import Cursor
@@ -24,8 +25,6 @@ from ._worker_exit import exit_with_parent
 if TYPE_CHECKING:
     from .device import FgbgDeviceLoader
     from .loader import FgbgLoader
-
-Transform = Callable[[Dict[str, Any]], Any]
 
 
 class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
@@ -65,8 +64,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
-        if transform is not None and not callable(transform):
-            raise TypeError("transform must be callable, got %r" % (transform,))
+        transform_arg(transform)
         view = _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
         self.target = default_target(target)
         self.dataset = dataset
