@@ -19,8 +19,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "bounded",
-           "flag", "optional_flag", "seconds_arg", "text", "names", "path_arg"]
+__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "sample_count",
+           "bounded", "flag", "optional_flag", "seconds_arg", "text", "names", "path_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 

@@ -66,20 +66,19 @@ class Client(_owner.Owned):
         self.timeout = seconds_arg(timeout, "timeout")
         self.stream_timeout = seconds_arg(stream_timeout, "stream_timeout")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
-        max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
-        options = _channels.options(max_message_bytes, keepalive_time, keepalive_timeout)
+        rank, self.ring_slots = n["rank"], n["ring_slots"]
+        options = _channels.options(n["max_message_bytes"], keepalive_time, keepalive_timeout)
         self.targets = replicas.resolve(
             default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
-        if ring_slots < 2:
-            raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
+        if self.ring_slots < 2:
+            raise ValueError("ring_slots must be at least 2, got %r" % (self.ring_slots,))
         self.shared_memory = optional_flag(shared_memory, "shared_memory")
-        self.ring_slots = ring_slots
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._split = SplitGets(
             lambda d: self._unary(self._stub.Describe, pb.DescribeRequest(dataset=d)),
             lambda r: cast(bytes, self._unary(self._raw_get, r)))  # no deserializer: bytes
-        self._replies = ReplyRing(ring_slots)
+        self._replies = ReplyRing(self.ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
         self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
@@ -96,6 +95,7 @@ class Client(_owner.Owned):
             response_deserializer=None)
 
     def close(self) -> None:
+        """Closes the channel (its calls end) and removes the client's rings (not a ring_pool's)."""
         if not self._closing():  # a fork's copy: the channel and the rings are the parent's
             return
         self._replies.close()

@@ -76,6 +76,8 @@ class Credentials:
 
     @classmethod
     def from_env(cls) -> "Credentials":
+        """Credentials from FGBG_TLS (1, true or yes), FGBG_TLS_CA, FGBG_TLS_CERT,
+        FGBG_TLS_KEY and FGBG_TOKEN (unset or empty: not used)."""
         env = os.environ
         return cls(tls=env.get("FGBG_TLS", "").lower() in ("1", "true", "yes"),
                    tls_ca=env.get("FGBG_TLS_CA") or None,
@@ -85,6 +87,7 @@ class Credentials:
 
     @property
     def uses_tls(self) -> bool:
+        """Whether the channel speaks TLS: `tls`, or a CA or client certificate given."""
         return self.tls or self.tls_ca is not None or self.tls_cert is not None
 
     def metadata(self) -> Tuple[Tuple[str, str], ...]:

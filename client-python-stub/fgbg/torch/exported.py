@@ -56,10 +56,12 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
 
     @property
     def background_labels(self) -> Tuple[str, ...]:
+        """The background label names, by label id (meta["bg_label"]), from the manifest."""
         return self.manifest.background_labels
 
     @property
     def foreground_labels(self) -> Tuple[str, ...]:
+        """The foreground label names, by label id (meta["fg_label"]), from the manifest."""
         return self.manifest.foreground_labels
 
     def source_files(self, i: int) -> Tuple[str, str]:
