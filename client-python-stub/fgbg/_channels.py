@@ -35,11 +35,16 @@ descriptor". So in such a child, fgbg's channels keep their connections to thems
 subchannel pool): a dataset used in a parent works in a child forked from it.
 """
 import atexit
+import numbers
 import os
 import threading
 import time
 import weakref
 from typing import Any, List, Optional, Tuple
+
+import numpy as np
+
+from ._checks import seconds_arg
 
 SETTLE_S = 2.0
 # The most often an fgbg server lets a client ping (its PERMIT_KEEPALIVE_TIME): more often, it
@@ -90,8 +95,11 @@ def keepalive_options(time_s: float, timeout_s: float) -> List[Tuple[str, int]]:
     (max_pings_without_data) and, in older releases, spaces such pings 5 minutes apart
     (min_time_between_pings_ms): on a server-streaming call the client sends nothing after its
     request, so both are lifted, or a hang later in a long stream would go unnoticed."""
-    if time_s == 0:
+    timeout_s = seconds_arg(timeout_s, "keepalive_timeout")
+    if isinstance(time_s, numbers.Real) and not isinstance(time_s, (bool, np.bool_)) \
+            and time_s == 0:
         return []
+    time_s = seconds_arg(time_s, "keepalive_time")
     if not MIN_KEEPALIVE_S <= time_s <= 2_000_000:
         raise ValueError("keepalive_time must be 0 (off) or %g to 2000000 seconds (an fgbg "
                          "server closes the connection of a client that pings more often), "

@@ -19,8 +19,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "bounded",
-           "flag", "seconds_arg", "text", "names", "path_arg"]
+__all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "sample_count",
+           "bounded", "flag", "optional_flag", "seconds_arg", "text", "names", "path_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 
@@ -115,6 +115,11 @@ def flag(value: Any, name: str) -> bool:
     raise TypeError("%s must be True or False, got %r (%s)" % (name, value, type(value).__name__))
 
 
+def optional_flag(value: Any, name: str) -> Optional[bool]:
+    """None (the default decides), or `value` as a bool (see `flag`)."""
+    return None if value is None else flag(value, name)
+
+
 def seconds_arg(value: Any, name: str) -> float:
     """`value` as seconds: a positive finite number (int, float, numpy); TypeError or
     ValueError naming `name` otherwise."""
@@ -126,9 +131,13 @@ def seconds_arg(value: Any, name: str) -> float:
     return float(value)
 
 
-def text(value: Any, name: str) -> str:
-    """`value` when it is a str; TypeError naming `name` otherwise."""
+def text(value: Any, name: str, secret: bool = False) -> str:
+    """`value` when it is a str; TypeError naming `name` otherwise (without the value when it
+    is a `secret`, such as a token given as bytes)."""
     if not isinstance(value, str):
+        if secret:
+            raise TypeError("%s must be a str, got a value of type %s (not shown: it may be a "
+                            "secret)" % (name, type(value).__name__))
         raise TypeError("%s must be a str, got %r (%s)" % (name, value, type(value).__name__))
     return value
 

@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from google.protobuf.descriptor import FieldDescriptor
 
+from ._dtypes import DEPTH_DTYPES, depth_dtype_name
 from ._checks import bounded, flag, integer, integers, names, text
 from ._proto import pb
 
@@ -56,7 +57,7 @@ OUTPUTS: Dict[str, int] = {
     "image": pb.OUTPUT_IMAGE, "mask": pb.OUTPUT_MASK, "depth": pb.OUTPUT_DEPTH,
     "meta": pb.OUTPUT_META, "instances": pb.OUTPUT_INSTANCES,
     "background": pb.OUTPUT_BACKGROUND, "background_depth": pb.OUTPUT_BACKGROUND_DEPTH}
-DTYPES: Dict[str, int] = {"float16": pb.DEPTH_DTYPE_FLOAT16, "float32": pb.DEPTH_DTYPE_FLOAT32}
+DTYPES: Dict[str, int] = {name: enum for enum, name in DEPTH_DTYPES.items()}
 FORMATS: Dict[str, int] = {
     "folders": pb.EXPORT_FORMAT_FOLDERS, "zip": pb.EXPORT_FORMAT_ZIP,
     "webdataset": pb.EXPORT_FORMAT_WEBDATASET, "npy": pb.EXPORT_FORMAT_NPY,
@@ -77,7 +78,8 @@ def output_enums(outputs: Optional[Iterable[str]],
 
 
 def dtype_enum(depth_dtype: str) -> int:
-    if depth_dtype not in DTYPES:
+    """A depth dtype's enum; ValueError naming depth_dtype unless it is float16 or float32."""
+    if not isinstance(depth_dtype, str) or depth_dtype not in DTYPES:
         raise ValueError("depth_dtype %r must be float16 or float32" % (depth_dtype,))
     return DTYPES[depth_dtype]
 
@@ -90,4 +92,4 @@ def output_names(enums: Iterable[int]) -> List[str]:
 
 def dtype_name(enum: int) -> str:
     """A request's depth dtype by name (unset: float16, as the server reads it)."""
-    return "float32" if enum == pb.DEPTH_DTYPE_FLOAT32 else "float16"
+    return depth_dtype_name(enum)

@@ -2,7 +2,7 @@
 fgbg.shm), else over the network; one log line per call says which."""
 import logging
 import time
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import grpc
 
@@ -18,18 +18,27 @@ _LOG = logging.getLogger("fgbg")
 _DEADLINE_SLACK = 0.01
 
 
+class Route(NamedTuple):
+    """What a stream needs of its Client: the target, the metadata each call sends, the stream
+    deadline (seconds) and the StreamEpoch method (raw: it yields bytes)."""
+    target: str
+    metadata: Sequence[Tuple[str, str]]
+    stream_timeout: float
+    method: Callable[..., Any]
+
+
 def parse(raw: bytes) -> Tuple[Any, Payload]:
     small, where = wire.split(raw)
     return pb.SampleBatch.FromString(small), {f: (raw, o, n) for f, (o, n) in where.items()}
 
 
-def error(e: Exception, client: Any, bound: Optional[Tuple[str, float]] = None,
-          received: Optional[int] = None, started: Optional[float] = None) -> FgbgError:
-    """`e`, of a call of `client` (its target and the metadata it sent), as an FgbgError;
+def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
+          bound: Optional[Tuple[str, float]] = None, received: Optional[int] = None,
+          started: Optional[float] = None) -> FgbgError:
+    """`e`, of a call to `target` that sent `metadata`, as an FgbgError;
     `bound`: the Client option and seconds that set the call's deadline, `received`: samples a
     stream had delivered, both for a deadline's words; `started`: the call's start
     (time.monotonic())."""
-    target = client.target
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
         details = e.details() or ""
         if (e.code() == grpc.StatusCode.CANCELLED and "RST_STREAM" in details
@@ -39,7 +48,7 @@ def error(e: Exception, client: Any, bound: Optional[Tuple[str, float]] = None,
             # grpcio says CANCELLED when it reads that before its own timer fires.
             return FgbgError("DEADLINE_EXCEEDED", deadline("", bound[0], bound[1], received),
                              target)
-        refused = metadata_refused(e.code().name, details, target, client._metadata)
+        refused = metadata_refused(e.code().name, details, target, metadata)
         if refused is not None:
             # Not UNAVAILABLE: a retry (fgbg.reconnect, another replica) is refused the same.
             return FgbgError("RESOURCE_EXHAUSTED" if e.code() == grpc.StatusCode.UNAVAILABLE
@@ -72,7 +81,7 @@ def ring_batch(ring: shm.Ring, msg: Any, world_size: int) -> Batch:
     return Batch([msg], world_size=world_size, payloads=[parts], release=release)
 
 
-def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
+def stream(route: Route, req: Any, world_size: int, ring: Optional[shm.Ring],
            why_not: str, pool: Optional[shm.RingPool] = None) -> Iterator[Batch]:
     """Batches of a StreamEpoch request; `ring` (offered in `req`) goes back to `pool` when the
     stream ended with OK on it (a later stream may take it), else it is removed. When every slot
@@ -87,8 +96,8 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
         while True:
             started = time.monotonic()
             with _channels.CALL:
-                call = client._raw_stream(req, timeout=client.stream_timeout,
-                                          metadata=client._metadata)
+                call = route.method(req, timeout=route.stream_timeout,
+                                    metadata=route.metadata)
             pending: List[Any] = []
             payloads: List[Payload] = []
             spill = False
@@ -118,13 +127,14 @@ def stream(client: Any, req: Any, world_size: int, ring: Optional[shm.Ring],
                             spill = True
                             break
                 except grpc.RpcError as e:
-                    raise error(e, client, ("stream_timeout", client.stream_timeout),
-                                samples, started) from None
+                    raise error(e, route.target, route.metadata,
+                                ("stream_timeout", route.stream_timeout), samples,
+                                started) from None
                 finally:
                     cancel(call)
             if pending:
                 raise FgbgError("DATA_LOSS", "stream ended inside batch %d"
-                                % pending[0].batch_index, client.target)
+                                % pending[0].batch_index, route.target)
             whole = not spill and req is first
             rest = after(StreamPoint(first.start_batch, first.limit), delivered, samples)
             if not spill or rest is None or ring is None:

@@ -6,13 +6,14 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from numpy.typing import NDArray
 
+from ._dtypes import depth_dtype_name
+
 Part = Tuple[Any, int, Optional[int]]
 
 # The array fields of a SampleBatch (and of a shared-memory slot), in slot and digest order:
 # the per-sample arrays, then each distinct background once (see Batch).
 ARRAYS = ("images", "masks", "depth", "instances", "backgrounds", "background_depths")
 
-_DEPTH_DTYPES = {0: np.dtype("<f2"), 1: np.dtype("<f2"), 2: np.dtype("<f4")}
 
 
 class Batch:
@@ -64,7 +65,7 @@ class Batch:
         self.images: Optional[NDArray[np.uint8]] = _view(
             self.buffers["images"], np.uint8, (n, h, w, 3))
         self.masks: Optional[NDArray[np.uint8]] = _view(self.buffers["masks"], np.uint8, (n, h, w))
-        depth_dtype = _DEPTH_DTYPES.get(first.depth_dtype, "<f2")
+        depth_dtype = np.dtype(depth_dtype_name(first.depth_dtype)).newbyteorder("<")
         depth_shape = (first.depth_height, first.depth_width)
         self.depth: Optional[NDArray[np.floating[Any]]] = _view(
             self.buffers["depth"], depth_dtype, (n,) + depth_shape)

@@ -14,7 +14,8 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
-from ._checks import int_args, sample_count, seconds_arg, world_size_arg  # noqa: E402
+from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
+                      world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import SplitGets  # noqa: E402
 from ._requests import (FORMATS, dtype_enum, dtype_name, output_enums, output_names,  # noqa: E402
@@ -26,7 +27,6 @@ from .credentials import Credentials  # noqa: E402
 from .errors import FgbgError, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 from ._progress import Progress  # noqa: E402
-from ._streams import error as _error  # noqa: E402
 
 __all__ = ["Client", "Credentials", "FgbgError"]
 
@@ -63,25 +63,22 @@ class Client(_owner.Owned):
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
                  keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
         self._own(locals())  # first: the arguments as given, for copies and pickles
-        timeout, stream_timeout = seconds_arg(timeout, "timeout"), seconds_arg(stream_timeout,
-                                                                              "stream_timeout")
+        self.timeout = seconds_arg(timeout, "timeout")
+        self.stream_timeout = seconds_arg(stream_timeout, "stream_timeout")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
-        max_message_bytes, rank, ring_slots = n["max_message_bytes"], n["rank"], n["ring_slots"]
-        options = _channels.options(max_message_bytes, keepalive_time, keepalive_timeout)
+        rank, self.ring_slots = n["rank"], n["ring_slots"]
+        options = _channels.options(n["max_message_bytes"], keepalive_time, keepalive_timeout)
         self.targets = replicas.resolve(
             default_target(target) if target is None or isinstance(target, str) else target)
         self.target = self.targets[replicas.home(rank, len(self.targets))]
-        self.timeout = timeout
-        self.stream_timeout = stream_timeout
-        if ring_slots < 2:
-            raise ValueError("ring_slots must be at least 2, got %r" % (ring_slots,))
-        self.shared_memory = shared_memory
-        self.ring_slots = ring_slots
+        if self.ring_slots < 2:
+            raise ValueError("ring_slots must be at least 2, got %r" % (self.ring_slots,))
+        self.shared_memory = optional_flag(shared_memory, "shared_memory")
         self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
         self._split = SplitGets(
             lambda d: self._unary(self._stub.Describe, pb.DescribeRequest(dataset=d)),
             lambda r: cast(bytes, self._unary(self._raw_get, r)))  # no deserializer: bytes
-        self._replies = ReplyRing(ring_slots)
+        self._replies = ReplyRing(self.ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
         self._stream_rings = ring_pool if ring_pool is not None else shm.RingPool()
@@ -98,6 +95,7 @@ class Client(_owner.Owned):
             response_deserializer=None)
 
     def close(self) -> None:
+        """Closes the channel (its calls end) and removes the client's rings (not a ring_pool's)."""
         if not self._closing():  # a fork's copy: the channel and the rings are the parent's
             return
         self._replies.close()
@@ -121,7 +119,8 @@ class Client(_owner.Owned):
             with _channels.CALL:  # a fork waits for it (_channels)
                 return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
         except grpc.RpcError as e:
-            raise _error(e, self, ("timeout", timeout or self.timeout), None, started) from None
+            raise _streams.error(e, self.target, self._metadata,
+                                 ("timeout", timeout or self.timeout), None, started) from None
 
     def list_datasets(self) -> List[Any]:
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
@@ -158,8 +157,7 @@ class Client(_owner.Owned):
     def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
         key = (dataset, tuple(outputs), depth_dtype)
         if key not in self._sample_bytes:
-            info = DatasetInfo.from_proto(self._unary(self._stub.Describe,
-                                                      pb.DescribeRequest(dataset=dataset)))
+            info = self.describe(dataset)
             self._sample_bytes[key] = tuple(per_output(info, output_names(outputs),
                                                        dtype_name(depth_dtype)).values())
         return self._sample_bytes[key]
@@ -234,8 +232,9 @@ class Client(_owner.Owned):
                 if shown:
                     shown.update(p)
         except grpc.RpcError as e:
-            raise _error(e, self, ("stream_timeout", self.stream_timeout),
-                         last.done if last is not None else 0, started) from None
+            raise _streams.error(e, self.target, self._metadata,
+                                 ("stream_timeout", self.stream_timeout),
+                                 last.done if last is not None else 0, started) from None
         finally:
             if shown:
                 shown.close()
@@ -279,8 +278,8 @@ class Client(_owner.Owned):
             world_size=world_size_arg(world_size), start_batch=start_batch,
             start_position=start_position, limit=limit,
             outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
-        return self._stream(req, req.world_size,
-                            self.shared_memory if shared_memory is None else shared_memory)
+        return self._stream(req, req.world_size, self.shared_memory if shared_memory is None
+                            else flag(shared_memory, "shared_memory"))
 
     def _stream(self, req: Any, world_size: int, shared_memory: Optional[bool]) -> Iterator[Batch]:
         # A generator: nothing (no ring, no call) happens before the first batch is asked for.
@@ -297,4 +296,5 @@ class Client(_owner.Owned):
                 why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e.strerror or e)
             else:
                 req.shared_memory.CopyFrom(ring.offer(keep=True))
-        yield from _streams.stream(self, req, world_size, ring, why_not, self._stream_rings)
+        route = _streams.Route(self.target, self._metadata, self.stream_timeout, self._raw_stream)
+        yield from _streams.stream(route, req, world_size, ring, why_not, self._stream_rings)

@@ -3,6 +3,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any, List, Optional, Sequence, Tuple
 
+from ._checks import flag, path_arg, text
 from ._channels import CALL, opened, refuse_if_forked_open
 from .errors import token_too_long
 
@@ -37,17 +38,14 @@ class Credentials:
     token: Optional[str] = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.tls, bool):
-            raise TypeError("tls must be True or False, got %r (%s)"
-                            % (self.tls, type(self.tls).__name__))
+        # Frozen: the checked values (a bool, str paths) are set as the dataclass sets fields.
+        object.__setattr__(self, "tls", flag(self.tls, "tls"))
         for name in ("tls_ca", "tls_cert", "tls_key"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, (str, os.PathLike)):
-                raise TypeError("%s must be a path (str or os.PathLike) or None, not %s"
-                                % (name, type(value).__name__))
-        if self.token is not None and not isinstance(self.token, str):
-            # the value is not shown: it may be a token
-            raise TypeError("token must be a str or None, not %s" % type(self.token).__name__)
+            if value is not None:
+                object.__setattr__(self, name, path_arg(value, name))
+        if self.token is not None:
+            text(self.token, "token", secret=True)
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key go together: give both or neither")
         if self.token is not None and (not self.token.strip() or any(
@@ -78,6 +76,8 @@ class Credentials:
 
     @classmethod
     def from_env(cls) -> "Credentials":
+        """Credentials from FGBG_TLS (1, true or yes), FGBG_TLS_CA, FGBG_TLS_CERT,
+        FGBG_TLS_KEY and FGBG_TOKEN (unset or empty: not used)."""
         env = os.environ
         return cls(tls=env.get("FGBG_TLS", "").lower() in ("1", "true", "yes"),
                    tls_ca=env.get("FGBG_TLS_CA") or None,
@@ -87,6 +87,7 @@ class Credentials:
 
     @property
     def uses_tls(self) -> bool:
+        """Whether the channel speaks TLS: `tls`, or a CA or client certificate given."""
         return self.tls or self.tls_ca is not None or self.tls_cert is not None
 
     def metadata(self) -> Tuple[Tuple[str, str], ...]:

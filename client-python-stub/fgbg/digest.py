@@ -19,6 +19,8 @@ class SampleDigest:
         self.count = 0
 
     def add_sample(self, index: int, *parts: Optional[bytes]) -> None:
+        """Adds sample `index` of its output bytes `parts`, in the order above (None or empty
+        for an output not carried)."""
         sha = hashlib.sha256(struct.pack(">q", integer(index, "index")))
         for p in parts:
             if p is not None and len(p):
@@ -37,12 +39,16 @@ class SampleDigest:
             self.add_sample(index, *parts)
 
     def update(self, other: "SampleDigest") -> None:
+        """Adds `other`'s samples (e.g. another rank's or worker's): the sum does not depend on
+        the order."""
         self.value = (self.value + other.value) % _MOD
         self.count += other.count
 
     def hex(self) -> str:
+        """The digest as 64 hex digits, as the Java CLI and a manifest write it."""
         return "%064x" % self.value
 
     @staticmethod
     def add_hex(a: str, b: str) -> str:
+        """The digest of two disjoint sets of samples from their hex digests."""
         return "%064x" % ((int(a, 16) + int(b, 16)) % _MOD)

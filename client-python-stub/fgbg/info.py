@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
-_DEPTH_DTYPES = {0: "float16", 1: "float16", 2: "float32"}
+from ._dtypes import depth_dtype_name
+
 _POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground", 4: "depth"}
 
 
@@ -97,7 +98,7 @@ class DatasetInfo:
             fingerprint=m.fingerprint, generator_version=m.generator_version,
             image_shape=tuple(m.image_shape.dims), mask_shape=tuple(m.mask_shape.dims),
             has_depth=m.has_depth, depth_shape=tuple(m.depth_shape.dims),
-            depth_dtype=_DEPTH_DTYPES.get(m.depth_dtype, "float16"), depth_units=m.depth_units,
+            depth_dtype=depth_dtype_name(m.depth_dtype), depth_units=m.depth_units,
             depth_source=m.depth_source, background_labels=tuple(m.background_labels),
             foreground_labels=tuple(m.foreground_labels),
             background_names=tuple(m.background_names),

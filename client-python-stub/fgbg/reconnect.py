@@ -33,7 +33,7 @@ from .client import Client, FgbgError
 from .info import DatasetInfo
 from .replicas import Targets, home, resolve
 
-__all__ = ["Reconnect", "Window", "seconds", "pause", "describe"]
+__all__ = ["Reconnect", "Window", "Failures", "seconds", "pause", "describe"]
 
 Reconnect = Union[None, int, float, timedelta]
 _LOG = logging.getLogger(__name__)

@@ -24,17 +24,20 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _ring_exit, _shm_room
+from ._checks import integer
 from ._proto import pb
 from .batch import ARRAYS, Part
 
 
 DIRECTORY = _ring_exit.DIRECTORY
-HEADER_BYTES = 4096
+PAGE = 4096  # slots, rings and torch's shared-memory files are whole pages
+HEADER_BYTES = PAGE  # a ring's header, as the server lays it out
 SLOTS = 4  # slots of a client's ring unless it asks for another number
 POOLED = 8  # stream rings a client keeps for its next streams, at most
 MAGIC = b"FGBGRNG1"
 _STATES = 64
 def align(n: int, to: int = 64) -> int:
+    """`n` rounded up to a multiple of `to` (e.g. PAGE)."""
     return (n + to - 1) // to * to
 
 
@@ -42,7 +45,7 @@ def slot_bytes(n: int, *per_sample: int) -> int:
     """Bytes a slot needs for a batch of n samples (per-sample bytes of each array in slot
     order — image, mask, depth, instances, backgrounds, background depths —; 0 when absent; a
     background array at most one per sample); at least a page, also for a batch of meta only."""
-    return max(4096, align(sum(align(n * b) for b in per_sample), 4096))
+    return max(PAGE, align(sum(align(n * b) for b in per_sample), PAGE))
 
 
 _RESERVED = object()  # a slot offered for a GetSamples reply still under way
@@ -69,7 +72,7 @@ class Ring:
         if slots < 1 or slot_bytes < 64:
             raise ValueError("a ring needs at least one slot of 64 bytes")
         self.slots = slots
-        self.slot_bytes = align(slot_bytes, 4096)
+        self.slot_bytes = align(slot_bytes, PAGE)
         self.path = os.path.join(DIRECTORY, "fgbg-ring-%d-%s" % (os.getpid(),
                                                                   secrets.token_hex(8)))
         self.nonce = secrets.token_bytes(16)
@@ -187,8 +190,10 @@ class RingPool:
     them. A forked child starts with none of its parent's."""
 
     def __init__(self, most: int = POOLED) -> None:
+        most = integer(most, "most")
         if most < 1:
-            raise ValueError("a pool keeps at least one ring, not %r" % (most,))
+            raise ValueError("most must be at least 1 (a pool keeps at least one ring), got %r"
+                             % (most,))
         self._most = most
         self._lock = threading.Lock()
         self._idle: List[Ring] = []
@@ -207,7 +212,7 @@ class RingPool:
 
     def take(self, slots: int, slot_bytes: int) -> Optional[Ring]:
         """A kept ring of this shape that can carry a stream now, or None."""
-        size = align(slot_bytes, 4096)
+        size = align(slot_bytes, PAGE)
         with self._lock:
             self._here()
             same = [r for r in self._idle if r.slots == slots and r.slot_bytes == size]

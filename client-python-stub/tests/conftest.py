@@ -32,6 +32,57 @@ def java():
 
 LAUNCHER = os.path.join(ROOT, "fgbg")
 
+# Tests that need the built server (a server process, the Java CLI or the launcher) are marked
+# `server`, so that `pytest -m "not server"` runs the others without the jars: those using one of
+# these fixtures (directly or through another fixture)...
+SERVER_FIXTURES = frozenset({
+    "server", "folder_server", "bg_server", "big", "big_images", "capped", "coco_server",
+    "office", "own_server", "scenes", "secured", "shm_off", "small_budget", "snippet_servers"})
+# ...and those that start one themselves: "module.py::test", or "module.py" for all its tests.
+SERVER_TESTS = frozenset({
+    "test_background_unet.py::test_trains_from_an_export_without_the_server",
+    "test_client.py::test_a_deadline_says_which_option_bounds_the_call",
+    "test_client.py::test_describe_lists_the_files_a_forgiving_load_skipped_with_why",
+    "test_containers.py::test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm",
+    "test_example.py",  # its server fixture is a parameter (request.getfixturevalue)
+    "test_exported.py::test_the_manifest_lists_the_files_a_forgiving_server_skipped",
+    "test_hung_replica.py::test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_"
+    "resumes_exactly",
+    "test_paths.py",
+    "test_readme.py::test_mnist_over_cifar_gets_csv_labels_and_no_flips",
+    "test_readme.py::test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives",
+    "test_readme.py::test_photos_with_wide_cutouts_serve_with_default_flags",
+    "test_readme.py::test_the_config_file_example",
+    "test_reconnect.py",
+    "test_replicas.py",
+    "test_shm.py::test_a_target_named_by_the_hosts_lan_address_streams_through_shared_memory",
+    "test_shm.py::test_rings_of_dead_clients_are_swept_at_start_up",
+    "test_token_size.py::test_a_token_over_the_bound_is_refused_before_any_call"})
+_running = []  # the test being set up or run (Server and java_cli check its marker)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = os.path.basename(str(item.fspath))
+        listed = module in SERVER_TESTS or "%s::%s" % (module, item.originalname) in SERVER_TESTS
+        if listed or SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item):
+    _running.append(item)
+    yield
+    _running.remove(item)
+
+
+def needs_server_marker(what):
+    """Fails a test that starts `what` unmarked: `-m "not server"` must not need the jars."""
+    if _running and _running[-1].get_closest_marker("server") is None:
+        pytest.fail("%s starts %s but is not marked `server`: list it in conftest's "
+                    "SERVER_FIXTURES or SERVER_TESTS" % (_running[-1].nodeid, what),
+                    pytrace=False)
+
 
 class Server:
     """A server process on a free port (or `port`, e.g. a restarted server's); `command`
@@ -40,6 +91,7 @@ class Server:
     working folder, would write into the source tree)."""
 
     def __init__(self, args, export_root=None, command=None, cwd=None, port=0):
+        needs_server_marker("a server")
         if not os.path.exists(SERVER_JAR):
             raise RuntimeError("%s is missing: build with mvn install (./fgbg test does)"
                                % SERVER_JAR)
@@ -152,6 +204,7 @@ CLI_JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 def java_cli(*args, env=None):
     """Runs a Java CLI verb; returns stdout lines."""
+    needs_server_marker("the Java CLI")
     return subprocess.run([java()] + CLI_JVM + ["-jar", CLIENT_JAR] + list(args), check=True,
                           capture_output=True, text=True, env=env).stdout.splitlines()
 

@@ -90,7 +90,7 @@ def test_wire_takes_the_payload_field_numbers_from_the_descriptor():
 
 def test_torch_tensors_share_the_array_memory(server):
     import torch
-    from fgbg.torch import _tensor
+    from fgbg.torch._convert import tensor as _tensor
 
     with fgbg.Client(server.target) as c:
         b = c.get_samples([1, 2])

@@ -2,7 +2,6 @@
 import os
 import re
 import time
-import types
 
 import grpc
 
@@ -99,12 +98,12 @@ def test_a_server_reset_at_the_deadline_is_the_deadline_not_a_cancel():
     # (threads, the GIL) reads that reset before its timer fires and grpcio says CANCELLED.
     from fgbg._streams import error
 
-    client = types.SimpleNamespace(target="localhost:50051", _metadata=())
-    late = error(_Reset(), client, ("timeout", 0.2), None, time.monotonic() - 0.2)
+    late = error(_Reset(), "localhost:50051", (), ("timeout", 0.2), None, time.monotonic() - 0.2)
     assert late.code == "DEADLINE_EXCEEDED"
     assert str(late).startswith("DEADLINE_EXCEEDED: no reply within timeout=0.2s; "), str(late)
     # Before the call's deadline, a reset is what the server said: kept as it came.
-    early = error(_Reset(), client, ("timeout", 30.0), None, time.monotonic() - 0.2)
+    early = error(_Reset(), "localhost:50051", (), ("timeout", 30.0), None,
+                  time.monotonic() - 0.2)
     assert early.code == "CANCELLED" and "RST_STREAM" in str(early)
 
 

@@ -58,7 +58,7 @@ def test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_resumes_exactl
 def test_keepalive_settings_are_checked():
     with pytest.raises(ValueError, match="keepalive_time must be 0 .off. or 20 to"):
         fgbg.Client("127.0.0.1:1", keepalive_time=5)
-    with pytest.raises(ValueError, match="keepalive_timeout must be positive"):
+    with pytest.raises(ValueError, match="keepalive_timeout must be a positive"):
         fgbg.Client("127.0.0.1:1", keepalive_timeout=0)
     assert keepalive_options(0, 20) == []
     assert ("grpc.http2.max_pings_without_data", 0) in keepalive_options(30, 20)

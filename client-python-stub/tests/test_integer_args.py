@@ -2,15 +2,17 @@
 converted: a float, a string or a bool is a TypeError naming the argument; Python and numpy
 integers (and integer arrays or tensors of indices) are taken. No server: every check happens
 before a call is made (nothing listens on NOWHERE)."""
+import re
+
 import numpy as np
 import pytest
 import torch
 
 import fgbg
-from fgbg import failover
+from fgbg import failover, shm
 from fgbg._checks import int_args, integer, integers, optional_integer
 from fgbg.resume import StreamPoint, after
-from fgbg.torch import FgbgDataset, FgbgDeviceLoader, FgbgIterableDataset
+from fgbg.torch import ExportedDataset, FgbgDataset, FgbgDeviceLoader, FgbgIterableDataset
 from fgbg.torch import _world
 
 NOWHERE = "127.0.0.1:1"
@@ -257,3 +259,51 @@ def test_flags_seconds_names_targets_and_paths_are_checked_naming_the_argument()
             fgbg.Client(target)
     with pytest.raises(TypeError, match=r"^path must be a path \(str or os.PathLike\), got None"):
         fgbg.exported(None)
+
+
+def test_keepalive_shared_memory_pool_and_loader_arguments_are_named_when_wrong():
+    """Each bad argument is refused by name before any call, not by a bare comparison error
+    ("'<=' not supported") nor taken as a truth value."""
+    for name, value, error in (("keepalive_time", "30", TypeError),
+                               ("keepalive_timeout", None, TypeError),
+                               ("keepalive_timeout", float("inf"), ValueError)):
+        with pytest.raises(error, match=r"^%s must be a (positive, finite )?number of seconds"
+                           % name):
+            fgbg.Client(NOWHERE, **{name: value})
+    with pytest.raises(TypeError, match=r"^keepalive_timeout must be a number of seconds"):
+        fgbg.Client(NOWHERE, keepalive_time=0, keepalive_timeout="20")
+    for off in (0, 0.0, np.int64(0)):
+        fgbg.Client(NOWHERE, keepalive_time=off).close()
+    with pytest.raises(TypeError, match=r"^keepalive_time must be a number of seconds"):
+        fgbg.Client(NOWHERE, keepalive_time=False)
+    fgbg.Client(NOWHERE, keepalive_time=np.float64(30), keepalive_timeout=np.int64(20)).close()
+    flag = r"^shared_memory must be True or False, got 'yes' \(str\)$"
+    with pytest.raises(TypeError, match=flag):
+        fgbg.Client(NOWHERE, shared_memory="yes")
+    with fgbg.Client(NOWHERE, shared_memory=np.bool_(False)) as c:
+        assert c.shared_memory is False
+        with pytest.raises(TypeError, match=flag):
+            c.stream_epoch(shared_memory="yes")
+    with pytest.raises(TypeError, match=r"^most must be an integer, got '3' \(str\)$"):
+        shm.RingPool(most="3")
+    with pytest.raises(ValueError, match=r"^most must be at least 1 .*, got 0$"):
+        shm.RingPool(most=0)
+    shm.RingPool(most=np.int64(3)).close()
+    for name in ("streams", "prefetch"):
+        with pytest.raises(ValueError, match=r"^%s must be at least 1, got 0$" % name):
+            FgbgDeviceLoader(object(), **{name: 0})
+
+
+def test_torch_datasets_refuse_a_bad_depth_dtype_by_name_before_connecting():
+    """Not stored unchecked, to end as a bare KeyError ('float64') in a loader's worker."""
+    for ds in (FgbgIterableDataset, FgbgDataset):
+        for value in ("float64", None, 16):
+            with pytest.raises(ValueError, match=r"^depth_dtype %s must be float16 or float32$"
+                               % re.escape(repr(value))):
+                ds(NOWHERE, depth_dtype=value)
+
+
+def test_a_transform_that_is_not_callable_is_refused_by_every_dataset_when_made():
+    for ds in (FgbgIterableDataset, FgbgDataset, ExportedDataset):
+        with pytest.raises(TypeError, match=r"^transform must be callable, got 'flip'$"):
+            ds(NOWHERE, transform="flip")

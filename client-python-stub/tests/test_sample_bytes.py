@@ -68,3 +68,15 @@ def test_the_rings_slot_is_what_the_server_writes_into_it(server):
                 assert getattr(batch, name).nbytes == n * b, name
             assert np.asarray(batch.depth).dtype == np.float32
             batch.release()
+
+
+def test_the_one_depth_dtype_table_matches_the_stubs():
+    """fgbg._dtypes (read without the stubs, by DatasetInfo) numbers the dtypes as the wire
+    does; a request, a batch and a DatasetInfo all name them from it."""
+    from fgbg import _dtypes, _requests
+    from fgbg._proto import pb
+
+    assert _requests.DTYPES == {"float16": pb.DEPTH_DTYPE_FLOAT16,
+                                "float32": pb.DEPTH_DTYPE_FLOAT32}
+    assert [_requests.dtype_name(e) for e in (0, 1, 2)] == ["float16", "float16", "float32"]
+    assert _dtypes.depth_dtype_name(pb.DEPTH_DTYPE_UNSPECIFIED) == "float16"

@@ -5,6 +5,7 @@ import os
 import pathlib
 import pickle
 
+import numpy as np
 import pytest
 
 import fgbg
@@ -172,14 +173,20 @@ def test_bad_credentials_fail_naming_them(tls):
         fgbg.Credentials(token="two words")
     with pytest.raises(ValueError, match="token must be printable ASCII"):
         fgbg.Credentials(token="\u00e4" * 18)  # gRPC would refuse the header itself
-    with pytest.raises(TypeError, match=r"^token must be a str or None, not int$"):
-        fgbg.Credentials(token=123)
+    for token, kind in ((b"s3cret", "bytes"), (123, "int")):
+        with pytest.raises(TypeError, match=r"^token must be a str, got a value of type %s "
+                           r"\(not shown: it may be a secret\)$" % kind) as e:
+            fgbg.Credentials(token=token)
+        assert "s3cret" not in str(e.value)
     with pytest.raises(TypeError, match=r"^tls must be True or False, got 'yes' \(str\)$"):
         fgbg.Credentials(tls="yes")
-    with pytest.raises(TypeError, match=r"^tls_ca must be a path \(str or os.PathLike\) or "
-                       r"None, not int$"):
+    with pytest.raises(TypeError, match=r"^tls_ca must be a path \(str or os.PathLike\), got 7 "
+                       r"\(int\)$"):
         fgbg.Credentials(tls_ca=7)
     assert fgbg.Credentials(tls_ca=pathlib.Path(tls("ca"))).uses_tls
+    assert fgbg.Credentials(tls_ca=pathlib.Path(tls("ca"))).tls_ca == tls("ca")
+    numpy_flag = fgbg.Credentials(tls=np.True_)  # as fgbg._checks.flag takes flags everywhere
+    assert numpy_flag.tls is True and numpy_flag.uses_tls
     with pytest.raises(TypeError, match=r"^credentials must be a fgbg.Credentials or None, got "
                        r"a str \(a token goes in token= or Credentials\(token=...\)\)$") as e:
         fgbg.Client("localhost:1", credentials=CI)

@@ -13,7 +13,6 @@ from rank=/world_size=, torch.distributed or RANK/WORLD_SIZE in the process that
 loader. FgbgDataset: one GetSamples call per batch (__getitems__). ExportedDataset: the same
 sample dicts from folders, webdataset or npy exports.
 """
-from ._convert import tensor as _tensor  # noqa: F401 (zero-copy helper the tests use)
 from ._world import World
 from .detection import detection_collate, detection_targets
 from .device import FgbgDeviceLoader

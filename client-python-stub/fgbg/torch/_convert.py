@@ -24,6 +24,16 @@ IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization)
 META_INT = ("bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "bg_label", "fg_label")
 MeanStd = Tuple[Sequence[float], Sequence[float]]
 Normalize = Union[None, str, MeanStd]
+# A dataset's transform: takes a sample or batch dict, returns what the loader yields.
+Transform = Callable[[Dict[str, Any]], Any]
+
+
+def transform_arg(transform: Optional[Transform]) -> Optional[Transform]:
+    """`transform` when it is None or callable; TypeError naming it otherwise (before any
+    server call, not in a worker)."""
+    if transform is not None and not callable(transform):
+        raise TypeError("transform must be callable, got %r" % (transform,))
+    return transform
 
 
 def check_images(image: str, normalize: Normalize) -> None:

@@ -3,9 +3,9 @@ from its workers to the trainer (fgbg._shm_room's rule keeps that much free of r
 from typing import Any, Dict, Optional, Sequence
 
 from .. import _sample_bytes, _shm_room
+from ..shm import PAGE, align
 from ._convert import IMAGE_KEYS
 
-PAGE = 4096
 # torch passes each tensor in a file of its own, of whole pages: meta's 13 columns and index
 # take a page each, however few their bytes.
 SMALL_TENSORS = 14
@@ -25,11 +25,7 @@ def batch_bytes(info: Any, outputs: Optional[Sequence[str]], depth_dtype: str, i
     per sample (fgbg._sample_bytes, as a ring's slot counts them) as torch holds them
     (`as_torch`), each tensor rounded up to whole pages, and the small tensors' pages."""
     per = as_torch(_sample_bytes.per_output(info, outputs, depth_dtype), image)
-    return SMALL_TENSORS * PAGE + sum(_pages(n * b) for b in per.values())
-
-
-def _pages(n: int) -> int:
-    return -(-n // PAGE) * PAGE
+    return SMALL_TENSORS * PAGE + sum(align(n * b, PAGE) for b in per.values())
 
 
 def need(dataset: Any, workers: int, prefetch_factor: int) -> int:

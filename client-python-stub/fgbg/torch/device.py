@@ -157,9 +157,9 @@ class FgbgDeviceLoader:
     def __init__(self, dataset: Any, streams: int = 4, device: Device = None,
                  prefetch: int = 2, copy: bool = False) -> None:
         streams, prefetch = integer(streams, "streams"), integer(prefetch, "prefetch")
-        if streams < 1 or prefetch < 1:
-            raise ValueError("streams (%r) and prefetch (%r) must be at least 1"
-                             % (streams, prefetch))
+        for name, value in (("streams", streams), ("prefetch", prefetch)):
+            if value < 1:
+                raise ValueError("%s must be at least 1, got %r" % (name, value))
         self.dataset = dataset
         self.streams = streams
         self.device = default_device(device)

@@ -11,7 +11,7 @@ a scene dataset also gives meta["instances"] (each labelled object's box, label 
 fraction, see fgbg.torch.detection_targets), read from its instances.csv (or, in a webdataset
 export written before that file, from each KEY.json).
 """
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.utils.data
@@ -23,9 +23,7 @@ from ..exports.labels import Labels, read_instances
 from ..exports.manifest import ExportError, Manifest
 from ..exports.readers import WebDatasetReader, reader, sample_bytes
 from . import _instances
-from ._convert import IMAGE_KEYS, Images, row, tensor
-
-Transform = Callable[[Dict[str, Any]], Any]
+from ._convert import IMAGE_KEYS, Images, Transform, row, tensor, transform_arg
 
 
 class ExportedDataset(torch.utils.data.Dataset[Any]):
@@ -37,8 +35,7 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
     def __init__(self, path: str, verify: bool = False, image: str = "uint8",
                  normalize: Optional[Tuple[Sequence[float], Sequence[float]]] = None,
                  transform: Optional[Transform] = None) -> None:
-        if transform is not None and not callable(transform):
-            raise TypeError("transform must be callable, got %r" % (transform,))
+        transform_arg(transform)
         self.manifest = Manifest.load(path_arg(path, "path"))
         self._labels = Labels(self.manifest)
         self._reader = reader(self.manifest, self._labels)
@@ -59,10 +56,12 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
 
     @property
     def background_labels(self) -> Tuple[str, ...]:
+        """The background label names, by label id (meta["bg_label"]), from the manifest."""
         return self.manifest.background_labels
 
     @property
     def foreground_labels(self) -> Tuple[str, ...]:
+        """The foreground label names, by label id (meta["fg_label"]), from the manifest."""
         return self.manifest.foreground_labels
 
     def source_files(self, i: int) -> Tuple[str, str]:

@@ -1,7 +1,7 @@
 """FgbgIterableDataset: whole batches streamed from the server, sharded over ranks and
 DataLoader workers, a new epoch each pass, with exact mid-epoch resume."""
 import copy
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, Optional, Tuple
 
 import torch
 import torch.utils.data
@@ -9,12 +9,13 @@ import torch.utils.data
 from .. import _shm_room
 from .._checks import integer, integers, names
 from .._proto import pb
-from .._requests import field
+from .._requests import dtype_enum, field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
-from ._convert import Images, Normalize, batch_dict, check_images, dataset_normalize, shared
+from ._convert import (Images, Normalize, Transform, batch_dict, check_images, dataset_normalize,
+                       shared, transform_arg)
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
 from ._resume import Cursor
@@ -24,8 +25,6 @@ from ._worker_exit import exit_with_parent
 if TYPE_CHECKING:
     from .device import FgbgDeviceLoader
     from .loader import FgbgLoader
-
-Transform = Callable[[Dict[str, Any]], Any]
 
 
 class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
@@ -64,8 +63,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                 ("drop_last", drop_last), ("dataset", dataset)))
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
-        if transform is not None and not callable(transform):
-            raise TypeError("transform must be callable, got %r" % (transform,))
+        dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
+        transform_arg(transform)
         view = _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
         self.target = default_target(target)
         self.dataset = dataset

@@ -9,7 +9,7 @@ starts on its home replica and moves on when that one dies (GetSamples is idempo
 call on the next replica gives the same samples).
 """
 import os
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -18,19 +18,17 @@ import torch.utils.data
 from .. import _shm_room
 from .._checks import integer, integers, names
 from .._proto import pb
-from .._requests import field
+from .._requests import dtype_enum, field
 from ..credentials import Credentials
 from ..errors import default_target
 from ..reconnect import Reconnect, describe, seconds
 from ..failover import FailoverCalls
 from . import _world
 from ._shm_need import batch_bytes
-from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize,
-                       samples)
+from ._convert import (Images, Normalize, Transform, batch_dict, check_images,
+                       dataset_normalize, samples, transform_arg)
 from ._instances import spec_slots
 from ._untyped import worker_info
-
-Transform = Callable[[Dict[str, Any]], Any]
 
 
 class FgbgDataset(torch.utils.data.Dataset[Any]):
@@ -53,9 +51,9 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
                  normalize: Normalize = None, depth_dtype: str = "float16",
                  transform: Optional[Transform] = None, timeout: float = 30.0,
                  credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
-        if transform is not None and not callable(transform):
-            raise TypeError("transform must be callable, got %r" % (transform,))
+        transform_arg(transform)
         check_images(image, normalize)
+        dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
         self.target = default_target(target)
         self.dataset = field(pb.GetSamplesRequest, "dataset", dataset)
         self.seed = field(pb.GetSamplesRequest, "seed", seed)
