@@ -76,8 +76,8 @@ final class GalleryCommand implements Callable<Integer> {
       }
       // Whole or not at all: a full disk leaves a previous gallery as it was.
       OutputFile.write(out, g.getPng()::writeTo);
-      System.out.println(out + " (" + g.getWidth() + " x " + g.getHeight() + " px, width x "
-          + "height; " + g.getIndicesCount() + " samples)");
+      System.out.println(out + " (" + g.getHeight() + "x" + g.getWidth() + " px, height x "
+          + "width as every size fgbg shows; " + g.getIndicesCount() + " samples)");
     }
     return 0;
   }

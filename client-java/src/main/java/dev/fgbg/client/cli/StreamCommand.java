@@ -199,7 +199,11 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
   @Override
   public String resume() {
     Got g = got;
+    // Given twice, picocli refuses a flag: the hint says which of the user's it replaces.
+    String replaced = (startBatch > 0 ? " --start-batch " + startBatch : "")
+        + (limit > 0 ? " --limit " + limit : "");
     return "run the same stream with --start-batch " + (startBatch + g.batches())
-        + (limit > 0 ? " --limit " + (limit - g.samples()) : "");
+        + (limit > 0 ? " --limit " + (limit - g.samples()) : "")
+        + (replaced.isEmpty() ? "" : " in place of" + replaced);
   }
 }

@@ -147,9 +147,10 @@ class FgbgCliTest {
       assertTrue(last.startsWith("fgbg: error: "), last);
       assertTrue(last.contains("shut") || last.contains("went away"), last);
       assertTrue(last.matches(".*\\(([0-9]+) samples received\\); to go on from there: run "
-          + "the same stream with --start-batch [0-9]+"), last);
+          + "the same stream with --start-batch [0-9]+ in place of --start-batch 2"), last);
       long samples = Long.parseLong(last.replaceAll(".*\\(([0-9]+) samples received.*", "$1"));
-      long batch = Long.parseLong(last.replaceAll(".*--start-batch ([0-9]+)$", "$1"));
+      long batch = Long.parseLong(last.replaceAll(".*with --start-batch ([0-9]+) in place.*",
+          "$1"));
       assertTrue(samples > 0 && samples % 8 == 0, last);
       assertEquals(2 + samples / 8, batch, "the first batch not received: " + last);
       // As a stream stopped by a signal: its lines over what came, marked partial, once (they
@@ -370,8 +371,9 @@ class FgbgCliTest {
     BufferedImage drawn = ImageIO.read(png.toFile());
     assertEquals(22 + 3 * (224 + 44 + 4) + 4, drawn.getHeight(), "column headers (22 px), then"
         + " rows");
-    assertEquals(png + " (" + drawn.getWidth() + " x " + drawn.getHeight() + " px, width x "
-        + "height; 3 samples)", g[1].trim(), "the size as the PNG has it, width first");
+    assertEquals(png + " (" + drawn.getHeight() + "x" + drawn.getWidth() + " px, height x "
+        + "width as every size fgbg shows; 3 samples)", g[1].trim(), "height first, as README's"
+        + " rule for sizes has it");
   }
 
   @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StopWordsTest {
   private static final Pattern STOPPED = Pattern.compile("fgbg: stopped \\((\\d+) samples "
       + "received\\); to go on from there: run the same stream with --start-batch (\\d+)"
-      + " --limit (\\d+)");
+      + " --limit (\\d+) in place of --start-batch 3 --limit 390000");
 
   @TempDir
   Path dir;
