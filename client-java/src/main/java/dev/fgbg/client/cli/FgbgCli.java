@@ -34,6 +34,8 @@ public final class FgbgCli {
   private static final Logger GRPC = Logger.getLogger("io.grpc");
   /** The client's own: its INFO lines (which path a stream took) are for programs, not here. */
   private static final Logger CLIENT = Logger.getLogger("dev.fgbg.client");
+  /** But a reconnect window's end is: its start was a WARNING ("not answering") on stderr. */
+  private static final Logger RECONNECT = Logger.getLogger(CLIENT.getName() + ".ReconnectWindow");
 
   private static final Formatter ONE_LINE = new Formatter() {
     @Override
@@ -51,6 +53,7 @@ public final class FgbgCli {
   public static int run(String... args) {
     GRPC.setLevel(Level.SEVERE);
     CLIENT.setLevel(Level.WARNING);
+    RECONNECT.setLevel(Level.INFO);
     for (Handler h : Logger.getLogger("").getHandlers()) {
       h.setFormatter(ONE_LINE); // a warning is one line, as the command's own messages are
     }

@@ -75,6 +75,9 @@ class StreamReconnectTest {
         assertEquals(List.of("WARNING the fgbg server at " + server.target() + " is not "
             + "answering; trying again for up to 30 s (reconnect window)"), log.lines().stream()
             .filter(l -> l.startsWith("WARNING")).toList());
+        // ... and, once it answers, says so (as "fgbg: info: ...").
+        assertTrue(log.lines().stream().anyMatch(l -> l.matches("INFO the fgbg server at "
+            + server.target() + " answered again after [0-9.]+ s")), log.lines().toString());
       }
       assertEquals("0", r[0], r[2]);
       assertEquals(unbroken[1].lines().toList().get(0), r[1].lines().toList().get(0));
