@@ -23,11 +23,22 @@ final class DatasetLine {
 
   private static String describe(Dataset d) {
     return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %d flips x %d"
-            + " placements, %dx%d, depth %s, fingerprint %s", d.name(), d.size(),
+            + " placements, %dx%d%s, depth %s, fingerprint %s", d.name(), d.size(),
         d.codec().backgrounds(), d.codec().foregrounds(), d.codec().flips(),
-        d.codec().placements(), d.spec().height(), d.spec().width(),
+        d.codec().placements(), d.spec().height(), d.spec().width(), scene(d),
         d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
         d.fingerprint());
+  }
+
+  /** A scene's objects, so that its line is told from a classic composite's. */
+  private static String scene(Dataset d) {
+    if (!d.spec().isScene()) {
+      return "";
+    }
+    int least = d.spec().scene().objectsMin();
+    int most = d.spec().scene().objectsMax();
+    return ", scenes of " + (least == most ? least : least + "-" + most) + " object"
+        + (most == 1 ? "" : "s") + " (describe shows their settings)";
   }
 
   /**

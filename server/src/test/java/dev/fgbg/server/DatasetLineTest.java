@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
@@ -13,6 +14,8 @@ import dev.fgbg.core.dataset.DepthMap;
 import dev.fgbg.core.dataset.TeacherDepth;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.core.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -135,5 +138,16 @@ class DatasetLineTest {
         DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache"))));
     assertNull(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache"))));
     assertNull(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null)), "not asked for");
+  }
+
+  @Test
+  void aSceneDatasetsLineSaysItIsOneWithItsObjects() {
+    Dataset scene = new Dataset("scene", BuiltinWorld.create(64, 64, 4, 10), Spec.builder()
+        .size(64, 64).placements(2).scene(SceneSpec.builder().objects(2, 3).build()).build());
+    String line = DatasetLine.of(scene, memory(1 << 20, null));
+    assertTrue(line.contains(", 64x64, scenes of 2-3 objects (describe shows their settings), "
+        + "depth "), line);
+    assertFalse(DatasetLine.of(TestDatasets.tiny(), memory(1 << 20, null)).contains("scene"),
+        "a classic composite's line is as it was");
   }
 }
