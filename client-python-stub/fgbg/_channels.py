@@ -95,10 +95,12 @@ def keepalive_options(time_s: float, timeout_s: float) -> List[Tuple[str, int]]:
     (max_pings_without_data) and, in older releases, spaces such pings 5 minutes apart
     (min_time_between_pings_ms): on a server-streaming call the client sends nothing after its
     request, so both are lifted, or a hang later in a long stream would go unnoticed."""
-    timeout_s = seconds_arg(timeout_s, "keepalive_timeout")
     if isinstance(time_s, numbers.Real) and not isinstance(time_s, (bool, np.bool_)) \
             and time_s == 0:
-        return []
+        if not (isinstance(timeout_s, numbers.Real) and timeout_s == 0):
+            seconds_arg(timeout_s, "keepalive_timeout")  # unused, but a bad one is named
+        return []  # off: keepalive_timeout=0 with it is fine too
+    timeout_s = seconds_arg(timeout_s, "keepalive_timeout")
     time_s = seconds_arg(time_s, "keepalive_time")
     if not MIN_KEEPALIVE_S <= time_s <= 2_000_000:
         raise ValueError("keepalive_time must be 0 (off) or %g to 2000000 seconds (an fgbg "

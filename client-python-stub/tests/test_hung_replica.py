@@ -60,5 +60,5 @@ def test_keepalive_settings_are_checked():
         fgbg.Client("127.0.0.1:1", keepalive_time=5)
     with pytest.raises(ValueError, match="keepalive_timeout must be a positive"):
         fgbg.Client("127.0.0.1:1", keepalive_timeout=0)
-    assert keepalive_options(0, 20) == []
+    assert keepalive_options(0, 20) == [] == keepalive_options(0, 0), "off, whatever the timeout"
     assert ("grpc.http2.max_pings_without_data", 0) in keepalive_options(30, 20)

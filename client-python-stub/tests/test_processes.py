@@ -132,3 +132,4 @@ def test_pickled_datasets_give_the_same_samples(server):
         assert digest_of(other).hex() == first
         assert other.state_dict()["epoch"] == 2
     assert it.state_dict()["epoch"] == 1, "a copy's counter is its own"
+    assert copy.copy(it)._travelled is None, "a copy decides its world as the original does"

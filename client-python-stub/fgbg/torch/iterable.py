@@ -111,8 +111,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         return state
 
     def __copy__(self) -> "FgbgIterableDataset":
-        # A shallow copy would share the Feed: two datasets advancing one epoch counter.
-        return copy.deepcopy(self)
+        # A shallow copy, but for the Feed: shared, two datasets would advance one epoch
+        # counter. Not through __getstate__, which would pin the world as it is now.
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.feed = copy.deepcopy(self.feed)
+        return other
 
     def __repr__(self) -> str:
         return ("FgbgIterableDataset(target=%r, dataset=%r, seed=%d, size=%d, batch_size=%d, "

@@ -68,12 +68,12 @@ final class FileIo {
    */
   static FgbgException failure(String what, IOException e) {
     if (e instanceof FileWriteException w && w.getCause() instanceof IOException cause) {
-      return failure(w.file(), cause);
+      return failure(finalName(w.file()), cause); // the file's own name, not the temporary
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
-          "export stopped: disk full while writing " + finalName(what) + " (" + msg + "): free "
+          "export stopped: disk full while writing " + what + " (" + msg + "): free "
           + "some space and run the same export again: it resumes, keeping the shards already "
           + "complete", e);
     }
@@ -100,13 +100,14 @@ final class FileIo {
    * a {@code .tmp} or an array's {@code .partial}): the user never sees the temporary one.
    */
   static String finalName(String temporary) {
-    return PARTIAL_FOLDER.matcher(temporary).replaceAll("$1$2/")
-        .replaceFirst("(\\.partial|" + Pattern.quote(TMP) + ")$", "");
+    String shard = PARTIAL_FOLDER.matcher(temporary).replaceAll("$1$2$3");
+    return shard.equals(temporary)
+        ? temporary.replaceFirst("(\\.partial|" + Pattern.quote(TMP) + ")$", "") : shard;
   }
 
-  /** {@code .NAME.partial<tag>/} (a folder's name, written whole when the shard is). */
+  /** {@code .NAME.partial<tag>} (a shard's folder, renamed when the shard is whole). */
   private static final Pattern PARTIAL_FOLDER =
-      Pattern.compile("(^|/)\\.([^/]+)\\.partial[^/]*/");
+      Pattern.compile("(^|/)\\.([^/]+)\\.partial[^/]*(/|$)");
 
   /** Copies {@code n} bytes; fails when {@code in} ends sooner. */
   static void copy(InputStream in, OutputStream out, long n) throws IOException {

@@ -246,5 +246,8 @@ class DiskFullTest {
     assertEquals("big/shard-000003.tar", FileIo.finalName("big/shard-000003.tar.tmp"));
     assertEquals("big/labels.csv", FileIo.finalName("big/labels.csv" + FileIo.TMP));
     assertEquals("big/.hidden/a.partial.jpg", FileIo.finalName("big/.hidden/a.partial.jpg"));
+    assertEquals("big/fg_bg/bg_001", FileIo.finalName("big/fg_bg/.bg_001.partial"));
+    assertEquals("run.tmp/fg_bg/bg_001/x.jpg",
+        FileIo.finalName("run.tmp/fg_bg/.bg_001.partial/x.jpg"), "a destination's own name");
   }
 }
