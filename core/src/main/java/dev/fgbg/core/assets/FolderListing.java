@@ -25,9 +25,9 @@ import java.util.Set;
  * a file or folder elsewhere is read where it points); whatever has an image's name but cannot
  * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
  * link, a link loop, a folder with an image's name that holds no image (a photo replaced by an
- * empty folder of its name), a folder that cannot be read, a name that is not valid in the file-name
- * encoding, an image format fgbg does not read. Other files (labels.csv, notes) are ignored,
- * and so are hidden files and folders (a name starting with '.').
+ * empty folder of its name), a folder that cannot be read, a name that is not valid in the
+ * file-name encoding, an image format fgbg does not read. Other files (labels.csv, notes) are
+ * ignored, and so are hidden files and folders (a name starting with '.').
  */
 final class FolderListing {
   /** Image formats people put in photo folders that fgbg does not read. */
