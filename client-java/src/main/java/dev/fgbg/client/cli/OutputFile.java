@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -46,6 +47,10 @@ final class OutputFile {
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE)) {
         content.writeTo(out);
+      }
+      if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) { // a file replaced keeps its mode
+        Files.setPosixFilePermissions(tmp,
+            Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,13 +29,19 @@ class OutputFileTest {
   }
 
   @Test
-  void aFileIsReplacedWholeWithTheModeOfANewFileAndNothingBeside() throws Exception {
+  void aFileIsReplacedWholeKeepingItsModeAndNothingBeside() throws Exception {
     Path png = Files.write(dir.resolve("gallery.png"), new byte[] {1, 2, 3});
     Path plain = Files.write(dir.resolve("plain"), new byte[] {1});
     assertEquals(png, OutputFile.write(png, new byte[] {4, 5}));
     assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(png));
     assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(png));
     assertEquals(List.of("gallery.png", "plain"), names());
+
+    // A file the user gave a mode of its own keeps it.
+    Set<PosixFilePermission> own = PosixFilePermissions.fromString("rw-r-----");
+    Files.setPosixFilePermissions(png, own);
+    OutputFile.write(png, new byte[] {6});
+    assertEquals(own, Files.getPosixFilePermissions(png));
   }
 
   @Test
