@@ -18,8 +18,11 @@ final class ConcurrentDepthStats implements DepthStats {
   private final AtomicLong inferred = new AtomicLong();
   private final AtomicLong withdrawn = new AtomicLong();
   private final AtomicLong maxBatchSeen = new AtomicLong();
-  private final AtomicLong queueDelayNanos = new AtomicLong();
-  private final AtomicLong maxQueueDelayNanos = new AtomicLong();
+  /** Guards the three queue-delay counters, read together so that mean ≤ max always holds. */
+  private final Object delays = new Object();
+  private long queued;
+  private long queueDelayNanos;
+  private long maxQueueDelayNanos;
   private final AtomicLong rejected = new AtomicLong();
   private final AtomicLong inferenceNanos = new AtomicLong();
 
@@ -70,8 +73,11 @@ final class ConcurrentDepthStats implements DepthStats {
 
   @Override
   public void recordQueueDelay(long nanos) {
-    queueDelayNanos.addAndGet(nanos);
-    maxQueueDelayNanos.accumulateAndGet(nanos, Math::max);
+    synchronized (delays) {
+      queued++;
+      queueDelayNanos += nanos;
+      maxQueueDelayNanos = Math.max(maxQueueDelayNanos, nanos);
+    }
   }
 
   @Override
@@ -87,10 +93,17 @@ final class ConcurrentDepthStats implements DepthStats {
 
   @Override
   public DepthCounts snapshot() {
+    long n;
+    long sum;
+    long most;
+    synchronized (delays) {
+      n = queued;
+      sum = queueDelayNanos;
+      most = maxQueueDelayNanos;
+    }
     return new DepthCounts(memoryHits.get(), diskHits.get(), storeHits.get(), misses.get(),
         diskCorrupt.get(), storeDamaged.get(), runs.get(), inferred.get(), withdrawn.get(),
-        maxBatchSeen.get(), queueDelayNanos.get(), maxQueueDelayNanos.get(), rejected.get(),
-        inferenceNanos.get());
+        maxBatchSeen.get(), n, sum, most, rejected.get(), inferenceNanos.get());
   }
 
   @Override

@@ -12,19 +12,21 @@ package dev.fgbg.core.depth;
  * @param withdrawn requests withdrawn from the batcher before the model took them, every caller
  *     of theirs having gone (a cancelled stream, or a piece dropped under memory pressure,
  *     rendered again later and then counted as a miss again): not inferred, not cached
+ * @param queued requests the model was given, counted as their queue delay is: the mean delay
+ *     is over these, not over {@code inferred}, which grows only once their batch has run
  * @param queueDelayNanos the queue delays of the requests the model was given, summed
  */
 public record DepthCounts(long memoryHits, long diskHits, long storeHits, long misses,
     long diskCorrupt, long storeDamaged, long runs, long inferred, long withdrawn,
-    long maxBatchSeen, long queueDelayNanos, long maxQueueDelayNanos, long rejected,
-    long inferenceNanos) {
+    long maxBatchSeen, long queued, long queueDelayNanos, long maxQueueDelayNanos,
+    long rejected, long inferenceNanos) {
 
   public double meanBatch() {
     return runs == 0 ? 0 : (double) inferred / runs;
   }
 
   public double meanQueueDelayMillis() {
-    return inferred == 0 ? 0 : queueDelayNanos / 1e6 / inferred;
+    return queued == 0 ? 0 : queueDelayNanos / 1e6 / queued;
   }
 
   public double maxQueueDelayMillis() {
