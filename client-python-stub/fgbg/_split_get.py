@@ -17,13 +17,17 @@ class SplitGets:
 
     def most(self, req: Any) -> int:
         """The indices one call of `req`'s dataset takes when `req` has more, else 0 (one call;
-        0 too when the dataset cannot be described: the call says why)."""
+        0 too when the server has no such dataset: the call says so). Any other failure to
+        describe it (a deadline, a server away) is raised: sent whole, the call would be refused
+        for its size instead."""
         if len(req.indices) < 2:
             return 0
         if req.dataset not in self._most:
             try:
                 self._most[req.dataset] = self._describe(req.dataset).max_get_samples
-            except FgbgError:
+            except FgbgError as e:
+                if e.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+                    raise
                 return 0
         most = self._most[req.dataset]
         return most if 0 < most < len(req.indices) else 0
