@@ -48,6 +48,11 @@ def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
             # grpcio says CANCELLED when it reads that before its own timer fires.
             return FgbgError("DEADLINE_EXCEEDED", deadline("", bound[0], bound[1], received),
                              target)
+        if e.code() == grpc.StatusCode.CANCELLED and details.startswith("Received RST_STREAM"):
+            # Not this client's cancel ("Locally cancelled"): a server ends a call with a reset
+            # when its shutdown grace runs out under it (Stats, Gallery, GetSamples). Retrying
+            # is right, so it is UNAVAILABLE, which reconnect= and failover retry.
+            return FgbgError("UNAVAILABLE", details, target)
         refused = metadata_refused(e.code().name, details, target, metadata)
         if refused is not None:
             # Not UNAVAILABLE: a retry (fgbg.reconnect, another replica) is refused the same.
