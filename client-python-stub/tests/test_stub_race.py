@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tempfile
 
-
 from conftest import ROOT
 
 PKG = os.path.join(ROOT, "client-python-stub")
