@@ -113,8 +113,22 @@ public final class ImageFiles {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw FgbgException.invalidConfig(file + ": unreadable or truncated image ("
-          + InWords.of(e) + ")", e);
+          + decoderWords(e) + ")", e);
     }
+  }
+
+  /** ImageIO's JPEG reader's words for a cut-short or corrupt file, in a user's words. */
+  private static String decoderWords(Throwable e) {
+    String words = InWords.of(e);
+    return switch (words) {
+      case "Truncated File - Missing EOI marker" -> "the file ends too early";
+      // A file cut inside its header reads as a tables-only stream: no frame, no image.
+      case "JFIF not permitted in stream metadata", "No image data present to read",
+          "Invalid JPEG file structure: missing SOS marker" ->
+          "the file ends before its image data";
+      default -> words.startsWith("Bogus ")
+          ? "corrupt or cut-short JPEG data: bad " + words.substring(6).toLowerCase(Locale.ROOT) : words;
+    };
   }
 
   private static void checkSize(Path file, int w, int h, long maxPixels) {

@@ -124,6 +124,7 @@ class HostileFoldersTest {
     Files.write(bg.resolve("cut.png"), Arrays.copyOf(good, good.length - 40));
     byte[] jpeg = Files.readAllBytes(bg.resolve("indoor/a.jpg"));
     Files.write(bg.resolve("cut.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+    Files.write(bg.resolve("header.jpg"), Arrays.copyOf(jpeg, 20));
     Files.write(bg.resolve("anim.gif"), new byte[] {'G', 'I', 'F', '8', '9', 'a'});
     Files.write(bg.resolve("notes.txt"), "ignored: not meant as an image".getBytes(
         StandardCharsets.UTF_8));
@@ -133,10 +134,14 @@ class HostileFoldersTest {
     assertNamed(lines, bg.resolve("empty.png"), "is empty (0 bytes)");
     assertNamed(lines, bg.resolve("cut.png"), "unreadable or truncated image (the file ends too "
         + "early)");
-    assertNamed(lines, bg.resolve("cut.jpg"), "unreadable or truncated image");
+    // ImageIO's own words ("Truncated File - Missing EOI marker", "JFIF not permitted in
+    // stream metadata") say nothing to a user.
+    assertNamed(lines, bg.resolve("cut.jpg"), "unreadable or truncated image (the file ends ");
+    assertNamed(lines, bg.resolve("header.jpg"), "unreadable or truncated image (the file ends "
+        + "before its image data)");
     assertNamed(lines, bg.resolve("anim.gif"), "is a GIF image; fgbg reads PNG and JPEG");
     assertNamed(lines, bg.resolve("folder.jpg"), "is a folder, not an image, and holds no images");
-    assertEquals(6, lines.size(), String.join("\n", lines));
+    assertEquals(7, lines.size(), String.join("\n", lines));
   }
 
   /** The first bytes of an ISO-BMFF (HEIC/AVIF) file: its ftyp box with these brands. */
