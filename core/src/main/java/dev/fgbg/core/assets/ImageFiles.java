@@ -126,8 +126,8 @@ public final class ImageFiles {
       case "JFIF not permitted in stream metadata", "No image data present to read",
           "Invalid JPEG file structure: missing SOS marker" ->
           "the file ends before its image data";
-      default -> words.startsWith("Bogus ")
-          ? "corrupt or cut-short JPEG data: bad " + words.substring(6).toLowerCase(Locale.ROOT) : words;
+      default -> words.startsWith("Bogus ") ? "corrupt or cut-short JPEG data: bad "
+          + words.substring(6).toLowerCase(Locale.ROOT) : words;
     };
   }
 
