@@ -11,7 +11,8 @@ import java.util.logging.Logger;
  * call, a dropped connection): the first is logged in full, later ones are counted and summed up
  * by the first one after the minute, naming the latest. A failing disk or a hostile client does
  * not fill the log, and one cause (a stray folder) does not hide a different later one (the disk
- * full).
+ * full). An owner with a timer calls {@link #flush} on it, so that the count of a burst's last
+ * minute is logged once the minute is over, not only when a later event comes (if ever).
  */
 public final class MinuteLines {
   public static final Duration EVERY = Duration.ofMinutes(1);
@@ -21,7 +22,8 @@ public final class MinuteLines {
   /** The line summing up events held back. */
   public interface Summary {
     /**
-     * @param count the events since the last line, the one summed up now among them
+     * @param count the events since the last line (the one that brings the summary, if one
+     *     does, among them)
      * @param seconds since the last line
      * @param latest the latest event in words
      */
@@ -35,6 +37,7 @@ public final class MinuteLines {
   private boolean logged;
   private long last;
   private long held;
+  private String latestHeld;
 
   /**
    * @param nanos a nanosecond clock (a test's own, to pass the minute)
@@ -67,16 +70,38 @@ public final class MinuteLines {
     }
   }
 
+  /**
+   * Logs the summary of the events held back once the minute since the last line is over (or
+   * now, when {@code evenWithinTheMinute}: the owner is stopping); nothing when none were held.
+   * A later event is then held back for a minute from this line, as from any.
+   */
+  public void flush(boolean evenWithinTheMinute) {
+    String due;
+    synchronized (this) {
+      long now = nanos.getAsLong();
+      if (held == 0 || (!evenWithinTheMinute && now - last < EVERY.toNanos())) {
+        return;
+      }
+      due = summary.line(held, (now - last) / 1_000_000_000L, latestHeld);
+      last = now;
+      held = 0;
+      latestHeld = null;
+    }
+    log.log(level, due);
+  }
+
   private synchronized String due(String line, String latest) {
     long now = nanos.getAsLong();
     if (logged && now - last < EVERY.toNanos()) {
       held++;
+      latestHeld = latest;
       return null;
     }
     String due = held == 0 ? line : summary.line(held + 1, (now - last) / 1_000_000_000L, latest);
     logged = true;
     last = now;
     held = 0;
+    latestHeld = null;
     return due;
   }
 }

@@ -110,34 +110,42 @@ final class BoundedAdmission implements Admission {
     return best;
   }
 
+  /**
+   * The freed permit goes to the fairest waiter in the same hold of the lock that frees it (and
+   * on to the next when that one gave up meanwhile): between the two, a refusal would count
+   * one running fewer than hold a permit (a Gallery refused during a hand-over said "0 running").
+   */
   private void next(String done) {
+    Waiter waiter;
     synchronized (this) {
-      running--;
       release(done);
       add(runningBy, done, -1);
+      waiter = handOver();
     }
-    while (true) {
-      Waiter waiter;
-      synchronized (this) {
-        waiter = fairest();
-        if (waiter == null) {
-          return;
-        }
-        queue.remove(waiter);
-        running++;
-        admitted++;
-        add(runningBy, waiter.client, 1);
-      }
+    while (waiter != null) {
       if (waiter.future.complete(new Slot(waiter.client))) {
         return;
       }
       synchronized (this) {
-        running--; // it gave up just now: the permit goes to the next one
-        admitted--;
+        admitted--; // it gave up just now: the permit goes to the next one
         release(waiter.client);
         add(runningBy, waiter.client, -1);
+        waiter = handOver();
       }
     }
+  }
+
+  /** Under the lock: the fairest waiter, which takes the permit just freed; else it is free. */
+  private Waiter handOver() {
+    Waiter waiter = fairest();
+    if (waiter == null) {
+      running--;
+      return null;
+    }
+    queue.remove(waiter);
+    admitted++;
+    add(runningBy, waiter.client, 1);
+    return waiter;
   }
 
   @Override

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
@@ -38,6 +42,44 @@ class AdmissionTest {
     b.join().close();
     c.join().close();
     assertEquals(0, admission.running());
+  }
+
+  /**
+   * A permit handed from the one running to the one queued is counted running throughout: a
+   * call refused meanwhile hears "1 running and 1 queued", as many as hold and wait (3 refusals
+   * of 38,000 Gallery requests said "0 running" while the permit was between the two).
+   */
+  @Test
+  void aRefusalDuringAHandOverCountsThePermitRunning() throws Exception {
+    Admission one = Admission.of("Gallery requests", new NamedLimit("--max-galleries", 1),
+        new NamedLimit("--gallery-queue", 1));
+    AtomicBoolean done = new AtomicBoolean();
+    Thread handing = new Thread(() -> {
+      Admission.Permit held = one.admit().join();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < end) {
+        CompletableFuture<Admission.Permit> next;
+        do {
+          next = one.admit(); // the prober's own may hold the queue's place a moment
+        } while (next.isCompletedExceptionally());
+        held.close();
+        held = next.join();
+      }
+      held.close();
+      done.set(true);
+    });
+    handing.start();
+    Set<String> said = new TreeSet<>();
+    while (!done.get()) {
+      CompletableFuture<Admission.Permit> f = one.admit();
+      if (f.isCompletedExceptionally()) {
+        said.add(assertFailed(f).getMessage().replaceAll(", the most.*", ""));
+      } else if (!f.cancel(false)) {
+        f.join().close(); // granted: handed on
+      }
+    }
+    handing.join();
+    assertEquals(Set.of("too many Gallery requests: 1 running and 1 queued"), said);
   }
 
   @Test

@@ -57,8 +57,9 @@ public final class FgbgServer {
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
-  /** Checks for GetSamples replies left unread ({@link UnreadReplies}). */
+  /** Checks for GetSamples replies left unread ({@link UnreadReplies}) and refusals held. */
   private final ScheduledExecutorService replyTimer;
+  private final RefusalLog refusals;
   /** Reads the token and TLS files for changes ({@link LiveTokens}, {@link LiveKeys},
    *  {@link LiveClientCa}) from {@link #start} on; its own thread, as a slow file system must
    *  not hold up the reply checks. A server made and never started has no such thread. */
@@ -108,7 +109,7 @@ public final class FgbgServer {
     this.reloadTimer = Executors.newSingleThreadScheduledExecutor(
         new NamedThreads("fgbg-reload"));
     this.connect = options.connect();
-    RefusalLog refusals = new RefusalLog(options.ticker());
+    this.refusals = new RefusalLog(options.ticker(), replyTimer, RefusalLog.TICK);
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams,
@@ -269,6 +270,7 @@ public final class FgbgServer {
       exportThreads.shutdownNow();
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
+      refusals.close();
       replyTimer.shutdownNow();
       reloadTimer.shutdownNow();
       shm.close();

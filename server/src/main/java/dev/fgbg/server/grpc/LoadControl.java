@@ -25,11 +25,10 @@ final class LoadControl {
   final AdmittedCalls galleries;
   /** Ends the GetSamples calls of connections that stopped reading, when others wait. */
   final UnreadReplies unread;
-  /** Wall time for the budgets made here (the connections' reply shares and turns). */
+  /** Wall time for the budgets made here (the connections' reply turns). */
   private final Ticker ticker;
-  /** Held only while a connection's GetSamples replies hold bytes: idle shares are collected. */
-  private final Cache<String, MemoryBudget> replyShares =
-      Caffeine.newBuilder().weakValues().build();
+  /** What all GetSamples replies together may hold: half the budget. */
+  private final ReplyCap replies;
   /** Held only while a connection's GetSamples replies wait for their turn or the budget. */
   private final Cache<String, MemoryBudget> replyTurns =
       Caffeine.newBuilder().weakValues().build();
@@ -48,6 +47,7 @@ final class LoadControl {
     this.ticker = ticker;
     this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes(), ticker);
+    this.replies = new ReplyCap(budget.capacity() / 2);
     this.unread = new UnreadReplies(budget, o.unreadReply(), timer, System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
@@ -72,15 +72,13 @@ final class LoadControl {
   }
 
   /**
-   * The bytes a GetSamples reply of {@code bytes} on {@code connection} holds until sent: a
-   * quarter of the budget at most per connection, then one reply of the connection at a time in
-   * the budget's queue ({@link ReplyBytes}).
+   * The bytes a GetSamples reply of {@code bytes} on {@code connection} holds until sent: one
+   * reply of the connection at a time waiting, under the cap on all replies (half the budget,
+   * past a connection's first reply), then in the budget's queue ({@link ReplyBytes}).
    */
   ReplyBytes replyBytes(String connection, long bytes) {
-    MemoryBudget share = replyShares.get(connection,
-        c -> MemoryBudget.of(Math.max(1, budget.capacity() / 4), ticker));
     MemoryBudget turn = replyTurns.get(connection, c -> MemoryBudget.of(1, ticker));
-    return ReplyBytes.acquire(share, turn, budget, charge(bytes));
+    return ReplyBytes.acquire(replies, connection, turn, budget, charge(bytes));
   }
 
   /** Bytes charged for {@code bytes}: a holder larger than the budget waits for all of it. */

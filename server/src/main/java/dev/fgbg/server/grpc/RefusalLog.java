@@ -11,6 +11,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,20 +26,45 @@ import java.util.logging.Logger;
  * UNAUTHENTICATED (no
  * or an unknown token), naming the method, the peer and the client's identity. At most one
  * WARNING line a minute per kind, then with the count since ({@link MinuteLines}), so a hostile
- * client cannot fill the log. Outside the authenticator, so it sees its refusals.
+ * client cannot fill the log; a count held back is logged once its minute is over, by a check
+ * on the server's timer, so a burst's last count is said without waiting for another refusal
+ * (and, at {@link #close}, what is held then). Outside the authenticator, so it sees its
+ * refusals.
  */
-final class RefusalLog implements ServerInterceptor {
+final class RefusalLog implements ServerInterceptor, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
 
   /** Set once a call's admitted work begins ({@link #workBegins}). */
   private static final Context.Key<AtomicBoolean> WORK_BEGAN = Context.key("fgbg-work-began");
 
+  /** How often the held counts are looked at: a summary comes at most this late. */
+  static final Duration TICK = Duration.ofSeconds(1);
+
   private final MinuteLines exhausted;
   private final MinuteLines unauthenticated;
+  private final ScheduledFuture<?> ticks;
 
-  RefusalLog(Ticker ticker) {
+  /**
+   * @param ticker the minutes' clock (the system ticker outside tests)
+   * @param timer runs the check every {@code tick} until {@link #close}
+   */
+  RefusalLog(Ticker ticker, ScheduledExecutorService timer, Duration tick) {
     this.exhausted = lines(ticker, "calls refused over the server's limits");
     this.unauthenticated = lines(ticker, "calls refused without a valid token");
+    this.ticks = timer.scheduleWithFixedDelay(() -> flush(false), tick.toNanos(),
+        tick.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void flush(boolean evenWithinTheMinute) {
+    exhausted.flush(evenWithinTheMinute);
+    unauthenticated.flush(evenWithinTheMinute);
+  }
+
+  /** Stops the checks and logs the counts still held back: the server is stopping. */
+  @Override
+  public void close() {
+    ticks.cancel(false);
+    flush(true);
   }
 
   private static MinuteLines lines(Ticker ticker, String many) {

@@ -6,43 +6,44 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * A GetSamples reply's bytes: first from its connection's share of the budget, then its
- * connection's turn, then the budget, each queued without a thread. A reply holds them until the
- * transport has sent it ({@link UntilSent}); the share keeps a connection whose client stopped
- * reading from holding more than a part of the budget with replies it will not take, its later
- * calls waiting for it rather than in the budget's queue ahead of other clients. The turn (one
- * per connection) lets each connection have one reply at a time in the budget's queue, so that
- * a newcomer waits there behind at most one reply of each other connection, not behind all
- * that a flood of many connections asked for.
+ * A GetSamples reply's bytes: first its connection's turn, then room under the cap on what all
+ * replies hold ({@link ReplyCap}), then the budget, each queued without a thread. A reply holds
+ * them until the transport has sent it ({@link UntilSent}); the cap keeps connections whose
+ * clients stopped reading from holding more than half the budget with replies they will not
+ * take, their later calls waiting for them rather than in the budget's queue ahead of other
+ * clients. The turn (one per connection) lets each connection have one reply at a time waiting
+ * for the cap or in the budget's queue, so that a newcomer waits there behind at most one reply
+ * of each other connection, not behind all that a flood of many connections asked for.
  */
 final class ReplyBytes {
-  private final MemoryBudget share;
+  private final ReplyCap cap;
+  private final String connection;
   private final MemoryBudget turn;
   private final MemoryBudget budget;
   private final long bytes;
-  private final long shareBytes;
   private final CompletableFuture<Void> granted = new CompletableFuture<>();
   private CompletableFuture<Void> waiting;
   private boolean cancelled;
 
-  private ReplyBytes(MemoryBudget share, MemoryBudget turn, MemoryBudget budget, long bytes) {
-    this.share = share;
+  private ReplyBytes(ReplyCap cap, String connection, MemoryBudget turn, MemoryBudget budget,
+      long bytes) {
+    this.cap = cap;
+    this.connection = connection;
     this.turn = turn;
     this.budget = budget;
     this.bytes = bytes;
-    this.shareBytes = Math.min(bytes, share.capacity());
   }
 
   /**
-   * Asks for {@code bytes} (at most the budget's capacity; a reply larger than the share takes
-   * all of it); {@link #granted} says when they came.
+   * Asks for {@code bytes} (at most the budget's capacity) for a reply of {@code connection};
+   * {@link #granted} says when they came.
    *
-   * @param turn the connection's turn in the budget's queue: a budget of 1
+   * @param turn the connection's turn for the cap and the budget's queue: a budget of 1
    */
-  static ReplyBytes acquire(MemoryBudget share, MemoryBudget turn, MemoryBudget budget,
-      long bytes) {
-    ReplyBytes r = new ReplyBytes(share, turn, budget, bytes);
-    r.then(() -> share.acquire(r.shareBytes), r::shared);
+  static ReplyBytes acquire(ReplyCap cap, String connection, MemoryBudget turn,
+      MemoryBudget budget, long bytes) {
+    ReplyBytes r = new ReplyBytes(cap, connection, turn, budget, bytes);
+    r.then(() -> turn.acquire(1), r::turned);
     return r;
   }
 
@@ -67,7 +68,7 @@ final class ReplyBytes {
   /** Gives back the bytes granted (once {@link #granted} completed normally). */
   void release() {
     budget.release(bytes);
-    share.release(shareBytes);
+    cap.release(connection, bytes);
   }
 
   /**
@@ -91,35 +92,35 @@ final class ReplyBytes {
     return cancelled;
   }
 
-  private void shared(Throwable e) {
+  private void turned(Throwable e) {
     if (e != null) {
       granted.cancel(false);
-    } else if (!then(() -> turn.acquire(1), this::turned)) {
-      share.release(shareBytes);
+    } else if (!then(() -> cap.acquire(connection, bytes), this::capped)) {
+      turn.release(1);
       granted.cancel(false);
     }
   }
 
-  private void turned(Throwable e) {
+  private void capped(Throwable e) {
     if (e != null) {
-      share.release(shareBytes);
+      turn.release(1);
       granted.cancel(false);
     } else if (!then(() -> budget.acquire(bytes), this::budgeted)) {
       turn.release(1);
-      share.release(shareBytes);
+      cap.release(connection, bytes);
       granted.cancel(false);
     }
   }
 
   private void budgeted(Throwable e) {
-    turn.release(1); // the client's next reply may queue for the budget
+    turn.release(1); // the client's next reply may wait for the cap and the budget
     if (e == null && !left() && granted.complete(null)) {
       return;
     }
     if (e == null) {
       budget.release(bytes); // granted, but the call has left
     }
-    share.release(shareBytes);
+    cap.release(connection, bytes);
     granted.cancel(false);
   }
 }

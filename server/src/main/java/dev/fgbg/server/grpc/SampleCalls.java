@@ -131,7 +131,7 @@ final class SampleCalls {
   }
 
   /**
-   * One GetSamples reply: its bytes come from its connection's share and the budget
+   * One GetSamples reply: its bytes come from under the cap on all replies and the budget
    * ({@link ReplyBytes}) and stay charged until the transport has sent it, its indices
    * render in up to {@code threads} pieces at once on the lane this client's GetSamples calls
    * share, into the reply's own arrays (then one message), or run by run straight into one

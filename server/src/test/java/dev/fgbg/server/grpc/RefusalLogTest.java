@@ -113,6 +113,45 @@ class RefusalLogTest {
     }
   }
 
+  /**
+   * The count of a burst's last minute is logged once the minute is over, by the server's
+   * timer, though no refusal follows; what is held when the server stops, at the stop.
+   */
+  @Test
+  void aBurstsLastCountIsLoggedOnceItsMinuteIsOverAndAtTheStop() throws Exception {
+    AtomicLong now = new AtomicLong();
+    AccessTokens tokens = AccessTokens.parse(List.of("alice:" + ALICE), "test tokens");
+    try (LogCapture log = new LogCapture()) {
+      try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+          .window(2).ticker(now::get).connect(ConnectOptions.builder().tokens(tokens).build())
+          .build())) {
+        for (int k = 0; k < 3; k++) {
+          assertEquals(Status.Code.UNAUTHENTICATED, describe(s.channel()));
+        }
+        assertEquals(1, warnings(log, RefusalLog.class).size());
+
+        now.addAndGet(MinuteLines.EVERY.toNanos());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (warnings(log, RefusalLog.class).size() < 2 && System.nanoTime() < until) {
+          Thread.sleep(20);
+        }
+        List<String> lines = warnings(log, RefusalLog.class);
+        assertEquals(2, lines.size(), "the burst's count, with no refusal after it: " + lines);
+        assertTrue(lines.get(1).startsWith("2 more calls refused without a valid token in the "
+            + "last 60 s (last: Describe from 127.0.0.1: UNAUTHENTICATED this server asks for "
+            + "a bearer token"), lines.get(1));
+
+        assertEquals(Status.Code.UNAUTHENTICATED, describe(with(s.channel(), "wrong-01234567")));
+        assertEquals(2, warnings(log, RefusalLog.class).size(), "within the minute: held");
+      }
+      List<String> lines = warnings(log, RefusalLog.class);
+      assertEquals(3, lines.size(), "held at the stop: " + lines);
+      assertTrue(lines.get(2).startsWith("1 more calls refused without a valid token in the "
+          + "last 0 s (last: Describe from 127.0.0.1: UNAUTHENTICATED the bearer token is not "
+          + "one"), lines.get(2));
+    }
+  }
+
   @Test
   void failedTlsHandshakesAreLoggedNamingThePeerAtMostOnceAMinute(@TempDir Path dir)
       throws Exception {
