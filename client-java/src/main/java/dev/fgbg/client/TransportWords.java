@@ -158,9 +158,9 @@ final class TransportWords implements ClientInterceptor {
       return status.withDescription(target + " does not speak gRPC (" + causeOr(cause, said)
           + "): is it an fgbg server, and its gRPC port rather than its web UI or metrics?");
     }
-    if (status.getCode() == Status.Code.CANCELLED && connected && !call.cancelled()
+    if (status.getCode() == Status.Code.CANCELLED && connected
         && lower.startsWith("rst_stream closed stream")) {
-      return reset(status, said, call.deadline());
+      return reset(status, said, call);
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
@@ -204,17 +204,22 @@ final class TransportWords implements ClientInterceptor {
   }
 
   /**
-   * The server reset the call, and not at this client's word. At the deadline: the server's
-   * own deadline passed (it resets the call), maybe read before the client's timer fired.
-   * Before it: a server stopping past its --shutdown-grace resets the streams still busy (a
-   * cold depth batch, a Stats or Gallery) once it gave them a moment to end with UNAVAILABLE;
+   * The server reset the call. At the deadline: the server's own deadline passed (it resets
+   * the call), maybe read before the client's timer fired (a context's deadline cancels the
+   * context too, so this comes first). Else a call this client cancelled stays as it is.
+   * Else a server stopping past its --shutdown-grace resets the streams still busy (a cold
+   * depth batch, a Stats or Gallery) once it gave them a moment to end with UNAVAILABLE;
    * retrying is right, so UNAVAILABLE.
    */
-  private Status reset(Status status, String said, Deadline deadline) {
+  private Status reset(Status status, String said, Call call) {
+    Deadline deadline = call.deadline();
     if (deadline != null
         && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS) {
       return Status.DEADLINE_EXCEEDED.withDescription(RESET_AT_DEADLINE.formatted(target, said))
           .withCause(status.getCause());
+    }
+    if (call.cancelled()) {
+      return status;
     }
     return Status.UNAVAILABLE.withDescription(target + " went away during the call (" + said
         + "): the server stopped or restarted (its shutdown grace ran out under the call), or "

@@ -176,5 +176,8 @@ class TransportWordsTest {
       assertEquals("deadline exceeded: pod-1:50051 reset the call as its deadline passed "
           + "(RST_STREAM closed stream. HTTP/2 error code: CANCEL)", s.getDescription());
     }
+    // A context's deadline cancels the context too: still the deadline, not the client's cancel.
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, words.worded(reset, new TransportWords.Call(true,
+        new Metadata(), Deadline.after(-1, TimeUnit.SECONDS), true)).getCode());
   }
 }
