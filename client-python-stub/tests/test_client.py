@@ -236,9 +236,11 @@ def test_stats_compute_only_the_outputs_asked_for(server, folder_server):
             c.stats("plain", outputs=["depth"])
         assert e.value.code == "FAILED_PRECONDITION" and "'plain' has no depth" in e.value.details
         # Image statistics of a model-depth dataset come without running the model.
-        before = c.server_stats().depth[0].inferences
+        before = c.server_stats().depth[0]
         assert c.stats("modeled", outputs=["image", "mask"]).samples == FOLDER_N
-        assert c.server_stats().depth[0].inferences == before
+        after = c.server_stats().depth[0]
+        assert after.inferences == before.inferences
+        assert after.withdrawn == before.withdrawn, "nothing asked of the model, none withdrawn"
 
 
 def test_the_package_is_typed():

@@ -6,6 +6,8 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
 import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
@@ -25,6 +28,10 @@ import javax.net.ssl.SSLException;
  * neither. The status code and cause stay; a server's own messages pass unchanged. Hints name
  * the builder's method and the CLI's flag both ({@code tls() / --tls}): the CLI shares them. A
  * call whose metadata the server refused as too large names the token's size and the limit.
+ * A server's reset of a call (RST_STREAM, which grpc-java reports as CANCELLED) is told from
+ * this client's own cancel: before the call's deadline it is UNAVAILABLE, the server went away
+ * (its shutdown grace ran out under the call), which failover and reconnect retry; at the
+ * deadline it is DEADLINE_EXCEEDED (the Python client's rule, {@code fgbg/_streams.py}).
  */
 final class TransportWords implements ClientInterceptor {
   static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
@@ -40,6 +47,16 @@ final class TransportWords implements ClientInterceptor {
   static final String METADATA_REFUSED = "%s refused the call's metadata as too large (%s): %s; "
       + "the server takes metadata up to its limit (%d KiB for fgbg servers: a token of at most "
       + "%d characters)";
+
+  /**
+   * How early a server's reset at the deadline may come before the client's own deadline:
+   * grpc-timeout is sent truncated (Python's {@code _DEADLINE_SLACK}).
+   */
+  static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** A server's reset at the call's deadline; the target, what gRPC said (CallWords knows it). */
+  static final String RESET_AT_DEADLINE = "deadline exceeded: %s reset the call as its deadline "
+      + "passed (%s)";
 
   private final String target;
   /** The bearer token the client sends, or null: named when the server refuses metadata. */
@@ -57,7 +74,13 @@ final class TransportWords implements ClientInterceptor {
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method,
       CallOptions options, Channel next) {
+    // The call's context (a stream's is cancelled when its iterator closes) and its deadline,
+    // the sooner of the stub's and the context's, as grpc-java's call takes them.
+    Context context = Context.current();
+    Deadline deadline = sooner(options.getDeadline(), context.getDeadline());
     return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+      private volatile boolean cancelled;
+
       @Override
       public void start(Listener<R> listener, Metadata headers) {
         super.start(new SimpleForwardingClientCallListener<>(listener) {
@@ -66,11 +89,29 @@ final class TransportWords implements ClientInterceptor {
             // A call that ran on a transport has its address: the connection was made, so a
             // close now is the server going away, not a handshake it refused.
             boolean connected = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) != null;
-            super.onClose(worded(status, connected, headers), trailers);
+            Call call = new Call(connected, headers, deadline,
+                cancelled || context.isCancelled());
+            super.onClose(worded(status, call), trailers);
           }
         }, headers);
       }
+
+      @Override
+      public void cancel(String message, Throwable cause) {
+        cancelled = true;
+        super.cancel(message, cause);
+      }
     };
+  }
+
+  /**
+   * What the words of a call's end depend on: whether it had a connection, the headers it
+   * sent, its deadline (null: none) and whether this client cancelled it.
+   */
+  record Call(boolean connected, Metadata headers, Deadline deadline, boolean cancelled) {}
+
+  private static Deadline sooner(Deadline a, Deadline b) {
+    return a == null ? b : b == null ? a : a.minimum(b);
   }
 
   /** {@code status} in words when it is the transport's, else as it is. */
@@ -88,10 +129,16 @@ final class TransportWords implements ClientInterceptor {
 
   /** As {@link #worded(Status, boolean)}, for a call that sent {@code headers}. */
   Status worded(Status status, boolean connected, Metadata headers) {
+    return worded(status, new Call(connected, headers, null, false));
+  }
+
+  /** {@code status}, the end of {@code call}, in words when it is the transport's. */
+  Status worded(Status status, Call call) {
+    boolean connected = call.connected();
     String refused = metadataRefused(status);
     if (refused != null) {
       return status.withDescription(METADATA_REFUSED.formatted(target, refused,
-          MetadataBytes.sent(headers, token), MetadataLimit.MAX_BYTES / 1024,
+          MetadataBytes.sent(call.headers(), token), MetadataLimit.MAX_BYTES / 1024,
           MetadataLimit.MAX_TOKEN_BYTES));
     }
     String said = status.getDescription() == null ? "" : status.getDescription();
@@ -113,11 +160,7 @@ final class TransportWords implements ClientInterceptor {
     }
     if (status.getCode() == Status.Code.CANCELLED && connected
         && lower.startsWith("rst_stream closed stream")) {
-      // The server reset the call (this client's own cancel is never worded so): a server
-      // stopping past its --shutdown-grace resets the streams still busy (a cold depth batch)
-      // once it gave them a moment to end with UNAVAILABLE.
-      return status.withDescription(target + " ended the call mid-way (" + said + "): the server"
-          + " shut down or restarted (or a proxy between ended the call); retry once it is back");
+      return reset(status, said, call);
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
@@ -158,6 +201,29 @@ final class TransportWords implements ClientInterceptor {
       return status.withDescription(CLOSED_EARLY.formatted(target, causeOr(cause, said)));
     }
     return status;
+  }
+
+  /**
+   * The server reset the call. At the deadline: the server's own deadline passed (it resets
+   * the call), maybe read before the client's timer fired (a context's deadline cancels the
+   * context too, so this comes first). Else a call this client cancelled stays as it is.
+   * Else a server stopping past its --shutdown-grace resets the streams still busy (a cold
+   * depth batch, a Stats or Gallery) once it gave them a moment to end with UNAVAILABLE;
+   * retrying is right, so UNAVAILABLE.
+   */
+  private Status reset(Status status, String said, Call call) {
+    Deadline deadline = call.deadline();
+    if (deadline != null
+        && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS) {
+      return Status.DEADLINE_EXCEEDED.withDescription(RESET_AT_DEADLINE.formatted(target, said))
+          .withCause(status.getCause());
+    }
+    if (call.cancelled()) {
+      return status;
+    }
+    return Status.UNAVAILABLE.withDescription(target + " went away during the call (" + said
+        + "): the server stopped or restarted (its shutdown grace ran out under the call), or "
+        + "a proxy between ended the call; retry once it is back").withCause(status.getCause());
   }
 
   /**

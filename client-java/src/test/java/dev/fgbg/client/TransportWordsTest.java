@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -13,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A failed connection is told in words naming the target and what to check. */
@@ -138,18 +142,42 @@ class TransportWordsTest {
   }
 
   @Test
-  void aResetFromAServerMidCallIsAServerThatEndedIt() {
+  void aResetFromAServerBeforeTheDeadlineIsAServerThatWentAway() {
     // A server stopping past its grace resets the streams still busy (a cold depth batch):
-    // grpc-java's words for it name HTTP/2, not the server going away.
+    // grpc-java says CANCELLED, in words that name HTTP/2, not the server going away.
     TransportWords words = new TransportWords("pod-1:50051");
     Status reset = Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error "
         + "code: CANCEL");
-    Status s = words.worded(reset, true);
-    assertEquals(Status.Code.CANCELLED, s.getCode());
-    assertEquals("pod-1:50051 ended the call mid-way (RST_STREAM closed stream. HTTP/2 error "
-        + "code: CANCEL): the server shut down or restarted (or a proxy between ended the "
-        + "call); retry once it is back", s.getDescription());
+    Status s = words.worded(reset, new TransportWords.Call(true, new Metadata(),
+        Deadline.after(30, TimeUnit.SECONDS), false));
+    assertEquals(Status.Code.UNAVAILABLE, s.getCode(), "retried as a server that went away");
+    assertEquals("pod-1:50051 went away during the call (RST_STREAM closed stream. HTTP/2 error "
+        + "code: CANCEL): the server stopped or restarted (its shutdown grace ran out under the "
+        + "call), or a proxy between ended the call; retry once it is back", s.getDescription());
+    assertEquals(Status.Code.UNAVAILABLE, words.worded(reset, true).getCode(), "no deadline");
     Status ownCancel = Status.CANCELLED.withDescription("Context cancelled");
     assertEquals(ownCancel, words.worded(ownCancel, true), "the client's own cancel as it is");
+    assertEquals(reset, words.worded(reset, new TransportWords.Call(true, new Metadata(), null,
+        true)), "a call this client cancelled stays CANCELLED, whatever came first");
+  }
+
+  @Test
+  void aResetFromAServerAtTheDeadlineIsTheDeadline() {
+    // The server resets a call whose deadline passed; the reset can be read before the
+    // client's own timer fires (the server's deadline may end up to grpc-timeout's rounding
+    // sooner).
+    Status reset = Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error "
+        + "code: CANCEL");
+    TransportWords words = new TransportWords("pod-1:50051");
+    for (Deadline d : List.of(Deadline.after(-1, TimeUnit.SECONDS),
+        Deadline.after(5, TimeUnit.MILLISECONDS))) {
+      Status s = words.worded(reset, new TransportWords.Call(true, new Metadata(), d, false));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, s.getCode(), d.toString());
+      assertEquals("deadline exceeded: pod-1:50051 reset the call as its deadline passed "
+          + "(RST_STREAM closed stream. HTTP/2 error code: CANCEL)", s.getDescription());
+    }
+    // A context's deadline cancels the context too: still the deadline, not the client's cancel.
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, words.worded(reset, new TransportWords.Call(true,
+        new Metadata(), Deadline.after(-1, TimeUnit.SECONDS), true)).getCode());
   }
 }

@@ -50,12 +50,14 @@ final class CallWords {
   /**
    * Whether a DEADLINE_EXCEEDED's description is grpc-java's own ("CallOptions deadline exceeded
    * after 2.998s. Name resolution delay ...", "Deadline CallOptions was exceeded after 0.004s
-   * waiting for name_resolver"), which says nothing a user can act on, rather than a server's
-   * (a call queued past it), which is quoted.
+   * waiting for name_resolver"), which says nothing a user can act on, or the client's own
+   * for a server's reset at the deadline ("… reset the call as its deadline passed …"), rather
+   * than a server's (a call queued past it), which is quoted.
    */
   static boolean grpcsOwn(String said) {
     String lower = said.toLowerCase(Locale.ROOT);
     return said.isEmpty() || lower.contains("deadline exceeded after")
+        || lower.contains("reset the call as its deadline passed")
         || lower.contains("deadline was exceeded") || lower.contains("calloptions")
         || lower.equals("deadline exceeded");
   }

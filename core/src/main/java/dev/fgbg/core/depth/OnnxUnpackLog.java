@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.common.observe.LogFilters;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -19,19 +20,11 @@ final class OnnxUnpackLog implements Filter {
   static final String ORT = "ai.onnxruntime" + ".OnnxRuntime";
   static final String FAILED_EXTRACT = "Failed to extract library";
   private static final Logger LOG = Logger.getLogger(OnnxUnpackLog.class.getName());
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger ORT_LOG = Logger.getLogger(ORT);
 
-  private final Filter before;
+  private OnnxUnpackLog() {}
 
-  private OnnxUnpackLog(Filter before) {
-    this.before = before;
-  }
-
-  static synchronized void install() {
-    if (!(ORT_LOG.getFilter() instanceof OnnxUnpackLog)) {
-      ORT_LOG.setFilter(new OnnxUnpackLog(ORT_LOG.getFilter()));
-    }
+  static void install() {
+    LogFilters.chain(ORT, OnnxUnpackLog.class, OnnxUnpackLog::new);
   }
 
   @Override
@@ -42,6 +35,6 @@ final class OnnxUnpackLog implements Filter {
           : " (" + InWords.of(r.getThrown()) + ")"));
       return false;
     }
-    return before == null || before.isLoggable(r);
+    return true;
   }
 }

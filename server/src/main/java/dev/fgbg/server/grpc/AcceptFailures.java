@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -21,31 +22,25 @@ final class AcceptFailures implements Filter {
   static final String PIPELINE = "io.grpc.netty.shaded.io.netty" + ".channel"
       + ".DefaultChannelPipeline";
   private static final Logger LOG = Logger.getLogger(AcceptFailures.class.getName());
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger PIPELINE_LOG = Logger.getLogger(PIPELINE);
 
-  private final Filter before;
   private final MinuteLines lines;
 
-  AcceptFailures(Filter before, Ticker ticker) {
-    this.before = before;
+  AcceptFailures(Ticker ticker) {
     this.lines = new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) ->
         String.format(Locale.ROOT, "%d more connections not accepted in the last %d s: %s", n,
             s, latest));
   }
 
   /** Installs the filter once per process (the logger is the process's). */
-  static synchronized void install() {
-    if (!(PIPELINE_LOG.getFilter() instanceof AcceptFailures)) {
-      PIPELINE_LOG.setFilter(new AcceptFailures(PIPELINE_LOG.getFilter(),
-          Ticker.systemTicker()));
-    }
+  static void install() {
+    LogFilters.chain(PIPELINE, AcceptFailures.class,
+        () -> new AcceptFailures(Ticker.systemTicker()));
   }
 
   @Override
   public boolean isLoggable(LogRecord r) {
     if (!outOfFiles(r.getThrown())) {
-      return before == null || before.isLoggable(r);
+      return true;
     }
     String what = "the server is out of file descriptors (" + descriptors() + "): raise its "
         + "limit (ulimit -n, systemd's LimitNOFILE=), or lower --max-connections-per-client or "

@@ -1,10 +1,10 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.core.FgbgException;
 import java.util.concurrent.CancellationException;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Keeps expected depth failures out of the log's traces: Caffeine logs a WARNING with a trace
@@ -16,19 +16,11 @@ import java.util.logging.Logger;
 final class CacheLoadFailures implements Filter {
   /** Caffeine's logger of asynchronous loads (in parts for Checkstyle). */
   static final String CAFFEINE = "com.github.benmanes.caffeine.cache" + ".LocalAsyncCache";
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger CAFFEINE_LOG = Logger.getLogger(CAFFEINE);
 
-  private final Filter before;
+  private CacheLoadFailures() {}
 
-  private CacheLoadFailures(Filter before) {
-    this.before = before;
-  }
-
-  static synchronized void install() {
-    if (!(CAFFEINE_LOG.getFilter() instanceof CacheLoadFailures)) {
-      CAFFEINE_LOG.setFilter(new CacheLoadFailures(CAFFEINE_LOG.getFilter()));
-    }
+  static void install() {
+    LogFilters.chain(CAFFEINE, CacheLoadFailures.class, CacheLoadFailures::new);
   }
 
   @Override
@@ -38,6 +30,6 @@ final class CacheLoadFailures implements Filter {
         return false;
       }
     }
-    return before == null || before.isLoggable(r);
+    return true;
   }
 }

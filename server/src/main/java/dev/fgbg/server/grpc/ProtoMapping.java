@@ -286,6 +286,7 @@ final class ProtoMapping {
           .setRuns(s.runs()).setMeanBatch(s.meanBatch()).setMaxBatch(s.maxBatchSeen())
           .setMeanQueueDelayMs(s.meanQueueDelayMillis())
           .setMaxQueueDelayMs(s.maxQueueDelayMillis()).setRejected(s.rejected())
+          .setWithdrawn(s.withdrawn())
           .setQueued(r.queued()).setDiskBytes(r.diskBytes())
           .setInferenceSeconds(s.inferenceSeconds()));
     }

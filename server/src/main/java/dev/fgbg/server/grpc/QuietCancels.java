@@ -1,8 +1,7 @@
 package dev.fgbg.server.grpc;
 
-import java.util.logging.Filter;
+import dev.fgbg.common.observe.LogFilters;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Keeps a client's cancel out of the warnings: when a client goes away while the server still has
@@ -14,27 +13,17 @@ final class QuietCancels {
   /** The logger of grpc-netty-shaded's server handler (in two parts for Checkstyle). */
   static final String NETTY_HANDLER = "io.grpc.netty.shaded.io.grpc.netty" + ".NettyServerHandler";
   private static final String CLOSED_BEFORE_WRITE = "Stream closed before write could take place";
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger HANDLER_LOG = Logger.getLogger(NETTY_HANDLER);
 
   private QuietCancels() {}
 
-  static synchronized void install() {
-    if (HANDLER_LOG.getFilter() instanceof Quiet) {
-      return;
-    }
-    HANDLER_LOG.setFilter(new Quiet(HANDLER_LOG.getFilter()));
+  /** Before {@link TransportFaults}, which then never sees a cancel's record. */
+  static void install() {
+    LogFilters.chain(NETTY_HANDLER, QuietCancels.class, () -> QuietCancels::kept);
   }
 
-  private record Quiet(Filter before) implements Filter {
-    @Override
-    public boolean isLoggable(LogRecord r) {
-      Throwable t = r.getThrown();
-      if (t != null && t.getClass().getSimpleName().equals("StreamException")
-          && String.valueOf(t.getMessage()).contains(CLOSED_BEFORE_WRITE)) {
-        return false;
-      }
-      return before == null || before.isLoggable(r);
-    }
+  private static boolean kept(LogRecord r) {
+    Throwable t = r.getThrown();
+    return t == null || !t.getClass().getSimpleName().equals("StreamException")
+        || !String.valueOf(t.getMessage()).contains(CLOSED_BEFORE_WRITE);
   }
 }

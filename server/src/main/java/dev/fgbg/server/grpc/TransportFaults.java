@@ -2,6 +2,7 @@ package dev.fgbg.server.grpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.ResetLimit;
+import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
 import io.grpc.Status;
@@ -45,9 +46,10 @@ final class TransportFaults {
   static final Duration SUMMARY_EVERY = MinuteLines.EVERY;
   private static final String RAPID_RESET = "it reset calls faster than ";
   private static final Logger LOG = Logger.getLogger(TransportFaults.class.getName());
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final List<Logger> WATCHED = List.of(Logger.getLogger(CONNECTIONS),
-      Logger.getLogger(STREAMS), Logger.getLogger(MESSAGES), Logger.getLogger(CONTROL_FRAMES));
+  private static final List<String> WATCHED = List.of(CONNECTIONS, STREAMS, MESSAGES,
+      CONTROL_FRAMES);
+  /** The process's, made at the first install: one count per kind for all four loggers. */
+  private static TransportFaults installed;
   private static final Pattern HEADER_LIMIT = Pattern.compile(
       "Header size exceeded max allowed size \\((\\d+)\\)");
   private static final Pattern MESSAGE_LIMIT = Pattern.compile(
@@ -81,27 +83,20 @@ final class TransportFaults {
         Locale.ROOT, "%d %s in the last %d s; the latest: %s", n, many, s, latest));
   }
 
-  /** Installs the filters once per process (the loggers are the process's). */
-  static synchronized void install() {
-    if (!(WATCHED.get(0).getFilter() instanceof Wording)) {
-      TransportFaults faults = new TransportFaults(Ticker.systemTicker());
-      WATCHED.forEach(l -> l.setFilter(faults.filter(l.getFilter())));
-    }
-  }
-
   /**
-   * A filter that words what {@link #worded} takes of what {@code before} (which has the first
-   * say: {@link QuietCancels} drops a client's cancel) lets through.
+   * Installs the filters once per process (the loggers are the process's), each after the
+   * logger's own, which has the first say: {@link QuietCancels} drops a client's cancel.
    */
-  Filter filter(Filter before) {
-    return new Wording(this, before);
+  static synchronized void install() {
+    if (installed == null) {
+      installed = new TransportFaults(Ticker.systemTicker());
+    }
+    WATCHED.forEach(l -> LogFilters.chain(l, TransportFaults.class, installed::filter));
   }
 
-  private record Wording(TransportFaults faults, Filter before) implements Filter {
-    @Override
-    public boolean isLoggable(LogRecord r) {
-      return (before == null || before.isLoggable(r)) && !faults.worded(r);
-    }
+  /** A filter that words what {@link #worded} takes, and drops it. */
+  Filter filter() {
+    return r -> !worded(r);
   }
 
   /** Logs {@code r} in words when the peer caused it; true when it did (r is then dropped). */

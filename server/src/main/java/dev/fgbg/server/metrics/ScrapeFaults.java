@@ -1,5 +1,6 @@
 package dev.fgbg.server.metrics;
 
+import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
@@ -23,31 +24,22 @@ final class ScrapeFaults implements Filter {
   static final String EXCHANGE = "io.prometheus.metrics.exporter.httpserver"
       + ".HttpExchangeAdapter";
   private static final Logger LOG = Logger.getLogger(ScrapeFaults.class.getName());
-  /** Held: a logger with a filter set must not be collected (it would lose the filter). */
-  private static final Logger WATCHED = Logger.getLogger(EXCHANGE);
 
-  private final Filter before;
   private final MinuteLines gone;
 
-  ScrapeFaults(Filter before, LongSupplier nanos) {
-    this.before = before;
+  ScrapeFaults(LongSupplier nanos) {
     this.gone = new MinuteLines(LOG, Level.INFO, nanos, (n, s, latest) -> String.format(
         Locale.ROOT, "%d metrics replies not sent, their client gone, in the last %d s; the"
         + " latest: %s", n, s, latest));
   }
 
   /** Installs the filter once per process (the logger is the process's). */
-  static synchronized void install() {
-    if (!(WATCHED.getFilter() instanceof ScrapeFaults)) {
-      WATCHED.setFilter(new ScrapeFaults(WATCHED.getFilter(), System::nanoTime));
-    }
+  static void install() {
+    LogFilters.chain(EXCHANGE, ScrapeFaults.class, () -> new ScrapeFaults(System::nanoTime));
   }
 
   @Override
   public boolean isLoggable(LogRecord r) {
-    if (before != null && !before.isLoggable(r)) {
-      return false;
-    }
     IOException io = clientGone(r.getThrown());
     if (io == null) {
       return true;

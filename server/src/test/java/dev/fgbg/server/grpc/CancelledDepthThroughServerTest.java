@@ -18,6 +18,7 @@ import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
+import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
@@ -142,6 +143,9 @@ class CancelledDepthThroughServerTest {
       assertTrue(asked >= CALLS * 10, asked + " samples asked for");
       assertEquals(asked, rt.stats().snapshot().withdrawn(),
           "every request the calls made is withdrawn");
+      assertEquals(asked, FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(30,
+          TimeUnit.SECONDS).serverStats(ServerStatsRequest.getDefaultInstance()).getDepth(0)
+          .getWithdrawn(), "ServerStats counts them as the log line and /metrics do");
       frozen.set(false);
       awaitState(() -> rt.queued() == 0, "the withdrawn requests leave the queue");
       assertEquals(0, rt.stats().snapshot().inferred(),

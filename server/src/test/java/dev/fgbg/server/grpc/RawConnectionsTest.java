@@ -119,7 +119,7 @@ class RawConnectionsTest {
   void theSummaryComesAtMostOnceAMinuteAndABugKeepsItsTrace() {
     AtomicLong now = new AtomicLong();
     Ticker ticker = now::get;
-    Filter filter = new TransportFaults(ticker).filter(null);
+    Filter filter = new TransportFaults(ticker).filter();
     try (LogCapture log = new LogCapture()) {
       LogRecord fault = new LogRecord(Level.INFO, "Transport failed");
       fault.setThrown(new IOException("Connection reset by peer"));

@@ -139,7 +139,7 @@ class MetricsPortAbuseTest {
 
   @Test
   void aReplyFailingForAnotherReasonKeepsItsTrace() {
-    ScrapeFaults f = new ScrapeFaults(null, System::nanoTime);
+    ScrapeFaults f = new ScrapeFaults(System::nanoTime);
     LogRecord bug = new LogRecord(Level.SEVERE, "caught an Exception");
     bug.setThrown(new IllegalStateException("a collector's bug"));
     assertTrue(f.isLoggable(bug));
