@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
@@ -258,6 +259,12 @@ public final class FgbgServer {
         LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "
             + "exports with UNAVAILABLE, then cancelling the rest");
         draining.stopAll();
+        if (!draining.awaitEnded(DRAIN)) {
+          int ended = draining.endAll();
+          LOG.info(InWords.count(ended, "call") + " (streams, exports) did not stop within "
+              + DRAIN.toMillis() + " ms: ended with UNAVAILABLE now");
+        }
+        // Their statuses reach the clients before the transport's cancel; the rest is cancelled.
         server.awaitTermination(DRAIN.toNanos(), TimeUnit.NANOSECONDS);
         server.shutdownNow();
         if (!server.awaitTermination(FORCED_STOP.toNanos(), TimeUnit.NANOSECONDS)) {
