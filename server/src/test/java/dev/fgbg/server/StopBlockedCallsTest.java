@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * A stop whose grace runs out while the streams and exports under way cannot notice it (every
  * render thread busy: an export waits for its renders, as on a loaded server or a slow disk)
  * still ends each with UNAVAILABLE in words and the export with one end line, never the
- * transport's bare reset (CANCELLED) and a log silent about the export.
+ * transport's bare reset (CANCELLED) and a log silent about the export; and the stop's last
+ * line, logged when its work is done, says what still runs for the exit to cut off.
  */
 class StopBlockedCallsTest {
   private static final int THREADS = 2;
@@ -82,17 +83,25 @@ class StopBlockedCallsTest {
     return end;
   }
 
-  /** Holds every render thread until {@code release}; returns once all are held. */
-  private static void holdRenderThreads(ExecutorService pool, CountDownLatch release)
-      throws InterruptedException {
+  /**
+   * Holds every render thread until {@code release} (or, if {@code deaf} is false, until the
+   * stop interrupts them); returns once all are held.
+   */
+  private static void holdRenderThreads(ExecutorService pool, CountDownLatch release,
+      boolean deaf) throws InterruptedException {
     CountDownLatch held = new CountDownLatch(THREADS);
     for (int t = 0; t < THREADS; t++) {
       pool.execute(() -> {
         held.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        while (true) {
+          try {
+            release.await();
+            return;
+          } catch (InterruptedException e) {
+            if (!deaf) {
+              return;
+            }
+          }
         }
       });
     }
@@ -110,7 +119,7 @@ class StopBlockedCallsTest {
       List<CompletableFuture<Status>> exports = List.of(export(s, "a", firsts),
           export(s, "b", firsts));
       assertTrue(firsts.await(60, TimeUnit.SECONDS), "the calls did not start");
-      holdRenderThreads(s.application().workers(), release);
+      holdRenderThreads(s.application().workers(), release, false);
       try {
         s.application().close("test");
       } finally {
@@ -136,7 +145,41 @@ class StopBlockedCallsTest {
         assertEquals(1, ends.size(), log.records().stream().map(LogRecord::getMessage)
             .toList().toString());
       }
+      assertTrue(stopLine(log).startsWith("stopped after "));
       log.assertNoTraces();
+    }
+  }
+
+  /** The stop's last line. */
+  private static String stopLine(LogCapture log) {
+    List<String> lines = log.records().stream().map(LogRecord::getMessage)
+        .filter(m -> m.startsWith("stopped after ")).toList();
+    assertEquals(1, lines.size(), lines.toString());
+    return lines.get(0);
+  }
+
+  @Test
+  void theStopLineNamesWhatStillRunsWhenItIsLogged() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(THREADS)
+             .shutdownGrace(Duration.ofMillis(100)).build())) {
+      CountDownLatch first = new CountDownLatch(1);
+      CompletableFuture<Status> export = export(s, "c", first);
+      assertTrue(first.await(60, TimeUnit.SECONDS), "the export did not start");
+      // Render threads deaf to the stop's interrupt: still running when the stop is done.
+      holdRenderThreads(s.application().workers(), release, true);
+      try {
+        s.application().close("test");
+        // Logged as the stop's last act, it says what the exit cuts off; the export's own
+        // thread may still be waiting on those renders.
+        String line = stopLine(log);
+        assertTrue(line.matches("stopped after \\d+\\.\\d\\d s; still running, cut off by "
+            + "the exit: (1 call thread \\(exports, Stats\\) and )?2 render threads"), line);
+      } finally {
+        release.countDown();
+      }
+      assertEquals(Status.Code.UNAVAILABLE, export.get(30, TimeUnit.SECONDS).getCode());
     }
   }
 }

@@ -282,6 +282,15 @@ public final class FgbgServer {
     }
   }
 
+  /**
+   * After {@link #stop}: waits for the threads of the calls it ended (exports, Stats) to be
+   * gone, until {@code untilNanos} on {@link System#nanoTime()}; how many still run.
+   */
+  public int awaitCallThreads(long untilNanos) throws InterruptedException {
+    return NamedThreads.awaitIdle(exportThreads, untilNanos)
+        + NamedThreads.awaitIdle(statsThreads, untilNanos);
+  }
+
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
   }
