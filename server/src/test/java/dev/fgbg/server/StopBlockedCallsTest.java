@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.grpc.LoadOptions;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A stop whose grace runs out while the streams and exports under way cannot notice it (every
  * render thread busy: an export waits for its renders, as on a loaded server or a slow disk)
- * still ends each with UNAVAILABLE in words and the export with one end line, never the
+ * still ends each with UNAVAILABLE in words and the export with one end line (an export still
+ * queued, in words too, with none: it never started), never the
  * transport's bare reset (CANCELLED) and a log silent about the export; and the stop's last
  * line, logged when its work is done, says what still runs for the exit to cut off.
  */
@@ -111,14 +113,21 @@ class StopBlockedCallsTest {
   @Test
   void callsThatCannotStopInTimeStillEndUnavailableInWordsWithOneEndLine() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    // Two exports run at once; a third waits in the queue.
     try (LogCapture log = new LogCapture();
          TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(THREADS)
+             .load(LoadOptions.builder().maxExports(2).build())
              .shutdownGrace(Duration.ofMillis(200)).build())) {
       CountDownLatch firsts = new CountDownLatch(3);
       CompletableFuture<Status> stream = stream(s, firsts);
       List<CompletableFuture<Status>> exports = List.of(export(s, "a", firsts),
           export(s, "b", firsts));
       assertTrue(firsts.await(60, TimeUnit.SECONDS), "the calls did not start");
+      CompletableFuture<Status> queued = export(s, "q", new CountDownLatch(1));
+      for (int i = 0; i < 600 && s.server().exportAdmission().queued() < 1; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, s.server().exportAdmission().queued(), "the third export queues");
       holdRenderThreads(s.application().workers(), release, false);
       try {
         s.application().close("test");
@@ -132,6 +141,11 @@ class StopBlockedCallsTest {
             + "--shutdown-grace ran out with this export running; run the same export again"),
             st.getDescription());
       }
+      Status q = queued.get(30, TimeUnit.SECONDS);
+      assertEquals(Status.Code.UNAVAILABLE, q.getCode(), q.toString());
+      assertTrue(q.getDescription().startsWith("the server is shutting down and its "
+          + "--shutdown-grace ran out with this call still queued (it never started)"),
+          q.getDescription());
       Status st = stream.get(30, TimeUnit.SECONDS);
       assertEquals(Status.Code.UNAVAILABLE, st.getCode(), st.toString());
       assertTrue(st.getDescription().startsWith("the server is shutting down and its "

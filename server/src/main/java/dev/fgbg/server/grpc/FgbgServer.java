@@ -89,7 +89,7 @@ public final class FgbgServer {
     this.replyTimer = Executors.newSingleThreadScheduledExecutor(
         new NamedThreads("fgbg-replies"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
-        statsThreads, exportThreads, stats, replyTimer, options.ticker());
+        statsThreads, exportThreads, stats, replyTimer, options.ticker(), draining);
     Exporter exporter = options.exportRoot() == null ? null
         : new Exporter(ExportRoot.served(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
