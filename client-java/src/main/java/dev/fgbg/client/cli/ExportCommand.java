@@ -5,6 +5,7 @@ import dev.fgbg.client.ProgressIterator;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -94,6 +95,12 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
                 + (p.getCurrentShard().isEmpty() ? "" : " " + p.getCurrentShard()),
             p.getFinished());
       }
+    } catch (StatusRuntimeException e) {
+      if (finished == null) {
+        throw e;
+      }
+      // The manifest was complete before the call failed (a server stopping just then): the
+      // export is done, and running it again would only find it so.
     } finally {
       progress.end();
     }
