@@ -54,10 +54,6 @@ public final class FgbgApplication implements AutoCloseable {
   /** Volatile: a warm-up ended by the shutdown reads it on the housekeeping thread. */
   private volatile boolean closed;
 
-  private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets) {
-    this(options, depth, datasets, List.of());
-  }
-
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
       List<DepthRuntime> given) {
     this.options = options;
@@ -75,7 +71,7 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
           options.skipByKey(), depth);
-      return new FgbgApplication(options, depth, datasets);
+      return new FgbgApplication(options, depth, datasets, List.of());
     } catch (RuntimeException e) {
       depth.close();
       throw e;
@@ -293,8 +289,11 @@ public final class FgbgApplication implements AutoCloseable {
       }
       housekeeping.shutdownNow();
       workers.shutdownNow();
+      // What the stop ended (an export's last writes, renders) winds down before the models
+      // close under it and before the stop line, which must not claim a stop still under way.
+      String left = StopLines.windDown(server, workers);
       depth.close();
-      lines.stopped();
+      lines.stopped(left);
     }
   }
 }

@@ -1,9 +1,13 @@
 package dev.fgbg.server;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.server.grpc.FgbgServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.logging.Logger;
 
 /**
@@ -13,6 +17,12 @@ import java.util.logging.Logger;
  */
 final class StopLines {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
+
+  /**
+   * How long the threads of what the stop ended (exports, Stats, renders) get to finish before
+   * the stop line; within {@code Main.STOP_SLACK} with the stop's own waits.
+   */
+  static final Duration WIND_DOWN = Duration.ofMillis(500);
 
   private final long start = System.nanoTime();
 
@@ -27,9 +37,33 @@ final class StopLines {
     return new StopLines();
   }
 
-  /** Logs the second line. */
-  void stopped() {
-    LOG.info(String.format(Locale.ROOT, "stopped after %.2f s",
-        (System.nanoTime() - start) / 1e9));
+  /**
+   * Waits, {@link #WIND_DOWN} at most, for the threads of what the stop ended (the server's
+   * call threads, {@code renders} shut down); what still runs, in words ("" when nothing).
+   */
+  static String windDown(FgbgServer server, ExecutorService renders) {
+    long until = System.nanoTime() + WIND_DOWN.toNanos();
+    try {
+      int calls = server == null ? 0 : server.awaitCallThreads(until);
+      int rendering = NamedThreads.awaitIdle(renders, until);
+      List<String> left = new ArrayList<>();
+      if (calls > 0) {
+        left.add(InWords.count(calls, "call thread") + " (exports, Stats)");
+      }
+      if (rendering > 0) {
+        left.add(InWords.count(rendering, "render thread"));
+      }
+      return String.join(" and ", left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "threads not waited for (interrupted)";
+    }
+  }
+
+  /** Logs the second line, the stop's last act, naming {@code left}: what the exit cuts off. */
+  void stopped(String left) {
+    LOG.info(String.format(Locale.ROOT, "stopped after %.2f s%s",
+        (System.nanoTime() - start) / 1e9, left.isEmpty() ? ""
+            : "; still running, cut off by the exit: " + left));
   }
 }

@@ -25,13 +25,20 @@ final class CutShort {
 
   /**
    * Stopped by Ctrl-C or SIGTERM while the verb's thread still receives: how far it got and how
-   * to go on (stderr, as {@link CallWords} says it for a failed call), then the partial lines.
+   * to go on (stderr, as {@link CallWords} says it for a failed call), then the partial lines;
+   * or, where the verb's work is complete (an export whose last message came), its normal
+   * summary. Returns whether it was complete: the process then exits 0.
    */
-  synchronized void stopped() {
+  synchronized boolean stopped() {
     verb.quiet();
+    if (verb.complete()) {
+      verb.summary();
+      out.flush();
+      return true;
+    }
     Taken t = take(verb);
     if (said || !SoFar.goesOn(t.received(), t.resume())) {
-      return;
+      return false;
     }
     said = true;
     // A progress bar on a terminal has no line end yet.
@@ -39,6 +46,7 @@ final class CutShort {
         + SoFar.goOn(t.received(), verb.counted(), t.resume()));
     err.flush();
     print(t);
+    return false;
   }
 
   /**

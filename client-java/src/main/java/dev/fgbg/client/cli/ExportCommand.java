@@ -5,6 +5,7 @@ import dev.fgbg.client.ProgressIterator;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
+import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,6 +58,9 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
 
   /** Samples written so far, for the words of a call that ends mid-way, and the progress. */
   private final Tally tally = new Tally("samples written");
+  /** The export's last message (its manifest complete), once it came; read by a stop's hook. */
+  private volatile ExportProgress finished;
+  private boolean summarized;
 
   @Override
   public Integer call() {
@@ -78,24 +82,47 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
       r.addAllOutputs(Args.outputs(outputs, false));
     }
     ProgressPrinter progress = tally.progress();
-    ExportProgress last = null;
     try (FgbgClient c = connection.client();
          ProgressIterator<ExportProgress> it = c.export(r.build())) {
       while (it.hasNext()) {
         ExportProgress p = it.next();
-        last = p;
         tally.received(p.getDone());
+        if (p.getFinished()) {
+          finished = p; // the manifest is complete: a stop from now on says so
+        }
         progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
             p.getShardsDone() + "/" + p.getShardsTotal() + " shards"
                 + (p.getCurrentShard().isEmpty() ? "" : " " + p.getCurrentShard()),
             p.getFinished());
       }
+    } catch (StatusRuntimeException e) {
+      if (finished == null) {
+        throw e;
+      }
+      // The manifest was complete before the call failed (a server stopping just then): the
+      // export is done, and running it again would only find it so.
     } finally {
       progress.end();
     }
-    if (last == null || !last.getFinished()) {
+    if (finished == null) {
       throw new IllegalStateException("the export ended without finishing");
     }
+    summary();
+    return 0;
+  }
+
+  @Override
+  public boolean complete() {
+    return finished != null;
+  }
+
+  @Override
+  public synchronized void summary() {
+    ExportProgress last = finished;
+    if (summarized || last == null) {
+      return;
+    }
+    summarized = true;
     System.out.println("samples: " + last.getTotal());
     System.out.println("shards: " + last.getShardsTotal() + " (" + last.getShardsSkipped()
         + " already complete)");
@@ -104,7 +131,7 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
     // relative to the folder the CLI ran in.
     System.out.println("manifest: " + last.getManifest() + " " + UNDER_ROOT);
     System.out.println("digest: " + last.getDigest());
-    return 0;
+    System.out.flush();
   }
 
   @Override

@@ -19,6 +19,17 @@ interface SoFar {
   /** Stops the verb's progress lines, so that none follows the words of its stop. */
   default void quiet() {}
 
+  /**
+   * Whether the verb's work is done (an export's manifest complete) though its call has not
+   * ended yet: a stop then prints its {@link #summary} and exits 0, not "stopped".
+   */
+  default boolean complete() {
+    return false;
+  }
+
+  /** Prints the verb's normal summary (stdout), once: its own thread's or a stop's. */
+  default void summary() {}
+
   /** How to go on from there, in the verb's flags; "" when starting over is the only way. */
   default String resume() {
     return "";

@@ -22,7 +22,13 @@ final class StopWords {
     List<CommandLine> chain = parsed.asCommandLineList();
     Object verb = chain.get(chain.size() - 1).getCommand();
     CutShort cut = verb instanceof SoFar f ? new CutShort(f, out, err) : null;
-    Thread hook = cut != null ? new Thread(cut::stopped, "fgbg-stop-words") : null;
+    // A verb whose work was complete when the signal came (its call had not ended) says so
+    // and exits 0: the JVM's exit status would say 143 or 130, a stop.
+    Thread hook = cut != null ? new Thread(() -> {
+      if (cut.stopped()) {
+        Runtime.getRuntime().halt(0);
+      }
+    }, "fgbg-stop-words") : null;
     if (hook != null) {
       Runtime.getRuntime().addShutdownHook(hook);
     }

@@ -3,6 +3,8 @@ package dev.fgbg.core.concurrent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -29,6 +31,19 @@ public final class NamedThreads implements ThreadFactory {
   /** A fixed pool of {@code threads} such threads. */
   public static ExecutorService fixedPool(String prefix, int threads) {
     return Executors.newFixedThreadPool(threads, new NamedThreads(prefix));
+  }
+
+  /**
+   * Waits until {@code pool} (shut down) has no thread left running a task, or until
+   * {@code untilNanos} on {@link System#nanoTime()}; returns how many still run one (0: done).
+   */
+  public static int awaitIdle(ExecutorService pool, long untilNanos)
+      throws InterruptedException {
+    if (pool.awaitTermination(Math.max(0, untilNanos - System.nanoTime()),
+        TimeUnit.NANOSECONDS)) {
+      return 0;
+    }
+    return pool instanceof ThreadPoolExecutor p ? Math.max(1, p.getActiveCount()) : 1;
   }
 
   /**

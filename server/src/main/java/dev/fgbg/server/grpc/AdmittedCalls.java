@@ -13,19 +13,24 @@ import java.util.function.Supplier;
  * Runs heavy calls (Stats, Export, Gallery) once their {@link Admission} lets them in, each
  * counted against its client's share ({@link ClientIdentity}) where the admission has shares. A
  * queued call holds no thread; if it is cancelled or its deadline passes while it waits, it
- * leaves the queue and never runs. A full queue or share answers RESOURCE_EXHAUSTED naming the
- * limit.
+ * leaves the queue and never runs; one still queued when the server stops its calls ends
+ * UNAVAILABLE in words. A full queue or share answers RESOURCE_EXHAUSTED naming the limit.
  */
 final class AdmittedCalls {
   private final Admission admission;
   private final Executor threads;
   private final StreamStats stats;
+  private final Draining draining;
 
-  /** @param threads runs each admitted call's body (at most the admission's cap at once) */
-  AdmittedCalls(Admission admission, Executor threads, StreamStats stats) {
+  /**
+   * @param threads runs each admitted call's body (at most the admission's cap at once)
+   * @param draining ends the calls still queued when the server stops its calls
+   */
+  AdmittedCalls(Admission admission, Executor threads, StreamStats stats, Draining draining) {
     this.admission = admission;
     this.threads = threads;
     this.stats = stats;
+    this.draining = draining;
   }
 
   Admission admission() {
@@ -61,7 +66,17 @@ final class AdmittedCalls {
       }
       onCancel.run();
     });
+    // Still queued when the server stops its calls: it never runs, and ends now in words
+    // rather than in the transport's bare cancel (whichever takes it from the queue answers).
+    Runnable leave = () -> {
+      if (admitted.cancel(false)) {
+        stats.droppedFromQueue();
+        call.onError(Statuses.toStatus(ServerStopping.queued()));
+      }
+    };
+    Runnable untrack = draining.track(leave, leave);
     admitted.whenComplete((permit, e) -> {
+      untrack.run();
       if (admitted.isCancelled()) {
         return;
       }

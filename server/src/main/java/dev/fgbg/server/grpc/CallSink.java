@@ -5,6 +5,7 @@ import dev.fgbg.core.deliver.DeliveryBuilder;
 import dev.fgbg.core.deliver.Piece;
 import dev.fgbg.core.deliver.Sink;
 import dev.fgbg.v1.SampleBatch;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CancellationException;
 import java.util.function.BiFunction;
@@ -27,6 +28,8 @@ final class CallSink<T> implements Sink<T> {
   private final StreamStats stats;
   private final Runnable onEnd;
   private final Draining draining;
+  /** The stream's end: its own, or the stop's when it did not stop in time. */
+  private final OneEnd once = new OneEnd();
   private long sent;
 
   private CallSink(ServerCallStreamObserver<SampleBatch> call,
@@ -55,22 +58,26 @@ final class CallSink<T> implements Sink<T> {
     stats.started();
     call.setOnCancelHandler(d::cancel);
     call.setOnReadyHandler(d::pump);
-    Runnable untrack = draining.track(d::cancel);
+    // A stream whose renders do not stop in time (queued behind others on a busy pool) is
+    // ended in words by the stop, before the transport's cancel would reset it.
+    Runnable untrack = draining.track(d::cancel, () -> sink.once.end(() -> sink.call.onError(
+        stopped())));
     d.done().whenComplete((v, e) -> untrack.run());
     return d.start();
   }
 
   @Override
   public boolean ready() {
-    return call.isReady();
+    return !once.ended() && call.isReady();
   }
 
   @Override
   public void deliver(Piece piece, T value) {
     SampleBatch m = toMessage.apply(piece, value);
-    call.onNext(m);
-    sent++;
-    stats.sent(m.getIndicesCount());
+    if (once.send(() -> call.onNext(m))) {
+      sent++;
+      stats.sent(m.getIndicesCount());
+    }
   }
 
   @Override
@@ -81,6 +88,10 @@ final class CallSink<T> implements Sink<T> {
       // A bug in giving resources back must not leave the client waiting for its status.
       LOG.log(Level.WARNING, "giving back a stream's resources failed", e);
     }
+    once.end(() -> close(cause));
+  }
+
+  private void close(Throwable cause) {
     if (cause == null) {
       call.onCompleted();
     } else if (call.isCancelled()) {
@@ -88,12 +99,16 @@ final class CallSink<T> implements Sink<T> {
       LOG.fine(() -> "StreamEpoch cancelled by the client after " + sent + " messages");
       stats.cancelled(); // after everything is given back, for whoever waits on the counter
     } else if (cause instanceof CancellationException && draining.stopping()) {
-      call.onError(Statuses.toStatus(new ServerStopping("stream", "a client of several "
-          + "replicas resumes it on another; else resume it from where it stopped once the "
-          + "server is back")));
+      call.onError(stopped());
     } else {
       call.onError(Statuses.toStatus(cause instanceof CancellationException
           ? new CancellationException("the stream was stopped") : cause));
     }
+  }
+
+  private static StatusRuntimeException stopped() {
+    return Statuses.toStatus(new ServerStopping("stream", "a client of several replicas "
+        + "resumes it on another; else resume it from where it stopped once the server is "
+        + "back"));
   }
 }

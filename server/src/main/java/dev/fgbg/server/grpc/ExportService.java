@@ -31,6 +31,8 @@ import java.util.logging.Logger;
 final class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
   private static final String CANCELLED = "cancelled by the client";
+  private static final String STOPPED = "stopped: the server is stopping (run it again to "
+      + "resume)";
   /** What an export on a server without an export root is told. */
   static final String EXPORTS_OFF = "exports are off on this server: it listens beyond loopback "
       + "and was started without --export-root; restart it with --export-root DIR to allow them";
@@ -69,13 +71,21 @@ final class ExportService {
     AtomicBoolean cancelled = new AtomicBoolean();
     long[] last = {0};
     AtomicLong written = new AtomicLong();
+    OneEnd once = new OneEnd();
     String who = ClientIdentity.current();
+    String what = "export to " + Quoted.of(job.destination());
+    long total = job.selection().size();
     admitted.run(call, () -> cancelled.set(true), () -> {
-      String what = "export to " + Quoted.of(job.destination());
       LOG.info(() -> what + " started for " + who + ": " + job.format().id() + ", "
-          + job.selection().size() + " samples of dataset " + Quoted.of(job.dataset().name()));
+          + total + " samples of dataset " + Quoted.of(job.dataset().name()));
       long started = ticker.read();
-      String end = "finished";
+      // An export that does not stop in time (blocked on a slow disk, or on renders queued
+      // behind others) is ended from the stop: its status in words before the transport's
+      // cancel, and its end line, which the process's exit would otherwise cut off.
+      Runnable untrack = draining.track(() -> { }, () -> end(once,
+          () -> call.onError(stopped()), what + " " + STOPPED, written, total, started));
+      String end = CANCELLED;
+      Runnable close = () -> { };
       try {
         exporter.run(job, p -> {
           written.set(p.done());
@@ -86,35 +96,45 @@ final class ExportService {
             }
             last[0] = now;
             if (!cancelled.get()) {
-              call.onNext(proto(p));
+              once.send(() -> call.onNext(proto(p)));
             }
           }
         }, () -> cancelled.get() || draining.stopping());
         if (!cancelled.get()) {
-          call.onCompleted();
-        } else {
-          end = CANCELLED;
+          end = "finished";
+          close = call::onCompleted;
         }
       } catch (CancellationException e) {
-        end = cancelled.get() ? CANCELLED : draining.stopping() ? "stopped: the server is "
-            + "stopping (run it again to resume)" : "cancelled";
         if (!cancelled.get()) {
-          call.onError(draining.stopping() ? Statuses.toStatus(new ServerStopping("export",
-              "run the same export again once a server is up: it resumes where this one "
-              + "stopped")) : Statuses.exportCancelled());
+          boolean stopping = draining.stopping();
+          end = stopping ? STOPPED : "cancelled";
+          close = () -> call.onError(stopping ? stopped() : Statuses.exportCancelled());
         }
       } catch (RuntimeException e) {
-        end = CANCELLED;
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
           end = "failed: " + failed.getStatus().getDescription();
-          call.onError(failed);
+          close = () -> call.onError(failed);
         }
       } finally {
-        LOG.info(what + " " + end + ": " + written.get() + " of " + job.selection().size()
-            + " samples written in " + seconds(ticker.read() - started));
+        end(once, close, what + " " + end, written, total, started);
+        untrack.run();
       }
     });
+  }
+
+  /** Ends the call with {@code close} and logs its end line, unless it has ended already. */
+  private void end(OneEnd once, Runnable close, String line, AtomicLong written, long total,
+      long started) {
+    if (once.end(close)) {
+      LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
+          + seconds(ticker.read() - started));
+    }
+  }
+
+  private static StatusRuntimeException stopped() {
+    return Statuses.toStatus(new ServerStopping("export", "run the same export again once a "
+        + "server is up: it resumes where this one stopped"));
   }
 
   private static String seconds(long nanos) {

@@ -1,5 +1,6 @@
 package dev.fgbg.server.grpc;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.concurrent.NamedThreads;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
@@ -89,7 +90,7 @@ public final class FgbgServer {
     this.replyTimer = Executors.newSingleThreadScheduledExecutor(
         new NamedThreads("fgbg-replies"));
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
-        statsThreads, exportThreads, stats, replyTimer, options.ticker());
+        statsThreads, exportThreads, stats, replyTimer, options.ticker(), draining);
     Exporter exporter = options.exportRoot() == null ? null
         : new Exporter(ExportRoot.served(options.exportRoot()), load.scheduler.lane("exports"),
             2 * options.window(), options.ticker(), options.exportLimits());
@@ -259,6 +260,12 @@ public final class FgbgServer {
         LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "
             + "exports with UNAVAILABLE, then cancelling the rest");
         draining.stopAll();
+        if (!draining.awaitEnded(DRAIN)) {
+          int ended = draining.endAll();
+          LOG.info(InWords.count(ended, "call") + " (streams, exports) did not stop within "
+              + DRAIN.toMillis() + " ms: ended with UNAVAILABLE now");
+        }
+        // Their statuses reach the clients before the transport's cancel; the rest is cancelled.
         server.awaitTermination(DRAIN.toNanos(), TimeUnit.NANOSECONDS);
         server.shutdownNow();
         if (!server.awaitTermination(FORCED_STOP.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -275,6 +282,15 @@ public final class FgbgServer {
       reloadTimer.shutdownNow();
       shm.close();
     }
+  }
+
+  /**
+   * After {@link #stop}: waits for the threads of the calls it ended (exports, Stats) to be
+   * gone, until {@code untilNanos} on {@link System#nanoTime()}; how many still run.
+   */
+  public int awaitCallThreads(long untilNanos) throws InterruptedException {
+    return NamedThreads.awaitIdle(exportThreads, untilNanos)
+        + NamedThreads.awaitIdle(statsThreads, untilNanos);
   }
 
   public void awaitTermination() throws InterruptedException {

@@ -40,10 +40,11 @@ final class LoadControl {
    * @param taskClock measures render tasks for fairness ({@link RenderScheduler#threadCpuTime})
    * @param timer runs {@link UnreadReplies}' check
    * @param ticker wall time for the budgets (the system ticker outside tests)
+   * @param draining ends the calls still queued when the server stops its calls
    */
   LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
       Executor exportThreads, StreamStats counters, ScheduledExecutorService timer,
-      Ticker ticker) {
+      Ticker ticker, Draining draining) {
     this.ticker = ticker;
     this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes(), ticker);
@@ -51,11 +52,12 @@ final class LoadControl {
     this.unread = new UnreadReplies(budget, o.unreadReply(), timer, System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
-        o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters);
+        o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters, draining);
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
-        o.exportQueueLimit(), o.exportPerClientLimit()), exportThreads, counters);
+        o.exportQueueLimit(), o.exportPerClientLimit()), exportThreads, counters, draining);
     this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),
-        o.galleryQueueLimit(), o.galleryPerClientLimit()), Runnable::run, counters);
+        o.galleryQueueLimit(), o.galleryPerClientLimit()), Runnable::run, counters,
+        draining);
   }
 
   /**

@@ -6,7 +6,17 @@ package dev.fgbg.server.grpc;
  */
 final class ServerStopping extends RuntimeException {
   ServerStopping(String what, String then) {
-    super("the server is shutting down and its --shutdown-grace ran out with this " + what
-        + " running; " + then, null, false, false);
+    this("the server is shutting down and its --shutdown-grace ran out with this " + what
+        + " running; " + then);
+  }
+
+  private ServerStopping(String message) {
+    super(message, null, false, false);
+  }
+
+  /** A call that waited in its admission queue when the grace ran out: it never started. */
+  static ServerStopping queued() {
+    return new ServerStopping("the server is shutting down and its --shutdown-grace ran out "
+        + "with this call still queued (it never started); run it again once a server is up");
   }
 }
