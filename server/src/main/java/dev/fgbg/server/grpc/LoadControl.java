@@ -49,7 +49,8 @@ final class LoadControl {
     this.scheduler = RenderScheduler.fair(workers, taskClock);
     this.budget = MemoryBudget.of(o.memoryBudgetBytes(), ticker);
     this.replies = new ReplyCap(budget.capacity() / 2);
-    this.unread = new UnreadReplies(budget, o.unreadReply(), timer, System::nanoTime);
+    this.unread = new UnreadReplies(budget, replies, o.unreadReply(), timer,
+        System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
         o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters, draining);

@@ -37,6 +37,8 @@ final class ReplyCap {
   private final Map<String, Integer> holding = new HashMap<>();
   private final Set<Waiter> waiters = new LinkedHashSet<>();
   private long used;
+  /** Told when a reply starts to wait ({@link UnreadReplies}: others wait for memory). */
+  private volatile Runnable onWait = () -> { };
 
   /** @param capacity bytes all replies together may hold, past a connection's first reply */
   ReplyCap(long capacity) {
@@ -45,6 +47,16 @@ final class ReplyCap {
 
   long capacity() {
     return capacity;
+  }
+
+  /** Sets what is told each time a reply starts to wait for room (one listener). */
+  void onWait(Runnable listener) {
+    this.onWait = listener;
+  }
+
+  /** Replies waiting for room now. */
+  synchronized int waiting() {
+    return waiters.size();
   }
 
   /** Bytes the replies hold now. */
@@ -66,6 +78,7 @@ final class ReplyCap {
       }
       waiters.add(w);
     }
+    onWait.run();
     w.granted.whenComplete((v, e) -> {
       if (w.granted.isCancelled()) {
         synchronized (this) {

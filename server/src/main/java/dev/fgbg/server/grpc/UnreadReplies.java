@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  * budget (or a stream was short of it), all its GetSamples calls end, those in the transport
  * (their streams are reset, which drops the bytes queued for them) and those still waiting or
  * rendering (they get DEADLINE_EXCEEDED naming why). Its later calls are served as usual.
+ * A reply waiting for room under the cap on all replies ({@link ReplyCap}) waits for memory
+ * as one in the budget's queue does: the cap is where non-reading connections hold replies.
  */
 final class UnreadReplies {
   private static final Logger LOG = Logger.getLogger(UnreadReplies.class.getName());
@@ -45,6 +47,7 @@ final class UnreadReplies {
   }
 
   private final MemoryBudget budget;
+  private final ReplyCap cap;
   private final long limitNanos;
   private final LongSupplier clock;
   private final Map<String, Connection> connections = new HashMap<>();
@@ -55,9 +58,10 @@ final class UnreadReplies {
    * @param limit how long a connection's replies may go unsent while others wait
    * @param timer runs the check, every fifth of {@code limit} (at least every 0.1 s)
    */
-  UnreadReplies(MemoryBudget budget, Duration limit, ScheduledExecutorService timer,
-      LongSupplier clock) {
+  UnreadReplies(MemoryBudget budget, ReplyCap cap, Duration limit,
+      ScheduledExecutorService timer, LongSupplier clock) {
     this.budget = budget;
+    this.cap = cap;
     this.limitNanos = limit.toNanos();
     this.clock = clock;
     this.lines = new MinuteLines(LOG, Level.WARNING, clock, (n, s, latest) -> String.format(
@@ -65,6 +69,7 @@ final class UnreadReplies {
             + "within %s while others waited for memory, in the last %d s (last: %s)", n,
         seconds(), s, latest));
     budget.onWait(() -> lastShort = clock.getAsLong());
+    cap.onWait(() -> lastShort = clock.getAsLong());
     long period = Math.max(100, limit.toMillis() / 5);
     timer.scheduleWithFixedDelay(() -> {
       try {
@@ -160,7 +165,8 @@ final class UnreadReplies {
   /** Ends the calls of connections not reading, when others wait for memory. */
   void check() {
     long now = clock.getAsLong();
-    if (budget.waiting() == 0 && now - lastShort > limitNanos / 5 + 100_000_000L) {
+    if (budget.waiting() == 0 && cap.waiting() == 0
+        && now - lastShort > limitNanos / 5 + 100_000_000L) {
       return;
     }
     List<List<Call>> ending = new ArrayList<>();

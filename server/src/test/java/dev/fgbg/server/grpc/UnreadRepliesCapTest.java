@@ -16,6 +16,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,46 @@ class UnreadRepliesCapTest {
       for (LoopbackClient bad : flood) {
         bad.close();
       }
+    }
+  }
+
+  /**
+   * One connection never reads: its replies fill the cap and its next waits for room there,
+   * out of the budget's queue. That is waiting for memory as much as a place in the queue is,
+   * so the unread-reply rule ends its calls; before, it looked only at the budget's queue,
+   * and the connection held half the budget for as long as it stayed connected, every other
+   * connection's second reply waiting behind it.
+   */
+  @Test
+  void aConnectionThatFillsTheCapAndNeverReadsIsEndedByTheUnreadReplyRule() throws Exception {
+    long reply = replyCharge();
+    LoadOptions load = LoadOptions.builder().memoryBudgetBytes(12 * reply)
+        .unreadReply(Duration.ofSeconds(1)).build();
+    List<Status> ended = new CopyOnWriteArrayList<>();
+    try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(2)
+        .load(load).build());
+        LoopbackClient bad = new LoopbackClient(s.server().port(), 64 << 10)) {
+      for (int i = 0; i < CALLS; i++) {
+        ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
+            FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
+                TimeUnit.SECONDS));
+        call.start(new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            ended.add(status);
+          }
+        }, new Metadata()); // never requests a message
+        call.sendMessage(UnreadRepliesTest.twenty(20 * i));
+        call.halfClose();
+      }
+      // The calls holding the cap and the one waiting for room are ended; the rest then hold
+      // no more than the cap, with nothing waiting: they stay until someone needs the room.
+      assertTrue(UnreadRepliesTest.poll(() -> ended.size() > 6, Duration.ofSeconds(20)),
+          () -> ended.size() + " of the " + CALLS + " calls ended");
+      assertTrue(ended.stream().allMatch(st -> st.getCode() == Status.Code.CANCELLED
+          || String.valueOf(st.getDescription()).contains("not read within 1 s")), () ->
+          "ended for not reading: " + ended);
+      bad.release();
     }
   }
 
