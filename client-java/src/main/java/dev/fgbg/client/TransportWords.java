@@ -222,8 +222,9 @@ final class TransportWords implements ClientInterceptor {
       return status;
     }
     return Status.UNAVAILABLE.withDescription(target + " went away during the call (" + said
-        + "): the server stopped or restarted (its shutdown grace ran out under the call), or "
-        + "a proxy between ended the call; retry once it is back").withCause(status.getCause());
+        + "): the server stopped or restarted (its shutdown grace ran out under the call), "
+        + "ended it as this client did not read its replies while others waited, or a proxy "
+        + "between ended the call; retry once it is back").withCause(status.getCause());
   }
 
   /**

@@ -71,7 +71,8 @@ class ServerResetTest {
       assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
       assertEquals(relay.target() + " went away during the call (RST_STREAM closed stream. "
           + "HTTP/2 error code: CANCEL): the server stopped or restarted (its shutdown grace ran "
-          + "out under the call), or a proxy between ended the call; retry once it is back",
+          + "out under the call), ended it as this client did not read its replies while others "
+          + "waited, or a proxy between ended the call; retry once it is back",
           e.getStatus().getDescription());
     }
   }

@@ -153,7 +153,8 @@ class TransportWordsTest {
     assertEquals(Status.Code.UNAVAILABLE, s.getCode(), "retried as a server that went away");
     assertEquals("pod-1:50051 went away during the call (RST_STREAM closed stream. HTTP/2 error "
         + "code: CANCEL): the server stopped or restarted (its shutdown grace ran out under the "
-        + "call), or a proxy between ended the call; retry once it is back", s.getDescription());
+        + "call), ended it as this client did not read its replies while others waited, or a "
+        + "proxy between ended the call; retry once it is back", s.getDescription());
     assertEquals(Status.Code.UNAVAILABLE, words.worded(reset, true).getCode(), "no deadline");
     Status ownCancel = Status.CANCELLED.withDescription("Context cancelled");
     assertEquals(ownCancel, words.worded(ownCancel, true), "the client's own cancel as it is");

@@ -7,6 +7,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -68,13 +69,15 @@ final class AdmittedCalls {
     });
     // Still queued when the server stops its calls: it never runs, and ends now in words
     // rather than in the transport's bare cancel (whichever takes it from the queue answers).
-    Runnable leave = () -> {
-      if (admitted.cancel(false)) {
-        stats.droppedFromQueue();
-        call.onError(Statuses.toStatus(ServerStopping.queued()));
+    BooleanSupplier leave = () -> {
+      if (!admitted.cancel(false)) {
+        return false;
       }
+      stats.droppedFromQueue();
+      call.onError(Statuses.toStatus(ServerStopping.queued()));
+      return true;
     };
-    Runnable untrack = draining.track(leave, leave);
+    Runnable untrack = draining.track(leave::getAsBoolean, leave);
     admitted.whenComplete((permit, e) -> {
       untrack.run();
       if (admitted.isCancelled()) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * The long calls running now (streams, exports), so that a server whose shutdown grace ran out
@@ -16,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Draining {
   /** A tracked call: how to ask it to stop, and how to end it in words now. */
-  private record Call(Runnable stop, Runnable end) { }
+  private record Call(Runnable stop, BooleanSupplier end) { }
 
   private final Map<Object, Call> calls = new ConcurrentHashMap<>();
   private volatile boolean stopping;
@@ -27,16 +28,17 @@ final class Draining {
    *
    * @param stop asks the call to stop: it ends itself with {@link ServerStopping}'s status
    * @param end sends that status now if the call has not ended yet (safe against the call's own
-   *     end, and run at most once), with the call's end line where it has one
+   *     end, and run at most once), with the call's end line where it has one; whether it
+   *     ended the call (false: it had ended already)
    */
-  Runnable track(Runnable stop, Runnable end) {
+  Runnable track(Runnable stop, BooleanSupplier end) {
     Object key = new Object(); // its own identity, even if the same call is tracked twice
     calls.put(key, new Call(stop, end));
     if (stopping) {
       stop.run();
     }
     if (ending) {
-      end.run(); // one let in (from a queue) as the stop ended the others
+      end.getAsBoolean(); // one let in (from a queue) as the stop ended the others
     }
     return () -> {
       if (calls.remove(key) != null) {
@@ -71,11 +73,16 @@ final class Draining {
     return true;
   }
 
-  /** Ends every call still tracked in words, now; returns how many there were. */
+  /**
+   * Ends every call still tracked in words, now; returns how many it ended (not those that
+   * ended themselves meanwhile, still tracked until their own clean-up ran).
+   */
   int endAll() {
     ending = true;
-    List<Call> left = List.copyOf(calls.values());
-    left.forEach(c -> c.end().run());
-    return left.size();
+    int ended = 0;
+    for (Call c : List.copyOf(calls.values())) {
+      ended += c.end().getAsBoolean() ? 1 : 0;
+    }
+    return ended;
   }
 }

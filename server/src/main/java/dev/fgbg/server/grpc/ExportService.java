@@ -110,7 +110,7 @@ final class ExportService {
           end = stopping ? STOPPED : "cancelled";
           close = () -> call.onError(stopping ? stopped() : Statuses.exportCancelled());
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
           end = "failed: " + failed.getStatus().getDescription();
@@ -123,13 +123,18 @@ final class ExportService {
     });
   }
 
-  /** Ends the call with {@code close} and logs its end line, unless it has ended already. */
-  private void end(OneEnd once, Runnable close, String line, AtomicLong written, long total,
+  /**
+   * Ends the call with {@code close} and logs its end line, unless it has ended already;
+   * whether it ended it.
+   */
+  private boolean end(OneEnd once, Runnable close, String line, AtomicLong written, long total,
       long started) {
-    if (once.end(close)) {
-      LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
-          + seconds(ticker.read() - started));
+    if (!once.end(close)) {
+      return false;
     }
+    LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
+        + seconds(ticker.read() - started));
+    return true;
   }
 
   private static StatusRuntimeException stopped() {

@@ -51,8 +51,13 @@ final class RefusalLog implements ServerInterceptor, AutoCloseable {
   RefusalLog(Ticker ticker, ScheduledExecutorService timer, Duration tick) {
     this.exhausted = lines(ticker, "calls refused over the server's limits");
     this.unauthenticated = lines(ticker, "calls refused without a valid token");
-    this.ticks = timer.scheduleWithFixedDelay(() -> flush(false), tick.toNanos(),
-        tick.toNanos(), TimeUnit.NANOSECONDS);
+    this.ticks = timer.scheduleWithFixedDelay(() -> {
+      try {
+        flush(false);
+      } catch (RuntimeException e) { // a bug (a log handler's): the checks must go on
+        LOG.log(Level.WARNING, "logging the refusals held back failed", e);
+      }
+    }, tick.toNanos(), tick.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void flush(boolean evenWithinTheMinute) {

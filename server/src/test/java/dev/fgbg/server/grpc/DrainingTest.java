@@ -26,6 +26,20 @@ import org.junit.jupiter.api.Test;
 class DrainingTest {
   private static final Duration LONG = Duration.ofSeconds(60);
 
+  /** The stop's line counts the calls it ended, not those that ended themselves meanwhile. */
+  @Test
+  void endAllCountsOnlyTheCallsItEnded() {
+    Draining draining = new Draining();
+    int[] ends = new int[2];
+    draining.track(() -> { }, () -> ++ends[0] > 0);
+    draining.track(() -> { }, () -> ++ends[1] < 0); // its own end came first: not ended here
+    Runnable untracked = draining.track(() -> { }, () -> true);
+    untracked.run();
+    assertEquals(1, draining.endAll());
+    assertEquals(1, ends[0]);
+    assertEquals(1, ends[1]);
+  }
+
   @Test
   void streamsAndExportsRunningWhenTheGraceRunsOutEndUnavailable() throws Exception {
     try (TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
