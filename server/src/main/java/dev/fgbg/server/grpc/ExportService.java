@@ -13,6 +13,8 @@ import dev.fgbg.core.export.ExportReport;
 import dev.fgbg.core.export.Exporter;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -31,6 +33,8 @@ import java.util.logging.Logger;
 final class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
   private static final String CANCELLED = "cancelled by the client";
+  /** An export the client cut at its deadline (its stream_timeout, --deadline, …). */
+  private static final String DEADLINE = "ended by the client's deadline";
   private static final String STOPPED = "stopped: the server is stopping (run it again to "
       + "resume)";
   /** What an export on a server without an export root is told. */
@@ -69,13 +73,19 @@ final class ExportService {
       return;
     }
     AtomicBoolean cancelled = new AtomicBoolean();
+    Deadline deadline = Context.current().getDeadline();
     long[] last = {0};
     AtomicLong written = new AtomicLong();
     OneEnd once = new OneEnd();
     String who = ClientIdentity.current();
     String what = "export to " + Quoted.of(job.destination());
     long total = job.selection().size();
-    admitted.run(call, () -> cancelled.set(true), () -> {
+    // Told apart when the cancel comes: the client's reset at its deadline, or its own cancel.
+    AtomicBoolean deadlinePassed = new AtomicBoolean();
+    admitted.run(call, () -> {
+      deadlinePassed.set(DeadlineEnds.passed(deadline));
+      cancelled.set(true);
+    }, () -> {
       LOG.info(() -> what + " started for " + who + ": " + job.format().id() + ", "
           + total + " samples of dataset " + Quoted.of(job.dataset().name()));
       long started = ticker.read();
@@ -117,7 +127,8 @@ final class ExportService {
           close = () -> call.onError(failed);
         }
       } finally {
-        end(once, close, what + " " + end, written, total, started);
+        end(once, close, what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE
+            : end), written, total, started);
         untrack.run();
       }
     });

@@ -6,6 +6,7 @@ import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SharedMemorySlot;
+import io.grpc.Context;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -94,6 +95,10 @@ final class MetricsInterceptor implements ServerInterceptor {
 
       @Override
       public void onCancel() {
+        // A call cut by its deadline is an error a dashboard wants; a client's cancel is not.
+        if (DeadlineEnds.passed(Context.current().getDeadline())) {
+          metrics.rejected(method, Status.Code.DEADLINE_EXCEEDED.name());
+        }
         end.run();
         super.onCancel();
       }

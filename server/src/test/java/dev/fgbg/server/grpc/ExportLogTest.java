@@ -80,13 +80,24 @@ class ExportLogTest {
       assertTrue(lines.get(3).matches("export to 'big' cancelled by the client: [0-9]+ of 20000 "
           + "samples written in [0-9.]+ s"), lines.get(3));
 
+      // Cut by its deadline: said so, not taken for the client's own cancel.
+      StatusRuntimeException cut = assertThrows(StatusRuntimeException.class, () -> FgbgGrpc
+          .newBlockingStub(s.channel()).withDeadlineAfter(700, TimeUnit.MILLISECONDS)
+          .export(ExportRequest.newBuilder().setDataset("builtin").setEnd(20_000)
+              .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("late").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, cut.getStatus().getCode());
+      lines = await(log, 6);
+      assertTrue(lines.get(5).matches("export to 'late' ended by the client's deadline: [0-9]+ "
+          + "of 20000 samples written in [0-9.]+ s"), lines.get(5));
+
       // A destination outside the root is refused before anything starts: no line says it did.
       StatusRuntimeException out = assertThrows(StatusRuntimeException.class, () -> stub(s)
           .export(ExportRequest.newBuilder().setDataset("tiny").setEnd(20)
               .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination("../out").build())
           .forEachRemaining(p -> { }));
       assertEquals(Status.Code.PERMISSION_DENIED, out.getStatus().getCode());
-      assertEquals(4, lines(log).size(), lines(log).toString());
+      assertEquals(6, lines(log).size(), lines(log).toString());
     }
   }
 

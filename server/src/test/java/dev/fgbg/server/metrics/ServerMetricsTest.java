@@ -129,6 +129,48 @@ class ServerMetricsTest {
     }
   }
 
+  /** A call cut by its deadline counts as DEADLINE_EXCEEDED; one its client cancelled, not. */
+  @Test
+  void aCallCutByItsDeadlineIsCountedAndACancelIsNot() throws Exception {
+    ServerOptions o = ServerOptions.builder().port(0).workers(1).exportRoot(dir.resolve("exports"))
+        .builtin(new BuiltinConfig(16, 16, 20, 100, 100, "", "", "")).metrics("127.0.0.1", 0)
+        .build();
+    try (FgbgApplication app = FgbgApplication.create(o).start()) {
+      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", app.port())
+          .usePlaintext().build();
+      try {
+        StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> {
+          var it = FgbgGrpc.newBlockingStub(ch).withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+              .streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin")
+                  .setBatchSize(4).build());
+          while (it.hasNext()) {
+            it.next();
+            Thread.sleep(50); // a slow reader: the 400,000 samples outlast the deadline
+          }
+        });
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
+        try (Context.CancellableContext call = Context.current().withCancellation()) {
+          call.run(() -> FgbgGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+              .streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin")
+                  .setBatchSize(4).build()).next());
+          call.cancel(null);
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String text = scrape(app.metricsPort());
+        while (!text.contains("DEADLINE_EXCEEDED") && System.nanoTime() < until) {
+          Thread.sleep(50);
+          text = scrape(app.metricsPort());
+        }
+        assertEquals(1, value(text, "fgbg_requests_rejected_total", "method=\"StreamEpoch\"",
+            "code=\"DEADLINE_EXCEEDED\""));
+        Thread.sleep(300); // the cancel has reached the server: still none counted for it
+        assertFalse(scrape(app.metricsPort()).contains("code=\"CANCELLED\""));
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
   private static long samplesOfMine(FgbgApplication app) {
     return app.datasets().get(1).size();
   }
