@@ -208,7 +208,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
 
     def state_dict(self) -> Dict[str, Any]:
         """Where the consumer is: epoch, a global position before which every sample was seen,
-        and the samples after it already seen (see fgbg.torch._resume)."""
+        and the samples after it already seen (see fgbg.torch._resume). Raises ValueError after a
+        pass read by a plain DataLoader's workers, whose batches it never sees."""
         state = self.feed.state()
         state.update(fingerprint=self.info.fingerprint, shuffle=self.shuffle)
         return state
