@@ -160,6 +160,10 @@ def test_a_server_that_comes_back_with_other_data_is_refused_at_once():
                     started = time.monotonic()
         assert e.value.code == "FAILED_PRECONDITION", e.value
         assert "fingerprint" in e.value.details
+        # A public class, to catch, also as a DataLoader worker pickles it.
+        assert type(e.value) is fgbg.OtherDataError and "OtherDataError" in fgbg.__all__
+        again = pickle.loads(pickle.dumps(e.value))
+        assert type(again) is fgbg.OtherDataError and str(again) == str(e.value)
         assert time.monotonic() - started < 20, "not after waiting out the window"
     finally:
         restart.join()
