@@ -21,13 +21,14 @@ if TYPE_CHECKING:
     from .digest import SampleDigest
     from .errors import FgbgError, default_target
     from .exports import ExportError
+    from .failover import OtherDataError
     from .info import ChannelStats, DatasetInfo, DatasetSpec, SkippedFile, Stats
     from .torch.exported import exported
 
 __version__ = "0.2.0"
 __all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
            "SkippedFile", "Stats", "ChannelStats", "Credentials", "default_target", "exported",
-           "ExportError"]
+           "ExportError", "OtherDataError"]
 
 _LAZY = {
     # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist, and so that
@@ -35,7 +36,7 @@ _LAZY = {
     "Client": "client", "Batch": "batch", "SampleDigest": "digest", "FgbgError": "errors",
     "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info",
     "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
-    "Credentials": "credentials",
+    "Credentials": "credentials", "OtherDataError": "failover",
 }
 # Modules README calls as `fgbg.failover.stream_epoch(...)` or `fgbg.shm.process_pool()` after a
 # plain `import fgbg`.

@@ -9,7 +9,7 @@ import grpc
 from . import _channels, _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError, deadline, metadata_refused
+from .errors import FgbgError, answered, deadline, metadata_refused
 from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
@@ -111,6 +111,7 @@ def stream(route: Route, req: Any, world_size: int, ring: Optional[shm.Ring],
                     for raw in reads(call):
                         msg, payload = parse(raw)
                         if not logged:
+                            answered(route.target, msg)
                             _shm_path.log_path("StreamEpoch", ring, msg.shared_memory_refused,
                                                why_not)
                             logged = True

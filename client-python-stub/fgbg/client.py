@@ -4,10 +4,9 @@ import os
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
-# DataLoaders fork workers after their parent used gRPC (describe, len()). With gRPC's default
-# epoll1 poller, parent and child share one epoll set and the child's calls can hang; the poll
-# poller keeps no kernel state across fork, and fork support has gRPC quiesce its threads around
-# fork() (the pair gRPC documents for processes that fork; see also _channels). User values win.
+# DataLoaders fork workers after their parent used gRPC. With the default epoll1 poller, parent
+# and child share one epoll set and the child's calls can hang; the poll poller keeps no kernel
+# state across fork, and fork support quiesces gRPC's threads around fork() (see _channels).
 os.environ.setdefault("GRPC_POLL_STRATEGY", "poll")
 os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 
@@ -24,7 +23,7 @@ from ._sample_bytes import per_output  # noqa: E402
 from ._proto import pb, pb_grpc  # noqa: E402
 from .batch import Batch  # noqa: E402
 from .credentials import Credentials  # noqa: E402
-from .errors import FgbgError, default_target  # noqa: E402
+from .errors import FgbgError, answered, default_target  # noqa: E402
 from .info import DatasetInfo, Stats  # noqa: E402
 from ._progress import Progress  # noqa: E402
 
@@ -117,7 +116,8 @@ class Client(_owner.Owned):
         started = time.monotonic()
         try:
             with _channels.CALL:  # a fork waits for it (_channels)
-                return method(request, timeout=timeout or self.timeout, metadata=self._metadata)
+                return answered(self.target, method(request, timeout=timeout or self.timeout,
+                                                    metadata=self._metadata))
         except grpc.RpcError as e:
             raise _streams.error(e, self.target, self._metadata,
                                  ("timeout", timeout or self.timeout), None, started) from None

@@ -1,7 +1,7 @@
 """FgbgError, and where a client looks for its server (FGBG_TARGET). No gRPC import here."""
 import errno
 import os
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Sequence, Set, Tuple, TypeVar
 
 from . import _channels
 
@@ -21,6 +21,17 @@ MAX_RESETS = 1000
 RESET_WINDOW_S = 10
 START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point target= or "
               "FGBG_TARGET at a running server")
+# Targets that answered a call of this process (or of the process that built its dataset): a
+# refused connection to one is a server that stopped, not a setup never started.
+_SERVED: Set[str] = set()
+_T = TypeVar("_T")
+
+
+def answered(target: str, reply: _T) -> _T:
+    """`reply`, noting that `target` answered a call: later failures to connect to it say that
+    it stopped answering."""
+    _SERVED.add(target)
+    return reply
 
 
 def default_target(target: Optional[str] = None) -> str:
@@ -149,6 +160,12 @@ def _unavailable(details: str, target: str) -> str:
                 "%d s on this process's connection, its own deadlines and cancels included) "
                 "(its log says which); %s"
                 % (target, details, MAX_RESETS, RESET_WINDOW_S, START_HINT))
+    if target in _SERVED and ("connect" in said or not said):
+        return ("the fgbg server at %s stopped answering (%s): it served this process before, so "
+                "it stopped or restarted, or the network failed; a reconnect window "
+                "(reconnect=SECONDS, e.g. FgbgIterableDataset(..., reconnect=60)) keeps trying "
+                "through a restart and resumes exactly, or start it again with ./fgbg serve"
+                % (target, details))
     if "connect" in said or "resolv" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"

@@ -19,7 +19,7 @@ them): the same call again on the next replica, under the same fingerprint check
 with the same `reconnect` window.
 """
 import logging
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import shm
 from ._checks import world_size_arg
@@ -37,8 +37,13 @@ _LOG = logging.getLogger(__name__)
 _CHECKED = ("seed", "epoch", "batch_size", "start_position", "shuffle", "drop_last", "dataset")
 
 
-class _OtherData(FgbgError):
-    """A replica serving other data: skipped like an unavailable one, raised when the last."""
+class OtherDataError(FgbgError):
+    """FAILED_PRECONDITION: a replica (or a server that came back) serves other data (another
+    fingerprint) than the consumer had so far; skipped like an unavailable replica, raised when
+    no replica serves the same data. Not waited for: the data changed under the consumer."""
+
+    def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
+        return OtherDataError, FgbgError.__reduce__(self)[1]  # the class survives a pickle
 
 
 class SameData:
@@ -55,11 +60,11 @@ class SameData:
         if self.fingerprint is None:
             self.fingerprint = batch.fingerprint
         elif batch.fingerprint != self.fingerprint:
-            raise _OtherData("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint %s, "
-                             "not %s as the replicas before it: the replicas serve different "
-                             "data (a rolling update, another config or model?), and their "
-                             "samples cannot be mixed" % (target, self.dataset,
-                                                          batch.fingerprint, self.fingerprint))
+            raise OtherDataError("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint "
+                                 "%s, not %s as the replicas before it: the replicas serve "
+                                 "different data (a rolling update, another config or model?), "
+                                 "and their samples cannot be mixed"
+                                 % (target, self.dataset, batch.fingerprint, self.fingerprint))
 
 
 class FailoverStream:
@@ -108,7 +113,7 @@ class FailoverStream:
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 # The error says why: it went away, shut down, or stopped answering (hangs).
-                failures.moves_on(e, isinstance(e, _OtherData), lambda: _LOG.info(
+                failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                     "rank %d: %s is unavailable (%s); resuming at batch %d on %s", self.rank,
                     gone, e, self._start.start_batch + self._batches, self.targets[to]))
                 self.replica = to
@@ -158,14 +163,14 @@ class FailoverCalls:
                 batch = ask(self._client)
                 try:
                     self._same.check(batch, self.targets[self.replica])
-                except _OtherData:
+                except OtherDataError:
                     batch.release()  # its shared-memory slot, if it came through one
                     raise
                 failures.ok()
                 return batch
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
-                failures.moves_on(e, isinstance(e, _OtherData), lambda: _LOG.info(
+                failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                     "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
                     self.targets[to], what))
                 self.close()

@@ -120,6 +120,33 @@ def test_without_reconnect_a_restart_ends_the_stream_as_before():
         _stop(server, restart.started)
 
 
+def test_a_server_that_served_this_job_and_stopped_is_not_said_never_to_have_been_started():
+    # Mid-training, "no fgbg server answers ...; start one with ./fgbg serve" blames the setup:
+    # the server answered before, so the words say it stopped and name reconnect=.
+    import torch
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    server = Server(SMALL, port=_free_port())
+    ds = FgbgIterableDataset(server.target, batch_size=16)
+    mapped = FgbgDataset(server.target)
+    server.proc.kill()
+    server.proc.wait(10)
+    with pytest.raises(fgbg.FgbgError) as e:
+        list(stream_epoch(server.target, batch_size=16))  # in this process
+    assert str(e.value).startswith("UNAVAILABLE: the fgbg server at %s stopped answering ("
+                                   % server.target), e.value
+    assert "it served this process before" in str(e.value)
+    assert "reconnect=SECONDS" in str(e.value) and "no fgbg server answers" not in str(e.value)
+    # A spawned DataLoader worker's first stream: its dataset was served in this process.
+    with pytest.raises(Exception, match=r"(?s)FgbgError.*the fgbg server at %s stopped "
+                       r"answering.*reconnect=SECONDS" % server.target):
+        list(ds.loader(num_workers=1))
+    with pytest.raises(Exception, match=r"(?s)FgbgError.*the fgbg server at %s stopped "
+                       r"answering.*reconnect=SECONDS" % server.target):
+        next(iter(torch.utils.data.DataLoader(mapped, batch_size=4, num_workers=1,
+                                              multiprocessing_context="spawn")))
+
+
 def test_a_server_that_comes_back_with_other_data_is_refused_at_once():
     other = SMALL + ["--builtin-placements", "10"]  # another fingerprint: the data changed
     server = Server(SMALL, port=_free_port())
@@ -133,6 +160,10 @@ def test_a_server_that_comes_back_with_other_data_is_refused_at_once():
                     started = time.monotonic()
         assert e.value.code == "FAILED_PRECONDITION", e.value
         assert "fingerprint" in e.value.details
+        # A public class, to catch, also as a DataLoader worker pickles it.
+        assert type(e.value) is fgbg.OtherDataError and "OtherDataError" in fgbg.__all__
+        again = pickle.loads(pickle.dumps(e.value))
+        assert type(again) is fgbg.OtherDataError and str(again) == str(e.value)
         assert time.monotonic() - started < 20, "not after waiting out the window"
     finally:
         restart.join()
@@ -167,8 +198,8 @@ def test_a_dataset_waits_for_a_starting_server_and_a_window_that_passes_says_so(
             list(stream)
         assert 1.5 <= time.monotonic() - started < 10
         assert e.value.code == "UNAVAILABLE"
-        assert str(e.value).startswith("UNAVAILABLE: no fgbg server answers at 127.0.0.1:%d"
-                                       % port), e.value
+        assert str(e.value).startswith("UNAVAILABLE: the fgbg server at 127.0.0.1:%d stopped "
+                                       "answering" % port), e.value
         assert str(e.value).endswith(" (gave up after 1.5 s of trying)"), e.value
     finally:
         starter.join()

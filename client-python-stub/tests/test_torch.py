@@ -357,6 +357,28 @@ def test_bad_states_are_refused_by_name(server):
         ds.load_state_dict(dict(good, position=N + 1))
 
 
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_state_after_a_plain_dataloader_with_workers_is_refused_not_wrong(server, start):
+    # Its workers hand batches straight to the consumer: a state from what the dataset saw
+    # would say epoch 0, position 0 after whole epochs, and a resume would replay them.
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=100, drop_last=True)
+    start_state = ds.state_dict()
+    plain = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
+                                        multiprocessing_context=start)
+    assert len(list(plain)) == 8
+    with pytest.raises(ValueError, match=r"read by DataLoader workers it cannot see .* use "
+                       r"dataset.loader\(num_workers=k\) \(or num_workers=0\)"):
+        ds.state_dict()
+    # A loaded state is known again, and ds.loader() records what it hands out.
+    ds.load_state_dict(start_state)
+    it = iter(ds.loader(num_workers=2, multiprocessing_context=start))
+    for _ in range(3):
+        next(it)
+    del it
+    state = ds.state_dict()
+    assert (state["epoch"], state["position"] + len(state["skip"])) == (0, 300)
+
+
 def test_a_state_loaded_after_persistent_workers_started_is_refused(server):
     ds = FgbgIterableDataset(server.target, seed=3, batch_size=100)
     loader = ds.loader(num_workers=1, persistent_workers=True)

@@ -34,9 +34,9 @@ class _Shared:
     multiprocessing refuses to pickle them, the copy gets counters of its own holding their
     values then: the same next epoch, not shared."""
 
-    NEXT, PASS, PLAIN_PASSES, RESUME_EPOCH, GENERATION = range(5)
+    NEXT, PASS, PLAIN_PASSES, RESUME_EPOCH, GENERATION, UNRECORDED = range(6)
 
-    def __init__(self, values: Sequence[int] = (0, 0, 0, _NONE, 0)) -> None:
+    def __init__(self, values: Sequence[int] = (0, 0, 0, _NONE, 0, 0)) -> None:
         self.array = multiprocessing.get_context("spawn").Array("q", list(values))
 
     def __getstate__(self) -> Dict[str, Any]:
@@ -164,10 +164,11 @@ class Feed:
 
     def plain_worker_epoch(self, workers: int) -> int:
         """In a worker of a plain DataLoader (nothing recorded): the epoch of its next pass,
-        from counting the workers' passes."""
+        from counting the workers' passes. Marks the consumer's state unknown (state())."""
         with self._shared.array.get_lock():
             n = self._shared[_Shared.PLAIN_PASSES]
             self._shared[_Shared.PLAIN_PASSES] = n + 1
+            self._shared[_Shared.UNRECORDED] = 1
         return self._shared[_Shared.NEXT] + n // workers
 
     def length(self, world: World, streams: int) -> int:
@@ -181,6 +182,14 @@ class Feed:
                             streams, self.request.batch_size, self.request.drop_last)
 
     def state(self) -> Dict[str, Any]:
+        if self._shared[_Shared.UNRECORDED]:
+            # Its batches went straight to the consumer: what was received is not known here,
+            # and a state of the recorded passes alone would replay (or skip) whole epochs.
+            raise ValueError("state_dict(): a pass over this dataset was read by DataLoader "
+                             "workers it cannot see (a plain torch DataLoader with "
+                             "num_workers > 0), so where the consumer stands is unknown; use "
+                             "dataset.loader(num_workers=k) (or num_workers=0) for an exact "
+                             "state")
         return self._tracker.state(self.request.seed, self._shared[_Shared.NEXT])
 
     def load(self, state: Dict[str, Any]) -> None:
@@ -189,6 +198,7 @@ class Feed:
         with self._shared.array.get_lock():
             generation = self._shared[_Shared.GENERATION] + 1
             self._shared[_Shared.GENERATION] = generation
+            self._shared[_Shared.UNRECORDED] = 0  # known again: the loaded state
         self._tracker.load(state, generation)
         self._publish_resume()
 

@@ -1,6 +1,7 @@
 """Which rank of how many this process is, decided where the loader is built.
 
-The rule, in order: rank= and world_size= when given; torch.distributed when it is initialised;
+The rule, in order: rank= and world_size= when given (refused when an initialised
+torch.distributed group says otherwise); torch.distributed when it is initialised;
 RANK and WORLD_SIZE from the environment (as torchrun sets them; LOCAL_RANK when RANK is absent
 on a single node); else rank 0 of 1. A DataLoader worker does not decide for itself (a spawned
 worker has no process group): it receives the loader's World and raises if its own view differs.
@@ -78,9 +79,17 @@ def own_view(rank: Optional[int], world_size: Optional[int]) -> Optional[World]:
         raise ValueError("give both rank= and world_size=, or neither (then they come from "
                          "torch.distributed or RANK/WORLD_SIZE); got rank=%r, world_size=%r"
                          % (rank, world_size))
+    group = from_process_group()
     if rank is not None and world_size is not None:
-        return _checked(rank, world_size, "given")
-    group, env = from_process_group(), from_environment()
+        given = _checked(rank, world_size, "given")
+        if group is not None and not group.same_as(given):
+            # Every rank of the group streams its own shard: a world size other than the group's
+            # leaves part of each epoch unseen (or seen twice), a rank other than its own too.
+            raise ValueError("rank=%d, world_size=%d were given but torch.distributed says %s; "
+                             "they must agree (or leave them out: they come from "
+                             "torch.distributed)" % (rank, world_size, group))
+        return given
+    env = from_environment()
     if group is not None and env is not None and not group.same_as(env):
         raise ValueError("torch.distributed says %s but the environment says %s; they must "
                          "agree" % (group, env))

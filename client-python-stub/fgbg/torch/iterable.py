@@ -11,7 +11,7 @@ from .._checks import integer, integers, names
 from .._proto import pb
 from .._requests import dtype_enum, field
 from ..credentials import Credentials
-from ..errors import default_target
+from ..errors import answered, default_target
 from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
 from ._convert import (Images, Normalize, Transform, batch_dict, check_images, dataset_normalize,
@@ -92,6 +92,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
             mean_std = dataset_normalize(normalize, lambda: c.stats(
                 dataset, seed=seed, outputs=["image"], progress=progress))
         self.image_conversion = Images(image, mean_std)
+        self._served = c.target  # in a spawned worker too: see batches()
         #: The passes, what the consumer received and the shard streams (see fgbg.torch._feed).
         self.feed = Feed(ShardRequest(self.target, dataset, seed, shuffle, batch_size,
                                       self.outputs, drop_last, depth_dtype, options,
@@ -138,6 +139,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                 streams: int) -> Iterator[Tuple[Cursor, Any]]:
         """Stream `stream` of `streams` of a pass as batch dicts (with the cursor of each),
         converted and transformed here (in a DataLoader worker, in the worker)."""
+        answered(self._served, None)  # a refusal then says it stopped (fgbg.errors)
         for cursor, batch, keep in self.feed.shard(epoch, world, stream, streams):
             out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info))
             if self.transform is not None:
@@ -208,7 +210,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
 
     def state_dict(self) -> Dict[str, Any]:
         """Where the consumer is: epoch, a global position before which every sample was seen,
-        and the samples after it already seen (see fgbg.torch._resume)."""
+        and the samples after it already seen (see fgbg.torch._resume). Raises ValueError after a
+        pass read by a plain DataLoader's workers, whose batches it never sees."""
         state = self.feed.state()
         state.update(fingerprint=self.info.fingerprint, shuffle=self.shuffle)
         return state

@@ -20,7 +20,7 @@ from .._checks import integer, integers, names
 from .._proto import pb
 from .._requests import dtype_enum, field
 from ..credentials import Credentials
-from ..errors import default_target
+from ..errors import answered, default_target
 from ..reconnect import Reconnect, describe, seconds
 from ..failover import FailoverCalls
 from . import _world
@@ -73,6 +73,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             mean_std = dataset_normalize(normalize, lambda: c.stats(
                 dataset, seed=seed, outputs=["image"], progress=progress))
         self._images = Images(image, mean_std)
+        self._served = c.target  # in a spawned worker too: see replicas()
         self._calls: Optional[FailoverCalls] = None
         self._calls_pid = 0
         self._rank: Optional[int] = None  # the rank a spawned worker's parent had
@@ -94,6 +95,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             if worker is not None:
                 stream = rank * worker.num_workers + worker.id
                 who += " worker %d" % worker.id
+            answered(self._served, None)  # a refusal then says it stopped (fgbg.errors)
             self._calls = FailoverCalls(
                 self.target, home_index=stream, dataset=self.dataset,
                 fingerprint=self.info.fingerprint, who=who,
