@@ -98,13 +98,16 @@ def files_at_limit() -> Optional[Tuple[int, int]]:
 
 def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:
     """A DEADLINE_EXCEEDED's details in words: which option bounded the call (`timeout` for
-    single calls, `stream_timeout` for streams, exports and stats), how far it got, what to do.
+    single calls, `stream_timeout` for streams, exports and stats), how far it got (samples
+    received, written or computed: `received`), what to do.
     gRPC's own ("Deadline Exceeded") names none of them; a server's (a call queued past it)
     is kept."""
-    said = "" if details.lower() in ("", "deadline exceeded") else " (the server: %s)" % details
-    return ("no reply within %s=%gs%s%s; a cold depth cache or a busy server can take longer: "
-            "raise Client(%s=...) or leave it out"
-            % (option, seconds, "" if received is None else " (%d samples received)" % received,
+    # grpcio's words for the server's reset at the deadline are not the server's own.
+    own = details.lower() in ("", "deadline exceeded") or details.startswith("Received RST_STREAM")
+    said = "" if own else " (the server: %s)" % details
+    return ("not done within %s=%gs%s%s; a busy server (or a depth model's cold cache) can take "
+            "longer: raise Client(%s=...) or leave it out"
+            % (option, seconds, "" if received is None else " (%d samples done)" % received,
                said, option))
 
 

@@ -286,12 +286,13 @@ def test_a_deadline_says_which_option_bounds_the_call(tmp_path):
                 for _ in c.stream_epoch(batch_size=16, shared_memory=False):
                     pass
             assert e.value.code == "DEADLINE_EXCEEDED"
-            assert re.match(r"DEADLINE_EXCEEDED: no reply within stream_timeout=0\.5s \(\d+ "
-                            r"samples received\); a cold depth cache or a busy server can take "
-                            r"longer: raise Client\(stream_timeout=\.\.\.\) or leave it out$",
+            assert re.match(r"DEADLINE_EXCEEDED: not done within stream_timeout=0\.5s \(\d+ "
+                            r"samples done\); a busy server \(or a depth model's cold cache\) "
+                            r"can take longer: raise Client\(stream_timeout=\.\.\.\) or leave "
+                            r"it out$",
                             str(e.value)), str(e.value)
             with pytest.raises(fgbg.FgbgError) as e:
                 c.describe()
-            assert str(e.value).startswith("DEADLINE_EXCEEDED: no reply within timeout=1e-06s")
+            assert str(e.value).startswith("DEADLINE_EXCEEDED: not done within timeout=1e-06s")
     finally:
         s.stop()

@@ -74,12 +74,16 @@ def test_a_deadline_names_the_option_that_set_it_and_how_far_the_call_got():
     from fgbg.errors import deadline
 
     said = deadline("Deadline Exceeded", "stream_timeout", 3.0, 1280)
-    assert said == ("no reply within stream_timeout=3s (1280 samples received); a cold depth "
-                    "cache or a busy server can take longer: raise Client(stream_timeout=...) "
+    assert said == ("not done within stream_timeout=3s (1280 samples done); a busy server (or a "
+                    "depth model's cold cache) can take longer: raise Client(stream_timeout=...) "
                     "or leave it out")
+    # grpcio's words for the server's reset at the deadline are not quoted as the server's.
+    reset = deadline("Received RST_STREAM with error code 8", "stream_timeout", 1.0, 16)
+    assert "RST_STREAM" not in reset and reset.startswith("not done within stream_timeout=1s ("
+                                                          "16 samples done); "), reset
     # A server's own words (a call queued past its deadline) stay.
     queued = deadline("the deadline passed while the request was queued", "timeout", 30.0)
-    assert queued.startswith("no reply within timeout=30s (the server: the deadline passed "
+    assert queued.startswith("not done within timeout=30s (the server: the deadline passed "
                              "while the request was queued); ")
 
 
@@ -100,7 +104,7 @@ def test_a_server_reset_at_the_deadline_is_the_deadline_not_a_cancel():
 
     late = error(_Reset(), "localhost:50051", (), ("timeout", 0.2), None, time.monotonic() - 0.2)
     assert late.code == "DEADLINE_EXCEEDED"
-    assert str(late).startswith("DEADLINE_EXCEEDED: no reply within timeout=0.2s; "), str(late)
+    assert str(late).startswith("DEADLINE_EXCEEDED: not done within timeout=0.2s; "), str(late)
     # Before the call's deadline, the server's reset (its shutdown grace ran out under a Stats
     # or Gallery call) is UNAVAILABLE in words, which reconnect= and failover retry; it read
     # as the user's own cancel, which nothing retries.
