@@ -7,11 +7,7 @@ import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
-import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.SampleBatch;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,17 +47,8 @@ class UnreadRepliesCapTest {
         LoopbackClient bad = new LoopbackClient(s.server().port(), 64 << 10);
         flood.add(bad);
         for (int i = 0; i < CALLS; i++) {
-          ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
-              FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
-                  TimeUnit.SECONDS));
-          call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-              ended.incrementAndGet();
-            }
-          }, new Metadata()); // never requests a message
-          call.sendMessage(UnreadRepliesTest.twenty(100 * c + 20 * i));
-          call.halfClose();
+          UnreadRepliesTest.neverRead(bad, UnreadRepliesTest.twenty(100 * c + 20 * i),
+              status -> ended.incrementAndGet());
         }
       }
       // The flood holds what it will: at least a reply per connection, and no more renders.
@@ -107,17 +94,7 @@ class UnreadRepliesCapTest {
         .load(load).build());
         LoopbackClient bad = new LoopbackClient(s.server().port(), 64 << 10)) {
       for (int i = 0; i < CALLS; i++) {
-        ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
-            FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
-                TimeUnit.SECONDS));
-        call.start(new ClientCall.Listener<>() {
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            ended.add(status);
-          }
-        }, new Metadata()); // never requests a message
-        call.sendMessage(UnreadRepliesTest.twenty(20 * i));
-        call.halfClose();
+        UnreadRepliesTest.neverRead(bad, UnreadRepliesTest.twenty(20 * i), ended::add);
       }
       // The calls holding the cap and the one waiting for room are ended; the rest then hold
       // no more than the cap, with nothing waiting: they stay until someone needs the room.

@@ -7,11 +7,7 @@ import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.FgbgGrpc;
-import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.SampleBatch;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,20 +49,13 @@ class UnreadRepliesEndedTest {
         LoopbackClient bad = new LoopbackClient(s.server().port(), 64 << 10);
         flood.add(bad);
         for (int i = 0; i < CALLS; i++) {
-          ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
-              FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
-                  TimeUnit.SECONDS));
-          call.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-              ended.merge(status.getCode(), 1, Integer::sum);
-              if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-                said.merge(status.getDescription(), 1, Integer::sum);
-              }
+          UnreadRepliesTest.neverRead(bad, UnreadRepliesTest.twenty(100 * c + 20 * i),
+              status -> {
+            ended.merge(status.getCode(), 1, Integer::sum);
+            if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+              said.merge(status.getDescription(), 1, Integer::sum);
             }
-          }, new Metadata()); // never requests a message
-          call.sendMessage(UnreadRepliesTest.twenty(100 * c + 20 * i));
-          call.halfClose();
+          });
         }
       }
       assertTrue(UnreadRepliesTest.poll(() -> budget.waiting() > 0, Duration.ofSeconds(60)),

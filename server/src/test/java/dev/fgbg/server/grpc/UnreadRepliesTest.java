@@ -13,10 +13,12 @@ import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,22 @@ class UnreadRepliesTest {
       r.addIndices(from + k);
     }
     return r.build();
+  }
+
+  /** Sends {@code request} as a GetSamples call on {@code client} that never reads its reply. */
+  static void neverRead(LoopbackClient client, GetSamplesRequest request,
+      Consumer<Status> onClose) {
+    ClientCall<GetSamplesRequest, SampleBatch> call = client.channel().newCall(
+        FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(300,
+            TimeUnit.SECONDS));
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        onClose.accept(status);
+      }
+    }, new Metadata()); // never requests a message
+    call.sendMessage(request);
+    call.halfClose();
   }
 
   /** Whether {@code condition} came true within {@code timeout}, looked at every 20 ms. */
@@ -69,12 +87,7 @@ class UnreadRepliesTest {
         }
       });
       for (int i = 0; i < CALLS; i++) {
-        ClientCall<GetSamplesRequest, SampleBatch> call = bad.channel().newCall(
-            FgbgGrpc.getGetSamplesMethod(), CallOptions.DEFAULT.withDeadlineAfter(120,
-                TimeUnit.SECONDS));
-        call.start(new ClientCall.Listener<>() { }, new Metadata()); // never requests a message
-        call.sendMessage(twenty(100 + 20 * i));
-        call.halfClose();
+        neverRead(bad, twenty(100 + 20 * i), status -> { });
       }
       long held = BUDGET / 2 / reply + 1;
       assertTrue(poll(() -> renders.get() >= held - 1 && s.server().budget().used() > 0,
