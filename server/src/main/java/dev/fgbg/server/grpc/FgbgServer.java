@@ -278,6 +278,7 @@ public final class FgbgServer {
       statsThreads.shutdownNow();
       ringPoller.shutdownNow();
       refusals.close();
+      load.unread.stop();
       replyTimer.shutdownNow();
       reloadTimer.shutdownNow();
       shm.close();

@@ -74,10 +74,16 @@ final class UnreadReplies {
     timer.scheduleWithFixedDelay(() -> {
       try {
         check();
+        lines.flush(false); // a minute's count held back is said once the minute is over
       } catch (RuntimeException e) { // a bug: the check must go on (a throw would end it)
         LOG.log(Level.WARNING, "checking for unread GetSamples replies failed", e);
       }
     }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** The server stops: the count of ended connections held back is logged now. */
+  void stop() {
+    lines.flush(true);
   }
 
   /** How long replies may go unread while others wait, in words. */
