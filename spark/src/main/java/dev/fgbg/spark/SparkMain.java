@@ -85,7 +85,8 @@ public final class SparkMain {
     ExportFormat format = ExportFormat.WEBDATASET;
 
     @Option(names = "--dest", required = true, description = "Destination URI: file:///..., "
-        + "hdfs://..., s3a://... (with the connector on the classpath).")
+        + "hdfs://..., s3a://... (with the connector on the classpath), or a local path as "
+        + "typed.")
     String dest;
 
     @Option(names = "--overwrite", description = "Replace a destination holding something else.")
@@ -131,7 +132,7 @@ public final class SparkMain {
     JobFlags job;
 
     @Option(names = "--dest", required = true, description = "The depth store's URI (a folder; "
-        + "several datasets and ranges may share it).")
+        + "several datasets and ranges may share it), or a local path as typed.")
     String dest;
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.dataset.Dataset;
@@ -134,4 +135,19 @@ class SparkDepthTest {
     bytes[bytes.length - 2] ^= 1;
     assertArrayEquals(bytes, fixed, "recomputed to the same bytes");
   }
+
+  @Test
+  void aStoreWithASpaceAndAnAccentGivenAsAPlainPathOrAUriGetsTheSameFiles() throws Exception {
+    Path model = model();
+    Path plain = dir.resolve("plain");
+    Path spaced = dir.resolve("d space \u00e9");
+    SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40, 25,
+        plain.toUri().toString(), 1));
+    SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40, 25, spaced.toString(), 1));
+    assertEquals(FileTrees.tree(plain), FileTrees.tree(spaced));
+    SparkDepth.Result again = SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40,
+        25, spaced.toUri().toString(), 1));
+    assertEquals(2, again.skipped(), "the URI names the same folder as the plain path");
+  }
+
 }
