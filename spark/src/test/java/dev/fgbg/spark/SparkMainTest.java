@@ -102,6 +102,28 @@ class SparkMainTest {
   }
 
   @Test
+  void aBadMasterOrTooLittleDriverMemoryIsOneLineSayingWhatToDo() {
+    String dest = dir.resolve("m").toUri().toString();
+    Run r = run("export", "--master", "local[2", "--dest", dest);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("fgbg spark: error: --master 'local[2' is not a Spark master URL"),
+        r.err());
+    // Spark checks the heap against spark.testing.memory when set (its system property).
+    System.setProperty("spark.testing.memory", Long.toString(100L << 20));
+    try {
+      r = run("export", "--master", "local[1]", "--dest", dest);
+    } finally {
+      System.clearProperty("spark.testing.memory");
+    }
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("fgbg spark: error: too little memory for Spark's driver "
+        + "(System memory 104857600 must be at least 471859200): give its Java more heap, "
+        + "FGBG_JAVA_OPTS=-Xmx1g for ./fgbg spark"), r.err());
+    assertFalse(r.err().contains("--driver-memory option"), r.err());
+    assertFalse(Files.exists(dir.resolve("m")));
+  }
+
+  @Test
   void fileAndFileSystemFailuresAreWordedNotJustAPath() {
     // Spark wraps a task's failure; the path alone (an NIO exception's message) said nothing.
     assertEquals("/data/out/.fgbg-new-1: permission denied", SparkMain.reason(
