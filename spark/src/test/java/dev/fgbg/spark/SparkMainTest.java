@@ -124,6 +124,20 @@ class SparkMainTest {
   }
 
   @Test
+  void aBadImageAdvisesTheConfigKeyNotAServerFlag() throws Exception {
+    SparkExportTest.folder(dir.resolve("assets"));
+    Files.write(dir.resolve("assets/bg/zz-bad.png"), new byte[] {1, 2, 3});
+    Run r = run("export", "--master", "local[1]", "--config",
+        dir.resolve("assets/datasets.json").toString(), "--dataset", "mine", "--dest",
+        dir.resolve("b").toUri().toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("zz-bad.png"), r.err());
+    assertTrue(r.err().contains("; or set \"on_bad_file\": \"skip\" in its config file entry to "
+        + "serve the rest without the bad images"), r.err());
+    assertFalse(r.err().contains("--on-bad-file"), r.err());
+  }
+
+  @Test
   void fileAndFileSystemFailuresAreWordedNotJustAPath() {
     // Spark wraps a task's failure; the path alone (an NIO exception's message) said nothing.
     assertEquals("/data/out/.fgbg-new-1: permission denied", SparkMain.reason(
