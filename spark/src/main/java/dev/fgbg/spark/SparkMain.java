@@ -109,7 +109,9 @@ public final class SparkMain {
     public Integer call() throws Exception {
       long[] r = job.range();
       SparkExport.Request req = new SparkExport.Request(job.source(), job.seed, r[0], r[1],
-          stride, sample, format, dest, overwrite, job.shardSize, jpegQuality, depthNpy,
+          stride, sample, format, dest, overwrite,
+          JobFlags.inRange("--shard-size", job.shardSize, ExportJob.MAX_SHARD_SIZE),
+          JobFlags.inRange("--jpeg-quality", jpegQuality, ExportJob.MAX_JPEG_QUALITY), depthNpy,
           job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
         SparkExport.Result res = SparkExport.run(sc, req);

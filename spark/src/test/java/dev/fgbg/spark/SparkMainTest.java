@@ -96,7 +96,12 @@ class SparkMainTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("fgbg spark: error: --task-threads 0 must be in [1, 1024]"),
         r.err());
-    for (String d : new String[] {"x", "z", "t"}) {
+    r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
+        "--shard-size", "0", "--dest", dir.resolve("s").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("fgbg spark: error: --shard-size 0 must be in [1, 1000000]"),
+        r.err());
+    for (String d : new String[] {"x", "z", "t", "s"}) {
       assertFalse(Files.exists(dir.resolve(d)), d + ": nothing is made for a job refused");
     }
   }
