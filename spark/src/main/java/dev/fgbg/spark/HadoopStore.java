@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -77,10 +78,10 @@ final class HadoopStore implements ExportStore {
   static HadoopStore open(Settings settings, String uri, String tag) throws IOException {
     Configuration conf = settings.conf();
     FileSystem fs = fileSystem(conf, uri);
-    Path qualified = fs.makeQualified(new Path(URI.create(uri)));
+    Path qualified = fs.makeQualified(new Path(destination(uri)));
     ConfinedFolder local = null;
     if (fs instanceof RawLocalFileSystem) {
-      var dir = Paths.get(qualified.toUri());
+      var dir = Paths.get(ascii(qualified));
       Files.createDirectories(dir);
       local = ConfinedFolder.open(dir);
     }
@@ -91,12 +92,34 @@ final class HadoopStore implements ExportStore {
   /** The qualified URI of {@code uri} when it names a local folder (file://), else null. */
   static URI localFolder(Settings settings, String uri) throws IOException {
     FileSystem fs = fileSystem(settings.conf(), uri);
-    return fs instanceof RawLocalFileSystem ? fs.makeQualified(new Path(URI.create(uri))).toUri()
+    return fs instanceof RawLocalFileSystem ? ascii(fs.makeQualified(new Path(destination(uri))))
         : null;
   }
 
+  /** The URI of p with every character outside ASCII escaped, as Paths.get(URI) needs it. */
+  private static URI ascii(Path p) {
+    return URI.create(p.toUri().toASCIIString());
+  }
+
+  /**
+   * The destination as a URI in ASCII: a URI as given (its escapes kept, other characters such
+   * as an é encoded), or a plain path (one that is no URI, e.g. with a space) taken as typed.
+   * Tasks get it back from {@link #uri()} and parse it again, so it must stay encoded.
+   */
+  static URI destination(String dest) {
+    try {
+      URI u = new URI(dest);
+      if (u.getScheme() != null) {
+        return URI.create(u.toASCIIString());
+      }
+    } catch (URISyntaxException e) {
+      // not a URI: a path whose characters are the names themselves
+    }
+    return URI.create(new Path(dest).toUri().toASCIIString());
+  }
+
   private static FileSystem fileSystem(Configuration conf, String uri) throws IOException {
-    FileSystem fs = new Path(URI.create(uri)).getFileSystem(conf);
+    FileSystem fs = new Path(destination(uri)).getFileSystem(conf);
     return fs instanceof LocalFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
   }
 
@@ -104,9 +127,9 @@ final class HadoopStore implements ExportStore {
     return path.isEmpty() ? base : new Path(base, path);
   }
 
-  /** The qualified URI of the destination. */
+  /** The qualified URI of the destination, encoded (a Path's toString is not). */
   String uri() {
-    return base.toString();
+    return ascii(base).toString();
   }
 
   @Override

@@ -64,11 +64,15 @@ final class JobFlags {
 
   /** The --task-threads, checked (a task's render pool needs at least one thread). */
   int taskThreads() {
-    if (taskThreads < 1 || taskThreads > MAX_TASK_THREADS) {
-      throw new IllegalArgumentException("--task-threads " + taskThreads + " must be in [1, "
-          + MAX_TASK_THREADS + "]");
+    return inRange("--task-threads", taskThreads, MAX_TASK_THREADS);
+  }
+
+  /** {@code value} of {@code flag}, checked to lie in [1, max] (the core names its field). */
+  static int inRange(String flag, int value, int max) {
+    if (value < 1 || value > max) {
+      throw new IllegalArgumentException(flag + " " + value + " must be in [1, " + max + "]");
     }
-    return taskThreads;
+    return value;
   }
 
   DatasetSource source() {

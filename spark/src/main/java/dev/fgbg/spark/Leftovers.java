@@ -1,6 +1,7 @@
 package dev.fgbg.spark;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Clears what a job's tasks leave in the destination besides its files: the shard markers, and
@@ -15,10 +16,31 @@ final class Leftovers {
     sweep(store, "", 0);
   }
 
+  /**
+   * The temporaries in {@code dir} of the given files only (the depth job's shards: other jobs
+   * may be writing other ranges of a shared store). A temporary is its file's name, the writer's
+   * tag (two dash-separated parts, see {@link SparkJobs}) and {@code .tmp}.
+   */
+  static void sweep(HadoopStore store, String dir, Set<String> files) throws IOException {
+    for (String name : store.list(dir)) {
+      if (name.endsWith(".tmp")) {
+        String tagged = name.substring(0, name.length() - ".tmp".length());
+        int cut = tagged.lastIndexOf('-', tagged.lastIndexOf('-') - 1);
+        if (cut > 0 && files.contains(tagged.substring(0, cut))) {
+          store.deleteTree(dir + "/" + name);
+        }
+      }
+    }
+  }
+
+  private static boolean temporary(String name) {
+    return name.endsWith(".tmp") || name.contains(".partial-");
+  }
+
   private static void sweep(HadoopStore store, String dir, int depth) throws IOException {
     for (String name : store.list(dir)) {
       String p = dir.isEmpty() ? name : dir + "/" + name;
-      if (name.endsWith(".tmp") || name.contains(".partial-")) {
+      if (temporary(name)) {
         store.deleteTree(p);
       } else if (depth == 0 && store.isDirectory(p)) {
         sweep(store, p, depth + 1);

@@ -6,7 +6,9 @@ import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.depth.DepthStore;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -54,10 +56,21 @@ final class SparkDepth {
         List<Boolean> skipped = sc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
             .map(task).collect();
         int s = (int) skipped.stream().filter(b -> b).count();
-        return new Result(end - r.start(), shards, shards - s, s,
-            store.describe(DepthStore.folder(d.fingerprint(), r.seed())),
+        String folder = DepthStore.folder(d.fingerprint(), r.seed());
+        Leftovers.sweep(store, folder, files(r, end, shards)); // killed attempts' temporaries
+        return new Result(end - r.start(), shards, shards - s, s, store.describe(folder),
             (System.nanoTime() - t0) / 1e9);
       }
     }
+  }
+
+  /** The names of the job's shard files (as {@link DepthTask} cuts the range). */
+  private static Set<String> files(Request r, long end, int shards) {
+    Set<String> out = new HashSet<>();
+    for (int k = 0; k < shards; k++) {
+      long from = r.start() + (long) k * r.shardSize();
+      out.add(DepthStore.shardFile(from, Math.min(end, from + r.shardSize())));
+    }
+    return out;
   }
 }

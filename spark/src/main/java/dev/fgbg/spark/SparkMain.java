@@ -85,7 +85,8 @@ public final class SparkMain {
     ExportFormat format = ExportFormat.WEBDATASET;
 
     @Option(names = "--dest", required = true, description = "Destination URI: file:///..., "
-        + "hdfs://..., s3a://... (with the connector on the classpath).")
+        + "hdfs://..., s3a://... (with the connector on the classpath), or a local path as "
+        + "typed.")
     String dest;
 
     @Option(names = "--overwrite", description = "Replace a destination holding something else.")
@@ -108,7 +109,9 @@ public final class SparkMain {
     public Integer call() throws Exception {
       long[] r = job.range();
       SparkExport.Request req = new SparkExport.Request(job.source(), job.seed, r[0], r[1],
-          stride, sample, format, dest, overwrite, job.shardSize, jpegQuality, depthNpy,
+          stride, sample, format, dest, overwrite,
+          JobFlags.inRange("--shard-size", job.shardSize, ExportJob.MAX_SHARD_SIZE),
+          JobFlags.inRange("--jpeg-quality", jpegQuality, ExportJob.MAX_JPEG_QUALITY), depthNpy,
           job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
         SparkExport.Result res = SparkExport.run(sc, req);
@@ -131,7 +134,7 @@ public final class SparkMain {
     JobFlags job;
 
     @Option(names = "--dest", required = true, description = "The depth store's URI (a folder; "
-        + "several datasets and ranges may share it).")
+        + "several datasets and ranges may share it), or a local path as typed.")
     String dest;
 
     @Override

@@ -2,8 +2,11 @@ package dev.fgbg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.FileTrees;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.dataset.Dataset;
@@ -133,5 +136,46 @@ class SparkDepthTest {
     byte[] fixed = Files.readAllBytes(shard);
     bytes[bytes.length - 2] ^= 1;
     assertArrayEquals(bytes, fixed, "recomputed to the same bytes");
+  }
+
+  @Test
+  void aStoreWithASpaceAndAnAccentGivenAsAPlainPathOrAUriGetsTheSameFiles() throws Exception {
+    Path model = model();
+    Path plain = dir.resolve("plain");
+    Path spaced = dir.resolve("d space \u00e9");
+    SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40, 25,
+        plain.toUri().toString(), 1));
+    SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40, 25, spaced.toString(), 1));
+    assertEquals(FileTrees.tree(plain), FileTrees.tree(spaced));
+    SparkDepth.Result again = SparkDepth.run(sc, new SparkDepth.Request(source(model), 0, 0, 40,
+        25, spaced.toUri().toString(), 1));
+    assertEquals(2, again.skipped(), "the URI names the same folder as the plain path");
+  }
+
+  @Test
+  void aRerunSweepsAKilledAttemptsTemporariesOfItsShardsAndKeepsTheStore() throws Exception {
+    Path model = model();
+    Path store = dir.resolve("store");
+    SparkDepth.Request req = new SparkDepth.Request(source(model), 0, 10, 70, 25,
+        store.toUri().toString(), 1);
+    SparkDepth.run(sc, req);
+    String fp;
+    try (DepthRuntimes models = SparkJobs.driverModels(source(model))) {
+      fp = source(model).build(models).fingerprint();
+    }
+    Path folder = store.resolve(DepthStore.folder(fp, 0));
+    var files = FileTrees.tree(folder);
+    // What a kill -9 leaves: a shard's temporary under an attempt's tag (DepthTask's name).
+    Path killed = folder.resolve(DepthStore.shardFile(35, 60) + "-7-0a1b2c3d.tmp");
+    Files.write(killed, new byte[] {1, 2, 3});
+    // Another job's range of the same store: maybe still being written, so it stays.
+    Path other = folder.resolve(DepthStore.shardFile(500, 525) + "-3-0a1b2c3d.tmp");
+    Files.write(other, new byte[] {4});
+    SparkDepth.Result again = SparkDepth.run(sc, req);
+    assertEquals(3, again.skipped());
+    assertFalse(Files.exists(killed), "the killed attempt's temporary is swept");
+    assertTrue(Files.exists(other), "another range's temporary is not this job's");
+    Files.delete(other);
+    assertEquals(files, FileTrees.tree(folder), "the store is intact");
   }
 }

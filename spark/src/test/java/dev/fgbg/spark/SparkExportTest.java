@@ -138,6 +138,19 @@ class SparkExportTest {
     }
   }
 
+  @Test
+  void aDestinationWithASpaceAndAnAccentGetsTheFilesOfAPlainOne() throws Exception {
+    // The tasks once got the driver's decoded path back as a URI: every one of them failed.
+    SparkExport.Request plain = request(builtin(), ExportFormat.NPY, 0, 250, "plain");
+    SparkExport.Result p = SparkExport.run(sc, plain);
+    SparkExport.Request spaced = request(builtin(), ExportFormat.NPY, 0, 250, "sp ace \u00e9");
+    assertTrue(spaced.dest().contains("sp%20ace%20%C3%A9"), spaced.dest());
+    SparkExport.Result s = SparkExport.run(sc, spaced);
+    assertEquals(p.digest(), s.digest());
+    assertEquals(FileTrees.tree(dir.resolve("plain")),
+        FileTrees.tree(dir.resolve("sp ace \u00e9")));
+  }
+
   private Path serverDir(SparkExport.Request r, String dest) {
     serverExport(r, dest);
     return dir.resolve("server").resolve(dest);

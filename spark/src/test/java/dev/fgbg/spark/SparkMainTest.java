@@ -96,9 +96,50 @@ class SparkMainTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("fgbg spark: error: --task-threads 0 must be in [1, 1024]"),
         r.err());
-    for (String d : new String[] {"x", "z", "t"}) {
+    r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
+        "--shard-size", "0", "--dest", dir.resolve("s").toUri().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("fgbg spark: error: --shard-size 0 must be in [1, 1000000]"),
+        r.err());
+    for (String d : new String[] {"x", "z", "t", "s"}) {
       assertFalse(Files.exists(dir.resolve(d)), d + ": nothing is made for a job refused");
     }
+  }
+
+  @Test
+  void aBadMasterOrTooLittleDriverMemoryIsOneLineSayingWhatToDo() {
+    String dest = dir.resolve("m").toUri().toString();
+    Run r = run("export", "--master", "local[2", "--dest", dest);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("fgbg spark: error: --master 'local[2' is not a Spark master URL"),
+        r.err());
+    // Spark checks the heap against spark.testing.memory when set (its system property).
+    System.setProperty("spark.testing.memory", Long.toString(100L << 20));
+    try {
+      r = run("export", "--master", "local[1]", "--dest", dest);
+    } finally {
+      System.clearProperty("spark.testing.memory");
+    }
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("fgbg spark: error: too little memory for Spark's driver "
+        + "(System memory 104857600 must be at least 471859200): give its Java more heap, "
+        + "FGBG_JAVA_OPTS=-Xmx1g for ./fgbg spark"), r.err());
+    assertFalse(r.err().contains("--driver-memory option"), r.err());
+    assertFalse(Files.exists(dir.resolve("m")));
+  }
+
+  @Test
+  void aBadImageAdvisesTheConfigKeyNotAServerFlag() throws Exception {
+    SparkExportTest.folder(dir.resolve("assets"));
+    Files.write(dir.resolve("assets/bg/zz-bad.png"), new byte[] {1, 2, 3});
+    Run r = run("export", "--master", "local[1]", "--config",
+        dir.resolve("assets/datasets.json").toString(), "--dataset", "mine", "--dest",
+        dir.resolve("b").toUri().toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("zz-bad.png"), r.err());
+    assertTrue(r.err().contains("; or set \"on_bad_file\": \"skip\" in its config file entry to "
+        + "serve the rest without the bad images"), r.err());
+    assertFalse(r.err().contains("--on-bad-file"), r.err());
   }
 
   @Test

@@ -76,7 +76,7 @@ public final class FolderAssets {
       }
     }
     boolean skip = config.onBadFile() == FolderDataset.OnBadFile.SKIP;
-    Set<String> skipped = problems.settle(config.name(), skip);
+    Set<String> skipped = problems.settle(config.name(), skip, config.skipSetting());
     List<Loaded<Background>> goodBgs = kept(bgs, skipped);
     List<Loaded<Foreground>> goodFgs = kept(fgs, skipped);
     if (goodBgs.isEmpty() || goodFgs.isEmpty()) {

@@ -60,15 +60,17 @@ final class Problems {
 
   /** Throws an INVALID_CONFIG listing every problem, when there is one. */
   void throwIfAny(String dataset) {
-    settle(dataset, false);
+    settle(dataset, false, SKIP_FLAG);
   }
 
   /**
    * Strict ({@code skip} false): throws listing every problem, when there is one. Skipping:
    * throws listing the problems skipping cannot drop, when there is one, and otherwise returns
-   * the bad files (as named here) for the caller to drop.
+   * the bad files (as named here) for the caller to drop. The advice to skip names
+   * {@code skipSetting} (the dataset's, see {@link FolderDataset}): the config key alone where
+   * there is no flag (a Spark job's datasets).
    */
-  Set<String> settle(String dataset, boolean skip) {
+  Set<String> settle(String dataset, boolean skip, String skipSetting) {
     boolean skippableOnly = general.isEmpty() && !byFile.isEmpty()
         && byFile.keySet().stream().noneMatch(unskippable::contains);
     if (skip && (skippableOnly || isEmpty())) {
@@ -84,8 +86,10 @@ final class Problems {
       return Set.of();
     }
     String hint = skip || !skippableOnly ? ""
-        : "; or start with " + SKIP_FLAG + " (on_bad_file: \"skip\" in a config file) to serve "
-            + "the rest without the bad images";
+        : (skipSetting.equals(FolderDataset.SKIP_KEY) ? "; or set " + skipSetting
+            + " in its config file entry" : "; or start with " + SKIP_FLAG
+            + " (on_bad_file: \"skip\" in a config file)")
+            + " to serve the rest without the bad images";
     if (lines.size() == 1) {
       throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
           + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")"));

@@ -19,6 +19,8 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
 
   public static final int DEFAULT_SHARD_SIZE = 1000;
   public static final int DEFAULT_JPEG_QUALITY = 95;
+  public static final int MAX_SHARD_SIZE = 1_000_000;
+  public static final int MAX_JPEG_QUALITY = 100;
 
   /** The export of indices [start, end), validated (the range is named when wrong). */
   public ExportJob(Dataset dataset, long seed, long start, long end, Outputs outputs,
@@ -33,11 +35,13 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
       throw new IllegalArgumentException("selection " + selection + " is not one of dataset '"
           + dataset.name() + "' (" + dataset.size() + " samples) under seed " + seed);
     }
-    if (shardSize < 1 || shardSize > 1_000_000) {
-      throw FgbgException.invalidArgument("shard_size " + shardSize + " must be in [1, 1000000]");
+    if (shardSize < 1 || shardSize > MAX_SHARD_SIZE) {
+      throw FgbgException.invalidArgument("shard_size " + shardSize + " must be in [1, "
+          + MAX_SHARD_SIZE + "]");
     }
-    if (jpegQuality < 1 || jpegQuality > 100) {
-      throw FgbgException.invalidArgument("jpeg_quality " + jpegQuality + " must be in [1, 100]");
+    if (jpegQuality < 1 || jpegQuality > MAX_JPEG_QUALITY) {
+      throw FgbgException.invalidArgument("jpeg_quality " + jpegQuality + " must be in [1, "
+          + MAX_JPEG_QUALITY + "]");
     }
     if (destination == null || destination.isBlank()) {
       throw FgbgException.invalidArgument(
