@@ -81,8 +81,8 @@ class ProcessFaultTest {
         long bound = 1 + Main.STOP_SLACK.toSeconds() + 4;
         assertTrue(s.process.waitFor(bound, TimeUnit.SECONDS), "still running after " + bound
             + " s:\n" + s.log());
-        assertTrue(s.log().contains("calls still running after 1000 ms; ending streams and "
-            + "exports with UNAVAILABLE, then cancelling the rest"),
+        assertTrue(s.log().contains("calls still running after 1000 ms; ending them with "
+            + "UNAVAILABLE, then cancelling the rest"),
             s.log());
         // One line as the stop begins (why, what is open, the grace), one when it is done.
         assertTrue(s.log().contains("INFO " + FgbgApplication.class.getName() + ": stopping "

@@ -38,6 +38,11 @@ final class AdmittedCalls {
     return admission;
   }
 
+  /** Where the calls it runs are tracked while they run ({@link RunningCall}). */
+  Draining draining() {
+    return draining;
+  }
+
   /**
    * Must run inside the service method (it installs the cancel handler). {@code body} runs on
    * one of the threads with a permit held, and answers the call itself; {@code onCancel} runs

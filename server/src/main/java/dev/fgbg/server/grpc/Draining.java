@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The long calls running now (streams, exports), so that a server whose shutdown grace ran out
+ * The calls running now (streams, exports, replies: {@link RunningCall}), so that a server whose shutdown grace ran out
  * ends each with UNAVAILABLE naming why — a trainer's failover then resumes it on another
  * replica, an export is run again — rather than leaving them to the transport's cancel, which
  * clients see as a bare CANCELLED (RST_STREAM) and do not fail over on. Each call is first asked

@@ -247,8 +247,8 @@ public final class FgbgServer {
   /**
    * Marks the server NOT_SERVING (ending health Watch streams, which would otherwise hold it for
    * the whole grace) and stops it within {@code grace} plus {@link #DRAIN} plus
-   * {@link #FORCED_STOP}: calls get the grace to finish; then streams and exports are stopped and
-   * end UNAVAILABLE (their clients fail over or run them again), the rest are cancelled, and stop
+   * {@link #FORCED_STOP}: calls get the grace to finish; then those running or queued are stopped
+   * and end UNAVAILABLE (their clients fail over or retry), the rest are cancelled, and stop
    * returns even if the transport has not let go by then (the process is about to exit anyway).
    */
   public void stop(Duration grace) throws InterruptedException {
@@ -257,12 +257,12 @@ public final class FgbgServer {
     watches.endAll();
     try {
       if (!server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-        LOG.info("calls still running after " + grace.toMillis() + " ms; ending streams and "
-            + "exports with UNAVAILABLE, then cancelling the rest");
+        LOG.info("calls still running after " + grace.toMillis() + " ms; ending them with "
+            + "UNAVAILABLE, then cancelling the rest");
         draining.stopAll();
         if (!draining.awaitEnded(DRAIN)) {
           int ended = draining.endAll();
-          LOG.info(InWords.count(ended, "call") + " (streams, exports) did not stop within "
+          LOG.info(InWords.count(ended, "call") + " (streams, exports, replies) did not stop in "
               + DRAIN.toMillis() + " ms: ended with UNAVAILABLE now");
         }
         // Their statuses reach the clients before the transport's cancel; the rest is cancelled.

@@ -80,38 +80,48 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
 
   @Override
   public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-    admittedStats(request, response, (d, selection, outputs, call) -> {
+    admittedStats(request, response, "Stats call", (d, selection, outputs, run) -> {
       Stats s = statsStreamer.calculator().compute(d, request.getSeed(), selection,
-          outputs.sampleOnly(), call::isCancelled);
-      reply(response, StatsMapping.stats(d, s, outputs,
-          BackgroundStats.of(d, selection, outputs)));
+          outputs.sampleOnly(), run.cancelled());
+      StatsResponse reply = StatsMapping.stats(d, s, outputs,
+          BackgroundStats.of(d, selection, outputs));
+      run.end(() -> reply(response, reply));
     });
   }
 
   @Override
   public void statsWithProgress(StatsRequest request, StreamObserver<StatsProgress> response) {
-    admittedStats(request, response, (d, selection, outputs, call) ->
-        statsStreamer.run(d, request, selection, outputs, call));
+    admittedStats(request, response, "StatsWithProgress call", (d, selection, outputs, run) ->
+        statsStreamer.run(d, request, selection, outputs,
+            (ServerCallStreamObserver<StatsProgress>) response, run));
   }
 
   /** What a Stats call of either kind does once admitted. */
   private interface StatsBody<T> {
-    void run(Dataset d, Selection selection, Outputs outputs, ServerCallStreamObserver<T> call);
+    void run(Dataset d, Selection selection, Outputs outputs, RunningCall run);
   }
 
   /**
    * Checks a Stats request, then runs {@code body} once the Stats admission lets it in: both
-   * kinds share one admission (progress is no excuse to skip the queue).
+   * kinds share one admission (progress is no excuse to skip the queue). Running, it is
+   * {@code what} to the server's stop, which ends it in words if it is still running.
    */
-  private <T> void admittedStats(StatsRequest request, StreamObserver<T> response,
+  private <T> void admittedStats(StatsRequest request, StreamObserver<T> response, String what,
       StatsBody<T> body) {
     ServerCallStreamObserver<T> call = (ServerCallStreamObserver<T>) response;
     Statuses.orError(response, () -> {
       Dataset d = registry.get(request.getDataset());
       Outputs outputs = ProtoMapping.statsOutputs(request.getOutputsValueList(), d);
       Selection selection = Selections.of(d, request);
-      load.stats.run(call, () -> { }, () ->
-          Statuses.orError(response, () -> body.run(d, selection, outputs, call)));
+      load.stats.run(call, () -> { }, () -> {
+        // Its computation polls the cancel check: the stop has nothing else to cancel.
+        RunningCall run = RunningCall.track(load.stats.draining(), call, what, () -> { });
+        try {
+          body.run(d, selection, outputs, run);
+        } catch (RuntimeException e) {
+          run.fail(e);
+        }
+      });
     });
   }
 

@@ -51,6 +51,7 @@ final class GalleryCalls {
     private final CompletableFuture<Void> end = new CompletableFuture<>();
     private volatile CompletableFuture<Void> budget;
     private volatile Delivery<RenderedBatch> rows;
+    private volatile RunningCall run;
     private boolean released;
 
     Job(GalleryGrid grid, long seed, ServerCallStreamObserver<GalleryResponse> call,
@@ -63,15 +64,16 @@ final class GalleryCalls {
     }
 
     CompletableFuture<?> start() {
+      run = RunningCall.track(load.galleries.draining(), call, "Gallery call", this::cancel);
       CompletableFuture<Void> granted = load.budget.acquire(bytes);
       budget = granted;
-      if (call.isCancelled()) {
+      if (run.cancelled().getAsBoolean()) {
         granted.cancel(false); // cancelled before the handler could see the wait
       }
       granted.whenComplete((v, e) -> {
         if (e != null) {
-          stats.droppedFromQueue(); // left while it waited: nothing was granted
-          end.complete(null);
+          stats.droppedFromQueue(); // left (or stopped) while it waited: nothing was granted
+          OneReply.answer(call, run, e, null, () -> { }, () -> end.complete(null));
           return;
         }
         render();
@@ -104,8 +106,11 @@ final class GalleryCalls {
             } catch (RejectedExecutionException e) {
               finish(null, Statuses.shuttingDown());
             }
-          }, cause -> finish(null, cause)).cancelledWhen(call::isCancelled).build();
+          }, cause -> finish(null, cause)).cancelledWhen(run.cancelled()).build();
       rows = d;
+      if (run.stopped()) {
+        d.cancel(); // stopped before the stop could see the rows
+      }
       d.start();
     }
 
@@ -113,9 +118,9 @@ final class GalleryCalls {
     private void draw(RenderedBatch all) {
       GalleryResponse reply;
       try {
-        BufferedImage img = grid.draw(all, call::isCancelled);
+        BufferedImage img = grid.draw(all, run.cancelled());
         ByteString.Output png = ByteString.newOutput();
-        Gallery.png(img, png, call::isCancelled);
+        Gallery.png(img, png, run.cancelled());
         GalleryResponse.Builder b = GalleryResponse.newBuilder().setPng(png.toByteString())
             .setWidth(img.getWidth()).setHeight(img.getHeight());
         for (long i : grid.indices()) {
@@ -132,7 +137,7 @@ final class GalleryCalls {
 
     /** Answers (unless the client left), gives the bytes back, then lets the next one in. */
     private void finish(GalleryResponse reply, Throwable cause) {
-      OneReply.answer(call, cause, () -> reply, this::release, () -> {
+      OneReply.answer(call, run, cause, () -> reply, this::release, () -> {
         release();
         end.complete(null);
       });

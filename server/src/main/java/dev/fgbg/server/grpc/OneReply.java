@@ -40,23 +40,26 @@ final class OneReply {
   }
 
   /**
-   * Ends {@code call} with its one reply: nothing once the client left, the status of
-   * {@code cause} when there is one, else the reply, {@code sent} run between it and the end
-   * (what goes back before the client hears it); {@code after} runs however it ends.
+   * Ends {@code call} with its one reply, through {@code run} (unless the server's stop ended it
+   * already): nothing once the client left, the status of {@code cause} when there is one, else
+   * the reply, {@code sent} run between it and the end (what goes back before the client hears
+   * it); {@code after} runs however it ends.
    */
-  static <T> void answer(ServerCallStreamObserver<T> call, Throwable cause, Supplier<T> reply,
-      Runnable sent, Runnable after) {
+  static <T> void answer(ServerCallStreamObserver<T> call, RunningCall run, Throwable cause,
+      Supplier<T> reply, Runnable sent, Runnable after) {
     try {
-      if (call.isCancelled()) {
-        return;
-      }
-      if (cause != null) {
-        call.onError(Statuses.toStatus(cause));
-        return;
-      }
-      call.onNext(reply.get());
-      sent.run();
-      call.onCompleted();
+      run.end(() -> {
+        if (call.isCancelled()) {
+          return;
+        }
+        if (cause != null) {
+          call.onError(run.status(cause));
+          return;
+        }
+        call.onNext(reply.get());
+        sent.run();
+        call.onCompleted();
+      });
     } catch (RuntimeException failed) {
       call.onError(Statuses.toStatus(failed));
     } finally {

@@ -170,6 +170,13 @@ final class SampleCalls {
         return;
       }
       long start = System.nanoTime();
+      // Rendering now: a stop that finds it still running ends it in words (its renders cancelled).
+      RunningCall run = RunningCall.track(draining, call, "GetSamples call", () -> {
+        Delivery<RenderedBatch> d = running.get();
+        if (d != null) {
+          d.cancel();
+        }
+      });
       // Through a ring, runs go straight into the slot; otherwise into the message's arrays.
       SlotLayout samples = ring.ring() != null
           ? SlotLayout.of(offer.getSlot(), shape, n, null) : null;
@@ -203,11 +210,12 @@ final class SampleCalls {
         // The reply, once its backgrounds (a teacher's depth of them) are there; the arrays
         // are copied into the transport as it is sent.
         Renderer.withBackgrounds(shape, CompletableFuture.completedFuture(all)).whenComplete(
-            (b, cause) -> OneReply.answer(call, cause, () -> message(shape, b, ring, offer, n),
+            (b, cause) -> OneReply.answer(call, run, cause,
+                () -> message(shape, b, ring, offer, n),
                 () -> given.release(ring.ring() == null), after));
-      }, cause -> OneReply.answer(call, cause, null, () -> { }, after)).build();
+      }, cause -> OneReply.answer(call, run, cause, null, () -> { }, after)).build();
       running.set(d);
-      if (call.isCancelled()) {
+      if (run.cancelled().getAsBoolean()) {
         d.cancel();
       }
       d.start();

@@ -32,7 +32,7 @@ final class StatsStreamer {
   }
 
   void run(Dataset d, StatsRequest r, Selection selection, Outputs outputs,
-      ServerCallStreamObserver<StatsProgress> call) {
+      ServerCallStreamObserver<StatsProgress> call, RunningCall run) {
     long total = selection.size();
     long start = ticker.read();
     Object lock = new Object();
@@ -40,7 +40,7 @@ final class StatsStreamer {
     long[] last = {start};
     boolean cached = calculator.cached(d, r.getSeed(), selection, outputs.sampleOnly());
     Stats s = calculator.compute(d, r.getSeed(), selection, outputs.sampleOnly(),
-        call::isCancelled,
+        run.cancelled(),
         n -> {
           synchronized (lock) {
             done[0] += n;
@@ -48,22 +48,24 @@ final class StatsStreamer {
             if (done[0] < total && now - last[0] >= Rate.PACE_NANOS && call.isReady()
                 && !call.isCancelled()) {
               last[0] = now;
-              call.onNext(progress(done[0], total, now - start).build());
+              run.send(() -> call.onNext(progress(done[0], total, now - start).build()));
             }
           }
         });
+    // An answer from the calculator's cache has no rate worth a figure (the whole selection
+    // over a microsecond read as billions of samples a second).
+    StatsProgress.Builder end = cached
+        ? StatsProgress.newBuilder().setDone(total).setTotal(total)
+        : progress(total, total, ticker.read() - start);
+    StatsProgress result = end.setFinished(true).setResult(StatsMapping.stats(d, s, outputs,
+        BackgroundStats.of(d, selection, outputs))).build();
     synchronized (lock) {
-      if (!call.isCancelled()) {
-        // An answer from the calculator's cache has no rate worth a figure (the whole
-        // selection over a microsecond read as billions of samples a second).
-        StatsProgress.Builder end = cached
-            ? StatsProgress.newBuilder().setDone(total).setTotal(total)
-            : progress(total, total, ticker.read() - start);
-        call.onNext(end.setFinished(true)
-            .setResult(StatsMapping.stats(d, s, outputs,
-                BackgroundStats.of(d, selection, outputs))).build());
-        call.onCompleted();
-      }
+      run.end(() -> {
+        if (!call.isCancelled()) {
+          call.onNext(result);
+          call.onCompleted();
+        }
+      });
     }
   }
 

@@ -47,7 +47,8 @@ class StatsStreamerTest {
     FakeServerCall<StatsProgress> call = new FakeServerCall<>();
     call.ready = ready;
     s.run(D, StatsRequest.newBuilder().setSeed(seed).setStart(0).setEnd(640).build(),
-        Selection.range(D.size(), D.name(), 0, 640), IMAGE, call);
+        Selection.range(D.size(), D.name(), 0, 640), IMAGE, call,
+        RunningCall.track(new Draining(), call, "StatsWithProgress call", () -> { }));
     return call;
   }
 

@@ -1,0 +1,85 @@
+package dev.fgbg.server.grpc;
+
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A reply call (GetSamples, Gallery, Stats, StatsWithProgress) tracked in {@link Draining}
+ * while it runs, so that one still running when the server's grace runs out ends UNAVAILABLE in
+ * words, as streams and exports do, not in the transport's bare reset (a CANCELLED that plain
+ * gRPC clients take for their own cancel and do not retry). The stop asks it to stop (its
+ * cancel checks see {@link #cancelled}), then ends it from {@link Draining#endAll} if it has
+ * not ended: one close ({@link OneEnd}), whoever comes first. A reply handed to the transport
+ * has ended: the stop leaves it.
+ */
+final class RunningCall {
+  private final ServerCallStreamObserver<?> call;
+  private final String what;
+  private final OneEnd once = new OneEnd();
+  private volatile boolean stopped;
+  private Runnable untrack;
+
+  private RunningCall(ServerCallStreamObserver<?> call, String what) {
+    this.call = call;
+    this.what = what;
+  }
+
+  /**
+   * Tracks {@code call} from now until it ends.
+   *
+   * @param what the call in the stop's words ("GetSamples call")
+   * @param stop what else the stop cancels (its renders)
+   */
+  static RunningCall track(Draining draining, ServerCallStreamObserver<?> call, String what,
+      Runnable stop) {
+    RunningCall r = new RunningCall(call, what);
+    r.untrack = draining.track(() -> {
+      r.stopped = true;
+      stop.run();
+    }, () -> r.once.end(() -> call.onError(r.stoppedStatus())));
+    return r;
+  }
+
+  /** Its cancel check: the client left, or the server's stop asked it to stop. */
+  BooleanSupplier cancelled() {
+    return () -> stopped || call.isCancelled();
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
+  /** Sends a message (progress) with {@code send} unless the call has ended. */
+  boolean send(Runnable send) {
+    return once.send(send);
+  }
+
+  /** Ends the call with {@code close} (its reply and status) unless it has ended already. */
+  void end(Runnable close) {
+    try {
+      once.end(close);
+    } finally {
+      untrack.run();
+    }
+  }
+
+  /** Ends the call with {@link #status} of {@code cause}; nothing once the client left. */
+  void fail(Throwable cause) {
+    end(() -> {
+      if (!call.isCancelled()) {
+        call.onError(status(cause));
+      }
+    });
+  }
+
+  /** The status of a failure: the stop's words once it asked the call to stop (its cancel). */
+  StatusRuntimeException status(Throwable cause) {
+    return stopped ? stoppedStatus() : Statuses.toStatus(cause);
+  }
+
+  private StatusRuntimeException stoppedStatus() {
+    return Statuses.toStatus(new ServerStopping(what, "call it again on another replica, or "
+        + "once the server is back"));
+  }
+}
