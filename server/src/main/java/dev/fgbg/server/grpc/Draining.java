@@ -7,13 +7,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The calls running now (streams, exports, replies: {@link RunningCall}), so that a server
- * whose shutdown grace ran out ends each with UNAVAILABLE naming why — a trainer's failover
- * then resumes it on another replica, an export is run again — rather than leaving them to the transport's cancel, which
- * clients see as a bare CANCELLED (RST_STREAM) and do not fail over on. Each call is first asked
- * to stop ({@link #stopAll}), and ends itself; one that has not ended when the server stops
- * waiting for it (its export thread blocked on a slow disk or on renders queued behind others)
- * is ended in words from here ({@link #endAll}), before the transport's cancel can reset it.
+ * The calls running now (streams, exports, replies: {@link RunningCall}), so that a server whose
+ * shutdown grace ran out ends each with UNAVAILABLE naming why — a trainer's failover then resumes
+ * it on another replica, an export is run again — rather than leaving them to the transport's
+ * cancel, which clients see as a bare CANCELLED (RST_STREAM) and do not fail over on. Each call is
+ * first asked to stop ({@link #stopAll}), and ends itself; one that has not ended when the server
+ * stops waiting for it (its export thread blocked on a slow disk or on renders queued behind
+ * others) is ended in words from here ({@link #endAll}), before the transport's cancel can reset
+ * it.
  */
 final class Draining {
   /** A tracked call: how to ask it to stop, and how to end it in words now. */
