@@ -7,6 +7,7 @@ import dev.fgbg.common.Durations;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.StatusRuntimeException;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
@@ -85,6 +86,9 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
 
   /** When the stream began (System.nanoTime), for the rate of a complete or a partial stream. */
   private volatile long t0;
+  /** The stream's samples as the server counts them, once its first batch said (0 before). */
+  private volatile long streamTotal;
+  private boolean summarized;
 
   @Override
   public Integer call() {
@@ -121,6 +125,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
         while (it.hasNext()) {
           Batch b = it.next();
           total = it.streamSamples();
+          streamTotal = total;
           digest.add(b.indices(), b.images(), b.masks(), b.depth(), b.instances(), b.backgrounds(),
               b.backgroundDepths(), b.backgroundRows());
           long now = System.nanoTime();
@@ -136,14 +141,41 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
           progress.update(samples, Math.max(total, samples), rate,
               Math.max(0, total - samples) / rate, "", false);
         }
+      } catch (StatusRuntimeException e) {
+        if (!complete()) {
+          throw e;
+        }
+        // Every sample asked for had come before the call failed (a server stopping just
+        // then): the stream is whole, and resuming it would only stream more.
       }
       long samples = got.samples();
       progress.update(samples, Math.max(total, samples), rate, 0, "", true);
     } finally {
       progress.end();
     }
-    lines(digest.count(), System.nanoTime() - t0, digest.hex(), "").forEach(System.out::println);
+    summary();
     return 0;
+  }
+
+  /** Whether every sample asked for (--limit, else the stream's own count) has come. */
+  @Override
+  public boolean complete() {
+    long samples = got.samples();
+    long total = limit > 0 ? limit : streamTotal;
+    return total > 0 && samples >= total;
+  }
+
+  /** The three lines of a whole stream, once: its own thread's or a stop's. */
+  @Override
+  public synchronized void summary() {
+    if (summarized) {
+      return;
+    }
+    summarized = true;
+    Got g = got;
+    lines(g.samples(), g.at() - t0, SampleDigest.toHex(g.digest()), "")
+        .forEach(System.out::println);
+    System.out.flush();
   }
 
   /**
