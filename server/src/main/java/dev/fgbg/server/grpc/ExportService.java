@@ -76,7 +76,6 @@ final class ExportService {
     Deadline deadline = Context.current().getDeadline();
     long[] last = {0};
     AtomicLong written = new AtomicLong();
-    OneEnd once = new OneEnd();
     String who = ClientIdentity.current();
     String what = "export to " + Quoted.of(job.destination());
     long total = job.selection().size();
@@ -92,8 +91,9 @@ final class ExportService {
       // An export that does not stop in time (blocked on a slow disk, or on renders queued
       // behind others) is ended from the stop: its status in words before the transport's
       // cancel, and its end line, which the process's exit would otherwise cut off.
-      Runnable untrack = draining.track(() -> { }, () -> end(once,
-          () -> call.onError(stopped()), what + " " + STOPPED, written, total, started));
+      // (It polls the stop itself: nothing else to cancel.)
+      RunningCall run = RunningCall.track(draining, call, ExportService::whyStopped, () -> { },
+          () -> endLine(what + " " + STOPPED, written, total, started));
       String end = CANCELLED;
       Runnable close = () -> { };
       try {
@@ -106,7 +106,7 @@ final class ExportService {
             }
             last[0] = now;
             if (!cancelled.get()) {
-              once.send(() -> call.onNext(proto(p)));
+              run.send(() -> call.onNext(proto(p)));
             }
           }
         }, () -> cancelled.get() || draining.stopping());
@@ -118,7 +118,8 @@ final class ExportService {
         if (!cancelled.get()) {
           boolean stopping = draining.stopping();
           end = stopping ? STOPPED : "cancelled";
-          close = () -> call.onError(stopping ? stopped() : Statuses.exportCancelled());
+          close = () -> call.onError(stopping ? Statuses.toStatus(whyStopped())
+              : Statuses.exportCancelled());
         }
       } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {
@@ -127,30 +128,23 @@ final class ExportService {
           close = () -> call.onError(failed);
         }
       } finally {
-        end(once, close, what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE
-            : end), written, total, started);
-        untrack.run();
+        if (run.end(close)) {
+          endLine(what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE : end),
+              written, total, started);
+        }
       }
     });
   }
 
-  /**
-   * Ends the call with {@code close} and logs its end line, unless it has ended already;
-   * whether it ended it.
-   */
-  private boolean end(OneEnd once, Runnable close, String line, AtomicLong written, long total,
-      long started) {
-    if (!once.end(close)) {
-      return false;
-    }
+  /** Logs an export's one end line: {@code line}, then how far it got and how long it ran. */
+  private void endLine(String line, AtomicLong written, long total, long started) {
     LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
         + seconds(ticker.read() - started));
-    return true;
   }
 
-  private static StatusRuntimeException stopped() {
-    return Statuses.toStatus(new ServerStopping("export", "run the same export again once a "
-        + "server is up: it resumes where this one stopped"));
+  private static ServerStopping whyStopped() {
+    return new ServerStopping("export", "run the same export again once a server is up: it "
+        + "resumes where this one stopped");
   }
 
   private static String seconds(long nanos) {

@@ -3,41 +3,61 @@ package dev.fgbg.server.grpc;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * A reply call (GetSamples, Gallery, Stats, StatsWithProgress) tracked in {@link Draining}
- * while it runs, so that one still running when the server's grace runs out ends UNAVAILABLE in
- * words, as streams and exports do, not in the transport's bare reset (a CANCELLED that plain
- * gRPC clients take for their own cancel and do not retry). The stop asks it to stop (its
- * cancel checks see {@link #cancelled}), then ends it from {@link Draining#endAll} if it has
- * not ended: one close ({@link OneEnd}), whoever comes first. A reply handed to the transport
- * has ended: the stop leaves it.
+ * A call tracked in {@link Draining} while it runs (an export; the reply calls GetSamples,
+ * Gallery, Stats, StatsWithProgress), so that one still running when the server's grace runs
+ * out ends UNAVAILABLE in words, not in the transport's bare reset (a CANCELLED that plain gRPC
+ * clients take for their own cancel and do not retry). The stop asks it to stop (its cancel
+ * checks see {@link #cancelled}), then ends it from {@link Draining#endAll} if it has not
+ * ended: one close ({@link OneEnd}), whoever comes first. A reply handed to the transport has
+ * ended: the stop leaves it.
  */
 final class RunningCall {
   private final ServerCallStreamObserver<?> call;
-  private final String what;
+  private final Supplier<ServerStopping> why;
   private final OneEnd once = new OneEnd();
   private volatile boolean stopped;
   private Runnable untrack;
 
-  private RunningCall(ServerCallStreamObserver<?> call, String what) {
+  private RunningCall(ServerCallStreamObserver<?> call, Supplier<ServerStopping> why) {
     this.call = call;
-    this.what = what;
+    this.why = why;
   }
 
   /**
-   * Tracks {@code call} from now until it ends.
+   * Tracks a reply call from now until it ends.
    *
    * @param what the call in the stop's words ("GetSamples call")
    * @param stop what else the stop cancels (its renders)
    */
   static RunningCall track(Draining draining, ServerCallStreamObserver<?> call, String what,
       Runnable stop) {
-    RunningCall r = new RunningCall(call, what);
+    return track(draining, call, () -> new ServerStopping(what, "call it again on another "
+        + "replica, or once the server is back"), stop, () -> { });
+  }
+
+  /**
+   * Tracks {@code call} from now until it ends.
+   *
+   * @param why what the stop tells it (made when needed)
+   * @param stop what else the stop cancels
+   * @param stoppedEnd runs once the stop has ended it (an export's end line)
+   */
+  static RunningCall track(Draining draining, ServerCallStreamObserver<?> call,
+      Supplier<ServerStopping> why, Runnable stop, Runnable stoppedEnd) {
+    RunningCall r = new RunningCall(call, why);
     r.untrack = draining.track(() -> {
       r.stopped = true;
       stop.run();
-    }, () -> r.once.end(() -> call.onError(r.stoppedStatus())));
+    }, () -> {
+      if (!r.once.end(() -> call.onError(r.stoppedStatus()))) {
+        return false;
+      }
+      stoppedEnd.run();
+      return true;
+    });
     return r;
   }
 
@@ -55,10 +75,13 @@ final class RunningCall {
     return once.send(send);
   }
 
-  /** Ends the call with {@code close} (its reply and status) unless it has ended already. */
-  void end(Runnable close) {
+  /**
+   * Ends the call with {@code close} (its reply and status) unless it has ended already;
+   * whether it ended it.
+   */
+  boolean end(Runnable close) {
     try {
-      once.end(close);
+      return once.end(close);
     } finally {
       untrack.run();
     }
@@ -79,7 +102,6 @@ final class RunningCall {
   }
 
   private StatusRuntimeException stoppedStatus() {
-    return Statuses.toStatus(new ServerStopping(what, "call it again on another replica, or "
-        + "once the server is back"));
+    return Statuses.toStatus(why.get());
   }
 }
