@@ -45,10 +45,6 @@ final class ReplyCap {
     this.capacity = Math.max(1, capacity);
   }
 
-  long capacity() {
-    return capacity;
-  }
-
   /** Sets what is told each time a reply starts to wait for room (one listener). */
   void onWait(Runnable listener) {
     this.onWait = listener;
