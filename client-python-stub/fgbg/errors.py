@@ -27,10 +27,15 @@ _SERVED: Set[str] = set()
 _T = TypeVar("_T")
 
 
-def answered(target: str, reply: _T) -> _T:
-    """`reply`, noting that `target` answered a call: later failures to connect to it say that
-    it stopped answering."""
+def served(target: str) -> None:
+    """Notes that `target` served this process: later failures to connect to it say that it
+    stopped answering."""
     _SERVED.add(target)
+
+
+def answered(target: str, reply: _T) -> _T:
+    """`reply`, noting that `target` answered it (served)."""
+    served(target)
     return reply
 
 

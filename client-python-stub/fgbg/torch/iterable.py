@@ -11,7 +11,7 @@ from .._checks import integer, integers, names
 from .._proto import pb
 from .._requests import dtype_enum, field
 from ..credentials import Credentials
-from ..errors import answered, default_target
+from ..errors import default_target, served
 from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
 from ._convert import (Images, Normalize, Transform, batch_dict, check_images, dataset_normalize,
@@ -139,7 +139,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                 streams: int) -> Iterator[Tuple[Cursor, Any]]:
         """Stream `stream` of `streams` of a pass as batch dicts (with the cursor of each),
         converted and transformed here (in a DataLoader worker, in the worker)."""
-        answered(self._served, None)  # a refusal then says it stopped (fgbg.errors)
+        served(self._served)  # a refusal then says it stopped (fgbg.errors)
         for cursor, batch, keep in self.feed.shard(epoch, world, stream, streams):
             out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info))
             if self.transform is not None:

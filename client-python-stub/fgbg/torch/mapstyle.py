@@ -20,7 +20,7 @@ from .._checks import integer, integers, names
 from .._proto import pb
 from .._requests import dtype_enum, field
 from ..credentials import Credentials
-from ..errors import answered, default_target
+from ..errors import default_target, served
 from ..reconnect import Reconnect, describe, seconds
 from ..failover import FailoverCalls
 from . import _world
@@ -95,7 +95,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             if worker is not None:
                 stream = rank * worker.num_workers + worker.id
                 who += " worker %d" % worker.id
-            answered(self._served, None)  # a refusal then says it stopped (fgbg.errors)
+            served(self._served)  # a refusal then says it stopped (fgbg.errors)
             self._calls = FailoverCalls(
                 self.target, home_index=stream, dataset=self.dataset,
                 fingerprint=self.info.fingerprint, who=who,
