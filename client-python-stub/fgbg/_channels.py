@@ -45,6 +45,8 @@ from typing import Any, List, Optional, Tuple
 import numpy as np
 
 from ._checks import seconds_arg
+from ._forked import CLOSE_FIRST, FORK_HINT, FORKED_FROM, forked_open, inherit, streams_at_fork
+from .errors import FgbgError
 
 SETTLE_S = 2.0
 # The most often an fgbg server lets a client ping (its PERMIT_KEEPALIVE_TIME): more often, it
@@ -58,27 +60,20 @@ _open: "weakref.WeakSet[Any]" = weakref.WeakSet()
 # run there (a stream's generator closed, cancelling its call) may take them again.
 _lock = threading.RLock()
 _last_close: Optional[float] = None
-_forked_open = 0  # channels open in the parent when this process was forked from it
 _streaming = 0  # streams this process is reading now
-_forked_streaming = 0  # streams the parent was reading when this process was forked from it
 # The fork gate: gRPC operations under way in this process (CALL), and whether a fork closed it.
 # Its lock is held by the forking thread from before the fork to after it (parent and child).
 _gate = threading.Condition(threading.RLock())
 _in_calls = 0
 _forking = False
 _forker: Optional[int] = None  # the forking thread, which never waits at its own gate
-# How fgbg words every refusal of gRPC across fork(): why (%s), then what to do (%s).
-FORK_HINT = ("%s, and gRPC cannot be used across fork(): %s, or start the workers with "
-             "multiprocessing_context='spawn' (as dataset.loader() does)")
-FORKED_FROM = "this process was forked (a DataLoader worker?) while its parent %s"
-CLOSE_FIRST = "finish or close them (and any Client) before the DataLoader starts its workers"
 
 
 def options(max_message_bytes: int, keepalive_time: float,
             keepalive_timeout: float) -> List[Tuple[str, int]]:
     """A Client's channel options: message sizes, keepalive, and in a child forked while its
     parent held a channel open, connections of its own (see above)."""
-    own = [("grpc.use_local_subchannel_pool", 1)] if _forked_open else []
+    own = [("grpc.use_local_subchannel_pool", 1)] if forked_open() else []
     return own + [("grpc.max_receive_message_length", max_message_bytes),
                   ("grpc.max_send_message_length", 16 << 20)] + keepalive_options(
                       keepalive_time, keepalive_timeout)
@@ -121,8 +116,8 @@ def refuse_if_forked_open() -> None:
     """Raises, naming the fix, in a process forked while its parent was reading an fgbg stream:
     gRPC there shares the parent's connection mid-call (seen: the child hung, and the server
     reset the parent's stream for the frames the two sent on it)."""
-    if _forked_streaming:
-        raise fork_error(FORKED_FROM % "was reading %d fgbg stream(s)" % _forked_streaming,
+    if streams_at_fork():
+        raise fork_error(FORKED_FROM % "was reading %d fgbg stream(s)" % streams_at_fork(),
                          CLOSE_FIRST)
 
 
@@ -132,23 +127,16 @@ def refuse_if_not_made_in(made_in: int) -> None:
     send on it make the server reset the parent's streams). The per-call check: a pid compare."""
     if made_in != os.getpid():
         fix = "make a new fgbg.Client in the child"
-        if _forked_streaming:  # then no Client works here (refuse_if_forked_open)
+        if streams_at_fork():  # then no Client works here (refuse_if_forked_open)
             fix = ("the parent was reading %d fgbg stream(s) at the fork, so no Client works in "
-                   "this child: finish them before forking, then %s" % (_forked_streaming, fix))
+                   "this child: finish them before forking, then %s" % (streams_at_fork(), fix))
         raise fork_error("this Client was made in process %d before a fork (this is process "
                          "%d)" % (made_in, os.getpid()), fix)
 
 
-def fork_error(why: str, fix: str) -> Any:
+def fork_error(why: str, fix: str) -> FgbgError:
     """The FgbgError of every refusal of gRPC across fork() (one wording, one code)."""
-    from .errors import FgbgError
-
     return FgbgError("FAILED_PRECONDITION", FORK_HINT % (why, fix))
-
-
-def forked_open() -> bool:
-    """Whether this process was forked while its parent held an open fgbg channel."""
-    return _forked_open > 0
 
 
 class Streaming:
@@ -273,10 +261,9 @@ def _close_open() -> None:
 def _in_forked_child() -> None:
     """The parent's counts as this process's first state; the gate open and both locks new
     (the forking thread, this process's only one, held them)."""
-    global _forked_open, _forked_streaming, _streaming, _last_close, _lock, _gate, _in_calls
-    global _forking, _forker
-    _forked_open = len(_open)
-    _forked_streaming, _streaming = _streaming, 0
+    global _streaming, _last_close, _lock, _gate, _in_calls, _forking, _forker
+    inherit(len(_open), _streaming)
+    _streaming = 0
     _open.clear()  # the parent's, not this process's to close
     _last_close = None
     _in_calls, _forking, _forker = 0, False, None

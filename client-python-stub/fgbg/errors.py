@@ -3,7 +3,7 @@ import errno
 import os
 from typing import Any, Optional, Sequence, Set, Tuple, TypeVar
 
-from . import _channels
+from ._forked import CLOSE_FIRST, FORK_HINT, FORKED_FROM, forked_open
 
 DEFAULT_TARGET = "localhost:50051"
 # How a call fails when gRPC cannot have a file (a socket, an eventfd, a DNS lookup's socket).
@@ -121,11 +121,11 @@ def _unavailable(details: str, target: str) -> str:
     connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting
     down, or it went away during the call."""
     said = details.lower()
-    if _channels.forked_open() and ("socket operation on non-socket" in said
-                                    or "bad file descriptor" in said):
+    if forked_open() and ("socket operation on non-socket" in said
+                          or "bad file descriptor" in said):
         # A channel inherited across fork() (a Client used in a child refuses before this).
-        return "%s (%s)" % (_channels.FORK_HINT % (
-            _channels.FORKED_FROM % "held an open fgbg channel", _channels.CLOSE_FIRST), details)
+        return "%s (%s)" % (FORK_HINT % (FORKED_FROM % "held an open fgbg channel", CLOSE_FIRST),
+                            details)
     if "keepalive" in said:
         # gRPC's words when a keepalive ping went unanswered (_channels.keepalive_options).
         return ("%s stopped answering (%s): no reply to a keepalive ping, so the server hangs "

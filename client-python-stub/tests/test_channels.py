@@ -97,17 +97,17 @@ def test_a_worker_forked_while_its_parent_read_a_stream_is_refused_naming_the_fi
 
 
 def test_a_broken_socket_in_a_child_forked_with_a_channel_open_is_worded_as_the_fork():
-    from fgbg import _channels
+    from fgbg import _forked
     from fgbg.errors import _unavailable
 
     plain = _unavailable("Socket operation on non-socket", "localhost:1")
     assert "went away during the call" in plain  # not forked: as any broken connection
-    _channels._forked_open = 1
+    _forked.inherit(1, 0)  # as the fork hook notes a parent's open channel in its child
     try:
         said = [_unavailable(d, "localhost:1")
                 for d in ("Socket operation on non-socket", "Bad file descriptor")]
     finally:
-        _channels._forked_open = 0
+        _forked.inherit(0, 0)
     for forked in said:
         assert forked.startswith("this process was forked (a DataLoader worker?) while its "
                                  "parent held an open fgbg channel") and "'spawn'" in forked, \
