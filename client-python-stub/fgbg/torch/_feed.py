@@ -9,7 +9,7 @@ import multiprocessing
 import warnings
 from dataclasses import dataclass
 from multiprocessing.context import get_spawning_popen
-from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
+from typing import Any, Dict, Generator, Optional, Sequence, Tuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -219,7 +219,8 @@ class Feed:
                                "loading the state")
         return self._tracker.resume
 
-    def shard(self, epoch: int, world: World, stream: int, streams: int) -> Iterator[ShardBatch]:
+    def shard(self, epoch: int, world: World, stream: int,
+              streams: int) -> Generator[ShardBatch, None, None]:
         """Stream `stream` of the `streams` of `world`'s rank: a shard of the pass's Layout
         from where the pass starts, on the rank's replica (failing over). A resumed pass
         rotates which shard each stream serves, so that taking the streams' batches in turn

@@ -5,6 +5,7 @@ from typing import Any, Dict, Optional, Sequence
 from .. import _sample_bytes, _shm_room
 from ..shm import PAGE, align
 from ._convert import IMAGE_KEYS
+from ._streamed import StreamedDataset
 
 # torch passes each tensor in a file of its own, of whole pages: meta's 13 columns and index
 # take a page each, however few their bytes.
@@ -28,7 +29,7 @@ def batch_bytes(info: Any, outputs: Optional[Sequence[str]], depth_dtype: str, i
     return SMALL_TENSORS * PAGE + sum(align(n * b, PAGE) for b in per.values())
 
 
-def need(dataset: Any, workers: int, prefetch_factor: int) -> int:
+def need(dataset: StreamedDataset, workers: int, prefetch_factor: int) -> int:
     """/dev/shm bytes a DataLoader of an FgbgIterableDataset with `workers` workers and
     `prefetch_factor` needs."""
     return _shm_room.torch_need(workers, prefetch_factor, batch_bytes(

@@ -11,7 +11,7 @@ between processes. Rank r with k streams streams shards r*k + s of world*k, exac
 DataLoader with k workers would (the same samples, digests, len() and exact state_dict()).
 """
 from collections import deque
-from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple, Union
+from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,7 @@ from ._convert import IMAGE_KEYS, Images, arrays, batch_dict, labels, map_tensor
 from ._feed import ShardBatch
 from ._instances import spec_slots
 from ._resume import Cursor
+from ._streamed import StreamedDataset
 from ._transfer import HostRegistry, Releases
 from ._untyped import cuda_stream, cudart, recorded_event
 
@@ -154,7 +155,7 @@ class FgbgDeviceLoader:
     given back at once (writable tensors you may keep).
     """
 
-    def __init__(self, dataset: Any, streams: int = 4, device: Device = None,
+    def __init__(self, dataset: StreamedDataset, streams: int = 4, device: Device = None,
                  prefetch: int = 2, copy: bool = False) -> None:
         streams, prefetch = integer(streams, "streams"), integer(prefetch, "prefetch")
         for name, value in (("streams", streams), ("prefetch", prefetch)):
@@ -200,7 +201,7 @@ class FgbgDeviceLoader:
         feed.end(epoch)
 
 
-def _staged(shards: List[Iterator[ShardBatch]], copier: Union[_HostCopier, _CudaCopier],
+def _staged(shards: Sequence[Iterator[ShardBatch]], copier: Union[_HostCopier, _CudaCopier],
             prefetch: int) -> Iterator[Tuple[Cursor, Staged]]:
     """Batches of the shards in turn (as a DataLoader takes its workers' batches: 0, 1, ...,
     k-1, 0, ...; a finished shard drops out), each put to the copier `prefetch` batches ahead

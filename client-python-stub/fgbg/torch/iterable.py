@@ -1,7 +1,7 @@
 """FgbgIterableDataset: whole batches streamed from the server, sharded over ranks and
 DataLoader workers, a new epoch each pass, with exact mid-epoch resume."""
 import copy
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, Optional, Tuple
 
 import torch
 import torch.utils.data
@@ -21,10 +21,8 @@ from ._instances import spec_slots
 from ._resume import Cursor
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
-
-if TYPE_CHECKING:
-    from .device import FgbgDeviceLoader
-    from .loader import FgbgLoader
+from .device import FgbgDeviceLoader
+from .loader import FgbgLoader
 
 
 class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
@@ -189,22 +187,18 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
 
     # ------------------------------------------------------------------ loaders and resume
 
-    def loader(self, **kwargs: Any) -> "FgbgLoader":
+    def loader(self, **kwargs: Any) -> FgbgLoader:
         """A DataLoader over this dataset (batch_size=None: batches come whole) that records
         what the consumer received, so that state_dict() is exact with any num_workers, and
         whose len() counts its workers. Workers are spawned: gRPC does not survive fork() in a
         process that has used it."""
-        from .loader import FgbgLoader
-
         return FgbgLoader(self, **kwargs)
 
     def device_loader(self, streams: int = 4, device: Any = None, prefetch: int = 2,
-                      copy: bool = False) -> "FgbgDeviceLoader":
+                      copy: bool = False) -> FgbgDeviceLoader:
         """Batches from `streams` server streams read in this process, copied to `device`
         (default: the current CUDA device, else the CPU) straight from the shared-memory slots:
         see FgbgDeviceLoader. state_dict() is exact as with loader()."""
-        from .device import FgbgDeviceLoader
-
         return FgbgDeviceLoader(self, streams=streams, device=device, prefetch=prefetch,
                                 copy=copy)
 

@@ -5,7 +5,7 @@ the loader records the cursor in the consuming process and hands out the batch a
 batches carry only user keys while state_dict() stays exact.
 """
 import pickle
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 import torch
 import torch.utils.data
@@ -14,11 +14,9 @@ from .. import _shm_room
 from . import _shm_need, _world
 from ._convert import map_tensors, shared
 from ._resume import Cursor
+from ._streamed import StreamedDataset
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
-
-if TYPE_CHECKING:
-    from .iterable import FgbgIterableDataset
 
 
 def _check_picklable(fn: Any, name: str) -> None:
@@ -60,7 +58,7 @@ class _LoaderView(torch.utils.data.IterableDataset[_Tagged]):
     """What the DataLoader iterates: the dataset's stream, tagged, with the World the loader
     decided (pickled with the view into spawned workers)."""
 
-    def __init__(self, dataset: Any) -> None:
+    def __init__(self, dataset: StreamedDataset) -> None:
         super().__init__()
         self.dataset = dataset
         self.world: Optional[_world.World] = None
@@ -95,7 +93,7 @@ class FgbgLoader(torch.utils.data.DataLoader[_Tagged]):
     """A DataLoader over an FgbgIterableDataset: batch_size=None (the dataset batches),
     spawned workers by default, exact state_dict(), and len() = batches this rank yields."""
 
-    def __init__(self, dataset: "FgbgIterableDataset", **kwargs: Any) -> None:
+    def __init__(self, dataset: StreamedDataset, **kwargs: Any) -> None:
         if kwargs.get("batch_size") is not None:
             raise ValueError("the dataset yields whole batches: leave the loader's batch_size "
                              "at None and set batch_size on FgbgIterableDataset")
