@@ -8,7 +8,9 @@ depth h x w in the request's depth dtype (none for a dataset without depth), a b
 image and its depth as depth, at most one of each per sample. The Java client's
 RingChoice.slotBytes counts the same bytes.
 """
-from typing import Any, Dict, Iterable, Optional
+from typing import Dict, Iterable, Optional
+
+from .info import DatasetInfo
 
 #: The outputs with arrays, in the order a slot holds them (fgbg.batch.ARRAYS, the server's
 #: SlotLayout).
@@ -18,7 +20,8 @@ DEFAULT = ("image", "mask", "depth")
 DEPTH_VALUE_BYTES = {"float16": 2, "float32": 4}
 
 
-def per_output(info: Any, outputs: Optional[Iterable[str]], depth_dtype: str) -> Dict[str, int]:
+def per_output(info: DatasetInfo, outputs: Optional[Iterable[str]],
+               depth_dtype: str) -> Dict[str, int]:
     """Bytes per sample of each output in ORDER, 0 where not asked for or the dataset has none,
     for a dataset described by `info` (a DatasetInfo: image_shape, mask_shape, depth_shape,
     has_depth), `outputs` by name (None or empty: DEFAULT) and depth in `depth_dtype`."""

@@ -1,9 +1,10 @@
 """The order-independent dataset digest, identical to the Java CLI's `stream` digest."""
 import hashlib
 import struct
-from typing import Any, Optional
+from typing import Optional
 
 from ._checks import integer
+from .batch import Batch
 
 _MOD = 1 << 256
 
@@ -28,14 +29,15 @@ class SampleDigest:
         self.value = (self.value + int.from_bytes(sha.digest(), "big")) % _MOD
         self.count += 1
 
-    def add_batch(self, batch: Any) -> None:
+    def add_batch(self, batch: Batch) -> None:
         """Adds every sample of a `fgbg.Batch` (the outputs it carries)."""
         rows = batch.background_rows
         for s, index in enumerate(batch.indices):
             parts = [a[s].tobytes() if a is not None else None
                      for a in (batch.images, batch.masks, batch.depth, batch.instances)]
-            parts += [a[rows[s]].tobytes() if a is not None else None
-                      for a in (batch.backgrounds, batch.background_depths)]
+            if rows is not None:  # a batch without backgrounds has no rows
+                parts += [a[rows[s]].tobytes() if a is not None else None
+                          for a in (batch.backgrounds, batch.background_depths)]
             self.add_sample(index, *parts)
 
     def update(self, other: "SampleDigest") -> None:

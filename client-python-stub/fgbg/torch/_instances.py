@@ -13,11 +13,13 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import torch
 
+from ..info import DatasetInfo
+
 Box = Tuple[int, int, int, int]
 Instance = Tuple[Box, int, float]  # visible box, fg_label, visible fraction
 
 
-def spec_slots(info: Any) -> int:
+def spec_slots(info: DatasetInfo) -> int:
     """objects_max of a DatasetInfo's spec when it is a scene, else 0 (no meta["instances"])."""
     return int(info.spec.objects_max)
 

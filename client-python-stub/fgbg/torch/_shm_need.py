@@ -1,8 +1,9 @@
 """What a DataLoader's batches of an FgbgIterableDataset take in /dev/shm as torch passes them
 from its workers to the trainer (fgbg._shm_room's rule keeps that much free of rings)."""
-from typing import Any, Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 from .. import _sample_bytes, _shm_room
+from ..info import DatasetInfo
 from ..shm import PAGE, align
 from ._convert import IMAGE_KEYS
 from ._streamed import StreamedDataset
@@ -20,7 +21,7 @@ def as_torch(per_output: Dict[str, int], image: str) -> Dict[str, int]:
     return {name: b * scale if name in IMAGE_KEYS else b for name, b in per_output.items()}
 
 
-def batch_bytes(info: Any, outputs: Optional[Sequence[str]], depth_dtype: str, image: str,
+def batch_bytes(info: DatasetInfo, outputs: Optional[Sequence[str]], depth_dtype: str, image: str,
                 n: int) -> int:
     """A batch dict's bytes of `n` samples in /dev/shm, before any transform: the served bytes
     per sample (fgbg._sample_bytes, as a ring's slot counts them) as torch holds them

@@ -21,7 +21,7 @@ from ._instances import spec_slots
 from ._resume import Cursor
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
-from .device import FgbgDeviceLoader
+from .device import Device, FgbgDeviceLoader
 from .loader import FgbgLoader
 
 
@@ -35,9 +35,10 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
     that builds the loader (rank=/world_size=, else torch.distributed, else RANK/WORLD_SIZE) and
     travel to the workers. Batches hold image, mask, depth, meta and index (the outputs the
     dataset has, unless `outputs` lists some; a scene's meta also has instances, its labelled
-    objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to each batch dict in the
-    worker. image="uint8" is zero-copy NHWC; image="float" is [n, 3, H, W] on [0, 1],
-    normalised with `normalize=(mean, std)` or "dataset" (its exact Stats).
+    objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to
+    each batch dict in the worker. image="uint8" is zero-copy NHWC; image="float" is
+    [n, 3, H, W] on [0, 1], normalised with `normalize=(mean, std)` or "dataset" (its exact
+    Stats).
 
     `reconnect` (seconds or a timedelta; 0: off) keeps every stream trying that long when its
     server (every replica) stops answering, e.g. restarts, and then resumes it exactly; the
@@ -194,7 +195,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         process that has used it."""
         return FgbgLoader(self, **kwargs)
 
-    def device_loader(self, streams: int = 4, device: Any = None, prefetch: int = 2,
+    def device_loader(self, streams: int = 4, device: Device = None, prefetch: int = 2,
                       copy: bool = False) -> FgbgDeviceLoader:
         """Batches from `streams` server streams read in this process, copied to `device`
         (default: the current CUDA device, else the CPU) straight from the shared-memory slots:
