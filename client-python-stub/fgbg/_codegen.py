@@ -73,7 +73,8 @@ def needed_versions(folder: str = GENERATED) -> Tuple[Optional[str], Optional[st
 
 
 def _release(version: str) -> Tuple[int, ...]:
-    """The leading release numbers of a version ("4.21.12" -> (4, 21, 12); "1.84.0rc1" -> (1, 84, 0))."""
+    """The leading release numbers of a version ("4.21.12" -> (4, 21, 12); "1.84.0rc1" ->
+    (1, 84, 0))."""
     m = re.match(r"\d+(\.\d+)*", version)
     return tuple(int(x) for x in m.group(0).split(".")) if m else ()
 

@@ -2,8 +2,9 @@
 
 Targets are ``"host:port,host:port,..."`` (that order), ``"dns:///name:port"`` (every address
 the name resolves to, sorted, e.g. a Kubernetes headless Service), a list of either, or one
-``"host:port"``; a bare host is port 50051 anywhere, as in the Java client. Rank ``r`` uses replica ``r % n`` (affinity, the same map in every process)
-and fails over to the next one when its replica is unavailable; see ``fgbg.failover``.
+``"host:port"``; a bare host is port 50051 anywhere, as in the Java client. Rank ``r`` uses
+replica ``r % n`` (affinity, the same map in every process) and fails over to the next one when
+its replica is unavailable; see ``fgbg.failover``.
 """
 import socket
 from typing import List, Sequence, Union

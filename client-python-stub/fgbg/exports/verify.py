@@ -42,8 +42,8 @@ def verify(reader: Reader) -> None:
         if m.exact:
             got = shard_digest(reader, shard).hex()
             if got != shard.digest:
-                raise ExportError("%s: the samples of shard %s (indices %d:%d) read back with digest "
-                                  "%s..., the manifest records %s..." % (
+                raise ExportError("%s: the samples of shard %s (indices %d:%d) read back with "
+                                  "digest %s..., the manifest records %s..." % (
                                       m.folder, shard.name, shard.start, shard.end, got[:16],
                                       shard.digest[:16]))
     for f in m.files:

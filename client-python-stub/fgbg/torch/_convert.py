@@ -126,7 +126,8 @@ class Images:
 def meta_columns(metas: Sequence[Any], slots: int = 0) -> Dict[str, Any]:
     """SampleMeta messages as columns (one tensor per field); with `slots` (a scene dataset's
     objects_max), their scene instances as meta["instances"]."""
-    meta: Dict[str, Any] = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64) for f in META_INT}
+    meta: Dict[str, Any] = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64)
+                            for f in META_INT}
     meta["scale"] = torch.tensor([m.scale for m in metas], dtype=torch.float64)
     meta["fg_depth"] = torch.tensor([m.fg_depth for m in metas], dtype=torch.float32)
     meta["bbox"] = torch.tensor([[m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1] for m in metas],
