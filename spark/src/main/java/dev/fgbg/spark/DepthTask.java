@@ -60,8 +60,8 @@ final class DepthTask implements Function<Integer, Boolean> {
   public Boolean call(Integer k) throws IOException {
     TaskContext tc = TaskContext.get();
     Dataset d = ExecutorDatasets.get(request.source(), fingerprint, cores);
-    long from = request.start() + (long) k * request.shardSize();
-    long to = Math.min(end, from + request.shardSize());
+    long from = request.shardFrom(k);
+    long to = request.shardTo(k, end);
     try (HadoopStore store = HadoopStore.open(settings, dest, SparkJobs.attemptTag(tc))) {
       String file = DepthStore.folder(fingerprint, request.seed()) + "/"
           + DepthStore.shardFile(from, to);

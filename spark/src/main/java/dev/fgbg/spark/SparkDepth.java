@@ -23,6 +23,16 @@ final class SparkDepth {
   record Request(DatasetSource source, long seed, long start, long end, int shardSize,
       String dest, int taskThreads) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** Shard {@code k}'s first index. */
+    long shardFrom(int k) {
+      return start + (long) k * shardSize;
+    }
+
+    /** The end of shard {@code k}, the range's {@code end} for the last one. */
+    long shardTo(int k, long end) {
+      return Math.min(end, shardFrom(k) + shardSize);
+    }
   }
 
   /** What the job did; {@code folder} is where the dataset's records are. */
@@ -68,8 +78,7 @@ final class SparkDepth {
   private static Set<String> files(Request r, long end, int shards) {
     Set<String> out = new HashSet<>();
     for (int k = 0; k < shards; k++) {
-      long from = r.start() + (long) k * r.shardSize();
-      out.add(DepthStore.shardFile(from, Math.min(end, from + r.shardSize())));
+      out.add(DepthStore.shardFile(r.shardFrom(k), r.shardTo(k, end)));
     }
     return out;
   }
