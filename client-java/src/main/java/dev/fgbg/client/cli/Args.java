@@ -1,5 +1,6 @@
 package dev.fgbg.client.cli;
 
+import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.Output;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,16 @@ final class Args {
       }
     }
     return out;
+  }
+
+  /** --depth-dtype: float16 (the default) or float32. */
+  static DepthDtype depthDtype(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "float16" -> DepthDtype.DEPTH_DTYPE_FLOAT16;
+      case "float32" -> DepthDtype.DEPTH_DTYPE_FLOAT32;
+      default -> throw new IllegalArgumentException("--depth-dtype '" + name
+          + "' must be float16 or float32");
+    };
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.common.InstanceColors;
+import dev.fgbg.common.Npy;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DepthDtype;
@@ -31,12 +32,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
-        + "{i}_depth.png (colour-mapped, near = bright), {i}_instances.png (a colour per "
+        + "{i}_depth.png (colour-mapped, near = bright) with {i}_depth.npy (the served values, "
+        + "metres: float16, or float32 with --depth-dtype float32), {i}_instances.png (a colour per "
         + "instance, background dark grey; with --outputs instances) with {i}_instance_ids.png "
         + "(the ids themselves, 8-bit greyscale: 0 background, k = meta.scene.instances[k-1]) "
         + "and {i}_meta.json (the "
         + "SampleMeta: snake_case fields, numbers); with --outputs background,background_depth "
-        + "also {i}_background.png and {i}_background_depth.png.")
+        + "also {i}_background.png and {i}_background_depth.png (with its .npy).")
 final class GetCommand implements Callable<Integer> {
   @Mixin
   Connection connection;
@@ -57,12 +59,16 @@ final class GetCommand implements Callable<Integer> {
       + " (the others are asked for by name).")
   List<String> outputs;
 
+  @Option(names = "--depth-dtype", description = "float16 (default) or float32: the values of "
+      + "the .npy depth files.")
+  String depthDtype = "float16";
+
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(out);
     try (FgbgClient c = connection.client()) {
       GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
-          .setSeed(which.seed);
+          .setSeed(which.seed).setDepthDtype(Args.depthDtype(depthDtype));
       if (outputs != null) {
         r.addAllOutputs(Args.outputs(outputs, true));
       }
@@ -106,6 +112,7 @@ final class GetCommand implements Callable<Integer> {
       }
       if (!b.depth().isEmpty()) {
         written.add(write(depth(b, b.depth(s)), out.resolve(i + "_depth.png")));
+        written.add(npy(b, b.depth(s), out.resolve(i + "_depth.npy")));
       }
       if (!b.backgrounds().isEmpty()) {
         written.add(write(rgb(b.background(s), b.width(), b.height()),
@@ -114,6 +121,7 @@ final class GetCommand implements Callable<Integer> {
       if (!b.backgroundDepths().isEmpty()) {
         written.add(write(depth(b, b.backgroundDepth(s)),
             out.resolve(i + "_background_depth.png")));
+        written.add(npy(b, b.backgroundDepth(s), out.resolve(i + "_background_depth.npy")));
       }
       if (!b.meta().isEmpty()) {
         written.add(OutputFile.write(out.resolve(i + "_meta.json"),
@@ -131,6 +139,14 @@ final class GetCommand implements Callable<Integer> {
         BufferedImage.TYPE_INT_RGB);
     d.setRGB(0, 0, b.depthWidth(), b.depthHeight(), colours, 0, b.depthWidth());
     return d;
+  }
+
+  /** A depth map's served values as an .npy file (little-endian, rows of the map's width). */
+  private static Path npy(Batch b, ByteString values, Path file) throws IOException {
+    String descr = b.depthDtype() == DepthDtype.DEPTH_DTYPE_FLOAT32 ? "<f4" : "<f2";
+    byte[] v = values.toByteArray();
+    return OutputFile.write(file, Npy.file(descr, v, 0, v.length, b.depthHeight(),
+        b.depthWidth()));
   }
 
   private static BufferedImage rgb(ByteString bytes, int w, int h) {

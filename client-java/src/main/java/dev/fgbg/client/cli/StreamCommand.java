@@ -5,7 +5,6 @@ import dev.fgbg.client.FailoverBatchIterator;
 import dev.fgbg.client.FgbgReplicas;
 import dev.fgbg.common.Durations;
 import dev.fgbg.common.SampleDigest;
-import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.StatusRuntimeException;
 import java.math.BigInteger;
@@ -101,12 +100,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
         .setDataset(which.dataset).setSeed(which.seed).setEpoch(epoch).setShuffle(shuffle)
         .setBatchSize(batchSize).setRank(rank).setWorldSize(worldSize).setStartBatch(startBatch)
         .setStartPosition(startPosition).setDropLast(dropLast).setLimit(limit)
-        .setDepthDtype(switch (depthDtype.toLowerCase(Locale.ROOT)) {
-          case "float16" -> DepthDtype.DEPTH_DTYPE_FLOAT16;
-          case "float32" -> DepthDtype.DEPTH_DTYPE_FLOAT32;
-          default -> throw new IllegalArgumentException("--depth-dtype '" + depthDtype
-              + "' must be float16 or float32");
-        });
+        .setDepthDtype(Args.depthDtype(depthDtype));
     if (outputs != null) {
       r.addAllOutputs(Args.outputs(outputs, true));
     }

@@ -9,6 +9,7 @@ import dev.fgbg.client.Batch;
 import dev.fgbg.client.FgbgClient;
 import dev.fgbg.client.ServerProcess;
 import dev.fgbg.common.InstanceColors;
+import dev.fgbg.common.Npy;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
@@ -178,7 +179,8 @@ class FgbgCliTest {
     String[] ids = {"0", "7", "399999"};
     for (int s = 0; s < ids.length; s++) {  // one line per sample: every file written for it
       String i = ids[s];
-      assertEquals(List.of("_image.png", "_mask.png", "_depth.png", "_meta.json").stream()
+      assertEquals(List.of("_image.png", "_mask.png", "_depth.png", "_depth.npy", "_meta.json")
+          .stream()
           .map(f -> out.resolve(i + f).toString()).collect(Collectors.joining(" ")),
           lines.get(s));
     }
@@ -191,6 +193,17 @@ class FgbgCliTest {
       assertEquals(224, depth.getWidth());
       String meta = Files.readString(out.resolve(i + "_meta.json"));
       assertTrue(meta.startsWith("{\n  \"index\": " + i + ",\n  \"bg\": "), meta);
+      Batch b;
+      try (FgbgClient c = FgbgClient.builder().channel(server.channel()).build()) {
+        b = c.getSamples(GetSamplesRequest.newBuilder().setDataset("builtin")
+            .addIndices(Long.parseLong(i)).addOutputs(Output.OUTPUT_DEPTH).build());
+      }
+      // The served float16 values, after NumPy's header for one 224x224 map.
+      byte[] npy = Files.readAllBytes(out.resolve(i + "_depth.npy"));
+      byte[] header = Npy.header("<f2", 224, 224);
+      assertArrayEquals(header, Arrays.copyOf(npy, header.length));
+      assertArrayEquals(b.depth(0).toByteArray(),
+          Arrays.copyOfRange(npy, header.length, npy.length));
       assertTrue(meta.contains("\n  \"fg_width\": ") && meta.contains("\n  \"bbox\": {"), meta);
     }
   }
@@ -567,7 +580,8 @@ class FgbgCliTest {
     assertEquals("fgbg: error: " + out.resolve("0_meta.json") + ": is a directory",
         r[2].trim());
     try (Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("0_depth.png", "0_image.png", "0_mask.png", "0_meta.json"),
+      assertEquals(List.of("0_depth.npy", "0_depth.png", "0_image.png", "0_mask.png",
+          "0_meta.json"),
           s.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file left");
     }
     Path png = Files.createDirectories(out.resolve("g.png"));

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Npy;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.synth.DepthEncoding;
@@ -61,7 +62,7 @@ final class BackgroundFiles {
         byte[] depth = d.backgroundDepth(bg, DepthEncoding.FLOAT16).join();
         out.add(job.depthNpy()
             ? write(dest, DEPTH_FOLDER + "/" + name + ".npy",
-                Encoders.npy("<f2", depth, 0, depth.length, h, w))
+                Npy.file("<f2", depth, 0, depth.length, h, w))
             : write(dest, DEPTH_FOLDER + "/" + name + ".png",
                 Encoders.pngDepth16(depth, 0, w, h, DepthEncoding.FLOAT16)));
       }
@@ -89,7 +90,7 @@ final class BackgroundFiles {
       for (int r = 0; r < used.length; r++) {
         System.arraycopy(d.backgroundRgb(used[r]), 0, all, r * d.imageBytes(), d.imageBytes());
       }
-      out.add(write(dest, PIXELS_NPY, Encoders.npy("|u1", all, 0, all.length, used.length, h, w,
+      out.add(write(dest, PIXELS_NPY, Npy.file("|u1", all, 0, all.length, used.length, h, w,
           3)));
     }
     if (job.outputs().backgroundDepth()) {
@@ -99,7 +100,7 @@ final class BackgroundFiles {
         System.arraycopy(d.backgroundDepth(used[r], DepthEncoding.FLOAT16).join(), 0, all,
             r * db, db);
       }
-      out.add(write(dest, DEPTH_NPY, Encoders.npy("<f2", all, 0, all.length, used.length, h,
+      out.add(write(dest, DEPTH_NPY, Npy.file("<f2", all, 0, all.length, used.length, h,
           w)));
     }
     out.add(writeRows(dest, job, used));
@@ -112,7 +113,7 @@ final class BackgroundFiles {
     IndexCodec c = job.dataset().codec();
     ByteBuffer row = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     try (OutputStream npy = new BufferedOutputStream(dest.create(tmp), 1 << 16)) {
-      npy.write(Encoders.npyHeader("<i8", job.size()));
+      npy.write(Npy.header("<i8", job.size()));
       int r = 0;
       for (long p = 0; p < job.size(); p++) {
         int bg = c.bg(job.selection().indexAt(p));

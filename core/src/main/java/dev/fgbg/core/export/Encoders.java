@@ -31,7 +31,7 @@ import org.w3c.dom.NodeList;
 
 /**
  * Deterministic encoders: PNG (8-bit grey, 16-bit grey, 8-bit RGB) written directly with a
- * fast deflate, JPEG through the JDK's encoder at a fixed quality, and .npy headers. Thread-safe.
+ * fast deflate and JPEG through the JDK's encoder at a fixed quality. Thread-safe.
  */
 public final class Encoders {
   /** Depth PNGs hold metres × 1000 rounded half up, i.e. millimetres, saturating at 65535. */
@@ -190,36 +190,5 @@ public final class Encoders {
     }
     meta.setFromTree(format, root);
     return meta;
-  }
-
-  /** An .npy file: the header for {@code shape}, then {@code length} bytes at {@code off}. */
-  public static byte[] npy(String descr, byte[] data, int off, int length, long... shape) {
-    byte[] header = npyHeader(descr, shape);
-    byte[] out = new byte[header.length + length];
-    System.arraycopy(header, 0, out, 0, header.length);
-    System.arraycopy(data, off, out, header.length, length);
-    return out;
-  }
-
-  /** A version 1.0 .npy header for a C-ordered array, padded to a multiple of 64 bytes. */
-  public static byte[] npyHeader(String descr, long... shape) {
-    StringBuilder dims = new StringBuilder();
-    for (long s : shape) {
-      dims.append(s).append(", ");
-    }
-    if (shape.length > 1) {
-      dims.setLength(dims.length() - 2);
-    } else {
-      dims.setLength(dims.length() - 1);
-    }
-    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
-    int len = 10 + dict.length() + 1;
-    int pad = (64 - len % 64) % 64;
-    String header = dict + " ".repeat(pad) + "\n";
-    ByteBuffer b = ByteBuffer.allocate(10 + header.length());
-    b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-    b.put((byte) (header.length() & 0xff)).put((byte) (header.length() >>> 8));
-    b.put(header.getBytes(StandardCharsets.US_ASCII));
-    return b.array();
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Npy;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.core.render.RenderedBatch;
 import java.io.BufferedOutputStream;
@@ -41,19 +42,19 @@ final class NpyLayout implements Layout {
     int w = job.dataset().spec().width();
     long n = job.size();
     if (job.outputs().image()) {
-      arrays.add(new Array("images.npy", Encoders.npyHeader("|u1", n, h, w, 3), h * w * 3,
+      arrays.add(new Array("images.npy", Npy.header("|u1", n, h, w, 3), h * w * 3,
           RenderedBatch::images));
     }
     if (job.outputs().mask()) {
-      arrays.add(new Array("masks.npy", Encoders.npyHeader("|u1", n, h, w), h * w,
+      arrays.add(new Array("masks.npy", Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::masks));
     }
     if (job.outputs().depth()) {
-      arrays.add(new Array("depth.npy", Encoders.npyHeader("<f2", n, h, w), h * w * 2,
+      arrays.add(new Array("depth.npy", Npy.header("<f2", n, h, w), h * w * 2,
           RenderedBatch::depth));
     }
     if (job.outputs().instances()) {
-      arrays.add(new Array("instances.npy", Encoders.npyHeader("|u1", n, h, w), h * w,
+      arrays.add(new Array("instances.npy", Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::instances));
     }
   }

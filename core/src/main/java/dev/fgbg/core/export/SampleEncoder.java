@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Npy;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.core.dataset.SampleProtos;
 import dev.fgbg.core.render.RenderedBatch;
@@ -38,7 +39,7 @@ final class SampleEncoder {
   /** An .npy of one float16 depth map (exact). */
   byte[] depthNpy(RenderedBatch c, int s) {
     int n = width * height * c.encoding().bytesPerValue();
-    return Encoders.npy("<f2", c.depth(), s * n, n, height, width);
+    return Npy.file("<f2", c.depth(), s * n, n, height, width);
   }
 
   /** key.json: the sample's SampleMeta in the one JSON convention ({@link ProtoJson}). */

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Npy;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.InstanceInfo;
 import dev.fgbg.core.dataset.SampleInfo;
@@ -60,7 +61,7 @@ final class Tables {
          CSVPrinter inst = new CSVPrinter(iw, CSV)) {
       csv.printRecord((Object[]) HEADER.split(","));
       inst.printRecord((Object[]) INSTANCES_HEADER.split(","));
-      npy.write(Encoders.npyHeader("<i8", job.size(), LABEL_COLUMNS.size()));
+      npy.write(Npy.header("<i8", job.size(), LABEL_COLUMNS.size()));
       for (long p = 0; p < job.size(); p++) {
         long i = job.selection().indexAt(p);
         SampleInfo s = d.place(job.seed(), i);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -81,18 +80,5 @@ class EncodersTest {
     byte[] two = new byte[2 * rgb.length];
     System.arraycopy(rgb, 0, two, rgb.length, rgb.length);
     assertTrue(Arrays.equals(a, Encoders.jpeg(two, rgb.length, 32, 16, 95)));
-  }
-
-  @Test
-  void npyHeaderIsAlignedAndReadable() {
-    byte[] h = Encoders.npyHeader("|u1", 10, 224, 224, 3);
-    assertEquals(0, h.length % 64);
-    String text = new String(h, 10, h.length - 10, StandardCharsets.US_ASCII);
-    assertTrue(text.startsWith(
-        "{'descr': '|u1', 'fortran_order': False, 'shape': (10, 224, 224, 3), }"));
-    assertTrue(text.endsWith("\n"));
-    assertEquals(h.length - 10, (h[8] & 0xff) | (h[9] & 0xff) << 8);
-    assertTrue(new String(Encoders.npyHeader("<f2", 7), StandardCharsets.US_ASCII)
-        .contains("(7,)"));
   }
 }

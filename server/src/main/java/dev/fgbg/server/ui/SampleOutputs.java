@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import dev.fgbg.common.DepthColors;
 import dev.fgbg.common.InstanceColors;
+import dev.fgbg.common.Npy;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.export.Encoders;
 import dev.fgbg.core.render.RenderedBatch;
@@ -48,7 +49,7 @@ final class SampleOutputs {
               r.encoding())),
       new Output("depth.npy", "Depth, .npy", "float16 [H, W] in the dataset's depth units,"
           + " exactly as served", "application/octet-stream", false, Dataset::hasDepth,
-          (d, r) -> Encoders.npy("<f2", r.depth(), 0, r.depth().length, height(d), width(d))),
+          (d, r) -> Npy.file("<f2", r.depth(), 0, r.depth().length, height(d), width(d))),
       new Output("instances.png", "Instance ids", "a colour per labelled instance (those of the"
           + " meta's scene), background dark grey", PNG, true, d -> d.spec().isScene(),
           SampleOutputs::instanceColours),
@@ -60,7 +61,7 @@ final class SampleOutputs {
           (d, r) -> colours(d, values(r.backgrounds().depth(), r))),
       new Output("background-depth.npy", "Background depth, .npy", "float16 [H, W] in the"
           + " dataset's depth units, exactly as served", "application/octet-stream", false,
-          Dataset::hasDepth, (d, r) -> Encoders.npy("<f2", r.backgrounds().depth(), 0,
+          Dataset::hasDepth, (d, r) -> Npy.file("<f2", r.backgrounds().depth(), 0,
               r.backgrounds().depth().length, height(d), width(d))));
 
   private SampleOutputs() {}

@@ -1,5 +1,6 @@
 package dev.fgbg.server.ui;
 
+import dev.fgbg.common.Npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -210,7 +211,7 @@ class WebUiBrowserTest {
     }
     byte[] bgNpy = download("background-depth.npy");
     assertArrayEquals(withBackground.getBackgroundDepths().toByteArray(), Arrays.copyOfRange(
-        bgNpy, Encoders.npyHeader("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH).length,
+        bgNpy, Npy.header("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH).length,
         bgNpy.length));
     float[] depth = DepthColors.decode(served.getDepth(), 2);
     int[] colours = DepthColors.colorize(depth);
@@ -240,7 +241,7 @@ class WebUiBrowserTest {
     }
     assertTrue(exact > 0);
     byte[] npy = download("depth.npy");
-    byte[] header = Encoders.npyHeader("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH);
+    byte[] header = Npy.header("<f2", UiTestServer.HEIGHT, UiTestServer.WIDTH);
     assertArrayEquals(served.getDepth().toByteArray(), Arrays.copyOfRange(npy,
         header.length, npy.length), "the .npy holds the served float16 bytes");
 
