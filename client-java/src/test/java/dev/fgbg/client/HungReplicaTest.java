@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
-import dev.fgbg.server.grpc.NettyListener;
+import dev.fgbg.server.transport.NettyListener;
 import dev.fgbg.v1.StreamEpochRequest;
 import java.time.Duration;
 import java.util.List;

@@ -16,7 +16,7 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.Compositor;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.server.grpc.StreamStats;
+import dev.fgbg.server.rpc.StreamStats;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;

@@ -1,7 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.server.flags.ServeFlags;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import java.util.Locale;
 import java.util.logging.Level;
 

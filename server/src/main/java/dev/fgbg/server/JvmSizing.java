@@ -3,7 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

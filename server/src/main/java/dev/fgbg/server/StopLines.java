@@ -2,7 +2,7 @@ package dev.fgbg.server;
 
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.concurrent.NamedThreads;
-import dev.fgbg.server.grpc.FgbgServer;
+import dev.fgbg.server.rpc.FgbgServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

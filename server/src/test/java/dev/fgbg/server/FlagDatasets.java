@@ -3,7 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthRuntimes;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import java.util.List;
 
 /** The datasets {@code fgbg serve args} would serve, built as the application builds them. */

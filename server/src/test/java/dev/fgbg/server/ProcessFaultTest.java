@@ -3,7 +3,7 @@ package dev.fgbg.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.server.grpc.FatalErrors;
+import dev.fgbg.server.status.FatalErrors;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.SettableFuture;
 import dev.fgbg.core.TestDatasets;
-import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GalleryRequest;
 import dev.fgbg.v1.GetSamplesRequest;

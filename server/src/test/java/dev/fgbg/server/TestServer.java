@@ -2,8 +2,8 @@ package dev.fgbg.server;
 
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
-import dev.fgbg.server.grpc.FgbgServer;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
+import dev.fgbg.server.rpc.FgbgServer;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

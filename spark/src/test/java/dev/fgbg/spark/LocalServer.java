@@ -2,7 +2,7 @@ package dev.fgbg.spark;
 
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.server.FgbgApplication;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.v1.DepthModelStats;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.ServerStatsRequest;

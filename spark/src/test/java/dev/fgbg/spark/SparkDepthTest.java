@@ -19,7 +19,7 @@ import dev.fgbg.core.depth.DepthStore;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.synth.DepthEncoding;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.v1.DepthModelStats;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -15,7 +15,7 @@ import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportRoot;
 import dev.fgbg.core.export.Exporter;
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.v1.ExportManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;

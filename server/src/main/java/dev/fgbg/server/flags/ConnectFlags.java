@@ -1,7 +1,7 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.common.Durations;
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.fgbg.server.flags;
 
 import dev.fgbg.common.Durations;
-import dev.fgbg.server.grpc.LoadOptions;
+import dev.fgbg.server.admission.LoadOptions;
 import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.fgbg.server.flags;
 
-import dev.fgbg.server.grpc.ServerOptions;
+import dev.fgbg.server.options.ServerOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.fgbg.server.flags;
 
-import dev.fgbg.server.grpc.ServerOptions;
-import dev.fgbg.server.grpc.UiOptions;
+import dev.fgbg.server.options.ServerOptions;
+import dev.fgbg.server.options.UiOptions;
 import picocli.CommandLine.Option;
 
 /** The web UI: off unless a port is given. */

@@ -2,7 +2,7 @@ package dev.fgbg.server.ui;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -11,9 +11,9 @@ import javax.net.ssl.TrustManager;
 
 /**
  * HTTPS for the UI from the gRPC port's PEM files: the certificate and key through the gRPC
- * port's own key manager ({@link dev.fgbg.server.grpc.LiveKeys}, so a reloaded pair is served
+ * port's own key manager ({@link dev.fgbg.server.transport.LiveKeys}, so a reloaded pair is served
  * here too), and {@code --tls-client-ca}, which makes client certificates required here too,
- * through the gRPC port's own trust manager ({@link dev.fgbg.server.grpc.LiveClientCa}), so
+ * through the gRPC port's own trust manager ({@link dev.fgbg.server.transport.LiveClientCa}), so
  * both ports trust the same CAs, reloaded or not.
  */
 final class UiTls {

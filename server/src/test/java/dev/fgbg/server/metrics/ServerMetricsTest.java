@@ -1,5 +1,6 @@
 package dev.fgbg.server.metrics;
 
+import dev.fgbg.server.options.ServerOptions;
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +13,6 @@ import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.FgbgApplication;
-import dev.fgbg.server.grpc.ServerOptions;
 import dev.fgbg.v1.ExportFormat;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;

@@ -8,7 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.Fixtures;
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FolderDatasetConfig;

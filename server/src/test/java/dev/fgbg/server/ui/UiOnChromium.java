@@ -1,6 +1,6 @@
 package dev.fgbg.server.ui;
 
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import java.nio.file.Path;
 
 /** A UI test server on loopback with a headless Chromium of one window size: the browser tests'

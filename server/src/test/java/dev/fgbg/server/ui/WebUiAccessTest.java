@@ -2,9 +2,9 @@ package dev.fgbg.server.ui;
 
 import com.google.gson.JsonObject;
 import dev.fgbg.server.TestCertificates;
-import dev.fgbg.server.grpc.AccessTokens;
-import dev.fgbg.server.grpc.ConnectOptions;
-import dev.fgbg.server.grpc.UiOptions;
+import dev.fgbg.server.options.UiOptions;
+import dev.fgbg.server.transport.AccessTokens;
+import dev.fgbg.server.transport.ConnectOptions;
 import io.grpc.util.AdvancedTlsX509KeyManager;
 import java.io.IOException;
 import java.io.InputStream;

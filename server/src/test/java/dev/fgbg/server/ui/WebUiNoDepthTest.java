@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.Fixtures;
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.fgbg.server.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -1,0 +1,40 @@
+package dev.fgbg.server.options;
+
+/**
+ * A server option's value out of its range, naming the option as the options' builders do
+ * ({@code maxStreams}); the command line names it as its flag instead.
+ */
+public final class OptionValueException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  private final String field;
+  private final transient Object value;
+  private final String rule;
+
+  OptionValueException(String field, Object value, String rule) {
+    super(field + " = " + value + " " + rule);
+    this.field = field;
+    this.value = value;
+    this.rule = rule;
+  }
+
+  /** The option's name in its builder, e.g. {@code maxStreams}. */
+  public String field() {
+    return field;
+  }
+
+  public Object value() {
+    return value;
+  }
+
+  /** What the value must be, e.g. "must be at least 1". */
+  public String rule() {
+    return rule;
+  }
+
+  public static void check(boolean ok, String field, Object value, String rule) {
+    if (!ok) {
+      throw new OptionValueException(field, value, rule);
+    }
+  }
+}

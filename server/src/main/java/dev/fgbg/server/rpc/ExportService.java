@@ -1,0 +1,203 @@
+package dev.fgbg.server.rpc;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
+import dev.fgbg.core.Rate;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.dataset.DatasetRegistry;
+import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.export.ExportFormat;
+import dev.fgbg.core.export.ExportJob;
+import dev.fgbg.core.export.ExportReport;
+import dev.fgbg.core.export.Exporter;
+import dev.fgbg.server.admission.AdmittedCalls;
+import dev.fgbg.server.status.ServerStopping;
+import dev.fgbg.server.status.Statuses;
+import dev.fgbg.server.stop.DeadlineEnds;
+import dev.fgbg.server.stop.Draining;
+import dev.fgbg.server.stop.RunningCall;
+import dev.fgbg.server.transport.ClientIdentity;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CancellationException;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * Runs Export calls: admitted by {@link AdmittedCalls} (a cap on running exports with a bounded
+ * queue), one export thread each, progress at most every {@link Rate#PACE_NANOS}. The log says
+ * when each starts and how it ended (finished, cancelled, stopped, failed and why), in one line
+ * each.
+ */
+final class ExportService {
+  private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
+  private static final String CANCELLED = "cancelled by the client";
+  /** An export the client cut at its deadline (its stream_timeout, --deadline, …). */
+  private static final String DEADLINE = "ended by the client's deadline";
+  private static final String STOPPED = "stopped: the server is stopping (run it again to "
+      + "resume)";
+  /** What an export on a server without an export root is told. */
+  static final String EXPORTS_OFF = "exports are off on this server: it listens beyond loopback "
+      + "and was started without --export-root; restart it with --export-root DIR to allow them";
+
+  private final DatasetRegistry registry;
+  private final Exporter exporter;
+  private final AdmittedCalls admitted;
+  private final Ticker ticker;
+  private final Draining draining;
+
+  /**
+   * @param exporter null when exports are off (each is refused with FAILED_PRECONDITION)
+   * @param admitted queues exports and runs each admitted one's own loop on its thread
+   * @param ticker paces the progress messages
+   * @param draining stops a running export when the server's grace runs out
+   */
+  ExportService(DatasetRegistry registry, Exporter exporter, AdmittedCalls admitted,
+      Ticker ticker, Draining draining) {
+    this.registry = registry;
+    this.exporter = exporter;
+    this.admitted = admitted;
+    this.ticker = ticker;
+    this.draining = draining;
+  }
+
+  void export(ExportRequest req, StreamObserver<ExportProgress> response) {
+    ServerCallStreamObserver<ExportProgress> call =
+        (ServerCallStreamObserver<ExportProgress>) response;
+    ExportJob job;
+    try {
+      job = job(req);
+    } catch (RuntimeException e) {
+      call.onError(Statuses.toStatus(e));
+      return;
+    }
+    AtomicBoolean cancelled = new AtomicBoolean();
+    Deadline deadline = Context.current().getDeadline();
+    long[] last = {0};
+    AtomicLong written = new AtomicLong();
+    String who = ClientIdentity.current();
+    String what = "export to " + Quoted.of(job.destination());
+    long total = job.selection().size();
+    // Told apart when the cancel comes: the client's reset at its deadline, or its own cancel.
+    AtomicBoolean deadlinePassed = new AtomicBoolean();
+    admitted.run(call, () -> {
+      deadlinePassed.set(DeadlineEnds.passed(deadline));
+      cancelled.set(true);
+    }, () -> {
+      LOG.info(() -> what + " started for " + who + ": " + job.format().id() + ", "
+          + total + " samples of dataset " + Quoted.of(job.dataset().name()));
+      long started = ticker.read();
+      // An export that does not stop in time (blocked on a slow disk, or on renders queued
+      // behind others) is ended from the stop: its status in words before the transport's
+      // cancel, and its end line, which the process's exit would otherwise cut off.
+      // (It polls the stop itself: nothing else to cancel.)
+      RunningCall run = RunningCall.track(draining, call, ExportService::whyStopped, () -> { },
+          () -> endLine(what + " " + STOPPED, written, total, started));
+      String end = CANCELLED;
+      Runnable close = () -> { };
+      try {
+        exporter.run(job, p -> {
+          written.set(p.done());
+          synchronized (last) {
+            long now = ticker.read();
+            if (!p.finished() && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
+              return; // drop an intermediate update rather than queue it
+            }
+            last[0] = now;
+            if (!cancelled.get()) {
+              run.send(() -> call.onNext(proto(p)));
+            }
+          }
+        }, () -> cancelled.get() || draining.stopping());
+        if (!cancelled.get()) {
+          end = "finished";
+          close = call::onCompleted;
+        }
+      } catch (CancellationException e) {
+        if (!cancelled.get()) {
+          boolean stopping = draining.stopping();
+          end = stopping ? STOPPED : "cancelled";
+          close = () -> call.onError(stopping ? Statuses.toStatus(whyStopped())
+              : Statuses.exportCancelled());
+        }
+      } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
+        if (!cancelled.get()) {
+          StatusRuntimeException failed = Statuses.toStatus(e);
+          end = "failed: " + failed.getStatus().getDescription();
+          close = () -> call.onError(failed);
+        }
+      } finally {
+        if (run.end(close)) {
+          endLine(what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE : end),
+              written, total, started);
+        }
+      }
+    });
+  }
+
+  /** Logs an export's one end line: {@code line}, then how far it got and how long it ran. */
+  private void endLine(String line, AtomicLong written, long total, long started) {
+    LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
+        + seconds(ticker.read() - started));
+  }
+
+  private static ServerStopping whyStopped() {
+    return new ServerStopping("export", "run the same export again once a server is up: it "
+        + "resumes where this one stopped");
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+  }
+
+  private ExportJob job(ExportRequest r) {
+    if (exporter == null) {
+      throw FgbgException.failedPrecondition(EXPORTS_OFF);
+    }
+    Dataset d = registry.get(r.getDataset());
+    Outputs o = ProtoMapping.outputs(r.getOutputsValueList(), d);
+    ExportFormat f = switch (r.getFormat()) {
+      case EXPORT_FORMAT_FOLDERS -> ExportFormat.FOLDERS;
+      case EXPORT_FORMAT_ZIP -> ExportFormat.ZIP;
+      case EXPORT_FORMAT_WEBDATASET -> ExportFormat.WEBDATASET;
+      case EXPORT_FORMAT_NPY -> ExportFormat.NPY;
+      case EXPORT_FORMAT_COCO -> ExportFormat.COCO;
+      default -> throw FgbgException.invalidArgument("format "
+          + ProtoMapping.sent(r.getFormat(), r.getFormatValue())
+          + " is not an export format; use folders, zip, webdataset, npy or coco");
+    };
+    ExportJob job = new ExportJob(d, r.getSeed(), Selections.of(d, r), o, f,
+        r.getDestination(), r.getOverwrite(),
+        r.getShardSize() == 0 ? ExportJob.DEFAULT_SHARD_SIZE : r.getShardSize(),
+        r.getJpegQuality() == 0 ? ExportJob.DEFAULT_JPEG_QUALITY : r.getJpegQuality(),
+        r.getDepthNpy());
+    // A destination outside the root is refused here, before a slot, a queue or a log line
+    // that says the export started (the export checks it again, against swapped links).
+    exporter.root().resolve(job.destination());
+    return job;
+  }
+
+  private static ExportProgress proto(ExportReport p) {
+    ExportProgress.Builder b = ExportProgress.newBuilder()
+        .setDone(p.done()).setTotal(p.total()).setBytes(p.bytes())
+        .setSamplesPerSecond(p.samplesPerSecond()).setEtaSeconds(p.etaSeconds())
+        .setCurrentShard(p.currentShard()).setShardsDone(p.shardsDone())
+        .setShardsTotal(p.shardsTotal()).setShardsSkipped(p.shardsSkipped())
+        .setFinished(p.finished());
+    if (p.manifest() != null) {
+      b.setManifest(p.manifest());
+    }
+    if (p.digest() != null) {
+      b.setDigest(p.digest());
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.fgbg.server.transport;
+
+import dev.fgbg.server.status.Statuses;
+import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Checks each call's bearer token ({@code authorization: Bearer TOKEN}) against the server's
+ * {@link LiveTokens} in force when the call starts: none or an unknown one is UNAUTHENTICATED,
+ * Export with a token not marked {@code export} is PERMISSION_DENIED. The token's name becomes the
+ * caller's {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client
+ * certificate's subject does (mTLS). Health is not behind it (probes carry no token).
+ */
+public final class Authenticator implements ServerInterceptor {
+  public static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String BEARER = "bearer ";
+  private static final String EXPORT = FgbgGrpc.getExportMethod().getFullMethodName();
+
+  /** Read at each call's start: a call admitted before a reload goes on after it. */
+  private final LiveTokens tokens;
+
+  public Authenticator(LiveTokens tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    String identity;
+    if (tokens.required()) {
+      Optional<AccessTokens.Holder> holder = holder(headers.get(AUTHORIZATION));
+      if (holder.isEmpty()) {
+        return refuse(call, Statuses.unauthenticated(headers.get(AUTHORIZATION) == null
+            ? "this server asks for a bearer token: send 'authorization: Bearer TOKEN' (CLI: "
+                + "--token or --token-file; Python: token= or fgbg.Credentials(token=...); Java: "
+                + "FgbgClient.builder().token(...); CLI and Python: $FGBG_TOKEN)"
+            : "the bearer token is not one this server accepts"));
+      }
+      if (!holder.get().mayExport() && call.getMethodDescriptor().getFullMethodName()
+          .equals(EXPORT)) {
+        return refuse(call, Statuses.permissionDenied("token '" + holder.get().name()
+            + "' may not export: the server's --token-file marks the tokens that may with the "
+            + "word export"));
+      }
+      identity = "token " + holder.get().name();
+    } else {
+      identity = certificateSubject(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+    }
+    if (identity == null) {
+      return next.startCall(call, headers);
+    }
+    Context ctx = Context.current().withValue(ClientIdentity.AUTHENTICATED, identity);
+    return Contexts.interceptCall(ctx, call, headers, next);
+  }
+
+  private Optional<AccessTokens.Holder> holder(String authorization) {
+    if (authorization == null || authorization.length() <= BEARER.length()
+        || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+      return Optional.empty();
+    }
+    return tokens.match(authorization.substring(BEARER.length()).strip());
+  }
+
+  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+    call.close(status, new Metadata());
+    return new ServerCall.Listener<>() {};
+  }
+
+  /** The subject of a verified client certificate, or null without one. */
+  static String certificateSubject(SSLSession session) {
+    if (session == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x
+          ? "certificate " + x.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+}

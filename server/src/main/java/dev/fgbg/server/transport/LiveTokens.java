@@ -1,0 +1,122 @@
+package dev.fgbg.server.transport;
+
+import dev.fgbg.common.InWords;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * The bearer tokens in force: those of {@code --token-file} as read at start-up, replaced while
+ * the server runs when the file changes, so that credentials rotate without a restart.
+ *
+ * <p>{@link #watch} reads the file every {@link #interval()} ({@link FileWatch}: its bytes are
+ * compared, so a Kubernetes {@code ..data} symlink swap counts). Changed bytes are parsed by the
+ * start-up rules; a valid set replaces the old at once, atomically (calls already admitted go
+ * on, the next call and the next UI request are checked against the new set), with one INFO
+ * line; an invalid or unreadable file leaves the old set in force, with one WARNING.
+ */
+public final class LiveTokens {
+  private static final Logger LOG = Logger.getLogger(LiveTokens.class.getName());
+  /** No tokens: nothing is asked of callers. */
+  public static final LiveTokens NONE = fixed(AccessTokens.NONE);
+
+  private final Path file;
+  private final Duration interval;
+  private final AtomicReference<AccessTokens> current;
+  private final FileWatch changes;
+
+  private LiveTokens(Path file, Duration interval, AccessTokens tokens, byte[] bytes) {
+    this.file = file;
+    this.interval = interval;
+    this.current = new AtomicReference<>(tokens);
+    this.changes = file == null ? null : new FileWatch(List.of(file), AccessTokens::read,
+        List.of(bytes), contents -> replace(contents.get(0)),
+        () -> "the " + InWords.count(size(), "token") + " read before "
+            + (size() == 1 ? "stays" : "stay") + " in force", LOG);
+  }
+
+  /** These tokens, for good (no file to watch). */
+  public static LiveTokens fixed(AccessTokens tokens) {
+    return new LiveTokens(null, null, Objects.requireNonNull(tokens, "tokens"), null);
+  }
+
+  /**
+   * Reads {@code file} now, as {@link AccessTokens#load} does, to be read again every
+   * {@code interval} once {@link #watch watched}.
+   *
+   * @throws IllegalArgumentException naming the file, and the line, of what is wrong
+   */
+  public static LiveTokens of(Path file, Duration interval) {
+    Objects.requireNonNull(interval, "interval");
+    // One read for the tokens and the bytes compared, so that a change between two is not lost.
+    byte[] bytes = AccessTokens.read(file);
+    AccessTokens tokens = AccessTokens.parse(bytes, file);
+    AccessTokens.warnIfWorldReadable(file);
+    return new LiveTokens(file, interval, tokens, bytes);
+  }
+
+  /** The tokens in force now. */
+  public AccessTokens current() {
+    return current.get();
+  }
+
+  /**
+   * Whether callers must present a token. A token file always holds one (an empty one is
+   * refused, at start-up and at a reload), so this does not change while the server runs.
+   */
+  public boolean required() {
+    return current().required();
+  }
+
+  /** How many tokens are in force now. */
+  public int size() {
+    return current().size();
+  }
+
+  /** The holder of {@code token} among the tokens in force now. */
+  public Optional<AccessTokens.Holder> match(String token) {
+    return current().match(token);
+  }
+
+  /** The file watched, or null for a fixed set. */
+  public Path file() {
+    return file;
+  }
+
+  /** How often the file is read, or null for a fixed set. */
+  public Duration interval() {
+    return interval;
+  }
+
+  /**
+   * Reads the file every {@link #interval()} on {@code timer} until the returned future is
+   * cancelled; null for a fixed set. One timer thread, so ticks never overlap.
+   */
+  public ScheduledFuture<?> watch(ScheduledExecutorService timer) {
+    return changes == null ? null : changes.watch(timer, interval);
+  }
+
+  /** One tick, as the timer runs it. */
+  void check() {
+    changes.check();
+  }
+
+  /** How many checks have been done. */
+  long ticks() {
+    return changes.ticks();
+  }
+
+  /** Parses {@code bytes} and puts them in force; an IllegalArgumentException if invalid. */
+  private void replace(byte[] bytes) {
+    AccessTokens next = AccessTokens.parse(bytes, file);
+    AccessTokens was = current.getAndSet(next);
+    LOG.info("--token-file " + file + " reloaded: " + InWords.count(next.size(), "token")
+        + " (was " + was.size() + ")");
+  }
+}

@@ -1,0 +1,152 @@
+package dev.fgbg.server.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.SmallDisk;
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.core.export.ExportLimits;
+import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.server.observe.RefusalLog;
+import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportProgress;
+import dev.fgbg.v1.ExportRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports in the log, over real Netty on loopback: one INFO line when each starts and one when
+ * it ends (finished, cancelled, failed and why), no stack trace.
+ */
+@ExtendWith(LogCapture.Clean.class)
+class ExportLogTest {
+  private static List<String> lines(LogCapture log) {
+    return log.of(ExportService.class.getName()).stream().filter(r -> r.getLevel() == Level.INFO)
+        .map(LogRecord::getMessage).toList();
+  }
+
+  private static List<String> await(LogCapture log, int n) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lines(log).size() < n && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    return lines(log);
+  }
+
+  private static FgbgGrpc.FgbgBlockingStub stub(TestServer s) {
+    return FgbgGrpc.newBlockingStub(s.channel()).withDeadlineAfter(120, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anExportThatFinishesOrIsCancelledLogsItsStartAndEnd() throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 1)) {
+      stub(s).export(ExportRequest.newBuilder().setDataset("tiny").setEnd(20)
+          .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination("small").build())
+          .forEachRemaining(p -> { });
+      List<String> lines = await(log, 2);
+      assertEquals(2, lines.size(), lines.toString());
+      assertEquals("export to 'small' started for 127.0.0.1: zip, 20 samples of dataset 'tiny'",
+          lines.get(0));
+      assertTrue(lines.get(1).matches("export to 'small' finished: 20 of 20 samples written in "
+          + "[0-9.]+ s"), lines.get(1));
+
+      // Cancelled by its client at its first progress message.
+      try (Context.CancellableContext c = Context.current().withCancellation()) {
+        c.run(() -> {
+          Iterator<ExportProgress> it = stub(s).export(ExportRequest.newBuilder()
+              .setDataset("builtin").setEnd(20_000).setFormat(ExportFormat.EXPORT_FORMAT_NPY)
+              .setDestination("big").build());
+          it.next();
+          c.cancel(null);
+        });
+      }
+      lines = await(log, 4);
+      assertEquals(4, lines.size(), lines.toString());
+      assertEquals("export to 'big' started for 127.0.0.1: npy, 20000 samples of dataset "
+          + "'builtin'", lines.get(2));
+      assertTrue(lines.get(3).matches("export to 'big' cancelled by the client: [0-9]+ of 20000 "
+          + "samples written in [0-9.]+ s"), lines.get(3));
+
+      // Cut by its deadline: said so, not taken for the client's own cancel.
+      StatusRuntimeException cut = assertThrows(StatusRuntimeException.class, () -> FgbgGrpc
+          .newBlockingStub(s.channel()).withDeadlineAfter(700, TimeUnit.MILLISECONDS)
+          .export(ExportRequest.newBuilder().setDataset("builtin").setEnd(20_000)
+              .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("late").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, cut.getStatus().getCode());
+      lines = await(log, 6);
+      assertTrue(lines.get(5).matches("export to 'late' ended by the client's deadline: [0-9]+ "
+          + "of 20000 samples written in [0-9.]+ s"), lines.get(5));
+
+      // A destination outside the root is refused before anything starts: no line says it did.
+      StatusRuntimeException out = assertThrows(StatusRuntimeException.class, () -> stub(s)
+          .export(ExportRequest.newBuilder().setDataset("tiny").setEnd(20)
+              .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination("../out").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.PERMISSION_DENIED, out.getStatus().getCode());
+      assertEquals(6, lines(log).size(), lines(log).toString());
+    }
+  }
+
+  @Test
+  void anExportThatFailsLogsWhyWithoutATrace(@TempDir Path dir) throws Exception {
+    // A real small disk where this may mount one; else the per-export quota refuses it.
+    SmallDisk disk = SmallDisk.mount(dir.resolve("disk"), "size=256k");
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(disk != null ? disk.dir() : dir).exportLimits(disk != null
+                 ? ExportLimits.NONE : new ExportLimits(1 << 16, Long.MAX_VALUE)).build())) {
+      assertThrows(StatusRuntimeException.class, () -> stub(s).export(ExportRequest.newBuilder()
+          .setDataset("builtin").setEnd(2000).setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS)
+          .setDestination("full").build()).forEachRemaining(p -> { }));
+      List<String> lines = await(log, 2);
+      assertEquals(2, lines.size(), lines.toString());
+      assertTrue(lines.get(1).startsWith("export to 'full' failed: export full (2,000 samples, "
+          + "folders) needs up to "), lines.get(1));
+      assertTrue(lines.get(1).contains(disk != null ? "is free on the export root's file system"
+          : "over the per-export quota"), lines.get(1));
+      assertTrue(lines.get(1).endsWith(": 0 of 2000 samples written in " + lines.get(1)
+          .replaceAll(".* in ", "")), lines.get(1));
+      log.assertNoTraces();
+      // An admitted export that fails is the export's end, not a refusal over the limits.
+      assertEquals(List.of(), log.of(RefusalLog.class.getName()).stream()
+          .map(LogRecord::getMessage).toList());
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
+  }
+
+  @Test
+  void anAdmittedExportRefusedByItsQuotaIsLoggedAsItsEndNotAsARefusal(@TempDir Path dir)
+      throws Exception {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(dir).exportLimits(new ExportLimits(1 << 16, Long.MAX_VALUE)).build())) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub(s)
+          .export(ExportRequest.newBuilder().setDataset("builtin").setEnd(2000)
+              .setFormat(ExportFormat.EXPORT_FORMAT_FOLDERS).setDestination("big").build())
+          .forEachRemaining(p -> { }));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+      List<String> lines = await(log, 2);
+      assertTrue(lines.get(1).startsWith("export to 'big' failed: "), lines.toString());
+      assertEquals(List.of(), log.of(RefusalLog.class.getName()).stream()
+          .map(LogRecord::getMessage).toList(), "its work began: not refused over the limits");
+    }
+  }
+}
