@@ -2,7 +2,7 @@ package dev.fgbg.server.admission;
 
 import dev.fgbg.core.load.Admission;
 import dev.fgbg.server.observe.RefusalLog;
-import dev.fgbg.server.rpc.StreamStats;
+import dev.fgbg.server.observe.StreamCounter;
 import dev.fgbg.server.status.ServerStopping;
 import dev.fgbg.server.status.Statuses;
 import dev.fgbg.server.stop.Draining;
@@ -27,14 +27,14 @@ import java.util.function.Supplier;
 public final class AdmittedCalls {
   private final Admission admission;
   private final Executor threads;
-  private final StreamStats stats;
+  private final StreamCounter stats;
   private final Draining draining;
 
   /**
    * @param threads runs each admitted call's body (at most the admission's cap at once)
    * @param draining ends the calls still queued when the server stops its calls
    */
-  AdmittedCalls(Admission admission, Executor threads, StreamStats stats, Draining draining) {
+  AdmittedCalls(Admission admission, Executor threads, StreamCounter stats, Draining draining) {
     this.admission = admission;
     this.threads = threads;
     this.stats = stats;

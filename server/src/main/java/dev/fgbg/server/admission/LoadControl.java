@@ -7,7 +7,7 @@ import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.core.load.StreamCaps;
-import dev.fgbg.server.rpc.StreamStats;
+import dev.fgbg.server.observe.StreamCounter;
 import dev.fgbg.server.stop.Draining;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +45,7 @@ public final class LoadControl {
    * @param draining ends the calls still queued when the server stops its calls
    */
   public LoadControl(LoadOptions o, Executor workers, Ticker taskClock, Executor statsThreads,
-      Executor exportThreads, StreamStats counters, ScheduledExecutorService timer,
+      Executor exportThreads, StreamCounter counters, ScheduledExecutorService timer,
       Ticker ticker, Draining draining) {
     this.ticker = ticker;
     this.scheduler = RenderScheduler.fair(workers, taskClock);

@@ -2,6 +2,8 @@ package dev.fgbg.server.rpc;
 
 import dev.fgbg.core.deliver.Events;
 import dev.fgbg.core.deliver.Piece;
+import dev.fgbg.server.observe.StreamCounter;
+import dev.fgbg.server.observe.StreamCounts;
 import dev.fgbg.server.status.FatalErrors;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * Waiters are woken on every change, so that a test can wait for an event instead of sleeping.
  * Listeners hear how long each render took (for latency histograms kept elsewhere).
  */
-public final class StreamStats {
+public final class StreamStats implements StreamCounter {
   /** Told of every chunk or reply rendered: the RPC it was for and how long it took. */
   public interface RenderListener {
     void rendered(String method, long nanos);
@@ -77,15 +79,18 @@ public final class StreamStats {
     }
   }
 
-  void started() {
+  @Override
+  public void started() {
     bump(streamsStarted, 1);
   }
 
-  void cancelled() {
+  @Override
+  public void cancelled() {
     bump(streamsCancelled, 1);
   }
 
-  void produced() {
+  @Override
+  public void produced() {
     bump(chunksProduced, 1);
   }
 
@@ -105,43 +110,44 @@ public final class StreamStats {
     }
   }
 
-  void sent(int samples) {
+  @Override
+  public void sent(int samples) {
     chunksSent.incrementAndGet();
     bump(samplesSent, samples);
   }
 
-  /** A stream had a chunk ready but the transport was not ready for it. */
-  void waitedForReady() {
+  @Override
+  public void waitedForReady() {
     bump(readyWaits, 1);
   }
 
-  /** A stream with nothing rendered queued for memory budget. */
-  void waitedForBudget() {
+  @Override
+  public void waitedForBudget() {
     bump(budgetWaits, 1);
   }
 
-  /** A stream with chunks in hand did not render further ahead: the budget was taken. */
-  void budgetHeldBack() {
+  @Override
+  public void budgetHeldBack() {
     bump(budgetHoldBacks, 1);
   }
 
-  /** A queued request left the queue unrun (cancelled, or its deadline passed). */
+  @Override
   public void droppedFromQueue() {
     bump(dropped, 1);
   }
 
-  /** An admitted Stats or Export request started running. */
+  @Override
   public void admittedStarted() {
     bump(admittedStarts, 1);
   }
 
-  /** A shared-memory stream found the next slot still held by its client. */
-  void waitedForSlot() {
+  @Override
+  public void waitedForSlot() {
     bump(slotWaits, 1);
   }
 
-  /** A request's shared-memory ring was accepted, or refused (the call used the network). */
-  void ring(boolean accepted) {
+  @Override
+  public void ring(boolean accepted) {
     bump(accepted ? ringsAccepted : ringsRefused, 1);
   }
 
@@ -152,7 +158,7 @@ public final class StreamStats {
     }
   }
 
-  /** The counters now, read once each: what a report or a check reads. */
+  @Override
   public StreamCounts snapshot() {
     return new StreamCounts(streamsStarted.get(), streamsCancelled.get(), chunksProduced.get(),
         chunksSent.get(), samplesSent.get(), readyWaits.get(), budgetWaits.get(),

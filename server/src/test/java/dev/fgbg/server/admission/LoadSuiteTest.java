@@ -3,7 +3,7 @@ package dev.fgbg.server.admission;
 import dev.fgbg.server.LoopbackClient;
 import dev.fgbg.server.StreamReader;
 import dev.fgbg.server.options.ServerOptions;
-import dev.fgbg.server.rpc.StreamCounts;
+import dev.fgbg.server.observe.StreamCounts;
 import dev.fgbg.server.rpc.StreamStats;
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -8,7 +8,7 @@ import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.LoopbackClient;
 import dev.fgbg.server.StreamReader;
 import dev.fgbg.server.TestServer;
-import dev.fgbg.server.rpc.StreamCounts;
+import dev.fgbg.server.observe.StreamCounts;
 import dev.fgbg.server.rpc.StreamStats;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.GetSamplesRequest;
