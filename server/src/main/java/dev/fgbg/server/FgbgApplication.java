@@ -12,6 +12,7 @@ import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.server.options.UiOptions;
 import dev.fgbg.server.rpc.FgbgServer;
+import dev.fgbg.server.rpc.ServerThreads;
 import dev.fgbg.server.transport.ConnectOptions;
 import dev.fgbg.server.transport.NettyListener;
 import dev.fgbg.server.ui.ServerView;
@@ -118,12 +119,12 @@ public final class FgbgApplication implements AutoCloseable {
     List<DepthRuntime> reported = new ArrayList<>(runtimes);
     reported.addAll(given);
     ConnectOptions connect = options.connect();
-    // The web UI shows the metrics too, so they are kept when either asks for them.
-    UiOptions ui = options.ui();
+    UiOptions ui = options.ui(); // it shows the metrics too: kept when either asks for them
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF && ui == null
         ? null : new ServerMetrics();
     DatasetRegistry registry = new DatasetRegistry(datasets);
-    FgbgServer made = new FgbgServer(builder, registry, workers, reported, options, metrics);
+    FgbgServer made = new FgbgServer(builder, registry, workers, ServerThreads.named(), reported,
+        options, metrics);
     try {
       server = made.start(runtimes.isEmpty());
     } catch (IOException e) {

@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
 @Command(name = "get", mixinStandardHelpOptions = true,
     description = "Fetch samples by index and write {i}_image.png, {i}_mask.png, "
         + "{i}_depth.png (colour-mapped, near = bright) with {i}_depth.npy (the served values, "
-        + "metres: float16, or float32 with --depth-dtype float32), {i}_instances.png (a colour per "
-        + "instance, background dark grey; with --outputs instances) with {i}_instance_ids.png "
+        + "metres: float16, or float32 with --depth-dtype float32), {i}_instances.png (a "
+        + "colour per instance, background dark grey; with --outputs instances) with "
+        + "{i}_instance_ids.png "
         + "(the ids themselves, 8-bit greyscale: 0 background, k = meta.scene.instances[k-1]) "
         + "and {i}_meta.json (the "
         + "SampleMeta: snake_case fields, numbers); with --outputs background,background_depth "

@@ -44,7 +44,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -71,12 +70,9 @@ public final class FgbgServer {
   private final ExecutorService exportThreads;
   private final ExecutorService statsThreads;
   private final ScheduledExecutorService ringPoller;
-  /** Checks for GetSamples replies left unread ({@code UnreadReplies}) and refusals held. */
   private final ScheduledExecutorService replyTimer;
   private final RefusalLog refusals;
-  /** Reads the token and TLS files for changes ({@code LiveTokens}, {@code LiveKeys},
-   *  {@code LiveClientCa}) from {@link #start} on; its own thread, as a slow file system must
-   *  not hold up the reply checks. A server made and never started has no such thread. */
+  /** Watches from {@link #start} on: a server made and never started starts no thread here. */
   private final ScheduledExecutorService reloadTimer;
   private final ConnectOptions connect;
   private final SharedMemory shm;
@@ -88,17 +84,19 @@ public final class FgbgServer {
   /**
    * @param workers the shared pool of {@code options.workers()} threads that renders stream
    *     chunks, Stats and exports (through the fair scheduler); the caller owns it
+   * @param own the server's own threads, which its {@link #stop} ends
    * @param depth the depth models in use, for ServerStats
    * @param metrics fed from every call, the depth runtimes and the memory budget; null: none
    */
   public FgbgServer(ServerBuilder<?> builder, DatasetRegistry registry, ExecutorService workers,
-      List<DepthRuntime> depth, ServerOptions options, ServerMetrics metrics) {
+      ServerThreads own, List<DepthRuntime> depth, ServerOptions options, ServerMetrics metrics) {
     LibraryLogs.install();
     this.depth = List.copyOf(depth);
-    this.exportThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-export"));
-    this.statsThreads = Executors.newCachedThreadPool(new NamedThreads("fgbg-stats"));
-    this.replyTimer = Executors.newSingleThreadScheduledExecutor(
-        new NamedThreads("fgbg-replies"));
+    this.exportThreads = own.exports();
+    this.statsThreads = own.stats();
+    this.replyTimer = own.replies();
+    this.ringPoller = own.rings();
+    this.reloadTimer = own.reloads();
     this.load = new LoadControl(options.load(), workers, RenderScheduler.threadCpuTime(),
         statsThreads, exportThreads, stats, replyTimer, options.ticker(), draining);
     Exporter exporter = options.exportRoot() == null ? null
@@ -106,7 +104,6 @@ public final class FgbgServer {
             2 * options.window(), options.ticker(), options.exportLimits());
     ExportService exports = new ExportService(registry, exporter, load.exports,
         options.ticker(), draining);
-    this.ringPoller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("fgbg-ring"));
     this.shm = new SharedMemory(options.sharedMemory(), options.ringDirectory(), load.budget,
         ringPoller, options.ticker());
     int threads = options.workers();
@@ -116,9 +113,6 @@ public final class FgbgServer {
         new StatsStreamer(new StatsCalculator(load.scheduler.lane("stats"), 2 * threads),
         options.ticker()), new GalleryCalls(load, threads, stats), depth);
     Authenticator authenticator = new Authenticator(options.connect().tokens());
-    // Its thread starts with the first watch, in start().
-    this.reloadTimer = Executors.newSingleThreadScheduledExecutor(
-        new NamedThreads("fgbg-reload"));
     this.connect = options.connect();
     this.refusals = new RefusalLog(options.ticker(), replyTimer, RefusalLog.TICK);
     // The last interceptor sees a call first: metrics and the log count what the authenticator

@@ -9,6 +9,7 @@ import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.StreamReader;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.rpc.FgbgServer;
+import dev.fgbg.server.rpc.ServerThreads;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -187,7 +188,7 @@ class TokenReloadTest {
 
   private static FgbgServer made(ConnectOptions connect, ExecutorService workers) {
     return new FgbgServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
-        TestDatasets.registry(), workers, List.of(),
+        TestDatasets.registry(), workers, ServerThreads.named(), List.of(),
         TestServer.options(1).connect(connect).build(), null);
   }
 
