@@ -138,6 +138,9 @@ def test_export_once_train_anywhere_with_float_images(exports):
                        normalize=([0.5] * 3, [0.25] * 3))
     x = ds[0]["image"]
     assert x.shape == (3, 32, 32) and x.dtype == torch.float32
+    assert x.is_contiguous(), "NCHW, not a channels-last view: strides %s" % (x.stride(),)
+    batch = next(iter(DataLoader(ds, batch_size=4)))["image"]
+    assert batch.is_contiguous() and batch.view(4, -1).shape == (4, 3 * 32 * 32)
     assert ds.foreground_labels[0] == "person" and int(ds[0]["meta"]["fg_label"]) >= 0
     assert np.isfinite(x.numpy()).all()
 
