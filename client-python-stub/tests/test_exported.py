@@ -114,6 +114,45 @@ def test_verify_names_the_shard_that_was_changed(exports, tmp_path, fmt, victim)
     assert expected in str(e.value) and "does not match manifest.json" in str(e.value)
 
 
+def _flip_last_byte(path):
+    with open(path, "r+b") as f:
+        f.seek(-1, os.SEEK_END)
+        last = f.read(1)
+        f.seek(-1, os.SEEK_END)
+        f.write(bytes([last[0] ^ 1]))
+
+
+def test_verify_names_every_damaged_shard_in_one_error(exports, tmp_path):
+    path = _copy(exports["folders"][0], tmp_path / "two")
+    _flip_last_byte(os.path.join(path, "fg_bg_masks/bg_001/fg_bg_0_1_0_0.png"))
+    gone = sorted(os.listdir(os.path.join(path, "fg_bg/bg_002")))[3]
+    os.remove(os.path.join(path, "fg_bg/bg_002", gone))
+    with pytest.raises(fgbg.ExportError) as e:
+        fgbg.exported(path, verify=True)
+    text = str(e.value)
+    assert "2 of 2 shards and 0 of" in text
+    assert "shard bg_001 (indices 100:200) does not match manifest.json: its files hash" in text
+    assert "shard bg_002 (indices 200:260) does not match manifest.json: cannot read " \
+           "fg_bg/bg_002/%s" % gone in text
+
+
+def test_verify_names_the_first_damaged_shards_and_counts_the_rest(server, tmp_path):
+    with fgbg.Client(server.target) as c:
+        p = c.export("rb-many", format="webdataset", seed=SEED, start=0, end=120, shard_size=10,
+                     outputs=["mask"], progress=False)
+    path = os.path.join(str(server.export_root), os.path.dirname(p.manifest))
+    tars = sorted(f for f in os.listdir(path) if f.endswith(".tar"))
+    assert len(tars) == 12
+    for tar in tars:
+        _flip_last_byte(os.path.join(path, tar))
+    with pytest.raises(fgbg.ExportError) as e:
+        fgbg.exported(path, verify=True)
+    text = str(e.value)
+    assert "12 of 12 shards" in text and text.endswith("... and 2 more")
+    named = [t[:-len(".tar")] for t in tars if "shard %s (" % t[:-len(".tar")] in text]
+    assert len(named) == 10 and text.count("does not match manifest.json: its files") == 10
+
+
 def test_missing_or_unfinished_exports_are_clear_errors(exports, tmp_path):
     with pytest.raises(fgbg.ExportError, match="no manifest.json"):
         fgbg.exported(str(tmp_path))
@@ -138,6 +177,9 @@ def test_export_once_train_anywhere_with_float_images(exports):
                        normalize=([0.5] * 3, [0.25] * 3))
     x = ds[0]["image"]
     assert x.shape == (3, 32, 32) and x.dtype == torch.float32
+    assert x.is_contiguous(), "NCHW, not a channels-last view: strides %s" % (x.stride(),)
+    batch = next(iter(DataLoader(ds, batch_size=4)))["image"]
+    assert batch.is_contiguous() and batch.view(4, -1).shape == (4, 3 * 32 * 32)
     assert ds.foreground_labels[0] == "person" and int(ds[0]["meta"]["fg_label"]) >= 0
     assert np.isfinite(x.numpy()).all()
 

@@ -83,7 +83,8 @@ def shared(batch: Any) -> Any:
 
 class Images:
     """image="uint8": uint8 [n, H, W, 3] as served (zero-copy). image="float": float32
-    [n, 3, H, W] on [0, 1], minus mean over std per channel when `normalize` is (mean, std)."""
+    [n, 3, H, W], contiguous, on [0, 1], minus mean over std per channel when `normalize` is
+    (mean, std). Every dataset and loader converts its images (and backgrounds) here."""
 
     def __init__(self, image: str, normalize: Optional[MeanStd]) -> None:
         if image not in ("uint8", "float"):
@@ -117,7 +118,11 @@ class Images:
     def __call__(self, nhwc: torch.Tensor) -> torch.Tensor:
         if self.image == "uint8":
             return nhwc
-        img = nhwc.permute(0, 3, 1, 2).float().div_(255.0)
+        n, h, w, c = nhwc.shape
+        # Written in NCHW order as it is converted (one pass; a permuted view would hand models
+        # channels-last strides, which DDP's buckets and .view() refuse), then scaled in place.
+        img = torch.empty((n, c, h, w), dtype=torch.float32, device=nhwc.device)
+        img.copy_(nhwc.permute(0, 3, 1, 2)).div_(255.0)
         if self.mean is not None and self.std is not None:
             img = img.sub_(self.mean).div_(self.std)
         return img

@@ -37,8 +37,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
     dataset has, unless `outputs` lists some; a scene's meta also has instances, its labelled
     objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to
     each batch dict in the worker. image="uint8" is zero-copy NHWC; image="float" is
-    [n, 3, H, W] on [0, 1], normalised with `normalize=(mean, std)` or "dataset" (its exact
-    Stats).
+    [n, 3, H, W] (contiguous) on [0, 1], normalised with `normalize=(mean, std)` or "dataset"
+    (its exact Stats).
+
+    It yields whole batches: a plain DataLoader needs `batch_size=None`, else it batches them
+    again (`batch_size=4` over batch_size=16 gives masks [4, 16, H, W]); torch tells a dataset
+    nothing of its DataLoader's batch_size, so this cannot be caught here.
 
     `reconnect` (seconds or a timedelta; 0: off) keeps every stream trying that long when its
     server (every replica) stops answering, e.g. restarts, and then resumes it exactly; the
