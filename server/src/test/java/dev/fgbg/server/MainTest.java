@@ -118,6 +118,37 @@ class MainTest {
     assertEquals(3, ds.get(2).spec().scene().objectsMax());
   }
 
+  /**
+   * An entry's "depthMode" with the --depth-model and --depth-weights flags is served in that
+   * mode by the flags' model (it was refused as naming no model, and named "depthWeights", which
+   * came from a flag); without a model anywhere, the refusal names what the entry says only,
+   * and depth flags that are wrong by themselves are named as flags.
+   */
+  @Test
+  void aConfigEntrysDepthModeTakesTheFlagsModel() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("models/flagged");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path weights = Files.move(model.resolve("model.onnx"), root.resolve("weights.onnx"));
+    Path cfg = root.resolve("datasets.json");
+    Files.writeString(cfg, """
+        {"datasets": [
+          {"name": "minelayer", "bg": "%1$s", "fg": "%2$s", "size": "32",
+           "depthMode": "layered"},
+          {"name": "taught", "bg": "%1$s", "fg": "%2$s", "size": "32"}
+        ]}""".formatted(root.resolve("bg"), root.resolve("fg")));
+    List<Dataset> ds = build("--builtin-size", "16", "--builtin-counts", "1:1", "--config",
+        cfg.toString(), "--depth-model", model.toString(), "--depth-weights",
+        weights.toString(), "--depth-mode", "teacher", "--device", "cpu");
+    assertTrue(ds.get(1).depthSource().endsWith(":layered"), ds.get(1).depthSource());
+    assertTrue(ds.get(2).depthSource().endsWith(":teacher"), ds.get(2).depthSource());
+    assertFails("config file " + cfg + ": dataset 'minelayer': \"depthMode\" needs "
+        + "\"depthModel\"", "--config", cfg.toString());
+    assertFails("--depth-weights needs --depth-model", "--config", cfg.toString(),
+        "--depth-weights", weights.toString());
+  }
+
   @Test
   void badSettingsFailAtStartUpNamingThem() throws Exception {
     Fixtures.goodFolders(root);
@@ -136,8 +167,7 @@ class MainTest {
         "1:1", "--builtin-size", "4x");
     assertFails("built-in dataset: --builtin-size '4x4': height = 4 must be in [8, 4096]",
         "--builtin-counts", "1:1", "--builtin-size", "4");
-    assertFails("built-in dataset: --depth-weights and --depth-mode need --depth-model",
-        "--depth-mode", "layered");
+    assertFails("built-in dataset: --depth-mode needs --depth-model", "--depth-mode", "layered");
     assertFails("--position 'up' must be random, fixed, ground or depth", "--bg", bg, "--fg", fg,
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",

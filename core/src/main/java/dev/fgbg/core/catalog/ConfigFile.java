@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +32,12 @@ final class ConfigFile {
 
   private ConfigFile() {}
 
-  static List<FolderDatasetConfig> parse(String json, String origin) {
+  /**
+   * The datasets of {@code json}, each entry completed by {@code fill} (what flags give for what
+   * it leaves out) before its settings are checked, so that they are checked as served.
+   */
+  static List<FolderDatasetConfig> parse(String json, String origin,
+      UnaryOperator<FolderDatasetConfig> fill) {
     // Editors on Windows start UTF-8 files with a byte order mark; it is no part of the JSON.
     String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
     if (text.isBlank()) {
@@ -46,7 +52,7 @@ final class ConfigFile {
           + e.getMessage());
     }
     List<String> problems = new ArrayList<>();
-    List<FolderDatasetConfig> out = datasets(tree, problems);
+    List<FolderDatasetConfig> out = datasets(tree, fill, problems);
     if (!problems.isEmpty()) {
       throw FgbgException.invalidConfig("config file " + origin + ": "
           + String.join("\n", problems));
@@ -55,7 +61,8 @@ final class ConfigFile {
   }
 
   /** The datasets of the tree; a line for each problem goes to {@code problems}. */
-  private static List<FolderDatasetConfig> datasets(JsonText.Tree tree, List<String> problems) {
+  private static List<FolderDatasetConfig> datasets(JsonText.Tree tree,
+      UnaryOperator<FolderDatasetConfig> fill, List<String> problems) {
     if (!tree.root().isJsonObject()) {
       problems.add("it must be one object, " + SHAPE + ", not "
           + ConfigValues.found(tree.root()));
@@ -93,7 +100,8 @@ final class ConfigFile {
             + "\"fg\": …}, not " + ConfigValues.found(d));
         continue;
       }
-      FolderDatasetConfig c = dataset(i, d.getAsJsonObject(), tree, problems, keysListed);
+      FolderDatasetConfig c = dataset(i, d.getAsJsonObject(), tree, fill, problems,
+          keysListed);
       // Named here, before any is loaded: the server would find it only once all were.
       Integer first = c.getName().isEmpty() ? null : names.putIfAbsent(c.getName(), i);
       if (first != null) {
@@ -107,7 +115,7 @@ final class ConfigFile {
 
   /** Dataset #{@code i} from its good keys; a line for each problem to {@code problems}. */
   private static FolderDatasetConfig dataset(int i, JsonObject d, JsonText.Tree tree,
-      List<String> problems, boolean[] keysListed) {
+      UnaryOperator<FolderDatasetConfig> fill, List<String> problems, boolean[] keysListed) {
     JsonElement name = d.get("name");
     String label = "dataset #" + i + (name != null && name.isJsonPrimitive()
         && name.getAsJsonPrimitive().isString() ? " (" + Quoted.of(name.getAsString()) + ")" : "");
@@ -135,9 +143,10 @@ final class ConfigFile {
     for (String key : tree.repeatedIn(d)) {
       problems.add(label + ": \"" + key + "\" is given twice");
     }
-    problems.addAll(settingProblems(b.build(), named, spelled,
+    FolderDatasetConfig filled = fill.apply(b.build());
+    problems.addAll(settingProblems(filled, named, spelled,
         named.contains("name") ? "dataset #" + i : null));
-    return b.build();
+    return filled;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Builds the datasets a process serves or exports from their configurations: the built-in
@@ -79,8 +80,13 @@ public final class DatasetCatalog {
     return DatasetFactory.folder(c, models, FolderDataset.SKIP_KEY);
   }
 
-  /** The folder datasets of a JSON config file ({@code {"datasets": [...]}}). */
-  public static List<FolderDatasetConfig> readConfigFile(Path file) {
+  /**
+   * The folder datasets of a JSON config file ({@code {"datasets": [...]}}), each entry
+   * completed by {@code fill} (the flags, for what the entry leaves out) before its settings are
+   * checked: a problem is one of the dataset as it would be served.
+   */
+  public static List<FolderDatasetConfig> readConfigFile(Path file,
+      UnaryOperator<FolderDatasetConfig> fill) {
     String json;
     try {
       json = Files.readString(file);
@@ -88,7 +94,7 @@ public final class DatasetCatalog {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
           + InWords.of(e), e);
     }
-    return parseConfig(json, file.toString());
+    return ConfigFile.parse(json, file.toString(), fill);
   }
 
   /**
@@ -96,21 +102,31 @@ public final class DatasetCatalog {
    * INVALID_CONFIG naming the origin, the dataset and the key at fault otherwise.
    */
   public static List<FolderDatasetConfig> parseConfig(String json, String origin) {
-    return ConfigFile.parse(json, origin);
+    return ConfigFile.parse(json, origin, UnaryOperator.identity());
   }
 
   /**
    * The datasets of a config file that set on_bad_file, each to its entry as the file spells
-   * it ({@code "onBadFile": "skip"}); the file is read by {@link #readConfigFile} first.
+   * it ({@code "onBadFile": "skip"}); the file is read by {@link #readConfigFile} first, its
+   * entries completed by {@code fill}.
    */
-  public static Map<String, String> onBadFileEntries(Path file) {
-    readConfigFile(file);
+  public static Map<String, String> onBadFileEntries(Path file,
+      UnaryOperator<FolderDatasetConfig> fill) {
+    readConfigFile(file, fill);
     try {
       return ConfigFile.onBadFileEntries(Files.readString(file));
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
           + InWords.of(e), e);
     }
+  }
+
+  /**
+   * What is wrong with the depth flags by themselves (a --depth-mode without --depth-model), or
+   * null: named as flags before they fill in a config file's entries.
+   */
+  public static String depthFlagsProblem(String model, String weights, String mode) {
+    return DatasetFactory.depthProblem(model, weights, mode, SettingNames.FLAGS);
   }
 
   /** "H" or "HxW" as {height, width}; IllegalArgumentException naming the text otherwise. */

@@ -158,8 +158,11 @@ final class DatasetFactory {
   static String depthProblem(String model, String weights, String mode,
       SettingNames names) {
     if (model.isEmpty() && (!weights.isEmpty() || !mode.isEmpty())) {
-      return names.of("depth-weights") + " and " + names.of("depth-mode") + " need "
-          + names.of("depth-model");
+      // Only what was given is named: a setting left out is no part of the problem.
+      return weights.isEmpty() ? names.of("depth-mode") + " needs " + names.of("depth-model")
+          : mode.isEmpty() ? names.of("depth-weights") + " needs " + names.of("depth-model")
+          : names.of("depth-weights") + " and " + names.of("depth-mode") + " need "
+              + names.of("depth-model");
     }
     return switch (mode.toLowerCase(Locale.ROOT)) {
       case "", "teacher", "layered" -> null;

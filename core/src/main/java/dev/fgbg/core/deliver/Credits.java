@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * A delivery's share of the memory budget: the bytes of its pieces in flight and of what its
  * sink has not drained yet (it is ready again after a piece was delivered). Touched only by its
  * delivery's drain. So that a client that never reads holds no more than its first small
- * pieces ({@link #HOLD_BYTES}), and a newcomer always finds room:
+ * pieces ({@link #HOLD_BYTES}), and a newcomer always finds room (a slow start; a sink in this
+ * process that takes each piece as delivered has none, only the window and the budget):
  * <ul>
  *   <li>what a transport takes is not yet read: a client's flow-control window absorbs some
  *       megabytes of a stream that is never read. So only what was drained beyond
@@ -37,15 +38,18 @@ final class Credits {
 
   private final MemoryBudget budget;
   private final long sampleBytes;
+  /** False for a sink that takes each piece as delivered: nothing of it is left unread. */
+  private final boolean slowStart;
   private CompletableFuture<Void> wait;
   private long waitBytes;
   private long granted;
   private long undrained;
   private long drained;
 
-  Credits(MemoryBudget budget, long sampleBytes) {
+  Credits(MemoryBudget budget, long sampleBytes, boolean slowStart) {
     this.budget = budget;
     this.sampleBytes = sampleBytes;
+    this.slowStart = slowStart;
   }
 
   MemoryBudget.Subscription onWait(Runnable listener) {
@@ -57,9 +61,12 @@ final class Credits {
     return budget.waiting() > 0;
   }
 
-  /** Samples the pieces of the next batch may hold: as many as the client has read, or one. */
+  /**
+   * Samples the pieces of the next batch may hold: as many as the client has read, or one;
+   * {@code max} without slow start.
+   */
   int pieceSamples(int max) {
-    if (sampleBytes == 0) {
+    if (sampleBytes == 0 || !slowStart) {
       return max;
     }
     long allowed = Math.max(Delivery.INITIAL_BYTES, read()) / sampleBytes;
@@ -89,7 +96,7 @@ final class Credits {
       granted = 0;
       return g;
     }
-    if (held > 0 && held + bytes > Math.max(HOLD_BYTES, 2 * read())) {
+    if (slowStart && held > 0 && held + bytes > Math.max(HOLD_BYTES, 2 * read())) {
       return -1;
     }
     if (budget.tryAcquire(bytes)) {

@@ -67,7 +67,7 @@ public final class Delivery<T> {
     this.lane = b.lane;
     this.window = b.window;
     this.maxPieceSamples = b.maxPieceSamples;
-    this.credits = b.budget == null ? null : new Credits(b.budget, b.sampleBytes);
+    this.credits = b.budget == null ? null : new Credits(b.budget, b.sampleBytes, b.slowStart);
     this.gate = b.gate;
     this.cancelledWhen = b.cancelledWhen;
     this.events = b.events;

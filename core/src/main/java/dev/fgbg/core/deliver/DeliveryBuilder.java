@@ -17,6 +17,7 @@ public final class DeliveryBuilder<T> {
   int maxPieceSamples;
   MemoryBudget budget;
   long sampleBytes;
+  boolean slowStart;
   Gate gate;
   BooleanSupplier cancelledWhen = () -> false;
   Events events = Events.NONE;
@@ -47,10 +48,29 @@ public final class DeliveryBuilder<T> {
     return this;
   }
 
-  /** Charges {@code bytesPerSample} a sample rendered to {@code budget} until drained. */
+  /**
+   * Charges {@code bytesPerSample} a sample rendered to {@code budget} until drained, for a
+   * client's stream: its pieces start small and grow with what the client has read
+   * ({@link Credits}), so a client that never reads holds little.
+   */
   public DeliveryBuilder<T> budget(MemoryBudget budget, long bytesPerSample) {
+    return charged(budget, bytesPerSample, true);
+  }
+
+  /**
+   * As {@link #budget}, for a sink in this process that takes each piece as it is delivered (a
+   * cache): no client can leave it unread, so its pieces are whole from the first, not slow
+   * started (pieces of one sample would reach a teacher's model one image at a time).
+   */
+  public DeliveryBuilder<T> budgetTakenAtOnce(MemoryBudget budget, long bytesPerSample) {
+    return charged(budget, bytesPerSample, false);
+  }
+
+  private DeliveryBuilder<T> charged(MemoryBudget budget, long bytesPerSample,
+      boolean slowStart) {
     this.budget = budget;
     this.sampleBytes = bytesPerSample;
+    this.slowStart = slowStart;
     return this;
   }
 

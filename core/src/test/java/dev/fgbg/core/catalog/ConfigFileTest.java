@@ -73,7 +73,7 @@ class ConfigFileTest {
     assertEquals("config file datasets.json: dataset 'office': \"objects\" '5:1': objects_max = 1 "
         + "must be in [objects_min, 32]\n"
         + "dataset 'b': \"fgScale\" 'huge' must be MIN:MAX\n"
-        + "dataset 'c': \"depthWeights\" and \"depthMode\" need \"depthModel\"", m);
+        + "dataset 'c': \"depthMode\" needs \"depthModel\"", m);
     assertEquals("config file datasets.json: dataset 'office': \"size\" '0': height = 0 must be in "
         + "[8, 4096]", refusal(dataset("\"size\": \"0\"")));
     assertEquals("config file datasets.json: dataset 'office': \"position\" 'up' must be random, "

@@ -120,20 +120,40 @@ public final class FolderFlags {
   }
 
   /**
+   * Config file entry {@code d} with the depth flags for what it leaves out, before its settings
+   * are checked (a "depthMode" is an entry's own, the model the flag's): an entry naming no
+   * model takes the flags' model, and their weights and mode where it gives none of its own.
+   */
+  private static FolderDatasetConfig withDepthFlags(FolderDatasetConfig d, DepthFlags depth) {
+    FolderDatasetConfig.Builder c = d.toBuilder();
+    if (!d.getDepthModel().isEmpty()) {
+      return c.setDepthModel(ModelPaths.resolve(d.getDepthModel())).build();
+    }
+    c.setDepthModel(depth.model());
+    if (d.getDepthWeights().isEmpty()) {
+      c.setDepthWeights(depth.weights);
+    }
+    if (d.getDepthMode().isEmpty()) {
+      c.setDepthMode(depth.mode);
+    }
+    return c.build();
+  }
+
+  /**
    * The config file's datasets that set their own on_bad_file (the others take --on-bad-file),
    * each to its entry as the file spells it: a skipping load's warning quotes that, not the flag.
    */
-  public Map<String, String> skipByKey() {
+  public Map<String, String> skipByKey(DepthFlags depth) {
     if (config == null) {
       return Map.of();
     }
-    return DatasetCatalog.onBadFileEntries(config);
+    return DatasetCatalog.onBadFileEntries(config, d -> withDepthFlags(d, depth));
   }
 
   /**
    * The flag dataset (when given, with the depth and scene flags) and then the config file's,
-   * each taking those flags for what its entry leaves out: the depth flags when it names no
-   * model, each placement, mask and scene flag when it has no field of that name.
+   * each taking those flags for what its entry leaves out: the depth flags' model when it names
+   * none ({@link #withDepthFlags}), each other flag when it has no field of that name.
    */
   public List<FolderDatasetConfig> datasets(DepthFlags depth, SceneFlags scene) {
     List<FolderDatasetConfig> out = new ArrayList<>();
@@ -148,17 +168,15 @@ public final class FolderFlags {
       out.add(c.build());
     }
     if (config != null) {
-      for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config)) {
+      // The depth flags are checked alone first: an entry's problem is then its own.
+      String problem = DatasetCatalog.depthFlagsProblem(depth.model(), depth.weights, depth.mode);
+      if (problem != null) {
+        throw FgbgException.invalidConfig(problem);
+      }
+      for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config,
+          e -> withDepthFlags(e, depth))) {
         // The entry's own fields win: protobuf's merge sets only what the entry has.
-        FolderDatasetConfig.Builder c = flags.toBuilder().mergeFrom(d);
-        if (d.getDepthModel().isEmpty()) {
-          c.setDepthModel(depth.model()).setDepthWeights(depth.weights)
-              .setDepthMode(depth.mode);
-        } else {
-          c.setDepthModel(ModelPaths.resolve(d.getDepthModel()))
-              .setDepthWeights(d.getDepthWeights()).setDepthMode(d.getDepthMode());
-        }
-        out.add(c.build());
+        out.add(flags.toBuilder().mergeFrom(d).build());
       }
     }
     if (onBadFile != null) {

@@ -76,7 +76,7 @@ public final class ServeFlags {
         .exportRoot(exportRoot)
         .builtin(builtin.config(depth, scene, folder))
         .datasets(folder.datasets(depth, scene))
-        .skipByKey(folder.skipByKey())
+        .skipByKey(folder.skipByKey(depth))
         .device(depth.device)
         .depthSessions(depth.sessions())
         .depthCacheBytes(depth.cacheBytes())

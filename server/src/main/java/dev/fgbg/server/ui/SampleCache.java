@@ -114,7 +114,9 @@ final class SampleCache {
 
   /**
    * Renders {@code indices} as one delivery on the UI's lane: pieces of {@link #PIECE} on every
-   * worker at once, each charged to the budget until its samples are sliced out, and
+   * worker at once, each charged to the budget until its samples are sliced out (whole from the
+   * first piece: this cache takes each as it comes, so a teacher's model gets each piece's
+   * depth as one request, not a client stream's slow start of one sample a piece), and
    * {@code futures} (one per index) completed piece by piece. The delivery lets go of each
    * future as it completes it, so the samples already sliced are the cache's alone.
    */
@@ -145,7 +147,7 @@ final class SampleCache {
       }
     };
     Delivery.of(Plan.of(indices), Renders.fresh(shape, seed), slices, lane).window(WINDOW)
-        .pieceSamples(PIECE).budget(budget, shape.renderBytes(1)).start();
+        .pieceSamples(PIECE).budgetTakenAtOnce(budget, shape.renderBytes(1)).start();
   }
 
   /**

@@ -116,7 +116,8 @@ final class SamplePage {
     int flip = s.flip() ? 1 : 0;
     List<Link> out = new ArrayList<>();
     if (c.flips() == 2) {
-      out.add(new Link("flipped twin", Links.sample(d, seed,
+      // Another sample: a flip has placements of its own, so this is not this one mirrored.
+      out.add(new Link("flipped (own placement)", Links.sample(d, seed,
           c.encode(s.bg(), s.fg(), 1 - flip, s.k()))));
     }
     out.add(new Link("next placement", Links.sample(d, seed,

@@ -251,10 +251,10 @@ class WebUiBrowserTest {
     assertEquals(List.of(CODEC.bg(index), CODEC.fg(index), CODEC.flip(index), CODEC.k(index)),
         List.of(factors.get(0).getAsInt(), factors.get(1).getAsInt(), factors.get(2).getAsInt(),
             factors.get(3).getAsInt()));
-    String twin = browser.eval("[...document.querySelectorAll('#neighbours a')].find(a =>"
-        + " a.textContent === 'flipped twin').href").getAsString();
-    assertTrue(twin.endsWith("index=" + CODEC.encode(CODEC.bg(index), CODEC.fg(index),
-        1 - CODEC.flip(index), CODEC.k(index))), twin);
+    String flipped = browser.eval("[...document.querySelectorAll('#neighbours a')].find(a =>"
+        + " a.textContent === 'flipped (own placement)').href").getAsString();
+    assertTrue(flipped.endsWith("index=" + CODEC.encode(CODEC.bg(index), CODEC.fg(index),
+        1 - CODEC.flip(index), CODEC.k(index))), flipped);
     assertEquals(String.valueOf(served.getMeta(0).getFgDepth()), browser.eval(
         "[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent ==="
         + " 'fg_depth').children[1].textContent").getAsString());
@@ -272,7 +272,7 @@ class WebUiBrowserTest {
         + " 'outdoor/street/rotated180_' + 'x'.repeat(300) + '.png';"
         + " return String(p.scrollWidth <= p.clientWidth && p.getBoundingClientRect().width"
         + " === before); })()").getAsString());
-    browser.open(twin);
+    browser.open(flipped);
     assertEquals(CODEC.encode(CODEC.bg(index), CODEC.fg(index), 1 - CODEC.flip(index),
         CODEC.k(index)), browser.eval("Number(new URLSearchParams(location.search).get('index'))")
         .getAsLong());
