@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
-import dev.fgbg.server.grpc.ConnectOptions;
+import dev.fgbg.server.transport.ConnectOptions;
 import dev.fgbg.v1.DepthModelStats;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ServerStatsRequest;
