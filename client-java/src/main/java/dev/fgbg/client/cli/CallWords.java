@@ -26,7 +26,10 @@ final class CallWords {
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       d = deadline(d, e, line, soFar);
     } else if (cut(e, soFar)) {
-      d = d + " " + SoFar.goOn(soFar.received(), soFar.counted(), soFar.resume());
+      // A server that stopped says how to go on itself (an export: run it again): only the count.
+      d = d + " " + (d.contains("run the same ")
+          ? "(" + soFar.received() + " " + soFar.counted() + ")"
+          : SoFar.goOn(soFar.received(), soFar.counted(), soFar.resume()));
     }
     return s.getCode() + ": " + d;
   }

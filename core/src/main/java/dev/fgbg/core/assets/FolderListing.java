@@ -151,7 +151,7 @@ final class FolderListing {
       return link(file);
     }
     if (!attrs.isRegularFile()) {
-      return "is not a regular file (a FIFO, socket or device); only image files are read";
+      return ImageFiles.NOT_REGULAR;
     }
     if (!image) {
       return unsupported(file, ext);

@@ -29,6 +29,9 @@ import javax.imageio.stream.ImageInputStream;
  * ({@link DecodeMemory}).
  */
 public final class ImageFiles {
+  /** A name that is no regular file, as the listing and a read that finds one say it. */
+  static final String NOT_REGULAR =
+      "is not a regular file (a FIFO, socket or device); only image files are read";
   /** Images larger than this are refused unless the limit is raised (--max-image-pixels). */
   public static final long DEFAULT_MAX_PIXELS = 64_000_000L;
   /** The largest limit: an RGBA copy of the image must fit in one Java array. */
@@ -62,7 +65,7 @@ public final class ImageFiles {
     try {
       if (!Files.isRegularFile(file)) { // a FIFO would block the reader for ever
         throw FgbgException.invalidConfig(file + ": " + (Files.exists(file,
-            LinkOption.NOFOLLOW_LINKS) ? "is not a regular file" : "no such file"));
+            LinkOption.NOFOLLOW_LINKS) ? NOT_REGULAR : "no such file"));
       }
       if (!Files.isReadable(file)) {
         throw FgbgException.invalidConfig(file + ": cannot be read (permission denied)");

@@ -73,9 +73,10 @@ final class FileIo {
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
+          // ENOSPC is also a file system out of inodes, with bytes free: df -i tells.
           "export stopped: disk full while writing " + what + " (" + msg + "): free "
-          + "some space and run the same export again: it resumes, keeping the shards already "
-          + "complete", e);
+          + "some space (or files, where `df -i` shows no inodes free) and run the same export "
+          + "again: it resumes, keeping the shards already complete", e);
     }
     if (msg.contains(ELOOP)) {
       // Every export opens with NOFOLLOW, so the kernel's "loop" (ELOOP) means the name was a

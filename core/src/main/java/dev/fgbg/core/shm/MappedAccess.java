@@ -50,7 +50,7 @@ final class MappedAccess {
     String quoted = RingChecks.quoted(path);
     return free < slotBytes ? "the file system of " + quoted + " is full: the ring's pages "
         + "could not all be had (give /dev/shm more room, or set FGBG_SHM=0)"
-        : "a fault reading or writing " + quoted + " (the client shrank or removed its memory "
-        + "mid-copy)";
+        : "a fault reading or writing " + quoted + " (the file shrank or was removed mid-copy, "
+        + "by its client or another process)";
   }
 }

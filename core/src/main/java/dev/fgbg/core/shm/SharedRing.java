@@ -224,7 +224,8 @@ public final class SharedRing implements AutoCloseable {
         long size = size();
         if (size != fileBytes()) {
           fault = RingChecks.quoted(path) + " now has " + size + " bytes, not the " + fileBytes()
-              + " it was offered with: the client shrank its ring";
+              + " it was offered with: the file shrank (its client, or another process, "
+              + "truncated it)";
         }
       }
       if (fault != null) {

@@ -74,8 +74,9 @@ class DiskFullTest {
             "names the file: " + e.getMessage());
         assertFalse(e.getMessage().contains(".partial") || e.getMessage().contains(".tmp "),
             "the file's own name, not its temporary one: " + e.getMessage());
-        assertTrue(e.getMessage().endsWith("free some space and run the same export again: it "
-            + "resumes, keeping the shards already complete"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("free some space (or files, where `df -i` shows no "
+            + "inodes free) and run the same export again: it resumes, keeping the shards "
+            + "already complete"), e.getMessage());
         assertFalse(e.getMessage().contains(disk.dir().toString()), "no server path: "
             + e.getMessage());
         assertEquals(List.of(), openFilesUnder(disk.dir()), "no descriptor left open");
