@@ -47,17 +47,13 @@ record DatasetSource(String name, String configJson, String configOrigin, String
       throw FgbgException.invalidConfig("dataset '" + name + "' needs --config FILE (the "
           + "datasets.json that defines it); without one only 'builtin' exists");
     }
-    List<FolderDatasetConfig> all = DatasetCatalog.parseConfig(configJson, configOrigin);
+    // The flags complete each entry as serve's do, so a job and a server agree on the dataset.
+    List<FolderDatasetConfig> all = DatasetCatalog.parseConfig(configJson, configOrigin,
+        d -> DatasetCatalog.withDepthFlags(d, model, depthWeights, depthMode));
     FolderDatasetConfig c = all.stream().filter(d -> d.getName().equals(name)).findFirst()
         .orElseThrow(() -> FgbgException.invalidConfig("dataset '" + name + "' is not in "
             + configOrigin + "; it defines " + all.stream().map(FolderDatasetConfig::getName)
             .toList() + " (and 'builtin' always exists)"));
-    if (!model.isEmpty()) {
-      c = c.toBuilder().setDepthModel(model).setDepthWeights(depthWeights)
-          .setDepthMode(depthMode).build();
-    } else if (!c.getDepthModel().isEmpty()) {
-      c = c.toBuilder().setDepthModel(ModelPaths.resolve(c.getDepthModel())).build();
-    }
     return DatasetCatalog.configFolder(c, models);
   }
 }

@@ -5,6 +5,7 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderDataset;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
+import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.IOException;
@@ -102,7 +103,36 @@ public final class DatasetCatalog {
    * INVALID_CONFIG naming the origin, the dataset and the key at fault otherwise.
    */
   public static List<FolderDatasetConfig> parseConfig(String json, String origin) {
-    return ConfigFile.parse(json, origin, UnaryOperator.identity());
+    return parseConfig(json, origin, UnaryOperator.identity());
+  }
+
+  /** As {@link #parseConfig(String, String)}, each entry completed by {@code fill} first. */
+  public static List<FolderDatasetConfig> parseConfig(String json, String origin,
+      UnaryOperator<FolderDatasetConfig> fill) {
+    return ConfigFile.parse(json, origin, fill);
+  }
+
+  /**
+   * Config entry {@code d} completed by the depth flags, before its settings are checked: the
+   * one rule of {@code serve} and the Spark jobs, so that both make an entry the same dataset
+   * (and fingerprint). An entry naming a model keeps its own settings (the model found as
+   * {@link ModelPaths} finds it); one naming none takes {@code model}, and {@code weights} and
+   * {@code mode} where it gives none of its own (its "depthMode" wins).
+   */
+  public static FolderDatasetConfig withDepthFlags(FolderDatasetConfig d, String model,
+      String weights, String mode) {
+    FolderDatasetConfig.Builder c = d.toBuilder();
+    if (!d.getDepthModel().isEmpty()) {
+      return c.setDepthModel(ModelPaths.resolve(d.getDepthModel())).build();
+    }
+    c.setDepthModel(model);
+    if (d.getDepthWeights().isEmpty()) {
+      c.setDepthWeights(weights);
+    }
+    if (d.getDepthMode().isEmpty()) {
+      c.setDepthMode(mode);
+    }
+    return c.build();
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.fgbg.server.flags;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.catalog.DatasetCatalog;
-import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,24 +118,9 @@ public final class FolderFlags {
     }
   }
 
-  /**
-   * Config file entry {@code d} with the depth flags for what it leaves out, before its settings
-   * are checked (a "depthMode" is an entry's own, the model the flag's): an entry naming no
-   * model takes the flags' model, and their weights and mode where it gives none of its own.
-   */
+  /** Config file entry {@code d} completed by the depth flags (the one rule, the catalog's). */
   private static FolderDatasetConfig withDepthFlags(FolderDatasetConfig d, DepthFlags depth) {
-    FolderDatasetConfig.Builder c = d.toBuilder();
-    if (!d.getDepthModel().isEmpty()) {
-      return c.setDepthModel(ModelPaths.resolve(d.getDepthModel())).build();
-    }
-    c.setDepthModel(depth.model());
-    if (d.getDepthWeights().isEmpty()) {
-      c.setDepthWeights(depth.weights);
-    }
-    if (d.getDepthMode().isEmpty()) {
-      c.setDepthMode(depth.mode);
-    }
-    return c.build();
+    return DatasetCatalog.withDepthFlags(d, depth.model(), depth.weights, depth.mode);
   }
 
   /**

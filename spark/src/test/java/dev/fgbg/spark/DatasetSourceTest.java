@@ -1,0 +1,51 @@
+package dev.fgbg.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.core.catalog.DatasetCatalog;
+import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthRuntimes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A Spark job's dataset from a config file and depth flags is the one serve makes of them. */
+class DatasetSourceTest {
+  @TempDir
+  Path root;
+
+  @Test
+  void theDepthFlagsCompleteAnEntryAsServesDo() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("flagged");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path weights = Files.move(model.resolve("model.onnx"), root.resolve("weights.onnx"));
+    String json = """
+        {"datasets": [
+          {"name": "minelayer", "bg": "%1$s", "fg": "%2$s", "size": "32",
+           "depthMode": "layered"},
+          {"name": "taught", "bg": "%1$s", "fg": "%2$s", "size": "32"}
+        ]}""".formatted(root.resolve("bg"), root.resolve("fg"));
+    for (String name : new String[] {"minelayer", "taught"}) {
+      DatasetSource s = new DatasetSource(name, json, "datasets.json", "224", 20, "100:100",
+          model.toString(), weights.toString(), "teacher", "cpu");
+      try (DepthRuntimes models = SparkJobs.driverModels(s);
+          DepthRuntimes served = SparkJobs.driverModels(s)) {
+        Dataset d = s.build(models);
+        // The entry's own "depthMode" wins; one with none takes the flag's.
+        assertTrue(d.depthSource().endsWith(name.equals("minelayer") ? ":layered" : ":teacher"),
+            d.depthSource());
+        Dataset serve = DatasetCatalog.configFolder(DatasetCatalog.parseConfig(json, "x",
+            c -> DatasetCatalog.withDepthFlags(c, model.toString(), weights.toString(),
+                "teacher")).stream().filter(c -> c.getName().equals(name)).findFirst()
+            .orElseThrow(), served);
+        assertEquals(serve.fingerprint(), d.fingerprint(), name);
+      }
+    }
+  }
+}
