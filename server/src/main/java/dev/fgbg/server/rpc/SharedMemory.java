@@ -73,8 +73,9 @@ final class SharedMemory {
     this.poller = poller;
     this.ticker = ticker;
     this.kept = new KeptRings(directory, KEPT_RINGS, KEPT_IDLE, ticker);
-    long sweep = KEPT_IDLE.toMillis() / 2;
-    poller.scheduleWithFixedDelay(kept::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    // Each second: a ring whose client exited goes from /dev/shm, whose room a trainer started
+    // next needs, within a second of it (a look at up to 64 pids and files).
+    poller.scheduleWithFixedDelay(kept::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Unmaps the kept GetSamples rings (the server is stopping). */
