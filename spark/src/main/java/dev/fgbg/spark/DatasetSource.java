@@ -47,7 +47,12 @@ record DatasetSource(String name, String configJson, String configOrigin, String
       throw FgbgException.invalidConfig("dataset '" + name + "' needs --config FILE (the "
           + "datasets.json that defines it); without one only 'builtin' exists");
     }
-    // The flags complete each entry as serve's do, so a job and a server agree on the dataset.
+    // The flags complete each entry as serve's do, so a job and a server agree on the dataset;
+    // they are checked alone first, as serve's are: an entry's problem is then its own.
+    String problem = DatasetCatalog.depthFlagsProblem(model, depthWeights, depthMode);
+    if (problem != null) {
+      throw FgbgException.invalidConfig(problem);
+    }
     List<FolderDatasetConfig> all = DatasetCatalog.parseConfig(configJson, configOrigin,
         d -> DatasetCatalog.withDepthFlags(d, model, depthWeights, depthMode));
     FolderDatasetConfig c = all.stream().filter(d -> d.getName().equals(name)).findFirst()

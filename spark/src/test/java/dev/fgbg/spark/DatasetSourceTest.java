@@ -1,8 +1,10 @@
 package dev.fgbg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.DatasetCatalog;
@@ -46,6 +48,20 @@ class DatasetSourceTest {
             .orElseThrow(), served);
         assertEquals(serve.fingerprint(), d.fingerprint(), name);
       }
+    }
+  }
+
+  @Test
+  void depthFlagsAreCheckedAloneFirstAsServesAre() throws Exception {
+    Fixtures.goodFolders(root);
+    String json = """
+        {"datasets": [{"name": "own", "bg": "%1$s", "fg": "%2$s", "size": "32"}]}"""
+        .formatted(root.resolve("bg"), root.resolve("fg"));
+    DatasetSource s = new DatasetSource("own", json, "datasets.json", "224", 20, "100:100",
+        "", "", "layered", "cpu");
+    try (DepthRuntimes models = SparkJobs.driverModels(s)) {
+      FgbgException e = assertThrows(FgbgException.class, () -> s.build(models));
+      assertEquals("--depth-mode needs --depth-model", e.getMessage());
     }
   }
 }

@@ -52,6 +52,17 @@ public final class ImageFiles {
     return read(file, DEFAULT_MAX_PIXELS);
   }
 
+  /** Why {@code file}, no regular file, cannot be read as an image. */
+  private static String notAFile(Path file) {
+    if (Files.isDirectory(file)) {
+      return "is a folder, not an image file";
+    }
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return "no such file";
+    }
+    return Files.exists(file) ? NOT_REGULAR : "is a link to nothing (its target is gone)";
+  }
+
   /**
    * Decodes {@code file} when its header says it has at most {@code maxPixels} pixels; any
    * problem is an {@link FgbgException} naming the file.
@@ -64,8 +75,7 @@ public final class ImageFiles {
     ImageInputStream in;
     try {
       if (!Files.isRegularFile(file)) { // a FIFO would block the reader for ever
-        throw FgbgException.invalidConfig(file + ": " + (Files.exists(file,
-            LinkOption.NOFOLLOW_LINKS) ? NOT_REGULAR : "no such file"));
+        throw FgbgException.invalidConfig(file + ": " + notAFile(file));
       }
       if (!Files.isReadable(file)) {
         throw FgbgException.invalidConfig(file + ": cannot be read (permission denied)");

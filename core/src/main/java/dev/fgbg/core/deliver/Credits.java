@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * sink has not drained yet (it is ready again after a piece was delivered). Touched only by its
  * delivery's drain. So that a client that never reads holds no more than its first small
  * pieces ({@link #HOLD_BYTES}), and a newcomer always finds room (a slow start; a sink in this
- * process that takes each piece as delivered has none, only the window and the budget):
+ * process that takes each piece as delivered has none: whole pieces from the first, within an
+ * eighth of the budget each and a quarter in all):
  * <ul>
  *   <li>what a transport takes is not yet read: a client's flow-control window absorbs some
  *       megabytes of a stream that is never read. So only what was drained beyond
@@ -63,13 +64,15 @@ final class Credits {
 
   /**
    * Samples the pieces of the next batch may hold: as many as the client has read, or one;
-   * {@code max} without slow start.
+   * without slow start up to {@code max}, within an eighth of the budget, so that a piece of
+   * large samples never queues for more than rings and streams leave free.
    */
   int pieceSamples(int max) {
-    if (sampleBytes == 0 || !slowStart) {
+    if (sampleBytes == 0) {
       return max;
     }
-    long allowed = Math.max(Delivery.INITIAL_BYTES, read()) / sampleBytes;
+    long allowed = (slowStart ? Math.max(Delivery.INITIAL_BYTES, read())
+        : budget.capacity() / 8) / sampleBytes;
     return (int) Math.max(1, Math.min(max, allowed));
   }
 
@@ -96,8 +99,9 @@ final class Credits {
       granted = 0;
       return g;
     }
-    if (slowStart && held > 0 && held + bytes > Math.max(HOLD_BYTES, 2 * read())) {
-      return -1;
+    if (held > 0 && held + bytes > (slowStart ? Math.max(HOLD_BYTES, 2 * read())
+        : budget.capacity() / 4)) {
+      return -1; // without slow start: a quarter of the budget at once at most
     }
     if (budget.tryAcquire(bytes)) {
       return bytes;

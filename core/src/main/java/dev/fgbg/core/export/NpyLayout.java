@@ -261,10 +261,7 @@ final class NpyLayout implements Layout {
     return out;
   }
 
-  /**
-   * Writes one array from its header and, shard by shard, the shard's part or (for a shard an
-   * earlier finish already joined) its range of the existing array.
-   */
+  /** One array from its header and each shard's part (or its range, already joined). */
   private void join(Array a) throws IOException {
     List<Shard> shards = Shard.plan(job);
     boolean anyPart = false;

@@ -149,6 +149,22 @@ class ImageFilesTest {
   }
 
   @Test
+  void whatIsNoRegularFileIsNamedForWhatItIs() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("a.png"));
+    Path dangling = Files.createSymbolicLink(dir.resolve("b.png"), dir.resolve("gone.png"));
+    Path fifo = dir.resolve("c.png");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertEquals(folder + ": is a folder, not an image file", refusal(folder));
+    assertEquals(dangling + ": is a link to nothing (its target is gone)", refusal(dangling));
+    assertEquals(fifo + ": " + ImageFiles.NOT_REGULAR, refusal(fifo));
+    assertEquals(dir.resolve("d.png") + ": no such file", refusal(dir.resolve("d.png")));
+  }
+
+  private static String refusal(Path file) {
+    return assertThrows(FgbgException.class, () -> ImageFiles.read(file)).getMessage();
+  }
+
+  @Test
   void aHugeHeaderIsRefusedBeforeAnythingIsDecoded() {
     Path bomb = Fixtures.pngHeaderOnly(30_000, 30_000, dir.resolve("bomb.png"));
     FgbgException e = assertThrows(FgbgException.class, () -> ImageFiles.read(bomb));

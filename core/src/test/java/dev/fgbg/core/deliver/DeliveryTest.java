@@ -171,6 +171,37 @@ class DeliveryTest {
   }
 
   @Test
+  void aSinkThatTakesEachPieceGetsWholePiecesFromTheFirst() {
+    MemoryBudget budget = MemoryBudget.of(400 * SAMPLE, Ticker.systemTicker());
+    Recorder sink = new Recorder();
+    Delivery.of(plan(64, 64), INDICES, sink, lane::add).window(4).pieceSamples(8)
+        .budgetTakenAtOnce(budget, SAMPLE).start();
+    runAll();
+    assertEquals(8, sink.got.get(0).count(), "no slow start: the first piece is whole");
+    assertEquals(64, sink.indices().size());
+    assertEquals(0, budget.used());
+  }
+
+  @Test
+  void aSinkThatTakesEachPieceHoldsAnEighthOfTheBudgetAPieceAndAQuarterInAll() {
+    MemoryBudget budget = MemoryBudget.of(32 * SAMPLE, Ticker.systemTicker());
+    Recorder sink = new Recorder();
+    List<Long> used = new ArrayList<>();
+    // Samples of an eighth of the budget: eight of them would want the whole budget at once.
+    Delivery.of(plan(64, 64), (p, c) -> {
+      used.add(budget.used());
+      return CompletableFuture.completedFuture(p.indices());
+    }, sink, lane::add).window(4).pieceSamples(8).budgetTakenAtOnce(budget, 4 * SAMPLE)
+        .start();
+    runAll();
+    assertEquals(1, sink.got.get(0).count(), "a piece within an eighth of the budget");
+    assertTrue(used.stream().allMatch(b -> b <= budget.capacity() / 4),
+        "at most a quarter of the budget at once: " + used);
+    assertEquals(64, sink.indices().size());
+    assertEquals(0, budget.used());
+  }
+
+  @Test
   void aStreamThatIsNotReadyNeverQueuesForBudget() {
     MemoryBudget budget = MemoryBudget.of(10 * SAMPLE, Ticker.systemTicker());
     assertTrue(budget.tryAcquire(10 * SAMPLE), "someone else holds it all");

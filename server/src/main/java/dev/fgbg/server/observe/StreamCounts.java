@@ -2,8 +2,8 @@ package dev.fgbg.server.observe;
 
 /**
  * The stream and admission counters at one moment, as Caffeine's {@code CacheStats}: taken once
- * by {@link StreamCounter#snapshot} and read by ServerStats, tests and benchmarks, so the numbers of
- * one report belong together.
+ * by {@link StreamCounter#snapshot} and read by ServerStats, tests and benchmarks, so the
+ * numbers of one report belong together.
  *
  * @param chunksProduced chunks rendered (sent or waiting to be sent)
  * @param readyWaits times a stream paused because its client was not reading (gRPC flow control)
