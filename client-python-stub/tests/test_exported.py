@@ -136,6 +136,28 @@ def test_verify_names_every_damaged_shard_in_one_error(exports, tmp_path):
            "fg_bg/bg_002/%s" % gone in text
 
 
+def test_verify_names_a_damaged_array_before_the_shards_it_damaged(exports, tmp_path):
+    path = _copy(exports["npy"][0], tmp_path / "array")
+    _flip_last_byte(os.path.join(path, "depth.npy"))
+    with pytest.raises(fgbg.ExportError) as e:
+        fgbg.exported(path, verify=True)
+    first = str(e.value).split("\n  ")[1]
+    assert first.startswith("depth.npy has "), str(e.value)
+
+
+def test_verify_of_a_manifest_that_does_not_add_up_says_so(exports, tmp_path):
+    import json
+
+    path = _copy(exports["folders-mask"][0], tmp_path / "sums")
+    with open(os.path.join(path, "manifest.json")) as f:
+        m = json.load(f)
+    m["digest"] = "0" * 64
+    with open(os.path.join(path, "manifest.json"), "w") as f:
+        json.dump(m, f)
+    with pytest.raises(fgbg.ExportError, match="manifest.json does not add up"):
+        fgbg.exported(path, verify=True)
+
+
 def test_verify_names_the_first_damaged_shards_and_counts_the_rest(server, tmp_path):
     with fgbg.Client(server.target) as c:
         p = c.export("rb-many", format="webdataset", seed=SEED, start=0, end=120, shard_size=10,

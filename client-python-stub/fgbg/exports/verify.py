@@ -85,11 +85,13 @@ def verify(reader: Reader) -> None:
     sums = [] if total == m.digest else [
         "the shard digests add up to %s..., not the manifest's digest %s..."
         % (total[:16], m.digest[:16])]
-    found = shards + files + sums
+    # The files first: a damaged array is the cause of its shards' damage, named after it.
+    found = files + shards + sums
     if not found:
         return
     more = len(found) - SHOWN
-    raise ExportError("%s: %d of %d shards and %d of %d files do not match manifest.json:\n  %s%s"
-                      % (m.folder, len(shards), len(m.shards), len(files), len(m.files),
-                         "\n  ".join(found[:SHOWN]),
-                         "\n  ... and %d more" % more if more > 0 else ""))
+    head = ("%d of %d shards and %d of %d files do not match manifest.json"
+            % (len(shards), len(m.shards), len(files), len(m.files))
+            if shards or files else "manifest.json does not add up (edited by hand?)")
+    raise ExportError("%s: %s:\n  %s%s" % (m.folder, head, "\n  ".join(found[:SHOWN]),
+                                           "\n  ... and %d more" % more if more > 0 else ""))
