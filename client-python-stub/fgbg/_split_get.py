@@ -31,9 +31,9 @@ def check_size(count: int, per_sample: Dict[str, int], max_bytes: int, dataset: 
               else "ask for fewer samples")
     raise AnswerTooLargeError("INVALID_ARGUMENT", (
         "get_samples of %d samples of dataset %r (%s: %d bytes a sample) would take %s in this "
-        "process, over max_bytes=%d (%s); refused before any call. Stream a whole dataset "
-        "instead (Client.stream_epoch, or fgbg.torch's FgbgIterableDataset or FgbgDataset in a "
-        "DataLoader), %s, or raise max_bytes= where this process has the memory"
+        "process, over max_bytes=%d (%s); refused before any GetSamples call. Stream a whole "
+        "dataset instead (Client.stream_epoch, or fgbg.torch's FgbgIterableDataset or "
+        "FgbgDataset in a DataLoader), %s, or raise max_bytes= where this process has the memory"
         % (count, dataset, ", ".join(name for name, b in per_sample.items() if b), each,
            size_words(need), max_bytes, size_words(max_bytes), slices)), target)
 

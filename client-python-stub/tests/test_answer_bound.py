@@ -28,10 +28,10 @@ def test_a_million_builtin_samples_are_refused_in_words_naming_what_to_do_instea
     assert str(e.value) == (
         "INVALID_ARGUMENT: get_samples of 1000000 samples of dataset 'builtin' (image, mask, "
         "depth: 301056 bytes a sample) would take 280.4 GiB in this process, over "
-        "max_bytes=2147483648 (2.0 GiB); refused before any call. Stream a whole dataset "
-        "instead (Client.stream_epoch, or fgbg.torch's FgbgIterableDataset or FgbgDataset in a "
-        "DataLoader), ask for slices of the list (at most 7133 samples each at this bound), or "
-        "raise max_bytes= where this process has the memory")
+        "max_bytes=2147483648 (2.0 GiB); refused before any GetSamples call. Stream a whole "
+        "dataset instead (Client.stream_epoch, or fgbg.torch's FgbgIterableDataset or "
+        "FgbgDataset in a DataLoader), ask for slices of the list (at most 7133 samples each at "
+        "this bound), or raise max_bytes= where this process has the memory")
     again = pickle.loads(pickle.dumps(e.value))  # as a DataLoader worker hands it back
     assert type(again) is fgbg.AnswerTooLargeError and str(again) == str(e.value)
 
