@@ -3,6 +3,7 @@ bound on what such a joined answer may take (`check_size`), checked before any c
 from typing import Any, Callable, Dict, List
 
 from . import _streams
+from ._checks import integer
 from ._proto import pb
 from .batch import Batch, Part
 from .errors import AnswerTooLargeError, FgbgError
@@ -15,13 +16,20 @@ MAX_BYTES = 2 << 30
 _UNITS = ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
 
 
+def max_bytes_arg(value: Any) -> int:
+    """get_samples' `max_bytes` as an int of at least 1 (checked before any call, as the other
+    arguments); TypeError or ValueError naming it otherwise."""
+    n = integer(value, "max_bytes")
+    if n < 1:
+        raise ValueError("max_bytes=%d must be at least 1 (bytes)" % n)
+    return n
+
+
 def check_size(count: int, per_sample: Dict[str, int], max_bytes: int, dataset: str,
                target: str) -> None:
     """Raises AnswerTooLargeError (INVALID_ARGUMENT) when `count` samples of `per_sample` bytes
     each (fgbg._sample_bytes.per_output: the arrays; meta's few bytes aside) take more than
     `max_bytes`: the joined answer is held whole in this process, whatever the calls' sizes."""
-    if max_bytes < 1:
-        raise ValueError("max_bytes=%d must be at least 1 (bytes)" % max_bytes)
     each = sum(per_sample.values())
     need = count * each
     if need <= max_bytes:

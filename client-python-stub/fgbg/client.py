@@ -13,10 +13,10 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
-from ._checks import (flag, int_args, integer, optional_flag, sample_count,  # noqa: E402
-                      seconds_arg, world_size_arg)
+from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
+                      world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
-from ._split_get import MAX_BYTES, SplitGets, check_size  # noqa: E402
+from ._split_get import MAX_BYTES, SplitGets, check_size, max_bytes_arg  # noqa: E402
 from ._requests import (FORMATS, dtype_enum, dtype_name, output_enums, output_names,  # noqa: E402
                         request)
 from ._sample_bytes import per_output  # noqa: E402
@@ -133,14 +133,14 @@ class Client(_owner.Owned):
                     outputs: Optional[Iterable[str]] = None,
                     depth_dtype: str = "float16", max_bytes: int = MAX_BYTES) -> Batch:
         """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
-        calls, joined. An answer over `max_bytes` (default 2 GiB; the arrays' bytes, from the
-        dataset's description) is refused before any GetSamples call (AnswerTooLargeError): a
-        whole dataset streams (stream_epoch, fgbg.torch), a long list goes in slices."""
+        calls, joined; an answer whose arrays take over `max_bytes` (default 2 GiB) is refused
+        before any GetSamples call (AnswerTooLargeError): whole datasets stream (stream_epoch)."""
         self._usable()  # before this process's reply ring is made
+        limit = max_bytes_arg(max_bytes)
         req = request(pb.GetSamplesRequest, dataset=dataset, seed=seed, indices=indices,
                       outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
         check_size(len(req.indices), self._per_sample(req.dataset, req.outputs, req.depth_dtype),
-                   integer(max_bytes, "max_bytes"), req.dataset, self.target)
+                   limit, req.dataset, self.target)
         most = self._split.most(req)
         if most:
             return self._split.joined(req, most)

@@ -12,7 +12,7 @@ import pytest
 import fgbg
 from conftest import N, SMALL, Server
 from fgbg import _sample_bytes
-from fgbg._split_get import MAX_BYTES, check_size, size_words
+from fgbg._split_get import MAX_BYTES, check_size, max_bytes_arg, size_words
 from test_sample_bytes import BUILTIN
 
 # 224 x 224 image, mask and float16 depth: 294 KiB a sample.
@@ -55,7 +55,7 @@ def test_the_bound_is_the_arrays_bytes_of_the_outputs_asked_for():
     with pytest.raises(fgbg.AnswerTooLargeError, match="ask for fewer samples"):
         check_size(1, per, EACH - 1, "builtin", "t")
     with pytest.raises(ValueError, match="max_bytes=0 must be at least 1"):
-        check_size(1, per, 0, "builtin", "t")
+        max_bytes_arg(0)
     assert [size_words(n) for n in (512, 3 << 10, 5 << 20, 3 << 30)] == [
         "512 bytes", "3.0 KiB", "5.0 MiB", "3.0 GiB"]
 
@@ -102,4 +102,6 @@ def test_a_list_over_max_bytes_never_reaches_the_server_and_one_at_it_is_served(
         images = c.get_samples(wanted, outputs=["image"], max_bytes=bound - 1)
         assert np.array_equal(images.images, whole.images)
         with pytest.raises(TypeError, match="max_bytes must be an integer"):
-            c.get_samples([0], max_bytes=1.5)
+            c.get_samples([0], dataset="nope", max_bytes=1.5)  # before describing it
+        with pytest.raises(ValueError, match="max_bytes=0 must be at least 1"):
+            c.get_samples([0], dataset="nope", max_bytes=0)
