@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .client import Client
     from .credentials import Credentials
     from .digest import SampleDigest
-    from .errors import FgbgError, default_target
+    from .errors import AnswerTooLargeError, FgbgError, default_target
     from .exports import ExportError
     from .failover import OtherDataError
     from .info import ChannelStats, DatasetInfo, DatasetSpec, SkippedFile, Stats
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __version__ = "0.2.0"
 __all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
            "SkippedFile", "Stats", "ChannelStats", "Credentials", "default_target", "exported",
-           "ExportError", "OtherDataError"]
+           "ExportError", "OtherDataError", "AnswerTooLargeError"]
 
 _LAZY = {
     # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist, and so that
@@ -37,6 +37,7 @@ _LAZY = {
     "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info",
     "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
     "Credentials": "credentials", "OtherDataError": "failover",
+    "AnswerTooLargeError": "errors",
 }
 # Modules README calls as `fgbg.failover.stream_epoch(...)` or `fgbg.shm.process_pool()` after a
 # plain `import fgbg`.

@@ -31,13 +31,19 @@ _LOG = logging.getLogger("fgbg")
 #: Bytes torch needs in /dev/shm in this process (`reserve_for_torch`), 0 outside a worker.
 _torch_bytes = 0
 _warned = False
-#: Free bytes of a directory: os.statvfs's, replaceable in a test.
+#: Free bytes, and all bytes, of a directory's file system: os.statvfs's, replaceable in a test.
 free_bytes: Callable[[str], int] = lambda path: _statvfs_free(path)
+total_bytes: Callable[[str], int] = lambda path: _statvfs_total(path)
 
 
 def _statvfs_free(path: str) -> int:
     st = os.statvfs(path)
     return st.f_bavail * st.f_frsize
+
+
+def _statvfs_total(path: str) -> int:
+    st = os.statvfs(path)
+    return st.f_blocks * st.f_frsize
 
 
 def torch_need(workers: int, prefetch_factor: int, batch_bytes: int) -> int:
@@ -66,14 +72,30 @@ def check(size: int, made: bool) -> None:
         free = free_bytes(DIRECTORY)
     except OSError:
         return  # nothing to measure with: fallocate still refuses a ring that does not fit
-    after = free if made else free - size
+    before = free + size if made else free  # what was free without this ring
     keep = headroom()
-    if after < keep:
-        raise OSError(errno.ENOSPC, "%s %s of %.1f MiB: it would leave %.1f MiB free, under "
-                      "the %.1f MiB kept for %s; batches go over the network (give it more: %s)"
-                      % (DIRECTORY, NO_ROOM, size / MIB, max(0, after) / MIB, keep / MIB,
-                         "torch's DataLoader batches and others" if _torch_bytes else "others",
-                         FIXES))
+    if before - size < keep:
+        raise OSError(errno.ENOSPC, "%s %s: %.1f MiB%s are free, under the %.1f MiB it needs: "
+                      "%.1f MiB for the ring and %.1f MiB that must stay free (%s); batches go "
+                      "over the network (give it more: %s)"
+                      % (DIRECTORY, NO_ROOM, before / MIB, _of_size(), (size + keep) / MIB,
+                         size / MIB, keep / MIB, _kept_for(), FIXES))
+
+
+def _kept_for() -> str:
+    """Who the headroom is for, in MiB: others (FLOOR) and, in a worker, torch's batches."""
+    others = "%.1f MiB for others" % (FLOOR / MIB)
+    if not _torch_bytes:
+        return others
+    return "%s + %.1f MiB for torch's DataLoader batches" % (others, _torch_bytes / MIB)
+
+
+def _of_size() -> str:
+    """' of its N MiB': /dev/shm's size, or '' where it cannot be read."""
+    try:
+        return " of its %.1f MiB" % (total_bytes(DIRECTORY) / MIB)
+    except OSError:
+        return ""
 
 
 def warn_if_short(workers: int, need: int) -> None:
@@ -85,8 +107,7 @@ def warn_if_short(workers: int, need: int) -> None:
         return
     try:
         free = free_bytes(DIRECTORY)
-        total = os.statvfs(DIRECTORY)
-        size = total.f_blocks * total.f_frsize
+        size = total_bytes(DIRECTORY)
     except OSError:
         return
     if free >= need + FLOOR:

@@ -1,19 +1,74 @@
-"""GetSamples of more indices than one call takes: several calls, joined into one Batch."""
+"""GetSamples of more indices than one call takes: several calls, joined into one Batch; and the
+bound on what such a joined answer may take (`check_size`), checked before any call."""
 from typing import Any, Callable, Dict, List
 
 from . import _streams
+from ._checks import integer
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError
+from .errors import AnswerTooLargeError, FgbgError
+from .info import DatasetInfo
+
+#: What one get_samples answer may take by default (Client.get_samples' max_bytes): 2 GiB, the
+#: same on every host (a share of the host's free memory would let a call pass on one host and
+#: fail on another). Above it a list is not what to ask for: a whole dataset streams.
+MAX_BYTES = 2 << 30
+_UNITS = ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
+
+
+def max_bytes_arg(value: Any) -> int:
+    """get_samples' `max_bytes` as an int of at least 1 (checked before any call, as the other
+    arguments); TypeError or ValueError naming it otherwise."""
+    n = integer(value, "max_bytes")
+    if n < 1:
+        raise ValueError("max_bytes=%d must be at least 1 (bytes)" % n)
+    return n
+
+
+def check_size(count: int, per_sample: Dict[str, int], max_bytes: int, dataset: str,
+               target: str) -> None:
+    """Raises AnswerTooLargeError (INVALID_ARGUMENT) when `count` samples of `per_sample` bytes
+    each (fgbg._sample_bytes.per_output: the arrays; meta's few bytes aside) take more than
+    `max_bytes`: the joined answer is held whole in this process, whatever the calls' sizes."""
+    each = sum(per_sample.values())
+    need = count * each
+    if need <= max_bytes:
+        return
+    fit = max_bytes // each
+    slices = ("ask for slices of the list (at most %d samples each at this bound)" % fit if fit
+              else "ask for fewer samples")
+    raise AnswerTooLargeError("INVALID_ARGUMENT", (
+        "get_samples of %d samples of dataset %r (%s: %d bytes a sample) would take %s in this "
+        "process, over max_bytes=%d (%s); refused before any GetSamples call. Stream a whole "
+        "dataset instead (Client.stream_epoch, or fgbg.torch's FgbgIterableDataset or "
+        "FgbgDataset in a DataLoader), %s, or raise max_bytes= where this process has the memory"
+        % (count, dataset, ", ".join(name for name, b in per_sample.items() if b), each,
+           size_words(need), max_bytes, size_words(max_bytes), slices)), target)
+
+
+def size_words(n: int) -> str:
+    """`n` bytes in the largest unit of which there is at least one (e.g. '2.0 GiB')."""
+    for unit, name in _UNITS:
+        if n >= unit:
+            return "%.1f %s" % (n / unit, name)
+    return "%d bytes" % n
 
 
 class SplitGets:
-    """Asks once per dataset how many indices one call takes (DatasetInfo.max_get_samples)."""
+    """Asks once per dataset for its description (`described`: the per-sample bytes and how many
+    indices one call takes, DatasetInfo.max_get_samples)."""
 
-    def __init__(self, describe: Callable[[str], Any], get: Callable[[Any], bytes]) -> None:
+    def __init__(self, describe: Callable[[str], DatasetInfo],
+                 get: Callable[[Any], bytes]) -> None:
         self._describe = describe
         self._get = get
-        self._most: Dict[str, int] = {}
+        self._infos: Dict[str, DatasetInfo] = {}
+
+    def described(self, dataset: str) -> DatasetInfo:
+        """`dataset`'s description, asked for once (its errors raised)."""
+        if dataset not in self._infos:
+            self._infos[dataset] = self._describe(dataset)
+        return self._infos[dataset]
 
     def most(self, req: Any) -> int:
         """The indices one call of `req`'s dataset takes when `req` has more, else 0 (one call;
@@ -22,14 +77,12 @@ class SplitGets:
         for its size instead."""
         if len(req.indices) < 2:
             return 0
-        if req.dataset not in self._most:
-            try:
-                self._most[req.dataset] = self._describe(req.dataset).max_get_samples
-            except FgbgError as e:
-                if e.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
-                    raise
-                return 0
-        most = self._most[req.dataset]
+        try:
+            most = self.described(req.dataset).max_get_samples
+        except FgbgError as e:
+            if e.code not in ("NOT_FOUND", "INVALID_ARGUMENT"):
+                raise
+            return 0
         return most if 0 < most < len(req.indices) else 0
 
     def joined(self, req: Any, most: int) -> Batch:

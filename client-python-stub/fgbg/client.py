@@ -16,7 +16,7 @@ from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm 
 from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
                       world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
-from ._split_get import SplitGets  # noqa: E402
+from ._split_get import MAX_BYTES, SplitGets, check_size, max_bytes_arg  # noqa: E402
 from ._requests import (FORMATS, dtype_enum, dtype_name, output_enums, output_names,  # noqa: E402
                         request)
 from ._sample_bytes import per_output  # noqa: E402
@@ -73,10 +73,8 @@ class Client(_owner.Owned):
         if self.ring_slots < 2:
             raise ValueError("ring_slots must be at least 2, got %r" % (self.ring_slots,))
         self.shared_memory = optional_flag(shared_memory, "shared_memory")
-        self._sample_bytes: Dict[Any, Tuple[int, ...]] = {}
-        self._split = SplitGets(
-            lambda d: self._unary(self._stub.Describe, pb.DescribeRequest(dataset=d)),
-            lambda r: cast(bytes, self._unary(self._raw_get, r)))  # no deserializer: bytes
+        self._split = SplitGets(self.describe,  # each dataset described once, for its sizes
+                                lambda r: cast(bytes, self._unary(self._raw_get, r)))  # bytes
         self._replies = ReplyRing(self.ring_slots)
         # A stream's ring carries the next stream of the same shape once it ended with OK.
         self._own_rings = ring_pool is None
@@ -133,12 +131,16 @@ class Client(_owner.Owned):
 
     def get_samples(self, indices: Iterable[int], dataset: str = "builtin", seed: int = 0,
                     outputs: Optional[Iterable[str]] = None,
-                    depth_dtype: str = "float16") -> Batch:
+                    depth_dtype: str = "float16", max_bytes: int = MAX_BYTES) -> Batch:
         """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
-        calls, joined."""
+        calls, joined; an answer whose arrays take over `max_bytes` (default 2 GiB) is refused
+        before any GetSamples call (AnswerTooLargeError): whole datasets stream (stream_epoch)."""
         self._usable()  # before this process's reply ring is made
+        limit = max_bytes_arg(max_bytes)
         req = request(pb.GetSamplesRequest, dataset=dataset, seed=seed, indices=indices,
                       outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
+        check_size(len(req.indices), self._per_sample(req.dataset, req.outputs, req.depth_dtype),
+                   limit, req.dataset, self.target)
         most = self._split.most(req)
         if most:
             return self._split.joined(req, most)
@@ -154,13 +156,11 @@ class Client(_owner.Owned):
             if ring is not None:
                 ring.unreserve(slot)  # nothing to end once the batch took the slot
 
-    def _per_sample(self, dataset: str, outputs: List[int], depth_dtype: int) -> Tuple[int, ...]:
-        key = (dataset, tuple(outputs), depth_dtype)
-        if key not in self._sample_bytes:
-            info = self.describe(dataset)
-            self._sample_bytes[key] = tuple(per_output(info, output_names(outputs),
-                                                       dtype_name(depth_dtype)).values())
-        return self._sample_bytes[key]
+    def _per_sample(self, dataset: str, outputs: Iterable[int],
+                    depth_dtype: int) -> Dict[str, int]:
+        """A request's bytes per sample of each output (fgbg._sample_bytes)."""
+        return per_output(self._split.described(dataset), output_names(outputs),
+                          dtype_name(depth_dtype))
 
     def _reply_ring(self, req: Any) -> Tuple[Optional[shm.Ring], int]:
         """The client's GetSamples ring and a slot reserved for this call, offered in `req`, or
@@ -168,7 +168,7 @@ class Client(_owner.Owned):
         if not self._replies.offers() or not _shm_path.wanted(self.target, self.shared_memory)[0]:
             return None, -1
         return self._replies.offer(req, shm.slot_bytes(len(req.indices), *self._per_sample(
-            req.dataset, list(req.outputs), req.depth_dtype)))
+            req.dataset, req.outputs, req.depth_dtype).values()))
 
     def export(self, destination: str, format: str = "folders", dataset: str = "builtin",
                seed: int = 0, start: int = 0, end: int = 0,
@@ -287,7 +287,7 @@ class Client(_owner.Owned):
         use, why_not = _shm_path.wanted(self.target, shared_memory)
         ring = None
         if use:
-            per = self._per_sample(req.dataset, list(req.outputs), req.depth_dtype)
+            per = self._per_sample(req.dataset, req.outputs, req.depth_dtype).values()
             need = shm.slot_bytes(max(1, req.batch_size), *per)
             try:
                 ring = self._stream_rings.take(self.ring_slots, need) \

@@ -80,6 +80,15 @@ class FgbgError(Exception):
         return FgbgError, (self.code, self.details, self.target, self.note, self.files or ())
 
 
+class AnswerTooLargeError(FgbgError, ValueError):
+    """INVALID_ARGUMENT, raised before any call: `Client.get_samples` was asked for more
+    samples than its `max_bytes` lets this process hold at once (fgbg._split_get.check_size).
+    A ValueError too, as the client's other refusals of its arguments are."""
+
+    def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
+        return AnswerTooLargeError, FgbgError.__reduce__(self)[1]  # the class survives a pickle
+
+
 def files_at_limit() -> Optional[Tuple[int, int]]:
     """(open files, RLIMIT_NOFILE) when this process is at its open-files limit or within a few
     of it: gRPC then fails a call UNAVAILABLE (a socket, or a DNS lookup's, cannot be had) with

@@ -37,7 +37,8 @@ LAUNCHER = os.path.join(ROOT, "fgbg")
 # these fixtures (directly or through another fixture)...
 SERVER_FIXTURES = frozenset({
     "server", "folder_server", "bg_server", "big", "big_images", "capped", "coco_server",
-    "office", "own_server", "scenes", "secured", "shm_off", "small_budget", "snippet_servers"})
+    "metered", "office", "own_server", "scenes", "secured", "shm_off", "small_budget",
+    "snippet_servers"})
 # ...and those that start one themselves: "module.py::test", or "module.py" for all its tests.
 SERVER_TESTS = frozenset({
     "test_background_unet.py::test_trains_from_an_export_without_the_server",

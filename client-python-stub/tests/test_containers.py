@@ -54,9 +54,14 @@ def test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm():
     # Seen without logging set up: a warning, in each worker (once in each process).
     no_room = [line for line in stderr.splitlines() if _shm_room.NO_ROOM in line]
     assert len(no_room) == 4, stderr[-3000:]  # 2 workers of 20 and of 20-map
-    # What is left depends on how much of torch's batches the other worker holds at that moment.
-    left = re.search(r"it would leave ([0-9.]+) MiB free, under the 17.3 MiB kept", no_room[0])
-    assert left and float(left.group(1)) <= 14.0, no_room[0]
+    # What is free depends on how much of torch's batches the other worker holds at that moment.
+    said = re.search(r"has no room for a ring: ([0-9.]+) MiB of its 20.0 MiB are free, under the "
+                     r"([0-9.]+) MiB it needs: ([0-9.]+) MiB for the ring and 17.3 MiB that must "
+                     r"stay free \(8.0 MiB for others \+ 9.3 MiB for torch's DataLoader "
+                     r"batches\)", no_room[0])
+    assert said, no_room[0]
+    free, needs, ring = (float(g) for g in said.groups())
+    assert free <= 20.0 and free < needs and abs(needs - (ring + 17.3)) < 0.11, no_room[0]
     assert "docker run --shm-size=1g" in no_room[0]
     # 48 MiB: room for both rings and torch's batches.
     assert runs["48"]["rings"] == 2
@@ -96,13 +101,41 @@ def test_a_ring_is_made_only_where_it_leaves_the_headroom(free):
     with pytest.raises(OSError) as e:
         shm.Ring(4, MIB)
     assert e.value.errno == errno.ENOSPC
-    assert "under the 14.0 MiB kept for torch's DataLoader batches" in str(e.value)
+    assert ("14.0 MiB that must stay free (8.0 MiB for others + 6.0 MiB for torch's DataLoader "
+            "batches)") in str(e.value)
     # Another worker took the room between the look before and the one after: no ring either.
     before = set(os.listdir(shm.DIRECTORY))
     free[:] = [size + _shm_room.headroom(), _shm_room.headroom() - 1]
     with pytest.raises(OSError):
         shm.Ring(4, MIB)
     assert set(os.listdir(shm.DIRECTORY)) <= before, "the refused ring's file is removed"
+
+
+def test_a_refusal_says_what_is_free_and_what_the_ring_and_the_headroom_need(free,
+                                                                             monkeypatch):
+    # With 35 of 40 MiB used, the refusal said "it would leave 0.0 MiB free": the free space
+    # less the ring, floored at 0, not what is free.
+    monkeypatch.setattr(_shm_room, "total_bytes", lambda path: 40 * MIB)
+    _shm_room.reserve_for_torch(_shm_room.torch_need(2, 2, MIB))  # 6 MiB: (2 x 2 + 2) x 1 MiB
+    ring = (shm.HEADER_BYTES + 4 * 4 * MIB) / MIB
+    free[:] = [5 * MIB]
+    with pytest.raises(OSError) as e:
+        shm.Ring(4, 4 * MIB)
+    assert ("/dev/shm has no room for a ring: 5.0 MiB of its 40.0 MiB are free, under the %.1f "
+            "MiB it needs: %.1f MiB for the ring and 14.0 MiB that must stay free (8.0 MiB for "
+            "others + 6.0 MiB for torch's DataLoader batches); batches go over the network"
+            % (ring + 14, ring)) in str(e.value)
+    # Seen again once its pages are had (another worker took the room meanwhile): what was
+    # free without this ring, its own pages not counted as taken.
+    free[:] = [64 * MIB, 3 * MIB]
+    with pytest.raises(OSError) as e:
+        shm.Ring(4, 4 * MIB)
+    assert ": %.1f MiB of its 40.0 MiB are free" % (3 + ring) in str(e.value)
+    # Outside a DataLoader worker the headroom is the floor alone.
+    _shm_room.reserve_for_torch(0)
+    free[:] = [5 * MIB]
+    with pytest.raises(OSError, match=r"and 8.0 MiB that must stay free \(8.0 MiB for others\);"):
+        shm.Ring(4, 4 * MIB)
 
 
 def test_no_room_is_a_warning_once_per_process_and_the_bytes_are_the_networks(server, free,
