@@ -157,13 +157,17 @@ def test_cli_get_writes_the_background(bg_server, tmp_path):
                    "image,background,background_depth", "--out", str(tmp_path))
     # One line a sample: every file written for it.
     assert [os.path.basename(f) for f in out[0].split(" ")] == [
-        "3_image.png", "3_background.png", "3_background_depth.png"]
+        "3_image.png", "3_background.png", "3_background_depth.png",
+        "3_background_depth.npy"]
     with fgbg.Client(bg_server.target) as c:
-        b = c.get_samples([3, 420], outputs=["background"])
+        b = c.get_samples([3, 420], outputs=["background", "background_depth"])
     for s, i in enumerate((3, 420)):
         png = np.asarray(Image.open(tmp_path / ("%d_background.png" % i)).convert("RGB"))
         assert (png == b.background[s]).all()
         assert (tmp_path / ("%d_background_depth.png" % i)).exists()
+        # The served values themselves, as NumPy reads them.
+        npy = np.load(tmp_path / ("%d_background_depth.npy" % i))
+        assert npy.dtype == np.float16 and (npy == b.background_depth[s]).all()
     assert not (tmp_path / "3_mask.png").exists() and not (tmp_path / "3_meta.json").exists()
 
 
