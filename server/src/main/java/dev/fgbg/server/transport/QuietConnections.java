@@ -11,9 +11,13 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Error;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Stream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +35,11 @@ import java.util.logging.Logger;
  * Each client's open connections and, for {@link PeerConnections}, which is quiet: it began no
  * call, and every call it has open has been quiet ({@link ConnectionCalls}: a health Watch, a
  * stream whose client does not read), for {@code floor} or more. When a client at its cap opens
- * one more connection, its connection quiet for longest is closed to make room (GOAWAY whose
- * words say why, then the socket), so that processes holding watches or unread streams, which
- * no idle timeout ends, cannot lock the client's other processes out; a connection in use is
- * never closed. One INFO line a minute, with a count, says so.
+ * one more connection, its connection quiet for longest is closed to make room (its calls end
+ * UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes), so that
+ * processes holding watches or unread streams, which no idle timeout ends, cannot lock the
+ * client's other processes out; a connection in use is never closed. One INFO line a minute,
+ * with a count, says so.
  */
 final class QuietConnections {
   private static final Logger LOG = Logger.getLogger(QuietConnections.class.getName());
@@ -137,12 +142,16 @@ final class QuietConnections {
         + "watches or unread streams for %d s, to make room for a new connection of that "
         + "client (over --max-connections-per-client %d); %s", client, seconds, max,
         MinuteLines.COUNTED), client + ", quiet for " + seconds + " s");
-    goAway(quietest, why);
+    closeForNewcomer(quietest, why);
     return true;
   }
 
-  /** GOAWAY with {@code why} (calls already begun end when the socket closes), then closes. */
-  private static void goAway(Connection c, String why) {
+  /**
+   * Ends the connection's calls UNAVAILABLE with {@code why} (trailers, which a client hears
+   * unless the call's data it does not read is ahead of them), sends GOAWAY with {@code why},
+   * then closes the socket.
+   */
+  private static void closeForNewcomer(Connection c, String why) {
     Channel ch = c.channel;
     ch.eventLoop().execute(() -> {
       ch.eventLoop().schedule(() -> abort(ch), GOAWAY_NANOS, TimeUnit.NANOSECONDS);
@@ -151,11 +160,33 @@ final class QuietConnections {
         abort(ch);
         return;
       }
-      c.http2.goAway(ctx, c.http2.connection().remote().lastStreamCreated(),
-          Http2Error.NO_ERROR.code(), Unpooled.copiedBuffer(why, StandardCharsets.UTF_8),
-          ctx.newPromise()).addListener(f -> abort(ch));
+      Http2Connection http2 = c.http2.connection();
+      try {
+        http2.forEachActiveStream(stream -> {
+          if (http2.remote().isValidStreamId(stream.id()) && stream.state().localSideOpen()) {
+            c.http2.encoder().writeHeaders(ctx, stream.id(), unavailable(why,
+                stream.isHeadersSent()), 0, true, ctx.newPromise());
+          }
+          return true;
+        });
+      } catch (Http2Exception e) {
+        // The visitor throws nothing: the calls then end as the socket closes.
+      }
+      c.http2.goAway(ctx, http2.remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+          Unpooled.copiedBuffer(why, StandardCharsets.UTF_8), ctx.newPromise())
+          .addListener(f -> abort(ch));
       ctx.flush();
     });
+  }
+
+  /** A call's trailers: UNAVAILABLE with {@code why} (ASCII, nothing to percent-encode). */
+  private static Http2Headers unavailable(String why, boolean headersSent) {
+    Http2Headers trailers = new DefaultHttp2Headers();
+    if (!headersSent) {
+      trailers.status("200").set("content-type", "application/grpc");
+    }
+    return trailers.set("grpc-status", String.valueOf(Status.Code.UNAVAILABLE.value()))
+        .set("grpc-message", why);
   }
 
   /**
