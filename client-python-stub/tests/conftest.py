@@ -44,6 +44,7 @@ SERVER_TESTS = frozenset({
     "test_background_unet.py::test_trains_from_an_export_without_the_server",
     "test_client.py::test_a_deadline_says_which_option_bounds_the_call",
     "test_client.py::test_describe_lists_the_files_a_forgiving_load_skipped_with_why",
+    "test_connection_cap.py",
     "test_containers.py::test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm",
     "test_example.py",  # its server fixture is a parameter (request.getfixturevalue)
     "test_exported.py::test_the_manifest_lists_the_files_a_forgiving_server_skipped",

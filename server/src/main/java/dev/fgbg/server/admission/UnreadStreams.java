@@ -2,6 +2,7 @@ package dev.fgbg.server.admission;
 
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.server.status.Statuses;
+import dev.fgbg.server.transport.ConnectionCalls;
 import io.grpc.Context;
 import java.time.Duration;
 import java.util.Locale;
@@ -19,6 +20,8 @@ import java.util.logging.Logger;
  * slot, the one not read for longest, if for {@code limit} or more, is ended to make room (all
  * local processes are one client, and one stopped process would otherwise lock the others out).
  * A refusal that remains says how many of the client's streams are not read, and for how long.
+ * The transport hears when a stream is not read ({@link ConnectionCalls}): a connection holding
+ * only such streams may be closed for a new connection of its client.
  */
 final class UnreadStreams {
   private static final Logger LOG = Logger.getLogger(UnreadStreams.class.getName());
@@ -43,6 +46,7 @@ final class UnreadStreams {
     private final String client;
     private final Runnable release;
     private final Context.CancellableContext context;
+    private final ConnectionCalls.Call call = ConnectionCalls.current();
     /** When the transport last stopped taking its messages; READING while it takes them. */
     private volatile long blockedSince = READING;
 
@@ -56,12 +60,14 @@ final class UnreadStreams {
     void sent(boolean ready) {
       if (!ready && blockedSince == READING) {
         blockedSince = clock.getAsLong();
+        call.quietSince(blockedSince);
       }
     }
 
     /** The transport takes messages again. */
     void ready() {
       blockedSince = READING;
+      call.busy();
     }
 
     /** The stream ended. */

@@ -55,7 +55,9 @@ public final class ConnectFlags {
   String maxConnectionIdle;
 
   @Option(names = "--max-connections-per-client", description = "Connections one client IP "
-      + "address may hold open; more are closed at once. Default: 1024.")
+      + "address may hold open; one more closes that client's connection that has held only "
+      + "health watches or unread streams for longest (if for --max-connection-idle, at most "
+      + "30s), else is closed at once. Default: 1024.")
   int maxConnectionsPerClient = ConnectOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
   @Option(names = "--handshake-timeout", description = "Close a connection that has not sent "

@@ -31,7 +31,9 @@ import java.util.Objects;
  *     a new one (calls under way finish); null for no limit
  * @param maxConnectionIdle how long a connection may go without a call open before the server
  *     closes it (GOAWAY: a client makes a new one for its next call)
- * @param maxConnectionsPerClient connections one peer IP address may hold open; more are closed
+ * @param maxConnectionsPerClient connections one peer IP address may hold open; one more
+ *     closes the peer's quietest connection (only health watches or unread streams), if quiet
+ *     long enough, else is closed
  * @param handshakeTimeout how long a new connection may take to send the HTTP/2 preface and
  *     SETTINGS (and finish TLS) before the server closes it
  * @param keys the pair of {@code tlsCert} and {@code tlsKey} served, reloaded while the server

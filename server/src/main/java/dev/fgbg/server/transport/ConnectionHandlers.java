@@ -6,7 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
-import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.util.concurrent.Executor;
 
@@ -18,10 +18,13 @@ import java.util.concurrent.Executor;
 final class ConnectionHandlers {
   private ConnectionHandlers() {}
 
-  /** What wraps a connection's negotiation handler; it may read the connection's HTTP/2 state. */
+  /**
+   * What wraps a connection's negotiation handler; it may read the connection's HTTP/2 state
+   * and send it frames through gRPC's handler, {@code http2}.
+   */
   @FunctionalInterface
   interface Around {
-    ChannelHandler around(ChannelHandler negotiation, Http2Connection http2);
+    ChannelHandler around(ChannelHandler negotiation, Http2ConnectionHandler http2);
   }
 
   /**
@@ -50,7 +53,7 @@ final class ConnectionHandlers {
 
       @Override
       public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
-        return around.around(inner.newHandler(grpc), grpc.connection());
+        return around.around(inner.newHandler(grpc), grpc);
       }
 
       @Override

@@ -109,8 +109,11 @@ public final class NettyListener {
   /** A Netty server builder for these addresses and settings. */
   public ServerBuilder<?> builder() {
     NettyServerBuilder b;
+    // A connection quiet for as long as the idle timeout (30 s at most) is idle for the cap too.
+    Duration quietFloor = options.maxConnectionIdle().compareTo(QuietConnections.MOST_FLOOR) < 0
+        ? options.maxConnectionIdle() : QuietConnections.MOST_FLOOR;
     PeerConnections peers = new PeerConnections(options.maxConnectionsPerClient(),
-        options.handshakeTimeout(), Ticker.systemTicker());
+        options.handshakeTimeout(), quietFloor, Ticker.systemTicker());
     try {
       // The PEM files are read here, and parsed by forAddress.
       b = NettyServerBuilder.forAddress(addresses.get(0), peers.watch(credentials(options)));
@@ -132,6 +135,7 @@ public final class NettyListener {
     // Idle time starts at the handshake's end: before it, only this closes a silent peer.
     b.handshakeTimeout(options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     b.addTransportFilter(peers.readiness());
+    b.addStreamTracerFactory(peers.calls());
     b.maxRstFramesPerWindow(ResetLimit.MAX_RESETS, ResetLimit.WINDOW_SECONDS);
     b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
     b.permitKeepAliveWithoutCalls(false);

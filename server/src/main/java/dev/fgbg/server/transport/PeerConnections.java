@@ -10,7 +10,8 @@ import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
-import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
+import io.grpc.ServerStreamTracer;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -26,7 +27,9 @@ import java.util.logging.Logger;
  * Caps the connections one peer (remote IP address, named as {@link ClientIdentity#client}, so
  * that all local processes are one) may hold open: each takes a file
  * descriptor, and without a cap one host holding idle connections ran the server out of them
- * (no call, so no token, needed). A connection over the cap is closed at once; at most one
+ * (no call, so no token, needed). A connection over the cap makes room by closing the
+ * client's connection that has held only health watches or unread streams for longest, if for
+ * long enough ({@link QuietConnections}); else it is closed at once, and at most one
  * WARNING line a minute says so, with a count. A connection closed for not finishing its
  * handshake within --handshake-timeout (grpc closes it without a word) is one INFO line a
  * minute with a count, as {@link #halfOpen}. It also names, while Netty reads a connection's
@@ -45,13 +48,16 @@ final class PeerConnections {
   private final Set<SocketAddress> ready = ConcurrentHashMap.newKeySet();
   private final MinuteLines refusals;
   private final MinuteLines halfOpen;
+  private final QuietConnections quiet;
 
   /**
    * @param max connections one IP address may hold open at once
    * @param handshakeTimeout grpc's handshake timeout, for naming connections closed by it
+   * @param quietFloor how long a connection must be quiet to be closed for a newcomer
    */
-  PeerConnections(int max, Duration handshakeTimeout, Ticker ticker) {
+  PeerConnections(int max, Duration handshakeTimeout, Duration quietFloor, Ticker ticker) {
     this.max = max;
+    this.quiet = new QuietConnections(max, quietFloor, ticker);
     this.handshakeTimeout = handshakeTimeout;
     this.ticker = ticker;
     String timeout = Durations.words(handshakeTimeout);
@@ -79,7 +85,16 @@ final class PeerConnections {
     return ConnectionHandlers.around(credentials, Gate::new);
   }
 
-  /** Counts a new connection of {@code peer}; false (not counted) when it is over the cap. */
+  /** Gives each call what {@link ConnectionCalls} says of it, on its connection. */
+  ServerStreamTracer.Factory calls() {
+    return quiet.tracer();
+  }
+
+  /**
+   * Counts a new connection of {@code peer}; false (not counted) when it is over the cap and no
+   * quiet connection of its client could be closed for it. Closing one, the count is one over
+   * the cap until that connection has closed.
+   */
   boolean admit(InetAddress peer) {
     String client = ClientIdentity.client(peer);
     int[] now = new int[1];
@@ -88,6 +103,10 @@ final class PeerConnections {
       return now[0] > max ? n : (Integer) now[0];
     });
     if (now[0] <= max) {
+      return true;
+    }
+    if (quiet.makeRoom(client)) {
+      open.merge(client, 1, Integer::sum);
       return true;
     }
     String what = client + ", which has " + max + " open";
@@ -136,9 +155,9 @@ final class PeerConnections {
    */
   private final class Gate extends ChannelInboundHandlerAdapter {
     private final ChannelHandler inner;
-    private final Http2Connection http2;
+    private final Http2ConnectionHandler http2;
 
-    Gate(ChannelHandler inner, Http2Connection http2) {
+    Gate(ChannelHandler inner, Http2ConnectionHandler http2) {
       this.inner = inner;
       this.http2 = http2;
     }
@@ -154,9 +173,10 @@ final class PeerConnections {
         SocketAddress remote = a;
         long opened = ticker.read();
         ctx.channel().closeFuture().addListener(f -> ended(remote, peer, ticker.read() - opened));
+        quiet.opened(ClientIdentity.client(peer), remote, ctx.channel(), http2);
       }
       String address = ClientIdentity.address(ctx.channel().remoteAddress());
-      ctx.pipeline().addFirst(IdleStreamResets.placement(http2, address, ticker));
+      ctx.pipeline().addFirst(IdleStreamResets.placement(http2.connection(), address, ticker));
       ctx.pipeline().addFirst(new Reading(address));
       ctx.pipeline().addBefore(ctx.name(), null, inner);
       ctx.pipeline().remove(this);

@@ -90,7 +90,8 @@ class PeerConnectionsTest {
 
   @Test
   void theCapCountsEachAddressOnItsOwn() {
-    PeerConnections peers = new PeerConnections(2, Duration.ofSeconds(10), () -> 0L);
+    PeerConnections peers = new PeerConnections(2, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        () -> 0L);
     InetAddress a = InetAddress.getLoopbackAddress();
     assertTrue(peers.admit(a));
     assertTrue(peers.admit(a));
@@ -106,7 +107,8 @@ class PeerConnectionsTest {
 
   @Test
   void onlyAConnectionThatNeverGotReadyAndLivedTheTimeoutIsHalfOpen() {
-    PeerConnections peers = new PeerConnections(8, Duration.ofSeconds(10), () -> 0L);
+    PeerConnections peers = new PeerConnections(8, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        () -> 0L);
     InetAddress a = InetAddress.getLoopbackAddress();
     InetSocketAddress ready = new InetSocketAddress(a, 40001);
     peers.readiness().transportReady(Attributes.newBuilder()

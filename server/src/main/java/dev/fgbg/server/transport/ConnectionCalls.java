@@ -1,0 +1,51 @@
+package dev.fgbg.server.transport;
+
+import io.grpc.Context;
+
+/**
+ * A call as the connection cap sees it: whether it keeps its connection busy. A call is busy
+ * from its start unless it is a health Watch; a stream the server cannot send on because its
+ * client does not read is quiet from then until the client reads again (admission's
+ * {@code UnreadStreams} says so). A connection whose calls have all been quiet, and that began
+ * no call, for a while may be closed to make room for a new connection of its client.
+ */
+public final class ConnectionCalls {
+  static final Context.Key<Call> CALL = Context.key("fgbg-connection-call");
+  static final long BUSY = Long.MAX_VALUE;
+  private static final Call NONE = new Call(BUSY);
+
+  private ConnectionCalls() {}
+
+  /** The current call, or one that goes nowhere where the transport tracks none (in-process). */
+  public static Call current() {
+    Call c = CALL.get();
+    return c != null ? c : NONE;
+  }
+
+  /** One call's state: quiet since when (nanos, the transport's ticker), or busy. */
+  public static final class Call {
+    private volatile long quietSince;
+
+    Call(long quietSince) {
+      this.quietSince = quietSince;
+    }
+
+    /** The client stopped taking the call's messages at {@code nanos} (System.nanoTime). */
+    public void quietSince(long nanos) {
+      if (this != NONE) {
+        quietSince = nanos;
+      }
+    }
+
+    /** The call keeps its connection busy again. */
+    public void busy() {
+      if (this != NONE) {
+        quietSince = BUSY;
+      }
+    }
+
+    long quietSince() {
+      return quietSince;
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.fgbg.server.transport;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.observe.MinuteLines;
+import io.grpc.Context;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerStreamTracer;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Error;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Stream;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Each client's open connections and, for {@link PeerConnections}, which is quiet: it began no
+ * call, and every call it has open has been quiet ({@link ConnectionCalls}: a health Watch, a
+ * stream whose client does not read), for {@code floor} or more. When a client at its cap opens
+ * one more connection, its connection quiet for longest is closed to make room (its calls end
+ * UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes), so that
+ * processes holding watches or unread streams, which no idle timeout ends, cannot lock the
+ * client's other processes out; a connection in use is never closed. One INFO line a minute,
+ * with a count, says so.
+ */
+final class QuietConnections {
+  private static final Logger LOG = Logger.getLogger(QuietConnections.class.getName());
+  /** The most a connection must be quiet, whatever --max-connection-idle is, to be closed. */
+  static final Duration MOST_FLOOR = Duration.ofSeconds(30);
+  /** How long a closed connection's GOAWAY may take to go out before the socket closes. */
+  private static final long GOAWAY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final String WATCH = HealthGrpc.getWatchMethod().getFullMethodName();
+
+  private final long floorNanos;
+  private final int max;
+  private final Ticker ticker;
+  private final Map<String, Set<Connection>> byClient = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, Connection> byRemote = new ConcurrentHashMap<>();
+  private final MinuteLines lines;
+
+  /** @param floor how long a connection must be quiet to be closed for a newcomer */
+  QuietConnections(int max, Duration floor, Ticker ticker) {
+    this.max = max;
+    this.floorNanos = floor.toNanos();
+    this.ticker = ticker;
+    this.lines = new MinuteLines(LOG, Level.INFO, ticker::read, (n, s, latest) ->
+        String.format(Locale.ROOT, "%d more quiet connections closed to make room for new "
+            + "connections of their client in the last %d s (last: %s)", n, s, latest));
+  }
+
+  /** One open connection of a client. */
+  final class Connection {
+    private final Channel channel;
+    private final Http2ConnectionHandler http2;
+    private final Set<ConnectionCalls.Call> calls = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    /** When the client last began a call (opened a stream), or connected. */
+    private volatile long lastBegun;
+
+    private Connection(Channel channel, Http2ConnectionHandler http2) {
+      this.channel = channel;
+      this.http2 = http2;
+      this.lastBegun = ticker.read();
+    }
+
+    /** Since when it has been quiet, or BUSY. */
+    private long quietSince() {
+      long since = lastBegun;
+      for (ConnectionCalls.Call c : calls) {
+        since = Math.max(since, c.quietSince());
+      }
+      return since;
+    }
+  }
+
+  /** Tracks {@code channel}, a new connection of {@code client}, until it closes. */
+  void opened(String client, SocketAddress remote, Channel channel,
+      Http2ConnectionHandler http2) {
+    Connection c = new Connection(channel, http2);
+    http2.connection().addListener(new Http2ConnectionAdapter() {
+      @Override
+      public void onStreamAdded(Http2Stream stream) {
+        c.lastBegun = ticker.read();
+      }
+    });
+    byRemote.put(remote, c);
+    byClient.computeIfAbsent(client, k -> ConcurrentHashMap.newKeySet()).add(c);
+    channel.closeFuture().addListener(f -> {
+      byRemote.remove(remote, c);
+      byClient.computeIfPresent(client, (k, s) -> {
+        s.remove(c);
+        return s.isEmpty() ? null : s;
+      });
+    });
+  }
+
+  /**
+   * Closes {@code client}'s connection quiet for longest, if for the floor or more: false when
+   * none is. Its calls end UNAVAILABLE, the GOAWAY's words saying why.
+   */
+  boolean makeRoom(String client) {
+    Set<Connection> mine = byClient.get(client);
+    if (mine == null) {
+      return false;
+    }
+    long now = ticker.read();
+    Connection quietest = null;
+    long quietestSince = now - floorNanos + 1;
+    for (Connection c : mine) {
+      long since = c.quietSince();
+      if (since < quietestSince && !c.closing.get()) {
+        quietest = c;
+        quietestSince = since;
+      }
+    }
+    if (quietest == null || !quietest.closing.compareAndSet(false, true)) {
+      return false;
+    }
+    long seconds = (now - quietestSince) / 1_000_000_000L;
+    String why = String.format(Locale.ROOT, "closed to make room for a new connection of "
+        + "client %s (over --max-connections-per-client %d): this connection held only health "
+        + "watches or unread streams, and began no call, for %d s", client, max, seconds);
+    lines.log(String.format(Locale.ROOT, "Closed a connection of %s that held only health "
+        + "watches or unread streams for %d s, to make room for a new connection of that "
+        + "client (over --max-connections-per-client %d); %s", client, seconds, max,
+        MinuteLines.COUNTED), client + ", quiet for " + seconds + " s");
+    closeForNewcomer(quietest, why);
+    return true;
+  }
+
+  /**
+   * Ends the connection's calls UNAVAILABLE with {@code why} (trailers, which a client hears
+   * unless the call's data it does not read is ahead of them), sends GOAWAY with {@code why},
+   * then closes the socket.
+   */
+  private static void closeForNewcomer(Connection c, String why) {
+    Channel ch = c.channel;
+    ch.eventLoop().execute(() -> {
+      ch.eventLoop().schedule(() -> abort(ch), GOAWAY_NANOS, TimeUnit.NANOSECONDS);
+      ChannelHandlerContext ctx = ch.pipeline().context(c.http2);
+      if (ctx == null) {
+        abort(ch);
+        return;
+      }
+      Http2Connection http2 = c.http2.connection();
+      try {
+        http2.forEachActiveStream(stream -> {
+          if (http2.remote().isValidStreamId(stream.id()) && stream.state().localSideOpen()) {
+            c.http2.encoder().writeHeaders(ctx, stream.id(), unavailable(why,
+                stream.isHeadersSent()), 0, true, ctx.newPromise());
+          }
+          return true;
+        });
+      } catch (Http2Exception e) {
+        // The visitor throws nothing: the calls then end as the socket closes.
+      }
+      c.http2.goAway(ctx, http2.remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+          Unpooled.copiedBuffer(why, StandardCharsets.UTF_8), ctx.newPromise())
+          .addListener(f -> abort(ch));
+      ctx.flush();
+    });
+  }
+
+  /** A call's trailers: UNAVAILABLE with {@code why} (ASCII, nothing to percent-encode). */
+  private static Http2Headers unavailable(String why, boolean headersSent) {
+    Http2Headers trailers = new DefaultHttp2Headers();
+    if (!headersSent) {
+      trailers.status("200").set("content-type", "application/grpc");
+    }
+    return trailers.set("grpc-status", String.valueOf(Status.Code.UNAVAILABLE.value()))
+        .set("grpc-message", why);
+  }
+
+  /**
+   * Closes the socket from the head of the pipeline: a close through gRPC's handler would wait
+   * for the calls to end. gRPC then ends them, UNAVAILABLE on both sides.
+   */
+  private static void abort(Channel ch) {
+    ChannelHandlerContext first = ch.pipeline().firstContext();
+    if (first != null) {
+      first.close();
+    } else {
+      ch.close();
+    }
+  }
+
+  /** Gives each call its {@link ConnectionCalls.Call}, on its connection while it is open. */
+  ServerStreamTracer.Factory tracer() {
+    return new ServerStreamTracer.Factory() {
+      @Override
+      public ServerStreamTracer newServerStreamTracer(String method, Metadata headers) {
+        return new Tracer(new ConnectionCalls.Call(method.equals(WATCH) ? ticker.read()
+            : ConnectionCalls.BUSY));
+      }
+    };
+  }
+
+  private final class Tracer extends ServerStreamTracer {
+    private final ConnectionCalls.Call call;
+    private volatile Connection on;
+
+    Tracer(ConnectionCalls.Call call) {
+      this.call = call;
+    }
+
+    @Override
+    public Context filterContext(Context context) {
+      return context.withValue(ConnectionCalls.CALL, call);
+    }
+
+    @Override
+    public void serverCallStarted(ServerCallInfo<?, ?> info) {
+      SocketAddress remote = info.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+      Connection c = remote != null ? byRemote.get(remote) : null;
+      if (c != null) {
+        on = c;
+        c.calls.add(call);
+      }
+    }
+
+    @Override
+    public void streamClosed(Status status) {
+      Connection c = on;
+      if (c != null) {
+        c.calls.remove(call);
+      }
+    }
+  }
+}
