@@ -6,8 +6,10 @@ import shutil
 import subprocess
 import time
 
+import pytest
+
 import fgbg
-from conftest import CLIENT_JAR, LAUNCHER, ROOT, SERVER_JAR, SMALL, Server
+from conftest import CLIENT_JAR, LAUNCHER, ROOT, SERVER_JAR, SMALL, Server, java
 
 MODULES = ("common", "proto", "proto-grpc", "core", "server", "client-java", "bench")
 
@@ -145,3 +147,32 @@ def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path)
     build("four")
     describe()
     assert not os.path.exists(first) and not os.path.exists(second) and os.path.isdir(third)
+
+
+@pytest.mark.parametrize("connected", [False, True], ids=["new-connection", "new-call"])
+def test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so(tmp_path, connected):
+    # Run from the jar itself, not the launcher's copy: the server's own defence. What fails
+    # first is a new connection's handler, or (a connection made before) a call's.
+    jar = tmp_path / "fgbg-server.jar"
+    shutil.copy(SERVER_JAR, jar)
+    os.symlink(os.path.join(os.path.dirname(SERVER_JAR), "lib"), tmp_path / "lib")
+    s = Server(SMALL, command=[java(), "-jar", str(jar)], cwd=str(tmp_path))
+    try:
+        for _ in range(300):  # its start-up done: the dataset's line, logged last
+            if any("dataset builtin:" in line for line in s.log):
+                break
+            time.sleep(0.1)
+        with fgbg.Client(s.target) as c:
+            if connected:
+                c.describe("builtin")
+            with open(jar, "r+b") as f:
+                f.truncate(0)
+            try:  # an export loads classes no call loaded before
+                c.export("after-rebuild", "npy", "builtin", end=16, progress=False)
+            except fgbg.FgbgError:
+                pass
+        assert s.proc.wait(60) == 3, "".join(s.log)  # FatalErrors.EXIT_CODE
+    finally:
+        s.stop()
+    severe = [line for line in s.log if " SEVERE " in line]
+    assert len(severe) == 1 and "the server's code changed under it" in severe[0], s.log
