@@ -8,8 +8,11 @@ import io.grpc.ServerInterceptor;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * An OutOfMemoryError ends the process (exit code 3, as the JVM's own
@@ -17,11 +20,18 @@ import java.util.function.Supplier;
  * one that lingers half-broken. It is caught where our code sees it: in {@link Statuses} (renders,
  * depth and caches fail futures with it), in call handlers (this interceptor) and in threads that
  * die of it ({@link #install()}). The launcher also passes {@code -XX:+ExitOnOutOfMemoryError}.
+ *
+ * <p>So does a class of the server's that cannot be loaded or linked (a NoClassDefFoundError, a
+ * ClassFormatError, a NoSuchMethodError) escaping a call: the jars changed under the running
+ * process (rebuilt in place), and every call that needs a class not loaded yet would fail while
+ * health still said SERVING. Not the native-library errors a depth model refuses in words
+ * (UnsatisfiedLinkError, a failed static initialiser, wrapped into an FgbgException first).
  */
 public final class FatalErrors {
   public static final int EXIT_CODE = 3;
 
-  private static volatile Consumer<OutOfMemoryError> handler = FatalErrors::halt;
+  private static final Logger LOG = Logger.getLogger(FatalErrors.class.getName());
+  private static volatile Consumer<Error> handler = FatalErrors::halt;
   /**
    * Built before any memory runs out, for when the full line cannot be: bytes written straight
    * to the descriptor (a PrintStream may need memory to print even a constant).
@@ -32,7 +42,7 @@ public final class FatalErrors {
 
   private FatalErrors() {}
 
-  /** Makes threads that die of an OutOfMemoryError end the process too. */
+  /** Makes threads that die of an OutOfMemoryError or a code change end the process too. */
   public static void install() {
     Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -46,14 +56,18 @@ public final class FatalErrors {
     });
   }
 
-  /** Replaces what happens on an OutOfMemoryError (tests); returns the previous handler. */
-  static Consumer<OutOfMemoryError> handler(Consumer<OutOfMemoryError> h) {
-    Consumer<OutOfMemoryError> old = handler;
+  /** Replaces what happens on a fatal error (tests); returns the previous handler. */
+  static Consumer<Error> handler(Consumer<Error> h) {
+    Consumer<Error> old = handler;
     handler = h;
     return old;
   }
 
-  /** Ends the process if {@code t} or one of its causes is an OutOfMemoryError. */
+  /**
+   * Ends the process if {@code t} or one of its causes is an OutOfMemoryError, or if {@code t}
+   * (under a future's wrappers only: a cause of our own exceptions was handled) is a class that
+   * cannot be loaded.
+   */
   public static void check(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof OutOfMemoryError oom) {
@@ -61,9 +75,38 @@ public final class FatalErrors {
         return;
       }
     }
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null && e.getCause() != e) {
+      e = e.getCause();
+    }
+    if (e instanceof LinkageError linkage && codeChanged(linkage)) {
+      handler.accept(linkage);
+    }
   }
 
-  private static void halt(OutOfMemoryError e) {
+  /**
+   * A class of the process's own that cannot be found or linked; not a native library that will
+   * not load, nor a static initialiser that failed (then "Could not initialize class" later).
+   */
+  private static boolean codeChanged(LinkageError e) {
+    if (e instanceof UnsatisfiedLinkError || e instanceof ExceptionInInitializerError) {
+      return false;
+    }
+    String message = e.getMessage();
+    return message == null || !message.startsWith("Could not initialize class");
+  }
+
+  private static void halt(Error e) {
+    if (e instanceof LinkageError) {
+      try {
+        LOG.severe("fatal: " + e.getClass().getSimpleName() + " for " + e.getMessage()
+            + ": the server's code changed under it (a rebuild of its jars?); restart it."
+            + " Exiting (code " + EXIT_CODE + ")");
+      } finally {
+        Runtime.getRuntime().halt(EXIT_CODE);
+      }
+    }
     // No logging framework: it may need memory there is none of. Even the line may not fit
     // (a string to build): the halt comes whatever happens to it.
     try {
@@ -80,7 +123,7 @@ public final class FatalErrors {
     }
   }
 
-  /** Catches an OutOfMemoryError thrown out of a call's handler code. */
+  /** Catches an OutOfMemoryError or a code change thrown out of a call's handler code. */
   public static ServerInterceptor interceptor() {
     return new ServerInterceptor() {
       @Override
@@ -94,7 +137,7 @@ public final class FatalErrors {
   private static <T> T guarded(Supplier<T> body) {
     try {
       return body.get();
-    } catch (OutOfMemoryError e) {
+    } catch (OutOfMemoryError | LinkageError e) {
       check(e);
       throw e;
     }
@@ -103,7 +146,7 @@ public final class FatalErrors {
   private static void guard(Runnable body) {
     try {
       body.run();
-    } catch (OutOfMemoryError e) {
+    } catch (OutOfMemoryError | LinkageError e) {
       check(e);
       throw e;
     }

@@ -1,5 +1,6 @@
 package dev.fgbg.server.transport;
 
+import dev.fgbg.server.status.FatalErrors;
 import io.grpc.ServerCredentials;
 import io.grpc.internal.ObjectPool;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
@@ -53,7 +54,14 @@ final class ConnectionHandlers {
 
       @Override
       public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpc) {
-        return around.around(inner.newHandler(grpc), grpc);
+        try {
+          return around.around(inner.newHandler(grpc), grpc);
+        } catch (LinkageError e) {
+          // Netty would log it and close each new connection, the server still up: a class
+          // of ours that cannot be loaded here is the jars changed under the process.
+          FatalErrors.check(e);
+          throw e;
+        }
       }
 
       @Override

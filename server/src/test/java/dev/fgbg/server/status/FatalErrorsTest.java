@@ -3,7 +3,20 @@ package dev.fgbg.server.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.ListDatasetsRequest;
+import dev.fgbg.v1.ListDatasetsResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,11 +26,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where an OutOfMemoryError is noticed (the process exit itself is {@code ProcessFaultTest}'s).
+ * Where an OutOfMemoryError or a code change is noticed (the process exit itself is
+ * {@code ProcessFaultTest}'s).
  */
 class FatalErrorsTest {
-  private final AtomicReference<OutOfMemoryError> seen = new AtomicReference<>();
-  private Consumer<OutOfMemoryError> previous;
+  private final AtomicReference<Error> seen = new AtomicReference<>();
+  private Consumer<Error> previous;
 
   @BeforeEach
   void record() {
@@ -49,5 +63,50 @@ class FatalErrorsTest {
     FatalErrors.check(null);
     assertNull(seen.get());
     assertEquals(3, FatalErrors.EXIT_CODE);
+  }
+
+  @Test
+  void aClassThatCannotBeLoadedInACallEndsTheProcess() throws Exception {
+    // What a call meets once the jar it runs from was rebuilt in place: a class not loaded yet.
+    NoClassDefFoundError gone = new NoClassDefFoundError("dev/fgbg/server/rpc/Gone$1");
+    FgbgGrpc.FgbgImplBase service = new FgbgGrpc.FgbgImplBase() {
+      @Override
+      public void listDatasets(ListDatasetsRequest request,
+          StreamObserver<ListDatasetsResponse> reply) {
+        throw gone;
+      }
+    };
+    Server server = ServerBuilder.forPort(0)
+        .addService(ServerInterceptors.intercept(service, FatalErrors.interceptor())).build()
+        .start();
+    ManagedChannel ch = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(),
+        InsecureChannelCredentials.create()).build();
+    try {
+      assertThrows(StatusRuntimeException.class, () -> FgbgGrpc.newBlockingStub(ch)
+          .listDatasets(ListDatasetsRequest.getDefaultInstance()));
+      assertSame(gone, seen.get());
+    } finally {
+      ch.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClassThatCannotBeLoadedInAFailedFutureIsFatal() {
+    NoClassDefFoundError gone = new NoClassDefFoundError("dev/fgbg/server/BoundedShutdown");
+    Statuses.toStatus(new CompletionException(gone));
+    assertSame(gone, seen.get());
+  }
+
+  @Test
+  void nativeLibrariesAndFailedInitialisersRefusedInWordsAreNot() {
+    // What a depth model's ONNX Runtime throws where its native library will not load: the
+    // refusal (an FgbgException) keeps it as a cause; the server answers it as a status.
+    FatalErrors.check(FgbgException.invalidConfig("no ONNX Runtime",
+        new NoClassDefFoundError("Could not initialize class OrtEnvironment")));
+    FatalErrors.check(new UnsatisfiedLinkError("no onnxruntime in java.library.path"));
+    FatalErrors.check(new ExceptionInInitializerError("static"));
+    FatalErrors.check(new NoClassDefFoundError("Could not initialize class Depth"));
+    assertNull(seen.get());
   }
 }

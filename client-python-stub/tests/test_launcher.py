@@ -1,0 +1,178 @@
+"""The launcher around the JVMs it starts: a server keeps running from its own copy of the jars
+while the checkout is rebuilt, and verbs started together on a stale checkout build once."""
+import fcntl
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+import fgbg
+from conftest import CLIENT_JAR, LAUNCHER, ROOT, SERVER_JAR, SMALL, Server, java
+
+MODULES = ("common", "proto", "proto-grpc", "core", "server", "client-java", "bench")
+
+
+def checkout(tmp_path):
+    """The launcher and the files it looks at, in a folder of the test's own: what the test
+    rewrites is never the repository's jar. The build's stamp is newest: nothing to build."""
+    repo = tmp_path / "repo"
+    for module in MODULES:
+        os.makedirs(repo / module / "target")
+    shutil.copy(LAUNCHER, repo / "fgbg")
+    shutil.copy(os.path.join(ROOT, "pom.xml"), repo / "pom.xml")
+    return repo
+
+
+def stamp_newest(repo):
+    stamp = repo / "bench" / "target" / "fgbg-bench.jar"
+    stamp.touch()
+    later = time.time() + 5
+    os.utime(stamp, (later, later))
+
+
+def test_a_server_started_by_the_launcher_outlives_a_rebuild_of_its_jars(tmp_path, monkeypatch):
+    repo = checkout(tmp_path)
+    jar = repo / "server" / "target" / "fgbg-server.jar"
+    shutil.copy(SERVER_JAR, jar)
+    os.symlink(os.path.join(os.path.dirname(SERVER_JAR), "lib"), repo / "server" / "target" /
+               "lib")
+    os.symlink(CLIENT_JAR, repo / "client-java" / "target" / "fgbg-client.jar")
+    stamp_newest(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("FGBG_MVN", "false")  # nothing is to be built
+    s = Server(SMALL, command=[str(repo / "fgbg"), "serve"], cwd=str(tmp_path))
+    try:
+        # What a rebuild does to the jar under the running server: rewritten in place.
+        with open(jar, "r+b") as f:
+            f.truncate(0)
+            f.write(b"PK\x05\x06" + bytes(18))  # an empty zip
+        with fgbg.Client(s.target) as c:  # an export loads classes no call loaded before
+            done = c.export("after-rebuild", "npy", "builtin", end=16, progress=False)
+        assert done.finished
+        assert os.path.exists(os.path.join(s.export_root, "after-rebuild", "manifest.json"))
+        s.proc.terminate()
+        assert s.proc.wait(30) == 143, "".join(s.log)  # 128 + SIGTERM, as the JVM exits
+    finally:
+        s.stop()
+    log = "".join(s.log)
+    assert "NoClassDefFoundError" not in log and "stopped after" in log, log
+
+
+FAKE_MVN = """#!/bin/sh
+# Maven for the test: marks itself running (mkdir fails while another is), takes a while,
+# then leaves the jars a build leaves.
+if ! mkdir "$FAKE_RUNNING" 2>/dev/null; then echo overlap >>"$FAKE_LOG"; fi
+sleep 2
+for jar in server/target/fgbg-server.jar client-java/target/fgbg-client.jar; do
+  : >"$jar"
+done
+: >bench/target/fgbg-bench.jar
+echo build >>"$FAKE_LOG"
+rmdir "$FAKE_RUNNING" 2>/dev/null
+exit 0
+"""
+
+
+def test_verbs_started_together_on_a_stale_checkout_build_once(tmp_path):
+    repo = checkout(tmp_path)
+    mvn = tmp_path / "mvn"
+    mvn.write_text(FAKE_MVN)
+    mvn.chmod(0o755)
+    log = tmp_path / "builds.log"
+    env = dict(os.environ, FGBG_MVN=str(mvn), FAKE_LOG=str(log),
+               FAKE_RUNNING=str(tmp_path / "running"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    runs = [subprocess.Popen([str(repo / "fgbg"), "build"], cwd=str(tmp_path), env=env,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    said = [r.communicate(timeout=60)[1] for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], said
+    assert log.read_text().split() == ["build"], said
+    waited = [s for s in said if "fgbg: waiting for another build (pid " in s]
+    assert len(waited) == 1 and "up to date" in waited[0], said
+
+
+FAKE_JAVA = """#!/bin/sh
+# Java for the test: names the jar it was given and whether a process holds a lock on its copy.
+while [ "$1" != -jar ]; do shift; done
+echo "$2"
+if flock -n -x "$(dirname "$2")/.lock" true; then echo unlocked; else echo locked; fi
+"""
+
+
+def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path):
+    repo = checkout(tmp_path)
+    target = repo / "client-java" / "target"
+    os.makedirs(target / "lib")
+    (target / "lib" / "dep.jar").write_text("dep")
+    jar = target / "fgbg-client.jar"
+    (repo / "server" / "target" / "fgbg-server.jar").touch()  # the build looks for it too
+    os.makedirs(tmp_path / "java" / "bin")
+    java = tmp_path / "java" / "bin" / "java"
+    java.write_text(FAKE_JAVA)
+    java.chmod(0o755)
+    cache = tmp_path / "cache"
+    env = dict(os.environ, FGBG_MVN="false", XDG_CACHE_HOME=str(cache),
+               JAVA_HOME=str(tmp_path / "java"))
+
+    def build(content):  # what a rebuild leaves: a new jar, the stamp newest
+        jar.write_text(content)
+        stamp_newest(repo)
+
+    def describe():
+        out = subprocess.run([str(repo / "fgbg"), "describe"], cwd=str(tmp_path), env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        ran, lock = out.stdout.split()
+        return os.path.dirname(ran), lock
+
+    build("one")
+    first, lock = describe()
+    assert first.startswith(str(cache)) and lock == "locked"  # the JVM holds its copy's lock
+    assert open(os.path.join(first, "fgbg-client.jar")).read() == "one"
+    assert open(os.path.join(first, "lib", "dep.jar")).read() == "dep"
+    assert describe()[0] == first  # reused until the next build
+    build("two")
+    second = describe()[0]
+    assert second != first and open(os.path.join(second, "fgbg-client.jar")).read() == "two"
+    assert open(os.path.join(first, "fgbg-client.jar")).read() == "one"
+    day_ago = time.time() - 2 * 86400
+    os.utime(first, (day_ago, day_ago))
+    with open(os.path.join(first, ".lock")) as running:  # a process still runs from it
+        fcntl.flock(running, fcntl.LOCK_SH)
+        build("three")
+        third = describe()[0]
+        assert os.path.isdir(first)
+    os.utime(second, (day_ago, day_ago))
+    build("four")
+    describe()
+    assert not os.path.exists(first) and not os.path.exists(second) and os.path.isdir(third)
+
+
+@pytest.mark.parametrize("connected", [False, True], ids=["new-connection", "new-call"])
+def test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so(tmp_path, connected):
+    # Run from the jar itself, not the launcher's copy: the server's own defence. What fails
+    # first is a new connection's handler, or (a connection made before) a call's.
+    jar = tmp_path / "fgbg-server.jar"
+    shutil.copy(SERVER_JAR, jar)
+    os.symlink(os.path.join(os.path.dirname(SERVER_JAR), "lib"), tmp_path / "lib")
+    s = Server(SMALL, command=[java(), "-jar", str(jar)], cwd=str(tmp_path))
+    try:
+        for _ in range(300):  # its start-up done: the dataset's line, logged last
+            if any("dataset builtin:" in line for line in s.log):
+                break
+            time.sleep(0.1)
+        with fgbg.Client(s.target) as c:
+            if connected:
+                c.describe("builtin")
+            with open(jar, "r+b") as f:
+                f.truncate(0)
+            try:  # an export loads classes no call loaded before
+                c.export("after-rebuild", "npy", "builtin", end=16, progress=False)
+            except fgbg.FgbgError:
+                pass
+        assert s.proc.wait(60) == 3, "".join(s.log)  # FatalErrors.EXIT_CODE
+    finally:
+        s.stop()
+    severe = [line for line in s.log if " SEVERE " in line]
+    assert len(severe) == 1 and "the server's code changed under it" in severe[0], s.log
