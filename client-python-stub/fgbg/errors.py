@@ -152,8 +152,10 @@ def _unavailable(details: str, target: str) -> str:
         return ("could not talk to %s: it reset the connection before HTTP/2 began (%s) — a "
                 "server refuses connections past its per-client cap "
                 "(--max-connections-per-client; all of a host's local processes are one client, "
-                "and its log says so): close idle clients or wait for half-open ones to time out "
-                "(--handshake-timeout), or raise the cap; else is it a TLS server? (use "
+                "and its log says so; one quiet for --max-connection-idle, holding only "
+                "watches or unread streams, is closed to make room): close the clients holding "
+                "connections busy, wait for half-open ones to time out (--handshake-timeout), or "
+                "raise the cap; else is it a TLS server? (use "
                 "Credentials(tls=True) or tls_ca, or $FGBG_TLS=1 / $FGBG_TLS_CA), or not an "
                 "fgbg server" % (target, details))
     if "failed to connect" in said and any(w in said for w in ("reset", "socket closed", "eof")):

@@ -105,3 +105,15 @@ def test_a_list_over_max_bytes_never_reaches_the_server_and_one_at_it_is_served(
             c.get_samples([0], dataset="nope", max_bytes=1.5)  # before describing it
         with pytest.raises(ValueError, match="max_bytes=0 must be at least 1"):
             c.get_samples([0], dataset="nope", max_bytes=0)
+
+
+def test_the_map_style_dataset_holds_a_list_to_the_same_bound(metered):
+    from fgbg.torch import FgbgDataset
+
+    ds = FgbgDataset(metered.target)
+    each = sum(_sample_bytes.per_output(ds.info, ds.outputs, ds.depth_dtype).values())
+    calls = get_samples_calls(metered)
+    with pytest.raises(fgbg.AnswerTooLargeError, match="over max_bytes=%d" % MAX_BYTES):
+        ds.__getitems__([0] * (MAX_BYTES // each + 1))
+    assert get_samples_calls(metered) == calls, "a refused list reached the server"
+    assert len(ds.__getitems__([0, 1])) == 2

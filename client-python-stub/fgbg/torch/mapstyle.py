@@ -17,6 +17,8 @@ import torch.utils.data
 
 from .. import _shm_room
 from .._checks import integer, integers, names
+from .._sample_bytes import per_output
+from .._split_get import MAX_BYTES, check_size
 from .._proto import pb
 from .._requests import dtype_enum, field
 from ..credentials import Credentials
@@ -125,6 +127,9 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
         """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
         (one for any batch up to DatasetInfo.max_get_samples)."""
         idx = [self._index(i) for i in integers(indices, "indices")]
+        # A list is held whole here as get_samples' joined answer is: the same bound, first.
+        check_size(len(idx), per_output(self.info, self.outputs, self.depth_dtype), MAX_BYTES,
+                   self.dataset, self.target)
         worker = worker_info()
         if worker is not None:  # this worker's GetSamples ring leaves torch room for its batches
             # (a DataLoader's prefetch_factor is not seen here: torch's default, 2, is assumed)
