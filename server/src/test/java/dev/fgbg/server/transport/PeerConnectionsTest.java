@@ -12,10 +12,6 @@ import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import io.grpc.Attributes;
 import io.grpc.Grpc;
 import java.net.InetAddress;
@@ -136,24 +132,8 @@ class PeerConnectionsTest {
       assertEquals("tiny", describe(s.channel()));
       // A health Watch is a call open: its connection is not idle however long it lasts.
       AtomicInteger heard = new AtomicInteger();
-      CompletableFuture<Throwable> ended = new CompletableFuture<>();
-      HealthGrpc.newStub(s.channel(InsecureChannelCredentials.create()))
-          .watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-            @Override
-            public void onNext(HealthCheckResponse r) {
-              heard.incrementAndGet();
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              ended.complete(t);
-            }
-
-            @Override
-            public void onCompleted() {
-              ended.complete(null);
-            }
-          });
+      CompletableFuture<Throwable> ended = QuietConnectionsTest.watch(
+          s.channel(InsecureChannelCredentials.create()), heard);
       // grpc closes it with GOAWAY then waits up to 10 s for the peer's ping answer.
       assertTrue(idle.closedWithin(30_000), "a connection without calls is closed");
       assertFalse(ended.isDone(), "the Watch goes on: " + ended.getNow(null));

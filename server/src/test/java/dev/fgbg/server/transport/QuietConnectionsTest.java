@@ -58,7 +58,7 @@ class QuietConnectionsTest {
   }
 
   /** A health Watch on its own connection: how it ended (null: not yet). */
-  private static CompletableFuture<Throwable> watch(ManagedChannel c, AtomicInteger heard) {
+  static CompletableFuture<Throwable> watch(ManagedChannel c, AtomicInteger heard) {
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     HealthGrpc.newStub(c).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
       @Override
