@@ -19,11 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AsciiJvmTest {
   @Test
   void aNonAsciiOutIsOneLineNamingTheFlagAndTheEncoding(@TempDir Path dir) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), FgbgCli.class.getName(), "get", "--target",
-        "127.0.0.1:1", "--indices", "0", "--out", dir.resolve("envi é").toString()))
-        .redirectErrorStream(true);
+    ProcessBuilder pb = CliProcess.of("get", "--target", "127.0.0.1:1", "--indices", "0",
+        "--out", dir.resolve("envi é").toString()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -12,13 +12,9 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -73,25 +69,10 @@ class ExportStoppedAtItsEndTest {
           }
         }).build().start();
     try {
-      Process p = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), FgbgCli.class.getName(), "export",
-          "--target", "127.0.0.1:" + server.getPort(), "--dest", "e", "--format", "npy",
-          "--range", "0:40")).redirectErrorStream(true).start();
-      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
-      List<String> lines = new ArrayList<>();
-      String line;
-      while ((line = r.readLine()) != null) {
-        lines.add(line);
-        if (line.startsWith("progress: 40/40")) {
-          new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
-          break;
-        }
-      }
-      while ((line = r.readLine()) != null) {
-        lines.add(line);
-      }
+      Process p = CliProcess.of("export", "--target", "127.0.0.1:" + server.getPort(),
+          "--dest", "e", "--format", "npy", "--range", "0:40").redirectErrorStream(true)
+          .start();
+      List<String> lines = CliProcess.terminatedAt(p, p.getInputStream(), "progress: 40/40");
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI stops");
       String all = String.join("\n", lines);
       assertEquals(0, p.exitValue(), all);

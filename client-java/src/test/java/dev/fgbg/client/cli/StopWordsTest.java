@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.common.SampleDigest;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,29 +31,11 @@ class StopWordsTest {
   @Test
   void aStreamStoppedBySigtermSaysWhereToGoOnFrom() throws Exception {
     try (TestServer server = TestServer.netty(TestDatasets.registry(), 2)) {
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), FgbgCli.class.getName(), "stream",
-          "--target", "127.0.0.1:" + server.server().port(), "--dataset", "builtin",
-          "--batch-size", "32", "--start-batch", "3", "--limit", "390000"));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
-      List<String> lines = new ArrayList<>();
-      String line;
-      while ((line = r.readLine()) != null) {
-        lines.add(line);
-        if (line.startsWith("progress: ")) {
-          // SIGTERM once samples have arrived, far from the end. (Ctrl-C's SIGINT runs the same
-          // hooks, but a process started in the background of a script, as CI's are, inherits
-          // SIGINT ignored; Process.destroy would close the pipe this test reads.)
-          new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
-          break;
-        }
-      }
-      while ((line = r.readLine()) != null) {
-        lines.add(line);
-      }
+      Process p = CliProcess.of("stream", "--target", "127.0.0.1:" + server.server().port(),
+          "--dataset", "builtin", "--batch-size", "32", "--start-batch", "3", "--limit",
+          "390000").redirectErrorStream(true).start();
+      // SIGTERM once samples have arrived, far from the end.
+      List<String> lines = CliProcess.terminatedAt(p, p.getInputStream(), "progress: ");
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI stops");
       // The words on stderr; the partial lines (stdout, merged here) follow them.
       String last = lines.stream().filter(l -> l.startsWith("fgbg: stopped")).findFirst()
@@ -79,25 +59,10 @@ class StopWordsTest {
     try (TestServer server = TestServer.netty(TestDatasets.registry(), 2)) {
       String target = "127.0.0.1:" + server.server().port();
       Path out = Files.createTempFile(dir, "stdout", ".txt");
-      Process p = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), FgbgCli.class.getName(), "stream",
-          "--target", target, "--dataset", "builtin", "--batch-size", "32", "--start-batch", "3",
-          "--limit", "390000")).redirectOutput(out.toFile()).start();
-      BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(),
-          StandardCharsets.UTF_8));
-      List<String> said = new ArrayList<>();
-      String line;
-      while ((line = err.readLine()) != null) {
-        said.add(line);
-        if (line.startsWith("progress: ")) {
-          new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
-          break;
-        }
-      }
-      while ((line = err.readLine()) != null) {
-        said.add(line);
-      }
+      Process p = CliProcess.of("stream", "--target", target, "--dataset", "builtin",
+          "--batch-size", "32", "--start-batch", "3", "--limit", "390000")
+          .redirectOutput(out.toFile()).start();
+      List<String> said = CliProcess.terminatedAt(p, p.getErrorStream(), "progress: ");
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI stops");
       Matcher m = STOPPED.matcher(said.get(said.size() - 1));
       assertTrue(m.matches(), String.join("\n", said));

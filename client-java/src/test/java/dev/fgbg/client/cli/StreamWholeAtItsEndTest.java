@@ -15,7 +15,6 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -92,14 +91,12 @@ class StreamWholeAtItsEndTest {
   void aStreamWholeWhenTheSignalComesPrintsItsLinesAndExitsZero() throws Exception {
     Server relay = relay(null);
     try {
-      Process p = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), FgbgCli.class.getName(), "stream",
-          "--target", "localhost:" + relay.getPort(), "--dataset", "tiny", "--batch-size", "8",
-          "--limit", "40")).redirectErrorStream(true).start();
+      Process p = CliProcess.of("stream", "--target", "localhost:" + relay.getPort(),
+          "--dataset", "tiny", "--batch-size", "8", "--limit", "40").redirectErrorStream(true)
+          .start();
       assertTrue(passed.await(30, TimeUnit.SECONDS), "the relay passed the stream on");
       Thread.sleep(1000); // the CLI has read the last batch; its call stays open
-      new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor();
+      CliProcess.terminate(p);
       List<String> lines = new String(p.getInputStream().readAllBytes(),
           StandardCharsets.UTF_8).lines().toList();
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the CLI stops");
