@@ -75,6 +75,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             mean_std = dataset_normalize(normalize, lambda: c.stats(
                 dataset, seed=seed, outputs=["image"], progress=progress))
         self._images = Images(image, mean_std)
+        self._per_sample = per_output(self.info, self.outputs, depth_dtype)  # what a list holds
         self._served = c.target  # in a spawned worker too: see replicas()
         self._calls: Optional[FailoverCalls] = None
         self._calls_pid = 0
@@ -128,8 +129,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
         (one for any batch up to DatasetInfo.max_get_samples)."""
         idx = [self._index(i) for i in integers(indices, "indices")]
         # A list is held whole here as get_samples' joined answer is: the same bound, first.
-        check_size(len(idx), per_output(self.info, self.outputs, self.depth_dtype), MAX_BYTES,
-                   self.dataset, self.target)
+        check_size(len(idx), self._per_sample, MAX_BYTES, self.dataset, self.target)
         worker = worker_info()
         if worker is not None:  # this worker's GetSamples ring leaves torch room for its batches
             # (a DataLoader's prefetch_factor is not seen here: torch's default, 2, is assumed)
