@@ -42,9 +42,14 @@ class StopBlockedCallsTest {
         FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(60,
             TimeUnit.SECONDS));
     call.start(new ClientCall.Listener<>() {
+      private boolean started;
+
       @Override
       public void onMessage(SampleBatch message) {
-        first.countDown();
+        if (!started) { // each call counts once: a stream's many messages are not two starts
+          started = true;
+          first.countDown();
+        }
         call.request(1);
       }
 
@@ -67,9 +72,14 @@ class StopBlockedCallsTest {
     ClientCall<ExportRequest, ExportProgress> call = s.channel().newCall(
         FgbgGrpc.getExportMethod(), CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
     call.start(new ClientCall.Listener<>() {
+      private boolean started;
+
       @Override
       public void onMessage(ExportProgress message) {
-        first.countDown();
+        if (!started) { // each call counts once: a stream's many messages are not two starts
+          started = true;
+          first.countDown();
+        }
         call.request(1);
       }
 
