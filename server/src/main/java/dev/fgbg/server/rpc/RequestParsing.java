@@ -7,10 +7,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.UnknownFieldSet;
 import dev.fgbg.server.status.Statuses;
-import io.grpc.Attributes;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.SecurityLevel;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
@@ -212,74 +211,24 @@ final class RequestParsing {
     }
   }
 
-  /** The raw call as the typed method's call, for the interceptors and the service. */
-  private static final class TypedCall<Q, R> extends ServerCall<Q, R> {
-    private final ServerCall<RequestBytes, R> raw;
+  /**
+   * The raw call as the typed method's call, for the interceptors and the service. Every
+   * {@link ServerCall} method but {@code getMethodDescriptor} is forwarded; none of them takes
+   * the request type, so the raw call serves as the typed one.
+   */
+  private static final class TypedCall<Q, R> extends ForwardingServerCall<Q, R> {
+    private final ServerCall<Q, R> raw;
     private final MethodDescriptor<Q, R> typed;
 
+    @SuppressWarnings("unchecked") // only the request type differs, and no call method takes it
     TypedCall(ServerCall<RequestBytes, R> raw, MethodDescriptor<Q, R> typed) {
-      this.raw = raw;
+      this.raw = (ServerCall<Q, R>) (ServerCall<?, R>) raw;
       this.typed = typed;
     }
 
     @Override
-    public void request(int numMessages) {
-      raw.request(numMessages);
-    }
-
-    @Override
-    public void sendHeaders(Metadata headers) {
-      raw.sendHeaders(headers);
-    }
-
-    @Override
-    public void sendMessage(R message) {
-      raw.sendMessage(message);
-    }
-
-    @Override
-    public boolean isReady() {
-      return raw.isReady();
-    }
-
-    @Override
-    public void close(Status status, Metadata trailers) {
-      raw.close(status, trailers);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return raw.isCancelled();
-    }
-
-    @Override
-    public void setMessageCompression(boolean enabled) {
-      raw.setMessageCompression(enabled);
-    }
-
-    @Override
-    public void setCompression(String compressor) {
-      raw.setCompression(compressor);
-    }
-
-    @Override
-    public void setOnReadyThreshold(int numBytes) {
-      raw.setOnReadyThreshold(numBytes);
-    }
-
-    @Override
-    public SecurityLevel getSecurityLevel() {
-      return raw.getSecurityLevel();
-    }
-
-    @Override
-    public Attributes getAttributes() {
-      return raw.getAttributes();
-    }
-
-    @Override
-    public String getAuthority() {
-      return raw.getAuthority();
+    protected ServerCall<Q, R> delegate() {
+      return raw;
     }
 
     @Override
