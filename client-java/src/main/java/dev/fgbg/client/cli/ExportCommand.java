@@ -60,6 +60,9 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   private final Tally tally = new Tally("samples written");
   /** The export's last message (its manifest complete), once it came; read by a stop's hook. */
   private volatile ExportProgress finished;
+  /** The latest progress's shards complete, and of how many, for the words of a cut call. */
+  private volatile long shardsDone;
+  private volatile long shardsTotal;
   private boolean summarized;
 
   @Override
@@ -86,6 +89,8 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
          ProgressIterator<ExportProgress> it = c.export(r.build())) {
       while (it.hasNext()) {
         ExportProgress p = it.next();
+        shardsDone = p.getShardsDone();
+        shardsTotal = p.getShardsTotal();
         tally.received(p.getDone());
         if (p.getFinished()) {
           finished = p; // the manifest is complete: a stop from now on says so
@@ -132,6 +137,17 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
     System.out.println("manifest: " + last.getManifest() + " " + UNDER_ROOT);
     System.out.println("digest: " + last.getDigest());
     System.out.flush();
+  }
+
+  /**
+   * "samples written, S of T shards complete": a resume keeps whole shards only, so the samples
+   * of a shard cut mid-way are written again.
+   */
+  @Override
+  public String counted() {
+    long total = shardsTotal;
+    return tally.counted() + (total > 0 ? ", " + shardsDone + " of " + total
+        + " shards complete" : "");
   }
 
   @Override
