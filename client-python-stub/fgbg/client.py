@@ -245,8 +245,8 @@ class Client(_owner.Owned):
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
                 end: int = 0, stride: int = 0, sample: Optional[int] = None,
                 backgrounds: bool = False, instances: bool = False) -> bytes:
-        """PNG bytes of an image | mask | depth grid (image | background | mask | depth with
-        `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
+        """PNG bytes of an image | mask | depth grid (image | background | mask | depth |
+        bg depth with `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
         captioned with its label) under column headers, a row per sample under its label names.
         Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
         `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""

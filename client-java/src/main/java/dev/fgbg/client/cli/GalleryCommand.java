@@ -47,7 +47,7 @@ final class GalleryCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--backgrounds", description = "A column of each row's background, beside "
-      + "its composite.")
+      + "its composite (and of its depth, on the depth's colour scale, when it has depth).")
   boolean backgrounds;
 
   @Override

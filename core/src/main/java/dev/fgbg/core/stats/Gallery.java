@@ -130,7 +130,8 @@ public final class Gallery {
     GalleryGrid grid = GalleryGrid.of(d, indices, background, instances);
     BatchShape shape = grid.shape();
     RenderedBatch all = Renderer.renderNow(d, seed, indices, shape.outputs(), shape.encoding());
-    return grid.draw(all, () -> false);
+    return grid.draw(all, grid.backgroundDepths(GalleryGrid.backgrounds(all)).join(),
+        () -> false);
   }
 
   /** Draws a w×h cell at (x, y), each pixel as an s×s block. */

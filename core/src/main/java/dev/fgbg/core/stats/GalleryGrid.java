@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,6 +31,8 @@ public final class GalleryGrid {
   private final Dataset d;
   private final long[] indices;
   private final boolean background;
+  /** A column of each row's background depth: backgrounds asked for, of a dataset with depth. */
+  private final boolean backgroundDepth;
   private final boolean instances;
   private final int w;
   private final int h;
@@ -40,19 +43,21 @@ public final class GalleryGrid {
     this.d = d;
     this.indices = indices.clone();
     this.background = background;
+    this.backgroundDepth = background && d.hasDepth();
     this.instances = instances;
     this.w = d.spec().width();
     this.h = d.spec().height();
     int base = d.hasDepth() ? 3 : 2;
-    this.cols = base + (background ? 1 : 0) + (instances ? 1 : 0);
+    this.cols = base + (background ? 1 : 0) + (backgroundDepth ? 1 : 0) + (instances ? 1 : 0);
     // The caption fits over image | mask (| depth): cells keep their scale when a column is added.
     this.s = Gallery.scale(w, h, base);
   }
 
   /**
    * The gallery of {@code indices}: a row each of composite, with {@code background} the
-   * background it was drawn on, mask, depth (when the dataset has it) and, with
-   * {@code instances}, the instance masks in colours ({@link InstanceCell}).
+   * background it was drawn on, mask, depth (when the dataset has it; with {@code background}
+   * the background's depth too, on the same colour scale) and, with {@code instances}, the
+   * instance masks in colours ({@link InstanceCell}).
    */
   public static GalleryGrid of(Dataset d, long[] indices, boolean background,
       boolean instances) {
@@ -94,22 +99,48 @@ public final class GalleryGrid {
         + PixelFont.width("00.00 m");
     long height = HEADER + (long) indices.length * (h * s + CAPTION + GAP) + GAP;
     long rendered = shape().renderBytes(indices.length)
-        + (d.hasDepth() ? 4L * indices.length * w * h : 0);
+        + (d.hasDepth() ? 4L * indices.length * w * h : 0)
+        + (backgroundDepth ? 4L * indices.length * w * h : 0);
     long raw = height * (1 + 3 * width);
     long png = raw + raw / 16_000 * 5 + 4096;
     return 4 * width * height + Math.max(rendered, png);
   }
 
   /**
-   * Draws the grid from {@code all}, {@link #shape}'s render of {@link #indices} in order;
-   * throws a {@link CancellationException} between rows once {@code cancelled} is true.
+   * The depth of each row's background as float32 bytes (none: an empty array), for
+   * {@link #draw}: a teacher's is computed once per background, on its own threads.
    */
-  public BufferedImage draw(RenderedBatch all, BooleanSupplier cancelled) {
+  public CompletableFuture<byte[][]> backgroundDepths(long[] bgs) {
+    if (!backgroundDepth) {
+      return CompletableFuture.completedFuture(new byte[0][]);
+    }
+    List<CompletableFuture<byte[]>> each = new ArrayList<>();
+    for (long bg : bgs) {
+      each.add(d.backgroundDepth((int) bg, DepthEncoding.FLOAT32));
+    }
+    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+        .thenApply(none -> each.stream().map(CompletableFuture::join).toArray(byte[][]::new));
+  }
+
+  /** Each row's background, of {@code all}: what {@link #backgroundDepths} takes. */
+  public static long[] backgrounds(RenderedBatch all) {
+    return Arrays.stream(all.infos()).mapToLong(SampleInfo::bg).toArray();
+  }
+
+  /**
+   * Draws the grid from {@code all}, {@link #shape}'s render of {@link #indices} in order, and
+   * {@code bgDepths}, {@link #backgroundDepths} of its rows; throws a
+   * {@link CancellationException} between rows once {@code cancelled} is true.
+   */
+  public BufferedImage draw(RenderedBatch all, byte[][] bgDepths, BooleanSupplier cancelled) {
     int cw = w * s;
     int ch = h * s;
-    float[] depth = new float[d.hasDepth() ? indices.length * w * h : 0];
+    int n = indices.length * w * h;
+    // The composites' depth, then the backgrounds': one colour scale for both columns.
+    float[] depth = new float[d.hasDepth() ? n + bgDepths.length * w * h : 0];
     for (int p = 0; p < depth.length; p++) {
-      depth[p] = DepthEncoding.FLOAT32.get(all.depth(), p * 4);
+      depth[p] = p < n ? DepthEncoding.FLOAT32.get(all.depth(), p * 4)
+          : DepthEncoding.FLOAT32.get(bgDepths[(p - n) / (w * h)], (p - n) % (w * h) * 4);
     }
     float[] range = DepthColors.quantileRange(depth, Gallery.NEAR_QUANTILE,
         Gallery.FAR_QUANTILE);
@@ -161,6 +192,12 @@ public final class GalleryGrid {
       if (d.hasDepth()) {
         int[] c = bar ? DepthColors.colorize(Arrays.copyOfRange(depth, r * w * h,
             (r + 1) * w * h), near, far) : new int[w * h];
+        Gallery.cell(out, GAP + col++ * (GAP + cw), top, c, w, h, s);
+      }
+      if (backgroundDepth) {
+        int at = n + r * w * h;
+        int[] c = bar ? DepthColors.colorize(Arrays.copyOfRange(depth, at, at + w * h), near,
+            far) : new int[w * h];
         Gallery.cell(out, GAP + col * (GAP + cw), top, c, w, h, s);
       }
       if (instances) {
@@ -176,7 +213,7 @@ public final class GalleryGrid {
   }
 
   /** The columns' headers, left to right, as {@link #draw} fills them. */
-  List<String> columns() {
+  public List<String> columns() {
     List<String> names = new ArrayList<>(List.of("image"));
     if (background) {
       names.add("background");
@@ -184,6 +221,9 @@ public final class GalleryGrid {
     names.add("mask");
     if (d.hasDepth()) {
       names.add("depth");
+    }
+    if (backgroundDepth) {
+      names.add("bg depth");
     }
     if (instances) {
       names.add("instances");

@@ -210,6 +210,45 @@ class GalleryTest {
   }
 
   @Test
+  void theBackgroundsDepthSharesTheCompositesScale() {
+    Dataset d = TestDatasets.tiny();
+    long[] rows = {3, 77};
+    BufferedImage g = Gallery.render(d, 5, rows, true, false);
+    // image | background | mask | depth | bg depth: each background's depth after the depth
+    float[] composites = depth(d, rows);
+    float[] all = Arrays.copyOf(composites, 4 * 1024);
+    for (int row = 0; row < rows.length; row++) {
+      byte[] bg = d.backgroundDepth(d.codec().bg(rows[row]), DepthEncoding.FLOAT32).join();
+      for (int p = 0; p < 1024; p++) {
+        all[2048 + row * 1024 + p] = DepthEncoding.FLOAT32.get(bg, p * 4);
+      }
+    }
+    float[] range = DepthColors.quantileRange(all, 0.01, 0.99);
+    int[] colours = DepthColors.colorize(all, range[0], range[1]);
+    int s = Gallery.scale(32, 32, 3);
+    int cell = 32 * s;
+    boolean differs = false;
+    for (int row = 0; row < rows.length; row++) {
+      int top = TOP + row * (cell + CAPTION + GAP) + CAPTION;
+      for (int p = 0; p < 1024; p += 37) {
+        int y = top + (p / 32) * s;
+        int x = (p % 32) * s;
+        assertEquals(colours[row * 1024 + p], g.getRGB(4 * GAP + 3 * cell + x, y) & 0xffffff,
+            "depth, row " + row + " pixel " + p);
+        int bg = colours[2048 + row * 1024 + p];
+        assertEquals(bg, g.getRGB(5 * GAP + 4 * cell + x, y) & 0xffffff,
+            "bg depth, row " + row + " pixel " + p);
+        differs |= bg != colours[row * 1024 + p];
+      }
+    }
+    assertTrue(differs, "the cut-out's depth is not in the background's");
+    assertEquals(List.of("image", "background", "mask", "depth", "bg depth"),
+        GalleryGrid.of(d, rows, true, false).columns());
+    assertEquals(List.of("image", "background", "mask"), GalleryGrid.of(TestDatasets.noDepth(),
+        new long[] {1}, true, false).columns(), "no depth, no background depth");
+  }
+
+  @Test
   void noDepthNoBarAndAnOversizedGridIsRefused() {
     BufferedImage g = Gallery.render(TestDatasets.noDepth(), 0, new long[] {1});
     int s = Gallery.scale(32, 32, 2);
@@ -230,7 +269,8 @@ class GalleryTest {
     Dataset d = TestDatasets.tiny();
     BufferedImage g = Gallery.render(d, 5, new long[] {3, 77}, true, true);
     int cell = 32 * Gallery.scale(32, 32, 3);
-    List<String> names = List.of("image", "background", "mask", "depth", "instances");
+    List<String> names = List.of("image", "background", "mask", "depth", "bg depth",
+        "instances");
     assertEquals(names, GalleryGrid.of(d, new long[] {3}, true, true).columns());
     for (int c = 0; c < names.size(); c++) {
       BufferedImage expected = new BufferedImage(cell, PixelFont.HEIGHT,

@@ -106,11 +106,18 @@ final class GalleryCalls {
           threads, call, infos -> {
             RenderedBatch all = new RenderedBatch(indices, whole.images(), whole.masks(),
                 whole.depth(), whole.instances(), shape.encoding(), infos);
-            try {
-              lane.execute(() -> draw(all));
-            } catch (RejectedExecutionException e) {
-              finish(null, Statuses.shuttingDown());
-            }
+            // A teacher's background depths are computed on its threads, not the lane's.
+            grid.backgroundDepths(GalleryGrid.backgrounds(all)).whenComplete((bgDepths, t) -> {
+              if (t != null) {
+                finish(null, t);
+                return;
+              }
+              try {
+                lane.execute(() -> draw(all, bgDepths));
+              } catch (RejectedExecutionException e) {
+                finish(null, Statuses.shuttingDown());
+              }
+            });
           }, cause -> finish(null, cause)).cancelledWhen(run.cancelled()).build();
       rows = d;
       if (run.stopped()) {
@@ -120,10 +127,10 @@ final class GalleryCalls {
     }
 
     /** On the lane: the grid, then its PNG, each stopping once the call is cancelled. */
-    private void draw(RenderedBatch all) {
+    private void draw(RenderedBatch all, byte[][] bgDepths) {
       GalleryResponse reply;
       try {
-        BufferedImage img = grid.draw(all, run.cancelled());
+        BufferedImage img = grid.draw(all, bgDepths, run.cancelled());
         ByteString.Output png = ByteString.newOutput();
         Gallery.png(img, png, run.cancelled());
         GalleryResponse.Builder b = GalleryResponse.newBuilder().setPng(png.toByteString())

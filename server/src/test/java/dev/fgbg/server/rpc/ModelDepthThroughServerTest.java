@@ -24,10 +24,14 @@ import dev.fgbg.core.render.Renderer;
 import dev.fgbg.core.shm.RingOffer;
 import dev.fgbg.core.shm.SlotLayout;
 import dev.fgbg.core.shm.TestRings;
+import dev.fgbg.core.stats.Gallery;
+import dev.fgbg.core.stats.GalleryGrid;
 import dev.fgbg.core.synth.DepthEncoding;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DepthDtype;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.GalleryRequest;
+import dev.fgbg.v1.GalleryResponse;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
@@ -221,6 +225,26 @@ class ModelDepthThroughServerTest {
               at.getDepthLength()));
         }
         Files.delete(r.path());
+      }
+    }
+  }
+
+  @Test
+  void aGalleryWithBackgroundsShowsTheTeachersBackgroundDepth() throws Exception {
+    try (DepthRuntime rt = runtime(null)) {
+      Dataset teacher = new Dataset("teach", plain(), TestDatasets.tiny().spec(), rt.teacher());
+      long[] rows = {3, 77, 110};
+      try (TestServer s = TestServer.inProcess(new DatasetRegistry(List.of(teacher)), 2,
+          TestServer.exportRoot(), List.of(rt))) {
+        // Cold: the backgrounds' depth is computed by the model while the rows wait for it.
+        GalleryResponse g = FgbgGrpc.newBlockingStub(s.channel())
+            .withDeadlineAfter(60, TimeUnit.SECONDS).gallery(GalleryRequest.newBuilder()
+                .setDataset("teach").setSeed(5).addAllIndices(List.of(3L, 77L, 110L))
+                .setBackgrounds(true).build());
+        assertArrayEquals(Gallery.png(Gallery.render(teacher, 5, rows, true, false)),
+            g.getPng().toByteArray(), "the server's gallery is the one drawn in-process");
+        assertEquals(List.of("image", "background", "mask", "depth", "bg depth"),
+            GalleryGrid.of(teacher, rows, true, false).columns());
       }
     }
   }
