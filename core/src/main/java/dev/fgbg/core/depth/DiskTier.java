@@ -98,7 +98,7 @@ public final class DiskTier {
    */
   private synchronized void trimToLimit() {
     int before = sizes.size();
-    long freed = evict(total - maxBytes, null);
+    long freed = evict(total - maxBytes, null, false);
     if (freed > 0) {
       LOG.info(String.format(Locale.ROOT, "depth disk cache %s: removed the %d oldest records, "
           + "%.1f MB, to keep to its limit of %.1f MB (--disk-cache-gb); %d records, %.1f MB "
@@ -236,7 +236,7 @@ public final class DiskTier {
       return false;
     }
     long others = total - sizes.getOrDefault(keep, 0L);
-    return others + free >= size && evict(size, keep) > 0;
+    return others + free >= size && evict(size, keep, true) > 0;
   }
 
   /** A half-written temporary file (the disk full) would otherwise stay for ever. */
@@ -252,16 +252,17 @@ public final class DiskTier {
     Long old = sizes.remove(p);
     total += size - (old == null ? 0 : old);
     sizes.put(p, size);
-    evict(total - maxBytes, p);
+    evict(total - maxBytes, p, false);
   }
 
   /**
    * The one eviction rule: deletes the oldest records (by write, or at start-up by modification
    * time) but {@code keep} until at least {@code bytes} are freed or none is left; the bytes
-   * freed. Another server may already have removed a file: it is forgotten all the same. The
-   * caller holds the lock.
+   * freed. Another server (or a user clearing the folder) may already have removed a file: it
+   * is forgotten all the same, and counts as freed {@code onDisk} only if this delete removed
+   * it, so that a full disk goes on evicting until it truly has room. The caller holds the lock.
    */
-  private long evict(long bytes, Path keep) {
+  private long evict(long bytes, Path keep, boolean onDisk) {
     long freed = 0;
     var it = sizes.entrySet().iterator();
     while (freed < bytes && it.hasNext()) {
@@ -269,12 +270,13 @@ public final class DiskTier {
       if (e.getKey().equals(keep)) {
         continue;
       }
+      boolean deleted;
       try {
-        Files.deleteIfExists(e.getKey());
-      } catch (IOException ignored) {
-        // another server may have removed it
+        deleted = Files.deleteIfExists(e.getKey());
+      } catch (IOException gone) {
+        deleted = false; // another server may have removed it, or its folder
       }
-      freed += e.getValue();
+      freed += deleted || !onDisk ? e.getValue() : 0;
       total -= e.getValue();
       it.remove();
     }
