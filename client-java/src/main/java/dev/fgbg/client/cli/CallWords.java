@@ -42,7 +42,9 @@ final class CallWords {
     boolean clients = grpcsOwn(said);
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
-    return "no reply within " + within
+    // A long verb that received something did get replies: its call did not end in time.
+    boolean some = soFar != null && soFar.received() > 0;
+    return (some ? "not finished within " : "no reply within ") + within
         + (soFar != null ? " (" + soFar.received() + " " + soFar.counted() + ")" : "")
         + (clients ? "" : " (the server: " + said + ")")
         + "; a cold depth cache or a busy server can take longer: "
