@@ -19,7 +19,8 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
- * values are read from the raster, not through colour conversion, so grey stays grey; CMYK and
+ * values are read from the raster, not through colour conversion, so grey stays grey and a
+ * JPEG's ICC profile converts nothing ({@link JpegProfile}), as in Pillow; CMYK and
  * YCCK JPEGs are converted as Pillow converts them ({@link CmykJpeg}), and an image is turned
  * upright by its EXIF orientation, a JPEG's ({@link ExifOrientation}) or a PNG's
  * ({@link PngExif}), as Pillow's {@code ImageOps.exif_transpose} turns it. The size
@@ -115,7 +116,7 @@ public final class ImageFiles {
         long need = DecodeMemory.need(w, h, cmyk >= 0 ? null : reader.getRawImageType(0));
         try (DecodeMemory.AutoCloseableNoThrow held = DecodeMemory.reserve(file, w, h, need)) {
           Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
-              : pixels(reader.read(0));
+              : pixels(reader.read(0, JpegProfile.asStored(reader)));
           return ExifOrientation.apply(decoded, format.equals("JPEG")
               ? ExifOrientation.of(file) : PngExif.of(file));
         }
