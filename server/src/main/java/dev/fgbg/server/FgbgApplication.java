@@ -47,7 +47,7 @@ public final class FgbgApplication implements AutoCloseable {
   private final List<Dataset> datasets;
   private final ExecutorService workers;
   private final ScheduledExecutorService housekeeping;
-  private final long createdNanos = System.nanoTime();
+  private final long startNanos; // the options' ticker as loading began: "after" counts it
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
@@ -56,8 +56,9 @@ public final class FgbgApplication implements AutoCloseable {
   private volatile boolean closed;
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
-      List<DepthRuntime> given) {
+      List<DepthRuntime> given, long startNanos) {
     this.options = options;
+    this.startNanos = startNanos;
     this.depth = depth;
     this.given = List.copyOf(given);
     this.datasets = datasets;
@@ -68,11 +69,12 @@ public final class FgbgApplication implements AutoCloseable {
 
   /** Loads every dataset and depth model; a bad setting or file fails here, naming it. */
   public static FgbgApplication create(ServerOptions options) {
+    long start = options.ticker().read();
     DepthRuntimes depth = new DepthRuntimes(options.depth(), options.ticker());
     try {
       List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
-          options.skipByKey(), depth);
-      return new FgbgApplication(options, depth, datasets, List.of());
+          options.skipByKey(), depth, options.ticker());
+      return new FgbgApplication(options, depth, datasets, List.of(), start);
     } catch (RuntimeException e) {
       depth.close();
       throw e;
@@ -87,7 +89,7 @@ public final class FgbgApplication implements AutoCloseable {
   public static FgbgApplication create(ServerOptions options, List<Dataset> datasets,
       List<DepthRuntime> given) {
     return new FgbgApplication(options, new DepthRuntimes(options.depth(), options.ticker()),
-        List.copyOf(datasets), given);
+        List.copyOf(datasets), given, options.ticker().read());
   }
 
   public List<Dataset> datasets() {
@@ -162,7 +164,7 @@ public final class FgbgApplication implements AutoCloseable {
         listener != null ? listener.describe(server.port()) : "port " + server.port(),
         options.workers(), options.window(), options.exportRoot() != null
             ? options.exportRoot().toAbsolutePath() : "none: exports off",
-        (System.nanoTime() - createdNanos) / 1e9));
+        (options.ticker().read() - startNanos) / 1e9));
     LOG.info("access: " + connect.describe() + (connect.tls() ? "; TLS engine "
         + NettyListener.describeEngine() : ""));
     if (connect.plaintextBeyondLoopback()) {
@@ -232,8 +234,7 @@ public final class FgbgApplication implements AutoCloseable {
     return warm;
   }
 
-  /** The bound port (useful with port 0). */
-  public synchronized int port() {
+  public synchronized int port() { // the bound one (port 0 asks for any)
     return server.port();
   }
 
@@ -241,8 +242,7 @@ public final class FgbgApplication implements AutoCloseable {
     return server;
   }
 
-  /** The render pool (tests drain it). */
-  ExecutorService workers() {
+  ExecutorService workers() { // the render pool (tests drain it)
     return workers;
   }
 

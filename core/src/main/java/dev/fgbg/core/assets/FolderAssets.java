@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderListing.ImageFile;
 import dev.fgbg.core.synth.Resampler;
@@ -48,6 +49,12 @@ public final class FolderAssets {
    * empty, though its paste shows.
    */
   public static AssetSet load(FolderDataset config, int width, int height, int maskAlpha) {
+    return load(config, width, height, maskAlpha, Ticker.systemTicker());
+  }
+
+  /** As above, timing the progress lines of a long decoding by {@code ticker}. */
+  public static AssetSet load(FolderDataset config, int width, int height, int maskAlpha,
+      Ticker ticker) {
     Problems problems = new Problems();
     // A missing folder does not stop the checks of the other one's files.
     List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
@@ -59,11 +66,16 @@ public final class FolderAssets {
     }
     FolderLabels bgLabels = FolderLabels.of(config.backgrounds(), names(bgFiles), problems);
     FolderLabels fgLabels = FolderLabels.of(config.foregrounds(), names(fgFiles), problems);
+    DecodeProgress progress = new DecodeProgress(config.name(), bgFiles.size() + fgFiles.size(),
+        ticker);
     List<Loaded<Background>> bgs = IntStream.range(0, bgFiles.size()).parallel()
-        .mapToObj(i -> background(config, bgFiles.get(i), bgLabels, width, height)).toList();
+        .mapToObj(i -> progress.decoded(background(config, bgFiles.get(i), bgLabels, width,
+            height))).toList();
     List<ImageFile> fgList = fgFiles;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
-        .mapToObj(i -> foreground(config, fgList.get(i), fgLabels, maskAlpha)).toList();
+        .mapToObj(i -> progress.decoded(foreground(config, fgList.get(i), fgLabels, maskAlpha)))
+        .toList();
+    progress.finished();
     // Problems sorted by path (Problems), so the message depends on neither threads nor disk.
     for (Loaded<?> l : bgs) {
       if (l.problem() != null) {
@@ -183,7 +195,7 @@ public final class FolderAssets {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
       } else if (config.fgMasks() != null) {
-        Path maskFile = sidecar(config.fgMasks(), file.name());
+        Path maskFile = MaskFiles.of(config.fgMasks(), file.name());
         maskWord = "its mask " + maskFile;
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
         byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),
@@ -229,21 +241,6 @@ public final class FolderAssets {
       out[i] = useAlpha ? m.rgba()[i * 4 + 3] : luma(m.rgba(), i * 4);
     }
     return out;
-  }
-
-  /** The mask with the same relative name, or the same name with a .png extension. */
-  private static Path sidecar(Path maskDir, String name) {
-    Path same = maskDir.resolve(name);
-    if (Files.isRegularFile(same)) {
-      return same;
-    }
-    int dot = name.lastIndexOf('.');
-    Path png = maskDir.resolve((dot > 0 ? name.substring(0, dot) : name) + ".png");
-    if (Files.isRegularFile(png)) {
-      return png;
-    }
-    throw FgbgException.invalidConfig("no mask for foreground " + name + " in " + maskDir
-        + " (looked for " + same.getFileName() + " and " + png.getFileName() + ")");
   }
 
   private static int maxAlpha(byte[] rgba) {

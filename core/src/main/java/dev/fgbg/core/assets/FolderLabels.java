@@ -63,23 +63,39 @@ final class FolderLabels {
       return new FolderLabels(List.of(), byName, heights, csv.toString());
     }
     if (Files.isRegularFile(csv)) {
-      Set<String> badRows = new HashSet<>();
-      Map<String, String> listed = read(csv, heights, badRows, problems);
+      List<BadRow> bad = new ArrayList<>();
+      Map<String, String> listed = read(csv, heights, bad, problems);
       if (listed == null) { // named already; every image would only repeat it
         return new FolderLabels(List.of(), byName, heights, csv.toString());
       }
+      Map<String, List<String>> badOf = new HashMap<>();
+      bad.stream().filter(BadRow::own).forEach(r -> badOf.computeIfAbsent(r.name(),
+          k -> new ArrayList<>()).add(r.problem()));
+      Set<String> rowed = new HashSet<>(); // a bad row names it: not also called unlisted
+      bad.forEach(r -> rowed.add(r.name()));
       Set<String> present = new HashSet<>();
       Map<String, String> folded = LabelNames.byFolded(listed.keySet());
       for (String n : names) {
         String key = LabelNames.key(n);
         present.add(key);
         String label = listed.get(key);
-        if (label == null && !badRows.contains(key)) { // a bad row of it is named already
+        if (badOf.containsKey(key)) {
+          // The image's own problem, skippable as a bad image is: the other rows stand.
+          problems.add(dir.resolve(n), csv + " " + String.join("; ", badOf.get(key)));
+        } else if (label == null && !rowed.contains(key)) {
           problems.add(dir.resolve(n), "not listed in " + csv + " (give every image a row "
               + "file,label" + LabelNames.caseHint(folded, n) + ")");
-        } else if (label != null) {
+        }
+        if (label != null) { // a bad height's label keeps its id, as when it is fixed
           byName.put(n, label);
         }
+      }
+      List<String> csvBad = bad.stream().filter(r -> !r.own() || !present.contains(r.name()))
+          .map(BadRow::problem).toList();
+      if (!csvBad.isEmpty()) {
+        problems.addUnskippable(csv, String.join("; ", csvBad.subList(0, Math.min(5,
+            csvBad.size()))) + (csvBad.size() > 5 ? "; and " + (csvBad.size() - 5)
+            + " more bad rows" : ""));
       }
       LabelNames.warnAbsent(csv, dir, listed.keySet().stream().filter(n -> !present.contains(n))
           .sorted().toList(), problems);
@@ -95,11 +111,17 @@ final class FolderLabels {
   }
 
   /**
+   * A bad row, of the name in its first cell (key form): {@code own} when it is that one
+   * image's problem, skippable with it, not a cut or missing name, the csv's own.
+   */
+  private record BadRow(String name, String problem, boolean own) {}
+
+  /**
    * The csv's labels by file name (in {@link LabelNames#key} form); null when it cannot be used
-   * at all (a problem named). The names of bad rows go to {@code badRows}.
+   * at all (a problem named). Its bad rows go to {@code bad}, in order.
    */
   private static Map<String, String> read(Path csv, Map<String, Double> heights,
-      Set<String> badRows, Problems problems) {
+      List<BadRow> bad, Problems problems) {
     Map<String, String> out = new HashMap<>();
     String text;
     try {
@@ -117,7 +139,7 @@ final class FolderLabels {
     CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(true)
         .setIgnoreEmptyLines(true).get();
     try (CSVParser p = CSVParser.parse(text, format)) {
-      List<String> bad = new ArrayList<>();
+      Set<String> conflicted = new HashSet<>();
       int columns = 0;
       for (CSVRecord row : p) {
         if (columns == 0) {
@@ -136,18 +158,21 @@ final class FolderLabels {
         String name = LabelNames.key(row.get(0).replace('\\', '/'));
         name = name.startsWith("./") ? name.substring(2) : name;
         if (problem != null) {
-          bad.add(problem);
-          badRows.add(name);
+          // A cut name (a comma unquoted) or no name at all is the csv's problem, not an image's.
+          bad.add(new BadRow(name, problem, !row.get(0).isEmpty() && row.size() <= columns));
           continue;
         }
-        String old = out.putIfAbsent(name, row.get(1));
+        String old = conflicted.contains(name) ? null : out.putIfAbsent(name, row.get(1));
         if (old != null && !old.equals(row.get(1))) {
-          bad.add("row " + line + " lists " + name + " again with another label (" + old
-              + ", then " + row.get(1) + ")");
+          bad.add(new BadRow(name, "row " + line + " lists " + name + " again with another "
+              + "label (" + old + ", then " + row.get(1) + ")", true));
+          out.remove(name); // which one is meant is not known
+          conflicted.add(name);
         } else if (old == null && row.size() == 3 && !row.get(2).isEmpty()) {
           Double h = height(row.get(2));
           if (h == null) {
-            bad.add("row " + line + ": height '" + row.get(2) + "' must be metres above 0");
+            bad.add(new BadRow(name, "row " + line + ": height '" + row.get(2) + "' must be "
+                + "metres above 0", true));
           } else {
             heights.put(name, h);
           }
@@ -156,10 +181,6 @@ final class FolderLabels {
       if (columns == 0) {
         problems.addUnskippable(csv, "is empty; its first row must be the header file,label");
         return null;
-      }
-      if (!bad.isEmpty()) {
-        problems.addUnskippable(csv, String.join("; ", bad.subList(0, Math.min(5, bad.size())))
-            + (bad.size() > 5 ? "; and " + (bad.size() - 5) + " more bad rows" : ""));
       }
     } catch (IOException | RuntimeException e) {
       problems.addUnskippable(csv, "is not valid CSV (" + InWords.of(e) + ")");

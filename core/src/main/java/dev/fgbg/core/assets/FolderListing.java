@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,13 +25,16 @@ import java.util.Set;
  * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
  * link, a link loop, a folder with an image's name that holds no image (a photo replaced by an
  * empty folder of its name), a folder that cannot be read, a name that is not valid in the
- * file-name encoding, an image format fgbg does not read. Other files (labels.csv, notes) are
+ * file-name encoding, an image format fgbg does not read, a PNG or JPEG under another name
+ * (IMG_0001, x.jpg.orig: told by its first bytes). Other files (labels.csv, notes) are
  * ignored, and so are hidden files and folders (a name starting with '.').
  */
 final class FolderListing {
   /** Image formats people put in photo folders that fgbg does not read. */
   private static final Set<String> UNSUPPORTED = Set.of("gif", "bmp", "webp", "tif", "tiff",
       "heic", "heif", "avif");
+
+  private static final String RENAME = "; rename it to ";
 
   private FolderListing() {}
 
@@ -51,6 +53,7 @@ final class FolderListing {
     List<ImageFile> out = new ArrayList<>();
     int[] unreadable = new int[1]; // names the JVM's encoding could not read
     int[] hidden = new int[1];
+    int[] misnamed = new int[1]; // PNG or JPEG bytes under a name not read as one
     // Images listed when each folder with an image's name was entered: none more by its end
     // means the folder stands where a photo was, and is named rather than passed over.
     Map<Path, Integer> imageNamed = new HashMap<>();
@@ -86,6 +89,7 @@ final class FolderListing {
               if (problem != null) {
                 problems.add(file, problem);
                 unreadable[0] += file.toString().indexOf('\uFFFD') >= 0 ? 1 : 0;
+                misnamed[0] += problem.contains(RENAME) ? 1 : 0;
               } else if (attrs.isRegularFile() && ImageFiles.isImage(file)) {
                 out.add(new ImageFile(dir.relativize(file).toString().replace('\\', '/'),
                     file));
@@ -122,9 +126,12 @@ final class FolderListing {
     }
     // No image beside names the JVM could not read: those lines say why, not "holds none".
     if (out.isEmpty() && (FileNameEncoding.utf8() || unreadable[0] == 0)) {
-      problems.add(what + " folder " + dir + " holds no PNG or JPEG images (.png, .jpg, .jpeg)"
+      problems.add(what + " folder " + dir + " holds no PNG or JPEG images ("
+          + ImageFiles.EXTENSION_WORDS + ", any case)"
           + (hidden[0] > 0 ? "; " + hidden[0] + " hidden file(s) with such a name, starting "
-          + "with '.', are not read" : ""));
+          + "with '.', are not read" : "")
+          + (misnamed[0] > 0 ? "; " + misnamed[0] + " file(s) named below are PNG or JPEG "
+          + "images under another name: rename them" : ""));
     }
     out.sort(Comparator.comparing(ImageFile::name));
     return out;
@@ -140,12 +147,11 @@ final class FolderListing {
 
   /** Why {@code file} (with an image's name) cannot be read as one, or null. */
   private static String problem(Path file, BasicFileAttributes attrs) {
-    String name = file.getFileName().toString();
     boolean image = ImageFiles.isImage(file);
-    int dot = name.lastIndexOf('.');
-    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    String ext = ImageFiles.extension(file.getFileName().toString());
     if (!image && !UNSUPPORTED.contains(ext)) {
-      return null; // not meant as an image
+      // A FIFO is never opened: reading it would wait for ever.
+      return attrs.isRegularFile() ? misnamed(file, ext) : null;
     }
     if (attrs.isSymbolicLink()) { // following it failed: dangling, or a loop
       return link(file);
@@ -185,8 +191,8 @@ final class FolderListing {
           + " nor any format fgbg knows); remove it";
     }
     if (format.equals("PNG") || format.equals("JPEG")) {
-      return "is named ." + ext + " but its bytes are a " + format + " image's; rename it to ."
-          + (format.equals("PNG") ? "png" : "jpg") + " (fgbg reads only .png, .jpg, .jpeg)";
+      return "is named ." + ext + " but its bytes are a " + format + " image's" + rename(file,
+          format);
     }
     // .heic and .heif name the same container; only the brand inside tells them apart.
     boolean same = format.equals(named) || format.startsWith("HEI") && named.startsWith("HEI");
@@ -194,6 +200,35 @@ final class FolderListing {
     return (same ? "is " + ImageMagic.a(format) + " image" : "is named ." + ext + " but its "
         + "bytes are " + ImageMagic.a(format) + " image's") + "; fgbg reads PNG and JPEG (convert "
         + "it" + (how == null ? "" : ", " + how + ";") + " or remove it)";
+  }
+
+  /**
+   * Why a file whose name is not an image's (IMG_0001, x.jpg.orig) is one by its bytes, or
+   * null when it is not (labels.csv, notes, one that cannot be read): a camera's or a copy's
+   * photo is named rather than left out in silence.
+   */
+  private static String misnamed(Path file, String ext) {
+    String format;
+    try {
+      format = ImageMagic.of(file);
+    } catch (IOException e) {
+      return null; // nothing says it is an image: ignored, as any other file
+    }
+    if (!"PNG".equals(format) && !"JPEG".equals(format)) {
+      return null;
+    }
+    return (ext.isEmpty() ? "has no extension" : "is named ." + ext) + " but its bytes are a "
+        + format + " image's" + rename(file, format);
+  }
+
+  /** "; rename it to x.jpg (…)": the name fgbg reads {@code file} by. */
+  private static String rename(Path file, String format) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 && !ImageFiles.extension(name).isEmpty() ? name.substring(0, dot)
+        : name;
+    return RENAME + stem + (format.equals("PNG") ? ".png" : ".jpg") + " (fgbg reads "
+        + ImageFiles.EXTENSION_WORDS + ")";
   }
 
   private static String link(Path file) {

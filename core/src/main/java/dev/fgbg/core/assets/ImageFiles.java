@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -43,9 +44,22 @@ public final class ImageFiles {
   /** Decoded pixels: straight RGBA bytes, and whether the file had an alpha channel. */
   public record Pixels(int width, int height, byte[] rgba, boolean hasAlpha) {}
 
+  /**
+   * The extensions read as images, any case: PNG's, and JPEG's under every name it is saved
+   * by (Windows saves a web page's JPEG as .jfif; .jpe and .jif are older names of it).
+   */
+  static final List<String> EXTENSIONS = List.of("png", "jpg", "jpeg", "jfif", "jpe", "jif");
+  /** {@link #EXTENSIONS} as messages list them: ".png, .jpg, …". */
+  static final String EXTENSION_WORDS = "." + String.join(", .", EXTENSIONS);
+
   public static boolean isImage(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+    return EXTENSIONS.contains(extension(p.getFileName().toString()));
+  }
+
+  /** The lower-case text after a name's last '.', or "" when it has none but a leading one. */
+  static String extension(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
   /** Decodes {@code file} with the default pixel limit, upright by its EXIF orientation. */

@@ -1,5 +1,6 @@
 package dev.fgbg.core.catalog;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderDataset;
@@ -42,12 +43,18 @@ public final class DatasetCatalog {
    */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       Map<String, String> skipByKey, DepthModels models) {
+    return build(builtin, folders, skipByKey, models, Ticker.systemTicker());
+  }
+
+  /** As above, timing the progress lines of a long decoding of photos by {@code ticker}. */
+  public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
+      Map<String, String> skipByKey, DepthModels models, Ticker ticker) {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
     List<String> problems = new ArrayList<>();
     for (FolderDatasetConfig c : folders) {
       try {
-        out.add(DatasetFactory.folder(c, models, skipByKey.get(c.getName())));
+        out.add(DatasetFactory.folder(c, models, skipByKey.get(c.getName()), ticker));
       } catch (FgbgException e) {
         if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
           throw e;

@@ -1,5 +1,6 @@
 package dev.fgbg.core.catalog;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
@@ -56,6 +57,12 @@ final class DatasetFactory {
    * skipping load quotes it), or null when the --on-bad-file flag's is taken.
    */
   static Dataset folder(FolderDatasetConfig c, DepthModels models, String skipByKey) {
+    return folder(c, models, skipByKey, Ticker.systemTicker());
+  }
+
+  /** As above, timing the progress lines of a long decoding by {@code ticker}. */
+  static Dataset folder(FolderDatasetConfig c, DepthModels models, String skipByKey,
+      Ticker ticker) {
     FolderSettings s = settings(c, SettingNames.FLAGS);
     FolderDataset fd;
     try {
@@ -67,7 +74,7 @@ final class DatasetFactory {
       throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
     }
     AssetSet assets = FolderAssets.load(fd, s.spec().width(), s.spec().height(),
-        s.spec().softMask() ? 1 : s.spec().maskThreshold());
+        s.spec().softMask() ? 1 : s.spec().maskThreshold(), ticker);
     try {
       return withDepth(s.name(), assets, s.spec(), c.getDepthModel(), c.getDepthWeights(),
           c.getDepthMode(), models);

@@ -254,7 +254,8 @@ class FolderAssetsTest {
     FgbgException e = assertThrows(FgbgException.class, () -> FolderAssets.load(
         new FolderDataset("f", root.resolve("bg"), root.resolve("fg2"), null,
             FolderDataset.MaskFrom.ALPHA), 32, 32));
-    assertTrue(e.getMessage().contains("holds no PNG or JPEG images (.png, .jpg, .jpeg); 1 "
+    assertTrue(e.getMessage().contains("holds no PNG or JPEG images (.png, .jpg, .jpeg, .jfif, "
+        + ".jpe, .jif, any case); 1 "
         + "hidden file(s) with such a name, starting with '.', are not read"), e.getMessage());
   }
 
@@ -350,8 +351,8 @@ class FolderAssetsTest {
         + "00002_3.png,3\n00002_3.png,4\n\"odd, name.png\",x\n");
     FgbgException e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32));
-    assertTrue(e.getMessage().contains(root.resolve("fg/labels.csv") + ": row 4 lists "
-        + "00002_3.png again"), e.getMessage());
+    assertTrue(e.getMessage().contains(root.resolve("fg/00002_3.png") + ": "
+        + root.resolve("fg/labels.csv") + " row 4 lists 00002_3.png again"), e.getMessage());
     assertTrue(e.getMessage().contains(root.resolve("fg/00003_1.png") + ": not listed in "
         + root.resolve("fg/labels.csv")), e.getMessage());
   }

@@ -184,7 +184,7 @@ class HostileFoldersTest {
         + "remove it)");
     assertNamed(lines, bg.resolve("real.heif"), "is a HEIC image; fgbg reads PNG and JPEG");
     assertNamed(lines, bg.resolve("saved.webp"), "is named .webp but its bytes are a JPEG "
-        + "image's; rename it to .jpg");
+        + "image's; rename it to saved.jpg");
     assertEquals(9, lines.size(), String.join("\n", lines));
     assertFalse(lines.stream().anyMatch(l -> l.contains("is a WEBP image") && l.contains("fake")),
         String.join("\n", lines));

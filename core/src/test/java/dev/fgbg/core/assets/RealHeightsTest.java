@@ -1,6 +1,7 @@
 package dev.fgbg.core.assets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,9 +47,14 @@ class RealHeightsTest {
     Files.writeString(csv, "file,label,height\nball/x.png,ball,tall\nball/y.png,ball,-1\n"
         + "cup/z.png,cup,0.1,extra\n");
     FgbgException e = assertThrows(FgbgException.class, this::load);
-    assertTrue(e.getMessage().contains(csv + ": row 2: height 'tall' must be metres above 0; "
-        + "row 3: height '-1' must be metres above 0; row 4 has 4 cells but the header "
+    // A bad height is its image's problem (skippable); a cut row is the csv's.
+    assertTrue(e.getMessage().contains(root.resolve("fg/ball/x.png") + ": " + csv + " row 2: "
+        + "height 'tall' must be metres above 0\n"), e.getMessage());
+    assertTrue(e.getMessage().contains(root.resolve("fg/ball/y.png") + ": " + csv + " row 3: "
+        + "height '-1' must be metres above 0\n"), e.getMessage());
+    assertTrue(e.getMessage().contains(csv + ": row 4 has 4 cells but the header "
         + "file,label,height has 3 (quote a name or label that holds a comma)"), e.getMessage());
+    assertFalse(e.getMessage().contains("not listed"), e.getMessage());
     Files.writeString(csv, "file,label,size\nball/x.png,ball,1\n");
     e = assertThrows(FgbgException.class, this::load);
     assertTrue(e.getMessage().contains(csv + ": the first row must be the header file,label "

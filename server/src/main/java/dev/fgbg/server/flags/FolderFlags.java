@@ -18,7 +18,8 @@ public final class FolderFlags {
   @Option(names = "--fg", description = "Folder of foreground images with alpha.")
   String fg = "";
 
-  @Option(names = "--fg-masks", description = "Folder of foreground masks, same file names.")
+  @Option(names = "--fg-masks", description = "Folder of foreground masks, same file names "
+      + "(or the same name with another image extension).")
   String fgMasks = "";
 
   @Option(names = "--mask-from", description = "alpha (default) or luminance.")
