@@ -25,9 +25,10 @@ import java.util.Set;
  * be one is named as a problem, never skipped in silence: a FIFO, socket or device, a dangling
  * link, a link loop, a folder with an image's name that holds no image (a photo replaced by an
  * empty folder of its name), a folder that cannot be read, a name that is not valid in the
- * file-name encoding, an image format fgbg does not read, a PNG or JPEG under another name
- * (IMG_0001, x.jpg.orig: told by its first bytes). Other files (labels.csv, notes) are
- * ignored, and so are hidden files and folders (a name starting with '.').
+ * file-name encoding, an image format fgbg does not read, a PNG or JPEG under a name with no
+ * extension (a camera's IMG_0001: told by its first bytes). Other files (labels.csv, notes, a
+ * backup's x.jpg.orig, a camera's .THM thumbnail) are ignored, and so are hidden files and
+ * folders (a name starting with '.').
  */
 final class FolderListing {
   /** Image formats people put in photo folders that fgbg does not read. */
@@ -203,11 +204,15 @@ final class FolderListing {
   }
 
   /**
-   * Why a file whose name is not an image's (IMG_0001, x.jpg.orig) is one by its bytes, or
-   * null when it is not (labels.csv, notes, one that cannot be read): a camera's or a copy's
-   * photo is named rather than left out in silence.
+   * Why a file with no extension (IMG_0001) is an image by its bytes, or null when it is not
+   * (a README, one that cannot be read): a camera's photo is named rather than left out in
+   * silence. A file with another extension says what it is (x.jpg.orig, a camera's .THM
+   * thumbnail, labels.csv) and is ignored: a backup must not stop a strict start-up.
    */
   private static String misnamed(Path file, String ext) {
+    if (!ext.isEmpty()) {
+      return null;
+    }
     String format;
     try {
       format = ImageMagic.of(file);
@@ -217,8 +222,7 @@ final class FolderListing {
     if (!"PNG".equals(format) && !"JPEG".equals(format)) {
       return null;
     }
-    return (ext.isEmpty() ? "has no extension" : "is named ." + ext) + " but its bytes are a "
-        + format + " image's" + rename(file, format);
+    return "has no extension but its bytes are a " + format + " image's" + rename(file, format);
   }
 
   /** "; rename it to x.jpg (…)": the name fgbg reads {@code file} by. */
