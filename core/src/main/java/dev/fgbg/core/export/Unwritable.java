@@ -64,7 +64,7 @@ final class Unwritable {
       }
     }
     return FgbgException.failedPrecondition(start + "a file or folder inside it (permission "
-        + "denied); " + FIX + " (all of it), or export elsewhere");
+        + "denied); " + fix("it and everything in it") + ", or export elsewhere");
   }
 
   /** What to do about {@code what}: the server's user must be able to write it. */
