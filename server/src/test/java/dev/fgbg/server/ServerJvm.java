@@ -43,6 +43,17 @@ final class ServerJvm implements AutoCloseable {
   }
 
   /**
+   * Started bound by files' permission bits as an ordinary user is: root's capabilities to
+   * write and read past them are dropped (setpriv), so a folder without write permission
+   * refuses it as it refuses the user a pod or a service runs the server as.
+   */
+  static ServerJvm boundByPermissions(String... args) throws Exception {
+    List<String> prefix = "root".equals(System.getProperty("user.name"))
+        ? List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search") : List.of();
+    return new ServerJvm(prefix, null, List.of(), false, args);
+  }
+
+  /**
    * Started with SIGINT handled as by default: a process started by a non-interactive shell's
    * background job (as a CI step may be) inherits SIGINT ignored, which a JVM then leaves so.
    */

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Start-up refusals are one line in words, exit 2, never a stack trace or a Java class name:
- * a port already taken, a metrics port taken, a config file that is a folder or not UTF-8, a
- * token file that cannot be read, --depth-sessions below 1, a negative cache size, a depth
- * model whose fixed batch its config cannot feed, a weights file given as the model folder.
+ * a port already taken, a metrics port taken, one port for two endpoints, a config file that
+ * is a folder or not UTF-8, a token file that cannot be read, --depth-sessions below 1, a
+ * negative cache size, a depth model whose fixed batch its config cannot feed, a weights file
+ * given as the model folder.
  */
 class StartUpRefusalsTest {
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(Exception|Error)\\b");
@@ -63,6 +64,24 @@ class StartUpRefusalsTest {
       String metrics = refusal("--port", "0", "--metrics-port", String.valueOf(port));
       assertTrue(metrics.endsWith("choose another --metrics-port"), metrics);
     }
+  }
+
+  @Test
+  void onePortForTwoEndpointsIsRefusedAtTheFlagsNamingBoth() throws Exception {
+    int p;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      p = free.getLocalPort(); // let go: the flags are refused before anything listens
+    }
+    String own = " is the same as --port; give each endpoint its own port";
+    // It was the metrics endpoint's "address is in use", after the gRPC port bound.
+    assertEquals("--metrics-port " + p + own, refusal("--port", "" + p, "--metrics-port",
+        "" + p));
+    assertEquals("--ui-port " + p + own, refusal("--port", "" + p, "--ui-port", "" + p));
+    assertEquals("--metrics-port " + p + " is the same as --ui-port; give each endpoint its own"
+        + " port", refusal("--port", "0", "--ui-port", "" + p, "--metrics-port", "" + p));
+    // 0 picks a free port for each: no clash.
+    assertEquals(0, Main.options("--port", "0", "--metrics-port", "0", "--ui-port", "0")
+        .metricsPort());
   }
 
   @Test

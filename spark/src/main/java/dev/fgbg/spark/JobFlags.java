@@ -3,8 +3,6 @@ package dev.fgbg.spark;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -78,12 +76,7 @@ final class JobFlags {
   DatasetSource source() {
     String json = null;
     if (config != null) {
-      try {
-        json = Files.readString(config);
-      } catch (IOException e) {
-        throw FgbgException.invalidConfig("cannot read config file " + config + ": "
-            + e.getMessage(), e);
-      }
+      json = DatasetCatalog.readConfigText(config);
     }
     BuiltinConfig.parse(builtinSize, builtinPlacements, builtinCounts, "", "", ""); // checked here
     return new DatasetSource(dataset, json, config == null ? "" : config.toString(), builtinSize,

@@ -1,7 +1,6 @@
 package dev.fgbg.spark;
 
 import dev.fgbg.common.FileNameEncoding;
-import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
@@ -15,6 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code spark-submit --class dev.fgbg.spark.SparkMain fgbg-spark-job.jar export|depth ...},
@@ -37,7 +37,9 @@ public final class SparkMain {
     }
     CommandLine cl = new CommandLine(new SparkMain()).setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      line.getErr().println("fgbg spark: error: " + reason(e));
+      ParseResult job = parsed.subcommand();
+      line.getErr().println("fgbg spark: error: " + reason(e,
+          job == null ? null : job.matchedOptionValue("--dest", (String) null)));
       return 2;
     });
     return cl.execute(args);
@@ -45,10 +47,20 @@ public final class SparkMain {
 
   /**
    * The message of the first fgbg failure in the chain (Spark wraps task failures); a file's
-   * failure as its path and what went wrong (the exception's own message is only the path); a
-   * URI whose file system Hadoop lacks, as the connector to add.
+   * failure as its path and what went wrong (the exception's own message is only the path), as
+   * {@code --dest} (the job's, or null) when it is the destination's; an unknown host as
+   * {@code --dest}'s; a URI whose file system Hadoop lacks, as the connector to add.
    */
   static String reason(Throwable e) {
+    return reason(e, null);
+  }
+
+  /** As {@link #reason(Throwable)}, for a job whose {@code --dest} was {@code dest}. */
+  static String reason(Throwable e, String dest) {
+    String unreachable = DestFailures.unknownHost(e, dest); // Hadoop wraps it in an IAE
+    if (unreachable != null) {
+      return unreachable;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InvalidPathException p) { // a non-ASCII path in an ASCII JVM, mostly
         return FileNameEncoding.invalidPath(null, p);
@@ -57,7 +69,7 @@ public final class SparkMain {
         return t.getMessage();
       }
       if (t instanceof FileSystemException f && f.getFile() != null) {
-        return f.getFile() + ": " + InWords.of(f);
+        return DestFailures.file(f, dest);
       }
       String m = String.valueOf(t.getMessage());
       if (t instanceof UnsupportedFileSystemException

@@ -143,17 +143,54 @@ class SparkMainTest {
   }
 
   @Test
+  void aMissingConfigFileIsWordedAsTheServerWordsIt() {
+    Path absent = dir.resolve("absent.json");
+    Run r = run("export", "--master", "local[1]", "--config", absent.toString(), "--dataset",
+        "mine", "--dest", dir.resolve("c").toUri().toString());
+    assertEquals(2, r.code(), r.err());
+    // It was "...: <the path again>" (the NIO exception's message).
+    assertEquals("fgbg spark: error: cannot read config file " + absent + ": no such file or "
+        + "folder", r.err().strip());
+  }
+
+  @Test
+  void aDestinationThatCannotBeReachedOrMadeIsNamedWithWhy() {
+    Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
+        "2:2", "--dest", "hdfs://nohost:9000/x");
+    assertEquals(2, r.code(), r.err());
+    // It was "java.net.UnknownHostException: nohost".
+    assertTrue(r.err().contains("fgbg spark: error: --dest hdfs://nohost:9000/x: unknown host "
+        + "'nohost' (no address for it here): check the URI's host name"), r.err());
+    r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
+        "2:2", "--dest", "/proc/sp-bad5");
+    assertEquals(2, r.code(), r.err());
+    // It was "/proc/.fgbg-new-<uuid>: no such file or folder" (a temporary name).
+    assertTrue(r.err().contains("fgbg spark: error: --dest /proc/sp-bad5 cannot be written: "
+        + "cannot make a folder in /proc: no such file or folder"), r.err());
+    assertFalse(r.err().contains(".fgbg-new-"), r.err());
+  }
+
+  @Test
   void fileAndFileSystemFailuresAreWordedNotJustAPath() {
     // Spark wraps a task's failure; the path alone (an NIO exception's message) said nothing.
     assertEquals("/data/out/.fgbg-new-1: permission denied", SparkMain.reason(
-        new RuntimeException("Job aborted", new AccessDeniedException("/data/out/.fgbg-new-1"))));
+        new RuntimeException("Job aborted", new AccessDeniedException("/data/out/.fgbg-new-1")),
+        null));
+    // The destination's: named as --dest, by the folder a new folder was made in.
+    assertEquals("--dest /data/out/x cannot be written: cannot make a folder in /data/out: "
+        + "permission denied", SparkMain.reason(new RuntimeException("Job aborted",
+            new AccessDeniedException("/data/out/.fgbg-new-1")), "/data/out/x"));
+    assertEquals("--dest file:///data/out/x cannot be written: /data/out/x/a.tar: permission "
+        + "denied", SparkMain.reason(new AccessDeniedException("/data/out/x/a.tar"),
+            "file:///data/out/x"));
     assertEquals("/tmp/afile: it already exists", SparkMain.reason(
-        new FileAlreadyExistsException("/tmp/afile")));
+        new FileAlreadyExistsException("/tmp/afile"), "/data/out/x"));
     // Hadoop's message names the class (joined here: the style check reads a dotted name in a
     // string as a type to import).
     String missing = "Class " + String.join(".", "org", "apache", "hadoop", "fs", "s3a",
         "S3AFileSystem") + " not found";
-    String s3 = SparkMain.reason(new RuntimeException(new ClassNotFoundException(missing)));
+    String s3 = SparkMain.reason(new RuntimeException(new ClassNotFoundException(missing)),
+        "s3a://b/x");
     assertTrue(s3.startsWith("Hadoop has no file system for this destination here (" + missing
         + "): put its connector on the job's classpath"), s3);
   }

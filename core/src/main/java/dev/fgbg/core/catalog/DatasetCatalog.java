@@ -95,14 +95,20 @@ public final class DatasetCatalog {
    */
   public static List<FolderDatasetConfig> readConfigFile(Path file,
       UnaryOperator<FolderDatasetConfig> fill) {
-    String json;
+    return ConfigFile.parse(readConfigText(file), file.toString(), fill);
+  }
+
+  /**
+   * The text of config file {@code file}; INVALID_CONFIG naming it and what went wrong in words
+   * otherwise (the server's and the Spark jobs' one wording).
+   */
+  public static String readConfigText(Path file) {
     try {
-      json = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException e) {
       throw FgbgException.invalidConfig("cannot read config file " + file + ": "
           + InWords.of(e), e);
     }
-    return ConfigFile.parse(json, file.toString(), fill);
   }
 
   /**

@@ -67,18 +67,25 @@ public final class Exporter {
       return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
           cancelled);
     } catch (IOException e) {
-      throw failure(dest, e);
+      throw failure(dest, job.destination(), e);
     } catch (UncheckedIOException e) {
-      throw failure(dest, e.getCause());
+      throw failure(dest, job.destination(), e.getCause());
     } catch (FgbgException e) {
       throw root.redact(e);
     }
   }
 
-  /** {@code e} as a status: the export root's fault when it is gone, else the file's. */
-  private FgbgException failure(Path dest, IOException e) {
+  /**
+   * {@code e} as a status: the export root's fault when it is gone, the folder the server's user
+   * may not write when permission was denied, else the file's.
+   */
+  private FgbgException failure(Path dest, String asked, IOException e) {
     FgbgException gone = root.gone();
-    return gone != null ? gone : root.redact(FileIo.failure(root.relative(dest), e));
+    if (gone != null) {
+      return gone;
+    }
+    return Unwritable.in(e) != null ? Unwritable.of(root, dest, asked)
+        : root.redact(FileIo.failure(root.relative(dest), e));
   }
 
   private ExportManifest runLocked(ExportJob job, ExportStore store, Path dest,

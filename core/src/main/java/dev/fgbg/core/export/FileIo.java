@@ -88,9 +88,9 @@ final class FileIo {
       return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
           "export stopped: " + msg + " (writing " + what + ")", e);
     }
-    if (e instanceof AccessDeniedException) {
-      return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
-          "export stopped: permission denied writing " + what + " (" + msg + ")", e);
+    if (e instanceof AccessDeniedException) { // the server's set-up, not the caller's right
+      return FgbgException.failedPrecondition("export stopped: the server's user cannot write "
+          + what + " (permission denied): make it writable by the user the server runs as");
     }
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
         + InWords.of(e));

@@ -78,6 +78,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     Objects.requireNonNull(metricsHost, "metricsHost");
     check(metricsPort >= METRICS_OFF && metricsPort <= 65535, "metricsPort", metricsPort,
         "must be in [0, 65535]");
+    EndpointPorts.checkDistinct(port, metricsPort, ui == null ? 0 : ui.port());
     Objects.requireNonNull(ringDirectory, "ringDirectory");
     Objects.requireNonNull(connect, "connect");
     if (ui != null && !ui.connect().equals(connect)) {

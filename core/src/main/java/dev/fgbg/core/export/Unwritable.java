@@ -1,0 +1,92 @@
+package dev.fgbg.core.export;
+
+import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * An export refused by the file system's permissions (EACCES): the export root, or a folder in
+ * it, belongs to another user than the server's (a root-owned volume, a pod run as non-root).
+ * That is the server's set-up, not the caller's right, so it is FAILED_PRECONDITION naming the
+ * destination and the folder the server's user cannot write, never the temporary name that
+ * failed (PERMISSION_DENIED stays for what a token may not do).
+ */
+final class Unwritable {
+  private static final String FIX = fix("it");
+
+  private Unwritable() {}
+
+  /** The AccessDeniedException in {@code e}'s causes, else null. */
+  static AccessDeniedException in(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AccessDeniedException a) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * FAILED_PRECONDITION for destination {@code dest} (named {@code asked}): the first folder on
+   * its way the server cannot write in (the root, its lock folder, a folder of the destination),
+   * found by asking the file system now; the destination itself when none is found (a file in it).
+   */
+  static FgbgException of(ExportRoot root, Path dest, String asked) {
+    String start = "export destination " + Quoted.of(asked) + " cannot be written: the server's"
+        + " user cannot write in ";
+    Path top = root.path();
+    if (!writable(top)) {
+      return FgbgException.failedPrecondition(start + "the export root (" + ExportRoot.FLAG
+          + ") (permission denied); " + FIX + ", or serve a folder it can write as "
+          + ExportRoot.FLAG);
+    }
+    Path locks = top.resolve(DestinationLock.LOCKS);
+    if (Files.isDirectory(locks, LinkOption.NOFOLLOW_LINKS) && !locksWritable(locks)) {
+      return FgbgException.failedPrecondition(start + "'" + DestinationLock.LOCKS + "' in the "
+          + "export root (" + ExportRoot.FLAG + "), where the server keeps its destination locks"
+          + " (permission denied); " + fix("it and its files"));
+    }
+    Path at = top;
+    for (Path part : top.relativize(dest)) {
+      at = at.resolve(part);
+      if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      if (!writable(at)) {
+        return FgbgException.failedPrecondition(start + "its folder '" + root.relative(at)
+            + "' in the export root (" + ExportRoot.FLAG + ") (permission denied); " + FIX
+            + ", or export elsewhere");
+      }
+    }
+    return FgbgException.failedPrecondition(start + "a file or folder inside it (permission "
+        + "denied); " + fix("it and everything in it") + ", or export elsewhere");
+  }
+
+  /** What to do about {@code what}: the server's user must be able to write it. */
+  private static String fix(String what) {
+    return "make " + what + " writable by the user the server runs as (e.g. chown -R it to "
+        + "that user, or a pod's fsGroup)";
+  }
+
+  /** The lock folder and its files (the guard, other servers' locks) writable by this process. */
+  private static boolean locksWritable(Path locks) {
+    if (!writable(locks)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(locks)) {
+      return files.allMatch(Files::isWritable);
+    } catch (IOException e) {
+      return false; // unreadable: not the server's to use either
+    }
+  }
+
+  /** Whether this process may create files in folder {@code dir} (access(2), as the kernel). */
+  private static boolean writable(Path dir) {
+    return Files.isWritable(dir) && Files.isExecutable(dir);
+  }
+}
