@@ -80,7 +80,7 @@ class FailoverStream:
         n["world_size"] = field(pb.StreamEpochRequest, "world_size", world_size_arg(world_size))
         request.update({k: field(pb.StreamEpochRequest, k, v) for k, v in request.items()
                         if k in _CHECKED})
-        self.targets = resolve(targets)
+        self.targets = resolve(targets, "targets")
         self.rank = n["rank"]
         self.replica = home(self.rank, len(self.targets))
         self.failovers = 0
@@ -144,7 +144,7 @@ class FailoverCalls:
                  fingerprint: Optional[str] = None, who: str = "",
                  client_options: Optional[Dict[str, Any]] = None,
                  reconnect: Reconnect = 0) -> None:
-        self.targets = resolve(targets)
+        self.targets = resolve(targets, "targets")
         self.replica = home(home_index, len(self.targets))
         self.failovers = 0
         self._same = SameData(dataset, fingerprint)
