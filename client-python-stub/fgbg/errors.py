@@ -25,6 +25,11 @@ START_HINT = ("start one with ./fgbg serve (in the fgbg repository), or point ta
 # refused connection to one is a server that stopped, not a setup never started.
 _SERVED: Set[str] = set()
 _T = TypeVar("_T")
+# How gRPC says a name did not resolve: c-ares ("DNS resolution failed for x: C-ares status is
+# not ARES_SUCCESS ... Domain name not found"), the native resolver (getaddrinfo's words).
+_UNRESOLVED = ("dns resolution failed", "domain name not found", "name or service not known",
+               "nodename nor servname", "could not resolve", "unable to resolve",
+               "temporary failure in name resolution")
 
 
 def served(target: str) -> None:
@@ -140,6 +145,11 @@ def _unavailable(details: str, target: str) -> str:
         return ("%s stopped answering (%s): no reply to a keepalive ping, so the server hangs "
                 "(stopped, frozen, out of memory) or the network between drops packets; the "
                 "connection was closed" % (target, details))
+    if any(w in said for w in _UNRESOLVED):
+        # Before the other words: a name that does not resolve is no server that went away.
+        return ("cannot resolve host %r of target %s (%s): check the name (a typo? known to "
+                "this machine's DNS or /etc/hosts?); a target is host:port"
+                % (_host(target), target, details))
     if said.startswith("the server is shutting down"):
         return "%s (%s)" % (details, target)
     if "ssl" in said or "handshake" in said or "certificate" in said:
@@ -185,12 +195,19 @@ def _unavailable(details: str, target: str) -> str:
                 "(reconnect=SECONDS, e.g. FgbgIterableDataset(..., reconnect=60)) keeps trying "
                 "through a restart and resumes exactly, or start it again with ./fgbg serve"
                 % (target, details))
-    if "connect" in said or "resolv" in said or not said:
+    if "connect" in said or not said:
         return ("no fgbg server answers at %s (%s); %s (a server that asks for TLS or a "
                 "client certificate also refuses a client that does not give it)"
                 % (target, details, START_HINT))
     return ("the fgbg server at %s went away during the call (%s): it stopped or restarted, or "
             "the network failed; %s" % (target, details, START_HINT))
+
+
+def _host(target: str) -> str:
+    """The host a target names: `target` less its dns:/// scheme and its port."""
+    name = target.split("///", 1)[1] if target.startswith("dns:") and "///" in target else target
+    host, colon, port = name.rpartition(":")
+    return host if colon and port.isdigit() else name
 
 
 def token_too_long(token: str) -> Optional[str]:

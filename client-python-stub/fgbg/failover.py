@@ -7,12 +7,16 @@
 The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE (it
 died, shut down, or hangs: it stopped answering the client's keepalive pings) it moves to the
 next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every batch it
-already yielded, ``limit`` less the samples in them), so no sample is lost or repeated. A
-replica serving other data (a fingerprint other than the batches so far had: a rolling update,
-another config or model) is skipped like an unavailable one, never mixed in. It gives up,
-raising the last error, when every replica in turn failed without yielding a batch, unless
-`reconnect` (seconds) keeps it trying (fgbg.reconnect): a rank whose only server restarts then
-rides through the restart.
+already yielded, ``limit`` less the samples in them), so no sample is lost or repeated.
+
+Every stream keeps to one fingerprint: `fingerprint=` (a dataset's, as FgbgIterableDataset
+passes its info's), else the one the first replica in the targets' order that answers Describe
+serves (the same for every rank and process of a job, whatever its home replica). A replica
+serving other data (a rolling update, another config or model) is skipped like an unavailable
+one, never mixed in; when no replica serves it, an OtherDataError names each replica and what it
+serves. Otherwise it gives up, raising the last error, when every replica in turn failed
+without yielding a batch, unless `reconnect` (seconds) keeps it trying (fgbg.reconnect): a rank
+whose only server restarts then rides through the restart.
 
 `FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
 them): the same call again on the next replica, under the same fingerprint check (`SameData`),
@@ -27,7 +31,7 @@ from ._proto import pb
 from ._requests import field
 from .batch import Batch
 from .client import Client, FgbgError
-from .reconnect import Failures, Reconnect, seconds
+from .reconnect import Failures, Reconnect, describe, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -42,6 +46,12 @@ class OtherDataError(FgbgError):
     fingerprint) than the consumer had so far; skipped like an unavailable replica, raised when
     no replica serves the same data. Not waited for: the data changed under the consumer."""
 
+    def __init__(self, code: str, details: str = "", target: Optional[str] = None,
+                 note: str = "", files: Optional[Tuple[int, ...]] = None,
+                 fingerprint_words: str = "") -> None:
+        super().__init__(code, details, target, note, files)
+        self.fingerprint_words = fingerprint_words  # "serves fingerprint X": what it served
+
     def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
         return OtherDataError, FgbgError.__reduce__(self)[1]  # the class survives a pickle
 
@@ -53,6 +63,35 @@ class SameData:
     def __init__(self, dataset: str, fingerprint: Optional[str] = None) -> None:
         self.dataset = dataset
         self.fingerprint = fingerprint
+        self._round: Dict[str, str] = {}  # what each replica did since a batch was accepted
+
+    def decide(self, targets: List[str], reconnect: float, options: Dict[str, Any]) -> None:
+        """Without a fingerprint yet, and several replicas: the one the first replica in
+        `targets`' order that answers Describe serves, the same in every rank and process
+        (not the first batch's: replicas of other data would split a job between them)."""
+        if self.fingerprint is None and len(targets) > 1:
+            client, info = describe(targets, self.dataset, reconnect, **options)
+            client.close()
+            self.fingerprint = info.fingerprint
+
+    def failed(self, target: str, e: FgbgError) -> None:
+        """Notes why `target` was left (for `gave_up`)."""
+        self._round[target] = (e.fingerprint_words if isinstance(e, OtherDataError)
+                               else "is unavailable" if e.code == "UNAVAILABLE"
+                               else "failed %s" % e.code)
+
+    def gave_up(self, e: FgbgError, targets: List[str]) -> FgbgError:
+        """What to raise when the consumer gives up after `e`: when a replica of other data
+        was among those left, an OtherDataError naming what each replica serves."""
+        if not any(w.startswith("serves") for w in self._round.values()):
+            return e
+        return OtherDataError("FAILED_PRECONDITION", "no replica serves dataset %r with "
+                              "fingerprint %s, the data this consumer has: %s; the replicas "
+                              "serve different data (a rolling update, another config or "
+                              "model?), and their samples cannot be mixed" % (
+                                  self.dataset, self.fingerprint, "; ".join(
+                                      "%s %s" % (t, self._round.get(t, "was not tried"))
+                                      for t in targets)), e.target)
 
     def check(self, batch: Batch, target: str) -> None:
         """Raises FAILED_PRECONDITION when `batch` (from `target`) is of other data than the
@@ -60,11 +99,15 @@ class SameData:
         if self.fingerprint is None:
             self.fingerprint = batch.fingerprint
         elif batch.fingerprint != self.fingerprint:
+            batch.release()  # its shared-memory slot, if it came through one
             raise OtherDataError("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint "
                                  "%s, not %s as the replicas before it: the replicas serve "
                                  "different data (a rolling update, another config or model?), "
                                  "and their samples cannot be mixed"
-                                 % (target, self.dataset, batch.fingerprint, self.fingerprint))
+                                 % (target, self.dataset, batch.fingerprint, self.fingerprint),
+                                 target, fingerprint_words="serves fingerprint %s"
+                                 % batch.fingerprint)
+        self._round.clear()
 
 
 class FailoverStream:
@@ -74,13 +117,14 @@ class FailoverStream:
 
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
-                 reconnect: Reconnect = 0, **request: Any) -> None:
+                 reconnect: Reconnect = 0, fingerprint: Optional[str] = None,
+                 **request: Any) -> None:
         n = {k: field(pb.StreamEpochRequest, k, v) for k, v in (
             ("rank", rank), ("start_batch", start_batch), ("limit", limit))}
         n["world_size"] = field(pb.StreamEpochRequest, "world_size", world_size_arg(world_size))
         request.update({k: field(pb.StreamEpochRequest, k, v) for k, v in request.items()
                         if k in _CHECKED})
-        self.targets = resolve(targets)
+        self.targets = resolve(targets, "targets")
         self.rank = n["rank"]
         self.replica = home(self.rank, len(self.targets))
         self.failovers = 0
@@ -89,11 +133,13 @@ class FailoverStream:
         self._start = StreamPoint(n["start_batch"], n["limit"])
         self._batches = 0
         self._samples = 0
-        self._same = SameData(request.get("dataset", "builtin"))
+        self._same = SameData(request.get("dataset", "builtin"), fingerprint)
+        self._reconnect = seconds(reconnect)
         self._failures = Failures(self.targets, reconnect)
 
     def __iter__(self) -> Iterator[Batch]:
         failures = self._failures
+        self._same.decide(self.targets, self._reconnect, self._options)
         while True:
             point = after(self._start, self._batches, self._samples)
             if point is None:
@@ -112,10 +158,15 @@ class FailoverStream:
                 return
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
+                self._same.failed(gone, e)
                 # The error says why: it went away, shut down, or stopped answering (hangs).
-                failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                    "rank %d: %s is unavailable (%s); resuming at batch %d on %s", self.rank,
-                    gone, e, self._start.start_batch + self._batches, self.targets[to]))
+                try:
+                    failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
+                        "rank %d: %s is unavailable (%s); resuming at batch %d on %s",
+                        self.rank, gone, e, self._start.start_batch + self._batches,
+                        self.targets[to]))
+                except FgbgError as last:
+                    raise self._same.gave_up(last, self.targets) from None
                 self.replica = to
                 self.failovers += 1
             finally:
@@ -124,11 +175,12 @@ class FailoverStream:
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
-                 reconnect: Reconnect = 0, **request: Any) -> FailoverStream:
+                 reconnect: Reconnect = 0, fingerprint: Optional[str] = None,
+                 **request: Any) -> FailoverStream:
     """`Client.stream_epoch` over replicas, with failover (see the module's docstring)."""
     return FailoverStream(targets, rank=rank, world_size=world_size, start_batch=start_batch,
                           limit=limit, client_options=client_options, reconnect=reconnect,
-                          **request)
+                          fingerprint=fingerprint, **request)
 
 
 class FailoverCalls:
@@ -136,7 +188,8 @@ class FailoverCalls:
     from `home(home_index, n)`); when that one is UNAVAILABLE or answers with other data, the
     same call goes to the next replica through a new Client, so a retried call is exact. It
     gives up, raising the last error, when every replica in turn failed the call. `fingerprint`
-    is the data already seen (e.g. DatasetInfo's; None: the first reply's); `who` names the
+    is the data already seen (e.g. DatasetInfo's; None: as for FailoverStream, the first
+    replica's in the targets' order that answers Describe(`dataset`)); `who` names the
     caller in the one INFO line per move; `reconnect` keeps it trying (fgbg.reconnect). Use in
     one process: a Client never crosses a fork."""
 
@@ -144,7 +197,7 @@ class FailoverCalls:
                  fingerprint: Optional[str] = None, who: str = "",
                  client_options: Optional[Dict[str, Any]] = None,
                  reconnect: Reconnect = 0) -> None:
-        self.targets = resolve(targets)
+        self.targets = resolve(targets, "targets")
         self.replica = home(home_index, len(self.targets))
         self.failovers = 0
         self._same = SameData(dataset, fingerprint)
@@ -156,23 +209,24 @@ class FailoverCalls:
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
         failures = Failures(self.targets, self._reconnect)
+        self._same.decide(self.targets, self._reconnect, self._options)
         while True:
             if self._client is None:
                 self._client = Client(self.targets[self.replica], **self._options)
             try:
                 batch = ask(self._client)
-                try:
-                    self._same.check(batch, self.targets[self.replica])
-                except OtherDataError:
-                    batch.release()  # its shared-memory slot, if it came through one
-                    raise
+                self._same.check(batch, self.targets[self.replica])
                 failures.ok()
                 return batch
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
-                failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                    "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
-                    self.targets[to], what))
+                self._same.failed(gone, e)
+                try:
+                    failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
+                        "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
+                        self.targets[to], what))
+                except FgbgError as last:
+                    raise self._same.gave_up(last, self.targets) from None
                 self.close()
                 self.replica = to
                 self.failovers += 1

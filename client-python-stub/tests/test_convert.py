@@ -91,3 +91,23 @@ def test_every_dataset_path_gives_contiguous_nchw_float_images(server):
     batch = next(iter(DataLoader(mapped, batch_size=4, num_workers=1)))
     assert_nchw(batch, 4, "FgbgDataset in a DataLoader")
     assert np.isfinite(batch["image"].numpy()).all()
+
+
+@pytest.mark.parametrize("normalize,why", [
+    ((0.5, 0.2), "its mean is 0.5, not 3 numbers"),
+    (((0.5,) * 3,), "it has 1 item, not 2 (mean, std)"),
+    (([0.5] * 3, [0.2] * 3, [0.1] * 3), "it has 3 items, not 2"),
+    (([0.5] * 3, [0.2] * 2), "its std has 2 values, not 3"),
+    (([0.5] * 3, [0.2, 0.0, 0.2]), "std must be > 0"),
+    (([0.5] * 3, ["a", 1, 1]), "its std holds something other than numbers"),
+    (([0.5] * 3, [float("nan")] * 3), "its std is not finite"),
+    (0.5, "not a (mean, std) pair"),
+    ({"mean": 1}, "not a (mean, std) pair"),
+])
+def test_a_malformed_normalize_is_refused_naming_it(normalize, why):
+    for make in (FgbgIterableDataset, FgbgDataset):  # refused before any server call
+        with pytest.raises(ValueError) as e:
+            make("localhost:1", image="float", normalize=normalize)
+        assert str(e.value).startswith("normalize must be (mean, std) with 3 values each and "
+                                       "std > 0") and why in str(e.value), e.value
+    assert Images("float", np.array(MEAN_STD)).mean is not None, "an array's rows still do"

@@ -170,7 +170,8 @@ def test_when_every_replica_is_gone_the_last_error_comes_through():
     with pytest.raises(fgbg.FgbgError) as e:
         list(stream)
     assert e.value.code == "UNAVAILABLE"
-    assert stream.failovers == 1
+    # The data is decided first (Describe, in the targets' order): each replica was asked.
+    assert ", ".join(targets) in str(e.value)
 
 
 def test_a_replica_serving_other_data_is_skipped_and_never_mixed_in():
@@ -201,7 +202,9 @@ def test_a_replica_serving_other_data_is_skipped_and_never_mixed_in():
                     servers[2].proc.wait(10)
         assert e.value.code == "FAILED_PRECONDITION"
         assert e.value.details.startswith(
-            "%s serves dataset 'builtin' with fingerprint " % servers[1].target), e.value.details
+            "no replica serves dataset 'builtin' with fingerprint "), e.value.details
+        assert "%s is unavailable; %s serves fingerprint " % (
+            servers[2].target, servers[1].target) in e.value.details, e.value.details
     finally:
         for s in servers:
             s.stop()
@@ -271,3 +274,106 @@ def test_a_map_style_dataset_retries_the_same_call_on_the_next_replica(caplog):
     finally:
         for s in servers:
             s.stop()
+
+
+# Two servers of one dataset name and other data (placements: another fingerprint), as a
+# rolling update or a config edited on one host leaves them: 4 x 5 x 2 x 4 = 160 samples on A.
+PAIR = ["--builtin-size", "32", "--builtin-counts", "4:5", "--workers", "1"]
+PAIR_N = 160
+
+
+def _pair():
+    a = Server(PAIR + ["--builtin-placements", "4"])
+    return a, Server(PAIR + ["--builtin-placements", "3"])
+
+
+def _fingerprint(target):
+    with fgbg.Client(target) as c:
+        return c.describe("builtin").fingerprint
+
+
+def _digest(target, **request):
+    one = fgbg.SampleDigest()
+    with fgbg.Client(target) as c:
+        for b in c.stream_epoch(**request):
+            one.add_batch(b)
+    return one.hex()
+
+
+def test_loaders_over_replicas_of_other_data_stream_only_the_datasets_data():
+    from conftest import digest_of
+    from fgbg.torch import FgbgIterableDataset
+
+    a, c = _pair()
+    try:
+        ds = FgbgIterableDataset("%s,%s" % (a.target, c.target), seed=3, batch_size=8)
+        assert ds.info.fingerprint == _fingerprint(a.target) != _fingerprint(c.target)
+        # Worker (or stream) 1's home is C: it must move on to A, never stream C's samples.
+        for epoch, loader in enumerate((ds.loader(num_workers=2), ds.device_loader(streams=2))):
+            batches = list(loader)
+            assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(PAIR_N))
+            assert digest_of(batches).hex() == _digest(a.target, seed=3, epoch=epoch,
+                                                       batch_size=8), "A's data alone"
+        assert ds.state_dict()["fingerprint"] == ds.info.fingerprint
+    finally:
+        a.stop()
+        c.stop()
+
+
+def test_every_rank_keeps_to_the_first_replica_that_answers(monkeypatch):
+    from conftest import digest_of
+    from fgbg.failover import FailoverCalls
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    a, c = _pair()
+    try:
+        targets = "%s,%s" % (a.target, c.target)
+        fp = _fingerprint(a.target)
+        request = dict(seed=3, batch_size=8)
+        rank1 = _digest(a.target, rank=1, world_size=2, **request)  # as fgbg.failover streams
+        # Rank 1's home replica is C: the data is still A's, as rank 0's.
+        monkeypatch.setenv("RANK", "1")
+        monkeypatch.setenv("WORLD_SIZE", "2")
+        ds = FgbgIterableDataset(targets, **request)
+        assert ds.info.fingerprint == fp
+        alone = FgbgIterableDataset(a.target, **request)
+        assert digest_of(list(ds)).hex() == digest_of(list(alone)).hex()
+        assert FgbgIterableDataset(targets, rank=1, world_size=2, **request).info.fingerprint == fp
+        mapped = FgbgDataset(targets, seed=3)
+        assert mapped.info.fingerprint == fp
+        assert mapped.replicas().replica == 1, "its calls still start on its home"
+        assert int(mapped[5]["index"]) == 5 and mapped.replicas().replica == 0
+        # fgbg.failover's own users: no fingerprint given, the first replica's decides.
+        stream = stream_epoch(targets, rank=1, world_size=2, **request)
+        one = fgbg.SampleDigest()
+        for b in stream:
+            one.add_batch(b)
+        assert one.hex() == rank1 and stream.failovers == 1
+        calls = FailoverCalls(targets, home_index=1)
+        got = calls.call("2 samples", lambda cl: cl.get_samples([0, 1], "builtin", 3))
+        assert got.fingerprint == fp and calls.replica == 0
+        calls.close()
+    finally:
+        a.stop()
+        c.stop()
+
+
+def test_when_no_replica_serves_the_datasets_data_each_pass_says_what_each_serves():
+    from fgbg.torch import FgbgIterableDataset
+
+    a, c = _pair()
+    try:
+        fp_a, fp_c = _fingerprint(a.target), _fingerprint(c.target)
+        ds = FgbgIterableDataset("%s,%s" % (a.target, c.target), seed=3, batch_size=8)
+        a.proc.kill()
+        a.proc.wait(10)
+        for _ in range(2):  # this pass, and the next one: never C's samples instead
+            with pytest.raises(fgbg.OtherDataError) as e:
+                list(ds)
+            assert e.value.details.startswith(
+                "no replica serves dataset 'builtin' with fingerprint %s, the data this "
+                "consumer has: %s is unavailable; %s serves fingerprint %s;"
+                % (fp_a, a.target, c.target, fp_c)), e.value.details
+    finally:
+        a.stop()
+        c.stop()

@@ -95,10 +95,7 @@ class Images:
         self.mean: Optional[torch.Tensor] = None
         self.std: Optional[torch.Tensor] = None
         if normalize is not None:
-            mean, std = (list(map(float, v)) for v in normalize)
-            if len(mean) != 3 or len(std) != 3 or min(std) <= 0:
-                raise ValueError("normalize must be (mean, std) with 3 values each and std > 0, "
-                                 "got %r" % (normalize,))
+            mean, std = _mean_std(normalize)
             self.mean = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)
             self.std = torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
 
@@ -126,6 +123,40 @@ class Images:
         if self.mean is not None and self.std is not None:
             img = img.sub_(self.mean).div_(self.std)
         return img
+
+
+def _mean_std(normalize: Any) -> Tuple[List[float], List[float]]:
+    """`normalize` as (mean, std), 3 finite numbers each, std > 0; ValueError naming it and
+    what it must be otherwise (any shape: a flat pair, one sequence, a string...)."""
+    def bad(why: str) -> ValueError:
+        return ValueError("normalize must be (mean, std) with 3 values each and std > 0 (e.g. "
+                          "((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))), or 'dataset'; got "
+                          "%.200r: %s" % (normalize, why))
+
+    def three(v: Any, name: str) -> List[float]:
+        if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+            raise bad("its %s is %.40r, not 3 numbers" % (name, v))
+        try:
+            out = [float(x) for x in v]
+        except (TypeError, ValueError):
+            raise bad("its %s holds something other than numbers" % name) from None
+        if len(out) != 3:
+            raise bad("its %s has %d value%s, not 3 (one per RGB channel)"
+                      % (name, len(out), "" if len(out) == 1 else "s"))
+        if not all(np.isfinite(out)):
+            raise bad("its %s is not finite" % name)
+        return out
+
+    if isinstance(normalize, (str, bytes, dict)) or not hasattr(normalize, "__iter__"):
+        raise bad("not a (mean, std) pair")
+    pair = list(normalize)
+    if len(pair) != 2:
+        raise bad("it has %d item%s, not 2 (mean, std)"
+                  % (len(pair), "" if len(pair) == 1 else "s"))
+    mean, std = three(pair[0], "mean"), three(pair[1], "std")
+    if min(std) <= 0:
+        raise bad("std must be > 0")
+    return mean, std
 
 
 def meta_columns(metas: Sequence[Any], slots: int = 0) -> Dict[str, Any]:

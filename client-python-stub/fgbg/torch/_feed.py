@@ -72,6 +72,9 @@ class ShardRequest:
     depth_dtype: str
     client_options: Dict[str, Any]
     reconnect: float = 0.0  # seconds (fgbg.reconnect): every stream of every worker keeps it
+    # The dataset's (its info's): every stream of every shard, worker and pass keeps to it, so a
+    # replica serving other data is skipped, never mixed in (fgbg.failover).
+    fingerprint: Optional[str] = None
 
 
 # A batch as a shard streams it: where it stands, the batch, and which samples to keep (None:
@@ -240,7 +243,7 @@ class Feed:
                 seed=r.seed, epoch=epoch, shuffle=r.shuffle, batch_size=r.batch_size,
                 start_position=part.start_position, start_batch=part.start_batch,
                 limit=part.limit, drop_last=part.drop_last, outputs=r.outputs,
-                depth_dtype=r.depth_dtype)
+                depth_dtype=r.depth_dtype, fingerprint=r.fingerprint)
             for batch in batches:
                 passed += len(batch)
                 keep = None

@@ -68,7 +68,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
         transform_arg(transform)
-        view = _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
+        _world.own_view(rank, world_size)  # a half-given pair fails here, not in a worker
         self.target = default_target(target)
         self.dataset = dataset
         self.seed = seed
@@ -86,8 +86,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                                        credentials=self.credentials)
         check_images(image, normalize)
         self.reconnect = seconds(reconnect)
-        c, self.info = describe(self.target, dataset, self.reconnect,
-                                home_index=view.rank if view else 0, **options)
+        # The first replica in the targets' order that answers decides the data, for every
+        # rank alike (the streams keep to its fingerprint; they spread by rank themselves).
+        c, self.info = describe(self.target, dataset, self.reconnect, **options)
         with c:
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
@@ -99,7 +100,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         #: The passes, what the consumer received and the shard streams (see fgbg.torch._feed).
         self.feed = Feed(ShardRequest(self.target, dataset, seed, shuffle, batch_size,
                                       self.outputs, drop_last, depth_dtype, options,
-                                      self.reconnect),
+                                      self.reconnect, self.info.fingerprint),
                          self.info.size)
         self._travelled: Optional[_world.World] = None
 

@@ -42,11 +42,12 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
     forked or spawned) opens its own channel: a gRPC channel never crosses a fork.
 
     `target` may name several replicas (see fgbg.replicas; the dataset is described by the
-    first): a process's GetSamples calls go to replica `home(rank · workers + worker id, n)`,
-    the stream FgbgIterableDataset's shards use, so a job's workers spread over the replicas;
-    when it is UNAVAILABLE (or serves other data than `info.fingerprint`) the same call goes to
-    the next one, until every replica failed it (then its error is raised, unless `reconnect`
-    seconds keep it trying, as for FgbgIterableDataset; see fgbg.reconnect)."""
+    first in their order that answers, in every rank and worker): a process's GetSamples calls
+    go to replica `home(rank · workers + worker id, n)`, the stream FgbgIterableDataset's shards
+    use, so a job's workers spread over the replicas; when it is UNAVAILABLE (or serves other
+    data than `info.fingerprint`) the same call goes to the next one, until every replica
+    failed it (then its error is raised, unless `reconnect` seconds keep it trying, as for
+    FgbgIterableDataset; see fgbg.reconnect)."""
 
     def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
                  outputs: Optional[Iterable[str]] = None, image: str = "uint8",
@@ -65,8 +66,9 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
         self.timeout = timeout
         self.credentials = Credentials.of(credentials, None)
         self.reconnect = seconds(reconnect)
-        c, self.info = describe(self.target, dataset, self.reconnect,
-                                home_index=_world.affinity_rank(), timeout=timeout,
+        # The first replica in the targets' order that answers decides the data, for every rank
+        # and worker alike (their calls keep to its fingerprint, spread by rank and worker).
+        c, self.info = describe(self.target, dataset, self.reconnect, timeout=timeout,
                                 credentials=self.credentials)
         with c:
             if self.outputs is not None:  # the server's own check (and message) for them
