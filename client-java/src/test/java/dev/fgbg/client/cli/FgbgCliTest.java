@@ -612,7 +612,8 @@ class FgbgCliTest {
     TestCertificates certs = TestCertificates.write(out.resolve("tls"));
     Path tokenFile = Files.writeString(out.resolve("token"), "cli-0123456789abcdef\n");
     ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
-        .tlsClientCa(certs.ca()).tokens(AccessTokens.parse(List.of("cli:cli-0123456789abcdef"), "tokens")).build();
+        .tlsClientCa(certs.ca())
+        .tokens(AccessTokens.parse(List.of("cli:cli-0123456789abcdef"), "tokens")).build();
     try (TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
         .window(4).exportRoot(out).connect(connect).build())) {
       String secured = "localhost:" + s.server().port();
