@@ -15,10 +15,12 @@ import java.util.logging.Logger;
  * died, shut down, or hangs: its client's keepalive ping went unanswered), then
  * from the next, asking for the rest by {@link StreamResume#rest}'s rule ({@code start_batch} past
  * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
- * or repeated. A replica that serves other data (another fingerprint than the batches so far:
- * a rolling update, another config) is skipped like an unavailable one, never mixed in. It
- * gives up when every replica in turn failed without delivering a batch, with the last
- * replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#withReconnect})
+ * or repeated. Every stream keeps to the job's one fingerprint ({@link FgbgReplicas#fingerprint}:
+ * the same for every rank and stream, whatever its home replica); a replica that serves other
+ * data (a rolling update, another config) is skipped like an unavailable one, never mixed in,
+ * and when no replica serves it the stream ends with FAILED_PRECONDITION naming what each one
+ * serves. It gives up when every replica in turn failed without delivering a batch, with the
+ * last replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#withReconnect})
  * keeps it trying: then a rank whose only server restarts rides through the restart. A server
  * that came back with other data is never waited for. One thread reads it; any thread may
  * close it.
@@ -38,12 +40,14 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private boolean otherData; // among the failures in a row: the data changed under the stream
   private final ReconnectWindow window;
   private int failovers;
-  private String fingerprint;
+  private final SameData same;
   private volatile boolean closed;
 
-  FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request, Duration reconnect) {
+  FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request, Duration reconnect,
+      String fingerprint) {
     this.replicas = replicas;
     this.request = request;
+    this.same = new SameData(request.getDataset(), fingerprint);
     this.window = new ReconnectWindow(reconnect);
     this.replica = replicas.home(request.getRank());
   }
@@ -64,14 +68,15 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       try {
         return step.get();
       } catch (StatusRuntimeException e) {
-        boolean other = e instanceof OtherData;
+        boolean other = e instanceof SameData.OtherData;
         if (closed || (e.getStatus().getCode() != Status.Code.UNAVAILABLE && !other)) {
           throw e;
         }
         otherData |= other;
+        same.failed(replicas.targets().get(replica), e);
         boolean every = ++failures % replicas.size() == 0; // every replica failed in turn
         if (every && otherData) {
-          throw e; // waiting cannot bring the stream's data back
+          throw same.gaveUp(e, replicas.targets()); // waiting cannot bring the data back
         }
         int to = (replica + 1) % replicas.size();
         if (failures <= replicas.size()) { // once an outage: after it, the window's own lines
@@ -96,6 +101,10 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
 
   @Override
   public boolean hasNext() {
+    if (!closed && same.fingerprint() == null && replicas.size() > 1) {
+      // Decided before the first batch: one replica's first batch would split a job.
+      same.decided(replicas.fingerprint(request.getDataset(), window));
+    }
     return !closed && retrying(() -> current() != null && current().hasNext());
   }
 
@@ -104,7 +113,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Batch b = retrying(() -> sameData(current().next()));
+    Batch b = retrying(() -> same.check(current().next(), replicas.targets().get(replica)));
     delivered++;
     samples += b.size();
     failures = 0;
@@ -132,19 +141,6 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     return failovers;
   }
 
-  /** {@code b}, when it is of the data the batches so far were. */
-  private Batch sameData(Batch b) {
-    if (fingerprint == null) {
-      fingerprint = b.fingerprint();
-    } else if (!fingerprint.equals(b.fingerprint())) {
-      throw new OtherData(replicas.targets().get(replica) + " serves dataset '"
-          + request.getDataset() + "' with fingerprint " + b.fingerprint() + ", not "
-          + fingerprint + " as the replicas before it: the replicas serve different data (a "
-          + "rolling update, another config or model?), and a stream cannot mix them");
-    }
-    return b;
-  }
-
   @Override
   public void close() {
     closed = true;
@@ -155,15 +151,6 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     BatchIterator now = current;
     if (now != null) {
       now.close();
-    }
-  }
-
-  /** A replica serving other data than the stream began with. */
-  private static final class OtherData extends StatusRuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    OtherData(String message) {
-      super(Status.FAILED_PRECONDITION.withDescription(message));
     }
   }
 }

@@ -1,13 +1,17 @@
 package dev.fgbg.client;
 
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -20,6 +24,11 @@ import java.util.function.Function;
  * across unshuffled epochs (a rank sees the same samples every epoch). Every process computes
  * the same map, because the addresses are sorted.
  *
+ * <p>One job, one data: replicas that serve other data under the same dataset name (another
+ * config or model, a rolling update half done) are never mixed. The fingerprint every stream
+ * keeps to is decided once ({@link #fingerprint}: the first replica in the targets' order that
+ * answers Describe, the same in every rank and process), unless the caller gives one.
+ *
  * <p>Targets: {@code "host:port,host:port,..."} (that order), or {@code "dns:///name:port"}
  * (every address the name resolves to, e.g. a Kubernetes headless Service), or one
  * {@code "host:port"}; a bare host means port 50051, as in {@link FgbgClient.Builder#target}.
@@ -30,11 +39,18 @@ public final class FgbgReplicas implements AutoCloseable {
   private final List<String> targets;
   private final List<FgbgClient> clients;
   private final Duration reconnect;
+  private final Map<String, String> fingerprints; // dataset: the data its streams keep to
 
-  private FgbgReplicas(List<String> targets, List<FgbgClient> clients, Duration reconnect) {
+  private FgbgReplicas(List<String> targets, List<FgbgClient> clients, Duration reconnect,
+      Map<String, String> fingerprints) {
     this.targets = targets;
     this.clients = clients;
     this.reconnect = reconnect;
+    this.fingerprints = fingerprints;
+  }
+
+  private FgbgReplicas(List<String> targets, List<FgbgClient> clients) {
+    this(targets, clients, Duration.ZERO, new ConcurrentHashMap<>());
   }
 
   /** One client per replica of {@code targets}, each made by {@code connect(target)}. */
@@ -49,7 +65,7 @@ public final class FgbgReplicas implements AutoCloseable {
       clients.forEach(FgbgClient::close);
       throw e;
     }
-    return new FgbgReplicas(all, clients, Duration.ZERO);
+    return new FgbgReplicas(all, clients);
   }
 
   /** With default client settings. */
@@ -63,7 +79,7 @@ public final class FgbgReplicas implements AutoCloseable {
    * in log lines.
    */
   public static FgbgReplicas of(String target, FgbgClient client) {
-    return new FgbgReplicas(List.of(target), List.of(client), Duration.ZERO);
+    return new FgbgReplicas(List.of(target), List.of(client));
   }
 
   /** The replicas {@code targets} names; IllegalArgumentException naming a bad one. */
@@ -143,7 +159,7 @@ public final class FgbgReplicas implements AutoCloseable {
    * @throws IllegalArgumentException unless zero or positive, at most 36,500 days
    */
   public FgbgReplicas withReconnect(Duration window) {
-    return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window));
+    return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window), fingerprints);
   }
 
   /** The reconnect window of {@link #withReconnect}; zero: none. */
@@ -153,10 +169,55 @@ public final class FgbgReplicas implements AutoCloseable {
 
   /**
    * The request's batches from its rank's home replica, failing over to the next replicas
-   * (and resuming exactly) when one becomes unavailable. Close it to stop early.
+   * (and resuming exactly) when one becomes unavailable or serves other data than
+   * {@link #fingerprint}. Close it to stop early.
    */
   public FailoverBatchIterator streamEpoch(StreamEpochRequest request) {
-    return new FailoverBatchIterator(this, request, reconnect);
+    return new FailoverBatchIterator(this, request, reconnect, null);
+  }
+
+  /**
+   * As {@link #streamEpoch(StreamEpochRequest)}, keeping to {@code fingerprint} (e.g. the one a
+   * job's first process described and handed to the others) rather than {@link #fingerprint}.
+   */
+  public FailoverBatchIterator streamEpoch(StreamEpochRequest request, String fingerprint) {
+    if (fingerprint == null || fingerprint.isEmpty()) {
+      throw new IllegalArgumentException("fingerprint must be a dataset's fingerprint (from "
+          + "describe), got '" + fingerprint + "'");
+    }
+    return new FailoverBatchIterator(this, request, reconnect, fingerprint);
+  }
+
+  /**
+   * The fingerprint of {@code dataset} that every stream of these replicas keeps to, decided
+   * once: the one the first replica in the targets' order that answers Describe serves (the
+   * same in every rank and process, whatever their home replicas). Replicas that are
+   * unavailable are passed over; when all are, it fails with the last one's status, or waits
+   * within the reconnect window ({@link #withReconnect}). Other statuses fail at once.
+   */
+  public String fingerprint(String dataset) {
+    return fingerprint(dataset, new ReconnectWindow(reconnect));
+  }
+
+  String fingerprint(String dataset, ReconnectWindow window) {
+    String known = fingerprints.get(dataset);
+    for (int tried = 0; known == null; tried++) {
+      int i = tried % targets.size();
+      try {
+        String served = clients.get(i).describe(dataset).getFingerprint();
+        window.close();
+        known = fingerprints.computeIfAbsent(dataset, d -> served); // a racing stream's wins
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw e;
+        }
+        if (i == targets.size() - 1) { // every replica in turn: the window's wait, or e
+          window.await(e, targets);
+          reconnectNow();
+        }
+      }
+    }
+    return known;
   }
 
   /** Every replica's channel tries to connect at once, not after gRPC's own back-off. */
