@@ -89,6 +89,10 @@ function controls(datasets, d, page) {
     location.href = link('/grid', values);
   });
   form.elements.order.addEventListener('change', () => form.requestSubmit());
+  // Another dataset has other labels, ranges and views: its own form, none of these settings.
+  form.elements.dataset.addEventListener('change', () => {
+    location.href = link('/grid', { dataset: form.elements.dataset.value });
+  });
   // On a phone the form would fill the first screen: there it starts folded.
   const narrow = matchMedia('(max-width: 640px)').matches;
   return el('details', { class: 'panel controls-box', open: !narrow },
@@ -135,7 +139,11 @@ function maskCanvas(src, mode) {
   async function paint() {
     const img = new Image();
     img.src = src;
-    await img.decode();
+    try {
+      await img.decode();
+    } catch (e) {
+      return; // not loaded (the server gone, say): the tile stays without its outline
+    }
     const w = img.naturalWidth;
     const h = img.naturalHeight;
     canvas.width = w;
