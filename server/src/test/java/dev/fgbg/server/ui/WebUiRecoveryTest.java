@@ -93,11 +93,12 @@ class WebUiRecoveryTest {
     try (UiTestServer server = server(0)) {
       // Settings photos has not: a depth view, a background beyond its 3, a label of builtin's.
       assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
-          + "&k=4&per_page=6"));
+          + "&k=4&per_page=6&seed=9"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
           + " true"));
-      assertEquals("?dataset=photos", text("location.search"));
+      // The seed and page size are no dataset's own: they stay.
+      assertEquals("?dataset=photos&seed=9&per_page=6", text("location.search"));
       assertEquals("", text("document.querySelector('#controls input[name=bg]').value"));
       assertEquals("outline", text("document.querySelector('#controls select[name=view]')"
           + ".value"));
@@ -109,7 +110,7 @@ class WebUiRecoveryTest {
           > 0);
 
       assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&end=400"
-          + "&outputs=image,mask,depth"));
+          + "&outputs=image,mask,depth&stride=7"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
           + " true"));

@@ -135,9 +135,11 @@ function controls(datasets, d, page) {
     location.href = link('/grid', values);
   });
   form.elements.order.addEventListener('change', () => form.requestSubmit());
-  // Another dataset has other labels, ranges and views: its own form, none of these settings.
+  // Another dataset has other labels, ranges and views: its own form, keeping only the seed
+  // and page size (the other settings may not exist there: a 400).
   form.elements.dataset.addEventListener('change', () => {
-    location.href = link('/grid', { dataset: form.elements.dataset.value });
+    const f = form.elements;
+    location.href = link('/grid', { dataset: f.dataset.value, seed: f.seed.value, per_page: f.per_page.value });
   });
   // On a phone the form would fill the first screen: there it starts folded.
   const narrow = matchMedia('(max-width: 640px)').matches;
