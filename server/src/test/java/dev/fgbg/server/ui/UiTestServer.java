@@ -51,9 +51,16 @@ final class UiTestServer implements AutoCloseable {
   /** The same, with folder datasets beside the built-in one. */
   static UiTestServer start(Path exportRoot, ConnectOptions connect,
       List<FolderDatasetConfig> folders) throws IOException {
+    return start(exportRoot, connect, folders, HEIGHT, WIDTH, 0);
+  }
+
+  /** The same with a built-in dataset of another size, the UI on {@code uiPort} (0: free). */
+  static UiTestServer start(Path exportRoot, ConnectOptions connect,
+      List<FolderDatasetConfig> folders, int height, int width, int uiPort) throws IOException {
     ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
-        .builtin(new BuiltinConfig(HEIGHT, WIDTH, 5, 6, 8, "", "", "")).datasets(folders)
-        .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, 0).build();
+        .builtin(new BuiltinConfig(height, width, 5, 6, 8, "", "", "")).datasets(folders)
+        .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, uiPort)
+        .build();
     return new UiTestServer(FgbgApplication.create(o).start());
   }
 

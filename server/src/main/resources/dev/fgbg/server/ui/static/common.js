@@ -41,7 +41,8 @@ export function link(path, values) {
 }
 
 export class ApiError extends Error {
-  constructor(message, status) { super(message); this.status = status; }
+  /** retryAfter: the seconds of a refusal's Retry-After header (0: none). */
+  constructor(message, status, retryAfter = 0) { super(message); this.status = status; this.retryAfter = retryAfter; }
 }
 
 /** GET a JSON API; a refusal throws its message. */
@@ -51,7 +52,7 @@ export async function api(path, values = {}) {
   try { body = await r.json(); } catch (e) { body = { error: r.status + ' ' + r.statusText }; }
   if (!r.ok) {
     throw new ApiError(r.status === 401 ? 'signed out: reload the page to sign in again'
-      : body.error || r.statusText, r.status);
+      : body.error || r.statusText, r.status, Number(r.headers.get('Retry-After')) || 0);
   }
   return body;
 }

@@ -1,15 +1,28 @@
 // Grid: one page of a selection, as thumbnails of the composite with the mask outlined or
 // overlaid (drawn here from the mask PNG) and the depth shown on hover.
-import { api, app, el, fail, formValues, int, link, params, ready } from './common.js';
+import { api, ApiError, app, el, fail, formValues, int, link, params, ready } from './common.js';
 
 const q = params();
 const view = q.get('view') || 'outline';
+const TRIES = 5;
+
+// Back and reload come back to where the page was scrolled: the browser's own restoring runs
+// before the tiles exist, so the position is kept per URL and set once they are laid out.
+history.scrollRestoration = 'manual';
+const scrollKey = 'fgbg-scroll ' + location.pathname + location.search;
+addEventListener('pagehide', () => sessionStorage.setItem(scrollKey, String(scrollY)));
 
 async function main() {
-  const [{ datasets }, page] = await Promise.all([api('/api/datasets'), api('/api/grid', q)]);
+  const all = api('/api/datasets');
+  const page = await busyRetried(all);
+  const { datasets } = await all;
+  if (page instanceof Error) return refused(datasets, page);
   const d = datasets.find((x) => x.name === page.dataset);
-  app().append(heading(page), controls(datasets, d, page), pager(page),
+  app().replaceChildren(heading(page), controls(datasets, d, page), pager(page),
     view === 'depth' && page.depth_ramp ? legend(page.depth_ramp, d.depth_units) : '', tiles(d, page), pager(page));
+  const back = ['back_forward', 'reload'].includes(performance.getEntriesByType('navigation')[0]?.type);
+  const y = Number(sessionStorage.getItem(scrollKey));
+  if (back && y > 0) scrollTo(0, y);
   // Shown means the first screen's thumbnails: the rest load as they scroll near (lazy).
   const first = [...document.querySelectorAll('.tile')].filter((t) => t.getBoundingClientRect().top < innerHeight);
   await Promise.all(first.map((t) => t.querySelector('img.composite').decode()));
@@ -32,6 +45,39 @@ function legend(ramp, units) {
   return el('div', { class: 'legend', id: 'depth-legend', title: `log scale${units ? ', ' + units : ''}` },
     el('span', {}, 'near'), canvas, el('span', {}, 'far'),
     el('span', { class: 'muted' }, 'depth, log scale, each picture from its own nearest to farthest point · open a sample for distances'));
+}
+
+/**
+ * The page's /api/grid answer, or its refusal as an Error. A 503 (too many grid pages at once)
+ * is asked again after its Retry-After, a little longer each time, up to TRIES times, saying so.
+ */
+async function busyRetried(all) {
+  let kept = null; // one form for all the tries: what is typed in it stays
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api('/api/grid', q);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 503 || attempt > TRIES) return e;
+      const wait = Math.max(1, e.retryAfter) * attempt;
+      const { datasets } = await all;
+      app().replaceChildren(el('div', { class: 'notice', role: 'status', id: 'grid-busy' },
+        `${e.message} — trying again by itself in ${wait} s (try ${attempt} of ${TRIES})`), kept ||= form(datasets));
+      await new Promise((r) => setTimeout(r, wait * 1000));
+    }
+  }
+}
+
+/** A refused page keeps its form (to change the selection) and a way to ask again. */
+function refused(datasets, e) {
+  app().replaceChildren(form(datasets),
+    el('p', {}, el('a', { class: 'button quiet', id: 'try-again', href: location.href }, 'Try again')));
+  fail(e);
+}
+
+/** The form of this URL's selection, without a page to go with it. */
+function form(datasets) {
+  const d = datasets.find((x) => x.name === q.get('dataset')) || datasets[0];
+  return controls(datasets, d, { order: q.get('order') || 'index' });
 }
 
 function heading(page) {
@@ -89,6 +135,12 @@ function controls(datasets, d, page) {
     location.href = link('/grid', values);
   });
   form.elements.order.addEventListener('change', () => form.requestSubmit());
+  // Another dataset has other labels, ranges and views: its own form, keeping only the seed
+  // and page size (the other settings may not exist there: a 400).
+  form.elements.dataset.addEventListener('change', () => {
+    const f = form.elements;
+    location.href = link('/grid', { dataset: f.dataset.value, seed: f.seed.value, per_page: f.per_page.value });
+  });
   // On a phone the form would fill the first screen: there it starts folded.
   const narrow = matchMedia('(max-width: 640px)').matches;
   return el('details', { class: 'panel controls-box', open: !narrow },
@@ -135,7 +187,11 @@ function maskCanvas(src, mode) {
   async function paint() {
     const img = new Image();
     img.src = src;
-    await img.decode();
+    try {
+      await img.decode();
+    } catch (e) {
+      return; // not loaded (the server gone, say): the tile stays without its outline
+    }
     const w = img.naturalWidth;
     const h = img.naturalHeight;
     canvas.width = w;

@@ -1,6 +1,6 @@
 // Live server: /api/live every second (ServerStats, open streams, budget, admissions and the
 // Prometheus series); counters become rates between two answers; the last two minutes plotted.
-import { api, app, bytes, el, fail, int, num, ready } from './common.js';
+import { api, ApiError, app, bytes, el, int, num, ready } from './common.js';
 
 const KEEP = 120;
 const history = {};
@@ -130,13 +130,26 @@ function show(now) {
   previous = now;
 }
 
+// A failed poll (the server restarting, say) is said in words above the last figures, greyed
+// as stale, and the polling goes on: the page recovers by itself once the server answers.
+const notice = el('div', { class: 'error', role: 'alert', id: 'live-notice', hidden: true });
+cards.before(notice);
+
 async function poll() {
   try {
     show(await api('/api/live'));
+    notice.hidden = true;
+    cards.classList.remove('stale');
+    tables.classList.remove('stale');
     if (++polls === 2) ready();
   } catch (e) {
-    fail(e);
-    return;
+    // No answer at all is a TypeError of fetch; an answer that refuses says why itself.
+    const why = e instanceof ApiError ? e.message : 'the server cannot be reached';
+    notice.textContent = `${why}; retrying every second (figures below are from the last answer)`;
+    notice.hidden = false;
+    cards.classList.add('stale');
+    tables.classList.add('stale');
+    if (polls < 2) ready('failed');
   }
   setTimeout(poll, 1000);
 }

@@ -73,7 +73,12 @@ function colourBar(scale) {
   const bar = el('div', { class: 'colourbar', id: 'colourbar', title: `log scale, ${scale.units}` }, canvas, ticks);
   queueMicrotask(() => {
     const img = bar.parentElement.querySelector('img');
-    img.addEventListener('load', () => { canvas.style.height = img.height + 'px'; ticks.style.height = img.height + 'px'; });
+    // The bar as tall as the picture is shown (after the figure's own load listener sized it).
+    img.addEventListener('load', () => {
+      const h = img.getBoundingClientRect().height + 'px';
+      canvas.style.height = h;
+      ticks.style.height = h;
+    });
   });
   return bar;
 }

@@ -37,6 +37,11 @@ function controls(datasets, d) {
     el('fieldset', {}, el('legend', {}, 'outputs'), box('image'), box('mask'), box('depth'), hidden),
     el('label', {}, 'depth bins', el('input', { type: 'number', name: 'bins', value: q.get('bins') || '', placeholder: '64', min: 1, max: 1024 })),
     el('button', { type: 'submit' }, 'Run Stats'));
+  // Another dataset has another size and outputs: its own form, keeping only the seed (a
+  // range or output it lacks would be a 400).
+  form.elements.dataset.addEventListener('change', () => {
+    location.href = link('/stats', { dataset: form.elements.dataset.value, seed: form.elements.seed.value });
+  });
   form.addEventListener('change', () => {
     hidden.value = [...form.querySelectorAll('[data-output]')].filter((c) => c.checked).map((c) => c.dataset.output).join(',');
   });

@@ -1,0 +1,178 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.server.transport.ConnectOptions;
+import dev.fgbg.v1.FolderDatasetConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The UI in a real headless Chromium against real servers, where a tester found it wrong: the
+ * sample page's pictures at their own aspect (a 64×224 built-in dataset, shorter than the depth
+ * colour bar), a change of dataset on the Grid and Stats forms, and the Live and Grid pages
+ * while the server is stopped (and, for Live, started again on its port).
+ */
+class WebUiRecoveryTest {
+  private static final int HEIGHT = 64;
+  private static final int WIDTH = 224;
+
+  @TempDir
+  static Path dir;
+  static HeadlessChromium browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Fixtures.goodFolders(dir);
+    browser = HeadlessChromium.start(1400, 1000);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  private static UiTestServer server(int uiPort) throws Exception {
+    return UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
+        List.of(FolderDatasetConfig.newBuilder().setName("photos")
+            .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
+            .setSize("32").build()), HEIGHT, WIDTH, uiPort);
+  }
+
+  private static String text(String expression) {
+    return browser.eval(expression).getAsString();
+  }
+
+  /** Runs {@code script} (which navigates) and waits until the new page is shown. */
+  private static String navigate(String script) {
+    CompletableFuture<JsonObject> loaded = browser.next("Page.loadEventFired");
+    browser.eval(script);
+    loaded.orTimeout(120, TimeUnit.SECONDS).join();
+    return browser.awaitShown();
+  }
+
+  @Test
+  void theSamplePageShowsEveryPictureAtItsOwnAspectAndTheBarAtTheDepthsHeight()
+      throws Exception {
+    try (UiTestServer server = server(0)) {
+      assertEquals("ready", browser.open(server.url + "/sample?dataset=builtin&index=7"));
+      JsonArray sizes = browser.eval("[...document.querySelectorAll('#figures img')].map(i =>"
+          + " [i.dataset.file, i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight])")
+          .getAsJsonArray();
+      assertTrue(sizes.size() >= 3, sizes.toString());
+      for (JsonElement e : sizes) {
+        JsonArray s = e.getAsJsonArray();
+        assertEquals(WIDTH, s.get(1).getAsInt(), s.toString());
+        assertEquals(HEIGHT, s.get(2).getAsInt(), s.toString());
+        // Zoom 1 at this width: shown pixel for pixel.
+        assertEquals(WIDTH, s.get(3).getAsInt(), "shown width: " + s);
+        assertEquals(HEIGHT, s.get(4).getAsInt(), "shown height: " + s);
+      }
+      assertEquals(HEIGHT, browser.eval("Math.round(document.querySelector('#colourbar canvas')"
+          + ".getBoundingClientRect().height)").getAsInt(), "the colour bar's height");
+      browser.screenshot(WebUiBrowserTest.SHOTS.resolve("sample-wide.png"));
+    }
+  }
+
+  @Test
+  void changingTheDatasetReloadsTheGridAndStatsFormsForIt() throws Exception {
+    try (UiTestServer server = server(0)) {
+      // Settings photos has not: a depth view, a background beyond its 3, a label of builtin's.
+      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
+          + "&k=4&per_page=6&seed=9"));
+      assertEquals("ready", navigate("const s = document.querySelector('#controls"
+          + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
+          + " true"));
+      // The seed and page size are no dataset's own: they stay.
+      assertEquals("?dataset=photos&seed=9&per_page=6", text("location.search"));
+      assertEquals("", text("document.querySelector('#controls input[name=bg]').value"));
+      assertEquals("outline", text("document.querySelector('#controls select[name=view]')"
+          + ".value"));
+      assertEquals("ready", navigate("document.getElementById('controls').requestSubmit();"
+          + " true"));
+      assertEquals("photos", URI.create(text("location.href")).getQuery()
+          .replaceAll(".*dataset=([a-z]+).*", "$1"));
+      assertTrue(browser.eval("document.querySelectorAll('#tiles .tile').length").getAsInt()
+          > 0);
+
+      assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&end=400"
+          + "&outputs=image,mask,depth&stride=7"));
+      assertEquals("ready", navigate("const s = document.querySelector('#controls"
+          + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
+          + " true"));
+      assertEquals("?dataset=photos", text("location.search"));
+      assertEquals("", text("document.querySelector('#controls input[name=end]').value"));
+      assertEquals("image,mask", text("document.querySelector('#controls"
+          + " input[name=outputs]').value"));
+      assertEquals("ready", navigate("document.getElementById('controls').requestSubmit();"
+          + " true"));
+      assertEquals(200, browser.eval("performance.getEntriesByType('navigation')[0]"
+          + ".responseStatus").getAsInt());
+    }
+  }
+
+  @Test
+  void theLivePageSaysTheServerIsGoneKeepsPollingAndRecovers() throws Exception {
+    UiTestServer first = server(0);
+    int port = URI.create(first.url).getPort();
+    try {
+      assertEquals("ready", browser.open(first.url + "/live"));
+    } finally {
+      first.close();
+    }
+    String notice = text("new Promise(r => { const t = () => { const n ="
+        + " document.getElementById('live-notice'); if (n && !n.hidden) r(n.textContent);"
+        + " else setTimeout(t, 100); }; t(); })");
+    assertTrue(notice.contains("the server cannot be reached; retrying"), notice);
+    assertTrue(browser.eval("document.getElementById('cards').classList.contains('stale')")
+        .getAsBoolean());
+    try (UiTestServer again = server(port)) {
+      // Polling goes on by itself: the notice goes once an answer comes.
+      assertTrue(browser.eval("new Promise(r => { const t = () => { if (document"
+          + ".getElementById('live-notice').hidden) r(true); else setTimeout(t, 100); }; t();"
+          + " })").getAsBoolean());
+      assertEquals("", text("document.getElementById('cards').className.replace('cards', '')"
+          .trim()));
+      assertEquals(6, browser.eval("document.querySelectorAll('#cards [data-card]').length")
+          .getAsInt());
+    }
+  }
+
+  @Test
+  void gridMasksThatCannotLoadLeaveTheirTilesPlainWithoutUncaughtErrors() throws Exception {
+    JsonObject script = new JsonObject();
+    script.addProperty("source", "window.fgbgUnhandled = [];"
+        + " addEventListener('unhandledrejection', e => fgbgUnhandled.push(String(e.reason)));");
+    browser.call("Page.addScriptToEvaluateOnNewDocument", script);
+    try (UiTestServer server = server(0)) {
+      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
+    }
+    // The server is gone: the masks further down fail to load as they scroll near.
+    JsonObject r = browser.eval("(async () => { const cs = [...document.querySelectorAll("
+        + "'canvas.mask')]; const undrawn = cs.filter(c => c.width === 300).length;"
+        + " scrollTo(0, document.body.scrollHeight);"
+        + " await new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));"
+        + " const s = await Promise.allSettled(cs.map(c => c.draw()));"
+        + " await new Promise(f => setTimeout(f));"
+        + " const bad = s.filter(x => x.status === 'rejected');"
+        + " return { undrawn, rejected: bad.length, first: String(bad[0]?.reason),"
+        + " unhandled: fgbgUnhandled }; })()").getAsJsonObject();
+    assertTrue(r.get("undrawn").getAsInt() > 0, r.toString());
+    assertEquals(0, r.get("rejected").getAsInt(), r.toString());
+    assertEquals(0, r.getAsJsonArray("unhandled").size(), r.toString());
+  }
+}
