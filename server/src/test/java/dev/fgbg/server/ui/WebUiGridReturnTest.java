@@ -80,7 +80,7 @@ class WebUiGridReturnTest {
           + " document.getElementById('grid-busy'); if (n) r(n.textContent); else"
           + " setTimeout(t, 50); }; t(); })").getAsString();
       assertTrue(notice.matches("too many web UI grid pages.* — trying again by itself in"
-          + " \\d+ s \\(try \\d of 5\\)"), notice);
+          + " \\d+ s \\(try \\d of 8\\)"), notice);
       assertEquals("builtin", browser.eval("document.querySelector('#controls"
           + " select[name=dataset]').value").getAsString(), "the form is kept");
     } finally {

@@ -4,7 +4,7 @@ import { api, ApiError, app, el, fail, formValues, int, link, params, ready } fr
 
 const q = params();
 const view = q.get('view') || 'outline';
-const TRIES = 5;
+const TRIES = 8;
 
 // Back and reload come back to where the page was scrolled: the browser's own restoring runs
 // before the tiles exist, so the position is kept per URL and set once they are laid out.
