@@ -4,7 +4,7 @@ import { api, ApiError, app, el, fail, formValues, int, link, params, ready } fr
 
 const q = params();
 const view = q.get('view') || 'outline';
-const TRIES = 8;
+const TRIES = 5;
 
 // Back and reload come back to where the page was scrolled: the browser's own restoring runs
 // before the tiles exist, so the position is kept per URL and set once they are laid out.
@@ -14,6 +14,7 @@ addEventListener('pagehide', () => sessionStorage.setItem(scrollKey, String(scro
 
 async function main() {
   const all = api('/api/datasets');
+  all.catch(() => {}); // awaited below: its refusal is shown there, not left unhandled meanwhile
   const page = await busyRetried(all);
   const { datasets } = await all;
   if (page instanceof Error) return refused(datasets, page);
@@ -190,7 +191,12 @@ function maskCanvas(src, mode) {
     try {
       await img.decode();
     } catch (e) {
-      return; // not loaded (the server gone, say): the tile stays without its outline
+      // Not loaded (the server gone, say): the tile stays without its outline for now, and is
+      // tried again in a few seconds if it is near the screen then (not at once: a server
+      // that is down would be asked in a tight loop).
+      drawn = null;
+      setTimeout(() => { if (canvas.isConnected) near.observe(canvas); }, 5000);
+      return;
     }
     const w = img.naturalWidth;
     const h = img.naturalHeight;

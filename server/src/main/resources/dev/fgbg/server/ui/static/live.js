@@ -145,11 +145,14 @@ async function poll() {
   } catch (e) {
     // No answer at all is a TypeError of fetch; an answer that refuses says why itself.
     const why = e instanceof ApiError ? e.message : 'the server cannot be reached';
-    notice.textContent = `${why}; retrying every second (figures below are from the last answer)`;
+    // Signed out (the token changed): only a reload with the new token helps, not polling.
+    const out = e instanceof ApiError && e.status === 401;
+    notice.textContent = `${why}${out ? '' : '; retrying every second'} (figures below are from the last answer)`;
     notice.hidden = false;
     cards.classList.add('stale');
     tables.classList.add('stale');
     if (polls < 2) ready('failed');
+    if (out) return;
   }
   setTimeout(poll, 1000);
 }
