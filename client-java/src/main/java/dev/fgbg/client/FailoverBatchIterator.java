@@ -103,7 +103,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   public boolean hasNext() {
     if (!closed && same.fingerprint() == null && replicas.size() > 1) {
       // Decided before the first batch: one replica's first batch would split a job.
-      same.decided(replicas.fingerprint(request.getDataset(), window));
+      same.decided(replicas.fingerprint(request.getDataset(), window, () -> closed));
     }
     return !closed && retrying(() -> current() != null && current().hasNext());
   }
@@ -113,12 +113,24 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Batch b = retrying(() -> same.check(current().next(), replicas.targets().get(replica)));
+    Batch b = retrying(() -> same.check(kept(current().next()), replicas.targets().get(replica)));
     delivered++;
     samples += b.size();
     failures = 0;
     otherData = false;
     window.close();
+    return b;
+  }
+
+  /**
+   * {@code b}, the fingerprint decided first when it was not (one replica): the job's, once a
+   * stream or epoch before took one, else {@code b}'s, which then is, so that a server restarted
+   * with other data between epochs is refused rather than streamed.
+   */
+  private Batch kept(Batch b) {
+    if (same.fingerprint() == null) {
+      same.decided(replicas.keep(request.getDataset(), b.fingerprint()));
+    }
     return b;
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -192,14 +193,16 @@ public final class FgbgReplicas implements AutoCloseable {
    * The fingerprint of {@code dataset} that every stream of these replicas keeps to, decided
    * once: the one the first replica in the targets' order that answers Describe serves (the
    * same in every rank and process, whatever their home replicas). Replicas that are
-   * unavailable are passed over; when all are, it fails with the last one's status, or waits
-   * within the reconnect window ({@link #withReconnect}). Other statuses fail at once.
+   * unavailable or do not answer within the deadline (a hung one) are passed over; when all
+   * are, it fails with the last one's status, or waits within the reconnect window
+   * ({@link #withReconnect}). Other statuses fail at once.
    */
   public String fingerprint(String dataset) {
-    return fingerprint(dataset, new ReconnectWindow(reconnect));
+    return fingerprint(dataset, new ReconnectWindow(reconnect), () -> false);
   }
 
-  String fingerprint(String dataset, ReconnectWindow window) {
+  /** As {@link #fingerprint(String)}, ending with the last status once {@code stop} says so. */
+  String fingerprint(String dataset, ReconnectWindow window, BooleanSupplier stop) {
     String known = fingerprints.get(dataset);
     for (int tried = 0; known == null; tried++) {
       int i = tried % targets.size();
@@ -208,16 +211,32 @@ public final class FgbgReplicas implements AutoCloseable {
         window.close();
         known = fingerprints.computeIfAbsent(dataset, d -> served); // a racing stream's wins
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+        Status.Code code = e.getStatus().getCode();
+        // A hung replica accepts the connection and never answers: DEADLINE_EXCEEDED, not
+        // UNAVAILABLE, but as much a reason to ask the next one.
+        if (stop.getAsBoolean()
+            || (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED)) {
           throw e;
         }
         if (i == targets.size() - 1) { // every replica in turn: the window's wait, or e
           window.await(e, targets);
+          if (stop.getAsBoolean()) {
+            throw e; // its stream was closed by another thread while this one waited
+          }
           reconnectNow();
         }
       }
     }
     return known;
+  }
+
+  /**
+   * The fingerprint of {@code dataset} these replicas keep to: the one already decided, else
+   * {@code served} (one replica: its first batch's), which then is.
+   */
+  String keep(String dataset, String served) {
+    String known = fingerprints.putIfAbsent(dataset, served);
+    return known == null ? served : known;
   }
 
   /** Every replica's channel tries to connect at once, not after gRPC's own back-off. */

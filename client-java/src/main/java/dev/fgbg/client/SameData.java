@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * The one fingerprint a stream over replicas keeps to (the Python client's
  * {@code fgbg.failover.SameData} is the same rule): the job's, decided once by
- * {@link FgbgReplicas#fingerprint}, or the first batch's when there is one replica. A batch of
+ * {@link FgbgReplicas#fingerprint}, or when there is one replica the first batch's of its
+ * first stream ({@link FgbgReplicas#keep}), so later epochs keep to it too. A batch of
  * other data is refused ({@link OtherData}) so that its replica is skipped like an unavailable
  * one; when no replica serves the data, {@link #gaveUp} says what each one serves. Only its
  * stream's thread uses it.

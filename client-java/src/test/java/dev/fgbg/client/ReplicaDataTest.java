@@ -3,13 +3,20 @@ package dev.fgbg.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.SampleDigest;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,6 +105,86 @@ class ReplicaDataTest {
             + "fingerprint " + g + "; the replicas serve different data (a rolling update, "
             + "another config or model?), and their samples cannot be mixed",
             e.getStatus().getDescription());
+      }
+    }
+  }
+
+  /** A loopback target where nothing listens. */
+  private static String closedPort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  @Test
+  void aStreamClosedWhileTheJobsDataIsAwaitedEndsWithoutWaitingOutTheWindow() throws Exception {
+    try (LogLines log = LogLines.capture("dev.fgbg.client");
+         FgbgReplicas replicas = FgbgReplicas.connect(closedPort() + "," + closedPort())
+             .withReconnect(Duration.ofSeconds(60));
+         FailoverBatchIterator it = replicas.streamEpoch(request(0, 1))) {
+      CompletableFuture<Boolean> reading = CompletableFuture.supplyAsync(it::hasNext);
+      while (log.containing("(reconnect window)").isEmpty()) {
+        Thread.sleep(50); // until the Describe of every replica failed and the window waits
+      }
+      it.close();
+      // Before: the reader went on asking until the 60 s window had passed.
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> reading.get(20, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.UNAVAILABLE, e.toString());
+    }
+  }
+
+  @Test
+  void aHungFirstReplicaIsPassedOverWhenTheJobsDataIsDecided() throws Exception {
+    try (ServerProcess a = new ServerProcess(WORLD);
+         ServerProcess b = new ServerProcess(other());
+         FgbgReplicas replicas = FgbgReplicas.connect(a.target() + "," + b.target(),
+             t -> FgbgClient.builder().target(t).deadline(Duration.ofSeconds(2)).build())) {
+      String g = replicas.client(1).describe("builtin").getFingerprint();
+      a.pause(); // its connections accepted, nothing answered: Describe's deadline passes
+      try {
+        // Before: the Describe's DEADLINE_EXCEEDED ended every rank's stream.
+        SampleDigest job = new SampleDigest();
+        try (FailoverBatchIterator r1 = replicas.streamEpoch(request(1, 2))) {
+          read(r1, g, job);
+          assertEquals(1, r1.replica());
+        }
+        assertEquals(g, replicas.fingerprint("builtin"));
+      } finally {
+        a.resume();
+      }
+    }
+  }
+
+  @Test
+  void oneReplicaRestartedWithOtherDataFailsTheNextEpochOfTheSameReplicas() throws Exception {
+    ServerProcess a = new ServerProcess(WORLD);
+    ServerProcess b = null;
+    try (FgbgReplicas one =
+        FgbgReplicas.connect(a.target()).withReconnect(Duration.ofSeconds(30))) {
+      String f = one.client(0).describe("builtin").getFingerprint();
+      try (FailoverBatchIterator epoch1 = one.streamEpoch(request(0, 1))) {
+        read(epoch1, f, new SampleDigest());
+      }
+      a.kill();
+      b = new ServerProcess(other(), a.port());
+      String g = one.client(0).describe("builtin").getFingerprint();
+      assertNotEquals(f, g, "the restarted server serves other data");
+      // Before: epoch 2 took its own first batch's fingerprint and streamed the other data.
+      try (FailoverBatchIterator epoch2 = one.streamEpoch(request(0, 1))) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> epoch2.forEachRemaining(x -> { }));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertEquals("no replica serves dataset 'builtin' with fingerprint " + f + ", the data "
+            + "this stream has: " + a.target() + " serves fingerprint " + g + "; the replicas "
+            + "serve different data (a rolling update, another config or model?), and their "
+            + "samples cannot be mixed", e.getStatus().getDescription());
+      }
+    } finally {
+      a.close();
+      if (b != null) {
+        b.close();
       }
     }
   }
