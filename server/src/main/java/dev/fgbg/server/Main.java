@@ -103,9 +103,15 @@ public final class Main implements Callable<Integer> {
    * budget's own flag, in MiB, is checked before its option is built ({@code LoadFlags}).
    */
   static String asFlag(OptionValueException e) {
-    String flag = "--" + e.field().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     String value = e.value() instanceof Duration d ? Durations.words(d) : String.valueOf(e.value());
-    return flag + " " + value + " " + e.rule();
+    String rule = e.other() == null ? e.rule()
+        : e.rule().replaceFirst("\\b" + e.other() + "\\b", flag(e.other()));
+    return flag(e.field()) + " " + value + " " + rule;
+  }
+
+  /** The flag of builder field {@code field} ({@code maxStreams}: --max-streams). */
+  private static String flag(String field) {
+    return "--" + field.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
   }
 
   /** The options {@code args} make (for tests and tools); throws on a bad value. */

@@ -2,10 +2,13 @@ package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
+import dev.fgbg.server.options.OptionValueException;
+import dev.fgbg.server.options.ServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -79,6 +82,11 @@ class StartUpRefusalsTest {
     assertEquals("--ui-port " + p + own, refusal("--port", "" + p, "--ui-port", "" + p));
     assertEquals("--metrics-port " + p + " is the same as --ui-port; give each endpoint its own"
         + " port", refusal("--port", "0", "--ui-port", "" + p, "--metrics-port", "" + p));
+    // A builder's words name its fields, as its other checks do (it was "... as --port").
+    OptionValueException e = assertThrows(OptionValueException.class, () -> ServerOptions
+        .builder().port(p).metrics("127.0.0.1", p).build());
+    assertEquals("metricsPort = " + p + " is the same as port; give each endpoint its own port",
+        e.getMessage());
     // 0 picks a free port for each: no clash.
     assertEquals(0, Main.options("--port", "0", "--metrics-port", "0", "--ui-port", "0")
         .metricsPort());

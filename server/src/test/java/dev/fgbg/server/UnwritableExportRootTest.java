@@ -94,6 +94,15 @@ class UnwritableExportRootTest {
         assertRefused("export destination 'a/b/c' cannot be written: the server's user cannot"
             + " write in its folder 'a/b' in the export root (--export-root) (permission denied);"
             + " make it " + FIX + ", or export elsewhere", export(ch, "a/b/c"));
+        // A root the server may only read, with a writable lock folder and a writable folder
+        // below it, is no working set-up: a new folder is made in the root (.fgbg-new-*) and
+        // then moved into place, so naming the root is the truth, not the folder below.
+        writable(Files.createDirectories(root.resolve("alice")), true);
+        writable(root, false);
+        assertRefused("export destination 'alice/run1' cannot be written: the server's user"
+            + " cannot write in the export root (--export-root) (permission denied); make it "
+            + FIX + ", or serve a folder it can write as --export-root", export(ch, "alice/run1"));
+        writable(root, true);
         assertFalse(s.log().contains("\tat "), s.log());
       } finally {
         ch.shutdownNow();

@@ -2,6 +2,7 @@ package dev.fgbg.spark;
 
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.export.DestinationLock;
+import dev.fgbg.core.export.HandleWalk;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -16,9 +17,6 @@ import java.nio.file.Paths;
  * it was made in, never the temporary name it was made under).
  */
 final class DestFailures {
-  /** The temporary name a folder is made under before its rename (fgbg-core's HandleWalk). */
-  private static final String NEW_FOLDER = ".fgbg-new-";
-
   private DestFailures() {}
 
   /** An unknown host in {@code e}'s causes, as --dest's when {@code dest} names a host. */
@@ -35,8 +33,8 @@ final class DestFailures {
   }
 
   /**
-   * File {@code f}'s failure: as --dest's when it lies beside or in the local destination (or
-   * in its lock folder), else as the file's own.
+   * File {@code f}'s failure: as --dest's when it is the local destination's ({@link #ours}),
+   * else as the file's own.
    */
   static String file(FileSystemException f, String dest) {
     String why = InWords.of(f);
@@ -47,16 +45,32 @@ final class DestFailures {
       return f.getFile() + ": " + why;
     }
     Path local = localPath(dest);
-    Path beside = local == null ? null : local.getParent();
-    boolean ours = local != null && (failed.startsWith(beside == null ? local : beside)
-        || failed.toString().contains("/" + DestinationLock.LOCKS + "/"));
-    if (!ours) {
+    if (local == null || !ours(failed, local)) {
       return f.getFile() + ": " + why;
     }
-    Path name = failed.getFileName();
-    String what = name != null && name.toString().startsWith(NEW_FOLDER)
-        ? "cannot make a folder in " + failed.getParent() : failed.toString();
+    String what = made(failed) ? "cannot make a folder in " + failed.getParent()
+        : failed.toString();
     return "--dest " + dest + " cannot be written: " + what + ": " + why;
+  }
+
+  /**
+   * Whether {@code failed} is the destination's: itself or a file in it, a folder being made
+   * beside it (before its rename into place), or the lock folder beside it. A config, weights
+   * or photo in the same folder is not.
+   */
+  private static boolean ours(Path failed, Path local) {
+    if (failed.startsWith(local)) {
+      return true;
+    }
+    Path beside = local.getParent();
+    return beside != null && (made(failed) && beside.equals(failed.getParent())
+        || failed.startsWith(beside.resolve(DestinationLock.LOCKS)));
+  }
+
+  /** A folder's temporary name before its rename into place. */
+  private static boolean made(Path failed) {
+    Path name = failed.getFileName();
+    return name != null && name.toString().startsWith(HandleWalk.NEW_PREFIX);
   }
 
   /** The host of URI {@code dest}, else null (a local path, none given). */

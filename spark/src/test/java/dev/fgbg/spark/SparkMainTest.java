@@ -156,11 +156,11 @@ class SparkMainTest {
   @Test
   void aDestinationThatCannotBeReachedOrMadeIsNamedWithWhy() {
     Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
-        "2:2", "--dest", "hdfs://nohost:9000/x");
+        "2:2", "--dest", "hdfs://nohost.invalid:9000/x");
     assertEquals(2, r.code(), r.err());
-    // It was "java.net.UnknownHostException: nohost".
-    assertTrue(r.err().contains("fgbg spark: error: --dest hdfs://nohost:9000/x: unknown host "
-        + "'nohost' (no address for it here): check the URI's host name"), r.err());
+    // It was "java.net.UnknownHostException: nohost.invalid".
+    assertTrue(r.err().contains("fgbg spark: error: --dest hdfs://nohost.invalid:9000/x: "
+        + "unknown host 'nohost.invalid' (no address for it here): check the URI's host name"), r.err());
     r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
         "2:2", "--dest", "/proc/sp-bad5");
     assertEquals(2, r.code(), r.err());
@@ -183,6 +183,14 @@ class SparkMainTest {
     assertEquals("--dest file:///data/out/x cannot be written: /data/out/x/a.tar: permission "
         + "denied", SparkMain.reason(new AccessDeniedException("/data/out/x/a.tar"),
             "file:///data/out/x"));
+    // Beside the destination but not its own: a config, weights or photo in the same folder.
+    assertEquals("/data/out/model.onnx: permission denied", SparkMain.reason(
+        new AccessDeniedException("/data/out/model.onnx"), "/data/out/x"));
+    assertEquals("/elsewhere/.fgbg-locks/guard: permission denied", SparkMain.reason(
+        new AccessDeniedException("/elsewhere/.fgbg-locks/guard"), "/data/out/x"));
+    assertEquals("--dest /data/out/x cannot be written: /data/out/.fgbg-locks/guard: permission "
+        + "denied", SparkMain.reason(new AccessDeniedException("/data/out/.fgbg-locks/guard"),
+            "/data/out/x"));
     assertEquals("/tmp/afile: it already exists", SparkMain.reason(
         new FileAlreadyExistsException("/tmp/afile"), "/data/out/x"));
     // Hadoop's message names the class (joined here: the style check reads a dotted name in a

@@ -72,9 +72,10 @@ public final class FolderAssets {
         .mapToObj(i -> progress.decoded(background(config, bgFiles.get(i), bgLabels, width,
             height))).toList();
     List<ImageFile> fgList = fgFiles;
+    MaskFiles masks = config.fgMasks() == null ? null : new MaskFiles(config.fgMasks());
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
-        .mapToObj(i -> progress.decoded(foreground(config, fgList.get(i), fgLabels, maskAlpha)))
-        .toList();
+        .mapToObj(i -> progress.decoded(foreground(config, masks, fgList.get(i), fgLabels,
+            maskAlpha))).toList();
     progress.finished();
     // Problems sorted by path (Problems), so the message depends on neither threads nor disk.
     for (Loaded<?> l : bgs) {
@@ -181,8 +182,8 @@ public final class FolderAssets {
     }
   }
 
-  private static Loaded<Foreground> foreground(FolderDataset config, ImageFile file,
-      FolderLabels labels, int maskAlpha) {
+  private static Loaded<Foreground> foreground(FolderDataset config, MaskFiles masks,
+      ImageFile file, FolderLabels labels, int maskAlpha) {
     try {
       ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       byte[] rgba = p.rgba();
@@ -194,8 +195,8 @@ public final class FolderAssets {
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
-      } else if (config.fgMasks() != null) {
-        Path maskFile = MaskFiles.of(config.fgMasks(), file.name());
+      } else if (masks != null) {
+        Path maskFile = masks.of(file.name());
         maskWord = "its mask " + maskFile;
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
         byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),

@@ -227,11 +227,8 @@ final class FolderListing {
 
   /** "; rename it to x.jpg (…)": the name fgbg reads {@code file} by. */
   private static String rename(Path file, String format) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 && !ImageFiles.extension(name).isEmpty() ? name.substring(0, dot)
-        : name;
-    return RENAME + stem + (format.equals("PNG") ? ".png" : ".jpg") + " (fgbg reads "
+    return RENAME + ImageFiles.stem(file.getFileName().toString())
+        + (format.equals("PNG") ? ".png" : ".jpg") + " (fgbg reads "
         + ImageFiles.EXTENSION_WORDS + ")";
   }
 

@@ -62,6 +62,12 @@ public final class ImageFiles {
     return dot <= 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
+  /** A name without its image extension ("a.b" of "a.b.jpg"); the name itself when it has none. */
+  static String stem(String name) {
+    String ext = extension(name);
+    return ext.isEmpty() ? name : name.substring(0, name.length() - ext.length() - 1);
+  }
+
   /** Decodes {@code file} with the default pixel limit, upright by its EXIF orientation. */
   public static Pixels read(Path file) {
     return read(file, DEFAULT_MAX_PIXELS);

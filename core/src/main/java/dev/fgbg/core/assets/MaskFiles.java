@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -13,26 +15,29 @@ import java.util.stream.Stream;
  * The mask file of a cut-out in the mask folder ({@code --fg-masks}): the file of the same
  * relative name, else the one of the same name with another image extension (a JPEG photo's
  * mask is most often saved as PNG, and a PNG cut-out's may be a JPEG). Two such candidates and
- * no file of the same name is refused: which one was meant cannot be told.
+ * no file of the same name is refused: which one was meant cannot be told. One instance per
+ * load, shared by the decode threads: each mask sub-folder is listed once, when a cut-out
+ * first needs it, not once per cut-out (JPEG cut-outs with PNG masks would list it n times).
  */
 final class MaskFiles {
-  private MaskFiles() {}
+  private final Path maskDir;
+  /** Sub-folder → name stem → its image files, sorted; empty when it cannot be listed. */
+  private final Map<Path, Map<String, List<Path>>> byFolder = new ConcurrentHashMap<>();
+
+  MaskFiles(Path maskDir) {
+    this.maskDir = maskDir;
+  }
 
   /** The mask of cut-out {@code name} ('/'-separated, under the foreground folder). */
-  static Path of(Path maskDir, String name) {
+  Path of(String name) {
     Path same = maskDir.resolve(name);
     if (Files.exists(same, LinkOption.NOFOLLOW_LINKS)) {
       return same; // what is wrong with it (a folder, a dangling link) the read says
     }
     String file = same.getFileName().toString();
-    String stem = stem(file);
-    List<Path> found;
-    try (Stream<Path> s = Files.list(same.getParent())) {
-      found = s.filter(p -> ImageFiles.isImage(p)
-          && stem(p.getFileName().toString()).equals(stem)).sorted().toList();
-    } catch (IOException e) {
-      found = List.of(); // no such sub-folder: no mask, as said below
-    }
+    String stem = ImageFiles.stem(file);
+    List<Path> found = byFolder.computeIfAbsent(same.getParent(), MaskFiles::byStem)
+        .getOrDefault(stem, List.of());
     String dir = name.substring(0, name.length() - file.length());
     if (found.size() == 1) {
       return found.get(0);
@@ -50,8 +55,12 @@ final class MaskFiles {
         + others + ", any case)");
   }
 
-  private static String stem(String file) {
-    return ImageFiles.extension(file).isEmpty() ? file
-        : file.substring(0, file.length() - ImageFiles.extension(file).length() - 1);
+  private static Map<String, List<Path>> byStem(Path folder) {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(ImageFiles::isImage).sorted().collect(Collectors.groupingBy(
+          p -> ImageFiles.stem(p.getFileName().toString())));
+    } catch (IOException e) {
+      return Map.of(); // no such sub-folder: no mask, as said below
+    }
   }
 }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.util.regex.Pattern;
 
@@ -87,10 +86,6 @@ final class FileIo {
     if (e instanceof LinkRefusedException) {
       return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
           "export stopped: " + msg + " (writing " + what + ")", e);
-    }
-    if (e instanceof AccessDeniedException) { // the server's set-up, not the caller's right
-      return FgbgException.failedPrecondition("export stopped: the server's user cannot write "
-          + what + " (permission denied): make it writable by the user the server runs as");
     }
     return FgbgException.failedPrecondition("export stopped: cannot write " + what + ": "
         + InWords.of(e));

@@ -20,9 +20,9 @@ import java.util.UUID;
  * made under a unique name in the top folder, checked, and renamed into its parent's handle; a
  * walk whose folder another writer replaced that way meanwhile is made again.
  */
-final class HandleWalk {
+public final class HandleWalk {
   /** New folders are made under names starting so in the top folder, then moved into place. */
-  static final String NEW_PREFIX = ".fgbg-new-";
+  public static final String NEW_PREFIX = ".fgbg-new-";
   static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   /** How often a walk is made again when a folder on it was replaced under it. */
   static final int ATTEMPTS = 64;

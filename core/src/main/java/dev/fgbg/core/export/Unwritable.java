@@ -14,7 +14,11 @@ import java.util.stream.Stream;
  * it, belongs to another user than the server's (a root-owned volume, a pod run as non-root).
  * That is the server's set-up, not the caller's right, so it is FAILED_PRECONDITION naming the
  * destination and the folder the server's user cannot write, never the temporary name that
- * failed (PERMISSION_DENIED stays for what a token may not do).
+ * failed (PERMISSION_DENIED stays for what a token may not do). The root is asked first, not
+ * the deepest folder of the destination: every folder an export makes (the destination, a
+ * shard's) is made in the root under a temporary name and then moved into place ({@link
+ * HandleWalk}), so a root the server cannot write refuses any export that makes a folder,
+ * however writable the folders below it are.
  */
 final class Unwritable {
   private static final String FIX = fix("it");

@@ -2,7 +2,6 @@ package dev.fgbg.core.assets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -12,9 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -35,7 +31,6 @@ import org.w3c.dom.Node;
  * test time by Pillow (Debian's python3-pil), which also writes the reference decode.
  */
 class IccProfileTest {
-  private static final String PYTHON = "/usr/bin/python3";
   /** Writes each picture with and without a profile; Pillow's RGBA of each FILE as FILE.rgba. */
   private static final String SCRIPT = String.join("\n",
       "import sys, os, numpy as np",
@@ -74,25 +69,11 @@ class IccProfileTest {
     Files.write(dir.resolve("linear.icc"),
         ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData());
     Files.write(dir.resolve("grey.icc"), ICC_Profile.getInstance(ColorSpace.CS_GRAY).getData());
-    Path script = Files.writeString(dir.resolve("make.py"), SCRIPT);
-    List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), dir.toString()));
-    cmd.addAll(List.of(files));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
-    assertEquals(0, p.exitValue(), "python3 with Pillow (apt-get install python3-pil): " + out);
+    Pillow.run(dir, SCRIPT, files);
   }
 
-  /** Mean absolute difference of our RGBA decode of {@code file} from Pillow's. */
   private double error(String file) throws IOException {
-    byte[] ours = ImageFiles.read(dir.resolve(file)).rgba();
-    byte[] theirs = Files.readAllBytes(dir.resolve(file + ".rgba"));
-    assertEquals(theirs.length, ours.length, file);
-    long sum = 0;
-    for (int i = 0; i < ours.length; i++) {
-      sum += Math.abs((ours[i] & 0xff) - (theirs[i] & 0xff));
-    }
-    return (double) sum / ours.length;
+    return Pillow.error(dir, file);
   }
 
   @Test

@@ -1,17 +1,13 @@
 package dev.fgbg.core.assets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -32,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * RGBA bytes (after {@code ImageOps.exif_transpose}) are the reference.
  */
 class PillowDecodeTest {
-  private static final String PYTHON = "/usr/bin/python3";
   /** Makes the files Pillow can write, and writes Pillow's RGBA decode of each FILE as FILE.rgba. */
   private static final String SCRIPT = String.join("\n",
       "import sys, numpy as np",
@@ -69,26 +64,11 @@ class PillowDecodeTest {
   Path dir;
 
   private void pillow(String... files) throws Exception {
-    Path script = Files.writeString(dir.resolve("make.py"), SCRIPT);
-    List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(),
-        dir.toString()));
-    cmd.addAll(List.of(files));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python did not finish");
-    assertEquals(0, p.exitValue(), "python3 with Pillow (apt-get install python3-pil): " + out);
+    Pillow.run(dir, SCRIPT, files);
   }
 
-  /** Mean absolute difference of our RGBA decode of {@code file} from Pillow's. */
   private double error(String file) throws IOException {
-    byte[] ours = ImageFiles.read(dir.resolve(file)).rgba();
-    byte[] theirs = Files.readAllBytes(dir.resolve(file + ".rgba"));
-    assertEquals(theirs.length, ours.length, file);
-    long sum = 0;
-    for (int i = 0; i < ours.length; i++) {
-      sum += Math.abs((ours[i] & 0xff) - (theirs[i] & 0xff));
-    }
-    return (double) sum / ours.length;
+    return Pillow.error(dir, file);
   }
 
   @Test
