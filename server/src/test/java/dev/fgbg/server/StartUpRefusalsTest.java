@@ -16,7 +16,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  * given as the model folder.
  */
 class StartUpRefusalsTest {
+  /**
+   * The log's console handler writes to the stderr of when it was made, at the JVM's first log
+   * record: made here, so that a test's captured stderr holds only what it printed itself (a
+   * start-up WARNING, such as the test JVM's heap being under a depth cache's needs, goes to
+   * the real stderr whichever test logs first).
+   */
+  @BeforeAll
+  static void logToTheRealStderr() {
+    Logger.getLogger("").getHandlers();
+  }
+
   private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][a-z]+(Exception|Error)\\b");
 
   @TempDir
