@@ -81,9 +81,12 @@ class SameData:
                                else "failed %s" % e.code)
 
     def gave_up(self, e: FgbgError, targets: List[str]) -> FgbgError:
-        """What to raise when the consumer gives up after `e`: when a replica of other data
-        was among those left, an OtherDataError naming what each replica serves."""
-        if not any(w.startswith("serves") for w in self._round.values()):
+        """What to raise when the consumer gives up after `e`: when `e` is of other data or
+        UNAVAILABLE (every replica down or of other data) and a replica of other data was among
+        those left, an OtherDataError naming what each replica serves; else `e` itself (a
+        replica's own refusal, e.g. INVALID_ARGUMENT, is the user's to see)."""
+        if not (isinstance(e, OtherDataError) or e.code == "UNAVAILABLE") or not any(
+                w.startswith("serves") for w in self._round.values()):
             return e
         return OtherDataError("FAILED_PRECONDITION", "no replica serves dataset %r with "
                               "fingerprint %s, the data this consumer has: %s; the replicas "

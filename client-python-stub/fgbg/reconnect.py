@@ -17,7 +17,8 @@ restarted server. Only timing is random: the batches are the same bytes either w
 
 Only UNAVAILABLE is waited for: any other status (INVALID_ARGUMENT, PERMISSION_DENIED,
 UNAUTHENTICATED, NOT_FOUND, a deadline) and a server that came back with other data (another
-fingerprint: the dataset changed under the stream) fail at once, as without the window. Each
+fingerprint: the dataset changed under the stream) fail at once, as without the window (but a
+dataset's first Describe over several replicas passes over a hung one, DEADLINE_EXCEEDED). Each
 window is logged once at WARNING; when it passes, the last error is raised with
 "(gave up after N s of trying)" after its message.
 """
@@ -31,7 +32,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from .client import Client, FgbgError
 from .info import DatasetInfo
-from .replicas import Targets, home, resolve
+from .replicas import Targets, resolve
 
 __all__ = ["Reconnect", "Window", "Failures", "seconds", "pause", "describe"]
 
@@ -40,6 +41,9 @@ _LOG = logging.getLogger(__name__)
 FIRST_PAUSE_S = 0.5
 MOST_PAUSE_S = 5.0
 MOST_S = 36500 * 86400  # the Java client's bound too (ReconnectWindow)
+# What a first Describe over several replicas passes over: a replica down, or hung (its
+# connection accepted, no answer), so that one hung replica does not fail every rank at once.
+_PASSED = ("UNAVAILABLE", "DEADLINE_EXCEEDED")
 # Not the random module's shared generator: torch seeds it alike in the same DataLoader worker
 # of every rank (from torch.manual_seed), which would make their pauses alike too.
 _RANDOM = random.SystemRandom()
@@ -140,14 +144,16 @@ class Failures:
         self._other = False
         self.window.close()
 
-    def moves_on(self, e: FgbgError, other_data: bool, say: Callable[[], None]) -> None:
+    def moves_on(self, e: FgbgError, other_data: bool, say: Callable[[], None],
+                 also: Tuple[str, ...] = ()) -> None:
         """Returns when the consumer moves to the next replica after `e` (having called `say`
         for its INFO line, in the first round); else raises. `other_data`: `e` says the replica
-        serves other data than the consumer began with."""
+        serves other data than the consumer began with; `also`: codes moved past (and waited
+        for) as UNAVAILABLE is."""
         self._count += 1
         if other_data:
             self._other = True
-        elif e.code != "UNAVAILABLE":
+        elif e.code != "UNAVAILABLE" and e.code not in also:
             raise e
         every = self._count % len(self._targets) == 0
         if every and self._other:
@@ -158,16 +164,19 @@ class Failures:
             self.window.wait(e, self._targets)
 
 
-def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0, home_index: int = 0,
+def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
              **client_options: Any) -> Tuple[Client, DatasetInfo]:
-    """A Client of one of `targets` and its answer to Describe(`dataset`): replica
-    `home(home_index, n)` first, then the next ones in turn (the streams' order), and when every
-    one in turn was UNAVAILABLE, the window's wait before the next round (the servers may be
-    starting). The caller closes the Client. With no window, the last error, naming every
-    target when there are several."""
+    """A Client of one of `targets` and its answer to Describe(`dataset`): the first replica in
+    the targets' order, then the next ones in turn (the same in every rank and process: they
+    all describe the same data), and when every one in turn was UNAVAILABLE, the window's wait
+    before the next round (the servers may be starting). With several replicas a hung one
+    (DEADLINE_EXCEEDED: it accepted the connection but did not answer) is passed over as an
+    unavailable one. The caller closes the Client. With no window, the last error, naming
+    every target when there are several."""
     replicas = resolve(targets)
     failures = Failures(replicas, reconnect)
-    replica = home(home_index, len(replicas))
+    replica = 0
+    several = len(replicas) > 1
     while True:
         client = Client(replicas[replica], **client_options)
         try:
@@ -178,7 +187,10 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0, home_inde
             # A new channel each try: a channel that failed to connect waits out gRPC's own
             # back-off (up to minutes) before it tries again.
             client.close()
-            if e.code == "UNAVAILABLE" and len(replicas) > 1:
-                e = FgbgError(e.code, e.details, ", ".join(replicas), e.note, files=e.files)
-            failures.moves_on(e, False, lambda: None)
+            if several and e.code in _PASSED:
+                # DEADLINE_EXCEEDED's words name no target: say which ones were asked.
+                e = FgbgError(e.code, e.details, ", ".join(replicas), e.note + (
+                    "" if e.code == "UNAVAILABLE" else " (asked %s in turn: none answered)"
+                    % ", ".join(replicas)), files=e.files)
+            failures.moves_on(e, False, lambda: None, also=_PASSED if several else ())
             replica = (replica + 1) % len(replicas)

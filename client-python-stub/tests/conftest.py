@@ -52,6 +52,8 @@ SERVER_TESTS = frozenset({
     "test_launcher.py::test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so",
     "test_hung_replica.py::test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_"
     "resumes_exactly",
+    "test_hung_replica.py::test_a_hung_first_replica_is_passed_over_by_the_datasets_first_"
+    "describe",
     "test_paths.py",
     "test_readme.py::test_mnist_over_cifar_gets_csv_labels_and_no_flips",
     "test_readme.py::test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives",

@@ -3,6 +3,7 @@ only the client's keepalive notices, and fgbg.failover resumes exactly as for a 
 import logging
 import os
 import signal
+import socket
 import time
 
 import pytest
@@ -62,3 +63,39 @@ def test_keepalive_settings_are_checked():
         fgbg.Client("127.0.0.1:1", keepalive_timeout=0)
     assert keepalive_options(0, 20) == [] == keepalive_options(0, 0), "off, whatever the timeout"
     assert ("grpc.http2.max_pings_without_data", 0) in keepalive_options(30, 20)
+
+
+def _refusing_target():
+    """An address nothing listens on (a connection there is refused: UNAVAILABLE)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return "127.0.0.1:%d" % s.getsockname()[1]
+
+
+def test_a_hung_first_replica_is_passed_over_by_the_datasets_first_describe():
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+    servers = [Server(WORLD) for _ in range(2)]
+    hung, live = servers
+    try:
+        with fgbg.Client(live.target) as c:
+            fp = c.describe().fingerprint
+        os.kill(hung.proc.pid, signal.SIGSTOP)  # its port still accepts, nothing answers
+        targets = "%s,%s" % (hung.target, live.target)
+        # Every rank describes the first replica first: a hung one must not fail them all.
+        assert FgbgIterableDataset(targets, batch_size=16, timeout=3).info.fingerprint == fp
+        assert FgbgDataset(targets, timeout=3).info.fingerprint == fp
+        stream = stream_epoch(targets, rank=1, world_size=2, batch_size=16, limit=32,
+                              client_options=dict(timeout=3))
+        assert sum(len(b) for b in stream) == 32 and stream._same.fingerprint == fp
+        # None answers (refused, then hung): the error names each replica asked.
+        refused = _refusing_target()
+        with pytest.raises(fgbg.FgbgError) as e:
+            FgbgIterableDataset("%s,%s" % (refused, hung.target), timeout=3)
+        assert e.value.code == "DEADLINE_EXCEEDED"
+        assert str(e.value).endswith("(asked %s, %s in turn: none answered)"
+                                     % (refused, hung.target)), e.value
+    finally:
+        os.kill(hung.proc.pid, signal.SIGCONT)
+        for s in servers:
+            s.stop()

@@ -377,3 +377,27 @@ def test_when_no_replica_serves_the_datasets_data_each_pass_says_what_each_serve
     finally:
         a.stop()
         c.stop()
+
+
+def test_a_replicas_own_refusal_after_one_of_other_data_is_the_users_to_see():
+    from fgbg.failover import FailoverCalls
+
+    a, c = _pair()  # A: 160 samples, C: 120 (and another fingerprint)
+    try:
+        fp_c = _fingerprint(c.target)
+        targets = [a.target, c.target]
+        # The data is C's; A (first) serves other data, C refuses what A took: its own status.
+        calls = FailoverCalls(targets, fingerprint=fp_c)
+        with pytest.raises(fgbg.FgbgError) as e:
+            calls.call("sample 130", lambda cl: cl.get_samples([130], "builtin", 3))
+        calls.close()
+        assert e.value.code == "INVALID_ARGUMENT" and e.value.target == c.target, e.value
+        assert not isinstance(e.value, fgbg.OtherDataError)
+        stream = stream_epoch(targets, fingerprint=fp_c, start_position=130, batch_size=8)
+        with pytest.raises(fgbg.FgbgError) as e:
+            list(stream)
+        assert e.value.code == "INVALID_ARGUMENT" and "start_position 130" in str(e.value)
+        assert stream.failovers == 1, "past A's other data, then C's refusal"
+    finally:
+        a.stop()
+        c.stop()
