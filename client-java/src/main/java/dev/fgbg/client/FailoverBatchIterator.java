@@ -1,6 +1,7 @@
 package dev.fgbg.client;
 
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -20,10 +21,11 @@ import java.util.logging.Logger;
  * data (a rolling update, another config) is skipped like an unavailable one, never mixed in,
  * and when no replica serves it the stream ends with FAILED_PRECONDITION naming what each one
  * serves. It gives up when every replica in turn failed without delivering a batch, with the
- * last replica's status, unless the replicas' reconnect window ({@link FgbgReplicas#withReconnect})
- * keeps it trying: then a rank whose only server restarts rides through the restart. A server
- * that came back with other data is never waited for. One thread reads it; any thread may
- * close it.
+ * last replica's status naming them all, unless the replicas' reconnect window
+ * ({@link FgbgReplicas#withReconnect}) keeps it trying: then a rank whose only server
+ * restarts rides through the restart. A server that came back with other data is never waited
+ * for. One thread reads it; any thread may close it, which ends the call the reader waits in
+ * (a Describe of a hung replica too).
  */
 public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FailoverBatchIterator.class.getName());
@@ -42,6 +44,9 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private int failovers;
   private final SameData same;
   private volatile boolean closed;
+  // Every call of this stream runs in it (Describes too: the job's, a ring's), so that close
+  // cancels one in flight on a hung replica rather than leaving its reader to the deadline.
+  private final Context.CancellableContext calls = Context.current().withCancellation();
 
   FailoverBatchIterator(FgbgReplicas replicas, StreamEpochRequest request, Duration reconnect,
       String fingerprint) {
@@ -58,9 +63,20 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       Optional<StreamEpochRequest> rest = StreamResume.rest(request, delivered, samples);
       finished = rest.isEmpty();
       samplesBefore = samples;
-      current = rest.map(r -> replicas.client(replica).streamEpoch(r)).orElse(null);
+      current = rest.map(r -> inCalls(() -> replicas.client(replica).streamEpoch(r)))
+          .orElse(null);
     }
     return current;
+  }
+
+  /** {@code call}, made in this stream's context (cancelled by close). */
+  private <T> T inCalls(Supplier<T> call) {
+    Context before = calls.attach();
+    try {
+      return call.get();
+    } finally {
+      calls.detach(before);
+    }
   }
 
   private <T> T retrying(Supplier<T> step) {
@@ -73,19 +89,21 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
           throw e;
         }
         otherData |= other;
-        same.failed(replicas.targets().get(replica), e);
+        String gone = replicas.targets().get(replica);
+        same.failed(gone, e);
         boolean every = ++failures % replicas.size() == 0; // every replica failed in turn
         if (every && otherData) {
           throw same.gaveUp(e, replicas.targets()); // waiting cannot bring the data back
         }
         int to = (replica + 1) % replicas.size();
         if (failures <= replicas.size()) { // once an outage: after it, the window's own lines
-          LOG.info("rank " + request.getRank() + ": " + replicas.targets().get(replica)
-              + " is unavailable (" + e.getStatus().getDescription() + "); resuming at batch "
-              + (request.getStartBatch() + delivered) + " on " + replicas.targets().get(to));
+          LOG.info("rank " + request.getRank() + ": " + gone + " " + same.why(e)
+              + "; resuming at batch " + (request.getStartBatch() + delivered) + " on "
+              + replicas.targets().get(to));
         }
         if (every) {
-          window.await(e, replicas.targets());
+          window.await(FgbgReplicas.noneAnswered(e, gone, replicas.targets()),
+              replicas.targets());
           if (closed) {
             throw e; // closed by another thread while this one waited
           }
@@ -103,7 +121,8 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   public boolean hasNext() {
     if (!closed && same.fingerprint() == null && replicas.size() > 1) {
       // Decided before the first batch: one replica's first batch would split a job.
-      same.decided(replicas.fingerprint(request.getDataset(), window, () -> closed));
+      same.decided(inCalls(() -> replicas.fingerprint(request.getDataset(), window,
+          () -> closed)));
     }
     return !closed && retrying(() -> current() != null && current().hasNext());
   }
@@ -156,6 +175,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   @Override
   public void close() {
     closed = true;
+    calls.cancel(null); // a call in flight ends now, its reader's thread with it
     closeCurrent();
   }
 

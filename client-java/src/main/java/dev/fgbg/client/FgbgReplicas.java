@@ -194,8 +194,8 @@ public final class FgbgReplicas implements AutoCloseable {
    * once: the one the first replica in the targets' order that answers Describe serves (the
    * same in every rank and process, whatever their home replicas). Replicas that are
    * unavailable or do not answer within the deadline (a hung one) are passed over; when all
-   * are, it fails with the last one's status, or waits within the reconnect window
-   * ({@link #withReconnect}). Other statuses fail at once.
+   * are, it fails with the last one's status naming them all ({@link #noneAnswered}), or
+   * waits within the reconnect window ({@link #withReconnect}). Other statuses fail at once.
    */
   public String fingerprint(String dataset) {
     return fingerprint(dataset, new ReconnectWindow(reconnect), () -> false);
@@ -219,7 +219,7 @@ public final class FgbgReplicas implements AutoCloseable {
           throw e;
         }
         if (i == targets.size() - 1) { // every replica in turn: the window's wait, or e
-          window.await(e, targets);
+          window.await(noneAnswered(e, targets.get(i), targets), targets);
           if (stop.getAsBoolean()) {
             throw e; // its stream was closed by another thread while this one waited
           }
@@ -228,6 +228,26 @@ public final class FgbgReplicas implements AutoCloseable {
       }
     }
     return known;
+  }
+
+  /**
+   * {@code e}, the status of {@code last} when every one of {@code targets} in turn failed,
+   * naming them all (the Python client's words): UNAVAILABLE's words with all of them where
+   * they name {@code last} ("no fgbg server answers at a:1, b:2 (...)"), else (a deadline)
+   * "(asked a:1, b:2 in turn: none answered)" after its words. One replica: {@code e} itself.
+   */
+  static StatusRuntimeException noneAnswered(StatusRuntimeException e, String last,
+      List<String> targets) {
+    if (targets.size() < 2) {
+      return e;
+    }
+    Status s = e.getStatus();
+    String said = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
+    String all = String.join(", ", targets);
+    int at = s.getCode() == Status.Code.UNAVAILABLE ? said.indexOf(last) : -1;
+    said = at >= 0 ? said.substring(0, at) + all + said.substring(at + last.length())
+        : said + " (asked " + all + " in turn: none answered)";
+    return new StatusRuntimeException(s.withDescription(said), e.getTrailers());
   }
 
   /**

@@ -56,6 +56,15 @@ final class SameData {
   }
 
   /**
+   * Why the stream leaves a replica after {@code e} (UNAVAILABLE, or of other data), for the
+   * move's log line.
+   */
+  String why(StatusRuntimeException e) {
+    return e instanceof OtherData o ? "serves other data (fingerprint " + o.served + ", not "
+        + fingerprint + ")" : "is unavailable (" + e.getStatus().getDescription() + ")";
+  }
+
+  /**
    * What to throw when the stream gives up after {@code e}: when a replica of other data was
    * among those left, FAILED_PRECONDITION naming what each of {@code targets} serves.
    */
