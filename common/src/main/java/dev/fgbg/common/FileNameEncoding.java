@@ -113,11 +113,6 @@ public final class FileNameEncoding {
 
   /** The first InvalidPathException in {@code t}'s cause chain, or null. */
   public static InvalidPathException find(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof InvalidPathException p) {
-        return p;
-      }
-    }
-    return null;
+    return Causes.find(t, InvalidPathException.class).orElse(null);
   }
 }

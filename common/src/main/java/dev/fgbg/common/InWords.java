@@ -9,6 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -32,17 +33,17 @@ public final class InWords {
 
   /** What went wrong, in words (without the path of the file, which the caller names). */
   public static String of(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    List<Throwable> chain = Causes.chain(t);
+    for (Throwable e : chain) {
       String known = known(e);
       if (known != null) {
         return known;
       }
     }
-    String m = t.getMessage();
-    if (m == null || m.isBlank()) {
-      return t.getCause() != null && t.getCause() != t ? of(t.getCause()) : "an I/O error";
-    }
-    return CLASS_NAMES.matcher(m).replaceAll("").strip();
+    // The outermost message there is: a wrapper without one says what its cause said.
+    return chain.stream().map(Throwable::getMessage).filter(m -> m != null && !m.isBlank())
+        .findFirst().map(m -> CLASS_NAMES.matcher(m).replaceAll("").strip())
+        .orElse("an I/O error");
   }
 
   private static String known(Throwable e) {

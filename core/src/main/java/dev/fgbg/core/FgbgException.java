@@ -47,6 +47,10 @@ public final class FgbgException extends RuntimeException {
     return new FgbgException(Reason.FAILED_PRECONDITION, message);
   }
 
+  public static FgbgException failedPrecondition(String message, Throwable cause) {
+    return new FgbgException(Reason.FAILED_PRECONDITION, message, cause);
+  }
+
   public static FgbgException invalidConfig(String message) {
     return new FgbgException(Reason.INVALID_CONFIG, message);
   }

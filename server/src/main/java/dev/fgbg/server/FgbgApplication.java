@@ -99,7 +99,7 @@ public final class FgbgApplication implements AutoCloseable {
   /** Starts on Netty at the configured port, addresses, TLS and keepalive. */
   public FgbgApplication start() throws IOException {
     NettyListener listener = NettyListener.of(options.port(), options.connect());
-    start(listener.builder(), listener);
+    start(listener.builder(options.ticker()), listener);
     return this;
   }
 

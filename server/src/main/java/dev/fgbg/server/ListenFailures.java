@@ -1,7 +1,8 @@
 package dev.fgbg.server;
 
-import dev.fgbg.core.FgbgException;
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.FgbgException;
 import java.io.IOException;
 
 /** Why a port could not be listened on, in words that name the flag to change. */
@@ -15,11 +16,10 @@ final class ListenFailures {
           + "file handles (its open-files limit, ulimit -n, is " + FileLimit.max() + "); raise "
           + "it to " + FileLimit.MIN_FILES + " or more", e);
     }
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains("Address already in use")) {
-        return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
-            + "use (another server there?); choose another " + flag, e);
-      }
+    if (Causes.chain(e).stream()
+        .anyMatch(t -> String.valueOf(t.getMessage()).contains("Address already in use"))) {
+      return FgbgException.invalidConfig("cannot listen on " + where + ": the address is in "
+          + "use (another server there?); choose another " + flag, e);
     }
     return FgbgException.invalidConfig("cannot listen on " + where + ": " + InWords.of(e), e);
   }

@@ -129,6 +129,21 @@ final class ServerJvm implements AutoCloseable {
         .maxInboundMessageSize(64 << 20).build();
   }
 
+  /** Its lines that contain {@code text}, once {@code n} are printed (fails after a minute). */
+  List<String> awaitLines(String text, int n) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      List<String> found = log.stream().filter(l -> l.contains(text)).toList();
+      if (found.size() >= n) {
+        return found;
+      }
+      if (System.nanoTime() > end || !process.isAlive()) {
+        throw new AssertionError("not " + n + " lines with '" + text + "' in: " + log());
+      }
+      Thread.sleep(10);
+    }
+  }
+
   /** Everything it has printed so far; once it has exited, everything it printed. */
   String log() throws InterruptedException {
     if (!process.isAlive()) {

@@ -1,5 +1,6 @@
 package dev.fgbg.spark;
 
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.export.DestinationLock;
 import dev.fgbg.core.export.HandleWalk;
@@ -21,15 +22,12 @@ final class DestFailures {
 
   /** An unknown host in {@code e}'s causes, as --dest's when {@code dest} names a host. */
   static String unknownHost(Throwable e, String dest) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof UnknownHostException u) {
-        String host = host(dest);
-        String named = host != null ? host : String.valueOf(u.getMessage()).split(":", 2)[0];
-        return (host != null ? "--dest " + dest + ": " : "") + "unknown host '" + named.strip()
-            + "' (no address for it here): check the URI's host name";
-      }
-    }
-    return null;
+    return Causes.find(e, UnknownHostException.class).map(u -> {
+      String host = host(dest);
+      String named = host != null ? host : String.valueOf(u.getMessage()).split(":", 2)[0];
+      return (host != null ? "--dest " + dest + ": " : "") + "unknown host '" + named.strip()
+          + "' (no address for it here): check the URI's host name";
+    }).orElse(null);
   }
 
   /**

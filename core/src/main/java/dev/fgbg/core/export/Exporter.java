@@ -84,8 +84,8 @@ public final class Exporter {
     if (gone != null) {
       return gone;
     }
-    return Unwritable.in(e) != null ? Unwritable.of(root, dest, asked)
-        : root.redact(FileIo.failure(root.relative(dest), e));
+    return Unwritable.in(e).map(denied -> Unwritable.of(root, dest, asked, denied))
+        .orElseGet(() -> root.redact(FileIo.failure(root.relative(dest), e)));
   }
 
   private ExportManifest runLocked(ExportJob job, ExportStore store, Path dest,

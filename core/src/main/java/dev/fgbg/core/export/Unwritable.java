@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.Causes;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -25,35 +27,49 @@ final class Unwritable {
 
   private Unwritable() {}
 
-  /** The AccessDeniedException in {@code e}'s causes, else null. */
-  static AccessDeniedException in(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof AccessDeniedException a) {
-        return a;
-      }
-    }
-    return null;
+  /** The AccessDeniedException in {@code e}'s causes, if any. */
+  static Optional<AccessDeniedException> in(Throwable e) {
+    return Causes.find(e, AccessDeniedException.class);
   }
 
   /**
    * FAILED_PRECONDITION for destination {@code dest} (named {@code asked}): the first folder on
    * its way the server cannot write in (the root, its lock folder, a folder of the destination),
    * found by asking the file system now; the destination itself when none is found (a file in it).
+   * Its cause is {@code denied}, naming the file refused (often a temporary name the client never
+   * sees) for the server's log.
    */
-  static FgbgException of(ExportRoot root, Path dest, String asked) {
+  static FgbgException of(ExportRoot root, Path dest, String asked, AccessDeniedException denied) {
+    Path folder = unwritable(root, dest);
     String start = "export destination " + Quoted.of(asked) + " cannot be written: the server's"
         + " user cannot write in ";
+    String why;
+    if (folder == null) {
+      why = "a file or folder inside it (permission denied); " + fix("it and everything in it")
+          + ", or export elsewhere";
+    } else if (folder.equals(root.path())) {
+      why = "the export root (" + ExportRoot.FLAG + ") (permission denied); " + FIX
+          + ", or serve a folder it can write as " + ExportRoot.FLAG;
+    } else if (folder.equals(root.path().resolve(DestinationLock.LOCKS))) {
+      why = "'" + DestinationLock.LOCKS + "' in the export root (" + ExportRoot.FLAG + "), where"
+          + " the server keeps its destination locks (permission denied); "
+          + fix("it and its files");
+    } else {
+      why = "its folder '" + root.relative(folder) + "' in the export root (" + ExportRoot.FLAG
+          + ") (permission denied); " + FIX + ", or export elsewhere";
+    }
+    return FgbgException.failedPrecondition(start + why, named(denied, folder));
+  }
+
+  /** The first folder on {@code dest}'s way the server cannot write in, else null. */
+  private static Path unwritable(ExportRoot root, Path dest) {
     Path top = root.path();
     if (!writable(top)) {
-      return FgbgException.failedPrecondition(start + "the export root (" + ExportRoot.FLAG
-          + ") (permission denied); " + FIX + ", or serve a folder it can write as "
-          + ExportRoot.FLAG);
+      return top;
     }
     Path locks = top.resolve(DestinationLock.LOCKS);
     if (Files.isDirectory(locks, LinkOption.NOFOLLOW_LINKS) && !locksWritable(locks)) {
-      return FgbgException.failedPrecondition(start + "'" + DestinationLock.LOCKS + "' in the "
-          + "export root (" + ExportRoot.FLAG + "), where the server keeps its destination locks"
-          + " (permission denied); " + fix("it and its files"));
+      return locks;
     }
     Path at = top;
     for (Path part : top.relativize(dest)) {
@@ -62,13 +78,25 @@ final class Unwritable {
         break;
       }
       if (!writable(at)) {
-        return FgbgException.failedPrecondition(start + "its folder '" + root.relative(at)
-            + "' in the export root (" + ExportRoot.FLAG + ") (permission denied); " + FIX
-            + ", or export elsewhere");
+        return at;
       }
     }
-    return FgbgException.failedPrecondition(start + "a file or folder inside it (permission "
-        + "denied); " + fix("it and everything in it") + ", or export elsewhere");
+    return null;
+  }
+
+  /**
+   * {@code denied} naming its file in full: a name refused through a folder's handle ({@link
+   * HandleWalk}) is that name alone ("guard"), taken here as in {@code folder}, the one refused.
+   */
+  private static AccessDeniedException named(AccessDeniedException denied, Path folder) {
+    String file = denied.getFile();
+    if (folder == null || file == null || file.contains("/") || file.isEmpty()) {
+      return denied;
+    }
+    AccessDeniedException full = new AccessDeniedException(folder.resolve(file).toString(),
+        denied.getOtherFile(), denied.getReason());
+    full.initCause(denied);
+    return full;
   }
 
   /** What to do about {@code what}: the server's user must be able to write it. */

@@ -1,6 +1,7 @@
 package dev.fgbg.server.rpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.Causes;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.Rate;
@@ -25,6 +26,7 @@ import io.grpc.Deadline;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.AccessDeniedException;
 import java.util.concurrent.CancellationException;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -131,7 +133,7 @@ final class ExportService {
       } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
-          end = "failed: " + failed.getStatus().getDescription();
+          end = "failed: " + failed.getStatus().getDescription() + deniedFile(e);
           close = () -> call.onError(failed);
         }
       } finally {
@@ -147,6 +149,16 @@ final class ExportService {
   private void endLine(String line, AtomicLong written, long total, long started) {
     LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
         + seconds(ticker.read() - started));
+  }
+
+  /**
+   * The file whose permission was denied, for the end line: the client is told the folder to
+   * fix, not this (often a temporary name); the server's user reads both. No stack trace: an
+   * unwritable root is a set-up to fix, not a bug.
+   */
+  private static String deniedFile(Throwable e) {
+    return Causes.find(e, AccessDeniedException.class)
+        .map(a -> " (permission denied on " + a.getFile() + ")").orElse("");
   }
 
   private static ServerStopping whyStopped() {

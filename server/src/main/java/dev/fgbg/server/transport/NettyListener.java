@@ -106,14 +106,18 @@ public final class NettyListener {
     return addresses;
   }
 
-  /** A Netty server builder for these addresses and settings. */
-  public ServerBuilder<?> builder() {
+  /**
+   * A Netty server builder for these addresses and settings; {@code ticker} is the connection
+   * cap's clock ({@link PeerConnections}: how long a connection has been quiet, its lines once a
+   * minute), the server's, so that a test can pass the quiet floor at once.
+   */
+  public ServerBuilder<?> builder(Ticker ticker) {
     NettyServerBuilder b;
     // A connection quiet for as long as the idle timeout (30 s at most) is idle for the cap too.
     Duration quietFloor = options.maxConnectionIdle().compareTo(QuietConnections.MOST_FLOOR) < 0
         ? options.maxConnectionIdle() : QuietConnections.MOST_FLOOR;
     PeerConnections peers = new PeerConnections(options.maxConnectionsPerClient(),
-        options.handshakeTimeout(), quietFloor, Ticker.systemTicker());
+        options.handshakeTimeout(), quietFloor, ticker);
     try {
       // The PEM files are read here, and parsed by forAddress.
       b = NettyServerBuilder.forAddress(addresses.get(0), peers.watch(credentials(options)));

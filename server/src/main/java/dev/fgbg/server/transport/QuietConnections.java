@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * one more connection, its connection quiet for longest is closed to make room (its calls end
  * UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes), so that
  * processes holding watches or unread streams, which no idle timeout ends, cannot lock the
- * client's other processes out; a connection in use is never closed. One INFO line a minute,
+ * client's other processes out; a connection in use is never closed. A connection with no call
+ * open is quiet too (until the idle timeout closes it), and is told so. One INFO line a minute,
  * with a count, says so.
  */
 final class QuietConnections {
@@ -135,13 +136,17 @@ final class QuietConnections {
       return false;
     }
     long seconds = (now - quietestSince) / 1_000_000_000L;
+    // A connection with no call open (one the idle timeout has not yet closed) is told so: it
+    // held no watch or stream at all.
+    boolean none = quietest.calls.isEmpty();
+    String held = none ? "had no call open" : "held only health watches or unread streams";
     String why = String.format(Locale.ROOT, "closed to make room for a new connection of "
-        + "client %s (over --max-connections-per-client %d): this connection held only health "
-        + "watches or unread streams, and began no call, for %d s", client, max, seconds);
-    lines.log(String.format(Locale.ROOT, "Closed a connection of %s that held only health "
-        + "watches or unread streams for %d s, to make room for a new connection of that "
-        + "client (over --max-connections-per-client %d); %s", client, seconds, max,
-        MinuteLines.COUNTED), client + ", quiet for " + seconds + " s");
+        + "client %s (over --max-connections-per-client %d): this connection %s, and began %s, "
+        + "for %d s", client, max, held, none ? "none" : "no call", seconds);
+    lines.log(String.format(Locale.ROOT, "Closed a connection of %s that %s for %d s, to make "
+        + "room for a new connection of that client (over --max-connections-per-client %d); %s",
+        client, held, seconds, max, MinuteLines.COUNTED), client + ", quiet for " + seconds
+        + " s");
     closeForNewcomer(quietest, why);
     return true;
   }

@@ -1,5 +1,6 @@
 package dev.fgbg.server.transport;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.server.StreamReader;
 import dev.fgbg.server.admission.LoadOptions;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -101,7 +102,8 @@ class NettyListenerTest {
     }
     NettyListener l = NettyListener.of(port, ConnectOptions.builder().host("0.0.0.0")
         .host("::").insecure(true).build());
-    Server server = l.builder().addService(new HealthStatusManager().getHealthService()).build();
+    Server server = l.builder(Ticker.systemTicker())
+        .addService(new HealthStatusManager().getHealthService()).build();
     server.start(); // two binds of one port would fail with "address in use" on a dual stack
     try {
       ManagedChannel c = Grpc.newChannelBuilderForAddress("127.0.0.1", port,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.LoopbackClient;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * A client at --max-connections-per-client whose connections only hold health Watches, over
  * real Netty on loopback: a new connection closes the one quiet for longest (its Watch ends
  * UNAVAILABLE saying why) and is served, as it is when they hold only streams their client does
- * not read; connections that keep beginning calls are never closed, and the newcomer is refused
- * as before.
+ * not read, or have no call open at all (told so); connections that keep beginning calls
+ * are never closed, and the newcomer is refused as before.
  */
 class QuietConnectionsTest {
   private static final int CAP = 8;
@@ -195,6 +197,28 @@ class QuietConnectionsTest {
         c.release();
         c.close();
       }
+    }
+  }
+
+  @Test
+  void aConnectionWithNoCallOpenPastTheFloorIsClosedForANewOneAndSaysSo() throws Exception {
+    // The server's ticker, moved by hand: the floor (30 s under the default idle timeout of
+    // 5 min, which would close such a connection itself) passes at once.
+    AtomicLong now = new AtomicLong();
+    try (LogCapture log = new LogCapture(); TestServer s = TestServer.netty(
+        TestDatasets.registry(), TestServer.options(1).window(2).ticker(now::get).connect(
+            ConnectOptions.builder().maxConnectionsPerClient(CAP).build()).build())) {
+      for (int k = 0; k < CAP; k++) {
+        // One call each, over before the next: connected, with no call open.
+        assertEquals("tiny", describe(s.channel(InsecureChannelCredentials.create())));
+      }
+      now.addAndGet(QuietConnections.MOST_FLOOR.plusSeconds(1).toNanos());
+      assertEquals("tiny", describe(s.channel(InsecureChannelCredentials.create())));
+      assertEquals(List.of("Closed a connection of 127.0.0.1 that had no call open for 31 s, to"
+          + " make room for a new connection of that client (over --max-connections-per-client"
+          + " 8); " + MinuteLines.COUNTED), lines(log, QuietConnections.class));
+      assertEquals(List.of(), lines(log, PeerConnections.class), "nothing refused");
+      log.assertNoTraces();
     }
   }
 }
