@@ -54,14 +54,17 @@ def default_target(target: Optional[str] = None) -> str:
 class FgbgError(Exception):
     """A failed call: `code` is the gRPC status name (e.g. 'NOT_FOUND'), `details` the server's
     message, `target` the address that was called; `note` follows the message (e.g. how long
-    a reconnect window tried, fgbg.reconnect)."""
+    a reconnect window tried, fgbg.reconnect); `asked`, when several, the replicas asked in
+    turn of which none answered, `target` the last: the message names them all."""
 
     def __init__(self, code: str, details: str = "", target: Optional[str] = None,
-                 note: str = "", files: Optional[Tuple[int, ...]] = None) -> None:
+                 note: str = "", files: Optional[Tuple[int, ...]] = None,
+                 asked: Sequence[str] = ()) -> None:
         self.code = code
         self.details = details
         self.target = target
         self.note = note
+        self.asked = tuple(asked)
         # Counted where the call failed (a DataLoader worker) and pickled with the error: () is
         # "counted there, not at the limit", so that the trainer does not count its own.
         if files is None and code in _FILES_CODES:
@@ -79,10 +82,25 @@ class FgbgError(Exception):
         else:
             # DataLoader re-raises a worker's exception as type(e)(formatted message).
             message = code
+        if len(self.asked) > 1:
+            message = _naming_all(message, self)
         super().__init__(message + note)
 
     def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
-        return FgbgError, (self.code, self.details, self.target, self.note, self.files or ())
+        return FgbgError, (self.code, self.details, self.target, self.note, self.files or ()) + (
+            (self.asked,) if self.asked else ())  # a subclass's own arguments follow files
+
+
+def _naming_all(message: str, e: FgbgError) -> str:
+    """`message`, of `e` from the last of the replicas `e.asked` in turn, naming them all (the
+    Java client's FgbgReplicas.noneAnswered): UNAVAILABLE's words with all of them where they
+    name the last one ("no fgbg server answers at a:1, b:2 (...)"), else (a deadline) "(asked
+    a:1, b:2 in turn: none answered)" after its words."""
+    every = ", ".join(e.asked)
+    at = message.find(e.target) if e.code == "UNAVAILABLE" and e.target and not e.files else -1
+    if at < 0:
+        return "%s (asked %s in turn: none answered)" % (message, every)
+    return message[:at] + every + message[at + len(e.target or ""):]
 
 
 class AnswerTooLargeError(FgbgError, ValueError):

@@ -14,9 +14,12 @@ passes its info's), else the one the first replica in the targets' order that an
 serves (the same for every rank and process of a job, whatever its home replica). A replica
 serving other data (a rolling update, another config or model) is skipped like an unavailable
 one, never mixed in; when no replica serves it, an OtherDataError names each replica and what it
-serves. Otherwise it gives up, raising the last error, when every replica in turn failed
-without yielding a batch, unless `reconnect` (seconds) keeps it trying (fgbg.reconnect): a rank
-whose only server restarts then rides through the restart.
+serves. Otherwise it gives up, raising the last error naming every replica ("no fgbg server
+answers at A, B (...)"), when every replica in turn failed without yielding a batch, unless
+`reconnect` (seconds) keeps it trying (fgbg.reconnect): a rank whose only server restarts then
+rides through the restart. Each move is one INFO line saying why ("A is unavailable (...)", "A
+serves other data (fingerprint G, not F)"). Any thread may close() a stream: the call its reader
+waits in ends (a Describe of a hung replica too), and so does the reader's iteration.
 
 `FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
 them): the same call again on the next replica, under the same fingerprint check (`SameData`),
@@ -31,7 +34,7 @@ from ._proto import pb
 from ._requests import field
 from .batch import Batch
 from .client import Client, FgbgError
-from .reconnect import Failures, Reconnect, describe, seconds
+from .reconnect import Calls, Failures, Reconnect, describe, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -48,9 +51,10 @@ class OtherDataError(FgbgError):
 
     def __init__(self, code: str, details: str = "", target: Optional[str] = None,
                  note: str = "", files: Optional[Tuple[int, ...]] = None,
-                 fingerprint_words: str = "") -> None:
+                 fingerprint_words: str = "", served: str = "") -> None:
         super().__init__(code, details, target, note, files)
         self.fingerprint_words = fingerprint_words  # "serves fingerprint X": what it served
+        self.served = served  # X
 
     def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
         return OtherDataError, FgbgError.__reduce__(self)[1]  # the class survives a pickle
@@ -65,14 +69,26 @@ class SameData:
         self.fingerprint = fingerprint
         self._round: Dict[str, str] = {}  # what each replica did since a batch was accepted
 
-    def decide(self, targets: List[str], reconnect: float, options: Dict[str, Any]) -> None:
+    def decide(self, targets: List[str], reconnect: float, options: Dict[str, Any],
+               calls: Optional[Calls] = None) -> None:
         """Without a fingerprint yet, and several replicas: the one the first replica in
         `targets`' order that answers Describe serves, the same in every rank and process
-        (not the first batch's: replicas of other data would split a job between them)."""
+        (not the first batch's: replicas of other data would split a job between them).
+        `calls`: a stream's Clients, whose close ends the Describe."""
         if self.fingerprint is None and len(targets) > 1:
-            client, info = describe(targets, self.dataset, reconnect, **options)
-            client.close()
+            calls = calls if calls is not None else Calls()
+            client, info = describe(targets, self.dataset, reconnect, calls, **options)
+            calls.done(client)
             self.fingerprint = info.fingerprint
+
+    def why(self, e: FgbgError) -> str:
+        """Why the consumer leaves a replica after `e` (UNAVAILABLE, or of other data), for the
+        move's log line (the Java client's words)."""
+        if isinstance(e, OtherDataError):
+            return "serves other data (fingerprint %s, not %s)" % (e.served, self.fingerprint)
+        said = str(e)
+        return "is unavailable (%s)" % (said[len(e.code) + 2:] if said.startswith(e.code + ": ")
+                                        else said)
 
     def failed(self, target: str, e: FgbgError) -> None:
         """Notes why `target` was left (for `gave_up`)."""
@@ -109,14 +125,15 @@ class SameData:
                                  "and their samples cannot be mixed"
                                  % (target, self.dataset, batch.fingerprint, self.fingerprint),
                                  target, fingerprint_words="serves fingerprint %s"
-                                 % batch.fingerprint)
+                                 % batch.fingerprint, served=batch.fingerprint)
         self._round.clear()
 
 
 class FailoverStream:
     """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves.
     `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...);
-    `reconnect`: seconds to keep trying once every replica failed (fgbg.reconnect)."""
+    `reconnect`: seconds to keep trying once every replica failed (fgbg.reconnect). Any
+    thread may `close` it (a reader waiting on a hung replica then ends at once)."""
 
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
@@ -139,17 +156,31 @@ class FailoverStream:
         self._same = SameData(request.get("dataset", "builtin"), fingerprint)
         self._reconnect = seconds(reconnect)
         self._failures = Failures(self.targets, reconnect)
+        self._calls = Calls()  # the Clients of its calls in flight, which close ends
 
     def __iter__(self) -> Iterator[Batch]:
+        try:
+            yield from self._batches_on_replicas()
+        except FgbgError:
+            if not self._calls.closed:
+                raise
+            # Closed by another thread: its call in flight ended (CANCELLED); so does this.
+
+    def close(self) -> None:
+        """Ends the stream from any thread: the call its reader waits in ends at once (the
+        job's Describe of a hung replica too), and the reader's iteration with it."""
+        self._calls.close()
+
+    def _batches_on_replicas(self) -> Iterator[Batch]:
         failures = self._failures
-        self._same.decide(self.targets, self._reconnect, self._options)
+        self._same.decide(self.targets, self._reconnect, self._options, self._calls)
         while True:
             point = after(self._start, self._batches, self._samples)
             if point is None:
                 return
             # Each stream's client is new; the process's pool keeps its ring for the next one.
-            client = Client(self.targets[self.replica],
-                            **dict({"ring_pool": shm.process_pool()}, **self._options))
+            client = self._calls.client(self.targets[self.replica],
+                                        **dict({"ring_pool": shm.process_pool()}, **self._options))
             try:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):
@@ -160,20 +191,23 @@ class FailoverStream:
                     yield batch
                 return
             except FgbgError as e:
+                if self._calls.closed:
+                    raise
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 self._same.failed(gone, e)
-                # The error says why: it went away, shut down, or stopped answering (hangs).
+                # The error says why: it went away, shut down, stopped answering (hangs), or
+                # serves other data.
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "rank %d: %s is unavailable (%s); resuming at batch %d on %s",
-                        self.rank, gone, e, self._start.start_batch + self._batches,
+                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone,
+                        self._same.why(e), self._start.start_batch + self._batches,
                         self.targets[to]))
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.replica = to
                 self.failovers += 1
             finally:
-                client.close()
+                self._calls.done(client)
 
 
 def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
@@ -226,7 +260,8 @@ class FailoverCalls:
                 self._same.failed(gone, e)
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "%s: %s is unavailable; asking %s for the same %s", self._who, gone,
+                        "%s: %s %s; asking %s for the same %s", self._who, gone,
+                        self._same.why(e) if isinstance(e, OtherDataError) else "is unavailable",
                         self.targets[to], what))
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None

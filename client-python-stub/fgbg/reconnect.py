@@ -26,15 +26,17 @@ import logging
 import math
 import numbers
 import random
+import threading
 import time
 from datetime import timedelta
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
 
 from .client import Client, FgbgError
 from .info import DatasetInfo
 from .replicas import Targets, resolve
 
-__all__ = ["Reconnect", "Window", "Failures", "seconds", "pause", "describe"]
+__all__ = ["Reconnect", "Window", "Failures", "Calls", "seconds", "pause", "describe",
+           "none_answered"]
 
 Reconnect = Union[None, int, float, timedelta]
 _LOG = logging.getLogger(__name__)
@@ -121,7 +123,8 @@ class Window:
         if left <= 0:
             raise FgbgError(error.code, error.details, error.target,
                             error.note + " (gave up after %s of trying)"
-                            % words(self.seconds), files=error.files) from None
+                            % words(self.seconds), files=error.files,
+                            asked=error.asked) from None
         self._sleep(min(pause(self._pause, (self._random or _RANDOM.random)()), left))
         self._pause = min(self._pause * 2, MOST_PAUSE_S)
 
@@ -161,24 +164,70 @@ class Failures:
         if self._count <= len(self._targets):
             say()
         if every:
-            self.window.wait(e, self._targets)
+            self.window.wait(none_answered(e, self._targets), self._targets)
+
+
+def none_answered(e: FgbgError, targets: Sequence[str]) -> FgbgError:
+    """`e`, the last error when every one of `targets` in turn failed, naming them all (its
+    words: FgbgError's `asked`); with one target, `e` itself."""
+    if len(targets) < 2:
+        return e
+    return FgbgError(e.code, e.details, e.target, e.note, files=e.files, asked=targets)
+
+
+class Calls:
+    """The Clients of one consumer's calls, so that `close` (from any thread) ends the call
+    its reader waits in, a Describe of a hung replica too, and refuses new ones (CANCELLED).
+    A pickle of it is a new one (a consumer travels to a DataLoader worker)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: Set[Client] = set()
+        self.closed = False
+
+    def client(self, target: str, **options: Any) -> Client:
+        """A new Client of `target`, closed by `close`; the caller gives it back (`done`)."""
+        client = Client(target, **options)
+        with self._lock:
+            if not self.closed:
+                self._open.add(client)
+                return client
+        client.close()
+        raise FgbgError("CANCELLED", "the stream was closed", target)
+
+    def done(self, client: Client) -> None:
+        with self._lock:
+            self._open.discard(client)
+        client.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            clients, self._open = self._open, set()
+        for client in clients:
+            client.close()  # its call in flight ends (CANCELLED)
+
+    def __reduce__(self) -> Tuple[Any, Tuple[()]]:
+        return Calls, ()
 
 
 def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
-             **client_options: Any) -> Tuple[Client, DatasetInfo]:
+             calls: Optional[Calls] = None, **client_options: Any) -> Tuple[Client, DatasetInfo]:
     """A Client of one of `targets` and its answer to Describe(`dataset`): the first replica in
     the targets' order, then the next ones in turn (the same in every rank and process: they
     all describe the same data), and when every one in turn was UNAVAILABLE, the window's wait
     before the next round (the servers may be starting). With several replicas a hung one
     (DEADLINE_EXCEEDED: it accepted the connection but did not answer) is passed over as an
-    unavailable one. The caller closes the Client. With no window, the last error, naming
-    every target when there are several."""
+    unavailable one. The caller closes the Client (`calls.done`, with `calls`: its Clients,
+    which its close ends). With no window, the last error, naming every target when there are
+    several."""
     replicas = resolve(targets)
     failures = Failures(replicas, reconnect)
     replica = 0
     several = len(replicas) > 1
+    clients = calls if calls is not None else Calls()
     while True:
-        client = Client(replicas[replica], **client_options)
+        client = clients.client(replicas[replica], **client_options)
         try:
             info = client.describe(dataset)
             failures.ok()  # "answered again", after a wait
@@ -186,11 +235,7 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
         except FgbgError as e:
             # A new channel each try: a channel that failed to connect waits out gRPC's own
             # back-off (up to minutes) before it tries again.
-            client.close()
-            if several and e.code in _PASSED:
-                # DEADLINE_EXCEEDED's words name no target: say which ones were asked.
-                e = FgbgError(e.code, e.details, ", ".join(replicas), e.note + (
-                    "" if e.code == "UNAVAILABLE" else " (asked %s in turn: none answered)"
-                    % ", ".join(replicas)), files=e.files)
+            clients.done(client)
+            # When none answered, the error names every replica asked (none_answered).
             failures.moves_on(e, False, lambda: None, also=_PASSED if several else ())
             replica = (replica + 1) % len(replicas)

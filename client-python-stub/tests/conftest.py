@@ -60,6 +60,7 @@ SERVER_TESTS = frozenset({
     "test_readme.py::test_photos_with_wide_cutouts_serve_with_default_flags",
     "test_readme.py::test_the_config_file_example",
     "test_reconnect.py",
+    "test_replica_failures.py",
     "test_replicas.py",
     "test_shm.py::test_a_target_named_by_the_hosts_lan_address_streams_through_shared_memory",
     "test_shm.py::test_rings_of_dead_clients_are_swept_at_start_up",
