@@ -16,11 +16,12 @@ import java.util.logging.Logger;
 
 /**
  * The one folder exports may write under. A destination is resolved inside it: control
- * characters are refused with INVALID_ARGUMENT; a backslash, any `..` (even one that stays
- * inside), absolute paths elsewhere and any symbolic link on the way (in the root or out of it)
- * are refused with PERMISSION_DENIED, before anything is written, so that an export, its lock and
- * an overwrite always act on the folder that was named. Messages name paths relative to the root,
- * never the server's own folders.
+ * characters and folder names not in Unicode NFC are refused with INVALID_ARGUMENT; a backslash,
+ * any `..` (even one that stays inside), every absolute path (in the root or not, in the same
+ * words) and any symbolic link on the way (in the root or out of it) are refused with
+ * PERMISSION_DENIED, before anything is written, so that an export, its lock and an overwrite
+ * always act on the folder that was named. Messages name paths relative to the root, never the
+ * server's own folders.
  */
 public final class ExportRoot {
   private static final Logger LOG = Logger.getLogger(ExportRoot.class.getName());
@@ -148,9 +149,12 @@ public final class ExportRoot {
             + " has a folder name of " + bytes + " bytes; a name is at most " + MAX_NAME_BYTES
             + " bytes");
       }
+      DestinationNames.checkNfc(destination, name.toString());
     }
-    Path target = (asked.isAbsolute() ? asked : root.resolve(asked)).normalize();
-    if (!target.startsWith(root) || target.equals(root)) {
+    // Every absolute path is refused in the same words, before the root is looked at: one
+    // accepted inside the root would tell a client where the server's root is.
+    Path target = asked.isAbsolute() ? null : root.resolve(asked).normalize();
+    if (target == null || !target.startsWith(root) || target.equals(root)) {
       // Users write paths as for their own shell (../out, /data/x): say what a destination is
       // relative to, and that the root is the server's, set by its own flag.
       throw denied(destination, "it is not a folder inside the server's export root (serve "

@@ -43,8 +43,29 @@ class ExportRootTest {
     Files.createSymbolicLink(root.path().resolve("link"), outside);
     FgbgException e = denied(root, "link/x");
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
-    assertEquals(root.path().resolve("ok"), root.resolve(root.path().resolve("ok").toString()),
-        "an absolute path inside the root is fine");
+    // An absolute path inside the root is refused in the words of one outside it: accepting it
+    // told a client where the server's root is.
+    String inside = root.path().resolve("ok").toString();
+    assertEquals(denied(root, "/etc/x").getMessage().replace("'/etc/x'", "'D'"),
+        denied(root, inside).getMessage().replace("'" + inside + "'", "'D'"));
+    assertFalse(Files.exists(root.path().resolve("ok")));
+  }
+
+  /** 'café' as one code point and as 'e' + U+0301 would be two folders that look the same. */
+  @Test
+  void aFolderNameNotInNfcIsInvalidNamingItsNfcForm() {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    for (String d : List.of("cafe\u0301", "runs/cafe\u0301/x", "/cafe\u0301")) {
+      FgbgException e = assertThrows(FgbgException.class, () -> root.resolve(d));
+      assertEquals(FgbgException.Reason.INVALID_ARGUMENT, e.reason(), d);
+      assertEquals("export destination '" + d + "' has a folder name that is not in Unicode NFC"
+          + " (composed) form, 'cafe\\u0301', which would look the same as 'caf\\u00e9'; use"
+          + " its NFC form 'caf\u00e9' (Java: Normalizer.normalize(name, Form.NFC); Python:"
+          + " unicodedata.normalize('NFC', name))", e.getMessage());
+    }
+    assertEquals(root.path().resolve("runs/caf\u00e9"), root.resolve("runs/caf\u00e9"));
+    assertEquals(FgbgException.Reason.INVALID_ARGUMENT, assertThrows(FgbgException.class,
+        () -> root.resolve("\u212b")).reason(), "the angstrom sign, whose NFC is U+00C5");
   }
 
   /**
