@@ -8,6 +8,7 @@ import com.google.gson.JsonParser;
 import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.Authenticator;
 import dev.fgbg.server.transport.ConnectOptions;
@@ -84,25 +85,11 @@ class WebUiSharesTest {
 
   @Test
   void oneTokensFloodOfUiStatsLeavesAnotherTokenRoomForItsStatsCall() throws Exception {
-    // Both workers held: every admitted Stats waits, whatever the machine's speed.
-    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
-    CountDownLatch holding = new CountDownLatch(2);
-    CountDownLatch release = new CountDownLatch(1);
-    for (int w = 0; w < 2; w++) {
-      lane.execute(() -> {
-        holding.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-    }
+    CountDownLatch release = holdTheWorkers();
     Admission stats = server.app.server().statsAdmission();
     List<CompletableFuture<HttpResponse<String>>> alice = new ArrayList<>();
     CompletableFuture<StatsResponse> bob = new CompletableFuture<>();
     try {
-      assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
       for (int i = 0; i < 18; i++) { // --max-stats 2 + --stats-queue 16
         alice.add(get("/api/stats?dataset=builtin&seed=" + i, ALICE));
       }
@@ -129,6 +116,41 @@ class WebUiSharesTest {
       }
     }
     assertEquals(9, refused);
+  }
+
+  @Test
+  void aStatsStreamOutlastsTheLimitOnARequestsHead() throws Exception {
+    CountDownLatch release = holdTheWorkers();
+    CompletableFuture<HttpResponse<String>> stream;
+    try {
+      stream = get("/api/stats?dataset=builtin&seed=777", BOB);
+      // Past the 2 s a request's head may take, and the JDK's 1 s check after: the reply has
+      // begun, and no limit applies to it.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(JdkHttp.REQUEST_SECONDS + 3));
+    } finally {
+      release.countDown();
+    }
+    String body = stream.get(60, TimeUnit.SECONDS).body();
+    assertTrue(body.contains("event: result"), body);
+  }
+
+  /** Both workers held (every Stats waits, whatever the machine's speed) until released. */
+  private static CountDownLatch holdTheWorkers() throws InterruptedException {
+    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
+    CountDownLatch holding = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int w = 0; w < 2; w++) {
+      lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
+    return release;
   }
 
   @Test
