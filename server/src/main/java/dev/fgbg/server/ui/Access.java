@@ -148,6 +148,15 @@ final class Access {
         + session + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
   }
 
+  /**
+   * Logs the sign-ins held back once their minute is over (at the next request: the UI has no
+   * timer), or at once when {@code evenWithinTheMinute} (the UI stops).
+   */
+  void flush(boolean evenWithinTheMinute) {
+    refused.flush(evenWithinTheMinute);
+    signedIn.flush(evenWithinTheMinute);
+  }
+
   /** Adds {@code session} to its token's; answers the oldest one it ends, or null. */
   private String remember(String token, String session) {
     synchronized (byToken) {

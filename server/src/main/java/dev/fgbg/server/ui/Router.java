@@ -71,6 +71,7 @@ final class Router implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) {
+    access.flush(false);
     try (ex) {
       String method = ex.getRequestMethod();
       boolean head = method.equals("HEAD");
