@@ -14,8 +14,12 @@ import java.util.concurrent.TimeUnit;
  * clients from shutting everyone out, and the limit frees their threads.
  */
 public final class JdkHttp {
-  /** Seconds a client may take to send a request's line and headers; then it is closed. */
-  public static final int REQUEST_SECONDS = 10;
+  /**
+   * Seconds a client may take to send a request's line and headers; then it is closed. Short,
+   * so that a crowd of dribblers holds the threads briefly; the JDK server times the request's
+   * head only (and its wait for a thread), not the reply, so a long Stats stream goes on.
+   */
+  public static final int REQUEST_SECONDS = 2;
   /** The JDK server's limit on reading a request (seconds; unset: none at all). */
   public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
   private static final String NODELAY = "sun.net.httpserver.nodelay";

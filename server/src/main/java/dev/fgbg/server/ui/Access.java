@@ -3,13 +3,20 @@ package dev.fgbg.server.ui;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.server.transport.AccessTokens;
+import dev.fgbg.server.transport.ClientIdentity;
 import dev.fgbg.server.transport.LiveTokens;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -20,19 +27,34 @@ import java.util.logging.Logger;
  * a URL, a cookie or a log line. Sessions end after 12 idle hours or at {@code /api/logout}.
  * A session keeps its token's digest and is checked against the tokens in force at each
  * request, so that one made with a token since removed from a reloaded {@code --token-file}
- * ends at its next request.
+ * ends at its next request. A token keeps its newest {@link #PER_TOKEN} sessions (signing in
+ * once more ends its oldest), so that no token's sign-ins can end another's sessions. Sign-ins,
+ * refused or not, are one log line a minute at most each ({@link MinuteLines}): a flood of them
+ * cannot fill the log.
  */
 final class Access {
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
   static final String COOKIE = "fgbg_ui";
   private static final Duration IDLE = Duration.ofHours(12);
+  /** Sessions one token keeps; its oldest ends when it signs in once more. */
+  static final int PER_TOKEN = 64;
 
   private final LiveTokens tokens;
   private final boolean https;
   private final SecureRandom random = new SecureRandom();
-  /** Session id to the digest of the token it was made with. */
+  /**
+   * Session id to the digest of the token it was made with. Unbounded in number here: each
+   * token's count is bounded instead ({@link #byToken}), so one token's logins cannot evict
+   * another's sessions.
+   */
   private final Cache<String, byte[]> sessions = Caffeine.newBuilder()
-      .expireAfterAccess(IDLE).maximumSize(10_000).build();
+      .expireAfterAccess(IDLE).build();
+  /** Each token's session ids (its digest in Base64), oldest first; guarded by itself. */
+  private final Map<String, ArrayDeque<String>> byToken = new HashMap<>();
+  private final MinuteLines refused = MinuteLines.of(LOG, Level.INFO, System::nanoTime,
+      "web UI sign-ins with an unknown token refused");
+  private final MinuteLines signedIn = MinuteLines.of(LOG, Level.INFO, System::nanoTime,
+      "web UI sign-ins");
 
   Access(LiveTokens tokens, boolean https) {
     this.tokens = tokens;
@@ -46,11 +68,22 @@ final class Access {
 
   /** Whether this request may see the UI. */
   boolean allowed(Headers h) {
-    if (!tokens.required()) {
-      return true;
-    }
-    Optional<AccessTokens.Holder> byToken = bearer(h).flatMap(tokens::match);
-    return byToken.isPresent() || session(h) != null;
+    return !tokens.required() || holder(h) != null;
+  }
+
+  /**
+   * Who the request comes from, for per-client shares, as the gRPC port names its callers: the
+   * token's name ({@code token alice}) where tokens are required and the request shows one (or
+   * its session), else the peer's address ({@link ClientIdentity#address}).
+   */
+  String client(HttpExchange ex) {
+    AccessTokens.Holder h = tokens.required() ? holder(ex.getRequestHeaders()) : null;
+    return h != null ? "token " + h.name() : ClientIdentity.address(ex.getRemoteAddress());
+  }
+
+  private AccessTokens.Holder holder(Headers h) {
+    Optional<AccessTokens.Holder> byBearer = bearer(h).flatMap(tokens::match);
+    return byBearer.isPresent() ? byBearer.get() : session(h);
   }
 
   private static Optional<String> bearer(Headers h) {
@@ -96,16 +129,43 @@ final class Access {
     }
     Optional<AccessTokens.Holder> holder = tokens.match(token.get());
     if (holder.isEmpty()) {
-      LOG.info("web UI: a sign-in with an unknown token was refused");
+      refused.log("web UI: a sign-in with an unknown token was refused; "
+          + MinuteLines.COUNTED, "from " + ClientIdentity.address(r.peer()));
       throw new HttpFailure(401, "that is not one of this server's tokens");
     }
     byte[] id = new byte[32];
     random.nextBytes(id);
     String session = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-    sessions.put(session, AccessTokens.digest(token.get()));
-    LOG.info("web UI: " + holder.get().name() + " signed in");
+    byte[] digest = AccessTokens.digest(token.get());
+    sessions.put(session, digest);
+    String ended = remember(Base64.getEncoder().encodeToString(digest), session);
+    if (ended != null) {
+      sessions.invalidate(ended);
+    }
+    signedIn.log("web UI: " + holder.get().name() + " signed in; " + MinuteLines.COUNTED,
+        holder.get().name());
     return Reply.json(new Signed(holder.get().name())).header("Set-Cookie", COOKIE + "="
         + session + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+  }
+
+  /**
+   * Logs the sign-ins held back once their minute is over (at the next request: the UI has no
+   * timer), or at once when {@code evenWithinTheMinute} (the UI stops).
+   */
+  void flush(boolean evenWithinTheMinute) {
+    refused.flush(evenWithinTheMinute);
+    signedIn.flush(evenWithinTheMinute);
+  }
+
+  /** Adds {@code session} to its token's; answers the oldest one it ends, or null. */
+  private String remember(String token, String session) {
+    synchronized (byToken) {
+      ArrayDeque<String> mine = byToken.computeIfAbsent(token, t -> new ArrayDeque<>());
+      // Sessions that ended by themselves (idle, signed out) leave first, without ending others.
+      mine.removeIf(id -> !sessions.asMap().containsKey(id)); // not an access: no renewal
+      mine.addLast(session);
+      return mine.size() > PER_TOKEN ? mine.removeFirst() : null;
+    }
   }
 
   /** {@code /api/logout}: ends the session of the cookie, if any. */

@@ -15,7 +15,8 @@ import java.util.List;
  * encoded. The request holds only the samples' meta, and at most {@link #AT_ONCE} pages render
  * at once with {@link #QUEUED} more waiting (each holding a UI thread, so the rest stay free for
  * images and pages); any more are a 503 at once: a flood of large pages can neither fill the
- * heap nor take every UI thread.
+ * heap nor take every UI thread. One client (a token's name, else its address) holds at most
+ * half of the places, so that one client's flood leaves room for the others.
  */
 final class GridPage {
   static final int AT_ONCE = 3;
@@ -43,7 +44,8 @@ final class GridPage {
 
   private final Admission admission = Admission.of("web UI grid pages",
       new NamedLimit("grid pages rendered at once", AT_ONCE),
-      new NamedLimit("grid pages queued", QUEUED));
+      new NamedLimit("grid pages queued", QUEUED),
+      new NamedLimit("half of the grid pages rendered and queued", (AT_ONCE + QUEUED) / 2));
 
   GridPage(DatasetRegistry registry, SampleCache cache) {
     this.registry = registry;
@@ -60,7 +62,7 @@ final class GridPage {
     Dataset d = g.dataset;
     long[] indices = g.indices();
     SampleInfo[] infos;
-    try (Admission.Permit permit = admission.admit().join()) {
+    try (Admission.Permit permit = admission.admit(r.client()).join()) {
       infos = cache.infos(d, g.seed, indices).join();
     }
     List<Tile> tiles = new ArrayList<>();

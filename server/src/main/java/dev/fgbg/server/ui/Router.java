@@ -13,7 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Dispatches the UI's requests: GET and HEAD only (405 otherwise), exact paths (404 otherwise),
+ * Dispatches the UI's requests: for a name the UI answers to ({@link HostCheck}; 421 otherwise),
+ * GET and HEAD only (405 otherwise), exact paths (404 otherwise),
  * the token check of {@link Access} (pages answer a sign-in page, data a 401), and every failure
  * through {@link Failures} as an HTML page, JSON or text, as the route is. Adds the headers
  * every reply carries: no sniffing, no framing, no referrer, a policy of this origin's files only.
@@ -33,11 +34,13 @@ final class Router implements HttpHandler {
 
   private final Access access;
   private final Resources resources;
+  private final HostCheck hosts;
   private final Map<String, Route> routes = new HashMap<>();
 
-  Router(Access access, Resources resources) {
+  Router(Access access, Resources resources, HostCheck hosts) {
     this.access = access;
     this.resources = resources;
+    this.hosts = hosts;
     for (String name : Resources.STATIC) {
       routes.put("/static/" + name, new Route(Kind.FILE, true, r -> resources.file(r, name),
           null));
@@ -68,6 +71,7 @@ final class Router implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) {
+    access.flush(false);
     try (ex) {
       String method = ex.getRequestMethod();
       boolean head = method.equals("HEAD");
@@ -80,7 +84,10 @@ final class Router implements HttpHandler {
       }
       Resources.Back back = route == null ? null : route.back();
       Reply reply;
-      if (!head && !method.equals("GET")) {
+      String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
+      if (misdirected != null) {
+        reply = Reply.text(421, misdirected);
+      } else if (!head && !method.equals("GET")) {
         reply = failure(kind, back, new HttpFailure(405, "only GET and HEAD are served here, not "
             + Quoted.of(method))).header("Allow", "GET, HEAD");
       } else if (route == null) {
@@ -102,7 +109,8 @@ final class Router implements HttpHandler {
   private Reply answer(Route route, Kind kind, HttpExchange ex) {
     try {
       return route.handler().apply(new Request(ex.getRequestURI().getRawPath(),
-          Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders()));
+          Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders(),
+          ex.getRemoteAddress(), access.client(ex)));
     } catch (RuntimeException e) {
       return failure(kind, route.back(), Failures.of(e));
     }

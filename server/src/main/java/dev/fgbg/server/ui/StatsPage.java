@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The Stats page's data, {@code /api/stats}: Stats over a selection (a range, every
  * {@code stride}-th index of it, or a seeded random {@code sample} of it), as the Stats call
  * computes them ({@link StatsCalculator}, on a lane of the server's workers, after a permit of
- * the server's Stats admission), streamed as server-sent events: {@code progress} as samples are
- * counted (each 2% of the selection, and at most every 100 ms between), then {@code result} with
+ * the server's Stats admission, counted against the caller's share as the RPC's are), streamed
+ * as server-sent events: {@code progress} as samples are counted (each 2% of the selection, and
+ * at most every 100 ms between), then {@code result} with
  * the means, standard deviations and exact histograms, or {@code failure}. Workers only queue
  * progress; the request's own thread writes it, so a slow browser never holds a worker.
  */
@@ -119,12 +120,13 @@ final class StatsPage {
 
   Reply api(Request r) {
     Ask a = check(r.query(), registry, Set.of());
-    return Reply.stream("text/event-stream; charset=utf-8", out -> run(a, out))
+    return Reply.stream("text/event-stream; charset=utf-8", out -> run(a, r.client(), out))
         .header("Cache-Control", "no-store");
   }
 
-  private void run(Ask a, OutputStream out) throws IOException {
-    CompletableFuture<Admission.Permit> admitted = admission.admit();
+  /** {@code client}: counted against its share of the server's Stats, as the RPC's caller. */
+  private void run(Ask a, String client, OutputStream out) throws IOException {
+    CompletableFuture<Admission.Permit> admitted = admission.admit(client);
     if (!admitted.isDone()) {
       send(out, "queued", new Progress(0, a.selection.size(), 0, 0));
     }

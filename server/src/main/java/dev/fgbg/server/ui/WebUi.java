@@ -35,13 +35,15 @@ public final class WebUi implements AutoCloseable {
   private final ExecutorService threads;
   private final ExecutorService statsThreads;
   private final String scheme;
+  private final Access access;
 
   private WebUi(HttpServer http, ExecutorService threads, ExecutorService statsThreads,
-      String scheme) {
+      String scheme, Access access) {
     this.http = http;
     this.threads = threads;
     this.statsThreads = statsThreads;
     this.scheme = scheme;
+    this.access = access;
   }
 
   /** Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it. */
@@ -68,7 +70,7 @@ public final class WebUi implements AutoCloseable {
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
         Ticker.systemTicker());
     GridPage grid = new GridPage(registry, cache);
-    Router router = new Router(access, new Resources())
+    Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls))
         .page("/", "datasets", q -> fixed(q, "Datasets"), null)
         .page("/grid", "grid", q -> GridQuery.parse(q, registry).title(), GRID)
         .page("/sample", "sample", q -> SamplePage.title(q, registry), GRID)
@@ -88,7 +90,7 @@ public final class WebUi implements AutoCloseable {
     http.createContext("/", router);
     http.setExecutor(threads);
     http.start();
-    return new WebUi(http, threads, statsThreads, tls ? "https" : "http");
+    return new WebUi(http, threads, statsThreads, tls ? "https" : "http", access);
   }
 
   /** The title of a page that takes no parameters. */
@@ -117,5 +119,6 @@ public final class WebUi implements AutoCloseable {
     http.stop(0);
     threads.shutdownNow();
     statsThreads.shutdownNow();
+    access.flush(true); // the sign-ins held back are said, not lost
   }
 }

@@ -67,7 +67,10 @@ class WebUiFloodTest {
             + "/api/grid?per_page=240&view=depth&seed=" + k)).timeout(Duration.ofSeconds(60))
             .build(), HttpResponse.BodyHandlers.ofString()));
       }
-      int refusals = n - GridPage.AT_ONCE - GridPage.QUEUED;
+      // One client (this host) holds at most half of the places (WebUiSharesTest: others'
+      // pages fill the rest, and the server's own limit refuses beyond).
+      int share = (GridPage.AT_ONCE + GridPage.QUEUED) / 2;
+      int refusals = n - share;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (replies.stream().filter(CompletableFuture::isDone).count() < refusals
           && System.nanoTime() < deadline) {
@@ -75,14 +78,14 @@ class WebUiFloodTest {
       }
       JsonObject pages = live().getAsJsonObject("grid_pages");
       assertEquals(GridPage.AT_ONCE, pages.get("running").getAsInt(), pages.toString());
-      assertEquals(GridPage.QUEUED, pages.get("queued").getAsInt(), pages.toString());
+      assertEquals(share - GridPage.AT_ONCE, pages.get("queued").getAsInt(), pages.toString());
       for (CompletableFuture<HttpResponse<String>> f : replies) {
         if (f.isDone()) {
           HttpResponse<String> r = f.join();
           assertEquals(503, r.statusCode(), r.body());
           assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
-          assertTrue(r.body().contains("too many web UI grid pages") && r.body().contains(
-              "grid pages rendered at once = " + GridPage.AT_ONCE), r.body());
+          assertTrue(r.body().contains("client 127.0.0.1 has " + share + " web UI grid pages"),
+              r.body());
         }
       }
       assertEquals(refusals, replies.stream().filter(CompletableFuture::isDone).count());
@@ -98,7 +101,7 @@ class WebUiFloodTest {
             .getAsJsonArray("samples").size());
       }
     }
-    assertEquals(GridPage.AT_ONCE + GridPage.QUEUED, served);
+    assertEquals((GridPage.AT_ONCE + GridPage.QUEUED) / 2, served);
     JsonObject b = live().getAsJsonObject("budget");
     assertTrue(b.get("peak").getAsLong() <= b.get("capacity").getAsLong(), b.toString());
     assertEquals(200, server.get("/api/grid?per_page=240&seed=99").statusCode());
@@ -124,7 +127,9 @@ class WebUiFloodTest {
       // test JVM is started with the web UI's value (pom.xml), so it holds whatever ran first.
       assertEquals(String.valueOf(JdkHttp.REQUEST_SECONDS),
           System.getProperty(JdkHttp.MAX_REQ_TIME), "maxReqTime");
-      assertTrue(closedWithin(slow.get(0), JdkHttp.REQUEST_SECONDS + 4),
+      // 2 s to send the head, then the JDK's timer (every second) closes it: well within 6 s,
+      // so a crowd of dribblers holds the threads briefly (it was 10 s).
+      assertTrue(closedWithin(slow.get(0), 6),
           "a client dribbling headers kept its connection past " + JdkHttp.REQUEST_SECONDS
               + " s");
     } finally {

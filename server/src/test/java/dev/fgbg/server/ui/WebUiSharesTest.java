@@ -1,0 +1,223 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.fgbg.core.load.Admission;
+import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.server.http.JdkHttp;
+import dev.fgbg.server.transport.AccessTokens;
+import dev.fgbg.server.transport.Authenticator;
+import dev.fgbg.server.transport.ConnectOptions;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.StatsRequest;
+import dev.fgbg.v1.StatsResponse;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One client's flood of the UI's heavy requests leaves room for another client, over real HTTP
+ * and gRPC on a server with two tokens: the UI's Stats count against the signed-in token's share
+ * of the server's Stats (as the RPC's do), and its grid pages against a share of their own.
+ */
+class WebUiSharesTest {
+  static final String ALICE = "alice-0123456789abcdef";
+  static final String BOB = "bob-fedcba9876543210";
+  static final String CAROL = "carol-0246813579abcdef";
+
+  @TempDir
+  static Path dir;
+
+  private static UiTestServer server;
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder()
+        .tokens(AccessTokens.parse(List.of("alice:" + ALICE, "bob:" + BOB,
+        "carol:" + CAROL), "test")).build());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  static CompletableFuture<HttpResponse<String>> get(String path, String token) {
+    return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.url + path))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(90)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Waits (polling: nothing else to wait on) until {@code done}, for at most 30 s. */
+  private static void await(BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  private static long done(List<? extends CompletableFuture<?>> fs) {
+    return fs.stream().filter(CompletableFuture::isDone).count();
+  }
+
+  @Test
+  void oneTokensFloodOfUiStatsLeavesAnotherTokenRoomForItsStatsCall() throws Exception {
+    CountDownLatch release = holdTheWorkers();
+    Admission stats = server.app.server().statsAdmission();
+    List<CompletableFuture<HttpResponse<String>>> alice = new ArrayList<>();
+    CompletableFuture<StatsResponse> bob = new CompletableFuture<>();
+    try {
+      for (int i = 0; i < 18; i++) { // --max-stats 2 + --stats-queue 16
+        alice.add(get("/api/stats?dataset=builtin&seed=" + i, ALICE));
+      }
+      await(() -> done(alice) >= 9);
+      assertEquals(9, stats.running() + stats.queued(), "alice holds half the places");
+      Metadata h = new Metadata();
+      h.put(Authenticator.AUTHORIZATION, "Bearer " + BOB);
+      FgbgGrpc.newStub(ClientInterceptors.intercept(server.channel,
+          MetadataUtils.newAttachHeadersInterceptor(h))).withDeadlineAfter(90, TimeUnit.SECONDS)
+          .stats(StatsRequest.newBuilder().setDataset("builtin").setSeed(99).setEnd(8).build(),
+              observer(bob));
+      await(() -> bob.isDone() || stats.running() + stats.queued() == 10);
+    } finally {
+      release.countDown();
+    }
+    assertEquals(8, bob.get(60, TimeUnit.SECONDS).getSamples(), "bob's Stats was admitted");
+    int refused = 0;
+    for (CompletableFuture<HttpResponse<String>> f : alice) {
+      String body = f.get(60, TimeUnit.SECONDS).body();
+      if (body.contains("event: failure")) {
+        refused++;
+        assertTrue(body.contains("client token alice has 9 Stats requests running or queued"),
+            body);
+      }
+    }
+    assertEquals(9, refused);
+  }
+
+  @Test
+  void aStatsStreamOutlastsTheLimitOnARequestsHead() throws Exception {
+    CountDownLatch release = holdTheWorkers();
+    CompletableFuture<HttpResponse<String>> stream;
+    try {
+      stream = get("/api/stats?dataset=builtin&seed=777", BOB);
+      // Past the 2 s a request's head may take, and the JDK's 1 s check after: the reply has
+      // begun, and no limit applies to it.
+      Thread.sleep(TimeUnit.SECONDS.toMillis(JdkHttp.REQUEST_SECONDS + 3));
+    } finally {
+      release.countDown();
+    }
+    String body = stream.get(60, TimeUnit.SECONDS).body();
+    assertTrue(body.contains("event: result"), body);
+  }
+
+  /** Both workers held (every Stats waits, whatever the machine's speed) until released. */
+  private static CountDownLatch holdTheWorkers() throws InterruptedException {
+    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
+    CountDownLatch holding = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    for (int w = 0; w < 2; w++) {
+      lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
+    return release;
+  }
+
+  @Test
+  void oneTokensFloodOfGridPagesLeavesAnotherTokenItsPage() throws Exception {
+    // The whole budget held: admitted pages wait for their first piece.
+    MemoryBudget budget = server.app.server().budget();
+    assertTrue(budget.tryAcquire(budget.capacity()), "the budget was idle");
+    List<CompletableFuture<HttpResponse<String>>> alice = new ArrayList<>();
+    CompletableFuture<HttpResponse<String>> bob;
+    HttpResponse<String> full;
+    List<CompletableFuture<HttpResponse<String>>> carol = new ArrayList<>();
+    try {
+      for (int k = 0; k < 12; k++) {
+        alice.add(get("/api/grid?per_page=240&order=random&shuffle_seed=" + k, ALICE));
+      }
+      int share = (GridPage.AT_ONCE + GridPage.QUEUED) / 2;
+      await(() -> done(alice) >= 12 - share);
+      bob = get("/api/grid?per_page=240&seed=5", BOB);
+      await(() -> bob.isDone() || gridPagesHeld() == share + 1);
+      // Carol's pages take the places left; then the server's own limit refuses bob's next.
+      for (int k = 0; k < GridPage.AT_ONCE + GridPage.QUEUED - share - 1; k++) {
+        carol.add(get("/api/grid?per_page=240&order=random&shuffle_seed=" + (50 + k), CAROL));
+      }
+      await(() -> gridPagesHeld() == GridPage.AT_ONCE + GridPage.QUEUED);
+      full = get("/api/grid?per_page=240&seed=6", BOB).get(60, TimeUnit.SECONDS);
+    } finally {
+      budget.release(budget.capacity());
+    }
+    assertEquals(200, bob.get(60, TimeUnit.SECONDS).statusCode(), bob.get().body());
+    assertEquals(503, full.statusCode(), full.body());
+    assertTrue(full.body().contains("too many web UI grid pages") && full.body().contains(
+        "grid pages rendered at once = " + GridPage.AT_ONCE), full.body());
+    for (CompletableFuture<HttpResponse<String>> f : carol) {
+      assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
+    }
+    int refused = 0;
+    for (CompletableFuture<HttpResponse<String>> f : alice) {
+      HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+      if (r.statusCode() == 503) {
+        refused++;
+        assertTrue(r.body().contains("client token alice has 4 web UI grid pages"), r.body());
+      }
+    }
+    assertEquals(8, refused);
+  }
+
+  /** Grid pages rendering and queued, as the Live page shows them. */
+  private static int gridPagesHeld() {
+    JsonObject pages = JsonParser.parseString(get("/api/live", BOB).join().body())
+        .getAsJsonObject().getAsJsonObject("grid_pages");
+    return pages.get("running").getAsInt() + pages.get("queued").getAsInt();
+  }
+
+  private static <T> StreamObserver<T> observer(CompletableFuture<T> into) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        into.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        into.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
+  }
+}

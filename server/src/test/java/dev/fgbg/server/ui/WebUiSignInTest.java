@@ -1,0 +1,178 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.server.transport.AccessTokens;
+import dev.fgbg.server.transport.ConnectOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sign-ins and Host names under abuse, over real HTTP: floods of sign-ins, refused or not, are
+ * a log line a minute; one token's many sign-ins end only its own oldest sessions; a request
+ * naming another site's Host is refused (DNS rebinding).
+ */
+class WebUiSignInTest {
+  private static final String ALICE = "alice-0123456789abcdef";
+  private static final String BOB = "bob-fedcba9876543210";
+
+  @TempDir
+  static Path dir;
+
+  private static UiTestServer server;
+  private static final List<String> LOGGED = Collections.synchronizedList(new ArrayList<>());
+  private static final Logger ACCESS = Logger.getLogger(Access.class.getName());
+  private static final Handler CAPTURE = new Handler() {
+    @Override
+    public void publish(LogRecord r) {
+      LOGGED.add(r.getMessage());
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeAll
+  static void start() throws Exception {
+    ACCESS.addHandler(CAPTURE);
+    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder()
+        .tokens(AccessTokens.parse(List.of("alice:" + ALICE, "bob:" + BOB), "test")).build());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ACCESS.removeHandler(CAPTURE);
+    server.close();
+  }
+
+  /** Lines containing {@code part} logged since the {@code from}-th. */
+  private static long lines(int from, String part) {
+    synchronized (LOGGED) {
+      return LOGGED.subList(from, LOGGED.size()).stream().filter(l -> l.contains(part)).count();
+    }
+  }
+
+  /** One line a minute: the first, then one more per minute begun since. */
+  private static long most(long since) {
+    return 1 + (System.nanoTime() - since) / TimeUnit.MINUTES.toNanos(1);
+  }
+
+  @Test
+  void aFloodOfRefusedSignInsIsOneLogLineAMinute() throws Exception {
+    int from = LOGGED.size();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 200; i++) {
+      assertEquals(401, server.get("/api/login", "Authorization", "Bearer wrong-token-000000" + i)
+          .statusCode());
+    }
+    long n = lines(from, "unknown token");
+    assertTrue(n >= 1 && n <= most(t0), n + " lines");
+  }
+
+  @Test
+  void theSignInsHeldBackAreCountedWhenTheUiStops() throws Exception {
+    List<String> own = Collections.synchronizedList(new ArrayList<>());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        own.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    ACCESS.addHandler(capture);
+    try {
+      try (UiTestServer other = UiTestServer.start(dir.resolve("other"), ConnectOptions.builder()
+          .tokens(AccessTokens.parse(List.of("alice:" + ALICE), "test")).build())) {
+        for (int i = 0; i < 10; i++) {
+          assertEquals(401, other.get("/api/login", "Authorization", "Bearer wrong-token-00000"
+              + i).statusCode());
+        }
+      }
+      // The first line at once; then, at the latest when the UI stops, the other 9 counted.
+      assertTrue(own.stream().anyMatch(l -> l.matches("9 more web UI sign-ins with an unknown"
+          + " token refused in the last \\d+ s \\(last: from 127.0.0.1\\)")), own.toString());
+    } finally {
+      ACCESS.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void aTokenKeepsItsNewestSessionsAndCannotEndAnothersSessions() throws Exception {
+    int from = LOGGED.size();
+    String bob = signIn(BOB);
+    long t0 = System.nanoTime();
+    List<String> alice = new ArrayList<>();
+    for (int i = 0; i <= Access.PER_TOKEN; i++) {
+      alice.add(signIn(ALICE));
+    }
+    assertEquals(401, datasets(alice.get(0)), "alice's oldest session ended");
+    assertEquals(200, datasets(alice.get(1)));
+    assertEquals(200, datasets(alice.get(Access.PER_TOKEN)));
+    assertEquals(200, datasets(bob), "bob's session is his own");
+    long n = lines(from, "signed in"); // bob's line, and alice's first at most a minute on
+    assertTrue(n <= most(t0) + 1, n + " lines");
+  }
+
+  private static String signIn(String token) throws Exception {
+    HttpResponse<String> r = server.get("/api/login", "Authorization", "Bearer " + token);
+    assertEquals(200, r.statusCode(), r.body());
+    String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+    return cookie.substring(0, cookie.indexOf(';'));
+  }
+
+  private static int datasets(String cookie) throws Exception {
+    return server.get("/api/datasets", "Cookie", cookie).statusCode();
+  }
+
+  @Test
+  void aRequestForAnotherSitesHostIsRefused() throws Exception {
+    int port = server.app.uiPort();
+    String refused = raw("attacker.example:" + port);
+    assertTrue(refused.startsWith("HTTP/1.1 421"), refused);
+    assertTrue(refused.contains("Host 'attacker.example:" + port + "'"), refused);
+    assertTrue(raw("localhost.attacker.example:" + port).startsWith("HTTP/1.1 421"));
+    assertTrue(raw("attacker.example").startsWith("HTTP/1.1 421"));
+    // Another port is a tunnel's (ssh -L 9000:127.0.0.1:PORT): a loopback name is enough.
+    for (String ok : List.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
+        "LOCALHOST:" + port, "localhost:9000", "127.0.0.1")) {
+      String r = raw(ok);
+      assertTrue(r.startsWith("HTTP/1.1 200"), ok + ": " + r);
+    }
+  }
+
+  /** A GET of the datasets naming {@code host}, over a plain socket; the whole answer. */
+  private static String raw(String host) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", server.app.uiPort())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET /api/datasets HTTP/1.1\r\nHost: " + host
+          + "\r\nAuthorization: Bearer " + ALICE + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
