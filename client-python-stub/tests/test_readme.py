@@ -203,14 +203,16 @@ def test_every_transform_snippet_runs_on_a_folder_dataset_without_depth(snippet_
 
 
 def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(tmp_path):
-    """README's Java: its imports block, then each snippet in a method, compiled with the javac
-    line it gives (the client jar alone: its manifest pulls in lib/)."""
+    """README's Java: its imports block, then the first two snippets pasted one after the other
+    into main (as a user does), the later ones in a method given a client, compiled with the
+    javac line it gives (the client jar alone: its manifest pulls in lib/)."""
     text = open(README, encoding="utf-8").read()
     section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
     imports, first, *more = re.findall(r"```java\n(.*?)```", section, re.S)
     rest = re.findall(r"```java\n(.*?)```", text[text.index("## Use it from Python"):], re.S)
     assert imports.lstrip().startswith("import ") and len(rest) == 1 and len(more) == 1
-    rest = more + rest
+    # The resume snippet once used a `client` that exists only inside the first one's try.
+    first += more[0]
     javac = re.search(r"^javac -cp (\S+) Demo\.java$", section, re.M)
     jar = os.path.join(ROOT, javac.group(1))
     assert os.path.exists(jar), "the Java client is not built: ./fgbg test builds it first"
