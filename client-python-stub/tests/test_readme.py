@@ -203,14 +203,16 @@ def test_every_transform_snippet_runs_on_a_folder_dataset_without_depth(snippet_
 
 
 def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(tmp_path):
-    """README's Java: its imports block, then each snippet in a method, compiled with the javac
-    line it gives (the client jar alone: its manifest pulls in lib/)."""
+    """README's Java: its imports block, then the first two snippets pasted one after the other
+    into main (as a user does), the later ones in a method given a client, compiled with the
+    javac line it gives (the client jar alone: its manifest pulls in lib/)."""
     text = open(README, encoding="utf-8").read()
     section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
     imports, first, *more = re.findall(r"```java\n(.*?)```", section, re.S)
     rest = re.findall(r"```java\n(.*?)```", text[text.index("## Use it from Python"):], re.S)
     assert imports.lstrip().startswith("import ") and len(rest) == 1 and len(more) == 1
-    rest = more + rest
+    # The resume snippet once used a `client` that exists only inside the first one's try.
+    first += more[0]
     javac = re.search(r"^javac -cp (\S+) Demo\.java$", section, re.M)
     jar = os.path.join(ROOT, javac.group(1))
     assert os.path.exists(jar), "the Java client is not built: ./fgbg test builds it first"
@@ -222,3 +224,41 @@ def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(t
     done = subprocess.run(["javac", "-cp", jar, "Demo.java"], cwd=str(tmp_path),
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_java_dependency_readme_gives_resolves_the_versions_fgbg_is_tested_with(tmp_path):
+    """README's Maven dependency alone, in a project of its own, resolved offline from the local
+    repository `mvn install` filled: gson and guava at the root pom's managed versions. It got
+    protobuf-java-util's gson 2.8.9 and guava -android: a parent's managed versions do not reach
+    a consumer."""
+    text = open(README, encoding="utf-8").read()
+    section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
+    dependency, = re.findall(r"```xml\n(.*?)```", section, re.S)
+    root = open(os.path.join(ROOT, "pom.xml"), encoding="utf-8").read()
+
+    def managed(artifact):
+        return re.search(r"<artifactId>%s</artifactId>\s*<version>([^<]+)</version>" % artifact,
+                         root).group(1)
+
+    repo = next((a.split("=", 1)[1] for a in os.environ.get("MAVEN_OPTS", "").split()
+                 if a.startswith("-Dmaven.repo.local=")),
+                os.path.expanduser("~/.m2/repository"))
+    installed = os.path.join(repo, "dev/fgbg/fgbg-client/0.1.0-SNAPSHOT/"
+                             "fgbg-client-0.1.0-SNAPSHOT.pom")
+    mine = open(os.path.join(ROOT, "client-java/pom.xml"), encoding="utf-8").read()
+    assert os.path.exists(installed) and open(installed, encoding="utf-8").read() == mine, \
+        "the installed fgbg-client is not this checkout's: mvn install first (./fgbg test does)"
+    (tmp_path / "pom.xml").write_text(
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+        "<groupId>example</groupId><artifactId>consumer</artifactId><version>1</version>"
+        "<dependencies>%s</dependencies></project>\n" % dependency)
+    listed = tmp_path / "list.txt"
+    plugin = "org.apache.maven.plugins:maven-dependency-plugin:%s:list" % managed(
+        "maven-dependency-plugin")
+    done = subprocess.run(["mvn", "-o", "-q", "-B", plugin, "-DoutputFile=" + str(listed)],
+                          cwd=str(tmp_path), capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    jars = re.findall(r"^\s+(\S+:\S+):jar:(\S+?):", listed.read_text(), re.M)
+    versions = dict(jars)
+    assert versions["com.google.code.gson:gson"] == managed("gson"), jars
+    assert versions["com.google.guava:guava"] == managed("guava"), jars

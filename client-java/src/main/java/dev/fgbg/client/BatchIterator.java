@@ -36,6 +36,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private Batch next;
   private boolean logged;
   private volatile long streamSamples;
+  private String endedAs; // why there is no next batch, once the stream ended or failed here
 
   /**
    * @param offered the ring offered in the request, or null ({@code whyNot} says why)
@@ -63,10 +64,12 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
             return false; // closed by another thread: the call's cancellation is not an error
           }
           end(false); // a failed call: its ring is removed, whether or not the caller closes it
+          endedAs = "the stream failed (" + e.getMessage() + ")";
           throw e;
         }
         if (next == null) {
           end(true); // the call ended with OK: no write of the server is in flight
+          endedAs = "the stream ended: every batch was read (hasNext() answers false)";
         }
       }
       return next != null;
@@ -86,7 +89,9 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   @Override
   public Batch next() {
     if (!hasNext()) {
-      throw new NoSuchElementException();
+      // Else ended by a close: its own, another thread's, or its client's.
+      throw new NoSuchElementException("no next batch: " + (endedAs != null ? endedAs
+          : "this BatchIterator was closed (by its close() or its FgbgClient's)"));
     }
     Batch b = next;
     next = null;

@@ -56,7 +56,13 @@ final class ChannelSecurity {
    * than an fgbg server takes.
    */
   static String checkedToken(String token) {
-    if (token == null || token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21
+    if (token == null) {
+      // Most often System.getenv of a variable not set: "printable ASCII" pointed elsewhere.
+      throw new IllegalArgumentException("token is null (an environment variable that is not"
+          + " set, such as $FGBG_TOKEN?): give the token's text, or call no token() for a"
+          + " server that takes none");
+    }
+    if (token.isBlank() || token.strip().chars().anyMatch(c -> c < 0x21
         || c > 0x7e)) {
       throw new IllegalArgumentException("token must be printable ASCII without spaces");
     }

@@ -130,7 +130,9 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   @Override
   public Batch next() {
     if (!hasNext()) {
-      throw new NoSuchElementException();
+      throw new NoSuchElementException("no next batch: " + (closed
+          ? "this FailoverBatchIterator was closed"
+          : "the stream ended: every batch was read (hasNext() answers false)"));
     }
     Batch b = retrying(() -> same.check(kept(current().next()), replicas.targets().get(replica)));
     delivered++;

@@ -27,6 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -191,6 +192,33 @@ class ClientRingTest {
       }
     }
     assertEquals(List.of(), myRings());
+  }
+
+  @Test
+  void nextPastTheEndOrAfterACloseSaysWhichItWas() {
+    // Both threw NoSuchElementException with no message at all.
+    String ended = "no next batch: the stream ended: every batch was read (hasNext() answers "
+        + "false)";
+    try (FgbgClient c = client(server, false)) {
+      BatchIterator whole = c.streamEpoch(epoch());
+      whole.forEachRemaining(b -> { });
+      assertEquals(ended, assertThrows(NoSuchElementException.class, whole::next).getMessage());
+      BatchIterator cut = c.streamEpoch(epoch());
+      assertEquals(40, cut.next().size());
+      cut.close();
+      assertEquals("no next batch: this BatchIterator was closed (by its close() or its "
+          + "FgbgClient's)", assertThrows(NoSuchElementException.class, cut::next).getMessage());
+    }
+    try (FgbgReplicas replicas = FgbgReplicas.connect("localhost:" + server.server().port())) {
+      FailoverBatchIterator whole = replicas.streamEpoch(epoch());
+      whole.forEachRemaining(b -> { });
+      assertEquals(ended, assertThrows(NoSuchElementException.class, whole::next).getMessage());
+      FailoverBatchIterator cut = replicas.streamEpoch(epoch());
+      assertEquals(40, cut.next().size());
+      cut.close();
+      assertEquals("no next batch: this FailoverBatchIterator was closed",
+          assertThrows(NoSuchElementException.class, cut::next).getMessage());
+    }
   }
 
   @Test

@@ -182,6 +182,11 @@ class FgbgClientTest {
     }
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> FgbgClient.builder().token("two words")).getMessage().startsWith("token must be"));
+    // It said "token must be printable ASCII without spaces": a null is no text at all.
+    assertEquals("token is null (an environment variable that is not set, such as $FGBG_TOKEN?):"
+        + " give the token's text, or call no token() for a server that takes none",
+        assertThrows(IllegalArgumentException.class,
+            () -> FgbgClient.builder().token(null)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> FgbgClient.builder()
         .tokenFile(dir.resolve("none"))).getMessage().startsWith("token file "));
   }

@@ -7,6 +7,7 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.synth.DepthEncoding;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The start-up log line of a served dataset. */
@@ -49,6 +50,14 @@ final class DatasetLine {
     return s.cacheDir() == null || datasets.stream().anyMatch(d -> d.teacher() != null) ? null
         : "--cache-dir " + s.cacheDir() + " is unused: no dataset has teacher depth from a depth"
         + " model (--depth-model, or a --config dataset naming one), so nothing is cached there";
+  }
+
+  /** As {@link #unusedCacheDir}, for {@code --depth-store}: only teacher depth reads it. */
+  static Optional<String> unusedDepthStore(List<Dataset> datasets, DepthSettings s) {
+    return s.depthStore() == null || datasets.stream().anyMatch(d -> d.teacher() != null)
+        ? Optional.empty() : Optional.of("--depth-store " + s.depthStore() + " is unused: no"
+        + " dataset has teacher depth from a depth model (--depth-model, or a --config dataset"
+        + " naming one), so nothing is read from it");
   }
 
   /**

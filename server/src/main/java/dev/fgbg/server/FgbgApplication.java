@@ -52,8 +52,7 @@ public final class FgbgApplication implements AutoCloseable {
   private FgbgServer server;
   private HTTPServer metricsEndpoint;
   private WebUi webUi;
-  /** Volatile: a warm-up ended by the shutdown reads it on the housekeeping thread. */
-  private volatile boolean closed;
+  private volatile boolean closed; // volatile: a warm-up the shutdown ends reads it (housekeeping)
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
       List<DepthRuntime> given, long startNanos) {
@@ -184,6 +183,7 @@ public final class FgbgApplication implements AutoCloseable {
     if (unused != null) {
       LOG.warning(unused);
     }
+    DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     return this;
   }
 

@@ -141,6 +141,19 @@ class DatasetLineTest {
   }
 
   @Test
+  void aDepthStoreIsUnusedOnlyWhenNoDatasetHasTeacherDepth() {
+    Dataset tiny = TestDatasets.tiny();
+    Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
+    DepthSettings store = new DepthSettings(OnnxDepthModel.Device.CPU, 1, 1, null, 1L << 40,
+        Path.of("store"));
+    assertTrue(DatasetLine.unusedDepthStore(List.of(tiny), store).orElseThrow()
+        .startsWith("--depth-store store is unused: no dataset has teacher depth"));
+    assertTrue(DatasetLine.unusedDepthStore(List.of(tiny, taught), store).isEmpty());
+    assertTrue(DatasetLine.unusedDepthStore(List.of(tiny), memory(1, null)).isEmpty(),
+        "not asked for");
+  }
+
+  @Test
   void aSceneDatasetsLineSaysItIsOneWithItsObjects() {
     Dataset scene = new Dataset("scene", BuiltinWorld.create(64, 64, 4, 10), Spec.builder()
         .size(64, 64).placements(2).scene(SceneSpec.builder().objects(2, 3).build()).build());

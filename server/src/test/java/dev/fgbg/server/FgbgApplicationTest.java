@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
@@ -140,6 +141,20 @@ class FgbgApplicationTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> small().statsInterval(Duration.ZERO).build());
     assertTrue(e.getMessage().startsWith("statsInterval = PT0S"), e.getMessage());
+  }
+
+  @Test
+  void aDepthStoreNoDatasetReadsIsWarnedAboutAsAnUnusedCacheDirIs() throws Exception {
+    // It was accepted silently (a mistyped path too), while --cache-dir here is warned about.
+    Path store = dir.resolve("nonexistent");
+    ServerOptions o = small().depthStore(store).build();
+    try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
+      FgbgApplication.create(o).start(InProcessServerBuilder.forName(
+          InProcessServerBuilder.generateName())).close();
+      assertEquals(List.of("WARNING --depth-store " + store + " is unused: no dataset has teacher"
+          + " depth from a depth model (--depth-model, or a --config dataset naming one), so"
+          + " nothing is read from it"), log.containing("--depth-store"));
+    }
   }
 
   @Test

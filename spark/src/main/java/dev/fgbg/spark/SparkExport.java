@@ -83,7 +83,8 @@ final class SparkExport {
       throws IOException {
     try (HadoopStore store = HadoopStore.open(settings, r.dest(), SparkJobs.driverTag())) {
       ExportPlan plan = new ExportPlan(job, store);
-      ExportManifest.Builder m = plan.prepareManifest();
+      // A refusal names this command line's flag, not the server clients' ways.
+      ExportManifest.Builder m = plan.prepareManifest("--overwrite");
       plan.prepareLayout();
       List<byte[]> known = new ArrayList<>();
       for (ShardRecord rec : m.getShardsList()) {

@@ -61,6 +61,16 @@ class SparkMainTest {
     assertEquals(r.out().get(2), again.out().get(2));
     assertTrue(again.err().contains("3 shards (0 written, 3 complete already)"), again.err());
     assertEquals(before, FileTrees.tree(dir.resolve("out")));
+    args[args.length - 3] = "40";
+    Run other = run(args);
+    assertEquals(2, other.code(), other.err());
+    // It named the server's clients' ways (Python, Java) and not what differs.
+    assertTrue(other.err().contains("holds a different export (webdataset of dataset 'mine' "
+        + "0:120, fingerprint "), other.err());
+    assertTrue(other.err().contains("…; shard_size 50 here, 40 asked); choose another folder, "
+        + "or replace it: --overwrite\n"), other.err());
+    assertFalse(other.err().contains("Python"), other.err());
+    assertEquals(before, FileTrees.tree(dir.resolve("out")));
   }
 
   @Test

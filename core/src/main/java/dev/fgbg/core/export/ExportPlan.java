@@ -55,11 +55,20 @@ public final class ExportPlan {
   /**
    * The manifest to continue from: the store's own when it describes this export, else a fresh
    * one over an empty destination (emptied first when the job may overwrite); written to the
-   * store. A destination holding something else is refused with FAILED_PRECONDITION.
+   * store. A destination holding something else is refused with FAILED_PRECONDITION, which
+   * tells how each of the server's clients asks to replace it.
    */
   public ExportManifest.Builder prepareManifest() throws IOException {
+    return prepareManifest(ManifestStore.OVERWRITE);
+  }
+
+  /**
+   * As {@link #prepareManifest()}, the refusal naming {@code overwriteHint} as the way to replace
+   * what the destination holds (a command line's own flag).
+   */
+  public ExportManifest.Builder prepareManifest(String overwriteHint) throws IOException {
     store.mkdirs("");
-    return ManifestStore.prepare(job, store);
+    return ManifestStore.prepare(job, store, overwriteHint);
   }
 
   /** Writes manifest.json atomically. */

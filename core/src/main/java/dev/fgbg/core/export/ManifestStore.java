@@ -25,7 +25,7 @@ import java.util.List;
 final class ManifestStore {
   static final String MANIFEST = "manifest.json";
   static final String VERSION = "fgbg-export/1";
-  /** How each client asks to replace an export, for the message that refuses to. */
+  /** How each client of the server asks to replace an export, for the message refusing to. */
   static final String OVERWRITE = "--overwrite on the command line, overwrite=True in Python"
       + " (Client.export), ExportRequest.setOverwrite(true) in Java";
 
@@ -93,10 +93,11 @@ final class ManifestStore {
    * The manifest to continue from: the one found when it describes this very export, else a
    * fresh one written over an empty folder (emptied first when {@code job.overwrite()}).
    */
-  static ExportManifest.Builder prepare(ExportJob job, ExportStore dest) throws IOException {
+  static ExportManifest.Builder prepare(ExportJob job, ExportStore dest, String overwriteHint)
+      throws IOException {
     ExportManifest fresh = fresh(job);
     ExportManifest existing = read(dest);
-    if (existing != null && sameExport(existing, fresh)) {
+    if (existing != null && ExportIdentity.same(existing, fresh)) {
       if (existing.getSkippedFilesList().equals(fresh.getSkippedFilesList())) {
         return existing.toBuilder();
       }
@@ -127,7 +128,7 @@ final class ManifestStore {
             + "another folder" + (job.overwrite() ? " (overwrite only replaces an fgbg export)"
                 : ""));
       }
-      if (!job.overwrite() && sameExport(existing.toBuilder()
+      if (!job.overwrite() && ExportIdentity.same(existing.toBuilder()
           .setFingerprint(fresh.getFingerprint()).build(), fresh)) {
         // The same request over data that changed: say that, or the two read alike.
         throw FgbgException.failedPrecondition("export destination "
@@ -135,15 +136,15 @@ final class ManifestStore {
             + "(fingerprint " + prefix(existing.getFingerprint()) + "… then, "
             + prefix(fresh.getFingerprint()) + "… now: the dataset's files or options, or "
             + "fgbg's version, changed since); choose another folder, or replace it: "
-            + OVERWRITE);
+            + overwriteHint);
       }
       if (!job.overwrite()) {
         throw FgbgException.failedPrecondition("export destination "
             + Quoted.of(job.destination()) + " holds a different export ("
             + existing.getFormat() + " of dataset " + Quoted.of(existing.getDataset()) + " "
-            + selection(existing) + ", fingerprint "
-            + prefix(existing.getFingerprint()) + "…); choose another folder, or replace it: "
-            + OVERWRITE);
+            + selection(existing) + ", fingerprint " + prefix(existing.getFingerprint()) + "…; "
+            + String.join("; ", ExportIdentity.differences(existing, fresh))
+            + "); choose another folder, or replace it: " + overwriteHint);
       }
       for (String name : dest.list("")) {
         dest.deleteTree(name);
@@ -187,7 +188,7 @@ final class ManifestStore {
   }
 
   private static String prefix(String fingerprint) {
-    return fingerprint.substring(0, Math.min(12, fingerprint.length()));
+    return ExportIdentity.prefix(fingerprint);
   }
 
   /** The selection a manifest records, in words ("0:400000 sample 4000 (seed 1)"). */
@@ -195,18 +196,6 @@ final class ManifestStore {
     return m.getStart() + ":" + m.getEnd() + (m.getStride() > 1 ? " stride " + m.getStride() : "")
         + (m.getSample() > 0 ? " sample " + m.getSample() + " (seed "
             + Long.toUnsignedString(m.getSeed()) + ")" : "");
-  }
-
-  /** Same identity; a manifest from before selections (stride 0) is a range export. */
-  private static boolean sameExport(ExportManifest a, ExportManifest b) {
-    return a.getManifestVersion().equals(b.getManifestVersion())
-        && a.getFingerprint().equals(b.getFingerprint()) && a.getSeed() == b.getSeed()
-        && a.getStart() == b.getStart() && a.getEnd() == b.getEnd()
-        && Math.max(1, a.getStride()) == Math.max(1, b.getStride())
-        && a.getSample() == b.getSample()
-        && a.getFormat().equals(b.getFormat()) && a.getOutputsList().equals(b.getOutputsList())
-        && a.getShardSize() == b.getShardSize() && a.getJpegQuality() == b.getJpegQuality()
-        && a.getDepthNpy() == b.getDepthNpy() && a.getShardsCount() == b.getShardsCount();
   }
 
   /** The manifest at {@code file}, or null when there is none or it is not readable as one. */

@@ -376,6 +376,15 @@ class ExporterTest {
         () -> run(job(ExportFormat.FOLDERS, "d", 0, 50)));
     assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
     assertTrue(e.getMessage().contains("holds a different export"), e.getMessage());
+    // It named the export found, never what differs from the one asked for.
+    assertTrue(e.getMessage().contains("…; end 40 here, 50 asked); choose another folder, or "
+        + "replace it: --overwrite on the command line, overwrite=True in Python"), e.getMessage());
+    run(job(ExportFormat.WEBDATASET, "shards", 0, 50));
+    ExportJob halved = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.WEBDATASET,
+        "shards", false, 50, 90, false);
+    e = assertThrows(FgbgException.class, () -> run(halved));
+    assertTrue(e.getMessage().contains("…; shard_size 25 here, 50 asked; jpeg_quality 95 here, "
+        + "90 asked); choose"), e.getMessage());
     ExportJob over = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.ZIP, "d", true, 25,
         95, false);
     assertEquals(digest(0, 50), run(over).getDigest());

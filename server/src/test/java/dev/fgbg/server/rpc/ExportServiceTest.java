@@ -148,7 +148,8 @@ class ExportServiceTest {
     expect(Status.Code.PERMISSION_DENIED, "without '..' and not an absolute path",
         ok.clone().setDestination(root.getParent().resolve("elsewhere").toString()).build());
     export(ok.build());
-    expect(Status.Code.FAILED_PRECONDITION, "choose another folder, or replace it: --overwrite"
+    expect(Status.Code.FAILED_PRECONDITION, "…; sample 0 here, 5 asked); choose another"
+        + " folder, or replace it: --overwrite"
         + " on the command line, overwrite=True in Python (Client.export),"
         + " ExportRequest.setOverwrite(true) in Java", ok.clone().setSample(5).build());
     assertEquals(5, export(ok.clone().setSample(5).setOverwrite(true).build()).getTotal());
