@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,19 +31,12 @@ class WebUiRecoveryTest {
 
   @TempDir
   static Path dir;
-  static HeadlessChromium browser;
+  @RegisterExtension
+  static final UiOnChromium ui = UiOnChromium.browserOnly(1400, 1000);
 
   @BeforeAll
-  static void start() throws Exception {
+  static void folders() throws Exception {
     Fixtures.goodFolders(dir);
-    browser = HeadlessChromium.start(1400, 1000);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
   }
 
   private static UiTestServer server(int uiPort) throws Exception {
@@ -54,23 +47,23 @@ class WebUiRecoveryTest {
   }
 
   private static String text(String expression) {
-    return browser.eval(expression).getAsString();
+    return ui.browser.eval(expression).getAsString();
   }
 
   /** Runs {@code script} (which navigates) and waits until the new page is shown. */
   private static String navigate(String script) {
-    CompletableFuture<JsonObject> loaded = browser.next("Page.loadEventFired");
-    browser.eval(script);
+    CompletableFuture<JsonObject> loaded = ui.browser.next("Page.loadEventFired");
+    ui.browser.eval(script);
     loaded.orTimeout(120, TimeUnit.SECONDS).join();
-    return browser.awaitShown();
+    return ui.browser.awaitShown();
   }
 
   @Test
   void theSamplePageShowsEveryPictureAtItsOwnAspectAndTheBarAtTheDepthsHeight()
       throws Exception {
     try (UiTestServer server = server(0)) {
-      assertEquals("ready", browser.open(server.url + "/sample?dataset=builtin&index=7"));
-      JsonArray sizes = browser.eval("[...document.querySelectorAll('#figures img')].map(i =>"
+      assertEquals("ready", ui.browser.open(server.url + "/sample?dataset=builtin&index=7"));
+      JsonArray sizes = ui.browser.eval("[...document.querySelectorAll('#figures img')].map(i =>"
           + " [i.dataset.file, i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight])")
           .getAsJsonArray();
       assertTrue(sizes.size() >= 3, sizes.toString());
@@ -82,9 +75,9 @@ class WebUiRecoveryTest {
         assertEquals(WIDTH, s.get(3).getAsInt(), "shown width: " + s);
         assertEquals(HEIGHT, s.get(4).getAsInt(), "shown height: " + s);
       }
-      assertEquals(HEIGHT, browser.eval("Math.round(document.querySelector('#colourbar canvas')"
+      assertEquals(HEIGHT, ui.browser.eval("Math.round(document.querySelector('#colourbar canvas')"
           + ".getBoundingClientRect().height)").getAsInt(), "the colour bar's height");
-      browser.screenshot(WebUiBrowserTest.SHOTS.resolve("sample-wide.png"));
+      ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("sample-wide.png"));
     }
   }
 
@@ -92,7 +85,7 @@ class WebUiRecoveryTest {
   void changingTheDatasetReloadsTheGridAndStatsFormsForIt() throws Exception {
     try (UiTestServer server = server(0)) {
       // Settings photos has not: a depth view, a background beyond its 3, a label of builtin's.
-      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
+      assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
           + "&k=4&per_page=6&seed=9"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
@@ -106,10 +99,10 @@ class WebUiRecoveryTest {
           + " true"));
       assertEquals("photos", URI.create(text("location.href")).getQuery()
           .replaceAll(".*dataset=([a-z]+).*", "$1"));
-      assertTrue(browser.eval("document.querySelectorAll('#tiles .tile').length").getAsInt()
+      assertTrue(ui.browser.eval("document.querySelectorAll('#tiles .tile').length").getAsInt()
           > 0);
 
-      assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&end=400"
+      assertEquals("ready", ui.browser.open(server.url + "/stats?dataset=builtin&end=400"
           + "&outputs=image,mask,depth&stride=7"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
@@ -120,7 +113,7 @@ class WebUiRecoveryTest {
           + " input[name=outputs]').value"));
       assertEquals("ready", navigate("document.getElementById('controls').requestSubmit();"
           + " true"));
-      assertEquals(200, browser.eval("performance.getEntriesByType('navigation')[0]"
+      assertEquals(200, ui.browser.eval("performance.getEntriesByType('navigation')[0]"
           + ".responseStatus").getAsInt());
     }
   }
@@ -130,7 +123,7 @@ class WebUiRecoveryTest {
     UiTestServer first = server(0);
     int port = URI.create(first.url).getPort();
     try {
-      assertEquals("ready", browser.open(first.url + "/live"));
+      assertEquals("ready", ui.browser.open(first.url + "/live"));
     } finally {
       first.close();
     }
@@ -138,16 +131,16 @@ class WebUiRecoveryTest {
         + " document.getElementById('live-notice'); if (n && !n.hidden) r(n.textContent);"
         + " else setTimeout(t, 100); }; t(); })");
     assertTrue(notice.contains("the server cannot be reached; retrying"), notice);
-    assertTrue(browser.eval("document.getElementById('cards').classList.contains('stale')")
+    assertTrue(ui.browser.eval("document.getElementById('cards').classList.contains('stale')")
         .getAsBoolean());
     try (UiTestServer again = server(port)) {
       // Polling goes on by itself: the notice goes once an answer comes.
-      assertTrue(browser.eval("new Promise(r => { const t = () => { if (document"
+      assertTrue(ui.browser.eval("new Promise(r => { const t = () => { if (document"
           + ".getElementById('live-notice').hidden) r(true); else setTimeout(t, 100); }; t();"
           + " })").getAsBoolean());
       assertEquals("", text("document.getElementById('cards').className.replace('cards', '')"
           .trim()));
-      assertEquals(6, browser.eval("document.querySelectorAll('#cards [data-card]').length")
+      assertEquals(6, ui.browser.eval("document.querySelectorAll('#cards [data-card]').length")
           .getAsInt());
     }
   }
@@ -157,12 +150,12 @@ class WebUiRecoveryTest {
     JsonObject script = new JsonObject();
     script.addProperty("source", "window.fgbgUnhandled = [];"
         + " addEventListener('unhandledrejection', e => fgbgUnhandled.push(String(e.reason)));");
-    browser.call("Page.addScriptToEvaluateOnNewDocument", script);
+    ui.browser.call("Page.addScriptToEvaluateOnNewDocument", script);
     try (UiTestServer server = server(0)) {
-      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
+      assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
     }
     // The server is gone: the masks further down fail to load as they scroll near.
-    JsonObject r = browser.eval("(async () => { const cs = [...document.querySelectorAll("
+    JsonObject r = ui.browser.eval("(async () => { const cs = [...document.querySelectorAll("
         + "'canvas.mask')]; const undrawn = cs.filter(c => c.width === 300).length;"
         + " scrollTo(0, document.body.scrollHeight);"
         + " await new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));"
