@@ -98,11 +98,13 @@ class WebUiLookTest {
   @Test
   void refusalsArePagesOfTheUiNamingTheProblemUnderTheirStatus() throws Exception {
     String[][] cases = {
-        // path, status, heading, what the message names, the way back
+        // path, status, heading, what the message names, the way back (keeping a dataset
+        // that is there)
         {"/sample?dataset=builtin&index=480", "400", "Bad request",
-            "parameter 'index' must be in [0, 479], got 480", "/grid"},
+            "parameter 'index' must be in [0, 479], got 480", "/grid?dataset=builtin"},
         {"/grid?dataset=nope", "400", "Bad request", "unknown dataset 'nope'", "/grid"},
-        {"/stats?dataset=builtin&bins=zero", "400", "Bad request", "parameter 'bins'", "/stats"},
+        {"/stats?dataset=builtin&bins=zero", "400", "Bad request", "parameter 'bins'",
+            "/stats?dataset=builtin"},
         {"/nothing/here", "404", "Not found", "no page at '/nothing/here'", null},
         {"/img/composite.png?index=1", "400", "Bad request", "parameter 'fingerprint' is"
             + " required", "/grid"},

@@ -7,12 +7,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.transport.ConnectOptions;
-import dev.fgbg.v1.FolderDatasetConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The UI in a real headless Chromium against real servers, where a tester found it wrong: the
  * sample page's pictures at their own aspect (a 64×224 built-in dataset, shorter than the depth
  * colour bar), a change of dataset on the Grid and Stats forms, and the Live and Grid pages
- * while the server is stopped (and, for Live, started again on its port).
+ * while the server is stopped (and, for Live, started again on its port), and a Stats run cut
+ * by the server's stop.
  */
 class WebUiRecoveryTest {
   private static final int HEIGHT = 64;
   private static final int WIDTH = 224;
+  /** The render workers of {@link UiTestServer}. */
+  private static final int WORKERS = 2;
 
   @TempDir
   static Path dir;
@@ -41,9 +45,7 @@ class WebUiRecoveryTest {
 
   private static UiTestServer server(int uiPort) throws Exception {
     return UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
-        List.of(FolderDatasetConfig.newBuilder().setName("photos")
-            .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
-            .setSize("32").build()), HEIGHT, WIDTH, uiPort);
+        List.of(UiTestServer.photos(dir)), HEIGHT, WIDTH, uiPort);
   }
 
   private static String text(String expression) {
@@ -167,5 +169,46 @@ class WebUiRecoveryTest {
     assertTrue(r.get("undrawn").getAsInt() > 0, r.toString());
     assertEquals(0, r.get("rejected").getAsInt(), r.toString());
     assertEquals(0, r.getAsJsonArray("unhandled").size(), r.toString());
+  }
+
+  @Test
+  void aStatsRunCutByTheServersStopLosesItsEta() throws Exception {
+    UiTestServer server = server(0);
+    CountDownLatch held = new CountDownLatch(WORKERS);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      // Every render worker held: the run shows its first progress line (with its ETA), then
+      // waits for a worker until the server stops.
+      RenderScheduler.Lane lane = server.app.server().scheduler().lane("test hold");
+      for (int i = 0; i < WORKERS; i++) {
+        lane.execute(() -> {
+          held.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the stop's shutdownNow
+          }
+        });
+      }
+      assertTrue(held.await(60, TimeUnit.SECONDS), "the workers were held");
+      JsonObject go = new JsonObject();
+      go.addProperty("url", server.url + "/stats?dataset=builtin&run=1");
+      ui.browser.call("Page.navigate", go);
+      String line = text("new Promise(r => { const t = () => { if (window.fgbgProgress"
+          + " && fgbgProgress.length) r(document.getElementById('progress-text').textContent);"
+          + " else setTimeout(t, 50); }; t(); })");
+      assertTrue(line.contains("ETA"), line);
+    } finally {
+      server.close();
+      release.countDown();
+    }
+    assertEquals("failed", ui.browser.awaitShown());
+    assertEquals("the connection to the server was lost",
+        text("document.querySelector('#results .error').textContent"));
+    assertEquals("stopped at 0 / 480 samples", text("document.getElementById('progress-text')"
+        + ".textContent"));
+    assertTrue(ui.browser.eval("document.getElementById('progress').classList"
+        + ".contains('stopped')").getAsBoolean());
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("stats-stopped.png"));
   }
 }
