@@ -4,6 +4,7 @@ import dev.fgbg.common.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -65,25 +66,30 @@ final class Resources {
         .header("Cache-Control", "no-cache");
   }
 
-  /** A page: the shell with {@code page}'s script, shown once its data came. */
-  Reply page(int status, String page, String title) {
+  /**
+   * A page: the shell with {@code page}'s script, shown once its data came. {@code dataset}
+   * (null: none) is the page's dataset, which its Grid and Stats links keep.
+   */
+  Reply page(int status, String page, String title, String dataset) {
     // The placeholder is in the HTML, so it shows before the script and its API call answer
     // (a grid page renders every sample first); the script's first content replaces it.
     return shell(status, page, title, "<p class=\"loading\" id=\"loading\" role=\"status\">"
         + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>",
-        "");
+        "", dataset);
   }
 
   /**
    * A refused request as a page of the UI (header and navigation as every page has), no script:
    * what went wrong ("Not found", "Bad request") with its status, the message naming the
-   * parameter or path, and links back to {@code back}'s page and to the datasets.
+   * parameter or path, and links back to {@code back}'s page and to the datasets. The links
+   * back and the Grid and Stats links keep {@code dataset} (null: none), the refused page's.
    */
-  Reply failure(HttpFailure f, Back back) {
+  Reply failure(HttpFailure f, Back back, String dataset) {
     String name = REASONS.getOrDefault(f.status(), "Error");
     StringBuilder links = new StringBuilder("<p class=\"back\">");
     if (back != null) {
-      links.append("<a href=\"").append(back.path()).append("\">Back to ")
+      links.append("<a href=\"").append(back.path()).append(query(dataset))
+          .append("\">Back to ")
           .append(escape(back.name())).append("</a> · ");
     }
     links.append("<a href=\"/\">All datasets</a></p>");
@@ -94,18 +100,26 @@ final class Resources {
     // Shown at once, no script to wait for: marked in the HTML as a script marks a failure
     // (body[data-state], what tests and `fgbg bench ui` wait for).
     return shell(f.status(), "error", name + " (" + f.status() + ")", main, "",
-        " data-state=\"failed\"");
+        " data-state=\"failed\"", dataset);
   }
 
   /** A page to go back to from a refusal: its path and its name in a link. */
   record Back(String path, String name) {}
 
   private Reply shell(int status, String page, String title, String main, String script,
-      String state) {
-    return Reply.html(status, shell.replace("{{title}}", escape(title))
+      String state, String dataset) {
+    // The dataset first: a title could hold its placeholder, an encoded name cannot.
+    return Reply.html(status, shell.replace("{{dataset}}", query(dataset))
+        .replace("{{title}}", escape(title))
         .replace("{{page}}", page).replace("{{state}}", state).replace("{{main}}", main)
         .replace("{{script}}", script))
         .header("Cache-Control", "no-store");
+  }
+
+  /** {@code ?dataset=NAME} for a link's href, encoded and escaped ("" for null). */
+  private static String query(String dataset) {
+    return dataset == null ? ""
+        : escape("?dataset=" + URLEncoder.encode(dataset, StandardCharsets.UTF_8));
   }
 
   static String escape(String s) {

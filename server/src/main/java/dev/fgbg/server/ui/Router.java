@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,12 +36,15 @@ final class Router implements HttpHandler {
   private final Access access;
   private final Resources resources;
   private final HostCheck hosts;
+  /** Whether a name is a dataset's: a page's links keep only a dataset that is there. */
+  private final Predicate<String> dataset;
   private final Map<String, Route> routes = new HashMap<>();
 
-  Router(Access access, Resources resources, HostCheck hosts) {
+  Router(Access access, Resources resources, HostCheck hosts, Predicate<String> dataset) {
     this.access = access;
     this.resources = resources;
     this.hosts = hosts;
+    this.dataset = dataset;
     for (String name : Resources.STATIC) {
       routes.put("/static/" + name, new Route(Kind.FILE, true, r -> resources.file(r, name),
           null));
@@ -54,7 +58,7 @@ final class Router implements HttpHandler {
    */
   Router page(String path, String page, Function<Query, String> titled, Resources.Back back) {
     routes.put(path, new Route(Kind.PAGE, false,
-        r -> resources.page(200, page, titled.apply(r.query())), back));
+        r -> resources.page(200, page, titled.apply(r.query()), kept(r.query())), back));
     return this;
   }
 
@@ -88,15 +92,15 @@ final class Router implements HttpHandler {
       if (misdirected != null) {
         reply = Reply.text(421, misdirected);
       } else if (!head && !method.equals("GET")) {
-        reply = failure(kind, back, new HttpFailure(405, "only GET and HEAD are served here, not "
-            + Quoted.of(method))).header("Allow", "GET, HEAD");
+        reply = failure(kind, back, null, new HttpFailure(405, "only GET and HEAD are served"
+            + " here, not " + Quoted.of(method))).header("Allow", "GET, HEAD");
       } else if (route == null) {
-        reply = failure(kind, null, HttpFailure.notFound("no page at " + Quoted.of(path)
+        reply = failure(kind, null, null, HttpFailure.notFound("no page at " + Quoted.of(path)
             + "; the pages are /, /grid, /sample, /stats and /live"));
       } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
-        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in")
-            : failure(kind, null, new HttpFailure(401, "this server asks for a token: sign in on"
-                + " any page of this UI, or send 'Authorization: Bearer TOKEN'"));
+        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
+            : failure(kind, null, null, new HttpFailure(401, "this server asks for a token: sign"
+                + " in on any page of this UI, or send 'Authorization: Bearer TOKEN'"));
       } else {
         reply = answer(route, kind, ex);
       }
@@ -112,7 +116,7 @@ final class Router implements HttpHandler {
           Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders(),
           ex.getRemoteAddress(), access.client(ex)));
     } catch (RuntimeException e) {
-      return failure(kind, route.back(), Failures.of(e));
+      return failure(kind, route.back(), kept(ex.getRequestURI().getRawQuery()), Failures.of(e));
     }
   }
 
@@ -122,9 +126,27 @@ final class Router implements HttpHandler {
     return accept != null && accept.contains(type);
   }
 
-  private Reply failure(Kind kind, Resources.Back back, HttpFailure f) {
+  /**
+   * The request's dataset where it names one (else null): what the page's links keep. Only
+   * past the token check (so the refusals before it keep none): whether a name is a dataset's
+   * is not told to whoever has not signed in.
+   */
+  private String kept(String rawQuery) {
+    try {
+      return kept(Query.parse(rawQuery));
+    } catch (HttpFailure e) {
+      return null; // a query that cannot be read names no dataset; its refusal says why
+    }
+  }
+
+  private String kept(Query q) {
+    String name = q.string("dataset", null);
+    return name != null && dataset.test(name) ? name : null;
+  }
+
+  private Reply failure(Kind kind, Resources.Back back, String kept, HttpFailure f) {
     Reply r = switch (kind) {
-      case PAGE -> resources.failure(f, back);
+      case PAGE -> resources.failure(f, back, kept);
       case API -> Reply.json(f.status(), Map.of("error", f.getMessage(), "status", f.status()));
       case FILE -> Reply.text(f.status(), f.getMessage() + "\n");
     };

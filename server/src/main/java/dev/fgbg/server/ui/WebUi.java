@@ -70,7 +70,8 @@ public final class WebUi implements AutoCloseable {
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
         Ticker.systemTicker());
     GridPage grid = new GridPage(registry, cache);
-    Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls))
+    Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls),
+        name -> registry.all().stream().anyMatch(d -> d.name().equals(name)))
         .page("/", "datasets", q -> fixed(q, "Datasets"), null)
         .page("/grid", "grid", q -> GridQuery.parse(q, registry).title(), GRID)
         .page("/sample", "sample", q -> SamplePage.title(q, registry), GRID)

@@ -1,5 +1,6 @@
 package dev.fgbg.server.ui;
 
+import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.FgbgApplication;
@@ -62,6 +63,13 @@ final class UiTestServer implements AutoCloseable {
         .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, uiPort)
         .build();
     return new UiTestServer(FgbgApplication.create(o).start());
+  }
+
+  /** The folder dataset 'photos' of {@link Fixtures#goodFolders} written under {@code dir}. */
+  static FolderDatasetConfig photos(Path dir) {
+    return FolderDatasetConfig.newBuilder().setName("photos")
+        .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
+        .setSize("32").build();
   }
 
   FgbgGrpc.FgbgBlockingStub stub() {

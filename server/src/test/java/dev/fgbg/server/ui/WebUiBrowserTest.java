@@ -36,10 +36,8 @@ import java.util.List;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The UI in a real headless Chromium against a real server: what the pages show is decoded in the
@@ -58,28 +56,11 @@ class WebUiBrowserTest {
       + " s += String.fromCharCode(d[p], d[p + 1], d[p + 2]);"
       + " return btoa(s); }";
 
-  @TempDir
-  static Path dir;
-  static UiOnChromium ui;
-  static UiTestServer server;
-  static HeadlessChromium browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ui = UiOnChromium.start(dir, 1400, 1000);
-    server = ui.server;
-    browser = ui.browser;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (ui != null) {
-      ui.close();
-    }
-  }
+  @RegisterExtension
+  static final UiOnChromium ui = UiOnChromium.withServer(1400, 1000);
 
   private static long[] shownIndices() {
-    JsonArray a = browser.eval("[...document.querySelectorAll('.tile')].map(t =>"
+    JsonArray a = ui.browser.eval("[...document.querySelectorAll('.tile')].map(t =>"
         + " Number(t.dataset.index))").getAsJsonArray();
     long[] out = new long[a.size()];
     for (int i = 0; i < out.length; i++) {
@@ -90,7 +71,7 @@ class WebUiBrowserTest {
 
   /** RGB bytes of each image the selector finds, as the browser decoded them. */
   private static List<byte[]> pixels(String selector) {
-    JsonArray a = browser.eval("Promise.all([...document.querySelectorAll('" + selector + "')]"
+    JsonArray a = ui.browser.eval("Promise.all([...document.querySelectorAll('" + selector + "')]"
         + ".map(async img => { await img.decode(); return (" + DECODE + ")(img); }))")
         .getAsJsonArray();
     List<byte[]> out = new ArrayList<>();
@@ -105,11 +86,11 @@ class WebUiBrowserTest {
 
   @Test
   void theGridShowsThumbnailsWhosePixelsEqualGetSamples() {
-    assertEquals("ready", browser.open(server.url
+    assertEquals("ready", ui.browser.open(ui.server.url
         + "/grid?dataset=builtin&seed=7&order=random&shuffle_seed=3&per_page=24&page=2"));
     long[] shown = shownIndices();
     assertEquals(24, shown.length);
-    SampleBatch expected = server.getSamples(7, shown);
+    SampleBatch expected = ui.server.getSamples(7, shown);
     List<byte[]> composites = pixels(".tile img.composite");
     assertEquals(24, composites.size());
     for (int s = 0; s < shown.length; s++) {
@@ -117,7 +98,7 @@ class WebUiBrowserTest {
       assertArrayEquals(rgb, composites.get(s), "composite of sample " + shown[s]);
     }
     // The masks the outlines are drawn from, decoded in the page as well.
-    JsonArray masks = browser.eval("Promise.all([...document.querySelectorAll('.tile img"
+    JsonArray masks = ui.browser.eval("Promise.all([...document.querySelectorAll('.tile img"
         + ".composite')].map(async c => { const img = new Image();"
         + " img.src = c.src.replace('/img/composite.png', '/img/mask.png'); await img.decode();"
         + " return (" + DECODE + ")(img); }))").getAsJsonArray();
@@ -128,9 +109,9 @@ class WebUiBrowserTest {
         assertEquals(mask[p], rgb[p * 3], "mask of sample " + shown[s] + " pixel " + p);
       }
     }
-    browser.eval("document.querySelector('.tile .thumb').dispatchEvent(new MouseEvent("
+    ui.browser.eval("document.querySelector('.tile .thumb').dispatchEvent(new MouseEvent("
         + "'mouseenter'))");
-    browser.screenshot(SHOTS.resolve("grid.png"));
+    ui.browser.screenshot(SHOTS.resolve("grid.png"));
   }
 
   /** Every index whose factors pass {@code keep}, ascending. */
@@ -145,28 +126,28 @@ class WebUiBrowserTest {
 
   @Test
   void filtersAndPagingGiveTheIndicesTheCoreComputes() {
-    AssetSet assets = server.app.datasets().get(0).assets();
+    AssetSet assets = ui.server.app.datasets().get(0).assets();
     int dog = assets.foregroundLabels().indexOf("dog");
     int officeLabel = assets.backgroundLabels().indexOf("office");
     long[] dogs = brute(i -> (CODEC.bg(i) == 1 || CODEC.bg(i) == 4) && CODEC.flip(i) == 1
         && assets.foregrounds().get(CODEC.fg(i)).label() == dog);
     assertTrue(dogs.length > 3);
-    browser.open(server.url + "/grid?bg=1,4&flip=1&fg_label=dog&per_page=3&page=2");
+    ui.browser.open(ui.server.url + "/grid?bg=1,4&flip=1&fg_label=dog&per_page=3&page=2");
     assertArrayEquals(page(dogs, 2, 3), shownIndices());
-    browser.open(server.url + "/grid?bg=4&k=0,3&per_page=7&page=3");
+    ui.browser.open(ui.server.url + "/grid?bg=4&k=0,3&per_page=7&page=3");
     assertArrayEquals(page(brute(i -> CODEC.bg(i) == 4 && (CODEC.k(i) == 0 || CODEC.k(i) == 3)),
         3, 7), shownIndices());
 
     // A seeded random order: the epoch permutation over the filtered samples.
     long[] office = brute(i -> assets.backgrounds().get(CODEC.bg(i)).label() == officeLabel);
     EpochPermutation perm = new EpochPermutation(office.length, 11, 0, true);
-    browser.open(server.url + "/grid?bg_label=office&order=random&shuffle_seed=11&per_page=10"
+    ui.browser.open(ui.server.url + "/grid?bg_label=office&order=random&shuffle_seed=11&per_page=10"
         + "&page=3");
     assertArrayEquals(LongStream.range(20, 30).map(p -> office[(int) perm.indexAt(p)]).toArray(),
         shownIndices());
 
     // Stratified: page j shows the j-th sample of each of per_page equal runs of the selection.
-    browser.open(server.url + "/grid?order=stratified&shuffle_seed=2&per_page=12&page=4");
+    ui.browser.open(ui.server.url + "/grid?order=stratified&shuffle_seed=2&per_page=12&page=4");
     long[] strat = shownIndices();
     assertEquals(12, strat.length);
     for (int t = 0; t < 12; t++) {
@@ -174,30 +155,30 @@ class WebUiBrowserTest {
     }
 
     // The epoch order of a rank: what StreamEpoch sends that rank, in that order.
-    Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()
+    Iterator<SampleBatch> stream = ui.server.stub().streamEpoch(StreamEpochRequest.newBuilder()
         .setDataset("builtin").setSeed(5).setEpoch(2).setShuffle(true).setBatchSize(4)
         .setRank(1).setWorldSize(3).addOutputs(Output.OUTPUT_META).build());
     List<Long> sent = new ArrayList<>();
     stream.forEachRemaining(b -> sent.addAll(b.getIndicesList()));
-    browser.open(server.url + "/grid?order=epoch&seed=5&epoch=2&rank=1&world_size=3"
+    ui.browser.open(ui.server.url + "/grid?order=epoch&seed=5&epoch=2&rank=1&world_size=3"
         + "&batch_size=4&per_page=12&page=2");
     assertArrayEquals(sent.subList(12, 24).stream().mapToLong(Long::longValue).toArray(),
         shownIndices());
-    assertEquals("batch 3", browser.eval("document.querySelector('.tile .caption .muted')"
+    assertEquals("batch 3", ui.browser.eval("document.querySelector('.tile .caption .muted')"
         + ".textContent.replace(' · ', '')").getAsString());
-    browser.screenshot(SHOTS.resolve("grid-epoch.png"));
+    ui.browser.screenshot(SHOTS.resolve("grid-epoch.png"));
   }
 
   @Test
   void theSamplePageShowsEveryOutputAndItsDepthFilesRoundTripToTheServedFloat16() throws Exception {
     long index = 257;
-    assertEquals("ready", browser.open(server.url + "/sample?dataset=builtin&seed=4&index="
+    assertEquals("ready", ui.browser.open(ui.server.url + "/sample?dataset=builtin&seed=4&index="
         + index));
-    SampleBatch served = server.getSamples(4, index);
+    SampleBatch served = ui.server.getSamples(4, index);
     List<byte[]> shown = pixels("#figures img");
     assertEquals(5, shown.size(), "composite, mask, depth, background and its depth at full size");
     assertArrayEquals(served.getImages().toByteArray(), shown.get(0));
-    SampleBatch withBackground = server.stub().getSamples(GetSamplesRequest.newBuilder()
+    SampleBatch withBackground = ui.server.stub().getSamples(GetSamplesRequest.newBuilder()
         .setDataset("builtin").setSeed(4).addIndices(index)
         .addOutputs(Output.OUTPUT_BACKGROUND).addOutputs(Output.OUTPUT_BACKGROUND_DEPTH).build());
     assertArrayEquals(withBackground.getBackgrounds().toByteArray(), shown.get(3),
@@ -246,40 +227,40 @@ class WebUiBrowserTest {
         header.length, npy.length), "the .npy holds the served float16 bytes");
 
     // The index decoded, and the neighbours by the formula.
-    JsonArray factors = browser.eval("[...document.querySelectorAll('#factors tr[data-factor]')]"
+    JsonArray factors = ui.browser.eval("[...document.querySelectorAll('#factors tr[data-factor]')]"
         + ".map(r => Number(r.children[1].textContent))").getAsJsonArray();
     assertEquals(List.of(CODEC.bg(index), CODEC.fg(index), CODEC.flip(index), CODEC.k(index)),
         List.of(factors.get(0).getAsInt(), factors.get(1).getAsInt(), factors.get(2).getAsInt(),
             factors.get(3).getAsInt()));
-    String flipped = browser.eval("[...document.querySelectorAll('#neighbours a')].find(a =>"
+    String flipped = ui.browser.eval("[...document.querySelectorAll('#neighbours a')].find(a =>"
         + " a.textContent === 'flipped (own placement)').href").getAsString();
     assertTrue(flipped.endsWith("index=" + CODEC.encode(CODEC.bg(index), CODEC.fg(index),
         1 - CODEC.flip(index), CODEC.k(index))), flipped);
-    assertEquals(String.valueOf(served.getMeta(0).getFgDepth()), browser.eval(
+    assertEquals(String.valueOf(served.getMeta(0).getFgDepth()), ui.browser.eval(
         "[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent ==="
         + " 'fg_depth').children[1].textContent").getAsString());
-    browser.screenshot(SHOTS.resolve("sample.png"));
+    ui.browser.screenshot(SHOTS.resolve("sample.png"));
     // A background's file name is whole in its cell's title (and its text), it breaks at its
     // parts, not letter by letter, and a long one wraps inside its panel (it ran on under the
     // next panel, cut off there), which keeps its width.
     String cell = "document.querySelector('#factors tr[data-factor=bg] td.asset')";
-    String name = server.app.datasets().get(0).assets().backgrounds().get(CODEC.bg(index))
+    String name = ui.server.app.datasets().get(0).assets().backgrounds().get(CODEC.bg(index))
         .name();
-    assertEquals(name, browser.eval(cell + ".title").getAsString());
-    assertEquals(name, browser.eval(cell + ".textContent").getAsString());
-    assertEquals("true", browser.eval("(() => { const td = " + cell + "; const p ="
+    assertEquals(name, ui.browser.eval(cell + ".title").getAsString());
+    assertEquals(name, ui.browser.eval(cell + ".textContent").getAsString());
+    assertEquals("true", ui.browser.eval("(() => { const td = " + cell + "; const p ="
         + " td.closest('.panel'), before = p.getBoundingClientRect().width; td.textContent ="
         + " 'outdoor/street/rotated180_' + 'x'.repeat(300) + '.png';"
         + " return String(p.scrollWidth <= p.clientWidth && p.getBoundingClientRect().width"
         + " === before); })()").getAsString());
-    browser.open(flipped);
+    ui.browser.open(flipped);
     assertEquals(CODEC.encode(CODEC.bg(index), CODEC.fg(index), 1 - CODEC.flip(index),
-        CODEC.k(index)), browser.eval("Number(new URLSearchParams(location.search).get('index'))")
-        .getAsLong());
+        CODEC.k(index)), ui.browser.eval(
+            "Number(new URLSearchParams(location.search).get('index'))").getAsLong());
   }
 
   private static byte[] download(String file) {
-    String b64 = browser.eval("(async () => { const a = document.querySelector('#downloads"
+    String b64 = ui.browser.eval("(async () => { const a = document.querySelector('#downloads"
         + " a[data-file=\"" + file + "\"]'); const b = new Uint8Array(await (await fetch(a.href))"
         + ".arrayBuffer()); let s = ''; for (const x of b) s += String.fromCharCode(x);"
         + " return btoa(s); })()").getAsString();
@@ -288,9 +269,9 @@ class WebUiBrowserTest {
 
   @Test
   void statsProgressAdvancesAndTheResultIsTheStatsCall() {
-    assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&seed=2&start=0"
+    assertEquals("ready", ui.browser.open(ui.server.url + "/stats?dataset=builtin&seed=2&start=0"
         + "&end=480&run=1"));
-    JsonArray progress = browser.eval("window.fgbgProgress").getAsJsonArray();
+    JsonArray progress = ui.browser.eval("window.fgbgProgress").getAsJsonArray();
     List<Long> between = new ArrayList<>();
     long last = -1;
     for (JsonElement e : progress) {
@@ -303,8 +284,8 @@ class WebUiBrowserTest {
     }
     assertEquals(480, last);
     assertTrue(between.size() >= 3, "progress advanced in steps: " + progress);
-    JsonObject result = browser.eval("window.fgbgStats").getAsJsonObject();
-    StatsResponse rpc = server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
+    JsonObject result = ui.browser.eval("window.fgbgStats").getAsJsonObject();
+    StatsResponse rpc = ui.server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
         .setSeed(2).setStart(0).setEnd(480).build());
     JsonArray mean = result.getAsJsonObject("image").getAsJsonArray("mean");
     for (int c = 0; c < 3; c++) {
@@ -319,17 +300,17 @@ class WebUiBrowserTest {
     }
     assertEquals(480L * UiTestServer.HEIGHT * UiTestServer.WIDTH, counted,
         "every mask pixel is in the histogram");
-    browser.screenshot(SHOTS.resolve("stats.png"));
+    ui.browser.screenshot(SHOTS.resolve("stats.png"));
   }
 
   @Test
   void statsOnARandomSampleShowEachMeanWithTheStatsCallsStandardError() {
-    assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&seed=5&start=0"
+    assertEquals("ready", ui.browser.open(ui.server.url + "/stats?dataset=builtin&seed=5&start=0"
         + "&end=480&stride=2&sample=60&run=1"));
-    JsonObject result = browser.eval("window.fgbgStats").getAsJsonObject();
+    JsonObject result = ui.browser.eval("window.fgbgStats").getAsJsonObject();
     assertEquals(60, result.get("samples").getAsLong());
     assertEquals(240, result.get("population").getAsLong(), "every 2nd of 480");
-    StatsResponse rpc = server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
+    StatsResponse rpc = ui.server.stub().stats(StatsRequest.newBuilder().setDataset("builtin")
         .setSeed(5).setStride(2).setSample(60).build());
     JsonObject image = result.getAsJsonObject("image");
     for (int c = 0; c < 3; c++) {
@@ -340,42 +321,42 @@ class WebUiBrowserTest {
     }
     assertEquals(rpc.getDepth().getStandardError(0),
         result.getAsJsonObject("depth").get("se").getAsDouble(), 0.0);
-    assertEquals(5, browser.eval("document.querySelectorAll('#moments td.se').length")
+    assertEquals(5, ui.browser.eval("document.querySelectorAll('#moments td.se').length")
         .getAsInt(), "R, G, B, mask and depth rows each show a standard error");
-    browser.screenshot(SHOTS.resolve("stats-sample.png"));
+    ui.browser.screenshot(SHOTS.resolve("stats-sample.png"));
   }
 
   @Test
   void theDatasetsAndLivePagesShowTheServersOwnNumbers() {
-    assertEquals("ready", browser.open(server.url + "/"));
-    String fingerprint = server.stub().describe(DescribeRequest.newBuilder()
+    assertEquals("ready", ui.browser.open(ui.server.url + "/"));
+    String fingerprint = ui.server.stub().describe(DescribeRequest.newBuilder()
         .setDataset("builtin").build()).getFingerprint();
-    assertEquals(fingerprint, browser.eval("document.querySelector('.fingerprint').textContent")
+    assertEquals(fingerprint, ui.browser.eval("document.querySelector('.fingerprint').textContent")
         .getAsString());
-    assertEquals("480", browser.eval("document.querySelector('.size').textContent")
+    assertEquals("480", ui.browser.eval("document.querySelector('.size').textContent")
         .getAsString());
-    assertEquals("random", browser.eval("[...document.querySelectorAll('.kv tr')].find(r => "
+    assertEquals("random", ui.browser.eval("[...document.querySelectorAll('.kv tr')].find(r => "
         + "r.children[0].textContent === 'position').children[1].textContent").getAsString(),
         "the spec's position as a config file spells it, not POSITION_RANDOM");
     String hw = UiTestServer.HEIGHT + "×" + UiTestServer.WIDTH; // as --size reads: 48x64
-    assertTrue(browser.eval("document.querySelector('.dataset .lead').textContent")
+    assertTrue(ui.browser.eval("document.querySelector('.dataset .lead').textContent")
         .getAsString().endsWith(" · " + hw), "the title's size is height × width");
-    assertEquals(hw + "×3 uint8", browser.eval("[...document.querySelectorAll('.kv tr')].find("
+    assertEquals(hw + "×3 uint8", ui.browser.eval("[...document.querySelectorAll('.kv tr')].find("
         + "r => r.children[0].textContent === 'image').children[1].textContent").getAsString());
-    browser.screenshot(SHOTS.resolve("datasets.png"));
+    ui.browser.screenshot(SHOTS.resolve("datasets.png"));
 
-    Iterator<SampleBatch> stream = server.stub().streamEpoch(StreamEpochRequest.newBuilder()
+    Iterator<SampleBatch> stream = ui.server.stub().streamEpoch(StreamEpochRequest.newBuilder()
         .setDataset("builtin").setBatchSize(16).setLimit(96).build());
     stream.forEachRemaining(b -> { });
-    assertEquals("ready", browser.open(server.url + "/live"));
-    long sent = server.stub().serverStats(ServerStatsRequest.getDefaultInstance())
+    assertEquals("ready", ui.browser.open(ui.server.url + "/live"));
+    long sent = ui.server.stub().serverStats(ServerStatsRequest.getDefaultInstance())
         .getSamplesSent();
     assertTrue(sent >= 96);
-    assertEquals(String.format("%,d", sent), browser.eval("[...document.querySelectorAll("
+    assertEquals(String.format("%,d", sent), ui.browser.eval("[...document.querySelectorAll("
         + "'#totals tr')].find(r => r.children[0].textContent === 'samples sent')"
         + ".children[1].textContent").getAsString());
-    assertTrue(browser.eval("[...document.querySelectorAll('#methods td:first-child')]"
+    assertTrue(ui.browser.eval("[...document.querySelectorAll('#methods td:first-child')]"
         + ".map(t => t.textContent)").toString().contains("StreamEpoch"));
-    browser.screenshot(SHOTS.resolve("live.png"));
+    ui.browser.screenshot(SHOTS.resolve("live.png"));
   }
 }

@@ -8,12 +8,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.file.Path;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a person reads on the UI's pages, in a real headless Chromium on a desktop screen against
@@ -22,28 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * grid's form on one grid of equal boxes. Screenshots go to {@code target/ui-screenshots/}.
  */
 class WebUiLookTest {
-  @TempDir
-  static Path dir;
-  static UiOnChromium ui;
-  static UiTestServer server;
-  static HeadlessChromium browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    ui = UiOnChromium.start(dir, 1400, 1000);
-    server = ui.server;
-    browser = ui.browser;
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (ui != null) {
-      ui.close();
-    }
-  }
+  @RegisterExtension
+  static final UiOnChromium ui = UiOnChromium.withServer(1400, 1000);
 
   private static String eval(String expression) {
-    return browser.eval(expression).getAsString();
+    return ui.browser.eval(expression).getAsString();
   }
 
   /** {@code v} to {@code digits} significant digits, trailing zeros kept: 0.4727, 0.0040. */
@@ -53,9 +33,9 @@ class WebUiLookTest {
 
   @Test
   void statsFiguresAreRoundedAndEachHistogramHasItsAxes() {
-    assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&seed=5&stride=2"
+    assertEquals("ready", ui.browser.open(ui.server.url + "/stats?dataset=builtin&seed=5&stride=2"
         + "&sample=60&run=1"));
-    JsonObject r = browser.eval("window.fgbgStats").getAsJsonObject();
+    JsonObject r = ui.browser.eval("window.fgbgStats").getAsJsonObject();
     JsonObject image = r.getAsJsonObject("image");
     String[] channels = {"image R", "image G", "image B"};
     for (int c = 0; c < 3; c++) {
@@ -79,9 +59,9 @@ class WebUiLookTest {
         + " tr[data-channel='depth'] td.std\").textContent"));
 
     // Three histograms, each with its value range under it and its count scale beside it.
-    assertEquals(3, browser.eval("document.querySelectorAll('figure.histogram').length")
+    assertEquals(3, ui.browser.eval("document.querySelectorAll('figure.histogram').length")
         .getAsInt());
-    JsonArray axes = browser.eval("[...document.querySelectorAll('figure.histogram')].map(f =>"
+    JsonArray axes = ui.browser.eval("[...document.querySelectorAll('figure.histogram')].map(f =>"
         + " ({ lo: f.querySelector('.x-lo').textContent, hi: f.querySelector('.x-hi')"
         + ".textContent, max: f.querySelector('.y-max').textContent, bottom: f.querySelector("
         + "'.y-axis .tick').textContent, x: f.querySelector('.x-title').textContent,"
@@ -112,26 +92,28 @@ class WebUiLookTest {
         + (far < 10 ? 2 : 1) + " }) + ' m'"), depth.get("hi").getAsString(), depth.toString());
     assertTrue(depth.get("x").getAsString().startsWith("depth, metres, 64 bins of "),
         depth.toString());
-    browser.screenshot(WebUiBrowserTest.SHOTS.resolve("stats-axes.png"));
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("stats-axes.png"));
   }
 
   @Test
   void refusalsArePagesOfTheUiNamingTheProblemUnderTheirStatus() throws Exception {
     String[][] cases = {
-        // path, status, heading, what the message names, the way back
+        // path, status, heading, what the message names, the way back (keeping a dataset
+        // that is there)
         {"/sample?dataset=builtin&index=480", "400", "Bad request",
-            "parameter 'index' must be in [0, 479], got 480", "/grid"},
+            "parameter 'index' must be in [0, 479], got 480", "/grid?dataset=builtin"},
         {"/grid?dataset=nope", "400", "Bad request", "unknown dataset 'nope'", "/grid"},
-        {"/stats?dataset=builtin&bins=zero", "400", "Bad request", "parameter 'bins'", "/stats"},
+        {"/stats?dataset=builtin&bins=zero", "400", "Bad request", "parameter 'bins'",
+            "/stats?dataset=builtin"},
         {"/nothing/here", "404", "Not found", "no page at '/nothing/here'", null},
         {"/img/composite.png?index=1", "400", "Bad request", "parameter 'fingerprint' is"
             + " required", "/grid"},
     };
     for (String[] c : cases) {
-      assertEquals("failed", browser.open(server.url + c[0]), c[0]);
-      assertEquals(Integer.parseInt(c[1]), browser.eval("performance.getEntriesByType("
+      assertEquals("failed", ui.browser.open(ui.server.url + c[0]), c[0]);
+      assertEquals(Integer.parseInt(c[1]), ui.browser.eval("performance.getEntriesByType("
           + "'navigation')[0].responseStatus").getAsInt(), c[0]);
-      assertEquals(Integer.parseInt(c[1]), server.get(c[0]).statusCode(), c[0]);
+      assertEquals(Integer.parseInt(c[1]), ui.server.get(c[0]).statusCode(), c[0]);
       assertEquals("Datasets,Grid,Stats,Live server", eval("[...document.querySelectorAll("
           + "'header.bar nav a')].map(a => a.textContent).join()"), c[0] + ": the UI's header");
       assertEquals(c[2] + " " + c[1], eval("document.querySelector('main h1').textContent"),
@@ -144,18 +126,18 @@ class WebUiLookTest {
       assertEquals(c[4] == null ? "/" : c[4] + ",/", links, c[0] + ": the links back");
     }
     // An image the page itself asks for stays an image's refusal: text, not a page.
-    assertEquals("text/plain; charset=utf-8", server.get("/img/composite.png?index=1",
+    assertEquals("text/plain; charset=utf-8", ui.server.get("/img/composite.png?index=1",
         "Accept", "image/avif,image/webp,*/*").headers().firstValue("Content-Type")
         .orElseThrow());
-    browser.open(server.url + "/grid?dataset=nope");
-    browser.screenshot(WebUiBrowserTest.SHOTS.resolve("refused.png"));
+    ui.browser.open(ui.server.url + "/grid?dataset=nope");
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("refused.png"));
   }
 
   @Test
   void theGridsFormLinesUpItsBoxes() {
-    assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=12"));
+    assertEquals("ready", ui.browser.open(ui.server.url + "/grid?dataset=builtin&per_page=12"));
     // Every text box and list of the form: one height, and those of a row on one line.
-    JsonArray boxes = browser.eval("[...document.querySelectorAll('#controls input:not("
+    JsonArray boxes = ui.browser.eval("[...document.querySelectorAll('#controls input:not("
         + "[type=checkbox]):not([type=hidden]), #controls select')].map(e => { const b ="
         + " e.getBoundingClientRect(); return [Math.round(b.top), Math.round(b.height),"
         + " Math.round(b.width)]; })").getAsJsonArray();
@@ -176,7 +158,7 @@ class WebUiLookTest {
     assertEquals(eval("String(document.querySelector('fieldset.shuffle').getBoundingClientRect()"
         + ".top)"), eval("String(document.querySelector('fieldset.epoch')"
         + ".getBoundingClientRect().top)"));
-    browser.screenshot(WebUiBrowserTest.SHOTS.resolve("grid-form.png"));
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("grid-form.png"));
   }
 
   private static double figure(JsonObject moments, String name, int channel) {

@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.server.transport.ConnectOptions;
-import dev.fgbg.v1.FolderDatasetConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +31,7 @@ class WebUiNoDepthTest {
   static void start() throws Exception {
     Fixtures.goodFolders(dir);
     server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
-        List.of(FolderDatasetConfig.newBuilder().setName("photos")
-            .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
-            .setSize("32").build()));
+        List.of(UiTestServer.photos(dir)));
   }
 
   @AfterAll

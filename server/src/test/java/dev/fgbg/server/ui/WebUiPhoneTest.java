@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The UI on a phone's screen (390×844, as a mobile browser lays it out) in a real headless
@@ -22,34 +20,21 @@ class WebUiPhoneTest {
   private static final int WIDTH = 390;
   private static final int HEIGHT = 844;
 
-  @TempDir
-  static Path dir;
-  static UiOnChromium ui;
-  static UiTestServer server;
-  static HeadlessChromium browser;
+  @RegisterExtension
+  static final UiOnChromium ui = UiOnChromium.withServer(WIDTH, HEIGHT);
 
   @BeforeAll
-  static void start() throws Exception {
-    ui = UiOnChromium.start(dir, WIDTH, HEIGHT);
-    server = ui.server;
-    browser = ui.browser;
+  static void start() {
     JsonObject metrics = new JsonObject();
     metrics.addProperty("width", WIDTH);
     metrics.addProperty("height", HEIGHT);
     metrics.addProperty("deviceScaleFactor", 1);
     metrics.addProperty("mobile", true);
-    browser.call("Emulation.setDeviceMetricsOverride", metrics);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (ui != null) {
-      ui.close();
-    }
+    ui.browser.call("Emulation.setDeviceMetricsOverride", metrics);
   }
 
   private static String eval(String expression) {
-    return browser.eval(expression).getAsString();
+    return ui.browser.eval(expression).getAsString();
   }
 
   @Test
@@ -62,13 +47,13 @@ class WebUiPhoneTest {
         new String[] {"stats", "/stats?dataset=builtin&sample=60&run=1"},
         new String[] {"live", "/live"});
     for (String[] p : pages) {
-      assertEquals("ready", browser.open(server.url + p[1]), p[1]);
-      int wide = browser.eval("document.documentElement.scrollWidth").getAsInt();
+      assertEquals("ready", ui.browser.open(ui.server.url + p[1]), p[1]);
+      int wide = ui.browser.eval("document.documentElement.scrollWidth").getAsInt();
       assertTrue(wide <= WIDTH + 1, p[1] + " is " + wide + " px wide on a " + WIDTH
           + " px screen");
       // A mobile layout widens the viewport to fit what overflows: this is the screen's width.
-      assertEquals(WIDTH, browser.eval("innerWidth").getAsInt(), p[1] + " layout width");
-      browser.screenshot(WebUiBrowserTest.SHOTS.resolve("phone-" + p[0] + ".png"));
+      assertEquals(WIDTH, ui.browser.eval("innerWidth").getAsInt(), p[1] + " layout width");
+      ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("phone-" + p[0] + ".png"));
     }
     // The Live page's idle cards keep to whole rows: two to a row here.
     assertEquals("true", eval("String(new Set([...document.querySelectorAll('.card')].map(c =>"
@@ -85,76 +70,77 @@ class WebUiPhoneTest {
         + " }).observe(document, { childList: true, subtree: true });";
     JsonObject add = new JsonObject();
     add.addProperty("source", watch);
-    String id = browser.call("Page.addScriptToEvaluateOnNewDocument", add).get("identifier")
+    String id = ui.browser.call("Page.addScriptToEvaluateOnNewDocument", add).get("identifier")
         .getAsString();
     try {
-      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=24"));
+      assertEquals("ready", ui.browser.open(ui.server.url + "/grid?dataset=builtin&per_page=24"));
     } finally {
       JsonObject remove = new JsonObject();
       remove.addProperty("identifier", id);
-      browser.call("Page.removeScriptToEvaluateOnNewDocument", remove);
+      ui.browser.call("Page.removeScriptToEvaluateOnNewDocument", remove);
     }
-    assertEquals("[\"loading\",\"tiles\"]", browser.eval("window.fgbgSeen").toString(),
+    assertEquals("[\"loading\",\"tiles\"]", ui.browser.eval("window.fgbgSeen").toString(),
         "'Loading…' shows until the tiles replace it");
-    assertFalse(browser.eval("document.querySelector('details.controls-box').open")
+    assertFalse(ui.browser.eval("document.querySelector('details.controls-box').open")
         .getAsBoolean(), "on a phone the grid's form starts folded");
     assertEquals("Grid", eval("document.querySelector('h1').firstChild.textContent.trim()"));
   }
 
   @Test
   void thumbnailsLoadAsTheyComeNearTheScreen() {
-    assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
+    assertEquals("ready", ui.browser.open(ui.server.url + "/grid?dataset=builtin&per_page=240"));
     assertEquals("true", eval("String([...document.querySelectorAll('.tile img')].every(i =>"
         + " i.loading === 'lazy' && i.getAttribute('width') === '" + UiTestServer.WIDTH + "'"
         + " && i.getAttribute('height') === '" + UiTestServer.HEIGHT + "'))"));
-    int fetched = browser.eval("performance.getEntriesByType('resource').filter(e =>"
+    int fetched = ui.browser.eval("performance.getEntriesByType('resource').filter(e =>"
         + " e.name.includes('/img/')).length").getAsInt();
     // 240 composites and 240 masks at once was the page before: now the first screens only.
     assertTrue(fetched > 0 && fetched < 240, fetched + " images fetched for the first screen");
-    browser.eval("new Promise(r => { scrollTo(0, document.documentElement.scrollHeight);"
+    ui.browser.eval("new Promise(r => { scrollTo(0, document.documentElement.scrollHeight);"
         + " setTimeout(r, 500); })");
-    assertTrue(browser.eval("document.querySelector('.tile:last-child img.composite')"
+    assertTrue(ui.browser.eval("document.querySelector('.tile:last-child img.composite')"
         + ".decode().then(() => true)").getAsBoolean(),
         "the last tile loads once scrolled to");
   }
 
   @Test
   void titlesSayWhatThePageShows() {
-    browser.open(server.url + "/sample?dataset=builtin&index=7");
+    ui.browser.open(ui.server.url + "/sample?dataset=builtin&index=7");
     assertEquals("Sample 7 · builtin · fgbg", eval("document.title"));
-    assertEquals("0 " + server.app.datasets().get(0).assets().backgroundLabels().get(0),
+    assertEquals("0 " + ui.server.app.datasets().get(0).assets().backgroundLabels().get(0),
         eval("[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent"
             + " === 'bg_label').children[1].textContent"),
         "the label id with its name");
-    browser.open(server.url + "/grid?dataset=builtin&page=3");
+    ui.browser.open(ui.server.url + "/grid?dataset=builtin&page=3");
     assertEquals("Grid p. 3 · builtin · fgbg", eval("document.title"));
-    browser.open(server.url + "/grid?dataset=builtin");
+    ui.browser.open(ui.server.url + "/grid?dataset=builtin");
     assertEquals("Grid p. 1 · builtin · fgbg", eval("document.title"));
     // On the first page the steps back are off: no link, aria-disabled, shown faded.
     assertEquals("true|null|0.45", eval("(() => { const a = document.querySelector('.pager"
         + " .prev'); return [a.getAttribute('aria-disabled'), String(a.getAttribute('href')),"
         + " getComputedStyle(a).opacity].join('|'); })()"));
-    browser.open(server.url + "/stats?dataset=builtin");
+    ui.browser.open(ui.server.url + "/stats?dataset=builtin");
     assertEquals("Stats · builtin · fgbg", eval("document.title"));
   }
 
   @Test
   void theGridsFormUnfoldsTwoBoxesToARowWithinTheScreen() {
-    assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=6"));
-    browser.eval("document.querySelector('details.controls-box').open = true");
-    assertTrue(browser.eval("document.documentElement.scrollWidth").getAsInt() <= WIDTH,
+    assertEquals("ready", ui.browser.open(ui.server.url + "/grid?dataset=builtin&per_page=6"));
+    ui.browser.eval("document.querySelector('details.controls-box').open = true");
+    assertTrue(ui.browser.eval("document.documentElement.scrollWidth").getAsInt() <= WIDTH,
         "the open form fits the screen");
     // Every box of the form at one height, two to a row, none past the form's edge.
     String boxes = "[...document.querySelectorAll('#controls input:not([type=checkbox]):not("
         + "[type=hidden]), #controls select')].map(e => e.getBoundingClientRect())";
     assertEquals("true", eval("String(new Set(" + boxes + ".map(b => Math.round(b.height)))"
         + ".size === 1)"), "one height");
-    assertEquals(2, browser.eval("new Set(" + boxes + ".slice(0, 5).map(b => Math.round(b.left)))"
-        + ".size").getAsInt(), "dataset, seed, order, per page, view: two to a row");
-    int right = browser.eval("Math.round(document.querySelector('#controls')"
+    assertEquals(2, ui.browser.eval("new Set(" + boxes
+        + ".slice(0, 5).map(b => Math.round(b.left))).size").getAsInt(),
+        "dataset, seed, order, per page, view: two to a row");
+    int right = ui.browser.eval("Math.round(document.querySelector('#controls')"
         + ".getBoundingClientRect().right)").getAsInt();
-    assertTrue(browser.eval("Math.max(..." + boxes + ".map(b => Math.round(b.right)))")
+    assertTrue(ui.browser.eval("Math.max(..." + boxes + ".map(b => Math.round(b.right)))")
         .getAsInt() <= right, "no box past the form's edge");
-    browser.screenshot(WebUiBrowserTest.SHOTS.resolve("phone-grid-form.png"), true);
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("phone-grid-form.png"), true);
   }
 }

@@ -7,70 +7,65 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.transport.ConnectOptions;
-import dev.fgbg.v1.FolderDatasetConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The UI in a real headless Chromium against real servers, where a tester found it wrong: the
  * sample page's pictures at their own aspect (a 64×224 built-in dataset, shorter than the depth
  * colour bar), a change of dataset on the Grid and Stats forms, and the Live and Grid pages
- * while the server is stopped (and, for Live, started again on its port).
+ * while the server is stopped (and, for Live, started again on its port), and a Stats run cut
+ * by the server's stop.
  */
 class WebUiRecoveryTest {
   private static final int HEIGHT = 64;
   private static final int WIDTH = 224;
+  /** The render workers of {@link UiTestServer}. */
+  private static final int WORKERS = 2;
 
   @TempDir
   static Path dir;
-  static HeadlessChromium browser;
+  @RegisterExtension
+  static final UiOnChromium ui = UiOnChromium.browserOnly(1400, 1000);
 
   @BeforeAll
-  static void start() throws Exception {
+  static void folders() throws Exception {
     Fixtures.goodFolders(dir);
-    browser = HeadlessChromium.start(1400, 1000);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
-    }
   }
 
   private static UiTestServer server(int uiPort) throws Exception {
     return UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
-        List.of(FolderDatasetConfig.newBuilder().setName("photos")
-            .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
-            .setSize("32").build()), HEIGHT, WIDTH, uiPort);
+        List.of(UiTestServer.photos(dir)), HEIGHT, WIDTH, uiPort);
   }
 
   private static String text(String expression) {
-    return browser.eval(expression).getAsString();
+    return ui.browser.eval(expression).getAsString();
   }
 
   /** Runs {@code script} (which navigates) and waits until the new page is shown. */
   private static String navigate(String script) {
-    CompletableFuture<JsonObject> loaded = browser.next("Page.loadEventFired");
-    browser.eval(script);
+    CompletableFuture<JsonObject> loaded = ui.browser.next("Page.loadEventFired");
+    ui.browser.eval(script);
     loaded.orTimeout(120, TimeUnit.SECONDS).join();
-    return browser.awaitShown();
+    return ui.browser.awaitShown();
   }
 
   @Test
   void theSamplePageShowsEveryPictureAtItsOwnAspectAndTheBarAtTheDepthsHeight()
       throws Exception {
     try (UiTestServer server = server(0)) {
-      assertEquals("ready", browser.open(server.url + "/sample?dataset=builtin&index=7"));
-      JsonArray sizes = browser.eval("[...document.querySelectorAll('#figures img')].map(i =>"
+      assertEquals("ready", ui.browser.open(server.url + "/sample?dataset=builtin&index=7"));
+      JsonArray sizes = ui.browser.eval("[...document.querySelectorAll('#figures img')].map(i =>"
           + " [i.dataset.file, i.naturalWidth, i.naturalHeight, i.clientWidth, i.clientHeight])")
           .getAsJsonArray();
       assertTrue(sizes.size() >= 3, sizes.toString());
@@ -82,9 +77,9 @@ class WebUiRecoveryTest {
         assertEquals(WIDTH, s.get(3).getAsInt(), "shown width: " + s);
         assertEquals(HEIGHT, s.get(4).getAsInt(), "shown height: " + s);
       }
-      assertEquals(HEIGHT, browser.eval("Math.round(document.querySelector('#colourbar canvas')"
+      assertEquals(HEIGHT, ui.browser.eval("Math.round(document.querySelector('#colourbar canvas')"
           + ".getBoundingClientRect().height)").getAsInt(), "the colour bar's height");
-      browser.screenshot(WebUiBrowserTest.SHOTS.resolve("sample-wide.png"));
+      ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("sample-wide.png"));
     }
   }
 
@@ -92,7 +87,7 @@ class WebUiRecoveryTest {
   void changingTheDatasetReloadsTheGridAndStatsFormsForIt() throws Exception {
     try (UiTestServer server = server(0)) {
       // Settings photos has not: a depth view, a background beyond its 3, a label of builtin's.
-      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
+      assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=builtin&view=depth&bg=5"
           + "&k=4&per_page=6&seed=9"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
@@ -106,10 +101,10 @@ class WebUiRecoveryTest {
           + " true"));
       assertEquals("photos", URI.create(text("location.href")).getQuery()
           .replaceAll(".*dataset=([a-z]+).*", "$1"));
-      assertTrue(browser.eval("document.querySelectorAll('#tiles .tile').length").getAsInt()
+      assertTrue(ui.browser.eval("document.querySelectorAll('#tiles .tile').length").getAsInt()
           > 0);
 
-      assertEquals("ready", browser.open(server.url + "/stats?dataset=builtin&end=400"
+      assertEquals("ready", ui.browser.open(server.url + "/stats?dataset=builtin&end=400"
           + "&outputs=image,mask,depth&stride=7"));
       assertEquals("ready", navigate("const s = document.querySelector('#controls"
           + " select[name=dataset]'); s.value = 'photos'; s.dispatchEvent(new Event('change'));"
@@ -120,7 +115,7 @@ class WebUiRecoveryTest {
           + " input[name=outputs]').value"));
       assertEquals("ready", navigate("document.getElementById('controls').requestSubmit();"
           + " true"));
-      assertEquals(200, browser.eval("performance.getEntriesByType('navigation')[0]"
+      assertEquals(200, ui.browser.eval("performance.getEntriesByType('navigation')[0]"
           + ".responseStatus").getAsInt());
     }
   }
@@ -130,7 +125,7 @@ class WebUiRecoveryTest {
     UiTestServer first = server(0);
     int port = URI.create(first.url).getPort();
     try {
-      assertEquals("ready", browser.open(first.url + "/live"));
+      assertEquals("ready", ui.browser.open(first.url + "/live"));
     } finally {
       first.close();
     }
@@ -138,16 +133,16 @@ class WebUiRecoveryTest {
         + " document.getElementById('live-notice'); if (n && !n.hidden) r(n.textContent);"
         + " else setTimeout(t, 100); }; t(); })");
     assertTrue(notice.contains("the server cannot be reached; retrying"), notice);
-    assertTrue(browser.eval("document.getElementById('cards').classList.contains('stale')")
+    assertTrue(ui.browser.eval("document.getElementById('cards').classList.contains('stale')")
         .getAsBoolean());
     try (UiTestServer again = server(port)) {
       // Polling goes on by itself: the notice goes once an answer comes.
-      assertTrue(browser.eval("new Promise(r => { const t = () => { if (document"
+      assertTrue(ui.browser.eval("new Promise(r => { const t = () => { if (document"
           + ".getElementById('live-notice').hidden) r(true); else setTimeout(t, 100); }; t();"
           + " })").getAsBoolean());
       assertEquals("", text("document.getElementById('cards').className.replace('cards', '')"
           .trim()));
-      assertEquals(6, browser.eval("document.querySelectorAll('#cards [data-card]').length")
+      assertEquals(6, ui.browser.eval("document.querySelectorAll('#cards [data-card]').length")
           .getAsInt());
     }
   }
@@ -157,12 +152,12 @@ class WebUiRecoveryTest {
     JsonObject script = new JsonObject();
     script.addProperty("source", "window.fgbgUnhandled = [];"
         + " addEventListener('unhandledrejection', e => fgbgUnhandled.push(String(e.reason)));");
-    browser.call("Page.addScriptToEvaluateOnNewDocument", script);
+    ui.browser.call("Page.addScriptToEvaluateOnNewDocument", script);
     try (UiTestServer server = server(0)) {
-      assertEquals("ready", browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
+      assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=builtin&per_page=240"));
     }
     // The server is gone: the masks further down fail to load as they scroll near.
-    JsonObject r = browser.eval("(async () => { const cs = [...document.querySelectorAll("
+    JsonObject r = ui.browser.eval("(async () => { const cs = [...document.querySelectorAll("
         + "'canvas.mask')]; const undrawn = cs.filter(c => c.width === 300).length;"
         + " scrollTo(0, document.body.scrollHeight);"
         + " await new Promise(f => requestAnimationFrame(() => requestAnimationFrame(f)));"
@@ -174,5 +169,46 @@ class WebUiRecoveryTest {
     assertTrue(r.get("undrawn").getAsInt() > 0, r.toString());
     assertEquals(0, r.get("rejected").getAsInt(), r.toString());
     assertEquals(0, r.getAsJsonArray("unhandled").size(), r.toString());
+  }
+
+  @Test
+  void aStatsRunCutByTheServersStopLosesItsEta() throws Exception {
+    UiTestServer server = server(0);
+    CountDownLatch held = new CountDownLatch(WORKERS);
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      // Every render worker held: the run shows its first progress line (with its ETA), then
+      // waits for a worker until the server stops.
+      RenderScheduler.Lane lane = server.app.server().scheduler().lane("test hold");
+      for (int i = 0; i < WORKERS; i++) {
+        lane.execute(() -> {
+          held.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the stop's shutdownNow
+          }
+        });
+      }
+      assertTrue(held.await(60, TimeUnit.SECONDS), "the workers were held");
+      JsonObject go = new JsonObject();
+      go.addProperty("url", server.url + "/stats?dataset=builtin&run=1");
+      ui.browser.call("Page.navigate", go);
+      String line = text("new Promise(r => { const t = () => { if (window.fgbgProgress"
+          + " && fgbgProgress.length) r(document.getElementById('progress-text').textContent);"
+          + " else setTimeout(t, 50); }; t(); })");
+      assertTrue(line.contains("ETA"), line);
+    } finally {
+      server.close();
+      release.countDown();
+    }
+    assertEquals("failed", ui.browser.awaitShown());
+    assertEquals("the connection to the server was lost",
+        text("document.querySelector('#results .error').textContent"));
+    assertEquals("stopped at 0 / 480 samples", text("document.getElementById('progress-text')"
+        + ".textContent"));
+    assertTrue(ui.browser.eval("document.getElementById('progress').classList"
+        + ".contains('stopped')").getAsBoolean());
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("stats-stopped.png"));
   }
 }

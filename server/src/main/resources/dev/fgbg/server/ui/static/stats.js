@@ -52,7 +52,9 @@ function run(d, bar, text, results) {
   const values = Object.fromEntries(q);
   delete values.run;
   const source = new EventSource(link('/api/stats', values));
+  let last = null; // the last progress shown
   const show = (p, note) => {
+    last = p;
     bar.max = p.total;
     bar.value = p.done;
     text.textContent = note || `${int(p.done)} / ${int(p.total)} samples · ${int(p.samples_per_second)}/s · ETA ${duration(p.eta_seconds)}`;
@@ -71,14 +73,19 @@ function run(d, bar, text, results) {
     results.append(...result(r));
     ready();
   });
-  source.addEventListener('failure', (e) => {
+  // A run that ends without its result: the rate and ETA of its last line no longer hold, so
+  // the line says where it stopped, greyed.
+  const stopped = (message) => {
     source.close();
-    fail(new Error(JSON.parse(e.data).message), results);
-  });
+    text.textContent = last ? `stopped at ${int(last.done)} / ${int(last.total)} samples` : 'not started';
+    text.classList.add('stopped');
+    bar.classList.add('stopped');
+    fail(new Error(message), results);
+  };
+  source.addEventListener('failure', (e) => stopped(JSON.parse(e.data).message));
   source.onerror = () => {
     if (source.readyState === EventSource.CLOSED) return;
-    source.close();
-    fail(new Error('the connection to the server was lost'), results);
+    stopped('the connection to the server was lost');
   };
 }
 
