@@ -3,8 +3,10 @@
     ./fgbg serve &                                      # in another terminal
     /usr/bin/python3 client-python-stub/examples/train_unet.py --steps 300
     # your photos, with depth from a model (see the README):
-    ./fgbg serve --bg photos/bg --fg photos/fg --name office \\
-        --depth-model models/fastdepth_nyu_224 --depth-weights model.onnx &
+    # (~/models/fastdepth_nyu_224.onnx: wherever you saved the downloaded weights)
+    ./fgbg serve --bg photos/backgrounds --fg photos/cutouts --name office \\
+        --depth-model models/fastdepth_nyu_224 \\
+        --depth-weights ~/models/fastdepth_nyu_224.onnx &
     /usr/bin/python3 client-python-stub/examples/train_unet.py --dataset office
 
 Prints the loss every 25 steps; it goes down as the network learns to segment the pasted

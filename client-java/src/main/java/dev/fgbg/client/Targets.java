@@ -8,9 +8,11 @@ import java.util.regex.Pattern;
 /**
  * The one rule by which {@link FgbgClient.Builder#target} and {@link FgbgReplicas} read a
  * target: {@code host:port}, a bare host (port {@value #DEFAULT_PORT}), {@code [v6]:port}, or a
- * gRPC name ({@code dns:///host[:port]}, {@code unix:…}). A URL ({@code http://…}) is refused
+ * gRPC name ({@code dns:///host[:port]}, {@code unix:…}). A port is a number from 1 to 65535,
+ * checked here: gRPC reads "localhost:4714o" as a DNS name and "localhost:99999" fails on its
+ * executor thread, the call then waiting out its deadline. A URL ({@code http://…}) is refused
  * here in words: gRPC's own answer ("Could not find a NameResolverProvider") does not say what
- * to give instead.
+ * to give instead. The words are the Python client's ({@code fgbg.replicas}).
  */
 final class Targets {
   static final int DEFAULT_PORT = 50051;
@@ -18,6 +20,7 @@ final class Targets {
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$");
   /** Schemes of gRPC's name resolvers (unix ones where the transport has them). */
   private static final Set<String> RESOLVED = Set.of("dns", "unix", "unix-abstract");
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
   private Targets() {}
 
@@ -40,9 +43,23 @@ final class Targets {
     return t.startsWith("unix:") || t.startsWith("unix-abstract:") ? t : withPort(t);
   }
 
-  /** {@code host:port} for a bare host or {@code [v6]}, else {@code hostPort} as it is. */
+  /**
+   * {@code host:port} for a bare host or {@code [v6]}, else {@code hostPort} as it is once its
+   * port is a number from 1 to 65535 and its host is not empty.
+   */
   private static String withPort(String hostPort) {
     boolean bare = hostPort.startsWith("[") ? hostPort.endsWith("]") : !hostPort.contains(":");
-    return bare ? hostPort + ":" + DEFAULT_PORT : hostPort;
+    if (bare) {
+      return hostPort + ":" + DEFAULT_PORT;
+    }
+    int colon = hostPort.lastIndexOf(':');
+    String port = hostPort.substring(colon + 1);
+    if (colon == 0 || !PORT.matcher(port).matches() || Integer.parseInt(port) < 1
+        || Integer.parseInt(port) > 65535) {
+      throw new IllegalArgumentException("target '" + hostPort + "' must be host:port (or a "
+          + "bare host, port " + DEFAULT_PORT + "): its port '" + port
+          + "' is not a number from 1 to 65535");
+    }
+    return hostPort;
   }
 }

@@ -150,14 +150,6 @@ public final class FgbgApplication implements AutoCloseable {
       LOG.info("Prometheus metrics on http://" + options.metricsHost() + ":"
           + metricsEndpoint.getPort() + "/metrics");
     }
-    if (runtimes.isEmpty()) {
-      warm.complete(null);
-    } else {
-      housekeeping.execute(this::warmUp);
-      long every = options.statsInterval().toNanos();
-      housekeeping.scheduleAtFixedRate(new DepthReport(runtimes, LOG::info), every, every,
-          TimeUnit.NANOSECONDS);
-    }
     LOG.info(String.format(Locale.ROOT, "fgbg listening on %s (%d workers, window %d,"
         + " export root %s) after %.2f s",
         listener != null ? listener.describe(server.port()) : "port " + server.port(),
@@ -184,6 +176,14 @@ public final class FgbgApplication implements AutoCloseable {
       LOG.warning(unused);
     }
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
+    if (runtimes.isEmpty()) {
+      warm.complete(null);
+    } else { // here, after the lines above: "health SERVING" comes after "listening"
+      housekeeping.execute(this::warmUp);
+      long every = options.statsInterval().toNanos();
+      housekeeping.scheduleAtFixedRate(new DepthReport(runtimes, LOG::info), every, every,
+          TimeUnit.NANOSECONDS);
+    }
     return this;
   }
 
@@ -202,7 +202,7 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       for (DepthRuntime r : depth.all()) {
         long t = System.nanoTime();
-        String id = r.teacher().id();
+        String id = r.modelId();
         datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
             .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
         LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),

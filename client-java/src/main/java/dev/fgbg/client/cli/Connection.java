@@ -49,7 +49,15 @@ final class Connection {
           + "command talks to one (host:port). Replicas with failover are for the libraries: "
           + "FgbgReplicas (Java), fgbg.failover and the torch datasets (Python)");
     }
-    FgbgClient.Builder b = FgbgClient.builder().target(target);
+    FgbgClient.Builder b = FgbgClient.builder();
+    try {
+      b.target(target);
+    } catch (IllegalArgumentException e) {
+      // The builder's words begin "target '…'": name the flag the user gave instead.
+      String words = e.getMessage();
+      throw new IllegalArgumentException(words.startsWith("target ") ? "--" + words
+          : "--target " + target + ": " + words);
+    }
     if (deadline != null) {
       if (deadline.isZero() || deadline.isNegative()) {
         throw new IllegalArgumentException("--deadline " + Durations.words(deadline)

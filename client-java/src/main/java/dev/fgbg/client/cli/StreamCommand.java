@@ -110,10 +110,6 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
     // The one server as the only replica: with --reconnect its stream rides through a restart.
     try (FgbgReplicas c = reconnecting(FgbgReplicas.of(connection.target, connection.client()))) {
       long total = 0;
-      // The rate (and so the ETA) counts from the first batch on: before it lie the client's
-      // start-up and the server's first render, which would show an ETA of hours at first.
-      long firstAt = t0;
-      long firstSamples = 0;
       double rate = 0;
       try (FailoverBatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
@@ -125,15 +121,13 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
           long now = System.nanoTime();
           got = new Got(got.batches() + 1, digest.count(), digest.value(), now);
           long samples = got.samples();
-          if (got.batches() == 1) {
-            firstAt = now;
-            firstSamples = samples;
-            rate = samples / seconds(now - t0);
-            continue; // no rate to tell yet: the first line waits for the second batch
+          // Since the call began, as the final samples/s (Rates): the first line waits for the
+          // second batch, the first one's rate being mostly the start-up.
+          rate = Rates.perSecond(samples, now - t0);
+          if (got.batches() > 1) {
+            progress.update(samples, Math.max(total, samples), rate,
+                Rates.eta(samples, total, now - t0), "", false);
           }
-          rate = (samples - firstSamples) / seconds(now - firstAt);
-          progress.update(samples, Math.max(total, samples), rate,
-              Math.max(0, total - samples) / rate, "", false);
         }
       } catch (StatusRuntimeException e) {
         if (!complete()) {
@@ -190,7 +184,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
   /** The three lines a stream ends with; {@code mark} follows each of a partial one's. */
   private static List<String> lines(long samples, long nanos, String hex, String mark) {
     return List.of("samples: " + samples + mark,
-        String.format(Locale.ROOT, "samples/s: %.1f", samples / seconds(nanos)) + mark,
+        String.format(Locale.ROOT, "samples/s: %.1f", Rates.perSecond(samples, nanos)) + mark,
         "digest: " + hex + mark);
   }
 
@@ -206,10 +200,6 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
 
   /** What follows each line of a stream that ended mid-way. */
   static final String PARTIAL = " (partial)";
-
-  private static double seconds(long nanos) {
-    return Math.max(nanos / 1e9, 1e-9);
-  }
 
   @Override
   public Tally tally() {

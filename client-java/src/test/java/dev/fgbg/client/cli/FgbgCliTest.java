@@ -95,6 +95,12 @@ class FgbgCliTest {
         + "samples/s, eta 0 s"), whole[2]);
     assertTrue(limited[2].trim().endsWith("eta 0 s") && limited[2].contains("progress: 5/5 "),
         limited[2]);
+    // The last progress rate is the final samples/s (one formula: samples since the call
+    // began), the one rounded to 0 decimals, the other to 1.
+    String last = progress.get(progress.size() - 1);
+    double shown = Double.parseDouble(last.replaceAll(".*, ([0-9]+) samples/s.*", "$1"));
+    double finalRate = Double.parseDouble(lines.get(1).substring("samples/s: ".length()));
+    assertTrue(Math.abs(shown - finalRate) <= 0.55, last + " vs " + lines.get(1));
   }
 
   @Test

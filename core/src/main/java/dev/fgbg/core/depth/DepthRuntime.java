@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,22 +34,25 @@ public final class DepthRuntime implements AutoCloseable {
   private final String device;
   private final DepthModel model;
   private final DynamicBatcher batcher;
-  private final DepthCache cache;
+  private final Supplier<DepthCache> opener;
   private final DepthStats stats;
+  // Opened by the first teacher(): layered depth never reads it, so its --cache-dir is neither
+  // made nor scanned (the server only warns that it is unused).
+  private DepthCache cache;
 
   private DepthRuntime(String name, String device, DepthModel model, DynamicBatcher batcher,
-      DepthCache cache, DepthStats stats) {
+      Supplier<DepthCache> opener, DepthStats stats) {
     this.name = name;
     this.device = device;
     this.model = model;
     this.stats = stats;
-    this.cache = cache;
+    this.opener = opener;
     this.batcher = batcher;
   }
 
   /**
-   * Builds the cache (and disk tier, when {@code cacheDir} is set) and the started batcher for
-   * {@code model}, timed by the system ticker.
+   * Builds the started batcher for {@code model}, timed by the system ticker, and the cache
+   * (with a disk tier in {@code cacheDir} when set) that teacher depth opens on first use.
    */
   public static DepthRuntime create(String name, String device, DepthModel model,
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes) throws IOException {
@@ -71,15 +75,33 @@ public final class DepthRuntime implements AutoCloseable {
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
       Ticker ticker) throws IOException {
     DepthStats stats = DepthStats.concurrent();
-    DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
     // The model's own bound: an ONNX graph with a fixed batch lowers the config's maxBatch.
     int maxBatch = Math.min(config.maxBatch(), model.maxBatch());
     DynamicBatcher batcher = new DynamicBatcher(model, maxBatch, config.maxQueueDelay(),
         config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
-    return new DepthRuntime(name, device, model, batcher, new DepthCache(memoryBytes, disk, store,
-        stats),
-        stats);
+    Supplier<DepthCache> opener = () -> {
+      try {
+        DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
+        return new DepthCache(memoryBytes, disk, store, stats);
+      } catch (IOException e) {
+        throw FgbgException.invalidConfig("depth cache folder " + cacheDir + " cannot be used: "
+            + e.getMessage(), e);
+      }
+    };
+    return new DepthRuntime(name, device, model, batcher, opener, stats);
+  }
+
+  private synchronized DepthCache cache() {
+    if (cache == null) {
+      cache = opener.get();
+    }
+    return cache;
+  }
+
+  /** The model's id (as its teacher depth's), without opening the cache. */
+  public String modelId() {
+    return model.id();
   }
 
   public String name() {
@@ -99,11 +121,16 @@ public final class DepthRuntime implements AutoCloseable {
   }
 
   public long diskBytes() {
-    return cache.disk() == null ? 0 : cache.disk().bytes();
+    DepthCache c;
+    synchronized (this) {
+      c = cache;
+    }
+    return c == null || c.disk() == null ? 0 : c.disk().bytes();
   }
 
   /** Teacher mode: the model runs on each composite, once per sample ever (with a disk tier). */
   public TeacherDepth teacher() {
+    DepthCache cache = cache();
     return new TeacherDepth() {
       @Override
       public String id() {

@@ -121,8 +121,10 @@ public final class OnnxSessions {
                 + "available (" + e.getMessage() + "); build with -Pgpu on a machine with CUDA, "
                 + "or use --device cpu");
           }
-          LOG.info("depth model " + config.name() + ": CUDA not available ("
-              + firstLine(e.getMessage()) + "); --device auto falls back to CPU");
+          // Plain words: ONNX Runtime's text ("ORT_EP_FAIL … CUDA shared provider") would read
+          // as a fault on every start of a CPU-only machine; --device cuda's refusal keeps it.
+          LOG.info("depth model " + config.name() + ": no CUDA on this machine; depth runs on "
+              + "CPU");
         }
       }
       return new Opened(List.of(env.createSession(w.toString(), opts)), used, threads);

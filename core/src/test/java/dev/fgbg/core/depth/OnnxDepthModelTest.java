@@ -177,6 +177,21 @@ class OnnxDepthModelTest {
   }
 
   @Test
+  void autoOnAMachineWithoutCudaSaysSoPlainly() {
+    TinyOnnx.linearDepth(dir);
+    TinyOnnx.config(dir, "");
+    try (LogLines log = LogLines.capture(OnnxSessions.class.getName())) {
+      try (OnnxDepthModel m = OnnxDepthModel.load(ModelConfig.load(dir, null),
+          OnnxDepthModel.Device.AUTO, 2, 1)) {
+        // ONNX Runtime's own text (ORT_EP_FAIL, "CUDA shared provider") was the line before.
+        assertEquals(m.device().equals("cuda") ? List.of()
+            : List.of("INFO depth model tiny: no CUDA on this machine; depth runs on CPU"),
+            log.lines());
+      }
+    }
+  }
+
+  @Test
   void theInputRowIsWhatTheConfigSays() {
     TinyOnnx.linearDepth(dir);
     TinyOnnx.config(dir, "\"channelOrder\": \"BGR\", \"mean\": [1, 2, 3], \"std\": [2, 4, 8]");

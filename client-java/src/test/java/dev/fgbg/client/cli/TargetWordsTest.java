@@ -1,0 +1,25 @@
+package dev.fgbg.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** A bad --target is one line naming the flag, before any call (no server needed). */
+class TargetWordsTest {
+  @Test
+  void aPortOutOfRangeOrNotANumberIsOneLineNamingTheFlag() {
+    // Before: a trace from grpc-default-executor-0, then DEADLINE_EXCEEDED after the deadline.
+    String[] big = CliRun.run("describe", "--target", "localhost:99999", "--deadline", "3s");
+    assertEquals("1", big[0], big[2]);
+    assertEquals("fgbg: error: --target 'localhost:99999' must be host:port (or a bare host, "
+        + "port 50051): its port '99999' is not a number from 1 to 65535\n", big[2]);
+    assertEquals("", big[1]);
+    String[] typo = CliRun.run("stats", "--target", "localhost:4714o", "--deadline", "3s");
+    assertEquals("1", typo[0], typo[2]);
+    assertEquals("fgbg: error: --target 'localhost:4714o' must be host:port (or a bare host, "
+        + "port 50051): its port '4714o' is not a number from 1 to 65535\n", typo[2]);
+    String[] url = CliRun.run("describe", "--target", "http://localhost:4714");
+    assertEquals("fgbg: error: --target 'http://localhost:4714' is a URL: give host:port "
+        + "(localhost:4714) or dns:///host:port; fgbg speaks gRPC, not http\n", url[2]);
+  }
+}
