@@ -131,6 +131,22 @@ class ConfigFileTest {
   }
 
   @Test
+  void luminanceMasksAndAMaskFolderContradictEachOther() {
+    assertEquals("config file datasets.json: dataset 'office': \"maskFrom\" luminance makes "
+        + "each mask from its foreground's own pixels, so \"fgMasks\" 'masks' would be "
+        + "ignored; leave out one of them",
+        refusal(dataset("\"maskFrom\": \"luminance\", \"fgMasks\": \"masks\"")));
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(
+        FolderDatasetConfig.newBuilder().setBg("b").setFg("f").setMaskFrom("LUMINANCE")
+            .setFgMasks("m").build(), null));
+    assertEquals("dataset 'folder': --mask-from luminance makes each mask from its "
+        + "foreground's own pixels, so --fg-masks 'm' would be ignored; leave out one of them",
+        e.getMessage());
+    assertEquals("office", DatasetCatalog.parseConfig(dataset("\"maskFrom\": \"alpha\", "
+        + "\"fgMasks\": \"masks\""), ORIGIN).get(0).getName(), "alpha reads the mask folder");
+  }
+
+  @Test
   void aMistypedKeyGetsTheNearestKeyWhenOneIsClose() {
     for (String[] typo : new String[][] {{"sise", "size"}, {"nmae", "name"}, {"fg_scale", null},
         {"FgScale", "fgScale"}, {"postion", "position"}, {"depthmdoel", "depthModel"},
