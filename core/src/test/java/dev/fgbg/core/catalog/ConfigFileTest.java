@@ -61,8 +61,9 @@ class ConfigFileTest {
     assertEquals(list + "null", refusal("{\"datasets\": null}"));
     assertEquals("config file datasets.json: dataset #1: must be an object, {\"name\": …, \"bg\": "
         + "…, \"fg\": …}, not a number (3)", refusal("{\"datasets\": [3]}"));
-    assertEquals(List.of(), DatasetCatalog.parseConfig("{\"datasets\": []}", ORIGIN),
-        "an empty list is said, not forgotten");
+    assertEquals("config file datasets.json: \"datasets\" is empty: list at least one, "
+        + "[{\"name\": …, \"bg\": …, \"fg\": …}], or leave out --config to serve 'builtin' "
+        + "alone", refusal("{\"datasets\": []}"));
   }
 
   @Test
