@@ -162,3 +162,57 @@ def test_classic_samples_give_one_target(server):
     assert torch.equal(t["masks"][0], (s["mask"] >= 128).to(torch.uint8))
     empty = dict(s, meta=dict(s["meta"], bbox=torch.zeros(4, dtype=torch.int64)))
     assert detection_targets(empty)["boxes"].shape == (0, 4)
+
+
+def write_soft_cutouts(root):
+    """Backgrounds and cut-outs whose alpha falls off from 255 at the centre to 0 at the edge,
+    so that thresholds 100 and 128 give different extents."""
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    for label in ("indoor", "outdoor"):
+        os.makedirs(os.path.join(root, "bg", label))
+        Image.fromarray(rng.integers(0, 256, (40, 40, 3)).astype(np.uint8)).save(
+            os.path.join(root, "bg", label, label + ".png"))
+    for label in ("cat", "dog"):
+        os.makedirs(os.path.join(root, "fg", label))
+        yy, xx = np.mgrid[0:36, 0:24]
+        r = np.sqrt(((yy - 17.5) / 18.0) ** 2 + ((xx - 11.5) / 12.0) ** 2)
+        alpha = (255 * (1 - r)).clip(0, 255)
+        rgb = rng.integers(0, 256, (36, 24, 3))
+        Image.fromarray(np.dstack([rgb, alpha]).astype(np.uint8), "RGBA").save(
+            os.path.join(root, "fg", label, label + ".png"))
+
+
+def extent(m):
+    ys, xs = np.nonzero(m.numpy())
+    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(xs) \
+        else [0, 0, 0, 0]
+
+
+def test_classic_soft_mask_targets_follow_the_mask_threshold(tmp_path):
+    write_soft_cutouts(str(tmp_path))
+    s = Server(["--bg", str(tmp_path / "bg"), "--fg", str(tmp_path / "fg"), "--size", "32",
+                "--placements", "6", "--fg-scale", "0.5:0.9", "--soft-mask",
+                "--mask-threshold", "100"] + SMALL)
+    try:
+        ds = FgbgDataset(s.target, dataset="folder", outputs=["image", "mask", "meta"])
+        with_ids = FgbgDataset(s.target, dataset="folder",
+                               outputs=["image", "mask", "meta", "instances"])
+        assert ds.info.spec.mask_threshold == 100 and ds.info.spec.soft_mask
+        at_128 = 0
+        for i in range(len(ds)):
+            sample = ds[i]
+            box = sample["meta"]["bbox"].tolist()
+            assert sample["meta"]["mask_threshold"].item() == 100
+            for t in (detection_targets(sample), detection_targets(with_ids[i])):
+                if box[2] > box[0]:
+                    assert t["boxes"].tolist() == [box] and extent(t["masks"][0]) == box, i
+            at_128 += extent((sample["mask"] >= 128).to(torch.uint8)) != box
+        assert at_128 > 0, "the cut-outs' soft edges must tell 100 from 128"
+        batch = next(iter(FgbgIterableDataset(s.target, dataset="folder", batch_size=16,
+                                              outputs=["image", "mask", "meta"])))
+        for t, box in zip(detection_targets(batch), batch["meta"]["bbox"].tolist()):
+            assert extent(t["masks"][0]) == box
+    finally:
+        s.stop()

@@ -1,6 +1,7 @@
 """Paths as the user typed them: the launcher run from another folder, every path argument
-relative to that folder (--bg, --fg, --fg-masks, --config and the paths inside it,
---cache-dir, --export-root, --depth-model, --depth-weights, --out)."""
+relative to that folder (--bg, --fg, --fg-masks, --config, --cache-dir, --export-root,
+--depth-model, --depth-weights, --out; a config file's folders are relative to its own folder,
+here the same)."""
 import json
 import os
 import subprocess
@@ -63,5 +64,5 @@ def test_a_bad_relative_path_is_named_as_typed(tmp_path):
               "nope", "--fg", "fg", "--port", "0")
     assert bad.returncode == 2 and "\tat " not in bad.stderr, bad.stderr
     assert bad.stderr.strip().splitlines()[-1] == (
-        "fgbg: error: dataset 'folder': background folder nope does not exist or is not a "
-        "folder"), bad.stderr
+        "fgbg: error: dataset 'folder': background folder nope (%s) does not exist or is not "
+        "a folder" % os.path.join(os.path.realpath(tmp_path), "nope")), bad.stderr

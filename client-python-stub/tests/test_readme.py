@@ -101,7 +101,15 @@ def test_the_config_file_example(folders):
         office = c.describe("office64")
         assert office.image_shape == (64, 64, 3) and office.spec.position == "ground"
         assert (office.spec.ground_min, office.spec.ground_max) == (0.7, 1.0)
-        assert c.describe("overlay").flips == 1
+        overlay = c.describe("overlay")
+        assert overlay.flips == 1
+        # The flags' example and the file's mirror each other.
+        assert (overlay.spec.fg_scale_min, overlay.spec.fg_scale_max) == (0.5, 0.9)
+        here = {d: c.describe(d).fingerprint for d in ("office64", "overlay")}
+    # From another folder the file's relative folders are still its own: the same datasets.
+    line = lines[2].replace("datasets.json", str(root / "datasets.json"))
+    with serving(line, root.parent) as s, fgbg.Client(s.target) as c:
+        assert {d: c.describe(d).fingerprint for d in ("office64", "overlay")} == here
 
 
 # ---------------------------------------------------------------------- the Python snippets

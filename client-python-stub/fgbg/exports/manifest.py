@@ -67,6 +67,7 @@ class Manifest:
     digest: str
     skipped_files: Tuple[SkippedFile, ...] = ()
     objects_max: int = 0  # a scene dataset's most labelled objects per sample; 0 otherwise
+    mask_threshold: int = 128  # the spec's: a classic bbox is drawn around mask >= this
 
     @property
     def is_range(self) -> bool:
@@ -129,7 +130,8 @@ class Manifest:
             files=files, complete=bool(j.get("complete", False)), digest=j.get("digest", ""),
             skipped_files=tuple(SkippedFile(f.get("name", ""), f.get("reason", ""))
                                 for f in _get(j, "skipped_files", [])),
-            objects_max=int(_get(spec.get("scene") or {}, "objects_max", 0)))
+            objects_max=int(_get(spec.get("scene") or {}, "objects_max", 0)),
+            mask_threshold=int(_get(spec, "mask_threshold", 128)))
         if m.format not in READABLE:
             raise ExportError("%s: format %r cannot be read back; fgbg.exported reads %s"
                               % (m.folder, m.format, ", ".join(READABLE)))

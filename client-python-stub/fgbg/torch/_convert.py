@@ -159,15 +159,17 @@ def _mean_std(normalize: Any) -> Tuple[List[float], List[float]]:
     return mean, std
 
 
-def meta_columns(metas: Sequence[Any], slots: int = 0) -> Dict[str, Any]:
+def meta_columns(metas: Sequence[Any], slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
     """SampleMeta messages as columns (one tensor per field); with `slots` (a scene dataset's
-    objects_max), their scene instances as meta["instances"]."""
+    objects_max), their scene instances as meta["instances"]; `threshold`: the spec's
+    mask_threshold, as meta["mask_threshold"] (what a classic bbox is drawn at)."""
     meta: Dict[str, Any] = {f: torch.tensor([getattr(m, f) for m in metas], dtype=torch.int64)
                             for f in META_INT}
     meta["scale"] = torch.tensor([m.scale for m in metas], dtype=torch.float64)
     meta["fg_depth"] = torch.tensor([m.fg_depth for m in metas], dtype=torch.float32)
     meta["bbox"] = torch.tensor([[m.bbox.x0, m.bbox.y0, m.bbox.x1, m.bbox.y1] for m in metas],
                                 dtype=torch.int64).view(-1, 4)
+    meta["mask_threshold"] = torch.full((len(metas),), threshold, dtype=torch.int64)
     if slots:
         meta["instances"] = _instances.columns([_instances.from_proto(m) for m in metas], slots)
     return meta
@@ -184,26 +186,26 @@ def arrays(batch: Batch) -> Dict[str, NDArray[Any]]:
 
 
 def labels(batch: Batch, keep: Optional[NDArray[np.bool_]] = None,
-           slots: int = 0) -> Dict[str, Any]:
+           slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
     """The batch's meta columns (when it has meta) and index, for the samples in `keep`;
     `slots`: see meta_columns."""
     out: Dict[str, Any] = {}
     if batch.meta:
         metas = batch.meta if keep is None else [m for m, k in zip(batch.meta, keep) if k]
-        out["meta"] = meta_columns(metas, slots)
+        out["meta"] = meta_columns(metas, slots, threshold)
     out["index"] = tensor(batch.indices if keep is None else batch.indices[keep])
     return out
 
 
 def batch_dict(batch: Batch, images: Images, keep: Optional[NDArray[np.bool_]] = None,
-               slots: int = 0) -> Dict[str, Any]:
+               slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
     """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out; `slots`: see
     meta_columns."""
     out: Dict[str, Any] = {}
     for key, a in arrays(batch).items():
         t = tensor(a if keep is None else a[keep])
         out[key] = images(t) if key in IMAGE_KEYS else t
-    out.update(labels(batch, keep, slots))
+    out.update(labels(batch, keep, slots, threshold))
     return out
 
 

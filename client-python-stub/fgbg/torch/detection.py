@@ -31,9 +31,13 @@ def _one(sample: Dict[str, Any], masks: Optional[bool]) -> Target:
     else:  # the classic spec: one object, the sample's cut-out (instance 1)
         boxes, labels = meta["bbox"].view(1, 4), meta["fg_label"].view(1)
         ids = torch.ones(1, dtype=torch.int64, device=labels.device)
+        # The served box is drawn around the alpha at or above the spec's mask_threshold: the
+        # instances output is exactly that; a soft mask is alpha, cut at the same threshold.
+        source = sample.get("instances")
         mask = sample.get("mask")
-        # The served box is drawn around the mask's pixels at or above 128.
-        source = None if mask is None else (mask >= 128).to(torch.uint8)
+        if source is None and mask is not None:
+            threshold = meta.get("mask_threshold", 128)
+            source = (mask >= threshold).to(torch.uint8)
     keep = (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1]) & (labels >= 0)
     target = {"boxes": boxes[keep].to(torch.float32), "labels": labels[keep] + 1}
     if masks or (masks is None and source is not None):

@@ -45,16 +45,17 @@ class _HostCopier:
     """CPU tensors: read-only views of the slot (no copy; the slot is given back when the last
     tensor made from it is gone), or with `copy`, one copy each and the slot given back now."""
 
-    def __init__(self, images: Images, copy: bool, slots: int = 0) -> None:
+    def __init__(self, images: Images, copy: bool, slots: int = 0, threshold: int = 128) -> None:
         self.images = images
         self.copy = copy
         self.slots = slots
+        self.threshold = threshold
 
     def make_room(self, stream: int) -> None:
         pass  # the user's references hold the slots; the client spills when all are held
 
     def put(self, stream: int, batch: Batch, keep: Optional[NDArray[np.bool_]]) -> Staged:
-        out = batch_dict(batch, self.images, keep, self.slots)
+        out = batch_dict(batch, self.images, keep, self.slots, self.threshold)
         if self.copy and batch.shared_memory:
             for key in arrays(batch):
                 if key not in IMAGE_KEYS or not self.images.copies:
@@ -78,9 +79,10 @@ class _CudaCopier:
     that stream, as the caching allocator needs for memory made on another stream."""
 
     def __init__(self, device: torch.device, images: Images, ring_slots: int,
-                 slots: int = 0) -> None:
+                 slots: int = 0, threshold: int = 128) -> None:
         self.device = device
         self.slots = slots  # meta["instances"] padding (not a ring's slots)
+        self.threshold = threshold
         self.images = images.to(device)
         self.stream = cuda_stream(device)
         self.releases = Releases()
@@ -113,7 +115,7 @@ class _CudaCopier:
                 if key in out:
                     out[key] = self.images(out[key])
             ready = recorded_event(self.stream)
-        out.update(labels(batch, keep, self.slots))
+        out.update(labels(batch, keep, self.slots, self.threshold))
         return out, ready
 
     def take(self, staged: Staged) -> Dict[str, Any]:
@@ -177,10 +179,12 @@ class FgbgDeviceLoader:
         return int(self.dataset.feed.length(self.dataset.world(), self.streams))
 
     def _copier(self) -> Union[_HostCopier, _CudaCopier]:
+        info = self.dataset.info
         if self.device.type == "cuda":
             return _CudaCopier(self.device, self.dataset.image_conversion, shm.SLOTS,
-                               spec_slots(self.dataset.info))
-        return _HostCopier(self.dataset.image_conversion, self.copy, spec_slots(self.dataset.info))
+                               spec_slots(info), info.spec.mask_threshold)
+        return _HostCopier(self.dataset.image_conversion, self.copy, spec_slots(info),
+                           info.spec.mask_threshold)
 
     def __iter__(self) -> Iterator[Dict[str, Any]]:
         feed = self.dataset.feed

@@ -88,6 +88,7 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
             if k in arrays:
                 out[k] = tensor(arrays[k])
         out["meta"] = {k: v[i] for k, v in self._meta.items()}
+        out["meta"]["mask_threshold"] = torch.tensor(self.manifest.mask_threshold)
         if self._slots:
             if self._instances is not None:
                 found = self._instances[i]

@@ -145,7 +145,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         converted and transformed here (in a DataLoader worker, in the worker)."""
         served(self._served)  # a refusal then says it stopped (fgbg.errors)
         for cursor, batch, keep in self.feed.shard(epoch, world, stream, streams):
-            out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info))
+            out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info),
+                             self.info.spec.mask_threshold)
             if self.transform is not None:
                 out = self.transform(out)
             yield cursor, out

@@ -145,7 +145,8 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
                 part, self.dataset, self.seed, outputs=self.outputs,
                 depth_dtype=self.depth_dtype))
             self.requests += 1
-            out.extend(samples(batch_dict(batch, self._images, slots=spec_slots(self.info))))
+            out.extend(samples(batch_dict(batch, self._images, slots=spec_slots(self.info),
+                                          threshold=self.info.spec.mask_threshold)))
         if self.transform is not None:
             out = [self.transform(s) for s in out]
         return out

@@ -102,4 +102,38 @@ class ConfigFileStartUpTest {
     assertEquals(32, ds.get(1).spec().height());
     assertEquals(3 * 3 * 2 * 2, ds.get(1).size());
   }
+
+  @Test
+  void twoEntriesWithoutANameAreRefusedBeforeAnyImageIsDecoded() throws Exception {
+    // The whole of stderr is the one refusal: no loading line came before it.
+    assertEquals("fgbg: error: config file datasets.json: dataset name 'folder' is used twice "
+        + "(datasets #1 and #2); an entry without \"name\" is called 'folder': give each its "
+        + "own \"name\"", refusal("""
+        {"datasets": [{"bg": "%1$s", "fg": "%2$s", "size": "16"},
+                      {"bg": "%1$s", "fg": "%2$s", "size": "32"}]}""".formatted(bg, fg)));
+  }
+
+  @Test
+  void anEmptyListOfDatasetsIsRefused() throws Exception {
+    assertEquals("fgbg: error: config file datasets.json: \"datasets\" is empty: list at least "
+        + "one, [{\"name\": …, \"bg\": …, \"fg\": …}], or leave out --config to serve "
+        + "'builtin' alone", refusal("{\"datasets\": []}"));
+  }
+
+  @Test
+  void relativeFoldersAreTheConfigFilesNotTheWorkingFolders() throws Exception {
+    // The test runs in the module's folder: "bg" there does not exist, beside the file it does.
+    assertFalse(Files.exists(Path.of("bg").toAbsolutePath()));
+    Path cfg = Files.writeString(root.resolve("relative.json"), """
+        {"datasets": [{"name": "office", "bg": "bg", "fg": "./fg", "size": "32",
+          "placements": 2}]}""");
+    List<Dataset> ds = FlagDatasets.of("--builtin-size", "16", "--builtin-counts", "1:1",
+        "--config", cfg.toString());
+    assertEquals(3 * 3 * 2 * 2, ds.get(1).size());
+    String missing = refusal("""
+        {"datasets": [{"name": "office", "bg": "photos/backgrounds", "fg": "fg"}]}""");
+    assertEquals("fgbg: error: dataset 'office': background folder "
+        + root.resolve("photos/backgrounds") + " does not exist or is not a folder", missing,
+        "the folder tried, in full");
+  }
 }

@@ -163,7 +163,15 @@ class StartUpRefusalsTest {
         {"datasets": [{"bg": "%s", "fg": "%s", "size": "16"},
           {"bg": "%s", "fg": "%s", "size": "16"}]}"""
         .formatted(bg, fg, bg, fg));
-    assertEquals("dataset name 'folder' is used twice (a folder dataset without a name is "
-        + "called 'folder': give each its own name)", refusal("--config", cfg.toString()));
+    // Found with the file's other mistakes, before any image is decoded.
+    assertEquals("config file " + cfg + ": dataset name 'folder' is used twice (datasets #1 and "
+        + "#2); an entry without \"name\" is called 'folder': give each its own \"name\"",
+        refusal("--config", cfg.toString()));
+    Path one = Files.writeString(root.resolve("one.json"), """
+        {"datasets": [{"bg": "%s", "fg": "%s", "size": "16"}]}""".formatted(bg, fg));
+    assertEquals("config file " + one + ": dataset name 'folder' of dataset #1 is the "
+        + "--bg/--fg dataset's too; give that one a --name (an entry without \"name\" is called "
+        + "'folder')", refusal("--bg", bg, "--fg", fg, "--size", "16", "--config",
+        one.toString()));
   }
 }

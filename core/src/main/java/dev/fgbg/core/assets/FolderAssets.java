@@ -60,7 +60,7 @@ public final class FolderAssets {
     List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
     List<ImageFile> fgFiles = FolderListing.list(config.foregrounds(), "foreground", problems);
     if (config.fgMasks() != null && !Files.isDirectory(config.fgMasks())) {
-      problems.add("foreground mask folder " + config.fgMasks()
+      problems.add("foreground mask folder " + FolderListing.tried(config.fgMasks())
           + " does not exist or is not a folder");
       fgFiles = List.of(); // every cut-out would only repeat that its mask is missing
     }

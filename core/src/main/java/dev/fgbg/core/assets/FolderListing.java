@@ -42,13 +42,18 @@ final class FolderListing {
   /** One listed image: its '/'-separated name relative to the folder, and its path. */
   record ImageFile(String name, Path path) {}
 
+  /** A folder as given, and where it was looked for when that was relative. */
+  static String tried(Path dir) {
+    return dir.isAbsolute() ? dir.toString() : dir + " (" + dir.toAbsolutePath() + ")";
+  }
+
   static List<ImageFile> list(Path dir, String what, Problems problems) {
     if (dir == null) {
       problems.add("no " + what + " folder given");
       return List.of();
     }
     if (!Files.isDirectory(dir)) {
-      problems.add(what + " folder " + dir + " does not exist or is not a folder");
+      problems.add(what + " folder " + tried(dir) + " does not exist or is not a folder");
       return List.of();
     }
     List<ImageFile> out = new ArrayList<>();

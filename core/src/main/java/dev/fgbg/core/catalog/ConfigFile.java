@@ -29,6 +29,8 @@ final class ConfigFile {
   private static final String SHAPE = "{\"datasets\": [...]}";
   /** Folders missing is a problem of its own: a bad "bg" is given this, to find a missing "fg". */
   private static final String PLACEHOLDER = "?";
+  /** The name of a dataset that gives none. */
+  private static final String DEFAULT_NAME = "folder";
 
   private ConfigFile() {}
 
@@ -89,6 +91,12 @@ final class ConfigFile {
           + "not " + ConfigValues.found(list));
       return List.of();
     }
+    if (list.getAsJsonArray().isEmpty()) {
+      // A server of 'builtin' alone is one without --config: an empty list is a mistake.
+      problems.add("\"datasets\" is empty: list at least one, [{\"name\": …, \"bg\": …, "
+          + "\"fg\": …}], or leave out --config to serve 'builtin' alone");
+      return List.of();
+    }
     List<FolderDatasetConfig> out = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     boolean[] keysListed = {false};
@@ -102,11 +110,14 @@ final class ConfigFile {
       }
       FolderDatasetConfig c = dataset(i, d.getAsJsonObject(), tree, fill, problems,
           keysListed);
-      // Named here, before any is loaded: the server would find it only once all were.
-      Integer first = c.getName().isEmpty() ? null : names.putIfAbsent(c.getName(), i);
+      // Named here, before any is loaded: the server would find it only once all were. An
+      // entry without "name" is served as 'folder', so two of them clash too.
+      String served = c.getName().isEmpty() ? DEFAULT_NAME : c.getName();
+      Integer first = names.putIfAbsent(served, i);
       if (first != null) {
-        problems.add("dataset name " + Quoted.of(c.getName()) + " is used twice (datasets #"
-            + first + " and #" + i + ")");
+        problems.add("dataset name " + Quoted.of(served) + " is used twice (datasets #"
+            + first + " and #" + i + ")" + (c.getName().isEmpty() ? "; an entry without "
+            + "\"name\" is called 'folder': give each its own \"name\"" : ""));
       }
       out.add(c);
     }

@@ -11,6 +11,7 @@ import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,11 +92,31 @@ public final class DatasetCatalog {
   /**
    * The folder datasets of a JSON config file ({@code {"datasets": [...]}}), each entry
    * completed by {@code fill} (the flags, for what the entry leaves out) before its settings are
-   * checked: a problem is one of the dataset as it would be served.
+   * checked: a problem is one of the dataset as it would be served. Its relative folder paths
+   * are the file's: resolved against the folder it is in, not the working folder.
    */
   public static List<FolderDatasetConfig> readConfigFile(Path file,
       UnaryOperator<FolderDatasetConfig> fill) {
-    return ConfigFile.parse(readConfigText(file), file.toString(), fill);
+    Path folder = file.toAbsolutePath().getParent();
+    return ConfigFile.parse(readConfigText(file), file.toString(),
+        c -> fill.apply(relativeTo(folder, c)));
+  }
+
+  /** {@code c} with its relative bg, fg and fgMasks resolved against {@code folder}. */
+  static FolderDatasetConfig relativeTo(Path folder, FolderDatasetConfig c) {
+    FolderDatasetConfig.Builder b = c.toBuilder();
+    b.setBg(resolved(folder, c.getBg())).setFg(resolved(folder, c.getFg()));
+    return b.setFgMasks(resolved(folder, c.getFgMasks())).build();
+  }
+
+  private static String resolved(Path folder, String path) {
+    try {
+      // Empty stays empty (not given); "~" is the shell's, not a path: neither is resolved.
+      return path.isEmpty() || path.startsWith("~") ? path
+          : folder.resolve(path).normalize().toString();
+    } catch (InvalidPathException e) {
+      return path; // named by the folder check as the file gives it
+    }
   }
 
   /**

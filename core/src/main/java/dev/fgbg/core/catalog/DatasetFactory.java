@@ -141,6 +141,12 @@ final class DatasetFactory {
         yield null;
       }
     };
+    if (maskFrom == FolderDataset.MaskFrom.LUMINANCE && !c.getFgMasks().isEmpty()) {
+      // Luminance masks come from the cut-outs' own pixels: a mask folder would go unread.
+      problems.add(who + ": " + names.of("mask-from") + " luminance makes each mask from its "
+          + "foreground's own pixels, so " + names.of("fg-masks") + " " + Quoted.of(c.getFgMasks())
+          + " would be ignored; leave out one of them");
+    }
     FolderDataset.OnBadFile onBadFile = switch (c.getOnBadFile().toLowerCase(Locale.ROOT)) {
       case "", "fail" -> FolderDataset.OnBadFile.FAIL;
       case "skip" -> FolderDataset.OnBadFile.SKIP;

@@ -110,7 +110,7 @@ class ConfigFileJsonTest {
     assertEquals("dataset #1 ('office'): \"fgScale\" and \"fg_scale\" are one key, given twice",
         problem("\"fgScale\": \"0.2:0.4\", \"fg_scale\": \"0.3:0.5\""));
     assertEquals("config file datasets.json: \"datasets\" is given twice",
-        refusal("{\"datasets\": [], \"datasets\": [{" + GOOD + "}]}"));
+        refusal("{\"datasets\": [{" + GOOD + "}], \"datasets\": []}"));
     assertEquals("config file datasets.json: dataset name 'office' is used twice (datasets #1 "
         + "and #3)", refusal("{\"datasets\": [{" + GOOD + "}, {\"name\": \"b\", \"bg\": \"b\", "
         + "\"fg\": \"f\"}, {" + GOOD + "}]}"));

@@ -61,8 +61,9 @@ class ConfigFileTest {
     assertEquals(list + "null", refusal("{\"datasets\": null}"));
     assertEquals("config file datasets.json: dataset #1: must be an object, {\"name\": …, \"bg\": "
         + "…, \"fg\": …}, not a number (3)", refusal("{\"datasets\": [3]}"));
-    assertEquals(List.of(), DatasetCatalog.parseConfig("{\"datasets\": []}", ORIGIN),
-        "an empty list is said, not forgotten");
+    assertEquals("config file datasets.json: \"datasets\" is empty: list at least one, "
+        + "[{\"name\": …, \"bg\": …, \"fg\": …}], or leave out --config to serve 'builtin' "
+        + "alone", refusal("{\"datasets\": []}"));
   }
 
   @Test
@@ -128,6 +129,22 @@ class ConfigFileTest {
     assertEquals("dataset 'folder': --fg-scale 'big' must be MIN:MAX\n"
         + "dataset 'folder': --position 'up' must be random, fixed, ground or depth\n"
         + "dataset 'folder': --mask-from 'x' must be alpha or luminance", e.getMessage());
+  }
+
+  @Test
+  void luminanceMasksAndAMaskFolderContradictEachOther() {
+    assertEquals("config file datasets.json: dataset 'office': \"maskFrom\" luminance makes "
+        + "each mask from its foreground's own pixels, so \"fgMasks\" 'masks' would be "
+        + "ignored; leave out one of them",
+        refusal(dataset("\"maskFrom\": \"luminance\", \"fgMasks\": \"masks\"")));
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(
+        FolderDatasetConfig.newBuilder().setBg("b").setFg("f").setMaskFrom("LUMINANCE")
+            .setFgMasks("m").build(), null));
+    assertEquals("dataset 'folder': --mask-from luminance makes each mask from its "
+        + "foreground's own pixels, so --fg-masks 'm' would be ignored; leave out one of them",
+        e.getMessage());
+    assertEquals("office", DatasetCatalog.parseConfig(dataset("\"maskFrom\": \"alpha\", "
+        + "\"fgMasks\": \"masks\""), ORIGIN).get(0).getName(), "alpha reads the mask folder");
   }
 
   @Test

@@ -158,8 +158,19 @@ public final class FolderFlags {
       if (problem != null) {
         throw FgbgException.invalidConfig(problem);
       }
+      int i = 0;
       for (FolderDatasetConfig d : DatasetCatalog.readConfigFile(config,
           e -> withDepthFlags(e, depth))) {
+        i++;
+        // Said before any folder is read, as the file's own names used twice are.
+        String served = d.getName().isEmpty() ? "folder" : d.getName();
+        if (given() && served.equals(name.isEmpty() ? "folder" : name)) {
+          throw FgbgException.invalidConfig("config file " + config + ": dataset name '"
+              + served + "' of dataset #" + i + " is the --bg/--fg dataset's too; give "
+              + (name.isEmpty() ? "that one a --name" : "one of them another name")
+              + (d.getName().isEmpty() ? " (an entry without \"name\" is called 'folder')"
+                  : ""));
+        }
         // The entry's own fields win: protobuf's merge sets only what the entry has.
         out.add(flags.toBuilder().mergeFrom(d).build());
       }
