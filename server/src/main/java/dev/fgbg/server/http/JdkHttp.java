@@ -17,9 +17,12 @@ public final class JdkHttp {
   /**
    * Seconds a client may take to send a request's line and headers; then it is closed. Short,
    * so that a crowd of dribblers holds the threads briefly; the JDK server times the request's
-   * head only (and its wait for a thread), not the reply, so a long Stats stream goes on.
+   * head only, not the reply, so a long Stats stream goes on. Not shorter: the clock starts at
+   * accept, so it also covers a TLS handshake (a browser's certificate picker), a request's
+   * wait for a free thread (thumbnails behind grid pages) and a lost packet's resend (2 s cut
+   * those off).
    */
-  public static final int REQUEST_SECONDS = 2;
+  public static final int REQUEST_SECONDS = 5;
   /** The JDK server's limit on reading a request (seconds; unset: none at all). */
   public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
   private static final String NODELAY = "sun.net.httpserver.nodelay";

@@ -136,6 +136,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private Path ringDirectory = SharedRing.DIRECTORY;
     private String uiHost;
     private Integer uiPort;
+    private List<String> uiAllowed;
     private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
@@ -268,10 +269,12 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     }
 
     /**
-     * Serves the web UI too, on {@code host} and {@code port} (0 picks a free one), under this
-     * server's connect options; a bad value is refused naming its flag ({@link UiOptions#of}).
+     * Serves the web UI too, on {@code host} and {@code port} (0 picks a free one), answering to
+     * {@code allowedHosts} too, under this server's connect options; a bad value is refused
+     * naming its flag ({@link UiOptions#of}).
      */
-    public Builder ui(String host, int port) {
+    public Builder ui(String host, int port, String... allowedHosts) {
+      this.uiAllowed = List.of(allowedHosts);
       this.uiHost = host;
       this.uiPort = port;
       return this;
@@ -290,7 +293,8 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
               depthCacheBytes, cacheDir, diskCacheBytes, depthStore, depthSessions),
           statsInterval, shutdownGrace, drainDelay,
           load, exportLimits, metricsHost, metricsPort, sharedMemory, ringDirectory, connect,
-          uiPort == null ? null : UiOptions.of(uiHost, uiPort, connect), ticker);
+          uiPort == null ? null : UiOptions.of(uiHost, uiPort, connect, uiAllowed),
+          ticker);
     }
   }
 }

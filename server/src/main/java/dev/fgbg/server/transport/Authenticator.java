@@ -10,12 +10,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * Checks each call's bearer token ({@code authorization: Bearer TOKEN}) against the server's
@@ -56,9 +52,10 @@ public final class Authenticator implements ServerInterceptor {
             + "' may not export: the server's --token-file marks the tokens that may with the "
             + "word export"));
       }
-      identity = "token " + holder.get().name();
+      identity = ClientIdentity.ofToken(holder.get().name());
     } else {
-      identity = certificateSubject(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      identity = ClientIdentity.ofCertificate(
+          call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     }
     if (identity == null) {
       return next.startCall(call, headers);
@@ -78,19 +75,5 @@ public final class Authenticator implements ServerInterceptor {
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
     call.close(status, new Metadata());
     return new ServerCall.Listener<>() {};
-  }
-
-  /** The subject of a verified client certificate, or null without one. */
-  static String certificateSubject(SSLSession session) {
-    if (session == null) {
-      return null;
-    }
-    try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x
-          ? "certificate " + x.getSubjectX500Principal().getName() : null;
-    } catch (SSLPeerUnverifiedException e) {
-      return null;
-    }
   }
 }

@@ -13,7 +13,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * Who a call comes from, for per-client limits. An authenticating interceptor sets
@@ -36,6 +40,28 @@ public final class ClientIdentity {
   private static final Context.Key<String> CONNECTION = Context.key("fgbg-connection");
 
   private ClientIdentity() {}
+
+  /** The identity of a caller showing the token named {@code name}: {@code token NAME}. */
+  public static String ofToken(String name) {
+    return "token " + name;
+  }
+
+  /**
+   * The identity of a caller that showed a verified client certificate (mTLS without tokens):
+   * {@code certificate SUBJECT}, its subject's RFC 2253 name; null without one.
+   */
+  public static String ofCertificate(SSLSession session) {
+    if (session == null) {
+      return null;
+    }
+    try {
+      Certificate[] chain = session.getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate x
+          ? "certificate " + x.getSubjectX500Principal().getName() : null;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
 
   /** The current call's client: the authenticated identity, else the peer address. */
   public static String current() {

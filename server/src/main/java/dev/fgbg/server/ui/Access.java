@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.ClientIdentity;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -28,9 +30,9 @@ import java.util.logging.Logger;
  * A session keeps its token's digest and is checked against the tokens in force at each
  * request, so that one made with a token since removed from a reloaded {@code --token-file}
  * ends at its next request. A token keeps its newest {@link #PER_TOKEN} sessions (signing in
- * once more ends its oldest), so that no token's sign-ins can end another's sessions. Sign-ins,
- * refused or not, are one log line a minute at most each ({@link MinuteLines}): a flood of them
- * cannot fill the log.
+ * once more ends its oldest), so that no token's sign-ins can end another's sessions. Each
+ * token's sign-ins, and the refused ones, are one log line a minute at most ({@link
+ * MinuteLines}): a flood cannot fill the log, nor hide who else signed in.
  */
 final class Access {
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
@@ -49,12 +51,15 @@ final class Access {
    */
   private final Cache<String, byte[]> sessions = Caffeine.newBuilder()
       .expireAfterAccess(IDLE).build();
-  /** Each token's session ids (its digest in Base64), oldest first; guarded by itself. */
+  /**
+   * Each token's session ids (its digest in Base64), oldest first; guarded by itself. A list
+   * goes with its last session or its token (a reload removed it), at the next sign-in.
+   */
   private final Map<String, ArrayDeque<String>> byToken = new HashMap<>();
   private final MinuteLines refused = MinuteLines.of(LOG, Level.INFO, System::nanoTime,
       "web UI sign-ins with an unknown token refused");
-  private final MinuteLines signedIn = MinuteLines.of(LOG, Level.INFO, System::nanoTime,
-      "web UI sign-ins");
+  /** Each token name's sign-in lines, so that one's flood hides no other's: as many as names. */
+  private final Map<String, MinuteLines> signedIn = new ConcurrentHashMap<>();
 
   Access(LiveTokens tokens, boolean https) {
     this.tokens = tokens;
@@ -74,11 +79,17 @@ final class Access {
   /**
    * Who the request comes from, for per-client shares, as the gRPC port names its callers: the
    * token's name ({@code token alice}) where tokens are required and the request shows one (or
-   * its session), else the peer's address ({@link ClientIdentity#address}).
+   * its session), else a verified client certificate's subject (mTLS: {@code certificate
+   * CN=...}), else the peer's address ({@link ClientIdentity#address}).
    */
   String client(HttpExchange ex) {
     AccessTokens.Holder h = tokens.required() ? holder(ex.getRequestHeaders()) : null;
-    return h != null ? "token " + h.name() : ClientIdentity.address(ex.getRemoteAddress());
+    if (h != null) {
+      return ClientIdentity.ofToken(h.name());
+    }
+    String subject = !tokens.required() && ex instanceof HttpsExchange s
+        ? ClientIdentity.ofCertificate(s.getSSLSession()) : null;
+    return subject != null ? subject : ClientIdentity.address(ex.getRemoteAddress());
   }
 
   private AccessTokens.Holder holder(Headers h) {
@@ -142,8 +153,10 @@ final class Access {
     if (ended != null) {
       sessions.invalidate(ended);
     }
-    signedIn.log("web UI: " + holder.get().name() + " signed in; " + MinuteLines.COUNTED,
-        holder.get().name());
+    String name = holder.get().name();
+    signedIn.computeIfAbsent(name, n -> MinuteLines.of(LOG, Level.INFO, System::nanoTime,
+        "web UI sign-ins of token " + n)).log("web UI: " + name + " signed in; "
+        + MinuteLines.COUNTED, name);
     return Reply.json(new Signed(holder.get().name())).header("Set-Cookie", COOKIE + "="
         + session + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
   }
@@ -154,17 +167,32 @@ final class Access {
    */
   void flush(boolean evenWithinTheMinute) {
     refused.flush(evenWithinTheMinute);
-    signedIn.flush(evenWithinTheMinute);
+    signedIn.values().forEach(lines -> lines.flush(evenWithinTheMinute));
   }
 
   /** Adds {@code session} to its token's; answers the oldest one it ends, or null. */
   private String remember(String token, String session) {
     synchronized (byToken) {
-      ArrayDeque<String> mine = byToken.computeIfAbsent(token, t -> new ArrayDeque<>());
       // Sessions that ended by themselves (idle, signed out) leave first, without ending others.
-      mine.removeIf(id -> !sessions.asMap().containsKey(id)); // not an access: no renewal
+      // Not an access: no renewal.
+      byToken.entrySet().removeIf(e -> {
+        if (tokens.current().matchDigest(Base64.getDecoder().decode(e.getKey())).isEmpty()) {
+          sessions.invalidateAll(e.getValue()); // removed from --token-file: ended anyway
+          return true;
+        }
+        e.getValue().removeIf(id -> !sessions.asMap().containsKey(id));
+        return e.getValue().isEmpty();
+      });
+      ArrayDeque<String> mine = byToken.computeIfAbsent(token, t -> new ArrayDeque<>());
       mine.addLast(session);
       return mine.size() > PER_TOKEN ? mine.removeFirst() : null;
+    }
+  }
+
+  /** How many tokens have a list of sessions (some may have ended since the last sign-in). */
+  int tokensWithSessions() {
+    synchronized (byToken) {
+      return byToken.size();
     }
   }
 

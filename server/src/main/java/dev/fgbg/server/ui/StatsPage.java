@@ -20,8 +20,11 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -38,6 +41,8 @@ final class StatsPage {
   static final Set<String> PARAMS = Set.of("dataset", "seed", "start", "end", "stride",
       "sample", "outputs", "bins");
   private static final long PACE_NANOS = 100_000_000L;
+  /** How often a queued Stats checks that its browser is still there. */
+  static final long QUEUED_ROUND_MILLIS = 500;
   private static final int STEPS = 50;
 
   /** A checked request. */
@@ -132,10 +137,13 @@ final class StatsPage {
     }
     Admission.Permit permit;
     try {
-      permit = admitted.join();
+      permit = awaitTurn(admitted, out);
     } catch (RuntimeException e) {
       send(out, "failure", new Failure(Failures.message(e)));
       return;
+    }
+    if (permit == null) {
+      return; // interrupted: the UI stops
     }
     AtomicBoolean gone = new AtomicBoolean();
     try (permit) {
@@ -184,6 +192,36 @@ final class StatsPage {
     } catch (InterruptedException e) {
       gone.set(true);
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The permit once its turn comes; null if interrupted. Meanwhile a comment line a round, so
+   * that a browser gone is found (the write fails) and its place in the queue, counted against
+   * the client's share, is given up rather than kept until its turn.
+   */
+  private static Admission.Permit awaitTurn(CompletableFuture<Admission.Permit> admitted,
+      OutputStream out) throws IOException {
+    while (true) {
+      try {
+        return admitted.get(QUEUED_ROUND_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        try {
+          out.write(": queued\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        } catch (IOException gone) {
+          if (!admitted.cancel(false)) {
+            admitted.thenAccept(Admission.Permit::close); // admitted meanwhile: to the next
+          }
+          throw gone;
+        }
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e);
+      } catch (InterruptedException e) {
+        admitted.cancel(false);
+        Thread.currentThread().interrupt();
+        return null;
+      }
     }
   }
 

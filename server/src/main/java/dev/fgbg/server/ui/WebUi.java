@@ -70,7 +70,8 @@ public final class WebUi implements AutoCloseable {
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
         Ticker.systemTicker());
     GridPage grid = new GridPage(registry, cache);
-    Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls),
+    Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls,
+        options.connect().tokens().required(), options.allowedHosts()),
         name -> registry.all().stream().anyMatch(d -> d.name().equals(name)))
         .page("/", "datasets", q -> fixed(q, "Datasets"), null)
         .page("/grid", "grid", q -> GridQuery.parse(q, registry).title(), GRID)
@@ -107,7 +108,11 @@ public final class WebUi implements AutoCloseable {
 
   /** Where a browser on this machine finds it, e.g. {@code http://127.0.0.1:8080/}. */
   public String url() {
-    InetSocketAddress a = http.getAddress();
+    return url(scheme, http.getAddress());
+  }
+
+  /** Where a browser on this machine finds a UI bound to {@code a} (IPv6 in brackets). */
+  static String url(String scheme, InetSocketAddress a) {
     String host = a.getAddress().isAnyLocalAddress() ? "localhost"
         : a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
         : a.getAddress().getHostAddress();

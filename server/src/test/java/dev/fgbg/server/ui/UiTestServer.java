@@ -65,6 +65,14 @@ final class UiTestServer implements AutoCloseable {
     return new UiTestServer(FgbgApplication.create(o).start());
   }
 
+  /** Without tokens, the UI answering to {@code allowedHosts} too ({@code --ui-allowed-host}). */
+  static UiTestServer startAllowing(Path exportRoot, String... allowedHosts) throws IOException {
+    ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
+        .builtin(new BuiltinConfig(HEIGHT, WIDTH, 5, 6, 8, "", "", ""))
+        .device(OnnxDepthModel.Device.CPU).ui(UiOptions.LOOPBACK, 0, allowedHosts).build();
+    return new UiTestServer(FgbgApplication.create(o).start());
+  }
+
   /** The folder dataset 'photos' of {@link Fixtures#goodFolders} written under {@code dir}. */
   static FolderDatasetConfig photos(Path dir) {
     return FolderDatasetConfig.newBuilder().setName("photos")

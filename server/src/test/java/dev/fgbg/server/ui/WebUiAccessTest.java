@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import com.google.gson.JsonObject;
+import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.TestCertificates;
 import dev.fgbg.server.options.UiOptions;
 import dev.fgbg.server.transport.AccessTokens;
@@ -192,6 +193,43 @@ class WebUiAccessTest {
           .sslContext(tls(certs, false)).build().send(get, HttpResponse.BodyHandlers.ofString()),
           "no client certificate, no UI");
       assertThrows(IOException.class, () -> server.get("/api/datasets"), "no plaintext");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked") // anyOf answers Object
+  void underMtlsWithoutTokensAUiClientIsItsCertificatesSubjectAsOnTheGrpcPort()
+      throws Exception {
+    TestCertificates certs = TestCertificates.write(dir.resolve("mtls"));
+    ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
+        .tlsClientCa(certs.ca()).build();
+    try (UiTestServer server = UiTestServer.start(dir.resolve("exports"), connect)) {
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .sslContext(tls(certs, true)).build();
+      String https = server.url.replace("http://", "https://");
+      // The whole budget held: admitted pages wait, so the client's share fills.
+      MemoryBudget budget = server.app.server().budget();
+      assertTrue(budget.tryAcquire(budget.capacity()), "the budget was idle");
+      List<CompletableFuture<HttpResponse<String>>> pages = new ArrayList<>();
+      HttpResponse<String> refused = null;
+      try {
+        int share = (GridPage.AT_ONCE + GridPage.QUEUED) / 2;
+        for (int k = 0; k <= share; k++) {
+          pages.add(http.sendAsync(HttpRequest.newBuilder(URI.create(https
+              + "/api/grid?per_page=24&order=random&shuffle_seed=" + k)).build(),
+              HttpResponse.BodyHandlers.ofString()));
+        }
+        refused = CompletableFuture.anyOf(pages.toArray(CompletableFuture[]::new))
+            .thenApply(r -> (HttpResponse<String>) r).get(60, TimeUnit.SECONDS);
+      } finally {
+        budget.release(budget.capacity());
+      }
+      assertEquals(503, refused.statusCode(), refused.body());
+      assertTrue(refused.body().contains("client certificate CN=trainer-1 has 4 web UI grid"
+          + " pages"), refused.body());
+      for (CompletableFuture<HttpResponse<String>> p : pages) {
+        p.get(60, TimeUnit.SECONDS);
+      }
     }
   }
 

@@ -19,10 +19,14 @@ import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,12 +123,44 @@ class WebUiSharesTest {
   }
 
   @Test
+  void aQueuedStatsWhoseBrowserLeftGivesUpItsPlace() throws Exception {
+    CountDownLatch release = holdTheWorkers();
+    Admission stats = server.app.server().statsAdmission();
+    List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) { // --max-stats 2: both run (waiting for the workers)
+        running.add(get("/api/stats?dataset=builtin&seed=" + (300 + i), CAROL));
+      }
+      await(() -> stats.running() == 2);
+      assertEquals(2, stats.running());
+      try (Socket s = new Socket("127.0.0.1", server.app.uiPort())) {
+        s.getOutputStream().write(("GET /api/stats?dataset=builtin&seed=302 HTTP/1.1\r\nHost: "
+            + "127.0.0.1\r\nAuthorization: Bearer " + CAROL + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+            StandardCharsets.UTF_8));
+        for (String line = in.readLine(); !"event: queued".equals(line); line = in.readLine()) {
+          assertTrue(line != null, "the stream ended before it said it was queued");
+        }
+        assertEquals(1, stats.queued());
+      } // the browser leaves
+      await(() -> stats.queued() == 0);
+      assertEquals(0, stats.queued(), "the place of a Stats whose browser left was kept");
+    } finally {
+      release.countDown();
+    }
+    for (CompletableFuture<HttpResponse<String>> f : running) {
+      assertTrue(f.get(60, TimeUnit.SECONDS).body().contains("event: result"));
+    }
+  }
+
+  @Test
   void aStatsStreamOutlastsTheLimitOnARequestsHead() throws Exception {
     CountDownLatch release = holdTheWorkers();
     CompletableFuture<HttpResponse<String>> stream;
     try {
       stream = get("/api/stats?dataset=builtin&seed=777", BOB);
-      // Past the 2 s a request's head may take, and the JDK's 1 s check after: the reply has
+      // Past the 5 s a request's head may take, and the JDK's 1 s check after: the reply has
       // begun, and no limit applies to it.
       Thread.sleep(TimeUnit.SECONDS.toMillis(JdkHttp.REQUEST_SECONDS + 3));
     } finally {
