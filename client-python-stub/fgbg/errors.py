@@ -94,12 +94,14 @@ class FgbgError(Exception):
 def _naming_all(message: str, e: FgbgError) -> str:
     """`message`, of `e` from the last of the replicas `e.asked` in turn, naming them all (the
     Java client's FgbgReplicas.noneAnswered): UNAVAILABLE's words with all of them where they
-    name the last one ("no fgbg server answers at a:1, b:2 (...)"), else (a deadline) "(asked
-    a:1, b:2 in turn: none answered)" after its words."""
+    name the last one ("no fgbg server answers at a:1, b:2 (...)"), else "(asked a:1, b:2 in
+    turn)" after its words, with ": none answered" for a deadline."""
     every = ", ".join(e.asked)
     at = message.find(e.target) if e.code == "UNAVAILABLE" and e.target and not e.files else -1
     if at < 0:
-        return "%s (asked %s in turn: none answered)" % (message, every)
+        # Words that do not name it (a stopping server's, GOAWAY) came from one that answered.
+        none = ": none answered" if e.code == "DEADLINE_EXCEEDED" else ""
+        return "%s (asked %s in turn%s)" % (message, every, none)
     return message[:at] + every + message[at + len(e.target or ""):]
 
 

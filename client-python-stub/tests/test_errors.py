@@ -136,3 +136,14 @@ def test_the_reset_limit_is_the_java_sides():
         found = dict(re.findall(r"public static final int (\w+) = (\d+);", f.read()))
     assert (errors.MAX_RESETS, errors.RESET_WINDOW_S) == (int(found["MAX_RESETS"]),
                                                           int(found["WINDOW_SECONDS"]))
+
+
+def test_replicas_asked_in_turn_are_said_to_have_answered_unless_a_deadline_passed():
+    # Words that do not name the last replica (a stopping server's, GOAWAY) came from a server
+    # that answered: "none answered" is only for a deadline (the Java client's words too).
+    asked = ["a:1", "b:2"]
+    gone = FgbgError("UNAVAILABLE", "GOAWAY received", None, asked=asked)
+    assert str(gone) == "UNAVAILABLE: GOAWAY received (asked a:1, b:2 in turn)"
+    late = FgbgError("DEADLINE_EXCEEDED", "Deadline Exceeded", None, asked=asked)
+    assert str(late) == "DEADLINE_EXCEEDED: Deadline Exceeded (asked a:1, b:2 in turn: none " \
+        "answered)"

@@ -119,12 +119,19 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
 
   @Override
   public boolean hasNext() {
-    if (!closed && same.fingerprint() == null && replicas.size() > 1) {
-      // Decided before the first batch: one replica's first batch would split a job.
-      same.decided(inCalls(() -> replicas.fingerprint(request.getDataset(), window,
-          () -> closed)));
+    try {
+      if (!closed && same.fingerprint() == null && replicas.size() > 1) {
+        // Decided before the first batch: one replica's first batch would split a job.
+        same.decided(inCalls(() -> replicas.fingerprint(request.getDataset(), window,
+            () -> closed)));
+      }
+      return !closed && retrying(() -> current() != null && current().hasNext());
+    } catch (StatusRuntimeException e) {
+      if (closed) {
+        return false; // closed by another thread: the iteration ends, as Python's does
+      }
+      throw e;
     }
-    return !closed && retrying(() -> current() != null && current().hasNext());
   }
 
   @Override
@@ -134,7 +141,15 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
           ? "this FailoverBatchIterator was closed"
           : "the stream ended: every batch was read (hasNext() answers false)"));
     }
-    Batch b = retrying(() -> same.check(kept(current().next()), replicas.targets().get(replica)));
+    Batch b;
+    try {
+      b = retrying(() -> same.check(kept(current().next()), replicas.targets().get(replica)));
+    } catch (StatusRuntimeException e) {
+      if (closed) {
+        throw new NoSuchElementException("no next batch: this FailoverBatchIterator was closed");
+      }
+      throw e;
+    }
     delivered++;
     samples += b.size();
     failures = 0;

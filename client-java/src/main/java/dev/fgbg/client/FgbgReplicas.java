@@ -233,8 +233,8 @@ public final class FgbgReplicas implements AutoCloseable {
   /**
    * {@code e}, the status of {@code last} when every one of {@code targets} in turn failed,
    * naming them all (the Python client's words): UNAVAILABLE's words with all of them where
-   * they name {@code last} ("no fgbg server answers at a:1, b:2 (...)"), else (a deadline)
-   * "(asked a:1, b:2 in turn: none answered)" after its words. One replica: {@code e} itself.
+   * they name {@code last} ("no fgbg server answers at a:1, b:2 (...)"), else "(asked a:1, b:2
+   * in turn)" after its words, with ": none answered" for a deadline. One replica: {@code e}.
    */
   static StatusRuntimeException noneAnswered(StatusRuntimeException e, String last,
       List<String> targets) {
@@ -245,8 +245,10 @@ public final class FgbgReplicas implements AutoCloseable {
     String said = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
     String all = String.join(", ", targets);
     int at = s.getCode() == Status.Code.UNAVAILABLE ? said.indexOf(last) : -1;
+    // Words that do not name it (a stopping server's, GOAWAY) came from a server that answered.
+    String none = s.getCode() == Status.Code.DEADLINE_EXCEEDED ? ": none answered" : "";
     said = at >= 0 ? said.substring(0, at) + all + said.substring(at + last.length())
-        : said + " (asked " + all + " in turn: none answered)";
+        : said + " (asked " + all + " in turn" + none + ")";
     return new StatusRuntimeException(s.withDescription(said), e.getTrailers());
   }
 

@@ -1,5 +1,6 @@
 package dev.fgbg.client;
 
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.MetadataLimit;
 import dev.fgbg.common.ResetLimit;
 import io.grpc.CallOptions;
@@ -245,7 +246,7 @@ final class TransportWords implements ClientInterceptor {
 
   /** {@code t} and its causes, outermost first. */
   private static Stream<Throwable> chain(Throwable t) {
-    return Stream.iterate(t, e -> e != null, e -> e.getCause() == e ? null : e.getCause());
+    return Causes.chain(t).stream();
   }
 
   private static boolean named(Throwable t, String simpleName) {

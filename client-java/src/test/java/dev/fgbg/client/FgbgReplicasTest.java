@@ -30,6 +30,21 @@ class FgbgReplicasTest {
         .setShuffle(true).setBatchSize(16).setRank(rank).setWorldSize(world).build();
   }
 
+  /**
+   * Words that do not name the last replica (a stopping server's, GOAWAY) came from a server
+   * that answered: "none answered" is only for a deadline (the Python client's words too).
+   */
+  @Test
+  void replicasAskedInTurnAreSaidToHaveAnsweredUnlessADeadlinePassed() {
+    List<String> asked = List.of("a:1", "b:2");
+    assertEquals("GOAWAY received (asked a:1, b:2 in turn)", FgbgReplicas.noneAnswered(
+        Status.UNAVAILABLE.withDescription("GOAWAY received").asRuntimeException(), "b:2", asked)
+        .getStatus().getDescription());
+    assertEquals("Deadline Exceeded (asked a:1, b:2 in turn: none answered)",
+        FgbgReplicas.noneAnswered(Status.DEADLINE_EXCEEDED.withDescription("Deadline Exceeded")
+            .asRuntimeException(), "b:2", asked).getStatus().getDescription());
+  }
+
   @Test
   void targetsAreAListOrEveryAddressOfADnsName() {
     assertEquals(List.of("a:1", "b:2", "c:3"), FgbgReplicas.resolve("a:1, b:2,c:3"));

@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.fgbg.common.Causes;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 
@@ -48,7 +49,7 @@ final class FileLimit {
 
   /** Whether {@code t}'s cause chain says the process ran out of file handles (EMFILE). */
   static boolean outOfFiles(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(t)) {
       if (String.valueOf(e.getMessage()).contains("Too many open files")) {
         return true;
       }

@@ -105,13 +105,20 @@ class UnwritableExportRootTest {
         Files.setPosixFilePermissions(guard, PosixFilePermissions.fromString("r--r--r--"));
         assertRefused(ofLocks, export(ch, "q"));
         assertLogged(s, root, "q", 4, locks.resolve("guard"));
+        // The root read-only too: the root is the folder to fix, but the log names the file
+        // refused where it was (it was "<root>/guard", the root and the refused name joined).
+        writable(root, false);
+        assertRefused(ofRoot, export(ch, "q"));
+        assertLogged(s, root, "q", 5, locks.resolve("guard"));
+        writable(root, true);
         // A folder of the destination.
         Files.setPosixFilePermissions(guard, PosixFilePermissions.fromString("rw-r--r--"));
         writable(Files.createDirectories(root.resolve("a/b")), false);
         assertRefused("export destination 'a/b/c' cannot be written: the server's user cannot"
             + " write in its folder 'a/b' in the export root (--export-root) (permission denied);"
             + " make it " + FIX + ", or export elsewhere", export(ch, "a/b/c"));
-        assertLogged(s, root, "a/b/c", 1, root.resolve("a/b/.fgbg-new-"));
+        // The new folder was refused its move into a/b: named as the folder it was to become.
+        assertLogged(s, root, "a/b/c", 1, root.resolve("a/b/c"));
         // A root the server may only read, with a writable lock folder and a writable folder
         // below it, is no working set-up: a new folder is made in the root (.fgbg-new-*) and
         // then moved into place, so naming the root is the truth, not the folder below.

@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import java.io.IOException;
@@ -91,11 +92,6 @@ final class OnnxNative {
   }
 
   private static IOException ioCause(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof IOException io) {
-        return io;
-      }
-    }
-    return null;
+    return Causes.find(t, IOException.class).orElse(null);
   }
 }

@@ -11,6 +11,8 @@ import java.text.Normalizer;
 final class DestinationNames {
   /** Characters of a name shown, escaped, in a message (a name may be 255 bytes). */
   private static final int SHOWN = 40;
+  /** Characters shown before the first one the two forms differ in. */
+  private static final int BEFORE = 10;
 
   private DestinationNames() {}
 
@@ -20,22 +22,35 @@ final class DestinationNames {
       return;
     }
     String nfc = Normalizer.normalize(name, Normalizer.Form.NFC);
-    // Escaped, since both forms print alike: the message shows where they differ.
+    // Escaped, since both forms print alike, from a little before where they first differ
+    // (past the cut, a long name's two forms would print the same).
+    int from = Math.max(0, firstDifference(name, nfc) - BEFORE);
     throw FgbgException.invalidArgument("export destination " + Quoted.of(destination)
-        + " has a folder name that is not in Unicode NFC (composed) form, '" + escaped(name)
-        + "', which would look the same as '" + escaped(nfc) + "'; use its NFC form "
+        + " has a folder name that is not in Unicode NFC (composed) form, '" + escaped(name, from)
+        + "', which would look the same as '" + escaped(nfc, from) + "'; use its NFC form "
         + Quoted.of(nfc) + " (Java: Normalizer.normalize(name, Form.NFC); Python: "
         + "unicodedata.normalize('NFC', name))");
   }
 
-  /** Non-ASCII characters as \\uXXXX, cut at {@link #SHOWN} characters. */
-  private static String escaped(String s) {
-    StringBuilder b = new StringBuilder();
-    int shown = Math.min(s.length(), SHOWN);
-    for (int i = 0; i < shown; i++) {
+  private static int firstDifference(String a, String b) {
+    int i = 0;
+    while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Non-ASCII characters as \\uXXXX, {@link #SHOWN} characters from {@code from}; "…" marks
+   * what is cut on either side.
+   */
+  private static String escaped(String s, int from) {
+    StringBuilder b = new StringBuilder(from > 0 ? "…" : "");
+    int end = Math.min(s.length(), from + SHOWN);
+    for (int i = from; i < end; i++) {
       char c = s.charAt(i);
       b.append(c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c));
     }
-    return shown < s.length() ? b + "…" : b.toString();
+    return end < s.length() ? b + "…" : b.toString();
   }
 }

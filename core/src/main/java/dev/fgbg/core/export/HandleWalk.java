@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.FileSystemException;
@@ -58,7 +59,36 @@ public final class HandleWalk {
       return op.apply(top, null);
     }
     Path last = Path.of(names.get(names.size() - 1));
-    return walked(names.subList(0, names.size() - 1), create, dir -> op.apply(dir, last));
+    List<String> parent = names.subList(0, names.size() - 1);
+    return walked(parent, create, dir -> inFull(parent, () -> op.apply(dir, last)));
+  }
+
+  /**
+   * Runs {@code op}, a call on the handle of folder {@code names}: a name it is refused is one
+   * relative to that handle ("guard"), named here in full (the top folder's path, the folders,
+   * the name) so that whoever reports it names the file where the refusal happened.
+   */
+  private <T> T inFull(List<String> names, IoCall<T> op) throws IOException {
+    try {
+      return op.call();
+    } catch (AccessDeniedException e) {
+      String file = e.getFile();
+      if (file == null || file.isEmpty() || file.contains("/")) {
+        throw e;
+      }
+      // a folder being made lives in the top folder until it is moved into place
+      List<String> full = new ArrayList<>(file.startsWith(NEW_PREFIX) ? List.of() : names);
+      full.add(file);
+      throw inFull(e, describe(String.join("/", full)), e.getOtherFile());
+    }
+  }
+
+  private static AccessDeniedException inFull(AccessDeniedException e, Object file,
+      Object other) {
+    AccessDeniedException named = new AccessDeniedException(file.toString(),
+        other == null ? null : other.toString(), e.getReason());
+    named.initCause(e);
+    return named;
   }
 
   /**
@@ -81,9 +111,11 @@ public final class HandleWalk {
       try {
         SecureDirectoryStream<Path> dir = top;
         StringBuilder rel = new StringBuilder();
-        for (String name : names) {
-          rel.append(rel.length() == 0 ? "" : "/").append(name);
-          dir = child(dir, name, rel.toString(), create);
+        for (int i = 0; i < names.size(); i++) {
+          SecureDirectoryStream<Path> parent = dir;
+          String name = names.get(i);
+          String at = rel.append(rel.length() == 0 ? "" : "/").append(name).toString();
+          dir = inFull(names.subList(0, i), () -> child(parent, name, at, create));
           chain.add(dir);
         }
         return op.apply(dir);
@@ -200,6 +232,9 @@ public final class HandleWalk {
     } catch (AtomicMoveNotSupportedException e) {
       // another file system is mounted on the way: made by its path, then checked by handle
       Files.createDirectory(path.resolve(rel));
+    } catch (AccessDeniedException e) {
+      // refused in dir, the folder it was to be moved into: named as the folder it was to be
+      throw inFull(e, describe(rel), path.resolve(fresh));
     } catch (FileSystemException e) {
       if (!exists(dir, name)) { // made meanwhile by another writer: used if it is a folder
         throw e;
@@ -226,10 +261,15 @@ public final class HandleWalk {
     List<String> names = names(rel);
     if (names.isEmpty()) { // the top folder: a handle of its own (a handle is iterated once)
       try (SecureDirectoryStream<Path> d = top.newDirectoryStream(Path.of("."), NOFOLLOW)) {
-        return op.apply(d);
+        return inFull(names, () -> op.apply(d));
       }
     }
-    return walked(names, create, op);
+    return walked(names, create, dir -> inFull(names, () -> op.apply(dir)));
+  }
+
+  /** A call that may throw IOException. */
+  private interface IoCall<T> {
+    T call() throws IOException;
   }
 
   /** A function that may throw IOException. */

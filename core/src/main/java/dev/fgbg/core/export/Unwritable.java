@@ -36,8 +36,8 @@ final class Unwritable {
    * FAILED_PRECONDITION for destination {@code dest} (named {@code asked}): the first folder on
    * its way the server cannot write in (the root, its lock folder, a folder of the destination),
    * found by asking the file system now; the destination itself when none is found (a file in it).
-   * Its cause is {@code denied}, naming the file refused (often a temporary name the client never
-   * sees) for the server's log.
+   * Its cause is {@code denied}, naming in full the file refused where the refusal happened
+   * ({@link HandleWalk} names it so; often a lock file the client never sees), for the log.
    */
   static FgbgException of(ExportRoot root, Path dest, String asked, AccessDeniedException denied) {
     Path folder = unwritable(root, dest);
@@ -58,7 +58,7 @@ final class Unwritable {
       why = "its folder '" + root.relative(folder) + "' in the export root (" + ExportRoot.FLAG
           + ") (permission denied); " + FIX + ", or export elsewhere";
     }
-    return FgbgException.failedPrecondition(start + why, named(denied, folder));
+    return FgbgException.failedPrecondition(start + why, denied);
   }
 
   /** The first folder on {@code dest}'s way the server cannot write in, else null. */
@@ -82,21 +82,6 @@ final class Unwritable {
       }
     }
     return null;
-  }
-
-  /**
-   * {@code denied} naming its file in full: a name refused through a folder's handle ({@link
-   * HandleWalk}) is that name alone ("guard"), taken here as in {@code folder}, the one refused.
-   */
-  private static AccessDeniedException named(AccessDeniedException denied, Path folder) {
-    String file = denied.getFile();
-    if (folder == null || file == null || file.contains("/") || file.isEmpty()) {
-      return denied;
-    }
-    AccessDeniedException full = new AccessDeniedException(folder.resolve(file).toString(),
-        denied.getOtherFile(), denied.getReason());
-    full.initCause(denied);
-    return full;
   }
 
   /** What to do about {@code what}: the server's user must be able to write it. */

@@ -68,6 +68,20 @@ class ExportRootTest {
         () -> root.resolve("\u212b")).reason(), "the angstrom sign, whose NFC is U+00C5");
   }
 
+  /** Past the first 40 characters, both forms are shown from just before where they differ. */
+  @Test
+  void aLongNameNotInNfcIsShownWhereItDiffers() {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    String digits = "0123456789".repeat(5);
+    String d = "runs/" + digits + "cafe\u0301";
+    FgbgException e = assertThrows(FgbgException.class, () -> root.resolve(d));
+    assertEquals("export destination '" + d + "' has a folder name that is not in Unicode NFC"
+        + " (composed) form, '\u20263456789cafe\\u0301', which would look the same as"
+        + " '\u20263456789caf\\u00e9'; use its NFC form '" + digits + "caf\u00e9' (Java:"
+        + " Normalizer.normalize(name, Form.NFC); Python: unicodedata.normalize('NFC', name))",
+        e.getMessage());
+  }
+
   /**
    * One rule, up front, for every '..' and backslash: 'q/../r' would have written r/, 'run\\1'
    * run/1/, and '..\\x' passed this check to fail later as FAILED_PRECONDITION.

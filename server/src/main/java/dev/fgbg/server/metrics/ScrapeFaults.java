@@ -1,5 +1,6 @@
 package dev.fgbg.server.metrics;
 
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.Quoted;
@@ -55,11 +56,6 @@ final class ScrapeFaults implements Filter {
 
   /** The I/O failure in {@code t}'s causes (the connection, not the metrics), or null. */
   static IOException clientGone(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof IOException io) {
-        return io;
-      }
-    }
-    return null;
+    return Causes.find(t, IOException.class).orElse(null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.server.observe;
 
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.core.FgbgException;
 import java.util.concurrent.CancellationException;
@@ -25,7 +26,7 @@ final class CacheLoadFailures implements Filter {
 
   @Override
   public boolean isLoggable(LogRecord r) {
-    for (Throwable e = r.getThrown(); e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(r.getThrown())) {
       if (e instanceof FgbgException || e instanceof CancellationException) {
         return false;
       }

@@ -157,8 +157,8 @@ final class ExportService {
    * unwritable root is a set-up to fix, not a bug.
    */
   private static String deniedFile(Throwable e) {
-    return Causes.find(e, AccessDeniedException.class)
-        .map(a -> " (permission denied on " + a.getFile() + ")").orElse("");
+    return Causes.find(e, AccessDeniedException.class).map(AccessDeniedException::getFile)
+        .map(f -> " (permission denied on " + f + ")").orElse("");
   }
 
   private static ServerStopping whyStopped() {

@@ -1,5 +1,6 @@
 package dev.fgbg.server.status;
 
+import dev.fgbg.common.Causes;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -69,16 +70,18 @@ public final class FatalErrors {
    * cannot be loaded.
    */
   public static void check(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(t)) {
       if (e instanceof OutOfMemoryError oom) {
         handler.accept(oom);
         return;
       }
     }
     Throwable e = t;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null && e.getCause() != e) {
-      e = e.getCause();
+    for (Throwable c : Causes.chain(t)) {
+      e = c;
+      if (!(c instanceof CompletionException || c instanceof ExecutionException)) {
+        break;
+      }
     }
     if (e instanceof LinkageError linkage && codeChanged(linkage)) {
       handler.accept(linkage);

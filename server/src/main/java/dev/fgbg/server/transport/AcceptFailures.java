@@ -2,6 +2,7 @@ package dev.fgbg.server.transport;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class AcceptFailures implements Filter {
   }
 
   static boolean outOfFiles(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(t)) {
       if (e instanceof IOException && String.valueOf(e.getMessage())
           .contains("Too many open files")) {
         return true;

@@ -1,6 +1,7 @@
 package dev.fgbg.server.transport;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.observe.MinuteLines;
 import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
@@ -54,7 +55,7 @@ final class HandshakeFailures {
    * control frames", over a closed channel or a reset).
    */
   static boolean leftMidway(Throwable cause) {
-    for (Throwable t = cause; t != null; t = t.getCause()) {
+    for (Throwable t : Causes.chain(cause)) {
       String m = String.valueOf(t.getMessage());
       if (t instanceof ClosedChannelException || m.contains("failure when writing TLS control")
           || m.contains("Connection reset") || m.contains("Broken pipe")) {

@@ -1,6 +1,7 @@
 package dev.fgbg.server.transport;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.Causes;
 import dev.fgbg.common.ResetLimit;
 import dev.fgbg.common.observe.LogFilters;
 import dev.fgbg.common.observe.MinuteLines;
@@ -184,7 +185,7 @@ public final class TransportFaults {
 
   /** The first group of {@code p} in a message of {@code t}'s causes, or null. */
   private static String find(Throwable t, Pattern p) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(t)) {
       Matcher m = p.matcher(String.valueOf(e.getMessage()));
       if (m.find()) {
         return m.groupCount() > 0 ? m.group(1) : m.group();
@@ -198,7 +199,7 @@ public final class TransportFaults {
    * reset connection), or null when it is not one.
    */
   static String peerFault(Throwable t) {
-    for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e : Causes.chain(t)) {
       String name = e.getClass().getSimpleName();
       // Any Http2Exception: its nested StacklessHttp2Exception (an HPACK decompression failure)
       // is one too, though its simple name does not say so.
