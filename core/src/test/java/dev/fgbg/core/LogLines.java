@@ -3,6 +3,7 @@ package dev.fgbg.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -25,9 +26,26 @@ public final class LogLines implements AutoCloseable {
     public void close() {}
   };
 
+  private final Level before;
+
   private LogLines(String name) {
     this.logger = Logger.getLogger(name);
+    this.before = logger.getLevel();
+    // INFO at least, whatever an earlier test in this JVM set above it (the CLI quiets the
+    // client's loggers to WARNING when run in-process).
+    if (effective(logger).intValue() > Level.INFO.intValue()) {
+      logger.setLevel(Level.INFO);
+    }
     logger.addHandler(handler);
+  }
+
+  private static Level effective(Logger l) {
+    for (Logger at = l; at != null; at = at.getParent()) {
+      if (at.getLevel() != null) {
+        return at.getLevel();
+      }
+    }
+    return Level.INFO;
   }
 
   /** Starts capturing what {@code name} and the loggers below it write. */
@@ -49,5 +67,6 @@ public final class LogLines implements AutoCloseable {
   @Override
   public void close() {
     logger.removeHandler(handler);
+    logger.setLevel(before);
   }
 }
