@@ -15,7 +15,9 @@ final class ExportIdentity {
 
   /** Same identity; a manifest from before selections (stride 0) is a range export. */
   static boolean same(ExportManifest here, ExportManifest asked) {
-    return differences(here, asked).isEmpty();
+    // A shard size left unsaid differs only with the format, which differences() names.
+    return differences(here, asked).isEmpty()
+        && here.getShardSize() == asked.getShardSize();
   }
 
   /** Each field of {@code here} (at the destination) that differs from {@code asked}, in words. */
@@ -39,7 +41,10 @@ final class ExportIdentity {
     add(d, "format", here.getFormat(), asked.getFormat());
     add(d, "outputs", String.join(",", here.getOutputsList()),
         String.join(",", asked.getOutputsList()));
-    add(d, "shard_size", here.getShardSize(), asked.getShardSize());
+    if (here.getShardSize() != 0 && asked.getShardSize() != 0) {
+      // 0: a format whose shards are backgrounds has no shard size; "format" names that.
+      add(d, "shard_size", here.getShardSize(), asked.getShardSize());
+    }
     add(d, "jpeg_quality", here.getJpegQuality(), asked.getJpegQuality());
     add(d, "depth_npy", here.getDepthNpy(), asked.getDepthNpy());
     if (d.isEmpty()) { // the shard count follows from the fields above unless the plan changed

@@ -385,6 +385,10 @@ class ExporterTest {
     e = assertThrows(FgbgException.class, () -> run(halved));
     assertTrue(e.getMessage().contains("…; shard_size 25 here, 50 asked; jpeg_quality 95 here, "
         + "90 asked); choose"), e.getMessage());
+    // Folders have no shard size (their shards are backgrounds): the format alone differs.
+    e = assertThrows(FgbgException.class, () -> run(job(ExportFormat.FOLDERS, "shards", 0, 50)));
+    assertTrue(e.getMessage().contains("…; format webdataset here, folders asked); choose"),
+        e.getMessage());
     ExportJob over = new ExportJob(D, SEED, 0, 50, Outputs.all(D), ExportFormat.ZIP, "d", true, 25,
         95, false);
     assertEquals(digest(0, 50), run(over).getDigest());

@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.server.status.ServerStopping;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +39,9 @@ final class Failures {
         case RESOURCE_EXHAUSTED -> 503;
         case FAILED_PRECONDITION, INVALID_CONFIG -> 409;
       }, cut(f.getMessage()));
+    }
+    if (e instanceof ServerStopping) { // the UI stops: its words, as the gRPC stop's
+      return new HttpFailure(503, e.getMessage());
     }
     if (e instanceof CancellationException) {
       return new HttpFailure(503, "cancelled: the server is stopping");

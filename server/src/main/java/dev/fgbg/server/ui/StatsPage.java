@@ -11,6 +11,7 @@ import dev.fgbg.core.sampling.Selection;
 import dev.fgbg.core.stats.Histograms;
 import dev.fgbg.core.stats.Stats;
 import dev.fgbg.core.stats.StatsCalculator;
+import dev.fgbg.server.status.ServerStopping;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,7 @@ final class StatsPage {
   private final Admission admission;
   private final Executor runner;
   private final Ticker ticker;
+  private final OpenRuns open = new OpenRuns();
 
   StatsPage(DatasetRegistry registry, StatsCalculator calculator, Admission admission,
       Executor runner, Ticker ticker) {
@@ -125,8 +127,13 @@ final class StatsPage {
 
   Reply api(Request r) {
     Ask a = check(r.query(), registry, Set.of());
-    return Reply.stream("text/event-stream; charset=utf-8", out -> run(a, r.client(), out))
-        .header("Cache-Control", "no-store");
+    return Reply.stream("text/event-stream; charset=utf-8",
+        open.track(out -> run(a, r.client(), out))).header("Cache-Control", "no-store");
+  }
+
+  /** Ends each open run with a {@code failure} event saying the server stops (see OpenRuns). */
+  void stop() throws InterruptedException {
+    open.stop();
   }
 
   /** {@code client}: counted against its share of the server's Stats, as the RPC's caller. */
@@ -137,13 +144,18 @@ final class StatsPage {
     }
     Admission.Permit permit;
     try {
-      permit = awaitTurn(admitted, out);
+      permit = awaitTurn(admitted, out, open);
     } catch (RuntimeException e) {
       send(out, "failure", new Failure(Failures.message(e)));
       return;
     }
     if (permit == null) {
       return; // interrupted: the UI stops
+    }
+    if (open.stopping()) { // its turn came as the UI stops (the runs before it stopped)
+      permit.close();
+      send(out, "failure", new Failure(ServerStopping.queued().getMessage()));
+      return;
     }
     AtomicBoolean gone = new AtomicBoolean();
     try (permit) {
@@ -168,6 +180,11 @@ final class StatsPage {
           }, h), runner);
       send(out, "progress", progress(0, total, 0));
       while (!result.isDone()) {
+        if (open.stopping()) {
+          gone.set(true); // the computation stops too
+          send(out, "failure", new Failure(OpenRuns.stopped().getMessage()));
+          return;
+        }
         Progress p = progress.poll(PACE_NANOS, TimeUnit.NANOSECONDS);
         if (p != null) {
           send(out, "progress", p);
@@ -201,8 +218,14 @@ final class StatsPage {
    * the client's share, is given up rather than kept until its turn.
    */
   private static Admission.Permit awaitTurn(CompletableFuture<Admission.Permit> admitted,
-      OutputStream out) throws IOException {
+      OutputStream out, OpenRuns open) throws IOException {
     while (true) {
+      if (open.stopping()) { // as a queued gRPC Stats is told
+        if (!admitted.cancel(false)) {
+          admitted.thenAccept(Admission.Permit::close); // its turn came as the UI stops
+        }
+        throw ServerStopping.queued();
+      }
       try {
         return admitted.get(QUEUED_ROUND_MILLIS, TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
@@ -257,7 +280,7 @@ final class StatsPage {
   }
 
   /** One server-sent event, flushed. */
-  private static void send(OutputStream out, String event, Object data) throws IOException {
+  static void send(OutputStream out, String event, Object data) throws IOException {
     out.write(("event: " + event + "\ndata: " + Json.GSON.toJson(data) + "\n\n")
         .getBytes(StandardCharsets.UTF_8));
     out.flush();

@@ -36,9 +36,11 @@ public final class WebUi implements AutoCloseable {
   private final ExecutorService statsThreads;
   private final String scheme;
   private final Access access;
+  private final StatsPage stats;
 
   private WebUi(HttpServer http, ExecutorService threads, ExecutorService statsThreads,
-      String scheme, Access access) {
+      String scheme, Access access, StatsPage stats) {
+    this.stats = stats;
     this.http = http;
     this.threads = threads;
     this.statsThreads = statsThreads;
@@ -92,7 +94,8 @@ public final class WebUi implements AutoCloseable {
     http.createContext("/", router);
     http.setExecutor(threads);
     http.start();
-    return new WebUi(http, threads, statsThreads, tls ? "https" : "http", access);
+    return new WebUi(http, threads, statsThreads, tls ? "https" : "http", access,
+        stats);
   }
 
   /** The title of a page that takes no parameters. */
@@ -119,9 +122,17 @@ public final class WebUi implements AutoCloseable {
     return scheme + "://" + host + ":" + a.getPort() + "/";
   }
 
-  /** Stops at once: open event streams end, Stats runs of the UI stop. */
+  /**
+   * Stops (after the server's grace): each Stats run still going ends its stream with a
+   * {@code failure} event saying so, then the rest at once.
+   */
   @Override
   public void close() {
+    try {
+      stats.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     http.stop(0);
     threads.shutdownNow();
     statsThreads.shutdownNow();

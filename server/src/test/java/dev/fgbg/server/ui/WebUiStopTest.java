@@ -1,0 +1,116 @@
+package dev.fgbg.server.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.load.RenderScheduler;
+import dev.fgbg.server.transport.ConnectOptions;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * UI Stats running or queued when the server stops end as a gRPC Stats call does, over HTTP: each
+ * stream's last event is a {@code failure} in the stop's words, and the reply is finished (the
+ * chunked body ends properly) rather than cut, which the browser could only call a lost
+ * connection.
+ */
+class WebUiStopTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void uiStatsRunningOrQueuedAreToldTheServerStopsAndTheirRepliesEndCleanly()
+      throws Exception {
+    UiTestServer server = UiTestServer.start(dir.resolve("exports"),
+        ConnectOptions.builder().build());
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<String>> events = new ArrayList<>();
+    List<BufferedReader> streams = new ArrayList<>();
+    try {
+      holdTheWorkers(server, release); // the runs stay going, whatever the machine's speed
+      // --max-stats 2: two run, the third waits for a permit.
+      for (String first : List.of("event: progress", "event: progress", "event: queued")) {
+        streams.add(open(server, "/api/stats?dataset=builtin&seed=" + streams.size(), first));
+      }
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+        try {
+          server.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      for (BufferedReader in : streams) {
+        List<String> lines = new ArrayList<>();
+        // A cut chunked reply fails this read (an IOException) rather than ending it.
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          if (line.startsWith("event: ") || line.startsWith("data: ")) {
+            lines.add(line);
+          }
+        }
+        in.close();
+        events.add(lines);
+      }
+      stopping.get(60, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+    }
+    String running = "with this Stats run running; run it again once the server is back";
+    String queued = "with this call still queued (it never started); run it again once a server"
+        + " is up";
+    for (int k = 0; k < events.size(); k++) {
+      List<String> lines = events.get(k);
+      assertTrue(lines.size() >= 2, lines.toString());
+      assertEquals("event: failure", lines.get(lines.size() - 2), lines.toString());
+      assertEquals("data: {\"message\":\"the server is shutting down and its --shutdown-grace"
+          + " ran out " + (k < 2 ? running : queued) + "\"}", lines.get(lines.size() - 1));
+    }
+  }
+
+  /** A Stats stream, read up to the line {@code first}. */
+  private static BufferedReader open(UiTestServer server, String path, String first)
+      throws Exception {
+    HttpResponse<InputStream> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .build().send(HttpRequest.newBuilder(URI.create(server.url + path))
+            .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, r.statusCode());
+    BufferedReader in = new BufferedReader(new InputStreamReader(r.body(),
+        StandardCharsets.UTF_8));
+    for (String line = in.readLine(); !first.equals(line); line = in.readLine()) {
+      assertTrue(line != null, "the stream ended before '" + first + "'");
+    }
+    return in;
+  }
+
+  /** Both workers held until {@code release}. */
+  private static void holdTheWorkers(UiTestServer server, CountDownLatch release)
+      throws InterruptedException {
+    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
+    CountDownLatch holding = new CountDownLatch(2);
+    for (int w = 0; w < 2; w++) {
+      lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
+  }
+}
