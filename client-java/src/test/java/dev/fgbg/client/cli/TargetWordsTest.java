@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,15 @@ class TargetWordsTest {
     assertEquals("1", comma[0], comma[2]);
     assertEquals("fgbg: error: --target 'localhost:47150,' has an empty entry (a stray comma?): "
         + "give one server, host:port\n", comma[2]);
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsSaidSoNamingIt() {
+    // Before: "no fgbg server answers at …; start one with ./fgbg serve".
+    String[] r = CliRun.run("describe", "--target", "nohost.invalid:47150", "--deadline", "5s");
+    assertEquals("1", r[0], r[2]);
+    assertTrue(r[2].startsWith("fgbg: error: UNAVAILABLE: cannot resolve host 'nohost.invalid' "
+        + "of target nohost.invalid:47150 ("), r[2]);
+    assertTrue(r[2].contains("check the name (a typo?"), r[2]);
   }
 }
