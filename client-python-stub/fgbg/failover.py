@@ -5,8 +5,8 @@
         ...
 
 The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE (it
-died, shut down, or hangs: it stopped answering the client's keepalive pings) it moves to the
-next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every batch it
+died, shut down, or hangs: it stopped answering the client's keepalive pings, or sent no batch
+within the client's `timeout`) it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every batch it
 already yielded, ``limit`` less the samples in them), so no sample is lost or repeated.
 
 Every stream keeps to one fingerprint: `fingerprint=` (a dataset's, as FgbgIterableDataset
@@ -181,6 +181,7 @@ class FailoverStream:
             # Each stream's client is new; the process's pool keeps its ring for the next one.
             client = self._calls.client(self.targets[self.replica],
                                         **dict({"ring_pool": shm.process_pool()}, **self._options))
+            delivered = False
             try:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):
@@ -188,6 +189,7 @@ class FailoverStream:
                     self._batches += 1
                     self._samples += len(batch)
                     failures.ok()
+                    delivered = True
                     yield batch
                 return
             except FgbgError as e:
@@ -196,12 +198,15 @@ class FailoverStream:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 self._same.failed(gone, e)
                 # The error says why: it went away, shut down, stopped answering (hangs), or
-                # serves other data.
+                # serves other data. A deadline before this replica's first batch is a hung
+                # replica (its ring-sizing Describe or first reply): the next one may answer.
+                # After batches came, it is the caller's own stream timeout: raised.
+                hung = ("DEADLINE_EXCEEDED",) if not delivered and len(self.targets) > 1 else ()
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                         "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone,
                         self._same.why(e), self._start.start_batch + self._batches,
-                        self.targets[to]))
+                        self.targets[to]), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.replica = to

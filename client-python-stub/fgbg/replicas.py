@@ -19,6 +19,7 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$")
 # gRPC's name resolvers' schemes (as the Java client's Targets): never refused as a URL.
 _RESOLVED = ("dns", "unix", "unix-abstract")
 _UNIX = ("unix:", "unix-abstract:")
+_V6 = re.compile(r"^[0-9A-Fa-f:.]+$")  # an IPv6 address (not gRPC's "ipv4:" names)
 
 
 PORT = 50051  # a bare host's: fgbg's, not gRPC's own default (443), as in the Java client
@@ -28,9 +29,11 @@ def _bare(host: str) -> bool:
     return host.endswith("]") if host.startswith("[") else ":" not in host
 
 
-def _host_port(target: str, arg: str = "target") -> str:
+def _host_port(target: str, arg: str = "target", typed: str = "") -> str:
     """`target` as host:port (a bare host gets PORT); ValueError naming `arg` and the target
-    when its port is not a number from 1 to 65535, or when it is a URL."""
+    (`typed`, as given, when not `target`) when its port is not a number from 1 to 65535, when
+    it is a bare IPv6 address with a port, or when it is a URL."""
+    typed = typed or target
     url = _SCHEME.match(target)
     if url and url.group(1).lower() not in _RESOLVED:
         host_port = url.group(2).split("/", 1)[0]
@@ -40,9 +43,13 @@ def _host_port(target: str, arg: str = "target") -> str:
     if target and _bare(target):
         return "%s:%d" % (target, PORT)
     host, _, port = target.rpartition(":")
+    if ":" in host and _V6.match(host):
+        # gRPC would look the host up as a name ("cannot resolve host '::1'"): say how to write it.
+        raise ValueError("%s: %r has an IPv6 address without brackets: write [%s]:%s (or [%s] "
+                         "for that address on port %d)" % (arg, typed, host, port, target, PORT))
     if not host or not port.isdigit() or not 0 < int(port) <= 65535:
         raise ValueError("%s: %r must be host:port (or a bare host, port %d): its port %r is "
-                         "not a number from 1 to 65535" % (arg, target, PORT, port))
+                         "not a number from 1 to 65535" % (arg, typed, PORT, port))
     return target
 
 
@@ -60,12 +67,15 @@ def resolve(targets: Targets, arg: str = "target") -> List[str]:
     out: List[str] = []
     for raw in entries:
         t = raw.strip()
+        if not t and len(entries) > 1:
+            raise ValueError("%s: %r has an empty entry (a stray comma?): give host:port,"
+                             "host:port" % (arg, targets))
         if t.startswith(_UNIX):
             found = [t]  # a socket path: gRPC's own name, as it was always taken
         elif not t.startswith(_DNS):
             found = [_host_port(t, arg)] if t else []
         else:
-            host, _, digits = _host_port(t[len(_DNS):], arg).rpartition(":")
+            host, _, digits = _host_port(t[len(_DNS):], arg, t).rpartition(":")
             port = int(digits)
             try:
                 infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)

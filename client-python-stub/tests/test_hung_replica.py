@@ -99,3 +99,21 @@ def test_a_hung_first_replica_is_passed_over_by_the_datasets_first_describe():
         os.kill(hung.proc.pid, signal.SIGCONT)
         for s in servers:
             s.stop()
+
+
+def test_rank_zero_whose_home_replica_accepts_and_never_answers_streams_from_the_next():
+    from fgbg.torch import FgbgIterableDataset
+
+    live = Server(WORLD)
+    silent = socket.socket()
+    try:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # connections complete in the kernel; nothing ever answers them
+        targets = "127.0.0.1:%d,%s" % (silent.getsockname()[1], live.target)
+        ds = FgbgIterableDataset(targets, batch_size=8, timeout=4)
+        # Rank 0's home is the silent replica: its deadline before any batch moves it on.
+        first = next(iter(ds))
+        assert len(first["image"]) == 8
+    finally:
+        silent.close()
+        live.stop()

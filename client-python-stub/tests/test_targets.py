@@ -63,3 +63,14 @@ def test_grpcs_words_for_a_name_that_does_not_resolve_are_recognised(said):
     e = FgbgError("UNAVAILABLE", said, "dns:///nosuchhost.invalid:47030")
     assert str(e).startswith("UNAVAILABLE: cannot resolve host 'nosuchhost.invalid' of target "
                              "dns:///nosuchhost.invalid:47030 (%s)" % said), e
+
+
+def test_a_bare_ipv6_with_a_port_an_empty_entry_and_a_dns_target_are_said_as_typed():
+    with pytest.raises(ValueError) as e:
+        fgbg.Client("::1:47150")
+    assert str(e.value) == ("target: '::1:47150' has an IPv6 address without brackets: write "
+                            "[::1]:47150 (or [::1:47150] for that address on port 50051)")
+    with pytest.raises(ValueError, match=r"^targets: 'localhost:47150,' has an empty entry "):
+        resolve("localhost:47150,", "targets")
+    with pytest.raises(ValueError, match=r"^target: 'dns:///localhost:99999' must be host:port"):
+        resolve("dns:///localhost:99999")

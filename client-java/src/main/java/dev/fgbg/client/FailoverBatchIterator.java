@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * One rank's batches across replicas: from its home replica until that one is unavailable (it
- * died, shut down, or hangs: its client's keepalive ping went unanswered), then
+ * died, shut down, or hangs: its client's keepalive ping went unanswered, or its deadline
+ * passed before its first batch), then
  * from the next, asking for the rest by {@link StreamResume#rest}'s rule ({@code start_batch} past
  * every batch already delivered, {@code limit} less the samples in them), so no sample is lost
  * or repeated. Every stream keeps to the job's one fingerprint ({@link FgbgReplicas#fingerprint}:
@@ -37,6 +38,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private long delivered;
   private long samples;
   private long samplesBefore; // delivered before the stream now read began
+  private long deliveredBefore; // batches delivered before the stream now read began
   private boolean finished;
   private int failures;
   private boolean otherData; // among the failures in a row: the data changed under the stream
@@ -63,6 +65,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       Optional<StreamEpochRequest> rest = StreamResume.rest(request, delivered, samples);
       finished = rest.isEmpty();
       samplesBefore = samples;
+      deliveredBefore = delivered;
       current = rest.map(r -> inCalls(() -> replicas.client(replica).streamEpoch(r)))
           .orElse(null);
     }
@@ -85,7 +88,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         return step.get();
       } catch (StatusRuntimeException e) {
         boolean other = e instanceof SameData.OtherData;
-        if (closed || (e.getStatus().getCode() != Status.Code.UNAVAILABLE && !other)) {
+        if (closed || (!passed(e.getStatus().getCode()) && !other)) {
           throw e;
         }
         otherData |= other;
@@ -115,6 +118,16 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         failovers++;
       }
     }
+  }
+
+  /**
+   * Whether {@code code} moves the stream to the next replica: UNAVAILABLE, or a deadline
+   * before this replica's first batch (a hung one: its ring's Describe or first reply). A
+   * deadline after batches came is the caller's own stream deadline, raised.
+   */
+  private boolean passed(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE || (code == Status.Code.DEADLINE_EXCEEDED
+        && delivered == deliveredBefore && replicas.size() > 1);
   }
 
   @Override

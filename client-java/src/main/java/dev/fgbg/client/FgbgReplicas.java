@@ -90,7 +90,8 @@ public final class FgbgReplicas implements AutoCloseable {
           + "dns:///name:port, got '" + targets + "'");
     }
     Set<String> out = new LinkedHashSet<>();
-    for (String raw : targets.split(",")) {
+    for (String raw : targets.split(",", -1)) {
+      Targets.entry(raw, targets);
       String t = Targets.checked(raw); // the client's rule: a bare host means port 50051
       if (!t.startsWith(DNS)) {
         port(t);

@@ -188,7 +188,13 @@ final class TransportWords implements ClientInterceptor {
           + "key (--tls-cert, --tls-key), and that the server serves TLS (a server without TLS "
           + "answers a TLS client this way)");
     }
-    if (has(cause, ConnectException.class) || has(cause, UnknownHostException.class)) {
+    if (has(cause, UnknownHostException.class)) {
+      // A name that does not resolve is no server that went away (the Python client's words).
+      return status.withDescription("cannot resolve host '" + host(target) + "' of target "
+          + target + " (" + causeOr(cause, said) + "): check the name (a typo? known to this "
+          + "machine's DNS or /etc/hosts?); a target is host:port");
+    }
+    if (has(cause, ConnectException.class)) {
       return status.withDescription("no fgbg server answers at " + target + " ("
           + causeOr(cause, said) + "); " + START_HINT);
     }
@@ -263,6 +269,15 @@ final class TransportWords implements ClientInterceptor {
   }
 
   /** The innermost cause's message (the one that says what happened), else {@code said}. */
+  /** The host {@code target} names (no scheme, port or brackets). */
+  private static String host(String target) {
+    String t = target.startsWith(Targets.DNS) ? target.substring(Targets.DNS.length()) : target;
+    int colon = t.lastIndexOf(':');
+    String host = colon > 0 && !t.endsWith("]") ? t.substring(0, colon) : t;
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1)
+        : host;
+  }
+
   private static String causeOr(Throwable t, String said) {
     return chain(t).filter(e -> e.getMessage() != null && !e.getMessage().isBlank())
         .reduce((outer, inner) -> inner)

@@ -34,10 +34,26 @@ class TargetsTest {
         + "'50051' is not a number from 1 to 65535",
         assertThrows(IllegalArgumentException.class, () -> Targets.checked(":50051"))
             .getMessage());
-    assertEquals("target 'svc:70000' must be host:port (or a bare host, port 50051): its port "
-        + "'70000' is not a number from 1 to 65535",
+    assertEquals("target 'dns:///svc:70000' must be host:port (or a bare host, port 50051): "
+        + "its port '70000' is not a number from 1 to 65535",
         assertThrows(IllegalArgumentException.class,
             () -> FgbgClient.builder().target("dns:///svc:70000")).getMessage());
+  }
+
+  @Test
+  void aBareIpv6WithAPortAndAnEmptyEntryAreRefusedSayingWhatToWrite() {
+    assertEquals("target '::1:47150' has an IPv6 address without brackets: write [::1]:47150 "
+        + "(or [::1:47150] for that address on port 50051)",
+        assertThrows(IllegalArgumentException.class, () -> Targets.checked("::1:47150"))
+            .getMessage());
+    assertEquals("target 'dns:///localhost:99999' must be host:port (or a bare host, port "
+        + "50051): its port '99999' is not a number from 1 to 65535",
+        assertThrows(IllegalArgumentException.class,
+            () -> Targets.checked("dns:///localhost:99999")).getMessage());
+    assertEquals("targets 'localhost:47150,' have an empty entry (a stray comma?): give "
+        + "host:port,host:port",
+        assertThrows(IllegalArgumentException.class,
+            () -> FgbgReplicas.resolve("localhost:47150,")).getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.fgbg.client.FgbgClient;
 import dev.fgbg.common.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /** Options every verb shares: where the server is, how to reach it safely, how long to wait. */
@@ -44,6 +45,10 @@ final class Connection {
 
   FgbgClient client() {
     if (target != null && target.contains(",")) {
+      if (Arrays.stream(target.split(",", -1)).anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("--target '" + target + "' has an empty entry (a "
+            + "stray comma?): give one server, host:port");
+      }
       // A list is what the libraries take for replicas; here it would reach DNS as one name.
       throw new IllegalArgumentException("--target " + target + " names several servers; a "
           + "command talks to one (host:port). Replicas with failover are for the libraries: "

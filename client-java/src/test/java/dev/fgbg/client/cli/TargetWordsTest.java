@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,5 +22,28 @@ class TargetWordsTest {
     String[] url = CliRun.run("describe", "--target", "http://localhost:4714");
     assertEquals("fgbg: error: --target 'http://localhost:4714' is a URL: give host:port "
         + "(localhost:4714) or dns:///host:port; fgbg speaks gRPC, not http\n", url[2]);
+  }
+
+  @Test
+  void aBareIpv6WithAPortAndAnEmptyEntryAreOneLineSayingWhatToWrite() {
+    // Before: "Invalid DNS name: ::1:47150", and "names several servers" for one.
+    String[] v6 = CliRun.run("describe", "--target", "::1:47150");
+    assertEquals("1", v6[0], v6[2]);
+    assertEquals("fgbg: error: --target '::1:47150' has an IPv6 address without brackets: "
+        + "write [::1]:47150 (or [::1:47150] for that address on port 50051)\n", v6[2]);
+    String[] comma = CliRun.run("describe", "--target", "localhost:47150,");
+    assertEquals("1", comma[0], comma[2]);
+    assertEquals("fgbg: error: --target 'localhost:47150,' has an empty entry (a stray comma?): "
+        + "give one server, host:port\n", comma[2]);
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsSaidSoNamingIt() {
+    // Before: "no fgbg server answers at …; start one with ./fgbg serve".
+    String[] r = CliRun.run("describe", "--target", "nohost.invalid:47150", "--deadline", "5s");
+    assertEquals("1", r[0], r[2]);
+    assertTrue(r[2].startsWith("fgbg: error: UNAVAILABLE: cannot resolve host 'nohost.invalid' "
+        + "of target nohost.invalid:47150 ("), r[2]);
+    assertTrue(r[2].contains("check the name (a typo?"), r[2]);
   }
 }
