@@ -1,8 +1,11 @@
 package dev.fgbg.server.ui;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
+import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.server.options.UiOptions;
@@ -21,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,6 +106,28 @@ final class UiTestServer implements AutoCloseable {
       r.header(header[0], header[1]);
     }
     return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Holds {@code workers} render workers until {@code release}, so that Stats runs and grid
+   * pages wait whatever the machine's speed; returns once they are held (within {@code
+   * seconds}). A worker interrupted (the server's stop) lets go.
+   */
+  void holdWorkers(int workers, CountDownLatch release, int seconds)
+      throws InterruptedException {
+    RenderScheduler.Lane lane = app.server().scheduler().lane("test holds the workers");
+    CountDownLatch holding = new CountDownLatch(workers);
+    for (int w = 0; w < workers; w++) {
+      lane.execute(() -> {
+        holding.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertTrue(holding.await(seconds, TimeUnit.SECONDS), "the workers were held");
   }
 
   @Override

@@ -7,7 +7,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.fgbg.core.Fixtures;
-import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.transport.ConnectOptions;
 import java.net.URI;
 import java.nio.file.Path;
@@ -174,23 +173,11 @@ class WebUiRecoveryTest {
   @Test
   void aStatsRunCutByTheServersStopLosesItsEta() throws Exception {
     UiTestServer server = server(0);
-    CountDownLatch held = new CountDownLatch(WORKERS);
     CountDownLatch release = new CountDownLatch(1);
     try {
       // Every render worker held: the run shows its first progress line (with its ETA), then
       // waits for a worker until the server stops.
-      RenderScheduler.Lane lane = server.app.server().scheduler().lane("test hold");
-      for (int i = 0; i < WORKERS; i++) {
-        lane.execute(() -> {
-          held.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the stop's shutdownNow
-          }
-        });
-      }
-      assertTrue(held.await(60, TimeUnit.SECONDS), "the workers were held");
+      server.holdWorkers(WORKERS, release, 60); // the stop's shutdownNow lets them go
       JsonObject go = new JsonObject();
       go.addProperty("url", server.url + "/stats?dataset=builtin&run=1");
       ui.browser.call("Page.navigate", go);

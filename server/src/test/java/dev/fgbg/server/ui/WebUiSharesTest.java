@@ -7,7 +7,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.MemoryBudget;
-import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.Authenticator;
@@ -172,20 +171,8 @@ class WebUiSharesTest {
 
   /** Both workers held (every Stats waits, whatever the machine's speed) until released. */
   private static CountDownLatch holdTheWorkers() throws InterruptedException {
-    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
-    CountDownLatch holding = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
-    for (int w = 0; w < 2; w++) {
-      lane.execute(() -> {
-        holding.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-    }
-    assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
+    server.holdWorkers(2, release, 30);
     return release;
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.common.observe.MinuteLines;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.ConnectOptions;
 import java.io.IOException;
@@ -13,12 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,39 +34,26 @@ class WebUiSignInTest {
   static Path dir;
 
   private static UiTestServer server;
-  private static final List<String> LOGGED = Collections.synchronizedList(new ArrayList<>());
-  private static final Logger ACCESS = Logger.getLogger(Access.class.getName());
-  private static final Handler CAPTURE = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      LOGGED.add(r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private static final String ACCESS = Access.class.getName();
+  private static LogLines logged;
 
   @BeforeAll
   static void start() throws Exception {
-    ACCESS.addHandler(CAPTURE);
+    logged = LogLines.capture(ACCESS);
     server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder()
         .tokens(AccessTokens.parse(List.of("alice:" + ALICE, "bob:" + BOB), "test")).build());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    ACCESS.removeHandler(CAPTURE);
+    logged.close();
     server.close();
   }
 
   /** Lines containing {@code part} logged since the {@code from}-th. */
   private static long lines(int from, String part) {
-    synchronized (LOGGED) {
-      return LOGGED.subList(from, LOGGED.size()).stream().filter(l -> l.contains(part)).count();
-    }
+    List<String> all = logged.lines();
+    return all.subList(from, all.size()).stream().filter(l -> l.contains(part)).count();
   }
 
   /** One line a minute: the first, then one more per minute begun since. */
@@ -79,7 +63,7 @@ class WebUiSignInTest {
 
   @Test
   void aFloodOfRefusedSignInsIsOneLogLineAMinute() throws Exception {
-    int from = LOGGED.size();
+    int from = logged.lines().size();
     long t0 = System.nanoTime();
     for (int i = 0; i < 200; i++) {
       assertEquals(401, server.get("/api/login", "Authorization", "Bearer wrong-token-000000" + i)
@@ -91,21 +75,7 @@ class WebUiSignInTest {
 
   @Test
   void theSignInsHeldBackAreCountedWhenTheUiStops() throws Exception {
-    List<String> own = Collections.synchronizedList(new ArrayList<>());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        own.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    ACCESS.addHandler(capture);
-    try {
+    try (LogLines own = LogLines.capture(ACCESS)) {
       try (UiTestServer other = UiTestServer.start(dir.resolve("other"), ConnectOptions.builder()
           .tokens(AccessTokens.parse(List.of("alice:" + ALICE), "test")).build())) {
         for (int i = 0; i < 10; i++) {
@@ -114,30 +84,15 @@ class WebUiSignInTest {
         }
       }
       // The first line at once; then, at the latest when the UI stops, the other 9 counted.
-      assertTrue(own.stream().anyMatch(l -> l.matches("9 more web UI sign-ins with an unknown"
-          + " token refused in the last \\d+ s \\(last: from 127.0.0.1\\)")), own.toString());
-    } finally {
-      ACCESS.removeHandler(capture);
+      assertTrue(own.lines().stream().anyMatch(l -> l.matches("INFO 9 more web UI sign-ins with"
+          + " an unknown token refused in the last \\d+ s \\(last: from 127.0.0.1\\)")),
+          own.lines().toString());
     }
   }
 
   @Test
   void eachTokensSignInsHaveTheirOwnLinesSoOnesFloodHidesNoOther() throws Exception {
-    List<String> own = Collections.synchronizedList(new ArrayList<>());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        own.add(r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    ACCESS.addHandler(capture);
-    try {
+    try (LogLines own = LogLines.capture(ACCESS)) {
       try (UiTestServer other = UiTestServer.start(dir.resolve("per-token"), ConnectOptions
           .builder().tokens(AccessTokens.parse(List.of("alice:" + ALICE, "bob:" + BOB), "test"))
           .build())) {
@@ -148,19 +103,19 @@ class WebUiSignInTest {
         assertEquals(200, other.get("/api/login", "Authorization", "Bearer " + BOB)
             .statusCode());
         // Bob's first sign-in is said at once, though alice's flood began within the minute.
-        assertTrue(own.contains("web UI: alice signed in; " + MinuteLines.COUNTED), own.toString());
-        assertTrue(own.contains("web UI: bob signed in; " + MinuteLines.COUNTED), own.toString());
+        assertTrue(own.lines().contains("INFO web UI: alice signed in; " + MinuteLines.COUNTED),
+            own.lines().toString());
+        assertTrue(own.lines().contains("INFO web UI: bob signed in; " + MinuteLines.COUNTED),
+            own.lines().toString());
       }
-      assertTrue(own.stream().anyMatch(l -> l.matches("4 more web UI sign-ins of token alice"
-          + " in the last \\d+ s \\(last: alice\\)")), own.toString());
-    } finally {
-      ACCESS.removeHandler(capture);
+      assertTrue(own.lines().stream().anyMatch(l -> l.matches("INFO 4 more web UI sign-ins of"
+          + " token alice in the last \\d+ s \\(last: alice\\)")), own.lines().toString());
     }
   }
 
   @Test
   void aTokenKeepsItsNewestSessionsAndCannotEndAnothersSessions() throws Exception {
-    int from = LOGGED.size();
+    int from = logged.lines().size();
     String bob = signIn(BOB);
     long t0 = System.nanoTime();
     List<String> alice = new ArrayList<>();

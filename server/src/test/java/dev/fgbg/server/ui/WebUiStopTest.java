@@ -3,7 +3,6 @@ package dev.fgbg.server.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fgbg.core.load.RenderScheduler;
 import dev.fgbg.server.transport.ConnectOptions;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -42,7 +41,7 @@ class WebUiStopTest {
     List<List<String>> events = new ArrayList<>();
     List<BufferedReader> streams = new ArrayList<>();
     try {
-      holdTheWorkers(server, release); // the runs stay going, whatever the machine's speed
+      server.holdWorkers(2, release, 30); // the runs stay going, whatever the machine's speed
       // --max-stats 2: two run, the third waits for a permit.
       for (String first : List.of("event: progress", "event: progress", "event: queued")) {
         streams.add(open(server, "/api/stats?dataset=builtin&seed=" + streams.size(), first));
@@ -94,23 +93,5 @@ class WebUiStopTest {
       assertTrue(line != null, "the stream ended before '" + first + "'");
     }
     return in;
-  }
-
-  /** Both workers held until {@code release}. */
-  private static void holdTheWorkers(UiTestServer server, CountDownLatch release)
-      throws InterruptedException {
-    RenderScheduler.Lane lane = server.app.server().scheduler().lane("test holds the workers");
-    CountDownLatch holding = new CountDownLatch(2);
-    for (int w = 0; w < 2; w++) {
-      lane.execute(() -> {
-        holding.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-    }
-    assertTrue(holding.await(30, TimeUnit.SECONDS), "the workers were taken");
   }
 }
