@@ -134,7 +134,7 @@ public final class FgbgApplication implements AutoCloseable {
     }
     if (ui != null) {
       try {
-        webUi = WebUi.start(ui, ServerView.of(server, registry, metrics));
+        webUi = WebUi.start(ui, ServerView.of(server, registry, metrics), options.ticker());
       } catch (IOException e) {
         throw ListenFailures.cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
       }

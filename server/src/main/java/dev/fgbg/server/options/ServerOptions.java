@@ -44,8 +44,9 @@ import java.util.Objects;
  * @param ui where the web UI listens, under {@code connect}'s access rules; null: no web UI
  * @param ticker times export progress and rates, the log's once-a-minute lines of refused
  *     calls, the depth models' batchers, kept shared-memory rings' idleness, ring slot polling,
- *     the memory budget's pressure signals and how long a connection has been quiet for the
- *     connection cap (the system ticker outside tests)
+ *     the memory budget's pressure signals, how long a connection has been quiet for the
+ *     connection cap, and the web UI's sign-in lines, Stats runs and stop (the system ticker
+ *     outside tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,

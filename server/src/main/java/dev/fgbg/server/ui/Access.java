@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
@@ -56,14 +57,18 @@ final class Access {
    * goes with its last session or its token (a reload removed it), at the next sign-in.
    */
   private final Map<String, ArrayDeque<String>> byToken = new HashMap<>();
-  private final MinuteLines refused = MinuteLines.of(LOG, Level.INFO, System::nanoTime,
-      "web UI sign-ins with an unknown token refused");
+  private final Ticker ticker;
+  private final MinuteLines refused;
   /** Each token name's sign-in lines, so that one's flood hides no other's: as many as names. */
   private final Map<String, MinuteLines> signedIn = new ConcurrentHashMap<>();
 
-  Access(LiveTokens tokens, boolean https) {
+  /** {@code ticker}: the server's, which times the once-a-minute sign-in lines. */
+  Access(LiveTokens tokens, boolean https, Ticker ticker) {
     this.tokens = tokens;
     this.https = https;
+    this.ticker = ticker;
+    this.refused = MinuteLines.of(LOG, Level.INFO, ticker::read,
+        "web UI sign-ins with an unknown token refused");
   }
 
   /** Whether requests must show a token or a session. */
@@ -154,7 +159,7 @@ final class Access {
       sessions.invalidate(ended);
     }
     String name = holder.get().name();
-    signedIn.computeIfAbsent(name, n -> MinuteLines.of(LOG, Level.INFO, System::nanoTime,
+    signedIn.computeIfAbsent(name, n -> MinuteLines.of(LOG, Level.INFO, ticker::read,
         "web UI sign-ins of token " + n)).log("web UI: " + name + " signed in; "
         + MinuteLines.COUNTED, name);
     return Reply.json(new Signed(holder.get().name())).header("Set-Cookie", COOKIE + "="

@@ -73,7 +73,7 @@ final class StatsPage {
   private final Admission admission;
   private final Executor runner;
   private final Ticker ticker;
-  private final OpenRuns open = new OpenRuns();
+  private final OpenRuns open;
 
   StatsPage(DatasetRegistry registry, StatsCalculator calculator, Admission admission,
       Executor runner, Ticker ticker) {
@@ -82,6 +82,7 @@ final class StatsPage {
     this.admission = admission;
     this.runner = runner;
     this.ticker = ticker;
+    this.open = new OpenRuns(ticker);
   }
 
   /** The parameters of the page ({@code extra} too) and of the API, checked alike. */

@@ -48,8 +48,12 @@ public final class WebUi implements AutoCloseable {
     this.access = access;
   }
 
-  /** Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it. */
-  public static WebUi start(UiOptions options, ServerView view) throws IOException {
+  /**
+   * Starts serving {@code view} as {@code options} say; a bad TLS file fails here naming it.
+   * {@code ticker}: the server's, which times sign-in log lines and Stats runs.
+   */
+  public static WebUi start(UiOptions options, ServerView view, Ticker ticker)
+      throws IOException {
     ExecutorService threads = JdkHttp.pool("fgbg-ui", THREADS); // before the server: limits
     InetSocketAddress at = new InetSocketAddress(options.host(), options.port());
     boolean tls = options.connect().tls();
@@ -65,12 +69,12 @@ public final class WebUi implements AutoCloseable {
     DatasetRegistry registry = view.registry();
     SampleCache cache = new SampleCache(SampleCache.DEFAULT_BYTES,
         view.scheduler().lane("web UI"), view.budget());
-    Access access = new Access(options.connect().tokens(), tls);
+    Access access = new Access(options.connect().tokens(), tls, ticker);
     Images images = new Images(registry, cache);
     StatsPage stats = new StatsPage(registry,
         new StatsCalculator(view.scheduler().lane("web UI stats"),
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
-        Ticker.systemTicker());
+        ticker);
     GridPage grid = new GridPage(registry, cache);
     Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls,
         options.connect().tokens().required(), options.allowedHosts()),

@@ -3,6 +3,7 @@ package dev.fgbg.server.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.sun.net.httpserver.Headers;
 import dev.fgbg.server.transport.LiveTokens;
 import java.net.InetSocketAddress;
@@ -36,7 +37,7 @@ class AccessSessionsTest {
     ScheduledExecutorService timer = new ScheduledThreadPoolExecutor(1);
     ScheduledFuture<?> watch = tokens.watch(timer);
     try {
-      Access access = new Access(tokens, false);
+      Access access = new Access(tokens, false, Ticker.systemTicker());
       String alice = cookie(access.login(request("Authorization", "Bearer " + A)));
       access.logout(request("Cookie", alice));
       cookie(access.login(request("Authorization", "Bearer " + B)));

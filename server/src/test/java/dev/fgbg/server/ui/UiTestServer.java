@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
@@ -62,11 +63,24 @@ final class UiTestServer implements AutoCloseable {
   /** The same with a built-in dataset of another size, the UI on {@code uiPort} (0: free). */
   static UiTestServer start(Path exportRoot, ConnectOptions connect,
       List<FolderDatasetConfig> folders, int height, int width, int uiPort) throws IOException {
-    ServerOptions o = ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
+    return start(options(exportRoot, connect, folders, height, width, uiPort));
+  }
+
+  /** The same, timed by {@code ticker} (a test's own, to pass the minute of log lines). */
+  static UiTestServer start(Path exportRoot, ConnectOptions connect, Ticker ticker)
+      throws IOException {
+    return start(options(exportRoot, connect, List.of(), HEIGHT, WIDTH, 0).ticker(ticker));
+  }
+
+  private static ServerOptions.Builder options(Path exportRoot, ConnectOptions connect,
+      List<FolderDatasetConfig> folders, int height, int width, int uiPort) {
+    return ServerOptions.builder().port(0).workers(2).exportRoot(exportRoot)
         .builtin(new BuiltinConfig(height, width, 5, 6, 8, "", "", "")).datasets(folders)
-        .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, uiPort)
-        .build();
-    return new UiTestServer(FgbgApplication.create(o).start());
+        .device(OnnxDepthModel.Device.CPU).connect(connect).ui(UiOptions.LOOPBACK, uiPort);
+  }
+
+  private static UiTestServer start(ServerOptions.Builder options) throws IOException {
+    return new UiTestServer(FgbgApplication.create(options.build()).start());
   }
 
   /** Without tokens, the UI answering to {@code allowedHosts} too ({@code --ui-allowed-host}). */
