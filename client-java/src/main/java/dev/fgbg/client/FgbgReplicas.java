@@ -32,7 +32,8 @@ import java.util.function.Function;
  *
  * <p>Targets: {@code "host:port,host:port,..."} (that order), or {@code "dns:///name:port"}
  * (every address the name resolves to, e.g. a Kubernetes headless Service), or one
- * {@code "host:port"}; a bare host means port 50051, as in {@link FgbgClient.Builder#target}.
+ * {@code "host:port"}; each entry is read by the client's one rule ({@link Targets}, as
+ * {@link FgbgClient.Builder#target}): a bare host means port 50051, {@code unix:PATH} is taken.
  */
 public final class FgbgReplicas implements AutoCloseable {
   private static final String DNS = Targets.DNS;
@@ -92,15 +93,16 @@ public final class FgbgReplicas implements AutoCloseable {
     Set<String> out = new LinkedHashSet<>();
     for (String raw : targets.split(",", -1)) {
       Targets.entry(raw, targets);
-      String t = Targets.checked(raw); // the client's rule: a bare host means port 50051
+      // The client's one rule (Targets): a bare host means port 50051, a port is checked.
+      String t = Targets.checked(raw);
       if (!t.startsWith(DNS)) {
-        port(t);
-        out.add(t);
+        out.add(t); // host:port, [v6]:port or a unix: socket, as gRPC takes it
         continue;
       }
       String hostPort = t.substring(DNS.length());
-      int port = port(hostPort);
-      String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+      int colon = hostPort.lastIndexOf(':');
+      int port = Integer.parseInt(hostPort.substring(colon + 1));
+      String host = hostPort.substring(0, colon);
       List<String> found = new ArrayList<>();
       try {
         for (InetAddress a : InetAddress.getAllByName(host)) {
@@ -114,21 +116,6 @@ public final class FgbgReplicas implements AutoCloseable {
       out.addAll(found);
     }
     return List.copyOf(out);
-  }
-
-  private static int port(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    try {
-      if (colon > 0) {
-        int p = Integer.parseInt(hostPort.substring(colon + 1));
-        if (p > 0 && p <= 65535) {
-          return p;
-        }
-      }
-    } catch (NumberFormatException e) {
-      // the message below
-    }
-    throw new IllegalArgumentException("target '" + hostPort + "' must be host:port");
   }
 
   /** The replicas' host:port targets, in replica order (sorted addresses for a DNS name). */

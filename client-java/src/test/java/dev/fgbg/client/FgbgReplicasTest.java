@@ -63,6 +63,13 @@ class FgbgReplicasTest {
   }
 
   @Test
+  void unixSocketTargetsAreTakenAsByTheClientAndThePythonReplicas() {
+    // FgbgReplicas had a host:port parser of its own, which refused these ("must be host:port").
+    assertEquals(List.of("unix:/tmp/fgbg.sock", "unix-abstract:fgbg", "a:1"),
+        FgbgReplicas.resolve("unix:/tmp/fgbg.sock,unix-abstract:fgbg,a:1"));
+  }
+
+  @Test
   void aBareHostMeansPort50051AsInTheClient() {
     // FgbgReplicas.connect("localhost") threw "must be host:port"; README and FgbgClient say a
     // bare host means port 50051.
