@@ -181,8 +181,7 @@ final class DepthBench implements Callable<Integer> {
   }
 
   /** Layered: the model runs once per background; then every sample has depth. */
-  private static void layered(ModelConfig config, OnnxDepthModel m, AssetSet world)
-      throws IOException {
+  private static void layered(ModelConfig config, OnnxDepthModel m, AssetSet world) {
     long t0 = System.nanoTime();
     try (DepthRuntime rt = DepthRuntime.create(config.name(), m.device(), m, config, 1 << 20,
         null, 0)) {

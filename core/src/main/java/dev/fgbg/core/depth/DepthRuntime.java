@@ -55,15 +55,14 @@ public final class DepthRuntime implements AutoCloseable {
    * (with a disk tier in {@code cacheDir} when set) that teacher depth opens on first use.
    */
   public static DepthRuntime create(String name, String device, DepthModel model,
-      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes) throws IOException {
+      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes) {
     return create(name, device, model, config, memoryBytes, cacheDir, diskBytes,
         Ticker.systemTicker());
   }
 
   /** As the other {@code create}, with the batcher timed by {@code ticker}. */
   public static DepthRuntime create(String name, String device, DepthModel model,
-      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Ticker ticker)
-      throws IOException {
+      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Ticker ticker) {
     return create(name, device, model, config, memoryBytes, cacheDir, diskBytes, null, ticker);
   }
 
@@ -73,7 +72,7 @@ public final class DepthRuntime implements AutoCloseable {
    */
   public static DepthRuntime create(String name, String device, DepthModel model,
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
-      Ticker ticker) throws IOException {
+      Ticker ticker) {
     DepthStats stats = DepthStats.concurrent();
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
     // The model's own bound: an ONNX graph with a fixed batch lowers the config's maxBatch.

@@ -1,8 +1,6 @@
 package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.core.FgbgException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,10 +45,6 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
     try {
       return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
           settings.cacheDir(), settings.diskBytes(), settings.depthStore(), ticker);
-    } catch (IOException e) {
-      m.close();
-      throw FgbgException.invalidConfig("depth cache folder " + settings.cacheDir()
-          + " cannot be used: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       m.close(); // e.g. a --depth-store that is not a folder
       throw e;
