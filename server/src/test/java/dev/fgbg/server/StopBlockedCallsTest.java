@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.v1.ExportFormat;
-import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
-import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
@@ -37,45 +36,32 @@ class StopBlockedCallsTest {
 
   /** Opens a stream that reads everything; completes with its status. */
   private static CompletableFuture<Status> stream(TestServer s, CountDownLatch first) {
-    CompletableFuture<Status> end = new CompletableFuture<>();
-    ClientCall<StreamEpochRequest, SampleBatch> call = s.channel().newCall(
-        FgbgGrpc.getStreamEpochMethod(), CallOptions.DEFAULT.withDeadlineAfter(60,
-            TimeUnit.SECONDS));
-    call.start(new ClientCall.Listener<>() {
-      private boolean started;
-
-      @Override
-      public void onMessage(SampleBatch message) {
-        if (!started) { // each call counts once: a stream's many messages are not two starts
-          started = true;
-          first.countDown();
-        }
-        call.request(1);
-      }
-
-      @Override
-      public void onClose(Status status, Metadata trailers) {
-        end.complete(status);
-      }
-    }, new Metadata());
-    call.request(1);
-    call.sendMessage(StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(16)
-        .build());
-    call.halfClose();
-    return end;
+    return call(s, FgbgGrpc.getStreamEpochMethod(), StreamEpochRequest.newBuilder()
+        .setDataset("builtin").setBatchSize(16).build(), first);
   }
 
   /** Starts an export of many samples; completes with its status once it ends. */
   private static CompletableFuture<Status> export(TestServer s, String dest,
       CountDownLatch first) {
+    return call(s, FgbgGrpc.getExportMethod(), ExportRequest.newBuilder().setDataset("builtin")
+        .setStart(0).setEnd(20_000).setFormat(ExportFormat.EXPORT_FORMAT_NPY)
+        .setDestination(dest).build(), first);
+  }
+
+  /**
+   * Calls {@code method} with {@code request}, reading every reply; counts {@code first} down
+   * at its first reply and completes with its status.
+   */
+  private static <Q, R> CompletableFuture<Status> call(TestServer s,
+      MethodDescriptor<Q, R> method, Q request, CountDownLatch first) {
     CompletableFuture<Status> end = new CompletableFuture<>();
-    ClientCall<ExportRequest, ExportProgress> call = s.channel().newCall(
-        FgbgGrpc.getExportMethod(), CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
+    ClientCall<Q, R> call = s.channel().newCall(method,
+        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS));
     call.start(new ClientCall.Listener<>() {
       private boolean started;
 
       @Override
-      public void onMessage(ExportProgress message) {
+      public void onMessage(R message) {
         if (!started) { // each call counts once: a stream's many messages are not two starts
           started = true;
           first.countDown();
@@ -89,8 +75,7 @@ class StopBlockedCallsTest {
       }
     }, new Metadata());
     call.request(1);
-    call.sendMessage(ExportRequest.newBuilder().setDataset("builtin").setStart(0)
-        .setEnd(20_000).setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination(dest).build());
+    call.sendMessage(request);
     call.halfClose();
     return end;
   }
