@@ -164,3 +164,24 @@ def _network_request(req: Any, point: StreamPoint) -> Any:
     rest.start_batch = point.start_batch
     rest.limit = point.limit
     return rest
+
+
+# The ring's Describe was not answered (the Java client's ClientStreams.NO_ANSWER): the target,
+# the timeout, what was said.
+NO_ANSWER = ("%s does not answer: no reply to the Describe that sizes the stream's shared-memory "
+             "ring within %s, the client's deadline (%s): a hung or very busy server")
+
+
+def ring_need(target: str, timeout: float, per_sample: Callable[[str, Any, int], Dict[str, int]],
+              req: Any) -> Dict[str, int]:
+    """`per_sample` of a StreamEpoch request `req` (its Describe), for its ring's size. Not
+    answered within `timeout`: nor would the stream be (a hung server), so DEADLINE_EXCEEDED in
+    words naming `target` now, rather than after the stream's own timeout."""
+    try:
+        return per_sample(req.dataset, req.outputs, req.depth_dtype)
+    except FgbgError as e:
+        if e.code != "DEADLINE_EXCEEDED":
+            raise
+        within = ("%.3f" % timeout).rstrip("0").rstrip(".") + " s"  # fgbg.reconnect.words
+        raise FgbgError(e.code, NO_ANSWER % (target, within, e.details), target,
+                        files=e.files) from None

@@ -287,7 +287,7 @@ class Client(_owner.Owned):
         use, why_not = _shm_path.wanted(self.target, shared_memory)
         ring = None
         if use:
-            per = self._per_sample(req.dataset, req.outputs, req.depth_dtype).values()
+            per = _streams.ring_need(self.target, self.timeout, self._per_sample, req).values()
             need = shm.slot_bytes(max(1, req.batch_size), *per)
             try:
                 ring = self._stream_rings.take(self.ring_slots, need) \

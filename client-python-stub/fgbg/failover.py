@@ -225,12 +225,18 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
                           fingerprint=fingerprint, **request)
 
 
+# Why a call left a replica whose deadline passed, in the move's INFO line.
+NO_REPLY = "sent no reply within the call's deadline"
+
+
 class FailoverCalls:
     """Idempotent unary calls over replicas. Each call goes to the replica now used (`replica`,
-    from `home(home_index, n)`); when that one is UNAVAILABLE or answers with other data, the
-    same call goes to the next replica through a new Client, so a retried call is exact. It
-    gives up, raising the last error, when every replica in turn failed the call. `fingerprint`
-    is the data already seen (e.g. DatasetInfo's; None: as for FailoverStream, the first
+    from `home(home_index, n)`); when that one is UNAVAILABLE, answers with other data, or
+    sends no reply before the call's deadline (a hung replica: each replica asked gets the
+    Client's whole `timeout`), the same call goes to the next replica through a new Client, so
+    a retried call is exact. It gives up, raising the last error, when every replica in turn
+    failed the call (a deadline's then names them: "(asked A, B in turn: none answered)").
+    `fingerprint` is the data already seen (e.g. DatasetInfo's; None: as for FailoverStream, the first
     replica's in the targets' order that answers Describe(`dataset`)); `who` names the
     caller in the one INFO line per move; `reconnect` keeps it trying (fgbg.reconnect). Use in
     one process: a Client never crosses a fork."""
@@ -263,11 +269,16 @@ class FailoverCalls:
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 self._same.failed(gone, e)
+                # A deadline: the replica sent no reply (a unary reply's headers come with it),
+                # a hung one; the call is idempotent, so the next replica is asked, as a stream
+                # moves past one that sent no batch.
+                hung = ("DEADLINE_EXCEEDED",) if len(self.targets) > 1 else ()
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                         "%s: %s %s; asking %s for the same %s", self._who, gone,
-                        self._same.why(e) if isinstance(e, OtherDataError) else "is unavailable",
-                        self.targets[to], what))
+                        self._same.why(e) if isinstance(e, OtherDataError)
+                        else NO_REPLY if e.code == "DEADLINE_EXCEEDED" else "is unavailable",
+                        self.targets[to], what), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.close()

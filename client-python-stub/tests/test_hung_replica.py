@@ -117,3 +117,67 @@ def test_rank_zero_whose_home_replica_accepts_and_never_answers_streams_from_the
     finally:
         silent.close()
         live.stop()
+
+
+def _silent_socket():
+    """A listening socket whose connections the kernel completes; nothing ever answers them."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    return silent, "127.0.0.1:%d" % silent.getsockname()[1]
+
+
+def test_a_stream_to_a_silent_target_fails_naming_it_within_the_timeout():
+    silent, target = _silent_socket()
+    try:
+        # Only the unary timeout: the ring's Describe bounds the stream's wait (not 24 h).
+        with fgbg.Client(target, timeout=2, shared_memory=True) as c:
+            with pytest.raises(fgbg.FgbgError) as e:
+                next(iter(c.stream_epoch(batch_size=8, limit=8)))
+        assert e.value.code == "DEADLINE_EXCEEDED" and e.value.target == target
+        assert str(e.value).startswith(
+            "DEADLINE_EXCEEDED: %s does not answer: no reply to the Describe that sizes the "
+            "stream's shared-memory ring within 2 s" % target), e.value
+    finally:
+        silent.close()
+
+
+def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
+    from fgbg.failover import FailoverCalls
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    live = Server(WORLD)
+    silent, hung = _silent_socket()
+    try:
+        with fgbg.Client(live.target) as c:
+            fp = c.describe().fingerprint
+            want = c.get_samples([3, 4], "builtin", 7)
+        # Its home is the silent replica: before, DEADLINE_EXCEEDED after timeout=2.
+        calls = FailoverCalls([hung, live.target], fingerprint=fp,
+                              client_options=dict(timeout=2))
+        got = calls.call("2 samples", lambda cl: cl.get_samples([3, 4], "builtin", 7))
+        calls.close()
+        assert calls.replica == 1 and calls.failovers == 1
+        digests = [fgbg.SampleDigest(), fgbg.SampleDigest()]
+        digests[0].add_batch(got)
+        digests[1].add_batch(want)
+        assert digests[0].hex() == digests[1].hex()
+        moved = [r.getMessage() for r in caplog.records if "asking" in r.getMessage()]
+        assert moved == ["calls: %s sent no reply within the call's deadline; asking %s for "
+                         "the same 2 samples" % (hung, live.target)], moved
+        # Every replica silent: the error names each one asked.
+        other, second = _silent_socket()
+        try:
+            calls = FailoverCalls([hung, second], fingerprint=fp,
+                                  client_options=dict(timeout=2))
+            with pytest.raises(fgbg.FgbgError) as e:
+                calls.call("2 samples", lambda cl: cl.get_samples([3, 4], "builtin", 7))
+            calls.close()
+            assert e.value.code == "DEADLINE_EXCEEDED"
+            assert str(e.value).endswith("(asked %s, %s in turn: none answered)"
+                                         % (hung, second)), e.value
+        finally:
+            other.close()
+    finally:
+        silent.close()
+        live.stop()

@@ -4,7 +4,10 @@ import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +23,11 @@ final class ClientStreams implements AutoCloseable {
   /** How the reason begins when no ring could be made: a fallback worth a warning. */
   static final String NO_RING = "no ring: ";
 
+  /** The ring's Describe was not answered; the target, the deadline, gRPC's words. */
+  static final String NO_ANSWER = "%s does not answer: no reply to the Describe that sizes the "
+      + "stream's shared-memory ring within %s, the client's deadline (%s): a hung or very busy "
+      + "server";
+
   /** Starts the call of a request, wrapping its messages and context as {@code wrap} does. */
   interface Starter {
     BatchIterator start(StreamEpochRequest request,
@@ -31,11 +39,19 @@ final class ClientStreams implements AutoCloseable {
   private final Set<OpenStream> open = ConcurrentHashMap.newKeySet();
   private final OnceLog said = new OnceLog();
   private final String sharedMemoryOff;
+  private final String target;
+  private final Duration deadline;
   private volatile boolean closed;
 
-  /** @param sharedMemoryOff why no ring is offered, or null when one may be */
-  ClientStreams(String sharedMemoryOff) {
+  /**
+   * @param sharedMemoryOff why no ring is offered, or null when one may be
+   * @param target the server, named when it does not answer the ring's Describe
+   * @param deadline the unary deadline, that Describe's
+   */
+  ClientStreams(String sharedMemoryOff, String target, Duration deadline) {
     this.sharedMemoryOff = sharedMemoryOff;
+    this.target = target;
+    this.deadline = deadline;
   }
 
   void checkOpen() {
@@ -55,9 +71,17 @@ final class ClientStreams implements AutoCloseable {
         ring = rings.take(ClientRings.SLOTS, RingChoice.slotBytes(
             describe.apply(request.getDataset()), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+          // Not answered within the deadline: nor would the stream be (a hung server), so it
+          // fails now, as the Python client's does, rather than wait out the stream deadline.
+          throw new StatusRuntimeException(Status.DEADLINE_EXCEEDED.withDescription(
+              String.format(NO_ANSWER, target, ReconnectWindow.words(deadline),
+                  e.getStatus().getDescription())), e.getTrailers());
+        }
+        whyNot = NO_RING + e.getMessage(); // Describe failed: the stream says why
       } catch (IOException | RuntimeException e) {
-        // Describe failed (the stream says why) or no ring could be made: the network it is.
-        whyNot = NO_RING + e.getMessage();
+        whyNot = NO_RING + e.getMessage(); // no ring could be made: the network it is
       }
     }
     ClientRing offered = ring;

@@ -67,12 +67,14 @@ public final class FgbgClient implements AutoCloseable {
         : b.keepalive.apply(Grpc.newChannelBuilder(b.target, ChannelSecurity.credentials(b.tls,
             b.trustedCertificates, b.clientCertificate, b.clientKey))
             .maxInboundMessageSize(b.maxInboundMessageBytes)).build();
-    this.channel = ClientInterceptors.intercept(managed, new TransportWords(
-        b.channel != null ? managed.authority() : b.target, b.token));
+    String named = b.channel != null ? managed.authority() : b.target;
+    // TransportWords outermost: it words what ConnectBound ended too.
+    this.channel = ClientInterceptors.intercept(managed, new ConnectBound(named, b.deadline),
+        new TransportWords(named, b.token));
     this.deadline = b.deadline;
     this.streamDeadline = b.streamDeadline;
     this.streams = new ClientStreams(RingChoice.whyOff(b.sharedMemory, b.channel != null,
-        b.target));
+        b.target), named, b.deadline);
     this.token = b.token != null ? new BearerToken(b.token) : null;
   }
 
@@ -217,7 +219,7 @@ public final class FgbgClient implements AutoCloseable {
       return this;
     }
 
-    /** Deadline of each unary call (all but the streams, stats and exports). Default: 30 s. */
+    /** Unary calls' deadline; a stream waits as long, 20 s at most, to connect. Default: 30 s. */
     public Builder deadline(Duration deadline) {
       this.deadline = Durations.positive("deadline", deadline);
       return this;

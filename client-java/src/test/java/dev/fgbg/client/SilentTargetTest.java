@@ -1,0 +1,92 @@
+package dev.fgbg.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A target whose socket accepts connections and never answers (no HTTP/2 settings, no reply),
+ * with only the unary deadline set: a stream's wait is bounded by that deadline, not by the
+ * 24 h stream deadline. The timeouts only guard against the old forever-wait.
+ */
+class SilentTargetTest {
+  private static final List<String> WORLD = List.of("--builtin-size", "32", "--builtin-counts",
+      "4:10", "--builtin-placements", "4", "--workers", "1");
+  private static final Duration WAIT = Duration.ofSeconds(4); // a loaded machine connects slowly
+
+  private static StreamEpochRequest request(int limit) {
+    return StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(8)
+        .setLimit(limit).setRank(0).setWorldSize(1).build();
+  }
+
+  /** A loopback port whose connections the kernel completes and nothing ever answers. */
+  private static ServerSocket silent() throws Exception {
+    return new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+  }
+
+  private static Function<String, FgbgClient> clients(boolean sharedMemory) {
+    return t -> FgbgClient.builder().target(t).deadline(WAIT).sharedMemory(sharedMemory)
+        .build();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  @Timeout(60)
+  void aStreamToASilentTargetFailsNamingItAndSayingItDoesNotAnswer(boolean sharedMemory)
+      throws Exception {
+    try (ServerSocket socket = silent()) {
+      String target = "127.0.0.1:" + socket.getLocalPort();
+      try (FgbgClient c = clients(sharedMemory).apply(target)) {
+        // With shared memory the ring's Describe fails the start, else the first read.
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+          try (BatchIterator it = c.streamEpoch(request(16))) {
+            it.hasNext();
+          }
+        });
+        String said = e.getStatus().getDescription();
+        if (sharedMemory) { // the ring's Describe is not answered: the Python client's end
+          assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), said);
+          assertTrue(said.startsWith(target + " does not answer: no reply to the Describe "
+              + "that sizes the stream's shared-memory ring within 4 s"), said);
+        } else { // no HTTP/2 settings: UNAVAILABLE, as grpcio's connect timeout says it
+          assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), said);
+          assertTrue(said.startsWith("no fgbg server answers at " + target + " (it accepts "
+              + "connections but sent no HTTP/2 settings within 4 s"), said);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  @Timeout(60)
+  void aSilentHomeReplicaIsPassedOverWithinTheUnaryDeadline(boolean sharedMemory)
+      throws Exception {
+    try (ServerProcess live = new ServerProcess(WORLD); ServerSocket socket = silent()) {
+      String targets = "127.0.0.1:" + socket.getLocalPort() + "," + live.target();
+      try (FgbgReplicas replicas = FgbgReplicas.connect(targets, clients(sharedMemory));
+           FailoverBatchIterator it = replicas.streamEpoch(request(16))) {
+        assertEquals(0, it.replica(), "rank 0's home replica: the silent one");
+        long samples = 0;
+        while (it.hasNext()) {
+          samples += it.next().size();
+        }
+        assertEquals(16, samples);
+        assertEquals(1, it.replica());
+        assertEquals(1, it.failovers());
+      }
+    }
+  }
+}
