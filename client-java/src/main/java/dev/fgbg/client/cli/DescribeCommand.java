@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.LabelList;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.DatasetSummary;
@@ -57,8 +58,9 @@ final class DescribeCommand implements Callable<Integer> {
         System.out.printf("depth:        none%s%n", d.getDepthSource().isEmpty()
             || d.getDepthSource().equals("none") ? "" : " (" + d.getDepthSource() + ")");
       }
-      System.out.printf("bg labels:    %s%n", d.getBackgroundLabelsList());
-      System.out.printf("fg labels:    %s%n", d.getForegroundLabelsList());
+      // Quoted where a name holds a comma: one label must not read as two.
+      System.out.printf("bg labels:    [%s]%n", LabelList.of(d.getBackgroundLabelsList()));
+      System.out.printf("fg labels:    [%s]%n", LabelList.of(d.getForegroundLabelsList()));
       System.out.printf("spec:         %s%n", ProtoJson.line(d.getSpec()));
       System.out.printf("limits:       GetSamples <= %d indices, batch_size <= %d%n",
           d.getMaxGetSamples(), d.getMaxBatchSize());

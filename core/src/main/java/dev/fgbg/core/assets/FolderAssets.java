@@ -190,13 +190,14 @@ public final class FolderAssets {
       int n = p.width() * p.height();
       boolean resampled = false;
       String maskWord = "its alpha";
+      Path maskFile = null;
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
         maskWord = "its luminance (--mask-from luminance)";
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
       } else if (masks != null) {
-        Path maskFile = masks.of(file.name());
+        maskFile = masks.of(file.name());
         maskWord = "its mask " + maskFile;
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
         byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),
@@ -215,10 +216,8 @@ public final class FolderAssets {
             + "pixel): the cut-out would paste nothing and every mask of it would be empty");
       }
       if (most < maskAlpha) {
-        throw FgbgException.invalidConfig("is faint everywhere: " + maskWord + " is at most "
-            + most + ", under the mask threshold " + maskAlpha + ", so it would show in the "
-            + "image but every mask of it would be empty; lower --mask-threshold or use "
-            + "--soft-mask (maskThreshold, softMask in a config file)");
+        throw FgbgException.invalidConfig(FaintMask.message(maskWord, maskFile, most,
+            maskAlpha));
       }
       // Sized and stood by its visible pixels, not its canvas (VisibleBox).
       VisibleBox.Cut cut = VisibleBox.trim(rgba, p.width(), p.height(), maskAlpha);

@@ -173,9 +173,10 @@ public final class GalleryGrid {
       int y0 = HEADER + GAP + r * rowH;
       PixelFont.draw(out, GAP, y0 + 2, String.format("i=%d bg=%d fg=%d flip=%d k=%d",
           indices[r], info.bg(), info.fg(), info.flip() ? 1 : 0, info.k()), 0xE0E0E0);
-      PixelFont.draw(out, GAP, y0 + 4 + PixelFont.HEIGHT, PixelFont.fit(bgLabels.get(
-          info.bgLabel()) + " / " + fgLabels.get(info.fgLabel()), cols * cw + (cols - 1) * GAP),
-          0xB0B0B0);
+      String labels = PixelFont.label(bgLabels.get(info.bgLabel()), info.bgLabel()) + " / "
+          + PixelFont.label(fgLabels.get(info.fgLabel()), info.fgLabel());
+      PixelFont.draw(out, GAP, y0 + 4 + PixelFont.HEIGHT,
+          PixelFont.fit(labels, cols * cw + (cols - 1) * GAP), 0xB0B0B0);
       int top = y0 + CAPTION;
       int col = 0;
       Gallery.cell(out, GAP + col++ * (GAP + cw), top, rgb(all.images(), r * w * h * 3, px), w,

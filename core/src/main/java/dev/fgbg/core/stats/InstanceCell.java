@@ -27,7 +27,8 @@ final class InstanceCell {
       if (x1 <= x0) {
         continue; // nothing of it shows
       }
-      String name = labels.get(classic ? info.fgLabel() : instances.get(k).label());
+      int label = classic ? info.fgLabel() : instances.get(k).label();
+      String name = PixelFont.label(labels.get(label), label);
       String text = PixelFont.fit(name, w * s - 2);
       // Over the box's left corner, moved left as far as the name needs to stay in the cell.
       int tx = Math.min(x + x0 * s + 1, x + w * s - 1 - PixelFont.width(text));

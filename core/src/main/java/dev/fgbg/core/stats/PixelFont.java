@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * A 5×9 pixel font for captions and bar labels, drawn at 2× (no system fonts needed on a
  * headless server): every printable ASCII character, upper and lower case, with descenders.
- * Accented letters are drawn without their accents; anything else is drawn as '?'. The glyphs
- * are drawn as text in {@code pixel-font.txt} beside this class.
+ * Accented letters are drawn without their accents; anything else is drawn as '?' (a label's
+ * caption then says its id too: {@link #label}). The glyphs are drawn as text in
+ * {@code pixel-font.txt} beside this class.
  */
 final class PixelFont {
   private static final int COLS = 5;
@@ -58,13 +59,32 @@ final class PixelFont {
     }
   }
 
+  /**
+   * A label's name as a caption: the name itself, or, when the font lacks a glyph of it (猫 and
+   * 犬 would both read "?"), {@code "#id "} before it, so that rows of two such labels differ.
+   */
+  static String label(String name, int id) {
+    for (int i = 0; i < name.length(); i++) {
+      if (glyph(name.charAt(i)) < 0) {
+        return "#" + id + " " + name;
+      }
+    }
+    return name;
+  }
+
   /** The glyph of {@code ch}: itself, its letter without an accent, or '?'. */
   private static int index(char ch) {
+    int g = glyph(ch);
+    return g >= 0 ? g : '?' - FIRST;
+  }
+
+  /** The glyph of {@code ch} or of its letter without an accent; -1: the font has none. */
+  private static int glyph(char ch) {
     if (ch < FIRST || ch > LAST) {
       String bare = Normalizer.normalize(String.valueOf(ch), Normalizer.Form.NFD);
-      ch = bare.charAt(0) >= FIRST && bare.charAt(0) <= LAST ? bare.charAt(0) : '?';
+      ch = bare.charAt(0);
     }
-    return ch - FIRST;
+    return ch >= FIRST && ch <= LAST ? ch - FIRST : -1;
   }
 
   private static void fill(BufferedImage img, int x, int y, int rgb) {

@@ -1,5 +1,6 @@
 package dev.fgbg.server.ui;
 
+import dev.fgbg.common.LabelList;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
@@ -116,13 +117,18 @@ final class GridQuery {
     return Selections.filter(c, bgs, fgs, flips, ks);
   }
 
-  /** The assets whose label is one of the parameter's (names or numbers); null: not given. */
+  /**
+   * The assets whose label is one of the parameter's; null: not given. The whole value, when
+   * it is a label's exact name, is that label (a folder's name may hold commas and spaces);
+   * else it is a comma list of names and numbers.
+   */
   private static int[] labelled(Query q, String name, List<String> labels,
       IntUnaryOperator labelOf, int count) {
-    List<String> words = q.words(name);
-    if (words.isEmpty()) {
+    if (!q.has(name)) {
       return null;
     }
+    String whole = q.string(name, "");
+    List<String> words = labels.contains(whole) ? List.of(whole) : q.words(name);
     boolean[] wanted = new boolean[labels.size()];
     for (String w : words) {
       int id = labels.indexOf(w);
@@ -131,7 +137,7 @@ final class GridQuery {
       }
       if (id < 0) {
         throw HttpFailure.badRequest("parameter '" + name + "': no label " + Quoted.of(w)
-            + "; the labels are " + String.join(", ", labels));
+            + "; the labels are " + LabelList.of(labels));
       }
       wanted[id] = true;
     }

@@ -5,9 +5,11 @@ function factors(d) {
   return `${int(d.size)} = ${d.backgrounds} backgrounds × ${d.foregrounds} cut-outs × ${d.flips} flip${d.flips > 1 ? 's' : ''} × ${d.placements} placements`;
 }
 
+// The link names the label whole: the grid takes a value that is a label's exact name as that
+// label, commas and all. The title gives its number, which a list by hand can use instead.
 function labelChips(d, labels, filter) {
   return el('div', { class: 'chips' }, labels.map((l) =>
-    el('a', { class: 'chip', href: link('/grid', { dataset: d.name, [filter]: l.name }), title: `${l.count} with this label` },
+    el('a', { class: 'chip', href: link('/grid', { dataset: d.name, [filter]: l.name }), title: `label ${l.id}: ${l.count} with this label` },
       l.name, el('b', {}, l.count))));
 }
 
