@@ -3,6 +3,7 @@ leaves out of its epoch are said once, on rank 0, and are the ones no rank strea
 import logging
 
 import pytest
+import torch.utils.data
 
 from conftest import N
 from fgbg.torch import FgbgIterableDataset
@@ -51,6 +52,23 @@ def test_an_exact_resume_with_another_world_size_says_nothing(server, caplog):
     caplog.set_level(logging.WARNING, logger="fgbg")
     seen, _ = _resumed_with_another_world(server.target, False)
     assert len(seen) == N and _said(caplog) == []
+
+
+def test_a_plain_dataloaders_first_worker_says_it_on_its_stderr(server, capfd):
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=48, drop_last=True, rank=0,
+                             world_size=4)
+    ds.load_state_dict(dict(ds.state_dict(), position=288, shards=2, world_size=2, workers=1,
+                            batch_size=48))
+    loader = torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2,
+                                         multiprocessing_context="spawn")
+    batches = 0
+    for _ in loader:  # not list(): it would ask len(), which counts one process
+        batches += 1
+    err = capfd.readouterr().err
+    assert batches == 2 and err.count("drop_last leaves out") == 1, err
+    assert "with world 4 × workers 2 × batch_size 48 (the state was saved with world 2 × " \
+        "workers 1 × batch_size 48); drop_last leaves out 128 samples of this epoch, 96 more " \
+        "than an uninterrupted epoch;" in err, err
 
 
 @pytest.mark.parametrize("key, value", [("world_size", 0), ("batch_size", "16")])

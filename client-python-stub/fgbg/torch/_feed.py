@@ -118,7 +118,7 @@ class Feed:
         self._publish_resume()
         self._warn_uneven(world, streams)
         self._warn_empty(world, streams, epoch)
-        self._warn_resume(world, streams, epoch)
+        self.warn_resume(world, streams, epoch)
         return epoch
 
     def _warn_uneven(self, world: World, streams: int) -> None:
@@ -151,10 +151,11 @@ class Feed:
                                                       max(1, self.size // world.size)),
                       stacklevel=3)
 
-    def _warn_resume(self, world: World, streams: int, epoch: int) -> None:
+    def warn_resume(self, world: World, streams: int, epoch: int) -> None:
         """Says once per loaded state, on rank 0, when a drop_last pass resumed in another layout
         than it was saved in leaves more of its epoch unseen than an uninterrupted pass: the
-        resume starts past the last sample seen, and drop_last cuts the rest anew."""
+        resume starts past the last sample seen, and drop_last cuts the rest anew. Called by
+        begin(), and by worker 0 of a plain DataLoader (whose consumer calls nothing here)."""
         r, req = self._tracker.start_of(epoch), self.request
         if (world.rank != 0 or not req.drop_last or not (r.position or r.skip)
                 or self._warned_resume == self.generation):

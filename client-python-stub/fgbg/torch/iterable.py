@@ -187,6 +187,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                  if self._travelled is not None  # spawned: decided by the parent
                  else self.world())  # forked: the parent's memory
         epoch = self.feed.plain_worker_epoch(info.num_workers)
+        if info.id == 0:  # one worker says it for the rank (its stderr, unless logging is set)
+            self.feed.warn_resume(world, info.num_workers, epoch)
         # A plain DataLoader's prefetch_factor is not seen here: torch's default (2) is assumed.
         _shm_room.reserve_for_torch(_shm_need.need(self, info.num_workers, 2))
         for _, out in self.batches(epoch, world, info.id, info.num_workers):
