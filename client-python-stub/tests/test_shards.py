@@ -1,13 +1,14 @@
 """How a pass falls into shards, pure: drop_last drops only a rank's own short tail whatever the
 number of workers, and a resumed pass yields the uninterrupted pass's rest in its order."""
 import itertools
+import logging
 import warnings
 
 import pytest
 
 from fgbg.torch._feed import Feed, ShardRequest
 from fgbg.torch._resume import Cursor, Tracker
-from fgbg.torch._shards import Layout, rank_batches, resumed, rotation
+from fgbg.torch._shards import Layout, rank_batches, resumed, rotation, unseen
 from fgbg.torch._world import World
 
 
@@ -124,3 +125,94 @@ def test_a_resumed_pass_yields_the_uninterrupted_rest_in_its_order(size, world, 
             assert rank_batches(size, state["position"], frozenset(state["skip"]),
                                 state.get("shards"), rank, world, workers, batch,
                                 drop_last) == len(expected)
+
+
+def test_the_testers_resume_in_another_world_size_leaves_out_50_samples_not_18():
+    # 210 samples, world 2, batch 16: 3 batches a rank read (position 96), resumed by 4 ranks.
+    assert unseen(210, 0, frozenset(), None, 2, 0, 16, True) == 18
+    assert unseen(210, 96, frozenset(), 2, 2, 0, 16, True) == 18, "its own layout: exact"
+    assert unseen(210, 96, frozenset(), 2, 4, 0, 16, True) == 50
+    assert unseen(210, 96, frozenset(), 2, 4, 0, 16, False) == 0
+
+
+def _streamed(layout):
+    """Every position the server streams for the layout's shards (as served() deals them)."""
+    return {p for s in range(layout.shards) for part in layout.parts(s)
+            for p in served(part, layout.size, layout.batch_size)}
+
+
+@pytest.mark.parametrize("size, world, workers, batch, drop_last", CASES)
+def test_unseen_counts_what_no_rank_streams_before_or_after_a_resume(size, world, workers, batch,
+                                                                     drop_last):
+    layout = Layout(size, 0, world, workers, batch, drop_last)
+    whole = loader_order(layout, 0)
+    usual = size - len(_streamed(layout))
+    assert unseen(size, 0, frozenset(), None, world, workers, batch, drop_last) == usual
+    for taken in range(len(whole) + 1):
+        tracker = Tracker()
+        tracker.begin(0)
+        for shard, passed, _ in whole[:taken]:
+            tracker.observe(Cursor(0, shard, passed, 0, layout))
+        state = tracker.state(0, 1)
+        position, skip = state["position"], frozenset(state["skip"])
+        if position > size:
+            continue  # rank 0's end without drop_last (ranks not in lockstep): refused on load
+        before = set(range(position)) | skip
+        for w2, k2, b2 in [(world, workers, batch), (world + 1, workers, batch),
+                           (world, workers + 1, batch), (2 * world, 1, batch + 3)]:
+            start, _ = resumed(position, skip, drop_last, state.get("shards"), w2 * k2)
+            after = _streamed(Layout(size, start, w2, k2, b2, drop_last))
+            got = unseen(size, position, skip, state.get("shards"), w2, k2, b2, drop_last)
+            assert got == size - len(before | after), (taken, w2, k2, b2)
+            if (w2, k2, b2) == (world, workers, batch):
+                assert got == usual, "resumed in its own layout: exactly the uninterrupted rest"
+
+
+def _resumed_feed(state, drop_last=True, batch=16, size=210):
+    request = ShardRequest("localhost:1", "builtin", 0, True, batch, None, drop_last, "float16",
+                           {})
+    feed = Feed(request, size)
+    feed.load(dict(state, seed=0, epoch=0, skip=[]))
+    return feed
+
+
+def _said(caplog):
+    return [r.getMessage() for r in caplog.records if "drop_last leaves out" in r.getMessage()]
+
+
+def test_a_drop_last_resume_in_another_layout_is_said_once_on_rank_0(caplog):
+    caplog.set_level(logging.WARNING, logger="fgbg")
+    saved = dict(position=96, shards=2, world_size=2, workers=1, batch_size=16)
+    feed = _resumed_feed(saved)
+    feed.begin(World(1, 4, "given"), 1)
+    assert _said(caplog) == [], "rank 0 only"
+    feed.set_epoch(0)
+    feed.begin(World(0, 4, "given"), 1)
+    feed.set_epoch(0)
+    feed.begin(World(0, 4, "given"), 1)  # the same loaded state, again: said once
+    assert _said(caplog) == [
+        "fgbg: resuming epoch 0 at sample 96 of 210 with world 4 × workers 1 × batch_size 16 "
+        "(the state was saved with world 2 × workers 1 × batch_size 16); drop_last leaves out "
+        "50 samples of this epoch, 32 more than an uninterrupted epoch; resume with the layout "
+        "it was saved with (num_workers=0 counts as 1 worker) to see them"]
+
+
+@pytest.mark.parametrize("saved, drop_last, world", [
+    (dict(position=96, shards=2, world_size=2, workers=1, batch_size=16), False, 4),
+    (dict(position=96, shards=2, world_size=2, workers=1, batch_size=16), True, 2),
+    (dict(position=0, shards=2, world_size=2, workers=1, batch_size=16), True, 4),
+    (dict(position=96, shards=2), True, 2)])
+def test_an_exact_resume_or_one_that_leaves_out_nothing_more_says_nothing(saved, drop_last,
+                                                                          world, caplog):
+    caplog.set_level(logging.WARNING, logger="fgbg")
+    _resumed_feed(saved, drop_last).begin(World(0, world, "given"), 1)
+    assert _said(caplog) == []
+
+
+def test_a_state_of_an_earlier_client_is_said_not_to_record_its_layout(caplog):
+    caplog.set_level(logging.WARNING, logger="fgbg")
+    _resumed_feed(dict(position=96, shards=2)).begin(World(0, 4, "given"), 1)
+    said = _said(caplog)
+    assert len(said) == 1 and "(the state does not say the layout it was saved with: an " \
+        "earlier fgbg client's); drop_last leaves out 50 samples of this epoch, 32 more than " \
+        "an uninterrupted epoch in this layout;" in said[0], said

@@ -5,6 +5,7 @@ The dataset's own iteration, its DataLoader (FgbgLoader) and the device loader
 (FgbgDeviceLoader) all go through one Feed: a loader of rank r with k streams (DataLoader
 workers, or server streams read in one process) streams shards r*k + s of world*k.
 """
+import logging
 import multiprocessing
 import warnings
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from .._checks import bounded, integer
 from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Resume, Tracker
-from ._shards import Layout, rank_batches, resumed, rotation
+from ._shards import rank_batches, resumed_layout, rotation, unseen
 from ._world import World
 
 _NONE = -1
+_LOG = logging.getLogger("fgbg")
 
 
 class _Shared:
@@ -94,6 +96,7 @@ class Feed:
         self._tracker = Tracker()
         self._warned_uneven = False
         self._warned_empty = False
+        self._warned_resume: Optional[int] = None  # the generation of the state warned of
 
     # ------------------------------------------------------------------ the consumer's side
 
@@ -115,6 +118,7 @@ class Feed:
         self._publish_resume()
         self._warn_uneven(world, streams)
         self._warn_empty(world, streams, epoch)
+        self.warn_resume(world, streams, epoch)
         return epoch
 
     def _warn_uneven(self, world: World, streams: int) -> None:
@@ -146,6 +150,33 @@ class Feed:
                                                       self.request.batch_size,
                                                       max(1, self.size // world.size)),
                       stacklevel=3)
+
+    def warn_resume(self, world: World, streams: int, epoch: int) -> None:
+        """Says once per loaded state, on rank 0, when a drop_last pass resumed in another layout
+        than it was saved in leaves more of its epoch unseen than an uninterrupted pass: the
+        resume starts past the last sample seen, and drop_last cuts the rest anew. Called by
+        begin(), and by worker 0 of a plain DataLoader (whose consumer calls nothing here)."""
+        r, req = self._tracker.start_of(epoch), self.request
+        if (world.rank != 0 or not req.drop_last or not (r.position or r.skip)
+                or self._warned_resume == self.generation):
+            return
+        now = (world.size, max(1, streams), req.batch_size)
+        if r.saved == now:
+            return  # exact: the uninterrupted pass's rest
+        lost = unseen(self.size, r.position, r.skip, r.shards, *now, True)
+        usual = unseen(self.size, 0, frozenset(), None, *(r.saved or now), True)
+        if lost <= usual:
+            return
+        self._warned_resume = self.generation
+        saved = ("the state was saved with world %d × workers %d × batch_size %d" % r.saved
+                 if r.saved else "the state does not say the layout it was saved with: an "
+                 "earlier fgbg client's")
+        _LOG.warning("fgbg: resuming epoch %d at sample %d of %d%s with world %d × workers %d × "
+                     "batch_size %d (%s); drop_last leaves out %d samples of this epoch, %d more "
+                     "than an uninterrupted epoch%s; resume with the layout it was saved with "
+                     "(num_workers=0 counts as 1 worker) to see them", epoch, r.position,
+                     self.size, " (%d after it already seen)" % len(r.skip) if r.skip else "",
+                     *now, saved, lost, lost - usual, "" if r.saved else " in this layout")
 
     def observe(self, cursor: Cursor) -> None:
         """The consumer received the batch at `cursor`."""
@@ -228,11 +259,10 @@ class Feed:
         from where the pass starts, on the rank's replica (failing over). A resumed pass
         rotates which shard each stream serves, so that taking the streams' batches in turn
         from stream 0 (as a DataLoader takes its workers') gives the uninterrupted order."""
-        shards = world.size * streams
         plan = self._plan(epoch)
         r = self.request
-        start, skip = resumed(plan.position, plan.skip, r.drop_last, plan.shards, shards)
-        layout = Layout(self.size, start, world.size, streams, r.batch_size, r.drop_last)
+        layout, skip = resumed_layout(self.size, plan.position, plan.skip, plan.shards,
+                                      world.size, streams, r.batch_size, r.drop_last)
         turn = rotation(layout, skip, world.rank) if skip else 0
         shard = world.rank * streams + (stream + turn) % streams
         passed = 0

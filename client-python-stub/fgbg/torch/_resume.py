@@ -1,13 +1,15 @@
 """Exact mid-epoch resume: what the consumer has received, as a global epoch position.
 
-A state is {seed, epoch, position P, skip, shards}: every sample before P was seen, `skip`
-lists the few after P already seen, and `shards` is the streams of the pass it was saved in
-(world size x workers). A resumed pass streams from P (with any world size or number of
-workers) and leaves out `skip` (by `_shards.resumed`'s rule under drop_last). Ranks are taken to
-step in lockstep (as under DDP), so one rank's progress stands for all of them.
+A state is {seed, epoch, position P, skip, shards, world_size, workers, batch_size}: every
+sample before P was seen, `skip` lists the few after P already seen, and `shards` is the streams
+of the pass it was saved in (world_size x workers, each of batch_size: the layout, for the
+warning of a drop_last resume in another one; states of earlier clients lack them). A resumed
+pass streams from P (with any world size or number of workers) and leaves out `skip` (by
+`_shards.resumed`'s rule under drop_last). Ranks are taken to step in lockstep (as under DDP),
+so one rank's progress stands for all of them.
 """
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from ._shards import Layout
 
@@ -35,11 +37,23 @@ class Cursor:
 @dataclass(frozen=True)
 class Resume:
     """Where a pass starts: `position`, the positions after it to leave out, and the shards of
-    the pass the state was saved in (None: not known, a state of an earlier client)."""
+    the pass the state was saved in and its (world size, workers, batch size) (None: not known,
+    a state of an earlier client)."""
 
     position: int = 0
     skip: FrozenSet[int] = frozenset()
     shards: Optional[int] = None
+    saved: Optional[Tuple[int, int, int]] = None
+
+    def layout_keys(self) -> Dict[str, int]:
+        """The state's keys for the layout it was saved in, as far as known."""
+        keys = {} if self.shards is None else {"shards": self.shards}
+        if self.saved is not None:
+            keys.update(zip(LAYOUT_KEYS, self.saved))
+        return keys
+
+
+LAYOUT_KEYS = ("world_size", "workers", "batch_size")
 
 
 class Tracker:
@@ -81,9 +95,8 @@ class Tracker:
             # Between passes, or nothing of this pass received yet.
             epoch = next_epoch if self.current is None else self.current
             r = self.start_of(epoch)
-            state = {"seed": seed, "epoch": int(epoch), "position": r.position,
-                     "skip": sorted(r.skip)}
-            return state if r.shards is None else dict(state, shards=r.shards)
+            return dict({"seed": seed, "epoch": int(epoch), "position": r.position,
+                         "skip": sorted(r.skip)}, **r.layout_keys())
         prog = self.progress.get(c.epoch, {})
         skip_before = self.start_of(c.epoch).skip
         # Shard (r', w) of every rank r' has passed as many positions as ours (lockstep).
@@ -97,14 +110,19 @@ class Tracker:
             for j in range(floor, passed[s]):
                 seen.add(c.layout.position(s, j))
         return {"seed": seed, "epoch": int(c.epoch), "position": int(position),
-                "skip": sorted(int(p) for p in seen), "shards": c.shards}
+                "skip": sorted(int(p) for p in seen), "shards": c.shards,
+                "world_size": c.layout.world, "workers": c.workers,
+                "batch_size": c.layout.batch_size}
 
     def load(self, state: Dict[str, Any], generation: int) -> None:
         self.generation = generation
         self.resume_epoch = int(state["epoch"])
         shards = state.get("shards")
+        known = all(state.get(k) is not None for k in LAYOUT_KEYS)
         self.resume = Resume(int(state["position"]), frozenset(int(p) for p in state["skip"]),
-                             None if shards is None else int(shards))
+                             None if shards is None else int(shards),
+                             (int(state["world_size"]), int(state["workers"]),
+                              int(state["batch_size"])) if known else None)
         self.progress = {}
         self.last = None
         self.current = None

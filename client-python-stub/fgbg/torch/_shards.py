@@ -8,7 +8,8 @@ R = size - start positions left, as DistributedSampler with drop_last does, what
 first q = nb // k batches of every shard as above (its head: j < q*B, Q = S*q*B positions in
 all), then the rank's t = nb % k tail batches from the positions after Q, rank r taking
 start + Q + r + i*world as the server deals ranks, tail batch w to worker w. Only fewer than B
-samples per rank (and R % world) are left out, and every rank has nb batches.
+samples per rank (and R % world) are left out, and every rank has nb batches. A pass resumed
+in another layout than the one it was saved in can leave out more: see `unseen`.
 """
 from collections import Counter
 from dataclasses import dataclass
@@ -63,6 +64,11 @@ class Layout:
         local = worker * self.batch_size + j - head
         return self.start + head * self.shards + rank + local * self.world
 
+    def streams(self, position: int) -> bool:
+        """Whether some shard streams epoch position `position`."""
+        at = self.locate(position)
+        return at is not None and at[1] < self.samples(at[0])
+
     def locate(self, position: int) -> Optional[Tuple[int, int]]:
         """(shard, j) of an epoch position, None when no shard streams it (or before start)."""
         g = position - self.start
@@ -103,13 +109,36 @@ def resumed(position: int, skip: FrozenSet[int], drop_last: bool, saved_shards: 
     return position, skip
 
 
+def resumed_layout(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
+                   world: int, workers: int, batch_size: int,
+                   drop_last: bool) -> Tuple[Layout, FrozenSet[int]]:
+    """The Layout of a pass resumed at `position` with `skip` (see `resumed`) by `world` ranks
+    of `workers` streams (0: one, in the process), and the positions it leaves out."""
+    k = max(1, workers)
+    start, left_out = resumed(position, skip, drop_last, saved_shards, world * k)
+    return Layout(size, start, world, k, batch_size, drop_last), left_out
+
+
+def unseen(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
+           world: int, workers: int, batch_size: int, drop_last: bool) -> int:
+    """Samples of the epoch that no rank sees when its pass resumes at `position` with `skip`
+    (every sample before it and those in `skip` seen) in this layout: the unseen ones the
+    resume passes over, and those drop_last leaves out of the rest. At 0 with no skip: those an
+    uninterrupted pass leaves out."""
+    layout, _ = resumed_layout(size, position, skip, saved_shards, world, workers, batch_size,
+                               drop_last)
+    streamed = sum(layout.samples(s) for s in range(layout.shards))
+    again = sum(1 for p in skip if layout.streams(p))  # seen before, streamed once more
+    return size - position - len(skip) - (streamed - again)
+
+
 def skipped_batches(layout: Layout, skip: Iterable[int], shards: Iterable[int]) -> Dict[int, int]:
     """Batches of each of `shards` whose every sample is in `skip` (seen before a resume)."""
     wanted = set(shards)
     hits: Counter[Tuple[int, int]] = Counter()  # (shard, batch): samples in skip
     for p in skip:
         at = layout.locate(p)
-        if at is not None and at[0] in wanted and at[1] < layout.samples(at[0]):
+        if at is not None and at[0] in wanted and layout.streams(p):
             hits[(at[0], at[1] // layout.batch_size)] += 1
     out = {s: 0 for s in wanted}
     for (s, b), n in hits.items():
@@ -133,9 +162,9 @@ def rank_batches(size: int, position: int, skip: FrozenSet[int], saved_shards: O
                  rank: int, world: int, workers: int, batch_size: int, drop_last: bool) -> int:
     """Batches the loader of `rank` yields: its shards' batches, less those whose every sample
     is in `skip` (already seen before a resume: they are not yielded)."""
-    k = max(1, workers)
-    start, skip = resumed(position, skip, drop_last, saved_shards, world * k)
-    layout = Layout(size, start, world, k, batch_size, drop_last)
+    layout, skip = resumed_layout(size, position, skip, saved_shards, world, workers,
+                                  batch_size, drop_last)
+    k = layout.workers
     own = range(rank * k, rank * k + k)
     total = sum((layout.samples(s) + batch_size - 1) // batch_size for s in own)
     return total - sum(skipped_batches(layout, skip, own).values())

@@ -18,7 +18,7 @@ from ._convert import (Images, Normalize, Transform, batch_dict, check_images, d
                        shared, transform_arg)
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
-from ._resume import Cursor
+from ._resume import LAYOUT_KEYS, Cursor
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
 from .device import Device, FgbgDeviceLoader
@@ -187,6 +187,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                  if self._travelled is not None  # spawned: decided by the parent
                  else self.world())  # forked: the parent's memory
         epoch = self.feed.plain_worker_epoch(info.num_workers)
+        if info.id == 0:  # one worker says it for the rank (its stderr, unless logging is set)
+            self.feed.warn_resume(world, info.num_workers, epoch)
         # A plain DataLoader's prefetch_factor is not seen here: torch's default (2) is assumed.
         _shm_room.reserve_for_torch(_shm_need.need(self, info.num_workers, 2))
         for _, out in self.batches(epoch, world, info.id, info.num_workers):
@@ -224,8 +226,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
             raise ValueError("state is missing %s; pass what state_dict() returned" % missing)
         named = {k: integer(state[k], "state[%r]" % k) for k in ("seed", "epoch", "position")}
         state = dict(state, skip=integers(state["skip"], "state['skip']"), **named)
-        if state.get("shards") is not None:
-            state["shards"] = integer(state["shards"], "state['shards']")
+        for key in ("shards",) + LAYOUT_KEYS:  # the saving layout: absent from older states
+            if state.get(key) is not None:
+                state[key] = integer(state[key], "state[%r]" % key)
+                if state[key] < 1:
+                    raise ValueError("state[%r] is %d; pass what state_dict() returned"
+                                     % (key, state[key]))
         for key, mine in (("seed", self.seed), ("fingerprint", self.info.fingerprint),
                           ("shuffle", self.shuffle)):
             if key in state and state[key] != mine:
