@@ -4,7 +4,9 @@ import dev.fgbg.common.Sha256;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.Foreground;
+import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.core.synth.PoissonBlend;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,11 @@ final class Fingerprint {
     MessageDigest sha = Sha256.newDigest();
     text(sha, generatorVersion);
     text(sha, spec.canonical());
+    if (spec.scene().blends().contains(SceneSpec.Blend.POISSON)) {
+      // Poisson's bytes changed (PoissonBlend.VERSION): no cache or export may serve the old ones.
+      // Every other dataset keeps its fingerprint.
+      text(sha, "poisson=" + PoissonBlend.VERSION);
+    }
     text(sha, "depth=" + depthSource);
     text(sha, "bg_labels=" + assets.backgroundLabels());
     text(sha, "fg_labels=" + assets.foregroundLabels());

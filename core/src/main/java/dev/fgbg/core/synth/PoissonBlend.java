@@ -1,14 +1,19 @@
 package dev.fgbg.core.synth;
 
 /**
- * Gradient-domain (Poisson) pasting: over the cut-out's mask pixels inside the image, the result
+ * Gradient-domain (Poisson) pasting: over the cut-out's mask pixels inside the image, the solution
  * f has the cut-out's gradients, Σ_q (f_p − f_q) = Σ_q (g_p − g_q) over the neighbours q
  * inside the mask, while neighbours outside it hold the canvas, f_q = canvas_q (the boundary
  * condition; at the image edge a pixel simply has fewer neighbours). Solved per channel by
- * {@link PoissonSolver} to {@link PoissonSolver#TOLERANCE}, then rounded into the image; pixels
- * outside the mask are untouched.
+ * {@link PoissonSolver} to {@link PoissonSolver#TOLERANCE}. Written is g + w·(f − g), rounded,
+ * with w the {@link PoissonBand} weight: f itself on the mask's edge (the seam as smooth as
+ * plain Poisson cloning), the cut-out's own colour beyond the band, where plain cloning would
+ * have put the canvas's membrane (a flat object would vanish). Pixels outside the mask are
+ * untouched.
  */
 public final class PoissonBlend {
+  /** In the fingerprints of datasets that blend so: a change of its bytes gets a new one. */
+  public static final String VERSION = "edge-band/1";
   private static final int[] DX = {-1, 1, 0, 0};
   private static final int[] DY = {0, 0, -1, 1};
 
@@ -16,10 +21,12 @@ public final class PoissonBlend {
 
   /**
    * The solved region: image pixel index (y·width + x) of each unknown, its three channel values
-   * (unrounded, {@code values[3i + c]}), and the worst channel's outcome. No unknowns when the
-   * mask has no pixel in the image or no neighbour outside it.
+   * f (unrounded, {@code values[3i + c]}), the weight w of its correction, and the worst
+   * channel's outcome. No unknowns when the mask has no pixel in the image or no neighbour
+   * outside it.
    */
-  public record Solution(int[] pixels, double[] values, int iterations, double residual) {}
+  public record Solution(int[] pixels, double[] values, double[] weights, int iterations,
+      double residual) {}
 
   /** Pastes {@code rgba} (fw×fh as placed, top-left at (x, y)) into the image at {@code off}. */
   public static Solution paint(byte[] img, int off, int width, int height, byte[] rgba, int fw,
@@ -31,9 +38,13 @@ public final class PoissonBlend {
       return s;
     }
     for (int i = 0; i < s.pixels().length; i++) {
-      int d = off + s.pixels()[i] * 3;
+      int p = s.pixels()[i];
+      int d = off + p * 3;
+      int g = ((p / width - y) * fw + p % width - x) * 4;
       for (int c = 0; c < 3; c++) {
-        img[d + c] = (byte) Math.max(0, Math.min(255, Math.round(s.values()[3 * i + c])));
+        int own = rgba[g + c] & 0xff;
+        double v = own + s.weights()[i] * (s.values()[3 * i + c] - own);
+        img[d + c] = (byte) Math.max(0, Math.min(255, Math.round(v)));
       }
     }
     return s;
@@ -97,7 +108,7 @@ public final class PoissonBlend {
       }
     }
     if (edges == 0) {
-      return new Solution(new int[0], new double[0], 0, 0);
+      return new Solution(new int[0], new double[0], new double[0], 0, 0);
     }
     PoissonSolver solver = new PoissonSolver(nbr, diag);
     double[] values = new double[3 * n];
@@ -122,6 +133,7 @@ public final class PoissonBlend {
         values[3 * i + c] = f[i];
       }
     }
-    return new Solution(pixels, values, iterations, residual);
+    double[] weights = PoissonBand.weights(index, n, fw, fh, x, y, width, height);
+    return new Solution(pixels, values, weights, iterations, residual);
   }
 }

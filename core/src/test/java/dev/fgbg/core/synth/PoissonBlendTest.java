@@ -64,9 +64,14 @@ class PoissonBlendTest {
       for (int i = 0; i < s.pixels().length; i++) {
         int p = s.pixels()[i];
         inside[p] = true;
+        double w = s.weights()[i];
+        assertTrue(w >= 0 && w <= 1, "weight " + w);
+        int g = ((p / W - at[1]) * fw + p % W - at[0]) * 4;
         for (int c = 0; c < 3; c++) {
-          long v = Math.max(0, Math.min(255, Math.round(s.values()[3 * i + c])));
-          assertEquals(v, img[p * 3 + c] & 0xff, "written rounded");
+          int own = rgba[g + c] & 0xff;
+          double f = s.values()[3 * i + c];
+          long v = Math.max(0, Math.min(255, Math.round(own + w * (f - own))));
+          assertEquals(v, img[p * 3 + c] & 0xff, "written: g + w(f - g), rounded");
         }
       }
       for (int p = 0; p < W * H; p++) {
@@ -144,6 +149,51 @@ class PoissonBlendTest {
     PoissonBlend.paint(img, 0, W, H, cutOut(30, 26), 30, 26, 9, 7, 128);
     PoissonBlend.paint(img, 0, W, H, cutOut(16, 30), 16, 30, 25, 12, 128);
     return img;
+  }
+
+  /**
+   * A flat opaque rectangle: plain Poisson cloning gave it the canvas's membrane (it vanished).
+   * Its edge pixels still take the solution, the correction eases off over the band, and
+   * beyond the band it is exactly its own colour.
+   */
+  @Test
+  void aFlatRectangleKeepsItsColourBeyondTheBandAndTakesTheSolutionOnItsEdge() {
+    int fw = 40;
+    int fh = 28;
+    byte[] rgba = new byte[fw * fh * 4];
+    for (int p = 0; p < fw * fh; p++) {
+      rgba[p * 4] = (byte) 30;
+      rgba[p * 4 + 1] = (byte) 60;
+      rgba[p * 4 + 2] = (byte) 200;
+      rgba[p * 4 + 3] = (byte) 255;
+    }
+    byte[] img = canvas();
+    PoissonBlend.Solution s = PoissonBlend.paint(img, 0, W, H, rgba, fw, fh, 4, 6, 128);
+    // The deepest pixel is 14 px in: the band is max(3, 14/4) = 3.5 px.
+    double band = PoissonBand.bandPixels(14);
+    assertEquals(3.5, band);
+    int core = 0;
+    for (int i = 0; i < s.pixels().length; i++) {
+      int x = s.pixels()[i] % W - 4;
+      int y = s.pixels()[i] / W - 6;
+      int in = Math.min(Math.min(x, fw - 1 - x), Math.min(y, fh - 1 - y)); // 0: the edge
+      double w = s.weights()[i];
+      if (in == 0) {
+        assertEquals(1.0, w, "the edge takes the solution");
+        for (int c = 0; c < 3; c++) {
+          assertEquals(Math.round(s.values()[3 * i + c]), img[s.pixels()[i] * 3 + c] & 0xff);
+        }
+      } else if (in >= band) {
+        assertEquals(0.0, w, "beyond the band: none of the correction at " + x + "," + y);
+        assertEquals(30, img[s.pixels()[i] * 3] & 0xff);
+        assertEquals(60, img[s.pixels()[i] * 3 + 1] & 0xff);
+        assertEquals(200, img[s.pixels()[i] * 3 + 2] & 0xff);
+        core++;
+      } else {
+        assertTrue(w > 0 && w < 1, "in the band: " + w + " at " + x + "," + y);
+      }
+    }
+    assertEquals((fw - 8) * (fh - 8), core, "the inside of the band");
   }
 
   @Test
