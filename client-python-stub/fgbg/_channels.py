@@ -274,3 +274,15 @@ atexit.register(_close_open)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
                         after_in_child=_in_forked_child)
+
+
+def connecting(channel: Any) -> bool:
+    """Whether `channel` has no connection and is trying to make one (CONNECTING, or
+    TRANSIENT_FAILURE: waiting out gRPC's back-off between tries, which every channel of the
+    process to that target shares): a call's deadline passing then means nothing answered, not
+    a busy server. Asked of gRPC's core once (grpcio's public API only subscribes, a thread per
+    channel); False where that cannot be told."""
+    try:
+        return channel._channel.check_connectivity_state(False) in (1, 3)  # cygrpc's numbers
+    except Exception:  # another channel type, a closed channel: the usual words
+        return False

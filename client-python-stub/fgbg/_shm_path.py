@@ -17,6 +17,9 @@ IpAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 _OWN_TTL_S = 60.0
 _OWN: Optional[Tuple[float, FrozenSet[IpAddress]]] = None
 _NO_ROOM_SAID = False  # the no-room line was a warning once in this process
+# The server's refusals warned of in this process, numbers left out ("a ring of N MiB does not
+# fit ..."): a process of 50 streams said the same refusal 50 times.
+_REFUSALS_SAID: Set[str] = set()
 
 
 def wanted(target: str, shared_memory: Optional[bool]) -> Tuple[bool, str]:
@@ -118,8 +121,15 @@ def log_path(call: str, ring: Optional[Any], refused: str, why_not: str) -> None
         _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %.1f MiB)", call,
                   ring.path, ring.slots, ring.slot_bytes / 2**20)
     elif refused:
-        _LOG.warning("fgbg %s: the server refused shared memory (%s); batches over the network",
-                     call, refused)
+        reason = re.sub(r"\d+", "N", refused)
+        if reason in _REFUSALS_SAID:
+            _LOG.debug("fgbg %s: the server refused shared memory (%s); batches over the "
+                       "network", call, refused)
+        else:
+            _REFUSALS_SAID.add(reason)
+            _LOG.warning("fgbg %s: the server refused shared memory (%s); batches over the "
+                         "network (said once per process; the same refusal again at DEBUG)",
+                         call, refused)
     else:
         # No room in /dev/shm is the machine's to fix (a container's 64 MB): said once per
         # process where it shows without logging set up, as the Java CLI's warning is.

@@ -9,7 +9,7 @@ import grpc
 from . import _channels, _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError, answered, deadline, metadata_refused
+from .errors import FgbgError, answered, deadline, metadata_refused, unanswered
 from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
@@ -25,6 +25,7 @@ class Route(NamedTuple):
     metadata: Sequence[Tuple[str, str]]
     stream_timeout: float
     method: Callable[..., Any]
+    channel: Any = None  # the method's, asked whether it ever connected when a deadline passes
 
 
 def parse(raw: bytes) -> Tuple[Any, Payload]:
@@ -34,11 +35,11 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
 
 def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
           bound: Optional[Tuple[str, float]] = None, received: Optional[int] = None,
-          started: Optional[float] = None) -> FgbgError:
+          started: Optional[float] = None, channel: Any = None) -> FgbgError:
     """`e`, of a call to `target` that sent `metadata`, as an FgbgError;
     `bound`: the Client option and seconds that set the call's deadline, `received`: samples a
     stream had delivered, both for a deadline's words; `started`: the call's start
-    (time.monotonic())."""
+    (time.monotonic()); `channel`: the call's, for a deadline's words."""
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
         details = e.details() or ""
         if (e.code() == grpc.StatusCode.CANCELLED and "RST_STREAM" in details
@@ -58,10 +59,35 @@ def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
             # Not UNAVAILABLE: a retry (fgbg.reconnect, another replica) is refused the same.
             return FgbgError("RESOURCE_EXHAUSTED" if e.code() == grpc.StatusCode.UNAVAILABLE
                              else e.code().name, refused, target)
+        if (e.code() == grpc.StatusCode.DEADLINE_EXCEEDED and bound is not None and not received
+                and _channels.connecting(channel)):
+            # Still connecting at the deadline: the call never had a connection (a call on one
+            # that went away ends UNAVAILABLE), so no server answered.
+            return FgbgError("DEADLINE_EXCEEDED", unanswered(target, bound[0], bound[1]), target)
         if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED and bound is not None:
             details = deadline(details, bound[0], bound[1], received)
         return FgbgError(e.code().name, details, target)
     return FgbgError("UNKNOWN", str(e), target)
+
+
+def progress(route: Route, call: Any, shown: Optional[Any]) -> Any:
+    """Reads a progress stream (Export, Stats) to its end, shown by `shown` (a
+    fgbg._progress.Progress) if given; returns the last message."""
+    last = None
+    started = time.monotonic()
+    try:
+        for p in reads(call):
+            last = p
+            if shown:
+                shown.update(p)
+    except grpc.RpcError as e:
+        raise error(e, route.target, route.metadata, ("stream_timeout", route.stream_timeout),
+                    last.done if last is not None else 0, started, route.channel) from None
+    finally:
+        if shown:
+            shown.close()
+        cancel(call)
+    return last
 
 
 def reads(call: Any) -> Iterator[Any]:
@@ -135,7 +161,7 @@ def stream(route: Route, req: Any, world_size: int, ring: Optional[shm.Ring],
                 except grpc.RpcError as e:
                     raise error(e, route.target, route.metadata,
                                 ("stream_timeout", route.stream_timeout), samples,
-                                started) from None
+                                started, route.channel) from None
                 finally:
                     cancel(call)
             if pending:

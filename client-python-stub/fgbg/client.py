@@ -117,8 +117,9 @@ class Client(_owner.Owned):
                 return answered(self.target, method(request, timeout=timeout or self.timeout,
                                                     metadata=self._metadata))
         except grpc.RpcError as e:
-            raise _streams.error(e, self.target, self._metadata,
-                                 ("timeout", timeout or self.timeout), None, started) from None
+            bound = ("timeout", timeout or self.timeout)
+            raise _streams.error(e, self.target, self._metadata, bound, None, started,
+                                 self._channel) from None
 
     def list_datasets(self) -> List[Any]:
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
@@ -191,8 +192,8 @@ class Client(_owner.Owned):
         self._usable()
         with _channels.CALL:
             call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
-        last = self._progress_call(call, Progress("export " + destination, "export")
-                                   if progress else None)
+        last = _streams.progress(self._route(), call, Progress("export " + destination, "export")
+                                 if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "the export ended without finishing", self.target)
         return last
@@ -216,30 +217,15 @@ class Client(_owner.Owned):
         with _channels.CALL:
             call = self._stub.StatsWithProgress(req, timeout=self.stream_timeout,
                                                 metadata=self._metadata)
-        last = self._progress_call(call, Progress("stats " + dataset, "stats")
-                                   if progress else None)
+        last = _streams.progress(self._route(), call, Progress("stats " + dataset, "stats")
+                                 if progress else None)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
         return Stats.from_proto(last.result)
 
-    def _progress_call(self, call: Any, shown: Optional[Progress]) -> Any:
-        """Reads a progress stream to its end; returns the last message."""
-        last = None
-        started = time.monotonic()
-        try:
-            for p in _streams.reads(call):
-                last = p
-                if shown:
-                    shown.update(p)
-        except grpc.RpcError as e:
-            raise _streams.error(e, self.target, self._metadata,
-                                 ("stream_timeout", self.stream_timeout),
-                                 last.done if last is not None else 0, started) from None
-        finally:
-            if shown:
-                shown.close()
-            _streams.cancel(call)
-        return last
+    def _route(self) -> _streams.Route:
+        return _streams.Route(self.target, self._metadata, self.stream_timeout, self._raw_stream,
+                              self._channel)
 
     def gallery(self, dataset: str = "builtin", seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
@@ -296,5 +282,5 @@ class Client(_owner.Owned):
                 why_not = "cannot create a ring in %s: %s" % (shm.DIRECTORY, e.strerror or e)
             else:
                 req.shared_memory.CopyFrom(ring.offer(keep=True))
-        route = _streams.Route(self.target, self._metadata, self.stream_timeout, self._raw_stream)
-        yield from _streams.stream(route, req, world_size, ring, why_not, self._stream_rings)
+        yield from _streams.stream(self._route(), req, world_size, ring, why_not,
+                                   self._stream_rings)

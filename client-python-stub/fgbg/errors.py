@@ -150,6 +150,17 @@ def deadline(details: str, option: str, seconds: float, received: Optional[int] 
                said, option))
 
 
+def unanswered(target: str, option: str, seconds: float) -> str:
+    """A DEADLINE_EXCEEDED's words when the call's channel never connected (_channels.connecting):
+    "a busy server" would send the user to the wrong place."""
+    return ("no server answered at %s within %s=%gs: the client was still connecting (none "
+            "listens there, and gRPC waits longer between tries after each refusal, for every "
+            "client of this process to that target; or the packets are dropped, what listens "
+            "does not speak gRPC, or the server is still starting): start one with ./fgbg serve "
+            "or check the target; raise Client(%s=...) for a server that starts slowly"
+            % (target, option, seconds, option))
+
+
 def _unavailable(details: str, target: str) -> str:
     """Why a server was unavailable, in words: none answered (connecting failed), it closed the
     connection before HTTP/2 began (a TLS server, to a plaintext client), it said it is shutting

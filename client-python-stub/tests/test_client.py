@@ -281,7 +281,9 @@ def test_a_deadline_says_which_option_bounds_the_call(tmp_path):
     # single calls only).
     s = Server(["--workers", "1"])
     try:
-        with fgbg.Client(s.target, timeout=1e-6, stream_timeout=0.5) as c:
+        with fgbg.Client(s.target, stream_timeout=0.5) as c:
+            # Connected first: a deadline passing while still connecting says no server answered.
+            c.list_datasets()
             with pytest.raises(fgbg.FgbgError) as e:
                 for _ in c.stream_epoch(batch_size=16, shared_memory=False):
                     pass
@@ -291,8 +293,9 @@ def test_a_deadline_says_which_option_bounds_the_call(tmp_path):
                             r"can take longer: raise Client\(stream_timeout=\.\.\.\) or leave "
                             r"it out$",
                             str(e.value)), str(e.value)
+        with fgbg.Client(s.target, timeout=1e-6) as c:
             with pytest.raises(fgbg.FgbgError) as e:
                 c.describe()
-            assert str(e.value).startswith("DEADLINE_EXCEEDED: not done within timeout=1e-06s")
+            assert e.value.code == "DEADLINE_EXCEEDED" and " within timeout=1e-06s" in str(e.value)
     finally:
         s.stop()

@@ -142,6 +142,27 @@ def test_a_stream_to_a_silent_target_fails_naming_it_within_the_timeout():
         silent.close()
 
 
+def test_calls_to_a_target_that_never_connects_say_no_server_answered():
+    # A deadline passing while the channel still connects (a silent listener here; a dead port
+    # in gRPC's back-off alike) is no busy server: the words said "a busy server".
+    silent, target = _silent_socket()
+    try:
+        with fgbg.Client(target, timeout=1, stream_timeout=1, shared_memory=False) as c:
+            with pytest.raises(fgbg.FgbgError) as e:
+                c.list_datasets()
+            assert e.value.code == "DEADLINE_EXCEEDED"
+            assert str(e.value).startswith(
+                "DEADLINE_EXCEEDED: no server answered at %s within timeout=1s: the client was "
+                "still connecting (" % target), e.value
+            assert "busy server" not in str(e.value)
+            with pytest.raises(fgbg.FgbgError) as e:
+                next(iter(c.stream_epoch(batch_size=8, limit=8)))
+            assert str(e.value).startswith("DEADLINE_EXCEEDED: no server answered at %s within "
+                                           "stream_timeout=1s" % target), e.value
+    finally:
+        silent.close()
+
+
 def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
     from fgbg.failover import FailoverCalls
 

@@ -15,7 +15,7 @@ import pytest
 
 import fgbg
 from conftest import PKG, SMALL, Server, java_stream_digest
-from fgbg import shm
+from fgbg import _shm_path, shm
 
 
 def digest(batches):
@@ -295,7 +295,14 @@ def test_fgbg_shm_0_turns_it_off(server, monkeypatch, caplog):
     assert any("shared memory off: FGBG_SHM=0" in r.getMessage() for r in caplog.records)
 
 
-def test_a_ring_over_the_memory_budget_is_refused_naming_it(small_budget, caplog):
+@pytest.fixture
+def refusals_unsaid(monkeypatch):
+    """A process that has warned of no refusal yet (an earlier test's streams may have)."""
+    monkeypatch.setattr(_shm_path, "_REFUSALS_SAID", set())
+
+
+def test_a_ring_over_the_memory_budget_is_refused_naming_it(small_budget, caplog,
+                                                            refusals_unsaid):
     # 4 slots of 64 samples x (image + mask + depth) of 32x32 = 4 x 393,216 bytes, over the
     # 1 MiB budget: refused naming the flag, and the stream runs on the network within it.
     caplog.clear()
@@ -308,6 +315,21 @@ def test_a_ring_over_the_memory_budget_is_refused_naming_it(small_budget, caplog
     assert n == 256
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warned) == 1 and "--memory-budget-mb" in warned[0], warned
+
+
+def test_the_same_refusal_is_one_warning_a_process_and_debug_lines_after(small_budget, caplog,
+                                                                        refusals_unsaid):
+    # Every stream of a small budget is refused its ring for the same reason: a trainer of 50
+    # streams logged the line 50 times.
+    caplog.set_level(logging.DEBUG, logger="fgbg")
+    for _ in range(2):  # a new client (a new channel) too
+        with fgbg.Client(small_budget.target) as c:
+            for _ in range(3):
+                assert sum(len(b) for b in c.stream_epoch(batch_size=64, limit=64)) == 64
+    said = [r for r in caplog.records if "the server refused shared memory" in r.getMessage()]
+    assert [r.levelno for r in said] == [logging.WARNING] + [logging.DEBUG] * 5, said
+    assert "--memory-budget-mb" in said[0].getMessage()
+    assert "said once per process" in said[0].getMessage()
 
 
 CHILD = """

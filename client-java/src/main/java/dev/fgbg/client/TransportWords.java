@@ -59,6 +59,13 @@ final class TransportWords implements ClientInterceptor {
   static final String RESET_AT_DEADLINE = "deadline exceeded: %s reset the call as its deadline "
       + "passed (%s)";
 
+  /** A deadline passed before the call had a connection; the target, what gRPC said. */
+  static final String UNANSWERED = "no fgbg server answered at %s before the call's deadline: "
+      + "the client was still connecting (none listens there, and gRPC waits longer between "
+      + "tries after each refusal; or the packets are dropped, what listens does not speak "
+      + "gRPC, or the server is still starting; %s): start one or check the target, and give a "
+      + "server that starts slowly a longer deadline";
+
   private final String target;
   /** The bearer token the client sends, or null: named when the server refuses metadata. */
   private final String token;
@@ -162,6 +169,11 @@ final class TransportWords implements ClientInterceptor {
     if (status.getCode() == Status.Code.CANCELLED && connected
         && lower.startsWith("rst_stream closed stream")) {
       return reset(status, said, call);
+    }
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !connected
+        && (lower.contains("was_still_waiting") || lower.contains("waiting_for_connection"))) {
+      // grpc-java's note that the call never had a transport: no server, not a busy one.
+      return status.withDescription(UNANSWERED.formatted(target, said));
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;

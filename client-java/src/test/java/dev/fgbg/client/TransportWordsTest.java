@@ -42,6 +42,22 @@ class TransportWordsTest {
   }
 
   @Test
+  void aDeadlineBeforeAnyConnectionIsNoServerAnsweringNotABusyOne() throws Exception {
+    // A listener that never answers: the channel is still connecting when the deadline passes
+    // (as in gRPC's back-off after refusals). The words said grpc-java's own only.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        FgbgClient c = FgbgClient.builder().target("127.0.0.1:" + silent.getLocalPort())
+            .deadline(Duration.ofSeconds(1)).build()) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> c.describe("builtin"));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+      String said = e.getStatus().getDescription();
+      assertTrue(said.startsWith("no fgbg server answered at 127.0.0.1:" + silent.getLocalPort()
+          + " before the call's deadline: the client was still connecting ("), said);
+    }
+  }
+
+  @Test
   void anHttpServerIsNotGrpc() throws Exception {
     HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.start();

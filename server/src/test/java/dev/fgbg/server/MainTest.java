@@ -403,6 +403,23 @@ class MainTest {
   }
 
   @Test
+  void helpSaysTheTlsFilesAreReadAgain() {
+    // --tls-client-ca is reloaded as --tls-cert is; its help said nothing of it.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.run(new String[] {"--help"}));
+    } finally {
+      System.setOut(old);
+    }
+    String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    assertTrue(help.contains("--tls-client-ca=<tlsClientCa> PEM CA certificates: clients must "
+        + "present a certificate they signed (mTLS). Read again every 10s: changed CAs are "
+        + "trusted for new connections."), help);
+  }
+
+  @Test
   void listeningBeyondLoopbackInPlaintextFailsAtStartUpNamingTheFlags() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream old = System.err;

@@ -14,6 +14,9 @@ import picocli.CommandLine;
  * internals instead); a long verb's call that ended mid-way says how to go on from there.
  */
 final class CallWords {
+  /** How TransportWords' words begin for a deadline that passed before any connection. */
+  static final String UNANSWERED = "no fgbg server answered at ";
+
   private CallWords() {}
 
   /** {@code e} in words, for the verb run by {@code line}. */
@@ -42,6 +45,10 @@ final class CallWords {
     boolean clients = grpcsOwn(said);
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
+    if (said.startsWith(UNANSWERED)) { // TransportWords': the call never had a connection
+      return said.replace("before the call's deadline", "within " + within)
+          .replace("a longer deadline", "a longer --deadline");
+    }
     // A long verb that received something did get replies: its call did not end in time.
     boolean some = soFar != null && soFar.received() > 0;
     return (some ? "not finished within " : "no reply within ") + within

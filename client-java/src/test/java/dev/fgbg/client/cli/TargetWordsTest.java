@@ -3,9 +3,14 @@ package dev.fgbg.client.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
-/** A bad --target is one line naming the flag, before any call (no server needed). */
+/**
+ * A bad --target is one line naming the flag, before any call; a target that never answers is
+ * named as such (no server needed).
+ */
 class TargetWordsTest {
   @Test
   void aPortOutOfRangeOrNotANumberIsOneLineNamingTheFlag() {
@@ -22,6 +27,21 @@ class TargetWordsTest {
     String[] url = CliRun.run("describe", "--target", "http://localhost:4714");
     assertEquals("fgbg: error: --target 'http://localhost:4714' is a URL: give host:port "
         + "(localhost:4714) or dns:///host:port; fgbg speaks gRPC, not http\n", url[2]);
+  }
+
+  @Test
+  void aDeadlineBeforeAnyConnectionSaysNoServerAnsweredNotABusyServer() throws Exception {
+    // A listener that never answers keeps the client connecting, as gRPC's back-off after
+    // refusals does: "a cold depth cache or a busy server can take longer" sent users astray.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String target = "127.0.0.1:" + silent.getLocalPort();
+      String[] r = CliRun.run("describe", "--target", target, "--deadline", "1s");
+      assertEquals("1", r[0], r[2]);
+      assertTrue(r[2].startsWith("fgbg: error: DEADLINE_EXCEEDED: no fgbg server answered at "
+          + target + " within --deadline 1s: the client was still connecting ("), r[2]);
+      assertTrue(r[2].trim().endsWith("give a server that starts slowly a longer --deadline"),
+          r[2]);
+    }
   }
 
   @Test

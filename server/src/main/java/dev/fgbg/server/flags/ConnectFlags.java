@@ -25,7 +25,8 @@ public final class ConnectFlags {
   Path tlsKey;
 
   @Option(names = "--tls-client-ca", description = "PEM CA certificates: clients must present a "
-      + "certificate they signed (mTLS).")
+      + "certificate they signed (mTLS). Read again every 10s: changed CAs are trusted for new "
+      + "connections.")
   Path tlsClientCa;
 
   @Option(names = "--token-file", description = "Bearer tokens callers must present, one "

@@ -1,6 +1,8 @@
 package dev.fgbg.server.http;
 
 import dev.fgbg.core.concurrent.NamedThreads;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,6 +27,8 @@ public final class JdkHttp {
   public static final int REQUEST_SECONDS = 5;
   /** The JDK server's limit on reading a request (seconds; unset: none at all). */
   public static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+  /** The JDK server's limit on writing a reply (seconds; unset: none at all). */
+  static final String MAX_RSP_TIME = "sun.net.httpserver.maxRspTime";
   private static final String NODELAY = "sun.net.httpserver.nodelay";
   /** Idle threads go after this long: a flood's threads, and a scrape's, do not stay. */
   static final long IDLE_SECONDS = 10;
@@ -36,17 +40,12 @@ public final class JdkHttp {
    * idle thread if one waits, else to a new thread while there are fewer than {@code threads},
    * else waits its turn; threads idle for {@link #IDLE_SECONDS} go. (A pool whose core was its
    * maximum made a new thread for every request until it had them all, each living on idle: a
-   * scrape every 3 s kept dozens.) Sets the JDK server's JVM-wide limits first (a value the
-   * user gave wins): they are read once, by the first HTTP server of the JVM, so this is called
-   * before making one.
+   * scrape every 3 s kept dozens.) Sets the JDK server's JVM-wide limits first ({@link
+   * #limits}): they are read once, by the first HTTP server of the JVM, so this is called before
+   * making one (whatever the Prometheus exporter set when it loaded).
    */
   public static ExecutorService pool(String prefix, int threads) {
-    // Without TCP_NODELAY the JDK server's header and body writes meet the client's delayed
-    // ACK: every small reply would wait ~40 ms. Without maxReqTime a client that sends a header
-    // line now and then holds a thread for as long as it likes (the JDK's timer closes the
-    // connection that has not sent its whole request this long after it was accepted).
-    setIfAbsent(NODELAY, "true");
-    setIfAbsent(MAX_REQ_TIME, Integer.toString(REQUEST_SECONDS));
+    limits();
     HandOff queue = new HandOff();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS,
         queue, new NamedThreads(prefix), (task, p) -> {
@@ -77,9 +76,31 @@ public final class JdkHttp {
     }
   }
 
-  private static void setIfAbsent(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
+  /**
+   * Puts fgbg's limits in force unless the JVM's command line gives them ({@code -D}, as
+   * {@code FGBG_JAVA_OPTS} does): the Prometheus exporter's {@code HTTPServer} sets maxReqTime
+   * to 60 s and maxRspTime to 600 s when it loads, if unset, so a value merely present may be a
+   * library's, not the user's. (That 60 s let dribbling clients hold the metrics port's threads
+   * 60 s; 600 s would cut the UI's Stats stream.) The one place that sets them.
+   */
+  static synchronized void limits() {
+    // Without TCP_NODELAY the JDK server's header and body writes meet the client's delayed
+    // ACK: every small reply would wait ~40 ms. Without maxReqTime a client that sends a header
+    // line now and then holds a thread for as long as it likes (the JDK's timer closes the
+    // connection that has not sent its whole request this long after it was accepted).
+    List<String> given = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    if (!given(given, NODELAY)) {
+      System.setProperty(NODELAY, "true");
     }
+    if (!given(given, MAX_REQ_TIME)) {
+      System.setProperty(MAX_REQ_TIME, Integer.toString(REQUEST_SECONDS));
+    }
+    if (!given(given, MAX_RSP_TIME)) {
+      System.clearProperty(MAX_RSP_TIME);
+    }
+  }
+
+  private static boolean given(List<String> jvmArgs, String property) {
+    return jvmArgs.stream().anyMatch(a -> a.startsWith("-D" + property + "="));
   }
 }
