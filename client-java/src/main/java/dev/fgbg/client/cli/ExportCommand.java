@@ -57,7 +57,7 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   boolean depthNpy;
 
   /** Samples written so far, for the words of a call that ends mid-way, and the progress. */
-  private final Tally tally = new Tally("samples written");
+  private final Tally tally = new Tally("samples kept");
   /** The export's last message (its manifest complete), once it came; read by a stop's hook. */
   private volatile ExportProgress finished;
   /** The latest progress's shards complete, and of how many, for the words of a cut call. */
@@ -91,7 +91,7 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
         ExportProgress p = it.next();
         shardsDone = p.getShardsDone();
         shardsTotal = p.getShardsTotal();
-        tally.received(p.getDone());
+        tally.received(p.getKept()); // what a stop leaves on disk, as the server's log says
         if (p.getFinished()) {
           finished = p; // the manifest is complete: a stop from now on says so
         }
@@ -140,8 +140,8 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
   }
 
   /**
-   * "samples written, S of T shards complete": a resume keeps whole shards only, so the samples
-   * of a shard cut mid-way are written again.
+   * "samples kept, S of T shards complete": the samples of complete shards, which a resume keeps
+   * (it writes a shard cut mid-way again); the server's end line counts the same.
    */
   @Override
   public String counted() {

@@ -11,7 +11,7 @@ final class Tally {
   private volatile ProgressPrinter progress; // for quiet(), from the stop hook
   private volatile long received;
 
-  /** @param counted what {@link #received} counts, in words: "samples written" */
+  /** @param counted what {@link #received} counts, in words: "samples kept" */
   Tally(String counted) {
     this.counted = counted;
   }

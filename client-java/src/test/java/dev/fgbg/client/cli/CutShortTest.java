@@ -101,8 +101,8 @@ class CutShortTest {
   }
 
   @Test
-  void anExportSaysItsSamplesWereWrittenNotReceived() {
-    assertEquals("(8 samples written); to go on from there: x",
+  void anExportSaysItsSamplesWereKeptNotReceived() {
+    assertEquals("(8 samples kept); to go on from there: x",
         SoFar.goOn(8, new ExportCommand().counted(), "x"));
   }
 

@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * An export whose server went away mid-way says how many shards were complete as well as how
- * many samples were written: a resume keeps whole shards only, so the samples of the shard cut
- * mid-way are written again, and a count of samples alone promised more than a resume keeps.
+ * An export whose server went away mid-way says how many shards were complete and how many
+ * samples they hold: a resume keeps whole shards only, so the samples of the shard cut mid-way
+ * (written, 1700 here) are not counted: the server's end line counts the same 1500.
  */
 class ExportCutWordsTest {
   @Test
@@ -28,7 +28,7 @@ class ExportCutWordsTest {
         .addService(new FgbgGrpc.FgbgImplBase() {
           @Override
           public void export(ExportRequest request, StreamObserver<ExportProgress> response) {
-            response.onNext(ExportProgress.newBuilder().setDone(1500).setTotal(4000)
+            response.onNext(ExportProgress.newBuilder().setDone(1700).setKept(1500).setTotal(4000)
                 .setShardsDone(1).setShardsTotal(4).build());
             response.onError(Status.UNAVAILABLE.withDescription("the server is shutting down")
                 .asRuntimeException());
@@ -47,7 +47,7 @@ class ExportCutWordsTest {
     }
     String said = err.toString(StandardCharsets.UTF_8);
     assertEquals(1, code, said);
-    assertTrue(said.contains("(1500 samples written, 1 of 4 shards complete); to go on from "
+    assertTrue(said.contains("(1500 samples kept, 1 of 4 shards complete); to go on from "
         + "there: run the same export again: it resumes, keeping the shards already complete"),
         said);
   }

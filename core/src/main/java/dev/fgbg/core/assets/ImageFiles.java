@@ -6,6 +6,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import dev.fgbg.common.InWords;
+import dev.fgbg.common.RegularFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,8 +33,7 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class ImageFiles {
   /** A name that is no regular file, as the listing and a read that finds one say it. */
-  static final String NOT_REGULAR =
-      "is not a regular file (a FIFO, socket or device); only image files are read";
+  static final String NOT_REGULAR = RegularFiles.NOT_REGULAR + "; only image files are read";
   /** Images larger than this are refused unless the limit is raised (--max-image-pixels). */
   public static final long DEFAULT_MAX_PIXELS = 64_000_000L;
   /** The largest limit: an RGBA copy of the image must fit in one Java array. */

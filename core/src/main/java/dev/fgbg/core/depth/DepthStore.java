@@ -3,6 +3,7 @@ package dev.fgbg.core.depth;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.dataset.DepthMap;
+import dev.fgbg.common.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -117,6 +118,13 @@ public final class DepthStore {
   }
 
   private DepthMap read(Shard s, DepthKey k) {
+    try {
+      if (RegularFiles.isOther(s.file())) { // opened, a FIFO would block for ever
+        return damaged(s, k, "it " + RegularFiles.NOT_REGULAR);
+      }
+    } catch (IOException e) {
+      return damaged(s, k, e.getMessage());
+    }
     try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
       long count = s.end() - s.start();
       long size = ch.size();

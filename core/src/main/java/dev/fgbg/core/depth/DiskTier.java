@@ -2,6 +2,7 @@ package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
+import dev.fgbg.common.RegularFiles;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,15 +22,15 @@ import java.util.logging.Logger;
 /**
  * Depth maps on disk under {@code dir/<fingerprint>/<seed>/<index / 1000>/<index>.depth}, so a
  * restart does not recompute. Each file is one {@link DepthRecord} (checksummed, float16 as
- * served): a corrupt or truncated record reads as absent (and is deleted), and so, quietly, does
- * a record of the earlier float32 format. Records are written to a
- * unique temporary name and renamed, so two servers sharing the folder never see half a record.
- * The total size is bounded by one eviction rule ({@link #evict}: the oldest records go first),
- * applied after each write, at start-up (a limit lowered since the records were written), and
- * when the disk is full (records evicted to make room, the write retried a bounded number of
- * times). A failed write removes its temporary file, and start-up removes those older than
- * {@link DiskScan#STALE} (left by a killed server).
- * Failures are logged at most once a minute per kind ({@link MinuteLines}).
+ * served): a corrupt or truncated record, or a FIFO, socket or device in its place (never opened),
+ * reads as absent (and is deleted), and so, quietly, does a record of the earlier float32 format.
+ * Records are written to a new temporary name and renamed: servers sharing the folder never see
+ * half a record. The total size is bounded by one eviction rule ({@link #evict}: the oldest
+ * records go first), applied after each write, at start-up (a limit lowered since the records
+ * were written), and when the disk is full (records evicted to make room, the write retried a
+ * bounded number of times). A failed write removes its temporary file, and start-up removes
+ * those older than {@link DiskScan#STALE} (left by a killed server). Failures are logged at
+ * most once a minute per kind ({@link MinuteLines}).
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -133,6 +135,9 @@ public final class DiskTier {
     Path p = path(k);
     byte[] b;
     try {
+      if (RegularFiles.isOther(p)) { // opened, a FIFO would block this worker for ever
+        return corrupt(p, RegularFiles.NOT_REGULAR);
+      }
       b = Files.readAllBytes(p);
     } catch (IOException e) {
       return null;
@@ -141,29 +146,22 @@ public final class DiskTier {
     if (m == null && DepthRecord.isFloat32Record(b, 0, b.length)) {
       return outdated(p);
     }
-    return m != null ? m : corrupt(p);
+    return m != null ? m : corrupt(p, "is corrupt or truncated");
   }
 
   /** A record of the earlier float32 format: replaced quietly by a recomputed one. */
   private DepthMap outdated(Path p) {
     LOG.fine(() -> "depth disk cache: " + p + " holds float32 depth; recomputing it as float16");
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // rewritten after the recomputation
-    }
+    removeQuietly(p); // rewritten after the recomputation
     return null;
   }
 
-  private DepthMap corrupt(Path p) {
+  /** A record that cannot be used ({@code why}): deleted (a FIFO, too), then recomputed. */
+  private DepthMap corrupt(Path p, String why) {
     stats.recordDiskCorrupt();
-    corruptRecords.log("depth disk cache: " + p + " is corrupt or truncated; recomputing it ("
+    corruptRecords.log("depth disk cache: " + p + " " + why + "; recomputing it ("
         + MinuteLines.COUNTED + ")", p.toString());
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // rewritten after the recomputation
-    }
+    removeQuietly(p); // rewritten after the recomputation
     return null;
   }
 
@@ -204,7 +202,7 @@ public final class DiskTier {
         + ".tmp");
     try {
       Files.createDirectories(p.getParent());
-      Files.write(tmp, record);
+      Files.write(tmp, record, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
         Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
@@ -239,12 +237,15 @@ public final class DiskTier {
     return others + free >= size && evict(size, keep, true) > 0;
   }
 
-  /** A half-written temporary file (the disk full) would otherwise stay for ever. */
+  /**
+   * A half-written temporary file (the disk full) would otherwise stay for ever; so would a
+   * record that failed its checks (removed quietly: start-up removes a stale temporary file).
+   */
   private static void removeQuietly(Path tmp) {
     try {
       Files.deleteIfExists(tmp);
     } catch (IOException ignored) {
-      // start-up removes it once it is stale
+      // see above
     }
   }
 

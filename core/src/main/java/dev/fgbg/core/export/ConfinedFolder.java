@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.RegularFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -120,7 +121,11 @@ public final class ConfinedFolder implements Closeable {
     walk.folder(rel, true, d -> null);
   }
 
-  /** A channel on file {@code rel} (never through a link); its folder must exist. */
+  /**
+   * A channel on file {@code rel} (never through a link); its folder must exist. A FIFO, socket
+   * or device there is refused ({@link NotRegularFileException}) before any open: Java cannot
+   * open without blocking ({@code O_NONBLOCK}), and a FIFO's open waits for its other end.
+   */
   public FileChannel channel(String rel, OpenOption... options) throws IOException {
     Set<OpenOption> opts = new HashSet<>(List.of(options));
     opts.add(LinkOption.NOFOLLOW_LINKS);
@@ -128,6 +133,7 @@ public final class ConfinedFolder implements Closeable {
       if (name == null) {
         throw new IOException(path + " is a folder, not a file");
       }
+      refuseIfOther(dir, name, rel);
       SeekableByteChannel c;
       try {
         c = dir.newByteChannel(name, opts);
@@ -140,6 +146,23 @@ public final class ConfinedFolder implements Closeable {
       c.close();
       throw new IOException("no file channel for " + describe(rel));
     });
+  }
+
+  private void refuseIfOther(SecureDirectoryStream<Path> dir, Path name, String rel)
+      throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
+          .readAttributes();
+    } catch (NoSuchFileException e) {
+      return; // created by the open, as a regular file
+    }
+    if (RegularFiles.isOther(a)) {
+      throw new NotRegularFileException(describe(rel).toString());
+    }
+    if (a.isDirectory()) {
+      throw new MisplacedException(describe(rel).toString(), "is a folder");
+    }
   }
 
   public InputStream open(String rel) throws IOException {

@@ -130,6 +130,8 @@ public final class Exporter {
         listener.progress(meter.report(name, m));
       }));
       plan.writeManifest(m.build());
+      meter.completed(plan.shardSize(k));
+      listener.progress(meter.report(name, m)); // what is kept now, should the export stop
     }
     if (cancelled.getAsBoolean()) {
       throw new CancellationException("export cancelled");

@@ -83,6 +83,15 @@ final class FileIo {
       String file = e instanceof FileSystemException f ? f.getFile() : null;
       return failure(what, new LinkRefusedException(file == null ? what : file));
     }
+    if (e instanceof MisplacedException m) {
+      return FgbgException.failedPrecondition("export stopped: cannot write " + m.getFile()
+          + ": " + m.getReason() + (m.getFile().endsWith("/" + what) ? "" : " (writing " + what
+          + ")"));
+    }
+    if (e instanceof NotRegularFileException) {
+      return FgbgException.failedPrecondition(msg + "; exports never open one: remove it and "
+          + "run the export again (writing " + what + ")");
+    }
     if (e instanceof LinkRefusedException) {
       return new FgbgException(FgbgException.Reason.PERMISSION_DENIED,
           "export stopped: " + msg + " (writing " + what + ")", e);

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -194,8 +195,23 @@ public final class HandleWalk {
         throw refusedIfLink(dir, p, rel, e2);
       }
     } catch (IOException e) {
-      throw refusedIfLink(dir, p, rel, e);
+      throw notAFolder(dir, p, rel, refusedIfLink(dir, p, rel, e));
     }
+  }
+
+  /** {@code e}, or the name on the way named as no folder when it is a file (or a FIFO). */
+  private IOException notAFolder(SecureDirectoryStream<Path> dir, Path name, String rel,
+      IOException e) {
+    try {
+      BasicFileAttributes a = dir.getFileAttributeView(name, BasicFileAttributeView.class,
+          NOFOLLOW).readAttributes();
+      if (!(e instanceof LinkRefusedException) && !a.isDirectory()) {
+        return new MisplacedException(describe(rel).toString(), "not a folder");
+      }
+    } catch (IOException gone) {
+      // not there any more: the first failure says what happened
+    }
+    return e;
   }
 
   /**

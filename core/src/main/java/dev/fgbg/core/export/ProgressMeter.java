@@ -11,6 +11,7 @@ final class ProgressMeter {
   private final Ticker ticker;
   private final long startNanos;
   private long done;
+  private long kept;
   private long bytes;
   private int skipped;
 
@@ -23,7 +24,13 @@ final class ProgressMeter {
   /** A shard found complete from an earlier run. */
   void skipped(long samples) {
     done += samples;
+    kept += samples;
     skipped++;
+  }
+
+  /** A shard this run wrote is complete (in the manifest): its samples are kept. */
+  void completed(long samples) {
+    kept += samples;
   }
 
   void written(long samples, long written) {
@@ -36,6 +43,7 @@ final class ProgressMeter {
   }
 
   ExportReport finished(ExportManifest.Builder m, String manifest, String digest) {
+    kept = total;
     return progress(total, "", m, true, manifest, digest);
   }
 
@@ -43,8 +51,8 @@ final class ProgressMeter {
       boolean finished, String manifest, String digest) {
     Rate rate = Rate.of(at, total, ticker.read() - startNanos);
     int shardsDone = (int) m.getShardsList().stream().filter(ShardRecord::getComplete).count();
-    return new ExportReport(at, total, bytes, rate.perSecond(), finished ? 0 : rate.etaSeconds(),
-        shard, shardsDone,
-        m.getShardsCount(), skipped, finished, manifest, digest);
+    return new ExportReport(at, kept, total, bytes, rate.perSecond(),
+        finished ? 0 : rate.etaSeconds(), shard, shardsDone, m.getShardsCount(), skipped,
+        finished, manifest, digest);
   }
 }

@@ -5,6 +5,7 @@ import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.FileRecord;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 
 /**
@@ -20,6 +21,8 @@ final class ShardVerifier {
   static String shardDigest(ExportStore dest, Layout layout, Shard shard) {
     try {
       return readBack(dest, layout, shard).hex();
+    } catch (NotRegularFileException e) {
+      throw new UncheckedIOException(e); // not ours: refused by name, not replaced
     } catch (IOException | RuntimeException e) {
       return "";
     }

@@ -10,12 +10,14 @@ import dev.fgbg.core.LogLines;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.dataset.DepthMap;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Writes that fail (a stray folder, the disk full) and corrupt records, through real files. */
@@ -159,5 +161,28 @@ class DiskTierFailuresTest {
           + "recomputed in the last 61 s (last: " + record + ")", warnings(log).get(1));
       assertEquals(5, stats.snapshot().diskCorrupt(), "every one counted");
     }
+  }
+
+  /** Opened for reading, a FIFO blocks until a writer comes: the worker would wait for ever. */
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a guard, not a check
+  void aFifoInARecordsPlaceIsRecomputedNeverOpened() throws Exception {
+    DepthStats stats = DepthStats.concurrent();
+    DiskTier tier = new DiskTier(dir, 1L << 30, stats, ticker);
+    tier.write(key(7), SMALL);
+    Path record = files(dir, "7.depth").get(0);
+    Files.delete(record);
+    Process mk = new ProcessBuilder("mkfifo", record.toString()).inheritIO().start();
+    assertEquals(0, mk.waitFor());
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
+      assertNull(tier.read(key(7)));
+      assertEquals(List.of("WARNING depth disk cache: " + record + " is not a regular file (a "
+          + "FIFO, socket or device); recomputing it (later ones are counted and logged at most "
+          + "once a minute)"), warnings(log));
+    }
+    assertEquals(1, stats.snapshot().diskCorrupt());
+    assertTrue(Files.notExists(record, LinkOption.NOFOLLOW_LINKS), "the FIFO is removed");
+    tier.write(key(7), SMALL);
+    assertArrayEquals(SMALL.half(), tier.read(key(7)).half(), "recomputed and stored again");
   }
 }

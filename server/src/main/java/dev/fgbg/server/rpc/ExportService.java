@@ -83,8 +83,8 @@ final class ExportService {
     }
     AtomicBoolean cancelled = new AtomicBoolean();
     Deadline deadline = Context.current().getDeadline();
-    long[] last = {0};
-    AtomicLong written = new AtomicLong();
+    long[] last = {0, 0}; // when the last report was sent, and its complete shards
+    AtomicLong kept = new AtomicLong(); // samples in complete shards: what a stop leaves
     String who = ClientIdentity.current();
     String what = "export to " + Quoted.of(job.destination());
     long total = job.selection().size();
@@ -102,18 +102,21 @@ final class ExportService {
       // cancel, and its end line, which the process's exit would otherwise cut off.
       // (It polls the stop itself: nothing else to cancel.)
       RunningCall run = RunningCall.track(draining, call, ExportService::whyStopped, () -> { },
-          () -> endLine(what + " " + STOPPED, written, total, started));
+          () -> endLine(what + " " + STOPPED, kept, total, started));
       String end = CANCELLED;
       Runnable close = () -> { };
       try {
         exporter.run(job, p -> {
-          written.set(p.done());
+          kept.set(p.kept());
           synchronized (last) {
             long now = ticker.read();
-            if (!p.finished() && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
+            // a shard completed is always sent: the client's count of what is kept is the log's
+            if (!p.finished() && p.shardsDone() == last[1]
+                && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
               return; // drop an intermediate update rather than queue it
             }
             last[0] = now;
+            last[1] = p.shardsDone();
             if (!cancelled.get()) {
               run.send(() -> call.onNext(proto(p)));
             }
@@ -139,16 +142,20 @@ final class ExportService {
       } finally {
         if (run.end(close)) {
           endLine(what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE : end),
-              written, total, started);
+              kept, total, started);
         }
       }
     });
   }
 
-  /** Logs an export's one end line: {@code line}, then how far it got and how long it ran. */
-  private void endLine(String line, AtomicLong written, long total, long started) {
-    LOG.info(line + ": " + written.get() + " of " + total + " samples written in "
-        + seconds(ticker.read() - started));
+  /**
+   * Logs an export's one end line: {@code line}, then the samples kept on disk (those of
+   * complete shards: what a resume does not redo, as the client counts them) and how long it ran.
+   */
+  private void endLine(String line, AtomicLong kept, long total, long started) {
+    long k = kept.get();
+    LOG.info(line + ": " + k + " of " + total + " samples kept" + (k < total ? " (in complete "
+        + "shards; a resume redoes the rest)" : "") + " in " + seconds(ticker.read() - started));
   }
 
   /**
@@ -199,7 +206,7 @@ final class ExportService {
 
   private static ExportProgress proto(ExportReport p) {
     ExportProgress.Builder b = ExportProgress.newBuilder()
-        .setDone(p.done()).setTotal(p.total()).setBytes(p.bytes())
+        .setDone(p.done()).setKept(p.kept()).setTotal(p.total()).setBytes(p.bytes())
         .setSamplesPerSecond(p.samplesPerSecond()).setEtaSeconds(p.etaSeconds())
         .setCurrentShard(p.currentShard()).setShardsDone(p.shardsDone())
         .setShardsTotal(p.shardsTotal()).setShardsSkipped(p.shardsSkipped())

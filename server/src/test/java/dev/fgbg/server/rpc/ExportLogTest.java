@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.export.ExportLimits;
@@ -11,12 +12,15 @@ import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.observe.RefusalLog;
 import dev.fgbg.v1.ExportFormat;
+import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.ShardRecord;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LogCapture.Clean.class)
 class ExportLogTest {
+  /** What an end line says of the samples kept when they are not all. */
+  private static final String REDONE = " \\(in complete shards; a resume redoes the rest\\)";
+
   private static List<String> lines(LogCapture log) {
     return log.of(ExportService.class.getName()).stream().filter(r -> r.getLevel() == Level.INFO)
         .map(LogRecord::getMessage).toList();
@@ -61,7 +68,7 @@ class ExportLogTest {
       assertEquals(2, lines.size(), lines.toString());
       assertEquals("export to 'small' started for 127.0.0.1: zip, 20 samples of dataset 'tiny'",
           lines.get(0));
-      assertTrue(lines.get(1).matches("export to 'small' finished: 20 of 20 samples written in "
+      assertTrue(lines.get(1).matches("export to 'small' finished: 20 of 20 samples kept in "
           + "[0-9.]+ s"), lines.get(1));
 
       // Cancelled by its client at its first progress message.
@@ -79,7 +86,7 @@ class ExportLogTest {
       assertEquals("export to 'big' started for 127.0.0.1: npy, 20000 samples of dataset "
           + "'builtin'", lines.get(2));
       assertTrue(lines.get(3).matches("export to 'big' cancelled by the client: [0-9]+ of 20000 "
-          + "samples written in [0-9.]+ s"), lines.get(3));
+          + "samples kept" + REDONE + " in [0-9.]+ s"), lines.get(3));
 
       // Cut by its deadline: said so, not taken for the client's own cancel.
       StatusRuntimeException cut = assertThrows(StatusRuntimeException.class, () -> FgbgGrpc
@@ -90,7 +97,7 @@ class ExportLogTest {
       assertEquals(Status.Code.DEADLINE_EXCEEDED, cut.getStatus().getCode());
       lines = await(log, 6);
       assertTrue(lines.get(5).matches("export to 'late' ended by the client's deadline: [0-9]+ "
-          + "of 20000 samples written in [0-9.]+ s"), lines.get(5));
+          + "of 20000 samples kept" + REDONE + " in [0-9.]+ s"), lines.get(5));
 
       // A destination outside the root is refused before anything starts: no line says it did.
       StatusRuntimeException out = assertThrows(StatusRuntimeException.class, () -> stub(s)
@@ -119,7 +126,8 @@ class ExportLogTest {
           + "folders) needs up to "), lines.get(1));
       assertTrue(lines.get(1).contains(disk != null ? "is free on the export root's file system"
           : "over the per-export quota"), lines.get(1));
-      assertTrue(lines.get(1).endsWith(": 0 of 2000 samples written in " + lines.get(1)
+      assertTrue(lines.get(1).endsWith(": 0 of 2000 samples kept (in complete shards; a resume "
+          + "redoes the rest) in " + lines.get(1)
           .replaceAll(".* in ", "")), lines.get(1));
       log.assertNoTraces();
       // An admitted export that fails is the export's end, not a refusal over the limits.
@@ -147,6 +155,43 @@ class ExportLogTest {
       assertTrue(lines.get(1).startsWith("export to 'big' failed: "), lines.toString());
       assertEquals(List.of(), log.of(RefusalLog.class.getName()).stream()
           .map(LogRecord::getMessage).toList(), "its work began: not refused over the limits");
+    }
+  }
+
+  /**
+   * A cut export's end line and its client count one thing: the samples of the shards complete
+   * in its manifest, which a resume keeps, not those written into the shard it was cut in.
+   */
+  @Test
+  void aCutExportCountsTheSamplesItsCompleteShardsKeep(@TempDir Path dir) throws Exception {
+    long[] told = {-1};
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(dir).build())) {
+      try (Context.CancellableContext c = Context.current().withCancellation()) {
+        c.run(() -> {
+          Iterator<ExportProgress> it = stub(s).export(ExportRequest.newBuilder()
+              .setDataset("builtin").setEnd(4000).setShardSize(100)
+              .setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET).setDestination("cut").build());
+          ExportProgress p = it.next();
+          while (p.getShardsDone() < 2 || p.getDone() == p.getKept()) { // into shard 3
+            p = it.next();
+          }
+          told[0] = p.getKept();
+          c.cancel(null);
+        });
+      }
+      List<String> lines = await(log, 2);
+      ExportManifest.Builder m = ExportManifest.newBuilder();
+      JsonFormat.parser().ignoringUnknownFields().merge(Files.readString(dir.resolve(
+          "cut/manifest.json")), m);
+      long kept = m.getShardsList().stream().filter(ShardRecord::getComplete)
+          .mapToLong(r -> r.getEnd() - r.getStart()).sum();
+      assertTrue(kept >= 200 && kept < 4000, "cut after two shards: " + kept);
+      assertTrue(lines.get(1).startsWith("export to 'cut' cancelled by the client: " + kept
+          + " of 4000 samples kept (in complete shards; a resume redoes the rest) in "),
+          lines.get(1));
+      assertTrue(told[0] >= 200 && told[0] <= kept, "the client was told " + told[0]);
     }
   }
 }
