@@ -25,7 +25,7 @@ def _indices(batch):
 @pytest.mark.parametrize("world, workers, batch", [(3, 1, 16), (3, 2, 48), (7, 1, 40)])
 def test_a_state_saved_at_any_batch_of_an_uneven_pass_resumes_the_exact_rest(server, world,
                                                                              workers, batch):
-    ds0, it0 = _rank(server.target, 0, world, workers, batch)
+    _, it0 = _rank(server.target, 0, world, workers, batch)
     total = sum(1 for _ in it0())
     for stop in range(1, total + 1):
         seen, state = Counter(), None
