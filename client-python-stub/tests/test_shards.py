@@ -56,10 +56,10 @@ def loader_order(layout, rank, skip=frozenset(), turn=0):
 @pytest.mark.parametrize("workers", [0, 1, 2, 4, 8])
 def test_drop_last_drops_only_each_ranks_short_tail_whatever_the_workers(workers):
     # The tester's numbers: 3968 samples an epoch with 0 workers, but 3840, 3584, 3072 with more.
-    samples = [rank_batches(4000, 0, frozenset(), None, r, 2, workers, 64, True) * 64
+    samples = [rank_batches(4000, 0, frozenset(), None, None, r, 2, workers, 64, True) * 64
                for r in range(2)]
     assert samples == [1984, 1984]
-    assert [rank_batches(129, 0, frozenset(), None, r, 2, 2, 64, True) for r in range(2)] \
+    assert [rank_batches(129, 0, frozenset(), None, None, r, 2, 2, 64, True) for r in range(2)] \
         == [1, 1], "129 samples in 2 ranks of batches of 64: one batch each, not none"
 
 
@@ -74,7 +74,7 @@ def test_every_rank_streams_the_same_whole_batches_disjointly(size, start, world
         got = [b for s in range(rank * workers, rank * workers + workers)
                for _, b in shard_batches(layout, s)]
         assert all(len(b) == batch for b in got), "whole batches only"
-        assert len(got) == whole == rank_batches(size, start, frozenset(), None, rank, world,
+        assert len(got) == whole == rank_batches(size, start, frozenset(), None, None, rank, world,
                                                  workers, batch, True)
         seen += [p for b in got for p in b]
     assert len(seen) == len(set(seen)) and all(start <= p < size for p in seen)
@@ -117,22 +117,30 @@ def test_a_resumed_pass_yields_the_uninterrupted_rest_in_its_order(size, world, 
         for rank in ranks:
             expected = [b for _, _, b in loader_order(layout, rank)[taken:]]
             start, skip = resumed(state["position"], frozenset(state["skip"]), drop_last,
-                                  state.get("shards"), layout.shards)
+                                  state.get("shards"), batch, layout.shards, batch)
             again = Layout(size, start, world, workers, batch, drop_last)
             turn = rotation(again, skip, rank) if skip else 0
             rest = [b for _, _, b in loader_order(again, rank, skip, turn)]
             assert rest == expected, (taken, rank, state)
             assert rank_batches(size, state["position"], frozenset(state["skip"]),
-                                state.get("shards"), rank, world, workers, batch,
+                                state.get("shards"), batch, rank, world, workers, batch,
                                 drop_last) == len(expected)
 
 
 def test_the_testers_resume_in_another_world_size_leaves_out_50_samples_not_18():
     # 210 samples, world 2, batch 16: 3 batches a rank read (position 96), resumed by 4 ranks.
-    assert unseen(210, 0, frozenset(), None, 2, 0, 16, True) == 18
-    assert unseen(210, 96, frozenset(), 2, 2, 0, 16, True) == 18, "its own layout: exact"
-    assert unseen(210, 96, frozenset(), 2, 4, 0, 16, True) == 50
-    assert unseen(210, 96, frozenset(), 2, 4, 0, 16, False) == 0
+    assert unseen(210, 0, frozenset(), None, None, 2, 0, 16, True) == 18
+    assert unseen(210, 96, frozenset(), 2, 16, 2, 0, 16, True) == 18, "its own layout: exact"
+    assert unseen(210, 96, frozenset(), 2, 16, 4, 0, 16, True) == 50
+    assert unseen(210, 96, frozenset(), 2, 16, 4, 0, 16, False) == 0
+
+
+def test_a_drop_last_resume_with_another_batch_size_is_one_in_another_layout():
+    skip = frozenset({100, 103})
+    assert resumed(96, skip, True, 2, 16, 2, 16) == (96, skip), "its own layout: exact"
+    assert resumed(96, skip, True, 2, 16, 2, 10) == (104, frozenset()), "past the last seen"
+    assert resumed(96, skip, True, 2, None, 2, 10) == (96, skip), "an earlier client's state"
+    assert resumed(96, skip, False, 2, 16, 2, 10) == (96, skip), "no drop_last: exact"
 
 
 def _streamed(layout):
@@ -147,7 +155,7 @@ def test_unseen_counts_what_no_rank_streams_before_or_after_a_resume(size, world
     layout = Layout(size, 0, world, workers, batch, drop_last)
     whole = loader_order(layout, 0)
     usual = size - len(_streamed(layout))
-    assert unseen(size, 0, frozenset(), None, world, workers, batch, drop_last) == usual
+    assert unseen(size, 0, frozenset(), None, None, world, workers, batch, drop_last) == usual
     for taken in range(len(whole) + 1):
         tracker = Tracker()
         tracker.begin(0)
@@ -155,14 +163,15 @@ def test_unseen_counts_what_no_rank_streams_before_or_after_a_resume(size, world
             tracker.observe(Cursor(0, shard, passed, 0, layout))
         state = tracker.state(0, 1)
         position, skip = state["position"], frozenset(state["skip"])
-        if position > size:
-            continue  # rank 0's end without drop_last (ranks not in lockstep): refused on load
+        assert position <= size, "every saved state loads"
         before = set(range(position)) | skip
         for w2, k2, b2 in [(world, workers, batch), (world + 1, workers, batch),
                            (world, workers + 1, batch), (2 * world, 1, batch + 3)]:
-            start, _ = resumed(position, skip, drop_last, state.get("shards"), w2 * k2)
+            start, _ = resumed(position, skip, drop_last, state.get("shards"), batch, w2 * k2,
+                               b2)
             after = _streamed(Layout(size, start, w2, k2, b2, drop_last))
-            got = unseen(size, position, skip, state.get("shards"), w2, k2, b2, drop_last)
+            got = unseen(size, position, skip, state.get("shards"), batch, w2, k2, b2,
+                         drop_last)
             assert got == size - len(before | after), (taken, w2, k2, b2)
             if (w2, k2, b2) == (world, workers, batch):
                 assert got == usual, "resumed in its own layout: exactly the uninterrupted rest"

@@ -163,8 +163,8 @@ class Feed:
         now = (world.size, max(1, streams), req.batch_size)
         if r.saved == now:
             return  # exact: the uninterrupted pass's rest
-        lost = unseen(self.size, r.position, r.skip, r.shards, *now, True)
-        usual = unseen(self.size, 0, frozenset(), None, *(r.saved or now), True)
+        lost = unseen(self.size, r.position, r.skip, r.shards, r.batch_size, *now, True)
+        usual = unseen(self.size, 0, frozenset(), None, None, *(r.saved or now), True)
         if lost <= usual:
             return
         self._warned_resume = self.generation
@@ -212,8 +212,8 @@ class Feed:
         if epoch is None:
             epoch = self._shared[_Shared.NEXT]
         r = self._tracker.start_of(epoch)
-        return rank_batches(self.size, r.position, r.skip, r.shards, world.rank, world.size,
-                            streams, self.request.batch_size, self.request.drop_last)
+        return rank_batches(self.size, r.position, r.skip, r.shards, r.batch_size, world.rank,
+                            world.size, streams, self.request.batch_size, self.request.drop_last)
 
     def state(self) -> Dict[str, Any]:
         if self._shared[_Shared.UNRECORDED]:
@@ -262,7 +262,8 @@ class Feed:
         plan = self._plan(epoch)
         r = self.request
         layout, skip = resumed_layout(self.size, plan.position, plan.skip, plan.shards,
-                                      world.size, streams, r.batch_size, r.drop_last)
+                                      plan.batch_size, world.size, streams, r.batch_size,
+                                      r.drop_last)
         turn = rotation(layout, skip, world.rank) if skip else 0
         shard = world.rank * streams + (stream + turn) % streams
         passed = 0

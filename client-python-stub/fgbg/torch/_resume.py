@@ -2,8 +2,9 @@
 
 A state is {seed, epoch, position P, skip, shards, world_size, workers, batch_size}: every
 sample before P was seen, `skip` lists the few after P already seen, and `shards` is the streams
-of the pass it was saved in (world_size x workers, each of batch_size: the layout, for the
-warning of a drop_last resume in another one; states of earlier clients lack them). A resumed
+of the pass it was saved in (world_size x workers, each of batch_size: the layout, which
+decides whether a drop_last resume is exact, and its warning; states of earlier clients lack
+them). A resumed
 pass streams from P (with any world size or number of workers) and leaves out `skip` (by
 `_shards.resumed`'s rule under drop_last). Ranks are taken to step in lockstep (as under DDP),
 so one rank's progress stands for all of them.
@@ -44,6 +45,11 @@ class Resume:
     skip: FrozenSet[int] = frozenset()
     shards: Optional[int] = None
     saved: Optional[Tuple[int, int, int]] = None
+
+    @property
+    def batch_size(self) -> Optional[int]:
+        """The batch size the state was saved with (None: not known)."""
+        return None if self.saved is None else self.saved[2]
 
     def layout_keys(self) -> Dict[str, int]:
         """The state's keys for the layout it was saved in, as far as known."""
@@ -99,8 +105,11 @@ class Tracker:
                          "skip": sorted(r.skip)}, **r.layout_keys())
         prog = self.progress.get(c.epoch, {})
         skip_before = self.start_of(c.epoch).skip
-        # Shard (r', w) of every rank r' has passed as many positions as ours (lockstep).
-        passed = [prog.get(c.rank * c.workers + s % c.workers, 0) for s in range(c.shards)]
+        # Shard (r', w) of every rank r' has passed as many batches as ours (lockstep): as many
+        # positions, but no more than it has (without drop_last shards differ by one sample,
+        # and a rank's last batch can be one another rank never has).
+        passed = [min(prog.get(c.rank * c.workers + s % c.workers, 0), c.layout.samples(s))
+                  for s in range(c.shards)]
         floor = min(passed)
         # A drop_last shard's tail batch comes after its head, and no stream of the last worker
         # has one, so floor never passes a head: everything before `position` was seen.
@@ -109,6 +118,8 @@ class Tracker:
         for s in range(c.shards):
             for j in range(floor, passed[s]):
                 seen.add(c.layout.position(s, j))
+        if len(seen) == c.layout.size - position:
+            position, seen = c.layout.size, set()  # all seen: as a pass's end says it
         return {"seed": seed, "epoch": int(c.epoch), "position": int(position),
                 "skip": sorted(int(p) for p in seen), "shards": c.shards,
                 "world_size": c.layout.world, "workers": c.workers,

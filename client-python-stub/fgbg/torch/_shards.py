@@ -9,7 +9,8 @@ first q = nb // k batches of every shard as above (its head: j < q*B, Q = S*q*B 
 all), then the rank's t = nb % k tail batches from the positions after Q, rank r taking
 start + Q + r + i*world as the server deals ranks, tail batch w to worker w. Only fewer than B
 samples per rank (and R % world) are left out, and every rank has nb batches. A pass resumed
-in another layout than the one it was saved in can leave out more: see `unseen`.
+in another layout (shards or batch size) than the one it was saved in can leave out more: see
+`resumed` and `unseen`.
 """
 from collections import Counter
 from dataclasses import dataclass
@@ -97,36 +98,43 @@ class Layout:
 
 
 def resumed(position: int, skip: FrozenSet[int], drop_last: bool, saved_shards: Optional[int],
-            shards: int) -> Tuple[int, FrozenSet[int]]:
+            saved_batch: Optional[int], shards: int,
+            batch_size: int) -> Tuple[int, FrozenSet[int]]:
     """(start, positions to leave out) of a pass resumed at `position` with `skip`, streamed
-    in `shards` shards. Without drop_last, or in the shards the state was saved in, the state's
-    own: the uninterrupted epoch's rest exactly (each skipped sample lies in a batch of its shard
-    that was wholly seen). A drop_last state resumed in other shards starts past its last seen
-    sample instead, so that every batch stays whole and every rank has as many (DDP steps in
-    lockstep): the few unseen samples before it are dropped, as drop_last drops a tail."""
-    if drop_last and skip and saved_shards != shards:
+    in `shards` shards of batches of `batch_size`. Without drop_last, or in the shards and batch
+    size the state was saved in (a state that does not record its batch size, an earlier
+    client's, is taken to be of this one), the state's own: the uninterrupted epoch's rest
+    exactly (each skipped sample lies in a batch of its shard that was wholly seen). A drop_last
+    state resumed in another layout starts past its last seen sample instead, so that every
+    batch stays whole (skipped samples would cut short batches of another size) and every rank
+    has as many (DDP steps in lockstep): the few unseen samples before it are dropped, as
+    drop_last drops a tail."""
+    same = saved_shards == shards and saved_batch in (None, batch_size)
+    if drop_last and skip and not same:
         return max(skip) + 1, frozenset()
     return position, skip
 
 
 def resumed_layout(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
-                   world: int, workers: int, batch_size: int,
+                   saved_batch: Optional[int], world: int, workers: int, batch_size: int,
                    drop_last: bool) -> Tuple[Layout, FrozenSet[int]]:
     """The Layout of a pass resumed at `position` with `skip` (see `resumed`) by `world` ranks
     of `workers` streams (0: one, in the process), and the positions it leaves out."""
     k = max(1, workers)
-    start, left_out = resumed(position, skip, drop_last, saved_shards, world * k)
+    start, left_out = resumed(position, skip, drop_last, saved_shards, saved_batch, world * k,
+                              batch_size)
     return Layout(size, start, world, k, batch_size, drop_last), left_out
 
 
 def unseen(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
-           world: int, workers: int, batch_size: int, drop_last: bool) -> int:
+           saved_batch: Optional[int], world: int, workers: int, batch_size: int,
+           drop_last: bool) -> int:
     """Samples of the epoch that no rank sees when its pass resumes at `position` with `skip`
     (every sample before it and those in `skip` seen) in this layout: the unseen ones the
     resume passes over, and those drop_last leaves out of the rest. At 0 with no skip: those an
     uninterrupted pass leaves out."""
-    layout, _ = resumed_layout(size, position, skip, saved_shards, world, workers, batch_size,
-                               drop_last)
+    layout, _ = resumed_layout(size, position, skip, saved_shards, saved_batch, world, workers,
+                               batch_size, drop_last)
     streamed = sum(layout.samples(s) for s in range(layout.shards))
     again = sum(1 for p in skip if layout.streams(p))  # seen before, streamed once more
     return size - position - len(skip) - (streamed - again)
@@ -159,11 +167,12 @@ def rotation(layout: Layout, skip: Iterable[int], rank: int) -> int:
 
 
 def rank_batches(size: int, position: int, skip: FrozenSet[int], saved_shards: Optional[int],
-                 rank: int, world: int, workers: int, batch_size: int, drop_last: bool) -> int:
+                 saved_batch: Optional[int], rank: int, world: int, workers: int,
+                 batch_size: int, drop_last: bool) -> int:
     """Batches the loader of `rank` yields: its shards' batches, less those whose every sample
     is in `skip` (already seen before a resume: they are not yielded)."""
-    layout, skip = resumed_layout(size, position, skip, saved_shards, world, workers,
-                                  batch_size, drop_last)
+    layout, skip = resumed_layout(size, position, skip, saved_shards, saved_batch, world,
+                                  workers, batch_size, drop_last)
     k = layout.workers
     own = range(rank * k, rank * k + k)
     total = sum((layout.samples(s) + batch_size - 1) // batch_size for s in own)
