@@ -283,6 +283,7 @@ def connecting(channel: Any) -> bool:
     a busy server. Asked of gRPC's core once (grpcio's public API only subscribes, a thread per
     channel); False where that cannot be told."""
     try:
-        return channel._channel.check_connectivity_state(False) in (1, 3)  # cygrpc's numbers
+        with CALL:  # into gRPC's core: a fork waits for it, as for every call
+            return channel._channel.check_connectivity_state(False) in (1, 3)  # cygrpc's numbers
     except Exception:  # another channel type, a closed channel: the usual words
         return False

@@ -9,7 +9,7 @@ import grpc
 from . import _channels, _shm_path, shm, wire
 from ._proto import pb
 from .batch import Batch, Part
-from .errors import FgbgError, answered, deadline, metadata_refused, unanswered
+from .errors import FgbgError, answered, deadline, metadata_refused, unanswered, words
 from .resume import StreamPoint, after
 
 Payload = Dict[str, Part]
@@ -208,6 +208,5 @@ def ring_need(target: str, timeout: float, per_sample: Callable[[str, Any, int],
     except FgbgError as e:
         if e.code != "DEADLINE_EXCEEDED":
             raise
-        within = ("%.3f" % timeout).rstrip("0").rstrip(".") + " s"  # fgbg.reconnect.words
-        raise FgbgError(e.code, NO_ANSWER % (target, within, e.details), target,
+        raise FgbgError(e.code, NO_ANSWER % (target, words(timeout), e.details), target,
                         files=e.files) from None

@@ -232,10 +232,11 @@ class Client(_owner.Owned):
                 end: int = 0, stride: int = 0, sample: Optional[int] = None,
                 backgrounds: bool = False, instances: bool = False) -> bytes:
         """PNG bytes of an image | mask | depth grid (image | background | mask | depth |
-        bg depth with `backgrounds`; with `instances`, a column of instance masks too: a colour per instance,
-        captioned with its label) under column headers, a row per sample under its label names.
-        Rows: `indices`; or a selection (as `export` takes it, at most 64 samples); or else
-        `count` (default 8) samples drawn from `seed` with distinct backgrounds and cut-outs."""
+        bg depth with `backgrounds`; with `instances`, a column of instance masks too: a colour
+        per instance, captioned with its label) under column headers, a row per sample under
+        its label names. Rows: `indices`; or a selection (as `export` takes it, at most 64
+        samples); or else `count` (default 8) samples drawn from `seed` with distinct
+        backgrounds and cut-outs."""
         req = request(pb.GalleryRequest, dataset=dataset,
                       indices=[] if indices is None else indices, backgrounds=backgrounds,
                       instances=instances, seed=seed, count=count, start=start, end=end,

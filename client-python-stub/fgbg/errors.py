@@ -135,6 +135,12 @@ def files_at_limit() -> Optional[Tuple[int, int]]:
     return open_now, limit
 
 
+def words(s: float) -> str:
+    """`s` seconds as the log lines and errors say them ("60 s", "1.5 s"), as the Java
+    client's ReconnectWindow does."""
+    return ("%.3f" % s).rstrip("0").rstrip(".") + " s"
+
+
 def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:
     """A DEADLINE_EXCEEDED's details in words: which option bounded the call (`timeout` for
     single calls, `stream_timeout` for streams, exports and stats), how far it got (samples

@@ -6,8 +6,9 @@
 
 The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE (it
 died, shut down, or hangs: it stopped answering the client's keepalive pings, or sent no batch
-within the client's `timeout`) it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch`` past every batch it
-already yielded, ``limit`` less the samples in them), so no sample is lost or repeated.
+within the client's `timeout`) it moves to the next one and asks for the rest by fgbg.resume's
+rule (``start_batch`` past every batch it already yielded, ``limit`` less the samples in them),
+so no sample is lost or repeated.
 
 Every stream keeps to one fingerprint: `fingerprint=` (a dataset's, as FgbgIterableDataset
 passes its info's), else the one the first replica in the targets' order that answers Describe
@@ -28,7 +29,7 @@ with the same `reconnect` window.
 import logging
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from . import shm
+from . import _channels, shm
 from ._checks import world_size_arg
 from ._proto import pb
 from ._requests import field
@@ -232,14 +233,15 @@ NO_REPLY = "sent no reply within the call's deadline"
 class FailoverCalls:
     """Idempotent unary calls over replicas. Each call goes to the replica now used (`replica`,
     from `home(home_index, n)`); when that one is UNAVAILABLE, answers with other data, or
-    sends no reply before the call's deadline (a hung replica: each replica asked gets the
+    never connects before the call's deadline (a hung replica: each replica asked gets the
     Client's whole `timeout`), the same call goes to the next replica through a new Client, so
-    a retried call is exact. It gives up, raising the last error, when every replica in turn
-    failed the call (a deadline's then names them: "(asked A, B in turn: none answered)").
-    `fingerprint` is the data already seen (e.g. DatasetInfo's; None: as for FailoverStream, the first
-    replica's in the targets' order that answers Describe(`dataset`)); `who` names the
-    caller in the one INFO line per move; `reconnect` keeps it trying (fgbg.reconnect). Use in
-    one process: a Client never crosses a fork."""
+    a retried call is exact. A deadline on a connected replica (busy: a big call, a cold depth
+    cache) is raised, not retried elsewhere at the same cost. It gives up, raising the last
+    error, when every replica in turn failed the call (a deadline's then names them: "(asked A,
+    B in turn: none answered)"). `fingerprint` is the data already seen (e.g. DatasetInfo's;
+    None: as for FailoverStream, the first replica's in the targets' order that answers
+    Describe(`dataset`)); `who` names the caller in the one INFO line per move; `reconnect`
+    keeps it trying (fgbg.reconnect). Use in one process: a Client never crosses a fork."""
 
     def __init__(self, targets: Targets, home_index: int = 0, dataset: str = "builtin",
                  fingerprint: Optional[str] = None, who: str = "",
@@ -259,20 +261,24 @@ class FailoverCalls:
         failures = Failures(self.targets, self._reconnect)
         self._same.decide(self.targets, self._reconnect, self._options)
         while True:
-            if self._client is None:
-                self._client = Client(self.targets[self.replica], **self._options)
+            client = self._client
+            if client is None:
+                client = self._client = Client(self.targets[self.replica], **self._options)
             try:
-                batch = ask(self._client)
+                batch = ask(client)
                 self._same.check(batch, self.targets[self.replica])
                 failures.ok()
                 return batch
             except FgbgError as e:
                 gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
                 self._same.failed(gone, e)
-                # A deadline: the replica sent no reply (a unary reply's headers come with it),
-                # a hung one; the call is idempotent, so the next replica is asked, as a stream
-                # moves past one that sent no batch.
-                hung = ("DEADLINE_EXCEEDED",) if len(self.targets) > 1 else ()
+                # A deadline while the channel never connected: a hung or silent replica, so the
+                # (idempotent) call goes to the next one. Once connected, the replica is busy (a
+                # big call, a cold depth cache): it would cost as much on each replica, so the
+                # deadline is raised in its own words (raise timeout).
+                hung = ("DEADLINE_EXCEEDED",) if (
+                    e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
+                    and _channels.connecting(client._channel)) else ()
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                         "%s: %s %s; asking %s for the same %s", self._who, gone,

@@ -32,6 +32,7 @@ from datetime import timedelta
 from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
 
 from .client import Client, FgbgError
+from .errors import words
 from .info import DatasetInfo
 from .replicas import Targets, resolve
 
@@ -71,12 +72,6 @@ def seconds(reconnect: Reconnect) -> float:
         raise ValueError("reconnect must be 0 (off) or positive seconds, at most %d days (as "
                          "the Java client), got %.40s" % (MOST_S // 86400, repr(reconnect)))
     return value
-
-
-def words(s: float) -> str:
-    """`s` seconds as the log lines and errors say them ("60 s", "1.5 s"), as the Java
-    client's ReconnectWindow does."""
-    return ("%.3f" % s).rstrip("0").rstrip(".") + " s"
 
 
 def pause(backoff: float, draw: float) -> float:

@@ -58,6 +58,8 @@ SERVER_TESTS = frozenset({
     "test_hung_replica.py::test_rank_zero_whose_home_replica_accepts_and_never_answers_"
     "streams_from_the_next",
     "test_hung_replica.py::test_failover_calls_ask_the_next_replica_when_one_sends_no_reply",
+    "test_hung_replica.py::test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_"
+    "the_next",
     "test_paths.py",
     "test_readme.py::test_mnist_over_cifar_gets_csv_labels_and_no_flips",
     "test_readme.py::test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives",

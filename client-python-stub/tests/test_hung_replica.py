@@ -4,8 +4,11 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
+from concurrent import futures
 
+import grpc
 import pytest
 
 import fgbg
@@ -173,9 +176,10 @@ def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
         with fgbg.Client(live.target) as c:
             fp = c.describe().fingerprint
             want = c.get_samples([3, 4], "builtin", 7)
-        # Its home is the silent replica: before, DEADLINE_EXCEEDED after timeout=2.
+        # Its home is the silent replica: before, DEADLINE_EXCEEDED after the timeout. 4 s, as
+        # the Java test gives: the live replica's new channel, Describe and GetSamples in it.
         calls = FailoverCalls([hung, live.target], fingerprint=fp,
-                              client_options=dict(timeout=2))
+                              client_options=dict(timeout=4))
         got = calls.call("2 samples", lambda cl: cl.get_samples([3, 4], "builtin", 7))
         calls.close()
         assert calls.replica == 1 and calls.failovers == 1
@@ -201,4 +205,56 @@ def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
             other.close()
     finally:
         silent.close()
+        live.stop()
+
+
+def _busy_replica(live_target, asked, release):
+    """A gRPC server on loopback that answers Describe as `live_target` does and takes each
+    GetSamples (counted in `asked`) until `release` is set: a replica busy, not hung."""
+    upstream = grpc.insecure_channel(live_target)
+    describe = upstream.unary_unary("/fgbg.v1.Fgbg/Describe")
+
+    def get_samples(request, context):
+        asked.append(request)
+        release.wait(60)
+        context.abort(grpc.StatusCode.UNAVAILABLE, "released")
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("fgbg.v1.Fgbg", {
+        "Describe": grpc.unary_unary_rpc_method_handler(
+            lambda request, context: describe(request, timeout=10)),
+        "GetSamples": grpc.unary_unary_rpc_method_handler(get_samples)})])
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, upstream, "127.0.0.1:%d" % port
+
+
+def test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_the_next(caplog):
+    # A connected replica past the deadline is busy (a big call, a cold depth cache): the same
+    # call on the next replica costs as much. Before, it went to each replica in turn, and the
+    # error said "none answered".
+    from fgbg.failover import FailoverCalls
+
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    live = Server(WORLD)
+    asked, release = [], threading.Event()
+    busy, upstream, target = _busy_replica(live.target, asked, release)
+    try:
+        with fgbg.Client(live.target) as c:
+            fp = c.describe().fingerprint
+        calls = FailoverCalls([target, live.target], fingerprint=fp,
+                              client_options=dict(timeout=3, shared_memory=False))
+        with pytest.raises(fgbg.FgbgError) as e:
+            calls.call("2 samples", lambda cl: cl.get_samples([3, 4], "builtin", 7))
+        calls.close()
+        assert e.value.code == "DEADLINE_EXCEEDED" and e.value.target == target
+        assert str(e.value).startswith("DEADLINE_EXCEEDED: not done within timeout=3s; a busy "
+                                       "server"), e.value
+        assert "raise Client(timeout=...)" in str(e.value) and "none answered" not in str(e.value)
+        assert calls.replica == 0 and calls.failovers == 0 and len(asked) == 1
+        assert not [r for r in caplog.records if "asking" in r.getMessage()]
+    finally:
+        release.set()
+        busy.stop(None)
+        upstream.close()
         live.stop()

@@ -118,7 +118,10 @@ public final class FgbgReplicas implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  /** The replicas' host:port targets, in replica order (sorted addresses for a DNS name). */
+  /**
+   * The replicas' targets (host:port, [v6]:port or unix:PATH, as gRPC takes them), in replica
+   * order (sorted addresses for a DNS name).
+   */
   public List<String> targets() {
     return targets;
   }

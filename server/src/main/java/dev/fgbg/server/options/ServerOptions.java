@@ -45,8 +45,8 @@ import java.util.Objects;
  * @param ticker times export progress and rates, the log's once-a-minute lines of refused
  *     calls, the depth models' batchers, kept shared-memory rings' idleness, ring slot polling,
  *     the memory budget's pressure signals, how long a connection has been quiet for the
- *     connection cap, and the web UI's sign-in lines, Stats runs and stop (the system ticker
- *     outside tests)
+ *     connection cap, and the web UI's sign-in lines and Stats runs (the system ticker outside
+ *     tests)
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
@@ -105,10 +105,9 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
    * export root ./exports on loopback (none, so no exports, on a server listening beyond it,
    * unless one is given), the standard built-in world, no folder datasets, depth on the best
    * device with a 1 GiB memory tier and no disk tier, a report every 30 s, 5 s grace, no drain
-   * delay, the
-   * default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics endpoint,
-   * shared memory on in {@link SharedRing#DIRECTORY}, the default {@link ConnectOptions}
-   * (loopback, plaintext), no web UI, the system ticker.
+   * delay, the default {@link LoadOptions}, 200 GB per export and 1000 GB in all, no metrics
+   * endpoint, shared memory on in {@link SharedRing#DIRECTORY}, the default {@link
+   * ConnectOptions} (loopback, plaintext), no web UI, the system ticker.
    */
   public static final class Builder {
     private int port = 50051;

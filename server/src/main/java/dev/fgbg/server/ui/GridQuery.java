@@ -120,7 +120,8 @@ final class GridQuery {
   /**
    * The assets whose label is one of the parameter's; null: not given. The whole value, when
    * it is a label's exact name, is that label (a folder's name may hold commas and spaces);
-   * else it is a comma list of names and numbers.
+   * else it is a comma list of names and numbers as LabelList writes it (a name with a comma
+   * quoted, as refusals and describe list it).
    */
   private static int[] labelled(Query q, String name, List<String> labels,
       IntUnaryOperator labelOf, int count) {
@@ -128,7 +129,13 @@ final class GridQuery {
       return null;
     }
     String whole = q.string(name, "");
-    List<String> words = labels.contains(whole) ? List.of(whole) : q.words(name);
+    List<String> words;
+    try {
+      words = labels.contains(whole) ? List.of(whole) : LabelList.names(whole);
+    } catch (IllegalArgumentException e) {
+      throw HttpFailure.badRequest("parameter '" + name + "': in " + Quoted.of(whole) + ", "
+          + e.getMessage() + "; the labels are " + LabelList.of(labels));
+    }
     boolean[] wanted = new boolean[labels.size()];
     for (String w : words) {
       int id = labels.indexOf(w);

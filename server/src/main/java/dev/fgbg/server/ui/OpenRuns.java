@@ -1,25 +1,19 @@
 package dev.fgbg.server.ui;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.server.status.ServerStopping;
 
 /**
  * The UI's Stats runs still streaming, so that the UI's stop ends each with a {@code failure}
  * event in the gRPC stop's words and a finished reply, rather than a cut connection that the
  * browser can only call lost. The UI stops after the server's {@code --shutdown-grace}, so the
- * runs had that grace already. How long the stop waits is read on the server's ticker.
+ * runs had that grace already.
  */
 final class OpenRuns {
   /** How long the stop waits for the runs to say so; a browser that reads nothing is cut. */
   static final long FINISH_MILLIS = 5_000;
 
-  private final Ticker ticker;
   private int open;
   private volatile boolean stopping;
-
-  OpenRuns(Ticker ticker) {
-    this.ticker = ticker;
-  }
 
   /** What a run still going when the UI stops is told. */
   static ServerStopping stopped() {
@@ -68,9 +62,11 @@ final class OpenRuns {
   /** Tells the runs to stop and waits, a while at most, until each has ended its reply. */
   synchronized void stop() throws InterruptedException {
     stopping = true;
-    long until = ticker.read() + FINISH_MILLIS * 1_000_000L;
+    // Real time, not the server's ticker: wait() waits in real time, and a test's still ticker
+    // would never see the bound pass (the stop then never returned).
+    long until = System.nanoTime() + FINISH_MILLIS * 1_000_000L;
     for (long left = FINISH_MILLIS; open > 0 && left > 0;
-        left = (until - ticker.read()) / 1_000_000L) {
+        left = (until - System.nanoTime()) / 1_000_000L) {
       wait(left);
     }
   }

@@ -82,7 +82,7 @@ final class StatsPage {
     this.admission = admission;
     this.runner = runner;
     this.ticker = ticker;
-    this.open = new OpenRuns(ticker);
+    this.open = new OpenRuns();
   }
 
   /** The parameters of the page ({@code extra} too) and of the API, checked alike. */

@@ -34,17 +34,7 @@ class WebUiLabelFilterTest {
 
   @Test
   void everyLabelChipAndEveryNameByHandFiltersItsLabel() throws Exception {
-    for (int i = 0; i < BG.size(); i++) {
-      Fixtures.write(Fixtures.rgb(40, 40, i), dir.resolve("bg").resolve(BG.get(i))
-          .resolve("a.png"));
-    }
-    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/ball, red/x.png"));
-    Fixtures.write(Fixtures.disc(16, 24, 0x3030FF), dir.resolve("fg/cup/z.png"));
-    FolderDatasetConfig num = FolderDatasetConfig.newBuilder().setName("num")
-        .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString()).setSize("32")
-        .build();
-    try (UiTestServer s = UiTestServer.start(dir.resolve("exports"),
-        ConnectOptions.builder().build(), List.of(num))) {
+    try (UiTestServer s = serve()) {
       List<String> hrefs = new ArrayList<>();
       try (HeadlessChromium browser = HeadlessChromium.start(1200, 900)) {
         assertEquals("ready", browser.open(s.url + "/"));
@@ -77,6 +67,40 @@ class WebUiLabelFilterTest {
       assertTrue(bad.body().contains("parameter 'bg_label': no label 'cats'; the labels are "
           + "0, 1, 10, 2, Küche, 'cats, dogs'"), bad.body());
     }
+  }
+
+  @Test
+  void aNameCopiedQuotedFromAListFiltersItsLabel() throws Exception {
+    try (UiTestServer s = serve()) {
+      // As the refusal above (and describe) list them: before, "no label ''cats'".
+      assertLabelled(grid(s, "/api/grid?dataset=num&bg_label=" + URLEncoder.encode(
+          "'cats, dogs'", StandardCharsets.UTF_8)), "bg_label", "cats, dogs", "quoted");
+      assertLabelled(grid(s, "/api/grid?dataset=num&fg_label=" + URLEncoder.encode(
+          " 'ball, red' ", StandardCharsets.UTF_8)), "fg_label", "ball, red", "fg quoted");
+      JsonObject two = grid(s, "/api/grid?dataset=num&per_page=240&bg_label=" + URLEncoder.encode(
+          "Küche, 'cats, dogs'", StandardCharsets.UTF_8));
+      assertEquals(2 * 2 * 2 * 20, two.get("total").getAsLong());
+      HttpResponse<String> bad = s.get("/api/grid?dataset=num&bg_label=" + URLEncoder.encode(
+          "'cats, dogs", StandardCharsets.UTF_8));
+      assertEquals(400, bad.statusCode());
+      assertTrue(bad.body().contains("parameter 'bg_label': in ''cats, dogs', the quote at "
+          + "character 1 is never closed"), bad.body());
+    }
+  }
+
+  /** A server with the folder dataset 'num' of the labels BG and FG. */
+  private UiTestServer serve() throws Exception {
+    for (int i = 0; i < BG.size(); i++) {
+      Fixtures.write(Fixtures.rgb(40, 40, i), dir.resolve("bg").resolve(BG.get(i))
+          .resolve("a.png"));
+    }
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/ball, red/x.png"));
+    Fixtures.write(Fixtures.disc(16, 24, 0x3030FF), dir.resolve("fg/cup/z.png"));
+    FolderDatasetConfig num = FolderDatasetConfig.newBuilder().setName("num")
+        .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString()).setSize("32")
+        .build();
+    return UiTestServer.start(dir.resolve("exports"),
+        ConnectOptions.builder().build(), List.of(num));
   }
 
   private static JsonObject grid(UiTestServer s, String path) throws Exception {
