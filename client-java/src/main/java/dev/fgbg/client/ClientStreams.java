@@ -72,9 +72,11 @@ final class ClientStreams implements AutoCloseable {
             describe.apply(request.getDataset()), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
-          // Not answered within the deadline: nor would the stream be (a hung server), so it
-          // fails now, as the Python client's does, rather than wait out the stream deadline.
+        if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
+            || ConnectBound.ended(e.getStatus())) {
+          // Not answered within the deadline (or the bound on the wait for a connection): nor
+          // would the stream be (a hung server), so it fails now, as the Python client's does,
+          // rather than wait as long again for the stream's connection.
           throw new StatusRuntimeException(Status.DEADLINE_EXCEEDED.withDescription(
               String.format(NO_ANSWER, target, ReconnectWindow.words(deadline),
                   e.getStatus().getDescription())), e.getTrailers());

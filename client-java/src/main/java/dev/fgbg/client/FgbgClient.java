@@ -68,7 +68,7 @@ public final class FgbgClient implements AutoCloseable {
             b.trustedCertificates, b.clientCertificate, b.clientKey))
             .maxInboundMessageSize(b.maxInboundMessageBytes)).build();
     String named = b.channel != null ? managed.authority() : b.target;
-    // TransportWords outermost: it words what ConnectBound ended too.
+    // TransportWords outermost: it sees the end ConnectBound gives a call (and leaves it).
     this.channel = ClientInterceptors.intercept(managed, new ConnectBound(named, b.deadline),
         new TransportWords(named, b.token));
     this.deadline = b.deadline;

@@ -3,6 +3,7 @@ package dev.fgbg.client;
 import dev.fgbg.common.Causes;
 import dev.fgbg.common.MetadataLimit;
 import dev.fgbg.common.ResetLimit;
+import dev.fgbg.common.Unanswered;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -58,13 +59,6 @@ final class TransportWords implements ClientInterceptor {
   /** A server's reset at the call's deadline; the target, what gRPC said (CallWords knows it). */
   static final String RESET_AT_DEADLINE = "deadline exceeded: %s reset the call as its deadline "
       + "passed (%s)";
-
-  /** A deadline passed before the call had a connection; the target, what gRPC said. */
-  static final String UNANSWERED = "no fgbg server answered at %s before the call's deadline: "
-      + "the client was still connecting (none listens there, and gRPC waits longer between "
-      + "tries after each refusal; or the packets are dropped, what listens does not speak "
-      + "gRPC, or the server is still starting; %s): start one or check the target, and give a "
-      + "server that starts slowly a longer deadline";
 
   private final String target;
   /** The bearer token the client sends, or null: named when the server refuses metadata. */
@@ -171,9 +165,11 @@ final class TransportWords implements ClientInterceptor {
       return reset(status, said, call);
     }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !connected
-        && (lower.contains("was_still_waiting") || lower.contains("waiting_for_connection"))) {
-      // grpc-java's note that the call never had a transport: no server, not a busy one.
-      return status.withDescription(UNANSWERED.formatted(target, said));
+        && lower.contains("was_still_waiting")) {
+      // grpc-java's note that the call never had a transport: no server, not a busy one
+      // (without it, as grpc-java's words may change, its own pass and CallWords words them).
+      return status.withDescription(Unanswered.words(target, Unanswered.BEFORE_DEADLINE, said,
+          "deadline"));
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;

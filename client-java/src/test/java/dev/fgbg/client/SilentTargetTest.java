@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,10 +63,39 @@ class SilentTargetTest {
               + "that sizes the stream's shared-memory ring within 4 s"), said);
         } else { // no HTTP/2 settings: UNAVAILABLE, as grpcio's connect timeout says it
           assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), said);
-          assertTrue(said.startsWith("no fgbg server answers at " + target + " (it accepts "
-              + "connections but sent no HTTP/2 settings within 4 s"), said);
+          assertTrue(said.startsWith("no fgbg server answered at " + target + " within 4 s, "
+              + "the sooner of the client's deadline and 20 s: the client was still connecting ("),
+              said);
         }
       }
+    }
+  }
+
+  /**
+   * A unary deadline longer than the bound on a stream's wait for a connection (as the default
+   * 30 s is than 20 s, here 4 s and 2 s): the ring's Describe is a unary call, ended by its own
+   * deadline, and fails the stream's start. Before, it was bounded too, ended UNAVAILABLE, and
+   * the stream went on over the network to wait for its connection as long again.
+   */
+  @Test
+  @Timeout(60)
+  void theRingDescribeToASilentTargetEndsAtTheUnaryDeadlineNotAtTheStreamsBound()
+      throws Exception {
+    ConnectBound.most = Duration.ofSeconds(2);
+    try (ServerSocket socket = silent();
+         FgbgClient c = clients(true).apply("127.0.0.1:" + socket.getLocalPort())) {
+      String target = "127.0.0.1:" + socket.getLocalPort();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+        try (BatchIterator it = c.streamEpoch(request(16))) {
+          it.hasNext();
+        }
+      });
+      String said = e.getStatus().getDescription();
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), said);
+      assertTrue(said.startsWith(target + " does not answer: no reply to the Describe that "
+          + "sizes the stream's shared-memory ring within 4 s"), said);
+    } finally {
+      ConnectBound.most = ConnectBound.MOST;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.common.Durations;
+import dev.fgbg.common.Unanswered;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -14,9 +15,6 @@ import picocli.CommandLine;
  * internals instead); a long verb's call that ended mid-way says how to go on from there.
  */
 final class CallWords {
-  /** How TransportWords' words begin for a deadline that passed before any connection. */
-  static final String UNANSWERED = "no fgbg server answered at ";
-
   private CallWords() {}
 
   /** {@code e} in words, for the verb run by {@code line}. */
@@ -45,9 +43,8 @@ final class CallWords {
     boolean clients = grpcsOwn(said);
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
-    if (said.startsWith(UNANSWERED)) { // TransportWords': the call never had a connection
-      return said.replace("before the call's deadline", "within " + within)
-          .replace("a longer deadline", "a longer --deadline");
+    if (said.startsWith(Unanswered.START)) { // the client's: the call never had a connection
+      return Unanswered.rewhen(said, "within " + within, "--deadline");
     }
     // A long verb that received something did get replies: its call did not end in time.
     boolean some = soFar != null && soFar.received() > 0;

@@ -1,0 +1,42 @@
+package dev.fgbg.common;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Java client's words for a call that never had a connection (no server listens, the
+ * packets are dropped, what listens hangs or sends no HTTP/2 settings, a TLS handshake too
+ * slow): one text, whether gRPC's deadline passed first or the client's own bound on the wait
+ * for a connection, and as the CLI says it of its {@code --deadline}.
+ */
+public final class Unanswered {
+  /** How the words begin. */
+  public static final String START = "no fgbg server answered at ";
+
+  /** When a call gave up at gRPC's deadline, as {@link #words} says it. */
+  public static final String BEFORE_DEADLINE = "before the call's deadline";
+
+  private static final String LONGER = " a longer ";
+
+  private Unanswered() {}
+
+  /**
+   * The words for {@code target}: {@code when} the call gave up (e.g. {@link #BEFORE_DEADLINE}),
+   * what gRPC said of it, and the name of the {@code deadline} to lengthen.
+   */
+  public static String words(String target, String when, String said, String deadline) {
+    return START + target + " " + when + ": the client was still connecting (none listens "
+        + "there, and gRPC waits longer between tries after each refusal; or the packets are "
+        + "dropped, what listens hangs or does not speak gRPC, or the server is still starting; "
+        + said + "): start one or check the target, and give a server that starts slowly"
+        + LONGER + deadline;
+  }
+
+  /** {@code words} of a call that gave up {@link #BEFORE_DEADLINE}, said of another one. */
+  public static String rewhen(String words, String when, String deadline) {
+    String w = words.replaceFirst(Pattern.quote(" " + BEFORE_DEADLINE + ": "),
+        Matcher.quoteReplacement(" " + when + ": "));
+    int longer = w.lastIndexOf(LONGER);
+    return longer < 0 ? w : w.substring(0, longer) + LONGER + deadline;
+  }
+}
