@@ -46,7 +46,7 @@ final class FaintMask {
   }
 
   /** Whether {@code file} is a PNG whose header says its pixels are palette indices. */
-  private static boolean palette(Path file) {
+  static boolean palette(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(COLOUR_TYPE + 1);
       return head.length == COLOUR_TYPE + 1 && Arrays.equals(head, 0, PNG.length, PNG, 0,

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -32,9 +33,9 @@ public final class FolderAssets {
 
   /** A decoded file, or why it could not be used. */
   private record Loaded<T>(Path file, T value, String problem, boolean adjusted, int srcWidth,
-      int srcHeight) {
+      int srcHeight, String paletteNote) {
     static <T> Loaded<T> bad(Path file, RuntimeException e) {
-      return new Loaded<>(file, null, e.getMessage(), false, 0, 0);
+      return new Loaded<>(file, null, e.getMessage(), false, 0, 0, null);
     }
   }
 
@@ -113,8 +114,9 @@ public final class FolderAssets {
   }
 
   /**
-   * One line for the masks that were resampled, one for the cut-outs trimmed to their visible
-   * pixels and one for the backgrounds upscaled ({@link Upscaled}).
+   * One line for the masks that were resampled, one for the palette masks read as partial
+   * opacity ({@link PaletteMasks}), one for the cut-outs trimmed to their visible pixels and one
+   * for the backgrounds upscaled ({@link Upscaled}).
    */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
       List<Loaded<Foreground>> fgs, int width, int height) {
@@ -123,6 +125,11 @@ public final class FolderAssets {
       LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
           + "their cut-out's size (same aspect ratio) and were resampled to it", config.name(),
           masks, fgs.size()));
+    }
+    String palette = PaletteMasks.line(config.name(), fgs.stream().map(Loaded::paletteNote)
+        .filter(Objects::nonNull).toList(), fgs.size());
+    if (palette != null) {
+      LOG.warning(palette);
     }
     List<Loaded<Foreground>> cut = fgs.stream().filter(f -> f.value().width() != f.srcWidth()
         || f.value().height() != f.srcHeight()).toList();
@@ -176,7 +183,8 @@ public final class FolderAssets {
       byte[] out = Resampler.cropResizeRgb(p.rgba(), 4, p.width(), p.height(), width, height);
       // Whether it was upscaled is told by its size (Upscaled).
       return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
-          width, height, out, null, null, 0), null, false, p.width(), p.height());
+          width, height, out, null, null, 0), null, false, p.width(), p.height(),
+          null);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
@@ -191,6 +199,7 @@ public final class FolderAssets {
       boolean resampled = false;
       String maskWord = "its alpha";
       Path maskFile = null;
+      String paletteNote = null;
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
         maskWord = "its luminance (--mask-from luminance)";
         for (int i = 0; i < n; i++) {
@@ -200,7 +209,9 @@ public final class FolderAssets {
         maskFile = masks.of(file.name());
         maskWord = "its mask " + maskFile;
         ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
-        byte[] alpha = MaskFit.fit(alpha(m), m.width(), m.height(), p.width(), p.height(),
+        byte[] values = alpha(m);
+        paletteNote = PaletteMasks.note(maskFile, m, values); // before resampling blurs edges
+        byte[] alpha = MaskFit.fit(values, m.width(), m.height(), p.width(), p.height(),
             maskFile);
         resampled = m.width() != p.width() || m.height() != p.height();
         for (int i = 0; i < n; i++) {
@@ -226,7 +237,7 @@ public final class FolderAssets {
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
-          resampled, p.width(), p.height());
+          resampled, p.width(), p.height(), paletteNote);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }

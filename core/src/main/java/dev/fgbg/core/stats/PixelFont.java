@@ -15,8 +15,8 @@ import java.util.List;
  * A 5×9 pixel font for captions and bar labels, drawn at 2× (no system fonts needed on a
  * headless server): every printable ASCII character, upper and lower case, with descenders.
  * Accented letters are drawn without their accents; anything else is drawn as '?' (a label's
- * caption then says its id too: {@link #label}). The glyphs are drawn as text in
- * {@code pixel-font.txt} beside this class.
+ * caption then says its id too, as it does for an accented name: {@link #label}). The glyphs
+ * are drawn as text in {@code pixel-font.txt} beside this class.
  */
 final class PixelFont {
   private static final int COLS = 5;
@@ -60,12 +60,13 @@ final class PixelFont {
   }
 
   /**
-   * A label's name as a caption: the name itself, or, when the font lacks a glyph of it (猫 and
-   * 犬 would both read "?"), {@code "#id "} before it, so that rows of two such labels differ.
+   * A label's name as a caption: the name itself, or, when the font cannot draw it exactly as
+   * it is (猫 and 犬 would both read "?", Küche and Kuche both "Kuche"), {@code "#id "} before
+   * it, so that rows of two such labels differ.
    */
   static String label(String name, int id) {
     for (int i = 0; i < name.length(); i++) {
-      if (glyph(name.charAt(i)) < 0) {
+      if (name.charAt(i) < FIRST || name.charAt(i) > LAST) {
         return "#" + id + " " + name;
       }
     }

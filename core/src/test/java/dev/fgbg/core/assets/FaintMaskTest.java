@@ -7,19 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mask files saved the ways other tools save them, loaded from real files by the catalog: a 0/1
  * mask and a palette (VOC-style) mask are refused saying what they most likely are and how to
- * save them; a palette mask that works keeps working.
+ * save them; a palette mask that works keeps working, its bytes as they were, with one
+ * warning when a class colour makes it partial opacity.
  */
 class FaintMaskTest {
   @TempDir
@@ -58,6 +61,45 @@ class FaintMaskTest {
     Dataset d = DatasetCatalog.folder(config(), null);
     assertEquals(1, d.assets().foregrounds().size());
     assertEquals(8, d.assets().foregrounds().get(0).width(), "its 8x8 square, trimmed");
+  }
+
+  @Test
+  void aPaletteMaskReadAsPartialOpacityIsWarnedAboutOnce() {
+    // VOC's palette up to class 15, person: (192,128,128), luminance 147.
+    byte[] r = new byte[16];
+    byte[] g = new byte[16];
+    byte[] b = new byte[16];
+    r[15] = (byte) 192;
+    g[15] = (byte) 128;
+    b[15] = (byte) 128;
+    BufferedImage person = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_INDEXED,
+        new IndexColorModel(8, 16, r, g, b));
+    square(person, 15);
+    Path mask = Fixtures.write(person, root.resolve("masks/cup/a.png"));
+    // A palette of black and white, and a grey mask: read as 0/255, nothing to say.
+    BufferedImage white = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_INDEXED,
+        palette(0xFFFFFF));
+    square(white, 1);
+    Fixtures.write(white, root.resolve("masks/cup/b.png"));
+    Fixtures.write(Fixtures.rgb(12, 12, 3), root.resolve("fg/cup/b.png"));
+    BufferedImage grey = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
+    square(grey, 255);
+    Fixtures.write(grey, root.resolve("masks/cup/c.png"));
+    Fixtures.write(Fixtures.rgb(12, 12, 4), root.resolve("fg/cup/c.png"));
+    Dataset d;
+    List<String> lines;
+    try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
+      d = DatasetCatalog.folder(config(), null);
+      lines = log.containing("palette");
+    }
+    assertEquals(List.of("WARNING dataset m: 1 of 3 foreground masks are palette (P mode) PNGs,"
+        + " read by their colours' luminance (or their palette's alpha), not by their class"
+        + " indices, so their cut-outs are pasted partly transparent: " + mask + ": palette index"
+        + " 15 reads as 147 of 255, so the cut-out is pasted 58% opaque. To use a class as a"
+        + " whole cut-out, save it as a grey 0/255 mask, e.g. Image.fromarray(((np.array(im) =="
+        + " k) * 255).astype(np.uint8)) for class index k"), lines);
+    assertEquals(3, d.assets().foregrounds().size(), "every mask still loads");
+    assertEquals(147, d.assets().foregrounds().get(0).rgba()[3] & 0xff, "its bytes as before");
   }
 
   private String refusal() {

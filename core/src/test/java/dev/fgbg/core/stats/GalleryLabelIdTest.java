@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gallery of a folder dataset whose class folders are named in a script the pixel font lacks
- * (犬, 猫): each such label's caption says its id before the '?'s, so their rows differ, while
- * a Latin name (Küche, cup) is drawn as before, alone.
+ * (犬, 猫), or accented (Küche beside Kuche): each such label's caption says its id before the
+ * name as drawn, so their rows differ, while a name the font draws exactly (Kitchen, cup) is
+ * drawn as before, alone.
  */
 class GalleryLabelIdTest {
   private static final int GAP = 4;
@@ -28,23 +29,42 @@ class GalleryLabelIdTest {
 
   @Test
   void aLabelTheFontCannotDrawIsCaptionedWithItsId() {
-    Fixtures.write(Fixtures.rgb(40, 40, 1), dir.resolve("bg/Küche/a.png"));
+    Fixtures.write(Fixtures.rgb(40, 40, 1), dir.resolve("bg/Kitchen/a.png"));
     Fixtures.write(Fixtures.rgb(40, 40, 2), dir.resolve("bg/犬/b.png"));
     Fixtures.write(Fixtures.rgb(40, 40, 3), dir.resolve("bg/猫/c.png"));
     Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/cup/z.png"));
     Dataset d = DatasetCatalog.folder(FolderDatasetConfig.newBuilder().setName("pets")
         .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString()).setSize("32")
         .build(), null);
-    assertEquals(List.of("Küche", "犬", "猫"), d.assets().backgroundLabels());
+    assertEquals(List.of("Kitchen", "犬", "猫"), d.assets().backgroundLabels());
     long[] rows = new long[3];
     for (int bg = 0; bg < 3; bg++) {
       rows[bg] = d.codec().encode(bg, 0, 0, 0);
     }
     BufferedImage g = Gallery.render(d, 5, rows);
+    int[][] strips = captions(g, "Kitchen / cup", "#1 ? / cup", "#2 ? / cup");
+    assertFalse(Arrays.equals(strips[1], strips[2]), "the rows of 犬 and 猫 can be told apart");
+  }
+
+  @Test
+  void anAccentedLabelIsCaptionedWithItsIdBesideItsBareTwin() {
+    Fixtures.write(Fixtures.rgb(40, 40, 1), dir.resolve("bg/Küche/a.png"));
+    Fixtures.write(Fixtures.rgb(40, 40, 2), dir.resolve("bg/Kuche/b.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/none/z.png"));
+    Dataset d = DatasetCatalog.folder(FolderDatasetConfig.newBuilder().setName("rooms")
+        .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString()).setSize("32")
+        .build(), null);
+    assertEquals(List.of("Kuche", "Küche"), d.assets().backgroundLabels());
+    long[] rows = {d.codec().encode(0, 0, 0, 0), d.codec().encode(1, 0, 0, 0)};
+    int[][] strips = captions(Gallery.render(d, 5, rows), "Kuche / none", "#1 Kuche / none");
+    assertFalse(Arrays.equals(strips[0], strips[1]), "the rows of Kuche and Küche differ");
+  }
+
+  /** Each row's caption line, checked to read {@code captions} in the font. */
+  private static int[][] captions(BufferedImage g, String... captions) {
     int rowH = 32 * Gallery.scale(32, 32, 2) + Gallery.CAPTION + GAP;
-    String[] captions = {"Küche / cup", "#1 ? / cup", "#2 ? / cup"};
-    int[][] strips = new int[3][];
-    for (int r = 0; r < 3; r++) {
+    int[][] strips = new int[captions.length][];
+    for (int r = 0; r < captions.length; r++) {
       BufferedImage want = new BufferedImage(g.getWidth(), PixelFont.HEIGHT,
           BufferedImage.TYPE_INT_RGB);
       int[] fill = new int[want.getWidth()];
@@ -56,7 +76,7 @@ class GalleryLabelIdTest {
       strips[r] = strip(g, Gallery.HEADER + GAP + r * rowH + 4 + PixelFont.HEIGHT);
       assertArrayEquals(strip(want, 0), strips[r], "row " + r + " reads " + captions[r]);
     }
-    assertFalse(Arrays.equals(strips[1], strips[2]), "the rows of 犬 and 猫 can be told apart");
+    return strips;
   }
 
   /** One caption line's pixels, RGB. */
