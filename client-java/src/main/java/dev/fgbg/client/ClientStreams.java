@@ -1,5 +1,6 @@
 package dev.fgbg.client;
 
+import dev.fgbg.common.Unanswered;
 import dev.fgbg.v1.DatasetInfo;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.StreamEpochRequest;
@@ -24,9 +25,8 @@ final class ClientStreams implements AutoCloseable {
   static final String NO_RING = "no ring: ";
 
   /** The ring's Describe was not answered; the target, the deadline, gRPC's words. */
-  static final String NO_ANSWER = "%s does not answer: no reply to the Describe that sizes the "
-      + "stream's shared-memory ring within %s, the client's deadline (%s): a hung or very busy "
-      + "server";
+  static final String NO_ANSWER = "%s" + Unanswered.NO_RING_REPLY + "within %s, the client's "
+      + "deadline (%s): a hung or very busy server";
 
   /** Starts the call of a request, wrapping its messages and context as {@code wrap} does. */
   interface Starter {

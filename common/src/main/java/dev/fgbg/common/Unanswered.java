@@ -16,6 +16,13 @@ public final class Unanswered {
   /** When a call gave up at gRPC's deadline, as {@link #words} says it. */
   public static final String BEFORE_DEADLINE = "before the call's deadline";
 
+  /**
+   * How a stream's start says, after the target, that the Describe sizing its shared-memory ring
+   * got no reply within the deadline (connected or not): its words are the client's own, whole.
+   */
+  public static final String NO_RING_REPLY = " does not answer: no reply to the Describe that "
+      + "sizes the stream's shared-memory ring ";
+
   private static final String LONGER = " a longer ";
 
   private Unanswered() {}

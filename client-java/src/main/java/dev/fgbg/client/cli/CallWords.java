@@ -46,6 +46,10 @@ final class CallWords {
     if (said.startsWith(Unanswered.START)) { // the client's: the call never had a connection
       return Unanswered.rewhen(said, "within " + within, "--deadline");
     }
+    if (said.contains(Unanswered.NO_RING_REPLY)) { // the client's, naming its deadline already
+      return said + (given != null ? "; raise --deadline" : "; set --deadline")
+          + " for a server that is only slow";
+    }
     // A long verb that received something did get replies: its call did not end in time.
     boolean some = soFar != null && soFar.received() > 0;
     return (some ? "not finished within " : "no reply within ") + within

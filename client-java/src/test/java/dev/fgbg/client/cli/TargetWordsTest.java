@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -41,6 +42,23 @@ class TargetWordsTest {
           + target + " within --deadline 1s: the client was still connecting ("), r[2]);
       assertTrue(r[2].trim().endsWith("give a server that starts slowly a longer --deadline"),
           r[2]);
+    }
+  }
+
+  @Test
+  void aStreamToASilentTargetSaysItDoesNotAnswerNotABusyServer() throws Exception {
+    // The stream's start asks for the dataset to size its shared-memory ring: that Describe's
+    // words are the client's own, and the CLI passed them over for "a busy server".
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String target = "127.0.0.1:" + silent.getLocalPort();
+      String[] r = CliRun.run("stream", "--target", target, "--batch-size", "4", "--limit", "8",
+          "--deadline", "1s");
+      assertEquals("1", r[0], r[2]);
+      assertTrue(r[2].startsWith("fgbg: error: DEADLINE_EXCEEDED: " + target + " does not "
+          + "answer: no reply to the Describe that sizes the stream's shared-memory ring within "
+          + "1 s, the client's deadline ("), r[2]);
+      assertTrue(r[2].trim().endsWith("; raise --deadline for a server that is only slow"), r[2]);
+      assertFalse(r[2].contains("a cold depth cache or a busy server"), r[2]);
     }
   }
 
