@@ -12,6 +12,7 @@ import dev.fgbg.v1.Output;
 import dev.fgbg.v1.SampleBatch;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class PoissonServingTest {
     int mean(int c, boolean inMask) {
       long sum = 0;
       int n = 0;
-      for (int p = 0; p < SIZE * SIZE; p++) {
+      for (int p = 0; p < mask.length; p++) {
         if ((mask[p] != 0) == inMask) {
           sum += image[p * 3 + c] & 0xff;
           n++;
@@ -46,17 +47,25 @@ class PoissonServingTest {
   }
 
   private Sample serve(IntBinaryOperator bg, BufferedImage fg) throws Exception {
-    BufferedImage photo = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < SIZE; y++) {
-      for (int x = 0; x < SIZE; x++) {
+    return serve(SIZE, bg, fg);
+  }
+
+  /** A {@code size}² sample; {@code more} flags after the common ones. */
+  private Sample serve(int size, IntBinaryOperator bg, BufferedImage fg, String... more)
+      throws Exception {
+    BufferedImage photo = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
         photo.setRGB(x, y, bg.applyAsInt(x, y));
       }
     }
     Fixtures.write(photo, root.resolve("bg/photo.png"));
     Fixtures.write(fg, root.resolve("fg/thing/a.png"));
-    List<Dataset> ds = FlagDatasets.of("--builtin-size", "16", "--builtin-counts", "1:1",
-        "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
-        "--name", "tex", "--size", String.valueOf(SIZE), "--blend", "poisson");
+    List<String> flags = new ArrayList<>(List.of("--builtin-size", "16", "--builtin-counts",
+        "1:1", "--bg", root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(),
+        "--name", "tex", "--size", String.valueOf(size), "--blend", "poisson"));
+    flags.addAll(List.of(more));
+    List<Dataset> ds = FlagDatasets.of(flags.toArray(String[]::new));
     try (TestServer s = TestServer.netty(new DatasetRegistry(ds), 2)) {
       SampleBatch b = FgbgGrpc.newBlockingStub(s.channel()).getSamples(GetSamplesRequest
           .newBuilder().setDataset("tex").addIndices(0).addOutputs(Output.OUTPUT_IMAGE)
@@ -168,6 +177,48 @@ class PoissonServingTest {
       assertTrue(Math.abs(got - fg[c]) < Math.abs(yellow - fg[c]) / 3, "channel " + c
           + ": mean " + got + " inside the mask is near the cut-out's " + fg[c]
           + ", not the photo's " + yellow);
+    }
+  }
+
+  /**
+   * A red bar 7 px wide on a flat blue photo: the band takes at most a quarter of the way in, so
+   * only the outermost pixels take the canvas's colour. A band of at least 3 px took the bar
+   * over (its in-mask mean was (112, 66, 132), the columns next to the edge half blue).
+   */
+  @Test
+  void aThinBarKeepsItsColourOnAllButItsOutermostPixel() throws Exception {
+    int size = 96;
+    int h = 48;
+    BufferedImage bar = new BufferedImage(7, h, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < 7; x++) {
+        bar.setRGB(x, y, 0xFFDC1E1E); // (220, 30, 30)
+      }
+    }
+    // Half the output's height, the bar's own: drawn unscaled, 7 px wide.
+    Sample s = serve(size, (x, y) -> 40 << 16 | 80 << 8 | 170, bar, "--fg-scale", "0.5:0.5");
+    int[] red = {220, 30, 30};
+    int[] blue = {40, 80, 170};
+    int inner = 0;
+    for (int y = 1; y < size - 1; y++) {
+      for (int x = 1; x < size - 1; x++) {
+        int p = y * size + x;
+        if (s.mask()[p] == 0 || s.mask()[p - 1] == 0 || s.mask()[p + 1] == 0
+            || s.mask()[p - size] == 0 || s.mask()[p + size] == 0) {
+          continue;
+        }
+        inner++;
+        for (int c = 0; c < 3; c++) {
+          assertEquals(red[c], s.image()[p * 3 + c] & 0xff, "inside the bar at " + x + "," + y);
+        }
+      }
+    }
+    assertEquals(5 * (h - 2), inner, "the bar is drawn 7 px wide, inside the image");
+    for (int c = 0; c < 3; c++) {
+      int got = s.mean(c, true);
+      // Only the outer ring (106 of 336 pixels) meets the canvas: about 0.32 of the way.
+      assertTrue(Math.abs(got - red[c]) < 0.4 * Math.abs(blue[c] - red[c]), "channel " + c
+          + ": the bar's mean " + got + " is near its own " + red[c] + ", not " + blue[c]);
     }
   }
 }

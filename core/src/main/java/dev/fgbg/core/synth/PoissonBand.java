@@ -14,11 +14,11 @@ final class PoissonBand {
   /**
    * The band is this fraction of the cut-out's depth (its deepest pixel's distance from the
    * edge): a quarter keeps the inner three quarters of the depth exactly the cut-out's colour
-   * yet spreads a strong colour step over several pixels.
+   * yet spreads a strong colour step over several pixels. No floor in pixels: the edge pixel
+   * takes the whole correction whatever the band (the seam is hidden), while a floor wider than
+   * a quarter of the depth took thin objects over (a 7 px bar became mostly canvas colour).
    */
   static final double BAND_FRACTION = 0.25;
-  /** No band thinner than this: a step eased over fewer pixels would read as a hard edge. */
-  static final double MIN_BAND_PIXELS = 3;
   private static final int FAR = Integer.MAX_VALUE / 2;
 
   private PoissonBand() {}
@@ -96,6 +96,6 @@ final class PoissonBand {
 
   /** The band's width for a cut-out whose deepest pixel is {@code depth} pixels in. */
   static double bandPixels(double depth) {
-    return Math.max(MIN_BAND_PIXELS, BAND_FRACTION * depth);
+    return BAND_FRACTION * depth;
   }
 }

@@ -169,7 +169,7 @@ class PoissonBlendTest {
     }
     byte[] img = canvas();
     PoissonBlend.Solution s = PoissonBlend.paint(img, 0, W, H, rgba, fw, fh, 4, 6, 128);
-    // The deepest pixel is 14 px in: the band is max(3, 14/4) = 3.5 px.
+    // The deepest pixel is 14 px in: the band is 14/4 = 3.5 px.
     double band = PoissonBand.bandPixels(14);
     assertEquals(3.5, band);
     int core = 0;
