@@ -162,8 +162,9 @@ def unanswered(target: str, option: str, seconds: float) -> str:
     return ("no server answered at %s within %s=%gs: the client was still connecting (none "
             "listens there, and gRPC waits longer between tries after each refusal, for every "
             "client of this process to that target; or the packets are dropped, what listens "
-            "does not speak gRPC, or the server is still starting): start one with ./fgbg serve "
-            "or check the target; raise Client(%s=...) for a server that starts slowly"
+            "hangs or does not speak gRPC, or the server is still starting): start one with "
+            "./fgbg serve or check the target; raise Client(%s=...) for a server that starts "
+            "slowly"
             % (target, option, seconds, option))
 
 

@@ -9,6 +9,7 @@ import dev.fgbg.core.sampling.EpochPermutation;
 import dev.fgbg.core.sampling.EpochPlan;
 import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.IndexCodec;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
@@ -128,17 +129,19 @@ final class GridQuery {
     if (!q.has(name)) {
       return null;
     }
-    String whole = q.string(name, "");
+    // Names meet in Unicode NFC, as a labels.csv's meet their files: a Mac may type NFD.
+    List<String> nfc = labels.stream().map(GridQuery::nfc).toList();
+    String whole = nfc(q.string(name, ""));
     List<String> words;
     try {
-      words = labels.contains(whole) ? List.of(whole) : LabelList.names(whole);
+      words = nfc.contains(whole) ? List.of(whole) : LabelList.names(whole);
     } catch (IllegalArgumentException e) {
       throw HttpFailure.badRequest("parameter '" + name + "': in " + Quoted.of(whole) + ", "
           + e.getMessage() + "; the labels are " + LabelList.of(labels));
     }
     boolean[] wanted = new boolean[labels.size()];
     for (String w : words) {
-      int id = labels.indexOf(w);
+      int id = nfc.indexOf(w);
       if (id < 0 && w.matches("[0-9]{1,9}") && Integer.parseInt(w) < labels.size()) {
         id = Integer.parseInt(w);
       }
@@ -149,6 +152,10 @@ final class GridQuery {
       wanted[id] = true;
     }
     return IntStream.range(0, count).filter(i -> wanted[labelOf.applyAsInt(i)]).toArray();
+  }
+
+  private static String nfc(String s) {
+    return Normalizer.normalize(s, Normalizer.Form.NFC);
   }
 
   private static int[] all(int[] given, int count) {
