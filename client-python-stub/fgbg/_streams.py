@@ -35,11 +35,13 @@ def parse(raw: bytes) -> Tuple[Any, Payload]:
 
 def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
           bound: Optional[Tuple[str, float]] = None, received: Optional[int] = None,
-          started: Optional[float] = None, channel: Any = None) -> FgbgError:
+          started: Optional[float] = None, channel: Any = None,
+          counted: str = "samples done") -> FgbgError:
     """`e`, of a call to `target` that sent `metadata`, as an FgbgError;
     `bound`: the Client option and seconds that set the call's deadline, `received`: samples a
-    stream had delivered, both for a deadline's words; `started`: the call's start
-    (time.monotonic()); `channel`: the call's, for a deadline's words."""
+    stream had delivered (`counted`: of what, in words), all for a deadline's words;
+    `started`: the call's start (time.monotonic()); `channel`: the call's, for a deadline's
+    words."""
     if isinstance(e, grpc.RpcError) and hasattr(e, "code"):
         details = e.details() or ""
         if (e.code() == grpc.StatusCode.CANCELLED and "RST_STREAM" in details
@@ -47,8 +49,8 @@ def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
                 and time.monotonic() - started >= bound[1] - _DEADLINE_SLACK):
             # The server resets a call whose deadline passed (grpc-java: RST_STREAM CANCEL);
             # grpcio says CANCELLED when it reads that before its own timer fires.
-            return FgbgError("DEADLINE_EXCEEDED", deadline("", bound[0], bound[1], received),
-                             target)
+            said = deadline("", bound[0], bound[1], received, counted)
+            return FgbgError("DEADLINE_EXCEEDED", said, target)
         if e.code() == grpc.StatusCode.CANCELLED and details.startswith("Received RST_STREAM"):
             # Not this client's cancel ("Locally cancelled"): a server ends a call with a reset
             # when its shutdown grace runs out under it (Stats, Gallery, GetSamples). Retrying
@@ -65,14 +67,14 @@ def error(e: Exception, target: str, metadata: Sequence[Tuple[str, str]],
             # that went away ends UNAVAILABLE), so no server answered.
             return FgbgError("DEADLINE_EXCEEDED", unanswered(target, bound[0], bound[1]), target)
         if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED and bound is not None:
-            details = deadline(details, bound[0], bound[1], received)
+            details = deadline(details, bound[0], bound[1], received, counted)
         return FgbgError(e.code().name, details, target)
     return FgbgError("UNKNOWN", str(e), target)
 
 
-def progress(route: Route, call: Any, shown: Optional[Any]) -> Any:
-    """Reads a progress stream (Export, Stats) to its end, shown by `shown` (a
-    fgbg._progress.Progress) if given; returns the last message."""
+def progress(route: Route, call: Any, shown: Optional[Any], kind: Any) -> Any:
+    """Reads a progress stream (Export, Stats) of `kind` messages to its end, shown by `shown`
+    (a fgbg._progress.Progress) if given; returns the last message."""
     last = None
     started = time.monotonic()
     try:
@@ -81,13 +83,25 @@ def progress(route: Route, call: Any, shown: Optional[Any]) -> Any:
             if shown:
                 shown.update(p)
     except grpc.RpcError as e:
+        received, counted = so_far(last if last is not None else kind())
         raise error(e, route.target, route.metadata, ("stream_timeout", route.stream_timeout),
-                    last.done if last is not None else 0, started, route.channel) from None
+                    received, started, route.channel, counted) from None
     finally:
         if shown:
             shown.close()
         cancel(call)
     return last
+
+
+def so_far(last: Any) -> Tuple[int, str]:
+    """How far a progress stream got, for a cut call's words: an export's samples kept (those of
+    complete shards: what stays on disk and a resume does not redo, as the Java CLI and the
+    server's end line count them), a stats call's samples done; `last`: its latest message."""
+    if isinstance(last, pb.ExportProgress):
+        shards = (", %d of %d shards complete" % (last.shards_done, last.shards_total)
+                  if last.shards_total > 0 else "")
+        return last.kept, "samples kept" + shards
+    return last.done, "samples done"
 
 
 def reads(call: Any) -> Iterator[Any]:

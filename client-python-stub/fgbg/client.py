@@ -193,7 +193,7 @@ class Client(_owner.Owned):
         with _channels.CALL:
             call = self._stub.Export(req, timeout=self.stream_timeout, metadata=self._metadata)
         last = _streams.progress(self._route(), call, Progress("export " + destination, "export")
-                                 if progress else None)
+                                 if progress else None, pb.ExportProgress)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "the export ended without finishing", self.target)
         return last
@@ -218,7 +218,7 @@ class Client(_owner.Owned):
             call = self._stub.StatsWithProgress(req, timeout=self.stream_timeout,
                                                 metadata=self._metadata)
         last = _streams.progress(self._route(), call, Progress("stats " + dataset, "stats")
-                                 if progress else None)
+                                 if progress else None, pb.StatsProgress)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
         return Stats.from_proto(last.result)

@@ -141,10 +141,12 @@ def words(s: float) -> str:
     return ("%.3f" % s).rstrip("0").rstrip(".") + " s"
 
 
-def deadline(details: str, option: str, seconds: float, received: Optional[int] = None) -> str:
+def deadline(details: str, option: str, seconds: float, received: Optional[int] = None,
+             counted: str = "samples done") -> str:
     """A DEADLINE_EXCEEDED's details in words: which option bounded the call (`timeout` for
-    single calls, `stream_timeout` for streams, exports and stats), how far it got (samples
-    received, written or computed: `received`), what to do.
+    single calls, `stream_timeout` for streams, exports and stats), how far it got (`received`
+    samples, `counted` saying of what: an export's are those kept, as the Java CLI says), what
+    to do.
     gRPC's own ("Deadline Exceeded") names none of them; a server's (a call queued past it)
     is kept."""
     # grpcio's words for the server's reset at the deadline are not the server's own.
@@ -152,7 +154,7 @@ def deadline(details: str, option: str, seconds: float, received: Optional[int] 
     said = "" if own else " (the server: %s)" % details
     return ("not done within %s=%gs%s%s; a busy server (or a depth model's cold cache) can take "
             "longer: raise Client(%s=...) or leave it out"
-            % (option, seconds, "" if received is None else " (%d samples done)" % received,
+            % (option, seconds, "" if received is None else " (%d %s)" % (received, counted),
                said, option))
 
 

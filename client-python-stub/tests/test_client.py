@@ -299,3 +299,22 @@ def test_a_deadline_says_which_option_bounds_the_call(tmp_path):
             assert e.value.code == "DEADLINE_EXCEEDED" and " within timeout=1e-06s" in str(e.value)
     finally:
         s.stop()
+
+
+def test_an_exports_deadline_counts_the_samples_its_complete_shards_keep():
+    # An export cut by its deadline says what stays on disk for a resume: the samples of its
+    # complete shards (ExportProgress.kept), as the Java CLI and the server's end line do, not
+    # those written (a shard cut mid-way is written again).
+    s = Server(["--workers", "1"])
+    try:
+        with fgbg.Client(s.target, stream_timeout=1.5) as c:
+            c.list_datasets()  # connected: the deadline's words are the export's own
+            with pytest.raises(fgbg.FgbgError) as e:
+                c.export("cut", format="npy", end=12800, shard_size=64, progress=False)
+    finally:
+        s.stop()
+    said = str(e.value)
+    assert e.value.code == "DEADLINE_EXCEEDED", said
+    m = re.match(r"DEADLINE_EXCEEDED: not done within stream_timeout=1\.5s \((\d+) samples "
+                 r"kept, (\d+) of 200 shards complete\); a busy server", said)
+    assert m and int(m.group(1)) == 64 * int(m.group(2)), said

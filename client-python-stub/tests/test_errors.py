@@ -81,6 +81,10 @@ def test_a_deadline_names_the_option_that_set_it_and_how_far_the_call_got():
     reset = deadline("Received RST_STREAM with error code 8", "stream_timeout", 1.0, 16)
     assert "RST_STREAM" not in reset and reset.startswith("not done within stream_timeout=1s ("
                                                           "16 samples done); "), reset
+    # An export's words count the samples its complete shards keep (fgbg._streams.so_far).
+    kept = deadline("", "stream_timeout", 2.0, 1500, "samples kept, 1 of 4 shards complete")
+    assert kept.startswith("not done within stream_timeout=2s (1500 samples kept, 1 of 4 "
+                           "shards complete); "), kept
     # A server's own words (a call queued past its deadline) stay.
     queued = deadline("the deadline passed while the request was queued", "timeout", 30.0)
     assert queued.startswith("not done within timeout=30s (the server: the deadline passed "
