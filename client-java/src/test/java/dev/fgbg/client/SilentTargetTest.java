@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -32,11 +31,6 @@ class SilentTargetTest {
         .setLimit(limit).setRank(0).setWorldSize(1).build();
   }
 
-  /** A loopback port whose connections the kernel completes and nothing ever answers. */
-  private static ServerSocket silent() throws Exception {
-    return new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-  }
-
   private static Function<String, FgbgClient> clients(boolean sharedMemory) {
     return t -> FgbgClient.builder().target(t).deadline(WAIT).sharedMemory(sharedMemory)
         .build();
@@ -47,7 +41,7 @@ class SilentTargetTest {
   @Timeout(60)
   void aStreamToASilentTargetFailsNamingItAndSayingItDoesNotAnswer(boolean sharedMemory)
       throws Exception {
-    try (ServerSocket socket = silent()) {
+    try (ServerSocket socket = SilentPort.open()) {
       String target = "127.0.0.1:" + socket.getLocalPort();
       try (FgbgClient c = clients(sharedMemory).apply(target)) {
         // With shared memory the ring's Describe fails the start, else the first read.
@@ -82,7 +76,7 @@ class SilentTargetTest {
   void theRingDescribeToASilentTargetEndsAtTheUnaryDeadlineNotAtTheStreamsBound()
       throws Exception {
     ConnectBound.most = Duration.ofSeconds(2);
-    try (ServerSocket socket = silent();
+    try (ServerSocket socket = SilentPort.open();
          FgbgClient c = clients(true).apply("127.0.0.1:" + socket.getLocalPort())) {
       String target = "127.0.0.1:" + socket.getLocalPort();
       StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
@@ -104,19 +98,8 @@ class SilentTargetTest {
   @Timeout(60)
   void aSilentHomeReplicaIsPassedOverWithinTheUnaryDeadline(boolean sharedMemory)
       throws Exception {
-    try (ServerProcess live = new ServerProcess(WORLD); ServerSocket socket = silent()) {
-      String targets = "127.0.0.1:" + socket.getLocalPort() + "," + live.target();
-      try (FgbgReplicas replicas = FgbgReplicas.connect(targets, clients(sharedMemory));
-           FailoverBatchIterator it = replicas.streamEpoch(request(16))) {
-        assertEquals(0, it.replica(), "rank 0's home replica: the silent one");
-        long samples = 0;
-        while (it.hasNext()) {
-          samples += it.next().size();
-        }
-        assertEquals(16, samples);
-        assertEquals(1, it.replica());
-        assertEquals(1, it.failovers());
-      }
+    try (ServerProcess live = new ServerProcess(WORLD)) {
+      SilentPort.passedOver(live, clients(sharedMemory), request(16));
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
@@ -23,10 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exports whose destinations nest: one inside a folder another export is writing, or holding
@@ -35,29 +32,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DestinationLockTest {
   @RegisterExtension
-  static final WorkerPool POOL = new WorkerPool();
+  final ExportFixture bench = new ExportFixture();
   private static final Dataset D = TestDatasets.tiny();
-
-  @TempDir
-  Path tmp;
-  private ExportRoot root;
-  private Exporter exporter;
-
-  @BeforeEach
-  void setUp() {
-    root = new ExportRoot(tmp.resolve("root"));
-    exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
-  }
 
   private static ExportJob job(String dest, boolean overwrite) {
     return new ExportJob(D, 1, 0, D.size(), Outputs.all(D), ExportFormat.FOLDERS, dest,
         overwrite, 25, 95, false);
   }
 
+  /** Exports to {@code dest} (no overwrite), to its end. */
+  private ExportManifest export(String dest) {
+    return bench.exporter().run(job(dest, false), p -> { }, () -> false);
+  }
+
   private FgbgException refused(String dest, boolean overwrite, String naming) {
-    FgbgException e = assertThrows(FgbgException.class,
-        () -> exporter.run(job(dest, overwrite), p -> { }, () -> false), dest);
-    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason(), e.getMessage());
+    FgbgException e = bench.refused(job(dest, overwrite));
     assertTrue(e.getMessage().contains(naming), e.getMessage());
     return e;
   }
@@ -67,7 +56,7 @@ class DestinationLockTest {
       throws InterruptedException {
     CountDownLatch writing = new CountDownLatch(1);
     CompletableFuture<ExportManifest> run = CompletableFuture.supplyAsync(() ->
-        exporter.run(job(dest, false), p -> {
+        bench.exporter().run(job(dest, false), p -> {
           writing.countDown();
           try {
             go.await();
@@ -98,25 +87,26 @@ class DestinationLockTest {
     go = new CountDownLatch(1);
     CompletableFuture<ExportManifest> inner = paused("race3/sub3", go);
     refused("race3", true, "holds 'race3/sub3', which another export is writing right now");
-    assertTrue(Files.exists(root.resolve("race3/sub3/manifest.json")), "left where it was");
+    assertTrue(Files.exists(bench.root().resolve("race3/sub3/manifest.json")),
+        "left where it was");
     go.countDown();
     assertTrue(inner.get(60, TimeUnit.SECONDS).getComplete());
-    assertEquals(done.getDigest(), exporter.run(job("race3b", false), p -> { }, () -> false)
-        .getDigest(), "the lock's neighbours are only refused: a sibling runs");
+    assertEquals(done.getDigest(), export("race3b").getDigest(),
+        "the lock's neighbours are only refused: a sibling runs");
   }
 
   @Test
   void anExportInsideAnExistingExportCompleteOrNotIsRefused() throws Exception {
-    exporter.run(job("done", false), p -> { }, () -> false);
+    export("done");
     refused("done/fg_bg/bg_000", false, "is inside 'done', an fgbg export");
     refused("done/a/b", true, "is inside 'done', an fgbg export");
     AtomicBoolean stop = new AtomicBoolean();
-    assertThrows(CancellationException.class, () -> exporter.run(job("part", false),
+    assertThrows(CancellationException.class, () -> bench.exporter().run(job("part", false),
         p -> stop.set(true), stop::get));
     refused("part/x", false, "is inside 'part', an fgbg export");
-    Files.createDirectories(root.resolve("plain/sub"));
-    Files.writeString(root.resolve("plain/notes.txt"), "mine");
-    assertTrue(exporter.run(job("plain/sub/x", false), p -> { }, () -> false).getComplete(),
+    Files.createDirectories(bench.root().resolve("plain/sub"));
+    Files.writeString(bench.root().resolve("plain/notes.txt"), "mine");
+    assertTrue(export("plain/sub/x").getComplete(),
         "a folder of other files is no export");
   }
 
@@ -125,8 +115,9 @@ class DestinationLockTest {
     String classpath = System.getProperty("surefire.test.class.path",
         System.getProperty("java.class.path"));
     Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", classpath, HoldDestination.class.getName(), root.path().toString(),
-        dest).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .toString(), "-cp", classpath, HoldDestination.class.getName(),
+        bench.root().path().toString(), dest).redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
     BufferedReader out = new BufferedReader(new InputStreamReader(other.getInputStream(),
         StandardCharsets.UTF_8));
     assertEquals("held", out.readLine());
@@ -146,31 +137,31 @@ class DestinationLockTest {
       refused("x/y", false, "'x/y' is being written by another export right now");
       refused("x", true, "holds 'x/y', which another export is writing right now");
       refused("x/y/z", false, "is inside 'x/y', which another export is writing");
-      assertTrue(exporter.run(job("x/z", false), p -> { }, () -> false).getComplete());
+      assertTrue(export("x/z").getComplete());
     } finally {
       letGo(other);
     }
-    assertTrue(exporter.run(job("x/y", false), p -> { }, () -> false).getComplete(),
+    assertTrue(export("x/y").getComplete(),
         "free once the other process let go");
   }
 
   private List<String> lockFiles() throws Exception {
-    try (Stream<Path> s = Files.list(root.path().resolve(DestinationLock.LOCKS))) {
+    try (Stream<Path> s = Files.list(bench.root().path().resolve(DestinationLock.LOCKS))) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 
   @Test
   void lockFilesGoWhenLetGoAndOnesADeadProcessLeftGoAtTheNextTake() throws Exception {
-    exporter.run(job("a", false), p -> { }, () -> false);
-    exporter.run(job("b/c", false), p -> { }, () -> false);
+    export("a");
+    export("b/c");
     assertEquals(List.of(DestinationLock.GUARD), lockFiles(), "no lock file per export kept");
     Process other = held("x/y");
     String dead = "0".repeat(64) + ".lock"; // a killed export's: unlocked, naming its folder
-    Files.writeString(root.path().resolve(DestinationLock.LOCKS).resolve(dead), "d");
+    Files.writeString(bench.root().path().resolve(DestinationLock.LOCKS).resolve(dead), "d");
     try {
       assertEquals(3, lockFiles().size(), "the holder's file is there: " + lockFiles());
-      assertTrue(exporter.run(job("d", false), p -> { }, () -> false).getComplete(),
+      assertTrue(export("d").getComplete(),
           "the dead export's folder is no longer in the way");
       List<String> left = lockFiles();
       assertEquals(2, left.size(), "the dead one pruned, the holder's kept: " + left);
@@ -180,6 +171,6 @@ class DestinationLockTest {
       letGo(other);
     }
     assertEquals(List.of(DestinationLock.GUARD), lockFiles(), "the other process's went too");
-    assertTrue(exporter.run(job("x/y", false), p -> { }, () -> false).getComplete());
+    assertTrue(export("x/y").getComplete());
   }
 }

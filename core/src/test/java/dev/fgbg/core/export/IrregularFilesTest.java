@@ -1,21 +1,16 @@
 package dev.fgbg.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What is not what an export expects, through real files: a FIFO where it opens a file (its
@@ -26,20 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a guard: a FIFO hangs
 class IrregularFilesTest {
   @RegisterExtension
-  static final WorkerPool POOL = new WorkerPool();
+  final ExportFixture bench = new ExportFixture();
   private static final Dataset D = TestDatasets.tiny();
   private static final String FIFO_WORDS = "is not a regular file (a FIFO, socket or device)";
-
-  @TempDir
-  Path tmp;
-  private ExportRoot root;
-  private Exporter exporter;
-
-  @BeforeEach
-  void setUp() {
-    root = new ExportRoot(tmp.resolve("root"));
-    exporter = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
-  }
 
   private static ExportJob job(ExportFormat format, String dest, boolean overwrite) {
     return new ExportJob(D, 1, 0, Math.min(D.size(), 10), Outputs.all(D), format, dest,
@@ -47,7 +31,7 @@ class IrregularFilesTest {
   }
 
   private void export(ExportFormat format, String dest) {
-    exporter.run(job(format, dest, true), p -> { }, () -> false);
+    bench.exporter().run(job(format, dest, true), p -> { }, () -> false);
   }
 
   private String refused(ExportFormat format, String dest) {
@@ -55,10 +39,7 @@ class IrregularFilesTest {
   }
 
   private String refused(ExportFormat format, String dest, boolean overwrite) {
-    FgbgException e = assertThrows(FgbgException.class,
-        () -> exporter.run(job(format, dest, overwrite), p -> { }, () -> false), dest);
-    assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason(), e.getMessage());
-    return e.getMessage();
+    return bench.refused(job(format, dest, overwrite)).getMessage();
   }
 
   private static void mkfifo(Path p) throws Exception {
@@ -68,18 +49,18 @@ class IrregularFilesTest {
 
   @Test
   void aFifoAsTheManifestIsRefusedByNameAndFreesTheDestination() throws Exception {
-    Path fifo = root.resolve("f1/manifest.json");
+    Path fifo = bench.root().resolve("f1/manifest.json");
     mkfifo(fifo);
     assertEquals("'f1/manifest.json' " + FIFO_WORDS + "; exports never open one: remove it and "
         + "run the export again (writing f1)", refused(ExportFormat.ZIP, "f1"));
     Files.delete(fifo);
     export(ExportFormat.ZIP, "f1"); // neither the lock nor anything else is held
-    assertTrue(Files.isRegularFile(root.resolve("f1/manifest.json")));
+    assertTrue(Files.isRegularFile(bench.root().resolve("f1/manifest.json")));
   }
 
   @Test
   void aFifoAsTheLockGuardIsRefusedByName() throws Exception {
-    Path fifo = root.path().resolve(".fgbg-locks/guard");
+    Path fifo = bench.root().path().resolve(".fgbg-locks/guard");
     mkfifo(fifo);
     assertTrue(refused(ExportFormat.FOLDERS, "g1").startsWith("'.fgbg-locks/guard' "
         + FIFO_WORDS), "named");
@@ -90,7 +71,7 @@ class IrregularFilesTest {
   @Test
   void aFifoAsAShardOfAnExportResumedIsRefusedByName() throws Exception {
     export(ExportFormat.WEBDATASET, "w");
-    Path shard = root.resolve("w/shard-000000.tar");
+    Path shard = bench.root().resolve("w/shard-000000.tar");
     Files.delete(shard);
     mkfifo(shard);
     assertTrue(refused(ExportFormat.WEBDATASET, "w", false).startsWith("'w/shard-000000.tar' "
@@ -101,19 +82,19 @@ class IrregularFilesTest {
 
   @Test
   void aBrokenLockFolderIsNamedNotTheDestination() throws Exception {
-    Files.delete(root.path().resolve(".fgbg-locks")); // made with the root
-    Files.writeString(root.path().resolve(".fgbg-locks"), "x");
+    Files.delete(bench.root().path().resolve(".fgbg-locks")); // made with the root
+    Files.writeString(bench.root().path().resolve(".fgbg-locks"), "x");
     String msg = refused(ExportFormat.FOLDERS, "a2");
     assertTrue(msg.contains("cannot write .fgbg-locks: not a folder"), msg);
-    Files.delete(root.path().resolve(".fgbg-locks"));
-    Files.createDirectories(root.path().resolve(".fgbg-locks/guard"));
+    Files.delete(bench.root().path().resolve(".fgbg-locks"));
+    Files.createDirectories(bench.root().path().resolve(".fgbg-locks/guard"));
     msg = refused(ExportFormat.FOLDERS, "a3");
     assertTrue(msg.contains("cannot write .fgbg-locks/guard: is a folder"), msg);
   }
 
   @Test
   void aFileOnTheWayToTheDestinationIsNamed() throws Exception {
-    Files.writeString(root.resolve("afile"), "hi");
+    Files.writeString(bench.root().resolve("afile"), "hi");
     String msg = refused(ExportFormat.FOLDERS, "afile/sub");
     assertTrue(msg.contains("cannot write afile: not a folder"), msg);
   }
