@@ -13,6 +13,12 @@ bash "$ROOT/scripts/browser.sh"
 
 echo "== Java: mvn verify (all modules, all tests)"
 mvn -B -ntp install "$@"
+# ./fgbg test holds the launcher's build lock while Maven builds (other verbs wait for it):
+# done with the jars, let go of it.
+if [[ -n "${FGBG_BUILD_LOCK_FD:-}" ]]; then
+  exec {FGBG_BUILD_LOCK_FD}>&-
+  unset FGBG_BUILD_LOCK_FD
+fi
 
 if [[ -d client-python-stub ]]; then
   bash "$ROOT/scripts/test-python.sh"

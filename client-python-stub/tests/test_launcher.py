@@ -176,3 +176,73 @@ def test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so(tmp_path, conn
         s.stop()
     severe = [line for line in s.log if " SEVERE " in line]
     assert len(severe) == 1 and "the server's code changed under it" in severe[0], s.log
+
+
+GATED_MVN = """#!/bin/sh
+# Maven for the test: says it started (a line on a FIFO the test reads), builds once the test
+# lets it (a line on another), then leaves the jars a build leaves.
+echo started >"$FAKE_STARTED"
+read go <"$FAKE_GATE"
+for jar in server/target/fgbg-server.jar client-java/target/fgbg-client.jar; do
+  : >"$jar"
+done
+: >bench/target/fgbg-bench.jar
+echo build >>"$FAKE_LOG"
+"""
+
+NAMING_JAVA = """#!/bin/sh
+# Java for the test: a server that only says which jar it was given.
+for a; do
+  if [ "$prev" = -jar ]; then echo "ran $a"; fi
+  prev="$a"
+done
+"""
+
+
+def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
+    # ./fgbg test's mvn install rewrites the jars: a serve started meanwhile on the stale
+    # checkout waits for the build lock, then finds the jars built, instead of building too.
+    repo = checkout(tmp_path)
+    os.makedirs(repo / "scripts")
+    shutil.copy(os.path.join(ROOT, "scripts", "test.sh"), repo / "scripts" / "test.sh")
+    for script in ("python-packages.sh", "browser.sh"):  # nothing to install
+        (repo / "scripts" / script).write_text("exit 0\n")
+    os.makedirs(repo / "server" / "target" / "lib")
+    (repo / "server" / "target" / "lib" / "dep.jar").write_text("dep")
+    bin_dir = tmp_path / "bin"
+    os.makedirs(bin_dir)
+    for name, text in (("mvn", GATED_MVN), ("java", NAMING_JAVA)):
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    started, gate, log = tmp_path / "started", tmp_path / "gate", tmp_path / "builds.log"
+    os.mkfifo(started)
+    os.mkfifo(gate)
+    env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), FAKE_LOG=str(log),
+               FAKE_STARTED=str(started), FAKE_GATE=str(gate), JAVA_HOME=str(tmp_path),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop("FGBG_MVN", None)
+    runs = []
+    try:
+        runs.append(subprocess.Popen([str(repo / "fgbg"), "test"], cwd=str(tmp_path), env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True))
+        with open(started) as f:  # the tests' mvn runs
+            assert f.readline() == "started\n"
+        runs.append(subprocess.Popen([str(repo / "fgbg"), "serve"], cwd=str(tmp_path), env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True))
+        said = runs[1].stderr.readline()
+        assert said.startswith("fgbg: waiting for another build (pid %d)" % runs[0].pid), said
+        with open(gate, "w") as f:  # the tests' build may end
+            f.write("go\n")
+        assert runs[0].wait(60) == 0, runs[0].stderr.read()
+        out, err = runs[1].communicate(timeout=60)
+        assert runs[1].returncode == 0, err
+        assert out.startswith("ran " + str(tmp_path / "cache")), out  # its copy of the jar
+        assert "building" not in err, err
+        assert log.read_text().split() == ["build"]
+    finally:
+        for r in runs:
+            if r.poll() is None:
+                os.killpg(r.pid, 9)
+            r.wait()
