@@ -73,6 +73,13 @@ export function ready(state = 'ready') {
   window.dispatchEvent(new Event('fgbg-ready'));
 }
 
+/**
+ * The whole factor a width×height picture is scaled up by to fit a box (at least 1), so that
+ * each of its pixels is a square of whole pixels, not some 6 and some 7 of them.
+ */
+export const wholeScale = (boxWidth, boxHeight, width, height) =>
+  Math.max(1, Math.floor(Math.min(boxWidth / width, boxHeight / height)));
+
 const nf = new Intl.NumberFormat('en-US');
 export const int = (n) => nf.format(Math.round(n));
 export const num = (n, digits = 3) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });

@@ -1,10 +1,12 @@
 // Grid: one page of a selection, as thumbnails of the composite with the mask outlined or
 // overlaid (drawn here from the mask PNG) and the depth shown on hover.
-import { api, ApiError, app, el, fail, formValues, int, link, params, ready } from './common.js';
+import { api, ApiError, app, el, fail, formValues, int, link, params, ready, wholeScale } from './common.js';
 
 const q = params();
 const view = q.get('view') || 'outline';
 const TRIES = 5;
+/** Datasets narrower than this are drawn with square pixels (pixelated, a whole scale). */
+const SMALL = 128;
 
 // Back and reload come back to where the page was scrolled: the browser's own restoring runs
 // before the tiles exist, so the position is kept per URL and set once they are laid out.
@@ -21,6 +23,7 @@ async function main() {
   const d = datasets.find((x) => x.name === page.dataset);
   app().replaceChildren(heading(page), controls(datasets, d, page), pager(page),
     view === 'depth' && page.depth_ramp ? legend(page.depth_ramp, d.depth_units) : '', tiles(d, page), pager(page));
+  if (d.width < SMALL) wholePixels(document.getElementById('tiles'), d);
   const back = ['back_forward', 'reload'].includes(performance.getEntriesByType('navigation')[0]?.type);
   const y = Number(sessionStorage.getItem(scrollKey));
   if (back && y > 0) scrollTo(0, y);
@@ -223,11 +226,32 @@ function maskCanvas(src, mode) {
   }
 }
 
+/**
+ * A small dataset's pictures fill their tiles by a whole factor of device pixels, each of their
+ * pixels a square (scaled to the tile, 28 pixels in 190 were some 6 and some 7 wide): the factor
+ * from a tile's size now, and again whenever the tiles' width changes.
+ */
+function wholePixels(tiles, d) {
+  const fit = () => {
+    const thumb = tiles.querySelector('.thumb');
+    if (!thumb) return;
+    const dpr = devicePixelRatio;
+    const k = wholeScale(thumb.clientWidth * dpr, thumb.clientHeight * dpr, d.width, d.height);
+    // Not when the tile is narrower than the picture: then it is scaled down to fit, as others.
+    const fits = d.width <= thumb.clientWidth * dpr && d.height <= thumb.clientHeight * dpr;
+    tiles.classList.toggle('whole', fits);
+    tiles.style.setProperty('--shown-width', (d.width * k) / dpr + 'px');
+    tiles.style.setProperty('--shown-height', (d.height * k) / dpr + 'px');
+  };
+  fit();
+  new ResizeObserver(fit).observe(tiles);
+}
+
 function tiles(d, page) {
   if (!page.samples.length) {
     return el('div', { class: 'panel empty' }, 'No samples match these filters.');
   }
-  const small = d.width < 128;
+  const small = d.width < SMALL;
   const url = (file, index) => `/img/${file}?${page.image_query}&index=${index}`;
   return el('div', { class: 'tiles' + (view === 'depth' ? ' show-depth' : ''), id: 'tiles' }, page.samples.map((s) => {
     const thumb = el('div', { class: 'thumb' + (small ? ' pixelated' : '') },

@@ -1,6 +1,6 @@
 // Sample: every output at full size (whatever /api/sample lists), the depth colour bar in the
 // dataset's units, the meta, the index decoded into its factors, neighbours and downloads.
-import { api, app, depth, el, fail, int, link, params, ready } from './common.js';
+import { api, app, depth, el, fail, int, link, params, ready, wholeScale } from './common.js';
 
 const q = params();
 
@@ -30,19 +30,16 @@ async function main() {
 function figure(s, f) {
   const img = el('img', { class: 'full', src: f.url, alt: f.title, dataset: { file: f.file } });
   img.addEventListener('load', () => {
-    img.width = img.naturalWidth * zoom(img.naturalWidth);
-    img.height = img.naturalHeight * zoom(img.naturalWidth);
-    img.classList.toggle('pixelated', zoom(img.naturalWidth) > 1);
+    // Small datasets are shown scaled up by a whole factor, so pixels stay pixels.
+    const k = wholeScale(384, Infinity, img.naturalWidth, img.naturalHeight);
+    img.width = img.naturalWidth * k;
+    img.height = img.naturalHeight * k;
+    img.classList.toggle('pixelated', k > 1);
   });
   const frame = el('div', { class: 'frame' }, img);
   if (f.file === 'composite.png') frame.append(bbox(s.meta));
   if (f.file === 'depth.png' && s.depth) frame.append(colourBar(s.depth));
   return el('figure', {}, frame, el('figcaption', {}, f.title, el('span', {}, f.about)));
-}
-
-/** Small datasets are shown scaled up by a whole factor, so pixels stay pixels. */
-function zoom(width) {
-  return Math.max(1, Math.floor(384 / width));
 }
 
 function bbox(meta) {
