@@ -83,8 +83,12 @@ class HungReplicaTest {
     try (ServerProcess live = new ServerProcess(WORLD);
          ServerSocket silent = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
       String targets = "127.0.0.1:" + silent.getLocalPort() + "," + live.target();
+      String fingerprint; // given: the job's Describe would remember the silent one first
+      try (FgbgClient c = FgbgClient.builder().target(live.target()).build()) {
+        fingerprint = c.describe("builtin").getFingerprint();
+      }
       try (FgbgReplicas replicas = FgbgReplicas.connect(targets, client);
-           FailoverBatchIterator it = replicas.streamEpoch(request)) {
+           FailoverBatchIterator it = replicas.streamEpoch(request, fingerprint)) {
         assertEquals(0, it.replica(), "rank 0's home replica: the silent one");
         long samples = 0;
         while (it.hasNext()) {

@@ -23,21 +23,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 24 h stream deadline. The timeouts only guard against the old forever-wait.
  */
 class SilentTargetTest {
-  private static final List<String> WORLD = List.of("--builtin-size", "32", "--builtin-counts",
+  static final List<String> WORLD = List.of("--builtin-size", "32", "--builtin-counts",
       "4:10", "--builtin-placements", "4", "--workers", "1");
   private static final Duration WAIT = Duration.ofSeconds(4); // a loaded machine connects slowly
 
-  private static StreamEpochRequest request(int limit) {
+  static StreamEpochRequest request(int limit) {
     return StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(8)
         .setLimit(limit).setRank(0).setWorldSize(1).build();
   }
 
   /** A loopback port whose connections the kernel completes and nothing ever answers. */
-  private static ServerSocket silent() throws Exception {
+  static ServerSocket silent() throws Exception {
     return new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
   }
 
-  private static Function<String, FgbgClient> clients(boolean sharedMemory) {
+  static Function<String, FgbgClient> clients(boolean sharedMemory) {
     return t -> FgbgClient.builder().target(t).deadline(WAIT).sharedMemory(sharedMemory)
         .build();
   }
@@ -106,8 +106,12 @@ class SilentTargetTest {
       throws Exception {
     try (ServerProcess live = new ServerProcess(WORLD); ServerSocket socket = silent()) {
       String targets = "127.0.0.1:" + socket.getLocalPort() + "," + live.target();
+      String fingerprint; // given: the job's Describe would remember the silent one first
+      try (FgbgClient c = FgbgClient.builder().target(live.target()).build()) {
+        fingerprint = c.describe("builtin").getFingerprint();
+      }
       try (FgbgReplicas replicas = FgbgReplicas.connect(targets, clients(sharedMemory));
-           FailoverBatchIterator it = replicas.streamEpoch(request(16))) {
+           FailoverBatchIterator it = replicas.streamEpoch(request(16), fingerprint)) {
         assertEquals(0, it.replica(), "rank 0's home replica: the silent one");
         long samples = 0;
         while (it.hasNext()) {
