@@ -4,11 +4,12 @@
     for batch in stream_epoch("dns:///fgbg:50051", rank=rank, world_size=world, batch_size=64):
         ...
 
-The rank streams from its home replica (``rank % n``); when that replica becomes UNAVAILABLE (it
-died, shut down, or hangs: it stopped answering the client's keepalive pings, or sent no batch
-within the client's `timeout`) it moves to the next one and asks for the rest by fgbg.resume's
-rule (``start_batch`` past every batch it already yielded, ``limit`` less the samples in them),
-so no sample is lost or repeated.
+The rank streams from its home replica (``rank % n``; one that lately did not answer at all, a
+hung one, is asked last: fgbg._silent); when that replica becomes UNAVAILABLE (it died, shut down,
+or hangs: it stopped answering the client's keepalive pings, or sent no batch within the client's
+`timeout`) it moves to the next one and asks for the rest by fgbg.resume's rule (``start_batch``
+past every batch it already yielded, ``limit`` less the samples in them): no sample is lost or
+repeated.
 
 Every stream keeps to one fingerprint: `fingerprint=` (a dataset's, as FgbgIterableDataset
 passes its info's), else the one the first replica in the targets' order that answers Describe
@@ -21,21 +22,20 @@ answers at A, B (...)"), when every replica in turn failed without yielding a ba
 rides through the restart. Each move is one INFO line saying why ("A is unavailable (...)", "A
 serves other data (fingerprint G, not F)"). Any thread may close() a stream: the call its reader
 waits in ends (a Describe of a hung replica too), and so does the reader's iteration.
-
-`FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes
-them): the same call again on the next replica, under the same fingerprint check (`SameData`),
-with the same `reconnect` window.
+`FailoverCalls` does the same for idempotent unary calls (GetSamples, as FgbgDataset makes them).
 """
 import logging
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional
 
-from . import _channels, shm
+from . import _channels, _silent, shm
 from ._checks import world_size_arg
 from ._proto import pb
 from ._requests import field
+# Public here, as they were before they had a module of their own.
+from ._same_data import OtherDataError as OtherDataError, SameData as SameData
 from .batch import Batch
 from .client import Client, FgbgError
-from .reconnect import Calls, Failures, Reconnect, describe, seconds
+from .reconnect import Calls, Failures, Reconnect, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -43,91 +43,6 @@ _LOG = logging.getLogger(__name__)
 # The request's other integers, flags and names: checked (as the request's fields) when the
 # stream is made, not when it first connects.
 _CHECKED = ("seed", "epoch", "batch_size", "start_position", "shuffle", "drop_last", "dataset")
-
-
-class OtherDataError(FgbgError):
-    """FAILED_PRECONDITION: a replica (or a server that came back) serves other data (another
-    fingerprint) than the consumer had so far; skipped like an unavailable replica, raised when
-    no replica serves the same data. Not waited for: the data changed under the consumer."""
-
-    def __init__(self, code: str, details: str = "", target: Optional[str] = None,
-                 note: str = "", files: Optional[Tuple[int, ...]] = None,
-                 fingerprint_words: str = "", served: str = "") -> None:
-        super().__init__(code, details, target, note, files)
-        self.fingerprint_words = fingerprint_words  # "serves fingerprint X": what it served
-        self.served = served  # X
-
-    def __reduce__(self) -> Tuple[type, Tuple[Any, ...]]:
-        return OtherDataError, FgbgError.__reduce__(self)[1]  # the class survives a pickle
-
-
-class SameData:
-    """The fingerprint of the data a consumer has had so far (None: nothing yet), and the check
-    that keeps a replica's other data out."""
-
-    def __init__(self, dataset: str, fingerprint: Optional[str] = None) -> None:
-        self.dataset = dataset
-        self.fingerprint = fingerprint
-        self._round: Dict[str, str] = {}  # what each replica did since a batch was accepted
-
-    def decide(self, targets: List[str], reconnect: float, options: Dict[str, Any],
-               calls: Optional[Calls] = None) -> None:
-        """Without a fingerprint yet, and several replicas: the one the first replica in
-        `targets`' order that answers Describe serves, the same in every rank and process
-        (not the first batch's: replicas of other data would split a job between them).
-        `calls`: a stream's Clients, whose close ends the Describe."""
-        if self.fingerprint is None and len(targets) > 1:
-            calls = calls if calls is not None else Calls()
-            client, info = describe(targets, self.dataset, reconnect, calls, **options)
-            calls.done(client)
-            self.fingerprint = info.fingerprint
-
-    def why(self, e: FgbgError) -> str:
-        """Why the consumer leaves a replica after `e` (UNAVAILABLE, or of other data), for the
-        move's log line (the Java client's words)."""
-        if isinstance(e, OtherDataError):
-            return "serves other data (fingerprint %s, not %s)" % (e.served, self.fingerprint)
-        said = str(e)
-        return "is unavailable (%s)" % (said[len(e.code) + 2:] if said.startswith(e.code + ": ")
-                                        else said)
-
-    def failed(self, target: str, e: FgbgError) -> None:
-        """Notes why `target` was left (for `gave_up`)."""
-        self._round[target] = (e.fingerprint_words if isinstance(e, OtherDataError)
-                               else "is unavailable" if e.code == "UNAVAILABLE"
-                               else "failed %s" % e.code)
-
-    def gave_up(self, e: FgbgError, targets: List[str]) -> FgbgError:
-        """What to raise when the consumer gives up after `e`: when `e` is of other data or
-        UNAVAILABLE (every replica down or of other data) and a replica of other data was among
-        those left, an OtherDataError naming what each replica serves; else `e` itself (a
-        replica's own refusal, e.g. INVALID_ARGUMENT, is the user's to see)."""
-        if not (isinstance(e, OtherDataError) or e.code == "UNAVAILABLE") or not any(
-                w.startswith("serves") for w in self._round.values()):
-            return e
-        return OtherDataError("FAILED_PRECONDITION", "no replica serves dataset %r with "
-                              "fingerprint %s, the data this consumer has: %s; the replicas "
-                              "serve different data (a rolling update, another config or "
-                              "model?), and their samples cannot be mixed" % (
-                                  self.dataset, self.fingerprint, "; ".join(
-                                      "%s %s" % (t, self._round.get(t, "was not tried"))
-                                      for t in targets)), e.target)
-
-    def check(self, batch: Batch, target: str) -> None:
-        """Raises FAILED_PRECONDITION when `batch` (from `target`) is of other data than the
-        data so far."""
-        if self.fingerprint is None:
-            self.fingerprint = batch.fingerprint
-        elif batch.fingerprint != self.fingerprint:
-            batch.release()  # its shared-memory slot, if it came through one
-            raise OtherDataError("FAILED_PRECONDITION", "%s serves dataset %r with fingerprint "
-                                 "%s, not %s as the replicas before it: the replicas serve "
-                                 "different data (a rolling update, another config or model?), "
-                                 "and their samples cannot be mixed"
-                                 % (target, self.dataset, batch.fingerprint, self.fingerprint),
-                                 target, fingerprint_words="serves fingerprint %s"
-                                 % batch.fingerprint, served=batch.fingerprint)
-        self._round.clear()
 
 
 class FailoverStream:
@@ -175,6 +90,9 @@ class FailoverStream:
     def _batches_on_replicas(self) -> Iterator[Batch]:
         failures = self._failures
         self._same.decide(self.targets, self._reconnect, self._options, self._calls)
+        # After the job's Describe, which may have found the home replica silent: it goes last.
+        order = _silent.SILENT.order(self.targets, self.replica)
+        self.replica = order[0]
         while True:
             point = after(self._start, self._batches, self._samples)
             if point is None:
@@ -187,6 +105,8 @@ class FailoverStream:
                 for batch in client.stream_epoch(start_batch=point.start_batch,
                                                  limit=point.limit, **self._request):
                     self._same.check(batch, self.targets[self.replica])
+                    if not delivered:
+                        _silent.SILENT.answered(self.targets[self.replica])
                     self._batches += 1
                     self._samples += len(batch)
                     failures.ok()
@@ -196,8 +116,10 @@ class FailoverStream:
             except FgbgError as e:
                 if self._calls.closed:
                     raise
-                gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
+                gone, to = self.targets[self.replica], _silent.after(order, self.replica)
                 self._same.failed(gone, e)
+                if not delivered and _silent.no_answer(e):
+                    _silent.SILENT.mark(gone)  # no reply at all: the next streams ask it last
                 # The error says why: it went away, shut down, stopped answering (hangs), or
                 # serves other data. A deadline before this replica's first batch is a hung
                 # replica (its ring-sizing Describe or first reply): the next one may answer.
@@ -232,16 +154,16 @@ NO_REPLY = "sent no reply within the call's deadline"
 
 class FailoverCalls:
     """Idempotent unary calls over replicas. Each call goes to the replica now used (`replica`,
-    from `home(home_index, n)`); when that one is UNAVAILABLE, answers with other data, or
-    never connects before the call's deadline (a hung replica: each replica asked gets the
-    Client's whole `timeout`), the same call goes to the next replica through a new Client, so
-    a retried call is exact. A deadline on a connected replica (busy: a big call, a cold depth
-    cache) is raised, not retried elsewhere at the same cost. It gives up, raising the last
-    error, when every replica in turn failed the call (a deadline's then names them: "(asked A,
-    B in turn: none answered)"). `fingerprint` is the data already seen (e.g. DatasetInfo's;
-    None: as for FailoverStream, the first replica's in the targets' order that answers
-    Describe(`dataset`)); `who` names the caller in the one INFO line per move; `reconnect`
-    keeps it trying (fgbg.reconnect). Use in one process: a Client never crosses a fork."""
+    from `home(home_index, n)`, a lately silent one last: fgbg._silent); when that one is
+    UNAVAILABLE, answers with other data, or never connects before the call's deadline (a hung
+    replica: each replica asked gets the Client's whole `timeout`), the same call goes to the
+    next replica through a new Client (the same `SameData` check and `reconnect` window), so a
+    retried call is exact. A deadline on a connected replica (busy: a big call, a cold depth
+    cache) is raised, not retried elsewhere at the same cost. When every replica in turn failed,
+    the last error (a deadline's names them: "(asked A, B in turn: none answered)").
+    `fingerprint`: the data already seen (DatasetInfo's; None: as for FailoverStream); `who`
+    names the caller in the INFO line per move. Use in one process: a Client never crosses a
+    fork."""
 
     def __init__(self, targets: Targets, home_index: int = 0, dataset: str = "builtin",
                  fingerprint: Optional[str] = None, who: str = "",
@@ -255,11 +177,15 @@ class FailoverCalls:
         self._options = dict(client_options or {})
         self._client: Optional[Client] = None
         self._reconnect = seconds(reconnect)
+        self._order: List[int] = []  # the replicas in the order it asks them
 
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
         failures = Failures(self.targets, self._reconnect)
         self._same.decide(self.targets, self._reconnect, self._options)
+        if not self._order:  # first, after the Describe: a replica lately silent goes last
+            self._order = _silent.SILENT.order(self.targets, self.replica)
+            self.replica = self._order[0]
         while True:
             client = self._client
             if client is None:
@@ -268,9 +194,10 @@ class FailoverCalls:
                 batch = ask(client)
                 self._same.check(batch, self.targets[self.replica])
                 failures.ok()
+                _silent.SILENT.answered(self.targets[self.replica])
                 return batch
             except FgbgError as e:
-                gone, to = self.targets[self.replica], (self.replica + 1) % len(self.targets)
+                gone, to = self.targets[self.replica], _silent.after(self._order, self.replica)
                 self._same.failed(gone, e)
                 # A deadline while the channel never connected: a hung or silent replica, so the
                 # (idempotent) call goes to the next one. Once connected, the replica is busy (a
@@ -279,6 +206,8 @@ class FailoverCalls:
                 hung = ("DEADLINE_EXCEEDED",) if (
                     e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
                     and _channels.connecting(client._channel)) else ()
+                if hung or (e.code == "UNAVAILABLE" and _silent.no_answer(e)):
+                    _silent.SILENT.mark(gone)  # never connected: the next calls ask it last
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                         "%s: %s %s; asking %s for the same %s", self._who, gone,

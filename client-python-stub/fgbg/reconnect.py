@@ -31,6 +31,7 @@ import time
 from datetime import timedelta
 from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
 
+from . import _silent
 from .client import Client, FgbgError
 from .errors import words
 from .info import DatasetInfo
@@ -210,27 +211,34 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
              calls: Optional[Calls] = None, **client_options: Any) -> Tuple[Client, DatasetInfo]:
     """A Client of one of `targets` and its answer to Describe(`dataset`): the first replica in
     the targets' order, then the next ones in turn (the same in every rank and process: they
-    all describe the same data), and when every one in turn was UNAVAILABLE, the window's wait
-    before the next round (the servers may be starting). With several replicas a hung one
+    all describe the same data; one that lately did not answer is asked last, fgbg._silent),
+    and when every one in turn was UNAVAILABLE, the window's wait before the next round (the
+    servers may be starting). With several replicas a hung one
     (DEADLINE_EXCEEDED: it accepted the connection but did not answer) is passed over as an
     unavailable one. The caller closes the Client (`calls.done`, with `calls`: its Clients,
     which its close ends). With no window, the last error, naming every target when there are
     several."""
     replicas = resolve(targets)
     failures = Failures(replicas, reconnect)
-    replica = 0
     several = len(replicas) > 1
     clients = calls if calls is not None else Calls()
+    tried = 0
     while True:
-        client = clients.client(replicas[replica], **client_options)
+        if tried % len(replicas) == 0:  # each round: one that lately did not answer, last
+            order = _silent.SILENT.order(replicas, 0)
+        target = replicas[order[tried % len(replicas)]]
+        client = clients.client(target, **client_options)
         try:
             info = client.describe(dataset)
             failures.ok()  # "answered again", after a wait
+            _silent.SILENT.answered(target)
             return client, info
         except FgbgError as e:
             # A new channel each try: a channel that failed to connect waits out gRPC's own
             # back-off (up to minutes) before it tries again.
             clients.done(client)
+            if _silent.no_answer(e):
+                _silent.SILENT.mark(target)
             # When none answered, the error names every replica asked (none_answered).
             failures.moves_on(e, False, lambda: None, also=_PASSED if several else ())
-            replica = (replica + 1) % len(replicas)
+            tried += 1

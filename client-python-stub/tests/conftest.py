@@ -59,6 +59,7 @@ SERVER_TESTS = frozenset({
     "test_hung_replica.py::test_rank_zero_whose_home_replica_accepts_and_never_answers_"
     "streams_from_the_next",
     "test_hung_replica.py::test_failover_calls_ask_the_next_replica_when_one_sends_no_reply",
+    "test_silent_replica.py",
     "test_hung_replica.py::test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_"
     "the_next",
     "test_paths.py",
@@ -88,6 +89,15 @@ def pytest_runtest_protocol(item):
     _running.append(item)
     yield
     _running.remove(item)
+
+
+@pytest.fixture(autouse=True)
+def _no_replica_remembered_silent(monkeypatch):
+    """Each test starts with no replica remembered as silent: fgbg._silent's memory is the
+    process's, and a later test may get the port of an earlier one's silent listener."""
+    silent = sys.modules.get("fgbg._silent")
+    if silent is not None:
+        monkeypatch.setattr(silent, "SILENT", silent.Silent())
 
 
 def needs_server_marker(what):

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -34,6 +35,10 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   private final FgbgReplicas replicas;
   private final StreamEpochRequest request;
   private int replica;
+  // The replicas in the order this stream asks them: from its home on, those that lately did
+  // not answer last (decided at its first call, after the job's Describe); at: its place in it.
+  private List<Integer> order;
+  private int at;
   private volatile BatchIterator current;
   private long delivered;
   private long samples;
@@ -66,6 +71,10 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
       finished = rest.isEmpty();
       samplesBefore = samples;
       deliveredBefore = delivered;
+      if (order == null) {
+        order = replicas.silent().order(replica);
+        replica = order.get(0);
+      }
       current = rest.map(r -> inCalls(() -> replicas.client(replica).streamEpoch(r)))
           .orElse(null);
     }
@@ -92,13 +101,16 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
           throw e;
         }
         otherData |= other;
+        if (!other && delivered == deliveredBefore && SilentReplicas.silent(e.getStatus())) {
+          replicas.silent().mark(replica); // no reply at all: the next streams ask it last
+        }
         String gone = replicas.targets().get(replica);
         same.failed(gone, e);
         boolean every = ++failures % replicas.size() == 0; // every replica failed in turn
         if (every && otherData) {
           throw same.gaveUp(e, replicas.targets()); // waiting cannot bring the data back
         }
-        int to = (replica + 1) % replicas.size();
+        int to = order.get((at + 1) % replicas.size());
         if (failures <= replicas.size()) { // once an outage: after it, the window's own lines
           LOG.info("rank " + request.getRank() + ": " + gone + " " + same.why(e)
               + "; resuming at batch " + (request.getStartBatch() + delivered) + " on "
@@ -115,6 +127,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         closeCurrent();
         current = null;
         replica = to;
+        at++;
         failovers++;
       }
     }
@@ -162,6 +175,9 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         throw new NoSuchElementException("no next batch: this FailoverBatchIterator was closed");
       }
       throw e;
+    }
+    if (delivered == deliveredBefore) {
+      replicas.silent().answered(replica);
     }
     delivered++;
     samples += b.size();

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Several interchangeable fgbg servers (replicas behind one name, or listed), with ranks spread
@@ -42,21 +43,30 @@ public final class FgbgReplicas implements AutoCloseable {
   private final List<FgbgClient> clients;
   private final Duration reconnect;
   private final Map<String, String> fingerprints; // dataset: the data its streams keep to
+  private final SilentReplicas silent; // those that lately did not answer: asked last
 
   private FgbgReplicas(List<String> targets, List<FgbgClient> clients, Duration reconnect,
-      Map<String, String> fingerprints) {
+      Map<String, String> fingerprints, SilentReplicas silent) {
     this.targets = targets;
     this.clients = clients;
     this.reconnect = reconnect;
     this.fingerprints = fingerprints;
+    this.silent = silent;
   }
 
-  private FgbgReplicas(List<String> targets, List<FgbgClient> clients) {
-    this(targets, clients, Duration.ZERO, new ConcurrentHashMap<>());
+  private FgbgReplicas(List<String> targets, List<FgbgClient> clients, LongSupplier nanos) {
+    this(targets, clients, Duration.ZERO, new ConcurrentHashMap<>(),
+        new SilentReplicas(targets, nanos));
   }
 
   /** One client per replica of {@code targets}, each made by {@code connect(target)}. */
   public static FgbgReplicas connect(String targets, Function<String, FgbgClient> connect) {
+    return connect(targets, connect, System::nanoTime);
+  }
+
+  /** As {@link #connect(String, Function)}, timing the silent replicas by {@code nanos}. */
+  static FgbgReplicas connect(String targets, Function<String, FgbgClient> connect,
+      LongSupplier nanos) {
     List<String> all = resolve(targets);
     List<FgbgClient> clients = new ArrayList<>(all.size());
     try {
@@ -67,7 +77,7 @@ public final class FgbgReplicas implements AutoCloseable {
       clients.forEach(FgbgClient::close);
       throw e;
     }
-    return new FgbgReplicas(all, clients);
+    return new FgbgReplicas(all, clients, nanos);
   }
 
   /** With default client settings. */
@@ -81,7 +91,7 @@ public final class FgbgReplicas implements AutoCloseable {
    * in log lines.
    */
   public static FgbgReplicas of(String target, FgbgClient client) {
-    return new FgbgReplicas(List.of(target), List.of(client));
+    return new FgbgReplicas(List.of(target), List.of(client), System::nanoTime);
   }
 
   /** The replicas {@code targets} names; IllegalArgumentException naming a bad one. */
@@ -151,7 +161,8 @@ public final class FgbgReplicas implements AutoCloseable {
    * @throws IllegalArgumentException unless zero or positive, at most 36,500 days
    */
   public FgbgReplicas withReconnect(Duration window) {
-    return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window), fingerprints);
+    return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window), fingerprints,
+        silent);
   }
 
   /** The reconnect window of {@link #withReconnect}; zero: none. */
@@ -195,10 +206,13 @@ public final class FgbgReplicas implements AutoCloseable {
   /** As {@link #fingerprint(String)}, ending with the last status once {@code stop} says so. */
   String fingerprint(String dataset, ReconnectWindow window, BooleanSupplier stop) {
     String known = fingerprints.get(dataset);
+    // The targets' order, but a replica that lately did not answer last: its deadline again.
+    List<Integer> order = known == null ? silent.order(0) : List.of();
     for (int tried = 0; known == null; tried++) {
-      int i = tried % targets.size();
+      int i = order.get(tried % targets.size());
       try {
         String served = clients.get(i).describe(dataset).getFingerprint();
+        silent.answered(i);
         window.close();
         known = fingerprints.computeIfAbsent(dataset, d -> served); // a racing stream's wins
       } catch (StatusRuntimeException e) {
@@ -209,16 +223,26 @@ public final class FgbgReplicas implements AutoCloseable {
             || (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED)) {
           throw e;
         }
-        if (i == targets.size() - 1) { // every replica in turn: the window's wait, or e
-          window.await(noneAnswered(e, targets.get(i), targets), targets);
+        if (SilentReplicas.silent(e.getStatus())) {
+          silent.mark(i);
+        }
+        if (tried % targets.size() == targets.size() - 1) { // every replica in turn
+          List<String> asked = order.stream().map(targets::get).toList();
+          window.await(noneAnswered(e, targets.get(i), asked), targets);
           if (stop.getAsBoolean()) {
             throw e; // its stream was closed by another thread while this one waited
           }
           reconnectNow();
+          order = silent.order(0);
         }
       }
     }
     return known;
+  }
+
+  /** The replicas that lately did not answer, which streams ask last. */
+  SilentReplicas silent() {
+    return silent;
   }
 
   /**

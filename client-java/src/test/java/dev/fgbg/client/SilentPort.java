@@ -27,8 +27,12 @@ final class SilentPort {
       StreamEpochRequest request) throws Exception {
     try (ServerSocket silent = open()) {
       String targets = "127.0.0.1:" + silent.getLocalPort() + "," + live.target();
+      String fingerprint; // given: the job's Describe would remember the silent one first
+      try (FgbgClient c = FgbgClient.builder().target(live.target()).build()) {
+        fingerprint = c.describe(request.getDataset()).getFingerprint();
+      }
       try (FgbgReplicas replicas = FgbgReplicas.connect(targets, clients);
-           FailoverBatchIterator it = replicas.streamEpoch(request)) {
+           FailoverBatchIterator it = replicas.streamEpoch(request, fingerprint)) {
         assertEquals(0, it.replica(), "rank 0's home replica: the silent one");
         long samples = 0;
         while (it.hasNext()) {

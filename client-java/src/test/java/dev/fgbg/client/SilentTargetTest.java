@@ -22,16 +22,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 24 h stream deadline. The timeouts only guard against the old forever-wait.
  */
 class SilentTargetTest {
-  private static final List<String> WORLD = List.of("--builtin-size", "32", "--builtin-counts",
+  static final List<String> WORLD = List.of("--builtin-size", "32", "--builtin-counts",
       "4:10", "--builtin-placements", "4", "--workers", "1");
   private static final Duration WAIT = Duration.ofSeconds(4); // a loaded machine connects slowly
 
-  private static StreamEpochRequest request(int limit) {
+  static StreamEpochRequest request(int limit) {
     return StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(8)
         .setLimit(limit).setRank(0).setWorldSize(1).build();
   }
 
-  private static Function<String, FgbgClient> clients(boolean sharedMemory) {
+  /** A loopback port whose connections the kernel completes and nothing ever answers. */
+  static ServerSocket silent() throws Exception {
+    return SilentPort.open();
+  }
+
+  static Function<String, FgbgClient> clients(boolean sharedMemory) {
     return t -> FgbgClient.builder().target(t).deadline(WAIT).sharedMemory(sharedMemory)
         .build();
   }
