@@ -100,11 +100,12 @@ if flock -n -x "$(dirname "$2")/.lock" true; then echo unlocked; else echo locke
 """
 
 
-def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path):
+def test_a_copy_is_made_once_per_build_and_a_new_one_removes_those_no_process_runs(tmp_path):
     repo = checkout(tmp_path)
     target = repo / "client-java" / "target"
     os.makedirs(target / "lib")
-    (target / "lib" / "dep.jar").write_text("dep")
+    dep = target / "lib" / "dep.jar"
+    dep.write_text("dep")
     jar = target / "fgbg-client.jar"
     (repo / "server" / "target" / "fgbg-server.jar").touch()  # the build looks for it too
     os.makedirs(tmp_path / "java" / "bin")
@@ -126,6 +127,11 @@ def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path)
         ran, lock = out.stdout.split()
         return os.path.dirname(ran), lock
 
+    def unused_for_11_minutes(*copies):  # past the launcher's 10 minutes of grace
+        then = time.time() - 11 * 60
+        for copy in copies:
+            os.utime(copy, (then, then))
+
     build("one")
     first, lock = describe()
     assert first.startswith(str(cache)) and lock == "locked"  # the JVM holds its copy's lock
@@ -136,17 +142,29 @@ def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path)
     second = describe()[0]
     assert second != first and open(os.path.join(second, "fgbg-client.jar")).read() == "two"
     assert open(os.path.join(first, "fgbg-client.jar")).read() == "one"
-    day_ago = time.time() - 2 * 86400
-    os.utime(first, (day_ago, day_ago))
+    build("three")
+    third = describe()[0]
+    unused_for_11_minutes(first, second)
     with open(os.path.join(first, ".lock")) as running:  # a process still runs from it
         fcntl.flock(running, fcntl.LOCK_SH)
-        build("three")
-        third = describe()[0]
-        assert os.path.isdir(first)
-    os.utime(second, (day_ago, day_ago))
-    build("four")
-    describe()
-    assert not os.path.exists(first) and not os.path.exists(second) and os.path.isdir(third)
+        build("four")
+        fourth = describe()[0]
+        assert os.path.isdir(first), "a copy a process runs from is kept"
+        assert not os.path.exists(second), "an old copy no process runs from is removed"
+        assert os.path.isdir(third), "a copy used in the last minutes is kept"
+    unused_for_11_minutes(first, third)
+    build("five")
+    fifth = describe()[0]
+    assert sorted(os.listdir(os.path.dirname(first))) == sorted(
+        os.path.basename(c) for c in (fourth, fifth))
+    # An unchanged library is the newest copy's file, linked; a rebuilt one is copied again.
+    assert os.path.samefile(os.path.join(fourth, "lib", "dep.jar"),
+                            os.path.join(fifth, "lib", "dep.jar"))
+    dep.write_text("dep 2")
+    build("six")
+    sixth = describe()[0]
+    assert open(os.path.join(sixth, "lib", "dep.jar")).read() == "dep 2"
+    assert open(os.path.join(fifth, "lib", "dep.jar")).read() == "dep"
 
 
 @pytest.mark.parametrize("connected", [False, True], ids=["new-connection", "new-call"])
