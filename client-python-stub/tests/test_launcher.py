@@ -2,8 +2,11 @@
 while the checkout is rebuilt, and verbs started together on a stale checkout build once."""
 import fcntl
 import os
+import pathlib
+import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -264,3 +267,58 @@ def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
             if r.poll() is None:
                 os.killpg(r.pid, 9)
             r.wait()
+
+
+@pytest.mark.parametrize("how", ["file", "folder", "missing"])
+def test_spark_with_a_library_this_user_cannot_read_says_which_in_one_line(how):
+    """The Spark job's classpath names jars in the Maven repository of whoever built it: one this
+    user cannot read (the file, or its folder), or one removed since, is named in one line."""
+    # Root reads anything, so the launcher runs as nobody where the suite runs as root.
+    as_user = dict(user=65534, group=65534, extra_groups=[]) if os.geteuid() == 0 else {}
+    who = pwd.getpwuid(as_user.get("user", os.getuid())).pw_name
+    top = pathlib.Path(tempfile.mkdtemp())  # not tmp_path: its base folder is private to its user
+    bad_folder = top / "m2" / "org" / "bad" / "1.0"
+    try:
+        repo = checkout(top)
+        spark = repo / "spark"
+        os.makedirs(spark / "target")
+        shutil.copy(os.path.join(ROOT, "spark", "pom.xml"), spark / "pom.xml")
+        (spark / "target" / "fgbg-spark.jar").write_text("job")
+        good, bad = top / "m2" / "org" / "good" / "1.0" / "good.jar", bad_folder / "bad.jar"
+        for jar in (good, bad):
+            os.makedirs(jar.parent)
+            jar.write_text("lib")
+        (spark / "target" / "classpath-runtime.txt").write_text("%s:%s" % (good, bad))
+        stamp = spark / "target" / "classpath-spark.txt"  # the Spark build's: newest
+        stamp.write_text(str(good))
+        later = time.time() + 5
+        os.utime(stamp, (later, later))
+        os.makedirs(top / "java" / "bin")
+        (top / "java" / "bin" / "java").write_text(NAMING_JAVA)
+        for path, _, _ in os.walk(top):
+            os.chmod(path, 0o755)
+        os.chmod(top / "java" / "bin" / "java", 0o755)
+        if how == "file":
+            bad.chmod(0)
+        elif how == "folder":
+            bad_folder.chmod(0)
+        else:
+            bad.unlink()
+        env = dict(os.environ, FGBG_MVN="false", JAVA_HOME=str(top / "java"), HOME=str(top),
+                   XDG_CACHE_HOME=str(top / "cache"))
+        r = subprocess.run([str(repo / "fgbg"), "spark", "export"], cwd=str(top), env=env,
+                           capture_output=True, text=True, **as_user)
+    finally:
+        if bad_folder.is_dir():
+            bad_folder.chmod(0o755)
+        shutil.rmtree(top)
+    assert r.returncode == 1 and r.stdout == "", (r.stdout, r.stderr)
+    if how == "missing":
+        said = ("fgbg: error: %s, on the classpath of the last build, is missing: rebuild "
+                "(touch %s, then ./fgbg spark again)" % (bad, repo / "pom.xml"))
+    else:
+        said = ("fgbg: error: %s cannot read %s, in the Maven repository of the last build: "
+                "run ./fgbg as the user who built it, or build with a repository %s can read "
+                "(touch %s, then MAVEN_OPTS=-Dmaven.repo.local=/your/m2 ./fgbg spark ...)"
+                % (who, bad, who, repo / "pom.xml"))
+    assert r.stderr == said + "\n", r.stderr
