@@ -2,8 +2,11 @@
 while the checkout is rebuilt, and verbs started together on a stale checkout build once."""
 import fcntl
 import os
+import pathlib
+import pwd
 import shutil
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -100,11 +103,12 @@ if flock -n -x "$(dirname "$2")/.lock" true; then echo unlocked; else echo locke
 """
 
 
-def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path):
+def test_a_copy_is_made_once_per_build_and_a_new_one_removes_those_no_process_runs(tmp_path):
     repo = checkout(tmp_path)
     target = repo / "client-java" / "target"
     os.makedirs(target / "lib")
-    (target / "lib" / "dep.jar").write_text("dep")
+    dep = target / "lib" / "dep.jar"
+    dep.write_text("dep")
     jar = target / "fgbg-client.jar"
     (repo / "server" / "target" / "fgbg-server.jar").touch()  # the build looks for it too
     os.makedirs(tmp_path / "java" / "bin")
@@ -126,6 +130,11 @@ def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path)
         ran, lock = out.stdout.split()
         return os.path.dirname(ran), lock
 
+    def unused_for_11_minutes(*copies):  # past the launcher's 10 minutes of grace
+        then = time.time() - 11 * 60
+        for copy in copies:
+            os.utime(copy, (then, then))
+
     build("one")
     first, lock = describe()
     assert first.startswith(str(cache)) and lock == "locked"  # the JVM holds its copy's lock
@@ -136,17 +145,29 @@ def test_a_copy_is_made_once_per_build_and_removed_once_old_and_unused(tmp_path)
     second = describe()[0]
     assert second != first and open(os.path.join(second, "fgbg-client.jar")).read() == "two"
     assert open(os.path.join(first, "fgbg-client.jar")).read() == "one"
-    day_ago = time.time() - 2 * 86400
-    os.utime(first, (day_ago, day_ago))
+    build("three")
+    third = describe()[0]
+    unused_for_11_minutes(first, second)
     with open(os.path.join(first, ".lock")) as running:  # a process still runs from it
         fcntl.flock(running, fcntl.LOCK_SH)
-        build("three")
-        third = describe()[0]
-        assert os.path.isdir(first)
-    os.utime(second, (day_ago, day_ago))
-    build("four")
-    describe()
-    assert not os.path.exists(first) and not os.path.exists(second) and os.path.isdir(third)
+        build("four")
+        fourth = describe()[0]
+        assert os.path.isdir(first), "a copy a process runs from is kept"
+        assert not os.path.exists(second), "an old copy no process runs from is removed"
+        assert os.path.isdir(third), "a copy used in the last minutes is kept"
+    unused_for_11_minutes(first, third)
+    build("five")
+    fifth = describe()[0]
+    assert sorted(os.listdir(os.path.dirname(first))) == sorted(
+        os.path.basename(c) for c in (fourth, fifth))
+    # An unchanged library is the newest copy's file, linked; a rebuilt one is copied again.
+    assert os.path.samefile(os.path.join(fourth, "lib", "dep.jar"),
+                            os.path.join(fifth, "lib", "dep.jar"))
+    dep.write_text("dep 2")
+    build("six")
+    sixth = describe()[0]
+    assert open(os.path.join(sixth, "lib", "dep.jar")).read() == "dep 2"
+    assert open(os.path.join(fifth, "lib", "dep.jar")).read() == "dep"
 
 
 @pytest.mark.parametrize("connected", [False, True], ids=["new-connection", "new-call"])
@@ -246,3 +267,58 @@ def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
             if r.poll() is None:
                 os.killpg(r.pid, 9)
             r.wait()
+
+
+@pytest.mark.parametrize("how", ["file", "folder", "missing"])
+def test_spark_with_a_library_this_user_cannot_read_says_which_in_one_line(how):
+    """The Spark job's classpath names jars in the Maven repository of whoever built it: one this
+    user cannot read (the file, or its folder), or one removed since, is named in one line."""
+    # Root reads anything, so the launcher runs as nobody where the suite runs as root.
+    as_user = dict(user=65534, group=65534, extra_groups=[]) if os.geteuid() == 0 else {}
+    who = pwd.getpwuid(as_user.get("user", os.getuid())).pw_name
+    top = pathlib.Path(tempfile.mkdtemp())  # not tmp_path: its base folder is private to its user
+    bad_folder = top / "m2" / "org" / "bad" / "1.0"
+    try:
+        repo = checkout(top)
+        spark = repo / "spark"
+        os.makedirs(spark / "target")
+        shutil.copy(os.path.join(ROOT, "spark", "pom.xml"), spark / "pom.xml")
+        (spark / "target" / "fgbg-spark.jar").write_text("job")
+        good, bad = top / "m2" / "org" / "good" / "1.0" / "good.jar", bad_folder / "bad.jar"
+        for jar in (good, bad):
+            os.makedirs(jar.parent)
+            jar.write_text("lib")
+        (spark / "target" / "classpath-runtime.txt").write_text("%s:%s" % (good, bad))
+        stamp = spark / "target" / "classpath-spark.txt"  # the Spark build's: newest
+        stamp.write_text(str(good))
+        later = time.time() + 5
+        os.utime(stamp, (later, later))
+        os.makedirs(top / "java" / "bin")
+        (top / "java" / "bin" / "java").write_text(NAMING_JAVA)
+        for path, _, _ in os.walk(top):
+            os.chmod(path, 0o755)
+        os.chmod(top / "java" / "bin" / "java", 0o755)
+        if how == "file":
+            bad.chmod(0)
+        elif how == "folder":
+            bad_folder.chmod(0)
+        else:
+            bad.unlink()
+        env = dict(os.environ, FGBG_MVN="false", JAVA_HOME=str(top / "java"), HOME=str(top),
+                   XDG_CACHE_HOME=str(top / "cache"))
+        r = subprocess.run([str(repo / "fgbg"), "spark", "export"], cwd=str(top), env=env,
+                           capture_output=True, text=True, **as_user)
+    finally:
+        if bad_folder.is_dir():
+            bad_folder.chmod(0o755)
+        shutil.rmtree(top)
+    assert r.returncode == 1 and r.stdout == "", (r.stdout, r.stderr)
+    if how == "missing":
+        said = ("fgbg: error: %s, on the classpath of the last build, is missing: rebuild "
+                "(touch %s, then ./fgbg spark again)" % (bad, repo / "pom.xml"))
+    else:
+        said = ("fgbg: error: %s cannot read %s, in the Maven repository of the last build: "
+                "run ./fgbg as the user who built it, or build with a repository %s can read "
+                "(touch %s, then MAVEN_OPTS=-Dmaven.repo.local=/your/m2 ./fgbg spark ...)"
+                % (who, bad, who, repo / "pom.xml"))
+    assert r.stderr == said + "\n", r.stderr
