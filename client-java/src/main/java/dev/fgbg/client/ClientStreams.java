@@ -76,10 +76,11 @@ final class ClientStreams implements AutoCloseable {
             || ConnectBound.ended(e.getStatus())) {
           // Not answered within the deadline (or the bound on the wait for a connection): nor
           // would the stream be (a hung server), so it fails now, as the Python client's does,
-          // rather than wait as long again for the stream's connection.
+          // rather than wait as long again for the stream's connection. Its cause: the
+          // Describe's end, which the CLI words for a --deadline too short to connect.
           throw new StatusRuntimeException(Status.DEADLINE_EXCEEDED.withDescription(
               String.format(NO_ANSWER, target, ReconnectWindow.words(deadline),
-                  e.getStatus().getDescription())), e.getTrailers());
+                  e.getStatus().getDescription())).withCause(e), e.getTrailers());
         }
         whyNot = NO_RING + e.getMessage(); // Describe failed: the stream says why
       } catch (IOException | RuntimeException e) {

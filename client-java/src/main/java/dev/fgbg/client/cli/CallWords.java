@@ -12,17 +12,23 @@ import picocli.CommandLine;
  * A failed call as the CLI's one error line, {@code CODE: words}: the server's own messages and
  * the client's words for a failed connection (TransportWords) pass as they are; a deadline
  * says which one ran out, how far the verb got and what to do (grpc-java's own names its
- * internals instead); a long verb's call that ended mid-way says how to go on from there.
+ * internals instead), and a short --deadline that passed while connecting is named as too
+ * short, not the server; a long verb's call that ended mid-way says how to go on from there.
  */
 final class CallWords {
+  /**
+   * A --deadline shorter than this that passes before the call had a connection is said to be
+   * too short to connect, not a server that does not answer: a process's first call resolves
+   * the name, starts gRPC's transport and connects, which can take some hundreds of ms.
+   */
+  static final Duration CONNECTING = Duration.ofSeconds(1);
+
   private CallWords() {}
 
   /** {@code e} in words, for the verb run by {@code line}. */
   static String of(StatusRuntimeException e, CommandLine line) {
     Status s = e.getStatus();
-    String d = s.getDescription();
-    // The transport's descriptions may go on with Netty's pipeline on a second line.
-    d = d == null ? "" : d.lines().findFirst().orElse("");
+    String d = firstLine(s.getDescription());
     SoFar soFar = line.getCommand() instanceof SoFar f ? f : null;
     if (s.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       d = deadline(d, e, line, soFar);
@@ -39,10 +45,23 @@ final class CallWords {
       SoFar soFar) {
     Object mixin = line.getCommandSpec().mixins().containsKey("connection")
         ? line.getCommandSpec().mixins().get("connection").userObject() : null;
-    Duration given = mixin instanceof Connection c ? c.deadline : null;
+    Connection connection = mixin instanceof Connection c ? c : null;
+    Duration given = connection != null ? connection.deadline : null;
+    boolean tooShort = given != null && given.compareTo(CONNECTING) < 0;
+    if (tooShort && said.contains(Unanswered.NO_RING_REPLY)
+        && e.getStatus().getCause() instanceof StatusRuntimeException ring) {
+      // The Describe sizing a stream's ring ran out of a short --deadline: said as get's would be.
+      said = firstLine(ring.getStatus().getDescription());
+    }
     boolean clients = grpcsOwn(said);
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
+    String count = soFar != null ? " (" + soFar.received() + " " + soFar.counted() + ")" : "";
+    if (said.startsWith(Unanswered.START) && tooShort) { // no connection yet: it is the deadline
+      return "no reply within " + within + count + ": it passed while the client was still "
+          + "connecting to " + connection.target + ", which can take longer (a "
+          + "process's first call sets up its connection); raise --deadline or leave it out";
+    }
     if (said.startsWith(Unanswered.START)) { // the client's: the call never had a connection
       return Unanswered.rewhen(said, "within " + within, "--deadline");
     }
@@ -52,12 +71,17 @@ final class CallWords {
     }
     // A long verb that received something did get replies: its call did not end in time.
     boolean some = soFar != null && soFar.received() > 0;
-    return (some ? "not finished within " : "no reply within ") + within
-        + (soFar != null ? " (" + soFar.received() + " " + soFar.counted() + ")" : "")
+    return (some ? "not finished within " : "no reply within ") + within + count
         + (clients ? "" : " (the server: " + said + ")")
         + "; a cold depth cache or a busy server can take longer: "
         + (given != null ? "raise --deadline or leave it out" : "raise it with --deadline")
         + (cut(e, soFar) ? "; to go on from there: " + soFar.resume() : "");
+  }
+
+  /** A status's description, "" for none: the transport's may go on with Netty's pipeline on a
+   *  second line. */
+  private static String firstLine(String description) {
+    return description == null ? "" : description.lines().findFirst().orElse("");
   }
 
   /**

@@ -107,7 +107,7 @@ class FgbgCliTest {
   void aDeadlineThatPassesSaysWhichAndHowFarTheStreamGot() {
     // The whole built-in dataset (400,000 samples) cannot stream within 300 ms. A call first:
     // a cold JVM's first connection may take that long, and a deadline passing before the
-    // connection is made says no server answered (TargetWordsTest).
+    // connection is made says so instead (ShortDeadlineWordsTest).
     assertEquals("0", run("describe", "--target", target)[0]);
     String[] r = run("stream", "--target", target, "--deadline", "300ms");
     assertEquals("1", r[0], r[2]);
