@@ -1,6 +1,5 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.common.RegularFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,17 +149,9 @@ public final class ConfinedFolder implements Closeable {
 
   private void refuseIfOther(SecureDirectoryStream<Path> dir, Path name, String rel)
       throws IOException {
-    BasicFileAttributes a;
-    try {
-      a = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes();
-    } catch (NoSuchFileException e) {
-      return; // created by the open, as a regular file
-    }
-    if (RegularFiles.isOther(a)) {
-      throw new NotRegularFileException(describe(rel).toString());
-    }
-    if (a.isDirectory()) {
+    BasicFileAttributes a = HandleWalk.attributes(dir, name); // null: the open creates it
+    walk.refuseIfOther(a, rel);
+    if (a != null && a.isDirectory()) {
       throw new MisplacedException(describe(rel).toString(), "is a folder");
     }
   }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.export;
 
+import dev.fgbg.common.RegularFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -178,10 +179,17 @@ public final class HandleWalk {
     return out;
   }
 
-  /** The handle of folder {@code name} in {@code dir}, never through a link. */
+  /**
+   * The handle of folder {@code name} in {@code dir}, never through a link. A FIFO, socket or
+   * device there is refused ({@link NotRegularFileException}) from its attributes, read through
+   * {@code dir} before the open: the JDK opens a folder without {@code O_DIRECTORY} or
+   * {@code O_NONBLOCK}, so opening a FIFO would wait for its writer for ever. One swapped in
+   * between the check and the open can still block (a narrow race Java cannot close).
+   */
   private SecureDirectoryStream<Path> child(SecureDirectoryStream<Path> dir, String name,
       String rel, boolean create) throws IOException {
     Path p = Path.of(name);
+    refuseIfOther(attributes(dir, p), rel);
     try {
       return dir.newDirectoryStream(p, NOFOLLOW);
     } catch (NoSuchFileException e) {
@@ -199,7 +207,25 @@ public final class HandleWalk {
     }
   }
 
-  /** {@code e}, or the name on the way named as no folder when it is a file (or a FIFO). */
+  /** Refuses by name a FIFO, socket or device that {@code a} (null: nothing) describes. */
+  void refuseIfOther(BasicFileAttributes a, String rel) throws NotRegularFileException {
+    if (a != null && RegularFiles.isOther(a)) {
+      throw new NotRegularFileException(describe(rel).toString());
+    }
+  }
+
+  /** The attributes of {@code name} in {@code dir}, of a link itself; null when absent. */
+  static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name)
+      throws IOException {
+    try {
+      return dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
+          .readAttributes();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** {@code e}, or the name on the way named as no folder when it is a file. */
   private IOException notAFolder(SecureDirectoryStream<Path> dir, Path name, String rel,
       IOException e) {
     try {
