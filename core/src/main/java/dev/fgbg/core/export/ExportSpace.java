@@ -17,8 +17,9 @@ import java.util.Locale;
  * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the destination's file
  * system, the root's or one mounted inside it (FAILED_PRECONDITION naming both figures). The
  * estimate is an upper bound: raw array bytes (exact for npy; encoded JPEG and PNG files are
- * smaller) plus per-sample overhead for file headers, metadata and label tables. What an earlier run of the same destination left counts
- * as space already taken, since a resume keeps it and an overwrite frees it.
+ * smaller) plus per-sample overhead for file headers, metadata and label tables. What an earlier
+ * run of the same destination left counts as space already taken, since a resume keeps it and
+ * an overwrite frees it.
  */
 final class ExportSpace {
   /** Bytes per sample for names, archive headers, JSON metadata and table rows. */

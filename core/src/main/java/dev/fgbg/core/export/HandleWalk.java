@@ -1,6 +1,5 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.common.RegularFiles;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -189,7 +188,7 @@ public final class HandleWalk {
   private SecureDirectoryStream<Path> child(SecureDirectoryStream<Path> dir, String name,
       String rel, boolean create) throws IOException {
     Path p = Path.of(name);
-    refuseIfOther(attributes(dir, p), rel);
+    DirEntries.refuseIfOther(DirEntries.attributes(dir, p), describe(rel));
     try {
       return dir.newDirectoryStream(p, NOFOLLOW);
     } catch (NoSuchFileException e) {
@@ -204,24 +203,6 @@ public final class HandleWalk {
       }
     } catch (IOException e) {
       throw notAFolder(dir, p, rel, refusedIfLink(dir, p, rel, e));
-    }
-  }
-
-  /** Refuses by name a FIFO, socket or device that {@code a} (null: nothing) describes. */
-  void refuseIfOther(BasicFileAttributes a, String rel) throws NotRegularFileException {
-    if (a != null && RegularFiles.isOther(a)) {
-      throw new NotRegularFileException(describe(rel).toString());
-    }
-  }
-
-  /** The attributes of {@code name} in {@code dir}, of a link itself; null when absent. */
-  static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name)
-      throws IOException {
-    try {
-      return dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes();
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 
@@ -278,22 +259,14 @@ public final class HandleWalk {
       // refused in dir, the folder it was to be moved into: named as the folder it was to be
       throw inFull(e, describe(rel), path.resolve(fresh));
     } catch (FileSystemException e) {
-      if (!exists(dir, name)) { // made meanwhile by another writer: used if it is a folder
+      // made meanwhile by another writer: used if it is a folder
+      if (!DirEntries.exists(dir, name)) {
         throw e;
       }
     } finally {
-      if (exists(top, fresh)) {
+      if (DirEntries.exists(top, fresh)) {
         top.deleteDirectory(fresh);
       }
-    }
-  }
-
-  private static boolean exists(SecureDirectoryStream<Path> dir, Path name) {
-    try {
-      dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 
