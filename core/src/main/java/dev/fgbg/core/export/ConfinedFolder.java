@@ -1,6 +1,5 @@
 package dev.fgbg.core.export;
 
-import dev.fgbg.common.RegularFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,8 +79,7 @@ public final class ConfinedFolder implements Closeable {
   /** {@code rel}'s attributes, of a link itself where there is one; null when absent. */
   public BasicFileAttributes attributes(String rel) throws IOException {
     try {
-      return walk.at(rel, false, (dir, name) -> dir.getFileAttributeView(name,
-          BasicFileAttributeView.class, NOFOLLOW).readAttributes());
+      return walk.at(rel, false, DirEntries::attributes);
     } catch (NoSuchFileException e) {
       return null;
     }
@@ -150,17 +148,9 @@ public final class ConfinedFolder implements Closeable {
 
   private void refuseIfOther(SecureDirectoryStream<Path> dir, Path name, String rel)
       throws IOException {
-    BasicFileAttributes a;
-    try {
-      a = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes();
-    } catch (NoSuchFileException e) {
-      return; // created by the open, as a regular file
-    }
-    if (RegularFiles.isOther(a)) {
-      throw new NotRegularFileException(describe(rel).toString());
-    }
-    if (a.isDirectory()) {
+    BasicFileAttributes a = DirEntries.attributes(dir, name); // null: the open creates it
+    DirEntries.refuseIfOther(a, describe(rel));
+    if (a != null && a.isDirectory()) {
       throw new MisplacedException(describe(rel).toString(), "is a folder");
     }
   }
@@ -202,11 +192,8 @@ public final class ConfinedFolder implements Closeable {
   }
 
   private static void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    BasicFileAttributes a;
-    try {
-      a = dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes();
-    } catch (NoSuchFileException e) {
+    BasicFileAttributes a = DirEntries.attributes(dir, name);
+    if (a == null) {
       return;
     }
     if (!a.isDirectory()) {

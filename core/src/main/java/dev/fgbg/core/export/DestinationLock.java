@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exclusive lock on one export destination, held for the whole export, so that two exports
@@ -24,7 +25,8 @@ import java.util.Set;
  * the other's, at once. Each destination's lock file lives under {@code root/.fgbg-locks/},
  * named by the hash of the destination and holding its name; an export takes its own while it
  * holds the root's guard file, after checking that no export running anywhere (the lock files
- * held) is at, above or below its destination and that no folder above it is an export. A
+ * held) is at, above or below its destination; once it holds its lock (so that no export can
+ * start above it) it checks, outside the guard, that no folder above it is an export. A
  * lock file is never opened twice in one process: closing a second channel on a file would drop
  * the process's lock on it, so this process's own locks are checked from memory. A lock file is
  * deleted when its lock is let go, and an unheld one (its process died) when a taker meets it,
@@ -44,8 +46,15 @@ public final class DestinationLock implements AutoCloseable {
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";
-  /** This process's locks: root → destination → lock. Its monitor orders the guard's takers. */
+  /** This process's locks: root → destination → lock; its monitor is held for the map only. */
   private static final Map<Path, Map<String, DestinationLock>> HELD = new HashMap<>();
+  /**
+   * Orders this process's takers of guard files (a second lock on one file in one process
+   * throws instead of waiting). Held while {@code .fgbg-locks} is read and written, never while
+   * a destination's folders are: those are the user's, and a FIFO swapped in there between the
+   * check and the open could block its reader for ever (see {@link HandleWalk}).
+   */
+  private static final ReentrantLock GUARD_TAKERS = new ReentrantLock();
 
   private final Path root;
   private final String dest;
@@ -89,23 +98,44 @@ public final class DestinationLock implements AutoCloseable {
   static DestinationLock acquire(ConfinedFolder top, ExportRoot root, Path dest, String asked)
       throws IOException {
     String rel = root.relative(dest);
-    synchronized (HELD) {
+    DestinationLock l = locked(top, root.path(), rel, asked);
+    try {
+      // With the lock held no export can start at or above rel: what this finds stays true.
+      refuseIfInsideAnExport(top, rel, asked);
+      return l;
+    } catch (IOException | RuntimeException e) {
+      l.close();
+      throw e;
+    }
+  }
+
+  /** Takes {@code rel}'s lock under the guard, refused when a running export is near it. */
+  private static DestinationLock locked(ConfinedFolder top, Path root, String rel, String asked)
+      throws IOException {
+    GUARD_TAKERS.lock();
+    try {
       top.mkdirs(LOCKS);
       try (FileChannel guard = top.channel(LOCKS + "/" + GUARD, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE); FileLock held = guard.lock()) {
-        Map<String, DestinationLock> mine = HELD.computeIfAbsent(root.path(), r -> new HashMap<>());
-        for (String other : mine.keySet()) {
+        Set<String> mine;
+        synchronized (HELD) {
+          mine = new HashSet<>(HELD.getOrDefault(root, Map.of()).keySet());
+        }
+        for (String other : mine) {
           refuseIfNear(other, rel, asked);
         }
-        for (String other : runningElsewhere(top, mine.keySet())) {
+        for (String other : runningElsewhere(top, mine)) {
           refuseIfNear(other, rel, asked);
         }
-        refuseIfInsideAnExport(top, rel, asked);
-        DestinationLock l = lockFile(top, root.path(), rel, asked);
+        DestinationLock l = lockFile(top, root, rel, asked);
         l.top = top;
-        mine.put(rel, l);
+        synchronized (HELD) {
+          HELD.computeIfAbsent(root, r -> new HashMap<>()).put(rel, l);
+        }
         return l;
       }
+    } finally {
+      GUARD_TAKERS.unlock();
     }
   }
 
@@ -153,7 +183,12 @@ public final class DestinationLock implements AutoCloseable {
     return out;
   }
 
-  /** The destination lock file {@code f} names while another process holds it, else null. */
+  /**
+   * The destination lock file {@code f} names while another process holds it, else null. An
+   * entry that is no regular file (a FIFO, link or folder under a lock's name) is no lock any
+   * export holds: it is left alone and never opened, and refuses only the export it would be
+   * the lock of, when that one takes it.
+   */
   private static String heldBy(ConfinedFolder top, String f) throws IOException {
     try (FileChannel ch = top.channel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       FileLock probe = ch.tryLock();
@@ -170,7 +205,8 @@ public final class DestinationLock implements AutoCloseable {
         }
       }
       return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | NotRegularFileException | LinkRefusedException
+        | MisplacedException e) {
       return null;
     }
   }
@@ -212,10 +248,13 @@ public final class DestinationLock implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    synchronized (HELD) {
-      Map<String, DestinationLock> mine = HELD.get(root);
-      if (mine != null && mine.get(dest) == this) {
-        mine.remove(dest);
+    GUARD_TAKERS.lock();
+    try {
+      synchronized (HELD) {
+        Map<String, DestinationLock> mine = HELD.get(root);
+        if (mine != null && mine.get(dest) == this) {
+          mine.remove(dest);
+        }
       }
       try {
         channel.truncate(0); // an unheld lock file names nothing, should it outlive us
@@ -230,6 +269,8 @@ public final class DestinationLock implements AutoCloseable {
           }
         }
       }
+    } finally {
+      GUARD_TAKERS.unlock();
     }
   }
 

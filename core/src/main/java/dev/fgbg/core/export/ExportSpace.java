@@ -14,11 +14,12 @@ import java.util.Locale;
 
 /**
  * Before an export writes anything: its estimated size against the per-export and total quotas
- * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the export root's file
- * system (FAILED_PRECONDITION naming both figures). The estimate is an upper bound: raw array
- * bytes (exact for npy; encoded JPEG and PNG files are smaller) plus per-sample overhead for
- * file headers, metadata and label tables. What an earlier run of the same destination left counts
- * as space already taken, since a resume keeps it and an overwrite frees it.
+ * (RESOURCE_EXHAUSTED naming the flag) and against the free space of the destination's file
+ * system, the root's or one mounted inside it (FAILED_PRECONDITION naming both figures). The
+ * estimate is an upper bound: raw array bytes (exact for npy; encoded JPEG and PNG files are
+ * smaller) plus per-sample overhead for file headers, metadata and label tables. What an earlier
+ * run of the same destination left counts as space already taken, since a resume keeps it and
+ * an overwrite frees it.
  */
 final class ExportSpace {
   /** Bytes per sample for names, archive headers, JSON metadata and table rows. */
@@ -65,20 +66,41 @@ final class ExportSpace {
       }
     }
     long more = Math.max(0, need - held);
-    long free = store(dest).getUsableSpace();
+    Path at = existing(dest);
+    FileStore fs = Files.getFileStore(at);
+    long free = fs.getUsableSpace();
     if (more > free) {
       throw FgbgException.failedPrecondition(what + (held > 0 ? " (" + human(more)
-          + " more than it holds)" : "") + ", but only " + human(free) + " is free on the"
-          + " export root's file system; free space or export a smaller range");
+          + " more than it holds)" : "") + ", but only " + human(free) + " is free on "
+          + fileSystem(root, at, fs) + "; free space or export a smaller range");
     }
   }
 
-  private static FileStore store(Path p) throws IOException {
+  /** The destination's nearest folder that exists, where its free space is measured. */
+  private static Path existing(Path p) {
     Path at = p;
     while (!Files.exists(at)) {
       at = at.getParent();
     }
-    return Files.getFileStore(at);
+    return at;
+  }
+
+  /**
+   * Which file system {@code fs} (that of {@code at}, on the destination's way) is, in words:
+   * the export root's, or the one mounted at a folder inside the root, named relative to it.
+   */
+  private static String fileSystem(ExportRoot root, Path at, FileStore fs) throws IOException {
+    Path mount = root.path();
+    if (at.startsWith(mount)) {
+      for (Path name : mount.relativize(at)) {
+        if (Files.getFileStore(mount).equals(fs)) {
+          break;
+        }
+        mount = mount.resolve(name);
+      }
+    }
+    return mount.equals(root.path()) ? "the export root's file system"
+        : "the file system mounted at '" + root.relative(mount) + "' in the export root";
   }
 
   /**

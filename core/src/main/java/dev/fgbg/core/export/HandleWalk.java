@@ -178,10 +178,17 @@ public final class HandleWalk {
     return out;
   }
 
-  /** The handle of folder {@code name} in {@code dir}, never through a link. */
+  /**
+   * The handle of folder {@code name} in {@code dir}, never through a link. A FIFO, socket or
+   * device there is refused ({@link NotRegularFileException}) from its attributes, read through
+   * {@code dir} before the open: the JDK opens a folder without {@code O_DIRECTORY} or
+   * {@code O_NONBLOCK}, so opening a FIFO would wait for its writer for ever. One swapped in
+   * between the check and the open can still block (a narrow race Java cannot close).
+   */
   private SecureDirectoryStream<Path> child(SecureDirectoryStream<Path> dir, String name,
       String rel, boolean create) throws IOException {
     Path p = Path.of(name);
+    DirEntries.refuseIfOther(DirEntries.attributes(dir, p), describe(rel));
     try {
       return dir.newDirectoryStream(p, NOFOLLOW);
     } catch (NoSuchFileException e) {
@@ -199,7 +206,7 @@ public final class HandleWalk {
     }
   }
 
-  /** {@code e}, or the name on the way named as no folder when it is a file (or a FIFO). */
+  /** {@code e}, or the name on the way named as no folder when it is a file. */
   private IOException notAFolder(SecureDirectoryStream<Path> dir, Path name, String rel,
       IOException e) {
     try {
@@ -252,22 +259,14 @@ public final class HandleWalk {
       // refused in dir, the folder it was to be moved into: named as the folder it was to be
       throw inFull(e, describe(rel), path.resolve(fresh));
     } catch (FileSystemException e) {
-      if (!exists(dir, name)) { // made meanwhile by another writer: used if it is a folder
+      // made meanwhile by another writer: used if it is a folder
+      if (!DirEntries.exists(dir, name)) {
         throw e;
       }
     } finally {
-      if (exists(top, fresh)) {
+      if (DirEntries.exists(top, fresh)) {
         top.deleteDirectory(fresh);
       }
-    }
-  }
-
-  private static boolean exists(SecureDirectoryStream<Path> dir, Path name) {
-    try {
-      dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -99,6 +99,31 @@ class ExportSpaceTest {
   }
 
   @Test
+  void theFreeSpaceOfAFileSystemMountedInsideTheRootIsNamedAsThatMounts() throws Exception {
+    ExportRoot root = new ExportRoot(tmp.resolve("root"));
+    // The free space is measured where the destination is: here a small disk mounted inside the
+    // root, not the root's own file system. Where this may mount none, a folder of the root's.
+    SmallDisk disk = SmallDisk.mount(root.path().resolve("mnt"), "size=512k");
+    try {
+      Dataset d = disk != null ? D : TestDatasets.builtin();
+      ExportJob j = new ExportJob(d, 1, 0, d.size(), Outputs.all(d), ExportFormat.NPY,
+          "mnt/x", false, 25, 95, false);
+      Exporter e = new Exporter(root, POOL.get(), 4, Ticker.systemTicker());
+      FgbgException x = assertThrows(FgbgException.class, () -> e.run(j, p -> { }, () -> false));
+      assertEquals(FgbgException.Reason.FAILED_PRECONDITION, x.reason());
+      String free = ExportSpace.human(Files.getFileStore(root.path().resolve("mnt"))
+          .getUsableSpace());
+      assertTrue(x.getMessage().endsWith(", but only " + free + " is free on " + (disk != null
+          ? "the file system mounted at 'mnt' in the export root" : "the export root's file"
+          + " system") + "; free space or export a smaller range"), x.getMessage());
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
+  }
+
+  @Test
   void theTotalQuotaCountsTheRootWhileAnotherExportRenamesItsFilesAndFolders() throws Exception {
     // Two exports starting at once (ExportShareTest's two of one client): one's quota check
     // walks the root while the other commits a manifest and a shard folder by renames. A file

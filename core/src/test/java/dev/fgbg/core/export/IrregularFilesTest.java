@@ -1,22 +1,30 @@
 package dev.fgbg.core.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.Sha256;
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What is not what an export expects, through real files: a FIFO where it opens a file (its
- * manifest, the lock guard, a shard being verified) is refused naming it, never opened (the
- * open would block the export, its lock and its slot for ever), and the next export runs; a
- * broken lock folder, or a file on the way to the destination, is named itself.
+ * manifest, the lock guard, a shard being verified) or a folder (the destination, a folder on
+ * its way or in it) is refused naming it, never opened (the open would block the export, its
+ * lock and its slot for ever), and the next export runs; a broken lock folder, or a file on the
+ * way to the destination, is named itself; a bad entry under another destination's lock name
+ * refuses no export but that destination's.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a guard: a FIFO hangs
 class IrregularFilesTest {
@@ -97,5 +105,63 @@ class IrregularFilesTest {
     Files.writeString(bench.root().resolve("afile"), "hi");
     String msg = refused(ExportFormat.FOLDERS, "afile/sub");
     assertTrue(msg.contains("cannot write afile: not a folder"), msg);
+  }
+
+  @Test
+  void aFifoAsTheDestinationIsRefusedByName() throws Exception {
+    mkfifo(bench.root().resolve("fifo1"));
+    assertEquals("'fifo1' " + FIFO_WORDS + "; exports never open one: remove it and run the "
+        + "export again (writing fifo1)", refused(ExportFormat.ZIP, "fifo1"));
+    Files.delete(bench.root().resolve("fifo1"));
+    export(ExportFormat.ZIP, "fifo1"); // its lock was let go
+  }
+
+  @Test
+  void aFifoOnTheWayIsRefusedByNameAndHoldsNoOtherExport() throws Exception {
+    // Met by the check that no folder above the destination is an export, which once held every
+    // other export of the server waiting behind it.
+    mkfifo(bench.root().resolve("fifo5"));
+    assertEquals("'fifo5' " + FIFO_WORDS + "; exports never open one: remove it and run the "
+        + "export again (writing fifo5/sub)", refused(ExportFormat.FOLDERS, "fifo5/sub"));
+    export(ExportFormat.FOLDERS, "other");
+  }
+
+  @Test
+  void aFifoInPlaceOfAFolderOfAFinishedExportIsRefusedOnResume() throws Exception {
+    export(ExportFormat.FOLDERS, "ow");
+    Path bg = bench.root().resolve("ow/fg_bg/bg_000");
+    try (Stream<Path> files = Files.list(bg)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(bg);
+    mkfifo(bg);
+    assertTrue(refused(ExportFormat.FOLDERS, "ow", false).startsWith("'ow/fg_bg/bg_000' "
+        + FIFO_WORDS), "named");
+    Files.delete(bg);
+    export(ExportFormat.FOLDERS, "ow"); // resumed: its lock was let go
+    assertTrue(Files.isDirectory(bg));
+  }
+
+  @Test
+  void aBadEntryUnderAnotherDestinationsLockNameRefusesOnlyThatDestination() throws Exception {
+    Path locks = bench.root().path().resolve(DestinationLock.LOCKS);
+    Path fifo = locks.resolve(lockName("x"));
+    mkfifo(fifo);
+    Files.createSymbolicLink(locks.resolve(lockName("y")), Path.of("/etc/hostname"));
+    export(ExportFormat.FOLDERS, "x2"); // neither is a lock any export holds
+    assertTrue(Files.exists(fifo), "left alone");
+    assertTrue(refused(ExportFormat.FOLDERS, "x").startsWith("'.fgbg-locks/" + lockName("x")
+        + "' " + FIFO_WORDS), "its own lock named");
+    FgbgException link = assertThrows(FgbgException.class, () -> export(ExportFormat.FOLDERS,
+        "y"));
+    assertEquals(FgbgException.Reason.PERMISSION_DENIED, link.reason(), link.getMessage());
+    assertTrue(link.getMessage().contains(".fgbg-locks/" + lockName("y")), link.getMessage());
+    assertFalse(link.getMessage().contains("hostname"), link.getMessage());
+  }
+
+  private static String lockName(String destination) {
+    return Sha256.hex(destination.getBytes(StandardCharsets.UTF_8)) + ".lock";
   }
 }
