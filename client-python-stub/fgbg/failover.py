@@ -30,11 +30,12 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 from . import _channels, _silent, shm
 from ._checks import world_size_arg
 from ._proto import pb
-from ._requests import field
+from ._requests import field, request
 # Public here, as they were before they had a module of their own.
 from ._same_data import OtherDataError as OtherDataError, SameData as SameData
 from .batch import Batch
 from .client import Client, FgbgError
+from .errors import words
 from .reconnect import Calls, Failures, Reconnect, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
@@ -150,6 +151,21 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
 
 # Why a call left a replica whose deadline passed, in the move's INFO line.
 NO_REPLY = "sent no reply within the call's deadline"
+# The bound of the probe that tells a connected replica past a call's deadline hung (frozen:
+# no answer) from busy (it answers: Describe is served beside the renders, never queued
+# behind them).
+PROBE_S = 3.0
+
+
+def answers(client: Client, dataset: str) -> bool:
+    """Whether `client`'s replica answers a Describe of `dataset` within PROBE_S: any status
+    but a deadline or UNAVAILABLE (its connection closed) is an answer."""
+    try:
+        client._unary(client._stub.Describe, request(pb.DescribeRequest, dataset=dataset),
+                      timeout=PROBE_S)
+    except FgbgError as e:
+        return e.code not in ("DEADLINE_EXCEEDED", "UNAVAILABLE")
+    return True
 
 
 class FailoverCalls:
@@ -158,9 +174,11 @@ class FailoverCalls:
     UNAVAILABLE, answers with other data, or never connects before the call's deadline (a hung
     replica: each replica asked gets the Client's whole `timeout`), the same call goes to the
     next replica through a new Client (the same `SameData` check and `reconnect` window), so a
-    retried call is exact. A deadline on a connected replica (busy: a big call, a cold depth
-    cache) is raised, not retried elsewhere at the same cost. When every replica in turn failed,
-    the last error (a deadline's names them: "(asked A, B in turn: none answered)").
+    retried call is exact. A deadline on a connected replica is probed (`answers`): silent, it
+    is frozen and the call moves on too; answering, it is busy (a big call, a cold depth cache)
+    and the deadline is raised, not retried elsewhere at the same cost. When every replica in
+    turn failed, the last error (a deadline's names them: "(asked A, B in turn: none
+    answered)").
     `fingerprint`: the data already seen (DatasetInfo's; None: as for FailoverStream); `who`
     names the caller in the INFO line per move. Use in one process: a Client never crosses a
     fork."""
@@ -200,19 +218,23 @@ class FailoverCalls:
                 gone, to = self.targets[self.replica], _silent.after(self._order, self.replica)
                 self._same.failed(gone, e)
                 # A deadline while the channel never connected: a hung or silent replica, so the
-                # (idempotent) call goes to the next one. Once connected, the replica is busy (a
-                # big call, a cold depth cache): it would cost as much on each replica, so the
-                # deadline is raised in its own words (raise timeout).
-                hung = ("DEADLINE_EXCEEDED",) if (
-                    e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
-                    and _channels.connecting(client._channel)) else ()
+                # (idempotent) call goes to the next one. A connected one that does not answer
+                # a probe either is frozen: the same. One that answers it is busy (a big call,
+                # a cold depth cache): it would cost as much on each replica, so the deadline
+                # is raised in its own words (raise timeout).
+                deadline = e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
+                connecting = deadline and _channels.connecting(client._channel)
+                frozen = deadline and not connecting and not answers(client, self._same.dataset)
+                hung = ("DEADLINE_EXCEEDED",) if connecting or frozen else ()
                 if hung or (e.code == "UNAVAILABLE" and _silent.no_answer(e)):
-                    _silent.SILENT.mark(gone)  # never connected: the next calls ask it last
+                    _silent.SILENT.mark(gone)  # no answer: the next calls ask it last
+                why = (self._same.why(e) if isinstance(e, OtherDataError)
+                       else "stopped answering (no reply within %s, not even to a probe)"
+                       % words(client.timeout) if frozen
+                       else NO_REPLY if e.code == "DEADLINE_EXCEEDED" else "is unavailable")
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "%s: %s %s; asking %s for the same %s", self._who, gone,
-                        self._same.why(e) if isinstance(e, OtherDataError)
-                        else NO_REPLY if e.code == "DEADLINE_EXCEEDED" else "is unavailable",
+                        "%s: %s %s; asking %s for the same %s", self._who, gone, why,
                         self.targets[to], what), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
