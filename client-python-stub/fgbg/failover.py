@@ -35,7 +35,7 @@ from ._requests import field, request
 from ._same_data import OtherDataError as OtherDataError, SameData as SameData
 from .batch import Batch
 from .client import Client, FgbgError
-from .errors import words
+from .errors import has_served, words
 from .reconnect import Calls, Failures, Reconnect, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
@@ -126,11 +126,12 @@ class FailoverStream:
                 # replica (its ring-sizing Describe or first reply): the next one may answer.
                 # After batches came, it is the caller's own stream timeout: raised.
                 hung = ("DEADLINE_EXCEEDED",) if not delivered and len(self.targets) > 1 else ()
+                why = (no_reply(gone, client.timeout) if e.code == "DEADLINE_EXCEEDED"
+                       else self._same.why(e))
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone,
-                        self._same.why(e), self._start.start_batch + self._batches,
-                        self.targets[to]), also=hung)
+                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone, why,
+                        self._start.start_batch + self._batches, self.targets[to]), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.replica = to
@@ -151,6 +152,18 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
 
 # Why a call left a replica whose deadline passed, in the move's INFO line.
 NO_REPLY = "sent no reply within the call's deadline"
+
+
+def no_reply(target: str, timeout: float, probed: bool = False) -> str:
+    """Why a consumer left `target`, whose deadline passed with no reply, in the move's INFO
+    line: few words (the error's own, for the user when every replica failed, list the causes
+    of a target never reached). One that served this process stopped answering (frozen)."""
+    if not probed and not has_served(target):
+        return NO_REPLY
+    return "stopped answering (no reply within %s%s)" % (
+        words(timeout), ", not even to a probe" if probed else "")
+
+
 # The bound of the probe that tells a connected replica past a call's deadline hung (frozen:
 # no answer) from busy (it answers: Describe is served beside the renders, never queued
 # behind them).
@@ -229,9 +242,8 @@ class FailoverCalls:
                 if hung or (e.code == "UNAVAILABLE" and _silent.no_answer(e)):
                     _silent.SILENT.mark(gone)  # no answer: the next calls ask it last
                 why = (self._same.why(e) if isinstance(e, OtherDataError)
-                       else "stopped answering (no reply within %s, not even to a probe)"
-                       % words(client.timeout) if frozen
-                       else NO_REPLY if e.code == "DEADLINE_EXCEEDED" else "is unavailable")
+                       else no_reply(gone, client.timeout, frozen)
+                       if e.code == "DEADLINE_EXCEEDED" else "is unavailable")
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
                         "%s: %s %s; asking %s for the same %s", self._who, gone, why,

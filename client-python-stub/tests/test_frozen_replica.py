@@ -9,8 +9,10 @@ import signal
 
 import torch
 
+import fgbg
 from conftest import Server
 from fgbg import _silent
+from fgbg.failover import stream_epoch
 from test_hung_replica import WORLD
 
 
@@ -52,6 +54,37 @@ def test_map_style_dataset_moves_on_from_a_replica_frozen_mid_epoch(caplog):
                          % (frozen.target, live.target)], moved
         # Remembered as silent: the process's next consumers ask it last.
         assert _silent.SILENT.order([frozen.target, live.target], 0) == [1, 0]
+    finally:
+        os.kill(frozen.proc.pid, signal.SIGCONT)
+        for s in servers:
+            s.stop()
+
+
+def test_a_stream_leaving_a_frozen_replica_says_so_in_few_words(caplog):
+    # A replica that served this process, then froze: a new stream's connection to it is
+    # accepted by the kernel and never answered. Before, the move's INFO line said "the client
+    # was still connecting (none listens there, ...)" in some 600 characters.
+    caplog.set_level(logging.INFO, logger="fgbg.failover")
+    servers = [Server(WORLD) for _ in range(2)]
+    frozen, live = servers
+    targets = [frozen.target, live.target]
+    try:
+        request = dict(seed=3, epoch=1, batch_size=16, limit=48)
+        unbroken = fgbg.SampleDigest()
+        for b in stream_epoch(targets, client_options=dict(timeout=3), **request):
+            unbroken.add_batch(b)
+        with fgbg.Client(live.target) as c:  # the job's data: no Describe of the frozen one
+            fingerprint = c.describe().fingerprint
+        os.kill(frozen.proc.pid, signal.SIGSTOP)
+        stream = stream_epoch(targets, client_options=dict(timeout=3), fingerprint=fingerprint,
+                              **request)
+        resumed = fgbg.SampleDigest()
+        for b in stream:
+            resumed.add_batch(b)
+        assert stream.failovers == 1 and resumed.hex() == unbroken.hex()
+        moved = [r.getMessage() for r in caplog.records if "resuming" in r.getMessage()]
+        assert moved == ["rank 0: %s stopped answering (no reply within 3 s); resuming at "
+                         "batch 0 on %s" % (frozen.target, live.target)], moved
     finally:
         os.kill(frozen.proc.pid, signal.SIGCONT)
         for s in servers:
