@@ -72,7 +72,7 @@ class FailoverStream:
         self._samples = 0
         self._same = SameData(request.get("dataset", "builtin"), fingerprint)
         self._reconnect = seconds(reconnect)
-        self._failures = Failures(self.targets, reconnect)
+        self._failures = Failures(self.targets, reconnect, "rank %d" % self.rank)
         self._calls = Calls()  # the Clients of its calls in flight, which close ends
 
     def __iter__(self) -> Iterator[Batch]:
@@ -212,7 +212,7 @@ class FailoverCalls:
 
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
-        failures = Failures(self.targets, self._reconnect)
+        failures = Failures(self.targets, self._reconnect, self._who)
         self._same.decide(self.targets, self._reconnect, self._options)
         if not self._order:  # first, after the Describe: a replica lately silent goes last
             self._order = _silent.SILENT.order(self.targets, self.replica)
