@@ -113,7 +113,7 @@ def warn_if_short(workers: int, need: int) -> None:
     if free >= need + FLOOR:
         return
     _warned = True
-    _LOG.warning("fgbg: %s has %.1f MiB free (of %.1f MiB), but a DataLoader of %d workers "
+    _LOG.warning("%s has %.1f MiB free (of %.1f MiB), but a DataLoader of %d workers "
                  "needs about %.1f MiB there to pass its batches (plus %.0f MiB for others): "
                  "its workers can die of a Bus error; give it more (%s), or use fewer "
                  "workers, a smaller batch_size or prefetch_factor"

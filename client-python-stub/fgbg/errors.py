@@ -38,6 +38,11 @@ def served(target: str) -> None:
     _SERVED.add(target)
 
 
+def has_served(target: str) -> bool:
+    """Whether `target` answered a call of this process (or of its dataset's builder)."""
+    return target in _SERVED
+
+
 def answered(target: str, reply: _T) -> _T:
     """`reply`, noting that `target` answered it (served)."""
     served(target)

@@ -30,11 +30,12 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 from . import _channels, _silent, shm
 from ._checks import world_size_arg
 from ._proto import pb
-from ._requests import field
+from ._requests import field, request
 # Public here, as they were before they had a module of their own.
 from ._same_data import OtherDataError as OtherDataError, SameData as SameData
 from .batch import Batch
 from .client import Client, FgbgError
+from .errors import has_served, words
 from .reconnect import Calls, Failures, Reconnect, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
@@ -71,7 +72,7 @@ class FailoverStream:
         self._samples = 0
         self._same = SameData(request.get("dataset", "builtin"), fingerprint)
         self._reconnect = seconds(reconnect)
-        self._failures = Failures(self.targets, reconnect)
+        self._failures = Failures(self.targets, reconnect, "rank %d" % self.rank)
         self._calls = Calls()  # the Clients of its calls in flight, which close ends
 
     def __iter__(self) -> Iterator[Batch]:
@@ -125,11 +126,12 @@ class FailoverStream:
                 # replica (its ring-sizing Describe or first reply): the next one may answer.
                 # After batches came, it is the caller's own stream timeout: raised.
                 hung = ("DEADLINE_EXCEEDED",) if not delivered and len(self.targets) > 1 else ()
+                why = (no_reply(gone, client.timeout) if e.code == "DEADLINE_EXCEEDED"
+                       else self._same.why(e))
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone,
-                        self._same.why(e), self._start.start_batch + self._batches,
-                        self.targets[to]), also=hung)
+                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone, why,
+                        self._start.start_batch + self._batches, self.targets[to]), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.replica = to
@@ -152,15 +154,44 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
 NO_REPLY = "sent no reply within the call's deadline"
 
 
+def no_reply(target: str, timeout: float, probed: bool = False) -> str:
+    """Why a consumer left `target`, whose deadline passed with no reply, in the move's INFO
+    line: few words (the error's own, for the user when every replica failed, list the causes
+    of a target never reached). One that served this process stopped answering (frozen)."""
+    if not probed and not has_served(target):
+        return NO_REPLY
+    return "stopped answering (no reply within %s%s)" % (
+        words(timeout), ", not even to a probe" if probed else "")
+
+
+# The bound of the probe that tells a connected replica past a call's deadline hung (frozen:
+# no answer) from busy (it answers: Describe is served beside the renders, never queued
+# behind them).
+PROBE_S = 3.0
+
+
+def answers(client: Client, dataset: str) -> bool:
+    """Whether `client`'s replica answers a Describe of `dataset` within PROBE_S: any status
+    but a deadline or UNAVAILABLE (its connection closed) is an answer."""
+    try:
+        client._unary(client._stub.Describe, request(pb.DescribeRequest, dataset=dataset),
+                      timeout=PROBE_S)
+    except FgbgError as e:
+        return e.code not in ("DEADLINE_EXCEEDED", "UNAVAILABLE")
+    return True
+
+
 class FailoverCalls:
     """Idempotent unary calls over replicas. Each call goes to the replica now used (`replica`,
     from `home(home_index, n)`, a lately silent one last: fgbg._silent); when that one is
     UNAVAILABLE, answers with other data, or never connects before the call's deadline (a hung
     replica: each replica asked gets the Client's whole `timeout`), the same call goes to the
     next replica through a new Client (the same `SameData` check and `reconnect` window), so a
-    retried call is exact. A deadline on a connected replica (busy: a big call, a cold depth
-    cache) is raised, not retried elsewhere at the same cost. When every replica in turn failed,
-    the last error (a deadline's names them: "(asked A, B in turn: none answered)").
+    retried call is exact. A deadline on a connected replica is probed (`answers`): silent, it
+    is frozen and the call moves on too; answering, it is busy (a big call, a cold depth cache)
+    and the deadline is raised, not retried elsewhere at the same cost. When every replica in
+    turn failed, the last error (a deadline's names them: "(asked A, B in turn: none
+    answered)").
     `fingerprint`: the data already seen (DatasetInfo's; None: as for FailoverStream); `who`
     names the caller in the INFO line per move. Use in one process: a Client never crosses a
     fork."""
@@ -181,7 +212,7 @@ class FailoverCalls:
 
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
-        failures = Failures(self.targets, self._reconnect)
+        failures = Failures(self.targets, self._reconnect, self._who)
         self._same.decide(self.targets, self._reconnect, self._options)
         if not self._order:  # first, after the Describe: a replica lately silent goes last
             self._order = _silent.SILENT.order(self.targets, self.replica)
@@ -200,19 +231,22 @@ class FailoverCalls:
                 gone, to = self.targets[self.replica], _silent.after(self._order, self.replica)
                 self._same.failed(gone, e)
                 # A deadline while the channel never connected: a hung or silent replica, so the
-                # (idempotent) call goes to the next one. Once connected, the replica is busy (a
-                # big call, a cold depth cache): it would cost as much on each replica, so the
-                # deadline is raised in its own words (raise timeout).
-                hung = ("DEADLINE_EXCEEDED",) if (
-                    e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
-                    and _channels.connecting(client._channel)) else ()
+                # (idempotent) call goes to the next one. A connected one that does not answer
+                # a probe either is frozen: the same. One that answers it is busy (a big call,
+                # a cold depth cache): it would cost as much on each replica, so the deadline
+                # is raised in its own words (raise timeout).
+                deadline = e.code == "DEADLINE_EXCEEDED" and len(self.targets) > 1
+                connecting = deadline and _channels.connecting(client._channel)
+                frozen = deadline and not connecting and not answers(client, self._same.dataset)
+                hung = ("DEADLINE_EXCEEDED",) if connecting or frozen else ()
                 if hung or (e.code == "UNAVAILABLE" and _silent.no_answer(e)):
-                    _silent.SILENT.mark(gone)  # never connected: the next calls ask it last
+                    _silent.SILENT.mark(gone)  # no answer: the next calls ask it last
+                why = (self._same.why(e) if isinstance(e, OtherDataError)
+                       else no_reply(gone, client.timeout, frozen)
+                       if e.code == "DEADLINE_EXCEEDED" else "is unavailable")
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "%s: %s %s; asking %s for the same %s", self._who, gone,
-                        self._same.why(e) if isinstance(e, OtherDataError)
-                        else NO_REPLY if e.code == "DEADLINE_EXCEEDED" else "is unavailable",
+                        "%s: %s %s; asking %s for the same %s", self._who, gone, why,
                         self.targets[to], what), also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None

@@ -83,12 +83,16 @@ def pause(backoff: float, draw: float) -> float:
 
 class Window:
     """One consumer's window: `wait` after a full round of UNAVAILABLE failures, `close` when
-    the replicas answer again. `random` (each pause's draw in [0, 1); None: the system's
-    entropy, which a consumer's pickle cannot hold) and `sleep` are there for tests."""
+    the replicas answer again. `who` names the consumer at the start of its lines, as its moves'
+    lines do ("rank 0", "FgbgDataset rank 0 worker 1"; "": none), so that the lines of a job's
+    many consumers (ranks, DataLoader workers) tell whose they are. `random` (each pause's draw
+    in [0, 1); None: the system's entropy, which a consumer's pickle cannot hold) and `sleep`
+    are there for tests."""
 
     def __init__(self, reconnect: Reconnect = 0, random: Optional[Callable[[], float]] = None,
-                 sleep: Callable[[float], Any] = time.sleep) -> None:
+                 sleep: Callable[[float], Any] = time.sleep, who: str = "") -> None:
         self.seconds = seconds(reconnect)
+        self._prefix = who + ": " if who else ""
         self._random = random
         self._sleep = sleep
         self._until: Optional[float] = None
@@ -98,8 +102,8 @@ class Window:
     def close(self) -> None:
         """The replicas answered: the next failure opens a new window."""
         if self._until is not None:
-            _LOG.info("the fgbg %s at %s answered again after %.1f s", self._who[0],
-                      self._who[1], time.monotonic() - self._until + self.seconds)
+            _LOG.info("%sthe fgbg %s at %s answered again after %.1f s", self._prefix,
+                      self._who[0], self._who[1], time.monotonic() - self._until + self.seconds)
         self._until = None
 
     def wait(self, error: FgbgError, targets: Sequence[str]) -> None:
@@ -112,8 +116,8 @@ class Window:
             self._until = now + self.seconds
             self._pause = FIRST_PAUSE_S
             self._who = ("server" if len(targets) == 1 else "servers", ", ".join(targets))
-            _LOG.warning("the fgbg %s at %s %s not answering; trying again for up to %s "
-                         "(reconnect window)", self._who[0], self._who[1],
+            _LOG.warning("%sthe fgbg %s at %s %s not answering; trying again for up to %s "
+                         "(reconnect window)", self._prefix, self._who[0], self._who[1],
                          "is" if len(targets) == 1 else "are", words(self.seconds))
         left = self._until - now
         if left <= 0:
@@ -129,11 +133,12 @@ class Failures:
     """A consumer's failures in a row, and what the next one does: move on to the next replica,
     wait out a back-off first (every replica failed UNAVAILABLE, within the reconnect window),
     or raise. A replica of other data is moved past, never waited for. The move's INFO line is
-    said in the outage's first round only: after it, the window's own lines tell the rest."""
+    said in the outage's first round only: after it, the window's own lines tell the rest.
+    `who` names the consumer in the window's lines (Window)."""
 
-    def __init__(self, targets: List[str], reconnect: Reconnect) -> None:
+    def __init__(self, targets: List[str], reconnect: Reconnect, who: str = "") -> None:
         self._targets = targets
-        self.window = Window(reconnect)
+        self.window = Window(reconnect, who=who)
         self._count = 0
         self._other = False
 

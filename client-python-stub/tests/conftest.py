@@ -60,6 +60,7 @@ SERVER_TESTS = frozenset({
     "streams_from_the_next",
     "test_hung_replica.py::test_failover_calls_ask_the_next_replica_when_one_sends_no_reply",
     "test_silent_replica.py",
+    "test_frozen_replica.py",
     "test_hung_replica.py::test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_"
     "the_next",
     "test_paths.py",

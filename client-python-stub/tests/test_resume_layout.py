@@ -38,7 +38,7 @@ def test_a_drop_last_resume_with_another_world_size_says_what_it_leaves_out(serv
     caplog.set_level(logging.WARNING, logger="fgbg")
     seen, state = _resumed_with_another_world(server.target, True)
     assert _said(caplog) == [
-        "fgbg: resuming epoch 0 at sample 288 of 800 with world 4 × workers 1 × batch_size 48 "
+        "resuming epoch 0 at sample 288 of 800 with world 4 × workers 1 × batch_size 48 "
         "(the state was saved with world 2 × workers 1 × batch_size 48); drop_last leaves out "
         "128 samples of this epoch, 96 more than an uninterrupted epoch; resume with the layout "
         "it was saved with (num_workers=0 counts as 1 worker) to see them"]

@@ -200,7 +200,7 @@ def test_a_drop_last_resume_in_another_layout_is_said_once_on_rank_0(caplog):
     feed.set_epoch(0)
     feed.begin(World(0, 4, "given"), 1)  # the same loaded state, again: said once
     assert _said(caplog) == [
-        "fgbg: resuming epoch 0 at sample 96 of 210 with world 4 × workers 1 × batch_size 16 "
+        "resuming epoch 0 at sample 96 of 210 with world 4 × workers 1 × batch_size 16 "
         "(the state was saved with world 2 × workers 1 × batch_size 16); drop_last leaves out "
         "50 samples of this epoch, 32 more than an uninterrupted epoch; resume with the layout "
         "it was saved with (num_workers=0 counts as 1 worker) to see them"]

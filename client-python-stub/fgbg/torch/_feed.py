@@ -171,7 +171,7 @@ class Feed:
         saved = ("the state was saved with world %d × workers %d × batch_size %d" % r.saved
                  if r.saved else "the state does not say the layout it was saved with: an "
                  "earlier fgbg client's")
-        _LOG.warning("fgbg: resuming epoch %d at sample %d of %d%s with world %d × workers %d × "
+        _LOG.warning("resuming epoch %d at sample %d of %d%s with world %d × workers %d × "
                      "batch_size %d (%s); drop_last leaves out %d samples of this epoch, %d more "
                      "than an uninterrupted epoch%s; resume with the layout it was saved with "
                      "(num_workers=0 counts as 1 worker) to see them", epoch, r.position,

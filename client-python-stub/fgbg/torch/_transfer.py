@@ -96,7 +96,7 @@ class HostRegistry:
         if int(status) != 0:
             self.failed = "cudaHostRegister of a %d-byte slot returned %s" % (slot.nbytes,
                                                                             status)
-            _LOG.warning("fgbg: %s; staging batches through pinned memory (one more copy)",
+            _LOG.warning("%s; staging batches through pinned memory (one more copy)",
                          self.failed)
             return False
         self._slots[address] = slot

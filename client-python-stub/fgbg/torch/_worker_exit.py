@@ -94,7 +94,7 @@ def _watch(parent: Any) -> None:
     started_by_parent = os.getppid() == parent.pid  # not under forkserver
     while not _gone(parent, started_by_parent):
         pass
-    _LOG.warning("fgbg: DataLoader worker %d: its parent process %d is gone; removing its "
+    _LOG.warning("DataLoader worker %d: its parent process %d is gone; removing its "
                  "rings and exiting", os.getpid(), parent.pid)
     remove_own_rings()
     os._exit(ORPHAN_EXIT)  # the main thread may wait in torch's loop or in a read: end here
