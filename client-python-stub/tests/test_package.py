@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import typing
 
 from conftest import PKG
 
@@ -85,6 +86,8 @@ _README_LIKE = """
             info: fgbg.DatasetInfo = c.describe("builtin")
             size: int = info.size
             b: fgbg.Batch = c.get_samples([0, 7], seed=0)
+            assert_type(b.meta[0].fg_label, int)
+            assert_type(b.meta[1].scene.instances[0].bbox.x1, int)
             s: fgbg.Stats = c.stats(outputs=["image"], end=200)
             for batch in c.stream_epoch("builtin", epoch=3, shuffle=True, batch_size=64):
                 print(batch.images, size, b, s)
@@ -135,3 +138,17 @@ def test_mypy_strict_checks_a_users_script_against_the_package(tmp_path):
     assert any('"timeout" to "Client" has incompatible type "str"' in e for e in errors), errors
     assert any('Module has no attribute "Clinet"' in e for e in errors), errors
     assert any('"TorchBatch" has no key "imgae"' in e for e in errors), errors
+
+
+def test_the_sample_meta_protocols_list_the_generated_messages_fields():
+    """fgbg.SampleMeta and its parts describe the generated (untyped) messages for mypy: the
+    same fields, in the proto's order, so that a field added to the proto is added here too."""
+    from fgbg import sample_meta
+    from fgbg._proto import pb
+
+    for protocol, message in ((sample_meta.SampleMeta, pb.SampleMeta),
+                              (sample_meta.BBoxMeta, pb.BBox),
+                              (sample_meta.SceneMeta, pb.SceneMeta),
+                              (sample_meta.InstanceMeta, pb.InstanceMeta)):
+        assert list(typing.get_type_hints(protocol)) == \
+            [f.name for f in message.DESCRIPTOR.fields], protocol.__name__

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 import torch
 
 from ..batch import Batch
+from ..sample_meta import SampleMeta
 from . import _instances
 from ._types import Transform, TorchBatch
 from ._untyped import share_memory
@@ -160,7 +161,8 @@ def _mean_std(normalize: Any) -> Tuple[List[float], List[float]]:
     return mean, std
 
 
-def meta_columns(metas: Sequence[Any], slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
+def meta_columns(metas: Sequence[SampleMeta], slots: int = 0,
+                 threshold: int = 128) -> Dict[str, Any]:
     """SampleMeta messages as columns (one tensor per field); with `slots` (a scene dataset's
     objects_max), their scene instances as meta["instances"]; `threshold`: the spec's
     mask_threshold, as meta["mask_threshold"] (what a classic bbox is drawn at)."""

@@ -5,7 +5,7 @@ the loader records the cursor in the consuming process and hands out the batch a
 batches carry only user keys while state_dict() stays exact.
 """
 import pickle
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import torch
 import torch.utils.data
