@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from .exports import ExportError
     from .failover import OtherDataError
     from .info import ChannelStats, DatasetInfo, DatasetSpec, SkippedFile, Stats
+    from .sample_meta import SampleMeta
     from .torch.exported import exported
 
 __version__ = "0.2.0"
 __all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
            "SkippedFile", "Stats", "ChannelStats", "Credentials", "default_target", "exported",
-           "ExportError", "OtherDataError", "AnswerTooLargeError"]
+           "ExportError", "OtherDataError", "AnswerTooLargeError", "SampleMeta"]
 
 _LAZY = {
     # Lazy, so that `python3 -m fgbg._codegen` works before the stubs exist, and so that
@@ -37,7 +38,7 @@ _LAZY = {
     "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info",
     "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
     "Credentials": "credentials", "OtherDataError": "failover",
-    "AnswerTooLargeError": "errors",
+    "AnswerTooLargeError": "errors", "SampleMeta": "sample_meta",
 }
 # Modules README calls as `fgbg.failover.stream_epoch(...)` or `fgbg.shm.process_pool()` after a
 # plain `import fgbg`.

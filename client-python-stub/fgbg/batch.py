@@ -7,6 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._dtypes import depth_dtype_name
+from .sample_meta import SampleMeta
 
 Part = Tuple[Any, int, Optional[int]]
 
@@ -24,7 +25,8 @@ class Batch:
     meta[s].scene.instances[i - 1]; asked for by name: outputs=[..., "instances"]); None for an
     output that was not asked for. indices: int64 [n];
     positions: int64 [n], each sample's global epoch position (streams only); meta: a list of
-    SampleMeta messages. Arrays made from a single message are read-only views of its bytes.
+    SampleMeta messages (fgbg.SampleMeta to type checkers). Arrays made from a single message
+    are read-only views of its bytes.
 
     With the outputs "background" / "background_depth" (asked for by name), a batch carries each
     distinct background once: backgrounds uint8 [b, H, W, 3], background_depths [b, h, w] (as
@@ -53,7 +55,7 @@ class Batch:
         first = messages[0]
         self.batch_index = first.batch_index
         self.fingerprint = first.fingerprint
-        self.meta = [m for msg in messages for m in msg.meta]
+        self.meta: List[SampleMeta] = [m for msg in messages for m in msg.meta]
         self.indices = np.fromiter((i for msg in messages for i in msg.indices), dtype=np.int64)
         self.positions = np.concatenate([
             msg.first_position + np.arange(len(msg.indices), dtype=np.int64) * world_size

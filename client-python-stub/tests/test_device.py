@@ -93,6 +93,24 @@ def test_cpu_tensors_are_views_of_the_slot_or_with_copy_one_copy_each(server, ca
     assert all(torch.equal(a["mask"], b["mask"]) for a, b in zip(kept, copied))
 
 
+def test_an_in_place_change_to_a_cpu_view_of_a_slot_alters_that_batch_alone(server):
+    """README: the CPU tensors are writable views of the slots; a write never reaches a later
+    batch, as the server writes a slot again only once it is given back."""
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=24, outputs=["image", "mask"])
+    ds.set_epoch(1)
+    expected = [b["mask"] for b in ds.device_loader(streams=1, copy=True)]
+    ds.set_epoch(1)
+    seen = 0
+    for batch, mask in zip(ds.device_loader(streams=1), expected):
+        assert in_a_ring(batch["mask"]), "every batch a view: its 4 slots are used again and again"
+        assert torch.equal(batch["mask"], mask), "an earlier write to this slot is gone"
+        batch["mask"].add_(1)
+        batch["image"].zero_()
+        assert torch.equal(batch["mask"], mask + 1) and not batch["image"].any()
+        seen += 1
+    assert seen == len(expected) == 34
+
+
 class AddIndexColumn:
     def __call__(self, batch):
         return dict(batch, twice=batch["index"] * 2)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import typing
 
 from conftest import PKG
 
@@ -42,8 +43,41 @@ def test_help_and_dir_list_the_public_names_before_they_are_imported():
 _MYPY_CACHE = os.path.join(tempfile.gettempdir(), "fgbg-mypy-user-cache-%d" % os.getuid())
 # As README writes it: `import fgbg`, then fgbg.Client, fgbg.Credentials, fgbg.exported.
 _README_LIKE = """
+    from typing import Any, Dict, List, assert_type
+
+    import torch
+
     import fgbg
-    from fgbg.torch import FgbgIterableDataset
+    from fgbg.torch import FgbgDataset, FgbgIterableDataset, TorchBatch, detection_targets
+
+
+    def plain(batch: Dict[str, Any]) -> Dict[str, Any]:  # a transform written before TorchBatch
+        return dict(batch, image=batch["image"].flip(-1))
+
+
+    def typed(batch: TorchBatch) -> TorchBatch:
+        batch["image"] = batch["image"].flip(-1)
+        return batch
+
+
+    def batches() -> None:
+        # The dicts the datasets and loaders give are TorchBatch: tensors, not Any.
+        ds = FgbgIterableDataset("127.0.0.1:1", batch_size=8, transform=plain)
+        for b in ds:
+            assert_type(b["image"], torch.Tensor)
+        for b in ds.loader(num_workers=2):
+            assert_type(b["image"], torch.Tensor)
+            assert_type(b["meta"]["fg_label"], torch.Tensor)
+            assert_type(b["meta"]["instances"]["boxes"], torch.Tensor)
+            print(detection_targets(b))
+        for b in ds.device_loader(streams=2):
+            assert_type(b["image"], torch.Tensor)
+        ds.load_state_dict(ds.state_dict())
+        m = FgbgDataset("127.0.0.1:1", transform=typed)
+        assert_type(m[0]["image"], torch.Tensor)
+        assert_type(m[[0, 1]], List[TorchBatch])
+        assert_type(m.__getitems__([0, 1])[1]["index"], torch.Tensor)
+        assert_type(fgbg.exported("exports/x", transform=lambda s: s)[0]["depth"], torch.Tensor)
 
 
     def main() -> None:
@@ -52,6 +86,8 @@ _README_LIKE = """
             info: fgbg.DatasetInfo = c.describe("builtin")
             size: int = info.size
             b: fgbg.Batch = c.get_samples([0, 7], seed=0)
+            assert_type(b.meta[0].fg_label, int)
+            assert_type(b.meta[1].scene.instances[0].bbox.x1, int)
             s: fgbg.Stats = c.stats(outputs=["image"], end=200)
             for batch in c.stream_epoch("builtin", epoch=3, shuffle=True, batch_size=64):
                 print(batch.images, size, b, s)
@@ -73,6 +109,7 @@ _WRONG = """
         n: str = c.describe().size
     fgbg.exported(None)
     fgbg.Clinet()
+    fgbg.exported("x")[0]["imgae"]
 """
 
 
@@ -96,7 +133,22 @@ def test_mypy_strict_checks_a_users_script_against_the_package(tmp_path):
     assert r.returncode == 1 and not [e for e in errors if not e.startswith("wrong.py:")], \
         r.stdout + r.stderr
     # Line 4: Client(12345, timeout="x") (two errors); 5: describe(7); 6: seeed=; 7: an int
-    # into a str; 8: exported(None); 9: a name the package lacks.
-    assert sorted({int(e.split(":")[1]) for e in errors}) == [4, 5, 6, 7, 8, 9], errors
+    # into a str; 8: exported(None); 9: a name the package lacks; 10: a key samples lack.
+    assert sorted({int(e.split(":")[1]) for e in errors}) == [4, 5, 6, 7, 8, 9, 10], errors
     assert any('"timeout" to "Client" has incompatible type "str"' in e for e in errors), errors
     assert any('Module has no attribute "Clinet"' in e for e in errors), errors
+    assert any('"TorchBatch" has no key "imgae"' in e for e in errors), errors
+
+
+def test_the_sample_meta_protocols_list_the_generated_messages_fields():
+    """fgbg.SampleMeta and its parts describe the generated (untyped) messages for mypy: the
+    same fields, in the proto's order, so that a field added to the proto is added here too."""
+    from fgbg import sample_meta
+    from fgbg._proto import pb
+
+    for protocol, message in ((sample_meta.SampleMeta, pb.SampleMeta),
+                              (sample_meta.BBoxMeta, pb.BBox),
+                              (sample_meta.SceneMeta, pb.SceneMeta),
+                              (sample_meta.InstanceMeta, pb.InstanceMeta)):
+        assert list(typing.get_type_hints(protocol)) == \
+            [f.name for f in message.DESCRIPTOR.fields], protocol.__name__

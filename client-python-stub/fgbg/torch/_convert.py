@@ -9,14 +9,16 @@ sample dict is one row of it, so default_collate of sample dicts gives back a ba
 """
 import copy
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 import numpy as np
 from numpy.typing import NDArray
 import torch
 
 from ..batch import Batch
+from ..sample_meta import SampleMeta
 from . import _instances
+from ._types import Transform, TorchBatch
 from ._untyped import share_memory
 from ._worker_exit import wait_for_feeders_at_exit
 
@@ -24,8 +26,6 @@ IMAGE_KEYS = ("image", "background")  # converted (dtype, layout, normalization)
 META_INT = ("bg", "fg", "flip", "k", "x", "y", "fg_width", "fg_height", "bg_label", "fg_label")
 MeanStd = Tuple[Sequence[float], Sequence[float]]
 Normalize = Union[None, str, MeanStd]
-# A dataset's transform: takes a sample or batch dict, returns what the loader yields.
-Transform = Callable[[Dict[str, Any]], Any]
 
 
 def transform_arg(transform: Optional[Transform]) -> Optional[Transform]:
@@ -52,7 +52,9 @@ def dataset_normalize(normalize: Normalize, stats: Callable[[], Any]) -> Optiona
 
 
 def tensor(array: NDArray[Any]) -> torch.Tensor:
-    """torch.from_numpy without a copy; the message bytes are read-only, so is the tensor."""
+    """torch.from_numpy without a copy. Torch has no read-only tensors (hence its warning for a
+    read-only array, silenced): a write changes this batch's bytes (its message or its ring slot,
+    which the server writes again only once it is given back), nothing else."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         return torch.from_numpy(array)
@@ -159,7 +161,8 @@ def _mean_std(normalize: Any) -> Tuple[List[float], List[float]]:
     return mean, std
 
 
-def meta_columns(metas: Sequence[Any], slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
+def meta_columns(metas: Sequence[SampleMeta], slots: int = 0,
+                 threshold: int = 128) -> Dict[str, Any]:
     """SampleMeta messages as columns (one tensor per field); with `slots` (a scene dataset's
     objects_max), their scene instances as meta["instances"]; `threshold`: the spec's
     mask_threshold, as meta["mask_threshold"] (what a classic bbox is drawn at)."""
@@ -198,7 +201,7 @@ def labels(batch: Batch, keep: Optional[NDArray[np.bool_]] = None,
 
 
 def batch_dict(batch: Batch, images: Images, keep: Optional[NDArray[np.bool_]] = None,
-               slots: int = 0, threshold: int = 128) -> Dict[str, Any]:
+               slots: int = 0, threshold: int = 128) -> TorchBatch:
     """A fgbg.Batch as a batch dict; `keep` (bool per sample) leaves samples out; `slots`: see
     meta_columns."""
     out: Dict[str, Any] = {}
@@ -206,13 +209,13 @@ def batch_dict(batch: Batch, images: Images, keep: Optional[NDArray[np.bool_]] =
         t = tensor(a if keep is None else a[keep])
         out[key] = images(t) if key in IMAGE_KEYS else t
     out.update(labels(batch, keep, slots, threshold))
-    return out
+    return cast(TorchBatch, out)
 
 
-def samples(batch: Dict[str, Any]) -> List[Dict[str, Any]]:
+def samples(batch: Mapping[str, Any]) -> List[TorchBatch]:
     """The rows of a batch dict (views, no copies)."""
     n = len(batch["index"])
-    rows: List[Dict[str, Any]] = [{} for _ in range(n)]
+    rows: List[Any] = [{} for _ in range(n)]
     for key, value in batch.items():
         if key == "meta":
             for s in range(n):

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 import torch
 
 from ..info import DatasetInfo
+from ..sample_meta import SampleMeta
 
 Box = Tuple[int, int, int, int]
 Instance = Tuple[Box, int, float]  # visible box, fg_label, visible fraction
@@ -24,7 +25,7 @@ def spec_slots(info: DatasetInfo) -> int:
     return int(info.spec.objects_max)
 
 
-def from_proto(meta: Any) -> List[Instance]:
+def from_proto(meta: SampleMeta) -> List[Instance]:
     """A SampleMeta's scene instances."""
     return [((i.bbox.x0, i.bbox.y0, i.bbox.x1, i.bbox.y1), i.fg_label, i.visible_fraction)
             for i in meta.scene.instances]

@@ -1,12 +1,13 @@
 """StreamedDataset: an FgbgIterableDataset as its loaders see it (FgbgLoader, FgbgDeviceLoader,
 and _shm_need's count of the /dev/shm its DataLoader's batches take). The dataset builds its
 loaders (dataset.loader(), dataset.device_loader()); they name this, not the dataset's module."""
-from typing import Any, Iterator, Optional, Protocol, Tuple
+from typing import Iterator, Optional, Protocol, Tuple
 
 from ..info import DatasetInfo
-from ._convert import Images, Transform
+from ._convert import Images
 from ._feed import Feed
 from ._resume import Cursor
+from ._types import TorchBatch, Transform
 from ._world import World
 
 
@@ -45,5 +46,5 @@ class StreamedDataset(Protocol):
         """The rank and world size this process streams as."""
 
     def batches(self, epoch: int, world: World, stream: int,
-                streams: int) -> Iterator[Tuple[Cursor, Any]]:
+                streams: int) -> Iterator[Tuple[Cursor, TorchBatch]]:
         """Stream `stream` of `streams` of a pass as batch dicts, with the cursor of each."""

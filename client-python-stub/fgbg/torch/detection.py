@@ -15,14 +15,14 @@ DatasetInfo.foreground_labels, which sorts label names as strings). Objects with
 (nothing visible, or a mask with no pixel at or above the threshold) are left out, since
 torchvision refuses degenerate boxes; distractors are never targets (they are unannotated).
 """
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import torch
 
 Target = Dict[str, torch.Tensor]
 
 
-def _one(sample: Dict[str, Any], masks: Optional[bool]) -> Target:
+def _one(sample: Mapping[str, Any], masks: Optional[bool]) -> Target:
     meta = sample["meta"]  # detection_targets checked it is there
     scene = meta.get("instances")
     if scene is not None:
@@ -50,7 +50,7 @@ def _one(sample: Dict[str, Any], masks: Optional[bool]) -> Target:
     return target
 
 
-def detection_targets(data: Dict[str, Any],
+def detection_targets(data: Mapping[str, Any],
                       masks: Optional[bool] = None) -> Union[Target, List[Target]]:
     """torchvision's target dict(s) of a sample dict (FgbgDataset, fgbg.exported: one dict) or
     of a batch dict (FgbgIterableDataset, default_collate'd samples: a list, one per sample).
@@ -69,7 +69,8 @@ def detection_targets(data: Dict[str, Any],
     return [_one(s, masks) for s in samples(data)]
 
 
-def detection_collate(batch: Sequence[Dict[str, Any]]) -> Tuple[List[torch.Tensor], List[Target]]:
+def detection_collate(batch: Sequence[Mapping[str, Any]]
+                      ) -> Tuple[List[torch.Tensor], List[Target]]:
     """collate_fn for DataLoaders over sample dicts (FgbgDataset, fgbg.exported): (images,
     targets), lists of the samples' image tensors and detection_targets, as torchvision's
     detection models take them."""

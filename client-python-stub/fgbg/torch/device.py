@@ -11,7 +11,7 @@ between processes. Rank r with k streams streams shards r*k + s of world*k, exac
 DataLoader with k workers would (the same samples, digests, len() and exact state_dict()).
 """
 from collections import deque
-from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Tuple, Union
+from typing import Any, Deque, Dict, Iterator, Optional, Sequence, Tuple, Union, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +25,7 @@ from ._feed import ShardBatch
 from ._instances import spec_slots
 from ._resume import Cursor
 from ._streamed import StreamedDataset
+from ._types import TorchBatch, transformed
 from ._transfer import HostRegistry, Releases
 from ._untyped import cuda_stream, cudart, recorded_event
 
@@ -42,8 +43,9 @@ def default_device(device: Device) -> torch.device:
 
 
 class _HostCopier:
-    """CPU tensors: read-only views of the slot (no copy; the slot is given back when the last
-    tensor made from it is gone), or with `copy`, one copy each and the slot given back now."""
+    """CPU tensors: views of the slot (no copy; writable, as torch tensors are, but only this
+    batch sees a write; the slot is given back when the last tensor made from it is gone), or
+    with `copy`, one copy each and the slot given back now."""
 
     def __init__(self, images: Images, copy: bool, slots: int = 0, threshold: int = 128) -> None:
         self.images = images
@@ -55,7 +57,8 @@ class _HostCopier:
         pass  # the user's references hold the slots; the client spills when all are held
 
     def put(self, stream: int, batch: Batch, keep: Optional[NDArray[np.bool_]]) -> Staged:
-        out = batch_dict(batch, self.images, keep, self.slots, self.threshold)
+        out = cast(Dict[str, Any], batch_dict(batch, self.images, keep, self.slots,
+                                              self.threshold))
         if self.copy and batch.shared_memory:
             for key in arrays(batch):
                 if key not in IMAGE_KEYS or not self.images.copies:
@@ -63,8 +66,8 @@ class _HostCopier:
             batch.release()
         return out
 
-    def take(self, staged: Staged) -> Dict[str, Any]:
-        out: Dict[str, Any] = staged  # what put made
+    def take(self, staged: Staged) -> TorchBatch:
+        out: TorchBatch = staged  # what put made
         return out
 
     def close(self) -> None:
@@ -118,7 +121,7 @@ class _CudaCopier:
         out.update(labels(batch, keep, self.slots, self.threshold))
         return out, ready
 
-    def take(self, staged: Staged) -> Dict[str, Any]:
+    def take(self, staged: Staged) -> TorchBatch:
         out, ready = staged
         consumer: Any = torch.cuda.current_stream(self.device)  # typed torch._C.Stream in 1.13
         consumer.wait_event(ready)
@@ -129,7 +132,7 @@ class _CudaCopier:
             return t
 
         self.releases.poll()
-        moved: Dict[str, Any] = map_tensors(hand_over, out)  # a batch dict, as put made it
+        moved: TorchBatch = map_tensors(hand_over, out)  # a batch dict, as put made it
         return moved
 
     def close(self) -> None:
@@ -151,10 +154,11 @@ class FgbgDeviceLoader:
     Batches are device tensors of their own (keep them as long as you like); `meta` and
     `index` stay on the CPU. The dataset's transform runs here, on the device tensors.
 
-    On the CPU: the same batches as CPU tensors that are read-only views of the slot (no copy;
-    the slot is given back when the last tensor made from it is gone, and a stream whose slots
-    are all held continues over the network), or, with `copy=True`, one copy each and the slot
-    given back at once (writable tensors you may keep).
+    On the CPU: the same batches as CPU tensors that are views of the slot (no copy; the slot
+    is given back when the last tensor made from it is gone, and a stream whose slots are all
+    held continues over the network; an in-place change alters that batch alone, as the server
+    writes a slot again only once it is given back), or, with `copy=True`, one copy each and the
+    slot given back at once.
     """
 
     def __init__(self, dataset: StreamedDataset, streams: int = 4, device: Device = None,
@@ -186,7 +190,7 @@ class FgbgDeviceLoader:
         return _HostCopier(self.dataset.image_conversion, self.copy, spec_slots(info),
                            info.spec.mask_threshold)
 
-    def __iter__(self) -> Iterator[Dict[str, Any]]:
+    def __iter__(self) -> Iterator[TorchBatch]:
         feed = self.dataset.feed
         world = self.dataset.world()
         epoch = feed.begin(world, self.streams)
@@ -197,7 +201,7 @@ class FgbgDeviceLoader:
             for cursor, staged in _staged(shards, copier, self.prefetch):
                 out = copier.take(staged)
                 feed.observe(cursor)
-                yield out if transform is None else transform(out)
+                yield transformed(transform, out)
         finally:
             copier.close()
             for shard in shards:

@@ -11,7 +11,7 @@ a scene dataset also gives meta["instances"] (each labelled object's box, label 
 fraction, see fgbg.torch.detection_targets), read from its instances.csv (or, in a webdataset
 export written before that file, from each KEY.json).
 """
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, cast
 
 import torch
 import torch.utils.data
@@ -23,10 +23,11 @@ from ..exports.labels import Labels, read_instances
 from ..exports.manifest import ExportError, Manifest
 from ..exports.readers import WebDatasetReader, reader, sample_bytes
 from . import _instances
-from ._convert import IMAGE_KEYS, Images, Transform, row, tensor, transform_arg
+from ._convert import IMAGE_KEYS, Images, row, tensor, transform_arg
+from ._types import TorchBatch, Transform, transformed
 
 
-class ExportedDataset(torch.utils.data.Dataset[Any]):
+class ExportedDataset(torch.utils.data.Dataset[TorchBatch]):
     """Map-style Dataset over the export at `path` (its folder or manifest.json); position i is
     the i-th index of the exported selection (`indices`: a range, a stride or a random subset,
     ascending). verify=True first checks every file (and, where lossless, every sample's digest)
@@ -73,7 +74,7 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
     def __len__(self) -> int:
         return self.manifest.size
 
-    def __getitem__(self, i: int) -> Any:
+    def __getitem__(self, i: int) -> TorchBatch:
         i = integer(i, "index")
         n = len(self)
         if not -n <= i < n:
@@ -97,9 +98,9 @@ class ExportedDataset(torch.utils.data.Dataset[Any]):
                 found = _instances.from_json(self._reader.sample_meta(i))
             out["meta"]["instances"] = row(_instances.columns([found], self._slots), 0)
         out["index"] = self._index[i]
-        return self.transform(out) if self.transform is not None else out
+        return transformed(self.transform, cast(TorchBatch, out))
 
-    def __getitems__(self, indices: Sequence[int]) -> List[Any]:
+    def __getitems__(self, indices: Sequence[int]) -> List[TorchBatch]:
         return [self[i] for i in integers(indices, "indices")]
 
     def verify(self) -> None:

@@ -14,31 +14,32 @@ from ..credentials import Credentials
 from ..errors import default_target, served
 from ..reconnect import Reconnect, describe, seconds
 from . import _shm_need, _world
-from ._convert import (Images, Normalize, Transform, batch_dict, check_images, dataset_normalize,
-                       shared, transform_arg)
+from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize, shared,
+                       transform_arg)
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
 from ._resume import LAYOUT_KEYS, Cursor
+from ._types import TorchBatch, Transform, transformed
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
 from .device import Device, FgbgDeviceLoader
 from .loader import FgbgLoader
 
 
-class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
+class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
     """Batches (dicts of tensors) from an fgbg server; iterate it, or use `loader()` (a
     DataLoader) or `device_loader()` (several server streams in this process, batches on the
     GPU).
 
-    Each pass is the next epoch (or pin one with set_epoch). Every sample of an epoch is seen
-    exactly once across ranks x DataLoader workers: rank and world size are taken in the process
-    that builds the loader (rank=/world_size=, else torch.distributed, else RANK/WORLD_SIZE) and
-    travel to the workers. Batches hold image, mask, depth, meta and index (the outputs the
-    dataset has, unless `outputs` lists some; a scene's meta also has instances, its labelled
-    objects padded to objects_max: see fgbg.torch.detection_targets); `transform` is applied to
-    each batch dict in the worker. image="uint8" is zero-copy NHWC; image="float" is
-    [n, 3, H, W] (contiguous) on [0, 1], normalised with `normalize=(mean, std)` or "dataset"
-    (its exact Stats).
+    Each pass is the next epoch (after set_epoch(e): e, then e + 1, ...). Every sample of an
+    epoch is seen exactly once across ranks x DataLoader workers: rank and world size are taken
+    in the process that builds the loader (rank=/world_size=, else torch.distributed, else
+    RANK/WORLD_SIZE) and travel to the workers. Batches (TorchBatch dicts) hold image, mask,
+    depth, meta and index (the outputs the dataset has, unless `outputs` lists some; a scene's
+    meta also has instances, its labelled objects padded to objects_max: see
+    fgbg.torch.detection_targets); `transform` is applied to each batch dict in the worker.
+    image="uint8" is zero-copy NHWC; image="float" is [n, 3, H, W] (contiguous) on [0, 1],
+    normalised with `normalize=(mean, std)` or "dataset" (its exact Stats).
 
     It yields whole batches: a plain DataLoader needs `batch_size=None`, else it batches them
     again (`batch_size=4` over batch_size=16 gives masks [4, 16, H, W]); torch tells a dataset
@@ -129,7 +130,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
                                              self.batch_size, self.shuffle, self.outputs))
 
     def set_epoch(self, epoch: int) -> None:
-        """Pins the next pass to `epoch` (later passes continue from it)."""
+        """Makes the next pass epoch `epoch`, and later passes `epoch` + 1, ... (it sets where
+        the count goes on from, unlike DistributedSampler.set_epoch, which holds until called
+        again; calling it before every pass, as for that sampler, gives the same epochs)."""
         self.feed.set_epoch(epoch)
 
     def __len__(self) -> int:
@@ -140,25 +143,23 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[Any]):
         return self.feed.length(self.world(), self.feed.streams)
 
     def batches(self, epoch: int, world: _world.World, stream: int,
-                streams: int) -> Iterator[Tuple[Cursor, Any]]:
+                streams: int) -> Iterator[Tuple[Cursor, TorchBatch]]:
         """Stream `stream` of `streams` of a pass as batch dicts (with the cursor of each),
         converted and transformed here (in a DataLoader worker, in the worker)."""
         served(self._served)  # a refusal then says it stopped (fgbg.errors)
         for cursor, batch, keep in self.feed.shard(epoch, world, stream, streams):
             out = batch_dict(batch, self.image_conversion, keep, spec_slots(self.info),
                              self.info.spec.mask_threshold)
-            if self.transform is not None:
-                out = self.transform(out)
-            yield cursor, out
+            yield cursor, transformed(self.transform, out)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[TorchBatch]:
         # Not a generator: a plain DataLoader's worker calls iter() as it starts, and from then
         # on ends with its parent (_worker_exit).
         if worker_info() is not None:
             exit_with_parent()
         return self._passes()
 
-    def _passes(self) -> Iterator[Any]:
+    def _passes(self) -> Iterator[TorchBatch]:
         info = worker_info()
         counted = self.feed.len_streams
         if info is None:

@@ -5,7 +5,7 @@ the loader records the cursor in the consuming process and hands out the batch a
 batches carry only user keys while state_dict() stays exact.
 """
 import pickle
-from typing import Any, Callable, Dict, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import torch
 import torch.utils.data
@@ -15,6 +15,7 @@ from . import _shm_need, _world
 from ._convert import map_tensors, shared
 from ._resume import Cursor
 from ._streamed import StreamedDataset
+from ._types import TorchBatch
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
 
@@ -36,12 +37,13 @@ class _Tagged:
 
     __slots__ = ("cursor", "payload")
 
-    def __init__(self, cursor: Cursor, payload: Any) -> None:
+    def __init__(self, cursor: Cursor, payload: TorchBatch) -> None:
         self.cursor = cursor
         self.payload = payload
 
     def pin_memory(self) -> "_Tagged":  # DataLoader(pin_memory=True) calls this
-        return _Tagged(self.cursor, map_tensors(lambda t: t.pin_memory(), self.payload))
+        pinned: TorchBatch = map_tensors(lambda t: t.pin_memory(), self.payload)
+        return _Tagged(self.cursor, pinned)
 
 
 class _TaggedCollate:
@@ -116,7 +118,7 @@ class FgbgLoader(torch.utils.data.DataLoader[_Tagged]):
                                                   self.prefetch_factor or 2)
             _shm_room.warn_if_short(self.num_workers, self._view.torch_shm)
 
-    def __iter__(self) -> Iterator[Dict[str, Any]]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[TorchBatch]:  # type: ignore[override]
         feed = self.fgbg_dataset.feed
         if self._iterator is not None and self._started_generation != feed.generation:
             # Persistent workers hold the dataset as it was when they started.

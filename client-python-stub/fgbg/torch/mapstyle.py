@@ -9,7 +9,7 @@ starts on its home replica and moves on when that one dies (GetSamples is idempo
 call on the next replica gives the same samples).
 """
 import os
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union, overload
 
 import numpy as np
 import torch
@@ -27,13 +27,14 @@ from ..reconnect import Reconnect, describe, seconds
 from ..failover import FailoverCalls
 from . import _world
 from ._shm_need import batch_bytes
-from ._convert import (Images, Normalize, Transform, batch_dict, check_images,
-                       dataset_normalize, samples, transform_arg)
+from ._convert import (Images, Normalize, batch_dict, check_images, dataset_normalize, samples,
+                       transform_arg)
 from ._instances import spec_slots
+from ._types import TorchBatch, Transform, transformed
 from ._untyped import worker_info
 
 
-class FgbgDataset(torch.utils.data.Dataset[Any]):
+class FgbgDataset(torch.utils.data.Dataset[TorchBatch]):
     """Sample i of a served dataset as a dict: image, mask, depth (the outputs it has, unless
     `outputs` lists some), meta (0-d tensors, bbox [4]) and index. `transform` is applied to
     each sample dict (the map-style convention; FgbgIterableDataset's applies to batches).
@@ -119,14 +120,21 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
                              % (k, self.dataset, n))
         return k + n if k < 0 else k
 
-    def __getitem__(self, index: Union[int, Sequence[int]]) -> Any:
+    @overload
+    def __getitem__(self, index: int) -> TorchBatch: ...
+
+    @overload
+    def __getitem__(self, index: Sequence[int]) -> List[TorchBatch]: ...
+
+    def __getitem__(self, index: Union[int, Sequence[int]]
+                    ) -> Union[TorchBatch, List[TorchBatch]]:
         """One sample dict; a list of indices gives a list of them (one call)."""
         if isinstance(index, (list, tuple, range)) or (
                 isinstance(index, (torch.Tensor, np.ndarray)) and index.ndim == 1):
             return self.__getitems__(index)
         return self.__getitems__([integer(index, "index")])[0]
 
-    def __getitems__(self, indices: Sequence[int]) -> List[Any]:
+    def __getitems__(self, indices: Sequence[int]) -> List[TorchBatch]:
         """The samples at `indices`, in order, fetched with as few GetSamples calls as fit
         (one for any batch up to DatasetInfo.max_get_samples)."""
         idx = [self._index(i) for i in integers(indices, "indices")]
@@ -137,7 +145,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             # (a DataLoader's prefetch_factor is not seen here: torch's default, 2, is assumed)
             _shm_room.reserve_for_torch(_shm_room.torch_need(worker.num_workers, 2, batch_bytes(
                 self.info, self.outputs, self.depth_dtype, self._images.image, len(idx))))
-        out: List[Any] = []
+        out: List[TorchBatch] = []
         step = max(1, self.info.max_get_samples)
         for a in range(0, len(idx), step):
             part = idx[a:a + step]
@@ -147,9 +155,7 @@ class FgbgDataset(torch.utils.data.Dataset[Any]):
             self.requests += 1
             out.extend(samples(batch_dict(batch, self._images, slots=spec_slots(self.info),
                                           threshold=self.info.spec.mask_threshold)))
-        if self.transform is not None:
-            out = [self.transform(s) for s in out]
-        return out
+        return [transformed(self.transform, s) for s in out]
 
     def __repr__(self) -> str:
         return "FgbgDataset(target=%r, dataset=%r, seed=%d, size=%d)" % (
