@@ -403,6 +403,24 @@ class MainTest {
   }
 
   @Test
+  void anUnquotedPathWithASpaceInAnArgsFileSaysToQuoteIt() throws Exception {
+    // A tester's @-file: --fg on one line, the path with a space on the next, unquoted.
+    Path args = Files.writeString(root.resolve("args.txt"),
+        "--builtin-size\n16\n--fg\nphotos/cut outs\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(w, "@" + args));
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertTrue(said.contains("Unmatched argument at index 4: 'outs'"), said);
+    assertTrue(said.contains("\n(in an @-file a value with spaces must be quoted: "
+        + "\"photos/cut outs\", not photos/cut outs)\n"), said);
+    // The same mistake on the command line itself is no @-file's: no such hint.
+    err.reset();
+    assertEquals(2, Main.run(w, "--builtin-size", "16", "--fg", "photos/cut", "outs"));
+    assertFalse(err.toString(StandardCharsets.UTF_8).contains("@-file"), err.toString());
+  }
+
+  @Test
   void helpSaysTheTlsFilesAreReadAgain() {
     // --tls-client-ca is reloaded as --tls-cert is; its help said nothing of it.
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -460,6 +460,22 @@ class FgbgCliTest {
   }
 
   @Test
+  void anUnquotedValueWithASpaceInAnArgsFileSaysToQuoteIt() throws Exception {
+    Path args = Files.writeString(out.resolve("args.txt"), "--dataset\nmy photos\n");
+    String[] r = run("describe", "--target", target, "@" + args);
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].startsWith("fgbg: error: Unmatched argument at index 5: 'photos'\n"), r[2]);
+    assertTrue(r[2].contains("\n(in an @-file a value with spaces must be quoted: "
+        + "\"photos/cut outs\", not photos/cut outs)\n"), r[2]);
+    // Quoted, the value is one: the server is asked for it (and says it serves no such one).
+    Files.writeString(args, "--dataset\n\"my photos\"\n");
+    String[] quoted = run("describe", "--target", target, "@" + args);
+    assertEquals("1", quoted[0], quoted[2]);
+    assertTrue(quoted[2].startsWith("fgbg: error: NOT_FOUND") && quoted[2].contains("my photos"),
+        quoted[2]);
+  }
+
+  @Test
   void aSampleOrStrideOfZeroIsRefusedNamingTheFlagNotTakenAsTheDefault() {
     Map<String, List<String>> verbs = Map.of("stats", List.of(),
         "export", List.of("--dest", "zero", "--format", "npy"),
