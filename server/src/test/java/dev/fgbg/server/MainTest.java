@@ -308,6 +308,22 @@ class MainTest {
   }
 
   @Test
+  void aFolderOfOnlySkippedFilesNamesThemAndHowToConvert() throws Exception {
+    Path dir = root;
+    // A tester's photos saved from the web: WebP only, and with skip nothing else was said.
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/cup/z.png"));
+    Files.createDirectories(dir.resolve("bg"));
+    byte[] webp = "RIFF\0\0\0\0WEBPVP8 and some more bytes".getBytes(StandardCharsets.US_ASCII);
+    Files.write(dir.resolve("bg/photo.webp"), webp);
+    String why = runAndReadErr(2, "--bg", dir.resolve("bg").toString(), "--fg",
+        dir.resolve("fg").toString(), "--on-bad-file", "skip");
+    assertTrue(why.contains("holds no PNG or JPEG images (.png, .jpg, .jpeg, .jfif, .jpe, .jif, "
+        + "any case); (--on-bad-file skip) skipped 1 bad file(s):\n  " + dir.resolve(
+            "bg/photo.webp") + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. "
+        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png; or remove it)"), why);
+  }
+
+  @Test
   void runNamesEveryBadFileOfEveryDatasetOnceEachAndExitsTwo() throws Exception {
     Fixtures.goodFolders(root);
     Files.writeString(root.resolve("bg/broken.png"), "not an image");
