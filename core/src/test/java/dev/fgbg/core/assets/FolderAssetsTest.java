@@ -305,7 +305,8 @@ class FolderAssetsTest {
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, masks), 32, 32);
       assertEquals(List.of("WARNING dataset f: 2 of 3 foreground masks differ from their "
-          + "cut-out's size (same aspect ratio) and were resampled to it"),
+          + "cut-out's size (same aspect ratio) and were resampled to it (e.g. q.jpg: mask "
+          + "151x99 -> 150x100)"),
           log.containing("masks"));
     }
     // Resampled to the 100x150 cut-out, then both trimmed to the stroke (p's is 2x146).
