@@ -437,7 +437,7 @@ class MainTest {
   }
 
   @Test
-  void helpSaysTheTlsFilesAreReadAgain() {
+  void helpIsTrueOfTlsReloadsAndOfDepthPlacement() {
     // --tls-client-ca is reloaded as --tls-cert is; its help said nothing of it.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream old = System.out;
@@ -448,6 +448,9 @@ class MainTest {
       System.setOut(old);
     }
     String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    // --position depth works on the built-in world without a model; its help said it needed one.
+    assertTrue(help.contains("depth (on floor-like surfaces of the backgrounds' depth, sized by "
+        + "it: photos need --depth-model, the built-in world has depth of its own)"), help);
     assertTrue(help.contains("--tls-client-ca=<tlsClientCa> PEM CA certificates: clients must "
         + "present a certificate they signed (mTLS). Read again every 10s: changed CAs are "
         + "trusted for new connections."), help);
