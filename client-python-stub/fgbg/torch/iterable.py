@@ -10,6 +10,7 @@ from .. import _shm_room
 from .._checks import integer, integers, names
 from .._proto import pb
 from .._requests import dtype_enum, field
+from .._default_dataset import or_default, say_default
 from ..credentials import Credentials
 from ..errors import default_target, served
 from ..reconnect import Reconnect, describe, seconds
@@ -48,11 +49,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
     `reconnect` (seconds or a timedelta; 0: off) keeps every stream trying that long when its
     server (every replica) stops answering, e.g. restarts, and then resumes it exactly; the
     first Describe tries each replica in turn, then waits the same way for a server still
-    starting (see fgbg.reconnect).
+    starting (see fgbg.reconnect). Without `dataset` it reads builtin, and says so (a WARNING,
+    once per process) when the server serves other datasets too.
     """
 
-    def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
-                 shuffle: bool = True, batch_size: int = 64,
+    def __init__(self, target: Optional[str] = None, dataset: Optional[str] = None,
+                 seed: int = 0, shuffle: bool = True, batch_size: int = 64,
                  outputs: Optional[Iterable[str]] = None, rank: Optional[int] = None,
                  world_size: Optional[int] = None, drop_last: bool = False,
                  image: str = "uint8", normalize: Normalize = None,
@@ -60,11 +62,13 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                  timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
                  credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
         super().__init__()
+        named = dataset  # None: the default, said when the server serves others too
         # As its stream requests take them: errors name the argument here, not in a worker.
-        seed, batch_size, shuffle, drop_last, dataset = (
+        seed, batch_size, shuffle, drop_last = (
             field(pb.StreamEpochRequest, k, v) for k, v in (
                 ("seed", seed), ("batch_size", batch_size), ("shuffle", shuffle),
-                ("drop_last", drop_last), ("dataset", dataset)))
+                ("drop_last", drop_last)))
+        dataset = str(field(pb.StreamEpochRequest, "dataset", or_default(dataset)))
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
         dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
@@ -91,11 +95,13 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
         # rank alike (the streams keep to its fingerprint; they spread by rank themselves).
         c, self.info = describe(self.target, dataset, self.reconnect, **options)
         with c:
+            if named is None:
+                say_default(c)
             if self.outputs is not None:  # the server's own check (and message) for them
                 c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
             progress = _world.draws_progress(rank, world_size)
             mean_std = dataset_normalize(normalize, lambda: c.stats(
-                dataset, seed=seed, outputs=["image"], progress=progress))
+                self.dataset, seed=seed, outputs=["image"], progress=progress))
         self.image_conversion = Images(image, mean_std)
         self._served = c.target  # in a spawned worker too: see batches()
         #: The passes, what the consumer received and the shard streams (see fgbg.torch._feed).

@@ -21,6 +21,7 @@ from .._sample_bytes import per_output
 from .._split_get import MAX_BYTES, check_size
 from .._proto import pb
 from .._requests import dtype_enum, field
+from .._default_dataset import or_default, say_default
 from ..credentials import Credentials
 from ..errors import default_target, served
 from ..reconnect import Reconnect, describe, seconds
@@ -48,9 +49,10 @@ class FgbgDataset(torch.utils.data.Dataset[TorchBatch]):
     use, so a job's workers spread over the replicas; when it is UNAVAILABLE (or serves other
     data than `info.fingerprint`) the same call goes to the next one, until every replica
     failed it (then its error is raised, unless `reconnect` seconds keep it trying, as for
-    FgbgIterableDataset; see fgbg.reconnect)."""
+    FgbgIterableDataset; see fgbg.reconnect). Without `dataset` it reads builtin, and says so
+    (a WARNING, once per process) when the server serves other datasets too."""
 
-    def __init__(self, target: Optional[str] = None, dataset: str = "builtin", seed: int = 0,
+    def __init__(self, target: Optional[str] = None, dataset: Optional[str] = None, seed: int = 0,
                  outputs: Optional[Iterable[str]] = None, image: str = "uint8",
                  normalize: Normalize = None, depth_dtype: str = "float16",
                  transform: Optional[Transform] = None, timeout: float = 30.0,
@@ -59,7 +61,8 @@ class FgbgDataset(torch.utils.data.Dataset[TorchBatch]):
         check_images(image, normalize)
         dtype_enum(depth_dtype)  # here, not as a KeyError in a worker (fgbg._sample_bytes)
         self.target = default_target(target)
-        self.dataset = field(pb.GetSamplesRequest, "dataset", dataset)
+        named = dataset  # None: the default, said when the server serves others too
+        self.dataset = field(pb.GetSamplesRequest, "dataset", or_default(dataset))
         self.seed = field(pb.GetSamplesRequest, "seed", seed)
         self.outputs = names(outputs, "outputs")
         self.depth_dtype = depth_dtype
@@ -69,14 +72,17 @@ class FgbgDataset(torch.utils.data.Dataset[TorchBatch]):
         self.reconnect = seconds(reconnect)
         # The first replica in the targets' order that answers decides the data, for every rank
         # and worker alike (their calls keep to its fingerprint, spread by rank and worker).
-        c, self.info = describe(self.target, dataset, self.reconnect, timeout=timeout,
+        c, self.info = describe(self.target, self.dataset, self.reconnect, timeout=timeout,
                                 credentials=self.credentials)
         with c:
+            if named is None:
+                say_default(c)
             if self.outputs is not None:  # the server's own check (and message) for them
-                c.get_samples([0], dataset, seed, outputs=self.outputs, depth_dtype=depth_dtype)
+                c.get_samples([0], self.dataset, seed, outputs=self.outputs,
+                              depth_dtype=depth_dtype)
             progress = _world.draws_progress()
             mean_std = dataset_normalize(normalize, lambda: c.stats(
-                dataset, seed=seed, outputs=["image"], progress=progress))
+                self.dataset, seed=seed, outputs=["image"], progress=progress))
         self._images = Images(image, mean_std)
         self._per_sample = per_output(self.info, self.outputs, depth_dtype)  # what a list holds
         self._served = c.target  # in a spawned worker too: see replicas()

@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.Durations;
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
@@ -66,6 +67,10 @@ public final class Main implements Callable<Integer> {
       PrintWriter out = e.getCommandLine().getErr();
       out.println("fgbg: error: " + e.getMessage());
       UnmatchedArgumentException.printSuggestions(e, out);
+      String hint = ArgFiles.quoteHint(args);
+      if (e instanceof UnmatchedArgumentException && hint != null) {
+        out.println(hint);
+      }
       out.println("(./fgbg serve --help lists every flag)");
       return 2;
     });

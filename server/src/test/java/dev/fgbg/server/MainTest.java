@@ -308,6 +308,22 @@ class MainTest {
   }
 
   @Test
+  void aFolderOfOnlySkippedFilesNamesThemAndHowToConvert() throws Exception {
+    Path dir = root;
+    // A tester's photos saved from the web: WebP only, and with skip nothing else was said.
+    Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), dir.resolve("fg/cup/z.png"));
+    Files.createDirectories(dir.resolve("bg"));
+    byte[] webp = "RIFF\0\0\0\0WEBPVP8 and some more bytes".getBytes(StandardCharsets.US_ASCII);
+    Files.write(dir.resolve("bg/photo.webp"), webp);
+    String why = runAndReadErr(2, "--bg", dir.resolve("bg").toString(), "--fg",
+        dir.resolve("fg").toString(), "--on-bad-file", "skip");
+    assertTrue(why.contains("holds no PNG or JPEG images (.png, .jpg, .jpeg, .jfif, .jpe, .jif, "
+        + "any case); (--on-bad-file skip) skipped 1 bad file(s):\n  " + dir.resolve(
+            "bg/photo.webp") + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. "
+        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png; or remove it)"), why);
+  }
+
+  @Test
   void runNamesEveryBadFileOfEveryDatasetOnceEachAndExitsTwo() throws Exception {
     Fixtures.goodFolders(root);
     Files.writeString(root.resolve("bg/broken.png"), "not an image");
@@ -403,7 +419,25 @@ class MainTest {
   }
 
   @Test
-  void helpSaysTheTlsFilesAreReadAgain() {
+  void anUnquotedPathWithASpaceInAnArgsFileSaysToQuoteIt() throws Exception {
+    // A tester's @-file: --fg on one line, the path with a space on the next, unquoted.
+    Path args = Files.writeString(root.resolve("args.txt"),
+        "--builtin-size\n16\n--fg\nphotos/cut outs\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(w, "@" + args));
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertTrue(said.contains("Unmatched argument at index 4: 'outs'"), said);
+    assertTrue(said.contains("\n(in an @-file a value with spaces must be quoted: "
+        + "\"photos/cut outs\", not photos/cut outs)\n"), said);
+    // The same mistake on the command line itself is no @-file's: no such hint.
+    err.reset();
+    assertEquals(2, Main.run(w, "--builtin-size", "16", "--fg", "photos/cut", "outs"));
+    assertFalse(err.toString(StandardCharsets.UTF_8).contains("@-file"), err.toString());
+  }
+
+  @Test
+  void helpIsTrueOfTlsReloadsAndOfDepthPlacement() {
     // --tls-client-ca is reloaded as --tls-cert is; its help said nothing of it.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream old = System.out;
@@ -414,6 +448,9 @@ class MainTest {
       System.setOut(old);
     }
     String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    // --position depth works on the built-in world without a model; its help said it needed one.
+    assertTrue(help.contains("depth (on floor-like surfaces of the backgrounds' depth, sized by "
+        + "it: photos need --depth-model, the built-in world has depth of its own)"), help);
     assertTrue(help.contains("--tls-client-ca=<tlsClientCa> PEM CA certificates: clients must "
         + "present a certificate they signed (mTLS). Read again every 10s: changed CAs are "
         + "trusted for new connections."), help);

@@ -138,6 +138,22 @@ class StartUpRefusalsTest {
   }
 
   @Test
+  void missingGivenWeightsSayWhereTheModelsReadmeTellsHowToGetThem() throws Exception {
+    Path dir = root.resolve("given-weights");
+    Fixtures.goodFolders(dir);
+    Path model = Files.createDirectories(dir.resolve("models/tiny"));
+    TinyOnnx.config(model, "");
+    Files.writeString(model.resolve("README.md"), "how to get model.onnx");
+    Path weights = dir.resolve("x.onnx");
+    String why = refusal("--bg", dir.resolve("bg").toString(), "--fg",
+        dir.resolve("fg").toString(), "--depth-model", model.toString(), "--depth-weights",
+        weights.toString(), "--device", "cpu");
+    assertTrue(why.contains("depth model weights " + weights + " not found (the path given as "
+        + "--depth-weights, or as depthWeights in a config file; see " + model.resolve(
+            "README.md") + " for how to get model.onnx)"), why);
+  }
+
+  @Test
   void unreadableConfigAndTokenFilesAreNamedInWords() throws Exception {
     Path folder = Files.createDirectories(root.resolve("config.json"));
     assertTrue(refusal("--config", folder.toString()).startsWith("cannot read config file "

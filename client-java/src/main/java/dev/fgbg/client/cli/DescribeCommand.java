@@ -20,7 +20,7 @@ final class DescribeCommand implements Callable<Integer> {
   Connection connection;
 
   @Option(names = "--dataset", description = "Dataset name. Default: builtin.")
-  String dataset = "builtin";
+  String dataset;
 
   @Option(names = "--json", description = "Print the full DatasetInfo as JSON.")
   boolean json;
@@ -37,7 +37,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         return 0;
       }
-      DatasetInfo d = c.describe(dataset);
+      DatasetInfo d = c.describe(DatasetChoice.chosen(dataset, c));
       if (json) {
         System.out.println(ProtoJson.print(d));
         return 0;

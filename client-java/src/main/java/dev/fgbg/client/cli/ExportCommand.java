@@ -67,8 +67,8 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
 
   @Override
   public Integer call() {
-    ExportRequest.Builder r = ExportRequest.newBuilder().setDataset(which.dataset)
-        .setSeed(which.seed).setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
+    ExportRequest.Builder r = ExportRequest.newBuilder().setSeed(which.seed)
+        .setDestination(dest).setOverwrite(overwrite).setShardSize(shardSize)
         .setJpegQuality(jpegQuality).setDepthNpy(depthNpy)
         .setFormat(switch (format.toLowerCase(Locale.ROOT)) {
           case "folders" -> ExportFormat.EXPORT_FORMAT_FOLDERS;
@@ -86,7 +86,7 @@ final class ExportCommand implements Callable<Integer>, SoFar.Tallied {
     }
     ProgressPrinter progress = tally.progress();
     try (FgbgClient c = connection.client();
-         ProgressIterator<ExportProgress> it = c.export(r.build())) {
+         ProgressIterator<ExportProgress> it = c.export(r.setDataset(which.name(c)).build())) {
       while (it.hasNext()) {
         ExportProgress p = it.next();
         shardsDone = p.getShardsDone();

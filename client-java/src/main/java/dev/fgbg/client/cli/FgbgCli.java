@@ -1,5 +1,6 @@
 package dev.fgbg.client.cli;
 
+import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.InWords;
 import io.grpc.StatusRuntimeException;
@@ -74,6 +75,10 @@ public final class FgbgCli {
           .anyMatch(a -> a.startsWith("--port") || a.startsWith("--host"))) {
         err.println("(a client names its server with --target host:port, e.g. --target "
             + "localhost:50051, or $FGBG_TARGET)");
+      }
+      String hint = ArgFiles.quoteHint(args);
+      if (e instanceof UnmatchedArgumentException && hint != null) {
+        err.println(hint);
       }
       err.println("(./" + e.getCommandLine().getCommandSpec().qualifiedName()
           + " --help lists every flag)");

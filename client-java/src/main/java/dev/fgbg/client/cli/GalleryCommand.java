@@ -61,16 +61,15 @@ final class GalleryCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--count " + count + " must be at most "
           + MAX_COUNT + " (rows of one gallery)");
     }
-    GalleryRequest.Builder r = GalleryRequest.newBuilder().setDataset(which.dataset)
-        .setSeed(which.seed).setCount(count == null ? 0 : count).setBackgrounds(backgrounds)
-        .setInstances(instances);
+    GalleryRequest.Builder r = GalleryRequest.newBuilder().setSeed(which.seed)
+        .setCount(count == null ? 0 : count).setBackgrounds(backgrounds).setInstances(instances);
     if (indices != null) {
       r.addAllIndices(indices);
     }
     long[] ab = selection.range();
     r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     try (FgbgClient c = connection.client()) {
-      GalleryResponse g = c.gallery(r.build());
+      GalleryResponse g = c.gallery(r.setDataset(which.name(c)).build());
       if (out.getParent() != null) {
         Files.createDirectories(out.getParent());
       }

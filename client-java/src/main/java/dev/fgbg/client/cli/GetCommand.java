@@ -68,12 +68,14 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Files.createDirectories(out);
     try (FgbgClient c = connection.client()) {
-      GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setDataset(which.dataset)
-          .setSeed(which.seed).setDepthDtype(Args.depthDtype(depthDtype));
+      GetSamplesRequest.Builder r = GetSamplesRequest.newBuilder().setSeed(which.seed)
+          .setDepthDtype(Args.depthDtype(depthDtype));
       if (outputs != null) {
         r.addAllOutputs(Args.outputs(outputs, true));
       }
-      DatasetInfo info = c.describe(which.dataset);
+      String dataset = which.name(c);
+      r.setDataset(dataset);
+      DatasetInfo info = c.describe(dataset);
       PrimitiveIterator.OfLong all = Args.indices(indices, info.getSize());
       // More indices than one call takes go in several calls (describe says how many).
       int most = Math.max(1, info.getMaxGetSamples());

@@ -39,8 +39,7 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
 
   @Override
   public Integer call() {
-    StatsRequest.Builder r = StatsRequest.newBuilder().setDataset(which.dataset)
-        .setSeed(which.seed);
+    StatsRequest.Builder r = StatsRequest.newBuilder().setSeed(which.seed);
     long[] ab = selection.range();
     r.setStart(ab[0]).setEnd(ab[1]).setStride(selection.stride()).setSample(selection.sample());
     if (outputs != null) {
@@ -53,7 +52,8 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
     ProgressPrinter progress = tally.progress();
     StatsResponse s = null;
     try (FgbgClient c = connection.client();
-         ProgressIterator<StatsProgress> it = c.statsWithProgress(r.build())) {
+         ProgressIterator<StatsProgress> it = c.statsWithProgress(
+             r.setDataset(which.name(c)).build())) {
       while (it.hasNext()) {
         StatsProgress p = it.next();
         tally.received(p.getDone());

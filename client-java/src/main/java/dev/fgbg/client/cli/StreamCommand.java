@@ -97,7 +97,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
           + " must be at least 1 (the number of ranks)");
     }
     StreamEpochRequest.Builder r = StreamEpochRequest.newBuilder()
-        .setDataset(which.dataset).setSeed(which.seed).setEpoch(epoch).setShuffle(shuffle)
+        .setSeed(which.seed).setEpoch(epoch).setShuffle(shuffle)
         .setBatchSize(batchSize).setRank(rank).setWorldSize(worldSize).setStartBatch(startBatch)
         .setStartPosition(startPosition).setDropLast(dropLast).setLimit(limit)
         .setDepthDtype(Args.depthDtype(depthDtype));
@@ -111,6 +111,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
     try (FgbgReplicas c = reconnecting(FgbgReplicas.of(connection.target, connection.client()))) {
       long total = 0;
       double rate = 0;
+      r.setDataset(which.name(c.client(0)));
       try (FailoverBatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
           Batch b = it.next();

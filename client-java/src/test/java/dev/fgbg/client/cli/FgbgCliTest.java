@@ -295,7 +295,8 @@ class FgbgCliTest {
     String[] again = run("export", "--target", target, "--dataset", "tiny", "--format", "npy",
         "--dest", "cli-npy", "--range", "10:90", "--seed", "2");
     assertTrue(again[1].contains("shards: 1 (1 already complete)"), again[1]);
-    String[] denied = run("export", "--target", target, "--format", "zip", "--dest", "../x");
+    String[] denied = run("export", "--target", target, "--dataset", "tiny", "--format", "zip",
+        "--dest", "../x");
     assertEquals("1", denied[0]);
     assertTrue(denied[2].startsWith("fgbg: error: PERMISSION_DENIED"), denied[2]);
   }
@@ -362,13 +363,14 @@ class FgbgCliTest {
           Long.parseLong(a), Long.parseLong(b))).toList());
     }
     assertEquals("fgbg: error: --indices: '0:5x' is not an index N or a range A:B (B "
-        + "exclusive); e.g. --indices 0:5,7,10:12", run("get", "--target", target, "--indices",
-        "1,0:5x", "--out", out.toString())[2].trim());
+        + "exclusive); e.g. --indices 0:5,7,10:12", run("get", "--target", target, "--dataset",
+        "tiny", "--indices", "1,0:5x", "--out", out.toString())[2].trim());
     assertEquals("fgbg: error: --indices: '100:121' reaches outside the dataset's indices 0:120"
         + " (B exclusive)", run("get", "--target", target, "--dataset", "tiny", "--indices",
         "100:121", "--out", out.toString())[2].trim());
     assertEquals("fgbg: error: --indices: '5:5' is empty (A:B holds A to B-1)", run("get",
-        "--target", target, "--indices", "5:5", "--out", out.toString())[2].trim());
+        "--target", target, "--dataset", "tiny", "--indices", "5:5", "--out",
+        out.toString())[2].trim());
     assertTrue(run("get", "--help")[1].contains("0:5,7,10:12"));
   }
 
@@ -458,6 +460,22 @@ class FgbgCliTest {
   }
 
   @Test
+  void anUnquotedValueWithASpaceInAnArgsFileSaysToQuoteIt() throws Exception {
+    Path args = Files.writeString(out.resolve("args.txt"), "--dataset\nmy photos\n");
+    String[] r = run("describe", "--target", target, "@" + args);
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].startsWith("fgbg: error: Unmatched argument at index 5: 'photos'\n"), r[2]);
+    assertTrue(r[2].contains("\n(in an @-file a value with spaces must be quoted: "
+        + "\"photos/cut outs\", not photos/cut outs)\n"), r[2]);
+    // Quoted, the value is one: the server is asked for it (and says it serves no such one).
+    Files.writeString(args, "--dataset\n\"my photos\"\n");
+    String[] quoted = run("describe", "--target", target, "@" + args);
+    assertEquals("1", quoted[0], quoted[2]);
+    assertTrue(quoted[2].startsWith("fgbg: error: NOT_FOUND") && quoted[2].contains("my photos"),
+        quoted[2]);
+  }
+
+  @Test
   void aSampleOrStrideOfZeroIsRefusedNamingTheFlagNotTakenAsTheDefault() {
     Map<String, List<String>> verbs = Map.of("stats", List.of(),
         "export", List.of("--dest", "zero", "--format", "npy"),
@@ -512,7 +530,8 @@ class FgbgCliTest {
 
   @Test
   void errorsAreOneLineWithTheStatus() {
-    String[] r = run("get", "--target", target, "--indices", "400000", "--out", out.toString());
+    String[] r = run("get", "--target", target, "--dataset", "builtin", "--indices", "400000",
+        "--out", out.toString());
     assertEquals("1", r[0]);
     assertEquals("fgbg: error: INVALID_ARGUMENT: index 400000 is out of range for dataset "
         + "'builtin' of 400000 samples (valid: 0..399999)", r[2].trim());
@@ -574,10 +593,12 @@ class FgbgCliTest {
   @Test
   void anOutputPathThatCannotBeAFolderSaysWhy() throws Exception {
     Path file = Files.writeString(out.resolveSibling("a-file"), "x");
-    String[] r = run("get", "--target", target, "--indices", "0", "--out", file.toString());
+    String[] r = run("get", "--target", target, "--dataset", "tiny", "--indices", "0", "--out",
+        file.toString());
     assertEquals("1", r[0]);
     assertEquals("fgbg: error: " + file + ": already exists and is not a folder", r[2].trim());
-    String[] g = run("gallery", "--target", target, "--out", file.resolve("g.png").toString());
+    String[] g = run("gallery", "--target", target, "--dataset", "tiny", "--out",
+        file.resolve("g.png").toString());
     assertEquals("fgbg: error: " + file + ": already exists and is not a folder", g[2].trim());
   }
 
@@ -586,7 +607,8 @@ class FgbgCliTest {
     // A folder where get writes 0_meta.json: the rename into place fails, as a full disk fails
     // the write before it (OutputFileTest), after the temporary file was written.
     Files.writeString(Files.createDirectories(out.resolve("0_meta.json")).resolve("x"), "x");
-    String[] r = run("get", "--target", target, "--indices", "0", "--out", out.toString());
+    String[] r = run("get", "--target", target, "--dataset", "tiny", "--indices", "0", "--out",
+        out.toString());
     assertEquals("1", r[0]);
     assertEquals("fgbg: error: " + out.resolve("0_meta.json") + ": is a directory",
         r[2].trim());
@@ -597,7 +619,8 @@ class FgbgCliTest {
     }
     Path png = Files.createDirectories(out.resolve("g.png"));
     Files.writeString(png.resolve("x"), "x");
-    String[] g = run("gallery", "--target", target, "--count", "2", "--out", png.toString());
+    String[] g = run("gallery", "--target", target, "--dataset", "tiny", "--count", "2",
+        "--out", png.toString());
     assertEquals("fgbg: error: " + png + ": is a directory", g[2].trim());
   }
 

@@ -32,10 +32,10 @@ public final class FolderAssets {
   private FolderAssets() {}
 
   /** A decoded file, or why it could not be used. */
-  private record Loaded<T>(Path file, T value, String problem, boolean adjusted, int srcWidth,
+  private record Loaded<T>(Path file, T value, String problem, String resampled, int srcWidth,
       int srcHeight, String paletteNote) {
     static <T> Loaded<T> bad(Path file, RuntimeException e) {
-      return new Loaded<>(file, null, e.getMessage(), false, 0, 0, null);
+      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null);
     }
   }
 
@@ -120,11 +120,11 @@ public final class FolderAssets {
    */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
       List<Loaded<Foreground>> fgs, int width, int height) {
-    long masks = fgs.stream().filter(Loaded::adjusted).count();
-    if (masks > 0) {
+    List<String> masks = fgs.stream().map(Loaded::resampled).filter(Objects::nonNull).toList();
+    if (!masks.isEmpty()) {
       LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
-          + "their cut-out's size (same aspect ratio) and were resampled to it", config.name(),
-          masks, fgs.size()));
+          + "their cut-out's size (same aspect ratio) and were resampled to it (e.g. %s)",
+          config.name(), masks.size(), fgs.size(), masks.get(0)));
     }
     String palette = PaletteMasks.line(config.name(), fgs.stream().map(Loaded::paletteNote)
         .filter(Objects::nonNull).toList(), fgs.size());
@@ -183,7 +183,7 @@ public final class FolderAssets {
       byte[] out = Resampler.cropResizeRgb(p.rgba(), 4, p.width(), p.height(), width, height);
       // Whether it was upscaled is told by its size (Upscaled).
       return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
-          width, height, out, null, null, 0), null, false, p.width(), p.height(),
+          width, height, out, null, null, 0), null, null, p.width(), p.height(),
           null);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
@@ -196,7 +196,7 @@ public final class FolderAssets {
       ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
       byte[] rgba = p.rgba();
       int n = p.width() * p.height();
-      boolean resampled = false;
+      String resampled = null; // "name: mask HxW -> HxW", the example a warning gives
       String maskWord = "its alpha";
       Path maskFile = null;
       String paletteNote = null;
@@ -213,7 +213,10 @@ public final class FolderAssets {
         paletteNote = PaletteMasks.note(maskFile, m, values); // before resampling blurs edges
         byte[] alpha = MaskFit.fit(values, m.width(), m.height(), p.width(), p.height(),
             maskFile);
-        resampled = m.width() != p.width() || m.height() != p.height();
+        if (m.width() != p.width() || m.height() != p.height()) {
+          resampled = String.format(Locale.ROOT, "%s: mask %dx%d -> %dx%d", file.name(),
+              m.height(), m.width(), p.height(), p.width());
+        }
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = alpha[i];
         }

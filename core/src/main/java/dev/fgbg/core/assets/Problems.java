@@ -65,10 +65,11 @@ final class Problems {
 
   /**
    * Strict ({@code skip} false): throws listing every problem, when there is one. Skipping:
-   * throws listing the problems skipping cannot drop, when there is one, and otherwise returns
-   * the bad files (as named here) for the caller to drop. The advice to skip names
-   * {@code skipSetting} (the dataset's, see {@link FolderDataset}): the config key alone where
-   * there is no flag (a Spark job's datasets).
+   * throws listing the problems skipping cannot drop, when there is one (after a folder-level
+   * one, the files it skipped: a folder that "holds no images" may hold only those), and
+   * otherwise returns the bad files (as named here) for the caller to drop. The advice to skip
+   * names {@code skipSetting} (the dataset's, see {@link FolderDataset}): the config key alone
+   * where there is no flag (a Spark job's datasets).
    */
   Set<String> settle(String dataset, boolean skip, String skipSetting) {
     boolean skippableOnly = general.isEmpty() && !byFile.isEmpty()
@@ -77,14 +78,19 @@ final class Problems {
       return Set.copyOf(byFile.keySet());
     }
     List<String> lines = new ArrayList<>(general);
+    Set<String> dropped = new HashSet<>(); // skipped, though the load fails for the rest
     byFile.forEach((file, why) -> {
       if (!skip || unskippable.contains(file)) {
         lines.add(file + ": " + String.join("; ", why));
+      } else {
+        dropped.add(file);
       }
     });
     if (lines.isEmpty()) {
       return Set.of();
     }
+    // "holds no PNG or JPEG images" after skipping every file there: name them, and why.
+    String also = dropped.isEmpty() || general.isEmpty() ? "" : skippedAll(skipSetting, dropped);
     String hint = skip || !skippableOnly ? ""
         : (skipSetting.equals(FolderDataset.SKIP_KEY) ? "; or set " + skipSetting
             + " in its config file entry" : "; or start with " + SKIP_FLAG
@@ -92,12 +98,13 @@ final class Problems {
             + " to serve the rest without the bad images";
     if (lines.size() == 1) {
       throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
-          + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")"));
+          + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")")
+          + (also.isEmpty() ? "" : "; " + also));
     }
     StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + lines.size()
         + " bad files or folders (fix or remove each, then start again" + hint + "):");
     shown(lines).forEach(l -> b.append("\n  ").append(l));
-    throw FgbgException.invalidConfig(b.toString());
+    throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also));
   }
 
   /** Why {@code file} (as named here) is bad: its problems joined. */

@@ -27,12 +27,15 @@ final class WeightsAdvice {
    * there; else the file there is not usable.
    */
   static String how(ModelConfig c, boolean missing) {
-    if (given(c)) {
-      return " (the path given as --depth-weights, or as depthWeights in a config file)";
-    }
     Path readme = c.folder().resolve("README.md");
     String name = inFolder(c).getFileName().toString();
-    if (Files.isRegularFile(readme)) {
+    boolean told = Files.isRegularFile(readme);
+    if (given(c)) {
+      // Given weights that are wrong: the model's README still says where its own come from.
+      return " (the path given as --depth-weights, or as depthWeights in a config file"
+          + (told ? "; see " + readme + " for how to get " + name : "") + ")";
+    }
+    if (told) {
       return " (see " + readme + " for how to get " + name + ", or give --depth-weights PATH)";
     }
     return missing ? " (put " + name + " in " + c.folder() + ", or give --depth-weights PATH)"

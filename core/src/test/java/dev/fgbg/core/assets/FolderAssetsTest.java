@@ -51,6 +51,19 @@ class FolderAssetsTest {
   }
 
   @Test
+  void deeperSubFoldersFoldIntoTheTopLevelFoldersLabel() {
+    // As README says: fg/chair/wooden/x.png is a chair, not a "chair/wooden" nor a "wooden".
+    Fixtures.goodFolders(root);
+    Fixtures.write(Fixtures.disc(20, 20, 0x804020), root.resolve("fg/chair/wooden/x.png"));
+    Fixtures.write(Fixtures.disc(20, 20, 0x202020), root.resolve("fg/chair/y.png"));
+    AssetSet a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32);
+    assertEquals(List.of("ball", "chair", "cup"), a.foregroundLabels());
+    Foreground x = a.foregrounds().stream().filter(f -> f.name().equals("chair/wooden/x.png"))
+        .findFirst().orElseThrow();
+    assertEquals(1, x.label());
+  }
+
+  @Test
   void sameFilesSameFingerprintAndAChangedPixelChangesIt() {
     Fixtures.goodFolders(root);
     Spec spec = Spec.builder().size(32, 32).build();
@@ -305,7 +318,8 @@ class FolderAssetsTest {
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, masks), 32, 32);
       assertEquals(List.of("WARNING dataset f: 2 of 3 foreground masks differ from their "
-          + "cut-out's size (same aspect ratio) and were resampled to it"),
+          + "cut-out's size (same aspect ratio) and were resampled to it (e.g. q.jpg: mask "
+          + "151x99 -> 150x100)"),
           log.containing("masks"));
     }
     // Resampled to the 100x150 cut-out, then both trimmed to the stroke (p's is 2x146).

@@ -60,7 +60,8 @@ class ForgivingFoldersTest {
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.OnBadFile.FAIL), 32, 32);
       assertEquals(List.of("WARNING dataset f: 3 of 4 foreground masks differ from their "
-          + "cut-out's size (same aspect ratio) and were resampled to it"),
+          + "cut-out's size (same aspect ratio) and were resampled to it (e.g. desk.jpg: mask "
+          + "90x60 -> 120x80)"),
           log.containing("masks"));
     }
     assertEquals(List.of("chair.jpg", "desk.jpg", "lamp.jpg", "person.jpg"),

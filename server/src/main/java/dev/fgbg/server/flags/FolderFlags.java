@@ -43,7 +43,8 @@ public final class FolderFlags {
 
   @Option(names = "--position", description = "random (default), fixed (bottom-right), "
       + "ground (the foot row in the --ground-band, so things stand on the floor) or depth (on "
-      + "floor-like surfaces of the backgrounds' depth, sized by it; needs --depth-model).")
+      + "floor-like surfaces of the backgrounds' depth, sized by it: photos need --depth-model, "
+      + "the built-in world has depth of its own).")
   String position = "";
 
   @Option(names = "--ground-band", description = "With --position ground: the rows a "

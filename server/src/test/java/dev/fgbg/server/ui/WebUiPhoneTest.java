@@ -107,6 +107,9 @@ class WebUiPhoneTest {
   void titlesSayWhatThePageShows() {
     ui.browser.open(ui.server.url + "/sample?dataset=builtin&index=7");
     assertEquals("Sample 7 · builtin · fgbg", eval("document.title"));
+    // Not "Sample 7 of 480", which read as the 7th of 480.
+    assertEquals("Sample 7 (indices 0–479) in builtin", eval("document.querySelector('h1')"
+        + ".textContent"));
     assertEquals("0 " + ui.server.app.datasets().get(0).assets().backgroundLabels().get(0),
         eval("[...document.querySelectorAll('#meta tr')].find(r => r.children[0].textContent"
             + " === 'bg_label').children[1].textContent"),

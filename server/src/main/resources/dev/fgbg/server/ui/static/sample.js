@@ -9,7 +9,8 @@ async function main() {
   const meta = s.meta;
   app().append(
     el('div', { class: 'panel' },
-      el('h1', {}, `Sample ${int(s.index)}`, el('span', { class: 'muted' }, ` of ${int(s.size)} in `),
+      // Its index and the range it is one of ("Sample 1,000 of 1,320" read as the 1,000th).
+      el('h1', {}, `Sample ${int(s.index)}`, el('span', { class: 'muted' }, ` (indices 0–${int(s.size - 1)}) in `),
         el('a', { href: link('/', {}) }, s.dataset)),
       el('p', { class: 'lead' }, `seed ${s.seed} · `, el('span', { class: 'fingerprint' }, s.fingerprint))),
     el('div', { class: 'figures', id: 'figures' }, s.files.filter((f) => f.shown).map((f) => figure(s, f))),

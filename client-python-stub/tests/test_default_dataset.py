@@ -1,0 +1,24 @@
+"""A torch dataset made without `dataset` reads builtin and, when the server serves the user's
+own folder datasets too, says so in one WARNING per process (a tester's own photos were never
+read, without a word); none when a dataset is named."""
+import logging
+
+from fgbg import _default_dataset
+from fgbg.torch import FgbgDataset, FgbgIterableDataset
+
+
+def test_the_default_dataset_is_named_once_with_what_else_is_served(folder_server, caplog,
+                                                                      monkeypatch):
+    monkeypatch.setattr(_default_dataset, "_SAID", False)  # as in a fresh process
+    caplog.set_level(logging.WARNING, logger="fgbg")
+    FgbgDataset(folder_server.target, "plain")
+    assert not caplog.records, "a named dataset needs no word"
+    ds = FgbgDataset(folder_server.target)
+    it = FgbgIterableDataset(folder_server.target, batch_size=4)
+    assert (ds.dataset, ds.info.name, it.dataset, it.info.name) == ("builtin",) * 4
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    others = sorted(["plain", "modeled"])
+    assert len(said) == 1, said
+    assert said[0].startswith("fgbg: dataset builtin (the server also serves "), said
+    assert sorted(said[0].split("serves ")[1].split(";")[0].split(", ")) == others, said
+    assert said[0].endswith("; choose with dataset=NAME)"), said
