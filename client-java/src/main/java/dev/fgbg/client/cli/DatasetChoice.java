@@ -1,7 +1,9 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.Unanswered;
 import dev.fgbg.v1.DatasetSummary;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -19,15 +21,25 @@ final class DatasetChoice {
 
   /** The dataset named, else the default, said on stderr when {@code c} serves others too. */
   String name(FgbgClient c) {
-    return chosen(dataset, c);
+    return chosen(dataset, c, false);
+  }
+
+  /**
+   * As {@link #name}, but a server that does not answer is left to the verb's own call (the
+   * stream's: its --reconnect window waits for one, its ring's Describe says so in its words).
+   */
+  String nameWaiting(FgbgClient c) {
+    return chosen(dataset, c, true);
   }
 
   /**
    * {@code given}, else the default: a server of the user's own folders serves builtin too, and
    * a verb that read it without a word looked like one that read theirs. One ListDatasets call,
-   * only when no dataset was named; its failure is the verb's own call's to report.
+   * only when no dataset was named; its failure is the verb's own call's to report, but a
+   * server that did not answer it within the deadline ends the verb now (unless {@code
+   * waiting}): its own call would wait that deadline again.
    */
-  static String chosen(String given, FgbgClient c) {
+  static String chosen(String given, FgbgClient c, boolean waiting) {
     if (given != null) {
       return given;
     }
@@ -35,6 +47,9 @@ final class DatasetChoice {
     try {
       others = c.listDatasets().stream().map(DatasetSummary::getName).toList();
     } catch (StatusRuntimeException e) {
+      if (!waiting && unanswered(e.getStatus())) {
+        throw e;
+      }
       return DEFAULT;
     }
     if (others.contains(DEFAULT) && others.size() > 1) {
@@ -43,5 +58,13 @@ final class DatasetChoice {
           + "; choose with --dataset NAME)");
     }
     return DEFAULT;
+  }
+
+  /** Whether {@code s} ended a call that got no answer: its deadline, or no connection. */
+  private static boolean unanswered(Status s) {
+    String said = s.getDescription();
+    return s.getCode() == Status.Code.DEADLINE_EXCEEDED
+        || (s.getCode() == Status.Code.UNAVAILABLE && said != null
+            && said.startsWith(Unanswered.START));
   }
 }

@@ -37,7 +37,7 @@ final class DescribeCommand implements Callable<Integer> {
         }
         return 0;
       }
-      DatasetInfo d = c.describe(DatasetChoice.chosen(dataset, c));
+      DatasetInfo d = c.describe(DatasetChoice.chosen(dataset, c, false));
       if (json) {
         System.out.println(ProtoJson.print(d));
         return 0;

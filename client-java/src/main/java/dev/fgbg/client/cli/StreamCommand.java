@@ -111,7 +111,7 @@ final class StreamCommand implements Callable<Integer>, SoFar.Tallied {
     try (FgbgReplicas c = reconnecting(FgbgReplicas.of(connection.target, connection.client()))) {
       long total = 0;
       double rate = 0;
-      r.setDataset(which.name(c.client(0)));
+      r.setDataset(which.nameWaiting(c.client(0)));
       try (FailoverBatchIterator it = c.streamEpoch(r.build())) {
         while (it.hasNext()) {
           Batch b = it.next();
