@@ -30,5 +30,5 @@ def say_default(client: Client) -> None:
         return
     if DEFAULT in names and len(names) > 1:
         _SAID = True
-        _LOG.warning("fgbg: dataset %s (the server also serves %s; choose with dataset=NAME)",
+        _LOG.warning("dataset %s (the server also serves %s; choose with dataset=NAME)",
                      DEFAULT, ", ".join(n for n in names if n != DEFAULT))

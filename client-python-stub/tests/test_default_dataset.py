@@ -19,6 +19,6 @@ def test_the_default_dataset_is_named_once_with_what_else_is_served(folder_serve
     said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     others = sorted(["plain", "modeled"])
     assert len(said) == 1, said
-    assert said[0].startswith("fgbg: dataset builtin (the server also serves "), said
+    assert said[0].startswith("dataset builtin (the server also serves "), said
     assert sorted(said[0].split("serves ")[1].split(";")[0].split(", ")) == others, said
     assert said[0].endswith("; choose with dataset=NAME)"), said

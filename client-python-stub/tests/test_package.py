@@ -1,5 +1,6 @@
 """The package's top level: what README reaches after a plain `import fgbg` (pure: no server)."""
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -152,3 +153,17 @@ def test_the_sample_meta_protocols_list_the_generated_messages_fields():
                               (sample_meta.InstanceMeta, pb.InstanceMeta)):
         assert list(typing.get_type_hints(protocol)) == \
             [f.name for f in message.DESCRIPTOR.fields], protocol.__name__
+
+
+def test_no_log_line_repeats_the_loggers_name():
+    """The "fgbg" loggers' name says whose a line is: a literal "fgbg: " at a log line's start
+    says it twice (the default-dataset WARNING did, after the others lost theirs)."""
+    package = os.path.join(PKG, "fgbg")
+    said = re.compile(r"_LOG\.(?:debug|info|warning|error|exception|critical)\(\s*['\"]fgbg: ")
+    doubled = []
+    for folder, _, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as f:
+                    doubled += [os.path.join(folder, name)] if said.search(f.read()) else []
+    assert doubled == []
