@@ -67,6 +67,9 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
           endedAs = "the stream failed (" + e.getMessage() + ")";
           throw e;
         }
+        if (next == null && stream.ended()) {
+          return false; // closed by another thread meanwhile: its ring was gone for the copy
+        }
         if (next == null) {
           end(true); // the call ended with OK: no write of the server is in flight
           endedAs = "the stream ended: every batch was read (hasNext() answers false)";

@@ -35,6 +35,12 @@ import java.util.function.LongSupplier;
  * (every address the name resolves to, e.g. a Kubernetes headless Service), or one
  * {@code "host:port"}; each entry is read by the client's one rule ({@link Targets}, as
  * {@link FgbgClient.Builder#target}): a bare host means port 50051, {@code unix:PATH} is taken.
+ *
+ * <p>Thread-safe: a process's rank threads may share one (its clients are thread-safe, the
+ * decided fingerprints and the silent replicas are concurrent maps, the rest is fixed when it
+ * is made; the first streams of several threads agree on one fingerprint). Each
+ * {@link FailoverBatchIterator} it makes is read by one thread and may be closed by any.
+ * Close it after the streams it made: closing it closes its clients, which cancels their calls.
  */
 public final class FgbgReplicas implements AutoCloseable {
   private static final String DNS = Targets.DNS;

@@ -1,8 +1,8 @@
 package dev.fgbg.server;
 
-import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.Durations;
 import dev.fgbg.common.FileNameEncoding;
+import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.server.admission.LoadOptions;
@@ -26,7 +26,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /** {@code fgbg serve}: parses the flags into {@link ServerOptions} and runs the application. */
 @Command(name = "fgbg serve", mixinStandardHelpOptions = true,
@@ -63,17 +62,7 @@ public final class Main implements Callable<Integer> {
       cl.setErr(err);
     }
     // One line, as for every other bad value, not the whole usage after it.
-    cl.setParameterExceptionHandler((e, given) -> {
-      PrintWriter out = e.getCommandLine().getErr();
-      out.println("fgbg: error: " + e.getMessage());
-      UnmatchedArgumentException.printSuggestions(e, out);
-      String hint = ArgFiles.quoteHint(args);
-      if (e instanceof UnmatchedArgumentException && hint != null) {
-        out.println(hint);
-      }
-      out.println("(./fgbg serve --help lists every flag)");
-      return 2;
-    });
+    cl.setParameterExceptionHandler(FlagErrors.oneLine("fgbg", args, e -> null));
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       InvalidPathException bad = FileNameEncoding.find(e);
       if (bad != null) { // a path made from a flag's value (--bg, say): name the flag

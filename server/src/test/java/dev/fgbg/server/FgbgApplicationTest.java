@@ -12,9 +12,12 @@ import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.server.transport.ConnectOptions;
+import dev.fgbg.v1.DepthModelStats;
 import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.ListDatasetsRequest;
+import dev.fgbg.v1.ServerStatsRequest;
+import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -67,6 +70,17 @@ class FgbgApplicationTest {
           .withDeadlineAfter(10, TimeUnit.SECONDS)
           .check(HealthCheckRequest.getDefaultInstance()).getStatus());
       assertTrue(app.datasets().get(1).hasDepth());
+      // The warm-up's batch was counted as served: "inferences: 16, runs: 1" before any call.
+      FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(ch)
+          .withDeadlineAfter(30, TimeUnit.SECONDS);
+      DepthModelStats warm = stub.serverStats(ServerStatsRequest.getDefaultInstance())
+          .getDepth(0);
+      assertEquals(List.of(0L, 0L, 0L), List.of(warm.getInferences(), warm.getRuns(),
+          warm.getMisses()), warm.toString());
+      stub.streamEpoch(StreamEpochRequest.newBuilder().setDataset("mine").setBatchSize(3)
+          .setLimit(3).build()).forEachRemaining(b -> { });
+      assertEquals(3, stub.serverStats(ServerStatsRequest.getDefaultInstance()).getDepth(0)
+          .getInferences(), "what was served, each sample once");
     } finally {
       ch.shutdownNow();
       app.close();

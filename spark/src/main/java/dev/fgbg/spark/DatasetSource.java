@@ -8,6 +8,10 @@ import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,6 +63,39 @@ record DatasetSource(String name, String configJson, String configOrigin, String
         .orElseThrow(() -> FgbgException.invalidConfig("dataset '" + name + "' is not in "
             + configOrigin + "; it defines " + all.stream().map(FolderDatasetConfig::getName)
             .toList() + " (and 'builtin' always exists)"));
-    return DatasetCatalog.configFolder(c, models);
+    try {
+      return DatasetCatalog.configFolder(c, models);
+    } catch (FgbgException e) {
+      String hint = folderHint(c);
+      if (hint == null) {
+        throw e;
+      }
+      // A list of problems (one a line) gets it as a line of its own.
+      String m = e.getMessage();
+      throw new FgbgException(e.reason(), m + (m.contains("\n") ? "\n  " : " ") + hint, e);
+    }
+  }
+
+  /**
+   * Why a relative folder of {@code c} may be missing: it is not in the working folder (Spark's
+   * rule, for --archives) but is in the config file's (serve's rule); null when none is so.
+   */
+  private String folderHint(FolderDatasetConfig c) {
+    try {
+      Path home = Path.of(configOrigin).toAbsolutePath().getParent();
+      List<String> there = new ArrayList<>();
+      for (String f : List.of(c.getBg(), c.getFg(), c.getFgMasks())) {
+        Path p = Path.of(f);
+        if (!f.isEmpty() && !p.isAbsolute() && !Files.isDirectory(p)
+            && Files.isDirectory(home.resolve(p))) {
+          there.add(p + "/");
+        }
+      }
+      return there.isEmpty() ? null : "(under Spark a config file's relative folders are the "
+          + "working folder's; the file's folder has " + String.join(" and ", there)
+          + ": give absolute paths, or run from " + home + ")";
+    } catch (InvalidPathException e) {
+      return null; // a path this JVM cannot make: the refusal names it already
+    }
   }
 }

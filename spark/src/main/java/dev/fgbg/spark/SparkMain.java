@@ -1,6 +1,7 @@
 package dev.fgbg.spark;
 
 import dev.fgbg.common.FileNameEncoding;
+import dev.fgbg.common.FlagErrors;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
@@ -36,6 +37,8 @@ public final class SparkMain {
       System.err.println("fgbg spark: warning: " + encoding);
     }
     CommandLine cl = new CommandLine(new SparkMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    // A bad flag: one line naming it, as ./fgbg export says it, not the whole usage after it.
+    cl.setParameterExceptionHandler(FlagErrors.oneLine("fgbg spark", args, e -> null));
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       ParseResult job = parsed.subcommand();
       line.getErr().println("fgbg spark: error: " + reason(e,

@@ -64,4 +64,22 @@ class DatasetSourceTest {
       assertEquals("--depth-mode needs --depth-model", e.getMessage());
     }
   }
+
+  @Test
+  void aRelativeFolderFoundOnlyBesideTheConfigFileIsHintedAt() throws Exception {
+    // serve reads a config file's relative folders from the file's folder, Spark from the
+    // working folder: the refusal named only the working folder's path, with no word of why.
+    Fixtures.goodFolders(root);
+    Path config = Files.writeString(root.resolve("datasets.json"), """
+        {"datasets": [{"name": "own", "bg": "bg/", "fg": "fg", "size": "32"}]}""");
+    DatasetSource s = new DatasetSource("own", Files.readString(config), config.toString(),
+        "224", 20, "100:100", "", "", "", "cpu");
+    try (DepthRuntimes models = SparkJobs.driverModels(s)) {
+      FgbgException e = assertThrows(FgbgException.class, () -> s.build(models));
+      assertTrue(e.getMessage().contains("\n  background folder bg ("), e.getMessage());
+      assertTrue(e.getMessage().endsWith("\n  (under Spark a config file's relative folders are "
+          + "the working folder's; the file's folder has bg/ and fg/: give absolute paths, or "
+          + "run from " + root.toAbsolutePath() + ")"), e.getMessage());
+    }
+  }
 }

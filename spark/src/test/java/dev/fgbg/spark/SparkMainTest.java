@@ -74,6 +74,18 @@ class SparkMainTest {
   }
 
   @Test
+  void aBadFlagValueIsOneLineNamingTheFlagNotTheWholeUsage() {
+    // picocli's error came with the whole usage after it, some 60 lines.
+    Run r = run("export", "--master", "local[2]", "--range", "0:10", "--format", "tfrecord",
+        "--dest", dir.resolve("x").toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(List.of("fgbg spark: error: Invalid value for option '--format': expected one "
+        + "of [FOLDERS, ZIP, WEBDATASET, NPY, COCO] (case-insensitive) but was 'tfrecord'",
+        "(./fgbg spark export --help lists every flag)"), r.err().lines().toList());
+    assertFalse(Files.exists(dir.resolve("x")));
+  }
+
+  @Test
   void aModelTypedAsModelsNameIsFoundInTheRepositoryAsServeFindsIt() {
     // The tests run in spark/, which has no models/: the repository's ($FGBG_HOME) is read, so
     // the job gets past the config to the weights this test leaves out.

@@ -1,11 +1,10 @@
 package dev.fgbg.client.cli;
 
-import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.FileNameEncoding;
+import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -67,23 +66,11 @@ public final class FgbgCli {
     cl.registerConverter(Path.class,
         s -> FileNameEncoding.path(s, TypeConversionException::new));
     // A mistyped flag: one line and the nearest flags, as `fgbg serve` says it, not the usage.
-    cl.setParameterExceptionHandler((e, given) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("fgbg: error: " + e.getMessage());
-      UnmatchedArgumentException.printSuggestions(e, err);
-      if (e instanceof UnmatchedArgumentException u && u.getUnmatched().stream()
-          .anyMatch(a -> a.startsWith("--port") || a.startsWith("--host"))) {
-        err.println("(a client names its server with --target host:port, e.g. --target "
-            + "localhost:50051, or $FGBG_TARGET)");
-      }
-      String hint = ArgFiles.quoteHint(args);
-      if (e instanceof UnmatchedArgumentException && hint != null) {
-        err.println(hint);
-      }
-      err.println("(./" + e.getCommandLine().getCommandSpec().qualifiedName()
-          + " --help lists every flag)");
-      return 2;
-    });
+    cl.setParameterExceptionHandler(FlagErrors.oneLine("fgbg", args,
+        e -> e instanceof UnmatchedArgumentException u && u.getUnmatched().stream()
+            .anyMatch(a -> a.startsWith("--port") || a.startsWith("--host"))
+            ? "(a client names its server with --target host:port, e.g. --target "
+                + "localhost:50051, or $FGBG_TARGET)" : null));
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       InvalidPathException bad = FileNameEncoding.find(e);
       if (bad != null) {

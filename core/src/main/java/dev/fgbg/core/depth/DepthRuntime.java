@@ -212,13 +212,17 @@ public final class DepthRuntime implements AutoCloseable {
     return out;
   }
 
-  /** Runs one full batch of grey images so the first real request finds the model warm. */
+  /**
+   * Runs one full batch of grey images so the first real request finds the model warm. The
+   * counters (ServerStats, metrics) leave it out: they count what was served.
+   */
   public void warmUp(int height, int width) {
     List<CompletableFuture<float[]>> fs = new ArrayList<>();
     byte[] grey = new byte[height * width * 3];
     Arrays.fill(grey, (byte) 128);
     for (int i = 0; i < model.maxBatch(); i++) {
-      fs.add(batcher.submit(new DepthModel.Image(grey, 0, width, height), height, width));
+      fs.add(batcher.submitUncounted(new DepthModel.Image(grey, 0, width, height), height,
+          width));
     }
     try {
       fs.forEach(CompletableFuture::join);

@@ -44,9 +44,9 @@ final class DynamicBatcher implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(DynamicBatcher.class.getName());
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
-  /** One image's request and how its caller reads its batch. */
+  /** One image's request, how its caller reads its batch, and whether the counters see it. */
   private record Request<T>(DepthModel.Job job, long enqueued,
-      BiFunction<DepthModel.Batch, Integer, T> reader, DepthRequest<T> result) {
+      BiFunction<DepthModel.Batch, Integer, T> reader, DepthRequest<T> result, boolean counted) {
     @SuppressWarnings("unchecked")
     void complete(Object value) {
       result.complete((T) value);
@@ -97,23 +97,28 @@ final class DynamicBatcher implements AutoCloseable {
 
   /** Queues one image; the future completes with its depth map (outH×outW). */
   public DepthRequest<float[]> submit(DepthModel.Image image, int outH, int outW) {
-    return enqueue(image, outH, outW, DepthModel.Batch::map);
+    return enqueue(image, outH, outW, DepthModel.Batch::map, true);
+  }
+
+  /** As {@link #submit}, left out of the counters: the warm-up's, which serves no one. */
+  DepthRequest<float[]> submitUncounted(DepthModel.Image image, int outH, int outW) {
+    return enqueue(image, outH, outW, DepthModel.Batch::map, false);
   }
 
   /** As {@link #submit}, the map rounded to float16 as served (read straight from the model). */
   public DepthRequest<DepthMap> submitRounded(DepthModel.Image image, int outH, int outW) {
-    return enqueue(image, outH, outW, DepthModel.Batch::rounded);
+    return enqueue(image, outH, outW, DepthModel.Batch::rounded, true);
   }
 
   private <T> DepthRequest<T> enqueue(DepthModel.Image image, int outH, int outW,
-      BiFunction<DepthModel.Batch, Integer, T> reader) {
+      BiFunction<DepthModel.Batch, Integer, T> reader, boolean counted) {
     DepthRequest<T> f = new DepthRequest<>(stats);
     if (closed) {
       f.completeExceptionally(shutDown());
       return f;
     }
     if (waiting.incrementAndGet() > capacity || !queue.offer(new Request<>(
-        new DepthModel.Job(image, outH, outW), ticker.read(), reader, f))) {
+        new DepthModel.Job(image, outH, outW), ticker.read(), reader, f, counted))) {
       waiting.decrementAndGet();
       stats.recordRejected();
       throw new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED, "the depth model's queue "
@@ -202,9 +207,8 @@ final class DynamicBatcher implements AutoCloseable {
   private void run(Prepared p) {
     List<Request<?>> batch = p.requests();
     long start = ticker.read();
-    for (Request<?> r : batch) {
-      stats.recordQueueDelay(start - r.enqueued());
-    }
+    List<Request<?>> counted = batch.stream().filter(Request::counted).toList();
+    counted.forEach(r -> stats.recordQueueDelay(start - r.enqueued()));
     waiting.addAndGet(-batch.size());
     try {
       p.batch().run();
@@ -216,7 +220,9 @@ final class DynamicBatcher implements AutoCloseable {
     }
     // Counted before the completer completes anything, so a caller sees its batch counted.
     long took = ticker.read() - start;
-    stats.recordBatch(batch.size(), took);
+    if (!counted.isEmpty()) { // not a warm-up's batch
+      stats.recordBatch(counted.size(), took);
+    }
     try {
       completer.execute(() -> complete(p));
     } catch (RejectedExecutionException e) {
@@ -253,9 +259,7 @@ final class DynamicBatcher implements AutoCloseable {
   }
 
   private static void fail(List<Request<?>> requests, Throwable e) {
-    for (Request<?> r : requests) {
-      r.result().completeExceptionally(e);
-    }
+    requests.forEach(r -> r.result().completeExceptionally(e));
   }
 
   private static FgbgException shutDown() {
