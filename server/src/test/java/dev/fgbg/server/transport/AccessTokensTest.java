@@ -51,7 +51,8 @@ class AccessTokensTest {
         {"alice:short", "f line 1: a token needs at least 16 characters"},
         {":" + A, "f line 1: the name before ':' is empty"},
         {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"},
-        {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"}}) {
+        {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"},
+        {"bob:abcdabcdabcdabcd", "f line 1: a token needs at least 5 different characters"}}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> AccessTokens.parse(List.of(c[0]), "f"));
       assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
@@ -70,7 +71,8 @@ class AccessTokensTest {
   @Test
   void aTokenNoServerCouldTakeIsRefusedNamingTheLineAndTheBound(@TempDir Path dir)
       throws Exception {
-    String most = "j".repeat(MetadataLimit.MAX_TOKEN_BYTES);
+    String most = "jwt-0123456789".repeat(MetadataLimit.MAX_TOKEN_BYTES / 14 + 1)
+        .substring(0, MetadataLimit.MAX_TOKEN_BYTES);
     Path file = dir.resolve("tokens");
     Files.writeString(file, "# identity provider tokens\nidp:" + most + "\nbig:" + most + "j\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A changed {@code --token-file} takes effect while a real server runs on loopback: rewritten
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
- * place into something invalid (the tokens in force stay, one warning).
+ * place into something invalid (the tokens in force stay, one warning), or given a patterned
+ * token.
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
@@ -119,6 +120,24 @@ class TokenReloadTest {
           + "in force"), lines(log, Level.WARNING, "--token-file"));
       assertEquals("tiny", describe(server, B_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, A_SECRET));
+    }
+  }
+
+  @Test
+  void aPatternedTokenInAReloadIsWarnedNamingTheLineAndTheOldTokensStay() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    try (LogCapture log = new LogCapture(); TestServer server = serve(
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
+      write(file, B + "\nweak:aaaaaaaaaaaaaaaa export");
+      await(() -> !lines(log, Level.WARNING, "--token-file").isEmpty(), "a warning");
+      assertEquals(List.of("--token-file " + file + " line 2: a token needs at least 5 "
+          + "different characters, so that it is not a pattern easily guessed; this one has 1 "
+          + "(draw a random one: openssl rand -hex 32); the 1 token read before stays in force"),
+          lines(log, Level.WARNING, "--token-file"));
+      assertEquals("tiny", describe(server, A_SECRET));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, "aaaaaaaaaaaaaaaa"));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
     }
   }
 
