@@ -3,6 +3,7 @@ package dev.fgbg.server.transport;
 import dev.fgbg.common.InWords;
 import dev.fgbg.common.MetadataLimit;
 import dev.fgbg.common.Sha256;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The bearer tokens a server accepts, read from a {@code --token-file}. One token a line:
@@ -48,6 +50,11 @@ public final class AccessTokens {
    * secrets.token_urlsafe(16)}): never, in practice. (6 would refuse one 16-hex token in 32,000.)
    */
   public static final int MIN_DISTINCT = 5;
+  /**
+   * A token's name, as dataset names are: it is written into log lines and status messages,
+   * where control characters (an ESC recolouring a terminal) or spaces would mislead.
+   */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
   /** No tokens: nothing is asked of callers. */
   public static final AccessTokens NONE = new AccessTokens(List.of());
 
@@ -168,6 +175,10 @@ public final class AccessTokens {
       String token = words[0].substring(colon + 1);
       if (colon == 0) {
         throw new IllegalArgumentException(where + ": the name before ':' is empty");
+      }
+      if (colon > 0 && !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(where + ": the name " + Quoted.of(name) + " must be "
+            + "1-64 ASCII letters, digits, '_', '.', '@' or '-', starting with a letter or digit");
       }
       if (token.length() < MIN_LENGTH || token.indexOf(':') >= 0) {
         throw new IllegalArgumentException(where + ": a token needs at least " + MIN_LENGTH

@@ -52,11 +52,17 @@ class AccessTokensTest {
         {":" + A, "f line 1: the name before ':' is empty"},
         {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"},
         {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"},
-        {"bob:abcdabcdabcdabcd", "f line 1: a token needs at least 5 different characters"}}) {
+        {"bob:abcdabcdabcdabcd", "f line 1: a token needs at least 5 different characters"},
+        {"caf\u00e9:" + A, "f line 1: the name 'caf\u00e9' must be 1-64 ASCII letters"},
+        {"-x:" + A, "f line 1: the name '-x' must be"},
+        {"x".repeat(65) + ":" + A, "f line 1: the name 'xxx"}}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> AccessTokens.parse(List.of(c[0]), "f"));
       assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
     }
+    AccessTokens names = AccessTokens.parse(List.of("alice.smith@example.com:" + A,
+        "ci-2_b:" + B), "f");
+    assertEquals("alice.smith@example.com", names.match(A).orElseThrow().name());
     assertEquals("f line 2: the name 'x' is used twice", assertThrows(
         IllegalArgumentException.class,
         () -> AccessTokens.parse(List.of("x:" + A, "x:" + B), "f")).getMessage());

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A changed {@code --token-file} takes effect while a real server runs on loopback: rewritten
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
  * place into something invalid (the tokens in force stay, one warning), or given a patterned
- * token.
+ * token or a name with control characters.
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
@@ -138,6 +138,25 @@ class TokenReloadTest {
       assertEquals("tiny", describe(server, A_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, "aaaaaaaaaaaaaaaa"));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
+    }
+  }
+
+  @Test
+  void aNameWithControlCharactersInAReloadIsWarnedEscapedAndNeverLoggedRaw() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    try (LogCapture log = new LogCapture(); TestServer server = serve(
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
+      write(file, "# rotated\nesc\u001b[31mred\u001b[0m:" + B_SECRET + " export");
+      await(() -> !lines(log, Level.WARNING, "--token-file").isEmpty(), "a warning");
+      assertEquals(List.of("--token-file " + file + " line 2: the name "
+          + "'esc\\u001b[31mred\\u001b[0m' must be 1-64 ASCII letters, digits, '_', '.', '@' or "
+          + "'-', starting with a letter or digit; the 1 token read before stays in force"),
+          lines(log, Level.WARNING, "--token-file"));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
+      assertEquals("tiny", describe(server, A_SECRET));
+      assertTrue(log.records().stream().noneMatch(r -> r.getMessage().indexOf('\u001b') >= 0),
+          "no raw ESC in the log");
     }
   }
 
