@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A changed {@code --token-file} takes effect while a real server runs on loopback: rewritten
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
  * place into something invalid (the tokens in force stay, one warning), or given a patterned
- * token or a name with control characters.
+ * token or a name with control characters; made readable by every user (one warning a change).
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
@@ -158,6 +159,37 @@ class TokenReloadTest {
       assertTrue(log.records().stream().noneMatch(r -> r.getMessage().indexOf('\u001b') >= 0),
           "no raw ESC in the log");
     }
+  }
+
+  @Test
+  void aFileMadeWorldReadableIsWarnedOncePerChangeOfMode() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    LiveTokens tokens = connect.tokens();
+    String chmod = "--token-file " + file + " can be read by every user of this machine; "
+        + "chmod 600 it";
+    try (LogCapture log = new LogCapture(); TestServer server = serve(connect)) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      write(file, B);
+      awaitRefused(server, A_SECRET);
+      await(() -> !lines(log, Level.INFO, "reloaded").isEmpty(), "the reload's line");
+      long reloadedAt = tokens.ticks();
+      await(() -> tokens.ticks() >= reloadedAt + 5, "five more checks");
+      assertEquals(List.of(chmod), readable(log), "once, not at every check");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      long privateAt = tokens.ticks();
+      await(() -> tokens.ticks() >= privateAt + 2, "two checks of the private file");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      await(() -> readable(log).size() == 2, "a warning for the second change");
+      assertEquals("tiny", describe(server, B_SECRET));
+    }
+  }
+
+  private static List<String> readable(LogCapture log) {
+    return log.of(AccessTokens.class.getName()).stream().filter(r -> r.getLevel()
+        == Level.WARNING).map(LogRecord::getMessage).toList();
   }
 
   @Test
