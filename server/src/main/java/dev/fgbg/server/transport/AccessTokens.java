@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters
  * ({@link #MIN_DISTINCT} of them different) and at most {@link MetadataLimit#MAX_TOKEN_BYTES},
  * none of them white space or {@code :}; the word {@code export} lets its holder run Export. The
- * name is the caller's identity for per-client limits and in logs. Only SHA-256 digests of the tokens are kept, and a presented token is
+ * name (1-64 ASCII letters, digits, {@code _.@-}) is the caller's identity for per-client
+ * limits and in logs. Only SHA-256 digests of the tokens are kept, and a presented token is
  * compared with every one in constant time.
  */
 public final class AccessTokens {
