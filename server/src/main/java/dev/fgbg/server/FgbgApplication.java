@@ -158,10 +158,7 @@ public final class FgbgApplication implements AutoCloseable {
         (options.ticker().read() - startNanos) / 1e9));
     LOG.info("access: " + connect.describe() + (connect.tls() ? "; TLS engine "
         + NettyListener.describeEngine() : ""));
-    if (connect.plaintextBeyondLoopback()) {
-      LOG.warning("--insecure: serving plaintext without tokens beyond loopback; anyone who can "
-          + "reach the port may stream, export and read what this server serves");
-    }
+    connect.warnings().forEach(LOG::warning);
     LoadOptions load = options.load();
     LOG.info(String.format(Locale.ROOT, "load limits: memory budget %d MiB of a %d MiB heap,"
         + " %d streams (%d per client), Stats %d (+%d queued), exports %d (+%d queued),"

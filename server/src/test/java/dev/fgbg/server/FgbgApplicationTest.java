@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.LogLines;
+import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.OnnxDepthModel;
@@ -24,7 +25,9 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,6 +205,25 @@ class FgbgApplicationTest {
     } finally {
       log.removeHandler(h);
       app.close();
+    }
+  }
+
+  @Test
+  void tokensWithoutTlsBeyondLoopbackLogOneWarningThatTheyCrossInClear(@TempDir Path dir)
+      throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "alice:0123456789abcdef0123\n");
+    Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+    String clear = "--host 0.0.0.0 listens beyond loopback with tokens and no TLS: tokens are "
+        + "sent in clear, for anyone on the network path to read and reuse; add "
+        + "--tls-cert/--tls-key";
+    for (String host : List.of("0.0.0.0", "127.0.0.1")) {
+      try (LogCapture log = new LogCapture(); TestServer s = TestServer.netty(
+          TestDatasets.registry(), TestServer.options(1).connect(ConnectOptions.builder()
+              .host(host).tokenFile(tokens).build()).build())) {
+        List<String> warnings = log.of(FgbgApplication.class.getName()).stream()
+            .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
+        assertEquals(host.equals("0.0.0.0") ? List.of(clear) : List.of(), warnings, host);
+      }
     }
   }
 }

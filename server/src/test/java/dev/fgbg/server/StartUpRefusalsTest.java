@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Start-up refusals are one line in words, exit 2, never a stack trace or a Java class name:
  * a port already taken, a metrics port taken, one port for two endpoints, a config file that
- * is a folder or not UTF-8, a token file that cannot be read, --depth-sessions below 1, a
- * negative cache size, a depth model whose fixed batch its config cannot feed, a weights file
- * given as the model folder.
+ * is a folder or not UTF-8, a token file that cannot be read or holds a patterned token or a
+ * bad name, --depth-sessions below 1, a negative cache size, a depth model whose fixed batch its
+ * config cannot feed, a weights file given as the model folder.
  */
 class StartUpRefusalsTest {
   /**
@@ -165,6 +165,26 @@ class StartUpRefusalsTest {
     Fixtures.goodFolders(root);
     assertTrue(refusal("--token-file", folder.toString()).startsWith("--token-file " + folder
         + ": cannot read it ("));
+  }
+
+  @Test
+  void aPatternedTokenIsRefusedNamingTheLine() throws Exception {
+    Fixtures.goodFolders(root);
+    Path tokens = Files.writeString(root.resolve("tokens"),
+        "ci:0123456789abcdef0123\nweak:aaaaaaaaaaaaaaaa export\n");
+    assertEquals("--token-file " + tokens + " line 2: a token needs at least 5 different "
+        + "characters, so that it is not a pattern easily guessed; this one has 1 (draw a random "
+        + "one: openssl rand -hex 32)", refusal("--token-file", tokens.toString()));
+  }
+
+  @Test
+  void aTokenNameWithControlCharactersIsRefusedNamingTheLineWithoutThem() throws Exception {
+    Fixtures.goodFolders(root);
+    Path tokens = Files.writeString(root.resolve("tokens"),
+        "# team\nesc\u001b[31mred\u001b[0m:0123456789abcdef0123 export\n");
+    assertEquals("--token-file " + tokens + " line 2: the name 'esc\\u001b[31mred\\u001b[0m' "
+        + "must be 1-64 ASCII letters, digits, '_', '.', '@' or '-', starting with a letter or "
+        + "digit", refusal("--token-file", tokens.toString()));
   }
 
   @Test

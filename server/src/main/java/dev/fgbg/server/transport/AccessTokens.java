@@ -3,6 +3,7 @@ package dev.fgbg.server.transport;
 import dev.fgbg.common.InWords;
 import dev.fgbg.common.MetadataLimit;
 import dev.fgbg.common.Sha256;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The bearer tokens a server accepts, read from a {@code --token-file}. One token a line:
@@ -30,8 +32,9 @@ import java.util.logging.Logger;
  * </pre>
  *
  * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters
- * and at most {@link MetadataLimit#MAX_TOKEN_BYTES}, none of them white space or {@code :}; the
- * word {@code export} lets its holder run Export. The name is the caller's identity for per-client
+ * ({@link #MIN_DISTINCT} of them different) and at most {@link MetadataLimit#MAX_TOKEN_BYTES},
+ * none of them white space or {@code :}; the word {@code export} lets its holder run Export. The
+ * name (1-64 ASCII letters, digits, {@code _.@-}) is the caller's identity for per-client
  * limits and in logs. Only SHA-256 digests of the tokens are kept, and a presented token is
  * compared with every one in constant time.
  */
@@ -39,6 +42,20 @@ public final class AccessTokens {
   private static final Logger LOG = Logger.getLogger(AccessTokens.class.getName());
   /** The shortest token accepted: shorter ones can be guessed. */
   public static final int MIN_LENGTH = 16;
+  /**
+   * The fewest distinct characters a token may have: {@code aaaaaaaaaaaaaaaa} or {@code
+   * abababab...} are the first an attacker tries (wrong tokens are not throttled). A random
+   * token has about 10 in 16 hex characters; the chance that one has fewer than 5 is 4e-7 for
+   * 16 hex characters ({@code openssl rand -hex 8}), 2e-9 for 20, 1e-16 for 32 ({@code openssl
+   * rand -hex 16}), 3e-14 for 16 Base64 ones and 2e-21 for 22 ({@code
+   * secrets.token_urlsafe(16)}): never, in practice. (6 would refuse one 16-hex token in 32,000.)
+   */
+  public static final int MIN_DISTINCT = 5;
+  /**
+   * A token's name, as dataset names are: it is written into log lines and status messages,
+   * where control characters (an ESC recolouring a terminal) or spaces would mislead.
+   */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
   /** No tokens: nothing is asked of callers. */
   public static final AccessTokens NONE = new AccessTokens(List.of());
 
@@ -160,6 +177,10 @@ public final class AccessTokens {
       if (colon == 0) {
         throw new IllegalArgumentException(where + ": the name before ':' is empty");
       }
+      if (colon > 0 && !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(where + ": the name " + Quoted.of(name) + " must be "
+            + "1-64 ASCII letters, digits, '_', '.', '@' or '-', starting with a letter or digit");
+      }
       if (token.length() < MIN_LENGTH || token.indexOf(':') >= 0) {
         throw new IllegalArgumentException(where + ": a token needs at least " + MIN_LENGTH
             + " characters and no ':' (e.g. openssl rand -hex 32)");
@@ -173,6 +194,12 @@ public final class AccessTokens {
         // be presented.
         throw new IllegalArgumentException(where + ": a token is printable ASCII (letters, "
             + "digits, punctuation); this one has other characters");
+      }
+      long distinct = token.chars().distinct().count();
+      if (distinct < MIN_DISTINCT) {
+        throw new IllegalArgumentException(where + ": a token needs at least " + MIN_DISTINCT
+            + " different characters, so that it is not a pattern easily guessed; this one has "
+            + distinct + " (draw a random one: openssl rand -hex 32)");
       }
       if (!names.add(name)) {
         throw new IllegalArgumentException(where + ": the name '" + name + "' is used twice");

@@ -10,13 +10,15 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Checks each call's bearer token ({@code authorization: Bearer TOKEN}) against the server's
  * {@link LiveTokens} in force when the call starts: none or an unknown one is UNAUTHENTICATED,
- * Export with a token not marked {@code export} is PERMISSION_DENIED. The token's name becomes the
+ * Export with a token not marked {@code export} is PERMISSION_DENIED, a call with more than one
+ * {@code authorization} header is UNAUTHENTICATED. The token's name becomes the
  * caller's {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client
  * certificate's subject does (mTLS). Health is not behind it (probes carry no token).
  */
@@ -38,6 +40,13 @@ public final class Authenticator implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     String identity;
     if (tokens.required()) {
+      int sent = count(headers.getAll(AUTHORIZATION));
+      if (sent > 1) {
+        // Metadata.get takes the last: [bob's, alice's] would get alice's rights, and a proxy
+        // checking the first would see bob's.
+        return refuse(call, Statuses.unauthenticated("the call has " + sent + " authorization "
+            + "headers: send one, 'authorization: Bearer TOKEN'"));
+      }
       Optional<AccessTokens.Holder> holder = holder(headers.get(AUTHORIZATION));
       if (holder.isEmpty()) {
         return refuse(call, Statuses.unauthenticated(headers.get(AUTHORIZATION) == null
@@ -70,6 +79,14 @@ public final class Authenticator implements ServerInterceptor {
       return Optional.empty();
     }
     return tokens.match(authorization.substring(BEARER.length()).strip());
+  }
+
+  private static int count(Iterable<String> values) {
+    int n = 0;
+    for (String ignored : values == null ? List.<String>of() : values) {
+      n++;
+    }
+    return n;
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

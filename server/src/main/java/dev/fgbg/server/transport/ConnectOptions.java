@@ -118,6 +118,24 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     return beyondLoopback() && tlsCert == null && !tokens.required();
   }
 
+  /**
+   * The start-up WARNINGs of this access beyond loopback without TLS: plaintext without tokens
+   * (allowed by {@code --insecure}), or tokens that cross the network in clear (anyone on the
+   * path can read one and call as its holder).
+   */
+  public List<String> warnings() {
+    if (plaintextBeyondLoopback()) {
+      return List.of("--insecure: serving plaintext without tokens beyond loopback; anyone who "
+          + "can reach the port may stream, export and read what this server serves");
+    }
+    if (beyondLoopback() && tlsCert == null) {
+      return List.of("--host " + names(hosts) + " listens beyond loopback with tokens and no "
+          + "TLS: tokens are sent in clear, for anyone on the network path to read and reuse; "
+          + "add --tls-cert/--tls-key");
+    }
+    return List.of();
+  }
+
   /** One line for the start-up log: TLS, client certificates, tokens, reflection. */
   public String describe() {
     return (tlsCert == null ? "plaintext" : tlsClientCa == null ? "TLS"

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  * compared, so a Kubernetes {@code ..data} symlink swap counts). Changed bytes are parsed by the
  * start-up rules; a valid set replaces the old at once, atomically (calls already admitted go
  * on, the next call and the next UI request are checked against the new set), with one INFO
- * line; an invalid or unreadable file leaves the old set in force, with one WARNING.
+ * line; an invalid or unreadable file leaves the old set in force, with one WARNING. A file
+ * that becomes readable by every user is warned about as at start-up, once per change of mode.
  */
 public final class LiveTokens {
   private static final Logger LOG = Logger.getLogger(LiveTokens.class.getName());
@@ -30,12 +31,15 @@ public final class LiveTokens {
   private final Duration interval;
   private final AtomicReference<AccessTokens> current;
   private final FileWatch changes;
+  /** Whether the file could be read by every user at the last read; the watching thread's. */
+  private boolean worldReadable;
 
   private LiveTokens(Path file, Duration interval, AccessTokens tokens, byte[] bytes) {
     this.file = file;
     this.interval = interval;
     this.current = new AtomicReference<>(tokens);
-    this.changes = file == null ? null : new FileWatch(List.of(file), AccessTokens::read,
+    this.worldReadable = file != null && AccessTokens.worldReadable(file);
+    this.changes = file == null ? null : new FileWatch(List.of(file), this::read,
         List.of(bytes), contents -> replace(contents.get(0)),
         () -> "the " + InWords.count(size(), "token") + " read before "
             + (size() == 1 ? "stays" : "stay") + " in force", LOG);
@@ -110,6 +114,20 @@ public final class LiveTokens {
   /** How many checks have been done. */
   long ticks() {
     return changes.ticks();
+  }
+
+  /**
+   * Reads the file for a tick, warning as at start-up when it has become readable by every user
+   * (a chmod, or a file moved over it): once per change of mode, not at every tick.
+   */
+  private byte[] read(Path f) {
+    byte[] bytes = AccessTokens.read(f);
+    boolean now = AccessTokens.worldReadable(f);
+    if (now && !worldReadable) {
+      AccessTokens.warnIfWorldReadable(f);
+    }
+    worldReadable = now;
+    return bytes;
   }
 
   /** Parses {@code bytes} and puts them in force; an IllegalArgumentException if invalid. */

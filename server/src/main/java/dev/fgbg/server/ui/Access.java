@@ -78,7 +78,7 @@ final class Access {
 
   /** Whether this request may see the UI. */
   boolean allowed(Headers h) {
-    return !tokens.required() || holder(h) != null;
+    return !tokens.required() || (authorizations(h) < 2 && holder(h) != null);
   }
 
   /**
@@ -102,9 +102,14 @@ final class Access {
     return byBearer.isPresent() ? byBearer.get() : session(h);
   }
 
+  /** How many Authorization headers {@code h} has: more than one is refused, as on the port. */
+  private static int authorizations(Headers h) {
+    return h.getOrDefault("Authorization", List.of()).size();
+  }
+
   private static Optional<String> bearer(Headers h) {
     String auth = h.getFirst("Authorization");
-    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (auth == null || authorizations(h) > 1 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
     return Optional.of(auth.substring(7).strip());
@@ -139,6 +144,10 @@ final class Access {
 
   /** {@code /api/login}: a valid bearer token becomes a session cookie. */
   Reply login(Request r) {
+    if (authorizations(r.headers()) > 1) {
+      throw new HttpFailure(401, "the request has " + authorizations(r.headers())
+          + " Authorization headers: send one, 'Authorization: Bearer TOKEN'");
+    }
     Optional<String> token = bearer(r.headers());
     if (token.isEmpty()) {
       throw new HttpFailure(401, "send the token as 'Authorization: Bearer TOKEN'");

@@ -51,11 +51,18 @@ class AccessTokensTest {
         {"alice:short", "f line 1: a token needs at least 16 characters"},
         {":" + A, "f line 1: the name before ':' is empty"},
         {"a:b:" + A, "f line 1: a token needs at least 16 characters and no ':'"},
-        {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"}}) {
+        {"bob:" + "\u00e4".repeat(18), "f line 1: a token is printable ASCII"},
+        {"bob:abcdabcdabcdabcd", "f line 1: a token needs at least 5 different characters"},
+        {"caf\u00e9:" + A, "f line 1: the name 'caf\u00e9' must be 1-64 ASCII letters"},
+        {"-x:" + A, "f line 1: the name '-x' must be"},
+        {"x".repeat(65) + ":" + A, "f line 1: the name 'xxx"}}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> AccessTokens.parse(List.of(c[0]), "f"));
       assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
     }
+    AccessTokens names = AccessTokens.parse(List.of("alice.smith@example.com:" + A,
+        "ci-2_b:" + B), "f");
+    assertEquals("alice.smith@example.com", names.match(A).orElseThrow().name());
     assertEquals("f line 2: the name 'x' is used twice", assertThrows(
         IllegalArgumentException.class,
         () -> AccessTokens.parse(List.of("x:" + A, "x:" + B), "f")).getMessage());
@@ -70,7 +77,8 @@ class AccessTokensTest {
   @Test
   void aTokenNoServerCouldTakeIsRefusedNamingTheLineAndTheBound(@TempDir Path dir)
       throws Exception {
-    String most = "j".repeat(MetadataLimit.MAX_TOKEN_BYTES);
+    String most = "jwt-0123456789".repeat(MetadataLimit.MAX_TOKEN_BYTES / 14 + 1)
+        .substring(0, MetadataLimit.MAX_TOKEN_BYTES);
     Path file = dir.resolve("tokens");
     Files.writeString(file, "# identity provider tokens\nidp:" + most + "\nbig:" + most + "j\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -90,6 +90,24 @@ class AuthenticatorTest {
   }
 
   @Test
+  void aCallWithTwoAuthorizationHeadersIsUnauthenticatedWhateverTheyHold() {
+    Metadata headers = new Metadata();
+    headers.put(Authenticator.AUTHORIZATION, "Bearer " + CI);
+    headers.put(Authenticator.AUTHORIZATION, "Bearer " + ALICE);
+    Channel both = ClientInterceptors.intercept(server.channel(),
+        MetadataUtils.newAttachHeadersInterceptor(headers));
+    ExportRequest r = ExportRequest.newBuilder().setDataset("tiny").setStart(0).setEnd(4)
+        .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("by-two").build();
+    for (Runnable call : List.<Runnable>of(() -> describe(both),
+        () -> stub(both).export(r).hasNext())) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+      assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+      assertEquals("the call has 2 authorization headers: send one, 'authorization: Bearer "
+          + "TOKEN'", e.getStatus().getDescription());
+    }
+  }
+
+  @Test
   void aValidTokenIsAcceptedWhateverTheSchemeCase() {
     assertEquals("tiny", describe(with("Bearer " + ALICE)));
     assertEquals("tiny", describe(with("bearer " + CI)));

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A changed {@code --token-file} takes effect while a real server runs on loopback: rewritten
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
- * place into something invalid (the tokens in force stay, one warning).
+ * place into something invalid (the tokens in force stay, one warning), or given a patterned
+ * token or a name with control characters; made readable by every user (one warning a change).
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
@@ -120,6 +122,74 @@ class TokenReloadTest {
       assertEquals("tiny", describe(server, B_SECRET));
       assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, A_SECRET));
     }
+  }
+
+  @Test
+  void aPatternedTokenInAReloadIsWarnedNamingTheLineAndTheOldTokensStay() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    try (LogCapture log = new LogCapture(); TestServer server = serve(
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
+      write(file, B + "\nweak:aaaaaaaaaaaaaaaa export");
+      await(() -> !lines(log, Level.WARNING, "--token-file").isEmpty(), "a warning");
+      assertEquals(List.of("--token-file " + file + " line 2: a token needs at least 5 "
+          + "different characters, so that it is not a pattern easily guessed; this one has 1 "
+          + "(draw a random one: openssl rand -hex 32); the 1 token read before stays in force"),
+          lines(log, Level.WARNING, "--token-file"));
+      assertEquals("tiny", describe(server, A_SECRET));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, "aaaaaaaaaaaaaaaa"));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
+    }
+  }
+
+  @Test
+  void aNameWithControlCharactersInAReloadIsWarnedEscapedAndNeverLoggedRaw() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    try (LogCapture log = new LogCapture(); TestServer server = serve(
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
+      write(file, "# rotated\nesc\u001b[31mred\u001b[0m:" + B_SECRET + " export");
+      await(() -> !lines(log, Level.WARNING, "--token-file").isEmpty(), "a warning");
+      assertEquals(List.of("--token-file " + file + " line 2: the name "
+          + "'esc\\u001b[31mred\\u001b[0m' must be 1-64 ASCII letters, digits, '_', '.', '@' or "
+          + "'-', starting with a letter or digit; the 1 token read before stays in force"),
+          lines(log, Level.WARNING, "--token-file"));
+      assertEquals(Status.Code.UNAUTHENTICATED, refusal(server, B_SECRET));
+      assertEquals("tiny", describe(server, A_SECRET));
+      assertTrue(log.records().stream().noneMatch(r -> r.getMessage().indexOf('\u001b') >= 0),
+          "no raw ESC in the log");
+    }
+  }
+
+  @Test
+  void aFileMadeWorldReadableIsWarnedOncePerChangeOfMode() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    LiveTokens tokens = connect.tokens();
+    String chmod = "--token-file " + file + " can be read by every user of this machine; "
+        + "chmod 600 it";
+    try (LogCapture log = new LogCapture(); TestServer server = serve(connect)) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      write(file, B);
+      awaitRefused(server, A_SECRET);
+      await(() -> !lines(log, Level.INFO, "reloaded").isEmpty(), "the reload's line");
+      long reloadedAt = tokens.ticks();
+      await(() -> tokens.ticks() >= reloadedAt + 5, "five more checks");
+      assertEquals(List.of(chmod), readable(log), "once, not at every check");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      long privateAt = tokens.ticks();
+      await(() -> tokens.ticks() >= privateAt + 2, "two checks of the private file");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      await(() -> readable(log).size() == 2, "a warning for the second change");
+      assertEquals("tiny", describe(server, B_SECRET));
+    }
+  }
+
+  private static List<String> readable(LogCapture log) {
+    return log.of(AccessTokens.class.getName()).stream().filter(r -> r.getLevel()
+        == Level.WARNING).map(LogRecord::getMessage).toList();
   }
 
   @Test

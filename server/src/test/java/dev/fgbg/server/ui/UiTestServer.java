@@ -112,12 +112,12 @@ final class UiTestServer implements AutoCloseable {
     return stub().getSamples(r.build());
   }
 
-  /** A plain GET of a UI path (a header pair or none). */
+  /** A plain GET of a UI path (header pairs, a name twice sending it twice, or none). */
   HttpResponse<String> get(String path, String... header) throws IOException,
       InterruptedException {
     HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url + path));
-    if (header.length == 2) {
-      r.header(header[0], header[1]);
+    for (int i = 0; i + 1 < header.length; i += 2) {
+      r.header(header[i], header[i + 1]);
     }
     return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
   }

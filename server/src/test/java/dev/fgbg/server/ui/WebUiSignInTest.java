@@ -137,6 +137,19 @@ class WebUiSignInTest {
     assertEquals(1, lines(from, "alice"), logged.lines().toString());
   }
 
+  @Test
+  void aRequestWithTwoAuthorizationHeadersIsRefusedWhateverTheyHold() throws Exception {
+    HttpResponse<String> login = server.get("/api/login", "Authorization", "Bearer " + BOB,
+        "Authorization", "Bearer " + ALICE);
+    assertEquals(401, login.statusCode(), login.body());
+    assertTrue(login.body().contains("the request has 2 Authorization headers: send one, "
+        + "'Authorization: Bearer TOKEN'"), login.body());
+    assertEquals(401, server.get("/api/datasets", "Authorization", "Bearer " + ALICE,
+        "Authorization", "Bearer " + BOB).statusCode());
+    assertEquals(200, server.get("/api/datasets", "Authorization", "Bearer " + ALICE)
+        .statusCode());
+  }
+
   private static String signIn(String token) throws Exception {
     HttpResponse<String> r = server.get("/api/login", "Authorization", "Bearer " + token);
     assertEquals(200, r.statusCode(), r.body());
