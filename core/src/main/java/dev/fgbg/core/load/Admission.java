@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * A concurrency cap with a bounded queue, for requests that are heavy (Stats, Export): at most
  * {@code running} hold a permit, at most {@code queued} wait for one, and any more are refused at
  * once with RESOURCE_EXHAUSTED naming both limits. A client may hold at most its share of the
- * two together, running or waiting, so that one client's burst leaves room for the others.
+ * two together, running or waiting, and of those running ({@link Share}), so that one client's
+ * burst leaves room for the others.
  * Waiting is a future, so no thread is held; cancelling it (the caller went away or its
  * deadline passed) leaves the queue, never to run.
  */
@@ -19,12 +20,12 @@ public interface Admission {
    */
   static Admission of(String what, NamedLimit running, NamedLimit queued) {
     return of(what, running, queued,
-        new NamedLimit("none", running.value() + queued.value()));
+        new Share(new NamedLimit("none", running.value() + queued.value()), running));
   }
 
-  /** @param perClient the most one client may have running and queued together */
-  static Admission of(String what, NamedLimit running, NamedLimit queued, NamedLimit perClient) {
-    return new BoundedAdmission(what, running, queued, perClient);
+  /** @param share the most one client may have running and queued together, and running */
+  static Admission of(String what, NamedLimit running, NamedLimit queued, Share share) {
+    return new BoundedAdmission(what, running, queued, share);
   }
 
   /** A permit, not counted against any client's share (the server's own pages). */
@@ -34,7 +35,8 @@ public interface Admission {
 
   /**
    * A permit now, a place in the queue (the future completes with the permit: in arrival order
-   * among the waiters of the clients running fewest),
+   * among the waiters of the clients running fewest; a client running its share waits queued,
+   * even with a place free, until one of its own ends),
    * or a future failed with an {@link dev.fgbg.core.FgbgException} RESOURCE_EXHAUSTED that names
    * the limit: the server's, or the client's share.
    *

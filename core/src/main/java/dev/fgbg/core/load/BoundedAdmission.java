@@ -10,13 +10,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@link Admission} with a queue and a count per client of what it holds, running or waiting. A
  * freed permit goes to the oldest waiter of the clients running fewest (so a client queued
- * behind another's burst runs next, not after it); futures are completed outside the lock.
+ * behind another's burst runs next, not after it); futures are completed outside the lock. A
+ * client running its share waits even with a place free, so the queue may hold waiters while
+ * places are free: only such capped ones (a place freed goes to a waiter that may take it).
  */
 final class BoundedAdmission implements Admission {
   private final String what;
   private final NamedLimit maxRunning;
   private final NamedLimit maxQueued;
   private final NamedLimit perClient;
+  private final NamedLimit runningPerClient;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private final Map<String, Integer> byClient = new HashMap<>();
   private final Map<String, Integer> runningBy = new HashMap<>();
@@ -27,8 +30,8 @@ final class BoundedAdmission implements Admission {
   private record Waiter(CompletableFuture<Permit> future, String client) {}
 
   BoundedAdmission(String what, NamedLimit maxRunning, NamedLimit maxQueued,
-      NamedLimit perClient) {
-    for (NamedLimit l : new NamedLimit[] {maxRunning, perClient}) {
+      Share share) {
+    for (NamedLimit l : new NamedLimit[] {maxRunning, share.held(), share.running()}) {
       if (l.value() < 1) {
         throw new IllegalArgumentException(l.name() + " must be at least 1, got " + l.value());
       }
@@ -36,7 +39,8 @@ final class BoundedAdmission implements Admission {
     this.what = what;
     this.maxRunning = maxRunning;
     this.maxQueued = maxQueued;
-    this.perClient = perClient;
+    this.perClient = share.held();
+    this.runningPerClient = share.running();
   }
 
   @Override
@@ -44,9 +48,16 @@ final class BoundedAdmission implements Admission {
     Waiter waiter;
     synchronized (this) {
       int mine = client == null ? 0 : byClient.getOrDefault(client, 0);
-      boolean now = running < maxRunning.value() && queue.isEmpty();
+      boolean free = running < maxRunning.value();
+      boolean now = free && !capped(client);
       if (!now && queue.size() >= maxQueued.value()) {
         refused++;
+        if (free) { // only its own runs keep it from a free place
+          return CompletableFuture.failedFuture(exhausted("client " + client + " runs "
+              + runningBy.get(client) + " " + what + ", the most one client may run at once ("
+              + runningPerClient + "), and the queue is full (" + maxQueued + "); try again when"
+              + " one ends"));
+        }
         return CompletableFuture.failedFuture(exhausted("too many " + what + ": " + running
             + " running and " + queue.size() + " queued, the most allowed (" + maxRunning + ", "
             + maxQueued + "); try again later"));
@@ -96,10 +107,18 @@ final class BoundedAdmission implements Admission {
     }
   }
 
-  /** Under the lock: the oldest waiter among the clients running fewest, or null. */
+  /** Under the lock: whether {@code client} runs its share of the places already. */
+  private boolean capped(String client) {
+    return client != null && runningBy.getOrDefault(client, 0) >= runningPerClient.value();
+  }
+
+  /**
+   * Under the lock: the oldest waiter among the clients running fewest, or null when there is
+   * none or every waiter's client runs its share already.
+   */
   private Waiter fairest() {
     Waiter best = null;
-    int fewest = Integer.MAX_VALUE;
+    int fewest = runningPerClient.value();
     for (Waiter w : queue) {
       int r = w.client == null ? 0 : runningBy.getOrDefault(w.client, 0);
       if (r < fewest) {

@@ -99,8 +99,10 @@ class AdmissionTest {
 
   @Test
   void aClientHoldsAtMostItsShareAndTheOthersRunBeforeTheRestOfItsBurst() {
+    // No share of the running places here (both may be the hog's): the queue's order alone.
     Admission shared = Admission.of("Stats requests", new NamedLimit("--max-stats", 2),
-        new NamedLimit("--stats-queue", 4), new NamedLimit("half", 3));
+        new NamedLimit("--stats-queue", 4), new Share(new NamedLimit("half", 3),
+        new NamedLimit("--max-stats", 2)));
     CompletableFuture<Admission.Permit> hog1 = shared.admit("hog");
     CompletableFuture<Admission.Permit> hog2 = shared.admit("hog");
     CompletableFuture<Admission.Permit> hog3 = shared.admit("hog");
@@ -126,6 +128,48 @@ class AdmissionTest {
     for (int i = 0; i < 3; i++) {
       assertFalse(shared.admit("hog").isCompletedExceptionally(), "its whole share again");
     }
+  }
+
+  /**
+   * Half the running places, rounded up: with two, one client runs one, and its second waits
+   * with a place free, which another client takes at once (a client holding both running
+   * places kept others waiting without limit behind its long Stats).
+   */
+  @Test
+  void aClientRunsAtMostHalfThePlacesAndItsNextWaitsForItsOwnToEnd() {
+    Admission half = Admission.of("Stats requests", new NamedLimit("--max-stats", 2),
+        new NamedLimit("--stats-queue", 16), Share.half(new NamedLimit("--max-stats", 2),
+        new NamedLimit("--stats-queue", 16)));
+    CompletableFuture<Admission.Permit> hog1 = half.admit("hog");
+    CompletableFuture<Admission.Permit> hog2 = half.admit("hog");
+    assertTrue(hog1.isDone());
+    assertFalse(hog2.isDone(), "the hog's second waits: it runs its half");
+    assertEquals(1, half.running());
+    CompletableFuture<Admission.Permit> other = half.admit("other");
+    assertTrue(other.isDone(), "the other client takes the free place at once");
+    CompletableFuture<Admission.Permit> third = half.admit("third");
+    assertFalse(third.isDone(), "no place free");
+    other.join().close();
+    assertTrue(third.isDone() && !hog2.isDone(), "the place goes to a client running none");
+    hog1.join().close();
+    assertTrue(hog2.isDone(), "the hog's own run ended: its second runs");
+    CompletableFuture<Admission.Permit> anon = half.admit();
+    assertFalse(anon.isDone(), "the server's own wait only for a place");
+    third.join().close();
+    assertTrue(anon.isDone());
+    hog2.join().close();
+    anon.join().close();
+    assertEquals(0, half.running());
+    assertEquals(0, half.queued());
+
+    Admission noQueue = Admission.of("exports", new NamedLimit("--max-exports", 2),
+        new NamedLimit("--export-queue", 0), Share.half(new NamedLimit("--max-exports", 2),
+        new NamedLimit("--export-queue", 0)));
+    assertTrue(noQueue.admit("hog").isDone());
+    FgbgException e = (FgbgException) assertFailed(noQueue.admit("hog"));
+    assertEquals("client hog runs 1 exports, the most one client may run at once (half of"
+        + " --max-exports, rounded up = 1), and the queue is full (--export-queue = 0); try again"
+        + " when one ends", e.getMessage());
   }
 
   private static Throwable assertFailed(CompletableFuture<?> f) {

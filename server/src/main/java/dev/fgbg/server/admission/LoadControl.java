@@ -55,11 +55,11 @@ public final class LoadControl {
         System::nanoTime);
     this.streams = StreamCaps.of(o.streamsLimit(), o.perClientLimit());
     this.stats = new AdmittedCalls(Admission.of("Stats requests", o.statsLimit(),
-        o.statsQueueLimit(), o.statsPerClientLimit()), statsThreads, counters, draining);
+        o.statsQueueLimit(), o.statsShare()), statsThreads, counters, draining);
     this.exports = new AdmittedCalls(Admission.of("exports", o.exportsLimit(),
-        o.exportQueueLimit(), o.exportPerClientLimit()), exportThreads, counters, draining);
+        o.exportQueueLimit(), o.exportShare()), exportThreads, counters, draining);
     this.galleries = new AdmittedCalls(Admission.of("Gallery requests", o.galleriesLimit(),
-        o.galleryQueueLimit(), o.galleryPerClientLimit()), Runnable::run, counters,
+        o.galleryQueueLimit(), o.galleryShare()), Runnable::run, counters,
         draining);
   }
 

@@ -2,6 +2,7 @@ package dev.fgbg.server.admission;
 
 import dev.fgbg.common.Durations;
 import dev.fgbg.core.load.NamedLimit;
+import dev.fgbg.core.load.Share;
 import dev.fgbg.server.options.OptionValueException;
 import java.time.Duration;
 import java.util.Objects;
@@ -93,20 +94,12 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   }
 
   /**
-   * What one client may hold of Stats, running and queued together: half of both, so that a
-   * client sending a burst leaves the other half to everyone else.
+   * What one client may hold of Stats: {@link Share#half}, the rule of every heavy request's
+   * places (Stats, Export, Gallery), so that a client sending a burst leaves the other half to
+   * everyone else.
    */
-  NamedLimit statsPerClientLimit() {
-    return halfOf(statsLimit(), statsQueueLimit());
-  }
-
-  /**
-   * The share one client may hold of a heavy request's places (Stats, Export, Gallery), running
-   * and queued together: half of both, at least one, named by the flags it is half of.
-   */
-  private static NamedLimit halfOf(NamedLimit running, NamedLimit queued) {
-    return new NamedLimit("half of " + running.name() + " + " + queued.name(),
-        Math.max(1, (running.value() + queued.value()) / 2));
+  Share statsShare() {
+    return Share.half(statsLimit(), statsQueueLimit());
   }
 
   NamedLimit exportsLimit() {
@@ -118,8 +111,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   }
 
   /** As Stats': one client's exports leave room for another's (a big batch fills no slot). */
-  NamedLimit exportPerClientLimit() {
-    return halfOf(exportsLimit(), exportQueueLimit());
+  Share exportShare() {
+    return Share.half(exportsLimit(), exportQueueLimit());
   }
 
   NamedLimit galleriesLimit() {
@@ -131,8 +124,8 @@ public record LoadOptions(long memoryBudgetBytes, int maxStreams, int maxStreams
   }
 
   /** As Stats': one client's burst of galleries leaves room for the others'. */
-  NamedLimit galleryPerClientLimit() {
-    return halfOf(galleriesLimit(), galleryQueueLimit());
+  Share galleryShare() {
+    return Share.half(galleriesLimit(), galleryQueueLimit());
   }
 
   public static Builder builder() {

@@ -5,6 +5,7 @@ import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.SampleInfo;
 import dev.fgbg.core.load.Admission;
 import dev.fgbg.core.load.NamedLimit;
+import dev.fgbg.core.load.Share;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,10 +43,12 @@ final class GridPage {
   private final DatasetRegistry registry;
   private final SampleCache cache;
 
+  // A page renders in a moment, so one client may render all AT_ONCE: no share of those.
   private final Admission admission = Admission.of("web UI grid pages",
       new NamedLimit("grid pages rendered at once", AT_ONCE),
       new NamedLimit("grid pages queued", QUEUED),
-      new NamedLimit("half of the grid pages rendered and queued", (AT_ONCE + QUEUED) / 2));
+      new Share(new NamedLimit("half of the grid pages rendered and queued",
+          (AT_ONCE + QUEUED) / 2), new NamedLimit("grid pages rendered at once", AT_ONCE)));
 
   GridPage(DatasetRegistry registry, SampleCache cache) {
     this.registry = registry;

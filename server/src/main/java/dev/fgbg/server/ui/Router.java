@@ -89,8 +89,12 @@ final class Router implements HttpHandler {
       Resources.Back back = route == null ? null : route.back();
       Reply reply;
       String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
+      String crossSite = path.startsWith("/api/")
+          ? CrossSiteCheck.refusal(ex.getRequestHeaders()) : null;
       if (misdirected != null) {
         reply = Reply.text(421, misdirected);
+      } else if (crossSite != null) {
+        reply = failure(Kind.API, null, null, new HttpFailure(403, crossSite));
       } else if (!head && !method.equals("GET")) {
         reply = failure(kind, back, null, new HttpFailure(405, "only GET and HEAD are served"
             + " here, not " + Quoted.of(method))).header("Allow", "GET, HEAD");

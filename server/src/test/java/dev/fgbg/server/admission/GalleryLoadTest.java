@@ -58,8 +58,9 @@ class GalleryLoadTest {
   void manyGalleriesFromOneClientAreAdmittedChargedAndLeaveRoomForAnother() throws Exception {
     Dataset d = TestDatasets.builtin();
     long bytes = GalleryGrid.of(d, Gallery.pick(d, 0, 32), true, true).bytes();
-    // Room for one gallery at a time: the second admitted waits for the first one's bytes.
-    LoadOptions load = LoadOptions.builder().maxGalleries(2).galleryQueue(3)
+    // Room for one gallery at a time: the second admitted waits for the first one's bytes. One
+    // client runs at most half of --max-galleries 3, rounded up: two at once.
+    LoadOptions load = LoadOptions.builder().maxGalleries(3).galleryQueue(1)
         .memoryBudgetBytes(bytes * 3 / 2).build();
     try (TestServer s = server(2, load);
         LoopbackClient heavy = new LoopbackClient(s.server().port());

@@ -121,14 +121,63 @@ class WebUiSharesTest {
     assertEquals(9, refused);
   }
 
+  /**
+   * One token's two Stats run one at a time, so another token's Stats starts at once, not behind
+   * them: with both running places (--max-stats 2) held by one client's whole-dataset Stats,
+   * another client's small Stats waited for one of them to end, past its deadline.
+   */
+  @Test
+  void anotherTokensStatsStartsWhileOneTokenHasTwoOpen() throws Exception {
+    CountDownLatch release = holdTheWorkers();
+    Admission stats = server.app.server().statsAdmission();
+    List<CompletableFuture<StatsResponse>> alice = List.of(new CompletableFuture<>(),
+        new CompletableFuture<>());
+    try (Socket bob = new Socket("127.0.0.1", server.app.uiPort())) {
+      Metadata h = new Metadata();
+      h.put(Authenticator.AUTHORIZATION, "Bearer " + ALICE);
+      for (int i = 0; i < 2; i++) {
+        FgbgGrpc.newStub(ClientInterceptors.intercept(server.channel,
+            MetadataUtils.newAttachHeadersInterceptor(h))).withDeadlineAfter(90,
+            TimeUnit.SECONDS).stats(StatsRequest.newBuilder().setDataset("builtin")
+            .setSeed(400 + i).build(), observer(alice.get(i)));
+      }
+      await(() -> stats.running() + stats.queued() == 2);
+      bob.setSoTimeout(60_000);
+      bob.getOutputStream().write(("GET /api/stats?dataset=builtin&seed=402 HTTP/1.1\r\nHost:"
+          + " 127.0.0.1\r\nAuthorization: Bearer " + BOB + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(bob.getInputStream(),
+          StandardCharsets.UTF_8));
+      String event = in.readLine();
+      while (event != null && !event.startsWith("event: ")) {
+        event = in.readLine();
+      }
+      assertEquals("event: progress", event, "bob's Stats started at once, not queued");
+      assertEquals(2, stats.running(), "alice's first and bob's");
+      assertEquals(1, stats.queued(), "alice's second waits for her first");
+      release.countDown();
+      while (event != null && !event.equals("event: result")) {
+        event = in.readLine();
+      }
+      assertEquals("event: result", event, "bob's Stats finished");
+    } finally {
+      release.countDown();
+    }
+    for (CompletableFuture<StatsResponse> a : alice) {
+      assertEquals(UiTestServer.SIZE, a.get(60, TimeUnit.SECONDS).getSamples());
+    }
+  }
+
   @Test
   void aQueuedStatsWhoseBrowserLeftGivesUpItsPlace() throws Exception {
     CountDownLatch release = holdTheWorkers();
     Admission stats = server.app.server().statsAdmission();
     List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
     try {
-      for (int i = 0; i < 2; i++) { // --max-stats 2: both run (waiting for the workers)
-        running.add(get("/api/stats?dataset=builtin&seed=" + (300 + i), CAROL));
+      // --max-stats 2: both run (waiting for the workers), one token's each: a token runs
+      // at most half the places, so its second would wait even with a place free.
+      for (String token : List.of(CAROL, BOB)) {
+        running.add(get("/api/stats?dataset=builtin&seed=" + (300 + running.size()), token));
       }
       await(() -> stats.running() == 2);
       assertEquals(2, stats.running());

@@ -193,16 +193,58 @@ class WebUiSignInTest {
     }
   }
 
+  /**
+   * Any site a user visits could send GETs to a loopback UI that asks no token (a page needs no
+   * CORS permission to send one, only to read it) and start Stats that take the places a
+   * trainer's calls need: the API refuses what a browser says another site or port sent.
+   */
+  @Test
+  void withoutTokensTheApiRefusesRequestsAPageOfAnotherSiteSent() throws Exception {
+    try (UiTestServer open = UiTestServer.startAllowing(dir.resolve("cross-site"))) {
+      int port = open.app.uiPort();
+      String host = "127.0.0.1:" + port;
+      String stats = "/api/stats?dataset=builtin&seed=1";
+      for (String sent : List.of("Origin: https://evil.example\r\nSec-Fetch-Site: cross-site",
+          "Sec-Fetch-Site: same-site", "Origin: https://evil.example", "Origin: null",
+          "Origin: http://127.0.0.1:9")) {
+        String r = raw(open, stats, host, sent + "\r\n");
+        assertTrue(r.startsWith("HTTP/1.1 403"), sent + ": " + r);
+        assertTrue(r.contains("this web UI's API answers the UI's own pages only, not a page of"
+            + " another site or port ("), r);
+      }
+      assertTrue(raw(open, stats, host, "Origin: https://evil.example\r\nSec-Fetch-Site:"
+          + " cross-site\r\n").contains("(Sec-Fetch-Site: 'cross-site'): a page elsewhere may"
+          + " not start work here; open the UI itself, or send the request without a browser"));
+      assertEquals(0, open.app.server().statsAdmission().admitted(), "no Stats started");
+      // The UI's own pages (through a tunnel too: the browser sees one origin), a URL typed,
+      // and curl or a script, which send neither header.
+      for (String ok : List.of("Sec-Fetch-Site: same-origin\r\n",
+          "Sec-Fetch-Site: none\r\n", "Origin: http://" + host + "\r\n",
+          "Origin: http://localhost:9000\r\nSec-Fetch-Site: same-origin\r\n", "")) {
+        String r = raw(open, "/api/datasets", ok.contains("9000") ? "localhost:9000" : host, ok);
+        assertTrue(r.startsWith("HTTP/1.1 200"), ok + ": " + r);
+      }
+      String page = raw(open, "/stats", host, "Sec-Fetch-Site: cross-site\r\n");
+      assertTrue(page.startsWith("HTTP/1.1 200"), "a page starts nothing: " + page);
+    }
+  }
+
   private static String raw(UiTestServer to, String host) throws IOException {
     return raw(to, host, "Authorization: Bearer " + ALICE + "\r\n");
   }
 
   /** A GET of the datasets naming {@code host}, over a plain socket; the whole answer. */
   private static String raw(UiTestServer to, String host, String auth) throws IOException {
+    return raw(to, "/api/datasets", host, auth);
+  }
+
+  /** A GET of {@code path} naming {@code host}, with {@code headers} (lines, each ending CRLF). */
+  private static String raw(UiTestServer to, String path, String host, String headers)
+      throws IOException {
     try (Socket s = new Socket("127.0.0.1", to.app.uiPort())) {
       s.setSoTimeout(30_000);
-      s.getOutputStream().write(("GET /api/datasets HTTP/1.1\r\nHost: " + host
-          + "\r\n" + auth + "Connection: close\r\n\r\n")
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+          + "\r\n" + headers + "Connection: close\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       InputStream in = s.getInputStream();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -59,7 +59,7 @@ function run(d, bar, text, results) {
     bar.value = p.done;
     text.textContent = note || `${int(p.done)} / ${int(p.total)} samples · ${int(p.samples_per_second)}/s · ETA ${duration(p.eta_seconds)}`;
   };
-  source.addEventListener('queued', (e) => show(JSON.parse(e.data), 'waiting for a Stats permit (the server runs a few at once)'));
+  source.addEventListener('queued', (e) => show(JSON.parse(e.data), 'waiting for a Stats permit (the server runs a few at once, and one client at most half of them: another tab of yours may hold it)'));
   source.addEventListener('progress', (e) => {
     const p = JSON.parse(e.data);
     window.fgbgProgress.push(p.done);
