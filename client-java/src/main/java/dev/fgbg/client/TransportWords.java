@@ -165,9 +165,11 @@ final class TransportWords implements ClientInterceptor {
       return reset(status, said, call);
     }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !connected
-        && lower.contains("was_still_waiting")) {
-      // grpc-java's note that the call never had a transport: no server, not a busy one
-      // (without it, as grpc-java's words may change, its own pass and CallWords words them).
+        && (lower.contains("was_still_waiting") || lower.contains("waiting for name_resolver"))) {
+      // grpc-java's note that the call never had a transport: no server, not a busy one; or
+      // that the channel had not yet resolved its target's name (a process's first call, on a
+      // busy machine: part of connecting too). Without either, as grpc-java's words may
+      // change, its own pass and CallWords words them.
       return status.withDescription(Unanswered.words(target, Unanswered.BEFORE_DEADLINE, said,
           "deadline"));
     }
