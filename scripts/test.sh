@@ -12,13 +12,15 @@ bash "$ROOT/scripts/python-packages.sh"
 bash "$ROOT/scripts/browser.sh"
 
 echo "== Java: mvn verify (all modules, all tests)"
-mvn -B -ntp install "$@"
-# ./fgbg test holds the launcher's build lock while Maven builds (other verbs wait for it):
-# done with the jars, let go of it.
-if [[ -n "${FGBG_BUILD_LOCK_FD:-}" ]]; then
-  exec {FGBG_BUILD_LOCK_FD}>&-
-  unset FGBG_BUILD_LOCK_FD
+# Run by ./fgbg test: the launcher's build lock (its build_lock, exported) while Maven rewrites
+# the jars, so other verbs wait for it; only then, not while the packages above install.
+locked=""
+if declare -F build_lock >/dev/null; then
+  build_lock
+  locked=1
 fi
+mvn -B -ntp install "$@"
+[[ -z "$locked" ]] || build_unlock
 
 if [[ -d client-python-stub ]]; then
   bash "$ROOT/scripts/test-python.sh"

@@ -220,19 +220,27 @@ done
 """
 
 
-def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
-    # ./fgbg test's mvn install rewrites the jars: a serve started meanwhile on the stale
-    # checkout waits for the build lock, then finds the jars built, instead of building too.
+GATED_PACKAGES = """# The package installs for the test: say they started (a line on a FIFO the test reads),
+# end once the test lets them (a line on another).
+echo started >"$FAKE_STARTED"
+read go <"$FAKE_GATE"
+"""
+
+
+def checkout_for_tests(tmp_path, mvn, packages="exit 0\n"):
+    """A checkout whose ./fgbg test runs the repository's scripts/test.sh with `packages` as its
+    package installs and `mvn` as Maven (Java names the jar it runs); the FIFOs the fakes say
+    they started on and wait on, and the environment that finds them."""
     repo = checkout(tmp_path)
     os.makedirs(repo / "scripts")
     shutil.copy(os.path.join(ROOT, "scripts", "test.sh"), repo / "scripts" / "test.sh")
-    for script in ("python-packages.sh", "browser.sh"):  # nothing to install
-        (repo / "scripts" / script).write_text("exit 0\n")
+    (repo / "scripts" / "python-packages.sh").write_text(packages)
+    (repo / "scripts" / "browser.sh").write_text("exit 0\n")  # nothing to install
     os.makedirs(repo / "server" / "target" / "lib")
     (repo / "server" / "target" / "lib" / "dep.jar").write_text("dep")
     bin_dir = tmp_path / "bin"
     os.makedirs(bin_dir)
-    for name, text in (("mvn", GATED_MVN), ("java", NAMING_JAVA)):
+    for name, text in (("mvn", mvn), ("java", NAMING_JAVA)):
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
     started, gate, log = tmp_path / "started", tmp_path / "gate", tmp_path / "builds.log"
@@ -242,6 +250,45 @@ def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
                FAKE_STARTED=str(started), FAKE_GATE=str(gate), JAVA_HOME=str(tmp_path),
                XDG_CACHE_HOME=str(tmp_path / "cache"))
     env.pop("FGBG_MVN", None)
+    return repo, env
+
+
+def test_serve_started_while_the_tests_install_packages_runs_at_once(tmp_path):
+    # ./fgbg test installs packages first (apt: minutes) and takes the build lock only for its
+    # mvn install: a serve of built jars started meanwhile runs, not waiting for the installs.
+    repo, env = checkout_for_tests(tmp_path, 'echo build >>"$FAKE_LOG"\n', GATED_PACKAGES)
+    for jar in ("server/target/fgbg-server.jar", "client-java/target/fgbg-client.jar"):
+        (repo / jar).write_text("jar")
+    stamp_newest(repo)
+    runs = []
+    try:
+        runs.append(subprocess.Popen([str(repo / "fgbg"), "test"], cwd=str(tmp_path), env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True))
+        with open(env["FAKE_STARTED"]) as f:  # the tests' package installs run
+            assert f.readline() == "started\n"
+        runs.append(subprocess.Popen([str(repo / "fgbg"), "serve"], cwd=str(tmp_path), env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True))
+        out, err = runs[1].communicate(timeout=60)  # before: it waited for the installs
+        assert runs[1].returncode == 0 and "waiting for another build" not in err, err
+        assert out.startswith("ran " + str(tmp_path / "cache")), out
+        with open(env["FAKE_GATE"], "w") as f:  # the installs may end; Maven then builds
+            f.write("go\n")
+        assert runs[0].wait(60) == 0, runs[0].stderr.read()
+        assert (tmp_path / "builds.log").read_text().split() == ["build"]
+    finally:
+        for r in runs:
+            if r.poll() is None:
+                os.killpg(r.pid, 9)
+            r.wait()
+
+
+def test_serve_started_while_the_tests_build_waits_for_that_build(tmp_path):
+    # ./fgbg test's mvn install rewrites the jars: a serve started meanwhile on the stale
+    # checkout waits for the build lock, then finds the jars built, instead of building too.
+    repo, env = checkout_for_tests(tmp_path, GATED_MVN)
+    started, gate, log = env["FAKE_STARTED"], env["FAKE_GATE"], tmp_path / "builds.log"
     runs = []
     try:
         runs.append(subprocess.Popen([str(repo / "fgbg"), "test"], cwd=str(tmp_path), env=env,
