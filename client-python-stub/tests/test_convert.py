@@ -2,6 +2,8 @@
 with the values the earlier permuted-view conversion gave, and every dataset and loader path
 through a real server (a channels-last batch made DDP warn of mismatched grad strides on every
 rank and .view(n, -1) fail)."""
+import typing
+
 import numpy as np
 import pytest
 import torch
@@ -111,3 +113,16 @@ def test_a_malformed_normalize_is_refused_naming_it(normalize, why):
         assert str(e.value).startswith("normalize must be (mean, std) with 3 values each and "
                                        "std > 0") and why in str(e.value), e.value
     assert Images("float", np.array(MEAN_STD)).mean is not None, "an array's rows still do"
+
+
+def test_the_torch_meta_type_names_the_columns_meta_columns_makes():
+    """fgbg.torch's TorchMeta (batch["meta"] for mypy) names the keys meta_columns gives it, in
+    its order, instances with a scene's slots: a column added to one is added to the other, as
+    fgbg.SampleMeta's protocols follow the proto (test_package)."""
+    from fgbg._proto import pb
+    from fgbg.torch import _types
+    from fgbg.torch._convert import meta_columns
+
+    metas = [pb.SampleMeta(), pb.SampleMeta()]
+    assert list(typing.get_type_hints(_types._MetaColumns)) == list(meta_columns(metas))
+    assert list(typing.get_type_hints(_types.TorchMeta)) == list(meta_columns(metas, slots=2))
