@@ -16,6 +16,8 @@ Payload = Dict[str, Part]
 _LOG = logging.getLogger("fgbg")
 # How early a server's deadline may pass before the client's: grpc-timeout is sent rounded.
 _DEADLINE_SLACK = 0.01
+# How an export cut mid-way goes on, in the Java CLI's words (ExportCommand.resume).
+RESUME = "run the same export again: it resumes, keeping the shards already complete"
 
 
 class Route(NamedTuple):
@@ -84,8 +86,9 @@ def progress(route: Route, call: Any, shown: Optional[Any], kind: Any) -> Any:
                 shown.update(p)
     except grpc.RpcError as e:
         received, counted = so_far(last if last is not None else kind())
-        raise error(e, route.target, route.metadata, ("stream_timeout", route.stream_timeout),
-                    received, started, route.channel, counted) from None
+        raise gone(error(e, route.target, route.metadata, ("stream_timeout",
+                                                           route.stream_timeout),
+                         received, started, route.channel, counted), last) from None
     finally:
         if shown:
             shown.close()
@@ -102,6 +105,18 @@ def so_far(last: Any) -> Tuple[int, str]:
                   if last.shards_total > 0 else "")
         return last.kept, "samples kept" + shards
     return last.done, "samples done"
+
+
+def gone(e: FgbgError, last: Any) -> FgbgError:
+    """`e`, of an export whose server stopped or went away (UNAVAILABLE) after `last` said some
+    samples were kept, counting them and saying that running it again resumes, as the Java
+    CLI does (CallWords): a stopped server's own words say how to go on, so only the count."""
+    if e.code != "UNAVAILABLE" or not isinstance(last, pb.ExportProgress) or last.kept <= 0:
+        return e
+    kept, counted = so_far(last)
+    note = (" (%d %s)" % (kept, counted) if "run the same " in e.details
+            else " (%d %s); to go on from there: %s" % (kept, counted, RESUME))
+    return FgbgError(e.code, e.details, e.target, note + e.note, e.files or (), e.asked)
 
 
 def reads(call: Any) -> Iterator[Any]:

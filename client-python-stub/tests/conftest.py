@@ -44,6 +44,8 @@ SERVER_TESTS = frozenset({
     "test_background_unet.py::test_trains_from_an_export_without_the_server",
     "test_client.py::test_a_deadline_says_which_option_bounds_the_call",
     "test_client.py::test_an_exports_deadline_counts_the_samples_its_complete_shards_keep",
+    "test_client.py::test_an_export_whose_server_goes_away_counts_the_samples_kept_and_how_"
+    "to_resume",
     "test_client.py::test_describe_lists_the_files_a_forgiving_load_skipped_with_why",
     "test_connection_cap.py",
     "test_containers.py::test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm",

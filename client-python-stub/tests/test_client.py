@@ -318,3 +318,38 @@ def test_an_exports_deadline_counts_the_samples_its_complete_shards_keep():
     m = re.match(r"DEADLINE_EXCEEDED: not done within stream_timeout=1\.5s \((\d+) samples "
                  r"kept, (\d+) of 200 shards complete\); a busy server", said)
     assert m and int(m.group(1)) == 64 * int(m.group(2)), said
+
+
+@pytest.mark.parametrize("stop", ["kill", "terminate"])
+def test_an_export_whose_server_goes_away_counts_the_samples_kept_and_how_to_resume(
+        monkeypatch, stop):
+    # A server killed, or stopped (SIGTERM, no grace), mid-export: the error says what stays on
+    # disk for a resume (the samples of its complete shards) and how to go on, as the Java CLI
+    # does (CallWords); a stopping server's own words say to run it again, so only the count.
+    from fgbg import _streams
+
+    reads = _streams.reads
+    s = Server(["--workers", "1", "--shutdown-grace", "0s"])
+
+    def stopping(call):
+        for p in reads(call):
+            if p.kept > 0:  # stopped once the client has heard of a complete shard
+                getattr(s.proc, stop)()
+                s.proc.wait(10)
+            yield p
+
+    monkeypatch.setattr(_streams, "reads", stopping)
+    try:
+        with fgbg.Client(s.target) as c:
+            with pytest.raises(fgbg.FgbgError) as e:
+                c.export("gone", format="npy", end=12800, shard_size=64, progress=False)
+    finally:
+        s.stop()
+    said = str(e.value)
+    assert e.value.code == "UNAVAILABLE", said
+    m = re.search(r" \((\d+) samples kept, (\d+) of 200 shards complete\)(.*)$", said)
+    assert m and int(m.group(1)) == 64 * int(m.group(2)) > 0, said
+    assert "run the same export again" in said, said
+    if stop == "kill":
+        assert m.group(3) == ("; to go on from there: run the same export again: it resumes, "
+                              "keeping the shards already complete"), said
