@@ -97,7 +97,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         return step.get();
       } catch (StatusRuntimeException e) {
         boolean other = e instanceof SameData.OtherData;
-        if (closed || (!passed(e.getStatus().getCode()) && !other)) {
+        if (stopped() || (!passed(e.getStatus().getCode()) && !other)) {
           throw e;
         }
         otherData |= other;
@@ -119,7 +119,7 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
         if (every) {
           window.await(FgbgReplicas.noneAnswered(e, gone, replicas.targets()),
               replicas.targets());
-          if (closed) {
+          if (stopped()) {
             throw e; // closed by another thread while this one waited
           }
           replicas.reconnectNow();
@@ -146,14 +146,14 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   @Override
   public boolean hasNext() {
     try {
-      if (!closed && same.fingerprint() == null && replicas.size() > 1) {
+      if (!stopped() && same.fingerprint() == null && replicas.size() > 1) {
         // Decided before the first batch: one replica's first batch would split a job.
         same.decided(inCalls(() -> replicas.fingerprint(request.getDataset(), window,
-            () -> closed)));
+            this::stopped)));
       }
-      return !closed && retrying(() -> current() != null && current().hasNext());
+      return !stopped() && retrying(() -> current() != null && current().hasNext());
     } catch (StatusRuntimeException e) {
-      if (closed) {
+      if (stopped()) {
         return false; // closed by another thread: the iteration ends, as Python's does
       }
       throw e;
@@ -163,16 +163,15 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   @Override
   public Batch next() {
     if (!hasNext()) {
-      throw new NoSuchElementException("no next batch: " + (closed
-          ? "this FailoverBatchIterator was closed"
+      throw new NoSuchElementException("no next batch: " + (stopped() ? whyClosed()
           : "the stream ended: every batch was read (hasNext() answers false)"));
     }
     Batch b;
     try {
       b = retrying(() -> same.check(kept(current().next()), replicas.targets().get(replica)));
     } catch (StatusRuntimeException e) {
-      if (closed) {
-        throw new NoSuchElementException("no next batch: this FailoverBatchIterator was closed");
+      if (stopped()) {
+        throw new NoSuchElementException("no next batch: " + whyClosed());
       }
       throw e;
     }
@@ -216,6 +215,15 @@ public final class FailoverBatchIterator implements Iterator<Batch>, AutoCloseab
   /** How many times this rank moved to another replica. */
   public int failovers() {
     return failovers;
+  }
+
+  /** Whether it or its replicas were closed (by any thread). */
+  private boolean stopped() {
+    return closed || replicas.closed.get();
+  }
+
+  private String whyClosed() {
+    return closed ? "this FailoverBatchIterator was closed" : "its FgbgReplicas was closed";
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -50,19 +51,21 @@ public final class FgbgReplicas implements AutoCloseable {
   private final Duration reconnect;
   private final Map<String, String> fingerprints; // dataset: the data its streams keep to
   private final SilentReplicas silent; // those that lately did not answer: asked last
+  final AtomicBoolean closed; // by close, its or withReconnect's copy's (the same clients)
 
   private FgbgReplicas(List<String> targets, List<FgbgClient> clients, Duration reconnect,
-      Map<String, String> fingerprints, SilentReplicas silent) {
+      Map<String, String> fingerprints, SilentReplicas silent, AtomicBoolean closed) {
     this.targets = targets;
     this.clients = clients;
     this.reconnect = reconnect;
     this.fingerprints = fingerprints;
     this.silent = silent;
+    this.closed = closed;
   }
 
   private FgbgReplicas(List<String> targets, List<FgbgClient> clients, LongSupplier nanos) {
     this(targets, clients, Duration.ZERO, new ConcurrentHashMap<>(),
-        new SilentReplicas(targets, nanos));
+        new SilentReplicas(targets, nanos), new AtomicBoolean());
   }
 
   /** One client per replica of {@code targets}, each made by {@code connect(target)}. */
@@ -168,7 +171,7 @@ public final class FgbgReplicas implements AutoCloseable {
    */
   public FgbgReplicas withReconnect(Duration window) {
     return new FgbgReplicas(targets, clients, ReconnectWindow.checked(window), fingerprints,
-        silent);
+        silent, closed);
   }
 
   /** The reconnect window of {@link #withReconnect}; zero: none. */
@@ -289,6 +292,7 @@ public final class FgbgReplicas implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.set(true); // before the clients: a stream their close ends sees why
     clients.forEach(FgbgClient::close);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.StreamEpochRequest;
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
@@ -15,7 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** A BatchIterator closed by another thread while its reader waits in hasNext. */
+/** A stream closed by another thread (its own close or its client's) while its reader reads. */
 class CloseRaceTest {
   @Test
   void aCloseBetweenAMessageAndItsCopyOutOfTheRingSaysClosedNotEveryBatchWasRead()
@@ -61,6 +62,28 @@ class CloseRaceTest {
     } finally {
       log.removeHandler(watchdog);
       log.setLevel(was);
+    }
+  }
+
+  @Test
+  void aFailoverStreamWhoseReplicasAreClosedMidStreamSaysSoNotEveryBatchWasRead()
+      throws Exception {
+    // The replicas' close ends their streams quietly, and next() said "the stream ended: every
+    // batch was read". Closed by another thread between two batches: deterministic. The stream
+    // reads a withReconnect copy: closing either closes the same clients.
+    try (TestServer server = TestServer.netty(TestDatasets.registry(), 2);
+         FgbgReplicas replicas = FgbgReplicas.of("localhost:" + server.server().port(),
+             FgbgClient.builder().target("localhost:" + server.server().port()).build());
+         FailoverBatchIterator it = replicas.withReconnect(Duration.ofSeconds(60))
+             .streamEpoch(StreamEpochRequest.newBuilder().setDataset("builtin").setSeed(5)
+                 .setBatchSize(64).setLimit(50000).build())) {
+      assertEquals(0, it.next().batchIndex());
+      Thread t = new Thread(replicas::close, "watchdog");
+      t.start();
+      t.join();
+      assertFalse(it.hasNext());
+      assertEquals("no next batch: its FgbgReplicas was closed",
+          assertThrows(NoSuchElementException.class, it::next).getMessage());
     }
   }
 }
