@@ -41,7 +41,7 @@ final class ExportBench implements Callable<Integer> {
   @Option(names = "--threads", description = "Default: the number of cores.")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--dir", description = "Where to write (a temporary folder is made in it). "
+  @Option(names = "--dir", description = "Where to write (made if missing; a temporary folder is made in it). "
       + "Default: the system temporary folder.")
   Path dir;
 
@@ -58,7 +58,7 @@ final class ExportBench implements Callable<Integer> {
     ExportFormat f = ExportFormat.valueOf(format.toUpperCase(Locale.ROOT));
     Dataset d = new Dataset("builtin", BuiltinWorld.create(224, 224), Spec.builder().build());
     Path root = dir == null ? Files.createTempDirectory("fgbg-bench-export")
-        : Files.createTempDirectory(dir, "fgbg-bench-export");
+        : Files.createTempDirectory(Files.createDirectories(dir), "fgbg-bench-export");
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       Exporter exporter = new Exporter(new ExportRoot(root), pool, 4 * threads,
