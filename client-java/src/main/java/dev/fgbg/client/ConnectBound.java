@@ -1,12 +1,10 @@
 package dev.fgbg.client;
 
 import dev.fgbg.common.Unanswered;
-import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.ClientStreamTracer;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -81,22 +78,8 @@ final class ConnectBound implements ClientInterceptor {
         && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= boundNanos)) {
       return next.newCall(method, options); // its own deadline ends the wait as soon
     }
-    // grpc-java creates a call's stream on a transport only once that is ready, after the
-    // server's HTTP/2 settings: the call's attributes would say so only with its headers.
-    AtomicBoolean connected = new AtomicBoolean();
-    ClientStreamTracer.Factory marks = new ClientStreamTracer.Factory() {
-      @Override
-      public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info,
-          Metadata headers) {
-        return new ClientStreamTracer() {
-          @Override
-          public void streamCreated(Attributes transport, Metadata headers) {
-            connected.set(true);
-          }
-        };
-      }
-    };
-    ClientCall<Q, R> call = next.newCall(method, options.withStreamTracerFactory(marks));
+    OnTransport connected = new OnTransport();
+    ClientCall<Q, R> call = next.newCall(method, connected.on(options));
     return new SimpleForwardingClientCall<>(call) {
       private volatile boolean silent;
       private final AtomicReference<ScheduledFuture<?>> check = new AtomicReference<>();
@@ -105,7 +88,7 @@ final class ConnectBound implements ClientInterceptor {
       public void start(Listener<R> listener, Metadata headers) {
         // Scheduled before the start, so that an end within the start cancels it.
         check.set(TIMER.schedule(() -> {
-          if (!connected.get()) {
+          if (!connected.created()) {
             silent = true;
             cancel(NO_SETTINGS + " from " + target, null);
           }

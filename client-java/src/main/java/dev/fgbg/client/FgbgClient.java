@@ -37,9 +37,9 @@ import java.util.function.Function;
 /**
  * A client for an fgbg server. Every call carries a deadline; errors arrive as
  * {@link io.grpc.StatusRuntimeException} with the server's status and message (a failed
- * connection's in words naming the target). Thread-safe: threads may share one client. Closing
- * it closes its open streams (and removes their shared-memory rings); a closed client refuses
- * new calls with an IllegalStateException.
+ * connection's, or a passed deadline's, in words naming the target). Thread-safe: threads may
+ * share one client. Closing it closes its open streams (and removes their shared-memory rings);
+ * a closed client refuses new calls with an IllegalStateException.
  *
  * <pre>{@code
  * try (FgbgClient c = FgbgClient.builder().target("localhost:50051").build();
@@ -53,8 +53,8 @@ public final class FgbgClient implements AutoCloseable {
   private final ManagedChannel managed;
   private final Channel channel;
   private final boolean ownsChannel;
-  private final Duration deadline;
-  private final Duration streamDeadline;
+  private final PastDeadline.Bound deadline;
+  private final PastDeadline.Bound streamDeadline;
   private final int maxInboundBytes;
   private final Map<String, DatasetInfo> described = new ConcurrentHashMap<>();
   private final ClientStreams streams;
@@ -71,8 +71,8 @@ public final class FgbgClient implements AutoCloseable {
     // TransportWords outermost: it sees the end ConnectBound gives a call (and leaves it).
     this.channel = ClientInterceptors.intercept(managed, new ConnectBound(named, b.deadline),
         new TransportWords(named, b.token));
-    this.deadline = b.deadline;
-    this.streamDeadline = b.streamDeadline;
+    this.deadline = new PastDeadline.Bound("deadline", b.deadline);
+    this.streamDeadline = new PastDeadline.Bound("streamDeadline", b.streamDeadline);
     this.streams = new ClientStreams(RingChoice.whyOff(b.sharedMemory, b.channel != null,
         b.target), named, b.deadline);
     this.token = b.token != null ? new BearerToken(b.token) : null;
@@ -83,11 +83,10 @@ public final class FgbgClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** A stub with the bearer token, if any, and {@code deadline}. */
-  private FgbgGrpc.FgbgBlockingStub stub(Duration deadline) {
+  /** A stub with the bearer token, if any, and {@code deadline} (named in a deadline's words). */
+  private FgbgGrpc.FgbgBlockingStub stub(PastDeadline.Bound deadline) {
     streams.checkOpen();
-    FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    FgbgGrpc.FgbgBlockingStub stub = deadline.on(FgbgGrpc.newBlockingStub(channel));
     return token != null ? stub.withCallCredentials(token) : stub;
   }
 

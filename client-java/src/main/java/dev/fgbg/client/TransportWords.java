@@ -2,6 +2,7 @@ package dev.fgbg.client;
 
 import dev.fgbg.common.Causes;
 import dev.fgbg.common.MetadataLimit;
+import dev.fgbg.common.Overrun;
 import dev.fgbg.common.ResetLimit;
 import dev.fgbg.common.Unanswered;
 import io.grpc.CallOptions;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 
@@ -33,7 +33,10 @@ import javax.net.ssl.SSLException;
  * A server's reset of a call (RST_STREAM, which grpc-java reports as CANCELLED) is told from
  * this client's own cancel: before the call's deadline it is UNAVAILABLE, the server went away
  * (its shutdown grace ran out under the call), which failover and reconnect retry; at the
- * deadline it is DEADLINE_EXCEEDED (the Python client's rule, {@code fgbg/_streams.py}).
+ * deadline it is DEADLINE_EXCEEDED (the Python client's rule, {@code fgbg/_streams.py}). A
+ * call that had a connection and ran past its deadline, grpc-java's timer's or the server's reset,
+ * is said in {@link PastDeadline}'s words: which call, how long its deadline was, which method
+ * sets it.
  */
 final class TransportWords implements ClientInterceptor {
   static final String START_HINT = "start one with ./fgbg serve (in the fgbg repository), or "
@@ -49,16 +52,6 @@ final class TransportWords implements ClientInterceptor {
   static final String METADATA_REFUSED = "%s refused the call's metadata as too large (%s): %s; "
       + "the server takes metadata up to its limit (%d KiB for fgbg servers: a token of at most "
       + "%d characters)";
-
-  /**
-   * How early a server's reset at the deadline may come before the client's own deadline:
-   * grpc-timeout is sent truncated (Python's {@code _DEADLINE_SLACK}).
-   */
-  static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
-  /** A server's reset at the call's deadline; the target, what gRPC said (CallWords knows it). */
-  static final String RESET_AT_DEADLINE = "deadline exceeded: %s reset the call as its deadline "
-      + "passed (%s)";
 
   private final String target;
   /** The bearer token the client sends, or null: named when the server refuses metadata. */
@@ -80,7 +73,11 @@ final class TransportWords implements ClientInterceptor {
     // the sooner of the stub's and the context's, as grpc-java's call takes them.
     Context context = Context.current();
     Deadline deadline = sooner(options.getDeadline(), context.getDeadline());
-    return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
+    // The stub's bound names the call's deadline only where no sooner one of the context's does.
+    PastDeadline.Bound bound = deadline == options.getDeadline()
+        ? options.getOption(PastDeadline.BOUND) : null;
+    OnTransport onTransport = new OnTransport();
+    return new SimpleForwardingClientCall<>(next.newCall(method, onTransport.on(options))) {
       private volatile boolean cancelled;
 
       @Override
@@ -88,11 +85,12 @@ final class TransportWords implements ClientInterceptor {
         super.start(new SimpleForwardingClientCallListener<>(listener) {
           @Override
           public void onClose(Status status, Metadata trailers) {
-            // A call that ran on a transport has its address: the connection was made, so a
-            // close now is the server going away, not a handshake it refused.
-            boolean connected = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) != null;
+            // A call on a transport (its stream made there, or its address known) was
+            // connected: a close now is the server going away, not a handshake it refused.
+            boolean connected = onTransport.created()
+                || getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) != null;
             Call call = new Call(connected, headers, deadline,
-                cancelled || context.isCancelled());
+                cancelled || context.isCancelled(), method.getBareMethodName(), bound);
             super.onClose(worded(status, call), trailers);
           }
         }, headers);
@@ -108,9 +106,11 @@ final class TransportWords implements ClientInterceptor {
 
   /**
    * What the words of a call's end depend on: whether it had a connection, the headers it
-   * sent, its deadline (null: none) and whether this client cancelled it.
+   * sent, its deadline (null: none), whether this client cancelled it, its gRPC method and the
+   * stub's deadline that bounded it (null: none known).
    */
-  record Call(boolean connected, Metadata headers, Deadline deadline, boolean cancelled) {}
+  record Call(boolean connected, Metadata headers, Deadline deadline, boolean cancelled,
+      String method, PastDeadline.Bound bound) {}
 
   private static Deadline sooner(Deadline a, Deadline b) {
     return a == null ? b : b == null ? a : a.minimum(b);
@@ -131,7 +131,7 @@ final class TransportWords implements ClientInterceptor {
 
   /** As {@link #worded(Status, boolean)}, for a call that sent {@code headers}. */
   Status worded(Status status, boolean connected, Metadata headers) {
-    return worded(status, new Call(connected, headers, null, false));
+    return worded(status, new Call(connected, headers, null, false, "the call", null));
   }
 
   /** {@code status}, the end of {@code call}, in words when it is the transport's. */
@@ -172,6 +172,10 @@ final class TransportWords implements ClientInterceptor {
       // change, its own pass and CallWords words them.
       return status.withDescription(Unanswered.words(target, Unanswered.BEFORE_DEADLINE, said,
           "deadline"));
+    }
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && connected
+        && Overrun.grpcsOwn(said)) {
+      return PastDeadline.worded(status, target, call, null); // not a server's own words
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;
@@ -229,11 +233,9 @@ final class TransportWords implements ClientInterceptor {
    * retrying is right, so UNAVAILABLE.
    */
   private Status reset(Status status, String said, Call call) {
-    Deadline deadline = call.deadline();
-    if (deadline != null
-        && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS) {
-      return Status.DEADLINE_EXCEEDED.withDescription(RESET_AT_DEADLINE.formatted(target, said))
-          .withCause(status.getCause());
+    if (PastDeadline.passed(call.deadline())) {
+      return PastDeadline.worded(Status.DEADLINE_EXCEEDED.withCause(status.getCause()), target,
+          call, said);
     }
     if (call.cancelled()) {
       return status;
@@ -278,7 +280,6 @@ final class TransportWords implements ClientInterceptor {
     return chain(t).anyMatch(type::isInstance);
   }
 
-  /** The innermost cause's message (the one that says what happened), else {@code said}. */
   /** The host {@code target} names (no scheme, port or brackets). */
   private static String host(String target) {
     String t = target.startsWith(Targets.DNS) ? target.substring(Targets.DNS.length()) : target;
@@ -288,6 +289,7 @@ final class TransportWords implements ClientInterceptor {
         : host;
   }
 
+  /** The innermost cause's message (the one that says what happened), else {@code said}. */
   private static String causeOr(Throwable t, String said) {
     return chain(t).filter(e -> e.getMessage() != null && !e.getMessage().isBlank())
         .reduce((outer, inner) -> inner)

@@ -165,7 +165,7 @@ class TransportWordsTest {
     Status reset = Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error "
         + "code: CANCEL");
     Status s = words.worded(reset, new TransportWords.Call(true, new Metadata(),
-        Deadline.after(30, TimeUnit.SECONDS), false));
+        Deadline.after(30, TimeUnit.SECONDS), false, "Stats", null));
     assertEquals(Status.Code.UNAVAILABLE, s.getCode(), "retried as a server that went away");
     assertEquals("pod-1:50051 went away during the call (RST_STREAM closed stream. HTTP/2 error "
         + "code: CANCEL): the server stopped or restarted (its shutdown grace ran out under the "
@@ -175,7 +175,8 @@ class TransportWordsTest {
     Status ownCancel = Status.CANCELLED.withDescription("Context cancelled");
     assertEquals(ownCancel, words.worded(ownCancel, true), "the client's own cancel as it is");
     assertEquals(reset, words.worded(reset, new TransportWords.Call(true, new Metadata(), null,
-        true)), "a call this client cancelled stays CANCELLED, whatever came first");
+        true, "Stats", null)), "a call this client cancelled stays CANCELLED, whatever came "
+        + "first");
   }
 
   @Test
@@ -186,15 +187,37 @@ class TransportWordsTest {
     Status reset = Status.CANCELLED.withDescription("RST_STREAM closed stream. HTTP/2 error "
         + "code: CANCEL");
     TransportWords words = new TransportWords("pod-1:50051");
+    PastDeadline.Bound bound = new PastDeadline.Bound("streamDeadline", Duration.ofSeconds(2));
     for (Deadline d : List.of(Deadline.after(-1, TimeUnit.SECONDS),
         Deadline.after(5, TimeUnit.MILLISECONDS))) {
-      Status s = words.worded(reset, new TransportWords.Call(true, new Metadata(), d, false));
+      Status s = words.worded(reset, new TransportWords.Call(true, new Metadata(), d, false,
+          "Stats", bound));
       assertEquals(Status.Code.DEADLINE_EXCEEDED, s.getCode(), d.toString());
-      assertEquals("deadline exceeded: pod-1:50051 reset the call as its deadline passed "
-          + "(RST_STREAM closed stream. HTTP/2 error code: CANCEL)", s.getDescription());
+      assertEquals("Stats to pod-1:50051 did not finish within its deadline of 2 s: the server "
+          + "was connected but had not finished the call by then (a cold depth cache or a busy "
+          + "server can take longer; it reset the call as its deadline passed: RST_STREAM closed "
+          + "stream. HTTP/2 error code: CANCEL); raise "
+          + "FgbgClient.builder().streamDeadline(Duration) / --deadline", s.getDescription());
     }
     // A context's deadline cancels the context too: still the deadline, not the client's cancel.
     assertEquals(Status.Code.DEADLINE_EXCEEDED, words.worded(reset, new TransportWords.Call(true,
-        new Metadata(), Deadline.after(-1, TimeUnit.SECONDS), true)).getCode());
+        new Metadata(), Deadline.after(-1, TimeUnit.SECONDS), true, "Stats", null)).getCode());
+  }
+
+  @Test
+  void aServersOwnDeadlineWordsPassAndAContextsDeadlineIsNamedAsSuch() {
+    TransportWords words = new TransportWords("pod-1:50051");
+    TransportWords.Call call = new TransportWords.Call(true, new Metadata(),
+        Deadline.after(-1, TimeUnit.SECONDS), false, "Describe", null);
+    Status queued = Status.DEADLINE_EXCEEDED.withDescription("the deadline passed while the "
+        + "request was queued behind 3 others");
+    assertEquals(queued, words.worded(queued, call), "a server's own words are its own");
+    // No bound: a sooner deadline of the caller's Context bounded the call, of unknown length.
+    Status s = words.worded(Status.DEADLINE_EXCEEDED.withDescription("context timed out"), call);
+    assertTrue(s.getDescription().startsWith("Describe to pod-1:50051 did not finish within its "
+        + "deadline: the server was connected"), s.getDescription());
+    assertTrue(s.getDescription().endsWith("; give it a later deadline (its Context's, or "
+        + "FgbgClient.builder()'s deadline(Duration) / streamDeadline(Duration))"),
+        s.getDescription());
   }
 }

@@ -1,19 +1,20 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.common.Durations;
+import dev.fgbg.common.Overrun;
 import dev.fgbg.common.Unanswered;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.Locale;
 import picocli.CommandLine;
 
 /**
  * A failed call as the CLI's one error line, {@code CODE: words}: the server's own messages and
  * the client's words for a failed connection (TransportWords) pass as they are; a deadline
  * says which one ran out, how far the verb got and what to do (grpc-java's own names its
- * internals instead), and a short --deadline that passed while connecting is named as too
- * short, not the server; a long verb's call that ended mid-way says how to go on from there.
+ * internals instead, the library's its builder's method), and a short --deadline that passed
+ * while connecting is named as too short, not the server; a long verb's call that ended
+ * mid-way says how to go on from there.
  */
 final class CallWords {
   /**
@@ -85,18 +86,13 @@ final class CallWords {
   }
 
   /**
-   * Whether a DEADLINE_EXCEEDED's description is grpc-java's own ("CallOptions deadline exceeded
-   * after 2.998s. Name resolution delay ...", "Deadline CallOptions was exceeded after 0.004s
-   * waiting for name_resolver"), which says nothing a user can act on, or the client's own
-   * for a server's reset at the deadline ("… reset the call as its deadline passed …"), rather
-   * than a server's (a call queued past it), which is quoted.
+   * Whether a DEADLINE_EXCEEDED's description is grpc-java's own ({@link Overrun#grpcsOwn}: a
+   * call that passed its deadline before a connection), or the client's own for a connected
+   * call that ran past it ({@link Overrun}'s words, naming the builder's method rather than
+   * --deadline), rather than a server's (a call queued past it), which is quoted.
    */
   static boolean grpcsOwn(String said) {
-    String lower = said.toLowerCase(Locale.ROOT);
-    return said.isEmpty() || lower.contains("deadline exceeded after")
-        || lower.contains("reset the call as its deadline passed")
-        || lower.contains("deadline was exceeded") || lower.contains("calloptions")
-        || lower.equals("deadline exceeded");
+    return Overrun.grpcsOwn(said) || said.contains(Overrun.MARK);
   }
 
   /**

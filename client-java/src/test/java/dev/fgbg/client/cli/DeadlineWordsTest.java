@@ -3,6 +3,7 @@ package dev.fgbg.client.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.common.Overrun;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,13 @@ class DeadlineWordsTest {
         "context timed out; deadline exceeded after 0.0199s"}) {
       assertTrue(CallWords.grpcsOwn(said), said);
     }
+  }
+
+  @Test
+  void theLibrarysWordsForAConnectedCallAreTheClientsDeadline() {
+    // TransportWords' (PastDeadline's), naming the builder's method: the CLI says --deadline's.
+    assertTrue(CallWords.grpcsOwn(Overrun.words("Describe", "h:1", "its deadline of 2 s", "",
+        "raise FgbgClient.builder().deadline(Duration) / --deadline")));
   }
 
   @Test
