@@ -1,9 +1,13 @@
 package dev.fgbg.common;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations as people type them on a command line: 500ms, 30s, 5m, 2h, or ISO-8601 (PT30S). */
+/**
+ * Durations as people type them on a command line: 500ms, 1.5s, 30s, 5m, 2h, or ISO-8601 (PT30S).
+ */
 public final class Durations {
   private Durations() {}
 
@@ -18,20 +22,29 @@ public final class Durations {
         return Duration.parse(v.toUpperCase(Locale.ROOT));
       }
       if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        return nanos(v.substring(0, v.length() - 2), 1_000_000L);
       }
-      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      String n = v.substring(0, v.length() - 1);
       return switch (v.charAt(v.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
+        case 's' -> nanos(n, 1_000_000_000L);
+        case 'm' -> nanos(n, 60_000_000_000L);
+        case 'h' -> nanos(n, 3_600_000_000_000L);
+        case 'd' -> nanos(n, 86_400_000_000_000L);
         default -> throw new NumberFormatException();
       };
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("'" + value
           + "' is not a duration; use e.g. 500ms, 30s, 5m or 2h");
     }
+  }
+
+  /** {@code number} (whole or decimal, as 1.5) of a unit of {@code unitNanos}, to the nanosecond. */
+  private static Duration nanos(String number, long unitNanos) {
+    if (!number.matches("-?\\d+(\\.\\d+)?")) {
+      throw new NumberFormatException(number); // no exponent or bare dot
+    }
+    BigDecimal n = new BigDecimal(number).multiply(BigDecimal.valueOf(unitNanos));
+    return Duration.ofNanos(n.setScale(0, RoundingMode.HALF_EVEN).longValueExact());
   }
 
   /** {@code d} as {@link #parse} reads it back, in its largest whole unit: 2h, 5m, 30s, 500ms. */

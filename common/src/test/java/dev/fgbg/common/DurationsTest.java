@@ -15,13 +15,17 @@ class DurationsTest {
     assertEquals(Duration.ofHours(2), Durations.parse("2h"));
     assertEquals(Duration.ofDays(7), Durations.parse("7d"));
     assertEquals(Duration.ofSeconds(30), Durations.parse("PT30S"));
+    assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
+    assertEquals(Duration.ofSeconds(90), Durations.parse("1.5m"));
+    assertEquals(Duration.ofNanos(2_500_000), Durations.parse("2.5ms"));
     // The default of the flags whose 0 means off (--reconnect, --drain-delay), as help says it.
     assertEquals(Duration.ZERO, Durations.parse("0"));
   }
 
   @Test
   void anythingElseIsRefusedNamingTheForms() {
-    for (String v : new String[] {"", "5", "soon", "1e12s", "99999999999999999999s", "5x"}) {
+    for (String v : new String[] {"", "5", "soon", "1e12s", "99999999999999999999s", "5x", "1e3s",
+        ".5s", "1.s", "+1s"}) {
       assertEquals("'" + v + "' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
           assertThrows(IllegalArgumentException.class, () -> Durations.parse(v)).getMessage());
     }
