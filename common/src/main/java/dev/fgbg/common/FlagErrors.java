@@ -1,8 +1,12 @@
 package dev.fgbg.common;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -21,9 +25,10 @@ public final class FlagErrors {
    */
   public static IParameterExceptionHandler oneLine(String prefix, String[] args,
       Function<ParameterException, String> hint) {
-    return (e, given) -> {
+    return (thrown, given) -> {
+      ParameterException e = unknownFirst(thrown);
       PrintWriter err = e.getCommandLine().getErr();
-      err.println(prefix + ": error: " + e.getMessage());
+      err.println(prefix + ": error: " + (e == thrown ? e.getMessage() : unknown(e)));
       UnmatchedArgumentException.printSuggestions(e, err);
       String own = hint.apply(e);
       if (own != null) {
@@ -37,5 +42,27 @@ public final class FlagErrors {
           + " --help lists every flag)");
       return 2;
     };
+  }
+
+  /**
+   * The flags picocli did not know, named alone (not the values after them), in place of its
+   * error: it names a required option missing before an unknown one, hiding the typo ({@code
+   * --destt x} said "Missing required option: '--dest'"). {@code e} where no flag was unknown.
+   */
+  private static ParameterException unknownFirst(ParameterException e) {
+    CommandLine line = e.getCommandLine();
+    if (!(e instanceof MissingParameterException || e instanceof UnmatchedArgumentException)) {
+      return e;
+    }
+    List<String> flags = line.getUnmatchedArguments().stream()
+        .filter(a -> a.length() > 1 && a.startsWith("-") && !Character.isDigit(a.charAt(1)))
+        .toList();
+    return flags.isEmpty() ? e : new UnmatchedArgumentException(line, flags);
+  }
+
+  private static String unknown(ParameterException e) {
+    List<String> flags = ((UnmatchedArgumentException) e).getUnmatched();
+    return (flags.size() == 1 ? "Unknown option: " : "Unknown options: ")
+        + flags.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", "));
   }
 }

@@ -407,7 +407,7 @@ class MainTest {
   void aValueOfTheWrongTypeOrAnUnknownFlagIsOneLineNotTheWholeUsage() {
     for (String[] c : List.of(
         new String[] {"'12.5' is not an int", "--mask-threshold", "12.5"},
-        new String[] {"Unknown options: '--max-stream'", "--max-stream", "3"})) {
+        new String[] {"Unknown option: '--max-stream'\n", "--max-stream", "3"})) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
       assertEquals(2, Main.run(w, "--builtin-size", "16", c[1], c[2]));

@@ -445,11 +445,17 @@ class FgbgCliTest {
     String[] r = run("export", "--port", "50051", "--dest", "x", "--format", "npy");
     assertEquals("2", r[0], r[2]);
     List<String> lines = r[2].lines().toList();
-    assertEquals("fgbg: error: Unknown options: '--port', '50051'", lines.get(0), r[2]);
+    assertEquals("fgbg: error: Unknown option: '--port'", lines.get(0), r[2]);
     assertTrue(lines.contains("(a client names its server with --target host:port, e.g. "
         + "--target localhost:50051, or $FGBG_TARGET)"), r[2]);
     assertEquals("(./fgbg export --help lists every flag)", lines.get(lines.size() - 1), r[2]);
     assertFalse(r[2].contains("Usage:"), "not the whole usage: " + r[2]);
+    // A mistyped required flag is named, not hidden behind picocli's "Missing required option".
+    String[] required = run("export", "--format", "npy", "--destt", "x", "--bogus", "-1");
+    assertEquals("2", required[0], required[2]);
+    List<String> said = required[2].lines().toList();
+    assertEquals("fgbg: error: Unknown options: '--destt', '--bogus'", said.get(0), required[2]);
+    assertTrue(said.get(1).matches("Possible solutions: .*--dest\\b.*"), required[2]);
     String[] replicas = run("describe", "--target", "127.0.0.1:1,127.0.0.1:2");
     assertEquals("1", replicas[0], replicas[2]);
     assertTrue(replicas[2].startsWith("fgbg: error: --target 127.0.0.1:1,127.0.0.1:2 names "
