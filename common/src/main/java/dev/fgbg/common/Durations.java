@@ -38,7 +38,7 @@ public final class Durations {
     }
   }
 
-  /** {@code number} (whole or decimal, as 1.5) of a unit of {@code unitNanos}, to the nanosecond. */
+  /** {@code number} (whole or decimal, as 1.5) of a unit of {@code unitNanos}, to the ns. */
   private static Duration nanos(String number, long unitNanos) {
     if (!number.matches("-?\\d+(\\.\\d+)?")) {
       throw new NumberFormatException(number); // no exponent or bare dot

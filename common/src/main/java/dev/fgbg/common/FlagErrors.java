@@ -28,14 +28,18 @@ public final class FlagErrors {
     return (thrown, given) -> {
       ParameterException e = unknownFirst(thrown);
       PrintWriter err = e.getCommandLine().getErr();
-      err.println(prefix + ": error: " + (e == thrown ? e.getMessage() : unknown(e)));
+      String noFile = unmatched(thrown) ? ArgFiles.missing(
+          thrown.getCommandLine().getUnmatchedArguments()) : null;
+      err.println(prefix + ": error: " + (noFile != null ? noFile
+          : e == thrown ? e.getMessage() : unknown(e)));
       UnmatchedArgumentException.printSuggestions(e, err);
       String own = hint.apply(e);
       if (own != null) {
         err.println(own);
       }
-      String quote = ArgFiles.quoteHint(args);
-      if (e instanceof UnmatchedArgumentException && quote != null) {
+      String quote = e instanceof UnmatchedArgumentException u
+          ? ArgFiles.quoteHint(args, u.getUnmatched()) : null;
+      if (quote != null) {
         err.println(quote);
       }
       err.println("(./" + e.getCommandLine().getCommandSpec().qualifiedName()
@@ -51,13 +55,18 @@ public final class FlagErrors {
    */
   private static ParameterException unknownFirst(ParameterException e) {
     CommandLine line = e.getCommandLine();
-    if (!(e instanceof MissingParameterException || e instanceof UnmatchedArgumentException)) {
+    if (!unmatched(e)) {
       return e;
     }
     List<String> flags = line.getUnmatchedArguments().stream()
         .filter(a -> a.length() > 1 && a.startsWith("-") && !Character.isDigit(a.charAt(1)))
         .toList();
     return flags.isEmpty() ? e : new UnmatchedArgumentException(line, flags);
+  }
+
+  /** Whether picocli's unmatched arguments may explain {@code e} better than its message. */
+  private static boolean unmatched(ParameterException e) {
+    return e instanceof MissingParameterException || e instanceof UnmatchedArgumentException;
   }
 
   private static String unknown(ParameterException e) {

@@ -479,6 +479,16 @@ class FgbgCliTest {
     assertEquals("1", quoted[0], quoted[2]);
     assertTrue(quoted[2].startsWith("fgbg: error: NOT_FOUND") && quoted[2].contains("my photos"),
         quoted[2]);
+    // A stray value typed on the command line is not the file's: no quoting hint for it.
+    String[] typed = run("describe", "--target", target, "@" + args, "office");
+    assertEquals("2", typed[0], typed[2]);
+    assertFalse(typed[2].contains("@-file"), typed[2]);
+    // An @-file that is not there is named, not "Unmatched argument at index 0".
+    String gone = out.resolve("nonexistent.txt").toString();
+    String[] none = run("describe", "--target", target, "@" + gone);
+    assertEquals("2", none[0], none[2]);
+    assertTrue(none[2].startsWith("fgbg: error: the @-file " + gone + " is not a readable file"),
+        none[2]);
   }
 
   @Test
