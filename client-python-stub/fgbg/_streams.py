@@ -108,11 +108,16 @@ def so_far(last: Any) -> Tuple[int, str]:
 
 
 def gone(e: FgbgError, last: Any) -> FgbgError:
-    """`e`, of an export whose server stopped or went away (UNAVAILABLE) after `last` said some
-    samples were kept, counting them and saying that running it again resumes, as the Java
-    CLI does (CallWords): a stopped server's own words say how to go on, so only the count."""
-    if e.code != "UNAVAILABLE" or not isinstance(last, pb.ExportProgress) or last.kept <= 0:
+    """`e`, of an export cut after `last` said some samples were kept: one whose server stopped
+    or went away (UNAVAILABLE) counts them, and it or one past its deadline says that running
+    it again resumes, as the Java CLI does (CallWords); a stopped server's own words say how
+    to go on, so only the count; a deadline's words count them already."""
+    if (e.code not in ("UNAVAILABLE", "DEADLINE_EXCEEDED")
+            or not isinstance(last, pb.ExportProgress) or last.kept <= 0):
         return e
+    if e.code == "DEADLINE_EXCEEDED":
+        return FgbgError(e.code, e.details, e.target, "; to go on from there: " + RESUME + e.note,
+                         e.files or (), e.asked)
     kept, counted = so_far(last)
     note = (" (%d %s)" % (kept, counted) if "run the same " in e.details
             else " (%d %s); to go on from there: %s" % (kept, counted, RESUME))

@@ -307,17 +307,19 @@ def test_an_exports_deadline_counts_the_samples_its_complete_shards_keep():
     # those written (a shard cut mid-way is written again).
     s = Server(["--workers", "1"])
     try:
-        with fgbg.Client(s.target, stream_timeout=1.5) as c:
+        with fgbg.Client(s.target, stream_timeout=4) as c:
             c.list_datasets()  # connected: the deadline's words are the export's own
             with pytest.raises(fgbg.FgbgError) as e:
-                c.export("cut", format="npy", end=12800, shard_size=64, progress=False)
+                c.export("cut", format="npy", end=25600, shard_size=64, progress=False)
     finally:
         s.stop()
     said = str(e.value)
     assert e.value.code == "DEADLINE_EXCEEDED", said
-    m = re.match(r"DEADLINE_EXCEEDED: not done within stream_timeout=1\.5s \((\d+) samples "
-                 r"kept, (\d+) of 200 shards complete\); a busy server", said)
+    m = re.match(r"DEADLINE_EXCEEDED: not done within stream_timeout=4s \((\d+) samples "
+                 r"kept, (\d+) of 400 shards complete\); a busy server", said)
     assert m and int(m.group(1)) == 64 * int(m.group(2)), said
+    assert said.endswith("; to go on from there: run the same export again: it resumes, keeping "
+                         "the shards already complete"), said
 
 
 @pytest.mark.parametrize("stop", ["kill", "terminate"])
