@@ -33,9 +33,9 @@ public final class FolderAssets {
 
   /** A decoded file, or why it could not be used. */
   private record Loaded<T>(Path file, T value, String problem, String resampled, int srcWidth,
-      int srcHeight, String paletteNote) {
+      int srcHeight, String paletteNote, boolean opaqueBorder) {
     static <T> Loaded<T> bad(Path file, RuntimeException e) {
-      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null);
+      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null, false);
     }
   }
 
@@ -115,7 +115,8 @@ public final class FolderAssets {
 
   /**
    * One line for the masks that were resampled, one for the palette masks read as partial
-   * opacity ({@link PaletteMasks}), one for the cut-outs trimmed to their visible pixels and one
+   * opacity ({@link PaletteMasks}), one for the luminance masks opaque along most of their
+   * border ({@link PlainBorder}), one for the cut-outs trimmed to their visible pixels and one
    * for the backgrounds upscaled ({@link Upscaled}).
    */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
@@ -130,6 +131,11 @@ public final class FolderAssets {
         .filter(Objects::nonNull).toList(), fgs.size());
     if (palette != null) {
       LOG.warning(palette);
+    }
+    String border = PlainBorder.line(config.name(), fgs.stream().filter(Loaded::opaqueBorder)
+        .map(f -> f.value().name()).toList(), fgs.size());
+    if (border != null) {
+      LOG.warning(border);
     }
     List<Loaded<Foreground>> cut = fgs.stream().filter(f -> f.value().width() != f.srcWidth()
         || f.value().height() != f.srcHeight()).toList();
@@ -184,7 +190,7 @@ public final class FolderAssets {
       // Whether it was upscaled is told by its size (Upscaled).
       return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
           width, height, out, null, null, 0), null, null, p.width(), p.height(),
-          null);
+          null, false);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
@@ -200,11 +206,13 @@ public final class FolderAssets {
       String maskWord = "its alpha";
       Path maskFile = null;
       String paletteNote = null;
+      boolean opaqueBorder = false;
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
         maskWord = "its luminance (--mask-from luminance)";
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
+        opaqueBorder = PlainBorder.opaque(rgba, p.width(), p.height());
       } else if (masks != null) {
         maskFile = masks.of(file.name());
         maskWord = "its mask " + maskFile;
@@ -221,8 +229,7 @@ public final class FolderAssets {
           rgba[i * 4 + 3] = alpha[i];
         }
       } else if (!p.hasAlpha()) {
-        throw FgbgException.invalidConfig("has no alpha channel; give a mask folder "
-            + "(--fg-masks DIR, same file names) or --mask-from luminance");
+        throw FgbgException.invalidConfig(PlainBorder.noAlpha(rgba, p.width(), p.height()));
       }
       int most = maxAlpha(rgba);
       if (most == 0) {
@@ -240,7 +247,7 @@ public final class FolderAssets {
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
-          resampled, p.width(), p.height(), paletteNote);
+          resampled, p.width(), p.height(), paletteNote, opaqueBorder);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
@@ -275,7 +282,7 @@ public final class FolderAssets {
   }
 
   /** Rec. 601 luma in integers. */
-  private static byte luma(byte[] rgba, int o) {
+  static byte luma(byte[] rgba, int o) {
     int r = rgba[o] & 0xff;
     int g = rgba[o + 1] & 0xff;
     int b = rgba[o + 2] & 0xff;
