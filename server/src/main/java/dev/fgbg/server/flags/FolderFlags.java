@@ -22,7 +22,8 @@ public final class FolderFlags {
       + "(or the same name with another image extension).")
   String fgMasks = "";
 
-  @Option(names = "--mask-from", description = "alpha (default) or luminance.")
+  @Option(names = "--mask-from", description = "alpha (default) or luminance: bright = opaque, "
+      + "for a light object on a dark ground (a white digit on black), not one on white.")
   String maskFrom = "";
 
   @Option(names = "--name", description = "Name of the folder dataset. Default: folder.")
