@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 
 /**
  * Dispatches the UI's requests: for a name the UI answers to ({@link HostCheck}; 421 otherwise),
- * GET and HEAD only (405 otherwise), exact paths (404 otherwise),
+ * from the UI's own pages for all but a page ({@link CrossSiteCheck}; 403), GET and HEAD only (405 otherwise), exact paths (404 otherwise),
  * the token check of {@link Access} (pages answer a sign-in page, data a 401), and every failure
  * through {@link Failures} as an HTML page, JSON or text, as the route is. Adds the headers
  * every reply carries: no sniffing, no framing, no referrer, a policy of this origin's files only.
@@ -82,6 +82,10 @@ final class Router implements HttpHandler {
       String path = ex.getRequestURI().getRawPath();
       Route route = routes.get(path);
       Kind kind = route != null ? route.kind() : path.startsWith("/api/") ? Kind.API : Kind.PAGE;
+      // All but a page's shell (which starts nothing, so may be linked to from anywhere) renders
+      // or starts work: data, images, downloads answer the UI's own pages only.
+      String crossSite = kind != Kind.PAGE ? CrossSiteCheck.refusal(ex.getRequestHeaders())
+          : null;
       // A file opened by a person (the browser asks for HTML) is refused as a page.
       if (kind == Kind.FILE && accepts(ex.getRequestHeaders(), "text/html")) {
         kind = Kind.PAGE;
@@ -89,12 +93,10 @@ final class Router implements HttpHandler {
       Resources.Back back = route == null ? null : route.back();
       Reply reply;
       String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
-      String crossSite = path.startsWith("/api/")
-          ? CrossSiteCheck.refusal(ex.getRequestHeaders()) : null;
       if (misdirected != null) {
         reply = Reply.text(421, misdirected);
       } else if (crossSite != null) {
-        reply = failure(Kind.API, null, null, new HttpFailure(403, crossSite));
+        reply = failure(kind, back, null, new HttpFailure(403, crossSite));
       } else if (!head && !method.equals("GET")) {
         reply = failure(kind, back, null, new HttpFailure(405, "only GET and HEAD are served"
             + " here, not " + Quoted.of(method))).header("Allow", "GET, HEAD");

@@ -209,8 +209,8 @@ class WebUiSignInTest {
           "Origin: http://127.0.0.1:9")) {
         String r = raw(open, stats, host, sent + "\r\n");
         assertTrue(r.startsWith("HTTP/1.1 403"), sent + ": " + r);
-        assertTrue(r.contains("this web UI's API answers the UI's own pages only, not a page of"
-            + " another site or port ("), r);
+        assertTrue(r.contains("this web UI's data and images answer the UI's own pages only,"
+            + " not a page of another site or port ("), r);
       }
       assertTrue(raw(open, stats, host, "Origin: https://evil.example\r\nSec-Fetch-Site:"
           + " cross-site\r\n").contains("(Sec-Fetch-Site: 'cross-site'): a page elsewhere may"
