@@ -263,7 +263,7 @@ public final class FgbgApplication implements AutoCloseable {
   }
 
   /**
-   * Stops the server (calls get the grace period), then the pools and the depth models, with a
+   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools and the depth models, with a
    * line as it begins (saying {@code why}) and one when it is done.
    */
   public synchronized void close(String why) {
@@ -271,6 +271,9 @@ public final class FgbgApplication implements AutoCloseable {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
     closed = true;
+    if (webUi != null) {
+      webUi.stopping(options.shutdownGrace()); // its requests get the grace gRPC calls get
+    }
     StopLines lines = StopLines.begin(why, server, options.shutdownGrace());
     try {
       if (server != null) {
