@@ -124,6 +124,16 @@ public final class WebUi implements AutoCloseable {
     return url(scheme, http.getAddress());
   }
 
+  /**
+   * Where it listens, for the start-up line: its URL ({@code http://10.0.0.5:8080/}), or, bound
+   * to every address, that and a URL for a browser on this machine.
+   */
+  public String describe() {
+    InetSocketAddress a = http.getAddress();
+    return a.getAddress().isAnyLocalAddress() ? "every address, port " + a.getPort() + " ("
+        + url() + " on this machine)" : url();
+  }
+
   /** Where a browser on this machine finds a UI bound to {@code a} (IPv6 in brackets). */
   static String url(String scheme, InetSocketAddress a) {
     String host = a.getAddress().isAnyLocalAddress() ? "localhost"
