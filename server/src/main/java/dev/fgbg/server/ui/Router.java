@@ -128,8 +128,8 @@ final class Router implements HttpHandler {
           + "; the pages are /, /grid, /sample, /stats and /live"));
     } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
       reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
-          : failure(kind, null, null, new HttpFailure(401, "this server asks for a token: sign"
-              + " in on any page of this UI, or send 'Authorization: Bearer TOKEN'"));
+          : failure(kind, null, null, new HttpFailure(401,
+              access.refusal(ex.getRequestHeaders())));
     } else {
       reply = answer(route, kind, ex);
     }
