@@ -263,8 +263,8 @@ public final class FgbgApplication implements AutoCloseable {
   }
 
   /**
-   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools and the depth models, with a
-   * line as it begins (saying {@code why}) and one when it is done.
+   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools
+   * and the depth models, with a line as it begins (saying {@code why}) and one when it is done.
    */
   public synchronized void close(String why) {
     if (closed) {

@@ -14,12 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Dispatches the UI's requests (counted under way for the server's stop, {@link UnderWay}; 503
- * once it stops): for a name the UI answers to ({@link HostCheck}; 421 otherwise),
- * from the UI's own pages for all but a page ({@link CrossSiteCheck}; 403), GET and HEAD only (405 otherwise), exact paths (404 otherwise),
- * the token check of {@link Access} (pages answer a sign-in page, data a 401), and every failure
- * through {@link Failures} as an HTML page, JSON or text, as the route is. Adds the headers
- * every reply carries: no sniffing, no framing, no referrer, a policy of this origin's files only.
+ * Dispatches the UI's requests (counted under way for the server's stop, {@link UnderWay}; 503 once
+ * it stops): for a name the UI answers to ({@link HostCheck}; 421 otherwise), from the UI's own
+ * pages for all but a page ({@link CrossSiteCheck}; 403), GET and HEAD only (405 otherwise), exact
+ * paths (404 otherwise), the token check of {@link Access} (pages answer a sign-in page, data a
+ * 401), and every failure through {@link Failures} as an HTML page, JSON or text, as the route is.
+ * Adds the headers every reply carries: no sniffing, no framing, no referrer, a policy of this
+ * origin's files only.
  */
 final class Router implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(Router.class.getName());
