@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,7 +139,8 @@ public final class FgbgApplication implements AutoCloseable {
       } catch (IOException e) {
         throw ListenFailures.cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
       }
-      LOG.info("web UI on " + webUi.url());
+      LOG.info("web UI on " + webUi.describe());
+      ui.warnings().forEach(LOG::warning);
     }
     if (options.metricsPort() != ServerOptions.METRICS_OFF) {
       try {
@@ -168,10 +170,8 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
-    String unused = DatasetLine.unusedCacheDir(datasets, options.depth());
-    if (unused != null) {
-      LOG.warning(unused);
-    }
+    Optional.ofNullable(DatasetLine.unusedCacheDir(datasets, options.depth()))
+        .ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     if (runtimes.isEmpty()) {
       warm.complete(null);
@@ -263,14 +263,17 @@ public final class FgbgApplication implements AutoCloseable {
   }
 
   /**
-   * Stops the server (calls get the grace period), then the pools and the depth models, with a
-   * line as it begins (saying {@code why}) and one when it is done.
+   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools
+   * and the depth models, with a line as it begins (saying {@code why}) and one when it is done.
    */
   public synchronized void close(String why) {
     if (closed) {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
     closed = true;
+    if (webUi != null) {
+      webUi.stopping(options.shutdownGrace()); // its requests get the grace gRPC calls get
+    }
     StopLines lines = StopLines.begin(why, server, options.shutdownGrace());
     try {
       if (server != null) {

@@ -25,6 +25,10 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -224,6 +228,35 @@ class FgbgApplicationTest {
             .filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
         assertEquals(host.equals("0.0.0.0") ? List.of(clear) : List.of(), warnings, host);
       }
+    }
+  }
+
+  /**
+   * The web UI's port follows the gRPC port's rule: listening beyond loopback with tokens and no
+   * TLS, it warns that they cross the network in clear; its line names where it listens (every
+   * address) and a URL that works on this machine.
+   */
+  @Test
+  void aUiBeyondLoopbackWithTokensAndNoTlsWarnsAndNamesWhereItListens(@TempDir Path dir)
+      throws Exception {
+    Path tokens = Files.writeString(dir.resolve("tokens"), "alice:0123456789abcdef0123\n");
+    Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+    ServerOptions o = small().port(0).connect(ConnectOptions.builder().tokenFile(tokens).build())
+        .ui("0.0.0.0", 0).build();
+    try (LogCapture log = new LogCapture(); FgbgApplication app = FgbgApplication.create(o)) {
+      app.start();
+      List<String> lines = log.of(FgbgApplication.class.getName()).stream()
+          .map(r -> r.getLevel() + " " + r.getMessage()).toList();
+      assertTrue(lines.contains("WARNING --ui-host 0.0.0.0 listens beyond loopback with tokens"
+          + " and no TLS: tokens are sent in clear, for anyone on the network path to read and"
+          + " reuse; add --tls-cert/--tls-key"), lines.toString());
+      String url = "http://localhost:" + app.uiPort() + "/";
+      assertTrue(lines.contains("INFO web UI on every address, port " + app.uiPort() + " ("
+          + url + " on this machine)"), lines.toString());
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(url + "api/datasets")).header("Authorization",
+          "Bearer 0123456789abcdef0123").build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
     }
   }
 }

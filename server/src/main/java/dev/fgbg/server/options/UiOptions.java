@@ -46,6 +46,11 @@ public record UiOptions(InetAddress host, int port, ConnectOptions connect,
     }
   }
 
+  /** The start-up WARNINGs of the UI's port, by the gRPC port's rule. */
+  public List<String> warnings() {
+    return connect.warnings("--ui-host", List.of(host));
+  }
+
   /** From flag values; an unknown host is refused naming {@code --ui-host}. */
   public static UiOptions of(String host, int port, ConnectOptions connect) {
     return of(host, port, connect, List.of());

@@ -35,6 +35,12 @@ public final class Authenticator implements ServerInterceptor {
     this.tokens = tokens;
   }
 
+  /** The refusal of {@code sent} (more than one) authorization headers: the UI's words too. */
+  public static String severalHeaders(int sent) {
+    return "the call has " + sent + " authorization headers: send one, 'authorization: Bearer"
+        + " TOKEN'";
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
@@ -44,8 +50,7 @@ public final class Authenticator implements ServerInterceptor {
       if (sent > 1) {
         // Metadata.get takes the last: [bob's, alice's] would get alice's rights, and a proxy
         // checking the first would see bob's.
-        return refuse(call, Statuses.unauthenticated("the call has " + sent + " authorization "
-            + "headers: send one, 'authorization: Bearer TOKEN'"));
+        return refuse(call, Statuses.unauthenticated(severalHeaders(sent)));
       }
       Optional<AccessTokens.Holder> holder = holder(headers.get(AUTHORIZATION));
       if (holder.isEmpty()) {

@@ -118,22 +118,29 @@ public record ConnectOptions(List<InetAddress> hosts, Path tlsCert, Path tlsKey,
     return beyondLoopback() && tlsCert == null && !tokens.required();
   }
 
-  /**
-   * The start-up WARNINGs of this access beyond loopback without TLS: plaintext without tokens
-   * (allowed by {@code --insecure}), or tokens that cross the network in clear (anyone on the
-   * path can read one and call as its holder).
-   */
+  /** The start-up WARNINGs of the gRPC port: {@link #warnings(String, List)} of --host. */
   public List<String> warnings() {
-    if (plaintextBeyondLoopback()) {
-      return List.of("--insecure: serving plaintext without tokens beyond loopback; anyone who "
-          + "can reach the port may stream, export and read what this server serves");
+    return warnings("--host", hosts);
+  }
+
+  /**
+   * The start-up WARNINGs of a port listening on {@code on} (given as {@code flag}: the gRPC
+   * port's, the web UI's) under this access, beyond loopback without TLS: plaintext without
+   * tokens (allowed by {@code --insecure}), or tokens that cross the network in clear (anyone on
+   * the path can read one and call as its holder).
+   */
+  public List<String> warnings(String flag, List<InetAddress> on) {
+    if (!beyondLoopback(on) || tlsCert != null) {
+      return List.of();
     }
-    if (beyondLoopback() && tlsCert == null) {
-      return List.of("--host " + names(hosts) + " listens beyond loopback with tokens and no "
-          + "TLS: tokens are sent in clear, for anyone on the network path to read and reuse; "
-          + "add --tls-cert/--tls-key");
+    if (!tokens.required()) {
+      return List.of("--insecure: serving plaintext without tokens beyond loopback (" + flag
+          + " " + names(on) + "); anyone who can reach the port may stream, export and read"
+          + " what this server serves");
     }
-    return List.of();
+    return List.of(flag + " " + names(on) + " listens beyond loopback with tokens and no TLS:"
+        + " tokens are sent in clear, for anyone on the network path to read and reuse; add"
+        + " --tls-cert/--tls-key");
   }
 
   /** One line for the start-up log: TLS, client certificates, tokens, reflection. */

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.server.transport.AccessTokens;
+import dev.fgbg.server.transport.Authenticator;
 import dev.fgbg.server.transport.ClientIdentity;
 import dev.fgbg.server.transport.LiveTokens;
 import java.security.SecureRandom;
@@ -82,6 +83,16 @@ final class Access {
   }
 
   /**
+   * Why a request that {@link #allowed} refuses is refused, in words: several Authorization headers
+   * in the gRPC port's words, else how to show a token.
+   */
+  String refusal(Headers h) {
+    return authorizations(h) > 1 ? Authenticator.severalHeaders(authorizations(h))
+        : "this server asks for a token: sign in on any page of this UI, or send"
+            + " 'Authorization: Bearer TOKEN'";
+  }
+
+  /**
    * Who the request comes from, for per-client shares, as the gRPC port names its callers: the
    * token's name ({@code token alice}) where tokens are required and the request shows one (or
    * its session), else a verified client certificate's subject (mTLS: {@code certificate
@@ -145,8 +156,7 @@ final class Access {
   /** {@code /api/login}: a valid bearer token becomes a session cookie. */
   Reply login(Request r) {
     if (authorizations(r.headers()) > 1) {
-      throw new HttpFailure(401, "the request has " + authorizations(r.headers())
-          + " Authorization headers: send one, 'Authorization: Bearer TOKEN'");
+      throw new HttpFailure(401, Authenticator.severalHeaders(authorizations(r.headers())));
     }
     Optional<String> token = bearer(r.headers());
     if (token.isEmpty()) {

@@ -7,15 +7,17 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * Requests to the UI's API ({@code /api/...}) that a browser sends for a page of another origin,
- * refused: without it any site a user visits could start Stats or grid renders on a loopback UI
- * that asks no token (a GET needs no CORS permission to be sent, only to be read), and take the
- * places a trainer's calls need. A browser's {@code Sec-Fetch-Site} decides where it is sent:
- * {@code same-origin} (the UI's own pages, also through a tunnel or a proxy, whose port or name
- * the browser sees on both) and {@code none} (a URL typed) pass; {@code same-site} is refused
- * too, since another port of localhost is another program's page, not this UI's. A browser
- * without it (older Safari) is judged by its {@code Origin}, which must name the {@code Host} the
- * request was sent to. A request with neither header (curl, scripts) passes: no page sent it.
+ * Requests for all but a page's shell (the API {@code /api/...}, the images and downloads
+ * {@code /img/...}, the static files) that a browser sends for a page of another origin, refused:
+ * without it any site a user visits could start Stats, grid renders or depth images on a loopback
+ * UI that asks no token (a GET, or an {@code <img>}, needs no CORS permission to be sent, only to
+ * be read), and take the places a trainer's calls need. A page's shell starts nothing: a link from
+ * anywhere opens it. A browser's {@code Sec-Fetch-Site} decides where it is sent:
+ * {@code same-origin} (the UI's own pages, also through a tunnel or a proxy, whose port or name the
+ * browser sees on both) and {@code none} (a URL typed) pass; {@code same-site} is refused too,
+ * since another port of localhost is another program's page, not this UI's. A browser without it
+ * (older Safari) is judged by its {@code Origin}, which must name the {@code Host} the request was
+ * sent to. A request with neither header (curl, scripts) passes: no page sent it.
  */
 final class CrossSiteCheck {
   private CrossSiteCheck() {}
@@ -37,9 +39,9 @@ final class CrossSiteCheck {
   }
 
   private static String words(String what) {
-    return "this web UI's API answers the UI's own pages only, not a page of another site or"
-        + " port (" + what + "): a page elsewhere may not start work here; open the UI itself,"
-        + " or send the request without a browser";
+    return "this web UI's data and images answer the UI's own pages only, not a page of another"
+        + " site or port (" + what + "): a page elsewhere may not start work here; open the UI"
+        + " itself, or send the request without a browser";
   }
 
   /** Whether {@code origin} (scheme://host[:port]) names {@code host} (the Host header). */

@@ -5,8 +5,8 @@ import dev.fgbg.server.status.ServerStopping;
 /**
  * The UI's Stats runs still streaming, so that the UI's stop ends each with a {@code failure}
  * event in the gRPC stop's words and a finished reply, rather than a cut connection that the
- * browser can only call lost. The UI stops after the server's {@code --shutdown-grace}, so the
- * runs had that grace already.
+ * browser can only call lost. The UI stops at the end of the server's {@code --shutdown-grace}
+ * ({@link UnderWay}), so the runs had that grace already.
  */
 final class OpenRuns {
   /** How long the stop waits for the runs to say so; a browser that reads nothing is cut. */

@@ -14,17 +14,23 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Dispatches the UI's requests: for a name the UI answers to ({@link HostCheck}; 421 otherwise),
- * GET and HEAD only (405 otherwise), exact paths (404 otherwise),
- * the token check of {@link Access} (pages answer a sign-in page, data a 401), and every failure
- * through {@link Failures} as an HTML page, JSON or text, as the route is. Adds the headers
- * every reply carries: no sniffing, no framing, no referrer, a policy of this origin's files only.
+ * Dispatches the UI's requests (counted under way for the server's stop, {@link UnderWay}; 503 once
+ * it stops): for a name the UI answers to ({@link HostCheck}; 421 otherwise), from the UI's own
+ * pages for all but a page ({@link CrossSiteCheck}; 403), GET and HEAD only (405 otherwise), exact
+ * paths (404 otherwise), the token check of {@link Access} (pages answer a sign-in page, data a
+ * 401), and every failure through {@link Failures} as an HTML page, JSON or text, as the route is.
+ * Adds the headers every reply carries: no sniffing, no framing, no referrer, a policy of this
+ * origin's files only.
  */
 final class Router implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(Router.class.getName());
   private static final String POLICY = "default-src 'self'; img-src 'self' blob: data:; "
       + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
       + "base-uri 'none'; form-action 'self'";
+
+  private static final String STOPPING = "the server is shutting down: it takes no new"
+      + " requests, and those under way finish within its --shutdown-grace; try again once the"
+      + " server is back";
 
   /** What a route answers with, and so how its failures are shown. */
   enum Kind { PAGE, API, FILE }
@@ -36,12 +42,15 @@ final class Router implements HttpHandler {
   private final Access access;
   private final Resources resources;
   private final HostCheck hosts;
+  private final UnderWay underWay;
   /** Whether a name is a dataset's: a page's links keep only a dataset that is there. */
   private final Predicate<String> dataset;
   private final Map<String, Route> routes = new HashMap<>();
 
-  Router(Access access, Resources resources, HostCheck hosts, Predicate<String> dataset) {
+  Router(Access access, Resources resources, HostCheck hosts, UnderWay underWay,
+      Predicate<String> dataset) {
     this.access = access;
+    this.underWay = underWay;
     this.resources = resources;
     this.hosts = hosts;
     this.dataset = dataset;
@@ -76,42 +85,56 @@ final class Router implements HttpHandler {
   @Override
   public void handle(HttpExchange ex) {
     access.flush(false);
+    boolean entered = underWay.enter();
     try (ex) {
-      String method = ex.getRequestMethod();
-      boolean head = method.equals("HEAD");
-      String path = ex.getRequestURI().getRawPath();
-      Route route = routes.get(path);
-      Kind kind = route != null ? route.kind() : path.startsWith("/api/") ? Kind.API : Kind.PAGE;
-      // A file opened by a person (the browser asks for HTML) is refused as a page.
-      if (kind == Kind.FILE && accepts(ex.getRequestHeaders(), "text/html")) {
-        kind = Kind.PAGE;
-      }
-      Resources.Back back = route == null ? null : route.back();
-      Reply reply;
-      String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
-      String crossSite = path.startsWith("/api/")
-          ? CrossSiteCheck.refusal(ex.getRequestHeaders()) : null;
-      if (misdirected != null) {
-        reply = Reply.text(421, misdirected);
-      } else if (crossSite != null) {
-        reply = failure(Kind.API, null, null, new HttpFailure(403, crossSite));
-      } else if (!head && !method.equals("GET")) {
-        reply = failure(kind, back, null, new HttpFailure(405, "only GET and HEAD are served"
-            + " here, not " + Quoted.of(method))).header("Allow", "GET, HEAD");
-      } else if (route == null) {
-        reply = failure(kind, null, null, HttpFailure.notFound("no page at " + Quoted.of(path)
-            + "; the pages are /, /grid, /sample, /stats and /live"));
-      } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
-        reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
-            : failure(kind, null, null, new HttpFailure(401, "this server asks for a token: sign"
-                + " in on any page of this UI, or send 'Authorization: Bearer TOKEN'"));
-      } else {
-        reply = answer(route, kind, ex);
-      }
-      send(ex, reply, head);
+      serve(ex, entered);
     } catch (IOException e) {
       LOG.log(Level.FINE, "web UI: the client left", e);
+    } finally {
+      if (entered) {
+        underWay.exit();
+      }
     }
+  }
+
+  /** Answers {@code ex}; {@code entered}: false when the server stops (new requests refused). */
+  private void serve(HttpExchange ex, boolean entered) throws IOException {
+    String method = ex.getRequestMethod();
+    boolean head = method.equals("HEAD");
+    String path = ex.getRequestURI().getRawPath();
+    Route route = routes.get(path);
+    Kind kind = route != null ? route.kind() : path.startsWith("/api/") ? Kind.API : Kind.PAGE;
+    // All but a page's shell (which starts nothing, so may be linked to from anywhere) renders
+    // or starts work: data, images, downloads answer the UI's own pages only.
+    String crossSite = kind != Kind.PAGE ? CrossSiteCheck.refusal(ex.getRequestHeaders())
+        : null;
+    // A file opened by a person (the browser asks for HTML) is refused as a page.
+    if (kind == Kind.FILE && accepts(ex.getRequestHeaders(), "text/html")) {
+      kind = Kind.PAGE;
+    }
+    Resources.Back back = route == null ? null : route.back();
+    Reply reply;
+    String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
+    if (!entered) {
+      reply = failure(kind, back, null, new HttpFailure(503, STOPPING));
+    } else if (misdirected != null) {
+      reply = Reply.text(421, misdirected);
+    } else if (crossSite != null) {
+      reply = failure(kind, back, null, new HttpFailure(403, crossSite));
+    } else if (!head && !method.equals("GET")) {
+      reply = failure(kind, back, null, new HttpFailure(405, "only GET and HEAD are served"
+          + " here, not " + Quoted.of(method))).header("Allow", "GET, HEAD");
+    } else if (route == null) {
+      reply = failure(kind, null, null, HttpFailure.notFound("no page at " + Quoted.of(path)
+          + "; the pages are /, /grid, /sample, /stats and /live"));
+    } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
+      reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
+          : failure(kind, null, null, new HttpFailure(401,
+              access.refusal(ex.getRequestHeaders())));
+    } else {
+      reply = answer(route, kind, ex);
+    }
+    send(ex, reply, head);
   }
 
   private Reply answer(Route route, Kind kind, HttpExchange ex) {

@@ -11,6 +11,7 @@ import dev.fgbg.server.options.UiOptions;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,10 +38,14 @@ public final class WebUi implements AutoCloseable {
   private final String scheme;
   private final Access access;
   private final StatsPage stats;
+  private final UnderWay underWay;
+  /** When the grace of the server's stop ends, on {@link System#nanoTime()} (see stopping). */
+  private volatile long graceEnd = System.nanoTime();
 
   private WebUi(HttpServer http, ExecutorService threads, ExecutorService statsThreads,
-      String scheme, Access access, StatsPage stats) {
+      String scheme, Access access, StatsPage stats, UnderWay underWay) {
     this.stats = stats;
+    this.underWay = underWay;
     this.http = http;
     this.threads = threads;
     this.statsThreads = statsThreads;
@@ -76,8 +81,9 @@ public final class WebUi implements AutoCloseable {
             2 * Runtime.getRuntime().availableProcessors()), view.stats(), statsThreads,
         ticker);
     GridPage grid = new GridPage(registry, cache);
+    UnderWay underWay = new UnderWay();
     Router router = new Router(access, new Resources(), new HostCheck(http.getAddress(), tls,
-        options.connect().tokens().required(), options.allowedHosts()),
+        options.connect().tokens().required(), options.allowedHosts()), underWay,
         name -> registry.all().stream().anyMatch(d -> d.name().equals(name)))
         .page("/", "datasets", q -> fixed(q, "Datasets"), null)
         .page("/grid", "grid", q -> GridQuery.parse(q, registry).title(), GRID)
@@ -99,7 +105,7 @@ public final class WebUi implements AutoCloseable {
     http.setExecutor(threads);
     http.start();
     return new WebUi(http, threads, statsThreads, tls ? "https" : "http", access,
-        stats);
+        stats, underWay);
   }
 
   /** The title of a page that takes no parameters. */
@@ -118,6 +124,16 @@ public final class WebUi implements AutoCloseable {
     return url(scheme, http.getAddress());
   }
 
+  /**
+   * Where it listens, for the start-up line: its URL ({@code http://10.0.0.5:8080/}), or, bound
+   * to every address, that and a URL for a browser on this machine.
+   */
+  public String describe() {
+    InetSocketAddress a = http.getAddress();
+    return a.getAddress().isAnyLocalAddress() ? "every address, port " + a.getPort() + " ("
+        + url() + " on this machine)" : url();
+  }
+
   /** Where a browser on this machine finds a UI bound to {@code a} (IPv6 in brackets). */
   static String url(String scheme, InetSocketAddress a) {
     String host = a.getAddress().isAnyLocalAddress() ? "localhost"
@@ -127,12 +143,24 @@ public final class WebUi implements AutoCloseable {
   }
 
   /**
-   * Stops (after the server's grace): each Stats run still going ends its stream with a
-   * {@code failure} event saying so, then the rest at once.
+   * The server begins to stop: new requests are refused (503), as new gRPC calls are, and those
+   * under way have {@code grace} to finish from now, as the gRPC calls have: {@link #close}
+   * waits for them until then.
+   */
+  public void stopping(Duration grace) {
+    graceEnd = System.nanoTime() + grace.toNanos();
+    underWay.refuseNew();
+  }
+
+  /**
+   * Stops once the requests under way have ended, or when the grace {@link #stopping} gave
+   * them ends (at once without one): each Stats run still going then ends its stream with a
+   * {@code failure} event saying so, the rest at once.
    */
   @Override
   public void close() {
     try {
+      underWay.await(graceEnd);
       stats.stop();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,12 @@ final class UiTestServer implements AutoCloseable {
   static UiTestServer start(Path exportRoot, ConnectOptions connect, Ticker ticker)
       throws IOException {
     return start(options(exportRoot, connect, List.of(), HEIGHT, WIDTH, 0).ticker(ticker));
+  }
+
+  /** The same, whose stop gives calls {@code grace} ({@code --shutdown-grace}). */
+  static UiTestServer start(Path exportRoot, Duration grace) throws IOException {
+    return start(options(exportRoot, ConnectOptions.builder().build(), List.of(), HEIGHT, WIDTH,
+        0).shutdownGrace(grace));
   }
 
   private static ServerOptions.Builder options(Path exportRoot, ConnectOptions connect,

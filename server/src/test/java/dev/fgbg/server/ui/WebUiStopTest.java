@@ -3,6 +3,7 @@ package dev.fgbg.server.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.transport.ConnectOptions;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -19,6 +20,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +82,62 @@ class WebUiStopTest {
       assertEquals("data: {\"message\":\"the server is shutting down and its --shutdown-grace"
           + " ran out " + (k < 1 ? running : queued) + "\"}", lines.get(lines.size() - 1));
     }
+  }
+
+  /**
+   * A UI Stats run under way when the server stops gets the grace a gRPC call gets (none was
+   * open, so all of it), and ends with its result; a request that comes meanwhile is refused,
+   * as a new gRPC call is.
+   */
+  @Test
+  void aUiStatsRunGetsTheShutdownGraceAndNewRequestsAreRefusedMeanwhile() throws Exception {
+    UiTestServer server = UiTestServer.start(dir.resolve("exports"), Duration.ofMinutes(2));
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch stopBegun = new CountDownLatch(1);
+    Logger log = Logger.getLogger(FgbgApplication.class.getName());
+    Handler begun = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getMessage().startsWith("stopping (")) {
+          stopBegun.countDown();
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(begun);
+    List<String> lines = new ArrayList<>();
+    try {
+      server.holdWorkers(2, release, 30); // the run stays going until the stop has begun
+      BufferedReader in = open(server, "/api/stats?dataset=builtin&seed=3", "event: progress");
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+        try {
+          server.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertTrue(stopBegun.await(30, TimeUnit.SECONDS), "the stop began");
+      HttpResponse<String> late = server.get("/api/datasets");
+      assertEquals(503, late.statusCode(), late.body());
+      assertTrue(late.body().contains("the server is shutting down: it takes no new requests,"
+          + " and those under way finish within its --shutdown-grace"), late.body());
+      release.countDown();
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("event: ")) {
+          lines.add(line);
+        }
+      }
+      stopping.get(60, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      log.removeHandler(begun);
+    }
+    assertEquals("event: result", lines.get(lines.size() - 1), lines.toString());
   }
 
   /** A Stats stream, read up to the line {@code first}. */
