@@ -9,14 +9,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The JVM a server with these options runs in, sized by what it holds rather than by the
  * machine (a JVM's default heap is a quarter of RAM, which it fills before collecting): the
- * memory budget for rendered bytes and the depth cache's memory tier when a depth model is used
+ * memory budget for rendered bytes and the depth cache's memory tier of each depth model used
  * (half as much again: room for the collector, and for a piece's arrays beside its copy),
  * each dataset's assets (an estimate: every image file decoded at the output size, 16 bytes a
  * pixel with its depth encodings) and resampled-foreground cache, and a fixed part for the
@@ -24,8 +26,9 @@ import java.util.stream.Stream;
  * they are not counted twice.
  * {@code ./fgbg serve} runs {@link #main} with the server's flags and starts the server with
  * what it prints; {@code FGBG_JAVA_OPTS} comes after, so an {@code -Xmx} there wins. In a
- * container with a memory limit the default budget is first lowered to fit it
- * ({@link ContainerFit}), as the server itself does.
+ * container with a memory limit the default budget and depth cache are first lowered to fit it
+ * ({@link ContainerFit}), as the server itself does; when even their floors cannot fit, it
+ * prints nothing and the server refuses to start, saying why.
  */
 public final class JvmSizing {
   /** The transport's heap, classes, requests, headroom. */
@@ -37,6 +40,14 @@ public final class JvmSizing {
 
   /** The heap a server with {@code o} needs: its budget, its depth cache, the fixed part. */
   public static long heapBytes(ServerOptions o) {
+    return heapBytes(o, o.load().memoryBudgetBytes(), o.depth().memoryBytes());
+  }
+
+  /**
+   * As {@link #heapBytes(ServerOptions)} with a budget of {@code budgetBytes} and a depth cache
+   * of {@code depthCacheBytes} for each depth model (every model has its own).
+   */
+  static long heapBytes(ServerOptions o, long budgetBytes, long depthCacheBytes) {
     BuiltinConfig b = o.builtin();
     long datasets = dataset(b.backgrounds() + b.foregrounds(), (long) b.height() * b.width());
     for (FolderDatasetConfig f : o.datasets()) {
@@ -44,7 +55,7 @@ public final class JvmSizing {
       datasets += dataset(files(f.getBg()) + files(f.getFg()) + files(f.getFgMasks()),
           (long) hw[0] * hw[1]);
     }
-    long held = o.load().memoryBudgetBytes() + (usesDepthModel(o) ? o.depth().memoryBytes() : 0);
+    long held = budgetBytes + depthModels(o) * depthCacheBytes;
     return held + held / 2 + datasets + FIXED_BYTES;
   }
 
@@ -90,8 +101,21 @@ public final class JvmSizing {
   }
 
   static boolean usesDepthModel(ServerOptions o) {
-    return !o.builtin().depthModel().isEmpty()
-        || o.datasets().stream().anyMatch(d -> !d.getDepthModel().isEmpty());
+    return depthModels(o) > 0;
+  }
+
+  /** The depth models {@code o} loads: one per (model, weights), as {@code DepthRuntimes}. */
+  static int depthModels(ServerOptions o) {
+    Set<String> models = new HashSet<>();
+    if (!o.builtin().depthModel().isEmpty()) {
+      models.add(o.builtin().depthModel() + "|" + o.builtin().depthWeights());
+    }
+    for (FolderDatasetConfig d : o.datasets()) {
+      if (!d.getDepthModel().isEmpty()) {
+        models.add(d.getDepthModel() + "|" + d.getDepthWeights());
+      }
+    }
+    return models.size();
   }
 
   /**

@@ -5,7 +5,6 @@ import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
-import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.options.OptionValueException;
 import dev.fgbg.server.options.ServerOptions;
@@ -122,9 +121,14 @@ public final class Main implements Callable<Integer> {
 
   /** As {@link #options(long, String...)} in a container of {@code limitBytes} (0: none). */
   static ServerOptions options(long maxHeapBytes, long limitBytes, String... args) {
+    return ContainerFit.options(flags(args), maxHeapBytes, limitBytes);
+  }
+
+  /** The flags {@code args} give (for tests and tools). */
+  static ServeFlags flags(String... args) {
     Main m = new Main();
     commandLine(m).parseArgs(args);
-    return ContainerFit.options(m.flags, maxHeapBytes, limitBytes);
+    return m.flags;
   }
 
   private static CommandLine commandLine(Main m) {
@@ -151,9 +155,7 @@ public final class Main implements Callable<Integer> {
     if (files != null) {
       log.warning(files);
     }
-    long unfitted = flags.budgetGiven() ? options.load().memoryBudgetBytes()
-        : LoadOptions.defaultBudgetBytes(heap);
-    ContainerFit.Line container = ContainerFit.line(options, heap, limit, unfitted);
+    ContainerFit.Line container = ContainerFit.line(flags, options, heap, limit);
     if (container != null) {
       log.log(container.level(), container.message());
     }

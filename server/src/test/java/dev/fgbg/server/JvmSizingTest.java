@@ -66,16 +66,16 @@ class JvmSizingTest {
     long heap = JvmSizing.heapBytes(o);
     assertEquals("-Xmx" + (heap >> 20) + "m", JvmSizing.flags(o).get(0));
     assertTrue(heap < 1330L << 20, "not the machine's -Xmx1330m: " + (heap >> 20));
-    ContainerFit.Line line = ContainerFit.line(o, heap, limit, 512L << 20);
+    ContainerFit.Line line = ContainerFit.line(Main.flags(), o, heap, limit);
     assertEquals(Level.INFO, line.level());
-    assertEquals("container memory limit 1024 MiB: memory budget " + (budget >> 20) + " MiB "
-        + "(lowered from 512 MiB to fit), heap " + (heap >> 20) + " MiB, and "
+    assertEquals("container memory limit 1024 MiB: heap " + (heap >> 20) + " MiB, memory "
+        + "budget " + (budget >> 20) + " MiB (lowered from 512 MiB to fit), and "
         + (ContainerFit.outsideHeapBytes(o) >> 20) + " MiB kept beside the heap for transport "
         + "buffers, shared-memory rings and the JVM", line.message());
     // A depth model's native memory is kept too, so its budget is lowered further.
-    ServerOptions model = Main.options(Long.MAX_VALUE, 2L << 30, "--depth-model",
+    ServerOptions model = Main.options(Long.MAX_VALUE, 3L << 30, "--depth-model",
         "models/fastdepth_nyu_224", "--depth-cache-mb", "256");
-    assertTrue(ContainerFit.totalBytes(model) <= 2L << 30);
+    assertTrue(ContainerFit.totalBytes(model) <= 3L << 30);
   }
 
   @Test
@@ -84,24 +84,23 @@ class JvmSizingTest {
     assertEquals(defaults, JvmSizing.heapBytes(Main.options(Long.MAX_VALUE, 16L << 30)));
     assertEquals(defaults, JvmSizing.heapBytes(Main.options(Long.MAX_VALUE,
         ContainerMemory.NONE)));
-    assertNull(ContainerFit.line(Main.options(Long.MAX_VALUE), defaults, ContainerMemory.NONE,
-        512L << 20));
+    assertNull(ContainerFit.line(Main.flags(), Main.options(Long.MAX_VALUE), defaults,
+        ContainerMemory.NONE));
     ServerOptions given = Main.options(Long.MAX_VALUE, 1L << 30, "--memory-budget-mb", "900");
     assertEquals(900L << 20, given.load().memoryBudgetBytes(), "a given budget is kept");
-    ContainerFit.Line line = ContainerFit.line(given, JvmSizing.heapBytes(given), 1L << 30,
-        900L << 20);
+    ContainerFit.Line line = ContainerFit.line(Main.flags("--memory-budget-mb", "900"), given,
+        JvmSizing.heapBytes(given), 1L << 30);
     assertEquals(Level.WARNING, line.level());
-    assertTrue(line.message().startsWith("the container's memory limit is 1024 MiB, but the "
-        + "heap (") && line.message().endsWith("under load the kernel may kill the server; leave"
-        + " -Xmx and --memory-budget-mb out (./fgbg serve fits both to the limit), lower them, "
-        + "or raise the limit"), line.message());
-    // An -Xmx given by hand that leaves too little beside it: the same warning.
     ServerOptions fits = Main.options(Long.MAX_VALUE, 1L << 30);
-    assertEquals(Level.WARNING, ContainerFit.line(fits, 1000L << 20, 1L << 30, 512L << 20)
-        .level());
-    // A container too small for even the smallest budget gets the smallest, and the warning.
-    ServerOptions tiny = Main.options(Long.MAX_VALUE, 256L << 20);
-    assertEquals(ContainerFit.MIN_BUDGET_BYTES, tiny.load().memoryBudgetBytes());
+    assertTrue(line.message().startsWith("the container's memory limit is 1024 MiB, but the "
+        + "heap (") && line.message().endsWith("under load the kernel may kill the server; "
+        + "lower --memory-budget-mb (900 given; " + (fits.load().memoryBudgetBytes() >> 20)
+        + " fits), or leave it out (./fgbg serve fits it to the limit), or raise the limit"),
+        line.message());
+    // An -Xmx given by hand that leaves too little beside it: the warning names -Xmx.
+    assertTrue(ContainerFit.line(Main.flags(), fits, 1000L << 20, 1L << 30).message()
+        .endsWith("lower -Xmx (1000 MiB; these settings need " + (JvmSizing.heapBytes(fits) >> 20)
+        + " MiB), or leave it out (./fgbg serve fits it to the limit), or raise the limit"));
   }
 
   @Test

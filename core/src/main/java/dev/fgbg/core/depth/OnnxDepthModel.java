@@ -90,6 +90,14 @@ public final class OnnxDepthModel implements DepthModel {
         () -> loadHere(config, device, threads, sessions));
   }
 
+  /**
+   * The most sessions {@link #load(ModelConfig, Device, int, int)} opens with these arguments
+   * (each holds its own native working memory; sizing the process counts them).
+   */
+  public static int sessionCount(Device device, int threads, int sessions) {
+    return OnnxSessions.count(device, threads, sessions);
+  }
+
   private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads,
       int sessions) {
     var w = config.weights();

@@ -49,9 +49,7 @@ public final class OnnxSessions {
   static Opened open(OrtEnvironment env, ModelConfig config, OnnxDepthModel.Device device,
       int threads, int sessions, String how) {
     boolean auto = sessions == OnnxDepthModel.AUTO_SESSIONS;
-    // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
-    int count = Math.min(auto && device != OnnxDepthModel.Device.CUDA ? 2 : Math.max(1, sessions),
-        threads);
+    int count = count(device, threads, sessions);
     if (!auto && count < sessions) {
       LOG.info("depth model " + config.name() + ": --depth-sessions " + sessions + " lowered to "
           + count + ": each session takes a thread of its own and the model has " + threads
@@ -74,6 +72,17 @@ public final class OnnxSessions {
       throw e;
     }
     return new Opened(List.copyOf(all), first.device(), first.threadsEach());
+  }
+
+  /**
+   * How many sessions {@link #open} opens for these arguments, before an AUTO device that finds
+   * CUDA lowers two to one (so at most this many).
+   */
+  static int count(OnnxDepthModel.Device device, int threads, int sessions) {
+    boolean auto = sessions == OnnxDepthModel.AUTO_SESSIONS;
+    // CUDA runs one session unless asked: the device, not the host's cores, is what it shares.
+    return Math.max(1, Math.min(auto && device != OnnxDepthModel.Device.CUDA ? 2
+        : Math.max(1, sessions), threads));
   }
 
   /**

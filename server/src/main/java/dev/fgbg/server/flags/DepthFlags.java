@@ -28,7 +28,7 @@ public final class DepthFlags {
       + "line), each with an equal share of the --workers threads. Default: 2 on CPU "
       + "(two sessions of half the threads keep the cores busier than one), 1 on CUDA or with "
       + "one thread. Each "
-      + "session holds its own working memory (about 200 MB for FastDepth at batch 16).")
+      + "session holds its own working memory (about 350 MB for FastDepth at batch 16).")
   Integer sessions; // null: the default (an explicit 0 is refused, not taken as the default)
 
   @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
@@ -40,9 +40,12 @@ public final class DepthFlags {
       + "model computing only what it lacks.")
   Path depthStore;
 
-  @Option(names = "--depth-cache-mb",
-      description = "Memory tier of the depth cache. Default: 1024.")
-  long cacheMb = 1024;
+  @Option(names = "--depth-cache-mb", description = "Memory tier of the depth cache. Default: "
+      + "1024, lowered to fit a container's memory limit.")
+  Long cacheMb; // null: the default (fitted to a container by ./fgbg serve and the server)
+
+  /** --depth-cache-mb's default. */
+  public static final long DEFAULT_CACHE_MB = 1024;
 
   /**
    * The sessions asked for, or {@link OnnxDepthModel#AUTO_SESSIONS} when not given; a count
@@ -59,8 +62,14 @@ public final class DepthFlags {
     return sessions;
   }
 
-  /** --depth-cache-mb in bytes; a negative size is an IllegalArgumentException naming it. */
-  long cacheBytes() {
+  /**
+   * --depth-cache-mb in bytes, or its default at most {@code defaultCapBytes}; a negative size
+   * is an IllegalArgumentException naming it.
+   */
+  long cacheBytes(long defaultCapBytes) {
+    if (cacheMb == null) {
+      return Math.min(defaultCapBytes, DEFAULT_CACHE_MB << 20);
+    }
     if (cacheMb < 0) {
       throw new IllegalArgumentException("--depth-cache-mb " + cacheMb + " must be 0 or more");
     }

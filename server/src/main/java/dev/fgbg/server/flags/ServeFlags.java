@@ -57,6 +57,11 @@ public final class ServeFlags {
     return load.budgetGiven();
   }
 
+  /** Whether --depth-cache-mb was given. */
+  public boolean depthCacheGiven() {
+    return depth.cacheMb != null;
+  }
+
   /** The validated options for this JVM; a bad value is an exception naming the flag or file. */
   public ServerOptions options() {
     return options(Runtime.getRuntime().maxMemory());
@@ -64,11 +69,15 @@ public final class ServeFlags {
 
   /** The validated options for a JVM of {@code maxHeapBytes} (sizing the JVM to start). */
   public ServerOptions options(long maxHeapBytes) {
-    return options(maxHeapBytes, Long.MAX_VALUE);
+    return options(maxHeapBytes, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
-  /** As {@link #options(long)}, the default memory budget at most {@code budgetCapBytes}. */
-  public ServerOptions options(long maxHeapBytes, long budgetCapBytes) {
+  /**
+   * As {@link #options(long)}, the default memory budget at most {@code budgetCapBytes} and the
+   * default depth cache at most {@code depthCacheCapBytes}.
+   */
+  public ServerOptions options(long maxHeapBytes, long budgetCapBytes,
+      long depthCacheCapBytes) {
     return ui.apply(ServerOptions.builder())
         .port(port)
         .workers(workers)
@@ -79,7 +88,7 @@ public final class ServeFlags {
         .skipByKey(folder.skipByKey(depth))
         .device(depth.device)
         .depthSessions(depth.sessions())
-        .depthCacheBytes(depth.cacheBytes())
+        .depthCacheBytes(depth.cacheBytes(depthCacheCapBytes))
         .cacheDir(depth.cacheDir)
         .depthStore(depth.depthStore)
         .diskCacheBytes(depth.diskCacheBytes())
