@@ -72,7 +72,7 @@ public final class FolderAssets {
     List<Loaded<Background>> bgs = IntStream.range(0, bgFiles.size()).parallel()
         .mapToObj(i -> progress.decoded(background(config, bgFiles.get(i), bgLabels, width,
             height))).toList();
-    MaskFiles masks = config.fgMasks() == null ? null : new MaskFiles(config.fgMasks());
+    MaskFiles masks = files.masks;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgFiles.size()).parallel()
         .mapToObj(i -> progress.decoded(foreground(config, masks, fgFiles.get(i), fgLabels,
             maskAlpha))).toList();

@@ -1,8 +1,12 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderListing.ImageFile;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A folder dataset's files as far as they are known without decoding any: the listing
@@ -18,21 +22,25 @@ public final class FolderFiles {
   final FolderLabels bgLabels;
   final FolderLabels fgLabels;
   final Problems problems;
+  /** The cut-outs' masks (null: none given, or made from luminance). */
+  final MaskFiles masks;
 
   private FolderFiles(FolderDataset config, List<ImageFile> bgFiles, List<ImageFile> fgFiles,
-      FolderLabels bgLabels, FolderLabels fgLabels, Problems problems) {
+      FolderLabels bgLabels, FolderLabels fgLabels, Problems problems, MaskFiles masks) {
     this.config = config;
     this.bgFiles = bgFiles;
     this.fgFiles = fgFiles;
     this.bgLabels = bgLabels;
     this.fgLabels = fgLabels;
     this.problems = problems;
+    this.masks = masks;
   }
 
   /**
-   * Lists and checks {@code config}'s files; {@code known}: problems of the dataset found
-   * before (which no skipping drops). Throws INVALID_CONFIG naming every problem found when
-   * {@code known} has one.
+   * Lists and checks {@code config}'s files without decoding them; {@code known}: problems of
+   * the dataset found before (which no skipping drops). Throws INVALID_CONFIG naming every
+   * problem found when a strict load has one, or a skipping load one it cannot skip; a
+   * skipping load leaves the files it skips out.
    */
   public static FolderFiles check(FolderDataset config, List<String> known) {
     Problems problems = new Problems();
@@ -47,11 +55,61 @@ public final class FolderFiles {
     }
     FolderLabels bgLabels = FolderLabels.of(config.backgrounds(), names(bgFiles), problems);
     FolderLabels fgLabels = FolderLabels.of(config.foregrounds(), names(fgFiles), problems);
-    if (!known.isEmpty()) {
-      problems.settle(config.name(), skip(config), config.skipSetting(),
-          problems.namesAFile() ? notDecoded(bgFiles.size() + fgFiles.size()) : null);
+    // Cut-outs take their masks from the mask folder unless from their own luminance.
+    MaskFiles masks = config.fgMasks() == null
+        || config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE ? null
+        : new MaskFiles(config.fgMasks());
+    bgFiles = quick(bgFiles, null, problems);
+    fgFiles = quick(fgFiles, masks, problems);
+    if (!problems.isEmpty()) {
+      // Strict: refused now. Skipping: what is skipped is not decoded only to be dropped.
+      Set<String> skipped = problems.settle(config.name(), skip(config), config.skipSetting(),
+          problems.namesAFile() ? notDecoded(unnamed(bgFiles, problems)
+              + unnamed(fgFiles, problems)) : null);
+      bgFiles = without(bgFiles, skipped);
+      fgFiles = without(fgFiles, skipped);
     }
-    return new FolderFiles(config, bgFiles, fgFiles, bgLabels, fgLabels, problems);
+    return new FolderFiles(config, bgFiles, fgFiles, bgLabels, fgLabels, problems, masks);
+  }
+
+  /**
+   * {@code files} less those that {@link ImageFiles#quickProblem} finds bad, or whose mask it
+   * finds bad or {@code masks} cannot find, each named in {@code problems} as the decoding
+   * would name it.
+   */
+  private static List<ImageFile> quick(List<ImageFile> files, MaskFiles masks,
+      Problems problems) {
+    List<ImageFile> out = new ArrayList<>();
+    for (ImageFile f : files) {
+      String why = ImageFiles.quickProblem(f.path());
+      if (why == null && masks != null) {
+        why = maskProblem(masks, f);
+      }
+      if (why == null) {
+        out.add(f);
+      } else {
+        problems.add(f.path(), why);
+      }
+    }
+    return out;
+  }
+
+  private static String maskProblem(MaskFiles masks, ImageFile f) {
+    try {
+      Path mask = masks.of(f.name());
+      String why = ImageFiles.quickProblem(mask);
+      return why == null ? null : mask + ": " + why;
+    } catch (FgbgException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static int unnamed(List<ImageFile> files, Problems problems) {
+    return (int) files.stream().filter(f -> !problems.names(f.path())).count();
+  }
+
+  private static List<ImageFile> without(List<ImageFile> files, Set<String> skipped) {
+    return files.stream().filter(f -> !skipped.contains(f.path().toString())).toList();
   }
 
   static boolean skip(FolderDataset config) {
