@@ -105,6 +105,22 @@ class QuickRefusalsTest {
   }
 
   @Test
+  void aMissingOrEmptyMaskIsRefusedBeforeAnyPhotoIsDecoded() throws Exception {
+    Fixtures.goodFolders(root);
+    Path masks = root.resolve("masks");
+    Fixtures.write(Fixtures.digit(20, 20), masks.resolve("ball/x.png"));
+    Files.write(masks.resolve("ball/y.png"), new byte[0]);
+    String why = refusal(folders("office", root).setFgMasks(masks.toString()).build());
+    assertEquals(List.of("dataset 'office' has 2 bad files or folders (fix or remove each, then "
+        + "start again; or start with --on-bad-file skip (on_bad_file: \"skip\" in a config "
+        + "file) to serve the rest without the bad images):", "  " + root.resolve("fg/ball/y.png")
+        + ": " + masks.resolve("ball/y.png") + ": is empty (0 bytes)", "  "
+        + root.resolve("fg/cup/z.png") + ": no mask for foreground cup/z.png in " + masks
+        + " (looked for cup/z.png, and cup/z with the other image extensions .jpg, .jpeg, "
+        + ".jfif, .jpe, .jif, any case)", Fixtures.notDecoded(4)), why.lines().toList());
+  }
+
+  @Test
   void skippedEmptyAndOtherFormatsFilesAreNotDecoded() throws Exception {
     Path cut = badFiles(root);
     ServerOptions o = options(folders("office", root).setOnBadFile("skip").build());
