@@ -152,6 +152,15 @@ public final class Fixtures {
   }
 
   /** bg/{indoor/a.jpg, outdoor/b.png, c.png} and fg/{ball/x.png, ball/y.png, cup/z.png}. */
+  /**
+   * The last line of a refusal before decoding that names files: {@code n} files it could say
+   * nothing of yet.
+   */
+  public static String notDecoded(int n) {
+    return n + " image file(s) not named here were not decoded yet: one broken inside (cut "
+        + "short, corrupt) may still be named by the next run";
+  }
+
   public static void goodFolders(Path root) {
     write(rgb(64, 48, 1), root.resolve("bg/indoor/a.jpg"));
     write(rgb(40, 40, 2), root.resolve("bg/outdoor/b.png"));

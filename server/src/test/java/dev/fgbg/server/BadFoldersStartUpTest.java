@@ -36,7 +36,7 @@ class BadFoldersStartUpTest {
     Path bg = root.resolve("bg");
     Path locked = Files.createDirectories(bg.resolve("locked"));
     Fixtures.write(Fixtures.rgb(32, 32, 7), locked.resolve("hidden.png"));
-    Files.writeString(bg.resolve("text.jpg"), "not an image");
+    Files.write(bg.resolve("empty.jpg"), new byte[0]); // found, as these, without decoding
     run("mkfifo", bg.resolve("pipe.jpg").toString());
     Files.createSymbolicLink(bg.resolve("gone.png"), bg.resolve("nowhere.png"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
@@ -60,7 +60,7 @@ class BadFoldersStartUpTest {
           error);
       assertTrue(out.contains("  " + locked + ": cannot be read (permission denied): the images "
           + "in it cannot be listed"), out);
-      assertTrue(out.contains("  " + bg.resolve("text.jpg") + ": not a PNG or JPEG image"), out);
+      assertTrue(out.contains("  " + bg.resolve("empty.jpg") + ": is empty (0 bytes)"), out);
       assertTrue(out.contains("  " + bg.resolve("pipe.jpg") + ": is not a regular file"), out);
       assertTrue(out.contains("  " + bg.resolve("gone.png") + ": is a symbolic link to"), out);
       assertFalse(CLASS_NAME.matcher(out).find(), "words, not class names:\n" + out);

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderListing.ImageFile;
 import dev.fgbg.core.synth.Resampler;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,26 +55,26 @@ public final class FolderAssets {
   /** As above, timing the progress lines of a long decoding by {@code ticker}. */
   public static AssetSet load(FolderDataset config, int width, int height, int maskAlpha,
       Ticker ticker) {
-    Problems problems = new Problems();
-    // A missing folder does not stop the checks of the other one's files.
-    List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
-    List<ImageFile> fgFiles = FolderListing.list(config.foregrounds(), "foreground", problems);
-    if (config.fgMasks() != null && !Files.isDirectory(config.fgMasks())) {
-      problems.add("foreground mask folder " + FolderListing.tried(config.fgMasks())
-          + " does not exist or is not a folder");
-      fgFiles = List.of(); // every cut-out would only repeat that its mask is missing
-    }
-    FolderLabels bgLabels = FolderLabels.of(config.backgrounds(), names(bgFiles), problems);
-    FolderLabels fgLabels = FolderLabels.of(config.foregrounds(), names(fgFiles), problems);
+    return load(FolderFiles.check(config, List.of()), width, height, maskAlpha, ticker);
+  }
+
+  /** As above, the files checked already ({@link FolderFiles}): decodes them. */
+  public static AssetSet load(FolderFiles files, int width, int height, int maskAlpha,
+      Ticker ticker) {
+    FolderDataset config = files.config;
+    Problems problems = files.problems;
+    List<ImageFile> bgFiles = files.bgFiles;
+    List<ImageFile> fgFiles = files.fgFiles;
+    FolderLabels bgLabels = files.bgLabels;
+    FolderLabels fgLabels = files.fgLabels;
     DecodeProgress progress = new DecodeProgress(config.name(), bgFiles.size() + fgFiles.size(),
         ticker);
     List<Loaded<Background>> bgs = IntStream.range(0, bgFiles.size()).parallel()
         .mapToObj(i -> progress.decoded(background(config, bgFiles.get(i), bgLabels, width,
             height))).toList();
-    List<ImageFile> fgList = fgFiles;
-    MaskFiles masks = config.fgMasks() == null ? null : new MaskFiles(config.fgMasks());
-    List<Loaded<Foreground>> fgs = IntStream.range(0, fgList.size()).parallel()
-        .mapToObj(i -> progress.decoded(foreground(config, masks, fgList.get(i), fgLabels,
+    MaskFiles masks = files.masks;
+    List<Loaded<Foreground>> fgs = IntStream.range(0, fgFiles.size()).parallel()
+        .mapToObj(i -> progress.decoded(foreground(config, masks, fgFiles.get(i), fgLabels,
             maskAlpha))).toList();
     progress.finished();
     // Problems sorted by path (Problems), so the message depends on neither threads nor disk.
@@ -89,8 +88,8 @@ public final class FolderAssets {
         problems.add(l.file(), l.problem());
       }
     }
-    boolean skip = config.onBadFile() == FolderDataset.OnBadFile.SKIP;
-    Set<String> skipped = problems.settle(config.name(), skip, config.skipSetting());
+    Set<String> skipped = problems.settle(config.name(), FolderFiles.skip(config),
+        config.skipSetting());
     List<Loaded<Background>> goodBgs = kept(bgs, skipped);
     List<Loaded<Foreground>> goodFgs = kept(fgs, skipped);
     if (goodBgs.isEmpty() || goodFgs.isEmpty()) {
@@ -151,10 +150,6 @@ public final class FolderAssets {
     if (up != null) {
       LOG.log(up.level(), up.text());
     }
-  }
-
-  private static List<String> names(List<ImageFile> files) {
-    return files.stream().map(ImageFile::name).toList();
   }
 
   private static <T> List<Loaded<T>> kept(List<Loaded<T>> loaded, Set<String> skipped) {

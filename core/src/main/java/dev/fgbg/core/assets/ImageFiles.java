@@ -93,35 +93,28 @@ public final class ImageFiles {
       throw new IllegalArgumentException("maxPixels = " + maxPixels + " must be in [1, "
           + MAX_PIXELS_LIMIT + "]");
     }
+    String quick = quickProblem(file);
+    if (quick != null) {
+      throw FgbgException.invalidConfig(file + ": " + quick);
+    }
     ImageInputStream in;
     try {
-      if (!Files.isRegularFile(file)) { // a FIFO would block the reader for ever
-        throw FgbgException.invalidConfig(file + ": " + notAFile(file));
-      }
-      if (!Files.isReadable(file)) {
-        throw FgbgException.invalidConfig(file + ": cannot be read (permission denied)");
-      }
-      if (Files.size(file) == 0) {
-        throw FgbgException.invalidConfig(file + ": is empty (0 bytes)");
-      }
       in = new FileImageInputStream(file.toFile());
     } catch (IOException e) {
       throw FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")", e);
     }
     try (in) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) { // ImageIO knows no WebP, HEIC or AVIF: their magic says it
+      if (!readers.hasNext()) {
         String format = ImageMagic.of(file);
-        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image" + (format == null
-            ? "" : " (its bytes are " + ImageMagic.a(format) + " image's; "
-                + ImageMagic.convert(format, file) + ")"));
+        throw FgbgException.invalidConfig(file + ": " + (format == null
+            ? "not a PNG or JPEG image" : notPngOrJpeg(file, format)));
       }
       ImageReader reader = readers.next();
       String format = reader.getFormatName().toUpperCase(Locale.ROOT);
-      if (!format.equals("PNG") && !format.equals("JPEG")) { // a GIF, BMP or TIFF by its bytes
+      if (!format.equals("PNG") && !format.equals("JPEG")) { // ImageIO's, by bytes unnamed above
         reader.dispose();
-        throw FgbgException.invalidConfig(file + ": not a PNG or JPEG image (its bytes are "
-            + ImageMagic.a(format) + " image's; " + ImageMagic.convert(format, file) + ")");
+        throw FgbgException.invalidConfig(file + ": " + notPngOrJpeg(file, format));
       }
       try {
         // JPEG metadata says whether the file is CMYK (and YCCK), which is decoded apart.
@@ -149,6 +142,38 @@ public final class ImageFiles {
       throw FgbgException.invalidConfig(file + ": unreadable or truncated image ("
           + decoderWords(e) + ")", e);
     }
+  }
+
+  /**
+   * Why {@code file} cannot be decoded, as far as that shows without decoding: no regular file,
+   * no permission to read it, empty, or first bytes of a format fgbg does not read (ImageIO
+   * knows no WebP, HEIC or AVIF; their magic says it, and a GIF's, BMP's or TIFF's); null when
+   * it may be a PNG or JPEG. The decoder's first check, and the pre-pass that names such files
+   * before a dataset's photos are decoded ({@link FolderFiles}), in the same words.
+   */
+  static String quickProblem(Path file) {
+    try {
+      if (!Files.isRegularFile(file)) { // a FIFO would block the reader for ever
+        return notAFile(file);
+      }
+      if (!Files.isReadable(file)) {
+        return "cannot be read (permission denied)";
+      }
+      if (Files.size(file) == 0) {
+        return "is empty (0 bytes)";
+      }
+      String format = ImageMagic.of(file);
+      return format == null || format.equals("PNG") || format.equals("JPEG") ? null
+          : notPngOrJpeg(file, format);
+    } catch (IOException e) {
+      return "cannot be read (" + InWords.of(e) + ")";
+    }
+  }
+
+  /** A file whose bytes are {@code format}'s, not a PNG's or JPEG's, and how to convert it. */
+  private static String notPngOrJpeg(Path file, String format) {
+    return "not a PNG or JPEG image (its bytes are " + ImageMagic.a(format) + " image's; "
+        + ImageMagic.convert(format, file) + ")";
   }
 
   /** ImageIO's JPEG reader's words for a cut-short or corrupt file, in a user's words. */

@@ -48,6 +48,11 @@ final class Problems {
     return byFile.containsKey(file.toString());
   }
 
+  /** Whether a problem of a file (not only folder-level ones) was named. */
+  boolean namesAFile() {
+    return !byFile.isEmpty();
+  }
+
   boolean isEmpty() {
     return general.isEmpty() && byFile.isEmpty();
   }
@@ -72,6 +77,11 @@ final class Problems {
    * where there is no flag (a Spark job's datasets).
    */
   Set<String> settle(String dataset, boolean skip, String skipSetting) {
+    return settle(dataset, skip, skipSetting, null);
+  }
+
+  /** As above; a refusal ends with line {@code note} when it is not null. */
+  Set<String> settle(String dataset, boolean skip, String skipSetting, String note) {
     boolean skippableOnly = general.isEmpty() && !byFile.isEmpty()
         && byFile.keySet().stream().noneMatch(unskippable::contains);
     if (skip && (skippableOnly || isEmpty())) {
@@ -96,15 +106,16 @@ final class Problems {
             + " in its config file entry" : "; or start with " + SKIP_FLAG
             + " (on_bad_file: \"skip\" in a config file)")
             + " to serve the rest without the bad images";
+    String last = note == null ? "" : "\n" + note;
     if (lines.size() == 1) {
       throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
           + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")")
-          + (also.isEmpty() ? "" : "; " + also));
+          + (also.isEmpty() ? "" : "; " + also) + last);
     }
     StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + lines.size()
         + " bad files or folders (fix or remove each, then start again" + hint + "):");
     shown(lines).forEach(l -> b.append("\n  ").append(l));
-    throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also));
+    throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also) + last);
   }
 
   /** Why {@code file} (as named here) is bad: its problems joined. */

@@ -30,7 +30,9 @@ public final class DatasetCatalog {
 
   /**
    * {@code builtin} first, then the folder datasets in order. Every folder dataset is checked
-   * even when an earlier one is bad, so one failure names the problems of all of them.
+   * even when an earlier one is bad, so one failure names the problems of all of them; what
+   * shows without decoding a photo ({@link DatasetFactory#check}) is checked for all of them
+   * first, and a problem found so stops the start-up before any decoding.
    */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       DepthModels models) {
@@ -53,20 +55,37 @@ public final class DatasetCatalog {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
     List<String> problems = new ArrayList<>();
+    // Every dataset's quick checks before any photo is decoded: no mistake found in
+    // milliseconds waits for minutes of another dataset's decoding.
+    List<DatasetFactory.Checked> checked = new ArrayList<>();
     for (FolderDatasetConfig c : folders) {
-      try {
-        out.add(DatasetFactory.folder(c, models, skipByKey.get(c.getName()), ticker));
-      } catch (FgbgException e) {
-        if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
-          throw e;
-        }
-        problems.add(e.getMessage());
-      }
+      invalidConfig(problems, () -> checked.add(DatasetFactory.check(c, models,
+          skipByKey.get(c.getName()))));
     }
+    throwIfAny(problems);
+    for (DatasetFactory.Checked k : checked) {
+      invalidConfig(problems, () -> out.add(DatasetFactory.folder(k, models, ticker)));
+    }
+    throwIfAny(problems);
+    return out;
+  }
+
+  /** Runs {@code step}, adding the message of its INVALID_CONFIG to {@code problems}. */
+  private static void invalidConfig(List<String> problems, Runnable step) {
+    try {
+      step.run();
+    } catch (FgbgException e) {
+      if (e.reason() != FgbgException.Reason.INVALID_CONFIG) {
+        throw e;
+      }
+      problems.add(e.getMessage());
+    }
+  }
+
+  private static void throwIfAny(List<String> problems) {
     if (!problems.isEmpty()) {
       throw FgbgException.invalidConfig(String.join("\n", problems));
     }
-    return out;
   }
 
   /** The built-in world, with a model's depth when the config names one. */

@@ -8,6 +8,7 @@ import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.assets.FolderAssets;
 import dev.fgbg.core.assets.FolderDataset;
+import dev.fgbg.core.assets.FolderFiles;
 import dev.fgbg.core.assets.ImageFiles;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
@@ -63,6 +64,17 @@ final class DatasetFactory {
   /** As above, timing the progress lines of a long decoding by {@code ticker}. */
   static Dataset folder(FolderDatasetConfig c, DepthModels models, String skipByKey,
       Ticker ticker) {
+    return folder(check(c, models, skipByKey), models, ticker);
+  }
+
+  /** A folder dataset checked as far as it can be without decoding a photo. */
+  record Checked(FolderDatasetConfig config, FolderSettings settings, FolderFiles files) {}
+
+  /**
+   * {@code c}'s settings, its depth model's files and its photo files as far as they can be
+   * checked without decoding one: INVALID_CONFIG naming every problem found otherwise.
+   */
+  static Checked check(FolderDatasetConfig c, DepthModels models, String skipByKey) {
     FolderSettings s = settings(c, SettingNames.FLAGS);
     FolderDataset fd;
     try {
@@ -73,8 +85,18 @@ final class DatasetFactory {
     } catch (IllegalArgumentException e) {
       throw FgbgException.invalidConfig(s.who() + ": " + e.getMessage(), e);
     }
-    AssetSet assets = FolderAssets.load(fd, s.spec().width(), s.spec().height(),
+    // A missing weights file is named before the photos are decoded, with their problems.
+    String depth = c.getDepthModel().isEmpty() || models == null ? null
+        : models.fileProblem(c.getDepthModel(), c.getDepthWeights());
+    return new Checked(c, s, FolderFiles.check(fd, depth == null ? List.of() : List.of(depth)));
+  }
+
+  /** The dataset {@code k} checked: its photos decoded, its depth model loaded. */
+  static Dataset folder(Checked k, DepthModels models, Ticker ticker) {
+    FolderSettings s = k.settings();
+    AssetSet assets = FolderAssets.load(k.files(), s.spec().width(), s.spec().height(),
         s.spec().softMask() ? 1 : s.spec().maskThreshold(), ticker);
+    FolderDatasetConfig c = k.config();
     try {
       return withDepth(s.name(), assets, s.spec(), c.getDepthModel(), c.getDepthWeights(),
           c.getDepthMode(), models);

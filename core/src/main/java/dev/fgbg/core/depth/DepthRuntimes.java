@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.FgbgException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,15 +28,35 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
 
   @Override
   public synchronized DepthRuntime get(String model, String weights) {
-    Path cfg = Path.of(model);
-    Path w = weights.isEmpty() ? null : Path.of(weights);
-    String key = cfg.toAbsolutePath().normalize() + "|" + (w == null ? "" : w.toAbsolutePath());
-    DepthRuntime r = byKey.get(key);
+    DepthRuntime r = byKey.get(key(model, weights));
     if (r == null) {
-      r = load(cfg, w);
-      byKey.put(key, r);
+      r = load(Path.of(model), weights(weights));
+      byKey.put(key(model, weights), r);
     }
     return r;
+  }
+
+  @Override
+  public synchronized String fileProblem(String model, String weights) {
+    if (byKey.containsKey(key(model, weights))) {
+      return null;
+    }
+    try {
+      OnnxDepthModel.checkWeights(ModelConfig.load(Path.of(model), weights(weights)));
+      return null;
+    } catch (FgbgException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static Path weights(String weights) {
+    return weights.isEmpty() ? null : Path.of(weights);
+  }
+
+  private static String key(String model, String weights) {
+    Path w = weights(weights);
+    return Path.of(model).toAbsolutePath().normalize() + "|"
+        + (w == null ? "" : w.toAbsolutePath());
   }
 
   private DepthRuntime load(Path cfg, Path weights) {

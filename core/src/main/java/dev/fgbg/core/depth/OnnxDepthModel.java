@@ -100,11 +100,8 @@ public final class OnnxDepthModel implements DepthModel {
 
   private static OnnxDepthModel loadHere(ModelConfig config, Device device, int threads,
       int sessions) {
+    checkWeights(config);
     var w = config.weights();
-    if (!Files.isRegularFile(w)) {
-      throw FgbgException.invalidConfig("depth model weights " + w + " not found"
-          + WeightsAdvice.tilde(w) + WeightsAdvice.how(config, true));
-    }
     String sha = sha256(w);
     if (!config.proto().getSha256().isEmpty()
         && !config.proto().getSha256().equalsIgnoreCase(sha)) {
@@ -257,12 +254,34 @@ public final class OnnxDepthModel implements DepthModel {
     }
   }
 
+  /**
+   * Refuses weights that are not there or cannot be read, as loading would, without reading
+   * them: checked before a dataset's photos are decoded, so such a mistake costs no decoding.
+   */
+  public static void checkWeights(ModelConfig config) {
+    Path w = config.weights();
+    if (!Files.isRegularFile(w)) {
+      throw FgbgException.invalidConfig("depth model weights " + w + " not found"
+          + WeightsAdvice.tilde(w) + WeightsAdvice.how(config, true));
+    }
+    try {
+      // Opened only: permission to read is what a start-up most often lacks.
+      Files.newInputStream(w).close();
+    } catch (IOException e) {
+      throw unreadable(w, e);
+    }
+  }
+
   static String sha256(Path p) {
     try {
       return Sha256.hex(p);
     } catch (IOException e) {
-      throw FgbgException.invalidConfig("cannot read depth model weights " + p + ": "
-          + InWords.of(e), e);
+      throw unreadable(p, e);
     }
+  }
+
+  private static FgbgException unreadable(Path weights, IOException e) {
+    return FgbgException.invalidConfig("cannot read depth model weights " + weights + ": "
+        + InWords.of(e), e);
   }
 }

@@ -196,7 +196,8 @@ class ForgivingFoldersTest {
     e = assertThrows(FgbgException.class,
         () -> FolderAssets.load(config(FolderDataset.OnBadFile.SKIP), 32, 32));
     assertEquals("dataset 'f': " + root.resolve("bg/labels.csv") + ": the first row must be the "
-        + "header file,label (or file,label,height)", e.getMessage(), "a bad labels.csv is not skipped");
+        + "header file,label (or file,label,height)\n" + Fixtures.notDecoded(3), e.getMessage(),
+        "a bad labels.csv is not skipped");
   }
 
   @Test

@@ -79,7 +79,7 @@ class LabelsCsvTest {
           + csv + " (give every image a row file,label; it lists person standing.png, which "
           + "differs in case) (fix or remove it; or start with "
           + "--on-bad-file skip (on_bad_file: \"skip\" in a config file) to serve the rest "
-          + "without the bad images)", e.getMessage());
+          + "without the bad images)\n" + Fixtures.notDecoded(2), e.getMessage());
       assertEquals(List.of("WARNING " + csv + " lists 2 file(s) not found in "
           + root.resolve("fg") + " (ignored), e.g. person standing.png: no such file; did you "
           + "mean Person Standing.PNG?"), log.containing(" lists "));
@@ -104,7 +104,7 @@ class LabelsCsvTest {
       assertEquals("dataset 'f': " + root.resolve("fg/spin.gif") + ": is a GIF image; fgbg "
           + "reads PNG and JPEG (convert it or remove it) (fix or remove it; or start with "
           + "--on-bad-file skip (on_bad_file: \"skip\" in a config file) to serve the rest "
-          + "without the bad images)", e.getMessage());
+          + "without the bad images)\n" + Fixtures.notDecoded(2), e.getMessage());
       assertEquals(List.of("WARNING " + csv + " lists 1 file(s) that are not images in "
           + root.resolve("fg") + " (ignored), e.g. notes.txt"), log.containing(" lists "),
           "the GIF is present: its row is not called missing nor ignored");
@@ -120,7 +120,7 @@ class LabelsCsvTest {
         + "again):\n  " + csv + ": row 4 (alone.png) has no label: rows are file,label; row 5: "
         + "the file is empty; row 6 has 3 cells but the header file,label has 2 (quote a name or "
         + "label that holds a comma)\n  " + root.resolve("fg/tiny.png") + ": " + csv + " row 3 "
-        + "(tiny.png): the label is empty", refusal().getMessage(),
+        + "(tiny.png): the label is empty\n" + Fixtures.notDecoded(2), refusal().getMessage(),
         "tiny.png is not also called unlisted: its bad row speaks");
   }
 }
