@@ -3,6 +3,7 @@ package dev.fgbg.server.options;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
+import dev.fgbg.core.depth.DiskLimit;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.shm.SharedRing;
@@ -123,7 +124,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
     private int depthSessions = OnnxDepthModel.AUTO_SESSIONS;
-    private long diskCacheBytes = 50_000_000_000L;
+    private long diskCacheBytes = DiskLimit.DEFAULT;
     private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);
