@@ -84,8 +84,8 @@ final class DatasetLine {
     long limit = d.teacher().diskLimit().orElse(s.diskBytes());
     long maps = limit / record;
     return limit < 0 || maps >= d.size() ? "" : String.format(Locale.ROOT, "; the depth disk "
-        + "cache's limit (--disk-cache-gb) holds about %,d of its %,d maps of a seed: a pass evicts maps it "
-        + "reads again later, so about %.2f GB would keep them", maps, d.size(),
+        + "cache's limit (--disk-cache-gb) holds about %,d of its %,d maps of a seed: a pass "
+        + "evicts maps it reads again later, so about %.2f GB would keep them", maps, d.size(),
         Math.ceil(record * (double) d.size() / 1e7) / 100);
   }
 

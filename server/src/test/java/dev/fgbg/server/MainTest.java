@@ -93,11 +93,11 @@ class MainTest {
     // A real 8 MB disk where root can mount one; else this machine's disk, whose free space
     // moves as others write (the limit is then only said to be the default).
     SmallDisk disk = SmallDisk.mount(cache, "size=8m");
+    ServerOptions o = Main.options("--builtin-size", "16", "--builtin-counts", "1:1", "--bg",
+        root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--size", "32",
+        "--depth-model", model.toString(), "--device", "cpu", "--cache-dir", cache.toString());
     try (LogLines log = LogLines.capture("dev.fgbg");
-        FgbgApplication app = FgbgApplication.create(Main.options("--builtin-size", "16",
-            "--builtin-counts", "1:1", "--bg", root.resolve("bg").toString(), "--fg",
-            root.resolve("fg").toString(), "--size", "32", "--depth-model", model.toString(),
-            "--device", "cpu", "--cache-dir", cache.toString()))) {
+        FgbgApplication app = FgbgApplication.create(o)) {
       List<String> said = log.containing("depth disk cache " + cache);
       assertTrue(said.stream().noneMatch(l -> l.startsWith("WARNING")), said.toString());
       String limit = disk == null ? "" : String.format(Locale.ROOT, "%.1f MB: ",
@@ -107,7 +107,10 @@ class MainTest {
           + " (limit " + limit), said.get(0));
       assertTrue(said.get(0).endsWith(": the default, what it holds plus half the free space, "
           + "as that is under 50 GB)") || disk == null, said.get(0));
-      assertEquals(2, app.datasets().size());
+      // The dataset's line reads the tier's limit, not the options' "default" (-1): its 360
+      // maps, 0.8 MB, fit the 4.2 MB.
+      String line = DatasetLine.of(app.datasets().get(1), o.depth());
+      assertFalse(line.contains("--disk-cache-gb"), line);
     } finally {
       if (disk != null) {
         disk.close();

@@ -51,8 +51,7 @@ import java.util.Objects;
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
-    DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
+    DepthSettings depth, Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
     ExportLimits exportLimits, String metricsHost, int metricsPort, boolean sharedMemory,
     Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
   /** No metrics endpoint. */
