@@ -51,9 +51,9 @@ import java.util.Objects;
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
-    DepthSettings depth, Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
-    ExportLimits exportLimits, String metricsHost, int metricsPort, boolean sharedMemory,
-    Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
+    DepthSettings depth, Duration statsInterval, Duration shutdownGrace, Duration drainDelay,
+    LoadOptions load, ExportLimits exportLimits, String metricsHost, int metricsPort,
+    boolean sharedMemory, Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
   /**
