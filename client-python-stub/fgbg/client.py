@@ -180,8 +180,9 @@ class Client(_owner.Owned):
         those `sample` (at least 1; None: all) drawn from `seed` (in index order) to
         `destination`, relative to the server's export root (serve --export-root) as the returned
         ExportProgress's `manifest` is (its `digest`: GetSamples' of the same indices). Resumes
-        the same export; another export's folder needs `overwrite=True`. Shows a tqdm bar when
-        tqdm is installed and progress is on, else plain lines."""
+        the same export; another export's folder needs `overwrite=True`. With progress on, a tqdm
+        bar when stderr is a terminal and tqdm is installed, else plain lines on stderr (one
+        every 10 s and the last)."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
         req = request(pb.ExportRequest, dataset=dataset, outputs=output_enums(outputs),
@@ -207,8 +208,9 @@ class Client(_owner.Owned):
         `standard_error` says how far its mean may be from the mean of the range it was drawn
         from (`Stats.population`). `outputs` (any of image, mask, depth, background,
         background_depth; default: the first three) limits what is computed: image statistics
-        never wait for a depth model. With `progress`, a tqdm bar (when tqdm is installed, else a
-        line at the end) shows samples counted and the ETA."""
+        never wait for a depth model. With `progress`, a tqdm bar (when stderr is a terminal and
+        tqdm is installed, else a plain line on stderr every 10 s and the last) shows samples
+        counted."""
         req = request(pb.StatsRequest, dataset=dataset, seed=seed, start=start, end=end,
                       stride=stride, sample=sample_count(sample),
                       outputs=output_enums(outputs, ("image", "mask", "depth", "background",

@@ -5,7 +5,12 @@ from types import SimpleNamespace
 
 import tqdm
 
-from fgbg._progress import Progress
+from fgbg._progress import LINE_EVERY, Progress, draws_bar
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 def _message(done: int, total: int = 1000) -> SimpleNamespace:
@@ -19,12 +24,12 @@ def test_the_bar_rates_only_what_was_done_after_its_first_message(monkeypatch):
     real = tqdm.tqdm
 
     def quiet(*args, **kwargs):
-        bar = real(*args, file=io.StringIO(), **kwargs)
+        bar = real(*args, **kwargs)
         made.append(bar)
         return bar
 
     monkeypatch.setattr(tqdm, "tqdm", quiet)
-    p = Progress("export x", "export")
+    p = Progress("export x", "export", stream=_Terminal())
     p.update(_message(600))  # a resumed export, or the first shards before the first message
     time.sleep(0.05)
     p.update(_message(700))
@@ -33,3 +38,35 @@ def test_the_bar_rates_only_what_was_done_after_its_first_message(monkeypatch):
     assert bar.n == 700
     assert rate < 100 / 0.05 * 1.5, "the 600 before the bar are not in its rate"
     p.close()
+
+
+def test_only_a_terminal_gets_a_bar():
+    assert draws_bar(_Terminal())
+    assert not draws_bar(io.StringIO()), "a file or a pipe"
+    closed = io.StringIO()
+    closed.close()  # its isatty raises
+    assert not draws_bar(closed)
+    assert not draws_bar(object()), "no isatty at all"
+
+
+def test_a_log_file_gets_a_plain_line_every_few_seconds_not_a_bar(monkeypatch):
+    # Written to a file, a bar's redraws were one line of hundreds of KB (a stats pass of
+    # normalize="dataset"): there, lines now, the first at once, then one per LINE_EVERY.
+
+    def no_bar(*args, **kwargs):
+        raise AssertionError("no tqdm bar on a stream that is not a terminal")
+
+    monkeypatch.setattr(tqdm, "tqdm", no_bar)
+    now = [100.0]
+    log = io.StringIO()
+    p = Progress("stats office", "stats", stream=log, clock=lambda: now[0])
+    for done in range(0, 1001, 10):  # a message every second
+        p.update(_message(done))
+        now[0] += 1.0
+    p.update(_message(1000))  # the last message again: said once
+    p.close()
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue()
+    step = int(10 * LINE_EVERY)  # samples a message each second
+    assert lines == ["stats office: %d/1000 samples (%d%%), 0 samples/s" % (d, d // 10)
+                     for d in range(0, 1001, step)], lines

@@ -80,10 +80,12 @@ final class DatasetLine {
     }
     long record = DepthRecord.size(new DepthKey(d.fingerprint(), 0, d.size() - 1),
         d.depthBytes(DepthEncoding.FLOAT16) / 2);
-    long maps = s.diskBytes() / record;
-    return maps >= d.size() ? "" : String.format(Locale.ROOT, "; the depth disk cache's limit "
-        + "(--disk-cache-gb) holds about %,d of its %,d maps of a seed: a pass evicts maps it "
-        + "reads again later, so about %.2f GB would keep them", maps, d.size(),
+    // The tier's own limit: the default's is known once the tier has seen the free space.
+    long limit = d.teacher().diskLimit().orElse(s.diskBytes());
+    long maps = limit / record;
+    return limit < 0 || maps >= d.size() ? "" : String.format(Locale.ROOT, "; the depth disk "
+        + "cache's limit (--disk-cache-gb) holds about %,d of its %,d maps of a seed: a pass "
+        + "evicts maps it reads again later, so about %.2f GB would keep them", maps, d.size(),
         Math.ceil(record * (double) d.size() / 1e7) / 100);
   }
 

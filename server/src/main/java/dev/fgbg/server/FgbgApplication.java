@@ -199,11 +199,13 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       for (DepthRuntime r : depth.all()) {
         long t = System.nanoTime();
-        String id = r.modelId();
-        datasets.stream().filter(d -> d.teacher() != null && d.teacher().id().equals(id))
-            .findFirst().ifPresent(d -> r.warmUp(d.spec().height(), d.spec().width()));
+        List<Dataset> taught = DepthCostLine.taught(r, datasets);
+        int images = taught.isEmpty() ? 0 : r.warmUp(taught.get(0).spec().height(),
+            taught.get(0).spec().width());
+        double took = (System.nanoTime() - t) / 1e9;
         LOG.info(String.format(Locale.ROOT, "depth model %s warm on %s after %.2f s", r.name(),
-            r.device(), (System.nanoTime() - t) / 1e9));
+            r.device(), took));
+        DepthCostLine.of(r, images, took, taught).ifPresent(LOG::info);
       }
     } catch (RuntimeException e) {
       if (closed) {

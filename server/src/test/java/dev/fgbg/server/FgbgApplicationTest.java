@@ -35,6 +35,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -144,6 +145,51 @@ class FgbgApplicationTest {
     assertTrue(said.contains("INFO depth warm-up ended: the server is stopping"), said.toString());
     assertTrue(said.stream().noneMatch(l -> l.startsWith("SEVERE") || l.contains("SERVING")),
         said.toString());
+  }
+
+  /**
+   * After the warm-up, a teacher dataset's model says what a cold sample costs and, on CPU, what
+   * an epoch takes and what is faster; a layered dataset's model, which costs nothing per
+   * sample, says nothing of the kind, nor does the built-in world's exact depth.
+   */
+  @Test
+  void aTeacherModelOnCpuSaysWhatAColdEpochCostsAfterItsWarmUp() throws Exception {
+    Fixtures.goodFolders(dir);
+    List<FolderDatasetConfig> sets = new ArrayList<>();
+    for (String n : List.of("taught", "flat")) {
+      Path model = dir.resolve(n + "-model");
+      if (n.equals("flat")) { // another model: one model's runtimes share its id's teacher
+        TinyOnnx.linearDepthHalf(model);
+      } else {
+        TinyOnnx.linearDepth(model);
+      }
+      TinyOnnx.config(model, "");
+      sets.add(FolderDatasetConfig.newBuilder().setName(n).setBg(dir.resolve("bg").toString())
+          .setFg(dir.resolve("fg").toString()).setSize("32").setDepthModel(model.toString())
+          .setDepthMode(n.equals("flat") ? "layered" : "").build());
+    }
+    try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
+      FgbgApplication app = FgbgApplication.create(small().datasets(sets).build());
+      try {
+        app.start(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()));
+        app.warm().get(30, TimeUnit.SECONDS);
+      } finally {
+        app.close();
+      }
+      long size = app.datasets().stream().filter(d -> d.name().equals("taught")).findFirst()
+          .orElseThrow().size();
+      List<String> said = log.containing("not in the depth cache");
+      assertEquals(1, said.size(), log.lines().toString());
+      String line = said.get(0);
+      // 16 images: a batch of 8 on each of the two sessions a CPU model has by default.
+      assertTrue(line.startsWith("INFO depth model tiny on cpu: a sample not in the depth cache"
+          + " costs about ") && line.contains(" samples/s; an estimate from the warm-up's 16 "
+          + "images, which run slower than later ones); teacher depth on CPU, an epoch computed"
+          + " cold takes: taught (" + String.format(Locale.ROOT, "%,d", size)
+          + " samples) about "), line);
+      assertTrue(line.endsWith("; --depth-mode layered (the model once per background) or a GPU"
+          + " (--device cuda) is the fast choice"), line);
+    }
   }
 
   @Test

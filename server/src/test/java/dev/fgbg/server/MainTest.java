@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
+import dev.fgbg.core.SmallDisk;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
+import dev.fgbg.core.depth.DiskLimit;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.ParameterException;
@@ -66,10 +70,52 @@ class MainTest {
   @Test
   void theDefaultDiskCacheHoldsTheWholeBuiltinDatasetsTeacherDepth() {
     ServerOptions o = Main.options();
+    assertEquals(DiskLimit.DEFAULT, o.depth().diskBytes(), "bounded by the free space");
     long record = DepthRecord.size(new DepthKey("f".repeat(64), 0, 399_999), 224 * 224);
     long onDisk = (record + 4095) / 4096 * 4096; // one file each, in whole 4 KiB blocks
-    assertTrue(400_000 * onDisk <= o.depth().diskBytes(), 400_000 * onDisk + " bytes for 400k "
-        + "samples of 224x224; the default --disk-cache-gb is " + o.depth().diskBytes());
+    assertTrue(400_000 * onDisk <= DiskLimit.CAP, 400_000 * onDisk + " bytes for 400k "
+        + "samples of 224x224; the default --disk-cache-gb, where the disk has room, is "
+        + DiskLimit.CAP);
+  }
+
+  /**
+   * --cache-dir without --disk-cache-gb on a disk with less free than the 50 GB default: the
+   * limit is what the folder holds plus half the free space, said in the tier's start-up line,
+   * and no warning that the limit is more than is free (a laptop's every start had one).
+   */
+  @Test
+  void theDefaultDiskLimitIsBoundedByTheFreeSpaceAndNotWarnedAbout() throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path cache = root.resolve("cache");
+    // A real 8 MB disk where root can mount one; else this machine's disk, whose free space
+    // moves as others write (the limit is then only said to be the default).
+    SmallDisk disk = SmallDisk.mount(cache, "size=8m");
+    ServerOptions o = Main.options("--builtin-size", "16", "--builtin-counts", "1:1", "--bg",
+        root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--size", "32",
+        "--depth-model", model.toString(), "--device", "cpu", "--cache-dir", cache.toString());
+    try (LogLines log = LogLines.capture("dev.fgbg");
+        FgbgApplication app = FgbgApplication.create(o)) {
+      List<String> said = log.containing("depth disk cache " + cache);
+      assertTrue(said.stream().noneMatch(l -> l.startsWith("WARNING")), said.toString());
+      String limit = disk == null ? "" : String.format(Locale.ROOT, "%.1f MB: ",
+          disk.free() / 2 / 1e6);
+      assertEquals(1, said.size(), said.toString());
+      assertTrue(said.get(0).startsWith("INFO depth disk cache " + cache + ": 0 records, 0.0 MB"
+          + " (limit " + limit), said.get(0));
+      assertTrue(said.get(0).endsWith(": the default, what it holds plus half the free space, "
+          + "as that is under 50 GB)") || disk == null, said.get(0));
+      // The dataset's line reads the tier's limit, not the options' "default" (-1): its 360
+      // maps, 0.8 MB, fit the 4.2 MB.
+      String line = DatasetLine.of(app.datasets().get(1), o.depth());
+      assertFalse(line.contains("--disk-cache-gb"), line);
+    } finally {
+      if (disk != null) {
+        disk.close();
+      }
+    }
   }
 
   @Test

@@ -36,4 +36,9 @@ public interface TeacherDepth {
   default OptionalLong mapsOnDisk(Dataset dataset) {
     return OptionalLong.empty();
   }
+
+  /** The disk cache's limit in bytes, or empty without one: for the dataset's start-up line. */
+  default OptionalLong diskLimit() {
+    return OptionalLong.empty();
+  }
 }

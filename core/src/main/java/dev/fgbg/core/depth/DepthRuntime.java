@@ -159,6 +159,12 @@ public final class DepthRuntime implements AutoCloseable {
       }
 
       @Override
+      public OptionalLong diskLimit() {
+        DiskTier disk = cache.disk();
+        return disk == null ? OptionalLong.empty() : OptionalLong.of(disk.limit());
+      }
+
+      @Override
       public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
         Background b = d.assets().backgrounds().get(bg);
         // Keyed apart from every composite's (index 0..N) by a fingerprint of its own.
@@ -213,14 +219,17 @@ public final class DepthRuntime implements AutoCloseable {
   }
 
   /**
-   * Runs one full batch of grey images so the first real request finds the model warm. The
-   * counters (ServerStats, metrics) leave it out: they count what was served.
+   * Runs one full batch of grey images on each of the model's sessions, so the first real
+   * requests find them all warm, and returns how many images it ran (all at once, so their
+   * time is the model's rate with every session busy). The counters (ServerStats, metrics)
+   * leave it out: they count what was served.
    */
-  public void warmUp(int height, int width) {
+  public int warmUp(int height, int width) {
     List<CompletableFuture<float[]>> fs = new ArrayList<>();
     byte[] grey = new byte[height * width * 3];
     Arrays.fill(grey, (byte) 128);
-    for (int i = 0; i < model.maxBatch(); i++) {
+    int images = model.maxBatch() * Math.max(1, model.parallelRuns());
+    for (int i = 0; i < images; i++) {
       fs.add(batcher.submitUncounted(new DepthModel.Image(grey, 0, width, height), height,
           width));
     }
@@ -233,6 +242,7 @@ public final class DepthRuntime implements AutoCloseable {
       }
       throw e;
     }
+    return images;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  * with how large a memory tier, and where (and how large) the disk tier is.
  *
  * @param cacheDir the disk tier's folder, or null for none
+ * @param diskBytes the disk tier's limit, or {@link DiskLimit#DEFAULT}: bounded by free space
  * @param depthStore a read-only depth store (the Spark depth job's output), or null for none
  * @param sessions sessions of each model sharing the threads, or
  *     {@link OnnxDepthModel#AUTO_SESSIONS}
@@ -40,8 +41,9 @@ public record DepthSettings(OnnxDepthModel.Device device, int threads, long memo
     if (sessions < 0) {
       throw new IllegalArgumentException("sessions must be 0 (auto) or more, got " + sessions);
     }
-    if (diskBytes < 0) {
-      throw new IllegalArgumentException("diskBytes must not be negative, got " + diskBytes);
+    if (diskBytes < 0 && diskBytes != DiskLimit.DEFAULT) {
+      throw new IllegalArgumentException("diskBytes must not be negative (but DiskLimit.DEFAULT)"
+          + ", got " + diskBytes);
     }
   }
 }

@@ -71,7 +71,6 @@ public final class DiskTier {
   /** As the other constructor, with warnings timed by {@code ticker}. */
   DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker) throws IOException {
     this.dir = dir;
-    this.maxBytes = maxBytes;
     this.stats = stats;
     this.writeFailures = warnings(ticker, "writes failed");
     this.corruptRecords = warnings(ticker, "corrupt or truncated records were recomputed");
@@ -85,10 +84,13 @@ public final class DiskTier {
       LOG.info("depth disk cache " + dir + ": removed " + scan.removed() + " temporary files "
           + "left by writes that never finished");
     }
-    LOG.info(String.format("depth disk cache %s: %d records, %.1f MB (limit %.1f MB)", dir,
-        sizes.size(), total / 1e6, maxBytes / 1e6));
+    this.maxBytes = DiskLimit.of(dir, maxBytes, total);
+    LOG.info(String.format(Locale.ROOT, "depth disk cache %s: %d records, %.1f MB (%s)", dir,
+        sizes.size(), total / 1e6, DiskLimit.describe(maxBytes, this.maxBytes)));
     trimToLimit();
-    String tight = overFreeSpace(dir, maxBytes, total);
+    // The default is bounded by the free space already: only a limit the user gave is warned of.
+    String tight = maxBytes == DiskLimit.DEFAULT ? null
+        : DiskLimit.overFreeSpace(dir, maxBytes, total);
     if (tight != null) {
       LOG.warning(tight);
     }
@@ -107,22 +109,6 @@ public final class DiskTier {
           + "remain", dir, before - sizes.size(), freed / 1e6, maxBytes / 1e6, sizes.size(),
           total / 1e6));
     }
-  }
-
-  /**
-   * A line when the limit is more than the records held and the file system's free space
-   * together (the tier would fill the disk, and its writes fail, long before its limit), else
-   * null. The flag is the server's ({@code --disk-cache-gb}).
-   */
-  static String overFreeSpace(Path dir, long maxBytes, long held) throws IOException {
-    long free = Files.getFileStore(dir).getUsableSpace();
-    if (maxBytes - held <= free) {
-      return null;
-    }
-    return String.format(Locale.ROOT, "depth disk cache %s: its limit, %.1f MB, is more than "
-        + "the %.1f MB it holds and the %.1f MB free on its file system; writes will fail when "
-        + "the disk is full: lower the limit (--disk-cache-gb) or free space", dir,
-        maxBytes / 1e6, held / 1e6, free / 1e6);
   }
 
   private Path path(DepthKey k) {
@@ -295,5 +281,10 @@ public final class DiskTier {
 
   public synchronized long bytes() {
     return total;
+  }
+
+  /** The limit it keeps to: the one given, or the default's as start-up bounded it. */
+  public long limit() {
+    return maxBytes;
   }
 }

@@ -1,5 +1,6 @@
 package dev.fgbg.server.flags;
 
+import dev.fgbg.core.depth.DiskLimit;
 import dev.fgbg.core.depth.ModelPaths;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import java.nio.file.Path;
@@ -76,14 +77,20 @@ public final class DepthFlags {
     return cacheMb << 20;
   }
 
-  /** --disk-cache-gb in bytes; a negative (or not a number) is refused naming the flag. */
+  /**
+   * --disk-cache-gb in bytes, or {@link DiskLimit#DEFAULT} when not given; a negative (or not
+   * a number) is refused naming the flag.
+   */
   long diskCacheBytes() {
-    if (!(diskCacheGb >= 0) || Double.isInfinite(diskCacheGb)) {
-      throw new IllegalArgumentException("--disk-cache-gb " + (diskCacheGb == Math.rint(diskCacheGb)
-          ? String.valueOf((long) diskCacheGb) : String.valueOf(diskCacheGb))
-          + " must be 0 or more (a size in GB)");
+    if (diskCacheGb == null) {
+      return DiskLimit.DEFAULT;
     }
-    return (long) (diskCacheGb * 1e9);
+    double gb = diskCacheGb;
+    if (!(gb >= 0) || Double.isInfinite(gb)) {
+      throw new IllegalArgumentException("--disk-cache-gb " + (gb == Math.rint(gb)
+          ? String.valueOf((long) gb) : String.valueOf(gb)) + " must be 0 or more (a size in GB)");
+    }
+    return (long) (gb * 1e9);
   }
 
   /** The model folder as typed, or the repository's when only that one exists. */
@@ -91,6 +98,8 @@ public final class DepthFlags {
     return ModelPaths.resolve(model);
   }
 
-  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50.")
-  double diskCacheGb = 50;
+  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50, or "
+      + "what the --cache-dir holds plus half its disk's free space at start-up when that is "
+      + "less.")
+  Double diskCacheGb; // null: the default, bounded by the free space (DiskLimit)
 }

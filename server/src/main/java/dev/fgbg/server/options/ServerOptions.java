@@ -3,6 +3,7 @@ package dev.fgbg.server.options;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.depth.DepthSettings;
+import dev.fgbg.core.depth.DiskLimit;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.export.ExportLimits;
 import dev.fgbg.core.shm.SharedRing;
@@ -50,10 +51,9 @@ import java.util.Objects;
  */
 public record ServerOptions(int port, int workers, int window, Path exportRoot,
     BuiltinConfig builtin, List<FolderDatasetConfig> datasets, Map<String, String> skipByKey,
-    DepthSettings depth,
-    Duration statsInterval, Duration shutdownGrace, Duration drainDelay, LoadOptions load,
-    ExportLimits exportLimits, String metricsHost, int metricsPort, boolean sharedMemory,
-    Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
+    DepthSettings depth, Duration statsInterval, Duration shutdownGrace, Duration drainDelay,
+    LoadOptions load, ExportLimits exportLimits, String metricsHost, int metricsPort,
+    boolean sharedMemory, Path ringDirectory, ConnectOptions connect, UiOptions ui, Ticker ticker) {
   /** No metrics endpoint. */
   public static final int METRICS_OFF = -1;
   /**
@@ -123,7 +123,7 @@ public record ServerOptions(int port, int workers, int window, Path exportRoot,
     private long depthCacheBytes = 1L << 30;
     private Path cacheDir;
     private int depthSessions = OnnxDepthModel.AUTO_SESSIONS;
-    private long diskCacheBytes = 50_000_000_000L;
+    private long diskCacheBytes = DiskLimit.DEFAULT;
     private Path depthStore;
     private Duration statsInterval = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(5);

@@ -1,0 +1,56 @@
+package dev.fgbg.core.depth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The disk tier's limit against its file system's free space. A limit the user gave is kept,
+ * and warned about when the disk would fill first; with none given the tier takes
+ * {@link #DEFAULT}, which the free space bounds, so a laptop's default start is not warned about.
+ */
+public final class DiskLimit {
+  /** No limit given: the smaller of {@link #CAP} and what the tier holds plus half the free. */
+  public static final long DEFAULT = -1;
+  /** The default limit where the disk has room: the built-in 400,000 maps take 41 GB. */
+  public static final long CAP = 50_000_000_000L;
+
+  private DiskLimit() {}
+
+  /**
+   * The limit of a tier over {@code dir} holding {@code held} bytes: {@code given}, or for
+   * {@link #DEFAULT} what it holds plus half the free space (the rest left to exports and
+   * everything else on the disk), at most {@link #CAP}.
+   */
+  static long of(Path dir, long given, long held) throws IOException {
+    return given != DEFAULT ? given : Math.min(CAP, held + free(dir) / 2);
+  }
+
+  /** The limit's words for the tier's start-up line. */
+  static String describe(long given, long limit) {
+    return String.format(Locale.ROOT, "limit %.1f MB%s", limit / 1e6, given != DEFAULT ? ""
+        : limit < CAP ? ": the default, what it holds plus half the free space, as that is "
+        + "under 50 GB" : ": the default");
+  }
+
+  /**
+   * A line when a given limit is more than the records held and the file system's free space
+   * together (the tier would fill the disk, and its writes fail, long before its limit), else
+   * null. The flag is the server's ({@code --disk-cache-gb}).
+   */
+  static String overFreeSpace(Path dir, long limit, long held) throws IOException {
+    long free = free(dir);
+    if (limit - held <= free) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "depth disk cache %s: its limit, %.1f MB, is more than "
+        + "the %.1f MB it holds and the %.1f MB free on its file system; writes will fail when "
+        + "the disk is full: lower the limit (--disk-cache-gb) or free space", dir,
+        limit / 1e6, held / 1e6, free / 1e6);
+  }
+
+  private static long free(Path dir) throws IOException {
+    return Files.getFileStore(dir).getUsableSpace();
+  }
+}
