@@ -57,6 +57,14 @@ export async function api(path, values = {}) {
   return body;
 }
 
+/**
+ * A path or name with a line-break chance after each _ / . - (a <wbr>), so that a long one wraps
+ * at its parts rather than per letter or not at all; put it in an element of class 'path'.
+ */
+export function breakable(name) {
+  return String(name).split(/(?<=[_/.-])/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
+}
+
 /** Shows a failure in place of the page (or above it) and signals the page is done. */
 export function fail(e, where = app()) {
   where.prepend(el('div', { class: 'error', role: 'alert' }, e.message || String(e)));
