@@ -136,4 +136,26 @@ class WebUiLongNamesTest {
     ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-live-exports.png"));
   }
 
+  @Test
+  void theDatasetsPageWrapsLongLabelsAndNamesInTheirColumn() {
+    assertEquals("ready", ui.browser.open(server.url + "/"));
+    String card = "section.dataset[data-name^=long_named]";
+    // Every chip ends within its column, left of the Spec column beside it.
+    int spec = px("document.querySelector('" + card + " .panels > div:last-child')"
+        + ".getBoundingClientRect().left");
+    int chips = px("Math.max(...[...document.querySelectorAll('" + card + " .chip')].map(c =>"
+        + " c.getBoundingClientRect().right))");
+    assertTrue(chips <= spec, "a chip ends at " + chips + " px, over the Spec column at " + spec);
+    ui.browser.eval("document.querySelectorAll('" + card + " details').forEach(d => d.open ="
+        + " true)");
+    noWiderThan(WIDTH, "the Datasets page with its names open");
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-datasets.png"));
+    phone();
+    assertEquals("ready", ui.browser.open(server.url + "/"));
+    noWiderThan(390, "the Datasets page");
+    ui.browser.eval("document.querySelectorAll('details').forEach(d => d.open = true)");
+    noWiderThan(390, "the Datasets page with its names open");
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-datasets-phone.png"));
+  }
+
 }
