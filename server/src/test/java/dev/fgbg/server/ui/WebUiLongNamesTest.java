@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.server.transport.ConnectOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
@@ -156,6 +157,35 @@ class WebUiLongNamesTest {
     ui.browser.eval("document.querySelectorAll('details').forEach(d => d.open = true)");
     noWiderThan(390, "the Datasets page with its names open");
     ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-datasets-phone.png"));
+  }
+
+  /** The first sample drawn on the long-named background with the long-named cut-out. */
+  private static long longLabelled() throws IOException, InterruptedException {
+    String body = server.get("/api/grid?dataset=" + DATASET + "&bg_label=" + BG_LABEL
+        + "&fg_label=" + FG_LABEL + "&per_page=1").body();
+    return JsonParser.parseString(body).getAsJsonObject().getAsJsonArray("samples").get(0)
+        .getAsJsonObject().get("index").getAsLong();
+  }
+
+  @Test
+  void theSamplesIndexTableWrapsItsPathsAndLabelsWithinItsPanel() throws Exception {
+    assertEquals("ready", ui.browser.open(server.url + "/sample?dataset=" + DATASET + "&index="
+        + longLabelled()));
+    assertEquals(BG_LABEL, ui.browser.eval("document.querySelector('#factors"
+        + " tr[data-factor=bg] td:last-child').textContent").getAsString());
+    // Nothing cut off at the panel's edge: the table fits its box, and its 'what' column has
+    // room for more than a few letters a line.
+    assertTrue(px("document.querySelector('#factors').scrollWidth")
+        <= px("document.querySelector('#factors').parentElement.clientWidth"),
+        "the Index table is wider than its panel");
+    int what = px("document.querySelector('#factors tr[data-factor=bg] td.asset')"
+        + ".getBoundingClientRect().width");
+    assertTrue(what >= 150, "'what' is " + what + " px wide");
+    // The downloads, named after the long dataset, wrap inside their panel too.
+    assertTrue(ui.browser.eval("[...document.querySelectorAll('#downloads a')].every(a =>"
+        + " a.getBoundingClientRect().right <= a.closest('.panel').getBoundingClientRect()"
+        + ".right)").getAsBoolean(), "a download's name runs past its panel");
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-sample.png"));
   }
 
 }

@@ -85,7 +85,9 @@ function factorTable(s) {
   return el('table', { class: 'data', id: 'factors' },
     el('tr', {}, el('th', {}, 'factor'), el('th', { class: 'num' }, 'value'), el('th', { class: 'num' }, 'of'), el('th', {}, 'what'), el('th', {}, 'label')),
     s.factors.map((f) => el('tr', { dataset: { factor: f.name } }, el('td', { class: 'mono' }, f.name), el('td', { class: 'num' }, f.value),
-      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, breakable(f.asset)), el('td', {}, f.label))));
+      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, breakable(f.asset)),
+      // The label wraps at its parts too: unbroken, it took the row and left 'what' a sliver.
+      el('td', { class: 'path' }, breakable(f.label ?? '')))));
 }
 
 function formula(s) {
