@@ -188,4 +188,19 @@ class WebUiLongNamesTest {
     ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-sample.png"));
   }
 
+  @Test
+  void aGridTileShowsEachLabelOnALineOfItsOwnAndBothWholeOnHover() throws Exception {
+    assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=" + DATASET + "&bg_label="
+        + BG_LABEL + "&fg_label=" + FG_LABEL + "&per_page=4"));
+    String labels = "document.querySelector('.tile .caption .labels')";
+    assertEquals(FG_LABEL, ui.browser.eval(labels + ".querySelector('.fg-label').textContent")
+        .getAsString());
+    assertTrue(px(labels + ".querySelector('.fg-label').getBoundingClientRect().top")
+        > px(labels + ".querySelector('.bg-label').getBoundingClientRect().top"),
+        "the cut-out's label on a line below the background's");
+    assertEquals("background label: " + BG_LABEL + "\ncut-out label: " + FG_LABEL,
+        ui.browser.eval(labels + ".title").getAsString());
+    within(".tile .caption .fg-label", ".tile", "the cut-out's label");
+    ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-grid.png"));
+  }
 }
