@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import dev.fgbg.common.Sha256;
+import dev.fgbg.server.transport.ClientIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -71,11 +72,23 @@ final class Resources {
    * (null: none) is the page's dataset, which its Grid and Stats links keep.
    */
   Reply page(int status, String page, String title, String dataset) {
+    return page(status, page, title, dataset, null);
+  }
+
+  /**
+   * The same for {@code client} ({@link Request#client}): one signed in with a token is named
+   * in the header, beside a button that signs out (common.js calls {@code /api/logout}).
+   */
+  Reply page(int status, String page, String title, String dataset, String client) {
+    String token = ClientIdentity.ofToken("");
+    String who = client == null || !client.startsWith(token) ? ""
+        : "signed in as <b id=\"who-name\">" + escape(client.substring(token.length()))
+            + "</b><button type=\"button\" class=\"quiet\" id=\"sign-out\">Sign out</button>";
     // The placeholder is in the HTML, so it shows before the script and its API call answer
     // (a grid page renders every sample first); the script's first content replaces it.
     return shell(status, page, title, "<p class=\"loading\" id=\"loading\" role=\"status\">"
         + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>",
-        "", dataset);
+        "", dataset, who);
   }
 
   /**
@@ -100,16 +113,16 @@ final class Resources {
     // Shown at once, no script to wait for: marked in the HTML as a script marks a failure
     // (body[data-state], what tests and `fgbg bench ui` wait for).
     return shell(f.status(), "error", name + " (" + f.status() + ")", main, "",
-        " data-state=\"failed\"", dataset);
+        " data-state=\"failed\"", dataset, "");
   }
 
   /** A page to go back to from a refusal: its path and its name in a link. */
   record Back(String path, String name) {}
 
   private Reply shell(int status, String page, String title, String main, String script,
-      String state, String dataset) {
-    // The dataset first: a title could hold its placeholder, an encoded name cannot.
-    return Reply.html(status, shell.replace("{{dataset}}", query(dataset))
+      String state, String dataset, String who) {
+    // The dataset and who first: a title could hold their placeholders, they cannot.
+    return Reply.html(status, shell.replace("{{dataset}}", query(dataset)).replace("{{who}}", who)
         .replace("{{title}}", escape(title))
         .replace("{{page}}", page).replace("{{state}}", state).replace("{{main}}", main)
         .replace("{{script}}", script))

@@ -58,7 +58,8 @@ final class Router implements HttpHandler {
    */
   Router page(String path, String page, Function<Query, String> titled, Resources.Back back) {
     routes.put(path, new Route(Kind.PAGE, false,
-        r -> resources.page(200, page, titled.apply(r.query()), kept(r.query())), back));
+        r -> resources.page(200, page, titled.apply(r.query()), kept(r.query()), r.client()),
+        back));
     return this;
   }
 

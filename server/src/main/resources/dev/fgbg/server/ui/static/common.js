@@ -134,3 +134,10 @@ function highlightNav() {
 }
 
 highlightNav();
+
+// Signed in with a token: the header names it (the server put it there), and this button ends
+// the session; the reload then shows the sign-in page.
+document.getElementById('sign-out')?.addEventListener('click', async () => {
+  await fetch('/api/logout', { credentials: 'same-origin' }).catch(() => {});
+  location.reload();
+});
