@@ -57,4 +57,26 @@ class WebUiSignOutTest {
           .getAsInt(), "the session is over");
     }
   }
+
+  /** Submits the sign-in form with {@code token} typed; the message it shows. */
+  private static String signIn(String token) {
+    ui.browser.eval("document.getElementById('token').value = '" + token + "'");
+    assertEquals("refused", eval("new Promise(r => { addEventListener('fgbg-ready',"
+        + " () => r(document.body.dataset.state), { once: true });"
+        + " document.getElementById('login').requestSubmit(); })"));
+    return eval("document.getElementById('message').textContent");
+  }
+
+  @Test
+  void theSignInPageSaysInWordsWhyNothingHappened() throws Exception {
+    UiTestServer server = tokenServer(dir);
+    try {
+      assertEquals("login", ui.browser.open(server.url + "/"));
+      assertEquals("type a token first: one of this server's --token-file", signIn("  "));
+    } finally {
+      server.close();
+    }
+    assertEquals("the server cannot be reached: is it running? Sign in again once it is",
+        signIn(SECRET));
+  }
 }

@@ -40,6 +40,9 @@ export function link(path, values) {
   return s ? path + '?' + s : path;
 }
 
+/** What a page says when a request got no answer at all (the server stopped, the network gone). */
+export const UNREACHABLE = 'the server cannot be reached';
+
 export class ApiError extends Error {
   /** retryAfter: the seconds of a refusal's Retry-After header (0: none). */
   constructor(message, status, retryAfter = 0) { super(message); this.status = status; this.retryAfter = retryAfter; }
