@@ -48,9 +48,24 @@ export class ApiError extends Error {
   constructor(message, status, retryAfter = 0) { super(message); this.status = status; this.retryAfter = retryAfter; }
 }
 
-/** GET a JSON API; a refusal throws its message. */
-export async function api(path, values = {}) {
-  const r = await fetch(link(path, values), { credentials: 'same-origin' });
+/**
+ * GET a JSON API; a refusal throws its message. No answer at all (the server restarting, say)
+ * is said above the page and asked again every second until an answer comes; with `once` (the
+ * Live page, which polls anyway and says it its own way) it throws an ApiError in those words.
+ */
+export async function api(path, values = {}, { once = false } = {}) {
+  let r;
+  for (;;) {
+    try {
+      r = await fetch(link(path, values), { credentials: 'same-origin' });
+      break;
+    } catch (e) {
+      if (once) throw new ApiError(UNREACHABLE, 0);
+      unreachable(true);
+      await new Promise((f) => setTimeout(f, 1000));
+    }
+  }
+  unreachable(false);
   let body;
   try { body = await r.json(); } catch (e) { body = { error: r.status + ' ' + r.statusText }; }
   if (!r.ok) {
@@ -66,6 +81,16 @@ export async function api(path, values = {}) {
  */
 export function breakable(name) {
   return String(name).split(/(?<=[_/.-])/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
+}
+
+/** The notice at the top of the page while the server does not answer, in the Live page's words. */
+function unreachable(on) {
+  const notice = document.getElementById('unreachable');
+  if (!on) notice?.remove();
+  else if (!notice) {
+    document.getElementById('app').prepend(el('div', { class: 'error', role: 'alert', id: 'unreachable' },
+      `${UNREACHABLE}; retrying every second…`));
+  }
 }
 
 /** Shows a failure in place of the page (or above it) and signals the page is done. */

@@ -1,6 +1,6 @@
 // Live server: /api/live every second (ServerStats, open streams, budget, admissions and the
 // Prometheus series); counters become rates between two answers; the last two minutes plotted.
-import { api, ApiError, app, breakable, bytes, el, int, num, ready } from './common.js';
+import { api, ApiError, app, breakable, bytes, el, int, num, ready, UNREACHABLE } from './common.js';
 
 const KEEP = 120;
 const history = {};
@@ -141,14 +141,14 @@ cards.before(notice);
 
 async function poll() {
   try {
-    show(await api('/api/live'));
+    show(await api('/api/live', {}, { once: true }));
     notice.hidden = true;
     cards.classList.remove('stale');
     tables.classList.remove('stale');
     if (++polls === 2) ready();
   } catch (e) {
-    // No answer at all is a TypeError of fetch; an answer that refuses says why itself.
-    const why = e instanceof ApiError ? e.message : 'the server cannot be reached';
+    // No answer at all is api's UNREACHABLE; an answer that refuses says why itself.
+    const why = e instanceof ApiError ? e.message : UNREACHABLE;
     // Signed out (the token changed): only a reload with the new token helps, not polling.
     const out = e instanceof ApiError && e.status === 401;
     notice.textContent = `${why}${out ? '' : '; retrying every second'} (figures below are from the last answer)`;
