@@ -203,4 +203,12 @@ class WebUiLongNamesTest {
     within(".tile .caption .fg-label", ".tile", "the cut-out's label");
     ui.browser.screenshot(WebUiBrowserTest.SHOTS.resolve("long-grid.png"));
   }
+
+  @Test
+  void aPhonesStatsPageFitsALongDatasetName() {
+    phone();
+    assertEquals("ready", ui.browser.open(server.url + "/stats?dataset=" + DATASET));
+    noWiderThan(390, "the Stats page");
+    within("#controls select[name=dataset]", "#controls", "the dataset's box");
+  }
 }
