@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The grid's number filters take ranges as the form's hints write them ({@code 0–5, …}), over
  * real HTTP against a real server: {@code 1-3}, {@code 1–3} and {@code 1..3} are backgrounds 1,
- * 2 and 3; a range's ends are checked as single numbers are, and a backward one is refused.
+ * 2 and 3; a range's ends are checked as single numbers are, and a backward one is refused; a
+ * refused Grid page's link back keeps what was asked but the refused parameter.
  */
 class GridRangesTest {
   @TempDir
@@ -64,5 +66,18 @@ class GridRangesTest {
     assertEquals("parameter 'bg' has a range that runs backwards: '3-1'; write it from 1 to 3",
         error("bg=3-1"));
     assertEquals("parameter 'k' must be an integer in [0, 4], got '1-x'", error("k=1-x"));
+  }
+
+  @Test
+  void aRefusedGridPageLinksBackWithWhatWasTypedLessTheRefused() throws Exception {
+    HttpResponse<String> r = server.get("/grid?dataset=builtin&bg=2-x&fg=1-3&per_page=6");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("<a href=\"/grid?dataset=builtin&amp;fg=1-3&amp;per_page=6\">"
+        + "Back to the Grid</a>"), r.body());
+    // A refusal that names no parameter keeps the dataset, as before.
+    r = server.get("/grid?dataset=builtin&order=epoch&rank=3&world_size=2");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("<a href=\"/grid?dataset=builtin\">Back to the Grid</a>"),
+        r.body());
   }
 }
