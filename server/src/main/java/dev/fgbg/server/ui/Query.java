@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * The query parameters of one request, read by name with their rules. Every refusal is a 400
@@ -17,6 +20,9 @@ import java.util.TreeSet;
  * not taken by the page is refused too, so a typo never silently shows the wrong samples.
  */
 final class Query {
+  /** A range in a list: two integers joined by -, – (an en dash) or .. (spaces allowed). */
+  private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*(?:-|–|\\.\\.)\\s*(\\d+)");
+
   private final Map<String, String> values;
 
   private Query(Map<String, String> values) {
@@ -142,9 +148,24 @@ final class Query {
     return out;
   }
 
-  /** Comma-separated integers in [min, max], sorted without repeats (empty when absent). */
+  /**
+   * Comma-separated integers in [min, max] and ranges of them, both ends in ({@code 2-5}, or as
+   * the form's hints write them {@code 2–5}, or {@code 2..5}), sorted without repeats (empty
+   * when absent).
+   */
   int[] integers(String name, int min, int max) {
-    return words(name).stream().mapToInt(w -> (int) parse(name, w, min, max)).sorted()
-        .distinct().toArray();
+    return words(name).stream().flatMapToInt(w -> {
+      Matcher range = RANGE.matcher(w);
+      if (!range.matches()) {
+        return IntStream.of((int) parse(name, w, min, max));
+      }
+      int from = (int) parse(name, range.group(1), min, max);
+      int to = (int) parse(name, range.group(2), min, max);
+      if (to < from) {
+        throw HttpFailure.badRequest("parameter '" + name + "' has a range that runs backwards: "
+            + Quoted.of(w) + "; write it from " + to + " to " + from);
+      }
+      return IntStream.rangeClosed(from, to);
+    }).sorted().distinct().toArray();
   }
 }

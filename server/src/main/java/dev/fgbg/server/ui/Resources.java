@@ -1,15 +1,20 @@
 package dev.fgbg.server.ui;
 
 import dev.fgbg.common.Sha256;
+import dev.fgbg.server.transport.ClientIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The UI's static files (style sheet, one script per page, icon), read from the jar once, and
@@ -71,11 +76,23 @@ final class Resources {
    * (null: none) is the page's dataset, which its Grid and Stats links keep.
    */
   Reply page(int status, String page, String title, String dataset) {
+    return page(status, page, title, dataset, null);
+  }
+
+  /**
+   * The same for {@code client} ({@link Request#client}): one signed in with a token is named
+   * in the header, beside a button that signs out (common.js calls {@code /api/logout}).
+   */
+  Reply page(int status, String page, String title, String dataset, String client) {
+    String token = ClientIdentity.ofToken("");
+    String who = client == null || !client.startsWith(token) ? ""
+        : "signed in as <b id=\"who-name\">" + escape(client.substring(token.length()))
+            + "</b><button type=\"button\" class=\"quiet\" id=\"sign-out\">Sign out</button>";
     // The placeholder is in the HTML, so it shows before the script and its API call answer
     // (a grid page renders every sample first); the script's first content replaces it.
     return shell(status, page, title, "<p class=\"loading\" id=\"loading\" role=\"status\">"
         + "Loading…</p>", "<script type=\"module\" src=\"/static/" + page + ".js\"></script>",
-        "", dataset);
+        "", dataset, who);
   }
 
   /**
@@ -88,7 +105,9 @@ final class Resources {
     String name = REASONS.getOrDefault(f.status(), "Error");
     StringBuilder links = new StringBuilder("<p class=\"back\">");
     if (back != null) {
-      links.append("<a href=\"").append(back.path()).append(query(dataset))
+      // A path that keeps a query of its own (Back#again) keeps it rather than the dataset only.
+      String href = back.path().contains("?") ? back.path() : back.path() + query(dataset);
+      links.append("<a href=\"").append(escape(href))
           .append("\">Back to ")
           .append(escape(back.name())).append("</a> · ");
     }
@@ -100,16 +119,43 @@ final class Resources {
     // Shown at once, no script to wait for: marked in the HTML as a script marks a failure
     // (body[data-state], what tests and `fgbg bench ui` wait for).
     return shell(f.status(), "error", name + " (" + f.status() + ")", main, "",
-        " data-state=\"failed\"", dataset);
+        " data-state=\"failed\"", dataset, "");
   }
 
   /** A page to go back to from a refusal: its path and its name in a link. */
-  record Back(String path, String name) {}
+  record Back(String path, String name) {
+    /** How Query names a refused parameter: "parameter 'bg' must be …". */
+    private static final Pattern NAMED = Pattern.compile("parameter '([^']*)'");
+
+    /**
+     * This page again, for a refusal of this page: with the refused query {@code raw} less the
+     * parameter the refusal names, so that the form shows what was typed but the part to fix.
+     * A refusal naming no parameter keeps only the dataset, as other pages' refusals do.
+     */
+    Back again(String raw, HttpFailure f) {
+      Matcher named = NAMED.matcher(f.getMessage());
+      if (raw == null || !named.find()) {
+        return this;
+      }
+      StringJoiner kept = new StringJoiner("&");
+      try {
+        for (String pair : raw.split("&")) {
+          String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+          if (!pair.isEmpty() && !name.equals(named.group(1))) {
+            kept.add(pair);
+          }
+        }
+      } catch (IllegalArgumentException e) {
+        return this; // a query that cannot be read: the refusal says so; the link keeps none
+      }
+      return new Back(kept.length() == 0 ? path : path + "?" + kept, name);
+    }
+  }
 
   private Reply shell(int status, String page, String title, String main, String script,
-      String state, String dataset) {
-    // The dataset first: a title could hold its placeholder, an encoded name cannot.
-    return Reply.html(status, shell.replace("{{dataset}}", query(dataset))
+      String state, String dataset, String who) {
+    // The dataset and who first: a title could hold their placeholders, they cannot.
+    return Reply.html(status, shell.replace("{{dataset}}", query(dataset)).replace("{{who}}", who)
         .replace("{{title}}", escape(title))
         .replace("{{page}}", page).replace("{{state}}", state).replace("{{main}}", main)
         .replace("{{script}}", script))

@@ -67,7 +67,8 @@ final class Router implements HttpHandler {
    */
   Router page(String path, String page, Function<Query, String> titled, Resources.Back back) {
     routes.put(path, new Route(Kind.PAGE, false,
-        r -> resources.page(200, page, titled.apply(r.query()), kept(r.query())), back));
+        r -> resources.page(200, page, titled.apply(r.query()), kept(r.query()), r.client()),
+        back));
     return this;
   }
 
@@ -143,7 +144,14 @@ final class Router implements HttpHandler {
           Query.parse(ex.getRequestURI().getRawQuery()), ex.getRequestHeaders(),
           ex.getRemoteAddress(), access.client(ex)));
     } catch (RuntimeException e) {
-      return failure(kind, route.back(), kept(ex.getRequestURI().getRawQuery()), Failures.of(e));
+      String raw = ex.getRequestURI().getRawQuery();
+      HttpFailure f = Failures.of(e);
+      Resources.Back back = route.back();
+      // A refused Grid or Stats page links back to itself with what was typed, less the refused.
+      if (back != null && back.path().equals(ex.getRequestURI().getRawPath())) {
+        back = back.again(raw, f);
+      }
+      return failure(kind, back, kept(raw), f);
     }
   }
 

@@ -40,14 +40,32 @@ export function link(path, values) {
   return s ? path + '?' + s : path;
 }
 
+/** What a page says when a request got no answer at all (the server stopped, the network gone). */
+export const UNREACHABLE = 'the server cannot be reached';
+
 export class ApiError extends Error {
   /** retryAfter: the seconds of a refusal's Retry-After header (0: none). */
   constructor(message, status, retryAfter = 0) { super(message); this.status = status; this.retryAfter = retryAfter; }
 }
 
-/** GET a JSON API; a refusal throws its message. */
-export async function api(path, values = {}) {
-  const r = await fetch(link(path, values), { credentials: 'same-origin' });
+/**
+ * GET a JSON API; a refusal throws its message. No answer at all (the server restarting, say)
+ * is said above the page and asked again every second until an answer comes; with `once` (the
+ * Live page, which polls anyway and says it its own way) it throws an ApiError in those words.
+ */
+export async function api(path, values = {}, { once = false } = {}) {
+  let r;
+  for (;;) {
+    try {
+      r = await fetch(link(path, values), { credentials: 'same-origin' });
+      break;
+    } catch (e) {
+      if (once) throw new ApiError(UNREACHABLE, 0);
+      unreachable(true);
+      await new Promise((f) => setTimeout(f, 1000));
+    }
+  }
+  unreachable(false);
   let body;
   try { body = await r.json(); } catch (e) { body = { error: r.status + ' ' + r.statusText }; }
   if (!r.ok) {
@@ -55,6 +73,24 @@ export async function api(path, values = {}) {
       : body.error || r.statusText, r.status, Number(r.headers.get('Retry-After')) || 0);
   }
   return body;
+}
+
+/**
+ * A path or name with a line-break chance after each _ / . - (a <wbr>), so that a long one wraps
+ * at its parts rather than per letter or not at all; put it in an element of class 'path'.
+ */
+export function breakable(name) {
+  return String(name).split(/(?<=[_/.-])/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
+}
+
+/** The notice at the top of the page while the server does not answer, in the Live page's words. */
+function unreachable(on) {
+  const notice = document.getElementById('unreachable');
+  if (!on) notice?.remove();
+  else if (!notice) {
+    document.getElementById('app').prepend(el('div', { class: 'error', role: 'alert', id: 'unreachable' },
+      `${UNREACHABLE}; retrying every second…`));
+  }
 }
 
 /** Shows a failure in place of the page (or above it) and signals the page is done. */
@@ -126,3 +162,10 @@ function highlightNav() {
 }
 
 highlightNav();
+
+// Signed in with a token: the header names it (the server put it there), and this button ends
+// the session; the reload then shows the sign-in page.
+document.getElementById('sign-out')?.addEventListener('click', async () => {
+  await fetch('/api/logout', { credentials: 'same-origin' }).catch(() => {});
+  location.reload();
+});

@@ -1,5 +1,5 @@
 // Datasets: what each dataset is (size and its factors, spec, labels, depth, fingerprint).
-import { api, app, el, fail, int, link, ready } from './common.js';
+import { api, app, breakable, el, fail, int, link, ready } from './common.js';
 
 function factors(d) {
   return `${int(d.size)} = ${d.backgrounds} backgrounds × ${d.foregrounds} cut-outs × ${d.flips} flip${d.flips > 1 ? 's' : ''} × ${d.placements} placements`;
@@ -10,7 +10,7 @@ function factors(d) {
 function labelChips(d, labels, filter) {
   return el('div', { class: 'chips' }, labels.map((l) =>
     el('a', { class: 'chip', href: link('/grid', { dataset: d.name, [filter]: l.name }), title: `label ${l.id}: ${l.count} with this label` },
-      l.name, el('b', {}, l.count))));
+      el('span', { class: 'path' }, breakable(l.name)), el('b', {}, l.count))));
 }
 
 // An enum as a config file spells it: position POSITION_GROUND reads "ground".
@@ -33,7 +33,7 @@ function noDepth(source) {
 function card(d) {
   const sample = Math.floor(d.size / 2);
   return el('section', { class: 'panel dataset', dataset: { name: d.name } },
-    el('h1', {}, d.name),
+    el('h1', { class: 'path' }, breakable(d.name)),
     el('p', { class: 'lead' }, factors(d), ` · ${d.height}×${d.width}`),
     el('div', { class: 'panels' },
       el('div', {},
@@ -55,10 +55,10 @@ function card(d) {
         el('h3', { class: 'spaced' }, 'Cut-out labels'), labelChips(d, d.foreground_labels, 'fg_label'),
         el('details', {}, el('summary', {}, `${d.backgrounds} backgrounds`),
           el('ol', { class: 'names', start: 0 }, d.background_names.map((n, i) =>
-            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, bg: i }) }, n))))),
+            el('li', {}, el('a', { class: 'path', href: link('/grid', { dataset: d.name, bg: i }) }, breakable(n)))))),
         el('details', {}, el('summary', {}, `${d.foregrounds} cut-outs`),
           el('ol', { class: 'names', start: 0 }, d.foreground_names.map((n, i) =>
-            el('li', {}, el('a', { href: link('/grid', { dataset: d.name, fg: i }) }, n))))),
+            el('li', {}, el('a', { class: 'path', href: link('/grid', { dataset: d.name, fg: i }) }, breakable(n)))))),
         d.skipped_files.length === 0 ? null
           : el('details', {}, el('summary', {}, `${d.skipped_files.length} bad files skipped`),
             el('ul', { class: 'names skipped' }, d.skipped_files.map(f =>

@@ -267,7 +267,10 @@ function tiles(d, page) {
       el('div', { class: 'caption' },
         el('div', {}, el('span', { class: 'index' }, `#${s.index}`), s.batch !== undefined ? el('span', { class: 'muted' }, ` · batch ${s.batch}`) : null),
         el('div', { class: 'mono muted' }, `bg ${s.bg} fg ${s.fg} flip ${s.flip ? 1 : 0} k ${s.k}`),
-        el('div', { class: 'labels' }, `${s.bg_label} · ${s.fg_label}`)));
+        // One label a line, each cut to the tile's width, both whole on hover: on one line the
+        // cut-out's label was never seen behind a long background label.
+        el('div', { class: 'labels', title: `background label: ${s.bg_label}\ncut-out label: ${s.fg_label}` },
+          el('div', { class: 'bg-label' }, s.bg_label), el('div', { class: 'fg-label' }, s.fg_label))));
   }));
 }
 

@@ -1,6 +1,6 @@
 // Live server: /api/live every second (ServerStats, open streams, budget, admissions and the
 // Prometheus series); counters become rates between two answers; the last two minutes plotted.
-import { api, ApiError, app, bytes, el, int, num, ready } from './common.js';
+import { api, ApiError, app, breakable, bytes, el, int, num, ready, UNREACHABLE } from './common.js';
 
 const KEEP = 120;
 const history = {};
@@ -60,10 +60,12 @@ function card(id, title, value, sub, series) {
     el('div', { class: 'value' }, value), el('div', { class: 'sub' }, sub), sparkline(history[id]));
 }
 
-function table(title, head, rows, id, ...after) {
+/** A table: its first column text, the others figures; `classes` gives columns classes of their own. */
+function table(title, head, rows, id, classes = [], ...after) {
+  const cls = (i) => classes[i] ?? (i ? 'num' : '');
   return el('section', { class: 'panel', id }, el('h2', {}, title),
-    rows.length ? el('div', { class: 'scroll' }, el('table', { class: 'data' }, el('tr', {}, head.map((h, i) => el('th', { class: i ? 'num' : '' }, h))),
-      rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: i ? 'num' : '' }, c)))))) : el('p', { class: 'muted' }, 'none'), ...after);
+    rows.length ? el('div', { class: 'scroll' }, el('table', { class: 'data' }, el('tr', {}, head.map((h, i) => el('th', { class: cls(i) }, h))),
+      rows.map((r) => el('tr', {}, r.map((c, i) => el('td', { class: cls(i) }, c)))))) : el('p', { class: 'muted' }, 'none'), ...after);
 }
 
 function meter(ratio) {
@@ -109,7 +111,9 @@ function show(now) {
     card('queue', 'Batcher queue', int(queued), models.length ? `mean batch ${num(meanBatch, 1)} · max ${Math.max(0, ...models.map((d) => d.max_batch))}` : 'no depth model', queued));
   cards.querySelector('[data-card=budget]').insertBefore(meter(budget.used / budget.capacity), cards.querySelector('[data-card=budget] canvas'));
 
-  const exports = (m.fgbg_export_progress_ratio || []).map((p) => [p.labels.destination, meter(p.value), num(p.value * 100, 1) + ' %']);
+  // A long destination wraps at its parts (as the sample page's file names do): the progress
+  // beside it stays in the panel.
+  const exports = (m.fgbg_export_progress_ratio || []).map((p) => [breakable(p.labels.destination), meter(p.value), num(p.value * 100, 1) + ' %']);
   tables.replaceChildren(
     table('Per method', ['method', 'samples/s', 'bytes/s', 'open', 'render ms'],
       perMethod.map((p) => [p.method, int(p.samples), bytes(p.sent) + '/s', int(p.open), p.ms === null ? '–' : num(p.ms, 1)]), 'methods'),
@@ -119,10 +123,10 @@ function show(now) {
     table('Heavy requests', ['kind', 'running', 'queued', 'admitted', 'refused'],
       [['Stats', now.stats.running, now.stats.queued, int(now.stats.admitted), int(now.stats.refused)],
         ['Export', now.exports.running, now.exports.queued, int(now.exports.admitted), int(now.exports.refused)],
-        ['UI grid pages', now.grid_pages.running, now.grid_pages.queued, int(now.grid_pages.admitted), int(now.grid_pages.refused)]], 'admission',
+        ['UI grid pages', now.grid_pages.running, now.grid_pages.queued, int(now.grid_pages.admitted), int(now.grid_pages.refused)]], 'admission', [],
       // Not an admission (no running, admitted or refused): a line of its own.
       el('p', { class: 'muted spaced', id: 'render-queued' }, `render tasks queued: ${int(now.render_queued)}`)),
-    table('Exports in progress', ['destination', 'progress', ''], exports, 'exports'),
+    table('Exports in progress', ['destination', 'progress', ''], exports, 'exports', ['path', 'meter-cell', 'num']),
     table('Since the start', ['counter', 'value'],
       [['streams started', int(s.streams_started)], ['streams cancelled', int(s.streams_cancelled)], ['samples sent', int(s.samples_sent)],
         ['streams refused', int(now.streams.refused)], ['shared-memory rings', `${int(s.rings_accepted)} used · ${int(s.rings_refused)} refused`],
@@ -137,14 +141,14 @@ cards.before(notice);
 
 async function poll() {
   try {
-    show(await api('/api/live'));
+    show(await api('/api/live', {}, { once: true }));
     notice.hidden = true;
     cards.classList.remove('stale');
     tables.classList.remove('stale');
     if (++polls === 2) ready();
   } catch (e) {
-    // No answer at all is a TypeError of fetch; an answer that refuses says why itself.
-    const why = e instanceof ApiError ? e.message : 'the server cannot be reached';
+    // No answer at all is api's UNREACHABLE; an answer that refuses says why itself.
+    const why = e instanceof ApiError ? e.message : UNREACHABLE;
     // Signed out (the token changed): only a reload with the new token helps, not polling.
     const out = e instanceof ApiError && e.status === 401;
     notice.textContent = `${why}${out ? '' : '; retrying every second'} (figures below are from the last answer)`;

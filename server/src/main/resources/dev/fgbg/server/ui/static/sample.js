@@ -1,6 +1,6 @@
 // Sample: every output at full size (whatever /api/sample lists), the depth colour bar in the
 // dataset's units, the meta, the index decoded into its factors, neighbours and downloads.
-import { api, app, depth, el, fail, int, link, params, ready, wholeScale } from './common.js';
+import { api, app, breakable, depth, el, fail, int, link, params, ready, wholeScale } from './common.js';
 
 const q = params();
 
@@ -85,12 +85,9 @@ function factorTable(s) {
   return el('table', { class: 'data', id: 'factors' },
     el('tr', {}, el('th', {}, 'factor'), el('th', { class: 'num' }, 'value'), el('th', { class: 'num' }, 'of'), el('th', {}, 'what'), el('th', {}, 'label')),
     s.factors.map((f) => el('tr', { dataset: { factor: f.name } }, el('td', { class: 'mono' }, f.name), el('td', { class: 'num' }, f.value),
-      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, breakable(f.asset)), el('td', {}, f.label))));
-}
-
-/** A file name with a line-break chance after each _ / . -, so it wraps at its parts, not per letter. */
-function breakable(name) {
-  return name.split(/(?<=[_/.-])/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
+      el('td', { class: 'num' }, f.count), el('td', { class: 'asset', title: f.asset }, breakable(f.asset)),
+      // The label wraps at its parts too: unbroken, it took the row and left 'what' a sliver.
+      el('td', { class: 'path' }, breakable(f.label ?? '')))));
 }
 
 function formula(s) {

@@ -17,7 +17,10 @@ async function main() {
   app().append(form, el('div', { class: 'panel progress' }, bar, text), results);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    location.href = link('/stats', { ...formValues(form), run: 1 });
+    // No output at all would leave 'outputs' out, which the server reads as all of them.
+    const note = document.getElementById('outputs-note');
+    note.hidden = form.elements.outputs.value !== '';
+    if (note.hidden) location.href = link('/stats', { ...formValues(form), run: 1 });
   });
   if (q.get('run')) run(d, bar, text, results);
   else ready();
@@ -34,7 +37,8 @@ function controls(datasets, d) {
     el('label', {}, 'to index (excl.)', el('input', { type: 'number', name: 'end', value: q.get('end') || '', placeholder: String(d.size), min: 1, class: 'wide' })),
     el('label', {}, 'stride', el('input', { type: 'number', name: 'stride', value: q.get('stride') || '', placeholder: '1', min: 1 })),
     el('label', {}, 'random sample of', el('input', { type: 'number', name: 'sample', value: q.get('sample') || '', placeholder: 'all', min: 0 })),
-    el('fieldset', {}, el('legend', {}, 'outputs'), box('image'), box('mask'), box('depth'), hidden),
+    el('fieldset', {}, el('legend', {}, 'outputs'), box('image'), box('mask'), box('depth'), hidden,
+      el('span', { class: 'form-note', id: 'outputs-note', role: 'alert', hidden: true }, 'choose at least one output')),
     el('label', {}, 'depth bins', el('input', { type: 'number', name: 'bins', value: q.get('bins') || '', placeholder: '64', min: 1, max: 1024 })),
     el('button', { type: 'submit' }, 'Run Stats'));
   // Another dataset has another size and outputs: its own form, keeping only the seed (a
@@ -44,6 +48,7 @@ function controls(datasets, d) {
   });
   form.addEventListener('change', () => {
     hidden.value = [...form.querySelectorAll('[data-output]')].filter((c) => c.checked).map((c) => c.dataset.output).join(',');
+    if (hidden.value !== '') form.querySelector('#outputs-note').hidden = true;
   });
   return form;
 }
