@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     from .errors import AnswerTooLargeError, FgbgError, default_target
     from .exports import ExportError
     from .failover import OtherDataError
-    from .info import ChannelStats, DatasetInfo, DatasetSpec, SkippedFile, Stats
+    from .info import ChannelStats, DatasetInfo, DatasetSpec, SceneSettings, SkippedFile, Stats
     from .sample_meta import SampleMeta
     from .torch.exported import exported
 
 __version__ = "0.2.0"
 __all__ = ["Client", "Batch", "FgbgError", "SampleDigest", "DatasetInfo", "DatasetSpec",
-           "SkippedFile", "Stats", "ChannelStats", "Credentials", "default_target", "exported",
+           "SceneSettings", "SkippedFile", "Stats", "ChannelStats", "Credentials",
+           "default_target", "exported",
            "ExportError", "OtherDataError", "AnswerTooLargeError", "SampleMeta"]
 
 _LAZY = {
@@ -36,7 +37,8 @@ _LAZY = {
     # reading an export needs neither gRPC nor the stubs.
     "Client": "client", "Batch": "batch", "SampleDigest": "digest", "FgbgError": "errors",
     "default_target": "errors", "DatasetInfo": "info", "DatasetSpec": "info",
-    "SkippedFile": "info", "Stats": "info", "ChannelStats": "info", "ExportError": "exports",
+    "SceneSettings": "info", "SkippedFile": "info", "Stats": "info", "ChannelStats": "info",
+    "ExportError": "exports",
     "Credentials": "credentials", "OtherDataError": "failover",
     "AnswerTooLargeError": "errors", "SampleMeta": "sample_meta",
 }

@@ -5,6 +5,45 @@ from typing import Any, Optional, Tuple
 from ._dtypes import depth_dtype_name
 
 _POSITIONS = {0: "random", 1: "random", 2: "fixed", 3: "ground", 4: "depth"}
+# fgbg.v1 Blend's names by value, as the CLI's JSON writes them (no stubs needed here).
+_BLENDS = ("BLEND_UNSPECIFIED", "BLEND_HARD", "BLEND_GAUSSIAN", "BLEND_POISSON", "BLEND_MOTION")
+
+
+def blend_name(value: int) -> str:
+    """The name of a fgbg.v1 Blend value (SampleMeta.scene.blend), e.g. 'BLEND_HARD'."""
+    return _BLENDS[value] if 0 <= value < len(_BLENDS) else str(value)
+
+
+@dataclass(frozen=True)
+class SceneSettings:
+    """A scene dataset's settings (the server's --objects, --distractors, --max-occlusion,
+    --max-truncation, --blend, --colour-match, --camera-fov, --object-height): labelled
+    objects and unlabelled distractors per sample in [min, max]; the largest fraction of a
+    labelled object nearer ones may hide, and that may lie outside the image; the blend modes a
+    sample's is drawn from, by name ('BLEND_HARD', ...), with the Gaussian's sigma and the
+    motion blur's length in pixels; whether cut-outs take the colours under them; and, with
+    position 'depth' (0 otherwise), the camera's horizontal field of view in degrees and the
+    height in metres of cut-outs labels.csv gives none."""
+
+    objects_min: int
+    objects_max: int
+    distractors_min: int
+    distractors_max: int
+    max_occlusion: float
+    max_truncation: float
+    blends: Tuple[str, ...]
+    feather_sigma: float
+    motion_length: int
+    colour_match: bool
+    camera_fov: float
+    object_height: float
+
+    @staticmethod
+    def from_proto(m: Any) -> "SceneSettings":
+        return SceneSettings(m.objects_min, m.objects_max, m.distractors_min, m.distractors_max,
+                             m.max_occlusion, m.max_truncation,
+                             tuple(blend_name(b) for b in m.blend), m.feather_sigma,
+                             m.motion_length, m.colour_match, m.camera_fov, m.object_height)
 
 
 @dataclass(frozen=True)
@@ -14,9 +53,9 @@ class DatasetSpec:
     (bg, fg, flip); `flip` doubles the index space; `position` is 'random', 'fixed', 'ground'
     (the foot row in [`ground_min`, `ground_max`] of the height; both 0 otherwise) or 'depth'
     (on floor-like surfaces of the backgrounds' depth, sized by it); the mask is
-    255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`). `objects_max`: for a
-    scene (DatasetSpec.scene set), the most labelled objects a sample holds; 0 for the classic
-    spec (one cut-out)."""
+    255 where alpha >= `mask_threshold` (or alpha itself with `soft_mask`). `scene`: a scene
+    dataset's settings (SceneSettings), None for the classic spec (one cut-out); `objects_max`:
+    for a scene, the most labelled objects a sample holds; 0 for the classic spec."""
 
     height: int
     width: int
@@ -30,6 +69,7 @@ class DatasetSpec:
     ground_min: float = 0.0
     ground_max: float = 0.0
     objects_max: int = 0
+    scene: Optional[SceneSettings] = None
 
 
 @dataclass(frozen=True)
@@ -94,7 +134,8 @@ class DatasetInfo:
             spec=DatasetSpec(s.height, s.width, s.fg_scale_min, s.fg_scale_max, s.placements,
                              s.flip, _POSITIONS.get(s.position, str(s.position)),
                              s.mask_threshold, s.soft_mask, s.ground_min, s.ground_max,
-                             s.scene.objects_max if s.HasField("scene") else 0),
+                             s.scene.objects_max if s.HasField("scene") else 0,
+                             SceneSettings.from_proto(s.scene) if s.HasField("scene") else None),
             fingerprint=m.fingerprint, generator_version=m.generator_version,
             image_shape=tuple(m.image_shape.dims), mask_shape=tuple(m.mask_shape.dims),
             has_depth=m.has_depth, depth_shape=tuple(m.depth_shape.dims),
@@ -110,11 +151,15 @@ class DatasetInfo:
         depth = ("%s %s %s from %s" % (_shape(self.depth_shape), self.depth_dtype,
                                        self.depth_units, self.depth_source)
                  if self.has_depth else "none")
-        return ("DatasetInfo(name=%r, size=%d = %d bg x %d fg x %d flips x %d placements, "
+        scene = self.spec.scene
+        made = ("" if scene is None else ", scenes of %d-%d objects (spec.scene)" % (
+            scene.objects_min, scene.objects_max))
+        return ("DatasetInfo(name=%r, size=%d = %d bg x %d fg x %d flips x %d placements%s, "
                 "image=%s uint8, mask=%s uint8, depth=%s, background_labels=%s, "
                 "foreground_labels=%s, fingerprint=%r%s)" % (
                     self.name, self.size, self.backgrounds, self.foregrounds, self.flips,
-                    self.placements, _shape(self.image_shape), _shape(self.mask_shape), depth,
+                    self.placements, made, _shape(self.image_shape), _shape(self.mask_shape),
+                    depth,
                     _few(self.background_labels), _few(self.foreground_labels),
                     self.fingerprint[:12] + "...",
                     ", skipped_files=%d" % len(self.skipped_files) if self.skipped_files

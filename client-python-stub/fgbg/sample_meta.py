@@ -34,7 +34,7 @@ class SceneMeta(Protocol):
     """A scene sample's objects (empty for the classic spec)."""
 
     instances: Sequence[InstanceMeta]
-    blend: int  # a fgbg.v1 Blend value
+    blend: int  # a fgbg.v1 Blend value: fgbg.info.blend_name(blend) is its name
     distractors: int
 
 

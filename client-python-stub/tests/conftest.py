@@ -51,6 +51,7 @@ SERVER_TESTS = frozenset({
     "test_containers.py::test_dataloader_workers_leave_torch_its_room_in_a_small_dev_shm",
     "test_example.py",  # its server fixture is a parameter (request.getfixturevalue)
     "test_detection.py::test_classic_soft_mask_targets_follow_the_mask_threshold",
+    "test_detection.py::test_detection_collate_workers_stopped_early_exit_cleanly",
     "test_exported.py::test_the_manifest_lists_the_files_a_forgiving_server_skipped",
     "test_launcher.py::test_a_server_started_by_the_launcher_outlives_a_rebuild_of_its_jars",
     "test_launcher.py::test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so",

@@ -56,6 +56,22 @@ def test_ids_over_the_network_and_the_ring_agree_with_the_meta(scenes):
     assert several > len(idx) // 2
 
 
+def test_describe_shows_the_scene_settings_typed_and_says_it_is_made_of_scenes(scenes, server):
+    with fgbg.Client(scenes.target) as c:
+        info = c.describe()
+        blend = c.get_samples([3], outputs=["meta"]).meta[0].scene.blend
+    assert info.spec.scene == fgbg.SceneSettings(
+        objects_min=2, objects_max=4, distractors_min=0, distractors_max=1, max_occlusion=0.9,
+        max_truncation=0.0, blends=("BLEND_HARD",), feather_sigma=2.0, motion_length=9,
+        colour_match=False, camera_fov=0.0, object_height=0.0)
+    assert info.spec.objects_max == 4
+    assert fgbg.info.blend_name(blend) == "BLEND_HARD"
+    assert "scenes of 2-4 objects" in repr(info) and "scenes of 2-4 objects" in str(info)
+    with fgbg.Client(server.target) as c:
+        classic = c.describe()
+    assert classic.spec.scene is None and "scenes" not in repr(classic)
+
+
 def test_a_stream_digest_covers_ids_as_the_java_cli_does(scenes):
     java = java_stream_digest(scenes.target, "--seed", "4", "--shuffle", "--batch-size", "50",
                               "--outputs", ",".join(ALL))

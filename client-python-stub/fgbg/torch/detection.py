@@ -15,9 +15,12 @@ DatasetInfo.foreground_labels, which sorts label names as strings). Objects with
 (nothing visible, or a mask with no pixel at or above the threshold) are left out, since
 torchvision refuses degenerate boxes; distractors are never targets (they are unannotated).
 """
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 import torch
+
+from ._convert import shared
+from ._untyped import worker_info
 
 Target = Dict[str, torch.Tensor]
 
@@ -73,10 +76,12 @@ def detection_collate(batch: Sequence[Mapping[str, Any]]
                       ) -> Tuple[List[torch.Tensor], List[Target]]:
     """collate_fn for DataLoaders over sample dicts (FgbgDataset, fgbg.exported): (images,
     targets), lists of the samples' image tensors and detection_targets, as torchvision's
-    detection models take them."""
+    detection models take them. In a DataLoader worker they are moved into shared memory here,
+    as default_collate's are, not on the worker's queue feeder thread (see _convert.shared)."""
     targets: List[Target] = []
     for s in batch:
         t = detection_targets(s)
         assert isinstance(t, dict)
         targets.append(t)
-    return [s["image"] for s in batch], targets
+    out = ([s["image"] for s in batch], targets)
+    return cast(Tuple[List[torch.Tensor], List[Target]], shared(out)) if worker_info() else out

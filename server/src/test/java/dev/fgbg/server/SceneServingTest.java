@@ -115,6 +115,13 @@ class SceneServingTest {
         "--max-occlusion", "2");
     assertFails("--camera-fov '5.0': camera_fov = 5.0 must be in [10, 170]", "--bg", bg, "--fg", fg,
         "--camera-fov", "5");
+    assertFails("dataset 'folder': --max-occlusion would be ignored (only other objects hide a "
+        + "labelled one: give --objects MIN:MAX with MAX above 1, or --distractors, or leave it "
+        + "out)", "--bg", bg, "--fg", fg, "--max-occlusion", "0.5");
+    assertFails("built-in dataset: --camera-fov would be ignored (only --position depth reads "
+        + "it: give --position depth, or leave it out)", "--camera-fov", "70");
+    assertFails("dataset 'folder': --object-height would be ignored (only --position depth "
+        + "reads it", "--bg", bg, "--fg", fg, "--position", "ground", "--object-height", "2");
     assertFails("dataset 'folder': --position depth needs the backgrounds' depth: give a "
         + "--depth-model (teacher or layered mode)", "--bg", bg, "--fg", fg, "--position",
         "depth");

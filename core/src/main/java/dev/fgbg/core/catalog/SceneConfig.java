@@ -1,6 +1,7 @@
 package dev.fgbg.core.catalog;
 
 import dev.fgbg.core.spec.SceneSpec;
+import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,28 @@ final class SceneConfig {
       b.objectHeight(c.getObjectHeight());
     }
     return b.build();
+  }
+
+  /**
+   * A SettingException for a scene setting {@code spec} would not read (given alone it would
+   * be silently ignored), as for --mask-from luminance with --fg-masks.
+   */
+  static void checkRead(FolderDatasetConfig c, Spec spec, SettingNames names) {
+    SceneSpec s = spec.scene();
+    if (c.hasMaxOcclusion() && s.objectsMax() < 2 && s.distractorsMax() == 0) {
+      throw ignored(names, "max-occlusion", "only other objects hide a labelled one: give "
+          + names.of("objects") + " MIN:MAX with MAX above 1, or " + names.of("distractors"));
+    }
+    if (spec.position() != Spec.Position.DEPTH && (c.hasCameraFov() || c.hasObjectHeight())) {
+      throw ignored(names, c.hasCameraFov() ? "camera-fov" : "object-height", "only "
+          + names.of("position") + " depth reads it: give " + names.of("position") + " depth");
+    }
+  }
+
+  private static SpecConfig.SettingException ignored(SettingNames names, String setting,
+      String why) {
+    return new SpecConfig.SettingException(setting, names.of(setting) + " would be ignored ("
+        + why + ", or leave it out)");
   }
 
   /** "N" or "MIN:MAX" as {min, max}. */

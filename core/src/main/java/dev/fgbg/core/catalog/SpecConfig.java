@@ -106,7 +106,9 @@ final class SpecConfig {
     if (c.hasSoftMask()) {
       b.softMask(c.getSoftMask());
     }
-    return b.scene(SceneConfig.parse(c, names)).build();
+    Spec spec = b.scene(SceneConfig.parse(c, names)).build();
+    SceneConfig.checkRead(c, spec, names);
+    return spec;
   }
 
   /** What {@code parse} gives; a SettingException naming {@code setting} when it cannot. */
