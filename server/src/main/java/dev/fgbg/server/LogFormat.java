@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /** One line per log record: date, time, level, logger, message; kept through shutdown. */
@@ -18,6 +19,9 @@ final class LogFormat {
     if (System.getProperty(MANAGER) == null) {
       System.setProperty(MANAGER, ShutdownLogManager.class.getName());
     }
+    // The root's handlers are made on first use, never once the JDK's shutdown hook has run:
+    // a line a hook logs first (a stop during start-up) would otherwise go nowhere.
+    Logger.getLogger("").getHandlers();
   }
 
   /**
