@@ -201,4 +201,21 @@ class StopSignalsTest {
       p.destroyForcibly().waitFor();
     }
   }
+
+  /**
+   * Each line starts with its date and time to the millisecond and the zone's UTC offset: the
+   * lines of one second were not ordered, and a local time without a zone did not compare
+   * across pods. The zone here (India's, +05:30) is not the machine's.
+   */
+  @Test
+  void logLinesCarryMillisecondsAndTheUtcOffset() throws Exception {
+    try (ServerJvm s = new ServerJvm(List.of("-Duser.timezone=Asia/Kolkata"), SMALL)) {
+      List<String> lines = List.of(s.log().split("\n"));
+      assertFalse(lines.isEmpty());
+      for (String line : lines) {
+        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0530 "
+            + "(INFO|WARNING) \\S+: .*"), line);
+      }
+    }
+  }
 }
