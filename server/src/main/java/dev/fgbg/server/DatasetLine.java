@@ -19,7 +19,7 @@ final class DatasetLine {
    * much the memory tier can, with one how much is on disk already.
    */
   static String of(Dataset d, DepthSettings depth) {
-    return describe(d) + cacheReach(d, depth) + onDisk(d) + diskReach(d, depth);
+    return describe(d) + cacheReach(d, depth) + onDisk(d) + inStore(d) + diskReach(d, depth);
   }
 
   private static String describe(Dataset d) {
@@ -68,6 +68,26 @@ final class DatasetLine {
     OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsOnDisk(d);
     return n.isEmpty() ? "" : String.format(Locale.ROOT, "; %,d of its depth maps (this model, "
         + "any seed) are in the depth disk cache already", n.getAsLong());
+  }
+
+  /** For teacher depth with a depth store: how many of its maps the store holds. */
+  private static String inStore(Dataset d) {
+    OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsInStore(d);
+    return n.isEmpty() ? "" : String.format(Locale.ROOT, "; %,d of its depth maps (any seed) are"
+        + " in the depth store", n.getAsLong());
+  }
+
+  /**
+   * A warning for a dataset with teacher depth whose fingerprint the depth store holds nothing
+   * for: every map would be computed by the model, silently (the store hits stay 0).
+   */
+  static Optional<String> emptyDepthStore(Dataset d, DepthSettings s) {
+    OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsInStore(d);
+    return n.isEmpty() || n.getAsLong() > 0 ? Optional.empty() : Optional.of("dataset "
+        + d.name() + ": --depth-store " + s.depthStore() + " holds no depth maps for its"
+        + " fingerprint " + d.fingerprint() + ": the store was built for other assets or options"
+        + " (or another depth model), so the model computes every map; run the Spark depth job"
+        + " for this dataset as served, or fix --depth-store");
   }
 
   /**

@@ -173,6 +173,7 @@ public final class FgbgApplication implements AutoCloseable {
     Optional.ofNullable(DatasetLine.unusedCacheDir(datasets, options.depth()))
         .ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
+    datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
     if (runtimes.isEmpty()) {
       warm.complete(null);
     } else { // here, after the lines above: "health SERVING" comes after "listening"

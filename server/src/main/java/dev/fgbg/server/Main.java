@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -141,11 +142,71 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
+    Logger log = Logger.getLogger(Main.class.getName());
+    AtomicReference<FgbgApplication> made = new AtomicReference<>();
+    AtomicReference<Duration> bound = new AtomicReference<>();
+    // SIGTERM (after its drain) and SIGINT exit through System.exit, which runs this hook, as
+    // SIGHUP does; the signals' handler says which came. Both are in place before anything is
+    // read (a --config, the folders), so a signal at any moment gets its line: before the
+    // application exists, that the server stopped during start-up; after, its stop line
+    // (close waits for start). No drain before the options give one: nothing serves yet.
+    StopSignals signals = new StopSignals(Duration.ZERO, () -> {
+      FgbgApplication app = made.get();
+      FgbgServer server = app == null ? null : app.server(); // null: not listening yet
+      if (server != null) {
+        server.notServing();
+      }
+    }, System::exit);
+    AtomicBoolean startFailed = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      FgbgApplication app = made.get();
+      try {
+        if (startFailed.get()) {
+          return; // its error is the one line to say
+        }
+        if (app == null) {
+          log.info("stopped during start-up (" + signals.why() + "), before the server "
+              + "listened");
+        } else {
+          BoundedShutdown.close(() -> app.close(signals.why()), bound.get(),
+              Runtime.getRuntime()::halt);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "fgbg-shutdown"));
+    signals.install();
+    try {
+      ServerOptions options = options(log);
+      bound.set(options.shutdownGrace().plus(STOP_SLACK));
+      signals.drainDelay(options.drainDelay());
+      made.set(FgbgApplication.create(options));
+      made.get().start();
+    } catch (Exception | Error e) { // said by the handler (or FatalErrors): no stop line
+      startFailed.set(true);
+      throw e;
+    }
+    FgbgApplication app = made.get();
+    // A model that fails its warm-up (NaN depth, say) ends the server with its message.
+    app.warm().whenComplete((v, e) -> {
+      if (e != null) {
+        app.close("a depth model failed its warm-up");
+      }
+    });
+    app.awaitTermination();
+    // Cancelled: a stop came during the warm-up, an ordinary end.
+    if (app.warm().isCompletedExceptionally() && !app.warm().isCancelled()) {
+      app.warm().join(); // throws: the handler prints the message and exits with code 2
+    }
+    return 0;
+  }
+
+  /** The options, with the start-up lines said before the application is made. */
+  private ServerOptions options(Logger log) {
     long heap = Runtime.getRuntime().maxMemory();
     long limit = ContainerMemory.limitBytes();
     ServerOptions options = ContainerFit.options(flags, heap, limit);
-    // Not a static logger: the log manager must be chosen (LogFormat) before it is created.
-    Logger log = Logger.getLogger(Main.class.getName());
     // Both said before anything fails for their reason, in words that name the fix.
     String encoding = FileNameEncoding.startLine();
     if (encoding != null) {
@@ -163,46 +224,6 @@ public final class Main implements Callable<Integer> {
     if (shortfall != null) {
       log.warning(shortfall);
     }
-    FgbgApplication app = FgbgApplication.create(options);
-    Duration bound = options.shutdownGrace().plus(STOP_SLACK);
-    // SIGTERM (after its drain) and SIGINT exit through System.exit, which runs this hook, as
-    // SIGHUP does; the signals' handler says which came. Both are in place before the server
-    // listens, so a signal once it does always gets its stop line (close waits for start).
-    StopSignals signals = new StopSignals(options.drainDelay(), () -> {
-      FgbgServer server = app.server(); // once start is done; null: it failed, exit 2 is near
-      if (server != null) {
-        server.notServing();
-      }
-    }, System::exit);
-    AtomicBoolean startFailed = new AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        if (!startFailed.get()) { // else its error is the one line to say
-          BoundedShutdown.close(() -> app.close(signals.why()), bound,
-              Runtime.getRuntime()::halt);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "fgbg-shutdown"));
-    signals.install();
-    try {
-      app.start();
-    } catch (IOException | RuntimeException e) {
-      startFailed.set(true);
-      throw e;
-    }
-    // A model that fails its warm-up (NaN depth, say) ends the server with its message.
-    app.warm().whenComplete((v, e) -> {
-      if (e != null) {
-        app.close("a depth model failed its warm-up");
-      }
-    });
-    app.awaitTermination();
-    // Cancelled: a stop came during the warm-up, an ordinary end.
-    if (app.warm().isCompletedExceptionally() && !app.warm().isCancelled()) {
-      app.warm().join(); // throws: the handler prints the message and exits with code 2
-    }
-    return 0;
+    return options;
   }
 }

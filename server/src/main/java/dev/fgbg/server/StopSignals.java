@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 final class StopSignals {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
 
-  private final Duration drainDelay;
+  private volatile Duration drainDelay;
   private final Runnable notServing;
   private final IntConsumer exit;
   private final AtomicReference<String> first = new AtomicReference<>();
@@ -37,6 +37,11 @@ final class StopSignals {
     this.drainDelay = drainDelay;
     this.notServing = notServing;
     this.exit = exit;
+  }
+
+  /** Drains for {@code d} on a SIGTERM from now on (once the options say how long). */
+  void drainDelay(Duration d) {
+    drainDelay = d;
   }
 
   /** Handles SIGTERM and SIGINT from now on (where the JVM lets it: see SignalHandlers). */
@@ -56,21 +61,22 @@ final class StopSignals {
       cut.countDown();
       return;
     }
-    if (name.equals("TERM") && !drainDelay.isZero()) {
-      drain();
+    Duration drain = drainDelay;
+    if (name.equals("TERM") && !drain.isZero()) {
+      drain(drain);
     }
     drainOver = true;
     exit.accept(128 + number);
   }
 
-  private void drain() {
+  private void drain(Duration delay) {
     LOG.info(String.format(Locale.ROOT, "SIGTERM: draining for %s (--drain-delay): health "
         + "NOT_SERVING, calls still accepted and served; then stopping (another SIGTERM or a "
-        + "SIGINT stops sooner)", Durations.words(drainDelay)));
+        + "SIGINT stops sooner)", Durations.words(delay)));
     long start = System.nanoTime();
     notServing.run();
     try {
-      if (cut.await(drainDelay.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (cut.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
         LOG.info(String.format(Locale.ROOT, "%s ended the drain after %.2f s", cutBy,
             (System.nanoTime() - start) / 1e9));
       }

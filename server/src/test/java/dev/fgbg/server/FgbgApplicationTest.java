@@ -10,6 +10,9 @@ import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.depth.DepthKey;
+import dev.fgbg.core.depth.DepthRecord;
+import dev.fgbg.core.depth.DepthStore;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.server.transport.ConnectOptions;
@@ -25,6 +28,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -222,6 +226,65 @@ class FgbgApplicationTest {
           + " depth from a depth model (--depth-model, or a --config dataset naming one), so"
           + " nothing is read from it"), log.containing("--depth-store"));
     }
+  }
+
+  /**
+   * A --depth-store built for other assets was accepted silently: only the store hits, later,
+   * showed that the model computed everything. The dataset's line counts what the store holds
+   * for its fingerprint, and a store holding nothing for it is a warning.
+   */
+  @Test
+  void aDepthStoreIsCountedPerDatasetAndOneHoldingNothingForItIsWarnedAbout()
+      throws Exception {
+    Fixtures.goodFolders(dir);
+    Path model = dir.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path store = Files.createDirectories(dir.resolve("store"));
+    storeShard(store, "c".repeat(64), 0, 0, 4); // another dataset's
+    ServerOptions o = small().depthStore(store).datasets(List.of(FolderDatasetConfig
+        .newBuilder().setName("mine").setBg(dir.resolve("bg").toString())
+        .setFg(dir.resolve("fg").toString()).setSize("32").setDepthModel(model.toString())
+        .build())).build();
+    String fp = startAndClose(o).get(0);
+    try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
+      startAndClose(o);
+      assertTrue(log.containing("dataset mine:").get(0).endsWith(", fingerprint " + fp
+          + "; 0 of its depth maps (any seed) are in the depth store"), log.lines().toString());
+      assertEquals(List.of("WARNING dataset mine: --depth-store " + store + " holds no depth maps"
+          + " for its fingerprint " + fp + ": the store was built for other assets or options"
+          + " (or another depth model), so the model computes every map; run the Spark depth"
+          + " job for this dataset as served, or fix --depth-store"),
+          log.containing("holds no depth maps"));
+    }
+    storeShard(store, fp, 0, 0, 5);
+    storeShard(store, fp, 7, 2, 5);
+    try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
+      startAndClose(o);
+      assertTrue(log.containing("dataset mine:").get(0).endsWith(
+          "; 8 of its depth maps (any seed) are in the depth store"), log.lines().toString());
+      assertEquals(List.of(), log.containing("holds no depth maps"));
+    }
+  }
+
+  /** Starts and closes a server of {@code o}; the fingerprints of its datasets with depth. */
+  private static List<String> startAndClose(ServerOptions o)
+      throws Exception {
+    FgbgApplication app = FgbgApplication.create(o);
+    app.start(InProcessServerBuilder.forName(InProcessServerBuilder.generateName())).close();
+    return app.datasets().stream().filter(d -> d.teacher() != null)
+        .map(d -> d.fingerprint()).toList();
+  }
+
+  /** A shard of indices [start, end) of one seed, as the Spark depth job writes it. */
+  private static void storeShard(Path store, String fp, long seed, long start, long end)
+      throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (long i = start; i < end; i++) {
+      out.write(DepthRecord.encode(new DepthKey(fp, seed, i), new float[32 * 32]));
+    }
+    Path folder = Files.createDirectories(store.resolve(DepthStore.folder(fp, seed)));
+    Files.write(folder.resolve(DepthStore.shardFile(start, end)), out.toByteArray());
   }
 
   @Test

@@ -70,6 +70,17 @@ final class ServerJvm implements AutoCloseable {
     return new ServerJvm(prefix, null, List.of(), true, args);
   }
 
+  /**
+   * Started in working folder {@code dir} with environment variables {@code vars}
+   * ({@code NAME=value}) added, as env(1).
+   */
+  static ServerJvm withEnvironment(Path dir, List<String> vars, String... args)
+      throws Exception {
+    List<String> prefix = new ArrayList<>(List.of("env"));
+    prefix.addAll(vars);
+    return new ServerJvm(prefix, dir.toFile(), List.of(), false, args);
+  }
+
   /** The command that runs the server with {@code prefix} and {@code args}. */
   static List<String> command(List<String> prefix, List<String> jvmArgs, String... args) {
     List<String> cmd = new ArrayList<>(prefix);

@@ -15,11 +15,17 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM and SIGINT on a real {@code fgbg serve} process: the drain ({@code --drain-delay})
@@ -156,6 +162,60 @@ class StopSignalsTest {
       assertEquals(130, s.process.exitValue(), s.log()); // 128 + 2, as the JVM's own
       assertTrue(s.log().contains(STOPPING + "SIGINT); 0 streams"), s.log());
       assertFalse(s.log().contains("draining"), s.log());
+    }
+  }
+
+  /**
+   * A SIGTERM during start-up (here while the server reads its --config, a FIFO that nothing is
+   * written to: the read blocks until the test's writer closes it) logged nothing: the JVM's own
+   * handler ran, and the log ended at the last loading line. It says the server stopped during
+   * start-up, and the exit is still 143.
+   */
+  @Test
+  void aSigtermDuringStartUpSaysTheServerStoppedDuringStartUp(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("config.json");
+    assertEquals(0, new ProcessBuilder("mkfifo", config.toString()).start().waitFor());
+    Path log = dir.resolve("log");
+    Process p = new ProcessBuilder(ServerJvm.command(List.of(), List.of(),
+        with("--drain-delay", "10m", "--config", config.toString())))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ExecutorService opener = Executors.newSingleThreadExecutor();
+    try {
+      // Opening the FIFO to write returns once the server has opened it to read: it is then
+      // in its start-up, with its signal handlers in place.
+      OutputStream writer = opener.submit(() -> Files.newOutputStream(config))
+          .get(120, TimeUnit.SECONDS);
+      try (writer) {
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+            .waitFor());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), Files.readString(log));
+      }
+      String said = Files.readString(log);
+      assertEquals(143, p.exitValue(), said);
+      assertTrue(said.contains("INFO " + Main.class.getName() + ": stopped during start-up "
+          + "(SIGTERM), before the server listened"), said);
+      assertFalse(said.contains("draining"), said);
+    } finally {
+      opener.shutdownNow();
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * Each line starts with its date and time to the millisecond and the zone's UTC offset: the
+   * lines of one second were not ordered, and a local time without a zone did not compare
+   * across pods. The zone here (India's, +05:30) is not the machine's.
+   */
+  @Test
+  void logLinesCarryMillisecondsAndTheUtcOffset() throws Exception {
+    try (ServerJvm s = new ServerJvm(List.of("-Duser.timezone=Asia/Kolkata"), SMALL)) {
+      List<String> lines = List.of(s.log().split("\n"));
+      assertFalse(lines.isEmpty());
+      for (String line : lines) {
+        assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+0530 "
+            + "(INFO|WARNING) \\S+: .*"), line);
+      }
     }
   }
 }

@@ -41,4 +41,12 @@ public interface TeacherDepth {
   default OptionalLong diskLimit() {
     return OptionalLong.empty();
   }
+
+  /**
+   * How many of {@code dataset}'s maps (every seed) a read-only depth store holds, or empty
+   * without one: for the dataset's start-up line.
+   */
+  default OptionalLong mapsInStore(Dataset dataset) {
+    return OptionalLong.empty();
+  }
 }

@@ -104,4 +104,9 @@ final class DepthCache {
   public DiskTier disk() {
     return disk;
   }
+
+  /** The read-only depth store, or null without one. */
+  public DepthStore store() {
+    return store;
+  }
 }

@@ -165,6 +165,12 @@ public final class DepthRuntime implements AutoCloseable {
       }
 
       @Override
+      public OptionalLong mapsInStore(Dataset d) {
+        DepthStore store = cache.store();
+        return store == null ? OptionalLong.empty() : OptionalLong.of(store.maps(d.fingerprint()));
+      }
+
+      @Override
       public CompletableFuture<DepthMap> backgroundDepth(Dataset d, int bg) {
         Background b = d.assets().backgrounds().get(bg);
         // Keyed apart from every composite's (index 0..N) by a fingerprint of its own.

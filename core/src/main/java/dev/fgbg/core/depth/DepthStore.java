@@ -68,6 +68,28 @@ public final class DepthStore {
     return root;
   }
 
+  /**
+   * How many maps the store holds for {@code fingerprint}, every seed, by its shards' names (for
+   * the dataset's start-up line; 0 says the store was built for other assets or options).
+   */
+  public long maps(String fingerprint) {
+    Path dir = root.resolve(fingerprint);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long n = 0;
+    try (Stream<Path> seeds = Files.list(dir)) {
+      for (Path seed : seeds.toList()) {
+        String folder = fingerprint + "/" + seed.getFileName();
+        n += listing(folder, true).shards().values().stream()
+            .mapToLong(s -> Math.max(0, s.end() - s.start())).sum();
+      }
+    } catch (IOException e) {
+      LOG.warning("depth store: cannot list " + dir + ": " + e.getMessage());
+    }
+    return n;
+  }
+
   /** The stored map of {@code k}, or null when the store lacks it (or it is damaged). */
   public DepthMap read(DepthKey k) {
     String folder = folder(k.fingerprint(), k.seed());

@@ -1,6 +1,8 @@
 package dev.fgbg.core.depth;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import dev.fgbg.common.Causes;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
@@ -27,11 +29,24 @@ final class OnnxNative {
 
   private OnnxNative() {}
 
-  /** The environment; throws {@link FgbgException} (invalid config) naming the fix. */
+  /**
+   * The environment; throws {@link FgbgException} (invalid config) naming the fix. The runtime
+   * writes its own log lines to standard error, in its own format with terminal colour codes
+   * (a file too), which Java cannot route: it logs errors only, so its warnings (the telemetry's
+   * "Failed to persist telemetry device ID" under a read-only HOME, among them) stay out of the
+   * log, and its telemetry is off. What fails reaches fgbg as an OrtException, said in its words.
+   */
   public static OrtEnvironment environment() {
     OnnxUnpackLog.install(); // the refusal below says what the runtime's trace would
     try {
-      return OrtEnvironment.getEnvironment();
+      OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+          "fgbg");
+      try {
+        env.setTelemetry(false);
+      } catch (OrtException e) {
+        // telemetry stays as the runtime set it: nothing served depends on it
+      }
+      return env;
     } catch (ExceptionInInitializerError | NoClassDefFoundError | UnsatisfiedLinkError e) {
       throw refusal(e, System.getProperty("java.io.tmpdir"));
     }

@@ -12,5 +12,12 @@ public record ExportReport(long done, long kept, long total, long bytes,
   /** Receives progress; called from the export's own thread. */
   public interface Listener {
     void progress(ExportReport p);
+
+    /**
+     * The destination is locked and its manifest read, before any shard is written:
+     * {@code kept} samples are in shards a manifest there says are complete (a resume keeps
+     * them once each reads back whole; 0 for a new export).
+     */
+    default void planned(long kept) {}
   }
 }

@@ -92,6 +92,11 @@ public final class Exporter {
       ExportReport.Listener listener, BooleanSupplier cancelled) throws IOException {
     ExportPlan plan = new ExportPlan(job, store);
     ExportManifest.Builder m = plan.prepareManifest();
+    long kept = 0;
+    for (int k = 0; k < plan.shardCount(); k++) {
+      kept += m.getShards(k).getComplete() ? plan.shardSize(k) : 0;
+    }
+    listener.planned(kept);
     try {
       return writeShards(plan, m, dest, listener, cancelled);
     } catch (IOException | RuntimeException e) {

@@ -1,9 +1,11 @@
 package dev.fgbg.core.shm;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.fgbg.common.InWords;
 import dev.fgbg.common.RingFormat;
 import dev.fgbg.core.Quoted;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,10 +24,19 @@ final class RingChecks {
     return Quoted.of(path.toString());
   }
 
-  /** What went wrong, without the path a file system exception repeats (it may be long). */
+  /**
+   * What went wrong, without the path a file system exception repeats (it may be long); an
+   * exception that has only the path (AccessDeniedException) in words ("permission denied"),
+   * with what that means for a ring and what to do.
+   */
   static String reason(Exception e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: the server (uid " + UID + ") may not read and write the"
+          + " client's ring, as when they run as different users; run them as one user, or"
+          + " turn shared memory off in the client";
+    }
     return e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-        : e.getMessage();
+        : InWords.of(e);
   }
 
   /** The offer's path, slot count and sizes. */

@@ -23,14 +23,18 @@ import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.AccessDeniedException;
-import java.util.concurrent.CancellationException;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -43,6 +47,15 @@ final class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
   private static final String CANCELLED = "cancelled by the client";
   /** An export the client cut at its deadline (its stream_timeout, --deadline, …). */
+  /**
+   * Failures of what the client asked (a bad value, a name outside the root, more than the
+   * per-export quota): the end line
+   * stays INFO. Any other failure is taken as the server's (its export root, disk, a bug): a
+   * WARNING, for the operator, with the cause and no stack trace.
+   */
+  private static final Set<Status.Code> CLIENTS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
+      Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.OUT_OF_RANGE,
+      Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
   private static final String DEADLINE = "ended by the client's deadline";
   private static final String STOPPED = "stopped: the server is stopping (run it again to "
       + "resume)";
@@ -94,31 +107,44 @@ final class ExportService {
       deadlinePassed.set(DeadlineEnds.passed(deadline));
       cancelled.set(true);
     }, () -> {
-      LOG.info(() -> what + " started for " + who + ": " + job.format().id() + ", "
-          + total + " samples of dataset " + Quoted.of(job.dataset().name()));
+      // Said once the manifest tells a resume (how much is kept already), or with the end line
+      // of an export that ended before.
+      ExportStartLine start = new ExportStartLine(what + " started for " + who + ": " + job.format().id()
+          + ", " + total + " samples of dataset " + Quoted.of(job.dataset().name()));
       long started = ticker.read();
       // An export that does not stop in time (blocked on a slow disk, or on renders queued
       // behind others) is ended from the stop: its status in words before the transport's
       // cancel, and its end line, which the process's exit would otherwise cut off.
       // (It polls the stop itself: nothing else to cancel.)
       RunningCall run = RunningCall.track(draining, call, ExportService::whyStopped, () -> { },
-          () -> endLine(what + " " + STOPPED, kept, total, started));
+          () -> endLine(start, what + " " + STOPPED, Level.INFO, kept, total, started));
       String end = CANCELLED;
+      Level level = Level.INFO;
       Runnable close = () -> { };
       try {
-        exporter.run(job, p -> {
-          kept.set(p.kept());
-          synchronized (last) {
-            long now = ticker.read();
-            // a shard completed is always sent: the client's count of what is kept is the log's
-            if (!p.finished() && p.shardsDone() == last[1]
-                && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
-              return; // drop an intermediate update rather than queue it
-            }
-            last[0] = now;
-            last[1] = p.shardsDone();
-            if (!cancelled.get()) {
-              run.send(() -> call.onNext(proto(p)));
+        exporter.run(job, new ExportReport.Listener() {
+          @Override
+          public void planned(long already) {
+            kept.set(already);
+            start.say(already);
+          }
+
+          @Override
+          public void progress(ExportReport p) {
+            kept.set(p.kept());
+            synchronized (last) {
+              long now = ticker.read();
+              // a shard completed is always sent: the client's count of what is kept is the
+              // log's
+              if (!p.finished() && p.shardsDone() == last[1]
+                  && (now - last[0] < Rate.PACE_NANOS || !call.isReady())) {
+                return; // drop an intermediate update rather than queue it
+              }
+              last[0] = now;
+              last[1] = p.shardsDone();
+              if (!cancelled.get()) {
+                run.send(() -> call.onNext(proto(p)));
+              }
             }
           }
         }, () -> cancelled.get() || draining.stopping());
@@ -137,12 +163,13 @@ final class ExportService {
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
           end = "failed: " + failed.getStatus().getDescription() + deniedFile(e);
+          level = CLIENTS.contains(failed.getStatus().getCode()) ? Level.INFO : Level.WARNING;
           close = () -> call.onError(failed);
         }
       } finally {
         if (run.end(close)) {
-          endLine(what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE : end),
-              kept, total, started);
+          endLine(start, what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE
+              : end), level, kept, total, started);
         }
       }
     });
@@ -152,9 +179,11 @@ final class ExportService {
    * Logs an export's one end line: {@code line}, then the samples kept on disk (those of
    * complete shards: what a resume does not redo, as the client counts them) and how long it ran.
    */
-  private void endLine(String line, AtomicLong kept, long total, long started) {
+  private void endLine(ExportStartLine start, String line, Level level, AtomicLong kept, long total,
+      long started) {
+    start.say(0);
     long k = kept.get();
-    LOG.info(line + ": " + k + " of " + total + " samples kept" + (k < total ? " (in complete "
+    LOG.log(level, line + ": " + k + " of " + total + " samples kept" + (k < total ? " (in complete "
         + "shards; a resume redoes the rest)" : "") + " in " + seconds(ticker.read() - started));
   }
 

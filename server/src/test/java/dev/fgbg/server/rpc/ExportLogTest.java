@@ -41,8 +41,8 @@ class ExportLogTest {
   private static final String REDONE = " \\(in complete shards; a resume redoes the rest\\)";
 
   private static List<String> lines(LogCapture log) {
-    return log.of(ExportService.class.getName()).stream().filter(r -> r.getLevel() == Level.INFO)
-        .map(LogRecord::getMessage).toList();
+    return log.of(ExportService.class.getName()).stream().filter(r -> r.getLevel() == Level.INFO
+        || r.getLevel() == Level.WARNING).map(LogRecord::getMessage).toList();
   }
 
   private static List<String> await(LogCapture log, int n) throws InterruptedException {
@@ -194,6 +194,16 @@ class ExportLogTest {
           + " of 4000 samples kept (in complete shards; a resume redoes the rest) in "),
           lines.get(1));
       assertTrue(told[0] >= 200 && told[0] <= kept, "the client was told " + told[0]);
+      // Run again, it resumes: its start line says how much was kept (it said nothing of it).
+      stub(s).export(ExportRequest.newBuilder().setDataset("builtin").setEnd(4000)
+          .setShardSize(100).setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET)
+          .setDestination("cut").build()).forEachRemaining(p -> { });
+      lines = await(log, 4);
+      assertEquals("export to 'cut' started for 127.0.0.1: webdataset, 4000 samples of dataset"
+          + " 'builtin'; resuming: " + kept + " samples kept already (in complete shards, each"
+          + " read back before it is kept)", lines.get(2));
+      assertTrue(lines.get(3).startsWith("export to 'cut' finished: 4000 of 4000 samples kept"),
+          lines.get(3));
     }
   }
 }
