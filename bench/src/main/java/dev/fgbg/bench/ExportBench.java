@@ -41,8 +41,8 @@ final class ExportBench implements Callable<Integer> {
   @Option(names = "--threads", description = "Default: the number of cores.")
   int threads = Runtime.getRuntime().availableProcessors();
 
-  @Option(names = "--dir", description = "Where to write (made if missing; a temporary folder is made in it). "
-      + "Default: the system temporary folder.")
+  @Option(names = "--dir", description = "Where to write (made if missing; a temporary folder "
+      + "is made in it). Default: the system temporary folder.")
   Path dir;
 
   @Option(names = "--sample", description = "Also export a random subset of --limit samples "

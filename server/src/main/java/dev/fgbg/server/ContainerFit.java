@@ -78,7 +78,7 @@ final class ContainerFit {
     if (limitBytes == ContainerMemory.NONE) {
       return o;
     }
-    String refusal = refusal(o, limitBytes);
+    String refusal = refusal(o, limitBytes, maxHeapBytes);
     if (refusal != null) {
       throw new IllegalArgumentException(refusal);
     }
@@ -124,13 +124,15 @@ final class ContainerFit {
 
   /**
    * The reason a server with {@code o} cannot run in {@code limitBytes} even with its budget and
-   * depth cache at their floors, or null when it can.
+   * depth cache at their floors, or null when it can; its heap is at most {@code maxHeapBytes}
+   * (an -Xmx given by hand is kept: one smaller than the sizing's is what the process holds).
    */
-  static String refusal(ServerOptions o, long limitBytes) {
+  static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
     boolean model = JvmSizing.usesDepthModel(o);
     long b = Math.min(MIN_BUDGET_BYTES, o.load().memoryBudgetBytes());
     long c = Math.min(MIN_DEPTH_CACHE_BYTES, o.depth().memoryBytes());
-    long need = totalBytes(o, b, c);
+    long heap = Math.min(maxHeapBytes, JvmSizing.heapBytes(o, b, c));
+    long need = heap + outsideHeapBytes(o, b);
     if (need <= limitBytes) {
       return null;
     }
@@ -140,7 +142,7 @@ final class ContainerFit {
         + "this server: even with --memory-budget-mb %d%s it needs about %d MiB (a heap of %d "
         + "MiB; beside it the budget once more, the JVM's %d MiB%s); raise the limit to %d MiB "
         + "or more%s", limitBytes >> 20, b >> 20, model ? " and --depth-cache-mb " + (c >> 20)
-        : "", needMib, JvmSizing.heapBytes(o, b, c) >> 20, JVM_BYTES >> 20, model
+        : "", needMib, heap >> 20, JVM_BYTES >> 20, model
         ? String.format(Locale.ROOT, " and ONNX Runtime's %d MiB for each of %d depth session%s",
             SESSION_BYTES >> 20, sessions, sessions == 1 ? "" : "s") : "",
         needMib, sessions > 1 ? ", or lower --depth-sessions" : "");

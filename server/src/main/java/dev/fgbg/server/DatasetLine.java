@@ -5,6 +5,7 @@ import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
 import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.synth.DepthEncoding;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,20 +45,24 @@ final class DatasetLine {
 
   /**
    * A warning when {@code --cache-dir} is set but no dataset has teacher depth from a model, the
-   * only depth it keeps (a user who set it would otherwise think depth is being kept); else null.
+   * only depth it keeps (a user who set it would otherwise think depth is being kept); else none.
    */
-  static String unusedCacheDir(List<Dataset> datasets, DepthSettings s) {
-    return s.cacheDir() == null || datasets.stream().anyMatch(d -> d.teacher() != null) ? null
-        : "--cache-dir " + s.cacheDir() + " is unused: no dataset has teacher depth from a depth"
-        + " model (--depth-model, or a --config dataset naming one), so nothing is cached there";
+  static Optional<String> unusedCacheDir(List<Dataset> datasets, DepthSettings s) {
+    return unused(datasets, "--cache-dir", s.cacheDir(), "nothing is cached there");
   }
 
   /** As {@link #unusedCacheDir}, for {@code --depth-store}: only teacher depth reads it. */
   static Optional<String> unusedDepthStore(List<Dataset> datasets, DepthSettings s) {
-    return s.depthStore() == null || datasets.stream().anyMatch(d -> d.teacher() != null)
-        ? Optional.empty() : Optional.of("--depth-store " + s.depthStore() + " is unused: no"
-        + " dataset has teacher depth from a depth model (--depth-model, or a --config dataset"
-        + " naming one), so nothing is read from it");
+    return unused(datasets, "--depth-store", s.depthStore(), "nothing is read from it");
+  }
+
+  /** The warning that {@code flag}, set to {@code dir}, is unused without teacher depth. */
+  private static Optional<String> unused(List<Dataset> datasets, String flag, Path dir,
+      String so) {
+    return dir == null || datasets.stream().anyMatch(d -> d.teacher() != null)
+        ? Optional.empty() : Optional.of(flag + " " + dir + " is unused: no dataset has teacher"
+        + " depth from a depth model (--depth-model, or a --config dataset naming one), so "
+        + so);
   }
 
   /**

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,8 +169,7 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
-    Optional.ofNullable(DatasetLine.unusedCacheDir(datasets, options.depth()))
-        .ifPresent(LOG::warning);
+    DatasetLine.unusedCacheDir(datasets, options.depth()).ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
     if (runtimes.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.fgbg.server;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.core.dataset.Dataset;
+import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.io.IOException;
@@ -104,15 +105,18 @@ public final class JvmSizing {
     return depthModels(o) > 0;
   }
 
-  /** The depth models {@code o} loads: one per (model, weights), as {@code DepthRuntimes}. */
+  /**
+   * The depth models {@code o} loads: one per (model, weights) by {@link DepthRuntimes#key}, so
+   * one model written two ways ({@code models/x}, {@code /abs/models/x}) counts once.
+   */
   static int depthModels(ServerOptions o) {
     Set<String> models = new HashSet<>();
     if (!o.builtin().depthModel().isEmpty()) {
-      models.add(o.builtin().depthModel() + "|" + o.builtin().depthWeights());
+      models.add(DepthRuntimes.key(o.builtin().depthModel(), o.builtin().depthWeights()));
     }
     for (FolderDatasetConfig d : o.datasets()) {
       if (!d.getDepthModel().isEmpty()) {
-        models.add(d.getDepthModel() + "|" + d.getDepthWeights());
+        models.add(DepthRuntimes.key(d.getDepthModel(), d.getDepthWeights()));
       }
     }
     return models.size();

@@ -111,6 +111,21 @@ class ContainerFitTest {
   }
 
   @Test
+  void anXmxGivenByHandIsTheHeapTheRefusalCounts() {
+    // The sizing's heap for the built-in world (its assets, the fixed part) and the rest do not
+    // fit 512 MiB; a plain java -jar at -Xmx128m holds 128 + 256 + 32 MiB, which does.
+    assertThrows(IllegalArgumentException.class, () -> Main.options(Long.MAX_VALUE, 512L << 20));
+    ServerOptions small = Main.options(128L << 20, 512L << 20);
+    assertEquals(ContainerFit.MIN_BUDGET_BYTES, small.load().memoryBudgetBytes());
+    assertEquals(Level.INFO, ContainerFit.line(Main.flags(), small, 128L << 20, 512L << 20)
+        .level());
+    // Too small even so: the refusal names the heap it counted.
+    String tight = assertThrows(IllegalArgumentException.class,
+        () -> Main.options(128L << 20, 384L << 20)).getMessage();
+    assertTrue(tight.contains("it needs about 416 MiB (a heap of 128 MiB;"), tight);
+  }
+
+  @Test
   void aGivenDepthCacheIsKeptAndTheWarningNamesOnlyTheFlagsGivenTooLarge() {
     long limit = 3L << 30;
     String[] args = model("--depth-cache-mb", "4096");

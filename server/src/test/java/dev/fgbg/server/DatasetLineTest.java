@@ -2,7 +2,6 @@ package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.TestDatasets;
@@ -135,9 +134,11 @@ class DatasetLineTest {
     Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
     assertEquals("--cache-dir cache is unused: no dataset has teacher depth from a depth model"
         + " (--depth-model, or a --config dataset naming one), so nothing is cached there",
-        DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache"))));
-    assertNull(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache"))));
-    assertNull(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null)), "not asked for");
+        DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache"))).orElseThrow());
+    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache")))
+        .isEmpty());
+    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null)).isEmpty(),
+        "not asked for");
   }
 
   @Test

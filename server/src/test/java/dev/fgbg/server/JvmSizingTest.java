@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.server.options.ServerOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -134,5 +136,25 @@ class JvmSizingTest {
     Files.createDirectories(cg.resolve("kubepods/p"));
     Files.writeString(cg.resolve("kubepods/p/memory.max"), "1073741824\n");
     assertEquals(1L << 30, ContainerMemory.limitBytes(cg, "0::/kubepods/p\n"), "v2 below");
+  }
+
+  /** DepthRuntimes loads one model written two ways once: the sizing counts it once too. */
+  @Test
+  void oneModelWrittenTwoWaysIsSizedOnce(@TempDir Path root) throws Exception {
+    Fixtures.goodFolders(root);
+    Path model = root.resolve("models/own");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path cfg = root.resolve("datasets.json");
+    Files.writeString(cfg, """
+        {"datasets": [
+          {"name": "a", "bg": "%1$s", "fg": "%2$s", "size": "32", "depthModel": "%3$s"},
+          {"name": "b", "bg": "%1$s", "fg": "%2$s", "size": "32", "depthModel": "%4$s"}
+        ]}""".formatted(root.resolve("bg"), root.resolve("fg"), model,
+        root.resolve("models/../models/own")));
+    ServerOptions o = Main.options(Long.MAX_VALUE, "--config", cfg.toString(), "--device",
+        "cpu");
+    assertEquals(2, o.datasets().stream().map(d -> d.getDepthModel()).distinct().count());
+    assertEquals(1, JvmSizing.depthModels(o));
   }
 }

@@ -53,7 +53,12 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
     return weights.isEmpty() ? null : Path.of(weights);
   }
 
-  private static String key(String model, String weights) {
+  /**
+   * Which runtime {@code model} with {@code weights} ("" for the folder's own) is: one per
+   * model folder and weights file, however their paths are written (sizing the process counts
+   * the models by it too).
+   */
+  public static String key(String model, String weights) {
     Path w = weights(weights);
     return Path.of(model).toAbsolutePath().normalize() + "|"
         + (w == null ? "" : w.toAbsolutePath());

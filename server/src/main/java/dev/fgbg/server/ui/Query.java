@@ -149,6 +149,20 @@ final class Query {
   }
 
   /**
+   * One item of {@link #integers} that is no range: an integer in [min, max]; one that is no
+   * integer is refused saying that a range would do too (2-x is neither).
+   */
+  private static long item(String name, String w, long min, long max) {
+    try {
+      Long.parseLong(w.strip());
+    } catch (NumberFormatException e) {
+      throw HttpFailure.badRequest("parameter '" + name + "' must be integers in [" + min + ", "
+          + max + "] or ranges of them (" + min + "-" + max + "), got " + Quoted.of(w));
+    }
+    return parse(name, w, min, max);
+  }
+
+  /**
    * Comma-separated integers in [min, max] and ranges of them, both ends in ({@code 2-5}, or as
    * the form's hints write them {@code 2–5}, or {@code 2..5}), sorted without repeats (empty
    * when absent).
@@ -157,7 +171,7 @@ final class Query {
     return words(name).stream().flatMapToInt(w -> {
       Matcher range = RANGE.matcher(w);
       if (!range.matches()) {
-        return IntStream.of((int) parse(name, w, min, max));
+        return IntStream.of((int) item(name, w, min, max));
       }
       int from = (int) parse(name, range.group(1), min, max);
       int to = (int) parse(name, range.group(2), min, max);

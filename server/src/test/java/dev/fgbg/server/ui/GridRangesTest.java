@@ -65,7 +65,10 @@ class GridRangesTest {
     assertEquals("parameter 'bg' must be in [0, 5], got 9", error("bg=1-9"));
     assertEquals("parameter 'bg' has a range that runs backwards: '3-1'; write it from 1 to 3",
         error("bg=3-1"));
-    assertEquals("parameter 'k' must be an integer in [0, 4], got '1-x'", error("k=1-x"));
+    assertEquals("parameter 'k' must be integers in [0, 4] or ranges of them (0-4), got '1-x'",
+        error("k=1-x"));
+    assertEquals("parameter 'bg' must be integers in [0, 5] or ranges of them (0-5), got 'x'",
+        error("bg=1,x"));
   }
 
   @Test
