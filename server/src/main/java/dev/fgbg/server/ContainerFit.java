@@ -123,12 +123,15 @@ final class ContainerFit {
   }
 
   /**
-   * The reason a server with {@code o} cannot run in {@code limitBytes} even with its budget and
-   * depth cache at their floors, or null when it can; its heap is at most {@code maxHeapBytes}
+   * The reason a server with a depth model, {@code o}, cannot run in {@code limitBytes} even with
+   * its budget and depth cache at their floors, or null when it can (or has no model); its heap is at most {@code maxHeapBytes}
    * (an -Xmx given by hand is kept: one smaller than the sizing's is what the process holds).
    */
   static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
     boolean model = JvmSizing.usesDepthModel(o);
+    if (!model) {
+      return null; // the heap's estimate is generous: without ONNX Runtime beside it, a WARNING
+    }
     long b = Math.min(MIN_BUDGET_BYTES, o.load().memoryBudgetBytes());
     long c = Math.min(MIN_DEPTH_CACHE_BYTES, o.depth().memoryBytes());
     long heap = Math.min(maxHeapBytes, JvmSizing.heapBytes(o, b, c));
