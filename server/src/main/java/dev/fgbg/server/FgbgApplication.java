@@ -261,14 +261,14 @@ public final class FgbgApplication implements AutoCloseable {
 
   @Override
   public void close() {
-    close("closed");
+    close("closed", null);
   }
 
   /**
-   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools
-   * and the depth models, with a line as it begins (saying {@code why}) and one when it is done.
+   * Stops the server (calls and web UI requests get the grace), then the pools and the depth
+   * models: a line as it begins ({@code why}), one when done (from {@code signalled} too, or null).
    */
-  public synchronized void close(String why) {
+  synchronized void close(String why, StopLines.Signalled signalled) {
     if (closed) {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
@@ -276,7 +276,7 @@ public final class FgbgApplication implements AutoCloseable {
     if (webUi != null) {
       webUi.stopping(options.shutdownGrace()); // its requests get the grace gRPC calls get
     }
-    StopLines lines = StopLines.begin(why, server, options.shutdownGrace());
+    StopLines lines = StopLines.begin(why, server, options.shutdownGrace(), signalled);
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());

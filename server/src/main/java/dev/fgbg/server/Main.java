@@ -178,7 +178,7 @@ public final class Main implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         if (!startFailed.get()) { // else its error is the one line to say
-          BoundedShutdown.close(() -> app.close(signals.why()), bound,
+          BoundedShutdown.close(() -> app.close(signals.why(), signals.signalled()), bound,
               Runtime.getRuntime()::halt);
         }
       } catch (InterruptedException e) {
@@ -195,7 +195,7 @@ public final class Main implements Callable<Integer> {
     // A model that fails its warm-up (NaN depth, say) ends the server with its message.
     app.warm().whenComplete((v, e) -> {
       if (e != null) {
-        app.close("a depth model failed its warm-up");
+        app.close("a depth model failed its warm-up", null);
       }
     });
     app.awaitTermination();
