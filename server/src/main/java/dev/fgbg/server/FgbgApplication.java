@@ -260,14 +260,11 @@ public final class FgbgApplication implements AutoCloseable {
 
   @Override
   public void close() {
-    close("closed");
+    close("closed", null);
   }
 
-  /**
-   * Stops the server (gRPC calls and web UI requests get the grace period), then the pools
-   * and the depth models, with a line as it begins (saying {@code why}) and one when it is done.
-   */
-  public synchronized void close(String why) {
+  /** Stops the server (calls and UI requests get the grace), pools, models; says why, when. */
+  synchronized void close(String why, StopLines.Signalled signalled) {
     if (closed) {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
@@ -275,7 +272,7 @@ public final class FgbgApplication implements AutoCloseable {
     if (webUi != null) {
       webUi.stopping(options.shutdownGrace()); // its requests get the grace gRPC calls get
     }
-    StopLines lines = StopLines.begin(why, server, options.shutdownGrace());
+    StopLines lines = StopLines.begin(why, server, options.shutdownGrace(), signalled);
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());

@@ -169,7 +169,7 @@ public final class Main implements Callable<Integer> {
           log.info("stopped during start-up (" + signals.why() + "), before the server "
               + "listened");
         } else {
-          BoundedShutdown.close(() -> app.close(signals.why()), bound.get(),
+          BoundedShutdown.close(() -> app.close(signals.why(), signals.signalled()), bound.get(),
               Runtime.getRuntime()::halt);
         }
       } catch (InterruptedException e) {
@@ -191,7 +191,7 @@ public final class Main implements Callable<Integer> {
     // A model that fails its warm-up (NaN depth, say) ends the server with its message.
     app.warm().whenComplete((v, e) -> {
       if (e != null) {
-        app.close("a depth model failed its warm-up");
+        app.close("a depth model failed its warm-up", null);
       }
     });
     app.awaitTermination();

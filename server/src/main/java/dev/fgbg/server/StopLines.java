@@ -24,17 +24,26 @@ final class StopLines {
    */
   static final Duration WIND_DOWN = Duration.ofMillis(500);
 
+  /** A stop signal and when it came ({@link System#nanoTime()}), before any drain. */
+  record Signalled(String signal, long nanos) {}
+
   private final long start = System.nanoTime();
+  private final Signalled signalled;
 
-  private StopLines() {}
+  private StopLines(Signalled signalled) {
+    this.signalled = signalled;
+  }
 
-  /** Logs the first line; {@code server} may be null (a start that failed). */
-  static StopLines begin(String why, FgbgServer server, Duration grace) {
+  /**
+   * Logs the first line; {@code server} may be null (a start that failed), {@code signalled}
+   * too (no signal: a close, SIGHUP).
+   */
+  static StopLines begin(String why, FgbgServer server, Duration grace, Signalled signalled) {
     String open = server == null ? "" : "; " + InWords.count(server.streams().count(), "stream")
         + " and " + InWords.count(server.exportAdmission().running(), "export") + " open";
     LOG.info(String.format(Locale.ROOT, "stopping (%s)%s; calls get --shutdown-grace %d ms",
         why, open, grace.toMillis()));
-    return new StopLines();
+    return new StopLines(signalled);
   }
 
   /**
@@ -60,10 +69,15 @@ final class StopLines {
     }
   }
 
-  /** Logs the second line, the stop's last act, naming {@code left}: what the exit cuts off. */
+  /**
+   * Logs the second line, the stop's last act, naming {@code left}: what the exit cuts off. After
+   * a signal it also counts from the signal, its drain included: the time the exit took.
+   */
   void stopped(String left) {
-    LOG.info(String.format(Locale.ROOT, "stopped after %.2f s%s",
-        (System.nanoTime() - start) / 1e9, left.isEmpty() ? ""
-            : "; still running, cut off by the exit: " + left));
+    long now = System.nanoTime();
+    String since = signalled == null ? "" : String.format(Locale.ROOT, " (%.2f s since %s)",
+        (now - signalled.nanos()) / 1e9, signalled.signal());
+    LOG.info(String.format(Locale.ROOT, "stopped after %.2f s%s%s", (now - start) / 1e9, since,
+        left.isEmpty() ? "" : "; still running, cut off by the exit: " + left));
   }
 }

@@ -27,6 +27,7 @@ final class StopSignals {
   private final AtomicReference<String> first = new AtomicReference<>();
   private final CountDownLatch cut = new CountDownLatch(1);
   private volatile String cutBy;
+  private volatile long firstAt; // System.nanoTime() as the first signal came
   private volatile boolean drainOver; // none to come, or done: a later signal ends no drain
 
   /**
@@ -54,6 +55,7 @@ final class StopSignals {
   /** Signal SIG{@code name} of {@code number} arrived (on a thread of its own). */
   void received(String name, int number) {
     String signal = "SIG" + name;
+    long now = System.nanoTime();
     if (!first.compareAndSet(null, signal)) {
       if (!drainOver) {
         cutBy = signal; // a drain under way ends now; a stop under way goes on as it was
@@ -61,6 +63,7 @@ final class StopSignals {
       cut.countDown();
       return;
     }
+    firstAt = now;
     Duration drain = drainDelay;
     if (name.equals("TERM") && !drain.isZero()) {
       drain(drain);
@@ -83,6 +86,13 @@ final class StopSignals {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // stop now
     }
+  }
+
+  /** The first signal and when it came, for the stop line's count; null when none came. */
+  StopLines.Signalled signalled() {
+    String signal = first.get();
+    long at = firstAt; // 0 for an instant after the signal's first read
+    return signal == null || at == 0 ? null : new StopLines.Signalled(signal, at);
   }
 
   /** Why the server stops, for its stop line: the signal, or the JVM's exit when none came. */

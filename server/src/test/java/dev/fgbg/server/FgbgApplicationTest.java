@@ -126,7 +126,7 @@ class FgbgApplicationTest {
         lines.add(r);
         if (r.getMessage().contains(" warm on ") && lines.stream()
             .filter(l -> l.getMessage().contains(" warm on ")).count() == 1) {
-          app.close("stopped (SIGTERM)");
+          app.close("stopped (SIGTERM)", null);
         }
       }
 

@@ -94,7 +94,8 @@ class ProcessFaultTest {
             + "(SIGTERM); 4 streams and 0 exports open; calls get "
             + "--shutdown-grace 1000 ms"), s.log());
         assertTrue(s.log().matches("(?s).*INFO " + FgbgApplication.class.getName().replace(".",
-            "\\.") + ": stopped after \\d+\\.\\d\\d s(\\R.*)?"), s.log());
+            "\\.") + ": stopped after \\d+\\.\\d\\d s \\(\\d+\\.\\d\\d s since SIGTERM\\)"
+            + "(\\R.*)?"), s.log());
       } finally {
         ch.shutdownNow();
       }

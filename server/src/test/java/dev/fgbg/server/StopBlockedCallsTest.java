@@ -126,7 +126,7 @@ class StopBlockedCallsTest {
       assertEquals(1, s.server().exportAdmission().queued(), "the third export queues");
       holdRenderThreads(s.application().workers(), release, false);
       try {
-        s.application().close("test");
+        s.application().close("test", null);
       } finally {
         release.countDown();
       }
@@ -180,7 +180,7 @@ class StopBlockedCallsTest {
       // Render threads deaf to the stop's interrupt: still running when the stop is done.
       holdRenderThreads(s.application().workers(), release, true);
       try {
-        s.application().close("test");
+        s.application().close("test", null);
         // Logged as the stop's last act, it says what the exit cuts off; the export's own
         // thread may still be waiting on those renders.
         String line = stopLine(log);

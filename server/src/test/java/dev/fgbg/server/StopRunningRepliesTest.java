@@ -108,7 +108,7 @@ class StopRunningRepliesTest {
           && s.server().statsAdmission().running() == 2
           && s.server().budget().used() > samplesBytes, "the Gallery and Stats calls did not run");
       try {
-        s.application().close("test");
+        s.application().close("test", null);
       } finally {
         release.countDown();
       }

@@ -24,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,6 +122,13 @@ class StopSignalsTest {
         assertTrue(log.contains(draining), log);
         assertTrue(log.indexOf(draining) < log.indexOf(STOPPING + "SIGTERM); 0 streams"), log);
         assertFalse(log.contains("ended the drain"), log);
+        // The stop line counts the stop, and from SIGTERM, its 6 s drain included.
+        Matcher stopped = Pattern.compile("stopped after ([0-9.]+) s \\(([0-9.]+) s since "
+            + "SIGTERM\\)").matcher(log);
+        assertTrue(stopped.find(), log);
+        assertTrue(Double.parseDouble(stopped.group(2)) >= 6, stopped.group());
+        assertTrue(Double.parseDouble(stopped.group(1)) < Double.parseDouble(stopped.group(2))
+            - 5, stopped.group());
       } finally {
         watching.shutdownNow();
         if (later != null) {

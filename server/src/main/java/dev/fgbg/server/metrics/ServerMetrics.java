@@ -4,6 +4,10 @@ import dev.fgbg.core.depth.DepthCounts;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.http.JdkHttp;
+import dev.fgbg.server.transport.LiveKeys;
+import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -15,6 +19,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * The server's metrics on a registry of their own (not the global default, so that two servers
@@ -32,6 +37,12 @@ public final class ServerMetrics {
    * closed after {@link JdkHttp#REQUEST_SECONDS}.
    */
   static final int THREADS = 128;
+
+  /** The methods whose samples and bytes are counted. */
+  private static final List<String> SENDING = List.of("StreamEpoch", "GetSamples", "Export");
+  /** The codes of a server shedding load or stopping, which alerts watch. */
+  private static final List<Status.Code> SHED = List.of(Status.Code.RESOURCE_EXHAUSTED,
+      Status.Code.UNAVAILABLE);
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final List<DepthRuntime> depth = new CopyOnWriteArrayList<>();
@@ -59,6 +70,7 @@ public final class ServerMetrics {
 
   public ServerMetrics() {
     ProcessMetrics.register(registry);
+    knownSeries();
     CounterWithCallback.builder().name("fgbg_depth_cache_requests")
         .help("Depth requests by where the map came from: memory, disk, store, or the model"
             + " (miss)").labelNames("model", "result")
@@ -82,9 +94,33 @@ public final class ServerMetrics {
         .callback(cb -> depth.forEach(r -> cb.call(r.queued(), r.name()))).register(registry);
   }
 
+  /**
+   * Every family with labels shows from the first scrape (a family without series is left out
+   * of it, HELP and TYPE too), and a first error counts from 0 in {@code rate()}: the series of
+   * the methods that send samples, of the streaming methods, and of each method's load-shedding
+   * codes start at 0. The export ratio has none until an export runs.
+   */
+  private void knownSeries() {
+    for (String method : SENDING) {
+      samples.labelValues(method);
+      bytes.labelValues(method);
+    }
+    render.labelValues("StreamEpoch");
+    render.labelValues("GetSamples");
+    for (MethodDescriptor<?, ?> m : FgbgGrpc.getServiceDescriptor().getMethods()) {
+      if (!m.getType().serverSendsOneMessage()) {
+        open.labelValues(m.getBareMethodName());
+      }
+      for (Status.Code code : SHED) {
+        rejected.labelValues(m.getBareMethodName(), code.name());
+      }
+    }
+  }
+
   /** Adds {@code runtime}'s cache counters, queue length and batch latency. */
   public void watch(DepthRuntime runtime) {
     depth.add(runtime);
+    depthBatch.labelValues(runtime.name()); // its count shows 0 before the first batch
     runtime.stats().onBatch((images, nanos) -> depthBatch.labelValues(runtime.name())
         .observe(nanos / 1e9));
   }
@@ -97,6 +133,23 @@ public final class ServerMetrics {
     GaugeWithCallback.builder().name("fgbg_memory_budget_capacity_bytes")
         .help("The memory budget (--memory-budget-mb)")
         .callback(cb -> cb.call(budget.capacity())).register(registry);
+  }
+
+  /** Adds fgbg_serving: 1 while {@code serving} (gRPC health SERVING), else 0. */
+  public void watchServing(BooleanSupplier serving) {
+    GaugeWithCallback.builder().name("fgbg_serving")
+        .help("1 while gRPC health says SERVING; 0 while depth models warm up, while draining"
+            + " (--drain-delay) and stopping").callback(cb -> cb.call(serving.getAsBoolean()
+            ? 1 : 0)).register(registry);
+  }
+
+  /** Adds the served certificate's expiry, moved by each reload; {@code keys} null: no TLS. */
+  public void watch(LiveKeys keys) {
+    if (keys != null) {
+      GaugeWithCallback.builder().name("fgbg_tls_certificate_expiry_timestamp_seconds")
+          .help("When the certificate served (--tls-cert) expires (notAfter), in Unix seconds")
+          .callback(cb -> cb.call(keys.notAfter().getEpochSecond())).register(registry);
+    }
   }
 
   public void sent(String method, long sampleCount, long byteCount) {

@@ -80,6 +80,7 @@ public final class FgbgServer {
   private final List<DepthRuntime> depth;
   /** Set by {@link #notServing()}: a warm-up that ends later must not turn health back on. */
   private volatile boolean leaving;
+  private volatile boolean up; // health said SERVING once (models warm)
 
   /**
    * @param workers the shared pool of {@code options.workers()} threads that renders stream
@@ -125,6 +126,8 @@ public final class FgbgServer {
       stats.onRender(metrics::rendered);
       depth.forEach(metrics::watch);
       metrics.watch(load.budget);
+      metrics.watchServing(() -> up && !leaving); // as health says
+      metrics.watch(options.connect().keys());
     }
     // Requests are parsed before any interceptor sees them: bytes that are not the request
     // get INVALID_ARGUMENT naming the problem, counted as refused.
@@ -176,6 +179,7 @@ public final class FgbgServer {
   /** Health reports SERVING (e.g. once depth models are warm), unless the server is leaving. */
   public synchronized void serving() {
     if (!leaving) {
+      up = true;
       health.setStatus("", ServingStatus.SERVING);
       health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
     }
@@ -246,6 +250,7 @@ public final class FgbgServer {
    * returns even if the transport has not let go by then (the process is about to exit anyway).
    */
   public void stop(Duration grace) throws InterruptedException {
+    leaving = true;
     health.enterTerminalState(); // Watch streams hear NOT_SERVING, then end
     server.shutdown();
     watches.endAll();

@@ -4,6 +4,7 @@ import io.grpc.util.AdvancedTlsX509KeyManager;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +38,7 @@ public final class LiveKeys {
   private final AdvancedTlsX509KeyManager manager = new AdvancedTlsX509KeyManager();
   private final FileWatch changes;
   private volatile String served;
+  private volatile Instant notAfter;
 
   private LiveKeys(Path cert, byte[] certBytes, Path key, byte[] keyBytes, Duration interval,
       Clock clock) {
@@ -82,6 +84,11 @@ public final class LiveKeys {
     changes.check();
   }
 
+  /** The served certificate's end of validity: a reload moves it. */
+  public Instant notAfter() {
+    return notAfter;
+  }
+
   long ticks() {
     return changes.ticks();
   }
@@ -95,7 +102,8 @@ public final class LiveKeys {
 
   private void put(TlsFiles.Identity id) {
     manager.updateIdentityCredentials(id.chain(), id.key());
+    notAfter = id.chain()[0].getNotAfter().toInstant();
     served = id.chain()[0].getSubjectX500Principal().getName() + ", valid until "
-        + id.chain()[0].getNotAfter().toInstant();
+        + notAfter;
   }
 }

@@ -175,7 +175,7 @@ class ServerMetricsTest {
     return app.datasets().get(1).size();
   }
 
-  private static String scrape(int port) throws Exception {
+  static String scrape(int port) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
@@ -186,7 +186,7 @@ class ServerMetricsTest {
   }
 
   /** The value of the one sample of {@code name} whose labels contain every fragment. */
-  private static double value(String text, String name, String... labels) {
+  static double value(String text, String name, String... labels) {
     List<String> hits = text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(
         name + " ")).filter(l -> {
           for (String f : labels) {
