@@ -35,14 +35,16 @@ class SameData:
         self._round: Dict[str, str] = {}  # what each replica did since a batch was accepted
 
     def decide(self, targets: List[str], reconnect: float, options: Dict[str, Any],
-               calls: Optional[Calls] = None) -> None:
+               calls: Optional[Calls] = None, who: str = "") -> None:
         """Without a fingerprint yet, and several replicas: the one the first replica in
         `targets`' order that answers Describe serves, the same in every rank and process
         (not the first batch's: replicas of other data would split a job between them).
-        `calls`: a stream's Clients, whose close ends the Describe."""
+        `calls`: a stream's Clients, whose close ends the Describe; `who`: the consumer, named
+        in the INFO line of each move to the next replica."""
         if self.fingerprint is None and len(targets) > 1:
             calls = calls if calls is not None else Calls()
-            client, info = describe(targets, self.dataset, reconnect, calls, **options)
+            client, info = describe(targets, self.dataset, reconnect, calls, who,
+                                    **options)
             calls.done(client)
             self.fingerprint = info.fingerprint
 

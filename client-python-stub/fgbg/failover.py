@@ -35,8 +35,8 @@ from ._requests import field, request
 from ._same_data import OtherDataError as OtherDataError, SameData as SameData
 from .batch import Batch
 from .client import Client, FgbgError
-from .errors import has_served, words
-from .reconnect import Calls, Failures, Reconnect, seconds
+from .errors import words
+from .reconnect import NO_REPLY as NO_REPLY, Calls, Failures, Reconnect, no_reply, seconds
 from .replicas import Targets, home, resolve
 from .resume import StreamPoint, after
 
@@ -90,7 +90,8 @@ class FailoverStream:
 
     def _batches_on_replicas(self) -> Iterator[Batch]:
         failures = self._failures
-        self._same.decide(self.targets, self._reconnect, self._options, self._calls)
+        self._same.decide(self.targets, self._reconnect, self._options, self._calls,
+                          who="rank %d" % self.rank)
         # After the job's Describe, which may have found the home replica silent: it goes last.
         order = _silent.SILENT.order(self.targets, self.replica)
         self.replica = order[0]
@@ -150,20 +151,6 @@ def stream_epoch(targets: Targets, rank: int = 0, world_size: int = 1, start_bat
                           fingerprint=fingerprint, **request)
 
 
-# Why a call left a replica whose deadline passed, in the move's INFO line.
-NO_REPLY = "sent no reply within the call's deadline"
-
-
-def no_reply(target: str, timeout: float, probed: bool = False) -> str:
-    """Why a consumer left `target`, whose deadline passed with no reply, in the move's INFO
-    line: few words (the error's own, for the user when every replica failed, list the causes
-    of a target never reached). One that served this process stopped answering (frozen)."""
-    if not probed and not has_served(target):
-        return NO_REPLY
-    return "stopped answering (no reply within %s%s)" % (
-        words(timeout), ", not even to a probe" if probed else "")
-
-
 # The bound of the probe that tells a connected replica past a call's deadline hung (frozen:
 # no answer) from busy (it answers: Describe is served beside the renders, never queued
 # behind them).
@@ -213,7 +200,7 @@ class FailoverCalls:
     def call(self, what: str, ask: Callable[[Client], Batch]) -> Batch:
         """`ask(client)`, on this replica or the next ones; `what` names it in the log line."""
         failures = Failures(self.targets, self._reconnect, self._who)
-        self._same.decide(self.targets, self._reconnect, self._options)
+        self._same.decide(self.targets, self._reconnect, self._options, who=self._who)
         if not self._order:  # first, after the Describe: a replica lately silent goes last
             self._order = _silent.SILENT.order(self.targets, self.replica)
             self.replica = self._order[0]

@@ -33,7 +33,7 @@ from typing import Any, Callable, List, Optional, Sequence, Set, Tuple, Union
 
 from . import _silent
 from .client import Client, FgbgError
-from .errors import words
+from .errors import has_served, words
 from .info import DatasetInfo
 from .replicas import Targets, resolve
 
@@ -212,8 +212,30 @@ class Calls:
         return Calls, ()
 
 
+# Why a call left a replica whose deadline passed, in the move's INFO line.
+NO_REPLY = "sent no reply within the call's deadline"
+
+
+def no_reply(target: str, timeout: float, probed: bool = False) -> str:
+    """Why a consumer left `target`, whose deadline passed with no reply, in the move's INFO
+    line: few words (the error's own, for the user when every replica failed, list the causes
+    of a target never reached). One that served this process stopped answering (frozen)."""
+    if not probed and not has_served(target):
+        return NO_REPLY
+    return "stopped answering (no reply within %s%s)" % (
+        words(timeout), ", not even to a probe" if probed else "")
+
+
+def _moved(who: str, gone: str, e: FgbgError, timeout: float, to: str) -> None:
+    """The INFO line of a consumer's Describe moving from `gone` (after `e`) to `to`."""
+    if who:
+        why = no_reply(gone, timeout) if e.code == "DEADLINE_EXCEEDED" else "is unavailable"
+        _LOG.info("%s: %s %s; asking %s for the same Describe", who, gone, why, to)
+
+
 def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
-             calls: Optional[Calls] = None, **client_options: Any) -> Tuple[Client, DatasetInfo]:
+             calls: Optional[Calls] = None, who: str = "",
+             **client_options: Any) -> Tuple[Client, DatasetInfo]:
     """A Client of one of `targets` and its answer to Describe(`dataset`): the first replica in
     the targets' order, then the next ones in turn (the same in every rank and process: they
     all describe the same data; one that lately did not answer is asked last, fgbg._silent),
@@ -222,7 +244,8 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
     (DEADLINE_EXCEEDED: it accepted the connection but did not answer) is passed over as an
     unavailable one. The caller closes the Client (`calls.done`, with `calls`: its Clients,
     which its close ends). With no window, the last error, naming every target when there are
-    several."""
+    several. `who` names a consumer in an INFO line per move, as its calls' moves are said
+    (empty: none)."""
     replicas = resolve(targets)
     failures = Failures(replicas, reconnect)
     several = len(replicas) > 1
@@ -245,5 +268,7 @@ def describe(targets: Targets, dataset: str, reconnect: Reconnect = 0,
             if _silent.no_answer(e):
                 _silent.SILENT.mark(target)
             # When none answered, the error names every replica asked (none_answered).
-            failures.moves_on(e, False, lambda: None, also=_PASSED if several else ())
+            to = replicas[order[(tried + 1) % len(replicas)]]
+            failures.moves_on(e, False, lambda: _moved(who, target, e, client.timeout, to),
+                              also=_PASSED if several else ())
             tried += 1

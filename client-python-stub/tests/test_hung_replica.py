@@ -208,6 +208,28 @@ def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
         live.stop()
 
 
+def test_failover_calls_say_the_move_past_a_replica_that_never_connected(caplog):
+    # Without a fingerprint the calls first Describe the replicas in turn: a first one that never
+    # connected was passed over with no INFO line (only the final "none answered" named it).
+    from fgbg.failover import FailoverCalls
+
+    caplog.set_level(logging.INFO, logger="fgbg")
+    live = Server(WORLD)
+    silent, hung = _silent_socket()
+    try:
+        calls = FailoverCalls([hung, live.target], who="loader", client_options=dict(timeout=4))
+        got = calls.call("2 samples", lambda cl: cl.get_samples([3, 4], "builtin", 7))
+        calls.close()
+        assert len(got) == 2
+        moved = [r.getMessage() for r in caplog.records if "asking" in r.getMessage()]
+        assert moved == ["loader: %s sent no reply within the call's deadline; asking %s for "
+                         "the same Describe" % (hung, live.target)], moved
+        assert all(r.levelname == "INFO" for r in caplog.records if "asking" in r.getMessage())
+    finally:
+        silent.close()
+        live.stop()
+
+
 def _busy_replica(live_target, asked, release):
     """A gRPC server on loopback that answers Describe as `live_target` does and takes each
     GetSamples (counted in `asked`) until `release` is set: a replica busy, not hung."""

@@ -6,6 +6,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.MessageOrBuilder;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one JSON convention of every file fgbg writes from a message ({@code get}'s meta files,
@@ -15,6 +16,7 @@ import java.util.List;
  * their names; NaN and infinities the strings proto3 JSON uses. protobuf's {@code JsonFormat}
  * parser reads it back. For fgbg's own messages: map fields are refused, and well-known types
  * (Duration, wrappers, …) are printed as plain messages, not in proto3 JSON's special forms.
+ * For people ({@link #configLine}) enums are spelled as config files spell them instead.
  */
 public final class ProtoJson {
   private ProtoJson() {}
@@ -22,18 +24,40 @@ public final class ProtoJson {
   /** Indented, one field per line. */
   public static String print(MessageOrBuilder m) {
     StringBuilder b = new StringBuilder();
-    message(m, b, "\n");
+    message(m, b, "\n", false);
     return b.toString();
   }
 
   /** On one line. */
   public static String line(MessageOrBuilder m) {
     StringBuilder b = new StringBuilder();
-    message(m, b, null);
+    message(m, b, null, false);
     return b.toString();
   }
 
-  private static void message(MessageOrBuilder m, StringBuilder b, String indent) {
+  /**
+   * On one line, for people: enums as {@link #configSpelling} writes them ({@code "ground"},
+   * not {@code "POSITION_GROUND"}), what describe and the web UI show. Not read back.
+   */
+  public static String configLine(MessageOrBuilder m) {
+    StringBuilder b = new StringBuilder();
+    message(m, b, null, true);
+    return b.toString();
+  }
+
+  /**
+   * An enum value as a config file spells it: its type's prefix off and lower case, so that
+   * {@code Position.POSITION_GROUND} reads {@code ground}; a name without that prefix as it is.
+   */
+  public static String configSpelling(EnumValueDescriptor v) {
+    String prefix = v.getType().getName().replaceAll("(?<=[a-z0-9])(?=[A-Z])", "_")
+        .toUpperCase(Locale.ROOT) + "_";
+    return v.getName().startsWith(prefix)
+        ? v.getName().substring(prefix.length()).toLowerCase(Locale.ROOT) : v.getName();
+  }
+
+  private static void message(MessageOrBuilder m, StringBuilder b, String indent,
+      boolean config) {
     b.append('{');
     boolean first = true;
     String inner = indent == null ? null : indent + "  ";
@@ -54,11 +78,11 @@ public final class ProtoJson {
         b.append('[');
         for (int i = 0; i < values.size(); i++) {
           b.append(i == 0 ? "" : ", ");
-          value(f, values.get(i), b, inner);
+          value(f, values.get(i), b, inner, config);
         }
         b.append(']');
       } else {
-        value(f, m.getField(f), b, inner);
+        value(f, m.getField(f), b, inner, config);
       }
     }
     if (!first && indent != null) {
@@ -67,10 +91,12 @@ public final class ProtoJson {
     b.append('}');
   }
 
-  private static void value(FieldDescriptor f, Object v, StringBuilder b, String indent) {
+  private static void value(FieldDescriptor f, Object v, StringBuilder b, String indent,
+      boolean config) {
+    EnumValueDescriptor e = v instanceof EnumValueDescriptor d ? d : null;
     switch (f.getJavaType()) {
-      case MESSAGE -> message((MessageOrBuilder) v, b, indent);
-      case ENUM -> string(((EnumValueDescriptor) v).getName(), b);
+      case MESSAGE -> message((MessageOrBuilder) v, b, indent, config);
+      case ENUM -> string(config ? configSpelling(e) : e.getName(), b);
       case STRING -> string((String) v, b);
       case BYTE_STRING ->
           string(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()), b);

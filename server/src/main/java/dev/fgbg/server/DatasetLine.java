@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
@@ -24,10 +25,11 @@ final class DatasetLine {
   }
 
   private static String describe(Dataset d) {
-    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %d flips x %d"
-            + " placements, %dx%d%s, depth %s, fingerprint %s", d.name(), d.size(),
-        d.codec().backgrounds(), d.codec().foregrounds(), d.codec().flips(),
-        d.codec().placements(), d.spec().height(), d.spec().width(), scene(d),
+    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %s x %s"
+            + ", %dx%d%s, depth %s, fingerprint %s", d.name(), d.size(),
+        d.codec().backgrounds(), d.codec().foregrounds(), InWords.count(d.codec().flips(), "flip"),
+        InWords.count(d.codec().placements(), "placement"), d.spec().height(), d.spec().width(),
+        scene(d),
         d.hasDepth() ? d.depthSource() + " (float16 " + d.depthUnits() + ")" : "none",
         d.fingerprint());
   }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.BuiltinWorld;
 import dev.fgbg.core.catalog.BuiltinConfig;
@@ -15,11 +17,13 @@ import dev.fgbg.core.depth.DepthSettings;
 import dev.fgbg.core.depth.OnnxDepthModel;
 import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
+import dev.fgbg.server.options.ServerOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetLineTest {
   /** A teacher never asked here: the line only reads what it is. */
@@ -163,5 +167,21 @@ class DatasetLineTest {
         + "depth "), line);
     assertFalse(DatasetLine.of(TestDatasets.tiny(), memory(1 << 20, null)).contains("scene"),
         "a classic composite's line is as it was");
+  }
+
+  @Test
+  void oneFlipAndOnePlacementAreSaidInTheSingularInTheStartUpLog(@TempDir Path root)
+      throws Exception {
+    Fixtures.goodFolders(root);
+    ServerOptions o = Main.options("--port", "0", "--builtin-size", "16", "--bg",
+        root.resolve("bg").toString(), "--fg", root.resolve("fg").toString(), "--size", "32",
+        "--no-flip", "--placements", "1");
+    try (LogLines log = LogLines.capture("dev.fgbg");
+        FgbgApplication app = FgbgApplication.create(o).start()) {
+      List<String> said = log.containing(" fg x 1 flip x 1 placement, ");
+      assertEquals(1, said.size(), log.containing("dataset ").toString());
+      assertFalse(log.containing("dataset ").stream().anyMatch(l -> l.contains(" 1 flips")
+          || l.contains(" 1 placements")), log.containing("dataset ").toString());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fgbg.client.cli;
 
 import dev.fgbg.client.FgbgClient;
+import dev.fgbg.common.InWords;
 import dev.fgbg.common.LabelList;
 import dev.fgbg.common.ProtoJson;
 import dev.fgbg.v1.DatasetInfo;
@@ -43,8 +44,9 @@ final class DescribeCommand implements Callable<Integer> {
         return 0;
       }
       System.out.printf("dataset:      %s%n", d.getName());
-      System.out.printf("size:         %,d = %d bg x %d fg x %d flips x %d placements%n",
-          d.getSize(), d.getBackgrounds(), d.getForegrounds(), d.getFlips(), d.getPlacements());
+      System.out.printf("size:         %,d = %d bg x %d fg x %s x %s%n", d.getSize(),
+          d.getBackgrounds(), d.getForegrounds(), InWords.count(d.getFlips(), "flip"),
+          InWords.count(d.getPlacements(), "placement"));
       System.out.printf("index:        %s%n", d.getIndexFormula());
       System.out.printf("image:        %s uint8 (HWC)%n", d.getImageShape().getDimsList());
       System.out.printf("mask:         %s uint8%s%n", d.getMaskShape().getDimsList(),
@@ -52,7 +54,7 @@ final class DescribeCommand implements Callable<Integer> {
       if (d.getHasDepth()) {
         System.out.printf("depth:        %s %s little-endian, %s (%s)%n",
             d.getDepthShape().getDimsList(),
-            d.getDepthDtype().name().replace("DEPTH_DTYPE_", "").toLowerCase(),
+            ProtoJson.configSpelling(d.getDepthDtype().getValueDescriptor()),
             d.getDepthUnits(), d.getDepthSource());
       } else {
         System.out.printf("depth:        none%s%n", d.getDepthSource().isEmpty()
@@ -61,7 +63,8 @@ final class DescribeCommand implements Callable<Integer> {
       // Quoted where a name holds a comma: one label must not read as two.
       System.out.printf("bg labels:    [%s]%n", LabelList.of(d.getBackgroundLabelsList()));
       System.out.printf("fg labels:    [%s]%n", LabelList.of(d.getForegroundLabelsList()));
-      System.out.printf("spec:         %s%n", ProtoJson.line(d.getSpec()));
+      // Enums as config files and the web UI spell them: position ground, not POSITION_GROUND.
+      System.out.printf("spec:         %s%n", ProtoJson.configLine(d.getSpec()));
       System.out.printf("limits:       GetSamples <= %d indices, batch_size <= %d%n",
           d.getMaxGetSamples(), d.getMaxBatchSize());
       System.out.printf("generator:    %s%n", d.getGeneratorVersion());

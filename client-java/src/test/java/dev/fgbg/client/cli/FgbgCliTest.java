@@ -277,6 +277,10 @@ class FgbgCliTest {
         + "+ k\""), json[1]);
     assertTrue(r[1].contains("spec:         {\"height\": 224, \"width\": 224, \"fg_scale_min\""),
         r[1]);
+    // People read enums as config files and the web UI spell them; --json keeps the names.
+    assertTrue(r[1].contains("\"position\": \"random\""), r[1]);
+    assertFalse(r[1].contains("POSITION_"), r[1]);
+    assertTrue(json[1].contains("\"position\": \"POSITION_RANDOM\""), json[1]);
   }
 
   @Test

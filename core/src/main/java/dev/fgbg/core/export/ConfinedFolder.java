@@ -149,7 +149,7 @@ public final class ConfinedFolder implements Closeable {
   private void refuseIfOther(SecureDirectoryStream<Path> dir, Path name, String rel)
       throws IOException {
     BasicFileAttributes a = DirEntries.attributes(dir, name); // null: the open creates it
-    DirEntries.refuseIfOther(a, describe(rel));
+    DirEntries.refuseIfOther(a, describe(rel), false);
     if (a != null && a.isDirectory()) {
       throw new MisplacedException(describe(rel).toString(), "is a folder");
     }

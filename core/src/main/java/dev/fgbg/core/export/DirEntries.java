@@ -38,12 +38,12 @@ final class DirEntries {
 
   /**
    * Refuses a FIFO, socket or device that {@code a} (null: nothing there) describes, naming it
-   * as {@code described}.
+   * as {@code described} and saying whether a folder or a file was expected there.
    */
-  static void refuseIfOther(BasicFileAttributes a, Path described)
+  static void refuseIfOther(BasicFileAttributes a, Path described, boolean folderExpected)
       throws NotRegularFileException {
     if (a != null && RegularFiles.isOther(a)) {
-      throw new NotRegularFileException(described.toString());
+      throw new NotRegularFileException(described.toString(), folderExpected);
     }
   }
 }

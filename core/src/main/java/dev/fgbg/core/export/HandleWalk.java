@@ -188,7 +188,7 @@ public final class HandleWalk {
   private SecureDirectoryStream<Path> child(SecureDirectoryStream<Path> dir, String name,
       String rel, boolean create) throws IOException {
     Path p = Path.of(name);
-    DirEntries.refuseIfOther(DirEntries.attributes(dir, p), describe(rel));
+    DirEntries.refuseIfOther(DirEntries.attributes(dir, p), describe(rel), true);
     try {
       return dir.newDirectoryStream(p, NOFOLLOW);
     } catch (NoSuchFileException e) {

@@ -32,6 +32,8 @@ class IrregularFilesTest {
   final ExportFixture bench = new ExportFixture();
   private static final Dataset D = TestDatasets.tiny();
   private static final String FIFO_WORDS = "is not a regular file (a FIFO, socket or device)";
+  /** Where a folder was expected the words say so. */
+  private static final String NOT_FOLDER = "is not a folder (a FIFO, socket or device)";
 
   private static ExportJob job(ExportFormat format, String dest, boolean overwrite) {
     return new ExportJob(D, 1, 0, Math.min(D.size(), 10), Outputs.all(D), format, dest,
@@ -110,7 +112,7 @@ class IrregularFilesTest {
   @Test
   void aFifoAsTheDestinationIsRefusedByName() throws Exception {
     mkfifo(bench.root().resolve("fifo1"));
-    assertEquals("'fifo1' " + FIFO_WORDS + "; exports never open one: remove it and run the "
+    assertEquals("'fifo1' " + NOT_FOLDER + "; exports never open one: remove it and run the "
         + "export again (writing fifo1)", refused(ExportFormat.ZIP, "fifo1"));
     Files.delete(bench.root().resolve("fifo1"));
     export(ExportFormat.ZIP, "fifo1"); // its lock was let go
@@ -121,7 +123,7 @@ class IrregularFilesTest {
     // Met by the check that no folder above the destination is an export, which once held every
     // other export of the server waiting behind it.
     mkfifo(bench.root().resolve("fifo5"));
-    assertEquals("'fifo5' " + FIFO_WORDS + "; exports never open one: remove it and run the "
+    assertEquals("'fifo5' " + NOT_FOLDER + "; exports never open one: remove it and run the "
         + "export again (writing fifo5/sub)", refused(ExportFormat.FOLDERS, "fifo5/sub"));
     export(ExportFormat.FOLDERS, "other");
   }
@@ -138,7 +140,7 @@ class IrregularFilesTest {
     Files.delete(bg);
     mkfifo(bg);
     assertTrue(refused(ExportFormat.FOLDERS, "ow", false).startsWith("'ow/fg_bg/bg_000' "
-        + FIFO_WORDS), "named");
+        + NOT_FOLDER), "named");
     Files.delete(bg);
     export(ExportFormat.FOLDERS, "ow"); // resumed: its lock was let go
     assertTrue(Files.isDirectory(bg));

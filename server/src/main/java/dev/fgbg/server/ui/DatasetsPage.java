@@ -22,7 +22,8 @@ final class DatasetsPage {
   /**
    * One dataset.
    *
-   * @param spec its {@code DatasetSpec} in fgbg's JSON convention
+   * @param spec its {@code DatasetSpec} in fgbg's JSON convention, enums as config files spell
+   *     them (what describe prints too)
    */
   record View(String name, long size, int backgrounds, int foregrounds, int flips,
       int placements, String indexFormula, int height, int width, String fingerprint,
@@ -57,7 +58,7 @@ final class DatasetsPage {
     return new View(d.name(), d.size(), c.backgrounds(), c.foregrounds(), c.flips(),
         c.placements(), IndexCodec.FORMULA, d.spec().height(), d.spec().width(),
         d.fingerprint(), Dataset.GENERATOR_VERSION, d.hasDepth(), d.depthSource(),
-        d.depthUnits(), Json.of(SpecProtos.toProto(d.spec())),
+        d.depthUnits(), Json.configOf(SpecProtos.toProto(d.spec())),
         labels(a.backgroundLabels(), i -> a.backgrounds().get(i).label(), c.backgrounds()),
         labels(a.foregroundLabels(), i -> a.foregrounds().get(i).label(), c.foregrounds()),
         a.backgrounds().stream().map(b -> b.name()).toList(),

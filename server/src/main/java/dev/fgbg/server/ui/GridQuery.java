@@ -1,5 +1,6 @@
 package dev.fgbg.server.ui;
 
+import dev.fgbg.common.InWords;
 import dev.fgbg.common.LabelList;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
@@ -11,6 +12,7 @@ import dev.fgbg.core.sampling.IndexSequence;
 import dev.fgbg.core.synth.IndexCodec;
 import java.text.Normalizer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
@@ -86,9 +88,10 @@ final class GridQuery {
     long pages = Math.max(1, (s.size() + perPage - 1) / perPage);
     long page = q.number("page", 1, 1, Long.MAX_VALUE);
     if (page > pages) {
+      // Counts grouped as the UI shows them (6,667); the page as it was given.
       throw HttpFailure.badRequest("parameter 'page' is " + page + ", past the last: there "
-          + (pages == 1 ? "is 1 page" : "are " + pages + " pages") + " of " + perPage
-          + " samples");
+          + (pages == 1 ? "is 1 page" : String.format(Locale.ROOT, "are %,d pages", pages))
+          + " of " + InWords.count(perPage, "sample"));
     }
     return new GridQuery(d, seed, order, page, perPage, s, plan);
   }

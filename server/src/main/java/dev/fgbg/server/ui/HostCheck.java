@@ -55,4 +55,16 @@ final class HostCheck {
         + " another site may reach it so, by DNS rebinding): open it as " + url + ", or, behind"
         + " a proxy that forwards this name, give --ui-allowed-host " + name + "\n";
   }
+
+  /**
+   * {@link #refusal}'s words as a small page for a browser: a title and a link to the address
+   * answered. Not the UI's shell: its links are relative, so they would name the refused host.
+   */
+  String page(String refusal) {
+    String title = "Misdirected request (421)";
+    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title
+        + "</title></head><body><h1>" + title + "</h1><p>" + Resources.escape(refusal.strip())
+        + "</p><p><a href=\"" + Resources.escape(url) + "\">Open " + Resources.escape(url)
+        + "</a></p></body></html>\n";
+  }
 }

@@ -24,4 +24,9 @@ final class Json {
   static JsonElement of(MessageOrBuilder message) {
     return JsonParser.parseString(ProtoJson.line(message));
   }
+
+  /** As {@link #of}, enums as config files spell them ({@link ProtoJson#configSpelling}). */
+  static JsonElement configOf(MessageOrBuilder message) {
+    return JsonParser.parseString(ProtoJson.configLine(message));
+  }
 }

@@ -119,7 +119,8 @@ final class Router implements HttpHandler {
     if (!entered) {
       reply = failure(kind, back, null, new HttpFailure(503, STOPPING));
     } else if (misdirected != null) {
-      reply = Reply.text(421, misdirected);
+      reply = accepts(ex.getRequestHeaders(), "text/html")
+          ? Reply.html(421, hosts.page(misdirected)) : Reply.text(421, misdirected);
     } else if (crossSite != null) {
       reply = failure(kind, back, null, new HttpFailure(403, crossSite));
     } else if (!head && !method.equals("GET")) {

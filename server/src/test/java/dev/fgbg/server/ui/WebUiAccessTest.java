@@ -120,6 +120,8 @@ class WebUiAccessTest {
           {"/api/grid?page=999", "parameter 'page' is 999, past the last: there are 8 pages"},
           {"/api/grid?bg=0&page=2&per_page=240", "parameter 'page' is 2, past the last: there is 1 "
               + "page of 240 samples"},
+          {"/api/grid?page=999&per_page=1", "parameter 'page' is 999, past the last: there are "
+              + "480 pages of 1 sample\""}, // the end of the JSON string: not "1 samples"
           {"/api/grid?order=sideways", "parameter 'order' must be one of index, random,"},
           {"/api/grid?bg=0,77", "parameter 'bg' must be in [0, 5], got 77"},
           {"/api/grid?fg_label=unicorn", "parameter 'fg_label': no label 'unicorn'"},

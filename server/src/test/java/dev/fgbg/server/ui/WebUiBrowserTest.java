@@ -23,6 +23,8 @@ import dev.fgbg.v1.ServerStatsRequest;
 import dev.fgbg.v1.StatsRequest;
 import dev.fgbg.v1.StatsResponse;
 import dev.fgbg.v1.StreamEpochRequest;
+import io.grpc.Context;
+import io.grpc.Context.CancellableContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -358,5 +360,20 @@ class WebUiBrowserTest {
     assertTrue(ui.browser.eval("[...document.querySelectorAll('#methods td:first-child')]"
         + ".map(t => t.textContent)").toString().contains("StreamEpoch"));
     ui.browser.screenshot(SHOTS.resolve("live.png"));
+    // One client with a stream open: "1 client", not "1 clients".
+    CancellableContext open = Context.current().withCancellation();
+    try {
+      Iterator<SampleBatch> held = open.call(() -> ui.server.stub().streamEpoch(
+          StreamEpochRequest.newBuilder().setDataset("builtin").setBatchSize(1).build()));
+      held.next();
+      assertEquals("ready", ui.browser.open(ui.server.url + "/live"));
+      String sub = ui.browser.eval("document.querySelector('[data-card=streams] .sub')"
+          + ".textContent").getAsString();
+      assertTrue(sub.endsWith(" started · 1 client"), sub);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      open.cancel(null);
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +186,14 @@ class WebUiSignInTest {
           + " may reach it so, by DNS rebinding): open it as http://127.0.0.1:" + port + "/, or,"
           + " behind a proxy that forwards this name, give --ui-allowed-host attacker.example"),
           refused);
+      assertTrue(refused.toLowerCase(Locale.ROOT).contains("content-type: text/plain"), refused);
+      // A browser (asking for HTML) gets a page: a title, the same words, a link that works.
+      String page = raw(open, "/", "attacker.example:" + port, "Accept: text/html,*/*\r\n");
+      assertTrue(page.startsWith("HTTP/1.1 421"), page);
+      assertTrue(page.toLowerCase(Locale.ROOT).contains("content-type: text/html"), page);
+      assertTrue(page.contains("<title>Misdirected request (421)</title>"), page);
+      assertTrue(page.contains("Host &#39;attacker.example:" + port + "&#39; (a page of"), page);
+      assertTrue(page.contains("<a href=\"http://127.0.0.1:" + port + "/\">"), page);
       assertTrue(raw(open, "localhost.attacker.example:" + port).startsWith("HTTP/1.1 421"));
       assertTrue(raw(open, "attacker.example").startsWith("HTTP/1.1 421"));
       // Another port is a tunnel's (ssh -L 9000:127.0.0.1:PORT): a loopback name is enough;

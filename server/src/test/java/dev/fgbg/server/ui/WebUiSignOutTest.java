@@ -72,6 +72,9 @@ class WebUiSignOutTest {
     UiTestServer server = tokenServer(dir);
     try {
       assertEquals("login", ui.browser.open(server.url + "/"));
+      // The flag is one piece: a narrow window never breaks the line after its '--'.
+      assertEquals("--token-file nowrap", eval("[...document.querySelectorAll('.lead code')]"
+          + ".map(c => c.textContent + ' ' + getComputedStyle(c).whiteSpace).join()"));
       assertEquals("type a token first: one of this server's --token-file", signIn("  "));
     } finally {
       server.close();

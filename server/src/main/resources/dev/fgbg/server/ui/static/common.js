@@ -118,6 +118,8 @@ export const wholeScale = (boxWidth, boxHeight, width, height) =>
 
 const nf = new Intl.NumberFormat('en-US');
 export const int = (n) => nf.format(Math.round(n));
+/** A count and its noun, grouped and agreeing: "1 client", "1,204 clients". */
+export const count = (n, noun) => `${int(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
 export const num = (n, digits = 3) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits });
 /** A measured figure to `digits` significant digits, zeros kept: 0.4727, 13.81, 0.0040. */
 export const sig = (n, digits = 4) => Number(n).toLocaleString('en-US', { minimumSignificantDigits: digits, maximumSignificantDigits: digits });

@@ -1,8 +1,8 @@
 // Datasets: what each dataset is (size and its factors, spec, labels, depth, fingerprint).
-import { api, app, breakable, el, fail, int, link, ready } from './common.js';
+import { api, app, breakable, count, el, fail, int, link, ready } from './common.js';
 
 function factors(d) {
-  return `${int(d.size)} = ${d.backgrounds} backgrounds × ${d.foregrounds} cut-outs × ${d.flips} flip${d.flips > 1 ? 's' : ''} × ${d.placements} placements`;
+  return `${int(d.size)} = ${count(d.backgrounds, 'background')} × ${count(d.foregrounds, 'cut-out')} × ${count(d.flips, 'flip')} × ${count(d.placements, 'placement')}`;
 }
 
 // The link names the label whole: the grid takes a value that is a label's exact name as that
@@ -13,16 +13,10 @@ function labelChips(d, labels, filter) {
       el('span', { class: 'path' }, breakable(l.name)), el('b', {}, l.count))));
 }
 
-// An enum as a config file spells it: position POSITION_GROUND reads "ground".
-function specValue(k, v) {
-  if (typeof v === 'object') return JSON.stringify(v);
-  const prefix = `${k.toUpperCase()}_`;
-  return typeof v === 'string' && v.startsWith(prefix) ? v.slice(prefix.length).toLowerCase() : String(v);
-}
-
+// The server sends enums as a config file spells them ("ground"), as describe prints them.
 function specTable(spec) {
   return el('table', { class: 'kv' }, Object.entries(spec).map(([k, v]) =>
-    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, specValue(k, v)))));
+    el('tr', {}, el('th', {}, k), el('td', { class: 'mono' }, typeof v === 'object' ? JSON.stringify(v) : String(v)))));
 }
 
 /** A dataset without depth: 'none', with why when the source says more than that. */

@@ -1,6 +1,6 @@
 // Live server: /api/live every second (ServerStats, open streams, budget, admissions and the
 // Prometheus series); counters become rates between two answers; the last two minutes plotted.
-import { api, ApiError, app, breakable, bytes, el, int, num, ready, UNREACHABLE } from './common.js';
+import { api, ApiError, app, breakable, bytes, count, el, int, num, ready, UNREACHABLE } from './common.js';
 
 const KEEP = 120;
 const history = {};
@@ -103,7 +103,7 @@ function show(now) {
   const meanBatch = models.length ? models.reduce((a, d) => a + d.mean_batch, 0) / models.length : 0;
 
   cards.replaceChildren(
-    card('streams', 'Open streams', int(now.streams.open), `${int(s.streams_started)} started · ${Object.keys(now.streams.by_client).length} clients`, now.streams.open),
+    card('streams', 'Open streams', int(now.streams.open), `${int(s.streams_started)} started · ${count(Object.keys(now.streams.by_client).length, 'client')}`, now.streams.open),
     card('samples', 'Samples / s', int(samplesPerSecond), perMethod.filter((p) => p.samples > 0).map((p) => `${p.method} ${int(p.samples)}`).join(' · ') || `${int(s.samples_sent)} sent in all`, samplesPerSecond),
     card('bytes', 'Bytes / s', bytes(bytesPerSecond) + '/s', perMethod.filter((p) => p.sent > 0).map((p) => `${p.method} ${bytes(p.sent)}/s`).join(' · '), bytesPerSecond),
     card('budget', 'Memory budget', bytes(budget.used), `of ${bytes(budget.capacity)} · peak ${bytes(budget.peak)} · ${budget.waiting} waiting`, budget.used),

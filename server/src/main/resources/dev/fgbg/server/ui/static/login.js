@@ -6,7 +6,8 @@ const input = el('input', { type: 'password', id: 'token', autocomplete: 'curren
 const message = el('p', { class: 'muted', id: 'message' });
 const form = el('form', { class: 'panel login', id: 'login' },
   el('h1', {}, 'Sign in'),
-  el('p', { class: 'lead' }, 'This server asks for one of the tokens of its --token-file.'),
+  // The flag in one piece (code.flag): a line never breaks after its '--'.
+  el('p', { class: 'lead' }, 'This server asks for one of the tokens of its ', el('code', { class: 'flag' }, '--token-file'), '.'),
   el('label', { for: 'token' }, 'Token'), input,
   el('button', { type: 'submit' }, 'Sign in'), message);
 

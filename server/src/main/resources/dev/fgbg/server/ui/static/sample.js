@@ -96,7 +96,9 @@ function formula(s) {
 }
 
 function metaTable(meta, factors) {
-  const text = (v) => (v && typeof v === 'object') ? Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ') : String(v);
+  // Whole numbers grouped as the heading shows them (4,480); the download's meta.json keeps them raw.
+  const shown = (x) => Number.isSafeInteger(x) ? int(x) : String(x);
+  const text = (v) => (v && typeof v === 'object') ? Object.entries(v).map(([k, x]) => `${k} ${shown(x)}`).join(', ') : shown(v);
   // The label ids as the wire sends them, with the names the Index table shows beside them.
   const names = { bg_label: factors[0].label, fg_label: factors[1].label };
   return el('table', { class: 'kv', id: 'meta' }, Object.entries(meta).map(([k, v]) =>
