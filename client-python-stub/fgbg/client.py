@@ -13,6 +13,7 @@ os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "true")
 import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
+from ._default_dataset import chosen  # noqa: E402
 from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
                       world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
@@ -125,12 +126,12 @@ class Client(_owner.Owned):
         """DatasetSummary messages (name, size, fingerprint) of every dataset served."""
         return list(self._unary(self._stub.ListDatasets, pb.ListDatasetsRequest()).datasets)
 
-    def describe(self, dataset: str = "builtin") -> DatasetInfo:
+    def describe(self, dataset: Optional[str] = None) -> DatasetInfo:
         """Size, factors, shapes, dtypes, labels, fingerprint and spec (see DatasetInfo)."""
-        return DatasetInfo.from_proto(self._unary(self._stub.Describe,
-                                                  request(pb.DescribeRequest, dataset=dataset)))
+        req = request(pb.DescribeRequest, dataset=chosen(self, dataset))
+        return DatasetInfo.from_proto(self._unary(self._stub.Describe, req))
 
-    def get_samples(self, indices: Iterable[int], dataset: str = "builtin", seed: int = 0,
+    def get_samples(self, indices: Iterable[int], dataset: Optional[str] = None, seed: int = 0,
                     outputs: Optional[Iterable[str]] = None,
                     depth_dtype: str = "float16", max_bytes: int = MAX_BYTES) -> Batch:
         """Samples by index, as one Batch; more than DatasetInfo.max_get_samples go in several
@@ -138,8 +139,9 @@ class Client(_owner.Owned):
         before any GetSamples call (AnswerTooLargeError): whole datasets stream (stream_epoch)."""
         self._usable()  # before this process's reply ring is made
         limit = max_bytes_arg(max_bytes)
-        req = request(pb.GetSamplesRequest, dataset=dataset, seed=seed, indices=indices,
-                      outputs=output_enums(outputs), depth_dtype=dtype_enum(depth_dtype))
+        req = request(pb.GetSamplesRequest, dataset=chosen(self, dataset), seed=seed,
+                      indices=indices, outputs=output_enums(outputs),
+                      depth_dtype=dtype_enum(depth_dtype))
         check_size(len(req.indices), self._per_sample(req.dataset, req.outputs, req.depth_dtype),
                    limit, req.dataset, self.target)
         most = self._split.most(req)
@@ -171,7 +173,7 @@ class Client(_owner.Owned):
         return self._replies.offer(req, shm.slot_bytes(len(req.indices), *self._per_sample(
             req.dataset, req.outputs, req.depth_dtype).values()))
 
-    def export(self, destination: str, format: str = "folders", dataset: str = "builtin",
+    def export(self, destination: str, format: str = "folders", dataset: Optional[str] = None,
                seed: int = 0, start: int = 0, end: int = 0,
                outputs: Optional[Iterable[str]] = None, overwrite: bool = False,
                shard_size: int = 0, jpeg_quality: int = 0, depth_npy: bool = False,
@@ -185,8 +187,9 @@ class Client(_owner.Owned):
         every 10 s and the last)."""
         if format not in FORMATS:
             raise ValueError("format %r must be one of %s" % (format, sorted(FORMATS)))
-        req = request(pb.ExportRequest, dataset=dataset, outputs=output_enums(outputs),
-                      format=FORMATS[format], destination=destination, overwrite=overwrite,
+        req = request(pb.ExportRequest, dataset=chosen(self, dataset),
+                      outputs=output_enums(outputs), format=FORMATS[format],
+                      destination=destination, overwrite=overwrite,
                       depth_npy=depth_npy, seed=seed, start=start, end=end, stride=stride,
                       sample=sample_count(sample), shard_size=shard_size,
                       jpeg_quality=jpeg_quality)
@@ -199,7 +202,7 @@ class Client(_owner.Owned):
             raise FgbgError("ABORTED", "the export ended without finishing", self.target)
         return last
 
-    def stats(self, dataset: str = "builtin", seed: int = 0, start: int = 0, end: int = 0,
+    def stats(self, dataset: Optional[str] = None, seed: int = 0, start: int = 0, end: int = 0,
               outputs: Optional[Iterable[str]] = None, progress: bool = True, stride: int = 0,
               sample: Optional[int] = None) -> Stats:
         """Per-channel mean/std over a selection (as `export` takes it: [start, end), `stride`,
@@ -211,15 +214,15 @@ class Client(_owner.Owned):
         never wait for a depth model. With `progress`, a tqdm bar (when stderr is a terminal and
         tqdm is installed, else a plain line on stderr every 10 s and the last) shows samples
         counted."""
-        req = request(pb.StatsRequest, dataset=dataset, seed=seed, start=start, end=end,
-                      stride=stride, sample=sample_count(sample),
+        req = request(pb.StatsRequest, dataset=chosen(self, dataset), seed=seed, start=start,
+                      end=end, stride=stride, sample=sample_count(sample),
                       outputs=output_enums(outputs, ("image", "mask", "depth", "background",
                                                      "background_depth")))
         self._usable()
         with _channels.CALL:
             call = self._stub.StatsWithProgress(req, timeout=self.stream_timeout,
                                                 metadata=self._metadata)
-        last = _streams.progress(self._route(), call, Progress("stats " + dataset, "stats")
+        last = _streams.progress(self._route(), call, Progress("stats " + req.dataset, "stats")
                                  if progress else None, pb.StatsProgress)
         if last is None or not last.finished:
             raise FgbgError("ABORTED", "stats ended without a result", self.target)
@@ -229,7 +232,7 @@ class Client(_owner.Owned):
         return _streams.Route(self.target, self._metadata, self.stream_timeout, self._raw_stream,
                               self._channel)
 
-    def gallery(self, dataset: str = "builtin", seed: int = 0,
+    def gallery(self, dataset: Optional[str] = None, seed: int = 0,
                 indices: Optional[Iterable[int]] = None, count: int = 0, start: int = 0,
                 end: int = 0, stride: int = 0, sample: Optional[int] = None,
                 backgrounds: bool = False, instances: bool = False) -> bytes:
@@ -239,7 +242,7 @@ class Client(_owner.Owned):
         its label names. Rows: `indices`; or a selection (as `export` takes it, at most 64
         samples); or else `count` (default 8) samples drawn from `seed` with distinct
         backgrounds and cut-outs."""
-        req = request(pb.GalleryRequest, dataset=dataset,
+        req = request(pb.GalleryRequest, dataset=chosen(self, dataset),
                       indices=[] if indices is None else indices, backgrounds=backgrounds,
                       instances=instances, seed=seed, count=count, start=start, end=end,
                       stride=stride, sample=sample_count(sample))
@@ -250,7 +253,7 @@ class Client(_owner.Owned):
         batcher figures."""
         return self._unary(self._stub.ServerStats, pb.ServerStatsRequest())
 
-    def stream_epoch(self, dataset: str = "builtin", seed: int = 0, epoch: int = 0,
+    def stream_epoch(self, dataset: Optional[str] = None, seed: int = 0, epoch: int = 0,
                      shuffle: bool = False, batch_size: int = 64, rank: int = 0,
                      world_size: int = 1, start_batch: int = 0, start_position: int = 0,
                      drop_last: bool = False, limit: int = 0,
@@ -262,7 +265,8 @@ class Client(_owner.Owned):
 
         Rank r of w takes global positions start_position + r + j*w; see the README."""
         req = request(
-            pb.StreamEpochRequest, dataset=dataset, shuffle=shuffle, drop_last=drop_last,
+            pb.StreamEpochRequest, dataset=chosen(self, dataset), shuffle=shuffle,
+            drop_last=drop_last,
             seed=seed, epoch=epoch, batch_size=batch_size, rank=rank,
             world_size=world_size_arg(world_size), start_batch=start_batch,
             start_position=start_position, limit=limit,

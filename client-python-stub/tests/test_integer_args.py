@@ -227,8 +227,8 @@ def test_flags_seconds_names_targets_and_paths_are_checked_naming_the_argument()
             c.export("x", overwrite="no")
         with pytest.raises(TypeError, match=flag % ("backgrounds", r"None \(NoneType\)")):
             c.gallery(backgrounds=None)
-        with pytest.raises(TypeError, match=r"^dataset must be a str, got None \(NoneType\)$"):
-            c.get_samples([1], dataset=None)
+        with pytest.raises(TypeError, match=r"^dataset must be a str, got 3 \(int\)$"):
+            c.get_samples([1], dataset=3)  # None is the default, builtin
         with pytest.raises(TypeError, match=r"^destination must be a str, got None"):
             c.export(None)
         listed = r"^outputs must be a list of names such as \['image', 'mask'\], not 'image'$"

@@ -32,9 +32,9 @@ public final class FolderAssets {
 
   /** A decoded file, or why it could not be used. */
   private record Loaded<T>(Path file, T value, String problem, String resampled, int srcWidth,
-      int srcHeight, String paletteNote, boolean opaqueBorder) {
+      int srcHeight, String paletteNote, boolean opaqueBorder, boolean alphaIgnored) {
     static <T> Loaded<T> bad(Path file, RuntimeException e) {
-      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null, false);
+      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null, false, false);
     }
   }
 
@@ -115,7 +115,8 @@ public final class FolderAssets {
   /**
    * One line for the masks that were resampled, one for the palette masks read as partial
    * opacity ({@link PaletteMasks}), one for the luminance masks opaque along most of their
-   * border ({@link PlainBorder}), one for the cut-outs trimmed to their visible pixels and one
+   * border ({@link PlainBorder}), one for the cut-outs whose alpha luminance replaced
+   * ({@link IgnoredAlpha}), one for the cut-outs trimmed to their visible pixels and one
    * for the backgrounds upscaled ({@link Upscaled}).
    */
   private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
@@ -135,6 +136,11 @@ public final class FolderAssets {
         .map(f -> f.value().name()).toList(), fgs.size());
     if (border != null) {
       LOG.warning(border);
+    }
+    String ignored = IgnoredAlpha.line(config.name(), fgs.stream()
+        .filter(Loaded::alphaIgnored).map(f -> f.value().name()).toList(), fgs.size());
+    if (ignored != null) {
+      LOG.warning(ignored);
     }
     List<Loaded<Foreground>> cut = fgs.stream().filter(f -> f.value().width() != f.srcWidth()
         || f.value().height() != f.srcHeight()).toList();
@@ -185,7 +191,7 @@ public final class FolderAssets {
       // Whether it was upscaled is told by its size (Upscaled).
       return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
           width, height, out, null, null, 0), null, null, p.width(), p.height(),
-          null, false);
+          null, false, false);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
@@ -202,12 +208,16 @@ public final class FolderAssets {
       Path maskFile = null;
       String paletteNote = null;
       boolean opaqueBorder = false;
+      // A real alpha (not all opaque) already cuts it out: the border warning's advice (add
+      // transparency) would not fit it, so it gets its own line (IgnoredAlpha).
+      boolean alphaIgnored = false;
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
         maskWord = "its luminance (--mask-from luminance)";
+        alphaIgnored = p.hasAlpha() && !opaque(p);
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);
         }
-        opaqueBorder = PlainBorder.opaque(rgba, p.width(), p.height());
+        opaqueBorder = !alphaIgnored && PlainBorder.opaque(rgba, p.width(), p.height());
       } else if (masks != null) {
         maskFile = masks.of(file.name());
         maskWord = "its mask " + maskFile;
@@ -242,7 +252,7 @@ public final class FolderAssets {
       }
       return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
           cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
-          resampled, p.width(), p.height(), paletteNote, opaqueBorder);
+          resampled, p.width(), p.height(), paletteNote, opaqueBorder, alphaIgnored);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }

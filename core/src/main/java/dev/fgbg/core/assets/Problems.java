@@ -4,6 +4,7 @@ import dev.fgbg.core.FgbgException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,12 +14,16 @@ import java.util.TreeMap;
  * Everything wrong with a folder dataset's files, gathered so that one start-up names them all:
  * one line per bad file (its problems joined), folder-level problems first, files sorted by path
  * (not the folder's on-disk order, which differs between file systems), at most {@link #SHOWN}
- * lines and then a count of the rest. A bad image can be skipped ({@code --on-bad-file skip}):
- * its warning is shaped the same, and the dataset's description lists every skipped file; a
- * folder-level problem or a bad labels.csv cannot be skipped.
+ * lines and then a count of the rest; a refusal gives more than {@link #NAMED} files bad for
+ * the same reason one line (their count, the first names, the reason once). A bad image can be
+ * skipped ({@code --on-bad-file skip}): its warning has a line per file, and the dataset's
+ * description lists every skipped file; a folder-level problem or a bad labels.csv cannot be
+ * skipped.
  */
 final class Problems {
   static final int SHOWN = 50;
+  /** How many files a line of files bad for the same reason names. */
+  static final int NAMED = 3;
   static final String SKIP_FLAG = FolderDataset.SKIP_FLAG;
 
   private final List<String> general = new ArrayList<>();
@@ -87,18 +92,21 @@ final class Problems {
     if (skip && (skippableOnly || isEmpty())) {
       return Set.copyOf(byFile.keySet());
     }
-    List<String> lines = new ArrayList<>(general);
+    Map<String, List<String>> byReason = new LinkedHashMap<>(); // in the order of their files
     Set<String> dropped = new HashSet<>(); // skipped, though the load fails for the rest
     byFile.forEach((file, why) -> {
       if (!skip || unskippable.contains(file)) {
-        lines.add(file + ": " + String.join("; ", why));
+        byReason.computeIfAbsent(String.join("; ", why), k -> new ArrayList<>()).add(file);
       } else {
         dropped.add(file);
       }
     });
-    if (lines.isEmpty()) {
+    int count = general.size() + byReason.values().stream().mapToInt(List::size).sum();
+    if (count == 0) {
       return Set.of();
     }
+    List<String> lines = new ArrayList<>(general);
+    byReason.forEach((why, files) -> lines.addAll(grouped(files, why)));
     // "holds no PNG or JPEG images" after skipping every file there: name them, and why.
     String also = dropped.isEmpty() || general.isEmpty() ? "" : skippedAll(skipSetting, dropped);
     String hint = skip || !skippableOnly ? ""
@@ -107,15 +115,28 @@ final class Problems {
             + " (on_bad_file: \"skip\" in a config file)")
             + " to serve the rest without the bad images";
     String last = note == null ? "" : "\n" + note;
-    if (lines.size() == 1) {
+    if (count == 1) {
       throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
           + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")")
           + (also.isEmpty() ? "" : "; " + also) + last);
     }
-    StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + lines.size()
+    StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + count
         + " bad files or folders (fix or remove each, then start again" + hint + "):");
     shown(lines).forEach(l -> b.append("\n  ").append(l));
     throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also) + last);
+  }
+
+  /**
+   * The lines for {@code files} bad for the same reason {@code why}: past {@link #NAMED}
+   * files one line, so that a missing flag on a whole folder (MNIST without --mask-from
+   * luminance) is told once, not once a file.
+   */
+  private static List<String> grouped(List<String> files, String why) {
+    if (files.size() <= NAMED) {
+      return files.stream().map(f -> f + ": " + why).toList();
+    }
+    return List.of(files.size() + " files (e.g. " + String.join(", ", files.subList(0, NAMED))
+        + "), each: " + why);
   }
 
   /** Why {@code file} (as named here) is bad: its problems joined. */

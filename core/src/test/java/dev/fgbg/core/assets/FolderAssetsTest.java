@@ -288,16 +288,39 @@ class FolderAssetsTest {
   @Test
   void theListIsCappedWithACountOfTheRest() throws Exception {
     Fixtures.goodFolders(root);
-    for (int i = 0; i < Problems.SHOWN + 5; i++) {
-      Files.writeString(root.resolve(String.format("fg/bad%02d.png", i)), "junk");
+    for (int i = 0; i < Problems.SHOWN + 5; i++) { // each over the limit by its own size
+      Fixtures.write(Fixtures.rgb(60, 52 + i, i), root.resolve(String.format("fg/bad%02d.png",
+          i)));
     }
+    FolderDataset limited = new FolderDataset("f", root.resolve("bg"), root.resolve("fg"), null,
+        FolderDataset.MaskFrom.ALPHA, 3100);
     FgbgException e = assertThrows(FgbgException.class,
-        () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
+        () -> FolderAssets.load(limited, 32, 32));
     List<String> lines = e.getMessage().lines().toList();
     assertEquals(1 + Problems.SHOWN + 1, lines.size());
     assertTrue(lines.get(0).contains("has " + (Problems.SHOWN + 5) + " bad files"), lines.get(0));
     assertEquals("  ... and 5 more", lines.get(lines.size() - 1));
     assertTrue(lines.get(1).contains("bad00.png"), lines.get(1));
+  }
+
+  @Test
+  void filesBadForTheSameReasonShareOneLine() throws Exception {
+    Fixtures.goodFolders(root);
+    for (int i = 0; i < 5; i++) { // MNIST served without --mask-from luminance
+      Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/seven/" + i + ".png"));
+    }
+    Files.writeString(root.resolve("fg/seven/junk.png"), "junk");
+    FgbgException e = assertThrows(FgbgException.class,
+        () -> FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 32, 32));
+    List<String> lines = e.getMessage().lines().toList();
+    assertEquals(3, lines.size(), e.getMessage());
+    assertTrue(lines.get(0).contains("has 6 bad files"), lines.get(0));
+    Path seven = root.resolve("fg/seven");
+    assertEquals("  5 files (e.g. " + seven.resolve("0.png") + ", " + seven.resolve("1.png")
+        + ", " + seven.resolve("2.png") + "), each: has no alpha channel; give a mask folder "
+        + "(--fg-masks DIR, same file names) or --mask-from luminance (bright = opaque, as for "
+        + "a white digit on black)", lines.get(1));
+    assertTrue(lines.get(2).startsWith("  " + seven.resolve("junk.png") + ": "), lines.get(2));
   }
 
   @Test
