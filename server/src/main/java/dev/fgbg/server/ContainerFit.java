@@ -124,8 +124,9 @@ final class ContainerFit {
 
   /**
    * The reason a server with a depth model, {@code o}, cannot run in {@code limitBytes} even with
-   * its budget and depth cache at their floors, or null when it can (or has no model); its heap is at most {@code maxHeapBytes}
-   * (an -Xmx given by hand is kept: one smaller than the sizing's is what the process holds).
+   * its budget and depth cache at their floors, or null when it can (or has no model); its heap
+   * is at most {@code maxHeapBytes} (an -Xmx given by hand is kept: one smaller than the
+   * sizing's is what the process holds).
    */
   static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
     boolean model = JvmSizing.usesDepthModel(o);

@@ -202,7 +202,8 @@ class MainTest {
     String fg = root.resolve("fg").toString();
     assertFails("--size 'big' must be H or HxW", "--bg", bg, "--fg", fg, "--size", "big");
     assertFails("--fg-scale '0.5' must be MIN:MAX", "--bg", bg, "--fg", fg, "--fg-scale", "0.5");
-    assertFails("dataset 'folder': --placements '0': placements = 0 must be in [1, 1000000]", "--bg", bg, "--fg", fg, "--placements", "0");
+    assertFails("dataset 'folder': --placements '0': placements = 0 must be in [1, 1000000]",
+        "--bg", bg, "--fg", fg, "--placements", "0");
     assertFails("'builtin' is reserved", "--bg", bg, "--fg", fg, "--name", "builtin");
     assertFails("needs both --bg and --fg", "--bg", bg);
     assertFails("--mask-from 'x' must be alpha or luminance", "--bg", bg, "--fg", fg,
@@ -218,7 +219,8 @@ class MainTest {
         "--position", "up");
     assertFails("--ground-band '0.7' must be MIN:MAX", "--bg", bg, "--fg", fg, "--position",
         "ground", "--ground-band", "0.7");
-    assertFails("--ground-band '0.7:0.5': ground_max = 0.5 must be in [ground_min, 1]", "--bg", bg, "--fg", fg,
+    assertFails("--ground-band '0.7:0.5': ground_max = 0.5 must be in [ground_min, 1]",
+        "--bg", bg, "--fg", fg,
         "--position", "ground", "--ground-band", "0.7:0.5");
     assertFails("48x64 is 3,072 pixels, over the limit of 3,000", "--bg", bg, "--fg", fg,
         "--max-image-pixels", "3000");

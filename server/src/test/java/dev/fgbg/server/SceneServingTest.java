@@ -111,7 +111,8 @@ class SceneServingTest {
         "--blend", "hard,hard");
     assertFails("built-in dataset: --blend 'gaussian:0': feather_sigma = 0.0 must be in (0, 32]",
         "--blend", "gaussian:0");
-    assertFails("--max-occlusion '2.0': max_occlusion = 2.0 must be in [0, 1]", "--bg", bg, "--fg", fg,
+    assertFails("--max-occlusion '2.0': max_occlusion = 2.0 must be in [0, 1]",
+        "--bg", bg, "--fg", fg,
         "--max-occlusion", "2");
     assertFails("--camera-fov '5.0': camera_fov = 5.0 must be in [10, 170]", "--bg", bg, "--fg", fg,
         "--camera-fov", "5");

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Reply calls still running when a stop's grace runs out (GetSamples, Gallery, Stats and
- * StatsWithProgress, their renders queued behind render threads held busy) end UNAVAILABLE naming the stop, for a plain
- * grpc-java client too, never in the transport's bare reset (CANCELLED, which such a client
- * takes for its own cancel and does not retry); the budget bytes they held all come back.
+ * StatsWithProgress, their renders queued behind render threads held busy) end UNAVAILABLE
+ * naming the stop, for a plain grpc-java client too, never in the transport's bare reset
+ * (CANCELLED, which such a client takes for its own cancel and does not retry); the budget
+ * bytes they held all come back.
  */
 class StopRunningRepliesTest {
   private static final int THREADS = 2;

@@ -109,8 +109,9 @@ final class ExportService {
     }, () -> {
       // Said once the manifest tells a resume (how much is kept already), or with the end line
       // of an export that ended before.
-      ExportStartLine start = new ExportStartLine(what + " started for " + who + ": " + job.format().id()
-          + ", " + total + " samples of dataset " + Quoted.of(job.dataset().name()));
+      ExportStartLine start = new ExportStartLine(what + " started for " + who + ": "
+          + job.format().id() + ", " + total + " samples of dataset "
+          + Quoted.of(job.dataset().name()));
       long started = ticker.read();
       // An export that does not stop in time (blocked on a slow disk, or on renders queued
       // behind others) is ended from the stop: its status in words before the transport's
@@ -183,8 +184,9 @@ final class ExportService {
       long started) {
     start.say(0);
     long k = kept.get();
-    LOG.log(level, line + ": " + k + " of " + total + " samples kept" + (k < total ? " (in complete "
-        + "shards; a resume redoes the rest)" : "") + " in " + seconds(ticker.read() - started));
+    LOG.log(level, line + ": " + k + " of " + total + " samples kept" + (k < total
+        ? " (in complete shards; a resume redoes the rest)" : "") + " in "
+        + seconds(ticker.read() - started));
   }
 
   /**
