@@ -241,6 +241,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                                      % (key, state[key]))
         for key, mine in (("seed", self.seed), ("fingerprint", self.info.fingerprint),
                           ("shuffle", self.shuffle)):
+            if key in state and state[key] != mine and key == "fingerprint":
+                raise ValueError("state is for fingerprint %r, this dataset (%r, %d samples) has "
+                                 "fingerprint %r: the state was saved on a dataset served with "
+                                 "other assets or options (its folders, --size, --placements, "
+                                 "...); load it into the dataset it came from"
+                                 % (state[key], self.info.name, self.info.size, mine))
             if key in state and state[key] != mine:
                 raise ValueError("state is for %s %r, this dataset has %s %r"
                                  % (key, state[key], key, mine))
