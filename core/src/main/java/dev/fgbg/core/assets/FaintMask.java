@@ -19,6 +19,9 @@ final class FaintMask {
   private static final int COLOUR_TYPE = 25;
   private static final int PALETTE = 3;
 
+  /** Where a luminance mask came from, as the refusal says it. */
+  static final String LUMINANCE = "its luminance (--mask-from luminance)";
+
   private FaintMask() {}
 
   /**
@@ -41,8 +44,12 @@ final class FaintMask {
       return head + ": it looks like a 0/1 mask; save it as 0/255, e.g. Image.fromarray(m * 255)"
           + " of its uint8 array m" + noLower;
     }
+    String swapped = maskWord.equals(LUMINANCE) ? "; with --mask-from luminance a cut-out is a"
+        + " light object on a dark ground (a white digit on black): if this is a photo, are --bg"
+        + " and --fg swapped?" : "";
     return head + ", so it would show in the image but every mask of it would be empty; lower"
-        + " --mask-threshold or use --soft-mask (maskThreshold, softMask in a config file)";
+        + " --mask-threshold or use --soft-mask (maskThreshold, softMask in a config file)"
+        + swapped;
   }
 
   /** Whether {@code file} is a PNG whose header says its pixels are palette indices. */

@@ -212,7 +212,7 @@ public final class FolderAssets {
       // transparency) would not fit it, so it gets its own line (IgnoredAlpha).
       boolean alphaIgnored = false;
       if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
-        maskWord = "its luminance (--mask-from luminance)";
+        maskWord = FaintMask.LUMINANCE;
         alphaIgnored = p.hasAlpha() && !opaque(p);
         for (int i = 0; i < n; i++) {
           rgba[i * 4 + 3] = luma(rgba, i * 4);

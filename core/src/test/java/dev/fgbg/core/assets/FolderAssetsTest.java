@@ -91,6 +91,26 @@ class FolderAssetsTest {
   }
 
   @Test
+  void aDarkPhotoAsALuminanceCutOutAsksWhetherTheFoldersAreSwapped() {
+    Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
+    BufferedImage dark = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        dark.setRGB(x, y, (x * 3) << 16 | (y * 3) << 8 | 40); // a dim photo: luminance < 100
+      }
+    }
+    Fixtures.write(dark, root.resolve("fg/bird/b.png"));
+    FolderDatasetConfig c = FolderDatasetConfig.newBuilder().setName("f")
+        .setBg(root.resolve("bg").toString()).setFg(root.resolve("fg").toString())
+        .setSize("32x32").setMaskFrom("luminance").build();
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(c, null));
+    assertTrue(e.getMessage().contains("is faint everywhere: its luminance (--mask-from "
+        + "luminance) is at most "), e.getMessage());
+    assertTrue(e.getMessage().contains("if this is a photo, are --bg and --fg swapped?"),
+        e.getMessage());
+  }
+
+  @Test
   void sidecarMaskWithTheSameStem() {
     Fixtures.write(Fixtures.rgb(32, 32, 1), root.resolve("bg/a.png"));
     Fixtures.write(Fixtures.rgb(10, 12, 5), root.resolve("fg/p.jpg"));
@@ -399,8 +419,10 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.digit(28, 28), root.resolve("fg/00003_1.png"));
     Files.writeString(root.resolve("fg/labels.csv"), "file,label\n00001_7.png,7\n"
         + "00002_3.png,3\n00002_3.png,4\n\"odd, name.png\",x\n");
-    FgbgException e = assertThrows(FgbgException.class,
-        () -> FolderAssets.load(config(FolderDataset.MaskFrom.LUMINANCE, null), 32, 32));
+    FolderDatasetConfig c = FolderDatasetConfig.newBuilder().setName("f")
+        .setBg(root.resolve("bg").toString()).setFg(root.resolve("fg").toString())
+        .setSize("32x32").setMaskFrom("luminance").build();
+    FgbgException e = assertThrows(FgbgException.class, () -> DatasetCatalog.folder(c, null));
     assertTrue(e.getMessage().contains(root.resolve("fg/00002_3.png") + ": "
         + root.resolve("fg/labels.csv") + " row 4 lists 00002_3.png again"), e.getMessage());
     assertTrue(e.getMessage().contains(root.resolve("fg/00003_1.png") + ": not listed in "
