@@ -19,10 +19,13 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -155,5 +158,20 @@ final class UiTestServer implements AutoCloseable {
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     app.close();
+  }
+
+  /**
+   * A GET of {@code path} naming {@code host}, with {@code headers} (lines, each ending CRLF),
+   * over a plain socket: the whole answer, as sent (headers a client library would fix).
+   */
+  String raw(String path, String host, String headers) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", app.uiPort())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+          + "\r\n" + headers + "Connection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = s.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }

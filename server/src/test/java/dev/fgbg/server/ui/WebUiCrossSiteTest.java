@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.dataset.Dataset;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,13 +56,6 @@ class WebUiCrossSiteTest {
   /** A GET of {@code path} naming {@code host}, with {@code headers} (lines, each ending CRLF). */
   private static String raw(UiTestServer to, String path, String host, String headers)
       throws IOException {
-    try (Socket s = new Socket("127.0.0.1", to.app.uiPort())) {
-      s.setSoTimeout(30_000);
-      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
-          + "\r\n" + headers + "Connection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = s.getInputStream();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+    return to.raw(path, host, headers);
   }
 }
