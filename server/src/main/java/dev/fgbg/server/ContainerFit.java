@@ -129,8 +129,7 @@ final class ContainerFit {
    * sizing's is what the process holds).
    */
   static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
-    boolean model = JvmSizing.usesDepthModel(o);
-    if (!model) {
+    if (!JvmSizing.usesDepthModel(o)) {
       return null; // the heap's estimate is generous: without ONNX Runtime beside it, a WARNING
     }
     long b = Math.min(MIN_BUDGET_BYTES, o.load().memoryBudgetBytes());
@@ -143,13 +142,12 @@ final class ContainerFit {
     long needMib = (need + (1L << 20) - 1) >> 20;
     int sessions = depthSessions(o);
     return String.format(Locale.ROOT, "the container's memory limit is %d MiB, too little for "
-        + "this server: even with --memory-budget-mb %d%s it needs about %d MiB (a heap of %d "
-        + "MiB; beside it the budget once more, the JVM's %d MiB%s); raise the limit to %d MiB "
-        + "or more%s", limitBytes >> 20, b >> 20, model ? " and --depth-cache-mb " + (c >> 20)
-        : "", needMib, heap >> 20, JVM_BYTES >> 20, model
-        ? String.format(Locale.ROOT, " and ONNX Runtime's %d MiB for each of %d depth session%s",
-            SESSION_BYTES >> 20, sessions, sessions == 1 ? "" : "s") : "",
-        needMib, sessions > 1 ? ", or lower --depth-sessions" : "");
+        + "this server: even with --memory-budget-mb %d and --depth-cache-mb %d it needs about "
+        + "%d MiB (a heap of %d MiB; beside it the budget once more, the JVM's %d MiB and ONNX "
+        + "Runtime's %d MiB for each of %d depth session%s); raise the limit to %d MiB or more%s",
+        limitBytes >> 20, b >> 20, c >> 20, needMib, heap >> 20, JVM_BYTES >> 20,
+        SESSION_BYTES >> 20, sessions, sessions == 1 ? "" : "s", needMib,
+        sessions > 1 ? ", or lower --depth-sessions" : "");
   }
 
   /** One start-up line about the container: INFO when it fits, WARNING when it cannot. */
