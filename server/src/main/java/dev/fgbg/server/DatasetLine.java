@@ -47,24 +47,30 @@ final class DatasetLine {
 
   /**
    * A warning when {@code --cache-dir} is set but no dataset has teacher depth from a model, the
-   * only depth it keeps (a user who set it would otherwise think depth is being kept); else none.
+   * only depth it keeps, and none was read from photo folders ({@code photos} false), whose
+   * prepared photos it keeps (a user who set it would otherwise think something is kept); else
+   * none.
    */
-  static Optional<String> unusedCacheDir(List<Dataset> datasets, DepthSettings s) {
-    return unused(datasets, "--cache-dir", s.cacheDir(), "nothing is cached there");
+  static Optional<String> unusedCacheDir(List<Dataset> datasets, DepthSettings s,
+      boolean photos) {
+    return photos ? Optional.empty() : unused(datasets, "--cache-dir", s.cacheDir(),
+        " and no dataset is read from photo folders, so nothing is cached there");
   }
 
   /** As {@link #unusedCacheDir}, for {@code --depth-store}: only teacher depth reads it. */
   static Optional<String> unusedDepthStore(List<Dataset> datasets, DepthSettings s) {
-    return unused(datasets, "--depth-store", s.depthStore(), "nothing is read from it");
+    return unused(datasets, "--depth-store", s.depthStore(), ", so nothing is read from it");
   }
 
-  /** The warning that {@code flag}, set to {@code dir}, is unused without teacher depth. */
+  /**
+   * The warning that {@code flag}, set to {@code dir}, is unused without teacher depth;
+   * {@code so}: the rest of its sentence.
+   */
   private static Optional<String> unused(List<Dataset> datasets, String flag, Path dir,
       String so) {
     return dir == null || datasets.stream().anyMatch(d -> d.teacher() != null)
         ? Optional.empty() : Optional.of(flag + " " + dir + " is unused: no dataset has teacher"
-        + " depth from a depth model (--depth-model, or a --config dataset naming one), so "
-        + so);
+        + " depth from a depth model (--depth-model, or a --config dataset naming one)" + so);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
+import dev.fgbg.core.depth.PhotoTier;
 import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
@@ -72,7 +73,7 @@ public final class FgbgApplication implements AutoCloseable {
     DepthRuntimes depth = new DepthRuntimes(options.depth(), options.ticker());
     try {
       List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
-          options.skipByKey(), depth, options.ticker());
+          options.skipByKey(), depth, options.ticker(), PhotoTier.of(options.depth()));
       return new FgbgApplication(options, depth, datasets, List.of(), start);
     } catch (RuntimeException e) {
       depth.close();
@@ -169,7 +170,8 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
     datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
-    DatasetLine.unusedCacheDir(datasets, options.depth()).ifPresent(LOG::warning);
+    DatasetLine.unusedCacheDir(datasets, options.depth(), !options.datasets().isEmpty())
+        .ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
     if (runtimes.isEmpty()) {

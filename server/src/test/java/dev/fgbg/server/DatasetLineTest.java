@@ -133,15 +133,19 @@ class DatasetLineTest {
   }
 
   @Test
-  void aCacheDirWithNoTeacherDepthIsSaidToBeUnused() {
+  void aCacheDirWithNoTeacherDepthAndNoPhotoFolderIsSaidToBeUnused() {
     Dataset tiny = TestDatasets.tiny();
     Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
     assertEquals("--cache-dir cache is unused: no dataset has teacher depth from a depth model"
-        + " (--depth-model, or a --config dataset naming one), so nothing is cached there",
-        DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache"))).orElseThrow());
-    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache")))
-        .isEmpty());
-    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null)).isEmpty(),
+        + " (--depth-model, or a --config dataset naming one) and no dataset is read from "
+        + "photo folders, so nothing is cached there",
+        DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache")), false)
+            .orElseThrow());
+    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny, taught), memory(1, Path.of("cache")),
+        false).isEmpty());
+    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, Path.of("cache")), true)
+        .isEmpty(), "photo folders' prepared photos are kept there");
+    assertTrue(DatasetLine.unusedCacheDir(List.of(tiny), memory(1, null), false).isEmpty(),
         "not asked for");
   }
 

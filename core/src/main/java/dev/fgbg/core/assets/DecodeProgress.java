@@ -49,11 +49,16 @@ final class DecodeProgress {
     }
   }
 
-  /** The last line, once every image is decoded, when a progress line was logged. */
-  synchronized void finished() {
-    if (told) {
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': decoded all %d images in %.1f s",
-          dataset, total, (ticker.read() - start) / 1e9));
+  /**
+   * The last line, once every image is decoded, when a progress line was logged or some of
+   * them, {@code fromCache}, were read prepared from the cache (a start-up that says it used
+   * the cache is one the user can tell from one that decoded everything).
+   */
+  synchronized void finished(int fromCache) {
+    if (told || fromCache > 0) {
+      LOG.info(String.format(Locale.ROOT, "dataset '%s': decoded all %d images in %.1f s%s",
+          dataset, total, (ticker.read() - start) / 1e9,
+          fromCache > 0 ? " (" + fromCache + " from the cache)" : ""));
     }
   }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.IntStream;
@@ -29,14 +28,6 @@ public final class FolderAssets {
   private static final Logger LOG = Logger.getLogger(FolderAssets.class.getName());
 
   private FolderAssets() {}
-
-  /** A decoded file, or why it could not be used. */
-  private record Loaded<T>(Path file, T value, String problem, String resampled, int srcWidth,
-      int srcHeight, String paletteNote, boolean opaqueBorder, boolean alphaIgnored) {
-    static <T> Loaded<T> bad(Path file, RuntimeException e) {
-      return new Loaded<>(file, null, e.getMessage(), null, 0, 0, null, false, false);
-    }
-  }
 
   /** The folders' images, refusing only a cut-out that is transparent everywhere. */
   public static AssetSet load(FolderDataset config, int width, int height) {
@@ -61,6 +52,16 @@ public final class FolderAssets {
   /** As above, the files checked already ({@link FolderFiles}): decodes them. */
   public static AssetSet load(FolderFiles files, int width, int height, int maskAlpha,
       Ticker ticker) {
+    return load(files, width, height, maskAlpha, ticker, null);
+  }
+
+  /**
+   * As above, reading each photo prepared from {@code store} when it holds it, and keeping
+   * there each photo decoded ({@link PhotoCache}); {@code store} null: none.
+   */
+  public static AssetSet load(FolderFiles files, int width, int height, int maskAlpha,
+      Ticker ticker, PhotoStore store) {
+    PhotoCache cache = new PhotoCache(store);
     FolderDataset config = files.config;
     Problems problems = files.problems;
     List<ImageFile> bgFiles = files.bgFiles;
@@ -70,13 +71,13 @@ public final class FolderAssets {
     DecodeProgress progress = new DecodeProgress(config.name(), bgFiles.size() + fgFiles.size(),
         ticker);
     List<Loaded<Background>> bgs = IntStream.range(0, bgFiles.size()).parallel()
-        .mapToObj(i -> progress.decoded(background(config, bgFiles.get(i), bgLabels, width,
-            height))).toList();
+        .mapToObj(i -> progress.decoded(background(config, cache, bgFiles.get(i), bgLabels,
+            width, height))).toList();
     MaskFiles masks = files.masks;
     List<Loaded<Foreground>> fgs = IntStream.range(0, fgFiles.size()).parallel()
-        .mapToObj(i -> progress.decoded(foreground(config, masks, fgFiles.get(i), fgLabels,
-            maskAlpha))).toList();
-    progress.finished();
+        .mapToObj(i -> progress.decoded(foreground(config, cache, masks, fgFiles.get(i),
+            fgLabels, maskAlpha))).toList();
+    progress.finished(cache.hits());
     // Problems sorted by path (Problems), so the message depends on neither threads nor disk.
     for (Loaded<?> l : bgs) {
       if (l.problem() != null) {
@@ -100,7 +101,7 @@ public final class FolderAssets {
     if (!skipped.isEmpty()) {
       LOG.warning(problems.skippedLine(config.name(), config.skipSetting(), skipped));
     }
-    logAdjusted(config, goodBgs, goodFgs, width, height);
+    AdjustedLines.log(config, goodBgs, goodFgs, width, height);
     // Ids stay (a strict load of the fixed folders gives the same ones), but a class with no
     // sample would be counted in num_classes = len(labels) unnoticed.
     bgLabels.warnUnserved(config.name(), "background", goodBgs.stream()
@@ -110,52 +111,6 @@ public final class FolderAssets {
     return new AssetSet(width, height, goodBgs.stream().map(Loaded::value).toList(),
         goodFgs.stream().map(Loaded::value).toList(), bgLabels.table(), fgLabels.table(), "none",
         "", skippedFiles(config, skipped, problems));
-  }
-
-  /**
-   * One line for the masks that were resampled, one for the palette masks read as partial
-   * opacity ({@link PaletteMasks}), one for the luminance masks opaque along most of their
-   * border ({@link PlainBorder}), one for the cut-outs whose alpha luminance replaced
-   * ({@link IgnoredAlpha}), one for the cut-outs trimmed to their visible pixels and one
-   * for the backgrounds upscaled ({@link Upscaled}).
-   */
-  private static void logAdjusted(FolderDataset config, List<Loaded<Background>> bgs,
-      List<Loaded<Foreground>> fgs, int width, int height) {
-    List<String> masks = fgs.stream().map(Loaded::resampled).filter(Objects::nonNull).toList();
-    if (!masks.isEmpty()) {
-      LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
-          + "their cut-out's size (same aspect ratio) and were resampled to it (e.g. %s)",
-          config.name(), masks.size(), fgs.size(), masks.get(0)));
-    }
-    String palette = PaletteMasks.line(config.name(), fgs.stream().map(Loaded::paletteNote)
-        .filter(Objects::nonNull).toList(), fgs.size());
-    if (palette != null) {
-      LOG.warning(palette);
-    }
-    String border = PlainBorder.line(config.name(), fgs.stream().filter(Loaded::opaqueBorder)
-        .map(f -> f.value().name()).toList(), fgs.size());
-    if (border != null) {
-      LOG.warning(border);
-    }
-    String ignored = IgnoredAlpha.line(config.name(), fgs.stream()
-        .filter(Loaded::alphaIgnored).map(f -> f.value().name()).toList(), fgs.size());
-    if (ignored != null) {
-      LOG.warning(ignored);
-    }
-    List<Loaded<Foreground>> cut = fgs.stream().filter(f -> f.value().width() != f.srcWidth()
-        || f.value().height() != f.srcHeight()).toList();
-    if (!cut.isEmpty()) {
-      Loaded<Foreground> e = cut.get(0);
-      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparent "
-          + "margins and are trimmed to their visible pixels (e.g. %s: %dx%d -> %dx%d)",
-          config.name(), cut.size(), fgs.size(), e.value().name(), e.srcHeight(), e.srcWidth(),
-          e.value().height(), e.value().width()));
-    }
-    Upscaled.Line up = Upscaled.line(config.name(), bgs.stream().map(b -> new Upscaled.Source(
-        b.value().name(), b.srcWidth(), b.srcHeight())).toList(), width, height);
-    if (up != null) {
-      LOG.log(up.level(), up.text());
-    }
   }
 
   private static <T> List<Loaded<T>> kept(List<Loaded<T>> loaded, Set<String> skipped) {
@@ -182,80 +137,104 @@ public final class FolderAssets {
     return dir.relativize(p).toString().replace('\\', '/');
   }
 
-  private static Loaded<Background> background(FolderDataset config, ImageFile file,
-      FolderLabels labels, int width, int height) {
+  private static Loaded<Background> background(FolderDataset config, PhotoCache cache,
+      ImageFile file, FolderLabels labels, int width, int height) {
     try {
-      ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
-      // Scaled from the RGBA bytes in place: a large photo costs no further copy of itself.
-      byte[] out = Resampler.cropResizeRgb(p.rgba(), 4, p.width(), p.height(), width, height);
-      // Whether it was upscaled is told by its size (Upscaled).
-      return new Loaded<>(file.path(), new Background(file.name(), labels.index(file.name()),
-          width, height, out, null, null, 0), null, null, p.width(), p.height(),
-          null, false, false);
+      Prepared p = cache.get(3, List.of(file.path()), List.of("bg", config.maxImagePixels(),
+          width, height), () -> {
+            ImageFiles.Pixels px = ImageFiles.read(file.path(), config.maxImagePixels());
+            // Scaled from the RGBA bytes in place: a large photo costs no further copy.
+            return Prepared.rgb(width, height, Resampler.cropResizeRgb(px.rgba(), 4,
+                px.width(), px.height(), width, height), px.width(), px.height());
+          });
+      // Whether it was upscaled is told by its source size (Upscaled).
+      return Loaded.of(file.path(), new Background(file.name(), labels.index(file.name()),
+          width, height, p.pixels(), null, null, 0), p);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
   }
 
-  private static Loaded<Foreground> foreground(FolderDataset config, MaskFiles masks,
-      ImageFile file, FolderLabels labels, int maskAlpha) {
+  private static Loaded<Foreground> foreground(FolderDataset config, PhotoCache cache,
+      MaskFiles masks, ImageFile file, FolderLabels labels, int maskAlpha) {
     try {
-      ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
-      byte[] rgba = p.rgba();
-      int n = p.width() * p.height();
-      String resampled = null; // "name: mask HxW -> HxW", the example a warning gives
-      String maskWord = "its alpha";
-      Path maskFile = null;
-      String paletteNote = null;
-      boolean opaqueBorder = false;
-      // A real alpha (not all opaque) already cuts it out: the border warning's advice (add
-      // transparency) would not fit it, so it gets its own line (IgnoredAlpha).
-      boolean alphaIgnored = false;
-      if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
-        maskWord = FaintMask.LUMINANCE;
-        alphaIgnored = p.hasAlpha() && !opaque(p);
-        for (int i = 0; i < n; i++) {
-          rgba[i * 4 + 3] = luma(rgba, i * 4);
-        }
-        opaqueBorder = !alphaIgnored && PlainBorder.opaque(rgba, p.width(), p.height());
-      } else if (masks != null) {
-        maskFile = masks.of(file.name());
-        maskWord = "its mask " + maskFile;
-        ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
-        byte[] values = alpha(m);
-        paletteNote = PaletteMasks.note(maskFile, m, values); // before resampling blurs edges
-        byte[] alpha = MaskFit.fit(values, m.width(), m.height(), p.width(), p.height(),
-            maskFile);
-        if (m.width() != p.width() || m.height() != p.height()) {
-          resampled = String.format(Locale.ROOT, "%s: mask %dx%d -> %dx%d", file.name(),
-              m.height(), m.width(), p.height(), p.width());
-        }
-        for (int i = 0; i < n; i++) {
-          rgba[i * 4 + 3] = alpha[i];
-        }
-      } else if (!p.hasAlpha()) {
-        throw FgbgException.invalidConfig(PlainBorder.noAlpha(rgba, p.width(), p.height()));
-      }
-      int most = maxAlpha(rgba);
-      if (most == 0) {
-        throw FgbgException.invalidConfig("is transparent everywhere (its mask is 0 at every "
-            + "pixel): the cut-out would paste nothing and every mask of it would be empty");
-      }
-      if (most < maskAlpha) {
-        throw FgbgException.invalidConfig(FaintMask.message(maskWord, maskFile, most,
-            maskAlpha));
-      }
-      // Sized and stood by its visible pixels, not its canvas (VisibleBox).
-      VisibleBox.Cut cut = VisibleBox.trim(rgba, p.width(), p.height(), maskAlpha);
-      if (cut.tooSmall() != null) {
-        throw FgbgException.invalidConfig(cut.tooSmall());
-      }
-      return new Loaded<>(file.path(), new Foreground(file.name(), labels.index(file.name()),
-          cut.width(), cut.height(), cut.rgba(), labels.realHeight(file.name())), null,
-          resampled, p.width(), p.height(), paletteNote, opaqueBorder, alphaIgnored);
+      // The notes name the cut-out and its mask file: both are part of the key.
+      Path maskFile = maskOf(config, masks, file.name());
+      Prepared p = cache.get(4, maskFile == null ? List.of(file.path())
+          : List.of(file.path(), maskFile), List.of("fg", file.name(), config.maxImagePixels(),
+          config.maskFrom(), maskAlpha, masks != null, String.valueOf(maskFile)),
+          () -> cutOut(config, masks, file, maskAlpha));
+      return Loaded.of(file.path(), new Foreground(file.name(), labels.index(file.name()),
+          p.width(), p.height(), p.pixels(), labels.realHeight(file.name())), p);
     } catch (FgbgException e) {
       return Loaded.bad(file.path(), e);
     }
+  }
+
+  /** The mask file of cut-out {@code name}, or null: none, or none found (cutOut says why). */
+  private static Path maskOf(FolderDataset config, MaskFiles masks, String name) {
+    try {
+      return masks == null || config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE ? null
+          : masks.of(name);
+    } catch (FgbgException e) {
+      return null;
+    }
+  }
+
+  /** A cut-out decoded, masked and trimmed; a bad one is an {@link FgbgException}. */
+  private static Prepared cutOut(FolderDataset config, MaskFiles masks, ImageFile file,
+      int maskAlpha) {
+    ImageFiles.Pixels p = ImageFiles.read(file.path(), config.maxImagePixels());
+    byte[] rgba = p.rgba();
+    int n = p.width() * p.height();
+    String resampled = null; // "name: mask HxW -> HxW", the example a warning gives
+    String maskWord = "its alpha";
+    Path maskFile = null;
+    String paletteNote = null;
+    boolean opaqueBorder = false;
+    // A real alpha (not all opaque) already cuts it out: the border warning's advice (add
+    // transparency) would not fit it, so it gets its own line (IgnoredAlpha).
+    boolean alphaIgnored = false;
+    if (config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE) {
+      maskWord = FaintMask.LUMINANCE;
+      alphaIgnored = p.hasAlpha() && !opaque(p);
+      for (int i = 0; i < n; i++) {
+        rgba[i * 4 + 3] = luma(rgba, i * 4);
+      }
+      opaqueBorder = !alphaIgnored && PlainBorder.opaque(rgba, p.width(), p.height());
+    } else if (masks != null) {
+      maskFile = masks.of(file.name());
+      maskWord = "its mask " + maskFile;
+      ImageFiles.Pixels m = ImageFiles.read(maskFile, config.maxImagePixels());
+      byte[] values = alpha(m);
+      paletteNote = PaletteMasks.note(maskFile, m, values); // before resampling blurs edges
+      byte[] alpha = MaskFit.fit(values, m.width(), m.height(), p.width(), p.height(),
+          maskFile);
+      if (m.width() != p.width() || m.height() != p.height()) {
+        resampled = String.format(Locale.ROOT, "%s: mask %dx%d -> %dx%d", file.name(),
+            m.height(), m.width(), p.height(), p.width());
+      }
+      for (int i = 0; i < n; i++) {
+        rgba[i * 4 + 3] = alpha[i];
+      }
+    } else if (!p.hasAlpha()) {
+      throw FgbgException.invalidConfig(PlainBorder.noAlpha(rgba, p.width(), p.height()));
+    }
+    int most = maxAlpha(rgba);
+    if (most == 0) {
+      throw FgbgException.invalidConfig("is transparent everywhere (its mask is 0 at every "
+          + "pixel): the cut-out would paste nothing and every mask of it would be empty");
+    }
+    if (most < maskAlpha) {
+      throw FgbgException.invalidConfig(FaintMask.message(maskWord, maskFile, most, maskAlpha));
+    }
+    // Sized and stood by its visible pixels, not its canvas (VisibleBox).
+    VisibleBox.Cut cut = VisibleBox.trim(rgba, p.width(), p.height(), maskAlpha);
+    if (cut.tooSmall() != null) {
+      throw FgbgException.invalidConfig(cut.tooSmall());
+    }
+    return new Prepared(cut.width(), cut.height(), 4, cut.rgba(), p.width(), p.height(),
+        resampled, paletteNote, opaqueBorder, alphaIgnored);
   }
 
   /** A mask's values: its alpha when it has a real one, else its luminance. */

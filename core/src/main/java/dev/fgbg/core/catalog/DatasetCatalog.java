@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.assets.FolderDataset;
+import dev.fgbg.core.assets.PhotoStore;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.ModelPaths;
@@ -52,6 +53,15 @@ public final class DatasetCatalog {
   /** As above, timing the progress lines of a long decoding of photos by {@code ticker}. */
   public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
       Map<String, String> skipByKey, DepthModels models, Ticker ticker) {
+    return build(builtin, folders, skipByKey, models, ticker, null);
+  }
+
+  /**
+   * As above, the folder datasets' photos read prepared from {@code photos} when it holds them
+   * and kept there when decoded (null: every photo decoded).
+   */
+  public static List<Dataset> build(BuiltinConfig builtin, List<FolderDatasetConfig> folders,
+      Map<String, String> skipByKey, DepthModels models, Ticker ticker, PhotoStore photos) {
     List<Dataset> out = new ArrayList<>();
     out.add(builtin(builtin, models));
     List<String> problems = new ArrayList<>();
@@ -64,7 +74,8 @@ public final class DatasetCatalog {
     }
     throwIfAny(problems);
     for (DatasetFactory.Checked k : checked) {
-      invalidConfig(problems, () -> out.add(DatasetFactory.folder(k, models, ticker)));
+      invalidConfig(problems, () -> out.add(DatasetFactory.folder(k, models, ticker,
+          photos)));
     }
     throwIfAny(problems);
     return out;

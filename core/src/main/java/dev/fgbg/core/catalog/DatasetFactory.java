@@ -10,6 +10,7 @@ import dev.fgbg.core.assets.FolderAssets;
 import dev.fgbg.core.assets.FolderDataset;
 import dev.fgbg.core.assets.FolderFiles;
 import dev.fgbg.core.assets.ImageFiles;
+import dev.fgbg.core.assets.PhotoStore;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthModels;
 import dev.fgbg.core.depth.DepthRuntime;
@@ -64,7 +65,7 @@ final class DatasetFactory {
   /** As above, timing the progress lines of a long decoding by {@code ticker}. */
   static Dataset folder(FolderDatasetConfig c, DepthModels models, String skipByKey,
       Ticker ticker) {
-    return folder(check(c, models, skipByKey), models, ticker);
+    return folder(check(c, models, skipByKey), models, ticker, null);
   }
 
   /** A folder dataset checked as far as it can be without decoding a photo. */
@@ -91,11 +92,14 @@ final class DatasetFactory {
     return new Checked(c, s, FolderFiles.check(fd, depth == null ? List.of() : List.of(depth)));
   }
 
-  /** The dataset {@code k} checked: its photos decoded, its depth model loaded. */
-  static Dataset folder(Checked k, DepthModels models, Ticker ticker) {
+  /**
+   * The dataset {@code k} checked: its photos decoded (or read prepared from {@code photos},
+   * null for none), its depth model loaded.
+   */
+  static Dataset folder(Checked k, DepthModels models, Ticker ticker, PhotoStore photos) {
     FolderSettings s = k.settings();
     AssetSet assets = FolderAssets.load(k.files(), s.spec().width(), s.spec().height(),
-        s.spec().softMask() ? 1 : s.spec().maskThreshold(), ticker);
+        s.spec().softMask() ? 1 : s.spec().maskThreshold(), ticker, photos);
     FolderDatasetConfig c = k.config();
     try {
       return withDepth(s.name(), assets, s.spec(), c.getDepthModel(), c.getDepthWeights(),

@@ -32,10 +32,12 @@ final class DiskScan extends SimpleFileVisitor<Path> {
   private final List<Found> records = new ArrayList<>();
   private final Instant staleBefore;
   private final Consumer<Path> visiting;
+  private final String extension;
   private int removed;
 
-  private DiskScan(Instant now, Consumer<Path> visiting) {
+  private DiskScan(Instant now, String extension, Consumer<Path> visiting) {
     this.staleBefore = now.minus(STALE);
+    this.extension = extension;
     this.visiting = visiting;
   }
 
@@ -44,7 +46,13 @@ final class DiskScan extends SimpleFileVisitor<Path> {
    * {@code visiting} is told of each file before it is looked at (tests remove files there).
    */
   static DiskScan walk(Path dir, Instant now, Consumer<Path> visiting) throws IOException {
-    DiskScan scan = new DiskScan(now, visiting);
+    return walk(dir, now, DiskKind.DEPTH.extension(), visiting);
+  }
+
+  /** As above, the records being the files named {@code *extension}. */
+  static DiskScan walk(Path dir, Instant now, String extension, Consumer<Path> visiting)
+      throws IOException {
+    DiskScan scan = new DiskScan(now, extension, visiting);
     Files.walkFileTree(dir, scan);
     scan.records.sort(Comparator.comparing(Found::modified));
     return scan;
@@ -61,16 +69,21 @@ final class DiskScan extends SimpleFileVisitor<Path> {
 
   /** The temporary names {@link DiskTier} writes: records being written and write probes. */
   static boolean temporary(String name) {
-    return name.endsWith(".tmp") && (name.contains(".depth.") || name.startsWith(".probe"));
+    return temporary(name, DiskKind.DEPTH.extension());
+  }
+
+  /** As above, of records named {@code *extension}. */
+  static boolean temporary(String name, String extension) {
+    return name.endsWith(".tmp") && (name.contains(extension + ".") || name.startsWith(".probe"));
   }
 
   @Override
   public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
     visiting.accept(file);
     String name = file.getFileName().toString();
-    if (name.endsWith(".depth") && !a.isDirectory()) {
+    if (name.endsWith(extension) && !a.isDirectory()) {
       records.add(new Found(file, a.size(), a.lastModifiedTime()));
-    } else if (temporary(name) && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
+    } else if (temporary(name, extension) && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
       try {
         if (Files.deleteIfExists(file)) {
           removed++;
@@ -97,7 +110,7 @@ final class DiskScan extends SimpleFileVisitor<Path> {
     if (e instanceof NoSuchFileException) {
       return FileVisitResult.CONTINUE;
     }
-    throw new IOException("cannot read the depth disk cache at " + p + " (" + InWords.of(e)
+    throw new IOException("cannot read the disk cache at " + p + " (" + InWords.of(e)
         + ")", e);
   }
 }

@@ -6,16 +6,12 @@ import dev.fgbg.common.RegularFiles;
 import dev.fgbg.common.observe.MinuteLines;
 import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +26,9 @@ import java.util.logging.Logger;
  * were written), and when the disk is full (records evicted to make room, the write retried a
  * bounded number of times). A failed write removes its temporary file, and start-up removes
  * those older than {@link DiskScan#STALE} (left by a killed server). Failures are logged at
- * most once a minute per kind ({@link MinuteLines}).
+ * most once a minute per kind ({@link MinuteLines}). The same machinery keeps other
+ * {@link DiskKind}s of record, each in a folder of its own, by a key of its own
+ * ({@link #read(String)}, {@link #write(String, byte[])}), as the photo loader's prepared photos.
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -38,6 +36,7 @@ public final class DiskTier {
   static final int TRIES_WHEN_FULL = 3;
 
   private final Path dir;
+  private final DiskKind kind;
   private final long maxBytes;
   private final DepthStats stats;
   private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
@@ -50,18 +49,24 @@ public final class DiskTier {
    * reported once here, at start-up, rather than once per sample.
    */
   public static DiskTier open(Path dir, long maxBytes, DepthStats stats) throws IOException {
+    return open(dir, maxBytes, stats, DiskKind.DEPTH);
+  }
+
+  /** As above, a tier of {@code kind}. */
+  public static DiskTier open(Path dir, long maxBytes, DepthStats stats, DiskKind kind)
+      throws IOException {
     try {
       Files.createDirectories(dir);
       Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
     } catch (IOException e) {
       String why = Files.exists(dir) && !Files.isDirectory(dir) ? "it is a file, not a folder"
           : InWords.of(e);
-      LOG.warning("depth disk cache " + dir + " is not writable (" + why + "); the "
+      LOG.warning(kind.label() + " " + dir + " is not writable (" + why + "); the "
           + "disk tier is off (records already there are not read either: give a writable "
-          + "folder, or a writable copy) and depth is cached in memory only");
+          + "folder, or a writable copy) and " + kind.without());
       return null;
     }
-    return new DiskTier(dir, maxBytes, stats);
+    return new DiskTier(dir, maxBytes, stats, Ticker.systemTicker(), kind);
   }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
@@ -70,22 +75,28 @@ public final class DiskTier {
 
   /** As the other constructor, with warnings timed by {@code ticker}. */
   DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker) throws IOException {
+    this(dir, maxBytes, stats, ticker, DiskKind.DEPTH);
+  }
+
+  private DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker, DiskKind kind)
+      throws IOException {
     this.dir = dir;
+    this.kind = kind;
     this.stats = stats;
-    this.writeFailures = warnings(ticker, "writes failed");
-    this.corruptRecords = warnings(ticker, "corrupt or truncated records were recomputed");
+    this.writeFailures = warnings(ticker, kind, "writes failed");
+    this.corruptRecords = warnings(ticker, kind, "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
-    DiskScan scan = DiskScan.walk(dir, Instant.now(), p -> { });
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), kind.extension(), p -> { });
     for (DiskScan.Found f : scan.records()) {
       sizes.put(f.path(), f.size());
       total += f.size();
     }
     if (scan.removed() > 0) {
-      LOG.info("depth disk cache " + dir + ": removed " + scan.removed() + " temporary files "
+      LOG.info(kind.label() + " " + dir + ": removed " + scan.removed() + " temporary files "
           + "left by writes that never finished");
     }
     this.maxBytes = DiskLimit.of(dir, maxBytes, total);
-    LOG.info(String.format(Locale.ROOT, "depth disk cache %s: %d records, %.1f MB (%s)", dir,
+    LOG.info(String.format(Locale.ROOT, "%s %s: %d records, %.1f MB (%s)", kind.label(), dir,
         sizes.size(), total / 1e6, DiskLimit.describe(maxBytes, this.maxBytes)));
     trimToLimit();
     // The default is bounded by the free space already: only a limit the user gave is warned of.
@@ -104,9 +115,9 @@ public final class DiskTier {
     int before = sizes.size();
     long freed = evict(total - maxBytes, null, false);
     if (freed > 0) {
-      LOG.info(String.format(Locale.ROOT, "depth disk cache %s: removed the %d oldest records, "
-          + "%.1f MB, to keep to its limit of %.1f MB (--disk-cache-gb); %d records, %.1f MB "
-          + "remain", dir, before - sizes.size(), freed / 1e6, maxBytes / 1e6, sizes.size(),
+      LOG.info(String.format(Locale.ROOT, "%s %s: removed the %d oldest records, %.1f MB, to "
+          + "keep to its limit of %.1f MB (--disk-cache-gb); %d records, %.1f MB remain",
+          kind.label(), dir, before - sizes.size(), freed / 1e6, maxBytes / 1e6, sizes.size(),
           total / 1e6));
     }
   }
@@ -119,13 +130,8 @@ public final class DiskTier {
   /** The stored map, or null when absent, truncated or corrupt. */
   public DepthMap read(DepthKey k) {
     Path p = path(k);
-    byte[] b;
-    try {
-      if (RegularFiles.isOther(p)) { // opened, a FIFO would block this worker for ever
-        return corrupt(p, RegularFiles.NOT_REGULAR);
-      }
-      b = Files.readAllBytes(p);
-    } catch (IOException e) {
+    byte[] b = bytes(p);
+    if (b == null) {
       return null;
     }
     DepthMap m = DepthRecord.decode(k, b, 0, b.length);
@@ -135,26 +141,51 @@ public final class DiskTier {
     return m != null ? m : corrupt(p, "is corrupt or truncated");
   }
 
+  /**
+   * The bytes of the record at {@code relative} (a kind's own key, under the folder), or null
+   * when absent; a FIFO, socket or device there is removed as a corrupt record.
+   */
+  public byte[] read(String relative) {
+    return bytes(dir.resolve(relative));
+  }
+
+  private byte[] bytes(Path p) {
+    try {
+      if (RegularFiles.isOther(p)) { // opened, a FIFO would block this worker for ever
+        corrupt(p, RegularFiles.NOT_REGULAR);
+        return null;
+      }
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The record at {@code relative} failed its kind's checks ({@code why}): removed, said. */
+  public void discard(String relative, String why) {
+    corrupt(dir.resolve(relative), why);
+  }
+
   /** A record of the earlier float32 format: replaced quietly by a recomputed one. */
   private DepthMap outdated(Path p) {
     LOG.fine(() -> "depth disk cache: " + p + " holds float32 depth; recomputing it as float16");
-    removeQuietly(p); // rewritten after the recomputation
+    RecordFiles.removeQuietly(p); // rewritten after the recomputation
     return null;
   }
 
   /** A record that cannot be used ({@code why}): deleted (a FIFO, too), then recomputed. */
   private DepthMap corrupt(Path p, String why) {
     stats.recordDiskCorrupt();
-    corruptRecords.log("depth disk cache: " + p + " " + why + "; recomputing it ("
+    corruptRecords.log(kind.label() + ": " + p + " " + why + "; recomputing it ("
         + MinuteLines.COUNTED + ")", p.toString());
-    removeQuietly(p); // rewritten after the recomputation
+    RecordFiles.removeQuietly(p); // rewritten after the recomputation
     return null;
   }
 
   /** WARNING lines at most once a minute; {@code many}: the events summed up. */
-  private static MinuteLines warnings(Ticker ticker, String many) {
+  private static MinuteLines warnings(Ticker ticker, DiskKind kind, String many) {
     return new MinuteLines(LOG, Level.WARNING, ticker::read, (n, s, latest) -> String.format(
-        Locale.ROOT, "depth disk cache: %d more %s in the last %d s (last: %s)", n, many, s,
+        Locale.ROOT, "%s: %d more %s in the last %d s (last: %s)", kind.label(), n, many, s,
         latest));
   }
 
@@ -164,47 +195,29 @@ public final class DiskTier {
    * {@link #TRIES_WHEN_FULL} times in all.
    */
   public void write(DepthKey k, DepthMap m) {
-    byte[] record = DepthRecord.encode(k, m);
-    Path p = path(k);
+    write(path(k), DepthRecord.encode(k, m));
+  }
+
+  /** As above, {@code record} stored at {@code relative} (a kind's own key). */
+  public void write(String relative, byte[] record) {
+    write(dir.resolve(relative), record);
+  }
+
+  private void write(Path p, byte[] record) {
     for (int tries = 1; ; tries++) {
-      IOException e = tryWrite(p, record);
+      IOException e = RecordFiles.write(p, record);
       if (e == null) {
         account(p, record.length);
         return;
       }
-      if (tries < TRIES_WHEN_FULL && diskFull(e) && makeRoom(p, record.length)) {
+      if (tries < TRIES_WHEN_FULL && RecordFiles.diskFull(e) && makeRoom(p, record.length)) {
         continue;
       }
       String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
-      writeFailures.log("depth disk cache: cannot write " + why + " (" + MinuteLines.COUNTED
+      writeFailures.log(kind.label() + ": cannot write " + why + " (" + MinuteLines.COUNTED
           + ")", why);
       return;
     }
-  }
-
-  /** One write through a temporary file; the failure, or null. Nothing half-written stays. */
-  private static IOException tryWrite(Path p, byte[] record) {
-    Path tmp = p.resolveSibling(p.getFileName() + "." + ThreadLocalRandom.current().nextLong()
-        + ".tmp");
-    try {
-      Files.createDirectories(p.getParent());
-      Files.write(tmp, record, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      try {
-        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return null;
-    } catch (IOException e) {
-      removeQuietly(tmp);
-      return e;
-    }
-  }
-
-  /** The file system is out of space (or of the user's quota): evicting may make room. */
-  private static boolean diskFull(IOException e) {
-    String words = InWords.of(e).toLowerCase(Locale.ROOT);
-    return words.contains("no space left") || words.contains("quota exceeded");
   }
 
   /**
@@ -221,18 +234,6 @@ public final class DiskTier {
     }
     long others = total - sizes.getOrDefault(keep, 0L);
     return others + free >= size && evict(size, keep, true) > 0;
-  }
-
-  /**
-   * A half-written temporary file (the disk full) would otherwise stay for ever; so would a
-   * record that failed its checks (removed quietly: start-up removes a stale temporary file).
-   */
-  private static void removeQuietly(Path tmp) {
-    try {
-      Files.deleteIfExists(tmp);
-    } catch (IOException ignored) {
-      // see above
-    }
   }
 
   private synchronized void account(Path p, long size) {

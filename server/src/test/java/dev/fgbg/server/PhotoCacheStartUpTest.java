@@ -1,0 +1,179 @@
+package dev.fgbg.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.assets.FolderAssets;
+import dev.fgbg.core.catalog.BuiltinConfig;
+import dev.fgbg.core.depth.DiskTier;
+import dev.fgbg.server.options.ServerOptions;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import dev.fgbg.v1.FolderDatasetConfig;
+import dev.fgbg.v1.GetSamplesRequest;
+import dev.fgbg.v1.Output;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Photo folders served with {@code --cache-dir}, each start a real {@link FgbgApplication} on
+ * Netty: a restart on unchanged files reads every prepared photo from the cache (its "decoded
+ * all" line says how many) and serves the bytes and fingerprint of a start that decoded them; a
+ * file changed with its size and modification time kept, and a corrupt or truncated record,
+ * are decoded again.
+ */
+class PhotoCacheStartUpTest {
+  @TempDir
+  Path dir;
+
+  /** What a start served, and what its loader said of the decoding. */
+  private record Served(String fingerprint, List<Object> samples, List<String> decoded) {}
+
+  private ServerOptions options(Path cache) {
+    ServerOptions.Builder o = TestServer.options(1).noExports()
+        .builtin(new BuiltinConfig(16, 16, 2, 2, 2, "", "", ""))
+        .datasets(List.of(FolderDatasetConfig.newBuilder().setName("mine")
+            .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
+            .setSize("32").build()));
+    return (cache == null ? o : o.cacheDir(cache)).build();
+  }
+
+  /** One start with {@code cache} (null: none): every sample of "mine", then stopped. */
+  private Served start(Path cache) throws Exception {
+    try (LogCapture log = new LogCapture()) {
+      FgbgApplication app = FgbgApplication.create(options(cache)).start();
+      ManagedChannel ch = Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
+          InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
+      try {
+        FgbgGrpc.FgbgBlockingStub stub = FgbgGrpc.newBlockingStub(ch);
+        var info = stub.describe(DescribeRequest.newBuilder().setDataset("mine").build());
+        List<Object> samples = List.of(stub.getSamples(GetSamplesRequest.newBuilder()
+            .setDataset("mine").addAllIndices(LongStream.range(0, info.getSize()).boxed()
+                .toList()).addOutputs(Output.OUTPUT_IMAGE).addOutputs(Output.OUTPUT_MASK)
+            .addOutputs(Output.OUTPUT_META).build()));
+        return new Served(info.getFingerprint(), samples, log.of(FolderAssets.class.getName())
+            .stream().map(LogRecord::getMessage).filter(m -> m.contains(" decoded ")).toList());
+      } finally {
+        ch.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        app.close();
+      }
+    }
+  }
+
+  private static String fromCache(Served s) {
+    return s.decoded().stream().map(m -> m.replaceAll(" in [0-9.]+ s", "")).findFirst()
+        .orElse("(no line)");
+  }
+
+  private List<Path> records(Path cache) throws Exception {
+    try (Stream<Path> s = Files.walk(cache.resolve("photos"))) {
+      return s.filter(p -> p.toString().endsWith(".photo")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSecondStartReadsEveryPhotoFromTheCacheAndServesTheSameBytes() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path cache = dir.resolve("cache");
+    Served decoded = start(null);
+    Served first = start(cache);
+    assertEquals(List.of(), first.decoded(), "nothing in the cache yet, and quick: no line");
+    assertEquals(6, records(cache).size());
+    Served second = start(cache);
+    assertEquals("dataset 'mine': decoded all 6 images (6 from the cache)", fromCache(second));
+    assertEquals(decoded.fingerprint(), first.fingerprint());
+    assertEquals(decoded.fingerprint(), second.fingerprint());
+    assertEquals(decoded.samples(), first.samples());
+    assertEquals(decoded.samples(), second.samples());
+  }
+
+  @Test
+  void aFileChangedWithItsSizeAndTimeKeptIsDecodedAgain() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path c = dir.resolve("bg/c.png");
+    Path other = dir.resolve("other.png");
+    Fixtures.write(Fixtures.rgb(30, 60, 9), other);
+    padToSameSize(c, other);
+    FileTime time = Files.getLastModifiedTime(c);
+    Path cache = dir.resolve("cache");
+    Served first = start(cache);
+    Files.write(c, Files.readAllBytes(other));
+    Files.setLastModifiedTime(c, time);
+    Served second = start(cache);
+    assertEquals("dataset 'mine': decoded all 6 images (5 from the cache)", fromCache(second));
+    Served decoded = start(null);
+    assertNotEquals(first.fingerprint(), second.fingerprint());
+    assertEquals(decoded.fingerprint(), second.fingerprint());
+    assertEquals(decoded.samples(), second.samples());
+  }
+
+  /** Two PNGs padded with a comment chunk to one size, so that only their bytes differ. */
+  private static void padToSameSize(Path a, Path b) throws Exception {
+    long size = Math.max(Files.size(a), Files.size(b)) + 32;
+    for (Path p : List.of(a, b)) {
+      int n = (int) (size - Files.size(p) - 12 - "Comment".length() - 1);
+      Fixtures.addChunk(p, "tEXt", ("Comment\0" + "x".repeat(n))
+          .getBytes(StandardCharsets.ISO_8859_1), true);
+    }
+    assertEquals(Files.size(a), Files.size(b));
+  }
+
+  @Test
+  void aCorruptOrTruncatedRecordIsDecodedAgainAndRewritten() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path cache = dir.resolve("cache");
+    Served first = start(cache);
+    List<Path> records = records(cache);
+    byte[] flipped = Files.readAllBytes(records.get(0));
+    flipped[flipped.length / 2] ^= 0x40;
+    Files.write(records.get(0), flipped);
+    byte[] whole = Files.readAllBytes(records.get(1));
+    Files.write(records.get(1), Arrays.copyOf(whole, whole.length / 2));
+    Served second;
+    try (LogCapture log = new LogCapture()) {
+      second = start(cache);
+      List<String> said = log.of(DiskTier.class.getName()).stream()
+          .map(LogRecord::getMessage).filter(m -> m.contains("corrupt")).toList();
+      assertEquals(1, said.size(), String.join("\n", said)); // the rest a minute later
+      assertTrue(said.get(0).startsWith("photo disk cache: " + records.get(0))
+          || said.get(0).startsWith("photo disk cache: " + records.get(1)), said.get(0));
+    }
+    assertEquals("dataset 'mine': decoded all 6 images (4 from the cache)", fromCache(second));
+    assertEquals(first.fingerprint(), second.fingerprint());
+    assertEquals(first.samples(), second.samples());
+    assertEquals("dataset 'mine': decoded all 6 images (6 from the cache)",
+        fromCache(start(cache)), "rewritten");
+  }
+
+  @Test
+  void aCacheFolderThatCannotBeMadeIsOneWarningAndEveryPhotoIsDecoded() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path cache = Files.writeString(dir.resolve("cache"), "a file, not a folder");
+    Served decoded = start(null);
+    try (LogCapture log = new LogCapture()) {
+      Served s = start(cache);
+      assertEquals(List.of(), s.decoded());
+      assertEquals(decoded.samples(), s.samples());
+      List<String> said = log.records().stream().filter(r -> r.getLevel().intValue() >= 900)
+          .map(LogRecord::getMessage).filter(m -> m.contains("photo")).toList();
+      assertEquals(1, said.size(), String.join("\n", said));
+      assertTrue(said.get(0).startsWith("photo disk cache " + cache.resolve("photos")
+          + " is not writable"), said.get(0));
+    }
+  }
+}
