@@ -14,6 +14,7 @@ import dev.fgbg.v1.FgbgGrpc;
 import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
+import java.awt.image.BufferedImage;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.logging.LogRecord;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -44,19 +46,27 @@ class PhotoCacheStartUpTest {
   /** What a start served, and what its loader said of the decoding. */
   private record Served(String fingerprint, List<Object> samples, List<String> decoded) {}
 
-  private ServerOptions options(Path cache) {
+  private ServerOptions options(Path cache, UnaryOperator<FolderDatasetConfig.Builder> more) {
     ServerOptions.Builder o = TestServer.options(1).noExports()
         .builtin(new BuiltinConfig(16, 16, 2, 2, 2, "", "", ""))
-        .datasets(List.of(FolderDatasetConfig.newBuilder().setName("mine")
+        .datasets(List.of(more.apply(FolderDatasetConfig.newBuilder().setName("mine")
             .setBg(dir.resolve("bg").toString()).setFg(dir.resolve("fg").toString())
-            .setSize("32").build()));
+            .setSize("32")).build()));
     return (cache == null ? o : o.cacheDir(cache)).build();
   }
 
-  /** One start with {@code cache} (null: none): every sample of "mine", then stopped. */
   private Served start(Path cache) throws Exception {
+    return start(cache, b -> b);
+  }
+
+  /**
+   * One start with {@code cache} (null: none), the dataset's settings changed by {@code more}:
+   * every sample of "mine", then stopped.
+   */
+  private Served start(Path cache, UnaryOperator<FolderDatasetConfig.Builder> more)
+      throws Exception {
     try (LogCapture log = new LogCapture()) {
-      FgbgApplication app = FgbgApplication.create(options(cache)).start();
+      FgbgApplication app = FgbgApplication.create(options(cache, more)).start();
       ManagedChannel ch = Grpc.newChannelBuilder("127.0.0.1:" + app.port(),
           InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
       try {
@@ -175,5 +185,47 @@ class PhotoCacheStartUpTest {
       assertTrue(said.get(0).startsWith("photo disk cache " + cache.resolve("photos")
           + " is not writable"), said.get(0));
     }
+  }
+
+  @Test
+  void everySettingAndMaskFileThePreparationReadsIsPartOfTheKey() throws Exception {
+    Fixtures.goodFolders(dir);
+    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png")) {
+      Files.delete(dir.resolve("fg").resolve(n));
+    }
+    Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
+    Fixtures.write(Fixtures.rgb(30, 20, 6), dir.resolve("fg/b.png"));
+    Fixtures.write(mask(24, 24, 10), dir.resolve("masks/a.png"));
+    Fixtures.write(mask(30, 20, 8), dir.resolve("masks/b.png"));
+    Path cache = dir.resolve("cache");
+    UnaryOperator<FolderDatasetConfig.Builder> masks = b -> b.setFgMasks(dir.resolve("masks")
+        .toString());
+    start(cache, masks);
+    assertEquals("dataset 'mine': decoded all 5 images (5 from the cache)",
+        fromCache(start(cache, masks)));
+    UnaryOperator<FolderDatasetConfig.Builder> bigger = b -> masks.apply(b).setSize("48");
+    Served resized = start(cache, bigger);
+    assertEquals("dataset 'mine': decoded all 5 images (2 from the cache)", fromCache(resized),
+        "backgrounds are prepared at the output size, cut-outs are not");
+    assertEquals(start(null, bigger).samples(), resized.samples());
+    UnaryOperator<FolderDatasetConfig.Builder> lower = b -> masks.apply(b).setMaskThreshold(64);
+    assertEquals("dataset 'mine': decoded all 5 images (3 from the cache)",
+        fromCache(start(cache, lower)), "the threshold trims cut-outs");
+    Fixtures.write(mask(24, 24, 6), dir.resolve("masks/a.png"));
+    Served remasked = start(cache, masks);
+    assertEquals("dataset 'mine': decoded all 5 images (4 from the cache)", fromCache(remasked));
+    assertEquals(start(null, masks).samples(), remasked.samples());
+  }
+
+  /** A grey mask: an opaque disc of radius {@code r} in the middle, transparent around it. */
+  private static BufferedImage mask(int w, int h, int r) {
+    BufferedImage m = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean in = Math.hypot(x + 0.5 - w / 2.0, y + 0.5 - h / 2.0) <= r;
+        m.setRGB(x, y, in ? 0xFFFFFF : 0);
+      }
+    }
+    return m;
   }
 }
