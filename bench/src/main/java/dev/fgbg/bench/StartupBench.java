@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * Start-up on a photo folder of the kind users bring: 160×160 JPEG office photos and RGBA
  * cut-outs about 150 px on the long side, half of them wider than tall. Times a server process
  * from launch to listening (JVM, built-in world, every folder file checked and decoded), and the
- * folder load alone in this JVM.
+ * folder load alone in this JVM; with {@code --photo-cache}, a first and second start on one new
+ * {@code --cache-dir} too (larger photos, {@code --photo-size}, show what the cache saves).
  */
 @Command(name = "startup", mixinStandardHelpOptions = true,
     description = "Server start-up on generated photo folders (160x160 JPEG + RGBA cut-outs).")
@@ -40,6 +41,13 @@ final class StartupBench implements Callable<Integer> {
 
   @Option(names = "--dir", description = "Where the photos are written. Default: a temp folder.")
   Path dir;
+
+  @Option(names = "--photo-size", description = "Backgrounds' side in pixels. Default: 160.")
+  int photoSize = 160;
+
+  @Option(names = "--photo-cache", description = "Also time two starts with one new --cache-dir:"
+      + " the first decodes and keeps the photos, the second reads them (their ratio).")
+  boolean photoCache;
 
   /** Its --server-args take e.g. '--fg-scale 0.3:0.4' for a server that refuses wide cut-outs. */
   @Mixin
@@ -71,8 +79,28 @@ final class StartupBench implements Callable<Integer> {
     }
     System.err.printf(Locale.ROOT, "%d + %d files in %s; folder load in this JVM: %s s; server "
         + "launch to listening: %s s%n", backgrounds, foregrounds, root, list(load), list(start));
+    if (photoCache) {
+      cachedStarts(args);
+    }
     System.out.printf(Locale.ROOT, "startup s: %.2f%n", median(start));
     return 0;
+  }
+
+  /** A start that fills a new --cache-dir with the prepared photos, then one that reads them. */
+  private void cachedStarts(List<String> args) throws Exception {
+    List<String> cached = new ArrayList<>(args);
+    cached.addAll(List.of("--cache-dir", Files.createTempDirectory("fgbg-bench-photos")
+        .toString()));
+    double[] t = new double[2];
+    for (int r = 0; r < 2; r++) {
+      long t0 = System.nanoTime();
+      try (ServerProcess server = new ServerProcess(jar.jar, cached)) {
+        t[r] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    System.err.printf(Locale.ROOT, "with --cache-dir: first start %.2f s (decodes, keeps), "
+        + "second %.2f s (reads the photos kept)%n", t[0], t[1]);
+    System.out.printf(Locale.ROOT, "photo cache second/first start: %.2f%n", t[1] / t[0]);
   }
 
   private void write(Path bg, Path fg) throws IOException {
@@ -80,7 +108,7 @@ final class StartupBench implements Callable<Integer> {
     Files.createDirectories(bg);
     Files.createDirectories(fg);
     for (int i = 0; i < backgrounds; i++) {
-      ImageIO.write(photo(rnd), "jpeg", bg.resolve(String.format("office%03d.jpg", i)).toFile());
+      ImageIO.write(photo(rnd, photoSize), "jpeg", bg.resolve(String.format("office%03d.jpg", i)).toFile());
     }
     for (int i = 0; i < foregrounds; i++) {
       // Long side 150; aspect (width / height) from 0.4 to 2.3, so about half are wider.
@@ -92,19 +120,20 @@ final class StartupBench implements Callable<Integer> {
   }
 
   /** A room-like photo: wall and floor gradients, a few boxes of furniture, sensor noise. */
-  private static BufferedImage photo(SplittableRandom rnd) {
-    BufferedImage img = new BufferedImage(160, 160, BufferedImage.TYPE_INT_RGB);
+  private static BufferedImage photo(SplittableRandom rnd, int side) {
+    BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     int wall = rnd.nextInt(0xffffff);
-    int horizon = 80 + rnd.nextInt(40);
+    int horizon = (80 + rnd.nextInt(40)) * side / 160;
     int[][] boxes = new int[4][];
     for (int b = 0; b < boxes.length; b++) {
-      boxes[b] = new int[] {rnd.nextInt(140), rnd.nextInt(120), 10 + rnd.nextInt(40),
-          10 + rnd.nextInt(40), rnd.nextInt(0xffffff)};
+      boxes[b] = new int[] {rnd.nextInt(140) * side / 160, rnd.nextInt(120) * side / 160,
+          (10 + rnd.nextInt(40)) * side / 160, (10 + rnd.nextInt(40)) * side / 160,
+          rnd.nextInt(0xffffff)};
     }
-    for (int y = 0; y < 160; y++) {
-      for (int x = 0; x < 160; x++) {
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
         int c = y < horizon ? shade(wall, 0.6 + 0.4 * y / horizon) : shade(0x806040, 0.5 + 0.5
-            * (y - horizon) / (160.0 - horizon));
+            * (y - horizon) / ((double) side - horizon));
         for (int[] b : boxes) {
           if (x >= b[0] && x < b[0] + b[2] && y >= b[1] && y < b[1] + b[3]) {
             c = b[4];
