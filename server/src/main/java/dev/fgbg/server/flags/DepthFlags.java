@@ -32,8 +32,9 @@ public final class DepthFlags {
       + "session holds its own working memory (about 350 MB for FastDepth at batch 16).")
   Integer sessions; // null: the default (an explicit 0 is refused, not taken as the default)
 
-  @Option(names = "--cache-dir", description = "Disk tier of the depth cache (kept across "
-      + "restarts; may be shared by several servers).")
+  @Option(names = "--cache-dir", description = "Disk tier of the depth cache and of the photo "
+      + "folders' prepared photos (kept across restarts: an unchanged folder is not decoded "
+      + "again; may be shared by several servers).")
   Path cacheDir;
 
   @Option(names = "--depth-store", description = "Teacher depth computed ahead (the folder "
@@ -98,8 +99,8 @@ public final class DepthFlags {
     return ModelPaths.resolve(model);
   }
 
-  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier. Default: 50, or "
-      + "what the --cache-dir holds plus half its disk's free space at start-up when that is "
-      + "less.")
+  @Option(names = "--disk-cache-gb", description = "Bound of the disk tier (the depth maps, and "
+      + "the photos apart). Default: 50, or what the --cache-dir holds plus half its disk's free "
+      + "space at start-up when that is less.")
   Double diskCacheGb; // null: the default, bounded by the free space (DiskLimit)
 }
