@@ -37,16 +37,16 @@ public final class DiskLimit {
   /**
    * A line when a given limit is more than the records held and the file system's free space
    * together (the tier would fill the disk, and its writes fail, long before its limit), else
-   * null. The flag is the server's ({@code --disk-cache-gb}).
+   * null. The flag is the server's ({@code --disk-cache-gb}); {@code label} names the tier.
    */
-  static String overFreeSpace(Path dir, long limit, long held) throws IOException {
+  static String overFreeSpace(String label, Path dir, long limit, long held) throws IOException {
     long free = free(dir);
     if (limit - held <= free) {
       return null;
     }
-    return String.format(Locale.ROOT, "depth disk cache %s: its limit, %.1f MB, is more than "
-        + "the %.1f MB it holds and the %.1f MB free on its file system; writes will fail when "
-        + "the disk is full: lower the limit (--disk-cache-gb) or free space", dir,
+    return String.format(Locale.ROOT, "%s %s: its limit, %.1f MB, is more than the %.1f MB it "
+        + "holds and the %.1f MB free on its file system; writes will fail when the disk is "
+        + "full: lower the limit (--disk-cache-gb) or free space", label, dir,
         limit / 1e6, held / 1e6, free / 1e6);
   }
 

@@ -101,7 +101,7 @@ public final class DiskTier {
     trimToLimit();
     // The default is bounded by the free space already: only a limit the user gave is warned of.
     String tight = maxBytes == DiskLimit.DEFAULT ? null
-        : DiskLimit.overFreeSpace(dir, maxBytes, total);
+        : DiskLimit.overFreeSpace(kind.label(), dir, maxBytes, total);
     if (tight != null) {
       LOG.warning(tight);
     }
