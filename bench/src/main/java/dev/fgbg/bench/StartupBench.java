@@ -108,7 +108,8 @@ final class StartupBench implements Callable<Integer> {
     Files.createDirectories(bg);
     Files.createDirectories(fg);
     for (int i = 0; i < backgrounds; i++) {
-      ImageIO.write(photo(rnd, photoSize), "jpeg", bg.resolve(String.format("office%03d.jpg", i)).toFile());
+      ImageIO.write(photo(rnd, photoSize), "jpeg",
+          bg.resolve(String.format("office%03d.jpg", i)).toFile());
     }
     for (int i = 0; i < foregrounds; i++) {
       // Long side 150; aspect (width / height) from 0.4 to 2.3, so about half are wider.

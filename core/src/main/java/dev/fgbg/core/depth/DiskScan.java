@@ -42,14 +42,9 @@ final class DiskScan extends SimpleFileVisitor<Path> {
   }
 
   /**
-   * The records under {@code dir}, oldest first; stale temporary files are removed on the way.
-   * {@code visiting} is told of each file before it is looked at (tests remove files there).
+   * The records under {@code dir} (files named {@code *extension}), oldest first; stale
+   * temporary files are removed on the way. {@code visiting} is told of each file before it is looked at (tests remove files there).
    */
-  static DiskScan walk(Path dir, Instant now, Consumer<Path> visiting) throws IOException {
-    return walk(dir, now, DiskKind.DEPTH.extension(), visiting);
-  }
-
-  /** As above, the records being the files named {@code *extension}. */
   static DiskScan walk(Path dir, Instant now, String extension, Consumer<Path> visiting)
       throws IOException {
     DiskScan scan = new DiskScan(now, extension, visiting);
@@ -68,11 +63,6 @@ final class DiskScan extends SimpleFileVisitor<Path> {
   }
 
   /** The temporary names {@link DiskTier} writes: records being written and write probes. */
-  static boolean temporary(String name) {
-    return temporary(name, DiskKind.DEPTH.extension());
-  }
-
-  /** As above, of records named {@code *extension}. */
   static boolean temporary(String name, String extension) {
     return name.endsWith(".tmp") && (name.contains(extension + ".") || name.startsWith(".probe"));
   }
@@ -83,7 +73,8 @@ final class DiskScan extends SimpleFileVisitor<Path> {
     String name = file.getFileName().toString();
     if (name.endsWith(extension) && !a.isDirectory()) {
       records.add(new Found(file, a.size(), a.lastModifiedTime()));
-    } else if (temporary(name, extension) && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
+    } else if (temporary(name, extension)
+        && a.lastModifiedTime().toInstant().isBefore(staleBefore)) {
       try {
         if (Files.deleteIfExists(file)) {
           removed++;

@@ -53,7 +53,7 @@ class DiskScanTest {
     // Another server evicts the other nine while the walk is at the first: the walk has listed
     // them already (one directory read) and finds them gone when it looks at them.
     AtomicBoolean evicted = new AtomicBoolean();
-    DiskScan scan = DiskScan.walk(dir, Instant.now(), visited -> {
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), DiskKind.DEPTH.extension(), visited -> {
       if (!evicted.getAndSet(true)) {
         try (Stream<Path> s = Files.list(visited.getParent())) {
           for (Path p : s.filter(p -> !p.equals(visited)).toList()) {
