@@ -136,9 +136,10 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
 
   private void logPath(SampleBatch first) {
     if (offered != null && first.hasSharedMemory()) {
-      LOG.info(String.format(Locale.ROOT, "fgbg StreamEpoch: batches through shared memory (%s,"
-          + " %d slots of %.1f MiB)", offered.path(), offered.slots(),
-          offered.slotBytes() / 1048576.0));
+      // Once per client at INFO, as the network's reason: a trainer streams an epoch at a time.
+      said.log(LOG, "shared memory", Level.INFO, String.format(Locale.ROOT, "fgbg StreamEpoch: "
+          + "batches through shared memory (%s, %d slots of %.1f MiB)", offered.path(),
+          offered.slots(), offered.slotBytes() / 1048576.0));
       return;
     }
     if (!first.getSharedMemoryRefused().isEmpty()) {
@@ -146,7 +147,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       LOG.warning("fgbg StreamEpoch: the server refused shared memory ("
           + first.getSharedMemoryRefused() + "); batches over the network");
     } else if (offered == null) {
-      // Once per client: a trainer streams an epoch at a time, and the reason does not change.
+      // Once per client: the reason does not change.
       said.log(LOG, "network", whyNot.startsWith(ClientStreams.NO_RING) ? Level.WARNING
           : Level.INFO, "fgbg StreamEpoch: batches over the network (shared memory off: "
           + whyNot + ")");
