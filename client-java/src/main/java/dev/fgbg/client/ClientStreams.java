@@ -73,6 +73,9 @@ final class ClientStreams implements AutoCloseable {
             describe.apply(request.getDataset()), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (StatusRuntimeException e) {
+        if (String.valueOf(e.getStatus().getDescription()).contains(Unanswered.TOO_SHORT)) {
+          throw e; // a deadline too short to connect: not a hung server
+        }
         if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
             || ConnectBound.ended(e.getStatus())) {
           // Not answered within the deadline (or the bound on the wait for a connection): nor
