@@ -104,7 +104,8 @@ class SparkMainTest {
     Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
         "2:2", "--range", "5:2", "--dest", dir.resolve("x").toUri().toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("fgbg spark: error: range 5:2 is empty"), r.err());
+    assertEquals("fgbg spark: error: --range 5:2 is empty: A:B takes indices A to B-1, so B "
+        + "must be above A\n", r.err());
     r = run("depth", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
         "--dest", dir.resolve("y").toUri().toString());
     assertEquals(2, r.code());
