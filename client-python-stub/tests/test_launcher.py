@@ -369,3 +369,36 @@ def test_spark_with_a_library_this_user_cannot_read_says_which_in_one_line(how):
                 "(touch %s, then MAVEN_OPTS=-Dmaven.repo.local=/your/m2 ./fgbg spark ...)"
                 % (who, bad, who, repo / "pom.xml"))
     assert r.stderr == said + "\n", r.stderr
+
+
+@pytest.mark.parametrize("version,flags", [
+    ("17.0.15", ["--enable-native-access=ALL-UNNAMED"]),
+    ("25.0.3", ["--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"]),
+])
+def test_the_jvm_is_started_with_the_flags_that_quiet_its_warnings(tmp_path, version, flags):
+    # Java 25 warned on every start that grpc's netty loads a native library and that
+    # MappedBuffers calls sun.misc.Unsafe.invokeCleaner; 17 refuses the second flag.
+    repo = checkout(tmp_path)
+    for module, jar in (("server", "fgbg-server.jar"), ("client-java", "fgbg-client.jar")):
+        (repo / module / "target" / jar).touch()
+        os.makedirs(repo / module / "target" / "lib")
+        (repo / module / "target" / "lib" / "dep.jar").write_text("dep")
+    stamp_newest(repo)
+    home = tmp_path / "java"
+    os.makedirs(home / "bin")
+    (home / "release").write_text('JAVA_VERSION="%s"\n' % version)
+    java = home / "bin" / "java"
+    # The server's sizing run (JvmSizing) prints nothing: the started JVM's flags are the ones.
+    java.write_text('#!/bin/sh\ncase "$*" in *JvmSizing*) exit 0;; esac\n'
+                    'for a in "$@"; do echo "$a"; done\n')
+    java.chmod(0o755)
+    env = dict(os.environ, FGBG_MVN="false", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               JAVA_HOME=str(home))
+    env.pop("FGBG_JAVA_OPTS", None)
+    for verb in ("describe", "serve"):
+        out = subprocess.run([str(repo / "fgbg"), verb], cwd=str(tmp_path), env=env,
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        args = out.stdout.split("\n")
+        assert [a for a in args if a.startswith(("--enable-native", "--sun-misc"))] == flags, \
+            out.stdout

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import dev.fgbg.v1.SampleBatch;
 import dev.fgbg.v1.SampleMeta;
 import dev.fgbg.v1.SharedMemorySlot;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,12 +30,10 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   private final String whyNot;
   private final OnceLog said;
   private final OpenStream stream;
-  private final Cleaner.Cleanable cleanable;
   private SampleBatch pending;
   private Batch next;
   private boolean logged;
   private volatile long streamSamples;
-  private String endedAs; // why there is no next batch, once the stream ended or failed here
 
   /**
    * @param offered the ring offered in the request, or null ({@code whyNot} says why)
@@ -50,30 +47,15 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
     this.offered = offered;
     this.whyNot = whyNot;
     this.said = said;
-    this.cleanable = stream.endWhenUnreachable(this);
+    stream.endWhenUnreachable(this);
   }
 
   @Override
   public boolean hasNext() {
     try {
-      if (next == null && !stream.ended()) {
-        try {
-          next = assemble();
-        } catch (RuntimeException e) {
-          if (stream.ended()) {
-            return false; // closed by another thread: the call's cancellation is not an error
-          }
-          end(false); // a failed call: its ring is removed, whether or not the caller closes it
-          endedAs = "the stream failed (" + e.getMessage() + ")";
-          throw e;
-        }
-        if (next == null && stream.ended()) {
-          return false; // closed by another thread meanwhile: its ring was gone for the copy
-        }
-        if (next == null) {
-          end(true); // the call ended with OK: no write of the server is in flight
-          endedAs = "the stream ended: every batch was read (hasNext() answers false)";
-        }
+      if (next == null) {
+        next = stream.read(this::assemble,
+            "the stream ended: every batch was read (hasNext() answers false)");
       }
       return next != null;
     } finally {
@@ -93,8 +75,8 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   public Batch next() {
     if (!hasNext()) {
       // Else ended by a close: its own, another thread's, or its client's.
-      throw new NoSuchElementException("no next batch: " + (endedAs != null ? endedAs
-          : "this BatchIterator was closed (by its close() or its FgbgClient's)"));
+      throw new NoSuchElementException("no next batch: "
+          + stream.endedAs("this BatchIterator was closed (by its close() or its FgbgClient's)"));
     }
     Batch b = next;
     next = null;
@@ -154,9 +136,10 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
 
   private void logPath(SampleBatch first) {
     if (offered != null && first.hasSharedMemory()) {
-      LOG.info(String.format(Locale.ROOT, "fgbg StreamEpoch: batches through shared memory (%s,"
-          + " %d slots of %.1f MiB)", offered.path(), offered.slots(),
-          offered.slotBytes() / 1048576.0));
+      // Once per client at INFO, as the network's reason: a trainer streams an epoch at a time.
+      said.log(LOG, "shared memory", Level.INFO, String.format(Locale.ROOT, "fgbg StreamEpoch: "
+          + "batches through shared memory (%s, %d slots of %.1f MiB)", offered.path(),
+          offered.slots(), offered.slotBytes() / 1048576.0));
       return;
     }
     if (!first.getSharedMemoryRefused().isEmpty()) {
@@ -164,7 +147,7 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
       LOG.warning("fgbg StreamEpoch: the server refused shared memory ("
           + first.getSharedMemoryRefused() + "); batches over the network");
     } else if (offered == null) {
-      // Once per client: a trainer streams an epoch at a time, and the reason does not change.
+      // Once per client: the reason does not change.
       said.log(LOG, "network", whyNot.startsWith(ClientStreams.NO_RING) ? Level.WARNING
           : Level.INFO, "fgbg StreamEpoch: batches over the network (shared memory off: "
           + whyNot + ")");
@@ -193,11 +176,6 @@ public final class BatchIterator implements Iterator<Batch>, AutoCloseable {
   /** Cancels the call if it is still running, and removes the ring. */
   @Override
   public void close() {
-    end(false);
-  }
-
-  private void end(boolean whole) {
-    stream.end(whole);
-    cleanable.clean(); // unregistered: nothing is left for the Cleaner (a no-op once ended)
+    stream.end(false);
   }
 }

@@ -17,8 +17,9 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A client's StreamEpoch calls: each offered a shared-memory ring when one may be, every open
- * one closed (its ring removed) when the client closes; a closed client starts none.
+ * A client's streaming calls, every open one ended when the client closes (a StreamEpoch's
+ * ring removed); a closed client starts none. Each StreamEpoch is offered a shared-memory ring
+ * when one may be.
  */
 final class ClientStreams implements AutoCloseable {
   /** How the reason begins when no ring could be made: a fallback worth a warning. */
@@ -72,6 +73,9 @@ final class ClientStreams implements AutoCloseable {
             describe.apply(request.getDataset()), request));
         request = request.toBuilder().setSharedMemory(ring.offer()).build();
       } catch (StatusRuntimeException e) {
+        if (String.valueOf(e.getStatus().getDescription()).contains(Unanswered.TOO_SHORT)) {
+          throw e; // a deadline too short to connect: not a hung server
+        }
         if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED
             || ConnectBound.ended(e.getStatus())) {
           // Not answered within the deadline (or the bound on the wait for a connection): nor
@@ -91,21 +95,33 @@ final class ClientStreams implements AutoCloseable {
     String why = whyNot;
     BatchIterator it;
     try {
-      it = starter.start(request, (messages, context) -> {
-        OpenStream stream = new OpenStream(context, offered, rings, said, open::remove);
-        open.add(stream);
-        return new BatchIterator(messages, stream, offered, why, said);
-      });
+      it = starter.start(request, (messages, context) ->
+          new BatchIterator(messages, open(context, offered), offered, why, said));
     } catch (RuntimeException e) {
       if (offered != null) {
         offered.close();
       }
       throw e;
     }
-    if (closed) {
-      it.close(); // the client closed while this one started: its close may have missed it
-    }
     return it;
+  }
+
+  /** A progress call's messages, ended by a close of the iterator or of the client. */
+  <M> ProgressIterator<M> progress(Iterator<M> messages, Context.CancellableContext context) {
+    return new ProgressIterator<>(messages, open(context, null));
+  }
+
+  /**
+   * The call of {@code context} (and its ring, or null) as one of the client's open streams,
+   * ended by the client's close.
+   */
+  OpenStream open(Context.CancellableContext context, ClientRing ring) {
+    OpenStream stream = new OpenStream(context, ring, rings, said, open::remove);
+    open.add(stream);
+    if (closed) {
+      stream.end(false); // the client closed while this one started: its close may have missed it
+    }
+    return stream;
   }
 
   @Override

@@ -135,12 +135,12 @@ public final class FgbgClient implements AutoCloseable {
 
   /** Starts an export; progress messages until one with finished = true. Cancel by closing. */
   public ProgressIterator<ExportProgress> export(ExportRequest request) {
-    return cancellable(stub -> stub.export(request), ProgressIterator::new);
+    return cancellable(stub -> stub.export(request), streams::progress);
   }
 
   /** Stats with progress messages (samples, rate, ETA) until a finished one; close: cancel. */
   public ProgressIterator<StatsProgress> statsWithProgress(StatsRequest request) {
-    return cancellable(stub -> stub.statsWithProgress(request), ProgressIterator::new);
+    return cancellable(stub -> stub.statsWithProgress(request), streams::progress);
   }
 
   /** A streaming call under the stream deadline; closing what {@code wrap} makes cancels it. */

@@ -6,9 +6,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A client's lines said once, not once per stream: why its batches go over the network, that a
- * stream of it was never closed. A trainer starts a stream an epoch; the same line each epoch
- * would be noise, and none at all (FINE) hid a 70 MiB fallback from everyone.
+ * A client's lines said once, not once per stream: that its batches go through shared memory,
+ * why they go over the network, that a stream of it was never closed. A trainer starts a
+ * stream an epoch; the same line each epoch would be noise, and none at all (FINE) hid a
+ * 70 MiB fallback from everyone.
  */
 final class OnceLog {
   private final Set<String> said = ConcurrentHashMap.newKeySet();

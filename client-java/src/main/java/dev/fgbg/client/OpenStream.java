@@ -5,16 +5,18 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What a {@link BatchIterator} holds outside the heap: its call (a server stream, ended by
- * cancelling its context) and its shared-memory ring (a file in /dev/shm, tens of MiB that
- * other local trainers need). Ended once: at the stream's end, by a close of the iterator or of
- * its client, or by the {@link Cleaner} once the iterator was dropped unclosed. That is why it
- * holds nothing of the iterator (else the iterator would never become unreachable), and why
- * the client's set of open streams holds these and not the iterators.
+ * What an iterator of a server stream ({@link BatchIterator}, {@link ProgressIterator}) holds
+ * outside the heap: its call (ended by cancelling its context) and a batch stream's
+ * shared-memory ring (a file in /dev/shm, tens of MiB that other local trainers need). Ended
+ * once: at the stream's end, by a close of the iterator or of its client (from any thread), or
+ * by the {@link Cleaner} once a BatchIterator was dropped unclosed. That is why it holds
+ * nothing of the iterator (else the iterator would never become unreachable), and why the
+ * client's set of open streams holds these and not the iterators.
  */
 final class OpenStream {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -28,6 +30,8 @@ final class OpenStream {
   private final Object lock = new Object();
   private final AtomicBoolean ended = new AtomicBoolean();
   private ClientRing ring;
+  private volatile Cleaner.Cleanable cleanable;
+  private volatile String endedAs; // why there is no next message, once it ended or failed here
 
   /**
    * @param ring the ring offered in the request, or null
@@ -44,8 +48,8 @@ final class OpenStream {
   }
 
   /** Ends this stream when {@code owner} becomes unreachable before it ended. */
-  Cleaner.Cleanable endWhenUnreachable(Object owner) {
-    return CLEANER.register(owner, this::collected);
+  void endWhenUnreachable(Object owner) {
+    cleanable = CLEANER.register(owner, this::collected);
   }
 
   private void collected() {
@@ -58,6 +62,39 @@ final class OpenStream {
 
   boolean ended() {
     return ended.get();
+  }
+
+  /**
+   * What {@code read} answers, or null when the stream has no more: it ended with OK (then
+   * {@code whole} is why: every message was read), or any thread ended it (a close; whatever
+   * the call then threw is not an error). A failure ends the stream and is rethrown.
+   */
+  <T> T read(Supplier<T> read, String whole) {
+    if (ended()) {
+      return null;
+    }
+    T next;
+    try {
+      next = read.get();
+    } catch (RuntimeException e) {
+      if (ended()) {
+        return null; // closed by another thread: the call's cancellation is not an error
+      }
+      end(false); // a failed call: its ring is removed, whether or not the caller closes it
+      endedAs = "the stream failed (" + e.getMessage() + ")";
+      throw e;
+    }
+    if (next == null && !ended()) {
+      end(true); // the call ended with OK: no write of the server is in flight
+      endedAs = whole;
+    }
+    return next;
+  }
+
+  /** Why a reader has no next message: {@link #read}'s reason, else {@code closed}. */
+  String endedAs(String closed) {
+    String why = endedAs;
+    return why != null ? why : closed;
   }
 
   /**
@@ -79,6 +116,9 @@ final class OpenStream {
       ring = null;
     }
     onEnd.accept(this);
+    if (cleanable != null) {
+      cleanable.clean(); // unregistered: nothing is left for the Cleaner (its end is a no-op)
+    }
     return true;
   }
 

@@ -164,18 +164,18 @@ final class TransportWords implements ClientInterceptor {
         && lower.startsWith("rst_stream closed stream")) {
       return reset(status, said, call);
     }
+    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && Overrun.grpcsOwn(said)
+        && (connected || PastDeadline.tooShort(call, said))) {
+      // Not a server's own words; unconnected, a deadline too short, not a server missing.
+      return connected ? PastDeadline.worded(status, target, call, null)
+          : PastDeadline.tooShort(status, target, call);
+    }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && !connected
         && (lower.contains("was_still_waiting") || lower.contains("waiting for name_resolver"))) {
-      // grpc-java's note that the call never had a transport: no server, not a busy one; or
-      // that the channel had not yet resolved its target's name (a process's first call, on a
-      // busy machine: part of connecting too). Without either, as grpc-java's words may
-      // change, its own pass and CallWords words them.
+      // grpc-java's note that the call never had a transport (or its target's name was not yet
+      // resolved): no server, not a busy one. Else (its words may change) CallWords words it.
       return status.withDescription(Unanswered.words(target, Unanswered.BEFORE_DEADLINE, said,
           "deadline"));
-    }
-    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && connected
-        && Overrun.grpcsOwn(said)) {
-      return PastDeadline.worded(status, target, call, null); // not a server's own words
     }
     if (status.getCode() != Status.Code.UNAVAILABLE) {
       return status;

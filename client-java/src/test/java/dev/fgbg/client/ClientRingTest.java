@@ -391,4 +391,19 @@ class ClientRingTest {
     assertEquals(List.of("INFO fgbg StreamEpoch: batches over the network (shared memory off: "
         + "sharedMemory(false))"), said);
   }
+
+  @Test
+  void theSharedMemoryPathIsSaidOncePerClient() throws Exception {
+    // It was an INFO line (two in JUL's default format) for every stream: a trainer's epochs.
+    List<String> said;
+    try (LogLines logged = LogLines.capture(BatchIterator.class.getName());
+         FgbgClient c = client(server, true)) {
+      digest(c);
+      digest(c);
+      said = logged.containing("batches through shared memory");
+    }
+    assertEquals(1, said.size(), "said once per client: " + said);
+    assertTrue(said.get(0).startsWith("INFO fgbg StreamEpoch: batches through shared memory ("),
+        said.get(0));
+  }
 }

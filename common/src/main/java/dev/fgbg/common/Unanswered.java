@@ -1,5 +1,6 @@
 package dev.fgbg.common;
 
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,17 @@ public final class Unanswered {
   public static final String NO_RING_REPLY = " does not answer: no reply to the Describe that "
       + "sizes the stream's shared-memory ring ";
 
+  /**
+   * A deadline shorter than this that passes before the call had a connection (or before it
+   * started) is said to be too short for the call, not a server that does not answer: a
+   * process's first call resolves the name, starts gRPC's transport and connects, which can
+   * take some hundreds of ms.
+   */
+  public static final Duration CONNECTING = Duration.ofSeconds(1);
+
+  /** How {@link #tooShort}'s words say, after the deadline, that it was too short. */
+  public static final String TOO_SHORT = " was too short for the call: ";
+
   private static final String LONGER = " a longer ";
 
   private Unanswered() {}
@@ -37,6 +49,17 @@ public final class Unanswered {
         + "dropped, what listens hangs or does not speak gRPC, or the server is still starting; "
         + said + "): start one or check the target, and give a server that starts slowly"
         + LONGER + deadline;
+  }
+
+  /**
+   * The words for {@code call} (its gRPC method) to {@code target} whose {@code deadline} ("its
+   * deadline of 30 ms") passed before it had a connection, or before it started: how to
+   * {@code raise} it.
+   */
+  public static String tooShort(String call, String target, String deadline, String raise) {
+    return call + " to " + target + ": " + deadline + TOO_SHORT + "it passed before the client "
+        + "had connected and sent it (a process's first call resolves the name and connects, "
+        + "which can take some hundreds of ms); " + raise;
   }
 
   /** {@code words} of a call that gave up {@link #BEFORE_DEADLINE}, said of another one. */

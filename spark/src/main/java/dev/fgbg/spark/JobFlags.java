@@ -91,7 +91,12 @@ final class JobFlags {
     String[] p = range.split(":");
     try {
       if (p.length == 2) {
-        return new long[] {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
+        long[] r = {Long.parseLong(p[0].trim()), Long.parseLong(p[1].trim())};
+        if (r[1] != 0 && r[1] <= r[0]) { // B 0: the dataset's end
+          throw FgbgException.invalidArgument("--range " + range + " is empty: A:B takes "
+              + "indices A to B-1, so B must be above A");
+        }
+        return r;
       }
     } catch (NumberFormatException e) {
       // the message below

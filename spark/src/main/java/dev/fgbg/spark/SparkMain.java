@@ -2,6 +2,7 @@ package dev.fgbg.spark;
 
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
+import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
@@ -87,10 +88,17 @@ public final class SparkMain {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
+  /** "1 shard (0 written, 1 complete already)": a job's shards, and how many it wrote. */
+  static String shards(int shards, int written, int skipped) {
+    return InWords.count(shards, "shard") + " (" + written + " written, " + skipped
+        + " complete already" + (written == 0 ? ": nothing rendered" : "") + ")";
+  }
+
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = "Write a range (or a stride, or a seeded random subset) as files (the "
           + "server's formats and shards) to any Hadoop file system; prints samples, samples/s "
-          + "and the digest (equal to the server's export of the same selection).")
+          + "(when it rendered any) and the digest (equal to the server's export of the same "
+          + "selection).")
   static final class Export implements Callable<Integer> {
     @Mixin
     JobFlags job;
@@ -130,11 +138,12 @@ public final class SparkMain {
           job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg export")) {
         SparkExport.Result res = SparkExport.run(sc, req);
-        System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s; "
-            + "manifest %s%n", res.shards(), res.written(), res.skipped(), res.seconds(),
-            res.manifest());
+        System.err.printf(Locale.ROOT, "%s in %.1f s; manifest %s%n",
+            shards(res.shards(), res.written(), res.skipped()), res.seconds(), res.manifest());
         System.out.println("samples: " + res.samples());
-        System.out.printf(Locale.ROOT, "samples/s: %.1f%n", res.samples() / res.seconds());
+        if (res.written() > 0) { // else nothing was rendered: no rate to give
+          System.out.printf(Locale.ROOT, "samples/s: %.1f%n", res.samples() / res.seconds());
+        }
         System.out.println("digest: " + res.digest());
       }
       return 0;
@@ -159,11 +168,12 @@ public final class SparkMain {
           job.shardSize, dest, job.taskThreads());
       try (JavaSparkContext sc = SparkJobs.context(job.master, "fgbg depth")) {
         SparkDepth.Result res = SparkDepth.run(sc, req);
-        System.err.printf(Locale.ROOT, "%d shards (%d written, %d complete already) in %.1f s "
-            + "into %s%n", res.shards(), res.written(), res.skipped(), res.seconds(),
-            res.folder());
+        System.err.printf(Locale.ROOT, "%s in %.1f s into %s%n",
+            shards(res.shards(), res.written(), res.skipped()), res.seconds(), res.folder());
         System.out.println("images: " + res.images());
-        System.out.printf(Locale.ROOT, "images/s: %.1f%n", res.images() / res.seconds());
+        if (res.written() > 0) { // else no image's depth was computed: no rate to give
+          System.out.printf(Locale.ROOT, "images/s: %.1f%n", res.images() / res.seconds());
+        }
       }
       return 0;
     }

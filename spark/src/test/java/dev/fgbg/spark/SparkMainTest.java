@@ -58,8 +58,10 @@ class SparkMainTest {
     assertTrue(Files.readString(dir.resolve("out/manifest.json"))
         .contains(r.out().get(2).substring(8)), "the manifest holds the digest");
     Run again = run(args);
-    assertEquals(r.out().get(2), again.out().get(2));
-    assertTrue(again.err().contains("3 shards (0 written, 3 complete already)"), again.err());
+    assertTrue(again.err().contains("3 shards (0 written, 3 complete already: nothing "
+        + "rendered) in "), again.err());
+    // Nothing rendered: no samples/s (a rate of files only re-read, as if rendered).
+    assertEquals(List.of(r.out().get(0), r.out().get(2)), again.out());
     assertEquals(before, FileTrees.tree(dir.resolve("out")));
     args[args.length - 3] = "40";
     Run other = run(args);
@@ -71,6 +73,18 @@ class SparkMainTest {
         + "or replace it: --overwrite\n"), other.err());
     assertFalse(other.err().contains("Python"), other.err());
     assertEquals(before, FileTrees.tree(dir.resolve("out")));
+  }
+
+  @Test
+  void aRerunOfAOneShardExportSaysOneShard() {
+    String[] args = {"export", "--master", "local[1]", "--builtin-size", "32",
+        "--builtin-counts", "2:2", "--range", "0:8", "--dest", dir.resolve("one").toString()};
+    assertEquals(0, run(args).code());
+    Run again = run(args);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.err().contains("1 shard (0 written, 1 complete already: nothing "
+        + "rendered) in "), again.err());
+    assertEquals(2, again.out().size(), again.out().toString());
   }
 
   @Test
@@ -104,7 +118,8 @@ class SparkMainTest {
     Run r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
         "2:2", "--range", "5:2", "--dest", dir.resolve("x").toUri().toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("fgbg spark: error: range 5:2 is empty"), r.err());
+    assertEquals("fgbg spark: error: --range 5:2 is empty: A:B takes indices A to B-1, so B "
+        + "must be above A\n", r.err());
     r = run("depth", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts", "2:2",
         "--dest", dir.resolve("y").toUri().toString());
     assertEquals(2, r.code());

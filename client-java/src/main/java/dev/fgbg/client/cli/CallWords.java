@@ -17,13 +17,6 @@ import picocli.CommandLine;
  * mid-way says how to go on from there.
  */
 final class CallWords {
-  /**
-   * A --deadline shorter than this that passes before the call had a connection is said to be
-   * too short to connect, not a server that does not answer: a process's first call resolves
-   * the name, starts gRPC's transport and connects, which can take some hundreds of ms.
-   */
-  static final Duration CONNECTING = Duration.ofSeconds(1);
-
   private CallWords() {}
 
   /** {@code e} in words, for the verb run by {@code line}. */
@@ -48,7 +41,7 @@ final class CallWords {
         ? line.getCommandSpec().mixins().get("connection").userObject() : null;
     Connection connection = mixin instanceof Connection c ? c : null;
     Duration given = connection != null ? connection.deadline : null;
-    boolean tooShort = given != null && given.compareTo(CONNECTING) < 0;
+    boolean tooShort = given != null && given.compareTo(Unanswered.CONNECTING) < 0;
     if (tooShort && said.contains(Unanswered.NO_RING_REPLY)
         && e.getStatus().getCause() instanceof StatusRuntimeException ring) {
       // The Describe sizing a stream's ring ran out of a short --deadline: said as get's would be.
@@ -58,7 +51,8 @@ final class CallWords {
     String within = given != null ? "--deadline " + Durations.words(given)
         : "the default deadline of " + (soFar != null ? "24h" : "30s");
     String count = soFar != null ? " (" + soFar.received() + " " + soFar.counted() + ")" : "";
-    if (said.startsWith(Unanswered.START) && tooShort) { // no connection yet: it is the deadline
+    if ((said.startsWith(Unanswered.START) || said.contains(Unanswered.TOO_SHORT))
+        && tooShort) { // no connection yet: it is the deadline
       return "no reply within " + within + count + ": it passed while the client was still "
           + "connecting to " + connection.target + ", which can take longer (a "
           + "process's first call sets up its connection); raise --deadline or leave it out";
@@ -92,7 +86,8 @@ final class CallWords {
    * --deadline), rather than a server's (a call queued past it), which is quoted.
    */
   static boolean grpcsOwn(String said) {
-    return Overrun.grpcsOwn(said) || said.contains(Overrun.MARK);
+    return Overrun.grpcsOwn(said) || said.contains(Overrun.MARK)
+        || said.contains(Unanswered.TOO_SHORT);
   }
 
   /**

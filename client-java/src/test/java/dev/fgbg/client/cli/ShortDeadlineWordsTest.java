@@ -2,11 +2,16 @@ package dev.fgbg.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.client.FgbgClient;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +61,34 @@ class ShortDeadlineWordsTest {
         streamAndGetSayConnecting(target, out.resolve("get"));
       }
       assertStreams(target); // the same server, its name resolved: it answers
+    }
+  }
+
+  /**
+   * The library says so too, naming its builder's method: a deadline under 1 s that passed while
+   * it still connected to a server that is up (30 ms), or before the call started (1 ms), was
+   * too short for the call. Before: "no fgbg server answered at … (none listens there …)", and
+   * grpc-java's raw "ClientCall started after CallOptions deadline was exceeded -0.004 seconds
+   * ago".
+   */
+  @Test
+  void theLibrarySaysItsDeadlineWasTooShortNamingTheBuildersMethod() throws Exception {
+    try (TestServer server = TestServer.netty(TestDatasets.registry(), 2);
+         HeldRelay relay = new HeldRelay(server.server().port())) {
+      String target = relay.target();
+      for (String[] d : new String[][] {{"30", "0.03"}, {"1", "0.001"}}) {
+        try (FgbgClient c = FgbgClient.builder().target(target)
+            .deadline(Duration.ofMillis(Long.parseLong(d[0]))).build()) {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+              () -> c.describe("tiny"));
+          assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.toString());
+          assertEquals("Describe to " + target + ": its deadline of " + d[1] + " s was too "
+              + "short for the call: it passed before the client had connected and sent it (a "
+              + "process's first call resolves the name and connects, which can take some "
+              + "hundreds of ms); raise FgbgClient.builder().deadline(Duration) / --deadline",
+              e.getStatus().getDescription());
+        }
+      }
     }
   }
 
