@@ -20,7 +20,8 @@ from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Resume, Tracker
 from ._shards import rank_batches, resumed_layout, rotation, unseen
-from ._world import World
+from ._untyped import worker_info
+from ._world import World, consumer
 
 _NONE = -1
 _LOG = logging.getLogger("fgbg")
@@ -266,6 +267,7 @@ class Feed:
                                       r.drop_last)
         turn = rotation(layout, skip, world.rank) if skip else 0
         shard = world.rank * streams + (stream + turn) % streams
+        who = consumer(world, stream, streams, worker_info() is not None)
         passed = 0
         for part in layout.parts(shard):
             batches = FailoverStream(
@@ -274,7 +276,7 @@ class Feed:
                 seed=r.seed, epoch=epoch, shuffle=r.shuffle, batch_size=r.batch_size,
                 start_position=part.start_position, start_batch=part.start_batch,
                 limit=part.limit, drop_last=part.drop_last, outputs=r.outputs,
-                depth_dtype=r.depth_dtype, fingerprint=r.fingerprint)
+                depth_dtype=r.depth_dtype, fingerprint=r.fingerprint, who=who)
             for batch in batches:
                 passed += len(batch)
                 keep = None
