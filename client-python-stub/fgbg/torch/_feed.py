@@ -123,9 +123,10 @@ class Feed:
         return epoch
 
     def _warn_uneven(self, world: World, streams: int) -> None:
-        """Says once when the ranks of `world` would yield different numbers of batches: under
-        DDP every step is a collective, and the rank with more waits for ever."""
-        if self._warned_uneven or world.size < 2:
+        """Says once, on rank 0 (as warn_resume: one line for the job, not one per rank), when
+        the ranks of `world` would yield different numbers of batches: under DDP every step is a
+        collective, and the rank with more waits for ever."""
+        if self._warned_uneven or world.size < 2 or world.rank != 0:
             return
         counts = [self.length(World(r, world.size, world.source), streams)
                   for r in range(world.size)]
@@ -138,11 +139,12 @@ class Feed:
                           stacklevel=3)
 
     def _warn_empty(self, world: World, streams: int, epoch: int) -> None:
-        """Says once when drop_last leaves a whole epoch without a batch (then on every rank
-        alike): a loop that trains nothing would otherwise pass for one that works."""
+        """Says once, on rank 0 (it holds for every rank alike), when drop_last leaves a whole
+        epoch without a batch: a loop that trains nothing would otherwise pass for one that
+        works."""
         r = self._tracker.start_of(epoch)
-        if (self._warned_empty or not self.request.drop_last or r.position or r.skip
-                or self.length(world, streams) > 0):
+        if (self._warned_empty or world.rank != 0 or not self.request.drop_last or r.position
+                or r.skip or self.length(world, streams) > 0):
             return
         self._warned_empty = True
         warnings.warn("fgbg: an epoch of %d samples has no batch for any of the %d ranks: "
