@@ -61,11 +61,15 @@ class Progress:
         if p.done == self.said or not (last or self.said is None
                                        or now - self.said_at >= LINE_EVERY):
             return
+        # A stats answer from the server's cache comes as one last message, its rate 0 (no pass
+        # was made): "0 samples/s" read as a pass that ran at no speed.
+        cached = self.kind == "stats" and last and self.said is None and not p.samples_per_second
         self.said, self.said_at = p.done, now
-        print("%s: %d/%d samples (%d%%)%s, %.0f samples/s" % (
+        print("%s: %d/%d samples (%d%%)%s, %s" % (
             self.desc, p.done, p.total, 100 * p.done // max(1, p.total),
             "" if shards is None else ", %d/%d shards" % (p.shards_done, shards),
-            p.samples_per_second), file=self._out(), flush=True)
+            "from the server's cache" if cached else "%.0f samples/s" % p.samples_per_second),
+            file=self._out(), flush=True)
 
     def close(self) -> None:
         if self.bar:

@@ -50,12 +50,14 @@ class FailoverStream:
     """Iterates Batches of one rank; `replica` is the index now used, `failovers` the moves.
     `request` is what Client.stream_epoch takes (dataset, seed, epoch, batch_size, ...);
     `reconnect`: seconds to keep trying once every replica failed (fgbg.reconnect). Any
-    thread may `close` it (a reader waiting on a hung replica then ends at once)."""
+    thread may `close` it (a reader waiting on a hung replica then ends at once). `who` names
+    the consumer at the start of its lines (None: "rank R", the request's; "": no name), as
+    FgbgIterableDataset names a rank's DataLoader worker, whose request's rank is its shard's."""
 
     def __init__(self, targets: Targets, rank: int = 0, world_size: int = 1, start_batch: int = 0,
                  limit: int = 0, client_options: Optional[Dict[str, Any]] = None,
                  reconnect: Reconnect = 0, fingerprint: Optional[str] = None,
-                 **request: Any) -> None:
+                 who: Optional[str] = None, **request: Any) -> None:
         n = {k: field(pb.StreamEpochRequest, k, v) for k, v in (
             ("rank", rank), ("start_batch", start_batch), ("limit", limit))}
         n["world_size"] = field(pb.StreamEpochRequest, "world_size", world_size_arg(world_size))
@@ -72,7 +74,8 @@ class FailoverStream:
         self._samples = 0
         self._same = SameData(request.get("dataset", "builtin"), fingerprint)
         self._reconnect = seconds(reconnect)
-        self._failures = Failures(self.targets, reconnect, "rank %d" % self.rank)
+        self._who = "rank %d" % self.rank if who is None else who
+        self._failures = Failures(self.targets, reconnect, self._who)
         self._calls = Calls()  # the Clients of its calls in flight, which close ends
 
     def __iter__(self) -> Iterator[Batch]:
@@ -91,7 +94,7 @@ class FailoverStream:
     def _batches_on_replicas(self) -> Iterator[Batch]:
         failures = self._failures
         self._same.decide(self.targets, self._reconnect, self._options, self._calls,
-                          who="rank %d" % self.rank)
+                          who=self._who)
         # After the job's Describe, which may have found the home replica silent: it goes last.
         order = _silent.SILENT.order(self.targets, self.replica)
         self.replica = order[0]
@@ -131,8 +134,9 @@ class FailoverStream:
                        else self._same.why(e))
                 try:
                     failures.moves_on(e, isinstance(e, OtherDataError), lambda: _LOG.info(
-                        "rank %d: %s %s; resuming at batch %d on %s", self.rank, gone, why,
-                        self._start.start_batch + self._batches, self.targets[to]), also=hung)
+                        "%s%s %s; resuming at batch %d on %s", self._who and self._who + ": ",
+                        gone, why, self._start.start_batch + self._batches, self.targets[to]),
+                        also=hung)
                 except FgbgError as last:
                     raise self._same.gave_up(last, self.targets) from None
                 self.replica = to

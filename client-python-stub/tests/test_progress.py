@@ -1,10 +1,12 @@
-"""The export/stats progress bar: pure logic, no server."""
+"""The export/stats progress bar: pure logic, and a stats call's lines through a real server."""
 import io
 import time
 from types import SimpleNamespace
 
 import tqdm
 
+import fgbg
+from conftest import N
 from fgbg._progress import LINE_EVERY, Progress, draws_bar
 
 
@@ -70,3 +72,25 @@ def test_a_log_file_gets_a_plain_line_every_few_seconds_not_a_bar(monkeypatch):
     step = int(10 * LINE_EVERY)  # samples a message each second
     assert lines == ["stats office: %d/1000 samples (%d%%), 0 samples/s" % (d, d // 10)
                      for d in range(0, 1001, step)], lines
+
+
+def test_a_stats_answer_from_the_servers_cache_says_so_not_a_rate_of_0():
+    # Its one message, finished, has rate 0 (the server made no pass): the line said
+    # "400000/400000 samples (100%), 0 samples/s".
+    for kind, tail in (("stats", "from the server's cache"), ("export", "0 samples/s")):
+        log = io.StringIO()
+        p = Progress("%s builtin" % kind, kind, stream=log)
+        p.update(_message(1000))
+        p.close()
+        assert log.getvalue() == "%s builtin: 1000/1000 samples (100%%), %s\n" % (kind, tail)
+
+
+def test_a_second_stats_of_the_same_selection_is_said_to_come_from_the_cache(server, capsys):
+    with fgbg.Client(server.target) as c:
+        first = c.stats(outputs=["image"], stride=7)
+        capsys.readouterr()
+        again = c.stats(outputs=["image"], stride=7)
+    assert again.image.mean == first.image.mean
+    err = capsys.readouterr().err  # not a terminal: plain lines
+    assert err == "stats builtin: %d/%d samples (100%%), from the server's cache\n" % (
+        len(range(0, N, 7)), len(range(0, N, 7))), err

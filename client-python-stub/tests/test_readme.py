@@ -270,3 +270,55 @@ def test_the_java_dependency_readme_gives_resolves_the_versions_fgbg_is_tested_w
     versions = dict(jars)
     assert versions["com.google.code.gson:gson"] == managed("gson"), jars
     assert versions["com.google.guava:guava"] == managed("guava"), jars
+
+
+# Runs a snippet (argv[1]) as __main__, each process of it (DataLoader workers are forked)
+# refusing a stats pass and more than argv[2] samples.
+_BOUNDED = '''
+import runpy, sys
+import fgbg
+from fgbg.torch import FgbgDataset
+
+BOUND = int(sys.argv[2])
+asked = [0]
+
+
+def counted(get):
+    def fetch(self, i):
+        asked[0] += len(i) if isinstance(i, list) else 1
+        if asked[0] > BOUND:
+            raise RuntimeError("the snippet asked for over %d samples in one process" % BOUND)
+        return get(self, i)
+    return fetch
+
+
+def refused(*args, **kwargs):
+    raise RuntimeError("the snippet made a stats pass over the whole dataset")
+
+
+FgbgDataset.__getitem__ = counted(FgbgDataset.__getitem__)
+FgbgDataset.__getitems__ = counted(FgbgDataset.__getitems__)
+fgbg.Client.stats = refused
+runpy.run_path(sys.argv[1], run_name="__main__")
+'''
+
+
+def test_the_ddp_snippet_is_cheap_as_written_on_the_400000_samples_with_two_ranks(
+        snippet_servers):
+    """README's DDP snippet on the built-in dataset's 400,000 samples, 2 ranks started by
+    RANK/WORLD_SIZE (as README says to where torchrun fails): it made a stats pass over all of
+    them (normalize="dataset", ~100 s) and streamed all of them each epoch."""
+    work, servers = snippet_servers
+    snippet, = [s for s in python_snippets() if "DistributedSampler(" in s]
+    (work / "ddp.py").write_text(snippet)
+    (work / "bounded.py").write_text(_BOUNDED)
+    env = dict(os.environ, PYTHONPATH=PKG, FGBG_TARGET=servers["builtin"].target,
+               WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(free_port()),
+               GLOO_SOCKET_IFNAME="lo")
+    # Its 2 epochs of 4,000 samples: at most 8,000 in any one process.
+    ranks = [subprocess.Popen([sys.executable, "bounded.py", "ddp.py", "8000"], cwd=str(work),
+                              env=dict(env, RANK=str(r), LOCAL_RANK=str(r)),
+                              stderr=subprocess.PIPE, text=True) for r in range(2)]
+    for r in ranks:
+        err = r.communicate(timeout=600)[1]
+        assert r.returncode == 0 and "Traceback" not in err, err

@@ -77,7 +77,7 @@ def test_reconnect_is_seconds_or_a_timedelta():
         seconds(np.bool_(True))
 
 
-def test_a_loader_rides_through_its_servers_restart_with_the_unbroken_epoch():
+def test_a_loader_rides_through_its_servers_restart_with_the_unbroken_epoch(capfd):
     from fgbg.torch import FgbgIterableDataset
 
     server = Server(SMALL, port=_free_port())
@@ -97,6 +97,13 @@ def test_a_loader_rides_through_its_servers_restart_with_the_unbroken_epoch():
         with fgbg.Client(restart.started.target) as c:
             resumed = c.server_stats().streams_started
         assert resumed >= 2, "both workers' streams were resumed on the restarted server"
+        # Each worker's window, named as the job has it: a job of one rank said "rank 0: ..."
+        # and "rank 1: ..." (the workers' shards).
+        windows = sorted(line for line in capfd.readouterr().err.splitlines()
+                         if line.endswith("(reconnect window)"))
+        assert windows == ["worker %d: the fgbg server at %s is not answering; trying again for "
+                           "up to 30 s (reconnect window)" % (w, server.target) for w in (0, 1)], \
+            windows
     finally:
         restart.join()
         _stop(server, restart.started)

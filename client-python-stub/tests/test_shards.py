@@ -225,3 +225,19 @@ def test_a_state_of_an_earlier_client_is_said_not_to_record_its_layout(caplog):
     assert len(said) == 1 and "(the state does not say the layout it was saved with: an " \
         "earlier fgbg client's); drop_last leaves out 50 samples of this epoch, 32 more than " \
         "an uninterrupted epoch in this layout;" in said[0], said
+
+
+def test_the_ranks_warnings_are_said_by_rank_0_alone():
+    # Each rank's process has its Feed: 3 ranks said the uneven-batches warning 3 times, and
+    # the empty-epoch one twice with 2 ranks; README says fgbg warns once (as for a resume).
+    uneven = ShardRequest("localhost:1", "builtin", 0, True, 7, None, False, "float16", {})
+    empty = ShardRequest("localhost:1", "builtin", 0, True, 64, None, True, "float16", {})
+    for request, size, world in ((uneven, 800, 3), (empty, 100, 2)):
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            for rank in range(world):
+                Feed(request, size).begin(World(rank, world, "given"), 1)
+        said = [str(w.message) for w in said]
+        assert len(said) == 1, said
+        assert said[0].startswith("fgbg: the 3 ranks yield 38 to 39 batches" if world == 3
+                                  else "fgbg: an epoch of 100 samples has no batch"), said

@@ -20,7 +20,8 @@ from ..batch import Batch
 from ..failover import FailoverStream
 from ._resume import Cursor, Resume, Tracker
 from ._shards import rank_batches, resumed_layout, rotation, unseen
-from ._world import World
+from ._untyped import worker_info
+from ._world import World, consumer
 
 _NONE = -1
 _LOG = logging.getLogger("fgbg")
@@ -122,9 +123,10 @@ class Feed:
         return epoch
 
     def _warn_uneven(self, world: World, streams: int) -> None:
-        """Says once when the ranks of `world` would yield different numbers of batches: under
-        DDP every step is a collective, and the rank with more waits for ever."""
-        if self._warned_uneven or world.size < 2:
+        """Says once, on rank 0 (as warn_resume: one line for the job, not one per rank), when
+        the ranks of `world` would yield different numbers of batches: under DDP every step is a
+        collective, and the rank with more waits for ever."""
+        if self._warned_uneven or world.size < 2 or world.rank != 0:
             return
         counts = [self.length(World(r, world.size, world.source), streams)
                   for r in range(world.size)]
@@ -137,11 +139,12 @@ class Feed:
                           stacklevel=3)
 
     def _warn_empty(self, world: World, streams: int, epoch: int) -> None:
-        """Says once when drop_last leaves a whole epoch without a batch (then on every rank
-        alike): a loop that trains nothing would otherwise pass for one that works."""
+        """Says once, on rank 0 (it holds for every rank alike), when drop_last leaves a whole
+        epoch without a batch: a loop that trains nothing would otherwise pass for one that
+        works."""
         r = self._tracker.start_of(epoch)
-        if (self._warned_empty or not self.request.drop_last or r.position or r.skip
-                or self.length(world, streams) > 0):
+        if (self._warned_empty or world.rank != 0 or not self.request.drop_last or r.position
+                or r.skip or self.length(world, streams) > 0):
             return
         self._warned_empty = True
         warnings.warn("fgbg: an epoch of %d samples has no batch for any of the %d ranks: "
@@ -266,6 +269,7 @@ class Feed:
                                       r.drop_last)
         turn = rotation(layout, skip, world.rank) if skip else 0
         shard = world.rank * streams + (stream + turn) % streams
+        who = consumer(world, stream, streams, worker_info() is not None)
         passed = 0
         for part in layout.parts(shard):
             batches = FailoverStream(
@@ -274,7 +278,7 @@ class Feed:
                 seed=r.seed, epoch=epoch, shuffle=r.shuffle, batch_size=r.batch_size,
                 start_position=part.start_position, start_batch=part.start_batch,
                 limit=part.limit, drop_last=part.drop_last, outputs=r.outputs,
-                depth_dtype=r.depth_dtype, fingerprint=r.fingerprint)
+                depth_dtype=r.depth_dtype, fingerprint=r.fingerprint, who=who)
             for batch in batches:
                 passed += len(batch)
                 keep = None

@@ -130,3 +130,15 @@ def affinity_rank() -> int:
         return resolve(None, None).rank
     except ValueError:
         return 0
+
+
+def consumer(world: World, stream: int, streams: int, worker: bool) -> str:
+    """The name that starts the lines of stream `stream` of `streams` of `world`'s rank (its
+    reconnect window's, its moves'): "rank 0, worker 1" under DDP, "worker 1" in a DataLoader
+    worker (`worker`) of a single process, "stream 1" of a device loader's streams read in one
+    process; "" for a single process's only stream. Not its shard's request's rank: with
+    workers, that is rank·workers + worker, which read as a rank a job does not have."""
+    names = ["rank %d" % world.rank] if world.size > 1 else []
+    if worker or streams > 1:
+        names.append("%s %d" % ("worker" if worker else "stream", stream))
+    return ", ".join(names)
