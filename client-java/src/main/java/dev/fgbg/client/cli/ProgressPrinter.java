@@ -26,6 +26,7 @@ final class ProgressPrinter {
     return new ProgressPrinter(System.err, System.console() != null);
   }
 
+  /** A NaN {@code rate} means none was measured: the line says only {@code detail}. */
   synchronized void update(long done, long total, double rate, double eta, String detail,
       boolean finished) {
     if (closed) {
@@ -38,8 +39,10 @@ final class ProgressPrinter {
     }
     long now = System.nanoTime();
     if (finished || now - lastPrinted > EVERY_NANOS) {
-      err.println(String.format(Locale.ROOT, "progress: %d/%d samples, %s%.0f samples/s, eta %.0f "
-          + "s", done, total, detail.isEmpty() ? "" : detail + ", ", rate, eta));
+      err.println(Double.isNaN(rate)
+          ? String.format(Locale.ROOT, "progress: %d/%d samples, %s", done, total, detail)
+          : String.format(Locale.ROOT, "progress: %d/%d samples, %s%.0f samples/s, eta %.0f s",
+              done, total, detail.isEmpty() ? "" : detail + ", ", rate, eta));
       lastPrinted = now;
     }
   }
@@ -63,7 +66,9 @@ final class ProgressPrinter {
     int width = 30;
     double f = total == 0 ? 1 : (double) done / total;
     int full = (int) Math.round(f * width);
-    return String.format(Locale.ROOT, "[%s%s] %3.0f%% %d/%d  %.0f samples/s  eta %.0fs  %s   ",
-        "#".repeat(full), ".".repeat(width - full), f * 100, done, total, rate, eta, detail);
+    String speed = Double.isNaN(rate) ? ""
+        : String.format(Locale.ROOT, "  %.0f samples/s  eta %.0fs", rate, eta);
+    return String.format(Locale.ROOT, "[%s%s] %3.0f%% %d/%d%s  %s   ",
+        "#".repeat(full), ".".repeat(width - full), f * 100, done, total, speed, detail);
   }
 }

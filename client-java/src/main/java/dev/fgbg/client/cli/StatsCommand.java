@@ -54,11 +54,15 @@ final class StatsCommand implements Callable<Integer>, SoFar.Tallied {
     try (FgbgClient c = connection.client();
          ProgressIterator<StatsProgress> it = c.statsWithProgress(
              r.setDataset(which.name(c)).build())) {
+      boolean first = true;
       while (it.hasNext()) {
         StatsProgress p = it.next();
         tally.received(p.getDone());
-        progress.update(p.getDone(), p.getTotal(), p.getSamplesPerSecond(), p.getEtaSeconds(),
-            "", p.getFinished());
+        // An answer from the server's cache is one last message, its rate 0: no pass was made.
+        boolean cached = first && p.getFinished() && p.getSamplesPerSecond() == 0;
+        first = false;
+        progress.update(p.getDone(), p.getTotal(), cached ? Double.NaN : p.getSamplesPerSecond(),
+            p.getEtaSeconds(), cached ? "from the server's cache" : "", p.getFinished());
         s = p.getFinished() ? p.getResult() : s;
       }
     } finally {

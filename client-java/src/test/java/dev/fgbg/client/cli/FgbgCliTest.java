@@ -387,6 +387,11 @@ class FgbgCliTest {
         + "std=\\[[0-9.]+, [0-9.]+, [0-9.]+\\]\\).*"), r[1]);
     assertTrue(r[1].contains("depth mean:"), r[1]);
     assertTrue(r[2].contains("progress: 120/120 samples"), "progress on stderr: " + r[2]);
+    // The same stats again come from the server's cache: no pass, so no rate to print.
+    String[] again = run("stats", "--target", target, "--dataset", "tiny");
+    assertEquals(r[1], again[1]);
+    assertTrue(again[2].contains("progress: 120/120 samples, from the server's cache")
+        && !again[2].contains("0 samples/s"), again[2]);
     String[] image = run("stats", "--target", target, "--dataset", "tiny", "--outputs", "image");
     assertEquals("0", image[0], image[2]);
     assertTrue(image[1].contains("transforms.Normalize(mean="), image[1]);
