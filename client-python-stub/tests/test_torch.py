@@ -344,7 +344,9 @@ def test_bad_states_are_refused_by_name(server):
     ds = FgbgIterableDataset(server.target, seed=3, batch_size=16)
     good = ds.state_dict()
     assert good == {"seed": 3, "epoch": 0, "position": 0, "skip": [], "shuffle": True,
-                    "fingerprint": ds.info.fingerprint}
+                    "fingerprint": ds.info.fingerprint, "settings": good["settings"]}
+    assert good["settings"]["placements"] == ds.info.spec.placements
+    assert good["settings"]["position"] == ds.info.spec.position == "random"
     with pytest.raises(ValueError, match="missing"):
         ds.load_state_dict({"epoch": 1})
     with pytest.raises(ValueError, match="seed 4"):
@@ -354,6 +356,15 @@ def test_bad_states_are_refused_by_name(server):
     with pytest.raises(ValueError, match="saved on a dataset served with other assets or "
                        "options"):
         ds.load_state_dict(dict(good, fingerprint="0" * 64))
+    # Saved on this dataset served with other --placements and --size: those are named.
+    spec = ds.info.spec
+    other = dict(good["settings"], placements=spec.placements + 1, height=spec.height + 1)
+    with pytest.raises(ValueError, match="served with other assets or options: height %d then, "
+                       "%d now; placements %d then, %d now; load it"
+                       % (spec.height + 1, spec.height, spec.placements + 1, spec.placements)):
+        ds.load_state_dict(dict(good, fingerprint="0" * 64, settings=other))
+    with pytest.raises(ValueError, match="its asset files or depth model"):
+        ds.load_state_dict(dict(good, fingerprint="0" * 64, settings=good["settings"]))
     with pytest.raises(ValueError, match="outside"):
         ds.load_state_dict(dict(good, position=N + 1))
 

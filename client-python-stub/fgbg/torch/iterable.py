@@ -20,6 +20,7 @@ from ._convert import (Images, Normalize, batch_dict, check_images, dataset_norm
 from ._feed import Feed, ShardRequest
 from ._instances import spec_slots
 from ._resume import LAYOUT_KEYS, Cursor
+from ._settings import differences, settings
 from ._types import TorchBatch, Transform, transformed
 from ._untyped import worker_info
 from ._worker_exit import exit_with_parent
@@ -223,8 +224,21 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
         and the samples after it already seen (see fgbg.torch._resume). Raises ValueError after a
         pass read by a plain DataLoader's workers, whose batches it never sees."""
         state = self.feed.state()
-        state.update(fingerprint=self.info.fingerprint, shuffle=self.shuffle)
+        state.update(fingerprint=self.info.fingerprint, shuffle=self.shuffle,
+                     settings=settings(self.info))
         return state
+
+    def _served_otherwise(self, state: Dict[str, Any]) -> str:
+        """How the dataset a state of another fingerprint was saved on differed from this one,
+        as far as the state records its settings (states before they were recorded: none)."""
+        saved = state.get("settings")
+        if not isinstance(saved, dict):
+            return "with other assets or options (its folders, --size, --placements, ...)"
+        changed = differences(saved, settings(self.info))
+        if not changed:
+            return ("with other assets or options: its asset files or depth model (the settings "
+                    "the state records are alike)")
+        return "with other assets or options: " + "; ".join(changed)
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
         """Continues from `state` on the next pass (also with another world size or workers)."""
@@ -243,10 +257,10 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                           ("shuffle", self.shuffle)):
             if key in state and state[key] != mine and key == "fingerprint":
                 raise ValueError("state is for fingerprint %r, this dataset (%r, %d samples) has "
-                                 "fingerprint %r: the state was saved on a dataset served with "
-                                 "other assets or options (its folders, --size, --placements, "
-                                 "...); load it into the dataset it came from"
-                                 % (state[key], self.info.name, self.info.size, mine))
+                                 "fingerprint %r: the state was saved on a dataset served %s; "
+                                 "load it into the dataset it came from"
+                                 % (state[key], self.info.name, self.info.size, mine,
+                                    self._served_otherwise(state)))
             if key in state and state[key] != mine:
                 raise ValueError("state is for %s %r, this dataset has %s %r"
                                  % (key, state[key], key, mine))

@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.Durations;
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
@@ -89,7 +90,7 @@ public final class Main implements Callable<Integer> {
       }
       throw e;
     });
-    return cl.execute(args);
+    return ArgFiles.laterWins(cl).execute(args);
   }
 
   /**
@@ -116,7 +117,7 @@ public final class Main implements Callable<Integer> {
   /** The options {@code args} make in a JVM of {@code maxHeapBytes}. */
   static ServerOptions options(long maxHeapBytes, String... args) {
     Main m = new Main();
-    commandLine(m).parseArgs(args);
+    ArgFiles.parse(commandLine(m), args);
     return m.flags.options(maxHeapBytes);
   }
 
@@ -128,7 +129,7 @@ public final class Main implements Callable<Integer> {
   /** The flags {@code args} give (for tests and tools). */
   static ServeFlags flags(String... args) {
     Main m = new Main();
-    commandLine(m).parseArgs(args);
+    ArgFiles.parse(commandLine(m), args);
     return m.flags;
   }
 

@@ -490,6 +490,25 @@ class MainTest {
   }
 
   @Test
+  void aFlagAfterAnArgsFileOverridesTheFilesAndOneTypedTwiceIsStillRefused() throws Exception {
+    // A shared base file and one flag changed for this run: picocli refused it ("should be
+    // specified only once"); the later value wins, here one refused by its own rule.
+    Path args = Files.writeString(root.resolve("base.args"),
+        "--builtin-size 16\n--max-stats 2\n--port 8080\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    assertEquals(2, Main.run(w, "@" + args, "--max-stats", "0"));
+    assertEquals("fgbg: error: --max-stats 0 must be at least 1\n",
+        err.toString(StandardCharsets.UTF_8));
+    assertEquals(9999, Main.options("@" + args, "--port", "9999").port());
+    assertEquals(8080, Main.options("--port", "9999", "@" + args).port(), "the last one wins");
+    err.reset();
+    assertEquals(2, Main.run(w, "--builtin-size", "16", "--max-stats", "1", "--max-stats=0"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("fgbg: error: option "
+        + "'--max-stats' (<maxStats>) should be specified only once\n"), err.toString());
+  }
+
+  @Test
   void helpIsTrueOfTlsReloadsAndOfDepthPlacement() {
     // --tls-client-ca is reloaded as --tls-cert is; its help said nothing of it.
     ByteArrayOutputStream out = new ByteArrayOutputStream();

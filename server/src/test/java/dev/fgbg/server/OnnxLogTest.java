@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import dev.fgbg.core.TinyOnnx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +31,8 @@ class OnnxLogTest {
     TinyOnnx.config(model, "");
     Path home = Files.writeString(dir.resolve("home"), "a file: nothing can be made under it");
     String log;
-    // In a folder of its own: the runtime leaves a file there (':memory:.ses') in this case.
+    // In a folder of its own: the runtime, started without the launcher's environment, leaves
+    // a file there (':memory:.ses') in this case.
     Path work = Files.createDirectories(dir.resolve("work"));
     try (ServerJvm s = ServerJvm.withEnvironment(work, List.of("HOME=" + home), "--workers", "2",
         "--builtin-size", "16", "--builtin-counts", "4:4", "--bg", dir.resolve("bg").toString(),
@@ -41,5 +44,41 @@ class OnnxLogTest {
     assertTrue(log.contains("fgbg listening on"), log);
     assertFalse(log.contains("\u001b["), log);
     assertFalse(log.contains("onnxruntime") || log.contains("telemetry"), log);
+  }
+
+  /**
+   * Started as {@code ./fgbg serve} starts it, a depth model's server writes nothing outside
+   * the folders it is given: not ':memory:.ses' in the working folder under a read-only HOME (a
+   * pod's), nor the runtime's telemetry files under a writable one.
+   */
+  @Test
+  void startedByTheLauncherTheRuntimeWritesNeitherInTheWorkingFolderNorInHome()
+      throws Exception {
+    Fixtures.goodFolders(dir);
+    Path model = dir.resolve("model");
+    TinyOnnx.linearDepth(model);
+    TinyOnnx.config(model, "");
+    Path launcher = Path.of("..", "fgbg").toAbsolutePath().normalize();
+    Path readOnly = Files.writeString(dir.resolve("home-file"), "nothing can be made under it");
+    Path writable = Files.createDirectories(dir.resolve("home"));
+    for (Path home : List.of(readOnly, writable)) {
+      Path work = Files.createDirectories(dir.resolve("work-" + home.getFileName()));
+      List<String> prefix = List.of("env", "-u", "ORT_DISABLE_TELEMETRY", "HOME=" + home,
+          "bash", "-c", "source <(sed -n '/^onnx_runtime_env()/,/^}/p' " + launcher
+          + ") && onnx_runtime_env && exec \"$@\"", "bash");
+      try (ServerJvm s = ServerJvm.withPrefix(work, prefix, "--workers", "2", "--builtin-size",
+          "16", "--builtin-counts", "4:4", "--bg", dir.resolve("bg").toString(), "--fg",
+          dir.resolve("fg").toString(), "--size", "32", "--depth-model", model.toString(),
+          "--export-root", dir.resolve("exports").toString())) {
+        s.close(); // the runtime's environment and the model's sessions are made by now
+        assertTrue(s.log().contains("fgbg listening on"), s.log());
+      }
+      try (Stream<Path> left = Files.list(work)) {
+        assertEquals(List.of(), left.toList(), "the working folder under HOME " + home);
+      }
+    }
+    try (Stream<Path> left = Files.walk(writable)) {
+      assertEquals(List.of(writable), left.toList(), "the writable HOME");
+    }
   }
 }

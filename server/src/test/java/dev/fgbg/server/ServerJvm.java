@@ -78,6 +78,11 @@ final class ServerJvm implements AutoCloseable {
       throws Exception {
     List<String> prefix = new ArrayList<>(List.of("env"));
     prefix.addAll(vars);
+    return withPrefix(dir, prefix, args);
+  }
+
+  /** In {@code dir}, started by {@code prefix} (a command that ends by running its arguments). */
+  static ServerJvm withPrefix(Path dir, List<String> prefix, String... args) throws Exception {
     return new ServerJvm(prefix, dir.toFile(), List.of(), false, args);
   }
 

@@ -108,11 +108,11 @@ class StopBlockedCallsTest {
   @Test
   void callsThatCannotStopInTimeStillEndUnavailableInWordsWithOneEndLine() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    // Two exports run at once; a third waits in the queue (one client runs at most half of
-    // --max-exports 3, rounded up).
+    // Two exports run at once; a third waits in the queue (a client alone runs on every place
+    // of --max-exports 2).
     try (LogCapture log = new LogCapture();
          TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(THREADS)
-             .load(LoadOptions.builder().maxExports(3).build())
+             .load(LoadOptions.builder().maxExports(2).build())
              .shutdownGrace(Duration.ofMillis(200)).build())) {
       CountDownLatch firsts = new CountDownLatch(3);
       CompletableFuture<Status> stream = stream(s, firsts);

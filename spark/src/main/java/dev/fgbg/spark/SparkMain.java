@@ -1,5 +1,6 @@
 package dev.fgbg.spark;
 
+import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
@@ -46,7 +47,7 @@ public final class SparkMain {
           job == null ? null : job.matchedOptionValue("--dest", (String) null)));
       return 2;
     });
-    return cl.execute(args);
+    return ArgFiles.laterWins(cl).execute(args);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fgbg.client.cli;
 
+import dev.fgbg.common.ArgFiles;
 import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
@@ -93,7 +94,7 @@ public final class FgbgCli {
       throw e;
     });
     cl.setExecutionStrategy(parsed -> StopWords.execute(parsed, System.out, System.err));
-    return cl.execute(args);
+    return ArgFiles.laterWins(cl).execute(args);
   }
 
   /** A file's failure as its path and what went wrong (the exception's message is the path). */

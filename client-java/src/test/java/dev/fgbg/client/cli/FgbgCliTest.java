@@ -501,6 +501,19 @@ class FgbgCliTest {
   }
 
   @Test
+  void aFlagAfterAnArgsFileOverridesTheFilesAndOneTypedTwiceIsStillRefused() throws Exception {
+    Path args = Files.writeString(out.resolve("base.args"), "--dataset\nfrom-the-file\n");
+    String[] later = run("describe", "--target", target, "@" + args, "--dataset", "typed");
+    assertEquals("1", later[0], later[2]);
+    assertTrue(later[2].startsWith("fgbg: error: NOT_FOUND") && later[2].contains("typed")
+        && !later[2].contains("from-the-file"), later[2]);
+    String[] twice = run("describe", "--target", target, "--dataset", "a", "--dataset=b");
+    assertEquals("2", twice[0], twice[2]);
+    assertTrue(twice[2].startsWith("fgbg: error: option '--dataset'")
+        && twice[2].contains("should be specified only once"), twice[2]);
+  }
+
+  @Test
   void aSampleOrStrideOfZeroIsRefusedNamingTheFlagNotTakenAsTheDefault() {
     Map<String, List<String>> verbs = Map.of("stats", List.of(),
         "export", List.of("--dest", "zero", "--format", "npy"),

@@ -1,5 +1,8 @@
 package dev.fgbg.core.export;
 
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.v1.ExportManifest;
 import java.util.ArrayList;
@@ -31,6 +34,9 @@ final class ExportIdentity {
       } else {
         add(d, "fingerprint", prefix(here.getFingerprint()) + "…",
             prefix(asked.getFingerprint()) + "…");
+        for (String setting : settings(here, asked, "here", "asked")) {
+          d.add(setting);
+        }
       }
     }
     add(d, "seed", Long.toUnsignedString(here.getSeed()), Long.toUnsignedString(asked.getSeed()));
@@ -51,6 +57,58 @@ final class ExportIdentity {
       add(d, "shards", here.getShardsCount(), asked.getShardsCount());
     }
     return d;
+  }
+
+  /**
+   * What a manifest records of the data behind its fingerprint that differs between {@code then}
+   * and {@code now}, each as "spec.placements 2 then, 3 now" ({@code thenWord}, {@code nowWord}):
+   * the spec field by field, the generator and depth encodings, the labels. Empty when only what
+   * it does not record (the asset files, the depth source) can have changed.
+   */
+  static List<String> settings(ExportManifest then, ExportManifest now, String thenWord,
+      String nowWord) {
+    List<String> d = new ArrayList<>();
+    fields(d, "spec.", then.getSpec(), now.getSpec(), thenWord, nowWord);
+    for (int f : new int[] {ExportManifest.GENERATOR_VERSION_FIELD_NUMBER,
+        ExportManifest.DEPTH_UNITS_FIELD_NUMBER, ExportManifest.DEPTH_PNG_FIELD_NUMBER,
+        ExportManifest.BACKGROUND_LABELS_FIELD_NUMBER,
+        ExportManifest.FOREGROUND_LABELS_FIELD_NUMBER}) {
+      FieldDescriptor fd = ExportManifest.getDescriptor().findFieldByNumber(f);
+      said(d, fd.getName(), then.getField(fd), now.getField(fd), thenWord, nowWord);
+    }
+    return d;
+  }
+
+  /** Each field of two messages of one type that differs, nested ones by their path. */
+  private static void fields(List<String> d, String path, Message then, Message now,
+      String thenWord, String nowWord) {
+    for (FieldDescriptor fd : then.getDescriptorForType().getFields()) {
+      Object a = then.getField(fd);
+      Object b = now.getField(fd);
+      if (fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !fd.isRepeated()) {
+        fields(d, path + fd.getName() + ".", (Message) a, (Message) b, thenWord, nowWord);
+      } else {
+        said(d, path + fd.getName(), a, b, thenWord, nowWord);
+      }
+    }
+  }
+
+  private static void said(List<String> d, String name, Object then, Object now,
+      String thenWord, String nowWord) {
+    if (!Objects.equals(then, now)) {
+      d.add(name + " " + value(then) + " " + thenWord + ", " + value(now) + " " + nowWord);
+    }
+  }
+
+  /** A value as its words: an enum by its name, a list comma-separated, a string quoted. */
+  private static String value(Object v) {
+    if (v instanceof EnumValueDescriptor e) {
+      return e.getName();
+    }
+    if (v instanceof List<?> l) {
+      return "[" + String.join(",", l.stream().map(String::valueOf).toList()) + "]";
+    }
+    return v instanceof String s ? Quoted.of(s) : String.valueOf(v);
   }
 
   static String prefix(String fingerprint) {

@@ -130,12 +130,15 @@ final class ManifestStore {
       }
       if (!job.overwrite() && ExportIdentity.same(existing.toBuilder()
           .setFingerprint(fresh.getFingerprint()).build(), fresh)) {
-        // The same request over data that changed: say that, or the two read alike.
+        // The same request over data that changed: say that, or the two read alike, and what
+        // changed where the manifest records it.
+        List<String> changed = ExportIdentity.settings(existing, fresh, "then", "now");
         throw FgbgException.failedPrecondition("export destination "
             + Quoted.of(job.destination()) + " holds this export made from other data "
             + "(fingerprint " + prefix(existing.getFingerprint()) + "… then, "
-            + prefix(fresh.getFingerprint()) + "… now: the dataset's files or options, or "
-            + "fgbg's version, changed since); choose another folder, or replace it: "
+            + prefix(fresh.getFingerprint()) + "… now: " + (changed.isEmpty()
+                ? "the dataset's files or depth source changed since" : "its settings changed: "
+                + String.join("; ", changed)) + "); choose another folder, or replace it: "
             + overwriteHint);
       }
       if (!job.overwrite()) {

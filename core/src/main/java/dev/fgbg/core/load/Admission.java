@@ -36,7 +36,9 @@ public interface Admission {
   /**
    * A permit now, a place in the queue (the future completes with the permit: in arrival order
    * among the waiters of the clients running fewest; a client running its share waits queued,
-   * even with a place free, until one of its own ends),
+   * even with a place free, until one of its own ends — unless no other client holds or waits:
+   * alone, it borrows every free place, and a client that comes then runs at once within its
+   * share, beside the borrowed places, which retire as their runs end),
    * or a future failed with an {@link dev.fgbg.core.FgbgException} RESOURCE_EXHAUSTED that names
    * the limit: the server's, or the client's share.
    *

@@ -11,8 +11,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Admission} with a queue and a count per client of what it holds, running or waiting. A
  * freed permit goes to the oldest waiter of the clients running fewest (so a client queued
  * behind another's burst runs next, not after it); futures are completed outside the lock. A
- * client running its share waits even with a place free, so the queue may hold waiters while
- * places are free: only such capped ones (a place freed goes to a waiter that may take it).
+ * client running its share waits even with a place free while another client holds or waits,
+ * so the queue may hold waiters while places are free: only such capped ones. A client alone
+ * borrows the free places beyond its share; a client that comes meanwhile, within its share,
+ * runs at once beside the borrowed runs (over the cap by at most what is borrowed), and a
+ * borrowed run that ends retires its place instead of handing it on, until the cap holds again.
  */
 final class BoundedAdmission implements Admission {
   private final String what;
@@ -49,7 +52,12 @@ final class BoundedAdmission implements Admission {
     synchronized (this) {
       int mine = client == null ? 0 : byClient.getOrDefault(client, 0);
       boolean free = running < maxRunning.value();
-      boolean now = free && !capped(client);
+      boolean alone = alone(client);
+      boolean borrows = free && capped(client) && alone;
+      // Within its share with every place taken, some of them lent: it runs beside them.
+      boolean beside = !free && client != null && !capped(client)
+          && running - maxRunning.value() < borrowed();
+      boolean now = free && (!capped(client) || alone) || beside;
       if (!now && queue.size() >= maxQueued.value()) {
         refused++;
         if (free) { // only its own runs keep it from a free place
@@ -62,7 +70,7 @@ final class BoundedAdmission implements Admission {
             + " running and " + queue.size() + " queued, the most allowed (" + maxRunning + ", "
             + maxQueued + "); try again later"));
       }
-      if (mine >= perClient.value()) {
+      if (mine >= perClient.value() && !borrows) {
         refused++;
         return CompletableFuture.failedFuture(exhausted("client " + client + " has " + mine
             + " " + what + " running or queued, the most one client may have (" + perClient
@@ -112,18 +120,33 @@ final class BoundedAdmission implements Admission {
     return client != null && runningBy.getOrDefault(client, 0) >= runningPerClient.value();
   }
 
+  /** Under the lock: whether no other client holds or waits (the server's own aside). */
+  private boolean alone(String client) {
+    return client != null && byClient.keySet().stream().allMatch(client::equals);
+  }
+
+  /** Under the lock: the places clients run beyond their share (borrowed while alone). */
+  private int borrowed() {
+    int b = 0;
+    for (int r : runningBy.values()) {
+      b += Math.max(0, r - runningPerClient.value());
+    }
+    return b;
+  }
+
   /**
    * Under the lock: the oldest waiter among the clients running fewest, or null when there is
-   * none or every waiter's client runs its share already.
+   * none or every waiter's client runs its share already (and is not alone, free to borrow).
    */
   private Waiter fairest() {
     Waiter best = null;
     int fewest = runningPerClient.value();
+    boolean over = running > maxRunning.value(); // a place past the cap is never lent again
     for (Waiter w : queue) {
       int r = w.client == null ? 0 : runningBy.getOrDefault(w.client, 0);
-      if (r < fewest) {
+      if (r < fewest || best == null && !over && alone(w.client)) {
         best = w;
-        fewest = r;
+        fewest = Math.min(r, fewest);
       }
     }
     return best;
@@ -137,8 +160,15 @@ final class BoundedAdmission implements Admission {
   private void next(String done) {
     Waiter waiter;
     synchronized (this) {
+      // A borrowed run ending while others run beside the lent places retires its place.
+      boolean retire = running > maxRunning.value() && done != null
+          && runningBy.getOrDefault(done, 0) > runningPerClient.value();
       release(done);
       add(runningBy, done, -1);
+      if (retire) {
+        running--;
+        return;
+      }
       waiter = handOver();
     }
     while (waiter != null) {

@@ -401,7 +401,7 @@ class ExporterTest {
   }
 
   @Test
-  void theSameExportOfChangedDataIsRefusedSayingTheDataChanged() throws Exception {
+  void theSameExportOfChangedDataIsRefusedNamingTheSettingsThatChanged() throws Exception {
     run(job(ExportFormat.NPY, "changed", 0, 40));
     // The same name, size and request; other data (here: placed otherwise).
     Dataset other = new Dataset(D.name(), D.assets(), Spec.builder().size(32, 32).placements(3)
@@ -412,8 +412,9 @@ class ExporterTest {
     assertEquals(FgbgException.Reason.FAILED_PRECONDITION, e.reason());
     assertEquals("export destination 'changed' holds this export made from other data "
         + "(fingerprint " + D.fingerprint().substring(0, 12) + "… then, "
-        + other.fingerprint().substring(0, 12) + "… now: the dataset's files or options, or "
-        + "fgbg's version, changed since); choose another folder, or replace it: "
+        + other.fingerprint().substring(0, 12) + "… now: its settings changed: spec.position "
+        + "POSITION_RANDOM then, POSITION_GROUND now; spec.ground_min 0.0 then, 0.7 now; "
+        + "spec.ground_max 0.0 then, 1.0 now); choose another folder, or replace it: "
         + ManifestStore.OVERWRITE, e.getMessage());
   }
 

@@ -131,45 +131,75 @@ class AdmissionTest {
   }
 
   /**
-   * Half the running places, rounded up: with two, one client runs one, and its second waits
-   * with a place free, which another client takes at once (a client holding both running
-   * places kept others waiting without limit behind its long Stats).
+   * Half the running places, rounded up, once another client is there: alone, a client uses
+   * every place (one export alone runs on the whole capacity); another client then runs at once
+   * beside the borrowed place, which retires when its run ends, and the first client's next
+   * waits for one of its own to end (a client holding both running places kept others waiting
+   * without limit behind its long Stats).
    */
   @Test
-  void aClientRunsAtMostHalfThePlacesAndItsNextWaitsForItsOwnToEnd() {
+  void aClientAloneUsesEveryPlaceAndAnotherRunsAtOnceBesideTheBorrowedOne() {
     Admission half = Admission.of("Stats requests", new NamedLimit("--max-stats", 2),
         new NamedLimit("--stats-queue", 16), Share.half(new NamedLimit("--max-stats", 2),
         new NamedLimit("--stats-queue", 16)));
     CompletableFuture<Admission.Permit> hog1 = half.admit("hog");
     CompletableFuture<Admission.Permit> hog2 = half.admit("hog");
-    assertTrue(hog1.isDone());
-    assertFalse(hog2.isDone(), "the hog's second waits: it runs its half");
-    assertEquals(1, half.running());
+    assertTrue(hog1.isDone() && hog2.isDone(), "alone, the hog runs on both places");
+    CompletableFuture<Admission.Permit> hog3 = half.admit("hog");
+    assertFalse(hog3.isDone(), "no place free");
     CompletableFuture<Admission.Permit> other = half.admit("other");
-    assertTrue(other.isDone(), "the other client takes the free place at once");
+    assertTrue(other.isDone(), "the other client runs at once, beside the lent place");
+    assertEquals(3, half.running());
     CompletableFuture<Admission.Permit> third = half.admit("third");
-    assertFalse(third.isDone(), "no place free");
+    assertFalse(third.isDone(), "one place was lent: one runs beside it");
     other.join().close();
-    assertTrue(third.isDone() && !hog2.isDone(), "the place goes to a client running none");
+    assertTrue(third.isDone() && !hog3.isDone(), "the place goes to a client running none");
     hog1.join().close();
-    assertTrue(hog2.isDone(), "the hog's own run ended: its second runs");
+    assertEquals(2, half.running(), "the borrowed place retired");
+    assertFalse(hog3.isDone(), "the hog runs its share while others run");
     CompletableFuture<Admission.Permit> anon = half.admit();
     assertFalse(anon.isDone(), "the server's own wait only for a place");
     third.join().close();
-    assertTrue(anon.isDone());
-    hog2.join().close();
+    assertTrue(anon.isDone(), "a client running none, before the hog running its share");
     anon.join().close();
+    assertTrue(hog3.isDone(), "alone again: the hog takes the place freed");
+    hog2.join().close();
+    hog3.join().close();
     assertEquals(0, half.running());
     assertEquals(0, half.queued());
 
-    Admission noQueue = Admission.of("exports", new NamedLimit("--max-exports", 2),
-        new NamedLimit("--export-queue", 0), Share.half(new NamedLimit("--max-exports", 2),
+    Admission noQueue = Admission.of("exports", new NamedLimit("--max-exports", 4),
+        new NamedLimit("--export-queue", 0), Share.half(new NamedLimit("--max-exports", 4),
         new NamedLimit("--export-queue", 0)));
-    assertTrue(noQueue.admit("hog").isDone());
+    assertTrue(noQueue.admit("other").isDone());
+    assertTrue(noQueue.admit("hog").isDone() && noQueue.admit("hog").isDone());
     FgbgException e = (FgbgException) assertFailed(noQueue.admit("hog"));
-    assertEquals("client hog runs 1 exports, the most one client may run at once (half of"
-        + " --max-exports, rounded up = 1), and the queue is full (--export-queue = 0); try again"
+    assertEquals("client hog runs 2 exports, the most one client may run at once (half of"
+        + " --max-exports, rounded up = 2), and the queue is full (--export-queue = 0); try again"
         + " when one ends", e.getMessage());
+    // A place past the cap freed by the one who ran beside is not lent again: it retires.
+    Admission over = Admission.of("exports", new NamedLimit("--max-exports", 2),
+        new NamedLimit("--export-queue", 4), Share.half(new NamedLimit("--max-exports", 2),
+        new NamedLimit("--export-queue", 4)));
+    CompletableFuture<Admission.Permit> lent1 = over.admit("hog");
+    CompletableFuture<Admission.Permit> lent2 = over.admit("hog");
+    CompletableFuture<Admission.Permit> waits = over.admit("hog");
+    CompletableFuture<Admission.Permit> beside = over.admit("other");
+    assertTrue(beside.isDone() && !waits.isDone());
+    beside.join().close();
+    assertEquals(2, over.running(), "the hog, alone again, on the places of the cap");
+    assertFalse(waits.isDone());
+    lent1.join().close();
+    assertTrue(waits.isDone(), "then its next");
+    lent2.join().close();
+    waits.join().close();
+    assertEquals(0, over.running());
+    Admission alone = Admission.of("exports", new NamedLimit("--max-exports", 4),
+        new NamedLimit("--export-queue", 0), Share.half(new NamedLimit("--max-exports", 4),
+        new NamedLimit("--export-queue", 0)));
+    for (int i = 0; i < 4; i++) {
+      assertTrue(alone.admit("hog").isDone(), "alone, past the share of places held too");
+    }
   }
 
   private static Throwable assertFailed(CompletableFuture<?> f) {

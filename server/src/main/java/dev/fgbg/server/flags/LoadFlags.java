@@ -25,7 +25,8 @@ public final class LoadFlags {
   int maxStats = 2;
 
   @Option(names = "--stats-queue", description = "Stats requests that may wait for one of the "
-      + "--max-stats; more are refused, and one client may hold at most half of both. "
+      + "--max-stats; more are refused, and one client may hold at most half of both (one alone "
+      + "may run on every free place). "
       + "Default: 16.")
   int statsQueue = 16;
 
@@ -33,7 +34,8 @@ public final class LoadFlags {
   int maxExports = 4;
 
   @Option(names = "--export-queue", description = "Exports that may wait for one of the "
-      + "--max-exports; more are refused, and one client may hold at most half of both. "
+      + "--max-exports; more are refused, and one client may hold at most half of both (one alone "
+      + "may run on every free place). "
       + "Default: 8.")
   int exportQueue = 8;
 
@@ -43,7 +45,8 @@ public final class LoadFlags {
 
   @Option(names = "--gallery-queue", description = "Gallery requests that may wait for one of "
       + "the --max-galleries; more are refused, and one client holds at most half of "
-      + "--max-galleries + --gallery-queue. Default: 16.")
+      + "--max-galleries + --gallery-queue (one alone may draw on every free place). "
+      + "Default: 16.")
   int galleryQueue = 16;
 
   @Option(names = "--shutdown-grace", description = "How long calls may run on after SIGTERM "

@@ -74,9 +74,10 @@ class ExportShareTest {
   @Test
   void oneClientsBatchOfExportsLeavesRoomForAnothersWhichRunsAtOnce() throws Exception {
     // Half of 2 + 2 places: alice holds two and is refused her third; without the share her
-    // third and fourth would queue and bob would be refused for a full queue. Half of the 2
-    // running places: she runs one, her second waits, and bob takes the other place at once
-    // (had she run two, he would wait for one of her 20,000-sample exports).
+    // third and fourth would queue and bob would be refused for a full queue. Alone, she runs
+    // on both places (one export alone would run on half of them); bob, within his half of the
+    // running places, then runs at once beside her borrowed one, not after one of her
+    // 20,000-sample exports.
     LoadOptions load = LoadOptions.builder().maxExports(2).exportQueue(2).build();
     try (TestServer s = twoClients(load)) {
       FgbgGrpc.FgbgStub alice = FgbgGrpc.newStub(as(s.channel(), ALICE));
@@ -87,8 +88,9 @@ class ExportShareTest {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
       }
       Admission exports = s.server().exportAdmission();
-      assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 1
-          && exports.queued() == 1, LONG), "alice's first runs, her second waits");
+      assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 2, LONG),
+          "alone, alice runs both");
+      assertEquals(0, exports.queued());
       for (int i = 2; i < 4; i++) {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
       }
