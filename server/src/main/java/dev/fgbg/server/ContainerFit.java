@@ -78,7 +78,7 @@ final class ContainerFit {
     if (limitBytes == ContainerMemory.NONE) {
       return o;
     }
-    String refusal = refusal(o, limitBytes, maxHeapBytes);
+    String refusal = refusal(o, limitBytes);
     if (refusal != null) {
       throw new IllegalArgumentException(refusal);
     }
@@ -124,17 +124,17 @@ final class ContainerFit {
 
   /**
    * The reason a server with a depth model, {@code o}, cannot run in {@code limitBytes} even with
-   * its budget and depth cache at their floors, or null when it can (or has no model); its heap
-   * is at most {@code maxHeapBytes} (an -Xmx given by hand is kept: one smaller than the
-   * sizing's is what the process holds).
+   * its budget and depth cache at their floors, or null when it can (or has no model). The one
+   * rule, for the launcher and the server alike: the heap counted is the sizing's at the floors
+   * whatever heap this JVM has, so the limit it names is the one at which the server starts.
    */
-  static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
+  static String refusal(ServerOptions o, long limitBytes) {
     if (!JvmSizing.usesDepthModel(o)) {
       return null; // the heap's estimate is generous: without ONNX Runtime beside it, a WARNING
     }
     long b = Math.min(MIN_BUDGET_BYTES, o.load().memoryBudgetBytes());
     long c = Math.min(MIN_DEPTH_CACHE_BYTES, o.depth().memoryBytes());
-    long heap = Math.min(maxHeapBytes, JvmSizing.heapBytes(o, b, c));
+    long heap = JvmSizing.heapBytes(o, b, c);
     long need = heap + outsideHeapBytes(o, b);
     if (need <= limitBytes) {
       return null;

@@ -204,9 +204,16 @@ public final class Main implements Callable<Integer> {
 
   /** The options, with the start-up lines said before the application is made. */
   private ServerOptions options(Logger log) {
-    long heap = Runtime.getRuntime().maxMemory();
-    long limit = ContainerMemory.limitBytes();
-    ServerOptions options = ContainerFit.options(flags, heap, limit);
+    return startUp(flags, Runtime.getRuntime().maxMemory(), ContainerMemory.limitBytes(), log);
+  }
+
+  /**
+   * The options {@code flags} make in a JVM of {@code maxHeapBytes} and a container of
+   * {@code limitBytes}, the start-up lines about them said to {@code log}; throws the refusal.
+   */
+  static ServerOptions startUp(ServeFlags flags, long maxHeapBytes, long limitBytes,
+      Logger log) {
+    ServerOptions options = ContainerFit.options(flags, maxHeapBytes, limitBytes);
     // Both said before anything fails for their reason, in words that name the fix.
     String encoding = FileNameEncoding.startLine();
     if (encoding != null) {
@@ -216,11 +223,11 @@ public final class Main implements Callable<Integer> {
     if (files != null) {
       log.warning(files);
     }
-    ContainerFit.Line container = ContainerFit.line(flags, options, heap, limit);
+    ContainerFit.Line container = ContainerFit.line(flags, options, maxHeapBytes, limitBytes);
     if (container != null) {
       log.log(container.level(), container.message());
     }
-    String shortfall = JvmSizing.shortfall(options, heap);
+    String shortfall = JvmSizing.shortfall(options, maxHeapBytes);
     if (shortfall != null) {
       log.warning(shortfall);
     }
