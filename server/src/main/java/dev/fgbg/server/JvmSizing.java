@@ -98,7 +98,13 @@ public final class JvmSizing {
 
   /** The JVM flags for {@code o}. */
   public static List<String> flags(ServerOptions o) {
-    return List.of(String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20));
+    return flags(o, ContainerMemory.NONE);
+  }
+
+  /** The JVM flags for {@code o} in a container of {@code limitBytes}. */
+  static List<String> flags(ServerOptions o, long limitBytes) {
+    return List.of(String.format(Locale.ROOT, "-Xmx%dm",
+        ContainerFit.heapBytes(o, limitBytes) >> 20));
   }
 
   static boolean usesDepthModel(ServerOptions o) {
@@ -138,7 +144,7 @@ public final class JvmSizing {
   static String line(long limitBytes, String... args) {
     try {
       ServerOptions o = Main.options(Long.MAX_VALUE, limitBytes, args);
-      return String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20);
+      return String.join(" ", flags(o, limitBytes));
     } catch (RuntimeException e) {
       return null; // the server itself reports bad flags, naming them
     }

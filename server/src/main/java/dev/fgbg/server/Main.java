@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -227,7 +228,9 @@ public final class Main implements Callable<Integer> {
     if (container != null) {
       log.log(container.level(), container.message());
     }
-    String shortfall = JvmSizing.shortfall(options, maxHeapBytes);
+    // A container's WARNING names the flags to change already; a second would contradict it.
+    String shortfall = container != null && container.level() == Level.WARNING ? null
+        : JvmSizing.shortfall(options, maxHeapBytes);
     if (shortfall != null) {
       log.warning(shortfall);
     }

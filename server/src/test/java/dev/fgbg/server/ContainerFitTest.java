@@ -174,6 +174,30 @@ class ContainerFitTest {
   }
 
   @Test
+  void aDepthCacheGivenTooLargeGetsAHeapWithinTheLimitAndOneWarningNamingOnlyIt() {
+    long limit = 3L << 30;
+    String[] args = model("--depth-cache-mb", "4096");
+    String xmx = JvmSizing.line(limit, args);
+    long heap = Long.parseLong(xmx.replaceAll("\\D", "")) << 20;
+    assertTrue(heap <= limit, "the launcher's heap within the limit: " + xmx);
+    long fits = Main.options(Long.MAX_VALUE, limit, MODEL).depth().memoryBytes() >> 20;
+    String advice = "lower --depth-cache-mb (4096 given; " + fits + " fits), or leave it out "
+        + "(./fgbg serve fits it to the limit), or raise the limit";
+    List<LogRecord> said = new ArrayList<>();
+    assertNull(startUp(heap, limit, said, args));
+    List<String> warnings = said.stream().filter(r -> r.getLevel() == Level.WARNING)
+        .map(LogRecord::getMessage).toList();
+    assertEquals(1, warnings.size(), "" + warnings);
+    assertTrue(warnings.get(0).endsWith(advice), warnings.get(0));
+    // A JVM rounds an -Xmx up to its regions: a heap a little past the sizing's is not by hand.
+    long sized = JvmSizing.heapBytes(Main.options(Long.MAX_VALUE, limit, args));
+    ServerOptions o = Main.options(sized + (4L << 20), limit, args);
+    String rounded = ContainerFit.line(Main.flags(args), o, sized + (4L << 20), limit)
+        .message();
+    assertTrue(rounded.endsWith(advice), rounded);
+  }
+
+  @Test
   void aGivenDepthCacheIsKeptAndTheWarningNamesOnlyTheFlagsGivenTooLarge() {
     long limit = 3L << 30;
     String[] args = model("--depth-cache-mb", "4096");
