@@ -368,7 +368,8 @@ class MainTest {
     assertTrue(why.contains("holds no PNG or JPEG images (.png, .jpg, .jpeg, .jfif, .jpe, .jif, "
         + "any case); (--on-bad-file skip) skipped 1 bad file(s):\n  " + dir.resolve(
             "bg/photo.webp") + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. "
-        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png; or remove it)"), why);
+        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png, then remove "
+        + "photo.webp; or remove it)"), why);
   }
 
   @Test

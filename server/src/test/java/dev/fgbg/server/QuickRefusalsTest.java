@@ -95,7 +95,7 @@ class QuickRefusalsTest {
     assertTrue(why.contains("\n  " + bg.resolve("downloaded.webp") + ": is a WEBP image; "), why);
     assertTrue(why.contains("\n  " + bg.resolve("empty.JPG") + ": is empty (0 bytes)\n"), why);
     assertTrue(why.contains("\n  " + bg.resolve("iphone.jpg") + ": not a PNG or JPEG image (its "
-        + "bytes are a HEIC image's; convert it to PNG or JPEG (e.g. heif-convert iphone.jpg "
+        + "bytes are a HEIC image's; convert it to PNG (e.g. heif-convert iphone.jpg "
         + "iphone.png"), why);
     assertTrue(why.contains("\n  " + root.resolve("fg/cup/saved.heic") + ": is named .heic but "
         + "its bytes are a JPEG image's; rename it to saved.jpg"), why);
@@ -118,6 +118,20 @@ class QuickRefusalsTest {
         + root.resolve("fg/cup/z.png") + ": no mask for foreground cup/z.png in " + masks
         + " (looked for cup/z.png, and cup/z with the other image extensions .jpg, .jpeg, "
         + ".jfif, .jpe, .jif, any case)", Fixtures.notDecoded(4)), why.lines().toList());
+  }
+
+  @Test
+  void aWebpMaskUnderAPngNameIsToldToBecomeAPngBesideItNotOverIt() throws Exception {
+    Fixtures.goodFolders(root);
+    Path masks = root.resolve("masks");
+    Fixtures.write(Fixtures.digit(20, 20), masks.resolve("ball/y.png"));
+    Fixtures.write(Fixtures.digit(20, 20), masks.resolve("cup/z.png"));
+    Files.write(masks.resolve("ball/x.png"), WEBP);
+    String why = refusal(folders("office", root).setFgMasks(masks.toString()).build());
+    // dwebp writes PNG whatever the name, and a mask must not be lossy: a PNG name, new.
+    assertTrue(why.contains(masks.resolve("ball/x.png") + ": not a PNG or JPEG image (its bytes "
+        + "are a WEBP image's; convert it to PNG (e.g. dwebp x.png -o x-converted.png, or magick"
+        + " x.png x-converted.png, then move x-converted.png over x.png))"), why);
   }
 
   @Test
