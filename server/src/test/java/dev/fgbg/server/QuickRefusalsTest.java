@@ -171,9 +171,11 @@ class QuickRefusalsTest {
     String why = refusal(folders("good", root.resolve("good")).build(),
         folders("office", office).setDepthModel(model.toString())
             .setDepthWeights(weights.toString()).build());
-    assertTrue(why.startsWith("dataset 'office' has 2 bad files or folders (fix or remove "
-        + "each, then start again):\n  depth model weights " + weights + " not found (the path "
-        + "given as --depth-weights, or as depthWeights in a config file)\n  " + webp
+    // The model's problem is no file or folder of the dataset: counted on its own.
+    assertTrue(why.startsWith("dataset 'office' has a depth model problem and 1 bad file or "
+        + "folder (fix or remove each, then start again):\n  depth model weights " + weights
+        + " not found (the path given as --depth-weights, or as depthWeights in a config "
+        + "file)\n  " + webp
         + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. dwebp "), why);
     assertTrue(why.endsWith("\n" + Fixtures.notDecoded(6)), why);
   }

@@ -38,13 +38,13 @@ public final class FolderFiles {
 
   /**
    * Lists and checks {@code config}'s files without decoding them; {@code known}: problems of
-   * the dataset found before (which no skipping drops). Throws INVALID_CONFIG naming every
+   * its depth model found before (which no skipping drops). Throws INVALID_CONFIG naming every
    * problem found when a strict load has one, or a skipping load one it cannot skip; a
    * skipping load leaves the files it skips out.
    */
   public static FolderFiles check(FolderDataset config, List<String> known) {
     Problems problems = new Problems();
-    known.forEach(problems::add);
+    known.forEach(problems::addModel);
     // A missing folder does not stop the checks of the other one's files.
     List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
     List<ImageFile> fgFiles = FolderListing.list(config.foregrounds(), "foreground", problems);
