@@ -63,9 +63,9 @@ public final class FolderFiles {
     fgFiles = quick(fgFiles, masks, problems);
     if (!problems.isEmpty()) {
       // Strict: refused now. Skipping: what is skipped is not decoded only to be dropped.
+      boolean note = problems.namesAFile() || problems.namesTheModel();
       Set<String> skipped = problems.settle(config.name(), skip(config), config.skipSetting(),
-          problems.namesAFile() ? notDecoded(unnamed(bgFiles, problems)
-              + unnamed(fgFiles, problems)) : null);
+          note ? notDecoded(unnamed(bgFiles, problems) + unnamed(fgFiles, problems)) : null);
       bgFiles = without(bgFiles, skipped);
       fgFiles = without(fgFiles, skipped);
     }
@@ -117,8 +117,8 @@ public final class FolderFiles {
   }
 
   /**
-   * What a refusal before decoding that names files adds: the files it could not yet say
-   * anything of (a refusal of a missing model or folder alone stays one line).
+   * What a refusal before decoding that names files or the depth model's adds: the files it
+   * could not yet say anything of (a refusal of a missing folder alone stays one line).
    */
   private static String notDecoded(int files) {
     return files == 0 ? null : files + " image file(s) not named here were not decoded yet: "
