@@ -36,6 +36,8 @@ final class ContainerFit {
   static final long MIN_BUDGET_BYTES = 32L << 20;
   /** A fitted depth cache is never smaller (about 600 maps of 224x224). */
   static final long MIN_DEPTH_CACHE_BYTES = 64L << 20;
+  /** The launcher's heap is never smaller, even where the rest leaves less. */
+  static final long MIN_HEAP_BYTES = 64L << 20;
 
   private ContainerFit() {}
 
@@ -78,7 +80,7 @@ final class ContainerFit {
     if (limitBytes == ContainerMemory.NONE) {
       return o;
     }
-    String refusal = refusal(o, limitBytes, maxHeapBytes);
+    String refusal = refusal(o, limitBytes);
     if (refusal != null) {
       throw new IllegalArgumentException(refusal);
     }
@@ -123,18 +125,31 @@ final class ContainerFit {
   }
 
   /**
-   * The reason a server with a depth model, {@code o}, cannot run in {@code limitBytes} even with
-   * its budget and depth cache at their floors, or null when it can (or has no model); its heap
-   * is at most {@code maxHeapBytes} (an -Xmx given by hand is kept: one smaller than the
-   * sizing's is what the process holds).
+   * The heap ./fgbg serve gives a server with {@code o} in a container of {@code limitBytes}:
+   * the sizing's ({@link JvmSizing}), at most what fits beside the rest (never past the limit:
+   * sizes given too large run out of heap, which names itself, before the kernel kills).
    */
-  static String refusal(ServerOptions o, long limitBytes, long maxHeapBytes) {
+  static long heapBytes(ServerOptions o, long limitBytes) {
+    long sized = JvmSizing.heapBytes(o);
+    if (limitBytes == ContainerMemory.NONE) {
+      return sized;
+    }
+    return Math.min(sized, Math.max(MIN_HEAP_BYTES, limitBytes - outsideHeapBytes(o)));
+  }
+
+  /**
+   * The reason a server with a depth model, {@code o}, cannot run in {@code limitBytes} even with
+   * its budget and depth cache at their floors, or null when it can (or has no model). The one
+   * rule, for the launcher and the server alike: the heap counted is the sizing's at the floors
+   * whatever heap this JVM has, so the limit it names is the one at which the server starts.
+   */
+  static String refusal(ServerOptions o, long limitBytes) {
     if (!JvmSizing.usesDepthModel(o)) {
       return null; // the heap's estimate is generous: without ONNX Runtime beside it, a WARNING
     }
     long b = Math.min(MIN_BUDGET_BYTES, o.load().memoryBudgetBytes());
     long c = Math.min(MIN_DEPTH_CACHE_BYTES, o.depth().memoryBytes());
-    long heap = Math.min(maxHeapBytes, JvmSizing.heapBytes(o, b, c));
+    long heap = JvmSizing.heapBytes(o, b, c);
     long need = heap + outsideHeapBytes(o, b);
     if (need <= limitBytes) {
       return null;
@@ -168,13 +183,20 @@ final class ContainerFit {
     int sessions = depthSessions(o);
     String beside = model ? String.format(Locale.ROOT, ", ONNX Runtime's %d depth session%s",
         sessions, sessions == 1 ? "" : "s") : "";
-    if (maxHeapBytes + outside > limitBytes) {
+    long sized = JvmSizing.heapBytes(o);
+    if (Math.max(maxHeapBytes, sized) + outside > limitBytes) {
+      // A heap under the sizing's (the launcher's, capped to the limit): it runs out first.
+      String heap = maxHeapBytes >= sized ? "the heap (" + (maxHeapBytes >> 20) + " MiB)"
+          : "the heap these settings take (" + (sized >> 20) + " MiB; the JVM's is "
+              + (maxHeapBytes >> 20) + " MiB)";
       return new Line(Level.WARNING, String.format(Locale.ROOT, "the container's memory limit "
-          + "is %d MiB, but the heap (%d MiB) and what the server holds beside it (%d MiB: the "
-          + "memory budget of %d MiB once more for transport buffers and shared-memory rings%s,"
-          + " the JVM itself) come to %d MiB: under load the kernel may kill the server; %s",
-          limitBytes >> 20, maxHeapBytes >> 20, outside >> 20, budget >> 20, beside,
-          (maxHeapBytes + outside) >> 20, TooLarge.advice(flags, o, maxHeapBytes, limitBytes)));
+          + "is %d MiB, but %s and what the server holds beside it (%d MiB: the memory budget "
+          + "of %d MiB once more for transport buffers and shared-memory rings%s, the JVM "
+          + "itself) come to %d MiB: under load %s; %s", limitBytes >> 20, heap, outside >> 20,
+          budget >> 20, beside, (Math.max(maxHeapBytes, sized) + outside) >> 20,
+          maxHeapBytes >= sized ? "the kernel may kill the server"
+              : "the server may run out of memory and exit",
+          TooLarge.advice(flags, o, maxHeapBytes, limitBytes)));
     }
     String lowered = flags.budgetGiven() || budget >= LoadOptions.defaultBudgetBytes(
         maxHeapBytes) ? "" : " (lowered from " + (LoadOptions.DEFAULT_BUDGET_BYTES >> 20)
@@ -205,7 +227,8 @@ final class ContainerFit {
             cache >> 20, fits.depthCacheBytes() >> 20));
       }
       long sized = JvmSizing.heapBytes(o);
-      if (maxHeapBytes > sized || named.isEmpty()) { // past what ./fgbg serve gives: by hand
+      // Past what ./fgbg serve gives (a JVM may round its -Xmx up a little): by hand.
+      if (maxHeapBytes > sized + sized / 10 || named.isEmpty()) {
         named.add(String.format(Locale.ROOT, "-Xmx (%d MiB; these settings need %d MiB)",
             maxHeapBytes >> 20, sized >> 20));
       }

@@ -271,10 +271,9 @@ public final class FgbgApplication implements AutoCloseable {
       return; // a failed warm-up closed it; the shutdown hook comes later
     }
     closed = true;
-    if (webUi != null) {
-      webUi.stopping(options.shutdownGrace()); // its requests get the grace gRPC calls get
-    }
-    StopLines lines = StopLines.begin(why, server, options.shutdownGrace(), signalled);
+    // The UI's requests get the grace gRPC calls get, and the stop line counts them.
+    int ui = webUi == null ? 0 : webUi.stopping(options.shutdownGrace());
+    StopLines lines = StopLines.begin(why, server, ui, options.shutdownGrace(), signalled);
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());

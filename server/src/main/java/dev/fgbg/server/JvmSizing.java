@@ -98,7 +98,13 @@ public final class JvmSizing {
 
   /** The JVM flags for {@code o}. */
   public static List<String> flags(ServerOptions o) {
-    return List.of(String.format(Locale.ROOT, "-Xmx%dm", heapBytes(o) >> 20));
+    return flags(o, ContainerMemory.NONE);
+  }
+
+  /** The JVM flags for {@code o} in a container of {@code limitBytes}. */
+  static List<String> flags(ServerOptions o, long limitBytes) {
+    return List.of(String.format(Locale.ROOT, "-Xmx%dm",
+        ContainerFit.heapBytes(o, limitBytes) >> 20));
   }
 
   static boolean usesDepthModel(ServerOptions o) {
@@ -124,14 +130,23 @@ public final class JvmSizing {
 
   /**
    * Prints the JVM flags for the {@code fgbg serve} flags {@code args}, one line; prints nothing
-   * when they are bad (the server then says what is wrong).
+   * when they are bad or the container refuses them (the server then says what is wrong, by the
+   * same rule, {@link ContainerFit#refusal}, whatever its heap).
    */
   public static void main(String[] args) {
+    String line = line(ContainerMemory.limitBytes(), args);
+    if (line != null) {
+      System.out.println(line);
+    }
+  }
+
+  /** What {@link #main} prints in a container of {@code limitBytes}, or null: nothing. */
+  static String line(long limitBytes, String... args) {
     try {
-      System.out.println(String.join(" ", flags(Main.options(Long.MAX_VALUE,
-          ContainerMemory.limitBytes(), args))));
+      ServerOptions o = Main.options(Long.MAX_VALUE, limitBytes, args);
+      return String.join(" ", flags(o, limitBytes));
     } catch (RuntimeException e) {
-      // The server itself reports bad flags, naming them.
+      return null; // the server itself reports bad flags, naming them
     }
   }
 }

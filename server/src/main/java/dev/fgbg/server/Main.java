@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -205,9 +206,16 @@ public final class Main implements Callable<Integer> {
 
   /** The options, with the start-up lines said before the application is made. */
   private ServerOptions options(Logger log) {
-    long heap = Runtime.getRuntime().maxMemory();
-    long limit = ContainerMemory.limitBytes();
-    ServerOptions options = ContainerFit.options(flags, heap, limit);
+    return startUp(flags, Runtime.getRuntime().maxMemory(), ContainerMemory.limitBytes(), log);
+  }
+
+  /**
+   * The options {@code flags} make in a JVM of {@code maxHeapBytes} and a container of
+   * {@code limitBytes}, the start-up lines about them said to {@code log}; throws the refusal.
+   */
+  static ServerOptions startUp(ServeFlags flags, long maxHeapBytes, long limitBytes,
+      Logger log) {
+    ServerOptions options = ContainerFit.options(flags, maxHeapBytes, limitBytes);
     // Both said before anything fails for their reason, in words that name the fix.
     String encoding = FileNameEncoding.startLine();
     if (encoding != null) {
@@ -217,11 +225,13 @@ public final class Main implements Callable<Integer> {
     if (files != null) {
       log.warning(files);
     }
-    ContainerFit.Line container = ContainerFit.line(flags, options, heap, limit);
+    ContainerFit.Line container = ContainerFit.line(flags, options, maxHeapBytes, limitBytes);
     if (container != null) {
       log.log(container.level(), container.message());
     }
-    String shortfall = JvmSizing.shortfall(options, heap);
+    // A container's WARNING names the flags to change already; a second would contradict it.
+    String shortfall = container != null && container.level() == Level.WARNING ? null
+        : JvmSizing.shortfall(options, maxHeapBytes);
     if (shortfall != null) {
       log.warning(shortfall);
     }

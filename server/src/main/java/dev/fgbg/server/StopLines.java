@@ -36,11 +36,15 @@ final class StopLines {
 
   /**
    * Logs the first line; {@code server} may be null (a start that failed), {@code signalled}
-   * too (no signal: a close, SIGHUP).
+   * too (no signal: a close, SIGHUP); {@code uiRequests}: the web UI's under way, named when
+   * there are any (they get the grace too).
    */
-  static StopLines begin(String why, FgbgServer server, Duration grace, Signalled signalled) {
+  static StopLines begin(String why, FgbgServer server, int uiRequests, Duration grace,
+      Signalled signalled) {
+    String ui = uiRequests == 0 ? "" : " and " + InWords.count(uiRequests, "web UI request");
     String open = server == null ? "" : "; " + InWords.count(server.streams().count(), "stream")
-        + " and " + InWords.count(server.exportAdmission().running(), "export") + " open";
+        + (ui.isEmpty() ? " and " : ", ") + InWords.count(server.exportAdmission().running(),
+            "export") + ui + " open";
     LOG.info(String.format(Locale.ROOT, "stopping (%s)%s; calls get --shutdown-grace %d ms",
         why, open, grace.toMillis()));
     return new StopLines(signalled);

@@ -1,12 +1,18 @@
 package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.server.options.ServerOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -107,18 +113,88 @@ class ContainerFitTest {
         .level());
   }
 
+  /** The server's start-up in a JVM of {@code heap}: its refusal, or null, and its lines. */
+  private static String startUp(long heap, long limit, List<LogRecord> said, String... args) {
+    Logger log = Logger.getAnonymousLogger();
+    log.setUseParentHandlers(false);
+    log.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        said.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+    try {
+      Main.startUp(Main.flags(args), heap, limit, log);
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   @Test
-  void anXmxGivenByHandIsTheHeapTheRefusalCounts() {
-    // With FastDepth's two sessions, the sizing's heap and the rest do not fit 1400 MiB; a plain
-    // java -jar at -Xmx128m holds 128 + 256 + 2 sessions + 32 MiB, which does.
-    assertThrows(IllegalArgumentException.class,
-        () -> Main.options(Long.MAX_VALUE, 1400L << 20, MODEL));
-    ServerOptions small = Main.options(128L << 20, 1400L << 20, MODEL);
-    assertEquals(ContainerFit.MIN_BUDGET_BYTES, small.load().memoryBudgetBytes());
-    // Too small even so: the refusal names the heap it counted.
-    String tight = assertThrows(IllegalArgumentException.class,
-        () -> Main.options(128L << 20, 1200L << 20, MODEL)).getMessage();
-    assertTrue(tight.contains("(a heap of 128 MiB;"), tight);
+  void oneRuleRefusesBelowTheLimitItNamesAndStartsAtItWithAHeapThatFits() {
+    for (String sessions : new String[] {"1", "2"}) {
+      String[] args = model("--depth-sessions", sessions);
+      // The limit named is the same whatever the JVM's heap: a default quarter, the sizing's.
+      String refused = startUp(256L << 20, 1L << 30, new ArrayList<>(), args);
+      assertTrue(refused != null && refused.contains("; raise the limit to "), refused);
+      long n = Long.parseLong(refused.replaceAll(".*raise the limit to (\\d+) MiB.*", "$1"));
+      assertTrue(refused.contains("it needs about " + n + " MiB"), refused);
+      for (long limit : new long[] {1024, 1432, 1600, 1890, n - 1, n, n + 1, 3072}) {
+        long bytes = limit << 20;
+        String xmx = JvmSizing.line(bytes, args);
+        List<LogRecord> said = new ArrayList<>();
+        if (limit < n) {
+          assertNull(xmx, limit + " MiB: the launcher gives no heap, the server refuses");
+          for (long heap : new long[] {bytes / 4, bytes, Long.MAX_VALUE}) {
+            assertEquals(refused.replace("is 1024 MiB", "is " + limit + " MiB"),
+                startUp(heap, bytes, said, args), limit + " MiB, heap " + heap);
+          }
+          continue;
+        }
+        assertTrue(xmx != null && xmx.matches("-Xmx\\d+m"), limit + " MiB: " + xmx);
+        long heap = Long.parseLong(xmx.replaceAll("\\D", "")) << 20;
+        assertNull(startUp(heap, bytes, said, args), limit + " MiB");
+        assertTrue(heap + ContainerFit.outsideHeapBytes(Main.options(heap, bytes, args))
+            <= bytes, limit + " MiB: " + xmx);
+        List<String> lines = said.stream().filter(r -> r.getLevel() == Level.WARNING)
+            .map(LogRecord::getMessage).filter(m -> m.contains("heap")).toList();
+        assertEquals(List.of(), lines, limit + " MiB, " + sessions + " session(s), " + xmx);
+        assertTrue(said.stream().anyMatch(r -> r.getLevel() == Level.INFO
+            && r.getMessage().startsWith("container memory limit " + limit + " MiB: heap "
+                + (heap >> 20) + " MiB")), limit + " MiB");
+      }
+    }
+  }
+
+  @Test
+  void aDepthCacheGivenTooLargeGetsAHeapWithinTheLimitAndOneWarningNamingOnlyIt() {
+    long limit = 3L << 30;
+    String[] args = model("--depth-cache-mb", "4096");
+    String xmx = JvmSizing.line(limit, args);
+    long heap = Long.parseLong(xmx.replaceAll("\\D", "")) << 20;
+    assertTrue(heap <= limit, "the launcher's heap within the limit: " + xmx);
+    long fits = Main.options(Long.MAX_VALUE, limit, MODEL).depth().memoryBytes() >> 20;
+    String advice = "lower --depth-cache-mb (4096 given; " + fits + " fits), or leave it out "
+        + "(./fgbg serve fits it to the limit), or raise the limit";
+    List<LogRecord> said = new ArrayList<>();
+    assertNull(startUp(heap, limit, said, args));
+    List<String> warnings = said.stream().filter(r -> r.getLevel() == Level.WARNING)
+        .map(LogRecord::getMessage).toList();
+    assertEquals(1, warnings.size(), "" + warnings);
+    assertTrue(warnings.get(0).endsWith(advice), warnings.get(0));
+    // A JVM rounds an -Xmx up to its regions: a heap a little past the sizing's is not by hand.
+    long sized = JvmSizing.heapBytes(Main.options(Long.MAX_VALUE, limit, args));
+    ServerOptions o = Main.options(sized + (4L << 20), limit, args);
+    String rounded = ContainerFit.line(Main.flags(args), o, sized + (4L << 20), limit)
+        .message();
+    assertTrue(rounded.endsWith(advice), rounded);
   }
 
   @Test

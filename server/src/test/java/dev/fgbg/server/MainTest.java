@@ -323,7 +323,7 @@ class MainTest {
     assertEquals("maxStreams = 0 must be at least 1", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> Main.options("--shutdown-grace", "soon"));
-    assertEquals("--shutdown-grace 'soon' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
+    assertEquals("--shutdown-grace 'soon' is not a duration; use e.g. 500ms, 1.5s, 30s, 5m or 2h",
         e.getMessage());
   }
 
@@ -368,7 +368,8 @@ class MainTest {
     assertTrue(why.contains("holds no PNG or JPEG images (.png, .jpg, .jpeg, .jfif, .jpe, .jif, "
         + "any case); (--on-bad-file skip) skipped 1 bad file(s):\n  " + dir.resolve(
             "bg/photo.webp") + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. "
-        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png; or remove it)"), why);
+        + "dwebp photo.webp -o photo.png, or magick photo.webp photo.png, then remove "
+        + "photo.webp; or remove it)"), why);
   }
 
   @Test
@@ -445,7 +446,7 @@ class MainTest {
         new String[] {"--drain-delay -5s must be between 0s and 10m", "--drain-delay", "-5s"},
         // 5m for 5s would hold every stop for minutes past any pod's termination grace
         new String[] {"--drain-delay 11m must be between 0s and 10m", "--drain-delay", "11m"},
-        new String[] {"--drain-delay 'soon' is not a duration; use e.g. 500ms, 30s, 5m or 2h",
+        new String[] {"--drain-delay 'soon' is not a duration; use e.g. 500ms, 1.5s, 30s, 5m or 2h",
             "--drain-delay", "soon"})) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       PrintWriter w = new PrintWriter(err, true, StandardCharsets.UTF_8);

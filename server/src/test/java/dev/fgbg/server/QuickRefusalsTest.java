@@ -95,7 +95,7 @@ class QuickRefusalsTest {
     assertTrue(why.contains("\n  " + bg.resolve("downloaded.webp") + ": is a WEBP image; "), why);
     assertTrue(why.contains("\n  " + bg.resolve("empty.JPG") + ": is empty (0 bytes)\n"), why);
     assertTrue(why.contains("\n  " + bg.resolve("iphone.jpg") + ": not a PNG or JPEG image (its "
-        + "bytes are a HEIC image's; convert it to PNG or JPEG (e.g. heif-convert iphone.jpg "
+        + "bytes are a HEIC image's; convert it to PNG (e.g. heif-convert iphone.jpg "
         + "iphone.png"), why);
     assertTrue(why.contains("\n  " + root.resolve("fg/cup/saved.heic") + ": is named .heic but "
         + "its bytes are a JPEG image's; rename it to saved.jpg"), why);
@@ -118,6 +118,20 @@ class QuickRefusalsTest {
         + root.resolve("fg/cup/z.png") + ": no mask for foreground cup/z.png in " + masks
         + " (looked for cup/z.png, and cup/z with the other image extensions .jpg, .jpeg, "
         + ".jfif, .jpe, .jif, any case)", Fixtures.notDecoded(4)), why.lines().toList());
+  }
+
+  @Test
+  void aWebpMaskUnderAPngNameIsToldToBecomeAPngBesideItNotOverIt() throws Exception {
+    Fixtures.goodFolders(root);
+    Path masks = root.resolve("masks");
+    Fixtures.write(Fixtures.digit(20, 20), masks.resolve("ball/y.png"));
+    Fixtures.write(Fixtures.digit(20, 20), masks.resolve("cup/z.png"));
+    Files.write(masks.resolve("ball/x.png"), WEBP);
+    String why = refusal(folders("office", root).setFgMasks(masks.toString()).build());
+    // dwebp writes PNG whatever the name, and a mask must not be lossy: a PNG name, new.
+    assertTrue(why.contains(masks.resolve("ball/x.png") + ": not a PNG or JPEG image (its bytes "
+        + "are a WEBP image's; convert it to PNG (e.g. dwebp x.png -o x-converted.png, or magick"
+        + " x.png x-converted.png, then move x-converted.png over x.png))"), why);
   }
 
   @Test
@@ -157,9 +171,11 @@ class QuickRefusalsTest {
     String why = refusal(folders("good", root.resolve("good")).build(),
         folders("office", office).setDepthModel(model.toString())
             .setDepthWeights(weights.toString()).build());
-    assertTrue(why.startsWith("dataset 'office' has 2 bad files or folders (fix or remove "
-        + "each, then start again):\n  depth model weights " + weights + " not found (the path "
-        + "given as --depth-weights, or as depthWeights in a config file)\n  " + webp
+    // The model's problem is no file or folder of the dataset: counted on its own.
+    assertTrue(why.startsWith("dataset 'office' has a depth model problem and 1 bad file or "
+        + "folder (fix or remove each, then start again):\n  depth model weights " + weights
+        + " not found (the path given as --depth-weights, or as depthWeights in a config "
+        + "file)\n  " + webp
         + ": is a WEBP image; fgbg reads PNG and JPEG (convert it, e.g. dwebp "), why);
     assertTrue(why.endsWith("\n" + Fixtures.notDecoded(6)), why);
   }
@@ -170,7 +186,7 @@ class QuickRefusalsTest {
     Path model = root.resolve("models/none");
     String why = refusal(folders("office", root).setDepthModel(model.toString()).build());
     assertEquals("dataset 'office': depth model config " + model + " not found: give a model "
-        + "folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224",
-        why);
+        + "folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224"
+        + "\n" + Fixtures.notDecoded(6), why);
   }
 }

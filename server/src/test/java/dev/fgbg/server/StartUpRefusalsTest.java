@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,9 +62,12 @@ class StartUpRefusalsTest {
     } finally {
       System.setErr(old);
     }
-    String out = err.toString(StandardCharsets.UTF_8).strip();
-    assertEquals(2, code, out);
-    assertEquals(1, out.lines().count(), out);
+    String said = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(2, code, said);
+    // A refusal before decoding ends saying how many files were not decoded yet.
+    String note = Fixtures.notDecoded(0).substring(1);
+    String out = said.lines().filter(l -> !l.endsWith(note)).collect(Collectors.joining("\n"));
+    assertEquals(1, out.lines().count(), said);
     assertFalse(CLASS_NAME.matcher(out).find(), "words, not class names: " + out);
     assertTrue(out.startsWith("fgbg: error: "), out);
     return out.substring("fgbg: error: ".length());

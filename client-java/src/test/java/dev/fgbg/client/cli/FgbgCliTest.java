@@ -564,6 +564,12 @@ class FgbgCliTest {
       assertEquals("fgbg: error: --deadline " + d + " must be positive; e.g. --deadline 30s, "
           + "or leave it out for the default", r[2].trim());
     }
+    // Positive but under a millisecond: refused in words, not run as a deadline of "0s".
+    for (String d : List.of("0.5ms", "0.0001s")) {
+      String[] r = run("describe", "--target", target, "--deadline", d);
+      assertEquals("2", r[0], r[2]);
+      assertTrue(r[2].contains("'" + d + "' is under a millisecond"), r[2]);
+    }
   }
 
   @Test

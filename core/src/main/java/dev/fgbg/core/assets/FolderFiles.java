@@ -38,13 +38,13 @@ public final class FolderFiles {
 
   /**
    * Lists and checks {@code config}'s files without decoding them; {@code known}: problems of
-   * the dataset found before (which no skipping drops). Throws INVALID_CONFIG naming every
+   * its depth model found before (which no skipping drops). Throws INVALID_CONFIG naming every
    * problem found when a strict load has one, or a skipping load one it cannot skip; a
    * skipping load leaves the files it skips out.
    */
   public static FolderFiles check(FolderDataset config, List<String> known) {
     Problems problems = new Problems();
-    known.forEach(problems::add);
+    known.forEach(problems::addModel);
     // A missing folder does not stop the checks of the other one's files.
     List<ImageFile> bgFiles = FolderListing.list(config.backgrounds(), "background", problems);
     List<ImageFile> fgFiles = FolderListing.list(config.foregrounds(), "foreground", problems);
@@ -63,9 +63,9 @@ public final class FolderFiles {
     fgFiles = quick(fgFiles, masks, problems);
     if (!problems.isEmpty()) {
       // Strict: refused now. Skipping: what is skipped is not decoded only to be dropped.
+      boolean note = problems.namesAFile() || problems.namesTheModel();
       Set<String> skipped = problems.settle(config.name(), skip(config), config.skipSetting(),
-          problems.namesAFile() ? notDecoded(unnamed(bgFiles, problems)
-              + unnamed(fgFiles, problems)) : null);
+          note ? notDecoded(unnamed(bgFiles, problems) + unnamed(fgFiles, problems)) : null);
       bgFiles = without(bgFiles, skipped);
       fgFiles = without(fgFiles, skipped);
     }
@@ -117,8 +117,8 @@ public final class FolderFiles {
   }
 
   /**
-   * What a refusal before decoding that names files adds: the files it could not yet say
-   * anything of (a refusal of a missing model or folder alone stays one line).
+   * What a refusal before decoding that names files or the depth model's adds: the files it
+   * could not yet say anything of (a refusal of a missing folder alone stays one line).
    */
   private static String notDecoded(int files) {
     return files == 0 ? null : files + " image file(s) not named here were not decoded yet: "

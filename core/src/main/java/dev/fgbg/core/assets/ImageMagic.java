@@ -25,10 +25,12 @@ final class ImageMagic {
   /** How to convert each format fgbg does not read (IN to OUT, with tools easy to find). */
   private static final Map<String, String> CONVERT = Map.of(
       "WEBP", "e.g. dwebp IN -o OUT, or magick IN OUT",
-      "HEIC", "e.g. heif-convert IN OUT, or magick IN OUT; an iPhone saves JPEG under "
-          + "Settings > Camera > Formats > Most Compatible",
+      "HEIC", "e.g. heif-convert IN OUT, or magick IN OUT",
       "HEIF", "e.g. heif-convert IN OUT, or magick IN OUT",
       "AVIF", "e.g. avifdec IN OUT, or magick IN OUT");
+  /** Said after a HEIC file's commands: how not to make more of them. */
+  private static final String IPHONE = "; an iPhone saves JPEG under Settings > Camera > "
+      + "Formats > Most Compatible";
 
   private ImageMagic() {}
 
@@ -69,12 +71,13 @@ final class ImageMagic {
   }
 
   /**
-   * How to convert {@code file}, whose bytes are {@code format}'s: "convert it to PNG or JPEG",
-   * with example commands where {@link #tools} knows some.
+   * How to convert {@code file}, whose bytes are {@code format}'s: "convert it to PNG" (lossless:
+   * a mask must be, and the tools write PNG whatever the name), with example commands where
+   * {@link #tools} knows some.
    */
   static String convert(String format, Path file) {
     String how = tools(format, file);
-    return "convert it to PNG or JPEG" + (how == null ? "" : " (" + how + ")");
+    return "convert it to PNG" + (how == null ? "" : " (" + how + ")");
   }
 
   /** Example commands that convert {@code file} ("e.g. …"), or null for a format without. */
@@ -83,9 +86,13 @@ final class ImageMagic {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
-    // A new name beside the file: a .png output for x.png would overwrite what it reads.
-    String out = stem + (name.toLowerCase(Locale.ROOT).endsWith(".png") ? ".jpg" : ".png");
-    return how == null ? null : how.replace("IN", name).replace("OUT", out);
+    // Always a PNG name (the tools write PNG whatever it is); a new one beside the file, as x.png
+    // would overwrite what it reads, then put in the original's place.
+    boolean png = name.toLowerCase(Locale.ROOT).endsWith(".png");
+    String out = stem + (png ? "-converted.png" : ".png");
+    String then = png ? ", then move " + out + " over " + name : ", then remove " + name;
+    return how == null ? null : how.replace("IN", name).replace("OUT", out) + then
+        + (format.equals("HEIC") ? IPHONE : "");
   }
 
   /** "a GIF", "an AVIF": the format with its article. */

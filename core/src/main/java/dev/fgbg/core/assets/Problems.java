@@ -29,10 +29,22 @@ final class Problems {
   private final List<String> general = new ArrayList<>();
   private final Map<String, List<String>> byFile = new TreeMap<>();
   private final Set<String> unskippable = new HashSet<>();
+  /** How many of {@link #general} are the depth model's (its files), not a file's or folder's. */
+  private int model;
 
   /** A problem that is not one file's (a missing folder, an empty one). */
   void add(String problem) {
     general.add(problem);
+  }
+
+  /** A problem of the dataset's depth model (its weights missing, say): counted on its own. */
+  void addModel(String problem) {
+    general.add(model++, problem);
+  }
+
+  /** Whether a problem of the depth model was named. */
+  boolean namesTheModel() {
+    return model > 0;
   }
 
   /** A problem of {@code file}, which skipping drops; a message starting with its name is cut. */
@@ -120,8 +132,13 @@ final class Problems {
           + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")")
           + (also.isEmpty() ? "" : "; " + also) + last);
     }
-    StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + count
-        + " bad files or folders (fix or remove each, then start again" + hint + "):");
+    int bad = count - model;
+    String files = bad == 0 ? "" : bad + (bad == 1 ? " bad file or folder" : " bad files or "
+        + "folders");
+    String what = model == 0 ? files : (model == 1 ? "a depth model problem"
+        : model + " depth model problems") + (bad == 0 ? "" : " and " + files);
+    StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + what
+        + " (fix or remove each, then start again" + hint + "):");
     shown(lines).forEach(l -> b.append("\n  ").append(l));
     throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also) + last);
   }

@@ -178,16 +178,19 @@ class HostileFoldersTest {
     Files.copy(bg.resolve("indoor/a.jpg"), bg.resolve("saved.webp"));
     List<String> lines = refusal();
     assertNamed(lines, bg.resolve("downloaded.jpg"), "not a PNG or JPEG image (its bytes are a "
-        + "WEBP image's; convert it to PNG or JPEG (e.g. dwebp downloaded.jpg -o downloaded.png");
+        + "WEBP image's; convert it to PNG (e.g. dwebp downloaded.jpg -o downloaded.png");
     assertNamed(lines, bg.resolve("iphone.jpg"), "not a PNG or JPEG image (its bytes are a HEIC "
-        + "image's; convert it to PNG or JPEG (e.g. heif-convert iphone.jpg iphone.png");
+        + "image's; convert it to PNG (e.g. heif-convert iphone.jpg iphone.png");
     assertNamed(lines, bg.resolve("iphone.jpg"), "Settings > Camera > Formats > Most Compatible");
+    // A PNG name that does not overwrite the file the tool reads, then put in its place.
     assertNamed(lines, bg.resolve("new.png"), "(its bytes are an AVIF image's; convert it to PNG "
-        + "or JPEG (e.g. avifdec new.png new.jpg");
+        + "(e.g. avifdec new.png new-converted.png, or magick new.png new-converted.png, then "
+        + "move new-converted.png over new.png)");
     assertNamed(lines, bg.resolve("fake.webp"), "is named .webp but its bytes are not an image");
     assertNamed(lines, bg.resolve("photo.heic"), "is named .heic but its bytes are not an image");
     assertNamed(lines, bg.resolve("real.webp"), "is a WEBP image; fgbg reads PNG and JPEG "
-        + "(convert it, e.g. dwebp real.webp -o real.png, or magick real.webp real.png; or "
+        + "(convert it, e.g. dwebp real.webp -o real.png, or magick real.webp real.png, then "
+        + "remove real.webp; or "
         + "remove it)");
     assertNamed(lines, bg.resolve("real.heif"), "is a HEIC image; fgbg reads PNG and JPEG");
     assertNamed(lines, bg.resolve("saved.webp"), "is named .webp but its bytes are a JPEG "

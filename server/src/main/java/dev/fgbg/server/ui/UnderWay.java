@@ -24,9 +24,10 @@ final class UnderWay {
     notifyAll();
   }
 
-  /** The server stops: new requests are refused from now on. */
-  synchronized void refuseNew() {
+  /** The server stops: new requests are refused from now on; returns those under way. */
+  synchronized int refuseNew() {
     stopping = true;
+    return open;
   }
 
   /**

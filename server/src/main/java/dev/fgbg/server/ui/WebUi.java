@@ -145,11 +145,11 @@ public final class WebUi implements AutoCloseable {
   /**
    * The server begins to stop: new requests are refused (503), as new gRPC calls are, and those
    * under way have {@code grace} to finish from now, as the gRPC calls have: {@link #close}
-   * waits for them until then.
+   * waits for them until then. Returns how many are under way, for the stop line.
    */
-  public void stopping(Duration grace) {
+  public int stopping(Duration grace) {
     graceEnd = System.nanoTime() + grace.toNanos();
-    underWay.refuseNew();
+    return underWay.refuseNew();
   }
 
   /**

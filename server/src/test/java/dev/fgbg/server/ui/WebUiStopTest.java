@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -94,11 +95,13 @@ class WebUiStopTest {
     UiTestServer server = UiTestServer.start(dir.resolve("exports"), Duration.ofMinutes(2));
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch stopBegun = new CountDownLatch(1);
+    AtomicReference<String> stopLine = new AtomicReference<>();
     Logger log = Logger.getLogger(FgbgApplication.class.getName());
     Handler begun = new Handler() {
       @Override
       public void publish(LogRecord r) {
         if (r.getMessage().startsWith("stopping (")) {
+          stopLine.set(r.getMessage());
           stopBegun.countDown();
         }
       }
@@ -122,6 +125,9 @@ class WebUiStopTest {
         }
       });
       assertTrue(stopBegun.await(30, TimeUnit.SECONDS), "the stop began");
+      // The run under way gets the grace, and the stop line counts it.
+      assertTrue(stopLine.get().contains("; 0 streams, 0 exports and 1 web UI request open; "),
+          stopLine.get());
       HttpResponse<String> late = server.get("/api/datasets");
       assertEquals(503, late.statusCode(), late.body());
       assertTrue(late.body().contains("the server is shutting down: it takes no new requests,"
