@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.DiskFull;
 import dev.fgbg.common.InWords;
 import dev.fgbg.common.RegularFiles;
 import dev.fgbg.common.observe.MinuteLines;
@@ -172,8 +173,12 @@ public final class DiskTier {
         account(p, record.length);
         return;
       }
-      if (tries < TRIES_WHEN_FULL && diskFull(e) && makeRoom(p, record.length)) {
+      boolean full = DiskFull.in(e);
+      if (tries < TRIES_WHEN_FULL && full && makeRoom(p, record.length)) {
         continue;
+      }
+      if (full) {
+        stats.recordDiskFull();
       }
       String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
       writeFailures.log("depth disk cache: cannot write " + why + " (" + MinuteLines.COUNTED
@@ -199,12 +204,6 @@ public final class DiskTier {
       removeQuietly(tmp);
       return e;
     }
-  }
-
-  /** The file system is out of space (or of the user's quota): evicting may make room. */
-  private static boolean diskFull(IOException e) {
-    String words = InWords.of(e).toLowerCase(Locale.ROOT);
-    return words.contains("no space left") || words.contains("quota exceeded");
   }
 
   /**
