@@ -36,7 +36,7 @@ final class StopLines {
 
   /**
    * Logs the first line; {@code server} may be null (a start that failed), {@code signalled}
-   * too (no signal: a close, SIGHUP).
+   * too (no signal: a close, the JVM's exit).
    */
   static StopLines begin(String why, FgbgServer server, Duration grace, Signalled signalled) {
     String open = server == null ? "" : "; " + InWords.count(server.streams().count(), "stream")
