@@ -172,7 +172,8 @@ public final class FgbgApplication implements AutoCloseable {
     DatasetLine.unusedCacheDir(datasets, options.depth()).ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
-    if (runtimes.isEmpty()) {
+    if (runtimes.isEmpty()) { // SERVING since it listened: said last, as after a warm-up
+      LOG.info("health SERVING");
       warm.complete(null);
     } else { // here, after the lines above: "health SERVING" comes after "listening"
       housekeeping.execute(this::warmUp);
