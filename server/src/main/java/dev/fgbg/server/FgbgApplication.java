@@ -136,7 +136,8 @@ public final class FgbgApplication implements AutoCloseable {
       try {
         webUi = WebUi.start(ui, ServerView.of(server, registry, metrics), options.ticker());
       } catch (IOException e) {
-        throw ListenFailures.cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
+        throw ListenFailures.cannotListen(NettyListener.hostPort(ui.host(), ui.port()), "--ui-port",
+            e);
       }
       LOG.info("web UI on " + webUi.describe());
       ui.warnings().forEach(LOG::warning);
