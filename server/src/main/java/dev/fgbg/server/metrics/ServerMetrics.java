@@ -111,7 +111,7 @@ public final class ServerMetrics {
    * Every family with labels shows from the first scrape (a family without series is left out
    * of it, HELP and TYPE too), and a first error counts from 0 in {@code rate()}: the series of
    * the methods that send samples, of the streaming methods, and of each method's load-shedding
-   * codes start at 0. The export ratio has none until an export runs.
+   * codes start at 0. The export ratio has none until an export is asked for.
    */
   private void knownSeries() {
     for (String method : SENDING) {
@@ -189,6 +189,11 @@ public final class ServerMetrics {
 
   public void rendered(String method, long nanos) {
     render.labelValues(method).observe(nanos / 1e9);
+  }
+
+  /** An export was asked for: its series shows 0 until its first batch is written. */
+  public void exportStarted(String destination) {
+    exportDone.labelValues(destination); // made at 0; a running export's own value is kept
   }
 
   public void exportProgress(String destination, long done, long total) {

@@ -94,6 +94,8 @@ public final class MetricsInterceptor implements ServerInterceptor {
         if (message instanceof ExportRequest r) {
           // The label as typed (Prometheus quotes it), cut and escaped as messages quote it.
           destination[0] = Quoted.bare(r.getDestination());
+          // 0 from the start: the first batch may take seconds (CPU teacher depth, a queue).
+          metrics.exportStarted(destination[0]);
         }
         super.onMessage(message);
       }
