@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * removal from its Service reaches clients while its port is still open); a second signal ends
  * the delay early. SIGINT (Ctrl-C, at a terminal) and SIGHUP (the terminal gone; certificates
  * and tokens are reloaded by polling, so a HUP has nothing to reload) do not wait. Then the
- * process exits as the JVM's handler would (status 128 + the signal's number), and the shutdown hook stops the server
- * naming the signal ({@link #why()}).
+ * process exits as the JVM's handler would (status 128 + the signal's number), and the shutdown
+ * hook stops the server naming the signal ({@link #why()}).
  */
 final class StopSignals {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());

@@ -81,7 +81,8 @@ class MainTest {
   /**
    * --cache-dir without --disk-cache-gb on a disk with less free than the 50 GB default: the
    * limit is half of what the folder holds and the free space together, said in the tier's
-   * start-up line, and no warning that the limit is more than is free (a laptop's every start had one).
+   * start-up line, and no warning that the limit is more than is free (a laptop's every start
+   * had one).
    */
   @Test
   void theDefaultDiskLimitIsBoundedByTheFreeSpaceAndNotWarnedAbout() throws Exception {
