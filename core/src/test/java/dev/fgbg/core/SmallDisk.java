@@ -1,6 +1,7 @@
 package dev.fgbg.core;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,18 @@ public final class SmallDisk implements AutoCloseable {
   /** Bytes free on the file system. */
   public long free() throws IOException {
     return Files.getFileStore(dir).getUsableSpace();
+  }
+
+  /** Writes {@code filler} until its disk is full, as another program filling the disk. */
+  public static void fill(Path filler) {
+    byte[] block = new byte[1 << 16];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      // the disk is full now
+    }
   }
 
   private static boolean run(String... command) throws IOException, InterruptedException {

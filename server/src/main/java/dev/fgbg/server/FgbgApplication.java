@@ -137,7 +137,8 @@ public final class FgbgApplication implements AutoCloseable {
       try {
         webUi = WebUi.start(ui, ServerView.of(server, registry, metrics), options.ticker());
       } catch (IOException e) {
-        throw ListenFailures.cannotListen(ui.host() + ":" + ui.port(), "--ui-port", e);
+        throw ListenFailures.cannotListen(NettyListener.hostPort(ui.host(), ui.port()), "--ui-port",
+            e);
       }
       LOG.info("web UI on " + webUi.describe());
       ui.warnings().forEach(LOG::warning);
@@ -174,7 +175,8 @@ public final class FgbgApplication implements AutoCloseable {
         .ifPresent(LOG::warning);
     DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
     datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
-    if (runtimes.isEmpty()) {
+    if (runtimes.isEmpty()) { // SERVING since it listened: said last, as after a warm-up
+      LOG.info("health SERVING");
       warm.complete(null);
     } else { // here, after the lines above: "health SERVING" comes after "listening"
       housekeeping.execute(this::warmUp);

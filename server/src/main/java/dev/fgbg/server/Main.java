@@ -148,8 +148,8 @@ public final class Main implements Callable<Integer> {
     Logger log = Logger.getLogger(Main.class.getName());
     AtomicReference<FgbgApplication> made = new AtomicReference<>();
     AtomicReference<Duration> bound = new AtomicReference<>();
-    // SIGTERM (after its drain) and SIGINT exit through System.exit, which runs this hook, as
-    // SIGHUP does; the signals' handler says which came. Both are in place before anything is
+    // SIGTERM (after its drain), SIGINT and SIGHUP exit through System.exit, which runs this
+    // hook; the signals' handler says which came. Both are in place before anything is
     // read (a --config, the folders), so a signal at any moment gets its line: before the
     // application exists, that the server stopped during start-up; after, its stop line
     // (close waits for start). No drain before the options give one: nothing serves yet.

@@ -10,13 +10,14 @@ import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
 /**
- * What SIGTERM and SIGINT do to {@code fgbg serve}, in place of the JVM's handlers, which run
- * the shutdown hooks without saying which signal came. SIGTERM with a {@code --drain-delay}
- * first turns health NOT_SERVING and keeps serving for that long (a pod's removal from its
- * Service reaches clients while its port is still open); a second SIGTERM or a SIGINT ends the
- * delay early. SIGINT (Ctrl-C, at a terminal) does not wait. Then the process exits as the
- * JVM's handler would (status 128 + the signal's number), and the shutdown hook stops the server
- * naming the signal ({@link #why()}).
+ * What SIGTERM, SIGINT and SIGHUP do to {@code fgbg serve}, in place of the JVM's handlers,
+ * which run the shutdown hooks without saying which signal came. SIGTERM with a
+ * {@code --drain-delay} first turns health NOT_SERVING and keeps serving for that long (a pod's
+ * removal from its Service reaches clients while its port is still open); a second signal ends
+ * the delay early. SIGINT (Ctrl-C, at a terminal) and SIGHUP (the terminal gone; certificates
+ * and tokens are reloaded by polling, so a HUP has nothing to reload) do not wait. Then the
+ * process exits as the JVM's handler would (status 128 + the signal's number), and the shutdown
+ * hook stops the server naming the signal ({@link #why()}).
  */
 final class StopSignals {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
@@ -45,10 +46,11 @@ final class StopSignals {
     drainDelay = d;
   }
 
-  /** Handles SIGTERM and SIGINT from now on (where the JVM lets it: see SignalHandlers). */
+  /** Handles SIGTERM, SIGINT and SIGHUP from now on (where the JVM lets it: SignalHandlers). */
   StopSignals install() {
     SignalHandlers.handle("TERM", this::received);
     SignalHandlers.handle("INT", this::received);
+    SignalHandlers.handle("HUP", this::received);
     return this;
   }
 
@@ -100,7 +102,7 @@ final class StopSignals {
     String signal = first.get();
     String by = cutBy;
     if (signal == null) {
-      return "SIGHUP or the JVM's exit";
+      return "the JVM's exit";
     }
     return by == null || by.equals(signal) ? signal : signal + ", its drain ended by " + by;
   }

@@ -80,8 +80,9 @@ class MainTest {
 
   /**
    * --cache-dir without --disk-cache-gb on a disk with less free than the 50 GB default: the
-   * limit is what the folder holds plus half the free space, said in the tier's start-up line,
-   * and no warning that the limit is more than is free (a laptop's every start had one).
+   * limit is half of what the folder holds and the free space together, said in the tier's
+   * start-up line, and no warning that the limit is more than is free (a laptop's every start
+   * had one).
    */
   @Test
   void theDefaultDiskLimitIsBoundedByTheFreeSpaceAndNotWarnedAbout() throws Exception {
@@ -105,8 +106,8 @@ class MainTest {
       assertEquals(1, said.size(), said.toString());
       assertTrue(said.get(0).startsWith("INFO depth disk cache " + cache + ": 0 records, 0.0 MB"
           + " (limit " + limit), said.get(0));
-      assertTrue(said.get(0).endsWith(": the default, what it holds plus half the free space, "
-          + "as that is under 50 GB)") || disk == null, said.get(0));
+      assertTrue(said.get(0).endsWith(": the default, half of what it holds and the free space "
+          + "together, as that is under 50 GB)") || disk == null, said.get(0));
       // The dataset's line reads the tier's limit, not the options' "default" (-1): its 360
       // maps, 0.8 MB, fit the 4.2 MB.
       String line = DatasetLine.of(app.datasets().get(1), o.depth());

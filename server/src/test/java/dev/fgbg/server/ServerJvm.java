@@ -58,7 +58,12 @@ final class ServerJvm implements AutoCloseable {
    * background job (as a CI step may be) inherits SIGINT ignored, which a JVM then leaves so.
    */
   static ServerJvm interruptible(String... args) throws Exception {
-    return new ServerJvm(List.of("env", "--default-signal=INT"), null, List.of(), false,
+    return withDefaultSignal("INT", args);
+  }
+
+  /** Started with SIG{@code name} handled as by default (nohup leaves SIGHUP ignored). */
+  static ServerJvm withDefaultSignal(String name, String... args) throws Exception {
+    return new ServerJvm(List.of("env", "--default-signal=" + name), null, List.of(), false,
         args);
   }
 

@@ -83,6 +83,10 @@ class StartUpRefusalsTest {
           + "--port"), why);
       String metrics = refusal("--port", "0", "--metrics-port", String.valueOf(port));
       assertTrue(metrics.endsWith("choose another --metrics-port"), metrics);
+      // The web UI's port in the same words as the others (it was "/127.0.0.1:port").
+      assertEquals("cannot listen on 127.0.0.1:" + port + ": the address is in use (another "
+          + "server there?); choose another --ui-port", refusal("--port", "0", "--ui-port",
+          String.valueOf(port)));
     }
   }
 

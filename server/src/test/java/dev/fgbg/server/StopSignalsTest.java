@@ -174,6 +174,28 @@ class StopSignalsTest {
     }
   }
 
+  @Test
+  void sighupStopsAsSigtermDoesWithoutDrainingAndTheStopLineCountsFromIt() throws Exception {
+    // Its terminal gone (or kill -HUP): a stop, not a reload. Started with SIGHUP handled as by
+    // default, as nohup would not leave it.
+    try (ServerJvm s = ServerJvm.withDefaultSignal("HUP", with("--drain-delay", "10m"))) {
+      ManagedChannel watching = s.channel();
+      try {
+        assertTrue(new Watchers(watching).serving.await(60, TimeUnit.SECONDS), s.log());
+      } finally {
+        watching.shutdownNow();
+      }
+      s.signal("HUP");
+      assertTrue(s.process.waitFor(1 + Main.STOP_SLACK.toSeconds() + 5, TimeUnit.SECONDS),
+          "still running:\n" + s.log());
+      assertEquals(129, s.process.exitValue(), s.log()); // 128 + 1, as the JVM's own
+      assertTrue(s.log().contains(STOPPING + "SIGHUP); 0 streams"), s.log());
+      assertTrue(s.log().matches("(?s).*stopped after [0-9.]+ s \\([0-9.]+ s since SIGHUP\\).*"),
+          s.log());
+      assertFalse(s.log().contains("draining"), s.log());
+    }
+  }
+
   /**
    * A SIGTERM during start-up (here while the server reads its --config, a FIFO that nothing is
    * written to: the read blocks until the test's writer closes it) logged nothing: the JVM's own

@@ -28,7 +28,7 @@ class StopSignalsWordsTest {
   @Test
   void oneSignalOrASecondOfTheSameIsNamedOnce() throws Exception {
     StopSignals one = new StopSignals(Duration.ZERO, () -> { }, code -> { });
-    assertEquals("SIGHUP or the JVM's exit", one.why());
+    assertEquals("the JVM's exit", one.why());
     one.received("INT", 2);
     assertEquals("SIGINT", one.why());
     // Without a drain a later signal ends none: the stop line names the first alone.

@@ -12,6 +12,7 @@ final class ConcurrentDepthStats implements DepthStats {
   private final AtomicLong diskHits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
   private final AtomicLong diskCorrupt = new AtomicLong();
+  private final AtomicLong diskFull = new AtomicLong();
   private final AtomicLong storeHits = new AtomicLong();
   private final AtomicLong storeDamaged = new AtomicLong();
   private final AtomicLong runs = new AtomicLong();
@@ -54,6 +55,11 @@ final class ConcurrentDepthStats implements DepthStats {
   @Override
   public void recordDiskCorrupt() {
     diskCorrupt.incrementAndGet();
+  }
+
+  @Override
+  public void recordDiskFull() {
+    diskFull.incrementAndGet();
   }
 
   @Override
@@ -103,7 +109,7 @@ final class ConcurrentDepthStats implements DepthStats {
     }
     return new DepthCounts(memoryHits.get(), diskHits.get(), storeHits.get(), misses.get(),
         diskCorrupt.get(), storeDamaged.get(), runs.get(), inferred.get(), withdrawn.get(),
-        maxBatchSeen.get(), n, sum, most, rejected.get(), inferenceNanos.get());
+        maxBatchSeen.get(), n, sum, most, rejected.get(), inferenceNanos.get(), diskFull.get());
   }
 
   @Override

@@ -15,11 +15,12 @@ package dev.fgbg.core.depth;
  * @param queued requests the model was given, counted as their queue delay is: the mean delay
  *     is over these, not over {@code inferred}, which grows only once their batch has run
  * @param queueDelayNanos the queue delays of the requests the model was given, summed
+ * @param diskFull maps the disk tier could not write for a full disk, even after evicting
  */
 public record DepthCounts(long memoryHits, long diskHits, long storeHits, long misses,
     long diskCorrupt, long storeDamaged, long runs, long inferred, long withdrawn,
     long maxBatchSeen, long queued, long queueDelayNanos, long maxQueueDelayNanos,
-    long rejected, long inferenceNanos) {
+    long rejected, long inferenceNanos, long diskFull) {
 
   public double meanBatch() {
     return runs == 0 ? 0 : (double) inferred / runs;

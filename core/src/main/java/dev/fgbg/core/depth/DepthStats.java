@@ -33,6 +33,9 @@ public interface DepthStats {
 
   void recordDiskCorrupt();
 
+  /** A map the disk tier could not write for a full disk, even after evicting to make room. */
+  void recordDiskFull();
+
   /** A depth store record found unusable (computed by the model instead). */
   void recordStoreDamaged();
 

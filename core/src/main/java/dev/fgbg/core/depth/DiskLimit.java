@@ -11,27 +11,37 @@ import java.util.Locale;
  * {@link #DEFAULT}, which the free space bounds, so a laptop's default start is not warned about.
  */
 public final class DiskLimit {
-  /** No limit given: the smaller of {@link #CAP} and what the tier holds plus half the free. */
+  /**
+   * No limit given: the smaller of {@link #CAP} and half of what the tier holds and the free
+   * space together, a figure the tier's own writes do not change (a write moves bytes from the
+   * free space to the tier), so it does not grow from one start to the next.
+   */
   public static final long DEFAULT = -1;
   /** The default limit where the disk has room: the built-in 400,000 maps take 41 GB. */
   public static final long CAP = 50_000_000_000L;
 
   private DiskLimit() {}
 
-  /**
-   * The limit of a tier over {@code dir} holding {@code held} bytes: {@code given}, or for
-   * {@link #DEFAULT} what it holds plus half the free space (the rest left to exports and
-   * everything else on the disk), at most {@link #CAP}.
-   */
+  /** {@link #of(long, long, long)} with the free space of {@code dir}'s file system. */
   static long of(Path dir, long given, long held) throws IOException {
-    return given != DEFAULT ? given : Math.min(CAP, held + free(dir) / 2);
+    return of(given, held, free(dir));
+  }
+
+  /**
+   * The limit of a tier holding {@code held} bytes with {@code free} bytes free beside it:
+   * {@code given}, or for {@link #DEFAULT} half of held and free together (the other half left
+   * to exports and everything else on the disk), at most {@link #CAP}. Held plus half the free,
+   * as before, grew at every restart (0 + F/2, then F/2 + F/4, ...) until the disk was full.
+   */
+  static long of(long given, long held, long free) {
+    return given != DEFAULT ? given : Math.min(CAP, (held + free) / 2);
   }
 
   /** The limit's words for the tier's start-up line. */
   static String describe(long given, long limit) {
     return String.format(Locale.ROOT, "limit %.1f MB%s", limit / 1e6, given != DEFAULT ? ""
-        : limit < CAP ? ": the default, what it holds plus half the free space, as that is "
-        + "under 50 GB" : ": the default");
+        : limit < CAP ? ": the default, half of what it holds and the free space together, "
+        + "as that is under 50 GB" : ": the default");
   }
 
   /**

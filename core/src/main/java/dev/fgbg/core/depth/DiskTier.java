@@ -1,6 +1,7 @@
 package dev.fgbg.core.depth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.common.DiskFull;
 import dev.fgbg.common.InWords;
 import dev.fgbg.common.RegularFiles;
 import dev.fgbg.common.observe.MinuteLines;
@@ -210,8 +211,12 @@ public final class DiskTier {
         account(p, record.length);
         return;
       }
-      if (tries < TRIES_WHEN_FULL && RecordFiles.diskFull(e) && makeRoom(p, record.length)) {
+      boolean full = DiskFull.in(e);
+      if (tries < TRIES_WHEN_FULL && full && makeRoom(p, record.length)) {
         continue;
+      }
+      if (full) {
+        stats.recordDiskFull();
       }
       String why = p + ": " + (Files.isDirectory(p) ? "a folder is in its place" : InWords.of(e));
       writeFailures.log(kind.label() + ": cannot write " + why + " (" + MinuteLines.COUNTED

@@ -1,13 +1,11 @@
 package dev.fgbg.core.depth;
 
-import dev.fgbg.common.InWords;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** How {@link DiskTier} writes and removes a record's file. */
@@ -31,12 +29,6 @@ final class RecordFiles {
       removeQuietly(tmp);
       return e;
     }
-  }
-
-  /** The file system is out of space (or of the user's quota): evicting may make room. */
-  static boolean diskFull(IOException e) {
-    String words = InWords.of(e).toLowerCase(Locale.ROOT);
-    return words.contains("no space left") || words.contains("quota exceeded");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.common.DiskFull;
 import dev.fgbg.common.InWords;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class FileIo {
       return failure(finalName(w.file()), cause); // the file's own name, not the temporary
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (msg.contains("No space left on device") || msg.contains("Disk quota exceeded")) {
+    if (DiskFull.in(e)) {
       return new FgbgException(FgbgException.Reason.RESOURCE_EXHAUSTED,
           // ENOSPC is also a file system out of inodes, with bytes free: df -i tells.
           "export stopped: disk full while writing " + what + " (" + msg + "): free "

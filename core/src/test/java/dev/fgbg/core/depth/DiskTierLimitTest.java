@@ -85,6 +85,60 @@ class DiskTierLimitTest {
     }
   }
 
+  /**
+   * The default limit over restarts, its inputs given: a tier filled to its limit, restarted,
+   * keeps the same limit (held plus half the free grew 15, 22.5, 26.25 ... MB of a 30 MB disk).
+   */
+  @Test
+  void theDefaultLimitDoesNotGrowFromOneStartToTheNext() {
+    long disk = 30_000_000;
+    long others = 0;
+    long held = 0;
+    long first = DiskLimit.of(DiskLimit.DEFAULT, held, disk);
+    assertEquals(disk / 2, first, "half the free space of an empty folder, as before");
+    for (int start = 1; start <= 6; start++) {
+      long limit = DiskLimit.of(DiskLimit.DEFAULT, held, disk - others - held);
+      assertEquals(first, limit, "start " + start);
+      held = limit; // the tier fills to its limit before the next restart
+    }
+    others = 10_000_000; // exports take space: the limit falls, and start-up evicts
+    assertEquals((disk - others) / 2, DiskLimit.of(DiskLimit.DEFAULT, held,
+        disk - others - held));
+    assertEquals(DiskLimit.CAP, DiskLimit.of(DiskLimit.DEFAULT, 0, 1L << 50), "at most 50 GB");
+    assertEquals(123, DiskLimit.of(123, held, 0), "a given limit is kept");
+  }
+
+  /** The same through real restarts of a tier filled to its limit on a real 8 MB disk. */
+  @Test
+  void aTierFilledToItsDefaultLimitKeepsItOverRealRestarts() throws Exception {
+    SmallDisk disk = SmallDisk.mount(dir.resolve("small"), "size=8m");
+    if (disk == null) {
+      return; // no tmpfs where mounting is not allowed (the test above holds the rule then)
+    }
+    Path root = disk.dir();
+    try (LogLines log = LogLines.capture(DiskTier.class.getName())) {
+      long first = -1;
+      for (int start = 0; start < 3; start++) {
+        DiskTier tier = new DiskTier(root, DiskLimit.DEFAULT, DepthStats.concurrent());
+        first = start == 0 ? tier.limit() : first;
+        // Four records' worth of slack: each record's last block, not counted as held, is used.
+        assertTrue(tier.limit() <= first && tier.limit() > first - 4 * RECORD,
+            "start " + start + ": " + tier.limit() + " bytes, first " + first);
+        for (int i = 0; i < 2 * first / RECORD; i++) {
+          tier.write(key(start * 1000 + i), MAP);
+        }
+        assertTrue(tier.bytes() > first - 2 * RECORD, "filled: " + tier.bytes());
+      }
+      List<String> said = log.containing("records, ");
+      assertEquals(3, said.size(), said.toString());
+      assertTrue(said.stream().allMatch(l -> l.endsWith(" MB: the default, half of what it "
+          + "holds and the free space together, as that is under 50 GB)")), said.toString());
+      assertEquals(List.of(), warnings(log));
+    } finally {
+      disk.close();
+    }
+  }
+
   @Test
   void aFullDiskEvictsTheOldestRecordsToMakeRoomAndEveryWriteLands() throws Exception {
     SmallDisk disk = SmallDisk.mount(dir.resolve("small"), "size=2m");

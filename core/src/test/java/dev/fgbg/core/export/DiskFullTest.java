@@ -66,7 +66,7 @@ class DiskFullTest {
         // Once the export is under way, the rest of the disk is taken: its next write fails.
         FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job(f), p -> {
           if (!filled.getAndSet(true)) {
-            fill(filler);
+            SmallDisk.fill(filler);
           }
         }, () -> false));
         assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
@@ -116,7 +116,7 @@ class DiskFullTest {
       AtomicBoolean filled = new AtomicBoolean();
       FgbgException e = assertThrows(FgbgException.class, () -> exporter.run(job, p -> {
         if (p.shardsDone() == 1 && !filled.getAndSet(true)) {
-          fill(filler); // shard 0 is complete; shard 1 has a chunk written
+          SmallDisk.fill(filler); // shard 0 is complete; shard 1 has a chunk written
         }
       }, () -> false));
       assertEquals(FgbgException.Reason.RESOURCE_EXHAUSTED, e.reason(), e.getMessage());
@@ -152,17 +152,6 @@ class DiskFullTest {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).map(p -> dir.relativize(p) + " " + p.toFile().length())
           .toList();
-    }
-  }
-
-  private static void fill(Path filler) {
-    byte[] block = new byte[1 << 16];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(block);
-      }
-    } catch (IOException full) {
-      // the disk is full now
     }
   }
 

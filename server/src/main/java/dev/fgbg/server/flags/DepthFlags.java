@@ -100,7 +100,7 @@ public final class DepthFlags {
   }
 
   @Option(names = "--disk-cache-gb", description = "Bound of the disk tier (the depth maps, and "
-      + "the photos apart). Default: 50, or what the --cache-dir holds plus half its disk's free "
-      + "space at start-up when that is less.")
+      + "the photos apart). Default: 50, or half of what the --cache-dir holds and its disk's "
+      + "free space together at start-up when that is less.")
   Double diskCacheGb; // null: the default, bounded by the free space (DiskLimit)
 }

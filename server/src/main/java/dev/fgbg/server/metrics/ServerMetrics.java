@@ -19,6 +19,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -64,6 +65,8 @@ public final class ServerMetrics {
   private final Histogram depthBatch = Histogram.builder().name("fgbg_depth_batch_seconds")
       .unit(Unit.SECONDS).help("Depth model inference time per batch").labelNames("model")
       .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+  /** Exports stopped by a full disk; the depth tier's count is its runtimes' (DepthCounts). */
+  private final LongAdder exportsDiskFull = new LongAdder();
   private final Gauge exportDone = Gauge.builder().name("fgbg_export_progress_ratio")
       .help("Fraction of each running export's samples written").labelNames("destination")
       .register(registry);
@@ -89,6 +92,16 @@ public final class ServerMetrics {
             + " again later): not inferred").labelNames("model")
         .callback(cb -> depth.forEach(r -> cb.call(r.stats().snapshot().withdrawn(), r.name())))
         .register(registry);
+    // A full disk is the host's problem, not load shed: its own family, both series from 0.
+    CounterWithCallback.builder().name("fgbg_disk_full")
+        .help("Writes that failed for a full disk (no space or quota left): exports it stopped"
+            + " (where=export; also RESOURCE_EXHAUSTED in fgbg_requests_rejected) and depth maps"
+            + " the disk cache could not write even after evicting (where=depth_cache)")
+        .labelNames("where").callback(cb -> {
+          cb.call(exportsDiskFull.sum(), "export");
+          cb.call(depth.stream().mapToLong(r -> r.stats().snapshot().diskFull()).sum(),
+              "depth_cache");
+        }).register(registry);
     GaugeWithCallback.builder().name("fgbg_depth_queue_length")
         .help("Depth requests waiting in each model's batcher queue").labelNames("model")
         .callback(cb -> depth.forEach(r -> cb.call(r.queued(), r.name()))).register(registry);
@@ -98,7 +111,7 @@ public final class ServerMetrics {
    * Every family with labels shows from the first scrape (a family without series is left out
    * of it, HELP and TYPE too), and a first error counts from 0 in {@code rate()}: the series of
    * the methods that send samples, of the streaming methods, and of each method's load-shedding
-   * codes start at 0. The export ratio has none until an export runs.
+   * codes start at 0. The export ratio has none until an export is asked for.
    */
   private void knownSeries() {
     for (String method : SENDING) {
@@ -169,8 +182,18 @@ public final class ServerMetrics {
     rejected.labelValues(method, code).inc();
   }
 
+  /** An export stopped by a full disk (also counted as rejected, RESOURCE_EXHAUSTED). */
+  public void exportDiskFull() {
+    exportsDiskFull.increment();
+  }
+
   public void rendered(String method, long nanos) {
     render.labelValues(method).observe(nanos / 1e9);
+  }
+
+  /** An export was asked for: its series shows 0 until its first batch is written. */
+  public void exportStarted(String destination) {
+    exportDone.labelValues(destination); // made at 0; a running export's own value is kept
   }
 
   public void exportProgress(String destination, long done, long total) {

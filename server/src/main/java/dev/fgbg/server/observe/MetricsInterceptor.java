@@ -1,5 +1,6 @@
 package dev.fgbg.server.observe;
 
+import dev.fgbg.common.DiskFull;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.server.stop.DeadlineEnds;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Feeds {@link ServerMetrics} from every call of the fgbg service, without the service knowing:
  * samples and bytes in each message sent, open server streams, calls ended with an error status
- * (by code), and export progress.
+ * (by code), exports a full disk stopped, and export progress.
  */
 public final class MetricsInterceptor implements ServerInterceptor {
   private final ServerMetrics metrics;
@@ -69,6 +70,9 @@ public final class MetricsInterceptor implements ServerInterceptor {
       public void close(Status status, Metadata trailers) {
         if (!status.isOk() && status.getCode() != Status.Code.CANCELLED) {
           metrics.rejected(method, status.getCode().name());
+          if (DiskFull.in(status.getCause())) { // the service's own failure, not load shed
+            metrics.exportDiskFull();
+          }
         }
         end.run();
         super.close(status, trailers);
@@ -90,6 +94,8 @@ public final class MetricsInterceptor implements ServerInterceptor {
         if (message instanceof ExportRequest r) {
           // The label as typed (Prometheus quotes it), cut and escaped as messages quote it.
           destination[0] = Quoted.bare(r.getDestination());
+          // 0 from the start: the first batch may take seconds (CPU teacher depth, a queue).
+          metrics.exportStarted(destination[0]);
         }
         super.onMessage(message);
       }

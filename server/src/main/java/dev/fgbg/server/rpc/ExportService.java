@@ -2,6 +2,7 @@ package dev.fgbg.server.rpc;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.common.Causes;
+import dev.fgbg.common.DiskFull;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.core.Rate;
@@ -46,16 +47,16 @@ import java.util.logging.Logger;
 final class ExportService {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
   private static final String CANCELLED = "cancelled by the client";
-  /** An export the client cut at its deadline (its stream_timeout, --deadline, …). */
   /**
    * Failures of what the client asked (a bad value, a name outside the root, more than the
-   * per-export quota): the end line
-   * stays INFO. Any other failure is taken as the server's (its export root, disk, a bug): a
+   * per-export quota): the end line stays INFO. Any other failure is taken as the server's (its
+   * export root, a disk that filled during the export though RESOURCE_EXHAUSTED too, a bug): a
    * WARNING, for the operator, with the cause and no stack trace.
    */
   private static final Set<Status.Code> CLIENTS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
       Status.Code.NOT_FOUND, Status.Code.ALREADY_EXISTS, Status.Code.OUT_OF_RANGE,
       Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
+  /** An export the client cut at its deadline (its stream_timeout, --deadline, …). */
   private static final String DEADLINE = "ended by the client's deadline";
   private static final String STOPPED = "stopped: the server is stopping (run it again to "
       + "resume)";
@@ -164,7 +165,8 @@ final class ExportService {
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
           end = "failed: " + failed.getStatus().getDescription() + deniedFile(e);
-          level = CLIENTS.contains(failed.getStatus().getCode()) ? Level.INFO : Level.WARNING;
+          level = CLIENTS.contains(failed.getStatus().getCode()) && !DiskFull.in(e) ? Level.INFO
+              : Level.WARNING;
           close = () -> call.onError(failed);
         }
       } finally {

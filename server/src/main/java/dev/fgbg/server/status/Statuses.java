@@ -34,7 +34,9 @@ public final class Statuses {
       return se.getStatus().asRuntimeException(se.getTrailers());
     }
     if (e instanceof FgbgException fe) {
-      return code(fe.reason()).withDescription(cut(fe.getMessage())).asRuntimeException();
+      // The cause stays in the server (a client never sees it): metrics read a full disk there.
+      return code(fe.reason()).withDescription(cut(fe.getMessage())).withCause(fe)
+          .asRuntimeException();
     }
     if (e instanceof ServerStopping) {
       return Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();

@@ -181,8 +181,16 @@ public final class NettyListener {
 
   /** The addresses as {@code 127.0.0.1:50051, [::1]:50051}, with the bound {@code port}. */
   public String describe(int port) {
-    return addresses.stream().map(a -> a.getAddress() instanceof Inet6Address
-        ? "[" + a.getAddress().getHostAddress() + "]:" + port
-        : a.getAddress().getHostAddress() + ":" + port).collect(Collectors.joining(", "));
+    return addresses.stream().map(a -> hostPort(a.getAddress(), port))
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * One address as {@code 127.0.0.1:50051} or {@code [::1]:50051}: the one way every port's
+   * messages write it (an InetAddress's own words are {@code /127.0.0.1}).
+   */
+  public static String hostPort(InetAddress address, int port) {
+    return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]:" + port
+        : address.getHostAddress() + ":" + port;
   }
 }

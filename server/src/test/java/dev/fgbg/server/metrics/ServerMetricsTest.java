@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.TinyOnnx;
 import dev.fgbg.core.catalog.BuiltinConfig;
@@ -123,6 +124,42 @@ class ServerMetricsTest {
         });
         double ratio = value(text, "fgbg_export_progress_ratio", "destination=\"metr\"");
         assertTrue(ratio >= 0 && ratio < 1, text);
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * An export shows 0 from the start, before its first batch is written (seconds with CPU
+   * teacher depth): here one queued behind another that holds the only export slot.
+   */
+  @Test
+  void anExportShowsZeroBeforeItsFirstBatchIsWritten() throws Exception {
+    ServerOptions o = ServerOptions.builder().port(0).workers(1).exportRoot(dir.resolve("exports"))
+        .builtin(new BuiltinConfig(16, 16, 20, 100, 100, "", "", ""))
+        .load(LoadOptions.builder().maxExports(1).exportQueue(1).build())
+        .metrics("127.0.0.1", 0).build();
+    try (FgbgApplication app = FgbgApplication.create(o).start()) {
+      ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", app.port())
+          .usePlaintext().build();
+      try (Context.CancellableContext call = Context.current().withCancellation()) {
+        String text = call.call(() -> {
+          var stub = FgbgGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS);
+          ExportRequest.Builder r = ExportRequest.newBuilder().setDataset("builtin")
+              .setFormat(ExportFormat.EXPORT_FORMAT_NPY);
+          assertFalse(stub.export(r.setDestination("first").build()).next().getFinished());
+          stub.export(r.setDestination("queued").build()); // sent; waits for the slot
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          String seen = scrape(app.metricsPort());
+          while (!seen.contains("destination=\"queued\"") && System.nanoTime() < until) {
+            Thread.sleep(20); // the request reaches the server
+            seen = scrape(app.metricsPort());
+          }
+          return seen;
+        });
+        assertEquals(0, value(text, "fgbg_export_progress_ratio", "destination=\"queued\""),
+            text);
       } finally {
         ch.shutdownNow();
       }
