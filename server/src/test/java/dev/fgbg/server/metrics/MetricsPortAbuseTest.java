@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.http.HalfHeads;
 import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.options.ServerOptions;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -153,14 +153,10 @@ class MetricsPortAbuseTest {
 
   @Test
   void clientsDribblingTheirHeadersDoNotHoldAScrapeUp() throws Exception {
-    List<Socket> slow = new ArrayList<>();
+    List<Socket> slow = List.of();
     try (FgbgApplication app = start()) {
-      for (int i = 0; i < 100; i++) { // the client's default pool: 10 threads, 100 queued
-        Socket s = new Socket("127.0.0.1", app.metricsPort());
-        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
-        slow.add(s);
-      }
+      // The client's default pool: 10 threads, 100 queued.
+      slow = HalfHeads.open(app.metricsPort(), 100, "GET /metrics HTTP/1.1\r\nHost: x\r\n");
       long t0 = System.nanoTime();
       HttpResponse<String> r = scrape(app);
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -171,9 +167,7 @@ class MetricsPortAbuseTest {
       assertEquals(String.valueOf(JdkHttp.REQUEST_SECONDS),
           System.getProperty(JdkHttp.MAX_REQ_TIME));
     } finally {
-      for (Socket s : slow) {
-        s.close();
-      }
+      HalfHeads.close(slow);
     }
   }
 
