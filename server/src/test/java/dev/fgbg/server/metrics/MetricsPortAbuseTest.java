@@ -18,7 +18,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -113,12 +117,22 @@ class MetricsPortAbuseTest {
   @Test
   void clientsResettingTheirScrapeAreOneCountedLineNotATraceEach() throws Exception {
     try (LogCapture log = new LogCapture(); FgbgApplication app = start()) {
+      // At once, as HalfHeads connects: one by one, the port's backlog of 3 made each wait.
+      ExecutorService clients = Executors.newFixedThreadPool(50);
+      List<Future<?>> resets = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        try (Socket s = new Socket("127.0.0.1", app.metricsPort())) {
-          s.setSoLinger(true, 0); // close sends RST: the reply meets a reset connection
-          s.getOutputStream().write(GET);
-        }
+        resets.add(clients.submit(() -> {
+          try (Socket s = new Socket("127.0.0.1", app.metricsPort())) {
+            s.setSoLinger(true, 0); // close sends RST: the reply meets a reset connection
+            s.getOutputStream().write(GET);
+          }
+          return null;
+        }));
       }
+      for (Future<?> f : resets) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+      clients.shutdown();
       // The server serves the resets on its pool; wait (bounded) until one reply has failed.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (log.of(ScrapeFaults.class.getName()).isEmpty() && log.traces().isEmpty()
