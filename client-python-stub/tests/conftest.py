@@ -37,8 +37,8 @@ LAUNCHER = os.path.join(ROOT, "fgbg")
 # these fixtures (directly or through another fixture)...
 SERVER_FIXTURES = frozenset({
     "server", "folder_server", "bg_server", "big", "big_images", "capped", "coco_server",
-    "metered", "office", "own_server", "scenes", "secured", "shm_off", "small_budget",
-    "snippet_servers"})
+    "live_replica", "metered", "office", "own_server", "scenes", "secured", "shm_off",
+    "small_budget", "snippet_servers"})
 # ...and those that start one themselves: "module.py::test", or "module.py" for all its tests.
 SERVER_TESTS = frozenset({
     "test_background_unet.py::test_trains_from_an_export_without_the_server",
@@ -59,14 +59,8 @@ SERVER_TESTS = frozenset({
     "resumes_exactly",
     "test_hung_replica.py::test_a_hung_first_replica_is_passed_over_by_the_datasets_first_"
     "describe",
-    "test_hung_replica.py::test_rank_zero_whose_home_replica_accepts_and_never_answers_"
-    "streams_from_the_next",
-    "test_hung_replica.py::test_failover_calls_ask_the_next_replica_when_one_sends_no_reply",
-    "test_hung_replica.py::test_failover_calls_say_the_move_past_a_replica_that_never_connected",
     "test_silent_replica.py",
     "test_frozen_replica.py",
-    "test_hung_replica.py::test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_"
-    "the_next",
     "test_paths.py",
     "test_readme.py::test_mnist_over_cifar_gets_csv_labels_and_no_flips",
     "test_readme.py::test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives",
@@ -165,6 +159,21 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     s = Server(SMALL, export_root=tmp_path_factory.mktemp("exports"))
+    yield s
+    s.stop()
+
+
+# The replica tests' world: 1600 samples of 64x64; rank 1 of 2 streams 50 batches, far more
+# than is buffered.
+WORLD = ["--builtin-size", "64", "--builtin-counts", "10:20", "--builtin-placements", "4",
+         "--workers", "1"]
+
+
+@pytest.fixture(scope="session")
+def live_replica():
+    """A replica of WORLD that answers throughout, shared by the replica tests: each kills,
+    stops or silences only replicas of its own, never this one (a server start is seconds)."""
+    s = Server(WORLD)
     yield s
     s.stop()
 

@@ -12,21 +12,19 @@ import grpc
 import pytest
 
 import fgbg
-from conftest import Server
+from conftest import WORLD, Server
 from fgbg._channels import MIN_KEEPALIVE_S, keepalive_options
 from fgbg.failover import stream_epoch
 
-# 1600 samples of 64x64: rank 1 of 2 streams 50 batches, far more than is buffered.
-WORLD = ["--builtin-size", "64", "--builtin-counts", "10:20", "--builtin-placements", "4",
-         "--workers", "1"]
 PING = MIN_KEEPALIVE_S
 ANSWER = 3.0
 
 
-def test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_resumes_exactly(caplog):
+def test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_resumes_exactly(
+        caplog, live_replica):
     caplog.set_level(logging.INFO, logger="fgbg.failover")
-    servers = [Server(WORLD) for _ in range(2)]
-    stopped = servers[1]
+    stopped = Server(WORLD)
+    servers = [live_replica, stopped]
     try:
         request = dict(seed=5, epoch=1, shuffle=True, batch_size=16)
         unbroken = fgbg.SampleDigest()
@@ -55,8 +53,7 @@ def test_a_stopped_replica_is_noticed_by_keepalive_and_the_stream_resumes_exactl
         assert len(moved) == 1 and "stopped answering" in moved[0], moved
     finally:
         os.kill(stopped.proc.pid, signal.SIGCONT)
-        for s in servers:
-            s.stop()
+        stopped.stop()
 
 
 def test_keepalive_settings_are_checked():
@@ -75,11 +72,10 @@ def _refusing_target():
         return "127.0.0.1:%d" % s.getsockname()[1]
 
 
-def test_a_hung_first_replica_is_passed_over_by_the_datasets_first_describe():
+def test_a_hung_first_replica_is_passed_over_by_the_datasets_first_describe(live_replica):
     from fgbg.torch import FgbgDataset, FgbgIterableDataset
 
-    servers = [Server(WORLD) for _ in range(2)]
-    hung, live = servers
+    hung, live = Server(WORLD), live_replica
     try:
         with fgbg.Client(live.target) as c:
             fp = c.describe().fingerprint
@@ -100,14 +96,14 @@ def test_a_hung_first_replica_is_passed_over_by_the_datasets_first_describe():
                                      % (refused, hung.target)), e.value
     finally:
         os.kill(hung.proc.pid, signal.SIGCONT)
-        for s in servers:
-            s.stop()
+        hung.stop()
 
 
-def test_rank_zero_whose_home_replica_accepts_and_never_answers_streams_from_the_next():
+def test_rank_zero_whose_home_replica_accepts_and_never_answers_streams_from_the_next(
+        live_replica):
     from fgbg.torch import FgbgIterableDataset
 
-    live = Server(WORLD)
+    live = live_replica
     silent = socket.socket()
     try:
         silent.bind(("127.0.0.1", 0))
@@ -119,7 +115,6 @@ def test_rank_zero_whose_home_replica_accepts_and_never_answers_streams_from_the
         assert len(first["image"]) == 8
     finally:
         silent.close()
-        live.stop()
 
 
 def _silent_socket():
@@ -166,11 +161,11 @@ def test_calls_to_a_target_that_never_connects_say_no_server_answered():
         silent.close()
 
 
-def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
+def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog, live_replica):
     from fgbg.failover import FailoverCalls
 
     caplog.set_level(logging.INFO, logger="fgbg.failover")
-    live = Server(WORLD)
+    live = live_replica
     silent, hung = _silent_socket()
     try:
         with fgbg.Client(live.target) as c:
@@ -205,16 +200,15 @@ def test_failover_calls_ask_the_next_replica_when_one_sends_no_reply(caplog):
             other.close()
     finally:
         silent.close()
-        live.stop()
 
 
-def test_failover_calls_say_the_move_past_a_replica_that_never_connected(caplog):
+def test_failover_calls_say_the_move_past_a_replica_that_never_connected(caplog, live_replica):
     # Without a fingerprint the calls first Describe the replicas in turn: a first one that never
     # connected was passed over with no INFO line (only the final "none answered" named it).
     from fgbg.failover import FailoverCalls
 
     caplog.set_level(logging.INFO, logger="fgbg")
-    live = Server(WORLD)
+    live = live_replica
     silent, hung = _silent_socket()
     try:
         calls = FailoverCalls([hung, live.target], who="loader", client_options=dict(timeout=4))
@@ -227,7 +221,6 @@ def test_failover_calls_say_the_move_past_a_replica_that_never_connected(caplog)
         assert all(r.levelname == "INFO" for r in caplog.records if "asking" in r.getMessage())
     finally:
         silent.close()
-        live.stop()
 
 
 def _busy_replica(live_target, asked, release):
@@ -251,14 +244,15 @@ def _busy_replica(live_target, asked, release):
     return server, upstream, "127.0.0.1:%d" % port
 
 
-def test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_the_next(caplog):
+def test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_the_next(
+        caplog, live_replica):
     # A connected replica past the deadline is busy (a big call, a cold depth cache): the same
     # call on the next replica costs as much. Before, it went to each replica in turn, and the
     # error said "none answered".
     from fgbg.failover import FailoverCalls
 
     caplog.set_level(logging.INFO, logger="fgbg.failover")
-    live = Server(WORLD)
+    live = live_replica
     asked, release = [], threading.Event()
     busy, upstream, target = _busy_replica(live.target, asked, release)
     try:
@@ -279,4 +273,3 @@ def test_failover_calls_raise_a_busy_replicas_deadline_rather_than_ask_the_next(
         release.set()
         busy.stop(None)
         upstream.close()
-        live.stop()

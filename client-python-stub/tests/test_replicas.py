@@ -5,14 +5,13 @@ import time
 import pytest
 
 import fgbg
-from conftest import Server
+from conftest import WORLD, Server
 from fgbg.failover import stream_epoch
 from fgbg.replicas import resolve
 
-# 10 bg x 20 fg x 2 x 4 = 1600 samples of 64x64: a rank's quarter (~10 MB) is far more than
-# gRPC buffers, so a rank is mid-stream when its replica dies.
-WORLD = ["--builtin-size", "64", "--builtin-counts", "10:20", "--builtin-placements", "4",
-         "--workers", "1"]
+# WORLD: 10 bg x 20 fg x 2 x 4 = 1600 samples of 64x64: a rank's quarter (~10 MB) is far more
+# than gRPC buffers, so a rank is mid-stream when its replica dies. The replica that does not
+# die is conftest's shared live_replica; each test starts those it kills.
 N = 1600
 RANKS = 4
 
@@ -40,8 +39,10 @@ def test_a_client_of_several_replicas_connects_to_its_ranks_one():
     c.close()
 
 
-def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_dying():
-    servers = [Server(WORLD) for _ in range(3)]
+def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_dying(
+        live_replica):
+    own = [Server(WORLD) for _ in range(2)]
+    servers = own + [live_replica]
     try:
         targets = ",".join(s.target for s in servers)
         request = dict(seed=3, epoch=2, shuffle=True, batch_size=16)
@@ -74,12 +75,13 @@ def test_four_ranks_over_three_replicas_match_one_server_and_survive_a_replica_d
         assert every.hex() == one.hex(), "the same samples as one server, each once"
         assert [s.failovers for s in streams] == [1, 0, 0, 1]
     finally:
-        for s in servers:
+        for s in own:
             s.stop()
 
 
-def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_samples():
-    servers = [Server(WORLD) for _ in range(2)]
+def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_samples(
+        live_replica):
+    servers = [live_replica, Server(WORLD)]
     try:
         # Rank 1 of 2 from its batch 2, at most 500 samples (not a whole number of batches).
         request = dict(seed=3, epoch=2, shuffle=True, batch_size=16, start_batch=2, limit=500)
@@ -101,13 +103,13 @@ def test_a_limited_stream_that_fails_over_delivers_exactly_the_unbroken_streams_
         assert resumed.count == 500, "the rest was limited to what the limit had left"
         assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
     finally:
-        for s in servers:
-            s.stop()
+        servers[1].stop()
 
 
-def test_a_replica_stopped_with_sigterm_ends_its_streams_unavailable_and_they_fail_over():
+def test_a_replica_stopped_with_sigterm_ends_its_streams_unavailable_and_they_fail_over(
+        live_replica):
     # A rolled pod: SIGTERM, the grace, then its streams end UNAVAILABLE (not a bare CANCELLED).
-    servers = [Server(WORLD + ["--shutdown-grace", "300ms"]) for _ in range(2)]
+    servers = [live_replica, Server(WORLD + ["--shutdown-grace", "300ms"])]
     try:
         request = dict(seed=4, epoch=1, shuffle=True, batch_size=16, limit=500)
         unbroken = fgbg.SampleDigest()
@@ -127,16 +129,16 @@ def test_a_replica_stopped_with_sigterm_ends_its_streams_unavailable_and_they_fa
         assert resumed.hex() == unbroken.hex(), "the same samples as the unbroken stream"
         assert servers[1].proc.wait(10) is not None
     finally:
-        for s in servers:
-            s.stop()
+        servers[1].stop()
 
 
-def test_the_device_loader_over_two_replicas_gives_the_epoch_when_one_dies(caplog):
+def test_the_device_loader_over_two_replicas_gives_the_epoch_when_one_dies(caplog,
+                                                                          live_replica):
     from conftest import digest_of
     from fgbg.torch import FgbgIterableDataset
 
     caplog.set_level(logging.INFO, logger="fgbg.failover")
-    servers = [Server(WORLD) for _ in range(2)]
+    servers = [live_replica, Server(WORLD)]
     try:
         one = fgbg.SampleDigest()
         with fgbg.Client(servers[0].target) as c:
@@ -156,8 +158,7 @@ def test_the_device_loader_over_two_replicas_gives_the_epoch_when_one_dies(caplo
         # Stream 1 of this one process, not "rank 1" (its request's) in a job of one rank.
         assert len(moved) == 1 and moved[0].startswith("stream 1: %s" % servers[1].target)
     finally:
-        for s in servers:
-            s.stop()
+        servers[1].stop()
 
 
 def test_when_every_replica_is_gone_the_last_error_comes_through():
@@ -219,14 +220,15 @@ def _one_server_digest(target, seed):
     return one.hex()
 
 
-def test_a_map_style_loader_over_two_replicas_gives_every_index_once_when_one_dies():
+def test_a_map_style_loader_over_two_replicas_gives_every_index_once_when_one_dies(
+        live_replica):
     import torch
     from torch.utils.data import DataLoader
 
     from conftest import digest_of
     from fgbg.torch import FgbgDataset
 
-    servers = [Server(WORLD) for _ in range(2)]
+    servers = [Server(WORLD), live_replica]
     try:
         one = _one_server_digest(servers[1].target, 3)
         ds = FgbgDataset(",".join(s.target for s in servers), seed=3)
@@ -242,8 +244,7 @@ def test_a_map_style_loader_over_two_replicas_gives_every_index_once_when_one_di
         assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(N))
         assert digest_of(batches).hex() == one, "the same bytes as one server, each once"
     finally:
-        for s in servers:
-            s.stop()
+        servers[0].stop()
 
 
 def test_a_map_style_dataset_retries_the_same_call_on_the_next_replica(caplog):
@@ -281,11 +282,21 @@ def test_a_map_style_dataset_retries_the_same_call_on_the_next_replica(caplog):
 # rolling update or a config edited on one host leaves them: 4 x 5 x 2 x 4 = 160 samples on A.
 PAIR = ["--builtin-size", "32", "--builtin-counts", "4:5", "--workers", "1"]
 PAIR_N = 160
+A = PAIR + ["--builtin-placements", "4"]
 
 
-def _pair():
-    a = Server(PAIR + ["--builtin-placements", "4"])
-    return a, Server(PAIR + ["--builtin-placements", "3"])
+@pytest.fixture(scope="module")
+def pair():
+    """A and C, shared by the tests that stop neither (a server start is seconds)."""
+    a = Server(A)
+    try:
+        c = Server(PAIR + ["--builtin-placements", "3"])
+    except BaseException:
+        a.stop()
+        raise
+    yield a, c
+    a.stop()
+    c.stop()
 
 
 def _fingerprint(target):
@@ -301,68 +312,60 @@ def _digest(target, **request):
     return one.hex()
 
 
-def test_loaders_over_replicas_of_other_data_stream_only_the_datasets_data():
+def test_loaders_over_replicas_of_other_data_stream_only_the_datasets_data(pair):
     from conftest import digest_of
     from fgbg.torch import FgbgIterableDataset
 
-    a, c = _pair()
-    try:
-        ds = FgbgIterableDataset("%s,%s" % (a.target, c.target), seed=3, batch_size=8)
-        assert ds.info.fingerprint == _fingerprint(a.target) != _fingerprint(c.target)
-        # Worker (or stream) 1's home is C: it must move on to A, never stream C's samples.
-        for epoch, loader in enumerate((ds.loader(num_workers=2), ds.device_loader(streams=2))):
-            batches = list(loader)
-            assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(PAIR_N))
-            assert digest_of(batches).hex() == _digest(a.target, seed=3, epoch=epoch,
-                                                       batch_size=8), "A's data alone"
-        assert ds.state_dict()["fingerprint"] == ds.info.fingerprint
-    finally:
-        a.stop()
-        c.stop()
+    a, c = pair
+    ds = FgbgIterableDataset("%s,%s" % (a.target, c.target), seed=3, batch_size=8)
+    assert ds.info.fingerprint == _fingerprint(a.target) != _fingerprint(c.target)
+    # Worker (or stream) 1's home is C: it must move on to A, never stream C's samples.
+    for epoch, loader in enumerate((ds.loader(num_workers=2), ds.device_loader(streams=2))):
+        batches = list(loader)
+        assert sorted(i for b in batches for i in b["index"].tolist()) == list(range(PAIR_N))
+        assert digest_of(batches).hex() == _digest(a.target, seed=3, epoch=epoch,
+                                                   batch_size=8), "A's data alone"
+    assert ds.state_dict()["fingerprint"] == ds.info.fingerprint
 
 
-def test_every_rank_keeps_to_the_first_replica_that_answers(monkeypatch):
+def test_every_rank_keeps_to_the_first_replica_that_answers(monkeypatch, pair):
     from conftest import digest_of
     from fgbg.failover import FailoverCalls
     from fgbg.torch import FgbgDataset, FgbgIterableDataset
 
-    a, c = _pair()
-    try:
-        targets = "%s,%s" % (a.target, c.target)
-        fp = _fingerprint(a.target)
-        request = dict(seed=3, batch_size=8)
-        rank1 = _digest(a.target, rank=1, world_size=2, **request)  # as fgbg.failover streams
-        # Rank 1's home replica is C: the data is still A's, as rank 0's.
-        monkeypatch.setenv("RANK", "1")
-        monkeypatch.setenv("WORLD_SIZE", "2")
-        ds = FgbgIterableDataset(targets, **request)
-        assert ds.info.fingerprint == fp
-        alone = FgbgIterableDataset(a.target, **request)
-        assert digest_of(list(ds)).hex() == digest_of(list(alone)).hex()
-        assert FgbgIterableDataset(targets, rank=1, world_size=2, **request).info.fingerprint == fp
-        mapped = FgbgDataset(targets, seed=3)
-        assert mapped.info.fingerprint == fp
-        assert mapped.replicas().replica == 1, "its calls still start on its home"
-        assert int(mapped[5]["index"]) == 5 and mapped.replicas().replica == 0
-        # fgbg.failover's own users: no fingerprint given, the first replica's decides.
-        stream = stream_epoch(targets, rank=1, world_size=2, **request)
-        one = fgbg.SampleDigest()
-        for b in stream:
-            one.add_batch(b)
-        assert one.hex() == rank1 and stream.failovers == 1
-        calls = FailoverCalls(targets, home_index=1)
-        got = calls.call("2 samples", lambda cl: cl.get_samples([0, 1], "builtin", 3))
-        assert got.fingerprint == fp and calls.replica == 0
-        calls.close()
-    finally:
-        a.stop()
-        c.stop()
+    a, c = pair
+    targets = "%s,%s" % (a.target, c.target)
+    fp = _fingerprint(a.target)
+    request = dict(seed=3, batch_size=8)
+    rank1 = _digest(a.target, rank=1, world_size=2, **request)  # as fgbg.failover streams
+    # Rank 1's home replica is C: the data is still A's, as rank 0's.
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    ds = FgbgIterableDataset(targets, **request)
+    assert ds.info.fingerprint == fp
+    alone = FgbgIterableDataset(a.target, **request)
+    assert digest_of(list(ds)).hex() == digest_of(list(alone)).hex()
+    assert FgbgIterableDataset(targets, rank=1, world_size=2, **request).info.fingerprint == fp
+    mapped = FgbgDataset(targets, seed=3)
+    assert mapped.info.fingerprint == fp
+    assert mapped.replicas().replica == 1, "its calls still start on its home"
+    assert int(mapped[5]["index"]) == 5 and mapped.replicas().replica == 0
+    # fgbg.failover's own users: no fingerprint given, the first replica's decides.
+    stream = stream_epoch(targets, rank=1, world_size=2, **request)
+    one = fgbg.SampleDigest()
+    for b in stream:
+        one.add_batch(b)
+    assert one.hex() == rank1 and stream.failovers == 1
+    calls = FailoverCalls(targets, home_index=1)
+    got = calls.call("2 samples", lambda cl: cl.get_samples([0, 1], "builtin", 3))
+    assert got.fingerprint == fp and calls.replica == 0
+    calls.close()
 
 
-def test_when_no_replica_serves_the_datasets_data_each_pass_says_what_each_serves():
+def test_when_no_replica_serves_the_datasets_data_each_pass_says_what_each_serves(pair):
     from fgbg.torch import FgbgIterableDataset
 
-    a, c = _pair()
+    a, c = Server(A), pair[1]  # A of its own: it is killed
     try:
         fp_a, fp_c = _fingerprint(a.target), _fingerprint(c.target)
         ds = FgbgIterableDataset("%s,%s" % (a.target, c.target), seed=3, batch_size=8)
@@ -377,28 +380,23 @@ def test_when_no_replica_serves_the_datasets_data_each_pass_says_what_each_serve
                 % (fp_a, a.target, c.target, fp_c)), e.value.details
     finally:
         a.stop()
-        c.stop()
 
 
-def test_a_replicas_own_refusal_after_one_of_other_data_is_the_users_to_see():
+def test_a_replicas_own_refusal_after_one_of_other_data_is_the_users_to_see(pair):
     from fgbg.failover import FailoverCalls
 
-    a, c = _pair()  # A: 160 samples, C: 120 (and another fingerprint)
-    try:
-        fp_c = _fingerprint(c.target)
-        targets = [a.target, c.target]
-        # The data is C's; A (first) serves other data, C refuses what A took: its own status.
-        calls = FailoverCalls(targets, fingerprint=fp_c)
-        with pytest.raises(fgbg.FgbgError) as e:
-            calls.call("sample 130", lambda cl: cl.get_samples([130], "builtin", 3))
-        calls.close()
-        assert e.value.code == "INVALID_ARGUMENT" and e.value.target == c.target, e.value
-        assert not isinstance(e.value, fgbg.OtherDataError)
-        stream = stream_epoch(targets, fingerprint=fp_c, start_position=130, batch_size=8)
-        with pytest.raises(fgbg.FgbgError) as e:
-            list(stream)
-        assert e.value.code == "INVALID_ARGUMENT" and "start_position 130" in str(e.value)
-        assert stream.failovers == 1, "past A's other data, then C's refusal"
-    finally:
-        a.stop()
-        c.stop()
+    a, c = pair  # A: 160 samples, C: 120 (and another fingerprint)
+    fp_c = _fingerprint(c.target)
+    targets = [a.target, c.target]
+    # The data is C's; A (first) serves other data, C refuses what A took: its own status.
+    calls = FailoverCalls(targets, fingerprint=fp_c)
+    with pytest.raises(fgbg.FgbgError) as e:
+        calls.call("sample 130", lambda cl: cl.get_samples([130], "builtin", 3))
+    calls.close()
+    assert e.value.code == "INVALID_ARGUMENT" and e.value.target == c.target, e.value
+    assert not isinstance(e.value, fgbg.OtherDataError)
+    stream = stream_epoch(targets, fingerprint=fp_c, start_position=130, batch_size=8)
+    with pytest.raises(fgbg.FgbgError) as e:
+        list(stream)
+    assert e.value.code == "INVALID_ARGUMENT" and "start_position 130" in str(e.value)
+    assert stream.failovers == 1, "past A's other data, then C's refusal"

@@ -3,13 +3,13 @@ package dev.fgbg.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.server.http.HalfHeads;
 import dev.fgbg.server.http.JdkHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsHeadLimitStartUpTest {
   private static final Pattern METRICS = Pattern.compile("metrics on http://[^:]+:(\\d+)/");
-  private static final byte[] HALF_HEAD = "GET /metrics HTTP/1.1\r\nHost: x\r\n"
-      .getBytes(StandardCharsets.US_ASCII);
+  private static final String HALF_HEAD = "GET /metrics HTTP/1.1\r\nHost: x\r\n";
   /** More than the metrics port's 128 threads: a scrape waits for a dribbler to be closed. */
   private static final int DRIBBLERS = 136;
   /** Well within the old 60 s, thrice the limit the README gives. */
@@ -31,17 +30,13 @@ class MetricsHeadLimitStartUpTest {
 
   @Test
   void clientsSendingHalfAHeadAreClosedAndAScrapeBehindThemIsAnswered() throws Exception {
-    List<Socket> slow = new ArrayList<>();
+    List<Socket> slow = List.of();
     try (ServerJvm s = new ServerJvm(List.of(), "--builtin-size", "16", "--builtin-counts",
         "1:1", "--metrics-port", "0")) {
       Matcher m = METRICS.matcher(s.awaitLines("Prometheus metrics on", 1).get(0));
       assertTrue(m.find());
       int port = Integer.parseInt(m.group(1));
-      for (int i = 0; i < DRIBBLERS; i++) {
-        Socket d = new Socket("127.0.0.1", port);
-        d.getOutputStream().write(HALF_HEAD);
-        slow.add(d);
-      }
+      slow = HalfHeads.open(port, DRIBBLERS, HALF_HEAD);
       try (Socket scrape = new Socket("127.0.0.1", port)) {
         scrape.setSoTimeout(BOUND_MS);
         scrape.getOutputStream().write(
@@ -57,9 +52,7 @@ class MetricsHeadLimitStartUpTest {
       assertEquals(0, read(first.getInputStream(), "a client that sent half a head").length,
           "the server answered half a request head");
     } finally {
-      for (Socket d : slow) {
-        d.close();
-      }
+      HalfHeads.close(slow);
     }
   }
 

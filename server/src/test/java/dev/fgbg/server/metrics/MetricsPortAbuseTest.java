@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.server.FgbgApplication;
 import dev.fgbg.server.LogCapture;
+import dev.fgbg.server.http.HalfHeads;
 import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.options.ServerOptions;
 import java.io.IOException;
@@ -19,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -113,12 +117,22 @@ class MetricsPortAbuseTest {
   @Test
   void clientsResettingTheirScrapeAreOneCountedLineNotATraceEach() throws Exception {
     try (LogCapture log = new LogCapture(); FgbgApplication app = start()) {
+      // At once, as HalfHeads connects: one by one, the port's backlog of 3 made each wait.
+      ExecutorService clients = Executors.newFixedThreadPool(50);
+      List<Future<?>> resets = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        try (Socket s = new Socket("127.0.0.1", app.metricsPort())) {
-          s.setSoLinger(true, 0); // close sends RST: the reply meets a reset connection
-          s.getOutputStream().write(GET);
-        }
+        resets.add(clients.submit(() -> {
+          try (Socket s = new Socket("127.0.0.1", app.metricsPort())) {
+            s.setSoLinger(true, 0); // close sends RST: the reply meets a reset connection
+            s.getOutputStream().write(GET);
+          }
+          return null;
+        }));
       }
+      for (Future<?> f : resets) {
+        f.get(2, TimeUnit.MINUTES);
+      }
+      clients.shutdown();
       // The server serves the resets on its pool; wait (bounded) until one reply has failed.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (log.of(ScrapeFaults.class.getName()).isEmpty() && log.traces().isEmpty()
@@ -153,14 +167,10 @@ class MetricsPortAbuseTest {
 
   @Test
   void clientsDribblingTheirHeadersDoNotHoldAScrapeUp() throws Exception {
-    List<Socket> slow = new ArrayList<>();
+    List<Socket> slow = List.of();
     try (FgbgApplication app = start()) {
-      for (int i = 0; i < 100; i++) { // the client's default pool: 10 threads, 100 queued
-        Socket s = new Socket("127.0.0.1", app.metricsPort());
-        s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
-        slow.add(s);
-      }
+      // The client's default pool: 10 threads, 100 queued.
+      slow = HalfHeads.open(app.metricsPort(), 100, "GET /metrics HTTP/1.1\r\nHost: x\r\n");
       long t0 = System.nanoTime();
       HttpResponse<String> r = scrape(app);
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -171,9 +181,7 @@ class MetricsPortAbuseTest {
       assertEquals(String.valueOf(JdkHttp.REQUEST_SECONDS),
           System.getProperty(JdkHttp.MAX_REQ_TIME));
     } finally {
-      for (Socket s : slow) {
-        s.close();
-      }
+      HalfHeads.close(slow);
     }
   }
 

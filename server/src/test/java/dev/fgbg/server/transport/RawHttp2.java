@@ -17,6 +17,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -217,20 +218,35 @@ final class RawHttp2 implements AutoCloseable {
     }
   }
 
-  /** Reads until the server closes the connection; false when it stays open {@code ms}. */
+  /**
+   * Reads frames until the server closes the connection; false when it stays open {@code ms}.
+   * Answers the server's PINGs, as every HTTP/2 client does: a server's graceful close (GOAWAY
+   * and a PING) then ends at the answer, not after its 10 s wait for one.
+   */
   boolean closedWithin(int ms) throws IOException {
-    socket.setSoTimeout(ms);
-    InputStream in = socket.getInputStream();
-    byte[] b = new byte[8192];
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    byte[] head = new byte[9];
     try {
-      while (in.read(b) >= 0) {
-        // what the server says until it closes
+      while (true) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return false;
+        }
+        socket.setSoTimeout((int) left);
+        in.readFully(head);
+        byte[] payload = new byte[(head[0] & 0xff) << 16 | (head[1] & 0xff) << 8
+            | (head[2] & 0xff)];
+        in.readFully(payload);
+        if (head[3] == PING && (head[4] & 1) == 0) {
+          frame(PING, 1, 0, payload);
+          out.flush();
+        }
       }
-      return true;
     } catch (SocketTimeoutException e) {
       return false;
     } catch (IOException e) {
-      return true; // reset
+      return true; // the end of the stream, or a reset
     }
   }
 

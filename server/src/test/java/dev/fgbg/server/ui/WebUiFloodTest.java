@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.fgbg.core.load.MemoryBudget;
+import dev.fgbg.server.http.HalfHeads;
 import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.transport.ConnectOptions;
 import java.io.IOException;
@@ -109,14 +110,10 @@ class WebUiFloodTest {
 
   @Test
   void clientsDribblingTheirHeadersNeitherBlockOthersNorKeepTheirThreads() throws Exception {
-    List<Socket> slow = new ArrayList<>();
+    // More than the old pool of 12 threads.
+    List<Socket> slow = HalfHeads.open(server.app.uiPort(), 20,
+        "GET /grid HTTP/1.1\r\nHost: x\r\n");
     try {
-      for (int i = 0; i < 20; i++) { // more than the old pool of 12 threads
-        Socket s = new Socket("127.0.0.1", server.app.uiPort());
-        s.getOutputStream().write("GET /grid HTTP/1.1\r\nHost: x\r\n"
-            .getBytes(StandardCharsets.US_ASCII));
-        slow.add(s);
-      }
       long t0 = System.nanoTime();
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.url + "/"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
@@ -133,9 +130,7 @@ class WebUiFloodTest {
           "a client dribbling headers kept its connection past " + JdkHttp.REQUEST_SECONDS
               + " s");
     } finally {
-      for (Socket s : slow) {
-        s.close();
-      }
+      HalfHeads.close(slow);
     }
   }
 
