@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
  * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
  * how often clients may ping, connection age and idle time, connections per client
- * ({@link PeerConnections}), the handshake timeout, the cap on stream resets (rapid reset,
- * {@link ResetLimit}) and the metadata a call may carry ({@link MetadataLimit}).
+ * ({@link PeerConnections}), calls open a connection, the handshake timeout, the cap on stream
+ * resets (rapid reset, {@link ResetLimit}) and the metadata a call may carry
+ * ({@link MetadataLimit}).
  */
 public final class NettyListener {
   /**
@@ -43,6 +44,13 @@ public final class NettyListener {
    * server one small frame. Public: the Java client's lower bound on its keepalive time.
    */
   public static final Duration PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(20);
+  /**
+   * Calls one connection may have open at once (HTTP/2 MAX_CONCURRENT_STREAMS; gRPC's default
+   * is unbounded, and each open stream holds heap): eight times the default
+   * --max-streams-per-client, room for a client's streams and its unary calls beside them. A
+   * gRPC client past it waits for a stream to end (it queues them) rather than fails.
+   */
+  public static final int MAX_CALLS_PER_CONNECTION = 512;
   private final List<InetSocketAddress> addresses;
   private final ConnectOptions options;
 
@@ -140,6 +148,7 @@ public final class NettyListener {
     b.handshakeTimeout(options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     b.addTransportFilter(peers.readiness());
     b.addStreamTracerFactory(peers.calls());
+    b.maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION);
     b.maxRstFramesPerWindow(ResetLimit.MAX_RESETS, ResetLimit.WINDOW_SECONDS);
     b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
     b.permitKeepAliveWithoutCalls(false);
