@@ -9,10 +9,12 @@ import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -51,6 +53,11 @@ public final class NettyListener {
    * gRPC client past it waits for a stream to end (it queues them) rather than fails.
    */
   public static final int MAX_CALLS_PER_CONNECTION = 512;
+  /**
+   * The TLS cipher suites served, on the gRPC port and the web UI alike: HTTP/2's (RFC 7540
+   * 9.2.2), all AEAD with forward secrecy, so no TLS 1.2 CBC or static-RSA suite is offered.
+   */
+  public static final List<String> CIPHERS = List.copyOf(Http2SecurityUtil.CIPHERS);
   private final List<InetSocketAddress> addresses;
   private final ConnectOptions options;
 
@@ -168,7 +175,7 @@ public final class NettyListener {
     }
     // The key manager, not the files: each handshake gets the pair in force (LiveKeys).
     SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forServer(
-        o.keys().keyManager()), engine());
+        o.keys().keyManager()), engine()).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
     if (o.tlsClientCa() != null) {
       // The trust manager, not the file: each handshake gets the CAs in force (LiveClientCa).
       tls.trustManager(o.clientCa().trustManager()).clientAuth(ClientAuth.REQUIRE);
