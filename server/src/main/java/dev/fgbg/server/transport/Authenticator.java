@@ -71,6 +71,8 @@ public final class Authenticator implements ServerInterceptor {
       identity = ClientIdentity.ofCertificate(
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     }
+    // Only now is the call's connection one the server serves (QuietConnections).
+    ConnectionCalls.current().authenticated();
     if (identity == null) {
       return next.startCall(call, headers);
     }
