@@ -1,6 +1,7 @@
 """A real server whose per-client connection cap is held by half-open sockets (10 bytes of the
-HTTP/2 preface, then nothing): the client is refused with words naming the cap, and connects
-again once --handshake-timeout has closed them. Held by connections with only a health Watch
+HTTP/2 preface, then nothing): the client closes the oldest and is served, and --handshake-timeout
+closes the others; held by connections served, the client is refused with words naming the
+cap. Held by connections with only a health Watch
 open, past --max-connection-idle: the client is served, and one Watch ends UNAVAILABLE saying
 why."""
 import socket
@@ -24,9 +25,9 @@ def capped(tmp_path):
     s.stop()
 
 
-def test_half_open_sockets_hold_the_cap_until_the_handshake_timeout(capped):
+def test_half_open_sockets_hold_no_place_against_a_client_and_served_ones_refuse_it(capped):
     host, port = capped.target.split(":")
-    held = []
+    held, served = [], []
     try:
         for _ in range(3):
             s = socket.create_connection((host, int(port)))
@@ -35,7 +36,29 @@ def test_half_open_sockets_hold_the_cap_until_the_handshake_timeout(capped):
             # The server's SETTINGS: it has counted this one (not the client's connection).
             s.settimeout(10)
             assert len(s.recv(9)) > 0
-        start = time.monotonic()
+        # Never served: the client's connection closes the oldest of them and is served.
+        with Client(capped.target) as c:
+            assert c.describe().name == "builtin"
+        # The server closes the others after 3 s: one line (then a count a minute).
+        said = "did not finish its handshake (HTTP/2 preface and SETTINGS, after TLS if any) " \
+               "within --handshake-timeout 3s"
+        until = time.monotonic() + 10
+        while not any(said in line for line in capped.log) and time.monotonic() < until:
+            time.sleep(0.1)
+        assert sum(said in line for line in capped.log) == 1, "".join(capped.log)
+        # Connections served (a call each), not quiet: they hold the cap, and a client over it
+        # is refused in words naming it.
+        until = time.monotonic() + 10
+        while len(served) < 3 and time.monotonic() < until:
+            ch = grpc.insecure_channel(capped.target,
+                                       options=[("grpc.use_local_subchannel_pool", 1)])
+            try:
+                ch.unary_unary("/fgbg.v1.Fgbg/Describe")(b"\n\x07builtin", timeout=10)
+                served.append(ch)
+            except grpc.RpcError:
+                ch.close()  # the closed connections not yet given back
+                time.sleep(0.1)
+        assert len(served) == 3, "".join(capped.log)
         with Client(capped.target) as c:
             with pytest.raises(FgbgError) as e:
                 c.describe()
@@ -43,25 +66,11 @@ def test_half_open_sockets_hold_the_cap_until_the_handshake_timeout(capped):
         # Named whether the refusal reached the client as a reset (the cap first) or as a
         # close before HTTP/2 began (TLS first, as a plaintext client of a TLS server sees it).
         assert "--max-connections-per-client" in str(e.value), str(e.value)
-        # The server closes them after 3 s; a new client is served within a few seconds.
-        name = None
-        while name is None and time.monotonic() - start < 10:
-            try:
-                with Client(capped.target) as c:
-                    name = c.describe().name
-            except FgbgError:
-                time.sleep(0.2)  # the half-open sockets are not closed yet
-        assert name == "builtin", "".join(capped.log)
-        # One line for the three (then a count a minute), read from the server's output.
-        said = "did not finish its handshake (HTTP/2 preface and SETTINGS, after TLS if any) " \
-               "within --handshake-timeout 3s"
-        until = time.monotonic() + 10
-        while not any(said in line for line in capped.log) and time.monotonic() < until:
-            time.sleep(0.1)
-        assert sum(said in line for line in capped.log) == 1, "".join(capped.log)
     finally:
         for s in held:
             s.close()
+        for ch in served:
+            ch.close()
 
 
 def test_watches_holding_the_cap_past_the_idle_time_make_room_for_a_new_connection(tmp_path):

@@ -214,6 +214,12 @@ final class ExportService {
     if (exporter == null) {
       throw FgbgException.failedPrecondition(EXPORTS_OFF);
     }
+    if (!r.getDestination().isBlank()) {
+      // The destination first, before a slot, a queue or a start line (the export checks it
+      // again, against swapped links): a path outside the root is refused in its own words
+      // whatever else is wrong with the request (an empty one is ExportJob's to word).
+      exporter.root().resolve(r.getDestination());
+    }
     Dataset d = registry.get(r.getDataset());
     Outputs o = ProtoMapping.outputs(r.getOutputsValueList(), d);
     ExportFormat f = switch (r.getFormat()) {
@@ -231,9 +237,6 @@ final class ExportService {
         r.getShardSize() == 0 ? ExportJob.DEFAULT_SHARD_SIZE : r.getShardSize(),
         r.getJpegQuality() == 0 ? ExportJob.DEFAULT_JPEG_QUALITY : r.getJpegQuality(),
         r.getDepthNpy());
-    // A destination outside the root is refused here, before a slot, a queue or a log line
-    // that says the export started (the export checks it again, against swapped links).
-    exporter.root().resolve(job.destination());
     return job;
   }
 

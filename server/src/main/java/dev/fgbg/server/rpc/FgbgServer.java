@@ -13,6 +13,7 @@ import dev.fgbg.core.load.StreamCaps;
 import dev.fgbg.core.stats.StatsCalculator;
 import dev.fgbg.server.admission.CallContexts;
 import dev.fgbg.server.admission.LoadControl;
+import dev.fgbg.server.admission.HealthCaps;
 import dev.fgbg.server.admission.StreamSlots;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.server.observe.LibraryLogs;
@@ -140,7 +141,7 @@ public final class FgbgServer {
     builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(service, interceptors),
             refused))
         .addService(RequestParsing.wrap(ServerInterceptors.intercept(health.getHealthService(),
-            watches), refused));
+            watches, new HealthCaps()), refused));
     if (options.connect().reflection()) {
       builder.addService(RequestParsing.wrap(ServerInterceptors.intercept(
           ProtoReflectionServiceV1.newInstance(), authenticator, refusals), refused));

@@ -20,7 +20,8 @@ import java.util.Optional;
  * Export with a token not marked {@code export} is PERMISSION_DENIED, a call with more than one
  * {@code authorization} header is UNAUTHENTICATED. The token's name becomes the
  * caller's {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client
- * certificate's subject does (mTLS). Health is not behind it (probes carry no token).
+ * certificate's subject does (mTLS). A reload of the tokens that removes one ends its running
+ * calls UNAUTHENTICATED ({@link RevokedCalls}). Health is not behind it (probes carry no token).
  */
 public final class Authenticator implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
@@ -28,11 +29,13 @@ public final class Authenticator implements ServerInterceptor {
   private static final String BEARER = "bearer ";
   private static final String EXPORT = FgbgGrpc.getExportMethod().getFullMethodName();
 
-  /** Read at each call's start: a call admitted before a reload goes on after it. */
+  /** Read at each call's start; a reload ends the running calls of tokens it removed. */
   private final LiveTokens tokens;
+  private final RevokedCalls running = new RevokedCalls();
 
   public Authenticator(LiveTokens tokens) {
     this.tokens = tokens;
+    tokens.onReload(running::revoke);
   }
 
   /** The refusal of {@code sent} (more than one) authorization headers: the UI's words too. */
@@ -67,10 +70,16 @@ public final class Authenticator implements ServerInterceptor {
             + "word export"));
       }
       identity = ClientIdentity.ofToken(holder.get().name());
+      Context ctx = Context.current().withValue(ClientIdentity.AUTHENTICATED, identity);
+      ConnectionCalls.current().authenticated(); // its connection is one the server serves
+      return running.start(call, headers, token(headers.get(AUTHORIZATION)),
+          holder.get().name(), (c, h) -> Contexts.interceptCall(ctx, c, h, next));
     } else {
       identity = ClientIdentity.ofCertificate(
           call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     }
+    // Only now is the call's connection one the server serves (QuietConnections).
+    ConnectionCalls.current().authenticated();
     if (identity == null) {
       return next.startCall(call, headers);
     }
@@ -79,11 +88,17 @@ public final class Authenticator implements ServerInterceptor {
   }
 
   private Optional<AccessTokens.Holder> holder(String authorization) {
+    String token = token(authorization);
+    return token == null ? Optional.empty() : tokens.match(token);
+  }
+
+  /** The token of an {@code authorization} header, or null when it is no bearer token. */
+  private static String token(String authorization) {
     if (authorization == null || authorization.length() <= BEARER.length()
         || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-      return Optional.empty();
+      return null;
     }
-    return tokens.match(authorization.substring(BEARER.length()).strip());
+    return authorization.substring(BEARER.length()).strip();
   }
 
   private static int count(Iterable<String> values) {

@@ -7,7 +7,8 @@ import io.grpc.Context;
  * from its start unless it is a health Watch; a stream the server cannot send on because its
  * client does not read is quiet from then until the client reads again (admission's
  * {@code UnreadStreams} says so). A connection whose calls have all been quiet, and that began
- * no call, for a while may be closed to make room for a new connection of its client.
+ * no call, for a while may be closed to make room for a new connection of its client; one that
+ * never began a call that passed authentication may be at once.
  */
 public final class ConnectionCalls {
   static final Context.Key<Call> CALL = Context.key("fgbg-connection-call");
@@ -25,6 +26,8 @@ public final class ConnectionCalls {
   /** One call's state: quiet since when (nanos, the transport's ticker), or busy. */
   public static final class Call {
     private volatile long quietSince;
+    /** What the call's connection does when the call passes authentication; null: nothing. */
+    private volatile Runnable onAuthenticated;
 
     Call(long quietSince) {
       this.quietSince = quietSince;
@@ -42,6 +45,22 @@ public final class ConnectionCalls {
       if (this != NONE) {
         quietSince = BUSY;
       }
+    }
+
+    /**
+     * The call passed authentication (any call of a server without tokens; health calls never
+     * do): its connection is in use by a client the server serves, so it is never closed to make
+     * room for another connection unless quiet ({@code QuietConnections}).
+     */
+    public void authenticated() {
+      Runnable r = onAuthenticated;
+      if (r != null) {
+        r.run();
+      }
+    }
+
+    void onAuthenticated(Runnable r) {
+      onAuthenticated = r;
     }
 
     long quietSince() {

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -17,10 +19,11 @@ import java.util.logging.Logger;
  *
  * <p>{@link #watch} reads the file every {@link #interval()} ({@link FileWatch}: its bytes are
  * compared, so a Kubernetes {@code ..data} symlink swap counts). Changed bytes are parsed by the
- * start-up rules; a valid set replaces the old at once, atomically (calls already admitted go
- * on, the next call and the next UI request are checked against the new set), with one INFO
- * line; an invalid or unreadable file leaves the old set in force, with one WARNING. A file
- * that becomes readable by every user is warned about as at start-up, once per change of mode.
+ * start-up rules; a valid set replaces the old at once, atomically (the next call and the
+ * next UI request are checked against the new set, and the {@link #onReload} listeners end the
+ * running calls of tokens it no longer holds), with one INFO line; an invalid or unreadable
+ * file leaves the old set in force, with one WARNING. A file that becomes readable by every
+ * user is warned about as at start-up, once per change of mode.
  */
 public final class LiveTokens {
   private static final Logger LOG = Logger.getLogger(LiveTokens.class.getName());
@@ -31,6 +34,8 @@ public final class LiveTokens {
   private final Duration interval;
   private final AtomicReference<AccessTokens> current;
   private final FileWatch changes;
+  /** Told each set put in force by a reload, after it is in force. */
+  private final List<Consumer<AccessTokens>> reloaded = new CopyOnWriteArrayList<>();
   /** Whether the file could be read by every user at the last read; the watching thread's. */
   private boolean worldReadable;
 
@@ -63,6 +68,11 @@ public final class LiveTokens {
     AccessTokens tokens = AccessTokens.parse(bytes, file);
     AccessTokens.warnIfWorldReadable(file);
     return new LiveTokens(file, interval, tokens, bytes);
+  }
+
+  /** Tells {@code listener} each set a reload puts in force (on the reload thread). */
+  public void onReload(Consumer<AccessTokens> listener) {
+    reloaded.add(listener);
   }
 
   /** The tokens in force now. */
@@ -134,6 +144,7 @@ public final class LiveTokens {
   private void replace(byte[] bytes) {
     AccessTokens next = AccessTokens.parse(bytes, file);
     AccessTokens was = current.getAndSet(next);
+    reloaded.forEach(l -> l.accept(next));
     LOG.info("--token-file " + file + " reloaded: " + InWords.count(next.size(), "token")
         + " (was " + was.size() + ")");
   }

@@ -9,10 +9,12 @@ import io.grpc.ServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -30,8 +32,9 @@ import java.util.stream.Collectors;
  * The Netty transport of {@link ConnectOptions}: the addresses listened on, TLS (mTLS when a
  * client CA is given; failed handshakes are logged, {@link HandshakeFailures}), keepalive and
  * how often clients may ping, connection age and idle time, connections per client
- * ({@link PeerConnections}), the handshake timeout, the cap on stream resets (rapid reset,
- * {@link ResetLimit}) and the metadata a call may carry ({@link MetadataLimit}).
+ * ({@link PeerConnections}), calls open a connection, the handshake timeout, the cap on stream
+ * resets (rapid reset, {@link ResetLimit}) and the metadata a call may carry
+ * ({@link MetadataLimit}).
  */
 public final class NettyListener {
   /**
@@ -43,6 +46,18 @@ public final class NettyListener {
    * server one small frame. Public: the Java client's lower bound on its keepalive time.
    */
   public static final Duration PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(20);
+  /**
+   * Calls one connection may have open at once (HTTP/2 MAX_CONCURRENT_STREAMS; gRPC's default
+   * is unbounded, and each open stream holds heap): eight times the default
+   * --max-streams-per-client, room for a client's streams and its unary calls beside them. A
+   * gRPC client past it waits for a stream to end (it queues them) rather than fails.
+   */
+  public static final int MAX_CALLS_PER_CONNECTION = 512;
+  /**
+   * The TLS cipher suites served, on the gRPC port and the web UI alike: HTTP/2's (RFC 7540
+   * 9.2.2), all AEAD with forward secrecy, so no TLS 1.2 CBC or static-RSA suite is offered.
+   */
+  public static final List<String> CIPHERS = List.copyOf(Http2SecurityUtil.CIPHERS);
   private final List<InetSocketAddress> addresses;
   private final ConnectOptions options;
 
@@ -140,6 +155,7 @@ public final class NettyListener {
     b.handshakeTimeout(options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     b.addTransportFilter(peers.readiness());
     b.addStreamTracerFactory(peers.calls());
+    b.maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION);
     b.maxRstFramesPerWindow(ResetLimit.MAX_RESETS, ResetLimit.WINDOW_SECONDS);
     b.permitKeepAliveTime(PERMIT_KEEPALIVE_TIME.toNanos(), TimeUnit.NANOSECONDS);
     b.permitKeepAliveWithoutCalls(false);
@@ -159,7 +175,7 @@ public final class NettyListener {
     }
     // The key manager, not the files: each handshake gets the pair in force (LiveKeys).
     SslContextBuilder tls = GrpcSslContexts.configure(SslContextBuilder.forServer(
-        o.keys().keyManager()), engine());
+        o.keys().keyManager()), engine()).ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
     if (o.tlsClientCa() != null) {
       // The trust manager, not the file: each handshake gets the CAs in force (LiveClientCa).
       tls.trustManager(o.clientCa().trustManager()).clientAuth(ClientAuth.REQUIRE);

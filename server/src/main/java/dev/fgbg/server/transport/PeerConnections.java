@@ -28,8 +28,9 @@ import java.util.logging.Logger;
  * that all local processes are one) may hold open: each takes a file
  * descriptor, and without a cap one host holding idle connections ran the server out of them
  * (no call, so no token, needed). A connection over the cap makes room by closing the
- * client's connection that has held only health watches or unread streams for longest, if for
- * long enough ({@link QuietConnections}); else it is closed at once, and at most one
+ * client's oldest connection never served (no call that passed authentication), else its
+ * connection that has held only health watches or unread streams for longest, if for long
+ * enough ({@link QuietConnections}); else it is closed at once, and at most one
  * WARNING line a minute says so, with a count. A connection closed for not finishing its
  * handshake within --handshake-timeout (grpc closes it without a word) is one INFO line a
  * minute with a count, as {@link #halfOpen}. It also names, while Netty reads a connection's

@@ -13,12 +13,10 @@ import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Connection;
-import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Error;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Exception;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Headers;
-import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Stream;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,10 +30,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Each client's open connections and, for {@link PeerConnections}, which is quiet: it began no
- * call, and every call it has open has been quiet ({@link ConnectionCalls}: a health Watch, a
- * stream whose client does not read), for {@code floor} or more. When a client at its cap opens
- * one more connection, its connection quiet for longest is closed to make room (its calls end
+ * Each client's open connections and, for {@link PeerConnections}, which may be closed for a
+ * newcomer. First one never served: it began no call that passed authentication (health calls
+ * never do; {@link ConnectionCalls.Call#authenticated}), the oldest such at once, so that a
+ * peer's silent or refused sockets cannot lock out a process of the same host whose connection
+ * authenticates within milliseconds. Else one quiet: it began no call, and every call it has
+ * open has been quiet ({@link ConnectionCalls}: a health Watch, a stream whose client does not
+ * read), for {@code floor} or more. When a client at its cap opens one more connection, such a
+ * connection (never served, else quiet for longest) is closed to make room (its calls end
  * UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes), so that
  * processes holding watches or unread streams, which no idle timeout ends, cannot lock the
  * client's other processes out; a connection in use is never closed. A connection with no call
@@ -73,8 +75,10 @@ final class QuietConnections {
     private final Http2ConnectionHandler http2;
     private final Set<ConnectionCalls.Call> calls = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** When the client last began a call (opened a stream), or connected. */
+    /** When the client last began a call that passed authentication, or connected. */
     private volatile long lastBegun;
+    /** Whether it ever began a call that passed authentication (health calls never do). */
+    private volatile boolean served;
 
     private Connection(Channel channel, Http2ConnectionHandler http2) {
       this.channel = channel;
@@ -96,12 +100,6 @@ final class QuietConnections {
   void opened(String client, SocketAddress remote, Channel channel,
       Http2ConnectionHandler http2) {
     Connection c = new Connection(channel, http2);
-    http2.connection().addListener(new Http2ConnectionAdapter() {
-      @Override
-      public void onStreamAdded(Http2Stream stream) {
-        c.lastBegun = ticker.read();
-      }
-    });
     byRemote.put(remote, c);
     byClient.computeIfAbsent(client, k -> ConcurrentHashMap.newKeySet()).add(c);
     channel.closeFuture().addListener(f -> {
@@ -124,12 +122,23 @@ final class QuietConnections {
     }
     long now = ticker.read();
     Connection quietest = null;
-    long quietestSince = now - floorNanos + 1;
+    long quietestSince = Long.MAX_VALUE;
+    // First the oldest connection never served (no handshake yet, or only health calls and
+    // refused ones): a peer's sockets cannot hold places against a client that authenticates.
     for (Connection c : mine) {
-      long since = c.quietSince();
-      if (since < quietestSince && !c.closing.get()) {
+      if (!c.served && !c.closing.get() && (quietest == null || c.lastBegun < quietestSince)) {
         quietest = c;
-        quietestSince = since;
+        quietestSince = c.lastBegun;
+      }
+    }
+    if (quietest == null) {
+      quietestSince = now - floorNanos + 1;
+      for (Connection c : mine) {
+        long since = c.quietSince();
+        if (since < quietestSince && !c.closing.get()) {
+          quietest = c;
+          quietestSince = since;
+        }
       }
     }
     if (quietest == null || !quietest.closing.compareAndSet(false, true)) {
@@ -238,6 +247,10 @@ final class QuietConnections {
       if (c != null) {
         on = c;
         c.calls.add(call);
+        call.onAuthenticated(() -> {
+          c.served = true;
+          c.lastBegun = ticker.read();
+        });
       }
     }
 

@@ -74,6 +74,17 @@ class ExportDestinationNamesTest {
   }
 
   @Test
+  void aPathOutsideTheRootIsRefusedForItsPathEvenWithNoFormat() {
+    Status noFormat = assertThrows(StatusRuntimeException.class, () -> FgbgGrpc
+        .newBlockingStub(server.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .export(ExportRequest.newBuilder().setDataset("tiny").setEnd(4)
+            .setDestination("../../etc/x").build()).forEachRemaining(p -> { })).getStatus();
+    Status npy = refused("../../etc/x");
+    assertEquals(npy.getCode(), noFormat.getCode());
+    assertEquals(npy.getDescription(), noFormat.getDescription(), "the path's words");
+  }
+
+  @Test
   void aFolderNameNotInNfcIsRefusedNamingItsNfcForm() throws Exception {
     Status nfd = refused("runs/cafe\u0301");
     assertEquals(Status.Code.INVALID_ARGUMENT, nfd.getCode());

@@ -10,6 +10,7 @@ import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.ConnectivityState;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Attributes;
@@ -45,27 +46,29 @@ class PeerConnectionsTest {
 
   @Test
   void aPeerOverItsCapHasNewConnectionsClosedAtOnce() throws Exception {
-    List<RawHttp2> held = new ArrayList<>();
+    List<ManagedChannel> held = new ArrayList<>();
     try (LogCapture log = new LogCapture();
          TestServer s = server(ConnectOptions.builder().maxConnectionsPerClient(4).build())) {
       int port = s.server().port();
       for (int k = 0; k < 4; k++) {
-        held.add(new RawHttp2(port)); // the HTTP/2 preface and SETTINGS, then nothing
-        assertTrue(held.get(k).answered(), "connection " + (k + 1) + " is served");
+        // Served (a call that passed authentication), and not quiet for long: never closed
+        // for a newcomer.
+        held.add(s.channel(InsecureChannelCredentials.create()));
+        assertEquals("tiny", describe(held.get(k)), "connection " + (k + 1) + " is served");
       }
       for (int k = 0; k < 6; k++) {
         assertTrue(RawHttp2.closedAtOnce(port), "connection " + (5 + k) + " is over the cap");
       }
-      for (RawHttp2 h : held) {
-        assertFalse(h.closedWithin(200), "the first 4 are served");
-        h.close();
+      for (ManagedChannel h : held) {
+        assertEquals(ConnectivityState.READY, h.getState(false), "the first 4 are served");
+        h.shutdownNow();
       }
       // Their count is given back as they close: a client connects again.
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       String name = null;
       while (name == null && System.nanoTime() < until) {
         try {
-          name = describe(s.channel());
+          name = describe(s.channel(InsecureChannelCredentials.create()));
         } catch (RuntimeException e) {
           Thread.sleep(100); // the server has not yet seen the held ones close
         }
@@ -77,10 +80,6 @@ class PeerConnectionsTest {
       assertEquals(1, lines.size(), lines.toString());
       assertTrue(lines.get(0).startsWith("refused a connection from 127.0.0.1, which has 4 "
           + "open, the most --max-connections-per-client allows"), lines.get(0));
-    } finally {
-      for (RawHttp2 h : held) {
-        h.close();
-      }
     }
   }
 

@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -180,6 +181,53 @@ final class RawHttp2 implements AutoCloseable {
         }
       } catch (IOException e) {
         return -1;
+      }
+    });
+  }
+
+  /**
+   * Reads the server's first frame, its SETTINGS: the value of setting {@code id}, or -1 when
+   * the server does not send it (so the HTTP/2 default stands).
+   */
+  long setting(int id) throws IOException {
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    byte[] head = new byte[9];
+    in.readFully(head);
+    byte[] payload = new byte[(head[0] & 0xff) << 16 | (head[1] & 0xff) << 8 | (head[2] & 0xff)];
+    in.readFully(payload);
+    if (head[3] != SETTINGS) {
+      throw new IOException("the server's first frame is of type " + head[3] + ", not SETTINGS");
+    }
+    ByteBuffer b = ByteBuffer.wrap(payload);
+    while (b.remaining() >= 6) {
+      int key = b.getShort() & 0xffff;
+      long value = b.getInt() & 0xffffffffL;
+      if (key == id) {
+        return value;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Reads frames on another thread until the connection ends, adding one to {@code ended} for
+   * each stream the server ends: HEADERS with END_STREAM (a call's trailers) or RST_STREAM.
+   */
+  CompletableFuture<Void> countEnded(AtomicInteger ended) {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] head = new byte[9];
+        while (true) {
+          in.readFully(head);
+          in.readFully(new byte[(head[0] & 0xff) << 16 | (head[1] & 0xff) << 8
+              | (head[2] & 0xff)]);
+          if ((head[3] == HEADERS && (head[4] & 1) != 0) || head[3] == RST_STREAM) {
+            ended.incrementAndGet();
+          }
+        }
+      } catch (IOException e) {
+        // the connection ended
       }
     });
   }

@@ -26,6 +26,8 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -232,6 +234,35 @@ class WebUiAccessTest {
       for (CompletableFuture<HttpResponse<String>> p : pages) {
         p.get(60, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  @Test
+  void httpsOffersTheGrpcPortsCipherSuitesOnlyNotOldCbcOnes() throws Exception {
+    TestCertificates certs = TestCertificates.write(dir.resolve("tls"));
+    ConnectOptions connect = ConnectOptions.builder().tls(certs.serverCert(), certs.serverKey())
+        .build();
+    try (UiTestServer server = UiTestServer.start(dir.resolve("exports"), connect)) {
+      SSLContext tls = tls(certs, false);
+      String[] cbc = {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"};
+      for (int port : new int[] {server.app.uiPort(), server.app.port()}) {
+        assertThrows(SSLException.class, () -> handshake(tls, port, cbc),
+            "no CBC suite (no AEAD) on port " + port);
+      }
+      assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", handshake(tls,
+          server.app.uiPort(), new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}));
+    }
+  }
+
+  /** A TLS 1.2 handshake offering only {@code suites}: the suite agreed. */
+  private static String handshake(SSLContext tls, int port, String[] suites)
+      throws IOException {
+    try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port)) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.setEnabledCipherSuites(suites);
+      s.startHandshake();
+      return s.getSession().getCipherSuite();
     }
   }
 

@@ -1,0 +1,104 @@
+package dev.fgbg.server.admission;
+
+import dev.fgbg.server.transport.ClientIdentity;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Caps the health calls open at once, per client (peer address, {@link ClientIdentity#address};
+ * health asks no token) and over the server: a Watch stream never ends by itself and costs the
+ * server about 1.5 KB of heap for some 100 bytes sent, so a peer with no token opening them by
+ * the ten thousand on each of many connections ran the server out of memory. A call over
+ * either cap ends RESOURCE_EXHAUSTED naming it. A Check counts while it waits for its request
+ * (a peer could hold those open too); a probe's Check ends in microseconds.
+ */
+public final class HealthCaps implements ServerInterceptor {
+  /** Health calls one client may hold open: far more than a prober or load balancer needs. */
+  public static final int PER_CLIENT = 64;
+  /** Health calls the server holds open at once, over all clients (about 1.5 MB of heap). */
+  public static final int TOTAL = 1024;
+
+  private final Map<String, Integer> open = new ConcurrentHashMap<>();
+  private final AtomicInteger total = new AtomicInteger();
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    String client = ClientIdentity.address(call.getAttributes()
+        .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+    String refusal = take(client);
+    if (refusal != null) {
+      call.close(Status.RESOURCE_EXHAUSTED.withDescription(refusal), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    AtomicBoolean given = new AtomicBoolean();
+    Runnable giveBack = () -> {
+      if (given.compareAndSet(false, true)) {
+        release(client);
+      }
+    };
+    ServerCall<Q, R> releasing = new SimpleForwardingServerCall<>(call) {
+      @Override
+      public void close(Status status, Metadata trailers) {
+        giveBack.run();
+        super.close(status, trailers);
+      }
+    };
+    ServerCall.Listener<Q> listener;
+    try {
+      listener = next.startCall(releasing, headers);
+    } catch (RuntimeException | Error e) {
+      giveBack.run();
+      throw e;
+    }
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onCancel() {
+        giveBack.run();
+        super.onCancel();
+      }
+
+      @Override
+      public void onComplete() {
+        giveBack.run();
+        super.onComplete();
+      }
+    };
+  }
+
+  /** Counts a call of {@code client}: null, or the words of the cap it would pass. */
+  private String take(String client) {
+    if (total.incrementAndGet() > TOTAL) {
+      total.decrementAndGet();
+      return "the server has " + TOTAL + " health calls open (Watch streams, Checks not yet "
+          + "answered), the most it holds at once: end some Watch streams before opening more";
+    }
+    int[] now = new int[1];
+    open.compute(client, (c, n) -> {
+      now[0] = n == null ? 1 : n + 1;
+      return now[0] > PER_CLIENT ? n : (Integer) now[0];
+    });
+    if (now[0] > PER_CLIENT) {
+      total.decrementAndGet();
+      return "client " + client + " has " + PER_CLIENT + " health calls open (Watch streams, "
+          + "Checks not yet answered), the most one client may: end some Watch streams before "
+          + "opening more";
+    }
+    return null;
+  }
+
+  private void release(String client) {
+    open.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+    total.decrementAndGet();
+  }
+}

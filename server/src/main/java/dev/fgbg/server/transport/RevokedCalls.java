@@ -1,0 +1,102 @@
+package dev.fgbg.server.transport;
+
+import dev.fgbg.server.status.Statuses;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The running calls of each token, so that a token removed from {@code --token-file} stops
+ * them as well as new ones: an epoch stream may run for hours. At a reload, each call whose
+ * token the new set does not hold ends UNAUTHENTICATED, saying the token was revoked; what the
+ * call sends after that is dropped, and its end goes through gRPC as any server close does
+ * (its context cancelled, so its work stops and its slots are given back). One INFO line a
+ * reload names the tokens and counts their calls.
+ */
+final class RevokedCalls {
+  private static final Logger LOG = Logger.getLogger(RevokedCalls.class.getName());
+
+  private final Set<Revocable<?, ?>> open = ConcurrentHashMap.newKeySet();
+
+  /** Starts {@code call} through {@code next}, tracked until it ends. */
+  <Q, R> ServerCall.Listener<Q> start(ServerCall<Q, R> call, Metadata headers, String token,
+      String name, ServerCallHandler<Q, R> next) {
+    Revocable<Q, R> tracked = new Revocable<>(call, token, name);
+    open.add(tracked);
+    ServerCall.Listener<Q> listener;
+    try {
+      listener = next.startCall(tracked, headers);
+    } catch (RuntimeException | Error e) {
+      open.remove(tracked);
+      throw e;
+    }
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onCancel() {
+        open.remove(tracked);
+        super.onCancel();
+      }
+
+      @Override
+      public void onComplete() {
+        open.remove(tracked);
+        super.onComplete();
+      }
+    };
+  }
+
+  /** Ends the running calls of tokens that {@code now} (the set just put in force) lacks. */
+  void revoke(AccessTokens now) {
+    List<Revocable<?, ?>> gone = open.stream().filter(c -> now.match(c.token).isEmpty())
+        .toList();
+    gone.forEach(Revocable::revoke);
+    if (!gone.isEmpty()) {
+      LOG.info("--token-file reloaded without the token" + (gone.stream().map(c -> c.name)
+          .distinct().count() == 1 ? " '" + gone.get(0).name + "'" : "s " + gone.stream()
+          .map(c -> "'" + c.name + "'").distinct().sorted().toList()) + ": " + gone.size()
+          + " running call" + (gone.size() == 1 ? "" : "s") + " ended UNAUTHENTICATED");
+    }
+  }
+
+  /** A call the server may end for its token; nothing goes out on it once it ended. */
+  private final class Revocable<Q, R> extends SimpleForwardingServerCall<Q, R> {
+    private final String token;
+    private final String name;
+    private boolean closed;
+
+    Revocable(ServerCall<Q, R> call, String token, String name) {
+      super(call);
+      this.token = token;
+      this.name = name;
+    }
+
+    @Override
+    public synchronized void sendMessage(R message) {
+      if (!closed) {
+        super.sendMessage(message);
+      }
+    }
+
+    @Override
+    public synchronized void close(Status status, Metadata trailers) {
+      if (!closed) {
+        closed = true;
+        open.remove(this);
+        super.close(status, trailers);
+      }
+    }
+
+    void revoke() {
+      close(Statuses.unauthenticated("token '" + name + "' was revoked (removed from the "
+          + "server's --token-file) while this call ran: its calls end, and new ones are "
+          + "refused"), new Metadata());
+    }
+  }
+}

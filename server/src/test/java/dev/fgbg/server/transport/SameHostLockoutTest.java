@@ -1,0 +1,114 @@
+package dev.fgbg.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fgbg.core.TestDatasets;
+import dev.fgbg.server.TestServer;
+import dev.fgbg.v1.DescribeRequest;
+import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A peer on the same address as a good client (every local process is 127.0.0.1) holding more
+ * sockets than --max-connections-per-client, over real Netty on loopback with tokens: silent
+ * TCP sockets, or connections whose calls are all refused UNAUTHENTICATED or are health Checks,
+ * never hold a place against a client whose calls pass authentication: the newcomer closes the
+ * oldest such connection, is served, and is not closed for the peer's sockets that follow.
+ */
+class SameHostLockoutTest {
+  private static final String SECRET = "9f2c0e7d4b1a6385f0e2";
+  private static final int CAP = 16;
+  private static final int HELD = CAP + 6;
+
+  @TempDir
+  Path dir;
+
+  private TestServer serve() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "alice:" + SECRET + "\n", StandardCharsets.UTF_8);
+    return TestServer.netty(TestDatasets.registry(), TestServer.options(1).window(2)
+        .connect(ConnectOptions.builder().tokenFile(tokens).maxConnectionsPerClient(CAP)
+            .build()).build());
+  }
+
+  @Test
+  void silentSocketsOverTheCapDoNotLockOutAClientWithAToken() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (TestServer s = serve()) {
+      for (int k = 0; k < HELD; k++) {
+        held.add(new Socket("127.0.0.1", s.server().port())); // and nothing sent
+      }
+      ManagedChannel good = s.channel(InsecureChannelCredentials.create());
+      assertEquals("tiny", describe(good, SECRET));
+      // More of the peer's sockets: each closes another of the peer's, not the client's.
+      for (int k = 0; k < HELD; k++) {
+        held.add(new Socket("127.0.0.1", s.server().port()));
+      }
+      for (Socket h : held.subList(0, HELD)) {
+        h.setSoTimeout(30_000);
+        h.getInputStream().readAllBytes(); // the server's SETTINGS, then its close
+        assertEquals(-1, h.getInputStream().read(), "the peer's older sockets are closed");
+      }
+      assertEquals(ConnectivityState.READY, good.getState(false), "the client's stays open");
+      assertEquals("tiny", describe(good, SECRET));
+    } finally {
+      for (Socket h : held) {
+        h.close();
+      }
+    }
+  }
+
+  @Test
+  void connectionsWhoseCallsAreRefusedOrHealthDoNotLockOutAClientWithAToken()
+      throws Exception {
+    List<ManagedChannel> peer = new ArrayList<>();
+    try (TestServer s = serve()) {
+      for (int k = 0; k < CAP; k++) {
+        ManagedChannel c = s.channel(InsecureChannelCredentials.create());
+        peer.add(c);
+        if (k % 2 == 0) {
+          StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+              () -> describe(c, "not-a-token-at-all"));
+          assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+        } else {
+          HealthGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+        }
+      }
+      assertTrue(peer.stream().allMatch(c -> c.getState(false) == ConnectivityState.READY));
+      ManagedChannel good = s.channel(InsecureChannelCredentials.create());
+      assertEquals("tiny", describe(good, SECRET), "served, not reset");
+      assertEquals("tiny", describe(good, SECRET));
+    }
+  }
+
+  private static String describe(ManagedChannel c, String token) {
+    Metadata headers = new Metadata();
+    headers.put(Authenticator.AUTHORIZATION, "Bearer " + token);
+    Channel with = ClientInterceptors.intercept(c,
+        MetadataUtils.newAttachHeadersInterceptor(headers));
+    return FgbgGrpc.newBlockingStub(with).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .describe(DescribeRequest.newBuilder().setDataset("tiny").build()).getName();
+  }
+}
