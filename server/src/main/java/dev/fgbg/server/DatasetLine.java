@@ -11,10 +11,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.logging.Logger;
 
 /** The start-up log line of a served dataset. */
 final class DatasetLine {
   private DatasetLine() {}
+
+  /**
+   * Each dataset's start-up line, then the warnings of an unused {@code --cache-dir} or
+   * {@code --depth-store} and of a store holding nothing for a dataset; {@code folders}: some
+   * dataset is read from folders (its photos use the cache folder).
+   */
+  static void logAll(List<Dataset> datasets, DepthSettings depth, boolean folders, Logger log) {
+    datasets.forEach(d -> log.info(of(d, depth)));
+    unusedCacheDir(datasets, depth, folders).ifPresent(log::warning);
+    unusedDepthStore(datasets, depth).ifPresent(log::warning);
+    datasets.forEach(d -> emptyDepthStore(d, depth).ifPresent(log::warning));
+  }
 
   /**
    * The line: what it is, and for teacher depth what the cache keeps: without a disk tier how

@@ -170,11 +170,7 @@ public final class FgbgApplication implements AutoCloseable {
         load.maxStreams(), load.maxStreamsPerClient(), load.maxStats(), load.statsQueue(),
         load.maxExports(), load.exportQueue(), load.maxGalleries(), load.galleryQueue()));
     LOG.info("shared memory " + (options.sharedMemory() ? "on" : "off (--no-shared-memory)"));
-    datasets.forEach(d -> LOG.info(DatasetLine.of(d, options.depth())));
-    DatasetLine.unusedCacheDir(datasets, options.depth(), !options.datasets().isEmpty())
-        .ifPresent(LOG::warning);
-    DatasetLine.unusedDepthStore(datasets, options.depth()).ifPresent(LOG::warning);
-    datasets.forEach(d -> DatasetLine.emptyDepthStore(d, options.depth()).ifPresent(LOG::warning));
+    DatasetLine.logAll(datasets, options.depth(), !options.datasets().isEmpty(), LOG);
     if (runtimes.isEmpty()) { // SERVING since it listened: said last, as after a warm-up
       LOG.info("health SERVING");
       warm.complete(null);

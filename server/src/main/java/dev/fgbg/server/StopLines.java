@@ -36,8 +36,8 @@ final class StopLines {
 
   /**
    * Logs the first line; {@code server} may be null (a start that failed), {@code signalled}
-   * too (no signal: a close, the JVM's exit); {@code uiRequests}: the web UI's under way, named when
-   * there are any (they get the grace too).
+   * too (no signal: a close, the JVM's exit); {@code uiRequests}: the web UI's under way,
+   * named when there are any (they get the grace too).
    */
   static StopLines begin(String why, FgbgServer server, int uiRequests, Duration grace,
       Signalled signalled) {

@@ -43,7 +43,8 @@ final class DiskScan extends SimpleFileVisitor<Path> {
 
   /**
    * The records under {@code dir} (files named {@code *extension}), oldest first; stale
-   * temporary files are removed on the way. {@code visiting} is told of each file before it is looked at (tests remove files there).
+   * temporary files are removed on the way. {@code visiting} is told of each file before it is
+   * looked at (tests remove files there).
    */
   static DiskScan walk(Path dir, Instant now, String extension, Consumer<Path> visiting)
       throws IOException {
