@@ -138,7 +138,7 @@ class ServerMetricsTest {
   void anExportShowsZeroBeforeItsFirstBatchIsWritten() throws Exception {
     ServerOptions o = ServerOptions.builder().port(0).workers(1).exportRoot(dir.resolve("exports"))
         .builtin(new BuiltinConfig(16, 16, 20, 100, 100, "", "", ""))
-        .load(LoadOptions.builder().maxExports(1).exportQueue(1).build())
+        .load(LoadOptions.builder().maxExports(1).exportQueue(3).build())
         .metrics("127.0.0.1", 0).build();
     try (FgbgApplication app = FgbgApplication.create(o).start()) {
       ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", app.port())
