@@ -31,10 +31,11 @@ public final class Authenticator implements ServerInterceptor {
 
   /** Read at each call's start; a reload ends the running calls of tokens it removed. */
   private final LiveTokens tokens;
-  private final RevokedCalls running = new RevokedCalls();
+  private final RevokedCalls running;
 
   public Authenticator(LiveTokens tokens) {
     this.tokens = tokens;
+    this.running = new RevokedCalls(tokens);
     tokens.onReload(running::revoke);
   }
 

@@ -23,13 +23,28 @@ import java.util.logging.Logger;
 final class RevokedCalls {
   private static final Logger LOG = Logger.getLogger(RevokedCalls.class.getName());
 
+  /** Tests only: runs between the caller's match of the token and the call's tracking. */
+  static volatile Runnable matched = () -> { };
+
   private final Set<Revocable<?, ?>> open = ConcurrentHashMap.newKeySet();
+  private final LiveTokens tokens;
+
+  RevokedCalls(LiveTokens tokens) {
+    this.tokens = tokens;
+  }
 
   /** Starts {@code call} through {@code next}, tracked until it ends. */
   <Q, R> ServerCall.Listener<Q> start(ServerCall<Q, R> call, Metadata headers, String token,
       String name, ServerCallHandler<Q, R> next) {
     Revocable<Q, R> tracked = new Revocable<>(call, token, name);
+    matched.run();
     open.add(tracked);
+    // A reload between the caller's match and the add above revoked without seeing this call:
+    // the set in force now decides (a reload puts its set in force before it revokes).
+    if (tokens.current().match(token).isEmpty()) {
+      tracked.revoke();
+      return new ServerCall.Listener<>() { };
+    }
     ServerCall.Listener<Q> listener;
     try {
       listener = next.startCall(tracked, headers);

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -91,6 +92,35 @@ class TokenReloadTest {
           lines(log, Level.INFO, "reloaded"));
       assertTrue(log.records().stream().noneMatch(r -> r.getMessage().contains(A_SECRET)
           || r.getMessage().contains(B_SECRET)), "no token in the log");
+    }
+  }
+
+  @Test
+  void aReloadBetweenTheTokensMatchAndTheCallsTrackingStillEndsTheCall() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    AtomicBoolean once = new AtomicBoolean();
+    // The call has matched A; the reload removing A runs (and revokes) before it is tracked.
+    RevokedCalls.matched = () -> {
+      if (once.compareAndSet(false, true)) {
+        try {
+          write(file, B);
+          await(() -> connect.tokens().match(A_SECRET).isEmpty(), "the reload");
+        } catch (IOException | InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+    try (TestServer server = serve(connect)) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> describe(server, A_SECRET));
+      assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.toString());
+      assertTrue(e.getStatus().getDescription().startsWith("token 'alice' was revoked"),
+          e.toString());
+      assertEquals("tiny", describe(server, B_SECRET));
+    } finally {
+      RevokedCalls.matched = () -> { };
     }
   }
 
