@@ -25,6 +25,8 @@ final class RevokedCalls {
 
   /** Tests only: runs between the caller's match of the token and the call's tracking. */
   static volatile Runnable matched = () -> { };
+  /** Tests only: runs once the call's service has started, before its first message. */
+  static volatile Runnable started = () -> { };
 
   private final Set<Revocable<?, ?>> open = ConcurrentHashMap.newKeySet();
   private final LiveTokens tokens;
@@ -52,6 +54,7 @@ final class RevokedCalls {
       open.remove(tracked);
       throw e;
     }
+    started.run();
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onCancel() {
@@ -90,6 +93,15 @@ final class RevokedCalls {
       super(call);
       this.token = token;
       this.name = name;
+    }
+
+    // Once revoked, gRPC's stream observer still sends headers before its first message: the
+    // call under it would throw "call is closed" into the service.
+    @Override
+    public synchronized void sendHeaders(Metadata headers) {
+      if (!closed) {
+        super.sendHeaders(headers);
+      }
     }
 
     @Override

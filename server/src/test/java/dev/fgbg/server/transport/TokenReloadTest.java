@@ -125,6 +125,33 @@ class TokenReloadTest {
   }
 
   @Test
+  void aCallRevokedBeforeItsFirstReplyEndsWithoutATrace() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
+    AtomicBoolean once = new AtomicBoolean();
+    try (LogCapture log = new LogCapture(); TestServer server = serve(connect)) {
+      // The Describe started with A (its request not yet read, nothing sent) is revoked.
+      RevokedCalls.started = () -> {
+        if (once.compareAndSet(false, true)) {
+          try {
+            write(file, B);
+            await(() -> !lines(log, Level.INFO, "reloaded").isEmpty(), "the reload");
+          } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+      };
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> describe(server, A_SECRET));
+      assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.toString());
+      assertEquals("tiny", describe(server, B_SECRET), "the service thread goes on serving");
+    } finally {
+      RevokedCalls.started = () -> { };
+    }
+  }
+
+  @Test
   void aKubernetesSymlinkSwapTakesEffectAndAnInvalidEditKeepsTheTokensWithOneWarning()
       throws Exception {
     // As the kubelet lays out a Secret volume: tokens -> ..data/tokens, ..data -> ..TIMESTAMP
