@@ -9,6 +9,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthGrpc;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,27 +17,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Caps the health calls open at once, per client (peer address, {@link ClientIdentity#address};
- * health asks no token) and over the server: a Watch stream never ends by itself and costs the
- * server about 1.5 KB of heap for some 100 bytes sent, so a peer with no token opening them by
- * the ten thousand on each of many connections ran the server out of memory. A call over
- * either cap ends RESOURCE_EXHAUSTED naming it. A Check counts while it waits for its request
- * (a peer could hold those open too); a probe's Check ends in microseconds.
+ * health asks no token) and over the server, Watches and Checks in pools of their own: a Watch
+ * stream never ends by itself and costs the server about 1.5 KB of heap for some 100 bytes
+ * sent, so a peer with no token opening them by the ten thousand on each of many connections
+ * ran the server out of memory; and Watches filling every place must not refuse the kubelet's
+ * or load balancer's Checks (pods restarted). A call over either cap of its pool ends
+ * RESOURCE_EXHAUSTED naming it. A Check counts while it waits for its request (a peer could
+ * hold those open too); a probe's Check ends in microseconds.
  */
 public final class HealthCaps implements ServerInterceptor {
-  /** Health calls one client may hold open: far more than a prober or load balancer needs. */
+  /** Calls of each kind one client may hold open: far more than a prober or balancer needs. */
   public static final int PER_CLIENT = 64;
-  /** Health calls the server holds open at once, over all clients (about 1.5 MB of heap). */
+  /** Calls of each kind the server holds open at once (Watches: about 1.5 MB of heap). */
   public static final int TOTAL = 1024;
+  private static final String WATCH = HealthGrpc.getWatchMethod().getFullMethodName();
 
-  private final Map<String, Integer> open = new ConcurrentHashMap<>();
-  private final AtomicInteger total = new AtomicInteger();
+  private final Pool watches = new Pool("health Watch streams open", "end some Watch "
+      + "streams before opening more");
+  private final Pool checks = new Pool("health Checks waiting for their request",
+      "send each Check's request, or end them");
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String client = ClientIdentity.address(call.getAttributes()
         .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-    String refusal = take(client);
+    Pool pool = call.getMethodDescriptor().getFullMethodName().equals(WATCH) ? watches : checks;
+    String refusal = pool.take(client);
     if (refusal != null) {
       call.close(Status.RESOURCE_EXHAUSTED.withDescription(refusal), new Metadata());
       return new ServerCall.Listener<>() {};
@@ -44,7 +51,7 @@ public final class HealthCaps implements ServerInterceptor {
     AtomicBoolean given = new AtomicBoolean();
     Runnable giveBack = () -> {
       if (given.compareAndSet(false, true)) {
-        release(client);
+        pool.release(client);
       }
     };
     ServerCall<Q, R> releasing = new SimpleForwardingServerCall<>(call) {
@@ -76,29 +83,41 @@ public final class HealthCaps implements ServerInterceptor {
     };
   }
 
-  /** Counts a call of {@code client}: null, or the words of the cap it would pass. */
-  private String take(String client) {
-    if (total.incrementAndGet() > TOTAL) {
-      total.decrementAndGet();
-      return "the server has " + TOTAL + " health calls open (Watch streams, Checks not yet "
-          + "answered), the most it holds at once: end some Watch streams before opening more";
-    }
-    int[] now = new int[1];
-    open.compute(client, (c, n) -> {
-      now[0] = n == null ? 1 : n + 1;
-      return now[0] > PER_CLIENT ? n : (Integer) now[0];
-    });
-    if (now[0] > PER_CLIENT) {
-      total.decrementAndGet();
-      return "client " + client + " has " + PER_CLIENT + " health calls open (Watch streams, "
-          + "Checks not yet answered), the most one client may: end some Watch streams before "
-          + "opening more";
-    }
-    return null;
-  }
+  /** The places of one kind of health call, per client and over the server. */
+  private static final class Pool {
+    private final Map<String, Integer> open = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final String what;
+    private final String remedy;
 
-  private void release(String client) {
-    open.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
-    total.decrementAndGet();
+    Pool(String what, String remedy) {
+      this.what = what;
+      this.remedy = remedy;
+    }
+
+    /** Counts a call of {@code client}: null, or the words of the cap it would pass. */
+    String take(String client) {
+      if (total.incrementAndGet() > TOTAL) {
+        total.decrementAndGet();
+        return "the server has " + TOTAL + " " + what + ", the most it holds at once: "
+            + remedy;
+      }
+      int[] now = new int[1];
+      open.compute(client, (c, n) -> {
+        now[0] = n == null ? 1 : n + 1;
+        return now[0] > PER_CLIENT ? n : (Integer) now[0];
+      });
+      if (now[0] > PER_CLIENT) {
+        total.decrementAndGet();
+        return "client " + client + " has " + PER_CLIENT + " " + what + ", the most one "
+            + "client may: " + remedy;
+      }
+      return null;
+    }
+
+    void release(String client) {
+      open.computeIfPresent(client, (c, n) -> n <= 1 ? null : n - 1);
+      total.decrementAndGet();
+    }
   }
 }

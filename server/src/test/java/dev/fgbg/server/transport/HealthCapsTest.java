@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A peer with no token opening health Watch streams by the hundred on a few raw HTTP/2
  * connections, over real Netty on loopback: the server advertises a bounded
  * MAX_CONCURRENT_STREAMS, takes {@link HealthCaps#PER_CLIENT} Watches of the client and ends
- * the rest RESOURCE_EXHAUSTED (its heap bounded however many it opens), while a client with a
- * token is served and the places come back once the peer leaves.
+ * the rest RESOURCE_EXHAUSTED (its heap bounded however many it opens), while a health Check
+ * from that address is answered (the Watches hold none of its places), a client with a token
+ * is served and the places come back once the peer leaves.
  */
 class HealthCapsTest {
   private static final String WATCH = "/grpc.health.v1.Health/Watch";
@@ -75,10 +76,14 @@ class HealthCapsTest {
           .get(30, TimeUnit.SECONDS);
       Status status = assertInstanceOf(StatusRuntimeException.class, over).getStatus();
       assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
-      assertEquals("client 127.0.0.1 has " + HealthCaps.PER_CLIENT + " health calls open "
-          + "(Watch streams, Checks not yet answered), the most one client may: end some Watch "
-          + "streams before opening more", status.getDescription());
+      assertEquals("client 127.0.0.1 has " + HealthCaps.PER_CLIENT + " health Watch streams "
+          + "open, the most one client may: end some Watch streams before opening more",
+          status.getDescription());
       assertEquals(refused, ended.get(), "the first " + HealthCaps.PER_CLIENT + " are open");
+      // The Watches take none of the Checks' places: a probe from that address is answered.
+      assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance())
+          .getStatus(), "a Check beside the full Watch places");
       assertEquals("tiny", describe(channel), "a client with a token is served");
       for (RawHttp2 r : raw) {
         r.close();
