@@ -111,6 +111,9 @@ public final class Authenticator implements ServerInterceptor {
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
+    if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+      ConnectionCalls.current().refused(); // its connection goes first for a newcomer
+    }
     call.close(status, new Metadata());
     return new ServerCall.Listener<>() {};
   }

@@ -28,6 +28,8 @@ public final class ConnectionCalls {
     private volatile long quietSince;
     /** What the call's connection does when the call passes authentication; null: nothing. */
     private volatile Runnable onAuthenticated;
+    /** What the call's connection does when the call is refused UNAUTHENTICATED. */
+    private volatile Runnable onRefused;
 
     Call(long quietSince) {
       this.quietSince = quietSince;
@@ -61,6 +63,18 @@ public final class ConnectionCalls {
 
     void onAuthenticated(Runnable r) {
       onAuthenticated = r;
+    }
+
+    /** The call was refused UNAUTHENTICATED: evidence against its connection. */
+    void refused() {
+      Runnable r = onRefused;
+      if (r != null) {
+        r.run();
+      }
+    }
+
+    void onRefused(Runnable r) {
+      onRefused = r;
     }
 
     long quietSince() {

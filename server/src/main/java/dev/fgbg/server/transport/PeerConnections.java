@@ -128,6 +128,7 @@ final class PeerConnections {
         SocketAddress remote = a.get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         if (remote != null) {
           ready.add(remote);
+          quiet.ready(remote);
         }
         return a;
       }

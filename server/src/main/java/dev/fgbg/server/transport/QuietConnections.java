@@ -31,26 +31,27 @@ import java.util.logging.Logger;
 
 /**
  * Each client's open connections and, for {@link PeerConnections}, which may be closed for a
- * newcomer. First one never served: it began no call that passed authentication (health calls
- * never do; {@link ConnectionCalls.Call#authenticated}), the oldest such at once, so that a
- * peer's silent or refused sockets cannot lock out a process of the same host whose connection
- * authenticates within milliseconds. Else one quiet: it began no call, and every call it has
- * open has been quiet ({@link ConnectionCalls}: a health Watch, a stream whose client does not
- * read), for {@code floor} or more. When a client at its cap opens one more connection, such a
- * connection (never served, else quiet for longest) is closed to make room (its calls end
- * UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes), so that
- * processes holding watches or unread streams, which no idle timeout ends, cannot lock the
- * client's other processes out; a connection in use is never closed. A connection with no call
- * open is quiet too (until the idle timeout closes it), and is told so. One INFO line a minute,
- * with a count, says so.
+ * newcomer. First one never served (it began no call that passed authentication; health calls
+ * never do: {@link ConnectionCalls.Call#authenticated}), by evidence: a call refused
+ * UNAUTHENTICATED, then no HTTP/2 handshake, then (no Watch open) {@link #GRACE} old, oldest
+ * first; one younger, a client's about to authenticate, is left. Else one quiet: it began no
+ * call, and every call it has open has been quiet ({@link ConnectionCalls}: a health Watch, a
+ * stream whose client does not read), for {@code floor} or more. It is closed to make room
+ * (its calls end UNAVAILABLE and a GOAWAY follows, both saying why, then the socket closes),
+ * so that a peer's sockets, or processes holding watches or unread streams, cannot lock the
+ * client's other processes out; a connection in use is never closed. A connection with no
+ * call open is quiet too, and is told so. One INFO line a minute, with a count, says so.
  */
 final class QuietConnections {
   private static final Logger LOG = Logger.getLogger(QuietConnections.class.getName());
   /** The most a connection must be quiet, whatever --max-connection-idle is, to be closed. */
   static final Duration MOST_FLOOR = Duration.ofSeconds(30);
+  /** How long a new connection may take to begin its first authenticated call, unclosed. */
+  static final Duration GRACE = Duration.ofSeconds(1);
   /** How long a closed connection's GOAWAY may take to go out before the socket closes. */
   private static final long GOAWAY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final String WATCH = HealthGrpc.getWatchMethod().getFullMethodName();
+  private static final int NONE = Integer.MAX_VALUE; // no evidence: not closed for it
 
   private final long floorNanos;
   private final int max;
@@ -75,6 +76,10 @@ final class QuietConnections {
     private final Http2ConnectionHandler http2;
     private final Set<ConnectionCalls.Call> calls = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final long openedAt;
+    /** Whether its HTTP/2 handshake ended (grpc's transport ready); a call was refused. */
+    private volatile boolean handshaken;
+    private volatile boolean refused;
     /** When the client last began a call that passed authentication, or connected. */
     private volatile long lastBegun;
     /** Whether it ever began a call that passed authentication (health calls never do). */
@@ -84,6 +89,23 @@ final class QuietConnections {
       this.channel = channel;
       this.http2 = http2;
       this.lastBegun = ticker.read();
+      this.openedAt = lastBegun;
+    }
+
+    /** Closable for a newcomer by what it did: 0 refused, 1 no handshake, 2 idle past GRACE. */
+    private int evidence(long now) {
+      if (served || closing.get()) {
+        return NONE;
+      }
+      if (refused) {
+        return 0;
+      }
+      if (!handshaken) {
+        return 1;
+      }
+      // A health Watch's connection (a proxy's) waits for the quiet floor instead.
+      boolean watching = calls.stream().anyMatch(k -> k.quietSince() != ConnectionCalls.BUSY);
+      return !watching && now - openedAt >= GRACE.toNanos() ? 2 : NONE;
     }
 
     /** Since when it has been quiet, or BUSY. */
@@ -93,6 +115,14 @@ final class QuietConnections {
         since = Math.max(since, c.quietSince());
       }
       return since;
+    }
+  }
+
+  /** The connection from {@code remote} finished its HTTP/2 handshake. */
+  void ready(SocketAddress remote) {
+    Connection c = byRemote.get(remote);
+    if (c != null) {
+      c.handshaken = true;
     }
   }
 
@@ -123,12 +153,16 @@ final class QuietConnections {
     long now = ticker.read();
     Connection quietest = null;
     long quietestSince = Long.MAX_VALUE;
-    // First the oldest connection never served (no handshake yet, or only health calls and
-    // refused ones): a peer's sockets cannot hold places against a client that authenticates.
+    // First a connection never served, by evidence against it (a refused call, no handshake;
+    // else idle past the grace), oldest first: a peer's silent or refused sockets cannot lock
+    // out a process of the same address, nor evict its connection about to authenticate.
+    int best = NONE;
     for (Connection c : mine) {
-      if (!c.served && !c.closing.get() && (quietest == null || c.lastBegun < quietestSince)) {
+      int e = c.evidence(now);
+      if (e < best || e == best && e != NONE && c.openedAt < quietestSince) {
+        best = e;
         quietest = c;
-        quietestSince = c.lastBegun;
+        quietestSince = c.openedAt;
       }
     }
     if (quietest == null) {
@@ -251,6 +285,7 @@ final class QuietConnections {
           c.served = true;
           c.lastBegun = ticker.read();
         });
+        call.onRefused(() -> c.refused = true);
       }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
@@ -26,7 +27,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * sockets than --max-connections-per-client, over real Netty on loopback with tokens: silent
  * TCP sockets, or connections whose calls are all refused UNAUTHENTICATED or are health Checks,
  * never hold a place against a client whose calls pass authentication: the newcomer closes the
- * oldest such connection, is served, and is not closed for the peer's sockets that follow.
+ * oldest such connection, is served, and is not closed for the peer's sockets that follow. A
+ * burst of silent sockets closes its own, not a client's new connection nor a proxy's Watch; a
+ * connection with nothing against it is left for {@link QuietConnections#GRACE}.
  */
 class SameHostLockoutTest {
   private static final String SECRET = "9f2c0e7d4b1a6385f0e2";
@@ -46,13 +52,13 @@ class SameHostLockoutTest {
   Path dir;
 
   private TestServer serve() throws Exception {
-    return serve(ConnectOptions.DEFAULT_HANDSHAKE_TIMEOUT);
+    return serve(ConnectOptions.DEFAULT_HANDSHAKE_TIMEOUT, System::nanoTime);
   }
 
-  private TestServer serve(Duration handshakeTimeout) throws Exception {
+  private TestServer serve(Duration handshakeTimeout, Ticker ticker) throws Exception {
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "alice:" + SECRET + "\n", StandardCharsets.UTF_8);
-    return TestServer.netty(TestDatasets.registry(), TestServer.options(1).window(2)
+    return TestServer.netty(TestDatasets.registry(), TestServer.options(1).window(2).ticker(ticker)
         .connect(ConnectOptions.builder().tokenFile(tokens).maxConnectionsPerClient(CAP)
             .handshakeTimeout(handshakeTimeout).build()).build());
   }
@@ -61,7 +67,7 @@ class SameHostLockoutTest {
   void silentSocketsOverTheCapDoNotLockOutAClientWithAToken() throws Exception {
     List<Socket> held = new ArrayList<>();
     // A handshake timeout far past the reads below: only the newcomers can close the sockets.
-    try (TestServer s = serve(Duration.ofMinutes(5))) {
+    try (TestServer s = serve(Duration.ofMinutes(5), System::nanoTime)) {
       for (int k = 0; k < HELD; k++) {
         held.add(new Socket("127.0.0.1", s.server().port())); // and nothing sent
       }
@@ -107,6 +113,60 @@ class SameHostLockoutTest {
       assertEquals("tiny", describe(good, SECRET), "served, not reset");
       assertEquals("tiny", describe(good, SECRET));
     }
+  }
+
+  @Test
+  void aBurstOfSocketsClosesItsOwnNotAClientsNewConnectionNorAProxysWatch() throws Exception {
+    // The server's ticker, a nanosecond a read: connections are told apart by age, and none
+    // reaches the grace.
+    AtomicLong now = new AtomicLong();
+    List<Socket> held = new ArrayList<>();
+    try (TestServer s = serve(ConnectOptions.DEFAULT_HANDSHAKE_TIMEOUT, now::incrementAndGet)) {
+      AtomicInteger heard = new AtomicInteger();
+      CompletableFuture<Throwable> watch = QuietConnectionsTest.watch(
+          s.channel(InsecureChannelCredentials.create()), heard);
+      Polls.await(() -> heard.get() == 1, "the proxy's Watch open", Duration.ofSeconds(30));
+      // A client's new connection: its handshake done (a Check answered), no call yet.
+      ManagedChannel good = s.channel(InsecureChannelCredentials.create());
+      check(good);
+      for (int k = 0; k < 2 * CAP; k++) {
+        held.add(new Socket("127.0.0.1", s.server().port())); // and nothing sent
+      }
+      // The burst past the cap closes CAP + 2 of its own sockets, the oldest (those accepted
+      // at once on different event loops may swap places, so the first CAP are read).
+      for (Socket h : held.subList(0, CAP)) {
+        h.setSoTimeout(2_000);
+        h.getInputStream().readAllBytes(); // the server's SETTINGS, then its close
+      }
+      assertEquals(false, watch.isDone(), "the proxy's Watch goes on");
+      assertEquals(ConnectivityState.READY, good.getState(false), "the client's stays open");
+      assertEquals("tiny", describe(good, SECRET));
+    } finally {
+      for (Socket h : held) {
+        h.close();
+      }
+    }
+  }
+
+  @Test
+  void aConnectionWithoutEvidenceIsLeftForTheGraceThenClosedForANewcomer() throws Exception {
+    AtomicLong now = new AtomicLong();
+    try (TestServer s = serve(ConnectOptions.DEFAULT_HANDSHAKE_TIMEOUT, now::get)) {
+      for (int k = 0; k < CAP; k++) {
+        check(s.channel(InsecureChannelCredentials.create())); // handshaken, never served
+      }
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> describe(s.channel(InsecureChannelCredentials.create()), SECRET));
+      assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "none closed: refused");
+      now.addAndGet(QuietConnections.GRACE.plusMillis(1).toNanos());
+      assertEquals("tiny", describe(s.channel(InsecureChannelCredentials.create()), SECRET),
+          "past the grace, the oldest never served is closed for it");
+    }
+  }
+
+  private static void check(ManagedChannel c) {
+    HealthGrpc.newBlockingStub(c).withDeadlineAfter(30, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
   }
 
   private static String describe(ManagedChannel c, String token) {
