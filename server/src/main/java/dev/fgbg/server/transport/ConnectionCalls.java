@@ -8,7 +8,8 @@ import io.grpc.Context;
  * client does not read is quiet from then until the client reads again (admission's
  * {@code UnreadStreams} says so). A connection whose calls have all been quiet, and that began
  * no call, for a while may be closed to make room for a new connection of its client; one that
- * never began a call that passed authentication may be at once.
+ * never began a call that passed authentication may be at once, a call refused UNAUTHENTICATED
+ * counting against it first ({@code QuietConnections}).
  */
 public final class ConnectionCalls {
   static final Context.Key<Call> CALL = Context.key("fgbg-connection-call");

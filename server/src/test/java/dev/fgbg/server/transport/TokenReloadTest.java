@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
  * place into something invalid (the tokens in force stay, one warning), or given a patterned
  * token or a name with control characters; made readable by every user (one warning a change);
- * a removed token's running stream ends UNAUTHENTICATED.
+ * a removed token's running stream ends UNAUTHENTICATED, as does a call whose token a reload
+ * removes between its match and its tracking, or before its first reply (without a trace).
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
