@@ -68,6 +68,7 @@ class DiskFullWordsTest {
             Status.Code.PERMISSION_DENIED), codes);
         String text = scrape(app.metricsPort());
         assertEquals(0, value(text, "fgbg_disk_full_total", "where=\"export\""), text);
+        assertEquals(0, value(text, "fgbg_disk_full_total", "where=\"photo_cache\""), text);
         List<String> ends = log.records().stream()
             .filter(r -> r.getMessage().contains("disk full")).map(r -> r.getMessage()).toList();
         assertEquals(List.of(), ends);
