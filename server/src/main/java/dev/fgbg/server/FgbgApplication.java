@@ -6,7 +6,6 @@ import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
-import dev.fgbg.core.depth.PhotoTier;
 import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.server.admission.LoadOptions;
 import dev.fgbg.server.metrics.ServerMetrics;
@@ -73,7 +72,7 @@ public final class FgbgApplication implements AutoCloseable {
     DepthRuntimes depth = new DepthRuntimes(options.depth(), options.ticker());
     try {
       List<Dataset> datasets = DatasetCatalog.build(options.builtin(), options.datasets(),
-          options.skipByKey(), depth, options.ticker(), PhotoTier.of(options.depth()));
+          options.skipByKey(), depth, options.ticker(), depth.photos());
       return new FgbgApplication(options, depth, datasets, List.of(), start);
     } catch (RuntimeException e) {
       depth.close();
@@ -123,7 +122,7 @@ public final class FgbgApplication implements AutoCloseable {
     ConnectOptions connect = options.connect();
     UiOptions ui = options.ui(); // it shows the metrics too: kept when either asks for them
     ServerMetrics metrics = options.metricsPort() == ServerOptions.METRICS_OFF && ui == null
-        ? null : new ServerMetrics();
+        ? null : new ServerMetrics(depth::photos);
     DatasetRegistry registry = new DatasetRegistry(datasets);
     FgbgServer made = new FgbgServer(builder, registry, workers, ServerThreads.named(), reported,
         options, metrics);

@@ -197,7 +197,8 @@ class SparkMainTest {
     assertEquals(2, r.code(), r.err());
     // It was "java.net.UnknownHostException: nohost.invalid".
     assertTrue(r.err().contains("fgbg spark: error: --dest hdfs://nohost.invalid:9000/x: "
-        + "unknown host 'nohost.invalid' (no address for it here): check the URI's host name"), r.err());
+        + "unknown host 'nohost.invalid' (no address for it here): check the URI's host name"),
+        r.err());
     r = run("export", "--master", "local[1]", "--builtin-size", "32", "--builtin-counts",
         "2:2", "--dest", "/proc/sp-bad5");
     assertEquals(2, r.code(), r.err());

@@ -14,14 +14,13 @@ import java.util.function.Supplier;
 /**
  * {@link FolderAssets}' photos kept prepared between starts in a {@link PhotoStore}, so that a
  * restart on unchanged folders reads them instead of decoding them again. A record's key is the
- * SHA-256 of {@link #VERSION}, every setting the preparation reads and the content of every
- * file it reads (the photo, and a cut-out's mask): a changed byte (whatever its size and
- * modification time), setting or loader gives another key, so stale pixels are never found. A
- * file read while it changes is not kept. Without a store every photo is decoded.
+ * SHA-256 of the {@link LoaderBuild} (the build of the code that prepares photos), every
+ * setting the preparation reads and the content of every file it reads (the photo, and a
+ * cut-out's mask): a changed byte (whatever its size and modification time), setting or loader
+ * gives another key, so stale pixels are never found. A file read while it changes is not kept.
+ * Without a store every photo is decoded.
  */
 final class PhotoCache {
-  /** Changed whenever the loader makes other pixels or notes of the same bytes and settings. */
-  static final String VERSION = "fgbg-photo-1";
 
   private final PhotoStore store;
   private final AtomicInteger hits = new AtomicInteger();
@@ -37,7 +36,7 @@ final class PhotoCache {
    * and made again; what {@code make} throws (a bad file) is never kept.
    */
   Prepared get(int channels, List<Path> files, List<Object> settings, Supplier<Prepared> make) {
-    String key = store == null ? null : key(files, settings);
+    String key = store == null ? null : key(LoaderBuild.id(), files, settings);
     if (key != null) {
       byte[] b = store.read(key);
       if (b != null) {
@@ -51,7 +50,7 @@ final class PhotoCache {
     }
     Prepared p = make.get();
     // Hashed again: pixels decoded from bytes that changed meanwhile belong to no key.
-    if (key != null && key.equals(key(files, settings))) {
+    if (key != null && key.equals(key(LoaderBuild.id(), files, settings))) {
       store.write(key, p.encode(key));
     }
     return p;
@@ -62,10 +61,13 @@ final class PhotoCache {
     return hits.get();
   }
 
-  /** The key, or null when a file cannot be hashed (its decoding says why). */
-  private static String key(List<Path> files, List<Object> settings) {
+  /**
+   * The key under the loader build {@code loader}, or null when a file cannot be hashed (its
+   * decoding says why).
+   */
+  static String key(String loader, List<Path> files, List<Object> settings) {
     MessageDigest d = Sha256.newDigest();
-    d.update((VERSION + "\n").getBytes(StandardCharsets.UTF_8));
+    d.update((loader + "\n").getBytes(StandardCharsets.UTF_8));
     for (Object s : settings) {
       d.update((s + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -16,6 +16,8 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
   private final DepthSettings settings;
   private final Ticker ticker;
   private final Map<String, DepthRuntime> byKey = new LinkedHashMap<>();
+  private PhotoTier photos;
+  private boolean photosMade;
 
   /**
    * @param ticker times the batchers' queue delays and inference, and when depth stores list
@@ -75,6 +77,18 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
       m.close(); // e.g. a --depth-store that is not a folder
       throw e;
     }
+  }
+
+  /**
+   * The photo tier of the same {@code --cache-dir} (null without one), one per server so that
+   * its full-disk count reaches the metrics.
+   */
+  public synchronized PhotoTier photos() {
+    if (!photosMade) {
+      photosMade = true;
+      photos = PhotoTier.of(settings);
+    }
+    return photos;
   }
 
   /** Every runtime loaded so far, in load order. */

@@ -14,7 +14,10 @@ public final class DiskLimit {
   /**
    * No limit given: the smaller of {@link #CAP} and half of what the tier holds and the free
    * space together, a figure the tier's own writes do not change (a write moves bytes from the
-   * free space to the tier), so it does not grow from one start to the next.
+   * free space to the tier), so it does not grow from one start to the next. Each tier (depth
+   * maps, photos) takes it apart, the other's records counting as neither: two full tiers on
+   * one disk settle near a third each of what they hold and the free space together (each as
+   * large as the free space left), a third left to exports and everything else.
    */
   public static final long DEFAULT = -1;
   /** The default limit where the disk has room: the built-in 400,000 maps take 41 GB. */
@@ -29,9 +32,10 @@ public final class DiskLimit {
 
   /**
    * The limit of a tier holding {@code held} bytes with {@code free} bytes free beside it:
-   * {@code given}, or for {@link #DEFAULT} half of held and free together (the other half left
-   * to exports and everything else on the disk), at most {@link #CAP}. Held plus half the free,
-   * as before, grew at every restart (0 + F/2, then F/2 + F/4, ...) until the disk was full.
+   * {@code given}, or for {@link #DEFAULT} half of held and free together (the rest for the
+   * other tier, which takes its own half of the same free space, exports and everything else),
+   * at most {@link #CAP}. Held plus half the free, as before, grew at every restart (0 + F/2,
+   * then F/2 + F/4, ...) until the disk was full.
    */
   static long of(long given, long held, long free) {
     return given != DEFAULT ? given : Math.min(CAP, (held + free) / 2);

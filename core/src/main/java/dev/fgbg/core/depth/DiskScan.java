@@ -33,22 +33,24 @@ final class DiskScan extends SimpleFileVisitor<Path> {
   private final Instant staleBefore;
   private final Consumer<Path> visiting;
   private final String extension;
+  private final Path others;
   private int removed;
 
-  private DiskScan(Instant now, String extension, Consumer<Path> visiting) {
+  private DiskScan(Instant now, Path dir, DiskKind kind, Consumer<Path> visiting) {
     this.staleBefore = now.minus(STALE);
-    this.extension = extension;
+    this.extension = kind.extension();
+    this.others = kind.othersFolder() == null ? null : dir.resolve(kind.othersFolder());
     this.visiting = visiting;
   }
 
   /**
-   * The records under {@code dir} (files named {@code *extension}), oldest first; stale
-   * temporary files are removed on the way. {@code visiting} is told of each file before it is
-   * looked at (tests remove files there).
+   * The records of {@code kind} under {@code dir} (files named {@code *extension}), oldest
+   * first; stale temporary files are removed on the way; another tier's folder is not entered.
+   * {@code visiting} is told of each file before it is looked at (tests remove files there).
    */
-  static DiskScan walk(Path dir, Instant now, String extension, Consumer<Path> visiting)
+  static DiskScan walk(Path dir, Instant now, DiskKind kind, Consumer<Path> visiting)
       throws IOException {
-    DiskScan scan = new DiskScan(now, extension, visiting);
+    DiskScan scan = new DiskScan(now, dir, kind, visiting);
     Files.walkFileTree(dir, scan);
     scan.records.sort(Comparator.comparing(Found::modified));
     return scan;
@@ -66,6 +68,11 @@ final class DiskScan extends SimpleFileVisitor<Path> {
   /** The temporary names {@link DiskTier} writes: records being written and write probes. */
   static boolean temporary(String name, String extension) {
     return name.endsWith(".tmp") && (name.contains(extension + ".") || name.startsWith(".probe"));
+  }
+
+  @Override
+  public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+    return d.equals(others) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
   }
 
   @Override

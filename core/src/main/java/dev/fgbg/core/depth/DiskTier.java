@@ -87,7 +87,7 @@ public final class DiskTier {
     this.writeFailures = warnings(ticker, kind, "writes failed");
     this.corruptRecords = warnings(ticker, kind, "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
-    DiskScan scan = DiskScan.walk(dir, Instant.now(), kind.extension(), p -> { });
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), kind, p -> { });
     for (DiskScan.Found f : scan.records()) {
       sizes.put(f.path(), f.size());
       total += f.size();

@@ -11,15 +11,19 @@ import java.util.logging.Logger;
  * {@link DiskTier} of {@link DiskKind#PHOTOS} (checksummed by their own record, written
  * through a temporary file, bounded by {@code --disk-cache-gb}, oldest first), opened when
  * the first photo is looked up, so a server with no folder dataset never makes the folder. A
- * folder that cannot be used is said once and every photo is decoded.
+ * folder that cannot be used is said once and every photo is decoded. Its writes that find the
+ * disk full are counted apart from the depth tier's ({@link #diskFull}).
  */
 public final class PhotoTier implements PhotoStore {
+  /** DiskTier's: every line of a disk tier, either kind, under the one logger name. */
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
   /** The sub-folder of {@code --cache-dir} it keeps. */
   public static final String FOLDER = "photos";
 
   private final Path dir;
   private final long maxBytes;
+  /** Only its full-disk count is read: the tier keeps no depth. */
+  private final DepthStats stats = DepthStats.concurrent();
   private DiskTier tier;
   private boolean opened;
 
@@ -29,7 +33,7 @@ public final class PhotoTier implements PhotoStore {
   }
 
   /** The store under {@code s}' cache folder, or null when none is given. */
-  public static PhotoStore of(DepthSettings s) {
+  public static PhotoTier of(DepthSettings s) {
     return s.cacheDir() == null ? null
         : new PhotoTier(s.cacheDir().resolve(FOLDER), s.diskBytes());
   }
@@ -38,13 +42,18 @@ public final class PhotoTier implements PhotoStore {
     if (!opened) {
       opened = true;
       try {
-        tier = DiskTier.open(dir, maxBytes, DepthStats.concurrent(), DiskKind.PHOTOS);
+        tier = DiskTier.open(dir, maxBytes, stats, DiskKind.PHOTOS);
       } catch (IOException e) {
         LOG.warning(DiskKind.PHOTOS.label() + " " + dir + " cannot be used (" + InWords.of(e)
             + "); " + DiskKind.PHOTOS.without());
       }
     }
     return tier;
+  }
+
+  /** Photos it could not write for a full disk, even after evicting its oldest records. */
+  public long diskFull() {
+    return stats.snapshot().diskFull();
   }
 
   /** Records spread over 256 folders by their key's first two digits. */

@@ -53,7 +53,7 @@ class DiskScanTest {
     // Another server evicts the other nine while the walk is at the first: the walk has listed
     // them already (one directory read) and finds them gone when it looks at them.
     AtomicBoolean evicted = new AtomicBoolean();
-    DiskScan scan = DiskScan.walk(dir, Instant.now(), DiskKind.DEPTH.extension(), visited -> {
+    DiskScan scan = DiskScan.walk(dir, Instant.now(), DiskKind.DEPTH, visited -> {
       if (!evicted.getAndSet(true)) {
         try (Stream<Path> s = Files.list(visited.getParent())) {
           for (Path p : s.filter(p -> !p.equals(visited)).toList()) {
@@ -113,5 +113,26 @@ class DiskScanTest {
     assertTrue(Files.exists(notOurs), "not a name the tier writes");
     assertEquals(2, files(".depth").size());
     assertTrue(t.bytes() > 0);
+  }
+
+  @Test
+  void theDepthWalkLeavesThePhotoTiersFolderAlone() throws Exception {
+    records(2);
+    DiskTier photos = DiskTier.open(dir.resolve(PhotoTier.FOLDER), 1L << 30,
+        DepthStats.concurrent(), DiskKind.PHOTOS);
+    photos.write("ab/" + "a".repeat(64) + ".photo", new byte[] {1, 2, 3});
+    Path probe = Files.write(dir.resolve(PhotoTier.FOLDER).resolve(".probe1.tmp"), new byte[1]);
+    Files.setLastModifiedTime(probe, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    List<Path> visited = new ArrayList<>();
+    DiskScan depth = DiskScan.walk(dir, Instant.now(), DiskKind.DEPTH, visited::add);
+    assertEquals(2, depth.records().size());
+    // It walked photos/ too (every photo record listed at each start) and removed its probe.
+    assertEquals(List.of(), visited.stream()
+        .filter(v -> v.startsWith(dir.resolve(PhotoTier.FOLDER))).toList());
+    assertTrue(Files.exists(probe));
+    assertEquals(0, depth.removed());
+    DiskScan own = DiskScan.walk(dir.resolve(PhotoTier.FOLDER), Instant.now(), DiskKind.PHOTOS,
+        v -> { });
+    assertEquals(1, own.records().size());
   }
 }

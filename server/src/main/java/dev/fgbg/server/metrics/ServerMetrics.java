@@ -2,6 +2,7 @@ package dev.fgbg.server.metrics;
 
 import dev.fgbg.core.depth.DepthCounts;
 import dev.fgbg.core.depth.DepthRuntime;
+import dev.fgbg.core.depth.PhotoTier;
 import dev.fgbg.core.load.MemoryBudget;
 import dev.fgbg.server.http.JdkHttp;
 import dev.fgbg.server.transport.LiveKeys;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's metrics on a registry of their own (not the global default, so that two servers
@@ -71,7 +73,8 @@ public final class ServerMetrics {
       .help("Fraction of each running export's samples written").labelNames("destination")
       .register(registry);
 
-  public ServerMetrics() {
+  /** {@code photos}: the photo disk tier, or null (none), read at each scrape. */
+  public ServerMetrics(Supplier<PhotoTier> photos) {
     ProcessMetrics.register(registry);
     knownSeries();
     CounterWithCallback.builder().name("fgbg_depth_cache_requests")
@@ -96,11 +99,14 @@ public final class ServerMetrics {
     CounterWithCallback.builder().name("fgbg_disk_full")
         .help("Writes that failed for a full disk (no space or quota left): exports it stopped"
             + " (where=export; also RESOURCE_EXHAUSTED in fgbg_requests_rejected) and depth maps"
-            + " the disk cache could not write even after evicting (where=depth_cache)")
+            + " the disk cache could not write even after evicting (where=depth_cache), and"
+            + " photos its photos/ could not (where=photo_cache)")
         .labelNames("where").callback(cb -> {
           cb.call(exportsDiskFull.sum(), "export");
           cb.call(depth.stream().mapToLong(r -> r.stats().snapshot().diskFull()).sum(),
               "depth_cache");
+          PhotoTier p = photos.get();
+          cb.call(p == null ? 0 : p.diskFull(), "photo_cache");
         }).register(registry);
     GaugeWithCallback.builder().name("fgbg_depth_queue_length")
         .help("Depth requests waiting in each model's batcher queue").labelNames("model")
