@@ -20,6 +20,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +122,8 @@ class SameHostLockoutTest {
     // reaches the grace.
     AtomicLong now = new AtomicLong();
     List<Socket> held = new ArrayList<>();
-    try (TestServer s = serve(ConnectOptions.DEFAULT_HANDSHAKE_TIMEOUT, now::incrementAndGet)) {
+    // A handshake timeout past the test: only the evictions close the silent sockets.
+    try (TestServer s = serve(Duration.ofMinutes(5), now::incrementAndGet)) {
       AtomicInteger heard = new AtomicInteger();
       CompletableFuture<Throwable> watch = QuietConnectionsTest.watch(
           s.channel(InsecureChannelCredentials.create()), heard);
@@ -132,12 +134,23 @@ class SameHostLockoutTest {
       for (int k = 0; k < 2 * CAP; k++) {
         held.add(new Socket("127.0.0.1", s.server().port())); // and nothing sent
       }
-      // The burst past the cap closes CAP + 2 of its own sockets, the oldest (those accepted
-      // at once on different event loops may swap places, so the first CAP are read).
-      for (Socket h : held.subList(0, CAP)) {
-        h.setSoTimeout(2_000);
-        h.getInputStream().readAllBytes(); // the server's SETTINGS, then its close
+      // The burst past the cap closes CAP + 2 of its own sockets, the oldest; which ones hangs
+      // on the order the event loops accepted them in, so the closes are counted.
+      AtomicInteger closed = new AtomicInteger();
+      for (Socket h : held) {
+        Thread reader = new Thread(() -> {
+          try {
+            h.getInputStream().readAllBytes(); // the server's SETTINGS, then its close
+          } catch (IOException e) {
+            // a reset closes it as well
+          }
+          closed.incrementAndGet();
+        });
+        reader.setDaemon(true);
+        reader.start();
       }
+      Polls.await(() -> closed.get() >= CAP + 2, "the burst's oldest sockets closed",
+          Duration.ofSeconds(30));
       assertEquals(false, watch.isDone(), "the proxy's Watch goes on");
       assertEquals(ConnectivityState.READY, good.getState(false), "the client's stays open");
       assertEquals("tiny", describe(good, SECRET));
