@@ -2,8 +2,10 @@ package dev.fgbg.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
 import dev.fgbg.core.assets.FolderAssets;
 import dev.fgbg.core.catalog.BuiltinConfig;
@@ -26,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -44,7 +47,8 @@ class PhotoCacheStartUpTest {
   Path dir;
 
   /** What a start served, and what its loader said of the decoding. */
-  private record Served(String fingerprint, List<Object> samples, List<String> decoded) {}
+  private record Served(String fingerprint, List<Object> samples, List<String> decoded,
+      List<String> warnings) {}
 
   private ServerOptions options(Path cache, UnaryOperator<FolderDatasetConfig.Builder> more) {
     ServerOptions.Builder o = TestServer.options(1).noExports()
@@ -76,8 +80,11 @@ class PhotoCacheStartUpTest {
             .setDataset("mine").addAllIndices(LongStream.range(0, info.getSize()).boxed()
                 .toList()).addOutputs(Output.OUTPUT_IMAGE).addOutputs(Output.OUTPUT_MASK)
             .addOutputs(Output.OUTPUT_META).build()));
-        return new Served(info.getFingerprint(), samples, log.of(FolderAssets.class.getName())
-            .stream().map(LogRecord::getMessage).filter(m -> m.contains(" decoded ")).toList());
+        List<LogRecord> said = log.of(FolderAssets.class.getName());
+        return new Served(info.getFingerprint(), samples, said.stream()
+            .map(LogRecord::getMessage).filter(m -> m.contains(" decoded ")).toList(),
+            said.stream().filter(r -> r.getLevel() == Level.WARNING)
+                .map(LogRecord::getMessage).toList());
       } finally {
         ch.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         app.close();
@@ -130,6 +137,46 @@ class PhotoCacheStartUpTest {
     assertNotEquals(first.fingerprint(), second.fingerprint());
     assertEquals(decoded.fingerprint(), second.fingerprint());
     assertEquals(decoded.samples(), second.samples());
+  }
+
+  /** A strict start's refusal, and its loader's "decoded all" line ("(no line)": none). */
+  private List<String> refusal(Path cache) {
+    try (LogCapture log = new LogCapture()) {
+      FgbgException e = assertThrows(FgbgException.class,
+          () -> FgbgApplication.create(options(cache, b -> b)));
+      return List.of(e.getMessage(), fromCache(new Served("", List.of(),
+          log.of(FolderAssets.class.getName()).stream().map(LogRecord::getMessage)
+              .filter(m -> m.contains(" decoded ")).toList(), List.of())));
+    }
+  }
+
+  @Test
+  void aBadFileIsKeptRefusedAndNamedAgainInTheSameWordsWithoutDecoding() throws Exception {
+    Fixtures.goodFolders(dir);
+    Path bad = dir.resolve("bg/d.png");
+    byte[] whole = Files.readAllBytes(dir.resolve("bg/c.png"));
+    Files.write(bad, Arrays.copyOf(whole, whole.length / 2));
+    Path copy = Files.copy(bad, dir.resolve("bg/e.png")); // one key, named by its own path
+    Path cache = dir.resolve("cache");
+    List<String> first = refusal(cache);
+    for (Path p : List.of(bad, copy)) {
+      assertTrue(first.get(0).contains(p + ": unreadable or truncated image"), first.get(0));
+    }
+    assertEquals(7, records(cache).size(), "six photos and the bad bytes' refusal");
+    assertEquals(List.of(first.get(0), "dataset 'mine': decoded all 8 images (8 from the cache)"),
+        refusal(cache), "the same words, and nothing decoded");
+    UnaryOperator<FolderDatasetConfig.Builder> skip = b -> b.setOnBadFile("skip");
+    Served decoded = start(null, skip);
+    Served skipped = start(cache, skip);
+    assertEquals("dataset 'mine': decoded all 8 images (8 from the cache)", fromCache(skipped));
+    assertEquals(decoded.warnings(), skipped.warnings());
+    assertTrue(skipped.warnings().toString().contains(bad.toString()), skipped.warnings()
+        .toString());
+    assertEquals(decoded.fingerprint(), skipped.fingerprint());
+    assertEquals(decoded.samples(), skipped.samples());
+    Files.write(bad, Arrays.copyOf(whole, whole.length / 3));
+    assertEquals(List.of(first.get(0), "dataset 'mine': decoded all 8 images (7 from the cache)"),
+        refusal(cache), "an edited file is decoded again");
   }
 
   /** Two PNGs padded with a comment chunk to one size, so that only their bytes differ. */

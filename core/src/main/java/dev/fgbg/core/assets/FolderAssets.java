@@ -158,11 +158,13 @@ public final class FolderAssets {
   private static Loaded<Foreground> foreground(FolderDataset config, PhotoCache cache,
       MaskFiles masks, ImageFile file, FolderLabels labels, int maskAlpha) {
     try {
-      // The notes name the cut-out and its mask file: both are part of the key.
-      Path maskFile = maskOf(config, masks, file.name());
+      // The notes name the cut-out and its mask file, a refusal why none was found (two, or
+      // none: its words): all are part of the key.
+      Object mask = maskOf(config, masks, file.name());
+      Path maskFile = mask instanceof Path m ? m : null;
       Prepared p = cache.get(4, maskFile == null ? List.of(file.path())
           : List.of(file.path(), maskFile), List.of("fg", file.name(), config.maxImagePixels(),
-          config.maskFrom(), maskAlpha, masks != null, String.valueOf(maskFile)),
+          config.maskFrom(), maskAlpha, masks != null, String.valueOf(mask)),
           () -> cutOut(config, masks, file, maskAlpha));
       return Loaded.of(file.path(), new Foreground(file.name(), labels.index(file.name()),
           p.width(), p.height(), p.pixels(), labels.realHeight(file.name())), p);
@@ -171,13 +173,13 @@ public final class FolderAssets {
     }
   }
 
-  /** The mask file of cut-out {@code name}, or null: none, or none found (cutOut says why). */
-  private static Path maskOf(FolderDataset config, MaskFiles masks, String name) {
+  /** The mask file of cut-out {@code name}, null for none, or why none is found (words). */
+  private static Object maskOf(FolderDataset config, MaskFiles masks, String name) {
     try {
       return masks == null || config.maskFrom() == FolderDataset.MaskFrom.LUMINANCE ? null
           : masks.of(name);
     } catch (FgbgException e) {
-      return null;
+      return e.getMessage(); // cutOut refuses it so
     }
   }
 

@@ -101,7 +101,8 @@ public final class ImageFiles {
     try {
       in = new FileImageInputStream(file.toFile());
     } catch (IOException e) {
-      throw FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")", e);
+      throw FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")",
+          new HostBound("an open that failed", e));
     }
     try (in) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);

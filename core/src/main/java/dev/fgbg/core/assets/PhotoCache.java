@@ -2,6 +2,7 @@ package dev.fgbg.core.assets;
 
 import dev.fgbg.common.RegularFiles;
 import dev.fgbg.common.Sha256;
+import dev.fgbg.core.FgbgException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
  * setting the preparation reads and the content of every file it reads (the photo, and a
  * cut-out's mask): a changed byte (whatever its size and modification time), setting or loader
  * gives another key, so stale pixels are never found. A file read while it changes is not kept.
- * Without a store every photo is decoded.
+ * A bad file's refusal is kept under its key as a photo is ({@link Refused}), so a restart
+ * decodes it no more than the good ones. Without a store every photo is decoded.
  */
 final class PhotoCache {
 
@@ -31,32 +33,59 @@ final class PhotoCache {
   }
 
   /**
-   * The photo prepared of {@code files} under {@code settings}: its record when the store holds
-   * an intact one, else {@code make}'s, then kept. A record that fails its checks is discarded
-   * and made again; what {@code make} throws (a bad file) is never kept.
+   * The photo prepared of {@code files} (the photo first) under {@code settings}: its record
+   * when the store holds an intact one, else {@code make}'s, then kept. A record that fails its
+   * checks is discarded and made again. What {@code make} refuses (a bad file) is kept too, and
+   * thrown again in the same words from its record, but for a refusal of this host's
+   * ({@link HostBound}). A record is read within the share of the heap decodes take
+   * ({@link DecodeMemory}): large ones wait for each other as decodes do.
    */
   Prepared get(int channels, List<Path> files, List<Object> settings, Supplier<Prepared> make) {
     String key = store == null ? null : key(LoaderBuild.id(), files, settings);
+    String photo = files.get(0).toString();
     if (key != null) {
-      byte[] b = store.read(key);
-      if (b != null) {
-        Prepared p = Prepared.decode(key, b, channels);
-        if (p != null) {
-          hits.incrementAndGet();
-          return p;
+      long size = store.size(key);
+      // Absent, or too large to read even alone (a smaller heap): made again, as if absent.
+      try (DecodeMemory.AutoCloseableNoThrow held = size < 0 ? null
+          : DecodeMemory.tryReserve(DecodeMemory.readNeed(size))) {
+        byte[] b = held == null ? null : store.read(key);
+        if (b != null) {
+          Refused r = Refused.decode(key, b);
+          if (r != null) {
+            hits.incrementAndGet();
+            throw FgbgException.invalidConfig(r.message(photo));
+          }
+          Prepared p = Prepared.decode(key, b, channels);
+          if (p != null) {
+            hits.incrementAndGet();
+            return p;
+          }
+          store.discard(key, "is corrupt or truncated");
         }
-        store.discard(key, "is corrupt or truncated");
       }
     }
-    Prepared p = make.get();
-    // Hashed again: pixels decoded from bytes that changed meanwhile belong to no key.
-    if (key != null && key.equals(key(LoaderBuild.id(), files, settings))) {
-      store.write(key, p.encode(key));
+    try {
+      Prepared p = make.get();
+      keep(key, files, settings, () -> p.encode(key));
+      return p;
+    } catch (FgbgException e) {
+      if (!HostBound.in(e)) {
+        keep(key, files, settings, () -> Refused.of(e.getMessage(), photo).encode(key));
+      }
+      throw e;
     }
-    return p;
   }
 
-  /** How many photos came from the store. */
+  /** Keeps {@code record} unless a file changed while it was made. */
+  private void keep(String key, List<Path> files, List<Object> settings,
+      Supplier<byte[]> record) {
+    // Hashed again: what was made of bytes that changed meanwhile belongs to no key.
+    if (key != null && key.equals(key(LoaderBuild.id(), files, settings))) {
+      store.write(key, record.get());
+    }
+  }
+
+  /** How many photos (or their refusals) came from the store. */
   int hits() {
     return hits.get();
   }

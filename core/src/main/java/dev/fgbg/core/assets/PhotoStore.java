@@ -6,6 +6,9 @@ package dev.fgbg.core.assets;
  * cannot be read is absent, one that cannot be written is not kept, and the store says so.
  */
 public interface PhotoStore {
+  /** The size in bytes of the record under {@code key}, or -1 when there is none. */
+  long size(String key);
+
   /** The record under {@code key}, or null when there is none (or it cannot be read). */
   byte[] read(String key);
 

@@ -3,6 +3,7 @@ package dev.fgbg.core.depth;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.assets.PhotoStore;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -59,6 +60,15 @@ public final class PhotoTier implements PhotoStore {
   /** Records spread over 256 folders by their key's first two digits. */
   private static String path(String key) {
     return key.substring(0, 2) + "/" + key + DiskKind.PHOTOS.extension();
+  }
+
+  @Override
+  public long size(String key) {
+    try {
+      return tier() == null ? -1 : Files.size(dir.resolve(path(key)));
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   @Override
