@@ -15,8 +15,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One model's request queue, in the manner of Triton's dynamic batcher, as a three-stage
@@ -41,7 +39,6 @@ import java.util.logging.Logger;
  * <p>Nothing runs until {@link #start()}; the threads come from the injected factory.
  */
 final class DynamicBatcher implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(DynamicBatcher.class.getName());
   private static final long CLOSE_WAIT_MILLIS = 5_000;
 
   /** One image's request, how its caller reads its batch, and whether the counters see it. */
@@ -79,7 +76,7 @@ final class DynamicBatcher implements AutoCloseable {
     this.stats = stats;
     this.ticker = ticker;
     this.threads = threads;
-    this.failures = new BatchFailures(ticker);
+    this.failures = new BatchFailures(ticker, () -> closed);
   }
 
   /** Starts the former, the runners and the completer; returns this. */
@@ -198,8 +195,8 @@ final class DynamicBatcher implements AutoCloseable {
       return new Prepared(live, model.prepare(jobs));
     } catch (RuntimeException e) {
       waiting.addAndGet(-live.size());
-      LOG.log(Level.WARNING, "depth input for a batch of " + live.size() + " failed", e);
-      fail(live, e);
+      failures.input(live.size(), e);
+      fail(live, closed ? shutDown() : e);
       return null;
     }
   }
@@ -215,7 +212,7 @@ final class DynamicBatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       p.batch().close();
       failures.ran(batch.size(), e);
-      fail(batch, e);
+      fail(batch, closed ? shutDown() : e); // the model closed under it: not the model's fault
       return;
     }
     // Counted before the completer completes anything, so a caller sees its batch counted.
@@ -245,7 +242,7 @@ final class DynamicBatcher implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       failures.output(batch.size(), e);
-      fail(batch, e);
+      fail(batch, closed ? shutDown() : e);
     } finally {
       p.batch().close();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.concurrent.NamedThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -317,6 +319,58 @@ class DynamicBatcherTest {
       release.countDown();
       held.get(10, TimeUnit.SECONDS);
       assertEquals(5, second.get(10, TimeUnit.SECONDS)[0]);
+    }
+  }
+
+  /**
+   * A stop during the warm-up closes the model's sessions under its run, which then fails as
+   * ONNX Runtime fails a run ("failed on a batch"): an expected end, so the batcher logs no
+   * WARNING and no trace, and the warm-up's request is told the model is shut down.
+   */
+  @Test
+  void aRunFailingAsTheBatcherClosesIsNoWarning() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    DepthModel closedUnderItsRun = new DepthModel() {
+      @Override
+      public float[][] infer(List<Image> images, int outH, int outW) {
+        entered.countDown();
+        try {
+          new CountDownLatch(1).await(); // till the close interrupts it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw FgbgException.failedPrecondition("depth model 'slow' failed on a batch of "
+            + images.size() + " rows: the session is closed; nothing of the batch is served");
+      }
+
+      @Override
+      public String id() {
+        return "slow";
+      }
+
+      @Override
+      public String units() {
+        return "metres";
+      }
+
+      @Override
+      public int maxBatch() {
+        return 1;
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (LogLines log = LogLines.capture(DynamicBatcher.class.getName())) {
+      DynamicBatcher b = batcher(closedUnderItsRun, 1, Duration.ZERO, 10,
+          DepthStats.concurrent());
+      CompletableFuture<float[]> warmUp = b.submitUncounted(img(1), 1, 1);
+      entered.await();
+      b.close();
+      ExecutionException e = assertThrows(ExecutionException.class,
+          () -> warmUp.get(10, TimeUnit.SECONDS));
+      assertEquals("the depth model is shut down", e.getCause().getMessage());
+      assertEquals(List.of(), log.lines());
     }
   }
 }
