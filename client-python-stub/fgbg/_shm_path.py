@@ -121,7 +121,8 @@ def log_path(call: str, ring: Optional[Any], refused: str, why_not: str) -> None
         _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %.1f MiB)", call,
                   ring.path, ring.slots, ring.slot_bytes / 2**20)
     elif refused:
-        reason = re.sub(r"\d+", "N", refused)
+        # One reason whatever ring or numbers it names ('/dev/shm/fgbg-ring-9457-3fa…').
+        reason = re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", refused))
         if reason in _REFUSALS_SAID:
             _LOG.debug("fgbg %s: the server refused shared memory (%s); batches over the "
                        "network", call, refused)

@@ -332,6 +332,16 @@ def test_the_same_refusal_is_one_warning_a_process_and_debug_lines_after(small_b
     assert "said once per process" in said[0].getMessage()
 
 
+def test_refusals_naming_other_rings_are_one_reason(caplog, refusals_unsaid):
+    # Each stream's ring has its own name: a refusal quoting it was warned once per stream.
+    caplog.set_level(logging.DEBUG, logger="fgbg")
+    for ring in ("fgbg-ring-9457-3fa0c1", "fgbg-ring-9457-b7e2d9", "fgbg-ring-12-ffff"):
+        _shm_path.log_path("stream_epoch", None, f"'/dev/shm/{ring}' is owned by uid 10001, "
+                           "not by the server's uid 0", "")
+    said = [r.levelno for r in caplog.records if "refused shared memory" in r.getMessage()]
+    assert said == [logging.WARNING, logging.DEBUG, logging.DEBUG]
+
+
 CHILD = """
 import os, sys, time
 sys.path.insert(0, %r)

@@ -156,9 +156,11 @@ public final class Main implements Callable<Integer> {
     StopSignals signals = new StopSignals(Duration.ZERO, () -> {
       FgbgApplication app = made.get();
       FgbgServer server = app == null ? null : app.server(); // null: not listening yet
-      if (server != null) {
-        server.notServing();
+      if (server == null) {
+        return false;
       }
+      server.notServing();
+      return true;
     }, System::exit);
     AtomicBoolean startFailed = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
@@ -23,7 +24,7 @@ final class StopSignals {
   private static final Logger LOG = Logger.getLogger(FgbgApplication.class.getName());
 
   private volatile Duration drainDelay;
-  private final Runnable notServing;
+  private final BooleanSupplier notServing;
   private final IntConsumer exit;
   private final AtomicReference<String> first = new AtomicReference<>();
   private final CountDownLatch cut = new CountDownLatch(1);
@@ -32,10 +33,11 @@ final class StopSignals {
   private volatile boolean drainOver; // none to come, or done: a later signal ends no drain
 
   /**
-   * @param notServing turns health NOT_SERVING for good, calls still served
+   * @param notServing turns health NOT_SERVING for good, calls still served; false when
+   *     nothing listens yet (a signal during start-up), so there is nothing to drain
    * @param exit {@code System::exit} outside tests
    */
-  StopSignals(Duration drainDelay, Runnable notServing, IntConsumer exit) {
+  StopSignals(Duration drainDelay, BooleanSupplier notServing, IntConsumer exit) {
     this.drainDelay = drainDelay;
     this.notServing = notServing;
     this.exit = exit;
@@ -75,11 +77,13 @@ final class StopSignals {
   }
 
   private void drain(Duration delay) {
+    if (!notServing.getAsBoolean()) {
+      return; // still starting: no client to move away, so it stops at once
+    }
     LOG.info(String.format(Locale.ROOT, "SIGTERM: draining for %s (--drain-delay): health "
         + "NOT_SERVING, calls still accepted and served; then stopping (another SIGTERM or a "
         + "SIGINT stops sooner)", Durations.words(delay)));
     long start = System.nanoTime();
-    notServing.run();
     try {
       if (cut.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
         LOG.info(String.format(Locale.ROOT, "%s ended the drain after %.2f s", cutBy,

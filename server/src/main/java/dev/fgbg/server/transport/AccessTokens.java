@@ -136,7 +136,7 @@ public final class AccessTokens {
   static void warnIfWorldReadable(Path file) {
     if (worldReadable(file)) {
       LOG.warning("--token-file " + file + " can be read by every user of this machine; "
-          + "chmod 600 it");
+          + "chmod 600 it (a Kubernetes Secret: defaultMode 0440 with the pod's fsGroup)");
     }
   }
 

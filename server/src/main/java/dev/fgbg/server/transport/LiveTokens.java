@@ -144,8 +144,9 @@ public final class LiveTokens {
   private void replace(byte[] bytes) {
     AccessTokens next = AccessTokens.parse(bytes, file);
     AccessTokens was = current.getAndSet(next);
-    reloaded.forEach(l -> l.accept(next));
+    // Said first: the lines of calls its listeners end (a revoked token's) follow it.
     LOG.info("--token-file " + file + " reloaded: " + InWords.count(next.size(), "token")
         + " (was " + was.size() + ")");
+    reloaded.forEach(l -> l.accept(next));
   }
 }

@@ -116,7 +116,8 @@ class AccessTokensTest {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
       assertEquals(1, AccessTokens.load(file).size());
       assertEquals(List.of("--token-file " + file + " can be read by every user of this "
-          + "machine; chmod 600 it"), warnings);
+          + "machine; chmod 600 it (a Kubernetes Secret: defaultMode 0440 with the pod's "
+          + "fsGroup)"), warnings);
     } finally {
       log.removeHandler(h);
     }

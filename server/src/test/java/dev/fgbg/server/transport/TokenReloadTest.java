@@ -91,6 +91,12 @@ class TokenReloadTest {
       await(() -> !lines(log, Level.INFO, "reloaded").isEmpty(), "the reload's line");
       assertEquals(List.of("--token-file " + file + " reloaded: 1 token (was 1)"),
           lines(log, Level.INFO, "reloaded"));
+      // The reload's line first, then those of the calls it ended (they read as its effect).
+      List<String> said = log.records().stream().map(LogRecord::getMessage).toList();
+      int reload = said.indexOf("--token-file " + file + " reloaded: 1 token (was 1)");
+      int ended = said.indexOf(said.stream().filter(m -> m.contains("ended UNAUTHENTICATED"))
+          .findFirst().orElseThrow());
+      assertTrue(reload < ended, String.join("\n", said));
       assertTrue(log.records().stream().noneMatch(r -> r.getMessage().contains(A_SECRET)
           || r.getMessage().contains(B_SECRET)), "no token in the log");
     }
@@ -234,7 +240,7 @@ class TokenReloadTest {
     ConnectOptions connect = ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build();
     LiveTokens tokens = connect.tokens();
     String chmod = "--token-file " + file + " can be read by every user of this machine; "
-        + "chmod 600 it";
+        + "chmod 600 it (a Kubernetes Secret: defaultMode 0440 with the pod's fsGroup)";
     try (LogCapture log = new LogCapture(); TestServer server = serve(connect)) {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
       write(file, B);
