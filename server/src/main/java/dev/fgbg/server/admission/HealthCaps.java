@@ -1,8 +1,7 @@
 package dev.fgbg.server.admission;
 
+import dev.fgbg.server.status.HeldByCall;
 import dev.fgbg.server.transport.ClientIdentity;
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -12,7 +11,6 @@ import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,39 +46,7 @@ public final class HealthCaps implements ServerInterceptor {
       call.close(Status.RESOURCE_EXHAUSTED.withDescription(refusal), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    AtomicBoolean given = new AtomicBoolean();
-    Runnable giveBack = () -> {
-      if (given.compareAndSet(false, true)) {
-        pool.release(client);
-      }
-    };
-    ServerCall<Q, R> releasing = new SimpleForwardingServerCall<>(call) {
-      @Override
-      public void close(Status status, Metadata trailers) {
-        giveBack.run();
-        super.close(status, trailers);
-      }
-    };
-    ServerCall.Listener<Q> listener;
-    try {
-      listener = next.startCall(releasing, headers);
-    } catch (RuntimeException | Error e) {
-      giveBack.run();
-      throw e;
-    }
-    return new SimpleForwardingServerCallListener<>(listener) {
-      @Override
-      public void onCancel() {
-        giveBack.run();
-        super.onCancel();
-      }
-
-      @Override
-      public void onComplete() {
-        giveBack.run();
-        super.onComplete();
-      }
-    };
+    return HeldByCall.start(call, headers, next, () -> pool.release(client));
   }
 
   /** The places of one kind of health call, per client and over the server. */

@@ -1,6 +1,7 @@
 package dev.fgbg.server.admission;
 
 import dev.fgbg.core.load.StreamCaps;
+import dev.fgbg.server.status.HeldByCall;
 import dev.fgbg.server.status.Statuses;
 import dev.fgbg.server.transport.ClientIdentity;
 import dev.fgbg.v1.FgbgGrpc;
@@ -51,47 +52,29 @@ public final class StreamSlots implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     UnreadStreams.Watch watch = reading.open(client, held::close, CallContexts.current());
-    StreamCaps.Slot slot = () -> {
+    Runnable release = () -> {
       watch.close();
       held.close();
     };
-    ServerCall<Q, R> releasing = new SimpleForwardingServerCall<>(call) {
-      @Override
-      public void sendMessage(R message) {
-        super.sendMessage(message);
-        watch.sent(isReady());
-      }
-
-      @Override
-      public void close(Status status, Metadata trailers) {
-        slot.close();
-        super.close(status, trailers);
-      }
-    };
-    ServerCall.Listener<Q> listener;
-    try {
-      listener = next.startCall(releasing, headers);
-    } catch (RuntimeException | Error e) {
-      slot.close();
-      throw e;
-    }
+    ServerCall.Listener<Q> listener = HeldByCall.start(call, release,
+        releasing -> next.startCall(watched(releasing, watch), headers));
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onReady() {
         watch.ready();
         super.onReady();
       }
+    };
+  }
 
+  /** The call noting, for {@link UnreadStreams}, whether its client reads what it sends. */
+  private static <Q, R> ServerCall<Q, R> watched(ServerCall<Q, R> call,
+      UnreadStreams.Watch watch) {
+    return new SimpleForwardingServerCall<>(call) {
       @Override
-      public void onCancel() {
-        slot.close();
-        super.onCancel();
-      }
-
-      @Override
-      public void onComplete() {
-        slot.close();
-        super.onComplete();
+      public void sendMessage(R message) {
+        super.sendMessage(message);
+        watch.sent(isReady());
       }
     };
   }

@@ -3,6 +3,7 @@ package dev.fgbg.server.observe;
 import dev.fgbg.common.DiskFull;
 import dev.fgbg.core.Quoted;
 import dev.fgbg.server.metrics.ServerMetrics;
+import dev.fgbg.server.status.HeldByCall;
 import dev.fgbg.server.stop.DeadlineEnds;
 import dev.fgbg.v1.ExportProgress;
 import dev.fgbg.v1.ExportRequest;
@@ -16,7 +17,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Feeds {@link ServerMetrics} from every call of the fgbg service, without the service knowing:
@@ -35,20 +35,49 @@ public final class MetricsInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, A> next) {
     String method = call.getMethodDescriptor().getBareMethodName();
     boolean streaming = !call.getMethodDescriptor().getType().serverSendsOneMessage();
-    AtomicBoolean ended = new AtomicBoolean();
     String[] destination = {null};
-    long[] exported = {0, 0}; // samples, bytes reported so far
     Runnable end = () -> {
-      if (ended.compareAndSet(false, true)) {
-        if (streaming) {
-          metrics.closed(method);
-        }
-        if (destination[0] != null) {
-          metrics.exportEnded(destination[0]);
-        }
+      if (streaming) {
+        metrics.closed(method);
+      }
+      if (destination[0] != null) {
+        metrics.exportEnded(destination[0]);
       }
     };
-    ServerCall<Q, A> counted = new SimpleForwardingServerCall<>(call) {
+    if (streaming) {
+      metrics.opened(method);
+    }
+    // The end is counted after the error status (close) and the deadline (cancel) below.
+    ServerCall.Listener<Q> listener = HeldByCall.start(call, end,
+        held -> next.startCall(counted(held, method, destination), headers));
+    return new SimpleForwardingServerCallListener<>(listener) {
+      @Override
+      public void onMessage(Q message) {
+        if (message instanceof ExportRequest r) {
+          // The label as typed (Prometheus quotes it), cut and escaped as messages quote it.
+          destination[0] = Quoted.bare(r.getDestination());
+          // 0 from the start: the first batch may take seconds (CPU teacher depth, a queue).
+          metrics.exportStarted(destination[0]);
+        }
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onCancel() {
+        // A call cut by its deadline is an error a dashboard wants; a client's cancel is not.
+        if (DeadlineEnds.passed(Context.current().getDeadline())) {
+          metrics.rejected(method, Status.Code.DEADLINE_EXCEEDED.name());
+        }
+        super.onCancel();
+      }
+    };
+  }
+
+  /** The call counting what the service sends and the error status it ends with. */
+  private <Q, A> ServerCall<Q, A> counted(ServerCall<Q, A> call, String method,
+      String[] destination) {
+    long[] exported = {0, 0}; // samples, bytes reported so far
+    return new SimpleForwardingServerCall<>(call) {
       @Override
       public void sendMessage(A message) {
         if (message instanceof SampleBatch b) {
@@ -74,40 +103,7 @@ public final class MetricsInterceptor implements ServerInterceptor {
             metrics.exportDiskFull();
           }
         }
-        end.run();
         super.close(status, trailers);
-      }
-    };
-    if (streaming) {
-      metrics.opened(method);
-    }
-    ServerCall.Listener<Q> listener;
-    try {
-      listener = next.startCall(counted, headers);
-    } catch (RuntimeException e) {
-      end.run();
-      throw e;
-    }
-    return new SimpleForwardingServerCallListener<>(listener) {
-      @Override
-      public void onMessage(Q message) {
-        if (message instanceof ExportRequest r) {
-          // The label as typed (Prometheus quotes it), cut and escaped as messages quote it.
-          destination[0] = Quoted.bare(r.getDestination());
-          // 0 from the start: the first batch may take seconds (CPU teacher depth, a queue).
-          metrics.exportStarted(destination[0]);
-        }
-        super.onMessage(message);
-      }
-
-      @Override
-      public void onCancel() {
-        // A call cut by its deadline is an error a dashboard wants; a client's cancel is not.
-        if (DeadlineEnds.passed(Context.current().getDeadline())) {
-          metrics.rejected(method, Status.Code.DEADLINE_EXCEEDED.name());
-        }
-        end.run();
-        super.onCancel();
       }
     };
   }

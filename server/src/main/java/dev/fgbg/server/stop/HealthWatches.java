@@ -1,8 +1,8 @@
 package dev.fgbg.server.stop;
 
+import dev.fgbg.server.status.HeldByCall;
 import dev.fgbg.server.status.Statuses;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
-import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -33,19 +33,7 @@ public final class HealthWatches implements ServerInterceptor {
     }
     Ending<Q, R> watch = new Ending<>(call);
     open.add(watch);
-    return new SimpleForwardingServerCallListener<>(next.startCall(watch, headers)) {
-      @Override
-      public void onCancel() {
-        open.remove(watch);
-        super.onCancel();
-      }
-
-      @Override
-      public void onComplete() {
-        open.remove(watch);
-        super.onComplete();
-      }
-    };
+    return HeldByCall.start(watch, headers, next, () -> open.remove(watch));
   }
 
   /** Ends every open Watch (call after health entered its terminal state). */

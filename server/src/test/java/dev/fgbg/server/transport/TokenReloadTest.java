@@ -44,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code mv}, swapped under a symlink as Kubernetes updates a mounted Secret, edited in
  * place into something invalid (the tokens in force stay, one warning), or given a patterned
  * token or a name with control characters; made readable by every user (one warning a change);
- * a removed token's running stream ends UNAUTHENTICATED, as does a call whose token a reload
- * removes between its match and its tracking, or before its first reply (without a trace).
+ * a removed token's running stream ends UNAUTHENTICATED (one read as fast as it sends too,
+ * without a trace), as does a call whose token a reload removes between its match and its
+ * tracking, or before its first reply (without a trace).
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenReloadTest {
@@ -99,6 +100,27 @@ class TokenReloadTest {
       assertTrue(reload < ended, String.join("\n", said));
       assertTrue(log.records().stream().noneMatch(r -> r.getMessage().contains(A_SECRET)
           || r.getMessage().contains(B_SECRET)), "no token in the log");
+    }
+  }
+
+  @Test
+  void aStreamRevokedWhileItSendsFastEndsInWordsWithoutATrace() throws Exception {
+    Path file = dir.resolve("tokens");
+    write(file, A);
+    try (LogCapture log = new LogCapture(); TestServer server = serve(
+        ConnectOptions.builder().tokenFile(file).reloadInterval(TICK).build())) {
+      // Read as fast as it comes, one sample a message: the revocation's close lands among
+      // the service's sends, which the call under it must never see at once.
+      StreamReader stream = new StreamReader(with(server, A_SECRET), StreamEpochRequest
+          .newBuilder().setDataset("builtin").setBatchSize(1).build(), -1, 50, LONG);
+      assertTrue(StreamReader.await(stream.enough, LONG), "the stream runs");
+      write(file, B);
+      assertTrue(StreamReader.await(stream.closed, LONG), "the revoked token's stream ends");
+      assertEquals(Status.Code.UNAUTHENTICATED, stream.status.getCode(), stream.status.toString());
+      assertTrue(stream.status.getDescription().startsWith("token 'alice' was revoked"),
+          stream.status.getDescription());
+      await(() -> server.server().streams().count() == 0, "its stream slot given back");
+      log.assertNoTraces();
     }
   }
 
