@@ -215,38 +215,23 @@ public final class FgbgReplicas implements AutoCloseable {
   /** As {@link #fingerprint(String)}, ending with the last status once {@code stop} says so. */
   String fingerprint(String dataset, ReconnectWindow window, BooleanSupplier stop) {
     String known = fingerprints.get(dataset);
-    // The targets' order, but a replica that lately did not answer last: its deadline again.
-    List<Integer> order = known == null ? silent.order(0) : List.of();
-    for (int tried = 0; known == null; tried++) {
-      int i = order.get(tried % targets.size());
-      try {
-        String served = clients.get(i).describe(dataset).getFingerprint();
-        silent.answered(i);
-        window.close();
-        known = fingerprints.computeIfAbsent(dataset, d -> served); // a racing stream's wins
-      } catch (StatusRuntimeException e) {
-        Status.Code code = e.getStatus().getCode();
-        // A hung replica accepts the connection and never answers: DEADLINE_EXCEEDED, not
-        // UNAVAILABLE, but as much a reason to ask the next one.
-        if (stop.getAsBoolean()
-            || (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED)) {
-          throw e;
-        }
-        if (SilentReplicas.silent(e.getStatus())) {
-          silent.mark(i);
-        }
-        if (tried % targets.size() == targets.size() - 1) { // every replica in turn
-          List<String> asked = order.stream().map(targets::get).toList();
-          window.await(noneAnswered(e, targets.get(i), asked), targets);
-          if (stop.getAsBoolean()) {
-            throw e; // its stream was closed by another thread while this one waited
-          }
-          reconnectNow();
-          order = silent.order(0);
-        }
-      }
+    if (known != null) {
+      return known;
     }
-    return known;
+    // The targets' order (a replica that lately did not answer last), by the calls' one rule;
+    // a Describe's deadline is no answer already: not probed.
+    String served = new FailoverCalls(this, 0, null).call("Describe",
+        c -> c.describe(dataset).getFingerprint(), null, window, stop, false);
+    return fingerprints.computeIfAbsent(dataset, d -> served); // a racing stream's wins
+  }
+
+  /**
+   * Unary calls (GetSamples, Describe, ListDatasets, Stats, Gallery) that fail over from rank
+   * {@code rank}'s home replica to the next ones when one is unavailable, as streams do:
+   * {@link FailoverCalls}. {@code who} names the caller in the line logged per move.
+   */
+  public FailoverCalls calls(int rank, String who) {
+    return new FailoverCalls(this, rank, who);
   }
 
   /** The replicas that lately did not answer, which streams ask last. */

@@ -93,12 +93,31 @@ public final class ExportPlan {
    */
   public ShardRecord write(int k, Executor workers, int window, BooleanSupplier cancelled,
       ChunkListener onChunk) throws IOException {
-    Shard shard = shards.get(k);
-    ShardPipeline.Result r = new ShardPipeline(job, layout, workers, window)
-        .write(shard, cancelled, onChunk::done);
-    return record(k).setComplete(true).setDigest(r.samples().hex())
-        .setFiles(r.files().files()).setBytes(r.files().bytes())
-        .setFilesSha256(r.files().hex()).build();
+    ShardRecord[] done = new ShardRecord[1];
+    write(k, workers, window, cancelled, onChunk, new ExportReport.Listener() {
+      @Override
+      public void progress(ExportReport p) {}
+    }, r -> done[0] = r);
+    return done[0];
+  }
+
+  /** Told a shard's complete record, once its files are in place. */
+  public interface Completed {
+    void shard(ShardRecord complete) throws IOException;
+  }
+
+  /**
+   * As {@link #write(int, Executor, int, BooleanSupplier, ChunkListener)}, the shard's files put
+   * in place and its record handed to {@code done} as one step through
+   * {@link ExportReport.Listener#completing}: one it refuses leaves the shard not complete, its
+   * files removed, and ends in a CancellationException.
+   */
+  public void write(int k, Executor workers, int window, BooleanSupplier cancelled,
+      ChunkListener onChunk, ExportReport.Listener gate, Completed done) throws IOException {
+    new ShardPipeline(job, layout, workers, window).write(shards.get(k), cancelled,
+        onChunk::done, gate, r -> done.shard(record(k).setComplete(true)
+            .setDigest(r.samples().hex()).setFiles(r.files().files())
+            .setBytes(r.files().bytes()).setFilesSha256(r.files().hex()).build()));
   }
 
   /** Shard {@code k}'s record with its name and the indices it spans only (not complete). */

@@ -1,5 +1,7 @@
 package dev.fgbg.core.export;
 
+import java.io.IOException;
+
 /**
  * Where an export stands; {@code finished} comes once, with the manifest path and digest.
  * {@code done} counts samples written so far (for progress); {@code kept} those in complete
@@ -8,6 +10,11 @@ package dev.fgbg.core.export;
 public record ExportReport(long done, long kept, long total, long bytes,
     double samplesPerSecond, double etaSeconds, String currentShard, int shardsDone,
     int shardsTotal, int shardsSkipped, boolean finished, String manifest, String digest) {
+
+  /** What makes samples kept: a shard's files put in place, its manifest entry, its report. */
+  public interface Step {
+    void run() throws IOException;
+  }
 
   /** Receives progress; called from the export's own thread. */
   public interface Listener {
@@ -19,5 +26,17 @@ public record ExportReport(long done, long kept, long total, long bytes,
      * them once each reads back whole; 0 for a new export).
      */
     default void planned(long kept) {}
+
+    /**
+     * Runs {@code step} (a shard's commit, manifest entry and report; the export's last
+     * manifest and its finished report) only while whoever listens still hears the report it
+     * sends, as one act with the listener's end: a step it refuses leaves nothing complete
+     * (the export then stops as cancelled), so the samples it was last told are those kept.
+     * Whether it ran.
+     */
+    default boolean completing(Step step) throws IOException {
+      step.run();
+      return true;
+    }
   }
 }

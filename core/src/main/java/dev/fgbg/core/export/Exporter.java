@@ -130,24 +130,34 @@ public final class Exporter {
         prepared = true;
       }
       String name = plan.shardName(k);
-      m.setShards(k, plan.write(k, workers, window, cancelled, (n, b) -> {
+      int shard = k;
+      // Its files in place, its manifest entry and the report of what is kept now, should the
+      // export stop: one step, which the listener runs only while its report is heard.
+      plan.write(k, workers, window, cancelled, (n, b) -> {
         meter.written(n, b);
         listener.progress(meter.report(name, m));
-      }));
-      plan.writeManifest(m.build());
-      meter.completed(plan.shardSize(k));
-      listener.progress(meter.report(name, m)); // what is kept now, should the export stop
+      }, listener, complete -> {
+        m.setShards(shard, complete);
+        plan.writeManifest(m.build());
+        meter.completed(plan.shardSize(shard));
+        listener.progress(meter.report(name, m));
+      });
     }
     if (cancelled.getAsBoolean()) {
       throw new CancellationException("export cancelled");
     }
-    if (!m.getComplete() || !plan.finalFilesIntact(m)) {
-      plan.finish(m);
-      plan.writeManifest(m.build());
+    ExportManifest[] result = new ExportManifest[1];
+    if (!listener.completing(() -> {
+      if (!m.getComplete() || !plan.finalFilesIntact(m)) {
+        plan.finish(m);
+        plan.writeManifest(m.build());
+      }
+      result[0] = m.build();
+      listener.progress(meter.finished(m, root.relative(dest.resolve(MANIFEST)),
+          result[0].getDigest()));
+    })) {
+      throw new CancellationException("export cancelled");
     }
-    ExportManifest result = m.build();
-    listener.progress(meter.finished(m, root.relative(dest.resolve(MANIFEST)),
-        result.getDigest()));
-    return result;
+    return result[0];
   }
 }

@@ -15,6 +15,7 @@ import dev.fgbg.core.synth.DepthEncoding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +36,11 @@ final class ShardPipeline {
   /** What a committed shard recorded. */
   record Result(SampleDigest samples, ItemDigest files) {}
 
+  /** Told what a shard recorded once its files are in place. */
+  interface Committed {
+    void done(Result r) throws IOException;
+  }
+
   /** Rendered and encoded off-thread; written in order by the shard writer. */
   private record Encoded(RenderedBatch chunk, List<Entry> entries, SampleDigest digest,
       long bytes) {}
@@ -53,7 +59,14 @@ final class ShardPipeline {
     this.shape = new BatchShape(job.dataset(), job.outputs(), DepthEncoding.FLOAT16);
   }
 
-  Result write(Shard shard, BooleanSupplier cancelled, ChunkDone onChunk) throws IOException {
+  /**
+   * Writes {@code shard}; once every chunk is written, commits its files and hands what it
+   * recorded to {@code then}, as one step through {@code gate}. A cancel before it, or a step
+   * the gate refuses, removes the shard's files and ends in a CancellationException: a shard
+   * cut then is not complete, on disk or in what was told.
+   */
+  void write(Shard shard, BooleanSupplier cancelled, ChunkDone onChunk,
+      ExportReport.Listener gate, Committed then) throws IOException {
     Layout.ShardWriter writer = layout.open(shard);
     SampleDigest digest = new SampleDigest();
     Work<RenderedBatch> render = Renders.fresh(shape, job.seed());
@@ -70,15 +83,19 @@ final class ShardPipeline {
       @Override
       public void ended(Throwable cause) {}
     };
-    boolean ok = false;
+    boolean[] committed = {false};
     try {
       Delivery.of(Plan.of(job.selection().slice(shard.from(), shard.to()), CHUNK), work, sink,
           workers).window(window).cancelledWhen(cancelled).start().await();
-      ItemDigest files = writer.commit();
-      ok = true;
-      return new Result(digest, files);
+      if (cancelled.getAsBoolean() || !gate.completing(() -> {
+        ItemDigest files = writer.commit();
+        committed[0] = true;
+        then.done(new Result(digest, files));
+      })) {
+        throw new CancellationException("export cancelled");
+      }
     } finally {
-      if (!ok) {
+      if (!committed[0]) {
         writer.abort();
       }
     }

@@ -28,6 +28,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -149,6 +150,30 @@ final class ExportService {
               }
             }
           }
+
+          @Override
+          public boolean completing(ExportReport.Step step) throws IOException {
+            // With the call's end (OneEnd): what completes is reported before any end, and
+            // nothing completes once the client cannot hear it (gone, or its deadline too
+            // near) or the server stops, so the count the client was last told is what is kept.
+            IOException[] failed = {null};
+            boolean[] ran = {false};
+            run.send(() -> {
+              if (cancelled.get() || draining.stopping() || DeadlineEnds.near(deadline)) {
+                return;
+              }
+              try {
+                step.run();
+                ran[0] = true;
+              } catch (IOException e) {
+                failed[0] = e;
+              }
+            });
+            if (failed[0] != null) {
+              throw failed[0];
+            }
+            return ran[0];
+          }
         }, () -> cancelled.get() || draining.stopping());
         if (!cancelled.get()) {
           end = "finished";
@@ -157,9 +182,12 @@ final class ExportService {
       } catch (CancellationException e) {
         if (!cancelled.get()) {
           boolean stopping = draining.stopping();
-          end = stopping ? STOPPED : "cancelled";
-          close = () -> call.onError(stopping ? Statuses.toStatus(whyStopped())
-              : Statuses.exportCancelled());
+          boolean deadlineNear = !stopping && DeadlineEnds.near(deadline);
+          end = stopping ? STOPPED : deadlineNear ? DEADLINE : "cancelled";
+          // Its shard was not completed so near the deadline: the client's deadline ends the
+          // call a moment later, in the client's own words.
+          close = deadlineNear ? () -> { } : () -> call.onError(stopping
+              ? Statuses.toStatus(whyStopped()) : Statuses.exportCancelled());
         }
       } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {

@@ -19,4 +19,14 @@ public final class DeadlineEnds {
   public static boolean passed(Deadline deadline) {
     return deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= SLACK_MILLIS;
   }
+
+  /**
+   * Whether a message sent now on a call of {@code deadline} (null: none) may reach its client
+   * after the client's deadline passed (less than a round trip is left), so that the client
+   * would never read it: an export completes no shard then, or the client would count one
+   * short of what is kept.
+   */
+  public static boolean near(Deadline deadline) {
+    return deadline != null && deadline.timeRemaining(TimeUnit.MILLISECONDS) <= 2 * SLACK_MILLIS;
+  }
 }
