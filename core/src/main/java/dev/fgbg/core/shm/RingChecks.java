@@ -65,10 +65,27 @@ final class RingChecks {
   }
 
   /**
-   * The process's uid, read once by getuid() (no file, no name lookup): near the open-files
-   * limit a lookup of a user's name fails, and a refusal must not blame the file for it.
+   * The process's effective uid (the owner of the files it makes), read once at start-up by
+   * number, never by name: near the open-files limit a lookup of a user's name fails, and a
+   * refusal must not blame the file for it. From the kernel's {@code /proc/self/status}: the
+   * JDK's UnixSystem says 0 for a uid with no passwd entry (a pod's runAsUser), and the server
+   * then refused its own user's rings.
    */
-  static final long UID = new UnixSystem().getUid();
+  static final long UID = uid(Path.of("/proc/self/status"));
+
+  /** The effective uid in a {@code /proc/PID/status} file; getuid() where there is none. */
+  static long uid(Path status) {
+    try {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("Uid:")) { // real, effective, saved and file-system uids
+          return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: getuid() below
+    }
+    return new UnixSystem().getUid();
+  }
 
   /** The file: regular, the server's user's, of the offered size; returns its identity. */
   static Object file(Path path, long bytes) throws RingRefusedException {

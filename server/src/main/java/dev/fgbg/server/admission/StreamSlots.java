@@ -22,16 +22,21 @@ import java.time.Duration;
  * its next stream once one ended finds the slot free). A stream refused ends its client's
  * stream not read for longest, if for the limit or more, and takes its slot; a refusal that
  * remains says how many of the client's streams are not read, and for how long
- * ({@link UnreadStreams}).
+ * ({@link UnreadStreams}). While others wait for memory, a stream not read within the
+ * GetSamples replies' limit is ended ({@link UnreadReplies#whileShort}).
  */
 public final class StreamSlots implements ServerInterceptor {
   private final StreamCaps caps;
   private final UnreadStreams reading;
 
-  /** @param unreadLimit how long a stream must have gone unread to be ended for a newcomer */
-  public StreamSlots(StreamCaps caps, Duration unreadLimit) {
+  /**
+   * @param unreadLimit how long a stream must have gone unread to be ended for a newcomer
+   * @param memory whose checks, while others wait for memory, end streams not read
+   */
+  public StreamSlots(StreamCaps caps, Duration unreadLimit, UnreadReplies memory) {
     this.caps = caps;
     this.reading = new UnreadStreams(System::nanoTime, unreadLimit);
+    memory.whileShort(() -> reading.endUnread(memory.limitNanos(), memory.seconds()));
   }
 
   @Override

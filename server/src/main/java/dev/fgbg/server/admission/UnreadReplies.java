@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -33,6 +34,8 @@ import java.util.logging.Logger;
  * rendering (they get DEADLINE_EXCEEDED naming why). Its later calls are served as usual.
  * A reply waiting for room under the cap on all replies ({@link ReplyCap}) waits for memory
  * as one in the budget's queue does: the cap is where non-reading connections hold replies.
+ * Streams whose messages sit unread in the transport are ended by the same rule, at the same
+ * checks ({@link #whileShort}).
  */
 public final class UnreadReplies {
   private static final Logger LOG = Logger.getLogger(UnreadReplies.class.getName());
@@ -53,6 +56,7 @@ public final class UnreadReplies {
   private final LongSupplier clock;
   private final Map<String, Connection> connections = new HashMap<>();
   private final MinuteLines lines;
+  private final List<Runnable> alsoShort = new CopyOnWriteArrayList<>();
   private volatile long lastShort = Long.MIN_VALUE / 2;
 
   /**
@@ -85,6 +89,19 @@ public final class UnreadReplies {
   /** The server stops: the count of ended connections held back is logged now. */
   public void stop() {
     lines.flush(true);
+  }
+
+  /**
+   * Runs {@code end} at each check while others wait for memory, to end the other holders not
+   * read within {@link #limitNanos} (streams whose messages sit in the transport).
+   */
+  void whileShort(Runnable end) {
+    alsoShort.add(end);
+  }
+
+  /** How long what the budget holds for a client may go unread while others wait. */
+  long limitNanos() {
+    return limitNanos;
   }
 
   /** How long replies may go unread while others wait, in words. */
@@ -191,6 +208,7 @@ public final class UnreadReplies {
     for (List<Call> calls : ending) {
       end(calls);
     }
+    alsoShort.forEach(Runnable::run);
   }
 
   private void end(List<Call> calls) {

@@ -21,7 +21,10 @@ import java.util.logging.Logger;
  * local processes are one client, and one stopped process would otherwise lock the others out).
  * A refusal that remains says how many of the client's streams are not read, and for how long.
  * The transport hears when a stream is not read ({@link ConnectionCalls}): a connection holding
- * only such streams may be closed for a new connection of its client.
+ * only such streams may be closed for a new connection of its client. A stream not read holds
+ * the budget's bytes of the messages stuck in its transport, which nothing else gives back: so
+ * while others wait for memory, one not read within the GetSamples replies' limit is ended
+ * ({@link #endUnread}), whoever its client.
  */
 final class UnreadStreams {
   private static final Logger LOG = Logger.getLogger(UnreadStreams.class.getName());
@@ -31,6 +34,7 @@ final class UnreadStreams {
   private final LongSupplier clock;
   private final long limitNanos;
   private final MinuteLines lines;
+  private final MinuteLines memoryLines;
 
   /** @param limit how long a stream must have gone unread to be ended for a newcomer */
   UnreadStreams(LongSupplier clock, Duration limit) {
@@ -39,6 +43,9 @@ final class UnreadStreams {
     this.lines = new MinuteLines(LOG, Level.WARNING, clock, (n, s, latest) -> String.format(
         Locale.ROOT, "%d more unread streams ended for a newcomer in the last %d s (last: %s)",
         n, s, latest));
+    this.memoryLines = new MinuteLines(LOG, Level.WARNING, clock, (n, s, latest) -> String.format(
+        Locale.ROOT, "%d more unread streams ended while others waited for memory in the last "
+            + "%d s (last: %s)", n, s, latest));
   }
 
   /** One open stream of a client. */
@@ -125,6 +132,32 @@ final class UnreadStreams {
     oldest.release.run();
     oldest.context.cancel(Statuses.resetUnread(why));
     return true;
+  }
+
+  /**
+   * Ends every stream whose transport has not taken its messages for {@code limitNanos}
+   * ({@code limit} in words), giving back what they hold: run while others wait for memory.
+   */
+  void endUnread(long limitNanos, String limit) {
+    long now = clock.getAsLong();
+    for (Set<Watch> mine : open.values()) {
+      for (Watch w : mine) {
+        long since = w.blockedSince;
+        if (w.context == null || since == READING || now - since < limitNanos
+            || !mine.remove(w)) {
+          continue;
+        }
+        long unread = (now - since) / 1_000_000_000L;
+        memoryLines.log(String.format(Locale.ROOT, "Ended a stream of client %s not read for "
+            + "%d s while others waited for the server's memory (its messages in the transport "
+            + "held the budget); %s", w.client, unread, MinuteLines.COUNTED),
+            w.client + ", not read for " + unread + " s");
+        w.context.cancel(Statuses.resetUnread("stream not read within " + limit + " while "
+            + "other calls waited for the server's memory: the server ended it to give back "
+            + "the memory its unread messages held"));
+      }
+    }
+    memoryLines.flush(false);
   }
 
   /**

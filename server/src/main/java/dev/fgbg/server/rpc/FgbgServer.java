@@ -120,7 +120,7 @@ public final class FgbgServer {
     // The last interceptor sees a call first: metrics and the log count what the authenticator
     // refuses, and the stream caps count the client the identity and the authenticator name.
     List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new StreamSlots(load.streams,
-        options.load().unreadStream()), ClientIdentity.peerAddress(), authenticator,
+        options.load().unreadStream(), load.unread), ClientIdentity.peerAddress(), authenticator,
         FatalErrors.interceptor(), refusals));
     if (metrics != null) {
       interceptors.add(new MetricsInterceptor(metrics));
