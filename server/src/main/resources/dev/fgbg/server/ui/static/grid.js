@@ -1,6 +1,6 @@
 // Grid: one page of a selection, as thumbnails of the composite with the mask outlined or
 // overlaid (drawn here from the mask PNG) and the depth shown on hover.
-import { api, ApiError, app, el, fail, formValues, int, link, params, ready, wholeScale } from './common.js';
+import { api, ApiError, app, count, el, fail, formValues, int, integerRefusal, link, params, ready, wholeScale } from './common.js';
 
 const q = params();
 const view = q.get('view') || 'outline';
@@ -107,6 +107,8 @@ function controls(datasets, d, page) {
     field('seed', number('seed', { placeholder: '0' })),
     field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
     field('per page', number('per_page', { placeholder: '60', min: 1, max: 240 })),
+    // Empty unless typed: a changed selection starts at its first page.
+    field('page', el('input', { name: 'page', inputmode: 'numeric', autocomplete: 'off', placeholder: page.page ? String(page.page) : '1' })),
     field('view', select('view', [['outline', 'mask outlined'], ['overlay', 'mask overlaid'], ['depth', 'depth', !d.has_depth], ['none', 'composite only']], view)),
     el('fieldset', { class: 'filters', disabled: order === 'epoch' }, el('legend', {}, 'filter'),
       field('background', el('input', { name: 'bg', value: q.get('bg') || '', class: 'wide', placeholder: `0–${d.backgrounds - 1}, …` })),
@@ -125,7 +127,8 @@ function controls(datasets, d, page) {
       field('batch size', number('batch_size', { placeholder: '1', min: 1 })),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'shuffle', value: 'false', checked: q.get('shuffle') === 'false' }), 'unshuffled'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last'))),
-    el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')));
+    el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')),
+    el('div', { class: 'error', role: 'alert', id: 'page-refusal', hidden: true }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const values = formValues(form);
@@ -134,6 +137,11 @@ function controls(datasets, d, page) {
       : ['epoch', 'rank', 'world_size', 'batch_size', 'shuffle', 'drop_last']
         .concat(values.order === 'index' ? ['shuffle_seed'] : []);
     drop.forEach((k) => delete values[k]);
+    const refusal = pageRefusal(values, page);
+    const said = form.querySelector('#page-refusal');
+    said.textContent = refusal;
+    said.hidden = !refusal;
+    if (refusal) return;
     // A dataset without depth has no depth view (the server refuses it): its default instead.
     if (values.view === 'depth' && !datasets.find((x) => x.name === values.dataset)?.has_depth) delete values.view;
     location.href = link('/grid', values);
@@ -151,6 +159,24 @@ function controls(datasets, d, page) {
     el('summary', {}, 'Selection and view'), form);
 }
 
+/**
+ * What the server would say of the typed page ('' when it takes it), in the words of its URL's
+ * refusal; checked here only for this page's own selection, whose number of pages is known.
+ */
+function pageRefusal(values, page) {
+  if (values.page === undefined || !page.pages) return '';
+  const given = { dataset: page.dataset, order: 'index', ...Object.fromEntries(q) };
+  const keys = new Set([...Object.keys(values), ...Object.keys(given)]);
+  keys.delete('page');
+  keys.delete('view');
+  if ([...keys].some((k) => String(values[k] ?? '') !== String(given[k] ?? ''))) return '';
+  const t = values.page.trim();
+  if (/^\d{1,18}$/.test(t) && Number(t) > page.pages) {
+    return `parameter 'page' is ${t}, past the last: there ${page.pages === 1 ? 'is 1 page' : `are ${int(page.pages)} pages`} of ${count(page.per_page, 'sample')}`;
+  }
+  return integerRefusal('page', values.page, 1, page.pages);
+}
+
 function pager(page) {
   const go = (p) => { const v = new URLSearchParams(q); v.set('page', p); return link('/grid', v); };
   const first = page.first_position;
@@ -163,7 +189,8 @@ function pager(page) {
   return el('nav', { class: 'pager', 'aria-label': 'pages' },
     step('first', 1, '« first', atFirst),
     step('prev', page.page - 1, '‹ previous', atFirst),
-    el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · ${int(page.total ? first + 1 : 0)}–${int(last)} of ${int(page.total)} ${what}`),
+    el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · `
+      + (page.total ? `${int(first + 1)}–${int(last)} of ${int(page.total)} ${what}` : `no ${what}`)),
     step('next', page.page + 1, 'next ›', atLast),
     step('last', page.pages, 'last »', atLast));
 }
@@ -247,6 +274,9 @@ function wholePixels(tiles, d) {
   new ResizeObserver(fit).observe(tiles);
 }
 
+/** "person, cat +2": a scene's first two object labels and how many more. */
+const fgLabels = (labels) => labels.slice(0, 2).join(', ') + (labels.length > 2 ? ` +${labels.length - 2}` : '');
+
 function tiles(d, page) {
   if (!page.samples.length) {
     return el('div', { class: 'panel empty' }, 'No samples match these filters.');
@@ -269,8 +299,9 @@ function tiles(d, page) {
         el('div', { class: 'mono muted' }, `bg ${s.bg} fg ${s.fg} flip ${s.flip ? 1 : 0} k ${s.k}`),
         // One label a line, each cut to the tile's width, both whole on hover: on one line the
         // cut-out's label was never seen behind a long background label.
-        el('div', { class: 'labels', title: `background label: ${s.bg_label}\ncut-out label: ${s.fg_label}` },
-          el('div', { class: 'bg-label' }, s.bg_label), el('div', { class: 'fg-label' }, s.fg_label))));
+        // A scene's every object: the first two labels, then how many more (all on hover).
+        el('div', { class: 'labels', title: `background label: ${s.bg_label}\ncut-out label${s.fg_labels.length > 1 ? 's' : ''}: ${s.fg_labels.join(', ')}` },
+          el('div', { class: 'bg-label' }, s.bg_label), el('div', { class: 'fg-label' }, fgLabels(s.fg_labels)))));
   }));
 }
 
