@@ -5,6 +5,8 @@ import { api, ApiError, app, count, el, fail, formValues, int, integerRefusal, l
 const q = params();
 const view = q.get('view') || 'outline';
 const TRIES = 5;
+/** How long a page waits for its samples before it says what takes the time. */
+const SLOW_MS = 1000;
 /** Datasets narrower than this are drawn with square pixels (pixelated, a whole scale). */
 const SMALL = 128;
 
@@ -17,13 +19,16 @@ addEventListener('pagehide', () => sessionStorage.setItem(scrollKey, String(scro
 async function main() {
   const all = api('/api/datasets');
   all.catch(() => {}); // awaited below: its refusal is shown there, not left unhandled meanwhile
+  const slow = setTimeout(() => rendering(all), SLOW_MS);
   const page = await busyRetried(all);
+  clearTimeout(slow);
   const { datasets } = await all;
   if (page instanceof Error) return refused(datasets, page);
   const d = datasets.find((x) => x.name === page.dataset);
   app().replaceChildren(heading(page), controls(datasets, d, page), pager(page),
     view === 'depth' && page.depth_ramp ? legend(page.depth_ramp, d.depth_units) : '', tiles(d, page), pager(page));
-  if (d.width < SMALL) wholePixels(document.getElementById('tiles'), d);
+  // (An empty page has no tiles to fit.)
+  if (d.width < SMALL && page.samples.length) wholePixels(document.getElementById('tiles'), d);
   const back = ['back_forward', 'reload'].includes(performance.getEntriesByType('navigation')[0]?.type);
   const y = Number(sessionStorage.getItem(scrollKey));
   if (back && y > 0) scrollTo(0, y);
@@ -32,6 +37,21 @@ async function main() {
   await Promise.all(first.map((t) => t.querySelector('img.composite').decode()));
   await Promise.all(first.map((t) => t.querySelector('canvas.mask')).filter(Boolean).map((c) => c.draw()));
   ready();
+}
+
+/**
+ * A page still not in after SLOW_MS says why in place of 'Loading…': its samples are being
+ * rendered (those not cached), with a model's depth when the view shows depth.
+ */
+async function rendering(all) {
+  const { datasets } = await all.catch(() => ({ datasets: [] }));
+  const loading = document.getElementById('loading');
+  if (!loading) return;
+  const d = datasets.find((x) => x.name === q.get('dataset')) || datasets[0];
+  const n = count(Number(q.get('per_page')) || 60, 'sample');
+  loading.textContent = view === 'depth' && d?.has_depth
+    ? `rendering this page's ${n} (those not rendered before) and computing their depth (${d.depth_source})…`
+    : `rendering this page's ${n} (those not rendered before)…`;
 }
 
 /**

@@ -135,6 +135,13 @@ function metaTable(meta, factors, instances) {
       names[k] ? el('span', { class: 'label-name' }, ` ${names[k]}`) : null))));
 }
 
+/** A square of an instance's colour (set as a property: the page's CSP refuses style attributes). */
+function swatch(colour) {
+  const s = el('span', { class: 'swatch' });
+  s.style.background = colour;
+  return s;
+}
+
 /** A scene's blend and distractors, then its objects: one row each, its id in its colour. */
 function scene(v, instances) {
   const box = (b) => `${b.x0},${b.y0}–${b.x1},${b.y1}`;
@@ -144,7 +151,7 @@ function scene(v, instances) {
     el('div', { class: 'scroll' }, el('table', { class: 'data instances', id: 'instances' },
       el('tr', {}, ['id', 'fg', 'label', 'bbox', 'visible', deep ? 'depth' : null].map((h) => h && el('th', {}, h))),
       instances.map((i) => el('tr', { dataset: { instance: i.id } },
-        el('td', {}, el('span', { class: 'swatch', style: `background:${i.colour}` }), ` ${i.id}`),
+        el('td', {}, swatch(i.colour), ` ${i.id}`),
         el('td', { class: 'num' }, `${i.fg}${i.flip ? ' mirrored' : ''}`),
         el('td', { class: 'path' }, breakable(i.label)),
         el('td', { class: 'mono', title: 'x0,y0–x1,y1 (x1, y1 exclusive)' }, box(i.bbox)),
