@@ -81,8 +81,8 @@ final class GridPage {
           g.plan == null ? null : g.plan.batchOf(g.plan.firstLocal() + position),
           Links.sample(d, g.seed, indices[s])));
     }
-    return Reply.json(new View(d.name(), d.fingerprint(), Params.shown(g.seed), g.order, g.sequence.size(),
-        g.page, g.pages(), g.perPage, g.firstPosition(), d.hasDepth(),
+    return Reply.json(new View(d.name(), d.fingerprint(), Params.shown(g.seed), g.order,
+        g.sequence.size(), g.page, g.pages(), g.perPage, g.firstPosition(), d.hasDepth(),
         Links.imageQuery(d, g.seed), tiles, d.hasDepth() ? SamplePage.ramp() : null));
   }
 }

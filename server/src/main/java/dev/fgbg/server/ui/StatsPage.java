@@ -268,7 +268,8 @@ final class StatsPage {
         bins.counts());
     Selection sel = a.selection;
     return new Result(a.dataset.name(), a.dataset.fingerprint(), Params.shown(a.seed),
-        sel.start(), sel.end(), sel.stride(), sel.sample(), s.population(), s.samples(), image, mask, depth, seconds);
+        sel.start(), sel.end(), sel.stride(), sel.sample(), s.population(), s.samples(), image,
+        mask, depth, seconds);
   }
 
   /** Standard errors for JSON: NaN (not a random sample) becomes null. */
