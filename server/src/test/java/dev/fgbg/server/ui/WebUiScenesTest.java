@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A scene dataset (three labelled objects a composite) in a real headless Chromium against a
- * real server: the Sample page's Meta lists every object readably with its instance colour, the
+ * real server: the Sample page lists every object readably with its instance colour, the
  * composite has every object's box in that colour, and grid captions name every object.
  */
 class WebUiScenesTest {
@@ -63,11 +63,16 @@ class WebUiScenesTest {
 
   @Test
   void theSamplePageShowsEveryObjectInItsColour() throws Exception {
-    JsonArray instances = api("/api/sample?dataset=photos&index=5").getAsJsonArray("instances");
+    JsonObject sample = api("/api/sample?dataset=photos&index=5");
+    JsonArray instances = sample.getAsJsonArray("instances");
+    JsonObject scene = sample.getAsJsonObject("meta").getAsJsonObject("scene");
     assertEquals(OBJECTS, instances.size(), instances.toString());
     assertEquals("ready", ui.browser.open(server.url + "/sample?dataset=photos&index=5"));
     assertFalse(eval("document.getElementById('meta').textContent").contains("[object"),
         eval("document.getElementById('meta').textContent"));
+    assertEquals("blend " + scene.get("blend").getAsString() + " · distractors 0 · " + OBJECTS
+        + " objects, listed under Objects", eval("[...document.querySelectorAll('#meta tr')]"
+        + ".find(r => r.cells[0].textContent === 'scene').cells[1].textContent"));
     List<String> colours = new ArrayList<>();
     List<String> rows = new ArrayList<>();
     for (JsonElement e : instances) {
@@ -79,7 +84,7 @@ class WebUiScenesTest {
           + Math.round(i.get("visible_fraction").getAsDouble() * 100) + "%");
     }
     assertEquals(String.join("\n", rows), eval("[...document.querySelectorAll("
-        + "'#meta #instances tr[data-instance]')].map(r => [0, 2, 3, 4].map(c =>"
+        + "'#instances tr[data-instance]')].map(r => [0, 2, 3, 4].map(c =>"
         + " r.cells[c].textContent.trim()).join('|')).join('\\n')"));
     assertEquals(String.join(";", colours), eval("[...document.querySelectorAll("
         + "'#instances .swatch')].map(s => getComputedStyle(s).backgroundColor).join(';')"));

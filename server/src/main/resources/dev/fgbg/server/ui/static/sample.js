@@ -1,6 +1,6 @@
 // Sample: every output at full size (whatever /api/sample lists), the depth colour bar in the
 // dataset's units, the meta, the index decoded into its factors, neighbours and downloads.
-import { api, app, breakable, depth, el, fail, int, integerRefusal, link, num, pageKey, params, ready, wholeScale } from './common.js';
+import { api, app, breakable, depth, el, fail, int, integerRefusal, link, pageKey, params, ready, wholeScale } from './common.js';
 
 const q = params();
 
@@ -17,7 +17,8 @@ async function main() {
     el('div', { class: 'panels' },
       el('section', { class: 'panel span-2' }, el('h2', {}, 'Index'), el('div', { class: 'scroll' }, factorTable(s)),
         el('div', { class: 'formula' }, formula(s))),
-      el('section', { class: 'panel' }, el('h2', {}, 'Meta'), metaTable(meta, s.factors, s.instances)),
+      s.instances.length ? el('section', { class: 'panel span-2' }, el('h2', {}, 'Objects'), objects(s.instances, s.depth?.units)) : null,
+      el('section', { class: 'panel' }, el('h2', {}, 'Meta'), metaTable(meta, s.factors)),
       el('section', { class: 'panel' }, el('h2', {}, 'Neighbours'),
         el('ul', { class: 'links', id: 'neighbours' }, s.neighbours.map((n) => el('li', {}, el('a', { href: n.href }, n.title))))),
       el('section', { class: 'panel' }, el('h2', {}, 'Downloads'),
@@ -124,14 +125,14 @@ function formula(s) {
   return `${s.formula}\n${s.index} = ((${bg.value} · ${fg.count} + ${fg.value}) · ${flip.count} + ${flip.value}) · ${k.count} + ${k.value}`;
 }
 
-function metaTable(meta, factors, instances) {
+function metaTable(meta, factors) {
   // Whole numbers grouped as the heading shows them (4,480); the download's meta.json keeps them raw.
   const shown = (x) => Number.isSafeInteger(x) ? int(x) : String(x);
   const text = (v) => (v && typeof v === 'object') ? Object.entries(v).map(([k, x]) => `${k} ${shown(x)}`).join(', ') : shown(v);
   // The label ids as the wire sends them, with the names the Index table shows beside them.
   const names = { bg_label: factors[0].label, fg_label: factors[1].label };
   return el('table', { class: 'kv', id: 'meta' }, Object.entries(meta).map(([k, v]) =>
-    el('tr', {}, el('th', {}, k), k === 'scene' ? el('td', {}, scene(v, instances)) : el('td', { class: 'mono' }, text(v),
+    el('tr', {}, el('th', {}, k), k === 'scene' ? el('td', { class: 'mono' }, scene(v)) : el('td', { class: 'mono' }, text(v),
       names[k] ? el('span', { class: 'label-name' }, ` ${names[k]}`) : null))));
 }
 
@@ -142,21 +143,22 @@ function swatch(colour) {
   return s;
 }
 
-/** A scene's blend and distractors, then its objects: one row each, its id in its colour. */
-function scene(v, instances) {
+/** A scene's meta: its blend, distractors and how many objects (listed under Objects). */
+const scene = (v) => `blend ${v.blend} · distractors ${v.distractors} · ${v.instances.length} objects, listed under Objects`;
+
+/** A scene's labelled objects, one row each, its instance id in its colour. */
+function objects(instances, units) {
   const box = (b) => `${b.x0},${b.y0}–${b.x1},${b.y1}`;
   const deep = instances.some((i) => i.depth !== undefined && i.depth !== null);
-  return el('div', { class: 'scene' },
-    el('div', { class: 'mono' }, `blend ${v.blend} · distractors ${v.distractors}`),
-    el('div', { class: 'scroll' }, el('table', { class: 'data instances', id: 'instances' },
-      el('tr', {}, ['id', 'fg', 'label', 'bbox', 'visible', deep ? 'depth' : null].map((h) => h && el('th', {}, h))),
-      instances.map((i) => el('tr', { dataset: { instance: i.id } },
-        el('td', {}, swatch(i.colour), ` ${i.id}`),
-        el('td', { class: 'num' }, `${i.fg}${i.flip ? ' mirrored' : ''}`),
-        el('td', { class: 'path' }, breakable(i.label)),
-        el('td', { class: 'mono', title: 'x0,y0–x1,y1 (x1, y1 exclusive)' }, box(i.bbox)),
-        el('td', { class: 'num' }, `${Math.round(i.visible_fraction * 100)}%`),
-        deep ? el('td', { class: 'num' }, num(i.depth, 2)) : null)))));
+  return el('div', { class: 'scroll' }, el('table', { class: 'data instances', id: 'instances' },
+    el('tr', {}, ['instance', 'cut-out', 'label', 'bbox', 'visible', deep ? 'depth' : null].map((h) => h && el('th', {}, h))),
+    instances.map((i) => el('tr', { dataset: { instance: i.id } },
+      el('td', {}, swatch(i.colour), ` ${i.id}`),
+      el('td', { class: 'num' }, `${i.fg}${i.flip ? ' mirrored' : ''}`),
+      el('td', { class: 'path' }, breakable(i.label)),
+      el('td', { class: 'mono nowrap', title: 'x0,y0–x1,y1 (x1, y1 exclusive)' }, box(i.bbox)),
+      el('td', { class: 'num' }, `${Math.round(i.visible_fraction * 100)}%`),
+      deep ? el('td', { class: 'num' }, depth(i.depth, units)) : null))));
 }
 
 main().catch((e) => fail(e));
