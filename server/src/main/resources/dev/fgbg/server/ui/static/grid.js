@@ -148,7 +148,7 @@ function controls(datasets, d, page) {
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'shuffle', value: 'false', checked: q.get('shuffle') === 'false' }), 'unshuffled'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last'))),
     el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')),
-    el('div', { class: 'error', role: 'alert', id: 'page-refusal', hidden: true }));
+    el('div', { class: 'refusal', role: 'alert', id: 'page-refusal', hidden: true }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const values = formValues(form);

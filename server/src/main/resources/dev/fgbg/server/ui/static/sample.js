@@ -41,7 +41,7 @@ const at = (s, index) => link('/sample', { dataset: s.dataset, seed: s.seed, ind
 /** Another index of this dataset and seed, refused here in the words its URL would get. */
 function jump(s) {
   const input = el('input', { name: 'index', inputmode: 'numeric', autocomplete: 'off', placeholder: String(s.index), 'aria-label': 'index' });
-  const said = el('div', { class: 'error', role: 'alert', id: 'jump-refusal', hidden: true });
+  const said = el('div', { class: 'refusal', role: 'alert', id: 'jump-refusal', hidden: true });
   const form = el('form', { class: 'jump', id: 'jump' }, el('label', {}, 'go to index ', input),
     el('button', { type: 'submit' }, 'Go'), said);
   form.addEventListener('submit', (e) => {
