@@ -27,16 +27,17 @@ final class GridPage {
    * One thumbnail.
    *
    * @param position where the sample is in the selection (from 0)
+   * @param fgLabels every object's label, in instance order (a scene's; else fgLabel alone)
    * @param batch the batch of the rank's epoch it arrives in ({@code order=epoch}), else null
    */
   record Tile(long position, long index, int bg, int fg, boolean flip, int k, String bgLabel,
-      String fgLabel, Long batch, String href) {}
+      String fgLabel, List<String> fgLabels, Long batch, String href) {}
 
   /**
    * The page; {@code depthRamp} is the depth pictures' colours (with depth), for the grid's one
    * legend: each thumbnail spans its own near to far, so the legend has no distances.
    */
-  record View(String dataset, String fingerprint, long seed, String order, long total,
+  record View(String dataset, String fingerprint, String seed, String order, long total,
       long page, long pages, int perPage, long firstPosition, boolean hasDepth,
       String imageQuery, List<Tile> samples, List<String> depthRamp) {}
 
@@ -66,7 +67,7 @@ final class GridPage {
     long[] indices = g.indices();
     SampleInfo[] infos;
     try (Admission.Permit permit = admission.admit(r.client()).join()) {
-      infos = cache.infos(d, g.seed, indices).join();
+      infos = cache.infos(d, g.seed, indices, g.depth).join();
     }
     List<Tile> tiles = new ArrayList<>();
     List<String> bgLabels = d.assets().backgroundLabels();
@@ -76,11 +77,12 @@ final class GridPage {
       long position = g.firstPosition() + s;
       tiles.add(new Tile(position, indices[s], info.bg(), info.fg(), info.flip(), info.k(),
           bgLabels.get(info.bgLabel()), fgLabels.get(info.fgLabel()),
+          SceneInstances.labels(d, info),
           g.plan == null ? null : g.plan.batchOf(g.plan.firstLocal() + position),
           Links.sample(d, g.seed, indices[s])));
     }
-    return Reply.json(new View(d.name(), d.fingerprint(), g.seed, g.order, g.sequence.size(),
-        g.page, g.pages(), g.perPage, g.firstPosition(), d.hasDepth(),
+    return Reply.json(new View(d.name(), d.fingerprint(), Params.shown(g.seed), g.order,
+        g.sequence.size(), g.page, g.pages(), g.perPage, g.firstPosition(), d.hasDepth(),
         Links.imageQuery(d, g.seed), tiles, d.hasDepth() ? SamplePage.ramp() : null));
   }
 }

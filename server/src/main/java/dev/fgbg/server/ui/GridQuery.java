@@ -41,9 +41,11 @@ final class GridQuery {
   final IndexSequence sequence;
   /** The rank's epoch plan with {@code order=epoch}, else null. */
   final EpochPlan plan;
+  /** Whether the view shows depth (else the page renders none: depth on hover comes later). */
+  final boolean depth;
 
   private GridQuery(Dataset dataset, long seed, String order, long page, int perPage,
-      IndexSequence sequence, EpochPlan plan) {
+      IndexSequence sequence, EpochPlan plan, boolean depth) {
     this.dataset = dataset;
     this.seed = seed;
     this.order = order;
@@ -51,6 +53,7 @@ final class GridQuery {
     this.perPage = perPage;
     this.sequence = sequence;
     this.plan = plan;
+    this.depth = depth;
   }
 
   static GridQuery parse(Query q, DatasetRegistry registry) {
@@ -86,14 +89,27 @@ final class GridQuery {
       }
     }
     long pages = Math.max(1, (s.size() + perPage - 1) / perPage);
-    long page = q.number("page", 1, 1, Long.MAX_VALUE);
-    if (page > pages) {
-      // Counts grouped as the UI shows them (6,667); the page as it was given.
-      throw HttpFailure.badRequest("parameter 'page' is " + page + ", past the last: there "
+    long page = page(q, pages, perPage);
+    return new GridQuery(d, seed, order, page, perPage, s, plan, view.equals("depth"));
+  }
+
+  /**
+   * {@code page} in [1, pages] (a refusal names that range); a number past the last page is
+   * refused in words of its own, with the page as it was given.
+   */
+  private static long page(Query q, long pages, int perPage) {
+    try {
+      return q.number("page", 1, 1, pages);
+    } catch (HttpFailure e) {
+      String given = q.string("page", "").strip();
+      if (!given.matches("[0-9]{1,18}") || Long.parseLong(given) <= pages) {
+        throw e;
+      }
+      // Counts grouped as the UI shows them (6,667).
+      throw HttpFailure.badRequest("parameter 'page' is " + given + ", past the last: there "
           + (pages == 1 ? "is 1 page" : String.format(Locale.ROOT, "are %,d pages", pages))
           + " of " + InWords.count(perPage, "sample"));
     }
-    return new GridQuery(d, seed, order, page, perPage, s, plan);
   }
 
   /** The plan StreamEpoch makes for these fields; a bad one is a 400 naming its parameter. */

@@ -38,12 +38,12 @@ final class Images {
     long seed = Params.seed(q);
     long index = Params.index(q, d);
     String etag = "\"" + fingerprint.substring(0, Math.min(16, fingerprint.length())) + "-"
-        + seed + "-" + index + "-" + o.file() + "\"";
+        + Params.shown(seed) + "-" + index + "-" + o.file() + "\"";
     if (etag.equals(r.headers().getFirst("If-None-Match"))) {
       return Reply.bytes(304, o.type(), new byte[0]).header("ETag", etag)
           .header("Cache-Control", FOREVER);
     }
-    RenderedBatch one = cache.get(d, seed, index).join();
+    RenderedBatch one = cache.get(d, seed, index, SampleOutputs.needsDepth(o)).join();
     return Reply.bytes(200, o.type(), o.encoder().encode(d, one)).header("ETag", etag)
         .header("Cache-Control", FOREVER)
         .header("Content-Disposition", "inline; filename=\"" + fileName(d, index, o) + "\"");

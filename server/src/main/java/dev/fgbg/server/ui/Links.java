@@ -20,18 +20,18 @@ final class Links {
 
   /** The sample page of {@code index}. */
   static String sample(Dataset d, long seed, long index) {
-    return of("/sample", "dataset", d.name(), "seed", seed, "index", index);
+    return of("/sample", "dataset", d.name(), "seed", Params.shown(seed), "index", index);
   }
 
   /** The grid of the samples whose {@code filter} factor is {@code value}. */
   static String grid(Dataset d, long seed, String filter, Object value) {
-    return of("/grid", "dataset", d.name(), "seed", seed, filter, value);
+    return of("/grid", "dataset", d.name(), "seed", Params.shown(seed), filter, value);
   }
 
   /** The parameters of a sample's images, after {@code /img/FILE?}. */
   static String imageQuery(Dataset d, long seed) {
-    return of("", "dataset", d.name(), "fingerprint", d.fingerprint(), "seed", seed)
-        .substring(1);
+    return of("", "dataset", d.name(), "fingerprint", d.fingerprint(), "seed",
+        Params.shown(seed)).substring(1);
   }
 
   /** The URL of one file of a sample. */

@@ -20,9 +20,17 @@ final class Params {
     }
   }
 
-  /** {@code seed}: any 64-bit integer, 0 when absent (as in GetSamples and StreamEpoch). */
+  /**
+   * {@code seed}: a uint64 as GetSamples and StreamEpoch take it, [0, 2^64 - 1] held in a
+   * long's bits (shown with {@link #shown}), 0 when absent.
+   */
   static long seed(Query q) {
-    return q.number("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+    return q.unsigned("seed", 0);
+  }
+
+  /** A seed as the API and the pages write it: unsigned. */
+  static String shown(long seed) {
+    return Long.toUnsignedString(seed);
   }
 
   /** {@code index}: required, in [0, N) of {@code d}. */

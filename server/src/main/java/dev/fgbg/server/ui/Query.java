@@ -1,6 +1,7 @@
 package dev.fgbg.server.ui;
 
 import dev.fgbg.core.Quoted;
+import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ import java.util.stream.IntStream;
 final class Query {
   /** A range in a list: two integers joined by -, – (an en dash) or .. (spaces allowed). */
   private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*(?:-|–|\\.\\.)\\s*(\\d+)");
+
+  /** Parameters that sites and mail add to a link they pass on. */
+  private static final Pattern TRACKING = Pattern.compile("utm_[a-z_]+|fbclid|gclid");
 
   private final Map<String, String> values;
 
@@ -56,10 +60,14 @@ final class Query {
     }
   }
 
-  /** Refuses any parameter not in {@code names}, listing those that are taken. */
+  /**
+   * Refuses any parameter not in {@code names}, listing those that are taken. A link's tracking
+   * parameters (utm_*, fbclid, gclid) are let through unread: a shared link keeps working, and
+   * none of them looks like a typo of an fgbg parameter.
+   */
   Query allow(Set<String> names) {
     for (String n : values.keySet()) {
-      if (!names.contains(n)) {
+      if (!names.contains(n) && !TRACKING.matcher(n).matches()) {
         throw HttpFailure.badRequest("unknown parameter " + Quoted.of(n) + "; this page takes "
             + (names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names))));
       }
@@ -106,6 +114,28 @@ final class Query {
           + "], got " + v);
     }
     return v;
+  }
+
+  /**
+   * An unsigned 64-bit value (the gRPC API's uint64), as a long's bits: [0, 2^64 - 1], refused
+   * outside it in the Python client's words, {@code fallback} when absent or empty.
+   */
+  long unsigned(String name, long fallback) {
+    if (!has(name)) {
+      return fallback;
+    }
+    String text = values.get(name).strip();
+    String range = "[0, " + Long.toUnsignedString(-1L) + "] (a uint64 request field)";
+    if (!text.matches("[-+]?[0-9]{1,400}")) {
+      throw HttpFailure.badRequest("parameter '" + name + "' must be an integer in " + range
+          + ", got " + Quoted.of(values.get(name)));
+    }
+    BigInteger v = new BigInteger(text);
+    if (v.signum() < 0 || v.bitLength() > Long.SIZE) {
+      throw HttpFailure.badRequest("parameter '" + name + "' is " + v + ", out of range: it must"
+          + " be in " + range);
+    }
+    return v.longValue();
   }
 
   boolean bool(String name, boolean fallback) {

@@ -34,8 +34,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * request on top of it.
  */
 final class SampleCache {
-  /** One rendered sample of one dataset (by fingerprint) and seed. */
-  record Key(String fingerprint, long seed, long index) {}
+  /**
+   * One rendered sample of one dataset (by fingerprint) and seed; {@code full}: every output,
+   * else without depth (a dataset with depth, for pictures that show none).
+   */
+  record Key(String fingerprint, long seed, long index, boolean full) {}
 
   static final long DEFAULT_BYTES = 96L << 20;
   /** Samples a piece renders: a page of 60 in pieces that keep every worker busy. */
@@ -63,11 +66,12 @@ final class SampleCache {
     return a == null ? 0 : a.length;
   }
 
-  /** Sample {@code index} of {@code d} under {@code seed} (the index already checked). */
-  CompletableFuture<RenderedBatch> get(Dataset d, long seed, long index) {
-    Key key = new Key(d.fingerprint(), seed, index);
-    CompletableFuture<RenderedBatch> cached = cache.getIfPresent(key);
-    return cached != null ? cached : prefetch(d, seed, new long[] {index}).get(0);
+  /**
+   * Sample {@code index} of {@code d} under {@code seed} (the index already checked), with its
+   * depth when {@code depth} (else it may have it, if cached so, or not).
+   */
+  CompletableFuture<RenderedBatch> get(Dataset d, long seed, long index, boolean depth) {
+    return prefetch(d, seed, new long[] {index}, depth).get(0);
   }
 
   /**
@@ -76,10 +80,10 @@ final class SampleCache {
    * before the page is built (a page larger than the cache), so what a grid request holds does
    * not grow with its page.
    */
-  CompletableFuture<SampleInfo[]> infos(Dataset d, long seed, long[] indices) {
+  CompletableFuture<SampleInfo[]> infos(Dataset d, long seed, long[] indices, boolean depth) {
     SampleInfo[] out = new SampleInfo[indices.length];
     CompletableFuture<?>[] each = new CompletableFuture<?>[indices.length];
-    List<CompletableFuture<RenderedBatch>> samples = prefetch(d, seed, indices);
+    List<CompletableFuture<RenderedBatch>> samples = prefetch(d, seed, indices, depth);
     for (int s = 0; s < each.length; s++) {
       int at = s;
       each[s] = samples.get(s).thenAccept(b -> out[at] = b.infos()[0]);
@@ -89,17 +93,26 @@ final class SampleCache {
 
   /**
    * The samples {@code indices}, those not cached rendered in one call; completes with them in
-   * order.
+   * order. Without {@code depth} a sample cached with every output is taken as it is, else one
+   * is rendered without depth: a grid page that shows none never waits for a teacher's model.
    */
-  List<CompletableFuture<RenderedBatch>> prefetch(Dataset d, long seed, long[] indices) {
+  private List<CompletableFuture<RenderedBatch>> prefetch(Dataset d, long seed, long[] indices,
+      boolean depth) {
+    boolean full = depth || !d.hasDepth();
     List<CompletableFuture<RenderedBatch>> out = new ArrayList<>();
     List<CompletableFuture<RenderedBatch>> mine = new ArrayList<>();
     long[] missing = new long[indices.length];
     int n = 0;
     for (long i : indices) {
+      CompletableFuture<RenderedBatch> whole = full ? null
+          : cache.getIfPresent(new Key(d.fingerprint(), seed, i, true));
+      if (whole != null) {
+        out.add(whole);
+        continue;
+      }
       CompletableFuture<RenderedBatch> f = new CompletableFuture<>();
       CompletableFuture<RenderedBatch> had = cache.asMap().putIfAbsent(
-          new Key(d.fingerprint(), seed, i), f);
+          new Key(d.fingerprint(), seed, i, full), f);
       if (had == null) {
         mine.add(f);
         missing[n++] = i;
@@ -107,7 +120,7 @@ final class SampleCache {
       out.add(had != null ? had : f);
     }
     if (n > 0) {
-      render(d, seed, Arrays.copyOf(missing, n), mine);
+      render(d, seed, Arrays.copyOf(missing, n), mine, full);
     }
     return out;
   }
@@ -121,8 +134,8 @@ final class SampleCache {
    * future as it completes it, so the samples already sliced are the cache's alone.
    */
   private void render(Dataset d, long seed, long[] indices,
-      List<CompletableFuture<RenderedBatch>> futures) {
-    BatchShape shape = new BatchShape(d, outputs(d), DepthEncoding.FLOAT16);
+      List<CompletableFuture<RenderedBatch>> futures, boolean full) {
+    BatchShape shape = new BatchShape(d, outputs(d, full), DepthEncoding.FLOAT16);
     AtomicReferenceArray<CompletableFuture<RenderedBatch>> pending =
         new AtomicReferenceArray<>(futures.toArray(new CompletableFuture[0]));
     Sink<RenderedBatch> slices = new Sink<>() {
@@ -152,10 +165,11 @@ final class SampleCache {
 
   /**
    * Every output the sample page shows: the sample's own, its background and that one's depth,
-   * and instance ids for a scene.
+   * and instance ids for a scene; not {@code full}: the same less both depths.
    */
-  static Outputs outputs(Dataset d) {
-    return new Outputs(true, true, d.hasDepth(), true, d.spec().isScene(), true, d.hasDepth());
+  private static Outputs outputs(Dataset d, boolean full) {
+    boolean depth = full && d.hasDepth();
+    return new Outputs(true, true, depth, true, d.spec().isScene(), true, depth);
   }
 
   /** Sample {@code s} of a batch in arrays of its own, so the batch's can go. */

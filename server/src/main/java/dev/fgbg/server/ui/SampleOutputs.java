@@ -66,6 +66,11 @@ final class SampleOutputs {
 
   private SampleOutputs() {}
 
+  /** Whether {@code o} is drawn from depth (every such file names it), so needs it rendered. */
+  static boolean needsDepth(Output o) {
+    return o.file().contains("depth");
+  }
+
   /** The output served as {@code file}, or null. */
   static Output named(String file) {
     return ALL.stream().filter(o -> o.file().equals(file)).findFirst().orElse(null);

@@ -18,7 +18,7 @@ import java.util.Set;
  * The Sample page's data, {@code /api/sample}: the sample's meta (the SampleMeta GetSamples
  * sends), its index decoded into factors by the index formula, its neighbours in the index space,
  * its files ({@link SampleOutputs}) and, with depth, the colour bar of the depth picture in the
- * dataset's units.
+ * dataset's units, and a scene's objects ({@link SceneInstances}).
  */
 final class SamplePage {
   static final Set<String> PARAMS = Set.of("dataset", "seed", "index");
@@ -36,9 +36,9 @@ final class SamplePage {
   record DepthScale(String units, double near, double far, List<double[]> ticks,
       List<String> ramp) {}
 
-  record View(String dataset, String fingerprint, long seed, long index, long size,
+  record View(String dataset, String fingerprint, String seed, long index, long size,
       String formula, List<Factor> factors, JsonElement meta, List<Link> neighbours,
-      List<File> files, DepthScale depth) {}
+      List<File> files, DepthScale depth, List<SceneInstances.Instance> instances) {}
 
   private final DatasetRegistry registry;
   private final SampleCache cache;
@@ -68,7 +68,7 @@ final class SamplePage {
     Dataset d = check(q, registry);
     long seed = Params.seed(q);
     long index = Params.index(q, d);
-    RenderedBatch one = cache.get(d, seed, index).join();
+    RenderedBatch one = cache.get(d, seed, index, true).join();
     SampleInfo info = one.infos()[0];
     IndexCodec c = d.codec();
     List<String> bgLabels = d.assets().backgroundLabels();
@@ -86,9 +86,9 @@ final class SamplePage {
       files.add(new File(o.file(), o.title(), o.about(), o.shown(),
           Links.image(o, d, seed, index), Images.fileName(d, index, o)));
     }
-    return Reply.json(new View(d.name(), d.fingerprint(), seed, index, d.size(),
+    return Reply.json(new View(d.name(), d.fingerprint(), Params.shown(seed), index, d.size(),
         IndexCodec.FORMULA, factors, shownMeta(d, info), neighbours(d, seed, info), files,
-        d.hasDepth() ? scale(d, one) : null));
+        d.hasDepth() ? scale(d, one) : null, SceneInstances.of(d, info)));
   }
 
   /**

@@ -64,8 +64,8 @@ final class StatsPage {
       long[] counts) {}
 
   /** {@code population}: what a random sample was drawn from; 0 for a range or stride. */
-  record Result(String dataset, String fingerprint, long seed, long start, long end, long stride,
-      long sample, long population, long samples, Channel image, Channel mask,
+  record Result(String dataset, String fingerprint, String seed, long start, long end,
+      long stride, long sample, long population, long samples, Channel image, Channel mask,
       DepthChannel depth, double seconds) {}
 
   private final DatasetRegistry registry;
@@ -267,8 +267,9 @@ final class StatsPage {
         s.depthMean(), s.depthStd(), errors(new double[] {s.depthSe()})[0], bins.edges(),
         bins.counts());
     Selection sel = a.selection;
-    return new Result(a.dataset.name(), a.dataset.fingerprint(), a.seed, sel.start(), sel.end(),
-        sel.stride(), sel.sample(), s.population(), s.samples(), image, mask, depth, seconds);
+    return new Result(a.dataset.name(), a.dataset.fingerprint(), Params.shown(a.seed),
+        sel.start(), sel.end(), sel.stride(), sel.sample(), s.population(), s.samples(), image,
+        mask, depth, seconds);
   }
 
   /** Standard errors for JSON: NaN (not a random sample) becomes null. */

@@ -141,7 +141,7 @@ class WebUiLookTest {
         + "[type=checkbox]):not([type=hidden]), #controls select')].map(e => { const b ="
         + " e.getBoundingClientRect(); return [Math.round(b.top), Math.round(b.height),"
         + " Math.round(b.width)]; })").getAsJsonArray();
-    assertEquals(16, boxes.size());
+    assertEquals(17, boxes.size());
     int height = boxes.get(0).getAsJsonArray().get(1).getAsInt();
     int width = boxes.get(0).getAsJsonArray().get(2).getAsInt();
     for (JsonElement b : boxes) {
@@ -149,8 +149,8 @@ class WebUiLookTest {
       assertTrue(Math.abs(width - b.getAsJsonArray().get(2).getAsInt()) <= 16,
           "about one width: " + boxes);
     }
-    // dataset, seed, order, per page and view on one row
-    for (int i = 1; i < 5; i++) {
+    // dataset, seed, order, per page, page and view on one row
+    for (int i = 1; i < 6; i++) {
       assertEquals(boxes.get(0).getAsJsonArray().get(0).getAsInt(), boxes.get(i)
           .getAsJsonArray().get(0).getAsInt(), "the first row: " + boxes);
     }

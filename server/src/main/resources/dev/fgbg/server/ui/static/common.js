@@ -156,10 +156,33 @@ export function formValues(form) {
   return values;
 }
 
+/**
+ * What the server says (its Query.parse) of an integer parameter typed in a field, '' when it
+ * takes it: a jump box refuses in the words a URL with it would get, without a round trip.
+ */
+export function integerRefusal(name, text, min, max) {
+  const t = text.trim();
+  const v = /^[+-]?\d{1,19}$/.test(t) ? BigInt(t) : null;
+  if (v === null || v < -(2n ** 63n) || v >= 2n ** 63n) return `parameter '${name}' must be an integer in [${min}, ${max}], got '${text}'`;
+  if (v < BigInt(min) || v > BigInt(max)) return `parameter '${name}' must be in [${min}, ${max}], got ${v}`;
+  return '';
+}
+
+/** Whether a key press is the page's to take: not typed into a field, and no modifier held. */
+export function pageKey(e) {
+  const t = e.target;
+  return !(e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || t.isContentEditable
+    || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+}
+
+/** The navigation's entry of this page; a Sample page has one of its own, after Grid. */
 function highlightNav() {
   const page = document.body.dataset.page;
+  const grid = document.querySelector('header.bar nav a[data-nav="grid"]');
+  if (page === 'sample' && grid) grid.after(el('a', { href: location.pathname + location.search, 'data-nav': 'sample' }, 'Sample'));
   for (const a of document.querySelectorAll('header.bar nav a')) {
-    a.classList.toggle('active', a.dataset.nav === page || (page === 'sample' && a.dataset.nav === 'grid'));
+    a.classList.toggle('active', a.dataset.nav === page);
+    if (a.dataset.nav === page) a.setAttribute('aria-current', 'page');
   }
 }
 

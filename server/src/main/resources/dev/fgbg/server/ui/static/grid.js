@@ -1,10 +1,12 @@
 // Grid: one page of a selection, as thumbnails of the composite with the mask outlined or
 // overlaid (drawn here from the mask PNG) and the depth shown on hover.
-import { api, ApiError, app, el, fail, formValues, int, link, params, ready, wholeScale } from './common.js';
+import { api, ApiError, app, count, el, fail, formValues, int, integerRefusal, link, params, ready, wholeScale } from './common.js';
 
 const q = params();
 const view = q.get('view') || 'outline';
 const TRIES = 5;
+/** How long a page waits for its samples before it says what takes the time. */
+const SLOW_MS = 1000;
 /** Datasets narrower than this are drawn with square pixels (pixelated, a whole scale). */
 const SMALL = 128;
 
@@ -17,13 +19,16 @@ addEventListener('pagehide', () => sessionStorage.setItem(scrollKey, String(scro
 async function main() {
   const all = api('/api/datasets');
   all.catch(() => {}); // awaited below: its refusal is shown there, not left unhandled meanwhile
+  const slow = setTimeout(() => rendering(all), SLOW_MS);
   const page = await busyRetried(all);
+  clearTimeout(slow);
   const { datasets } = await all;
   if (page instanceof Error) return refused(datasets, page);
   const d = datasets.find((x) => x.name === page.dataset);
   app().replaceChildren(heading(page), controls(datasets, d, page), pager(page),
     view === 'depth' && page.depth_ramp ? legend(page.depth_ramp, d.depth_units) : '', tiles(d, page), pager(page));
-  if (d.width < SMALL) wholePixels(document.getElementById('tiles'), d);
+  // (An empty page has no tiles to fit.)
+  if (d.width < SMALL && page.samples.length) wholePixels(document.getElementById('tiles'), d);
   const back = ['back_forward', 'reload'].includes(performance.getEntriesByType('navigation')[0]?.type);
   const y = Number(sessionStorage.getItem(scrollKey));
   if (back && y > 0) scrollTo(0, y);
@@ -32,6 +37,21 @@ async function main() {
   await Promise.all(first.map((t) => t.querySelector('img.composite').decode()));
   await Promise.all(first.map((t) => t.querySelector('canvas.mask')).filter(Boolean).map((c) => c.draw()));
   ready();
+}
+
+/**
+ * A page still not in after SLOW_MS says why in place of 'Loading…': its samples are being
+ * rendered (those not cached), with a model's depth when the view shows depth.
+ */
+async function rendering(all) {
+  const { datasets } = await all.catch(() => ({ datasets: [] }));
+  const loading = document.getElementById('loading');
+  if (!loading) return;
+  const d = datasets.find((x) => x.name === q.get('dataset')) || datasets[0];
+  const n = count(Number(q.get('per_page')) || 60, 'sample');
+  loading.textContent = view === 'depth' && d?.has_depth
+    ? `rendering this page's ${n} (those not rendered before) and computing their depth (${d.depth_source})…`
+    : `rendering this page's ${n} (those not rendered before)…`;
 }
 
 /**
@@ -107,6 +127,8 @@ function controls(datasets, d, page) {
     field('seed', number('seed', { placeholder: '0' })),
     field('order', select('order', [['index', 'index'], ['random', 'seeded random'], ['stratified', 'stratified'], ['epoch', 'epoch of a rank']], order)),
     field('per page', number('per_page', { placeholder: '60', min: 1, max: 240 })),
+    // Empty unless typed: a changed selection starts at its first page.
+    field('page', el('input', { name: 'page', inputmode: 'numeric', autocomplete: 'off', placeholder: page.page ? String(page.page) : '1' })),
     field('view', select('view', [['outline', 'mask outlined'], ['overlay', 'mask overlaid'], ['depth', 'depth', !d.has_depth], ['none', 'composite only']], view)),
     el('fieldset', { class: 'filters', disabled: order === 'epoch' }, el('legend', {}, 'filter'),
       field('background', el('input', { name: 'bg', value: q.get('bg') || '', class: 'wide', placeholder: `0–${d.backgrounds - 1}, …` })),
@@ -125,7 +147,8 @@ function controls(datasets, d, page) {
       field('batch size', number('batch_size', { placeholder: '1', min: 1 })),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'shuffle', value: 'false', checked: q.get('shuffle') === 'false' }), 'unshuffled'),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'drop_last', value: 'true', checked: q.get('drop_last') === 'true' }), 'drop last'))),
-    el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')));
+    el('div', { class: 'submit' }, el('button', { type: 'submit' }, 'Show')),
+    el('div', { class: 'refusal', role: 'alert', id: 'page-refusal', hidden: true }));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const values = formValues(form);
@@ -134,6 +157,11 @@ function controls(datasets, d, page) {
       : ['epoch', 'rank', 'world_size', 'batch_size', 'shuffle', 'drop_last']
         .concat(values.order === 'index' ? ['shuffle_seed'] : []);
     drop.forEach((k) => delete values[k]);
+    const refusal = pageRefusal(values, page);
+    const said = form.querySelector('#page-refusal');
+    said.textContent = refusal;
+    said.hidden = !refusal;
+    if (refusal) return;
     // A dataset without depth has no depth view (the server refuses it): its default instead.
     if (values.view === 'depth' && !datasets.find((x) => x.name === values.dataset)?.has_depth) delete values.view;
     location.href = link('/grid', values);
@@ -151,6 +179,24 @@ function controls(datasets, d, page) {
     el('summary', {}, 'Selection and view'), form);
 }
 
+/**
+ * What the server would say of the typed page ('' when it takes it), in the words of its URL's
+ * refusal; checked here only for this page's own selection, whose number of pages is known.
+ */
+function pageRefusal(values, page) {
+  if (values.page === undefined || !page.pages) return '';
+  const given = { dataset: page.dataset, order: 'index', ...Object.fromEntries(q) };
+  const keys = new Set([...Object.keys(values), ...Object.keys(given)]);
+  keys.delete('page');
+  keys.delete('view');
+  if ([...keys].some((k) => String(values[k] ?? '') !== String(given[k] ?? ''))) return '';
+  const t = values.page.trim();
+  if (/^\d{1,18}$/.test(t) && Number(t) > page.pages) {
+    return `parameter 'page' is ${t}, past the last: there ${page.pages === 1 ? 'is 1 page' : `are ${int(page.pages)} pages`} of ${count(page.per_page, 'sample')}`;
+  }
+  return integerRefusal('page', values.page, 1, page.pages);
+}
+
 function pager(page) {
   const go = (p) => { const v = new URLSearchParams(q); v.set('page', p); return link('/grid', v); };
   const first = page.first_position;
@@ -163,7 +209,8 @@ function pager(page) {
   return el('nav', { class: 'pager', 'aria-label': 'pages' },
     step('first', 1, '« first', atFirst),
     step('prev', page.page - 1, '‹ previous', atFirst),
-    el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · ${int(page.total ? first + 1 : 0)}–${int(last)} of ${int(page.total)} ${what}`),
+    el('span', { class: 'where' }, `page ${int(page.page)} of ${int(page.pages)} · `
+      + (page.total ? `${int(first + 1)}–${int(last)} of ${int(page.total)} ${what}` : `no ${what}`)),
     step('next', page.page + 1, 'next ›', atLast),
     step('last', page.pages, 'last »', atLast));
 }
@@ -247,6 +294,9 @@ function wholePixels(tiles, d) {
   new ResizeObserver(fit).observe(tiles);
 }
 
+/** "person, cat +2": a scene's first two object labels and how many more. */
+const fgLabels = (labels) => labels.slice(0, 2).join(', ') + (labels.length > 2 ? ` +${labels.length - 2}` : '');
+
 function tiles(d, page) {
   if (!page.samples.length) {
     return el('div', { class: 'panel empty' }, 'No samples match these filters.');
@@ -269,8 +319,9 @@ function tiles(d, page) {
         el('div', { class: 'mono muted' }, `bg ${s.bg} fg ${s.fg} flip ${s.flip ? 1 : 0} k ${s.k}`),
         // One label a line, each cut to the tile's width, both whole on hover: on one line the
         // cut-out's label was never seen behind a long background label.
-        el('div', { class: 'labels', title: `background label: ${s.bg_label}\ncut-out label: ${s.fg_label}` },
-          el('div', { class: 'bg-label' }, s.bg_label), el('div', { class: 'fg-label' }, s.fg_label))));
+        // A scene's every object: the first two labels, then how many more (all on hover).
+        el('div', { class: 'labels', title: `background label: ${s.bg_label}\ncut-out label${s.fg_labels.length > 1 ? 's' : ''}: ${s.fg_labels.join(', ')}` },
+          el('div', { class: 'bg-label' }, s.bg_label), el('div', { class: 'fg-label' }, fgLabels(s.fg_labels)))));
   }));
 }
 
