@@ -247,8 +247,9 @@ final class FolderLabels {
 
   /**
    * One warning naming each label of the table that none of {@code served} (the label ids of
-   * the images served) carries: every image of it was skipped as bad. It keeps its id, so the
-   * ids are those of a strict load of the same folders.
+   * the images served) carries: every image of it was skipped as bad, or its sub-folder holds
+   * none (a line of its own, naming the folder). It keeps its id, so the ids are those of a
+   * strict load of the same folders once fixed.
    */
   void warnUnserved(String dataset, String what, Collection<Integer> served) {
     Set<Integer> carried = new HashSet<>(served);
