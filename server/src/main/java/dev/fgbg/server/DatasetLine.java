@@ -18,12 +18,14 @@ final class DatasetLine {
   private DatasetLine() {}
 
   /**
-   * Each dataset's start-up line, then the warnings of an unused {@code --cache-dir} or
+   * Each dataset's start-up line, then the warnings of a scene's objects minimum cut by its
+   * caps ({@link ObjectsProbe}), of an unused {@code --cache-dir} or
    * {@code --depth-store} and of a store holding nothing for a dataset; {@code folders}: some
    * dataset is read from folders (its photos use the cache folder).
    */
   static void logAll(List<Dataset> datasets, DepthSettings depth, boolean folders, Logger log) {
     datasets.forEach(d -> log.info(of(d, depth)));
+    datasets.forEach(d -> ObjectsProbe.warning(d).ifPresent(log::warning));
     unusedCacheDir(datasets, depth, folders).ifPresent(log::warning);
     unusedDepthStore(datasets, depth).ifPresent(log::warning);
     datasets.forEach(d -> emptyDepthStore(d, depth).ifPresent(log::warning));

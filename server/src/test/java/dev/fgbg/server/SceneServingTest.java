@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.Fixtures;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.SampleProtos;
@@ -26,6 +27,7 @@ import dev.fgbg.v1.SceneOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +103,10 @@ class SceneServingTest {
         "--bg", bg, "--fg", fg, "--objects", "3:1");
     assertFails("dataset 'folder': --objects 'many' must be N or MIN:MAX", "--bg", bg, "--fg",
         fg, "--objects", "many");
+    assertFails("dataset 'folder': --objects '99999999999999999999' is out of range: counts "
+        + "must be in [1, 32]", "--bg", bg, "--fg", fg, "--objects", "99999999999999999999");
+    assertFails("built-in dataset: --distractors '0:99999999999' is out of range: counts must "
+        + "be in [0, 32]", "--distractors", "0:99999999999");
     assertFails("built-in dataset: --distractors '1:2:3' must be N or MIN:MAX",
         "--distractors", "1:2:3");
     assertFails("--blend 'hard,fancy' must be hard, gaussian[:SIGMA], poisson or "
@@ -156,6 +162,32 @@ class SceneServingTest {
         assertEquals(m.getBbox(), own.getBbox());
         assertTrue(own.getVisibleFraction() > 0 && own.getVisibleFraction() <= 1);
       }
+    }
+  }
+
+  @Test
+  void aMinimumTheCapsCutIsWarnedOfOnceAtStartUpAndTheSamplesStayAsTheyWere() throws Exception {
+    String[] crowded = {"--port", "0", "--builtin-size", "32", "--objects", "10:32",
+        "--max-occlusion", "0.2"};
+    try (LogLines log = LogLines.capture("dev.fgbg");
+        FgbgApplication app = FgbgApplication.create(Main.options(crowded)).start()) {
+      List<String> said = log.containing("labelled objects, fewer than the 10 of objects 10:32");
+      assertEquals(1, said.size(), log.lines().toString());
+      Dataset d = app.datasets().get(0);
+      int first = (int) LongStream.range(0, 8).filter(i -> d.place(0, i).instances().size() < 10)
+          .findFirst().orElseThrow();
+      assertEquals("WARNING dataset 'builtin': sample " + first + " (seed 0) has "
+          + d.place(0, first).instances().size() + " labelled objects, fewer than the 10 of "
+          + "objects 10:32: an object that would be hidden more than max_occlusion 0.2 or cut "
+          + "more than max_truncation 0.0 is re-drawn a few times, then left out, so MIN is a "
+          + "target the caps can cut; loosen them (--max-occlusion, --max-truncation), lower "
+          + "MIN or use a larger --size for the full count", said.get(0));
+    }
+    try (LogLines log = LogLines.capture("dev.fgbg");
+        FgbgApplication app = FgbgApplication.create(Main.options("--port", "0",
+            "--builtin-size", "32", "--objects", "2:3")).start()) {
+      assertEquals(List.of(), log.containing("labelled objects, fewer than"),
+          "every probed sample has its minimum: no warning");
     }
   }
 

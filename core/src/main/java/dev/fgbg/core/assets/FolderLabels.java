@@ -40,13 +40,21 @@ final class FolderLabels {
   private final Map<String, String> byName;
   private final Map<String, Double> heights;
   private final String source;
+  /** The labels whose sub-folder holds no image file, by their folder. */
+  private final Map<String, Path> empty;
 
   private FolderLabels(List<String> table, Map<String, String> byName,
       Map<String, Double> heights, String source) {
+    this(table, byName, heights, source, Map.of());
+  }
+
+  private FolderLabels(List<String> table, Map<String, String> byName,
+      Map<String, Double> heights, String source, Map<String, Path> empty) {
     this.table = table;
     this.byName = byName;
     this.heights = heights;
     this.source = source;
+    this.empty = empty;
   }
 
   /**
@@ -106,8 +114,13 @@ final class FolderLabels {
       int slash = n.indexOf('/');
       byName.put(n, slash > 0 ? n.substring(0, slash) : NO_LABEL);
     }
-    return new FolderLabels(List.copyOf(new TreeSet<>(byName.values())), byName, heights,
-        "sub-folders");
+    Set<String> labels = new TreeSet<>(byName.values());
+    Map<String, Path> empty = new HashMap<>();
+    // No image listed at all: the listing has named a folder-level problem already.
+    if (!names.isEmpty()) {
+      LabelFolders.add(dir, labels, empty, problems);
+    }
+    return new FolderLabels(List.copyOf(labels), byName, heights, "sub-folders", empty);
   }
 
   /**
@@ -234,14 +247,20 @@ final class FolderLabels {
 
   /**
    * One warning naming each label of the table that none of {@code served} (the label ids of
-   * the images served) carries: every image of it was skipped as bad. It keeps its id, so the
-   * ids are those of a strict load of the same folders.
+   * the images served) carries: every image of it was skipped as bad, or its sub-folder holds
+   * none (a line of its own, naming the folder). It keeps its id, so the ids are those of a
+   * strict load of the same folders once fixed.
    */
   void warnUnserved(String dataset, String what, Collection<Integer> served) {
     Set<Integer> carried = new HashSet<>(served);
     List<Integer> unserved = new ArrayList<>();
     for (int id = 0; id < table.size(); id++) {
-      if (!carried.contains(id)) {
+      Path folder = empty.get(table.get(id));
+      if (folder != null) {
+        LOG.warning("dataset '" + dataset + "': label '" + table.get(id) + "' (a sub-folder "
+            + "name) has no " + what + " served (its folder " + folder + " holds no images); "
+            + "it keeps its id " + id);
+      } else if (!carried.contains(id)) {
         unserved.add(id);
       }
     }

@@ -27,7 +27,7 @@ final class Problems {
   static final String SKIP_FLAG = FolderDataset.SKIP_FLAG;
 
   private final List<String> general = new ArrayList<>();
-  private final Map<String, List<String>> byFile = new TreeMap<>();
+  private final TreeMap<String, List<String>> byFile = new TreeMap<>();
   private final Set<String> unskippable = new HashSet<>();
   /** How many of {@link #general} are the depth model's (its files), not a file's or folder's. */
   private int model;
@@ -63,6 +63,13 @@ final class Problems {
   /** Whether a problem of {@code file} was named already (by the listing, say). */
   boolean names(Path file) {
     return byFile.containsKey(file.toString());
+  }
+
+  /** Whether a problem of {@code dir} or of a file under it was named already. */
+  boolean namesIn(Path dir) {
+    String prefix = dir + dir.getFileSystem().getSeparator();
+    String next = byFile.ceilingKey(prefix); // keys are sorted: one under it comes first
+    return byFile.containsKey(dir.toString()) || next != null && next.startsWith(prefix);
   }
 
   /** Whether a problem of a file (not only folder-level ones) was named. */

@@ -4,8 +4,10 @@ import dev.fgbg.core.spec.SceneSpec;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.v1.FolderDatasetConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A dataset configuration's scene fields (flag-style text) as a {@link SceneSpec}; an
@@ -13,6 +15,7 @@ import java.util.Locale;
  * naming the spec field, otherwise.
  */
 final class SceneConfig {
+  private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
   private static final String BLEND_RULE = "must be hard, gaussian[:SIGMA], poisson or "
       + "motion[:LENGTH], or several of them comma-separated";
 
@@ -21,12 +24,12 @@ final class SceneConfig {
   static SceneSpec parse(FolderDatasetConfig c, SettingNames names) {
     SceneSpec.Builder b = SceneSpec.builder();
     if (!c.getObjects().isEmpty()) {
-      int[] mm = SpecConfig.read("objects", () -> range(names.of("objects"), c.getObjects()));
+      int[] mm = SpecConfig.read("objects", () -> range(names.of("objects"), c.getObjects(), 1));
       b.objects(mm[0], mm[1]);
     }
     if (!c.getDistractors().isEmpty()) {
       int[] mm = SpecConfig.read("distractors",
-          () -> range(names.of("distractors"), c.getDistractors()));
+          () -> range(names.of("distractors"), c.getDistractors(), 0));
       b.distractors(mm[0], mm[1]);
     }
     if (c.hasMaxOcclusion()) {
@@ -72,8 +75,8 @@ final class SceneConfig {
         + why + ", or leave it out)");
   }
 
-  /** "N" or "MIN:MAX" as {min, max}. */
-  private static int[] range(String setting, String text) {
+  /** "N" or "MIN:MAX" as {min, max}; {@code least}: the lowest count the setting takes. */
+  private static int[] range(String setting, String text, int least) {
     String[] p = text.split(":", -1);
     try {
       if (p.length == 1) {
@@ -85,6 +88,11 @@ final class SceneConfig {
       }
     } catch (NumberFormatException e) {
       // reported below
+    }
+    if (p.length <= 2 && Arrays.stream(p).allMatch(n -> WHOLE.matcher(n.trim()).matches())) {
+      // Whole numbers past int's range: as out of range as 1000000, not of another form.
+      throw new IllegalArgumentException(setting + " '" + text + "' is out of range: counts "
+          + "must be in [" + least + ", " + SceneSpec.MAX_OBJECTS + "]");
     }
     throw new IllegalArgumentException(setting + " '" + text + "' must be N or MIN:MAX");
   }

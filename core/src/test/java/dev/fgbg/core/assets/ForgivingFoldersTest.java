@@ -232,6 +232,7 @@ class ForgivingFoldersTest {
         "ball and cup");
 
     Files.delete(root.resolve("bg/outdoor/b.jpg"));
+    Files.delete(root.resolve("bg/outdoor")); // an empty label folder is named
     Fixtures.write(Fixtures.disc(20, 20, 0x3030FF), root.resolve("fg/clear.png"));
     Fixtures.write(Fixtures.disc(20, 20, 0x30FFFF), root.resolve("fg/speck.png"));
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
