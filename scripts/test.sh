@@ -16,7 +16,7 @@ echo "== Java: mvn verify (all modules, all tests)"
 # the jars, so other verbs wait for it; only then, not while the packages above install.
 locked=""
 if declare -F build_lock >/dev/null; then
-  build_lock
+  build_lock building
   locked=1
 fi
 mvn -B -ntp install "$@"

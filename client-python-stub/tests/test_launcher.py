@@ -4,6 +4,7 @@ import fcntl
 import os
 import pathlib
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -180,7 +181,7 @@ def test_a_server_whose_jar_is_rewritten_under_it_exits_saying_so(tmp_path, conn
     s = Server(SMALL, command=[java(), "-jar", str(jar)], cwd=str(tmp_path))
     try:
         for _ in range(300):  # its start-up done: the dataset's line, logged last
-            if any("dataset builtin:" in line for line in s.log):
+            if any("dataset 'builtin':" in line for line in s.log):
                 break
             time.sleep(0.1)
         with fgbg.Client(s.target) as c:
@@ -402,3 +403,106 @@ def test_the_jvm_is_started_with_the_flags_that_quiet_its_warnings(tmp_path, ver
         args = out.stdout.split("\n")
         assert [a for a in args if a.startswith(("--enable-native", "--sun-misc"))] == flags, \
             out.stdout
+
+
+def built_checkout(tmp_path):
+    """A checkout whose jars are built (the stamp newest) and whose Java names the jar it runs:
+    its environment (Maven must not run)."""
+    repo = checkout(tmp_path)
+    for module, jar in (("server", "fgbg-server.jar"), ("client-java", "fgbg-client.jar")):
+        (repo / module / "target" / jar).write_text("jar")
+        os.makedirs(repo / module / "target" / "lib")
+        (repo / module / "target" / "lib" / "dep.jar").write_text("dep")
+    stamp_newest(repo)
+    os.makedirs(tmp_path / "java" / "bin")
+    (tmp_path / "java" / "bin" / "java").write_text(NAMING_JAVA)
+    (tmp_path / "java" / "bin" / "java").chmod(0o755)
+    env = dict(os.environ, FGBG_MVN="false", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               JAVA_HOME=str(tmp_path / "java"))
+    return repo, env
+
+
+def held_build_lock(repo, says):
+    """The build lock, held as another launcher holds it, its file saying `says`."""
+    os.makedirs(repo / "target", exist_ok=True)
+    held = open(repo / "target" / "fgbg-build.lock", "w")
+    fcntl.flock(held, fcntl.LOCK_EX)
+    held.write(says)
+    held.flush()
+    return held
+
+
+def test_a_serve_of_a_current_build_does_not_wait_for_another_launchers_check(tmp_path):
+    # Two servers started together: the second waited for the first's check of the build
+    # ("waiting for another build"), though nothing was to be built and its copy was made.
+    repo, env = built_checkout(tmp_path)
+    first = subprocess.run([str(repo / "fgbg"), "serve"], cwd=str(tmp_path), env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0 and first.stdout.startswith("ran "), first.stderr
+    with held_build_lock(repo, "4242 checking\n"):
+        try:  # before: it waited for the lock, here for ever
+            again = subprocess.run([str(repo / "fgbg"), "serve"], cwd=str(tmp_path), env=env,
+                                   capture_output=True, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the serve waited for the build lock of a current build")
+    assert again.returncode == 0 and again.stdout == first.stdout, again.stderr
+    assert "waiting" not in again.stderr, again.stderr
+
+
+def test_a_verb_that_waits_for_a_check_says_so_not_that_a_build_runs(tmp_path):
+    repo, env = built_checkout(tmp_path)  # no copy made yet: this serve needs the lock
+    with held_build_lock(repo, "4242 checking\n"):
+        r = subprocess.Popen([str(repo / "fgbg"), "serve"], cwd=str(tmp_path), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+        said = r.stderr.readline()
+    try:
+        assert said == "fgbg: waiting for another fgbg (pid 4242) checking the build ...\n", said
+        out, err = r.communicate(timeout=60)
+        assert r.returncode == 0 and out.startswith("ran "), err
+    finally:
+        if r.poll() is None:
+            os.killpg(r.pid, 9)
+        r.wait()
+
+
+SLOW_MVN = """#!/bin/sh
+# Maven for the test: builds the first module's jar, then runs until the test lets it end (a
+# file appears) or 60 s pass, then leaves the jars a build leaves.
+: >common/target/fgbg-common.jar
+i=0
+while [ ! -e "$FAKE_GO" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+for jar in server/target/fgbg-server.jar client-java/target/fgbg-client.jar; do
+  : >"$jar"
+done
+: >bench/target/fgbg-bench.jar
+"""
+
+
+def test_a_long_build_says_every_while_that_it_still_runs(tmp_path):
+    repo = checkout(tmp_path)
+    mvn = tmp_path / "mvn"
+    mvn.write_text(SLOW_MVN)
+    mvn.chmod(0o755)
+    go = tmp_path / "go"
+    env = dict(os.environ, FGBG_MVN=str(mvn), FAKE_GO=str(go), FGBG_PROGRESS_S="1",
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    r = subprocess.Popen([str(repo / "fgbg"), "build"], cwd=str(tmp_path), env=env,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines = []
+    try:
+        for line in r.stderr:  # before: nothing until Maven ended (60 s here)
+            lines.append(line)
+            if line.startswith("fgbg: still building"):
+                go.touch()
+        assert r.wait(60) == 0, lines
+    finally:
+        if r.poll() is None:
+            os.killpg(r.pid, 9)
+        r.wait()
+    assert lines[0] == "fgbg: building (mvn install, tests skipped) ...\n", lines
+    progress = [line for line in lines if line.startswith("fgbg: still building")]
+    assert progress and re.fullmatch(
+        r"fgbg: still building \(\d+ s; mvn: 1 of 7 modules built, the last common\)\n",
+        progress[0]), lines
+    assert lines[-1].startswith("fgbg: built in "), lines

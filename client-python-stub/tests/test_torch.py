@@ -489,3 +489,36 @@ def test_a_plain_dataloader_with_forked_workers_covers_the_epoch_once(server, tm
                                     capture_output=True, text=True, timeout=120).stdout)
     assert sorted(out["seen"]) == list(range(N)), "every sample once across 2 ranks x 2 workers"
     assert out["digest"] == java_stream_digest(server.target, "--seed", "9", "--shuffle")
+
+
+def test_a_limit_streams_each_epochs_first_positions_shared_by_ranks_and_resumed_exactly(server):
+    # limit= raised TypeError: a small subset was only to be had from Client.stream_epoch.
+    with fgbg.Client(server.target) as c:
+        first = sorted(i for b in c.stream_epoch("builtin", seed=5, epoch=0, shuffle=True,
+                                                 batch_size=16, limit=100)
+                       for i in b.indices.tolist())
+    assert len(first) == 100
+    ds = FgbgIterableDataset(server.target, seed=5, batch_size=16, limit=100)
+    assert len(ds) == 7
+    epoch0 = sorted(i for b in ds for i in b["index"].tolist())
+    assert epoch0 == first, "the epoch's first 100 positions, as stream_epoch's"
+    epoch1 = sorted(i for b in ds for i in b["index"].tolist())
+    assert len(epoch1) == 100 and epoch1 != epoch0, "another subset each epoch"
+    ranks = [sorted(i for b in FgbgIterableDataset(server.target, seed=5, batch_size=16,
+                                                   limit=100, rank=r, world_size=2)
+                    .loader(num_workers=2) for i in b["index"].tolist()) for r in (0, 1)]
+    assert sorted(ranks[0] + ranks[1]) == first, "each sample of the subset once"
+    whole = FgbgIterableDataset(server.target, seed=5, batch_size=16, limit=100)
+    it = iter(whole)
+    taken = [next(it)["index"].tolist() for _ in range(3)]
+    state = whole.state_dict()
+    it.close()
+    assert state["limit"] == 100
+    resumed = FgbgIterableDataset(server.target, seed=5, batch_size=16, limit=100)
+    resumed.load_state_dict(state)
+    rest = [b["index"].tolist() for b in resumed]
+    assert sorted(sum(taken + rest, [])) == first, "the rest of the subset, no more"
+    with pytest.raises(ValueError, match="limit 100, this dataset has limit 0"):
+        FgbgIterableDataset(server.target, seed=5, batch_size=16).load_state_dict(state)
+    with pytest.raises(ValueError, match="limit must be 0"):
+        FgbgIterableDataset(server.target, limit=-1)

@@ -86,8 +86,9 @@ class Layout:
 
     def parts(self, shard: int) -> List[Part]:
         """The requests that stream shard `shard`, in order."""
-        if not self.drop_last:
-            return [Part(shard, self.shards, self.start, 0, 0, False)]
+        if not self.drop_last:  # limited to its samples: `size` may be an epoch's first ones
+            n = self.samples(shard)
+            return [Part(shard, self.shards, self.start, 0, n, False)] if n else []
         head, tail = self._split()
         rank, worker = divmod(shard, self.workers)
         parts = [Part(shard, self.shards, self.start, 0, head, False)] if head else []

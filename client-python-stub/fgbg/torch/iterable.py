@@ -52,6 +52,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
     first Describe tries each replica in turn, then waits the same way for a server still
     starting (see fgbg.reconnect). Without `dataset` it reads builtin, and says so (a WARNING,
     once per process) when the server serves other datasets too.
+
+    `limit` (0: every sample) makes each epoch its first `limit` positions, as
+    Client.stream_epoch's `limit` does for one rank: with shuffle a random subset of that many
+    samples, another each epoch; without, indices 0 to limit - 1. Ranks and workers share it as
+    they share a whole epoch (each sample once), and state_dict() resumes within it.
     """
 
     def __init__(self, target: Optional[str] = None, dataset: Optional[str] = None,
@@ -61,14 +66,17 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                  image: str = "uint8", normalize: Normalize = None,
                  depth_dtype: str = "float16", transform: Optional[Transform] = None,
                  timeout: float = 30.0, stream_timeout: float = 24 * 3600.0,
-                 credentials: Optional[Credentials] = None, reconnect: Reconnect = 0) -> None:
+                 credentials: Optional[Credentials] = None, reconnect: Reconnect = 0,
+                 limit: int = 0) -> None:
         super().__init__()
         named = dataset  # None: the default, said when the server serves others too
         # As its stream requests take them: errors name the argument here, not in a worker.
-        seed, batch_size, shuffle, drop_last = (
+        seed, batch_size, shuffle, drop_last, limit = (
             field(pb.StreamEpochRequest, k, v) for k, v in (
                 ("seed", seed), ("batch_size", batch_size), ("shuffle", shuffle),
-                ("drop_last", drop_last)))
+                ("drop_last", drop_last), ("limit", limit)))
+        if limit < 0:
+            raise ValueError("limit must be 0 (every sample) or more, got %r" % (limit,))
         dataset = str(field(pb.StreamEpochRequest, "dataset", or_default(dataset)))
         if batch_size < 1:
             raise ValueError("batch_size must be positive, got %r" % (batch_size,))
@@ -84,6 +92,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
         self.rank = rank
         self.world_size = world_size
         self.drop_last = drop_last
+        self.limit = limit
         self.depth_dtype = depth_dtype
         self.transform = transform
         # Decided here, so that every worker reaches the server as the parent did.
@@ -109,7 +118,7 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
         self.feed = Feed(ShardRequest(self.target, dataset, seed, shuffle, batch_size,
                                       self.outputs, drop_last, depth_dtype, options,
                                       self.reconnect, self.info.fingerprint),
-                         self.info.size)
+                         min(limit, self.info.size) if limit else self.info.size)
         self._travelled: Optional[_world.World] = None
 
     def world(self) -> _world.World:
@@ -226,6 +235,8 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
         state = self.feed.state()
         state.update(fingerprint=self.info.fingerprint, shuffle=self.shuffle,
                      settings=settings(self.info))
+        if self.limit:  # recorded when set: states of whole epochs stay as they were
+            state["limit"] = self.limit
         return state
 
     def _served_otherwise(self, state: Dict[str, Any]) -> str:
@@ -264,6 +275,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
             if key in state and state[key] != mine:
                 raise ValueError("state is for %s %r, this dataset has %s %r"
                                  % (key, state[key], key, mine))
+        if state.get("limit", 0) != self.limit:  # another subset of each epoch
+            raise ValueError("state is for limit %r, this dataset has limit %r"
+                             % (state.get("limit", 0), self.limit))
         position = state["position"]
         if not 0 <= position <= self.info.size or any(
                 not position <= p < self.info.size for p in state["skip"]):

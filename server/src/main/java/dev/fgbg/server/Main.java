@@ -6,6 +6,8 @@ import dev.fgbg.common.FileNameEncoding;
 import dev.fgbg.common.FlagErrors;
 import dev.fgbg.common.InWords;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
+import dev.fgbg.core.catalog.DatasetCatalog;
 import dev.fgbg.server.flags.ServeFlags;
 import dev.fgbg.server.options.OptionValueException;
 import dev.fgbg.server.options.ServerOptions;
@@ -18,6 +20,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -185,6 +188,8 @@ public final class Main implements Callable<Integer> {
       ServerOptions options = options(log);
       bound.set(options.shutdownGrace().plus(STOP_SLACK));
       signals.drainDelay(options.drainDelay());
+      ListenFailures.checkPorts(options); // a taken port said now, not after the loading
+      log.info(startingLine(options));
       made.set(FgbgApplication.create(options));
       made.get().start();
     } catch (Exception | Error e) { // said by the handler (or FatalErrors): no stop line
@@ -204,6 +209,17 @@ public final class Main implements Callable<Integer> {
       app.warm().join(); // throws: the handler prints the message and exits with code 2
     }
     return 0;
+  }
+
+  /**
+   * The first line of every start, said before the loading (seconds; minutes of photos), so
+   * that a start is seen to have begun.
+   */
+  static String startingLine(ServerOptions options) {
+    StringJoiner names = new StringJoiner(", ");
+    names.add(Quoted.of(DatasetCatalog.BUILTIN));
+    options.datasets().forEach(d -> names.add(Quoted.of(d.getName())));
+    return "fgbg starting: datasets " + names + "; loading them before listening";
   }
 
   /** The options, with the start-up lines said before the application is made. */

@@ -45,7 +45,7 @@ class CutOutServingTest {
     try (LogCapture log = new LogCapture()) {
       ds = FlagDatasets.of("--bg", root.resolve("bg").toString(), "--fg",
           root.resolve("fg").toString(), "--position", "ground", "--no-flip");
-      assertEquals(List.of("dataset folder: 1 of 1 foregrounds have transparent margins and "
+      assertEquals(List.of("dataset 'folder': 1 of 1 foregrounds have transparent margins and "
           + "are trimmed to their visible pixels (e.g. person.png: 1000x1000 -> 400x160)"),
           log.records().stream().map(LogRecord::getMessage).filter(m -> m.contains("trimmed"))
               .toList());

@@ -76,7 +76,7 @@ class DatasetLineTest {
     Dataset tiny = TestDatasets.tiny(); // 120 maps of 32x32 float16: 2,048 bytes each
     Dataset taught = new Dataset("taught", tiny.assets(), tiny.spec(), IDLE);
     String line = DatasetLine.of(taught, memory(50 * 2112, null));
-    assertTrue(line.startsWith("dataset taught: 120 samples"), line);
+    assertTrue(line.startsWith("dataset 'taught': 120 samples"), line);
     assertTrue(line.contains("keeps about 50 of its 120 maps (--depth-cache-mb)")
         && line.contains("--cache-dir"), line);
     assertFalse(DatasetLine.of(taught, memory(50 * 2112, Path.of("cache"))).contains("keeps"),

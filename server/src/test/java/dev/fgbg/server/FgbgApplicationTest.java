@@ -249,9 +249,9 @@ class FgbgApplicationTest {
     String fp = startAndClose(o).get(0);
     try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
       startAndClose(o);
-      assertTrue(log.containing("dataset mine:").get(0).endsWith(", fingerprint " + fp
+      assertTrue(log.containing("dataset 'mine':").get(0).endsWith(", fingerprint " + fp
           + "; 0 of its depth maps (any seed) are in the depth store"), log.lines().toString());
-      assertEquals(List.of("WARNING dataset mine: --depth-store " + store + " holds no depth maps"
+      assertEquals(List.of("WARNING dataset 'mine': --depth-store " + store + " holds no depth maps"
           + " for its fingerprint " + fp + ": the store was built for other assets or options"
           + " (or another depth model), so the model computes every map; run the Spark depth"
           + " job for this dataset as served, or fix --depth-store"),
@@ -261,7 +261,7 @@ class FgbgApplicationTest {
     storeShard(store, fp, 7, 2, 5);
     try (LogLines log = LogLines.capture(FgbgApplication.class.getName())) {
       startAndClose(o);
-      assertTrue(log.containing("dataset mine:").get(0).endsWith(
+      assertTrue(log.containing("dataset 'mine':").get(0).endsWith(
           "; 8 of its depth maps (any seed) are in the depth store"), log.lines().toString());
       assertEquals(List.of(), log.containing("holds no depth maps"));
     }

@@ -60,4 +60,21 @@ class StartUpProgressTest {
       }
     }
   }
+
+  @Test
+  void aStartSaysItBeganBeforeTheLoadingOnce() throws Exception {
+    // Seconds of silence (minutes with real photos) came before the first line of a start.
+    Fixtures.goodFolders(dir);
+    try (ServerJvm s = new ServerJvm(List.of(), "--builtin-size", "16", "--builtin-counts",
+        "1:1", "--bg", dir.resolve("bg").toString(), "--fg", dir.resolve("fg").toString(),
+        "--name", "office")) {
+      List<String> lines = s.log().lines().toList();
+      String starting = "fgbg starting: datasets 'builtin', 'office'; loading them before "
+          + "listening";
+      assertEquals(1, lines.stream().filter(l -> l.contains("fgbg starting")).count(),
+          s.log());
+      assertTrue(lines.get(0).endsWith(" INFO " + Main.class.getName() + ": " + starting),
+          s.log());
+    }
+  }
 }

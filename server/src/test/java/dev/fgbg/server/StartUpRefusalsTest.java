@@ -16,9 +16,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +90,32 @@ class StartUpRefusalsTest {
           + "server there?); choose another --ui-port", refusal("--port", "0", "--ui-port",
           String.valueOf(port)));
     }
+  }
+
+  @Test
+  void aTakenPortIsRefusedBeforeAnyPhotoIsDecoded() throws Exception {
+    // Decoding (seconds to minutes of photos) came first: a taken port was said after it.
+    // A photo that fails its decoding tells which came first.
+    Path dir = root.resolve("broken-bg");
+    Fixtures.goodFolders(dir);
+    Fixtures.pngHeaderOnly(8, 8, dir.resolve("bg/broken.png"));
+    String[] folders = {"--bg", dir.resolve("bg").toString(), "--fg", dir.resolve("fg").toString()};
+    assertTrue(refusal(concat(folders, "--port", "0")).contains("broken.png"));
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      String ours = ": the address is in use (another server there?); choose another ";
+      String why = refusal(concat(folders, "--port", String.valueOf(port)));
+      assertTrue(why.startsWith("cannot listen on 127.0.0.1:" + port), why);
+      assertTrue(why.endsWith(ours + "--port"), why);
+      assertEquals("cannot listen on 127.0.0.1:" + port + ours + "--metrics-port",
+          refusal(concat(folders, "--port", "0", "--metrics-port", String.valueOf(port))));
+      assertEquals("cannot listen on 127.0.0.1:" + port + ours + "--ui-port",
+          refusal(concat(folders, "--port", "0", "--ui-port", String.valueOf(port))));
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
   }
 
   @Test

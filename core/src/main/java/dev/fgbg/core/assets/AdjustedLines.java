@@ -22,7 +22,7 @@ final class AdjustedLines {
       List<Loaded<Foreground>> fgs, int width, int height) {
     List<String> masks = fgs.stream().map(Loaded::resampled).filter(Objects::nonNull).toList();
     if (!masks.isEmpty()) {
-      LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
+      LOG.warning(String.format(Locale.ROOT, "dataset '%s': %d of %d foreground masks differ from "
           + "their cut-out's size (same aspect ratio) and were resampled to it (e.g. %s)",
           config.name(), masks.size(), fgs.size(), masks.get(0)));
     }
@@ -45,7 +45,7 @@ final class AdjustedLines {
         || f.value().height() != f.srcHeight()).toList();
     if (!cut.isEmpty()) {
       Loaded<Foreground> e = cut.get(0);
-      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparent "
+      LOG.info(String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds have transparent "
           + "margins and are trimmed to their visible pixels (e.g. %s: %dx%d -> %dx%d)",
           config.name(), cut.size(), fgs.size(), e.value().name(), e.srcHeight(), e.srcWidth(),
           e.value().height(), e.value().width()));

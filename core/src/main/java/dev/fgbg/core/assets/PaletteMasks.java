@@ -77,7 +77,7 @@ final class PaletteMasks {
     if (notes.isEmpty()) {
       return null;
     }
-    return String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks are palette (P mode)"
+    return String.format(Locale.ROOT, "dataset '%s': %d of %d foreground masks are palette (P mode)"
         + " PNGs, read by their colours' luminance (or their palette's alpha), not by their"
         + " class indices, so their cut-outs are pasted partly transparent: %s%s. To use a class"
         + " as a whole cut-out, save it as a grey 0/255 mask, e.g."

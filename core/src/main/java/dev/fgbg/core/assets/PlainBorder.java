@@ -59,7 +59,7 @@ final class PlainBorder {
     if (names.isEmpty()) {
       return null;
     }
-    return String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds' luminance masks "
+    return String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds' luminance masks "
         + "(--mask-from luminance: bright = opaque) are opaque along most of their border "
         + "(e.g. %s), so a light background is pasted as the object: they look like objects "
         + "on a light or plain background, not light objects on black (a white digit). For "

@@ -41,7 +41,7 @@ final class Upscaled {
     String named = up.stream().limit(NAMED).map(s -> one(s, width, height))
         .collect(Collectors.joining(", "));
     long bad = up.stream().filter(s -> degenerate(s, width, height)).count();
-    String text = String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds are smaller than "
+    String text = String.format(Locale.ROOT, "dataset '%s': %d of %d backgrounds are smaller than "
         + "the %dx%d output and are upscaled; %s: %s%s%s", dataset, up.size(), all.size(), height,
         width, up.size() == 1 ? "its enlargement" : "the most enlarged", named,
         up.size() > NAMED ? ", ... and " + (up.size() - NAMED) + " more" : "",

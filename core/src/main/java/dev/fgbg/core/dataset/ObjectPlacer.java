@@ -44,14 +44,14 @@ final class ObjectPlacer {
     int n = assets.backgrounds().size();
     if (depthMaps != null && (depthMaps.size() != n || depthMaps.stream().anyMatch(
         m -> m == null || m.length != spec.width() * spec.height()))) {
-      throw new IllegalArgumentException("dataset " + name + ": placement depth needs one "
+      throw new IllegalArgumentException("dataset '" + name + "': placement depth needs one "
           + spec.height() + "x" + spec.width() + " map per background");
     }
     if (spec.position() != Spec.Position.DEPTH) {
       return new ObjectPlacer(spec, assets, fit, depthMaps, null);
     }
     if (depthMaps == null) {
-      throw new IllegalArgumentException("dataset " + name + ": position depth needs the "
+      throw new IllegalArgumentException("dataset '" + name + "': position depth needs the "
           + "backgrounds' depth (exact, or from a depth model)");
     }
     PinholeCamera camera = new PinholeCamera(spec.width(), spec.scene().cameraFov());
@@ -59,7 +59,7 @@ final class ObjectPlacer {
         depthMaps.get(b), spec.width(), spec.height(), camera)).toArray(FloorPixels[]::new);
     long none = Arrays.stream(floors).filter(FloorPixels::fallback).count();
     if (none > 0) {
-      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds show no "
+      LOG.info(String.format(Locale.ROOT, "dataset '%s': %d of %d backgrounds show no "
           + "floor-like surface in their depth; objects stand on their bottom row (e.g. %s)",
           name, none, n, assets.backgrounds().get(IntStream.range(0, n)
               .filter(b -> floors[b].fallback()).findFirst().orElseThrow()).name()));

@@ -40,7 +40,7 @@ final class SmallestSize {
     if (faint.isEmpty()) {
       return;
     }
-    LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have no pixel at "
+    LOG.warning(String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds have no pixel at "
         + "or above the mask threshold %d at the smallest size they are drawn at, so a sample "
         + "drawing them that small shows them in the image with an empty mask and box: %s%s; "
         + "raise the smallest --fg-scale, lower --mask-threshold, or thicken them", dataset,

@@ -92,7 +92,7 @@ class FaintMaskTest {
       d = DatasetCatalog.folder(config(), null);
       lines = log.containing("palette");
     }
-    assertEquals(List.of("WARNING dataset m: 1 of 3 foreground masks are palette (P mode) PNGs,"
+    assertEquals(List.of("WARNING dataset 'm': 1 of 3 foreground masks are palette (P mode) PNGs,"
         + " read by their colours' luminance (or their palette's alpha), not by their class"
         + " indices, so their cut-outs are pasted partly transparent: " + mask + ": palette index"
         + " 15 reads as 147 of 255, so the cut-out is pasted 58% opaque. To use a class as a"

@@ -373,7 +373,7 @@ class FolderAssetsTest {
     AssetSet a;
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, masks), 32, 32);
-      assertEquals(List.of("WARNING dataset f: 2 of 3 foreground masks differ from their "
+      assertEquals(List.of("WARNING dataset 'f': 2 of 3 foreground masks differ from their "
           + "cut-out's size (same aspect ratio) and were resampled to it (e.g. q.jpg: mask "
           + "151x99 -> 150x100)"),
           log.containing("masks"));
@@ -438,7 +438,7 @@ class FolderAssetsTest {
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 48, 32); // --size 32x48
       // The centre crop of the output's shape is what is scaled: 2.4x of a.png's 13x20.
-      assertEquals(List.of("INFO dataset f: 2 of 3 backgrounds are smaller than the 32x48 "
+      assertEquals(List.of("INFO dataset 'f': 2 of 3 backgrounds are smaller than the 32x48 "
           + "output and are upscaled; the most enlarged: a.png 2.4x (its 13x20 centre crop of "
           + "20x20), b.png 1.2x (its 27x40 centre crop of 30x40)"), log.containing("upscaled"));
     }
@@ -450,7 +450,7 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 33, 17); // --size 17x33
-      assertEquals(List.of("INFO dataset f: 1 of 1 backgrounds are smaller than the 17x33 "
+      assertEquals(List.of("INFO dataset 'f': 1 of 1 backgrounds are smaller than the 17x33 "
           + "output and are upscaled; its enlargement: a.png 1.03x (its 16x32 centre crop of "
           + "32x32)"), log.containing("upscaled"));
     }
@@ -485,7 +485,7 @@ class FolderAssetsTest {
     Fixtures.write(Fixtures.disc(20, 20, 0xFF3030), root.resolve("fg/x.png"));
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       FolderAssets.load(config(FolderDataset.MaskFrom.ALPHA, null), 224, 224);
-      assertEquals(List.of("WARNING dataset f: 7 of 7 backgrounds are smaller than the 224x224 "
+      assertEquals(List.of("WARNING dataset 'f': 7 of 7 backgrounds are smaller than the 224x224 "
           + "output and are upscaled; the most enlarged: tiny.png 224x (1x1: one flat colour), "
           + "tall_8x4000.png 28x (its 8x8 centre crop of 4000x8), p0.png 2.2x (100x100), "
           + "p1.png 2.2x (101x101), p2.png 2.2x (102x102), ... and 2 more. 2 are enlarged more "

@@ -59,7 +59,7 @@ class ForgivingFoldersTest {
     AssetSet a;
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       a = FolderAssets.load(config(FolderDataset.OnBadFile.FAIL), 32, 32);
-      assertEquals(List.of("WARNING dataset f: 3 of 4 foreground masks differ from their "
+      assertEquals(List.of("WARNING dataset 'f': 3 of 4 foreground masks differ from their "
           + "cut-out's size (same aspect ratio) and were resampled to it (e.g. desk.jpg: mask "
           + "90x60 -> 120x80)"),
           log.containing("masks"));

@@ -69,7 +69,7 @@ class IgnoredAlphaTest {
       warned = log.containing("ignores");
       border = log.containing("border");
     }
-    assertEquals(List.of("WARNING dataset col: 2 of 3 foregrounds have transparency (an alpha "
+    assertEquals(List.of("WARNING dataset 'col': 2 of 3 foregrounds have transparency (an alpha "
         + "channel that is not opaque everywhere) that --mask-from luminance ignores (e.g. "
         + "8/rgba.png): their masks are made from brightness instead; drop --mask-from "
         + "luminance (their alpha is then used)"), warned);

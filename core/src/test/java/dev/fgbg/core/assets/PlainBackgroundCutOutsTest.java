@@ -90,7 +90,7 @@ class PlainBackgroundCutOutsTest {
       DatasetCatalog.folder(config("luminance"), null);
       warned = log.containing("border");
     }
-    assertEquals(List.of("WARNING dataset lum: 2 of 3 foregrounds' luminance masks "
+    assertEquals(List.of("WARNING dataset 'lum': 2 of 3 foregrounds' luminance masks "
         + "(--mask-from luminance: bright = opaque) are opaque along most of their border "
         + "(e.g. chair/chair white bg.jpg), so a light background is pasted as the object: they "
         + "look like objects on a light or plain background, not light objects on black (a "

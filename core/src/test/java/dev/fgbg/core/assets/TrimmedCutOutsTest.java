@@ -73,7 +73,7 @@ class TrimmedCutOutsTest {
     AssetSet padded;
     try (LogLines log = LogLines.capture("dev.fgbg.core.assets")) {
       padded = FolderAssets.load(folder("pad"), 224, 224);
-      assertEquals(List.of("INFO dataset f: 1 of 2 foregrounds have transparent margins and are "
+      assertEquals(List.of("INFO dataset 'f': 1 of 2 foregrounds have transparent margins and are "
           + "trimmed to their visible pixels (e.g. x.png: 1000x1000 -> 400x160)"),
           log.containing("trimmed"));
     }

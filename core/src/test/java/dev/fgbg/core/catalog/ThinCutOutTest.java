@@ -40,7 +40,7 @@ class ThinCutOutTest {
       load("0.25:0.9");
       List<String> warned = log.containing("smallest size");
       assertEquals(1, warned.size(), log.lines().toString());
-      assertTrue(warned.get(0).startsWith("WARNING dataset thin: 1 of 2 foregrounds have no "
+      assertTrue(warned.get(0).startsWith("WARNING dataset 'thin': 1 of 2 foregrounds have no "
           + "pixel at or above the mask threshold 128 at the smallest size"), warned.get(0));
       assertTrue(warned.get(0).contains(": digit/line.png at 16x16 (scale 0.250); "),
           warned.get(0));
