@@ -214,27 +214,61 @@ final class ContainerFit {
   private static final class TooLarge {
     static String advice(ServeFlags flags, ServerOptions o, long maxHeapBytes, long limit) {
       Sizes fits = fit(o, limit, true, true);
+      long least = totalBytes(o, fits.budgetBytes(), fits.depthCacheBytes());
+      if (least > limit) {
+        return noHeapFits(o, fits, least, limit);
+      }
       List<String> named = new ArrayList<>();
       long budget = o.load().memoryBudgetBytes();
-      if (flags.budgetGiven() && budget > fits.budgetBytes()) {
+      boolean budgetNamed = flags.budgetGiven() && budget > fits.budgetBytes();
+      if (budgetNamed) {
         named.add(String.format(Locale.ROOT, "--memory-budget-mb (%d given; %d fits)",
             budget >> 20, fits.budgetBytes() >> 20));
       }
       long cache = o.depth().memoryBytes();
-      if (flags.depthCacheGiven() && JvmSizing.usesDepthModel(o)
-          && cache > fits.depthCacheBytes()) {
+      boolean cacheNamed = flags.depthCacheGiven() && JvmSizing.usesDepthModel(o)
+          && cache > fits.depthCacheBytes();
+      if (cacheNamed) {
         named.add(String.format(Locale.ROOT, "--depth-cache-mb (%d given; %d fits)",
             cache >> 20, fits.depthCacheBytes() >> 20));
       }
-      long sized = JvmSizing.heapBytes(o);
-      // Past what ./fgbg serve gives (a JVM may round its -Xmx up a little): by hand.
-      if (maxHeapBytes > sized + sized / 10 || named.isEmpty()) {
-        named.add(String.format(Locale.ROOT, "-Xmx (%d MiB; these settings need %d MiB)",
-            maxHeapBytes >> 20, sized >> 20));
+      // The heap once those named are lowered: what -Xmx should be, whoever starts the JVM.
+      long sized = JvmSizing.heapBytes(o, budgetNamed ? fits.budgetBytes() : budget,
+          cacheNamed ? fits.depthCacheBytes() : cache);
+      String xmx = String.format(Locale.ROOT, "give -Xmx%dm, the heap %s need (./fgbg serve "
+          + "sizes the heap itself)", sized >> 20, named.isEmpty() ? "these settings" : "those");
+      if (named.isEmpty()) {
+        return xmx + ", or raise the limit";
       }
       String them = named.size() == 1 ? "it" : "them";
+      // Past what ./fgbg serve gives (a JVM may round its -Xmx up a little): by hand.
+      long given = JvmSizing.heapBytes(o);
       return "lower " + String.join(" and ", named) + ", or leave " + them + " out (./fgbg serve"
-          + " fits " + them + " to the limit), or raise the limit";
+          + " fits " + them + " to the limit)" + (maxHeapBytes > given + given / 10 ? ", and "
+          + xmx : "") + ", or raise the limit";
+    }
+
+    /**
+     * Where even the smallest budget and depth cache leave no heap within the limit that holds
+     * the rest (the datasets' images): the limit that would, and the sizes that fit this one.
+     */
+    private static String noHeapFits(ServerOptions o, Sizes fits, long least, long limit) {
+      long images = JvmSizing.heapBytes(o, 0, 0) - JvmSizing.FIXED_BYTES;
+      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "no -Xmx within the limit "
+          + "can hold these settings (the datasets' images alone take %d MiB of the heap): "
+          + "raise the limit to %d MiB or more", images >> 20, (least + (1L << 20) - 1) >> 20));
+      // The budget counts 1.5 times in the heap and once beside it; each cache 1.5 times.
+      long budget = (long) ((limit - totalBytes(o, 0, fits.depthCacheBytes())) / 2.5) >> 20;
+      if (budget >= 1) {
+        s.append(", or give --memory-budget-mb ").append(budget);
+      }
+      long models = JvmSizing.depthModels(o);
+      long cache = models == 0 ? 0 : (long) ((limit - totalBytes(o, fits.budgetBytes(), 0))
+          / (1.5 * models)) >> 20;
+      if (cache >= 1) {
+        s.append(", or give --depth-cache-mb ").append(cache);
+      }
+      return s.toString();
     }
   }
 }

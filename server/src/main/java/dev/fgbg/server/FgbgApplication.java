@@ -8,6 +8,7 @@ import dev.fgbg.core.depth.DepthRuntime;
 import dev.fgbg.core.depth.DepthRuntimes;
 import dev.fgbg.core.shm.RingReaper;
 import dev.fgbg.server.admission.LoadOptions;
+import dev.fgbg.server.metrics.MetricsEndpoint;
 import dev.fgbg.server.metrics.ServerMetrics;
 import dev.fgbg.server.options.ServerOptions;
 import dev.fgbg.server.options.UiOptions;
@@ -18,7 +19,6 @@ import dev.fgbg.server.transport.NettyListener;
 import dev.fgbg.server.ui.ServerView;
 import dev.fgbg.server.ui.WebUi;
 import io.grpc.ServerBuilder;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,7 +50,7 @@ public final class FgbgApplication implements AutoCloseable {
   private final long startNanos; // the options' ticker as loading began: "after" counts it
   private final CompletableFuture<Void> warm = new CompletableFuture<>();
   private FgbgServer server;
-  private HTTPServer metricsEndpoint;
+  private MetricsEndpoint metricsEndpoint;
   private WebUi webUi;
   private volatile boolean closed; // volatile: a warm-up the shutdown ends reads it (housekeeping)
 

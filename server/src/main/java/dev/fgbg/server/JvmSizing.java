@@ -89,8 +89,8 @@ public final class JvmSizing {
     }
     return String.format(Locale.ROOT, "the JVM's heap is %d MiB, but this server's settings "
         + "take about %d MiB at full load (memory budget %d MiB%s, half as much again, the "
-        + "datasets' images and %d MiB); under load it may run out of memory and exit: leave "
-        + "-Xmx out (./fgbg serve sizes the heap), give -Xmx%dm, or lower --memory-budget-mb%s",
+        + "datasets' images and %d MiB); under load it may run out of memory and exit: give "
+        + "-Xmx%dm (./fgbg serve sizes the heap itself), or lower --memory-budget-mb%s",
         maxHeapBytes >> 20, need >> 20, o.load().memoryBudgetBytes() >> 20,
         usesDepthModel(o) ? " and depth cache " + (o.depth().memoryBytes() >> 20) + " MiB" : "",
         FIXED_BYTES >> 20, need >> 20, usesDepthModel(o) ? " or --depth-cache-mb" : "");

@@ -238,8 +238,48 @@ class ContainerFitTest {
     // An -Xmx by hand past what fits: only -Xmx is named.
     ServerOptions sized = Main.options(Long.MAX_VALUE, limit, MODEL);
     String xmx = ContainerFit.line(Main.flags(MODEL), sized, 2900L << 20, limit).message();
-    assertTrue(xmx.endsWith("lower -Xmx (2900 MiB; these settings need "
-        + (JvmSizing.heapBytes(sized) >> 20) + " MiB), or leave it out (./fgbg serve fits it to"
-        + " the limit), or raise the limit"), xmx);
+    assertTrue(xmx.endsWith("; give -Xmx" + (JvmSizing.heapBytes(sized) >> 20) + "m, the heap "
+        + "these settings need (./fgbg serve sizes the heap itself), or raise the limit"), xmx);
+  }
+
+  /** The start-up lines' warnings in a JVM of {@code heap} and a container of {@code limit}. */
+  private static List<String> warnings(long heap, long limit, String... args) {
+    List<LogRecord> said = new ArrayList<>();
+    assertNull(startUp(heap, limit, said, args));
+    return said.stream().filter(r -> r.getLevel() == Level.WARNING)
+        .map(LogRecord::getMessage).toList();
+  }
+
+  @Test
+  void aPlainJavaHeapIsToldTheHeapToGiveNotToLeaveItOut() {
+    // java -Xmx512m -jar in 1 GiB, as a pod runs it: the budget fitted, the heap too small.
+    List<String> said = warnings(512L << 20, 1L << 30);
+    assertEquals(1, said.size(), "" + said);
+    long need = JvmSizing.heapBytes(Main.options(512L << 20, 1L << 30));
+    assertTrue(said.get(0).endsWith("under load it may run out of memory and exit: give -Xmx"
+        + (need >> 20) + "m (./fgbg serve sizes the heap itself), or lower --memory-budget-mb"),
+        said.get(0));
+    assertTrue(ContainerFit.totalBytes(Main.options(need, 1L << 30)) <= 1L << 30, "it fits");
+  }
+
+  @Test
+  void whereNoHeapWithinTheLimitHoldsTheSettingsTheLimitThatWouldIsNamed() {
+    // 400 MiB: the built-in datasets' images alone are most of it; the floors do not fit.
+    for (long heap : new long[] {100L << 20, 512L << 20}) {
+      List<String> said = warnings(heap, 400L << 20);
+      assertEquals(1, said.size(), "" + said);
+      ServerOptions o = Main.options(Long.MAX_VALUE, 400L << 20);
+      long images = JvmSizing.heapBytes(o, 0, 0) - JvmSizing.FIXED_BYTES;
+      assertTrue(said.get(0).endsWith("under load the server may run out of memory and exit; "
+          + "no -Xmx within the limit can hold these settings (the datasets' images alone take "
+          + (images >> 20) + " MiB of the heap): raise the limit to "
+          + mibUp(ContainerFit.totalBytes(o)) + " MiB or more"), said.get(0));
+      assertTrue(ContainerFit.totalBytes(Main.options(Long.MAX_VALUE,
+          mibUp(ContainerFit.totalBytes(o)) << 20)) <= mibUp(ContainerFit.totalBytes(o)) << 20,
+          "it fits there");
+    }
+    // A larger budget given in 1 GiB: a smaller one that fits is named.
+    List<String> big = warnings(4L << 30, 1L << 30, "--memory-budget-mb", "900");
+    assertTrue(big.get(0).contains("lower --memory-budget-mb (900 given; "), big.get(0));
   }
 }

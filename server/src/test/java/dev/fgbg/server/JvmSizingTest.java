@@ -40,7 +40,8 @@ class JvmSizingTest {
     assertTrue(said != null && said.startsWith("the JVM's heap is 1024 MiB, but this server's "
         + "settings take about " + (JvmSizing.heapBytes(o) >> 20) + " MiB at full load (memory "
         + "budget 900 MiB, half as much again"), said);
-    assertTrue(said.endsWith("or lower --memory-budget-mb"), said);
+    assertTrue(said.endsWith(": give -Xmx" + (JvmSizing.heapBytes(o) >> 20) + "m (./fgbg "
+        + "serve sizes the heap itself), or lower --memory-budget-mb"), said);
     assertNull(JvmSizing.shortfall(o, JvmSizing.heapBytes(o)), "./fgbg serve's own heap");
     assertNull(JvmSizing.shortfall(Main.options(Long.MAX_VALUE), 4L << 30));
   }
@@ -101,8 +102,8 @@ class JvmSizingTest {
         line.message());
     // An -Xmx given by hand that leaves too little beside it: the warning names -Xmx.
     assertTrue(ContainerFit.line(Main.flags(), fits, 1000L << 20, 1L << 30).message()
-        .endsWith("lower -Xmx (1000 MiB; these settings need " + (JvmSizing.heapBytes(fits) >> 20)
-        + " MiB), or leave it out (./fgbg serve fits it to the limit), or raise the limit"));
+        .endsWith("; give -Xmx" + (JvmSizing.heapBytes(fits) >> 20) + "m, the heap these "
+        + "settings need (./fgbg serve sizes the heap itself), or raise the limit"));
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.fgbg.v1.FolderDatasetConfig;
 import dev.fgbg.v1.GetSamplesRequest;
 import dev.fgbg.v1.Output;
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -262,6 +263,68 @@ class PhotoCacheStartUpTest {
     Served remasked = start(cache, masks);
     assertEquals("dataset 'mine': decoded all 5 images (4 from the cache)", fromCache(remasked));
     assertEquals(start(null, masks).samples(), remasked.samples());
+  }
+
+  /**
+   * The same folders given by absolute paths, then relative to the working folder (another
+   * folder, a config file's paths): every photo, refusal and note is read from the cache, and
+   * the words name the paths of the start that reads them.
+   */
+  @Test
+  void masksGivenByAnotherPathAreFoundAndNamedByIt() throws Exception {
+    Fixtures.goodFolders(dir);
+    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png")) {
+      Files.delete(dir.resolve("fg").resolve(n));
+    }
+    Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
+    Fixtures.write(Fixtures.rgb(12, 12, 6), dir.resolve("fg/b.png"));
+    Fixtures.write(Fixtures.rgb(12, 12, 7), dir.resolve("fg/c.png"));
+    Fixtures.write(Fixtures.rgb(12, 12, 8), dir.resolve("fg/d.png"));
+    Fixtures.write(mask(24, 24, 10), dir.resolve("masks/a.png"));
+    Fixtures.write(person(), dir.resolve("masks/b.png")); // a palette note names it
+    BufferedImage faint = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_GRAY);
+    faint.getRaster().setSample(6, 6, 0, 9);
+    Fixtures.write(faint, dir.resolve("masks/c.png")); // refused, naming it; d: no mask
+    Path here = Path.of("").toAbsolutePath();
+    UnaryOperator<FolderDatasetConfig.Builder> absolute = b -> b.setOnBadFile("skip")
+        .setFgMasks(dir.resolve("masks").toString());
+    UnaryOperator<FolderDatasetConfig.Builder> relative = b -> b.setOnBadFile("skip")
+        .setBg(here.relativize(dir.resolve("bg")).toString())
+        .setFg(here.relativize(dir.resolve("fg")).toString())
+        .setFgMasks(here.relativize(dir.resolve("masks")).toString());
+    Path cache = dir.resolve("cache");
+    start(cache, absolute);
+    Served decoded = start(null, relative);
+    Served read = start(cache, relative);
+    assertEquals("dataset 'mine': decoded all 6 images (6 from the cache)", fromCache(read));
+    assertEquals(decoded.fingerprint(), read.fingerprint());
+    assertEquals(decoded.samples(), read.samples());
+    assertEquals(decoded.warnings(), read.warnings());
+    String said = String.join("\n", read.warnings());
+    Path masks = here.relativize(dir.resolve("masks"));
+    for (String p : List.of(masks.resolve("b.png") + ": palette index 15", "its mask "
+        + masks.resolve("c.png") + " is at most 9", "d.png in " + masks + " (looked for")) {
+      assertTrue(said.contains(p), p + " in:\n" + said);
+    }
+    assertTrue(!said.contains(" " + dir), said); // the first start's absolute paths
+  }
+
+  /** A VOC-style palette mask: a square of the person class (192,128,128), read as 147. */
+  private static BufferedImage person() {
+    byte[] r = new byte[16];
+    byte[] g = new byte[16];
+    byte[] b = new byte[16];
+    r[15] = (byte) 192;
+    g[15] = (byte) 128;
+    b[15] = (byte) 128;
+    BufferedImage m = new BufferedImage(12, 12, BufferedImage.TYPE_BYTE_INDEXED,
+        new IndexColorModel(8, 16, r, g, b));
+    for (int y = 2; y < 10; y++) {
+      for (int x = 2; x < 10; x++) {
+        m.getRaster().setSample(x, y, 0, 15);
+      }
+    }
+    return m;
   }
 
   /** A grey mask: an opaque disc of radius {@code r} in the middle, transparent around it. */

@@ -141,7 +141,7 @@ public final class FolderAssets {
       ImageFile file, FolderLabels labels, int width, int height) {
     try {
       Prepared p = cache.get(3, List.of(file.path()), List.of("bg", config.maxImagePixels(),
-          width, height), () -> {
+          width, height), PathWords.of(file.path().toString()), () -> {
             ImageFiles.Pixels px = ImageFiles.read(file.path(), config.maxImagePixels());
             // Scaled from the RGBA bytes in place: a large photo costs no further copy.
             return Prepared.rgb(width, height, Resampler.cropResizeRgb(px.rgba(), 4,
@@ -158,13 +158,21 @@ public final class FolderAssets {
   private static Loaded<Foreground> foreground(FolderDataset config, PhotoCache cache,
       MaskFiles masks, ImageFile file, FolderLabels labels, int maskAlpha) {
     try {
-      // The notes name the cut-out and its mask file, a refusal why none was found (two, or
-      // none: its words): all are part of the key.
+      // Keyed by the mask's name in its folder (and bytes), or by why none was found, with
+      // no path: the words name the paths of the start that reads them (PathWords).
       Object mask = maskOf(config, masks, file.name());
       Path maskFile = mask instanceof Path m ? m : null;
+      PathWords paths = PathWords.of(file.path().toString());
+      Object maskKey = mask;
+      if (maskFile != null) {
+        paths.and(PathWords.MASK, maskFile);
+        maskKey = rel(masks.dir(), maskFile);
+      } else if (mask != null) {
+        maskKey = paths.and(PathWords.MASKS, masks.dir()).hide((String) mask);
+      }
       Prepared p = cache.get(4, maskFile == null ? List.of(file.path())
           : List.of(file.path(), maskFile), List.of("fg", file.name(), config.maxImagePixels(),
-          config.maskFrom(), maskAlpha, masks != null, String.valueOf(mask)),
+          config.maskFrom(), maskAlpha, masks != null, String.valueOf(maskKey)), paths,
           () -> cutOut(config, masks, file, maskAlpha));
       return Loaded.of(file.path(), new Foreground(file.name(), labels.index(file.name()),
           p.width(), p.height(), p.pixels(), labels.realHeight(file.name())), p);

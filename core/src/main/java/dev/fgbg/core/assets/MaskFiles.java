@@ -28,6 +28,11 @@ final class MaskFiles {
     this.maskDir = maskDir;
   }
 
+  /** The mask folder, as given. */
+  Path dir() {
+    return maskDir;
+  }
+
   /** The mask of cut-out {@code name} ('/'-separated, under the foreground folder). */
   Path of(String name) {
     Path same = maskDir.resolve(name);

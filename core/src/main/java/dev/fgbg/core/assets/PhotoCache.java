@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  * SHA-256 of the {@link LoaderBuild} (the build of the code that prepares photos), every
  * setting the preparation reads and the content of every file it reads (the photo, and a
  * cut-out's mask): a changed byte (whatever its size and modification time), setting or loader
- * gives another key, so stale pixels are never found. A file read while it changes is not kept.
+ * gives another key, so stale pixels are never found. No path is part of it: the paths a
+ * record's words name are kept as tokens ({@link PathWords}), so a start from another folder,
+ * or given the files by other paths, finds it and names its own. A file read while it changes
+ * is not kept.
  * A bad file's refusal is kept under its key as a photo is ({@link Refused}), so a restart
  * decodes it no more than the good ones. Without a store every photo is decoded.
  */
@@ -33,16 +36,17 @@ final class PhotoCache {
   }
 
   /**
-   * The photo prepared of {@code files} (the photo first) under {@code settings}: its record
-   * when the store holds an intact one, else {@code make}'s, then kept. A record that fails its
-   * checks is discarded and made again. What {@code make} refuses (a bad file) is kept too, and
+   * The photo prepared of {@code files} (the photo first) under {@code settings}, its words
+   * naming {@code paths} (as this start spells them): its record when the store holds an
+   * intact one, else {@code make}'s, then kept. A record that fails its checks is discarded
+   * and made again. What {@code make} refuses (a bad file) is kept too, and
    * thrown again in the same words from its record, but for a refusal of this host's
    * ({@link HostBound}). A record is read within the share of the heap decodes take
    * ({@link DecodeMemory}): large ones wait for each other as decodes do.
    */
-  Prepared get(int channels, List<Path> files, List<Object> settings, Supplier<Prepared> make) {
+  Prepared get(int channels, List<Path> files, List<Object> settings, PathWords paths,
+      Supplier<Prepared> make) {
     String key = store == null ? null : key(LoaderBuild.id(), files, settings);
-    String photo = files.get(0).toString();
     if (key != null) {
       long size = store.size(key);
       // Absent, or too large to read even alone (a smaller heap): made again, as if absent.
@@ -53,12 +57,12 @@ final class PhotoCache {
           Refused r = Refused.decode(key, b);
           if (r != null) {
             hits.incrementAndGet();
-            throw FgbgException.invalidConfig(r.message(photo));
+            throw FgbgException.invalidConfig(r.message(paths));
           }
           Prepared p = Prepared.decode(key, b, channels);
           if (p != null) {
             hits.incrementAndGet();
-            return p;
+            return p.withNotes(paths::show);
           }
           store.discard(key, "is corrupt or truncated");
         }
@@ -66,11 +70,11 @@ final class PhotoCache {
     }
     try {
       Prepared p = make.get();
-      keep(key, files, settings, () -> p.encode(key));
+      keep(key, files, settings, () -> p.withNotes(paths::hide).encode(key));
       return p;
     } catch (FgbgException e) {
       if (!HostBound.in(e)) {
-        keep(key, files, settings, () -> Refused.of(e.getMessage(), photo).encode(key));
+        keep(key, files, settings, () -> Refused.of(e.getMessage(), paths).encode(key));
       }
       throw e;
     }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 
 /**
@@ -23,6 +24,12 @@ record Prepared(int width, int height, int channels, byte[] pixels, int srcWidth
   /** A background's pixels: nothing to say but its source size. */
   static Prepared rgb(int width, int height, byte[] rgb, int srcWidth, int srcHeight) {
     return new Prepared(width, height, 3, rgb, srcWidth, srcHeight, null, null, false, false);
+  }
+
+  /** This photo with {@code f} applied to its notes (the words naming paths). */
+  Prepared withNotes(UnaryOperator<String> f) {
+    return new Prepared(width, height, channels, pixels, srcWidth, srcHeight, f.apply(resampled),
+        f.apply(paletteNote), opaqueBorder, alphaIgnored);
   }
 
   /** The record of this photo under {@code key}. */

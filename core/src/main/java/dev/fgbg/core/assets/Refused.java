@@ -10,23 +10,21 @@ import java.util.zip.CRC32;
 /**
  * A photo its preparation refused (cut short, undecodable, faint…), as {@link PhotoCache} keeps
  * it beside the {@link Prepared} ones, so that a restart names it again without decoding it:
- * the refusal's words, with the photo's path as {@link #PATH} (a copy of the same bytes under
- * another name is found by the same key, and named by its own). Its record: magic, key, words
- * and a CRC32 of all of it, little-endian.
+ * the refusal's words, with the paths they name as tokens ({@link PathWords}: a copy of the
+ * same bytes under another name is found by the same key, and named by its own). Its record:
+ * magic, key, words and a CRC32 of all of it, little-endian.
  */
 record Refused(String words) {
-  /** Where the words named the photo's path. */
-  static final String PATH = "\0path\0";
   private static final long MAGIC = 0x4647424752315f31L; // "FGBGR1_1"
 
-  /** {@code message}, a refusal of {@code photo}, kept without its path. */
-  static Refused of(String message, String photo) {
-    return new Refused(message.replace(photo, PATH));
+  /** {@code message}, a refusal naming {@code paths}, kept without them. */
+  static Refused of(String message, PathWords paths) {
+    return new Refused(paths.hide(message));
   }
 
-  /** The words, naming {@code photo}. */
-  String message(String photo) {
-    return words.replace(PATH, photo);
+  /** The words, naming {@code paths}. */
+  String message(PathWords paths) {
+    return paths.show(words);
   }
 
   /** The record of this refusal under {@code key}. */

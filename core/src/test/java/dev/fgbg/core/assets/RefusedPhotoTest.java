@@ -51,7 +51,8 @@ class RefusedPhotoTest {
 
   private static String refusal(PhotoCache cache, Path file, Supplier<Prepared> make) {
     return assertThrows(FgbgException.class,
-        () -> cache.get(3, List.of(file), List.of("bg"), make)).getMessage();
+        () -> cache.get(3, List.of(file), List.of("bg"),
+            PathWords.of(file.toString()), make)).getMessage();
   }
 
   @Test

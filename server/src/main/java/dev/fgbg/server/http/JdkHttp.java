@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The JDK HTTP server as the web UI and the metrics port run it. The JDK server reads a
@@ -45,10 +46,20 @@ public final class JdkHttp {
    * making one (whatever the Prometheus exporter set when it loaded).
    */
   public static ExecutorService pool(String prefix, int threads) {
+    return pool(prefix, threads, UnaryOperator.identity());
+  }
+
+  /**
+   * As above, each thread running its work inside {@code around} (what the pool's owner tells
+   * the code its threads run, such as a log filter, by a thread-local).
+   */
+  public static ExecutorService pool(String prefix, int threads,
+      UnaryOperator<Runnable> around) {
     limits();
+    NamedThreads named = new NamedThreads(prefix);
     HandOff queue = new HandOff();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, IDLE_SECONDS, TimeUnit.SECONDS,
-        queue, new NamedThreads(prefix), (task, p) -> {
+        queue, r -> named.newThread(around.apply(r)), (task, p) -> {
           if (p.isShutdown()) {
             throw new RejectedExecutionException("the HTTP server is stopping");
           }

@@ -221,12 +221,13 @@ public final class ServerMetrics {
    * one WARNING ({@link MetricsExposure}). A scraper that goes away is a counted line, not a trace
    * ({@link ScrapeFaults}).
    */
-  public HTTPServer serve(String host, int port) throws IOException {
+  public MetricsEndpoint serve(String host, int port) throws IOException {
     ScrapeFaults.install();
+    ScrapeFaults.Stop stop = new ScrapeFaults.Stop();
     HTTPServer server = HTTPServer.builder().hostname(host).port(port).registry(registry)
         .registerHealthHandler(false).authenticator(new MetricsPaths())
-        .executorService(JdkHttp.pool("fgbg-metrics", THREADS)).buildAndStart();
+        .executorService(JdkHttp.pool("fgbg-metrics", THREADS, stop::around)).buildAndStart();
     MetricsExposure.warnIfOpen(host, server.getPort());
-    return server;
+    return new MetricsEndpoint(server, stop);
   }
 }

@@ -165,6 +165,37 @@ class MetricsPortAbuseTest {
     }
   }
 
+  /** What {@code f} says of a reply that could not be sent, on a thread of {@code pool}. */
+  private static List<String> saidOn(ExecutorService pool, ScrapeFaults f) throws Exception {
+    LogRecord closed = new LogRecord(Level.SEVERE, "caught an Exception");
+    closed.setThrown(new IOException("stream is closed"));
+    try (LogCapture log = new LogCapture()) {
+      assertTrue(!pool.submit(() -> f.isLoggable(closed)).get(10, TimeUnit.SECONDS));
+      return log.of(ScrapeFaults.class.getName()).stream().map(LogRecord::getMessage).toList();
+    }
+  }
+
+  @Test
+  void aReplyCutOffByItsOwnServersStopIsSaidSoNotBlamedOnTheClient() throws Exception {
+    ScrapeFaults.Stop stop = new ScrapeFaults.Stop();
+    ScrapeFaults.Stop other = new ScrapeFaults.Stop();
+    ExecutorService pool = JdkHttp.pool("test-metrics", 2, stop::around);
+    ExecutorService running = JdkHttp.pool("test-metrics-other", 2, other::around);
+    try {
+      stop.begin();
+      ScrapeFaults f = new ScrapeFaults(System::nanoTime);
+      assertEquals(List.of("metrics reply not sent: the server is stopping"), saidOn(pool, f));
+      List<String> gone = saidOn(running, f); // a server still running: its client went away
+      assertEquals(1, gone.size(), "" + gone);
+      assertTrue(gone.get(0).startsWith("metrics reply not sent: the client went away "
+          + "('stream is closed')"), gone.get(0));
+      assertEquals(List.of(), saidOn(running, f), "counted, at FINE, within the minute");
+    } finally {
+      pool.shutdownNow();
+      running.shutdownNow();
+    }
+  }
+
   @Test
   void clientsDribblingTheirHeadersDoNotHoldAScrapeUp() throws Exception {
     List<Socket> slow = List.of();
