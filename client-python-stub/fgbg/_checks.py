@@ -6,8 +6,9 @@ another integer scalar with __index__, such as a 0-d integer tensor) is taken as
 float, a string or a bool is a TypeError naming the argument, never silently converted (1.5 is
 not sample 1, "7" is not sample 7); `bounded` refuses one outside a range (fgbg._requests gives
 each request field its wire type's range). Flags are True or False (numpy's too), not "yes" or
-None; seconds are positive finite numbers; names (outputs) are a list, never one string split
-into letters; paths are str or os.PathLike.
+None; seconds are positive finite numbers (a call's timeout past 10 years is 10 years: no
+practical limit); names (outputs) are a list, never one string split into letters; paths are
+str or os.PathLike.
 
 Needs numpy only (no gRPC), so that reading an export uses it too.
 """
@@ -20,7 +21,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import numpy as np
 
 __all__ = ["integer", "optional_integer", "integers", "int_args", "world_size_arg", "sample_count",
-           "bounded", "flag", "optional_flag", "seconds_arg", "text", "names", "path_arg"]
+           "bounded", "flag", "optional_flag", "seconds_arg", "deadline_arg", "MAX_DEADLINE_S",
+           "text", "names", "path_arg"]
 
 _BOOL_DTYPES = ("bool", "torch.bool")  # numpy's and torch's: both have __index__
 
@@ -129,6 +131,19 @@ def seconds_arg(value: Any, name: str) -> float:
     if not 0 < float(value) < math.inf:
         raise ValueError("%s must be a positive, finite number of seconds, got %r" % (name, value))
     return float(value)
+
+
+# The longest deadline a call is given: 10 years. grpcio adds a call's timeout to the wall clock
+# in nanoseconds, which overflows past about 9.2e9 s (less what the clock reads): 1e10 ended
+# every call DEADLINE_EXCEEDED at once. Users pass sys.maxsize to mean "no limit": a longer
+# timeout is this one (the wire's grpc-timeout holds about 3 years at most anyway).
+MAX_DEADLINE_S = 10 * 365.25 * 24 * 3600.0
+
+
+def deadline_arg(value: Any, name: str) -> float:
+    """`value` as a call's timeout: seconds as `seconds_arg` takes them, a value over
+    MAX_DEADLINE_S (10 years) being that: no practical limit."""
+    return min(seconds_arg(value, name), MAX_DEADLINE_S)
 
 
 def text(value: Any, name: str, secret: bool = False) -> str:

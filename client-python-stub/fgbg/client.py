@@ -14,7 +14,7 @@ import grpc  # noqa: E402
 
 from . import _channels, _owner, _shm_path, _shm_retry, _streams, replicas, shm  # noqa: E402
 from ._default_dataset import chosen  # noqa: E402
-from ._checks import (flag, int_args, optional_flag, sample_count, seconds_arg,  # noqa: E402
+from ._checks import (deadline_arg, flag, int_args, optional_flag, sample_count,  # noqa: E402
                       world_size_arg)
 from ._reply import ReplyRing  # noqa: E402
 from ._split_get import MAX_BYTES, SplitGets, check_size, max_bytes_arg  # noqa: E402
@@ -33,7 +33,8 @@ __all__ = ["Client", "Credentials", "FgbgError"]
 
 class Client(_owner.Owned):
     """A connection to an fgbg server at `target` (default: $FGBG_TARGET, else
-    localhost:50051). Every call has a deadline (`timeout` seconds; streams `stream_timeout`).
+    localhost:50051). Every call has a deadline (`timeout` seconds; streams `stream_timeout`;
+    either over 10 years, sys.maxsize say, is 10 years: no practical limit).
     Use as a context manager or call close().
 
     `target` may name several replicas ("h1:p,h2:p", a list, or "dns:///name:port", see
@@ -63,8 +64,8 @@ class Client(_owner.Owned):
                  token: Optional[str] = None, ring_pool: Optional[shm.RingPool] = None,
                  keepalive_time: float = 30.0, keepalive_timeout: float = 20.0) -> None:
         self._own(locals())  # first: the arguments as given, for copies and pickles
-        self.timeout = seconds_arg(timeout, "timeout")
-        self.stream_timeout = seconds_arg(stream_timeout, "stream_timeout")
+        self.timeout = deadline_arg(timeout, "timeout")
+        self.stream_timeout = deadline_arg(stream_timeout, "stream_timeout")
         n = int_args(max_message_bytes=max_message_bytes, rank=rank, ring_slots=ring_slots)
         rank, self.ring_slots = n["rank"], n["ring_slots"]
         options = _channels.options(n["max_message_bytes"], keepalive_time, keepalive_timeout)

@@ -1,11 +1,13 @@
 import os
 import re
 import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 import fgbg
+from fgbg._checks import MAX_DEADLINE_S
 from conftest import (CLI_JVM, CLIENT_JAR, FOLDER_N, N, PKG, Server, java, java_cli,
                       java_stream_digest)
 
@@ -273,6 +275,19 @@ def test_more_indices_than_one_call_takes_are_split_and_joined(server, shared_me
     assert np.array_equal(whole.depth, np.concatenate([p.depth for p in parts]))
     assert np.array_equal(whole.background, np.concatenate([p.background for p in parts]))
     assert [m.fg for m in whole.meta] == [m.fg for p in parts for m in p.meta]
+
+
+def test_a_timeout_past_ten_years_means_no_practical_limit(server):
+    # grpcio adds a timeout to the clock in nanoseconds: past about 9.2e9 s it overflowed and
+    # every call ended DEADLINE_EXCEEDED at once, telling the user to raise the timeout. Any
+    # timeout past 10 years (sys.maxsize: "no limit") is 10 years, for calls and streams alike.
+    for huge in (1e10, sys.maxsize, np.float64(1e300)):
+        with fgbg.Client(server.target, timeout=huge, stream_timeout=huge) as c:
+            assert list(c.get_samples([1, 2]).indices) == [1, 2]
+            assert sum(len(b.indices) for b in c.stream_epoch(batch_size=8, limit=16,
+                                                             shared_memory=False)) == 16
+            assert c.stats(end=16, progress=False).samples == 16
+            assert c.timeout == c.stream_timeout == MAX_DEADLINE_S == 315576000
 
 
 def test_a_deadline_says_which_option_bounds_the_call(tmp_path):

@@ -111,6 +111,30 @@ class FgbgClientTest {
     assertTrue(e.getStatus().getDescription().contains("index 400000"));
   }
 
+  /**
+   * The longest deadlines the builder takes work on the wire (Python's grpcio overflowed past
+   * 9.2e9 s and ended every call at once; gRPC Java counts from System.nanoTime, so 36,500 days
+   * is a deadline, and the builder refuses more, naming that bound).
+   */
+  @Test
+  void theLongestDeadlinesTheBuilderTakesServeCallsAndStreams() throws Exception {
+    Duration longest = Duration.ofDays(36_500);
+    try (TestServer netty = TestServer.netty(TestDatasets.registry(), 2);
+         FgbgClient c = FgbgClient.builder().channel(netty.channel()).deadline(longest)
+             .streamDeadline(longest).build()) {
+      assertEquals(2, c.getSamples("tiny", 0, 1, 2).size());
+      List<Batch> batches = new ArrayList<>();
+      try (BatchIterator it = c.streamEpoch(StreamEpochRequest.newBuilder().setDataset("tiny")
+          .setBatchSize(4).setLimit(8).build())) {
+        it.forEachRemaining(batches::add);
+      }
+      assertEquals(2, batches.size());
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> FgbgClient.builder().deadline(longest.plusDays(1))).getMessage()
+        .startsWith("deadline must be a positive duration of at most 36500 days"));
+  }
+
   @Test
   void builderRejectsBadValuesNamingThem() {
     assertTrue(assertThrows(IllegalArgumentException.class,

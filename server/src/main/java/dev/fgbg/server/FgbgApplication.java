@@ -52,6 +52,7 @@ public final class FgbgApplication implements AutoCloseable {
   private FgbgServer server;
   private MetricsEndpoint metricsEndpoint;
   private WebUi webUi;
+  private NettyListener listener; // null on a builder of the tests'
   private volatile boolean closed; // volatile: a warm-up the shutdown ends reads it (housekeeping)
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
@@ -102,10 +103,7 @@ public final class FgbgApplication implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Starts the server on {@code builder}; health is NOT_SERVING until every depth model is warm,
-   * and the depth report runs every {@code statsInterval}.
-   */
+  /** Starts on {@code builder}; NOT_SERVING until every depth model is warm. */
   public FgbgApplication start(ServerBuilder<?> builder) throws IOException {
     return start(builder, null);
   }
@@ -115,6 +113,7 @@ public final class FgbgApplication implements AutoCloseable {
     // Rings left by clients that died (a stream's ring is removed when it ends; a GetSamples
     // ring of a client killed with SIGKILL is not): swept before serving, then every minute.
     reapRings();
+    this.listener = listener;
     housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
     List<DepthRuntime> reported = new ArrayList<>(runtimes);
@@ -274,6 +273,9 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());
+      }
+      if (listener != null) {
+        listener.close(); // its event loops: the exit would wait for them (EventLoops)
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

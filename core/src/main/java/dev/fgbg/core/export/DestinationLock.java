@@ -43,6 +43,8 @@ public final class DestinationLock implements AutoCloseable {
   public static final String BUSY = " is being written by another export right now: wait for it"
       + " to finish or cancel it, or export elsewhere (one just cancelled lets go within seconds,"
       + " once the batch it was writing is done: then retry in a few seconds)";
+  /** Why a destination at or above a running export's is refused, after that export's name. */
+  static final String WRITING = ", which another export is writing right now";
   /** Held only while an export checks its neighbours and takes its lock (not a ".lock"). */
   static final String GUARD = "guard";
   private static final String SUFFIX = ".lock";
@@ -69,6 +71,16 @@ public final class DestinationLock implements AutoCloseable {
     this.dest = dest;
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /**
+   * Whether {@code e} is this lock's refusal for an export running at, above or below the
+   * destination: a precondition of the client's request that a retry may meet, not a failure.
+   */
+  public static boolean busy(Throwable e) {
+    return e instanceof FgbgException f && f.reason() == FgbgException.Reason.FAILED_PRECONDITION
+        && f.getMessage() != null && (f.getMessage().contains(BUSY)
+        || f.getMessage().contains(WRITING));
   }
 
   /**
@@ -218,13 +230,12 @@ public final class DestinationLock implements AutoCloseable {
     }
     if (rel.startsWith(other + "/")) {
       throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-          + " is inside " + Quoted.of(other) + ", which another export is writing right now;"
-          + " choose a folder outside it");
+          + " is inside " + Quoted.of(other) + WRITING + "; choose a folder outside it");
     }
     if (other.startsWith(rel + "/")) {
       throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-          + " holds " + Quoted.of(other) + ", which another export is writing right now (an"
-          + " export never replaces a running one); wait for it or choose another folder");
+          + " holds " + Quoted.of(other) + WRITING + " (an export never replaces a running"
+          + " one); wait for it or choose another folder");
     }
   }
 

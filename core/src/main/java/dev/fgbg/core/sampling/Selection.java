@@ -91,6 +91,9 @@ public final class Selection implements IndexSequence {
       throw FgbgException.invalidArgument("range start " + start + " must be in [0, "
           + datasetSize + ") for dataset '" + dataset + "'");
     }
+    if (end < 0) { // not an empty range: a field at fault, named as the others are
+      throw FgbgException.invalidArgument("range end " + end + " must not be negative");
+    }
     if (end > datasetSize) {
       throw FgbgException.invalidArgument("range end " + end + " is past the end of dataset '"
           + dataset + "' (" + datasetSize + " samples)");

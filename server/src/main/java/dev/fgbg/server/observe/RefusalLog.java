@@ -30,19 +30,23 @@ import java.util.logging.Logger;
  * client cannot fill the log; a count held back is logged once its minute is over, by a check
  * on the server's timer, so a burst's last count is said without waiting for another refusal
  * (and, at {@link #close}, what is held then). Outside the authenticator, so it sees its
- * refusals.
+ * refusals. A call its service marks {@link #busy} (an export whose folder another export
+ * writes) is logged so too, at INFO: the client's to retry, not the operator's to fix.
  */
 public final class RefusalLog implements ServerInterceptor, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
 
   /** Set once a call's admitted work begins ({@link #workBegins}). */
   private static final Context.Key<AtomicBoolean> WORK_BEGAN = Context.key("fgbg-work-began");
+  /** Set when a call is refused for a moment's conflict of the client's ({@link #busy}). */
+  private static final Context.Key<AtomicBoolean> BUSY = Context.key("fgbg-busy");
 
   /** How often the held counts are looked at: a summary comes at most this late. */
   public static final Duration TICK = Duration.ofSeconds(1);
 
   private final MinuteLines exhausted;
   private final MinuteLines unauthenticated;
+  private final MinuteLines busy;
   private final ScheduledFuture<?> ticks;
 
   /**
@@ -52,6 +56,9 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
   public RefusalLog(Ticker ticker, ScheduledExecutorService timer, Duration tick) {
     this.exhausted = lines(ticker, "calls refused over the server's limits");
     this.unauthenticated = lines(ticker, "calls refused without a valid token");
+    // The client's own conflict, retried as told (an export whose folder another writes): INFO.
+    this.busy = MinuteLines.of(LOG, Level.INFO, ticker::read,
+        "calls refused while another call held what they asked for");
     this.ticks = timer.scheduleWithFixedDelay(() -> {
       try {
         flush(false);
@@ -64,6 +71,7 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
   private void flush(boolean evenWithinTheMinute) {
     exhausted.flush(evenWithinTheMinute);
     unauthenticated.flush(evenWithinTheMinute);
+    busy.flush(evenWithinTheMinute);
   }
 
   /** Stops the checks and logs the counts still held back: the server is stopping. */
@@ -86,6 +94,16 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
     return began == null ? () -> { } : () -> began.set(true);
   }
 
+  /**
+   * Called in a call's context; the returned action marks the call as refused for what another
+   * call holds right now (run it before the call closes, on whatever thread): its refusal is
+   * logged here, at INFO, instead of by its service.
+   */
+  public static Runnable busy() {
+    AtomicBoolean refused = BUSY.get();
+    return refused == null ? () -> { } : () -> refused.set(true);
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
@@ -93,7 +111,8 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
         .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
     String method = call.getMethodDescriptor().getBareMethodName();
     AtomicBoolean began = new AtomicBoolean();
-    Context context = Context.current().withValue(WORK_BEGAN, began);
+    AtomicBoolean refused = new AtomicBoolean();
+    Context context = Context.current().withValues(WORK_BEGAN, began, BUSY, refused);
     return Contexts.interceptCall(context, new SimpleForwardingServerCall<>(call) {
       private volatile String identity;
       private volatile boolean replied;
@@ -118,7 +137,7 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
       public void close(Status status, Metadata trailers) {
         MinuteLines kind = status.getCode() == Status.Code.UNAUTHENTICATED ? unauthenticated
             : status.getCode() == Status.Code.RESOURCE_EXHAUSTED && !replied && !began.get()
-            ? exhausted : null;
+            ? exhausted : refused.get() ? busy : null;
         if (kind != null) {
           String id = identity != null ? identity : ClientIdentity.AUTHENTICATED.get();
           String what = method + " from " + peer + (id != null ? " (" + id + ")" : "") + ": "

@@ -9,11 +9,13 @@ import dev.fgbg.core.Rate;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
+import dev.fgbg.core.export.DestinationLock;
 import dev.fgbg.core.export.ExportFormat;
 import dev.fgbg.core.export.ExportJob;
 import dev.fgbg.core.export.ExportReport;
 import dev.fgbg.core.export.Exporter;
 import dev.fgbg.server.admission.AdmittedCalls;
+import dev.fgbg.server.observe.RefusalLog;
 import dev.fgbg.server.status.ServerStopping;
 import dev.fgbg.server.status.Statuses;
 import dev.fgbg.server.stop.DeadlineEnds;
@@ -105,11 +107,12 @@ final class ExportService {
     long total = job.selection().size();
     // Told apart when the cancel comes: the client's reset at its deadline, or its own cancel.
     AtomicBoolean deadlinePassed = new AtomicBoolean();
+    Runnable busy = RefusalLog.busy(); // marked in the call's context, from the export's thread
     admitted.run(call, () -> {
       deadlinePassed.set(DeadlineEnds.passed(deadline));
       cancelled.set(true);
     }, () -> {
-      // Said once the manifest tells a resume (how much is kept already), or with the end line
+      // Said once the manifest tells a resume (how much it found), or with the end line
       // of an export that ended before.
       ExportStartLine start = new ExportStartLine(what + " started for " + who + ": "
           + job.format().id() + ", " + total + " samples of dataset "
@@ -124,6 +127,7 @@ final class ExportService {
       String end = CANCELLED;
       Level level = Level.INFO;
       Runnable close = () -> { };
+      boolean refused = false; // before it began: no start line, no end line
       try {
         exporter.run(job, new ExportReport.Listener() {
           @Override
@@ -192,13 +196,19 @@ final class ExportService {
       } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
+          // Its folder held by another export (a precondition, checked before any write): the
+          // refusal log's, as the client polls it; once.
+          refused = DestinationLock.busy(e);
+          if (refused) {
+            busy.run();
+          }
           end = "failed: " + failed.getStatus().getDescription() + deniedFile(e);
           level = CLIENTS.contains(failed.getStatus().getCode()) && !DiskFull.in(e) ? Level.INFO
               : Level.WARNING;
           close = () -> call.onError(failed);
         }
       } finally {
-        if (run.end(close)) {
+        if (run.end(close) && !refused) {
           endLine(start, what + " " + (CANCELLED.equals(end) && deadlinePassed.get() ? DEADLINE
               : end), level, kept, total, started);
         }

@@ -5,8 +5,10 @@ import java.util.logging.Logger;
 
 /**
  * An export's start line, said once: when the destination's manifest has told how many samples
- * a resume keeps already ("resuming: 800 samples kept already"), or just before the end line of
- * an export that ended before that (the destination locked by another, too little space).
+ * a resume found in complete shards ("resuming: 800 samples found in complete shards"; each is
+ * read back before it is kept, and one that fails is redone: the end line counts those kept),
+ * or just before the end line of an export that ended before that (too little space). An
+ * export whose folder another export holds is refused before it starts: no line here.
  */
 final class ExportStartLine {
   private static final Logger LOG = Logger.getLogger(ExportService.class.getName());
@@ -18,11 +20,11 @@ final class ExportStartLine {
     this.line = line;
   }
 
-  /** Says the line, with {@code kept} samples kept already (0: a new export), unless said. */
-  void say(long kept) {
+  /** Says the line, with {@code found} samples of a resume (0: a new export), unless said. */
+  void say(long found) {
     if (said.compareAndSet(false, true)) {
-      LOG.info(line + (kept > 0 ? "; resuming: " + kept + " samples kept already (in complete"
-          + " shards, each read back before it is kept)" : ""));
+      LOG.info(line + (found > 0 ? "; resuming: " + found + " samples found in complete shards"
+          + " (each read back before it is kept)" : ""));
     }
   }
 }

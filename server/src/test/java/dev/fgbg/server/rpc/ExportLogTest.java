@@ -200,8 +200,8 @@ class ExportLogTest {
           .setDestination("cut").build()).forEachRemaining(p -> { });
       lines = await(log, 4);
       assertEquals("export to 'cut' started for 127.0.0.1: webdataset, 4000 samples of dataset"
-          + " 'builtin'; resuming: " + kept + " samples kept already (in complete shards, each"
-          + " read back before it is kept)", lines.get(2));
+          + " 'builtin'; resuming: " + kept + " samples found in complete shards (each read"
+          + " back before it is kept)", lines.get(2));
       assertTrue(lines.get(3).startsWith("export to 'cut' finished: 4000 of 4000 samples kept"),
           lines.get(3));
     }

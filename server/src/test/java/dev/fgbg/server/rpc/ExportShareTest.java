@@ -12,6 +12,7 @@ import dev.fgbg.server.CallOutcome;
 import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.server.admission.LoadOptions;
+import dev.fgbg.server.observe.RefusalLog;
 import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.Authenticator;
 import dev.fgbg.server.transport.ConnectOptions;
@@ -73,16 +74,16 @@ class ExportShareTest {
 
   @Test
   void oneClientsBatchOfExportsLeavesRoomForAnothersWhichRunsAtOnce() throws Exception {
-    // Half of 2 + 2 places: alice holds two and is refused her third; without the share her
-    // third and fourth would queue and bob would be refused for a full queue. Alone, she runs
-    // on both places (one export alone would run on half of them); bob, within his half of the
-    // running places, then runs at once beside her borrowed one, not after one of her
-    // 20,000-sample exports.
+    // Half of 2 + 2 places, but alice is alone: she runs on both places (one export alone
+    // would run on half of them) and queues on both of the queue's too (her third and fourth
+    // were refused "so that other clients find room", with no other client there); her fifth
+    // finds every place taken. Bob, within his half of the running places, then runs at once
+    // beside her borrowed one, not after one of her 20,000-sample exports.
     LoadOptions load = LoadOptions.builder().maxExports(2).exportQueue(2).build();
     try (TestServer s = twoClients(load)) {
       FgbgGrpc.FgbgStub alice = FgbgGrpc.newStub(as(s.channel(), ALICE));
       StreamStats counters = s.server().stats();
-      CountDownLatch aliceRefused = new CountDownLatch(2);
+      CountDownLatch aliceRefused = new CountDownLatch(1);
       List<CallOutcome<ExportProgress>> batch = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
@@ -91,16 +92,16 @@ class ExportShareTest {
       assertTrue(counters.await(() -> counters.snapshot().admittedStarts() == 2, LONG),
           "alone, alice runs both");
       assertEquals(0, exports.queued());
-      for (int i = 2; i < 4; i++) {
+      for (int i = 2; i < 5; i++) {
         batch.add(export(alice, "alice" + i, 20_000, false, aliceRefused));
       }
       assertTrue(aliceRefused.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
-      for (CallOutcome<ExportProgress> refused : batch.subList(2, 4)) {
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.status.getCode());
-        assertEquals("client token alice has 2 exports running or queued, the most one client"
-            + " may have (half of --max-exports + --export-queue = 2, so that other clients find"
-            + " room); try again when one ends", refused.status.getDescription());
-      }
+      CallOutcome<ExportProgress> refused = batch.stream().filter(CallOutcome::isClosed)
+          .findFirst().orElseThrow();
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.status.getCode());
+      assertEquals("too many exports: 2 running and 2 queued, the most allowed (--max-exports ="
+          + " 2, --export-queue = 2); try again later", refused.status.getDescription());
+      assertEquals(2, exports.queued(), "alone, alice queues on the queue's every place");
       CallOutcome<ExportProgress> bob = export(FgbgGrpc.newStub(as(s.channel(), BOB)), "bob",
           100, false, new CountDownLatch(0));
       assertTrue(bob.await(LONG));
@@ -115,7 +116,8 @@ class ExportShareTest {
 
   @Test
   void anOverwriteOfAFolderHoldingARunningExportNamesIt() throws Exception {
-    try (TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), 2)) {
       FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(s.channel());
       CallOutcome<ExportProgress> inner = export(stub, "race/r1", 20_000, false,
           new CountDownLatch(0));
@@ -128,6 +130,24 @@ class ExportShareTest {
           + " right now (an export never replaces a running one); wait for it or choose another"
           + " folder", outer.status.getDescription());
       assertFalse(inner.isClosed(), "race/r1 still writes");
+      CallOutcome<ExportProgress> same = export(stub, "race/r1", 100, false,
+          new CountDownLatch(0));
+      assertTrue(same.await(LONG));
+      assertEquals(Status.Code.FAILED_PRECONDITION, same.status.getCode());
+      assertTrue(same.status.getDescription().startsWith("export destination 'race/r1' is being"
+          + " written by another export right now"), same.status.getDescription());
+      // Refused before they began (a client retrying as told would flood the log with a start
+      // line and a WARNING each time): the refusal log's, at INFO, counted within its minute.
+      List<String> lines = log.of(ExportService.class.getName()).stream()
+          .map(LogRecord::getMessage).toList();
+      assertEquals(1, lines.size(), lines::toString);
+      assertTrue(lines.get(0).startsWith("export to 'race/r1' started"), lines::toString);
+      List<LogRecord> refusals = log.of(RefusalLog.class.getName());
+      assertEquals(List.of(Level.INFO), refusals.stream().map(LogRecord::getLevel).toList());
+      assertTrue(refusals.get(0).getMessage().startsWith("refused Export from "),
+          refusals.get(0).getMessage());
+      assertTrue(refusals.get(0).getMessage().contains(": FAILED_PRECONDITION export destination"
+          + " 'race' holds 'race/r1'"), refusals.get(0).getMessage());
       inner.cancel();
       // Stopped, it is still an export: named as one, not as files of someone else's.
       assertTrue(counters.await(() -> s.server().exportAdmission().running() == 0, LONG));

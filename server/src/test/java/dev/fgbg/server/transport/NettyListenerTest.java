@@ -117,6 +117,7 @@ class NettyListenerTest {
       }
     } finally {
       server.shutdownNow().awaitTermination();
+      l.close();
     }
   }
 
