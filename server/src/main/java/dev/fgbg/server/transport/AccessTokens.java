@@ -26,16 +26,17 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * # comments and blank lines are ignored
- * alice:9f2c0e7d4b1a6385f0e2    export   (named alice, may export)
- * ci:77aa01b2c3d4e5f60718                (named ci, may not export)
- * 0d1e2f3a4b5c6d7e8f90                   (unnamed: called "token on line 4")
+ * alice:9f2c0e7d4b1a6385f0e29f2c0e7d4b1a  export   (named alice, may export)
+ * ci:77aa01b2c3d4e5f6071877aa01b2c3d4e5             (named ci, may not export)
+ * 0d1e2f3a4b5c6d7e8f900d1e2f3a4b5c6d                (unnamed: "token on line 4")
  * </pre>
  *
  * A line is {@code [NAME:]TOKEN [export]}: a token has at least {@link #MIN_LENGTH} characters
  * ({@link #MIN_DISTINCT} of them different) and at most {@link MetadataLimit#MAX_TOKEN_BYTES},
  * none of them white space or {@code :}; the word {@code export} lets its holder run Export. The
  * name (1-64 ASCII letters, digits, {@code _.@-}) is the caller's identity for per-client
- * limits and in logs. Only SHA-256 digests of the tokens are kept, and a presented token is
+ * limits and in logs. A token under {@link #GOOD_BITS} is accepted, but named in {@link #weak}.
+ * Only SHA-256 digests of the tokens are kept, and a presented token is
  * compared with every one in constant time.
  */
 public final class AccessTokens {
@@ -44,7 +45,7 @@ public final class AccessTokens {
   public static final int MIN_LENGTH = 16;
   /**
    * The fewest distinct characters a token may have: {@code aaaaaaaaaaaaaaaa} or {@code
-   * abababab...} are the first an attacker tries (wrong tokens are not throttled). A random
+   * abababab...} are the first an attacker tries ({@link TokenGuesses} only slows him). A random
    * token has about 10 in 16 hex characters; the chance that one has fewer than 5 is 4e-7 for
    * 16 hex characters ({@code openssl rand -hex 8}), 2e-9 for 20, 1e-16 for 32 ({@code openssl
    * rand -hex 16}), 3e-14 for 16 Base64 ones and 2e-21 for 22 ({@code
@@ -59,15 +60,48 @@ public final class AccessTokens {
   /** No tokens: nothing is asked of callers. */
   public static final AccessTokens NONE = new AccessTokens(List.of());
 
+  /**
+   * The fewest bits a token should carry, as {@link #bits} estimates them; a weaker one is
+   * accepted (files that work keep working) with a WARNING naming it ({@link LiveTokens}).
+   */
+  public static final int GOOD_BITS = 128;
+
   /** Who holds a token, and whether it may export. */
   public record Holder(String name, boolean mayExport) {}
 
   private record Entry(byte[] digest, Holder holder) {}
 
   private final List<Entry> entries;
+  /** The names of tokens under {@link #GOOD_BITS}, in file order. */
+  private final List<String> weak;
 
   private AccessTokens(List<Entry> entries) {
+    this(entries, List.of());
+  }
+
+  private AccessTokens(List<Entry> entries, List<String> weak) {
     this.entries = List.copyOf(entries);
+    this.weak = List.copyOf(weak);
+  }
+
+  /** The names of the tokens that look chosen by a person: under {@link #GOOD_BITS}. */
+  public List<String> weak() {
+    return weak;
+  }
+
+  /**
+   * A token's strength, estimated simply: its length times log2 of the alphabet of the classes
+   * of characters it uses (26 lower-case letters, 26 upper-case, 10 digits, 33 others). It is
+   * what a random token of that length and alphabet has, so a word or a pattern scores too
+   * high, never too low: {@code openssl rand -hex 16} scores 165 (32 characters of 36 letters
+   * and digits), {@code openssl rand -hex 32} 330, {@code password12345678} 82.
+   */
+  static double bits(String token) {
+    int alphabet = (token.chars().anyMatch(c -> c >= 'a' && c <= 'z') ? 26 : 0)
+        + (token.chars().anyMatch(c -> c >= 'A' && c <= 'Z') ? 26 : 0)
+        + (token.chars().anyMatch(c -> c >= '0' && c <= '9') ? 10 : 0)
+        + (token.chars().anyMatch(c -> !Character.isLetterOrDigit(c)) ? 33 : 0);
+    return token.length() * Math.log(alphabet) / Math.log(2);
   }
 
   /** Whether callers must present a token. */
@@ -159,6 +193,7 @@ public final class AccessTokens {
     List<Entry> entries = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> seen = new HashSet<>();
+    List<String> weak = new ArrayList<>();
     for (int n = 1; n <= lines.size(); n++) {
       String line = lines.get(n - 1);
       line = (n == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line).strip(); // a BOM
@@ -208,12 +243,15 @@ public final class AccessTokens {
         throw new IllegalArgumentException(where + ": this token is listed twice");
       }
       entries.add(new Entry(digest(token), new Holder(name, words.length == 2)));
+      if (bits(token) < GOOD_BITS) {
+        weak.add(name);
+      }
     }
     if (entries.isEmpty()) {
       throw new IllegalArgumentException(source + ": no tokens in it (one [NAME:]TOKEN [export] "
           + "a line)");
     }
-    return new AccessTokens(entries);
+    return new AccessTokens(entries, weak);
   }
 
   static boolean worldReadable(Path file) {

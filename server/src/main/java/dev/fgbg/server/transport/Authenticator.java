@@ -22,6 +22,8 @@ import java.util.Optional;
  * caller's {@link ClientIdentity#AUTHENTICATED} identity; without tokens, a verified client
  * certificate's subject does (mTLS). A reload of the tokens that removes one ends its running
  * calls UNAUTHENTICATED ({@link RevokedCalls}). Health is not behind it (probes carry no token).
+ * Tokens are checked at the pace {@link TokenGuesses} allows each client address: past it, a
+ * token is UNAUTHENTICATED "too many wrong tokens from ..." without being compared.
  */
 public final class Authenticator implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
@@ -56,7 +58,20 @@ public final class Authenticator implements ServerInterceptor {
         // checking the first would see bob's.
         return refuse(call, Statuses.unauthenticated(severalHeaders(sent)));
       }
-      Optional<AccessTokens.Holder> holder = holder(headers.get(AUTHORIZATION));
+      String token = token(headers.get(AUTHORIZATION));
+      Optional<AccessTokens.Holder> holder = Optional.empty();
+      if (token != null) {
+        String address = ClientIdentity.address(call.getAttributes()
+            .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
+        TokenGuesses.Refusal paced = tokens.guesses().take(address);
+        if (paced != null) {
+          return refuse(call, Statuses.unauthenticated(paced.words()));
+        }
+        holder = tokens.match(token);
+        if (holder.isPresent()) {
+          tokens.guesses().matched(address);
+        }
+      }
       if (holder.isEmpty()) {
         return refuse(call, Statuses.unauthenticated(headers.get(AUTHORIZATION) == null
             ? "this server asks for a bearer token: send 'authorization: Bearer TOKEN' (CLI: "
@@ -73,7 +88,7 @@ public final class Authenticator implements ServerInterceptor {
       identity = ClientIdentity.ofToken(holder.get().name());
       Context ctx = Context.current().withValue(ClientIdentity.AUTHENTICATED, identity);
       ConnectionCalls.current().authenticated(); // its connection is one the server serves
-      return running.start(call, headers, token(headers.get(AUTHORIZATION)),
+      return running.start(call, headers, token,
           holder.get().name(), (c, h) -> Contexts.interceptCall(ctx, c, h, next));
     } else {
       identity = ClientIdentity.ofCertificate(
@@ -86,11 +101,6 @@ public final class Authenticator implements ServerInterceptor {
     }
     Context ctx = Context.current().withValue(ClientIdentity.AUTHENTICATED, identity);
     return Contexts.interceptCall(ctx, call, headers, next);
-  }
-
-  private Optional<AccessTokens.Holder> holder(String authorization) {
-    String token = token(authorization);
-    return token == null ? Optional.empty() : tokens.match(token);
   }
 
   /** The token of an {@code authorization} header, or null when it is no bearer token. */

@@ -1,11 +1,14 @@
 package dev.fgbg.server.transport;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.Quoted;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -36,8 +39,12 @@ public final class LiveTokens {
   private final FileWatch changes;
   /** Told each set put in force by a reload, after it is in force. */
   private final List<Consumer<AccessTokens>> reloaded = new CopyOnWriteArrayList<>();
+  /** The pace of token checks per client address, on the gRPC port and the web UI alike. */
+  private final TokenGuesses guesses = new TokenGuesses();
   /** Whether the file could be read by every user at the last read; the watching thread's. */
   private boolean worldReadable;
+  /** The names of weak tokens warned about: once each, not at every reload. */
+  private final Set<String> warnedWeak = ConcurrentHashMap.newKeySet();
 
   private LiveTokens(Path file, Duration interval, AccessTokens tokens, byte[] bytes) {
     this.file = file;
@@ -48,6 +55,24 @@ public final class LiveTokens {
         List.of(bytes), contents -> replace(contents.get(0)),
         () -> "the " + InWords.count(size(), "token") + " read before "
             + (size() == 1 ? "stays" : "stay") + " in force", LOG);
+    if (file != null) {
+      warnIfWeak(tokens);
+    }
+  }
+
+  /**
+   * One WARNING per token name, the first time a read finds its token weak ({@link
+   * AccessTokens#GOOD_BITS}): named, never shown. It is accepted still.
+   */
+  private void warnIfWeak(AccessTokens tokens) {
+    for (String name : tokens.weak()) {
+      if (warnedWeak.add(name)) {
+        LOG.warning("--token-file " + file + ": the token of " + Quoted.of(name) + " looks"
+            + " chosen by a person (under " + AccessTokens.GOOD_BITS + " bits by length and"
+            + " kinds of characters); it is accepted, but a guesser may find it: replace it"
+            + " with a random one, e.g. openssl rand -hex 32");
+      }
+    }
   }
 
   /** These tokens, for good (no file to watch). */
@@ -91,6 +116,11 @@ public final class LiveTokens {
   /** How many tokens are in force now. */
   public int size() {
     return current().size();
+  }
+
+  /** How fast each client address may have tokens checked. */
+  public TokenGuesses guesses() {
+    return guesses;
   }
 
   /** The holder of {@code token} among the tokens in force now. */
@@ -147,6 +177,7 @@ public final class LiveTokens {
     // Said first: the lines of calls its listeners end (a revoked token's) follow it.
     LOG.info("--token-file " + file + " reloaded: " + InWords.count(next.size(), "token")
         + " (was " + was.size() + ")");
+    warnIfWeak(next);
     reloaded.forEach(l -> l.accept(next));
   }
 }

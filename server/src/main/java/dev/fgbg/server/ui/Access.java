@@ -11,6 +11,8 @@ import dev.fgbg.server.transport.AccessTokens;
 import dev.fgbg.server.transport.Authenticator;
 import dev.fgbg.server.transport.ClientIdentity;
 import dev.fgbg.server.transport.LiveTokens;
+import dev.fgbg.server.transport.TokenGuesses;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,7 +36,9 @@ import java.util.logging.Logger;
  * ends at its next request. A token keeps its newest {@link #PER_TOKEN} sessions (signing in
  * once more ends its oldest), so that no token's sign-ins can end another's sessions. Each
  * token's sign-ins, and the refused ones, are one log line a minute at most ({@link
- * MinuteLines}): a flood cannot fill the log, nor hide who else signed in.
+ * MinuteLines}): a flood cannot fill the log, nor hide who else signed in. Bearer tokens are
+ * compared at the pace {@link TokenGuesses} allows their address, shared with the gRPC port:
+ * past it, a 429 with Retry-After, in words, a log line a minute at most.
  */
 final class Access {
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
@@ -60,6 +64,8 @@ final class Access {
   private final Map<String, ArrayDeque<String>> byToken = new HashMap<>();
   private final Ticker ticker;
   private final MinuteLines refused;
+  /** Requests refused for their address's wrong tokens ({@link TokenGuesses}). */
+  private final MinuteLines throttled;
   /** Each token name's sign-in lines, so that one's flood hides no other's: as many as names. */
   private final Map<String, MinuteLines> signedIn = new ConcurrentHashMap<>();
 
@@ -70,6 +76,8 @@ final class Access {
     this.ticker = ticker;
     this.refused = MinuteLines.of(LOG, Level.INFO, ticker::read,
         "web UI sign-ins with an unknown token refused");
+    this.throttled = MinuteLines.of(LOG, Level.WARNING, ticker::read,
+        "web UI requests refused for too many wrong tokens");
   }
 
   /** Whether requests must show a token or a session. */
@@ -77,19 +85,53 @@ final class Access {
     return tokens.required();
   }
 
-  /** Whether this request may see the UI. */
-  boolean allowed(Headers h) {
-    return !tokens.required() || (authorizations(h) < 2 && holder(h) != null);
+  /**
+   * Null when this request may see the UI, else why not: several Authorization headers in the
+   * gRPC port's words, a 429 when its address has tried too many wrong tokens ({@link
+   * TokenGuesses}), else a 401 saying how to show a token.
+   */
+  HttpFailure denied(HttpExchange ex) {
+    Headers h = ex.getRequestHeaders();
+    if (!tokens.required()) {
+      return null;
+    }
+    if (authorizations(h) > 1) {
+      return new HttpFailure(401, Authenticator.severalHeaders(authorizations(h)));
+    }
+    Optional<AccessTokens.Holder> byBearer;
+    try {
+      byBearer = paced(h, ex.getRemoteAddress());
+    } catch (HttpFailure tooMany) {
+      return tooMany;
+    }
+    return byBearer.isPresent() || session(h) != null ? null : new HttpFailure(401,
+        "this server asks for a token: sign in on any page of this UI, or send"
+            + " 'Authorization: Bearer TOKEN'");
   }
 
   /**
-   * Why a request that {@link #allowed} refuses is refused, in words: several Authorization headers
-   * in the gRPC port's words, else how to show a token.
+   * The holder of the request's bearer token, compared at the pace its address is allowed
+   * ({@link TokenGuesses}, shared with the gRPC port).
+   *
+   * @throws HttpFailure 429, with the seconds to wait, past that pace
    */
-  String refusal(Headers h) {
-    return authorizations(h) > 1 ? Authenticator.severalHeaders(authorizations(h))
-        : "this server asks for a token: sign in on any page of this UI, or send"
-            + " 'Authorization: Bearer TOKEN'";
+  private Optional<AccessTokens.Holder> paced(Headers h, InetSocketAddress peer) {
+    Optional<String> token = bearer(h);
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    String address = ClientIdentity.address(peer);
+    TokenGuesses.Refusal refusal = tokens.guesses().take(address);
+    if (refusal != null) {
+      throttled.log("web UI: " + refusal.words() + "; " + MinuteLines.COUNTED, "from "
+          + address);
+      throw new HttpFailure(429, refusal.words(), refusal.seconds());
+    }
+    Optional<AccessTokens.Holder> holder = tokens.match(token.get());
+    if (holder.isPresent()) {
+      tokens.guesses().matched(address);
+    }
+    return holder;
   }
 
   /**
@@ -162,7 +204,7 @@ final class Access {
     if (token.isEmpty()) {
       throw new HttpFailure(401, "send the token as 'Authorization: Bearer TOKEN'");
     }
-    Optional<AccessTokens.Holder> holder = tokens.match(token.get());
+    Optional<AccessTokens.Holder> holder = paced(r.headers(), r.peer());
     if (holder.isEmpty()) {
       refused.log("web UI: a sign-in with an unknown token was refused; "
           + MinuteLines.COUNTED, "from " + ClientIdentity.address(r.peer()));
@@ -191,6 +233,7 @@ final class Access {
    */
   void flush(boolean evenWithinTheMinute) {
     refused.flush(evenWithinTheMinute);
+    throttled.flush(evenWithinTheMinute);
     signedIn.values().forEach(lines -> lines.flush(evenWithinTheMinute));
   }
 

@@ -8,10 +8,21 @@ final class HttpFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
+  /** Seconds for a Retry-After header, or 0 for none. */
+  private final long retryAfter;
 
   HttpFailure(int status, String message) {
+    this(status, message, 0);
+  }
+
+  HttpFailure(int status, String message, long retryAfter) {
     super(message, null, false, false);
     this.status = status;
+    this.retryAfter = retryAfter;
+  }
+
+  long retryAfter() {
+    return retryAfter;
   }
 
   int status() {

@@ -115,6 +115,7 @@ final class Router implements HttpHandler {
     }
     Resources.Back back = route == null ? null : route.back();
     Reply reply;
+    HttpFailure denied;
     String misdirected = hosts.refusal(ex.getRequestHeaders().getFirst("Host"));
     if (!entered) {
       reply = failure(kind, back, null, new HttpFailure(503, STOPPING));
@@ -129,10 +130,9 @@ final class Router implements HttpHandler {
     } else if (route == null) {
       reply = failure(kind, null, null, HttpFailure.notFound("no page at " + Quoted.of(path)
           + "; the pages are /, /grid, /sample, /stats and /live"));
-    } else if (!route.open() && !access.allowed(ex.getRequestHeaders())) {
-      reply = kind == Kind.PAGE ? resources.page(401, "login", "Sign in", null)
-          : failure(kind, null, null, new HttpFailure(401,
-              access.refusal(ex.getRequestHeaders())));
+    } else if (!route.open() && (denied = access.denied(ex)) != null) {
+      reply = kind == Kind.PAGE && denied.status() == 401
+          ? resources.page(401, "login", "Sign in", null) : failure(kind, null, null, denied);
     } else {
       reply = answer(route, kind, ex);
     }
@@ -187,7 +187,9 @@ final class Router implements HttpHandler {
       case FILE -> Reply.text(f.status(), f.getMessage() + "\n");
     };
     // A 503 is a full queue or a stopping server: a moment later may find room.
-    return f.status() == 503 ? r.header("Retry-After", "1") : r;
+    // A 429 (too many wrong tokens) says when its address may try again.
+    return f.status() == 503 ? r.header("Retry-After", "1")
+        : f.retryAfter() > 0 ? r.header("Retry-After", String.valueOf(f.retryAfter())) : r;
   }
 
   private static void send(HttpExchange ex, Reply r, boolean head) throws IOException {
