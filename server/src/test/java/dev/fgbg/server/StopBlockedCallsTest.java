@@ -35,7 +35,7 @@ class StopBlockedCallsTest {
   private static final int THREADS = 2;
 
   /** Opens a stream that reads everything; completes with its status. */
-  private static CompletableFuture<Status> stream(TestServer s, CountDownLatch first) {
+  static CompletableFuture<Status> stream(TestServer s, CountDownLatch first) {
     return call(s, FgbgGrpc.getStreamEpochMethod(), StreamEpochRequest.newBuilder()
         .setDataset("builtin").setBatchSize(16).build(), first);
   }
@@ -52,7 +52,7 @@ class StopBlockedCallsTest {
    * Calls {@code method} with {@code request}, reading every reply; counts {@code first} down
    * at its first reply and completes with its status.
    */
-  private static <Q, R> CompletableFuture<Status> call(TestServer s,
+  static <Q, R> CompletableFuture<Status> call(TestServer s,
       MethodDescriptor<Q, R> method, Q request, CountDownLatch first) {
     CompletableFuture<Status> end = new CompletableFuture<>();
     ClientCall<Q, R> call = s.channel().newCall(method,

@@ -30,9 +30,9 @@ public record ExportReport(long done, long kept, long total, long bytes,
     /**
      * Runs {@code step} (a shard's commit, manifest entry and report; the export's last
      * manifest and its finished report) only while whoever listens still hears the report it
-     * sends, as one act with the listener's end: a step it refuses leaves nothing complete
-     * (the export then stops as cancelled), so the samples it was last told are those kept.
-     * Whether it ran.
+     * sends: a step it refuses leaves nothing complete (the export then stops as cancelled),
+     * so the samples it was last told are those kept, unless its listener ends while the step
+     * runs (then the manifest, which a resume reads, counts that shard). Whether it ran.
      */
     default boolean completing(Step step) throws IOException {
       step.run();

@@ -139,6 +139,8 @@ final class ExportService {
           @Override
           public void progress(ExportReport p) {
             kept.set(p.kept());
+            // Lock order: `last`, then the call's OneEnd (run.send); nothing run under OneEnd
+            // takes `last` or touches a file.
             synchronized (last) {
               long now = ticker.read();
               // a shard completed is always sent: the client's count of what is kept is the
@@ -157,26 +159,18 @@ final class ExportService {
 
           @Override
           public boolean completing(ExportReport.Step step) throws IOException {
-            // With the call's end (OneEnd): what completes is reported before any end, and
-            // nothing completes once the client cannot hear it (gone, or its deadline too
-            // near) or the server stops, so the count the client was last told is what is kept.
-            IOException[] failed = {null};
-            boolean[] ran = {false};
-            run.send(() -> {
-              if (cancelled.get() || draining.stopping() || DeadlineEnds.near(deadline)) {
-                return;
-              }
-              try {
-                step.run();
-                ran[0] = true;
-              } catch (IOException e) {
-                failed[0] = e;
-              }
-            });
-            if (failed[0] != null) {
-              throw failed[0];
+            // Decided with the call's end (OneEnd), run without it: nothing completes once the
+            // call ended, the client cannot hear of it (gone, or its deadline too near) or the
+            // server stops; the step's files and manifest are written outside the lock, so a
+            // stop's end of this call (Draining.endAll) never waits on a slow disk. A call
+            // ended meanwhile is not told of that shard: its resume reads the manifest.
+            boolean[] go = {false};
+            run.send(() -> go[0] = !cancelled.get() && !draining.stopping()
+                && !DeadlineEnds.near(deadline));
+            if (go[0]) {
+              step.run();
             }
-            return ran[0];
+            return go[0];
           }
         }, () -> cancelled.get() || draining.stopping());
         if (!cancelled.get()) {
