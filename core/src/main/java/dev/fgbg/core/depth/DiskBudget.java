@@ -108,8 +108,8 @@ public final class DiskBudget {
     }
     opened = true;
     maxBytes = DiskLimit.of(root, given, total);
-    LOG.info(String.join(", ", found) + " (" + DiskLimit.describe(given, maxBytes)
-        + (folders.size() > 1 ? ", the tiers together" : "") + ")");
+    LOG.info(String.join(", ", found) + " ("
+        + DiskLimit.describe(given, maxBytes, folders.size() > 1) + ")");
     trimToLimit();
     // The default is bounded by the free space already: only a limit the user gave is warned of.
     String tight = given == DiskLimit.DEFAULT ? null
