@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The disk tiers' limit against its file system's free space. A limit the user gave is kept,
+ * The disk tiers' limit against their file system's free space. A limit the user gave is kept,
  * and warned about when the disk would fill first; with none given the tier takes
  * {@link #DEFAULT}, which the free space bounds, so a laptop's default start is not warned about.
  */
@@ -32,8 +32,8 @@ public final class DiskLimit {
   /**
    * The limit of a tier holding {@code held} bytes with {@code free} bytes free beside it:
    * {@code given}, or for {@link #DEFAULT} half of held and free together (the rest for
-   * exports and everything else), at most {@link #CAP}. Held plus half the free, as before, grew at every restart (0 + F/2,
-   * then F/2 + F/4, ...) until the disk was full.
+   * exports and everything else), at most {@link #CAP}. Held plus half the free, as before,
+   * grew at every restart (0 + F/2, then F/2 + F/4, ...) until the disk was full.
    */
   static long of(long given, long held, long free) {
     return given != DEFAULT ? given : Math.min(CAP, (held + free) / 2);

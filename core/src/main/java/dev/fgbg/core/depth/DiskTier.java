@@ -22,11 +22,12 @@ import java.util.logging.Logger;
  * half a record. The total size, with the other tier's of the same {@code --cache-dir}, is
  * bounded by one {@link DiskBudget} and its one eviction rule, applied after each write, at
  * start-up (a limit lowered since the records were written), and when the disk is full (records
- * evicted to make room, the write retried a bounded number of times). A failed write removes its temporary file, and start-up removes
- * those older than {@link DiskScan#STALE} (left by a killed server). Failures are logged at
- * most once a minute per kind ({@link MinuteLines}). The same machinery keeps other
- * {@link DiskKind}s of record, each in a folder of its own, by a key of its own
- * ({@link #read(String)}, {@link #write(String, byte[])}), as the photo loader's prepared photos.
+ * evicted to make room, the write retried a bounded number of times). A failed write removes
+ * its temporary file, and start-up removes those older than {@link DiskScan#STALE} (left by a
+ * killed server). Failures are logged at most once a minute per kind ({@link MinuteLines}).
+ * The same machinery keeps other {@link DiskKind}s of record, each in a folder of its own, by a
+ * key of its own ({@link #read(String)}, {@link #write(String, byte[])}), as the photo loader's
+ * prepared photos.
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
