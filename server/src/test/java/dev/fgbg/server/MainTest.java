@@ -104,8 +104,10 @@ class MainTest {
       String limit = disk == null ? "" : String.format(Locale.ROOT, "%.1f MB: ",
           disk.free() / 2 / 1e6);
       assertEquals(1, said.size(), said.toString());
+      // One limit, one line, for both tiers of the folder: the depth maps' and the photos'.
       assertTrue(said.get(0).startsWith("INFO depth disk cache " + cache + ": 0 records, 0.0 MB"
-          + " (limit " + limit), said.get(0));
+          + ", photo disk cache " + cache.resolve("photos") + ": ") && said.get(0).contains(
+          " MB (limit " + limit.replace(": ", " for both tiers together: ")), said.get(0));
       assertTrue(said.get(0).endsWith(": the default, half of what it holds and the free space "
           + "together, as that is under 50 GB)") || disk == null, said.get(0));
       // The dataset's line reads the tier's limit, not the options' "default" (-1): its 360

@@ -63,15 +63,17 @@ public final class DepthRuntime implements AutoCloseable {
   /** As the other {@code create}, with the batcher timed by {@code ticker}. */
   public static DepthRuntime create(String name, String device, DepthModel model,
       ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Ticker ticker) {
-    return create(name, device, model, config, memoryBytes, cacheDir, diskBytes, null, ticker);
+    return create(name, device, model, config, memoryBytes,
+        DiskBudget.of(cacheDir, diskBytes), null, ticker);
   }
 
   /**
    * As the other {@code create}, with a read-only depth store ({@code depthStore}, or null)
-   * consulted before the model.
+   * consulted before the model, its disk tier in {@code disk}'s folder (or none, null), bounded
+   * together with the photo tier there.
    */
   public static DepthRuntime create(String name, String device, DepthModel model,
-      ModelConfig config, long memoryBytes, Path cacheDir, long diskBytes, Path depthStore,
+      ModelConfig config, long memoryBytes, DiskBudget disk, Path depthStore,
       Ticker ticker) {
     DepthStats stats = DepthStats.concurrent();
     DepthStore store = depthStore == null ? null : new DepthStore(depthStore, stats, ticker);
@@ -81,10 +83,10 @@ public final class DepthRuntime implements AutoCloseable {
         config.queueCapacity(), stats, ticker, new NamedThreads("fgbg-depth-" + name)).start();
     Supplier<DepthCache> opener = () -> {
       try {
-        DiskTier disk = cacheDir == null ? null : DiskTier.open(cacheDir, diskBytes, stats);
-        return new DepthCache(memoryBytes, disk, store, stats);
+        DiskTier tier = disk == null ? null : DiskTier.open(disk, stats, DiskKind.DEPTH);
+        return new DepthCache(memoryBytes, tier, store, stats);
       } catch (IOException e) {
-        throw FgbgException.invalidConfig("depth cache folder " + cacheDir + " cannot be used: "
+        throw FgbgException.invalidConfig("depth cache folder " + disk.root() + " cannot be used: "
             + e.getMessage(), e);
       }
     };

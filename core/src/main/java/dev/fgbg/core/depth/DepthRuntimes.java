@@ -15,6 +15,8 @@ import java.util.Map;
 public final class DepthRuntimes implements DepthModels, AutoCloseable {
   private final DepthSettings settings;
   private final Ticker ticker;
+  /** The one --disk-cache-gb of --cache-dir's two tiers (null without one). */
+  private final DiskBudget disk;
   private final Map<String, DepthRuntime> byKey = new LinkedHashMap<>();
   private PhotoTier photos;
   private boolean photosMade;
@@ -26,6 +28,7 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
   public DepthRuntimes(DepthSettings settings, Ticker ticker) {
     this.settings = settings;
     this.ticker = ticker;
+    this.disk = DiskBudget.of(settings.cacheDir(), settings.diskBytes());
   }
 
   @Override
@@ -72,7 +75,7 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
         settings.sessions());
     try {
       return DepthRuntime.create(config.name(), m.device(), m, config, settings.memoryBytes(),
-          settings.cacheDir(), settings.diskBytes(), settings.depthStore(), ticker);
+          disk, settings.depthStore(), ticker);
     } catch (RuntimeException e) {
       m.close(); // e.g. a --depth-store that is not a folder
       throw e;
@@ -86,7 +89,7 @@ public final class DepthRuntimes implements DepthModels, AutoCloseable {
   public synchronized PhotoTier photos() {
     if (!photosMade) {
       photosMade = true;
-      photos = PhotoTier.of(settings);
+      photos = PhotoTier.of(disk);
     }
     return photos;
   }

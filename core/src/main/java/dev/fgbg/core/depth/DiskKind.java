@@ -3,8 +3,8 @@ package dev.fgbg.core.depth;
 /**
  * What a {@link DiskTier} keeps: its name in the log, its records' extension, what happens
  * without it (said when its folder cannot be written), and the sub-folder of its folder that
- * another tier keeps, or null (its start-up walk does not enter it: neither counts, evicts nor
- * cleans up the other's files, nor spends the time to list them).
+ * another tier keeps, or null (its start-up walk does not enter it: that tier's own walk counts
+ * and cleans up its files, each visited once, and {@link DiskBudget} bounds both together).
  */
 public record DiskKind(String label, String extension, String without, String othersFolder) {
   /** In {@code --cache-dir} itself, beside the photo tier's {@code photos/}. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The disk tier's limit against its file system's free space. A limit the user gave is kept,
+ * The disk tiers' limit against their file system's free space. A limit the user gave is kept,
  * and warned about when the disk would fill first; with none given the tier takes
  * {@link #DEFAULT}, which the free space bounds, so a laptop's default start is not warned about.
  */
@@ -14,10 +14,9 @@ public final class DiskLimit {
   /**
    * No limit given: the smaller of {@link #CAP} and half of what the tier holds and the free
    * space together, a figure the tier's own writes do not change (a write moves bytes from the
-   * free space to the tier), so it does not grow from one start to the next. Each tier (depth
-   * maps, photos) takes it apart, the other's records counting as neither: two full tiers on
-   * one disk settle near a third each of what they hold and the free space together (each as
-   * large as the free space left), a third left to exports and everything else.
+   * free space to the tier), so it does not grow from one start to the next. It bounds both
+   * tiers of a {@code --cache-dir} (depth maps, photos) together ({@link DiskBudget}), both
+   * counted as held: half of the room is left to exports and everything else.
    */
   public static final long DEFAULT = -1;
   /** The default limit where the disk has room: the built-in 400,000 maps take 41 GB. */
@@ -32,18 +31,18 @@ public final class DiskLimit {
 
   /**
    * The limit of a tier holding {@code held} bytes with {@code free} bytes free beside it:
-   * {@code given}, or for {@link #DEFAULT} half of held and free together (the rest for the
-   * other tier, which takes its own half of the same free space, exports and everything else),
-   * at most {@link #CAP}. Held plus half the free, as before, grew at every restart (0 + F/2,
-   * then F/2 + F/4, ...) until the disk was full.
+   * {@code given}, or for {@link #DEFAULT} half of held and free together (the rest for
+   * exports and everything else), at most {@link #CAP}. Held plus half the free, as before,
+   * grew at every restart (0 + F/2, then F/2 + F/4, ...) until the disk was full.
    */
   static long of(long given, long held, long free) {
     return given != DEFAULT ? given : Math.min(CAP, (held + free) / 2);
   }
 
-  /** The limit's words for the tier's start-up line. */
-  static String describe(long given, long limit) {
-    return String.format(Locale.ROOT, "limit %.1f MB%s", limit / 1e6, given != DEFAULT ? ""
+  /** The limit's words for the start-up line, of one tier or of both ({@code together}). */
+  static String describe(long given, long limit, boolean together) {
+    return String.format(Locale.ROOT, "limit %.1f MB%s%s", limit / 1e6,
+        together ? " for both tiers together" : "", given != DEFAULT ? ""
         : limit < CAP ? ": the default, half of what it holds and the free space together, "
         + "as that is under 50 GB" : ": the default");
   }

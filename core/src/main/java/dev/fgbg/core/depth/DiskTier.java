@@ -9,10 +9,7 @@ import dev.fgbg.core.dataset.DepthMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,14 +19,15 @@ import java.util.logging.Logger;
  * served): a corrupt or truncated record, or a FIFO, socket or device in its place (never opened),
  * reads as absent (and is deleted), and so, quietly, does a record of the earlier float32 format.
  * Records are written to a new temporary name and renamed: servers sharing the folder never see
- * half a record. The total size is bounded by one eviction rule ({@link #evict}: the oldest
- * records go first), applied after each write, at start-up (a limit lowered since the records
- * were written), and when the disk is full (records evicted to make room, the write retried a
- * bounded number of times). A failed write removes its temporary file, and start-up removes
- * those older than {@link DiskScan#STALE} (left by a killed server). Failures are logged at
- * most once a minute per kind ({@link MinuteLines}). The same machinery keeps other
- * {@link DiskKind}s of record, each in a folder of its own, by a key of its own
- * ({@link #read(String)}, {@link #write(String, byte[])}), as the photo loader's prepared photos.
+ * half a record. The total size, with the other tier's of the same {@code --cache-dir}, is
+ * bounded by one {@link DiskBudget} and its one eviction rule, applied after each write, at
+ * start-up (a limit lowered since the records were written), and when the disk is full (records
+ * evicted to make room, the write retried a bounded number of times). A failed write removes
+ * its temporary file, and start-up removes those older than {@link DiskScan#STALE} (left by a
+ * killed server). Failures are logged at most once a minute per kind ({@link MinuteLines}).
+ * The same machinery keeps other {@link DiskKind}s of record, each in a folder of its own, by a
+ * key of its own ({@link #read(String)}, {@link #write(String, byte[])}), as the photo loader's
+ * prepared photos.
  */
 public final class DiskTier {
   private static final Logger LOG = Logger.getLogger(DiskTier.class.getName());
@@ -38,16 +36,15 @@ public final class DiskTier {
 
   private final Path dir;
   private final DiskKind kind;
-  private final long maxBytes;
+  private final DiskBudget budget;
   private final DepthStats stats;
-  private final LinkedHashMap<Path, Long> sizes = new LinkedHashMap<>();
-  private long total;
   private final MinuteLines writeFailures;
   private final MinuteLines corruptRecords;
 
   /**
    * The tier over {@code dir}, or null (the tier off) when the folder cannot be written: that is
-   * reported once here, at start-up, rather than once per sample.
+   * reported once here, at start-up, rather than once per sample. Bounded alone, by a budget of
+   * its own.
    */
   public static DiskTier open(Path dir, long maxBytes, DepthStats stats) throws IOException {
     return open(dir, maxBytes, stats, DiskKind.DEPTH);
@@ -56,6 +53,13 @@ public final class DiskTier {
   /** As above, a tier of {@code kind}. */
   public static DiskTier open(Path dir, long maxBytes, DepthStats stats, DiskKind kind)
       throws IOException {
+    return open(DiskBudget.alone(dir, maxBytes, kind), stats, kind);
+  }
+
+  /** As above, the tier of {@code kind} of {@code budget}'s folder, bounded with the others. */
+  public static DiskTier open(DiskBudget budget, DepthStats stats, DiskKind kind)
+      throws IOException {
+    Path dir = budget.folder(kind);
     try {
       Files.createDirectories(dir);
       Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
@@ -67,7 +71,7 @@ public final class DiskTier {
           + "folder, or a writable copy) and " + kind.without());
       return null;
     }
-    return new DiskTier(dir, maxBytes, stats, Ticker.systemTicker(), kind);
+    return new DiskTier(budget, stats, Ticker.systemTicker(), kind);
   }
 
   public DiskTier(Path dir, long maxBytes, DepthStats stats) throws IOException {
@@ -76,51 +80,19 @@ public final class DiskTier {
 
   /** As the other constructor, with warnings timed by {@code ticker}. */
   DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker) throws IOException {
-    this(dir, maxBytes, stats, ticker, DiskKind.DEPTH);
+    this(DiskBudget.alone(dir, maxBytes, DiskKind.DEPTH), stats, ticker, DiskKind.DEPTH);
   }
 
-  private DiskTier(Path dir, long maxBytes, DepthStats stats, Ticker ticker, DiskKind kind)
+  private DiskTier(DiskBudget budget, DepthStats stats, Ticker ticker, DiskKind kind)
       throws IOException {
-    this.dir = dir;
+    this.dir = budget.folder(kind);
     this.kind = kind;
+    this.budget = budget;
     this.stats = stats;
     this.writeFailures = warnings(ticker, kind, "writes failed");
     this.corruptRecords = warnings(ticker, kind, "corrupt or truncated records were recomputed");
     Files.createDirectories(dir);
-    DiskScan scan = DiskScan.walk(dir, Instant.now(), kind, p -> { });
-    for (DiskScan.Found f : scan.records()) {
-      sizes.put(f.path(), f.size());
-      total += f.size();
-    }
-    if (scan.removed() > 0) {
-      LOG.info(kind.label() + " " + dir + ": removed " + scan.removed() + " temporary files "
-          + "left by writes that never finished");
-    }
-    this.maxBytes = DiskLimit.of(dir, maxBytes, total);
-    LOG.info(String.format(Locale.ROOT, "%s %s: %d records, %.1f MB (%s)", kind.label(), dir,
-        sizes.size(), total / 1e6, DiskLimit.describe(maxBytes, this.maxBytes)));
-    trimToLimit();
-    // The default is bounded by the free space already: only a limit the user gave is warned of.
-    String tight = maxBytes == DiskLimit.DEFAULT ? null
-        : DiskLimit.overFreeSpace(kind.label(), dir, maxBytes, total);
-    if (tight != null) {
-      LOG.warning(tight);
-    }
-  }
-
-  /**
-   * A limit lowered since the records were written holds from start-up on, not from the first
-   * write (a server that only reads, its cache warm, would never free the space).
-   */
-  private synchronized void trimToLimit() {
-    int before = sizes.size();
-    long freed = evict(total - maxBytes, null, false);
-    if (freed > 0) {
-      LOG.info(String.format(Locale.ROOT, "%s %s: removed the %d oldest records, %.1f MB, to "
-          + "keep to its limit of %.1f MB (--disk-cache-gb); %d records, %.1f MB remain",
-          kind.label(), dir, before - sizes.size(), freed / 1e6, maxBytes / 1e6, sizes.size(),
-          total / 1e6));
-    }
+    budget.open();
   }
 
   private Path path(DepthKey k) {
@@ -208,11 +180,11 @@ public final class DiskTier {
     for (int tries = 1; ; tries++) {
       IOException e = RecordFiles.write(p, record);
       if (e == null) {
-        account(p, record.length);
+        budget.account(kind, p, record.length);
         return;
       }
       boolean full = DiskFull.in(e);
-      if (tries < TRIES_WHEN_FULL && full && makeRoom(p, record.length)) {
+      if (tries < TRIES_WHEN_FULL && full && budget.makeRoom(p, record.length)) {
         continue;
       }
       if (full) {
@@ -226,71 +198,23 @@ public final class DiskTier {
   }
 
   /**
-   * Evicts the oldest records, as many bytes as {@code size} (the freed blocks then hold the
-   * record), unless even all the others and the free space together could not: a record the
-   * disk can never hold empties no cache. True when something was evicted.
-   */
-  private synchronized boolean makeRoom(Path keep, long size) {
-    long free;
-    try {
-      free = Files.getFileStore(dir).getUsableSpace();
-    } catch (IOException e) {
-      return false;
-    }
-    long others = total - sizes.getOrDefault(keep, 0L);
-    return others + free >= size && evict(size, keep, true) > 0;
-  }
-
-  private synchronized void account(Path p, long size) {
-    Long old = sizes.remove(p);
-    total += size - (old == null ? 0 : old);
-    sizes.put(p, size);
-    evict(total - maxBytes, p, false);
-  }
-
-  /**
-   * The one eviction rule: deletes the oldest records (by write, or at start-up by modification
-   * time) but {@code keep} until at least {@code bytes} are freed or none is left; the bytes
-   * freed. Another server (or a user clearing the folder) may already have removed a file: it
-   * is forgotten all the same, and counts as freed {@code onDisk} only if this delete removed
-   * it, so that a full disk goes on evicting until it truly has room. The caller holds the lock.
-   */
-  private long evict(long bytes, Path keep, boolean onDisk) {
-    long freed = 0;
-    var it = sizes.entrySet().iterator();
-    while (freed < bytes && it.hasNext()) {
-      Map.Entry<Path, Long> e = it.next();
-      if (e.getKey().equals(keep)) {
-        continue;
-      }
-      boolean deleted;
-      try {
-        deleted = Files.deleteIfExists(e.getKey());
-      } catch (IOException gone) {
-        deleted = false; // another server may have removed it, or its folder
-      }
-      freed += deleted || !onDisk ? e.getValue() : 0;
-      total -= e.getValue();
-      it.remove();
-    }
-    return freed;
-  }
-
-  /**
    * How many records the tier holds for {@code fingerprint} (every seed): from what it counts
    * already, no walk of the folder.
    */
-  public synchronized long records(String fingerprint) {
-    Path under = dir.resolve(fingerprint);
-    return sizes.keySet().stream().filter(p -> p.startsWith(under)).count();
+  public long records(String fingerprint) {
+    return budget.records(kind, dir.resolve(fingerprint));
   }
 
-  public synchronized long bytes() {
-    return total;
+  /** The bytes this tier's records hold (the other tier's not counted). */
+  public long bytes() {
+    return budget.bytes(kind);
   }
 
-  /** The limit it keeps to: the one given, or the default's as start-up bounded it. */
+  /**
+   * The limit it keeps to, with the other tier of its folder: the one given, or the default's as
+   * start-up bounded it.
+   */
   public long limit() {
-    return maxBytes;
+    return budget.limit();
   }
 }

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 /**
  * The folder datasets' prepared photos in {@code --cache-dir}'s {@code photos/}: a
  * {@link DiskTier} of {@link DiskKind#PHOTOS} (checksummed by their own record, written
- * through a temporary file, bounded by {@code --disk-cache-gb}, oldest first), opened when
+ * through a temporary file, bounded by {@code --disk-cache-gb} together with the depth tier,
+ * {@link DiskBudget}), opened when
  * the first photo is looked up, so a server with no folder dataset never makes the folder. A
  * folder that cannot be used is said once and every photo is decoded. Its writes that find the
  * disk full are counted apart from the depth tier's ({@link #diskFull}).
@@ -21,29 +22,33 @@ public final class PhotoTier implements PhotoStore {
   /** The sub-folder of {@code --cache-dir} it keeps. */
   public static final String FOLDER = "photos";
 
+  private final DiskBudget budget;
   private final Path dir;
-  private final long maxBytes;
   /** Only its full-disk count is read: the tier keeps no depth. */
   private final DepthStats stats = DepthStats.concurrent();
   private DiskTier tier;
   private boolean opened;
 
-  private PhotoTier(Path dir, long maxBytes) {
-    this.dir = dir;
-    this.maxBytes = maxBytes;
+  private PhotoTier(DiskBudget budget) {
+    this.budget = budget;
+    this.dir = budget.folder(DiskKind.PHOTOS);
   }
 
-  /** The store under {@code s}' cache folder, or null when none is given. */
+  /** The store under {@code s}' cache folder, or null when none is given; a budget its own. */
   public static PhotoTier of(DepthSettings s) {
-    return s.cacheDir() == null ? null
-        : new PhotoTier(s.cacheDir().resolve(FOLDER), s.diskBytes());
+    return of(DiskBudget.of(s.cacheDir(), s.diskBytes()));
+  }
+
+  /** The store of {@code budget}'s folder, bounded with its depth tier; null for none. */
+  public static PhotoTier of(DiskBudget budget) {
+    return budget == null ? null : new PhotoTier(budget);
   }
 
   private synchronized DiskTier tier() {
     if (!opened) {
       opened = true;
       try {
-        tier = DiskTier.open(dir, maxBytes, stats, DiskKind.PHOTOS);
+        tier = DiskTier.open(budget, stats, DiskKind.PHOTOS);
       } catch (IOException e) {
         LOG.warning(DiskKind.PHOTOS.label() + " " + dir + " cannot be used (" + InWords.of(e)
             + "); " + DiskKind.PHOTOS.without());

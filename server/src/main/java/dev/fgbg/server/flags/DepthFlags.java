@@ -99,9 +99,9 @@ public final class DepthFlags {
     return ModelPaths.resolve(model);
   }
 
-  @Option(names = "--disk-cache-gb", description = "Bound of each disk tier apart (the depth "
-      + "maps', and the photos'): both together may hold twice it. Default, for each: 50, or "
-      + "half of what that tier holds and its disk's free space together at start-up when that "
-      + "is less (two full tiers settle near a third of the disk's room each).")
+  @Option(names = "--disk-cache-gb", description = "Bound of --cache-dir, its two disk tiers "
+      + "(the depth maps' and the photos') together; depth maps are evicted first. Default: 50, "
+      + "or half of what the folder holds and its disk's free space together at start-up when "
+      + "that is less.")
   Double diskCacheGb; // null: the default, bounded by the free space (DiskLimit)
 }

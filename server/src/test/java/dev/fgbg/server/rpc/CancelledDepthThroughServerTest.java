@@ -59,7 +59,7 @@ class CancelledDepthThroughServerTest {
         + "\"outputScale\": 0.00390625, \"maxBatch\": " + maxBatch + ", \"maxQueueDelayMs\": 20}");
     ModelConfig config = ModelConfig.load(model, null);
     OnnxDepthModel m = OnnxDepthModel.load(config, OnnxDepthModel.Device.CPU, 1);
-    return DepthRuntime.create("tiny", m.device(), m, config, 64 << 20, null, 0, null, ticker);
+    return DepthRuntime.create("tiny", m.device(), m, config, 64 << 20, null, null, ticker);
   }
 
   /** The tiny built-in world without its exact depth: a teacher's dataset. */
