@@ -36,7 +36,7 @@ public final class StreamSlots implements ServerInterceptor {
   public StreamSlots(StreamCaps caps, Duration unreadLimit, UnreadReplies memory) {
     this.caps = caps;
     this.reading = new UnreadStreams(System::nanoTime, unreadLimit);
-    memory.whileShort(() -> reading.endUnread(memory.limitNanos(), memory.seconds()));
+    memory.whileShort(reading);
   }
 
   @Override

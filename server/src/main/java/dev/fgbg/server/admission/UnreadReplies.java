@@ -56,7 +56,7 @@ public final class UnreadReplies {
   private final LongSupplier clock;
   private final Map<String, Connection> connections = new HashMap<>();
   private final MinuteLines lines;
-  private final List<Runnable> alsoShort = new CopyOnWriteArrayList<>();
+  private final List<Holder> holders = new CopyOnWriteArrayList<>();
   private volatile long lastShort = Long.MIN_VALUE / 2;
 
   /**
@@ -79,29 +79,41 @@ public final class UnreadReplies {
     timer.scheduleWithFixedDelay(() -> {
       try {
         check();
-        lines.flush(false); // a minute's count held back is said once the minute is over
+        flush(false); // a minute's count held back is said once the minute is over
       } catch (RuntimeException e) { // a bug: the check must go on (a throw would end it)
         LOG.log(Level.WARNING, "checking for unread GetSamples replies failed", e);
       }
     }, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** The server stops: the count of ended connections held back is logged now. */
+  /** The server stops: the counts of ended calls and streams held back are logged now. */
   public void stop() {
-    lines.flush(true);
+    flush(true);
   }
 
-  /**
-   * Runs {@code end} at each check while others wait for memory, to end the other holders not
-   * read within {@link #limitNanos} (streams whose messages sit in the transport).
-   */
-  void whileShort(Runnable end) {
-    alsoShort.add(end);
+  private void flush(boolean stopping) {
+    lines.flush(stopping);
+    holders.forEach(h -> h.flushLines(stopping));
   }
 
-  /** How long what the budget holds for a client may go unread while others wait. */
-  long limitNanos() {
-    return limitNanos;
+  /** Other holders of the budget's bytes that this rule ends (streams), and their lines. */
+  interface Holder {
+    /**
+     * Ends those whose transport took nothing for {@code limitNanos} ({@code limit} in words):
+     * run at each check while others wait for memory.
+     */
+    void endUnread(long limitNanos, String limit);
+
+    /**
+     * Logs the count of endings held back once its minute is over, or now when
+     * {@code stopping}: run at each check, and at the stop.
+     */
+    void flushLines(boolean stopping);
+  }
+
+  /** Ends {@code holder}'s unread at each check while others wait, flushes its lines at each. */
+  void whileShort(Holder holder) {
+    holders.add(holder);
   }
 
   /** How long replies may go unread while others wait, in words. */
@@ -208,7 +220,7 @@ public final class UnreadReplies {
     for (List<Call> calls : ending) {
       end(calls);
     }
-    alsoShort.forEach(Runnable::run);
+    holders.forEach(h -> h.endUnread(limitNanos, seconds()));
   }
 
   private void end(List<Call> calls) {

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * while others wait for memory, one not read within the GetSamples replies' limit is ended
  * ({@link #endUnread}), whoever its client.
  */
-final class UnreadStreams {
+final class UnreadStreams implements UnreadReplies.Holder {
   private static final Logger LOG = Logger.getLogger(UnreadStreams.class.getName());
   private static final long READING = Long.MIN_VALUE;
 
@@ -54,7 +54,7 @@ final class UnreadStreams {
     private final Runnable release;
     private final Context.CancellableContext context;
     private final ConnectionCalls.Call call = ConnectionCalls.current();
-    /** When the transport last stopped taking its messages; READING while it takes them. */
+    /** When the transport last took one of its messages, if it holds more; else READING. */
     private volatile long blockedSince = READING;
 
     private Watch(String client, Runnable release, Context.CancellableContext context) {
@@ -63,11 +63,19 @@ final class UnreadStreams {
       this.context = context;
     }
 
-    /** A message was handed to the transport, which is ({@code ready}) or is not taking more. */
+    /**
+     * A message was handed to the transport, which is ({@code ready}) or is not taking more.
+     * The transport took what came before (a message goes out only while it takes them), so
+     * the clock restarts: as GetSamples' rule counts from the last reply sent, only a stream
+     * whose transport took nothing for the limit counts as not read that long.
+     */
     void sent(boolean ready) {
-      if (!ready && blockedSince == READING) {
-        blockedSince = clock.getAsLong();
-        call.quietSince(blockedSince);
+      if (ready) {
+        ready();
+      } else {
+        long now = clock.getAsLong();
+        blockedSince = now;
+        call.quietSince(now);
       }
     }
 
@@ -138,7 +146,8 @@ final class UnreadStreams {
    * Ends every stream whose transport has not taken its messages for {@code limitNanos}
    * ({@code limit} in words), giving back what they hold: run while others wait for memory.
    */
-  void endUnread(long limitNanos, String limit) {
+  @Override
+  public void endUnread(long limitNanos, String limit) {
     long now = clock.getAsLong();
     for (Set<Watch> mine : open.values()) {
       for (Watch w : mine) {
@@ -157,7 +166,12 @@ final class UnreadStreams {
             + "the memory its unread messages held"));
       }
     }
-    memoryLines.flush(false);
+  }
+
+  @Override
+  public void flushLines(boolean stopping) {
+    lines.flush(stopping);
+    memoryLines.flush(stopping);
   }
 
   /**
