@@ -23,7 +23,8 @@ import java.util.Optional;
  * certificate's subject does (mTLS). A reload of the tokens that removes one ends its running
  * calls UNAUTHENTICATED ({@link RevokedCalls}). Health is not behind it (probes carry no token).
  * Tokens are checked at the pace {@link TokenGuesses} allows each client address: past it, a
- * token is UNAUTHENTICATED "too many wrong tokens from ..." without being compared.
+ * token is UNAUTHENTICATED "too many wrong tokens from ..." without being compared; the token a
+ * call's connection already passed with is compared unpaced ({@link ConnectionCalls}).
  */
 public final class Authenticator implements ServerInterceptor {
   public static final Metadata.Key<String> AUTHORIZATION =
@@ -60,14 +61,19 @@ public final class Authenticator implements ServerInterceptor {
       }
       String token = token(headers.get(AUTHORIZATION));
       Optional<AccessTokens.Holder> holder = Optional.empty();
-      if (token != null) {
+      byte[] digest = token == null ? null : AccessTokens.digest(token);
+      // The token its connection passed with is no guess: not paced, so that a stale process
+      // of the same host guessing with a revoked token cannot shut a running client out.
+      if (digest != null && ConnectionCalls.current().connectionShowed(digest)) {
+        holder = tokens.current().matchDigest(digest);
+      } else if (digest != null) {
         String address = ClientIdentity.address(call.getAttributes()
             .get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         TokenGuesses.Refusal paced = tokens.guesses().take(address);
         if (paced != null) {
           return refuse(call, Statuses.unauthenticated(paced.words()));
         }
-        holder = tokens.match(token);
+        holder = tokens.current().matchDigest(digest);
         if (holder.isPresent()) {
           tokens.guesses().matched(address);
         }
@@ -87,7 +93,7 @@ public final class Authenticator implements ServerInterceptor {
       }
       identity = ClientIdentity.ofToken(holder.get().name());
       Context ctx = Context.current().withValue(ClientIdentity.AUTHENTICATED, identity);
-      ConnectionCalls.current().authenticated(); // its connection is one the server serves
+      ConnectionCalls.current().authenticated(digest); // a connection the server serves
       return running.start(call, headers, token,
           holder.get().name(), (c, h) -> Contexts.interceptCall(ctx, c, h, next));
     } else {

@@ -1,6 +1,7 @@
 package dev.fgbg.server.transport;
 
 import io.grpc.Context;
+import java.security.MessageDigest;
 
 /**
  * A call as the connection cap sees it: whether it keeps its connection busy. A call is busy
@@ -24,6 +25,11 @@ public final class ConnectionCalls {
     return c != null ? c : NONE;
   }
 
+  /** A connection's digest of the last token that passed authentication on it, or null. */
+  static final class Token {
+    private volatile byte[] digest;
+  }
+
   /** One call's state: quiet since when (nanos, the transport's ticker), or busy. */
   public static final class Call {
     private volatile long quietSince;
@@ -31,6 +37,8 @@ public final class ConnectionCalls {
     private volatile Runnable onAuthenticated;
     /** What the call's connection does when the call is refused UNAUTHENTICATED. */
     private volatile Runnable onRefused;
+    /** Its connection's last token digest that passed authentication; null: not tracked. */
+    private volatile Token connectionToken;
 
     Call(long quietSince) {
       this.quietSince = quietSince;
@@ -64,6 +72,30 @@ public final class ConnectionCalls {
 
     void onAuthenticated(Runnable r) {
       onAuthenticated = r;
+    }
+
+    /**
+     * Whether the call's connection already passed authentication with the token whose digest
+     * is {@code digest} ({@link AccessTokens#digest}): its token is then no guess
+     * ({@link TokenGuesses}). False where connections are not tracked (in-process).
+     */
+    public boolean connectionShowed(byte[] digest) {
+      Token t = connectionToken;
+      return t != null && MessageDigest.isEqual(t.digest, digest);
+    }
+
+    /** As {@link #authenticated()}, by the token of {@code digest}: its connection keeps it. */
+    public void authenticated(byte[] digest) {
+      Token t = connectionToken;
+      if (t != null) {
+        t.digest = digest;
+      }
+      authenticated();
+    }
+
+    /** The cell in which the call's connection keeps the digest of its last token that passed. */
+    void connectionToken(Token cell) {
+      connectionToken = cell;
     }
 
     /** The call was refused UNAUTHENTICATED: evidence against its connection. */

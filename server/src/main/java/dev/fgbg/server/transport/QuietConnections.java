@@ -84,6 +84,8 @@ final class QuietConnections {
     private volatile long lastBegun;
     /** Whether it ever began a call that passed authentication (health calls never do). */
     private volatile boolean served;
+    /** The digest of its last token that passed: that token is no guess (TokenGuesses). */
+    private final ConnectionCalls.Token token = new ConnectionCalls.Token();
 
     private Connection(Channel channel, Http2ConnectionHandler http2) {
       this.channel = channel;
@@ -237,10 +239,7 @@ final class QuietConnections {
         .set("grpc-message", why);
   }
 
-  /**
-   * Closes the socket from the head of the pipeline: a close through gRPC's handler would wait
-   * for the calls to end. gRPC then ends them, UNAVAILABLE on both sides.
-   */
+  /** Closes the socket from the pipeline's head, not waiting for the calls: gRPC ends them. */
   private static void abort(Channel ch) {
     ChannelHandlerContext first = ch.pipeline().firstContext();
     if (first != null) {
@@ -286,6 +285,7 @@ final class QuietConnections {
           c.lastBegun = ticker.read();
         });
         call.onRefused(() -> c.refused = true);
+        call.connectionToken(c.token);
       }
     }
 

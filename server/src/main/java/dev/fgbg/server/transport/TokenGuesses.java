@@ -15,10 +15,13 @@ import java.util.function.LongSupplier;
  * valid token never uses the bucket up. Once wrong tokens have emptied it, a token from that
  * address is refused without being compared ({@link Refusal}: "too many wrong tokens from ...;
  * try again in N s") until a check is back: guessing goes at {@link #BURST} then two a second
- * per address, however many calls are in flight. A valid client on that address is refused only
- * while wrong tokens keep the bucket empty, and gets in within a {@link #PACE} once they stop:
- * no one is locked out for longer than the guessing lasts. Checking the token first would
- * not slow guessing: a right guess would still be told at once.
+ * per address, however many calls are in flight. The token a gRPC connection already passed
+ * with ({@link ConnectionCalls.Call#connectionShowed}), or a web UI session, is no guess and
+ * takes nothing: a client connected before the guessing began (a trainer beside a stale job
+ * retrying a revoked token on its host) is never refused. A new connection with a valid token
+ * on that address is refused while wrong tokens keep the bucket empty, and gets in within a
+ * {@link #PACE} once they stop: no one is locked out for longer than the guessing lasts.
+ * Checking its token first would not slow guessing: a right guess would still be told at once.
  *
  * <p>At most {@code maxTracked} addresses are kept (the least recently seen goes first, which
  * gives it a full bucket again); an address whose bucket has refilled is dropped. No token is

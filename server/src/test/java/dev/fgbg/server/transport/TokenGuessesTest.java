@@ -11,7 +11,11 @@ import dev.fgbg.server.LogCapture;
 import dev.fgbg.server.TestServer;
 import dev.fgbg.v1.DescribeRequest;
 import dev.fgbg.v1.FgbgGrpc;
+import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
+import io.grpc.ConnectivityState;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Guessing tokens over real Netty on loopback: wrong tokens past the burst are refused in words
  * without being compared, while the right token still gets in; the addresses tracked are
  * bounded; weak tokens in a {@code --token-file} are warned about by name at start-up and at a
- * reload, and still accepted.
+ * reload, and still accepted; a connection that passed with a token is not paced for it while
+ * another of its address guesses.
  */
 @ExtendWith(LogCapture.Clean.class)
 class TokenGuessesTest {
@@ -69,6 +74,43 @@ class TokenGuessesTest {
       for (int i = 0; i < 3 * TokenGuesses.BURST; i++) {
         assertNull(refusal(server, ALICE));
       }
+    }
+  }
+
+  @Test
+  void aConnectionThatPassedKeepsWorkingWhileItsAddressGuesses() throws Exception {
+    try (TestServer server = serve(ConnectOptions.builder().tokens(AccessTokens.parse(
+        List.of("alice:" + ALICE), "test")).build())) {
+      ManagedChannel a = server.channel(InsecureChannelCredentials.create());
+      ManagedChannel b = server.channel(InsecureChannelCredentials.create());
+      assertNull(refusal(a, ALICE), "a trainer's connection passes");
+      String paced = null;
+      for (int i = 0; i < 1000 && paced == null; i++) {
+        String r = refusal(b, "revoked-token-" + i);
+        paced = r.startsWith("too many wrong tokens") ? r : null;
+      }
+      assertNotNull(paced, "refused as too many after 1,000 wrong tokens");
+      assertTrue(paced.startsWith("too many wrong tokens from 127.0.0.1; try again in "), paced);
+      // The same address keeps guessing; the trainer's calls on its connection all succeed.
+      for (int i = 0; i < 5 * TokenGuesses.BURST; i++) {
+        String r = refusal(b, "revoked-token-y" + i);
+        assertTrue(r.startsWith("too many wrong tokens")
+            || r.equals("the bearer token is not one this server accepts"), r);
+        assertNull(refusal(a, ALICE), "call " + i + " on the connection that passed");
+      }
+      // A new connection has passed nothing: even the right token is paced, as a guess would be
+      // (it gets in within a pace of the guessing stopping).
+      boolean refused = false;
+      for (int i = 0; i < 10 && !refused; i++) {
+        ManagedChannel c = server.channel(InsecureChannelCredentials.create());
+        Polls.await(() -> c.getState(true) == ConnectivityState.READY, "connected",
+            Duration.ofSeconds(60));
+        refusal(b, "revoked-token-z" + i);
+        String r = refusal(c, ALICE);
+        assertTrue(r == null || r.startsWith("too many wrong tokens from 127.0.0.1"), r);
+        refused = r != null;
+      }
+      assertTrue(refused, "a new connection's right token refused as too many");
     }
   }
 
@@ -134,10 +176,15 @@ class TokenGuessesTest {
 
   /** The refusal's description of a Describe with {@code token}, or null when it is answered. */
   private static String refusal(TestServer server, String token) {
+    return refusal(server.channel(), token);
+  }
+
+  /** As {@link #refusal(TestServer, String)}, on {@code channel}. */
+  private static String refusal(Channel channel, String token) {
     Metadata headers = new Metadata();
     headers.put(Authenticator.AUTHORIZATION, "Bearer " + token);
     try {
-      FgbgGrpc.newBlockingStub(ClientInterceptors.intercept(server.channel(),
+      FgbgGrpc.newBlockingStub(ClientInterceptors.intercept(channel,
           MetadataUtils.newAttachHeadersInterceptor(headers)))
           .withDeadlineAfter(60, TimeUnit.SECONDS)
           .describe(DescribeRequest.newBuilder().setDataset("tiny").build());

@@ -70,6 +70,8 @@ class WebUiSignInTest {
     try (LogLines own = LogLines.capture(ACCESS); UiTestServer flood = UiTestServer.start(
         dir.resolve("flood"), ConnectOptions.builder().tokens(AccessTokens.parse(
             List.of("alice:" + ALICE), "test")).build(), now::get)) {
+      HttpResponse<String> signedIn = flood.get("/api/login", "Authorization", "Bearer " + ALICE);
+      String session = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
       int unknown = 0;
       HttpResponse<String> paced = null;
       for (int i = 0; i < 200; i++) {
@@ -85,6 +87,11 @@ class WebUiSignInTest {
       assertTrue(paced.body().contains("too many wrong tokens from 127.0.0.1; try again in "),
           paced.body());
       assertTrue(paced.headers().firstValue("Retry-After").isPresent(), paced.toString());
+      // A session is no guess: its requests are not paced while its address guesses.
+      for (int i = 0; i < TokenGuesses.BURST; i++) {
+        flood.get("/api/datasets", "Authorization", "Bearer wrong-token-1000000" + i);
+        assertEquals(200, flood.get("/api/datasets", "Cookie", session).statusCode());
+      }
       assertEquals(1, own.lines().stream().filter(l -> l.contains("unknown token")).count());
       assertEquals(1, own.lines().stream().filter(l -> l.contains("too many")).count());
       now.addAndGet(MinuteLines.EVERY.toNanos()); // a request a minute on brings the summaries
