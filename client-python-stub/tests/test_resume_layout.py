@@ -78,3 +78,18 @@ def test_a_bad_saving_layout_is_refused_by_name(server, key, value):
     ds.load_state_dict(state)
     with pytest.raises((ValueError, TypeError), match=key):
         ds.load_state_dict(dict(state, **{key: value}))
+
+
+@pytest.mark.parametrize("change, error, words", [
+    (dict(position=101), ValueError, r"state position 101 \(or a skipped position\) is outside "
+     r"this dataset's 100 samples \(limit 100 of 800\)"),
+    (dict(skip=[100]), ValueError, "is outside this dataset's 100 samples"),
+    (dict(limit="100"), TypeError, r"state\['limit'\]"),
+    (dict(limit=50), ValueError, "state is for limit 50, this dataset has limit 100")])
+def test_a_limited_state_is_bounded_by_its_limit_and_its_limit_checked_by_name(
+        server, change, error, words):
+    ds = FgbgIterableDataset(server.target, seed=3, batch_size=48, limit=100)
+    state = ds.state_dict()
+    ds.load_state_dict(dict(state, position=100))  # the epoch's end: nothing left of it
+    with pytest.raises(error, match=words):
+        ds.load_state_dict(dict(state, **change))

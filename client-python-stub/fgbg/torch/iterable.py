@@ -251,6 +251,11 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                     "the state records are alike)")
         return "with other assets or options: " + "; ".join(changed)
 
+    def _samples(self) -> str:
+        """An epoch's samples in words: "800 samples", "100 samples (limit 100 of 800)"."""
+        return "%d samples%s" % (self.feed.size, " (limit %d of %d)" % (
+            self.limit, self.info.size) if self.feed.size < self.info.size else "")
+
     def load_state_dict(self, state: Dict[str, Any]) -> None:
         """Continues from `state` on the next pass (also with another world size or workers)."""
         missing = [k for k in ("seed", "epoch", "position", "skip") if k not in state]
@@ -275,12 +280,12 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
             if key in state and state[key] != mine:
                 raise ValueError("state is for %s %r, this dataset has %s %r"
                                  % (key, state[key], key, mine))
-        if state.get("limit", 0) != self.limit:  # another subset of each epoch
-            raise ValueError("state is for limit %r, this dataset has limit %r"
-                             % (state.get("limit", 0), self.limit))
-        position = state["position"]
-        if not 0 <= position <= self.info.size or any(
-                not position <= p < self.info.size for p in state["skip"]):
+        limit = integer(state.get("limit", 0), "state['limit']")
+        if limit != self.limit:  # another subset of each epoch
+            raise ValueError("state is for limit %d, this dataset has limit %d"
+                             % (limit, self.limit))
+        position, size = state["position"], self.feed.size  # an epoch's: the limit's first
+        if not 0 <= position <= size or any(not position <= p < size for p in state["skip"]):
             raise ValueError("state position %d (or a skipped position) is outside this "
-                             "dataset's %d samples" % (position, self.info.size))
+                             "dataset's %s" % (position, self._samples()))
         self.feed.load(state)

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * without answering a Describe probe either (a hung or frozen replica), the same call goes to
  * the next replica, which gets the client's whole deadline again. A deadline on a replica that
  * answers the probe is the caller's (a busy replica: the call would cost as much elsewhere) and
- * is raised; so is every other status (INVALID_ARGUMENT, UNAUTHENTICATED, NOT_FOUND, …), as it
+ * is raised, as is a lone replica's, but for {@link FgbgReplicas#fingerprint}'s Describe, which
+ * waits in the reconnect window as one that is down does; so is every other status (INVALID_ARGUMENT, UNAUTHENTICATED, NOT_FOUND, …), as it
  * is. When every replica in turn failed, the replicas' reconnect window
  * ({@link FgbgReplicas#withReconnect}) keeps trying, else the last status names them all
  * ({@link FgbgReplicas#noneAnswered}). {@link FgbgReplicas#fingerprint}'s Describe runs by the
@@ -121,8 +122,10 @@ public final class FailoverCalls {
       } catch (StatusRuntimeException e) {
         Status.Code code = e.getStatus().getCode();
         boolean other = e instanceof SameData.OtherData;
-        boolean deadline = code == Status.Code.DEADLINE_EXCEEDED && n > 1
-            && !(probe && answers(client));
+        // Unprobed (a Describe), a deadline is no answer even from a lone replica: it waits in
+        // the window as before; probed, a lone replica's is the caller's (nowhere else to go).
+        boolean deadline = code == Status.Code.DEADLINE_EXCEEDED
+            && (!probe || n > 1 && !answers(client));
         if (stop.getAsBoolean() || !(code == Status.Code.UNAVAILABLE || other || deadline)) {
           throw e;
         }

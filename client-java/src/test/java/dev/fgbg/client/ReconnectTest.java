@@ -9,6 +9,7 @@ import dev.fgbg.core.LogLines;
 import dev.fgbg.v1.StreamEpochRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The reconnect window ({@link FgbgReplicas#withReconnect}): a stream whose only server is killed
  * and started again on the same port resumes exactly; a server back with other data is refused
- * at once; a window that passes says so.
+ * at once; a window that passes says so; a one replica's Describe that lets its deadline pass
+ * waits in the window as one that is down does.
  */
 class ReconnectTest {
   // 1600 samples of 64x64 on one render thread: a stream is mid-way when its server dies.
@@ -195,6 +197,29 @@ class ReconnectTest {
       assertEquals(Duration.ofSeconds(60),
           one.withReconnect(Duration.ofSeconds(60)).reconnect());
       assertEquals(Duration.ZERO, one.reconnect());
+    }
+  }
+
+  @Test
+  void aSingleHungReplicasDescribeWaitsInTheWindow() throws Exception {
+    long[] now = {0};
+    List<Long> pauses = new ArrayList<>();
+    // Each pause moves the ticker on by itself: the window's time, without waiting it out.
+    ReconnectWindow w = new ReconnectWindow(Duration.ofSeconds(4), () -> 0.5, n -> {
+      pauses.add(n);
+      now[0] += n;
+    }, () -> now[0]);
+    try (ServerSocket silent = SilentPort.open();
+         FgbgReplicas one = FgbgReplicas.connect("127.0.0.1:" + silent.getLocalPort(),
+             t -> FgbgClient.builder().target(t).deadline(Duration.ofMillis(300)).build())) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+          () -> one.fingerprint("builtin", w, () -> false));
+      assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getMessage());
+      // 0.5 + 1 + 2 s, then the 0.5 s left of the 4 s: before, it threw at the first deadline.
+      assertEquals(LongStream.of(500, 1000, 2000, 500)
+          .map(TimeUnit.MILLISECONDS::toNanos).boxed().toList(), pauses);
+      assertTrue(e.getStatus().getDescription().endsWith("(gave up after 4 s of trying)"),
+          e.getMessage());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fgbg.server;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.depth.DepthKey;
 import dev.fgbg.core.depth.DepthRecord;
@@ -40,8 +41,8 @@ final class DatasetLine {
   }
 
   private static String describe(Dataset d) {
-    return String.format(Locale.ROOT, "dataset '%s': %,d samples = %d bg x %d fg x %s x %s"
-            + ", %dx%d%s, depth %s, fingerprint %s", d.name(), d.size(),
+    return String.format(Locale.ROOT, "dataset %s: %,d samples = %d bg x %d fg x %s x %s"
+            + ", %dx%d%s, depth %s, fingerprint %s", Quoted.of(d.name()), d.size(),
         d.codec().backgrounds(), d.codec().foregrounds(), InWords.count(d.codec().flips(), "flip"),
         InWords.count(d.codec().placements(), "placement"), d.spec().height(), d.spec().width(),
         scene(d),
@@ -111,8 +112,9 @@ final class DatasetLine {
    */
   static Optional<String> emptyDepthStore(Dataset d, DepthSettings s) {
     OptionalLong n = d.teacher() == null ? OptionalLong.empty() : d.teacher().mapsInStore(d);
-    return n.isEmpty() || n.getAsLong() > 0 ? Optional.empty() : Optional.of("dataset '"
-        + d.name() + "': --depth-store " + s.depthStore() + " holds no depth maps for its"
+    return n.isEmpty() || n.getAsLong() > 0 ? Optional.empty() : Optional.of("dataset "
+        + Quoted.of(d.name()) + ": --depth-store " + s.depthStore()
+        + " holds no depth maps for its"
         + " fingerprint " + d.fingerprint() + ": the store was built for other assets or options"
         + " (or another depth model), so the model computes every map; run the Spark depth job"
         + " for this dataset as served, or fix --depth-store");

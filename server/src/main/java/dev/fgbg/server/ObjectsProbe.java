@@ -1,5 +1,6 @@
 package dev.fgbg.server;
 
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.spec.SceneSpec;
 import java.util.Locale;
@@ -28,12 +29,13 @@ final class ObjectsProbe {
     for (int i = 0; i < Math.min(SAMPLES, d.size()); i++) {
       int n = d.place(0, i).instances().size();
       if (n < s.objectsMin()) {
-        return Optional.of(String.format(Locale.ROOT, "dataset '%s': sample %d (seed 0) has %d "
+        return Optional.of(String.format(Locale.ROOT, "dataset %s: sample %d (seed 0) has %d "
             + "labelled objects, fewer than the %d of objects %d:%d: an object that would be "
             + "hidden more than max_occlusion %s or cut more than max_truncation %s is re-drawn "
             + "a few times, then left out, so MIN is a target the caps can cut; loosen them "
             + "(--max-occlusion, --max-truncation), lower MIN or use a larger --size for the "
-            + "full count", d.name(), i, n, s.objectsMin(), s.objectsMin(), s.objectsMax(),
+            + "full count", Quoted.of(d.name()), i, n, s.objectsMin(), s.objectsMin(),
+            s.objectsMax(),
             s.maxOcclusion(), s.maxTruncation()));
       }
     }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.Quoted;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -22,9 +23,9 @@ final class AdjustedLines {
       List<Loaded<Foreground>> fgs, int width, int height) {
     List<String> masks = fgs.stream().map(Loaded::resampled).filter(Objects::nonNull).toList();
     if (!masks.isEmpty()) {
-      LOG.warning(String.format(Locale.ROOT, "dataset '%s': %d of %d foreground masks differ from "
+      LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks differ from "
           + "their cut-out's size (same aspect ratio) and were resampled to it (e.g. %s)",
-          config.name(), masks.size(), fgs.size(), masks.get(0)));
+          Quoted.of(config.name()), masks.size(), fgs.size(), masks.get(0)));
     }
     String palette = PaletteMasks.line(config.name(), fgs.stream().map(Loaded::paletteNote)
         .filter(Objects::nonNull).toList(), fgs.size());
@@ -45,9 +46,10 @@ final class AdjustedLines {
         || f.value().height() != f.srcHeight()).toList();
     if (!cut.isEmpty()) {
       Loaded<Foreground> e = cut.get(0);
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds have transparent "
+      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparent "
           + "margins and are trimmed to their visible pixels (e.g. %s: %dx%d -> %dx%d)",
-          config.name(), cut.size(), fgs.size(), e.value().name(), e.srcHeight(), e.srcWidth(),
+          Quoted.of(config.name()), cut.size(), fgs.size(), e.value().name(), e.srcHeight(),
+          e.srcWidth(),
           e.value().height(), e.value().width()));
     }
     Upscaled.Line up = Upscaled.line(config.name(), bgs.stream().map(b -> new Upscaled.Source(

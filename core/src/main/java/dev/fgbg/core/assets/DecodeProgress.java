@@ -1,6 +1,7 @@
 package dev.fgbg.core.assets;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.fgbg.core.Quoted;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -42,8 +43,8 @@ final class DecodeProgress {
     done++;
     long now = ticker.read();
     if (now >= next && done < total) {
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': decoded %d of %d images (%d s)",
-          dataset, done, total, TimeUnit.NANOSECONDS.toSeconds(now - start)));
+      LOG.info(String.format(Locale.ROOT, "dataset %s: decoded %d of %d images (%d s)",
+          Quoted.of(dataset), done, total, TimeUnit.NANOSECONDS.toSeconds(now - start)));
       next = now + EVERY_NANOS;
       told = true;
     }
@@ -56,8 +57,8 @@ final class DecodeProgress {
    */
   synchronized void finished(int fromCache) {
     if (told || fromCache > 0) {
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': decoded all %d images in %.1f s%s",
-          dataset, total, (ticker.read() - start) / 1e9,
+      LOG.info(String.format(Locale.ROOT, "dataset %s: decoded all %d images in %.1f s%s",
+          Quoted.of(dataset), total, (ticker.read() - start) / 1e9,
           fromCache > 0 ? " (" + fromCache + " from the cache)" : ""));
     }
   }

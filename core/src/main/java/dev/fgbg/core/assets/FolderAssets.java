@@ -2,6 +2,7 @@ package dev.fgbg.core.assets;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.FolderListing.ImageFile;
 import dev.fgbg.core.synth.Resampler;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ public final class FolderAssets {
     List<Loaded<Background>> goodBgs = kept(bgs, skipped);
     List<Loaded<Foreground>> goodFgs = kept(fgs, skipped);
     if (goodBgs.isEmpty() || goodFgs.isEmpty()) {
-      throw FgbgException.invalidConfig("dataset '" + config.name() + "': every "
+      throw FgbgException.invalidConfig("dataset " + Quoted.of(config.name()) + ": every "
           + (goodBgs.isEmpty() ? "background" : "foreground") + " is bad, nothing is left to "
           + "serve: " + problems.skippedAll(config.skipSetting(), skipped));
     }

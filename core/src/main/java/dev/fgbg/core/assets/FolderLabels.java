@@ -1,6 +1,7 @@
 package dev.fgbg.core.assets;
 
 import dev.fgbg.common.InWords;
+import dev.fgbg.core.Quoted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -257,8 +258,9 @@ final class FolderLabels {
     for (int id = 0; id < table.size(); id++) {
       Path folder = empty.get(table.get(id));
       if (folder != null) {
-        LOG.warning("dataset '" + dataset + "': label '" + table.get(id) + "' (a sub-folder "
-            + "name) has no " + what + " served (its folder " + folder + " holds no images); "
+        LOG.warning("dataset " + Quoted.of(dataset) + ": label '" + table.get(id)
+            + "' (a sub-folder name) has no " + what + " served (its folder " + folder
+            + " holds no images); "
             + "it keeps its id " + id);
       } else if (!carried.contains(id)) {
         unserved.add(id);
@@ -267,11 +269,12 @@ final class FolderLabels {
     String from = source.equals("sub-folders") ? "a sub-folder name" : CSV;
     if (unserved.size() == 1) {
       int id = unserved.get(0);
-      LOG.warning("dataset '" + dataset + "': label '" + table.get(id) + "' (" + from + ") has "
-          + "no " + what + " served (its files were skipped); it keeps its id " + id);
+      LOG.warning("dataset " + Quoted.of(dataset) + ": label '" + table.get(id) + "' (" + from
+          + ") has no " + what + " served (its files were skipped); it keeps its id " + id);
     } else if (!unserved.isEmpty()) {
-      LOG.warning("dataset '" + dataset + "': labels " + String.join(", ", unserved.stream()
-          .map(id -> "'" + table.get(id) + "' (id " + id + ")").toList()) + " (" + from
+      LOG.warning("dataset " + Quoted.of(dataset) + ": labels " + String.join(", ",
+          unserved.stream()
+              .map(id -> "'" + table.get(id) + "' (id " + id + ")").toList()) + " (" + from
           + ") have no " + what + " served (their files were skipped); they keep their ids");
     }
   }

@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.Quoted;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,9 +17,9 @@ final class IgnoredAlpha {
     if (names.isEmpty()) {
       return null;
     }
-    return String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds have transparency (an "
+    return String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have transparency (an "
         + "alpha channel that is not opaque everywhere) that --mask-from luminance ignores "
         + "(e.g. %s): their masks are made from brightness instead; drop --mask-from luminance "
-        + "(their alpha is then used)", dataset, names.size(), total, names.get(0));
+        + "(their alpha is then used)", Quoted.of(dataset), names.size(), total, names.get(0));
   }
 }

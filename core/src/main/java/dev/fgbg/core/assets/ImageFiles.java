@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * Strict PNG/JPEG decoding: a decoder warning (such as a truncated JPEG) is an error, and pixel
@@ -89,6 +87,11 @@ public final class ImageFiles {
    * problem is an {@link FgbgException} naming the file.
    */
   public static Pixels read(Path file, long maxPixels) {
+    return read(file, maxPixels, FileStream::new);
+  }
+
+  /** {@link #read(Path, long)}, the file's stream opened by {@code open}. */
+  static Pixels read(Path file, long maxPixels, FileStream.Opener open) {
     if (maxPixels < 1 || maxPixels > MAX_PIXELS_LIMIT) {
       throw new IllegalArgumentException("maxPixels = " + maxPixels + " must be in [1, "
           + MAX_PIXELS_LIMIT + "]");
@@ -97,12 +100,11 @@ public final class ImageFiles {
     if (quick != null) {
       throw FgbgException.invalidConfig(file + ": " + quick);
     }
-    ImageInputStream in;
+    FileStream in;
     try {
-      in = new FileImageInputStream(file.toFile());
+      in = open.open(file.toFile());
     } catch (IOException e) {
-      throw FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")",
-          new HostBound("an open that failed", e));
+      throw cannotRead(file, "an open that failed", e);
     }
     try (in) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -131,8 +133,7 @@ public final class ImageFiles {
         try (DecodeMemory.AutoCloseableNoThrow held = DecodeMemory.reserve(file, w, h, need)) {
           Pixels decoded = cmyk >= 0 ? CmykJpeg.pixels(reader.readRaster(0, null), cmyk)
               : pixels(reader.read(0, JpegProfile.asStored(reader)));
-          return ExifOrientation.apply(decoded, format.equals("JPEG")
-              ? ExifOrientation.of(file) : PngExif.of(file));
+          return ExifOrientation.apply(decoded, orientation(file, format));
         }
       } finally {
         reader.dispose();
@@ -140,9 +141,27 @@ public final class ImageFiles {
     } catch (FgbgException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      if (in.failed() != null) { // the host's read, not the bytes: tried again next time
+        throw cannotRead(file, "a read that failed", in.failed());
+      }
       throw FgbgException.invalidConfig(file + ": unreadable or truncated image ("
           + decoderWords(e) + ")", e);
     }
+  }
+
+  /** The EXIF orientation {@code file} says; its readers see the end of a file as none. */
+  private static int orientation(Path file, String format) {
+    try {
+      return format.equals("JPEG") ? ExifOrientation.of(file) : PngExif.of(file);
+    } catch (IOException e) {
+      throw cannotRead(file, "a read that failed", e);
+    }
+  }
+
+  /** {@code file}'s open or read that failed on this host ({@link HostBound}). */
+  private static FgbgException cannotRead(Path file, String what, IOException e) {
+    return FgbgException.invalidConfig(file + ": cannot be read (" + InWords.of(e) + ")",
+        new HostBound(what, e));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.Quoted;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,12 +78,12 @@ final class PaletteMasks {
     if (notes.isEmpty()) {
       return null;
     }
-    return String.format(Locale.ROOT, "dataset '%s': %d of %d foreground masks are palette (P mode)"
+    return String.format(Locale.ROOT, "dataset %s: %d of %d foreground masks are palette (P mode)"
         + " PNGs, read by their colours' luminance (or their palette's alpha), not by their"
         + " class indices, so their cut-outs are pasted partly transparent: %s%s. To use a class"
         + " as a whole cut-out, save it as a grey 0/255 mask, e.g."
         + " Image.fromarray(((np.array(im) == k) * 255).astype(np.uint8)) for class index k",
-        dataset, notes.size(), total, String.join("; ", notes.subList(0, Math.min(NAMED,
+        Quoted.of(dataset), notes.size(), total, String.join("; ", notes.subList(0, Math.min(NAMED,
             notes.size()))), notes.size() > NAMED ? "; ... and " + (notes.size() - NAMED)
             + " more" : "");
   }

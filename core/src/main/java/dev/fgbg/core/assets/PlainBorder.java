@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.Quoted;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntPredicate;
@@ -59,13 +60,13 @@ final class PlainBorder {
     if (names.isEmpty()) {
       return null;
     }
-    return String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds' luminance masks "
+    return String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds' luminance masks "
         + "(--mask-from luminance: bright = opaque) are opaque along most of their border "
         + "(e.g. %s), so a light background is pasted as the object: they look like objects "
         + "on a light or plain background, not light objects on black (a white digit). For "
         + "those give a mask folder (--fg-masks DIR, same file names) made with a "
         + "background-removal tool, or save the cut-outs with transparency (PNGs with alpha)",
-        dataset, names.size(), total, names.get(0));
+        Quoted.of(dataset), names.size(), total, names.get(0));
   }
 
   /** Whether {@code t} holds for more than half the pixels of {@code ring}. */

@@ -1,6 +1,7 @@
 package dev.fgbg.core.assets;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -135,7 +136,7 @@ final class Problems {
             + " to serve the rest without the bad images";
     String last = note == null ? "" : "\n" + note;
     if (count == 1) {
-      throw FgbgException.invalidConfig("dataset '" + dataset + "': " + lines.get(0)
+      throw FgbgException.invalidConfig("dataset " + Quoted.of(dataset) + ": " + lines.get(0)
           + (hint.isEmpty() ? "" : " (fix or remove it" + hint + ")")
           + (also.isEmpty() ? "" : "; " + also) + last);
     }
@@ -144,7 +145,7 @@ final class Problems {
         + "folders");
     String what = model == 0 ? files : (model == 1 ? "a depth model problem"
         : model + " depth model problems") + (bad == 0 ? "" : " and " + files);
-    StringBuilder b = new StringBuilder("dataset '" + dataset + "' has " + what
+    StringBuilder b = new StringBuilder("dataset " + Quoted.of(dataset) + " has " + what
         + " (fix or remove each, then start again" + hint + "):");
     shown(lines).forEach(l -> b.append("\n  ").append(l));
     throw FgbgException.invalidConfig(b + (also.isEmpty() ? "" : "\n" + also) + last);
@@ -175,7 +176,7 @@ final class Problems {
    * files the last line says where every one is listed.
    */
   String skippedLine(String dataset, String setting, Set<String> files) {
-    return files.isEmpty() ? null : "dataset '" + dataset + "' (" + setting + ") "
+    return files.isEmpty() ? null : "dataset " + Quoted.of(dataset) + " (" + setting + ") "
         + skipped(files, ", serving the rest", "; `fgbg describe --dataset " + dataset
             + "` lists every skipped file, and so do the web UI's Datasets page and "
             + "Client.describe().skipped_files");

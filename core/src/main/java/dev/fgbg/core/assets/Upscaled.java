@@ -1,5 +1,6 @@
 package dev.fgbg.core.assets;
 
+import dev.fgbg.core.Quoted;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -41,8 +42,9 @@ final class Upscaled {
     String named = up.stream().limit(NAMED).map(s -> one(s, width, height))
         .collect(Collectors.joining(", "));
     long bad = up.stream().filter(s -> degenerate(s, width, height)).count();
-    String text = String.format(Locale.ROOT, "dataset '%s': %d of %d backgrounds are smaller than "
-        + "the %dx%d output and are upscaled; %s: %s%s%s", dataset, up.size(), all.size(), height,
+    String text = String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds are smaller than "
+        + "the %dx%d output and are upscaled; %s: %s%s%s", Quoted.of(dataset), up.size(),
+        all.size(), height,
         width, up.size() == 1 ? "its enlargement" : "the most enlarged", named,
         up.size() > NAMED ? ", ... and " + (up.size() - NAMED) + " more" : "",
         bad == 0 ? "" : String.format(Locale.ROOT, ". %d %s enlarged more than %.0fx or 1x1: "

@@ -190,7 +190,7 @@ final class DatasetFactory {
 
   /** How messages name a folder dataset. */
   private static String who(String name) {
-    return "dataset '" + name + "'";
+    return "dataset " + Quoted.of(name);
   }
 
   /** What is wrong with the depth settings, or null. */

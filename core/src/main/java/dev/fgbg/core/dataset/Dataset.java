@@ -3,6 +3,7 @@ package dev.fgbg.core.dataset;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.spec.SceneSpec;
@@ -183,8 +184,8 @@ public final class Dataset {
   /** Rejects an index outside [0, N) with a message naming it. */
   public void checkIndex(long index) {
     if (!codec.contains(index)) {
-      throw FgbgException.invalidArgument("index " + index + " is out of range for dataset '"
-          + name + "' of " + size() + " samples (valid: 0.." + (size() - 1) + ")");
+      throw FgbgException.invalidArgument("index " + index + " is out of range for dataset "
+          + Quoted.of(name) + " of " + size() + " samples (valid: 0.." + (size() - 1) + ")");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.Foreground;
@@ -44,24 +45,25 @@ final class ObjectPlacer {
     int n = assets.backgrounds().size();
     if (depthMaps != null && (depthMaps.size() != n || depthMaps.stream().anyMatch(
         m -> m == null || m.length != spec.width() * spec.height()))) {
-      throw new IllegalArgumentException("dataset '" + name + "': placement depth needs one "
-          + spec.height() + "x" + spec.width() + " map per background");
+      throw new IllegalArgumentException("dataset " + Quoted.of(name)
+          + ": placement depth needs one " + spec.height() + "x" + spec.width()
+          + " map per background");
     }
     if (spec.position() != Spec.Position.DEPTH) {
       return new ObjectPlacer(spec, assets, fit, depthMaps, null);
     }
     if (depthMaps == null) {
-      throw new IllegalArgumentException("dataset '" + name + "': position depth needs the "
-          + "backgrounds' depth (exact, or from a depth model)");
+      throw new IllegalArgumentException("dataset " + Quoted.of(name)
+          + ": position depth needs the backgrounds' depth (exact, or from a depth model)");
     }
     PinholeCamera camera = new PinholeCamera(spec.width(), spec.scene().cameraFov());
     FloorPixels[] floors = IntStream.range(0, n).parallel().mapToObj(b -> FloorPixels.of(
         depthMaps.get(b), spec.width(), spec.height(), camera)).toArray(FloorPixels[]::new);
     long none = Arrays.stream(floors).filter(FloorPixels::fallback).count();
     if (none > 0) {
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': %d of %d backgrounds show no "
+      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d backgrounds show no "
           + "floor-like surface in their depth; objects stand on their bottom row (e.g. %s)",
-          name, none, n, assets.backgrounds().get(IntStream.range(0, n)
+          Quoted.of(name), none, n, assets.backgrounds().get(IntStream.range(0, n)
               .filter(b -> floors[b].fallback()).findFirst().orElseThrow()).name()));
     }
     return new ObjectPlacer(spec, assets, fit, depthMaps, floors);

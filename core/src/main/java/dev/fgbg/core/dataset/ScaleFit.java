@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.spec.Spec;
 import java.util.List;
@@ -75,9 +76,9 @@ final class ScaleFit {
       }
     }
     if (shrunk > 0) {
-      LOG.info(String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds are too wide for "
+      LOG.info(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds are too wide for "
               + "fg_scale_max %s at %dx%d and are drawn smaller (the widest, %s, at %.3f times "
-              + "the scale range)", dataset, shrunk, factor.length, spec.fgScaleMax(),
+              + "the scale range)", Quoted.of(dataset), shrunk, factor.length, spec.fgScaleMax(),
           spec.height(), spec.width(), foregrounds.get(widest).name(), factor[widest]));
     }
   }

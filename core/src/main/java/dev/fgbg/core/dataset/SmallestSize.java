@@ -1,5 +1,6 @@
 package dev.fgbg.core.dataset;
 
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.spec.Spec;
 import dev.fgbg.core.synth.Resampler;
@@ -40,10 +41,11 @@ final class SmallestSize {
     if (faint.isEmpty()) {
       return;
     }
-    LOG.warning(String.format(Locale.ROOT, "dataset '%s': %d of %d foregrounds have no pixel at "
+    LOG.warning(String.format(Locale.ROOT, "dataset %s: %d of %d foregrounds have no pixel at "
         + "or above the mask threshold %d at the smallest size they are drawn at, so a sample "
         + "drawing them that small shows them in the image with an empty mask and box: %s%s; "
-        + "raise the smallest --fg-scale, lower --mask-threshold, or thicken them", dataset,
+        + "raise the smallest --fg-scale, lower --mask-threshold, or thicken them",
+        Quoted.of(dataset),
         faint.size(), fgs.size(), spec.maskThreshold(),
         String.join(", ", faint.subList(0, Math.min(NAMED, faint.size()))),
         faint.size() > NAMED ? ", ... and " + (faint.size() - NAMED) + " more" : ""));

@@ -1,6 +1,7 @@
 package dev.fgbg.core.export;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.Outputs;
 import dev.fgbg.core.sampling.Selection;
@@ -32,8 +33,8 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
 
   public ExportJob {
     if (selection.end() > dataset.size() || selection.isRandom() && selection.seed() != seed) {
-      throw new IllegalArgumentException("selection " + selection + " is not one of dataset '"
-          + dataset.name() + "' (" + dataset.size() + " samples) under seed " + seed);
+      throw new IllegalArgumentException("selection " + selection + " is not one of dataset "
+          + Quoted.of(dataset.name()) + " (" + dataset.size() + " samples) under seed " + seed);
     }
     if (shardSize < 1 || shardSize > MAX_SHARD_SIZE) {
       throw FgbgException.invalidArgument("shard_size " + shardSize + " must be in [1, "
@@ -54,8 +55,9 @@ public record ExportJob(Dataset dataset, long seed, Selection selection, Outputs
     if (depthNpy && !dataset.hasDepth()) {
       // As asking for the depth output is refused: a manifest must not record a depth option
       // of an export that holds no depth.
-      throw FgbgException.failedPrecondition("dataset '" + dataset.name() + "' has no depth"
-          + " (depth source: " + dataset.depthSource() + "); depth_npy (--depth-npy) writes"
+      throw FgbgException.failedPrecondition("dataset " + Quoted.of(dataset.name())
+          + " has no depth (depth source: " + dataset.depthSource()
+          + "); depth_npy (--depth-npy) writes"
           + " depth as .npy: leave it off, or serve the dataset with a depth model");
     }
     if (depthNpy && format != ExportFormat.WEBDATASET) {

@@ -1,6 +1,7 @@
 package dev.fgbg.core.sampling;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -89,14 +90,14 @@ public final class Selection implements IndexSequence {
       long sample, long seed) {
     if (start < 0 || start >= datasetSize) {
       throw FgbgException.invalidArgument("range start " + start + " must be in [0, "
-          + datasetSize + ") for dataset '" + dataset + "'");
+          + datasetSize + ") for dataset " + Quoted.of(dataset));
     }
     if (end < 0) { // not an empty range: a field at fault, named as the others are
       throw FgbgException.invalidArgument("range end " + end + " must not be negative");
     }
     if (end > datasetSize) {
-      throw FgbgException.invalidArgument("range end " + end + " is past the end of dataset '"
-          + dataset + "' (" + datasetSize + " samples)");
+      throw FgbgException.invalidArgument("range end " + end + " is past the end of dataset "
+          + Quoted.of(dataset) + " (" + datasetSize + " samples)");
     }
     if (end <= start) {
       throw FgbgException.invalidArgument("range " + start + ":" + end + " is empty");

@@ -1,6 +1,7 @@
 package dev.fgbg.server.rpc;
 
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.dataset.Outputs;
@@ -175,8 +176,9 @@ final class FgbgService extends FgbgGrpc.FgbgImplBase {
     }
     int max = ProtoMapping.maxGetSamples(d, limits);
     if (n > max) {
-      throw FgbgException.invalidArgument("indices has " + n + " entries; dataset '" + d.name()
-          + "' takes at most " + max + " per GetSamples call (its max_get_samples in describe); "
+      throw FgbgException.invalidArgument("indices has " + n + " entries; dataset "
+          + Quoted.of(d.name())
+          + " takes at most " + max + " per GetSamples call (its max_get_samples in describe); "
           + "use StreamEpoch or several calls");
     }
     long[] indices = new long[n];

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.ProtocolMessageEnum;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.assets.Background;
 import dev.fgbg.core.assets.Foreground;
 import dev.fgbg.core.dataset.Dataset;
@@ -146,8 +147,8 @@ final class ProtoMapping {
       }
     }
     if ((depth || backgroundDepth) && !d.hasDepth()) {
-      throw FgbgException.failedPrecondition("dataset '" + d.name()
-          + "' has no depth (depth source: " + d.depthSource() + "); leave "
+      throw FgbgException.failedPrecondition("dataset " + Quoted.of(d.name())
+          + " has no depth (depth source: " + d.depthSource() + "); leave "
           + (depth ? "depth" : "background_depth") + " out of the outputs (e.g. --outputs "
           + "image,mask / outputs=[\"image\", \"mask\"]), or serve the dataset with a depth"
           + " model");
@@ -177,8 +178,9 @@ final class ProtoMapping {
       case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;
       case DEPTH_DTYPE_FLOAT32 -> {
         if (!d.hasDepth()) {
-          throw FgbgException.failedPrecondition("dataset '" + d.name() + "' has no depth"
-              + " (depth source: " + d.depthSource() + "); depth_dtype DEPTH_DTYPE_FLOAT32"
+          throw FgbgException.failedPrecondition("dataset " + Quoted.of(d.name())
+              + " has no depth (depth source: " + d.depthSource()
+              + "); depth_dtype DEPTH_DTYPE_FLOAT32"
               + " (--depth-dtype float32) encodes depth: leave it off, or serve the dataset"
               + " with a depth model");
         }

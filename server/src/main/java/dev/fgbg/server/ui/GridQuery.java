@@ -61,8 +61,9 @@ final class GridQuery {
     String view = q.choice("view", "outline", "overlay", "depth", "none");
     Dataset d = Params.dataset(q, registry);
     if (view.equals("depth") && !d.hasDepth()) {
-      throw HttpFailure.badRequest("parameter 'view': dataset '" + d.name() + "' has no depth"
-          + " (depth source: " + d.depthSource() + "); use view=outline, overlay or none");
+      throw HttpFailure.badRequest("parameter 'view': dataset " + Quoted.of(d.name())
+          + " has no depth (depth source: " + d.depthSource()
+          + "); use view=outline, overlay or none");
     }
     long seed = Params.seed(q);
     int perPage = q.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);

@@ -1,5 +1,6 @@
 package dev.fgbg.server.ui;
 
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
 import dev.fgbg.core.render.RenderedBatch;
@@ -28,11 +29,11 @@ final class Images {
     Dataset d = Params.dataset(q, registry);
     String fingerprint = q.required("fingerprint");
     if (!fingerprint.equals(d.fingerprint())) {
-      throw HttpFailure.notFound("dataset '" + d.name() + "' has fingerprint "
+      throw HttpFailure.notFound("dataset " + Quoted.of(d.name()) + " has fingerprint "
           + d.fingerprint() + " now, not the one in this URL; reload the page");
     }
     if (!o.has().test(d)) {
-      throw HttpFailure.notFound("dataset '" + d.name() + "' has no " + o.title()
+      throw HttpFailure.notFound("dataset " + Quoted.of(d.name()) + " has no " + o.title()
           + " (depth source: " + d.depthSource() + ")");
     }
     long seed = Params.seed(q);

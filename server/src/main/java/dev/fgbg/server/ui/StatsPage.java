@@ -2,6 +2,7 @@ package dev.fgbg.server.ui;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.core.Rate;
 import dev.fgbg.core.dataset.Dataset;
 import dev.fgbg.core.dataset.DatasetRegistry;
@@ -114,8 +115,8 @@ final class StatsPage {
               + " mask, depth");
         }
         if (w.equals("depth") && !d.hasDepth()) {
-          throw HttpFailure.badRequest("parameter 'outputs': dataset '" + d.name()
-              + "' has no depth (depth source: " + d.depthSource() + ")");
+          throw HttpFailure.badRequest("parameter 'outputs': dataset " + Quoted.of(d.name())
+              + " has no depth (depth source: " + d.depthSource() + ")");
         }
       }
       image = asked.contains("image");
