@@ -238,8 +238,8 @@ class PhotoCacheStartUpTest {
   @Test
   void everySettingAndMaskFileThePreparationReadsIsPartOfTheKey() throws Exception {
     Fixtures.goodFolders(dir);
-    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png")) {
-      Files.delete(dir.resolve("fg").resolve(n));
+    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png", "ball", "cup")) {
+      Files.delete(dir.resolve("fg").resolve(n)); // an empty label folder is a bad folder
     }
     Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
     Fixtures.write(Fixtures.rgb(30, 20, 6), dir.resolve("fg/b.png"));
@@ -273,8 +273,8 @@ class PhotoCacheStartUpTest {
   @Test
   void masksGivenByAnotherPathAreFoundAndNamedByIt() throws Exception {
     Fixtures.goodFolders(dir);
-    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png")) {
-      Files.delete(dir.resolve("fg").resolve(n));
+    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png", "ball", "cup")) {
+      Files.delete(dir.resolve("fg").resolve(n)); // an empty label folder is a bad folder
     }
     Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
     Fixtures.write(Fixtures.rgb(12, 12, 6), dir.resolve("fg/b.png"));

@@ -2,17 +2,14 @@ package dev.fgbg.core.assets;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
 
 /**
  * A photo as {@link FolderAssets} prepares it, before its name's label is attached: a
  * background's RGB at the output size, or a cut-out's trimmed RGBA, with what the start-up
- * lines say of it ({@link AdjustedLines}). Its record, as {@link PhotoCache} keeps it: magic,
- * key, sizes, notes, pixels and a CRC32 of all of it, little-endian.
+ * lines say of it ({@link AdjustedLines}). Its record, as {@link PhotoCache} keeps it
+ * ({@link PhotoRecords}), holds its sizes, notes and pixels.
  *
  * @param channels 3 (RGB) or 4 (RGBA) bytes a pixel
  */
@@ -34,21 +31,16 @@ record Prepared(int width, int height, int channels, byte[] pixels, int srcWidth
 
   /** The record of this photo under {@code key}. */
   byte[] encode(String key) {
-    byte[] k = key.getBytes(StandardCharsets.US_ASCII);
     byte[] r = text(resampled);
     byte[] p = text(paletteNote);
-    ByteBuffer buf = ByteBuffer.allocate(8 + 2 + k.length + 4 * 5 + 1 + 8 + r.length + p.length
-        + pixels.length + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
-    buf.putLong(MAGIC).putShort((short) k.length).put(k).putInt(width).putInt(height)
-        .putInt(channels).putInt(srcWidth).putInt(srcHeight)
+    ByteBuffer buf = PhotoRecords.start(MAGIC, key, 4 * 5 + 1 + 8 + r.length + p.length
+        + 4 + pixels.length);
+    buf.putInt(width).putInt(height).putInt(channels).putInt(srcWidth).putInt(srcHeight)
         .put((byte) ((opaqueBorder ? 1 : 0) | (alphaIgnored ? 2 : 0)));
     buf.putInt(resampled == null ? -1 : r.length).put(r);
     buf.putInt(paletteNote == null ? -1 : p.length).put(p);
     buf.putInt(pixels.length).put(pixels);
-    CRC32 crc = new CRC32();
-    crc.update(buf.array(), 0, buf.position());
-    buf.putInt((int) crc.getValue());
-    return buf.array();
+    return PhotoRecords.seal(buf);
   }
 
   private static byte[] text(String s) {
@@ -60,21 +52,11 @@ record Prepared(int width, int height, int channels, byte[] pixels, int srcWidth
    * {@code key} with {@code channels} bytes a pixel (cut short, another key, a bad checksum).
    */
   static Prepared decode(String key, byte[] b, int channels) {
-    ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = PhotoRecords.open(b, MAGIC, key);
+    if (buf == null) {
+      return null;
+    }
     try {
-      if (b.length < 12 || buf.getLong() != MAGIC) {
-        return null;
-      }
-      CRC32 crc = new CRC32();
-      crc.update(b, 0, b.length - 4);
-      if ((int) crc.getValue() != buf.getInt(b.length - 4)) {
-        return null;
-      }
-      byte[] k = new byte[buf.getShort()];
-      buf.get(k);
-      if (!Arrays.equals(k, key.getBytes(StandardCharsets.US_ASCII))) {
-        return null;
-      }
       int w = buf.getInt();
       int h = buf.getInt();
       if (buf.getInt() != channels) {

@@ -45,8 +45,7 @@ final class ProtoMapping {
   static DatasetInfo info(Dataset d, Limits limits) {
     Spec s = d.spec();
     DatasetInfo.Builder b = DatasetInfo.newBuilder()
-        .setName(d.name())
-        .setSize(d.size())
+        .setName(d.name()).setSize(d.size())
         .setBackgrounds(d.codec().backgrounds())
         .setForegrounds(d.codec().foregrounds())
         .setFlips(d.codec().flips())
@@ -178,9 +177,8 @@ final class ProtoMapping {
       case DEPTH_DTYPE_UNSPECIFIED, DEPTH_DTYPE_FLOAT16 -> DepthEncoding.FLOAT16;
       case DEPTH_DTYPE_FLOAT32 -> {
         if (!d.hasDepth()) {
-          throw FgbgException.failedPrecondition("dataset " + Quoted.of(d.name())
-              + " has no depth (depth source: " + d.depthSource()
-              + "); depth_dtype DEPTH_DTYPE_FLOAT32"
+          throw FgbgException.failedPrecondition("dataset " + Quoted.of(d.name()) + " has no"
+              + " depth (depth source: " + d.depthSource() + "); depth_dtype DEPTH_DTYPE_FLOAT32"
               + " (--depth-dtype float32) encodes depth: leave it off, or serve the dataset"
               + " with a depth model");
         }
