@@ -13,11 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * behind another's burst runs next, not after it); futures are completed outside the lock. A
  * client running its share waits even with a place free while another client holds or waits,
  * so the queue may hold waiters while places are free: only such capped ones. A client alone
- * borrows the free places beyond its share, running and queued; a client that comes meanwhile,
- * within its share, runs at once beside the borrowed runs (over the cap by at most what is
- * borrowed), or queues beside the borrowed waiters (over the queue by at most the places held
- * past a share), and a borrowed run that ends retires its place instead of handing it on, until
- * the cap holds again.
+ * borrows the free places beyond its share; a client that comes meanwhile, within its share,
+ * runs at once beside the borrowed runs (over the cap by at most what is borrowed), and a
+ * borrowed run that ends retires its place instead of handing it on, until the cap holds again.
  */
 final class BoundedAdmission implements Admission {
   private final String what;
@@ -55,14 +53,12 @@ final class BoundedAdmission implements Admission {
       int mine = client == null ? 0 : byClient.getOrDefault(client, 0);
       boolean free = running < maxRunning.value();
       boolean alone = alone(client);
+      boolean borrows = free && capped(client) && alone;
       // Within its share with every place taken, some of them lent: it runs beside them.
       boolean beside = !free && client != null && !capped(client)
           && running - maxRunning.value() < borrowed();
       boolean now = free && (!capped(client) || alone) || beside;
-      // The queue full, some of it lent: within its share it waits beside the borrowers.
-      boolean lent = client != null && !alone
-          && queue.size() - maxQueued.value() < borrowedHeld();
-      if (!now && queue.size() >= maxQueued.value() && !lent) {
+      if (!now && queue.size() >= maxQueued.value()) {
         refused++;
         if (free) { // only its own runs keep it from a free place
           return CompletableFuture.failedFuture(exhausted("client " + client + " runs "
@@ -74,7 +70,7 @@ final class BoundedAdmission implements Admission {
             + " running and " + queue.size() + " queued, the most allowed (" + maxRunning + ", "
             + maxQueued + "); try again later"));
       }
-      if (mine >= perClient.value() && !alone) {
+      if (mine >= perClient.value() && !borrows) {
         refused++;
         return CompletableFuture.failedFuture(exhausted("client " + client + " has " + mine
             + " " + what + " running or queued, the most one client may have (" + perClient
@@ -134,15 +130,6 @@ final class BoundedAdmission implements Admission {
     int b = 0;
     for (int r : runningBy.values()) {
       b += Math.max(0, r - runningPerClient.value());
-    }
-    return b;
-  }
-
-  /** Under the lock: the places clients hold beyond their share (borrowed while alone). */
-  private int borrowedHeld() {
-    int b = 0;
-    for (int h : byClient.values()) {
-      b += Math.max(0, h - perClient.value());
     }
     return b;
   }

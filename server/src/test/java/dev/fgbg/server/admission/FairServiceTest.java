@@ -164,18 +164,16 @@ class FairServiceTest {
         LoopbackClient trainer = new LoopbackClient(s.server().port())) {
       FgbgGrpc.FgbgStub stub = FgbgGrpc.newStub(as(heavy.channel(), HOG));
       FgbgGrpc.FgbgStub second = FgbgGrpc.newStub(as(heavy.channel(), OTHER));
-      // Each client may hold 2 of the 4 places once another is there. Alone, the hog runs on
-      // both places and waits on both of the queue's: its fifth finds every place taken. The
-      // other runs its first beside the borrowed place, queues its second beside the hog's
-      // waiters, and is refused its third for its share.
+      // Each client may hold 2 of the 4 places: three each, the last of each refused for its
+      // share. Alone, the hog runs on both places; the other runs its first beside them.
       CountDownLatch hogRefused = new CountDownLatch(1);
       CountDownLatch otherRefused = new CountDownLatch(1);
       List<CallOutcome<StatsResponse>> stats = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 3; i++) {
         stats.add(stats(stub, 100 + i, 0, LONG, hogRefused)); // 400,000 samples each, new seeds
       }
       assertTrue(hogRefused.await(LONG.toMillis(), TimeUnit.MILLISECONDS));
-      for (int i = 5; i < 8; i++) {
+      for (int i = 3; i < 6; i++) {
         stats.add(stats(second, 100 + i, 0, LONG, otherRefused));
       }
       CountDownLatch exportRefusal = new CountDownLatch(1);
@@ -199,9 +197,9 @@ class FairServiceTest {
           refusedStats.add(o.status.getDescription());
         }
       }
-      assertEquals(List.of("too many Stats requests: 2 running and 2 queued, the most allowed"
-          + " (--max-stats = 2, --stats-queue = 2); try again later", "client token other has 2"
-          + " Stats requests"
+      assertEquals(List.of("client token hog has 2 Stats requests running or queued, the most"
+          + " one client may have (half of --max-stats + --stats-queue = 2, so that other clients"
+          + " find room); try again when one ends", "client token other has 2 Stats requests"
           + " running or queued, the most one client may have (half of --max-stats +"
           + " --stats-queue = 2, so that other clients find room); try again when one ends"),
           refusedStats);
@@ -218,8 +216,8 @@ class FairServiceTest {
       assertTrue(StreamReader.await(stream.closed, LONG));
       assertEquals(Status.Code.OK, stream.status.getCode());
       assertEquals(640, stream.samples.get());
-      assertEquals(6, stats.stream().filter(o -> !o.isClosed()).count(),
-          "the six admitted or queued Stats are still computing or waiting");
+      assertEquals(4, stats.stream().filter(o -> !o.isClosed()).count(),
+          "the four admitted or queued Stats are still computing");
       assertFalse(exports.get(0).isClosed() && exports.get(1).isClosed(),
           "the export is still writing");
       stats.forEach(CallOutcome::cancel);
@@ -290,26 +288,27 @@ class FairServiceTest {
 
   @Test
   void oneClientsBurstOfStatsLeavesRoomForAnotherWhoseRequestRunsAtOnce() throws Exception {
-    // Half of 2 + 4 places is three, but the hog is alone: it runs on both places and queues
-    // on the queue's four, and its seventh finds every place taken; the other, within its half
-    // of the running places, runs at once beside the borrowed one.
+    // Half of 2 + 4 places: the hog holds three, and is refused its fourth; alone, it runs on
+    // both places and queues its third; the other, within its half of the running places, runs
+    // at once beside the borrowed one.
     LoadOptions load = LoadOptions.builder().maxStats(2).statsQueue(4).build();
     try (TestServer s = twoClients(2, load)) {
       FgbgGrpc.FgbgStub hog = FgbgGrpc.newStub(as(s.channel(), HOG));
       StreamStats counters = s.server().stats();
       List<CallOutcome<StatsResponse>> burst = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
+      for (int i = 0; i < 3; i++) {
         burst.add(stats(hog, 200 + i, 0, LONG)); // the whole dataset each, one by one
         int started = Math.min(i + 1, 2);
         int queued = i + 1 - started;
         assertTrue(until(() -> counters.snapshot().admittedStarts() == started
             && s.server().statsAdmission().queued() == queued));
       }
-      CallOutcome<StatsResponse> seventh = stats(hog, 206, 0, LONG);
-      assertTrue(seventh.await(LONG));
-      assertEquals(Status.Code.RESOURCE_EXHAUSTED, seventh.status.getCode());
-      assertEquals("too many Stats requests: 2 running and 4 queued, the most allowed (--max-stats"
-          + " = 2, --stats-queue = 4); try again later", seventh.status.getDescription());
+      CallOutcome<StatsResponse> fourth = stats(hog, 203, 0, LONG);
+      assertTrue(fourth.await(LONG));
+      assertEquals(Status.Code.RESOURCE_EXHAUSTED, fourth.status.getCode());
+      assertTrue(fourth.status.getDescription().startsWith("client token hog has 3 Stats "
+          + "requests running or queued, the most one client may have (half of --max-stats + "
+          + "--stats-queue = 3"), fourth.status.getDescription());
       CallOutcome<StatsResponse> other = stats(FgbgGrpc.newStub(as(s.channel(), OTHER)), 9, 64,
           LONG);
       assertTrue(other.await(LONG));
@@ -318,7 +317,7 @@ class FairServiceTest {
       // Had the borrowed place been the other's to wait for, it would wait for one of the
       // hog's whole-dataset Stats to end.
       assertFalse(burst.stream().anyMatch(CallOutcome::isClosed),
-          "the other's ran while the hog's six were open");
+          "the other's ran while the hog's three were open");
       burst.forEach(CallOutcome::cancel);
     }
   }

@@ -96,26 +96,29 @@ class WebUiSharesTest {
       for (int i = 0; i < 18; i++) { // --max-stats 2 + --stats-queue 16
         alice.add(get("/api/stats?dataset=builtin&seed=" + i, ALICE));
       }
-      // Alone, alice uses every place, running and waiting.
-      await(() -> stats.running() + stats.queued() == 18);
-      assertEquals(18, stats.running() + stats.queued(), "alice alone holds every place");
+      await(() -> done(alice) >= 9);
+      assertEquals(9, stats.running() + stats.queued(), "alice holds half the places");
       Metadata h = new Metadata();
       h.put(Authenticator.AUTHORIZATION, "Bearer " + BOB);
       FgbgGrpc.newStub(ClientInterceptors.intercept(server.channel,
           MetadataUtils.newAttachHeadersInterceptor(h))).withDeadlineAfter(90, TimeUnit.SECONDS)
           .stats(StatsRequest.newBuilder().setDataset("builtin").setSeed(99).setEnd(8).build(),
               observer(bob));
-      // Within his share, bob waits beside alice's borrowed places, not refused for them.
-      await(() -> bob.isDone() || stats.running() + stats.queued() == 19);
-      assertEquals(19, stats.running() + stats.queued(), "bob's Stats waits beside alice's");
+      await(() -> bob.isDone() || stats.running() + stats.queued() == 10);
     } finally {
       release.countDown();
     }
     assertEquals(8, bob.get(60, TimeUnit.SECONDS).getSamples(), "bob's Stats was admitted");
+    int refused = 0;
     for (CompletableFuture<HttpResponse<String>> f : alice) {
       String body = f.get(60, TimeUnit.SECONDS).body();
-      assertTrue(body.contains("event: result"), body);
+      if (body.contains("event: failure")) {
+        refused++;
+        assertTrue(body.contains("client token alice has 9 Stats requests running or queued"),
+            body);
+      }
     }
+    assertEquals(9, refused);
   }
 
   /**
@@ -230,32 +233,41 @@ class WebUiSharesTest {
     assertTrue(budget.tryAcquire(budget.capacity()), "the budget was idle");
     List<CompletableFuture<HttpResponse<String>>> alice = new ArrayList<>();
     CompletableFuture<HttpResponse<String>> bob;
-    int all = GridPage.AT_ONCE + GridPage.QUEUED;
+    HttpResponse<String> full;
+    List<CompletableFuture<HttpResponse<String>>> carol = new ArrayList<>();
     try {
       for (int k = 0; k < 12; k++) {
         alice.add(get("/api/grid?per_page=240&order=random&shuffle_seed=" + k, ALICE));
       }
-      // Alone, alice takes every place, running and waiting; the server's limit refuses more.
-      await(() -> done(alice) >= 12 - all);
-      assertEquals(all, gridPagesHeld(), "alice alone holds every place");
-      // Within his share, bob's page waits beside alice's borrowed places.
+      int share = (GridPage.AT_ONCE + GridPage.QUEUED) / 2;
+      await(() -> done(alice) >= 12 - share);
       bob = get("/api/grid?per_page=240&seed=5", BOB);
-      await(() -> bob.isDone() || gridPagesHeld() == all + 1);
-      assertEquals(all + 1, gridPagesHeld(), "bob's page waits beside alice's");
+      await(() -> bob.isDone() || gridPagesHeld() == share + 1);
+      // Carol's pages take the places left; then the server's own limit refuses bob's next.
+      for (int k = 0; k < GridPage.AT_ONCE + GridPage.QUEUED - share - 1; k++) {
+        carol.add(get("/api/grid?per_page=240&order=random&shuffle_seed=" + (50 + k), CAROL));
+      }
+      await(() -> gridPagesHeld() == GridPage.AT_ONCE + GridPage.QUEUED);
+      full = get("/api/grid?per_page=240&seed=6", BOB).get(60, TimeUnit.SECONDS);
     } finally {
       budget.release(budget.capacity());
     }
     assertEquals(200, bob.get(60, TimeUnit.SECONDS).statusCode(), bob.get().body());
+    assertEquals(503, full.statusCode(), full.body());
+    assertTrue(full.body().contains("too many web UI grid pages") && full.body().contains(
+        "grid pages rendered at once = " + GridPage.AT_ONCE), full.body());
+    for (CompletableFuture<HttpResponse<String>> f : carol) {
+      assertEquals(200, f.get(60, TimeUnit.SECONDS).statusCode());
+    }
     int refused = 0;
     for (CompletableFuture<HttpResponse<String>> f : alice) {
       HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
       if (r.statusCode() == 503) {
         refused++;
-        assertTrue(r.body().contains("too many web UI grid pages") && r.body().contains(
-            "grid pages rendered at once = " + GridPage.AT_ONCE), r.body());
+        assertTrue(r.body().contains("client token alice has 4 web UI grid pages"), r.body());
       }
     }
-    assertEquals(12 - all, refused);
+    assertEquals(8, refused);
   }
 
   /** Grid pages rendering and queued, as the Live page shows them. */
