@@ -52,7 +52,6 @@ public final class FgbgApplication implements AutoCloseable {
   private FgbgServer server;
   private MetricsEndpoint metricsEndpoint;
   private WebUi webUi;
-  private NettyListener listener; // null on a builder of the tests'
   private volatile boolean closed; // volatile: a warm-up the shutdown ends reads it (housekeeping)
 
   private FgbgApplication(ServerOptions options, DepthRuntimes depth, List<Dataset> datasets,
@@ -113,7 +112,6 @@ public final class FgbgApplication implements AutoCloseable {
     // Rings left by clients that died (a stream's ring is removed when it ends; a GetSamples
     // ring of a client killed with SIGKILL is not): swept before serving, then every minute.
     reapRings();
-    this.listener = listener;
     housekeeping.scheduleAtFixedRate(this::reapRings, 1, 1, TimeUnit.MINUTES);
     List<DepthRuntime> runtimes = depth.all();
     List<DepthRuntime> reported = new ArrayList<>(runtimes);
@@ -273,9 +271,6 @@ public final class FgbgApplication implements AutoCloseable {
     try {
       if (server != null) {
         server.stop(options.shutdownGrace());
-      }
-      if (listener != null) {
-        listener.close(); // its event loops: the exit would wait for them (EventLoops)
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

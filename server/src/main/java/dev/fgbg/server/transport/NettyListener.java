@@ -60,8 +60,6 @@ public final class NettyListener {
   public static final List<String> CIPHERS = List.copyOf(Http2SecurityUtil.CIPHERS);
   private final List<InetSocketAddress> addresses;
   private final ConnectOptions options;
-  /** The loops of the last server built, ended by {@link #close}. */
-  private EventLoops loops;
 
   private NettyListener(List<InetSocketAddress> addresses, ConnectOptions options) {
     this.addresses = addresses;
@@ -138,8 +136,6 @@ public final class NettyListener {
     try {
       // The PEM files are read here, and parsed by forAddress.
       b = NettyServerBuilder.forAddress(addresses.get(0), peers.watch(credentials(options)));
-      loops = new EventLoops();
-      loops.apply(b);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("--tls-cert " + options.tlsCert() + ", --tls-key "
           + options.tlsKey() + (options.tlsClientCa() != null ? ", --tls-client-ca "
@@ -166,16 +162,6 @@ public final class NettyListener {
     // gRPC's default (8 KiB) would refuse an identity provider's token (MetadataLimit says why).
     b.maxInboundMetadataSize(MetadataLimit.MAX_BYTES);
     return b;
-  }
-
-  /**
-   * Ends the event loops of the server built, once it has terminated: what the JVM's exit would
-   * otherwise wait for (see {@link EventLoops}).
-   */
-  public void close() throws InterruptedException {
-    if (loops != null) {
-      loops.close();
-    }
   }
 
   /**

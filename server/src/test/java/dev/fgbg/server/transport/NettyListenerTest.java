@@ -117,7 +117,6 @@ class NettyListenerTest {
       }
     } finally {
       server.shutdownNow().awaitTermination();
-      l.close();
     }
   }
 
