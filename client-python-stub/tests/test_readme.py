@@ -218,9 +218,10 @@ def test_the_java_snippets_compile_with_the_imports_and_classpath_readme_gives(t
     section = text[text.index("## Use it from Java"):text.index("## Use it from Python")]
     imports, first, *more = re.findall(r"```java\n(.*?)```", section, re.S)
     rest = re.findall(r"```java\n(.*?)```", text[text.index("## Use it from Python"):], re.S)
-    assert imports.lstrip().startswith("import ") and len(rest) == 1 and len(more) == 1
-    # The resume snippet once used a `client` that exists only inside the first one's try.
-    first += more[0]
+    assert imports.lstrip().startswith("import ") and len(rest) == 1 and len(more) == 2
+    # The resume snippet once used a `client` that exists only inside the first one's try; the
+    # failover one uses its `rank`.
+    first += "".join(more)
     javac = re.search(r"^javac -cp (\S+) Demo\.java$", section, re.M)
     jar = os.path.join(ROOT, javac.group(1))
     assert os.path.exists(jar), "the Java client is not built: ./fgbg test builds it first"
