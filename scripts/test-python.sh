@@ -6,6 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PY=/usr/bin/python3
 
 echo "== Python client tests (Debian python3)"
+# What torch's DataLoader workers depend on, for reading a failure off a CI log.
+echo "   $(nproc) cores; open files $(ulimit -Sn) (hard $(ulimit -Hn)); /dev/shm$(df -h --output=avail /dev/shm 2>/dev/null | tail -1) free; kernel $(uname -r)"
 bash "$ROOT/scripts/python-packages.sh"
 
 cd "$ROOT/client-python-stub"

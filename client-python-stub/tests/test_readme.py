@@ -10,6 +10,8 @@ import shlex
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -143,6 +145,36 @@ def server_for(snippet):
         return "scenes"
     # the export README's command before it writes where the builtin server exports
     return "builtin" if "399999" in snippet or "fgbg.exported(" in snippet else "small"
+
+
+def wait_all(procs, timeout):
+    """Each process's stderr once all have ended; when one fails, the others are ended first
+    (so a hung peer costs no timeout), and past `timeout` seconds every one is."""
+    errs = [""] * len(procs)
+
+    def read(i):
+        errs[i] = procs[i].stderr.read()
+
+    readers = [threading.Thread(target=read, args=(i,), daemon=True) for i in range(len(procs))]
+    for t in readers:
+        t.start()
+    deadline = time.monotonic() + timeout
+    while True:
+        codes = [p.poll() for p in procs]  # each polled: any() would stop at the first running
+        if None not in codes:
+            break
+        failed = any(c not in (None, 0) for c in codes)
+        if failed or time.monotonic() > deadline:
+            for p in procs:
+                if p.poll() is None:
+                    p.kill()
+            break
+        time.sleep(0.2)
+    for p in procs:
+        p.wait()
+    for t in readers:
+        t.join(10)
+    return errs
 
 
 def free_port():
@@ -320,6 +352,10 @@ def test_the_ddp_snippet_is_cheap_as_written_on_the_400000_samples_with_two_rank
     ranks = [subprocess.Popen([sys.executable, "bounded.py", "ddp.py", "8000"], cwd=str(work),
                               env=dict(env, RANK=str(r), LOCAL_RANK=str(r)),
                               stderr=subprocess.PIPE, text=True) for r in range(2)]
-    for r in ranks:
-        err = r.communicate(timeout=600)[1]
-        assert r.returncode == 0 and "Traceback" not in err, err
+    # A rank that fails leaves the other waiting in gloo for 30 minutes: the first to fail ends
+    # the other, and its own words are the failure.
+    errs = wait_all(ranks, 600)
+    said = "\n".join("rank %d (exit %s):\n%s" % (i, r.returncode, err)
+                     for i, (r, err) in enumerate(zip(ranks, errs)))
+    assert all(r.returncode == 0 and "Traceback" not in err
+               for r, err in zip(ranks, errs)), said
