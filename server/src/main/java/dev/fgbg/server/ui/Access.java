@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * token's sign-ins, and the refused ones, are one log line a minute at most ({@link
  * MinuteLines}): a flood cannot fill the log, nor hide who else signed in. Bearer tokens are
  * compared at the pace {@link TokenGuesses} allows their address, shared with the gRPC port:
- * past it, a 429 with Retry-After, in words, a log line a minute at most.
+ * past it, a 429 with Retry-After, in words, a log line a minute at most. A request with a live
+ * session is the session's: a bearer token beside it is neither compared nor paced.
  */
 final class Access {
   private static final Logger LOG = Logger.getLogger(Access.class.getName());
@@ -98,13 +99,16 @@ final class Access {
     if (authorizations(h) > 1) {
       return new HttpFailure(401, Authenticator.severalHeaders(authorizations(h)));
     }
+    if (session(h) != null) {
+      return null; // a signed-in browser: a bearer token beside its session is not compared
+    }
     Optional<AccessTokens.Holder> byBearer;
     try {
       byBearer = paced(h, ex.getRemoteAddress());
     } catch (HttpFailure tooMany) {
       return tooMany;
     }
-    return byBearer.isPresent() || session(h) != null ? null : new HttpFailure(401,
+    return byBearer.isPresent() ? null : new HttpFailure(401,
         "this server asks for a token: sign in on any page of this UI, or send"
             + " 'Authorization: Bearer TOKEN'");
   }
@@ -150,9 +154,10 @@ final class Access {
     return subject != null ? subject : ClientIdentity.address(ex.getRemoteAddress());
   }
 
+  /** The session's holder, else the bearer token's: the order {@link #denied} admits them. */
   private AccessTokens.Holder holder(Headers h) {
-    Optional<AccessTokens.Holder> byBearer = bearer(h).flatMap(tokens::match);
-    return byBearer.isPresent() ? byBearer.get() : session(h);
+    AccessTokens.Holder bySession = session(h);
+    return bySession != null ? bySession : bearer(h).flatMap(tokens::match).orElse(null);
   }
 
   /** How many Authorization headers {@code h} has: more than one is refused, as on the port. */
