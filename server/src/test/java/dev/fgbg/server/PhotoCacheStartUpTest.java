@@ -93,6 +93,14 @@ class PhotoCacheStartUpTest {
     }
   }
 
+  /** {@link Fixtures#goodFolders} less its cut-outs: fg holds only what a test writes. */
+  private void goodFoldersLessCutOuts() throws Exception {
+    Fixtures.goodFolders(dir);
+    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png", "ball", "cup")) {
+      Files.delete(dir.resolve("fg").resolve(n)); // an empty label folder is a bad folder
+    }
+  }
+
   private static String fromCache(Served s) {
     return s.decoded().stream().map(m -> m.replaceAll(" in [0-9.]+ s", "")).findFirst()
         .orElse("(no line)");
@@ -237,10 +245,7 @@ class PhotoCacheStartUpTest {
 
   @Test
   void everySettingAndMaskFileThePreparationReadsIsPartOfTheKey() throws Exception {
-    Fixtures.goodFolders(dir);
-    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png", "ball", "cup")) {
-      Files.delete(dir.resolve("fg").resolve(n)); // an empty label folder is a bad folder
-    }
+    goodFoldersLessCutOuts();
     Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
     Fixtures.write(Fixtures.rgb(30, 20, 6), dir.resolve("fg/b.png"));
     Fixtures.write(mask(24, 24, 10), dir.resolve("masks/a.png"));
@@ -272,10 +277,7 @@ class PhotoCacheStartUpTest {
    */
   @Test
   void masksGivenByAnotherPathAreFoundAndNamedByIt() throws Exception {
-    Fixtures.goodFolders(dir);
-    for (String n : List.of("ball/x.png", "ball/y.png", "cup/z.png", "ball", "cup")) {
-      Files.delete(dir.resolve("fg").resolve(n)); // an empty label folder is a bad folder
-    }
+    goodFoldersLessCutOuts();
     Fixtures.write(Fixtures.rgb(24, 24, 5), dir.resolve("fg/a.png"));
     Fixtures.write(Fixtures.rgb(12, 12, 6), dir.resolve("fg/b.png"));
     Fixtures.write(Fixtures.rgb(12, 12, 7), dir.resolve("fg/c.png"));

@@ -3,17 +3,10 @@ package dev.fgbg.server.admission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import dev.fgbg.core.load.MemoryBudget;
-import dev.fgbg.server.LogCapture;
 import io.grpc.Context;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,33 +15,22 @@ import org.junit.jupiter.api.Test;
  * GetSamples lines (it was flushed only while memory was short, so said late or never).
  */
 class UnreadStreamsLinesTest {
-  private final AtomicLong now = new AtomicLong(1_000_000_000L);
-
   @Test
   void theCountOfStreamsEndedIsLoggedAtTheStop() throws Exception {
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    try (LogCapture log = new LogCapture()) {
-      MemoryBudget budget = MemoryBudget.of(100, Ticker.systemTicker());
-      ReplyCap cap = new ReplyCap(10);
-      cap.acquire("other", 8);
-      cap.acquire("other", 8); // a reply waits for room: others wait for memory
-      UnreadReplies unread = new UnreadReplies(budget, cap, Duration.ofSeconds(1), timer,
-          now::get);
-      UnreadStreams streams = new UnreadStreams(now::get, Duration.ofSeconds(30));
-      unread.whileShort(streams);
+    try (UnreadLinesFixture f = new UnreadLinesFixture()) {
+      UnreadStreams streams = new UnreadStreams(f.now::get, Duration.ofSeconds(30));
+      f.unread.whileShort(streams);
       Context.CancellableContext first = unreadStream(streams);
       Context.CancellableContext second = unreadStream(streams);
-      now.addAndGet(TimeUnit.SECONDS.toNanos(2)); // not read for longer than the limit
-      unread.check();
+      f.now.addAndGet(TimeUnit.SECONDS.toNanos(2)); // not read for longer than the limit
+      f.unread.check();
       assertTrue(first.isCancelled() && second.isCancelled(), "both ended");
-      assertEquals(1, lines(log).size(), lines(log).toString()); // the second is counted
+      assertEquals(1, lines(f).size(), lines(f).toString()); // the second is counted
 
-      unread.stop();
-      assertEquals(2, lines(log).size(), lines(log).toString());
-      assertTrue(lines(log).get(1).startsWith("1 more unread streams ended while others "
-          + "waited for memory"), lines(log).get(1));
-    } finally {
-      timer.shutdownNow();
+      f.unread.stop();
+      assertEquals(2, lines(f).size(), lines(f).toString());
+      assertTrue(lines(f).get(1).startsWith("1 more unread streams ended while others "
+          + "waited for memory"), lines(f).get(1));
     }
   }
 
@@ -59,7 +41,7 @@ class UnreadStreamsLinesTest {
     return context;
   }
 
-  private static List<String> lines(LogCapture log) {
-    return log.of(UnreadStreams.class.getName()).stream().map(LogRecord::getMessage).toList();
+  private static List<String> lines(UnreadLinesFixture f) {
+    return f.lines(UnreadStreams.class);
   }
 }

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fgbg.server.transport.ConnectOptions;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The grid's number filters take ranges as the form's hints write them ({@code 0–5, …}), over
@@ -22,22 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * refused Grid page's link back keeps what was asked but the refused parameter.
  */
 class GridRangesTest {
-  @TempDir
-  static Path dir;
-  private static UiTestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final UiServerPerClass ui = UiServerPerClass.builtin();
 
   private static HttpResponse<String> grid(String query) throws Exception {
-    return server.get("/api/grid?per_page=240&" + query);
+    return ui.server.get("/api/grid?per_page=240&" + query);
   }
 
   private static String error(String query) throws Exception {
@@ -73,12 +58,12 @@ class GridRangesTest {
 
   @Test
   void aRefusedGridPageLinksBackWithWhatWasTypedLessTheRefused() throws Exception {
-    HttpResponse<String> r = server.get("/grid?dataset=builtin&bg=2-x&fg=1-3&per_page=6");
+    HttpResponse<String> r = ui.server.get("/grid?dataset=builtin&bg=2-x&fg=1-3&per_page=6");
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("<a href=\"/grid?dataset=builtin&amp;fg=1-3&amp;per_page=6\">"
         + "Back to the Grid</a>"), r.body());
     // A refusal that names no parameter keeps the dataset, as before.
-    r = server.get("/grid?dataset=builtin&order=epoch&rank=3&world_size=2");
+    r = ui.server.get("/grid?dataset=builtin&order=epoch&rank=3&world_size=2");
     assertEquals(400, r.statusCode());
     assertTrue(r.body().contains("<a href=\"/grid?dataset=builtin\">Back to the Grid</a>"),
         r.body());

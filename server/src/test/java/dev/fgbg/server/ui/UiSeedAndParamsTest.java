@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fgbg.server.transport.ConnectOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The UI's seed is the gRPC API's uint64 (the Python client's range and words), and its other
@@ -29,22 +25,11 @@ class UiSeedAndParamsTest {
   private static final String RANGE =
       "must be in [0, 18446744073709551615] (a uint64 request field)";
 
-  @TempDir
-  static Path dir;
-  private static UiTestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final UiServerPerClass ui = UiServerPerClass.builtin();
 
   private static JsonObject json(String path, int status) throws Exception {
-    HttpResponse<String> r = server.get(path);
+    HttpResponse<String> r = ui.server.get(path);
     assertEquals(status, r.statusCode(), r.body());
     return JsonParser.parseString(r.body()).getAsJsonObject();
   }
@@ -64,11 +49,11 @@ class UiSeedAndParamsTest {
     assertEquals("18446744073709551615",
         json("/api/grid?per_page=1&seed=18446744073709551615", 200).get("seed").getAsString());
     HttpResponse<byte[]> png = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-        server.url + "/img/composite.png?dataset=builtin&fingerprint=" + s.get("fingerprint")
+        ui.server.url + "/img/composite.png?dataset=builtin&fingerprint=" + s.get("fingerprint")
             .getAsString() + "&seed=" + BIG + "&index=7")).build(),
         HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, png.statusCode());
-    assertArrayEquals(server.getSamples(-5L, 7).getImages().toByteArray(), rgb(png.body()),
+    assertArrayEquals(ui.server.getSamples(-5L, 7).getImages().toByteArray(), rgb(png.body()),
         "seed 2^64-5 is GetSamples' seed 2^64-5 (-5 in the request's long)");
   }
 
@@ -99,7 +84,7 @@ class UiSeedAndParamsTest {
     assertEquals(7, json("/api/sample?index=7&utm_medium=chat", 200).get("index").getAsLong());
     assertEquals("unknown parameter 'pag'; this page takes dataset, index, seed",
         refusal("/api/sample?index=7&pag=1"));
-    assertEquals(200, server.get("/grid?utm_source=mail").statusCode());
+    assertEquals(200, ui.server.get("/grid?utm_source=mail").statusCode());
   }
 
   private static byte[] rgb(byte[] png) throws Exception {

@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fgbg.core.Fixtures;
-import dev.fgbg.server.transport.ConnectOptions;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The UI of a folder dataset without a depth model, over real HTTP: its depth view is a 400
@@ -22,39 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
  * placeholder fg_depth that a dataset with depth shows.
  */
 class WebUiNoDepthTest {
-  @TempDir
-  static Path dir;
-
-  private static UiTestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Fixtures.goodFolders(dir);
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
-        List.of(UiTestServer.photos(dir)));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension
+  static final UiServerPerClass ui = UiServerPerClass.builtin().withPhotos();
 
   @Test
   void theDepthViewOfADatasetWithoutDepthIsA400NamingTheDatasetAndTheOtherViews()
       throws Exception {
     String why = "parameter 'view': dataset 'photos' has no depth (depth source: none); use"
         + " view=outline, overlay or none";
-    HttpResponse<String> api = server.get("/api/grid?dataset=photos&view=depth");
+    HttpResponse<String> api = ui.server.get("/api/grid?dataset=photos&view=depth");
     assertEquals(400, api.statusCode(), api.body());
     assertEquals(why, JsonParser.parseString(api.body()).getAsJsonObject().get("error")
         .getAsString());
-    HttpResponse<String> page = server.get("/grid?dataset=photos&view=depth");
+    HttpResponse<String> page = ui.server.get("/grid?dataset=photos&view=depth");
     assertEquals(400, page.statusCode());
     assertTrue(page.body().contains(Resources.escape(why)), page.body());
     for (String view : List.of("outline", "overlay", "none")) {
-      assertEquals(200, server.get("/api/grid?dataset=photos&view=" + view).statusCode(), view);
+      assertEquals(200, ui.server.get("/api/grid?dataset=photos&view=" + view).statusCode(), view);
     }
-    assertEquals(200, server.get("/api/grid?dataset=builtin&view=depth").statusCode());
+    assertEquals(200, ui.server.get("/api/grid?dataset=builtin&view=depth").statusCode());
   }
 
   @Test
@@ -67,7 +48,7 @@ class WebUiNoDepthTest {
   }
 
   private static JsonObject meta(String dataset) throws Exception {
-    HttpResponse<String> r = server.get("/api/sample?dataset=" + dataset + "&index=3");
+    HttpResponse<String> r = ui.server.get("/api/sample?dataset=" + dataset + "&index=3");
     assertEquals(200, r.statusCode(), r.body());
     return JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonObject("meta");
   }

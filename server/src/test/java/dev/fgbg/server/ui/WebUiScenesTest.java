@@ -7,17 +7,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.fgbg.core.Fixtures;
-import dev.fgbg.server.transport.ConnectOptions;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A scene dataset (three labelled objects a composite) in a real headless Chromium against a
@@ -28,27 +22,11 @@ class WebUiScenesTest {
   private static final int OBJECTS = 3;
 
   @RegisterExtension
-  static final UiOnChromium ui = UiOnChromium.browserOnly(1400, 1000);
-
-  @TempDir
-  static Path dir;
-  private static UiTestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    Fixtures.goodFolders(dir);
-    server = UiTestServer.start(dir.resolve("exports"), ConnectOptions.builder().build(),
-        List.of(UiTestServer.photos(dir).toBuilder().setSize("64")
-            .setObjects(String.valueOf(OBJECTS)).build()));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  static final UiOnChromium ui = UiOnChromium.withServer(1400, 1000).withPhotos(photos -> photos
+      .toBuilder().setSize("64").setObjects(String.valueOf(OBJECTS)).build());
 
   private static JsonObject api(String path) throws Exception {
-    return JsonParser.parseString(server.get(path).body()).getAsJsonObject();
+    return JsonParser.parseString(ui.server.get(path).body()).getAsJsonObject();
   }
 
   private static String eval(String expression) {
@@ -67,7 +45,7 @@ class WebUiScenesTest {
     JsonArray instances = sample.getAsJsonArray("instances");
     JsonObject scene = sample.getAsJsonObject("meta").getAsJsonObject("scene");
     assertEquals(OBJECTS, instances.size(), instances.toString());
-    assertEquals("ready", ui.browser.open(server.url + "/sample?dataset=photos&index=5"));
+    assertEquals("ready", ui.browser.open(ui.server.url + "/sample?dataset=photos&index=5"));
     assertFalse(eval("document.getElementById('meta').textContent").contains("[object"),
         eval("document.getElementById('meta').textContent"));
     assertEquals("blend " + scene.get("blend").getAsString() + " · distractors 0 · " + OBJECTS
@@ -103,7 +81,7 @@ class WebUiScenesTest {
       assertEquals(OBJECTS, labels.size());
       expected.add(labels.get(0) + ", " + labels.get(1) + " +1");
     }
-    assertEquals("ready", ui.browser.open(server.url + "/grid?dataset=photos&per_page=4"));
+    assertEquals("ready", ui.browser.open(ui.server.url + "/grid?dataset=photos&per_page=4"));
     assertEquals(String.join(";", expected), eval("[...document.querySelectorAll("
         + "'.tile .fg-label')].map(l => l.textContent).join(';')"));
   }
