@@ -28,6 +28,9 @@ final class CocoInstances {
   static final long IDS_PER_SAMPLE = 256;
   /** Every category's supercategory: labels name objects, and carry no grouping of their own. */
   static final String SUPERCATEGORY = "object";
+  /** The folder of {@link #FILE}. */
+  static final String FOLDER = "annotations";
+  static final String FILE = "instances.json";
 
   private CocoInstances() {}
 
@@ -35,7 +38,7 @@ final class CocoInstances {
     Dataset d = job.dataset();
     int w = d.spec().width();
     int h = d.spec().height();
-    String file = "annotations/instances.json";
+    String file = FOLDER + "/" + FILE;
     dest.mkdirs(FileIo.parent(file));
     String tmp = FileIo.tmp(dest, file);
     List<String> labels = d.assets().foregroundLabels();

@@ -42,7 +42,12 @@ final class ContainerLayout implements Layout {
   }
 
   private String file(Shard shard) {
-    return shard.name() + (tar ? ".tar" : ".zip");
+    return file(shard.name(), tar);
+  }
+
+  /** The file shard {@code name} is written to: a tar (webdataset) or a zip. */
+  static String file(String name, boolean tar) {
+    return name + (tar ? ".tar" : ".zip");
   }
 
   @Override

@@ -12,6 +12,8 @@ import java.util.List;
  * renamed to {@code bg_NNN} when the shard is whole, so no final path ever shows a partial shard.
  */
 final class DirectoryLayout implements Layout {
+  private static final String PARTIAL = ".partial";
+
   private final ExportStore dest;
   private final ExportJob job;
   private final SampleEncoder encoder;
@@ -73,25 +75,37 @@ final class DirectoryLayout implements Layout {
 
   /** Top-level folders this layout writes per background. */
   private List<String> tops() {
+    var o = job.outputs();
+    return tops(coco, o.image(), o.mask(), o.depth(), o.instances());
+  }
+
+  /** The top-level folders a folders or COCO export with these outputs holds its shards in. */
+  static List<String> tops(boolean coco, boolean image, boolean mask, boolean depth,
+      boolean instances) {
     List<String> out = new ArrayList<>();
-    if (job.outputs().image()) {
+    if (image) {
       out.add(coco ? "images" : "fg_bg");
     }
-    if (job.outputs().mask() && !coco) {
+    if (mask && !coco) {
       out.add("fg_bg_masks");
     }
-    if (job.outputs().depth()) {
+    if (depth) {
       out.add("depth_maps");
     }
-    if (job.outputs().instances()) {
+    if (instances) {
       out.add("instance_masks");
     }
     return out;
   }
 
+  /** The prefix of the hidden folder {@code bg_NNN} is written as (a tag may follow). */
+  static String partialPrefix(String bgFolder) {
+    return "." + bgFolder + PARTIAL;
+  }
+
   /** The hidden folder a shard's {@code bg_NNN} is written as until it is whole. */
   private String partial(String bgFolder) {
-    return "." + bgFolder + ".partial" + dest.tempTag();
+    return partialPrefix(bgFolder) + dest.tempTag();
   }
 
   @Override

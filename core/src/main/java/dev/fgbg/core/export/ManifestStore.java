@@ -97,6 +97,9 @@ final class ManifestStore {
       throws IOException {
     ExportManifest fresh = fresh(job);
     ExportManifest existing = read(dest);
+    if (existing != null) {
+      OwnFiles.checkPaths(existing, job.destination());
+    }
     if (existing != null && ExportIdentity.same(existing, fresh)) {
       if (existing.getSkippedFilesList().equals(fresh.getSkippedFilesList())) {
         return existing.toBuilder();
@@ -149,6 +152,7 @@ final class ManifestStore {
             + String.join("; ", ExportIdentity.differences(existing, fresh))
             + "); choose another folder, or replace it: " + overwriteHint);
       }
+      OwnFiles.checkOnlyOwn(existing, dest, job.destination());
       for (String name : dest.list("")) {
         dest.deleteTree(name);
       }

@@ -25,6 +25,8 @@ import java.util.function.Function;
 final class NpyLayout implements Layout {
   static final String PARTIAL = ".partial";
   static final String PARTS = ".npy-parts";
+  static final List<String> NAMES = // every array an export may write, each by its output
+      List.of("images.npy", "masks.npy", "depth.npy", "instances.npy");
 
   private final ExportStore dest;
   private final ExportJob job;
@@ -42,19 +44,19 @@ final class NpyLayout implements Layout {
     int w = job.dataset().spec().width();
     long n = job.size();
     if (job.outputs().image()) {
-      arrays.add(new Array("images.npy", Npy.header("|u1", n, h, w, 3), h * w * 3,
+      arrays.add(new Array(NAMES.get(0), Npy.header("|u1", n, h, w, 3), h * w * 3,
           RenderedBatch::images));
     }
     if (job.outputs().mask()) {
-      arrays.add(new Array("masks.npy", Npy.header("|u1", n, h, w), h * w,
+      arrays.add(new Array(NAMES.get(1), Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::masks));
     }
     if (job.outputs().depth()) {
-      arrays.add(new Array("depth.npy", Npy.header("<f2", n, h, w), h * w * 2,
+      arrays.add(new Array(NAMES.get(2), Npy.header("<f2", n, h, w), h * w * 2,
           RenderedBatch::depth));
     }
     if (job.outputs().instances()) {
-      arrays.add(new Array("instances.npy", Npy.header("|u1", n, h, w), h * w,
+      arrays.add(new Array(NAMES.get(3), Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::instances));
     }
   }

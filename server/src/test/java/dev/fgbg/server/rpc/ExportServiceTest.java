@@ -156,6 +156,27 @@ class ExportServiceTest {
   }
 
   @Test
+  void anOverwriteOfAnExportBesideTheUsersFilesIsRefusedAndRemovesNothing() throws Exception {
+    ExportRequest.Builder ref = ExportRequest.newBuilder().setDataset("tiny")
+        .setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET).setDestination("ow1").setEnd(90)
+        .setShardSize(10);
+    export(ref.build());
+    Files.writeString(root.resolve("ow1/precious.txt"), "precious\n");
+    Files.createDirectories(root.resolve("ow1/mydata"));
+    Files.writeString(root.resolve("ow1/mydata/thesis.tex"), "x");
+    ExportRequest over = ref.clone().setShardSize(20).setOverwrite(true).build();
+    expect(Status.Code.FAILED_PRECONDITION, "export destination 'ow1' holds 'mydata' and "
+        + "'precious.txt', which are not part of its export: --overwrite replaces only"
+        + " an export's own files; move them out first", over);
+    assertEquals("precious\n", Files.readString(root.resolve("ow1/precious.txt")));
+    assertEquals("x", Files.readString(root.resolve("ow1/mydata/thesis.tex")));
+    Files.delete(root.resolve("ow1/precious.txt"));
+    Files.delete(root.resolve("ow1/mydata/thesis.tex"));
+    Files.delete(root.resolve("ow1/mydata"));
+    assertEquals(90, export(over).getTotal(), "the export alone is replaced");
+  }
+
+  @Test
   void depthOptionsOfADatasetWithoutDepthAreRefusedAsItsDepthIs() {
     ExportRequest.Builder wds = ExportRequest.newBuilder().setDataset("nodepth")
         .setFormat(ExportFormat.EXPORT_FORMAT_WEBDATASET).setDestination("nodepth-npy")
