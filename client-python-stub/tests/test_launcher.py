@@ -506,3 +506,51 @@ def test_a_long_build_says_every_while_that_it_still_runs(tmp_path):
         r"fgbg: still building \(\d+ s; mvn: 1 of 7 modules built, the last common\)\n",
         progress[0]), lines
     assert lines[-1].startswith("fgbg: built in "), lines
+
+
+SLOW_SPARK_MVN = """#!/bin/sh
+# Maven for the test's Spark build: builds the first module's jar, runs until the test lets it
+# end (a file appears) or 60 s pass, then leaves what the Spark build leaves.
+: >common/target/fgbg-common.jar
+i=0
+while [ ! -e "$FAKE_GO" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+: >spark/target/fgbg-spark.jar
+: >spark/target/classpath-runtime.txt
+: >spark/target/classpath-spark.txt
+"""
+
+
+def test_a_long_spark_build_says_every_while_that_it_still_runs_and_its_time(tmp_path):
+    # Before: its first line, then nothing for a minute or more, and no "built in".
+    repo = checkout(tmp_path)
+    os.makedirs(repo / "spark" / "target")
+    shutil.copy(os.path.join(ROOT, "spark", "pom.xml"), repo / "spark" / "pom.xml")
+    os.makedirs(tmp_path / "java" / "bin")
+    for path, text in ((tmp_path / "mvn", SLOW_SPARK_MVN),
+                       (tmp_path / "java" / "bin" / "java", NAMING_JAVA)):
+        path.write_text(text)
+        path.chmod(0o755)
+    go = tmp_path / "go"
+    env = dict(os.environ, FGBG_MVN=str(tmp_path / "mvn"), FAKE_GO=str(go),
+               FGBG_PROGRESS_S="1", JAVA_HOME=str(tmp_path / "java"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    r = subprocess.Popen([str(repo / "fgbg"), "spark", "--help"], cwd=str(tmp_path), env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True)
+    lines = []
+    try:
+        for line in r.stderr:
+            lines.append(line)
+            if line.startswith("fgbg: still building"):
+                go.touch()
+        r.wait(60)
+    finally:
+        if r.poll() is None:
+            os.killpg(r.pid, 9)
+        r.wait()
+    assert lines[0] == "fgbg: building the Spark module (mvn install, tests skipped) ...\n", lines
+    progress = [line for line in lines if line.startswith("fgbg: still building")]
+    assert progress and re.fullmatch(
+        r"fgbg: still building \(\d+ s; mvn: 1 of 6 modules built, the last common\)\n",
+        progress[0]), lines
+    assert [line for line in lines if line.startswith("fgbg: built in ")], lines

@@ -183,6 +183,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def test_each_export_command_of_the_readme_writes_a_folder_of_its_own():
+    # Run in README's order, a second export to the quick start's office_v1 (another dataset,
+    # another selection) was refused: the folder held the first one's export.
+    dests = [shlex.split(line)[shlex.split(line).index("--dest") + 1]
+             for line in re.findall(r"^\./fgbg export [^#\n]*--dest [^#\n]*", open(README).read(),
+                                    re.M)]
+    assert len(dests) >= 4 and len(set(dests)) == len(dests), dests
+
+
 def test_the_readme_has_its_python_snippets():
     snippets = python_snippets()
     assert len(snippets) == 9, "a new snippet is run by test_every_python_snippet_runs"

@@ -186,7 +186,7 @@ class QuickRefusalsTest {
     Path model = root.resolve("models/none");
     String why = refusal(folders("office", root).setDepthModel(model.toString()).build());
     assertEquals("dataset 'office': depth model config " + model + " not found: give a model "
-        + "folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224"
-        + "\n" + Fixtures.notDecoded(6), why);
+        + "folder with a config.json (see models/), e.g. --depth-model models/fastdepth_nyu_224",
+        why, "the model's problem alone: no line of files not decoded, read as a second one");
   }
 }

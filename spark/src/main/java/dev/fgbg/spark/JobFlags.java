@@ -4,11 +4,21 @@ import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.catalog.BuiltinConfig;
 import dev.fgbg.core.catalog.DatasetCatalog;
 import java.nio.file.Path;
+import java.util.Set;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The flags both jobs take: which dataset, which range, where Spark runs. */
 final class JobFlags {
   static final int MAX_TASK_THREADS = 1024;
+  /**
+   * The server's folder-dataset flags (its FolderFlags but --config, which a job takes too): a
+   * job reads its folder datasets from a config file only.
+   */
+  static final Set<String> FOLDER_FLAGS = Set.of("--bg", "--fg", "--fg-masks", "--mask-from",
+      "--name", "--size", "--fg-scale", "--placements", "--no-flip", "--position",
+      "--ground-band", "--max-image-pixels", "--on-bad-file", "--mask-threshold", "--soft-mask");
 
   @Option(names = "--master", description = "Spark master, e.g. local[2]. Default: "
       + "spark-submit's, else local[*].")
@@ -81,6 +91,16 @@ final class JobFlags {
     BuiltinConfig.parse(builtinSize, builtinPlacements, builtinCounts, "", "", ""); // checked here
     return new DatasetSource(dataset, json, config == null ? "" : config.toString(), builtinSize,
         builtinPlacements, builtinCounts, depthModel, depthWeights, depthMode, device);
+  }
+
+  /**
+   * The line added to a flag error whose unknown flags include a server's folder-dataset flag
+   * (a serve command line reused): where a job takes them instead. Null for any other error.
+   */
+  static String folderHint(ParameterException e) {
+    return e instanceof UnmatchedArgumentException u && u.getUnmatched().stream()
+        .anyMatch(a -> FOLDER_FLAGS.contains(a.split("=", 2)[0]))
+        ? "the Spark jobs take folder datasets through --config FILE (see README, Spark)" : null;
   }
 
   /** {A, B} of --range; {0, 0} (the whole dataset) when not given. */

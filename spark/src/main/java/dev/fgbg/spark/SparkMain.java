@@ -40,7 +40,8 @@ public final class SparkMain {
     }
     CommandLine cl = new CommandLine(new SparkMain()).setCaseInsensitiveEnumValuesAllowed(true);
     // A bad flag: one line naming it, as ./fgbg export says it, not the whole usage after it.
-    cl.setParameterExceptionHandler(FlagErrors.oneLine("fgbg spark", args, e -> null));
+    cl.setParameterExceptionHandler(FlagErrors.oneLine("fgbg spark", args,
+        JobFlags::folderHint));
     cl.setExecutionExceptionHandler((e, line, parsed) -> {
       ParseResult job = parsed.subcommand();
       line.getErr().println("fgbg spark: error: " + reason(e,

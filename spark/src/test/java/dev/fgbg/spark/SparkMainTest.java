@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fgbg.core.FileTrees;
+import dev.fgbg.server.flags.FolderFlags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The command line, as ./fgbg spark runs it (local mode, its own Spark context). */
 class SparkMainTest {
@@ -97,6 +101,32 @@ class SparkMainTest {
         + "of [FOLDERS, ZIP, WEBDATASET, NPY, COCO] (case-insensitive) but was 'tfrecord'",
         "(./fgbg spark export --help lists every flag)"), r.err().lines().toList());
     assertFalse(Files.exists(dir.resolve("x")));
+  }
+
+  @Test
+  void aServersFolderFlagsAreAnsweredWithWhereAJobTakesThem() {
+    // It said only "Unknown options": a serve command line reused, with no way forward.
+    Run r = run("export", "--bg", "photos/backgrounds", "--fg", "photos/cutouts", "--name",
+        "office", "--position", "ground", "--dest", dir.resolve("x").toString());
+    assertEquals(2, r.code(), r.err());
+    List<String> lines = r.err().lines().toList();
+    assertEquals("fgbg spark: error: Unknown options: '--bg', '--fg', '--name', '--position'",
+        lines.get(0));
+    assertTrue(lines.contains("the Spark jobs take folder datasets through --config FILE (see "
+        + "README, Spark)"), r.err());
+    assertEquals("(./fgbg spark export --help lists every flag)", lines.get(lines.size() - 1));
+    Run typo = run("depth", "--destt", dir.resolve("y").toString());
+    assertFalse(typo.err().contains("folder datasets"), typo.err());
+    assertFalse(Files.exists(dir.resolve("x")));
+  }
+
+  @Test
+  void theFolderFlagsAreTheServersButConfig() {
+    Set<String> server = new HashSet<>();
+    CommandSpec.forAnnotatedObject(new FolderFlags()).options()
+        .forEach(o -> server.addAll(List.of(o.names())));
+    server.remove("--config");
+    assertEquals(server, JobFlags.FOLDER_FLAGS);
   }
 
   @Test

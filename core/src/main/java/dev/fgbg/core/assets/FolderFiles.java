@@ -63,9 +63,11 @@ public final class FolderFiles {
     fgFiles = quick(fgFiles, masks, problems);
     if (!problems.isEmpty()) {
       // Strict: refused now. Skipping: what is skipped is not decoded only to be dropped.
-      boolean note = problems.namesAFile() || problems.namesTheModel();
+      // Only beside named files: after a model's or folder's problem alone it read as another.
+      String note = problems.namesAFile()
+          ? notDecoded(unnamed(bgFiles, problems) + unnamed(fgFiles, problems)) : null;
       Set<String> skipped = problems.settle(config.name(), skip(config), config.skipSetting(),
-          note ? notDecoded(unnamed(bgFiles, problems) + unnamed(fgFiles, problems)) : null);
+          note);
       bgFiles = without(bgFiles, skipped);
       fgFiles = without(fgFiles, skipped);
     }
@@ -117,8 +119,8 @@ public final class FolderFiles {
   }
 
   /**
-   * What a refusal before decoding that names files or the depth model's adds: the files it
-   * could not yet say anything of (a refusal of a missing folder alone stays one line).
+   * What a refusal before decoding that names files adds: the files it could not yet say
+   * anything of (a refusal of a missing folder or of the depth model alone names none).
    */
   private static String notDecoded(int files) {
     return files == 0 ? null : files + " image file(s) not named here were not decoded yet: "

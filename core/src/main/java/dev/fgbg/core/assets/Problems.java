@@ -43,11 +43,6 @@ final class Problems {
     general.add(model++, problem);
   }
 
-  /** Whether a problem of the depth model was named. */
-  boolean namesTheModel() {
-    return model > 0;
-  }
-
   /** A problem of {@code file}, which skipping drops; a message starting with its name is cut. */
   void add(Path file, String problem) {
     String name = file.toString();

@@ -71,7 +71,10 @@ final class Upscaled {
         : cropW == s.width() && cropH == s.height() ? size
         : "its " + cropH + "x" + cropW + " centre crop of " + size;
     // Two decimals under 1.1x: a 32-wide background for a 33-wide output is 1.03x, not "1.0x".
-    return String.format(Locale.ROOT, scale >= 10 ? "%s %.0fx (%s)" : scale >= 1.1
-        ? "%s %.1fx (%s)" : "%s %.2fx (%s)", s.name(), scale, from);
+    String factor = String.format(Locale.ROOT, scale >= 10 ? "%.0f" : scale >= 1.1 ? "%.1f"
+        : "%.2f", scale);
+    // A whole factor in one form, 4x as 14x (it was "4.0x"); "1.00x" is no whole 1x: kept.
+    factor = factor.endsWith(".0") ? factor.substring(0, factor.length() - 2) : factor;
+    return s.name() + " " + factor + "x (" + from + ")";
   }
 }

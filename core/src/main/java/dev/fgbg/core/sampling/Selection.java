@@ -113,7 +113,8 @@ public final class Selection implements IndexSequence {
     if (sample > population) {
       throw FgbgException.invalidArgument("sample " + sample + " is more than the "
           + population + " samples of range " + start + ":" + end
-          + (stride > 1 ? " with stride " + stride : ""));
+          + (stride > 1 ? " with stride " + stride : "")
+          + "; leave out --sample (sample 0) to take all " + population);
     }
     return new Selection(start, end, stride, sample, seed);
   }

@@ -34,7 +34,7 @@ class SizeOrderTest {
           .setBg(root.resolve("bg").toString()).setFg(root.resolve("fg").toString())
           .setSize("96x160").build(), null);
       assertEquals(List.of("INFO dataset 'wide': 1 of 1 backgrounds are smaller than the 96x160 "
-          + "output and are upscaled; its enlargement: small.png 4.0x (its 24x40 centre crop "
+          + "output and are upscaled; its enlargement: small.png 4x (its 24x40 centre crop "
           + "of 30x40)"), log.containing("upscaled"));
       assertEquals(1, log.containing("too wide for fg_scale_max 0.6 at 96x160 ").size(),
           log.lines().toString());

@@ -124,7 +124,8 @@ class SelectionTest {
     assertMessage("stride 0 must be at least 1", () -> Selection.of(120, "tiny", 0, 120, 0, 0, 0));
     assertMessage("sample -3 must be in [0, 16,777,216]",
         () -> Selection.of(120, "tiny", 0, 120, 1, -3, 0));
-    assertMessage("sample 41 is more than the 40 samples of range 0:120 with stride 3",
+    assertMessage("sample 41 is more than the 40 samples of range 0:120 with stride 3; leave "
+        + "out --sample (sample 0) to take all 40",
         () -> Selection.of(120, "tiny", 0, 120, 3, 41, 0));
     assertMessage("sample 16777217 must be in [0, 16,777,216]",
         () -> Selection.of(1L << 30, "big", 0, 1L << 30, 1, Selection.MAX_SAMPLE + 1, 0));

@@ -185,12 +185,14 @@ class SelectionServiceTest {
   void badSelectionsAreRefusedNamingTheField() {
     expect("stride -2 must be at least 1", () -> stub().stats(StatsRequest.newBuilder()
         .setDataset("tiny").setStride(-2).build()));
-    expect("sample 121 is more than the 120 samples of range 0:120", () -> stub().stats(
+    // Says how to take them all: a user asking 1000 of 960 wanted every one.
+    expect("sample 121 is more than the 120 samples of range 0:120; leave out --sample "
+        + "(sample 0) to take all 120", () -> stub().stats(
         StatsRequest.newBuilder().setDataset("tiny").setSample(121).build()));
-    expect("sample 41 is more than the 40 samples of range 0:120 with stride 3",
-        () -> stub().export(ExportRequest.newBuilder().setDataset("tiny").setStride(3)
-            .setSample(41).setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("x").build())
-            .hasNext());
+    expect("sample 41 is more than the 40 samples of range 0:120 with stride 3; leave out "
+        + "--sample (sample 0) to take all 40", () -> stub().export(ExportRequest.newBuilder()
+            .setDataset("tiny").setStride(3).setSample(41)
+            .setFormat(ExportFormat.EXPORT_FORMAT_NPY).setDestination("x").build()).hasNext());
   }
 
   private static void expect(String fragment, Supplier<?> call) {
