@@ -9,6 +9,7 @@ import time
 from typing import Any, FrozenSet, Optional, Set, Tuple, Union
 
 from . import _shm_room, shm
+from ._split_get import size_words
 
 _LOG = logging.getLogger("fgbg")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "ip6-localhost")
@@ -118,8 +119,8 @@ def _proc_ipv6() -> Set[IpAddress]:
 def log_path(call: str, ring: Optional[Any], refused: str, why_not: str) -> None:
     """The one line saying which path a call's batches take."""
     if ring is not None and not refused:
-        _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %.1f MiB)", call,
-                  ring.path, ring.slots, ring.slot_bytes / 2**20)
+        _LOG.info("fgbg %s: batches through shared memory (%s, %d slots of %s)", call,
+                  ring.path, ring.slots, size_words(ring.slot_bytes))
     elif refused:
         # One reason whatever ring or numbers it names ('/dev/shm/fgbg-ring-9457-3fa…').
         reason = re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", refused))

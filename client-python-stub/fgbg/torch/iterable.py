@@ -282,8 +282,9 @@ class FgbgIterableDataset(torch.utils.data.IterableDataset[TorchBatch]):
                                  % (key, state[key], key, mine))
         limit = integer(state.get("limit", 0), "state['limit']")
         if limit != self.limit:  # another subset of each epoch
-            raise ValueError("state is for limit %d, this dataset has limit %d"
-                             % (limit, self.limit))
+            raise ValueError("state is for %s, this dataset has %s"
+                             % tuple("limit %d" % n if n else "no limit (every sample)"
+                                     for n in (limit, self.limit)))
         position, size = state["position"], self.feed.size  # an epoch's: the limit's first
         if not 0 <= position <= size or any(not position <= p < size for p in state["skip"]):
             raise ValueError("state position %d (or a skipped position) is outside this "
