@@ -2,11 +2,13 @@ package dev.fgbg.core.export;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
@@ -20,6 +22,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class Exporter {
   public static final String MANIFEST = ManifestStore.MANIFEST;
+  /** Why a destination that is a plain file is refused, after its name. */
+  static final String IS_FILE = " is a file, not a folder; an export writes a folder: choose "
+      + "another destination";
 
   private final ExportRoot root;
   private final Executor workers;
@@ -63,6 +68,7 @@ public final class Exporter {
     // handle without following a link, whatever is swapped in while the export runs.
     try (ConfinedFolder top = ConfinedFolder.open(root.path());
          DestinationLock lock = DestinationLock.acquire(top, root, dest, job.destination())) {
+      refuseIfFile(top, root.relative(dest), job.destination());
       ExportSpace.check(root, dest, job, limits);
       return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
           cancelled);
@@ -72,6 +78,19 @@ public final class Exporter {
       throw failure(dest, job.destination(), e.getCause());
     } catch (FgbgException e) {
       throw root.redact(e);
+    }
+  }
+
+  /**
+   * Refuses a destination that is a plain file before anything is written: the first write
+   * would fail on it, and the client would hear of an export stopped and a resume to run.
+   */
+  private static void refuseIfFile(ConfinedFolder top, String rel, String asked)
+      throws IOException {
+    BasicFileAttributes a = top.attributes(rel);
+    if (a != null && a.isRegularFile()) {
+      throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+          + IS_FILE);
     }
   }
 
