@@ -253,8 +253,9 @@ public final class DestinationLock implements AutoCloseable {
         try (ExportStore store = new LocalStore(top, above, false)) {
           if (ManifestStore.read(store) != null) {
             throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-                + " is inside " + Quoted.of(above) + IN_EXPORT + ManifestStore.MANIFEST + "), which would replace or refuse it when run again;"
-                + " choose a folder outside it");
+                + " is inside " + Quoted.of(above) + IN_EXPORT + ManifestStore.MANIFEST
+                + "), which would replace or refuse it when run again; choose a folder outside"
+                + " it");
           }
         }
       }
