@@ -2,9 +2,9 @@ package dev.fgbg.core;
 
 /**
  * A value a client sent, quoted for a message: at most {@link #MAX} characters (a longer one is
- * cut and says how long it was), control and format characters escaped. Messages travel in gRPC
- * headers, which are small; a 1 MB name echoed whole would turn a clear error into a transport
- * one.
+ * cut and says how long it was), control, format and line/paragraph separator characters
+ * escaped. Messages travel in gRPC headers, which are small; a 1 MB name echoed whole would turn
+ * a clear error into a transport one.
  */
 public final class Quoted {
   /** Characters of a value shown before it is cut. */
@@ -34,7 +34,10 @@ public final class Quoted {
     for (int i = 0; i < shown; i++) {
       char c = value.charAt(i);
       // Format characters too: invisible, and U+202E would reverse the rest of the message.
-      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+      // Line and paragraph separators (U+2028, U+2029) would split a log line in two.
+      int type = Character.getType(c);
+      if (Character.isISOControl(c) || type == Character.FORMAT
+          || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
         b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);

@@ -73,14 +73,19 @@ public final class DestinationLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /** Why a destination inside a finished or stopped export is refused, after its name. */
+  static final String IN_EXPORT = ", an fgbg export (it has a ";
+
   /**
-   * Whether {@code e} is this lock's refusal for an export running at, above or below the
-   * destination: a precondition of the client's request that a retry may meet, not a failure.
+   * Whether {@code e} refused the client's destination before the export wrote in it: an export
+   * running at, above or below it, an export above it, or a file where its folder would be. A
+   * precondition of the client's request (one a retry may meet), not the server's failure.
    */
-  public static boolean busy(Throwable e) {
+  public static boolean refused(Throwable e) {
     return e instanceof FgbgException f && f.reason() == FgbgException.Reason.FAILED_PRECONDITION
         && f.getMessage() != null && (f.getMessage().contains(BUSY)
-        || f.getMessage().contains(WRITING));
+        || f.getMessage().contains(WRITING) || f.getMessage().contains(IN_EXPORT)
+        || f.getMessage().contains(Exporter.IS_FILE));
   }
 
   /**
@@ -248,9 +253,9 @@ public final class DestinationLock implements AutoCloseable {
         try (ExportStore store = new LocalStore(top, above, false)) {
           if (ManifestStore.read(store) != null) {
             throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
-                + " is inside " + Quoted.of(above) + ", an fgbg export (it has a "
-                + ManifestStore.MANIFEST + "), which would replace or refuse it when run again;"
-                + " choose a folder outside it");
+                + " is inside " + Quoted.of(above) + IN_EXPORT + ManifestStore.MANIFEST
+                + "), which would replace or refuse it when run again; choose a folder outside"
+                + " it");
           }
         }
       }

@@ -78,8 +78,12 @@ public final class ExportPlan {
 
   /** Whether {@code rec} says shard {@code k} is complete and its files still read back so. */
   public boolean intact(int k, ShardRecord rec) {
-    return rec.getComplete()
-        && ShardVerifier.shardDigest(store, layout, shards.get(k)).equals(rec.getFilesSha256());
+    return rec.getComplete() && damage(k, rec) == null;
+  }
+
+  /** Why shard {@code k}'s files fail the check {@code rec} records, or null when they pass. */
+  String damage(int k, ShardRecord rec) {
+    return ShardVerifier.damage(store, layout, shards.get(k), rec);
   }
 
   /** Once, before the first shard is written (pre-sizes array files where the store can). */

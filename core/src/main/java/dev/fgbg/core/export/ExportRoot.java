@@ -209,9 +209,13 @@ public final class ExportRoot {
         destination.codePointAt(i))) {
       int c = destination.codePointAt(i);
       // Format characters are invisible and some reorder what follows (U+202E): a folder
-      // named with one reads as another in a listing.
+      // named with one reads as another in a listing. U+2028/U+2029 end a line in a log
+      // reader, so a destination could forge a log line after them.
+      int type = Character.getType(c);
       String kind = Character.isISOControl(c) ? "a control"
-          : Character.getType(c) == Character.FORMAT ? "an invisible format" : null;
+          : type == Character.FORMAT ? "an invisible format"
+          : type == Character.LINE_SEPARATOR ? "a line separator"
+          : type == Character.PARAGRAPH_SEPARATOR ? "a paragraph separator" : null;
       if (kind != null) {
         throw FgbgException.invalidArgument(String.format("export destination %s has %s "
             + "character (U+%04X) at position %d; use a plain folder name",

@@ -2,14 +2,19 @@ package dev.fgbg.core.export;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.fgbg.core.FgbgException;
+import dev.fgbg.core.Quoted;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
 
 /**
  * Runs exports: takes the destination's lock, decides from its manifest whether to resume,
@@ -19,7 +24,11 @@ import java.util.function.BooleanSupplier;
  * exactly the whole shards; rerunning it gives the same files as an uninterrupted run.
  */
 public final class Exporter {
+  private static final Logger LOG = Logger.getLogger(Exporter.class.getName());
   public static final String MANIFEST = ManifestStore.MANIFEST;
+  /** Why a destination that is a plain file is refused, after its name. */
+  static final String IS_FILE = " is a file, not a folder; an export writes a folder: choose "
+      + "another destination";
 
   private final ExportRoot root;
   private final Executor workers;
@@ -63,6 +72,7 @@ public final class Exporter {
     // handle without following a link, whatever is swapped in while the export runs.
     try (ConfinedFolder top = ConfinedFolder.open(root.path());
          DestinationLock lock = DestinationLock.acquire(top, root, dest, job.destination())) {
+      refuseIfFile(top, root.relative(dest), job.destination());
       ExportSpace.check(root, dest, job, limits);
       return runLocked(job, new LocalStore(top, root.relative(dest), false), dest, listener,
           cancelled);
@@ -72,6 +82,45 @@ public final class Exporter {
       throw failure(dest, job.destination(), e.getCause());
     } catch (FgbgException e) {
       throw root.redact(e);
+    }
+  }
+
+  /**
+   * Which shards are complete with their files intact. Those the manifest calls complete whose
+   * files fail their check are named in one INFO line (three, then a count): a resume redoes
+   * them, and would otherwise never say that it found damage.
+   */
+  private static boolean[] checked(ExportPlan plan, ExportManifest.Builder m) {
+    boolean[] intact = new boolean[plan.shardCount()];
+    List<String> failed = new ArrayList<>();
+    for (int k = 0; k < intact.length; k++) {
+      ShardRecord rec = m.getShards(k);
+      String damage = rec.getComplete() ? plan.damage(k, rec) : "";
+      intact[k] = damage == null;
+      if (damage != null && !damage.isEmpty()) {
+        failed.add(plan.shardName(k) + " (" + damage + ")");
+      }
+    }
+    if (!failed.isEmpty()) {
+      int n = failed.size();
+      LOG.info("resume of export to " + Quoted.of(plan.job().destination()) + ": " + n
+          + (n == 1 ? " shard failed its check and is" : " shards failed their check and are")
+          + " written again: " + String.join(", ", failed.subList(0, Math.min(3, n)))
+          + (n > 3 ? " and " + (n - 3) + " more" : ""));
+    }
+    return intact;
+  }
+
+  /**
+   * Refuses a destination that is a plain file before anything is written: the first write
+   * would fail on it, and the client would hear of an export stopped and a resume to run.
+   */
+  private static void refuseIfFile(ConfinedFolder top, String rel, String asked)
+      throws IOException {
+    BasicFileAttributes a = top.attributes(rel);
+    if (a != null && a.isRegularFile()) {
+      throw FgbgException.failedPrecondition("export destination " + Quoted.of(asked)
+          + IS_FILE);
     }
   }
 
@@ -114,9 +163,10 @@ public final class Exporter {
     ExportJob job = plan.job();
     ProgressMeter meter = new ProgressMeter(job.size(), ticker);
     boolean prepared = false;
+    boolean[] intact = checked(plan, m);
     for (int k = 0; k < plan.shardCount(); k++) {
       ShardRecord rec = m.getShards(k);
-      if (plan.intact(k, rec)) {
+      if (intact[k]) {
         meter.skipped(plan.shardSize(k));
         continue;
       }

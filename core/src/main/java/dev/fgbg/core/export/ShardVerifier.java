@@ -3,6 +3,7 @@ package dev.fgbg.core.export;
 import dev.fgbg.common.Sha256;
 import dev.fgbg.v1.ExportManifest;
 import dev.fgbg.v1.FileRecord;
+import dev.fgbg.v1.ShardRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,15 +18,21 @@ final class ShardVerifier {
 
   private ShardVerifier() {}
 
-  /** The shard's files digest as read back from the store; "" when anything is missing or short. */
-  static String shardDigest(ExportStore dest, Layout layout, Shard shard) {
+  /**
+   * Why the shard's files, read back from the store, fail the digest {@code rec} records (for
+   * the log: missing or short, or a size or bytes changed), or null when they pass.
+   */
+  static String damage(ExportStore dest, Layout layout, Shard shard, ShardRecord rec) {
+    ItemDigest read;
     try {
-      return readBack(dest, layout, shard).hex();
+      read = readBack(dest, layout, shard);
     } catch (NotRegularFileException e) {
       throw new UncheckedIOException(e); // not ours: refused by name, not replaced
     } catch (IOException | RuntimeException e) {
-      return "";
+      return "a file missing or short";
     }
+    return read.hex().equals(rec.getFilesSha256()) ? null
+        : read.bytes() != rec.getBytes() ? "a file's size changed" : "a file's bytes changed";
   }
 
   private static ItemDigest readBack(ExportStore dest, Layout layout, Shard shard)

@@ -12,6 +12,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.fgbg.common.SampleDigest;
 import dev.fgbg.core.FgbgException;
 import dev.fgbg.core.FileTrees;
+import dev.fgbg.core.LogLines;
 import dev.fgbg.core.TestDatasets;
 import dev.fgbg.core.assets.AssetSet;
 import dev.fgbg.core.assets.Foreground;
@@ -344,17 +345,32 @@ class ExporterTest {
     Path victim = dir("t").resolve("fg_bg/bg_002/" + SampleNames.name(D.codec(), 70) + ".jpg");
     byte[] good = Files.readAllBytes(victim);
     Files.write(victim, Arrays.copyOf(good, good.length / 2));
+    // And a byte flipped in another, which keeps its length:
+    Path flipped = dir("t").resolve("fg_bg/bg_000/" + SampleNames.name(D.codec(), 3) + ".jpg");
+    byte[] bytes = Files.readAllBytes(flipped);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(flipped, bytes);
     int[] skipped = {0};
-    exporter.run(job(ExportFormat.FOLDERS, "t", 0, 120), p -> skipped[0] = p.shardsSkipped(),
-        () -> false);
-    assertEquals(3, skipped[0], "only the damaged shard was redone");
+    try (LogLines log = LogLines.capture(Exporter.class.getName())) {
+      exporter.run(job(ExportFormat.FOLDERS, "t", 0, 120), p -> skipped[0] = p.shardsSkipped(),
+          () -> false);
+      // The resume says what it found damaged, once.
+      assertEquals(List.of("INFO resume of export to 't': 2 shards failed their check and are "
+          + "written again: bg_000 (a file's bytes changed), bg_002 (a file's size changed)"),
+          log.lines());
+    }
+    assertEquals(2, skipped[0], "only the damaged shards were redone");
     assertEquals(before, FileTrees.tree(dir("t")));
     // And a zip truncated after completion:
     run(job(ExportFormat.ZIP, "tz", 0, 120));
     Map<String, String> zips = FileTrees.tree(dir("tz"));
     Path zip = dir("tz").resolve("bg_001.zip");
     Files.write(zip, Arrays.copyOf(Files.readAllBytes(zip), 100));
-    run(job(ExportFormat.ZIP, "tz", 0, 120));
+    try (LogLines log = LogLines.capture(Exporter.class.getName())) {
+      run(job(ExportFormat.ZIP, "tz", 0, 120));
+      assertEquals(List.of("INFO resume of export to 'tz': 1 shard failed its check and is "
+          + "written again: bg_001 (a file's size changed)"), log.lines());
+    }
     assertEquals(zips, FileTrees.tree(dir("tz")));
   }
 

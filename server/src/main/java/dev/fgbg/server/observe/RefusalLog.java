@@ -31,7 +31,8 @@ import java.util.logging.Logger;
  * on the server's timer, so a burst's last count is said without waiting for another refusal
  * (and, at {@link #close}, what is held then). Outside the authenticator, so it sees its
  * refusals. A call its service marks {@link #busy} (an export whose folder another export
- * writes) is logged so too, at INFO: the client's to retry, not the operator's to fix.
+ * writes, or a destination that is a file or inside an export) is logged so too, at INFO: the
+ * client's to fix or retry, not the operator's.
  */
 public final class RefusalLog implements ServerInterceptor, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RefusalLog.class.getName());
@@ -56,9 +57,11 @@ public final class RefusalLog implements ServerInterceptor, AutoCloseable {
   public RefusalLog(Ticker ticker, ScheduledExecutorService timer, Duration tick) {
     this.exhausted = lines(ticker, "calls refused over the server's limits");
     this.unauthenticated = lines(ticker, "calls refused without a valid token");
-    // The client's own conflict, retried as told (an export whose folder another writes): INFO.
+    // The client's own conflict, retried as told (an export whose folder another writes, or
+    // one that names an export's or a file's place): INFO.
     this.busy = MinuteLines.of(LOG, Level.INFO, ticker::read,
-        "calls refused while another call held what they asked for");
+        "calls refused for what they asked for as it stands (held by another call, or no"
+        + " place to write)");
     this.ticks = timer.scheduleWithFixedDelay(() -> {
       try {
         flush(false);

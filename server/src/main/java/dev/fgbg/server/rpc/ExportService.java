@@ -190,9 +190,9 @@ final class ExportService {
       } catch (RuntimeException | Error e) { // an Error (a bug) too: the client hears of it
         if (!cancelled.get()) {
           StatusRuntimeException failed = Statuses.toStatus(e);
-          // Its folder held by another export (a precondition, checked before any write): the
-          // refusal log's, as the client polls it; once.
-          refused = DestinationLock.busy(e);
+          // Its folder held by another export, inside an export, or a file (preconditions,
+          // checked before any write): the refusal log's, as the client may retry; once.
+          refused = DestinationLock.refused(e);
           if (refused) {
             busy.run();
           }

@@ -159,6 +159,46 @@ class ExportLogTest {
   }
 
   /**
+   * A destination that is a file, or inside a finished export, is the client's to fix: refused
+   * before the export starts, at INFO by the refusal log, with no word of a stop or a resume.
+   */
+  @Test
+  void aDestinationThatIsAFileOrInsideAnExportIsRefusedAtInfo(@TempDir Path dir)
+      throws Exception {
+    Files.writeString(dir.resolve("ow1.txt"), "mine");
+    try (LogCapture log = new LogCapture();
+         TestServer s = TestServer.netty(TestDatasets.registry(), TestServer.options(1)
+             .exportRoot(dir).build())) {
+      stub(s).export(ExportRequest.newBuilder().setDataset("tiny").setEnd(10)
+          .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination("x").build())
+          .forEachRemaining(p -> { });
+      assertEquals(2, await(log, 2).size());
+      for (String[] c : new String[][] {{"ow1.txt", "export destination 'ow1.txt' is a file, "
+          + "not a folder; an export writes a folder: choose another destination"},
+          {"x//y", "export destination 'x//y' is inside 'x', an fgbg export (it has a "}}) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub(s)
+            .export(ExportRequest.newBuilder().setDataset("tiny").setEnd(10)
+                .setFormat(ExportFormat.EXPORT_FORMAT_ZIP).setDestination(c[0]).build())
+            .forEachRemaining(p -> { }));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith(c[1]), e::toString);
+      }
+      assertEquals("mine", Files.readString(dir.resolve("ow1.txt")), "left as it was");
+      List<LogRecord> refusals = log.of(RefusalLog.class.getName());
+      // The second within the minute is counted, not logged yet.
+      assertEquals(List.of(Level.INFO), refusals.stream().map(LogRecord::getLevel).toList(),
+          refusals::toString);
+      assertTrue(refusals.get(0).getMessage().contains("FAILED_PRECONDITION export destination"
+          + " 'ow1.txt' is a file"), refusals.get(0).getMessage());
+      assertEquals(2, lines(log).size(), "no line for either: " + lines(log));
+      for (LogRecord r : log.of(ExportService.class.getName())) {
+        assertTrue(!r.getMessage().contains("stopped") && !r.getMessage().contains("resume"),
+            r.getMessage());
+      }
+    }
+  }
+
+  /**
    * A cut export's end line and its client count one thing: the samples of the shards complete
    * in its manifest, which a resume keeps, not those written into the shard it was cut in.
    */

@@ -131,7 +131,13 @@ class ExportServiceTest {
         ok.clone().setDestination("\u202e\ud7ff\ufeff").build());
     expect(Status.Code.INVALID_ARGUMENT, "invisible format character (U+200B) at position 1",
         ok.clone().setDestination("a\u200bb").build());
+    // A line or paragraph separator would split the export's log line into a forged one.
+    expect(Status.Code.INVALID_ARGUMENT, "export destination 'a\\u2028b' has a line separator "
+        + "character (U+2028) at position 1", ok.clone().setDestination("a\u2028b").build());
+    expect(Status.Code.INVALID_ARGUMENT, "has a paragraph separator character (U+2029) at "
+        + "position 0", ok.clone().setDestination("\u2029p").build());
     assertFalse(Files.exists(root.resolve("\u202e\ud7ff\ufeff")), "no folder was made");
+    assertFalse(Files.exists(root.resolve("a\u2028b")), "no folder was made");
     expect(Status.Code.FAILED_PRECONDITION, "has no depth", ok.clone().setDataset("nodepth")
         .addOutputs(Output.OUTPUT_DEPTH).build());
   }
