@@ -479,6 +479,24 @@ done
 """
 
 
+def lines_of_a_slow_build(command, cwd, env, go):
+    """(exit code, stderr lines) of `command`, whose fake Maven runs until `go` exists: made at
+    the first "still building" line."""
+    r = subprocess.Popen(command, cwd=str(cwd), env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines = []
+    try:
+        for line in r.stderr:
+            lines.append(line)
+            if line.startswith("fgbg: still building"):
+                go.touch()
+        return r.wait(60), lines
+    finally:
+        if r.poll() is None:
+            os.killpg(r.pid, 9)
+        r.wait()
+
+
 def test_a_long_build_says_every_while_that_it_still_runs(tmp_path):
     repo = checkout(tmp_path)
     mvn = tmp_path / "mvn"
@@ -487,19 +505,9 @@ def test_a_long_build_says_every_while_that_it_still_runs(tmp_path):
     go = tmp_path / "go"
     env = dict(os.environ, FGBG_MVN=str(mvn), FAKE_GO=str(go), FGBG_PROGRESS_S="1",
                XDG_CACHE_HOME=str(tmp_path / "cache"))
-    r = subprocess.Popen([str(repo / "fgbg"), "build"], cwd=str(tmp_path), env=env,
-                         stderr=subprocess.PIPE, text=True, start_new_session=True)
-    lines = []
-    try:
-        for line in r.stderr:  # before: nothing until Maven ended (60 s here)
-            lines.append(line)
-            if line.startswith("fgbg: still building"):
-                go.touch()
-        assert r.wait(60) == 0, lines
-    finally:
-        if r.poll() is None:
-            os.killpg(r.pid, 9)
-        r.wait()
+    # before: nothing until Maven ended (60 s here)
+    code, lines = lines_of_a_slow_build([str(repo / "fgbg"), "build"], tmp_path, env, go)
+    assert code == 0, lines
     assert lines[0] == "fgbg: building (mvn install, tests skipped) ...\n", lines
     progress = [line for line in lines if line.startswith("fgbg: still building")]
     assert progress and re.fullmatch(
@@ -534,20 +542,7 @@ def test_a_long_spark_build_says_every_while_that_it_still_runs_and_its_time(tmp
     env = dict(os.environ, FGBG_MVN=str(tmp_path / "mvn"), FAKE_GO=str(go),
                FGBG_PROGRESS_S="1", JAVA_HOME=str(tmp_path / "java"),
                XDG_CACHE_HOME=str(tmp_path / "cache"))
-    r = subprocess.Popen([str(repo / "fgbg"), "spark", "--help"], cwd=str(tmp_path), env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                         start_new_session=True)
-    lines = []
-    try:
-        for line in r.stderr:
-            lines.append(line)
-            if line.startswith("fgbg: still building"):
-                go.touch()
-        r.wait(60)
-    finally:
-        if r.poll() is None:
-            os.killpg(r.pid, 9)
-        r.wait()
+    _, lines = lines_of_a_slow_build([str(repo / "fgbg"), "spark", "--help"], tmp_path, env, go)
     assert lines[0] == "fgbg: building the Spark module (mvn install, tests skipped) ...\n", lines
     progress = [line for line in lines if line.startswith("fgbg: still building")]
     assert progress and re.fullmatch(
