@@ -9,7 +9,7 @@ import time
 from typing import Any, FrozenSet, Optional, Set, Tuple, Union
 
 from . import _shm_room, shm
-from ._split_get import size_words
+from ._sizes import size_words
 
 _LOG = logging.getLogger("fgbg")
 _LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "ip6-localhost")

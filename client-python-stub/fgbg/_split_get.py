@@ -5,6 +5,7 @@ from typing import Any, Callable, Dict, List
 from . import _streams
 from ._checks import integer
 from ._proto import pb
+from ._sizes import size_words
 from .batch import Batch, Part
 from .errors import AnswerTooLargeError, FgbgError
 from .info import DatasetInfo
@@ -13,7 +14,6 @@ from .info import DatasetInfo
 #: same on every host (a share of the host's free memory would let a call pass on one host and
 #: fail on another). Above it a list is not what to ask for: a whole dataset streams.
 MAX_BYTES = 2 << 30
-_UNITS = ((1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"))
 
 
 def max_bytes_arg(value: Any) -> int:
@@ -44,14 +44,6 @@ def check_size(count: int, per_sample: Dict[str, int], max_bytes: int, dataset: 
         "FgbgDataset in a DataLoader), %s, or raise max_bytes= where this process has the memory"
         % (count, dataset, ", ".join(name for name, b in per_sample.items() if b), each,
            size_words(need), max_bytes, size_words(max_bytes), slices)), target)
-
-
-def size_words(n: int) -> str:
-    """`n` bytes in the largest unit of which there is at least one (e.g. '2.0 GiB')."""
-    for unit, name in _UNITS:
-        if n >= unit:
-            return "%.1f %s" % (n / unit, name)
-    return "%d bytes" % n
 
 
 class SplitGets:

@@ -12,7 +12,8 @@ import pytest
 import fgbg
 from conftest import N, SMALL, Server
 from fgbg import _sample_bytes
-from fgbg._split_get import MAX_BYTES, check_size, max_bytes_arg, size_words
+from fgbg._sizes import size_words
+from fgbg._split_get import MAX_BYTES, check_size, max_bytes_arg
 from test_sample_bytes import BUILTIN
 
 # 224 x 224 image, mask and float16 depth: 294 KiB a sample.
