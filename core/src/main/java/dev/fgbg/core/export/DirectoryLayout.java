@@ -12,8 +12,6 @@ import java.util.List;
  * renamed to {@code bg_NNN} when the shard is whole, so no final path ever shows a partial shard.
  */
 final class DirectoryLayout implements Layout {
-  private static final String PARTIAL = ".partial";
-
   private final ExportStore dest;
   private final ExportJob job;
   private final SampleEncoder encoder;
@@ -100,7 +98,7 @@ final class DirectoryLayout implements Layout {
 
   /** The prefix of the hidden folder {@code bg_NNN} is written as (a tag may follow). */
   static String partialPrefix(String bgFolder) {
-    return "." + bgFolder + PARTIAL;
+    return "." + bgFolder + FileIo.PARTIAL;
   }
 
   /** The hidden folder a shard's {@code bg_NNN} is written as until it is whole. */

@@ -17,6 +17,8 @@ final class FileIo {
   /** The reason of a FileSystemException for ELOOP ("Too many levels of symbolic links"). */
   static final String ELOOP = "Too many levels of symbolic links";
   static final String TMP = ".tmp";
+  /** What a name written in place until it is whole ends with (an array, a shard's folder). */
+  static final String PARTIAL = ".partial";
 
   private FileIo() {}
 
@@ -108,12 +110,13 @@ final class FileIo {
   static String finalName(String temporary) {
     String shard = PARTIAL_FOLDER.matcher(temporary).replaceAll("$1$2$3");
     return shard.equals(temporary)
-        ? temporary.replaceFirst("(\\.partial|" + Pattern.quote(TMP) + ")$", "") : shard;
+        ? temporary.replaceFirst("(" + Pattern.quote(PARTIAL) + "|" + Pattern.quote(TMP) + ")$",
+            "") : shard;
   }
 
   /** {@code .NAME.partial<tag>} (a shard's folder, renamed when the shard is whole). */
   private static final Pattern PARTIAL_FOLDER =
-      Pattern.compile("(^|/)\\.([^/]+)\\.partial[^/]*(/|$)");
+      Pattern.compile("(^|/)\\.([^/]+)" + Pattern.quote(PARTIAL) + "[^/]*(/|$)");
 
   /** Copies {@code n} bytes; fails when {@code in} ends sooner. */
   static void copy(InputStream in, OutputStream out, long n) throws IOException {

@@ -23,10 +23,13 @@ import java.util.function.Function;
  * as a part file under {@code .npy-parts/}, and the arrays are joined from the parts at the end.
  */
 final class NpyLayout implements Layout {
-  static final String PARTIAL = ".partial";
   static final String PARTS = ".npy-parts";
-  static final List<String> NAMES = // every array an export may write, each by its output
-      List.of("images.npy", "masks.npy", "depth.npy", "instances.npy");
+  private static final String IMAGES = "images.npy";
+  private static final String MASKS = "masks.npy";
+  private static final String DEPTH = "depth.npy";
+  private static final String INSTANCES = "instances.npy";
+  /** Every array an export may write, each by its output. */
+  static final List<String> NAMES = List.of(IMAGES, MASKS, DEPTH, INSTANCES);
 
   private final ExportStore dest;
   private final ExportJob job;
@@ -44,19 +47,19 @@ final class NpyLayout implements Layout {
     int w = job.dataset().spec().width();
     long n = job.size();
     if (job.outputs().image()) {
-      arrays.add(new Array(NAMES.get(0), Npy.header("|u1", n, h, w, 3), h * w * 3,
+      arrays.add(new Array(IMAGES, Npy.header("|u1", n, h, w, 3), h * w * 3,
           RenderedBatch::images));
     }
     if (job.outputs().mask()) {
-      arrays.add(new Array(NAMES.get(1), Npy.header("|u1", n, h, w), h * w,
+      arrays.add(new Array(MASKS, Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::masks));
     }
     if (job.outputs().depth()) {
-      arrays.add(new Array(NAMES.get(2), Npy.header("<f2", n, h, w), h * w * 2,
+      arrays.add(new Array(DEPTH, Npy.header("<f2", n, h, w), h * w * 2,
           RenderedBatch::depth));
     }
     if (job.outputs().instances()) {
-      arrays.add(new Array(NAMES.get(3), Npy.header("|u1", n, h, w), h * w,
+      arrays.add(new Array(INSTANCES, Npy.header("|u1", n, h, w), h * w,
           RenderedBatch::instances));
     }
   }
@@ -77,17 +80,17 @@ final class NpyLayout implements Layout {
     dest.mkdirs("");
     for (Array a : arrays) {
       if (dest.exists(a.name)) {
-        dest.commit(a.name, a.name + PARTIAL); // redoing part of a finished export
+        dest.commit(a.name, a.name + FileIo.PARTIAL); // redoing part of a finished export
       }
       long size = a.header.length + (long) a.sampleBytes * job.size();
-      try (FileChannel ch = dest.channel(a.name + PARTIAL, true)) {
+      try (FileChannel ch = dest.channel(a.name + FileIo.PARTIAL, true)) {
         ch.write(ByteBuffer.wrap(a.header), 0);
         if (ch.size() != size) {
           ch.truncate(size);
           ch.write(ByteBuffer.wrap(new byte[] {0}), size - 1);
         }
       } catch (IOException e) {
-        throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
+        throw FileWriteException.of(dest.describe(a.name + FileIo.PARTIAL), e);
       }
     }
   }
@@ -101,9 +104,9 @@ final class NpyLayout implements Layout {
         end = Math.max(end, offset(a, s) + s.size() * a.sampleBytes);
       }
       if (end == 0) {
-        dest.deleteTree(a.name + PARTIAL); // the next run pre-sizes it again
-      } else if (dest.exists(a.name + PARTIAL)) {
-        try (FileChannel ch = dest.channel(a.name + PARTIAL, false)) {
+        dest.deleteTree(a.name + FileIo.PARTIAL); // the next run pre-sizes it again
+      } else if (dest.exists(a.name + FileIo.PARTIAL)) {
+        try (FileChannel ch = dest.channel(a.name + FileIo.PARTIAL, false)) {
           ch.truncate(end); // no-op when it is no longer
         }
       }
@@ -193,7 +196,7 @@ final class NpyLayout implements Layout {
   }
 
   private Slice inPlace(Array a) throws IOException {
-    FileChannel ch = dest.channel(a.name + PARTIAL, false);
+    FileChannel ch = dest.channel(a.name + FileIo.PARTIAL, false);
     return new Slice() {
       @Override
       public void write(byte[] src, int length, long at) throws IOException {
@@ -204,7 +207,7 @@ final class NpyLayout implements Layout {
             pos += ch.write(b, pos);
           }
         } catch (IOException e) {
-          throw FileWriteException.of(dest.describe(a.name + PARTIAL), e);
+          throw FileWriteException.of(dest.describe(a.name + FileIo.PARTIAL), e);
         }
       }
 
@@ -240,7 +243,7 @@ final class NpyLayout implements Layout {
     List<Item> out = new ArrayList<>();
     for (Array a : arrays) {
       long at = offset(a, shard);
-      out.add(inPlace ? new Item(a.name, a.name + PARTIAL, at, shard.size() * a.sampleBytes, at)
+      out.add(inPlace ? new Item(a.name, a.name + FileIo.PARTIAL, at, shard.size() * a.sampleBytes, at)
           : new Item(a.name, part(a, shard), at, shard.size() * a.sampleBytes, 0));
     }
     return out;
@@ -250,8 +253,8 @@ final class NpyLayout implements Layout {
   public List<String> finish() throws IOException {
     List<String> out = new ArrayList<>();
     for (Array a : arrays) {
-      if (inPlace && dest.exists(a.name + PARTIAL)) {
-        dest.commit(a.name + PARTIAL, a.name);
+      if (inPlace && dest.exists(a.name + FileIo.PARTIAL)) {
+        dest.commit(a.name + FileIo.PARTIAL, a.name);
       } else if (!inPlace) {
         join(a);
       }

@@ -133,8 +133,8 @@ final class OwnFiles {
     if (own.contains(name) || name.startsWith(ExportRoot.RESERVED)) {
       return true;
     }
-    if (name.endsWith(NpyLayout.PARTIAL)) {
-      return own.contains(name.substring(0, name.length() - NpyLayout.PARTIAL.length()));
+    if (name.endsWith(FileIo.PARTIAL)) {
+      return own.contains(name.substring(0, name.length() - FileIo.PARTIAL.length()));
     }
     // A temporary carries the writer's tag, if any, between the name and .tmp.
     return name.endsWith(FileIo.TMP) && own.stream().anyMatch(name::startsWith);

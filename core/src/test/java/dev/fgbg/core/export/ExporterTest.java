@@ -238,7 +238,7 @@ class ExporterTest {
     String header = new String(Files.readAllBytes(dir("n").resolve("images.npy")), 0, 128,
         StandardCharsets.US_ASCII);
     assertTrue(header.contains("'shape': (100, 32, 32, 3)"), header);
-    assertFalse(Files.exists(dir("n").resolve("images.npy" + NpyLayout.PARTIAL)));
+    assertFalse(Files.exists(dir("n").resolve("images.npy" + FileIo.PARTIAL)));
   }
 
   @Test
