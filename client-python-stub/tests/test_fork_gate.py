@@ -8,13 +8,7 @@ from conftest import N, PKG
 
 HAMMERED = """
 import collections, sys, threading
-import torch.multiprocessing
 import fgbg
-
-# Tensors by name, not as descriptors over a socket: on the CI's VM the parent once received a
-# worker's message without its descriptor ("received 0 items of ancdata"), which is torch's
-# transport, not the gate this test is about.
-torch.multiprocessing.set_sharing_strategy("file_system")
 from fgbg.torch import FgbgIterableDataset
 
 target, epochs = sys.argv[1], int(sys.argv[2])

@@ -318,14 +318,8 @@ def test_the_java_dependency_readme_gives_resolves_the_versions_fgbg_is_tested_w
 # refusing a stats pass and more than argv[2] samples.
 _BOUNDED = '''
 import runpy, sys
-import torch.multiprocessing
 import fgbg
 from fgbg.torch import FgbgDataset
-
-# Workers hand tensors over by name, not as file descriptors over a socket: on the CI's VM a
-# rank once received a worker's message without its descriptor ("received 0 items of
-# ancdata") and its peer waited in gloo; this test is about what the snippet asks of the server.
-torch.multiprocessing.set_sharing_strategy("file_system")
 
 BOUND = int(sys.argv[2])
 asked = [0]
